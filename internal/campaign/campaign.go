@@ -1,0 +1,564 @@
+// Package campaign is Placard's domain: organisations, their campaigns and the
+// calls to action inside them, loaded from the YAML files organisers write.
+//
+// The package knows nothing of HTTP, SQL or HTML. Load reads a campaigns
+// directory into an immutable Site snapshot and reports every problem it finds
+// at once, each with the file, line and column the organiser needs to fix it.
+//
+// The struct fields below are the configuration format: the yaml tag is the
+// key organisers write, and the doc comment on each field is the text the
+// organiser's guide and the editor schema show. Fields tagged yaml:"-" are
+// derived by the loader and never written by hand.
+package campaign
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Site is one loaded campaigns directory: every organisation with its
+// campaigns. A Site is never modified after Load returns it, so it can be
+// shared by any number of goroutines; a reload builds a new Site.
+type Site struct {
+	// Orgs holds every organisation, sorted by name.
+	Orgs []*Org
+
+	orgs map[string]*Org
+}
+
+// Org returns the organisation with the given slug, or nil.
+func (s *Site) Org(slug string) *Org {
+	if s == nil {
+		return nil
+	}
+	return s.orgs[slug]
+}
+
+// Campaign returns the campaign orgSlug/slug, or nil when either is unknown.
+func (s *Site) Campaign(orgSlug, slug string) *Campaign {
+	o := s.Org(orgSlug)
+	if o == nil {
+		return nil
+	}
+	return o.Campaign(slug)
+}
+
+// Org is an organisation, read from campaigns/<slug>/org.yaml.
+type Org struct {
+	// Slug is the folder name; it is the organisation's URL, /<slug>.
+	Slug string `yaml:"-"`
+	// File is the path of org.yaml as the organiser typed it, for messages.
+	File string `yaml:"-"`
+
+	// Name is the organisation's full name, as it appears in headings and share previews.
+	Name string `yaml:"name"`
+	// ShortName is used where space is tight, such as the page header on a phone. Defaults to Name.
+	ShortName string `yaml:"short_name"`
+	// Website is the organisation's own site, a full https:// address.
+	Website string `yaml:"website"`
+	// Logo is the organisation's logo, a file in the organisation's folder (SVG, PNG or JPEG).
+	Logo *Image `yaml:"logo"`
+	// About is the organisation's boilerplate, in Markdown: who you are, what you do.
+	About Markdown `yaml:"about"`
+	// Colours are the brand colours used for buttons and accents.
+	Colours Colours `yaml:"colours"`
+	// MediaContact is who journalists should call; press statements use it unless they name their own.
+	MediaContact *Person `yaml:"media_contact"`
+	// Social lists the organisation's own accounts, each a full address.
+	Social Social `yaml:"social"`
+	// Donate is the address of the organisation's donation page.
+	Donate string `yaml:"donate"`
+	// PrivacyPolicy is the address of the organisation's privacy policy.
+	PrivacyPolicy string `yaml:"privacy_policy"`
+	// Language is the language campaigns are written in, as a code such as en, ar or he. Defaults to en.
+	Language string `yaml:"language"`
+	// Members is the organisation's directory of member or partner organisations; an engage
+	// call to action without its own list shows these.
+	Members []Member `yaml:"members"`
+
+	// Campaigns holds the organisation's campaigns, newest first (by date, then title).
+	Campaigns []*Campaign `yaml:"-"`
+	// Assets holds every file of the organisation's folder that a page refers to, by
+	// path relative to the folder (for example "assets/logo.svg").
+	Assets map[string]*Asset `yaml:"-"`
+
+	campaigns map[string]*Campaign
+}
+
+// Campaign returns the organisation's campaign with the given slug, or nil.
+func (o *Org) Campaign(slug string) *Campaign {
+	if o == nil {
+		return nil
+	}
+	return o.campaigns[slug]
+}
+
+// DisplayShortName returns ShortName, or Name when no short name was given.
+func (o *Org) DisplayShortName() string {
+	if o.ShortName != "" {
+		return o.ShortName
+	}
+	return o.Name
+}
+
+// Markdown is text written in Markdown. Raw HTML in it is never passed through
+// to a page.
+type Markdown string
+
+// Colours are an organisation's brand colours, each written as #rrggbb.
+type Colours struct {
+	// Primary colours buttons and links. It must be dark enough for white text on it to be readable.
+	Primary string `yaml:"primary"`
+	// Accent colours highlights such as the progress bar. Defaults to Primary.
+	Accent string `yaml:"accent"`
+}
+
+// Social holds an organisation's accounts on each network, each a full https:// address.
+type Social struct {
+	X         string `yaml:"x"`
+	Bluesky   string `yaml:"bluesky"`
+	Mastodon  string `yaml:"mastodon"`
+	Facebook  string `yaml:"facebook"`
+	Instagram string `yaml:"instagram"`
+	LinkedIn  string `yaml:"linkedin"`
+	YouTube   string `yaml:"youtube"`
+	TikTok    string `yaml:"tiktok"`
+	Threads   string `yaml:"threads"`
+	Telegram  string `yaml:"telegram"`
+	WhatsApp  string `yaml:"whatsapp"`
+}
+
+// Image is a picture from the organisation's folder, with the text a screen
+// reader says in its place.
+type Image struct {
+	// Src is the file, relative to the organisation's folder, such as assets/photo.jpg.
+	Src string `yaml:"src"`
+	// Alt describes the picture for people who cannot see it. Required.
+	Alt string `yaml:"alt"`
+	// Credit names the photographer or source, shown under the picture.
+	Credit string `yaml:"credit"`
+
+	// Asset is the file Src names, read by the loader.
+	Asset *Asset `yaml:"-"`
+}
+
+// Asset is a file from an organisation's folder that pages link to or show.
+// The loader reads it once; pages serve it from memory under a content-hashed name.
+type Asset struct {
+	// Path is the file's path relative to the organisation's folder, with forward slashes.
+	Path string
+	// Data is the file's content.
+	Data []byte
+	// Hash is a short hex digest of Data, used in the asset's URL so it can be cached forever.
+	Hash string
+	// ContentType is the file's media type, such as image/png or application/pdf.
+	ContentType string
+	// Width and Height are the pixel size of a PNG, JPEG or GIF image, and the
+	// declared size of an SVG when it has one; 0 otherwise.
+	Width, Height int
+}
+
+// Person is someone to contact, such as a media contact.
+type Person struct {
+	// Name is the person's name.
+	Name string `yaml:"name"`
+	// Role is the person's job or title.
+	Role string `yaml:"role"`
+	// Phone is a phone number, written with its country code: +1 555 0100.
+	Phone string `yaml:"phone"`
+	// Email is an email address.
+	Email string `yaml:"email"`
+}
+
+// Member is an organisation in a directory: a coalition member or partner to contact or join.
+type Member struct {
+	// Name is the organisation's name.
+	Name string `yaml:"name"`
+	// Link is the organisation's website.
+	Link string `yaml:"link"`
+	// Region is where the organisation works, used to group the directory.
+	Region string `yaml:"region"`
+	// Description says what the organisation does, in a sentence or two.
+	Description string `yaml:"description"`
+	// Email is an address to contact the organisation.
+	Email string `yaml:"email"`
+}
+
+// Status is where a campaign is in its life.
+type Status string
+
+// The statuses a campaign can have.
+const (
+	// StatusPublished is the default: the campaign is public and open.
+	StatusPublished Status = "published"
+	// StatusDraft campaigns are not public.
+	StatusDraft Status = "draft"
+	// StatusClosed campaigns are public but no longer take actions.
+	StatusClosed Status = "closed"
+	// StatusVictory campaigns are public, closed, and show that they won.
+	StatusVictory Status = "victory"
+)
+
+// Layout is how a campaign presents its calls to action.
+type Layout string
+
+// The layouts a campaign can use.
+const (
+	// LayoutSections shows each call to action as a section with its own heading. The default.
+	LayoutSections Layout = "sections"
+	// LayoutSteps shows the calls to action as numbered steps with icons, like a
+	// "Listen. Amplify. Engage. Support." guide.
+	LayoutSteps Layout = "steps"
+)
+
+// Campaign is one call-to-action page, read from campaigns/<org>/<slug>.yaml.
+type Campaign struct {
+	// Org is the organisation the campaign belongs to.
+	Org *Org `yaml:"-"`
+	// Slug is the file name without .yaml; it is the campaign's URL, /<org>/<slug>.
+	Slug string `yaml:"-"`
+	// File is the file's path as the organiser typed it, for messages.
+	File string `yaml:"-"`
+
+	// Title is the campaign's headline.
+	Title string `yaml:"title"`
+	// Summary is one or two sentences shown on cards and in share previews. Keep it under 200 characters.
+	Summary string `yaml:"summary"`
+	// Date is when the campaign was published, as YYYY-MM-DD.
+	Date time.Time `yaml:"date"`
+	// Status is published (the default), draft, closed or victory.
+	Status Status `yaml:"status"`
+	// CloseAt is when the campaign stops taking actions, as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ.
+	CloseAt time.Time `yaml:"close_at"`
+	// Outcome is shown at the top of a closed or victory campaign, in Markdown.
+	Outcome Markdown `yaml:"outcome"`
+	// Image is the campaign's main picture, also used when the page is shared.
+	Image *Image `yaml:"image"`
+	// Hashtags are shown with the share prompts, written without the #.
+	Hashtags []string `yaml:"hashtags"`
+	// Body is the campaign's main text, in Markdown.
+	Body Markdown `yaml:"body"`
+	// Layout is sections (the default) or steps.
+	Layout Layout `yaml:"layout"`
+	// Related lists other campaigns to show at the end of the page.
+	Related []Related `yaml:"related"`
+	// Actions are the calls to action, in the order they appear.
+	Actions []Action `yaml:"actions"`
+}
+
+// Related is a link to another campaign: either a campaign of this site,
+// written as its slug (or org/slug for another organisation's), or an outside
+// page written as a mapping with title, link and summary.
+type Related struct {
+	// Campaign is a campaign of this site, as slug or org/slug.
+	Campaign string `yaml:"campaign"`
+	// Title is the headline of an outside page.
+	Title string `yaml:"title"`
+	// Link is the address of an outside page.
+	Link string `yaml:"link"`
+	// Summary is a sentence about an outside page.
+	Summary string `yaml:"summary"`
+
+	// Target is the campaign Campaign names, resolved by the loader.
+	Target *Campaign `yaml:"-"`
+}
+
+// Kind names a kind of call to action.
+type Kind string
+
+// The kinds of call to action.
+const (
+	KindStatement Kind = "statement"
+	KindLetter    Kind = "letter"
+	KindPetition  Kind = "petition"
+	KindContact   Kind = "contact"
+	KindShare     Kind = "share"
+	KindListen    Kind = "listen"
+	KindEngage    Kind = "engage"
+	KindDonate    Kind = "donate"
+	KindResources Kind = "resources"
+)
+
+// Kinds lists every kind of call to action, in the order the guide documents them.
+var Kinds = []Kind{KindStatement, KindLetter, KindPetition, KindContact, KindShare, KindListen, KindEngage, KindDonate, KindResources}
+
+// Action is one call to action. In YAML it is one mapping: the common fields
+// below plus the fields of its kind. Exactly one of the kind pointers is set,
+// the one that matches Kind.
+type Action struct {
+	// Kind is the kind of call to action: statement, letter, petition, contact, share,
+	// listen, engage, donate or resources.
+	Kind Kind `yaml:"kind"`
+	// ID is the action's anchor in the page address (#id). Defaults to the kind, numbered if repeated.
+	ID string `yaml:"id"`
+	// Icon is an emoji or short symbol shown beside the title, such as "👂".
+	Icon string `yaml:"icon"`
+	// Title is the action's heading. Each kind has a sensible default, such as "Sign the petition".
+	Title string `yaml:"title"`
+	// Text is a short introduction in Markdown, shown under the title.
+	Text Markdown `yaml:"text"`
+
+	Statement *Statement `yaml:"-"`
+	Letter    *Letter    `yaml:"-"`
+	Petition  *Petition  `yaml:"-"`
+	Contact   *Contact   `yaml:"-"`
+	Share     *Share     `yaml:"-"`
+	Listen    *Listen    `yaml:"-"`
+	Engage    *Engage    `yaml:"-"`
+	Donate    *Donate    `yaml:"-"`
+	Resources *Resources `yaml:"-"`
+}
+
+// Statement is a press statement.
+type Statement struct {
+	// Dateline is the place the statement is issued from, such as NEW YORK.
+	Dateline string `yaml:"dateline"`
+	// Date is the statement's date, as YYYY-MM-DD. Defaults to the campaign's date.
+	Date time.Time `yaml:"date"`
+	// Body is the statement, in Markdown.
+	Body Markdown `yaml:"body"`
+	// MediaContact is who journalists should call. Defaults to the organisation's media contact.
+	MediaContact *Person `yaml:"media_contact"`
+	// Availability is a line about press availability, such as "Our staff are available for interview."
+	Availability string `yaml:"availability"`
+}
+
+// Letter is an open letter with its signatories.
+type Letter struct {
+	// To is the addressee, such as "President of the Republic".
+	To string `yaml:"to"`
+	// Salutation opens the letter, such as "Dear President,".
+	Salutation string `yaml:"salutation"`
+	// Body is the letter, in Markdown.
+	Body Markdown `yaml:"body"`
+	// Closing ends the letter, such as "With gratitude for your leadership,".
+	Closing string `yaml:"closing"`
+	// Organisations are the organisations that signed, in the order to list them.
+	Organisations []Signatory `yaml:"organisations"`
+	// Individuals are the people who signed, in the order to list them.
+	Individuals []Signatory `yaml:"individuals"`
+}
+
+// Signatory is an organisation or person who signed a letter.
+type Signatory struct {
+	// Name is the organisation's or person's name.
+	Name string `yaml:"name"`
+	// Link is the signatory's website.
+	Link string `yaml:"link"`
+	// Logo is an organisation's logo, a file in the organisation's folder.
+	Logo *Image `yaml:"logo"`
+	// Role is a person's role and affiliation, such as "Rabbi, Congregation Beth Am".
+	Role string `yaml:"role"`
+}
+
+// Petition is a petition to a decision-maker.
+type Petition struct {
+	// Target is who the petition is addressed to, such as "Riverside City Council".
+	Target string `yaml:"target"`
+	// Text is what signers ask for, in Markdown.
+	Text Markdown `yaml:"text"`
+	// Goal is the number of signatures the campaign aims for, a whole number.
+	Goal int `yaml:"goal"`
+}
+
+// Contact asks supporters to call or email decision-makers.
+type Contact struct {
+	// Targets are the decision-makers to contact.
+	Targets []Target `yaml:"targets"`
+	// Script is what to say on the phone, in Markdown.
+	Script Markdown `yaml:"script"`
+	// Subject is the subject line of the prefilled email.
+	Subject string `yaml:"subject"`
+	// Message is the body of the prefilled email, plain text.
+	Message string `yaml:"message"`
+}
+
+// Target is a decision-maker to call or email.
+type Target struct {
+	// Name is the decision-maker's name.
+	Name string `yaml:"name"`
+	// Role is their office, such as "Senator for Ohio".
+	Role string `yaml:"role"`
+	// Phone is their office number, with its country code.
+	Phone string `yaml:"phone"`
+	// Email is their office email address.
+	Email string `yaml:"email"`
+	// Region is the place they represent; when targets have regions, readers pick theirs.
+	Region string `yaml:"region"`
+}
+
+// Network names a place a message can be shared.
+type Network string
+
+// The networks Placard makes share links for, in the order the page shows them.
+const (
+	NetworkX        Network = "x"
+	NetworkBluesky  Network = "bluesky"
+	NetworkMastodon Network = "mastodon"
+	NetworkFacebook Network = "facebook"
+	NetworkLinkedIn Network = "linkedin"
+	NetworkWhatsApp Network = "whatsapp"
+	NetworkTelegram Network = "telegram"
+	NetworkEmail    Network = "email"
+)
+
+// Networks lists every network in page order.
+var Networks = []Network{NetworkX, NetworkBluesky, NetworkMastodon, NetworkFacebook, NetworkLinkedIn, NetworkWhatsApp, NetworkTelegram, NetworkEmail}
+
+// Share asks supporters to amplify the campaign with prewritten messages.
+type Share struct {
+	// Messages are the prewritten texts, per network. Write {link} where the
+	// campaign's address goes; without it the address is added at the end.
+	Messages ShareMessages `yaml:"messages"`
+	// Hashtags override the campaign's hashtags for this action, written without the #.
+	Hashtags []string `yaml:"hashtags"`
+	// EmailSubject is the subject line when sharing by email. Defaults to the campaign title.
+	EmailSubject string `yaml:"email_subject"`
+}
+
+// ShareMessages holds one prewritten message per network. Networks without
+// their own message use Default; when Default is empty they use the campaign summary.
+type ShareMessages struct {
+	// Default is used for every network without its own message.
+	Default string `yaml:"default"`
+	// X is limited to 280 characters, the link counting as 23.
+	X string `yaml:"x"`
+	// Bluesky is limited to 300 characters.
+	Bluesky string `yaml:"bluesky"`
+	// Mastodon is limited to 500 characters.
+	Mastodon string `yaml:"mastodon"`
+	// Facebook and LinkedIn take only the link; the message is shown for supporters to paste.
+	Facebook string `yaml:"facebook"`
+	LinkedIn string `yaml:"linkedin"`
+	WhatsApp string `yaml:"whatsapp"`
+	Telegram string `yaml:"telegram"`
+	// Email is the body of the email.
+	Email string `yaml:"email"`
+}
+
+// For returns the message for network n, falling back to Default.
+func (m ShareMessages) For(n Network) string {
+	var s string
+	switch n {
+	case NetworkX:
+		s = m.X
+	case NetworkBluesky:
+		s = m.Bluesky
+	case NetworkMastodon:
+		s = m.Mastodon
+	case NetworkFacebook:
+		s = m.Facebook
+	case NetworkLinkedIn:
+		s = m.LinkedIn
+	case NetworkWhatsApp:
+		s = m.WhatsApp
+	case NetworkTelegram:
+		s = m.Telegram
+	case NetworkEmail:
+		s = m.Email
+	}
+	if s == "" {
+		s = m.Default
+	}
+	return s
+}
+
+// Listen points supporters at voices to hear or read: audio, video, podcasts, statements.
+type Listen struct {
+	// Items are the things to listen to, watch or read, in order.
+	Items []MediaItem `yaml:"items"`
+}
+
+// MediaItem is a recording or statement to listen to, watch or read. Placard
+// links to it; it never embeds another site's player.
+type MediaItem struct {
+	// Title is the item's title.
+	Title string `yaml:"title"`
+	// Source is who published it, such as a podcast or newspaper name.
+	Source string `yaml:"source"`
+	// Link is the item's address.
+	Link string `yaml:"link"`
+	// Duration is how long it lasts, such as 34m or 1h5m.
+	Duration time.Duration `yaml:"duration"`
+	// Format is audio, video, podcast, statement or article. Defaults to article.
+	Format string `yaml:"format"`
+	// Description is a sentence about the item.
+	Description string `yaml:"description"`
+}
+
+// The formats a MediaItem can have.
+var MediaFormats = []string{"audio", "video", "podcast", "statement", "article"}
+
+// Engage points supporters at organisations to contact or join.
+type Engage struct {
+	// Organisations is the directory to show. Defaults to the organisation's members.
+	Organisations []Member `yaml:"organisations"`
+}
+
+// Donate asks supporters to give.
+type Donate struct {
+	// Destinations are where to give. Defaults to the organisation's own donation page.
+	Destinations []Destination `yaml:"destinations"`
+	// Amounts are suggested amounts in whole units of Currency, such as [10, 25, 50].
+	Amounts []int `yaml:"amounts"`
+	// Currency is the three-letter code of the amounts, such as USD or EUR.
+	Currency string `yaml:"currency"`
+}
+
+// Destination is a place to donate.
+type Destination struct {
+	// Name is who receives the gift.
+	Name string `yaml:"name"`
+	// Link is the donation page's address.
+	Link string `yaml:"link"`
+	// Description is a sentence about what the gift does.
+	Description string `yaml:"description"`
+	// AmountParam is the name of the query parameter the donation page reads a
+	// preset amount from, such as amount; when set, suggested amounts link straight to it.
+	AmountParam string `yaml:"amount_param"`
+}
+
+// Resources offers reports and documents to read or download.
+type Resources struct {
+	// Items are the documents, in order.
+	Items []Resource `yaml:"items"`
+}
+
+// Resource is a report or document: an outside address (Link) or a file from
+// the organisation's folder (File).
+type Resource struct {
+	// Title is the document's title.
+	Title string `yaml:"title"`
+	// Link is the document's address on another site.
+	Link string `yaml:"link"`
+	// File is a file in the organisation's folder, such as assets/report.pdf.
+	File string `yaml:"file"`
+	// Description is a sentence about the document.
+	Description string `yaml:"description"`
+	// Date is the document's publication date, as YYYY-MM-DD.
+	Date time.Time `yaml:"date"`
+
+	// Asset is the file File names, read by the loader.
+	Asset *Asset `yaml:"-"`
+}
+
+// NewSite builds a Site from fully loaded organisations, indexing them and
+// their campaigns by slug and sorting Orgs by name. Load uses it; tests may
+// use it to build a Site by hand. Each org's Campaigns must already be set.
+func NewSite(orgs []*Org) *Site {
+	s := &Site{Orgs: slices.Clone(orgs), orgs: make(map[string]*Org, len(orgs))}
+	slices.SortFunc(s.Orgs, func(a, b *Org) int {
+		return cmp.Or(cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), cmp.Compare(a.Slug, b.Slug))
+	})
+	for _, o := range s.Orgs {
+		s.orgs[o.Slug] = o
+		o.campaigns = make(map[string]*Campaign, len(o.Campaigns))
+		for _, c := range o.Campaigns {
+			c.Org = o
+			o.campaigns[c.Slug] = c
+		}
+	}
+	return s
+}

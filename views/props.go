@@ -1,0 +1,446 @@
+// Package views holds Placard's templ components. Components take the view
+// models defined in this file — plain structs of display-ready strings and
+// URLs — never domain or storage types, and they do no I/O: everything a page
+// shows, including formatted dates and absolute URLs, arrives in its props.
+package views
+
+//go:generate go tool templ generate
+
+import "html/template"
+
+// Page is what the shared layout needs on every page: the document head
+// (title, canonical URL, share metadata) and the header and footer.
+type Page struct {
+	// Lang is the BCP 47 code of the page's language, for <html lang>.
+	Lang string
+	// Dir is "ltr" or "rtl", for <html dir>.
+	Dir string
+	// Title is the full document title, such as "Save the library — Riverside Coalition".
+	Title string
+	// Description is the meta description and og:description.
+	Description string
+	// CanonicalURL is the page's absolute address, built from --base-url.
+	CanonicalURL string
+	// SiteName is og:site_name and the name in the footer.
+	SiteName string
+	// OGType is og:type: "website" or "article".
+	OGType string
+	// OGLocale is og:locale, such as en_GB.
+	OGLocale string
+	// Image is og:image and twitter:image; never nil on a rendered page.
+	Image *ShareImage
+	// TwitterSite is the organisation's @handle on X for twitter:site, or empty.
+	TwitterSite string
+	// JSONLD is the page's schema.org description, already marshalled as JSON
+	// with <, > and & escaped, so it is safe inside a script element.
+	JSONLD string
+	// Noindex asks search engines not to index the page (404s, drafts).
+	Noindex bool
+	// StylesheetURL is the content-hashed address of the one stylesheet.
+	StylesheetURL string
+	// ScriptURL is the content-hashed address of the optional enhancement
+	// script; pages work fully without it.
+	ScriptURL string
+	// ThemeCSS is a short CSS rule setting the brand colour custom properties,
+	// such as ":root{--brand:#0b5d3b;--accent:#0b5d3b}", or empty for the
+	// default theme. It is inlined in a style element whose hash the
+	// Content-Security-Policy allows.
+	ThemeCSS string
+	// Brand is the name and logo shown in the page header.
+	Brand Brand
+	// Breadcrumbs lead from the site index to the current page's parent.
+	Breadcrumbs []Link
+	// Footer is the organisation's contact links, or the site's.
+	Footer Footer
+}
+
+// ShareImage is the picture social networks show with a shared link.
+type ShareImage struct {
+	// URL is the image's absolute address.
+	URL string
+	// Width and Height are the image's size in pixels.
+	Width, Height int
+	// Alt describes the image.
+	Alt string
+	// Type is the image's media type, such as image/png.
+	Type string
+}
+
+// Brand is the header's home link: an organisation's, or the site's.
+type Brand struct {
+	// Name is the text of the home link.
+	Name string
+	// URL is where the home link goes.
+	URL string
+	// Logo is shown beside the name, or nil.
+	Logo *Img
+}
+
+// Footer is the footer's content.
+type Footer struct {
+	// OrgName is the organisation the page belongs to, or empty on site pages.
+	OrgName string
+	// Website is the organisation's own site, or empty.
+	Website string
+	// PrivacyURL is the organisation's privacy policy, or empty.
+	PrivacyURL string
+	// Social lists the organisation's accounts.
+	Social []Link
+}
+
+// Link is a labelled address.
+type Link struct {
+	// Label is the visible text.
+	Label string
+	// URL is the address.
+	URL string
+}
+
+// Img is a picture to show on the page.
+type Img struct {
+	// URL is the image's address (a content-hashed /static/ path for organisers' files).
+	URL string
+	// Alt is the alternative text; empty only for decorative images.
+	Alt string
+	// Width and Height are the image's intrinsic size, or 0 when unknown;
+	// when known they are written out so the layout does not shift.
+	Width, Height int
+	// Credit names the photographer or source, or is empty.
+	Credit string
+}
+
+// Person is a contact: a name with optional role, phone and email.
+type Person struct {
+	Name  string
+	Role  string
+	Phone string
+	// TelURL is a tel: link for Phone, or empty.
+	TelURL string
+	Email string
+	// MailtoURL is a mailto: link for Email, or empty.
+	MailtoURL string
+}
+
+// IndexPageProps is the site index: every organisation.
+type IndexPageProps struct {
+	Page Page
+	// Heading is the page's h1.
+	Heading string
+	// Orgs are the organisations, sorted by name.
+	Orgs []OrgCard
+}
+
+// OrgCard is an organisation as listed on the site index.
+type OrgCard struct {
+	Name string
+	URL  string
+	// Summary is the first paragraph of the organisation's about text, as plain text.
+	Summary string
+	Logo    *Img
+	// CampaignCount is the number of public campaigns.
+	CampaignCount int
+	// CampaignCountText is CampaignCount in words, such as "3 campaigns".
+	CampaignCountText string
+}
+
+// OrgPageProps is an organisation's page: its profile and campaigns.
+type OrgPageProps struct {
+	Page Page
+	Org  OrgProfile
+	// Campaigns are the organisation's public campaigns, newest first.
+	Campaigns []CampaignCard
+}
+
+// OrgProfile is an organisation's public profile.
+type OrgProfile struct {
+	Name       string
+	Website    string
+	Logo       *Img
+	AboutHTML  template.HTML
+	Media      *Person
+	Social     []Link
+	DonateURL  string
+	PrivacyURL string
+}
+
+// CampaignCard is a campaign as listed on an organisation page or as a related campaign.
+type CampaignCard struct {
+	Title   string
+	URL     string
+	Summary string
+	// DateText is the date for people, such as "10 February 2026"; DateISO is
+	// YYYY-MM-DD for the time element. Both are empty for outside links.
+	DateText string
+	DateISO  string
+	Image    *Img
+	// StatusText is "Closed" or "Victory", or empty for open campaigns.
+	StatusText string
+	// OrgName is set when the card belongs to another organisation than the page's.
+	OrgName string
+	// External marks a link to another site.
+	External bool
+}
+
+// CampaignPageProps is a campaign page with all its calls to action.
+type CampaignPageProps struct {
+	Page     Page
+	OrgName  string
+	OrgURL   string
+	Campaign CampaignView
+	// Actions are the calls to action in order.
+	Actions []ActionView
+	// Related are the related campaigns and links.
+	Related []CampaignCard
+}
+
+// CampaignView is a campaign's own content.
+type CampaignView struct {
+	Title    string
+	Summary  string
+	DateText string
+	DateISO  string
+	Image    *Img
+	BodyHTML template.HTML
+	// Hashtags are written with their # sign.
+	Hashtags []string
+	// Steps is true for the numbered-steps layout, false for sections.
+	Steps bool
+	// Status is the campaign's state for the banner: "", "closed" or "victory".
+	Status string
+	// StatusText is the banner's heading, such as "This campaign has ended".
+	StatusText string
+	// OutcomeHTML is the organisers' note on a closed or victory campaign.
+	OutcomeHTML template.HTML
+}
+
+// ActionView is one call to action. Kind says which of the kind fields is set.
+type ActionView struct {
+	// ID is the element id, so #ID links to the action.
+	ID string
+	// Kind is the action's kind, such as "petition".
+	Kind string
+	// Number is the step number (1-based) in the steps layout.
+	Number int
+	// Icon is an emoji or symbol shown before the title, or empty.
+	Icon      string
+	Title     string
+	IntroHTML template.HTML
+	// Closed is true when the campaign no longer takes actions.
+	Closed bool
+
+	Statement *StatementView
+	Letter    *LetterView
+	Petition  *PetitionView
+	Contact   *ContactView
+	Share     *ShareView
+	Listen    *ListenView
+	Engage    *EngageView
+	Donate    *DonateView
+	Resources *ResourcesView
+}
+
+// StatementView is a press statement.
+type StatementView struct {
+	// Dateline is the place, such as "NEW YORK".
+	Dateline string
+	DateText string
+	DateISO  string
+	BodyHTML template.HTML
+	Media    *Person
+	// Availability is the press-availability line, or empty.
+	Availability string
+}
+
+// LetterView is an open letter.
+type LetterView struct {
+	To            string
+	Salutation    string
+	BodyHTML      template.HTML
+	Closing       string
+	Organisations []SignatoryView
+	Individuals   []SignatoryView
+	// SignatoryCountText is the number of signatories in words, such as "Signed by 10 organisations".
+	SignatoryCountText string
+}
+
+// SignatoryView is one signatory of a letter.
+type SignatoryView struct {
+	Name string
+	// URL is the signatory's website, or empty.
+	URL  string
+	Logo *Img
+	Role string
+}
+
+// PetitionView is a petition.
+type PetitionView struct {
+	// Target is who the petition is addressed to.
+	Target   string
+	TextHTML template.HTML
+	// Goal is the number of signatures aimed for, 0 when none was set.
+	Goal int
+	// GoalText is the goal formatted for people, such as "5,000 signatures".
+	GoalText string
+}
+
+// ContactView asks the reader to call or email decision-makers.
+type ContactView struct {
+	// Regions are the distinct regions of the targets, sorted; empty when
+	// targets have no regions, in which case no picker is shown.
+	Regions []string
+	// Region is the region the reader picked, or empty.
+	Region string
+	// FormAction is the GET address of the region picker, including the #ID fragment.
+	FormAction string
+	// Targets are the decision-makers to show: all of them, or those of Region.
+	Targets []TargetView
+	// ScriptHTML is the call script.
+	ScriptHTML template.HTML
+	// Subject and Message are the prefilled email, shown so readers can copy them.
+	Subject string
+	Message string
+}
+
+// TargetView is one decision-maker with ready-made links.
+type TargetView struct {
+	Name   string
+	Role   string
+	Region string
+	Phone  string
+	// TelURL is a tel: link, or empty.
+	TelURL string
+	Email  string
+	// MailtoURL is a mailto: link with the subject and message prefilled, or empty.
+	MailtoURL string
+}
+
+// ShareView offers share links for every network and the link itself.
+type ShareView struct {
+	// URL is the address being shared: the campaign's canonical URL.
+	URL string
+	// Links are the share links in page order.
+	Links []ShareLink
+	// Mastodon is the form that asks for the reader's instance, since Mastodon
+	// has no single share address.
+	Mastodon MastodonShare
+	// Hashtags are written with their # sign.
+	Hashtags []string
+}
+
+// ShareLink is a plain link that opens a network's own share screen.
+type ShareLink struct {
+	// Network is the network's key, such as "x" or "email".
+	Network string
+	// Label is the link text, such as "Share on Bluesky".
+	Label string
+	// URL is the share address with the message prefilled.
+	URL string
+	// Text is the message, shown for networks whose share screen takes only a
+	// link (Facebook, LinkedIn), so readers can paste it; otherwise empty.
+	Text string
+}
+
+// MastodonShare is the small GET form that sends the reader to their own
+// Mastodon instance's share screen.
+type MastodonShare struct {
+	// Action is the form's GET address on this site.
+	Action string
+	// Text is the message, sent as a hidden field.
+	Text string
+}
+
+// ListenView lists things to listen to, watch or read.
+type ListenView struct {
+	Items []MediaView
+}
+
+// MediaView is one item to hear, watch or read, shown as a link.
+type MediaView struct {
+	Title  string
+	Source string
+	URL    string
+	// DurationText is the length for people, such as "34 min", or empty.
+	DurationText string
+	// DurationISO is the ISO 8601 duration, such as PT34M, or empty.
+	DurationISO string
+	// FormatText is the item's format for people, such as "Podcast".
+	FormatText  string
+	Description string
+}
+
+// EngageView is a directory of organisations to contact or join.
+type EngageView struct {
+	// Groups are the organisations grouped by region, regions sorted; a
+	// directory without regions is one group with an empty Region.
+	Groups []MemberGroup
+}
+
+// MemberGroup is the directory's organisations in one region.
+type MemberGroup struct {
+	Region  string
+	Members []MemberView
+}
+
+// MemberView is one organisation in a directory.
+type MemberView struct {
+	Name        string
+	URL         string
+	Description string
+	Email       string
+	MailtoURL   string
+}
+
+// DonateView lists places to give.
+type DonateView struct {
+	Destinations []DestinationView
+}
+
+// DestinationView is one place to give, with optional one-click amounts.
+type DestinationView struct {
+	Name        string
+	URL         string
+	Description string
+	// Amounts are suggested amounts; each links to the donation page (with
+	// the amount preset when the page supports it).
+	Amounts []Link
+}
+
+// ResourcesView lists reports and documents.
+type ResourcesView struct {
+	Items []ResourceView
+}
+
+// ResourceView is one document.
+type ResourceView struct {
+	Title       string
+	URL         string
+	Description string
+	DateText    string
+	DateISO     string
+	// FormatText describes a downloadable file, such as "PDF, 1.2 MB", or is empty for web pages.
+	FormatText string
+	// Download is true for files served by this site.
+	Download bool
+}
+
+// NotFoundPageProps is the helpful 404 page.
+type NotFoundPageProps struct {
+	Page Page
+	// Path is the address that was asked for.
+	Path string
+	// Suggestions are pages whose address is close to Path, best first.
+	Suggestions []Link
+	// HomeURL is the site index.
+	HomeURL string
+}
+
+// ErrorPageProps is the page for any other error status.
+type ErrorPageProps struct {
+	Page   Page
+	Status int
+	// Heading is a short plain-language title, such as "That request was too large".
+	Heading string
+	// Message says what happened and what to do next. For 5xx it never contains internal details.
+	Message string
+	HomeURL string
+}
