@@ -1,0 +1,127 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+
+	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/placard/placard/views"
+)
+
+// httpError is an error with a status and words for the reader. Handlers
+// return one for anything the reader can fix (4xx); any other error becomes
+// a 500 whose details are logged and never shown.
+type httpError struct {
+	status  int
+	heading string // short title, such as "That address is not a Mastodon server"
+	message string // what happened and what to do next
+}
+
+func (e *httpError) Error() string { return strconv.Itoa(e.status) + " " + e.heading }
+
+// errNotFound is returned for any page that does not exist; the adapter
+// answers with the helpful 404 page.
+var errNotFound = &httpError{status: http.StatusNotFound, heading: "We could not find that page"}
+
+// badRequest is a 400 with a plain message.
+func badRequest(heading, message string) error {
+	return &httpError{status: http.StatusBadRequest, heading: heading, message: message}
+}
+
+// handlerFunc is a handler that reports failure by returning an error
+// instead of writing an error response itself.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// handle adapts h to net/http: an error (or a panic) becomes a status and
+// an error page. Handlers write only after all work is done (cached bytes,
+// or a page rendered into a buffer), so nothing is written before an error.
+func (s *Server) handle(h handlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.serveError(w, r, fmt.Errorf("panic: %v\n%s", v, debug.Stack()))
+			}
+		}()
+		if err := h(w, r); err != nil {
+			s.serveError(w, r, err)
+		}
+	}
+}
+
+// serveError writes the page for err: the 404 page with suggestions, the
+// error page with a 4xx's message, or, for anything else, a logged 500 with
+// a generic message.
+func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
+	snap := s.snap.Load()
+	var he *httpError
+	if !errors.As(err, &he) {
+		s.log.Error("request failed", "err", err, "method", r.Method, "path", r.URL.Path,
+			"request_id", middleware.GetReqID(r.Context()))
+		s.writeInternalError(w, snap)
+		return
+	}
+	var buf bytes.Buffer
+	var rerr error
+	if he.status == http.StatusNotFound {
+		props := views.NotFoundPageProps{
+			Page:        s.errorFrame(snap, "Page not found"),
+			Path:        r.URL.Path,
+			Suggestions: suggest(snap.known, r.URL.Path, 3),
+			HomeURL:     "/",
+		}
+		rerr = views.NotFoundPage(props).Render(r.Context(), &buf)
+	} else {
+		props := views.ErrorPageProps{
+			Page:    s.errorFrame(snap, he.heading),
+			Status:  he.status,
+			Heading: he.heading,
+			Message: he.message,
+			HomeURL: "/",
+		}
+		rerr = views.ErrorPage(props).Render(r.Context(), &buf)
+	}
+	if rerr != nil {
+		s.log.Error("rendering an error page failed", "err", rerr, "status", he.status)
+		s.writeInternalError(w, snap)
+		return
+	}
+	h := w.Header()
+	h["Content-Type"] = hvHTML
+	h["Cache-Control"] = hvNoCache
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(he.status)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(buf.Bytes())
+	}
+}
+
+// errorFrame is the page frame of an error page: the site's, never indexed.
+func (s *Server) errorFrame(snap *snapshot, title string) views.Page {
+	b := &builder{s: s, snap: snap}
+	return b.sitePage(title)
+}
+
+// writeInternalError writes the pre-rendered 500 page.
+func (s *Server) writeInternalError(w http.ResponseWriter, snap *snapshot) {
+	body := []byte(fallback500)
+	if snap != nil && snap.internalError != nil {
+		body = snap.internalError
+	}
+	h := w.Header()
+	h["Content-Type"] = hvHTML
+	h["Cache-Control"] = hvNoCache
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusInternalServerError)
+	_, _ = w.Write(body)
+}
+
+// fallback500 is used only before the first snapshot exists.
+const fallback500 = `<!DOCTYPE html><html lang="en"><title>Something went wrong</title><h1>Something went wrong on our side</h1><p>Please try again in a moment.</p></html>`

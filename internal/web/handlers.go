@@ -1,0 +1,138 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"unicode/utf8"
+)
+
+// page serves a pre-rendered public page: the index, an organisation or a
+// campaign, looked up by path. On campaign pages with a region picker,
+// ?region=X selects the pre-rendered variant for that region; every other
+// query string is ignored, so the page is still served from the cache.
+func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
+	snap := s.snap.Load()
+	p := snap.pages[r.URL.Path]
+	if p == nil {
+		return errNotFound
+	}
+	if r.URL.RawQuery != "" {
+		if variants := snap.regions[r.URL.Path]; variants != nil {
+			if region := r.URL.Query().Get("region"); region != "" {
+				if v := variants[strings.ToLower(strings.TrimSpace(region))]; v != nil {
+					p = v
+				}
+			}
+		}
+	}
+	p.serve(w, r)
+	return nil
+}
+
+// static serves a content-hashed file: the stylesheet, the script, an
+// organisation's pictures and documents, or a generated share picture.
+func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
+	f := s.snap.Load().static[r.URL.Path]
+	if f == nil {
+		return errNotFound
+	}
+	f.serve(w, r)
+	return nil
+}
+
+// Messages for a refused Mastodon share.
+const (
+	badInstanceHeading = "That is not a Mastodon server address"
+	badInstanceMessage = "Type the address of the Mastodon server where you have your account, such as mastodon.social, then try sharing again."
+	badTextHeading     = "That share message cannot be sent"
+	badTextMessage     = "The message is too long or contains characters that are not text. Go back to the campaign page and use its share button again."
+)
+
+// mastodonShare sends the reader to their own Mastodon server's share screen
+// with the message prefilled. Mastodon has no central share address, so the
+// campaign page asks for the reader's server in a small GET form. Only a
+// valid public host name is accepted, and the redirect always goes to
+// https://HOST/share, never anywhere else.
+func (s *Server) mastodonShare(w http.ResponseWriter, r *http.Request) error {
+	snap := s.snap.Load()
+	pagePath := strings.TrimSuffix(r.URL.Path, "/share/mastodon")
+	text, ok := snap.mastodon[pagePath]
+	if !ok {
+		return errNotFound
+	}
+	q := r.URL.Query()
+	host, err := mastodonHost(q.Get("instance"))
+	if err != nil {
+		return badRequest(badInstanceHeading, badInstanceMessage)
+	}
+	if t := strings.TrimSpace(q.Get("text")); t != "" {
+		if !utf8.ValidString(t) || utf8.RuneCountInString(t) > maxShareText || strings.ContainsRune(t, 0) {
+			return badRequest(badTextHeading, badTextMessage)
+		}
+		text = t
+	}
+	h := w.Header()
+	h.Set("Location", "https://"+host+"/share?text="+queryEscape(text))
+	h["Cache-Control"] = hvNoStore
+	w.WriteHeader(http.StatusSeeOther)
+	return nil
+}
+
+var (
+	hvNoStore   = []string{"no-store"}
+	hvTextPlain = []string{"text/plain; charset=utf-8"}
+	bodyOK      = []byte("ok")
+	robotsTxt   = []byte("User-agent: *\nAllow: /\n")
+)
+
+// healthz answers liveness checks. It does not touch the snapshot, so it
+// stays cheap and answers even while a reload is being built.
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h["Content-Type"] = hvTextPlain
+	h["Cache-Control"] = hvNoStore
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(bodyOK)
+	}
+}
+
+// robots allows every crawler: pages are public by design, and drafts are
+// not served at all.
+func (s *Server) robots(w http.ResponseWriter, r *http.Request) error {
+	h := w.Header()
+	h["Content-Type"] = hvTextPlain
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(robotsTxt)
+	}
+	return nil
+}
+
+// favicon serves the site's small icon, so browsers asking for it get a
+// picture rather than a 404.
+func (s *Server) favicon(w http.ResponseWriter, r *http.Request) error {
+	snap := s.snap.Load()
+	if snap.favicon == nil {
+		return errNotFound
+	}
+	snap.favicon.serve(w, r)
+	return nil
+}
+
+// notFound is the helpful 404 page for any unknown address.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error {
+	return errNotFound
+}
+
+var hvAllowGet = []string{"GET, HEAD"}
+
+// methodNotAllowed answers POST, PUT and the like on pages that are only read.
+func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) error {
+	w.Header()["Allow"] = hvAllowGet
+	return &httpError{
+		status:  http.StatusMethodNotAllowed,
+		heading: "This page can only be read",
+		message: "Your browser sent a kind of request this address does not take. Open the page again from its link.",
+	}
+}

@@ -1,0 +1,127 @@
+package web
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5/middleware"
+)
+
+// Security header values, shared by every response. Each is a one-element
+// slice assigned straight into the header map so setting them allocates nothing.
+var (
+	hvDefaultCSP = []string{pageCSP("", false)}
+	hvNosniff    = []string{"nosniff"}
+	hvReferrer   = []string{"strict-origin-when-cross-origin"}
+	// Permissions-Policy turns off powerful features and ad-interest
+	// tracking. browsing-topics replaced interest-cohort (FLoC); browsers
+	// now reject interest-cohort with a console error, so it is not listed.
+	hvPermissions = []string{"camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()"}
+	hvCOOP        = []string{"same-origin"}
+	hvFrameDeny   = []string{"DENY"}
+	hvHSTS        = []string{"max-age=31536000"}
+	hvDev         = []string{"1"}
+)
+
+// securityHeaders sets the security headers on every response, before
+// anything else can write: pages, static files, redirects, 404s and 500s.
+// Handlers may replace Content-Security-Policy with a page's own (stricter
+// or theme-hashed) policy. Placard never sets cookies.
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
+	https := strings.HasPrefix(s.base, "https://")
+	dev := s.cfg.Dev
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h["Content-Security-Policy"] = hvDefaultCSP
+		h["X-Content-Type-Options"] = hvNosniff
+		h["Referrer-Policy"] = hvReferrer
+		h["Permissions-Policy"] = hvPermissions
+		h["Cross-Origin-Opener-Policy"] = hvCOOP
+		h["X-Frame-Options"] = hvFrameDeny
+		if https {
+			h["Strict-Transport-Security"] = hvHSTS
+		}
+		if dev {
+			h["X-Placard-Dev"] = hvDev
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// recoverer turns a panic outside a handler (in middleware or the router)
+// into a logged 500 with the error page, never a bare or empty response.
+// Panics inside handlers are caught by the handle adapter.
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("request failed", "err", fmt.Sprintf("panic: %v", v), "stack", string(debug.Stack()),
+					"method", r.Method, "path", r.URL.Path)
+				s.writeInternalError(w, s.snap.Load())
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// requestLog logs each request with its status, size and duration: at debug
+// level normally, at info level with Config.Dev. When the logger would drop
+// the record anyway, the request passes straight through, so a quiet server
+// pays nothing for logging.
+func (s *Server) requestLog(next http.Handler) http.Handler {
+	level := slog.LevelDebug
+	if s.cfg.Dev {
+		level = slog.LevelInfo
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.log.Enabled(r.Context(), level) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		start := time.Now()
+		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+		next.ServeHTTP(ww, r)
+		status := ww.Status()
+		if status == 0 {
+			status = http.StatusOK
+		}
+		s.log.LogAttrs(r.Context(), level, "request",
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.Int("status", status),
+			slog.Int("bytes", ww.BytesWritten()),
+			slog.Duration("duration", time.Since(start)),
+			slog.String("client_ip", middleware.GetClientIP(r.Context())),
+			slog.String("request_id", middleware.GetReqID(r.Context())),
+		)
+	})
+}
+
+// redirectSlashes sends /org/ to /org (keeping the query), so every page has
+// one address. Leading slashes are collapsed so //evil.example/ can never
+// become a redirect to another site.
+func redirectSlashes(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Path
+		if len(p) > 1 && p[len(p)-1] == '/' {
+			target := "/" + strings.Trim(r.URL.EscapedPath(), "/")
+			if r.URL.RawQuery != "" {
+				target += "?" + r.URL.RawQuery
+			}
+			code := http.StatusMovedPermanently
+			if r.Method != http.MethodGet && r.Method != http.MethodHead {
+				code = http.StatusPermanentRedirect
+			}
+			http.Redirect(w, r, target, code)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,183 @@
+package web
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	_ "image/gif" // registers GIF for DecodeConfig of organisers' images
+	_ "image/jpeg"
+	"image/png"
+	"strconv"
+	"strings"
+
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/views"
+)
+
+// defaultBrand colours site-level share pictures and pages of organisations
+// that chose no colour.
+const defaultBrand = "#1f3a5f"
+
+// OpenGraph's recommended share picture size.
+const ogWidth, ogHeight = 1200, 630
+
+// isRaster reports whether networks can show the asset as a share picture:
+// they take PNG, JPEG and GIF, not SVG.
+func isRaster(a *campaign.Asset) bool {
+	if a == nil {
+		return false
+	}
+	switch strings.TrimSpace(strings.Split(a.ContentType, ";")[0]) {
+	case "image/png", "image/jpeg", "image/gif":
+		return true
+	}
+	return false
+}
+
+// rasterSize returns the asset's pixel size, reading the image header when
+// the loader did not record it.
+func rasterSize(a *campaign.Asset) (int, int) {
+	if a.Width > 0 && a.Height > 0 {
+		return a.Width, a.Height
+	}
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(a.Data))
+	if err != nil {
+		return 0, 0
+	}
+	return cfg.Width, cfg.Height
+}
+
+// shareImage picks a page's og:image: the campaign's picture when it is a
+// raster image, else the organisation's logo when it is, else a plain card
+// in the organisation's colour.
+func (b *builder) shareImage(org *campaign.Org, img *campaign.Image) *views.ShareImage {
+	for _, cand := range []*campaign.Image{img, orgLogo(org)} {
+		a := imageAsset(org, cand)
+		if !isRaster(a) {
+			continue
+		}
+		w, h := rasterSize(a)
+		if w == 0 {
+			continue
+		}
+		return &views.ShareImage{
+			URL:    b.s.base + b.assetURL(org, a),
+			Width:  w,
+			Height: h,
+			Alt:    cand.Alt,
+			Type:   strings.TrimSpace(strings.Split(a.ContentType, ";")[0]),
+		}
+	}
+	if org == nil {
+		return b.snap.siteImage
+	}
+	return b.plainImage(org.Slug, brandColour(org), org.Name)
+}
+
+func orgLogo(org *campaign.Org) *campaign.Image {
+	if org == nil {
+		return nil
+	}
+	return org.Logo
+}
+
+// plainImage serves a 1200×630 PNG in colour hex (a solid field with a
+// darker band along the bottom) and describes it with alt.
+func (b *builder) plainImage(name, hex, alt string) *views.ShareImage {
+	c, ok := parseHex(hex)
+	if !ok {
+		c, _ = parseHex(defaultBrand)
+	}
+	dark := color.RGBA{c.R / 2, c.G / 2, c.B / 2, 255}
+	// A two-colour palette keeps the PNG tiny and the encode fast.
+	img := image.NewPaletted(image.Rect(0, 0, ogWidth, ogHeight), color.Palette{c, dark})
+	for y := ogHeight - 40; y < ogHeight; y++ {
+		row := img.Pix[y*img.Stride : y*img.Stride+ogWidth]
+		for i := range row {
+			row[i] = 1
+		}
+	}
+	var buf bytes.Buffer
+	enc := png.Encoder{CompressionLevel: png.BestCompression}
+	if err := enc.Encode(&buf, img); err != nil {
+		return nil
+	}
+	u := b.addStatic("og/"+name+".png", buf.Bytes(), "image/png")
+	return &views.ShareImage{URL: b.s.base + u, Width: ogWidth, Height: ogHeight, Alt: alt, Type: "image/png"}
+}
+
+// squarePNG is a size×size PNG filled with colour hex.
+func squarePNG(hex string, size int) []byte {
+	c, ok := parseHex(hex)
+	if !ok {
+		c, _ = parseHex(defaultBrand)
+	}
+	img := image.NewPaletted(image.Rect(0, 0, size, size), color.Palette{c})
+	var buf bytes.Buffer
+	_ = png.Encode(&buf, img)
+	return buf.Bytes()
+}
+
+// parseHex reads #rrggbb or #rgb.
+func parseHex(s string) (color.RGBA, bool) {
+	s = strings.TrimPrefix(strings.TrimSpace(s), "#")
+	if len(s) == 3 {
+		s = string([]byte{s[0], s[0], s[1], s[1], s[2], s[2]})
+	}
+	if len(s) != 6 {
+		return color.RGBA{}, false
+	}
+	v, err := strconv.ParseUint(s, 16, 32)
+	if err != nil {
+		return color.RGBA{}, false
+	}
+	return color.RGBA{uint8(v >> 16), uint8(v >> 8), uint8(v), 255}, true
+}
+
+// brandColour is the organisation's primary colour, or the default.
+func brandColour(org *campaign.Org) string {
+	if org != nil {
+		if _, ok := parseHex(org.Colours.Primary); ok {
+			return org.Colours.Primary
+		}
+	}
+	return defaultBrand
+}
+
+// themeCSS is the inline rule that sets an organisation's colours, or "" to
+// keep the stylesheet's defaults. Colours are re-written from their parsed
+// value, so nothing but a colour can reach the style element.
+func themeCSS(org *campaign.Org) string {
+	if org == nil {
+		return ""
+	}
+	p, ok := parseHex(org.Colours.Primary)
+	if !ok {
+		return ""
+	}
+	a, ok := parseHex(org.Colours.Accent)
+	if !ok {
+		a = p
+	}
+	return ":root{--brand:" + hexColour(p) + ";--accent:" + hexColour(a) + "}"
+}
+
+func hexColour(c color.RGBA) string {
+	const digits = "0123456789abcdef"
+	return string([]byte{'#', digits[c.R>>4], digits[c.R&15], digits[c.G>>4], digits[c.G&15], digits[c.B>>4], digits[c.B&15]})
+}
+
+// imageAsset finds the file an Image names: the loader's Asset, or the
+// organisation's asset with the same path.
+func imageAsset(org *campaign.Org, img *campaign.Image) *campaign.Asset {
+	if img == nil {
+		return nil
+	}
+	if img.Asset != nil {
+		return img.Asset
+	}
+	if org != nil && img.Src != "" {
+		return org.Assets[strings.TrimPrefix(img.Src, "./")]
+	}
+	return nil
+}

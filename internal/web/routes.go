@@ -1,0 +1,50 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+)
+
+// routes lists every route the site answers, with the middleware every
+// response passes through. Keep this the only place routes are declared.
+//
+//	GET /                                      site index
+//	GET /{org}                                 an organisation
+//	GET /{org}/{campaign}                      a campaign (?region=X picks a contact region)
+//	GET /{org}/{campaign}/share/mastodon       ?instance=HOST&text=… → 303 to HOST's share screen
+//	GET /static/*                              content-hashed files, cached for a year
+//	GET /healthz                               liveness: 200 "ok"
+//	GET /robots.txt, /favicon.ico
+//
+// HEAD is answered wherever GET is; a trailing slash redirects to the
+// address without it. The names healthz, static, robots.txt and favicon.ico
+// therefore cannot be organisation slugs.
+func (s *Server) routes() http.Handler {
+	r := chi.NewRouter()
+	r.Use(
+		s.securityHeaders, // first, so even a panic's 500 carries them
+		s.recoverer,
+		middleware.RequestID,
+		// Placard is reached directly; behind a reverse proxy this would be
+		// ClientIPFromXFFTrustedProxies. Never the spoofable RealIP.
+		middleware.ClientIPFromRemoteAddr,
+		s.requestLog,
+		redirectSlashes,
+		middleware.GetHead,
+	)
+	r.NotFound(s.handle(s.notFound))
+	r.MethodNotAllowed(s.handle(s.methodNotAllowed))
+
+	r.Get("/healthz", s.healthz)
+	r.Get("/robots.txt", s.handle(s.robots))
+	r.Get("/favicon.ico", s.handle(s.favicon))
+	r.Get("/static/*", s.handle(s.static))
+
+	r.Get("/", s.handle(s.page))
+	r.Get("/{org}", s.handle(s.page))
+	r.Get("/{org}/{campaign}", s.handle(s.page))
+	r.Get("/{org}/{campaign}/share/mastodon", s.handle(s.mastodonShare))
+	return r
+}

@@ -1,0 +1,147 @@
+// Package web serves a loaded campaigns Site as public pages.
+//
+// Every page that does not change per request is rendered once per Site
+// snapshot: the bytes, a gzip copy, a strong ETag and the page's own
+// Content-Security-Policy are built when the snapshot is built, so serving a
+// page is a map lookup and a write. A reload builds a new snapshot beside the
+// old one and swaps it in atomically; requests in flight finish on the
+// snapshot they started with.
+//
+// All routes are listed in routes.go. Handlers are methods that return an
+// error; one adapter (errors.go) turns errors into a status and an error page.
+package web
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/markdown"
+)
+
+// Config is what the web layer needs from the command line.
+type Config struct {
+	// BaseURL is the public address of the site, such as
+	// https://act.example.org, used for canonical URLs, share links and
+	// og:url. It must be an absolute http or https URL; a trailing slash and
+	// any path are ignored (Placard serves from the root of its host).
+	BaseURL string
+	// SiteName names the whole site on the index page, in og:site_name and in
+	// the footer. Defaults to "Placard".
+	SiteName string
+	// Logger receives request logs (at debug level) and server errors. Defaults
+	// to a logger that discards everything.
+	Logger *slog.Logger
+	// Dev marks a development server: responses say so in an X-Placard-Dev
+	// header, and requests are logged at info level rather than debug.
+	Dev bool
+	// Now returns the current time; campaigns whose close_at has passed show
+	// as closed. Defaults to time.Now. Tests set it.
+	Now func() time.Time
+}
+
+// Server is the public site as an http.Handler. It is safe for concurrent
+// use; SetSite may be called while requests are being served.
+type Server struct {
+	cfg     Config
+	base    string // BaseURL without a trailing slash
+	log     *slog.Logger
+	md      *markdown.Renderer
+	handler http.Handler
+
+	snap atomic.Pointer[snapshot]
+
+	// mu serialises SetSite so snapshots are built one at a time and the
+	// close_at timer always belongs to the newest one.
+	mu    sync.Mutex
+	timer *time.Timer
+}
+
+// New checks cfg, builds the first snapshot from site (which may be nil for
+// an empty site) and returns the server.
+func New(cfg Config, site *campaign.Site) (*Server, error) {
+	u, err := url.Parse(strings.TrimSpace(cfg.BaseURL))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, errors.New("the base URL must be a full http:// or https:// address, such as https://act.example.org")
+	}
+	if cfg.SiteName == "" {
+		cfg.SiteName = "Placard"
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	s := &Server{
+		cfg:  cfg,
+		base: u.Scheme + "://" + u.Host,
+		log:  cfg.Logger,
+		md:   markdown.New(),
+	}
+	s.handler = s.routes()
+	if err := s.SetSite(site); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// SetSite renders every public page of site into a new snapshot and swaps it
+// in. If rendering fails the old snapshot keeps serving and the error is
+// returned. Static files of the previous snapshot stay available for one
+// more generation, so a page fetched just before a reload still finds its
+// stylesheet and images.
+func (s *Server) SetSite(site *campaign.Site) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	snap, err := s.build(site, s.snap.Load())
+	if err != nil {
+		return err
+	}
+	s.snap.Store(snap)
+	s.scheduleClose(site)
+	return nil
+}
+
+// scheduleClose rebuilds the snapshot when the next campaign's close_at
+// passes, so a campaign closes on time without a reload.
+func (s *Server) scheduleClose(site *campaign.Site) {
+	if s.timer != nil {
+		s.timer.Stop()
+		s.timer = nil
+	}
+	if site == nil {
+		return
+	}
+	now := s.cfg.Now()
+	var next time.Time
+	for _, o := range site.Orgs {
+		for _, c := range o.Campaigns {
+			if !c.CloseAt.IsZero() && c.CloseAt.After(now) && (next.IsZero() || c.CloseAt.Before(next)) {
+				next = c.CloseAt
+			}
+		}
+	}
+	if next.IsZero() {
+		return
+	}
+	s.timer = time.AfterFunc(next.Sub(now)+time.Second, func() {
+		if s.snap.Load().site != site {
+			return // a newer site has been loaded; it scheduled its own timer
+		}
+		if err := s.SetSite(site); err != nil {
+			s.log.Error("closing a campaign on time failed; the old pages keep serving", "err", err)
+		}
+	})
+}
+
+// ServeHTTP serves one request from the current snapshot.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.handler.ServeHTTP(w, r)
+}

@@ -1,0 +1,270 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"mime"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/a-h/templ"
+
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/views"
+)
+
+// snapshot is everything served for one loaded Site. It is built once and
+// never modified, so request handlers read it without locks.
+type snapshot struct {
+	site *campaign.Site
+	// pages holds every public page by its path: "/", "/org", "/org/slug".
+	pages map[string]*cached
+	// regions holds the region variants of campaign pages: path → lower-cased
+	// region → page. Only pages with a contact region picker have any.
+	regions map[string]map[string]*cached
+	// static holds every file under /static/, by full path.
+	static map[string]*cached
+	// mastodon holds the default Mastodon share text of each campaign page
+	// with a share action, by page path.
+	mastodon map[string]string
+	// known lists the public pages for did-you-mean suggestions on 404s.
+	known []views.Link
+	// stylesheet and script are the hashed addresses of views.Static files.
+	stylesheet, script string
+	// siteImage is the generated share picture for site-level pages.
+	siteImage *views.ShareImage
+	// favicon is a small square in the default colour.
+	favicon *cached
+	// internalError is the pre-rendered 500 page, so even a failure in
+	// rendering error pages never leaves a bare response.
+	internalError []byte
+}
+
+// builder carries what building one snapshot needs.
+type builder struct {
+	s    *Server
+	snap *snapshot
+	// assetURLs remembers the address each organiser file was given.
+	assetURLs map[*campaign.Asset]string
+}
+
+// build renders site into a new snapshot. prev, when not nil, lends its
+// static files for one more generation.
+func (s *Server) build(site *campaign.Site, prev *snapshot) (*snapshot, error) {
+	b := &builder{
+		s: s,
+		snap: &snapshot{
+			site:     site,
+			pages:    map[string]*cached{},
+			regions:  map[string]map[string]*cached{},
+			static:   map[string]*cached{},
+			mastodon: map[string]string{},
+		},
+		assetURLs: map[*campaign.Asset]string{},
+	}
+	if err := b.addViewsStatic(); err != nil {
+		return nil, err
+	}
+	b.snap.siteImage = b.plainImage("site", defaultBrand, s.cfg.SiteName)
+	b.snap.favicon = newCached(squarePNG(defaultBrand, 32), "image/png", hvDayCache, staticCSP)
+	if err := b.addPages(site); err != nil {
+		return nil, err
+	}
+	sort.Slice(b.snap.known, func(i, j int) bool { return b.snap.known[i].URL < b.snap.known[j].URL })
+	if err := b.renderInternalError(); err != nil {
+		return nil, err
+	}
+	if prev != nil {
+		for k, v := range prev.static {
+			if _, ok := b.snap.static[k]; !ok {
+				b.snap.static[k] = v
+			}
+		}
+	}
+	return b.snap, nil
+}
+
+// addViewsStatic serves every file of views.Static under a hashed name and
+// records the stylesheet's and script's addresses.
+func (b *builder) addViewsStatic() error {
+	return fs.WalkDir(views.Static, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(views.Static, p)
+		if err != nil {
+			return err
+		}
+		u := b.addStatic(p, data, "")
+		switch p {
+		case "style.css":
+			b.snap.stylesheet = u
+		case "app.js":
+			b.snap.script = u
+		}
+		return nil
+	})
+}
+
+// addStatic serves data under /static/ with the content hash in its name
+// (dir/name.HASH.ext) and returns the address.
+func (b *builder) addStatic(p string, data []byte, contentType string) string {
+	sum := sha256.Sum256(data)
+	hash := hex.EncodeToString(sum[:])[:12]
+	ext := path.Ext(p)
+	u := "/static/" + strings.TrimSuffix(p, ext) + "." + hash + ext
+	if contentType == "" {
+		contentType = mime.TypeByExtension(ext)
+	}
+	if contentType == "" {
+		contentType = "application/octet-stream"
+	}
+	if strings.HasPrefix(contentType, "text/") && !strings.Contains(contentType, "charset") {
+		contentType += "; charset=utf-8"
+	}
+	if _, ok := b.snap.static[u]; !ok {
+		b.snap.static[u] = newCached(data, contentType, hvImmutable, staticCSP)
+	}
+	return u
+}
+
+// assetURL serves one of an organisation's files and returns its address.
+func (b *builder) assetURL(org *campaign.Org, a *campaign.Asset) string {
+	if a == nil {
+		return ""
+	}
+	if u, ok := b.assetURLs[a]; ok {
+		return u
+	}
+	u := b.addStatic(org.Slug+"/"+strings.TrimPrefix(path.Clean("/"+a.Path), "/"), a.Data, a.ContentType)
+	b.assetURLs[a] = u
+	return u
+}
+
+// addPages renders the index, every organisation page and every public
+// campaign page, with region variants.
+func (b *builder) addPages(site *campaign.Site) error {
+	idx := b.indexProps(site)
+	if err := b.addPage("/", views.IndexPage(idx), idx.Page, false); err != nil {
+		return err
+	}
+	if site == nil {
+		return nil
+	}
+	for _, o := range site.Orgs {
+		op := b.orgProps(o)
+		orgPath := "/" + o.Slug
+		if err := b.addPage(orgPath, views.OrgPage(op), op.Page, false); err != nil {
+			return err
+		}
+		b.snap.known = append(b.snap.known, views.Link{Label: o.Name, URL: orgPath})
+		for _, c := range o.Campaigns {
+			if !public(c) {
+				continue
+			}
+			cp, regions := b.campaignProps(c, "")
+			p := campaignPath(c)
+			hasShare := hasKind(c, campaign.KindShare)
+			if err := b.addPage(p, views.CampaignPage(cp), cp.Page, hasShare); err != nil {
+				return err
+			}
+			b.snap.known = append(b.snap.known, views.Link{Label: c.Title, URL: p})
+			for _, a := range cp.Actions {
+				if a.Share != nil {
+					b.snap.mastodon[p] = a.Share.Mastodon.Text
+					break
+				}
+			}
+			for _, region := range regions {
+				vp, _ := b.campaignProps(c, region)
+				page, err := b.renderPage(views.CampaignPage(vp), vp.Page, hasShare)
+				if err != nil {
+					return fmt.Errorf("rendering %s for region %s: %w", p, region, err)
+				}
+				if b.snap.regions[p] == nil {
+					b.snap.regions[p] = map[string]*cached{}
+				}
+				b.snap.regions[p][strings.ToLower(region)] = page
+			}
+		}
+	}
+	return nil
+}
+
+func (b *builder) addPage(p string, c templ.Component, page views.Page, mastodonForm bool) error {
+	cp, err := b.renderPage(c, page, mastodonForm)
+	if err != nil {
+		return fmt.Errorf("rendering %s: %w", p, err)
+	}
+	b.snap.pages[p] = cp
+	return nil
+}
+
+// renderPage renders one page into a cached response with its own
+// Content-Security-Policy.
+func (b *builder) renderPage(c templ.Component, page views.Page, mastodonForm bool) (*cached, error) {
+	var buf bytes.Buffer
+	if err := c.Render(context.Background(), &buf); err != nil {
+		return nil, err
+	}
+	return newCached(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, pageCSP(page.ThemeCSS, mastodonForm)), nil
+}
+
+func (b *builder) renderInternalError() error {
+	props := views.ErrorPageProps{
+		Page:    b.sitePage("Something went wrong"),
+		Status:  500,
+		Heading: "Something went wrong on our side",
+		Message: "The page could not be shown. Please try again in a moment.",
+		HomeURL: "/",
+	}
+	var buf bytes.Buffer
+	if err := views.ErrorPage(props).Render(context.Background(), &buf); err != nil {
+		return fmt.Errorf("rendering the error page: %w", err)
+	}
+	b.snap.internalError = buf.Bytes()
+	return nil
+}
+
+// staticCSP is the policy on files under /static/: they are never documents
+// to run, so an SVG opened on its own can neither run script nor load anything.
+const staticCSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox; frame-ancestors 'none'"
+
+// pageCSP is a page's Content-Security-Policy: nothing from other origins,
+// scripts only from this site, and inline style only for the page's own
+// theme rule, allowed by its hash. A page with a Mastodon share form may
+// send that form on to the reader's own server, so its form-action also
+// allows https: (browsers apply form-action to the redirect).
+func pageCSP(themeCSS string, mastodonForm bool) string {
+	style := "style-src 'self'"
+	if themeCSS != "" {
+		sum := sha256.Sum256([]byte(themeCSS))
+		style += " 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+	}
+	form := "form-action 'self'"
+	if mastodonForm {
+		form += " https:"
+	}
+	return "default-src 'none'; script-src 'self'; " + style + "; img-src 'self'; " + form +
+		"; base-uri 'none'; frame-ancestors 'none'"
+}
+
+// public reports whether a campaign has a page: every status but draft.
+func public(c *campaign.Campaign) bool { return c.Status != campaign.StatusDraft }
+
+func campaignPath(c *campaign.Campaign) string { return "/" + c.Org.Slug + "/" + c.Slug }
+
+func hasKind(c *campaign.Campaign, k campaign.Kind) bool {
+	for _, a := range c.Actions {
+		if a.Kind == k {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,67 @@
+package web
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/placard/placard/views"
+)
+
+// suggest returns up to n known pages whose address is close to p, best
+// first: the same address in other capitals, a campaign slug asked for
+// under the wrong organisation, or an address a few typing mistakes away.
+func suggest(known []views.Link, p string, n int) []views.Link {
+	want := strings.ToLower(strings.Trim(p, "/"))
+	if want == "" || len(want) > 200 {
+		return nil
+	}
+	last := want[strings.LastIndexByte(want, '/')+1:]
+	type scored struct {
+		l     views.Link
+		score int
+	}
+	var hits []scored
+	for _, l := range known {
+		have := strings.ToLower(strings.Trim(l.URL, "/"))
+		d := distance(want, have)
+		haveLast := have[strings.LastIndexByte(have, '/')+1:]
+		if dl := distance(last, haveLast); dl < d {
+			// The right slug under the wrong parent (or none) costs a little.
+			d = dl + 1
+		}
+		limit := max(2, len(have)/3)
+		if d <= limit {
+			hits = append(hits, scored{l, d})
+		}
+	}
+	sort.SliceStable(hits, func(i, j int) bool { return hits[i].score < hits[j].score })
+	var out []views.Link
+	for i := 0; i < len(hits) && i < n; i++ {
+		out = append(out, hits[i].l)
+	}
+	return out
+}
+
+// distance is the Levenshtein edit distance between a and b, by bytes.
+func distance(a, b string) int {
+	if a == b {
+		return 0
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

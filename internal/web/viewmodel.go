@@ -1,0 +1,712 @@
+package web
+
+import (
+	"encoding/json"
+	"html/template"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/markdown"
+	"github.com/placard/placard/views"
+)
+
+// This file maps the domain (campaign.*) to view models (views.*): every
+// string a page shows is formatted here, every address made absolute or
+// hashed here, so the components only lay things out.
+
+// descriptionLimit keeps meta descriptions within what search engines and
+// share previews show.
+const descriptionLimit = 200
+
+// basePage fills the parts of views.Page every page of org (or of the site,
+// when org is nil) shares.
+func (b *builder) basePage(org *campaign.Org) views.Page {
+	cfg := b.s.cfg
+	p := views.Page{
+		SiteName:      cfg.SiteName,
+		StylesheetURL: b.snap.stylesheet,
+		ScriptURL:     b.snap.script,
+		OGType:        "website",
+		Brand:         views.Brand{Name: cfg.SiteName, URL: "/"},
+	}
+	var langCode string
+	if org != nil {
+		langCode = org.Language
+		p.ThemeCSS = themeCSS(org)
+		p.Brand = views.Brand{Name: org.DisplayShortName(), URL: "/" + org.Slug, Logo: b.img(org, org.Logo)}
+		p.TwitterSite = twitterHandle(org.Social.X)
+		p.Footer = views.Footer{
+			OrgName:    org.Name,
+			Website:    org.Website,
+			PrivacyURL: org.PrivacyPolicy,
+			Social:     socialLinks(org.Social),
+		}
+	}
+	p.Lang, p.Dir, p.OGLocale = langInfo(langCode)
+	return p
+}
+
+// sitePage is the page frame for error and 404 pages.
+func (b *builder) sitePage(title string) views.Page {
+	p := b.basePage(nil)
+	p.Title = title + " — " + b.s.cfg.SiteName
+	p.Description = title
+	p.CanonicalURL = b.s.base + "/"
+	p.Image = b.snap.siteImage
+	p.Noindex = true
+	p.JSONLD = mustJSON(map[string]any{"@context": "https://schema.org", "@type": "WebPage", "name": title})
+	return p
+}
+
+// socialLinks lists an organisation's accounts in a fixed order.
+func socialLinks(s campaign.Social) []views.Link {
+	var out []views.Link
+	for _, l := range []views.Link{
+		{Label: "X", URL: s.X}, {Label: "Bluesky", URL: s.Bluesky}, {Label: "Mastodon", URL: s.Mastodon},
+		{Label: "Facebook", URL: s.Facebook}, {Label: "Instagram", URL: s.Instagram}, {Label: "LinkedIn", URL: s.LinkedIn},
+		{Label: "YouTube", URL: s.YouTube}, {Label: "TikTok", URL: s.TikTok}, {Label: "Threads", URL: s.Threads},
+		{Label: "Telegram", URL: s.Telegram}, {Label: "WhatsApp", URL: s.WhatsApp},
+	} {
+		if l.URL != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// img turns an organiser's picture into a view image served under /static/.
+func (b *builder) img(org *campaign.Org, im *campaign.Image) *views.Img {
+	a := imageAsset(org, im)
+	if a == nil {
+		return nil
+	}
+	v := &views.Img{URL: b.assetURL(org, a), Alt: im.Alt, Credit: im.Credit, Width: a.Width, Height: a.Height}
+	if v.Width == 0 && isRaster(a) {
+		v.Width, v.Height = rasterSize(a)
+	}
+	return v
+}
+
+// md renders an organiser's Markdown for org's pages, nesting its headings
+// under level and prefixing its ids.
+func (b *builder) md(org *campaign.Org, src campaign.Markdown, level int, idPrefix string) template.HTML {
+	return b.s.md.HTML(string(src), markdown.Options{
+		HeadingLevel: level,
+		IDPrefix:     idPrefix,
+		ImageURL: func(p string) string {
+			if org == nil {
+				return ""
+			}
+			a := org.Assets[strings.TrimPrefix(p, "./")]
+			if a == nil || !strings.HasPrefix(a.ContentType, "image/") {
+				return ""
+			}
+			return b.assetURL(org, a)
+		},
+	})
+}
+
+// indexProps is the site index.
+func (b *builder) indexProps(site *campaign.Site) views.IndexPageProps {
+	p := b.basePage(nil)
+	name := b.s.cfg.SiteName
+	p.Title = name
+	p.CanonicalURL = b.s.base + "/"
+	p.Image = b.snap.siteImage
+	var cards []views.OrgCard
+	var names []string
+	if site != nil {
+		for _, o := range site.Orgs {
+			n := 0
+			for _, c := range o.Campaigns {
+				if public(c) {
+					n++
+				}
+			}
+			text := plural(n, "campaign", "campaigns")
+			if n == 0 {
+				text = "No campaigns yet"
+			}
+			cards = append(cards, views.OrgCard{
+				Name:              o.Name,
+				URL:               "/" + o.Slug,
+				Summary:           markdown.Truncate(b.s.md.PlainText(string(o.About)), descriptionLimit),
+				Logo:              b.img(o, o.Logo),
+				CampaignCount:     n,
+				CampaignCountText: text,
+			})
+			names = append(names, o.Name)
+		}
+	}
+	p.Description = "Calls to action from " + joinNames(names) + "."
+	if len(names) == 0 {
+		p.Description = "Calls to action: sign, call, share, listen and give."
+	}
+	p.Description = markdown.Truncate(p.Description, descriptionLimit)
+	p.JSONLD = mustJSON(map[string]any{
+		"@context":    "https://schema.org",
+		"@type":       "WebSite",
+		"name":        name,
+		"url":         p.CanonicalURL,
+		"description": p.Description,
+	})
+	return views.IndexPageProps{Page: p, Heading: name, Orgs: cards}
+}
+
+// joinNames writes "A", "A and B", "A, B and C".
+func joinNames(names []string) string {
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+// orgProps is an organisation's page.
+func (b *builder) orgProps(o *campaign.Org) views.OrgPageProps {
+	p := b.basePage(o)
+	p.Title = o.Name + " — " + b.s.cfg.SiteName
+	p.CanonicalURL = b.s.base + "/" + o.Slug
+	p.Description = markdown.Truncate(b.s.md.PlainText(string(o.About)), descriptionLimit)
+	if p.Description == "" {
+		p.Description = "Campaigns and calls to action from " + o.Name + "."
+	}
+	p.Image = b.shareImage(o, nil)
+	p.Breadcrumbs = []views.Link{{Label: b.s.cfg.SiteName, URL: "/"}}
+	p.JSONLD = mustJSON(orgJSONLD(b, o, p.CanonicalURL, p.Description))
+
+	prof := views.OrgProfile{
+		Name:       o.Name,
+		Website:    o.Website,
+		Logo:       b.img(o, o.Logo),
+		AboutHTML:  b.md(o, o.About, 3, "about-"),
+		Media:      person(o.MediaContact),
+		Social:     socialLinks(o.Social),
+		DonateURL:  o.Donate,
+		PrivacyURL: o.PrivacyPolicy,
+	}
+	var cards []views.CampaignCard
+	for _, c := range o.Campaigns {
+		if public(c) {
+			cards = append(cards, b.card(c, o))
+		}
+	}
+	return views.OrgPageProps{Page: p, Org: prof, Campaigns: cards}
+}
+
+// orgJSONLD describes an organisation for search engines.
+func orgJSONLD(b *builder, o *campaign.Org, pageURL, description string) map[string]any {
+	m := map[string]any{
+		"@context":    "https://schema.org",
+		"@type":       "Organization",
+		"name":        o.Name,
+		"url":         pageURL,
+		"description": description,
+	}
+	if o.Website != "" {
+		m["url"] = o.Website
+	}
+	if logo := b.img(o, o.Logo); logo != nil {
+		m["logo"] = b.s.base + logo.URL
+	}
+	var same []string
+	for _, l := range socialLinks(o.Social) {
+		same = append(same, l.URL)
+	}
+	if len(same) > 0 {
+		m["sameAs"] = same
+	}
+	return m
+}
+
+// person is a contact with ready-made tel: and mailto: links.
+func person(p *campaign.Person) *views.Person {
+	if p == nil || (p.Name == "" && p.Phone == "" && p.Email == "") {
+		return nil
+	}
+	v := &views.Person{Name: p.Name, Role: p.Role, Phone: p.Phone, Email: p.Email, TelURL: telURL(p.Phone)}
+	if p.Email != "" {
+		v.MailtoURL = mailtoURL(p.Email, "", "")
+	}
+	return v
+}
+
+// card is a campaign as a card; page is the organisation whose page shows it.
+func (b *builder) card(c *campaign.Campaign, page *campaign.Org) views.CampaignCard {
+	v := views.CampaignCard{
+		Title:    c.Title,
+		URL:      campaignPath(c),
+		Summary:  c.Summary,
+		DateText: formatDate(c.Date),
+		DateISO:  isoDate(c.Date),
+		Image:    b.img(c.Org, c.Image),
+	}
+	switch b.status(c) {
+	case campaign.StatusVictory:
+		v.StatusText = "Victory"
+	case campaign.StatusClosed:
+		v.StatusText = "Closed"
+	}
+	if page != nil && c.Org != page {
+		v.OrgName = c.Org.Name
+	}
+	return v
+}
+
+// status is the campaign's effective status: closed once close_at has passed.
+func (b *builder) status(c *campaign.Campaign) campaign.Status {
+	switch c.Status {
+	case campaign.StatusClosed, campaign.StatusVictory, campaign.StatusDraft:
+		return c.Status
+	}
+	if !c.CloseAt.IsZero() && !b.s.cfg.Now().Before(c.CloseAt) {
+		return campaign.StatusClosed
+	}
+	return campaign.StatusPublished
+}
+
+// defaultTitles are the headings of calls to action whose organisers gave none.
+var defaultTitles = map[campaign.Kind]string{
+	campaign.KindPetition:  "Sign the petition",
+	campaign.KindLetter:    "Read the open letter",
+	campaign.KindContact:   "Call or email your representatives",
+	campaign.KindShare:     "Share this campaign",
+	campaign.KindListen:    "Listen",
+	campaign.KindEngage:    "Get involved",
+	campaign.KindDonate:    "Donate",
+	campaign.KindResources: "Read more",
+	campaign.KindStatement: "Press statement",
+}
+
+// campaignProps is a campaign page; region, when it names one of the
+// contact targets' regions, selects it. It also returns every region the
+// page's region pickers offer, for building the variants.
+func (b *builder) campaignProps(c *campaign.Campaign, region string) (views.CampaignPageProps, []string) {
+	o := c.Org
+	canonical := b.s.base + campaignPath(c)
+	p := b.basePage(o)
+	p.Title = c.Title + " — " + o.Name
+	p.CanonicalURL = canonical
+	p.Description = markdown.Truncate(strings.TrimSpace(c.Summary), descriptionLimit)
+	if p.Description == "" {
+		p.Description = markdown.Truncate(b.s.md.PlainText(string(c.Body)), descriptionLimit)
+	}
+	p.OGType = "article"
+	p.Image = b.shareImage(o, c.Image)
+	p.Breadcrumbs = []views.Link{{Label: b.s.cfg.SiteName, URL: "/"}, {Label: o.Name, URL: "/" + o.Slug}}
+
+	st := b.status(c)
+	closed := st == campaign.StatusClosed || st == campaign.StatusVictory
+	cv := views.CampaignView{
+		Title:    c.Title,
+		Summary:  c.Summary,
+		DateText: formatDate(c.Date),
+		DateISO:  isoDate(c.Date),
+		Image:    b.img(o, c.Image),
+		BodyHTML: b.md(o, c.Body, 2, "body-"),
+		Hashtags: hashtags(c.Hashtags),
+		Steps:    c.Layout == campaign.LayoutSteps,
+	}
+	if closed {
+		cv.Status = string(st)
+		cv.StatusText = "This campaign has ended"
+		if st == campaign.StatusVictory {
+			cv.StatusText = "We won"
+		}
+		cv.OutcomeHTML = b.md(o, c.Outcome, 3, "outcome-")
+	}
+
+	var allRegions []string
+	ids := map[string]int{}
+	taken := map[string]bool{}
+	for _, a := range c.Actions {
+		if a.ID != "" {
+			taken[a.ID] = true
+		}
+	}
+	var actions []views.ActionView
+	for i, a := range c.Actions {
+		id := a.ID
+		if id == "" {
+			for {
+				ids[string(a.Kind)]++
+				id = string(a.Kind)
+				if n := ids[string(a.Kind)]; n > 1 {
+					id += "-" + strconv.Itoa(n)
+				}
+				if !taken[id] {
+					break
+				}
+			}
+			taken[id] = true
+		}
+		title := a.Title
+		if title == "" {
+			title = defaultTitles[a.Kind]
+		}
+		av := views.ActionView{
+			ID:        id,
+			Kind:      string(a.Kind),
+			Number:    i + 1,
+			Icon:      a.Icon,
+			Title:     title,
+			IntroHTML: b.md(o, a.Text, 3, id+"-intro-"),
+			Closed:    closed,
+		}
+		b.fillAction(&av, c, a, canonical, region, &allRegions)
+		actions = append(actions, av)
+	}
+	slices.SortFunc(allRegions, func(x, y string) int { return strings.Compare(strings.ToLower(x), strings.ToLower(y)) })
+	allRegions = slices.CompactFunc(allRegions, strings.EqualFold)
+
+	var related []views.CampaignCard
+	for _, r := range c.Related {
+		switch {
+		case r.Target != nil:
+			if public(r.Target) && r.Target.Org != nil {
+				related = append(related, b.card(r.Target, o))
+			}
+		case r.Link != "":
+			related = append(related, views.CampaignCard{Title: r.Title, URL: r.Link, Summary: r.Summary, External: true})
+		}
+	}
+
+	p.JSONLD = mustJSON(b.articleJSONLD(c, p))
+	return views.CampaignPageProps{
+		Page:     p,
+		OrgName:  o.Name,
+		OrgURL:   "/" + o.Slug,
+		Campaign: cv,
+		Actions:  actions,
+		Related:  related,
+	}, allRegions
+}
+
+// articleJSONLD describes a campaign as an Article, or a NewsArticle when
+// it carries a press statement.
+func (b *builder) articleJSONLD(c *campaign.Campaign, p views.Page) map[string]any {
+	o := c.Org
+	typ := "Article"
+	if hasKind(c, campaign.KindStatement) {
+		typ = "NewsArticle"
+	}
+	publisher := map[string]any{"@type": "Organization", "name": o.Name}
+	if o.Website != "" {
+		publisher["url"] = o.Website
+	}
+	if logo := b.img(o, o.Logo); logo != nil {
+		publisher["logo"] = map[string]any{"@type": "ImageObject", "url": b.s.base + logo.URL}
+	}
+	headline := []rune(c.Title)
+	if len(headline) > 110 {
+		headline = append(headline[:109], '…')
+	}
+	m := map[string]any{
+		"@context":         "https://schema.org",
+		"@type":            typ,
+		"headline":         string(headline),
+		"description":      p.Description,
+		"url":              p.CanonicalURL,
+		"mainEntityOfPage": p.CanonicalURL,
+		"inLanguage":       p.Lang,
+		"author":           publisher,
+		"publisher":        publisher,
+	}
+	if !c.Date.IsZero() {
+		m["datePublished"] = isoDate(c.Date)
+	}
+	if p.Image != nil {
+		m["image"] = []string{p.Image.URL}
+	}
+	if len(c.Hashtags) > 0 {
+		m["keywords"] = strings.Join(c.Hashtags, ", ")
+	}
+	return m
+}
+
+// hashtags writes tags with their # sign.
+func hashtags(tags []string) []string {
+	var out []string
+	for _, t := range tags {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "#")
+		if t != "" {
+			out = append(out, "#"+t)
+		}
+	}
+	return out
+}
+
+// fillAction sets the kind-specific view of one call to action.
+func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campaign.Action, canonical, region string, allRegions *[]string) {
+	o := c.Org
+	id := av.ID
+	switch a.Kind {
+	case campaign.KindStatement:
+		s := a.Statement
+		if s == nil {
+			return
+		}
+		date := s.Date
+		if date.IsZero() {
+			date = c.Date
+		}
+		mc := s.MediaContact
+		if mc == nil {
+			mc = o.MediaContact
+		}
+		av.Statement = &views.StatementView{
+			Dateline:     s.Dateline,
+			DateText:     formatDate(date),
+			DateISO:      isoDate(date),
+			BodyHTML:     b.md(o, s.Body, 3, id+"-"),
+			Media:        person(mc),
+			Availability: s.Availability,
+		}
+	case campaign.KindLetter:
+		l := a.Letter
+		if l == nil {
+			return
+		}
+		lv := &views.LetterView{
+			To:         l.To,
+			Salutation: l.Salutation,
+			BodyHTML:   b.md(o, l.Body, 3, id+"-"),
+			Closing:    l.Closing,
+		}
+		for _, s := range l.Organisations {
+			lv.Organisations = append(lv.Organisations, views.SignatoryView{Name: s.Name, URL: s.Link, Logo: b.img(o, s.Logo), Role: s.Role})
+		}
+		for _, s := range l.Individuals {
+			lv.Individuals = append(lv.Individuals, views.SignatoryView{Name: s.Name, URL: s.Link, Logo: b.img(o, s.Logo), Role: s.Role})
+		}
+		lv.SignatoryCountText = signedBy(len(l.Organisations), len(l.Individuals))
+		av.Letter = lv
+	case campaign.KindPetition:
+		pt := a.Petition
+		if pt == nil {
+			return
+		}
+		pv := &views.PetitionView{Target: pt.Target, TextHTML: b.md(o, pt.Text, 3, id+"-"), Goal: pt.Goal}
+		if pt.Goal > 0 {
+			pv.GoalText = plural(pt.Goal, "signature", "signatures")
+		}
+		av.Petition = pv
+	case campaign.KindContact:
+		av.Contact = b.contactView(c, a.Contact, id, region, allRegions)
+	case campaign.KindShare:
+		av.Share = b.shareView(c, a.Share, canonical)
+	case campaign.KindListen:
+		if a.Listen == nil {
+			return
+		}
+		lv := &views.ListenView{}
+		for _, it := range a.Listen.Items {
+			dt, di := formatDuration(it.Duration)
+			format := it.Format
+			if format == "" {
+				format = "article"
+			}
+			lv.Items = append(lv.Items, views.MediaView{
+				Title: it.Title, Source: it.Source, URL: it.Link,
+				DurationText: dt, DurationISO: di,
+				FormatText: capitalise(format), Description: it.Description,
+			})
+		}
+		av.Listen = lv
+	case campaign.KindEngage:
+		members := o.Members
+		if a.Engage != nil && len(a.Engage.Organisations) > 0 {
+			members = a.Engage.Organisations
+		}
+		av.Engage = engageView(members)
+	case campaign.KindDonate:
+		av.Donate = donateView(o, a.Donate)
+	case campaign.KindResources:
+		if a.Resources == nil {
+			return
+		}
+		rv := &views.ResourcesView{}
+		for _, r := range a.Resources.Items {
+			item := views.ResourceView{
+				Title: r.Title, URL: r.Link, Description: r.Description,
+				DateText: formatDate(r.Date), DateISO: isoDate(r.Date),
+			}
+			asset := r.Asset
+			if asset == nil && r.File != "" {
+				asset = o.Assets[strings.TrimPrefix(r.File, "./")]
+			}
+			if asset != nil {
+				item.URL = b.assetURL(o, asset)
+				item.FormatText = fileFormat(asset.ContentType, asset.Path) + ", " + formatSize(len(asset.Data))
+				item.Download = true
+			}
+			rv.Items = append(rv.Items, item)
+		}
+		av.Resources = rv
+	}
+}
+
+// signedBy counts a letter's signatories in words.
+func signedBy(orgs, people int) string {
+	switch {
+	case orgs > 0 && people > 0:
+		return "Signed by " + plural(orgs, "organisation", "organisations") + " and " + plural(people, "person", "people")
+	case orgs > 0:
+		return "Signed by " + plural(orgs, "organisation", "organisations")
+	case people > 0:
+		return "Signed by " + plural(people, "person", "people")
+	}
+	return ""
+}
+
+// contactView lists the decision-makers, filtered to region when the reader
+// picked one of the targets' regions.
+func (b *builder) contactView(c *campaign.Campaign, ct *campaign.Contact, id, region string, allRegions *[]string) *views.ContactView {
+	if ct == nil {
+		return nil
+	}
+	subject := ct.Subject
+	if subject == "" {
+		subject = c.Title
+	}
+	cv := &views.ContactView{
+		FormAction: campaignPath(c) + "#" + id,
+		ScriptHTML: b.md(c.Org, ct.Script, 4, id+"-script-"),
+		Subject:    subject,
+		Message:    ct.Message,
+	}
+	seen := map[string]bool{}
+	for _, t := range ct.Targets {
+		if t.Region != "" && !seen[strings.ToLower(t.Region)] {
+			seen[strings.ToLower(t.Region)] = true
+			cv.Regions = append(cv.Regions, t.Region)
+		}
+	}
+	slices.SortFunc(cv.Regions, func(x, y string) int { return strings.Compare(strings.ToLower(x), strings.ToLower(y)) })
+	*allRegions = append(*allRegions, cv.Regions...)
+	for _, r := range cv.Regions {
+		if strings.EqualFold(r, region) {
+			cv.Region = r
+		}
+	}
+	for _, t := range ct.Targets {
+		// Targets without a region (a national office, say) concern everyone.
+		if cv.Region != "" && t.Region != "" && !strings.EqualFold(t.Region, cv.Region) {
+			continue
+		}
+		tv := views.TargetView{Name: t.Name, Role: t.Role, Region: t.Region, Phone: t.Phone, TelURL: telURL(t.Phone), Email: t.Email}
+		if t.Email != "" {
+			tv.MailtoURL = mailtoURL(t.Email, subject, ct.Message)
+		}
+		cv.Targets = append(cv.Targets, tv)
+	}
+	return cv
+}
+
+// shareView builds the share links and the Mastodon form.
+func (b *builder) shareView(c *campaign.Campaign, sh *campaign.Share, canonical string) *views.ShareView {
+	var msgs campaign.ShareMessages
+	var tags = c.Hashtags
+	subject := c.Title
+	if sh != nil {
+		msgs = sh.Messages
+		if len(sh.Hashtags) > 0 {
+			tags = sh.Hashtags
+		}
+		if sh.EmailSubject != "" {
+			subject = sh.EmailSubject
+		}
+	}
+	msg := func(n campaign.Network) string {
+		if m := msgs.For(n); m != "" {
+			return m
+		}
+		return c.Summary
+	}
+	return &views.ShareView{
+		URL:   canonical,
+		Links: shareLinks(msg, canonical, subject),
+		Mastodon: views.MastodonShare{
+			Action: campaignPath(c) + "/share/mastodon",
+			Text:   withLink(msg(campaign.NetworkMastodon), canonical),
+		},
+		Hashtags: hashtags(tags),
+	}
+}
+
+// engageView groups a directory by region, regions sorted, organisations
+// without a region last.
+func engageView(members []campaign.Member) *views.EngageView {
+	groups := map[string]*views.MemberGroup{}
+	var order []string
+	for _, m := range members {
+		g := groups[m.Region]
+		if g == nil {
+			g = &views.MemberGroup{Region: m.Region}
+			groups[m.Region] = g
+			order = append(order, m.Region)
+		}
+		mv := views.MemberView{Name: m.Name, URL: m.Link, Description: m.Description, Email: m.Email}
+		if m.Email != "" {
+			mv.MailtoURL = mailtoURL(m.Email, "", "")
+		}
+		g.Members = append(g.Members, mv)
+	}
+	slices.SortFunc(order, func(x, y string) int {
+		switch {
+		case x == "":
+			return 1
+		case y == "":
+			return -1
+		}
+		return strings.Compare(strings.ToLower(x), strings.ToLower(y))
+	})
+	ev := &views.EngageView{}
+	for _, r := range order {
+		ev.Groups = append(ev.Groups, *groups[r])
+	}
+	return ev
+}
+
+// donateView lists the places to give, with suggested amounts linking
+// straight to a preset amount when the donation page supports it.
+func donateView(o *campaign.Org, d *campaign.Donate) *views.DonateView {
+	var dests []campaign.Destination
+	var amounts []int
+	var currency string
+	if d != nil {
+		dests, amounts, currency = d.Destinations, d.Amounts, d.Currency
+	}
+	if len(dests) == 0 && o.Donate != "" {
+		dests = []campaign.Destination{{Name: o.Name, Link: o.Donate}}
+	}
+	dv := &views.DonateView{}
+	for _, dst := range dests {
+		v := views.DestinationView{Name: dst.Name, URL: dst.Link, Description: dst.Description}
+		for _, amt := range amounts {
+			link := dst.Link
+			if dst.AmountParam != "" {
+				link = withQuery(link, dst.AmountParam, strconv.Itoa(amt))
+			}
+			v.Amounts = append(v.Amounts, views.Link{Label: formatMoney(amt, currency), URL: link})
+		}
+		dv.Destinations = append(dv.Destinations, v)
+	}
+	return dv
+}
+
+// mustJSON marshals JSON-LD. encoding/json escapes <, > and & as \u003c and
+// so on, so the result is safe inside a script element.
+func mustJSON(v any) string {
+	data, err := json.Marshal(v)
+	if err != nil {
+		// Only maps of strings and slices are marshalled here; an error is
+		// a programming mistake caught by every test.
+		panic("web: marshalling JSON-LD: " + err.Error())
+	}
+	return string(data)
+}
