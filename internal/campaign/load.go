@@ -1,0 +1,286 @@
+package campaign
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"reflect"
+	"slices"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Load reads the campaigns directory dir from the operating system: one
+// folder per organisation, each holding org.yaml, one <slug>.yaml per
+// campaign, and any number of subfolders (such as assets/) for files.
+//
+// It reports every problem in every file at once, sorted by file and
+// position, each with File = dir joined with the file's path inside it. The
+// Site is nil when any problem is an error; warnings alone still give a
+// Site. Drafts are loaded too: whether to show them is the web's decision.
+func Load(dir string) (*Site, Problems) {
+	root := dir
+	if root == "" {
+		root = "."
+	}
+	return load(os.DirFS(root), ".", dir)
+}
+
+// LoadFS is Load reading from fsys, with dir a path inside it ("." for its
+// root). Problem.File is dir joined with the path below it, so tests and
+// embedded examples get the same messages as files on disk.
+func LoadFS(fsys fs.FS, dir string) (*Site, Problems) {
+	return load(fsys, dir, dir)
+}
+
+// reservedOrgSlugs are folder names that would clash with the site's own
+// addresses (/static/…, /healthz).
+var reservedOrgSlugs = []string{"static", "healthz"}
+
+// loader is the state of one Load.
+type loader struct {
+	fsys  fs.FS
+	root  string // the campaigns directory inside fsys
+	shown string // the directory as the caller wrote it, for messages
+	pos      positions
+	misspelt map[misspelling]bool
+	probs    Problems
+	orgs  []*orgFolder
+}
+
+// orgFolder is one organisation being loaded, with what its checks need.
+type orgFolder struct {
+	org     *Org
+	dir     string // the folder inside fsys
+	listing map[string][]fs.DirEntry
+	failed  bool // org.yaml is missing or unreadable
+}
+
+func load(fsys fs.FS, root, shown string) (*Site, Problems) {
+	if root == "" {
+		root = "."
+	}
+	l := &loader{fsys: fsys, root: path.Clean(root), shown: shown, pos: positions{}, misspelt: map[misspelling]bool{}}
+	entries, err := fs.ReadDir(fsys, l.root)
+	if err != nil {
+		l.probs = append(l.probs, Problem{File: l.display(""), Message: readDirMessage(err)})
+		return nil, l.probs
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if ignored(name) {
+			continue
+		}
+		if e.IsDir() {
+			l.loadOrg(name)
+			continue
+		}
+		if ext := strings.ToLower(path.Ext(name)); ext == ".yaml" || ext == ".yml" {
+			l.probs = append(l.probs, Problem{File: l.display(name), Message: fmt.Sprintf(
+				"this file is outside any organisation's folder — an organisation's settings go in %s and each campaign in %s: move it into its organisation's folder",
+				l.display(path.Join("<organisation>", "org.yaml")), l.display(path.Join("<organisation>", "<campaign>.yaml")))})
+		}
+	}
+	if len(l.orgs) == 0 && !l.probs.HasErrors() {
+		l.probs = append(l.probs, Problem{File: l.display(""), Warning: true, Message: "there are no organisations here yet — make a folder for each organisation, with an org.yaml file in it"})
+	}
+	for _, of := range l.orgs {
+		l.check(of)
+	}
+	for _, of := range l.orgs {
+		applyDefaults(of.org)
+	}
+	l.probs.Sort()
+	if l.probs.HasErrors() {
+		return nil, l.probs
+	}
+	orgs := make([]*Org, len(l.orgs))
+	for i, of := range l.orgs {
+		orgs[i] = of.org
+	}
+	return NewSite(orgs), l.probs
+}
+
+// ignored reports whether a directory entry is no business of the loader:
+// hidden files and folders, and notes such as README.md.
+func ignored(name string) bool {
+	lower := strings.ToLower(name)
+	return strings.HasPrefix(name, ".") || strings.HasPrefix(lower, "readme") ||
+		strings.HasSuffix(lower, ".md") || strings.HasSuffix(lower, ".markdown")
+}
+
+func readFileMessage(err error) string {
+	if errors.Is(err, fs.ErrPermission) {
+		return "this file cannot be read: permission denied"
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return "this file cannot be read: " + err.Error()
+}
+
+func readDirMessage(err error) string {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "there is no such folder — check the path to the campaigns folder"
+	case errors.Is(err, fs.ErrPermission):
+		return "this folder cannot be read: permission denied"
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return "this folder cannot be read: " + err.Error()
+}
+
+// display is the path of rel (a path inside the campaigns directory) as the
+// organiser typed it.
+func (l *loader) display(rel string) string {
+	if l.shown == "" {
+		if rel == "" {
+			return "."
+		}
+		return rel
+	}
+	return path.Join(l.shown, rel)
+}
+
+func (l *loader) loadOrg(slug string) {
+	dir := path.Join(l.root, slug)
+	of := &orgFolder{
+		org:     &Org{Slug: slug, File: l.display(path.Join(slug, "org.yaml")), Assets: map[string]*Asset{}},
+		dir:     dir,
+		listing: map[string][]fs.DirEntry{},
+	}
+	l.orgs = append(l.orgs, of)
+	folder := l.display(slug)
+	if !isSlug(slug) {
+		l.probs = append(l.probs, Problem{File: folder, Message: "an organisation's folder name is its web address, so it can only use lower-case letters a–z, digits and hyphens — " + renameHint(slug, "")})
+	} else if slices.Contains(reservedOrgSlugs, slug) {
+		l.probs = append(l.probs, Problem{File: folder, Message: fmt.Sprintf("an organisation cannot be called %q: the site uses /%s itself — rename the folder", slug, slug)})
+	}
+	entries, err := fs.ReadDir(l.fsys, dir)
+	if err != nil {
+		l.probs = append(l.probs, Problem{File: folder, Message: readDirMessage(err)})
+		of.failed = true
+		return
+	}
+	of.listing[dir] = entries
+	hasOrg := false
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || ignored(name) {
+			continue
+		}
+		ext := path.Ext(name)
+		file := l.display(path.Join(slug, name))
+		switch {
+		case name == "org.yaml":
+			hasOrg = true
+		case ext == ".yaml":
+			stem := strings.TrimSuffix(name, ext)
+			if !isSlug(stem) {
+				l.probs = append(l.probs, Problem{File: file, Message: "a campaign's file name is its web address, so it can only use lower-case letters a–z, digits and hyphens — " + renameHint(stem, ".yaml")})
+			}
+		case strings.EqualFold(ext, ".yaml") || strings.EqualFold(ext, ".yml"):
+			l.probs = append(l.probs, Problem{File: file, Message: fmt.Sprintf("Placard reads only files ending in .yaml — rename it to %s", strings.TrimSuffix(name, ext)+".yaml")})
+		}
+	}
+	if !hasOrg {
+		of.failed = true
+		if !slices.ContainsFunc(entries, func(e fs.DirEntry) bool { return strings.EqualFold(e.Name(), "org.yml") || strings.EqualFold(e.Name(), "org.yaml") }) {
+			l.probs = append(l.probs, Problem{File: folder, Message: "this organisation's folder has no org.yaml — add one with at least name: and the organisation's name"})
+		}
+	} else {
+		d := l.decoder(of.org.File, path.Join(dir, "org.yaml"))
+		if root := d.parse("organisation"); root != nil {
+			l.pos[posKey{reflect.ValueOf(of.org).Pointer(), reflect.TypeFor[Org]()}] = where{d.file, root.Line, root.Column}
+			d.decodeStruct(root, reflect.ValueOf(of.org).Elem(), "", "organisation")
+		} else {
+			of.failed = true
+		}
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || ignored(name) || name == "org.yaml" || path.Ext(name) != ".yaml" {
+			continue
+		}
+		c := &Campaign{Org: of.org, Slug: strings.TrimSuffix(name, ".yaml"), File: l.display(path.Join(slug, name))}
+		of.org.Campaigns = append(of.org.Campaigns, c)
+		d := l.decoder(c.File, path.Join(dir, name))
+		if root := d.parse("campaign"); root != nil {
+			l.pos[posKey{reflect.ValueOf(c).Pointer(), reflect.TypeFor[Campaign]()}] = where{d.file, root.Line, root.Column}
+			d.decodeStruct(root, reflect.ValueOf(c).Elem(), "", "campaign")
+		}
+	}
+	slices.SortFunc(of.org.Campaigns, func(a, b *Campaign) int {
+		return cmp.Or(b.Date.Compare(a.Date), cmp.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title)), cmp.Compare(a.Slug, b.Slug))
+	})
+}
+
+// decoder reads the file at fsPath and returns a decoder for it; a file that
+// cannot be read is reported and decodes as empty.
+func (l *loader) decoder(file, fsPath string) *decoder {
+	d := &decoder{file: file, pos: l.pos, probs: &l.probs, misspelt: l.misspelt}
+	if info, err := fs.Stat(l.fsys, fsPath); err == nil && info.Size() > maxYAMLSize {
+		d.src = make([]byte, maxYAMLSize+1) // parse reports the size; no need to read it all
+		return d
+	}
+	src, err := fs.ReadFile(l.fsys, fsPath)
+	if err != nil {
+		l.probs = append(l.probs, Problem{File: file, Message: readFileMessage(err)})
+		d.unreadable = true
+	}
+	d.src = src
+	return d
+}
+
+// isSlug reports whether s is a web-address name: lower-case letters a–z,
+// digits and single hyphens between them.
+func isSlug(s string) bool {
+	if s == "" || s[0] == '-' || s[len(s)-1] == '-' || strings.Contains(s, "--") {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// slugify makes the slug closest to s: accents dropped, lower case, every run
+// of other characters turned into one hyphen. It returns "" when nothing is left.
+func slugify(s string) string {
+	var b strings.Builder
+	hyphen := false
+	for _, r := range norm.NFD.String(s) {
+		if unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		r = unicode.ToLower(r)
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			if hyphen && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			hyphen = false
+			b.WriteRune(r)
+			continue
+		}
+		hyphen = true
+	}
+	return b.String()
+}
+
+func renameHint(name, ext string) string {
+	if s := slugify(name); s != "" {
+		return "rename it to " + s + ext
+	}
+	return "rename it using only a–z, 0–9 and hyphens"
+}

@@ -1,0 +1,789 @@
+package campaign
+
+import (
+	"fmt"
+	"math"
+	"net/mail"
+	"net/url"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/text"
+	"golang.org/x/text/currency"
+	"golang.org/x/text/language"
+)
+
+// Validation: what the decoder cannot see from one value alone. Every problem
+// is placed at the value it is about, or, for a missing setting, at the group
+// of settings it is missing from, and says which setting and what to write.
+
+// checker validates one organisation's files.
+type checker struct {
+	l    *loader
+	of   *orgFolder
+	file string // the file being checked, for problems without a known position
+}
+
+// at returns the position of the first of ptrs the decoder saw, else the
+// whole current file.
+func (c *checker) at(ptrs ...any) where {
+	for _, p := range ptrs {
+		if w, ok := c.l.pos.of(p); ok {
+			return w
+		}
+	}
+	return where{File: c.file}
+}
+
+// seen reports whether the decoder saw the setting p points to.
+func (c *checker) seen(p any) bool {
+	_, ok := c.l.pos.of(p)
+	return ok
+}
+
+// misspelt reports whether the decoder already told the organiser that a
+// setting of group was probably meant as key.
+func (c *checker) misspelt(group any, key string) bool {
+	v := reflect.ValueOf(group)
+	return v.Kind() == reflect.Pointer && c.l.misspelt[misspelling{v.Pointer(), key}]
+}
+
+func (c *checker) errorf(w where, format string, args ...any) {
+	c.l.probs = append(c.l.probs, Problem{File: w.File, Line: w.Line, Col: w.Col, Message: fmt.Sprintf(format, args...)})
+}
+
+func (c *checker) warnf(w where, format string, args ...any) {
+	c.l.probs = append(c.l.probs, Problem{File: w.File, Line: w.Line, Col: w.Col, Message: fmt.Sprintf(format, args...), Warning: true})
+}
+
+// required reports a setting that is missing (at its group) or blank (at
+// the setting). noun names the group, what says what to write.
+func (c *checker) required(val string, ptr, group any, noun, key, what string) bool {
+	if strings.TrimSpace(val) != "" {
+		return true
+	}
+	if c.misspelt(group, key) || c.seen(ptr) && c.l.hasErrorAt(c.at(ptr)) {
+		return false // already reported
+	}
+	if c.seen(ptr) {
+		c.errorf(c.at(ptr), "'%s' is empty — write %s", key, what)
+	} else {
+		c.errorf(c.at(group), "%s has no '%s' — add %s: with %s", noun, key, key, what)
+	}
+	return false
+}
+
+// hasErrorAt reports whether an error is already placed at w, so a value the
+// decoder rejected is not reported a second time as missing.
+func (l *loader) hasErrorAt(w where) bool {
+	return slices.ContainsFunc(l.probs, func(p Problem) bool {
+		return !p.Warning && p.File == w.File && p.Line == w.Line && p.Col == w.Col
+	})
+}
+
+// check validates an organisation and its campaigns.
+func (l *loader) check(of *orgFolder) {
+	c := &checker{l: l, of: of, file: of.org.File}
+	o := of.org
+	if !of.failed {
+		c.checkOrg(o)
+	}
+	for _, camp := range o.Campaigns {
+		c.file = camp.File
+		c.checkCampaign(camp)
+	}
+}
+
+func (c *checker) checkOrg(o *Org) {
+	c.required(o.Name, &o.Name, o, "organisation", "name", "the organisation's full name")
+	c.url(o.Website, &o.Website, "website")
+	c.image(o.Logo, "logo")
+	c.markdown(string(o.About), &o.About, "about")
+	c.colours(&o.Colours)
+	if o.MediaContact != nil {
+		c.person(o.MediaContact, "media_contact")
+	}
+	for _, s := range []struct {
+		key string
+		val *string
+	}{
+		{"x", &o.Social.X}, {"bluesky", &o.Social.Bluesky}, {"mastodon", &o.Social.Mastodon},
+		{"facebook", &o.Social.Facebook}, {"instagram", &o.Social.Instagram}, {"linkedin", &o.Social.LinkedIn},
+		{"youtube", &o.Social.YouTube}, {"tiktok", &o.Social.TikTok}, {"threads", &o.Social.Threads},
+		{"telegram", &o.Social.Telegram}, {"whatsapp", &o.Social.WhatsApp},
+	} {
+		c.url(*s.val, s.val, s.key)
+	}
+	c.url(o.Donate, &o.Donate, "donate")
+	c.url(o.PrivacyPolicy, &o.PrivacyPolicy, "privacy_policy")
+	if o.Language != "" {
+		if _, err := language.Parse(o.Language); err != nil {
+			c.errorf(c.at(&o.Language), "'language' must be a language code, such as en, fr, es, ar or he — %s is not one", quoteValue(o.Language))
+		}
+	}
+	for i := range o.Members {
+		c.member(&o.Members[i])
+	}
+}
+
+func (c *checker) colours(cs *Colours) {
+	if cs.Primary != "" {
+		if rgb, ok := c.colour(cs.Primary, &cs.Primary, "primary"); ok {
+			if r := contrastWithWhite(rgb); r < 4.5 {
+				c.errorf(c.at(&cs.Primary), "'primary' %s is too light for white text on buttons: the contrast is %s:1 and must be at least 4.5:1 — choose a darker shade, such as %s",
+					cs.Primary, strconv.FormatFloat(math.Floor(r*10)/10, 'f', 1, 64), darkEnough(rgb))
+			}
+		}
+	}
+	if cs.Accent != "" {
+		c.colour(cs.Accent, &cs.Accent, "accent")
+	}
+}
+
+// colour parses #rrggbb or #rgb.
+func (c *checker) colour(s string, ptr any, key string) ([3]float64, bool) {
+	var rgb [3]float64
+	h := strings.TrimPrefix(strings.TrimSpace(s), "#")
+	if len(h) == 3 {
+		h = string([]byte{h[0], h[0], h[1], h[1], h[2], h[2]})
+	}
+	n, err := strconv.ParseUint(h, 16, 32)
+	if err != nil || len(h) != 6 || !strings.HasPrefix(strings.TrimSpace(s), "#") {
+		hint := ""
+		if err == nil && len(h) == 6 {
+			hint = " (put it in quotes, like \"#" + h + "\", because YAML reads # as the start of a comment)"
+		}
+		c.errorf(c.at(ptr), "'%s' must be a colour written #rrggbb, like \"#0b5d3b\" — got %s%s", key, quoteValue(s), hint)
+		return rgb, false
+	}
+	rgb = [3]float64{float64(n >> 16 & 0xff), float64(n >> 8 & 0xff), float64(n & 0xff)}
+	return rgb, true
+}
+
+// luminance is the WCAG 2 relative luminance of an sRGB colour.
+func luminance(rgb [3]float64) float64 {
+	var l [3]float64
+	for i, v := range rgb {
+		v /= 255
+		if v <= 0.04045 {
+			l[i] = v / 12.92
+		} else {
+			l[i] = math.Pow((v+0.055)/1.055, 2.4)
+		}
+	}
+	return 0.2126*l[0] + 0.7152*l[1] + 0.0722*l[2]
+}
+
+// contrastWithWhite is the WCAG contrast ratio of white text on rgb.
+func contrastWithWhite(rgb [3]float64) float64 {
+	return 1.05 / (luminance(rgb) + 0.05)
+}
+
+// darkEnough returns the lightest darkening of rgb (same hue) that white
+// text reaches 4.5:1 on, as #rrggbb.
+func darkEnough(rgb [3]float64) string {
+	for f := 1.0; f > 0; f -= 0.01 {
+		d := [3]float64{math.Floor(rgb[0] * f), math.Floor(rgb[1] * f), math.Floor(rgb[2] * f)}
+		if contrastWithWhite(d) >= 4.5 {
+			return fmt.Sprintf("#%02x%02x%02x", int(d[0]), int(d[1]), int(d[2]))
+		}
+	}
+	return "#000000"
+}
+
+// person checks a media contact: a name and a way to reach them.
+func (c *checker) person(p *Person, key string) {
+	c.required(p.Name, &p.Name, p, "'"+key+"'", "name", "the person's name")
+	if strings.TrimSpace(p.Phone) == "" && strings.TrimSpace(p.Email) == "" {
+		c.errorf(c.at(p), "'%s' needs a 'phone' or an 'email' — add at least one so journalists can reach them", key)
+	}
+	c.phone(p.Phone, &p.Phone, "phone")
+	c.email(p.Email, &p.Email, "email")
+}
+
+func (c *checker) member(m *Member) {
+	c.required(m.Name, &m.Name, m, "each organisation in the list", "name", "the organisation's name")
+	c.url(m.Link, &m.Link, "link")
+	c.email(m.Email, &m.Email, "email")
+}
+
+// url checks an address readers are sent to: absolute, http(s), with a host.
+func (c *checker) url(s string, ptr any, key string) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return
+	}
+	w := c.at(ptr)
+	lower := strings.ToLower(s)
+	switch {
+	case strings.HasPrefix(lower, "mailto:"):
+		c.errorf(w, "'%s' must be a web address starting with https:// — for an email address use 'email' (where there is one)", key)
+		return
+	case strings.HasPrefix(lower, "tel:"):
+		c.errorf(w, "'%s' must be a web address starting with https:// — for a phone number use 'phone' (where there is one)", key)
+		return
+	case strings.ContainsAny(s, " \t\n"):
+		c.errorf(w, "'%s' must be a web address, which has no spaces — got %s", key, quoteValue(s))
+		return
+	case !strings.Contains(s, "://"):
+		if strings.Contains(s, ".") && !strings.Contains(s, "@") {
+			c.errorf(w, "'%s' must be a full address starting with https:// — write https://%s", key, s)
+		} else {
+			c.errorf(w, "'%s' must be a full web address starting with https://, like https://example.org/page — got %s", key, quoteValue(s))
+		}
+		return
+	}
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		c.errorf(w, "'%s' is not a web address a browser can open — check it for stray characters: %s", key, quoteValue(s))
+	case u.Scheme != "http" && u.Scheme != "https":
+		c.errorf(w, "'%s' must start with https:// — got %s", key, quoteValue(s))
+	case u.Host == "" || u.Hostname() == "":
+		c.errorf(w, "'%s' has no site name after %s:// — got %s", key, u.Scheme, quoteValue(s))
+	case u.Scheme == "http":
+		c.warnf(w, "'%s' uses http://, which browsers mark as not secure — use https:// if the site supports it", key)
+	}
+}
+
+func (c *checker) email(s string, ptr any, key string) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return
+	}
+	if strings.HasPrefix(strings.ToLower(s), "mailto:") {
+		c.errorf(c.at(ptr), "'%s' must be just the email address — leave out 'mailto:'", key)
+		return
+	}
+	a, err := mail.ParseAddress(s)
+	_, domain, _ := strings.Cut(s, "@")
+	if err != nil || a.Address != s || !strings.Contains(domain, ".") || strings.HasSuffix(domain, ".") {
+		c.errorf(c.at(ptr), "'%s' must be an email address, like press@example.org — got %s", key, quoteValue(s))
+	}
+}
+
+// phone checks a number people will tap to call: digits with the usual
+// separators, a + only in front, and 7 to 15 digits (the international limit).
+func (c *checker) phone(s string, ptr any, key string) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return
+	}
+	digits := 0
+	for i, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r == '+' && i == 0, r == ' ', r == '-', r == '.', r == '(', r == ')':
+		default:
+			c.errorf(c.at(ptr), "'%s' must be a phone number written with digits, spaces, dashes, dots or brackets, and + with the country code in front, like +1 555 0100 — got %s", key, quoteValue(s))
+			return
+		}
+	}
+	if digits < 7 || digits > 15 {
+		c.errorf(c.at(ptr), "'%s' has %d digits, but a phone number with its country code has 7 to 15 — got %s", key, digits, quoteValue(s))
+	}
+}
+
+// image checks a picture: a file and the words a screen reader says for it.
+func (c *checker) image(img *Image, key string) {
+	if img == nil {
+		return
+	}
+	noun := "'" + key + "'"
+	if c.required(img.Src, &img.Src, img, noun, "src", "the picture's file, such as assets/photo.jpg") {
+		img.Asset = c.asset(img.Src, c.at(&img.Src), "src", true)
+	}
+	if strings.TrimSpace(img.Alt) == "" && !c.misspelt(img, "alt") {
+		if c.seen(&img.Alt) {
+			c.errorf(c.at(&img.Alt), "'alt' is empty — describe the picture for people who cannot see it")
+		} else {
+			c.errorf(c.at(img), "%s has no alt text — add alt: describing the picture for people who cannot see it", noun)
+		}
+	}
+}
+
+// htmlTag finds an HTML tag in a stretch of raw HTML, to quote it.
+var htmlTag = regexp.MustCompile(`</?[A-Za-z][A-Za-z0-9-]*`)
+
+// markdown warns about raw HTML in a Markdown setting: pages drop it, so what
+// the organiser wrote would silently not appear. HTML comments are fine.
+func (c *checker) markdown(s string, ptr any, key string) {
+	if !strings.Contains(s, "<") {
+		return
+	}
+	src := []byte(s)
+	doc := goldmark.DefaultParser().Parse(text.NewReader(src))
+	var found string
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering || found != "" {
+			return ast.WalkContinue, nil
+		}
+		var raw strings.Builder
+		switch n := n.(type) {
+		case *ast.RawHTML:
+			for i := range n.Segments.Len() {
+				seg := n.Segments.At(i)
+				raw.Write(seg.Value(src))
+			}
+		case *ast.HTMLBlock:
+			for i := range n.Lines().Len() {
+				seg := n.Lines().At(i)
+				raw.Write(seg.Value(src))
+			}
+		default:
+			return ast.WalkContinue, nil
+		}
+		if t := htmlTag.FindString(raw.String()); t != "" {
+			found = t + ">"
+		}
+		return ast.WalkContinue, nil
+	})
+	if found != "" {
+		c.warnf(c.at(ptr), "'%s' contains HTML (%s), which is not shown on the page — use Markdown instead, such as **bold**, *italic* or [a link](https://example.org)", key, found)
+	}
+}
+
+// enum checks a setting that takes one of a few words; empty means the default.
+func (c *checker) enum(val string, ptr any, key string, options []string) {
+	if val != "" && !slices.Contains(options, val) {
+		c.errorf(c.at(ptr), "%s", enumMessage(key, val, options))
+	}
+}
+
+var hashtagChars = func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' || unicode.Is(unicode.Mn, r) }
+
+func (c *checker) hashtags(tags []string) {
+	for i := range tags {
+		t := strings.TrimSpace(tags[i])
+		w := c.at(&tags[i])
+		switch {
+		case t == "" || t == "#":
+			c.errorf(w, "this hashtag is empty — write the tag, or remove the line")
+		case strings.HasPrefix(t, "#"):
+			fix := strings.TrimLeft(t, "#")
+			if strings.ContainsFunc(fix, func(r rune) bool { return !hashtagChars(r) }) {
+				fix = strings.Join(strings.FieldsFunc(fix, func(r rune) bool { return !hashtagChars(r) }), "")
+			}
+			c.errorf(w, "write hashtags without the # (Placard adds it) — write %s (in YAML a # after a space starts a comment)", fix)
+		case strings.ContainsFunc(t, func(r rune) bool { return !hashtagChars(r) }):
+			fix := strings.Join(strings.FieldsFunc(t, func(r rune) bool { return !hashtagChars(r) }), "")
+			c.errorf(w, "hashtag %s can only have letters, digits and _ — a hashtag ends at the first space or other character; write %s", quoteValue(t), fix)
+		}
+	}
+}
+
+func (c *checker) checkCampaign(camp *Campaign) {
+	if !c.seen(camp) {
+		return // the file could not be read or parsed; already reported
+	}
+	c.required(camp.Title, &camp.Title, camp, "campaign", "title", "the campaign's headline")
+	if c.required(camp.Summary, &camp.Summary, camp, "campaign", "summary", "one or two sentences for cards and share previews") {
+		if n := utf8.RuneCountInString(strings.TrimSpace(camp.Summary)); n > 200 {
+			c.warnf(c.at(&camp.Summary), "'summary' is %d characters — keep it under 200 so it fits on cards and share previews", n)
+		}
+	}
+	if camp.Date.IsZero() && !c.misspelt(camp, "date") {
+		if !c.seen(&camp.Date) {
+			c.errorf(c.at(camp), "campaign has no 'date' — add date: with the day it is published, like 2026-02-10")
+		} else if w := c.at(&camp.Date); !c.l.hasErrorAt(w) {
+			c.errorf(w, "'date' is empty — write the day the campaign is published, like 2026-02-10")
+		}
+	}
+	c.enum(string(camp.Status), &camp.Status, "status", []string{string(StatusPublished), string(StatusDraft), string(StatusClosed), string(StatusVictory)})
+	c.enum(string(camp.Layout), &camp.Layout, "layout", []string{string(LayoutSections), string(LayoutSteps)})
+	if !camp.CloseAt.IsZero() && !camp.Date.IsZero() && camp.CloseAt.Before(camp.Date) {
+		c.errorf(c.at(&camp.CloseAt), "'close_at' (%s) is before the campaign's 'date' (%s), so it would close before it opens — check both dates", dateText(camp.CloseAt), dateText(camp.Date))
+	}
+	if (camp.Status == StatusClosed || camp.Status == StatusVictory) && strings.TrimSpace(string(camp.Outcome)) == "" {
+		c.warnf(c.at(&camp.Status), "a %s campaign should say how it ended — add outcome: with a few words readers see at the top", camp.Status)
+	}
+	c.markdown(string(camp.Outcome), &camp.Outcome, "outcome")
+	c.markdown(string(camp.Body), &camp.Body, "body")
+	c.image(camp.Image, "image")
+	c.hashtags(camp.Hashtags)
+	for i := range camp.Related {
+		c.related(camp, &camp.Related[i])
+	}
+	if len(camp.Actions) == 0 && (camp.Status == "" || camp.Status == StatusPublished) {
+		c.warnf(c.at(&camp.Actions, camp), "this campaign has no calls to action — add actions: with at least one, such as a petition or a share")
+	}
+	ids := map[string]*Action{}
+	for i := range camp.Actions {
+		a := &camp.Actions[i]
+		if a.ID != "" {
+			if !isSlug(a.ID) {
+				c.errorf(c.at(&a.ID), "'id' is part of the page's address (#%s), so it can only use lower-case letters a–z, digits and hyphens — %s", a.ID, renameHint(a.ID, ""))
+			} else if prev := ids[a.ID]; prev != nil {
+				c.errorf(c.at(&a.ID), "id '%s' is already used by the call to action on line %d — give each one its own id", a.ID, c.at(&prev.ID).Line)
+			} else {
+				ids[a.ID] = a
+			}
+		}
+		c.action(camp, a)
+	}
+}
+
+func dateText(t time.Time) string {
+	if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 {
+		return t.Format(time.DateOnly)
+	}
+	return t.Format(time.RFC3339)
+}
+
+// related checks a link to another campaign and resolves its Target.
+func (c *checker) related(camp *Campaign, r *Related) {
+	if strings.TrimSpace(r.Campaign) == "" {
+		if c.required(r.Title, &r.Title, r, "related link", "title", "the page's headline (or write campaign: with a campaign's name)") {
+			c.required(r.Link, &r.Link, r, "related link", "link", "the page's address")
+		}
+		c.url(r.Link, &r.Link, "link")
+		return
+	}
+	if r.Title != "" || r.Link != "" {
+		c.errorf(c.at(r), "a related link is either one of this site's campaigns (campaign:) or an outside page (title: and link:), not both — remove one")
+		return
+	}
+	orgSlug, slug, other := strings.Cut(strings.TrimSpace(r.Campaign), "/")
+	if !other {
+		orgSlug, slug = camp.Org.Slug, orgSlug
+	}
+	var target *Org
+	var names []string
+	for _, of := range c.l.orgs {
+		if other {
+			for _, x := range of.org.Campaigns {
+				names = append(names, of.org.Slug+"/"+x.Slug)
+			}
+		}
+		if of.org.Slug == orgSlug {
+			target = of.org
+		}
+	}
+	if target == nil {
+		msg := fmt.Sprintf("related campaign %s names the organisation %s, which is not in %s", quoteValue(r.Campaign), quoteValue(orgSlug), c.l.display(""))
+		if s := suggest(r.Campaign, names); s != "" {
+			msg += " — did you mean " + quoteValue(s) + "?"
+		}
+		c.errorf(c.at(&r.Campaign), "%s", msg)
+		return
+	}
+	for _, x := range target.Campaigns {
+		if x.Slug == slug {
+			r.Target = x
+		}
+		if !other {
+			names = append(names, x.Slug)
+		}
+	}
+	switch {
+	case r.Target == nil:
+		msg := fmt.Sprintf("related campaign %s does not exist: there is no %s", quoteValue(r.Campaign), c.l.display(orgSlug+"/"+slug+".yaml"))
+		if s := suggest(r.Campaign, names); s != "" {
+			msg += " — did you mean " + quoteValue(s) + "?"
+		} else {
+			msg += " — write the campaign's file name without .yaml, and org/name for another organisation's"
+		}
+		c.errorf(c.at(&r.Campaign), "%s", msg)
+	case r.Target == camp:
+		c.errorf(c.at(&r.Campaign), "a campaign cannot be related to itself — remove %s", quoteValue(r.Campaign))
+	case r.Target.Status == StatusDraft:
+		c.warnf(c.at(&r.Campaign), "related campaign %s is a draft, so the link will not be shown until it is published", quoteValue(r.Campaign))
+	}
+}
+
+func (c *checker) action(camp *Campaign, a *Action) {
+	c.markdown(string(a.Text), &a.Text, "text")
+	switch {
+	case a.Statement != nil:
+		s := a.Statement
+		c.required(string(s.Body), &s.Body, a, "statement", "body", "the statement's text")
+		c.markdown(string(s.Body), &s.Body, "body")
+		if !s.Date.IsZero() && !camp.Date.IsZero() {
+			if gap := s.Date.Sub(camp.Date); gap > 366*24*time.Hour || gap < -366*24*time.Hour {
+				c.warnf(c.at(&s.Date), "the statement's 'date' (%s) is more than a year from the campaign's 'date' (%s) — check the year", dateText(s.Date), dateText(camp.Date))
+			}
+		}
+		if s.MediaContact != nil {
+			c.person(s.MediaContact, "media_contact")
+		}
+	case a.Letter != nil:
+		lt := a.Letter
+		c.required(string(lt.Body), &lt.Body, a, "letter", "body", "the letter's text")
+		c.markdown(string(lt.Body), &lt.Body, "body")
+		for i := range lt.Organisations {
+			c.signatory(&lt.Organisations[i])
+		}
+		for i := range lt.Individuals {
+			c.signatory(&lt.Individuals[i])
+		}
+	case a.Petition != nil:
+		p := a.Petition
+		c.required(string(p.Text), &p.Text, a, "petition", "text", "what signers ask for")
+		c.markdown(string(p.Text), &p.Text, "text")
+		if p.Goal < 0 || p.Goal == 0 && c.seen(&p.Goal) {
+			c.errorf(c.at(&p.Goal), "'goal' must be more than 0 — write the number of signatures you aim for, like 5000")
+		}
+	case a.Contact != nil:
+		c.contact(a, a.Contact)
+	case a.Share != nil:
+		c.share(camp, a.Share)
+	case a.Listen != nil:
+		l := a.Listen
+		if len(l.Items) == 0 {
+			c.errorf(c.at(&l.Items, a), "a listen action needs at least one item — add items: with a title and link for each recording or statement")
+		}
+		for i := range l.Items {
+			it := &l.Items[i]
+			c.required(it.Title, &it.Title, it, "each item", "title", "the recording's or statement's title")
+			c.required(it.Link, &it.Link, it, "each item", "link", "its address")
+			c.url(it.Link, &it.Link, "link")
+			c.enum(it.Format, &it.Format, "format", MediaFormats)
+		}
+	case a.Engage != nil:
+		e := a.Engage
+		if len(e.Organisations) == 0 && len(c.of.org.Members) == 0 {
+			c.errorf(c.at(&e.Organisations, a), "an engage action needs organisations to show — add organisations: here, or members: to %s", c.of.org.File)
+		}
+		for i := range e.Organisations {
+			c.member(&e.Organisations[i])
+		}
+	case a.Donate != nil:
+		c.donate(a, a.Donate)
+	case a.Resources != nil:
+		r := a.Resources
+		if len(r.Items) == 0 {
+			c.errorf(c.at(&r.Items, a), "a resources action needs at least one document — add items: with a title and a link or file for each")
+		}
+		for i := range r.Items {
+			it := &r.Items[i]
+			c.required(it.Title, &it.Title, it, "each document", "title", "the document's title")
+			hasLink, hasFile := strings.TrimSpace(it.Link) != "", strings.TrimSpace(it.File) != ""
+			switch {
+			case hasLink && hasFile:
+				c.errorf(c.at(&it.File), "a document has either a 'link' (on another site) or a 'file' (in your folder), not both — remove one")
+			case !hasLink && !hasFile:
+				c.errorf(c.at(it), "each document needs a 'link' (an address on another site) or a 'file' (such as assets/report.pdf) — add one")
+			case hasLink:
+				c.url(it.Link, &it.Link, "link")
+			default:
+				it.Asset = c.asset(it.File, c.at(&it.File), "file", false)
+			}
+		}
+	}
+}
+
+func (c *checker) signatory(s *Signatory) {
+	c.required(s.Name, &s.Name, s, "each signatory", "name", "the organisation's or person's name")
+	c.url(s.Link, &s.Link, "link")
+	c.image(s.Logo, "logo")
+}
+
+func (c *checker) contact(a *Action, ct *Contact) {
+	if len(ct.Targets) == 0 {
+		c.errorf(c.at(&ct.Targets, a), "a contact action needs at least one target — add targets: with each decision-maker's name and phone or email")
+	}
+	withRegion := 0
+	for i := range ct.Targets {
+		t := &ct.Targets[i]
+		c.required(t.Name, &t.Name, t, "each target", "name", "the decision-maker's name")
+		if strings.TrimSpace(t.Phone) == "" && strings.TrimSpace(t.Email) == "" {
+			c.errorf(c.at(t), "each target needs a 'phone' or an 'email' — add at least one so supporters can reach them")
+		}
+		c.phone(t.Phone, &t.Phone, "phone")
+		c.email(t.Email, &t.Email, "email")
+		if strings.TrimSpace(t.Region) != "" {
+			withRegion++
+		}
+	}
+	if withRegion > 0 && withRegion < len(ct.Targets) {
+		for i := range ct.Targets {
+			if t := &ct.Targets[i]; strings.TrimSpace(t.Region) == "" {
+				c.warnf(c.at(t), "this target has no 'region' while others do, so readers who pick their region will not see it — add region:")
+			}
+		}
+	}
+	c.markdown(string(ct.Script), &ct.Script, "script")
+}
+
+var amountParam = regexp.MustCompile(`^[A-Za-z0-9_.\-\[\]]+$`)
+
+func (c *checker) donate(a *Action, d *Donate) {
+	if len(d.Destinations) == 0 && strings.TrimSpace(c.of.org.Donate) == "" {
+		c.errorf(c.at(&d.Destinations, a), "a donate action needs somewhere to give — add destinations: with a name and link, or donate: with your donation page to %s", c.of.org.File)
+	}
+	for i := range d.Destinations {
+		dst := &d.Destinations[i]
+		c.required(dst.Name, &dst.Name, dst, "each destination", "name", "who receives the gift")
+		c.required(dst.Link, &dst.Link, dst, "each destination", "link", "the donation page's address")
+		c.url(dst.Link, &dst.Link, "link")
+		if dst.AmountParam != "" && !amountParam.MatchString(dst.AmountParam) {
+			c.errorf(c.at(&dst.AmountParam), "'amount_param' must be the name of the donation page's amount setting as it appears in its address, such as amount — got %s", quoteValue(dst.AmountParam))
+		}
+	}
+	for i, n := range d.Amounts {
+		if n <= 0 {
+			c.errorf(c.at(&d.Amounts[i]), "each of 'amounts' must be more than 0 — got %d", n)
+		}
+	}
+	if cur := strings.TrimSpace(d.Currency); cur != "" {
+		if len(cur) == 3 && strings.ToUpper(cur) != cur {
+			c.errorf(c.at(&d.Currency), "'currency' is written in capital letters — write %s", strings.ToUpper(cur))
+		} else if _, err := currency.ParseISO(cur); err != nil || len(cur) != 3 {
+			c.errorf(c.at(&d.Currency), "'currency' must be a three-letter currency code, such as USD, EUR or GBP — got %s", quoteValue(cur))
+		}
+	} else if len(d.Amounts) > 0 {
+		c.errorf(c.at(&d.Amounts), "'amounts' need a 'currency' — add currency: with its three-letter code, such as USD or EUR")
+	}
+}
+
+// linkLength is what a link counts for in a share message. X and Mastodon
+// count every address as 23 characters however long it is. Bluesky counts
+// an address as written, but the campaign's own address is only known when
+// the site is served, so Placard counts 23 there too: the campaign link
+// ({link}, or the link added after the message) and any address written in
+// the message itself count 23 on each of the three networks. Hashtags are not
+// counted: pages show them beside the message, not inside it.
+const linkLength = 23
+
+var urlInText = regexp.MustCompile(`https?://[^\s]+`)
+
+// shareLength counts a message as the networks do: characters (not bytes),
+// with links counted as linkLength. Without {link}, the campaign link is
+// added after a space.
+func shareLength(msg string) int {
+	msg = strings.TrimSpace(msg)
+	placeholder := strings.Repeat("x", linkLength)
+	msg = urlInText.ReplaceAllString(msg, placeholder)
+	if strings.Contains(msg, "{link}") {
+		msg = strings.ReplaceAll(msg, "{link}", placeholder)
+	} else {
+		msg += " " + placeholder
+	}
+	return utf8.RuneCountInString(msg)
+}
+
+// shareLimits are the networks whose messages have a length limit.
+var shareLimits = []struct {
+	network Network
+	name    string
+	limit   int
+}{
+	{NetworkX, "X", 280},
+	{NetworkBluesky, "Bluesky", 300},
+	{NetworkMastodon, "Mastodon", 500},
+}
+
+func (c *checker) share(camp *Campaign, s *Share) {
+	c.hashtags(s.Hashtags)
+	m := &s.Messages
+	// Group the networks a message is too long for by the setting it comes
+	// from, so a long default is one problem, not three.
+	type over struct {
+		names []string
+		keys  []string
+		limit int
+	}
+	var order []any
+	overs := map[any]*over{}
+	for _, n := range shareLimits {
+		var ptr any
+		var msg string
+		switch n.network {
+		case NetworkX:
+			ptr, msg = &m.X, m.X
+		case NetworkBluesky:
+			ptr, msg = &m.Bluesky, m.Bluesky
+		case NetworkMastodon:
+			ptr, msg = &m.Mastodon, m.Mastodon
+		}
+		if msg == "" {
+			ptr, msg = &m.Default, m.Default
+		}
+		if msg == "" {
+			ptr, msg = &camp.Summary, camp.Summary
+		}
+		if strings.TrimSpace(msg) == "" || shareLength(msg) <= n.limit {
+			continue
+		}
+		o := overs[ptr]
+		if o == nil {
+			o = &over{limit: n.limit}
+			overs[ptr] = o
+			order = append(order, ptr)
+		}
+		o.names = append(o.names, fmt.Sprintf("%s's %d", n.name, n.limit))
+		o.keys = append(o.keys, string(n.network))
+		o.limit = min(o.limit, n.limit)
+	}
+	for _, ptr := range order {
+		o := overs[ptr]
+		var msg string
+		switch ptr {
+		case any(&m.X), any(&m.Bluesky), any(&m.Mastodon):
+			msg = *ptr.(*string)
+			c.errorf(c.at(ptr), "this message is %d characters (counting the link as %d), over %s — shorten it by %d", shareLength(msg), linkLength, orList(o.names), shareLength(msg)-o.limit)
+		case any(&m.Default):
+			msg = m.Default
+			c.errorf(c.at(ptr), "the 'default' message is %d characters (counting the link as %d), over %s — shorten it by %d, or add a message of its own for %s", shareLength(msg), linkLength, orList(o.names), shareLength(msg)-o.limit, orList(o.keys))
+		default:
+			msg = camp.Summary
+			c.errorf(c.at(&s.Messages, ptr), "the share action uses the campaign's 'summary' as its message, and at %d characters (counting the link as %d) it is over %s — add messages: with a shorter default", shareLength(msg), linkLength, orList(o.names))
+		}
+	}
+}
+
+// applyDefaults fills in what organisers may leave out, after validation so
+// that messages speak of what was written.
+func applyDefaults(o *Org) {
+	if o.Language == "" {
+		o.Language = "en"
+	}
+	if o.Colours.Accent == "" {
+		o.Colours.Accent = o.Colours.Primary
+	}
+	for _, camp := range o.Campaigns {
+		if camp.Status == "" {
+			camp.Status = StatusPublished
+		}
+		if camp.Layout == "" {
+			camp.Layout = LayoutSections
+		}
+		taken := map[string]bool{}
+		for _, a := range camp.Actions {
+			taken[a.ID] = a.ID != ""
+		}
+		for i := range camp.Actions {
+			a := &camp.Actions[i]
+			if s := a.Statement; s != nil {
+				if s.Date.IsZero() {
+					s.Date = camp.Date
+				}
+				if s.MediaContact == nil {
+					s.MediaContact = o.MediaContact
+				}
+			}
+			if a.ID != "" {
+				continue
+			}
+			base := string(a.Kind)
+			if !isSlug(base) {
+				base = "action"
+			}
+			id := base
+			for n := 2; taken[id]; n++ {
+				id = base + "-" + strconv.Itoa(n)
+			}
+			a.ID = id
+			taken[id] = true
+		}
+	}
+}
