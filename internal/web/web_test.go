@@ -1,0 +1,638 @@
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"image"
+	"image/color"
+	"image/png"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/placard/placard/internal/campaign"
+)
+
+// testPNG makes a w×h PNG.
+func testPNG(t testing.TB, w, h int) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	img.Set(0, 0, color.RGBA{1, 2, 3, 255})
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// testSite builds a small Site by hand: one organisation with a published
+// campaign using most kinds, a draft, and a second organisation without
+// colours, logo or pictures.
+func testSite(t testing.TB) *campaign.Site {
+	t.Helper()
+	logo := &campaign.Asset{Path: "assets/logo.svg", Data: []byte(`<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>`), Hash: "aaaa", ContentType: "image/svg+xml", Width: 10, Height: 10}
+	hero := &campaign.Asset{Path: "assets/hero.png", Data: testPNG(t, 1200, 600), Hash: "bbbb", ContentType: "image/png", Width: 1200, Height: 600}
+	report := &campaign.Asset{Path: "assets/report.pdf", Data: bytes.Repeat([]byte("x"), 1_234_567), Hash: "cccc", ContentType: "application/pdf"}
+	river := &campaign.Org{
+		Slug: "riverside", Name: "Riverside Coalition", ShortName: "Riverside",
+		Website: "https://riverside.example", Language: "en",
+		Logo:    &campaign.Image{Src: "assets/logo.svg", Alt: "Riverside logo", Asset: logo},
+		About:   "A coalition of **forty** groups.\n\nSecond paragraph.",
+		Colours: campaign.Colours{Primary: "#0b5d3b", Accent: "#aa3300"},
+		MediaContact: &campaign.Person{Name: "Sam Ortiz", Phone: "+1 555 0100", Email: "press@riverside.example"},
+		Social:       campaign.Social{X: "https://x.com/riverside", Bluesky: "https://bsky.app/profile/riverside.example"},
+		Donate:       "https://riverside.example/give",
+		Members: []campaign.Member{
+			{Name: "North Group", Link: "https://north.example", Region: "North"},
+			{Name: "Anywhere Group", Link: "https://any.example"},
+		},
+		Assets: map[string]*campaign.Asset{"assets/logo.svg": logo, "assets/hero.png": hero, "assets/report.pdf": report},
+	}
+	library := &campaign.Campaign{
+		Slug: "save-the-library", Title: "Save the library", Summary: "The council votes on 3 March.",
+		Date:     time.Date(2026, 2, 10, 0, 0, 0, 0, time.UTC),
+		Image:    &campaign.Image{Src: "assets/hero.png", Alt: "Children reading", Asset: hero},
+		Hashtags: []string{"SaveRiversideLibrary"},
+		Body:     "# Why\n\nBecause <script>alert(1)</script> it matters.",
+		Actions: []campaign.Action{
+			{Kind: campaign.KindPetition, Petition: &campaign.Petition{Target: "Riverside City Council", Text: "Keep it open.", Goal: 5000}},
+			{Kind: campaign.KindContact, Contact: &campaign.Contact{
+				Subject: "Keep the library", Message: "Please vote no & keep it open.",
+				Targets: []campaign.Target{
+					{Name: "Ann North", Phone: "+1 555 0101", Email: "ann@council.example", Region: "North Ward"},
+					{Name: "Bo South", Phone: "+1 555 0102", Email: "bo@council.example", Region: "South Ward"},
+					{Name: "Mayor Lee", Email: "mayor@council.example"},
+				},
+			}},
+			{Kind: campaign.KindShare, Share: &campaign.Share{Messages: campaign.ShareMessages{
+				X:       "Our library closes unless the council hears from us. {link} #SaveRiversideLibrary",
+				Default: "The Riverside library needs us before 3 March",
+			}}},
+			{Kind: campaign.KindDonate, Donate: &campaign.Donate{Amounts: []int{10, 25}, Currency: "USD",
+				Destinations: []campaign.Destination{{Name: "Riverside Coalition", Link: "https://riverside.example/give?src=web", AmountParam: "amount"}}}},
+			{Kind: campaign.KindResources, Resources: &campaign.Resources{Items: []campaign.Resource{{Title: "The report", File: "assets/report.pdf", Asset: report}}}},
+			{Kind: campaign.KindEngage, Engage: &campaign.Engage{}},
+		},
+	}
+	draft := &campaign.Campaign{Slug: "secret-plan", Title: "Secret plan", Status: campaign.StatusDraft, Date: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)}
+	river.Campaigns = []*campaign.Campaign{draft, library}
+	plain := &campaign.Org{Slug: "plain", Name: "Plain Org", About: "Plain."}
+	note := &campaign.Campaign{Slug: "a-note", Title: "A note", Summary: "A short note.", Date: time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC),
+		Related: []campaign.Related{{Campaign: "riverside/save-the-library", Target: library}, {Campaign: "riverside/secret-plan", Target: draft}},
+		Actions: []campaign.Action{{Kind: campaign.KindListen, Listen: &campaign.Listen{Items: []campaign.MediaItem{{Title: "Episode 12", Link: "https://pod.example/12", Duration: 34 * time.Minute, Format: "podcast"}}}}},
+	}
+	plain.Campaigns = []*campaign.Campaign{note}
+	return campaign.NewSite([]*campaign.Org{river, plain})
+}
+
+func newTestServer(t testing.TB) *Server {
+	t.Helper()
+	s, err := New(Config{BaseURL: "https://act.example.org/", SiteName: "Act"}, testSite(t))
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return s
+}
+
+// get runs one request through the real router.
+func get(t testing.TB, h http.Handler, method, target string, header http.Header) *http.Response {
+	t.Helper()
+	req := httptest.NewRequest(method, target, nil)
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec.Result()
+}
+
+func body(t testing.TB, res *http.Response) string {
+	t.Helper()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func doc(t testing.TB, res *http.Response) *goquery.Document {
+	t.Helper()
+	d, err := goquery.NewDocumentFromReader(strings.NewReader(body(t, res)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func wantStatus(t testing.TB, res *http.Response, want int) {
+	t.Helper()
+	if res.StatusCode != want {
+		t.Fatalf("%s %s: got status %d, want %d", res.Request.Method, res.Request.URL, res.StatusCode, want)
+	}
+}
+
+func wantHeader(t testing.TB, res *http.Response, key, want string) {
+	t.Helper()
+	if got := res.Header.Get(key); got != want {
+		t.Errorf("%s %s: header %s = %q, want %q", res.Request.Method, res.Request.URL, key, got, want)
+	}
+}
+
+func TestStatusCodes(t *testing.T) {
+	s := newTestServer(t)
+	cases := []struct {
+		method, path string
+		want         int
+	}{
+		{"GET", "/", 200},
+		{"GET", "/riverside", 200},
+		{"GET", "/riverside/save-the-library", 200},
+		{"GET", "/plain", 200},
+		{"GET", "/plain/a-note", 200},
+		{"GET", "/healthz", 200},
+		{"GET", "/robots.txt", 200},
+		{"GET", "/favicon.ico", 200},
+		{"GET", "/riverside/secret-plan", 404},
+		{"GET", "/nobody", 404},
+		{"GET", "/riverside/nothing", 404},
+		{"GET", "/riverside/save-the-library/extra/path", 404},
+		{"GET", "/static/nothing.css", 404},
+		{"GET", "/riverside/", 301},
+		{"POST", "/riverside", 405},
+		{"HEAD", "/riverside/save-the-library", 200},
+		{"HEAD", "/nobody", 404},
+	}
+	for _, c := range cases {
+		res := get(t, s, c.method, c.path, nil)
+		if res.StatusCode != c.want {
+			t.Errorf("%s %s: got %d, want %d", c.method, c.path, res.StatusCode, c.want)
+		}
+	}
+}
+
+func TestHealthz(t *testing.T) {
+	res := get(t, newTestServer(t), "GET", "/healthz", nil)
+	wantStatus(t, res, 200)
+	if b := body(t, res); b != "ok" {
+		t.Errorf("got body %q, want %q", b, "ok")
+	}
+}
+
+func TestSecurityHeadersEverywhere(t *testing.T) {
+	s := newTestServer(t)
+	css := s.snap.Load().stylesheet
+	for _, p := range []string{"/", "/riverside/save-the-library", "/nobody", css, "/healthz", "/riverside/", "/plain/a-note/share/mastodon?instance=x"} {
+		res := get(t, s, "GET", p, nil)
+		for k, want := range map[string]string{
+			"X-Content-Type-Options":     "nosniff",
+			"Referrer-Policy":            "strict-origin-when-cross-origin",
+			"Cross-Origin-Opener-Policy": "same-origin",
+			"X-Frame-Options":            "DENY",
+			"Strict-Transport-Security":  "max-age=31536000",
+		} {
+			wantHeader(t, res, k, want)
+		}
+		csp := res.Header.Get("Content-Security-Policy")
+		if !strings.Contains(csp, "default-src 'none'") || !strings.Contains(csp, "frame-ancestors 'none'") {
+			t.Errorf("%s: CSP %q lacks default-src 'none' or frame-ancestors 'none'", p, csp)
+		}
+		if pp := res.Header.Get("Permissions-Policy"); !strings.Contains(pp, "camera=()") || !strings.Contains(pp, "browsing-topics=()") {
+			t.Errorf("%s: Permissions-Policy %q", p, pp)
+		}
+		if sc := res.Header.Values("Set-Cookie"); len(sc) > 0 {
+			t.Errorf("%s: got cookies %v, want none", p, sc)
+		}
+	}
+}
+
+func TestPageCSPHashesTheme(t *testing.T) {
+	s := newTestServer(t)
+	res := get(t, s, "GET", "/riverside", nil)
+	wantStatus(t, res, 200)
+	csp := res.Header.Get("Content-Security-Policy")
+	want := pageCSP(":root{--brand:#0b5d3b;--accent:#aa3300}", false)
+	if csp != want {
+		t.Errorf("got CSP %q, want %q", csp, want)
+	}
+	if !strings.Contains(body(t, res), "<style>:root{--brand:#0b5d3b;--accent:#aa3300}</style>") {
+		t.Errorf("page lacks the theme style element the CSP hashes")
+	}
+	// The campaign page has a Mastodon form, which redirects to the reader's server.
+	res = get(t, s, "GET", "/riverside/save-the-library", nil)
+	if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "form-action 'self' https:") {
+		t.Errorf("got CSP %q, want form-action 'self' https:", csp)
+	}
+}
+
+func TestConditionalAndGzip(t *testing.T) {
+	s := newTestServer(t)
+	res := get(t, s, "GET", "/riverside/save-the-library", nil)
+	wantStatus(t, res, 200)
+	plain := body(t, res)
+	etag := res.Header.Get("ETag")
+	if !strings.HasPrefix(etag, `"`) || strings.HasPrefix(etag, "W/") {
+		t.Fatalf("got ETag %q, want a strong ETag", etag)
+	}
+	wantHeader(t, res, "Vary", "Accept-Encoding")
+	wantHeader(t, res, "Content-Type", "text/html; charset=utf-8")
+	if cl := res.Header.Get("Content-Length"); cl != strconv.Itoa(len(plain)) {
+		t.Errorf("got Content-Length %s, want %d", cl, len(plain))
+	}
+
+	res = get(t, s, "GET", "/riverside/save-the-library", http.Header{"If-None-Match": {etag}})
+	wantStatus(t, res, 304)
+	if b := body(t, res); b != "" {
+		t.Errorf("304 has body %q", b)
+	}
+	wantHeader(t, res, "ETag", etag)
+
+	res = get(t, s, "GET", "/riverside/save-the-library", http.Header{"Accept-Encoding": {"br, gzip;q=0.8"}})
+	wantStatus(t, res, 200)
+	wantHeader(t, res, "Content-Encoding", "gzip")
+	gzEtag := res.Header.Get("ETag")
+	if gzEtag == etag {
+		t.Errorf("gzip and identity share ETag %s, want distinct validators", etag)
+	}
+	zr, err := gzip.NewReader(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unz, _ := io.ReadAll(zr)
+	if string(unz) != plain {
+		t.Errorf("gzip body differs from the identity body")
+	}
+	res = get(t, s, "GET", "/riverside/save-the-library", http.Header{"Accept-Encoding": {"gzip"}, "If-None-Match": {gzEtag}})
+	wantStatus(t, res, 304)
+
+	res = get(t, s, "GET", "/riverside/save-the-library", http.Header{"Accept-Encoding": {"gzip;q=0"}})
+	wantHeader(t, res, "Content-Encoding", "")
+}
+
+func TestHead(t *testing.T) {
+	s := newTestServer(t)
+	res := get(t, s, "HEAD", "/riverside/save-the-library", nil)
+	wantStatus(t, res, 200)
+	if b := body(t, res); b != "" {
+		t.Errorf("HEAD has a body of %d bytes", len(b))
+	}
+	if res.Header.Get("Content-Length") == "" || res.Header.Get("ETag") == "" {
+		t.Errorf("HEAD lacks Content-Length or ETag: %v", res.Header)
+	}
+}
+
+func TestStatic(t *testing.T) {
+	s := newTestServer(t)
+	snap := s.snap.Load()
+	if !strings.HasPrefix(snap.stylesheet, "/static/style.") || !strings.HasSuffix(snap.stylesheet, ".css") {
+		t.Fatalf("got stylesheet %q, want /static/style.HASH.css", snap.stylesheet)
+	}
+	res := get(t, s, "GET", snap.stylesheet, nil)
+	wantStatus(t, res, 200)
+	wantHeader(t, res, "Content-Type", "text/css; charset=utf-8")
+	wantHeader(t, res, "Cache-Control", "public, max-age=31536000, immutable")
+	wantHeader(t, res, "X-Content-Type-Options", "nosniff")
+
+	var pdf, png string
+	for k := range snap.static {
+		switch {
+		case strings.HasPrefix(k, "/static/riverside/assets/report.") && strings.HasSuffix(k, ".pdf"):
+			pdf = k
+		case strings.HasPrefix(k, "/static/riverside/assets/hero.") && strings.HasSuffix(k, ".png"):
+			png = k
+		}
+	}
+	if pdf == "" || png == "" {
+		t.Fatalf("organiser files not served under hashed names: %v", keys(snap.static))
+	}
+	res = get(t, s, "GET", pdf, nil)
+	wantHeader(t, res, "Content-Type", "application/pdf")
+	res = get(t, s, "GET", png, nil)
+	wantHeader(t, res, "Content-Type", "image/png")
+}
+
+func keys[V any](m map[string]V) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+func TestOpenGraph(t *testing.T) {
+	s := newTestServer(t)
+	d := doc(t, get(t, s, "GET", "/riverside/save-the-library", nil))
+	meta := func(prop string) string {
+		v, _ := d.Find(`meta[property="` + prop + `"]`).Attr("content")
+		if v == "" {
+			v, _ = d.Find(`meta[name="` + prop + `"]`).Attr("content")
+		}
+		return v
+	}
+	if got := meta("og:url"); got != "https://act.example.org/riverside/save-the-library" {
+		t.Errorf("og:url = %q", got)
+	}
+	if got := meta("og:type"); got != "article" {
+		t.Errorf("og:type = %q, want article", got)
+	}
+	if got := meta("og:image"); !strings.HasPrefix(got, "https://act.example.org/static/riverside/assets/hero.") {
+		t.Errorf("og:image = %q, want the campaign's hero image", got)
+	}
+	if meta("og:image:width") != "1200" || meta("og:image:height") != "600" || meta("og:image:alt") != "Children reading" {
+		t.Errorf("og:image size/alt = %s×%s %q", meta("og:image:width"), meta("og:image:height"), meta("og:image:alt"))
+	}
+	if got := meta("og:locale"); got != "en_GB" {
+		t.Errorf("og:locale = %q, want en_GB", got)
+	}
+	if got := meta("twitter:site"); got != "@riverside" {
+		t.Errorf("twitter:site = %q, want @riverside", got)
+	}
+	ld := d.Find(`script[type="application/ld+json"]`).Text()
+	for _, want := range []string{`"@type":"Article"`, `"headline":"Save the library"`, `"datePublished":"2026-02-10"`, `"publisher"`} {
+		if !strings.Contains(ld, want) {
+			t.Errorf("JSON-LD %s lacks %s", ld, want)
+		}
+	}
+
+	// An organisation with no pictures gets a generated brand-colour card.
+	d = doc(t, get(t, s, "GET", "/plain", nil))
+	img, _ := d.Find(`meta[property="og:image"]`).Attr("content")
+	if !strings.HasPrefix(img, "https://act.example.org/static/og/plain.") {
+		t.Errorf("og:image = %q, want a generated card", img)
+	}
+	res := get(t, s, "GET", strings.TrimPrefix(img, "https://act.example.org"), nil)
+	wantStatus(t, res, 200)
+	cfg, err := png.DecodeConfig(res.Body)
+	if err != nil || cfg.Width != 1200 || cfg.Height != 630 {
+		t.Errorf("generated card: %v %dx%d, want a 1200×630 PNG", err, cfg.Width, cfg.Height)
+	}
+}
+
+func TestRawHTMLNeverReachesPage(t *testing.T) {
+	b := body(t, get(t, newTestServer(t), "GET", "/riverside/save-the-library", nil))
+	if strings.Contains(b, "alert(1)") && strings.Contains(b, "<script>alert") {
+		t.Errorf("organiser's script reached the page")
+	}
+}
+
+func TestShareLinksExact(t *testing.T) {
+	d := doc(t, get(t, newTestServer(t), "GET", "/riverside/save-the-library", nil))
+	hrefs := map[string]bool{}
+	d.Find("a[href]").Each(func(_ int, s *goquery.Selection) { h, _ := s.Attr("href"); hrefs[h] = true })
+	link := "https://act.example.org/riverside/save-the-library"
+	def := "The Riverside library needs us before 3 March " + link
+	want := []string{
+		"https://x.com/intent/post?text=Our%20library%20closes%20unless%20the%20council%20hears%20from%20us.%20https%3A%2F%2Fact.example.org%2Friverside%2Fsave-the-library%20%23SaveRiversideLibrary",
+		"https://bsky.app/intent/compose?text=" + queryEscape(def),
+		"https://www.facebook.com/sharer/sharer.php?u=https%3A%2F%2Fact.example.org%2Friverside%2Fsave-the-library",
+		"https://www.linkedin.com/sharing/share-offsite/?url=https%3A%2F%2Fact.example.org%2Friverside%2Fsave-the-library",
+		"https://wa.me/?text=" + queryEscape(def),
+		"https://t.me/share/url?url=https%3A%2F%2Fact.example.org%2Friverside%2Fsave-the-library&text=The%20Riverside%20library%20needs%20us%20before%203%20March",
+		"mailto:?subject=Save%20the%20library&body=" + queryEscape(def),
+	}
+	for _, w := range want {
+		if !hrefs[w] {
+			t.Errorf("no link %s", w)
+		}
+	}
+	if d.Find(`form[action="/riverside/save-the-library/share/mastodon"]`).Length() != 1 {
+		t.Errorf("no Mastodon share form")
+	}
+	for h := range hrefs {
+		if strings.Contains(h, "+") && (strings.HasPrefix(h, "mailto:") || strings.Contains(h, "intent")) {
+			t.Errorf("share link %s encodes spaces as +, want %%20", h)
+		}
+	}
+}
+
+func TestContactAndDonateLinks(t *testing.T) {
+	b := body(t, get(t, newTestServer(t), "GET", "/riverside/save-the-library", nil))
+	for _, want := range []string{
+		`href="tel:+15550101"`,
+		`href="mailto:ann@council.example?subject=Keep%20the%20library&amp;body=Please%20vote%20no%20%26%20keep%20it%20open."`,
+		`href="https://riverside.example/give?amount=25&amp;src=web"`,
+		"$25",
+		"PDF, 1.2 MB",
+		"5,000 signatures",
+	} {
+		if !strings.Contains(b, want) {
+			t.Errorf("campaign page lacks %s", want)
+		}
+	}
+}
+
+func TestMastodonRedirect(t *testing.T) {
+	s := newTestServer(t)
+	base := "/riverside/save-the-library/share/mastodon?"
+	res := get(t, s, "GET", base+"instance=https://Mastodon.Social/&text="+url.QueryEscape("Hello & bye"), nil)
+	wantStatus(t, res, 303)
+	wantHeader(t, res, "Location", "https://mastodon.social/share?text=Hello%20%26%20bye")
+
+	res = get(t, s, "GET", base+"instance=@sam@social.example", nil)
+	wantStatus(t, res, 303)
+	wantHeader(t, res, "Location", "https://social.example/share?text="+queryEscape("The Riverside library needs us before 3 March https://act.example.org/riverside/save-the-library"))
+
+	for _, bad := range []string{"", "localhost", "127.0.0.1", "evil.example/path", "evil.example:8080", "a..b", "-x.example", "x.example?y", "[::1]", "exa mple.org", "javascript:alert(1)", "x.123"} {
+		res := get(t, s, "GET", base+"instance="+url.QueryEscape(bad), nil)
+		if res.StatusCode != 400 {
+			t.Errorf("instance %q: got %d (Location %q), want 400", bad, res.StatusCode, res.Header.Get("Location"))
+			continue
+		}
+		if b := body(t, res); !strings.Contains(b, "Mastodon server") {
+			t.Errorf("instance %q: 400 page lacks a plain message", bad)
+		}
+	}
+	res = get(t, s, "GET", base+"instance=mastodon.social&text="+strings.Repeat("a", 1001), nil)
+	wantStatus(t, res, 400)
+	// No share action, or no such campaign: 404.
+	wantStatus(t, get(t, s, "GET", "/plain/a-note/share/mastodon?instance=mastodon.social", nil), 404)
+	wantStatus(t, get(t, s, "GET", "/riverside/secret-plan/share/mastodon?instance=mastodon.social", nil), 404)
+}
+
+func TestRegionVariant(t *testing.T) {
+	s := newTestServer(t)
+	all := body(t, get(t, s, "GET", "/riverside/save-the-library", nil))
+	north := body(t, get(t, s, "GET", "/riverside/save-the-library?region=North+Ward", nil))
+	if !strings.Contains(all, "Bo South") || !strings.Contains(all, "Ann North") {
+		t.Fatalf("default page lacks some targets")
+	}
+	if strings.Contains(north, "Bo South") || !strings.Contains(north, "Ann North") || !strings.Contains(north, "Mayor Lee") {
+		t.Errorf("North Ward variant: want Ann North and Mayor Lee only")
+	}
+	other := body(t, get(t, s, "GET", "/riverside/save-the-library?utm_source=x", nil))
+	if other != all {
+		t.Errorf("an unrelated query string changed the page")
+	}
+	unknown := body(t, get(t, s, "GET", "/riverside/save-the-library?region=Mars", nil))
+	if unknown != all {
+		t.Errorf("an unknown region changed the page")
+	}
+}
+
+func TestDraftsAreNotPublic(t *testing.T) {
+	s := newTestServer(t)
+	for _, p := range []string{"/", "/riverside", "/plain/a-note"} {
+		if b := body(t, get(t, s, "GET", p, nil)); strings.Contains(b, "Secret plan") || strings.Contains(b, "secret-plan") {
+			t.Errorf("%s mentions the draft", p)
+		}
+	}
+	res := get(t, s, "GET", "/riverside/secret-plam", nil)
+	if b := body(t, res); strings.Contains(b, "secret-plan") {
+		t.Errorf("404 suggests the draft")
+	}
+}
+
+func TestNotFoundSuggestions(t *testing.T) {
+	s := newTestServer(t)
+	cases := map[string]string{
+		"/riverside/save-the-libary": "/riverside/save-the-library",
+		"/Riverside":                 "/riverside",
+		"/plain/save-the-library":    "/riverside/save-the-library",
+		"/riversid":                  "/riverside",
+	}
+	for p, want := range cases {
+		res := get(t, s, "GET", p, nil)
+		wantStatus(t, res, 404)
+		d := doc(t, res)
+		found := false
+		d.Find("main a[href]").Each(func(_ int, a *goquery.Selection) {
+			if h, _ := a.Attr("href"); h == want {
+				found = true
+			}
+		})
+		if !found {
+			t.Errorf("404 for %s does not suggest %s", p, want)
+		}
+		if _, ok := d.Find(`meta[name="robots"]`).Attr("content"); !ok {
+			t.Errorf("404 for %s has no robots meta (noindex)", p)
+		}
+	}
+}
+
+func TestTrailingSlashRedirect(t *testing.T) {
+	s := newTestServer(t)
+	res := get(t, s, "GET", "/riverside/save-the-library/?region=North", nil)
+	wantStatus(t, res, 301)
+	wantHeader(t, res, "Location", "/riverside/save-the-library?region=North")
+	res = get(t, s, "GET", "//evil.example/", nil)
+	if loc := res.Header.Get("Location"); strings.HasPrefix(loc, "//") {
+		t.Errorf("got Location %q, an open redirect", loc)
+	}
+}
+
+func TestSetSiteSwapsAndKeepsOldStatic(t *testing.T) {
+	s := newTestServer(t)
+	old := s.snap.Load()
+	var oldHero string
+	for k := range old.static {
+		if strings.HasPrefix(k, "/static/riverside/assets/hero.") {
+			oldHero = k
+		}
+	}
+	if err := s.SetSite(nil); err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, get(t, s, "GET", "/riverside", nil), 404)
+	wantStatus(t, get(t, s, "GET", "/", nil), 200)
+	wantStatus(t, get(t, s, "GET", oldHero, nil), 200)
+}
+
+func TestErrorsNeverShowDetails(t *testing.T) {
+	s := newTestServer(t)
+	h := s.handle(func(w http.ResponseWriter, r *http.Request) error { panic("secret detail") })
+	rec := httptest.NewRecorder()
+	h(rec, httptest.NewRequest("GET", "/x", nil))
+	if rec.Code != 500 {
+		t.Fatalf("got %d, want 500", rec.Code)
+	}
+	if b := rec.Body.String(); strings.Contains(b, "secret detail") || !strings.Contains(b, "<html") {
+		t.Errorf("500 body leaks detail or is not the error page: %q", b)
+	}
+}
+
+func TestNewRejectsBadBaseURL(t *testing.T) {
+	for _, u := range []string{"", "act.example.org", "ftp://x", "http://"} {
+		if _, err := New(Config{BaseURL: u}, nil); err == nil {
+			t.Errorf("New(BaseURL %q) succeeded, want an error", u)
+		}
+	}
+}
+
+func TestFormatting(t *testing.T) {
+	if got := formatDate(time.Date(2026, 2, 10, 0, 0, 0, 0, time.UTC)); got != "10 February 2026" {
+		t.Errorf("formatDate = %q", got)
+	}
+	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 5000: "5,000", 1234567: "1,234,567", -1234: "-1,234"} {
+		if got := formatInt(n); got != want {
+			t.Errorf("formatInt(%d) = %q, want %q", n, got, want)
+		}
+	}
+	if got := formatSize(1_234_567); got != "1.2 MB" {
+		t.Errorf("formatSize = %q", got)
+	}
+	if txt, iso := formatDuration(65 * time.Minute); txt != "1 h 5 min" || iso != "PT1H5M" {
+		t.Errorf("formatDuration = %q %q", txt, iso)
+	}
+	for cur, want := range map[string]string{"USD": "$1,000", "eur": "€1,000", "CHF": "1,000 CHF", "": "1,000"} {
+		if got := formatMoney(1000, cur); got != want {
+			t.Errorf("formatMoney(1000, %q) = %q, want %q", cur, got, want)
+		}
+	}
+	for code, want := range map[string][3]string{"en": {"en", "ltr", "en_GB"}, "en-US": {"en-US", "ltr", "en_US"}, "ar": {"ar", "rtl", "ar_AR"}, "he": {"he", "rtl", "he_IL"}, "": {"en", "ltr", "en_GB"}} {
+		l, d, loc := langInfo(code)
+		if [3]string{l, d, loc} != want {
+			t.Errorf("langInfo(%q) = %q %q %q, want %v", code, l, d, loc, want)
+		}
+	}
+}
+
+// BenchmarkCampaignPage serves the cached campaign page, gzipped, through
+// the real router and middleware.
+func BenchmarkCampaignPage(b *testing.B) {
+	s := newTestServer(b)
+	req := httptest.NewRequest("GET", "/riverside/save-the-library", nil)
+	req.Header.Set("Accept-Encoding", "gzip, deflate, br")
+	w := &discardWriter{h: http.Header{}}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		clear(w.h)
+		s.ServeHTTP(w, req)
+		if w.code != 200 {
+			b.Fatalf("got %d", w.code)
+		}
+	}
+}
+
+// BenchmarkCampaignPage304 is the revalidation path.
+func BenchmarkCampaignPage304(b *testing.B) {
+	s := newTestServer(b)
+	res := get(b, s, "GET", "/riverside/save-the-library", http.Header{"Accept-Encoding": {"gzip"}})
+	req := httptest.NewRequest("GET", "/riverside/save-the-library", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	req.Header.Set("If-None-Match", res.Header.Get("ETag"))
+	w := &discardWriter{h: http.Header{}}
+	b.ReportAllocs()
+	for b.Loop() {
+		clear(w.h)
+		s.ServeHTTP(w, req)
+		if w.code != 304 {
+			b.Fatalf("got %d", w.code)
+		}
+	}
+}
+
+type discardWriter struct {
+	h    http.Header
+	code int
+}
+
+func (d *discardWriter) Header() http.Header         { return d.h }
+func (d *discardWriter) Write(p []byte) (int, error) { return len(p), nil }
+func (d *discardWriter) WriteHeader(code int)        { d.code = code }
