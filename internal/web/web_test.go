@@ -43,9 +43,9 @@ func testSite(t testing.TB) *campaign.Site {
 	river := &campaign.Org{
 		Slug: "riverside", Name: "Riverside Coalition", ShortName: "Riverside",
 		Website: "https://riverside.example", Language: "en",
-		Logo:    &campaign.Image{Src: "assets/logo.svg", Alt: "Riverside logo", Asset: logo},
-		About:   "A coalition of **forty** groups.\n\nSecond paragraph.",
-		Colours: campaign.Colours{Primary: "#0b5d3b", Accent: "#aa3300"},
+		Logo:         &campaign.Image{Src: "assets/logo.svg", Alt: "Riverside logo", Asset: logo},
+		About:        "A coalition of **forty** groups.\n\nSecond paragraph.",
+		Colours:      campaign.Colours{Primary: "#0b5d3b", Accent: "#aa3300"},
 		MediaContact: &campaign.Person{Name: "Sam Ortiz", Phone: "+1 555 0100", Email: "press@riverside.example"},
 		Social:       campaign.Social{X: "https://x.com/riverside", Bluesky: "https://bsky.app/profile/riverside.example"},
 		Donate:       "https://riverside.example/give",
