@@ -1,0 +1,241 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/web"
+)
+
+const serveSynopsis = `Serve the campaigns in a folder as web pages.
+
+Every flag can also be set with the environment variable named in brackets;
+a flag on the command line wins.`
+
+// Server timeouts. Pages are served from memory, so a healthy request
+// finishes in milliseconds; the limits only stop slow or stuck clients from
+// holding connections open.
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 15 * time.Second
+	writeTimeout      = 30 * time.Second
+	idleTimeout       = 120 * time.Second
+	maxHeaderBytes    = 32 << 10
+	shutdownTimeout   = 10 * time.Second
+	// devPollInterval is how often --dev looks for edited campaign files.
+	devPollInterval = time.Second
+)
+
+// serveConfig is serve's settings after flags and environment are read.
+type serveConfig struct {
+	addr, campaigns, db, baseURL, logLevel string
+	dev                                    bool
+}
+
+// serve runs the web server until ctx is cancelled, then shuts down
+// gracefully, letting requests in flight finish.
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fset := newFlagSet("serve [flags]", serveSynopsis, stdout, stderr)
+	var c serveConfig
+	fset.StringVar(&c.addr, "addr", envOr(getenv, "PLACARD_ADDR", "127.0.0.1:8080"), "`host:port` to listen on; port 0 picks a free port [PLACARD_ADDR]")
+	fset.StringVar(&c.campaigns, "campaigns", envOr(getenv, "PLACARD_CAMPAIGNS", "campaigns"), "`folder` holding one folder per organisation [PLACARD_CAMPAIGNS]")
+	fset.StringVar(&c.db, "db", envOr(getenv, "PLACARD_DB", filepath.Join("placard-data", "placard.db")), "where signatures will be kept: a SQLite `file` path or a postgres:// URL [PLACARD_DB]")
+	fset.StringVar(&c.baseURL, "base-url", envOr(getenv, "PLACARD_BASE_URL", ""), "public `address` of the site, for links and share previews (default http://ADDR) [PLACARD_BASE_URL]")
+	fset.StringVar(&c.logLevel, "log-level", envOr(getenv, "PLACARD_LOG_LEVEL", "info"), "least important `level` logged: debug (every request), info, warn or error [PLACARD_LOG_LEVEL]")
+	devDefault := false
+	if v := strings.TrimSpace(getenv("PLACARD_DEV")); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return usageErr("serve", "PLACARD_DEV must be true or false, not %q", v)
+		}
+		devDefault = b
+	}
+	fset.BoolVar(&c.dev, "dev", devDefault, "development mode: reload when campaign files change and log every request [PLACARD_DEV]")
+	if help, err := parseFlags(fset, args, stdout); help || err != nil {
+		return err
+	}
+	if fset.NArg() > 0 {
+		return usageErr("serve", "serve takes no arguments, got %q; name the campaigns folder with --campaigns", fset.Arg(0))
+	}
+	if err := checkDB(c.db); err != nil {
+		return usageErr("serve", "%v", err)
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
+		return usageErr("serve", "--log-level must be debug, info, warn or error, not %q", c.logLevel)
+	}
+	if c.baseURL != "" {
+		if u, err := url.Parse(c.baseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return usageErr("serve", "--base-url must be a full address such as https://act.example.org, not %q", c.baseURL)
+		}
+	}
+
+	handler := slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})
+	log := slog.New(handler)
+
+	site, problems := campaign.Load(c.campaigns)
+	if problems.HasErrors() {
+		printProblems(stderr, problems)
+		return failure("the campaigns in %s have %s; fix them and start again (placard check %s lists them too)",
+			c.campaigns, countText(len(problems.Errors()), "problem", "problems"), c.campaigns)
+	}
+	for _, p := range problems.Warnings() {
+		log.Warn(p.String())
+	}
+
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return failure("cannot listen on %s: %v", c.addr, err)
+	}
+	addr := ln.Addr().String()
+	base := c.baseURL
+	if base == "" {
+		base = "http://" + addr
+	}
+	srv, err := web.New(web.Config{BaseURL: base, Logger: log, Dev: c.dev}, site)
+	if err != nil {
+		ln.Close()
+		return failure("%v", err)
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(handler, slog.LevelWarn),
+	}
+	orgs, camps := siteCounts(site)
+	log.Info("listening", "addr", addr, "url", base, "campaigns", c.campaigns,
+		"organisations", orgs, "campaign_pages", camps, "dev", c.dev)
+
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	if c.dev {
+		go watch(ctx, c.campaigns, srv, log)
+	}
+
+	select {
+	case err := <-served:
+		return failure("the server stopped: %v", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "timeout", shutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return failure("shutting down: %v", err)
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return failure("the server stopped: %v", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// checkDB accepts a postgres:// URL or a file path for the signature store.
+// Nothing is created yet: signing arrives in a later version, but the flag
+// is settled now so deployments need not change.
+func checkDB(db string) error {
+	db = strings.TrimSpace(db)
+	if db == "" {
+		return errors.New("--db must name a file, such as placard-data/placard.db, or a postgres:// address")
+	}
+	if i := strings.Index(db, "://"); i >= 0 {
+		u, err := url.Parse(db)
+		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			return fmt.Errorf("--db %q: only postgres:// addresses are supported; for SQLite give a file path such as placard-data/placard.db", db)
+		}
+		if u.Host == "" && u.Query().Get("host") == "" {
+			return fmt.Errorf("--db %q: the postgres address needs a host, such as postgres://user@localhost/placard", db)
+		}
+		return nil
+	}
+	if strings.HasSuffix(db, "/") || strings.HasSuffix(db, string(filepath.Separator)) {
+		return fmt.Errorf("--db %q names a folder; give a file inside it, such as %s", db, filepath.Join(db, "placard.db"))
+	}
+	if fi, err := os.Stat(db); err == nil && fi.IsDir() {
+		return fmt.Errorf("--db %q is a folder; give a file inside it, such as %s", db, filepath.Join(db, "placard.db"))
+	}
+	return nil
+}
+
+func siteCounts(site *campaign.Site) (orgs, camps int) {
+	if site == nil {
+		return 0, 0
+	}
+	for _, o := range site.Orgs {
+		orgs++
+		for _, c := range o.Campaigns {
+			if c.Status != campaign.StatusDraft {
+				camps++
+			}
+		}
+	}
+	return orgs, camps
+}
+
+// watch reloads the site when a file under dir changes, for --dev. It polls
+// (a second apart) rather than using file notifications, which editors that
+// save by renaming and network or container mounts often do not deliver.
+// Invalid files are reported and the last good site keeps serving.
+func watch(ctx context.Context, dir string, srv *web.Server, log *slog.Logger) {
+	last := fingerprint(dir)
+	t := time.NewTicker(devPollInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		fp := fingerprint(dir)
+		if fp == last {
+			continue
+		}
+		last = fp
+		site, problems := campaign.Load(dir)
+		if problems.HasErrors() {
+			for _, p := range problems {
+				log.Warn(p.String())
+			}
+			log.Warn("campaign files have problems; still serving the last good version", "problems", len(problems.Errors()))
+			continue
+		}
+		if err := srv.SetSite(site); err != nil {
+			log.Error("reload failed; still serving the last good version", "err", err)
+			continue
+		}
+		log.Info("reloaded", "campaigns", dir)
+	}
+}
+
+// fingerprint summarises the names, sizes and modification times of every
+// file under dir.
+func fingerprint(dir string) string {
+	var b strings.Builder
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if info, err := d.Info(); err == nil {
+			fmt.Fprintf(&b, "%s|%d|%d\n", p, info.Size(), info.ModTime().UnixNano())
+		}
+		return nil
+	})
+	return b.String()
+}
