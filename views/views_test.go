@@ -718,10 +718,10 @@ func TestGolden(t *testing.T) {
 // machine's Java) over every page and wants 0 errors. It skips when Java or
 // vnu.jar is missing, except under CI=true where that is a failure.
 func TestNuHTMLChecker(t *testing.T) {
-	jar := findVNU()
+	jar := findTool("PLACARD_VNU", "vnu-jar/build/dist/vnu.jar")
 	java, err := exec.LookPath("java")
 	if jar == "" || err != nil {
-		msg := "W3C Nu checker not available: install Java and `npm install vnu-jar` (or set VNU_JAR to vnu.jar)"
+		msg := "W3C Nu checker not available: install Java and run npm ci --prefix .ci (or set PLACARD_VNU to vnu.jar)"
 		if os.Getenv("CI") == "true" {
 			t.Fatal(msg)
 		}
@@ -740,33 +740,6 @@ func TestNuHTMLChecker(t *testing.T) {
 	if err != nil || len(bytes.TrimSpace(out)) > 0 {
 		t.Errorf("Nu checker: %v\n%s", err, out)
 	}
-}
-
-// findVNU looks for vnu.jar in $VNU_JAR, then in node_modules folders from
-// this package up to the filesystem root, then in the global npm folder.
-func findVNU() string {
-	if j := os.Getenv("VNU_JAR"); j != "" {
-		return j
-	}
-	const rel = "node_modules/vnu-jar/build/dist/vnu.jar"
-	dir, _ := filepath.Abs(".")
-	for {
-		if _, err := os.Stat(filepath.Join(dir, rel)); err == nil {
-			return filepath.Join(dir, rel)
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			break
-		}
-		dir = parent
-	}
-	if out, err := exec.Command("npm", "root", "-g").Output(); err == nil {
-		j := filepath.Join(strings.TrimSpace(string(out)), "vnu-jar/build/dist/vnu.jar")
-		if _, err := os.Stat(j); err == nil {
-			return j
-		}
-	}
-	return ""
 }
 
 // TestDumpPages writes every fixture page to $PLACARD_VIEWS_DUMP, for
