@@ -24,6 +24,9 @@ import (
 // pictures from memory and readers may be on slow, metered connections.
 const maxAssetSize = 20 << 20
 
+// maxPictureSize is the size above which a picture gets a warning.
+const maxPictureSize = 1 << 20
+
 // fileType is what Placard knows about a kind of file, by its extension.
 type fileType struct {
 	contentType string
@@ -162,6 +165,9 @@ func (c *checker) asset(src string, w where, key string, images bool) *Asset {
 			return nil
 		}
 		a.Width, a.Height = wd, ht
+	}
+	if ft.image && info.Size() > maxPictureSize {
+		c.warnf(w, "%s is %s — pictures this large load slowly on phones: keep them under 1 MB (a JPEG saved at 80%% quality, 2000 pixels wide at most, usually is)", clean, sizeText(info.Size()))
 	}
 	of.org.Assets[clean] = a
 	return a

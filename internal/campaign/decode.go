@@ -79,6 +79,9 @@ type decoder struct {
 	// misspelt records settings reported as a likely typo of another, so the
 	// checks that follow do not also say the intended setting is missing.
 	misspelt map[misspelling]bool
+	// bad records values whose YAML had the wrong shape (a list where a
+	// group of settings belongs, say): already reported, so checks skip them.
+	bad map[posKey]bool
 	// unreadable marks a file that could not be read (already reported).
 	unreadable bool
 }
@@ -206,7 +209,11 @@ func (d *decoder) syntaxError(err error) {
 		if q != '\'' && q != '"' {
 			q = '"'
 		}
-		text = fmt.Sprintf("the text that starts with %c here never ends — add the closing %c at its end (to write %c inside it, double it in single quotes or write \\%c in double quotes)", q, q, q, q)
+		inside := `to write " inside it, write \"`
+		if q == '\'' {
+			inside = "to write ' inside it, write it twice: ''"
+		}
+		text = fmt.Sprintf("the text that starts with %c here never ends — add the closing %c at its end (%s)", q, q, inside)
 	case strings.Contains(msg, "expected ',' or ']'"):
 		atContext()
 		text = "the list that opens with '[' here is not closed — add ']' at its end (a value containing a comma or bracket must be put in quotes)"
@@ -365,6 +372,7 @@ func (d *decoder) scalar(n *yaml.Node, key, want string) (string, bool) {
 
 func (d *decoder) decodeList(n *yaml.Node, v reflect.Value, key string) {
 	if n.Kind != yaml.SequenceNode {
+		d.bad[posKey{v.Addr().Pointer(), v.Type()}] = true
 		got := "a group of settings"
 		if n.Kind == yaml.ScalarNode {
 			got = quoteValue(n.Value)
@@ -552,11 +560,19 @@ func (d *decoder) commentedValue(key string, line int, v *yaml.Node) {
 func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, key, noun string) {
 	fs := fieldsOf(v.Type())
 	if n.Kind != yaml.MappingNode {
+		d.bad[posKey{v.Addr().Pointer(), v.Type()}] = true
 		got := "a list"
 		if n.Kind == yaml.ScalarNode {
 			got = quoteValue(n.Value)
 		}
-		d.errorf(n, "%s must be a group of settings (%s), each on its own line and indented under %s — got %s", quoteKey(key), strings.Join(keysOf(fs), ", "), quoteKey(key), got)
+		switch {
+		case v.Type() == relatedType:
+			d.errorf(n, "%s must be a campaign's name (such as save-the-library or org/save-the-library) or an outside page written with title: and link: — got %s", quoteKey(key), got)
+		case strings.HasPrefix(key, "each of "):
+			d.errorf(n, "%s must be a group of settings (%s) — got %s", key, strings.Join(keysOf(fs), ", "), got)
+		default:
+			d.errorf(n, "%s must be a group of settings (%s), each on its own line and indented under %s — got %s", quoteKey(key), strings.Join(keysOf(fs), ", "), quoteKey(key), got)
+		}
 		return
 	}
 	d.pairs(n, func(name string, k, val *yaml.Node) {
@@ -628,6 +644,7 @@ func (d *decoder) decodeAction(n *yaml.Node, a *Action) {
 	common := fieldsOf(actionType)
 	av := reflect.ValueOf(a).Elem()
 	if n.Kind != yaml.MappingNode {
+		d.bad[posKey{av.Addr().Pointer(), actionType}] = true
 		got := "a list"
 		if n.Kind == yaml.ScalarNode {
 			got = quoteValue(n.Value)
@@ -692,7 +709,12 @@ func (d *decoder) decodeAction(n *yaml.Node, a *Action) {
 				for _, k := range Kinds {
 					all = append(all, keysOf(fieldsOf(kindTypes[k]))...)
 				}
-				d.unknown(k, "a call to action", name, dedupe(all), av.Addr().Pointer())
+				if s := suggest(name, dedupe(all)); s != "" {
+					d.misspelt[misspelling{av.Addr().Pointer(), s}] = true
+					d.errorf(k, "a call to action has no setting %s — did you mean %s?", quoteValue(name), quoteValue(s))
+				} else {
+					d.errorf(k, "a call to action has no setting %s — check its spelling", quoteValue(name))
+				}
 			}
 			return // without a known kind, a setting of some kind cannot be judged
 		}

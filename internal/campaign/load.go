@@ -44,13 +44,14 @@ var reservedOrgSlugs = []string{"static", "healthz"}
 
 // loader is the state of one Load.
 type loader struct {
-	fsys  fs.FS
-	root  string // the campaigns directory inside fsys
-	shown string // the directory as the caller wrote it, for messages
+	fsys     fs.FS
+	root     string // the campaigns directory inside fsys
+	shown    string // the directory as the caller wrote it, for messages
 	pos      positions
 	misspelt map[misspelling]bool
+	bad      map[posKey]bool
 	probs    Problems
-	orgs  []*orgFolder
+	orgs     []*orgFolder
 }
 
 // orgFolder is one organisation being loaded, with what its checks need.
@@ -65,7 +66,7 @@ func load(fsys fs.FS, root, shown string) (*Site, Problems) {
 	if root == "" {
 		root = "."
 	}
-	l := &loader{fsys: fsys, root: path.Clean(root), shown: shown, pos: positions{}, misspelt: map[misspelling]bool{}}
+	l := &loader{fsys: fsys, root: path.Clean(root), shown: shown, pos: positions{}, misspelt: map[misspelling]bool{}, bad: map[posKey]bool{}}
 	entries, err := fs.ReadDir(fsys, l.root)
 	if err != nil {
 		l.probs = append(l.probs, Problem{File: l.display(""), Message: readDirMessage(err)})
@@ -194,7 +195,9 @@ func (l *loader) loadOrg(slug string) {
 	}
 	if !hasOrg {
 		of.failed = true
-		if !slices.ContainsFunc(entries, func(e fs.DirEntry) bool { return strings.EqualFold(e.Name(), "org.yml") || strings.EqualFold(e.Name(), "org.yaml") }) {
+		if !slices.ContainsFunc(entries, func(e fs.DirEntry) bool {
+			return strings.EqualFold(e.Name(), "org.yml") || strings.EqualFold(e.Name(), "org.yaml")
+		}) {
 			l.probs = append(l.probs, Problem{File: folder, Message: "this organisation's folder has no org.yaml — add one with at least name: and the organisation's name"})
 		}
 	} else {
@@ -227,7 +230,7 @@ func (l *loader) loadOrg(slug string) {
 // decoder reads the file at fsPath and returns a decoder for it; a file that
 // cannot be read is reported and decodes as empty.
 func (l *loader) decoder(file, fsPath string) *decoder {
-	d := &decoder{file: file, pos: l.pos, probs: &l.probs, misspelt: l.misspelt}
+	d := &decoder{file: file, pos: l.pos, probs: &l.probs, misspelt: l.misspelt, bad: l.bad}
 	if info, err := fs.Stat(l.fsys, fsPath); err == nil && info.Size() > maxYAMLSize {
 		d.src = make([]byte, maxYAMLSize+1) // parse reports the size; no need to read it all
 		return d

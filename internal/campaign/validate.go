@@ -43,6 +43,13 @@ func (c *checker) at(ptrs ...any) where {
 	return where{File: c.file}
 }
 
+// broken reports whether the value p points to had the wrong shape in the
+// YAML (already reported), so its own checks would only repeat the news.
+func (c *checker) broken(p any) bool {
+	v := reflect.ValueOf(p)
+	return v.Kind() == reflect.Pointer && !v.IsNil() && c.l.bad[posKey{v.Pointer(), v.Type().Elem()}]
+}
+
 // seen reports whether the decoder saw the setting p points to.
 func (c *checker) seen(p any) bool {
 	_, ok := c.l.pos.of(p)
@@ -135,16 +142,19 @@ func (c *checker) checkOrg(o *Org) {
 }
 
 func (c *checker) colours(cs *Colours) {
-	if cs.Primary != "" {
-		if rgb, ok := c.colour(cs.Primary, &cs.Primary, "primary"); ok {
+	for _, x := range []struct {
+		key string
+		val *string
+	}{{"primary", &cs.Primary}, {"accent", &cs.Accent}} {
+		if *x.val == "" {
+			continue
+		}
+		if rgb, ok := c.colour(*x.val, x.val, x.key); ok {
 			if r := contrastWithWhite(rgb); r < 4.5 {
-				c.errorf(c.at(&cs.Primary), "'primary' %s is too light for white text on buttons: the contrast is %s:1 and must be at least 4.5:1 — choose a darker shade, such as %s",
-					cs.Primary, strconv.FormatFloat(math.Floor(r*10)/10, 'f', 1, 64), darkEnough(rgb))
+				c.errorf(c.at(x.val), "'%s' %s is too light for white text on it: the contrast is %s:1 and must be at least 4.5:1 — choose a darker shade, such as %s",
+					x.key, *x.val, strconv.FormatFloat(math.Floor(r*10)/10, 'f', 1, 64), darkEnough(rgb))
 			}
 		}
-	}
-	if cs.Accent != "" {
-		c.colour(cs.Accent, &cs.Accent, "accent")
 	}
 }
 
@@ -201,6 +211,9 @@ func darkEnough(rgb [3]float64) string {
 
 // person checks a media contact: a name and a way to reach them.
 func (c *checker) person(p *Person, key string) {
+	if c.broken(p) {
+		return
+	}
 	c.required(p.Name, &p.Name, p, "'"+key+"'", "name", "the person's name")
 	if strings.TrimSpace(p.Phone) == "" && strings.TrimSpace(p.Email) == "" {
 		c.errorf(c.at(p), "'%s' needs a 'phone' or an 'email' — add at least one so journalists can reach them", key)
@@ -290,12 +303,14 @@ func (c *checker) phone(s string, ptr any, key string) {
 	}
 	if digits < 7 || digits > 15 {
 		c.errorf(c.at(ptr), "'%s' has %d digits, but a phone number with its country code has 7 to 15 — got %s", key, digits, quoteValue(s))
+	} else if s[0] != '+' {
+		c.warnf(c.at(ptr), "'%s' has no country code — start it with + and the country code, like +1 555 0100, so it can be dialled from anywhere", key)
 	}
 }
 
 // image checks a picture: a file and the words a screen reader says for it.
 func (c *checker) image(img *Image, key string) {
-	if img == nil {
+	if img == nil || c.broken(img) {
 		return
 	}
 	noun := "'" + key + "'"
@@ -359,7 +374,9 @@ func (c *checker) enum(val string, ptr any, key string, options []string) {
 	}
 }
 
-var hashtagChars = func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' || unicode.Is(unicode.Mn, r) }
+var hashtagChars = func(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' || unicode.Is(unicode.Mn, r)
+}
 
 func (c *checker) hashtags(tags []string) {
 	for i := range tags {
@@ -409,12 +426,15 @@ func (c *checker) checkCampaign(camp *Campaign) {
 	c.markdown(string(camp.Outcome), &camp.Outcome, "outcome")
 	c.markdown(string(camp.Body), &camp.Body, "body")
 	c.image(camp.Image, "image")
+	if img := camp.Image; img != nil && img.Asset != nil && img.Asset.Width > 0 && (img.Asset.Width < 1200 || img.Asset.Height < 630) {
+		c.warnf(c.at(&img.Src), "%s is %d × %d pixels — a campaign's picture is shown when the page is shared, so make it at least 1200 × 630 or it will look blurred", img.Asset.Path, img.Asset.Width, img.Asset.Height)
+	}
 	c.hashtags(camp.Hashtags)
 	for i := range camp.Related {
 		c.related(camp, &camp.Related[i])
 	}
-	if len(camp.Actions) == 0 && (camp.Status == "" || camp.Status == StatusPublished) {
-		c.warnf(c.at(&camp.Actions, camp), "this campaign has no calls to action — add actions: with at least one, such as a petition or a share")
+	if len(camp.Actions) == 0 && !c.misspelt(camp, "actions") && !c.broken(&camp.Actions) {
+		c.errorf(c.at(&camp.Actions, camp), "campaign has no calls to action — add actions: with at least one, such as a petition or a share")
 	}
 	ids := map[string]*Action{}
 	for i := range camp.Actions {
@@ -441,6 +461,9 @@ func dateText(t time.Time) string {
 
 // related checks a link to another campaign and resolves its Target.
 func (c *checker) related(camp *Campaign, r *Related) {
+	if c.broken(r) {
+		return
+	}
 	if strings.TrimSpace(r.Campaign) == "" {
 		if c.required(r.Title, &r.Title, r, "related link", "title", "the page's headline (or write campaign: with a campaign's name)") {
 			c.required(r.Link, &r.Link, r, "related link", "link", "the page's address")
@@ -517,7 +540,11 @@ func (c *checker) action(camp *Campaign, a *Action) {
 		}
 	case a.Letter != nil:
 		lt := a.Letter
+		c.required(lt.To, &lt.To, a, "letter", "to", "who the letter is addressed to")
 		c.required(string(lt.Body), &lt.Body, a, "letter", "body", "the letter's text")
+		if len(lt.Organisations) == 0 && len(lt.Individuals) == 0 && !c.misspelt(a, "organisations") && !c.misspelt(a, "individuals") {
+			c.errorf(c.at(&lt.Organisations, &lt.Individuals, a), "a letter needs at least one signatory — add organisations: (or individuals:) with the name of each who signed")
+		}
 		c.markdown(string(lt.Body), &lt.Body, "body")
 		for i := range lt.Organisations {
 			c.signatory(&lt.Organisations[i])
@@ -527,9 +554,10 @@ func (c *checker) action(camp *Campaign, a *Action) {
 		}
 	case a.Petition != nil:
 		p := a.Petition
+		c.required(p.Target, &p.Target, a, "petition", "target", "who the petition is addressed to")
 		c.required(string(p.Text), &p.Text, a, "petition", "text", "what signers ask for")
 		c.markdown(string(p.Text), &p.Text, "text")
-		if p.Goal < 0 || p.Goal == 0 && c.seen(&p.Goal) {
+		if p.Goal < 0 || p.Goal == 0 && c.seen(&p.Goal) && !c.l.hasErrorAt(c.at(&p.Goal)) {
 			c.errorf(c.at(&p.Goal), "'goal' must be more than 0 — write the number of signatures you aim for, like 5000")
 		}
 	case a.Contact != nil:
@@ -538,7 +566,7 @@ func (c *checker) action(camp *Campaign, a *Action) {
 		c.share(camp, a.Share)
 	case a.Listen != nil:
 		l := a.Listen
-		if len(l.Items) == 0 {
+		if len(l.Items) == 0 && !c.broken(&l.Items) && !c.misspelt(a, "items") {
 			c.errorf(c.at(&l.Items, a), "a listen action needs at least one item — add items: with a title and link for each recording or statement")
 		}
 		for i := range l.Items {
@@ -550,7 +578,7 @@ func (c *checker) action(camp *Campaign, a *Action) {
 		}
 	case a.Engage != nil:
 		e := a.Engage
-		if len(e.Organisations) == 0 && len(c.of.org.Members) == 0 {
+		if len(e.Organisations) == 0 && len(c.of.org.Members) == 0 && !c.broken(&e.Organisations) && !c.misspelt(a, "organisations") {
 			c.errorf(c.at(&e.Organisations, a), "an engage action needs organisations to show — add organisations: here, or members: to %s", c.of.org.File)
 		}
 		for i := range e.Organisations {
@@ -560,7 +588,7 @@ func (c *checker) action(camp *Campaign, a *Action) {
 		c.donate(a, a.Donate)
 	case a.Resources != nil:
 		r := a.Resources
-		if len(r.Items) == 0 {
+		if len(r.Items) == 0 && !c.broken(&r.Items) && !c.misspelt(a, "items") {
 			c.errorf(c.at(&r.Items, a), "a resources action needs at least one document — add items: with a title and a link or file for each")
 		}
 		for i := range r.Items {
@@ -588,7 +616,7 @@ func (c *checker) signatory(s *Signatory) {
 }
 
 func (c *checker) contact(a *Action, ct *Contact) {
-	if len(ct.Targets) == 0 {
+	if len(ct.Targets) == 0 && !c.broken(&ct.Targets) && !c.misspelt(a, "targets") {
 		c.errorf(c.at(&ct.Targets, a), "a contact action needs at least one target — add targets: with each decision-maker's name and phone or email")
 	}
 	withRegion := 0
@@ -617,7 +645,7 @@ func (c *checker) contact(a *Action, ct *Contact) {
 var amountParam = regexp.MustCompile(`^[A-Za-z0-9_.\-\[\]]+$`)
 
 func (c *checker) donate(a *Action, d *Donate) {
-	if len(d.Destinations) == 0 && strings.TrimSpace(c.of.org.Donate) == "" {
+	if len(d.Destinations) == 0 && strings.TrimSpace(c.of.org.Donate) == "" && !c.broken(&d.Destinations) && !c.misspelt(a, "destinations") {
 		c.errorf(c.at(&d.Destinations, a), "a donate action needs somewhere to give — add destinations: with a name and link, or donate: with your donation page to %s", c.of.org.File)
 	}
 	for i := range d.Destinations {
@@ -630,7 +658,7 @@ func (c *checker) donate(a *Action, d *Donate) {
 		}
 	}
 	for i, n := range d.Amounts {
-		if n <= 0 {
+		if n <= 0 && !c.l.hasErrorAt(c.at(&d.Amounts[i])) {
 			c.errorf(c.at(&d.Amounts[i]), "each of 'amounts' must be more than 0 — got %d", n)
 		}
 	}
@@ -640,7 +668,7 @@ func (c *checker) donate(a *Action, d *Donate) {
 		} else if _, err := currency.ParseISO(cur); err != nil || len(cur) != 3 {
 			c.errorf(c.at(&d.Currency), "'currency' must be a three-letter currency code, such as USD, EUR or GBP — got %s", quoteValue(cur))
 		}
-	} else if len(d.Amounts) > 0 {
+	} else if len(d.Amounts) > 0 && !c.misspelt(a, "currency") {
 		c.errorf(c.at(&d.Amounts), "'amounts' need a 'currency' — add currency: with its three-letter code, such as USD or EUR")
 	}
 }

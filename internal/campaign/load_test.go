@@ -1,0 +1,440 @@
+package campaign
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+)
+
+// -update rewrites each case's want.txt from what the loader reports. Read
+// the diff before committing: the files are the specification.
+var update = flag.Bool("update", false, "rewrite testdata/*/*/want.txt from the loader's output")
+
+// loadCase loads testdata/<kind>/<name> as a campaigns directory, so each
+// problem's File is the path inside the case, such as riverside/org.yaml.
+func loadCase(t *testing.T, kind, name string) (*Site, Problems) {
+	t.Helper()
+	return LoadFS(os.DirFS(filepath.Join("testdata", kind, name)), ".")
+}
+
+// checkWant compares the problems, one per line, with the case's want.txt.
+// A missing want.txt means no problems at all.
+func checkWant(t *testing.T, kind, name string, ps Problems) {
+	t.Helper()
+	wantFile := filepath.Join("testdata", kind, name, "want.txt")
+	got := ""
+	if len(ps) > 0 {
+		got = ps.Error() + "\n"
+	}
+	if *update {
+		if got == "" {
+			os.Remove(wantFile)
+			return
+		}
+		if err := os.WriteFile(wantFile, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(wantFile)
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("problems differ from %s\ngot:\n%s\nwant:\n%s", wantFile, got, want)
+	}
+}
+
+func caseNames(t *testing.T, kind string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(filepath.Join("testdata", kind))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		if e.IsDir() {
+			names = append(names, e.Name())
+		}
+	}
+	if len(names) == 0 {
+		t.Fatalf("no cases in testdata/%s", kind)
+	}
+	return names
+}
+
+// TestInvalid loads every case under testdata/invalid and compares the
+// problems, exactly, with its want.txt. Every case must fail to load.
+func TestInvalid(t *testing.T) {
+	for _, name := range caseNames(t, "invalid") {
+		t.Run(name, func(t *testing.T) {
+			site, ps := loadCase(t, "invalid", name)
+			checkWant(t, "invalid", name, ps)
+			if !ps.HasErrors() {
+				t.Errorf("got no errors, want at least one")
+			}
+			if site != nil {
+				t.Errorf("got a Site despite errors, want nil")
+			}
+			for _, p := range ps {
+				if p.Line < 0 || p.Col < 0 || p.Line > 0 && p.Col < 1 {
+					t.Errorf("problem %q has position %d:%d, want 0:0 or both ≥ 1", p.Message, p.Line, p.Col)
+				}
+			}
+		})
+	}
+}
+
+// validChecks assert decoded values of the valid cases, beyond loading
+// without errors.
+var validChecks = map[string]func(t *testing.T, s *Site){
+	"every-kind":   checkEveryKind,
+	"minimal":      checkMinimal,
+	"defaults":     checkDefaults,
+	"ignored":      checkIgnored,
+	"warnings":     func(t *testing.T, s *Site) {},
+	"shapes":       checkShapes,
+	"share-limits": func(t *testing.T, s *Site) {},
+}
+
+// TestValid loads every case under testdata/valid: each must load with no
+// errors (any warnings are listed in its want.txt), and its checks pass.
+func TestValid(t *testing.T) {
+	for _, name := range caseNames(t, "valid") {
+		t.Run(name, func(t *testing.T) {
+			site, ps := loadCase(t, "valid", name)
+			checkWant(t, "valid", name, ps)
+			if ps.HasErrors() {
+				t.Fatalf("got errors, want none:\n%s", ps.Errors())
+			}
+			if site == nil {
+				t.Fatal("got a nil Site, want one")
+			}
+			check, ok := validChecks[name]
+			if !ok {
+				t.Fatalf("no checks for valid case %q: add one to validChecks", name)
+			}
+			check(t, site)
+		})
+	}
+}
+
+func eq[T comparable](t *testing.T, what string, got, want T) {
+	t.Helper()
+	if got != want {
+		t.Errorf("%s: got %v, want %v", what, got, want)
+	}
+}
+
+func date(s string) time.Time {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func mustCampaign(t *testing.T, s *Site, org, slug string) *Campaign {
+	t.Helper()
+	c := s.Campaign(org, slug)
+	if c == nil {
+		t.Fatalf("campaign %s/%s: got nil, want it loaded", org, slug)
+	}
+	return c
+}
+
+func checkEveryKind(t *testing.T, s *Site) {
+	o := s.Org("riverside")
+	if o == nil {
+		t.Fatal("org riverside: got nil")
+	}
+	eq(t, "org name", o.Name, "Riverside Coalition")
+	eq(t, "org file", o.File, "riverside/org.yaml")
+	eq(t, "org language", o.Language, "en")
+	eq(t, "accent defaults to primary", o.Colours.Accent, "#0b5d3b")
+	eq(t, "media contact phone", o.MediaContact.Phone, "+1 555 0100")
+	eq(t, "social bluesky", o.Social.Bluesky, "https://bsky.example/profile/riverside.example")
+	eq(t, "members", len(o.Members), 2)
+	eq(t, "about", string(o.About), "A coalition of **forty** neighbourhood groups.\n")
+
+	logo := o.Logo.Asset
+	if logo == nil {
+		t.Fatal("logo asset: got nil")
+	}
+	eq(t, "logo content type", logo.ContentType, "image/svg+xml")
+	eq(t, "logo width (from width attribute)", logo.Width, 120)
+	eq(t, "logo height", logo.Height, 40)
+	eq(t, "logo hash length", len(logo.Hash), 12)
+	eq(t, "logo path", logo.Path, "assets/logo.svg")
+
+	c := mustCampaign(t, s, "riverside", "save-the-library")
+	eq(t, "title", c.Title, "Four ways to help save the Riverside library")
+	eq(t, "file", c.File, "riverside/save-the-library.yaml")
+	eq(t, "org back-pointer", c.Org, o)
+	eq(t, "date", c.Date, date("2026-02-10"))
+	eq(t, "close_at (RFC 3339)", c.CloseAt, time.Date(2026, 3, 3, 18, 0, 0, 0, time.UTC))
+	eq(t, "status default", c.Status, StatusPublished)
+	eq(t, "layout", c.Layout, LayoutSteps)
+	eq(t, "hashtags", strings.Join(c.Hashtags, ","), "SaveRiversideLibrary,Libraries")
+	eq(t, "image content type", c.Image.Asset.ContentType, "image/jpeg")
+	eq(t, "image width", c.Image.Asset.Width, 1200)
+	eq(t, "image height", c.Image.Asset.Height, 630)
+	eq(t, "image credit", c.Image.Credit, "Photo by Jo Amari")
+
+	// Related: same org by slug, another org by org/slug, an outside page.
+	eq(t, "related count", len(c.Related), 3)
+	eq(t, "related[0] target", c.Related[0].Target, mustCampaign(t, s, "riverside", "opening-hours"))
+	eq(t, "related[1] target", c.Related[1].Target, mustCampaign(t, s, "parkland", "keep-the-park"))
+	eq(t, "related[2] title", c.Related[2].Title, "The library's annual report")
+	eq(t, "related[2] target", c.Related[2].Target, (*Campaign)(nil))
+
+	kinds := make([]string, len(c.Actions))
+	ids := make([]string, len(c.Actions))
+	for i, a := range c.Actions {
+		kinds[i], ids[i] = string(a.Kind), a.ID
+	}
+	eq(t, "kinds", strings.Join(kinds, ","), "statement,letter,petition,contact,share,listen,engage,donate,resources,share")
+	eq(t, "ids", strings.Join(ids, ","), "statement,open-letter,sign,contact,share,listen,engage,donate,resources,share-2")
+
+	st := c.Actions[0].Statement
+	eq(t, "statement dateline", st.Dateline, "RIVERSIDE")
+	eq(t, "statement date defaults to campaign date", st.Date, c.Date)
+	eq(t, "statement media contact defaults to org's", st.MediaContact, o.MediaContact)
+	eq(t, "statement icon", c.Actions[0].Icon, "📣")
+
+	lt := c.Actions[1].Letter
+	eq(t, "letter to", lt.To, "Riverside City Council")
+	eq(t, "letter organisations", len(lt.Organisations), 2)
+	eq(t, "signatory logo shares the org logo asset", lt.Organisations[0].Logo.Asset, logo)
+	eq(t, "individual role", lt.Individuals[0].Role, "Librarian, Riverside branch")
+
+	p := c.Actions[2].Petition
+	eq(t, "petition goal", p.Goal, 5000)
+	eq(t, "petition text (a petition's own text)", string(p.Text), "Keep the Riverside library open.")
+	eq(t, "petition action text stays empty", string(c.Actions[2].Text), "")
+
+	ct := c.Actions[3].Contact
+	eq(t, "targets", len(ct.Targets), 2)
+	eq(t, "target region", ct.Targets[1].Region, "Southside")
+
+	sh := c.Actions[4].Share
+	eq(t, "share x", sh.Messages.X, "Our library closes unless the council hears from us by 3 March. {link}")
+	eq(t, "share falls back to default", sh.Messages.For(NetworkBluesky), sh.Messages.Default)
+
+	items := c.Actions[5].Listen.Items
+	durations := []time.Duration{34 * time.Minute, time.Hour + 5*time.Minute, time.Hour + 5*time.Minute, 12*time.Minute + 30*time.Second, time.Hour + 2*time.Minute + 3*time.Second}
+	eq(t, "listen items", len(items), len(durations))
+	for i, d := range durations {
+		eq(t, "duration of item "+items[i].Title, items[i].Duration, d)
+	}
+	eq(t, "format", items[0].Format, "podcast")
+
+	eq(t, "engage organisations (own list)", len(c.Actions[6].Engage.Organisations), 1)
+
+	d := c.Actions[7].Donate
+	eq(t, "amounts", len(d.Amounts), 3)
+	eq(t, "amount", d.Amounts[2], 50)
+	eq(t, "currency", d.Currency, "USD")
+	eq(t, "amount_param", d.Destinations[0].AmountParam, "amount")
+
+	res := c.Actions[8].Resources.Items
+	eq(t, "resource file asset type", res[0].Asset.ContentType, "application/pdf")
+	eq(t, "resource date", res[0].Date, date("2025-12-01"))
+	eq(t, "resource link", res[1].Link, "https://riverside.example/report")
+	eq(t, "resource picture shares the campaign image", res[2].Asset, c.Image.Asset)
+
+	// Each file referenced is read once into Org.Assets, by its path.
+	paths := make([]string, 0, len(o.Assets))
+	for p, a := range o.Assets {
+		eq(t, "asset key is its path", a.Path, p)
+		paths = append(paths, p)
+	}
+	slices.Sort(paths)
+	eq(t, "assets", strings.Join(paths, ","), "assets/logo.svg,assets/reading-room.jpg,assets/report.pdf,assets/small.gif,assets/tiny.png")
+	eq(t, "png size", o.Assets["assets/tiny.png"].Width*100+o.Assets["assets/tiny.png"].Height, 403)
+	eq(t, "gif size", o.Assets["assets/small.gif"].Width*100+o.Assets["assets/small.gif"].Height, 201)
+	eq(t, "gif type", o.Assets["assets/small.gif"].ContentType, "image/gif")
+
+	// Campaigns are newest first, then by title.
+	var slugs []string
+	for _, c := range o.Campaigns {
+		slugs = append(slugs, c.Slug)
+	}
+	eq(t, "campaign order", strings.Join(slugs, ","), "save-the-library,a-second-look,opening-hours,draft-plan")
+	eq(t, "draft is loaded", mustCampaign(t, s, "riverside", "draft-plan").Status, StatusDraft)
+
+	// Orgs are sorted by name.
+	eq(t, "org order", s.Orgs[0].Slug+","+s.Orgs[1].Slug, "parkland,riverside")
+	eq(t, "parkland language", s.Org("parkland").Language, "ar")
+}
+
+func checkMinimal(t *testing.T, s *Site) {
+	c := mustCampaign(t, s, "tiny", "hello")
+	eq(t, "status", c.Status, StatusPublished)
+	eq(t, "layout", c.Layout, LayoutSections)
+	eq(t, "action id", c.Actions[0].ID, "share")
+	eq(t, "share struct set", c.Actions[0].Share != nil, true)
+	eq(t, "language", s.Org("tiny").Language, "en")
+	eq(t, "accent stays empty without primary", s.Org("tiny").Colours.Accent, "")
+	eq(t, "assets map exists", s.Org("tiny").Assets != nil, true)
+}
+
+func checkDefaults(t *testing.T, s *Site) {
+	c := mustCampaign(t, s, "coalition", "four-steps")
+	var ids []string
+	for _, a := range c.Actions {
+		ids = append(ids, a.ID)
+	}
+	// An explicit id "share" takes the plain name; the unnamed shares number around it.
+	eq(t, "ids", strings.Join(ids, ","), "share-2,share,share-3,engage,donate,statement")
+	st := c.Actions[5].Statement
+	eq(t, "statement keeps its own date", st.Date, date("2026-01-30"))
+	eq(t, "statement keeps its own contact", st.MediaContact.Name, "Ada Lind")
+	eq(t, "engage without a list (uses members)", len(c.Actions[3].Engage.Organisations), 0)
+	eq(t, "donate without destinations (uses org donate)", len(c.Actions[4].Donate.Destinations), 0)
+	eq(t, "status closed", c.Status, StatusClosed)
+	eq(t, "language", s.Org("coalition").Language, "fr-CA")
+	eq(t, "accent", s.Org("coalition").Colours.Accent, "#123")
+}
+
+func checkIgnored(t *testing.T, s *Site) {
+	eq(t, "orgs", len(s.Orgs), 1)
+	o := s.Org("quiet")
+	eq(t, "campaigns (assets/*.yaml and notes are not campaigns)", len(o.Campaigns), 1)
+}
+
+func checkShapes(t *testing.T, s *Site) {
+	c := mustCampaign(t, s, "shapes", "flow-style")
+	eq(t, "title with a colon in quotes", c.Title, "Tell the Courier: call it what it is")
+	eq(t, "summary folded", c.Summary, "One line and another line.\n")
+	eq(t, "hashtags in flow style", strings.Join(c.Hashtags, ","), "A,B")
+	eq(t, "related in flow style", c.Related[0].Campaign, "other")
+	eq(t, "anchor and alias", c.Actions[1].Contact.Targets[0].Phone, c.Actions[1].Contact.Targets[1].Phone)
+	eq(t, "quoted number as goal", c.Actions[0].Petition.Goal, 250)
+	eq(t, "date with time offset", c.Date.Equal(time.Date(2026, 2, 10, 8, 0, 0, 0, time.UTC)), true)
+}
+
+// TestLoadDirAsTyped checks that Load names files with the directory as the
+// caller wrote it.
+func TestLoadDirAsTyped(t *testing.T) {
+	_, ps := Load(filepath.Join("testdata", "invalid", "misspelt-field") + "/")
+	if len(ps) == 0 {
+		t.Fatal("got no problems, want the misspelt field")
+	}
+	want := "testdata/invalid/misspelt-field/riverside/save-the-library.yaml"
+	eq(t, "file", ps[0].File, want)
+}
+
+// TestLoadMissingDir reports a directory that does not exist as one problem.
+func TestLoadMissingDir(t *testing.T) {
+	site, ps := Load(filepath.Join(t.TempDir(), "nope"))
+	eq(t, "site", site, (*Site)(nil))
+	eq(t, "problems", len(ps), 1)
+	if len(ps) == 1 {
+		eq(t, "message", ps[0].Message, "there is no such folder — check the path to the campaigns folder")
+	}
+}
+
+// TestLoadEmptyDir warns about a directory with no organisations, and still
+// gives an (empty) Site.
+func TestLoadEmptyDir(t *testing.T) {
+	site, ps := LoadFS(fstest.MapFS{"campaigns/README.md": {Data: []byte("hi")}}, "campaigns")
+	if site == nil {
+		t.Fatal("got nil Site, want an empty one")
+	}
+	eq(t, "problems", ps.Error(), "campaigns: warning: there are no organisations here yet — make a folder for each organisation, with an org.yaml file in it")
+}
+
+// TestAssetTooLarge refuses a file over 20 MB (made in memory, not committed).
+func TestAssetTooLarge(t *testing.T) {
+	fsys := fstest.MapFS{
+		"c/big/org.yaml":        {Data: []byte("name: Big\nlogo: {src: assets/huge.png, alt: Huge}\n")},
+		"c/big/assets/huge.png": {Data: make([]byte, 21<<20)},
+	}
+	site, ps := LoadFS(fsys, "c")
+	eq(t, "site", site, (*Site)(nil))
+	eq(t, "problems", ps.Error(), "c/big/org.yaml:2:13: assets/huge.png is 21.0 MB, over the 20 MB limit for a file — make it smaller (for a picture, 2000 pixels wide is plenty)")
+}
+
+// TestLargePictureWarning warns about a picture over 1 MB.
+func TestLargePictureWarning(t *testing.T) {
+	pdf := []byte("%PDF-1.4\n")
+	svg := []byte(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><!--` + strings.Repeat("x", 1<<20) + `--></svg>`)
+	fsys := fstest.MapFS{
+		"big/org.yaml":          {Data: []byte("name: Big\nlogo: {src: assets/big.svg, alt: Big}\n")},
+		"big/assets/big.svg":    {Data: svg},
+		"big/assets/report.pdf": {Data: pdf},
+	}
+	site, ps := LoadFS(fsys, ".")
+	if site == nil {
+		t.Fatalf("got nil Site, want one: %v", ps)
+	}
+	eq(t, "problems", ps.Error(), "big/org.yaml:2:13: warning: assets/big.svg is 1.0 MB — pictures this large load slowly on phones: keep them under 1 MB (a JPEG saved at 80% quality, 2000 pixels wide at most, usually is)")
+	eq(t, "viewBox size", site.Org("big").Logo.Asset.Width, 10)
+}
+
+func TestShareLength(t *testing.T) {
+	for _, tc := range []struct {
+		msg  string
+		want int
+	}{
+		{"", 24},                          // the appended link after a space
+		{"Hello {link}", 6 + 23},          // {link} counts 23
+		{"{link} and {link}", 23 + 5 + 23}, // each one
+		{"See https://example.org/a/very/long/path/indeed?x=1 now", 4 + 23 + 4 + 24},
+		{"héllo ✊", 7 + 24}, // characters, not bytes
+	} {
+		eq(t, "shareLength("+tc.msg+")", shareLength(tc.msg), tc.want)
+	}
+}
+
+func TestParseDuration(t *testing.T) {
+	for in, want := range map[string]time.Duration{
+		"34m": 34 * time.Minute, "1h5m": 65 * time.Minute, "1h 5m": 65 * time.Minute, "90s": 90 * time.Second,
+		"12:30": 12*time.Minute + 30*time.Second, "1:02:03": time.Hour + 2*time.Minute + 3*time.Second, "4m10s": 250 * time.Second,
+	} {
+		got, ok := parseDuration(in)
+		if !ok || got != want {
+			t.Errorf("parseDuration(%q): got %v %v, want %v true", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"", "34", "long", "-5m", "0m", "1:2", "1:60", "1:02:03:04", "::", "1h-5m"} {
+		if got, ok := parseDuration(in); ok {
+			t.Errorf("parseDuration(%q): got %v true, want false", in, got)
+		}
+	}
+}
+
+func TestSuggest(t *testing.T) {
+	options := []string{"title", "summary", "date", "close_at", "colours", "short_name"}
+	for in, want := range map[string]string{
+		"titel": "title", "sumary": "summary", "Title": "title", "colors": "colours",
+		"close-at": "close_at", "shortName": "short_name", "dat": "date", "zzz": "", "description": "",
+	} {
+		eq(t, "suggest("+in+")", suggest(in, options), want)
+	}
+}
+
+func TestContrast(t *testing.T) {
+	// Known WCAG ratios against white.
+	eq(t, "black", contrastWithWhite([3]float64{0, 0, 0}) > 20.9, true)
+	eq(t, "#767676 passes", contrastWithWhite([3]float64{0x76, 0x76, 0x76}) >= 4.5, true)
+	eq(t, "#777777 fails", contrastWithWhite([3]float64{0x77, 0x77, 0x77}) < 4.5, true)
+	d := darkEnough([3]float64{0x7f, 0xb3, 0xd5})
+	rgb, ok := (&checker{l: &loader{pos: positions{}}}).colour(d, new(string), "primary")
+	eq(t, "suggestion parses", ok, true)
+	eq(t, "suggestion passes", contrastWithWhite(rgb) >= 4.5, true)
+}
+
+func TestSlugify(t *testing.T) {
+	for in, want := range map[string]string{
+		"Save The Library": "save-the-library", "Café_Été": "cafe-ete", "--x--": "x", "مرحبا": "", "A1 b2": "a1-b2",
+	} {
+		eq(t, "slugify("+in+")", slugify(in), want)
+	}
+}
