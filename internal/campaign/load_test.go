@@ -383,8 +383,8 @@ func TestShareLength(t *testing.T) {
 		msg  string
 		want int
 	}{
-		{"", 24},                          // the appended link after a space
-		{"Hello {link}", 6 + 23},          // {link} counts 23
+		{"", 24},                           // the appended link after a space
+		{"Hello {link}", 6 + 23},           // {link} counts 23
 		{"{link} and {link}", 23 + 5 + 23}, // each one
 		{"See https://example.org/a/very/long/path/indeed?x=1 now", 4 + 23 + 4 + 24},
 		{"héllo ✊", 7 + 24}, // characters, not bytes
