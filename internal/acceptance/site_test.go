@@ -1,0 +1,218 @@
+// Package acceptance checks the real site as a reader and a validator see it:
+// every public page of the example campaigns, served by the real web layer,
+// is valid HTML (the W3C Nu HTML Checker), loads cleanly in headless
+// Chromium (no console errors, nothing from another origin, zero axe-core
+// violations, no sideways scrolling on a 360 px phone) and still shows its
+// heading and calls to action with JavaScript off.
+//
+// The package holds tests only. Its outside tools — Chromium, Java with
+// vnu.jar, and axe-core — are installed by .ci/run; when one is missing the
+// tests skip with a message saying how to get it, except under CI=true, where
+// a missing tool is a failure so that nothing passes by being skipped.
+package acceptance
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/web"
+)
+
+// page is one public address of the site and what a reader must find there.
+type page struct {
+	// Name is a short file-system-safe label used in test names and temp files.
+	Name string
+	// Path is the address on the test server, such as /riverside/save-the-library.
+	Path string
+	// Status is the HTTP status the page must answer with.
+	Status int
+	// H1 is text the page's one h1 must contain (case-insensitive), or empty
+	// when any non-empty heading will do.
+	H1 string
+	// Texts must each be visible on the page with JavaScript off: the calls
+	// to action, campaign cards or organisation names a reader came for.
+	Texts []string
+	// Anchors are element ids that must exist and be visible with JavaScript
+	// off: each call to action's #id.
+	Anchors []string
+}
+
+// ciMode reports whether missing tools must fail the tests rather than skip them.
+func ciMode() bool { return os.Getenv("CI") == "true" }
+
+// missing skips the test because a tool is not installed, or fails it under CI=true.
+func missing(t testing.TB, format string, args ...any) {
+	t.Helper()
+	msg := fmt.Sprintf(format, args...)
+	if ciMode() {
+		t.Fatalf("CI=true and %s (.ci/run installs it)", msg)
+	}
+	t.Skipf("skipping: %s (run .ci/run, or install it, to run this test)", msg)
+}
+
+// repoRoot finds the module root by walking up from the test's directory to go.mod.
+func repoRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatalf("no go.mod above %s", dir)
+		}
+		dir = parent
+	}
+}
+
+// toolFile returns the path of a file from .ci/node_modules (or the one the
+// environment variable env names), skipping or failing when it is absent.
+func toolFile(t testing.TB, env, rel, what string) string {
+	t.Helper()
+	path := os.Getenv(env)
+	if path == "" {
+		path = filepath.Join(repoRoot(t), ".ci", "node_modules", filepath.FromSlash(rel))
+	}
+	if _, err := os.Stat(path); err != nil {
+		missing(t, "%s not found at %s (npm ci --prefix .ci, or set %s)", what, path, env)
+	}
+	return path
+}
+
+// site is the example campaigns served by the real web layer on 127.0.0.1.
+type site struct {
+	URL   string
+	Pages []page
+}
+
+// startSite loads ../../campaigns with the real loader, builds the real
+// server with its base URL set to the test server's own origin (so canonical
+// and og: addresses are same-origin), and lists every public page plus one
+// unknown address for the 404 page.
+func startSite(t *testing.T) *site {
+	t.Helper()
+	root := repoRoot(t)
+	s, problems := campaign.Load(filepath.Join(root, "campaigns"))
+	for _, p := range problems {
+		t.Logf("campaigns: %v", p)
+	}
+	if problems.HasErrors() || s == nil {
+		t.Fatalf("campaign.Load(campaigns) reported errors; got a site %v, want the examples to load cleanly", s != nil)
+	}
+	if len(s.Orgs) == 0 {
+		t.Fatal("campaign.Load(campaigns) found no organisations, want the three examples")
+	}
+
+	ts := httptest.NewUnstartedServer(http.NotFoundHandler())
+	base := "http://" + ts.Listener.Addr().String()
+	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	srv, err := web.New(web.Config{BaseURL: base, SiteName: "Placard", Logger: logger}, s)
+	if err != nil {
+		t.Fatalf("web.New: %v", err)
+	}
+	ts.Config.Handler = srv
+	ts.Start()
+	t.Cleanup(ts.Close)
+	if ts.URL != base {
+		t.Fatalf("test server URL %s, want %s", ts.URL, base)
+	}
+
+	out := &site{URL: ts.URL}
+	var orgTexts []string
+	for _, o := range s.Orgs {
+		orgTexts = append(orgTexts, o.Name)
+	}
+	out.Pages = append(out.Pages, page{Name: "index", Path: "/", Status: http.StatusOK, Texts: orgTexts})
+	for _, o := range s.Orgs {
+		var titles []string
+		var campaigns []page
+		for _, c := range o.Campaigns {
+			if !public(c) {
+				continue
+			}
+			titles = append(titles, c.Title)
+			cp := page{
+				Name:   o.Slug + "_" + c.Slug,
+				Path:   "/" + o.Slug + "/" + c.Slug,
+				Status: http.StatusOK,
+				H1:     c.Title,
+			}
+			for _, a := range c.Actions {
+				if a.Title != "" {
+					cp.Texts = append(cp.Texts, a.Title)
+				}
+				if a.ID != "" {
+					cp.Anchors = append(cp.Anchors, a.ID)
+				}
+			}
+			campaigns = append(campaigns, cp)
+		}
+		out.Pages = append(out.Pages, page{Name: o.Slug, Path: "/" + o.Slug, Status: http.StatusOK, H1: o.Name, Texts: titles})
+		out.Pages = append(out.Pages, campaigns...)
+	}
+	out.Pages = append(out.Pages, page{Name: "not-found", Path: "/no-such-organisation-here/nor-campaign", Status: http.StatusNotFound})
+	return out
+}
+
+// public reports whether a campaign has a public page: every status but draft.
+func public(c *campaign.Campaign) bool {
+	return c.Status != campaign.StatusDraft
+}
+
+// fetch GETs a page and checks its status, returning the body.
+func (s *site) fetch(t *testing.T, p page) []byte {
+	t.Helper()
+	resp, err := http.Get(s.URL + p.Path)
+	if err != nil {
+		t.Fatalf("GET %s: %v", p.Path, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("GET %s: reading body: %v", p.Path, err)
+	}
+	if resp.StatusCode != p.Status {
+		t.Errorf("GET %s: got status %d, want %d", p.Path, resp.StatusCode, p.Status)
+	}
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
+		t.Errorf("GET %s: got Content-Type %q, want text/html", p.Path, ct)
+	}
+	return body
+}
+
+// testWriter sends the server's log lines to the test log, so a 5xx logged by
+// the web layer shows up beside the failure it caused.
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
+
+// lookTool finds an executable: the path in env if set, else the first of
+// names found on PATH or as an absolute path.
+func lookTool(env string, names ...string) (string, error) {
+	if p := os.Getenv(env); p != "" {
+		return exec.LookPath(p)
+	}
+	for _, n := range names {
+		if p, err := exec.LookPath(n); err == nil {
+			return p, nil
+		}
+	}
+	return "", errors.New(strings.Join(names, " or ") + " not found")
+}
