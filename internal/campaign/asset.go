@@ -260,7 +260,11 @@ func svgInfo(data []byte) (w, h int, unsafe string, err error) {
 				line, _ := d.InputPos()
 				return 0, 0, "", fmt.Errorf("it is not well-formed XML at its line %d", line)
 			}
-			return w, h, unsafe, nil
+			if errors.Is(terr, io.EOF) {
+				return w, h, unsafe, nil
+			}
+			line, _ := d.InputPos()
+			return 0, 0, "", fmt.Errorf("it is not well-formed XML at its line %d", line)
 		}
 		se, ok := tok.(xml.StartElement)
 		if !ok {

@@ -313,7 +313,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, key string) {
 		n = n.Alias
 	}
 	d.pos[posKey{v.Addr().Pointer(), v.Type()}] = where{d.file, n.Line, n.Column}
-	if isNull(n) && v.Kind() != reflect.Struct {
+	if isNull(n) && (v.Kind() != reflect.Struct || v.Type() == timeType) {
 		return // an empty value leaves the setting unset
 	}
 	switch t := v.Type(); {
@@ -807,6 +807,14 @@ func orList(s []string) string {
 		return s[0]
 	}
 	return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
+}
+
+// andList writes "a, b and c".
+func andList(s []string) string {
+	if len(s) < 2 {
+		return orList(s)
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
 }
 
 // quoteKey writes a setting's name as 'goal'; list-item names ("each of

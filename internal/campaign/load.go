@@ -82,9 +82,7 @@ func load(fsys fs.FS, root, shown string) (*Site, Problems) {
 			continue
 		}
 		if ext := strings.ToLower(path.Ext(name)); ext == ".yaml" || ext == ".yml" {
-			l.probs = append(l.probs, Problem{File: l.display(name), Message: fmt.Sprintf(
-				"this file is outside any organisation's folder — an organisation's settings go in %s and each campaign in %s: move it into its organisation's folder",
-				l.display(path.Join("<organisation>", "org.yaml")), l.display(path.Join("<organisation>", "<campaign>.yaml")))})
+			l.probs = append(l.probs, Problem{File: l.display(name), Message: "this file is not in an organisation's folder — move it into one: each organisation has its own folder, holding its org.yaml and one .yaml file per campaign"})
 		}
 	}
 	if len(l.orgs) == 0 && !l.probs.HasErrors() {
@@ -164,7 +162,7 @@ func (l *loader) loadOrg(slug string) {
 	if !isSlug(slug) {
 		l.probs = append(l.probs, Problem{File: folder, Message: "an organisation's folder name is its web address, so it can only use lower-case letters a–z, digits and hyphens — " + renameHint(slug, "")})
 	} else if slices.Contains(reservedOrgSlugs, slug) {
-		l.probs = append(l.probs, Problem{File: folder, Message: fmt.Sprintf("an organisation cannot be called %q: the site uses /%s itself — rename the folder", slug, slug)})
+		l.probs = append(l.probs, Problem{File: folder, Message: fmt.Sprintf("an organisation's folder cannot be called '%s': the site uses the address /%s itself — rename the folder", slug, slug)})
 	}
 	entries, err := fs.ReadDir(l.fsys, dir)
 	if err != nil {
@@ -190,7 +188,11 @@ func (l *loader) loadOrg(slug string) {
 				l.probs = append(l.probs, Problem{File: file, Message: "a campaign's file name is its web address, so it can only use lower-case letters a–z, digits and hyphens — " + renameHint(stem, ".yaml")})
 			}
 		case strings.EqualFold(ext, ".yaml") || strings.EqualFold(ext, ".yml"):
-			l.probs = append(l.probs, Problem{File: file, Message: fmt.Sprintf("Placard reads only files ending in .yaml — rename it to %s", strings.TrimSuffix(name, ext)+".yaml")})
+			stem := strings.TrimSuffix(name, ext)
+			if !isSlug(stem) && slugify(stem) != "" {
+				stem = slugify(stem)
+			}
+			l.probs = append(l.probs, Problem{File: file, Message: fmt.Sprintf("Placard reads only files ending in .yaml — rename it to %s.yaml", stem)})
 		}
 	}
 	if !hasOrg {

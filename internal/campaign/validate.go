@@ -223,7 +223,7 @@ func (c *checker) person(p *Person, key string) {
 }
 
 func (c *checker) member(m *Member) {
-	c.required(m.Name, &m.Name, m, "each organisation in the list", "name", "the organisation's name")
+	c.required(m.Name, &m.Name, m, "this organisation", "name", "the organisation's name")
 	c.url(m.Link, &m.Link, "link")
 	c.email(m.Email, &m.Email, "email")
 }
@@ -378,6 +378,18 @@ var hashtagChars = func(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' || unicode.Is(unicode.Mn, r)
 }
 
+// hashtagFix writes a hashtag the way it was meant: without #, its words
+// joined, each starting with a capital (which screen readers also read better).
+func hashtagFix(t string) string {
+	var b strings.Builder
+	for _, w := range strings.FieldsFunc(t, func(r rune) bool { return !hashtagChars(r) }) {
+		r, size := utf8.DecodeRuneInString(w)
+		b.WriteRune(unicode.ToUpper(r))
+		b.WriteString(w[size:])
+	}
+	return b.String()
+}
+
 func (c *checker) hashtags(tags []string) {
 	for i := range tags {
 		t := strings.TrimSpace(tags[i])
@@ -386,14 +398,9 @@ func (c *checker) hashtags(tags []string) {
 		case t == "" || t == "#":
 			c.errorf(w, "this hashtag is empty — write the tag, or remove the line")
 		case strings.HasPrefix(t, "#"):
-			fix := strings.TrimLeft(t, "#")
-			if strings.ContainsFunc(fix, func(r rune) bool { return !hashtagChars(r) }) {
-				fix = strings.Join(strings.FieldsFunc(fix, func(r rune) bool { return !hashtagChars(r) }), "")
-			}
-			c.errorf(w, "write hashtags without the # (Placard adds it) — write %s (in YAML a # after a space starts a comment)", fix)
+			c.errorf(w, "write hashtags without the # (Placard adds it) — write %s", hashtagFix(t))
 		case strings.ContainsFunc(t, func(r rune) bool { return !hashtagChars(r) }):
-			fix := strings.Join(strings.FieldsFunc(t, func(r rune) bool { return !hashtagChars(r) }), "")
-			c.errorf(w, "hashtag %s can only have letters, digits and _ — a hashtag ends at the first space or other character; write %s", quoteValue(t), fix)
+			c.errorf(w, "hashtag %s can only have letters, digits and _ — a hashtag ends at the first space or other character; write %s", quoteValue(t), hashtagFix(t))
 		}
 	}
 }
@@ -465,8 +472,8 @@ func (c *checker) related(camp *Campaign, r *Related) {
 		return
 	}
 	if strings.TrimSpace(r.Campaign) == "" {
-		if c.required(r.Title, &r.Title, r, "related link", "title", "the page's headline (or write campaign: with a campaign's name)") {
-			c.required(r.Link, &r.Link, r, "related link", "link", "the page's address")
+		if c.required(r.Title, &r.Title, r, "this related link", "title", "the page's headline (or write campaign: with a campaign's name)") {
+			c.required(r.Link, &r.Link, r, "this related link", "link", "the page's address")
 		}
 		c.url(r.Link, &r.Link, "link")
 		return
@@ -492,7 +499,7 @@ func (c *checker) related(camp *Campaign, r *Related) {
 		}
 	}
 	if target == nil {
-		msg := fmt.Sprintf("related campaign %s names the organisation %s, which is not in %s", quoteValue(r.Campaign), quoteValue(orgSlug), c.l.display(""))
+		msg := fmt.Sprintf("related campaign %s names the organisation %s, but there is no folder %s", quoteValue(r.Campaign), quoteValue(orgSlug), c.l.display(orgSlug))
 		if s := suggest(r.Campaign, names); s != "" {
 			msg += " — did you mean " + quoteValue(s) + "?"
 		}
@@ -571,8 +578,8 @@ func (c *checker) action(camp *Campaign, a *Action) {
 		}
 		for i := range l.Items {
 			it := &l.Items[i]
-			c.required(it.Title, &it.Title, it, "each item", "title", "the recording's or statement's title")
-			c.required(it.Link, &it.Link, it, "each item", "link", "its address")
+			c.required(it.Title, &it.Title, it, "this item", "title", "the recording's or statement's title")
+			c.required(it.Link, &it.Link, it, "this item", "link", "its address")
 			c.url(it.Link, &it.Link, "link")
 			c.enum(it.Format, &it.Format, "format", MediaFormats)
 		}
@@ -593,13 +600,13 @@ func (c *checker) action(camp *Campaign, a *Action) {
 		}
 		for i := range r.Items {
 			it := &r.Items[i]
-			c.required(it.Title, &it.Title, it, "each document", "title", "the document's title")
+			c.required(it.Title, &it.Title, it, "this document", "title", "the document's title")
 			hasLink, hasFile := strings.TrimSpace(it.Link) != "", strings.TrimSpace(it.File) != ""
 			switch {
 			case hasLink && hasFile:
 				c.errorf(c.at(&it.File), "a document has either a 'link' (on another site) or a 'file' (in your folder), not both — remove one")
 			case !hasLink && !hasFile:
-				c.errorf(c.at(it), "each document needs a 'link' (an address on another site) or a 'file' (such as assets/report.pdf) — add one")
+				c.errorf(c.at(it), "this document needs a 'link' (an address on another site) or a 'file' (such as assets/report.pdf) — add one")
 			case hasLink:
 				c.url(it.Link, &it.Link, "link")
 			default:
@@ -610,7 +617,7 @@ func (c *checker) action(camp *Campaign, a *Action) {
 }
 
 func (c *checker) signatory(s *Signatory) {
-	c.required(s.Name, &s.Name, s, "each signatory", "name", "the organisation's or person's name")
+	c.required(s.Name, &s.Name, s, "this signatory", "name", "the organisation's or person's name")
 	c.url(s.Link, &s.Link, "link")
 	c.image(s.Logo, "logo")
 }
@@ -622,9 +629,9 @@ func (c *checker) contact(a *Action, ct *Contact) {
 	withRegion := 0
 	for i := range ct.Targets {
 		t := &ct.Targets[i]
-		c.required(t.Name, &t.Name, t, "each target", "name", "the decision-maker's name")
+		c.required(t.Name, &t.Name, t, "this target", "name", "the decision-maker's name")
 		if strings.TrimSpace(t.Phone) == "" && strings.TrimSpace(t.Email) == "" {
-			c.errorf(c.at(t), "each target needs a 'phone' or an 'email' — add at least one so supporters can reach them")
+			c.errorf(c.at(t), "this target needs a 'phone' or an 'email' — add at least one so supporters can reach them")
 		}
 		c.phone(t.Phone, &t.Phone, "phone")
 		c.email(t.Email, &t.Email, "email")
@@ -650,8 +657,8 @@ func (c *checker) donate(a *Action, d *Donate) {
 	}
 	for i := range d.Destinations {
 		dst := &d.Destinations[i]
-		c.required(dst.Name, &dst.Name, dst, "each destination", "name", "who receives the gift")
-		c.required(dst.Link, &dst.Link, dst, "each destination", "link", "the donation page's address")
+		c.required(dst.Name, &dst.Name, dst, "this destination", "name", "who receives the gift")
+		c.required(dst.Link, &dst.Link, dst, "this destination", "link", "the donation page's address")
 		c.url(dst.Link, &dst.Link, "link")
 		if dst.AmountParam != "" && !amountParam.MatchString(dst.AmountParam) {
 			c.errorf(c.at(&dst.AmountParam), "'amount_param' must be the name of the donation page's amount setting as it appears in its address, such as amount — got %s", quoteValue(dst.AmountParam))
@@ -758,13 +765,13 @@ func (c *checker) share(camp *Campaign, s *Share) {
 		switch ptr {
 		case any(&m.X), any(&m.Bluesky), any(&m.Mastodon):
 			msg = *ptr.(*string)
-			c.errorf(c.at(ptr), "this message is %d characters (counting the link as %d), over %s — shorten it by %d", shareLength(msg), linkLength, orList(o.names), shareLength(msg)-o.limit)
+			c.errorf(c.at(ptr), "this message is %d characters (counting the link as %d), over %s — shorten it by %d", shareLength(msg), linkLength, andList(o.names), shareLength(msg)-o.limit)
 		case any(&m.Default):
 			msg = m.Default
-			c.errorf(c.at(ptr), "the 'default' message is %d characters (counting the link as %d), over %s — shorten it by %d, or add a message of its own for %s", shareLength(msg), linkLength, orList(o.names), shareLength(msg)-o.limit, orList(o.keys))
+			c.errorf(c.at(ptr), "the 'default' message is %d characters (counting the link as %d), over %s — shorten it by %d, or write shorter %s messages", shareLength(msg), linkLength, andList(o.names), shareLength(msg)-o.limit, andList(o.keys))
 		default:
 			msg = camp.Summary
-			c.errorf(c.at(&s.Messages, ptr), "the share action uses the campaign's 'summary' as its message, and at %d characters (counting the link as %d) it is over %s — add messages: with a shorter default", shareLength(msg), linkLength, orList(o.names))
+			c.errorf(c.at(&s.Messages, ptr), "the share action uses the campaign's 'summary' as its message, and at %d characters (counting the link as %d) it is over %s — add messages: with a shorter default", shareLength(msg), linkLength, andList(o.names))
 		}
 	}
 }
