@@ -64,7 +64,7 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	var he *httpError
 	if !errors.As(err, &he) {
 		s.log.Error("request failed", "err", err, "method", r.Method, "path", r.URL.Path,
-			"request_id", middleware.GetReqID(r.Context()))
+			"request_id", requestID(r))
 		s.writeInternalError(w, snap)
 		return
 	}
@@ -101,6 +101,16 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(buf.Bytes())
 	}
+}
+
+// requestID is the request's ID from the log middleware, or a fresh number
+// when requests are not being logged, so an error log line can still be
+// told apart from others.
+func requestID(r *http.Request) string {
+	if id := middleware.GetReqID(r.Context()); id != "" {
+		return id
+	}
+	return "unlogged-" + strconv.FormatUint(middleware.NextRequestID(), 10)
 }
 
 // errorFrame is the page frame of an error page: the site's, never indexed.

@@ -243,6 +243,8 @@ func mailtoURL(addr, subject, body string) string {
 	if body != "" {
 		b.WriteByte(sep)
 		b.WriteString("body=")
+		// RFC 6068: line breaks in a mailto body are written as CRLF.
+		body = strings.ReplaceAll(strings.ReplaceAll(body, "\r\n", "\n"), "\n", "\r\n")
 		b.WriteString(queryEscape(body))
 	}
 	return b.String()

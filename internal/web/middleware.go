@@ -71,20 +71,35 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 	})
 }
 
-// requestLog logs each request with its status, size and duration: at debug
-// level normally, at info level with Config.Dev. When the logger would drop
-// the record anyway, the request passes straight through, so a quiet server
-// pays nothing for logging.
-func (s *Server) requestLog(next http.Handler) http.Handler {
+// observe gives each request an ID (chi RequestID) and its client IP (chi
+// ClientIPFromRemoteAddr: Placard is reached directly; behind a reverse
+// proxy this would be ClientIPFromXFFTrustedProxies, never the spoofable
+// RealIP), then logs it with its status, size and duration: at debug level
+// normally, at info level with Config.Dev.
+//
+// Nothing on the public read path uses the ID or the IP except the log, so
+// when the logger would drop the record the request skips all three and
+// pays nothing for them: the cached-page path stays at the router's
+// ceiling. Routes that need the client IP for other reasons (rate limits on
+// forms) add ClientIPFromRemoteAddr on their own group.
+func (s *Server) observe(next http.Handler) http.Handler {
 	level := slog.LevelDebug
 	if s.cfg.Dev {
 		level = slog.LevelInfo
 	}
+	logged := middleware.RequestID(middleware.ClientIPFromRemoteAddr(s.requestLog(next, level)))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.log.Enabled(r.Context(), level) {
-			next.ServeHTTP(w, r)
+		if s.log.Enabled(r.Context(), level) {
+			logged.ServeHTTP(w, r)
 			return
 		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// requestLog logs each request at level once it is answered.
+func (s *Server) requestLog(next http.Handler, level slog.Level) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
 		next.ServeHTTP(ww, r)

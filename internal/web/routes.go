@@ -26,11 +26,7 @@ func (s *Server) routes() http.Handler {
 	r.Use(
 		s.securityHeaders, // first, so even a panic's 500 carries them
 		s.recoverer,
-		middleware.RequestID,
-		// Placard is reached directly; behind a reverse proxy this would be
-		// ClientIPFromXFFTrustedProxies. Never the spoofable RealIP.
-		middleware.ClientIPFromRemoteAddr,
-		s.requestLog,
+		s.observe, // request ID, client IP and request log, when logged
 		redirectSlashes,
 		middleware.GetHead,
 	)

@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"image/png"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -636,3 +637,45 @@ type discardWriter struct {
 func (d *discardWriter) Header() http.Header         { return d.h }
 func (d *discardWriter) Write(p []byte) (int, error) { return len(p), nil }
 func (d *discardWriter) WriteHeader(code int)        { d.code = code }
+
+func TestRequestLogAtDebug(t *testing.T) {
+	var logs strings.Builder
+	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	s, err := New(Config{BaseURL: "http://127.0.0.1:1", Logger: log}, testSite(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest("GET", "/riverside", nil)
+	req.RemoteAddr = "192.0.2.7:5555"
+	s.ServeHTTP(httptest.NewRecorder(), req)
+	out := logs.String()
+	for _, want := range []string{"msg=request", "path=/riverside", "status=200", "client_ip=192.0.2.7", "request_id="} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log %q lacks %s", out, want)
+		}
+	}
+	if strings.Contains(out, "request_id= ") || strings.HasSuffix(strings.TrimSpace(out), "request_id=") {
+		t.Errorf("log has an empty request_id: %q", out)
+	}
+}
+
+func TestQuietLoggerSkipsRequestLog(t *testing.T) {
+	var logs strings.Builder
+	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	s, err := New(Config{BaseURL: "http://127.0.0.1:1", Logger: log}, testSite(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/riverside", nil))
+	if logs.Len() != 0 {
+		t.Errorf("got log %q at info level for a normal request, want none", logs.String())
+	}
+}
+
+func TestMailtoCRLF(t *testing.T) {
+	got := mailtoURL("a@b.example", "Hi there", "Line one\nLine two & more")
+	want := "mailto:a@b.example?subject=Hi%20there&body=Line%20one%0D%0ALine%20two%20%26%20more"
+	if got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+}
