@@ -49,10 +49,17 @@ var listenLine = regexp.MustCompile(`msg=listening addr=(\S+) url=(\S+)`)
 // context and checks that the server shut down cleanly.
 func startServe(t *testing.T, dir string, extra ...string) string {
 	t.Helper()
+	base, _ := startServeLogs(t, dir, extra...)
+	return base
+}
+
+// startServeLogs is startServe that also returns the server's log output.
+func startServeLogs(t *testing.T, dir string, extra ...string) (string, *lockedBuffer) {
+	t.Helper()
 	db := filepath.Join(t.TempDir(), "placard.db")
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
-	var logs lockedBuffer
+	logs := &lockedBuffer{}
 	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--campaigns", dir, "--db", db}, extra...)
 	done := make(chan error, 1)
 	go func() {
@@ -95,7 +102,7 @@ func startServe(t *testing.T, dir string, extra ...string) string {
 			t.Errorf("serve created %s; signing storage does not exist yet, so nothing should be written", db)
 		}
 	})
-	return base
+	return base, logs
 }
 
 func fetch(t *testing.T, url string) (*http.Response, string) {
@@ -479,5 +486,49 @@ func TestCheckUsage(t *testing.T) {
 		if got := exitCode(err); got != 2 {
 			t.Errorf("run %q: exit code %d, want 2", args, got)
 		}
+	}
+}
+
+func TestServeDevReloads(t *testing.T) {
+	dir := copyTestdata(t)
+	base, logs := startServeLogs(t, dir, "--dev")
+	_, before := fetch(t, base+"/quiet-league/listen-in")
+	if !strings.Contains(before, "Listen in") {
+		t.Fatalf("page lacks its title before the edit")
+	}
+	file := filepath.Join(dir, "quiet-league", "listen-in.yaml")
+	plant(t, file, "title: Listen in", "title: Listen again")
+	// Keep an mtime change visible even on coarse-grained file systems.
+	later := time.Now().Add(2 * time.Second)
+	if err := os.Chtimes(file, later, later); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		_, body := fetch(t, base+"/quiet-league/listen-in")
+		if strings.Contains(body, "Listen again") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("--dev did not reload the edited campaign within 20s")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	// A broken edit keeps the last good pages serving.
+	plant(t, file, "title: Listen again", "titel: Listen again")
+	if err := os.Chtimes(file, later.Add(time.Second), later.Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	for !strings.Contains(logs.String(), "still serving the last good version") {
+		if time.Now().After(deadline) {
+			t.Fatalf("--dev did not report the broken edit within 20s:\n%s", logs.String())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if !regexp.MustCompile(regexp.QuoteMeta(file) + `:\d+:\d+: .*titel`).MatchString(logs.String()) {
+		t.Errorf("the log does not name the broken setting with file:line:col:\n%s", logs.String())
+	}
+	if res, body := fetch(t, base+"/quiet-league/listen-in"); res.StatusCode != 200 || !strings.Contains(body, "Listen again") {
+		t.Errorf("after a broken edit: got %d, want the last good page", res.StatusCode)
 	}
 }
