@@ -463,8 +463,16 @@ func TestStepsLayout(t *testing.T) {
 			t.Errorf("overview %d number: got %q", i+1, got)
 		}
 	}
-	// Sections layout has no step numbers.
+	cta := wantCount(t, doc, ".cta a", 1)
+	wantAttr(t, cta, "href", "#listen")
+	if got := text(cta); got != "Start with step 1: Listen" {
+		t.Errorf("steps call to action: got %q", got)
+	}
+
+	// Sections layout has no step numbers; its main button leads to the first
+	// action that asks the reader to do something (the letter, not the statement).
 	doc, _ = parse(t, CampaignPage(sectionsFixture()))
+	wantAttr(t, wantCount(t, doc, ".cta a", 1), "href", "#letter")
 	wantCount(t, doc, ".step-num, ol.steps", 0)
 	wantCount(t, doc, ".sections > section.action", 6)
 }
