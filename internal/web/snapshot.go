@@ -158,6 +158,16 @@ func (b *builder) addPages(site *campaign.Site) error {
 		return nil
 	}
 	for _, o := range site.Orgs {
+		// Serve every file the loader read for the organisation, so even a
+		// file only Markdown links to has its hashed address.
+		paths := make([]string, 0, len(o.Assets))
+		for p := range o.Assets {
+			paths = append(paths, p)
+		}
+		sort.Strings(paths)
+		for _, p := range paths {
+			b.assetURL(o, o.Assets[p])
+		}
 		op := b.orgProps(o)
 		orgPath := "/" + o.Slug
 		if err := b.addPage(orgPath, views.OrgPage(op), op.Page, false); err != nil {

@@ -679,3 +679,46 @@ func TestMailtoCRLF(t *testing.T) {
 		t.Errorf("got %s, want %s", got, want)
 	}
 }
+
+func TestCloseAtClosesCampaign(t *testing.T) {
+	site := testSite(t)
+	c := site.Campaign("plain", "a-note")
+	c.CloseAt = time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	before := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
+	after := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		now    time.Time
+		closed bool
+	}{{before, false}, {after, true}} {
+		s, err := New(Config{BaseURL: "http://127.0.0.1:1", Now: func() time.Time { return tc.now }}, site)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := body(t, get(t, s, "GET", "/plain/a-note", nil))
+		if got := strings.Contains(b, "This campaign has ended"); got != tc.closed {
+			t.Errorf("now %s: closed banner shown = %v, want %v", tc.now.Format(time.DateOnly), got, tc.closed)
+		}
+	}
+}
+
+// TestSetSiteWhileServing swaps snapshots while requests run; under -race it
+// proves readers never see a half-built snapshot.
+func TestSetSiteWhileServing(t *testing.T) {
+	s := newTestServer(t)
+	site := testSite(t)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; i < 5; i++ {
+			if err := s.SetSite(site); err != nil {
+				t.Error(err)
+			}
+		}
+	}()
+	for i := 0; i < 200; i++ {
+		if res := get(t, s, "GET", "/riverside/save-the-library", nil); res.StatusCode != 200 {
+			t.Fatalf("got %d during a reload, want 200", res.StatusCode)
+		}
+	}
+	<-done
+}
