@@ -1059,8 +1059,8 @@ func PetitionAction(a ActionView) templ.Component {
 
 // ContactAction asks readers to call or email decision-makers. When targets
 // have regions, a plain GET form lets the reader pick theirs (no JavaScript
-// needed). The call script and the email's subject and message are shown so
-// readers can copy them.
+// needed); a closed campaign shows no picker. The call script and the
+// email's subject and message are shown so readers can copy them.
 func ContactAction(a ActionView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
@@ -1087,7 +1087,7 @@ func ContactAction(a ActionView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if len(c.Regions) > 0 {
+			if len(c.Regions) > 0 && !a.Closed {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 99, "<form class=\"region-form\" method=\"get\" action=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err

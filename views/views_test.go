@@ -584,6 +584,7 @@ func TestClosedCampaign(t *testing.T) {
 	wantCount(t, doc, ".cta", 0)
 	wantCount(t, doc, "section.action.is-closed", 2)
 	wantCount(t, doc, ".closed-note", 2)
+	wantCount(t, doc, "#contact form", 0)
 	if got := text(doc.Find("#petition .petition-progress")); !strings.Contains(got, "closed") {
 		t.Errorf("closed petition: got %q", got)
 	}
