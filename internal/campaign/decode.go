@@ -545,8 +545,12 @@ func (d *decoder) pairs(n *yaml.Node, fn func(key string, k, v *yaml.Node)) {
 // problem and any later one about the empty value share its position.
 func (d *decoder) commentedValue(key string, line int, v *yaml.Node) {
 	text := d.line(line)
-	col := utf8.RuneCountInString(text[:max(0, strings.Index(text, " #")+1)]) + 1
-	comment := strings.TrimSpace(text[strings.Index(text, " #")+1:])
+	hash := strings.Index(text, " #") + 1
+	if hash <= 0 {
+		return
+	}
+	col := utf8.RuneCountInString(text[:hash]) + 1
+	comment := strings.TrimSpace(text[hash:])
 	// "# note" with a space is a real comment; "#0b5d3b" is a lost value.
 	if col <= v.Column-1 || len(comment) < 2 || comment[1] == ' ' || comment[1] == '#' {
 		return

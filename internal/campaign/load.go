@@ -52,6 +52,10 @@ type loader struct {
 	bad      map[posKey]bool
 	probs    Problems
 	orgs     []*orgFolder
+
+	// errorsAt indexes the positions of probs[:indexed] that are errors.
+	errorsAt map[where]bool
+	indexed  int
 }
 
 // orgFolder is one organisation being loaded, with what its checks need.

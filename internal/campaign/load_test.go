@@ -438,3 +438,14 @@ func TestSlugify(t *testing.T) {
 		eq(t, "slugify("+in+")", slugify(in), want)
 	}
 }
+
+// BenchmarkLoad measures loading a small but complete campaigns directory
+// (every kind of call to action, five files read as assets).
+func BenchmarkLoad(b *testing.B) {
+	fsys := os.DirFS(filepath.Join("testdata", "valid", "every-kind"))
+	for b.Loop() {
+		if site, ps := LoadFS(fsys, "."); site == nil {
+			b.Fatal(ps)
+		}
+	}
+}

@@ -91,9 +91,15 @@ func (c *checker) required(val string, ptr, group any, noun, key, what string) b
 // hasErrorAt reports whether an error is already placed at w, so a value the
 // decoder rejected is not reported a second time as missing.
 func (l *loader) hasErrorAt(w where) bool {
-	return slices.ContainsFunc(l.probs, func(p Problem) bool {
-		return !p.Warning && p.File == w.File && p.Line == w.Line && p.Col == w.Col
-	})
+	if l.errorsAt == nil {
+		l.errorsAt = map[where]bool{}
+	}
+	for ; l.indexed < len(l.probs); l.indexed++ {
+		if p := l.probs[l.indexed]; !p.Warning {
+			l.errorsAt[where{p.File, p.Line, p.Col}] = true
+		}
+	}
+	return l.errorsAt[w]
 }
 
 // check validates an organisation and its campaigns.
