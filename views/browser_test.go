@@ -28,8 +28,8 @@ import (
 // script, in headless Chromium and checks what only a browser can: zero
 // axe-core violations (WCAG 2.0 A/AA, 2.1 AA), no sideways scrolling on a
 // 360 px phone with and without JavaScript, no script error, no request to
-// another origin, and the Copy link button revealed only when JavaScript
-// runs. A right-to-left copy of the campaign page goes through the same
+// another origin, tap targets at least 44 px tall on the phone, and the
+// Copy link button revealed only when JavaScript runs. A right-to-left copy of the campaign page goes through the same
 // checks. It skips when Chromium or axe-core is missing, except under
 // CI=true, where that is a failure.
 func TestBrowser(t *testing.T) {
@@ -76,6 +76,7 @@ func TestBrowser(t *testing.T) {
 			for _, js := range []bool{true, false} {
 				b.load(ctx, t, addr, 360, 740, true, js)
 				b.overflow(ctx, t, 360)
+				b.tapTargets(ctx, t)
 				if p.share && !js {
 					v, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('button[data-copy]').hidden`))
 					if err != nil {
@@ -292,6 +293,29 @@ func (b *testBrowser) overflow(ctx context.Context, t *testing.T, w int) {
 	}
 	if m.Scroll > w || len(m.Wide) > 0 {
 		t.Errorf("page is %d px wide at a %d px viewport, want no sideways scrolling; sticking out: %q", m.Scroll, w, m.Wide)
+	}
+}
+
+// tapTargets fails when a link, button or form field is less than 44 px
+// tall on the phone. Links inside running text (.prose) are exempt, as
+// WCAG's target-size rule exempts inline links; so are card titles, whose
+// link covers the whole card, and the skip link while it is off screen.
+func (b *testBrowser) tapTargets(ctx context.Context, t *testing.T) {
+	t.Helper()
+	const expr = `JSON.stringify(Array.from(document.querySelectorAll('a, button, input:not([type=hidden]), select'))
+		.filter(e => !e.closest('.prose, .skip, .card-title, [hidden]'))
+		.map(e => [e.getBoundingClientRect().height, e.outerHTML.slice(0, 100)])
+		.filter(([h]) => h > 0 && h < 44))`
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr))
+	if err != nil {
+		t.Fatalf("measuring tap targets: %v", err)
+	}
+	var small [][2]any
+	if err := json.Unmarshal([]byte(raw), &small); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range small {
+		t.Errorf("tap target %.0f px tall, want at least 44: %v", s[0], s[1])
 	}
 }
 
