@@ -116,7 +116,7 @@ type Person struct {
 	Phone string
 	// TelURL is a tel: link for Phone, or empty.
 	TelURL string
-	Email string
+	Email  string
 	// MailtoURL is a mailto: link for Email, or empty.
 	MailtoURL string
 }
