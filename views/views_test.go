@@ -758,12 +758,12 @@ func TestNuHTMLChecker(t *testing.T) {
 	}
 }
 
-// TestDumpPages writes every fixture page to $PLACARD_VIEWS_DUMP, for
-// looking at them in a browser.
+// TestDumpPages writes every fixture page to $PLACARD_VIEWS_DUMP (a
+// temporary folder when unset), for looking at them in a browser.
 func TestDumpPages(t *testing.T) {
 	dir := os.Getenv("PLACARD_VIEWS_DUMP")
 	if dir == "" {
-		t.Skip("set PLACARD_VIEWS_DUMP=dir to write every fixture page there")
+		dir = t.TempDir()
 	}
 	for _, p := range pages() {
 		if err := os.WriteFile(filepath.Join(dir, p.name+".html"), []byte(render(t, p.c)), 0o644); err != nil {
