@@ -120,7 +120,7 @@ func (c *checker) asset(src string, w where, key string, images bool) *Asset {
 	full := path.Join(of.dir, clean)
 	info, err := fs.Stat(c.l.fsys, full)
 	if err != nil {
-		c.errorf(w, "%s cannot be read: %s", clean, readFileMessage(err))
+		c.errorf(w, "%s cannot be read: %s", clean, errCause(err))
 		return nil
 	}
 	if info.IsDir() {
@@ -137,7 +137,7 @@ func (c *checker) asset(src string, w where, key string, images bool) *Asset {
 	}
 	data, err := fs.ReadFile(c.l.fsys, full)
 	if err != nil {
-		c.errorf(w, "%s cannot be read: %s", clean, readFileMessage(err))
+		c.errorf(w, "%s cannot be read: %s", clean, errCause(err))
 		return nil
 	}
 	sum := sha256.Sum256(data)

@@ -82,6 +82,8 @@ type decoder struct {
 	// bad records values whose YAML had the wrong shape (a list where a
 	// group of settings belongs, say): already reported, so checks skip them.
 	bad map[posKey]bool
+	// size is the file's size, when it is too large to read.
+	size int64
 	// unreadable marks a file that could not be read (already reported).
 	unreadable bool
 }
@@ -101,8 +103,8 @@ func (d *decoder) parse(what string) *yaml.Node {
 	if d.unreadable {
 		return nil
 	}
-	if len(d.src) > maxYAMLSize {
-		d.errorf(nil, "this file is %s, far larger than a %s file should be (at most 1 MB) — check that it is the right file", sizeText(int64(len(d.src))), what)
+	if d.size > maxYAMLSize {
+		d.errorf(nil, "this file is %s, far larger than a %s file should be (at most 1 MB) — check that it is the right file", sizeText(d.size), what)
 		return nil
 	}
 	if !utf8.Valid(d.src) {
@@ -220,8 +222,12 @@ func (d *decoder) syntaxError(err error) {
 	case strings.Contains(msg, "expected ',' or '}'"):
 		atContext()
 		text = "the group that opens with '{' here is not closed — add '}' at its end (a value containing a comma or brace must be put in quotes)"
+	case strings.Contains(msg, "mapping values are not allowed") && d.noColonAbove(&line, &col):
+		text = "this line has no ':' after the setting's name — write the setting as name: value"
 	case strings.Contains(msg, "mapping values are not allowed"):
 		text = "unexpected ':' — a value that contains ': ' must be put in quotes (\"like: this\"); otherwise check that this line is indented the same as the setting above it"
+	case strings.Contains(msg, "did not find expected key") && d.afterQuote(line, col):
+		text = "there is more text after the closing quote — put the whole value inside the quotes"
 	case strings.Contains(msg, "did not find expected key"):
 		text = "this line is not lined up with the settings around it — settings at the same level must start at the same column"
 	case strings.Contains(msg, "expected '-' indicator"):
@@ -243,6 +249,32 @@ func (d *decoder) syntaxError(err error) {
 		text = "this is not valid YAML (" + msg + ") — check the quotes and indentation here"
 	}
 	*d.probs = append(*d.probs, Problem{File: d.file, Line: line, Col: col, Message: text})
+}
+
+// noColonAbove reports whether the line before *line is a plain line with
+// no ':' (a setting missing its colon, which YAML reads as the start of a
+// longer text and only trips over on the next line), and if so moves the
+// position to it.
+func (d *decoder) noColonAbove(line, col *int) bool {
+	above := d.line(*line - 1)
+	t := strings.TrimSpace(above)
+	if t == "" || strings.ContainsAny(t, ":#\"'|>") || strings.HasPrefix(t, "-") || strings.HasPrefix(t, "[") || strings.HasPrefix(t, "{") {
+		return false
+	}
+	*line--
+	*col = utf8.RuneCountInString(above[:len(above)-len(strings.TrimLeft(above, " "))]) + 1
+	return true
+}
+
+// afterQuote reports whether the text before a position ends with a closing
+// quote, as in title: "Save" the library.
+func (d *decoder) afterQuote(line, col int) bool {
+	r := []rune(d.line(line))
+	if col-1 > len(r) || col < 2 {
+		return false
+	}
+	before := strings.TrimRight(string(r[:col-1]), " ")
+	return strings.HasSuffix(before, `"`) || strings.HasSuffix(before, "'")
 }
 
 // charAt returns the character at a 1-based line and column of the source, or 0.

@@ -118,14 +118,20 @@ func ignored(name string) bool {
 }
 
 func readFileMessage(err error) string {
+	return "this file cannot be read: " + errCause(err)
+}
+
+// errCause says why a file could not be read, without the path and
+// operation Go's errors repeat.
+func errCause(err error) string {
 	if errors.Is(err, fs.ErrPermission) {
-		return "this file cannot be read: permission denied"
+		return "permission denied"
 	}
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		err = pe.Err
 	}
-	return "this file cannot be read: " + err.Error()
+	return err.Error()
 }
 
 func readDirMessage(err error) string {
@@ -238,7 +244,7 @@ func (l *loader) loadOrg(slug string) {
 func (l *loader) decoder(file, fsPath string) *decoder {
 	d := &decoder{file: file, pos: l.pos, probs: &l.probs, misspelt: l.misspelt, bad: l.bad}
 	if info, err := fs.Stat(l.fsys, fsPath); err == nil && info.Size() > maxYAMLSize {
-		d.src = make([]byte, maxYAMLSize+1) // parse reports the size; no need to read it all
+		d.size = info.Size() // parse reports it; no need to read it all
 		return d
 	}
 	src, err := fs.ReadFile(l.fsys, fsPath)

@@ -1,7 +1,9 @@
 package campaign
 
 import (
+	"errors"
 	"flag"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -448,4 +450,76 @@ func BenchmarkLoad(b *testing.B) {
 			b.Fatal(ps)
 		}
 	}
+}
+
+// TestYAMLTooLarge refuses a campaign file over 1 MB without reading it.
+func TestYAMLTooLarge(t *testing.T) {
+	fsys := fuzzFS(t, make([]byte, 3<<20))
+	site, ps := LoadFS(fsys, "c")
+	eq(t, "site", site, (*Site)(nil))
+	eq(t, "problems", ps.Error(), "c/org/fuzz.yaml: this file is 3.0 MB, far larger than a campaign file should be (at most 1 MB) — check that it is the right file")
+}
+
+// TestAliasBomb stops a file whose aliases multiply the work, with one problem.
+func TestAliasBomb(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("title: T\nsummary: S\ndate: 2026-01-01\ntargets: &t [")
+	for i := range 400 {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("{name: N, phone: '+1 555 0100'}")
+	}
+	b.WriteString("]\nactions:\n")
+	for range 400 {
+		b.WriteString("  - {kind: contact, targets: *t}\n")
+	}
+	_, ps := LoadFS(fuzzFS(t, []byte(b.String())), "c")
+	want := "this file repeats too much through anchors and aliases (& and *) to be read — write the values out"
+	n := 0
+	for _, p := range ps {
+		if p.Message == want {
+			n++
+		}
+	}
+	eq(t, "alias problems", n, 1)
+}
+
+// failFS is an fs.FS whose named paths cannot be opened. It has only Open,
+// so fs.ReadFile, fs.ReadDir and fs.Stat all go through it.
+type failFS struct {
+	files fstest.MapFS
+	fail  map[string]error
+}
+
+func (f failFS) Open(name string) (fs.File, error) {
+	if err := f.fail[name]; err != nil {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+	}
+	return f.files.Open(name)
+}
+
+// TestUnreadable reports files and folders that exist but cannot be read,
+// each at its own path.
+func TestUnreadable(t *testing.T) {
+	fsys := failFS{
+		files: fstest.MapFS{
+			"c/a/org.yaml":        {Data: []byte("name: A\nlogo: {src: assets/logo.png, alt: Logo}\n")},
+			"c/a/assets/logo.png": {Data: []byte("x")},
+			"c/a/camp.yaml":       {Data: []byte("title: T\n")},
+			"c/b/org.yaml":        {Data: []byte("name: B\n")},
+		},
+		fail: map[string]error{
+			"c/a/camp.yaml":       fs.ErrPermission,
+			"c/a/assets/logo.png": errors.New("input/output error"),
+			"c/b":                 fs.ErrPermission,
+		},
+	}
+	site, ps := LoadFS(fsys, "c")
+	eq(t, "site", site, (*Site)(nil))
+	eq(t, "problems", ps.Error(), strings.Join([]string{
+		"c/a/camp.yaml: this file cannot be read: permission denied",
+		"c/a/org.yaml:2:13: assets/logo.png cannot be read: input/output error",
+		"c/b: this folder cannot be read: permission denied",
+	}, "\n"))
 }

@@ -229,6 +229,9 @@ func (c *checker) person(p *Person, key string) {
 }
 
 func (c *checker) member(m *Member) {
+	if c.broken(m) {
+		return
+	}
 	c.required(m.Name, &m.Name, m, "this organisation", "name", "the organisation's name")
 	c.url(m.Link, &m.Link, "link")
 	c.email(m.Email, &m.Email, "email")
@@ -401,6 +404,8 @@ func (c *checker) hashtags(tags []string) {
 		t := strings.TrimSpace(tags[i])
 		w := c.at(&tags[i])
 		switch {
+		case c.l.hasErrorAt(w):
+			// not text; already reported
 		case t == "" || t == "#":
 			c.errorf(w, "this hashtag is empty — write the tag, or remove the line")
 		case strings.HasPrefix(t, "#"):
@@ -584,6 +589,9 @@ func (c *checker) action(camp *Campaign, a *Action) {
 		}
 		for i := range l.Items {
 			it := &l.Items[i]
+			if c.broken(it) {
+				continue
+			}
 			c.required(it.Title, &it.Title, it, "this item", "title", "the recording's or statement's title")
 			c.required(it.Link, &it.Link, it, "this item", "link", "its address")
 			c.url(it.Link, &it.Link, "link")
@@ -606,6 +614,9 @@ func (c *checker) action(camp *Campaign, a *Action) {
 		}
 		for i := range r.Items {
 			it := &r.Items[i]
+			if c.broken(it) {
+				continue
+			}
 			c.required(it.Title, &it.Title, it, "this document", "title", "the document's title")
 			hasLink, hasFile := strings.TrimSpace(it.Link) != "", strings.TrimSpace(it.File) != ""
 			switch {
@@ -623,6 +634,9 @@ func (c *checker) action(camp *Campaign, a *Action) {
 }
 
 func (c *checker) signatory(s *Signatory) {
+	if c.broken(s) {
+		return
+	}
 	c.required(s.Name, &s.Name, s, "this signatory", "name", "the organisation's or person's name")
 	c.url(s.Link, &s.Link, "link")
 	c.image(s.Logo, "logo")
@@ -635,6 +649,9 @@ func (c *checker) contact(a *Action, ct *Contact) {
 	withRegion := 0
 	for i := range ct.Targets {
 		t := &ct.Targets[i]
+		if c.broken(t) {
+			continue
+		}
 		c.required(t.Name, &t.Name, t, "this target", "name", "the decision-maker's name")
 		if strings.TrimSpace(t.Phone) == "" && strings.TrimSpace(t.Email) == "" {
 			c.errorf(c.at(t), "this target needs a 'phone' or an 'email' — add at least one so supporters can reach them")
@@ -663,6 +680,9 @@ func (c *checker) donate(a *Action, d *Donate) {
 	}
 	for i := range d.Destinations {
 		dst := &d.Destinations[i]
+		if c.broken(dst) {
+			continue
+		}
 		c.required(dst.Name, &dst.Name, dst, "this destination", "name", "who receives the gift")
 		c.required(dst.Link, &dst.Link, dst, "this destination", "link", "the donation page's address")
 		c.url(dst.Link, &dst.Link, "link")
