@@ -657,6 +657,13 @@ func TestStatic(t *testing.T) {
 	if m := physical.FindAll(css, -1); len(m) > 0 {
 		t.Errorf("style.css uses physical properties %q; use logical ones (inline/block, start/end)", m)
 	}
+	// A four-value margin or padding whose right and left differ is physical too.
+	four := regexp.MustCompile(`(margin|padding|inset|border-width|border-radius)\s*:\s*([^\s;]+)\s+([^\s;]+)\s+([^\s;]+)\s+([^\s;!]+)\s*[;}!]`)
+	for _, m := range four.FindAllSubmatch(css, -1) {
+		if !bytes.Equal(m[3], m[5]) {
+			t.Errorf("style.css: %q differs left and right; use the -inline and -block properties", m[0])
+		}
+	}
 	for _, want := range []string{"prefers-reduced-motion", "@media print", ":focus-visible", "--brand", "--accent"} {
 		if !bytes.Contains(css, []byte(want)) {
 			t.Errorf("style.css lacks %s", want)
