@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -624,7 +625,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, key, noun string) 
 // unknown reports a setting that a struct does not have, suggesting the
 // closest setting it does have.
 func (d *decoder) unknown(k *yaml.Node, noun, name string, known []string, group uintptr) {
-	if s := suggest(name, known); s != "" {
+	if s := didYouMean(name, known); s != "" {
 		d.misspelt[misspelling{group, s}] = true
 		d.errorf(k, "%s has no setting %s — did you mean %s?", noun, quoteValue(name), quoteValue(s))
 		return
@@ -700,11 +701,18 @@ func (d *decoder) decodeAction(n *yaml.Node, a *Action) {
 	var kv reflect.Value
 	switch {
 	case kindNode == nil || isNull(kindNode):
-		at := n
-		if kindNode != nil {
-			at = kindNode
-		}
-		d.errorf(at, "this call to action has no 'kind' — add kind: with one of %s", orList(kindNames()))
+		// reported after the other settings, unless one of them was a
+		// misspelt kind
+		defer func() {
+			if d.misspelt[misspelling{av.Addr().Pointer(), "kind"}] {
+				return
+			}
+			at := n
+			if kindNode != nil {
+				at = kindNode
+			}
+			d.errorf(at, "this call to action has no 'kind' — add kind: with one of %s", orList(kindNames()))
+		}()
 	case kindNode.Kind != yaml.ScalarNode:
 		// reported when the kind setting is decoded below
 	default:
@@ -745,7 +753,7 @@ func (d *decoder) decodeAction(n *yaml.Node, a *Action) {
 				for _, k := range Kinds {
 					all = append(all, keysOf(fieldsOf(kindTypes[k]))...)
 				}
-				if s := suggest(name, dedupe(all)); s != "" {
+				if s := didYouMean(name, dedupe(all)); s != "" {
 					d.misspelt[misspelling{av.Addr().Pointer(), s}] = true
 					d.errorf(k, "a call to action has no setting %s — did you mean %s?", quoteValue(name), quoteValue(s))
 				} else {
@@ -890,6 +898,35 @@ func intHint(s string) string {
 			return " (leave out the decimals)"
 		}
 		return " (write it without separators: " + plain + ")"
+	}
+	return ""
+}
+
+// synonyms are names organisers reach for that Placard spells differently,
+// each with the settings it may mean (the first one a struct has wins).
+var synonyms = map[string][]string{
+	"twitter": {"x"}, "type": {"kind"}, "url": {"link", "website", "src"}, "href": {"link", "src"},
+	"color": {"colours"}, "colors": {"colours"}, "tags": {"hashtags"}, "content": {"body", "text"},
+	"telephone": {"phone"}, "tel": {"phone"}, "phone_number": {"phone"}, "email_address": {"email"},
+	"mail": {"email"}, "image": {"logo"}, "picture": {"image", "logo"}, "photo": {"image", "logo"},
+	"alt_text": {"alt"}, "description": {"summary", "about"}, "bio": {"about"}, "signatories": {"organisations"},
+	"signers": {"individuals"}, "people": {"individuals"}, "slug": {"id"}, "anchor": {"id"},
+	"lang": {"language"}, "locale": {"language"}, "ends": {"close_at"}, "end_date": {"close_at"},
+	"deadline": {"close_at"}, "published": {"date"}, "headline": {"title"}, "heading": {"title"},
+	"name": {"title"}, "title": {"name"}, "state": {"status"}, "steps": {"actions"},
+	"calls_to_action": {"actions"}, "links": {"items"}, "documents": {"items"}, "contacts": {"targets"},
+}
+
+// didYouMean returns the setting a mistaken name most likely meant: a close
+// spelling, else a known synonym, or "".
+func didYouMean(name string, known []string) string {
+	if s := suggest(name, known); s != "" {
+		return s
+	}
+	for _, s := range synonyms[strings.ToLower(name)] {
+		if slices.Contains(known, s) {
+			return s
+		}
 	}
 	return ""
 }
