@@ -70,6 +70,22 @@ func TestBrowser(t *testing.T) {
 				if hidden {
 					t.Errorf("Copy link button: still hidden with JavaScript on, want app.js to reveal it")
 				}
+				// Clicking it copies (or, where the browser refuses, selects
+				// the link) and says so in the status line.
+				const click = `new Promise(done => {
+					const b = document.querySelector('button[data-copy]');
+					const s = b.closest('.copy-link').querySelector('[role=status]');
+					b.click();
+					const wait = n => s.textContent || n === 0 ? done(s.textContent) : setTimeout(() => wait(n - 1), 50);
+					wait(40);
+				})`
+				said, err := chromedp.Run(ctx, chromedp.Evaluate[string](click, chromedp.EvalAwaitPromise))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !strings.Contains(said, "copied") && !strings.Contains(said, "selected") {
+					t.Errorf("after clicking Copy link the status says %q, want that the link was copied or selected", said)
+				}
 			}
 			b.report(t, srv.URL, "desktop")
 
