@@ -68,7 +68,7 @@ func orgFixture() OrgPageProps {
 			Logo:      &Img{URL: "/static/riverside/logo.1a2b3c.svg", Alt: "Riverside Coalition logo", Width: 96, Height: 96},
 			AboutHTML: template.HTML("<p>A coalition of 40 neighbourhood groups working for safe, shared public space.</p><p>We have organised since 1998.</p>"),
 			Media:     &Person{Name: "Sam Ortiz", Role: "Press officer", Phone: "+1 555 0100", TelURL: "tel:+15550100", Email: "press@riverside.example", MailtoURL: "mailto:press@riverside.example"},
-			Social:    []Link{{Label: "Riverside Coalition on Bluesky", URL: "https://bsky.app/profile/riverside.example"}},
+			Social:    []Link{{Label: "Bluesky", URL: "https://bsky.app/profile/riverside.example"}},
 			DonateURL: "https://riverside.example/give", PrivacyURL: "https://riverside.example/privacy",
 		},
 		Campaigns: []CampaignCard{

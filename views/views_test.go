@@ -607,6 +607,17 @@ func TestNotFoundPage(t *testing.T) {
 	}
 }
 
+func TestSocialLinksSayWhose(t *testing.T) {
+	doc, _ := parse(t, OrgPage(orgFixture()))
+	var got []string
+	doc.Find(`a[rel="me"]`).Each(func(_ int, a *goquery.Selection) { got = append(got, text(a)) })
+	// The profile's link is labelled "Bluesky"; the footer's already names the organisation.
+	want := []string{"Riverside Coalition on Bluesky", "Riverside Coalition on Bluesky"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("social links: got %q, want %q", got, want)
+	}
+}
+
 func TestErrorPage(t *testing.T) {
 	p := errorFixture()
 	doc, _ := parse(t, ErrorPage(p))
