@@ -247,10 +247,10 @@ func (c *checker) url(s string, ptr any, key string) {
 	lower := strings.ToLower(s)
 	switch {
 	case strings.HasPrefix(lower, "mailto:"):
-		c.errorf(w, "'%s' must be a web address starting with https:// — for an email address use 'email' (where there is one)", key)
+		c.errorf(w, "'%s' must be the address of a web page, starting with https:// — got an email address (mailto:)", key)
 		return
 	case strings.HasPrefix(lower, "tel:"):
-		c.errorf(w, "'%s' must be a web address starting with https:// — for a phone number use 'phone' (where there is one)", key)
+		c.errorf(w, "'%s' must be the address of a web page, starting with https:// — got a phone number (tel:)", key)
 		return
 	case strings.ContainsAny(s, " \t\n"):
 		c.errorf(w, "'%s' must be a web address, which has no spaces — got %s", key, quoteValue(s))
