@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/mail"
 	"net/url"
+	"path"
 	"reflect"
 	"regexp"
 	"slices"
@@ -326,7 +327,16 @@ func (c *checker) image(img *Image, key string) {
 	if c.required(img.Src, &img.Src, img, noun, "src", "the picture's file, such as assets/photo.jpg") {
 		img.Asset = c.asset(img.Src, c.at(&img.Src), "src", true)
 	}
-	if strings.TrimSpace(img.Alt) == "" && !c.misspelt(img, "alt") {
+	alt := strings.ToLower(strings.TrimSpace(img.Alt))
+	for _, p := range []string{"image of", "picture of", "photo of", "photograph of"} {
+		if strings.HasPrefix(alt, p) {
+			c.warnf(c.at(&img.Alt), "'alt' need not start with %s — screen readers already say it is a picture: describe what it shows", quoteValue(img.Alt[:len(p)]))
+		}
+	}
+	if _, ok := fileTypes[path.Ext(alt)]; ok && !strings.Contains(alt, " ") {
+		c.warnf(c.at(&img.Alt), "'alt' looks like a file name — describe what the picture shows, for people who cannot see it")
+	}
+	if alt == "" && !c.misspelt(img, "alt") {
 		if c.seen(&img.Alt) {
 			c.errorf(c.at(&img.Alt), "'alt' is empty — describe the picture for people who cannot see it")
 		} else {
@@ -555,6 +565,8 @@ func (c *checker) action(camp *Campaign, a *Action) {
 		}
 		if s.MediaContact != nil {
 			c.person(s.MediaContact, "media_contact")
+		} else if c.of.org.MediaContact == nil && !c.misspelt(a, "media_contact") {
+			c.warnf(c.at(a), "this statement has no media contact — add media_contact: here or in %s, so journalists know whom to call", c.of.org.File)
 		}
 	case a.Letter != nil:
 		lt := a.Letter
