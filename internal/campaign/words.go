@@ -15,7 +15,7 @@ import (
 // closest option to got.
 func enumMessage(key, got string, options []string) string {
 	msg := fmt.Sprintf("%s must be %s, not %s", quoteKey(key), orList(options), quoteValue(got))
-	if s := suggest(got, options); s != "" {
+	if s := didYouMean(got, options); s != "" {
 		msg += " — did you mean " + quoteValue(s) + "?"
 	}
 	return msg
@@ -94,6 +94,19 @@ var synonyms = map[string][]string{
 	"deadline": {"close_at"}, "published": {"date"}, "headline": {"title"}, "heading": {"title"},
 	"name": {"title"}, "title": {"name"}, "state": {"status"}, "steps": {"actions"},
 	"calls_to_action": {"actions"}, "links": {"items"}, "documents": {"items"}, "contacts": {"targets"},
+	// choices: kinds named for what they ask (as in "Listen. Amplify.
+	// Engage. Support."), statuses and formats by other names
+	"amplify": {"share"}, "spread": {"share"}, "support": {"donate"}, "give": {"donate"},
+	"donation": {"donate"}, "fundraise": {"donate"}, "call": {"contact"}, "email": {"contact"},
+	"phone": {"contact"}, "write": {"contact"}, "open_letter": {"letter"}, "sign": {"petition"},
+	"press": {"statement"}, "press_release": {"statement"}, "release": {"statement"},
+	"hear": {"listen"}, "watch": {"listen"}, "read": {"resources"}, "media": {"listen"},
+	"join": {"engage"}, "directory": {"engage"}, "members": {"engage"}, "reports": {"resources"},
+	"downloads": {"resources"}, "report": {"resources"}, "live": {"published"}, "public": {"published"},
+	"open": {"published"}, "won": {"victory"}, "win": {"victory"}, "ended": {"closed"},
+	"hidden": {"draft"}, "private": {"draft"}, "numbered": {"steps"}, "section": {"sections"},
+	"radio": {"audio"}, "sound": {"audio"}, "film": {"video"}, "movie": {"video"}, "text": {"article"},
+	"news": {"article"}, "episode": {"podcast"},
 }
 
 // didYouMean returns the setting a mistaken name most likely meant: a close
@@ -102,7 +115,7 @@ func didYouMean(name string, known []string) string {
 	if s := suggest(name, known); s != "" {
 		return s
 	}
-	for _, s := range synonyms[strings.ToLower(name)] {
+	for _, s := range synonyms[strings.NewReplacer("-", "_", " ", "_").Replace(strings.ToLower(strings.TrimSpace(name)))] {
 		if slices.Contains(known, s) {
 			return s
 		}
