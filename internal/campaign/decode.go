@@ -82,6 +82,9 @@ type decoder struct {
 	// bad records values whose YAML had the wrong shape (a list where a
 	// group of settings belongs, say): already reported, so checks skip them.
 	bad map[posKey]bool
+	// literal records text written as a literal block (after '|'), whose
+	// lines are the file's lines, so a problem inside it can be placed exactly.
+	literal map[posKey]bool
 	// size is the file's size, when it is too large to read.
 	size int64
 	// unreadable marks a file that could not be read (already reported).
@@ -362,6 +365,9 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, key string) {
 	case t.Kind() == reflect.String:
 		if s, ok := d.scalar(n, key, "text"); ok {
 			v.SetString(s)
+			if n.Style&yaml.LiteralStyle != 0 {
+				d.literal[posKey{v.Addr().Pointer(), t}] = true
+			}
 		}
 	case t.Kind() == reflect.Int:
 		s, ok := d.scalar(n, key, "a whole number, like "+intExample(key))

@@ -50,6 +50,8 @@ type loader struct {
 	pos      positions
 	misspelt map[misspelling]bool
 	bad      map[posKey]bool
+	literal  map[posKey]bool
+	sources  map[string][]byte // each YAML file's text, by its File
 	probs    Problems
 	orgs     []*orgFolder
 
@@ -70,7 +72,8 @@ func load(fsys fs.FS, root, shown string) (*Site, Problems) {
 	if root == "" {
 		root = "."
 	}
-	l := &loader{fsys: fsys, root: path.Clean(root), shown: shown, pos: positions{}, misspelt: map[misspelling]bool{}, bad: map[posKey]bool{}}
+	l := &loader{fsys: fsys, root: path.Clean(root), shown: shown, pos: positions{}, misspelt: map[misspelling]bool{}, bad: map[posKey]bool{},
+		literal: map[posKey]bool{}, sources: map[string][]byte{}}
 	entries, err := fs.ReadDir(fsys, l.root)
 	if err != nil {
 		l.probs = append(l.probs, Problem{File: l.display(""), Message: readDirMessage(err)})
@@ -242,7 +245,7 @@ func (l *loader) loadOrg(slug string) {
 // decoder reads the file at fsPath and returns a decoder for it; a file that
 // cannot be read is reported and decodes as empty.
 func (l *loader) decoder(file, fsPath string) *decoder {
-	d := &decoder{file: file, pos: l.pos, probs: &l.probs, misspelt: l.misspelt, bad: l.bad}
+	d := &decoder{file: file, pos: l.pos, probs: &l.probs, misspelt: l.misspelt, bad: l.bad, literal: l.literal}
 	if info, err := fs.Stat(l.fsys, fsPath); err == nil && info.Size() > maxYAMLSize {
 		d.size = info.Size() // parse reports it; no need to read it all
 		return d
@@ -253,6 +256,7 @@ func (l *loader) decoder(file, fsPath string) *decoder {
 		d.unreadable = true
 	}
 	d.src = src
+	l.sources[file] = src
 	return d
 }
 

@@ -357,6 +357,7 @@ func (c *checker) markdown(s string, ptr any, key string) {
 	src := []byte(s)
 	doc := goldmark.DefaultParser().Parse(text.NewReader(src))
 	var found string
+	offset := 0 // of the HTML in s
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering || found != "" {
 			return ast.WalkContinue, nil
@@ -364,11 +365,17 @@ func (c *checker) markdown(s string, ptr any, key string) {
 		var raw strings.Builder
 		switch n := n.(type) {
 		case *ast.RawHTML:
+			if n.Segments.Len() > 0 {
+				offset = n.Segments.At(0).Start
+			}
 			for i := range n.Segments.Len() {
 				seg := n.Segments.At(i)
 				raw.Write(seg.Value(src))
 			}
 		case *ast.HTMLBlock:
+			if n.Lines().Len() > 0 {
+				offset = n.Lines().At(0).Start
+			}
 			for i := range n.Lines().Len() {
 				seg := n.Lines().At(i)
 				raw.Write(seg.Value(src))
@@ -376,14 +383,39 @@ func (c *checker) markdown(s string, ptr any, key string) {
 		default:
 			return ast.WalkContinue, nil
 		}
-		if t := htmlTag.FindString(raw.String()); t != "" {
-			found = t + ">"
+		if loc := htmlTag.FindStringIndex(raw.String()); loc != nil {
+			found = raw.String()[loc[0]:loc[1]] + ">"
+			offset += loc[0]
 		}
 		return ast.WalkContinue, nil
 	})
 	if found != "" {
-		c.warnf(c.at(ptr), "'%s' contains HTML (%s), which is not shown on the page — use Markdown instead, such as **bold**, *italic* or [a link](https://example.org)", key, found)
+		c.warnf(c.inText(ptr, s, offset), "'%s' contains HTML (%s), which is not shown on the page — use Markdown instead, such as **bold**, *italic* or [a link](https://example.org)", key, found)
 	}
+}
+
+// inText is the position of byte offset in the text s that ptr points to:
+// exact for a literal block (|), whose lines are the file's lines, else the
+// position of the value.
+func (c *checker) inText(ptr any, s string, offset int) where {
+	w := c.at(ptr)
+	v := reflect.ValueOf(ptr)
+	if w.Line == 0 || offset > len(s) || !c.l.literal[posKey{v.Pointer(), v.Type().Elem()}] {
+		return w
+	}
+	before := s[:offset]
+	lineStart := strings.LastIndexByte(before, '\n') + 1
+	valueLine := s[lineStart:]
+	if i := strings.IndexByte(valueLine, '\n'); i >= 0 {
+		valueLine = valueLine[:i]
+	}
+	line := w.Line + 1 + strings.Count(before, "\n")
+	src := (&decoder{src: c.l.sources[w.File]}).line(line)
+	if !strings.HasSuffix(src, valueLine) {
+		return w // not laid out as expected (indentation indicator, tabs …)
+	}
+	indent := utf8.RuneCountInString(src) - utf8.RuneCountInString(valueLine)
+	return where{w.File, line, indent + utf8.RuneCountInString(before[lineStart:]) + 1}
 }
 
 // enum checks a setting that takes one of a few words; empty means the default.
