@@ -72,8 +72,11 @@ func load(fsys fs.FS, root, shown string) (*Site, Problems) {
 	if root == "" {
 		root = "."
 	}
-	l := &loader{fsys: fsys, root: path.Clean(root), shown: shown, pos: positions{}, misspelt: map[misspelling]bool{}, bad: map[posKey]bool{},
-		literal: map[posKey]bool{}, sources: map[string][]byte{}}
+	l := &loader{
+		fsys: fsys, root: path.Clean(root), shown: shown,
+		pos: positions{}, misspelt: map[misspelling]bool{}, bad: map[posKey]bool{},
+		literal: map[posKey]bool{}, sources: map[string][]byte{},
+	}
 	entries, err := fs.ReadDir(fsys, l.root)
 	if err != nil {
 		l.probs = append(l.probs, Problem{File: l.display(""), Message: readDirMessage(err)})
