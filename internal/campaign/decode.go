@@ -7,7 +7,6 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -511,14 +510,10 @@ type field struct {
 	index int
 }
 
-var fieldCache sync.Map // reflect.Type → []field
-
 // fieldsOf lists the settings of a struct type, in declaration order: every
-// field with a yaml tag other than "-".
+// field with a yaml tag other than "-". (Reflection over a dozen fields is
+// cheap next to parsing, so there is no cache to share between loads.)
 func fieldsOf(t reflect.Type) []field {
-	if fs, ok := fieldCache.Load(t); ok {
-		return fs.([]field)
-	}
 	var fs []field
 	for i := range t.NumField() {
 		tag, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
@@ -527,7 +522,6 @@ func fieldsOf(t reflect.Type) []field {
 		}
 		fs = append(fs, field{tag, i})
 	}
-	fieldCache.Store(t, fs)
 	return fs
 }
 
