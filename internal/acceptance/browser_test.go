@@ -91,7 +91,7 @@ func startBrowser(t *testing.T) *browser {
 	t.Helper()
 	exe, err := lookTool("PLACARD_CHROMIUM", "/usr/bin/chromium", "chromium")
 	if err != nil {
-		missing(t, "Chromium is not installed (Debian: chromium)")
+		missing(t, "Chromium not found: %v (Debian: apt-get install chromium; or set PLACARD_CHROMIUM)", err)
 	}
 	axePath := toolFile(t, "PLACARD_AXE", "axe-core/axe.min.js", "axe-core (npm axe-core)")
 	axeSrc, err := os.ReadFile(axePath)

@@ -32,7 +32,7 @@ type vnuMessage struct {
 func TestHTMLValid(t *testing.T) {
 	java, err := lookTool("PLACARD_JAVA", "java")
 	if err != nil {
-		missing(t, "java is not installed (Debian: default-jre-headless)")
+		missing(t, "Java not found: %v (Debian: apt-get install default-jre-headless; or set PLACARD_JAVA)", err)
 	}
 	jar := toolFile(t, "PLACARD_VNU", "vnu-jar/build/dist/vnu.jar", "the Nu HTML Checker (npm vnu-jar)")
 
