@@ -18,9 +18,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -160,12 +162,44 @@ func startSite(t *testing.T) *site {
 				}
 			}
 			campaigns = append(campaigns, cp)
+			if region, names := firstRegion(c); region != "" {
+				// The region picker is a plain GET form; its answer is a page too.
+				rp := cp
+				rp.Name += "_region"
+				rp.Path += "?region=" + url.QueryEscape(region)
+				rp.Texts = append(slices.Clone(cp.Texts), names...)
+				campaigns = append(campaigns, rp)
+			}
 		}
 		out.Pages = append(out.Pages, page{Name: o.Slug, Path: "/" + o.Slug, Status: http.StatusOK, H1: o.Name, Texts: titles})
 		out.Pages = append(out.Pages, campaigns...)
 	}
 	out.Pages = append(out.Pages, page{Name: "not-found", Path: "/no-such-organisation-here/nor-campaign", Status: http.StatusNotFound})
 	return out
+}
+
+// firstRegion returns the first region named by a contact call to action's
+// targets, and the names of that region's targets, or "" when no target has one.
+func firstRegion(c *campaign.Campaign) (string, []string) {
+	for _, a := range c.Actions {
+		if a.Contact == nil {
+			continue
+		}
+		region := ""
+		var names []string
+		for _, tg := range a.Contact.Targets {
+			if region == "" {
+				region = tg.Region
+			}
+			if region != "" && tg.Region == region {
+				names = append(names, tg.Name)
+			}
+		}
+		if region != "" {
+			return region, names
+		}
+	}
+	return "", nil
 }
 
 // public reports whether a campaign has a public page: every status but draft.
