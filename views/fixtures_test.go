@@ -76,6 +76,7 @@ func orgFixture() OrgPageProps {
 				Image: &Img{URL: "/static/riverside/reading-room.9f8e7d.jpg", Alt: "Children reading in the library's main room", Width: 1200, Height: 630}},
 			{Title: "Keep the river path open", URL: "/riverside/river-path", Summary: "The path stays public.", DateText: "2 June 2025", DateISO: "2025-06-02", StatusText: "Victory"},
 		},
+		Share: shareFixture(),
 	}
 }
 
@@ -99,7 +100,9 @@ func sectionsFixture() CampaignPageProps {
 				Statement: &StatementView{Dateline: "NEW YORK", DateText: "10 February 2026", DateISO: "2026-02-10",
 					BodyHTML:     template.HTML("<p>The coalition calls on the council to keep the library open.</p>"),
 					Media:        &Person{Name: "Sam Ortiz", Role: "Press officer", Phone: "+1 555 0100", TelURL: "tel:+15550100", Email: "press@riverside.example", MailtoURL: "mailto:press@riverside.example"},
-					Availability: "Our staff are available for interview."}},
+					Availability: "Our staff are available for interview.",
+					AboutName:    "Riverside Coalition",
+					AboutHTML:    template.HTML("<p>A coalition of 40 neighbourhood groups.</p>")}},
 			{ID: "letter", Kind: "letter", Title: "Read our open letter",
 				Letter: &LetterView{To: "Mayor of Riverside", Salutation: "Dear Mayor Chen,",
 					BodyHTML: template.HTML("<p>We write as the organisations that use the library every week.</p>"),
@@ -210,6 +213,8 @@ func closedFixture() CampaignPageProps {
 	c.Campaign.OutcomeHTML = template.HTML("<p>On 2 June the council voted 9–2 to keep the path public. Thank you.</p>")
 	c.Related = nil
 	c.Actions = []ActionView{c.Actions[2], c.Actions[3]}
+	// Without a share action of its own, the page closes with share links.
+	c.Share = shareFixture()
 	for i := range c.Actions {
 		c.Actions[i].Closed = true
 	}

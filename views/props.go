@@ -4,8 +4,6 @@
 // shows, including formatted dates and absolute URLs, arrives in its props.
 package views
 
-//go:generate go tool templ generate
-
 import "html/template"
 
 // Page is what the shared layout needs on every page: the document head
@@ -149,6 +147,8 @@ type OrgPageProps struct {
 	Org  OrgProfile
 	// Campaigns are the organisation's public campaigns, newest first.
 	Campaigns []CampaignCard
+	// Share offers share links for the organisation page itself.
+	Share *ShareView
 }
 
 // OrgProfile is an organisation's public profile.
@@ -191,6 +191,9 @@ type CampaignPageProps struct {
 	Actions []ActionView
 	// Related are the related campaigns and links.
 	Related []CampaignCard
+	// Share, when set, closes the page with a "Share this page" section; the
+	// web layer sets it when the campaign has no share action of its own.
+	Share *ShareView
 }
 
 // CampaignView is a campaign's own content.
@@ -249,6 +252,10 @@ type StatementView struct {
 	Media    *Person
 	// Availability is the press-availability line, or empty.
 	Availability string
+	// AboutName and AboutHTML are the organisation's boilerplate, closing the
+	// statement as press releases do ("About …"); AboutHTML may be empty.
+	AboutName string
+	AboutHTML template.HTML
 }
 
 // LetterView is an open letter.

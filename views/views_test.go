@@ -530,6 +530,38 @@ func TestStatementDateline(t *testing.T) {
 	if got := text(m); !strings.Contains(got, "available for interview") {
 		t.Errorf("availability line missing from %q", got)
 	}
+	// Like a press release, the statement closes with the organisation's boilerplate.
+	about := s.Find(".statement-about")
+	if got, want := text(about.Find("h3")), "About Riverside Coalition"; got != want {
+		t.Errorf("boilerplate heading: got %q, want %q", got, want)
+	}
+	if got := text(about.Find(".prose")); got != "A coalition of 40 neighbourhood groups." {
+		t.Errorf("boilerplate: got %q", got)
+	}
+}
+
+// TestPageShare checks that pages without a share action of their own —
+// organisation pages, and campaigns like a plain statement — still close
+// with share links for every network and the Mastodon form.
+func TestPageShare(t *testing.T) {
+	for name, c := range map[string]templ.Component{"org": OrgPage(orgFixture()), "closed": CampaignPage(closedFixture())} {
+		doc, _ := parse(t, c)
+		sec := doc.Find("section.page-share")
+		if got := text(sec.Find("h2")); got != "Share this page" {
+			t.Errorf("%s: share section heading: got %q, want %q", name, got, "Share this page")
+		}
+		if got, want := sec.Find(".share-links a").Length(), len(shareFixture().Links); got != want {
+			t.Errorf("%s: share links: got %d, want %d", name, got, want)
+		}
+		if sec.Find(`form.mastodon-form input[name="instance"]`).Length() != 1 {
+			t.Errorf("%s: no Mastodon form in the share section", name)
+		}
+	}
+	// A campaign with its own share action has no second share section.
+	doc, _ := parse(t, CampaignPage(sectionsFixture()))
+	if n := doc.Find("section.page-share").Length(); n != 0 {
+		t.Errorf("campaign with a share action: got %d page-share sections, want 0", n)
+	}
 }
 
 func TestPetitionAndActionKinds(t *testing.T) {

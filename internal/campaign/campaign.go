@@ -74,6 +74,11 @@ type Org struct {
 	PrivacyPolicy string `yaml:"privacy_policy"`
 	// Language is the language campaigns are written in, as a code such as en, ar or he. Defaults to en.
 	Language string `yaml:"language"`
+	// Consent is the sentence beside the consent box on every signing form,
+	// saying what the organisation will do with a signer's details, such as
+	// "Riverside Coalition may email me about this campaign. I can unsubscribe at any time."
+	// A petition or letter may set its own.
+	Consent string `yaml:"consent"`
 	// Members is the organisation's directory of member or partner organisations; an engage
 	// call to action without its own list shows these.
 	Members []Member `yaml:"members"`
@@ -339,6 +344,16 @@ type Letter struct {
 	Organisations []Signatory `yaml:"organisations"`
 	// Individuals are the people who signed, in the order to list them.
 	Individuals []Signatory `yaml:"individuals"`
+	// Signing opens the letter to more signatures: true lets people and
+	// organisations add their names with the form described by Fields.
+	Signing bool `yaml:"signing"`
+	// Goal is the number of signatures aimed for when Signing is on, as for a petition.
+	Goal int `yaml:"goal"`
+	// Fields are the details the signing form asks for, as for a petition;
+	// letters may also ask for organisation and role.
+	Fields Fields `yaml:"fields"`
+	// Consent overrides the organisation's consent text for this letter.
+	Consent string `yaml:"consent"`
 }
 
 // Signatory is an organisation or person who signed a letter.
@@ -360,7 +375,40 @@ type Petition struct {
 	// Text is what signers ask for, in Markdown.
 	Text Markdown `yaml:"text"`
 	// Goal is the number of signatures the campaign aims for, a whole number.
+	// When it is reached the page shows the next step of a ladder (100, 250,
+	// 500, 1,000, 2,500, 5,000, 10,000 …).
 	Goal int `yaml:"goal"`
+	// Fields are the details the signing form asks for. Defaults to name and email, both required.
+	Fields Fields `yaml:"fields"`
+	// Consent overrides the organisation's consent text for this petition.
+	Consent string `yaml:"consent"`
+}
+
+// FieldRule says whether a signing form asks for a detail: "required",
+// "optional", or "" (not asked).
+type FieldRule string
+
+// The rules a signing field can have.
+const (
+	FieldOff      FieldRule = ""
+	FieldRequired FieldRule = "required"
+	FieldOptional FieldRule = "optional"
+)
+
+// Fields chooses, from a fixed set, the details a signing form asks for, each
+// required or optional. Name and email default to required; the rest are not
+// asked unless listed. Organisation and role exist only on letters: a signer
+// who gives an organisation signs on its behalf, and organisations are listed
+// only after the organisers approve them.
+type Fields struct {
+	Name         FieldRule `yaml:"name"`
+	Email        FieldRule `yaml:"email"`
+	Postcode     FieldRule `yaml:"postcode"`
+	Country      FieldRule `yaml:"country"`
+	Phone        FieldRule `yaml:"phone"`
+	Comment      FieldRule `yaml:"comment"`
+	Organisation FieldRule `yaml:"organisation"`
+	Role         FieldRule `yaml:"role"`
 }
 
 // Contact asks supporters to call or email decision-makers.

@@ -13,7 +13,8 @@ import (
 //	GET /                                      site index
 //	GET /{org}                                 an organisation
 //	GET /{org}/{campaign}                      a campaign (?region=X picks a contact region)
-//	GET /{org}/{campaign}/share/mastodon       ?instance=HOST&text=… → 303 to HOST's share screen
+//	GET /{org}/share/mastodon                  ?instance=HOST&text=… → 303 to HOST's share screen
+//	GET /{org}/{campaign}/share/mastodon       the same, for a campaign page
 //	GET /static/*                              content-hashed files, cached for a year
 //	GET /healthz                               liveness: 200 "ok"
 //	GET /robots.txt, /favicon.ico
@@ -41,6 +42,7 @@ func (s *Server) routes() http.Handler {
 	r.Get("/", s.handle(s.page))
 	r.Get("/{org}", s.handle(s.page))
 	r.Get("/{org}/{campaign}", s.handle(s.page))
+	r.Get("/{org}/share/mastodon", s.handle(s.mastodonShare))
 	r.Get("/{org}/{campaign}/share/mastodon", s.handle(s.mastodonShare))
 	return r
 }

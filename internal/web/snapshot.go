@@ -151,7 +151,7 @@ func (b *builder) assetURL(org *campaign.Org, a *campaign.Asset) string {
 // campaign page, with region variants.
 func (b *builder) addPages(site *campaign.Site) error {
 	idx := b.indexProps(site)
-	if err := b.addPage("/", views.IndexPage(idx), idx.Page, false); err != nil {
+	if err := b.addPage("/", views.IndexPage(idx), idx.Page); err != nil {
 		return err
 	}
 	if site == nil {
@@ -170,7 +170,7 @@ func (b *builder) addPages(site *campaign.Site) error {
 		}
 		op := b.orgProps(o)
 		orgPath := "/" + o.Slug
-		if err := b.addPage(orgPath, views.OrgPage(op), op.Page, false); err != nil {
+		if err := b.addPage(orgPath, views.OrgPage(op), op.Page); err != nil {
 			return err
 		}
 		b.snap.known = append(b.snap.known, views.Link{Label: o.Name, URL: orgPath})
@@ -180,20 +180,13 @@ func (b *builder) addPages(site *campaign.Site) error {
 			}
 			cp, regions := b.campaignProps(c, "")
 			p := campaignPath(c)
-			hasShare := hasKind(c, campaign.KindShare)
-			if err := b.addPage(p, views.CampaignPage(cp), cp.Page, hasShare); err != nil {
+			if err := b.addPage(p, views.CampaignPage(cp), cp.Page); err != nil {
 				return err
 			}
 			b.snap.known = append(b.snap.known, views.Link{Label: c.Title, URL: p})
-			for _, a := range cp.Actions {
-				if a.Share != nil {
-					b.snap.mastodon[p] = a.Share.Mastodon.Text
-					break
-				}
-			}
 			for _, region := range regions {
 				vp, _ := b.campaignProps(c, region)
-				page, err := b.renderPage(views.CampaignPage(vp), vp.Page, hasShare)
+				page, err := b.renderPage(p, views.CampaignPage(vp), vp.Page)
 				if err != nil {
 					return fmt.Errorf("rendering %s for region %s: %w", p, region, err)
 				}
@@ -207,8 +200,8 @@ func (b *builder) addPages(site *campaign.Site) error {
 	return nil
 }
 
-func (b *builder) addPage(p string, c templ.Component, page views.Page, mastodonForm bool) error {
-	cp, err := b.renderPage(c, page, mastodonForm)
+func (b *builder) addPage(p string, c templ.Component, page views.Page) error {
+	cp, err := b.renderPage(p, c, page)
 	if err != nil {
 		return fmt.Errorf("rendering %s: %w", p, err)
 	}
@@ -218,7 +211,8 @@ func (b *builder) addPage(p string, c templ.Component, page views.Page, mastodon
 
 // renderPage renders one page into a cached response with its own
 // Content-Security-Policy.
-func (b *builder) renderPage(c templ.Component, page views.Page, mastodonForm bool) (*cached, error) {
+func (b *builder) renderPage(p string, c templ.Component, page views.Page) (*cached, error) {
+	_, mastodonForm := b.snap.mastodon[p]
 	var buf bytes.Buffer
 	if err := c.Render(context.Background(), &buf); err != nil {
 		return nil, err

@@ -195,7 +195,9 @@ func (b *builder) orgProps(o *campaign.Org) views.OrgPageProps {
 			cards = append(cards, b.card(c, o))
 		}
 	}
-	return views.OrgPageProps{Page: p, Org: prof, Campaigns: cards}
+	msg := func(campaign.Network) string { return p.Description }
+	share := b.shareLinksView("/"+o.Slug, p.CanonicalURL, msg, o.Name, nil)
+	return views.OrgPageProps{Page: p, Org: prof, Campaigns: cards, Share: share}
 }
 
 // orgJSONLD describes an organisation for search engines.
@@ -363,6 +365,12 @@ func (b *builder) campaignProps(c *campaign.Campaign, region string) (views.Camp
 	slices.SortFunc(allRegions, func(x, y string) int { return strings.Compare(strings.ToLower(x), strings.ToLower(y)) })
 	allRegions = slices.CompactFunc(allRegions, strings.EqualFold)
 
+	// A campaign without a share action still closes with share links, so
+	// every page can be passed on.
+	var pageShare *views.ShareView
+	if !hasKind(c, campaign.KindShare) {
+		pageShare = b.shareView(c, nil, canonical)
+	}
 	var related []views.CampaignCard
 	for _, r := range c.Related {
 		switch {
@@ -383,6 +391,7 @@ func (b *builder) campaignProps(c *campaign.Campaign, region string) (views.Camp
 		Campaign: cv,
 		Actions:  actions,
 		Related:  related,
+		Share:    pageShare,
 	}, allRegions
 }
 
@@ -465,6 +474,8 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 			BodyHTML:     b.md(o, s.Body, 3, id+"-"),
 			Media:        person(mc),
 			Availability: s.Availability,
+			AboutName:    o.Name,
+			AboutHTML:    b.md(o, o.About, 4, id+"-about-"),
 		}
 	case campaign.KindLetter:
 		l := a.Letter
@@ -627,12 +638,21 @@ func (b *builder) shareView(c *campaign.Campaign, sh *campaign.Share, canonical 
 		}
 		return c.Summary
 	}
+	return b.shareLinksView(campaignPath(c), canonical, msg, subject, tags)
+}
+
+// shareLinksView builds the share links and the Mastodon form for the page
+// at pagePath, and records the page's default Mastodon text for the
+// Mastodon redirect.
+func (b *builder) shareLinksView(pagePath, canonical string, msg func(campaign.Network) string, subject string, tags []string) *views.ShareView {
+	mastodonText := withLink(msg(campaign.NetworkMastodon), canonical)
+	b.snap.mastodon[pagePath] = mastodonText
 	return &views.ShareView{
 		URL:   canonical,
 		Links: shareLinks(msg, canonical, subject),
 		Mastodon: views.MastodonShare{
-			Action: campaignPath(c) + "/share/mastodon",
-			Text:   withLink(msg(campaign.NetworkMastodon), canonical),
+			Action: pagePath + "/share/mastodon",
+			Text:   mastodonText,
 		},
 		Hashtags: hashtags(tags),
 	}
