@@ -268,6 +268,11 @@ type LetterView struct {
 	Individuals   []SignatoryView
 	// SignatoryCountText is the number of signatories in words, such as "Signed by 10 organisations".
 	SignatoryCountText string
+	// Tally is the live count of added names, nil when the letter takes no signatures.
+	Tally *Tally
+	// Form is the form to add a name (a person's, or an organisation's for
+	// moderation), nil when the letter takes no signatures.
+	Form *SignForm
 }
 
 // SignatoryView is one signatory of a letter.
@@ -288,6 +293,109 @@ type PetitionView struct {
 	Goal int
 	// GoalText is the goal formatted for people, such as "5,000 signatures".
 	GoalText string
+	// Tally is the live count against the goal, nil before signing is open.
+	Tally *Tally
+	// Form is the signing form, nil when the petition takes no signatures.
+	Form *SignForm
+}
+
+// Tally is a petition's or letter's live count, its goal (which climbs a
+// ladder once reached) and the most recent signers who chose to be shown.
+type Tally struct {
+	// Count is the number of approved signatures; CountText says it for
+	// people, such as "1,234 people have signed".
+	Count     int
+	CountText string
+	// Goal is the goal shown now; GoalText says it, such as "Help us reach 2,500".
+	Goal     int
+	GoalText string
+	// Percent is Count/Goal as a whole percentage, 0–100, for the progress bar.
+	Percent int
+	// Recent are the latest public signers, newest first.
+	Recent []SignerView
+}
+
+// SignerView is one signer shown on a page: only what they chose to make public.
+type SignerView struct {
+	// Name is the signer's name; Detail their organisation and role, or their country.
+	Name   string
+	Detail string
+	// WhenText says when they signed, such as "3 February 2026".
+	WhenText string
+	WhenISO  string
+}
+
+// SignForm is the form that signs a petition or letter. It works as a
+// plain POST without JavaScript; the web layer answers with a redirect to
+// the thank-you page, or with the form again (status 422) showing each
+// error next to its field and keeping what was typed.
+type SignForm struct {
+	// Action is the POST address.
+	Action string
+	// ID prefixes the form's element ids, unique on the page.
+	ID string
+	// Fields are the inputs in order: those the organisers chose, each
+	// marked required or optional.
+	Fields []FormField
+	// ConsentText is the organisation's consent sentence beside the consent
+	// box, which must be ticked; ConsentChecked keeps the box ticked on a re-show.
+	ConsentText    string
+	ConsentChecked bool
+	// PublicLabel is the "show my name publicly" opt-in's label; it is
+	// unticked unless PublicChecked (a re-show after the signer ticked it).
+	PublicLabel   string
+	PublicChecked bool
+	// HoneypotName is the name of a field people never see or fill (hidden
+	// from sight and from assistive technology); bots that fill it are refused.
+	HoneypotName string
+	// TokenName and Token are the hidden signed timestamp field. Token is
+	// written verbatim as the input's value.
+	TokenName string
+	Token     string
+	// SubmitLabel is the button text, such as "Sign the petition" or "Add your name".
+	SubmitLabel string
+	// Errors summarises the problems above the form on a re-show, each
+	// linking to its field; empty on a first show.
+	Errors []FieldError
+	// Closed replaces the form with ClosedText, such as "Signing has ended."
+	Closed     bool
+	ClosedText string
+	// PrivacyURL links the organisation's privacy policy beside the consent box, or is empty.
+	PrivacyURL string
+}
+
+// FormField is one input of a signing form.
+type FormField struct {
+	// Name is the input's name, such as "email"; the element id is SignForm.ID + "-" + Name.
+	Name string
+	// Label is the visible label; Hint optional help under it.
+	Label string
+	Hint  string
+	// Type is "text", "email", "tel", "textarea" or "select".
+	Type string
+	// Autocomplete is the input's autocomplete token, such as "email" or "postal-code".
+	Autocomplete string
+	Required     bool
+	// MaxLength is the most characters accepted.
+	MaxLength int
+	// Value is what the signer typed, kept on a re-show.
+	Value string
+	// Options are a select's choices (value and label), the first usually empty.
+	Options []Option
+	// Error is the problem with this field, shown next to it, or empty.
+	Error string
+}
+
+// Option is one choice of a select.
+type Option struct {
+	Value, Label string
+}
+
+// FieldError is one problem in the summary above a re-shown form.
+type FieldError struct {
+	// Field is the input's name, so the summary can link to it.
+	Field   string
+	Message string
 }
 
 // ContactView asks the reader to call or email decision-makers.
@@ -450,4 +558,38 @@ type ErrorPageProps struct {
 	// Message says what happened and what to do next. For 5xx it never contains internal details.
 	Message string
 	HomeURL string
+}
+
+// SignPageProps is the page a signing form is re-shown on when the signer
+// must correct something (status 422), and the page a closed campaign's
+// refusal is shown on.
+type SignPageProps struct {
+	Page Page
+	// CampaignTitle and CampaignURL lead back to the campaign.
+	CampaignTitle string
+	CampaignURL   string
+	// Heading is the page's h1, such as "Check your details".
+	Heading string
+	// Form is the form with the signer's values and the errors.
+	Form SignForm
+}
+
+// ThanksPageProps is the page after a signature (Post/Redirect/Get).
+type ThanksPageProps struct {
+	Page          Page
+	CampaignTitle string
+	CampaignURL   string
+	// Outcome is "signed" (the signature counted), "pending" (an
+	// organisation awaiting approval) or "already" (this email had signed;
+	// nothing changed). Heading and Message say it plainly.
+	Outcome string
+	Heading string
+	Message string
+	// ShareURL is where "Yes, I'll share" leads: the campaign's share prompts.
+	ShareURL string
+	// DonateURL is where "Not now" leads: the campaign's donate action, or
+	// the campaign page when it has none.
+	DonateURL string
+	// DonateText is the label of that link, such as "Not now — donate instead".
+	DonateText string
 }

@@ -1,0 +1,110 @@
+// Package signing is the domain of signatures: what a signer gives, how it is
+// checked and normalised, and how counts and goals are shown. Like package
+// campaign it knows nothing of HTTP or SQL: the web layer turns a form into a
+// Submission, Check turns that into a Signature or field errors, and a store
+// keeps Signatures.
+package signing
+
+import (
+	"time"
+)
+
+// Kind says whether a signature is a person's or an organisation's.
+type Kind string
+
+// The kinds of signature.
+const (
+	// KindIndividual is a person signing for themselves; counted at once.
+	KindIndividual Kind = "individual"
+	// KindOrganisation is a person signing a letter on behalf of an
+	// organisation; it is listed only after the organisers approve it.
+	KindOrganisation Kind = "organisation"
+)
+
+// Status is where a signature is in moderation.
+type Status string
+
+// The moderation states. Individuals start approved; organisations start pending.
+const (
+	StatusApproved Status = "approved"
+	StatusPending  Status = "pending"
+	StatusRejected Status = "rejected"
+)
+
+// Signature is one person's or organisation's signature on one campaign's
+// petition or letter. It holds only what the form asked for: never an IP
+// address, never anything derived from one.
+type Signature struct {
+	// ID is assigned by the store.
+	ID int64
+	// Org and Campaign are the slugs of the campaign signed; Action is the
+	// id of the petition or letter action within it.
+	Org, Campaign, Action string
+	// Kind and Status drive counting and moderation.
+	Kind   Kind
+	Status Status
+
+	// Name is the signer's name as typed (trimmed).
+	Name string
+	// Email is normalised (trimmed, lower-cased); it is the key that makes a
+	// second signature by the same person on the same campaign a duplicate.
+	Email    string
+	Postcode string
+	// Country is an ISO 3166-1 alpha-2 code, upper case.
+	Country string
+	Phone   string
+	Comment string
+	// Organisation and Role are set for organisation sign-ons on letters.
+	Organisation string
+	Role         string
+
+	// Public records the signer's choice to have their name (and, for
+	// organisations, the organisation) shown on the page. Off by default.
+	Public bool
+	// ConsentText is the exact consent sentence the signer was shown and
+	// ticked; ConsentAt is when. Both are stored with every signature.
+	ConsentText string
+	ConsentAt   time.Time
+	// Lang is the language of the page the signer used, such as en.
+	Lang string
+	// CreatedAt is when the signature was received.
+	CreatedAt time.Time
+}
+
+// Count is the live tally of one campaign.
+type Count struct {
+	Org, Campaign string
+	// Signatures counts approved signatures of every kind: the number shown
+	// against the goal.
+	Signatures int
+	// Organisations counts approved organisation sign-ons.
+	Organisations int
+	// Pending counts organisation sign-ons awaiting moderation.
+	Pending int
+}
+
+// PublicSigner is what a page may show of a signer who opted in.
+type PublicSigner struct {
+	Name         string
+	Organisation string
+	Role         string
+	Kind         Kind
+	CreatedAt    time.Time
+}
+
+// DisplayGoal returns the goal to show for count signatures: the
+// organisers' goal until it is reached, then the next step above count of
+// the ladder 100, 250, 500, 1,000, 2,500, 5,000, 10,000, … (1, 2.5 and 5 at
+// every power of ten), so a page never shows a goal already passed.
+func DisplayGoal(goal, count int) int {
+	if goal > count {
+		return goal
+	}
+	for base := 100; ; base *= 10 {
+		for _, step := range []int{base, base * 5 / 2, base * 5} {
+			if step > count && step > goal {
+				return step
+			}
+		}
+	}
+}

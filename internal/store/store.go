@@ -1,0 +1,70 @@
+// Package store keeps signatures. Store is the contract every engine meets
+// (store/sqlite, the embedded default, and store/postgres, for several
+// instances behind a load balancer); storetest holds the one behavioural
+// suite both engines pass.
+//
+// Engines translate their driver's errors into the sentinel errors below, so
+// callers only ever test errors.Is against this package.
+package store
+
+import (
+	"context"
+	"errors"
+
+	"github.com/placard/placard/internal/signing"
+)
+
+// Sentinel errors every engine returns for these conditions.
+var (
+	// ErrAlreadySigned means the campaign already has a signature with this
+	// normalised email. Nothing was changed.
+	ErrAlreadySigned = errors.New("already signed")
+	// ErrNotFound means no signature has the given id.
+	ErrNotFound = errors.New("not found")
+)
+
+// Store is durable storage for signatures. Implementations are safe for
+// concurrent use. Every method that writes returns only after the write is
+// durably committed (SQLite synchronous=FULL in WAL mode; PostgreSQL
+// synchronous_commit on): an acknowledged signature survives a crash or
+// power loss.
+type Store interface {
+	// AddSignatures inserts sigs in ONE transaction — the unit of group
+	// commit — and sets each inserted signature's ID. results has one entry
+	// per signature: nil when inserted, ErrAlreadySigned when the campaign
+	// already had that email (including an earlier entry of the same batch).
+	// err is non-nil only when the transaction as a whole failed, in which
+	// case nothing was stored and results is nil.
+	AddSignatures(ctx context.Context, sigs []*signing.Signature) (results []error, err error)
+
+	// Counts returns the tally of every campaign that has signatures. It
+	// must be cheap — proportional to the number of campaigns, not of
+	// signatures — because every instance polls it about once a second.
+	Counts(ctx context.Context) ([]signing.Count, error)
+
+	// PublicSigners returns the most recent approved signers of one
+	// campaign who chose to be shown, newest first, at most limit.
+	PublicSigners(ctx context.Context, org, campaign string, limit int) ([]signing.PublicSigner, error)
+
+	// Signatures returns one campaign's signatures with the given status
+	// (all statuses when status is ""), oldest first, calling fn for each;
+	// it stops at fn's first error and returns it. It is how exports and
+	// moderation lists read without holding everything in memory.
+	Signatures(ctx context.Context, org, campaign string, status signing.Status, fn func(*signing.Signature) error) error
+
+	// SetStatus moves a signature to a moderation status. It returns
+	// ErrNotFound when no signature has that id.
+	SetStatus(ctx context.Context, id int64, status signing.Status) error
+
+	// Erase deletes every signature with the given email (normalised by the
+	// caller) on every campaign and returns how many were removed.
+	Erase(ctx context.Context, email string) (int, error)
+
+	// Secret returns the installation's 32-byte signing key, creating it
+	// from crypto/rand on first use. Every instance sharing the database gets
+	// the same key, so a form token issued by one is accepted by another.
+	Secret(ctx context.Context) ([]byte, error)
+
+	// Close releases the engine's resources.
+	Close() error
+}
