@@ -1,0 +1,379 @@
+package signing
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/placard/placard/internal/campaign"
+)
+
+// Submission is what a signing form sent, as raw strings straight from the
+// request: nothing in it has been trimmed, normalised or trusted yet. The web
+// layer fills it from the form values of the same names; Consent and Public
+// hold the checkbox values ("yes" when ticked, empty otherwise).
+type Submission struct {
+	Action       string
+	Name         string
+	Email        string
+	Postcode     string
+	Country      string
+	Phone        string
+	Comment      string
+	Organisation string
+	Role         string
+	Consent      string
+	Public       string
+}
+
+// The most characters (runes, after normalisation) each field may hold.
+// Longer input is refused with a message rather than cut short.
+const (
+	MaxName     = 200
+	MaxEmail    = 254
+	MaxPostcode = 20
+	MaxPhone    = 30
+	MaxComment  = 2000
+)
+
+// FieldErrors maps a form field's name ("name", "email", "postcode",
+// "country", "phone", "comment", "organisation", "role", "consent") to a
+// plain-language message saying what is wrong and how to fix it, written to
+// be shown next to that field. An empty map means no problems.
+type FieldErrors map[string]string
+
+// FieldOrder is the order fields appear in on a signing form, and so the
+// order their problems are listed in a summary.
+var FieldOrder = []string{"name", "email", "postcode", "country", "phone", "comment", "organisation", "role", "consent"}
+
+// Fields returns the names of the fields with problems, in form order, so
+// an error summary reads top to bottom like the form.
+func (e FieldErrors) Fields() []string {
+	var out []string
+	for _, f := range FieldOrder {
+		if _, ok := e[f]; ok {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// WithDefaults returns rules with the defaults filled in: name and email are
+// required unless the organisers said otherwise.
+func WithDefaults(rules campaign.Fields) campaign.Fields {
+	if rules.Name == campaign.FieldOff {
+		rules.Name = campaign.FieldRequired
+	}
+	if rules.Email == campaign.FieldOff {
+		rules.Email = campaign.FieldRequired
+	}
+	return rules
+}
+
+// FieldSpec describes one input of a signing form, so the web layer can
+// build the form the same way Check reads it.
+type FieldSpec struct {
+	// Name is the form field's name, such as "email".
+	Name string
+	// Label is the visible label; Hint optional help under it.
+	Label, Hint string
+	// Type is "text", "email", "tel", "textarea" or "select".
+	Type string
+	// Autocomplete is the HTML autocomplete token.
+	Autocomplete string
+	// MaxLength is the most characters accepted.
+	MaxLength int
+	// Required is true for required fields, false for optional ones.
+	Required bool
+}
+
+// FormFields returns the inputs a form with rules asks for, in form order
+// (the consent box and the public opt-in are not included: every form has
+// them). Defaults apply as in WithDefaults.
+func FormFields(rules campaign.Fields) []FieldSpec {
+	rules = WithDefaults(rules)
+	all := []struct {
+		rule campaign.FieldRule
+		spec FieldSpec
+	}{
+		{rules.Name, FieldSpec{Name: "name", Label: "Your name", Type: "text", Autocomplete: "name", MaxLength: MaxName}},
+		{rules.Email, FieldSpec{Name: "email", Label: "Email address", Hint: "We never show it on this site.", Type: "email", Autocomplete: "email", MaxLength: MaxEmail}},
+		{rules.Postcode, FieldSpec{Name: "postcode", Label: "Postcode", Type: "text", Autocomplete: "postal-code", MaxLength: MaxPostcode}},
+		{rules.Country, FieldSpec{Name: "country", Label: "Country", Type: "select", Autocomplete: "country", MaxLength: 2}},
+		{rules.Phone, FieldSpec{Name: "phone", Label: "Phone number", Type: "tel", Autocomplete: "tel", MaxLength: MaxPhone}},
+		{rules.Comment, FieldSpec{Name: "comment", Label: "Why are you signing?", Type: "textarea", Autocomplete: "off", MaxLength: MaxComment}},
+		{rules.Organisation, FieldSpec{Name: "organisation", Label: "Organisation", Hint: "Only if you sign for an organisation. Organisations are listed once the organisers approve them.", Type: "text", Autocomplete: "organization", MaxLength: MaxName}},
+		{rules.Role, FieldSpec{Name: "role", Label: "Your role", Hint: "Such as Director or Member.", Type: "text", Autocomplete: "organization-title", MaxLength: MaxName}},
+	}
+	var out []FieldSpec
+	for _, f := range all {
+		if f.rule == campaign.FieldOff {
+			continue
+		}
+		f.spec.Required = f.rule == campaign.FieldRequired
+		out = append(out, f.spec)
+	}
+	return out
+}
+
+// ticked reports whether a checkbox value means "ticked".
+func ticked(v string) bool {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "yes", "on", "true", "1":
+		return true
+	}
+	return false
+}
+
+// Check validates and normalises a submission against the organisers' field
+// rules. It returns the Signature to store, or nil and the problems (never
+// both). Fields the rules do not ask for are ignored and not stored.
+//
+// Every kept value is trimmed, valid UTF-8, NFC-normalised, free of control
+// characters (a comment may hold line breaks, stored as \n) and within its
+// length limit; the email is lower-cased; the country is an upper-case ISO
+// 3166-1 alpha-2 code. Markup characters are kept verbatim: escaping is the
+// job of whatever shows them.
+//
+// A signer who gives an organisation (only letters ask for one) signs for it:
+// KindOrganisation, StatusPending until the organisers approve. Everyone else
+// is KindIndividual, StatusApproved. The consent box must be ticked;
+// consentText, the exact sentence the signer was shown, is stored with now.
+// Check sets Action from the submission; the caller sets Org, Campaign and
+// Lang and must check that Action names a petition or letter of the campaign.
+func Check(sub Submission, rules campaign.Fields, consentText string, now time.Time) (*Signature, FieldErrors) {
+	rules = WithDefaults(rules)
+	errs := FieldErrors{}
+	sig := &Signature{
+		Action:      strings.TrimSpace(sub.Action),
+		Kind:        KindIndividual,
+		Status:      StatusApproved,
+		Public:      ticked(sub.Public),
+		ConsentText: consentText,
+		ConsentAt:   now,
+		CreatedAt:   now,
+	}
+
+	sig.Name = textField(errs, "name", sub.Name, rules.Name, MaxName, false, fieldWords{
+		missing: "Enter your name",
+		noun:    "Your name",
+	})
+	sig.Email = emailField(errs, sub.Email, rules.Email)
+	sig.Postcode = textField(errs, "postcode", sub.Postcode, rules.Postcode, MaxPostcode, false, fieldWords{
+		missing: "Enter your postcode",
+		noun:    "Your postcode",
+	})
+	sig.Country = countryField(errs, sub.Country, rules.Country)
+	sig.Phone = phoneField(errs, sub.Phone, rules.Phone)
+	sig.Comment = textField(errs, "comment", sub.Comment, rules.Comment, MaxComment, true, fieldWords{
+		missing: "Write a comment saying why you are signing",
+		noun:    "Your comment",
+	})
+	sig.Organisation = textField(errs, "organisation", sub.Organisation, rules.Organisation, MaxName, false, fieldWords{
+		missing: "Enter the name of your organisation",
+		noun:    "The organisation's name",
+	})
+	sig.Role = textField(errs, "role", sub.Role, rules.Role, MaxName, false, fieldWords{
+		missing: "Enter your role, such as Director or Member",
+		noun:    "Your role",
+	})
+	if !ticked(sub.Consent) {
+		errs["consent"] = "Tick the consent box to agree to how your details will be used — we cannot count your signature without it"
+	}
+
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	if sig.Organisation != "" {
+		sig.Kind = KindOrganisation
+		sig.Status = StatusPending
+	}
+	return sig, nil
+}
+
+// fieldWords are a text field's messages: what to say when it is missing,
+// and how to name it in other messages ("Your name must be …").
+type fieldWords struct {
+	missing string
+	noun    string
+}
+
+// clean trims, checks and normalises one value. It returns the value and
+// an empty message, or "" and a message (with noun as its subject) saying
+// what is wrong. multiline allows line breaks (CRLF and CR become LF).
+func clean(v string, max int, multiline bool, noun string) (string, string) {
+	// Refuse absurd input before normalising it, so a huge value costs little.
+	if len(v) > 4*max+64 {
+		return "", tooLong(noun, max)
+	}
+	if !utf8.ValidString(v) {
+		return "", noun + " contains characters we cannot read — type it again rather than pasting it"
+	}
+	if multiline {
+		v = strings.ReplaceAll(v, "\r\n", "\n")
+		v = strings.ReplaceAll(v, "\r", "\n")
+	}
+	v = strings.TrimSpace(norm.NFC.String(v))
+	for _, r := range v {
+		if r == '\n' && multiline {
+			continue
+		}
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == utf8.RuneError {
+			return "", noun + " contains invisible or special characters we cannot accept — remove them, or type it again rather than pasting it"
+		}
+	}
+	if utf8.RuneCountInString(v) > max {
+		return "", tooLong(noun, max)
+	}
+	return v, ""
+}
+
+// tooLong says a field is over its limit.
+func tooLong(noun string, max int) string {
+	return noun + " must be " + thousands(max) + " characters or fewer"
+}
+
+// thousands writes n with a comma between thousands, such as 2,000.
+func thousands(n int) string {
+	s := []byte{}
+	d := []byte(strconv.Itoa(n))
+	for i, c := range d {
+		if i > 0 && (len(d)-i)%3 == 0 {
+			s = append(s, ',')
+		}
+		s = append(s, c)
+	}
+	return string(s)
+}
+
+// textField checks a free-text field. A field the rules do not ask for is
+// ignored.
+func textField(errs FieldErrors, name, v string, rule campaign.FieldRule, max int, multiline bool, w fieldWords) string {
+	if rule == campaign.FieldOff {
+		return ""
+	}
+	v, msg := clean(v, max, multiline, w.noun)
+	switch {
+	case msg != "":
+		errs[name] = msg
+	case v == "" && rule == campaign.FieldRequired:
+		errs[name] = w.missing
+	}
+	return v
+}
+
+// emailField checks and normalises the email address: trimmed, lower-cased,
+// no spaces, one @, something before it, a domain with a dot after it.
+func emailField(errs FieldErrors, v string, rule campaign.FieldRule) string {
+	if rule == campaign.FieldOff {
+		return ""
+	}
+	const example = ", like name@example.org"
+	v, msg := clean(v, MaxEmail, false, "Your email address")
+	if msg != "" {
+		errs["email"] = msg
+		return ""
+	}
+	if v == "" {
+		if rule == campaign.FieldRequired {
+			errs["email"] = "Enter your email address" + example
+		}
+		return ""
+	}
+	v = strings.ToLower(v)
+	local, domain, ok := strings.Cut(v, "@")
+	switch {
+	case !ok:
+		errs["email"] = "Enter your email address with an @ in it" + example
+	case strings.ContainsFunc(v, unicode.IsSpace):
+		errs["email"] = "Your email address cannot contain spaces — enter it" + example
+	case strings.Contains(domain, "@"):
+		errs["email"] = "Your email address can have only one @ — enter it" + example
+	case local == "" || len(local) > 64:
+		errs["email"] = "Enter the part of your email address before the @" + example
+	case !validDomain(domain):
+		errs["email"] = "Enter the part of your email address after the @, such as example.org" + example
+	case strings.ContainsAny(v, `<>()[]\,;:"`):
+		errs["email"] = "Your email address contains a character email addresses do not use — enter it" + example
+	default:
+		return v
+	}
+	return ""
+}
+
+// validDomain reports whether d looks like a mail domain: at least two
+// non-empty labels separated by dots, none starting or ending with a hyphen.
+func validDomain(d string) bool {
+	labels := strings.Split(d, ".")
+	if len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// countryField checks a country code against the ISO 3166-1 list.
+func countryField(errs FieldErrors, v string, rule campaign.FieldRule) string {
+	if rule == campaign.FieldOff {
+		return ""
+	}
+	v, msg := clean(v, 8, false, "The country")
+	if msg != "" {
+		errs["country"] = "Choose your country from the list"
+		return ""
+	}
+	v = strings.ToUpper(v)
+	switch {
+	case v == "":
+		if rule == campaign.FieldRequired {
+			errs["country"] = "Choose your country"
+		}
+	case !IsCountry(v):
+		errs["country"] = "Choose your country from the list"
+		v = ""
+	}
+	return v
+}
+
+// phoneField checks a phone number: digits, spaces and a leading +, with
+// the hyphens, dots and brackets people often type; at least 6 digits.
+func phoneField(errs FieldErrors, v string, rule campaign.FieldRule) string {
+	if rule == campaign.FieldOff {
+		return ""
+	}
+	v, msg := clean(v, MaxPhone, false, "Your phone number")
+	if msg != "" {
+		errs["phone"] = msg
+		return ""
+	}
+	if v == "" {
+		if rule == campaign.FieldRequired {
+			errs["phone"] = "Enter your phone number, like +44 20 7946 0000"
+		}
+		return ""
+	}
+	digits := 0
+	for i, r := range v {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r == '+' && i == 0, r == ' ', r == '-', r == '.', r == '(', r == ')':
+		default:
+			errs["phone"] = "Enter your phone number using only digits, spaces and a + at the start, like +44 20 7946 0000"
+			return ""
+		}
+	}
+	if digits < 6 {
+		errs["phone"] = "Your phone number is too short — enter it with the area code, like +44 20 7946 0000"
+		return ""
+	}
+	return strings.Join(strings.Fields(v), " ")
+}

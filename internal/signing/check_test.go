@@ -1,0 +1,307 @@
+package signing
+
+import (
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/placard/placard/internal/campaign"
+)
+
+var now = time.Date(2026, 2, 10, 9, 30, 0, 0, time.UTC)
+
+const consent = "Riverside Coalition may email me about this campaign. I can unsubscribe at any time."
+
+// all asks for every field, the optional ones optional.
+var all = campaign.Fields{
+	Name: campaign.FieldRequired, Email: campaign.FieldRequired, Postcode: campaign.FieldOptional,
+	Country: campaign.FieldOptional, Phone: campaign.FieldOptional, Comment: campaign.FieldOptional,
+	Organisation: campaign.FieldOptional, Role: campaign.FieldOptional,
+}
+
+// good is a submission every rule accepts.
+func good() Submission {
+	return Submission{Action: "petition", Name: "Ana Ruiz", Email: "ana@example.org", Consent: "yes"}
+}
+
+func TestCheckAccepts(t *testing.T) {
+	sub := good()
+	sub.Name = "  Ana Ruiz  "
+	sub.Email = "  Ana.Ruiz@Example.ORG "
+	sub.Postcode = " E1 6AN "
+	sub.Country = "gb"
+	sub.Phone = "+44 20  7946 0000"
+	sub.Comment = "Line one\r\nLine two"
+	sub.Public = "yes"
+	sig, errs := Check(sub, all, consent, now)
+	if len(errs) > 0 {
+		t.Fatalf("Check: got errors %v, want none", errs)
+	}
+	want := Signature{Action: "petition", Kind: KindIndividual, Status: StatusApproved,
+		Name: "Ana Ruiz", Email: "ana.ruiz@example.org", Postcode: "E1 6AN", Country: "GB",
+		Phone: "+44 20 7946 0000", Comment: "Line one\nLine two", Public: true,
+		ConsentText: consent, ConsentAt: now, CreatedAt: now}
+	if *sig != want {
+		t.Errorf("Check:\n got %+v\nwant %+v", *sig, want)
+	}
+}
+
+func TestCheckPublicOnlyWhenTicked(t *testing.T) {
+	for _, v := range []string{"", "no", "off", "0"} {
+		sub := good()
+		sub.Public = v
+		if sig, _ := Check(sub, all, consent, now); sig == nil || sig.Public {
+			t.Errorf("public=%q: got %+v, want a signature that is not public", v, sig)
+		}
+	}
+}
+
+func TestCheckKind(t *testing.T) {
+	sub := good()
+	sub.Organisation = "Riverside Readers"
+	sub.Role = "Chair"
+	sig, errs := Check(sub, all, consent, now)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if sig.Kind != KindOrganisation || sig.Status != StatusPending || sig.Organisation != "Riverside Readers" || sig.Role != "Chair" {
+		t.Errorf("organisation sign-on: got kind %s status %s org %q, want organisation, pending", sig.Kind, sig.Status, sig.Organisation)
+	}
+	// A form that does not ask for an organisation (a petition) ignores one sent anyway.
+	sig, errs = Check(sub, campaign.Fields{}, consent, now)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if sig.Kind != KindIndividual || sig.Status != StatusApproved || sig.Organisation != "" || sig.Role != "" {
+		t.Errorf("petition: got kind %s status %s org %q role %q, want an approved individual with no organisation", sig.Kind, sig.Status, sig.Organisation, sig.Role)
+	}
+}
+
+func TestCheckDefaults(t *testing.T) {
+	// Name and email are required when the rules say nothing.
+	_, errs := Check(Submission{Consent: "yes"}, campaign.Fields{}, consent, now)
+	if errs["name"] != "Enter your name" || !strings.HasPrefix(errs["email"], "Enter your email address") {
+		t.Errorf("empty form with default rules: got %v, want name and email required", errs)
+	}
+	// Fields not asked for are not stored.
+	sub := good()
+	sub.Phone, sub.Comment, sub.Postcode, sub.Country = "+1 555 0100", "hi", "E1", "GB"
+	sig, errs := Check(sub, campaign.Fields{}, consent, now)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if sig.Phone != "" || sig.Comment != "" || sig.Postcode != "" || sig.Country != "" {
+		t.Errorf("fields not asked for: got %+v, want them dropped", sig)
+	}
+	// Optional email may be left out.
+	sub = good()
+	sub.Email = ""
+	if sig, errs := Check(sub, campaign.Fields{Email: campaign.FieldOptional}, consent, now); len(errs) > 0 || sig.Email != "" {
+		t.Errorf("optional email left empty: got %v %v, want accepted", sig, errs)
+	}
+}
+
+func TestCheckRules(t *testing.T) {
+	long := func(n int) string { return strings.Repeat("a", n) }
+	tests := []struct {
+		name  string
+		edit  func(*Submission)
+		field string
+		want  string // the message, or a prefix of it ending in "…"
+	}{
+		{"name missing", func(s *Submission) { s.Name = "   " }, "name", "Enter your name"},
+		{"name too long", func(s *Submission) { s.Name = long(201) }, "name", "Your name must be 200 characters or fewer"},
+		{"name absurdly long", func(s *Submission) { s.Name = long(1 << 20) }, "name", "Your name must be 200 characters or fewer"},
+		{"name control character", func(s *Submission) { s.Name = "Ana\x00Ruiz" }, "name", "Your name contains invisible or special characters…"},
+		{"name newline", func(s *Submission) { s.Name = "Ana\nRuiz" }, "name", "Your name contains invisible or special characters…"},
+		{"name bad UTF-8", func(s *Submission) { s.Name = "Ana \xff" }, "name", "Your name contains characters we cannot read…"},
+		{"email missing", func(s *Submission) { s.Email = "" }, "email", "Enter your email address, like name@example.org"},
+		{"email no at", func(s *Submission) { s.Email = "ana.example.org" }, "email", "Enter your email address with an @ in it, like name@example.org"},
+		{"email two ats", func(s *Submission) { s.Email = "ana@x@example.org" }, "email", "Your email address can have only one @…"},
+		{"email space", func(s *Submission) { s.Email = "ana ruiz@example.org" }, "email", "Your email address cannot contain spaces…"},
+		{"email no local part", func(s *Submission) { s.Email = "@example.org" }, "email", "Enter the part of your email address before the @…"},
+		{"email no dot in domain", func(s *Submission) { s.Email = "ana@localhost" }, "email", "Enter the part of your email address after the @…"},
+		{"email empty label", func(s *Submission) { s.Email = "ana@example..org" }, "email", "Enter the part of your email address after the @…"},
+		{"email markup", func(s *Submission) { s.Email = "<ana>@example.org" }, "email", "Your email address contains a character…"},
+		{"email too long", func(s *Submission) { s.Email = long(60) + "@" + long(190) + ".org" }, "email", "Your email address must be 254 characters or fewer"},
+		{"postcode too long", func(s *Submission) { s.Postcode = long(21) }, "postcode", "Your postcode must be 20 characters or fewer"},
+		{"country not a code", func(s *Submission) { s.Country = "UK" }, "country", "Choose your country from the list"},
+		{"country a name", func(s *Submission) { s.Country = "France" }, "country", "Choose your country from the list"},
+		{"phone letters", func(s *Submission) { s.Phone = "call me" }, "phone", "Enter your phone number using only digits…"},
+		{"phone plus inside", func(s *Submission) { s.Phone = "44+20 7946" }, "phone", "Enter your phone number using only digits…"},
+		{"phone too long", func(s *Submission) { s.Phone = strings.Repeat("1", 31) }, "phone", "Your phone number must be 30 characters or fewer"},
+		{"phone too short", func(s *Submission) { s.Phone = "123" }, "phone", "Your phone number is too short…"},
+		{"comment too long", func(s *Submission) { s.Comment = long(2001) }, "comment", "Your comment must be 2,000 characters or fewer"},
+		{"comment tab", func(s *Submission) { s.Comment = "a\tb" }, "comment", "Your comment contains invisible or special characters…"},
+		{"comment escape", func(s *Submission) { s.Comment = "a\x1b[31mb" }, "comment", "Your comment contains invisible or special characters…"},
+		{"organisation too long", func(s *Submission) { s.Organisation = long(201) }, "organisation", "The organisation's name must be 200 characters or fewer"},
+		{"role line separator", func(s *Submission) { s.Role = "Chair\u2028" + "x" }, "role", "Your role contains invisible or special characters…"},
+		{"consent not ticked", func(s *Submission) { s.Consent = "" }, "consent", "Tick the consent box to agree to how your details will be used…"},
+		{"consent no", func(s *Submission) { s.Consent = "no" }, "consent", "Tick the consent box…"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sub := good()
+			tt.edit(&sub)
+			sig, errs := Check(sub, all, consent, now)
+			if sig != nil {
+				t.Errorf("got a signature %+v, want none", sig)
+			}
+			if len(errs) != 1 {
+				t.Errorf("got errors %v, want exactly one, for %s", errs, tt.field)
+			}
+			got := errs[tt.field]
+			if want, prefix := strings.CutSuffix(tt.want, "…"); prefix && !strings.HasPrefix(got, want) || !prefix && got != want {
+				t.Errorf("%s: got %q, want %q", tt.field, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCheckRequired(t *testing.T) {
+	req := campaign.Fields{Name: "required", Email: "required", Postcode: "required", Country: "required",
+		Phone: "required", Comment: "required", Organisation: "required", Role: "required"}
+	_, errs := Check(Submission{}, req, consent, now)
+	if got, want := strings.Join(errs.Fields(), " "), strings.Join(FieldOrder, " "); got != want {
+		t.Errorf("every field required, none given: got errors for %q, want %q", got, want)
+	}
+	for f, msg := range errs {
+		if msg == "" || strings.Contains(msg, "campaign.") || strings.Contains(msg, "string") {
+			t.Errorf("%s: message %q is not plain language", f, msg)
+		}
+	}
+	if errs["country"] != "Choose your country" || !strings.HasPrefix(errs["phone"], "Enter your phone number") {
+		t.Errorf("missing country and phone: got %q and %q", errs["country"], errs["phone"])
+	}
+}
+
+func TestCheckNormalises(t *testing.T) {
+	sub := good()
+	sub.Name = "Jose\u0301 Marti\u0301" // decomposed accents
+	sub.Comment = `<script>alert("hi")</script> & more`
+	sig, errs := Check(sub, all, consent, now)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if sig.Name != "José Martí" || !norm.NFC.IsNormalString(sig.Name) {
+		t.Errorf("name: got %q, want it NFC-normalised to %q", sig.Name, "José Martí")
+	}
+	if sig.Comment != sub.Comment {
+		t.Errorf("comment: got %q, want markup kept verbatim %q", sig.Comment, sub.Comment)
+	}
+	// Length counts characters, not bytes.
+	sub = good()
+	sub.Name = strings.Repeat("é", MaxName)
+	if _, errs := Check(sub, all, consent, now); len(errs) > 0 {
+		t.Errorf("200 accented letters: got %v, want accepted", errs)
+	}
+}
+
+func TestCountries(t *testing.T) {
+	cs := Countries()
+	if len(cs) != 249 {
+		t.Errorf("Countries: got %d, want the 249 ISO 3166-1 codes", len(cs))
+	}
+	seen := map[string]bool{}
+	for i, c := range cs {
+		if len(c.Code) != 2 || c.Code != strings.ToUpper(c.Code) || seen[c.Code] {
+			t.Errorf("code %q: want two upper-case letters, once", c.Code)
+		}
+		seen[c.Code] = true
+		if c.Name == "" || c.Name == c.Code {
+			t.Errorf("%s: got name %q, want an English name", c.Code, c.Name)
+		}
+		if i > 0 && cs[i-1].Name[0] < 0x80 && c.Name[0] < 0x80 && strings.ToLower(cs[i-1].Name[:1]) > strings.ToLower(c.Name[:1]) {
+			t.Errorf("not sorted by name: %q before %q", cs[i-1].Name, c.Name)
+		}
+	}
+	if got := cs[0].Name + ", " + cs[1].Name + " … " + cs[len(cs)-1].Name; got != "Afghanistan, Åland Islands … Zimbabwe" {
+		t.Errorf("order: got %q, want Afghanistan, Åland Islands … Zimbabwe (sorted as English readers expect)", got)
+	}
+	for code, name := range map[string]string{"GB": "United Kingdom", "FR": "France", "PS": "Palestinian Territories"} {
+		if !IsCountry(code) {
+			t.Errorf("IsCountry(%q): got false", code)
+		}
+		for _, c := range cs {
+			if c.Code == code && c.Name != name {
+				t.Errorf("%s: got %q, want %q", code, c.Name, name)
+			}
+		}
+	}
+	for _, code := range []string{"UK", "EU", "gb", "", "XX"} {
+		if IsCountry(code) {
+			t.Errorf("IsCountry(%q): got true, want false", code)
+		}
+	}
+}
+
+func TestFormFields(t *testing.T) {
+	var names []string
+	for _, f := range FormFields(campaign.Fields{Postcode: "optional", Comment: "optional"}) {
+		names = append(names, f.Name)
+		if f.Label == "" || f.Type == "" || f.Autocomplete == "" || f.MaxLength == 0 {
+			t.Errorf("%s: incomplete spec %+v", f.Name, f)
+		}
+		if want := f.Name == "name" || f.Name == "email"; f.Required != want {
+			t.Errorf("%s: required %v, want %v", f.Name, f.Required, want)
+		}
+	}
+	if got := strings.Join(names, " "); got != "name email postcode comment" {
+		t.Errorf("fields: got %q, want name email postcode comment", got)
+	}
+}
+
+// FuzzCheck feeds Check arbitrary values: it never panics, and whatever it
+// accepts is valid, NFC-normalised UTF-8 without control characters (a
+// comment may hold \n), within its limits, with exactly the consent given.
+func FuzzCheck(f *testing.F) {
+	f.Add("Ana Ruiz", "ana@example.org", "E1 6AN", "GB", "+44 20 7946 0000", "Hello\r\nthere", "", "", "yes", "yes")
+	f.Add("<b>Ana</b>", "ANA@EXAMPLE.ORG", "", "", "", "", "Readers & Co", "Chair", "yes", "")
+	f.Add("Ana\x00", "a@b.c", "\xff", "zz", "++1", "\x1b", "", "", "", "on")
+	f.Fuzz(func(t *testing.T, name, email, postcode, country, phone, comment, org, role, consentBox, public string) {
+		sub := Submission{Action: "letter", Name: name, Email: email, Postcode: postcode, Country: country,
+			Phone: phone, Comment: comment, Organisation: org, Role: role, Consent: consentBox, Public: public}
+		sig, errs := Check(sub, all, consent, now)
+		if (sig == nil) == (len(errs) == 0) {
+			t.Fatalf("got signature %v and errors %v, want exactly one", sig, errs)
+		}
+		if sig == nil {
+			for f, msg := range errs {
+				if msg == "" || !utf8.ValidString(msg) {
+					t.Errorf("%s: empty or invalid message %q", f, msg)
+				}
+			}
+			return
+		}
+		for field, v := range map[string]string{"name": sig.Name, "email": sig.Email, "postcode": sig.Postcode,
+			"country": sig.Country, "phone": sig.Phone, "comment": sig.Comment, "organisation": sig.Organisation, "role": sig.Role} {
+			if !utf8.ValidString(v) || !norm.NFC.IsNormalString(v) {
+				t.Errorf("%s: accepted %q, not NFC UTF-8", field, v)
+			}
+			for _, r := range v {
+				if unicode.IsControl(r) && !(field == "comment" && r == '\n') {
+					t.Errorf("%s: accepted control character %U in %q", field, r, v)
+				}
+			}
+			if v != strings.TrimSpace(v) {
+				t.Errorf("%s: accepted %q untrimmed", field, v)
+			}
+		}
+		if utf8.RuneCountInString(sig.Name) > MaxName || utf8.RuneCountInString(sig.Comment) > MaxComment || len(sig.Email) > MaxEmail*4 {
+			t.Errorf("accepted a value over its limit: %+v", sig)
+		}
+		if sig.Name == "" || sig.Email == "" || strings.Count(sig.Email, "@") != 1 || sig.Email != strings.ToLower(sig.Email) {
+			t.Errorf("accepted name %q email %q", sig.Name, sig.Email)
+		}
+		if sig.ConsentText != consent || !sig.ConsentAt.Equal(now) {
+			t.Errorf("consent: got %q at %v", sig.ConsentText, sig.ConsentAt)
+		}
+		if (sig.Organisation != "") != (sig.Kind == KindOrganisation) {
+			t.Errorf("organisation %q but kind %s", sig.Organisation, sig.Kind)
+		}
+	})
+}
