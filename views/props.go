@@ -348,6 +348,9 @@ type SignForm struct {
 	// HoneypotName is the name of a field people never see or fill (hidden
 	// from sight and from assistive technology); bots that fill it are refused.
 	HoneypotName string
+	// ActionID is the petition's or letter's action id, sent as the hidden
+	// field "action" so the web layer knows which call to action was signed.
+	ActionID string
 	// TokenName and Token are the hidden signed timestamp field. Token is
 	// written verbatim as the input's value.
 	TokenName string
