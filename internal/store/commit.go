@@ -1,0 +1,237 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/placard/placard/internal/signing"
+)
+
+// ErrClosed is returned by Committer.Sign after Close has begun: the
+// signature was not stored.
+var ErrClosed = errors.New("store: committer closed")
+
+// CommitterOptions tunes a Committer. The zero value is ready to use.
+type CommitterOptions struct {
+	// MaxBatch caps how many signatures go into one transaction
+	// (default 512). Bigger batches amortise the fsync further but make
+	// every signer in the batch wait for the whole transaction.
+	MaxBatch int
+	// QueueSize is how many signatures may wait for the writer before Sign
+	// blocks (default 4 × MaxBatch), which is back-pressure, not loss.
+	QueueSize int
+	// CommitTimeout bounds one batch's transaction (default 30 s). It is
+	// the committer's own deadline, independent of any signer's context, so
+	// one impatient signer cannot abort a batch holding others' signatures.
+	CommitTimeout time.Duration
+}
+
+// Committer is group commit in front of a Store: concurrent Sign calls are
+// gathered by one writer goroutine into batches, and each batch is one
+// AddSignatures call — one transaction, one fsync. A signer waits for its
+// batch to be durably committed, so durability is exactly the store's, while
+// throughput is batch size × the disk's fsync rate instead of the fsync rate.
+//
+// The writer never waits to fill a batch: it takes whatever is queued (up to
+// MaxBatch), commits, and repeats. Under light load a batch is one signature
+// and latency is one commit; under heavy load batches grow by themselves
+// while the previous commit is in flight.
+type Committer struct {
+	s    Store
+	opts CommitterOptions
+
+	mu     sync.RWMutex // guards closed and sends on queue against Close
+	closed bool
+	queue  chan *request
+	done   chan struct{} // closed when the writer has drained and exited
+
+	batches, signatures atomic.Int64 // committed transactions and their signatures
+}
+
+// CommitStats counts a Committer's work since it started.
+type CommitStats struct {
+	// Batches is how many transactions committed; Signatures how many
+	// signatures they held (inserted or found already signed).
+	// Signatures/Batches is the mean batch size: how many signatures shared
+	// each fsync.
+	Batches, Signatures int64
+}
+
+// Stats returns the Committer's counters, for benchmarks and metrics.
+func (c *Committer) Stats() CommitStats {
+	return CommitStats{Batches: c.batches.Load(), Signatures: c.signatures.Load()}
+}
+
+// Request states. A request moves queued → taken when the writer puts it in
+// a batch, or queued → abandoned when its signer gives up first; the
+// compare-and-swap between the two decides which happened.
+const (
+	stateQueued int32 = iota
+	stateTaken
+	stateAbandoned
+)
+
+type request struct {
+	sig    *signing.Signature
+	state  atomic.Int32
+	result chan error // buffered 1: the writer never blocks on a departed signer
+}
+
+// NewCommitter starts a Committer's writer goroutine over s. Call Close to
+// drain and stop it; Close does not close s.
+func NewCommitter(s Store, opts CommitterOptions) *Committer {
+	if opts.MaxBatch <= 0 {
+		opts.MaxBatch = 512
+	}
+	if opts.QueueSize <= 0 {
+		opts.QueueSize = 4 * opts.MaxBatch
+	}
+	if opts.CommitTimeout <= 0 {
+		opts.CommitTimeout = 30 * time.Second
+	}
+	c := &Committer{
+		s:     s,
+		opts:  opts,
+		queue: make(chan *request, opts.QueueSize),
+		done:  make(chan struct{}),
+	}
+	go c.run()
+	return c
+}
+
+// Sign stores sig durably and returns nil once the transaction holding it
+// has committed; sig.ID is then set. It returns ErrAlreadySigned when the
+// campaign already has that email (nothing changed), or the batch's error
+// when its transaction failed (nothing of sig was stored): only nil means
+// the signature is kept, so only nil may be reported to the signer as
+// success.
+//
+// Cancellation: if ctx ends while sig is still queued, Sign withdraws it and
+// returns ctx.Err(); it is then certain that sig was NOT stored. If ctx
+// ends after the writer has already put sig into a transaction, withdrawing
+// is no longer possible, so Sign does not return early: it waits for that
+// transaction (bounded by CommitTimeout) and returns its true outcome, so
+// the answer is never a guess. In short: ctx.Err() means "not stored", nil
+// means "stored", and any other error means "not stored".
+func (c *Committer) Sign(ctx context.Context, sig *signing.Signature) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	req := &request{sig: sig, result: make(chan error, 1)}
+	c.mu.RLock()
+	if c.closed {
+		c.mu.RUnlock()
+		return ErrClosed
+	}
+	select {
+	case c.queue <- req:
+	case <-ctx.Done():
+		c.mu.RUnlock()
+		return ctx.Err()
+	}
+	c.mu.RUnlock()
+
+	select {
+	case err := <-req.result:
+		return err
+	case <-ctx.Done():
+		if req.state.CompareAndSwap(stateQueued, stateAbandoned) {
+			return ctx.Err()
+		}
+		// Already in a committing batch: report what really happened.
+		return <-req.result
+	}
+}
+
+// Close stops accepting signatures, waits for every queued one to be
+// committed (their signers get their true results), and stops the writer.
+// It is safe to call more than once.
+func (c *Committer) Close() error {
+	c.mu.Lock()
+	if !c.closed {
+		c.closed = true
+		close(c.queue)
+	}
+	c.mu.Unlock()
+	<-c.done
+	return nil
+}
+
+// run is the single writer: block for one request, take whatever else is
+// already queued, commit, repeat, until the queue is closed and empty.
+func (c *Committer) run() {
+	defer close(c.done)
+	batch := make([]*request, 0, c.opts.MaxBatch)
+	for {
+		req, ok := <-c.queue
+		if !ok {
+			return
+		}
+		batch = append(batch[:0], req)
+	fill:
+		for len(batch) < c.opts.MaxBatch {
+			select {
+			case req, ok := <-c.queue:
+				if !ok {
+					break fill
+				}
+				batch = append(batch, req)
+			default:
+				break fill
+			}
+		}
+		c.commit(batch)
+	}
+}
+
+// commit takes the batch's live requests and stores them. If the
+// transaction as a whole fails and held several signatures, each is retried
+// in a transaction of its own, so one signature the database refuses cannot
+// make the others in its batch fail.
+func (c *Committer) commit(batch []*request) {
+	live := batch[:0]
+	for _, r := range batch {
+		if r.state.CompareAndSwap(stateQueued, stateTaken) {
+			live = append(live, r)
+		}
+	}
+	if len(live) == 0 {
+		return
+	}
+	if err := c.add(live); err != nil && len(live) > 1 {
+		for _, r := range live {
+			if err := c.add([]*request{r}); err != nil {
+				r.result <- err
+			}
+		}
+	} else if err != nil {
+		live[0].result <- err
+	}
+}
+
+// add runs one transaction and delivers per-signature results on success;
+// on failure it delivers nothing and returns the error.
+func (c *Committer) add(reqs []*request) error {
+	sigs := make([]*signing.Signature, len(reqs))
+	for i, r := range reqs {
+		sigs[i] = r.sig
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), c.opts.CommitTimeout)
+	defer cancel()
+	results, err := c.s.AddSignatures(ctx, sigs)
+	if err == nil && len(results) != len(reqs) {
+		err = errors.New("store: AddSignatures returned the wrong number of results")
+	}
+	if err != nil {
+		return err
+	}
+	c.batches.Add(1)
+	c.signatures.Add(int64(len(reqs)))
+	for i, r := range reqs {
+		r.result <- results[i]
+	}
+	return nil
+}

@@ -1,0 +1,450 @@
+// Package sqlite is the embedded Store engine: one SQLite file (by default
+// under ./placard-data/), written through a single connection and read
+// through a small pool, with every acknowledged write durable on disk.
+//
+// Throughput comes from group commit (store.Committer), not from relaxing
+// durability: a batch of signatures costs one transaction and one fsync.
+package sqlite
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/internal/store/internal/migrate"
+	"github.com/placard/placard/internal/store/internal/tally"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// timeLayout is how times are stored: UTC, fixed width so text order is
+// time order, microseconds like PostgreSQL so both engines keep one value.
+const timeLayout = "2006-01-02T15:04:05.000000Z"
+
+// DB is a SQLite-backed store.Store. It is safe for concurrent use, and
+// several processes may open the same file (the CLI while serve runs): SQLite
+// serialises their writers through the file lock and busy_timeout.
+type DB struct {
+	// w is the only connection that writes. SQLite allows one writer at a
+	// time anyway; owning it in one connection means writers queue in Go
+	// instead of spinning on SQLITE_BUSY.
+	w *sql.DB
+	// r is a pool of read-only connections. In WAL mode readers see the last
+	// committed state and never block, or are blocked by, the writer.
+	r *sql.DB
+}
+
+var _ store.Store = (*DB)(nil)
+
+// Open opens (creating if needed) the database file at path and brings its
+// schema up to date. The folder must exist. The caller must Close the DB.
+func Open(ctx context.Context, path string) (*DB, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("database path %q: %w", path, err)
+	}
+	// The pragmas are per connection, so they go in the DSN, which the
+	// driver applies to every connection it opens.
+	pragmas := []string{
+		// Wait up to 10 s for another process's write lock (the CLI
+		// approving signatures while serve runs) instead of failing at once.
+		"busy_timeout(10000)",
+		// Write-ahead log: readers never block the writer nor the writer
+		// readers, and a commit is one sequential append plus one fsync.
+		// (Persistent in the file; setting it on every connection is a no-op
+		// after the first.)
+		"journal_mode(WAL)",
+		// FULL: fsync the WAL at every commit, so a commit that returned is on
+		// disk and survives power loss. NORMAL would be faster and is NOT
+		// durable in WAL mode; acknowledging a signature means it is kept.
+		"synchronous(FULL)",
+		// Enforce foreign keys should a later migration add any; SQLite
+		// leaves them off by default for compatibility.
+		"foreign_keys(1)",
+		// Temporary b-trees (sorting for ORDER BY) in memory, not temp files.
+		"temp_store(MEMORY)",
+	}
+	q := url.Values{}
+	for _, p := range pragmas {
+		q.Add("_pragma", p)
+	}
+	// BEGIN IMMEDIATE: a write transaction takes the write lock when it
+	// starts, so it waits (busy_timeout) at BEGIN rather than failing with
+	// SQLITE_BUSY half-way through when a reader tries to upgrade.
+	q.Set("_txlock", "immediate")
+	wdsn := "file:" + abs + "?" + q.Encode()
+
+	rq := url.Values{}
+	for _, p := range pragmas {
+		rq.Add("_pragma", p)
+	}
+	// Readers can never write by mistake, so the single-writer rule holds
+	// by construction.
+	rq.Add("_pragma", "query_only(1)")
+	rdsn := "file:" + abs + "?" + rq.Encode()
+
+	w, err := sql.Open("sqlite", wdsn)
+	if err != nil {
+		return nil, fmt.Errorf("opening %s: %w", path, err)
+	}
+	// One writer connection, kept open forever: SQLite has one writer, and
+	// a long-lived connection keeps its prepared statements and page cache.
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+
+	db := &DB{w: w}
+	if err := db.migrate(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("preparing database %s: %w", path, err)
+	}
+
+	r, err := sql.Open("sqlite", rdsn)
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("opening %s: %w", path, err)
+	}
+	// A few readers: enough for page renders and exports to overlap on a
+	// small machine, few enough to keep memory small.
+	n := max(4, runtime.NumCPU())
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	db.r = r
+	return db, nil
+}
+
+// migrate applies the embedded migrations not yet recorded in
+// schema_migrations, all in one immediate transaction: two processes opening
+// a new file at once serialise on the write lock, and the second sees the
+// first's work.
+func (db *DB) migrate(ctx context.Context) error {
+	ms, err := migrate.Load(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    INTEGER PRIMARY KEY,
+		name       TEXT NOT NULL,
+		applied_at TEXT NOT NULL
+	)`); err != nil {
+		return err
+	}
+	done := map[int]bool{}
+	rows, err := tx.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return err
+		}
+		done[v] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if done[m.Version] {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+			return fmt.Errorf("migration %s: %w", m.Name, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+			m.Version, m.Name, formatTime(time.Now())); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// Close closes both connection pools.
+func (db *DB) Close() error {
+	var errR error
+	if db.r != nil {
+		errR = db.r.Close()
+	}
+	return errors.Join(db.w.Close(), errR)
+}
+
+func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+func parseTime(s string) (time.Time, error) {
+	t, err := time.Parse(timeLayout, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("stored time %q: %w", s, err)
+	}
+	return t, nil
+}
+
+// translate maps driver errors to the store's sentinels where one applies.
+func translate(err error) error {
+	var se *sqlite.Error
+	if errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE {
+		return fmt.Errorf("%w (%v)", store.ErrAlreadySigned, err)
+	}
+	return err
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// AddSignatures inserts sigs in one transaction (one fsync). A duplicate
+// (org, campaign, email) — already stored or earlier in sigs — is reported
+// as store.ErrAlreadySigned for that entry and changes nothing.
+func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) ([]error, error) {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO signatures
+		(org, campaign, action, kind, status, name, email, postcode, country, phone, comment,
+		 organisation, role, public, consent_text, consent_at, lang, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (org, campaign, email) DO NOTHING
+		RETURNING id`)
+	if err != nil {
+		return nil, err
+	}
+	defer ins.Close()
+	results := make([]error, len(sigs))
+	ids := make([]int64, len(sigs))
+	var deltas tally.Deltas
+	for i, s := range sigs {
+		err := ins.QueryRowContext(ctx, s.Org, s.Campaign, s.Action, string(s.Kind), string(s.Status),
+			s.Name, s.Email, s.Postcode, s.Country, s.Phone, s.Comment, s.Organisation, s.Role,
+			boolInt(s.Public), s.ConsentText, formatTime(s.ConsentAt), s.Lang, formatTime(s.CreatedAt)).Scan(&ids[i])
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			results[i] = store.ErrAlreadySigned
+		case err != nil:
+			return nil, translate(err)
+		default:
+			deltas.Add(tally.Key{Org: s.Org, Campaign: s.Campaign}, tally.Of(s.Kind, s.Status))
+		}
+	}
+	if err := applyDeltas(ctx, tx, &deltas); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	// IDs are set only once the transaction is durable, so a caller never
+	// sees an id for a signature that was rolled back.
+	for i, s := range sigs {
+		if results[i] == nil {
+			s.ID = ids[i]
+		}
+	}
+	return results, nil
+}
+
+func applyDeltas(ctx context.Context, tx *sql.Tx, ds *tally.Deltas) error {
+	return ds.Each(func(k tally.Key, d tally.Delta) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO tallies (org, campaign, signatures, organisations, pending)
+			VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (org, campaign) DO UPDATE SET
+				signatures = signatures + excluded.signatures,
+				organisations = organisations + excluded.organisations,
+				pending = pending + excluded.pending`,
+			k.Org, k.Campaign, d.Signatures, d.Organisations, d.Pending)
+		return err
+	})
+}
+
+// Counts reads the tallies table: one row per campaign that has ever had a
+// signature (a campaign whose signatures were all erased reads as zeros),
+// ordered by org then campaign.
+func (db *DB) Counts(ctx context.Context) ([]signing.Count, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT org, campaign, signatures, organisations, pending
+		FROM tallies ORDER BY org, campaign`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []signing.Count
+	for rows.Next() {
+		var c signing.Count
+		if err := rows.Scan(&c.Org, &c.Campaign, &c.Signatures, &c.Organisations, &c.Pending); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// PublicSigners returns up to limit approved signers of one campaign who
+// chose to be shown, newest first.
+func (db *DB) PublicSigners(ctx context.Context, org, campaign string, limit int) ([]signing.PublicSigner, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT name, organisation, role, kind, created_at
+		FROM signatures INDEXED BY signatures_public
+		WHERE org = ? AND campaign = ? AND public = 1 AND status = 'approved'
+		ORDER BY id DESC LIMIT ?`, org, campaign, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []signing.PublicSigner
+	for rows.Next() {
+		var p signing.PublicSigner
+		var kind, created string
+		if err := rows.Scan(&p.Name, &p.Organisation, &p.Role, &kind, &created); err != nil {
+			return nil, err
+		}
+		p.Kind = signing.Kind(kind)
+		if p.CreatedAt, err = parseTime(created); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// Signatures calls fn for each of one campaign's signatures with the given
+// status ("" for all), oldest first, reading from one consistent snapshot.
+func (db *DB) Signatures(ctx context.Context, org, campaign string, status signing.Status, fn func(*signing.Signature) error) error {
+	rows, err := db.r.QueryContext(ctx, `SELECT id, org, campaign, action, kind, status, name, email,
+		postcode, country, phone, comment, organisation, role, public, consent_text, consent_at, lang, created_at
+		FROM signatures
+		WHERE org = ? AND campaign = ? AND (? = '' OR status = ?)
+		ORDER BY id`, org, campaign, string(status), string(status))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s signing.Signature
+		var kind, st, consentAt, created string
+		var public int
+		if err := rows.Scan(&s.ID, &s.Org, &s.Campaign, &s.Action, &kind, &st, &s.Name, &s.Email,
+			&s.Postcode, &s.Country, &s.Phone, &s.Comment, &s.Organisation, &s.Role, &public,
+			&s.ConsentText, &consentAt, &s.Lang, &created); err != nil {
+			return err
+		}
+		s.Kind, s.Status, s.Public = signing.Kind(kind), signing.Status(st), public == 1
+		if s.ConsentAt, err = parseTime(consentAt); err != nil {
+			return err
+		}
+		if s.CreatedAt, err = parseTime(created); err != nil {
+			return err
+		}
+		if err := fn(&s); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// SetStatus moves signature id to status, adjusting its campaign's tally in
+// the same transaction.
+func (db *DB) SetStatus(ctx context.Context, id int64, status signing.Status) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var org, campaign, kind, old string
+	err = tx.QueryRowContext(ctx, `SELECT org, campaign, kind, status FROM signatures WHERE id = ?`, id).
+		Scan(&org, &campaign, &kind, &old)
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE signatures SET status = ? WHERE id = ?`, string(status), id); err != nil {
+		return err
+	}
+	var ds tally.Deltas
+	k := signing.Kind(kind)
+	ds.Add(tally.Key{Org: org, Campaign: campaign}, tally.Of(k, status).Sub(tally.Of(k, signing.Status(old))))
+	if err := applyDeltas(ctx, tx, &ds); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Erase deletes every signature with email on every campaign, adjusting the
+// tallies in the same transaction, and returns how many were deleted.
+func (db *DB) Erase(ctx context.Context, email string) (int, error) {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `DELETE FROM signatures WHERE email = ? RETURNING org, campaign, kind, status`, email)
+	if err != nil {
+		return 0, err
+	}
+	var ds tally.Deltas
+	n := 0
+	for rows.Next() {
+		var org, campaign, kind, status string
+		if err := rows.Scan(&org, &campaign, &kind, &status); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		ds.Add(tally.Key{Org: org, Campaign: campaign}, tally.Delta{}.Sub(tally.Of(signing.Kind(kind), signing.Status(status))))
+		n++
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	if err := applyDeltas(ctx, tx, &ds); err != nil {
+		return 0, err
+	}
+	return n, tx.Commit()
+}
+
+// Secret returns the installation's 32-byte key from the settings table,
+// creating it on first use. Concurrent first calls (even from two
+// processes) agree: the insert keeps the first key written.
+func (db *DB) Secret(ctx context.Context) ([]byte, error) {
+	var key []byte
+	err := db.r.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = 'secret'`).Scan(&key)
+	if err == nil {
+		return key, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	}
+	fresh := make([]byte, 32)
+	rand.Read(fresh)
+	if _, err := db.w.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ('secret', ?)
+		ON CONFLICT (key) DO NOTHING`, fresh); err != nil {
+		return nil, err
+	}
+	err = db.w.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = 'secret'`).Scan(&key)
+	return key, err
+}

@@ -1,0 +1,53 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/placard/placard/internal/store"
+)
+
+// Signers is how many concurrent signers BenchCommitter runs: the issue's
+// end-to-end benchmark uses 64 as well, so the figures compare.
+const Signers = 64
+
+// BenchCommitter measures durable signatures per second through a
+// Committer over s with Signers goroutines each signing in a loop, every
+// signature a distinct email (an insert, never a duplicate). It reports
+// "signatures/s" and the mean batch size the writer formed.
+func BenchCommitter(b *testing.B, s store.Store) {
+	b.Helper()
+	c := store.NewCommitter(s, store.CommitterOptions{})
+	ctx := context.Background()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	var failed atomic.Int64
+	b.ResetTimer()
+	for w := range Signers {
+		wg.Go(func() {
+			for {
+				i := next.Add(1)
+				if i > int64(b.N) {
+					return
+				}
+				sig := Sig("bench", "c", fmt.Sprintf("%d-%d@example.org", w, i))
+				if err := c.Sign(ctx, sig); err != nil {
+					failed.Add(1)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	b.StopTimer()
+	c.Close()
+	if n := failed.Load(); n > 0 {
+		b.Fatalf("%d of %d signatures failed", n, b.N)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "signatures/s")
+	if st := c.Stats(); st.Batches > 0 {
+		b.ReportMetric(float64(st.Signatures)/float64(st.Batches), "sigs/batch")
+	}
+}
