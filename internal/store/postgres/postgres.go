@@ -1,0 +1,415 @@
+// Package postgres is the Store engine for several Placard instances behind
+// a load balancer, sharing one PostgreSQL database.
+//
+// Every write commits with synchronous_commit on, so an acknowledged
+// signature is on the server's disk. A batch of signatures from the group
+// Committer is one statement — one round trip, one transaction, one WAL
+// flush — however many signatures it holds.
+package postgres
+
+import (
+	"cmp"
+	"context"
+	"crypto/rand"
+	"embed"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/internal/store/internal/migrate"
+	"github.com/placard/placard/internal/store/internal/tally"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// migrationLock is the pg_advisory_xact_lock key that serialises schema
+// migrations across instances starting at the same moment ("placard" in
+// ASCII, so it is recognisable in pg_locks).
+const migrationLock int64 = 0x706c6163617264
+
+// DB is a PostgreSQL-backed store.Store, safe for concurrent use by any
+// number of goroutines and instances.
+type DB struct {
+	pool *pgxpool.Pool
+}
+
+var _ store.Store = (*DB)(nil)
+
+// Open connects to the database at dsn (a postgres:// URL or key=value
+// string), brings its schema up to date and returns the store. Several
+// instances may Open the same database at once: migrations run under an
+// advisory lock, one instance after the other. The caller must Close the DB.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		// The parse error can echo the DSN, password included; say less.
+		return nil, errors.New("the PostgreSQL connection URL could not be read; expected postgres://user:password@host:port/database")
+	}
+	// Durable acknowledgement whatever the server's or role's default:
+	// COMMIT returns only once the WAL is flushed to disk.
+	cfg.ConnConfig.RuntimeParams["synchronous_commit"] = "on"
+	cfg.ConnConfig.RuntimeParams["application_name"] = "placard"
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connecting to PostgreSQL: %w", err)
+	}
+	db := &DB{pool: pool}
+	if err := db.migrate(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("preparing the PostgreSQL database: %w", err)
+	}
+	return db, nil
+}
+
+// migrate applies the embedded migrations not yet recorded, in one
+// transaction that first takes a transaction-scoped advisory lock: a
+// second instance waits at the lock, then sees the first one's work and
+// applies nothing. The lock goes with the transaction, so a crashed
+// instance cannot leave it held.
+func (db *DB) migrate(ctx context.Context) error {
+	ms, err := migrate.Load(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	tx, err := db.pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, migrationLock); err != nil {
+		return err
+	}
+	// Created under the lock: concurrent CREATE TABLE IF NOT EXISTS can
+	// otherwise fail on PostgreSQL's catalog unique index.
+	if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    integer PRIMARY KEY,
+		name       text NOT NULL,
+		applied_at timestamptz NOT NULL DEFAULT now()
+	)`); err != nil {
+		return err
+	}
+	rows, err := tx.Query(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return err
+	}
+	versions, err := pgx.CollectRows(rows, pgx.RowTo[int32])
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if slices.Contains(versions, int32(m.Version)) {
+			continue
+		}
+		// No arguments: pgx sends the file with the simple protocol, which
+		// runs a script of several statements.
+		if _, err := tx.Exec(ctx, m.SQL); err != nil {
+			return fmt.Errorf("migration %s: %w", m.Name, err)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.Version, m.Name); err != nil {
+			return err
+		}
+	}
+	return tx.Commit(ctx)
+}
+
+// Close closes the connection pool.
+func (db *DB) Close() error {
+	db.pool.Close()
+	return nil
+}
+
+// translate maps driver errors to the store's sentinels where one applies:
+// a unique violation (23505) on signatures means already signed.
+func translate(err error) error {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "23505" {
+		return fmt.Errorf("%w (%v)", store.ErrAlreadySigned, err)
+	}
+	return err
+}
+
+// addSQL inserts a whole batch and updates the tallies in one statement:
+// the arrays are unnested into rows, inserted with ON CONFLICT DO NOTHING
+// (a duplicate simply returns no row), and the rows actually inserted are
+// summed per campaign into tallies. The tally sums follow the same rule as
+// package tally (approved → signatures, approved organisation →
+// organisations, pending → pending); the conformance suite checks both
+// engines against it. A single statement is its own transaction.
+const addSQL = `
+WITH input AS (
+	SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+		$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
+		$14::bool[], $15::text[], $16::timestamptz[], $17::text[], $18::timestamptz[])
+		WITH ORDINALITY AS t(org, campaign, action, kind, status, name, email, postcode, country,
+			phone, comment, organisation, role, public, consent_text, consent_at, lang, created_at, ord)
+), ins AS (
+	INSERT INTO signatures (org, campaign, action, kind, status, name, email, postcode, country,
+		phone, comment, organisation, role, public, consent_text, consent_at, lang, created_at)
+	SELECT org, campaign, action, kind, status, name, email, postcode, country,
+		phone, comment, organisation, role, public, consent_text, consent_at, lang, created_at
+	FROM input ORDER BY ord
+	ON CONFLICT (org, campaign, email) DO NOTHING
+	RETURNING id, org, campaign, email, kind, status
+), tal AS (
+	INSERT INTO tallies AS t (org, campaign, signatures, organisations, pending)
+	SELECT org, campaign,
+		count(*) FILTER (WHERE status = 'approved'),
+		count(*) FILTER (WHERE status = 'approved' AND kind = 'organisation'),
+		count(*) FILTER (WHERE status = 'pending')
+	FROM ins GROUP BY org, campaign ORDER BY org, campaign
+	ON CONFLICT (org, campaign) DO UPDATE SET
+		signatures = t.signatures + excluded.signatures,
+		organisations = t.organisations + excluded.organisations,
+		pending = t.pending + excluded.pending
+)
+SELECT id, org, campaign, email FROM ins`
+
+type sigKey struct{ org, campaign, email string }
+
+// AddSignatures inserts sigs in one transaction sent as one statement. A
+// duplicate (org, campaign, email) — already stored or earlier in sigs —
+// is reported as store.ErrAlreadySigned for that entry and changes nothing.
+func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) ([]error, error) {
+	results := make([]error, len(sigs))
+	if len(sigs) == 0 {
+		return results, nil
+	}
+	// Duplicates inside the batch are settled here: the first keeps its
+	// place, later ones are already signed. Then each key is sent once, so
+	// every returned row maps back to exactly one signature.
+	first := make(map[sigKey]int, len(sigs))
+	order := make([]int, 0, len(sigs))
+	for i, s := range sigs {
+		k := sigKey{s.Org, s.Campaign, s.Email}
+		if _, dup := first[k]; dup {
+			results[i] = store.ErrAlreadySigned
+			continue
+		}
+		first[k] = i
+		order = append(order, i)
+	}
+	// Insert in key order: two instances' batches then take their unique-
+	// index locks in the same order and cannot deadlock each other.
+	slices.SortFunc(order, func(a, b int) int {
+		x, y := sigs[a], sigs[b]
+		return cmp.Or(cmp.Compare(x.Org, y.Org), cmp.Compare(x.Campaign, y.Campaign), cmp.Compare(x.Email, y.Email))
+	})
+	n := len(order)
+	var (
+		org, campaign, action, kind, status = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		name, email, postcode, country      = make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		phone, comment, organisation, role  = make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		public                              = make([]bool, n)
+		consentText, lang                   = make([]string, n), make([]string, n)
+		consentAt, createdAt                = make([]time.Time, n), make([]time.Time, n)
+	)
+	for j, i := range order {
+		s := sigs[i]
+		org[j], campaign[j], action[j], kind[j], status[j] = s.Org, s.Campaign, s.Action, string(s.Kind), string(s.Status)
+		name[j], email[j], postcode[j], country[j] = s.Name, s.Email, s.Postcode, s.Country
+		phone[j], comment[j], organisation[j], role[j] = s.Phone, s.Comment, s.Organisation, s.Role
+		public[j], consentText[j], lang[j] = s.Public, s.ConsentText, s.Lang
+		consentAt[j], createdAt[j] = s.ConsentAt.UTC().Truncate(time.Microsecond), s.CreatedAt.UTC().Truncate(time.Microsecond)
+	}
+	rows, err := db.pool.Query(ctx, addSQL, org, campaign, action, kind, status, name, email, postcode,
+		country, phone, comment, organisation, role, public, consentText, consentAt, lang, createdAt)
+	if err != nil {
+		return nil, translate(err)
+	}
+	ids := map[sigKey]int64{}
+	for rows.Next() {
+		var id int64
+		var k sigKey
+		if err := rows.Scan(&id, &k.org, &k.campaign, &k.email); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids[k] = id
+	}
+	rows.Close()
+	// The statement commits when its result is complete; an error here
+	// (including one at commit) means nothing was stored.
+	if err := rows.Err(); err != nil {
+		return nil, translate(err)
+	}
+	for _, i := range order {
+		s := sigs[i]
+		if id, ok := ids[sigKey{s.Org, s.Campaign, s.Email}]; ok {
+			s.ID = id
+		} else {
+			results[i] = store.ErrAlreadySigned
+		}
+	}
+	return results, nil
+}
+
+// Counts reads the tallies table: one row per campaign that has ever had a
+// signature (a campaign whose signatures were all erased reads as zeros),
+// ordered by org then campaign.
+func (db *DB) Counts(ctx context.Context) ([]signing.Count, error) {
+	rows, err := db.pool.Query(ctx, `SELECT org, campaign, signatures, organisations, pending
+		FROM tallies ORDER BY org COLLATE "C", campaign COLLATE "C"`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (signing.Count, error) {
+		var c signing.Count
+		var s, o, p int64
+		err := r.Scan(&c.Org, &c.Campaign, &s, &o, &p)
+		c.Signatures, c.Organisations, c.Pending = int(s), int(o), int(p)
+		return c, err
+	})
+}
+
+// PublicSigners returns up to limit approved signers of one campaign who
+// chose to be shown, newest first.
+func (db *DB) PublicSigners(ctx context.Context, org, campaign string, limit int) ([]signing.PublicSigner, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	rows, err := db.pool.Query(ctx, `SELECT name, organisation, role, kind, created_at
+		FROM signatures
+		WHERE org = $1 AND campaign = $2 AND public AND status = 'approved'
+		ORDER BY id DESC LIMIT $3`, org, campaign, limit)
+	if err != nil {
+		return nil, err
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (signing.PublicSigner, error) {
+		var p signing.PublicSigner
+		var kind string
+		err := r.Scan(&p.Name, &p.Organisation, &p.Role, &kind, &p.CreatedAt)
+		p.Kind, p.CreatedAt = signing.Kind(kind), p.CreatedAt.UTC()
+		return p, err
+	})
+	if len(out) == 0 {
+		out = nil
+	}
+	return out, err
+}
+
+// Signatures calls fn for each of one campaign's signatures with the given
+// status ("" for all), oldest first, streaming rows from one snapshot.
+func (db *DB) Signatures(ctx context.Context, org, campaign string, status signing.Status, fn func(*signing.Signature) error) error {
+	rows, err := db.pool.Query(ctx, `SELECT id, org, campaign, action, kind, status, name, email,
+		postcode, country, phone, comment, organisation, role, public, consent_text, consent_at, lang, created_at
+		FROM signatures
+		WHERE org = $1 AND campaign = $2 AND ($3 = '' OR status = $3)
+		ORDER BY id`, org, campaign, string(status))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s signing.Signature
+		var kind, st string
+		if err := rows.Scan(&s.ID, &s.Org, &s.Campaign, &s.Action, &kind, &st, &s.Name, &s.Email,
+			&s.Postcode, &s.Country, &s.Phone, &s.Comment, &s.Organisation, &s.Role, &s.Public,
+			&s.ConsentText, &s.ConsentAt, &s.Lang, &s.CreatedAt); err != nil {
+			return err
+		}
+		s.Kind, s.Status = signing.Kind(kind), signing.Status(st)
+		s.ConsentAt, s.CreatedAt = s.ConsentAt.UTC(), s.CreatedAt.UTC()
+		if err := fn(&s); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func applyDeltas(ctx context.Context, tx pgx.Tx, ds *tally.Deltas) error {
+	return ds.Each(func(k tally.Key, d tally.Delta) error {
+		_, err := tx.Exec(ctx, `INSERT INTO tallies AS t (org, campaign, signatures, organisations, pending)
+			VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (org, campaign) DO UPDATE SET
+				signatures = t.signatures + excluded.signatures,
+				organisations = t.organisations + excluded.organisations,
+				pending = t.pending + excluded.pending`,
+			k.Org, k.Campaign, d.Signatures, d.Organisations, d.Pending)
+		return err
+	})
+}
+
+// SetStatus moves signature id to status, adjusting its campaign's tally in
+// the same transaction.
+func (db *DB) SetStatus(ctx context.Context, id int64, status signing.Status) error {
+	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		var org, campaign, kind, old string
+		err := tx.QueryRow(ctx, `SELECT org, campaign, kind, status FROM signatures WHERE id = $1 FOR UPDATE`, id).
+			Scan(&org, &campaign, &kind, &old)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return store.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE signatures SET status = $1 WHERE id = $2`, string(status), id); err != nil {
+			return err
+		}
+		var ds tally.Deltas
+		k := signing.Kind(kind)
+		ds.Add(tally.Key{Org: org, Campaign: campaign}, tally.Of(k, status).Sub(tally.Of(k, signing.Status(old))))
+		return applyDeltas(ctx, tx, &ds)
+	})
+}
+
+// Erase deletes every signature with email on every campaign, adjusting the
+// tallies in the same transaction, and returns how many were deleted.
+func (db *DB) Erase(ctx context.Context, email string) (int, error) {
+	n := 0
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `DELETE FROM signatures WHERE email = $1 RETURNING org, campaign, kind, status`, email)
+		if err != nil {
+			return err
+		}
+		var ds tally.Deltas
+		n = 0
+		for rows.Next() {
+			var org, campaign, kind, status string
+			if err := rows.Scan(&org, &campaign, &kind, &status); err != nil {
+				rows.Close()
+				return err
+			}
+			ds.Add(tally.Key{Org: org, Campaign: campaign}, tally.Delta{}.Sub(tally.Of(signing.Kind(kind), signing.Status(status))))
+			n++
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return applyDeltas(ctx, tx, &ds)
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// Secret returns the installation's 32-byte key from the settings table,
+// creating it on first use. Instances starting together agree: the insert
+// keeps the first key written and everyone reads that one back.
+func (db *DB) Secret(ctx context.Context) ([]byte, error) {
+	var key []byte
+	err := db.pool.QueryRow(ctx, `SELECT value FROM settings WHERE key = 'secret'`).Scan(&key)
+	if err == nil {
+		return key, nil
+	}
+	if !errors.Is(err, pgx.ErrNoRows) {
+		return nil, err
+	}
+	fresh := make([]byte, 32)
+	rand.Read(fresh)
+	if _, err := db.pool.Exec(ctx, `INSERT INTO settings (key, value) VALUES ('secret', $1)
+		ON CONFLICT (key) DO NOTHING`, fresh); err != nil {
+		return nil, err
+	}
+	err = db.pool.QueryRow(ctx, `SELECT value FROM settings WHERE key = 'secret'`).Scan(&key)
+	return key, err
+}

@@ -1,0 +1,126 @@
+package postgres_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/internal/store/pgtest"
+	"github.com/placard/placard/internal/store/postgres"
+	"github.com/placard/placard/internal/store/storetest"
+)
+
+func open(t *testing.T, dsn string) *postgres.DB {
+	t.Helper()
+	db, err := postgres.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store { return open(t, pgtest.DSN(t)) })
+	storetest.RunReopen(t, func(t *testing.T) func() (store.Store, error) {
+		dsn := pgtest.DSN(t)
+		return func() (store.Store, error) { return postgres.Open(context.Background(), dsn) }
+	})
+}
+
+// TestConcurrentOpen starts four instances on a fresh database at once, as
+// a deployment behind a load balancer does: every Open succeeds, the
+// migrations are applied exactly once, and all see the same secret.
+func TestConcurrentOpen(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	const n = 4
+	dbs := make([]*postgres.DB, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { dbs[i], errs[i] = postgres.Open(ctx, dsn) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("Open %d of %d at once: %v", i, n, err)
+		}
+		t.Cleanup(func() { dbs[i].Close() })
+	}
+	c, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	var applied, distinct int
+	if err := c.QueryRow(ctx, `SELECT count(*), count(DISTINCT version) FROM schema_migrations`).Scan(&applied, &distinct); err != nil {
+		t.Fatal(err)
+	}
+	if applied == 0 || applied != distinct {
+		t.Errorf("schema_migrations: got %d rows for %d versions, want each version once", applied, distinct)
+	}
+	keys := make([][]byte, n)
+	for i := range n {
+		wg.Go(func() { keys[i], errs[i] = dbs[i].Secret(ctx) })
+	}
+	wg.Wait()
+	for i := range n {
+		if errs[i] != nil || string(keys[i]) != string(keys[0]) {
+			t.Errorf("instance %d Secret: got %x, %v, want %x", i, keys[i], errs[i], keys[0])
+		}
+	}
+}
+
+// TestBatchRefusedRow checks that a batch with a row PostgreSQL refuses (a
+// NUL byte in text) stores nothing, and that through the Committer such a
+// row fails alone: the good signatures around it are all stored.
+func TestBatchRefusedRow(t *testing.T) {
+	ctx := context.Background()
+	db := open(t, pgtest.DSN(t))
+	bad := storetest.Sig("o", "c", "bad@example.org")
+	bad.Name = "nul\x00byte"
+	if _, err := db.AddSignatures(ctx, []*signing.Signature{storetest.Sig("o", "c", "good@example.org"), bad}); err == nil {
+		t.Fatalf("AddSignatures with a NUL byte: got nil error, want the batch refused")
+	}
+	var count int
+	db.Signatures(ctx, "o", "c", "", func(*signing.Signature) error { count++; return nil })
+	if count != 0 {
+		t.Errorf("after a refused batch: got %d signatures stored, want 0", count)
+	}
+
+	c := store.NewCommitter(db, store.CommitterOptions{})
+	var wg sync.WaitGroup
+	results := make([]error, 40)
+	for i := range results {
+		wg.Go(func() {
+			sig := storetest.Sig("o", "c", fmt.Sprintf("s%d@example.org", i))
+			if i == 17 {
+				sig.Comment = "poison\x00"
+			}
+			results[i] = c.Sign(ctx, sig)
+		})
+	}
+	wg.Wait()
+	c.Close()
+	for i, err := range results {
+		if i == 17 {
+			if err == nil || errors.Is(err, store.ErrAlreadySigned) {
+				t.Errorf("refused signature: got %v, want the database's error", err)
+			}
+		} else if err != nil {
+			t.Errorf("signature %d beside a refused one: got %v, want nil", i, err)
+		}
+	}
+	count = 0
+	db.Signatures(ctx, "o", "c", "", func(*signing.Signature) error { count++; return nil })
+	if count != 39 {
+		t.Errorf("stored: got %d, want 39", count)
+	}
+}
