@@ -296,7 +296,7 @@ func emailField(errs FieldErrors, v string, rule campaign.FieldRule) string {
 	case local == "" || len(local) > 64:
 		errs["email"] = "Enter the part of your email address before the @" + example
 	case !validDomain(domain):
-		errs["email"] = "Enter the part of your email address after the @, such as example.org" + example
+		errs["email"] = "Enter the part of your email address after the @, such as example.org in name@example.org"
 	case strings.ContainsAny(v, `<>()[]\,;:"`):
 		errs["email"] = "Your email address contains a character email addresses do not use — enter it" + example
 	default:
