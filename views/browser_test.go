@@ -62,6 +62,16 @@ func TestBrowser(t *testing.T) {
 
 			b.load(ctx, t, addr, 1280, 900, false, true)
 			b.axe(ctx, t, string(axeSrc))
+			if p.name == "sign" {
+				// A form shown again with problems starts the reader at its summary.
+				cls, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.className`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if cls != "error-summary" {
+					t.Errorf("focused element on the re-shown form: got class %q, want the error summary", cls)
+				}
+			}
 			if p.share {
 				hidden, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('button[data-copy]').hidden`))
 				if err != nil {
@@ -315,11 +325,14 @@ func (b *testBrowser) overflow(ctx context.Context, t *testing.T, w int) {
 // tapTargets fails when a link, button or form field is less than 44 px
 // tall on the phone. Links inside running text (.prose) are exempt, as
 // WCAG's target-size rule exempts inline links; so are card titles, whose
-// link covers the whole card, and the skip link while it is off screen.
+// link covers the whole card, the skip link while it is off screen, and the
+// signing form's honeypot, which no one is meant to reach. A checkbox is
+// measured with its label (the .check row), since tapping either ticks it.
 func (b *testBrowser) tapTargets(ctx context.Context, t *testing.T) {
 	t.Helper()
-	const expr = `JSON.stringify(Array.from(document.querySelectorAll('a, button, input:not([type=hidden]), select'))
-		.filter(e => !e.closest('.prose, .skip, .card-title, [hidden]'))
+	const expr = `JSON.stringify(Array.from(document.querySelectorAll('a, button, input:not([type=hidden]), select, textarea'))
+		.filter(e => !e.closest('.prose, .skip, .card-title, [hidden], .hp'))
+		.map(e => e.type === 'checkbox' && e.closest('.check') ? e.closest('.check') : e)
 		.map(e => [e.getBoundingClientRect().height, e.outerHTML.slice(0, 100)])
 		.filter(([h]) => h > 0 && h < 44))`
 	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr))

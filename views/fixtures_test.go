@@ -116,12 +116,20 @@ func sectionsFixture() CampaignPageProps {
 						{Name: "Rabbi Miriam Katz", Role: "Congregation Beth Am"},
 						{Name: "Dr Omar Haddad", Role: "Riverside Clinic", URL: "https://clinic.example"},
 					},
-					SignatoryCountText: "Signed by 3 organisations and 2 people"}},
+					SignatoryCountText: "Signed by 3 organisations and 2 people",
+					Tally:              &Tally{Count: 41, CountText: "41 people and organisations have added their names", Goal: 100, GoalText: "Help us reach 100", Percent: 41},
+					Form:               letterForm()}},
 			{ID: "petition", Kind: "petition", Title: "Sign the petition",
 				IntroHTML: template.HTML("<p>Add your name before the vote.</p>"),
 				Petition: &PetitionView{Target: "Riverside City Council",
 					TextHTML: template.HTML("<p>Keep the Riverside library open and fund it for five years.</p>"),
-					Goal:     5000, GoalText: "5,000 signatures"}},
+					Goal:     5000, GoalText: "5,000 signatures",
+					Tally: &Tally{Count: 1234, CountText: "1,234 people have signed", Goal: 2500, GoalText: "Help us reach 2,500", Percent: 49,
+						Recent: []SignerView{
+							{Name: "<b>Mallory</b> & co", Detail: "GB", WhenText: "10 February 2026", WhenISO: "2026-02-10"},
+							{Name: "مريم حداد", WhenText: "9 February 2026", WhenISO: "2026-02-09"},
+						}},
+					Form: petitionForm()}},
 			{ID: "contact", Kind: "contact", Title: "Call your council member",
 				Contact: &ContactView{Regions: []string{"East ward", "West ward"}, Region: "East ward",
 					FormAction: "/riverside/save-the-library#contact",
@@ -244,4 +252,73 @@ func errorFixture() ErrorPageProps {
 		Page: p, Status: 413, Heading: "That request was too large",
 		Message: "Please shorten what you wrote and try again.", HomeURL: "/",
 	}
+}
+
+// petitionForm is a first showing of a petition's signing form: name,
+// email, postcode (optional), country (optional), comment (optional).
+func petitionForm() *SignForm {
+	return &SignForm{
+		Action: "/riverside/save-the-library/sign", ID: "petition-form", ActionID: "petition",
+		Fields: []FormField{
+			{Name: "name", Label: "Your name", Type: "text", Autocomplete: "name", Required: true, MaxLength: 200},
+			{Name: "email", Label: "Email address", Hint: "We never show it on this site.", Type: "email", Autocomplete: "email", Required: true, MaxLength: 254},
+			{Name: "postcode", Label: "Postcode", Type: "text", Autocomplete: "postal-code", MaxLength: 20},
+			{Name: "country", Label: "Country", Type: "select", Autocomplete: "country", MaxLength: 2,
+				Options: []Option{{"", "Choose your country"}, {"FR", "France"}, {"GB", "United Kingdom"}, {"US", "United States"}}},
+			{Name: "comment", Label: "Why are you signing?", Type: "textarea", Autocomplete: "off", MaxLength: 2000},
+		},
+		ConsentText:  "Riverside Coalition may email me about this campaign. I can unsubscribe at any time.",
+		PublicLabel:  "Show my name publicly on this page",
+		HoneypotName: "homepage",
+		TokenName:    "token", Token: "TOKENPLACEHOLDER00000000000000000000000000000",
+		SubmitLabel: "Sign the petition",
+		PrivacyURL:  "https://riverside.example/privacy",
+	}
+}
+
+// letterForm is a letter's form, which also asks for an organisation and role.
+func letterForm() *SignForm {
+	f := petitionForm()
+	f.ID, f.ActionID, f.SubmitLabel = "letter-form", "letter", "Add your name"
+	f.Fields = []FormField{
+		f.Fields[0], f.Fields[1],
+		{Name: "organisation", Label: "Organisation", Hint: "Only if you sign for an organisation.", Type: "text", Autocomplete: "organization", MaxLength: 200},
+		{Name: "role", Label: "Your role", Type: "text", Autocomplete: "organization-title", MaxLength: 200},
+	}
+	return f
+}
+
+// signFixture is the form shown again with problems (status 422), keeping
+// what was typed — markup included, which must show as text.
+func signFixture() SignPageProps {
+	p := testPage("Check your details — Save the Riverside library", "/riverside/save-the-library/sign")
+	p.Noindex = true
+	p.JSONLD = ""
+	f := *petitionForm()
+	f.Fields = append([]FormField(nil), f.Fields...)
+	f.Fields[0].Value = `"><script>alert(1)</script>`
+	f.Fields[1].Value = "ana@example"
+	f.Fields[1].Error = "Enter the part of your email address after the @, such as example.org in name@example.org"
+	f.Fields[3].Value = "GB"
+	f.Fields[4].Value = "First line\nsecond </textarea> line"
+	f.Fields[4].Error = "Your comment must be 2,000 characters or fewer"
+	f.PublicChecked = true
+	f.Errors = []FieldError{
+		{Field: "email", Message: f.Fields[1].Error},
+		{Field: "comment", Message: f.Fields[4].Error},
+		{Field: "consent", Message: "Tick the consent box to agree to how your details will be used"},
+	}
+	return SignPageProps{Page: p, CampaignTitle: "Save the Riverside library", CampaignURL: "/riverside/save-the-library",
+		Heading: "Check your details", Form: f}
+}
+
+// thanksFixture is the thank-you page after a counted signature.
+func thanksFixture() ThanksPageProps {
+	p := testPage("Thank you — Save the Riverside library", "/riverside/save-the-library/thanks")
+	p.Noindex = true
+	p.JSONLD = ""
+	return ThanksPageProps{Page: p, CampaignTitle: "Save the Riverside library", CampaignURL: "/riverside/save-the-library",
+		Outcome: "signed", Heading: "Your signature counted",
+		Message:  "Thank you. You are one of 1,235 people asking the council to keep the library open.",
+		ShareURL: "/riverside/save-the-library#share", DonateURL: "/riverside/save-the-library#donate", DonateText: "Not now"}
 }

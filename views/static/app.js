@@ -1,6 +1,8 @@
 // Placard's optional enhancement script. Pages work fully without it: the
 // share action shows its link in a labelled read-only field, and this script
-// only reveals the "Copy link" button beside it and makes that button work.
+// only reveals the "Copy link" button beside it and makes that button work,
+// and moves focus to a signing form's error summary when the form is shown
+// again with problems, so keyboard and screen-reader users start there.
 (function () {
   "use strict";
 
@@ -53,4 +55,9 @@
       );
     });
   });
+
+  var summary = document.querySelector(".error-summary");
+  if (summary) {
+    summary.focus();
+  }
 })();
