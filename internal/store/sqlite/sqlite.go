@@ -13,7 +13,9 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 	"path/filepath"
 	"runtime"
 	"time"
@@ -50,11 +52,20 @@ type DB struct {
 var _ store.Store = (*DB)(nil)
 
 // Open opens (creating if needed) the database file at path and brings its
-// schema up to date. The folder must exist. The caller must Close the DB.
+// schema up to date. The folder must exist; a new file is created with mode
+// 0600. The caller must Close the DB.
 func Open(ctx context.Context, path string) (*DB, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, fmt.Errorf("database path %q: %w", path, err)
+	}
+	// Signatures are personal data: create the file readable by its owner
+	// only (SQLite gives the -wal and -shm files the same mode), rather than
+	// whatever the umask allows.
+	if f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		f.Close()
+	} else if !errors.Is(err, fs.ErrExist) {
+		return nil, fmt.Errorf("creating database %s: %w", path, err)
 	}
 	// The pragmas are per connection, so they go in the DSN, which the
 	// driver applies to every connection it opens.

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
 )
 
@@ -50,4 +51,21 @@ func BenchCommitter(b *testing.B, s store.Store) {
 	if st := c.Stats(); st.Batches > 0 {
 		b.ReportMetric(float64(st.Signatures)/float64(st.Batches), "sigs/batch")
 	}
+}
+
+// BenchSerial measures one signature per transaction, with no group
+// commit: the rate a store reaches when every signature pays its own
+// fsync. Beside BenchCommitter it shows what batching buys.
+func BenchSerial(b *testing.B, s store.Store) {
+	b.Helper()
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := range b.N {
+		res, err := s.AddSignatures(ctx, []*signing.Signature{Sig("bench", "serial", fmt.Sprintf("%d@example.org", i))})
+		if err != nil || res[0] != nil {
+			b.Fatalf("AddSignatures: %v %v", err, res)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "signatures/s")
 }
