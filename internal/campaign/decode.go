@@ -379,6 +379,19 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, key string) {
 			return
 		}
 		v.SetInt(int64(i))
+	case t.Kind() == reflect.Bool:
+		s, ok := d.scalar(n, key, "true or false")
+		if !ok {
+			return
+		}
+		switch strings.ToLower(strings.TrimSpace(s)) {
+		case "true", "yes", "on":
+			v.SetBool(true)
+		case "false", "no", "off":
+			v.SetBool(false)
+		default:
+			d.errorf(n, "%s must be true or false, not %s", quoteKey(key), quoteValue(s))
+		}
 	case t.Kind() == reflect.Slice:
 		d.decodeList(n, v, key)
 	case t.Kind() == reflect.Pointer:

@@ -146,6 +146,7 @@ func (c *checker) checkOrg(o *Org) {
 	for i := range o.Members {
 		c.member(&o.Members[i])
 	}
+	c.consent(o.Consent, &o.Consent)
 }
 
 func (c *checker) colours(cs *Colours) {
@@ -604,7 +605,7 @@ func (c *checker) action(camp *Campaign, a *Action) {
 		lt := a.Letter
 		c.required(lt.To, &lt.To, a, "letter", "to", "who the letter is addressed to")
 		c.required(string(lt.Body), &lt.Body, a, "letter", "body", "the letter's text")
-		if len(lt.Organisations) == 0 && len(lt.Individuals) == 0 && !c.misspelt(a, "organisations") && !c.misspelt(a, "individuals") {
+		if len(lt.Organisations) == 0 && len(lt.Individuals) == 0 && !lt.Signing && !c.misspelt(a, "organisations") && !c.misspelt(a, "individuals") {
 			c.errorf(c.at(&lt.Organisations, &lt.Individuals, a), "a letter needs at least one signatory — add organisations: (or individuals:) with the name of each who signed")
 		}
 		c.markdown(string(lt.Body), &lt.Body, "body")
@@ -614,6 +615,7 @@ func (c *checker) action(camp *Campaign, a *Action) {
 		for i := range lt.Individuals {
 			c.signatory(&lt.Individuals[i])
 		}
+		c.letterSigning(lt)
 	case a.Petition != nil:
 		p := a.Petition
 		c.required(p.Target, &p.Target, a, "petition", "target", "who the petition is addressed to")
@@ -622,6 +624,8 @@ func (c *checker) action(camp *Campaign, a *Action) {
 		if p.Goal < 0 || p.Goal == 0 && c.seen(&p.Goal) && !c.l.hasErrorAt(c.at(&p.Goal)) {
 			c.errorf(c.at(&p.Goal), "'goal' must be more than 0 — write the number of signatures you aim for, like 5000")
 		}
+		c.fields(&p.Fields, false)
+		c.consent(p.Consent, &p.Consent)
 	case a.Contact != nil:
 		c.contact(a, a.Contact)
 	case a.Share != nil:
@@ -676,6 +680,82 @@ func (c *checker) action(camp *Campaign, a *Action) {
 		}
 	}
 }
+
+// letterSigning checks the settings that open a letter to more signatures:
+// a positive goal, the fields and the consent text, none of which means
+// anything unless signing is on.
+func (c *checker) letterSigning(lt *Letter) {
+	if lt.Goal < 0 || lt.Goal == 0 && c.seen(&lt.Goal) && !c.l.hasErrorAt(c.at(&lt.Goal)) {
+		c.errorf(c.at(&lt.Goal), "'goal' must be more than 0 — write the number of names you aim for, like 500")
+	}
+	c.fields(&lt.Fields, true)
+	c.consent(lt.Consent, &lt.Consent)
+	if lt.Signing {
+		return
+	}
+	for _, s := range []struct {
+		key string
+		ptr any
+	}{{"goal", &lt.Goal}, {"fields", &lt.Fields}, {"consent", &lt.Consent}} {
+		if c.seen(s.ptr) && !c.l.hasErrorAt(c.at(s.ptr)) {
+			c.errorf(c.at(s.ptr), "'%s' applies only to a letter that takes signatures — add signing: true to this letter, or remove %s:", s.key, s.key)
+		}
+	}
+}
+
+// FieldRules are the words a signing field's rule can be.
+var FieldRules = []string{string(FieldRequired), string(FieldOptional)}
+
+// fields checks a signing form's field rules: each required or optional;
+// organisation and role only on letters, where organisations sign on.
+func (c *checker) fields(f *Fields, letter bool) {
+	for _, r := range []struct {
+		key  string
+		rule *FieldRule
+	}{
+		{"name", &f.Name}, {"email", &f.Email}, {"postcode", &f.Postcode}, {"country", &f.Country},
+		{"phone", &f.Phone}, {"comment", &f.Comment}, {"organisation", &f.Organisation}, {"role", &f.Role},
+	} {
+		if c.broken(r.rule) {
+			continue
+		}
+		if !letter && (r.key == "organisation" || r.key == "role") && c.seen(r.rule) {
+			c.errorf(c.at(r.rule), "a petition cannot ask for '%s' — organisations sign open letters; remove %s: here, or use a letter with signing: true", r.key, r.key)
+			continue
+		}
+		v := string(*r.rule)
+		if v == "" && c.seen(r.rule) {
+			c.errorf(c.at(r.rule), "'%s' is empty — write required or optional, or remove %s: to not ask for it", r.key, r.key)
+			continue
+		}
+		c.enum(v, r.rule, r.key, FieldRules)
+	}
+}
+
+// consentLimit is the most characters a consent sentence may have: it sits
+// beside a checkbox, and longer terms belong in the privacy policy.
+const consentLimit = 500
+
+// consent checks a consent text, shown as plain text beside the consent box.
+func (c *checker) consent(s string, ptr *string) {
+	if !c.seen(ptr) || c.l.hasErrorAt(c.at(ptr)) {
+		return
+	}
+	t := strings.TrimSpace(s)
+	switch {
+	case t == "":
+		c.errorf(c.at(ptr), "'consent' is empty — write the sentence signers agree to, such as \"We may email you about this campaign. You can unsubscribe at any time.\"")
+	case utf8.RuneCountInString(t) > consentLimit:
+		c.errorf(c.at(ptr), "'consent' is %d characters long — keep it to %d or fewer and link the details from privacy_policy in org.yaml", utf8.RuneCountInString(t), consentLimit)
+	case consentTag.MatchString(t):
+		c.errorf(c.at(ptr), "'consent' is shown as plain text, so HTML in it would appear as code — remove the tags and put links in privacy_policy")
+	case strings.ContainsAny(t, "\n\r"):
+		c.warnf(c.at(ptr), "'consent' is shown as one sentence beside a checkbox, so its line breaks are dropped — write it on one line, or use > instead of |")
+	}
+}
+
+// consentTag finds a whole HTML tag in a consent sentence.
+var consentTag = regexp.MustCompile(`</?[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>`)
 
 func (c *checker) signatory(s *Signatory) {
 	if c.broken(s) {
