@@ -1,0 +1,461 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/internal/store/postgres"
+	"github.com/placard/placard/internal/store/sqlite"
+)
+
+const signaturesUsage = `Manage the signatures people have given: export them, erase a person's,
+and approve or reject organisations that signed an open letter.
+
+Usage:
+  placard signatures export --campaign ORG/SLUG [--format csv|json]
+  placard signatures erase --email ADDRESS
+  placard signatures pending --campaign ORG/SLUG
+  placard signatures approve ID...
+  placard signatures reject ID...
+
+Every command takes --db (default placard-data/placard.db, or PLACARD_DB),
+the same database placard serve uses; they are safe to run while it serves.
+Run 'placard signatures COMMAND --help' for a command's flags.
+`
+
+// signatures dispatches `placard signatures SUB …`. Each subcommand opens
+// the store named by --db, does one thing and closes it; SQLite's WAL mode
+// and PostgreSQL both let it run beside a serving instance.
+func signatures(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, signaturesUsage)
+		return reported(exitUsage)
+	}
+	sub, rest := args[0], args[1:]
+	switch sub {
+	case "export":
+		return signaturesExport(ctx, rest, getenv, stdout, stderr)
+	case "erase":
+		return signaturesErase(ctx, rest, getenv, stdout, stderr)
+	case "pending":
+		return signaturesPending(ctx, rest, getenv, stdout, stderr)
+	case "approve":
+		return signaturesModerate(ctx, "approve", signing.StatusApproved, rest, getenv, stdout, stderr)
+	case "reject":
+		return signaturesModerate(ctx, "reject", signing.StatusRejected, rest, getenv, stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, signaturesUsage)
+		return nil
+	}
+	msg := fmt.Sprintf("unknown signatures command %q", sub)
+	for _, c := range []string{"export", "erase", "pending", "approve", "reject"} {
+		if strings.HasPrefix(c, sub) || closeWord(sub, c) {
+			msg += fmt.Sprintf("; did you mean %q?", c)
+			break
+		}
+	}
+	fmt.Fprint(stderr, signaturesUsage)
+	return &exitError{code: exitUsage, msg: msg}
+}
+
+// dbFlag adds --db with serve's default and environment variable, so every
+// command reads the same database unless told otherwise.
+func dbFlag(fset interface {
+	StringVar(p *string, name, value, usage string)
+}, getenv func(string) string) *string {
+	db := new(string)
+	fset.StringVar(db, "db", envOr(getenv, "PLACARD_DB", filepath.Join("placard-data", "placard.db")),
+		"the signature database placard serve uses: a SQLite `file` path or a postgres:// URL [PLACARD_DB]")
+	return db
+}
+
+// openSignatureStore opens the store at db for a signatures command. Unlike
+// serve it never creates a SQLite file: a mistyped --db must not look like an
+// empty database (an erasure reporting 0 from the wrong file would mislead).
+// Errors are plain sentences for the operator.
+func openSignatureStore(ctx context.Context, cmd, db string) (store.Store, error) {
+	db = strings.TrimSpace(db)
+	if db == "" {
+		return nil, usageErr(cmd, "--db must name a file, such as placard-data/placard.db, or a postgres:// address")
+	}
+	if strings.Contains(db, "://") {
+		u, err := url.Parse(db)
+		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			return nil, usageErr(cmd, "--db %q: only postgres:// addresses are supported; for SQLite give a file path such as placard-data/placard.db", redactDSN(db))
+		}
+		s, err := postgres.Open(ctx, db)
+		if err != nil {
+			return nil, failure("cannot open the PostgreSQL database %s: %v", redactDSN(db), err)
+		}
+		return s, nil
+	}
+	fi, err := os.Stat(db)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil, failure("there is no signature database at %s; placard serve creates it on first start (name another with --db or PLACARD_DB)", db)
+	case err != nil:
+		return nil, failure("cannot read the signature database %s: %v", db, err)
+	case fi.IsDir():
+		return nil, usageErr(cmd, "--db %q is a folder; give the database file inside it, such as %s", db, filepath.Join(db, "placard.db"))
+	}
+	s, err := sqlite.Open(ctx, db)
+	if err != nil {
+		return nil, failure("cannot open the signature database %s: %v", db, err)
+	}
+	return s, nil
+}
+
+// redactDSN hides a password in a postgres:// address before it is printed.
+func redactDSN(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "(an address that could not be read)"
+	}
+	return u.Redacted()
+}
+
+// parseCampaignRef reads ORG/SLUG as given to --campaign.
+func parseCampaignRef(cmd, ref string) (org, slug string, err error) {
+	ref = strings.Trim(strings.TrimSpace(ref), "/")
+	if ref == "" {
+		return "", "", usageErr(cmd, "--campaign is required: name the campaign as ORG/SLUG, as in its address, such as riverside/save-the-library")
+	}
+	org, slug, ok := strings.Cut(ref, "/")
+	if !ok || org == "" || slug == "" || strings.Contains(slug, "/") {
+		return "", "", usageErr(cmd, "--campaign %q: name the campaign as ORG/SLUG, as in its address, such as riverside/save-the-library", ref)
+	}
+	return org, slug, nil
+}
+
+// normaliseEmail matches how signing keys a signature (Unicode NFC, trimmed,
+// lower-cased), so an erasure finds every signature the person gave however
+// they type the address today.
+func normaliseEmail(s string) string {
+	return strings.ToLower(strings.TrimSpace(norm.NFC.String(s)))
+}
+
+// exportColumns is the CSV header, in order; JSON uses the same names.
+var exportColumns = []string{
+	"id", "organisation_slug", "campaign_slug", "action", "kind", "status",
+	"name", "email", "postcode", "country", "phone", "comment",
+	"organisation", "role", "public", "consent_text", "consent_at", "language", "created_at",
+}
+
+// exportRecord is one signature as exported. It lists every field the signer
+// gave plus the consent evidence; a Signature holds nothing IP-derived, and
+// neither does this.
+type exportRecord struct {
+	ID           int64  `json:"id"`
+	OrgSlug      string `json:"organisation_slug"`
+	CampaignSlug string `json:"campaign_slug"`
+	Action       string `json:"action"`
+	Kind         string `json:"kind"`
+	Status       string `json:"status"`
+	Name         string `json:"name"`
+	Email        string `json:"email"`
+	Postcode     string `json:"postcode"`
+	Country      string `json:"country"`
+	Phone        string `json:"phone"`
+	Comment      string `json:"comment"`
+	Organisation string `json:"organisation"`
+	Role         string `json:"role"`
+	Public       bool   `json:"public"`
+	ConsentText  string `json:"consent_text"`
+	ConsentAt    string `json:"consent_at"`
+	Language     string `json:"language"`
+	CreatedAt    string `json:"created_at"`
+}
+
+func exportTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func toRecord(s *signing.Signature) exportRecord {
+	return exportRecord{
+		ID: s.ID, OrgSlug: s.Org, CampaignSlug: s.Campaign, Action: s.Action,
+		Kind: string(s.Kind), Status: string(s.Status),
+		Name: s.Name, Email: s.Email, Postcode: s.Postcode, Country: s.Country,
+		Phone: s.Phone, Comment: s.Comment, Organisation: s.Organisation, Role: s.Role,
+		Public: s.Public, ConsentText: s.ConsentText, ConsentAt: exportTime(s.ConsentAt),
+		Language: s.Lang, CreatedAt: exportTime(s.CreatedAt),
+	}
+}
+
+func (r exportRecord) cells() []string {
+	return []string{
+		strconv.FormatInt(r.ID, 10), r.OrgSlug, r.CampaignSlug, r.Action, r.Kind, r.Status,
+		r.Name, r.Email, r.Postcode, r.Country, r.Phone, r.Comment,
+		r.Organisation, r.Role, strconv.FormatBool(r.Public), r.ConsentText, r.ConsentAt, r.Language, r.CreatedAt,
+	}
+}
+
+// defuseCell prefixes a cell that a spreadsheet would read as a formula
+// (starting with = + - @, a tab or a carriage return) with an apostrophe, so
+// a signer cannot make the organiser's spreadsheet run something. The
+// apostrophe is visible in a text editor but hidden by spreadsheets.
+func defuseCell(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + s
+	}
+	return s
+}
+
+const exportSynopsis = `Write every signature of one campaign to standard output, oldest first,
+with the consent text each signer was shown and when they agreed.
+
+  --format csv   (default) one header row, then one row per signature. Cells
+                 that a spreadsheet would read as a formula (starting with
+                 = + - @, a tab or a carriage return) start with an apostrophe.
+  --format json  one JSON array of objects with the same names as the CSV
+                 header; values are exactly as stored.
+
+Example: placard signatures export --campaign riverside/save-the-library > signatures.csv`
+
+func signaturesExport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	const cmd = "signatures export"
+	fset := newFlagSet(cmd+" --campaign ORG/SLUG [--format csv|json]", exportSynopsis, stdout, stderr)
+	ref := fset.String("campaign", "", "the campaign to export, as `ORG/SLUG`")
+	format := fset.String("format", "csv", "output `format`: csv or json")
+	db := dbFlag(fset, getenv)
+	if help, err := parseFlags(fset, args, stdout); help || err != nil {
+		return err
+	}
+	if fset.NArg() > 0 {
+		return usageErr(cmd, "export takes no arguments, got %q; name the campaign with --campaign ORG/SLUG", fset.Arg(0))
+	}
+	org, slug, err := parseCampaignRef(cmd, *ref)
+	if err != nil {
+		return err
+	}
+	f := strings.ToLower(strings.TrimSpace(*format))
+	if f != "csv" && f != "json" {
+		return usageErr(cmd, "--format must be csv or json, not %q", *format)
+	}
+	st, err := openSignatureStore(ctx, cmd, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	bw := bufio.NewWriter(stdout)
+	n := 0
+	if f == "csv" {
+		cw := csv.NewWriter(bw)
+		if err := cw.Write(exportColumns); err != nil {
+			return failure("writing the export: %v", err)
+		}
+		err = st.Signatures(ctx, org, slug, "", func(s *signing.Signature) error {
+			n++
+			cells := toRecord(s).cells()
+			for i := range cells {
+				cells[i] = defuseCell(cells[i])
+			}
+			return cw.Write(cells)
+		})
+		cw.Flush()
+		if err == nil {
+			err = cw.Error()
+		}
+	} else {
+		// One array, written as it is read so a large campaign never sits
+		// in memory whole; one object per line keeps diffs and grep easy.
+		bw.WriteString("[")
+		err = st.Signatures(ctx, org, slug, "", func(s *signing.Signature) error {
+			b, err := json.Marshal(toRecord(s))
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				bw.WriteString(",")
+			}
+			n++
+			bw.WriteString("\n")
+			_, err = bw.Write(b)
+			return err
+		})
+		if n > 0 {
+			bw.WriteString("\n")
+		}
+		bw.WriteString("]\n")
+	}
+	if err != nil {
+		return failure("exporting %s/%s: %v", org, slug, err)
+	}
+	if err := bw.Flush(); err != nil {
+		return failure("writing the export: %v", err)
+	}
+	fmt.Fprintf(stderr, "Exported %s from %s/%s.\n", countText(n, "signature", "signatures"), org, slug)
+	return nil
+}
+
+const eraseSynopsis = `Remove every signature given with an email address, on every campaign, and
+say how many were removed. The address is matched as signing stores it
+(spaces trimmed, lower case). Finding none is not an error.
+
+Example: placard signatures erase --email sam@example.org`
+
+func signaturesErase(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	const cmd = "signatures erase"
+	fset := newFlagSet(cmd+" --email ADDRESS", eraseSynopsis, stdout, stderr)
+	email := fset.String("email", "", "the signer's email `address`")
+	db := dbFlag(fset, getenv)
+	if help, err := parseFlags(fset, args, stdout); help || err != nil {
+		return err
+	}
+	if fset.NArg() > 0 {
+		return usageErr(cmd, "erase takes no arguments, got %q; give the address with --email", fset.Arg(0))
+	}
+	addr := normaliseEmail(*email)
+	if addr == "" {
+		return usageErr(cmd, "--email is required: the address whose signatures should be removed")
+	}
+	if !strings.Contains(addr, "@") {
+		return usageErr(cmd, "--email %q is not an email address; it needs an @, such as sam@example.org", *email)
+	}
+	st, err := openSignatureStore(ctx, cmd, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	n, err := st.Erase(ctx, addr)
+	if err != nil {
+		return failure("erasing the signatures of %s: %v", addr, err)
+	}
+	fmt.Fprintf(stdout, "Removed %s for %s\n", countText(n, "signature", "signatures"), addr)
+	return nil
+}
+
+const pendingSynopsis = `List the organisations that signed an open letter and are waiting for
+approval, oldest first. Approve or reject them by ID:
+
+  placard signatures approve ID...
+  placard signatures reject ID...`
+
+func signaturesPending(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	const cmd = "signatures pending"
+	fset := newFlagSet(cmd+" --campaign ORG/SLUG", pendingSynopsis, stdout, stderr)
+	ref := fset.String("campaign", "", "the letter's campaign, as `ORG/SLUG`")
+	db := dbFlag(fset, getenv)
+	if help, err := parseFlags(fset, args, stdout); help || err != nil {
+		return err
+	}
+	if fset.NArg() > 0 {
+		return usageErr(cmd, "pending takes no arguments, got %q; name the campaign with --campaign ORG/SLUG", fset.Arg(0))
+	}
+	org, slug, err := parseCampaignRef(cmd, *ref)
+	if err != nil {
+		return err
+	}
+	st, err := openSignatureStore(ctx, cmd, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	var rows []*signing.Signature
+	err = st.Signatures(ctx, org, slug, signing.StatusPending, func(s *signing.Signature) error {
+		if s.Kind == signing.KindOrganisation {
+			c := *s
+			rows = append(rows, &c)
+		}
+		return nil
+	})
+	if err != nil {
+		return failure("listing %s/%s: %v", org, slug, err)
+	}
+	if len(rows) == 0 {
+		fmt.Fprintf(stdout, "No organisations are waiting for approval on %s/%s.\n", org, slug)
+		return nil
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tORGANISATION\tNAME\tROLE\tEMAIL\tSIGNED (UTC)")
+	for _, s := range rows {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", s.ID, oneLine(s.Organisation), oneLine(s.Name),
+			oneLine(s.Role), oneLine(s.Email), s.CreatedAt.UTC().Format("2006-01-02 15:04"))
+	}
+	if err := tw.Flush(); err != nil {
+		return failure("writing the list: %v", err)
+	}
+	fmt.Fprintf(stdout, "%s waiting. Approve with: placard signatures approve ID...\n",
+		countText(len(rows), "organisation", "organisations"))
+	return nil
+}
+
+// oneLine keeps a stored value on its own table row: tabs and line breaks
+// become spaces, so what a signer typed cannot forge a row in the list.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+func signaturesModerate(ctx context.Context, verb string, status signing.Status, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cmd := "signatures " + verb
+	synopsis := fmt.Sprintf(`%s the signatures with these IDs, as listed by 'placard signatures
+pending'. An approved organisation joins the letter's listed signatories
+within a second or two; a rejected one is never shown or counted.`, strings.ToUpper(verb[:1])+verb[1:])
+	fset := newFlagSet(cmd+" ID...", synopsis, stdout, stderr)
+	db := dbFlag(fset, getenv)
+	if help, err := parseFlags(fset, args, stdout); help || err != nil {
+		return err
+	}
+	if fset.NArg() == 0 {
+		return usageErr(cmd, "%s needs at least one signature ID; 'placard signatures pending --campaign ORG/SLUG' lists them", verb)
+	}
+	ids := make([]int64, 0, fset.NArg())
+	for _, a := range fset.Args() {
+		id, err := strconv.ParseInt(strings.TrimPrefix(a, "#"), 10, 64)
+		if err != nil || id <= 0 {
+			return usageErr(cmd, "%q is not a signature ID; IDs are whole numbers as listed by 'placard signatures pending'", a)
+		}
+		ids = append(ids, id)
+	}
+	st, err := openSignatureStore(ctx, cmd, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	past := map[signing.Status]string{signing.StatusApproved: "Approved", signing.StatusRejected: "Rejected"}[status]
+	var missing []string
+	for _, id := range ids {
+		err := st.SetStatus(ctx, id, status)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			missing = append(missing, strconv.FormatInt(id, 10))
+		case err != nil:
+			return failure("could not %s signature %d: %v", verb, id, err)
+		default:
+			fmt.Fprintf(stdout, "%s signature %d.\n", past, id)
+		}
+	}
+	if len(missing) > 0 {
+		return failure("no signature has ID %s; 'placard signatures pending --campaign ORG/SLUG' lists the IDs waiting",
+			strings.Join(missing, ", "))
+	}
+	return nil
+}
