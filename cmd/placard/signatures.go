@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net/url"
@@ -65,13 +66,43 @@ func signatures(ctx context.Context, args []string, getenv func(string) string, 
 	}
 	msg := fmt.Sprintf("unknown signatures command %q", sub)
 	for _, c := range []string{"export", "erase", "pending", "approve", "reject"} {
-		if strings.HasPrefix(c, sub) || closeWord(sub, c) {
+		if strings.HasPrefix(c, sub) || closeWord(sub, c) || swapped(sub, c) {
 			msg += fmt.Sprintf("; did you mean %q?", c)
 			break
 		}
 	}
 	fmt.Fprint(stderr, signaturesUsage)
 	return &exitError{code: exitUsage, msg: msg}
+}
+
+// swapped reports whether a is b with two neighbouring letters swapped,
+// the commonest typing slip (exprot for export).
+func swapped(a, b string) bool {
+	if len(a) != len(b) || a == b {
+		return false
+	}
+	for i := 0; i+1 < len(a); i++ {
+		if a[i] != b[i] {
+			return a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
+		}
+	}
+	return false
+}
+
+// parseAnywhere parses args like parseFlags but lets flags follow the
+// arguments too, as in 'approve 12 13 --db x.db': the flag package alone
+// stops at the first argument. It returns the arguments in order.
+func parseAnywhere(fs *flag.FlagSet, args []string, stdout io.Writer) (pos []string, help bool, err error) {
+	if help, err := parseFlags(fs, args, stdout); help || err != nil {
+		return nil, help, err
+	}
+	for rest := fs.Args(); len(rest) > 0; rest = fs.Args() {
+		pos = append(pos, rest[0])
+		if err := fs.Parse(rest[1:]); err != nil {
+			return nil, false, reported(exitUsage)
+		}
+	}
+	return pos, false, nil
 }
 
 // dbFlag adds --db with serve's default and environment variable, so every
@@ -240,11 +271,12 @@ func signaturesExport(ctx context.Context, args []string, getenv func(string) st
 	ref := fset.String("campaign", "", "the campaign to export, as `ORG/SLUG`")
 	format := fset.String("format", "csv", "output `format`: csv or json")
 	db := dbFlag(fset, getenv)
-	if help, err := parseFlags(fset, args, stdout); help || err != nil {
+	pos, help, err := parseAnywhere(fset, args, stdout)
+	if help || err != nil {
 		return err
 	}
-	if fset.NArg() > 0 {
-		return usageErr(cmd, "export takes no arguments, got %q; name the campaign with --campaign ORG/SLUG", fset.Arg(0))
+	if len(pos) > 0 {
+		return usageErr(cmd, "export takes no arguments, got %q; name the campaign with --campaign ORG/SLUG", pos[0])
 	}
 	org, slug, err := parseCampaignRef(cmd, *ref)
 	if err != nil {
@@ -322,11 +354,12 @@ func signaturesErase(ctx context.Context, args []string, getenv func(string) str
 	fset := newFlagSet(cmd+" --email ADDRESS", eraseSynopsis, stdout, stderr)
 	email := fset.String("email", "", "the signer's email `address`")
 	db := dbFlag(fset, getenv)
-	if help, err := parseFlags(fset, args, stdout); help || err != nil {
+	pos, help, err := parseAnywhere(fset, args, stdout)
+	if help || err != nil {
 		return err
 	}
-	if fset.NArg() > 0 {
-		return usageErr(cmd, "erase takes no arguments, got %q; give the address with --email", fset.Arg(0))
+	if len(pos) > 0 {
+		return usageErr(cmd, "erase takes no arguments, got %q; give the address with --email", pos[0])
 	}
 	addr := normaliseEmail(*email)
 	if addr == "" {
@@ -359,11 +392,12 @@ func signaturesPending(ctx context.Context, args []string, getenv func(string) s
 	fset := newFlagSet(cmd+" --campaign ORG/SLUG", pendingSynopsis, stdout, stderr)
 	ref := fset.String("campaign", "", "the letter's campaign, as `ORG/SLUG`")
 	db := dbFlag(fset, getenv)
-	if help, err := parseFlags(fset, args, stdout); help || err != nil {
+	pos, help, err := parseAnywhere(fset, args, stdout)
+	if help || err != nil {
 		return err
 	}
-	if fset.NArg() > 0 {
-		return usageErr(cmd, "pending takes no arguments, got %q; name the campaign with --campaign ORG/SLUG", fset.Arg(0))
+	if len(pos) > 0 {
+		return usageErr(cmd, "pending takes no arguments, got %q; name the campaign with --campaign ORG/SLUG", pos[0])
 	}
 	org, slug, err := parseCampaignRef(cmd, *ref)
 	if err != nil {
@@ -421,14 +455,15 @@ pending'. An approved organisation joins the letter's listed signatories
 within a second or two; a rejected one is never shown or counted.`, strings.ToUpper(verb[:1])+verb[1:])
 	fset := newFlagSet(cmd+" ID...", synopsis, stdout, stderr)
 	db := dbFlag(fset, getenv)
-	if help, err := parseFlags(fset, args, stdout); help || err != nil {
+	pos, help, err := parseAnywhere(fset, args, stdout)
+	if help || err != nil {
 		return err
 	}
-	if fset.NArg() == 0 {
+	if len(pos) == 0 {
 		return usageErr(cmd, "%s needs at least one signature ID; 'placard signatures pending --campaign ORG/SLUG' lists them", verb)
 	}
-	ids := make([]int64, 0, fset.NArg())
-	for _, a := range fset.Args() {
+	ids := make([]int64, 0, len(pos))
+	for _, a := range pos {
 		id, err := strconv.ParseInt(strings.TrimPrefix(a, "#"), 10, 64)
 		if err != nil || id <= 0 {
 			return usageErr(cmd, "%q is not a signature ID; IDs are whole numbers as listed by 'placard signatures pending'", a)

@@ -1,0 +1,371 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/placard/placard/internal/store/pgtest"
+)
+
+// Helpers shared by the signing tests: a server started through run with a
+// real database, a plain HTTP client that does not follow redirects (a
+// browser with JavaScript off, seen one response at a time), form parsing,
+// and the signatures subcommands run in-process.
+
+// signingCampaigns is the test site: a petition, a letter open to
+// organisations, a closed petition and one past its closing date.
+var signingCampaigns = filepath.Join("testdata", "signing")
+
+// The campaigns of testdata/signing, as org/slug.
+const (
+	petitionRef = "bay-runners/light-the-path"
+	letterRef   = "bay-runners/letter-to-the-mayor"
+	closedRef   = "bay-runners/last-winter"
+	pastDateRef = "bay-runners/winter-hours"
+	// orgConsent is bay-runners' consent sentence, stored with each signature.
+	orgConsent = "Bay Runners may email me about this campaign. I can unsubscribe at any time."
+)
+
+// engine is a signature database the tests run against.
+type engine struct {
+	name string
+	// db returns a fresh --db value: a SQLite file path or a postgres:// URL.
+	db func(t *testing.T) string
+}
+
+// sqliteDB is a new SQLite file in a temporary folder.
+func sqliteDB(t *testing.T) string {
+	t.Helper()
+	return filepath.Join(t.TempDir(), "placard.db")
+}
+
+// postgresDB is a new empty database on a throwaway PostgreSQL cluster (or
+// PLACARD_TEST_POSTGRES); pgtest skips, or fails under CI=true, without one.
+func postgresDB(t *testing.T) string {
+	t.Helper()
+	return pgtest.DSN(t)
+}
+
+// engines lists SQLite and PostgreSQL. PostgreSQL's db func skips (or fails
+// under CI=true) when no server is available; see postgresDB.
+func engines() []engine {
+	return []engine{{"sqlite", sqliteDB}, {"postgres", postgresDB}}
+}
+
+// startSigningServe runs `placard serve` through run on 127.0.0.1:0 with
+// campaigns from dir and the database db, and returns the base URL and the
+// server's logs. The rate limit is raised far above what the tests send,
+// which all come from 127.0.0.1. Cleanup shuts the server down and checks it
+// stopped cleanly.
+func startSigningServe(t *testing.T, dir, db string, extra ...string) (string, *lockedBuffer) {
+	t.Helper()
+	return startSigningServeEnv(t, nil, dir, db, extra...)
+}
+
+// startSigningServeEnv is startSigningServe with environment variables.
+func startSigningServeEnv(t *testing.T, vars map[string]string, dir, db string, extra ...string) (string, *lockedBuffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	logs := &lockedBuffer{}
+	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--campaigns", dir, "--db", db,
+		"--rate-limit", "1000000"}, extra...)
+	done := make(chan error, 1)
+	go func() {
+		err := run(ctx, args, env(vars), io.Discard, pw)
+		pw.Close()
+		done <- err
+	}()
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		sc.Buffer(make([]byte, 64<<10), 1<<20)
+		sent := false
+		for sc.Scan() {
+			line := sc.Text()
+			_, _ = logs.Write([]byte(line + "\n"))
+			if m := listenLine.FindStringSubmatch(line); m != nil && !sent {
+				found <- m[2]
+				sent = true
+			}
+		}
+		_, _ = io.Copy(io.Discard, pr)
+		close(found)
+	}()
+	var base string
+	select {
+	case u, ok := <-found:
+		if !ok {
+			cancel()
+			t.Fatalf("serve stopped before listening: %v\n%s", <-done, logs.String())
+		}
+		base = u
+	case <-time.After(30 * time.Second):
+		cancel()
+		t.Fatalf("serve did not log 'listening' within 30s:\n%s", logs.String())
+	}
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve returned %v after shutdown, want nil\n%s", err, logs.String())
+		}
+	})
+	return base, logs
+}
+
+// noRedirects is a plain client: no cookies, no JavaScript, and redirects
+// returned to the test rather than followed, so each status is checked.
+var noRedirects = &http.Client{
+	Timeout: 30 * time.Second,
+	CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	},
+}
+
+// signForm is a signing form as read from a page: where it posts, and the
+// values a browser would send for its hidden and untouched inputs.
+type signForm struct {
+	action string
+	values url.Values
+}
+
+// getPage fetches url and parses it; it fails unless the status is 200.
+func getPage(t *testing.T, u string) (*goquery.Document, string) {
+	t.Helper()
+	res, err := noRedirects.Get(u)
+	if err != nil {
+		t.Fatalf("GET %s: %v", u, err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatalf("GET %s: reading body: %v", u, err)
+	}
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: got status %d, want 200\n%s", u, res.StatusCode, b)
+	}
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(string(b)))
+	if err != nil {
+		t.Fatalf("GET %s: parsing HTML: %v", u, err)
+	}
+	return doc, string(b)
+}
+
+// findSignForm returns the form on doc that posts to a /sign address, with
+// the values of its hidden and text inputs as served (the token, the action,
+// an empty honeypot). Checkboxes are left out: unticked, as served.
+func findSignForm(t *testing.T, base, page string, doc *goquery.Document) signForm {
+	t.Helper()
+	form := doc.Find("form").FilterFunction(func(_ int, s *goquery.Selection) bool {
+		a, _ := s.Attr("action")
+		m, _ := s.Attr("method")
+		return strings.HasSuffix(a, "/sign") && strings.EqualFold(m, "post")
+	}).First()
+	if form.Length() == 0 {
+		t.Fatalf("%s has no <form method=post action=…/sign>", page)
+	}
+	action, _ := form.Attr("action")
+	ref, err := url.Parse(action)
+	if err != nil {
+		t.Fatalf("%s: form action %q: %v", page, action, err)
+	}
+	b, _ := url.Parse(base)
+	f := signForm{action: b.ResolveReference(ref).String(), values: url.Values{}}
+	form.Find("input").Each(func(_ int, in *goquery.Selection) {
+		name, _ := in.Attr("name")
+		typ, _ := in.Attr("type")
+		if name == "" || typ == "checkbox" || typ == "submit" {
+			return
+		}
+		v, _ := in.Attr("value")
+		f.values.Set(name, v)
+	})
+	if f.values.Get("token") == "" {
+		t.Fatalf("%s: the signing form has no token input with a value; inputs: %v", page, f.values)
+	}
+	return f
+}
+
+// loadForm fetches an org/slug campaign page and returns its signing form.
+func loadForm(t *testing.T, base, ref string) signForm {
+	t.Helper()
+	doc, _ := getPage(t, base+"/"+ref)
+	return findSignForm(t, base, "/"+ref, doc)
+}
+
+// with returns a copy of the form's values with fields set (a key with an
+// empty value is set empty; use del to leave a field out).
+func (f signForm) with(fields map[string]string, del ...string) url.Values {
+	v := url.Values{}
+	for k, vs := range f.values {
+		v[k] = append([]string(nil), vs...)
+	}
+	for k, s := range fields {
+		v.Set(k, s)
+	}
+	for _, k := range del {
+		v.Del(k)
+	}
+	return v
+}
+
+// postForm posts values as a same-origin browser form submission and
+// returns the response with its body read.
+func postForm(t *testing.T, base, target string, values url.Values) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, target, strings.NewReader(values.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", base)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	res, err := noRedirects.Do(req)
+	if err != nil {
+		t.Fatalf("POST %s: %v", target, err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatalf("POST %s: reading body: %v", target, err)
+	}
+	return res, string(b)
+}
+
+// wantSigned posts values and checks for 303 to the thank-you page with
+// the given outcome, then fetches that page and returns its text.
+func wantSigned(t *testing.T, base string, f signForm, values url.Values, ref, outcome string) string {
+	t.Helper()
+	res, body := postForm(t, base, f.action, values)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("POST %s: got status %d, want 303\n%s", f.action, res.StatusCode, body)
+	}
+	want := "/" + ref + "/thanks?outcome=" + outcome
+	loc := res.Header.Get("Location")
+	u, err := url.Parse(loc)
+	if err != nil || u.RequestURI() != want {
+		t.Fatalf("POST %s: got Location %q, want %q", f.action, loc, want)
+	}
+	doc, _ := getPage(t, base+want)
+	return doc.Text()
+}
+
+// runCLI runs placard with args in-process and returns stdout, stderr and
+// the exit code.
+func runCLI(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var o, e strings.Builder
+	err := run(context.Background(), args, env(nil), &o, &e)
+	return o.String(), e.String(), exitCode(err)
+}
+
+// exportCSV runs `signatures export` as CSV and returns the rows keyed by
+// column name, after checking the header.
+func exportCSV(t *testing.T, db, ref string) []map[string]string {
+	t.Helper()
+	out, errs, code := runCLI(t, "signatures", "export", "--campaign", ref, "--db", db)
+	if code != 0 {
+		t.Fatalf("signatures export --campaign %s: exit %d, want 0\n%s", ref, code, errs)
+	}
+	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatalf("signatures export --campaign %s: not CSV: %v\n%s", ref, err, out)
+	}
+	if len(recs) == 0 || strings.Join(recs[0], ",") != strings.Join(exportColumns, ",") {
+		t.Fatalf("signatures export: got header %v, want %v", recs, exportColumns)
+	}
+	var rows []map[string]string
+	for _, r := range recs[1:] {
+		m := map[string]string{}
+		for i, c := range recs[0] {
+			m[c] = r[i]
+		}
+		rows = append(rows, m)
+	}
+	return rows
+}
+
+// exportJSON runs `signatures export --format json` and decodes the array.
+func exportJSON(t *testing.T, db, ref string) []map[string]any {
+	t.Helper()
+	out, errs, code := runCLI(t, "signatures", "export", "--campaign", ref, "--format", "json", "--db", db)
+	if code != 0 {
+		t.Fatalf("signatures export --format json: exit %d, want 0\n%s", code, errs)
+	}
+	var rows []map[string]any
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatalf("signatures export --format json: not a JSON array: %v\n%s", err, out)
+	}
+	return rows
+}
+
+// eventually polls cond every 100 ms for up to 15 s (the page tally is
+// refreshed about once a second) and fails with what when it never holds.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("after 15 s: %s", what)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// fieldMessage returns the error text shown next to the input named name:
+// the elements its aria-describedby names, else its field's wrapper text
+// apart from the label.
+func fieldMessage(form *goquery.Selection, name string) string {
+	in := form.Find(`[name="` + name + `"]`).First()
+	if in.Length() == 0 {
+		return ""
+	}
+	var parts []string
+	if ids, ok := in.Attr("aria-describedby"); ok {
+		for _, id := range strings.Fields(ids) {
+			parts = append(parts, form.Find("#"+id).Text())
+		}
+	}
+	if len(parts) == 0 {
+		w := in.Parent()
+		w.Find("label").Remove()
+		parts = append(parts, w.Text())
+	}
+	return squash(strings.Join(parts, " "))
+}
+
+var idLine = regexp.MustCompile(`(?m)^(\d+)\s+(.*)$`)
+
+// pendingID finds org's row in `signatures pending` output and returns its ID.
+func pendingID(t *testing.T, out, org string) string {
+	t.Helper()
+	for _, m := range idLine.FindAllStringSubmatch(out, -1) {
+		if strings.Contains(m[2], org) {
+			return m[1]
+		}
+	}
+	t.Fatalf("signatures pending does not list %s with an ID:\n%s", org, out)
+	return ""
+}
+
+// squash collapses runs of white space, for readable failure messages.
+func squash(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func first(rows []map[string]string, col string) string {
+	if len(rows) == 0 {
+		return ""
+	}
+	return rows[0][col]
+}
