@@ -162,6 +162,9 @@ func Check(sub Submission, rules campaign.Fields, consentText string, now time.T
 		missing: "Enter your name",
 		noun:    "Your name",
 	})
+	if sig.Name != "" && !hasLetterOrDigit(sig.Name) {
+		errs["name"] = "Enter your name using letters"
+	}
 	sig.Email = emailField(errs, sub.Email, rules.Email)
 	sig.Postcode = textField(errs, "postcode", sub.Postcode, rules.Postcode, MaxPostcode, false, fieldWords{
 		missing: "Enter your postcode",
@@ -177,6 +180,9 @@ func Check(sub Submission, rules campaign.Fields, consentText string, now time.T
 		missing: "Enter the name of your organisation",
 		noun:    "The organisation's name",
 	})
+	if sig.Organisation != "" && !hasLetterOrDigit(sig.Organisation) {
+		errs["organisation"] = "Enter the organisation's name using letters or digits"
+	}
 	sig.Role = textField(errs, "role", sub.Role, rules.Role, MaxName, false, fieldWords{
 		missing: "Enter your role, such as Director or Member",
 		noun:    "Your role",
@@ -222,7 +228,7 @@ func clean(v string, max int, multiline bool, noun string) (string, string) {
 		if r == '\n' && multiline {
 			continue
 		}
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == utf8.RuneError {
+		if forbidden(r) {
 			return "", noun + " contains invisible or special characters we cannot accept — remove them, or type it again rather than pasting it"
 		}
 	}
@@ -230,6 +236,26 @@ func clean(v string, max int, multiline bool, noun string) (string, string) {
 		return "", tooLong(noun, max)
 	}
 	return v, ""
+}
+
+// forbidden reports whether r may not appear in any kept value: control
+// characters, the line and paragraph separators, the byte-order mark, the
+// replacement character (a sign of text already damaged) and the bidi
+// embedding, override and isolate controls, which could make a public name
+// display as something else.
+func forbidden(r rune) bool {
+	switch {
+	case unicode.IsControl(r), r == '\u2028', r == '\u2029', r == '\ufeff', r == utf8.RuneError,
+		r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069':
+		return true
+	}
+	return false
+}
+
+// hasLetterOrDigit reports whether s has something visible to read: a
+// name made only of punctuation or invisible characters is not a name.
+func hasLetterOrDigit(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
 }
 
 // tooLong says a field is over its limit.

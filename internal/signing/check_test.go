@@ -119,6 +119,11 @@ func TestCheckRules(t *testing.T) {
 		{"name control character", func(s *Submission) { s.Name = "Ana\x00Ruiz" }, "name", "Your name contains invisible or special characters…"},
 		{"name newline", func(s *Submission) { s.Name = "Ana\nRuiz" }, "name", "Your name contains invisible or special characters…"},
 		{"name bad UTF-8", func(s *Submission) { s.Name = "Ana \xff" }, "name", "Your name contains characters we cannot read…"},
+		{"name bidi override", func(s *Submission) { s.Name = "Ana \u202eziuR" }, "name", "Your name contains invisible or special characters…"},
+		{"name byte-order mark", func(s *Submission) { s.Name = "\ufeffAna" }, "name", "Your name contains invisible or special characters…"},
+		{"name only punctuation", func(s *Submission) { s.Name = "..." }, "name", "Enter your name using letters"},
+		{"name only invisible", func(s *Submission) { s.Name = "\u200b\u200b" }, "name", "Enter your name using letters"},
+		{"organisation only punctuation", func(s *Submission) { s.Organisation = "-" }, "organisation", "Enter the organisation's name using letters or digits"},
 		{"email missing", func(s *Submission) { s.Email = "" }, "email", "Enter your email address, like name@example.org"},
 		{"email no at", func(s *Submission) { s.Email = "ana.example.org" }, "email", "Enter your email address with an @ in it, like name@example.org"},
 		{"email two ats", func(s *Submission) { s.Email = "ana@x@example.org" }, "email", "Your email address can have only one @…"},
@@ -181,7 +186,8 @@ func TestCheckRequired(t *testing.T) {
 
 func TestCheckNormalises(t *testing.T) {
 	sub := good()
-	sub.Name = "Jose\u0301 Marti\u0301" // decomposed accents
+	sub.Name = "Jose\u0301 Marti\u0301"   // decomposed accents
+	sub.Organisation = "مكتبة\u200cالنهر" // a zero-width non-joiner, which some scripts need
 	sub.Comment = `<script>alert("hi")</script> & more`
 	sig, errs := Check(sub, all, consent, now)
 	if len(errs) > 0 {
@@ -189,6 +195,9 @@ func TestCheckNormalises(t *testing.T) {
 	}
 	if sig.Name != "José Martí" || !norm.NFC.IsNormalString(sig.Name) {
 		t.Errorf("name: got %q, want it NFC-normalised to %q", sig.Name, "José Martí")
+	}
+	if sig.Organisation != sub.Organisation || sig.Kind != KindOrganisation {
+		t.Errorf("organisation: got %q (%s), want %q kept as an organisation sign-on", sig.Organisation, sig.Kind, sub.Organisation)
 	}
 	if sig.Comment != sub.Comment {
 		t.Errorf("comment: got %q, want markup kept verbatim %q", sig.Comment, sub.Comment)
@@ -283,7 +292,7 @@ func FuzzCheck(f *testing.F) {
 				t.Errorf("%s: accepted %q, not NFC UTF-8", field, v)
 			}
 			for _, r := range v {
-				if unicode.IsControl(r) && !(field == "comment" && r == '\n') {
+				if (unicode.IsControl(r) || forbidden(r)) && !(field == "comment" && r == '\n') {
 					t.Errorf("%s: accepted control character %U in %q", field, r, v)
 				}
 			}
@@ -296,6 +305,9 @@ func FuzzCheck(f *testing.F) {
 		}
 		if sig.Name == "" || sig.Email == "" || strings.Count(sig.Email, "@") != 1 || sig.Email != strings.ToLower(sig.Email) {
 			t.Errorf("accepted name %q email %q", sig.Name, sig.Email)
+		}
+		if !hasLetterOrDigit(sig.Name) {
+			t.Errorf("accepted name %q with nothing to read", sig.Name)
 		}
 		if sig.ConsentText != consent || !sig.ConsentAt.Equal(now) {
 			t.Errorf("consent: got %q at %v", sig.ConsentText, sig.ConsentAt)
