@@ -317,3 +317,16 @@ func FuzzCheck(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkCheck measures checking one full submission, which runs once
+// per signature on the signing path.
+func BenchmarkCheck(b *testing.B) {
+	sub := good()
+	sub.Postcode, sub.Country, sub.Phone, sub.Comment = "E1 6AN", "GB", "+44 20 7946 0000", "Keep the library open for our children."
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, errs := Check(sub, all, consent, now); len(errs) > 0 {
+			b.Fatal(errs)
+		}
+	}
+}
