@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -56,7 +55,8 @@ func startServe(t *testing.T, dir string, extra ...string) string {
 // startServeLogs is startServe that also returns the server's log output.
 func startServeLogs(t *testing.T, dir string, extra ...string) (string, *lockedBuffer) {
 	t.Helper()
-	db := filepath.Join(t.TempDir(), "placard.db")
+	// A folder that does not exist yet: serve creates it, private.
+	db := filepath.Join(t.TempDir(), "data", "placard.db")
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	logs := &lockedBuffer{}
@@ -98,8 +98,11 @@ func startServeLogs(t *testing.T, dir string, extra ...string) (string, *lockedB
 		if err := <-done; err != nil {
 			t.Errorf("serve returned %v after shutdown, want nil\n%s", err, logs.String())
 		}
-		if _, err := os.Stat(db); !errors.Is(err, os.ErrNotExist) {
-			t.Errorf("serve created %s; signing storage does not exist yet, so nothing should be written", db)
+		if _, err := os.Stat(db); err != nil {
+			t.Errorf("serve did not create the signature database: %v", err)
+		}
+		if fi, err := os.Stat(filepath.Dir(db)); err != nil || fi.Mode().Perm() != 0o700 {
+			t.Errorf("the database folder: %v, err %v; want mode 0700 (signatures are personal data)", fi.Mode(), err)
 		}
 	})
 	return base, logs
@@ -315,6 +318,9 @@ func TestServeUsageErrors(t *testing.T) {
 		{"serve", "--db", ""},
 		{"serve", "--base-url", "act.example.org"},
 		{"serve", "--log-level", "loud"},
+		{"serve", "--rate-limit", "-1"},
+		{"serve", "--rate-limit", "many"},
+		{"serve", "--client-ip-header", "X Real IP"},
 		{"serv"},
 		{},
 	} {
@@ -332,6 +338,13 @@ func TestServeUsageErrors(t *testing.T) {
 	if exitCode(err) != 2 {
 		t.Errorf("PLACARD_DEV=maybe: exit code %d, want 2", exitCode(err))
 	}
+	for k, v := range map[string]string{"PLACARD_RATE_LIMIT": "lots", "PLACARD_SECRET": "short"} {
+		var stderr lockedBuffer
+		err := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--campaigns", filepath.Join("testdata", "campaigns"), "--db", filepath.Join(t.TempDir(), "x.db")}, env(map[string]string{k: v}), io.Discard, &stderr)
+		if exitCode(err) != 2 {
+			t.Errorf("%s=%s: exit code %d, want 2; stderr:\n%s", k, v, exitCode(err), stderr.String())
+		}
+	}
 }
 
 func TestHelp(t *testing.T) {
@@ -344,7 +357,8 @@ func TestHelp(t *testing.T) {
 	}
 	var stdout strings.Builder
 	_ = run(context.Background(), []string{"serve", "--help"}, env(nil), &stdout, io.Discard)
-	for _, want := range []string{"--addr", "PLACARD_ADDR", "--campaigns", "PLACARD_CAMPAIGNS", "--db", "PLACARD_DB", "--base-url", "PLACARD_BASE_URL", "--dev", "PLACARD_DEV"} {
+	for _, want := range []string{"--addr", "PLACARD_ADDR", "--campaigns", "PLACARD_CAMPAIGNS", "--db", "PLACARD_DB", "--base-url", "PLACARD_BASE_URL", "--dev", "PLACARD_DEV",
+		"--rate-limit", "PLACARD_RATE_LIMIT", "--client-ip-header", "PLACARD_CLIENT_IP_HEADER", "PLACARD_SECRET"} {
 		if !strings.Contains(stdout.String(), strings.TrimPrefix(want, "-")) {
 			t.Errorf("serve --help lacks %s", want)
 		}

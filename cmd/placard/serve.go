@@ -18,13 +18,20 @@ import (
 	"time"
 
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/internal/store/postgres"
+	"github.com/placard/placard/internal/store/sqlite"
 	"github.com/placard/placard/internal/web"
 )
 
-const serveSynopsis = `Serve the campaigns in a folder as web pages.
+const serveSynopsis = `Serve the campaigns in a folder as web pages, and take signatures on
+their petitions and open letters.
 
 Every flag can also be set with the environment variable named in brackets;
-a flag on the command line wins.`
+a flag on the command line wins.
+
+PLACARD_SECRET, when set (16 characters or more), signs the forms' tokens;
+otherwise a key kept in the database does, shared by every instance using it.`
 
 // Server timeouts. Pages are served from memory, so a healthy request
 // finishes in milliseconds; the limits only stop slow or stuck clients from
@@ -44,6 +51,8 @@ const (
 type serveConfig struct {
 	addr, campaigns, db, baseURL, logLevel string
 	dev                                    bool
+	rateLimit                              int
+	clientIPHeader                         string
 }
 
 // serve runs the web server until ctx is cancelled, then shuts down
@@ -65,6 +74,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		devDefault = b
 	}
 	fset.BoolVar(&c.dev, "dev", devDefault, "development mode: reload when campaign files change and log every request [PLACARD_DEV]")
+	rateDefault := web.DefaultRateLimit
+	if v := strings.TrimSpace(getenv("PLACARD_RATE_LIMIT")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return usageErr("serve", "PLACARD_RATE_LIMIT must be a whole number of signatures a minute (0 turns the limit off), not %q", v)
+		}
+		rateDefault = n
+	}
+	fset.IntVar(&c.rateLimit, "rate-limit", rateDefault, "signing requests one client may send a `minute`; 0 turns the limit off (for load tests) [PLACARD_RATE_LIMIT]")
+	fset.StringVar(&c.clientIPHeader, "client-ip-header", envOr(getenv, "PLACARD_CLIENT_IP_HEADER", ""), "`header` your reverse proxy sets to the client's address, such as X-Real-IP, for the rate limit; only set it when clients cannot reach Placard except through that proxy (default: the connection's address) [PLACARD_CLIENT_IP_HEADER]")
 	if help, err := parseFlags(fset, args, stdout); help || err != nil {
 		return err
 	}
@@ -73,6 +92,19 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	if err := checkDB(c.db); err != nil {
 		return usageErr("serve", "%v", err)
+	}
+	if c.rateLimit < 0 {
+		return usageErr("serve", "--rate-limit must be 0 (no limit) or more, not %d", c.rateLimit)
+	}
+	if h := strings.TrimSpace(c.clientIPHeader); h != "" && !validHeaderName(h) {
+		return usageErr("serve", "--client-ip-header %q is not a header name; give one such as X-Real-IP", h)
+	}
+	var secret []byte
+	if v := getenv("PLACARD_SECRET"); v != "" {
+		if len(v) < 16 {
+			return usageErr("serve", "PLACARD_SECRET must be at least 16 characters (use a long random string, the same on every instance)")
+		}
+		secret = []byte(v)
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
@@ -105,6 +137,24 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		log.Warn(p.String())
 	}
 
+	st, err := openServeStore(ctx, c.db)
+	if err != nil {
+		return err
+	}
+	// Closed last, after the committer has drained and the HTTP server has
+	// stopped (deferred calls run in reverse order).
+	defer func() {
+		if err := st.Close(); err != nil {
+			log.Error("closing the signature database", "err", err)
+		}
+	}()
+	committer := store.NewCommitter(st, store.CommitterOptions{})
+	defer committer.Close()
+	rate := c.rateLimit
+	if rate == 0 {
+		rate = -1 // web.Config: negative is no limit, 0 the default
+	}
+
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return failure("cannot listen on %s: %v", c.addr, err)
@@ -114,11 +164,24 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if base == "" {
 		base = "http://" + addr
 	}
-	srv, err := web.New(web.Config{BaseURL: base, Logger: log, Dev: c.dev}, site)
+	srv, err := web.New(web.Config{
+		BaseURL: base, Logger: log, Dev: c.dev,
+		Store: st, Signer: committer, RateLimit: rate,
+		ClientIPHeader: strings.TrimSpace(c.clientIPHeader), Secret: secret,
+	}, site)
 	if err != nil {
 		ln.Close()
 		return failure("%v", err)
 	}
+	// The first poll fills in the live counts before the first reader
+	// arrives; Run keeps them current.
+	if err := srv.Poll(ctx); err != nil {
+		log.Warn("reading the signature counts failed; pages show none until it works", "err", err)
+	}
+	pollCtx, stopPolling := context.WithCancel(context.Background())
+	polled := make(chan struct{})
+	go func() { srv.Run(pollCtx); close(polled) }()
+	defer func() { stopPolling(); <-polled }()
 	hs := &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: readHeaderTimeout,
@@ -130,7 +193,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	orgs, camps := siteCounts(site)
 	log.Info("listening", "addr", addr, "url", base, "campaigns", c.campaigns,
-		"organisations", orgs, "campaign_pages", camps, "dev", c.dev)
+		"organisations", orgs, "campaign_pages", camps, "dev", c.dev,
+		"db", redactDB(c.db), "rate_limit_per_minute", c.rateLimit)
 
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
@@ -157,8 +221,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 }
 
 // checkDB accepts a postgres:// URL or a file path for the signature store.
-// Nothing is created yet: signing arrives in a later version, but the flag
-// is settled now so deployments need not change.
 func checkDB(db string) error {
 	db = strings.TrimSpace(db)
 	if db == "" {
@@ -181,6 +243,56 @@ func checkDB(db string) error {
 		return fmt.Errorf("--db %q is a folder; give a file inside it, such as %s", db, filepath.Join(db, "placard.db"))
 	}
 	return nil
+}
+
+// openServeStore opens the signature store named by --db: a postgres://
+// URL, or a SQLite file whose folder is created (0700: signatures are
+// personal data) when missing.
+func openServeStore(ctx context.Context, db string) (store.Store, error) {
+	db = strings.TrimSpace(db)
+	if strings.Contains(db, "://") {
+		st, err := postgres.Open(ctx, db)
+		if err != nil {
+			return nil, failure("cannot open the PostgreSQL database %s: %v", redactDB(db), err)
+		}
+		return st, nil
+	}
+	if dir := filepath.Dir(db); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, failure("cannot create the folder for the signature database: %v", err)
+		}
+	}
+	st, err := sqlite.Open(ctx, db)
+	if err != nil {
+		return nil, failure("cannot open the signature database %s: %v", db, err)
+	}
+	return st, nil
+}
+
+// redactDB hides a password in a postgres:// address before it is logged.
+func redactDB(db string) string {
+	if !strings.Contains(db, "://") {
+		return db
+	}
+	u, err := url.Parse(db)
+	if err != nil {
+		return "(a postgres address that could not be read)"
+	}
+	return u.Redacted()
+}
+
+// validHeaderName reports whether h is an HTTP header field name (an RFC
+// 9110 token).
+func validHeaderName(h string) bool {
+	for _, r := range h {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		case strings.ContainsRune("!#$%&'*+-.^_`|~", r):
+		default:
+			return false
+		}
+	}
+	return h != ""
 }
 
 func siteCounts(site *campaign.Site) (orgs, camps int) {

@@ -14,6 +14,10 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 	snap := s.snap.Load()
 	p := snap.pages[r.URL.Path]
 	if p == nil {
+		if lc := snap.live[r.URL.Path]; lc != nil {
+			s.livePage(w, r, lc)
+			return nil
+		}
 		return errNotFound
 	}
 	if r.URL.RawQuery != "" {
@@ -24,6 +28,36 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 				}
 			}
 		}
+	}
+	p.serve(w, r)
+	return nil
+}
+
+// livePage serves a campaign page that takes signatures, with a fresh
+// form token; ?region=X picks a region variant as on other pages.
+func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *liveCampaign) {
+	lp := lc.pages.Load()
+	p := lp.main
+	if r.URL.RawQuery != "" && len(lp.regions) > 0 {
+		if region := r.URL.Query().Get("region"); region != "" {
+			if v := lp.regions[strings.ToLower(strings.TrimSpace(region))]; v != nil {
+				p = v
+			}
+		}
+	}
+	p.serve(w, r, s.tokens, s.cfg.Now())
+}
+
+// thanks serves a campaign's thank-you page for ?outcome=signed, pending
+// or already; anything else is not a page.
+func (s *Server) thanks(w http.ResponseWriter, r *http.Request) error {
+	set := s.snap.Load().thanks[strings.TrimSuffix(r.URL.Path, "/thanks")]
+	if set == nil {
+		return errNotFound
+	}
+	p := set[r.URL.Query().Get("outcome")]
+	if p == nil {
+		return errNotFound
 	}
 	p.serve(w, r)
 	return nil

@@ -71,23 +71,20 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 	})
 }
 
-// observe gives each request an ID (chi RequestID) and its client IP (chi
-// ClientIPFromRemoteAddr: Placard is reached directly; behind a reverse
-// proxy this would be ClientIPFromXFFTrustedProxies, never the spoofable
-// RealIP), then logs it with its status, size and duration: at debug level
-// normally, at info level with Config.Dev.
+// observe gives each request an ID (chi RequestID) and logs it with its
+// status, size and duration: at debug level normally, at info level with
+// Config.Dev. The client's address is never logged: it is personal data,
+// and Placard keeps none (the signing rate limit reads it in memory only).
 //
-// Nothing on the public read path uses the ID or the IP except the log, so
-// when the logger would drop the record the request skips all three and
-// pays nothing for them: the cached-page path stays at the router's
-// ceiling. Routes that need the client IP for other reasons (rate limits on
-// forms) add ClientIPFromRemoteAddr on their own group.
+// Nothing on the public read path uses the ID except the log, so when the
+// logger would drop the record the request skips both and pays nothing for
+// them: the cached-page path stays at the router's ceiling.
 func (s *Server) observe(next http.Handler) http.Handler {
 	level := slog.LevelDebug
 	if s.cfg.Dev {
 		level = slog.LevelInfo
 	}
-	logged := middleware.RequestID(middleware.ClientIPFromRemoteAddr(s.requestLog(next, level)))
+	logged := middleware.RequestID(s.requestLog(next, level))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.log.Enabled(r.Context(), level) {
 			logged.ServeHTTP(w, r)
@@ -113,7 +110,6 @@ func (s *Server) requestLog(next http.Handler, level slog.Level) http.Handler {
 			slog.Int("status", status),
 			slog.Int("bytes", ww.BytesWritten()),
 			slog.Duration("duration", time.Since(start)),
-			slog.String("client_ip", middleware.GetClientIP(r.Context())),
 			slog.String("request_id", middleware.GetReqID(r.Context())),
 		)
 	})

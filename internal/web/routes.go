@@ -13,6 +13,8 @@ import (
 //	GET /                                      site index
 //	GET /{org}                                 an organisation
 //	GET /{org}/{campaign}                      a campaign (?region=X picks a contact region)
+//	POST /{org}/{campaign}/sign                sign a petition or letter → 303 to thanks (sign.go)
+//	GET /{org}/{campaign}/thanks               ?outcome=signed|pending|already
 //	GET /{org}/share/mastodon                  ?instance=HOST&text=… → 303 to HOST's share screen
 //	GET /{org}/{campaign}/share/mastodon       the same, for a campaign page
 //	GET /static/*                              content-hashed files, cached for a year
@@ -42,6 +44,8 @@ func (s *Server) routes() http.Handler {
 	r.Get("/", s.handle(s.page))
 	r.Get("/{org}", s.handle(s.page))
 	r.Get("/{org}/{campaign}", s.handle(s.page))
+	r.Handle("/{org}/{campaign}/sign", s.signRoute())
+	r.Get("/{org}/{campaign}/thanks", s.handle(s.thanks))
 	r.Get("/{org}/share/mastodon", s.handle(s.mastodonShare))
 	r.Get("/{org}/{campaign}/share/mastodon", s.handle(s.mastodonShare))
 	return r

@@ -12,7 +12,10 @@
 package web
 
 import (
+	"context"
+	"crypto/rand"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -23,6 +26,8 @@ import (
 
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/markdown"
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
 )
 
 // Config is what the web layer needs from the command line.
@@ -42,8 +47,57 @@ type Config struct {
 	// header, and requests are logged at info level rather than debug.
 	Dev bool
 	// Now returns the current time; campaigns whose close_at has passed show
-	// as closed. Defaults to time.Now. Tests set it.
+	// as closed, and form tokens are issued and checked against it. Defaults
+	// to time.Now. Tests set it.
 	Now func() time.Time
+
+	// Store keeps signatures. When nil, signing is off: petitions and
+	// letters show no form and no tally, and POSTs to /sign answer 503 with
+	// a plain page.
+	Store store.Store
+	// Signer records one signature durably before returning: in production
+	// the store's group Committer, which batches concurrent signatures into
+	// one transaction. Nil means Store.AddSignatures one at a time.
+	Signer Signer
+	// RateLimit is how many signing POSTs one client may send a minute
+	// (other requests are never limited). 0 means DefaultRateLimit; a
+	// negative number turns the limit off (load tests).
+	RateLimit int
+	// ClientIPHeader names the header a trusted reverse proxy sets to the
+	// client's address, such as X-Real-IP; the rate limit counts by it.
+	// Empty means the TCP peer's address is the client's. Only set it when
+	// clients cannot reach Placard except through that proxy, or they can
+	// pretend to be anyone.
+	ClientIPHeader string
+	// Secret signs form tokens. Empty means Store.Secret (shared by every
+	// instance using the same database), or a random key when Store is nil.
+	Secret []byte
+	// TallyInterval is how often Run polls the store's counts and
+	// re-renders the pages whose numbers changed. 0 means one second.
+	TallyInterval time.Duration
+}
+
+// DefaultRateLimit is the signing POSTs a client may send a minute when
+// Config.RateLimit is 0: far more than a person signing a few petitions,
+// far fewer than a script.
+const DefaultRateLimit = 10
+
+// Signer records a signature durably; store.Committer is one. It returns
+// store.ErrAlreadySigned when the campaign already has that email, and any
+// other error when the signature was not recorded.
+type Signer interface {
+	Sign(ctx context.Context, sig *signing.Signature) error
+}
+
+// storeSigner adapts a Store to Signer, one transaction per signature.
+type storeSigner struct{ st store.Store }
+
+func (s storeSigner) Sign(ctx context.Context, sig *signing.Signature) error {
+	res, err := s.st.AddSignatures(ctx, []*signing.Signature{sig})
+	if err != nil {
+		return err
+	}
+	return res[0]
 }
 
 // Server is the public site as an http.Handler. It is safe for concurrent
@@ -61,6 +115,14 @@ type Server struct {
 	// close_at timer always belongs to the newest one.
 	mu    sync.Mutex
 	timer *time.Timer
+
+	// pollMu makes polls run one at a time.
+	pollMu sync.Mutex
+
+	tokens tokenSigner
+	// tallies holds the last figures fetched from the store per campaign
+	// ("org/slug"); guarded by mu, like the snapshot builds that read it.
+	tallies map[string]*tally
 }
 
 // New checks cfg, builds the first snapshot from site (which may be nil for
@@ -79,11 +141,36 @@ func New(cfg Config, site *campaign.Site) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.RateLimit == 0 {
+		cfg.RateLimit = DefaultRateLimit
+	}
+	if cfg.TallyInterval <= 0 {
+		cfg.TallyInterval = time.Second
+	}
+	if cfg.Store != nil && cfg.Signer == nil {
+		cfg.Signer = storeSigner{cfg.Store}
+	}
+	key := cfg.Secret
+	if len(key) == 0 && cfg.Store != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		k, err := cfg.Store.Secret(ctx)
+		cancel()
+		if err != nil {
+			return nil, fmt.Errorf("reading the form-signing key from the database: %w", err)
+		}
+		key = k
+	}
+	if len(key) == 0 {
+		key = make([]byte, 32)
+		_, _ = rand.Read(key)
+	}
 	s := &Server{
-		cfg:  cfg,
-		base: u.Scheme + "://" + u.Host,
-		log:  cfg.Logger,
-		md:   markdown.New(),
+		cfg:     cfg,
+		base:    u.Scheme + "://" + u.Host,
+		log:     cfg.Logger,
+		md:      markdown.New(),
+		tokens:  tokenSigner{key: key},
+		tallies: map[string]*tally{},
 	}
 	s.handler = s.routes()
 	if err := s.SetSite(site); err != nil {

@@ -30,6 +30,12 @@ type snapshot struct {
 	regions map[string]map[string]*cached
 	// static holds every file under /static/, by full path.
 	static map[string]*cached
+	// live holds the campaign pages that take signatures, by path; their
+	// pages carry form tokens and live tallies and are not in pages.
+	live map[string]*liveCampaign
+	// thanks holds the thank-you pages of live campaigns: campaign path →
+	// outcome → page.
+	thanks map[string]map[string]*cached
 	// mastodon holds the default Mastodon share text of each campaign page
 	// with a share action, by page path.
 	mastodon map[string]string
@@ -65,6 +71,8 @@ func (s *Server) build(site *campaign.Site, prev *snapshot) (*snapshot, error) {
 			regions:  map[string]map[string]*cached{},
 			static:   map[string]*cached{},
 			mastodon: map[string]string{},
+			live:     map[string]*liveCampaign{},
+			thanks:   map[string]map[string]*cached{},
 		},
 		assetURLs: map[*campaign.Asset]string{},
 	}
@@ -180,10 +188,16 @@ func (b *builder) addPages(site *campaign.Site) error {
 			}
 			cp, regions := b.campaignProps(c, "")
 			p := campaignPath(c)
+			b.snap.known = append(b.snap.known, views.Link{Label: c.Title, URL: p})
+			if lc := b.newLive(c, cp); lc != nil {
+				if err := b.addLive(lc, regions); err != nil {
+					return err
+				}
+				continue
+			}
 			if err := b.addPage(p, views.CampaignPage(cp), cp.Page); err != nil {
 				return err
 			}
-			b.snap.known = append(b.snap.known, views.Link{Label: c.Title, URL: p})
 			for _, region := range regions {
 				vp, _ := b.campaignProps(c, region)
 				page, err := b.renderPage(p, views.CampaignPage(vp), vp.Page)
@@ -197,6 +211,31 @@ func (b *builder) addPages(site *campaign.Site) error {
 			}
 		}
 	}
+	return nil
+}
+
+// addLive renders a campaign that takes signatures: its page and region
+// variants with the last known tally, and its thank-you pages.
+func (b *builder) addLive(lc *liveCampaign, regions []string) error {
+	for _, region := range regions {
+		vp, _ := b.campaignProps(lc.c, region)
+		lc.regions[strings.ToLower(region)] = vp
+	}
+	if err := b.s.renderLive(lc, b.s.tallies[lc.key]); err != nil {
+		return err
+	}
+	b.snap.live[lc.path] = lc
+	share, donate, hasDonate := shareAndDonate(lc.path, lc.props)
+	set := map[string]*cached{}
+	for _, o := range outcomes {
+		tp := b.thanksProps(lc.c, lc.frame, o, share, donate, hasDonate)
+		var buf bytes.Buffer
+		if err := views.ThanksPage(tp).Render(context.Background(), &buf); err != nil {
+			return fmt.Errorf("rendering the thank-you page of %s: %w", lc.path, err)
+		}
+		set[o] = newCached(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, lc.csp)
+	}
+	b.snap.thanks[lc.path] = set
 	return nil
 }
 

@@ -495,6 +495,9 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 			lv.Individuals = append(lv.Individuals, views.SignatoryView{Name: s.Name, URL: s.Link, Logo: b.img(o, s.Logo), Role: s.Role})
 		}
 		lv.SignatoryCountText = signedBy(len(l.Organisations), len(l.Individuals))
+		if sa := signableAction(c, &a, id); sa != nil && b.s.cfg.Store != nil {
+			lv.Form = signForm(c, sa, tokenPlaceholder, av.Closed, nil, nil)
+		}
 		av.Letter = lv
 	case campaign.KindPetition:
 		pt := a.Petition
@@ -504,6 +507,9 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 		pv := &views.PetitionView{Target: pt.Target, TextHTML: b.md(o, pt.Text, 3, id+"-"), Goal: pt.Goal}
 		if pt.Goal > 0 {
 			pv.GoalText = plural(pt.Goal, "signature", "signatures")
+		}
+		if sa := signableAction(c, &a, id); sa != nil && b.s.cfg.Store != nil {
+			pv.Form = signForm(c, sa, tokenPlaceholder, av.Closed, nil, nil)
 		}
 		av.Petition = pv
 	case campaign.KindContact:

@@ -1,0 +1,299 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/views"
+)
+
+// liveCampaign is a campaign page that takes signatures. Its pages carry a
+// form token (tokenPage) and a live tally: the props are kept from the
+// snapshot build, and when the store's figures change only the tally parts
+// are replaced and the page re-rendered, never per request.
+type liveCampaign struct {
+	c    *campaign.Campaign
+	key  string // "org/slug": the store's campaign key and what tokens sign
+	path string // "/org/slug"
+	// signables are the petitions and letters taking signatures, by action id;
+	// ids lists every action id of the page (to tell "not signable" from
+	// "no such action").
+	signables map[string]*signable
+	ids       map[string]bool
+	// frame is the organisation's page frame for the sign and thank-you
+	// pages; csp the policy that goes with its theme.
+	frame views.Page
+	csp   string
+	// pageCSP is the campaign page's own policy.
+	pageCSP string
+
+	props   views.CampaignPageProps
+	regions map[string]views.CampaignPageProps // lower-cased region → props
+
+	pages atomic.Pointer[livePages]
+}
+
+// livePages is one rendering of a live campaign: the page and its region
+// variants, swapped in together.
+type livePages struct {
+	main    *tokenPage
+	regions map[string]*tokenPage
+}
+
+// newLive prepares campaign c (whose page props are cp) for signing, or
+// returns nil when signing is off or c has nothing to sign.
+func (b *builder) newLive(c *campaign.Campaign, cp views.CampaignPageProps) *liveCampaign {
+	if b.s.cfg.Store == nil {
+		return nil
+	}
+	lc := &liveCampaign{
+		c:         c,
+		key:       c.Org.Slug + "/" + c.Slug,
+		path:      campaignPath(c),
+		signables: map[string]*signable{},
+		ids:       map[string]bool{},
+		props:     cp,
+		regions:   map[string]views.CampaignPageProps{},
+	}
+	for i := range c.Actions {
+		id := cp.Actions[i].ID
+		lc.ids[id] = true
+		if sa := signableAction(c, &c.Actions[i], id); sa != nil {
+			lc.signables[id] = sa
+		}
+	}
+	if len(lc.signables) == 0 {
+		return nil
+	}
+	lc.frame = b.basePage(c.Org)
+	lc.frame.Breadcrumbs = []views.Link{{Label: b.s.cfg.SiteName, URL: "/"}, {Label: c.Org.Name, URL: "/" + c.Org.Slug}, {Label: c.Title, URL: lc.path}}
+	lc.frame.Image = cp.Page.Image
+	lc.frame.JSONLD = mustJSON(map[string]any{"@context": "https://schema.org", "@type": "WebPage", "name": c.Title})
+	lc.csp = pageCSP(lc.frame.ThemeCSS, false)
+	_, mastodon := b.snap.mastodon[lc.path]
+	lc.pageCSP = pageCSP(cp.Page.ThemeCSS, mastodon)
+	return lc
+}
+
+// render renders lc's page and region variants with t and swaps them in.
+func (s *Server) renderLive(lc *liveCampaign, t *tally) error {
+	csp := lc.pageCSP
+	one := func(p views.CampaignPageProps) (*tokenPage, error) {
+		p = withTally(p, lc, t)
+		var buf bytes.Buffer
+		if err := views.CampaignPage(p).Render(context.Background(), &buf); err != nil {
+			return nil, err
+		}
+		return newTokenPage(buf.Bytes(), lc.key, csp), nil
+	}
+	main, err := one(lc.props)
+	if err != nil {
+		return fmt.Errorf("rendering %s: %w", lc.path, err)
+	}
+	lp := &livePages{main: main, regions: map[string]*tokenPage{}}
+	for region, p := range lc.regions {
+		if lp.regions[region], err = one(p); err != nil {
+			return fmt.Errorf("rendering %s for region %s: %w", lc.path, region, err)
+		}
+	}
+	lc.pages.Store(lp)
+	return nil
+}
+
+// withTally returns p with the live tally on its petitions and letters and
+// the approved organisations added to its letters' signatories. Slices and
+// pointed-to views are copied, never changed in place: p's originals are
+// kept for the next rendering.
+func withTally(p views.CampaignPageProps, lc *liveCampaign, t *tally) views.CampaignPageProps {
+	p.Actions = slices.Clone(p.Actions)
+	for i := range p.Actions {
+		a := &p.Actions[i]
+		sa := lc.signables[a.ID]
+		if sa == nil {
+			continue
+		}
+		switch {
+		case a.Petition != nil:
+			pv := *a.Petition
+			pv.Tally = tallyView(t, sa.goal)
+			a.Petition = &pv
+		case a.Letter != nil:
+			lv := *a.Letter
+			lv.Tally = tallyView(t, sa.goal)
+			if t != nil && len(t.orgs) > 0 {
+				lv.Organisations = slices.Clone(lv.Organisations)
+				for _, o := range t.orgs {
+					lv.Organisations = append(lv.Organisations, signatoryOf(o))
+				}
+				lv.SignatoryCountText = signedBy(len(lv.Organisations), len(lv.Individuals))
+			}
+			a.Letter = &lv
+		}
+	}
+	return p
+}
+
+// hasLetter reports whether any of lc's signables is a letter, whose
+// approved organisations are listed.
+func (lc *liveCampaign) hasLetter() bool {
+	for _, sa := range lc.signables {
+		if sa.letter {
+			return true
+		}
+	}
+	return false
+}
+
+// Poll asks the store for every campaign's counts and, for each campaign
+// whose figures changed since the last poll, fetches its recent public
+// signers and approved organisations and re-renders its pages. Run calls it
+// every Config.TallyInterval; tests call it directly to move the numbers
+// on a page deterministically. It does nothing when signing is off.
+func (s *Server) Poll(ctx context.Context) error {
+	st := s.cfg.Store
+	if st == nil {
+		return nil
+	}
+	s.pollMu.Lock()
+	defer s.pollMu.Unlock()
+	counts, err := st.Counts(ctx)
+	if err != nil {
+		return fmt.Errorf("reading the signature counts: %w", err)
+	}
+	now := map[string]signing.Count{}
+	for _, c := range counts {
+		now[c.Org+"/"+c.Campaign] = c
+	}
+	// Only Poll changes s.tallies, and polls run one at a time, so reading
+	// it needs only the lock against a snapshot build reading it.
+	s.mu.Lock()
+	var changed []string
+	for k, c := range now {
+		if old := s.tallies[k]; old == nil || old.count != c {
+			changed = append(changed, k)
+		}
+	}
+	for k := range s.tallies {
+		if _, ok := now[k]; !ok {
+			changed = append(changed, k) // every signature erased
+		}
+	}
+	snap := s.snap.Load()
+	s.mu.Unlock()
+	if len(changed) == 0 {
+		return nil
+	}
+
+	fresh := map[string]*tally{}
+	var errs []error
+	for _, k := range changed {
+		c, ok := now[k]
+		if !ok {
+			fresh[k] = nil
+			continue
+		}
+		t := &tally{count: c}
+		if c.Signatures > 0 {
+			if t.recent, err = st.PublicSigners(ctx, c.Org, c.Campaign, recentSigners); err != nil {
+				errs = append(errs, fmt.Errorf("reading the recent signers of %s: %w", k, err))
+				continue
+			}
+		}
+		if lc := snap.liveByKey(k); lc != nil && lc.hasLetter() && c.Organisations > 0 {
+			err := st.Signatures(ctx, c.Org, c.Campaign, signing.StatusApproved, func(sig *signing.Signature) error {
+				if sig.Kind == signing.KindOrganisation {
+					t.orgs = append(t.orgs, *sig)
+				}
+				return nil
+			})
+			if err != nil {
+				errs = append(errs, fmt.Errorf("reading the approved organisations of %s: %w", k, err))
+				continue
+			}
+		}
+		fresh[k] = t
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	snap = s.snap.Load() // a reload may have swapped it meanwhile
+	for k, t := range fresh {
+		if t == nil {
+			delete(s.tallies, k)
+		} else {
+			s.tallies[k] = t
+		}
+		if lc := snap.liveByKey(k); lc != nil {
+			if err := s.renderLive(lc, t); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Run polls the store every Config.TallyInterval until ctx is done, so the
+// numbers on campaign pages follow the signatures. Failures are logged and
+// the pages keep their last numbers.
+func (s *Server) Run(ctx context.Context) {
+	if s.cfg.Store == nil {
+		return
+	}
+	t := time.NewTicker(s.cfg.TallyInterval)
+	defer t.Stop()
+	failing := false
+	for {
+		if err := s.Poll(ctx); err != nil && ctx.Err() == nil {
+			if !failing {
+				s.log.Warn("updating the live signature counts failed; pages keep their last numbers", "err", err)
+			}
+			failing = true
+		} else if failing {
+			s.log.Info("live signature counts are updating again")
+			failing = false
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// liveByKey finds a live campaign by its store key.
+func (snap *snapshot) liveByKey(key string) *liveCampaign {
+	return snap.live["/"+key]
+}
+
+// closedNow reports whether c no longer takes signatures at now.
+func closedNow(c *campaign.Campaign, now time.Time) bool {
+	switch c.Status {
+	case campaign.StatusClosed, campaign.StatusVictory, campaign.StatusDraft:
+		return true
+	}
+	return !c.CloseAt.IsZero() && !now.Before(c.CloseAt)
+}
+
+// shareAndDonate finds where the thank-you page's two answers lead: the
+// share action (or the page's own share section) and the donate action
+// (or, without one, the campaign page).
+func shareAndDonate(path string, cp views.CampaignPageProps) (share, donate string, hasDonate bool) {
+	share, donate = path+"#page-share-title", path
+	for _, a := range cp.Actions {
+		switch {
+		case a.Share != nil && strings.HasPrefix(share, path+"#page-"):
+			share = path + "#" + a.ID
+		case a.Donate != nil && !hasDonate:
+			donate, hasDonate = path+"#"+a.ID, true
+		}
+	}
+	return share, donate, hasDonate
+}

@@ -1,0 +1,301 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/a-h/templ"
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/go-chi/httprate"
+
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/views"
+)
+
+// maxSignBody is the largest signing POST accepted. The longest honest
+// form (every field at its limit, percent-encoded) is well under it.
+const maxSignBody = 32 << 10
+
+// signTimeout bounds how long a signature may wait for the store before
+// the signer is told it was not recorded.
+const signTimeout = 15 * time.Second
+
+// Refusals of a signing POST, each a plain page with its status.
+var (
+	errSigningOff = &httpError{status: http.StatusServiceUnavailable,
+		heading: "Signing is not available",
+		message: "This site is not taking signatures at the moment, so nothing was recorded. Please try again later."}
+	errSignNotStored = &httpError{status: http.StatusServiceUnavailable,
+		heading: "Your signature was NOT recorded",
+		message: "Something went wrong on our side while saving it. Please go back and press Sign again in a moment."}
+	errCrossOrigin = &httpError{status: http.StatusForbidden,
+		heading: "This form was sent from another site",
+		message: "For your safety we only accept signatures sent from this site's own pages. Open the campaign page here and sign there."}
+	errRateLimited = &httpError{status: http.StatusTooManyRequests,
+		heading: "Too many signatures from your connection",
+		message: "We received a lot of signatures from your network in the last minute, so we paused this one; nothing was recorded. Please wait a minute and press Sign again."}
+	errTooLarge = &httpError{status: http.StatusRequestEntityTooLarge,
+		heading: "That form was too large",
+		message: "What was sent is far longer than any signature, so nothing was recorded. Go back, shorten the longest answer and press Sign again."}
+	errBadForm = &httpError{status: http.StatusBadRequest,
+		heading: "That form could not be read",
+		message: "Something in what was sent is not text we can read, so nothing was recorded. Go back to the campaign page, type your details again (rather than pasting them) and press Sign."}
+	errNotForm = &httpError{status: http.StatusUnsupportedMediaType,
+		heading: "That form could not be read",
+		message: "Signatures must be sent by the form on the campaign page. Open the page and press Sign there."}
+	errNoSuchForm = &httpError{status: http.StatusNotFound,
+		heading: "We could not find that form",
+		message: "The petition or letter this form belonged to is no longer on the page. Open the campaign page again and sign there."}
+	errNotSignable = &httpError{status: http.StatusBadRequest,
+		heading: "That part of the page takes no signatures",
+		message: "Only petitions and open letters can be signed. Open the campaign page again and use its signing form."}
+)
+
+var hvAllowPost = []string{"POST"}
+
+// signRoute is the POST /{org}/{campaign}/sign handler with its guards, in
+// order: the cross-origin check, the per-client rate limit (POSTs only),
+// then the handler.
+func (s *Server) signRoute() http.Handler {
+	cop := http.NewCrossOriginProtection()
+	// Behind a proxy that rewrites Host, the browser's Origin is still the
+	// public base URL.
+	_ = cop.AddTrustedOrigin(s.base)
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.serveError(w, r, errCrossOrigin)
+	}))
+
+	var h http.Handler = s.handle(s.sign)
+	if s.cfg.RateLimit > 0 {
+		limited := httprate.LimitBy(s.cfg.RateLimit, time.Minute,
+			func(r *http.Request) (string, error) {
+				return httprate.CanonicalizeIP(middleware.GetClientIP(r.Context())), nil
+			},
+			httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
+				s.serveError(w, r, errRateLimited)
+			}),
+			httprate.WithErrorHandler(func(w http.ResponseWriter, r *http.Request, err error) {
+				s.serveError(w, r, errSigningOff)
+			}),
+		)(h)
+		// The client's address: from the trusted proxy's header when one is
+		// named, else the TCP peer. Never RealIP, which trusts any client.
+		clientIP := middleware.ClientIPFromRemoteAddr
+		if s.cfg.ClientIPHeader != "" {
+			clientIP = middleware.ClientIPFromHeader(s.cfg.ClientIPHeader)
+		}
+		limited = clientIP(limited)
+		plain := h
+		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost {
+				limited.ServeHTTP(w, r)
+				return
+			}
+			plain.ServeHTTP(w, r)
+		})
+	}
+	return cop.Handler(h)
+}
+
+// sign takes one signature: a form POST from a petition or letter. It
+// answers 303 to the thank-you page only once the signature is durably
+// stored (or the email had already signed); everything else gets a 4xx
+// page saying what to do, or 503 saying plainly that nothing was recorded.
+// Nothing the signer typed is ever logged.
+func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
+	if r.Method != http.MethodPost {
+		w.Header()["Allow"] = hvAllowPost
+		return &httpError{status: http.StatusMethodNotAllowed,
+			heading: "This address only takes signatures",
+			message: "Open the campaign page and sign with its form."}
+	}
+	snap := s.snap.Load()
+	path := strings.TrimSuffix(r.URL.Path, "/sign")
+	lc := snap.live[path]
+	if lc == nil {
+		if s.cfg.Store == nil && snap.pages[path] != nil {
+			return errSigningOff
+		}
+		return errNotFound
+	}
+	now := s.cfg.Now()
+	if closedNow(lc.c, now) {
+		return s.signClosed(w, r, lc)
+	}
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/x-www-form-urlencoded" {
+		return errNotForm
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxSignBody)
+	if err := r.ParseForm(); err != nil {
+		if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
+			return errTooLarge
+		}
+		return errBadForm
+	}
+	form := r.PostForm
+	for k, vs := range form {
+		if !utf8.ValidString(k) {
+			return errBadForm
+		}
+		for _, v := range vs {
+			if !utf8.ValidString(v) || strings.IndexByte(v, 0) >= 0 {
+				return errBadForm
+			}
+		}
+	}
+	id := form.Get(fieldAction)
+	sa := lc.signables[id]
+	if sa == nil {
+		if lc.ids[id] {
+			return errNotSignable
+		}
+		return errNoSuchForm
+	}
+	if form.Get(fieldHoneypot) != "" {
+		// A bot filled the field people never see: answer as if it had
+		// worked, so it learns nothing, and keep nothing.
+		return seeOther(w, path+"/thanks?outcome="+outcomeSigned)
+	}
+
+	sub := signing.Submission{
+		Action: id, Name: form.Get("name"), Email: form.Get("email"), Postcode: form.Get("postcode"),
+		Country: form.Get("country"), Phone: form.Get("phone"), Comment: form.Get("comment"),
+		Organisation: form.Get("organisation"), Role: form.Get("role"),
+		Consent: form.Get(fieldConsent), Public: form.Get(fieldPublic),
+	}
+	tokProblem := s.tokens.check(lc.key, form.Get(fieldToken), now)
+	sig, errs := signing.Check(sub, sa.rules, sa.consent, now)
+	if tokProblem != tokenOK || len(errs) > 0 {
+		return s.signAgain(w, r, lc, sa, form, errs, tokProblem, now)
+	}
+	sig.Org, sig.Campaign, sig.Action, sig.Lang = lc.c.Org.Slug, lc.c.Slug, id, lc.frame.Lang
+
+	// The signature is stored even if the signer's connection drops: the
+	// commit must not be cut short half-way by a closed tab.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), signTimeout)
+	defer cancel()
+	err := s.cfg.Signer.Sign(ctx, sig)
+	switch {
+	case errors.Is(err, store.ErrAlreadySigned):
+		return seeOther(w, path+"/thanks?outcome="+outcomeAlready)
+	case err != nil:
+		// Only the campaign and the error: never the signer's details.
+		s.log.Error("storing a signature failed; the signer was told it was not recorded",
+			"campaign", lc.key, "err", err, "request_id", requestID(r))
+		return errSignNotStored
+	case sig.Status == signing.StatusPending:
+		return seeOther(w, path+"/thanks?outcome="+outcomePending)
+	}
+	return seeOther(w, path+"/thanks?outcome="+outcomeSigned)
+}
+
+// seeOther answers a POST with 303 to location (Post/Redirect/Get).
+func seeOther(w http.ResponseWriter, location string) error {
+	h := w.Header()
+	h.Set("Location", location)
+	h["Cache-Control"] = hvNoStore
+	w.WriteHeader(http.StatusSeeOther)
+	return nil
+}
+
+// Headings of a re-shown form whose token was refused. The signer's
+// details are kept; one more press of the button sends them.
+var tokenHeadings = map[tokenProblem]string{
+	tokenMissing: "Please press Sign again: this form had expired",
+	tokenForged:  "Please press Sign again: this form had expired",
+	tokenFresh:   "Please press Sign again: that was quicker than we expected",
+	tokenExpired: "Please press Sign again: this form was opened a long time ago",
+}
+
+// signAgain re-shows the form (422) with the signer's values, each problem
+// beside its field, and a fresh token.
+//
+// The fresh token is back-dated by tokenMinAge, so pressing Sign again at
+// once passes. The minimum age exists to stop scripts that post the instant
+// they fetch a form; a person reaching this page has already filled the form
+// once, and must never be refused for answering quickly the second time. A
+// script that reads this page and resubmits gains nothing it could not get
+// by waiting three seconds, and the rate limit still applies to it.
+func (s *Server) signAgain(w http.ResponseWriter, r *http.Request, lc *liveCampaign, sa *signable, form url.Values, errs signing.FieldErrors, tp tokenProblem, now time.Time) error {
+	// Keep only the signer's own fields: never the honeypot or the token.
+	kept := url.Values{}
+	for _, k := range signing.FieldOrder {
+		if v, ok := form[k]; ok {
+			kept[k] = v[:1]
+		}
+	}
+	kept.Set(fieldPublic, form.Get(fieldPublic))
+	tok := s.tokens.issue(lc.key, now.Add(-tokenMinAge))
+	f := signForm(lc.c, sa, tok, false, kept, errs)
+	props := views.SignPageProps{
+		Page:          lc.signFrame("Check your details"),
+		CampaignTitle: lc.c.Title,
+		CampaignURL:   lc.path,
+		Heading:       "Check your details",
+		Form:          *f,
+	}
+	if tp != tokenOK {
+		props.Heading = tokenHeadings[tp]
+		props.Page.Title = props.Heading + " — " + lc.c.Title
+	}
+	return s.writePage(w, r, http.StatusUnprocessableEntity, views.SignPage(props), lc.csp)
+}
+
+// signClosed refuses a signature on a closed campaign (410) with a page
+// that says signing has ended.
+func (s *Server) signClosed(w http.ResponseWriter, r *http.Request, lc *liveCampaign) error {
+	var sa *signable
+	for _, v := range lc.signables {
+		sa = v
+		break
+	}
+	f := signForm(lc.c, sa, "", true, nil, nil)
+	props := views.SignPageProps{
+		Page:          lc.signFrame("Signing has ended"),
+		CampaignTitle: lc.c.Title,
+		CampaignURL:   lc.path,
+		Heading:       "Signing has ended",
+		Form:          *f,
+	}
+	return s.writePage(w, r, http.StatusGone, views.SignPage(props), lc.csp)
+}
+
+// signFrame is the page frame of lc's sign pages, titled.
+func (lc *liveCampaign) signFrame(title string) views.Page {
+	p := lc.frame
+	p.Title = title + " — " + lc.c.Title
+	p.Description = title
+	p.CanonicalURL = ""
+	p.Noindex = true
+	return p
+}
+
+// writePage renders c into a buffer and writes it with status: a failed
+// render becomes a 500 page, never half a page. Such pages are never cached.
+func (s *Server) writePage(w http.ResponseWriter, r *http.Request, status int, c templ.Component, csp string) error {
+	var buf bytes.Buffer
+	if err := c.Render(r.Context(), &buf); err != nil {
+		return err
+	}
+	h := w.Header()
+	h["Content-Type"] = hvHTML
+	h["Cache-Control"] = hvNoStore
+	if csp != "" {
+		h["Content-Security-Policy"] = []string{csp}
+	}
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(buf.Bytes())
+	}
+	return nil
+}

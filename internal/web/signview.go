@@ -1,0 +1,231 @@
+package web
+
+import (
+	"net/url"
+	"time"
+
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/views"
+)
+
+// This file maps signing to view models: the form, the live tally and the
+// thank-you pages.
+
+// Form field names besides the signer's details (see BRIEF3's contract).
+const (
+	fieldAction   = "action"
+	fieldToken    = "token"
+	fieldHoneypot = "homepage"
+	fieldConsent  = "consent"
+	fieldPublic   = "public"
+)
+
+// recentSigners is how many recent public signers a tally shows.
+const recentSigners = 10
+
+// signable is a petition or letter that takes signatures, with its rules.
+type signable struct {
+	id      string
+	action  *campaign.Action
+	rules   campaign.Fields
+	consent string
+	goal    int
+	letter  bool
+}
+
+// signableAction returns a's signing settings, or nil when a takes no
+// signatures (any other kind, or a letter without signing: true).
+func signableAction(c *campaign.Campaign, a *campaign.Action, id string) *signable {
+	sa := &signable{id: id, action: a}
+	switch {
+	case a.Kind == campaign.KindPetition && a.Petition != nil:
+		sa.rules, sa.consent, sa.goal = a.Petition.Fields, a.Petition.Consent, a.Petition.Goal
+	case a.Kind == campaign.KindLetter && a.Letter != nil && a.Letter.Signing:
+		sa.rules, sa.consent, sa.goal, sa.letter = a.Letter.Fields, a.Letter.Consent, a.Letter.Goal, true
+	default:
+		return nil
+	}
+	if !sa.letter {
+		// Organisation and role belong to letters only.
+		sa.rules.Organisation, sa.rules.Role = campaign.FieldOff, campaign.FieldOff
+	}
+	if sa.consent == "" {
+		sa.consent = c.Org.Consent
+	}
+	if sa.consent == "" {
+		sa.consent = c.Org.Name + " may contact me about this campaign. I can ask them to stop at any time."
+	}
+	return sa
+}
+
+// signForm is the form for sa on campaign c. values (nil on the page
+// itself) and errs refill a re-shown form; token is the token to embed
+// (tokenPlaceholder on cached pages).
+func signForm(c *campaign.Campaign, sa *signable, token string, closed bool, values url.Values, errs signing.FieldErrors) *views.SignForm {
+	f := &views.SignForm{
+		Action:       campaignPath(c) + "/sign",
+		ID:           sa.id + "-form",
+		ActionID:     sa.id,
+		ConsentText:  sa.consent,
+		PublicLabel:  "Show my name on this page",
+		HoneypotName: fieldHoneypot,
+		TokenName:    fieldToken,
+		Token:        token,
+		SubmitLabel:  "Sign the petition",
+		PrivacyURL:   c.Org.PrivacyPolicy,
+	}
+	if sa.letter {
+		f.SubmitLabel = "Add your name"
+		f.PublicLabel = "Show my name (and my organisation's) on this page"
+	}
+	if closed {
+		f.Closed = true
+		f.ClosedText = "Signing has ended: this campaign no longer takes signatures."
+		return f
+	}
+	var countries []views.Option
+	for _, spec := range signing.FormFields(sa.rules) {
+		ff := views.FormField{
+			Name: spec.Name, Label: spec.Label, Hint: spec.Hint, Type: spec.Type,
+			Autocomplete: spec.Autocomplete, Required: spec.Required, MaxLength: spec.MaxLength,
+			Value: values.Get(spec.Name), Error: errs[spec.Name],
+		}
+		if spec.Type == "select" {
+			if countries == nil {
+				countries = countryOptions()
+			}
+			ff.Options = countries
+		}
+		f.Fields = append(f.Fields, ff)
+	}
+	f.ConsentChecked = ticked(values.Get(fieldConsent))
+	f.PublicChecked = ticked(values.Get(fieldPublic))
+	for _, name := range errs.Fields() {
+		f.Errors = append(f.Errors, views.FieldError{Field: name, Message: errs[name]})
+	}
+	return f
+}
+
+// countryOptions is the country select's choices, "Choose…" first.
+func countryOptions() []views.Option {
+	list := signing.Countries()
+	out := make([]views.Option, 0, len(list)+1)
+	out = append(out, views.Option{Value: "", Label: "Choose your country"})
+	for _, c := range list {
+		out = append(out, views.Option{Value: c.Code, Label: c.Name})
+	}
+	return out
+}
+
+// ticked reads a checkbox as the signing package does.
+func ticked(v string) bool {
+	switch v {
+	case "yes", "on", "true", "1":
+		return true
+	}
+	return false
+}
+
+// tally is what the store last said about one campaign.
+type tally struct {
+	count  signing.Count
+	recent []signing.PublicSigner
+	// orgs are the approved organisation sign-ons, oldest first, for the
+	// letter's list of signatories.
+	orgs []signing.Signature
+}
+
+// tallyView is a campaign's live numbers against goal.
+func tallyView(t *tally, goal int) *views.Tally {
+	var n int
+	if t != nil {
+		n = t.count.Signatures
+	}
+	g := signing.DisplayGoal(goal, n)
+	v := &views.Tally{
+		Count:    n,
+		Goal:     g,
+		GoalText: "Help us reach " + plural(g, "signature", "signatures"),
+		Percent:  min(100, n*100/max(g, 1)),
+	}
+	switch n {
+	case 0:
+		v.CountText = "No one has signed yet: be the first"
+	case 1:
+		v.CountText = "1 person has signed"
+	default:
+		v.CountText = formatInt(n) + " people have signed"
+	}
+	if t != nil {
+		for _, p := range t.recent {
+			sv := views.SignerView{Name: p.Name, WhenText: formatDate(p.CreatedAt), WhenISO: p.CreatedAt.UTC().Format(time.RFC3339)}
+			if p.Kind == signing.KindOrganisation {
+				sv.Detail = p.Organisation
+				if p.Role != "" {
+					sv.Detail = p.Role + ", " + p.Organisation
+				}
+			}
+			v.Recent = append(v.Recent, sv)
+		}
+	}
+	return v
+}
+
+// signatoryOf lists an approved organisation sign-on among a letter's
+// signatories: the organisation's name always (signing for an organisation
+// is a public act, and the organisers approved it), the person's name and
+// role only when they chose to be shown.
+func signatoryOf(s signing.Signature) views.SignatoryView {
+	v := views.SignatoryView{Name: s.Organisation}
+	if s.Public {
+		v.Role = s.Name
+		if s.Role != "" {
+			v.Role += ", " + s.Role
+		}
+	}
+	return v
+}
+
+// Outcomes of a signature, as the thank-you page's ?outcome= says them.
+const (
+	outcomeSigned  = "signed"
+	outcomePending = "pending"
+	outcomeAlready = "already"
+)
+
+var outcomes = []string{outcomeSigned, outcomePending, outcomeAlready}
+
+// thanksProps is the thank-you page of campaign c for one outcome; shareURL
+// and donateURL come from the campaign page's actions.
+func (b *builder) thanksProps(c *campaign.Campaign, frame views.Page, outcome, shareURL, donateURL string, hasDonate bool) views.ThanksPageProps {
+	p := frame
+	p.Noindex = true
+	p.CanonicalURL = b.s.base + campaignPath(c) + "/thanks"
+	tp := views.ThanksPageProps{
+		CampaignTitle: c.Title,
+		CampaignURL:   campaignPath(c),
+		Outcome:       outcome,
+		ShareURL:      shareURL,
+		DonateURL:     donateURL,
+		DonateText:    "Not now, back to the campaign",
+	}
+	if hasDonate {
+		tp.DonateText = "Not now, but I can give"
+	}
+	switch outcome {
+	case outcomeSigned:
+		tp.Heading = "Thank you: your signature counted"
+		tp.Message = "Your signature on “" + c.Title + "” is recorded and counted. Every name makes it harder to ignore."
+	case outcomePending:
+		tp.Heading = "Thank you: your organisation's signature is waiting for approval"
+		tp.Message = "Your signature on “" + c.Title + "” is recorded. The organisers check every organisation before adding it to the list of signatories, so it will appear on the page once they approve it."
+	case outcomeAlready:
+		tp.Heading = "You have already signed"
+		tp.Message = "This email address has already signed “" + c.Title + "”, so nothing has changed: your first signature still counts. Thank you for your support."
+	}
+	p.Title = tp.Heading + " — " + c.Title
+	p.Description = tp.Heading
+	tp.Page = p
+	return tp
+}
