@@ -297,6 +297,11 @@ func TestThanksPage(t *testing.T) {
 		}
 		wantCount(t, doc, ".thanks-"+outcome, 1)
 	}
+	wantAttr(t, doc.Find("main .back a"), "href", p.CampaignURL)
+	// When "Not now" leads back to the campaign, no second link says the same.
+	p.DonateURL = p.CampaignURL
+	doc, _ = parse(t, ThanksPage(p))
+	wantCount(t, doc, "main .back", 0)
 	// Without a donate action, no "Not now" link that leads nowhere.
 	p.DonateURL = ""
 	doc, _ = parse(t, ThanksPage(p))
