@@ -29,7 +29,9 @@ import (
 // axe-core violations (WCAG 2.0 A/AA, 2.1 AA), no sideways scrolling on a
 // 360 px phone with and without JavaScript, no script error, no request to
 // another origin, tap targets at least 44 px tall on the phone, and the
-// Copy link button revealed only when JavaScript runs. A right-to-left copy of the campaign page goes through the same
+// Copy link button revealed only when JavaScript runs, and focus on a re-shown
+// form's error summary. Right-to-left copies of the campaign page and the
+// re-shown signing form go through the same
 // checks. It skips when Chromium or axe-core is missing, except under
 // CI=true, where that is a failure.
 func TestBrowser(t *testing.T) {
@@ -125,7 +127,8 @@ type browserPage struct {
 	share bool
 }
 
-// browserPages are every fixture page plus a right-to-left campaign page.
+// browserPages are every fixture page plus right-to-left copies of a
+// campaign page and of the re-shown signing form.
 func browserPages() []browserPage {
 	var ps []browserPage
 	for _, p := range pages() {
@@ -134,6 +137,10 @@ func browserPages() []browserPage {
 	rtl := stepsFixture()
 	rtl.Page.Lang, rtl.Page.Dir = "ar", "rtl"
 	ps = append(ps, browserPage{name: "campaign-rtl", c: CampaignPage(rtl), share: true})
+	// The signing form with its errors, right to left.
+	sign := signFixture()
+	sign.Page.Lang, sign.Page.Dir = "ar", "rtl"
+	ps = append(ps, browserPage{name: "sign-rtl", c: SignPage(sign)})
 	return ps
 }
 
