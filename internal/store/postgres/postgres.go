@@ -156,7 +156,7 @@ WITH input AS (
 	SELECT org, campaign, action, kind, status, name, email, postcode, country,
 		phone, comment, organisation, role, public, consent_text, consent_at, lang, created_at
 	FROM input ORDER BY ord
-	ON CONFLICT (org, campaign, email) DO NOTHING
+	ON CONFLICT (email, org, campaign) DO NOTHING
 	RETURNING id, org, campaign, email, kind, status
 ), tal AS (
 	INSERT INTO tallies AS t (org, campaign, signatures, organisations, pending)
@@ -200,7 +200,7 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) ([]e
 	// index locks in the same order and cannot deadlock each other.
 	slices.SortFunc(order, func(a, b int) int {
 		x, y := sigs[a], sigs[b]
-		return cmp.Or(cmp.Compare(x.Org, y.Org), cmp.Compare(x.Campaign, y.Campaign), cmp.Compare(x.Email, y.Email))
+		return cmp.Or(cmp.Compare(x.Email, y.Email), cmp.Compare(x.Org, y.Org), cmp.Compare(x.Campaign, y.Campaign))
 	})
 	n := len(order)
 	var (

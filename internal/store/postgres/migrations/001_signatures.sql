@@ -25,13 +25,14 @@ CREATE TABLE signatures (
 	consent_at   timestamptz NOT NULL,
 	lang         text NOT NULL DEFAULT '',
 	created_at   timestamptz NOT NULL,
-	UNIQUE (org, campaign, email)
+	-- email first: the same index that makes a second signature a duplicate
+	-- also finds one person's signatures on every campaign for Erase, so
+	-- each insert updates one index keyed by a random email, not two.
+	UNIQUE (email, org, campaign)
 );
 
 -- Exports and moderation lists read one campaign in id order.
 CREATE INDEX signatures_campaign_id ON signatures (org, campaign, id);
--- Erase finds one person's signatures on every campaign.
-CREATE INDEX signatures_email ON signatures (email);
 -- Recent public signers: only the rows a page may show, newest first.
 CREATE INDEX signatures_public ON signatures (org, campaign, id)
 	WHERE public AND status = 'approved';
