@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -37,6 +40,72 @@ func TestBrowser(t *testing.T) {
 		})
 	}
 }
+
+// TestBrowserSplicedToken loads every page with a signing form in Chromium
+// and checks that the gzip body the server splices together per request (a
+// precompressed page with the fresh form token in a stored deflate block)
+// is one Chromium decodes: it arrived gzipped, decoded to exactly as many
+// bytes as the plain page has, and carries a well-formed token.
+func TestBrowserSplicedToken(t *testing.T) {
+	b := startBrowser(t)
+	s := startSite(t)
+	if len(s.Signing) == 0 {
+		t.Fatal("no example page has a signing form; want at least the petition and the letter")
+	}
+	for _, p := range s.Signing {
+		t.Run(strings.Trim(strings.ReplaceAll(p, "/", "_"), "_"), func(t *testing.T) {
+			res, err := http.Get(s.URL + p) // Go asks for gzip and decodes it itself
+			if err != nil {
+				t.Fatal(err)
+			}
+			plain, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+
+			ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
+			defer cancel()
+			resp, err := chromedp.Run(ctx, chromedp.NavigateResponse(s.URL+p))
+			if err != nil {
+				t.Fatalf("loading %s in Chromium: %v", p, err)
+			}
+			if resp == nil || resp.Status != 200 {
+				t.Fatalf("%s: Chromium got %v, want 200", p, resp)
+			}
+			if enc, _ := resp.Headers["Content-Encoding"].(string); enc != "gzip" {
+				t.Errorf("%s: Content-Encoding %q, want gzip (Chromium asks for it)", p, enc)
+			}
+			const expr = `JSON.stringify({
+				enc: performance.getEntriesByType('navigation')[0].encodedBodySize,
+				dec: performance.getEntriesByType('navigation')[0].decodedBodySize,
+				tokens: Array.from(document.querySelectorAll('input[name=token]')).map(e => e.value),
+			})`
+			raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr))
+			if err != nil {
+				t.Fatalf("%s: reading the page: %v", p, err)
+			}
+			var got struct {
+				Enc, Dec int
+				Tokens   []string
+			}
+			if err := json.Unmarshal([]byte(raw), &got); err != nil {
+				t.Fatal(err)
+			}
+			if got.Dec != len(plain) || got.Enc <= 0 || got.Enc >= got.Dec {
+				t.Errorf("%s: Chromium decoded %d bytes from %d, want %d from fewer", p, got.Dec, got.Enc, len(plain))
+			}
+			if len(got.Tokens) == 0 {
+				t.Errorf("%s: no form token on the page", p)
+			}
+			for _, tok := range got.Tokens {
+				if !tokenShape.MatchString(tok) {
+					t.Errorf("%s: token %q, want 32 URL-safe base64 characters", p, tok)
+				}
+			}
+		})
+	}
+}
+
+// tokenShape is a form token as the web layer writes it.
+var tokenShape = regexp.MustCompile(`^[A-Za-z0-9_-]{32}$`)
 
 // reporter is the part of *testing.T the page checks use, so that a test can
 // also run them against a deliberately broken page and see them fail.

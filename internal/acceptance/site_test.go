@@ -12,6 +12,7 @@
 package acceptance
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -27,6 +28,7 @@ import (
 	"testing"
 
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/store/sqlite"
 	"github.com/placard/placard/internal/web"
 )
 
@@ -99,6 +101,9 @@ func toolFile(t testing.TB, env, rel, what string) string {
 type site struct {
 	URL   string
 	Pages []page
+	// Signing lists the campaign pages with a signing form: served with a
+	// fresh form token spliced into the cached (and gzipped) page.
+	Signing []string
 }
 
 // startSite loads ../../campaigns with the real loader, builds the real
@@ -122,7 +127,14 @@ func startSite(t *testing.T) *site {
 	ts := httptest.NewUnstartedServer(http.NotFoundHandler())
 	base := "http://" + ts.Listener.Addr().String()
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	srv, err := web.New(web.Config{BaseURL: base, SiteName: "Placard", Logger: logger}, s)
+	// A real signature store, so petitions and letters show their forms and
+	// tallies as they do in production.
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "placard.db"))
+	if err != nil {
+		t.Fatalf("opening the signature store: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	srv, err := web.New(web.Config{BaseURL: base, SiteName: "Placard", Logger: logger, Store: db, RateLimit: -1}, s)
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}
@@ -162,6 +174,14 @@ func startSite(t *testing.T) *site {
 				}
 			}
 			campaigns = append(campaigns, cp)
+			if signable(c) {
+				out.Signing = append(out.Signing, cp.Path)
+				// The thank-you page a signer lands on.
+				campaigns = append(campaigns, page{
+					Name: cp.Name + "_thanks", Path: cp.Path + "/thanks?outcome=signed",
+					Status: http.StatusOK, H1: "signature counted", Texts: []string{"Will you share?"},
+				})
+			}
 			if region, names := firstRegion(c); region != "" {
 				// The region picker is a plain GET form; its answer is a page too.
 				rp := cp
@@ -205,6 +225,16 @@ func firstRegion(c *campaign.Campaign) (string, []string) {
 // public reports whether a campaign has a public page: every status but draft.
 func public(c *campaign.Campaign) bool {
 	return c.Status != campaign.StatusDraft
+}
+
+// signable reports whether c has a petition, or a letter taking signatures.
+func signable(c *campaign.Campaign) bool {
+	for _, a := range c.Actions {
+		if a.Petition != nil || (a.Letter != nil && a.Letter.Signing) {
+			return true
+		}
+	}
+	return false
 }
 
 // fetch GETs a page and checks its status, returning the body.

@@ -7,6 +7,14 @@
 // old one and swaps it in atomically; requests in flight finish on the
 // snapshot they started with.
 //
+// Campaign pages that take signatures (live.go) are cached the same way, with
+// two additions: each response carries a fresh signed form token, spliced
+// into the cached bytes (splice.go, token.go), and a poller re-renders a
+// campaign's pages when the store's count for it changes, so the tally is
+// current without rendering per request. A signature (sign.go) is answered
+// with a redirect to the cached thank-you page only once it is durably
+// committed.
+//
 // All routes are listed in routes.go. Handlers are methods that return an
 // error; one adapter (errors.go) turns errors into a status and an error page.
 package web

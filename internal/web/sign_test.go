@@ -849,6 +849,8 @@ func BenchmarkLivePage(b *testing.B) {
 					b.Fatalf("got %d", w.code)
 				}
 			}
+			n, _ := strconv.Atoi(w.h.Get("Content-Length"))
+			b.ReportMetric(float64(n), "body-bytes")
 		})
 	}
 }
@@ -870,6 +872,72 @@ func BenchmarkPlainPage(b *testing.B) {
 					b.Fatalf("got %d", w.code)
 				}
 			}
+			n, _ := strconv.Atoi(w.h.Get("Content-Length"))
+			b.ReportMetric(float64(n), "body-bytes")
 		})
+	}
+}
+
+// BenchmarkTokenStamp is the work done once a second per live page: a new
+// token and the gzip trailer's CRC-32 over everything after the first
+// piece.
+func BenchmarkTokenStamp(b *testing.B) {
+	db, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "placard.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	s, err := New(Config{BaseURL: "https://act.example.org", Store: db, RateLimit: -1}, signSite(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := s.snap.Load().live[libraryPage].pages.Load().main
+	now := time.Unix(1_700_000_000, 0)
+	b.ReportAllocs()
+	for b.Loop() {
+		now = now.Add(time.Second)
+		p.stampAt(s.tokens, now)
+	}
+}
+
+// TestPollWhileServing re-renders live pages while they are being served
+// and signed (run with -race).
+func TestPollWhileServing(t *testing.T) {
+	e := newSignEnv(t, openSQLite(t), nil)
+	v := e.formValues(t, libraryPage, "petition-form")
+	e.clock.add(5 * time.Second)
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 20 {
+				res := get(t, e.s, "GET", libraryPage, http.Header{"Accept-Encoding": {"gzip"}})
+				if res.StatusCode != 200 {
+					t.Errorf("GET: got %d", res.StatusCode)
+				}
+				w := url.Values{}
+				for k, vs := range v {
+					w[k] = vs
+				}
+				w.Set("email", "p"+itoa(g)+"-"+itoa(i)+"@example.org")
+				if res := e.post(t, libraryPage+"/sign", w, nil); res.StatusCode != 303 {
+					t.Errorf("POST: got %d", res.StatusCode)
+				}
+			}
+		})
+	}
+	wg.Go(func() {
+		for range 20 {
+			if err := e.s.Poll(context.Background()); err != nil {
+				t.Errorf("Poll: %v", err)
+			}
+			if err := e.s.SetSite(signSite(t)); err != nil {
+				t.Errorf("SetSite: %v", err)
+			}
+		}
+	})
+	wg.Wait()
+	e.poll(t)
+	if got := doc(t, get(t, e.s, "GET", libraryPage, nil)).Find("#petition-count").Text(); got != "80 people have signed" {
+		t.Errorf("count after 80 signatures: got %q", got)
 	}
 }
