@@ -104,18 +104,26 @@ func NewCommitter(s Store, opts CommitterOptions) *Committer {
 
 // Sign stores sig durably and returns nil once the transaction holding it
 // has committed; sig.ID is then set. It returns ErrAlreadySigned when the
-// campaign already has that email (nothing changed), or the batch's error
-// when its transaction failed (nothing of sig was stored): only nil means
-// the signature is kept, so only nil may be reported to the signer as
-// success.
+// campaign already has that email (nothing changed), or the store's error
+// when the transaction failed. Only nil means the signature is certainly
+// kept, so only nil may be reported to the signer as success.
+//
+// When a batch's transaction fails, each of its signatures is retried alone
+// once, so one signature the database refuses cannot fail the others. A
+// batch whose COMMIT was sent but whose answer was lost (the database
+// server died at that moment) is in doubt; its retry then finds the rows
+// and answers ErrAlreadySigned — which is true — or fails again.
 //
 // Cancellation: if ctx ends while sig is still queued, Sign withdraws it and
 // returns ctx.Err(); it is then certain that sig was NOT stored. If ctx
 // ends after the writer has already put sig into a transaction, withdrawing
 // is no longer possible, so Sign does not return early: it waits for that
-// transaction (bounded by CommitTimeout) and returns its true outcome, so
-// the answer is never a guess. In short: ctx.Err() means "not stored", nil
-// means "stored", and any other error means "not stored".
+// transaction (bounded by CommitterOptions.CommitTimeout) and returns its
+// true outcome. In short: nil means stored; ctx.Err() means not stored;
+// ErrAlreadySigned means an earlier signature with that email is stored;
+// ErrClosed means not stored; any other error means the store failed and
+// the signature must be reported as not recorded (signing again is safe:
+// at worst it answers ErrAlreadySigned).
 func (c *Committer) Sign(ctx context.Context, sig *signing.Signature) error {
 	if err := ctx.Err(); err != nil {
 		return err

@@ -109,7 +109,12 @@ func start() {
 		missing = "no PostgreSQL server binaries in /usr/lib/postgresql/*/bin (install Debian's postgresql package) and " + Env + " is not set"
 		return
 	}
-	serverURL, startErr = startCluster(bin)
+	c, err := startCluster(bin)
+	if err != nil {
+		startErr = err
+		return
+	}
+	serverURL = c.URL()
 }
 
 // findBin returns the newest /usr/lib/postgresql/N/bin holding initdb,
@@ -135,67 +140,151 @@ func findBin() string {
 	return ""
 }
 
-// startCluster initialises and starts a cluster in a new temp folder and
-// returns its admin URL. A watchdog process stops the cluster and removes
-// the folder once this process has gone, however it ended.
-func startCluster(bin string) (string, error) {
-	dir, err := os.MkdirTemp("", "placard-pg-")
+// Cluster is a PostgreSQL cluster this test process started: a data folder
+// and a server listening only on a unix socket inside it.
+type Cluster struct {
+	bin, dir, data string
+	asUser         []string // runuser prefix when running as root
+}
+
+// NewCluster starts a private cluster for a test that must stop or crash
+// the server (which it cannot do to a shared one), and stops it and removes
+// its folder when t ends. It needs the server binaries even when
+// PLACARD_TEST_POSTGRES is set; without them it skips t, or fails it under
+// CI=true.
+func NewCluster(t testing.TB) *Cluster {
+	t.Helper()
+	bin := findBin()
+	if bin == "" {
+		msg := "no PostgreSQL server binaries in /usr/lib/postgresql/*/bin (install Debian's postgresql package)"
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("PostgreSQL is required under CI=true: %s", msg)
+		}
+		t.Skipf("skipping PostgreSQL test: %s", msg)
+	}
+	c, err := startCluster(bin)
 	if err != nil {
-		return "", err
+		t.Fatalf("starting a PostgreSQL cluster: %v", err)
 	}
-	data := filepath.Join(dir, "data")
-	// initdb refuses to run as root: run the server as the postgres user,
-	// which then must own the folder.
-	var asUser []string
-	if os.Geteuid() == 0 {
-		u, err := user.Lookup("postgres")
-		if err != nil {
-			os.RemoveAll(dir)
-			return "", fmt.Errorf("running as root, and there is no postgres user to run the server as: %w", err)
-		}
-		uid, _ := strconv.Atoi(u.Uid)
-		gid, _ := strconv.Atoi(u.Gid)
-		if err := os.Chown(dir, uid, gid); err != nil {
-			os.RemoveAll(dir)
-			return "", err
-		}
-		asUser = []string{"runuser", "-u", "postgres", "--"}
+	t.Cleanup(func() {
+		c.pgctl("-m", "immediate", "-w", "stop")
+		os.RemoveAll(c.dir)
+	})
+	return c
+}
+
+// URL is the admin URL of the cluster (superuser postgres, database
+// postgres). Make a database of your own with CREATE DATABASE.
+func (c *Cluster) URL() string {
+	return "postgres://postgres@/postgres?host=" + url.QueryEscape(c.dir) + "&sslmode=disable"
+}
+
+// Database creates a new empty database and returns its URL.
+func (c *Cluster) Database(t testing.TB) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	admin, err := pgx.Connect(ctx, c.URL())
+	if err != nil {
+		t.Fatalf("connecting to the test cluster: %v", err)
 	}
-	run := func(args ...string) error {
-		full := append(append([]string{}, asUser...), args...)
-		cmd := exec.Command(full[0], full[1:]...)
-		cmd.Dir = dir
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			return fmt.Errorf("%s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		return nil
+	defer admin.Close(ctx)
+	b := make([]byte, 6)
+	rand.Read(b)
+	name := "placard_test_" + hex.EncodeToString(b)
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		t.Fatalf("creating test database: %v", err)
 	}
-	if err := run(filepath.Join(bin, "initdb"), "-D", data, "-U", "postgres", "--auth=trust",
-		"--encoding=UTF8", "--locale=C", "--no-instructions"); err != nil {
-		os.RemoveAll(dir)
-		return "", err
+	return withDatabase(c.URL(), name)
+}
+
+// Crash stops the server the way a crash does ("immediate" shutdown: every
+// server process quits at once, nothing is flushed or checkpointed), so the
+// next Start replays the WAL exactly as after a crash.
+func (c *Cluster) Crash(t testing.TB) {
+	t.Helper()
+	if err := c.pgctl("-m", "immediate", "-w", "stop"); err != nil {
+		t.Fatalf("crashing the test cluster: %v", err)
 	}
+}
+
+// Start starts the server again after Crash.
+func (c *Cluster) Start(t testing.TB) {
+	t.Helper()
+	if err := c.start(); err != nil {
+		t.Fatalf("restarting the test cluster: %v", err)
+	}
+}
+
+func (c *Cluster) run(args ...string) error {
+	full := append(append([]string{}, c.asUser...), args...)
+	cmd := exec.Command(full[0], full[1:]...)
+	cmd.Dir = c.dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("%s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return nil
+}
+
+func (c *Cluster) pgctl(args ...string) error {
+	return c.run(append([]string{filepath.Join(c.bin, "pg_ctl"), "-D", c.data}, args...)...)
+}
+
+func (c *Cluster) start() error {
 	// Throwaway-cluster settings. fsync and synchronous_commit stay ON: the
-	// suite and the benchmarks must see a durable commit's real cost.
+	// suite, the crash tests and the benchmarks must see a durable commit
+	// and its real cost.
 	opts := strings.Join([]string{
-		"-c listen_addresses=''",            // no TCP at all
-		"-c unix_socket_directories=" + dir, // the socket lives in our folder
+		"-c listen_addresses=''",              // no TCP at all
+		"-c unix_socket_directories=" + c.dir, // the socket lives in our folder
 		"-c fsync=on",
 		"-c synchronous_commit=on",
 		"-c max_connections=200",      // several pools in parallel tests
 		"-c wal_level=minimal",        // no replication: less WAL to write
 		"-c max_wal_senders=0",        // required by wal_level=minimal
-		"-c checkpoint_timeout=30min", // no checkpoints mid-test
+		"-c checkpoint_timeout=30min", // no timed checkpoints mid-test
 		"-c max_wal_size=4GB",
 	}, " ")
-	if err := run(filepath.Join(bin, "pg_ctl"), "-D", data, "-l", filepath.Join(dir, "server.log"),
-		"-w", "-t", "60", "-o", opts, "start"); err != nil {
-		os.RemoveAll(dir)
-		return "", err
+	return c.pgctl("-l", filepath.Join(c.dir, "server.log"), "-w", "-t", "60", "-o", opts, "start")
+}
+
+// startCluster initialises and starts a cluster in a new temp folder. A
+// watchdog process stops the cluster and removes the folder once this
+// process has gone, however it ended.
+func startCluster(bin string) (*Cluster, error) {
+	dir, err := os.MkdirTemp("", "placard-pg-")
+	if err != nil {
+		return nil, err
 	}
-	watchdog(bin, dir, data, asUser)
-	return "postgres://postgres@/postgres?host=" + url.QueryEscape(dir) + "&sslmode=disable", nil
+	c := &Cluster{bin: bin, dir: dir, data: filepath.Join(dir, "data")}
+	// initdb refuses to run as root: run the server as the postgres user,
+	// which then must own the folder.
+	if os.Geteuid() == 0 {
+		u, err := user.Lookup("postgres")
+		if err != nil {
+			os.RemoveAll(dir)
+			return nil, fmt.Errorf("running as root, and there is no postgres user to run the server as: %w", err)
+		}
+		uid, _ := strconv.Atoi(u.Uid)
+		gid, _ := strconv.Atoi(u.Gid)
+		if err := os.Chown(dir, uid, gid); err != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
+		c.asUser = []string{"runuser", "-u", "postgres", "--"}
+	}
+	if err := c.run(filepath.Join(bin, "initdb"), "-D", c.data, "-U", "postgres", "--auth=trust",
+		"--encoding=UTF8", "--locale=C", "--no-instructions"); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	if err := c.start(); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	watchdog(bin, dir, c.data, c.asUser)
+	return c, nil
 }
 
 // watchdog starts a small shell that waits for this process to exit and
