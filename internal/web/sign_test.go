@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -939,5 +940,46 @@ func TestPollWhileServing(t *testing.T) {
 	e.poll(t)
 	if got := doc(t, get(t, e.s, "GET", libraryPage, nil)).Find("#petition-count").Text(); got != "80 people have signed" {
 		t.Errorf("count after 80 signatures: got %q", got)
+	}
+}
+
+// BenchmarkSign is the whole signing path through the router: form POST,
+// checks, token, group commit into SQLite (synchronous=FULL), 303. Run in
+// parallel, the Committer batches concurrent signatures into one commit.
+func BenchmarkSign(b *testing.B) {
+	db, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "placard.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	committer := store.NewCommitter(db, store.CommitterOptions{})
+	defer committer.Close()
+	s, err := New(Config{BaseURL: "https://act.example.org", Store: db, Signer: committer, RateLimit: -1}, signSite(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	tok := s.tokens.issue("riverside/save-the-library", time.Now().Add(-time.Minute))
+	var n atomic.Int64
+	b.ReportAllocs()
+	b.SetParallelism(32) // 64 signers on 2 cores
+	b.RunParallel(func(pb *testing.PB) {
+		w := &discardWriter{h: http.Header{}}
+		for pb.Next() {
+			i := n.Add(1)
+			form := "action=petition&consent=yes&name=Bench+Signer&token=" + tok + "&email=b" + strconv.FormatInt(i, 10) + "%40example.org"
+			req := httptest.NewRequest("POST", libraryPage+"/sign", strings.NewReader(form))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Sec-Fetch-Site", "same-origin")
+			clear(w.h)
+			s.ServeHTTP(w, req)
+			if w.code != 303 {
+				b.Errorf("got %d", w.code)
+				return
+			}
+		}
+	})
+	st := committer.Stats()
+	if st.Batches > 0 {
+		b.ReportMetric(float64(st.Signatures)/float64(st.Batches), "sigs/commit")
 	}
 }
