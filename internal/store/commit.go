@@ -58,11 +58,13 @@ type CommitStats struct {
 	// Signatures/Batches is the mean batch size: how many signatures shared
 	// each fsync.
 	Batches, Signatures int64
+	// Queued is how many signatures are waiting for the writer right now.
+	Queued int
 }
 
 // Stats returns the Committer's counters, for benchmarks and metrics.
 func (c *Committer) Stats() CommitStats {
-	return CommitStats{Batches: c.batches.Load(), Signatures: c.signatures.Load()}
+	return CommitStats{Batches: c.batches.Load(), Signatures: c.signatures.Load(), Queued: len(c.queue)}
 }
 
 // Request states. A request moves queued → taken when the writer puts it in

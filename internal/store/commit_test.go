@@ -1,0 +1,133 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"testing"
+
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
+)
+
+// fakeStore records the batches it is given. It refuses any signature
+// named "refuse" by failing the whole transaction, as a database does.
+type fakeStore struct {
+	store.Store // unused methods panic
+	mu          sync.Mutex
+	batches     []int
+	seen        map[string]bool
+	gate        chan struct{} // when non-nil, each AddSignatures waits for a value
+}
+
+func (f *fakeStore) AddSignatures(ctx context.Context, sigs []*signing.Signature) ([]error, error) {
+	if f.gate != nil {
+		<-f.gate
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.batches = append(f.batches, len(sigs))
+	for _, s := range sigs {
+		if s.Name == "refuse" {
+			return nil, errors.New("refused by the database")
+		}
+	}
+	res := make([]error, len(sigs))
+	for i, s := range sigs {
+		if f.seen[s.Email] {
+			res[i] = store.ErrAlreadySigned
+			continue
+		}
+		f.seen[s.Email] = true
+		s.ID = int64(len(f.seen))
+	}
+	return res, nil
+}
+
+func sig(email string) *signing.Signature { return &signing.Signature{Email: email, Name: "n"} }
+
+// TestCommitterBatches: signatures queued while a commit is in flight go
+// into the next transaction together, up to MaxBatch.
+func TestCommitterBatches(t *testing.T) {
+	f := &fakeStore{seen: map[string]bool{}, gate: make(chan struct{})}
+	c := store.NewCommitter(f, store.CommitterOptions{MaxBatch: 10})
+	var wg sync.WaitGroup
+	// The first signature occupies the writer (blocked at the gate)...
+	wg.Go(func() { c.Sign(context.Background(), sig("first@x")) })
+	f.gate <- struct{}{} // ...which is let through only once it is there,
+	// and then 25 more queue up while a second commit is held at the gate.
+	wg.Go(func() { c.Sign(context.Background(), sig("second@x")) })
+	for c.Stats().Batches < 1 {
+		runtime.Gosched() // wait for the first commit to finish
+	}
+	errs := make([]error, 25)
+	for i := range errs {
+		wg.Go(func() { errs[i] = c.Sign(context.Background(), sig(fmt.Sprintf("q%d@x", i))) })
+	}
+	// Wait until all 25 are queued behind the held commit.
+	for c.Stats().Queued < 25 {
+		runtime.Gosched()
+	}
+	go func() {
+		for range 10 {
+			f.gate <- struct{}{}
+		}
+	}()
+	wg.Wait()
+	c.Close()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("signature %d: got %v, want nil", i, err)
+		}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	total := 0
+	for _, n := range f.batches {
+		if n > 10 {
+			t.Errorf("batch of %d, want at most MaxBatch 10", n)
+		}
+		total += n
+	}
+	if total != 27 {
+		t.Errorf("signatures committed: got %d, want 27", total)
+	}
+	// first, second, then 25 queued at once: 10 + 10 + 5.
+	if want := []int{1, 1, 10, 10, 5}; fmt.Sprint(f.batches) != fmt.Sprint(want) {
+		t.Errorf("batch sizes: got %v, want %v", f.batches, want)
+	}
+	if st := c.Stats(); st.Signatures != 27 || st.Batches != int64(len(f.batches)) {
+		t.Errorf("Stats: got %+v, want 27 signatures in %d batches", st, len(f.batches))
+	}
+}
+
+// TestCommitterRefusedAlone: a signature that makes its transaction fail
+// fails alone; the others of its batch are committed.
+func TestCommitterRefusedAlone(t *testing.T) {
+	f := &fakeStore{seen: map[string]bool{}}
+	c := store.NewCommitter(f, store.CommitterOptions{})
+	defer c.Close()
+	var wg sync.WaitGroup
+	errs := make([]error, 50)
+	for i := range errs {
+		wg.Go(func() {
+			s := sig(fmt.Sprintf("s%d@x", i))
+			if i == 7 {
+				s.Name = "refuse"
+			}
+			errs[i] = c.Sign(context.Background(), s)
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if i == 7 {
+			if err == nil || errors.Is(err, store.ErrAlreadySigned) {
+				t.Errorf("refused signature: got %v, want the store's error", err)
+			}
+		} else if err != nil {
+			t.Errorf("signature %d: got %v, want nil", i, err)
+		}
+	}
+}
