@@ -54,9 +54,6 @@ type tokenStamp struct {
 	gzTrailer []byte // CRC-32 and ISIZE, little-endian
 }
 
-// Header values of token pages.
-var hvPrivateNoCache = []string{"no-cache"}
-
 // newTokenPage splits body at every tokenPlaceholder and precompresses the
 // pieces. A body without placeholders works too: it is one piece.
 func newTokenPage(body []byte, path, csp string) *tokenPage {
@@ -159,7 +156,7 @@ func (p *tokenPage) serve(w http.ResponseWriter, r *http.Request, ts tokenSigner
 	}
 	h["Vary"] = hvVary
 	h["Etag"] = etag
-	h["Cache-Control"] = hvPrivateNoCache
+	h["Cache-Control"] = hvNoCache
 	if p.csp != nil {
 		h["Content-Security-Policy"] = p.csp
 	}
