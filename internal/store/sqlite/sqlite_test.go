@@ -2,9 +2,11 @@ package sqlite_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/placard/placard/internal/signing"
@@ -62,5 +64,90 @@ func TestOpenMissingFolder(t *testing.T) {
 	_, err := sqlite.Open(context.Background(), path)
 	if err == nil || !strings.Contains(err.Error(), path) {
 		t.Errorf("Open in a missing folder: got %v, want an error naming %s", err, path)
+	}
+}
+
+// TestTwoHandles is serve and a CLI command on one file at once: one handle
+// signs through a Committer while another erases and moderates; every call
+// succeeds (busy_timeout waits out the other's write lock) and the tallies
+// match the rows.
+func TestTwoHandles(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "placard.db")
+	serve, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer serve.Close()
+	cli, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	c := store.NewCommitter(serve, store.CommitterOptions{})
+	var wg sync.WaitGroup
+	errs := make(chan error, 1000)
+	for w := range 16 {
+		wg.Go(func() {
+			for i := range 30 {
+				if err := c.Sign(ctx, storetest.Sig("o", "c", fmt.Sprintf("w%d-%d@example.org", w, i))); err != nil {
+					errs <- err
+				}
+			}
+		})
+	}
+	erased := 0
+	for w := range 16 {
+		n, err := cli.Erase(ctx, fmt.Sprintf("w%d-0@example.org", w))
+		if err != nil {
+			errs <- err
+		}
+		erased += n
+		if _, err := cli.Counts(ctx); err != nil {
+			errs <- err
+		}
+	}
+	wg.Wait()
+	c.Close()
+	close(errs)
+	for err := range errs {
+		t.Errorf("concurrent use of two handles: %v", err)
+	}
+	var rows int
+	cli.Signatures(ctx, "o", "c", "", func(*signing.Signature) error { rows++; return nil })
+	counts, err := serve.Counts(ctx)
+	if err != nil || len(counts) != 1 || counts[0].Signatures != rows || rows != 16*30-erased {
+		t.Errorf("after concurrent use: counts %+v (%v), %d rows, %d erased; want the tally to equal the rows, %d", counts, err, rows, erased, 16*30-erased)
+	}
+}
+
+// TestConcurrentOpen: several handles opening one new file at once (serve
+// starting while a CLI command runs) all succeed and agree on the secret.
+func TestConcurrentOpen(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "placard.db")
+	const n = 4
+	dbs := make([]*sqlite.DB, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { dbs[i], errs[i] = sqlite.Open(ctx, path) })
+	}
+	wg.Wait()
+	for i := range n {
+		if errs[i] != nil {
+			t.Fatalf("Open %d of %d at once: %v", i, n, errs[i])
+		}
+		defer dbs[i].Close()
+	}
+	keys := make([][]byte, n)
+	for i := range n {
+		wg.Go(func() { keys[i], errs[i] = dbs[i].Secret(ctx) })
+	}
+	wg.Wait()
+	for i := range n {
+		if errs[i] != nil || string(keys[i]) != string(keys[0]) {
+			t.Errorf("handle %d Secret: got %x, %v, want %x", i, keys[i], errs[i], keys[0])
+		}
 	}
 }
