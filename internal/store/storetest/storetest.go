@@ -54,6 +54,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("EraseEverywhere", func(t *testing.T) { testErase(t, open(t)) })
 	t.Run("SecretStable", func(t *testing.T) { testSecret(t, open(t)) })
 	t.Run("RoundTripExact", func(t *testing.T) { testRoundTrip(t, open(t)) })
+	t.Run("AgainstModel", func(t *testing.T) { testAgainstModel(t, open(t)) })
 	t.Run("CommitterConcurrent", func(t *testing.T) { testCommitter(t, open(t)) })
 	t.Run("CommitterCancelled", func(t *testing.T) { testCommitterCancelled(t, open(t)) })
 	t.Run("CommitterClose", func(t *testing.T) { testCommitterClose(t, open(t)) })
