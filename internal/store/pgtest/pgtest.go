@@ -253,7 +253,14 @@ func (c *Cluster) start() error {
 // watchdog process stops the cluster and removes the folder once this
 // process has gone, however it ended.
 func startCluster(bin string) (*Cluster, error) {
-	dir, err := os.MkdirTemp("", "placard-pg-")
+	// The socket path must fit in 107 bytes, and as root the postgres user
+	// must be able to reach the folder: a long or private TMPDIR fails
+	// either way, so use /tmp then.
+	parent := os.TempDir()
+	if os.Geteuid() == 0 || len(parent) > 60 {
+		parent = "/tmp"
+	}
+	dir, err := os.MkdirTemp(parent, "placard-pg-")
 	if err != nil {
 		return nil, err
 	}
