@@ -315,10 +315,16 @@ func exportJSON(t *testing.T, db, ref string) []map[string]any {
 // refreshed about once a second) and fails with what when it never holds.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
+	waitFor(t, func() string { return what }, cond)
+}
+
+// waitFor is eventually with a failure message built after the last try.
+func waitFor(t *testing.T, what func() string, cond func() bool) {
+	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("after 15 s: %s", what)
+			t.Fatalf("after 15 s: %s", what())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
