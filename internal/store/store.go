@@ -28,6 +28,13 @@ var (
 // durably committed (SQLite synchronous=FULL in WAL mode; PostgreSQL
 // synchronous_commit on): an acknowledged signature survives a crash or
 // power loss.
+//
+// Times (ConsentAt, CreatedAt) are kept to the microsecond — PostgreSQL's
+// precision, which the SQLite engine matches — and come back in UTC; every
+// other field comes back exactly as given. Counts lists every campaign that
+// has ever had a signature, in org then campaign order (byte order), so a
+// campaign whose signatures were all erased reads as zeros rather than
+// vanishing.
 type Store interface {
 	// AddSignatures inserts sigs in ONE transaction — the unit of group
 	// commit — and sets each inserted signature's ID. results has one entry

@@ -298,6 +298,9 @@ func boolInt(b bool) int {
 // (org, campaign, email) — already stored or earlier in sigs — is reported
 // as store.ErrAlreadySigned for that entry and changes nothing.
 func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) ([]error, error) {
+	if len(sigs) == 0 {
+		return []error{}, nil
+	}
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
