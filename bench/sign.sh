@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# bench/sign.sh — end-to-end signing throughput of `placard serve`: form POST
+# to 303 over real HTTP, 64 concurrent signers, on SQLite and on PostgreSQL,
+# beside the disk's raw fsync rate measured in the same run.
+#
+# What it does:
+#   1. builds placard and bench/fsync; measures fsync/s in the work folder
+#      (the same disk as the SQLite file and the PostgreSQL cluster);
+#   2. for each engine (ENGINES, default "sqlite postgres"):
+#        - SQLite: a fresh database file in a temporary folder;
+#        - PostgreSQL: a throwaway cluster (initdb as the postgres user when
+#          run as root) listening only on a unix socket in the work folder,
+#          default settings (fsync on, synchronous_commit on);
+#      starts `placard serve` on a free 127.0.0.1 port with a rate limit far
+#      above the load, fetches the petition page, reads the form's action and
+#      token, waits 3.2 s (tokens are refused when younger than 3 s), then runs
+#        wrk -t2 -c64 -d20s --latency -s bench/sign.lua
+#      where every request signs with an email no other request uses;
+#   3. counts the signatures stored (placard signatures export) and checks
+#      that it is at least the number of "signed" answers;
+#   4. prints, per engine: signatures/s, p50, p99, non-303 answers,
+#      fsync/s and the ratio signatures/s ÷ fsync/s.
+#
+# Needs: go, curl, wrk; PostgreSQL server binaries for the postgres run
+# (Debian: apt-get install wrk curl postgresql). Only 127.0.0.1 and unix
+# sockets are used; every run is bounded by DURATION.
+# Usage: bench/sign.sh   (env: ENGINES="sqlite postgres" DURATION=20s CONNS=64 THREADS=2
+#                         PAGE=/northgate-tenants/tell-the-courier PGBIN=/usr/lib/postgresql/15/bin
+#                         PROFILE=1 to sample the CPU with perf during each run and print the
+#                         hottest processes and functions; the perf data is kept in PROFILE_DIR)
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+export GOTOOLCHAIN=local GOFLAGS="${GOFLAGS:--buildvcs=false}"
+ENGINES=${ENGINES:-sqlite postgres}
+DURATION=${DURATION:-20s}
+CONNS=${CONNS:-64}
+THREADS=${THREADS:-2}
+PAGE=${PAGE:-/northgate-tenants/tell-the-courier}
+PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
+
+for tool in go curl wrk; do
+	command -v "$tool" >/dev/null 2>&1 || { echo "bench: $tool is not installed (Debian: apt-get install wrk curl)" >&2; exit 2; }
+done
+
+work=$(mktemp -d /tmp/placard-sign.XXXXXX)
+chmod 755 "$work"
+pids=()
+pgdata=""
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+	if [ -n "$pgdata" ] && [ -f "$pgdata/postmaster.pid" ]; then pg_as "$PGBIN/pg_ctl" -D "$pgdata" -m immediate -w stop >/dev/null 2>&1 || true; fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+# pg_as runs a PostgreSQL program as the postgres user when we are root
+# (initdb and postgres refuse to run as root), else as ourselves.
+pg_as() {
+	if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+free_port() {
+	local p
+	for _ in $(seq 1 200); do
+		p=$((20000 + RANDOM % 40000))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			echo "$p"
+			return
+		fi
+	done
+	echo "bench: no free port found" >&2
+	return 1
+}
+
+wait_http() {
+	for _ in $(seq 1 300); do
+		curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "bench: $1 did not answer within 30 s" >&2
+	return 1
+}
+
+# input_value FILE NAME — the value of the form input named NAME in FILE.
+input_value() {
+	grep -o "<input[^>]*name=\"$2\"[^>]*>" "$1" | head -n 1 | sed -n 's/.*value="\([^"]*\)".*/\1/p'
+}
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "bench: building placard and bench/fsync…"
+go build -o "$work/placard" ./cmd/placard
+go build -o "$work/fsync" ./bench/fsync
+fsync_line=$("$work/fsync" -dir "$work" -d 5s)
+fsync_rate=$(sed -n 's/^fsync\/s \([0-9]*\).*/\1/p' <<<"$fsync_line")
+echo "bench: disk: $fsync_line"
+
+# start_postgres — a throwaway cluster on a unix socket in $work/pg; sets DSN.
+start_postgres() {
+	[ -x "$PGBIN/initdb" ] || { echo "bench: no PostgreSQL server binaries in '$PGBIN' (Debian: apt-get install postgresql, or set PGBIN)" >&2; return 1; }
+	mkdir -p "$work/pg"
+	[ "$(id -u)" -ne 0 ] || chown postgres "$work/pg"
+	pgdata="$work/pg/data"
+	local port
+	port=$(free_port)
+	pg_as "$PGBIN/initdb" -D "$pgdata" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$work/pg-initdb.log" 2>&1 ||
+		{ cat "$work/pg-initdb.log" >&2; return 1; }
+	# Only a unix socket (listen_addresses empty); fsync and
+	# synchronous_commit keep their durable defaults.
+	pg_as "$PGBIN/pg_ctl" -D "$pgdata" -l "$work/pg/server.log" -w \
+		-o "-c listen_addresses='' -k $work/pg -p $port -c max_connections=200" start >/dev/null ||
+		{ cat "$work/pg/server.log" >&2; return 1; }
+	pg_as "$PGBIN/createdb" -h "$work/pg" -p "$port" -U postgres placard
+	DSN="postgres:///placard?host=$work/pg&port=$port&user=postgres&sslmode=disable"
+	echo "bench: PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on unix socket $work/pg port $port"
+}
+
+stop_postgres() {
+	pg_as "$PGBIN/pg_ctl" -D "$pgdata" -m fast -w stop >/dev/null 2>&1 || true
+	pgdata=""
+}
+
+# perf_summary FILE ENGINE — where the CPU went during a profiled run: the
+# share of each process (the machine is shared, so other work shows here
+# too), then placard's time in the parts of the signing path (inclusive:
+# a function's share includes what it calls).
+perf_summary() {
+	local f=$1 e=$2
+	echo "bench: $e: CPU by process (whole machine, perf):"
+	perf report -i "$f" --no-children --sort comm --stdio -g none 2>/dev/null </dev/null | grep -E '^ +[0-9]' | sed -n 1,8p || true
+	echo "bench: $e: placard's signing path (inclusive share of the whole machine):"
+	perf report -i "$f" --children --comm placard --sort symbol --stdio -g none 2>/dev/null </dev/null |
+		grep -E '^ +[0-9]' | sed -E 's/[ -]+$//' |
+		grep -E 'net/http\.\(\*conn\)\.serve$|web\.\(\*Server\)\.sign$|ParseForm$|signing\.Check$|Committer\)\.run$|\(\*DB\)\.AddSignatures$|sqlite3VdbeExec$|sqlite3WalFrames$|Xfsync$|pgx.*\(\*Conn\)\.(Exec|SendBatch|Query)$|tcp_sendmsg$|tcp_recvmsg$|gcBgMarkWorker$|findRunnable$' |
+		awk '{ printf "  %8s  %s\n", $1, $NF }' || true
+}
+
+declare -A result
+for engine in $ENGINES; do
+	case $engine in
+	sqlite) DSN="$work/sqlite/placard.db" ;;
+	postgres) start_postgres ;;
+	*) echo "bench: unknown engine $engine (sqlite or postgres)" >&2; exit 2 ;;
+	esac
+	port=$(free_port)
+	P="http://127.0.0.1:$port"
+	"$work/placard" serve --addr "127.0.0.1:$port" --campaigns campaigns --db "$DSN" --base-url "$P" \
+		--rate-limit 100000000 --log-level warn >"$work/placard-$engine.log" 2>&1 &
+	server=$!
+	pids+=("$server")
+	wait_http "$P/healthz" || { cat "$work/placard-$engine.log" >&2; exit 1; }
+
+	curl -fsS -o "$work/page.html" "$P$PAGE"
+	action=$(input_value "$work/page.html" action)
+	token=$(input_value "$work/page.html" token)
+	[ -n "$action" ] && [ -n "$token" ] || { echo "bench: no signing form (action and token inputs) on $PAGE" >&2; exit 1; }
+	sleep 3.2 # a token is accepted once it is 3 s old
+
+	if [ -n "${PROFILE:-}" ]; then
+		# CPU profile of the server (and, for PostgreSQL, of everything) while
+		# wrk runs: perf samples at 499 Hz for 10 s, starting 3 s in.
+		command -v perf >/dev/null 2>&1 || { echo "bench: PROFILE needs perf (Debian: apt-get install linux-perf)" >&2; exit 2; }
+		(sleep 3; perf record -F 499 -g -a -o "$work/perf-$engine.data" -- sleep 10 >/dev/null 2>&1) &
+		perfpid=$!
+	fi
+	echo "bench: $engine: wrk -t$THREADS -c$CONNS -d$DURATION --latency -s bench/sign.lua $P$PAGE/sign"
+	SIGN_PATH="$PAGE/sign" SIGN_ACTION="$action" SIGN_TOKEN="$token" SIGN_RUN="$engine$RANDOM" \
+		wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s bench/sign.lua "$P$PAGE/sign" | tee "$work/wrk-$engine.txt"
+	if [ -n "${PROFILE:-}" ]; then
+		wait "$perfpid"
+		perf_summary "$work/perf-$engine.data" "$engine"
+		mkdir -p "${PROFILE_DIR:-/tmp}" && cp "$work/perf-$engine.data" "${PROFILE_DIR:-/tmp}/placard-sign-perf-$engine.data"
+	fi
+	line=$(grep '^SIGN ' "$work/wrk-$engine.txt")
+	get() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$line"; }
+
+	# Every "signed" answer must be in the database (export counts rows).
+	[ "$(get requests)" -gt 0 ] || { echo "bench: $engine: wrk completed no request; the server log says:" >&2; tail -n 20 "$work/placard-$engine.log" >&2; exit 1; }
+	"$work/placard" signatures export --campaign "${PAGE#/}" --db "$DSN" >"$work/export-$engine.csv" ||
+		{ echo "bench: $engine: placard signatures export failed" >&2; exit 1; }
+	sigs=$(($(wc -l <"$work/export-$engine.csv") - 1))
+	signed=$(($(get requests) - $(get non303) - $(get not_signed)))
+	echo "bench: $engine: $signed answered 'signed', $sigs stored"
+	[ "$sigs" -ge "$signed" ] || echo "bench: $engine: WARNING: fewer stored than acknowledged" >&2
+
+	kill "$server"
+	wait "$server" 2>/dev/null || true
+	[ "$engine" != postgres ] || stop_postgres
+	ratio=$(awk -v r="$(get rps)" -v f="$fsync_rate" 'BEGIN { printf "%.1f", r / f }')
+	result[$engine]=$(printf '%-9s %10s %9s ms %9s ms %8s %10s %8sx  (%s signed, %s stored, socket errors %s, %s)' \
+		"$engine" "$(get rps)" "$(get p50_ms)" "$(get p99_ms)" "$(get non303)" "$fsync_rate" "$ratio" \
+		"$signed" "$sigs" "$(get socket_errors)" "$(get statuses)")
+done
+
+echo
+echo "bench: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(go env GOVERSION), $THREADS threads, $CONNS connections, $DURATION, load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-9s %10s %12s %12s %8s %10s %9s\n' engine "sigs/s" p50 p99 non303 "fsync/s" ratio
+for engine in $ENGINES; do echo "${result[$engine]}"; done
