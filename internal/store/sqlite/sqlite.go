@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"modernc.org/sqlite"
@@ -52,6 +53,9 @@ type DB struct {
 	c *sql.DB
 
 	stop, stopped chan struct{} // stop the checkpointer; closed when it has
+
+	stmtMu  sync.Mutex
+	inserts map[int]*sql.Stmt // prepared multi-row INSERTs by row count
 }
 
 var _ store.Store = (*DB)(nil)
@@ -259,6 +263,12 @@ func (db *DB) Close() error {
 		close(db.stop)
 		<-db.stopped
 	}
+	db.stmtMu.Lock()
+	for _, st := range db.inserts {
+		st.Close()
+	}
+	db.inserts = nil
+	db.stmtMu.Unlock()
 	var errR, errC error
 	if db.r != nil {
 		errR = db.r.Close()
@@ -319,6 +329,27 @@ func insertSQL(n int) string {
 
 type sigKey struct{ email, org, campaign string }
 
+// insertStmt returns the prepared INSERT for n rows, preparing it on first
+// use. Parsing a many-row INSERT was a sixth of the writer's time; batch
+// sizes repeat, so each size is parsed once. The statements live on the
+// single writer connection, where every transaction reuses them.
+func (db *DB) insertStmt(ctx context.Context, n int) (*sql.Stmt, error) {
+	db.stmtMu.Lock()
+	defer db.stmtMu.Unlock()
+	if st, ok := db.inserts[n]; ok {
+		return st, nil
+	}
+	st, err := db.w.PrepareContext(ctx, insertSQL(n))
+	if err != nil {
+		return nil, err
+	}
+	if db.inserts == nil {
+		db.inserts = map[int]*sql.Stmt{}
+	}
+	db.inserts[n] = st
+	return st, nil
+}
+
 // AddSignatures inserts sigs in one transaction (one fsync). A duplicate
 // (org, campaign, email) — already stored or earlier in sigs — is reported
 // as store.ErrAlreadySigned for that entry and changes nothing.
@@ -334,6 +365,7 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) ([]e
 	// Duplicates inside the batch are settled here: the first keeps its
 	// place, later ones are already signed. Each key is then sent once, so
 	// every returned row maps back to exactly one signature.
+	var err error
 	first := make(map[sigKey]int, len(sigs))
 	order := make([]int, 0, len(sigs))
 	for i, s := range sigs {
@@ -344,6 +376,15 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) ([]e
 		}
 		first[k] = i
 		order = append(order, i)
+	}
+	// Prepare before BEGIN: the transaction holds the writer's only
+	// connection, so preparing on the pool inside it would wait forever.
+	stmts := map[int]*sql.Stmt{}
+	for start := 0; start < len(order); start += insertChunk {
+		n := min(insertChunk, len(order)-start)
+		if stmts[n], err = db.insertStmt(ctx, n); err != nil {
+			return nil, err
+		}
 	}
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -361,7 +402,7 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) ([]e
 				s.Name, s.Email, s.Postcode, s.Country, s.Phone, s.Comment, s.Organisation, s.Role,
 				boolInt(s.Public), s.ConsentText, formatTime(s.ConsentAt), s.Lang, formatTime(s.CreatedAt))
 		}
-		rows, err := tx.QueryContext(ctx, insertSQL(len(chunk)), args...)
+		rows, err := tx.StmtContext(ctx, stmts[len(chunk)]).QueryContext(ctx, args...)
 		if err != nil {
 			return nil, translate(err)
 		}
