@@ -75,3 +75,21 @@ type Store interface {
 	// Close releases the engine's resources.
 	Close() error
 }
+
+// Tally is one campaign's Count with its Revision.
+type Tally struct {
+	signing.Count
+	// Revision goes up (by at least one) with every change to the campaign's
+	// signatures — a signature added, moderated or erased — including
+	// changes that leave every count as it was, such as an erased public
+	// signer and a new signature landing between two polls. A poller that
+	// shows recent public signers compares revisions, not counts.
+	Revision int64
+}
+
+// Tallier is implemented by both engines (sqlite.DB and postgres.DB; the
+// conformance suite checks it): Tallies is Counts with each campaign's
+// Revision, exactly as cheap, in the same order.
+type Tallier interface {
+	Tallies(ctx context.Context) ([]Tally, error)
+}

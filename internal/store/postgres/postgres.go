@@ -41,7 +41,10 @@ type DB struct {
 	pool *pgxpool.Pool
 }
 
-var _ store.Store = (*DB)(nil)
+var (
+	_ store.Store   = (*DB)(nil)
+	_ store.Tallier = (*DB)(nil)
+)
 
 // Open connects to the database at dsn (a postgres:// URL or key=value
 // string), brings its schema up to date and returns the store. Several
@@ -159,16 +162,18 @@ WITH input AS (
 	ON CONFLICT (email, org, campaign) DO NOTHING
 	RETURNING id, org, campaign, email, kind, status
 ), tal AS (
-	INSERT INTO tallies AS t (org, campaign, signatures, organisations, pending)
+	INSERT INTO tallies AS t (org, campaign, signatures, organisations, pending, revision)
 	SELECT org, campaign,
 		count(*) FILTER (WHERE status = 'approved'),
 		count(*) FILTER (WHERE status = 'approved' AND kind = 'organisation'),
-		count(*) FILTER (WHERE status = 'pending')
+		count(*) FILTER (WHERE status = 'pending'),
+		1
 	FROM ins GROUP BY org, campaign ORDER BY org, campaign
 	ON CONFLICT (org, campaign) DO UPDATE SET
 		signatures = t.signatures + excluded.signatures,
 		organisations = t.organisations + excluded.organisations,
-		pending = t.pending + excluded.pending
+		pending = t.pending + excluded.pending,
+		revision = t.revision + 1
 )
 SELECT id, org, campaign, email FROM ins`
 
@@ -255,17 +260,30 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) ([]e
 // signature (a campaign whose signatures were all erased reads as zeros),
 // ordered by org then campaign.
 func (db *DB) Counts(ctx context.Context) ([]signing.Count, error) {
-	rows, err := db.pool.Query(ctx, `SELECT org, campaign, signatures, organisations, pending
+	ts, err := db.Tallies(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]signing.Count, len(ts))
+	for i, t := range ts {
+		out[i] = t.Count
+	}
+	return out, nil
+}
+
+// Tallies is Counts with each campaign's revision (store.Tallier).
+func (db *DB) Tallies(ctx context.Context) ([]store.Tally, error) {
+	rows, err := db.pool.Query(ctx, `SELECT org, campaign, signatures, organisations, pending, revision
 		FROM tallies ORDER BY org COLLATE "C", campaign COLLATE "C"`)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (signing.Count, error) {
-		var c signing.Count
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.Tally, error) {
+		var t store.Tally
 		var s, o, p int64
-		err := r.Scan(&c.Org, &c.Campaign, &s, &o, &p)
-		c.Signatures, c.Organisations, c.Pending = int(s), int(o), int(p)
-		return c, err
+		err := r.Scan(&t.Org, &t.Campaign, &s, &o, &p, &t.Revision)
+		t.Signatures, t.Organisations, t.Pending = int(s), int(o), int(p)
+		return t, err
 	})
 }
 
@@ -326,12 +344,13 @@ func (db *DB) Signatures(ctx context.Context, org, campaign string, status signi
 
 func applyDeltas(ctx context.Context, tx pgx.Tx, ds *tally.Deltas) error {
 	return ds.Each(func(k tally.Key, d tally.Delta) error {
-		_, err := tx.Exec(ctx, `INSERT INTO tallies AS t (org, campaign, signatures, organisations, pending)
-			VALUES ($1, $2, $3, $4, $5)
+		_, err := tx.Exec(ctx, `INSERT INTO tallies AS t (org, campaign, signatures, organisations, pending, revision)
+			VALUES ($1, $2, $3, $4, $5, 1)
 			ON CONFLICT (org, campaign) DO UPDATE SET
 				signatures = t.signatures + excluded.signatures,
 				organisations = t.organisations + excluded.organisations,
-				pending = t.pending + excluded.pending`,
+				pending = t.pending + excluded.pending,
+				revision = t.revision + 1`,
 			k.Org, k.Campaign, d.Signatures, d.Organisations, d.Pending)
 		return err
 	})

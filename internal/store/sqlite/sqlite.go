@@ -58,7 +58,10 @@ type DB struct {
 	inserts map[int]*sql.Stmt // prepared multi-row INSERTs by row count
 }
 
-var _ store.Store = (*DB)(nil)
+var (
+	_ store.Store   = (*DB)(nil)
+	_ store.Tallier = (*DB)(nil)
+)
 
 // Open opens (creating if needed) the database file at path and brings its
 // schema up to date. The folder must exist; a new file is created with mode
@@ -448,12 +451,13 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) ([]e
 
 func applyDeltas(ctx context.Context, tx *sql.Tx, ds *tally.Deltas) error {
 	return ds.Each(func(k tally.Key, d tally.Delta) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO tallies (org, campaign, signatures, organisations, pending)
-			VALUES (?, ?, ?, ?, ?)
+		_, err := tx.ExecContext(ctx, `INSERT INTO tallies (org, campaign, signatures, organisations, pending, revision)
+			VALUES (?, ?, ?, ?, ?, 1)
 			ON CONFLICT (org, campaign) DO UPDATE SET
 				signatures = signatures + excluded.signatures,
 				organisations = organisations + excluded.organisations,
-				pending = pending + excluded.pending`,
+				pending = pending + excluded.pending,
+				revision = revision + 1`,
 			k.Org, k.Campaign, d.Signatures, d.Organisations, d.Pending)
 		return err
 	})
@@ -463,19 +467,32 @@ func applyDeltas(ctx context.Context, tx *sql.Tx, ds *tally.Deltas) error {
 // signature (a campaign whose signatures were all erased reads as zeros),
 // ordered by org then campaign.
 func (db *DB) Counts(ctx context.Context) ([]signing.Count, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT org, campaign, signatures, organisations, pending
+	ts, err := db.Tallies(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]signing.Count, len(ts))
+	for i, t := range ts {
+		out[i] = t.Count
+	}
+	return out, nil
+}
+
+// Tallies is Counts with each campaign's revision (store.Tallier).
+func (db *DB) Tallies(ctx context.Context) ([]store.Tally, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT org, campaign, signatures, organisations, pending, revision
 		FROM tallies ORDER BY org, campaign`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []signing.Count
+	var out []store.Tally
 	for rows.Next() {
-		var c signing.Count
-		if err := rows.Scan(&c.Org, &c.Campaign, &c.Signatures, &c.Organisations, &c.Pending); err != nil {
+		var t store.Tally
+		if err := rows.Scan(&t.Org, &t.Campaign, &t.Signatures, &t.Organisations, &t.Pending, &t.Revision); err != nil {
 			return nil, err
 		}
-		out = append(out, c)
+		out = append(out, t)
 	}
 	return out, rows.Err()
 }

@@ -54,6 +54,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("EraseEverywhere", func(t *testing.T) { testErase(t, open(t)) })
 	t.Run("SecretStable", func(t *testing.T) { testSecret(t, open(t)) })
 	t.Run("RoundTripExact", func(t *testing.T) { testRoundTrip(t, open(t)) })
+	t.Run("Revisions", func(t *testing.T) { testRevisions(t, open(t)) })
 	t.Run("AgainstModel", func(t *testing.T) { testAgainstModel(t, open(t)) })
 	t.Run("CommitterConcurrent", func(t *testing.T) { testCommitter(t, open(t)) })
 	t.Run("CommitterCancelled", func(t *testing.T) { testCommitterCancelled(t, open(t)) })
@@ -578,5 +579,77 @@ func testCommitterClose(t *testing.T, s store.Store) {
 		if (err == nil) != stored[email] {
 			t.Errorf("%s: Sign returned %v but stored=%v", email, err, stored[email])
 		}
+	}
+}
+
+// testRevisions: every change to a campaign's signatures raises its
+// revision, even when the counts end where they were; nothing else does.
+func testRevisions(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	tl, ok := s.(store.Tallier)
+	if !ok {
+		t.Fatalf("the store does not implement store.Tallier; both engines must")
+	}
+	rev := func() int64 {
+		t.Helper()
+		ts, err := tl.Tallies(ctx)
+		if err != nil {
+			t.Fatalf("Tallies: %v", err)
+		}
+		counts, _ := s.Counts(ctx)
+		for i := range ts {
+			if i >= len(counts) || ts[i].Count != counts[i] {
+				t.Fatalf("Tallies %+v disagree with Counts %+v", ts, counts)
+			}
+		}
+		for _, x := range ts {
+			if x.Org == "o" && x.Campaign == "c" {
+				return x.Revision
+			}
+		}
+		return 0
+	}
+	erin := Sig("o", "c", "erin@example.org")
+	erin.Public = true
+	add(t, s, erin)
+	r1 := rev()
+	if r1 <= 0 {
+		t.Fatalf("revision after the first signature: got %d, want > 0", r1)
+	}
+	// A duplicate changes nothing.
+	s.AddSignatures(ctx, []*signing.Signature{Sig("o", "c", "erin@example.org")})
+	if r := rev(); r != r1 {
+		t.Errorf("revision after a duplicate: got %d, want %d (unchanged)", r, r1)
+	}
+	// Another campaign's signature leaves this one's revision alone.
+	add(t, s, Sig("o", "other", "x@example.org"))
+	if r := rev(); r != r1 {
+		t.Errorf("revision after another campaign's signature: got %d, want %d", r, r1)
+	}
+	// One new signature and one erasure: the count ends where it was, the
+	// revision must not.
+	add(t, s, Sig("o", "c", "quiet@example.org"))
+	if _, err := s.Erase(ctx, "erin@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	r2 := rev()
+	if r2 <= r1 {
+		t.Errorf("revision after a signature and an erasure: got %d, want > %d", r2, r1)
+	}
+	// Moderation, and erasing a rejected signature (no count changes).
+	org := orgSig("c", "org@example.org", "Org", signing.StatusPending)
+	add(t, s, org)
+	if err := s.SetStatus(ctx, org.ID, signing.StatusRejected); err != nil {
+		t.Fatal(err)
+	}
+	r3 := rev()
+	if r3 <= r2 {
+		t.Errorf("revision after moderation: got %d, want > %d", r3, r2)
+	}
+	if _, err := s.Erase(ctx, "org@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	if r := rev(); r <= r3 {
+		t.Errorf("revision after erasing a rejected signature: got %d, want > %d", r, r3)
 	}
 }

@@ -70,17 +70,17 @@ func (ds *Deltas) Add(k Key, d Delta) {
 	ds.by[k] = old.Add(d)
 }
 
-// Each calls fn for every campaign whose accumulated change is non-zero.
+// Each calls fn for every campaign touched, even when its counts did not
+// change (a rejected signature erased, or one erasure and one new signature
+// cancelling out): the engines bump the campaign's revision for each.
 func (ds *Deltas) Each(fn func(Key, Delta) error) error {
 	sort.Slice(ds.order, func(i, j int) bool {
 		a, b := ds.order[i], ds.order[j]
 		return a.Org < b.Org || (a.Org == b.Org && a.Campaign < b.Campaign)
 	})
 	for _, k := range ds.order {
-		if d := ds.by[k]; !d.Zero() {
-			if err := fn(k, d); err != nil {
-				return err
-			}
+		if err := fn(k, ds.by[k]); err != nil {
+			return err
 		}
 	}
 	return nil
