@@ -57,6 +57,7 @@ const mainUsage = `placard checks and serves campaigns written as YAML files.
 Usage:
   placard serve [flags]    serve the campaigns as web pages
   placard check [DIR]      check every file in DIR (default: campaigns)
+  placard signatures ...   export, erase, approve or reject signatures
 
 Run 'placard COMMAND --help' for a command's flags.
 `
@@ -97,7 +98,7 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		return nil
 	}
 	msg := fmt.Sprintf("unknown command %q", args[0])
-	for _, c := range []string{"serve", "check"} {
+	for _, c := range []string{"serve", "check", "signatures"} {
 		if strings.HasPrefix(c, args[0]) || strings.HasPrefix(args[0], c) || closeWord(args[0], c) {
 			msg += fmt.Sprintf("; did you mean %q?", c)
 			break
