@@ -67,6 +67,11 @@ type Store interface {
 	// caller) on every campaign and returns how many were removed.
 	Erase(ctx context.Context, email string) (int, error)
 
+	// Tallies is Counts with each campaign's Revision, exactly as cheap and
+	// in the same order. Pollers that show recent signers use it: a change
+	// can leave every count as it was (see Tally.Revision).
+	Tallies(ctx context.Context) ([]Tally, error)
+
 	// Secret returns the installation's 32-byte signing key, creating it
 	// from crypto/rand on first use. Every instance sharing the database gets
 	// the same key, so a form token issued by one is accepted by another.
@@ -85,11 +90,4 @@ type Tally struct {
 	// signer and a new signature landing between two polls. A poller that
 	// shows recent public signers compares revisions, not counts.
 	Revision int64
-}
-
-// Tallier is implemented by both engines (sqlite.DB and postgres.DB; the
-// conformance suite checks it): Tallies is Counts with each campaign's
-// Revision, exactly as cheap, in the same order.
-type Tallier interface {
-	Tallies(ctx context.Context) ([]Tally, error)
 }

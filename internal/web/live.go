@@ -12,6 +12,7 @@ import (
 
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/views"
 )
 
@@ -164,12 +165,12 @@ func (s *Server) Poll(ctx context.Context) error {
 	}
 	s.pollMu.Lock()
 	defer s.pollMu.Unlock()
-	counts, err := st.Counts(ctx)
+	tallies, err := st.Tallies(ctx)
 	if err != nil {
 		return fmt.Errorf("reading the signature counts: %w", err)
 	}
-	now := map[string]signing.Count{}
-	for _, c := range counts {
+	now := map[string]store.Tally{}
+	for _, c := range tallies {
 		now[c.Org+"/"+c.Campaign] = c
 	}
 	// Only Poll changes s.tallies, and polls run one at a time, so reading
@@ -177,7 +178,9 @@ func (s *Server) Poll(ctx context.Context) error {
 	s.mu.Lock()
 	var changed []string
 	for k, c := range now {
-		if old := s.tallies[k]; old == nil || old.count != c {
+		// The revision, not the counts: an erased public signer and a new
+		// signature between two polls leave the counts as they were.
+		if old := s.tallies[k]; old == nil || old.rev != c.Revision {
 			changed = append(changed, k)
 		}
 	}
@@ -200,7 +203,7 @@ func (s *Server) Poll(ctx context.Context) error {
 			fresh[k] = nil
 			continue
 		}
-		t := &tally{count: c}
+		t := &tally{count: c.Count, rev: c.Revision}
 		if c.Signatures > 0 {
 			if t.recent, err = st.PublicSigners(ctx, c.Org, c.Campaign, recentSigners); err != nil {
 				errs = append(errs, fmt.Errorf("reading the recent signers of %s: %w", k, err))

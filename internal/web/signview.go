@@ -129,7 +129,10 @@ func ticked(v string) bool {
 
 // tally is what the store last said about one campaign.
 type tally struct {
-	count  signing.Count
+	count signing.Count
+	// rev is the store's revision of the campaign's signatures; a poll
+	// re-renders the page whenever it moves, even if the counts did not.
+	rev    int64
 	recent []signing.PublicSigner
 	// orgs are the approved organisation sign-ons, oldest first, for the
 	// letter's list of signatories.

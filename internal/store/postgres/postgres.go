@@ -41,10 +41,7 @@ type DB struct {
 	pool *pgxpool.Pool
 }
 
-var (
-	_ store.Store   = (*DB)(nil)
-	_ store.Tallier = (*DB)(nil)
-)
+var _ store.Store = (*DB)(nil)
 
 // Open connects to the database at dsn (a postgres:// URL or key=value
 // string), brings its schema up to date and returns the store. Several
@@ -271,7 +268,7 @@ func (db *DB) Counts(ctx context.Context) ([]signing.Count, error) {
 	return out, nil
 }
 
-// Tallies is Counts with each campaign's revision (store.Tallier).
+// Tallies is Counts with each campaign's revision (part of store.Store).
 func (db *DB) Tallies(ctx context.Context) ([]store.Tally, error) {
 	rows, err := db.pool.Query(ctx, `SELECT org, campaign, signatures, organisations, pending, revision
 		FROM tallies ORDER BY org COLLATE "C", campaign COLLATE "C"`)

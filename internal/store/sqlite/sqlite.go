@@ -58,10 +58,7 @@ type DB struct {
 	inserts map[int]*sql.Stmt // prepared multi-row INSERTs by row count
 }
 
-var (
-	_ store.Store   = (*DB)(nil)
-	_ store.Tallier = (*DB)(nil)
-)
+var _ store.Store = (*DB)(nil)
 
 // Open opens (creating if needed) the database file at path and brings its
 // schema up to date. The folder must exist; a new file is created with mode
@@ -478,7 +475,7 @@ func (db *DB) Counts(ctx context.Context) ([]signing.Count, error) {
 	return out, nil
 }
 
-// Tallies is Counts with each campaign's revision (store.Tallier).
+// Tallies is Counts with each campaign's revision (part of store.Store).
 func (db *DB) Tallies(ctx context.Context) ([]store.Tally, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT org, campaign, signatures, organisations, pending, revision
 		FROM tallies ORDER BY org, campaign`)
