@@ -145,8 +145,11 @@ func signingEndToEnd(t *testing.T, base, db string) {
 			// plainly and stores nothing.
 			v := pet.with(map[string]string{"name": "Late Signer", "email": "late@example.org", "consent": "yes"})
 			res, body := postForm(t, base, base+"/"+ref+"/sign", v)
-			if res.StatusCode < 400 || res.StatusCode >= 500 {
-				t.Errorf("POST /%s/sign: got status %d, want a 4xx refusal\n%s", ref, res.StatusCode, body)
+			if res.StatusCode != http.StatusGone {
+				t.Errorf("POST /%s/sign: got status %d, want 410\n%s", ref, res.StatusCode, body)
+			}
+			if txt := strings.ToLower(body); !strings.Contains(txt, "ended") && !strings.Contains(txt, "closed") {
+				t.Errorf("POST /%s/sign: the refusal does not say signing has ended:\n%s", ref, squash(body))
 			}
 			if rows := exportCSV(t, db, ref); len(rows) != 0 {
 				t.Errorf("POST /%s/sign stored %d signatures on a closed campaign", ref, len(rows))
