@@ -76,6 +76,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	} else if !errors.Is(err, fs.ErrExist) {
 		return nil, fmt.Errorf("creating database %s: %w", path, err)
 	}
+	// The DSN is a file: URI, where ?, # and % in the path would be read as
+	// query, fragment and escapes: escape them so the file opened is the
+	// file named.
+	uri := "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(abs)
 	// The pragmas are per connection, so they go in the DSN, which the
 	// driver applies to every connection it opens.
 	pragmas := []string{
@@ -118,7 +122,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	// starts, so it waits (busy_timeout) at BEGIN rather than failing with
 	// SQLITE_BUSY half-way through when a reader tries to upgrade.
 	q.Set("_txlock", "immediate")
-	wdsn := "file:" + abs + "?" + q.Encode()
+	wdsn := uri + "?" + q.Encode()
 
 	rq := url.Values{}
 	for _, p := range pragmas {
@@ -127,12 +131,12 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	// Readers can never write by mistake, so the single-writer rule holds
 	// by construction.
 	rq.Add("_pragma", "query_only(1)")
-	rdsn := "file:" + abs + "?" + rq.Encode()
+	rdsn := uri + "?" + rq.Encode()
 	cq := url.Values{}
 	for _, p := range pragmas {
 		cq.Add("_pragma", p)
 	}
-	cdsn := "file:" + abs + "?" + cq.Encode()
+	cdsn := uri + "?" + cq.Encode()
 
 	w, err := sql.Open("sqlite", wdsn)
 	if err != nil {

@@ -151,3 +151,36 @@ func TestConcurrentOpen(t *testing.T) {
 		}
 	}
 }
+
+// TestOddFileNames: characters that mean something in a file: URI (space,
+// #, ?, %) name the file they say, and a second Open finds the same data.
+func TestOddFileNames(t *testing.T) {
+	ctx := context.Background()
+	for _, name := range []string{"a b.db", "a#b.db", "a?b.db", "a%20b.db"} {
+		dir := t.TempDir()
+		p := filepath.Join(dir, name)
+		db, err := sqlite.Open(ctx, p)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if _, err := db.AddSignatures(ctx, []*signing.Signature{storetest.Sig("o", "c", "x@example.org")}); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if !strings.HasPrefix(e.Name(), name) {
+				t.Errorf("Open(%q) created %q", name, e.Name())
+			}
+		}
+		db, err = sqlite.Open(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c, _ := db.Counts(ctx); len(c) != 1 || c[0].Signatures != 1 {
+			t.Errorf("%s reopened: got counts %+v, want the one signature", name, c)
+		}
+		db.Close()
+	}
+}
