@@ -89,11 +89,15 @@ func DSN(t testing.TB) string {
 	return withDatabase(serverURL, name)
 }
 
-// withDatabase returns u with its database replaced by name.
+// withDatabase returns u with its database replaced by name. u is a
+// postgres:// URL or a key=value string (where a later key wins).
 func withDatabase(u, name string) string {
+	if !strings.Contains(u, "://") {
+		return u + " dbname=" + name
+	}
 	p, err := url.Parse(u)
 	if err != nil {
-		return u
+		return u + "&dbname=" + name
 	}
 	p.Path = "/" + name
 	return p.String()

@@ -43,3 +43,17 @@ func TestDSN(t *testing.T) {
 		t.Errorf("fresh database: got %d tables, want 0", tables)
 	}
 }
+
+// TestWithDatabase: PLACARD_TEST_POSTGRES may be a URL or a key=value
+// string; either way each DSN must name its own fresh database.
+func TestWithDatabase(t *testing.T) {
+	for in, want := range map[string]string{
+		"postgres://u:p@db.example:5432/postgres?sslmode=disable": "postgres://u:p@db.example:5432/fresh?sslmode=disable",
+		"postgres://postgres@/postgres?host=%2Ftmp%2Fx":           "postgres://postgres@/fresh?host=%2Ftmp%2Fx",
+		"host=/tmp/x user=postgres dbname=postgres":               "host=/tmp/x user=postgres dbname=postgres dbname=fresh",
+	} {
+		if got := pgtest.WithDatabase(in, "fresh"); got != want {
+			t.Errorf("WithDatabase(%q): got %q, want %q", in, got, want)
+		}
+	}
+}

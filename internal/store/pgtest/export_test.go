@@ -1,0 +1,4 @@
+package pgtest
+
+// WithDatabase exposes withDatabase to the tests.
+var WithDatabase = withDatabase
