@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -223,15 +224,23 @@ func (c *Committer) commit(batch []*request) {
 }
 
 // add runs one transaction and delivers per-signature results on success;
-// on failure it delivers nothing and returns the error.
-func (c *Committer) add(reqs []*request) error {
+// on failure it delivers nothing and returns the error. A panic in the
+// store becomes that batch's error: the writer must survive it, or every
+// later signer would wait forever.
+func (c *Committer) add(reqs []*request) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("store: AddSignatures panicked: %v", p)
+		}
+	}()
 	sigs := make([]*signing.Signature, len(reqs))
 	for i, r := range reqs {
 		sigs[i] = r.sig
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), c.opts.CommitTimeout)
 	defer cancel()
-	results, err := c.s.AddSignatures(ctx, sigs)
+	var results []error
+	results, err = c.s.AddSignatures(ctx, sigs)
 	if err == nil && len(results) != len(reqs) {
 		err = errors.New("store: AddSignatures returned the wrong number of results")
 	}

@@ -20,9 +20,13 @@ type fakeStore struct {
 	batches     []int
 	seen        map[string]bool
 	gate        chan struct{} // when non-nil, each AddSignatures waits for a value
+	entered     chan int      // when non-nil, each AddSignatures first sends its batch size
 }
 
 func (f *fakeStore) AddSignatures(ctx context.Context, sigs []*signing.Signature) ([]error, error) {
+	if f.entered != nil {
+		f.entered <- len(sigs)
+	}
 	if f.gate != nil {
 		<-f.gate
 	}
@@ -32,6 +36,9 @@ func (f *fakeStore) AddSignatures(ctx context.Context, sigs []*signing.Signature
 	for _, s := range sigs {
 		if s.Name == "refuse" {
 			return nil, errors.New("refused by the database")
+		}
+		if s.Name == "panic" {
+			panic("driver bug")
 		}
 	}
 	res := make([]error, len(sigs))
@@ -51,27 +58,25 @@ func sig(email string) *signing.Signature { return &signing.Signature{Email: ema
 // TestCommitterBatches: signatures queued while a commit is in flight go
 // into the next transaction together, up to MaxBatch.
 func TestCommitterBatches(t *testing.T) {
-	f := &fakeStore{seen: map[string]bool{}, gate: make(chan struct{})}
+	f := &fakeStore{seen: map[string]bool{}, gate: make(chan struct{}), entered: make(chan int, 100)}
 	c := store.NewCommitter(f, store.CommitterOptions{MaxBatch: 10})
 	var wg sync.WaitGroup
-	// The first signature occupies the writer (blocked at the gate)...
+	// The first signature's commit is let through; the second's is held at
+	// the gate, so the writer is busy while 25 more queue up.
 	wg.Go(func() { c.Sign(context.Background(), sig("first@x")) })
-	f.gate <- struct{}{} // ...which is let through only once it is there,
-	// and then 25 more queue up while a second commit is held at the gate.
+	<-f.entered
+	f.gate <- struct{}{}
 	wg.Go(func() { c.Sign(context.Background(), sig("second@x")) })
-	for c.Stats().Batches < 1 {
-		runtime.Gosched() // wait for the first commit to finish
-	}
+	<-f.entered
 	errs := make([]error, 25)
 	for i := range errs {
 		wg.Go(func() { errs[i] = c.Sign(context.Background(), sig(fmt.Sprintf("q%d@x", i))) })
 	}
-	// Wait until all 25 are queued behind the held commit.
 	for c.Stats().Queued < 25 {
 		runtime.Gosched()
 	}
 	go func() {
-		for range 10 {
+		for range 4 { // second's commit, then 10 + 10 + 5
 			f.gate <- struct{}{}
 		}
 	}()
@@ -129,5 +134,21 @@ func TestCommitterRefusedAlone(t *testing.T) {
 		} else if err != nil {
 			t.Errorf("signature %d: got %v, want nil", i, err)
 		}
+	}
+}
+
+// TestCommitterSurvivesPanic: a store that panics fails that signature; the
+// writer lives on and later signatures are stored.
+func TestCommitterSurvivesPanic(t *testing.T) {
+	f := &fakeStore{seen: map[string]bool{}}
+	c := store.NewCommitter(f, store.CommitterOptions{})
+	defer c.Close()
+	bad := sig("bad@x")
+	bad.Name = "panic"
+	if err := c.Sign(context.Background(), bad); err == nil {
+		t.Errorf("signature whose store call panicked: got nil, want an error")
+	}
+	if err := c.Sign(context.Background(), sig("after@x")); err != nil {
+		t.Errorf("signature after a panic: got %v, want nil", err)
 	}
 }
