@@ -177,8 +177,8 @@ for engine in $ENGINES; do
 
 	# Every "signed" answer must be in the database (export counts rows).
 	[ "$(get requests)" -gt 0 ] || { echo "bench: $engine: wrk completed no request; the server log says:" >&2; tail -n 20 "$work/placard-$engine.log" >&2; exit 1; }
-	"$work/placard" signatures export --campaign "${PAGE#/}" --db "$DSN" >"$work/export-$engine.csv" ||
-		{ echo "bench: $engine: placard signatures export failed" >&2; exit 1; }
+	"$work/placard" signatures export --campaign "${PAGE#/}" --db "$DSN" >"$work/export-$engine.csv" 2>"$work/export-$engine.log" ||
+		{ echo "bench: $engine: placard signatures export failed:" >&2; cat "$work/export-$engine.log" >&2; exit 1; }
 	sigs=$(($(wc -l <"$work/export-$engine.csv") - 1))
 	signed=$(($(get requests) - $(get non303) - $(get not_signed)))
 	echo "bench: $engine: $signed answered 'signed', $sigs stored"
