@@ -18,7 +18,6 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/placard/placard/internal/signing"
-	"github.com/placard/placard/internal/store/sqlite"
 )
 
 // abuseSecret is the PLACARD_SECRET of the abuse test's server, so the test
@@ -79,7 +78,12 @@ var markups = []string{
 // stored, the server keeps serving, and markup a signer types is shown as
 // text wherever it appears.
 func TestSigningAbuse(t *testing.T) {
-	db := sqliteDB(t)
+	for _, e := range engines() {
+		t.Run(e.name, func(t *testing.T) { signingAbuse(t, e.db(t)) })
+	}
+}
+
+func signingAbuse(t *testing.T, db string) {
 	base, logs := startSigningServeEnv(t, map[string]string{"PLACARD_SECRET": abuseSecret}, signingCampaigns, db)
 	petDoc, _ := getPage(t, base+"/"+petitionRef)
 	pet := findSignForm(t, base, "/"+petitionRef, petDoc)
@@ -412,16 +416,12 @@ func TestSigningRateLimit(t *testing.T) {
 	}
 }
 
-// storedCount opens the SQLite store (beside the running server, as the CLI
+// storedCount opens the store (beside the running server, as the CLI
 // does) and counts every signature of every test campaign.
 func storedCount(t *testing.T, db string) int {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, db)
-	if err != nil {
-		t.Fatalf("opening the store: %v", err)
-	}
-	defer st.Close()
+	st := openForTest(t, db)
 	n := 0
 	for _, ref := range []string{petitionRef, letterRef, closedRef, pastDateRef, "bay-runners/no-such-campaign"} {
 		org, slug, _ := strings.Cut(ref, "/")
