@@ -18,6 +18,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/placard/placard/internal/spell"
 )
 
 // maxAssetSize bounds one file from an organisation's folder. Pages load
@@ -230,7 +232,7 @@ func closestName(p string, names []string) string {
 	}
 	best, bestD := "", 1<<30
 	for _, n := range names {
-		if d := editDistance(p, n); d < bestD {
+		if d := spell.Distance(p, n); d < bestD {
 			best, bestD = n, d
 		}
 	}

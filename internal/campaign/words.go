@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/placard/placard/internal/spell"
 )
 
 // enumMessage explains that key must be one of options, suggesting the
@@ -133,7 +135,7 @@ func suggest(got string, options []string) string {
 	g := norm(got)
 	best, bestD := "", 1<<30
 	for _, o := range options {
-		if d := editDistance(g, norm(o)); d < bestD {
+		if d := spell.Distance(g, norm(o)); d < bestD {
 			best, bestD = o, d
 		}
 	}
@@ -148,34 +150,6 @@ func suggest(got string, options []string) string {
 		return best
 	}
 	return ""
-}
-
-// editDistance is the optimal string alignment distance between a and b:
-// insertions, deletions, substitutions and swaps of neighbouring characters.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	// three rows: two back, previous, current
-	prev2 := make([]int, len(rb)+1)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(rb)]
 }
 
 // sizeText writes a byte count as organisers read it: 31.2 MB, 240 KB.

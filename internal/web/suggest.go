@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/placard/placard/internal/spell"
 	"github.com/placard/placard/views"
 )
 
@@ -23,9 +24,9 @@ func suggest(known []views.Link, p string, n int) []views.Link {
 	var hits []scored
 	for _, l := range known {
 		have := strings.ToLower(strings.Trim(l.URL, "/"))
-		d := distance(want, have)
+		d := spell.Distance(want, have)
 		haveLast := have[strings.LastIndexByte(have, '/')+1:]
-		if dl := distance(last, haveLast); dl < d {
+		if dl := spell.Distance(last, haveLast); dl < d {
 			// The right slug under the wrong parent (or none) costs a little.
 			d = dl + 1
 		}
@@ -40,28 +41,4 @@ func suggest(known []views.Link, p string, n int) []views.Link {
 		out = append(out, hits[i].l)
 	}
 	return out
-}
-
-// distance is the Levenshtein edit distance between a and b, by bytes.
-func distance(a, b string) int {
-	if a == b {
-		return 0
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
