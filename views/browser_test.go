@@ -7,21 +7,13 @@ import (
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/a-h/templ"
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/emulation"
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/placard/placard/internal/browsertest"
 )
 
 // TestBrowser loads every fixture page, with the real stylesheet and
@@ -38,32 +30,24 @@ func TestBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
 	}
-	exe := findChromium()
-	axePath := findTool("PLACARD_AXE", "axe-core/axe.min.js")
-	if exe == "" || axePath == "" {
-		msg := "Chromium or axe-core not found: apt-get install chromium; npm ci --prefix .ci (or set PLACARD_AXE to axe.min.js)"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	axeSrc, err := os.ReadFile(axePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-
+	b := browsertest.Start(t)
 	srv := httptest.NewServer(fixtureSite(t))
 	t.Cleanup(srv.Close)
 
-	b := newTestBrowser(t, exe)
 	for _, p := range browserPages() {
 		t.Run(p.name, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
+			ctx, cancel := context.WithTimeout(b.Context(), 60*time.Second)
 			defer cancel()
 			addr := srv.URL + "/" + p.name
 
-			b.load(ctx, t, addr, 1280, 900, false, true)
-			b.axe(ctx, t, string(axeSrc))
+			load(ctx, t, b, addr, 1280, 900, false, true)
+			vs, err := b.Axe(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range vs {
+				t.Errorf("%s", v)
+			}
 			if p.name == "sign" {
 				// A form shown again with problems starts the reader at its summary.
 				cls, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.className`))
@@ -99,12 +83,16 @@ func TestBrowser(t *testing.T) {
 					t.Errorf("after clicking Copy link the status says %q, want that the link was copied or selected", said)
 				}
 			}
-			b.report(t, srv.URL, "desktop")
+			report(t, b, srv.URL, "desktop")
 
 			for _, js := range []bool{true, false} {
-				b.load(ctx, t, addr, 360, 740, true, js)
-				b.overflow(ctx, t, 360)
-				b.tapTargets(ctx, t)
+				load(ctx, t, b, addr, 360, 740, true, js)
+				if m, err := b.Overflow(ctx, 360); err != nil {
+					t.Fatal(err)
+				} else if m.Scroll > 360 || len(m.Out) > 0 {
+					t.Errorf("page is %d px wide at a 360 px viewport, want no sideways scrolling; sticking out: %q", m.Scroll, m.Out)
+				}
+				tapTargets(ctx, t)
 				if p.share && !js {
 					v, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('button[data-copy]').hidden`))
 					if err != nil {
@@ -114,7 +102,7 @@ func TestBrowser(t *testing.T) {
 						t.Errorf("Copy link button: shown without JavaScript, want it hidden (the read-only field is the fallback)")
 					}
 				}
-				b.report(t, srv.URL, fmt.Sprintf("phone, JavaScript %v", js))
+				report(t, b, srv.URL, fmt.Sprintf("phone, JavaScript %v", js))
 			}
 		})
 	}
@@ -180,152 +168,27 @@ func fixtureSite(t *testing.T) http.Handler {
 	return mux
 }
 
-// testBrowser is one Chromium tab with what it reported since the last load.
-type testBrowser struct {
-	ctx context.Context
-
-	mu       sync.Mutex
-	errors   []string
-	requests []string
-}
-
-func newTestBrowser(t *testing.T, exe string) *testBrowser {
+// load loads addr in the tab at the given viewport and wants it answered 200.
+func load(ctx context.Context, t *testing.T, b *browsertest.Browser, addr string, w, h int64, mobile, js bool) {
 	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancelAlloc)
-	ctx, cancelTab := chromedp.NewContext(allocCtx)
-	t.Cleanup(cancelTab)
-	b := &testBrowser{ctx: ctx}
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("starting Chromium %s: %v", exe, err)
-	}
-	if err := chromedp.Listen(ctx, b.listen); err != nil {
-		t.Fatalf("listening to the tab: %v", err)
-	}
-	return b
-}
-
-// listen records script errors and every request; it runs in the tab's read loop.
-func (b *testBrowser) listen(ev any) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	switch ev := ev.(type) {
-	case *runtime.EventExceptionThrown:
-		d := ev.ExceptionDetails
-		msg := d.Text
-		if d.Exception != nil {
-			msg += " " + d.Exception.Description
-		}
-		b.errors = append(b.errors, msg)
-	case *runtime.EventConsoleAPICalled:
-		if ev.Type == runtime.ConsoleAPICalledTypeError {
-			b.errors = append(b.errors, "console.error")
-		}
-	case *network.EventRequestWillBeSent:
-		b.requests = append(b.requests, ev.Request.URL)
-	}
-}
-
-// load sets the viewport and JavaScript on or off, then navigates to addr.
-func (b *testBrowser) load(ctx context.Context, t *testing.T, addr string, w, h int64, mobile, js bool) {
-	t.Helper()
-	var vopts []chromedp.EmulateViewportOption
-	if mobile {
-		vopts = append(vopts, chromedp.EmulateMobile)
-	}
-	err := chromedp.Do(ctx,
-		chromedp.EmulateViewport(w, h, vopts...),
-		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !js})
-			return err
-		}),
-		chromedp.Navigate("about:blank"),
-	)
+	resp, err := b.Load(ctx, addr, w, h, mobile, js)
 	if err != nil {
-		t.Fatalf("preparing the tab: %v", err)
+		t.Fatalf("%s: %v", addr, err)
 	}
-	b.mu.Lock()
-	b.errors, b.requests = nil, nil
-	b.mu.Unlock()
-	if err := chromedp.Do(ctx, chromedp.Navigate(addr)); err != nil {
-		t.Fatalf("loading %s: %v", addr, err)
+	if resp.Status != http.StatusOK {
+		t.Errorf("%s: got status %d, want 200", addr, resp.Status)
 	}
 }
 
-// report fails on script errors and requests to other origins since the last load.
-func (b *testBrowser) report(t *testing.T, origin, when string) {
+// report fails on console errors and requests to other origins since the last load.
+func report(t *testing.T, b *browsertest.Browser, origin, when string) {
 	t.Helper()
-	b.mu.Lock()
-	errs, reqs := b.errors, b.requests
-	b.mu.Unlock()
+	errs, _, foreign := b.Reports(origin)
 	for _, e := range errs {
-		t.Errorf("%s: script error: %s", when, e)
+		t.Errorf("%s: console error: %s", when, e)
 	}
-	o, _ := url.Parse(origin)
-	for _, r := range reqs {
-		u, err := url.Parse(r)
-		if err != nil || (u.Host != o.Host && r != "about:blank") {
-			t.Errorf("%s: request to another origin: %s, want only %s", when, r, origin)
-		}
-	}
-}
-
-// axe runs axe-core on the loaded page and fails on every violation, naming
-// the rule and the elements.
-func (b *testBrowser) axe(ctx context.Context, t *testing.T, src string) {
-	t.Helper()
-	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](src)); err != nil {
-		t.Fatalf("injecting axe-core: %v", err)
-	}
-	const run = `axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa']}, resultTypes: ['violations']})
-		.then(r => JSON.stringify(r.violations.map(v => ({id: v.id, help: v.help, nodes: v.nodes.map(n => n.html + ' — ' + n.failureSummary)}))))`
-	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](run, chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatalf("running axe-core: %v", err)
-	}
-	var vs []struct {
-		ID, Help string
-		Nodes    []string
-	}
-	if err := json.Unmarshal([]byte(raw), &vs); err != nil {
-		t.Fatalf("reading axe-core's result: %v", err)
-	}
-	for _, v := range vs {
-		t.Errorf("axe-core %s: %s\n\t%s", v.ID, v.Help, strings.Join(v.Nodes, "\n\t"))
-	}
-}
-
-// overflow fails when the page scrolls sideways at width w, naming the
-// widest elements that stick out.
-func (b *testBrowser) overflow(ctx context.Context, t *testing.T, w int) {
-	t.Helper()
-	expr := fmt.Sprintf(`(() => {
-		const w = %d, out = e => { const r = e.getBoundingClientRect(); return r.right > w + 1 || r.left < -1; };
-		const wide = Array.from(document.querySelectorAll('body *')).filter(e => out(e) && !Array.from(e.children).some(out));
-		return JSON.stringify({scroll: document.documentElement.scrollWidth, wide: wide.slice(0, 5).map(e => e.outerHTML.slice(0, 120))});
-	})()`, w)
-	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr))
-	if err != nil {
-		t.Fatalf("measuring width: %v", err)
-	}
-	var m struct {
-		Scroll int
-		Wide   []string
-	}
-	if err := json.Unmarshal([]byte(raw), &m); err != nil {
-		t.Fatal(err)
-	}
-	if m.Scroll > w || len(m.Wide) > 0 {
-		t.Errorf("page is %d px wide at a %d px viewport, want no sideways scrolling; sticking out: %q", m.Scroll, w, m.Wide)
+	for _, r := range foreign {
+		t.Errorf("%s: request to another origin: %s, want only %s", when, r, origin)
 	}
 }
 
@@ -335,7 +198,7 @@ func (b *testBrowser) overflow(ctx context.Context, t *testing.T, w int) {
 // link covers the whole card, the skip link while it is off screen, and the
 // signing form's honeypot, which no one is meant to reach. A checkbox is
 // measured with its label (the .check row), since tapping either ticks it.
-func (b *testBrowser) tapTargets(ctx context.Context, t *testing.T) {
+func tapTargets(ctx context.Context, t *testing.T) {
 	t.Helper()
 	const expr = `JSON.stringify(Array.from(document.querySelectorAll('a, button, input:not([type=hidden]), select, textarea'))
 		.filter(e => !e.closest('.prose, .skip, .card-title, [hidden], .hp'))
@@ -353,40 +216,4 @@ func (b *testBrowser) tapTargets(ctx context.Context, t *testing.T) {
 	for _, s := range small {
 		t.Errorf("tap target %.0f px tall, want at least 44: %v", s[0], s[1])
 	}
-}
-
-// findChromium returns the Chromium executable, or "".
-func findChromium() string {
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
-
-// findTool returns the file named by $env, or rel inside a node_modules or
-// .ci/node_modules folder of this package or one of its parents, or "".
-func findTool(env, rel string) string {
-	if p := os.Getenv(env); p != "" {
-		return p
-	}
-	dir, _ := filepath.Abs(".")
-	for {
-		for _, nm := range []string{filepath.Join(dir, ".ci", "node_modules"), filepath.Join(dir, "node_modules")} {
-			if p := filepath.Join(nm, filepath.FromSlash(rel)); fileExists(p) {
-				return p
-			}
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
-}
-
-func fileExists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/a-h/templ"
+	"github.com/placard/placard/internal/browsertest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/ from the current output")
@@ -808,15 +809,7 @@ func TestGolden(t *testing.T) {
 // machine's Java) over every page and wants 0 errors. It skips when Java or
 // vnu.jar is missing, except under CI=true where that is a failure.
 func TestNuHTMLChecker(t *testing.T) {
-	jar := findTool("PLACARD_VNU", "vnu-jar/build/dist/vnu.jar")
-	java, err := exec.LookPath("java")
-	if jar == "" || err != nil {
-		msg := "W3C Nu checker not available: install Java and run npm ci --prefix .ci (or set PLACARD_VNU to vnu.jar)"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
+	java, jar := browsertest.Java(t), browsertest.VNU(t)
 	dir := t.TempDir()
 	var files []string
 	for _, p := range pages() {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/placard/placard/internal/browsertest"
 )
 
 // canaryPage is invalid HTML: an img element needs an alt attribute.
@@ -30,11 +32,7 @@ type vnuMessage struct {
 // pages are fetched from the real server, written to files and checked in one
 // run of the checker, because the JVM takes seconds to start.
 func TestHTMLValid(t *testing.T) {
-	java, err := lookTool("PLACARD_JAVA", "java")
-	if err != nil {
-		missing(t, "Java not found: %v (Debian: apt-get install default-jre-headless; or set PLACARD_JAVA)", err)
-	}
-	jar := toolFile(t, "PLACARD_VNU", "vnu-jar/build/dist/vnu.jar", "the Nu HTML Checker (npm vnu-jar)")
+	java, jar := browsertest.Java(t), browsertest.VNU(t)
 
 	s := startSite(t)
 	dir := t.TempDir()

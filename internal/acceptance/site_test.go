@@ -13,20 +13,17 @@ package acceptance
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/placard/placard/internal/browsertest"
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/store/sqlite"
 	"github.com/placard/placard/internal/web"
@@ -51,52 +48,6 @@ type page struct {
 	Anchors []string
 }
 
-// ciMode reports whether missing tools must fail the tests rather than skip them.
-func ciMode() bool { return os.Getenv("CI") == "true" }
-
-// missing skips the test because a tool is not installed, or fails it under CI=true.
-func missing(t testing.TB, format string, args ...any) {
-	t.Helper()
-	msg := fmt.Sprintf(format, args...)
-	if ciMode() {
-		t.Fatalf("CI=true and %s (.ci/run installs it)", msg)
-	}
-	t.Skipf("skipping: %s (run .ci/run, or install it, to run this test)", msg)
-}
-
-// repoRoot finds the module root by walking up from the test's directory to go.mod.
-func repoRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatalf("no go.mod above %s", dir)
-		}
-		dir = parent
-	}
-}
-
-// toolFile returns the path of a file from .ci/node_modules (or the one the
-// environment variable env names), skipping or failing when it is absent.
-func toolFile(t testing.TB, env, rel, what string) string {
-	t.Helper()
-	path := os.Getenv(env)
-	if path == "" {
-		path = filepath.Join(repoRoot(t), ".ci", "node_modules", filepath.FromSlash(rel))
-	}
-	if _, err := os.Stat(path); err != nil {
-		missing(t, "%s not found at %s (npm ci --prefix .ci, or set %s)", what, path, env)
-	}
-	return path
-}
-
 // site is the example campaigns served by the real web layer on 127.0.0.1.
 type site struct {
 	URL   string
@@ -112,7 +63,7 @@ type site struct {
 // unknown address for the 404 page.
 func startSite(t *testing.T) *site {
 	t.Helper()
-	root := repoRoot(t)
+	root := browsertest.RepoRoot(t)
 	s, problems := campaign.Load(filepath.Join(root, "campaigns"))
 	for _, p := range problems {
 		t.Logf("campaigns: %v", p)
@@ -265,18 +216,4 @@ type testWriter struct{ t *testing.T }
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimRight(string(p), "\n"))
 	return len(p), nil
-}
-
-// lookTool finds an executable: the path in env if set, else the first of
-// names found on PATH or as an absolute path.
-func lookTool(env string, names ...string) (string, error) {
-	if p := os.Getenv(env); p != "" {
-		return exec.LookPath(p)
-	}
-	for _, n := range names {
-		if p, err := exec.LookPath(n); err == nil {
-			return p, nil
-		}
-	}
-	return "", errors.New(strings.Join(names, " or ") + " not found")
 }
