@@ -1,13 +1,9 @@
 // Package browsertest is the headless-Chromium harness the views and
-// acceptance tests share, so that both look at pages through the same
-// browser, flags and measurements and a fix to one is a fix to both.
-//
-// It finds the outside tools (Chromium, axe-core, Java, vnu.jar), starts one
-// Chromium with one reused tab that records console messages and requests,
-// and measures a loaded page (axe-core violations, sideways overflow). It
-// reports what it saw and leaves the judging to the tests, which may run the
-// same checks against a broken page to prove they catch problems. It is
-// imported by tests only; nothing in the product uses it.
+// acceptance tests share, so both see pages through the same browser, flags
+// and measurements. It finds the outside tools, starts Chromium with one
+// reused tab that records console messages and requests, and measures a
+// loaded page; it returns what it saw and leaves judging to the tests (which
+// can then prove their checks fail on a broken page). Only tests import it.
 package browsertest
 
 import (
@@ -62,36 +58,34 @@ func RepoRoot(t testing.TB) string {
 	}
 }
 
-// Chromium is the Chromium executable: $PLACARD_CHROMIUM, else the first
-// Chromium on PATH. It calls Missing when there is none.
+// Chromium, like Java, Axe and VNU, returns a tool's path: the one in
+// $PLACARD_CHROMIUM (resp. _JAVA, _AXE, _VNU) if set, else the program on
+// PATH or the file npm installs under .ci/node_modules. Each calls Missing
+// when the tool is absent.
 func Chromium(t testing.TB) string {
 	t.Helper()
 	return program(t, "PLACARD_CHROMIUM", "Chromium", "Debian: apt-get install chromium", "chromium", "chromium-browser", "google-chrome", "/usr/bin/chromium")
 }
 
-// Java is the java executable that runs vnu.jar: $PLACARD_JAVA, else java
-// on PATH. It calls Missing when there is none.
+// Java runs vnu.jar; see Chromium.
 func Java(t testing.TB) string {
 	t.Helper()
 	return program(t, "PLACARD_JAVA", "Java", "Debian: apt-get install default-jre-headless", "java")
 }
 
-// Axe is the path of axe-core's axe.min.js: $PLACARD_AXE, else the copy
-// that npm installs under .ci/node_modules. It calls Missing when absent.
+// Axe is axe-core's axe.min.js; see Chromium.
 func Axe(t testing.TB) string {
 	t.Helper()
 	return nodeFile(t, "PLACARD_AXE", "axe-core/axe.min.js", "axe-core (npm axe-core)")
 }
 
-// VNU is the path of the W3C Nu HTML Checker's vnu.jar: $PLACARD_VNU, else
-// the copy npm installs under .ci/node_modules. It calls Missing when absent.
+// VNU is the W3C Nu HTML Checker's vnu.jar; see Chromium.
 func VNU(t testing.TB) string {
 	t.Helper()
 	return nodeFile(t, "PLACARD_VNU", "vnu-jar/build/dist/vnu.jar", "the Nu HTML Checker (npm vnu-jar)")
 }
 
-// program finds an executable: the one $env names if set, else the first of
-// names found on PATH or as an absolute path.
+// program finds the executable $env names, else the first of names.
 func program(t testing.TB, env, what, hint string, names ...string) string {
 	t.Helper()
 	var err error
@@ -108,27 +102,17 @@ func program(t testing.TB, env, what, hint string, names ...string) string {
 	return ""
 }
 
-// nodeFile finds a file npm installs: the one $env names if set, else rel
-// under the repository's .ci/node_modules or node_modules.
+// nodeFile finds the file $env names, else rel under .ci/node_modules.
 func nodeFile(t testing.TB, env, rel, what string) string {
 	t.Helper()
 	path := os.Getenv(env)
 	if path == "" {
-		root := RepoRoot(t)
-		path = filepath.Join(root, ".ci", "node_modules", filepath.FromSlash(rel))
-		if alt := filepath.Join(root, "node_modules", filepath.FromSlash(rel)); !exists(path) && exists(alt) {
-			path = alt
-		}
+		path = filepath.Join(RepoRoot(t), ".ci", "node_modules", filepath.FromSlash(rel))
 	}
-	if !exists(path) {
+	if _, err := os.Stat(path); err != nil {
 		Missing(t, "%s not found at %s (npm ci --prefix .ci, or set %s)", what, path, env)
 	}
 	return path
-}
-
-func exists(path string) bool {
-	_, err := os.Stat(path)
-	return err == nil
 }
 
 // Browser is one headless Chromium with one tab that every load reuses
@@ -360,18 +344,14 @@ func (b *Browser) Axe(ctx context.Context) ([]Violation, error) {
 	return vs, nil
 }
 
-// Width is how the loaded page fits a window w px wide.
+// Width is how the loaded page fits a window w px wide: the document's
+// scroll width, the window's inner width (a phone zooms out to fit a page
+// laid out wider than its screen: Inner > w), the elements past the left or
+// right edge with no child that is (the ones to fix), and, only when there
+// are none, the elements whose text spills out of a box that itself fits.
 type Width struct {
-	// Scroll is the document's scroll width and Inner the window's inner
-	// width; a phone zooms out to fit a page laid out wider than its screen,
-	// which shows as Inner > w.
 	Scroll, Inner int
-	// Out names the elements past the window's left or right edge with no
-	// child that is: the ones to fix.
-	Out []string
-	// Spill, only looked for when Out is empty, names the elements whose
-	// text spills out of a box that itself fits.
-	Spill []string
+	Out, Spill    []string
 }
 
 // Overflow measures how the loaded page fits a window w px wide, naming up
