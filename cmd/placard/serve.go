@@ -127,6 +127,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	handler := slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})
 	log := slog.New(handler)
 
+	// The dev watcher compares against the files as they were before this
+	// load, so an edit made while the server starts is never missed.
+	var loaded string
+	if c.dev {
+		loaded = fingerprint(c.campaigns)
+	}
 	site, problems := campaign.Load(c.campaigns)
 	if problems.HasErrors() {
 		printProblems(stderr, problems)
@@ -199,7 +205,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 	if c.dev {
-		go watch(ctx, c.campaigns, srv, log)
+		go watch(ctx, c.campaigns, loaded, srv, log)
 	}
 
 	select {
@@ -313,9 +319,9 @@ func siteCounts(site *campaign.Site) (orgs, camps int) {
 // watch reloads the site when a file under dir changes, for --dev. It polls
 // (a second apart) rather than using file notifications, which editors that
 // save by renaming and network or container mounts often do not deliver.
-// Invalid files are reported and the last good site keeps serving.
-func watch(ctx context.Context, dir string, srv *web.Server, log *slog.Logger) {
-	last := fingerprint(dir)
+// Invalid files are reported and the last good site keeps serving. last is
+// the fingerprint of the files the serving site was loaded from.
+func watch(ctx context.Context, dir, last string, srv *web.Server, log *slog.Logger) {
 	t := time.NewTicker(devPollInterval)
 	defer t.Stop()
 	for {
