@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 
@@ -12,12 +13,22 @@ PLACARD_CAMPAIGNS) and list every problem at once, each as
 
   path:line:col: message
 
+With --format json, stdout gets one JSON array instead (empty when all is
+well) and nothing else, for CI and editors. Each element is
+
+  {"file": "campaigns/riverside/org.yaml", "line": 11, "column": 12,
+   "severity": "error", "message": "..."}
+
+where severity is "error" or "warning", and line and column are 0 for a
+problem that concerns a whole file. These field names are stable.
+
 Exit status: 0 when every file is valid (warnings allowed), 1 when there are
-problems to fix, 2 when the command line is wrong.`
+problems to fix, 2 when the command line is wrong — the same for both formats.`
 
 // check loads DIR and prints every problem, then a closing summary.
 func check(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fset := newFlagSet("check [DIR]", checkSynopsis, stdout, stderr)
+	fset := newFlagSet("check [--format text|json] [DIR]", checkSynopsis, stdout, stderr)
+	format := fset.String("format", "text", "output `format`: text (lines on stderr) or json (an array on stdout)")
 	if help, err := parseFlags(fset, args, stdout); help || err != nil {
 		return err
 	}
@@ -28,7 +39,19 @@ func check(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	if fset.NArg() == 1 {
 		dir = fset.Arg(0)
 	}
+	if *format != "text" && *format != "json" {
+		return usageErr("check", "--format must be text or json, got %q", *format)
+	}
 	site, problems := campaign.Load(dir)
+	if *format == "json" {
+		if err := writeJSONProblems(stdout, problems); err != nil {
+			return failure("writing the JSON report: %v", err)
+		}
+		if problems.HasErrors() {
+			return reported(exitFailure)
+		}
+		return nil
+	}
 	printProblems(stderr, problems)
 	errs, warns := len(problems.Errors()), len(problems.Warnings())
 	if problems.HasErrors() {
@@ -54,6 +77,35 @@ func printProblems(w io.Writer, problems campaign.Problems) {
 	for _, p := range problems {
 		fmt.Fprintln(w, p.String())
 	}
+}
+
+// jsonProblem is one element of check --format json. Its field names are a
+// stable contract for CI scripts and editor plugins: add fields, never rename.
+type jsonProblem struct {
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+	Column   int    `json:"column"`
+	Severity string `json:"severity"` // "error" or "warning"
+	Message  string `json:"message"`
+}
+
+// writeJSONProblems writes problems as one JSON array (never null), one
+// element per line so a diff of two reports stays readable.
+func writeJSONProblems(w io.Writer, problems campaign.Problems) error {
+	out := make([]jsonProblem, 0, len(problems))
+	for _, p := range problems {
+		sev := "error"
+		if p.Warning {
+			sev = "warning"
+		}
+		out = append(out, jsonProblem{File: p.File, Line: p.Line, Column: p.Col, Severity: sev, Message: p.Message})
+	}
+	data, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s\n", data)
+	return err
 }
 
 func countFiles(problems campaign.Problems) int {
