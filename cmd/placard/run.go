@@ -58,6 +58,8 @@ Usage:
   placard serve [flags]    serve the campaigns as web pages
   placard check [DIR]      check every file in DIR (default: campaigns)
   placard signatures ...   export, erase, approve or reject signatures
+  placard new org|campaign write a new, commented file to start from
+  placard build OUTDIR     write the site as files for a static host
 
 Run 'placard COMMAND --help' for a command's flags.
 `
@@ -91,6 +93,10 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		return serve(ctx, args[1:], getenv, stdout, stderr)
 	case "check":
 		return check(args[1:], getenv, stdout, stderr)
+	case "build":
+		return build(args[1:], getenv, stdout, stderr)
+	case "new":
+		return newCmd(args[1:], getenv, stdout, stderr)
 	case "signatures":
 		return signatures(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "-help", "--help":
@@ -98,7 +104,7 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		return nil
 	}
 	msg := fmt.Sprintf("unknown command %q", args[0])
-	for _, c := range []string{"serve", "check", "signatures"} {
+	for _, c := range []string{"serve", "check", "signatures", "build"} {
 		if strings.HasPrefix(c, args[0]) || strings.HasPrefix(args[0], c) || closeWord(args[0], c) {
 			msg += fmt.Sprintf("; did you mean %q?", c)
 			break

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/web"
+)
+
+const buildSynopsis = `Write the whole public site into OUTDIR as plain files for any static host
+or CDN: every page as PATH/index.html (the index as index.html), every
+content-hashed file under static/, robots.txt, favicon.ico, and a _headers
+file (Netlify and Cloudflare Pages format) giving each address the
+Cache-Control and security headers serve sends.
+
+The pages are the ones serve answers from, byte for byte. Region variants
+(?region=X) are not written: a static host ignores the query, and the
+default page's picker lists every target. Signing needs a live server:
+the export holds the campaign pages as serve renders them without a
+signature database, and no thank-you pages.`
+
+// buildHeaders are the response headers copied into _headers. Content-Type,
+// lengths and validators are left to the host, which derives them from the
+// files it serves.
+var buildHeaders = []string{
+	"Cache-Control",
+	"Content-Security-Policy",
+	"Cross-Origin-Opener-Policy",
+	"Permissions-Policy",
+	"Referrer-Policy",
+	"Strict-Transport-Security",
+	"X-Content-Type-Options",
+	"X-Frame-Options",
+}
+
+// build writes the static export of the campaigns into OUTDIR.
+func build(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fset := newFlagSet("build OUTDIR [flags]", buildSynopsis, stdout, stderr)
+	campaigns := fset.String("campaigns", envOr(getenv, "PLACARD_CAMPAIGNS", "campaigns"), "`folder` holding one folder per organisation [PLACARD_CAMPAIGNS]")
+	baseURL := fset.String("base-url", envOr(getenv, "PLACARD_BASE_URL", "http://localhost"), "public `address` the export will be served from, for links and share previews [PLACARD_BASE_URL]")
+	if help, err := parseFlags(fset, args, stdout); help || err != nil {
+		return err
+	}
+	// OUTDIR may come before the flags too (placard build out --campaigns x).
+	if fset.NArg() > 1 && strings.HasPrefix(fset.Arg(1), "-") {
+		first := fset.Arg(0)
+		if err := fset.Parse(fset.Args()[1:]); err != nil {
+			return reported(exitUsage)
+		}
+		_ = fset.Parse(append([]string{"--"}, append([]string{first}, fset.Args()...)...))
+	}
+	if fset.NArg() != 1 {
+		return usageErr("build", "build takes one output folder, got %d: %q", fset.NArg(), fset.Args())
+	}
+	out := fset.Arg(0)
+	if u, err := url.Parse(*baseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return usageErr("build", "--base-url must be a full address such as https://act.example.org, not %q", *baseURL)
+	}
+	site, problems := campaign.Load(*campaigns)
+	if problems.HasErrors() {
+		printProblems(stderr, problems)
+		return failure("the campaigns in %s have %s; fix them and build again (placard check %s lists them too)",
+			*campaigns, countText(len(problems.Errors()), "problem", "problems"), *campaigns)
+	}
+	for _, p := range problems.Warnings() {
+		fmt.Fprintln(stderr, p.String())
+	}
+	srv, err := web.New(web.Config{BaseURL: *baseURL, Logger: slog.New(slog.DiscardHandler)}, site)
+	if err != nil {
+		return failure("%v", err)
+	}
+	n, err := writeExport(srv, out)
+	if err != nil {
+		return failure("writing the export to %s: %v", out, err)
+	}
+	fmt.Fprintf(stdout, "%s: %s written.\n", out, countText(n, "file", "files"))
+	return nil
+}
+
+// writeExport writes srv's export into out and returns the number of files
+// written, _headers included.
+func writeExport(srv *web.Server, out string) (int, error) {
+	var headers bytes.Buffer
+	n := 0
+	err := srv.Export(func(p string, h http.Header, body []byte) error {
+		name := exportFile(p)
+		full := filepath.Join(out, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(full, body, 0o644); err != nil {
+			return err
+		}
+		n++
+		writeHeaderRule(&headers, p, h)
+		if name != strings.TrimPrefix(p, "/") && p != "/" {
+			// Hosts that answer /org with /org/index.html may also be asked
+			// for /org/ or /org/index.html; those get the same headers.
+			writeHeaderRule(&headers, p+"/", h)
+		}
+		return nil
+	})
+	if err != nil {
+		return n, err
+	}
+	if err := os.WriteFile(filepath.Join(out, "_headers"), headers.Bytes(), 0o644); err != nil {
+		return n, err
+	}
+	return n + 1, nil
+}
+
+// exportFile maps a URL path to the file that holds it: pages (addresses
+// without an extension) become PATH/index.html, files keep their name.
+func exportFile(p string) string {
+	if p == "/" {
+		return "index.html"
+	}
+	rel := strings.TrimPrefix(p, "/")
+	if path.Ext(rel) == "" {
+		return rel + "/index.html"
+	}
+	return rel
+}
+
+// writeHeaderRule writes one _headers block: the path, then each header
+// indented by two spaces.
+func writeHeaderRule(w *bytes.Buffer, p string, h http.Header) {
+	fmt.Fprintln(w, p)
+	names := append([]string(nil), buildHeaders...)
+	sort.Strings(names)
+	for _, k := range names {
+		if v := h.Get(k); v != "" {
+			fmt.Fprintf(w, "  %s: %s\n", k, v)
+		}
+	}
+}

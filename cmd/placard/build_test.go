@@ -1,0 +1,292 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+// buildBase is the public address both the export and serve are given, so
+// their absolute links agree byte for byte.
+const buildBase = "http://placard.test"
+
+// runBuild runs `placard build` through run and returns the output folder.
+func runBuild(t *testing.T, dir string) string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "site")
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"build", out, "--campaigns", dir, "--base-url", buildBase}, env(nil), &stdout, &stderr)
+	if err != nil {
+		t.Fatalf("placard build: %v\nstderr:\n%s", err, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "files written") {
+		t.Fatalf("placard build printed %q, want a line ending in 'files written.'", stdout.String())
+	}
+	return out
+}
+
+// exportedPaths lists the URL path of every file in out, _headers excepted.
+func exportedPaths(t *testing.T, out string) []string {
+	t.Helper()
+	var paths []string
+	err := filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel := filepath.ToSlash(strings.TrimPrefix(p, out))
+		switch {
+		case rel == "/_headers":
+		case rel == "/index.html":
+			paths = append(paths, "/")
+		case strings.HasSuffix(rel, "/index.html"):
+			paths = append(paths, strings.TrimSuffix(rel, "/index.html"))
+		default:
+			paths = append(paths, rel)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("walking the export: %v", err)
+	}
+	sort.Strings(paths)
+	return paths
+}
+
+// startNginx serves root with Debian's nginx in the foreground (temp
+// prefix, a free loopback port) and returns its base URL. Missing nginx
+// skips the test, or fails it under CI=true.
+func startNginx(t *testing.T, root string) string {
+	t.Helper()
+	bin, err := exec.LookPath("nginx")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("nginx is not installed (apt-get install nginx): %v", err)
+		}
+		t.Skipf("nginx is not installed (apt-get install nginx), so the export is not checked under a static server: %v", err)
+	}
+	prefix := t.TempDir()
+	for _, d := range []string{"logs", "tmp"} {
+		if err := os.MkdirAll(filepath.Join(prefix, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// nginx workers may drop root privileges; they must read the files.
+	for d := root; d != filepath.Dir(d); d = filepath.Dir(d) {
+		if strings.HasPrefix(d, os.TempDir()) && d != os.TempDir() {
+			_ = os.Chmod(d, 0o755)
+		}
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	conf := fmt.Sprintf(`worker_processes 1;
+pid %[1]s/nginx.pid;
+error_log %[1]s/logs/error.log warn;
+events { worker_connections 64; }
+http {
+	access_log off;
+	client_body_temp_path %[1]s/tmp/body;
+	proxy_temp_path %[1]s/tmp/proxy;
+	fastcgi_temp_path %[1]s/tmp/fastcgi;
+	uwsgi_temp_path %[1]s/tmp/uwsgi;
+	scgi_temp_path %[1]s/tmp/scgi;
+	types { text/html html; text/css css; text/javascript js; image/svg+xml svg; image/png png; image/jpeg jpg; text/plain txt; image/x-icon ico; }
+	server {
+		listen 127.0.0.1:%[2]d;
+		root %[3]s;
+		location / { try_files $uri $uri/index.html =404; }
+	}
+}
+`, prefix, port, root)
+	if err := os.WriteFile(filepath.Join(prefix, "nginx.conf"), []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-p", prefix, "-e", filepath.Join(prefix, "logs", "error.log"),
+		"-c", filepath.Join(prefix, "nginx.conf"), "-g", "daemon off;")
+	var errs bytes.Buffer
+	cmd.Stderr = &errs
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting nginx: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	for i := 0; ; i++ {
+		res, err := http.Get(base + "/robots.txt")
+		if err == nil {
+			res.Body.Close()
+			break
+		}
+		if i == 300 {
+			log, _ := os.ReadFile(filepath.Join(prefix, "logs", "error.log"))
+			t.Fatalf("nginx did not answer within 30s: %v\n%s\n%s", err, errs.String(), log)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return base
+}
+
+// getBytes fetches url without compression and fails unless it is 200.
+func getBytes(t *testing.T, url string) (http.Header, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	req.Header.Set("Accept-Encoding", "identity")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatalf("GET %s: reading body: %v", url, err)
+	}
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: got status %d, want 200", url, res.StatusCode)
+	}
+	return res.Header, b
+}
+
+var staticRef = regexp.MustCompile(`(?:href|src|content)="(?:` + regexp.QuoteMeta(buildBase) + `)?(/static/[^"]+)"`)
+
+// signStart finds where a live server's signing part of a page begins:
+// the "add your name" section, the tally, or the export's goal line.
+var signStart = regexp.MustCompile(`<section class="add-name"|<div class="tally"|<p class="goal">`)
+
+// sameApartFromSigning reports whether an exported page equals serve's
+// page except for the signing forms and tallies serve adds (the export has
+// no signature store): the same bytes before the first signing part, and
+// the same bytes after serve's last form.
+func sameApartFromSigning(exported, served []byte) bool {
+	end := bytes.LastIndex(served, []byte("</form>"))
+	if end < 0 || !bytes.Contains(served, []byte(`/sign"`)) {
+		return false
+	}
+	tail := bytes.TrimPrefix(served[end+len("</form>"):], []byte("</section>"))
+	prefix := func(b []byte) []byte {
+		if loc := signStart.FindIndex(b); loc != nil {
+			return b[:loc[0]]
+		}
+		return b
+	}
+	pe, ps := prefix(exported), prefix(served)
+	n := min(len(pe), len(ps))
+	return bytes.Equal(pe[:n], ps[:n]) && bytes.HasSuffix(exported, tail)
+}
+
+// TestBuildMatchesServe builds the examples, serves the export with nginx
+// and checks every page and file serve has is in it, with the same bytes.
+func TestBuildMatchesServe(t *testing.T) {
+	dir := filepath.Join("..", "..", "campaigns")
+	if _, err := os.Stat(dir); err != nil {
+		t.Fatalf("the examples folder %s is missing: %v", dir, err)
+	}
+	out := runBuild(t, dir)
+	nginx := startNginx(t, out)
+	// serve logs its public address (buildBase) and where it listens.
+	_, logs := startServeLogs(t, dir, "--base-url", buildBase)
+	m := listenLine.FindStringSubmatch(logs.String())
+	if m == nil {
+		t.Fatalf("serve logged no listening address:\n%s", logs.String())
+	}
+	live := "http://" + m[1]
+
+	exported := map[string]bool{}
+	for _, p := range exportedPaths(t, out) {
+		exported[p] = true
+	}
+	orgs, camps := servedPages(t, dir)
+	want := append([]string{"/", "/robots.txt", "/favicon.ico"}, append(orgs, camps...)...)
+	// Every /static/ file a served page names must be exported too.
+	for _, p := range append([]string{"/"}, append(orgs, camps...)...) {
+		_, body := getBytes(t, live+p)
+		for _, m := range staticRef.FindAllSubmatch(body, -1) {
+			want = append(want, string(m[1]))
+		}
+	}
+	for _, p := range want {
+		if !exported[p] {
+			t.Errorf("serve answers %s, but the export has no file for it", p)
+		}
+	}
+
+	headers, err := os.ReadFile(filepath.Join(out, "_headers"))
+	if err != nil {
+		t.Fatalf("the export has no _headers file: %v", err)
+	}
+	// rules maps each path of _headers to its indented header lines.
+	rules := map[string]string{}
+	cur := ""
+	for _, line := range strings.SplitAfter(string(headers), "\n") {
+		if strings.HasPrefix(line, "/") {
+			cur = strings.TrimSuffix(line, "\n")
+			continue
+		}
+		rules[cur] += line
+	}
+	signing := 0
+	for p := range exported {
+		sh, sb := getBytes(t, live+p)
+		_, nb := getBytes(t, nginx+p)
+		if !bytes.Equal(sb, nb) {
+			if !sameApartFromSigning(nb, sb) {
+				t.Errorf("%s: nginx serves %d bytes from the export, serve sends %d; want the same bytes", p, len(nb), len(sb))
+				continue
+			}
+			signing++
+		}
+		block, ok := rules[p]
+		if !ok {
+			t.Errorf("_headers has no rule for %s", p)
+			continue
+		}
+		for _, k := range []string{"Cache-Control", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options"} {
+			if line := "  " + k + ": " + sh.Get(k) + "\n"; sh.Get(k) != "" && !strings.Contains(block, line) {
+				t.Errorf("_headers for %s: want %q in\n%s", p, line, block)
+			}
+		}
+		if csp := sh.Get("Content-Security-Policy"); !strings.Contains(string(sb), `/sign"`) &&
+			!strings.Contains(block, "  Content-Security-Policy: "+csp+"\n") {
+			t.Errorf("_headers for %s: want serve's policy %q in\n%s", p, csp, block)
+		}
+	}
+	if signing == 0 {
+		t.Logf("no page of %s takes signatures", dir)
+	}
+}
+
+func TestBuildUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"build"},
+		{"build", "a", "b"},
+		{"build", t.TempDir(), "--base-url", "act.example.org"},
+	} {
+		var stderr bytes.Buffer
+		err := run(context.Background(), args, env(nil), io.Discard, &stderr)
+		if got := exitCode(err); got != exitUsage {
+			t.Errorf("placard %q: got exit %d, want %d (usage); stderr %q", args, got, exitUsage, stderr.String())
+		}
+	}
+	var stderr bytes.Buffer
+	err := run(context.Background(), []string{"build", t.TempDir(), "--campaigns", filepath.Join("testdata", "invalid")}, env(nil), io.Discard, &stderr)
+	if _, serr := os.Stat(filepath.Join("testdata", "invalid")); serr == nil {
+		if got := exitCode(err); got != exitFailure {
+			t.Errorf("build of invalid campaigns: got exit %d, want 1; stderr %q", got, stderr.String())
+		}
+	}
+}
