@@ -39,6 +39,10 @@ type Page struct {
 	// ScriptURL is the content-hashed address of the optional enhancement
 	// script; pages work fully without it.
 	ScriptURL string
+	// DevScriptURL is the content-hashed address of the live-preview script,
+	// set only by `placard serve --dev`; production pages leave it empty and
+	// so never carry the script.
+	DevScriptURL string
 	// ThemeCSS is a short CSS rule setting the brand colour custom properties,
 	// such as ":root{--brand:#0b5d3b;--accent:#0b5d3b}", or empty for the
 	// default theme. It is inlined in a style element whose hash the

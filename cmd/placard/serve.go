@@ -11,11 +11,16 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
+
+	"github.com/fsnotify/fsnotify"
 
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/store"
@@ -43,14 +48,15 @@ const (
 	idleTimeout       = 120 * time.Second
 	maxHeaderBytes    = 32 << 10
 	shutdownTimeout   = 10 * time.Second
-	// devPollInterval is how often --dev looks for edited campaign files.
+	// devPollInterval is how often --dev and --watch look for edited
+	// campaign files when file notifications are not available.
 	devPollInterval = time.Second
 )
 
 // serveConfig is serve's settings after flags and environment are read.
 type serveConfig struct {
 	addr, campaigns, db, baseURL, logLevel string
-	dev                                    bool
+	dev, watch                             bool
 	rateLimit                              int
 	clientIPHeader                         string
 }
@@ -73,7 +79,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 		devDefault = b
 	}
-	fset.BoolVar(&c.dev, "dev", devDefault, "development mode: reload when campaign files change and log every request [PLACARD_DEV]")
+	fset.BoolVar(&c.dev, "dev", devDefault, "development mode: reload when campaign files change, and open pages reload themselves or list the files' problems [PLACARD_DEV]")
+	watchDefault := false
+	if v := strings.TrimSpace(getenv("PLACARD_WATCH")); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return usageErr("serve", "PLACARD_WATCH must be true or false, not %q", v)
+		}
+		watchDefault = b
+	}
+	fset.BoolVar(&c.watch, "watch", watchDefault, "reload when campaign files change (as SIGHUP does); a change with problems is refused and the last good version keeps serving [PLACARD_WATCH]")
 	rateDefault := web.DefaultRateLimit
 	if v := strings.TrimSpace(getenv("PLACARD_RATE_LIMIT")); v != "" {
 		n, err := strconv.Atoi(v)
@@ -130,7 +145,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// The dev watcher compares against the files as they were before this
 	// load, so an edit made while the server starts is never missed.
 	var loaded string
-	if c.dev {
+	if c.dev || c.watch {
 		loaded = fingerprint(c.campaigns)
 	}
 	site, problems := campaign.Load(c.campaigns)
@@ -197,6 +212,32 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(handler, slog.LevelWarn),
 	}
+	// SIGHUP always reloads; --watch and --dev also reload on file changes.
+	// Both stop when serve returns. SIGHUP is caught before the listening
+	// line is logged, so a supervisor that waits for it can signal safely.
+	rctx, stopReloads := context.WithCancel(ctx)
+	var reloads sync.WaitGroup
+	defer func() { stopReloads(); reloads.Wait() }()
+	rl := &reloader{dir: c.campaigns, srv: srv, log: log}
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	reloads.Add(1)
+	go func() {
+		defer reloads.Done()
+		for {
+			select {
+			case <-rctx.Done():
+				return
+			case <-hup:
+				rl.reload("SIGHUP")
+			}
+		}
+	}()
+	if c.dev || c.watch {
+		reloads.Add(1)
+		go func() { defer reloads.Done(); watch(rctx, c.campaigns, loaded, rl, log) }()
+	}
 	orgs, camps := siteCounts(site)
 	log.Info("listening", "addr", addr, "url", base, "campaigns", c.campaigns,
 		"organisations", orgs, "campaign_pages", camps, "dev", c.dev,
@@ -204,9 +245,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
-	if c.dev {
-		go watch(ctx, c.campaigns, loaded, srv, log)
-	}
 
 	select {
 	case err := <-served:
@@ -316,12 +354,127 @@ func siteCounts(site *campaign.Site) (orgs, camps int) {
 	return orgs, camps
 }
 
-// watch reloads the site when a file under dir changes, for --dev. It polls
-// (a second apart) rather than using file notifications, which editors that
-// save by renaming and network or container mounts often do not deliver.
-// Invalid files are reported and the last good site keeps serving. last is
-// the fingerprint of the files the serving site was loaded from.
-func watch(ctx context.Context, dir, last string, srv *web.Server, log *slog.Logger) {
+// reloader loads the campaign files again and swaps them in atomically, for
+// SIGHUP, --watch and --dev. A load with problems is refused: the problems
+// are logged (and shown on --dev pages) and the last good snapshot keeps
+// serving, so a bad save never breaks the live site.
+type reloader struct {
+	dir string
+	srv *web.Server
+	log *slog.Logger
+	mu  sync.Mutex // one reload at a time, whoever asked
+}
+
+// reload loads and swaps in the site; why names what asked, for the log.
+// It reports whether the new files are serving.
+func (rl *reloader) reload(why string) bool {
+	rl.mu.Lock()
+	defer rl.mu.Unlock()
+	site, problems := campaign.Load(rl.dir)
+	if problems.HasErrors() {
+		for _, p := range problems.Errors() {
+			rl.log.Warn(p.String())
+		}
+		rl.log.Warn("reload refused: the campaign files have problems; still serving the last good version",
+			"reason", why, "problems", len(problems.Errors()))
+		rl.srv.ReportProblems(problems)
+		return false
+	}
+	for _, p := range problems.Warnings() {
+		rl.log.Warn(p.String())
+	}
+	if err := rl.srv.SetSite(site); err != nil {
+		rl.log.Error("reload failed; still serving the last good version", "reason", why, "err", err)
+		return false
+	}
+	orgs, camps := siteCounts(site)
+	rl.log.Info("reloaded", "reason", why, "campaigns", rl.dir, "organisations", orgs, "campaign_pages", camps)
+	return true
+}
+
+// watchDebounce gathers the burst of events one save makes (editors write,
+// rename and chmod) into one reload.
+const watchDebounce = 100 * time.Millisecond
+
+// watch reloads the site when a file under dir changes. It uses file
+// notifications on every folder under dir, adding folders as they are
+// created, and gathers events for watchDebounce before reloading. When
+// notifications cannot be set up or stop working (some network and
+// container mounts), it falls back to polling every devPollInterval. last
+// is the fingerprint of the files the serving site was loaded from; a
+// reload happens only when the fingerprint differs, so an edit made while
+// the server started is caught and a no-op event costs nothing.
+func watch(ctx context.Context, dir, last string, rl *reloader, log *slog.Logger) {
+	check := func(why string) {
+		if fp := fingerprint(dir); fp != last {
+			last = fp
+			rl.reload(why)
+		}
+	}
+	w, err := fsnotify.NewWatcher()
+	if err == nil {
+		err = addTree(w, dir)
+		if err != nil {
+			w.Close()
+		}
+	}
+	if err != nil {
+		log.Warn("cannot watch the campaign files for changes; checking every second instead", "err", err)
+		poll(ctx, check)
+		return
+	}
+	defer w.Close()
+	check("file change") // anything edited before the watch began
+	var timer <-chan time.Time
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case ev, ok := <-w.Events:
+			if !ok {
+				log.Warn("watching the campaign files stopped; checking every second instead")
+				poll(ctx, check)
+				return
+			}
+			if ev.Has(fsnotify.Create) {
+				if fi, err := os.Stat(ev.Name); err == nil && fi.IsDir() {
+					if err := addTree(w, ev.Name); err != nil {
+						log.Warn("cannot watch a new folder; its changes are seen on the next other change", "folder", ev.Name, "err", err)
+					}
+				}
+			}
+			timer = time.After(watchDebounce)
+		case err, ok := <-w.Errors:
+			if !ok {
+				log.Warn("watching the campaign files stopped; checking every second instead")
+				poll(ctx, check)
+				return
+			}
+			log.Warn("watching the campaign files", "err", err)
+			timer = time.After(watchDebounce) // events may have been lost
+		case <-timer:
+			timer = nil
+			check("file change")
+		}
+	}
+}
+
+// addTree watches dir and every folder under it.
+func addTree(w *fsnotify.Watcher, dir string) error {
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return w.Add(p)
+		}
+		return nil
+	})
+}
+
+// poll calls check every devPollInterval until ctx ends: the fallback when
+// file notifications are not available.
+func poll(ctx context.Context, check func(why string)) {
 	t := time.NewTicker(devPollInterval)
 	defer t.Stop()
 	for {
@@ -329,25 +482,8 @@ func watch(ctx context.Context, dir, last string, srv *web.Server, log *slog.Log
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			check("file change")
 		}
-		fp := fingerprint(dir)
-		if fp == last {
-			continue
-		}
-		last = fp
-		site, problems := campaign.Load(dir)
-		if problems.HasErrors() {
-			for _, p := range problems {
-				log.Warn(p.String())
-			}
-			log.Warn("campaign files have problems; still serving the last good version", "problems", len(problems.Errors()))
-			continue
-		}
-		if err := srv.SetSite(site); err != nil {
-			log.Error("reload failed; still serving the last good version", "err", err)
-			continue
-		}
-		log.Info("reloaded", "campaigns", dir)
 	}
 }
 

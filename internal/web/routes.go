@@ -20,6 +20,7 @@ import (
 //	GET /static/*                              content-hashed files, cached for a year
 //	GET /healthz                               liveness: 200 "ok"
 //	GET /robots.txt, /favicon.ico
+//	GET /_dev/events                           --dev only: live-preview event stream (dev.go)
 //
 // HEAD is answered wherever GET is; a trailing slash redirects to the
 // address without it. The names healthz, static, robots.txt and favicon.ico
@@ -48,5 +49,11 @@ func (s *Server) routes() http.Handler {
 	r.Get("/{org}/{campaign}/thanks", s.handle(s.thanks))
 	r.Get("/{org}/share/mastodon", s.handle(s.mastodonShare))
 	r.Get("/{org}/{campaign}/share/mastodon", s.handle(s.mastodonShare))
+	if s.cfg.Dev {
+		// Live preview (dev.go): the event stream, and connect-src 'self'
+		// so dev pages may open it.
+		r.Get("/_dev/events", s.devEvents)
+		return devCSP(r)
+	}
 	return r
 }

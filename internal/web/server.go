@@ -131,6 +131,9 @@ type Server struct {
 	// tallies holds the last figures fetched from the store per campaign
 	// ("org/slug"); guarded by mu, like the snapshot builds that read it.
 	tallies map[string]*tally
+
+	// dev wakes the live-preview event streams (dev.go); nil unless Config.Dev.
+	dev *devHub
 }
 
 // New checks cfg, builds the first snapshot from site (which may be nil for
@@ -180,6 +183,9 @@ func New(cfg Config, site *campaign.Site) (*Server, error) {
 		tokens:  tokenSigner{key: key},
 		tallies: map[string]*tally{},
 	}
+	if cfg.Dev {
+		s.dev = newDevHub()
+	}
 	s.handler = s.routes()
 	if err := s.SetSite(site); err != nil {
 		return nil, err
@@ -201,6 +207,7 @@ func (s *Server) SetSite(site *campaign.Site) error {
 	}
 	s.snap.Store(snap)
 	s.scheduleClose(site)
+	s.dev.set(nil) // dev mode: open tabs reload
 	return nil
 }
 

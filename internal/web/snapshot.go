@@ -43,6 +43,9 @@ type snapshot struct {
 	known []views.Link
 	// stylesheet and script are the hashed addresses of views.Static files.
 	stylesheet, script string
+	// devScript is the hashed address of the live-preview script (dev.go),
+	// empty unless Config.Dev.
+	devScript string
 	// siteImage is the generated share picture for site-level pages.
 	siteImage *views.ShareImage
 	// favicon is a small square in the default colour.
@@ -79,6 +82,7 @@ func (s *Server) build(site *campaign.Site, prev *snapshot) (*snapshot, error) {
 	if err := b.addViewsStatic(); err != nil {
 		return nil, err
 	}
+	b.addDevScript()
 	b.snap.siteImage = b.plainImage("site", defaultBrand, s.cfg.SiteName)
 	b.snap.favicon = newCached(squarePNG(defaultBrand, 32), "image/png", hvDayCache, staticCSP)
 	if err := b.addPages(site); err != nil {

@@ -28,6 +28,7 @@ func (b *builder) basePage(org *campaign.Org) views.Page {
 		SiteName:      cfg.SiteName,
 		StylesheetURL: b.snap.stylesheet,
 		ScriptURL:     b.snap.script,
+		DevScriptURL:  b.snap.devScript,
 		OGType:        "website",
 		Brand:         views.Brand{Name: cfg.SiteName, URL: "/"},
 	}

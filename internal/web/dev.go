@@ -1,0 +1,206 @@
+package web
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/placard/placard/internal/campaign"
+)
+
+// This file is the live preview of `placard serve --dev`: an event stream
+// that tells open tabs to reload after a good edit, or to show the problems
+// of a bad one, and the small script that listens to it. Nothing here is
+// reachable unless Config.Dev is set.
+
+//go:embed dev.js
+var devScript []byte
+
+// devKeepAlive is how often an idle event stream sends a comment, so proxies
+// and browsers keep the connection open.
+const devKeepAlive = 15 * time.Second
+
+// DevProblem is one problem as the dev overlay shows it. Text is the whole
+// line, "file:line:col: message", the same as `placard check` prints.
+type DevProblem struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Col     int    `json:"col"`
+	Message string `json:"message"`
+	Text    string `json:"text"`
+}
+
+// devHub remembers the latest state of the campaign files (good, or the
+// problems of the last failed load) and wakes every open event stream when
+// it changes. Streams read the state rather than a queue, so a slow tab can
+// never hold up a reload; it simply sees the newest state.
+type devHub struct {
+	mu       sync.Mutex
+	seq      uint64       // bumped on every reload or report
+	problems []DevProblem // nil while the files are good
+	subs     map[chan struct{}]struct{}
+}
+
+func newDevHub() *devHub { return &devHub{subs: map[chan struct{}]struct{}{}} }
+
+// set records a new state and wakes every stream. It is nil-safe so
+// production servers (no hub) pay one comparison.
+func (h *devHub) set(problems []DevProblem) {
+	if h == nil {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.seq++
+	h.problems = problems
+	for c := range h.subs {
+		select {
+		case c <- struct{}{}:
+		default: // already woken; it will read the newest state
+		}
+	}
+}
+
+func (h *devHub) state() (uint64, []DevProblem) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.seq, h.problems
+}
+
+func (h *devHub) subscribe() chan struct{} {
+	c := make(chan struct{}, 1)
+	h.mu.Lock()
+	h.subs[c] = struct{}{}
+	h.mu.Unlock()
+	return c
+}
+
+func (h *devHub) unsubscribe(c chan struct{}) {
+	h.mu.Lock()
+	delete(h.subs, c)
+	h.mu.Unlock()
+}
+
+// ReportProblems tells the open preview tabs that the campaign files are
+// invalid, so each shows an overlay listing problems (errors only; warnings
+// do not stop a reload). The site keeps serving its last good snapshot; the
+// next successful SetSite clears the overlay by reloading the tabs. Outside
+// dev mode it does nothing.
+func (s *Server) ReportProblems(problems campaign.Problems) {
+	if s.dev == nil {
+		return
+	}
+	list := []DevProblem{}
+	for _, p := range problems.Errors() {
+		list = append(list, DevProblem{File: p.File, Line: p.Line, Col: p.Col, Message: p.Message, Text: p.String()})
+	}
+	s.dev.set(list)
+}
+
+// devEvents is GET /_dev/events, a server-sent event stream. A new stream
+// first gets "problems" (a JSON list of DevProblem) when the files are
+// invalid, or "ok" when they are good; after that, "reload" after each
+// successful reload and "problems" after each failed one.
+func (s *Server) devEvents(w http.ResponseWriter, r *http.Request) {
+	rc := http.NewResponseController(w)
+	// The server's write timeout is for pages; a stream lives until the tab
+	// goes away.
+	_ = rc.SetWriteDeadline(time.Time{})
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+
+	wake := s.dev.subscribe()
+	defer s.dev.unsubscribe(wake)
+	seq, problems := s.dev.state()
+	if err := writeDevState(w, "ok", problems); err != nil {
+		return
+	}
+	if err := rc.Flush(); err != nil {
+		return
+	}
+	tick := time.NewTicker(devKeepAlive)
+	defer tick.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-tick.C:
+			if _, err := fmt.Fprint(w, ": keep-alive\n\n"); err != nil {
+				return
+			}
+		case <-wake:
+			now, problems := s.dev.state()
+			if now == seq {
+				continue
+			}
+			seq = now
+			if err := writeDevState(w, "reload", problems); err != nil {
+				return
+			}
+		}
+		if err := rc.Flush(); err != nil {
+			return
+		}
+	}
+}
+
+// writeDevState writes "problems" with the list when there are problems,
+// otherwise the event named good.
+func writeDevState(w http.ResponseWriter, good string, problems []DevProblem) error {
+	if problems == nil {
+		_, err := fmt.Fprintf(w, "event: %s\ndata: {}\n\n", good)
+		return err
+	}
+	data, err := json.Marshal(problems)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "event: problems\ndata: %s\n\n", data)
+	return err
+}
+
+// addDevScript serves the dev script under a hashed name in dev mode only,
+// so production snapshots never hold it.
+func (b *builder) addDevScript() {
+	if b.s.cfg.Dev {
+		b.snap.devScript = b.addStatic("dev.js", devScript, "text/javascript; charset=utf-8")
+	}
+}
+
+// devCSP lets dev pages open the event stream: it adds connect-src 'self'
+// to whatever Content-Security-Policy the handler chose, just before the
+// headers are sent. Production servers never use it.
+func devCSP(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(&devCSPWriter{ResponseWriter: w}, r)
+	})
+}
+
+type devCSPWriter struct {
+	http.ResponseWriter
+	done bool
+}
+
+func (d *devCSPWriter) fix() {
+	if d.done {
+		return
+	}
+	d.done = true
+	h := d.ResponseWriter.Header()
+	if csp := h.Get("Content-Security-Policy"); csp != "" && !strings.Contains(csp, "connect-src") && strings.Contains(csp, "script-src 'self'") {
+		h["Content-Security-Policy"] = []string{csp + "; connect-src 'self'"}
+	}
+}
+
+func (d *devCSPWriter) WriteHeader(code int) { d.fix(); d.ResponseWriter.WriteHeader(code) }
+
+func (d *devCSPWriter) Write(p []byte) (int, error) { d.fix(); return d.ResponseWriter.Write(p) }
+
+// Unwrap lets http.ResponseController reach the connection (Flush, deadlines).
+func (d *devCSPWriter) Unwrap() http.ResponseWriter { return d.ResponseWriter }
