@@ -59,6 +59,7 @@ Usage:
   placard check [DIR]      check every file in DIR (default: campaigns)
   placard signatures ...   export, erase, approve or reject signatures
   placard new org|campaign write a new, commented file to start from
+  placard build OUTDIR     write the site as files for a static host
 
 Run 'placard COMMAND --help' for a command's flags.
 `
@@ -92,6 +93,8 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		return serve(ctx, args[1:], getenv, stdout, stderr)
 	case "check":
 		return check(args[1:], getenv, stdout, stderr)
+	case "build":
+		return build(args[1:], getenv, stdout, stderr)
 	case "new":
 		return newCmd(args[1:], getenv, stdout, stderr)
 	case "signatures":
@@ -101,7 +104,7 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		return nil
 	}
 	msg := fmt.Sprintf("unknown command %q", args[0])
-	for _, c := range []string{"serve", "check", "signatures"} {
+	for _, c := range []string{"serve", "check", "signatures", "build"} {
 		if strings.HasPrefix(c, args[0]) || strings.HasPrefix(args[0], c) || closeWord(args[0], c) {
 			msg += fmt.Sprintf("; did you mean %q?", c)
 			break
