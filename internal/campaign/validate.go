@@ -867,9 +867,39 @@ var shareLimits = []struct {
 	{NetworkMastodon, "Mastodon", 500},
 }
 
+// linkLike finds what an organiser may have meant as the link placeholder:
+// a word or two in braces, single or doubled, such as {url}, {Link} or {{link}}.
+var linkLike = regexp.MustCompile(`\{+ *[A-Za-z_][A-Za-z_ ]{0,19} *\}+`)
+
+// sharePlaceholders warns about a brace placeholder other than {link} in a
+// share message. Pages put the campaign's address where {link} is and add it
+// after a message without one, so every share carries the link and a message
+// without {link} is fine; but {url} or {Link} is shown as written, braces and
+// all, beside the link.
+func (c *checker) sharePlaceholders(m *ShareMessages) {
+	for _, f := range []struct {
+		key string
+		ptr *string
+	}{
+		{"default", &m.Default}, {"x", &m.X}, {"bluesky", &m.Bluesky}, {"mastodon", &m.Mastodon},
+		{"facebook", &m.Facebook}, {"linkedin", &m.LinkedIn}, {"whatsapp", &m.WhatsApp},
+		{"telegram", &m.Telegram}, {"email", &m.Email},
+	} {
+		if *f.ptr == "" || !c.seen(f.ptr) {
+			continue
+		}
+		for _, loc := range linkLike.FindAllStringIndex(*f.ptr, -1) {
+			if got := (*f.ptr)[loc[0]:loc[1]]; got != "{link}" {
+				c.warnf(c.inText(f.ptr, *f.ptr, loc[0]), "the '%s' message has %s, which is shown as written — write {link} where the campaign's address goes, or leave it out and the address is added at the end", f.key, got)
+			}
+		}
+	}
+}
+
 func (c *checker) share(camp *Campaign, s *Share) {
 	c.hashtags(s.Hashtags)
 	m := &s.Messages
+	c.sharePlaceholders(m)
 	// Group the networks a message is too long for by the setting it comes
 	// from, so a long default is one problem, not three.
 	type over struct {
