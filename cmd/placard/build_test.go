@@ -290,3 +290,39 @@ func TestBuildUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestServeSiteOrigin: serve --site-origin accepts a token-less signing
+// POST (as an exported page sends) from that origin, and refuses another.
+func TestServeSiteOrigin(t *testing.T) {
+	dir := filepath.Join("..", "..", "campaigns")
+	_, logs := startServeLogs(t, dir, "--site-origin", "https://static.example, https://other.example/")
+	m := listenLine.FindStringSubmatch(logs.String())
+	if m == nil {
+		t.Fatalf("serve logged no listening address:\n%s", logs.String())
+	}
+	target := "http://" + m[1] + "/northgate-tenants/tell-the-courier/sign"
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	post := func(origin, email string) *http.Response {
+		t.Helper()
+		body := "action=petition&name=Ada+Lovelace&consent=yes&email=" + email
+		req, _ := http.NewRequest(http.MethodPost, target, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", origin)
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+		res, err := client.Do(req)
+		if err != nil {
+			t.Fatalf("POST %s: %v", target, err)
+		}
+		res.Body.Close()
+		return res
+	}
+	for _, origin := range []string{"https://static.example", "https://other.example"} {
+		res := post(origin, "ada@"+strings.TrimPrefix(origin, "https://"))
+		if res.StatusCode != http.StatusSeeOther || !strings.HasSuffix(res.Header.Get("Location"), "/thanks?outcome=signed") {
+			t.Errorf("POST from %s: got %d to %q, want 303 to the thank-you page", origin, res.StatusCode, res.Header.Get("Location"))
+		}
+	}
+	if res := post("https://evil.example", "ada@evil.example"); res.StatusCode != http.StatusForbidden {
+		t.Errorf("POST from https://evil.example: got %d, want 403", res.StatusCode)
+	}
+}

@@ -58,7 +58,10 @@ type serveConfig struct {
 	addr, campaigns, db, baseURL, logLevel string
 	dev, watch                             bool
 	rateLimit                              int
-	clientIPHeader                         string
+	// siteOrigins are the origins of static copies (placard build) whose
+	// forms may post here; see web.Config.SiteOrigins.
+	siteOrigins    originList
+	clientIPHeader string
 }
 
 // serve runs the web server until ctx is cancelled, then shuts down
@@ -99,6 +102,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	fset.IntVar(&c.rateLimit, "rate-limit", rateDefault, "signing requests one client may send a `minute`; 0 turns the limit off (for load tests) [PLACARD_RATE_LIMIT]")
 	fset.StringVar(&c.clientIPHeader, "client-ip-header", envOr(getenv, "PLACARD_CLIENT_IP_HEADER", ""), "`header` your reverse proxy sets to the client's address, such as X-Real-IP, for the rate limit; only set it when clients cannot reach Placard except through that proxy (default: the connection's address) [PLACARD_CLIENT_IP_HEADER]")
+	c.siteOrigins.addAll(getenv("PLACARD_SITE_ORIGIN"))
+	fset.Var(&c.siteOrigins, "site-origin", "`origin` of a static copy made with placard build (such as https://campaigns.example.org) whose forms may post signatures here; repeat it or separate with commas [PLACARD_SITE_ORIGIN]")
 	if help, err := parseFlags(fset, args, stdout); help || err != nil {
 		return err
 	}
@@ -189,6 +194,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		BaseURL: base, Logger: log, Dev: c.dev,
 		Store: st, Signer: committer, RateLimit: rate,
 		ClientIPHeader: strings.TrimSpace(c.clientIPHeader), Secret: secret,
+		SiteOrigins: c.siteOrigins.list,
 	}, site)
 	if err != nil {
 		ln.Close()
@@ -501,4 +507,37 @@ func fingerprint(dir string) string {
 		return nil
 	})
 	return b.String()
+}
+
+// originList is the repeatable, comma-separated --site-origin flag. Giving
+// the flag replaces the environment's list rather than adding to it.
+type originList struct {
+	list    []string
+	flagged bool // the command line has started to fill list
+}
+
+func (l *originList) String() string {
+	if l == nil {
+		return ""
+	}
+	return strings.Join(l.list, ",")
+}
+
+func (l *originList) Set(v string) error {
+	if !l.flagged {
+		l.flagged = true
+		l.list = nil
+	}
+	l.addAll(v)
+	return nil
+}
+
+// addAll appends each non-empty, comma-separated origin of v, without a
+// trailing slash.
+func (l *originList) addAll(v string) {
+	for _, o := range strings.Split(v, ",") {
+		if o = strings.TrimSuffix(strings.TrimSpace(o), "/"); o != "" {
+			l.list = append(l.list, o)
+		}
+	}
 }

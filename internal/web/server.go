@@ -83,6 +83,14 @@ type Config struct {
 	// TallyInterval is how often Run polls the store's counts and
 	// re-renders the pages whose numbers changed. 0 means one second.
 	TallyInterval time.Duration
+	// SiteOrigins lists the origins (scheme://host[:port], no path) of
+	// static copies of the site made with `placard build`, whose forms post
+	// here from another origin. Signing POSTs from these origins pass the
+	// cross-origin check, and because a static page cannot carry a form
+	// token, such a POST without a token is accepted; the honeypot, the
+	// field checks and the rate limit still apply. Empty: only this
+	// server's own pages may post.
+	SiteOrigins []string
 }
 
 // DefaultRateLimit is the signing POSTs a client may send a minute when
@@ -142,6 +150,12 @@ func New(cfg Config, site *campaign.Site) (*Server, error) {
 	u, err := url.Parse(strings.TrimSpace(cfg.BaseURL))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, errors.New("the base URL must be a full http:// or https:// address, such as https://act.example.org")
+	}
+	for _, o := range cfg.SiteOrigins {
+		ou, perr := url.Parse(o)
+		if err := http.NewCrossOriginProtection().AddTrustedOrigin(o); err != nil || perr != nil || (ou.Scheme != "http" && ou.Scheme != "https") {
+			return nil, fmt.Errorf("the site origin %q must be a scheme and host only, such as https://campaigns.example.org", o)
+		}
 	}
 	if cfg.SiteName == "" {
 		cfg.SiteName = "Placard"

@@ -70,6 +70,11 @@ func (s *Server) signRoute() http.Handler {
 	// Behind a proxy that rewrites Host, the browser's Origin is still the
 	// public base URL.
 	_ = cop.AddTrustedOrigin(s.base)
+	// Static copies of the site (placard build) post from their own
+	// origins; New has checked each is well formed.
+	for _, o := range s.cfg.SiteOrigins {
+		_ = cop.AddTrustedOrigin(o)
+	}
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.serveError(w, r, errCrossOrigin)
 	}))
@@ -173,6 +178,10 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 		Consent: form.Get(fieldConsent), Public: form.Get(fieldPublic),
 	}
 	tokProblem := s.tokens.check(lc.key, form.Get(fieldToken), now)
+	if tokProblem == tokenMissing && s.fromSiteOrigin(r) {
+		// A static copy's form has no token to send (see Config.SiteOrigins).
+		tokProblem = tokenOK
+	}
 	sig, errs := signing.Check(sub, sa.rules, sa.consent, now)
 	if tokProblem != tokenOK || len(errs) > 0 {
 		return s.signAgain(w, r, lc, sa, form, errs, tokProblem, now)
@@ -298,4 +307,16 @@ func (s *Server) writePage(w http.ResponseWriter, r *http.Request, status int, c
 		_, _ = w.Write(buf.Bytes())
 	}
 	return nil
+}
+
+// fromSiteOrigin reports whether r's Origin header names one of the
+// configured static copies of the site (Config.SiteOrigins).
+func (s *Server) fromSiteOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	for _, o := range s.cfg.SiteOrigins {
+		if origin != "" && strings.EqualFold(origin, o) {
+			return true
+		}
+	}
+	return false
 }
