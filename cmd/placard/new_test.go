@@ -1,9 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"image"
+	"image/jpeg"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -173,5 +177,97 @@ func TestNewUsage(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("usage errors wrote files: %v", entries)
+	}
+}
+
+// uncommentOptions turns on every optional setting a scaffold shows as a
+// note: a comment line whose text starts with a lower-case key and a colon
+// (or "- key:"), with the indented lines that continue it.
+func uncommentOptions(text string) string {
+	option := regexp.MustCompile(`^(\s*)# ((- )?[a-z_]+:( |$).*)$`)
+	continued := regexp.MustCompile(`^(\s*)# (  .*)$`)
+	lines := strings.Split(text, "\n")
+	on := false
+	for i, l := range lines {
+		switch m, c := option.FindStringSubmatch(l), continued.FindStringSubmatch(l); {
+		case m != nil && !strings.HasPrefix(m[2], "  "):
+			lines[i], on = m[1]+m[2], true
+		case c != nil && on:
+			lines[i] = c[1] + c[2]
+		default:
+			on = false
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// TestNewScaffoldOptionsPassCheck turns on every optional setting of every
+// scaffold, with the pictures and documents they name in place, and loads
+// the result: the placeholders are valid too, so an organiser who removes a
+// # gets a working file. The one problem allowed is the warning that the
+// related campaign the scaffold names is a draft (all scaffolds are).
+func TestNewScaffoldOptionsPassCheck(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, stderr := newRun(t, "org", "riverside", "--campaigns", dir); code != 0 {
+		t.Fatalf("new org: exit %d; stderr:\n%s", code, stderr)
+	}
+	kinds := append(scaffoldKinds(), "another-campaign")
+	for _, kind := range kinds {
+		k := kind
+		if k == "another-campaign" {
+			k = "share"
+		}
+		if code, _, stderr := newRun(t, "campaign", "riverside", kind, "--kind", k, "--campaigns", dir); code != 0 {
+			t.Fatalf("new campaign --kind %s: exit %d; stderr:\n%s", k, code, stderr)
+		}
+	}
+	org := filepath.Join(dir, "riverside")
+	writeFile(t, filepath.Join(org, "assets", "logo.svg"), []byte(`<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>`))
+	writeFile(t, filepath.Join(org, "assets", "report.pdf"), []byte("%PDF-1.4\n%%EOF\n"))
+	var jpg bytes.Buffer
+	if err := jpeg.Encode(&jpg, image.NewRGBA(image.Rect(0, 0, 1200, 630)), nil); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if filepath.Ext(e.Name()) != ".yaml" || e.Name() == "another-campaign.yaml" {
+			continue // another-campaign is only there to be related to
+		}
+		file := filepath.Join(org, e.Name())
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		on := uncommentOptions(string(data))
+		if e.Name() != "org.yaml" {
+			slug := strings.TrimSuffix(e.Name(), ".yaml")
+			writeFile(t, filepath.Join(org, "assets", slug+".jpg"), jpg.Bytes())
+			if !strings.Contains(on, "\nrelated:\n  - campaign: another-campaign") {
+				t.Errorf("%s: related: was not turned on:\n%s", e.Name(), on)
+			}
+		}
+		if on == string(data) {
+			t.Errorf("%s: no option was turned on", e.Name())
+		}
+		writeFile(t, file, []byte(on))
+	}
+	_, problems := campaign.Load(dir)
+	for _, p := range problems {
+		if !p.Warning || !strings.Contains(p.Message, "related campaign 'another-campaign' is a draft") {
+			t.Errorf("with every option on: %s", p)
+		}
+	}
+}
+
+func writeFile(t *testing.T, file string, data []byte) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
