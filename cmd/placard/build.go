@@ -25,9 +25,14 @@ Cache-Control and security headers serve sends.
 
 The pages are the ones serve answers from, byte for byte. Region variants
 (?region=X) are not written: a static host ignores the query, and the
-default page's picker lists every target. Signing needs a live server:
-the export holds the campaign pages as serve renders them without a
-signature database, and no thank-you pages.`
+default page's picker lists every target.
+
+Signing needs a live server. With --api-origin, petitions and letters keep
+their signing form, posting to API-ORIGIN/org/campaign/sign; start that
+server with --site-origin set to this copy's address, so it accepts them
+(the forms carry no token; the honeypot and rate limit still apply).
+Without --api-origin the export has no signing forms. Live tallies and
+thank-you pages are only on the live server.`
 
 // buildHeaders are the response headers copied into _headers. Content-Type,
 // lengths and validators are left to the host, which derives them from the
@@ -48,6 +53,7 @@ func build(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	fset := newFlagSet("build OUTDIR [flags]", buildSynopsis, stdout, stderr)
 	campaigns := fset.String("campaigns", envOr(getenv, "PLACARD_CAMPAIGNS", "campaigns"), "`folder` holding one folder per organisation [PLACARD_CAMPAIGNS]")
 	baseURL := fset.String("base-url", envOr(getenv, "PLACARD_BASE_URL", "http://localhost"), "public `address` the export will be served from, for links and share previews [PLACARD_BASE_URL]")
+	apiOrigin := fset.String("api-origin", envOr(getenv, "PLACARD_API_ORIGIN", ""), "`origin` of the live placard serve that takes signatures, such as https://act.example.org; without it the export has no signing forms [PLACARD_API_ORIGIN]")
 	if help, err := parseFlags(fset, args, stdout); help || err != nil {
 		return err
 	}
@@ -66,6 +72,11 @@ func build(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	if u, err := url.Parse(*baseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return usageErr("build", "--base-url must be a full address such as https://act.example.org, not %q", *baseURL)
 	}
+	if o := *apiOrigin; o != "" {
+		if u, err := url.Parse(o); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.TrimSuffix(u.Path, "/") != "" || u.RawQuery != "" {
+			return usageErr("build", "--api-origin must be a scheme and host only, such as https://act.example.org, not %q", o)
+		}
+	}
 	site, problems := campaign.Load(*campaigns)
 	if problems.HasErrors() {
 		printProblems(stderr, problems)
@@ -75,7 +86,7 @@ func build(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	for _, p := range problems.Warnings() {
 		fmt.Fprintln(stderr, p.String())
 	}
-	srv, err := web.New(web.Config{BaseURL: *baseURL, Logger: slog.New(slog.DiscardHandler)}, site)
+	srv, err := web.New(web.Config{BaseURL: *baseURL, FormOrigin: *apiOrigin, Logger: slog.New(slog.DiscardHandler)}, site)
 	if err != nil {
 		return failure("%v", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +16,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/PuerkitoBio/goquery"
 )
 
 // buildBase is the public address both the export and serve are given, so
@@ -324,5 +327,67 @@ func TestServeSiteOrigin(t *testing.T) {
 	}
 	if res := post("https://evil.example", "ada@evil.example"); res.StatusCode != http.StatusForbidden {
 		t.Errorf("POST from https://evil.example: got %d, want 403", res.StatusCode)
+	}
+}
+
+// TestBuildSignsThroughAPIOrigin: an exported page's signing form, posted
+// as a browser on the static site would, is accepted by serve
+// --site-origin, and only from that origin.
+func TestBuildSignsThroughAPIOrigin(t *testing.T) {
+	dir := filepath.Join("..", "..", "campaigns")
+	const siteOrigin = "https://static.example"
+	_, logs := startServeLogs(t, dir, "--site-origin", siteOrigin)
+	m := listenLine.FindStringSubmatch(logs.String())
+	if m == nil {
+		t.Fatalf("serve logged no listening address:\n%s", logs.String())
+	}
+	api := "http://" + m[1]
+	out := filepath.Join(t.TempDir(), "site")
+	var stderr bytes.Buffer
+	if err := run(context.Background(), []string{"build", out, "--campaigns", dir, "--base-url", siteOrigin, "--api-origin", api}, env(nil), io.Discard, &stderr); err != nil {
+		t.Fatalf("placard build --api-origin: %v\n%s", err, stderr.String())
+	}
+	page, err := os.ReadFile(filepath.Join(out, "northgate-tenants", "tell-the-courier", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := goquery.NewDocumentFromReader(bytes.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := d.Find("form#petition-form")
+	action := form.AttrOr("action", "")
+	if want := api + "/northgate-tenants/tell-the-courier/sign"; action != want {
+		t.Fatalf("exported form action = %q, want %q", action, want)
+	}
+	headers, _ := os.ReadFile(filepath.Join(out, "_headers"))
+	if !strings.Contains(string(headers), "form-action 'self' "+api) {
+		t.Errorf("_headers does not let pages post to %s:\n%.600s", api, headers)
+	}
+	v := url.Values{}
+	form.Find("input[type=hidden]").Each(func(_ int, s *goquery.Selection) { v.Set(s.AttrOr("name", ""), s.AttrOr("value", "")) })
+	v.Set("name", "Ada Lovelace")
+	v.Set("email", "ada@example.org")
+	v.Set("consent", "yes")
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	post := func(origin string) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodPost, action, strings.NewReader(v.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", origin)
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+		res, err := client.Do(req)
+		if err != nil {
+			t.Fatalf("POST %s: %v", action, err)
+		}
+		res.Body.Close()
+		return res
+	}
+	if res := post("https://elsewhere.example"); res.StatusCode != http.StatusForbidden {
+		t.Errorf("POST from another origin: got %d, want 403", res.StatusCode)
+	}
+	res := post(siteOrigin)
+	if res.StatusCode != http.StatusSeeOther || !strings.HasSuffix(res.Header.Get("Location"), "/thanks?outcome=signed") {
+		t.Errorf("POST from the site origin: got %d to %q, want 303 to the thank-you page", res.StatusCode, res.Header.Get("Location"))
 	}
 }

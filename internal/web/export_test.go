@@ -56,6 +56,10 @@ func TestSiteOriginsChecked(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "site origin") {
 			t.Errorf("New with site origin %q: got error %v, want one naming the site origin", o, err)
 		}
+		_, err = New(Config{BaseURL: "https://act.example.org", FormOrigin: o}, signSite(t))
+		if err == nil || !strings.Contains(err.Error(), "API origin") {
+			t.Errorf("New with form origin %q: got error %v, want one naming the API origin", o, err)
+		}
 	}
 }
 

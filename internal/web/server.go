@@ -27,6 +27,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -91,6 +92,13 @@ type Config struct {
 	// field checks and the rate limit still apply. Empty: only this
 	// server's own pages may post.
 	SiteOrigins []string
+	// FormOrigin is for static copies (placard build --api-origin): when
+	// Store is nil and FormOrigin is set, petitions and letters show their
+	// signing form posting to FormOrigin + "/org/campaign/sign" with no
+	// token (the live server there must list this copy's origin in its
+	// SiteOrigins), and each page's policy allows that form action. It is
+	// a scheme and host only, such as https://act.example.org.
+	FormOrigin string
 }
 
 // DefaultRateLimit is the signing POSTs a client may send a minute when
@@ -151,10 +159,15 @@ func New(cfg Config, site *campaign.Site) (*Server, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, errors.New("the base URL must be a full http:// or https:// address, such as https://act.example.org")
 	}
-	for _, o := range cfg.SiteOrigins {
+	cfg.FormOrigin = strings.TrimSuffix(strings.TrimSpace(cfg.FormOrigin), "/")
+	origins := cfg.SiteOrigins
+	if cfg.FormOrigin != "" {
+		origins = append(slices.Clone(origins), cfg.FormOrigin)
+	}
+	for _, o := range origins {
 		ou, perr := url.Parse(o)
 		if err := http.NewCrossOriginProtection().AddTrustedOrigin(o); err != nil || perr != nil || (ou.Scheme != "http" && ou.Scheme != "https") {
-			return nil, fmt.Errorf("the site origin %q must be a scheme and host only, such as https://campaigns.example.org", o)
+			return nil, fmt.Errorf("the site origin or API origin %q must be a scheme and host only, such as https://campaigns.example.org", o)
 		}
 	}
 	if cfg.SiteName == "" {

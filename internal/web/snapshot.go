@@ -260,7 +260,12 @@ func (b *builder) renderPage(p string, c templ.Component, page views.Page) (*cac
 	if err := c.Render(context.Background(), &buf); err != nil {
 		return nil, err
 	}
-	return newCached(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, pageCSP(page.ThemeCSS, mastodonForm)), nil
+	csp := pageCSP(page.ThemeCSS, mastodonForm)
+	if o := b.s.cfg.FormOrigin; o != "" && b.s.cfg.Store == nil {
+		// A static copy's signing forms post to the live server.
+		csp = strings.Replace(csp, "form-action 'self'", "form-action 'self' "+o, 1)
+	}
+	return newCached(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, csp), nil
 }
 
 func (b *builder) renderInternalError() error {

@@ -496,8 +496,8 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 			lv.Individuals = append(lv.Individuals, views.SignatoryView{Name: s.Name, URL: s.Link, Logo: b.img(o, s.Logo), Role: s.Role})
 		}
 		lv.SignatoryCountText = signedBy(len(l.Organisations), len(l.Individuals))
-		if sa := signableAction(c, &a, id); sa != nil && b.s.cfg.Store != nil {
-			lv.Form = signForm(c, sa, tokenPlaceholder, av.Closed, nil, nil)
+		if sa := signableAction(c, &a, id); sa != nil && (b.s.cfg.Store != nil || b.s.cfg.FormOrigin != "") {
+			lv.Form = b.signFormFor(c, sa, av.Closed)
 		}
 		av.Letter = lv
 	case campaign.KindPetition:
@@ -509,8 +509,8 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 		if pt.Goal > 0 {
 			pv.GoalText = plural(pt.Goal, "signature", "signatures")
 		}
-		if sa := signableAction(c, &a, id); sa != nil && b.s.cfg.Store != nil {
-			pv.Form = signForm(c, sa, tokenPlaceholder, av.Closed, nil, nil)
+		if sa := signableAction(c, &a, id); sa != nil && (b.s.cfg.Store != nil || b.s.cfg.FormOrigin != "") {
+			pv.Form = b.signFormFor(c, sa, av.Closed)
 		}
 		av.Petition = pv
 	case campaign.KindContact:
@@ -736,4 +736,16 @@ func mustJSON(v any) string {
 		panic("web: marshalling JSON-LD: " + err.Error())
 	}
 	return string(data)
+}
+
+// signFormFor is the signing form on a campaign page: with a token
+// placeholder on a live server, or, in a static copy (Config.FormOrigin),
+// posting to the live server with no token.
+func (b *builder) signFormFor(c *campaign.Campaign, sa *signable, closed bool) *views.SignForm {
+	if b.s.cfg.Store != nil {
+		return signForm(c, sa, tokenPlaceholder, closed, nil, nil)
+	}
+	f := signForm(c, sa, "", closed, nil, nil)
+	f.Action = b.s.cfg.FormOrigin + f.Action
+	return f
 }
