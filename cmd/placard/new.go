@@ -63,7 +63,7 @@ type scaffoldData struct {
 
 // newCmd writes an organisation or campaign scaffold.
 func newCmd(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fset := newFlagSet("new org SLUG | new campaign ORG SLUG --kind KIND", newSynopsis, stdout, stderr)
+	fset := newFlagSet("new org SLUG | new campaign ORG SLUG --kind KIND [--campaigns DIR]", newSynopsis, stdout, stderr)
 	dir := fset.String("campaigns", envOr(getenv, "PLACARD_CAMPAIGNS", "campaigns"), "the campaigns `folder` to write into (env PLACARD_CAMPAIGNS)")
 	kind := fset.String("kind", "", "the `kind` of call to action, for new campaign")
 	pos, err := parseInterspersed(fset, args, stdout)

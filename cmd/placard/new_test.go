@@ -271,3 +271,24 @@ func writeFile(t *testing.T, file string, data []byte) {
 		t.Fatal(err)
 	}
 }
+
+// TestNewHelp: new --help prints the synopsis with every kind on stdout and
+// exits 0, and placard --help lists the command.
+func TestNewHelp(t *testing.T) {
+	code, stdout, stderr := newRun(t, "--help")
+	if code != 0 {
+		t.Fatalf("new --help: exit %d, want 0; stderr:\n%s", code, stderr)
+	}
+	for _, want := range append(scaffoldKinds(), "Usage: placard new", "--campaigns", "--kind", "never overwritten") {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("new --help lacks %q; got:\n%s", want, stdout)
+		}
+	}
+	var out strings.Builder
+	if err := run(context.Background(), []string{"--help"}, env(nil), &out, &strings.Builder{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "placard new org|campaign") {
+		t.Errorf("placard --help does not list new; got:\n%s", out.String())
+	}
+}
