@@ -218,6 +218,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(handler, slog.LevelWarn),
 	}
+	// Dev event streams never finish on their own; end them so shutting
+	// down does not wait for open tabs.
+	hs.RegisterOnShutdown(srv.StopDevStreams)
 	// SIGHUP always reloads; --watch and --dev also reload on file changes.
 	// Both stop when serve returns. SIGHUP is caught before the listening
 	// line is logged, so a supervisor that waits for it can signal safely.

@@ -43,9 +43,22 @@ type devHub struct {
 	seq      uint64       // bumped on every reload or report
 	problems []DevProblem // nil while the files are good
 	subs     map[chan struct{}]struct{}
+	stop     chan struct{} // closed by StopDevStreams
+	stopOnce sync.Once
 }
 
-func newDevHub() *devHub { return &devHub{subs: map[chan struct{}]struct{}{}} }
+func newDevHub() *devHub {
+	return &devHub{subs: map[chan struct{}]struct{}{}, stop: make(chan struct{})}
+}
+
+// StopDevStreams ends every open dev event stream, and any opened later,
+// so a graceful shutdown (http.Server.RegisterOnShutdown) need not wait for
+// browser tabs to close. Outside dev mode it does nothing.
+func (s *Server) StopDevStreams() {
+	if s.dev != nil {
+		s.dev.stopOnce.Do(func() { close(s.dev.stop) })
+	}
+}
 
 // set records a new state and wakes every stream. It is nil-safe so
 // production servers (no hub) pay one comparison.
@@ -129,6 +142,8 @@ func (s *Server) devEvents(w http.ResponseWriter, r *http.Request) {
 	for {
 		select {
 		case <-r.Context().Done():
+			return
+		case <-s.dev.stop:
 			return
 		case <-tick.C:
 			if _, err := fmt.Fprint(w, ": keep-alive\n\n"); err != nil {

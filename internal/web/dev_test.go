@@ -1,0 +1,222 @@
+package web
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/placard/placard/internal/browsertest"
+	"github.com/placard/placard/internal/campaign"
+)
+
+// newDevServer is newTestServer in dev mode.
+func newDevServer(t testing.TB) *Server {
+	t.Helper()
+	s, err := New(Config{BaseURL: "https://act.example.org/", SiteName: "Act", Dev: true}, testSite(t))
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return s
+}
+
+// devProblems is what a bad load reports in these tests.
+var devProblems = campaign.Problems{
+	{File: "campaigns/riverside/org.yaml", Line: 3, Col: 5, Message: "unknown setting 'websit'; did you mean 'website'?"},
+	{File: "campaigns/riverside/org.yaml", Line: 9, Col: 1, Message: "a weak summary", Warning: true},
+}
+
+var devScriptTag = regexp.MustCompile(`<script src="(/static/dev\.[0-9a-f]{12}\.js)" defer></script>`)
+
+func TestDevScriptOnlyInDevPages(t *testing.T) {
+	prod := newTestServer(t)
+	res := get(t, prod, "GET", "/riverside", nil)
+	if b := body(t, res); strings.Contains(b, "/static/dev.") {
+		t.Errorf("a production page links the dev script")
+	}
+	if csp := res.Header.Get("Content-Security-Policy"); strings.Contains(csp, "connect-src") {
+		t.Errorf("production CSP %q, want no connect-src", csp)
+	}
+	for k := range prod.snap.Load().static {
+		if strings.HasPrefix(k, "/static/dev.") {
+			t.Errorf("a production snapshot serves %s", k)
+		}
+	}
+	wantStatus(t, get(t, prod, "GET", "/_dev/events", nil), 404)
+	prod.ReportProblems(devProblems) // must do nothing, and not panic
+
+	dev := newDevServer(t)
+	for _, path := range []string{"/", "/riverside", "/no-such-page"} {
+		res := get(t, dev, "GET", path, nil)
+		b := body(t, res)
+		m := devScriptTag.FindStringSubmatch(b)
+		if m == nil {
+			t.Errorf("dev %s: no dev script tag", path)
+			continue
+		}
+		csp := res.Header.Get("Content-Security-Policy")
+		if !strings.Contains(csp, "script-src 'self'") || !strings.Contains(csp, "connect-src 'self'") {
+			t.Errorf("dev %s: CSP %q, want script-src 'self' and connect-src 'self'", path, csp)
+		}
+		js := get(t, dev, "GET", m[1], nil)
+		wantStatus(t, js, 200)
+		if ct := js.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/javascript") {
+			t.Errorf("dev script Content-Type %q, want text/javascript", ct)
+		}
+	}
+}
+
+// readEvents returns the named events of a server-sent event stream.
+func readEvents(t *testing.T, res *http.Response) <-chan [2]string {
+	t.Helper()
+	out := make(chan [2]string, 8)
+	go func() {
+		defer close(out)
+		sc := bufio.NewScanner(res.Body)
+		var name, data string
+		for sc.Scan() {
+			switch line := sc.Text(); {
+			case line == "":
+				if name != "" {
+					out <- [2]string{name, data}
+				}
+				name, data = "", ""
+			case strings.HasPrefix(line, "event: "):
+				name = line[len("event: "):]
+			case strings.HasPrefix(line, "data: "):
+				data = line[len("data: "):]
+			}
+		}
+	}()
+	return out
+}
+
+func wantEvent(t *testing.T, events <-chan [2]string, name string) string {
+	t.Helper()
+	select {
+	case ev, ok := <-events:
+		if !ok {
+			t.Fatalf("stream closed, want event %q", name)
+		}
+		if ev[0] != name {
+			t.Fatalf("got event %q (%s), want %q", ev[0], ev[1], name)
+		}
+		return ev[1]
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no event after 10 s, want %q", name)
+	}
+	return ""
+}
+
+func TestDevEventStream(t *testing.T) {
+	s := newDevServer(t)
+	hs := httptest.NewServer(s)
+	defer func() { s.StopDevStreams(); hs.CloseClientConnections(); hs.Close() }()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", hs.URL+"/_dev/events", nil)
+	res, err := hs.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	wantStatus(t, res, 200)
+	if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/event-stream") {
+		t.Errorf("Content-Type %q, want text/event-stream", ct)
+	}
+	events := readEvents(t, res)
+	wantEvent(t, events, "ok")
+
+	s.ReportProblems(devProblems)
+	data := wantEvent(t, events, "problems")
+	var got []DevProblem
+	if err := json.Unmarshal([]byte(data), &got); err != nil {
+		t.Fatalf("problems data %q: %v", data, err)
+	}
+	want := "campaigns/riverside/org.yaml:3:5: unknown setting 'websit'; did you mean 'website'?"
+	if len(got) != 1 || got[0].Text != want || got[0].Line != 3 || got[0].Col != 5 {
+		t.Errorf("problems %+v, want only the error, as %q", got, want)
+	}
+
+	if err := s.SetSite(testSite(t)); err != nil {
+		t.Fatal(err)
+	}
+	wantEvent(t, events, "reload")
+}
+
+// TestDevOverlayInBrowser runs dev.js in headless Chromium: a bad load
+// shows the overlay with file:line:col: message (with no CSP error), and
+// the next good load reloads the tab, which clears it.
+func TestDevOverlayInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	b := browsertest.Start(t)
+	s := newDevServer(t)
+	hs := httptest.NewServer(s)
+	defer func() { s.StopDevStreams(); hs.CloseClientConnections(); hs.Close() }()
+	ctx, cancel := context.WithTimeout(b.Context(), 60*time.Second)
+	defer cancel()
+	if _, err := b.Load(ctx, hs.URL+"/riverside", 1280, 900, false, true); err != nil {
+		t.Fatal(err)
+	}
+	// Mark this document; a reload replaces it and so drops the mark.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.placardTestMark = true`)); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the page did not open the event stream", func() bool {
+		s.dev.mu.Lock()
+		defer s.dev.mu.Unlock()
+		return len(s.dev.subs) > 0
+	})
+
+	s.ReportProblems(devProblems)
+	var overlay string
+	waitUntil(t, "no overlay after a bad load", func() bool {
+		overlay, _ = chromedp.Run(ctx, chromedp.Evaluate[string](`(document.getElementById("placard-dev-problems") || {}).textContent || ""`))
+		return overlay != ""
+	})
+	if want := "campaigns/riverside/org.yaml:3:5: unknown setting 'websit'"; !strings.Contains(overlay, want) {
+		t.Errorf("overlay %q lacks %q", overlay, want)
+	}
+	if strings.Contains(overlay, "weak summary") {
+		t.Errorf("overlay %q lists a warning, want errors only", overlay)
+	}
+
+	if err := s.SetSite(testSite(t)); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the tab did not reload after a good load", func() bool {
+		gone, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.placardTestMark !== true && document.readyState === "complete" && !document.getElementById("placard-dev-problems")`))
+		return err == nil && gone
+	})
+	errs, _, foreign := b.Reports(hs.URL)
+	for _, e := range errs {
+		// Reloading ends the old page's stream; Chromium may log that.
+		if !strings.Contains(e.String(), "/_dev/events") {
+			t.Errorf("console error: %s", e)
+		}
+	}
+	for _, r := range foreign {
+		t.Errorf("request to another origin: %s", r)
+	}
+}
+
+// waitUntil polls cond until it holds, failing after a generous guard.
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("after 20 s: %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
