@@ -220,3 +220,27 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// TestStopDevStreamsEndsStreams: shutdown must not wait for open tabs, so
+// StopDevStreams ends a stream that is open.
+func TestStopDevStreamsEndsStreams(t *testing.T) {
+	s := newDevServer(t)
+	hs := httptest.NewServer(s)
+	defer func() { hs.CloseClientConnections(); hs.Close() }()
+	res, err := hs.Client().Get(hs.URL + "/_dev/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	events := readEvents(t, res)
+	wantEvent(t, events, "ok")
+	s.StopDevStreams()
+	select {
+	case ev, ok := <-events:
+		if ok {
+			t.Fatalf("got event %q after StopDevStreams, want the stream to end", ev[0])
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the stream was still open 10 s after StopDevStreams")
+	}
+}
