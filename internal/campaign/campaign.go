@@ -191,6 +191,12 @@ type Member struct {
 	Email string `yaml:"email"`
 }
 
+// PublicAt reports whether the campaign has a public page at now: every
+// status but draft, once publish_at (if any) has been reached.
+func (c *Campaign) PublicAt(now time.Time) bool {
+	return c.Status != StatusDraft && (c.PublishAt.IsZero() || !now.Before(c.PublishAt))
+}
+
 // Status is where a campaign is in its life.
 type Status string
 
@@ -237,6 +243,10 @@ type Campaign struct {
 	Status Status `yaml:"status"`
 	// CloseAt is when the campaign stops taking actions, as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ.
 	CloseAt time.Time `yaml:"close_at"`
+	// PublishAt is when a published campaign first appears, as YYYY-MM-DD or
+	// YYYY-MM-DDTHH:MM:SSZ. Before it the campaign is treated like a draft: not
+	// listed and not found. Zero means public as soon as it is loaded.
+	PublishAt time.Time `yaml:"publish_at"`
 	// Outcome is shown at the top of a closed or victory campaign, in Markdown.
 	Outcome Markdown `yaml:"outcome"`
 	// Image is the campaign's main picture, also used when the page is shared.

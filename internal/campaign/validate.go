@@ -481,6 +481,9 @@ func (c *checker) checkCampaign(camp *Campaign) {
 	if !camp.CloseAt.IsZero() && !camp.Date.IsZero() && camp.CloseAt.Before(camp.Date) {
 		c.errorf(c.at(&camp.CloseAt), "'close_at' (%s) is before the campaign's 'date' (%s), so it would close before it opens — check both dates", dateText(camp.CloseAt), dateText(camp.Date))
 	}
+	if !camp.PublishAt.IsZero() && !camp.CloseAt.IsZero() && camp.CloseAt.Before(camp.PublishAt) {
+		c.errorf(c.at(&camp.PublishAt), "'publish_at' (%s) is after 'close_at' (%s), so the campaign would close before it appears — move publish_at earlier or close_at later", dateText(camp.PublishAt), dateText(camp.CloseAt))
+	}
 	if (camp.Status == StatusClosed || camp.Status == StatusVictory) && strings.TrimSpace(string(camp.Outcome)) == "" {
 		c.warnf(c.at(&camp.Status), "a %s campaign should say how it ended — add outcome: with a few words readers see at the top", camp.Status)
 	}
