@@ -238,8 +238,9 @@ func (s *Server) SetSite(site *campaign.Site) error {
 	return nil
 }
 
-// scheduleClose rebuilds the snapshot when the next campaign's close_at
-// passes, so a campaign closes on time without a reload.
+// scheduleClose rebuilds the snapshot when the next campaign's close_at or
+// publish_at passes, so a campaign closes, or appears, on time without a
+// reload.
 func (s *Server) scheduleClose(site *campaign.Site) {
 	if s.timer != nil {
 		s.timer.Stop()
@@ -249,14 +250,7 @@ func (s *Server) scheduleClose(site *campaign.Site) {
 		return
 	}
 	now := s.cfg.Now()
-	var next time.Time
-	for _, o := range site.Orgs {
-		for _, c := range o.Campaigns {
-			if !c.CloseAt.IsZero() && c.CloseAt.After(now) && (next.IsZero() || c.CloseAt.Before(next)) {
-				next = c.CloseAt
-			}
-		}
-	}
+	next := nextChange(site, now)
 	if next.IsZero() {
 		return
 	}
@@ -268,6 +262,22 @@ func (s *Server) scheduleClose(site *campaign.Site) {
 			s.log.Error("closing a campaign on time failed; the old pages keep serving", "err", err)
 		}
 	})
+}
+
+// nextChange is the earliest close_at or publish_at after now, or zero when
+// no campaign changes on its own: the moment the snapshot must be rebuilt.
+func nextChange(site *campaign.Site, now time.Time) time.Time {
+	var next time.Time
+	for _, o := range site.Orgs {
+		for _, c := range o.Campaigns {
+			for _, at := range []time.Time{c.CloseAt, c.PublishAt} {
+				if !at.IsZero() && at.After(now) && (next.IsZero() || at.Before(next)) {
+					next = at
+				}
+			}
+		}
+	}
+	return next
 }
 
 // ServeHTTP serves one request from the current snapshot.

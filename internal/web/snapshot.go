@@ -187,7 +187,7 @@ func (b *builder) addPages(site *campaign.Site) error {
 		}
 		b.snap.known = append(b.snap.known, views.Link{Label: o.Name, URL: orgPath})
 		for _, c := range o.Campaigns {
-			if !public(c) {
+			if !b.public(c) {
 				continue
 			}
 			cp, regions := b.campaignProps(c, "")
@@ -307,8 +307,10 @@ func pageCSP(themeCSS string, mastodonForm bool) string {
 		"; base-uri 'none'; frame-ancestors 'none'"
 }
 
-// public reports whether a campaign has a page: every status but draft.
-func public(c *campaign.Campaign) bool { return c.Status != campaign.StatusDraft }
+// public reports whether a campaign has a page now: every status but draft,
+// once its publish_at (if any) has come. The snapshot is rebuilt when the
+// next publish_at passes (see scheduleClose), so it appears on time.
+func (b *builder) public(c *campaign.Campaign) bool { return c.PublicAt(b.s.cfg.Now()) }
 
 func campaignPath(c *campaign.Campaign) string { return "/" + c.Org.Slug + "/" + c.Slug }
 

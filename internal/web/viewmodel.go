@@ -122,7 +122,7 @@ func (b *builder) indexProps(site *campaign.Site) views.IndexPageProps {
 		for _, o := range site.Orgs {
 			n := 0
 			for _, c := range o.Campaigns {
-				if public(c) {
+				if b.public(c) {
 					n++
 				}
 			}
@@ -192,7 +192,7 @@ func (b *builder) orgProps(o *campaign.Org) views.OrgPageProps {
 	}
 	var cards []views.CampaignCard
 	for _, c := range o.Campaigns {
-		if public(c) {
+		if b.public(c) {
 			cards = append(cards, b.card(c, o))
 		}
 	}
@@ -376,7 +376,7 @@ func (b *builder) campaignProps(c *campaign.Campaign, region string) (views.Camp
 	for _, r := range c.Related {
 		switch {
 		case r.Target != nil:
-			if public(r.Target) && r.Target.Org != nil {
+			if b.public(r.Target) && r.Target.Org != nil {
 				related = append(related, b.card(r.Target, o))
 			}
 		case r.Link != "":

@@ -713,6 +713,38 @@ func TestCloseAtClosesCampaign(t *testing.T) {
 	}
 }
 
+// TestPublishAt shows a campaign scheduled with publish_at is treated like a
+// draft until then (404, not listed on its organisation's page) and public
+// from that moment, and that the snapshot is due for a rebuild at publish_at.
+func TestPublishAt(t *testing.T) {
+	site := testSite(t)
+	c := site.Campaign("plain", "a-note")
+	c.PublishAt = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	before := c.PublishAt.Add(-time.Minute)
+	for _, tc := range []struct {
+		now    time.Time
+		status int
+	}{{before, 404}, {c.PublishAt, 200}} {
+		s, err := New(Config{BaseURL: "http://127.0.0.1:1", Now: func() time.Time { return tc.now }}, site)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := get(t, s, "GET", "/plain/a-note", nil).StatusCode; got != tc.status {
+			t.Errorf("now %s: GET /plain/a-note got %d, want %d", tc.now.Format(time.RFC3339), got, tc.status)
+		}
+		listed := strings.Contains(body(t, get(t, s, "GET", "/plain", nil)), `href="/plain/a-note"`)
+		if want := tc.status == 200; listed != want {
+			t.Errorf("now %s: listed on /plain = %v, want %v", tc.now.Format(time.RFC3339), listed, want)
+		}
+	}
+	if got := nextChange(site, before); !got.Equal(c.PublishAt) {
+		t.Errorf("next rebuild: got %s, want publish_at %s", got, c.PublishAt)
+	}
+	if got := nextChange(site, c.PublishAt); !got.IsZero() {
+		t.Errorf("next rebuild after publish_at: got %s, want none", got)
+	}
+}
+
 // TestSetSiteWhileServing swaps snapshots while requests run; under -race it
 // proves readers never see a half-built snapshot.
 func TestSetSiteWhileServing(t *testing.T) {
