@@ -82,6 +82,11 @@ type Org struct {
 	// Members is the organisation's directory of member or partner organisations; an engage
 	// call to action without its own list shows these.
 	Members []Member `yaml:"members"`
+	// Redirects keeps renamed campaigns' old addresses working: in org.yaml a
+	// mapping of old slug to new slug (redirects: {old-name: new-name}), kept
+	// here in file order. The old slug must not be a current campaign and the
+	// new one must be.
+	Redirects []Redirect `yaml:"redirects"`
 
 	// Campaigns holds the organisation's campaigns, newest first (by date, then title).
 	Campaigns []*Campaign `yaml:"-"`
@@ -90,6 +95,11 @@ type Org struct {
 	Assets map[string]*Asset `yaml:"-"`
 
 	campaigns map[string]*Campaign
+}
+
+// Redirect is one renamed campaign: /org/From answers 301 to /org/To.
+type Redirect struct {
+	From, To string
 }
 
 // Campaign returns the organisation's campaign with the given slug, or nil.

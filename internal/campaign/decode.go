@@ -328,6 +328,7 @@ var (
 	relatedType  = reflect.TypeFor[Related]()
 	actionType   = reflect.TypeFor[Action]()
 	imageType    = reflect.TypeFor[Image]()
+	redirectType = reflect.TypeFor[[]Redirect]()
 )
 
 // decode writes node n into v, which must be addressable. key is the setting's
@@ -361,6 +362,8 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, key string) {
 		d.pos[posKey{reflect.ValueOf(&r.Campaign).Pointer(), reflect.TypeFor[string]()}] = where{d.file, n.Line, n.Column}
 	case t == actionType:
 		d.decodeAction(n, v.Addr().Interface().(*Action))
+	case t == redirectType:
+		d.decodeRedirects(n, v.Addr().Interface().(*[]Redirect))
 	case t.Kind() == reflect.String:
 		if s, ok := d.scalar(n, key, "text"); ok {
 			v.SetString(s)
@@ -404,6 +407,25 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, key string) {
 		}
 		d.decodeStruct(n, v, key, nounFor(t, key))
 	}
+}
+
+// decodeRedirects reads org.yaml's redirects, a mapping of old slug to new
+// slug, in file order, remembering where each slug was written.
+func (d *decoder) decodeRedirects(n *yaml.Node, rs *[]Redirect) {
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, "'redirects' must be a group of lines like  old-name: new-name  — one for each renamed campaign")
+		return
+	}
+	out := make([]Redirect, len(n.Content)/2)
+	for i := range out {
+		k, v := n.Content[2*i], n.Content[2*i+1]
+		r := &out[i]
+		r.From, _ = d.scalar(k, "redirects", "a campaign's old name")
+		r.To, _ = d.scalar(v, r.From, "the campaign's new name")
+		d.pos[posKey{reflect.ValueOf(&r.From).Pointer(), reflect.TypeFor[string]()}] = where{d.file, k.Line, k.Column}
+		d.pos[posKey{reflect.ValueOf(&r.To).Pointer(), reflect.TypeFor[string]()}] = where{d.file, v.Line, v.Column}
+	}
+	*rs = out
 }
 
 // scalar returns n's text, or reports that key must be `want` when n is a list

@@ -1,6 +1,7 @@
 package campaign
 
 import (
+	"fmt"
 	"errors"
 	"flag"
 	"io/fs"
@@ -174,6 +175,7 @@ func checkEveryKind(t *testing.T, s *Site) {
 	eq(t, "logo hash length", len(logo.Hash), 12)
 	eq(t, "logo path", logo.Path, "assets/logo.svg")
 
+	eq(t, "redirects", fmt.Sprint(o.Redirects), "[{library-petition save-the-library} {hours opening-hours}]")
 	c := mustCampaign(t, s, "riverside", "save-the-library")
 	eq(t, "title", c.Title, "Four ways to help save the Riverside library")
 	eq(t, "file", c.File, "riverside/save-the-library.yaml")

@@ -147,6 +147,37 @@ func (c *checker) checkOrg(o *Org) {
 		c.member(&o.Members[i])
 	}
 	c.consent(o.Consent, &o.Consent)
+	c.redirects(o)
+}
+
+// redirects checks each renamed campaign: both names well-formed, the old
+// name free, the new name a campaign of this organisation.
+func (c *checker) redirects(o *Org) {
+	find := func(slug string) *Campaign {
+		for _, camp := range o.Campaigns {
+			if camp.Slug == slug {
+				return camp
+			}
+		}
+		return nil
+	}
+	seen := map[string]bool{}
+	for i := range o.Redirects {
+		r := &o.Redirects[i]
+		switch {
+		case !isSlug(r.From):
+			c.errorf(c.at(&r.From), "redirects: %s is not a campaign name — use the old file name without .yaml, in lower-case letters, digits and dashes", quoteValue(r.From))
+		case seen[r.From]:
+			c.errorf(c.at(&r.From), "redirects: %s is listed twice — keep one line for it", quoteValue(r.From))
+		case find(r.From) != nil:
+			c.errorf(c.at(&r.From), "redirects: %s is still a campaign (%s.yaml), so it cannot also redirect — remove the line or rename the file", quoteValue(r.From), r.From)
+		case !isSlug(r.To):
+			c.errorf(c.at(&r.To), "redirects: %s is not a campaign name — use the new file name without .yaml, in lower-case letters, digits and dashes", quoteValue(r.To))
+		case find(r.To) == nil:
+			c.errorf(c.at(&r.To), "redirects: %s points to %s, but there is no campaign %s.yaml in this folder — check the new name", quoteValue(r.From), quoteValue(r.To), r.To)
+		}
+		seen[r.From] = true
+	}
 }
 
 func (c *checker) colours(cs *Colours) {
