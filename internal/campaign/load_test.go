@@ -1,9 +1,9 @@
 package campaign
 
 import (
-	"fmt"
 	"errors"
 	"flag"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
