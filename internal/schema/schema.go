@@ -1,0 +1,263 @@
+// Package schema describes Placard's YAML files as a JSON Schema (draft-07)
+// and as a Markdown reference, both generated from the campaign package's Go
+// types so neither can drift from what the loader reads.
+//
+// The structure comes from reflection over the yaml tags; the descriptions
+// come from the doc comments in internal/campaign/campaign.go, copied into
+// docs_gen.go by TestDocsGenFresh (go test ./internal/schema -update), so the
+// binary needs no source at run time. The test fails when docs_gen.go is stale.
+//
+// The schema is deliberately inline (no $ref or $defs): YAML language servers
+// handle draft-07 without references best.
+package schema
+
+import (
+	"reflect"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/placard/placard/internal/campaign"
+)
+
+// DraftURL is the meta-schema every generated schema names.
+const DraftURL = "http://json-schema.org/draft-07/schema#"
+
+var (
+	timeType     = reflect.TypeFor[time.Time]()
+	durationType = reflect.TypeFor[time.Duration]()
+	relatedType  = reflect.TypeFor[campaign.Related]()
+	actionType   = reflect.TypeFor[campaign.Action]()
+	markdownType = reflect.TypeFor[campaign.Markdown]()
+)
+
+// Patterns the loader accepts for dates, lengths of time, whole numbers
+// written as text, and true/false words (see internal/campaign/decode.go).
+const (
+	datePattern     = `^\s*\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}))?\s*$`
+	durationPattern = `^\s*((\d+(\.\d+)?\s*(ns|us|µs|ms|s|m|h)\s*)+|\d{1,3}(:\d{2}){1,2})\s*$`
+	intPattern      = `^\s*[+-]?\d+\s*$`
+	boolPattern     = `^\s*(true|True|TRUE|yes|Yes|YES|on|On|ON|false|False|FALSE|no|No|NO|off|Off|OFF)\s*$`
+)
+
+// enums lists the allowed values of the named string types and of fields
+// whose values are fixed lists; a nil entry in a list means "left empty".
+func enumFor(t reflect.Type, key string) []any {
+	switch t {
+	case reflect.TypeFor[campaign.Status]():
+		return []any{"published", "draft", "closed", "victory", nil}
+	case reflect.TypeFor[campaign.Layout]():
+		return []any{"sections", "steps", nil}
+	case reflect.TypeFor[campaign.FieldRule]():
+		return []any{"required", "optional", "", nil}
+	case reflect.TypeFor[campaign.Kind]():
+		out := []any{}
+		for _, k := range campaign.Kinds {
+			out = append(out, string(k))
+		}
+		return out
+	}
+	if t.Kind() == reflect.String && t.PkgPath() == "" && key == "format" {
+		out := []any{}
+		for _, f := range campaign.MediaFormats {
+			out = append(out, f)
+		}
+		return append(out, nil)
+	}
+	return nil
+}
+
+// kindTypes maps each kind to the struct holding its own settings: the Action
+// field named like the kind's type.
+func kindTypes() map[campaign.Kind]reflect.Type {
+	m := map[campaign.Kind]reflect.Type{}
+	for _, k := range campaign.Kinds {
+		name := strings.ToUpper(string(k[:1])) + string(k[1:])
+		f, ok := actionType.FieldByName(name)
+		if !ok {
+			panic("schema: Action has no field for kind " + string(k))
+		}
+		m[k] = f.Type.Elem()
+	}
+	return m
+}
+
+// Field is one setting of a mapping, in declaration order.
+type Field struct {
+	Key  string
+	Go   string
+	Type reflect.Type
+}
+
+// Fields lists the settings of struct type t: fields with a yaml tag other than "-".
+func Fields(t reflect.Type) []Field {
+	var out []Field
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag := strings.Split(f.Tag.Get("yaml"), ",")[0]
+		if tag == "" || tag == "-" || !f.IsExported() {
+			continue
+		}
+		out = append(out, Field{Key: tag, Go: f.Name, Type: f.Type})
+	}
+	return out
+}
+
+// Description returns the organiser-facing description of field goName of
+// type t, or "".
+func Description(t reflect.Type, goName string) string {
+	return fieldDocs[t.Name()+"."+goName]
+}
+
+// Org returns the schema of an org.yaml file.
+func Org() map[string]any {
+	s := object(reflect.TypeFor[campaign.Org]())
+	s["$schema"] = DraftURL
+	s["title"] = "Placard organisation (org.yaml)"
+	s["description"] = typeDocs["Org"]
+	return s
+}
+
+// Campaign returns the schema of a campaign file.
+func Campaign() map[string]any {
+	s := object(reflect.TypeFor[campaign.Campaign]())
+	s["$schema"] = DraftURL
+	s["title"] = "Placard campaign"
+	s["description"] = typeDocs["Campaign"]
+	return s
+}
+
+func object(t reflect.Type) map[string]any {
+	props := map[string]any{}
+	for _, f := range Fields(t) {
+		props[f.Key] = withDoc(valueSchema(f.Type, f.Key), t, f.Go)
+	}
+	return map[string]any{"type": []any{"object", "null"}, "properties": props, "additionalProperties": false}
+}
+
+func withDoc(s map[string]any, owner reflect.Type, goName string) map[string]any {
+	if d := Description(owner, goName); d != "" {
+		s["description"] = d
+	}
+	return s
+}
+
+// valueSchema is the schema of one value of Go type t (the setting key is
+// used only to pick enumerations).
+func valueSchema(t reflect.Type, key string) map[string]any {
+	if e := enumFor(t, key); e != nil {
+		return map[string]any{"enum": e}
+	}
+	switch {
+	case t == timeType:
+		return map[string]any{"type": []any{"string", "null"}, "pattern": datePattern, "examples": []any{"2026-02-10", "2026-02-10T09:00:00Z"}}
+	case t == durationType:
+		return map[string]any{"type": []any{"string", "null"}, "pattern": durationPattern, "examples": []any{"34m", "1h5m", "1:02:03"}}
+	case t == relatedType:
+		return map[string]any{"anyOf": []any{
+			map[string]any{"type": "string", "description": "a campaign of this site, as slug or org/slug", "examples": []any{"save-the-library"}},
+			object(t),
+		}}
+	case t == actionType:
+		return actionSchema()
+	case t.Kind() == reflect.Pointer:
+		return valueSchema(t.Elem(), key)
+	case t.Kind() == reflect.Struct:
+		return object(t)
+	case isRedirects(t):
+		return map[string]any{"type": []any{"object", "null"}, "additionalProperties": map[string]any{"type": "string"},
+			"examples": []any{map[string]any{"old-name": "new-name"}}}
+	case t.Kind() == reflect.Slice:
+		return map[string]any{"type": []any{"array", "null"}, "items": valueSchema(t.Elem(), key)}
+	case t.Kind() == reflect.Int:
+		return map[string]any{"type": []any{"integer", "string", "null"}, "pattern": intPattern}
+	case t.Kind() == reflect.Bool:
+		return map[string]any{"type": []any{"boolean", "string", "null"}, "pattern": boolPattern}
+	case t.Kind() == reflect.String:
+		// The loader reads any single value as text, so 12345 is a valid postcode.
+		s := map[string]any{"type": []any{"string", "number", "boolean", "null"}}
+		if t == markdownType {
+			s["format"] = "markdown"
+		}
+		return s
+	}
+	panic("schema: no schema for Go type " + t.String())
+}
+
+// actionSchema is one flat mapping: the common settings plus every kind's own,
+// with if/then narrowing the allowed keys to those of the chosen kind.
+func actionSchema() map[string]any {
+	props := map[string]any{}
+	common := Fields(actionType)
+	var commonKeys []any
+	for _, f := range common {
+		props[f.Key] = withDoc(valueSchema(f.Type, f.Key), actionType, f.Go)
+		commonKeys = append(commonKeys, f.Key)
+	}
+	kinds := kindTypes()
+	seenType := map[string]reflect.Type{}
+	var branches []any
+	for _, k := range campaign.Kinds {
+		kt := kinds[k]
+		keys := append([]any(nil), commonKeys...)
+		own := map[string]any{}
+		for _, f := range Fields(kt) {
+			if isCommon(common, f.Key) {
+				continue // the kind's own setting of a common name has the same type
+			}
+			keys = append(keys, f.Key)
+			own[f.Key] = withDoc(valueSchema(f.Type, f.Key), kt, f.Go)
+			switch prev, ok := seenType[f.Key]; {
+			case !ok:
+				seenType[f.Key] = f.Type
+				props[f.Key] = own[f.Key]
+			case prev != f.Type:
+				// Two kinds give the key different shapes (items of listen and
+				// resources): the kind's branch below decides.
+				props[f.Key] = map[string]any{"description": "Depends on the kind; see the kind's own description."}
+			}
+		}
+		branches = append(branches, map[string]any{
+			"if":   map[string]any{"properties": map[string]any{"kind": map[string]any{"const": string(k)}}, "required": []any{"kind"}},
+			"then": map[string]any{"properties": own, "propertyNames": map[string]any{"enum": keys}},
+		})
+	}
+	return map[string]any{
+		"type":                 "object",
+		"description":          typeDocs["Action"],
+		"required":             []any{"kind"},
+		"properties":           props,
+		"additionalProperties": false,
+		"allOf":                branches,
+	}
+}
+
+func isCommon(common []Field, key string) bool {
+	for _, f := range common {
+		if f.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+var goWord = regexp.MustCompile(`\b[A-Z][A-Za-z]*\b`)
+
+// organiserText rewrites a Go doc comment for organisers: the struct's Go
+// field names become the yaml keys organisers write, and lines are joined.
+func organiserText(doc string, names map[string]string) string {
+	doc = strings.Join(strings.Fields(doc), " ")
+	return goWord.ReplaceAllStringFunc(doc, func(w string) string {
+		if k, ok := names[w]; ok {
+			return k
+		}
+		return w
+	})
+}
+
+// isRedirects reports whether t is the organisation's redirect list, which
+// organisers write as a mapping of old slug to new slug.
+func isRedirects(t reflect.Type) bool {
+	return t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Struct && t.Elem().Name() == "Redirect" &&
+		t.Elem().PkgPath() == reflect.TypeFor[campaign.Org]().PkgPath()
+}
