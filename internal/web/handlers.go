@@ -18,6 +18,10 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 			s.livePage(w, r, lc)
 			return nil
 		}
+		if to, ok := snap.moved[r.URL.Path]; ok {
+			movedPermanently(w, r, to)
+			return nil
+		}
 		return errNotFound
 	}
 	if r.URL.RawQuery != "" {
@@ -51,8 +55,14 @@ func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *liveCampai
 // thanks serves a campaign's thank-you page for ?outcome=signed, pending
 // or already; anything else is not a page.
 func (s *Server) thanks(w http.ResponseWriter, r *http.Request) error {
-	set := s.snap.Load().thanks[strings.TrimSuffix(r.URL.Path, "/thanks")]
+	snap := s.snap.Load()
+	path := strings.TrimSuffix(r.URL.Path, "/thanks")
+	set := snap.thanks[path]
 	if set == nil {
+		if to, ok := snap.moved[path]; ok {
+			movedPermanently(w, r, to+"/thanks")
+			return nil
+		}
 		return errNotFound
 	}
 	p := set[r.URL.Query().Get("outcome")]
@@ -61,6 +71,18 @@ func (s *Server) thanks(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.serve(w, r)
 	return nil
+}
+
+// movedPermanently answers a renamed campaign's old address with a 301 to
+// its new one, keeping the query string (?region=, ?outcome=). The answer is
+// cached for an hour only, so an organiser who undoes a rename is not stuck
+// with browsers remembering the redirect for ever.
+func movedPermanently(w http.ResponseWriter, r *http.Request, to string) {
+	if r.URL.RawQuery != "" {
+		to += "?" + r.URL.RawQuery
+	}
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	http.Redirect(w, r, to, http.StatusMovedPermanently)
 }
 
 // static serves a content-hashed file: the stylesheet, the script, an

@@ -39,6 +39,9 @@ type snapshot struct {
 	// mastodon holds the default Mastodon share text of each campaign page
 	// with a share action, by page path.
 	mastodon map[string]string
+	// moved maps a renamed campaign's old path to its current path, from
+	// org.yaml's redirects; only campaigns with a public page are listed.
+	moved map[string]string
 	// known lists the public pages for did-you-mean suggestions on 404s.
 	known []views.Link
 	// stylesheet and script are the hashed addresses of views.Static files.
@@ -76,6 +79,7 @@ func (s *Server) build(site *campaign.Site, prev *snapshot) (*snapshot, error) {
 			mastodon: map[string]string{},
 			live:     map[string]*liveCampaign{},
 			thanks:   map[string]map[string]*cached{},
+			moved:    map[string]string{},
 		},
 		assetURLs: map[*campaign.Asset]string{},
 	}
@@ -186,6 +190,11 @@ func (b *builder) addPages(site *campaign.Site) error {
 			return err
 		}
 		b.snap.known = append(b.snap.known, views.Link{Label: o.Name, URL: orgPath})
+		for _, r := range o.Redirects {
+			if c := o.Campaign(r.To); c != nil && b.public(c) {
+				b.snap.moved[orgPath+"/"+r.From] = campaignPath(c)
+			}
+		}
 		for _, c := range o.Campaigns {
 			if !b.public(c) {
 				continue

@@ -745,6 +745,40 @@ func TestPublishAt(t *testing.T) {
 	}
 }
 
+// TestRedirects shows org.yaml's redirects answer a renamed campaign's old
+// address, and its thank-you address, with a 301 to the new one (query kept),
+// while an old name pointing at a draft stays a plain 404.
+func TestRedirects(t *testing.T) {
+	site := testSite(t)
+	site.Org("riverside").Redirects = []campaign.Redirect{
+		{From: "old-library", To: "save-the-library"},
+		{From: "old-plan", To: "secret-plan"},
+	}
+	s, err := New(Config{BaseURL: "http://127.0.0.1:1"}, site)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{
+		"/riverside/old-library":                       "/riverside/save-the-library",
+		"/riverside/old-library?region=North":          "/riverside/save-the-library?region=North",
+		"/riverside/old-library/thanks?outcome=signed": "/riverside/save-the-library/thanks?outcome=signed",
+	} {
+		res := get(t, s, "GET", path, nil)
+		if res.StatusCode != http.StatusMovedPermanently {
+			t.Errorf("GET %s: got %d, want 301", path, res.StatusCode)
+		}
+		if got := res.Header.Get("Location"); got != want {
+			t.Errorf("GET %s: Location got %q, want %q", path, got, want)
+		}
+	}
+	if got := get(t, s, "GET", "/riverside/old-plan", nil).StatusCode; got != 404 {
+		t.Errorf("GET an old name of a draft: got %d, want 404", got)
+	}
+	if got := get(t, s, "GET", "/plain/old-library", nil).StatusCode; got != 404 {
+		t.Errorf("GET another organisation's old name: got %d, want 404", got)
+	}
+}
+
 // TestSetSiteWhileServing swaps snapshots while requests run; under -race it
 // proves readers never see a half-built snapshot.
 func TestSetSiteWhileServing(t *testing.T) {
