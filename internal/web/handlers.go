@@ -1,6 +1,7 @@
 package web
 
 import (
+	"crypto/subtle"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -20,6 +21,11 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 		}
 		if to, ok := snap.moved[r.URL.Path]; ok {
 			movedPermanently(w, r, to)
+			return nil
+		}
+		if pv := snap.previews[r.URL.Path]; pv != nil && s.previewKeyOK(r) {
+			w.Header().Set("X-Robots-Tag", "noindex")
+			pv.serve(w, r)
 			return nil
 		}
 		return errNotFound
@@ -71,6 +77,17 @@ func (s *Server) thanks(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.serve(w, r)
 	return nil
+}
+
+// previewKeyOK reports whether the request's ?preview= is the configured
+// preview key, compared in constant time so its length and content cannot be
+// found by timing. No key configured means no previews.
+func (s *Server) previewKeyOK(r *http.Request) bool {
+	key := s.cfg.PreviewKey
+	if key == "" || r.URL.RawQuery == "" {
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(r.URL.Query().Get("preview")), []byte(key)) == 1
 }
 
 // movedPermanently answers a renamed campaign's old address with a 301 to

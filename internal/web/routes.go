@@ -13,6 +13,7 @@ import (
 //	GET /                                      site index
 //	GET /{org}                                 an organisation
 //	GET /{org}/{campaign}                      a campaign (?region=X picks a contact region)
+//	                                           ?preview=KEY also shows drafts (Config.PreviewKey)
 //	POST /{org}/{campaign}/sign                sign a petition or letter → 303 to thanks (sign.go)
 //	GET /{org}/{campaign}/thanks               ?outcome=signed|pending|already
 //	GET /{org}/{old-slug}[/thanks]             301 to the renamed campaign (org.yaml redirects)

@@ -60,6 +60,15 @@ type Config struct {
 	// to time.Now. Tests set it.
 	Now func() time.Time
 
+	// PreviewKey, when set, lets whoever knows it see drafts and campaigns
+	// whose publish_at has not come, at the campaign's own address with
+	// ?preview=KEY. The key sits in the query rather than the path so request
+	// logs (which record only the path) never hold it, and the
+	// strict-origin-when-cross-origin referrer policy keeps it from other
+	// sites. It must be at least MinPreviewKey characters; empty means no
+	// previews. Preview pages carry noindex and are never cached.
+	PreviewKey string
+
 	// Store keeps signatures. When nil, signing is off: petitions and
 	// letters show no form and no tally, and POSTs to /sign answer 503 with
 	// a plain page.
@@ -155,6 +164,9 @@ type Server struct {
 // New checks cfg, builds the first snapshot from site (which may be nil for
 // an empty site) and returns the server.
 func New(cfg Config, site *campaign.Site) (*Server, error) {
+	if k := cfg.PreviewKey; k != "" && len(k) < MinPreviewKey {
+		return nil, fmt.Errorf("the preview key must be at least %d characters long so it cannot be guessed — it has %d", MinPreviewKey, len(k))
+	}
 	u, err := url.Parse(strings.TrimSpace(cfg.BaseURL))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, errors.New("the base URL must be a full http:// or https:// address, such as https://act.example.org")
@@ -263,6 +275,9 @@ func (s *Server) scheduleClose(site *campaign.Site) {
 		}
 	})
 }
+
+// MinPreviewKey is the shortest Config.PreviewKey New accepts.
+const MinPreviewKey = 16
 
 // nextChange is the earliest close_at or publish_at after now, or zero when
 // no campaign changes on its own: the moment the snapshot must be rebuilt.

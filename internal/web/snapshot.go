@@ -42,6 +42,10 @@ type snapshot struct {
 	// moved maps a renamed campaign's old path to its current path, from
 	// org.yaml's redirects; only campaigns with a public page are listed.
 	moved map[string]string
+	// previews holds the pages of campaigns not yet public (drafts, or before
+	// publish_at), by path, served only with ?preview=Config.PreviewKey. Empty
+	// when no key is set.
+	previews map[string]*cached
 	// known lists the public pages for did-you-mean suggestions on 404s.
 	known []views.Link
 	// stylesheet and script are the hashed addresses of views.Static files.
@@ -62,6 +66,9 @@ type snapshot struct {
 type builder struct {
 	s    *Server
 	snap *snapshot
+	// preview is set while a preview page is built: no signing form, and no
+	// Mastodon share redirect for a page that is not public.
+	preview bool
 	// assetURLs remembers the address each organiser file was given.
 	assetURLs map[*campaign.Asset]string
 }
@@ -80,6 +87,7 @@ func (s *Server) build(site *campaign.Site, prev *snapshot) (*snapshot, error) {
 			live:     map[string]*liveCampaign{},
 			thanks:   map[string]map[string]*cached{},
 			moved:    map[string]string{},
+			previews: map[string]*cached{},
 		},
 		assetURLs: map[*campaign.Asset]string{},
 	}
@@ -197,6 +205,9 @@ func (b *builder) addPages(site *campaign.Site) error {
 		}
 		for _, c := range o.Campaigns {
 			if !b.public(c) {
+				if err := b.addPreview(c); err != nil {
+					return err
+				}
 				continue
 			}
 			cp, regions := b.campaignProps(c, "")
@@ -258,6 +269,27 @@ func (b *builder) addPage(p string, c templ.Component, page views.Page) error {
 		return fmt.Errorf("rendering %s: %w", p, err)
 	}
 	b.snap.pages[p] = cp
+	return nil
+}
+
+// addPreview renders a campaign that is not public yet for the preview
+// address, when a preview key is set: noindex, never stored by caches, and
+// without a signing form (a preview takes no signatures).
+func (b *builder) addPreview(c *campaign.Campaign) error {
+	if b.s.cfg.PreviewKey == "" {
+		return nil
+	}
+	b.preview = true
+	defer func() { b.preview = false }()
+	cp, _ := b.campaignProps(c, "")
+	cp.Page.Noindex = true
+	p := campaignPath(c)
+	page, err := b.renderPage(p, views.CampaignPage(cp), cp.Page)
+	if err != nil {
+		return fmt.Errorf("rendering the preview of %s: %w", p, err)
+	}
+	page.cacheControl = hvNoStore
+	b.snap.previews[p] = page
 	return nil
 }
 

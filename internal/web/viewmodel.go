@@ -496,7 +496,7 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 			lv.Individuals = append(lv.Individuals, views.SignatoryView{Name: s.Name, URL: s.Link, Logo: b.img(o, s.Logo), Role: s.Role})
 		}
 		lv.SignatoryCountText = signedBy(len(l.Organisations), len(l.Individuals))
-		if sa := signableAction(c, &a, id); sa != nil && (b.s.cfg.Store != nil || b.s.cfg.FormOrigin != "") {
+		if sa := signableAction(c, &a, id); sa != nil && !b.preview && (b.s.cfg.Store != nil || b.s.cfg.FormOrigin != "") {
 			lv.Form = b.signFormFor(c, sa, av.Closed)
 		}
 		av.Letter = lv
@@ -509,7 +509,7 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 		if pt.Goal > 0 {
 			pv.GoalText = plural(pt.Goal, "signature", "signatures")
 		}
-		if sa := signableAction(c, &a, id); sa != nil && (b.s.cfg.Store != nil || b.s.cfg.FormOrigin != "") {
+		if sa := signableAction(c, &a, id); sa != nil && !b.preview && (b.s.cfg.Store != nil || b.s.cfg.FormOrigin != "") {
 			pv.Form = b.signFormFor(c, sa, av.Closed)
 		}
 		av.Petition = pv
@@ -653,7 +653,9 @@ func (b *builder) shareView(c *campaign.Campaign, sh *campaign.Share, canonical 
 // Mastodon redirect.
 func (b *builder) shareLinksView(pagePath, canonical string, msg func(campaign.Network) string, subject string, tags []string) *views.ShareView {
 	mastodonText := withLink(msg(campaign.NetworkMastodon), canonical)
-	b.snap.mastodon[pagePath] = mastodonText
+	if !b.preview {
+		b.snap.mastodon[pagePath] = mastodonText
+	}
 	return &views.ShareView{
 		URL:   canonical,
 		Links: shareLinks(msg, canonical, subject),

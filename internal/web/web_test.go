@@ -779,6 +779,63 @@ func TestRedirects(t *testing.T) {
 	}
 }
 
+// TestPreview shows drafts and not-yet-published campaigns are served only
+// with ?preview= the configured key, marked noindex and no-store, and that
+// without a key, with a wrong one, or with a short one there is no preview.
+func TestPreview(t *testing.T) {
+	const key = "0123456789abcdef-preview"
+	site := testSite(t)
+	site.Campaign("plain", "a-note").PublishAt = time.Date(2999, 1, 1, 0, 0, 0, 0, time.UTC)
+	if _, err := New(Config{BaseURL: "http://127.0.0.1:1", PreviewKey: "short"}, site); err == nil {
+		t.Errorf("a 5-character preview key was accepted, want an error")
+	}
+	none, err := New(Config{BaseURL: "http://127.0.0.1:1"}, site)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Config{BaseURL: "http://127.0.0.1:1", PreviewKey: key}, site)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/riverside/secret-plan", "/plain/a-note"} {
+		for _, tc := range []struct {
+			name string
+			srv  *Server
+			url  string
+		}{
+			{"no key configured", none, path + "?preview=" + key},
+			{"no ?preview", s, path},
+			{"wrong key", s, path + "?preview=" + key[:len(key)-1] + "X"},
+			{"key prefix", s, path + "?preview=" + key[:16]},
+		} {
+			if got := get(t, tc.srv, "GET", tc.url, nil).StatusCode; got != 404 {
+				t.Errorf("%s: GET %s got %d, want 404", tc.name, tc.url, got)
+			}
+		}
+		res := get(t, s, "GET", path+"?preview="+key, nil)
+		if res.StatusCode != 200 {
+			t.Fatalf("GET %s with the key: got %d, want 200", path, res.StatusCode)
+		}
+		for h, want := range map[string]string{"X-Robots-Tag": "noindex", "Cache-Control": "no-store"} {
+			if got := res.Header.Get(h); got != want {
+				t.Errorf("%s preview: %s got %q, want %q", path, h, got, want)
+			}
+		}
+		d := doc(t, res)
+		if got, _ := d.Find(`meta[name="robots"]`).Attr("content"); !strings.Contains(got, "noindex") {
+			t.Errorf("%s preview: robots meta got %q, want noindex", path, got)
+		}
+		if d.Find("form[action$='/sign']").Length() != 0 {
+			t.Errorf("%s preview has a signing form, want none", path)
+		}
+	}
+	for _, org := range []string{"/riverside", "/plain"} {
+		if b := body(t, get(t, s, "GET", org, nil)); strings.Contains(b, "secret-plan") || strings.Contains(b, "a-note") {
+			t.Errorf("GET %s lists a campaign that is not public yet", org)
+		}
+	}
+}
+
 // TestSetSiteWhileServing swaps snapshots while requests run; under -race it
 // proves readers never see a half-built snapshot.
 func TestSetSiteWhileServing(t *testing.T) {
