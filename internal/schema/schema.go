@@ -127,12 +127,65 @@ func Campaign() map[string]any {
 	return s
 }
 
+// required lists, by Go type name, the settings the loader refuses to do
+// without (internal/campaign/validate.go); a required setting may not be empty.
+var required = map[string][]string{
+	"Org":         {"name"},
+	"Campaign":    {"title", "summary", "date", "actions"},
+	"Image":       {"src", "alt"},
+	"Member":      {"name"},
+	"Target":      {"name"},
+	"MediaItem":   {"title", "link"},
+	"Destination": {"name", "link"},
+	"Resource":    {"title"},
+	"Signatory":   {"name"},
+	"Statement":   {"body"},
+	"Letter":      {"to", "body"},
+	"Petition":    {"target", "text"},
+	"Contact":     {"targets"},
+	"Listen":      {"items"},
+	"Resources":   {"items"},
+}
+
+// requiredOf lists t's required keys and makes their schemas refuse empty values.
+func requiredOf(t reflect.Type, props map[string]any) []any {
+	var out []any
+	for _, k := range required[t.Name()] {
+		out = append(out, k)
+		p, ok := props[k].(map[string]any)
+		if !ok {
+			continue
+		}
+		if ts, ok := p["type"].([]any); ok {
+			var kept []any
+			for _, x := range ts {
+				if x != "null" {
+					kept = append(kept, x)
+				}
+			}
+			p["type"] = kept
+		}
+	}
+	return out
+}
+
+// colourPattern is a brand colour, #rrggbb or #rgb.
+const colourPattern = `^\s*#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})\s*$`
+
 func object(t reflect.Type) map[string]any {
 	props := map[string]any{}
 	for _, f := range Fields(t) {
 		props[f.Key] = withDoc(valueSchema(f.Type, f.Key), t, f.Go)
+		if t == reflect.TypeFor[campaign.Colours]() {
+			props[f.Key].(map[string]any)["pattern"] = colourPattern
+			props[f.Key].(map[string]any)["examples"] = []any{"#0b5d3b"}
+		}
 	}
-	return map[string]any{"type": []any{"object", "null"}, "properties": props, "additionalProperties": false}
+	s := map[string]any{"type": []any{"object", "null"}, "properties": props, "additionalProperties": false}
+	if req := requiredOf(t, props); req != nil {
+		s["required"] = req
+	}
+	return s
 }
 
 func withDoc(s map[string]any, owner reflect.Type, goName string) map[string]any {
@@ -217,9 +270,13 @@ func actionSchema() map[string]any {
 				props[f.Key] = map[string]any{"description": "Depends on the kind; see the kind's own description."}
 			}
 		}
+		then := map[string]any{"properties": own, "propertyNames": map[string]any{"enum": keys}}
+		if req := requiredOf(kt, own); req != nil {
+			then["required"] = req
+		}
 		branches = append(branches, map[string]any{
 			"if":   map[string]any{"properties": map[string]any{"kind": map[string]any{"const": string(k)}}, "required": []any{"kind"}},
-			"then": map[string]any{"properties": own, "propertyNames": map[string]any{"enum": keys}},
+			"then": then,
 		})
 	}
 	return map[string]any{

@@ -179,3 +179,89 @@ func TestSchemaAcceptsValidFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestSchemaRejectsInvalidFiles: the invalid testdata files whose mistakes
+// are about one file's shape — an unknown or misspelt setting, a value not
+// in a fixed list, a value of the wrong type, a missing required setting, a
+// setting of another kind, a badly written colour — fail the schema. The
+// other invalid testdata is judged only by the loader: cross-file rules
+// (related campaigns, assets, ids, names of folders), arithmetic on values
+// (dates in the wrong order, share text too long, signing rules) and YAML
+// syntax errors, which no JSON Schema can express.
+func TestSchemaRejectsInvalidFiles(t *testing.T) {
+	org := compile(t, "org.json", Org())
+	camp := compile(t, "campaign.json", Campaign())
+	for _, p := range []string{
+		"misspelt-field/riverside/save-the-library.yaml", // unknown field titel
+		"synonyms/syn/campaign.yaml",                     // description, tags, type, url, contacts
+		"synonyms/syn/org.yaml",                          // description
+		"enums/en/choices.yaml",                          // status, layout, kind, format
+		"types/typ/wrong.yaml",                           // text, date, list, number, duration of the wrong shape
+		"types/typ/org.yaml",                             // name as a list, logo as text
+		"types/typ/actions-mapping.yaml",                 // actions as a mapping
+		"action-settings/act/mixed.yaml",                 // body on a share, txt on a petition
+		"required/req/missing.yaml",                      // no title, summary, date or actions
+		"required/req/empty-values.yaml",                 // empty title, summary and date
+		"required/req/kinds.yaml",                        // each kind without its required settings
+		"required/req/org.yaml",                          // organisation without a name
+		"formats/col/org.yaml",                           // accent without its #
+		"formats/col2/org.yaml",                          // #12345, #ggg
+	} {
+		path := "../campaign/testdata/invalid/" + p
+		s := camp
+		if filepath.Base(p) == "org.yaml" {
+			s = org
+		}
+		if err := s.Validate(readYAML(t, path)); err == nil {
+			t.Errorf("%s: got valid, want the schema to reject it", p)
+		}
+	}
+}
+
+// TestSchemaRejectsEachMistake checks single mistakes one at a time, so a
+// schema that rejects a file for one reason cannot hide that it misses another.
+func TestSchemaRejectsEachMistake(t *testing.T) {
+	camp := compile(t, "campaign.json", Campaign())
+	base := "title: T\nsummary: S\ndate: 2026-02-10\n"
+	good := base + "actions:\n  - kind: listen\n    items:\n      - {title: A, link: 'https://example.org', duration: 34m, format: audio}\n"
+	if err := camp.Validate(yamlValue(t, good)); err != nil {
+		t.Fatalf("the starting file: got %v, want valid", err)
+	}
+	for name, doc := range map[string]string{
+		"unknown field":           good + "colour: red\n",
+		"wrong status":            good + "status: live\n",
+		"wrong layout":            good + "layout: grid\n",
+		"wrong kind":              base + "actions:\n  - kind: rally\n",
+		"date as words":           "title: T\nsummary: S\ndate: tomorrow\nactions: [{kind: share}]\n",
+		"goal with separator":     base + "actions:\n  - {kind: petition, target: C, text: T, goal: '5,000'}\n",
+		"duration without unit":   base + "actions:\n  - kind: listen\n    items: [{title: A, link: L, duration: 34}]\n",
+		"setting of another kind": base + "actions:\n  - {kind: share, goal: 5}\n",
+		"field rule":              base + "actions:\n  - {kind: petition, target: C, text: T, fields: {phone: maybe}}\n",
+		"signing as a word":       base + "actions:\n  - {kind: letter, to: C, body: B, signing: sometimes}\n",
+		"related as a list":       good + "related:\n  - [a, b]\n",
+	} {
+		if err := camp.Validate(yamlValue(t, doc)); err == nil {
+			t.Errorf("%s: got valid, want rejected:\n%s", name, doc)
+		}
+	}
+	for name, doc := range map[string]string{
+		"related by name and by link": good + "related:\n  - save-the-library\n  - {title: A page, link: 'https://example.org'}\n",
+		"true as yes":                 base + "actions:\n  - {kind: letter, to: C, body: B, signing: yes}\n",
+		"goal as quoted number":       base + "actions:\n  - {kind: petition, target: C, text: T, goal: '500'}\n",
+		"clock duration":              base + "actions:\n  - kind: listen\n    items: [{title: A, link: L, duration: '1:02:03'}]\n",
+		"number as text":              good + "hashtags: [2026]\n",
+	} {
+		if err := camp.Validate(yamlValue(t, doc)); err != nil {
+			t.Errorf("%s: got %v, want valid", name, err)
+		}
+	}
+}
+
+func yamlValue(t *testing.T, doc string) any {
+	t.Helper()
+	var n yaml.Node
+	if err := yaml.Unmarshal([]byte(doc), &n); err != nil {
+		t.Fatal(err)
+	}
+	return jsonValue(t, &n)
+}
