@@ -60,6 +60,7 @@ Usage:
   placard signatures ...   export, erase, approve or reject signatures
   placard new org|campaign write a new, commented file to start from
   placard build OUTDIR     write the site as files for a static host
+  placard schema ...       print the editor schema of org|campaign files
 
 Run 'placard COMMAND --help' for a command's flags.
 `
@@ -95,6 +96,8 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		return check(args[1:], getenv, stdout, stderr)
 	case "build":
 		return build(args[1:], getenv, stdout, stderr)
+	case "schema":
+		return schemaCmd(args[1:], stdout, stderr)
 	case "new":
 		return newCmd(args[1:], getenv, stdout, stderr)
 	case "signatures":

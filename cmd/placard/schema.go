@@ -1,0 +1,54 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/placard/placard/internal/schema"
+)
+
+const schemaSynopsis = `Print the JSON Schema (draft-07) of org.yaml (org) or of a campaign file
+(campaign), for editors with a YAML language server. Save it next to your
+campaigns, where the first line of each file written by 'placard new' looks:
+
+  placard schema org > campaigns/org.schema.json
+  placard schema campaign > campaigns/campaign.schema.json
+
+With --markdown, print the configuration reference (docs/config.md) instead.`
+
+// schemaCmd is `placard schema [--markdown] org|campaign`: it writes the
+// schema generated from the campaign types to stdout, so editors check files
+// against exactly what the loader reads.
+func schemaCmd(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("schema [--markdown] org|campaign", schemaSynopsis, stdout, stderr)
+	markdown := fs.Bool("markdown", false, "print the configuration reference in Markdown instead of a schema")
+	if help, err := parseFlags(fs, args, stdout); help || err != nil {
+		return err
+	}
+	if *markdown {
+		if fs.NArg() > 0 {
+			return usageErr("schema", "--markdown prints the whole reference and takes no file type, got %q", fs.Arg(0))
+		}
+		_, err := io.WriteString(stdout, schema.Markdown())
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageErr("schema", "say which schema to print: placard schema org or placard schema campaign")
+	}
+	var s map[string]any
+	switch fs.Arg(0) {
+	case "org":
+		s = schema.Org()
+	case "campaign":
+		s = schema.Campaign()
+	default:
+		return usageErr("schema", "unknown file type %q: use org or campaign", fs.Arg(0))
+	}
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return fmt.Errorf("writing the schema: %w", err)
+	}
+	_, err = fmt.Fprintf(stdout, "%s\n", b)
+	return err
+}
