@@ -36,7 +36,11 @@ Every flag can also be set with the environment variable named in brackets;
 a flag on the command line wins.
 
 PLACARD_SECRET, when set (16 characters or more), signs the forms' tokens;
-otherwise a key kept in the database does, shared by every instance using it.`
+otherwise a key kept in the database does, shared by every instance using it.
+
+PLACARD_PREVIEW_KEY, when set (16 characters or more), shows drafts and
+campaigns before their publish_at at their own address with ?preview=KEY,
+marked noindex; without it drafts have no page at all.`
 
 // Server timeouts. Pages are served from memory, so a healthy request
 // finishes in milliseconds; the limits only stop slow or stuck clients from
@@ -126,6 +130,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 		secret = []byte(v)
 	}
+	previewKey := getenv("PLACARD_PREVIEW_KEY")
+	if previewKey != "" && len(previewKey) < web.MinPreviewKey {
+		return usageErr("serve", "PLACARD_PREVIEW_KEY must be at least %d characters (use a long random string), or unset to turn previews off", web.MinPreviewKey)
+	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
 		return usageErr("serve", "--log-level must be debug, info, warn or error, not %q", c.logLevel)
@@ -194,7 +202,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		BaseURL: base, Logger: log, Dev: c.dev,
 		Store: st, Signer: committer, RateLimit: rate,
 		ClientIPHeader: strings.TrimSpace(c.clientIPHeader), Secret: secret,
-		SiteOrigins: c.siteOrigins.list,
+		SiteOrigins: c.siteOrigins.list, PreviewKey: previewKey,
 	}, site)
 	if err != nil {
 		ln.Close()
