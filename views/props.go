@@ -34,6 +34,9 @@ type Page struct {
 	JSONLD string
 	// Noindex asks search engines not to index the page (404s, drafts).
 	Noindex bool
+	// Preview marks a page seen at a secret preview address before it is
+	// public: a banner at the top says so, so nobody mistakes it for the live page.
+	Preview bool
 	// StylesheetURL is the content-hashed address of the one stylesheet.
 	StylesheetURL string
 	// ScriptURL is the content-hashed address of the optional enhancement

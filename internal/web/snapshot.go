@@ -283,6 +283,7 @@ func (b *builder) addPreview(c *campaign.Campaign) error {
 	defer func() { b.preview = false }()
 	cp, _ := b.campaignProps(c, "")
 	cp.Page.Noindex = true
+	cp.Page.Preview = true
 	p := campaignPath(c)
 	page, err := b.renderPage(p, views.CampaignPage(cp), cp.Page)
 	if err != nil {

@@ -825,6 +825,9 @@ func TestPreview(t *testing.T) {
 		if got, _ := d.Find(`meta[name="robots"]`).Attr("content"); !strings.Contains(got, "noindex") {
 			t.Errorf("%s preview: robots meta got %q, want noindex", path, got)
 		}
+		if got := d.Find(".preview-banner").Text(); !strings.Contains(got, "Preview — not public") {
+			t.Errorf("%s preview banner: got %q, want it to say Preview — not public", path, got)
+		}
 		if d.Find("form[action$='/sign']").Length() != 0 {
 			t.Errorf("%s preview has a signing form, want none", path)
 		}
