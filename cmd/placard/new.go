@@ -162,7 +162,7 @@ func checkSlug(noun, s string) error {
 	}
 	if !ok {
 		msg := fmt.Sprintf("the %s's name %q is its web address, so it can only use lower-case letters a–z, digits and single hyphens", noun, s)
-		if fix := slugLike(s); fix != "" {
+		if fix := campaign.Slugify(s); fix != "" {
 			msg += fmt.Sprintf("; did you mean %q?", fix)
 		}
 		return usageErr("new", "%s", msg)
@@ -171,25 +171,6 @@ func checkSlug(noun, s string) error {
 		return usageErr("new", "an organisation cannot be called %q: the site uses the address /%s itself — choose another name", s, s)
 	}
 	return nil
-}
-
-// slugLike makes the closest web-address name to s: lower case, every run of
-// other characters one hyphen.
-func slugLike(s string) string {
-	var b strings.Builder
-	hyphen := false
-	for _, r := range strings.ToLower(s) {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-			if hyphen && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			hyphen = false
-			b.WriteRune(r)
-			continue
-		}
-		hyphen = true
-	}
-	return b.String()
 }
 
 // didYouMean returns "; did you mean X?" for the closest word within two

@@ -205,8 +205,8 @@ func (l *loader) loadOrg(slug string) {
 			}
 		case strings.EqualFold(ext, ".yaml") || strings.EqualFold(ext, ".yml"):
 			stem := strings.TrimSuffix(name, ext)
-			if !isSlug(stem) && slugify(stem) != "" {
-				stem = slugify(stem)
+			if !isSlug(stem) && Slugify(stem) != "" {
+				stem = Slugify(stem)
 			}
 			l.probs = append(l.probs, Problem{File: file, Message: fmt.Sprintf("Placard reads only files ending in .yaml — rename it to %s.yaml", stem)})
 		}
@@ -277,9 +277,10 @@ func isSlug(s string) bool {
 	return true
 }
 
-// slugify makes the slug closest to s: accents dropped, lower case, every run
-// of other characters turned into one hyphen. It returns "" when nothing is left.
-func slugify(s string) string {
+// Slugify makes the slug closest to s: accents dropped, lower case, every run
+// of other characters turned into one hyphen. It returns "" when nothing is
+// left. The checker and `placard new` use it to suggest a valid name.
+func Slugify(s string) string {
 	var b strings.Builder
 	hyphen := false
 	for _, r := range norm.NFD.String(s) {
@@ -301,7 +302,7 @@ func slugify(s string) string {
 }
 
 func renameHint(name, ext string) string {
-	if s := slugify(name); s != "" {
+	if s := Slugify(name); s != "" {
 		return "rename it to " + s + ext
 	}
 	return "rename it using only a–z, 0–9 and hyphens"

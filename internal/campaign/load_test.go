@@ -442,7 +442,7 @@ func TestSlugify(t *testing.T) {
 	for in, want := range map[string]string{
 		"Save The Library": "save-the-library", "Café_Été": "cafe-ete", "--x--": "x", "مرحبا": "", "A1 b2": "a1-b2",
 	} {
-		eq(t, "slugify("+in+")", slugify(in), want)
+		eq(t, "Slugify("+in+")", Slugify(in), want)
 	}
 }
 
