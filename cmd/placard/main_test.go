@@ -57,19 +57,35 @@ func startServeLogs(t *testing.T, dir string, extra ...string) (string, *lockedB
 	t.Helper()
 	// A folder that does not exist yet: serve creates it, private.
 	db := filepath.Join(t.TempDir(), "data", "placard.db")
+	base, logs := runServe(t, nil, append([]string{"--campaigns", dir, "--db", db}, extra...)...)
+	if _, err := os.Stat(db); err != nil {
+		t.Errorf("serve did not create the signature database: %v", err)
+	}
+	if fi, err := os.Stat(filepath.Dir(db)); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("the database folder: %v, err %v; want mode 0700 (signatures are personal data)", fi.Mode(), err)
+	}
+	return base, logs
+}
+
+// runServe runs `serve --addr 127.0.0.1:0 ARGS…` in process with the given
+// environment variables until the test ends, and returns its base URL (read
+// from the "listening" log line) and its log output.
+func runServe(t *testing.T, vars map[string]string, args ...string) (string, *lockedBuffer) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	logs := &lockedBuffer{}
-	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--campaigns", dir, "--db", db}, extra...)
+	args = append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)
 	done := make(chan error, 1)
 	go func() {
-		err := run(ctx, args, env(nil), io.Discard, pw)
+		err := run(ctx, args, env(vars), io.Discard, pw)
 		pw.Close()
 		done <- err
 	}()
 	found := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(pr)
+		sc.Buffer(make([]byte, 64<<10), 1<<20)
 		sent := false
 		for sc.Scan() {
 			line := sc.Text()
@@ -79,6 +95,7 @@ func startServeLogs(t *testing.T, dir string, extra ...string) (string, *lockedB
 				sent = true
 			}
 		}
+		_, _ = io.Copy(io.Discard, pr)
 		close(found)
 	}()
 	var base string
@@ -97,12 +114,6 @@ func startServeLogs(t *testing.T, dir string, extra ...string) (string, *lockedB
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("serve returned %v after shutdown, want nil\n%s", err, logs.String())
-		}
-		if _, err := os.Stat(db); err != nil {
-			t.Errorf("serve did not create the signature database: %v", err)
-		}
-		if fi, err := os.Stat(filepath.Dir(db)); err != nil || fi.Mode().Perm() != 0o700 {
-			t.Errorf("the database folder: %v, err %v; want mode 0700 (signatures are personal data)", fi.Mode(), err)
 		}
 	})
 	return base, logs

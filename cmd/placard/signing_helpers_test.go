@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -77,52 +76,7 @@ func startSigningServe(t *testing.T, dir, db string, extra ...string) (string, *
 // startSigningServeEnv is startSigningServe with environment variables.
 func startSigningServeEnv(t *testing.T, vars map[string]string, dir, db string, extra ...string) (string, *lockedBuffer) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	logs := &lockedBuffer{}
-	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--campaigns", dir, "--db", db,
-		"--rate-limit", "1000000"}, extra...)
-	done := make(chan error, 1)
-	go func() {
-		err := run(ctx, args, env(vars), io.Discard, pw)
-		pw.Close()
-		done <- err
-	}()
-	found := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(pr)
-		sc.Buffer(make([]byte, 64<<10), 1<<20)
-		sent := false
-		for sc.Scan() {
-			line := sc.Text()
-			_, _ = logs.Write([]byte(line + "\n"))
-			if m := listenLine.FindStringSubmatch(line); m != nil && !sent {
-				found <- m[2]
-				sent = true
-			}
-		}
-		_, _ = io.Copy(io.Discard, pr)
-		close(found)
-	}()
-	var base string
-	select {
-	case u, ok := <-found:
-		if !ok {
-			cancel()
-			t.Fatalf("serve stopped before listening: %v\n%s", <-done, logs.String())
-		}
-		base = u
-	case <-time.After(30 * time.Second):
-		cancel()
-		t.Fatalf("serve did not log 'listening' within 30s:\n%s", logs.String())
-	}
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve returned %v after shutdown, want nil\n%s", err, logs.String())
-		}
-	})
-	return base, logs
+	return runServe(t, vars, append([]string{"--campaigns", dir, "--db", db, "--rate-limit", "1000000"}, extra...)...)
 }
 
 // noRedirects is a plain client: no cookies, no JavaScript, and redirects
