@@ -7,8 +7,11 @@ import (
 )
 
 // Export hands every file of a static copy of the site to fn, one call per
-// address, in sorted order: every public page ("/", "/org", "/org/slug"),
-// every content-hashed file under /static/, /robots.txt and /favicon.ico.
+// address, in sorted order: every public page ("/", "/org", "/org/slug",
+// "/org/slug/poster"), every content-hashed file under /static/, every
+// share card and QR code ("/org/card.png", "/org/slug/card.png",
+// "card-square.png", "qr.svg", "qr.png"; made now if no request has made
+// them yet), /robots.txt and /favicon.ico.
 //
 // Each response is produced by the server's own handler (the same routing,
 // middleware and pre-rendered snapshot that serve answers from), so the
@@ -38,6 +41,9 @@ func (s *Server) Export(fn func(urlPath string, header http.Header, body []byte)
 		paths = append(paths, p)
 	}
 	for p := range snap.static {
+		paths = append(paths, p)
+	}
+	for p := range snap.generated {
 		paths = append(paths, p)
 	}
 	paths = append(paths, "/robots.txt", "/favicon.ico")
