@@ -124,15 +124,23 @@ func newWorker(fonts [numFaces]*font.Font) *worker {
 
 // para is a laid-out paragraph, ready to draw.
 type para struct {
-	lines  []shaping.Line
-	size   float32
-	lead   float32 // line height in pixels
-	colour color.RGBA
+	lines []shaping.Line
+	size  float32
+	lead  float32 // line height in pixels
+	ink   int     // which text colour: inkWhite or inkSummary
 }
+
+// Text is drawn in one of two inks, each into its own coverage mask; the
+// masks are then composed into a paletted image (see compose).
+const (
+	inkWhite   = iota // organisation name and title
+	inkSummary        // summary: white softened towards the background
+	numInks
+)
 
 func (p *para) height() float32 { return float32(len(p.lines)) * p.lead }
 
-func (w *worker) render(c Card, f Format) *image.RGBA {
+func (w *worker) render(c Card, f Format) *image.Paletted {
 	width, height := f.Size()
 	sp := specs[f]
 	primary := c.Primary
@@ -154,11 +162,16 @@ func (w *worker) render(c Card, f Format) *image.RGBA {
 		lang = language.NewLanguage("en")
 	}
 
-	img := image.NewRGBA(image.Rect(0, 0, width, height))
-	draw.Draw(img, img.Bounds(), image.NewUniform(primary), image.Point{}, draw.Src)
+	bounds := image.Rect(0, 0, width, height)
+	var masks [numInks]*image.Alpha
+	for i := range masks {
+		masks[i] = image.NewAlpha(bounds)
+	}
 	W, H := float32(width), float32(height)
 	bandTop := H - sp.band
-	draw.Draw(img, image.Rect(0, int(bandTop), width, height), image.NewUniform(accent), image.Point{}, draw.Src)
+	// Accent shapes: the band along the bottom, and the bar beside the
+	// organisation name. Text never reaches them.
+	accents := []image.Rectangle{image.Rect(0, int(bandTop), width, height)}
 
 	left, right := sp.margin, W-sp.margin
 	y := sp.top
@@ -170,13 +183,13 @@ func (w *worker) render(c Card, f Format) *image.RGBA {
 		if c.RTL {
 			barX = right - sp.bar
 		}
-		fillRect(img, barX, y, barX+sp.bar, y+lh, accent)
+		accents = append(accents, pixelRect(barX, y, barX+sp.bar, y+lh))
 		tl, tr := left+sp.bar+gap, right
 		if c.RTL {
 			tl, tr = left, right-sp.bar-gap
 		}
 		if len(lines) > 0 {
-			w.drawLine(img, lines[0], tl, tr, y+(lh+capHeight*sp.orgSize)/2, sp.orgSize, c.RTL, white)
+			w.drawLine(masks[inkWhite], lines[0], tl, tr, y+(lh+capHeight*sp.orgSize)/2, sp.orgSize, c.RTL)
 		}
 		y += lh + sp.orgGap
 	}
@@ -198,7 +211,7 @@ func (w *worker) render(c Card, f Format) *image.RGBA {
 		}
 		lines, _ := w.lay(title, step.size, true, dir, lang, right-left, maxLines)
 		if last || len(lines) <= step.lines {
-			tp = para{lines: lines, size: step.size, lead: step.size * sp.titleLead * lead, colour: white}
+			tp = para{lines: lines, size: step.size, lead: step.size * sp.titleLead * lead, ink: inkWhite}
 			break
 		}
 	}
@@ -208,7 +221,7 @@ func (w *worker) render(c Card, f Format) *image.RGBA {
 		if hasArabic(s) {
 			slead = arabicLead
 		}
-		sum.size, sum.lead, sum.colour = sp.summarySize, sp.summarySize*sp.summaryLead*slead, mix(white, primary, 0.14)
+		sum.size, sum.lead, sum.ink = sp.summarySize, sp.summarySize*sp.summaryLead*slead, inkSummary
 		gap := float32(0)
 		if len(tp.lines) > 0 {
 			gap = sp.titleGap
@@ -230,12 +243,53 @@ func (w *worker) render(c Card, f Format) *image.RGBA {
 	}
 	for _, p := range []*para{&tp, &sum} {
 		for _, line := range p.lines {
-			w.drawLine(img, line, left, right, y+(p.lead+capHeight*p.size)/2, p.size, c.RTL, p.colour)
+			w.drawLine(masks[p.ink], line, left, right, y+(p.lead+capHeight*p.size)/2, p.size, c.RTL)
 			y += p.lead
 		}
 		if p == &tp && len(tp.lines) > 0 {
 			y += sp.titleGap
 		}
+	}
+	inks := [numInks]color.RGBA{inkWhite: white, inkSummary: mix(white, primary, 0.14)}
+	return compose(bounds, primary, accent, inks, masks, accents)
+}
+
+// coverageLevels is how many steps of anti-aliasing each ink has in the
+// palette, counting full coverage: 31 steps are indistinguishable from 255
+// at a card's text sizes, and keep the palette at 64 colours.
+const coverageLevels = 31
+
+// compose paints the card as a paletted image: the background, each ink at
+// coverageLevels steps of coverage over it, and the accent shapes. A
+// paletted PNG is a fraction of the size of a true-colour one and skips
+// the PNG encoder's per-row filtering, the slowest part of encoding.
+// Where both inks cover a pixel (they never do in practice) the first wins.
+func compose(bounds image.Rectangle, bg, accent color.RGBA, inks [numInks]color.RGBA, masks [numInks]*image.Alpha, accents []image.Rectangle) *image.Paletted {
+	pal := make(color.Palette, 0, 2+numInks*coverageLevels)
+	pal = append(pal, bg, accent)
+	for _, ink := range inks {
+		for q := 1; q <= coverageLevels; q++ {
+			pal = append(pal, mix(bg, ink, float32(q)/coverageLevels))
+		}
+	}
+	img := image.NewPaletted(bounds, pal)
+	// level maps a coverage byte to its palette step, 0 meaning none.
+	var level [256]uint8
+	for a := range level {
+		level[a] = uint8((a*coverageLevels + 127) / 255)
+	}
+	for i := range img.Pix {
+		px := uint8(0)
+		for k := range masks {
+			if q := level[masks[k].Pix[i]]; q > 0 {
+				px = uint8(2 + k*coverageLevels + int(q) - 1)
+				break
+			}
+		}
+		img.Pix[i] = px
+	}
+	for _, r := range accents {
+		draw.Draw(img, r, image.NewUniform(accent), image.Point{}, draw.Src)
 	}
 	return img
 }
@@ -273,9 +327,9 @@ func (w *worker) lay(text []rune, size float32, bold bool, dir di.Direction, lan
 	return out, truncated
 }
 
-// drawLine fills one line's glyph outlines in colour col, starting at left
+// drawLine adds one line's glyph outlines to mask, starting at left
 // (or ending at right when rtl), with its baseline at y.
-func (w *worker) drawLine(img *image.RGBA, line shaping.Line, left, right, baseline, size float32, rtl bool, col color.RGBA) {
+func (w *worker) drawLine(mask *image.Alpha, line shaping.Line, left, right, baseline, size float32, rtl bool) {
 	var width float32
 	for _, run := range line {
 		width += fx(run.Advance)
@@ -286,7 +340,7 @@ func (w *worker) drawLine(img *image.RGBA, line shaping.Line, left, right, basel
 	}
 	// The box the line can reach: generous above and below for accents
 	// and Arabic marks, and a little either side for overhanging glyphs.
-	box := image.Rect(int(x-size), int(baseline-1.5*size), int(x+width+size)+1, int(baseline+0.9*size)+1).Intersect(img.Bounds())
+	box := image.Rect(int(x-size), int(baseline-1.5*size), int(x+width+size)+1, int(baseline+0.9*size)+1).Intersect(mask.Bounds())
 	if box.Empty() {
 		return
 	}
@@ -330,16 +384,15 @@ func (w *worker) drawLine(img *image.RGBA, line shaping.Line, left, right, basel
 			pen += fx(g.Advance)
 		}
 	}
-	z.Draw(img, box, image.NewUniform(col), image.Point{})
+	z.Draw(mask, box, image.Opaque, image.Point{})
 }
 
 func fx(v fixed.Int26_6) float32 { return float32(v) / 64 }
 
-// fillRect fills the rectangle from (x0, y0) to (x1, y1), rounded to whole
-// pixels, with c.
-func fillRect(img *image.RGBA, x0, y0, x1, y1 float32, c color.RGBA) {
-	r := image.Rect(int(x0+0.5), int(y0+0.5), int(x1+0.5), int(y1+0.5))
-	draw.Draw(img, r, image.NewUniform(c), image.Point{}, draw.Src)
+// pixelRect is the rectangle from (x0, y0) to (x1, y1), rounded to whole
+// pixels.
+func pixelRect(x0, y0, x1, y1 float32) image.Rectangle {
+	return image.Rect(int(x0+0.5), int(y0+0.5), int(x1+0.5), int(y1+0.5))
 }
 
 // mix blends a towards b by t (0 is a, 1 is b), both opaque.

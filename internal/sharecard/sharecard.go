@@ -158,8 +158,10 @@ func NewRenderer() (*Renderer, error) {
 	return r, nil
 }
 
-// Render draws c in format f.
-func (r *Renderer) Render(c Card, f Format) *image.RGBA {
+// Render draws c in format f, as a paletted image of 64 colours (the
+// background, the accent and two text colours at 31 steps of
+// anti-aliasing).
+func (r *Renderer) Render(c Card, f Format) *image.Paletted {
 	w := r.pool.Get().(*worker)
 	defer r.pool.Put(w)
 	return w.render(c, f)
@@ -170,8 +172,8 @@ func (r *Renderer) PNG(c Card, f Format) ([]byte, error) {
 	img := r.Render(c, f)
 	var buf bytes.Buffer
 	// BestSpeed: a card is encoded once per content change and then served
-	// from a cache, and the default level costs several times as long for
-	// a file only a little smaller.
+	// from a cache; the default level takes longer for a file only a little
+	// smaller.
 	enc := png.Encoder{CompressionLevel: png.BestSpeed}
 	if err := enc.Encode(&buf, img); err != nil {
 		return nil, fmt.Errorf("sharecard: encoding the PNG: %w", err)

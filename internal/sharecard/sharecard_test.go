@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -85,6 +86,18 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// TestGoldenCatchesChange proves the tolerance is small enough to matter:
+// a one-word change to the English title fails the comparison.
+func TestGoldenCatchesChange(t *testing.T) {
+	r := newRenderer(t)
+	c := goldenCards["en"]
+	c.Title = strings.Replace(c.Title, "open", "shut", 1)
+	want := readPNG(t, filepath.Join("testdata", "en-landscape.png"))
+	if diff := compare(r.Render(c, Landscape), want, 24); diff <= 0.002 {
+		t.Errorf("a changed title differs from the golden in %.3f%% of pixels, within the tolerance; want the test to catch it", diff*100)
+	}
+}
+
 // compare returns the fraction of pixels where any channel of a and b
 // differs by more than tol (1 when the sizes differ).
 func compare(a, b image.Image, tol int) float64 {
@@ -137,12 +150,12 @@ func readPNG(t *testing.T, path string) image.Image {
 }
 
 // inkColumns returns the leftmost and rightmost columns, within rows
-// [y0, y1), whose pixels differ from the background bg.
-func inkColumns(img *image.RGBA, y0, y1 int, bg color.RGBA) (left, right int) {
+// [y0, y1), with any ink: pixels not of the background (palette index 0).
+func inkColumns(img *image.Paletted, y0, y1 int) (left, right int) {
 	left, right = img.Bounds().Dx(), -1
 	for y := y0; y < y1; y++ {
 		for x := 0; x < img.Bounds().Dx(); x++ {
-			if img.RGBAAt(x, y) != bg {
+			if img.ColorIndexAt(x, y) != 0 {
 				left, right = min(left, x), max(right, x)
 			}
 		}
@@ -166,7 +179,7 @@ func TestDirection(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			img := r.Render(tc.card, Landscape)
 			sp := specs[Landscape]
-			left, right := inkColumns(img, 0, 560, bg)
+			left, right := inkColumns(img, 0, 560)
 			if right < 0 {
 				t.Fatal("nothing drawn")
 			}
