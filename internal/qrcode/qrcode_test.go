@@ -95,3 +95,23 @@ func TestTooLong(t *testing.T) {
 		t.Error("5000 bytes encoded; want an error")
 	}
 }
+
+// BenchmarkQR measures encoding a campaign address and writing both files
+// at the size the web layer serves (16 px modules).
+func BenchmarkQR(b *testing.B) {
+	for _, f := range []string{"svg", "png"} {
+		b.Run(f, func(b *testing.B) {
+			for b.Loop() {
+				c, err := Encode(campaignURL)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if f == "svg" {
+					_ = c.SVG(16, "QR code")
+				} else if _, err := c.PNG(16); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
