@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -152,6 +153,26 @@ func (s *Server) generatedFile(w http.ResponseWriter, r *http.Request) error {
 	}
 	f.serve(w, r)
 	return nil
+}
+
+// makeAll makes every card and QR code of snap not made yet, on all CPUs at
+// once, so a static export of many campaigns does not draw them one by one.
+// Errors are left for the request that asks for the file to report.
+func (s *Server) makeAll(snap *snapshot) {
+	work := make(chan *generated)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for gen := range work {
+				_, _ = s.gen.get(gen)
+			}
+		})
+	}
+	for _, gen := range snap.generated {
+		work <- gen
+	}
+	close(work)
+	wg.Wait()
 }
 
 // addCard records a share card at path in format f, and returns its key.

@@ -48,6 +48,7 @@ func (s *Server) Export(fn func(urlPath string, header http.Header, body []byte)
 	}
 	paths = append(paths, "/robots.txt", "/favicon.ico")
 	sort.Strings(paths)
+	s.makeAll(snap)
 	for _, p := range paths {
 		req := httptest.NewRequest(http.MethodGet, p, nil)
 		req.RemoteAddr = "127.0.0.1:1"
