@@ -6,7 +6,9 @@ import (
 	"image/png"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
@@ -139,6 +141,34 @@ func TestCardCache(t *testing.T) {
 	s.gen.mu.Unlock()
 	if n != 1 {
 		t.Errorf("the cache holds %d files, want only the new card", n)
+	}
+}
+
+// TestCardConcurrentFirstRequests: many readers arriving at once for a
+// card nobody has asked for yet get the same bytes from one drawing.
+func TestCardConcurrentFirstRequests(t *testing.T) {
+	s := newTestServer(t)
+	const n = 8
+	bodies := make([][]byte, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			req := httptest.NewRequest("GET", notePage+"/card-square.png", nil)
+			rec := httptest.NewRecorder()
+			s.ServeHTTP(rec, req)
+			if rec.Code == 200 {
+				bodies[i] = rec.Body.Bytes()
+			}
+		})
+	}
+	wg.Wait()
+	for i, b := range bodies {
+		if len(b) == 0 || !bytes.Equal(b, bodies[0]) {
+			t.Fatalf("response %d: %d bytes, want the same PNG as the first (%d bytes)", i, len(b), len(bodies[0]))
+		}
+	}
+	if got := s.gen.renders.Load(); got != 1 {
+		t.Errorf("%d simultaneous first requests drew the card %d times, want 1", n, got)
 	}
 }
 
