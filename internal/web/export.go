@@ -4,6 +4,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sort"
+
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/views"
 )
 
 // Export hands every file of a static copy of the site to fn, one call per
@@ -55,6 +58,29 @@ func (s *Server) Export(fn func(urlPath string, header http.Header, body []byte)
 		}
 	}
 	return nil
+}
+
+// staticTally gives the petitions and letters of a static copy's page
+// (Config.FormOrigin without a Store) the tally block a live server shows
+// with no signatures yet, so the exported page is the page serve sends,
+// apart from the form's origin and token. A static copy is rebuilt to move
+// its numbers; the live server's pages always have the current ones.
+func (b *builder) staticTally(c *campaign.Campaign, cp views.CampaignPageProps) views.CampaignPageProps {
+	if b.s.cfg.Store != nil || b.s.cfg.FormOrigin == "" || b.preview {
+		return cp
+	}
+	lc := &liveCampaign{signables: map[string]*signable{}}
+	for i := range c.Actions {
+		if i < len(cp.Actions) {
+			if sa := signableAction(c, &c.Actions[i], cp.Actions[i].ID); sa != nil {
+				lc.signables[cp.Actions[i].ID] = sa
+			}
+		}
+	}
+	if len(lc.signables) == 0 {
+		return cp
+	}
+	return withTally(cp, lc, nil)
 }
 
 // exportError reports an address the server would not answer with 200
