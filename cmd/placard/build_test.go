@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -54,7 +55,8 @@ func exportedPaths(t *testing.T, out string) []string {
 		}
 		rel := filepath.ToSlash(strings.TrimPrefix(p, out))
 		switch {
-		case rel == "/_headers":
+		case rel == "/_headers", rel == "/404.html", strings.HasSuffix(rel, ".gz"):
+			// the host's files: compared by TestBuildMatchesServe itself
 		case rel == "/index.html":
 			paths = append(paths, "/")
 		case strings.HasSuffix(rel, "/index.html"):
@@ -116,6 +118,8 @@ http {
 	server {
 		listen 127.0.0.1:%[2]d;
 		root %[3]s;
+		gzip_static on;
+		error_page 404 /404.html;
 		location / { try_files $uri $uri/index.html =404; }
 	}
 }
@@ -269,6 +273,61 @@ func TestBuildMatchesServe(t *testing.T) {
 	}
 	if signing == 0 {
 		t.Errorf("no page of %s differed by its signing form, want the examples' petition and letter pages to", dir)
+	}
+
+	// Unknown addresses: nginx answers with the exported 404.html, which
+	// is serve's "not found" page.
+	res, err := http.Get(nginx + "/no-such-organisation")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nb, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	res2, err := http.Get(live + "/404.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb, _ := io.ReadAll(res2.Body)
+	res2.Body.Close()
+	if res.StatusCode != http.StatusNotFound || !bytes.Equal(nb, sb) {
+		t.Errorf("nginx, unknown address: got %d with %d bytes, want 404 with serve's not-found page (%d bytes)", res.StatusCode, len(nb), len(sb))
+	}
+	if _, ok := rules["/404.html"]; !ok {
+		t.Errorf("_headers has no rule for /404.html")
+	}
+
+	// Precompressed copies: nginx (gzip_static) sends them, and they hold
+	// the same bytes.
+	gz := 0
+	for p := range exported {
+		file := filepath.Join(out, filepath.FromSlash(strings.TrimPrefix(p, "/")))
+		if fi, err := os.Stat(file); err != nil || fi.IsDir() {
+			file = filepath.Join(file, "index.html")
+		}
+		if _, err := os.Stat(file + ".gz"); err != nil {
+			continue
+		}
+		gz++
+		req, _ := http.NewRequest(http.MethodGet, nginx+p, nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		res, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zr, zerr := gzip.NewReader(res.Body)
+		var unzipped []byte
+		if zerr == nil {
+			unzipped, zerr = io.ReadAll(zr)
+		}
+		res.Body.Close()
+		plain, _ := os.ReadFile(file)
+		if res.Header.Get("Content-Encoding") != "gzip" || zerr != nil || !bytes.Equal(unzipped, plain) {
+			t.Errorf("%s with Accept-Encoding gzip: got encoding %q (%v), want the .gz copy of the same %d bytes",
+				p, res.Header.Get("Content-Encoding"), zerr, len(plain))
+		}
+	}
+	if gz < len(orgs)+len(camps) {
+		t.Errorf("%d exported files have a .gz copy, want at least every page (%d)", gz, len(orgs)+len(camps))
 	}
 }
 
