@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"image/draw"
 	"slices"
+	"unicode"
 
 	"github.com/go-text/typesetting/di"
 	"github.com/go-text/typesetting/font"
@@ -122,6 +123,23 @@ func newWorker(fonts [numFaces]*font.Font) *worker {
 	return w
 }
 
+// text cleans s for drawing (see cleanText), keeping only characters one
+// of the embedded fonts has, spaces, and the zero-width joiner and
+// non-joiner that steer Arabic joining.
+func (w *worker) text(s string) []rune {
+	return cleanText(s, func(r rune) bool {
+		if unicode.Is(unicode.Join_Control, r) {
+			return true
+		}
+		for _, f := range w.regular.faces {
+			if _, ok := f.NominalGlyph(r); ok {
+				return true
+			}
+		}
+		return false
+	})
+}
+
 // para is a laid-out paragraph, ready to draw.
 type para struct {
 	lines []shaping.Line
@@ -175,7 +193,7 @@ func (w *worker) render(c Card, f Format) *image.Paletted {
 
 	left, right := sp.margin, W-sp.margin
 	y := sp.top
-	if org := cleanText(c.OrgName); len(org) > 0 {
+	if org := w.text(c.OrgName); len(org) > 0 {
 		lh := sp.orgSize * 1.4
 		gap := sp.bar * 2.5
 		lines, _ := w.lay(org, sp.orgSize, true, dir, lang, right-left-sp.bar-gap, 1)
@@ -197,7 +215,7 @@ func (w *worker) render(c Card, f Format) *image.Paletted {
 	// Lay out the title at the largest size that fits, then give the
 	// summary the lines left above the band.
 	bottom := bandTop - sp.bottom
-	title := cleanText(c.Title)
+	title := w.text(c.Title)
 	lead := float32(1)
 	if hasArabic(title) {
 		lead = arabicLead
@@ -216,7 +234,7 @@ func (w *worker) render(c Card, f Format) *image.Paletted {
 		}
 	}
 	var sum para
-	if s := cleanText(c.Summary); len(s) > 0 {
+	if s := w.text(c.Summary); len(s) > 0 {
 		slead := float32(1)
 		if hasArabic(s) {
 			slead = arabicLead

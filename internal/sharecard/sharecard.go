@@ -9,7 +9,10 @@
 // breaks and truncated with an ellipsis when it does not fit. Glyph outlines
 // are filled with golang.org/x/image/vector. The Noto fonts are embedded
 // (fonts/, with their OFL licence), so a card looks the same on every
-// machine and golden-image tests can compare pixels.
+// machine and golden-image tests can compare pixels. Together they cover
+// Latin, Greek, Cyrillic, Arabic and Hebrew; characters none of them has
+// (emoji, and scripts such as Chinese or Devanagari) are left out of the
+// card rather than drawn as boxes.
 //
 // Rendering takes tens of milliseconds; callers cache the PNG under
 // Card.Key and render again only when the inputs change.
@@ -183,8 +186,10 @@ func (r *Renderer) PNG(c Card, f Format) ([]byte, error) {
 
 // cleanText folds every run of white space (including line breaks) into
 // one space and drops other control characters, since a card shows each
-// text as one paragraph.
-func cleanText(s string) []rune {
+// text as one paragraph. It also drops characters drawable reports no font
+// has, such as emoji: a missing-glyph box on a share card looks broken,
+// while a title without its emoji still reads well.
+func cleanText(s string, drawable func(rune) bool) []rune {
 	out := make([]rune, 0, len(s))
 	space := false
 	for _, r := range strings.TrimSpace(s) {
@@ -192,7 +197,7 @@ func cleanText(s string) []rune {
 		case unicode.IsSpace(r):
 			space = true
 			continue
-		case unicode.IsControl(r) || r == unicode.ReplacementChar:
+		case unicode.IsControl(r) || r == unicode.ReplacementChar || !drawable(r):
 			continue
 		}
 		if space && len(out) > 0 {

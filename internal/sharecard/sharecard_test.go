@@ -202,7 +202,7 @@ func TestTruncation(t *testing.T) {
 	r := newRenderer(t)
 	w := r.pool.Get().(*worker)
 	defer r.pool.Put(w)
-	long := cleanText(string(bytes.Repeat([]byte("A very long campaign title that goes on and on. "), 20)))
+	long := w.text(string(bytes.Repeat([]byte("A very long campaign title that goes on and on. "), 20)))
 	last := specs[Landscape].titles[len(specs[Landscape].titles)-1]
 	for _, dir := range []bool{false, true} {
 		lines, truncated := w.lay(long, last.size, true, dirOf(dir), "en", 1040, last.lines)
@@ -226,7 +226,7 @@ func TestTruncation(t *testing.T) {
 			t.Errorf("rtl=%v: the last line has no ellipsis glyph", dir)
 		}
 	}
-	lines, truncated := w.lay(cleanText("Short title"), last.size, true, dirOf(false), "en", 1040, last.lines)
+	lines, truncated := w.lay(w.text("Short title"), last.size, true, dirOf(false), "en", 1040, last.lines)
 	if len(lines) != 1 || truncated != 0 {
 		t.Errorf("short title: %d lines, %d runes cut; want 1 line, none cut", len(lines), truncated)
 	}
@@ -340,15 +340,30 @@ func TestPNG(t *testing.T) {
 }
 
 func TestCleanText(t *testing.T) {
+	noEmoji := func(r rune) bool { return r < 0x1F000 }
 	for in, want := range map[string]string{
-		"  a\n\tb  ":      "a b",
-		"x\x00y\u200bz":   "xy\u200bz",
-		"":                "",
-		"one  two\r\nend": "one two end",
+		"  a\n\tb  ":         "a b",
+		"x\x00y\u200bz":      "xy\u200bz",
+		"":                   "",
+		"one  two\r\nend":    "one two end",
+		"Save 🌳 the 🌳🌳 park": "Save the park",
+		"🔊 Amplify":          "Amplify",
 	} {
-		if got := string(cleanText(in)); got != want {
+		if got := string(cleanText(in, noEmoji)); got != want {
 			t.Errorf("cleanText(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestNoMissingGlyphs: characters no embedded font has (emoji) are left
+// out rather than drawn as boxes, so a title with emoji draws exactly like
+// the same title without them.
+func TestNoMissingGlyphs(t *testing.T) {
+	r := newRenderer(t)
+	with := r.Render(Card{Title: "Plant 🌳 a tree 🌍", Summary: "Join us ✊🏽 on Saturday", OrgName: "Green 🌱 Streets"}, Landscape)
+	without := r.Render(Card{Title: "Plant a tree", Summary: "Join us on Saturday", OrgName: "Green Streets"}, Landscape)
+	if !bytes.Equal(with.Pix, without.Pix) {
+		t.Error("a card with emoji differs from the same card without them; want them left out")
 	}
 }
 
