@@ -34,7 +34,11 @@ func Decode(t testing.TB, data []byte, ext string) string {
 	cmd := exec.Command(bin, "--quiet", "--raw", path)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		t.Fatalf("zbarimg could not read a QR code from the %s (%v): %s", ext, err, strings.TrimSpace(stderr.String()))
+		hint := ""
+		if ext == "svg" && strings.Contains(stderr.String(), "delegate") {
+			hint = " (zbarimg reads SVG through ImageMagick's svg coder: apt-get install libmagickcore-6.q16-6-extra)"
+		}
+		t.Fatalf("zbarimg could not read a QR code from the %s (%v): %s%s", ext, err, strings.TrimSpace(stderr.String()), hint)
 	}
 	return strings.TrimRight(stdout.String(), "\n")
 }
