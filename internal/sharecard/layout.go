@@ -316,6 +316,9 @@ func compose(bounds image.Rectangle, bg, accent color.RGBA, inks [numInks]color.
 // above zero, text beyond that many lines is cut and the last line ends
 // with an ellipsis. The lines returned are the caller's to keep.
 func (w *worker) lay(text []rune, size float32, bold bool, dir di.Direction, lang language.Language, maxWidth float32, maxLines int) ([]shaping.Line, int) {
+	if len(text) == 0 {
+		return nil, 0 // the segmenter gives empty text no face to shape with
+	}
 	fm := &w.regular
 	if bold {
 		fm = &w.bold

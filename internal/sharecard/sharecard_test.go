@@ -381,3 +381,22 @@ func BenchmarkRender(b *testing.B) {
 		})
 	}
 }
+
+// FuzzRender draws cards from arbitrary text in both directions: an
+// organiser can type anything into a title, and no text may crash the
+// renderer or draw outside the card.
+func FuzzRender(f *testing.F) {
+	for _, c := range goldenCards {
+		f.Add(c.Title, c.Summary, c.RTL)
+	}
+	f.Add("", "", false)
+	f.Add("\u202eRTL override\u202c and \u200d joiners \u0651\u0651\u0651", "a\u0300\u0301\u0302\u0303 b", true)
+	f.Add(strings.Repeat("W", 500), strings.Repeat("لا ", 300), true)
+	r := newRenderer(f)
+	f.Fuzz(func(t *testing.T, title, summary string, rtl bool) {
+		img := r.Render(Card{Title: title, Summary: summary, OrgName: title, RTL: rtl}, Landscape)
+		if w, h := Landscape.Size(); img.Bounds().Dx() != w || img.Bounds().Dy() != h {
+			t.Fatalf("size %v, want %dx%d", img.Bounds(), w, h)
+		}
+	})
+}
