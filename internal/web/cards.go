@@ -107,6 +107,14 @@ func (g *genCache) get(gen *generated) (*cached, error) {
 	g.mu.Unlock()
 	e.once.Do(func() {
 		g.renders.Add(1)
+		// A panic in the shaper on some unforeseen text must cost one
+		// picture, not the process (makeAll runs this outside any
+		// handler's recover).
+		defer func() {
+			if v := recover(); v != nil {
+				e.err = fmt.Errorf("panic: %v", v)
+			}
+		}()
 		data, err := gen.make()
 		if err != nil {
 			e.err = err

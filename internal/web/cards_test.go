@@ -172,6 +172,25 @@ func TestCardConcurrentFirstRequests(t *testing.T) {
 	}
 }
 
+// TestGeneratedFailure: a picture that cannot be made (here, a panic) is
+// a logged 500 for that address, is tried again on the next request, and
+// never takes the server down, even when made outside a request by makeAll.
+func TestGeneratedFailure(t *testing.T) {
+	s := newTestServer(t)
+	calls := 0
+	snap := s.snap.Load()
+	snap.generated[notePage+"/card.png"] = &generated{key: "boom", contentType: "image/png", make: func() ([]byte, error) {
+		calls++
+		panic("shaper exploded")
+	}}
+	s.makeAll(snap)
+	wantStatus(t, get(t, s, "GET", notePage+"/card.png", nil), 500)
+	if calls != 2 {
+		t.Errorf("make was called %d times, want 2 (export, then the request: failures are not cached)", calls)
+	}
+	wantStatus(t, get(t, s, "GET", notePage+"/card-square.png", nil), 200)
+}
+
 // TestCardLanguage: a card is drawn right to left for an organisation
 // writing Hebrew, in its colours.
 func TestCardLanguage(t *testing.T) {
