@@ -127,7 +127,7 @@ func newWorker(fonts [numFaces]*font.Font) *worker {
 // of the embedded fonts has, spaces, and the zero-width joiner and
 // non-joiner that steer Arabic joining.
 func (w *worker) text(s string) []rune {
-	return cleanText(s, func(r rune) bool {
+	out := cleanText(s, func(r rune) bool {
 		if unicode.Is(unicode.Join_Control, r) {
 			return true
 		}
@@ -138,7 +138,18 @@ func (w *worker) text(s string) []rune {
 		}
 		return false
 	})
+	// No card shows more than a few hundred characters of any text, so
+	// shaping the rest would only cost time: text this long is cut with
+	// an ellipsis either way.
+	if len(out) > maxRunes {
+		out = out[:maxRunes]
+	}
+	return out
 }
+
+// maxRunes is more characters than any text on any card can show (five
+// lines of a square card's summary hold about 250).
+const maxRunes = 1000
 
 // para is a laid-out paragraph, ready to draw.
 type para struct {

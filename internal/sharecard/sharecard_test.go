@@ -400,3 +400,20 @@ func FuzzRender(f *testing.F) {
 		}
 	})
 }
+
+// TestVeryLongText: text far beyond what a card shows is cut before
+// shaping, and the card still ends it with an ellipsis.
+func TestVeryLongText(t *testing.T) {
+	r := newRenderer(t)
+	w := r.pool.Get().(*worker)
+	defer r.pool.Put(w)
+	text := w.text(strings.Repeat("word ", 7000))
+	if len(text) != maxRunes {
+		t.Fatalf("%d runes kept, want %d", len(text), maxRunes)
+	}
+	sp := specs[Square]
+	lines, truncated := w.lay(text, sp.summarySize, false, dirOf(false), "en", 904, sp.summaryMax)
+	if len(lines) != sp.summaryMax || truncated == 0 {
+		t.Errorf("%d lines, %d runes cut; want %d lines ending in an ellipsis", len(lines), truncated, sp.summaryMax)
+	}
+}
