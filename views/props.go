@@ -603,3 +603,35 @@ type ThanksPageProps struct {
 	// DonateText is the label of that link, such as "Not now — donate instead".
 	DonateText string
 }
+
+// PosterPageProps is a campaign's printable A4 poster
+// (/{org}/{campaign}/poster): the campaign's title and summary, a large QR
+// code and the address in type big enough to read from a few steps away,
+// for street stalls, notice boards and shop windows. The page has no site
+// header, navigation or footer; on screen it shows the sheet with a short
+// note on how to print it.
+type PosterPageProps struct {
+	// Page supplies the document head (title, language and direction,
+	// stylesheet, theme, canonical address of the campaign). Its header and
+	// footer fields are not used.
+	Page Page
+	// PosterStylesheetURL is the content-hashed address of the poster's own
+	// stylesheet (A4 page size and the sheet's layout), loaded after the
+	// site stylesheet.
+	PosterStylesheetURL string
+	// OrgName is the organisation's full name, shown at the top of the sheet.
+	OrgName string
+	// Logo is the organisation's logo, or nil.
+	Logo *Img
+	// Title and Summary are the campaign's, as on its page.
+	Title, Summary string
+	// QR is the code to scan; its URL is the QR SVG's address and Alt says
+	// where it leads.
+	QR Img
+	// ShortURL is the campaign's address without the scheme, such as
+	// act.example.org/riverside/save-the-library, printed large for people
+	// who type rather than scan.
+	ShortURL string
+	// CampaignURL is the campaign page's address, for the on-screen link back.
+	CampaignURL string
+}

@@ -214,6 +214,15 @@ func TestBuildMatchesServe(t *testing.T) {
 	}
 	orgs, camps := servedPages(t, dir)
 	want := append([]string{"/", "/robots.txt", "/favicon.ico"}, append(orgs, camps...)...)
+	// Share cards, QR codes and posters are exported too.
+	for _, p := range orgs {
+		want = append(want, p+"/card.png")
+	}
+	for _, p := range camps {
+		for _, suffix := range []string{"/card.png", "/card-square.png", "/qr.svg", "/qr.png", "/poster"} {
+			want = append(want, p+suffix)
+		}
+	}
 	// Every /static/ file a served page names must be exported too.
 	for _, p := range append([]string{"/"}, append(orgs, camps...)...) {
 		_, body := getBytes(t, live+p)

@@ -169,8 +169,13 @@ func checkSharePage(t *testing.T, base, path string, d *goquery.Document) {
 	if got, want := content(`meta[property="og:url"]`), base+path; got != want {
 		t.Errorf("%s: og:url = %q, want %q", path, got, want)
 	}
-	if img := content(`meta[property="og:image"]`); !strings.HasPrefix(img, base+"/static/") {
-		t.Errorf("%s: og:image = %q, want an address under %s/static/", path, img, base)
+	// The share picture is the page's generated card, or an organiser's
+	// picture (or the site's plain one) under /static/; either way served.
+	img := content(`meta[property="og:image"]`)
+	if !strings.HasPrefix(img, base+"/static/") && !strings.HasPrefix(img, base+path+"/card.png?v=") {
+		t.Errorf("%s: og:image = %q, want %s%s/card.png?v=… or an address under %s/static/", path, img, base, path, base)
+	} else if res, _ := fetch(t, img); res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "image/") {
+		t.Errorf("%s: og:image %s answers %d %s, want 200 and a picture", path, img, res.StatusCode, res.Header.Get("Content-Type"))
 	}
 	if content(`meta[name="twitter:card"]`) == "" {
 		t.Errorf("%s: no twitter:card", path)
@@ -295,15 +300,16 @@ func TestServeDraftsAndRegions(t *testing.T) {
 	if !strings.Contains(east, "Councillor East") || strings.Contains(east, "Councillor West") {
 		t.Errorf("?region=East should show only the East councillor")
 	}
-	// The org with a raster logo and no campaign picture uses the logo; the
-	// org with no pictures gets a generated card.
+	// Organisation pages, and campaigns without a picture of their own
+	// (even when the organisation's logo is a raster image), share their
+	// generated card.
 	_, body := fetch(t, base+"/quiet-league")
-	if !strings.Contains(body, `/static/og/quiet-league.`) {
-		t.Errorf("/quiet-league: want the generated share picture")
+	if !strings.Contains(body, `property="og:image" content="`+base+`/quiet-league/card.png?v=`) {
+		t.Errorf("/quiet-league: want its share card as og:image")
 	}
 	_, body = fetch(t, base+"/harbour-choir/winter-concert")
-	if !strings.Contains(body, `property="og:image:alt" content="Harbour Choir Collective logo, a blue square"`) {
-		t.Errorf("/harbour-choir/winter-concert: want the organisation's logo as og:image")
+	if !strings.Contains(body, `property="og:image" content="`+base+`/harbour-choir/winter-concert/card.png?v=`) {
+		t.Errorf("/harbour-choir/winter-concert: want the campaign's share card as og:image")
 	}
 }
 

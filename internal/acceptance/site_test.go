@@ -125,6 +125,11 @@ func startSite(t *testing.T) *site {
 				}
 			}
 			campaigns = append(campaigns, cp)
+			// The printable poster with its QR code (cards.go).
+			campaigns = append(campaigns, page{
+				Name: cp.Name + "_poster", Path: cp.Path + "/poster", Status: http.StatusOK,
+				H1: c.Title, Texts: []string{"Scan the code or go to", o.Name},
+			})
 			if signable(c) {
 				out.Signing = append(out.Signing, cp.Path)
 				// The thank-you page a signer lands on.

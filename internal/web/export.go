@@ -10,9 +10,12 @@ import (
 )
 
 // Export hands every file of a static copy of the site to fn, one call per
-// address, in sorted order: every public page ("/", "/org", "/org/slug"),
-// every content-hashed file under /static/, /robots.txt and /favicon.ico,
-// and last the "not found" page at NotFoundPath (answered with 404).
+// address, in sorted order: every public page ("/", "/org", "/org/slug",
+// "/org/slug/poster"), every content-hashed file under /static/, every
+// share card and QR code ("/org/card.png", "/org/slug/card.png",
+// "card-square.png", "qr.svg", "qr.png"; made now if no request has made
+// them yet), /robots.txt and /favicon.ico, and last the "not found" page at
+// NotFoundPath (answered with 404).
 //
 // Each response is produced by the server's own handler (the same routing,
 // middleware and pre-rendered snapshot that serve answers from), so the
@@ -44,8 +47,12 @@ func (s *Server) Export(fn func(urlPath string, header http.Header, body []byte)
 	for p := range snap.static {
 		paths = append(paths, p)
 	}
+	for p := range snap.generated {
+		paths = append(paths, p)
+	}
 	paths = append(paths, "/robots.txt", "/favicon.ico")
 	sort.Strings(paths)
+	s.makeAll(snap)
 	for _, p := range paths {
 		h, body, code := s.exportGet(p)
 		if code != http.StatusOK {

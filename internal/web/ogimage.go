@@ -47,31 +47,41 @@ func rasterSize(a *campaign.Asset) (int, int) {
 	return cfg.Width, cfg.Height
 }
 
-// shareImage picks a page's og:image: the campaign's picture when it is a
-// raster image, else the organisation's logo when it is, else a plain card
-// in the organisation's colour.
+// shareImage picks the og:image of a page without a share card (previews):
+// the campaign's picture when it is a raster image, else the organisation's
+// logo when it is, else a plain picture in the organisation's colour. Public
+// campaign and organisation pages use their generated card instead
+// (cards.go).
 func (b *builder) shareImage(org *campaign.Org, img *campaign.Image) *views.ShareImage {
 	for _, cand := range []*campaign.Image{img, orgLogo(org)} {
-		a := imageAsset(org, cand)
-		if !isRaster(a) {
-			continue
-		}
-		w, h := rasterSize(a)
-		if w == 0 {
-			continue
-		}
-		return &views.ShareImage{
-			URL:    b.s.base + b.assetURL(org, a),
-			Width:  w,
-			Height: h,
-			Alt:    cand.Alt,
-			Type:   strings.TrimSpace(strings.Split(a.ContentType, ";")[0]),
+		if si := b.rasterImage(org, cand); si != nil {
+			return si
 		}
 	}
 	if org == nil {
 		return b.snap.siteImage
 	}
 	return b.plainImage(org.Slug, brandColour(org), org.Name)
+}
+
+// rasterImage describes img as a share picture when it is a PNG, JPEG or
+// GIF of known size, or returns nil.
+func (b *builder) rasterImage(org *campaign.Org, img *campaign.Image) *views.ShareImage {
+	a := imageAsset(org, img)
+	if !isRaster(a) {
+		return nil
+	}
+	w, h := rasterSize(a)
+	if w == 0 {
+		return nil
+	}
+	return &views.ShareImage{
+		URL:    b.s.base + b.assetURL(org, a),
+		Width:  w,
+		Height: h,
+		Alt:    img.Alt,
+		Type:   strings.TrimSpace(strings.Split(a.ContentType, ";")[0]),
+	}
 }
 
 func orgLogo(org *campaign.Org) *campaign.Image {

@@ -16,6 +16,11 @@ import (
 //	                                           ?preview=KEY also shows drafts (Config.PreviewKey)
 //	POST /{org}/{campaign}/sign                sign a petition or letter → 303 to thanks (sign.go)
 //	GET /{org}/{campaign}/thanks               ?outcome=signed|pending|already
+//	GET /{org}/{campaign}/card.png             share card, 1200×630 (og:image) (cards.go)
+//	GET /{org}/{campaign}/card-square.png      share card, 1080×1080
+//	GET /{org}/card.png                        an organisation's share card
+//	GET /{org}/{campaign}/qr.svg, /qr.png      QR code of the campaign address with ?src=qr
+//	GET /{org}/{campaign}/poster               printable A4 poster with the QR code
 //	GET /{org}/{old-slug}[/thanks]             301 to the renamed campaign (org.yaml redirects)
 //	GET /{org}/share/mastodon                  ?instance=HOST&text=… → 303 to HOST's share screen
 //	GET /{org}/{campaign}/share/mastodon       the same, for a campaign page
@@ -49,6 +54,12 @@ func (s *Server) routes() http.Handler {
 	r.Get("/{org}/{campaign}", s.handle(s.page))
 	r.Handle("/{org}/{campaign}/sign", s.signRoute())
 	r.Get("/{org}/{campaign}/thanks", s.handle(s.thanks))
+	r.Get("/{org}/card.png", s.handle(s.generatedFile))
+	r.Get("/{org}/{campaign}/card.png", s.handle(s.generatedFile))
+	r.Get("/{org}/{campaign}/card-square.png", s.handle(s.generatedFile))
+	r.Get("/{org}/{campaign}/qr.svg", s.handle(s.generatedFile))
+	r.Get("/{org}/{campaign}/qr.png", s.handle(s.generatedFile))
+	r.Get("/{org}/{campaign}/poster", s.handle(s.page))
 	r.Get("/{org}/share/mastodon", s.handle(s.mastodonShare))
 	r.Get("/{org}/{campaign}/share/mastodon", s.handle(s.mastodonShare))
 	if s.cfg.Dev {

@@ -157,6 +157,9 @@ type Server struct {
 	// ("org/slug"); guarded by mu, like the snapshot builds that read it.
 	tallies map[string]*tally
 
+	// gen holds the share cards and QR codes made so far (cards.go).
+	gen genCache
+
 	// dev wakes the live-preview event streams (dev.go); nil unless Config.Dev.
 	dev *devHub
 }
@@ -245,6 +248,7 @@ func (s *Server) SetSite(site *campaign.Site) error {
 		return err
 	}
 	s.snap.Store(snap)
+	s.gen.keep(snap.generated)
 	s.scheduleClose(site)
 	s.dev.set(nil) // dev mode: open tabs reload
 	return nil

@@ -46,6 +46,10 @@ type snapshot struct {
 	// publish_at), by path, served only with ?preview=Config.PreviewKey. Empty
 	// when no key is set.
 	previews map[string]*cached
+	// generated holds the share cards and QR codes by address
+	// (/org/card.png, /org/slug/card.png, card-square.png, qr.svg, qr.png),
+	// made on first request and cached by content (cards.go).
+	generated map[string]*generated
 	// known lists the public pages for did-you-mean suggestions on 404s.
 	known []views.Link
 	// stylesheet and script are the hashed addresses of views.Static files.
@@ -88,6 +92,8 @@ func (s *Server) build(site *campaign.Site, prev *snapshot) (*snapshot, error) {
 			thanks:   map[string]map[string]*cached{},
 			moved:    map[string]string{},
 			previews: map[string]*cached{},
+
+			generated: map[string]*generated{},
 		},
 		assetURLs: map[*campaign.Asset]string{},
 	}
@@ -213,6 +219,9 @@ func (b *builder) addPages(site *campaign.Site) error {
 			cp, regions := b.campaignProps(c, "")
 			p := campaignPath(c)
 			b.snap.known = append(b.snap.known, views.Link{Label: c.Title, URL: p})
+			if err := b.addCampaignReach(c); err != nil {
+				return err
+			}
 			if lc := b.newLive(c, cp); lc != nil {
 				if err := b.addLive(lc, regions); err != nil {
 					return err

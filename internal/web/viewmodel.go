@@ -176,7 +176,7 @@ func (b *builder) orgProps(o *campaign.Org) views.OrgPageProps {
 	if p.Description == "" {
 		p.Description = "Campaigns and calls to action from " + o.Name + "."
 	}
-	p.Image = b.shareImage(o, nil)
+	p.Image = b.orgShareImage(o)
 	p.Breadcrumbs = []views.Link{{Label: b.s.cfg.SiteName, URL: "/"}}
 	p.JSONLD = mustJSON(orgJSONLD(b, o, p.CanonicalURL, p.Description))
 
@@ -299,7 +299,7 @@ func (b *builder) campaignProps(c *campaign.Campaign, region string) (views.Camp
 		p.Description = markdown.Truncate(b.s.md.PlainText(string(c.Body)), descriptionLimit)
 	}
 	p.OGType = "article"
-	p.Image = b.shareImage(o, c.Image)
+	p.Image = b.campaignShareImage(c)
 	p.Breadcrumbs = []views.Link{{Label: b.s.cfg.SiteName, URL: "/"}, {Label: o.Name, URL: "/" + o.Slug}}
 
 	st := b.status(c)

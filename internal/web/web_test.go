@@ -367,11 +367,11 @@ func TestOpenGraph(t *testing.T) {
 		}
 	}
 
-	// An organisation with no pictures gets a generated brand-colour card.
+	// An organisation page gets its generated share card.
 	d = doc(t, get(t, s, "GET", "/plain", nil))
 	img, _ := d.Find(`meta[property="og:image"]`).Attr("content")
-	if !strings.HasPrefix(img, "https://act.example.org/static/og/plain.") {
-		t.Errorf("og:image = %q, want a generated card", img)
+	if !strings.HasPrefix(img, "https://act.example.org/plain/card.png?v=") {
+		t.Errorf("og:image = %q, want the organisation's share card", img)
 	}
 	res := get(t, s, "GET", strings.TrimPrefix(img, "https://act.example.org"), nil)
 	wantStatus(t, res, 200)
