@@ -168,8 +168,9 @@ func getBytes(t *testing.T, url string) (http.Header, []byte) {
 var staticRef = regexp.MustCompile(`(?:href|src|content)="(?:` + regexp.QuoteMeta(buildBase) + `)?(/static/[^"]+)"`)
 
 // signStart finds where a live server's signing part of a page begins:
-// the "add your name" section, the tally, or the export's goal line.
-var signStart = regexp.MustCompile(`<section class="add-name"|<div class="tally"|<p class="goal">`)
+// the "add your name" section, the tally, the export's goal line, or an
+// embed's call to action (a form on serve, a button in the export).
+var signStart = regexp.MustCompile(`<section class="add-name"|<div class="tally"|<p class="goal">|<section class="embed-action"`)
 
 // sameApartFromSigning reports whether an exported page equals serve's
 // page except for the signing forms and tallies serve adds (the export has

@@ -8,7 +8,9 @@ import (
 
 // Export hands every file of a static copy of the site to fn, one call per
 // address, in sorted order: every public page ("/", "/org", "/org/slug"),
-// every content-hashed file under /static/, /robots.txt and /favicon.ico.
+// every content-hashed file under /static/, /robots.txt, /favicon.ico,
+// /sitemap.xml, each organisation's /org/feed.atom and the embeds
+// (/org/slug/embed) of organisations that list embed_origins.
 //
 // Each response is produced by the server's own handler (the same routing,
 // middleware and pre-rendered snapshot that serve answers from), so the
@@ -23,7 +25,10 @@ import (
 //   - pages that take signatures are exported as the server renders them
 //     without a signature store; thank-you pages exist only on a live
 //     server and are not exported;
-//   - share redirects (/…/share/mastodon) and /healthz need a server.
+//   - share redirects (/…/share/mastodon), /oembed (its answer depends on
+//     the query) and /healthz need a server; so do the embeds' thank-you
+//     pages (an exported embed's form, with Config.FormOrigin, posts to
+//     the live server, which answers inside the frame).
 //
 // fn's path is the URL path, never a file name; callers map it to files.
 // Export stops at the first error fn returns, or at a response that is not
@@ -41,6 +46,7 @@ func (s *Server) Export(fn func(urlPath string, header http.Header, body []byte)
 		paths = append(paths, p)
 	}
 	paths = append(paths, "/robots.txt", "/favicon.ico")
+	paths = append(paths, snap.synd.exportPaths()...)
 	sort.Strings(paths)
 	for _, p := range paths {
 		req := httptest.NewRequest(http.MethodGet, p, nil)
