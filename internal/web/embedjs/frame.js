@@ -15,11 +15,12 @@
   var target = origin && listed.indexOf(origin) >= 0 ? origin : "*";
   if (target !== "*") {
     // Keep the partner's origin through the signing form's round trip, so
-    // the thank-you page can address it too.
+    // the thank-you page can address it too. (The attribute, not
+    // form.action: the form has a field named "action", which shadows it.)
     Array.prototype.forEach.call(document.querySelectorAll("form.sign-form"), function (form) {
-      var u = new URL(form.action, window.location.href);
+      var u = new URL(form.getAttribute("action") || "", window.location.href);
       u.searchParams.set("origin", target);
-      form.action = u.toString();
+      form.setAttribute("action", u.pathname + u.search);
     });
   }
   var last = -1;
