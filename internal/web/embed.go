@@ -69,8 +69,8 @@ type embedCampaign struct {
 	canonical, title, org string
 	// image is the campaign's share picture, the oEmbed thumbnail.
 	image *views.ShareImage
-	// signs is true when the embed shows a signing form, so it needs more
-	// room by default.
+	// signs is true when the campaign takes signatures, so its embed shows a
+	// form and needs more room by default.
 	signs bool
 }
 
@@ -150,8 +150,12 @@ func (b *builder) embedFor(c *campaign.Campaign, cp views.CampaignPageProps) *em
 		},
 	}
 	e.csp = embedCSP(page.ThemeCSS, e.origins, b.s.cfg.FormOrigin, b.s.cfg.Store == nil)
-	if a := e.props(cp).Action; a != nil && a.Form != nil {
-		e.signs = true
+	// Judged from the campaign, not this server: the snippet printed by a
+	// server without a store (placard embed) is for the live one.
+	for i := range c.Actions {
+		if signableAction(c, &c.Actions[i], "") != nil {
+			e.signs = true
+		}
 	}
 	sy.embeds[e.path] = e
 	return e
