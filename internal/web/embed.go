@@ -55,6 +55,22 @@ type syndication struct {
 	feeds map[string]*cached
 	// sitemap and robots are /sitemap.xml and /robots.txt.
 	sitemap, robots *cached
+
+	// props remembers campaign page props while the snapshot is built, so
+	// the feed and the embeds render each campaign's Markdown once between
+	// them; addSyndication empties it.
+	props map[*campaign.Campaign]views.CampaignPageProps
+}
+
+// plainProps is b.campaignProps(c, ""), remembered for this build.
+func (b *builder) plainProps(c *campaign.Campaign) views.CampaignPageProps {
+	sy := b.syn()
+	if cp, ok := sy.props[c]; ok {
+		return cp
+	}
+	cp, _ := b.campaignProps(c, "")
+	sy.props[c] = cp
+	return cp
 }
 
 // embedCampaign is one campaign whose organisation allows embedding.
@@ -94,6 +110,7 @@ func (b *builder) syn() *syndication {
 		pages:  map[string]*cached{},
 		thanks: map[string]map[string]*cached{},
 		feeds:  map[string]*cached{},
+		props:  map[*campaign.Campaign]views.CampaignPageProps{},
 	}
 	b.snap.synd = sy
 	frame, _ := embedJS.ReadFile("embedjs/frame.js")

@@ -1,12 +1,16 @@
 package web
 
 import (
+	"context"
 	"crypto/sha512"
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +19,7 @@ import (
 
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/internal/store/sqlite"
 )
 
 const (
@@ -342,5 +347,61 @@ func TestOEmbed(t *testing.T) {
 	d = doc(t, get(t, e.s, "GET", "/plain/a-note", nil))
 	if d.Find(`link[type="application/json+oembed"]`).Length() != 0 {
 		t.Errorf("a campaign that cannot be embedded announces oEmbed")
+	}
+}
+
+// BenchmarkEmbedPage serves a live petition's embed: like BenchmarkLivePage,
+// a fresh token spliced into the cached, precompressed page, plus the
+// framing headers.
+func BenchmarkEmbedPage(b *testing.B) {
+	for _, enc := range []string{"gzip", "identity"} {
+		b.Run(enc, func(b *testing.B) {
+			db, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "placard.db"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer db.Close()
+			s, err := New(Config{BaseURL: "https://act.example.org", Store: db, RateLimit: -1}, embedSite(b))
+			if err != nil {
+				b.Fatal(err)
+			}
+			req := httptest.NewRequest("GET", libraryEmbed+"?origin="+url.QueryEscape(partner), nil)
+			req.Header.Set("Accept-Encoding", enc)
+			w := &discardWriter{h: http.Header{}}
+			b.ReportAllocs()
+			for b.Loop() {
+				clear(w.h)
+				s.ServeHTTP(w, req)
+				if w.code != 200 {
+					b.Fatalf("got %d", w.code)
+				}
+			}
+			n, _ := strconv.Atoi(w.h.Get("Content-Length"))
+			b.ReportMetric(float64(n), "body-bytes")
+		})
+	}
+}
+
+// BenchmarkDiscovery serves the feed, the sitemap and an oEmbed answer
+// (the one built per request).
+func BenchmarkDiscovery(b *testing.B) {
+	s, err := New(Config{BaseURL: "https://act.example.org"}, embedSite(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, p := range []string{"/riverside/feed.atom", "/sitemap.xml", "/oembed?url=" + url.QueryEscape("https://act.example.org"+libraryPage)} {
+		b.Run(strings.SplitN(strings.TrimPrefix(p, "/"), "?", 2)[0], func(b *testing.B) {
+			req := httptest.NewRequest("GET", p, nil)
+			req.Header.Set("Accept-Encoding", "gzip")
+			w := &discardWriter{h: http.Header{}}
+			b.ReportAllocs()
+			for b.Loop() {
+				clear(w.h)
+				s.ServeHTTP(w, req)
+				if w.code != 200 {
+					b.Fatalf("got %d", w.code)
+				}
+			}
+		})
 	}
 }

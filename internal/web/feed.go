@@ -117,7 +117,7 @@ func (b *builder) orgFeed(o *campaign.Org) ([]byte, error) {
 		if !b.public(c) {
 			continue
 		}
-		cp, _ := b.campaignProps(c, "")
+		cp := b.plainProps(c)
 		page := cp.Page.CanonicalURL
 		at := b.changedAt(c)
 		e := atomEntry{
@@ -297,8 +297,7 @@ func (b *builder) addSyndication(site *campaign.Site) error {
 				if !b.public(c) || b.snap.live[campaignPath(c)] != nil {
 					continue
 				}
-				cp, _ := b.campaignProps(c, "")
-				if err := b.addEmbedPage(c, cp); err != nil {
+				if err := b.addEmbedPage(c, b.plainProps(c)); err != nil {
 					return err
 				}
 			}
@@ -310,6 +309,7 @@ func (b *builder) addSyndication(site *campaign.Site) error {
 	}
 	sy.sitemap = newCached(data, sitemapType, hvNoCache, "")
 	sy.robots = newCached(b.robots(), "text/plain; charset=utf-8", hvNoCache, "")
+	sy.props = nil
 	return nil
 }
 

@@ -242,3 +242,23 @@ func TestExportDiscovery(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkSetSiteExamples rebuilds the snapshot of the example campaigns,
+// as a reload does: every page, and since embeds and feeds, each
+// campaign's embed, each organisation's feed and the sitemap.
+func BenchmarkSetSiteExamples(b *testing.B) {
+	site, problems := campaign.Load("../../campaigns")
+	if problems.HasErrors() {
+		b.Fatalf("loading the examples: %v", problems)
+	}
+	s, err := New(Config{BaseURL: "https://act.example.org"}, site)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := s.SetSite(site); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
