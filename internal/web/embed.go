@@ -363,6 +363,21 @@ func (s *Server) embedThanks(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// framedAsEmbed lets every answer to an embed's signing POST show inside
+// the partner's frame, refusals included (another site's POST, the rate
+// limit, a store failure): they get the embed's frame-ancestors and no
+// X-Frame-Options, so the signer reads the message instead of a blocked
+// frame. Answers that set their own policy (the form shown again) keep it.
+func (s *Server) framedAsEmbed(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if lc := s.snap.Load().live[signCampaignPath(r.URL.Path)]; lc != nil && lc.embed != nil {
+			w.Header()["Content-Security-Policy"] = []string{lc.embed.csp}
+			allowFraming(w)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 // isEmbedSign reports whether a signing POST came from an embed's form.
 func isEmbedSign(r *http.Request) bool { return strings.HasSuffix(r.URL.Path, "/embed/sign") }
 

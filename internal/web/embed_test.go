@@ -197,9 +197,14 @@ func TestEmbedSign(t *testing.T) {
 	wantStatus(t, res, 303)
 	wantHeader(t, res, "Location", libraryPage+"/embed/thanks?outcome=already")
 
-	// A cross-site POST is refused here as on the page.
+	// A cross-site POST is refused here as on the page, with the refusal
+	// shown inside the frame.
 	res = e.post(t, libraryPage+"/embed/sign", v, http.Header{"Sec-Fetch-Site": {"cross-site"}, "Origin": {partner}})
 	wantStatus(t, res, 403)
+	wantFramedBy(t, res, partner, localPartner)
+	res = e.post(t, libraryPage+"/sign", v, http.Header{"Sec-Fetch-Site": {"cross-site"}, "Origin": {partner}})
+	wantStatus(t, res, 403)
+	wantNotFramed(t, res)
 
 	e.poll(t)
 	d = doc(t, get(t, e.s, "GET", libraryEmbed, nil))

@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/xml"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -107,6 +108,9 @@ func TestFeed(t *testing.T) {
 		}
 		if ids[e.ID] {
 			t.Errorf("entry id %q repeated", e.ID)
+		}
+		if u, err := url.Parse(e.ID); err != nil || !u.IsAbs() {
+			t.Errorf("entry id %q is not an absolute IRI, as Atom requires", e.ID)
 		}
 		ids[e.ID] = true
 		if at := wantRFC3339(t, "entry updated", e.Updated); at.After(updated) {

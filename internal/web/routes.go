@@ -58,7 +58,7 @@ func (s *Server) routes() http.Handler {
 	sign := s.signRoute() // one rate limit for both forms
 	r.Handle("/{org}/{campaign}/sign", sign)
 	r.Get("/{org}/{campaign}/embed", s.handle(s.embed))
-	r.Handle("/{org}/{campaign}/embed/sign", sign)
+	r.Handle("/{org}/{campaign}/embed/sign", s.framedAsEmbed(sign))
 	r.Get("/{org}/{campaign}/embed/thanks", s.handle(s.embedThanks))
 	r.Get("/{org}/feed.atom", s.handle(s.feed))
 	r.Get("/sitemap.xml", s.handle(s.sitemap))
