@@ -166,7 +166,7 @@ func (b *builder) embedFor(c *campaign.Campaign, cp views.CampaignPageProps) *em
 			PrivacyURL:     c.Org.PrivacyPolicy,
 		},
 	}
-	e.csp = embedCSP(page.ThemeCSS, e.origins, b.s.cfg.FormOrigin, b.s.cfg.Store == nil)
+	e.csp = embedCSP(page.ThemeCSS, e.origins)
 	// Judged from the campaign, not this server: the snippet printed by a
 	// server without a store (placard embed) is for the live one.
 	for i := range c.Actions {
@@ -179,14 +179,10 @@ func (b *builder) embedFor(c *campaign.Campaign, cp views.CampaignPageProps) *em
 }
 
 // embedCSP is an embed page's policy: a page's usual policy, framed only
-// by origins. A static copy's form posts to formOrigin.
-func embedCSP(themeCSS string, origins []string, formOrigin string, static bool) string {
+// by origins.
+func embedCSP(themeCSS string, origins []string) string {
 	csp := pageCSP(themeCSS, false)
-	csp = strings.Replace(csp, "frame-ancestors 'none'", "frame-ancestors "+strings.Join(origins, " "), 1)
-	if formOrigin != "" && static {
-		csp = strings.Replace(csp, "form-action 'self'", "form-action 'self' "+formOrigin, 1)
-	}
-	return csp
+	return strings.Replace(csp, "frame-ancestors 'none'", "frame-ancestors "+strings.Join(origins, " "), 1)
 }
 
 // props is the embed page for the campaign page cp (with its live tally,
@@ -291,17 +287,24 @@ func (b *builder) addEmbedThanks(lc *liveCampaign, share string) error {
 }
 
 // addEmbedPage renders the embed of a campaign that takes no signatures on
-// this server (any campaign when signing is off).
+// this server (any campaign when signing is off). In a static copy whose
+// forms post to a live server (Config.FormOrigin), a petition's embed has
+// its form and tally as the live server shows them, and only an embed
+// with a form allows that origin in form-action, as pages do.
 func (b *builder) addEmbedPage(c *campaign.Campaign, cp views.CampaignPageProps) error {
 	e := b.embedFor(c, cp)
 	if e == nil {
 		return nil
 	}
 	var buf bytes.Buffer
-	if err := views.EmbedPage(e.props(cp)).Render(context.Background(), &buf); err != nil {
+	if err := views.EmbedPage(e.props(b.staticTally(c, cp))).Render(context.Background(), &buf); err != nil {
 		return fmt.Errorf("rendering the embed of %s: %w", e.path, err)
 	}
-	b.syn().pages[e.path+"/embed"] = newCached(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, e.csp)
+	csp := e.csp
+	if o := b.s.cfg.FormOrigin; o != "" && b.s.cfg.Store == nil && bytes.Contains(buf.Bytes(), []byte(`action="`+o+`/`)) {
+		csp = strings.Replace(csp, "form-action 'self'", "form-action 'self' "+o, 1)
+	}
+	b.syn().pages[e.path+"/embed"] = newCached(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, csp)
 	return nil
 }
 
