@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/markdown"
 	"github.com/placard/placard/views"
 )
 
@@ -134,9 +135,9 @@ func (b *builder) orgFeed(o *campaign.Org) ([]byte, error) {
 			e.Summary = &atomText{Body: s}
 		}
 		f.Entries = append(f.Entries, e)
-		for _, a := range cp.Actions {
+		for i, a := range cp.Actions {
 			st := a.Statement
-			if st == nil {
+			if st == nil || i >= len(c.Actions) || c.Actions[i].Statement == nil {
 				continue
 			}
 			date := c.Date
@@ -156,8 +157,12 @@ func (b *builder) orgFeed(o *campaign.Org) ([]byte, error) {
 				Content:   &atomText{Type: "html", Body: absoluteLinks(string(st.BodyHTML), b.s.base)},
 				at:        date,
 			}
+			summary := markdown.Truncate(b.s.md.PlainText(string(c.Actions[i].Statement.Body)), descriptionLimit)
 			if st.Dateline != "" {
-				se.Summary = &atomText{Body: st.Dateline + " — " + c.Title}
+				summary = st.Dateline + " — " + summary
+			}
+			if summary != "" {
+				se.Summary = &atomText{Body: summary}
 			}
 			f.Entries = append(f.Entries, se)
 		}

@@ -129,6 +129,9 @@ func TestFeed(t *testing.T) {
 			if e.Published != "2026-03-05T00:00:00Z" {
 				t.Errorf("statement published %q, want its own date", e.Published)
 			}
+			if e.Summary != "RIVERSIDE — The council listened & voted the library." {
+				t.Errorf("statement summary %q, want the dateline and the plain text", e.Summary)
+			}
 		}
 	}
 	for _, id := range []string{"https://act.example.org/riverside/save-the-library", "https://act.example.org/riverside/statement", "https://act.example.org/riverside/statement#press"} {
