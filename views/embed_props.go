@@ -36,6 +36,10 @@ type EmbedPageProps struct {
 	Action *EmbedAction
 	// PrivacyURL is the organisation's privacy policy, or empty.
 	PrivacyURL string
+	// Snippet, set only on a development server (placard serve --dev), is
+	// the HTML partners paste, shown under the embed for organisers to copy
+	// (placard embed prints the same).
+	Snippet string
 }
 
 // EmbedAction is the one call to action an embed shows: a petition or

@@ -174,6 +174,10 @@ func (b *builder) embedFor(c *campaign.Campaign, cp views.CampaignPageProps) *em
 			e.signs = true
 		}
 	}
+	if b.s.cfg.Dev {
+		// Organisers previewing with --dev see the code to give partners.
+		e.frame.Snippet = b.s.snippet(sy, e, e.origins[0], embedWidth, e.height())
+	}
 	sy.embeds[e.path] = e
 	return e
 }

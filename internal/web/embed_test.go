@@ -410,3 +410,25 @@ func BenchmarkDiscovery(b *testing.B) {
 		})
 	}
 }
+
+// TestEmbedDevSnippet: with --dev the embed shows organisers the snippet
+// for the first listed partner; otherwise it never does.
+func TestEmbedDevSnippet(t *testing.T) {
+	dev, err := New(Config{BaseURL: "https://act.example.org", Dev: true}, embedSite(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := doc(t, get(t, dev, "GET", libraryEmbed, nil))
+	want, err := dev.EmbedSnippet("riverside", "save-the-library", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = strings.Replace(want, libraryEmbed+`"`, libraryEmbed+"?origin="+url.QueryEscape(partner)+`"`, 1)
+	if got := d.Find(".embed-dev pre code").Text(); got != want {
+		t.Errorf("dev embed snippet:\n%s\nwant\n%s", got, want)
+	}
+	e := newEmbedEnv(t, nil)
+	if b := body(t, get(t, e.s, "GET", libraryEmbed, nil)); strings.Contains(b, "embed-dev") {
+		t.Errorf("a production embed shows the organisers' snippet")
+	}
+}
