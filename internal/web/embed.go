@@ -93,10 +93,9 @@ type embedCampaign struct {
 // Default frame sizes in CSS pixels for the snippet and oEmbed: the resize
 // script replaces the height once the embed has loaded.
 const (
-	embedWidth       = 560
-	embedHeightForm  = 900
-	embedHeightLink  = 360
-	embedMaxHeightPx = 20000
+	embedWidth      = 560
+	embedHeightForm = 900
+	embedHeightLink = 360
 )
 
 // syn returns the snapshot's syndication, creating it (and serving the
