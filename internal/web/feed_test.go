@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -266,6 +267,102 @@ func BenchmarkSetSiteExamples(b *testing.B) {
 	for b.Loop() {
 		if err := s.SetSite(site); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestFeedShape checks the feed against RFC 4287's cardinality rules,
+// element by element: the feed and each entry have exactly one id, title
+// and updated; at most one subtitle, published, summary and content; the
+// feed an author and one rel=self link, each entry a rel=alternate link;
+// and nothing outside the elements the RFC defines.
+func TestFeedShape(t *testing.T) {
+	s, err := New(Config{BaseURL: "https://act.example.org", SiteName: "Act"}, feedSite(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, org := range []string{"riverside", "plain"} {
+		raw := body(t, get(t, s, "GET", "/"+org+"/feed.atom", nil))
+		dec := xml.NewDecoder(strings.NewReader(raw))
+		const atom = "http://www.w3.org/2005/Atom"
+		known := map[string]bool{"author": true, "category": true, "content": true, "contributor": true, "generator": true,
+			"icon": true, "id": true, "link": true, "logo": true, "published": true, "rights": true, "source": true,
+			"subtitle": true, "summary": true, "title": true, "updated": true, "entry": true, "name": true, "uri": true, "email": true}
+		type counts struct {
+			n     map[string]int
+			links map[string]int
+		}
+		var stack []*counts
+		check := func(where string, c *counts, entry bool) {
+			for _, el := range []string{"id", "title", "updated"} {
+				if c.n[el] != 1 {
+					t.Errorf("%s %s: %d <%s>, want exactly 1", org, where, c.n[el], el)
+				}
+			}
+			for _, el := range []string{"subtitle", "published", "summary", "content", "icon", "logo", "rights"} {
+				if c.n[el] > 1 {
+					t.Errorf("%s %s: %d <%s>, want at most 1", org, where, c.n[el], el)
+				}
+			}
+			if entry {
+				if c.links["alternate"] < 1 && c.n["content"] == 0 {
+					t.Errorf("%s %s: no rel=alternate link and no content", org, where)
+				}
+			} else {
+				if c.n["author"] < 1 || c.links["self"] != 1 || c.links["alternate"] != 1 {
+					t.Errorf("%s feed: %d authors, %d self links, %d alternate links; want ≥1, 1, 1", org, c.n["author"], c.links["self"], c.links["alternate"])
+				}
+			}
+		}
+		entries := 0
+		for {
+			tok, err := dec.Token()
+			if err != nil {
+				break
+			}
+			switch el := tok.(type) {
+			case xml.StartElement:
+				if el.Name.Space != atom && el.Name.Space != "" {
+					t.Errorf("%s: element %v outside the Atom namespace", org, el.Name)
+				}
+				var parent *counts
+				if len(stack) > 0 {
+					parent = stack[len(stack)-1]
+				}
+				if parent != nil {
+					if !known[el.Name.Local] {
+						t.Errorf("%s: unknown Atom element <%s>", org, el.Name.Local)
+					}
+					parent.n[el.Name.Local]++
+					if el.Name.Local == "link" {
+						rel := "alternate"
+						for _, a := range el.Attr {
+							if a.Name.Local == "rel" {
+								rel = a.Value
+							}
+						}
+						parent.links[rel]++
+					}
+				}
+				if el.Name.Local == "feed" || el.Name.Local == "entry" {
+					stack = append(stack, &counts{n: map[string]int{}, links: map[string]int{}})
+				} else {
+					stack = append(stack, nil) // grandchildren (author/name) are not counted
+				}
+			case xml.EndElement:
+				c := stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				switch el.Name.Local {
+				case "entry":
+					entries++
+					check("entry "+strconv.Itoa(entries), c, true)
+				case "feed":
+					check("feed", c, false)
+				}
+			}
+		}
+		if entries == 0 {
+			t.Errorf("%s feed has no entries", org)
 		}
 	}
 }
