@@ -34,6 +34,7 @@ func embedSite(t testing.TB) *campaign.Site {
 	t.Helper()
 	site := signSite(t)
 	site.Org("riverside").EmbedOrigins = []string{partner, localPartner}
+	site.Org("riverside").Redirects = []campaign.Redirect{{From: "old-library", To: "save-the-library"}}
 	return site
 }
 
@@ -430,5 +431,38 @@ func TestEmbedDevSnippet(t *testing.T) {
 	e := newEmbedEnv(t, nil)
 	if b := body(t, get(t, e.s, "GET", libraryEmbed, nil)); strings.Contains(b, "embed-dev") {
 		t.Errorf("a production embed shows the organisers' snippet")
+	}
+}
+
+// TestEmbedLetterRenamedAndPrivate: a letter's embed has its own form and
+// addressee; a renamed campaign's old embed address redirects and its old
+// page address still finds the oEmbed answer; the embed's tally never
+// lists signers' names, even those who chose to be shown on the page.
+func TestEmbedLetterRenamedAndPrivate(t *testing.T) {
+	e := newEmbedEnv(t, nil)
+	d := doc(t, get(t, e.s, "GET", "/riverside/open-letter/embed", nil))
+	if f := d.Find("form#letter-form"); f.AttrOr("action", "") != "/riverside/open-letter/embed/sign" {
+		t.Errorf("letter embed form action %q, want the letter's embed sign address", f.AttrOr("action", ""))
+	}
+	if got := d.Find(".petition-to").Text(); !strings.Contains(got, "The council") {
+		t.Errorf("letter embed addressee %q, want The council", got)
+	}
+
+	res := get(t, e.s, "GET", "/riverside/old-library/embed", nil)
+	wantStatus(t, res, 301)
+	wantHeader(t, res, "Location", libraryEmbed)
+	res = get(t, e.s, "GET", "/oembed?url="+url.QueryEscape("https://act.example.org/riverside/old-library"), nil)
+	wantStatus(t, res, 200)
+
+	v := e.formValues(t, libraryEmbed, "petition-form")
+	v.Set("public", "yes")
+	e.clock.add(5 * time.Second)
+	wantStatus(t, e.post(t, libraryPage+"/embed/sign", v, nil), 303)
+	e.poll(t)
+	if b := body(t, get(t, e.s, "GET", libraryPage, nil)); !strings.Contains(b, "Ada Lovelace") {
+		t.Fatalf("the campaign page does not list the public signer; the test cannot show the embed leaves them out")
+	}
+	if b := body(t, get(t, e.s, "GET", libraryEmbed, nil)); strings.Contains(b, "Ada Lovelace") || strings.Contains(b, "Recent signers") {
+		t.Errorf("the embed lists signers' names; want the count only")
 	}
 }
