@@ -57,6 +57,20 @@ type Page struct {
 	Breadcrumbs []Link
 	// Footer is the organisation's contact links, or the site's.
 	Footer Footer
+	// Discovery lists machine-readable companions of the page, written as
+	// <link rel="alternate"> in the head: the organisation's Atom feed, the
+	// campaign's oEmbed description.
+	Discovery []Discovery
+}
+
+// Discovery is one <link rel="alternate" type=… href=… title=…>.
+type Discovery struct {
+	// Type is the media type, such as application/atom+xml.
+	Type string
+	// Title names the companion, such as "Riverside Coalition — campaigns and statements".
+	Title string
+	// URL is its absolute address.
+	URL string
 }
 
 // ShareImage is the picture social networks show with a shared link.
@@ -372,6 +386,9 @@ type SignForm struct {
 	ClosedText string
 	// PrivacyURL links the organisation's privacy policy beside the consent box, or is empty.
 	PrivacyURL string
+	// NewTab opens the form's links (the privacy policy) in a new tab, as
+	// an embed needs: its frame is too small to show another page.
+	NewTab bool
 }
 
 // FormField is one input of a signing form.

@@ -20,11 +20,14 @@ import (
 
 const buildSynopsis = `Write the whole public site into OUTDIR as plain files for any static host
 or CDN: every page as PATH/index.html (the index as index.html), every
-content-hashed file under static/, robots.txt, favicon.ico, 404.html (the
-"not found" page), a FILE.gz beside every text file worth compressing (for
-nginx gzip_static and hosts that serve precompressed files), and a _headers
-file (Netlify and Cloudflare Pages format) giving each address the
-Cache-Control and security headers serve sends.
+content-hashed file under static/, robots.txt, favicon.ico, sitemap.xml,
+each organisation's feed.atom, the embeds of organisations that list
+embed_origins (framed only by those sites), 404.html (the "not found"
+page), a FILE.gz beside every text file worth compressing (for nginx
+gzip_static and hosts that serve precompressed files), and a _headers file
+(Netlify and Cloudflare Pages format) giving each address the
+Cache-Control and security headers serve sends. The oEmbed answer
+(/oembed) depends on its query, so only the live server gives it.
 
 The pages are the ones serve answers from, byte for byte. Region variants
 (?region=X) are not written: a static host ignores the query, and the
@@ -41,6 +44,7 @@ thank-you pages are only on the live server.`
 // lengths and validators are left to the host, which derives them from the
 // files it serves.
 var buildHeaders = []string{
+	"Access-Control-Allow-Origin", // the embed script partners load with integrity
 	"Cache-Control",
 	"Content-Security-Policy",
 	"Cross-Origin-Opener-Policy",

@@ -61,6 +61,7 @@ Usage:
   placard new org|campaign write a new, commented file to start from
   placard build OUTDIR     write the site as files for a static host
   placard schema ...       print the editor schema of org|campaign files
+  placard embed ORG/SLUG   print the code partner sites paste to embed a campaign
 
 Run 'placard COMMAND --help' for a command's flags.
 `
@@ -102,6 +103,8 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		return newCmd(args[1:], getenv, stdout, stderr)
 	case "signatures":
 		return signatures(ctx, args[1:], getenv, stdout, stderr)
+	case "embed":
+		return embedCmd(args[1:], getenv, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, mainUsage)
 		return nil

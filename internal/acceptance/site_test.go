@@ -138,6 +138,14 @@ func startSite(t *testing.T) *site {
 					Status: http.StatusOK, H1: "signature counted", Texts: []string{"Will you share?"},
 				})
 			}
+			if len(o.EmbedOrigins) > 0 {
+				// The embed partners frame, and the thanks shown in the frame.
+				campaigns = append(campaigns, page{Name: cp.Name + "_embed", Path: cp.Path + "/embed", Status: http.StatusOK, H1: c.Title})
+				if signable(c) {
+					campaigns = append(campaigns, page{Name: cp.Name + "_embed_thanks", Path: cp.Path + "/embed/thanks?outcome=signed",
+						Status: http.StatusOK, H1: c.Title, Texts: []string{"signature counted", "Share the campaign"}})
+				}
+			}
 			if region, names := firstRegion(c); region != "" {
 				// The region picker is a plain GET form; its answer is a page too.
 				rp := cp

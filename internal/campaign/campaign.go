@@ -87,6 +87,12 @@ type Org struct {
 	// here in file order. The old slug must not be a current campaign and the
 	// new one must be.
 	Redirects []Redirect `yaml:"redirects"`
+	// EmbedOrigins lists the other sites allowed to show this organisation's
+	// campaigns inside their own pages (the /embed address of each campaign),
+	// each written as scheme and host only, such as https://partner.example
+	// (a port is allowed, a path is not). Browsers refuse to show the embed
+	// anywhere else; leave it out and no site can embed the campaigns.
+	EmbedOrigins []string `yaml:"embed_origins"`
 
 	// Campaigns holds the organisation's campaigns, newest first (by date, then title).
 	Campaigns []*Campaign `yaml:"-"`

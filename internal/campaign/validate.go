@@ -148,6 +148,7 @@ func (c *checker) checkOrg(o *Org) {
 	}
 	c.consent(o.Consent, &o.Consent)
 	c.redirects(o)
+	c.embedOrigins(o)
 }
 
 // redirects checks each renamed campaign: both names well-formed, the old

@@ -97,6 +97,7 @@ var fieldDocs = map[string]string{
 	"Org.Colours":             "The brand colours used for buttons and accents.",
 	"Org.Consent":             "The sentence beside the consent box on every signing form, saying what the organisation will do with a signer's details, such as \"Riverside Coalition may email me about this campaign. I can unsubscribe at any time.\" A petition or letter may set its own.",
 	"Org.Donate":              "The address of the organisation's donation page.",
+	"Org.EmbedOrigins":        "embed_origins lists the other sites allowed to show this organisation's campaigns inside their own pages (the /embed address of each campaign), each written as scheme and host only, such as https://partner.example (a port is allowed, a path is not). Browsers refuse to show the embed anywhere else; leave it out and no site can embed the campaigns.",
 	"Org.Language":            "The language campaigns are written in, as a code such as en, ar or he. Defaults to en.",
 	"Org.Logo":                "The organisation's logo, a file in the organisation's folder (SVG, PNG or JPEG).",
 	"Org.MediaContact":        "Who journalists should call; press statements use it unless they name their own.",

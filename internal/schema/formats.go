@@ -14,6 +14,9 @@ import "reflect"
 const (
 	// webPattern: http(s)://, a site name, then no spaces.
 	webPattern = `^\s*[hH][tT][tT][pP][sS]?://[^\s/?#@]+([/?#][^\s]*)?\s*$`
+	// originPattern: a site for embed_origins — http(s)://, a host with an
+	// optional port, nothing after it but an optional slash, no wildcard.
+	originPattern = `^\s*[hH][tT][tT][pP][sS]?://[^\s/?#@*]+/?\s*$`
 	// emailPattern: one address, no display name, a dot in the domain.
 	emailPattern = `^\s*[^\s@<>()\[\]:;,"]+@[^\s@<>()\[\]:;,".]+(\.[^\s@<>()\[\]:;,".]+)+\s*$`
 	// phonePattern: 7 to 15 digits, the usual separators, + only in front.
@@ -55,6 +58,7 @@ var formats = map[string]map[string]any{
 	"Org.privacy_policy":       {"pattern": webPattern},
 	"Org.language":             {"pattern": languagePattern},
 	"Org.consent":              {"pattern": plainPattern, "maxLength": consentMax},
+	"Org.embed_origins":        {"pattern": originPattern},
 	"Member.link":              {"pattern": webPattern},
 	"Member.email":             {"pattern": emailPattern},
 	"Person.email":             {"pattern": emailPattern},

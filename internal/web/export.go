@@ -14,8 +14,10 @@ import (
 // "/org/slug/poster"), every content-hashed file under /static/, every
 // share card and QR code ("/org/card.png", "/org/slug/card.png",
 // "card-square.png", "qr.svg", "qr.png"; made now if no request has made
-// them yet), /robots.txt and /favicon.ico, and last the "not found" page at
-// NotFoundPath (answered with 404).
+// them yet), /robots.txt, /favicon.ico, /sitemap.xml, each organisation's
+// /org/feed.atom, the embeds (/org/slug/embed) of organisations that list
+// embed_origins, and last the "not found" page at NotFoundPath (answered
+// with 404).
 //
 // Each response is produced by the server's own handler (the same routing,
 // middleware and pre-rendered snapshot that serve answers from), so the
@@ -30,7 +32,10 @@ import (
 //   - pages that take signatures are exported as the server renders them
 //     without a signature store; thank-you pages exist only on a live
 //     server and are not exported;
-//   - share redirects (/…/share/mastodon) and /healthz need a server.
+//   - share redirects (/…/share/mastodon), /oembed (its answer depends on
+//     the query) and /healthz need a server; so do the embeds' thank-you
+//     pages (an exported embed's form, with Config.FormOrigin, posts to
+//     the live server, which answers inside the frame).
 //
 // fn's path is the URL path, never a file name; callers map it to files.
 // Export stops at the first error fn returns, or at a response that is not
@@ -51,6 +56,7 @@ func (s *Server) Export(fn func(urlPath string, header http.Header, body []byte)
 		paths = append(paths, p)
 	}
 	paths = append(paths, "/robots.txt", "/favicon.ico")
+	paths = append(paths, snap.synd.exportPaths()...)
 	sort.Strings(paths)
 	s.makeAll(snap)
 	for _, p := range paths {

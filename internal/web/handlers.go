@@ -109,6 +109,10 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
 	if f == nil {
 		return errNotFound
 	}
+	if isPartnerScript(r.URL.Path) {
+		// Partners load it with crossorigin="anonymous" for its integrity check.
+		w.Header()["Access-Control-Allow-Origin"] = hvAnyOrigin
+	}
 	f.serve(w, r)
 	return nil
 }
@@ -155,7 +159,7 @@ var (
 	hvNoStore   = []string{"no-store"}
 	hvTextPlain = []string{"text/plain; charset=utf-8"}
 	bodyOK      = []byte("ok")
-	robotsTxt   = []byte("User-agent: *\nAllow: /\n")
+	hvAnyOrigin = []string{"*"}
 )
 
 // healthz answers liveness checks. It does not touch the snapshot, so it
@@ -170,15 +174,15 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// robots allows every crawler: pages are public by design, and drafts are
-// not served at all.
+// robots allows every crawler on the public pages (drafts are not served
+// at all), keeps them off addresses that are not pages of their own, and
+// names the sitemap (feed.go).
 func (s *Server) robots(w http.ResponseWriter, r *http.Request) error {
-	h := w.Header()
-	h["Content-Type"] = hvTextPlain
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(robotsTxt)
+	sy := s.snap.Load().synd
+	if sy == nil || sy.robots == nil {
+		return errNotFound
 	}
+	sy.robots.serve(w, r)
 	return nil
 }
 

@@ -38,6 +38,9 @@ type liveCampaign struct {
 
 	props   views.CampaignPageProps
 	regions map[string]views.CampaignPageProps // lower-cased region → props
+	// embed is the campaign's embed (embed.go), nil when its organisation
+	// allows none.
+	embed *embedCampaign
 
 	pages atomic.Pointer[livePages]
 }
@@ -47,6 +50,7 @@ type liveCampaign struct {
 type livePages struct {
 	main    *tokenPage
 	regions map[string]*tokenPage
+	embed   *tokenPage // nil without lc.embed
 }
 
 // newLive prepares campaign c (whose page props are cp) for signing, or
@@ -81,6 +85,7 @@ func (b *builder) newLive(c *campaign.Campaign, cp views.CampaignPageProps) *liv
 	lc.csp = pageCSP(lc.frame.ThemeCSS, false)
 	_, mastodon := b.snap.mastodon[lc.path]
 	lc.pageCSP = pageCSP(cp.Page.ThemeCSS, mastodon)
+	lc.embed = b.embedFor(c, cp)
 	return lc
 }
 
@@ -100,6 +105,11 @@ func (s *Server) renderLive(lc *liveCampaign, t *tally) error {
 		return fmt.Errorf("rendering %s: %w", lc.path, err)
 	}
 	lp := &livePages{main: main, regions: map[string]*tokenPage{}}
+	if lc.embed != nil {
+		if lp.embed, err = lc.embed.render(withTally(lc.props, lc, t), lc.key); err != nil {
+			return err
+		}
+	}
 	for region, p := range lc.regions {
 		if lp.regions[region], err = one(p); err != nil {
 			return fmt.Errorf("rendering %s for region %s: %w", lc.path, region, err)

@@ -24,14 +24,22 @@ import (
 //	GET /{org}/{old-slug}[/thanks]             301 to the renamed campaign (org.yaml redirects)
 //	GET /{org}/share/mastodon                  ?instance=HOST&text=… → 303 to HOST's share screen
 //	GET /{org}/{campaign}/share/mastodon       the same, for a campaign page
+//	GET /{org}/{campaign}/embed                the main call to action for partners' iframes (embed.go);
+//	                                           framed only by org.yaml's embed_origins, 403 without them
+//	POST /{org}/{campaign}/embed/sign          signing inside the frame → 303 to embed/thanks
+//	GET /{org}/{campaign}/embed/thanks         ?outcome=…, the thank-you page inside the frame
+//	GET /oembed                                ?url=CAMPAIGN&format=json → the embed snippet (oEmbed 1.0)
+//	GET /{org}/feed.atom                       the organisation's campaigns and statements (feed.go)
+//	GET /sitemap.xml                           every public page with its last change
 //	GET /static/*                              content-hashed files, cached for a year
 //	GET /healthz                               liveness: 200 "ok"
 //	GET /robots.txt, /favicon.ico
 //	GET /_dev/events                           --dev only: live-preview event stream (dev.go)
 //
 // HEAD is answered wherever GET is; a trailing slash redirects to the
-// address without it. The names healthz, static, robots.txt and favicon.ico
-// therefore cannot be organisation slugs.
+// address without it. The names healthz, static, robots.txt, favicon.ico,
+// sitemap.xml and oembed therefore cannot be organisation slugs, nor
+// feed.atom a campaign's.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
 	r.Use(
@@ -52,7 +60,14 @@ func (s *Server) routes() http.Handler {
 	r.Get("/", s.handle(s.page))
 	r.Get("/{org}", s.handle(s.page))
 	r.Get("/{org}/{campaign}", s.handle(s.page))
-	r.Handle("/{org}/{campaign}/sign", s.signRoute())
+	sign := s.signRoute() // one rate limit for both forms
+	r.Handle("/{org}/{campaign}/sign", sign)
+	r.Get("/{org}/{campaign}/embed", s.handle(s.embed))
+	r.Handle("/{org}/{campaign}/embed/sign", s.framedAsEmbed(sign))
+	r.Get("/{org}/{campaign}/embed/thanks", s.handle(s.embedThanks))
+	r.Get("/{org}/feed.atom", s.handle(s.feed))
+	r.Get("/sitemap.xml", s.handle(s.sitemap))
+	r.Get("/oembed", s.handle(s.oembed))
 	r.Get("/{org}/{campaign}/thanks", s.handle(s.thanks))
 	r.Get("/{org}/card.png", s.handle(s.generatedFile))
 	r.Get("/{org}/{campaign}/card.png", s.handle(s.generatedFile))

@@ -124,7 +124,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 			message: "Open the campaign page and sign with its form."}
 	}
 	snap := s.snap.Load()
-	path := strings.TrimSuffix(r.URL.Path, "/sign")
+	path := signCampaignPath(r.URL.Path)
 	lc := snap.live[path]
 	if lc == nil {
 		if s.cfg.Store == nil && snap.pages[path] != nil {
@@ -195,16 +195,16 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 	err := s.cfg.Signer.Sign(ctx, sig)
 	switch {
 	case errors.Is(err, store.ErrAlreadySigned):
-		return seeOther(w, path+"/thanks?outcome="+outcomeAlready)
+		return seeOther(w, thanksLocation(r, lc, outcomeAlready))
 	case err != nil:
 		// Only the campaign and the error: never the signer's details.
 		s.log.Error("storing a signature failed; the signer was told it was not recorded",
 			"campaign", lc.key, "err", err, "request_id", requestID(r))
 		return errSignNotStored
 	case sig.Status == signing.StatusPending:
-		return seeOther(w, path+"/thanks?outcome="+outcomePending)
+		return seeOther(w, thanksLocation(r, lc, outcomePending))
 	}
-	return seeOther(w, path+"/thanks?outcome="+outcomeSigned)
+	return seeOther(w, thanksLocation(r, lc, outcomeSigned))
 }
 
 // seeOther answers a POST with 303 to location (Post/Redirect/Get).
@@ -256,6 +256,9 @@ func (s *Server) signAgain(w http.ResponseWriter, r *http.Request, lc *liveCampa
 		props.Heading = tokenHeadings[tp]
 		props.Page.Title = props.Heading + " — " + lc.c.Title
 	}
+	if isEmbedSign(r) && lc.embed != nil {
+		return s.writeEmbedForm(w, r, lc, http.StatusUnprocessableEntity, props.Heading, *f, sa)
+	}
 	return s.writePage(w, r, http.StatusUnprocessableEntity, views.SignPage(props), lc.csp)
 }
 
@@ -274,6 +277,9 @@ func (s *Server) signClosed(w http.ResponseWriter, r *http.Request, lc *liveCamp
 		CampaignURL:   lc.path,
 		Heading:       "Signing has ended",
 		Form:          *f,
+	}
+	if isEmbedSign(r) && lc.embed != nil {
+		return s.writeEmbedForm(w, r, lc, http.StatusGone, props.Heading, *f, sa)
 	}
 	return s.writePage(w, r, http.StatusGone, views.SignPage(props), lc.csp)
 }

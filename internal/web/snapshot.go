@@ -61,6 +61,9 @@ type snapshot struct {
 	siteImage *views.ShareImage
 	// favicon is a small square in the default colour.
 	favicon *cached
+	// synd holds embeds, oEmbed data, feeds, the sitemap and robots.txt
+	// (embed.go, feed.go).
+	synd *syndication
 	// internalError is the pre-rendered 500 page, so even a failure in
 	// rendering error pages never leaves a bare response.
 	internalError []byte
@@ -107,6 +110,9 @@ func (s *Server) build(site *campaign.Site, prev *snapshot) (*snapshot, error) {
 		return nil, err
 	}
 	sort.Slice(b.snap.known, func(i, j int) bool { return b.snap.known[i].URL < b.snap.known[j].URL })
+	if err := b.addSyndication(site); err != nil {
+		return nil, err
+	}
 	if err := b.renderInternalError(); err != nil {
 		return nil, err
 	}
@@ -270,7 +276,7 @@ func (b *builder) addLive(lc *liveCampaign, regions []string) error {
 		set[o] = newCached(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, lc.csp)
 	}
 	b.snap.thanks[lc.path] = set
-	return nil
+	return b.addEmbedThanks(lc, share)
 }
 
 func (b *builder) addPage(p string, c templ.Component, page views.Page) error {

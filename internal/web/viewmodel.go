@@ -179,6 +179,7 @@ func (b *builder) orgProps(o *campaign.Org) views.OrgPageProps {
 	p.Image = b.orgShareImage(o)
 	p.Breadcrumbs = []views.Link{{Label: b.s.cfg.SiteName, URL: "/"}}
 	p.JSONLD = mustJSON(orgJSONLD(b, o, p.CanonicalURL, p.Description))
+	p.Discovery = []views.Discovery{b.feedLink(o)}
 
 	prof := views.OrgProfile{
 		Name:       o.Name,
@@ -385,6 +386,7 @@ func (b *builder) campaignProps(c *campaign.Campaign, region string) (views.Camp
 	}
 
 	p.JSONLD = mustJSON(b.articleJSONLD(c, p))
+	p.Discovery = b.campaignDiscovery(c)
 	return views.CampaignPageProps{
 		Page:     p,
 		OrgName:  o.Name,

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"strings"
+
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/web"
+)
+
+const embedSynopsis = `Print the HTML a partner site pastes into its page to show the campaign
+ORG/SLUG: an iframe of the campaign's embed (/ORG/SLUG/embed) and the small
+script from this site, loaded with a Subresource Integrity fingerprint, that
+fits the frame to its content.
+
+The organisation's org.yaml must list the partner's site under
+embed_origins; browsers refuse to show the embed anywhere else. --origin
+names the partner's site (one of embed_origins; the first is used when it
+is left out), so the embed tells only that site its height. --base-url
+must be the public address of the placard serve that answers the embed.
+
+The fingerprint changes when a new version of placard changes the script:
+run this again after upgrading and give partners the new snippet.`
+
+// embedCmd is `placard embed ORG/SLUG`: it prints the snippet organisers
+// hand to partner sites.
+func embedCmd(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fset := newFlagSet("embed ORG/SLUG [flags]", embedSynopsis, stdout, stderr)
+	campaigns := fset.String("campaigns", envOr(getenv, "PLACARD_CAMPAIGNS", "campaigns"), "`folder` holding one folder per organisation [PLACARD_CAMPAIGNS]")
+	baseURL := fset.String("base-url", envOr(getenv, "PLACARD_BASE_URL", ""), "public `address` of the site serving the embed, such as https://act.example.org [PLACARD_BASE_URL]")
+	origin := fset.String("origin", "", "the partner `site` the snippet is for, such as https://partner.example; one of the organisation's embed_origins")
+	if help, err := parseFlags(fset, args, stdout); help || err != nil {
+		return err
+	}
+	// ORG/SLUG may come before the flags too (placard embed org/slug --origin x).
+	if fset.NArg() > 1 && strings.HasPrefix(fset.Arg(1), "-") {
+		first := fset.Arg(0)
+		if err := fset.Parse(fset.Args()[1:]); err != nil {
+			return reported(exitUsage)
+		}
+		_ = fset.Parse(append([]string{"--"}, append([]string{first}, fset.Args()...)...))
+	}
+	if fset.NArg() != 1 {
+		return usageErr("embed", "embed takes one campaign, written ORG/SLUG such as northgate-tenants/tell-the-courier; got %d: %q", fset.NArg(), fset.Args())
+	}
+	org, slug, ok := strings.Cut(strings.Trim(fset.Arg(0), "/"), "/")
+	if !ok || org == "" || slug == "" || strings.Contains(slug, "/") {
+		return usageErr("embed", "write the campaign as ORG/SLUG, such as northgate-tenants/tell-the-courier, not %q", fset.Arg(0))
+	}
+	if *baseURL == "" {
+		return usageErr("embed", "--base-url is needed: the public address partners' browsers will load the embed from, such as https://act.example.org")
+	}
+	if u, err := url.Parse(*baseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return usageErr("embed", "--base-url must be a full address such as https://act.example.org, not %q", *baseURL)
+	}
+	site, problems := campaign.Load(*campaigns)
+	if problems.HasErrors() {
+		printProblems(stderr, problems)
+		return failure("the campaigns in %s have %s; fix them first (placard check %s lists them too)",
+			*campaigns, countText(len(problems.Errors()), "problem", "problems"), *campaigns)
+	}
+	o := site.Org(org)
+	if o == nil {
+		return failure("there is no organisation %q in %s — the first part of ORG/SLUG is the organisation's folder name", org, *campaigns)
+	}
+	partner := *origin
+	if partner == "" && len(o.EmbedOrigins) > 0 {
+		partner = o.EmbedOrigins[0]
+	}
+	srv, err := web.New(web.Config{BaseURL: *baseURL, Logger: slog.New(slog.DiscardHandler)}, site)
+	if err != nil {
+		return failure("%v", err)
+	}
+	snippet, err := srv.EmbedSnippet(org, slug, partner)
+	if err != nil {
+		return failure("%v", err)
+	}
+	_, err = fmt.Fprintln(stdout, snippet)
+	return err
+}

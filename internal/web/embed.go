@@ -1,0 +1,484 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"crypto/sha512"
+	"embed"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"html"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/views"
+)
+
+// Embeds: a campaign's main call to action in a minimal page that partner
+// sites frame (GET /{org}/{campaign}/embed), with the signing form posting
+// inside the frame (POST …/embed/sign → …/embed/thanks), two small scripts
+// that size the frame to its content, the snippet organisers hand to
+// partners, and the oEmbed answer that lets content systems find it.
+//
+// Framing is the one thing the rest of the site forbids: every other
+// response carries frame-ancestors 'none' and X-Frame-Options: DENY. An
+// embed response lists exactly the origins the organisation wrote in
+// org.yaml's embed_origins and drops X-Frame-Options; an organisation that
+// lists none has no embeds, and the address answers 403 saying so.
+
+//go:embed embedjs/frame.js embedjs/partner.js
+var embedJS embed.FS
+
+// syndication is what a snapshot offers other sites: embeds and their
+// scripts, oEmbed data, Atom feeds, the sitemap and robots.txt.
+type syndication struct {
+	// frameScript is the address of the script inside the embed that posts
+	// its height; partnerScript the content-hashed address of the script
+	// partners load (/static/embed-HASH.js), and partnerSRI its
+	// Subresource Integrity value (sha384-…).
+	frameScript, partnerScript, partnerSRI string
+	// embeds holds the embeddable campaigns by campaign path ("/org/slug").
+	embeds map[string]*embedCampaign
+	// pages holds the embed pages of campaigns that take no signatures on
+	// this server, by embed path ("/org/slug/embed"); live campaigns keep
+	// theirs in livePages.embed.
+	pages map[string]*cached
+	// thanks holds the embed thank-you pages of live campaigns: campaign
+	// path → outcome → page.
+	thanks map[string]map[string]*cached
+	// feeds holds each organisation's Atom feed by path ("/org/feed.atom").
+	feeds map[string]*cached
+	// sitemap and robots are /sitemap.xml and /robots.txt.
+	sitemap, robots *cached
+
+	// props remembers campaign page props while the snapshot is built, so
+	// the feed and the embeds render each campaign's Markdown once between
+	// them; addSyndication empties it.
+	props map[*campaign.Campaign]views.CampaignPageProps
+}
+
+// plainProps is b.campaignProps(c, ""), remembered for this build.
+func (b *builder) plainProps(c *campaign.Campaign) views.CampaignPageProps {
+	sy := b.syn()
+	if cp, ok := sy.props[c]; ok {
+		return cp
+	}
+	cp, _ := b.campaignProps(c, "")
+	sy.props[c] = cp
+	return cp
+}
+
+// embedCampaign is one campaign whose organisation allows embedding.
+type embedCampaign struct {
+	path    string   // the campaign page, "/org/slug"
+	origins []string // the organisation's embed_origins, normalised
+	csp     string   // the embed page's policy: frame-ancestors = origins
+	// frame is the embed page without its action, filled per rendering.
+	frame views.EmbedPageProps
+	// canonical is the campaign page's absolute address; title the
+	// campaign's title, org its organisation's name.
+	canonical, title, org string
+	// image is the campaign's share picture, the oEmbed thumbnail.
+	image *views.ShareImage
+	// signs is true when the campaign takes signatures, so its embed shows a
+	// form and needs more room by default.
+	signs bool
+}
+
+// Default frame sizes in CSS pixels for the snippet and oEmbed: the resize
+// script replaces the height once the embed has loaded.
+const (
+	embedWidth      = 560
+	embedHeightForm = 900
+	embedHeightLink = 360
+)
+
+// syn returns the snapshot's syndication, creating it (and serving the
+// two embed scripts) on first use.
+func (b *builder) syn() *syndication {
+	if b.snap.synd != nil {
+		return b.snap.synd
+	}
+	sy := &syndication{
+		embeds: map[string]*embedCampaign{},
+		pages:  map[string]*cached{},
+		thanks: map[string]map[string]*cached{},
+		feeds:  map[string]*cached{},
+		props:  map[*campaign.Campaign]views.CampaignPageProps{},
+	}
+	b.snap.synd = sy
+	frame, _ := embedJS.ReadFile("embedjs/frame.js")
+	sy.frameScript = b.addStatic("embed-frame.js", frame, "text/javascript; charset=utf-8")
+	partner, _ := embedJS.ReadFile("embedjs/partner.js")
+	sum := sha256.Sum256(partner)
+	sy.partnerScript = "/static/embed-" + hex.EncodeToString(sum[:])[:12] + ".js"
+	b.snap.static[sy.partnerScript] = newCached(partner, "text/javascript; charset=utf-8", hvImmutable, staticCSP)
+	sri := sha512.Sum384(partner)
+	sy.partnerSRI = "sha384-" + base64.StdEncoding.EncodeToString(sri[:])
+	return sy
+}
+
+// isPartnerScript reports whether p is the address of a partner script
+// (/static/embed-HASH.js), which partners load cross-origin with
+// crossorigin="anonymous" and so must be served with CORS allowed.
+func isPartnerScript(p string) bool {
+	rest, ok := strings.CutPrefix(p, "/static/embed-")
+	return ok && strings.HasSuffix(rest, ".js") && !strings.Contains(rest, "/")
+}
+
+// embedFor prepares campaign c's embed (whose page props are cp), or
+// returns nil when c's organisation lists no embed_origins or c is not
+// public. The same value serves the live page and the oEmbed answer.
+func (b *builder) embedFor(c *campaign.Campaign, cp views.CampaignPageProps) *embedCampaign {
+	if len(c.Org.EmbedOrigins) == 0 || b.preview {
+		return nil
+	}
+	sy := b.syn()
+	if e := sy.embeds[campaignPath(c)]; e != nil {
+		return e
+	}
+	page := cp.Page
+	page.Title = c.Title + " — " + c.Org.Name
+	page.Noindex = true
+	e := &embedCampaign{
+		path:      campaignPath(c),
+		origins:   slices.Clone(c.Org.EmbedOrigins),
+		canonical: cp.Page.CanonicalURL,
+		title:     c.Title,
+		org:       c.Org.Name,
+		image:     cp.Page.Image,
+		frame: views.EmbedPageProps{
+			Page:           page,
+			FrameScriptURL: sy.frameScript,
+			Origins:        slices.Clone(c.Org.EmbedOrigins),
+			OrgName:        c.Org.Name,
+			SiteName:       b.s.cfg.SiteName,
+			CampaignURL:    cp.Page.CanonicalURL,
+			Title:          c.Title,
+			Summary:        c.Summary,
+			StatusText:     cp.Campaign.StatusText,
+			PrivacyURL:     c.Org.PrivacyPolicy,
+		},
+	}
+	e.csp = embedCSP(page.ThemeCSS, e.origins)
+	// Judged from the campaign, not this server: the snippet printed by a
+	// server without a store (placard embed) is for the live one.
+	for i := range c.Actions {
+		if signableAction(c, &c.Actions[i], "") != nil {
+			e.signs = true
+		}
+	}
+	if b.s.cfg.Dev {
+		// Organisers previewing with --dev see the code to give partners.
+		e.frame.Snippet = b.s.snippet(sy, e, e.origins[0], embedWidth, e.height())
+	}
+	sy.embeds[e.path] = e
+	return e
+}
+
+// embedCSP is an embed page's policy: a page's usual policy, framed only
+// by origins.
+func embedCSP(themeCSS string, origins []string) string {
+	csp := pageCSP(themeCSS, false)
+	return strings.Replace(csp, "frame-ancestors 'none'", "frame-ancestors "+strings.Join(origins, " "), 1)
+}
+
+// props is the embed page for the campaign page cp (with its live tally,
+// when it has one): the first petition or letter with a signing form, or
+// else a button to the first call to action.
+func (e *embedCampaign) props(cp views.CampaignPageProps) views.EmbedPageProps {
+	p := e.frame
+	for _, a := range cp.Actions {
+		var form *views.SignForm
+		var t *views.Tally
+		var target string
+		switch {
+		case a.Petition != nil && a.Petition.Form != nil:
+			form, t, target = a.Petition.Form, a.Petition.Tally, a.Petition.Target
+		case a.Letter != nil && a.Letter.Form != nil:
+			form, t, target = a.Letter.Form, a.Letter.Tally, a.Letter.To
+		default:
+			continue
+		}
+		p.Action = &views.EmbedAction{ID: a.ID, Title: a.Title, Target: target, Form: embedForm(*form), Closed: a.Closed}
+		if t != nil {
+			tv := *t
+			tv.Recent = nil // the frame has no room for the list of names
+			p.Action.Tally = &tv
+		}
+		return p
+	}
+	if i := mainAction(cp.Actions); i >= 0 {
+		a := cp.Actions[i]
+		link := &views.Link{Label: a.Title, URL: e.canonical + "#" + a.ID}
+		if a.Donate != nil && len(a.Donate.Destinations) > 0 && a.Donate.Destinations[0].URL != "" {
+			link.URL = a.Donate.Destinations[0].URL
+		}
+		if a.Closed {
+			link.Label = "See what happened"
+			link.URL = e.canonical
+		}
+		p.Action = &views.EmbedAction{ID: a.ID, Title: a.Title, Link: link, Closed: a.Closed}
+	}
+	return p
+}
+
+// mainAction is the call to action an embed offers when nothing is signed
+// in it: the first that asks the reader to do something (as the campaign
+// page's main button chooses), else the first of all, or -1.
+func mainAction(actions []views.ActionView) int {
+	for i, a := range actions {
+		if a.Petition != nil || a.Contact != nil || a.Letter != nil || a.Donate != nil || a.Share != nil || a.Engage != nil {
+			return i
+		}
+	}
+	if len(actions) > 0 {
+		return 0
+	}
+	return -1
+}
+
+// embedForm is a campaign page's signing form as the embed shows it:
+// posting to the embed's own sign address, so a refusal and the thanks
+// stay inside the frame, with its links opening a new tab.
+func embedForm(f views.SignForm) *views.SignForm {
+	if base, ok := strings.CutSuffix(f.Action, "/sign"); ok {
+		f.Action = base + "/embed/sign"
+	}
+	f.NewTab = true
+	return &f
+}
+
+// render renders the embed of a live campaign whose page props, with the
+// live tally, are cp.
+func (e *embedCampaign) render(cp views.CampaignPageProps, key string) (*tokenPage, error) {
+	var buf bytes.Buffer
+	if err := views.EmbedPage(e.props(cp)).Render(context.Background(), &buf); err != nil {
+		return nil, fmt.Errorf("rendering the embed of %s: %w", e.path, err)
+	}
+	return newTokenPage(buf.Bytes(), key, e.csp), nil
+}
+
+// addEmbedThanks renders a live campaign's embed thank-you pages from its
+// full thank-you pages' props.
+func (b *builder) addEmbedThanks(lc *liveCampaign, share string) error {
+	e := lc.embed
+	if e == nil {
+		return nil
+	}
+	set := map[string]*cached{}
+	for _, o := range outcomes {
+		tp := b.thanksProps(lc.c, lc.frame, o, share, "", false)
+		p := e.frame
+		p.Page.Title = tp.Heading + " — " + lc.c.Title
+		p.Notice = &views.EmbedNotice{Heading: tp.Heading, Message: tp.Message}
+		p.Action = &views.EmbedAction{ID: "share", Title: "Will you share?",
+			Link: &views.Link{Label: "Share the campaign", URL: b.s.base + share}}
+		var buf bytes.Buffer
+		if err := views.EmbedPage(p).Render(context.Background(), &buf); err != nil {
+			return fmt.Errorf("rendering the embed thank-you page of %s: %w", lc.path, err)
+		}
+		set[o] = newCached(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, e.csp)
+	}
+	b.syn().thanks[lc.path] = set
+	return nil
+}
+
+// addEmbedPage renders the embed of a campaign that takes no signatures on
+// this server (any campaign when signing is off). In a static copy whose
+// forms post to a live server (Config.FormOrigin), a petition's embed has
+// its form and tally as the live server shows them, and only an embed
+// with a form allows that origin in form-action, as pages do.
+func (b *builder) addEmbedPage(c *campaign.Campaign, cp views.CampaignPageProps) error {
+	e := b.embedFor(c, cp)
+	if e == nil {
+		return nil
+	}
+	var buf bytes.Buffer
+	if err := views.EmbedPage(e.props(b.staticTally(c, cp))).Render(context.Background(), &buf); err != nil {
+		return fmt.Errorf("rendering the embed of %s: %w", e.path, err)
+	}
+	csp := e.csp
+	if o := b.s.cfg.FormOrigin; o != "" && b.s.cfg.Store == nil && bytes.Contains(buf.Bytes(), []byte(`action="`+o+`/`)) {
+		csp = strings.Replace(csp, "form-action 'self'", "form-action 'self' "+o, 1)
+	}
+	b.syn().pages[e.path+"/embed"] = newCached(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, csp)
+	return nil
+}
+
+// errEmbedOff answers the embed address of a campaign whose organisation
+// lists no sites allowed to frame it.
+var errEmbedOff = &httpError{status: http.StatusForbidden,
+	heading: "This campaign cannot be shown inside other sites",
+	message: "Its organisation has not listed any sites allowed to embed it. Open the campaign on this site instead. (Organisers: list partner sites under embed_origins in org.yaml.)"}
+
+// allowFraming drops X-Frame-Options from an embed response: its
+// Content-Security-Policy frame-ancestors names the allowed origins, and
+// X-Frame-Options cannot express a list.
+func allowFraming(w http.ResponseWriter) {
+	delete(w.Header(), "X-Frame-Options")
+}
+
+// embed serves GET /{org}/{campaign}/embed.
+func (s *Server) embed(w http.ResponseWriter, r *http.Request) error {
+	snap := s.snap.Load()
+	cpath := strings.TrimSuffix(r.URL.Path, "/embed")
+	if lc := snap.live[cpath]; lc != nil && lc.embed != nil {
+		if lp := lc.pages.Load(); lp.embed != nil {
+			allowFraming(w)
+			lp.embed.serve(w, r, s.tokens, s.cfg.Now())
+			return nil
+		}
+	}
+	if sy := snap.synd; sy != nil {
+		if p := sy.pages[r.URL.Path]; p != nil {
+			allowFraming(w)
+			p.serve(w, r)
+			return nil
+		}
+	}
+	if snap.pages[cpath] != nil || snap.live[cpath] != nil {
+		return errEmbedOff
+	}
+	if to, ok := snap.moved[cpath]; ok {
+		movedPermanently(w, r, to+"/embed")
+		return nil
+	}
+	return errNotFound
+}
+
+// embedThanks serves GET /{org}/{campaign}/embed/thanks?outcome=…, the
+// thank-you page inside the frame.
+func (s *Server) embedThanks(w http.ResponseWriter, r *http.Request) error {
+	snap := s.snap.Load()
+	cpath := strings.TrimSuffix(r.URL.Path, "/embed/thanks")
+	if snap.synd == nil {
+		return errNotFound
+	}
+	p := snap.synd.thanks[cpath][r.URL.Query().Get("outcome")]
+	if p == nil {
+		return errNotFound
+	}
+	allowFraming(w)
+	p.serve(w, r)
+	return nil
+}
+
+// framedAsEmbed lets every answer to an embed's signing POST show inside
+// the partner's frame, refusals included (another site's POST, the rate
+// limit, a store failure): they get the embed's frame-ancestors and no
+// X-Frame-Options, so the signer reads the message instead of a blocked
+// frame. Answers that set their own policy (the form shown again) keep it.
+func (s *Server) framedAsEmbed(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if lc := s.snap.Load().live[signCampaignPath(r.URL.Path)]; lc != nil && lc.embed != nil {
+			w.Header()["Content-Security-Policy"] = []string{lc.embed.csp}
+			allowFraming(w)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// isEmbedSign reports whether a signing POST came from an embed's form.
+func isEmbedSign(r *http.Request) bool { return strings.HasSuffix(r.URL.Path, "/embed/sign") }
+
+// signCampaignPath is the campaign page a signing POST's address belongs
+// to: /org/slug for /org/slug/sign and /org/slug/embed/sign.
+func signCampaignPath(p string) string {
+	if c, ok := strings.CutSuffix(p, "/embed/sign"); ok {
+		return c
+	}
+	return strings.TrimSuffix(p, "/sign")
+}
+
+// thanksLocation is where a recorded signature's 303 leads: the campaign's
+// thank-you page, or, for a form sent from the embed, the embed's own
+// (which may be framed), keeping ?origin= when it is a listed partner so
+// the resize script there can address it.
+func thanksLocation(r *http.Request, lc *liveCampaign, outcome string) string {
+	if !isEmbedSign(r) || lc.embed == nil {
+		return lc.path + "/thanks?outcome=" + outcome
+	}
+	loc := lc.path + "/embed/thanks?outcome=" + outcome
+	if o := r.URL.Query().Get("origin"); o != "" && slices.Contains(lc.embed.origins, o) {
+		loc += "&origin=" + url.QueryEscape(o)
+	}
+	return loc
+}
+
+// writeEmbedForm answers an embed's signing POST that cannot be recorded
+// as sent (a form to correct, or signing has ended) inside the frame:
+// the embed page with the form and heading, framed as the embed is.
+func (s *Server) writeEmbedForm(w http.ResponseWriter, r *http.Request, lc *liveCampaign, status int, heading string, f views.SignForm, sa *signable) error {
+	e := lc.embed
+	p := e.frame
+	p.Page.Title = heading + " — " + lc.c.Title
+	p.Heading = heading
+	p.Action = &views.EmbedAction{ID: sa.id, Title: heading, Form: embedForm(f), Closed: f.Closed}
+	allowFraming(w)
+	return s.writePage(w, r, status, views.EmbedPage(p), e.csp)
+}
+
+// EmbedSnippet is the HTML a partner site pastes to show campaign
+// orgSlug/slug: an iframe of its embed and the resize script, loaded with
+// Subresource Integrity so the partner's browser refuses it if it ever
+// differs from what was given out. origin, when not empty, is the partner
+// site the snippet is for and must be one of the organisation's
+// embed_origins; the embed then addresses its height to that origin only.
+// It fails with a message for organisers when the campaign is unknown or
+// not public, its organisation lists no embed_origins, or origin is not
+// listed.
+func (s *Server) EmbedSnippet(orgSlug, slug, origin string) (string, error) {
+	snap := s.snap.Load()
+	site := snap.site
+	c := site.Campaign(orgSlug, slug)
+	if c == nil || !c.PublicAt(s.cfg.Now()) {
+		return "", fmt.Errorf("there is no public campaign %s/%s — check the folder and file names (drafts and campaigns before their publish_at cannot be embedded)", orgSlug, slug)
+	}
+	if len(c.Org.EmbedOrigins) == 0 {
+		return "", fmt.Errorf("%s lists no sites allowed to embed its campaigns — add embed_origins to %s, such as  embed_origins: [https://partner.example]", c.Org.Name, c.Org.File)
+	}
+	e := snap.synd.embeds[campaignPath(c)]
+	if e == nil {
+		return "", fmt.Errorf("the campaign %s/%s has no embed", orgSlug, slug)
+	}
+	if origin != "" {
+		norm, problem := campaign.EmbedOrigin(origin)
+		if problem != "" {
+			return "", fmt.Errorf("the partner site %q %s", origin, problem)
+		}
+		if !slices.Contains(e.origins, norm) {
+			return "", fmt.Errorf("%s is not among %s's embed_origins (%s) — add it to %s first", norm, c.Org.Name, strings.Join(e.origins, ", "), c.Org.File)
+		}
+		origin = norm
+	}
+	return s.snippet(snap.synd, e, origin, embedWidth, e.height()), nil
+}
+
+// height is the frame's starting height: room for the form, or a button.
+func (e *embedCampaign) height() int {
+	if e.signs {
+		return embedHeightForm
+	}
+	return embedHeightLink
+}
+
+// snippet is the partner's HTML for embed e: the iframe (sandboxed to
+// what the embed needs: its form, its scripts, its own origin for the
+// form's same-origin check, and links opening new tabs) and the resize
+// script with its integrity value.
+func (s *Server) snippet(sy *syndication, e *embedCampaign, origin string, width, height int) string {
+	src := s.base + e.path + "/embed"
+	if origin != "" {
+		src += "?origin=" + url.QueryEscape(origin)
+	}
+	return fmt.Sprintf(`<iframe data-placard-embed src="%s" title="%s" width="%d" height="%d" style="width:100%%;max-width:%dpx;border:0" sandbox="allow-forms allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox" loading="lazy"></iframe>`+"\n"+
+		`<script src="%s" integrity="%s" crossorigin="anonymous" defer></script>`,
+		html.EscapeString(src), html.EscapeString(e.title+" — "+e.org), width, height, width,
+		html.EscapeString(s.base+sy.partnerScript), sy.partnerSRI)
+}
