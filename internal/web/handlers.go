@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/go-chi/chi/v5"
 )
 
 // page serves a pre-rendered public page: the index, an organisation or a
@@ -16,6 +18,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 	p := snap.pages[r.URL.Path]
 	if p == nil {
 		if lc := snap.live[r.URL.Path]; lc != nil {
+			s.countArrival(r, lc.c.Org.Slug, lc.c.Slug)
 			s.livePage(w, r, lc)
 			return nil
 		}
@@ -31,6 +34,9 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound
 	}
 	if r.URL.RawQuery != "" {
+		if org, slug := chi.URLParam(r, "org"), chi.URLParam(r, "campaign"); slug != "" {
+			s.countArrival(r, org, slug)
+		}
 		if variants := snap.regions[r.URL.Path]; variants != nil {
 			if region := r.URL.Query().Get("region"); region != "" {
 				if v := variants[strings.ToLower(strings.TrimSpace(region))]; v != nil {
@@ -55,7 +61,11 @@ func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *liveCampai
 			}
 		}
 	}
-	p.serve(w, r, s.tokens, s.cfg.Now())
+	var via []byte
+	if r.URL.RawQuery != "" {
+		via = encodeVia(attribution(r.URL.Query()))
+	}
+	p.serveVia(w, r, s.tokens, s.cfg.Now(), via)
 }
 
 // thanks serves a campaign's thank-you page for ?outcome=signed, pending
@@ -71,9 +81,20 @@ func (s *Server) thanks(w http.ResponseWriter, r *http.Request) error {
 		}
 		return errNotFound
 	}
-	p := set[r.URL.Query().Get("outcome")]
+	q := r.URL.Query()
+	outcome := q.Get("outcome")
+	p := set[outcome]
 	if p == nil {
 		return errNotFound
+	}
+	if claim := q.Get(paramClaim); claim != "" && outcome != outcomeAlready {
+		// A new signer: their personal link, from the claim (reach.go).
+		// A claim that does not open gets the plain page.
+		if lc := snap.live[path]; lc != nil {
+			if token, key, first, ok := s.claims.open(lc.key, claim, s.cfg.Now()); ok {
+				return s.personalThanks(w, r, lc, outcome, token, key, first)
+			}
+		}
 	}
 	p.serve(w, r)
 	return nil

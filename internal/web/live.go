@@ -35,6 +35,11 @@ type liveCampaign struct {
 	csp   string
 	// pageCSP is the campaign page's own policy.
 	pageCSP string
+	// thanksProps are the thank-you pages' props by outcome, for the pages
+	// rendered per request with a new signer's personal link, whose policy
+	// (personalCSP) lets its Mastodon form go on to the reader's server.
+	thanksProps map[string]views.ThanksPageProps
+	personalCSP string
 
 	props   views.CampaignPageProps
 	regions map[string]views.CampaignPageProps // lower-cased region → props
@@ -79,6 +84,7 @@ func (b *builder) newLive(c *campaign.Campaign, cp views.CampaignPageProps) *liv
 	lc.frame.Image = cp.Page.Image
 	lc.frame.JSONLD = mustJSON(map[string]any{"@context": "https://schema.org", "@type": "WebPage", "name": c.Title})
 	lc.csp = pageCSP(lc.frame.ThemeCSS, false)
+	lc.personalCSP = pageCSP(lc.frame.ThemeCSS, true)
 	_, mastodon := b.snap.mastodon[lc.path]
 	lc.pageCSP = pageCSP(cp.Page.ThemeCSS, mastodon)
 	return lc
@@ -263,8 +269,15 @@ func (s *Server) Run(ctx context.Context) {
 			s.log.Info("live signature counts are updating again")
 			failing = false
 		}
+		if err := s.FlushArrivals(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("storing the share-source counts failed; they are kept for the next try", "err", err)
+		}
 		select {
 		case <-ctx.Done():
+			// The last counts, with a little time of their own.
+			fctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			_ = s.FlushArrivals(fctx)
+			cancel()
 			return
 		case <-t.C:
 		}

@@ -16,6 +16,8 @@ import (
 //	                                           ?preview=KEY also shows drafts (Config.PreviewKey)
 //	POST /{org}/{campaign}/sign                sign a petition or letter → 303 to thanks (sign.go)
 //	GET /{org}/{campaign}/thanks               ?outcome=signed|pending|already
+//	                                           &claim=… adds a new signer's personal link (reach.go)
+//	GET /{org}/{campaign}/impact               ?key=KEY: a personal link's private page (reachview.go)
 //	GET /{org}/{old-slug}[/thanks]             301 to the renamed campaign (org.yaml redirects)
 //	GET /{org}/share/mastodon                  ?instance=HOST&text=… → 303 to HOST's share screen
 //	GET /{org}/{campaign}/share/mastodon       the same, for a campaign page
@@ -49,6 +51,7 @@ func (s *Server) routes() http.Handler {
 	r.Get("/{org}/{campaign}", s.handle(s.page))
 	r.Handle("/{org}/{campaign}/sign", s.signRoute())
 	r.Get("/{org}/{campaign}/thanks", s.handle(s.thanks))
+	r.Get("/{org}/{campaign}/impact", s.handle(s.impact))
 	r.Get("/{org}/share/mastodon", s.handle(s.mastodonShare))
 	r.Get("/{org}/{campaign}/share/mastodon", s.handle(s.mastodonShare))
 	if s.cfg.Dev {

@@ -69,6 +69,9 @@ type builder struct {
 	// preview is set while a preview page is built: no signing form, and no
 	// Mastodon share redirect for a page that is not public.
 	preview bool
+	// variant is the share-message rotation being rendered (0 for the
+	// page every static copy and cache key uses; see reach.go).
+	variant int
 	// assetURLs remembers the address each organiser file was given.
 	assetURLs map[*campaign.Asset]string
 }
@@ -251,8 +254,11 @@ func (b *builder) addLive(lc *liveCampaign, regions []string) error {
 	b.snap.live[lc.path] = lc
 	share, donate, hasDonate := shareAndDonate(lc.path, lc.props)
 	set := map[string]*cached{}
+	lc.thanksProps = map[string]views.ThanksPageProps{}
 	for _, o := range outcomes {
 		tp := b.thanksProps(lc.c, lc.frame, o, share, donate, hasDonate)
+		tp.Next = thanksNext(lc.path, lc.props)
+		lc.thanksProps[o] = tp
 		var buf bytes.Buffer
 		if err := views.ThanksPage(tp).Render(context.Background(), &buf); err != nil {
 			return fmt.Errorf("rendering the thank-you page of %s: %w", lc.path, err)

@@ -1,0 +1,182 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/views"
+)
+
+// This file maps reach to pages: the next step after an action, the
+// personal link on the thank-you page, and a personal link's private page.
+
+var hvNoReferrer = []string{"no-referrer"}
+
+// errNoImpactPage answers a private-page address that names no link.
+var errNoImpactPage = &httpError{status: http.StatusNotFound,
+	heading: "We could not find that private page",
+	message: "Check that you copied the whole address. Private pages belong to one campaign, so the campaign part of the address must be the one you signed."}
+
+// nextAfter is the step offered after actions[i]: the next action on the
+// page (at page + "#id"), else the first related campaign, else nil.
+func nextAfter(page string, actions []views.ActionView, related []views.CampaignCard, i int) *views.NextStep {
+	if i+1 < len(actions) {
+		a := actions[i+1]
+		return &views.NextStep{Title: a.Title, URL: page + "#" + a.ID, Icon: a.Icon}
+	}
+	if len(related) > 0 && related[0].URL != "" {
+		return &views.NextStep{Title: related[0].Title, URL: related[0].URL}
+	}
+	return nil
+}
+
+// addNextSteps offers the next step after every share and contact action
+// of a campaign page: the actions people do elsewhere (on a network, on
+// the phone) and then come back from.
+func addNextSteps(cp *views.CampaignPageProps) {
+	for i := range cp.Actions {
+		if a := &cp.Actions[i]; a.Share != nil || a.Contact != nil {
+			a.Next = nextAfter("", cp.Actions, cp.Related, i)
+		}
+	}
+}
+
+// thanksNext is the thank-you page's next step: what follows the first
+// petition or letter on the campaign page.
+func thanksNext(path string, cp views.CampaignPageProps) *views.NextStep {
+	for i, a := range cp.Actions {
+		if a.Petition != nil || a.Letter != nil {
+			return nextAfter(path, cp.Actions, cp.Related, i)
+		}
+	}
+	return nil
+}
+
+// campaignMessages is what a campaign's share links say: the share
+// action's messages (variant v of each), else the summary; the email
+// subject; and the hashtags. sh may be nil (a page without a share action).
+func campaignMessages(c *campaign.Campaign, sh *campaign.Share, v int) (msg func(campaign.Network) string, subject string, tags []string) {
+	var msgs campaign.ShareMessages
+	tags, subject = c.Hashtags, c.Title
+	if sh != nil {
+		msgs = sh.Messages
+		if len(sh.Hashtags) > 0 {
+			tags = sh.Hashtags
+		}
+		if sh.EmailSubject != "" {
+			subject = sh.EmailSubject
+		}
+	}
+	return func(n campaign.Network) string {
+		if m := msgs.Variant(n, v); m != "" {
+			return m
+		}
+		return c.Summary
+	}, subject, tags
+}
+
+// firstShare returns the campaign's first share action, or nil.
+func firstShare(c *campaign.Campaign) *campaign.Share {
+	for _, a := range c.Actions {
+		if a.Share != nil {
+			return a.Share
+		}
+	}
+	return nil
+}
+
+// personalShare is the share block for a personal link: the campaign's
+// first messages around link, each network's link tagged with its source.
+func personalShare(c *campaign.Campaign, link string) views.ShareView {
+	msg, subject, tags := campaignMessages(c, firstShare(c), 0)
+	return shareViewFor(campaignPath(c), link, msg, subject, tags)
+}
+
+// shareViewFor builds a share block for link: tagged network links, the
+// Mastodon form, the copy field (tagged "copy") and the native share
+// button (tagged "share").
+func shareViewFor(pagePath, link string, msg func(campaign.Network) string, subject string, tags []string) views.ShareView {
+	return views.ShareView{
+		URL:   withSource(link, sourceCopy, ""),
+		Links: shareLinks(msg, link, subject),
+		Mastodon: views.MastodonShare{
+			Action: pagePath + "/share/mastodon",
+			Text:   withLink(msg(campaign.NetworkMastodon), withSource(link, string(campaign.NetworkMastodon), "")),
+		},
+		Hashtags:   hashtags(tags),
+		NativeURL:  withSource(link, sourceShare, ""),
+		NativeText: withoutLink(msg("")),
+	}
+}
+
+// personalThanks serves the thank-you page of a new signer with their
+// personal link, and the private page's address the first time (first).
+// It is rendered per request (only signers reach it) and never stored.
+func (s *Server) personalThanks(w http.ResponseWriter, r *http.Request, lc *liveCampaign, outcome, token, key string, first bool) error {
+	tp, ok := lc.thanksProps[outcome]
+	if !ok {
+		return errNotFound
+	}
+	link := s.base + lc.path + "?" + paramRef + "=" + token
+	pv := &views.PersonalLinkView{URL: link, Share: personalShare(lc.c, link), KeyShown: !first}
+	pv.Share.URL = link // the link itself to copy, as the supporter will paste it
+	if first {
+		pv.PrivateURL = s.base + lc.path + "/impact?" + paramKey + "=" + key
+	}
+	tp.Personal = pv
+	if tp.DonateURL != lc.path {
+		tp.DonateText = "You can also give"
+	}
+	// The address holds the claim: no referrer leaves this page at all.
+	w.Header()["Referrer-Policy"] = hvNoReferrer
+	w.Header()["X-Robots-Tag"] = []string{"noindex"}
+	return s.writePage(w, r, http.StatusOK, views.ThanksPage(tp), lc.personalCSP)
+}
+
+// impact serves a personal link's private page: GET
+// /{org}/{campaign}/impact?key=KEY. It reads the store on every request
+// (one indexed row) and is never cached, indexed or referred from.
+func (s *Server) impact(w http.ResponseWriter, r *http.Request) error {
+	snap := s.snap.Load()
+	path := strings.TrimSuffix(r.URL.Path, "/impact")
+	lc := snap.live[path]
+	if lc == nil {
+		return errNotFound
+	}
+	key := strings.ToLower(strings.TrimSpace(r.URL.Query().Get(paramKey)))
+	if !validKey(key) {
+		return errNoImpactPage
+	}
+	ref, err := s.cfg.Store.Referral(r.Context(), keyHash(key))
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return errNoImpactPage
+	case err != nil:
+		return err
+	case ref.Org != lc.c.Org.Slug || ref.Campaign != lc.c.Slug:
+		return errNoImpactPage
+	}
+	p := lc.signFrame("Your link")
+	brought := plural(ref.Signatures, "signature", "signatures")
+	heading := "Your link brought " + brought
+	if ref.Signatures == 0 {
+		brought = "no signatures yet"
+		heading = "Your link has not brought a signature yet"
+	}
+	p.Title = heading + " — " + lc.c.Title
+	props := views.ImpactPageProps{
+		Page:          p,
+		CampaignTitle: lc.c.Title,
+		CampaignURL:   lc.path,
+		Count:         ref.Signatures,
+		Heading:       heading,
+		Brought:       brought,
+		LinkURL:       s.base + lc.path + "?" + paramRef + "=" + ref.Token,
+	}
+	w.Header()["Referrer-Policy"] = hvNoReferrer
+	w.Header()["X-Robots-Tag"] = []string{"noindex"}
+	return s.writePage(w, r, http.StatusOK, views.ImpactPage(props), lc.csp)
+}
