@@ -195,7 +195,7 @@ func personalLink(p PersonalLinkView) templ.Component {
 			templ_7745c5c3_Var10 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "<section class=\"box personal-link\" aria-labelledby=\"personal-link-title\"><h2 id=\"personal-link-title\">Your own link</h2><p>Share this link rather than the page’s address: when people sign through it, you can see how many did. It says nothing about you, and nobody can see who signed through it.</p>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "<section class=\"box personal-link\" aria-labelledby=\"personal-link-title\"><h2 id=\"personal-link-title\">Will you share?</h2><p>Every person who shares brings more signatures. Share your own link below rather than the page’s address: when people sign through it, you can see how many did. The link says nothing about you, and nobody can see who signed through it.</p>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
