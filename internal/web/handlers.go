@@ -33,6 +33,9 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 		}
 		return errNotFound
 	}
+	if rot := snap.rotations[r.URL.Path]; rot != nil {
+		p = rot[s.rotation.Add(1)%uint64(len(rot))]
+	}
 	if r.URL.RawQuery != "" {
 		if org, slug := chi.URLParam(r, "org"), chi.URLParam(r, "campaign"); slug != "" {
 			s.countArrival(r, org, slug)
@@ -54,6 +57,9 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *liveCampaign) {
 	lp := lc.pages.Load()
 	p := lp.main
+	if lp.rotations != nil {
+		p = lp.rotations[s.rotation.Add(1)%uint64(len(lp.rotations))]
+	}
 	if r.URL.RawQuery != "" && len(lp.regions) > 0 {
 		if region := r.URL.Query().Get("region"); region != "" {
 			if v := lp.regions[strings.ToLower(strings.TrimSpace(region))]; v != nil {

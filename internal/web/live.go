@@ -43,6 +43,9 @@ type liveCampaign struct {
 
 	props   views.CampaignPageProps
 	regions map[string]views.CampaignPageProps // lower-cased region → props
+	// rotations are the props of the other share-message renderings
+	// (rotation 1, 2, …; rotation 0 is props), see reach.go.
+	rotations []views.CampaignPageProps
 
 	pages atomic.Pointer[livePages]
 }
@@ -52,6 +55,9 @@ type liveCampaign struct {
 type livePages struct {
 	main    *tokenPage
 	regions map[string]*tokenPage
+	// rotations are main and the other share-message renderings, in
+	// rotation order; nil when the page has only one.
+	rotations []*tokenPage
 }
 
 // newLive prepares campaign c (whose page props are cp) for signing, or
@@ -106,6 +112,16 @@ func (s *Server) renderLive(lc *liveCampaign, t *tally) error {
 		return fmt.Errorf("rendering %s: %w", lc.path, err)
 	}
 	lp := &livePages{main: main, regions: map[string]*tokenPage{}}
+	if len(lc.rotations) > 0 {
+		lp.rotations = []*tokenPage{main}
+		for i, p := range lc.rotations {
+			tp, err := one(p)
+			if err != nil {
+				return fmt.Errorf("rendering %s with share messages %d: %w", lc.path, i+2, err)
+			}
+			lp.rotations = append(lp.rotations, tp)
+		}
+	}
 	for region, p := range lc.regions {
 		if lp.regions[region], err = one(p); err != nil {
 			return fmt.Errorf("rendering %s for region %s: %w", lc.path, region, err)

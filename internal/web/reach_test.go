@@ -14,6 +14,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
 )
@@ -266,5 +267,54 @@ func TestNextStep(t *testing.T) {
 	n := doc(t, get(t, e.s, "GET", res.Header.Get("Location"), nil)).Find(".next-ask .next-step a")
 	if n.Length() != 1 || !strings.HasPrefix(n.AttrOr("href", ""), libraryPage+"#") {
 		t.Errorf("thank-you page's next step: got %d links to %q, want one into the campaign page", n.Length(), n.AttrOr("href", ""))
+	}
+}
+
+// TestShareRotation: a share action with two X messages is served as two
+// pre-rendered pages in turn, on a plain cached page and on a live signing
+// page alike; every other network without a list keeps its one message.
+func TestShareRotation(t *testing.T) {
+	site := func() *campaign.Site {
+		s := testSite(t)
+		for _, a := range s.Campaign("riverside", "save-the-library").Actions {
+			if a.Share != nil {
+				a.Share.Messages.X = campaign.ShareText{"First wording {link}", "Second wording {link}"}
+			}
+		}
+		return s
+	}
+	plain, err := New(Config{BaseURL: "https://act.example.org", SiteName: "Act"}, site())
+	if err != nil {
+		t.Fatal(err)
+	}
+	live, err := New(Config{BaseURL: "https://act.example.org", SiteName: "Act", Store: openSQLite(t)}, site())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, s := range map[string]*Server{"cached page": plain, "live page": live} {
+		seen := map[string]int{}
+		for range 4 {
+			d := doc(t, get(t, s, "GET", libraryPage, nil))
+			x := d.Find("a.share-x").First().AttrOr("href", "")
+			switch {
+			case strings.Contains(x, "First%20wording"):
+				seen["first"]++
+			case strings.Contains(x, "Second%20wording"):
+				seen["second"]++
+			default:
+				t.Errorf("%s: X link %q has neither message", name, x)
+			}
+			if b := d.Find("a.share-bluesky").First().AttrOr("href", ""); !strings.Contains(b, "3%20March") {
+				t.Errorf("%s: Bluesky link %q lost its single default message", name, b)
+			}
+		}
+		if seen["first"] != 2 || seen["second"] != 2 {
+			t.Errorf("%s: four views showed %v, want each message twice", name, seen)
+		}
+	}
+	// The Mastodon redirect's default text and static copies use the first.
+	res := get(t, plain, "GET", libraryPage+"/share/mastodon?instance=social.example", nil)
+	if loc := res.Header.Get("Location"); !strings.Contains(loc, "3%20March") {
+		t.Errorf("Mastodon default text: %q", loc)
 	}
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -179,4 +180,53 @@ func (s *Server) impact(w http.ResponseWriter, r *http.Request) error {
 	w.Header()["Referrer-Policy"] = hvNoReferrer
 	w.Header()["X-Robots-Tag"] = []string{"noindex"}
 	return s.writePage(w, r, http.StatusOK, views.ImpactPage(props), lc.csp)
+}
+
+// rotations is how many share-message renderings campaign c needs: the
+// longest list of messages of any of its share actions (1 for none).
+func rotations(c *campaign.Campaign) int {
+	n := 1
+	for _, a := range c.Actions {
+		if a.Share != nil {
+			n = max(n, a.Share.Messages.Variants())
+		}
+	}
+	return n
+}
+
+// rotationProps are the props of c's page for share rotations 1, 2, …
+// (rotation 0 is the page itself), or nil when its messages do not rotate.
+// Region variants keep rotation 0.
+func (b *builder) rotationProps(c *campaign.Campaign) []views.CampaignPageProps {
+	n := rotations(c)
+	if n == 1 || b.preview {
+		return nil
+	}
+	defer func() { b.variant = 0 }()
+	out := make([]views.CampaignPageProps, 0, n-1)
+	for v := 1; v < n; v++ {
+		b.variant = v
+		cp, _ := b.campaignProps(c, "")
+		out = append(out, cp)
+	}
+	return out
+}
+
+// addRotations renders the other share-message renderings of a campaign
+// page served from the plain cache (see snapshot.rotations).
+func (b *builder) addRotations(c *campaign.Campaign, path string) error {
+	props := b.rotationProps(c)
+	if props == nil {
+		return nil
+	}
+	rot := []*cached{b.snap.pages[path]}
+	for i, cp := range props {
+		page, err := b.renderPage(path, views.CampaignPage(cp), cp.Page)
+		if err != nil {
+			return fmt.Errorf("rendering %s with share messages %d: %w", path, i+2, err)
+		}
+		rot = append(rot, page)
+	}
+	b.snap.rotations[path] = rot
+	return nil
 }

@@ -164,6 +164,8 @@ type Server struct {
 	// carries new personal links to the thank-you page (reach.go).
 	arrivals arrivals
 	claims   *claimer
+	// rotation picks each response's share-message rendering in turn.
+	rotation atomic.Uint64
 }
 
 // New checks cfg, builds the first snapshot from site (which may be nil for

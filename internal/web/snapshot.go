@@ -28,6 +28,10 @@ type snapshot struct {
 	// regions holds the region variants of campaign pages: path → lower-cased
 	// region → page. Only pages with a contact region picker have any.
 	regions map[string]map[string]*cached
+	// rotations holds the share-message renderings of campaign pages whose
+	// share action lists several messages: path → one page per rotation,
+	// [0] being the page in pages (see reach.go).
+	rotations map[string][]*cached
 	// static holds every file under /static/, by full path.
 	static map[string]*cached
 	// live holds the campaign pages that take signatures, by path; their
@@ -82,15 +86,16 @@ func (s *Server) build(site *campaign.Site, prev *snapshot) (*snapshot, error) {
 	b := &builder{
 		s: s,
 		snap: &snapshot{
-			site:     site,
-			pages:    map[string]*cached{},
-			regions:  map[string]map[string]*cached{},
-			static:   map[string]*cached{},
-			mastodon: map[string]string{},
-			live:     map[string]*liveCampaign{},
-			thanks:   map[string]map[string]*cached{},
-			moved:    map[string]string{},
-			previews: map[string]*cached{},
+			site:      site,
+			pages:     map[string]*cached{},
+			regions:   map[string]map[string]*cached{},
+			rotations: map[string][]*cached{},
+			static:    map[string]*cached{},
+			mastodon:  map[string]string{},
+			live:      map[string]*liveCampaign{},
+			thanks:    map[string]map[string]*cached{},
+			moved:     map[string]string{},
+			previews:  map[string]*cached{},
 		},
 		assetURLs: map[*campaign.Asset]string{},
 	}
@@ -225,6 +230,9 @@ func (b *builder) addPages(site *campaign.Site) error {
 			if err := b.addPage(p, views.CampaignPage(cp), cp.Page); err != nil {
 				return err
 			}
+			if err := b.addRotations(c, p); err != nil {
+				return err
+			}
 			for _, region := range regions {
 				vp, _ := b.campaignProps(c, region)
 				page, err := b.renderPage(p, views.CampaignPage(vp), vp.Page)
@@ -248,6 +256,7 @@ func (b *builder) addLive(lc *liveCampaign, regions []string) error {
 		vp, _ := b.campaignProps(lc.c, region)
 		lc.regions[strings.ToLower(region)] = vp
 	}
+	lc.rotations = b.rotationProps(lc.c)
 	if err := b.s.renderLive(lc, b.s.tallies[lc.key]); err != nil {
 		return err
 	}
