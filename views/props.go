@@ -42,6 +42,9 @@ type Page struct {
 	// ScriptURL is the content-hashed address of the optional enhancement
 	// script; pages work fully without it.
 	ScriptURL string
+	// ReachScriptURL is the content-hashed address of the optional reach
+	// script (share sheet, remembered Mastodon server, ticked steps).
+	ReachScriptURL string
 	// DevScriptURL is the content-hashed address of the live-preview script,
 	// set only by `placard serve --dev`; production pages leave it empty and
 	// so never carry the script.

@@ -44,6 +44,8 @@ func pages() []namedPage {
 		{"error", ErrorPage(ep), ep.Page},
 		{"sign", SignPage(sg), sg.Page},
 		{"thanks", ThanksPage(th), th.Page},
+		{"thanks-personal", ThanksPage(personalThanksFixture()), personalThanksFixture().Page},
+		{"impact", ImpactPage(impactFixture()), impactFixture().Page},
 	}
 }
 

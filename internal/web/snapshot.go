@@ -54,6 +54,8 @@ type snapshot struct {
 	known []views.Link
 	// stylesheet and script are the hashed addresses of views.Static files.
 	stylesheet, script string
+	// reachScript is the hashed address of reach.js (reach.go).
+	reachScript string
 	// devScript is the hashed address of the live-preview script (dev.go),
 	// empty unless Config.Dev.
 	devScript string
@@ -139,6 +141,8 @@ func (b *builder) addViewsStatic() error {
 			b.snap.stylesheet = u
 		case "app.js":
 			b.snap.script = u
+		case "reach.js":
+			b.snap.reachScript = u
 		}
 		return nil
 	})

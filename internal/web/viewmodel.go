@@ -25,12 +25,13 @@ const descriptionLimit = 200
 func (b *builder) basePage(org *campaign.Org) views.Page {
 	cfg := b.s.cfg
 	p := views.Page{
-		SiteName:      cfg.SiteName,
-		StylesheetURL: b.snap.stylesheet,
-		ScriptURL:     b.snap.script,
-		DevScriptURL:  b.snap.devScript,
-		OGType:        "website",
-		Brand:         views.Brand{Name: cfg.SiteName, URL: "/"},
+		SiteName:       cfg.SiteName,
+		StylesheetURL:  b.snap.stylesheet,
+		ScriptURL:      b.snap.script,
+		ReachScriptURL: b.snap.reachScript,
+		DevScriptURL:   b.snap.devScript,
+		OGType:         "website",
+		Brand:          views.Brand{Name: cfg.SiteName, URL: "/"},
 	}
 	var langCode string
 	if org != nil {
