@@ -18,7 +18,6 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 	p := snap.pages[r.URL.Path]
 	if p == nil {
 		if lc := snap.live[r.URL.Path]; lc != nil {
-			s.countArrival(r, lc.c.Org.Slug, lc.c.Slug)
 			s.livePage(w, r, lc)
 			return nil
 		}
@@ -60,16 +59,17 @@ func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *liveCampai
 	if lp.rotations != nil {
 		p = lp.rotations[s.rotation.Add(1)%uint64(len(lp.rotations))]
 	}
-	if r.URL.RawQuery != "" && len(lp.regions) > 0 {
-		if region := r.URL.Query().Get("region"); region != "" {
+	var via []byte
+	if r.URL.RawQuery != "" {
+		q := r.URL.Query()
+		if region := q.Get("region"); region != "" && len(lp.regions) > 0 {
 			if v := lp.regions[strings.ToLower(strings.TrimSpace(region))]; v != nil {
 				p = v
 			}
 		}
-	}
-	var via []byte
-	if r.URL.RawQuery != "" {
-		via = encodeVia(attribution(r.URL.Query()))
+		source, ref := attribution(q)
+		s.countArrivalFrom(r, lc.c.Org.Slug, lc.c.Slug, source)
+		via = encodeVia(source, ref)
 	}
 	p.serveVia(w, r, s.tokens, s.cfg.Now(), via)
 }

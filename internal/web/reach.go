@@ -217,7 +217,12 @@ func (s *Server) countArrival(r *http.Request, org, slug string) {
 		return
 	}
 	source, _ := attribution(r.URL.Query())
-	if source == "" {
+	s.countArrivalFrom(r, org, slug, source)
+}
+
+// countArrivalFrom is countArrival with the source already read.
+func (s *Server) countArrivalFrom(r *http.Request, org, slug, source string) {
+	if s.cfg.Store == nil || r.Method != http.MethodGet || source == "" {
 		return
 	}
 	ua := strings.ToLower(r.UserAgent())

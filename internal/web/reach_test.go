@@ -5,7 +5,9 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,6 +19,7 @@ import (
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/internal/store/sqlite"
 )
 
 // wantThanks checks a signing answer's Location: the thank-you page for
@@ -316,5 +319,36 @@ func TestShareRotation(t *testing.T) {
 	res := get(t, plain, "GET", libraryPage+"/share/mastodon?instance=social.example", nil)
 	if loc := res.Header.Get("Location"); !strings.Contains(loc, "3%20March") {
 		t.Errorf("Mastodon default text: %q", loc)
+	}
+}
+
+// BenchmarkLivePageAttributed serves the live page to a visitor who came
+// through a share link (?src=x&ref=…): the via slot is filled and, for
+// gzip, the trailer's CRC-32 is computed for this response, and the
+// arrival is counted. Compare with BenchmarkLivePage (no attribution).
+func BenchmarkLivePageAttributed(b *testing.B) {
+	for _, enc := range []string{"gzip", "identity"} {
+		b.Run(enc, func(b *testing.B) {
+			db, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "placard.db"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer db.Close()
+			s, err := New(Config{BaseURL: "https://act.example.org", Store: db, RateLimit: -1}, signSite(b))
+			if err != nil {
+				b.Fatal(err)
+			}
+			req := httptest.NewRequest("GET", libraryPage+"?src=x&ref=abcdefgh23", nil)
+			req.Header.Set("Accept-Encoding", enc)
+			w := &discardWriter{h: http.Header{}}
+			b.ReportAllocs()
+			for b.Loop() {
+				clear(w.h)
+				s.ServeHTTP(w, req)
+				if w.code != 200 {
+					b.Fatalf("got %d", w.code)
+				}
+			}
+		})
 	}
 }
