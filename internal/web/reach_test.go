@@ -352,3 +352,25 @@ func BenchmarkLivePageAttributed(b *testing.B) {
 		})
 	}
 }
+
+// TestViaKeptOnReshow: a form shown again with problems keeps where the
+// signer came from, so fixing a mistake does not lose the attribution.
+func TestViaKeptOnReshow(t *testing.T) {
+	e := newSignEnv(t, openSQLite(t), nil)
+	v := e.formValues(t, libraryPage+"?src=telegram&ref=abcdefgh23", "petition-form")
+	v.Del("consent")
+	e.clock.add(5 * time.Second)
+	res := e.post(t, libraryPage+"/sign", v, nil)
+	wantStatus(t, res, 422)
+	d := doc(t, res)
+	want := string(encodeVia("telegram", "abcdefgh23"))
+	if got := d.Find(`form input[name="via"]`).AttrOr("value", ""); got != want {
+		t.Errorf("re-shown form's via: got %q, want %q", got, want)
+	}
+	// A forged via on the re-shown form is dropped, not echoed.
+	v.Set(fieldVia, `"><script>`)
+	res = e.post(t, libraryPage+"/sign", v, nil)
+	if n := doc(t, res).Find(`form input[name="via"]`).Length(); n != 0 {
+		t.Errorf("a forged via was kept on the re-shown form")
+	}
+}
