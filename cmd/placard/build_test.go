@@ -245,6 +245,14 @@ func TestBuildMatchesServe(t *testing.T) {
 	for p := range exported {
 		sh, sb := getBytes(t, live+p)
 		_, nb := getBytes(t, nginx+p)
+		// A page whose share messages rotate is served as each of a few
+		// renderings in turn; the export holds the first.
+		for range 10 {
+			if bytes.Equal(apartFromForms(sb), apartFromForms(nb)) {
+				break
+			}
+			sh, sb = getBytes(t, live+p)
+		}
 		if !bytes.Equal(sb, nb) {
 			if !bytes.Equal(apartFromForms(sb), apartFromForms(nb)) {
 				t.Errorf("%s: nginx serves %d bytes from the export, serve sends %d; want the same bytes apart from the form origin and token", p, len(nb), len(sb))

@@ -220,10 +220,10 @@ func valueSchema(t reflect.Type, key string) map[string]any {
 		}}
 	case t == shareTextTyp:
 		// One message, or a list of messages to rotate.
-		one := map[string]any{"type": []any{"string", "number", "boolean"}}
+		one := map[string]any{"type": []any{"string", "number", "boolean"}, "minLength": 1}
 		return map[string]any{"anyOf": []any{
 			map[string]any{"type": []any{"string", "number", "boolean", "null"}},
-			map[string]any{"type": "array", "items": one, "minItems": 1},
+			map[string]any{"type": "array", "items": one, "minItems": 1, "maxItems": 10},
 		}}
 	case t == actionType:
 		return actionSchema()

@@ -33,7 +33,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound
 	}
 	if rot := snap.rotations[r.URL.Path]; rot != nil {
-		p = rot[s.rotation.Add(1)%uint64(len(rot))]
+		p = rot[s.rotate(r, len(rot))]
 	}
 	if r.URL.RawQuery != "" {
 		if org, slug := chi.URLParam(r, "org"), chi.URLParam(r, "campaign"); slug != "" {
@@ -57,7 +57,7 @@ func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *liveCampai
 	lp := lc.pages.Load()
 	p := lp.main
 	if lp.rotations != nil {
-		p = lp.rotations[s.rotation.Add(1)%uint64(len(lp.rotations))]
+		p = lp.rotations[s.rotate(r, len(lp.rotations))]
 	}
 	var via []byte
 	if r.URL.RawQuery != "" {

@@ -205,6 +205,18 @@ func (a *arrivals) putBack(as []signing.Arrivals) {
 	}
 }
 
+// firstRotation, set in a request's context, asks for the first share
+// rotation of a page rather than the next in turn: exports use it.
+type firstRotation struct{}
+
+// rotate picks the rendering of a page with n share rotations for r.
+func (s *Server) rotate(r *http.Request, n int) int {
+	if r.Context().Value(firstRotation{}) != nil {
+		return 0
+	}
+	return int(s.rotation.Add(1) % uint64(n))
+}
+
 // botAgents are words in the User-Agent of link-preview fetchers and
 // crawlers: a network fetching a shared link to draw its card is not a
 // person arriving.

@@ -84,6 +84,11 @@ func signForm(c *campaign.Campaign, sa *signable, token string, closed bool, val
 		if v := encodeVia(decodeVia(values.Get(fieldVia))); v != nil {
 			f.ViaName, f.Via = fieldVia, string(v)
 		}
+	default:
+		// A static copy (placard build) cannot splice: the field is there,
+		// blank, so the copy's bytes are the live page's for a visitor
+		// without a share tag.
+		f.ViaName, f.Via = fieldVia, string(blankVia)
 	}
 	if sa.letter {
 		f.SubmitLabel = "Add your name"
