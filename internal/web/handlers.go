@@ -97,7 +97,7 @@ func (s *Server) thanks(w http.ResponseWriter, r *http.Request) error {
 		// A new signer: their personal link, from the claim (reach.go).
 		// A claim that does not open gets the plain page.
 		if lc := snap.live[path]; lc != nil {
-			if token, key, first, ok := s.claims.open(lc.key, claim, s.cfg.Now()); ok {
+			if token, key, first, ok := s.claims.open(lc.key, claim, s.cfg.Now(), r.Method == http.MethodGet); ok {
 				return s.personalThanks(w, r, lc, outcome, token, key, first)
 			}
 		}

@@ -332,9 +332,10 @@ func (c *claimer) seal(campaignKey, token, key string, now time.Time) string {
 }
 
 // open reads a claim for campaign. first is true the first time this
-// instance opens it; ok is false for anything forged, expired or for
-// another campaign.
-func (c *claimer) open(campaignKey, claim string, now time.Time) (token, key string, first, ok bool) {
+// instance opens it with consume set (a GET; a HEAD must not use up the
+// one showing); ok is false for anything forged, expired or for another
+// campaign.
+func (c *claimer) open(campaignKey, claim string, now time.Time, consume bool) (token, key string, first, ok bool) {
 	raw, err := base64.RawURLEncoding.DecodeString(claim)
 	ns := c.aead.NonceSize()
 	if err != nil || len(raw) < ns+c.aead.Overhead() {
@@ -360,8 +361,10 @@ func (c *claimer) open(campaignKey, claim string, now time.Time) (token, key str
 		c.pruned = now
 	}
 	if _, seen := c.used[claim]; !seen {
-		c.used[claim] = exp
 		first = true
+		if consume {
+			c.used[claim] = exp
+		}
 	}
 	return token, key, first, true
 }

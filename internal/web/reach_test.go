@@ -158,11 +158,16 @@ func TestClaims(t *testing.T) {
 	claim := claimOf(t, res)
 	c := e.s.claims
 	now := e.s.cfg.Now()
-	if _, _, _, ok := c.open("riverside/open-letter", claim, now); ok {
+	if _, _, _, ok := c.open("riverside/open-letter", claim, now, true); ok {
 		t.Errorf("a claim opened for another campaign")
 	}
-	if _, _, _, ok := c.open("riverside/save-the-library", claim, now.Add(claimTTL+time.Second)); ok {
+	if _, _, _, ok := c.open("riverside/save-the-library", claim, now.Add(claimTTL+time.Second), true); ok {
 		t.Errorf("a claim opened after it expired")
+	}
+	// A HEAD (a link checker, a prefetch) does not use up the one showing.
+	wantStatus(t, get(t, e.s, "HEAD", res.Header.Get("Location"), nil), 200)
+	if doc(t, get(t, e.s, "GET", res.Header.Get("Location"), nil)).Find("#private-link").Length() != 1 {
+		t.Errorf("after a HEAD, the first GET does not show the private address")
 	}
 	forged := []byte(claim)
 	forged[len(forged)/2] ^= 1
