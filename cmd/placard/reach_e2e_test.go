@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"net/url"
 	"strings"
@@ -151,5 +152,24 @@ func TestStatsUsage(t *testing.T) {
 	}
 	if _, errs, code := runCLI(t, "stats", "a/b", "--db", db+".missing"); code != 1 {
 		t.Errorf("stats on a missing database file: exit %d, want 1\n%s", code, errs)
+	}
+}
+
+// TestStatsEmpty: a campaign with nothing recorded prints plain sentences,
+// and JSON with empty lists rather than nulls.
+func TestStatsEmpty(t *testing.T) {
+	db := sqliteDB(t)
+	st, err := openServeStore(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	out, errs, code := runCLI(t, "stats", "riverside/nothing", "--db", db)
+	if code != 0 || !strings.Contains(out, "No arrivals or signatures recorded yet.") || !strings.Contains(out, "No personal link has brought a signature yet.") {
+		t.Errorf("stats on an empty campaign: exit %d\n%s%s", code, out, errs)
+	}
+	out, _, code = runCLI(t, "stats", "riverside/nothing", "--format", "json", "--top", "0", "--db", db)
+	if want := "{\n  \"campaign\": \"riverside/nothing\",\n  \"sources\": [],\n  \"referrals\": []\n}\n"; code != 0 || out != want {
+		t.Errorf("stats --format json on an empty campaign: exit %d, got %q, want %q", code, out, want)
 	}
 }
