@@ -237,6 +237,11 @@ func (s *Server) countArrivalFrom(r *http.Request, org, slug, source string) {
 	if s.cfg.Store == nil || r.Method != http.MethodGet || source == "" {
 		return
 	}
+	// A browser fetching ahead of a click (speculative prefetch) is not an
+	// arrival either: the click, if it comes, is.
+	if p := r.Header.Get("Sec-Purpose") + r.Header.Get("Purpose"); strings.Contains(p, "prefetch") {
+		return
+	}
 	ua := strings.ToLower(r.UserAgent())
 	for _, b := range botAgents {
 		if strings.Contains(ua, b) {

@@ -242,6 +242,7 @@ func TestArrivalsCounted(t *testing.T) {
 		{libraryPage + "?src=x&region=North", nil},
 		{libraryPage + "?src=qr", nil},
 		{libraryPage + "?src=x", bot},
+		{libraryPage + "?src=x", http.Header{"Sec-Purpose": {"prefetch"}}},
 		{libraryPage + "?src=made-up", nil},
 		{libraryPage, nil},
 		{"/riverside/every-field?src=email", nil},
