@@ -461,6 +461,8 @@ type ShareView struct {
 	Mastodon MastodonShare
 	// Hashtags are written with their # sign.
 	Hashtags []string
+	// LinkLabel labels the field holding URL; empty means "Link to this page".
+	LinkLabel string
 	// NativeURL and NativeText are what the "Share…" button hands to the
 	// device's own share sheet (Web Share API); the button appears only
 	// where the browser has one, and only when NativeURL is set.

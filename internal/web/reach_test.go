@@ -20,6 +20,7 @@ import (
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/internal/store/sqlite"
+	"github.com/placard/placard/views"
 )
 
 // wantThanks checks a signing answer's Location: the thank-you page for
@@ -274,8 +275,8 @@ func TestNextStep(t *testing.T) {
 	}
 	res := e.signVia(t, libraryPage, "dee@example.org")
 	n := doc(t, get(t, e.s, "GET", res.Header.Get("Location"), nil)).Find(".next-ask .next-step a")
-	if n.Length() != 1 || !strings.HasPrefix(n.AttrOr("href", ""), libraryPage+"#") {
-		t.Errorf("thank-you page's next step: got %d links to %q, want one into the campaign page", n.Length(), n.AttrOr("href", ""))
+	if n.Length() != 1 || !strings.HasPrefix(n.AttrOr("href", ""), libraryPage+"#") || n.AttrOr("href", "") == libraryPage+"#share" {
+		t.Errorf("thank-you page's next step: got %d links to %q, want one into the campaign page, past its share action", n.Length(), n.AttrOr("href", ""))
 	}
 }
 
@@ -378,5 +379,27 @@ func TestViaKeptOnReshow(t *testing.T) {
 	res = e.post(t, libraryPage+"/sign", v, nil)
 	if n := doc(t, res).Find(`form input[name="via"]`).Length(); n != 0 {
 		t.Errorf("a forged via was kept on the re-shown form")
+	}
+}
+
+func TestThanksNextPassesShare(t *testing.T) {
+	pet := views.ActionView{ID: "sign", Title: "Sign", Petition: &views.PetitionView{}}
+	share := views.ActionView{ID: "share", Title: "Share", Share: &views.ShareView{}}
+	give := views.ActionView{ID: "give", Title: "Give", Icon: "💰", Donate: &views.DonateView{}}
+	rel := []views.CampaignCard{{Title: "Another", URL: "/o/another"}}
+	for _, c := range []struct {
+		actions []views.ActionView
+		related []views.CampaignCard
+		want    *views.NextStep
+	}{
+		{[]views.ActionView{pet, share, give}, nil, &views.NextStep{Title: "Give", URL: "/o/c#give", Icon: "💰"}},
+		{[]views.ActionView{pet, share}, rel, &views.NextStep{Title: "Another", URL: "/o/another"}},
+		{[]views.ActionView{pet, share}, nil, nil},
+		{[]views.ActionView{share, give}, rel, nil},
+	} {
+		got := thanksNext("/o/c", views.CampaignPageProps{Actions: c.actions, Related: c.related})
+		if (got == nil) != (c.want == nil) || (got != nil && *got != *c.want) {
+			t.Errorf("thanksNext(%d actions, %d related): got %+v, want %+v", len(c.actions), len(c.related), got, c.want)
+		}
 	}
 }

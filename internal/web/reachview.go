@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"net/http"
 	"strings"
 
@@ -46,12 +47,15 @@ func addNextSteps(cp *views.CampaignPageProps) {
 }
 
 // thanksNext is the thank-you page's next step: what follows the first
-// petition or letter on the campaign page.
+// petition or letter on the campaign page, passing over share actions (the
+// thank-you page itself asks the signer to share).
 func thanksNext(path string, cp views.CampaignPageProps) *views.NextStep {
 	for i, a := range cp.Actions {
-		if a.Petition != nil || a.Letter != nil {
-			return nextAfter(path, cp.Actions, cp.Related, i)
+		if a.Petition == nil && a.Letter == nil {
+			continue
 		}
+		rest := slices.DeleteFunc(slices.Clone(cp.Actions[i+1:]), func(a views.ActionView) bool { return a.Share != nil })
+		return nextAfter(path, append([]views.ActionView{a}, rest...), cp.Related, 0)
 	}
 	return nil
 }
@@ -124,6 +128,7 @@ func (s *Server) personalThanks(w http.ResponseWriter, r *http.Request, lc *live
 	link := s.base + lc.path + "?" + paramRef + "=" + token
 	pv := &views.PersonalLinkView{URL: link, Share: personalShare(lc.c, link), KeyShown: !first}
 	pv.Share.URL = link // the link itself to copy, as the supporter will paste it
+	pv.Share.LinkLabel = "Your own link"
 	if first {
 		pv.PrivateURL = s.base + lc.path + "/impact?" + paramKey + "=" + key
 	}
