@@ -3,8 +3,8 @@ package web
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/placard/placard/internal/campaign"
