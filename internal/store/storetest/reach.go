@@ -139,6 +139,29 @@ func testArrivals(t *testing.T, s store.Store) {
 	}
 	wantSources(t, s, "c", signing.SourceCount{Source: "qr", Arrivals: 2}, signing.SourceCount{Source: "x", Arrivals: 4, Signatures: 1})
 	wantSources(t, s, "d", signing.SourceCount{Source: "x", Arrivals: 1})
+
+	// Instances flushing at once, with the same keys in opposite orders,
+	// neither deadlock nor lose a count.
+	var wg sync.WaitGroup
+	errs := make([]error, 8)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			as := []signing.Arrivals{{Org: "o", Campaign: "e", Source: "x", Count: 1}, {Org: "o", Campaign: "e", Source: "qr", Count: 2}}
+			if i%2 == 1 {
+				as[0], as[1] = as[1], as[0]
+			}
+			errs[i] = s.AddArrivals(ctx, as)
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("concurrent AddArrivals %d: %v", i, err)
+		}
+	}
+	wantSources(t, s, "e", signing.SourceCount{Source: "qr", Arrivals: 16}, signing.SourceCount{Source: "x", Arrivals: 8})
 }
 
 // testReachCommitter: signatures through the group Committer carry their
