@@ -33,7 +33,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound
 	}
 	if rot := snap.rotations[r.URL.Path]; rot != nil {
-		p = rot[s.rotate(r, len(rot))]
+		p = rot[s.pickRotation(r, len(rot), func(i int, inm []string) bool { return rot[i].matches(inm) })]
 	}
 	if r.URL.RawQuery != "" {
 		if org, slug := chi.URLParam(r, "org"), chi.URLParam(r, "campaign"); slug != "" {
@@ -57,7 +57,10 @@ func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *liveCampai
 	lp := lc.pages.Load()
 	p := lp.main
 	if lp.rotations != nil {
-		p = lp.rotations[s.rotate(r, len(lp.rotations))]
+		rot := lp.rotations
+		p = rot[s.pickRotation(r, len(rot), func(i int, inm []string) bool {
+			return etagMatches(inm, rot[i].etag[0], rot[i].etagGz[0])
+		})]
 	}
 	var via []byte
 	if r.URL.RawQuery != "" {

@@ -217,6 +217,21 @@ func (s *Server) rotate(r *http.Request, n int) int {
 	return int(s.rotation.Add(1) % uint64(n))
 }
 
+// pickRotation chooses among a page's share renderings: the one a
+// revalidating browser already holds (If-None-Match names it), so a reader
+// who reloads keeps the wording they saw and gets a 304, else the next in
+// turn.
+func (s *Server) pickRotation(r *http.Request, n int, holds func(i int, inm []string) bool) int {
+	if inm := r.Header["If-None-Match"]; len(inm) > 0 {
+		for i := range n {
+			if holds(i, inm) {
+				return i
+			}
+		}
+	}
+	return s.rotate(r, n)
+}
+
 // botAgents are words in the User-Agent of link-preview fetchers and
 // crawlers: a network fetching a shared link to draw its card is not a
 // person arriving.

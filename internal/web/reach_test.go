@@ -321,6 +321,14 @@ func TestShareRotation(t *testing.T) {
 		if seen["first"] != 2 || seen["second"] != 2 {
 			t.Errorf("%s: four views showed %v, want each message twice", name, seen)
 		}
+		// A reload that names what the browser holds keeps that wording.
+		for range 3 {
+			first := get(t, s, "GET", libraryPage, nil)
+			etag := first.Header.Get("Etag")
+			if res := get(t, s, "GET", libraryPage, http.Header{"If-None-Match": {etag}}); res.StatusCode != 304 {
+				t.Errorf("%s: revalidating with %s: got %d, want 304", name, etag, res.StatusCode)
+			}
+		}
 	}
 	// The Mastodon redirect's default text and static copies use the first.
 	res := get(t, plain, "GET", libraryPage+"/share/mastodon?instance=social.example", nil)
