@@ -274,7 +274,7 @@ func (s *Server) Run(ctx context.Context) {
 	}
 	t := time.NewTicker(s.cfg.TallyInterval)
 	defer t.Stop()
-	failing := false
+	failing, flushFailing := false, false
 	for {
 		if err := s.Poll(ctx); err != nil && ctx.Err() == nil {
 			if !failing {
@@ -286,7 +286,12 @@ func (s *Server) Run(ctx context.Context) {
 			failing = false
 		}
 		if err := s.FlushArrivals(ctx); err != nil && ctx.Err() == nil {
-			s.log.Warn("storing the share-source counts failed; they are kept for the next try", "err", err)
+			if !flushFailing {
+				s.log.Warn("storing the share-source counts failed; they are kept for the next try", "err", err)
+			}
+			flushFailing = true
+		} else if err == nil {
+			flushFailing = false
 		}
 		select {
 		case <-ctx.Done():
