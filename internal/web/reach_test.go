@@ -144,7 +144,12 @@ func TestReferralFlow(t *testing.T) {
 
 		// Wrong or malformed keys, and a key on another campaign's address.
 		for _, bad := range []string{"/impact?key=" + strings.Repeat("a", refKeyLen), "/impact?key=short", "/impact"} {
-			wantStatus(t, get(t, e.s, "GET", libraryPage+bad, nil), 404)
+			res := get(t, e.s, "GET", libraryPage+bad, nil)
+			wantStatus(t, res, 404)
+			wantHeader(t, res, "Cache-Control", "no-store")
+			if h := doc(t, res).Find("h1").Text(); !strings.Contains(h, "private page") {
+				t.Errorf("%s: h1 %q, want it to say the private page was not found", bad, h)
+			}
 		}
 		other := strings.Replace(key, libraryPage, "/riverside/open-letter", 1)
 		wantStatus(t, get(t, e.s, "GET", other, nil), 404)

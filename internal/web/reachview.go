@@ -17,10 +17,22 @@ import (
 
 var hvNoReferrer = []string{"no-referrer"}
 
-// errNoImpactPage answers a private-page address that names no link.
-var errNoImpactPage = &httpError{status: http.StatusNotFound,
-	heading: "We could not find that private page",
-	message: "Check that you copied the whole address. Private pages belong to one campaign, so the campaign part of the address must be the one you signed."}
+// Words for a private-page address that names no link.
+const (
+	noImpactHeading = "We could not find that private page"
+	noImpactMessage = "Check that you copied the whole address. Private pages belong to one campaign, so the campaign part of the address must be the one you signed."
+)
+
+// impactNotFound answers a private-page address that names no link: 404
+// with a page that says what to check, never cached, indexed or referred
+// from (the address holds what the reader typed as a key).
+func (s *Server) impactNotFound(w http.ResponseWriter, r *http.Request, lc *liveCampaign) error {
+	p := lc.signFrame(noImpactHeading)
+	props := views.ErrorPageProps{Page: p, Status: http.StatusNotFound, Heading: noImpactHeading, Message: noImpactMessage, HomeURL: lc.path}
+	w.Header()["Referrer-Policy"] = hvNoReferrer
+	w.Header()["X-Robots-Tag"] = []string{"noindex"}
+	return s.writePage(w, r, http.StatusNotFound, views.ErrorPage(props), lc.csp)
+}
 
 // nextAfter is the step offered after actions[i]: the next action on the
 // page (at page + "#id"), else the first related campaign, else nil.
@@ -154,16 +166,16 @@ func (s *Server) impact(w http.ResponseWriter, r *http.Request) error {
 	}
 	key := strings.ToLower(strings.TrimSpace(r.URL.Query().Get(paramKey)))
 	if !validKey(key) {
-		return errNoImpactPage
+		return s.impactNotFound(w, r, lc)
 	}
 	ref, err := s.cfg.Store.Referral(r.Context(), keyHash(key))
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return errNoImpactPage
+		return s.impactNotFound(w, r, lc)
 	case err != nil:
 		return err
 	case ref.Org != lc.c.Org.Slug || ref.Campaign != lc.c.Slug:
-		return errNoImpactPage
+		return s.impactNotFound(w, r, lc)
 	}
 	p := lc.signFrame("Your link")
 	brought := plural(ref.Signatures, "signature", "signatures")
