@@ -83,7 +83,14 @@ func TestReferralFlow(t *testing.T) {
 		wantStatus(t, res, 200)
 		wantHeader(t, res, "Cache-Control", "no-store")
 		wantHeader(t, res, "Referrer-Policy", "no-referrer")
+		// Its Mastodon form goes on to the reader's own server.
+		if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "form-action 'self' https:") {
+			t.Errorf("personal thank-you page's policy %q does not let its Mastodon form reach the reader's server", csp)
+		}
 		d := doc(t, res)
+		if a := d.Find(".personal-link form.mastodon-form").AttrOr("action", ""); a != libraryPage+"/share/mastodon" {
+			t.Errorf("personal Mastodon form posts to %q, want %s/share/mastodon", a, libraryPage)
+		}
 		personal := d.Find("#personal-link").AttrOr("value", "")
 		private := d.Find("#private-link").AttrOr("value", "")
 		prefix := "https://act.example.org" + libraryPage + "?ref="
