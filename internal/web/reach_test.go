@@ -3,6 +3,7 @@ package web
 import (
 	"compress/gzip"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -422,4 +424,42 @@ func TestThanksNextPassesShare(t *testing.T) {
 			t.Errorf("thanksNext(%d actions, %d related): got %+v, want %+v", len(c.actions), len(c.related), got, c.want)
 		}
 	}
+}
+
+// TestArrivalsConcurrent: page views counted while flushes run lose
+// nothing and count nothing twice.
+func TestArrivalsConcurrent(t *testing.T) {
+	st := openSQLite(t)
+	e := newSignEnv(t, st, nil)
+	const workers, each = 8, 50
+	done := make(chan struct{})
+	flushed := make(chan error, 1)
+	go func() {
+		var err error
+		for {
+			select {
+			case <-done:
+				flushed <- errors.Join(err, e.s.FlushArrivals(context.Background()))
+				return
+			default:
+				err = errors.Join(err, e.s.FlushArrivals(context.Background()))
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range each {
+				get(t, e.s, "GET", "/riverside/every-field?src=telegram", nil)
+			}
+		}()
+	}
+	wg.Wait()
+	close(done)
+	if err := <-flushed; err != nil {
+		t.Fatalf("FlushArrivals: %v", err)
+	}
+	wantSources(t, st, "every-field", signing.SourceCount{Source: "telegram", Arrivals: workers * each})
 }
