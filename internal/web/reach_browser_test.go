@@ -116,6 +116,14 @@ func TestStepTicksStayInTheBrowser(t *testing.T) {
 		t.Errorf("after unticking and reloading: %s steps ticked, want 0", n)
 	}
 
+	// Doing a step ticks it: here, copying the share step's link.
+	copied := eval(`(() => { const b = document.querySelector('li.step button[data-copy]'); b.click();
+		return b.closest('li.step').querySelector('button.step-done').dataset.step; })()`)
+	load()
+	if got := eval(`Array.from(document.querySelectorAll('li.step.is-done button.step-done')).map(b => b.dataset.step).join(' ')`); got != copied {
+		t.Errorf("after copying the link of step %q and reloading: ticked %q, want just that step", copied, got)
+	}
+
 	errs, _, foreign := b.Reports(srv.URL)
 	for _, e := range errs {
 		t.Errorf("browser error: %s", e)

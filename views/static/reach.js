@@ -123,12 +123,21 @@
       mark(!done[id]);
     });
     // Doing the step's action ticks it: a share, call, email, donation or
-    // listening link, or sending its signing form.
+    // listening link, copying or sharing the link, or sending its signing
+    // form. Links in the organisers' own text (the intro) are reading, not
+    // doing, and leave it alone.
     step.addEventListener("click", function (ev) {
-      var a = ev.target.closest ? ev.target.closest("a[href]") : null;
-      if (a && step.contains(a) && !/^#/.test(a.getAttribute("href"))) {
-        mark(true);
+      if (!ev.target.closest) {
+        return;
       }
+      var a = ev.target.closest("a[href], button[data-copy], button[data-share-url]");
+      if (!a || !step.contains(a) || a.closest(".intro, .prose")) {
+        return;
+      }
+      if (a.tagName === "A" && /^#/.test(a.getAttribute("href"))) {
+        return;
+      }
+      mark(true);
     });
     Array.prototype.forEach.call(step.querySelectorAll("form.sign-form, form.mastodon-form"), function (form) {
       form.addEventListener("submit", function () {
