@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/placard/placard/internal/browsertest"
@@ -50,7 +52,7 @@ func (rc *recorder) take() []string {
 // Chromium, ticking a step survives a reload, the Mastodon server typed
 // once is filled in next time, and no request the server receives carries
 // either (nor any cookie). The "Share…" button shows only where the
-// browser has a share sheet.
+// browser has a share sheet, and hands it the address tagged ?src=share.
 func TestStepTicksStayInTheBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
@@ -69,7 +71,7 @@ func TestStepTicksStayInTheBrowser(t *testing.T) {
 	b := browsertest.Start(t)
 	ctx, cancel := context.WithTimeout(b.Context(), 90*time.Second)
 	defer cancel()
-	page := srv.URL + "/orrin-delta-network/stand-with-delta-responders"
+	addr := srv.URL + "/orrin-delta-network/stand-with-delta-responders"
 	eval := func(expr string) string {
 		t.Helper()
 		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr))
@@ -80,7 +82,7 @@ func TestStepTicksStayInTheBrowser(t *testing.T) {
 	}
 	load := func() {
 		t.Helper()
-		if _, err := b.Load(ctx, page, 1280, 900, false, true); err != nil {
+		if _, err := b.Load(ctx, addr, 1280, 900, false, true); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -122,6 +124,24 @@ func TestStepTicksStayInTheBrowser(t *testing.T) {
 	load()
 	if got := eval(`Array.from(document.querySelectorAll('li.step.is-done button.step-done')).map(b => b.dataset.step).join(' ')`); got != copied {
 		t.Errorf("after copying the link of step %q and reloading: ticked %q, want just that step", copied, got)
+	}
+
+	// Where the browser has a share sheet (stubbed here, so the test does
+	// not depend on the platform's), "Share…" appears and hands it the
+	// page's address tagged share.
+	err = chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+			Source: `navigator.share = function (d) { window.__shared = d; return Promise.resolve(); };`})
+		return err
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	load()
+	shared := eval(`(() => { const b = document.querySelector('button[data-share-url]'); if (b.hidden) return 'hidden';
+		b.click(); return window.__shared ? window.__shared.url : 'not shared'; })()`)
+	if !strings.HasSuffix(shared, "/orrin-delta-network/stand-with-delta-responders?src=share") {
+		t.Errorf("Share… with a share sheet: got %q, want the page's address with ?src=share", shared)
 	}
 
 	errs, _, foreign := b.Reports(srv.URL)
