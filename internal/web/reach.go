@@ -42,17 +42,21 @@ import (
 //     page inside an encrypted, short-lived claim (claim below), never in
 //     the clear in an address, and the private address is shown once.
 
-// ShareSources are the source tags Placard counts: one per share network,
+// shareSources are the source tags Placard counts: one per share network,
 // "copy" (the link copied from the page), "share" (the device's own share
 // sheet, through the Web Share API), "personal" (a supporter's personal link
 // without another tag), and the tags other parts of the site put on the
 // links they make: "qr" for QR codes and posters, "embed" for partner
 // sites' embeds and "feed" for the Atom feed. Any other ?src= value is
 // ignored, so nobody can fill the counts with made-up names.
-var ShareSources = []string{
+var shareSources = []string{
 	"x", "bluesky", "mastodon", "facebook", "linkedin", "whatsapp", "telegram", "email",
 	"copy", "share", "personal", "qr", "embed", "feed",
 }
+
+// ShareSources returns the source tags counted as arrivals and signatures
+// (?src=TAG), in a fresh slice.
+func ShareSources() []string { return slices.Clone(shareSources) }
 
 // Query parameters of share links.
 const (
@@ -78,7 +82,7 @@ const (
 // only [a-z2-7], which needs no escaping anywhere.
 var b32 = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
 
-func knownSource(s string) bool { return slices.Contains(ShareSources, s) }
+func knownSource(s string) bool { return slices.Contains(shareSources, s) }
 
 // validRef reports whether s has the shape of a personal link token.
 func validRef(s string) bool {
