@@ -954,7 +954,7 @@ func (c *checker) share(camp *Campaign, s *Share) {
 			c.errorf(c.at(f.list), "'%s' has %d messages — pages rotate through at most %d, so remove %d", f.key, n, maxShareVariants, n-maxShareVariants)
 		}
 		for i := range *f.list {
-			if strings.TrimSpace((*f.list)[i]) == "" && len(*f.list) > 1 {
+			if strings.TrimSpace((*f.list)[i]) == "" && len(*f.list) > 1 && !c.broken(&(*f.list)[i]) {
 				c.errorf(c.at(&(*f.list)[i], f.list), "message %d of '%s' is empty — write the message or remove the empty '- ' line", i+1, f.key)
 			}
 		}
