@@ -29,8 +29,8 @@ import (
 //     it shares, ?src=x (ShareSources lists them). A supporter's personal
 //     link carries ?ref=TOKEN, the link's random token.
 //   - A page view with a known tag is an "arrival": counted in memory per
-//     campaign and source, and added to the store every few seconds
-//     (FlushArrivals). Nothing about the visitor is kept.
+//     campaign and source, and added to the store with every poll (about
+//     once a second, FlushArrivals). Nothing about the visitor is kept.
 //   - The signing form of a live page has a hidden "via" field whose value
 //     is spliced into the cached bytes per response, like the form token
 //     (splice.go), so a signature made from a tagged page counts for its
