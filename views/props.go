@@ -42,6 +42,9 @@ type Page struct {
 	// ScriptURL is the content-hashed address of the optional enhancement
 	// script; pages work fully without it.
 	ScriptURL string
+	// ReachScriptURL is the content-hashed address of the optional reach
+	// script (share sheet, remembered Mastodon server, ticked steps).
+	ReachScriptURL string
 	// DevScriptURL is the content-hashed address of the live-preview script,
 	// set only by `placard serve --dev`; production pages leave it empty and
 	// so never carry the script.
@@ -251,6 +254,9 @@ type ActionView struct {
 	IntroHTML template.HTML
 	// Closed is true when the campaign no longer takes actions.
 	Closed bool
+	// Next is offered after a share or contact action: the next call to
+	// action, or a related campaign; nil for none (reach.go).
+	Next *NextStep
 
 	Statement *StatementView
 	Letter    *LetterView
@@ -376,6 +382,11 @@ type SignForm struct {
 	// written verbatim as the input's value.
 	TokenName string
 	Token     string
+	// ViaName and Via are the hidden field saying which share source and
+	// personal link the signer arrived through; no field when ViaName is
+	// empty. Via is written verbatim as the input's value.
+	ViaName string
+	Via     string
 	// SubmitLabel is the button text, such as "Sign the petition" or "Add your name".
 	SubmitLabel string
 	// Errors summarises the problems above the form on a re-show, each
@@ -467,6 +478,13 @@ type ShareView struct {
 	Mastodon MastodonShare
 	// Hashtags are written with their # sign.
 	Hashtags []string
+	// LinkLabel labels the field holding URL; empty means "Link to this page".
+	LinkLabel string
+	// NativeURL and NativeText are what the "Share…" button hands to the
+	// device's own share sheet (Web Share API); the button appears only
+	// where the browser has one, and only when NativeURL is set.
+	NativeURL  string
+	NativeText string
 }
 
 // ShareLink is a plain link that opens a network's own share screen.
@@ -619,6 +637,10 @@ type ThanksPageProps struct {
 	DonateURL string
 	// DonateText is the label of that link, such as "Not now — donate instead".
 	DonateText string
+	// Personal is the new signer's own share link, or nil (reach.go).
+	Personal *PersonalLinkView
+	// Next is the campaign's next call to action after signing, or nil.
+	Next *NextStep
 }
 
 // PosterPageProps is a campaign's printable A4 poster

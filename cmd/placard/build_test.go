@@ -254,6 +254,14 @@ func TestBuildMatchesServe(t *testing.T) {
 	for p := range exported {
 		sh, sb := getBytes(t, live+p)
 		_, nb := getBytes(t, nginx+p)
+		// A page whose share messages rotate is served as each of a few
+		// renderings in turn; the export holds the first.
+		for range 10 {
+			if bytes.Equal(apartFromForms(sb), apartFromForms(nb)) {
+				break
+			}
+			sh, sb = getBytes(t, live+p)
+		}
 		if !bytes.Equal(sb, nb) {
 			if !bytes.Equal(apartFromForms(sb), apartFromForms(nb)) {
 				t.Errorf("%s: nginx serves %d bytes from the export, serve sends %d; want the same bytes apart from the form origin and token", p, len(nb), len(sb))
@@ -388,7 +396,7 @@ func TestServeSiteOrigin(t *testing.T) {
 	}
 	for _, origin := range []string{"https://static.example", "https://other.example"} {
 		res := post(origin, "ada@"+strings.TrimPrefix(origin, "https://"))
-		if res.StatusCode != http.StatusSeeOther || !strings.HasSuffix(res.Header.Get("Location"), "/thanks?outcome=signed") {
+		if res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Location"), "/thanks?outcome=signed&claim=") {
 			t.Errorf("POST from %s: got %d to %q, want 303 to the thank-you page", origin, res.StatusCode, res.Header.Get("Location"))
 		}
 	}
@@ -454,7 +462,7 @@ func TestBuildSignsThroughAPIOrigin(t *testing.T) {
 		t.Errorf("POST from another origin: got %d, want 403", res.StatusCode)
 	}
 	res := post(siteOrigin)
-	if res.StatusCode != http.StatusSeeOther || !strings.HasSuffix(res.Header.Get("Location"), "/thanks?outcome=signed") {
+	if res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Location"), "/thanks?outcome=signed&claim=") {
 		t.Errorf("POST from the site origin: got %d to %q, want 303 to the thank-you page", res.StatusCode, res.Header.Get("Location"))
 	}
 }

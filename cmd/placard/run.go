@@ -58,6 +58,7 @@ Usage:
   placard serve [flags]    serve the campaigns as web pages
   placard check [DIR]      check every file in DIR (default: campaigns)
   placard signatures ...   export, erase, approve or reject signatures
+  placard stats ORG/SLUG   where a campaign's supporters came from
   placard new org|campaign write a new, commented file to start from
   placard build OUTDIR     write the site as files for a static host
   placard schema ...       print the editor schema of org|campaign files
@@ -105,6 +106,8 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		return signatures(ctx, args[1:], getenv, stdout, stderr)
 	case "embed":
 		return embedCmd(args[1:], getenv, stdout, stderr)
+	case "stats":
+		return stats(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, mainUsage)
 		return nil

@@ -345,7 +345,9 @@ func signaturesExport(ctx context.Context, args []string, getenv func(string) st
 
 const eraseSynopsis = `Remove every signature given with an email address, on every campaign, and
 say how many were removed. The address is matched as signing stores it
-(spaces trimmed, lower case). Finding none is not an error.
+(spaces trimmed, lower case). Finding none is not an error. The counts
+placard stats shows stay as they are: they hold nothing about anyone, and no
+count can be traced back to the person erased.
 
 Example: placard signatures erase --email sam@example.org`
 

@@ -492,51 +492,88 @@ type Share struct {
 	EmailSubject string `yaml:"email_subject"`
 }
 
-// ShareMessages holds one prewritten message per network. Networks without
-// their own message use Default; when Default is empty they use the campaign summary.
+// ShareMessages holds the prewritten messages per network: one message, or
+// a list of them that pages rotate through, so different visitors are
+// offered different wordings. Networks without their own message use
+// Default; when Default is empty they use the campaign summary.
 type ShareMessages struct {
 	// Default is used for every network without its own message.
-	Default string `yaml:"default"`
+	Default ShareText `yaml:"default"`
 	// X is limited to 280 characters, the link counting as 23.
-	X string `yaml:"x"`
+	X ShareText `yaml:"x"`
 	// Bluesky is limited to 300 characters.
-	Bluesky string `yaml:"bluesky"`
+	Bluesky ShareText `yaml:"bluesky"`
 	// Mastodon is limited to 500 characters.
-	Mastodon string `yaml:"mastodon"`
+	Mastodon ShareText `yaml:"mastodon"`
 	// Facebook and LinkedIn take only the link; the message is shown for supporters to paste.
-	Facebook string `yaml:"facebook"`
-	LinkedIn string `yaml:"linkedin"`
-	WhatsApp string `yaml:"whatsapp"`
-	Telegram string `yaml:"telegram"`
+	Facebook ShareText `yaml:"facebook"`
+	LinkedIn ShareText `yaml:"linkedin"`
+	WhatsApp ShareText `yaml:"whatsapp"`
+	Telegram ShareText `yaml:"telegram"`
 	// Email is the body of the email.
-	Email string `yaml:"email"`
+	Email ShareText `yaml:"email"`
 }
 
-// For returns the message for network n, falling back to Default.
-func (m ShareMessages) For(n Network) string {
-	var s string
+// ShareText is one share message, or several that pages rotate through.
+// In YAML it is written as a single text or as a list of texts.
+type ShareText []string
+
+// First returns the first message, or "".
+func (t ShareText) First() string {
+	if len(t) == 0 {
+		return ""
+	}
+	return t[0]
+}
+
+// own returns network n's own messages.
+func (m ShareMessages) own(n Network) ShareText {
 	switch n {
 	case NetworkX:
-		s = m.X
+		return m.X
 	case NetworkBluesky:
-		s = m.Bluesky
+		return m.Bluesky
 	case NetworkMastodon:
-		s = m.Mastodon
+		return m.Mastodon
 	case NetworkFacebook:
-		s = m.Facebook
+		return m.Facebook
 	case NetworkLinkedIn:
-		s = m.LinkedIn
+		return m.LinkedIn
 	case NetworkWhatsApp:
-		s = m.WhatsApp
+		return m.WhatsApp
 	case NetworkTelegram:
-		s = m.Telegram
+		return m.Telegram
 	case NetworkEmail:
-		s = m.Email
+		return m.Email
 	}
-	if s == "" {
-		s = m.Default
+	return nil
+}
+
+// For returns network n's first message, falling back to Default.
+func (m ShareMessages) For(n Network) string { return m.Variant(n, 0) }
+
+// Variant returns network n's message for rotation v: the v-th of n's own
+// messages (or of Default's, when n has none), counting round the list;
+// "" when neither has any.
+func (m ShareMessages) Variant(n Network, v int) string {
+	t := m.own(n)
+	if len(t) == 0 {
+		t = m.Default
 	}
-	return s
+	if len(t) == 0 {
+		return ""
+	}
+	return t[v%len(t)]
+}
+
+// Variants is how many different renderings the messages need: the
+// longest list among them, at least 1.
+func (m ShareMessages) Variants() int {
+	n := max(1, len(m.Default))
+	for _, nw := range Networks {
+		n = max(n, len(m.own(nw)))
+	}
+	return n
 }
 
 // Listen points supporters at voices to hear or read: audio, video, podcasts, statements.

@@ -329,6 +329,7 @@ var (
 	actionType   = reflect.TypeFor[Action]()
 	imageType    = reflect.TypeFor[Image]()
 	redirectType = reflect.TypeFor[[]Redirect]()
+	shareTextTyp = reflect.TypeFor[ShareText]()
 )
 
 // decode writes node n into v, which must be addressable. key is the setting's
@@ -364,12 +365,22 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, key string) {
 		d.decodeAction(n, v.Addr().Interface().(*Action))
 	case t == redirectType:
 		d.decodeRedirects(n, v.Addr().Interface().(*[]Redirect))
+	case t == shareTextTyp && n.Kind == yaml.MappingNode:
+		d.bad[posKey{v.Addr().Pointer(), t}] = true
+		d.errorf(n, "%s must be a message, or a list of messages each on its own line starting with '- ' — got a group of settings (if the message contains ': ', put it in quotes)", quoteKey(key))
+	case t == shareTextTyp && n.Kind == yaml.ScalarNode:
+		// One message, written as plain text: a list of one.
+		one := reflect.MakeSlice(t, 1, 1)
+		v.Set(one)
+		d.decode(n, one.Index(0), key)
 	case t.Kind() == reflect.String:
 		if s, ok := d.scalar(n, key, "text"); ok {
 			v.SetString(s)
 			if n.Style&yaml.LiteralStyle != 0 {
 				d.literal[posKey{v.Addr().Pointer(), t}] = true
 			}
+		} else {
+			d.bad[posKey{v.Addr().Pointer(), t}] = true
 		}
 	case t.Kind() == reflect.Int:
 		s, ok := d.scalar(n, key, "a whole number, like "+intExample(key))

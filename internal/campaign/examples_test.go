@@ -155,7 +155,7 @@ func TestShippedCampaignsSeedShapes(t *testing.T) {
 		}
 		share := firstAction(t, c, campaign.KindShare)
 		for _, n := range []campaign.Network{campaign.NetworkX, campaign.NetworkBluesky, campaign.NetworkMastodon, campaign.NetworkWhatsApp, campaign.NetworkEmail} {
-			if share.Share.Messages.For(n) == share.Share.Messages.Default {
+			if share.Share.Messages.For(n) == share.Share.Messages.Default.First() {
 				t.Errorf("share has no message of its own for %s, want one", n)
 			}
 		}

@@ -230,8 +230,8 @@ func checkEveryKind(t *testing.T, s *Site) {
 	eq(t, "target region", ct.Targets[1].Region, "Southside")
 
 	sh := c.Actions[4].Share
-	eq(t, "share x", sh.Messages.X, "Our library closes unless the council hears from us by 3 March. {link}")
-	eq(t, "share falls back to default", sh.Messages.For(NetworkBluesky), sh.Messages.Default)
+	eq(t, "share x", sh.Messages.X.First(), "Our library closes unless the council hears from us by 3 March. {link}")
+	eq(t, "share falls back to default", sh.Messages.For(NetworkBluesky), sh.Messages.Default.First())
 
 	items := c.Actions[5].Listen.Items
 	durations := []time.Duration{34 * time.Minute, time.Hour + 5*time.Minute, time.Hour + 5*time.Minute, 12*time.Minute + 30*time.Second, time.Hour + 2*time.Minute + 3*time.Second}

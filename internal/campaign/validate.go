@@ -912,22 +912,37 @@ var linkLike = regexp.MustCompile(`\{+ *[A-Za-z_][A-Za-z_ ]{0,19} *\}+`)
 // without {link} is fine; but {url} or {Link} is shown as written, braces and
 // all, beside the link.
 func (c *checker) sharePlaceholders(m *ShareMessages) {
-	for _, f := range []struct {
-		key string
-		ptr *string
+	for _, f := range shareKeys(m) {
+		for i := range *f.list {
+			ptr := &(*f.list)[i]
+			if *ptr == "" || !c.seen(ptr) {
+				continue
+			}
+			for _, loc := range linkLike.FindAllStringIndex(*ptr, -1) {
+				if got := (*ptr)[loc[0]:loc[1]]; got != "{link}" {
+					c.warnf(c.inText(ptr, *ptr, loc[0]), "the '%s' message has %s, which is shown as written — write {link} where the campaign's address goes, or leave it out and the address is added at the end", f.key, got)
+				}
+			}
+		}
+	}
+}
+
+// maxShareVariants bounds how many messages one network may rotate
+// through: each is a full rendering of the page, kept in memory.
+const maxShareVariants = 10
+
+// shareKeys lists the message settings with their keys, in page order.
+func shareKeys(m *ShareMessages) []struct {
+	key  string
+	list *ShareText
+} {
+	return []struct {
+		key  string
+		list *ShareText
 	}{
 		{"default", &m.Default}, {"x", &m.X}, {"bluesky", &m.Bluesky}, {"mastodon", &m.Mastodon},
 		{"facebook", &m.Facebook}, {"linkedin", &m.LinkedIn}, {"whatsapp", &m.WhatsApp},
 		{"telegram", &m.Telegram}, {"email", &m.Email},
-	} {
-		if *f.ptr == "" || !c.seen(f.ptr) {
-			continue
-		}
-		for _, loc := range linkLike.FindAllStringIndex(*f.ptr, -1) {
-			if got := (*f.ptr)[loc[0]:loc[1]]; got != "{link}" {
-				c.warnf(c.inText(f.ptr, *f.ptr, loc[0]), "the '%s' message has %s, which is shown as written — write {link} where the campaign's address goes, or leave it out and the address is added at the end", f.key, got)
-			}
-		}
 	}
 }
 
@@ -935,57 +950,73 @@ func (c *checker) share(camp *Campaign, s *Share) {
 	c.hashtags(s.Hashtags)
 	m := &s.Messages
 	c.sharePlaceholders(m)
-	// Group the networks a message is too long for by the setting it comes
-	// from, so a long default is one problem, not three.
+	for _, f := range shareKeys(m) {
+		if n := len(*f.list); n > maxShareVariants {
+			c.errorf(c.at(f.list), "'%s' has %d messages — pages rotate through at most %d, so remove %d", f.key, n, maxShareVariants, n-maxShareVariants)
+		}
+		for i := range *f.list {
+			if strings.TrimSpace((*f.list)[i]) == "" && len(*f.list) > 1 && !c.broken(&(*f.list)[i]) {
+				c.errorf(c.at(&(*f.list)[i], f.list), "message %d of '%s' is empty — write the message or remove the empty '- ' line", i+1, f.key)
+			}
+		}
+	}
+	// Group the networks a message is too long for by the message, so a
+	// long default is one problem, not three.
 	type over struct {
 		names []string
 		keys  []string
 		limit int
+		from  string // "own", "default" or "summary"
+		msg   string
 	}
-	var order []any
-	overs := map[any]*over{}
+	var order []*string
+	overs := map[*string]*over{}
 	for _, n := range shareLimits {
-		var ptr any
-		var msg string
+		var list []*string
+		from := "own"
+		var own *ShareText
 		switch n.network {
 		case NetworkX:
-			ptr, msg = &m.X, m.X
+			own = &m.X
 		case NetworkBluesky:
-			ptr, msg = &m.Bluesky, m.Bluesky
+			own = &m.Bluesky
 		case NetworkMastodon:
-			ptr, msg = &m.Mastodon, m.Mastodon
+			own = &m.Mastodon
 		}
-		if msg == "" {
-			ptr, msg = &m.Default, m.Default
+		if len(*own) == 0 {
+			own, from = &m.Default, "default"
 		}
-		if msg == "" {
-			ptr, msg = &camp.Summary, camp.Summary
+		for i := range *own {
+			list = append(list, &(*own)[i])
 		}
-		if strings.TrimSpace(msg) == "" || shareLength(msg) <= n.limit {
-			continue
+		if len(list) == 0 {
+			list, from = []*string{&camp.Summary}, "summary"
 		}
-		o := overs[ptr]
-		if o == nil {
-			o = &over{limit: n.limit}
-			overs[ptr] = o
-			order = append(order, ptr)
+		for _, ptr := range list {
+			msg := *ptr
+			if strings.TrimSpace(msg) == "" || shareLength(msg) <= n.limit {
+				continue
+			}
+			o := overs[ptr]
+			if o == nil {
+				o = &over{limit: n.limit, from: from, msg: msg}
+				overs[ptr] = o
+				order = append(order, ptr)
+			}
+			o.names = append(o.names, fmt.Sprintf("%s's %d", n.name, n.limit))
+			o.keys = append(o.keys, string(n.network))
+			o.limit = min(o.limit, n.limit)
 		}
-		o.names = append(o.names, fmt.Sprintf("%s's %d", n.name, n.limit))
-		o.keys = append(o.keys, string(n.network))
-		o.limit = min(o.limit, n.limit)
 	}
 	for _, ptr := range order {
 		o := overs[ptr]
-		var msg string
-		switch ptr {
-		case any(&m.X), any(&m.Bluesky), any(&m.Mastodon):
-			msg = *ptr.(*string)
+		msg := o.msg
+		switch o.from {
+		case "own":
 			c.errorf(c.at(ptr), "this message is %d characters (counting the link as %d), over %s — shorten it by %d", shareLength(msg), linkLength, andList(o.names), shareLength(msg)-o.limit)
-		case any(&m.Default):
-			msg = m.Default
+		case "default":
 			c.errorf(c.at(ptr), "the 'default' message is %d characters (counting the link as %d), over %s — shorten it by %d, or write shorter %s messages", shareLength(msg), linkLength, andList(o.names), shareLength(msg)-o.limit, andList(o.keys))
 		default:
-			msg = camp.Summary
 			c.errorf(c.at(&s.Messages, ptr), "the share action uses the campaign's 'summary' as its message, and at %d characters (counting the link as %d) it is over %s — add messages: with a shorter default", shareLength(msg), linkLength, andList(o.names))
 		}
 	}

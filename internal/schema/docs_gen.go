@@ -26,7 +26,7 @@ var typeDocs = map[string]string{
 	"Resource":      "Resource is a report or document: an outside address (link) or a file from the organisation's folder (file).",
 	"Resources":     "Resources offers reports and documents to read or download.",
 	"Share":         "Share asks supporters to amplify the campaign with prewritten messages.",
-	"ShareMessages": "ShareMessages holds one prewritten message per network. Networks without their own message use default; when default is empty they use the campaign summary.",
+	"ShareMessages": "ShareMessages holds the prewritten messages per network: one message, or a list of them that pages rotate through, so different visitors are offered different wordings. Networks without their own message use default; when default is empty they use the campaign summary.",
 	"Signatory":     "Signatory is an organisation or person who signed a letter.",
 	"Site":          "Site is one loaded campaigns directory: every organisation with its campaigns. A Site is never modified after Load returns it, so it can be shared by any number of goroutines; a reload builds a new Site.",
 	"Social":        "Social holds an organisation's accounts on each network, each a full https:// address.",

@@ -131,10 +131,13 @@ const shareLinkLength = 23
 // characters once the link is counted. A message with an address written in
 // it is left to the loader, which counts that address as 23 whatever its
 // length.
+//
+// A setting may also be a list of messages the page rotates through
+// (campaign.ShareText): then every message in it is held to the limit.
 func shareLimit(limit int) map[string]any {
 	withPlaceholder := limit - shareLinkLength + len("{link}")
 	without := limit - shareLinkLength - 1
-	return map[string]any{
+	one := map[string]any{
 		"if": map[string]any{"type": "string", "not": map[string]any{"pattern": `[hH][tT][tT][pP][sS]?://`}},
 		"then": map[string]any{
 			"if":   map[string]any{"pattern": `\{link\}`},
@@ -142,6 +145,7 @@ func shareLimit(limit int) map[string]any {
 			"else": map[string]any{"maxLength": without},
 		},
 	}
+	return map[string]any{"allOf": []any{one, map[string]any{"items": one}}}
 }
 
 // shareLimits is the loader's list of networks whose messages are limited.

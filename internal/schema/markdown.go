@@ -91,6 +91,8 @@ func typeName(t reflect.Type, key string) string {
 		return "campaign name, or group Related"
 	case t == markdownType:
 		return "Markdown text"
+	case t == shareTextTyp:
+		return "text, or list of texts"
 	case isRedirects(t):
 		return "mapping of old name to new name"
 	case t.Kind() == reflect.Pointer:

@@ -29,6 +29,7 @@ var (
 	relatedType  = reflect.TypeFor[campaign.Related]()
 	actionType   = reflect.TypeFor[campaign.Action]()
 	markdownType = reflect.TypeFor[campaign.Markdown]()
+	shareTextTyp = reflect.TypeFor[campaign.ShareText]()
 )
 
 // Patterns the loader accepts for dates, lengths of time, whole numbers
@@ -216,6 +217,13 @@ func valueSchema(t reflect.Type, key string) map[string]any {
 		return map[string]any{"anyOf": []any{
 			map[string]any{"type": "string", "description": "a campaign of this site, as slug or org/slug", "examples": []any{"save-the-library"}},
 			object(t),
+		}}
+	case t == shareTextTyp:
+		// One message, or a list of messages to rotate.
+		one := map[string]any{"type": []any{"string", "number", "boolean"}, "minLength": 1}
+		return map[string]any{"anyOf": []any{
+			map[string]any{"type": []any{"string", "number", "boolean", "null"}},
+			map[string]any{"type": "array", "items": one, "minItems": 1, "maxItems": 10},
 		}}
 	case t == actionType:
 		return actionSchema()

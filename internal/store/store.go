@@ -42,6 +42,14 @@ type Store interface {
 	// already had that email (including an earlier entry of the same batch).
 	// err is non-nil only when the transaction as a whole failed, in which
 	// case nothing was stored and results is nil.
+	//
+	// In the same transaction, each inserted signature's Reach becomes
+	// counts: one signature for its Source (Sources), one for the personal
+	// link named by Referrer when that link belongs to the same campaign
+	// (unknown tokens are ignored), and its NewLink is created with no
+	// signatures. A NewLink whose token or secret hash is already taken is
+	// not created and its Token is cleared. Signatures found already signed
+	// change no count. Reach is never written on the signature's row.
 	AddSignatures(ctx context.Context, sigs []*signing.Signature) (results []error, err error)
 
 	// Counts returns the tally of every campaign that has signatures. It
@@ -76,6 +84,24 @@ type Store interface {
 	// from crypto/rand on first use. Every instance sharing the database gets
 	// the same key, so a form token issued by one is accepted by another.
 	Secret(ctx context.Context) ([]byte, error)
+
+	// AddArrivals adds page views that arrived through a share source to
+	// each campaign's per-source counts, in one transaction. Web servers
+	// count in memory and flush here every few seconds, so a page view never
+	// waits for the database and no single visit is stored.
+	AddArrivals(ctx context.Context, arrivals []signing.Arrivals) error
+
+	// Sources returns one campaign's arrivals and signatures per source, in
+	// source byte order; "" is the source of signatures made without one.
+	Sources(ctx context.Context, org, campaign string) ([]signing.SourceCount, error)
+
+	// Referrals returns one campaign's personal links that brought at least
+	// one signature, most signatures first (then by token), at most limit.
+	Referrals(ctx context.Context, org, campaign string, limit int) ([]signing.ReferralCount, error)
+
+	// Referral returns the personal link whose private key hashes to
+	// secretHash, or ErrNotFound.
+	Referral(ctx context.Context, secretHash [32]byte) (signing.ReferralCount, error)
 
 	// Close releases the engine's resources.
 	Close() error

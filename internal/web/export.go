@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -86,6 +87,8 @@ const NotFoundPath = "/404.html"
 // exportGet answers a plain GET of p with the server's own handler.
 func (s *Server) exportGet(p string) (http.Header, []byte, int) {
 	req := httptest.NewRequest(http.MethodGet, p, nil)
+	// A static copy holds the first of a page's share rotations (reach.go).
+	req = req.WithContext(context.WithValue(req.Context(), firstRotation{}, true))
 	req.RemoteAddr = "127.0.0.1:1"
 	rec := httptest.NewRecorder()
 	s.ServeHTTP(rec, req)

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/go-chi/chi/v5"
 )
 
 // page serves a pre-rendered public page: the index, an organisation or a
@@ -30,7 +32,13 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 		}
 		return errNotFound
 	}
+	if rot := snap.rotations[r.URL.Path]; rot != nil {
+		p = rot[s.pickRotation(r, len(rot), func(i int, inm []string) bool { return rot[i].matches(inm) })]
+	}
 	if r.URL.RawQuery != "" {
+		if org, slug := chi.URLParam(r, "org"), chi.URLParam(r, "campaign"); slug != "" {
+			s.countArrival(r, org, slug)
+		}
 		if variants := snap.regions[r.URL.Path]; variants != nil {
 			if region := r.URL.Query().Get("region"); region != "" {
 				if v := variants[strings.ToLower(strings.TrimSpace(region))]; v != nil {
@@ -48,14 +56,25 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *liveCampaign) {
 	lp := lc.pages.Load()
 	p := lp.main
-	if r.URL.RawQuery != "" && len(lp.regions) > 0 {
-		if region := r.URL.Query().Get("region"); region != "" {
+	if lp.rotations != nil {
+		rot := lp.rotations
+		p = rot[s.pickRotation(r, len(rot), func(i int, inm []string) bool {
+			return etagMatches(inm, rot[i].etag[0], rot[i].etagGz[0])
+		})]
+	}
+	var via []byte
+	if r.URL.RawQuery != "" {
+		q := r.URL.Query()
+		if region := q.Get("region"); region != "" && len(lp.regions) > 0 {
 			if v := lp.regions[strings.ToLower(strings.TrimSpace(region))]; v != nil {
 				p = v
 			}
 		}
+		source, ref := attribution(q)
+		s.countArrivalFrom(r, lc.c.Org.Slug, lc.c.Slug, source)
+		via = encodeVia(source, ref)
 	}
-	p.serve(w, r, s.tokens, s.cfg.Now())
+	p.serveVia(w, r, s.tokens, s.cfg.Now(), via)
 }
 
 // thanks serves a campaign's thank-you page for ?outcome=signed, pending
@@ -71,9 +90,20 @@ func (s *Server) thanks(w http.ResponseWriter, r *http.Request) error {
 		}
 		return errNotFound
 	}
-	p := set[r.URL.Query().Get("outcome")]
+	q := r.URL.Query()
+	outcome := q.Get("outcome")
+	p := set[outcome]
 	if p == nil {
 		return errNotFound
+	}
+	if claim := q.Get(paramClaim); claim != "" && outcome != outcomeAlready {
+		// A new signer: their personal link, from the claim (reach.go).
+		// A claim that does not open gets the plain page.
+		if lc := snap.live[path]; lc != nil {
+			if token, key, first, ok := s.claims.open(lc.key, claim, s.cfg.Now(), r.Method == http.MethodGet); ok {
+				return s.personalThanks(w, r, lc, outcome, token, key, first)
+			}
+		}
 	}
 	p.serve(w, r)
 	return nil

@@ -35,12 +35,20 @@ type liveCampaign struct {
 	csp   string
 	// pageCSP is the campaign page's own policy.
 	pageCSP string
+	// thanksProps are the thank-you pages' props by outcome, for the pages
+	// rendered per request with a new signer's personal link, whose policy
+	// (personalCSP) lets its Mastodon form go on to the reader's server.
+	thanksProps map[string]views.ThanksPageProps
+	personalCSP string
 
 	props   views.CampaignPageProps
 	regions map[string]views.CampaignPageProps // lower-cased region → props
 	// embed is the campaign's embed (embed.go), nil when its organisation
 	// allows none.
 	embed *embedCampaign
+	// rotations are the props of the other share-message renderings
+	// (rotation 1, 2, …; rotation 0 is props), see reach.go.
+	rotations []views.CampaignPageProps
 
 	pages atomic.Pointer[livePages]
 }
@@ -51,6 +59,9 @@ type livePages struct {
 	main    *tokenPage
 	regions map[string]*tokenPage
 	embed   *tokenPage // nil without lc.embed
+	// rotations are main and the other share-message renderings, in
+	// rotation order; nil when the page has only one.
+	rotations []*tokenPage
 }
 
 // newLive prepares campaign c (whose page props are cp) for signing, or
@@ -83,6 +94,7 @@ func (b *builder) newLive(c *campaign.Campaign, cp views.CampaignPageProps) *liv
 	lc.frame.Image = cp.Page.Image
 	lc.frame.JSONLD = mustJSON(map[string]any{"@context": "https://schema.org", "@type": "WebPage", "name": c.Title})
 	lc.csp = pageCSP(lc.frame.ThemeCSS, false)
+	lc.personalCSP = pageCSP(lc.frame.ThemeCSS, true)
 	_, mastodon := b.snap.mastodon[lc.path]
 	lc.pageCSP = pageCSP(cp.Page.ThemeCSS, mastodon)
 	lc.embed = b.embedFor(c, cp)
@@ -108,6 +120,16 @@ func (s *Server) renderLive(lc *liveCampaign, t *tally) error {
 	if lc.embed != nil {
 		if lp.embed, err = lc.embed.render(withTally(lc.props, lc, t), lc.key); err != nil {
 			return err
+		}
+	}
+	if len(lc.rotations) > 0 {
+		lp.rotations = []*tokenPage{main}
+		for i, p := range lc.rotations {
+			tp, err := one(p)
+			if err != nil {
+				return fmt.Errorf("rendering %s with share messages %d: %w", lc.path, i+2, err)
+			}
+			lp.rotations = append(lp.rotations, tp)
 		}
 	}
 	for region, p := range lc.regions {
@@ -262,7 +284,7 @@ func (s *Server) Run(ctx context.Context) {
 	}
 	t := time.NewTicker(s.cfg.TallyInterval)
 	defer t.Stop()
-	failing := false
+	failing, flushFailing := false, false
 	for {
 		if err := s.Poll(ctx); err != nil && ctx.Err() == nil {
 			if !failing {
@@ -273,8 +295,20 @@ func (s *Server) Run(ctx context.Context) {
 			s.log.Info("live signature counts are updating again")
 			failing = false
 		}
+		if err := s.FlushArrivals(ctx); err != nil && ctx.Err() == nil {
+			if !flushFailing {
+				s.log.Warn("storing the share-source counts failed; they are kept for the next try", "err", err)
+			}
+			flushFailing = true
+		} else if err == nil {
+			flushFailing = false
+		}
 		select {
 		case <-ctx.Done():
+			// The last counts, with a little time of their own.
+			fctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			_ = s.FlushArrivals(fctx)
+			cancel()
 			return
 		case <-t.C:
 		}

@@ -21,6 +21,8 @@ import (
 //	GET /{org}/card.png                        an organisation's share card
 //	GET /{org}/{campaign}/qr.svg, /qr.png      QR code of the campaign address with ?src=qr
 //	GET /{org}/{campaign}/poster               printable A4 poster with the QR code
+//	                                           &claim=… adds a new signer's personal link (reach.go)
+//	GET /{org}/{campaign}/impact               ?key=KEY: a personal link's private page (reachview.go)
 //	GET /{org}/{old-slug}[/thanks]             301 to the renamed campaign (org.yaml redirects)
 //	GET /{org}/share/mastodon                  ?instance=HOST&text=… → 303 to HOST's share screen
 //	GET /{org}/{campaign}/share/mastodon       the same, for a campaign page
@@ -75,6 +77,7 @@ func (s *Server) routes() http.Handler {
 	r.Get("/{org}/{campaign}/qr.svg", s.handle(s.generatedFile))
 	r.Get("/{org}/{campaign}/qr.png", s.handle(s.generatedFile))
 	r.Get("/{org}/{campaign}/poster", s.handle(s.page))
+	r.Get("/{org}/{campaign}/impact", s.handle(s.impact))
 	r.Get("/{org}/share/mastodon", s.handle(s.mastodonShare))
 	r.Get("/{org}/{campaign}/share/mastodon", s.handle(s.mastodonShare))
 	if s.cfg.Dev {

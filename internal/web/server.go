@@ -162,6 +162,13 @@ type Server struct {
 
 	// dev wakes the live-preview event streams (dev.go); nil unless Config.Dev.
 	dev *devHub
+
+	// arrivals counts tagged page views until the next flush, and claims
+	// carries new personal links to the thank-you page (reach.go).
+	arrivals arrivals
+	claims   *claimer
+	// rotation picks each response's share-message rendering in turn.
+	rotation atomic.Uint64
 }
 
 // New checks cfg, builds the first snapshot from site (which may be nil for
@@ -224,6 +231,7 @@ func New(cfg Config, site *campaign.Site) (*Server, error) {
 		md:      markdown.New(),
 		tokens:  tokenSigner{key: key},
 		tallies: map[string]*tally{},
+		claims:  newClaimer(key),
 	}
 	if cfg.Dev {
 		s.dev = newDevHub()

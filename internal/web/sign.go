@@ -167,8 +167,10 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 	}
 	if form.Get(fieldHoneypot) != "" {
 		// A bot filled the field people never see: answer as if it had
-		// worked, so it learns nothing, and keep nothing.
-		return seeOther(w, path+"/thanks?outcome="+outcomeSigned)
+		// worked (with a claim for a link that is never stored), so it
+		// learns nothing, and keep nothing.
+		token, key, _ := newReferral()
+		return seeOther(w, path+"/thanks?outcome="+outcomeSigned+"&"+paramClaim+"="+s.claims.seal(lc.key, token, key, now))
 	}
 
 	sub := signing.Submission{
@@ -187,6 +189,10 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 		return s.signAgain(w, r, lc, sa, form, errs, tokProblem, now)
 	}
 	sig.Org, sig.Campaign, sig.Action, sig.Lang = lc.c.Org.Slug, lc.c.Slug, id, lc.frame.Lang
+	// Where the signer came from, and their own personal link (reach.go).
+	source, ref := decodeVia(form.Get(fieldVia))
+	token, key, link := newReferral()
+	sig.Reach = signing.Reach{Source: source, Referrer: ref, NewLink: link}
 
 	// The signature is stored even if the signer's connection drops: the
 	// commit must not be cut short half-way by a closed tab.
@@ -201,10 +207,17 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 		s.log.Error("storing a signature failed; the signer was told it was not recorded",
 			"campaign", lc.key, "err", err, "request_id", requestID(r))
 		return errSignNotStored
-	case sig.Status == signing.StatusPending:
-		return seeOther(w, thanksLocation(r, lc, outcomePending))
 	}
-	return seeOther(w, thanksLocation(r, lc, outcomeSigned))
+	outcome := outcomeSigned
+	if sig.Status == signing.StatusPending {
+		outcome = outcomePending
+	}
+	loc := thanksLocation(r, lc, outcome)
+	if sig.Reach.NewLink.Token == token && !isEmbedSign(r) {
+		// The store made the link (it clears the token on a clash).
+		loc += "&" + paramClaim + "=" + s.claims.seal(lc.key, token, key, now)
+	}
+	return seeOther(w, loc)
 }
 
 // seeOther answers a POST with 303 to location (Post/Redirect/Get).
@@ -243,6 +256,7 @@ func (s *Server) signAgain(w http.ResponseWriter, r *http.Request, lc *liveCampa
 		}
 	}
 	kept.Set(fieldPublic, form.Get(fieldPublic))
+	kept.Set(fieldVia, form.Get(fieldVia))
 	tok := s.tokens.issue(lc.key, now.Add(-tokenMinAge))
 	f := signForm(lc.c, sa, tok, false, kept, errs)
 	props := views.SignPageProps{

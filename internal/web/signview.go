@@ -75,6 +75,21 @@ func signForm(c *campaign.Campaign, sa *signable, token string, closed bool, val
 		SubmitLabel:  "Sign the petition",
 		PrivacyURL:   c.Org.PrivacyPolicy,
 	}
+	switch {
+	case token == tokenPlaceholder:
+		// A cached page: the visitor's source is spliced in per response.
+		f.ViaName, f.Via = fieldVia, viaPlaceholder
+	case token != "":
+		// A re-shown form keeps what the first one carried.
+		if v := encodeVia(decodeVia(values.Get(fieldVia))); v != nil {
+			f.ViaName, f.Via = fieldVia, string(v)
+		}
+	default:
+		// A static copy (placard build) cannot splice: the field is there,
+		// blank, so the copy's bytes are the live page's for a visitor
+		// without a share tag.
+		f.ViaName, f.Via = fieldVia, string(blankVia)
+	}
 	if sa.letter {
 		f.SubmitLabel = "Add your name"
 		f.PublicLabel = "Show my name (and my organisation's) on this page"

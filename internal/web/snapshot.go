@@ -28,6 +28,10 @@ type snapshot struct {
 	// regions holds the region variants of campaign pages: path → lower-cased
 	// region → page. Only pages with a contact region picker have any.
 	regions map[string]map[string]*cached
+	// rotations holds the share-message renderings of campaign pages whose
+	// share action lists several messages: path → one page per rotation,
+	// [0] being the page in pages (see reach.go).
+	rotations map[string][]*cached
 	// static holds every file under /static/, by full path.
 	static map[string]*cached
 	// live holds the campaign pages that take signatures, by path; their
@@ -54,6 +58,8 @@ type snapshot struct {
 	known []views.Link
 	// stylesheet and script are the hashed addresses of views.Static files.
 	stylesheet, script string
+	// reachScript is the hashed address of reach.js (reach.go).
+	reachScript string
 	// devScript is the hashed address of the live-preview script (dev.go),
 	// empty unless Config.Dev.
 	devScript string
@@ -76,6 +82,9 @@ type builder struct {
 	// preview is set while a preview page is built: no signing form, and no
 	// Mastodon share redirect for a page that is not public.
 	preview bool
+	// variant is the share-message rotation being rendered (0 for the
+	// page every static copy and cache key uses; see reach.go).
+	variant int
 	// assetURLs remembers the address each organiser file was given.
 	assetURLs map[*campaign.Asset]string
 }
@@ -86,15 +95,16 @@ func (s *Server) build(site *campaign.Site, prev *snapshot) (*snapshot, error) {
 	b := &builder{
 		s: s,
 		snap: &snapshot{
-			site:     site,
-			pages:    map[string]*cached{},
-			regions:  map[string]map[string]*cached{},
-			static:   map[string]*cached{},
-			mastodon: map[string]string{},
-			live:     map[string]*liveCampaign{},
-			thanks:   map[string]map[string]*cached{},
-			moved:    map[string]string{},
-			previews: map[string]*cached{},
+			site:      site,
+			pages:     map[string]*cached{},
+			regions:   map[string]map[string]*cached{},
+			rotations: map[string][]*cached{},
+			static:    map[string]*cached{},
+			mastodon:  map[string]string{},
+			live:      map[string]*liveCampaign{},
+			thanks:    map[string]map[string]*cached{},
+			moved:     map[string]string{},
+			previews:  map[string]*cached{},
 
 			generated: map[string]*generated{},
 		},
@@ -143,6 +153,8 @@ func (b *builder) addViewsStatic() error {
 			b.snap.stylesheet = u
 		case "app.js":
 			b.snap.script = u
+		case "reach.js":
+			b.snap.reachScript = u
 		}
 		return nil
 	})
@@ -238,6 +250,9 @@ func (b *builder) addPages(site *campaign.Site) error {
 			if err := b.addPage(p, views.CampaignPage(cp), cp.Page); err != nil {
 				return err
 			}
+			if err := b.addRotations(c, p); err != nil {
+				return err
+			}
 			for _, region := range regions {
 				vp, _ := b.campaignProps(c, region)
 				page, err := b.renderPage(p, views.CampaignPage(vp), vp.Page)
@@ -261,14 +276,18 @@ func (b *builder) addLive(lc *liveCampaign, regions []string) error {
 		vp, _ := b.campaignProps(lc.c, region)
 		lc.regions[strings.ToLower(region)] = vp
 	}
+	lc.rotations = b.rotationProps(lc.c)
 	if err := b.s.renderLive(lc, b.s.tallies[lc.key]); err != nil {
 		return err
 	}
 	b.snap.live[lc.path] = lc
 	share, donate, hasDonate := shareAndDonate(lc.path, lc.props)
 	set := map[string]*cached{}
+	lc.thanksProps = map[string]views.ThanksPageProps{}
 	for _, o := range outcomes {
 		tp := b.thanksProps(lc.c, lc.frame, o, share, donate, hasDonate)
+		tp.Next = thanksNext(lc.path, lc.props)
+		lc.thanksProps[o] = tp
 		var buf bytes.Buffer
 		if err := views.ThanksPage(tp).Render(context.Background(), &buf); err != nil {
 			return fmt.Errorf("rendering the thank-you page of %s: %w", lc.path, err)

@@ -31,8 +31,15 @@ import (
 // goes with it are computed at most once a second per page and shared by
 // every response in that second: serving costs about as much as a plain
 // cached page.
+//
+// A page may also hold viaPlaceholder slots (the signing form's share
+// source and personal-link token, reach.go), the same length as a token.
+// A request without attribution gets the blank value, covered by the
+// per-second trailer; one with attribution (only visitors who followed a
+// share link) costs one CRC-32 pass over the page for its own trailer.
 type tokenPage struct {
-	pieces [][]byte // plain pieces; len(pieces)-1 tokens go between them
+	pieces [][]byte // plain pieces; len(pieces)-1 slots go between them
+	slots  []bool   // per slot: true for a via slot, false for a token
 	length []string // Content-Length of the plain body
 
 	gzHead   []byte   // gzip header + deflated pieces[0]
@@ -58,7 +65,7 @@ type tokenStamp struct {
 // pieces. A body without placeholders works too: it is one piece.
 func newTokenPage(body []byte, path, csp string) *tokenPage {
 	p := &tokenPage{path: path}
-	p.pieces = bytes.Split(body, []byte(tokenPlaceholder))
+	p.pieces, p.slots = splitSlots(body)
 	p.length = []string{strconv.Itoa(len(body))}
 	sum := sha256.Sum256(body)
 	tag := hex.EncodeToString(sum[:12])
@@ -116,6 +123,45 @@ func newTokenPage(body []byte, path, csp string) *tokenPage {
 	return p
 }
 
+// splitSlots cuts body at every token and via placeholder, in order.
+func splitSlots(body []byte) (pieces [][]byte, slots []bool) {
+	for {
+		i := bytes.Index(body, []byte(tokenPlaceholder))
+		j := bytes.Index(body, []byte(viaPlaceholder))
+		via := j >= 0 && (i < 0 || j < i)
+		if via {
+			i = j
+		}
+		if i < 0 {
+			return append(pieces, body), slots
+		}
+		pieces = append(pieces, body[:i])
+		slots = append(slots, via)
+		body = body[i+tokenLen:]
+	}
+}
+
+// slotValue is what goes in slot i: the token, or the via value.
+func (p *tokenPage) slotValue(i int, token, via []byte) []byte {
+	if p.slots[i] {
+		return via
+	}
+	return token
+}
+
+// trailer is the gzip trailer of the page with token and via in its slots.
+func (p *tokenPage) trailer(token, via []byte) []byte {
+	crc := p.crc0
+	size := len(p.pieces[0])
+	for i, piece := range p.pieces[1:] {
+		v := p.slotValue(i, token, via)
+		crc = crc32.Update(crc, crc32.IEEETable, v)
+		crc = crc32.Update(crc, crc32.IEEETable, piece)
+		size += len(v) + len(piece)
+	}
+	return binary.LittleEndian.AppendUint32(binary.LittleEndian.AppendUint32(nil, crc), uint32(size))
+}
+
 // storedBlockHeader starts a non-final stored deflate block of n bytes at a
 // byte boundary (RFC 1951 3.2.4): BFINAL=0 and BTYPE=00 in the first three
 // bits, padding to the byte, then LEN and its one's complement NLEN.
@@ -131,14 +177,7 @@ func (p *tokenPage) stampAt(ts tokenSigner, now time.Time) *tokenStamp {
 		return st
 	}
 	st := &tokenStamp{sec: sec, token: []byte(ts.issue(p.path, now))}
-	crc := p.crc0
-	size := len(p.pieces[0])
-	for _, piece := range p.pieces[1:] {
-		crc = crc32.Update(crc, crc32.IEEETable, st.token)
-		crc = crc32.Update(crc, crc32.IEEETable, piece)
-		size += len(st.token) + len(piece)
-	}
-	st.gzTrailer = binary.LittleEndian.AppendUint32(binary.LittleEndian.AppendUint32(nil, crc), uint32(size))
+	st.gzTrailer = p.trailer(st.token, blankVia)
 	p.stamp.Store(st)
 	return st
 }
@@ -148,6 +187,15 @@ func (p *tokenPage) stampAt(ts tokenSigner, now time.Time) *tokenStamp {
 // written piece by piece; Content-Length is known ahead, so the server
 // sends it without chunking.
 func (p *tokenPage) serve(w http.ResponseWriter, r *http.Request, ts tokenSigner, now time.Time) {
+	p.serveVia(w, r, ts, now, nil)
+}
+
+// serveVia is serve with via (viaLen bytes, or nil for blank) in the page's
+// via slots: the share source and personal link the visitor arrived with.
+func (p *tokenPage) serveVia(w http.ResponseWriter, r *http.Request, ts tokenSigner, now time.Time, via []byte) {
+	if via == nil {
+		via = blankVia
+	}
 	h := w.Header()
 	useGz := acceptsGzip(r.Header["Accept-Encoding"])
 	etag, length := p.etag, p.length
@@ -184,18 +232,22 @@ func (p *tokenPage) serve(w http.ResponseWriter, r *http.Request, ts tokenSigner
 	}
 	st := p.stampAt(ts, now)
 	if useGz {
+		trailer := st.gzTrailer
+		if !bytes.Equal(via, blankVia) {
+			trailer = p.trailer(st.token, via)
+		}
 		_, _ = w.Write(p.gzHead)
-		for _, gp := range p.gzPieces {
+		for i, gp := range p.gzPieces {
 			_, _ = w.Write(gp[:5]) // the stored block's header
-			_, _ = w.Write(st.token)
+			_, _ = w.Write(p.slotValue(i, st.token, via))
 			_, _ = w.Write(gp[5:])
 		}
-		_, _ = w.Write(st.gzTrailer)
+		_, _ = w.Write(trailer)
 		return
 	}
 	_, _ = w.Write(p.pieces[0])
-	for _, piece := range p.pieces[1:] {
-		_, _ = w.Write(st.token)
+	for i, piece := range p.pieces[1:] {
+		_, _ = w.Write(p.slotValue(i, st.token, via))
 		_, _ = w.Write(piece)
 	}
 }
@@ -208,7 +260,13 @@ func (p *tokenPage) gzTrailerFixed() []byte {
 // body returns the plain page with tok in every token's place (tests and
 // re-use by the sign handler).
 func (p *tokenPage) body(tok string) []byte {
-	return bytes.Join(p.pieces, []byte(tok))
+	var b bytes.Buffer
+	b.Write(p.pieces[0])
+	for i, piece := range p.pieces[1:] {
+		b.Write(p.slotValue(i, []byte(tok), blankVia))
+		b.Write(piece)
+	}
+	return b.Bytes()
 }
 
 // etagMatches reports whether an If-None-Match header names one of tags (or

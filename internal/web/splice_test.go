@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"io"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -51,6 +52,76 @@ func FuzzTokenPage(f *testing.F) {
 		}
 		if string(got) != want {
 			t.Fatalf("got %d bytes, want %d", len(got), len(want))
+		}
+	})
+}
+
+// FuzzViaPage splices tokens and attribution into pages holding both kinds
+// of slot: the gzip body must decompress to exactly the plain body with the
+// visitor's via value, whatever the source and token sent.
+func FuzzViaPage(f *testing.F) {
+	f.Add("<form>a</form>", "x", "abcdefgh23", uint8(2))
+	f.Add(strings.Repeat("via", 300), "", "", uint8(3))
+	f.Add("", "personal", "zzzzzzzzzz", uint8(1))
+	f.Add("<p>", "<script>", "../../etc", uint8(4))
+	ts := tokenSigner{key: []byte("fuzz")}
+	now := time.Unix(1_800_000_000, 0)
+	tok := ts.issue("o/c", now)
+	f.Fuzz(func(t *testing.T, text, src, ref string, slots uint8) {
+		if strings.Contains(text, tokenPlaceholder) || strings.Contains(text, viaPlaceholder) {
+			t.Skip("the text holds a placeholder itself")
+		}
+		q := url.Values{paramSource: {src}, paramRef: {ref}}
+		source, r := attribution(q)
+		via := encodeVia(source, r)
+		if via != nil && len(via) != viaLen {
+			t.Fatalf("via %q is %d bytes, want %d", via, len(via), viaLen)
+		}
+		if gs, gr := decodeVia(string(via)); gs != source || gr != r {
+			t.Fatalf("decodeVia(encodeVia(%q, %q)) = %q, %q", source, r, gs, gr)
+		}
+		// A page alternating token and via slots.
+		var b, want strings.Builder
+		n := int(slots % 5)
+		for i := range n + 1 {
+			b.WriteString(text)
+			want.WriteString(text)
+			if i == n {
+				break
+			}
+			if i%2 == 0 {
+				b.WriteString(tokenPlaceholder)
+				want.WriteString(tok)
+			} else {
+				b.WriteString(viaPlaceholder)
+				if via == nil {
+					want.Write(blankVia)
+				} else {
+					want.Write(via)
+				}
+			}
+		}
+		p := newTokenPage([]byte(b.String()), "o/c", "")
+		for _, gz := range []bool{false, true} {
+			req := httptest.NewRequest("GET", "/", nil)
+			if gz {
+				req.Header.Set("Accept-Encoding", "gzip")
+			}
+			rec := httptest.NewRecorder()
+			p.serveVia(rec, req, ts, now, via)
+			got := rec.Body.Bytes()
+			if gz {
+				zr, err := gzip.NewReader(bytes.NewReader(got))
+				if err != nil {
+					t.Fatalf("gzip header: %v", err)
+				}
+				if got, err = io.ReadAll(zr); err != nil {
+					t.Fatalf("decompressing: %v", err)
+				}
+			}
+			if string(got) != want.String() {
+				t.Fatalf("gzip %v: got %d bytes, want %d", gz, len(got), want.Len())
+			}
 		}
 	})
 }

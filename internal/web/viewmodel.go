@@ -25,12 +25,13 @@ const descriptionLimit = 200
 func (b *builder) basePage(org *campaign.Org) views.Page {
 	cfg := b.s.cfg
 	p := views.Page{
-		SiteName:      cfg.SiteName,
-		StylesheetURL: b.snap.stylesheet,
-		ScriptURL:     b.snap.script,
-		DevScriptURL:  b.snap.devScript,
-		OGType:        "website",
-		Brand:         views.Brand{Name: cfg.SiteName, URL: "/"},
+		SiteName:       cfg.SiteName,
+		StylesheetURL:  b.snap.stylesheet,
+		ScriptURL:      b.snap.script,
+		ReachScriptURL: b.snap.reachScript,
+		DevScriptURL:   b.snap.devScript,
+		OGType:         "website",
+		Brand:          views.Brand{Name: cfg.SiteName, URL: "/"},
 	}
 	var langCode string
 	if org != nil {
@@ -387,7 +388,7 @@ func (b *builder) campaignProps(c *campaign.Campaign, region string) (views.Camp
 
 	p.JSONLD = mustJSON(b.articleJSONLD(c, p))
 	p.Discovery = b.campaignDiscovery(c)
-	return views.CampaignPageProps{
+	cp := views.CampaignPageProps{
 		Page:     p,
 		OrgName:  o.Name,
 		OrgURL:   "/" + o.Slug,
@@ -395,7 +396,9 @@ func (b *builder) campaignProps(c *campaign.Campaign, region string) (views.Camp
 		Actions:  actions,
 		Related:  related,
 		Share:    pageShare,
-	}, allRegions
+	}
+	addNextSteps(&cp)
+	return cp, allRegions
 }
 
 // articleJSONLD describes a campaign as an Article, or a NewsArticle when
@@ -629,24 +632,7 @@ func (b *builder) contactView(c *campaign.Campaign, ct *campaign.Contact, id, re
 
 // shareView builds the share links and the Mastodon form.
 func (b *builder) shareView(c *campaign.Campaign, sh *campaign.Share, canonical string) *views.ShareView {
-	var msgs campaign.ShareMessages
-	var tags = c.Hashtags
-	subject := c.Title
-	if sh != nil {
-		msgs = sh.Messages
-		if len(sh.Hashtags) > 0 {
-			tags = sh.Hashtags
-		}
-		if sh.EmailSubject != "" {
-			subject = sh.EmailSubject
-		}
-	}
-	msg := func(n campaign.Network) string {
-		if m := msgs.For(n); m != "" {
-			return m
-		}
-		return c.Summary
-	}
+	msg, subject, tags := campaignMessages(c, sh, b.variant)
 	return b.shareLinksView(campaignPath(c), canonical, msg, subject, tags)
 }
 
@@ -654,19 +640,11 @@ func (b *builder) shareView(c *campaign.Campaign, sh *campaign.Share, canonical 
 // at pagePath, and records the page's default Mastodon text for the
 // Mastodon redirect.
 func (b *builder) shareLinksView(pagePath, canonical string, msg func(campaign.Network) string, subject string, tags []string) *views.ShareView {
-	mastodonText := withLink(msg(campaign.NetworkMastodon), canonical)
-	if !b.preview {
-		b.snap.mastodon[pagePath] = mastodonText
+	sv := shareViewFor(pagePath, canonical, msg, subject, tags)
+	if !b.preview && b.variant == 0 {
+		b.snap.mastodon[pagePath] = sv.Mastodon.Text
 	}
-	return &views.ShareView{
-		URL:   canonical,
-		Links: shareLinks(msg, canonical, subject),
-		Mastodon: views.MastodonShare{
-			Action: pagePath + "/share/mastodon",
-			Text:   mastodonText,
-		},
-		Hashtags: hashtags(tags),
-	}
+	return &sv
 }
 
 // engageView groups a directory by region, regions sorted, organisations

@@ -73,8 +73,8 @@ func testSite(t testing.TB) *campaign.Site {
 				},
 			}},
 			{Kind: campaign.KindShare, Share: &campaign.Share{Messages: campaign.ShareMessages{
-				X:       "Our library closes unless the council hears from us. {link} #SaveRiversideLibrary",
-				Default: "The Riverside library needs us before 3 March",
+				X:       campaign.ShareText{"Our library closes unless the council hears from us. {link} #SaveRiversideLibrary"},
+				Default: campaign.ShareText{"The Riverside library needs us before 3 March"},
 			}}},
 			{Kind: campaign.KindDonate, Donate: &campaign.Donate{Amounts: []int{10, 25}, Currency: "USD",
 				Destinations: []campaign.Destination{{Name: "Riverside Coalition", Link: "https://riverside.example/give?src=web", AmountParam: "amount"}}}},
@@ -392,16 +392,17 @@ func TestShareLinksExact(t *testing.T) {
 	d := doc(t, get(t, newTestServer(t), "GET", "/riverside/save-the-library", nil))
 	hrefs := map[string]bool{}
 	d.Find("a[href]").Each(func(_ int, s *goquery.Selection) { h, _ := s.Attr("href"); hrefs[h] = true })
-	link := "https://act.example.org/riverside/save-the-library"
-	def := "The Riverside library needs us before 3 March " + link
+	// Every network shares the address tagged with its own source.
+	link := func(n string) string { return "https://act.example.org/riverside/save-the-library?src=" + n }
+	def := func(n string) string { return "The Riverside library needs us before 3 March " + link(n) }
 	want := []string{
-		"https://x.com/intent/post?text=Our%20library%20closes%20unless%20the%20council%20hears%20from%20us.%20https%3A%2F%2Fact.example.org%2Friverside%2Fsave-the-library%20%23SaveRiversideLibrary",
-		"https://bsky.app/intent/compose?text=" + queryEscape(def),
-		"https://www.facebook.com/sharer/sharer.php?u=https%3A%2F%2Fact.example.org%2Friverside%2Fsave-the-library",
-		"https://www.linkedin.com/sharing/share-offsite/?url=https%3A%2F%2Fact.example.org%2Friverside%2Fsave-the-library",
-		"https://wa.me/?text=" + queryEscape(def),
-		"https://t.me/share/url?url=https%3A%2F%2Fact.example.org%2Friverside%2Fsave-the-library&text=The%20Riverside%20library%20needs%20us%20before%203%20March",
-		"mailto:?subject=Save%20the%20library&body=" + queryEscape(def),
+		"https://x.com/intent/post?text=" + queryEscape("Our library closes unless the council hears from us. "+link("x")+" #SaveRiversideLibrary"),
+		"https://bsky.app/intent/compose?text=" + queryEscape(def("bluesky")),
+		"https://www.facebook.com/sharer/sharer.php?u=" + queryEscape(link("facebook")),
+		"https://www.linkedin.com/sharing/share-offsite/?url=" + queryEscape(link("linkedin")),
+		"https://wa.me/?text=" + queryEscape(def("whatsapp")),
+		"https://t.me/share/url?url=" + queryEscape(link("telegram")) + "&text=The%20Riverside%20library%20needs%20us%20before%203%20March",
+		"mailto:?subject=Save%20the%20library&body=" + queryEscape(def("email")),
 	}
 	for _, w := range want {
 		if !hrefs[w] {
@@ -443,7 +444,7 @@ func TestMastodonRedirect(t *testing.T) {
 
 	res = get(t, s, "GET", base+"instance=@sam@social.example", nil)
 	wantStatus(t, res, 303)
-	wantHeader(t, res, "Location", "https://social.example/share?text="+queryEscape("The Riverside library needs us before 3 March https://act.example.org/riverside/save-the-library"))
+	wantHeader(t, res, "Location", "https://social.example/share?text="+queryEscape("The Riverside library needs us before 3 March https://act.example.org/riverside/save-the-library?src=mastodon"))
 
 	for _, bad := range []string{"", "localhost", "127.0.0.1", "evil.example/path", "evil.example:8080", "a..b", "-x.example", "x.example?y", "[::1]", "exa mple.org", "javascript:alert(1)", "x.123"} {
 		res := get(t, s, "GET", base+"instance="+url.QueryEscape(bad), nil)

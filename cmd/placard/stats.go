@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/placard/placard/internal/signing"
+)
+
+const statsSynopsis = `Show where one campaign's supporters came from: for each share source
+(x, bluesky, mastodon, facebook, linkedin, whatsapp, telegram, email, copy,
+share, personal, qr, embed, feed), the page views that arrived with it and
+the signatures made from those pages; and the supporters' personal links
+that brought the most signatures, by their public token.
+
+Only counts are kept: nothing here says who arrived or who signed, and a
+personal link's token does not say whose link it is. Signatures are counted
+as they were made (organisations awaiting approval included, later
+erasures not taken off); "(none)" is signatures from a page reached
+without a source. Arrivals reach the database a few seconds after the
+page view.
+
+ORG/SLUG names the campaign as in its address, such as
+riverside/save-the-library.`
+
+// statsReport is what stats prints, and its JSON form.
+type statsReport struct {
+	Campaign  string          `json:"campaign"`
+	Sources   []statsSource   `json:"sources"`
+	Referrals []statsReferral `json:"referrals"`
+}
+
+type statsSource struct {
+	Source     string `json:"source"`
+	Arrivals   int    `json:"arrivals"`
+	Signatures int    `json:"signatures"`
+}
+
+type statsReferral struct {
+	Token      string `json:"token"`
+	Signatures int    `json:"signatures"`
+}
+
+// stats is `placard stats ORG/SLUG [--format text|json] [--top N]`.
+func stats(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	const cmd = "stats"
+	fset := newFlagSet(cmd+" ORG/SLUG [--format text|json] [--top N]", statsSynopsis, stdout, stderr)
+	format := fset.String("format", "text", "output `format`: text (a table) or json")
+	top := fset.Int("top", 10, "how many personal links to list, the most signatures first")
+	db := dbFlag(fset, getenv)
+	pos, help, err := parseAnywhere(fset, args, stdout)
+	if help || err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageErr(cmd, "name one campaign as ORG/SLUG, such as riverside/save-the-library")
+	}
+	org, slug, err := parseCampaignRef(cmd, pos[0])
+	if err != nil {
+		return usageErr(cmd, "%q: name the campaign as ORG/SLUG, as in its address, such as riverside/save-the-library", pos[0])
+	}
+	f := strings.ToLower(strings.TrimSpace(*format))
+	if f != "text" && f != "json" {
+		return usageErr(cmd, "--format must be text or json, not %q", *format)
+	}
+	if *top < 0 {
+		return usageErr(cmd, "--top must be 0 or more, not %d", *top)
+	}
+	st, err := openSignatureStore(ctx, cmd, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	sources, err := st.Sources(ctx, org, slug)
+	if err != nil {
+		return failure("reading the counts of %s/%s: %v", org, slug, err)
+	}
+	var refs []signing.ReferralCount
+	if *top > 0 {
+		if refs, err = st.Referrals(ctx, org, slug, *top); err != nil {
+			return failure("reading the personal links of %s/%s: %v", org, slug, err)
+		}
+	}
+	rep := statsReport{Campaign: org + "/" + slug, Sources: []statsSource{}, Referrals: []statsReferral{}}
+	for _, s := range sources {
+		rep.Sources = append(rep.Sources, statsSource{Source: s.Source, Arrivals: s.Arrivals, Signatures: s.Signatures})
+	}
+	for _, r := range refs {
+		rep.Referrals = append(rep.Referrals, statsReferral{Token: r.Token, Signatures: r.Signatures})
+	}
+	if f == "json" {
+		b, err := json.MarshalIndent(rep, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(stdout, "%s\n", b)
+		return err
+	}
+	return writeStats(stdout, rep)
+}
+
+// writeStats prints the report as two tables, names on the left and
+// numbers right-aligned.
+func writeStats(w io.Writer, rep statsReport) error {
+	fmt.Fprintf(w, "Where supporters of %s came from\n\n", rep.Campaign)
+	if len(rep.Sources) == 0 {
+		fmt.Fprintln(w, "No arrivals or signatures recorded yet.")
+	} else {
+		width := len("Source")
+		for _, x := range rep.Sources {
+			width = max(width, len(sourceName(x.Source)))
+		}
+		fmt.Fprintf(w, "%-*s  %10s  %10s\n", width, "Source", "Arrivals", "Signatures")
+		var a, s int
+		for _, x := range rep.Sources {
+			fmt.Fprintf(w, "%-*s  %10d  %10d\n", width, sourceName(x.Source), x.Arrivals, x.Signatures)
+			a, s = a+x.Arrivals, s+x.Signatures
+		}
+		fmt.Fprintf(w, "%-*s  %10d  %10d\n", width, "Total", a, s)
+	}
+	fmt.Fprintln(w)
+	if len(rep.Referrals) == 0 {
+		_, err := fmt.Fprintln(w, "No personal link has brought a signature yet.")
+		return err
+	}
+	fmt.Fprintf(w, "Personal links that brought signatures (top %d)\n\n", len(rep.Referrals))
+	fmt.Fprintf(w, "%-10s  %10s\n", "Link token", "Signatures")
+	var err error
+	for _, r := range rep.Referrals {
+		_, err = fmt.Fprintf(w, "%-10s  %10d\n", r.Token, r.Signatures)
+	}
+	return err
+}
+
+// sourceName is how the table names a source.
+func sourceName(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}

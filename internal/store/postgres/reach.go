@@ -1,0 +1,91 @@
+package postgres
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"slices"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
+)
+
+// AddArrivals adds page views per source in one statement (one
+// transaction), summed per row first and upserted in key order, so two
+// instances flushing at once take row locks in the same order.
+func (db *DB) AddArrivals(ctx context.Context, arrivals []signing.Arrivals) error {
+	as := slices.Clone(arrivals)
+	slices.SortFunc(as, func(a, b signing.Arrivals) int {
+		return cmp.Or(cmp.Compare(a.Org, b.Org), cmp.Compare(a.Campaign, b.Campaign), cmp.Compare(a.Source, b.Source))
+	})
+	var org, campaign, source []string
+	var n []int64
+	for _, a := range as {
+		if a.Count <= 0 {
+			continue
+		}
+		org, campaign, source, n = append(org, a.Org), append(campaign, a.Campaign), append(source, a.Source), append(n, int64(a.Count))
+	}
+	if len(org) == 0 {
+		return nil
+	}
+	_, err := db.pool.Exec(ctx, `
+		INSERT INTO sources AS s (org, campaign, source, arrivals)
+		SELECT org, campaign, source, sum(n) FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])
+			AS t(org, campaign, source, n)
+		GROUP BY org, campaign, source ORDER BY org, campaign, source
+		ON CONFLICT (org, campaign, source) DO UPDATE SET arrivals = s.arrivals + excluded.arrivals`,
+		org, campaign, source, n)
+	return err
+}
+
+// Sources returns one campaign's counts per source, in source byte order.
+func (db *DB) Sources(ctx context.Context, org, campaign string) ([]signing.SourceCount, error) {
+	rows, err := db.pool.Query(ctx, `SELECT source, arrivals, signatures FROM sources
+		WHERE org = $1 AND campaign = $2 ORDER BY source COLLATE "C"`, org, campaign)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (signing.SourceCount, error) {
+		var c signing.SourceCount
+		var a, s int64
+		err := r.Scan(&c.Source, &a, &s)
+		c.Arrivals, c.Signatures = int(a), int(s)
+		return c, err
+	})
+}
+
+// Referrals returns one campaign's links that brought signatures, most first.
+func (db *DB) Referrals(ctx context.Context, org, campaign string, limit int) ([]signing.ReferralCount, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	rows, err := db.pool.Query(ctx, `SELECT token, signatures FROM referrals
+		WHERE org = $1 AND campaign = $2 AND signatures > 0
+		ORDER BY signatures DESC, token COLLATE "C" LIMIT $3`, org, campaign, limit)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (signing.ReferralCount, error) {
+		c := signing.ReferralCount{Org: org, Campaign: campaign}
+		var n int64
+		err := r.Scan(&c.Token, &n)
+		c.Signatures = int(n)
+		return c, err
+	})
+}
+
+// Referral finds a personal link by the hash of its private key.
+func (db *DB) Referral(ctx context.Context, secretHash [32]byte) (signing.ReferralCount, error) {
+	var c signing.ReferralCount
+	var n int64
+	err := db.pool.QueryRow(ctx, `SELECT org, campaign, token, signatures FROM referrals WHERE secret_hash = $1`,
+		secretHash[:]).Scan(&c.Org, &c.Campaign, &c.Token, &n)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return c, store.ErrNotFound
+	}
+	c.Signatures = int(n)
+	return c, err
+}

@@ -1,0 +1,149 @@
+package sqlite
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"slices"
+
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
+)
+
+// reachKey names a count row: a campaign and a source or a link token.
+type reachKey struct{ org, campaign, name string }
+
+// applyReach turns the Reach of the signatures just inserted (inside tx)
+// into counts, and creates their personal links. It returns the signatures
+// whose new link could not be created (its token or hash already taken).
+func applyReach(ctx context.Context, tx *sql.Tx, inserted []*signing.Signature) ([]*signing.Signature, error) {
+	sources := map[reachKey]int{}
+	credits := map[reachKey]int{}
+	for _, s := range inserted {
+		sources[reachKey{s.Org, s.Campaign, s.Reach.Source}]++
+		if s.Reach.Referrer != "" {
+			credits[reachKey{s.Org, s.Campaign, s.Reach.Referrer}]++
+		}
+	}
+	// Fixed order, so two processes sharing the file take row locks alike
+	// (SQLite has one writer, but the order also keeps results repeatable).
+	for _, k := range sortedKeys(sources) {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sources (org, campaign, source, signatures) VALUES (?, ?, ?, ?)
+			ON CONFLICT (org, campaign, source) DO UPDATE SET signatures = signatures + excluded.signatures`,
+			k.org, k.campaign, k.name, sources[k]); err != nil {
+			return nil, err
+		}
+	}
+	for _, k := range sortedKeys(credits) {
+		if _, err := tx.ExecContext(ctx, `UPDATE referrals SET signatures = signatures + ?
+			WHERE token = ? AND org = ? AND campaign = ?`, credits[k], k.name, k.org, k.campaign); err != nil {
+			return nil, err
+		}
+	}
+	var refused []*signing.Signature
+	for _, s := range inserted {
+		l := s.Reach.NewLink
+		if l.Token == "" {
+			continue
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO referrals (token, org, campaign, secret_hash) VALUES (?, ?, ?, ?)
+			ON CONFLICT DO NOTHING`, l.Token, s.Org, s.Campaign, l.SecretHash[:])
+		if err != nil {
+			return nil, err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return nil, err
+		} else if n == 0 {
+			refused = append(refused, s)
+		}
+	}
+	return refused, nil
+}
+
+func sortedKeys(m map[reachKey]int) []reachKey {
+	keys := make([]reachKey, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b reachKey) int {
+		return cmp.Or(cmp.Compare(a.org, b.org), cmp.Compare(a.campaign, b.campaign), cmp.Compare(a.name, b.name))
+	})
+	return keys
+}
+
+// AddArrivals adds page views per source in one transaction.
+func (db *DB) AddArrivals(ctx context.Context, arrivals []signing.Arrivals) error {
+	if len(arrivals) == 0 {
+		return nil
+	}
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, a := range arrivals {
+		if a.Count <= 0 {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sources (org, campaign, source, arrivals) VALUES (?, ?, ?, ?)
+			ON CONFLICT (org, campaign, source) DO UPDATE SET arrivals = arrivals + excluded.arrivals`,
+			a.Org, a.Campaign, a.Source, a.Count); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// Sources returns one campaign's counts per source, in source order.
+func (db *DB) Sources(ctx context.Context, org, campaign string) ([]signing.SourceCount, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT source, arrivals, signatures FROM sources
+		WHERE org = ? AND campaign = ? ORDER BY source`, org, campaign)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []signing.SourceCount
+	for rows.Next() {
+		var c signing.SourceCount
+		if err := rows.Scan(&c.Source, &c.Arrivals, &c.Signatures); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Referrals returns one campaign's links that brought signatures, most first.
+func (db *DB) Referrals(ctx context.Context, org, campaign string, limit int) ([]signing.ReferralCount, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT token, signatures FROM referrals
+		WHERE org = ? AND campaign = ? AND signatures > 0
+		ORDER BY signatures DESC, token LIMIT ?`, org, campaign, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []signing.ReferralCount
+	for rows.Next() {
+		c := signing.ReferralCount{Org: org, Campaign: campaign}
+		if err := rows.Scan(&c.Token, &c.Signatures); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Referral finds a personal link by the hash of its private key.
+func (db *DB) Referral(ctx context.Context, secretHash [32]byte) (signing.ReferralCount, error) {
+	var c signing.ReferralCount
+	err := db.r.QueryRowContext(ctx, `SELECT org, campaign, token, signatures FROM referrals WHERE secret_hash = ?`,
+		secretHash[:]).Scan(&c.Org, &c.Campaign, &c.Token, &c.Signatures)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, store.ErrNotFound
+	}
+	return c, err
+}

@@ -1,0 +1,249 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/views"
+)
+
+// This file maps reach to pages: the next step after an action, the
+// personal link on the thank-you page, and a personal link's private page.
+
+var hvNoReferrer = []string{"no-referrer"}
+
+// Words for a private-page address that names no link.
+const (
+	noImpactHeading = "We could not find that private page"
+	noImpactMessage = "Check that you copied the whole address. Private pages belong to one campaign, so the campaign part of the address must be the one you signed."
+)
+
+// impactNotFound answers a private-page address that names no link: 404
+// with a page that says what to check, never cached, indexed or referred
+// from (the address holds what the reader typed as a key).
+func (s *Server) impactNotFound(w http.ResponseWriter, r *http.Request, lc *liveCampaign) error {
+	p := lc.signFrame(noImpactHeading)
+	props := views.ErrorPageProps{Page: p, Status: http.StatusNotFound, Heading: noImpactHeading, Message: noImpactMessage, HomeURL: lc.path}
+	w.Header()["Referrer-Policy"] = hvNoReferrer
+	w.Header()["X-Robots-Tag"] = []string{"noindex"}
+	return s.writePage(w, r, http.StatusNotFound, views.ErrorPage(props), lc.csp)
+}
+
+// nextAfter is the step offered after actions[i]: the next action on the
+// page (at page + "#id"), else the first related campaign, else nil.
+func nextAfter(page string, actions []views.ActionView, related []views.CampaignCard, i int) *views.NextStep {
+	if i+1 < len(actions) {
+		a := actions[i+1]
+		return &views.NextStep{Title: a.Title, URL: page + "#" + a.ID, Icon: a.Icon}
+	}
+	if len(related) > 0 && related[0].URL != "" {
+		return &views.NextStep{Title: related[0].Title, URL: related[0].URL}
+	}
+	return nil
+}
+
+// addNextSteps offers the next step after every share and contact action
+// of a campaign page: the actions people do elsewhere (on a network, on
+// the phone) and then come back from.
+func addNextSteps(cp *views.CampaignPageProps) {
+	for i := range cp.Actions {
+		if a := &cp.Actions[i]; a.Share != nil || a.Contact != nil {
+			a.Next = nextAfter("", cp.Actions, cp.Related, i)
+		}
+	}
+}
+
+// thanksNext is the thank-you page's next step: what follows the first
+// petition or letter on the campaign page, passing over share actions (the
+// thank-you page itself asks the signer to share).
+func thanksNext(path string, cp views.CampaignPageProps) *views.NextStep {
+	for i, a := range cp.Actions {
+		if a.Petition == nil && a.Letter == nil {
+			continue
+		}
+		rest := slices.DeleteFunc(slices.Clone(cp.Actions[i+1:]), func(a views.ActionView) bool { return a.Share != nil })
+		return nextAfter(path, append([]views.ActionView{a}, rest...), cp.Related, 0)
+	}
+	return nil
+}
+
+// campaignMessages is what a campaign's share links say: the share
+// action's messages (variant v of each), else the summary; the email
+// subject; and the hashtags. sh may be nil (a page without a share action).
+func campaignMessages(c *campaign.Campaign, sh *campaign.Share, v int) (msg func(campaign.Network) string, subject string, tags []string) {
+	var msgs campaign.ShareMessages
+	tags, subject = c.Hashtags, c.Title
+	if sh != nil {
+		msgs = sh.Messages
+		if len(sh.Hashtags) > 0 {
+			tags = sh.Hashtags
+		}
+		if sh.EmailSubject != "" {
+			subject = sh.EmailSubject
+		}
+	}
+	return func(n campaign.Network) string {
+		if m := msgs.Variant(n, v); m != "" {
+			return m
+		}
+		return c.Summary
+	}, subject, tags
+}
+
+// firstShare returns the campaign's first share action, or nil.
+func firstShare(c *campaign.Campaign) *campaign.Share {
+	for _, a := range c.Actions {
+		if a.Share != nil {
+			return a.Share
+		}
+	}
+	return nil
+}
+
+// personalShare is the share block for a personal link: the campaign's
+// first messages around link, each network's link tagged with its source.
+func personalShare(c *campaign.Campaign, link string) views.ShareView {
+	msg, subject, tags := campaignMessages(c, firstShare(c), 0)
+	return shareViewFor(campaignPath(c), link, msg, subject, tags)
+}
+
+// shareViewFor builds a share block for link: tagged network links, the
+// Mastodon form, the copy field (tagged "copy") and the native share
+// button (tagged "share").
+func shareViewFor(pagePath, link string, msg func(campaign.Network) string, subject string, tags []string) views.ShareView {
+	return views.ShareView{
+		URL:   withSource(link, sourceCopy, ""),
+		Links: shareLinks(msg, link, subject),
+		Mastodon: views.MastodonShare{
+			Action: pagePath + "/share/mastodon",
+			Text:   withLink(msg(campaign.NetworkMastodon), withSource(link, string(campaign.NetworkMastodon), "")),
+		},
+		Hashtags:   hashtags(tags),
+		NativeURL:  withSource(link, sourceShare, ""),
+		NativeText: withoutLink(msg("")),
+	}
+}
+
+// personalThanks serves the thank-you page of a new signer with their
+// personal link, and the private page's address the first time (first).
+// It is rendered per request (only signers reach it) and never stored.
+func (s *Server) personalThanks(w http.ResponseWriter, r *http.Request, lc *liveCampaign, outcome, token, key string, first bool) error {
+	tp, ok := lc.thanksProps[outcome]
+	if !ok {
+		return errNotFound
+	}
+	link := s.base + lc.path + "?" + paramRef + "=" + token
+	pv := &views.PersonalLinkView{URL: link, Share: personalShare(lc.c, link), KeyShown: !first}
+	pv.Share.URL = link // the link itself to copy, as the supporter will paste it
+	pv.Share.LinkLabel = "Your own link"
+	if first {
+		pv.PrivateURL = s.base + lc.path + "/impact?" + paramKey + "=" + key
+	}
+	tp.Personal = pv
+	if tp.DonateURL != lc.path {
+		tp.DonateText = "You can also give"
+	}
+	// The address holds the claim: no referrer leaves this page at all.
+	w.Header()["Referrer-Policy"] = hvNoReferrer
+	w.Header()["X-Robots-Tag"] = []string{"noindex"}
+	return s.writePage(w, r, http.StatusOK, views.ThanksPage(tp), lc.personalCSP)
+}
+
+// impact serves a personal link's private page: GET
+// /{org}/{campaign}/impact?key=KEY. It reads the store on every request
+// (one indexed row) and is never cached, indexed or referred from.
+func (s *Server) impact(w http.ResponseWriter, r *http.Request) error {
+	snap := s.snap.Load()
+	path := strings.TrimSuffix(r.URL.Path, "/impact")
+	lc := snap.live[path]
+	if lc == nil {
+		return errNotFound
+	}
+	key := strings.ToLower(strings.TrimSpace(r.URL.Query().Get(paramKey)))
+	if !validKey(key) {
+		return s.impactNotFound(w, r, lc)
+	}
+	ref, err := s.cfg.Store.Referral(r.Context(), keyHash(key))
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return s.impactNotFound(w, r, lc)
+	case err != nil:
+		return err
+	case ref.Org != lc.c.Org.Slug || ref.Campaign != lc.c.Slug:
+		return s.impactNotFound(w, r, lc)
+	}
+	p := lc.signFrame("Your link")
+	brought := plural(ref.Signatures, "signature", "signatures")
+	heading := "Your link brought " + brought
+	if ref.Signatures == 0 {
+		brought = "no signatures yet"
+		heading = "Your link has not brought a signature yet"
+	}
+	p.Title = heading + " — " + lc.c.Title
+	props := views.ImpactPageProps{
+		Page:          p,
+		CampaignTitle: lc.c.Title,
+		CampaignURL:   lc.path,
+		Count:         ref.Signatures,
+		Heading:       heading,
+		Brought:       brought,
+		LinkURL:       s.base + lc.path + "?" + paramRef + "=" + ref.Token,
+	}
+	w.Header()["Referrer-Policy"] = hvNoReferrer
+	w.Header()["X-Robots-Tag"] = []string{"noindex"}
+	return s.writePage(w, r, http.StatusOK, views.ImpactPage(props), lc.csp)
+}
+
+// rotations is how many share-message renderings campaign c needs: the
+// longest list of messages of any of its share actions (1 for none).
+func rotations(c *campaign.Campaign) int {
+	n := 1
+	for _, a := range c.Actions {
+		if a.Share != nil {
+			n = max(n, a.Share.Messages.Variants())
+		}
+	}
+	return n
+}
+
+// rotationProps are the props of c's page for share rotations 1, 2, …
+// (rotation 0 is the page itself), or nil when its messages do not rotate.
+// Region variants keep rotation 0.
+func (b *builder) rotationProps(c *campaign.Campaign) []views.CampaignPageProps {
+	n := rotations(c)
+	if n == 1 || b.preview {
+		return nil
+	}
+	defer func() { b.variant = 0 }()
+	out := make([]views.CampaignPageProps, 0, n-1)
+	for v := 1; v < n; v++ {
+		b.variant = v
+		cp, _ := b.campaignProps(c, "")
+		out = append(out, cp)
+	}
+	return out
+}
+
+// addRotations renders the other share-message renderings of a campaign
+// page served from the plain cache (see snapshot.rotations).
+func (b *builder) addRotations(c *campaign.Campaign, path string) error {
+	props := b.rotationProps(c)
+	if props == nil {
+		return nil
+	}
+	rot := []*cached{b.snap.pages[path]}
+	for i, cp := range props {
+		page, err := b.renderPage(path, views.CampaignPage(cp), cp.Page)
+		if err != nil {
+			return fmt.Errorf("rendering %s with share messages %d: %w", path, i+2, err)
+		}
+		rot = append(rot, page)
+	}
+	b.snap.rotations[path] = rot
+	return nil
+}

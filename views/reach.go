@@ -1,0 +1,48 @@
+package views
+
+// View models of reach: personal share links, the next step after an
+// action, and the private page of a personal link.
+
+// NextStep is the call to action offered once one is done: the next one on
+// the page, or, after the last, a related campaign.
+type NextStep struct {
+	// Title is the next call to action's heading, or the related campaign's title.
+	Title string
+	// URL is where it is: "#id" on the same page, a campaign page's
+	// address, or an outside address for a related link.
+	URL string
+	// Icon is the next action's emoji or symbol, or empty.
+	Icon string
+}
+
+// PersonalLinkView is a new signer's own share link on the thank-you page.
+type PersonalLinkView struct {
+	// URL is the personal link: the campaign's address with ?ref=TOKEN.
+	URL string
+	// Share offers the personal link on every network, each link tagged
+	// with its source.
+	Share ShareView
+	// PrivateURL is the address of the link's private page ("your link
+	// brought N signatures"), shown only the first time the page is seen;
+	// empty afterwards.
+	PrivateURL string
+	// KeyShown is true when the private address was shown before (the page
+	// was reloaded): the page says it is not kept and cannot be shown again.
+	KeyShown bool
+}
+
+// ImpactPageProps is the private page of a personal link: how many
+// signatures it brought. Only its holder knows the address.
+type ImpactPageProps struct {
+	Page          Page
+	CampaignTitle string
+	CampaignURL   string
+	// Count is how many signatures the link brought. Heading says it as a
+	// headline ("Your link brought 12 signatures") and Brought as the object
+	// of a sentence ("12 signatures", "no signatures yet").
+	Count   int
+	Heading string
+	Brought string
+	// LinkURL is the personal link itself, to share again.
+	LinkURL string
+}
