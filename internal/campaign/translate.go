@@ -1,0 +1,440 @@
+package campaign
+
+import (
+	"fmt"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v4"
+	"golang.org/x/text/language"
+
+	"github.com/placard/placard/internal/i18n"
+)
+
+// Translations. Any public text in org.yaml or a campaign file may be
+// written as plain text or as a mapping of language code to text:
+//
+//	title:
+//	  en: Save the library
+//	  ar: أنقذوا المكتبة
+//
+// The decoder keeps the default language's text in the field itself (so
+// every reader of the domain types sees plain strings, as before) and
+// remembers the other languages' texts by the field's address. After
+// validation, Load builds one resolved copy of each organisation and
+// campaign per extra language (Org.In, Campaign.In): the same types, every
+// translated field holding that language's text, every other value shared
+// with the default copy. A missing translation falls back to the default
+// language's text and is reported at the mapping: an error for a setting
+// that must be filled in, a warning for an optional one.
+
+// translations records, per decoded text value, its text in each language
+// other than the default.
+type translations map[posKey]map[string]string
+
+// langCodePattern is the shape of a key in a translation mapping: a
+// language code, optionally with region or script (en, ar, pt-BR, sr-Latn).
+var langCodePattern = regexp.MustCompile(LanguageCodePattern)
+
+// nonText lists settings that hold addresses, codes or names the site
+// matches on, whatever the type: they must read the same in every language.
+var nonText = map[string]bool{
+	"link": true, "website": true, "email": true, "phone": true, "src": true, "file": true,
+	"donate": true, "privacy_policy": true, "language": true, "languages": true,
+	"amount_param": true, "currency": true, "format": true, "campaign": true,
+	"id": true, "icon": true, "region": true, "kind": true, "status": true, "layout": true,
+}
+
+// nonTextGroups are groups whose every setting is an address or a code.
+var nonTextGroups = map[reflect.Type]bool{
+	reflect.TypeFor[Social](): true, reflect.TypeFor[Colours](): true, reflect.TypeFor[Fields](): true,
+}
+
+// requiredText lists the text settings check insists on, by group: a
+// missing translation of one of these is an error, of any other a warning.
+var requiredText = map[reflect.Type][]string{
+	reflect.TypeFor[Org]():         {"name"},
+	reflect.TypeFor[Campaign]():    {"title", "summary"},
+	imageType:                      {"alt"},
+	reflect.TypeFor[Person]():      {"name"},
+	reflect.TypeFor[Member]():      {"name"},
+	reflect.TypeFor[Related]():     {"title"},
+	reflect.TypeFor[Statement]():   {"body"},
+	reflect.TypeFor[Letter]():      {"to", "body"},
+	reflect.TypeFor[Petition]():    {"target", "text"},
+	reflect.TypeFor[MediaItem]():   {"title"},
+	reflect.TypeFor[Resource]():    {"title"},
+	reflect.TypeFor[Signatory]():   {"name"},
+	reflect.TypeFor[Target]():      {"name"},
+	reflect.TypeFor[Destination](): {"name"},
+}
+
+var markdownType = reflect.TypeFor[Markdown]()
+
+// textSetting reports whether the setting key of a group of type group may
+// be translated, and whether it is required.
+func textSetting(group reflect.Type, key string) (text, required bool) {
+	if nonText[key] || nonTextGroups[group] {
+		return false, false
+	}
+	return true, slices.Contains(requiredText[group], key)
+}
+
+// fieldContext is set by decodeStruct and decodeAction before each setting
+// is decoded, so decode knows whether a mapping may be a translation.
+type fieldContext struct {
+	text, required bool
+}
+
+// isTranslation reports whether n, found where text belongs, is a mapping
+// of language codes to text rather than a mistake.
+func isTranslation(n *yaml.Node) bool {
+	if n.Kind != yaml.MappingNode || len(n.Content) == 0 {
+		return false
+	}
+	for i := 0; i < len(n.Content); i += 2 {
+		k := n.Content[i]
+		if k.Kind != yaml.ScalarNode || !langCodePattern.MatchString(k.Value) {
+			return false
+		}
+		if _, err := language.Parse(k.Value); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// decodeTranslation reads a mapping of language to text into v (the
+// default language's text) and d.trans (the others), reporting languages
+// the organisation did not declare and declared languages it misses.
+func (d *decoder) decodeTranslation(n *yaml.Node, v reflect.Value, key string) {
+	texts := map[string]string{}
+	d.pairs(n, func(lang string, k, val *yaml.Node) {
+		s, ok := d.scalar(val, key, "text")
+		if !ok {
+			return
+		}
+		if !slices.Contains(d.langs, lang) {
+			d.errorf(k, "%s has text in %s, which is not one of the organisation's languages (%s) — add %s to languages: in org.yaml, or remove this line",
+				quoteKey(key), lang, strings.Join(d.langs, ", "), lang)
+			return
+		}
+		texts[lang] = s
+		if lang == d.langs[0] && val.Style&yaml.LiteralStyle != 0 {
+			d.literal[posKey{v.Addr().Pointer(), v.Type()}] = true
+		}
+	})
+	def := d.langs[0]
+	if s, ok := texts[def]; ok {
+		v.SetString(s)
+	} else {
+		d.errorf(n, "%s has no text in %s, the organisation's default language — add  %s: …  under %s", quoteKey(key), def, def, quoteKey(key))
+	}
+	others := map[string]string{}
+	for _, lang := range d.langs[1:] {
+		s, ok := texts[lang]
+		if ok {
+			others[lang] = s
+			continue
+		}
+		msg := fmt.Sprintf("%s has no %s translation — add  %s: …  under %s; until then the %s page shows the %s text", quoteKey(key), langLabel(lang), lang, quoteKey(key), lang, def)
+		if d.field.required {
+			d.errorf(n, "%s", msg)
+		} else {
+			*d.probs = append(*d.probs, Problem{File: d.file, Line: n.Line, Col: n.Column, Message: msg, Warning: true})
+		}
+	}
+	if len(others) > 0 {
+		d.trans[posKey{v.Addr().Pointer(), v.Type()}] = others
+	}
+}
+
+// langLabel names a language for messages: "Arabic (ar)".
+func langLabel(code string) string {
+	tag, err := language.Parse(code)
+	if err != nil {
+		return code
+	}
+	b, _ := tag.Base()
+	if name, ok := englishNames[b.String()]; ok {
+		return name + " (" + code + ")"
+	}
+	return "'" + code + "'"
+}
+
+var englishNames = map[string]string{
+	"en": "English", "ar": "Arabic", "he": "Hebrew", "es": "Spanish", "fr": "French", "de": "German",
+	"it": "Italian", "pt": "Portuguese", "nl": "Dutch", "fa": "Persian", "ur": "Urdu", "tr": "Turkish",
+	"ru": "Russian", "uk": "Ukrainian", "pl": "Polish", "yi": "Yiddish", "sw": "Swahili", "zh": "Chinese",
+}
+
+// declaredLangs reads language: and languages: from org.yaml's root before
+// it is decoded, so every text of the organisation's files can be decoded
+// knowing the languages: the default first, then the others in file order.
+// Malformed values are left for the decoder and checker to report.
+func declaredLangs(root *yaml.Node) []string {
+	def := ""
+	var list []string
+	if root != nil && root.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			k, v := root.Content[i], root.Content[i+1]
+			switch {
+			case k.Value == "language" && v.Kind == yaml.ScalarNode:
+				def = strings.TrimSpace(v.Value)
+			case k.Value == "languages" && v.Kind == yaml.SequenceNode:
+				for _, c := range v.Content {
+					code := strings.TrimSpace(c.Value)
+					if c.Kind == yaml.ScalarNode && langCodePattern.MatchString(code) && !slices.Contains(list, code) {
+						list = append(list, code)
+					}
+				}
+			}
+		}
+	}
+	if def == "" && len(list) > 0 {
+		def = list[0]
+	}
+	if def == "" {
+		def = i18n.Default
+	}
+	out := []string{def}
+	for _, l := range list {
+		if l != def {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// decodeStrings reads org.yaml's strings: a mapping of language to a
+// mapping of interface message key to the organisation's own wording.
+func (d *decoder) decodeStrings(n *yaml.Node, v reflect.Value) {
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, "'strings' must be a group of languages, each with the wording to change, such as  en: {sign.submit.petition: Add my name}")
+		return
+	}
+	out := map[string]map[string]string{}
+	d.pairs(n, func(lang string, k, val *yaml.Node) {
+		if !slices.Contains(d.langs, lang) {
+			d.errorf(k, "'strings' has wording for %s, which is not one of the organisation's languages (%s) — add %s to languages:, or remove it", quoteValue(lang), strings.Join(d.langs, ", "), lang)
+			return
+		}
+		if val.Kind != yaml.MappingNode {
+			d.errorf(val, "'strings' %s must be a group of lines like  sign.submit.petition: Add my name", lang)
+			return
+		}
+		msgs := map[string]string{}
+		d.pairs(val, func(key string, kk, vv *yaml.Node) {
+			if !i18n.Known(key) && !knownForm(key) {
+				if s := didYouMean(key, i18n.Keys()); s != "" {
+					d.errorf(kk, "'strings' has no wording called %s — did you mean %s?", quoteValue(key), quoteValue(s))
+				} else {
+					d.errorf(kk, "'strings' has no wording called %s — the organiser's guide lists the names", quoteValue(key))
+				}
+				return
+			}
+			if s, ok := d.scalar(vv, key, "text"); ok {
+				msgs[key] = s
+			}
+		})
+		out[lang] = msgs
+	})
+	v.Set(reflect.ValueOf(out))
+}
+
+// knownForm reports whether key is one plural form of a catalogue message,
+// such as tally.count.few.
+func knownForm(key string) bool {
+	i := strings.LastIndexByte(key, '.')
+	if i < 0 {
+		return false
+	}
+	switch key[i+1:] {
+	case "none", "zero", "one", "two", "few", "many", "other":
+		return i18n.Known(key[:i])
+	}
+	return false
+}
+
+// Langs lists the languages the organisation writes in, the default first.
+// There is always at least one.
+func (o *Org) Langs() []string {
+	if len(o.Languages) == 0 {
+		return []string{cmpOr(o.Language, i18n.Default)}
+	}
+	return o.Languages
+}
+
+// In returns the organisation with its text in lang, one of Langs: the
+// organisation itself for the default language (or a language it does not
+// have). Its Language is lang and its Campaigns are the campaigns in lang.
+func (o *Org) In(lang string) *Org {
+	if o == nil {
+		return nil
+	}
+	if t, ok := o.translations[lang]; ok {
+		return t
+	}
+	return o
+}
+
+// In returns the campaign with its text in lang, one of its organisation's
+// Langs; the campaign itself for the default language or an unknown one.
+// Every language of a campaign is the same campaign: same slug, actions,
+// ids, goals and tally.
+func (c *Campaign) In(lang string) *Campaign {
+	if c == nil {
+		return nil
+	}
+	if t, ok := c.translations[lang]; ok {
+		return t
+	}
+	return c
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// translate builds o's copies in each extra language from tr.
+func translate(o *Org, tr translations) {
+	langs := o.Langs()
+	if len(langs) < 2 {
+		return
+	}
+	o.translations = map[string]*Org{}
+	for _, c := range o.Campaigns {
+		c.translations = map[string]*Campaign{}
+	}
+	for _, lang := range langs[1:] {
+		t := &Org{}
+		cloneValue(reflect.ValueOf(t).Elem(), reflect.ValueOf(o).Elem(), tr, lang)
+		t.Language = lang
+		t.translations = nil
+		t.Campaigns = make([]*Campaign, len(o.Campaigns))
+		t.campaigns = make(map[string]*Campaign, len(o.Campaigns))
+		for i, c := range o.Campaigns {
+			tc := &Campaign{}
+			cloneValue(reflect.ValueOf(tc).Elem(), reflect.ValueOf(c).Elem(), tr, lang)
+			tc.Org = t
+			tc.translations = nil
+			t.Campaigns[i] = tc
+			t.campaigns[tc.Slug] = tc
+			c.translations[lang] = tc
+		}
+		o.translations[lang] = t
+	}
+}
+
+var (
+	assetPtrType    = reflect.TypeFor[*Asset]()
+	orgPtrType      = reflect.TypeFor[*Org]()
+	campaignPtrType = reflect.TypeFor[*Campaign]()
+)
+
+// cloneValue copies src into dst, deeply for the organiser's own values,
+// with each translated text in lang. Files (*Asset), organisations and
+// campaigns pointed to, and maps are shared, not copied.
+func cloneValue(dst, src reflect.Value, tr translations, lang string) {
+	switch src.Kind() {
+	case reflect.String:
+		if src.CanAddr() {
+			if t, ok := tr[posKey{src.Addr().Pointer(), src.Type()}][lang]; ok {
+				dst.SetString(t)
+				return
+			}
+		}
+		dst.Set(src)
+	case reflect.Struct:
+		dst.Set(src) // unexported parts (time.Time's) come along
+		for i := range src.NumField() {
+			if dst.Field(i).CanSet() {
+				cloneValue(dst.Field(i), src.Field(i), tr, lang)
+			}
+		}
+	case reflect.Pointer:
+		switch src.Type() {
+		case assetPtrType, orgPtrType, campaignPtrType:
+			dst.Set(src)
+			return
+		}
+		if src.IsNil() {
+			dst.Set(src)
+			return
+		}
+		p := reflect.New(src.Type().Elem())
+		cloneValue(p.Elem(), src.Elem(), tr, lang)
+		dst.Set(p)
+	case reflect.Slice:
+		if src.IsNil() {
+			dst.Set(src)
+			return
+		}
+		s := reflect.MakeSlice(src.Type(), src.Len(), src.Len())
+		for i := range src.Len() {
+			cloneValue(s.Index(i), src.Index(i), tr, lang)
+		}
+		dst.Set(s)
+	default:
+		dst.Set(src)
+	}
+}
+
+// checkLanguages validates languages: and strings:, and that no campaign
+// is named like one of the languages (its address would clash with the
+// organisation page in that language, /org/ar).
+func (c *checker) checkLanguages(o *Org) {
+	seen := map[string]bool{}
+	for i := range o.Languages {
+		code := &o.Languages[i]
+		if _, err := language.Parse(*code); err != nil || !langCodePattern.MatchString(*code) {
+			c.errorf(c.at(code), "each of 'languages' must be a language code in lower case, such as en, fr, es, ar or he — %s is not one", quoteValue(*code))
+			continue
+		}
+		if seen[*code] {
+			c.errorf(c.at(code), "'languages' lists %s twice — keep one", *code)
+		}
+		seen[*code] = true
+	}
+	for _, camp := range o.Campaigns {
+		if len(o.Languages) > 0 && (slices.Contains(o.Languages, camp.Slug) || camp.Slug == o.Language) {
+			c.errorf(c.at(camp), "a campaign cannot be called %s: /%s/%s is the organisation's page in that language — rename the file", quoteValue(camp.Slug), o.Slug, camp.Slug)
+		}
+	}
+}
+
+// normaliseLangs puts the default language first in Languages and sets
+// Language to it.
+func normaliseLangs(o *Org) {
+	if len(o.Languages) == 0 {
+		return
+	}
+	if o.Language == "" {
+		o.Language = o.Languages[0]
+	}
+	out := []string{o.Language}
+	for _, l := range o.Languages {
+		if !slices.Contains(out, l) {
+			out = append(out, l)
+		}
+	}
+	o.Languages = out
+}
+
+// Translatable reports whether the setting key of the group of settings
+// of Go type group is text that may be written once per language. The
+// editor schema uses it so editors accept text: {en: …, ar: …} exactly
+// where the loader does.
+func Translatable(group reflect.Type, key string) bool {
+	text, _ := textSetting(group, key)
+	return text
+}
+
+// LanguageCodePattern is the shape of a language code in a translation
+// mapping, for the editor schema.
+const LanguageCodePattern = `^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$`
