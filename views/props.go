@@ -4,7 +4,11 @@
 // shows, including formatted dates and absolute URLs, arrives in its props.
 package views
 
-import "html/template"
+import (
+	"html/template"
+
+	"github.com/placard/placard/internal/i18n"
+)
 
 // Page is what the shared layout needs on every page: the document head
 // (title, canonical URL, share metadata) and the header and footer.
@@ -57,6 +61,18 @@ type Page struct {
 	Breadcrumbs []Link
 	// Footer is the organisation's contact links, or the site's.
 	Footer Footer
+	// L writes the interface strings in the page's language (with the
+	// organisation's own wording); nil means English.
+	L *i18n.Localizer
+	// Alternates lists the page in every language it exists in, the
+	// current one included, for hreflang links and the language switcher;
+	// empty when the page has one language.
+	Alternates []Alternate
+	// XDefaultURL is the hreflang="x-default" address: the page in the
+	// organisation's default language.
+	XDefaultURL string
+	// Suggest, when set, offers the page in the reader's preferred language.
+	Suggest *Suggestion
 }
 
 // ShareImage is the picture social networks show with a shared link.
@@ -372,6 +388,9 @@ type SignForm struct {
 	ClosedText string
 	// PrivacyURL links the organisation's privacy policy beside the consent box, or is empty.
 	PrivacyURL string
+	// Lang is the page's language, sent as the hidden field "lang" so the
+	// signature records it and the answer comes in the same language.
+	Lang string
 }
 
 // FormField is one input of a signing form.
