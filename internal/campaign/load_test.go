@@ -561,6 +561,9 @@ func checkTranslations(t *testing.T, s *Site) {
 	if c.Actions[0].Petition == ar.Actions[0].Petition {
 		t.Errorf("the Arabic copy shares the petition with the default: translating one would change the other")
 	}
+	if ar.In("he") != he || ar.In("en") != c || o.In("he").In("ar") != o.In("ar") {
+		t.Errorf("In from a translated copy does not reach the other languages")
+	}
 	if o.In("fr") != o || c.In("fr") != c {
 		t.Errorf("In(an undeclared language) should be the default copy")
 	}

@@ -307,22 +307,24 @@ func translate(o *Org, tr translations) {
 	if len(langs) < 2 {
 		return
 	}
-	o.translations = map[string]*Org{}
+	// One map per organisation and per campaign, shared by every language's
+	// copy, so In works from any of them.
+	o.translations = map[string]*Org{langs[0]: o}
 	for _, c := range o.Campaigns {
-		c.translations = map[string]*Campaign{}
+		c.translations = map[string]*Campaign{langs[0]: c}
 	}
 	for _, lang := range langs[1:] {
 		t := &Org{}
 		cloneValue(reflect.ValueOf(t).Elem(), reflect.ValueOf(o).Elem(), tr, lang)
 		t.Language = lang
-		t.translations = nil
+		t.translations = o.translations
 		t.Campaigns = make([]*Campaign, len(o.Campaigns))
 		t.campaigns = make(map[string]*Campaign, len(o.Campaigns))
 		for i, c := range o.Campaigns {
 			tc := &Campaign{}
 			cloneValue(reflect.ValueOf(tc).Elem(), reflect.ValueOf(c).Elem(), tr, lang)
 			tc.Org = t
-			tc.translations = nil
+			tc.translations = c.translations
 			t.Campaigns[i] = tc
 			t.campaigns[tc.Slug] = tc
 			c.translations[lang] = tc

@@ -30,6 +30,16 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 		}
 		return errNotFound
 	}
+	if langs := snap.pageLangs[r.URL.Path]; langs != nil {
+		// The page exists in other languages: caches must keep one copy per
+		// Accept-Language, and a reader who prefers one is offered it.
+		w.Header()["Vary"] = hvVaryLang
+		if lang := suggestLang(r, langs); lang != "" {
+			if v := snap.suggest[r.URL.Path][lang]; v != nil {
+				p = v
+			}
+		}
+	}
 	if r.URL.RawQuery != "" {
 		if variants := snap.regions[r.URL.Path]; variants != nil {
 			if region := r.URL.Query().Get("region"); region != "" {
@@ -48,6 +58,12 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *liveCampaign) {
 	lp := lc.pages.Load()
 	p := lp.main
+	if len(lc.suggestions) > 0 {
+		w.Header()["Vary"] = hvVaryLang
+		if lang := suggestLang(r, lc.c.Org.Langs()); lang != "" && lp.suggest[lang] != nil {
+			p = lp.suggest[lang]
+		}
+	}
 	if r.URL.RawQuery != "" && len(lp.regions) > 0 {
 		if region := r.URL.Query().Get("region"); region != "" {
 			if v := lp.regions[strings.ToLower(strings.TrimSpace(region))]; v != nil {

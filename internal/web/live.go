@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/views"
@@ -38,6 +39,11 @@ type liveCampaign struct {
 
 	props   views.CampaignPageProps
 	regions map[string]views.CampaignPageProps // lower-cased region → props
+	// loc writes the page's interface strings (the tally's words) in its
+	// language; suggestions are the notices offering the page's other
+	// languages, by language, on the default language's page only.
+	loc         *i18n.Localizer
+	suggestions map[string]*views.Suggestion
 
 	pages atomic.Pointer[livePages]
 }
@@ -47,6 +53,7 @@ type liveCampaign struct {
 type livePages struct {
 	main    *tokenPage
 	regions map[string]*tokenPage
+	suggest map[string]*tokenPage // language → main page with its notice
 }
 
 // newLive prepares campaign c (whose page props are cp) for signing, or
@@ -56,13 +63,15 @@ func (b *builder) newLive(c *campaign.Campaign, cp views.CampaignPageProps) *liv
 		return nil
 	}
 	lc := &liveCampaign{
-		c:         c,
-		key:       c.Org.Slug + "/" + c.Slug,
-		path:      campaignPath(c),
-		signables: map[string]*signable{},
-		ids:       map[string]bool{},
-		props:     cp,
-		regions:   map[string]views.CampaignPageProps{},
+		c:           c,
+		key:         c.Org.Slug + "/" + c.Slug,
+		path:        campaignPath(c),
+		signables:   map[string]*signable{},
+		ids:         map[string]bool{},
+		props:       cp,
+		regions:     map[string]views.CampaignPageProps{},
+		loc:         b.localizer(c.Org),
+		suggestions: map[string]*views.Suggestion{},
 	}
 	for i := range c.Actions {
 		id := cp.Actions[i].ID
@@ -75,7 +84,8 @@ func (b *builder) newLive(c *campaign.Campaign, cp views.CampaignPageProps) *liv
 		return nil
 	}
 	lc.frame = b.basePage(c.Org)
-	lc.frame.Breadcrumbs = []views.Link{{Label: b.s.cfg.SiteName, URL: "/"}, {Label: c.Org.Name, URL: "/" + c.Org.Slug}, {Label: c.Title, URL: lc.path}}
+	lc.frame.Breadcrumbs = []views.Link{{Label: b.s.cfg.SiteName, URL: "/"}, {Label: c.Org.Name, URL: orgPath(c.Org)}, {Label: c.Title, URL: lc.path}}
+	lc.frame.Alternates, lc.frame.XDefaultURL = nil, ""
 	lc.frame.Image = cp.Page.Image
 	lc.frame.JSONLD = mustJSON(map[string]any{"@context": "https://schema.org", "@type": "WebPage", "name": c.Title})
 	lc.csp = pageCSP(lc.frame.ThemeCSS, false)
@@ -99,7 +109,14 @@ func (s *Server) renderLive(lc *liveCampaign, t *tally) error {
 	if err != nil {
 		return fmt.Errorf("rendering %s: %w", lc.path, err)
 	}
-	lp := &livePages{main: main, regions: map[string]*tokenPage{}}
+	lp := &livePages{main: main, regions: map[string]*tokenPage{}, suggest: map[string]*tokenPage{}}
+	for lang, sug := range lc.suggestions {
+		p := lc.props
+		p.Page.Suggest = sug
+		if lp.suggest[lang], err = one(p); err != nil {
+			return fmt.Errorf("rendering %s with a %s suggestion: %w", lc.path, lang, err)
+		}
+	}
 	for region, p := range lc.regions {
 		if lp.regions[region], err = one(p); err != nil {
 			return fmt.Errorf("rendering %s for region %s: %w", lc.path, region, err)
@@ -124,17 +141,17 @@ func withTally(p views.CampaignPageProps, lc *liveCampaign, t *tally) views.Camp
 		switch {
 		case a.Petition != nil:
 			pv := *a.Petition
-			pv.Tally = tallyView(t, sa.goal)
+			pv.Tally = tallyView(lc.loc, t, sa.goal)
 			a.Petition = &pv
 		case a.Letter != nil:
 			lv := *a.Letter
-			lv.Tally = tallyView(t, sa.goal)
+			lv.Tally = tallyView(lc.loc, t, sa.goal)
 			if t != nil && len(t.orgs) > 0 {
 				lv.Organisations = slices.Clone(lv.Organisations)
 				for _, o := range t.orgs {
 					lv.Organisations = append(lv.Organisations, signatoryOf(o))
 				}
-				lv.SignatoryCountText = signedBy(len(lv.Organisations), len(lv.Individuals))
+				lv.SignatoryCountText = signedBy(lc.loc, len(lv.Organisations), len(lv.Individuals))
 			}
 			a.Letter = &lv
 		}
@@ -234,7 +251,8 @@ func (s *Server) Poll(ctx context.Context) error {
 		} else {
 			s.tallies[k] = t
 		}
-		if lc := snap.liveByKey(k); lc != nil {
+		// Every language of the campaign shows the one tally.
+		for _, lc := range snap.liveKeys[k] {
 			if err := s.renderLive(lc, t); err != nil {
 				errs = append(errs, err)
 			}

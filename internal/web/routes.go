@@ -16,6 +16,9 @@ import (
 //	                                           ?preview=KEY also shows drafts (Config.PreviewKey)
 //	POST /{org}/{campaign}/sign                sign a petition or letter → 303 to thanks (sign.go)
 //	GET /{org}/{campaign}/thanks               ?outcome=signed|pending|already
+//	GET /{org}/{lang}                          the organisation in another of its languages (lang.go)
+//	GET /{org}/{campaign}/{lang}[/thanks]      a campaign, and its thanks, in another language;
+//	                                           the sign form posts to the plain …/sign with lang=
 //	GET /{org}/{old-slug}[/thanks]             301 to the renamed campaign (org.yaml redirects)
 //	GET /{org}/share/mastodon                  ?instance=HOST&text=… → 303 to HOST's share screen
 //	GET /{org}/{campaign}/share/mastodon       the same, for a campaign page
@@ -49,6 +52,9 @@ func (s *Server) routes() http.Handler {
 	r.Get("/{org}/{campaign}", s.handle(s.page))
 	r.Handle("/{org}/{campaign}/sign", s.signRoute())
 	r.Get("/{org}/{campaign}/thanks", s.handle(s.thanks))
+	r.Get("/{org}/{campaign}/{lang}", s.handle(s.page))
+	r.Get("/{org}/{campaign}/{lang}/thanks", s.handle(s.thanks))
+	r.Get("/{org}/{campaign}/{lang}/share/mastodon", s.handle(s.mastodonShare))
 	r.Get("/{org}/share/mastodon", s.handle(s.mastodonShare))
 	r.Get("/{org}/{campaign}/share/mastodon", s.handle(s.mastodonShare))
 	if s.cfg.Dev {

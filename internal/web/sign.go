@@ -157,6 +157,13 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
+	if lang := form.Get(fieldLang); lang != "" && lang != lc.c.Org.Language {
+		// The same campaign in the signer's language: same key, same
+		// tally; its answers come in that language.
+		if other := snap.live[path+"/"+lang]; other != nil && other.key == lc.key {
+			lc = other
+		}
+	}
 	id := form.Get(fieldAction)
 	sa := lc.signables[id]
 	if sa == nil {
@@ -168,7 +175,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 	if form.Get(fieldHoneypot) != "" {
 		// A bot filled the field people never see: answer as if it had
 		// worked, so it learns nothing, and keep nothing.
-		return seeOther(w, path+"/thanks?outcome="+outcomeSigned)
+		return seeOther(w, lc.path+"/thanks?outcome="+outcomeSigned)
 	}
 
 	sub := signing.Submission{
@@ -195,16 +202,16 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 	err := s.cfg.Signer.Sign(ctx, sig)
 	switch {
 	case errors.Is(err, store.ErrAlreadySigned):
-		return seeOther(w, path+"/thanks?outcome="+outcomeAlready)
+		return seeOther(w, lc.path+"/thanks?outcome="+outcomeAlready)
 	case err != nil:
 		// Only the campaign and the error: never the signer's details.
 		s.log.Error("storing a signature failed; the signer was told it was not recorded",
 			"campaign", lc.key, "err", err, "request_id", requestID(r))
 		return errSignNotStored
 	case sig.Status == signing.StatusPending:
-		return seeOther(w, path+"/thanks?outcome="+outcomePending)
+		return seeOther(w, lc.path+"/thanks?outcome="+outcomePending)
 	}
-	return seeOther(w, path+"/thanks?outcome="+outcomeSigned)
+	return seeOther(w, lc.path+"/thanks?outcome="+outcomeSigned)
 }
 
 // seeOther answers a POST with 303 to location (Post/Redirect/Get).
@@ -244,12 +251,12 @@ func (s *Server) signAgain(w http.ResponseWriter, r *http.Request, lc *liveCampa
 	}
 	kept.Set(fieldPublic, form.Get(fieldPublic))
 	tok := s.tokens.issue(lc.key, now.Add(-tokenMinAge))
-	f := signForm(lc.c, sa, tok, false, kept, errs)
+	f := signForm(lc.loc, lc.c, sa, tok, false, kept, errs)
 	props := views.SignPageProps{
-		Page:          lc.signFrame("Check your details"),
+		Page:          lc.signFrame(lc.loc.T("sign.check")),
 		CampaignTitle: lc.c.Title,
 		CampaignURL:   lc.path,
-		Heading:       "Check your details",
+		Heading:       lc.loc.T("sign.check"),
 		Form:          *f,
 	}
 	if tp != tokenOK {
@@ -267,12 +274,12 @@ func (s *Server) signClosed(w http.ResponseWriter, r *http.Request, lc *liveCamp
 		sa = v
 		break
 	}
-	f := signForm(lc.c, sa, "", true, nil, nil)
+	f := signForm(lc.loc, lc.c, sa, "", true, nil, nil)
 	props := views.SignPageProps{
-		Page:          lc.signFrame("Signing has ended"),
+		Page:          lc.signFrame(lc.loc.T("sign.ended")),
 		CampaignTitle: lc.c.Title,
 		CampaignURL:   lc.path,
-		Heading:       "Signing has ended",
+		Heading:       lc.loc.T("sign.ended"),
 		Form:          *f,
 	}
 	return s.writePage(w, r, http.StatusGone, views.SignPage(props), lc.csp)

@@ -154,7 +154,9 @@ func (p *tokenPage) serve(w http.ResponseWriter, r *http.Request, ts tokenSigner
 	if useGz {
 		etag, length = p.etagGz, p.gzLength
 	}
-	h["Vary"] = hvVary
+	if h["Vary"] == nil {
+		h["Vary"] = hvVary
+	}
 	h["Etag"] = etag
 	h["Cache-Control"] = hvNoCache
 	if p.csp != nil {
