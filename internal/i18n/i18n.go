@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
@@ -81,7 +82,48 @@ func (l *Localizer) T(key string, args ...string) string {
 	if !ok {
 		return key
 	}
-	return fill(msg, args)
+	return fill(msg, isolateArgs(l.Dir() == "rtl", args))
+}
+
+// isolateArgs wraps each placeholder value whose direction differs from
+// the message's (a Latin organisation name in an Arabic sentence, a Hebrew
+// title in an English one) in Unicode first-strong isolate marks, the
+// plain-text form of <bdi>, so the name cannot reorder the sentence around
+// it. Values already in the message's direction are left untouched.
+func isolateArgs(rtl bool, args []string) []string {
+	var out []string
+	for i := 1; i < len(args); i += 2 {
+		if hasRTL(args[i]) != rtl || hasRTL(args[i]) && hasLTR(args[i]) {
+			if out == nil {
+				out = append([]string(nil), args...)
+			}
+			out[i] = "\u2068" + args[i] + "\u2069"
+		}
+	}
+	if out == nil {
+		return args
+	}
+	return out
+}
+
+// hasRTL reports whether s has a letter of a right-to-left script.
+func hasRTL(s string) bool {
+	for _, r := range s {
+		if unicode.In(r, unicode.Arabic, unicode.Hebrew, unicode.Syriac, unicode.Thaana, unicode.Nko) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasLTR reports whether s has a letter of a left-to-right script.
+func hasLTR(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) && !unicode.In(r, unicode.Arabic, unicode.Hebrew, unicode.Syriac, unicode.Thaana, unicode.Nko) {
+			return true
+		}
+	}
+	return false
 }
 
 // N returns the plural message key for the count n: the catalogue holds it
@@ -90,7 +132,7 @@ func (l *Localizer) T(key string, args ...string) string {
 // is n formatted for the language; args fill other placeholders as for T.
 func (l *Localizer) N(key string, n int, args ...string) string {
 	form := formName(PluralForm(l.lang, n))
-	args = append(args, "n", l.Number(n))
+	args = append(isolateArgs(l.Dir() == "rtl", args), "n", l.Number(n))
 	if n == 0 {
 		if m, ok := l.overrides[key+".none"]; ok {
 			return fill(m, args)
