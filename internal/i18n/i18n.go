@@ -12,6 +12,8 @@ package i18n
 import (
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -227,16 +229,38 @@ func IsRTL(lang string) bool {
 // default first), the one that best fits a reader's Accept-Language header.
 // It returns that language as written in available, and whether the match
 // is confident enough to suggest it (an empty or unmatched header gives the
-// default and false). The matcher's index is used, never its returned tag,
-// which may carry extensions or a region the page does not have.
+// default and false). It builds a matcher each call: servers answering
+// many requests keep one Matcher per set of languages instead.
 func Negotiate(acceptLanguage string, available []string) (string, bool) {
-	if len(available) == 0 {
-		return "", false
-	}
-	prefs, _, err := language.ParseAcceptLanguage(acceptLanguage)
-	if err != nil || len(prefs) == 0 {
-		return available[0], false
-	}
+	return NewMatcher(available).Negotiate(acceptLanguage)
+}
+
+// Matcher negotiates among one fixed set of languages. Building the
+// underlying x/text matcher is the expensive part, so a server builds one
+// per page's set of languages and reuses it for every request; it is safe
+// for concurrent use.
+type Matcher struct {
+	langs []string
+	m     language.Matcher
+	// cache remembers the answer for each Accept-Language header seen:
+	// browsers send a handful of distinct headers, so after warm-up
+	// negotiation is one map lookup. It stops growing at maxCached entries,
+	// so a client inventing headers cannot grow it without bound.
+	cache  sync.Map // header → negotiated
+	cached atomic.Int64
+}
+
+// negotiated is one cached answer of Matcher.Negotiate.
+type negotiated struct {
+	lang string
+	ok   bool
+}
+
+// maxCached bounds a Matcher's cache of headers.
+const maxCached = 4096
+
+// NewMatcher prepares negotiation among available, the default first.
+func NewMatcher(available []string) *Matcher {
 	tags := make([]language.Tag, len(available))
 	for i, a := range available {
 		t, err := language.Parse(a)
@@ -245,11 +269,46 @@ func Negotiate(acceptLanguage string, available []string) (string, bool) {
 		}
 		tags[i] = t
 	}
-	_, index, conf := language.NewMatcher(tags).Match(prefs...)
-	if conf == language.No {
-		return available[0], false
+	m := &Matcher{langs: available}
+	if len(tags) > 0 {
+		m.m = language.NewMatcher(tags)
 	}
-	return available[index], true
+	return m
+}
+
+// Langs is the set of languages, default first.
+func (m *Matcher) Langs() []string { return m.langs }
+
+// Negotiate is the package's Negotiate with this matcher's languages. The
+// matcher's index is used, never its returned tag, which may carry
+// extensions or a region the page does not have.
+func (m *Matcher) Negotiate(acceptLanguage string) (string, bool) {
+	if len(m.langs) == 0 {
+		return "", false
+	}
+	if v, ok := m.cache.Load(acceptLanguage); ok {
+		n := v.(negotiated)
+		return n.lang, n.ok
+	}
+	lang, ok := m.negotiate(acceptLanguage)
+	if m.cached.Load() < maxCached && len(acceptLanguage) <= 256 {
+		if _, loaded := m.cache.LoadOrStore(acceptLanguage, negotiated{lang, ok}); !loaded {
+			m.cached.Add(1)
+		}
+	}
+	return lang, ok
+}
+
+func (m *Matcher) negotiate(acceptLanguage string) (string, bool) {
+	prefs, _, err := language.ParseAcceptLanguage(acceptLanguage)
+	if err != nil || len(prefs) == 0 {
+		return m.langs[0], false
+	}
+	_, index, conf := m.m.Match(prefs...)
+	if conf == language.No {
+		return m.langs[0], false
+	}
+	return m.langs[index], true
 }
 
 // Number writes a whole number with the language's thousands separator:

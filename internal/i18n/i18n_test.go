@@ -139,6 +139,13 @@ func TestNegotiate(t *testing.T) {
 			t.Errorf("Negotiate(%q) = %s, %v; want %s, %v", tc.header, got, ok, tc.want, tc.suggests)
 		}
 	}
+	// A matcher answers the same from its cache as when it first worked it out.
+	m := NewMatcher(avail)
+	for i := 0; i < 2; i++ {
+		if got, ok := m.Negotiate("he-IL"); got != "he" || !ok {
+			t.Errorf("Matcher.Negotiate(he-IL) call %d = %s, %v; want he, true", i, got, ok)
+		}
+	}
 	// The index, not the tag: an available "pt-BR" comes back as written.
 	if got, _ := Negotiate("pt", []string{"en", "pt-BR"}); got != "pt-BR" {
 		t.Errorf("Negotiate(pt, [en pt-BR]) = %s, want pt-BR", got)
@@ -258,6 +265,27 @@ func TestIsolates(t *testing.T) {
 	} {
 		if got := New(tc.lang, nil).T("sign.consent.default", "org", tc.org); got != tc.want {
 			t.Errorf("%s with %q:\ngot  %q\nwant %q", tc.lang, tc.org, got, tc.want)
+		}
+	}
+}
+
+// BenchmarkNegotiate is the per-request cost of picking a suggestion on a
+// multilingual page's plain address, with the matcher built once (its
+// cache answers after the first call).
+func BenchmarkNegotiate(b *testing.B) {
+	m := NewMatcher([]string{"en", "ar", "he"})
+	for b.Loop() {
+		if got, _ := m.Negotiate("he-IL,he;q=0.9,en-US;q=0.8,en;q=0.7"); got != "he" {
+			b.Fatalf("got %s", got)
+		}
+	}
+}
+
+// BenchmarkNegotiateFresh builds the matcher on every call, for comparison.
+func BenchmarkNegotiateFresh(b *testing.B) {
+	for b.Loop() {
+		if got, _ := Negotiate("he-IL,he;q=0.9,en-US;q=0.8,en;q=0.7", []string{"en", "ar", "he"}); got != "he" {
+			b.Fatalf("got %s", got)
 		}
 	}
 }

@@ -30,11 +30,11 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 		}
 		return errNotFound
 	}
-	if langs := snap.pageLangs[r.URL.Path]; langs != nil {
+	if m := snap.pageLangs[r.URL.Path]; m != nil {
 		// The page exists in other languages: caches must keep one copy per
 		// Accept-Language, and a reader who prefers one is offered it.
 		w.Header()["Vary"] = hvVaryLang
-		if lang := suggestLang(r, langs); lang != "" {
+		if lang := suggestLang(r, m); lang != "" {
 			if v := snap.suggest[r.URL.Path][lang]; v != nil {
 				p = v
 			}
@@ -60,7 +60,7 @@ func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *liveCampai
 	p := lp.main
 	if len(lc.suggestions) > 0 {
 		w.Header()["Vary"] = hvVaryLang
-		if lang := suggestLang(r, lc.c.Org.Langs()); lang != "" && lp.suggest[lang] != nil {
+		if lang := suggestLang(r, lc.matcher); lang != "" && lp.suggest[lang] != nil {
 			p = lp.suggest[lang]
 		}
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/i18n"
@@ -93,17 +94,31 @@ func suggestion(alt views.Alternate, overrides map[string]string) *views.Suggest
 
 // suggestLang picks which of a page's other languages to suggest to the
 // reader of its default-language address, or "" for none.
-func suggestLang(r *http.Request, langs []string) string {
-	if len(langs) < 2 {
+func suggestLang(r *http.Request, m *i18n.Matcher) string {
+	if m == nil || len(m.Langs()) < 2 {
 		return ""
 	}
 	h := r.Header.Get("Accept-Language")
 	if h == "" {
 		return ""
 	}
-	lang, ok := i18n.Negotiate(h, langs)
-	if !ok || lang == langs[0] {
+	lang, ok := m.Negotiate(h)
+	if !ok || lang == m.Langs()[0] {
 		return ""
 	}
 	return lang
+}
+
+// matcher returns the shared language matcher of o's languages.
+func (b *builder) matcher(o *campaign.Org) *i18n.Matcher {
+	key := strings.Join(o.Langs(), ",")
+	if m, ok := b.matchers[key]; ok {
+		return m
+	}
+	if b.matchers == nil {
+		b.matchers = map[string]*i18n.Matcher{}
+	}
+	m := i18n.NewMatcher(o.Langs())
+	b.matchers[key] = m
+	return m
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -240,4 +241,43 @@ func TestExportLanguages(t *testing.T) {
 		t.Errorf("exported Hebrew page is not marked lang=he dir=rtl")
 	}
 	_ = url.Values{}
+}
+
+// BenchmarkLanguagePage serves the example petition's plain address from a
+// static server (no store): without Accept-Language, with a header naming
+// the default language, with one that gets the Arabic suggestion variant,
+// and the Arabic page itself. The difference is the negotiation's cost on
+// the read path.
+func BenchmarkLanguagePage(b *testing.B) {
+	site, probs := campaign.Load("testdata/i18n")
+	if site == nil {
+		b.Fatal(probs)
+	}
+	s, err := New(Config{BaseURL: "https://act.example.org", SiteName: "Act"}, site)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, tc := range []struct{ name, path, accept string }{
+		{"plain", parkPage, ""},
+		{"accept-en", parkPage, "en-GB,en;q=0.9"},
+		{"accept-ar", parkPage, "ar-EG,ar;q=0.9,en;q=0.8"},
+		{"arabic-page", parkPage + "/ar", ""},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			req := httptest.NewRequest("GET", tc.path, nil)
+			req.Header.Set("Accept-Encoding", "gzip")
+			if tc.accept != "" {
+				req.Header.Set("Accept-Language", tc.accept)
+			}
+			w := &discardWriter{h: http.Header{}}
+			b.ReportAllocs()
+			for b.Loop() {
+				clear(w.h)
+				s.ServeHTTP(w, req)
+				if w.code != 200 {
+					b.Fatalf("got %d", w.code)
+				}
+			}
+		})
+	}
 }

@@ -44,6 +44,7 @@ type liveCampaign struct {
 	// languages, by language, on the default language's page only.
 	loc         *i18n.Localizer
 	suggestions map[string]*views.Suggestion
+	matcher     *i18n.Matcher
 
 	pages atomic.Pointer[livePages]
 }
@@ -72,6 +73,7 @@ func (b *builder) newLive(c *campaign.Campaign, cp views.CampaignPageProps) *liv
 		regions:     map[string]views.CampaignPageProps{},
 		loc:         b.localizer(c.Org),
 		suggestions: map[string]*views.Suggestion{},
+		matcher:     b.matcher(c.Org),
 	}
 	for i := range c.Actions {
 		id := cp.Actions[i].ID

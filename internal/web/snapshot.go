@@ -54,7 +54,7 @@ type snapshot struct {
 	// multilingual organisation, the languages the page exists in (default
 	// first); suggest holds that page's variants with a notice offering each
 	// other language: path → language → page.
-	pageLangs map[string][]string
+	pageLangs map[string]*i18n.Matcher
 	suggest   map[string]map[string]*cached
 	// known lists the public pages for did-you-mean suggestions on 404s.
 	known []views.Link
@@ -83,8 +83,9 @@ type builder struct {
 	assetURLs map[*campaign.Asset]string
 	// locs caches each organisation's Localizer per language (lang.go);
 	// l is the one of the page being built, set by basePage.
-	locs map[string]*i18n.Localizer
-	l    *i18n.Localizer
+	locs     map[string]*i18n.Localizer
+	l        *i18n.Localizer
+	matchers map[string]*i18n.Matcher
 }
 
 // build renders site into a new snapshot. prev, when not nil, lends its
@@ -103,7 +104,7 @@ func (s *Server) build(site *campaign.Site, prev *snapshot) (*snapshot, error) {
 			moved:     map[string]string{},
 			previews:  map[string]*cached{},
 			liveKeys:  map[string][]*liveCampaign{},
-			pageLangs: map[string][]string{},
+			pageLangs: map[string]*i18n.Matcher{},
 			suggest:   map[string]map[string]*cached{},
 		},
 		assetURLs: map[*campaign.Asset]string{},
@@ -302,7 +303,7 @@ func (b *builder) addSuggestions(path string, o *campaign.Org, page views.Page, 
 	if !isDefaultLang(o) || len(page.Alternates) < 2 {
 		return nil
 	}
-	b.snap.pageLangs[path] = o.Langs()
+	b.snap.pageLangs[path] = b.matcher(o)
 	set := map[string]*cached{}
 	for _, alt := range page.Alternates {
 		if alt.Current {
