@@ -105,6 +105,12 @@ func load(fsys fs.FS, root, shown string) (*Site, Problems) {
 	for _, of := range l.orgs {
 		applyDefaults(of.org)
 	}
+	if !l.probs.HasErrors() {
+		for _, of := range l.orgs {
+			l.translate(of)
+		}
+		l.checkTranslations()
+	}
 	l.probs.Sort()
 	if l.probs.HasErrors() {
 		return nil, l.probs
@@ -112,7 +118,6 @@ func load(fsys fs.FS, root, shown string) (*Site, Problems) {
 	orgs := make([]*Org, len(l.orgs))
 	for i, of := range l.orgs {
 		orgs[i] = of.org
-		translate(of.org, l.trans)
 	}
 	return NewSite(orgs), l.probs
 }

@@ -31,8 +31,16 @@ import (
 // that must be filled in, a warning for an optional one.
 
 // translations records, per decoded text value, its text in each language
-// other than the default.
-type translations map[posKey]map[string]string
+// other than the default, with where it was written.
+type translations map[posKey]map[string]translated
+
+// translated is one text in one language, with its position and whether it
+// was written as a literal block (after '|'), for problems inside it.
+type translated struct {
+	text    string
+	at      where
+	literal bool
+}
 
 // langCodePattern is the shape of a key in a translation mapping: a
 // language code, optionally with region or script (en, ar, pt-BR, sr-Latn).
@@ -110,7 +118,7 @@ func isTranslation(n *yaml.Node) bool {
 // default language's text) and d.trans (the others), reporting languages
 // the organisation did not declare and declared languages it misses.
 func (d *decoder) decodeTranslation(n *yaml.Node, v reflect.Value, key string) {
-	texts := map[string]string{}
+	texts := map[string]translated{}
 	d.pairs(n, func(lang string, k, val *yaml.Node) {
 		s, ok := d.scalar(val, key, "text")
 		if !ok {
@@ -121,22 +129,25 @@ func (d *decoder) decodeTranslation(n *yaml.Node, v reflect.Value, key string) {
 				quoteKey(key), lang, strings.Join(d.langs, ", "), lang)
 			return
 		}
-		texts[lang] = s
-		if lang == d.langs[0] && val.Style&yaml.LiteralStyle != 0 {
-			d.literal[posKey{v.Addr().Pointer(), v.Type()}] = true
-		}
+		texts[lang] = translated{text: s, at: where{d.file, val.Line, val.Column}, literal: val.Style&yaml.LiteralStyle != 0}
 	})
 	def := d.langs[0]
-	if s, ok := texts[def]; ok {
-		v.SetString(s)
+	if t, ok := texts[def]; ok {
+		// The default text is the field's own: problems inside it point at it.
+		v.SetString(t.text)
+		key := posKey{v.Addr().Pointer(), v.Type()}
+		d.pos[key] = t.at
+		if t.literal {
+			d.literal[key] = true
+		}
 	} else {
 		d.errorf(n, "%s has no text in %s, the organisation's default language — add  %s: …  under %s", quoteKey(key), def, def, quoteKey(key))
 	}
-	others := map[string]string{}
+	others := map[string]translated{}
 	for _, lang := range d.langs[1:] {
-		s, ok := texts[lang]
+		t, ok := texts[lang]
 		if ok {
-			others[lang] = s
+			others[lang] = t
 			continue
 		}
 		msg := fmt.Sprintf("%s has no %s translation — add  %s: …  under %s; until then the %s page shows the %s text", quoteKey(key), langLabel(lang), lang, quoteKey(key), lang, def)
@@ -301,8 +312,12 @@ func cmpOr(a, b string) string {
 	return b
 }
 
-// translate builds o's copies in each extra language from tr.
-func translate(o *Org, tr translations) {
+// translate builds the copies of of's organisation and campaigns in each
+// extra language. Every value of a copy gets the position of the value it
+// was copied from, or of its translation, so the checks can run on the
+// copies and point at the right line (checkTranslations).
+func (l *loader) translate(of *orgFolder) {
+	o := of.org
 	langs := o.Langs()
 	if len(langs) < 2 {
 		return
@@ -314,15 +329,16 @@ func translate(o *Org, tr translations) {
 		c.translations = map[string]*Campaign{langs[0]: c}
 	}
 	for _, lang := range langs[1:] {
+		cl := cloner{l: l, lang: lang}
 		t := &Org{}
-		cloneValue(reflect.ValueOf(t).Elem(), reflect.ValueOf(o).Elem(), tr, lang)
+		cl.clone(reflect.ValueOf(t).Elem(), reflect.ValueOf(o).Elem())
 		t.Language = lang
 		t.translations = o.translations
 		t.Campaigns = make([]*Campaign, len(o.Campaigns))
 		t.campaigns = make(map[string]*Campaign, len(o.Campaigns))
 		for i, c := range o.Campaigns {
 			tc := &Campaign{}
-			cloneValue(reflect.ValueOf(tc).Elem(), reflect.ValueOf(c).Elem(), tr, lang)
+			cl.clone(reflect.ValueOf(tc).Elem(), reflect.ValueOf(c).Elem())
 			tc.Org = t
 			tc.translations = c.translations
 			t.Campaigns[i] = tc
@@ -333,30 +349,79 @@ func translate(o *Org, tr translations) {
 	}
 }
 
+// checkTranslations runs the checks of every organisation's files again on
+// each language's copy, so a translation too long for a share message,
+// empty where text is required, or with broken Markdown is reported at its
+// own line. Problems the default language already reported (everything not
+// translated is shared) are dropped.
+func (l *loader) checkTranslations() {
+	seen := map[Problem]bool{}
+	for _, p := range l.probs {
+		seen[p] = true
+	}
+	for _, of := range l.orgs {
+		o := of.org
+		for _, lang := range o.Langs()[1:] {
+			t := o.In(lang)
+			if t == o {
+				continue
+			}
+			before := len(l.probs)
+			l.check(&orgFolder{org: t, dir: of.dir, listing: of.listing})
+			kept := l.probs[:before]
+			for _, p := range l.probs[before:] {
+				if !seen[p] {
+					seen[p] = true
+					kept = append(kept, p)
+				}
+			}
+			l.probs = kept
+			l.indexed = min(l.indexed, len(l.probs))
+		}
+	}
+}
+
 var (
 	assetPtrType    = reflect.TypeFor[*Asset]()
 	orgPtrType      = reflect.TypeFor[*Org]()
 	campaignPtrType = reflect.TypeFor[*Campaign]()
 )
 
-// cloneValue copies src into dst, deeply for the organiser's own values,
-// with each translated text in lang. Files (*Asset), organisations and
-// campaigns pointed to, and maps are shared, not copied.
-func cloneValue(dst, src reflect.Value, tr translations, lang string) {
-	switch src.Kind() {
-	case reflect.String:
-		if src.CanAddr() {
-			if t, ok := tr[posKey{src.Addr().Pointer(), src.Type()}][lang]; ok {
-				dst.SetString(t)
+// cloner copies decoded values into one language's copy.
+type cloner struct {
+	l    *loader
+	lang string
+}
+
+// clone copies src into dst, deeply for the organiser's own values, with
+// each translated text in the cloner's language, and gives dst src's
+// position. Files (*Asset), organisations and campaigns pointed to, and
+// maps are shared, not copied.
+func (cl cloner) clone(dst, src reflect.Value) {
+	if src.CanAddr() {
+		key := posKey{src.Addr().Pointer(), src.Type()}
+		dkey := posKey{dst.Addr().Pointer(), dst.Type()}
+		if w, ok := cl.l.pos[key]; ok {
+			cl.l.pos[dkey] = w
+		}
+		if cl.l.literal[key] {
+			cl.l.literal[dkey] = true
+		}
+		if src.Kind() == reflect.String {
+			if t, ok := cl.l.trans[key][cl.lang]; ok {
+				dst.SetString(t.text)
+				cl.l.pos[dkey] = t.at
+				cl.l.literal[dkey] = t.literal
 				return
 			}
 		}
-		dst.Set(src)
+	}
+	switch src.Kind() {
 	case reflect.Struct:
 		dst.Set(src) // unexported parts (time.Time's) come along
 		for i := range src.NumField() {
 			if dst.Field(i).CanSet() {
-				cloneValue(dst.Field(i), src.Field(i), tr, lang)
+				cl.clone(dst.Field(i), src.Field(i))
 			}
 		}
 	case reflect.Pointer:
@@ -370,7 +435,7 @@ func cloneValue(dst, src reflect.Value, tr translations, lang string) {
 			return
 		}
 		p := reflect.New(src.Type().Elem())
-		cloneValue(p.Elem(), src.Elem(), tr, lang)
+		cl.clone(p.Elem(), src.Elem())
 		dst.Set(p)
 	case reflect.Slice:
 		if src.IsNil() {
@@ -379,7 +444,7 @@ func cloneValue(dst, src reflect.Value, tr translations, lang string) {
 		}
 		s := reflect.MakeSlice(src.Type(), src.Len(), src.Len())
 		for i := range src.Len() {
-			cloneValue(s.Index(i), src.Index(i), tr, lang)
+			cl.clone(s.Index(i), src.Index(i))
 		}
 		dst.Set(s)
 	default:
