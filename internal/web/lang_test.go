@@ -175,7 +175,12 @@ func TestSignInLanguages(t *testing.T) {
 		if th.Find("html").AttrOr("dir", "") != "rtl" || !strings.Contains(th.Find("h1").Text(), "شكرًا") {
 			t.Errorf("Arabic thanks page: dir %q, h1 %q", th.Find("html").AttrOr("dir", ""), th.Find("h1").Text())
 		}
-		v = e.formValues(t, parkPage, "petition-form")
+		var switcher []string
+		th.Find(".lang-switch a").Each(func(_ int, a *goquery.Selection) { switcher = append(switcher, a.AttrOr("href", "")) })
+		if strings.Join(switcher, " ") != parkPage+"/thanks?outcome=signed "+parkPage+"/ar/thanks?outcome=signed "+parkPage+"/he/thanks?outcome=signed" {
+			t.Errorf("thanks page switcher = %v, want the same answer in en, ar, he", switcher)
+		}
+				v = e.formValues(t, parkPage, "petition-form")
 		v.Set("email", "grace@example.org")
 		e.clock.add(time.Minute)
 		wantStatus(t, e.post(t, parkPage+"/sign", v, nil), 303)

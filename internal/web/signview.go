@@ -212,6 +212,10 @@ func (b *builder) thanksProps(c *campaign.Campaign, frame views.Page, outcome, s
 	p := frame
 	p.Noindex = true
 	p.CanonicalURL = b.s.base + campaignPath(c) + "/thanks"
+	// The switcher leads to the same answer in the campaign's other languages.
+	b.alternates(&p, c.Org, func(x *campaign.Org) string {
+		return campaignPath(c.In(x.Language)) + "/thanks?outcome=" + outcome
+	})
 	l := b.localizer(c.Org)
 	tp := views.ThanksPageProps{
 		CampaignTitle: c.Title,
