@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"fmt"
 	"io"
 	"log/slog"
@@ -19,7 +20,9 @@ import (
 
 const buildSynopsis = `Write the whole public site into OUTDIR as plain files for any static host
 or CDN: every page as PATH/index.html (the index as index.html), every
-content-hashed file under static/, robots.txt, favicon.ico, and a _headers
+content-hashed file under static/, robots.txt, favicon.ico, 404.html (the
+"not found" page), a FILE.gz beside every text file worth compressing (for
+nginx gzip_static and hosts that serve precompressed files), and a _headers
 file (Netlify and Cloudflare Pages format) giving each address the
 Cache-Control and security headers serve sends.
 
@@ -113,6 +116,12 @@ func writeExport(srv *web.Server, out string) (int, error) {
 			return err
 		}
 		n++
+		if gz, ok := gzipped(h.Get("Content-Type"), body); ok {
+			if err := os.WriteFile(full+".gz", gz, 0o644); err != nil {
+				return err
+			}
+			n++
+		}
 		writeHeaderRule(&headers, p, h)
 		if name != strings.TrimPrefix(p, "/") && p != "/" {
 			// Hosts that answer /org with /org/index.html may also be asked
@@ -128,6 +137,36 @@ func writeExport(srv *web.Server, out string) (int, error) {
 		return n, err
 	}
 	return n + 1, nil
+}
+
+// gzipMin is the smallest file worth a compressed copy: below it the gzip
+// header and a second request path cost more than they save.
+const gzipMin = 256
+
+// gzipped returns body compressed at the best level, for a host that serves
+// precompressed files (nginx gzip_static, Caddy precompressed, most CDNs),
+// when the type is text and compression saves something. Pictures other than
+// SVG are compressed already.
+func gzipped(contentType string, body []byte) ([]byte, bool) {
+	ct, _, _ := strings.Cut(contentType, ";")
+	switch strings.TrimSpace(ct) {
+	case "text/html", "text/css", "text/javascript", "application/javascript", "image/svg+xml",
+		"text/plain", "application/json", "application/xml", "text/xml", "application/atom+xml",
+		"application/manifest+json", "image/x-icon", "image/vnd.microsoft.icon":
+	default:
+		return nil, false
+	}
+	if len(body) < gzipMin {
+		return nil, false
+	}
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	_, _ = zw.Write(body)
+	_ = zw.Close()
+	if buf.Len() >= len(body) {
+		return nil, false
+	}
+	return buf.Bytes(), true
 }
 
 // exportFile maps a URL path to the file that holds it: pages (addresses

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -24,12 +25,17 @@ import (
 // their absolute links agree byte for byte.
 const buildBase = "http://placard.test"
 
-// runBuild runs `placard build` through run and returns the output folder.
-func runBuild(t *testing.T, dir string) string {
+// buildAPI is the live signing server TestBuildMatchesServe's export posts to.
+const buildAPI = "https://api.placard.test"
+
+// runBuild runs `placard build` through run, with any extra flags, and
+// returns the output folder.
+func runBuild(t *testing.T, dir string, flags ...string) string {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "site")
 	var stdout, stderr bytes.Buffer
-	err := run(context.Background(), []string{"build", out, "--campaigns", dir, "--base-url", buildBase}, env(nil), &stdout, &stderr)
+	args := append([]string{"build", out, "--campaigns", dir, "--base-url", buildBase}, flags...)
+	err := run(context.Background(), args, env(nil), &stdout, &stderr)
 	if err != nil {
 		t.Fatalf("placard build: %v\nstderr:\n%s", err, stderr.String())
 	}
@@ -49,7 +55,8 @@ func exportedPaths(t *testing.T, out string) []string {
 		}
 		rel := filepath.ToSlash(strings.TrimPrefix(p, out))
 		switch {
-		case rel == "/_headers":
+		case rel == "/_headers", rel == "/404.html", strings.HasSuffix(rel, ".gz"):
+			// the host's files: compared by TestBuildMatchesServe itself
 		case rel == "/index.html":
 			paths = append(paths, "/")
 		case strings.HasSuffix(rel, "/index.html"):
@@ -111,6 +118,8 @@ http {
 	server {
 		listen 127.0.0.1:%[2]d;
 		root %[3]s;
+		gzip_static on;
+		error_page 404 /404.html;
 		location / { try_files $uri $uri/index.html =404; }
 	}
 }
@@ -167,39 +176,29 @@ func getBytes(t *testing.T, url string) (http.Header, []byte) {
 
 var staticRef = regexp.MustCompile(`(?:href|src|content)="(?:` + regexp.QuoteMeta(buildBase) + `)?(/static/[^"]+)"`)
 
-// signStart finds where a live server's signing part of a page begins:
-// the "add your name" section, the tally, or the export's goal line.
-var signStart = regexp.MustCompile(`<section class="add-name"|<div class="tally"|<p class="goal">`)
+// formOrigin and formToken are the two places an exported signing page
+// may differ from serve's: its forms post to the live server (--api-origin),
+// and it has no per-request token (serve issues a new one on every request).
+var (
+	formOrigin = regexp.MustCompile(`action="` + regexp.QuoteMeta(buildAPI) + `/`)
+	formToken  = regexp.MustCompile(`name="token" value="[^"]*"`)
+)
 
-// sameApartFromSigning reports whether an exported page equals serve's
-// page except for the signing forms and tallies serve adds (the export has
-// no signature store): the same bytes before the first signing part, and
-// the same bytes after serve's last form.
-func sameApartFromSigning(exported, served []byte) bool {
-	end := bytes.LastIndex(served, []byte("</form>"))
-	if end < 0 || !bytes.Contains(served, []byte(`/sign"`)) {
-		return false
-	}
-	tail := bytes.TrimPrefix(served[end+len("</form>"):], []byte("</section>"))
-	prefix := func(b []byte) []byte {
-		if loc := signStart.FindIndex(b); loc != nil {
-			return b[:loc[0]]
-		}
-		return b
-	}
-	pe, ps := prefix(exported), prefix(served)
-	n := min(len(pe), len(ps))
-	return bytes.Equal(pe[:n], ps[:n]) && bytes.HasSuffix(exported, tail)
+// apartFromForms blanks the form origin and token of a page.
+func apartFromForms(page []byte) []byte {
+	page = formOrigin.ReplaceAll(page, []byte(`action="/`))
+	return formToken.ReplaceAll(page, []byte(`name="token" value=""`))
 }
 
-// TestBuildMatchesServe builds the examples, serves the export with nginx
-// and checks every page and file serve has is in it, with the same bytes.
+// TestBuildMatchesServe builds the examples with --api-origin, serves the
+// export with nginx and checks every page and file serve has is in it, with
+// the same bytes apart from the signing forms' origin and per-request token.
 func TestBuildMatchesServe(t *testing.T) {
 	dir := filepath.Join("..", "..", "campaigns")
 	if _, err := os.Stat(dir); err != nil {
 		t.Fatalf("the examples folder %s is missing: %v", dir, err)
 	}
-	out := runBuild(t, dir)
+	out := runBuild(t, dir, "--api-origin", buildAPI)
 	nginx := startNginx(t, out)
 	// serve logs its public address (buildBase) and where it listens.
 	_, logs := startServeLogs(t, dir, "--base-url", buildBase)
@@ -247,8 +246,8 @@ func TestBuildMatchesServe(t *testing.T) {
 		sh, sb := getBytes(t, live+p)
 		_, nb := getBytes(t, nginx+p)
 		if !bytes.Equal(sb, nb) {
-			if !sameApartFromSigning(nb, sb) {
-				t.Errorf("%s: nginx serves %d bytes from the export, serve sends %d; want the same bytes", p, len(nb), len(sb))
+			if !bytes.Equal(apartFromForms(sb), apartFromForms(nb)) {
+				t.Errorf("%s: nginx serves %d bytes from the export, serve sends %d; want the same bytes apart from the form origin and token", p, len(nb), len(sb))
 				continue
 			}
 			signing++
@@ -263,13 +262,72 @@ func TestBuildMatchesServe(t *testing.T) {
 				t.Errorf("_headers for %s: want %q in\n%s", p, line, block)
 			}
 		}
-		if csp := sh.Get("Content-Security-Policy"); !strings.Contains(string(sb), `/sign"`) &&
-			!strings.Contains(block, "  Content-Security-Policy: "+csp+"\n") {
+		csp := sh.Get("Content-Security-Policy")
+		if bytes.Contains(nb, []byte(`action="`+buildAPI+`/`)) {
+			// The export's forms post to the live server.
+			csp = strings.Replace(csp, "form-action 'self'", "form-action 'self' "+buildAPI, 1)
+		}
+		if !strings.Contains(block, "  Content-Security-Policy: "+csp+"\n") {
 			t.Errorf("_headers for %s: want serve's policy %q in\n%s", p, csp, block)
 		}
 	}
 	if signing == 0 {
-		t.Logf("no page of %s takes signatures", dir)
+		t.Errorf("no page of %s differed by its signing form, want the examples' petition and letter pages to", dir)
+	}
+
+	// Unknown addresses: nginx answers with the exported 404.html, which
+	// is serve's "not found" page.
+	res, err := http.Get(nginx + "/no-such-organisation")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nb, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	res2, err := http.Get(live + "/404.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb, _ := io.ReadAll(res2.Body)
+	res2.Body.Close()
+	if res.StatusCode != http.StatusNotFound || !bytes.Equal(nb, sb) {
+		t.Errorf("nginx, unknown address: got %d with %d bytes, want 404 with serve's not-found page (%d bytes)", res.StatusCode, len(nb), len(sb))
+	}
+	if _, ok := rules["/404.html"]; !ok {
+		t.Errorf("_headers has no rule for /404.html")
+	}
+
+	// Precompressed copies: nginx (gzip_static) sends them, and they hold
+	// the same bytes.
+	gz := 0
+	for p := range exported {
+		file := filepath.Join(out, filepath.FromSlash(strings.TrimPrefix(p, "/")))
+		if fi, err := os.Stat(file); err != nil || fi.IsDir() {
+			file = filepath.Join(file, "index.html")
+		}
+		if _, err := os.Stat(file + ".gz"); err != nil {
+			continue
+		}
+		gz++
+		req, _ := http.NewRequest(http.MethodGet, nginx+p, nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		res, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zr, zerr := gzip.NewReader(res.Body)
+		var unzipped []byte
+		if zerr == nil {
+			unzipped, zerr = io.ReadAll(zr)
+		}
+		res.Body.Close()
+		plain, _ := os.ReadFile(file)
+		if res.Header.Get("Content-Encoding") != "gzip" || zerr != nil || !bytes.Equal(unzipped, plain) {
+			t.Errorf("%s with Accept-Encoding gzip: got encoding %q (%v), want the .gz copy of the same %d bytes",
+				p, res.Header.Get("Content-Encoding"), zerr, len(plain))
+		}
+	}
+	if gz < len(orgs)+len(camps) {
+		t.Errorf("%d exported files have a .gz copy, want at least every page (%d)", gz, len(orgs)+len(camps))
 	}
 }
 

@@ -86,7 +86,7 @@ func TestNewScaffoldsShowEveryOption(t *testing.T) {
 		"donate":    {"destinations:", "amount_param:", "amounts:", "currency:"},
 		"resources": {"items:", "title:", "link:", "file:", "description:", "date:"},
 	}
-	common := []string{"title:", "summary:", "date:", "status:", "close_at:", "outcome:", "image:", "alt:", "credit:", "hashtags:", "body:", "layout:", "related:", "actions:", "id:", "icon:"}
+	common := []string{"title:", "summary:", "date:", "status:", "close_at:", "publish_at:", "outcome:", "image:", "alt:", "credit:", "hashtags:", "body:", "layout:", "related:", "actions:", "id:", "icon:"}
 	dir := t.TempDir()
 	if code, _, stderr := newRun(t, "org", "riverside", "--campaigns", dir); code != 0 {
 		t.Fatalf("new org: exit %d; stderr:\n%s", code, stderr)
@@ -109,7 +109,7 @@ func TestNewScaffoldsShowEveryOption(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, o := range []string{"name:", "short_name:", "website:", "logo:", "about:", "colours:", "primary:", "accent:", "media_contact:", "social:", "donate:", "privacy_policy:", "language:", "consent:", "members:"} {
+	for _, o := range []string{"name:", "short_name:", "website:", "logo:", "about:", "colours:", "primary:", "accent:", "media_contact:", "social:", "donate:", "privacy_policy:", "language:", "consent:", "members:", "redirects:"} {
 		if !strings.Contains(string(org), o) {
 			t.Errorf("the org scaffold does not mention %s", o)
 		}
@@ -211,10 +211,12 @@ func TestNewScaffoldOptionsPassCheck(t *testing.T) {
 	if code, _, stderr := newRun(t, "org", "riverside", "--campaigns", dir); code != 0 {
 		t.Fatalf("new org: exit %d; stderr:\n%s", code, stderr)
 	}
-	kinds := append(scaffoldKinds(), "another-campaign")
+	// another-campaign is the campaign scaffolds relate to, and
+	// new-campaign-name the one org.yaml's redirect leads to.
+	kinds := append(scaffoldKinds(), "another-campaign", "new-campaign-name")
 	for _, kind := range kinds {
 		k := kind
-		if k == "another-campaign" {
+		if k == "another-campaign" || k == "new-campaign-name" {
 			k = "share"
 		}
 		if code, _, stderr := newRun(t, "campaign", "riverside", kind, "--kind", k, "--campaigns", dir); code != 0 {
@@ -233,8 +235,8 @@ func TestNewScaffoldOptionsPassCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, e := range entries {
-		if filepath.Ext(e.Name()) != ".yaml" || e.Name() == "another-campaign.yaml" {
-			continue // another-campaign is only there to be related to
+		if filepath.Ext(e.Name()) != ".yaml" || e.Name() == "another-campaign.yaml" || e.Name() == "new-campaign-name.yaml" {
+			continue // only there to be related to, or redirected to
 		}
 		file := filepath.Join(org, e.Name())
 		data, err := os.ReadFile(file)
@@ -256,7 +258,7 @@ func TestNewScaffoldOptionsPassCheck(t *testing.T) {
 	}
 	_, problems := campaign.Load(dir)
 	for _, p := range problems {
-		if !p.Warning || !strings.Contains(p.Message, "related campaign 'another-campaign' is a draft") {
+		if !p.Warning || !strings.Contains(p.Message, "is a draft") {
 			t.Errorf("with every option on: %s", p)
 		}
 	}

@@ -34,7 +34,7 @@ var (
 // Patterns the loader accepts for dates, lengths of time, whole numbers
 // written as text, and true/false words (see internal/campaign/decode.go).
 const (
-	datePattern     = `^\s*\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}))?\s*$`
+	datePattern     = `^\s*(19|2[01])\d{2}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}))?\s*$`
 	durationPattern = `^\s*((\d+(\.\d+)?\s*(ns|us|µs|ms|s|m|h)\s*)+|\d{1,3}(:\d{2}){1,2})\s*$`
 	intPattern      = `^\s*[+-]?\d+\s*$`
 	boolPattern     = `^\s*(true|True|TRUE|yes|Yes|YES|on|On|ON|false|False|FALSE|no|No|NO|off|Off|OFF)\s*$`
@@ -112,6 +112,7 @@ func Description(t reflect.Type, goName string) string {
 // Org returns the schema of an org.yaml file.
 func Org() map[string]any {
 	s := object(reflect.TypeFor[campaign.Org]())
+	s["type"] = "object" // an empty file is not an organisation
 	s["$schema"] = DraftURL
 	s["title"] = "Placard organisation (org.yaml)"
 	s["description"] = typeDocs["Org"]
@@ -121,6 +122,8 @@ func Org() map[string]any {
 // Campaign returns the schema of a campaign file.
 func Campaign() map[string]any {
 	s := object(reflect.TypeFor[campaign.Campaign]())
+	s["type"] = "object" // an empty file is not a campaign
+	s["allOf"] = []any{summaryShareRule()}
 	s["$schema"] = DraftURL
 	s["title"] = "Placard campaign"
 	s["description"] = typeDocs["Campaign"]
@@ -175,7 +178,7 @@ const colourPattern = `^\s*#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})\s*$`
 func object(t reflect.Type) map[string]any {
 	props := map[string]any{}
 	for _, f := range Fields(t) {
-		props[f.Key] = withDoc(translatable(t, f, valueSchema(f.Type, f.Key)), t, f.Go)
+		props[f.Key] = withDoc(translatable(t, f, refine(t, f.Key, valueSchema(f.Type, f.Key))), t, f.Go)
 		if t == reflect.TypeFor[campaign.Colours]() {
 			props[f.Key].(map[string]any)["pattern"] = colourPattern
 			props[f.Key].(map[string]any)["examples"] = []any{"#0b5d3b"}
@@ -184,6 +187,9 @@ func object(t reflect.Type) map[string]any {
 	s := map[string]any{"type": []any{"object", "null"}, "properties": props, "additionalProperties": false}
 	if req := requiredOf(t, props); req != nil {
 		s["required"] = req
+	}
+	if t == reflect.TypeFor[campaign.ShareMessages]() {
+		s["allOf"] = shareMessagesRules()
 	}
 	return s
 }
@@ -223,8 +229,7 @@ func valueSchema(t reflect.Type, key string) map[string]any {
 			"additionalProperties": map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "string"}},
 			"examples":             []any{map[string]any{"en": map[string]any{"sign.submit.petition": "Add my name"}}}}
 	case isRedirects(t):
-		return map[string]any{"type": []any{"object", "null"}, "additionalProperties": map[string]any{"type": "string"},
-			"examples": []any{map[string]any{"old-name": "new-name"}}}
+		return redirectsSchema()
 	case t.Kind() == reflect.Slice:
 		return map[string]any{"type": []any{"array", "null"}, "items": valueSchema(t.Elem(), key)}
 	case t.Kind() == reflect.Int:
@@ -255,7 +260,7 @@ func translatable(owner reflect.Type, f Field, s map[string]any) map[string]any 
 		"type":                 "object",
 		"description":          "the text in each of the organisation's languages, such as en: … and ar: …",
 		"propertyNames":        map[string]any{"pattern": campaign.LanguageCodePattern},
-		"additionalProperties": map[string]any{"type": []any{"string", "number", "boolean"}},
+		"additionalProperties": s,
 		"minProperties":        1,
 	}}}
 }
@@ -267,7 +272,7 @@ func actionSchema() map[string]any {
 	common := Fields(actionType)
 	var commonKeys []any
 	for _, f := range common {
-		props[f.Key] = withDoc(translatable(actionType, f, valueSchema(f.Type, f.Key)), actionType, f.Go)
+		props[f.Key] = withDoc(translatable(actionType, f, refine(actionType, f.Key, valueSchema(f.Type, f.Key))), actionType, f.Go)
 		commonKeys = append(commonKeys, f.Key)
 	}
 	kinds := kindTypes()
@@ -282,7 +287,7 @@ func actionSchema() map[string]any {
 				continue // the kind's own setting of a common name has the same type
 			}
 			keys = append(keys, f.Key)
-			own[f.Key] = withDoc(translatable(kt, f, valueSchema(f.Type, f.Key)), kt, f.Go)
+			own[f.Key] = withDoc(translatable(kt, f, refine(kt, f.Key, valueSchema(f.Type, f.Key))), kt, f.Go)
 			switch prev, ok := seenType[f.Key]; {
 			case !ok:
 				seenType[f.Key] = f.Type

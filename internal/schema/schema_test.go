@@ -3,7 +3,10 @@ package schema
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -11,6 +14,8 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/placard/placard/internal/campaign"
 	"go.yaml.in/yaml/v4"
 )
 
@@ -180,42 +185,139 @@ func TestSchemaAcceptsValidFiles(t *testing.T) {
 	}
 }
 
-// TestSchemaRejectsInvalidFiles: the invalid testdata files whose mistakes
-// are about one file's shape — an unknown or misspelt setting, a value not
-// in a fixed list, a value of the wrong type, a missing required setting, a
-// setting of another kind, a badly written colour — fail the schema. The
-// other invalid testdata is judged only by the loader: cross-file rules
-// (related campaigns, assets, ids, names of folders), arithmetic on values
-// (dates in the wrong order, share text too long, signing rules) and YAML
-// syntax errors, which no JSON Schema can express.
+// beyondSchema lists the invalid testdata files whose every mistake lies
+// outside what one JSON document can show, each with the reason. The loader
+// reports them; an editor cannot. The test fails if the schema starts to
+// reject one of them, so the list stays exact.
+var beyondSchema = map[string]string{
+	"assets/art/org.yaml":                             "the logo names a file that does not exist",
+	"dates/dt/publish-late.yaml":                      "publish_at is after close_at: one date compared with another",
+	"dates/dt/times.yaml":                             "close_at is before date: one date compared with another",
+	"names/Riverside Coalition/Save The Library.yaml": "the file's name, not its content",
+}
+
+// TestSchemaRejectsInvalidFiles loads every invalid testdata case with the
+// loader, and checks that each file the loader finds an error in is refused
+// before the loader sees it: by the YAML reader an editor runs first (syntax,
+// a setting written twice, a second document) or by the schema — except the
+// files listed in beyondSchema. It logs the tally.
 func TestSchemaRejectsInvalidFiles(t *testing.T) {
 	org := compile(t, "org.json", Org())
 	camp := compile(t, "campaign.json", Campaign())
-	for _, p := range []string{
-		"misspelt-field/riverside/save-the-library.yaml", // unknown field titel
-		"synonyms/syn/campaign.yaml",                     // description, tags, type, url, contacts
-		"synonyms/syn/org.yaml",                          // description
-		"enums/en/choices.yaml",                          // status, layout, kind, format
-		"types/typ/wrong.yaml",                           // text, date, list, number, duration of the wrong shape
-		"types/typ/org.yaml",                             // name as a list, logo as text
-		"types/typ/actions-mapping.yaml",                 // actions as a mapping
-		"action-settings/act/mixed.yaml",                 // body on a share, txt on a petition
-		"required/req/missing.yaml",                      // no title, summary, date or actions
-		"required/req/empty-values.yaml",                 // empty title, summary and date
-		"required/req/kinds.yaml",                        // each kind without its required settings
-		"required/req/org.yaml",                          // organisation without a name
-		"formats/col/org.yaml",                           // accent without its #
-		"formats/col2/org.yaml",                          // #12345, #ggg
-	} {
-		path := "../campaign/testdata/invalid/" + p
-		s := camp
-		if filepath.Base(p) == "org.yaml" {
-			s = org
+	const root = "../campaign/testdata/invalid"
+	cases, err := os.ReadDir(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bySchema, byYAML, beyond int
+	seen := map[string]bool{}
+	for _, c := range cases {
+		if !c.IsDir() {
+			continue
 		}
-		if err := s.Validate(readYAML(t, path)); err == nil {
-			t.Errorf("%s: got valid, want the schema to reject it", p)
+		dir := filepath.Join(root, c.Name())
+		_, problems := campaign.Load(dir)
+		files := map[string]bool{}
+		for _, p := range problems {
+			if !p.Warning && strings.HasSuffix(p.File, ".yaml") {
+				if _, err := os.Stat(p.File); err == nil {
+					files[p.File] = true
+				}
+			}
+		}
+		if len(files) == 0 {
+			t.Errorf("%s: the loader found no error in any .yaml file, want an invalid case", c.Name())
+		}
+		for path := range files {
+			rel := filepath.ToSlash(strings.TrimPrefix(path, root+string(filepath.Separator)))
+			doc, yamlErr := editorYAML(t, path)
+			if yamlErr != nil {
+				byYAML++
+				continue
+			}
+			s := camp
+			if filepath.Base(path) == "org.yaml" {
+				s = org
+			}
+			err := s.Validate(doc)
+			reason, listed := beyondSchema[rel]
+			seen[rel] = true
+			switch {
+			case err != nil && listed:
+				t.Errorf("%s: the schema now rejects it — remove it from beyondSchema (%s)", rel, reason)
+			case err != nil:
+				bySchema++
+			case listed:
+				beyond++
+			default:
+				t.Errorf("%s: got valid, want the schema to reject it (the loader reports an error in it)", rel)
+			}
 		}
 	}
+	for rel := range beyondSchema {
+		if !seen[rel] {
+			t.Errorf("beyondSchema lists %s, but the loader finds no error in it — remove it", rel)
+		}
+	}
+	t.Logf("invalid files: %d rejected by the schema, %d by the YAML reader, %d beyond any schema (files and folders, dates compared)",
+		bySchema, byYAML, beyond)
+	if bySchema < 30 {
+		t.Errorf("the schema rejected %d invalid files, want at least 30", bySchema)
+	}
+}
+
+// editorYAML reads a file the way an editor's YAML language server does:
+// syntax errors, a key written twice and a second document are reported
+// before any schema is applied.
+func editorYAML(t *testing.T, path string) (any, error) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	var docs []*yaml.Node
+	for {
+		var n yaml.Node
+		err := dec.Decode(&n)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		docs = append(docs, &n)
+	}
+	if len(docs) > 1 {
+		return nil, fmt.Errorf("%d documents", len(docs))
+	}
+	if len(docs) == 0 {
+		return nil, nil // an empty file: the schema refuses null
+	}
+	if k := duplicateKey(docs[0]); k != "" {
+		return nil, fmt.Errorf("key %q twice", k)
+	}
+	return jsonValue(t, docs[0]), nil
+}
+
+// duplicateKey returns a key written twice in one mapping, or "".
+func duplicateKey(n *yaml.Node) string {
+	if n.Kind == yaml.MappingNode {
+		seen := map[string]bool{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if k := n.Content[i].Value; seen[k] {
+				return k
+			} else {
+				seen[k] = true
+			}
+		}
+	}
+	for _, c := range n.Content {
+		if k := duplicateKey(c); k != "" {
+			return k
+		}
+	}
+	return ""
 }
 
 // TestSchemaRejectsEachMistake checks single mistakes one at a time, so a
@@ -239,6 +341,16 @@ func TestSchemaRejectsEachMistake(t *testing.T) {
 		"field rule":              base + "actions:\n  - {kind: petition, target: C, text: T, fields: {phone: maybe}}\n",
 		"signing as a word":       base + "actions:\n  - {kind: letter, to: C, body: B, signing: sometimes}\n",
 		"related as a list":       good + "related:\n  - [a, b]\n",
+		"link without https":      base + "actions:\n  - kind: listen\n    items: [{title: A, link: example.org/a}]\n",
+		"hashtag with #":          good + "hashtags: ['#SaveIt']\n",
+		"hashtag with a space":    good + "hashtags: [save it]\n",
+		"goal of 0":               base + "actions:\n  - {kind: petition, target: C, text: T, goal: 0}\n",
+		"id with a space":         base + "actions:\n  - {kind: share, id: Sign Here}\n",
+		"picture outside":         good + "image: {src: ../x.png, alt: A}\n",
+		"picture as address":      good + "image: {src: 'https://example.org/x.png', alt: A}\n",
+		"x message too long":      base + "actions:\n  - kind: share\n    messages: {x: '" + strings.Repeat("x", 257) + "'}\n",
+		"year 2300":               "title: T\nsummary: S\ndate: 2300-01-01\nactions: [{kind: share}]\n",
+		"empty file":              "",
 	} {
 		if err := camp.Validate(yamlValue(t, doc)); err == nil {
 			t.Errorf("%s: got valid, want rejected:\n%s", name, doc)
@@ -248,8 +360,11 @@ func TestSchemaRejectsEachMistake(t *testing.T) {
 		"related by name and by link": good + "related:\n  - save-the-library\n  - {title: A page, link: 'https://example.org'}\n",
 		"true as yes":                 base + "actions:\n  - {kind: letter, to: C, body: B, signing: yes}\n",
 		"goal as quoted number":       base + "actions:\n  - {kind: petition, target: C, text: T, goal: '500'}\n",
-		"clock duration":              base + "actions:\n  - kind: listen\n    items: [{title: A, link: L, duration: '1:02:03'}]\n",
+		"clock duration":              base + "actions:\n  - kind: listen\n    items: [{title: A, link: 'https://example.org', duration: '1:02:03'}]\n",
 		"number as text":              good + "hashtags: [2026]\n",
+		"hashtag in Arabic":           good + "hashtags: [أنقذوا_المكتبة]\n",
+		"x message that fits":         base + "actions:\n  - kind: share\n    messages: {x: '" + strings.Repeat("x", 256) + "'}\n",
+		"x message with {link}":       base + "actions:\n  - kind: share\n    messages: {x: '" + strings.Repeat("x", 257) + "{link}'}\n",
 	} {
 		if err := camp.Validate(yamlValue(t, doc)); err != nil {
 			t.Errorf("%s: got %v, want valid", name, err)

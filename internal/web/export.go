@@ -4,11 +4,15 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sort"
+
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/views"
 )
 
 // Export hands every file of a static copy of the site to fn, one call per
 // address, in sorted order: every public page ("/", "/org", "/org/slug"),
-// every content-hashed file under /static/, /robots.txt and /favicon.ico.
+// every content-hashed file under /static/, /robots.txt and /favicon.ico,
+// and last the "not found" page at NotFoundPath (answered with 404).
 //
 // Each response is produced by the server's own handler (the same routing,
 // middleware and pre-rendered snapshot that serve answers from), so the
@@ -27,7 +31,7 @@ import (
 //
 // fn's path is the URL path, never a file name; callers map it to files.
 // Export stops at the first error fn returns, or at a response that is not
-// 200, and returns it.
+// 200 (404 for NotFoundPath), and returns it.
 func (s *Server) Export(fn func(urlPath string, header http.Header, body []byte) error) error {
 	snap := s.snap.Load()
 	paths := make([]string, 0, len(snap.pages)+len(snap.live)+len(snap.static)+2)
@@ -43,18 +47,59 @@ func (s *Server) Export(fn func(urlPath string, header http.Header, body []byte)
 	paths = append(paths, "/robots.txt", "/favicon.ico")
 	sort.Strings(paths)
 	for _, p := range paths {
-		req := httptest.NewRequest(http.MethodGet, p, nil)
-		req.RemoteAddr = "127.0.0.1:1"
-		rec := httptest.NewRecorder()
-		s.ServeHTTP(rec, req)
-		if rec.Code != http.StatusOK {
-			return &exportError{path: p, status: rec.Code}
+		h, body, code := s.exportGet(p)
+		if code != http.StatusOK {
+			return &exportError{path: p, status: code}
 		}
-		if err := fn(p, rec.Header().Clone(), rec.Body.Bytes()); err != nil {
+		if err := fn(p, h, body); err != nil {
 			return err
 		}
 	}
-	return nil
+	// The site's "not found" page, as serve sends it for an unknown
+	// address, for hosts that answer misses with /404.html.
+	h, body, code := s.exportGet(NotFoundPath)
+	if code != http.StatusNotFound {
+		return &exportError{path: NotFoundPath, status: code}
+	}
+	return fn(NotFoundPath, h, body)
+}
+
+// NotFoundPath is where Export puts the "not found" page. Static hosts
+// (Netlify, Cloudflare Pages, GitHub Pages) and nginx's error_page answer
+// unknown addresses with it; it is never a page of the site, since no
+// organisation slug has a dot.
+const NotFoundPath = "/404.html"
+
+// exportGet answers a plain GET of p with the server's own handler.
+func (s *Server) exportGet(p string) (http.Header, []byte, int) {
+	req := httptest.NewRequest(http.MethodGet, p, nil)
+	req.RemoteAddr = "127.0.0.1:1"
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	return rec.Header().Clone(), rec.Body.Bytes(), rec.Code
+}
+
+// staticTally gives the petitions and letters of a static copy's page
+// (Config.FormOrigin without a Store) the tally block a live server shows
+// with no signatures yet, so the exported page is the page serve sends,
+// apart from the form's origin and token. A static copy is rebuilt to move
+// its numbers; the live server's pages always have the current ones.
+func (b *builder) staticTally(c *campaign.Campaign, cp views.CampaignPageProps) views.CampaignPageProps {
+	if b.s.cfg.Store != nil || b.s.cfg.FormOrigin == "" || b.preview {
+		return cp
+	}
+	lc := &liveCampaign{signables: map[string]*signable{}, loc: b.localizer(c.Org)}
+	for i := range c.Actions {
+		if i < len(cp.Actions) {
+			if sa := signableAction(c, &c.Actions[i], cp.Actions[i].ID); sa != nil {
+				lc.signables[cp.Actions[i].ID] = sa
+			}
+		}
+	}
+	if len(lc.signables) == 0 {
+		return cp
+	}
+	return withTally(cp, lc, nil)
 }
 
 // exportError reports an address the server would not answer with 200

@@ -270,6 +270,7 @@ func (b *builder) addOrg(o *campaign.Org) error {
 				}
 				continue
 			}
+			cp = b.staticTally(c, cp)
 			if err := b.addPage(p, views.CampaignPage(cp), cp.Page); err != nil {
 				return err
 			}
@@ -387,8 +388,9 @@ func (b *builder) renderPage(p string, c templ.Component, page views.Page) (*cac
 		return nil, err
 	}
 	csp := pageCSP(page.ThemeCSS, mastodonForm)
-	if o := b.s.cfg.FormOrigin; o != "" && b.s.cfg.Store == nil {
-		// A static copy's signing forms post to the live server.
+	if o := b.s.cfg.FormOrigin; o != "" && b.s.cfg.Store == nil && bytes.Contains(buf.Bytes(), []byte(`action="`+o+`/`)) {
+		// A static copy's signing forms post to the live server; pages
+		// without one keep serve's policy.
 		csp = strings.Replace(csp, "form-action 'self'", "form-action 'self' "+o, 1)
 	}
 	return newCached(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, csp), nil
