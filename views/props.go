@@ -196,8 +196,11 @@ type CampaignCard struct {
 	DateText string
 	DateISO  string
 	Image    *Img
-	// StatusText is "Closed" or "Victory", or empty for open campaigns.
+	// StatusText is "Closed" or "Victory" (in the page's language), or empty for open campaigns.
 	StatusText string
+	// Status is "closed" or "victory" when StatusText is set, for the
+	// badge's style whatever the language.
+	Status string
 	// OrgName is set when the card belongs to another organisation than the page's.
 	OrgName string
 	// External marks a link to another site.

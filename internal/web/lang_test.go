@@ -180,7 +180,7 @@ func TestSignInLanguages(t *testing.T) {
 		if strings.Join(switcher, " ") != parkPage+"/thanks?outcome=signed "+parkPage+"/ar/thanks?outcome=signed "+parkPage+"/he/thanks?outcome=signed" {
 			t.Errorf("thanks page switcher = %v, want the same answer in en, ar, he", switcher)
 		}
-				v = e.formValues(t, parkPage, "petition-form")
+		v = e.formValues(t, parkPage, "petition-form")
 		v.Set("email", "grace@example.org")
 		e.clock.add(time.Minute)
 		wantStatus(t, e.post(t, parkPage+"/sign", v, nil), 303)

@@ -254,9 +254,9 @@ func (b *builder) card(c *campaign.Campaign, page *campaign.Org) views.CampaignC
 	}
 	switch b.status(c) {
 	case campaign.StatusVictory:
-		v.StatusText = b.localizer(c.Org).T("card.victory")
+		v.StatusText, v.Status = b.localizer(c.Org).T("card.victory"), "victory"
 	case campaign.StatusClosed:
-		v.StatusText = b.localizer(c.Org).T("card.closed")
+		v.StatusText, v.Status = b.localizer(c.Org).T("card.closed"), "closed"
 	}
 	if page != nil && c.Org != page {
 		v.OrgName = c.Org.Name
