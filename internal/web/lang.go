@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/i18n"
@@ -121,4 +122,26 @@ func (b *builder) matcher(o *campaign.Org) *i18n.Matcher {
 	m := i18n.NewMatcher(o.Langs())
 	b.matchers[key] = m
 	return m
+}
+
+// localDuration writes a length in l's units ("34 min", "34 د"), with the
+// same parts formatDuration chose; english is formatDuration's own text,
+// kept as it is on English pages.
+func localDuration(l *i18n.Localizer, d time.Duration, english string) string {
+	if english == "" || strings.HasPrefix(l.Lang(), "en") {
+		return english
+	}
+	d = d.Round(time.Second)
+	h, m, sec := int(d/time.Hour), int(d%time.Hour/time.Minute), int(d%time.Minute/time.Second)
+	var parts []string
+	if h > 0 {
+		parts = append(parts, l.T("dur.h", "n", l.Number(h)))
+	}
+	if m > 0 {
+		parts = append(parts, l.T("dur.min", "n", l.Number(m)))
+	}
+	if sec > 0 && h == 0 {
+		parts = append(parts, l.T("dur.s", "n", l.Number(sec)))
+	}
+	return strings.Join(parts, " ")
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
 )
@@ -284,5 +285,24 @@ func BenchmarkLanguagePage(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+func TestLocalDuration(t *testing.T) {
+	for _, tc := range []struct {
+		lang string
+		d    time.Duration
+		want string
+	}{
+		{"en", 34 * time.Minute, "34 min"},
+		{"ar", 34 * time.Minute, "34 د"},
+		{"he", time.Hour + 5*time.Minute, "1 שע׳ 5 דק׳"},
+		{"de", time.Hour + 5*time.Minute, "1 Std. 5 Min."},
+		{"fr", 4*time.Minute + 10*time.Second, "4 min 10 s"},
+	} {
+		en, _ := formatDuration(tc.d)
+		if got := localDuration(i18n.New(tc.lang, nil), tc.d, en); got != tc.want {
+			t.Errorf("%s %v = %q, want %q", tc.lang, tc.d, got, tc.want)
+		}
 	}
 }

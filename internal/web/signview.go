@@ -123,7 +123,7 @@ func signForm(l *i18n.Localizer, c *campaign.Campaign, sa *signable, token strin
 
 // countryOptions is the country select's choices, "Choose…" first.
 func countryOptions(l *i18n.Localizer) []views.Option {
-	list := signing.Countries()
+	list := signing.CountriesIn(l.Lang())
 	out := make([]views.Option, 0, len(list)+1)
 	out = append(out, views.Option{Value: "", Label: l.T("sign.country.choose")})
 	for _, c := range list {

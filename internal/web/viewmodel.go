@@ -517,6 +517,7 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 		lv := &views.ListenView{}
 		for _, it := range a.Listen.Items {
 			dt, di := formatDuration(it.Duration)
+			dt = localDuration(b.localizer(o), it.Duration, dt)
 			format := it.Format
 			if format == "" {
 				format = "article"
@@ -524,7 +525,7 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 			lv.Items = append(lv.Items, views.MediaView{
 				Title: it.Title, Source: it.Source, URL: it.Link,
 				DurationText: dt, DurationISO: di,
-				FormatText: capitalise(format), Description: it.Description,
+				FormatText: b.localizer(o).T("media." + format), Description: it.Description,
 			})
 		}
 		av.Listen = lv
