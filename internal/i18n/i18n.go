@@ -91,11 +91,13 @@ func (l *Localizer) T(key string, args ...string) string {
 // the message's (a Latin organisation name in an Arabic sentence, a Hebrew
 // title in an English one) in Unicode first-strong isolate marks, the
 // plain-text form of <bdi>, so the name cannot reorder the sentence around
-// it. Values already in the message's direction are left untouched.
+// it. Values already in the message's direction, and values without letters
+// (numbers), are left untouched.
 func isolateArgs(rtl bool, args []string) []string {
 	var out []string
 	for i := 1; i < len(args); i += 2 {
-		if hasRTL(args[i]) != rtl || hasRTL(args[i]) && hasLTR(args[i]) {
+		r, l := hasRTL(args[i]), hasLTR(args[i])
+		if (r || l) && (r != rtl || r && l) {
 			if out == nil {
 				out = append([]string(nil), args...)
 			}
