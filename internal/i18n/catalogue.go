@@ -236,7 +236,7 @@ var catalogue = map[string]map[string]string{
 		"layout.preview":             "معاينة — غير منشورة.",
 		"layout.preview.note":        "لا يرى هذه الصفحة إلا من لديه هذا الرابط.",
 		"layout.languages":           "اللغات",
-		"layout.suggest":             "هذه الصفحة متوفرة أيضًا بـ{language}.",
+		"layout.suggest":             "هذه الصفحة متوفرة أيضًا باللغة {language}.",
 		"index.none":                 "لم تنشر أي منظمة حملات بعد.",
 		"index.count.none":           "لا حملات بعد",
 		"index.count.zero":           "لا حملات بعد",
