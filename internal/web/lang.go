@@ -145,3 +145,17 @@ func localDuration(l *i18n.Localizer, d time.Duration, english string) string {
 	}
 	return strings.Join(parts, " ")
 }
+
+// inLang returns the live page of the campaign at path (lc, its default
+// language's) in lang, the hidden field of the form that was sent: the
+// same campaign, store key and tally, whose answers (the re-shown form,
+// the thank-you page) come in that language. An unknown lang gives lc.
+func (snap *snapshot) inLang(path string, lc *liveCampaign, lang string) *liveCampaign {
+	if lang == "" || lang == lc.c.Org.Language {
+		return lc
+	}
+	if other := snap.live[path+"/"+lang]; other != nil && other.key == lc.key {
+		return other
+	}
+	return lc
+}

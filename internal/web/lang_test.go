@@ -209,6 +209,16 @@ func TestSignInLanguages(t *testing.T) {
 		if !langs["ar"] || !langs["en"] {
 			t.Errorf("recorded languages = %v, want ar and en", langs)
 		}
+		// After close_at, a form sent from the Hebrew page is refused in Hebrew.
+		late := e.formValues(t, parkPage+"/he", "petition-form")
+		e.clock.add(120 * 24 * time.Hour)
+		res = e.post(t, parkPage+"/sign", late, nil)
+		wantStatus(t, res, 410)
+		if d := doc(t, res); d.Find("html").AttrOr("lang", "") != "he" || !strings.Contains(d.Find("h1").Text(), "החתימה הסתיימה") {
+			t.Errorf("closed campaign from the Hebrew page: lang %q, h1 %q", d.Find("html").AttrOr("lang", ""), d.Find("h1").Text())
+		}
+		e.clock.add(-120 * 24 * time.Hour)
+
 		e.poll(t)
 		for path, want := range map[string]string{
 			parkPage: "2 people have signed", parkPage + "/ar": "وقّع شخصان", parkPage + "/he": "שני אנשים חתמו",

@@ -134,6 +134,13 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 	}
 	now := s.cfg.Now()
 	if closedNow(lc.c, now) {
+		// Read the form only to answer in the signer's language.
+		if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "application/x-www-form-urlencoded" {
+			r.Body = http.MaxBytesReader(w, r.Body, maxSignBody)
+			if r.ParseForm() == nil {
+				lc = snap.inLang(path, lc, r.PostForm.Get(fieldLang))
+			}
+		}
 		return s.signClosed(w, r, lc)
 	}
 	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/x-www-form-urlencoded" {
@@ -157,13 +164,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	if lang := form.Get(fieldLang); lang != "" && lang != lc.c.Org.Language {
-		// The same campaign in the signer's language: same key, same
-		// tally; its answers come in that language.
-		if other := snap.live[path+"/"+lang]; other != nil && other.key == lc.key {
-			lc = other
-		}
-	}
+	lc = snap.inLang(path, lc, form.Get(fieldLang))
 	id := form.Get(fieldAction)
 	sa := lc.signables[id]
 	if sa == nil {
