@@ -159,3 +159,18 @@ func (snap *snapshot) inLang(path string, lc *liveCampaign, lang string) *liveCa
 	}
 	return lc
 }
+
+// localMoney writes an amount as l's language does: the number grouped for
+// the language, then a no-break space and the currency's symbol (or code):
+// "25 €", "1.000 €", "25 ₪". English pages keep formatMoney's "€25".
+func localMoney(l *i18n.Localizer, amount int, currency string) string {
+	currency = strings.ToUpper(strings.TrimSpace(currency))
+	n := l.Number(amount)
+	if currency == "" {
+		return n
+	}
+	if sym, ok := currencySymbols[currency]; ok {
+		return n + "\u00a0" + sym
+	}
+	return n + "\u00a0" + currency
+}

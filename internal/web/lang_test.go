@@ -316,3 +316,22 @@ func TestLocalDuration(t *testing.T) {
 		}
 	}
 }
+
+func TestLocalMoney(t *testing.T) {
+	for _, tc := range []struct {
+		lang     string
+		amount   int
+		currency string
+		want     string
+	}{
+		{"fr", 25, "EUR", "25\u00a0€"},
+		{"de", 1000, "EUR", "1.000\u00a0€"},
+		{"he", 50, "ILS", "50\u00a0₪"},
+		{"ar", 15, "CHF", "15\u00a0CHF"},
+		{"es", 10, "", "10"},
+	} {
+		if got := localMoney(i18n.New(tc.lang, nil), tc.amount, tc.currency); got != tc.want {
+			t.Errorf("%s %d %s = %q, want %q", tc.lang, tc.amount, tc.currency, got, tc.want)
+		}
+	}
+}

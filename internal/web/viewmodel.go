@@ -536,7 +536,11 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 		}
 		av.Engage = engageView(members)
 	case campaign.KindDonate:
-		av.Donate = donateView(o, a.Donate)
+		money := formatMoney
+		if l := b.localizer(o); !strings.HasPrefix(l.Lang(), "en") {
+			money = func(amount int, currency string) string { return localMoney(l, amount, currency) }
+		}
+		av.Donate = donateView(o, a.Donate, money)
 	case campaign.KindResources:
 		if a.Resources == nil {
 			return
@@ -701,7 +705,7 @@ func engageView(members []campaign.Member) *views.EngageView {
 
 // donateView lists the places to give, with suggested amounts linking
 // straight to a preset amount when the donation page supports it.
-func donateView(o *campaign.Org, d *campaign.Donate) *views.DonateView {
+func donateView(o *campaign.Org, d *campaign.Donate, money func(amount int, currency string) string) *views.DonateView {
 	var dests []campaign.Destination
 	var amounts []int
 	var currency string
@@ -719,7 +723,7 @@ func donateView(o *campaign.Org, d *campaign.Donate) *views.DonateView {
 			if dst.AmountParam != "" {
 				link = withQuery(link, dst.AmountParam, strconv.Itoa(amt))
 			}
-			v.Amounts = append(v.Amounts, views.Link{Label: formatMoney(amt, currency), URL: link})
+			v.Amounts = append(v.Amounts, views.Link{Label: money(amt, currency), URL: link})
 		}
 		dv.Destinations = append(dv.Destinations, v)
 	}
