@@ -468,6 +468,12 @@ func (c *checker) checkLanguages(o *Org) {
 		}
 		seen[*code] = true
 	}
+	for i := range o.Redirects {
+		r := &o.Redirects[i]
+		if len(o.Languages) > 0 && slices.Contains(o.Langs(), r.From) {
+			c.errorf(c.at(&r.From), "redirects: %s cannot be an old campaign name: /%s/%s is the organisation's page in that language — remove the line", quoteValue(r.From), o.Slug, r.From)
+		}
+	}
 	for _, camp := range o.Campaigns {
 		if len(o.Languages) > 0 && (slices.Contains(o.Languages, camp.Slug) || camp.Slug == o.Language) {
 			c.errorf(c.at(camp), "a campaign cannot be called %s: /%s/%s is the organisation's page in that language — rename the file", quoteValue(camp.Slug), o.Slug, camp.Slug)
