@@ -76,12 +76,12 @@ type Org struct {
 	// or to the first of languages. With several languages it is the default one: its pages live at the
 	// plain addresses, and a text missing in another language falls back to it.
 	Language string `yaml:"language"`
-	// Languages lists every language the organisation writes in, such as [en, ar, he]. Any text in
+	// Languages are the languages the organisation writes in, such as [en, ar, he]. Any text in
 	// org.yaml or a campaign may then be written once per language (title: {en: …, ar: …}), and each
 	// language gets its own pages, at /org/ar and /org/campaign/ar.
 	Languages []string `yaml:"languages"`
-	// Strings changes the site's own wording (buttons, labels, thank-you texts) for the organisation's
-	// pages, per language: strings: {en: {sign.submit.petition: Add my name}}. The organiser's guide
+	// Strings is the organisation's own wording for the site's buttons, labels and thank-you texts,
+	// per language: strings: {en: {sign.submit.petition: Add my name}}. The organiser's guide
 	// lists the names.
 	Strings map[string]map[string]string `yaml:"strings"`
 	// Consent is the sentence beside the consent box on every signing form,
