@@ -8,6 +8,9 @@ package i18n
 // other language misses a key English has.
 var catalogue = map[string]map[string]string{
 	"en": {
+		"list.comma":              ", ",
+		"list.and":                " and ",
+		"org.follow":              "Follow {org}",
 		"dur.h":                   "{n} h",
 		"dur.min":                 "{n} min",
 		"dur.s":                   "{n} s",
@@ -167,6 +170,9 @@ var catalogue = map[string]map[string]string{
 		"check.consent":              "Tick the consent box to agree to how your details will be used — we cannot count your signature without it",
 	},
 	"ar": {
+		"list.comma":                 "، ",
+		"list.and":                   " و",
+		"org.follow":                 "تابعوا {org}",
 		"dur.h":                      "{n} س",
 		"dur.min":                    "{n} د",
 		"dur.s":                      "{n} ث",
@@ -349,6 +355,9 @@ var catalogue = map[string]map[string]string{
 		"check.consent":              "ضع علامة في مربع الموافقة على طريقة استخدام بياناتك — لا يمكننا احتساب توقيعك من دونها",
 	},
 	"he": {
+		"list.comma":                 ", ",
+		"list.and":                   " ו",
+		"org.follow":                 "עקבו אחרי {org}",
 		"dur.h":                      "{n} שע׳",
 		"dur.min":                    "{n} דק׳",
 		"dur.s":                      "{n} שנ׳",
@@ -513,6 +522,9 @@ var catalogue = map[string]map[string]string{
 		"check.consent":              "סמנו את תיבת ההסכמה לאופן השימוש בפרטים — בלעדיה לא נוכל לספור את החתימה",
 	},
 	"es": {
+		"list.comma":                 ", ",
+		"list.and":                   " y ",
+		"org.follow":                 "Sigue a {org}",
 		"dur.h":                      "{n} h",
 		"dur.min":                    "{n} min",
 		"dur.s":                      "{n} s",
@@ -671,6 +683,9 @@ var catalogue = map[string]map[string]string{
 		"check.consent":              "Marca la casilla para aceptar cómo se usarán tus datos: sin ella no podemos contar tu firma",
 	},
 	"fr": {
+		"list.comma":                 ", ",
+		"list.and":                   " et ",
+		"org.follow":                 "Suivre {org}",
 		"dur.h":                      "{n} h",
 		"dur.min":                    "{n} min",
 		"dur.s":                      "{n} s",
@@ -831,6 +846,9 @@ var catalogue = map[string]map[string]string{
 		"check.consent":              "Cochez la case pour accepter l’usage de vos données — sans cela nous ne pouvons pas compter votre signature",
 	},
 	"de": {
+		"list.comma":                 ", ",
+		"list.and":                   " und ",
+		"org.follow":                 "{org} folgen",
 		"dur.h":                      "{n} Std.",
 		"dur.min":                    "{n} Min.",
 		"dur.s":                      "{n} Sek.",
