@@ -8,6 +8,7 @@ package i18n
 // other language misses a key English has.
 var catalogue = map[string]map[string]string{
 	"en": {
+		"steps.nav":               "Steps",
 		"list.comma":              ", ",
 		"list.and":                " and ",
 		"org.follow":              "Follow {org}",
@@ -170,6 +171,7 @@ var catalogue = map[string]map[string]string{
 		"check.consent":              "Tick the consent box to agree to how your details will be used — we cannot count your signature without it",
 	},
 	"ar": {
+		"steps.nav":                  "الخطوات",
 		"list.comma":                 "، ",
 		"list.and":                   " و",
 		"org.follow":                 "تابعوا {org}",
@@ -355,6 +357,7 @@ var catalogue = map[string]map[string]string{
 		"check.consent":              "ضع علامة في مربع الموافقة على طريقة استخدام بياناتك — لا يمكننا احتساب توقيعك من دونها",
 	},
 	"he": {
+		"steps.nav":                  "שלבים",
 		"list.comma":                 ", ",
 		"list.and":                   " ו",
 		"org.follow":                 "עקבו אחרי {org}",
@@ -522,6 +525,7 @@ var catalogue = map[string]map[string]string{
 		"check.consent":              "סמנו את תיבת ההסכמה לאופן השימוש בפרטים — בלעדיה לא נוכל לספור את החתימה",
 	},
 	"es": {
+		"steps.nav":                  "Pasos",
 		"list.comma":                 ", ",
 		"list.and":                   " y ",
 		"org.follow":                 "Sigue a {org}",
@@ -683,6 +687,7 @@ var catalogue = map[string]map[string]string{
 		"check.consent":              "Marca la casilla para aceptar cómo se usarán tus datos: sin ella no podemos contar tu firma",
 	},
 	"fr": {
+		"steps.nav":                  "Étapes",
 		"list.comma":                 ", ",
 		"list.and":                   " et ",
 		"org.follow":                 "Suivre {org}",
@@ -846,6 +851,7 @@ var catalogue = map[string]map[string]string{
 		"check.consent":              "Cochez la case pour accepter l’usage de vos données — sans cela nous ne pouvons pas compter votre signature",
 	},
 	"de": {
+		"steps.nav":                  "Schritte",
 		"list.comma":                 ", ",
 		"list.and":                   " und ",
 		"org.follow":                 "{org} folgen",
