@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -256,7 +255,6 @@ func TestExportLanguages(t *testing.T) {
 	if !strings.Contains(got[parkPage+"/he"], `lang="he" dir="rtl"`) {
 		t.Errorf("exported Hebrew page is not marked lang=he dir=rtl")
 	}
-	_ = url.Values{}
 }
 
 // BenchmarkLanguagePage serves the example petition's plain address from a
