@@ -8,6 +8,9 @@ package i18n
 // other language misses a key English has.
 var catalogue = map[string]map[string]string{
 	"en": {
+		"check.toolong":           "This must be {max} characters or fewer",
+		"check.unreadable":        "This contains characters we cannot read — type it again rather than pasting it",
+		"check.invisible":         "This contains invisible or special characters we cannot accept — remove them, or type it again rather than pasting it",
 		"steps.nav":               "Steps",
 		"list.comma":              ", ",
 		"list.and":                " and ",
@@ -171,6 +174,9 @@ var catalogue = map[string]map[string]string{
 		"check.consent":              "Tick the consent box to agree to how your details will be used — we cannot count your signature without it",
 	},
 	"ar": {
+		"check.toolong":              "يجب ألّا يتجاوز عدد الأحرف {max}",
+		"check.unreadable":           "يحتوي هذا على أحرف لا يمكننا قراءتها — اكتبه من جديد بدلًا من لصقه",
+		"check.invisible":            "يحتوي هذا على أحرف خفية أو خاصة لا يمكننا قبولها — احذفها أو اكتبه من جديد بدلًا من لصقه",
 		"steps.nav":                  "الخطوات",
 		"list.comma":                 "، ",
 		"list.and":                   " و",
@@ -357,6 +363,9 @@ var catalogue = map[string]map[string]string{
 		"check.consent":              "ضع علامة في مربع الموافقة على طريقة استخدام بياناتك — لا يمكننا احتساب توقيعك من دونها",
 	},
 	"he": {
+		"check.toolong":              "מספר התווים המרבי כאן הוא {max}",
+		"check.unreadable":           "יש כאן תווים שאיננו יכולים לקרוא — הקלידו מחדש במקום להדביק",
+		"check.invisible":            "יש כאן תווים בלתי נראים או מיוחדים שאיננו יכולים לקבל — מחקו אותם, או הקלידו מחדש במקום להדביק",
 		"steps.nav":                  "שלבים",
 		"list.comma":                 ", ",
 		"list.and":                   " ו",
@@ -525,6 +534,9 @@ var catalogue = map[string]map[string]string{
 		"check.consent":              "סמנו את תיבת ההסכמה לאופן השימוש בפרטים — בלעדיה לא נוכל לספור את החתימה",
 	},
 	"es": {
+		"check.toolong":              "Como máximo {max} caracteres",
+		"check.unreadable":           "Contiene caracteres que no podemos leer: escríbelo de nuevo en lugar de pegarlo",
+		"check.invisible":            "Contiene caracteres invisibles o especiales que no podemos aceptar: bórralos o escríbelo de nuevo en lugar de pegarlo",
 		"steps.nav":                  "Pasos",
 		"list.comma":                 ", ",
 		"list.and":                   " y ",
@@ -687,6 +699,9 @@ var catalogue = map[string]map[string]string{
 		"check.consent":              "Marca la casilla para aceptar cómo se usarán tus datos: sin ella no podemos contar tu firma",
 	},
 	"fr": {
+		"check.toolong":              "{max} caractères au maximum",
+		"check.unreadable":           "Ce champ contient des caractères illisibles : retapez-le plutôt que de le coller",
+		"check.invisible":            "Ce champ contient des caractères invisibles ou spéciaux que nous ne pouvons pas accepter : supprimez-les ou retapez-le plutôt que de le coller",
 		"steps.nav":                  "Étapes",
 		"list.comma":                 ", ",
 		"list.and":                   " et ",
@@ -851,6 +866,9 @@ var catalogue = map[string]map[string]string{
 		"check.consent":              "Cochez la case pour accepter l’usage de vos données — sans cela nous ne pouvons pas compter votre signature",
 	},
 	"de": {
+		"check.toolong":              "Höchstens {max} Zeichen",
+		"check.unreadable":           "Hier sind Zeichen, die wir nicht lesen können – bitte neu eintippen statt einfügen",
+		"check.invisible":            "Hier sind unsichtbare oder Sonderzeichen, die wir nicht annehmen können – bitte entfernen oder neu eintippen statt einfügen",
 		"steps.nav":                  "Schritte",
 		"list.comma":                 ", ",
 		"list.and":                   " und ",

@@ -466,6 +466,19 @@ func (l *Localizer) Check(field, english string) string {
 	if k, ok := checkKeys[english]; ok {
 		return l.T(k)
 	}
+	// The messages signing builds around a field's name.
+	switch {
+	case strings.HasSuffix(english, " characters or fewer"):
+		if _, n, ok := strings.Cut(strings.TrimSuffix(english, " characters or fewer"), " must be "); ok {
+			if max, err := strconv.Atoi(strings.ReplaceAll(n, ",", "")); err == nil {
+				return l.T("check.toolong", "max", l.Number(max))
+			}
+		}
+	case strings.Contains(english, " contains characters we cannot read"):
+		return l.T("check.unreadable")
+	case strings.Contains(english, " contains invisible or special characters"):
+		return l.T("check.invisible")
+	}
 	if field == "email" && l.base != Default {
 		return l.T("check.email.invalid")
 	}

@@ -235,11 +235,18 @@ func TestCheckMessages(t *testing.T) {
 	if got := New("he", nil).Check("email", "Enter your email address with an @ in it, like name@example.org"); got != "כתבו כתובת דוא״ל תקינה, למשל name@example.org" {
 		t.Errorf("he email = %q", got)
 	}
-	en := "Your name must be 200 characters or fewer"
-	if got := New("en", nil).Check("name", en); got != en {
+	en := "Your comment must be 2,000 characters or fewer"
+	if got := New("en", nil).Check("comment", en); got != en {
 		t.Errorf("en kept = %q", got)
 	}
-	if got := New("fr", nil).Check("name", en); got != en {
+	if got := New("fr", nil).Check("comment", en); got != "2\u202f000 caractères au maximum" {
+		t.Errorf("fr too long = %q", got)
+	}
+	if got := New("ar", nil).Check("name", "Your name contains invisible or special characters we cannot accept — remove them, or type it again rather than pasting it"); got != "يحتوي هذا على أحرف خفية أو خاصة لا يمكننا قبولها — احذفها أو اكتبه من جديد بدلًا من لصقه" {
+		t.Errorf("ar invisible = %q", got)
+	}
+	odd := "Something signing may say one day"
+	if got := New("fr", nil).Check("name", odd); got != odd {
 		t.Errorf("unknown message = %q, want it in English", got)
 	}
 }
