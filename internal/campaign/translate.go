@@ -248,11 +248,36 @@ func (d *decoder) decodeStrings(n *yaml.Node, v reflect.Value) {
 			}
 			if s, ok := d.scalar(vv, key, "text"); ok {
 				msgs[key] = s
+				d.checkPlaceholders(vv, key, s)
 			}
 		})
 		out[lang] = msgs
 	})
 	v.Set(reflect.ValueOf(out))
+}
+
+// checkPlaceholders compares the {names} in an organisation's wording for
+// key with those Placard fills in: an unknown one is an error (it would show
+// as written), a missing one a warning (the page loses that detail).
+func (d *decoder) checkPlaceholders(n *yaml.Node, key, msg string) {
+	want := i18n.Placeholders(key)
+	got := i18n.PlaceholdersIn(msg)
+	for _, g := range got {
+		if !slices.Contains(want, g) {
+			if len(want) == 0 {
+				d.errorf(n, "'strings' %s has {%s}, but Placard fills nothing in here — remove the braces", key, g)
+			} else {
+				d.errorf(n, "'strings' %s has {%s}, which Placard does not fill in — it fills in {%s}", key, g, strings.Join(want, "}, {"))
+			}
+		}
+	}
+	for _, w := range want {
+		// A count's wording may say the number in words ("one person").
+		if w != "n" && !slices.Contains(got, w) {
+			*d.probs = append(*d.probs, Problem{File: d.file, Line: n.Line, Col: n.Column, Warning: true,
+				Message: fmt.Sprintf("'strings' %s leaves out {%s}, which Placard fills in — keep it unless you mean to", key, w)})
+		}
+	}
 }
 
 // knownForm reports whether key is one plural form of a catalogue message,

@@ -484,3 +484,37 @@ func (l *Localizer) Check(field, english string) string {
 	}
 	return english
 }
+
+// Placeholders lists the {names} the catalogue's English message key (or,
+// for a plural form such as tally.count.few, its .other form) contains,
+// in order: the values Placard fills in, which an organisation's own
+// wording should keep.
+func Placeholders(key string) []string {
+	msg, ok := catalogue[Default][key]
+	if !ok {
+		if i := strings.LastIndexByte(key, '.'); i > 0 {
+			msg = catalogue[Default][key[:i]+".other"]
+		}
+	}
+	return placeholdersIn(msg)
+}
+
+// placeholdersIn lists the {names} in msg.
+func placeholdersIn(msg string) []string {
+	var out []string
+	for {
+		i := strings.IndexByte(msg, '{')
+		if i < 0 {
+			return out
+		}
+		j := strings.IndexByte(msg[i:], '}')
+		if j < 0 {
+			return out
+		}
+		out = append(out, msg[i+1:i+j])
+		msg = msg[i+j+1:]
+	}
+}
+
+// PlaceholdersIn lists the {names} an organisation's wording contains.
+func PlaceholdersIn(msg string) []string { return placeholdersIn(msg) }
