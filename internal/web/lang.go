@@ -174,3 +174,19 @@ func localMoney(l *i18n.Localizer, amount int, currency string) string {
 	}
 	return n + "\u00a0" + currency
 }
+
+// fileFormatKeys maps fileFormat's English names of kinds of file to
+// catalogue keys; names such as PDF or CSV read the same everywhere.
+var fileFormatKeys = map[string]string{
+	"Word document": "file.word", "OpenDocument text": "file.odt", "Spreadsheet": "file.sheet",
+	"ZIP archive": "file.zip", "PNG image": "file.png", "JPEG image": "file.jpeg", "SVG image": "file.svg",
+	"Text": "file.text", "MP3 audio": "file.mp3", "File": "file.other",
+}
+
+// localFileFormat is fileFormat's name of a kind of file in l's language.
+func localFileFormat(l *i18n.Localizer, english string) string {
+	if k, ok := fileFormatKeys[english]; ok {
+		return l.T(k)
+	}
+	return english
+}

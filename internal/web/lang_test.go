@@ -333,3 +333,14 @@ func TestLocalMoney(t *testing.T) {
 		}
 	}
 }
+
+func TestLocalFileFormat(t *testing.T) {
+	for _, tc := range []struct{ lang, english, want string }{
+		{"en", "Word document", "Word document"}, {"de", "Spreadsheet", "Tabelle"},
+		{"ar", "File", "ملف"}, {"he", "PDF", "PDF"},
+	} {
+		if got := localFileFormat(i18n.New(tc.lang, nil), tc.english); got != tc.want {
+			t.Errorf("%s %q = %q, want %q", tc.lang, tc.english, got, tc.want)
+		}
+	}
+}

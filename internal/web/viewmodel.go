@@ -557,7 +557,7 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 			}
 			if asset != nil {
 				item.URL = b.assetURL(o, asset)
-				item.FormatText = fileFormat(asset.ContentType, asset.Path) + ", " + formatSize(len(asset.Data))
+				item.FormatText = localFileFormat(b.localizer(o), fileFormat(asset.ContentType, asset.Path)) + b.localizer(o).T("list.comma") + formatSize(len(asset.Data))
 				item.Download = true
 			}
 			rv.Items = append(rv.Items, item)
