@@ -4,7 +4,11 @@
 // shows, including formatted dates and absolute URLs, arrives in its props.
 package views
 
-import "html/template"
+import (
+	"html/template"
+
+	"github.com/placard/placard/internal/i18n"
+)
 
 // Page is what the shared layout needs on every page: the document head
 // (title, canonical URL, share metadata) and the header and footer.
@@ -60,6 +64,18 @@ type Page struct {
 	Breadcrumbs []Link
 	// Footer is the organisation's contact links, or the site's.
 	Footer Footer
+	// L writes the interface strings in the page's language (with the
+	// organisation's own wording); nil means English.
+	L *i18n.Localizer
+	// Alternates lists the page in every language it exists in, the
+	// current one included, for hreflang links and the language switcher;
+	// empty when the page has one language.
+	Alternates []Alternate
+	// XDefaultURL is the hreflang="x-default" address: the page in the
+	// organisation's default language.
+	XDefaultURL string
+	// Suggest, when set, offers the page in the reader's preferred language.
+	Suggest *Suggestion
 	// Discovery lists machine-readable companions of the page, written as
 	// <link rel="alternate"> in the head: the organisation's Atom feed, the
 	// campaign's oEmbed description.
@@ -197,8 +213,11 @@ type CampaignCard struct {
 	DateText string
 	DateISO  string
 	Image    *Img
-	// StatusText is "Closed" or "Victory", or empty for open campaigns.
+	// StatusText is "Closed" or "Victory" (in the page's language), or empty for open campaigns.
 	StatusText string
+	// Status is "closed" or "victory" when StatusText is set, for the
+	// badge's style whatever the language.
+	Status string
 	// OrgName is set when the card belongs to another organisation than the page's.
 	OrgName string
 	// External marks a link to another site.
@@ -400,6 +419,9 @@ type SignForm struct {
 	// NewTab opens the form's links (the privacy policy) in a new tab, as
 	// an embed needs: its frame is too small to show another page.
 	NewTab bool
+	// Lang is the page's language, sent as the hidden field "lang" so the
+	// signature records it and the answer comes in the same language.
+	Lang string
 }
 
 // FormField is one input of a signing form.

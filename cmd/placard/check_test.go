@@ -87,3 +87,27 @@ func TestCheckFormatUsage(t *testing.T) {
 		t.Errorf("stderr = %q, want it to name the allowed formats", stderr.String())
 	}
 }
+
+// TestCheckMissingTranslation: `placard check` on the translations testdata
+// names each missing translation at the line and column of its mapping, as
+// an error for a required setting and a warning for an optional one.
+func TestCheckMissingTranslation(t *testing.T) {
+	for _, tc := range []struct {
+		dir, want string
+		code      int
+	}{
+		{"invalid", filepath.Join("testdata", "invalid", "translations", "trio", "org.yaml") + ":2:3: 'name' has no Hebrew (he) translation", 1},
+		{"valid", filepath.Join("testdata", "valid", "translations", "trio", "org.yaml") + ":8:3: warning: 'about' has no Hebrew (he) translation", 0},
+	} {
+		dir := filepath.Join("..", "..", "internal", "campaign", "testdata", tc.dir, "translations")
+		var stdout, stderr strings.Builder
+		err := run(context.Background(), []string{"check", dir}, env(nil), &stdout, &stderr)
+		if got := exitCode(err); got != tc.code {
+			t.Errorf("%s: exit %d, want %d; stderr:\n%s", tc.dir, got, tc.code, stderr.String())
+		}
+		want := filepath.Join("..", "..", "internal", "campaign", tc.want)
+		if !strings.Contains(stderr.String()+stdout.String(), want) {
+			t.Errorf("%s: output lacks %q:\n%s%s", tc.dir, want, stdout.String(), stderr.String())
+		}
+	}
+}

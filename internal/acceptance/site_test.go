@@ -102,61 +102,76 @@ func startSite(t *testing.T) *site {
 		orgTexts = append(orgTexts, o.Name)
 	}
 	out.Pages = append(out.Pages, page{Name: "index", Path: "/", Status: http.StatusOK, Texts: orgTexts})
-	for _, o := range s.Orgs {
-		var titles []string
-		var campaigns []page
-		for _, c := range o.Campaigns {
-			if !public(c) {
-				continue
+	for _, def := range s.Orgs {
+		// Every language of a multilingual organisation has its own pages
+		// (/org/ar, /org/campaign/ar); each is checked like the default's.
+		for _, lang := range def.Langs() {
+			o := def.In(lang)
+			suffix, label := "", ""
+			if lang != def.Langs()[0] {
+				suffix, label = "/"+lang, "_"+lang
 			}
-			titles = append(titles, c.Title)
-			cp := page{
-				Name:   o.Slug + "_" + c.Slug,
-				Path:   "/" + o.Slug + "/" + c.Slug,
-				Status: http.StatusOK,
-				H1:     c.Title,
-			}
-			for _, a := range c.Actions {
-				if a.Title != "" {
-					cp.Texts = append(cp.Texts, a.Title)
+			var titles []string
+			var campaigns []page
+			for _, c := range o.Campaigns {
+				if !public(c) {
+					continue
 				}
-				if a.ID != "" {
-					cp.Anchors = append(cp.Anchors, a.ID)
+				titles = append(titles, c.Title)
+				cp := page{
+					Name:   o.Slug + "_" + c.Slug + label,
+					Path:   "/" + o.Slug + "/" + c.Slug + suffix,
+					Status: http.StatusOK,
+					H1:     c.Title,
 				}
-			}
-			campaigns = append(campaigns, cp)
-			// The printable poster with its QR code (cards.go).
-			campaigns = append(campaigns, page{
-				Name: cp.Name + "_poster", Path: cp.Path + "/poster", Status: http.StatusOK,
-				H1: c.Title, Texts: []string{"Scan the code or go to", o.Name},
-			})
-			if signable(c) {
-				out.Signing = append(out.Signing, cp.Path)
-				// The thank-you page a signer lands on.
-				campaigns = append(campaigns, page{
-					Name: cp.Name + "_thanks", Path: cp.Path + "/thanks?outcome=signed",
-					Status: http.StatusOK, H1: "signature counted", Texts: []string{"Will you share?"},
-				})
-			}
-			if len(o.EmbedOrigins) > 0 {
-				// The embed partners frame, and the thanks shown in the frame.
-				campaigns = append(campaigns, page{Name: cp.Name + "_embed", Path: cp.Path + "/embed", Status: http.StatusOK, H1: c.Title})
+				for _, a := range c.Actions {
+					if a.Title != "" {
+						cp.Texts = append(cp.Texts, a.Title)
+					}
+					if a.ID != "" {
+						cp.Anchors = append(cp.Anchors, a.ID)
+					}
+				}
+				campaigns = append(campaigns, cp)
+				if suffix == "" {
+					// The printable poster with its QR code (cards.go).
+					campaigns = append(campaigns, page{
+						Name: cp.Name + "_poster", Path: cp.Path + "/poster", Status: http.StatusOK,
+						H1: c.Title, Texts: []string{"Scan the code or go to", o.Name},
+					})
+					if len(o.EmbedOrigins) > 0 {
+						// The embed partners frame, and the thanks shown in the frame.
+						campaigns = append(campaigns, page{Name: cp.Name + "_embed", Path: cp.Path + "/embed", Status: http.StatusOK, H1: c.Title})
+						if signable(c) {
+							campaigns = append(campaigns, page{Name: cp.Name + "_embed_thanks", Path: cp.Path + "/embed/thanks?outcome=signed",
+								Status: http.StatusOK, H1: c.Title, Texts: []string{"signature counted", "Share the campaign"}})
+						}
+					}
+				}
 				if signable(c) {
-					campaigns = append(campaigns, page{Name: cp.Name + "_embed_thanks", Path: cp.Path + "/embed/thanks?outcome=signed",
-						Status: http.StatusOK, H1: c.Title, Texts: []string{"signature counted", "Share the campaign"}})
+					out.Signing = append(out.Signing, cp.Path)
+					// The thank-you page a signer lands on.
+					thanks := page{
+						Name: cp.Name + "_thanks", Path: cp.Path + "/thanks?outcome=signed",
+						Status: http.StatusOK, H1: "signature counted", Texts: []string{"Will you share?"},
+					}
+					if suffix != "" {
+						thanks.H1, thanks.Texts = "", nil // in the page's language
+					}
+					campaigns = append(campaigns, thanks)
+				}
+				if region, names := firstRegion(c); region != "" {
+					// The region picker is a plain GET form; its answer is a page too.
+					rp := cp
+					rp.Name += "_region"
+					rp.Path += "?region=" + url.QueryEscape(region)
+					rp.Texts = append(slices.Clone(cp.Texts), names...)
+					campaigns = append(campaigns, rp)
 				}
 			}
-			if region, names := firstRegion(c); region != "" {
-				// The region picker is a plain GET form; its answer is a page too.
-				rp := cp
-				rp.Name += "_region"
-				rp.Path += "?region=" + url.QueryEscape(region)
-				rp.Texts = append(slices.Clone(cp.Texts), names...)
-				campaigns = append(campaigns, rp)
-			}
+			out.Pages = append(out.Pages, page{Name: o.Slug + label, Path: "/" + o.Slug + suffix, Status: http.StatusOK, H1: o.Name, Texts: titles})
+			out.Pages = append(out.Pages, campaigns...)
 		}
-		out.Pages = append(out.Pages, page{Name: o.Slug, Path: "/" + o.Slug, Status: http.StatusOK, H1: o.Name, Texts: titles})
-		out.Pages = append(out.Pages, campaigns...)
 	}
 	out.Pages = append(out.Pages, page{Name: "not-found", Path: "/no-such-organisation-here/nor-campaign", Status: http.StatusNotFound})
 	return out

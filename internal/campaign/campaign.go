@@ -72,8 +72,18 @@ type Org struct {
 	Donate string `yaml:"donate"`
 	// PrivacyPolicy is the address of the organisation's privacy policy.
 	PrivacyPolicy string `yaml:"privacy_policy"`
-	// Language is the language campaigns are written in, as a code such as en, ar or he. Defaults to en.
+	// Language is the language campaigns are written in, as a code such as en, ar or he. Defaults to en,
+	// or to the first of languages. With several languages it is the default one: its pages live at the
+	// plain addresses, and a text missing in another language falls back to it.
 	Language string `yaml:"language"`
+	// Languages are the languages the organisation writes in, such as [en, ar, he]. Any text in
+	// org.yaml or a campaign may then be written once per language (title: {en: …, ar: …}), and each
+	// language gets its own pages, at /org/ar and /org/campaign/ar.
+	Languages []string `yaml:"languages"`
+	// Strings is the organisation's own wording for the site's buttons, labels and thank-you texts,
+	// per language: strings: {en: {sign.submit.petition: Add my name}}. The organiser's guide
+	// lists the names.
+	Strings map[string]map[string]string `yaml:"strings"`
 	// Consent is the sentence beside the consent box on every signing form,
 	// saying what the organisation will do with a signer's details, such as
 	// "Riverside Coalition may email me about this campaign. I can unsubscribe at any time."
@@ -101,6 +111,8 @@ type Org struct {
 	Assets map[string]*Asset `yaml:"-"`
 
 	campaigns map[string]*Campaign
+	// translations holds the organisation in each of its other languages (Org.In).
+	translations map[string]*Org
 }
 
 // Redirect is one renamed campaign: /org/From answers 301 to /org/To.
@@ -277,6 +289,9 @@ type Campaign struct {
 	Related []Related `yaml:"related"`
 	// Actions are the calls to action, in the order they appear.
 	Actions []Action `yaml:"actions"`
+
+	// translations holds the campaign in each of its organisation's other languages (Campaign.In).
+	translations map[string]*Campaign
 }
 
 // Related is a link to another campaign: either a campaign of this site,

@@ -88,6 +88,12 @@ type decoder struct {
 	size int64
 	// unreadable marks a file that could not be read (already reported).
 	unreadable bool
+	// langs are the organisation's languages, the default first; trans
+	// receives the texts of the others (translate.go).
+	langs []string
+	trans translations
+	// field says whether the setting being decoded is translatable text.
+	field fieldContext
 }
 
 func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
@@ -330,6 +336,8 @@ var (
 	imageType    = reflect.TypeFor[Image]()
 	redirectType = reflect.TypeFor[[]Redirect]()
 	shareTextTyp = reflect.TypeFor[ShareText]()
+	stringsType  = reflect.TypeFor[map[string]map[string]string]()
+	stringType   = reflect.TypeFor[string]()
 )
 
 // decode writes node n into v, which must be addressable. key is the setting's
@@ -352,7 +360,26 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, key string) {
 	if isNull(n) && (v.Kind() != reflect.Struct || v.Type() == timeType) {
 		return // an empty value leaves the setting unset
 	}
+	if t := v.Type(); t == shareTextTyp && isTranslation(n) && d.field.text {
+		// One message written per language (en: …, ar: …): a list of one,
+		// translated like any text.
+		one := reflect.MakeSlice(t, 1, 1)
+		v.Set(one)
+		d.pos[posKey{one.Index(0).Addr().Pointer(), stringType}] = where{d.file, n.Line, n.Column}
+		d.decodeTranslation(n, one.Index(0), key)
+		return
+	}
+	if t := v.Type(); isTranslation(n) && (t.Kind() != reflect.Struct || t == timeType) && t.Kind() != reflect.Slice && t.Kind() != reflect.Pointer && t != stringsType {
+		if d.field.text && (t == stringType || t == markdownType) {
+			d.decodeTranslation(n, v, key)
+		} else {
+			d.errorf(n, "%s is the same in every language — write one value, not one per language", quoteKey(key))
+		}
+		return
+	}
 	switch t := v.Type(); {
+	case t == stringsType:
+		d.decodeStrings(n, v)
 	case t == timeType:
 		d.decodeTime(n, v, key)
 	case t == durationType:
@@ -663,6 +690,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, key, noun string) 
 			d.unknown(k, noun, name, keysOf(fs), v.Addr().Pointer())
 			return
 		}
+		d.field.text, d.field.required = textSetting(v.Type(), name)
 		d.decode(val, v.Field(i), name)
 	})
 }
@@ -782,6 +810,7 @@ func (d *decoder) decodeAction(n *yaml.Node, a *Action) {
 	}
 	d.pairs(n, func(name string, k, val *yaml.Node) {
 		if i, ok := findField(own, name); ok {
+			d.field.text, d.field.required = textSetting(kt, name)
 			d.decode(val, kv.Elem().Field(i), name)
 			return
 		}
@@ -793,6 +822,7 @@ func (d *decoder) decodeAction(n *yaml.Node, a *Action) {
 				}
 				return
 			}
+			d.field.text, d.field.required = textSetting(actionType, name)
 			d.decode(val, av.Field(i), name)
 			return
 		}

@@ -42,8 +42,18 @@ func TestShippedCampaignsValid(t *testing.T) {
 		t.Fatalf("campaign.Load(%q) returned no site", examplesDir)
 	}
 
-	if got := len(site.Orgs); got != 3 {
-		t.Errorf("got %d example organisations, want 3", got)
+	if got := len(site.Orgs); got != 4 {
+		t.Errorf("got %d example organisations, want 4", got)
+	}
+	// At least one example speaks English, Arabic and Hebrew (issue 5).
+	shore := mustCampaign(t, site, "shared-shore", "keep-the-library-open-late")
+	if got := strings.Join(shore.Org.Langs(), " "); got != "en ar he" {
+		t.Errorf("shared-shore languages = %q, want en ar he", got)
+	}
+	for lang, want := range map[string]string{"ar": "أبقوا مكتبة الشاطئ مفتوحة في المساء", "he": "השאירו את ספריית החוף פתוחה בערבים"} {
+		if got := shore.In(lang).Title; got != want {
+			t.Errorf("shared-shore title in %s = %q, want %q", lang, got, want)
+		}
 	}
 
 	kinds := map[campaign.Kind]bool{}

@@ -18,6 +18,7 @@ func fuzzFS(t testing.TB, campaign []byte) fstest.MapFS {
 	}
 	return fstest.MapFS{
 		"c/org/org.yaml": {Data: []byte(`name: Fuzz
+languages: [en, ar]
 logo: {src: assets/logo.svg, alt: Logo}
 donate: https://fuzz.example/give
 members: [{name: Member, link: "https://member.example"}]

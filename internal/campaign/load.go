@@ -52,6 +52,7 @@ type loader struct {
 	bad      map[posKey]bool
 	literal  map[posKey]bool
 	sources  map[string][]byte // each YAML file's text, by its File
+	trans    translations      // texts in languages other than the default
 	probs    Problems
 	orgs     []*orgFolder
 
@@ -75,7 +76,7 @@ func load(fsys fs.FS, root, shown string) (*Site, Problems) {
 	l := &loader{
 		fsys: fsys, root: path.Clean(root), shown: shown,
 		pos: positions{}, misspelt: map[misspelling]bool{}, bad: map[posKey]bool{},
-		literal: map[posKey]bool{}, sources: map[string][]byte{},
+		literal: map[posKey]bool{}, sources: map[string][]byte{}, trans: translations{},
 	}
 	entries, err := fs.ReadDir(fsys, l.root)
 	if err != nil {
@@ -103,6 +104,12 @@ func load(fsys fs.FS, root, shown string) (*Site, Problems) {
 	}
 	for _, of := range l.orgs {
 		applyDefaults(of.org)
+	}
+	if !l.probs.HasErrors() {
+		for _, of := range l.orgs {
+			l.translate(of)
+		}
+		l.checkTranslations()
 	}
 	l.probs.Sort()
 	if l.probs.HasErrors() {
@@ -188,6 +195,7 @@ func (l *loader) loadOrg(slug string) {
 	}
 	of.listing[dir] = entries
 	hasOrg := false
+	langs := declaredLangs(nil)
 	for _, e := range entries {
 		name := e.Name()
 		if e.IsDir() || ignored(name) {
@@ -221,6 +229,8 @@ func (l *loader) loadOrg(slug string) {
 	} else {
 		d := l.decoder(of.org.File, path.Join(dir, "org.yaml"))
 		if root := d.parse("organisation"); root != nil {
+			d.langs = declaredLangs(root)
+			langs = d.langs
 			l.pos[posKey{reflect.ValueOf(of.org).Pointer(), reflect.TypeFor[Org]()}] = where{d.file, root.Line, root.Column}
 			d.decodeStruct(root, reflect.ValueOf(of.org).Elem(), "", "organisation")
 		} else {
@@ -235,6 +245,7 @@ func (l *loader) loadOrg(slug string) {
 		c := &Campaign{Org: of.org, Slug: strings.TrimSuffix(name, ".yaml"), File: l.display(path.Join(slug, name))}
 		of.org.Campaigns = append(of.org.Campaigns, c)
 		d := l.decoder(c.File, path.Join(dir, name))
+		d.langs = langs
 		if root := d.parse("campaign"); root != nil {
 			l.pos[posKey{reflect.ValueOf(c).Pointer(), reflect.TypeFor[Campaign]()}] = where{d.file, root.Line, root.Column}
 			d.decodeStruct(root, reflect.ValueOf(c).Elem(), "", "campaign")
@@ -248,7 +259,8 @@ func (l *loader) loadOrg(slug string) {
 // decoder reads the file at fsPath and returns a decoder for it; a file that
 // cannot be read is reported and decodes as empty.
 func (l *loader) decoder(file, fsPath string) *decoder {
-	d := &decoder{file: file, pos: l.pos, probs: &l.probs, misspelt: l.misspelt, bad: l.bad, literal: l.literal}
+	d := &decoder{file: file, pos: l.pos, probs: &l.probs, misspelt: l.misspelt, bad: l.bad, literal: l.literal,
+		langs: declaredLangs(nil), trans: l.trans}
 	if info, err := fs.Stat(l.fsys, fsPath); err == nil && info.Size() > maxYAMLSize {
 		d.size = info.Size() // parse reports it; no need to read it all
 		return d

@@ -103,6 +103,7 @@ var validChecks = map[string]func(t *testing.T, s *Site){
 	"warnings":     func(t *testing.T, s *Site) {},
 	"shapes":       checkShapes,
 	"share-limits": func(t *testing.T, s *Site) {},
+	"translations": checkTranslations,
 }
 
 // TestValid loads every case under testdata/valid: each must load with no
@@ -527,4 +528,43 @@ func TestUnreadable(t *testing.T) {
 		"c/a/org.yaml:2:13: assets/logo.png cannot be read: input/output error",
 		"c/b: this folder cannot be read: permission denied",
 	}, "\n"))
+}
+
+// checkTranslations: each language's copy holds its own text, falls back
+// to the default where a translation is missing, shares everything else,
+// and keeps the organisation's own wording per language.
+func checkTranslations(t *testing.T, s *Site) {
+	o := s.Org("trio")
+	if got := o.Langs(); !slices.Equal(got, []string{"en", "ar", "he"}) {
+		t.Fatalf("Langs = %v, want [en ar he]", got)
+	}
+	c := o.Campaign("open-the-park")
+	ar, he := c.In("ar"), c.In("he")
+	for _, tc := range []struct{ got, want string }{
+		{o.Name, "Trio Network"}, {o.In("ar").Name, "شبكة الثلاثي"}, {o.In("he").Name, "רשת השלישייה"},
+		{string(o.In("he").About), "We work in three languages."}, // fallback
+		{o.In("ar").Language, "ar"}, {o.Language, "en"},
+		{c.Title, "Open the park"}, {ar.Title, "افتحوا الحديقة"}, {he.Title, "פתחו את הפארק"},
+		{ar.Actions[0].Petition.Target, "مجلس المدينة"}, {string(he.Actions[0].Petition.Text), "פתחו את שערי הפארק כל יום."},
+		{ar.Actions[1].Share.Messages.Default.First(), "Open the park! {link}"}, // fallback
+		{he.Actions[1].Share.Messages.Default.First(), "פתחו את הפארק! {link}"},
+		{ar.Slug, "open-the-park"}, {ar.Actions[0].ID, "petition"},
+		{o.In("ar").Strings["ar"]["sign.submit.petition"], "أضف صوتك"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("got %q, want %q", tc.got, tc.want)
+		}
+	}
+	if ar.Actions[0].Petition.Goal != 500 || !ar.Date.Equal(c.Date) || ar.Org != o.In("ar") || o.In("ar").Campaign("open-the-park") != ar {
+		t.Errorf("the Arabic copy does not share goal, date or its organisation's index")
+	}
+	if c.Actions[0].Petition == ar.Actions[0].Petition {
+		t.Errorf("the Arabic copy shares the petition with the default: translating one would change the other")
+	}
+	if ar.In("he") != he || ar.In("en") != c || o.In("he").In("ar") != o.In("ar") {
+		t.Errorf("In from a translated copy does not reach the other languages")
+	}
+	if o.In("fr") != o || c.In("fr") != c {
+		t.Errorf("In(an undeclared language) should be the default copy")
+	}
 }

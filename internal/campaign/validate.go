@@ -149,6 +149,7 @@ func (c *checker) checkOrg(o *Org) {
 	c.consent(o.Consent, &o.Consent)
 	c.redirects(o)
 	c.embedOrigins(o)
+	c.checkLanguages(o)
 }
 
 // redirects checks each renamed campaign: both names well-formed, the old
@@ -1025,6 +1026,7 @@ func (c *checker) share(camp *Campaign, s *Share) {
 // applyDefaults fills in what organisers may leave out, after validation so
 // that messages speak of what was written.
 func applyDefaults(o *Org) {
+	normaliseLangs(o)
 	if o.Language == "" {
 		o.Language = "en"
 	}

@@ -57,6 +57,7 @@ var formats = map[string]map[string]any{
 	"Org.donate":               {"pattern": webPattern},
 	"Org.privacy_policy":       {"pattern": webPattern},
 	"Org.language":             {"pattern": languagePattern},
+	"Org.languages":            {"pattern": languagePattern},
 	"Org.consent":              {"pattern": plainPattern, "maxLength": consentMax},
 	"Org.embed_origins":        {"pattern": originPattern},
 	"Member.link":              {"pattern": webPattern},
@@ -145,7 +146,14 @@ func shareLimit(limit int) map[string]any {
 			"else": map[string]any{"maxLength": without},
 		},
 	}
-	return map[string]any{"allOf": []any{one, map[string]any{"items": one}}}
+	// A message written once per language (en: …, ar: …) is bounded in each;
+	// a list of messages (rotated) in each of its items.
+	each := map[string]any{"allOf": []any{one, map[string]any{"items": one}}}
+	return map[string]any{
+		"if":   map[string]any{"type": "object"},
+		"then": map[string]any{"additionalProperties": each},
+		"else": each,
+	}
 }
 
 // shareLimits is the loader's list of networks whose messages are limited.

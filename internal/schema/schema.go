@@ -179,7 +179,7 @@ const colourPattern = `^\s*#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})\s*$`
 func object(t reflect.Type) map[string]any {
 	props := map[string]any{}
 	for _, f := range Fields(t) {
-		props[f.Key] = refine(t, f.Key, withDoc(valueSchema(f.Type, f.Key), t, f.Go))
+		props[f.Key] = withDoc(translatable(t, f, refine(t, f.Key, valueSchema(f.Type, f.Key))), t, f.Go)
 		if t == reflect.TypeFor[campaign.Colours]() {
 			props[f.Key].(map[string]any)["pattern"] = colourPattern
 			props[f.Key].(map[string]any)["examples"] = []any{"#0b5d3b"}
@@ -221,9 +221,16 @@ func valueSchema(t reflect.Type, key string) map[string]any {
 	case t == shareTextTyp:
 		// One message, or a list of messages to rotate.
 		one := map[string]any{"type": []any{"string", "number", "boolean"}, "minLength": 1}
+		// Or one message per language (en: …, ar: …), as the loader reads it.
 		return map[string]any{"anyOf": []any{
 			map[string]any{"type": []any{"string", "number", "boolean", "null"}},
 			map[string]any{"type": "array", "items": one, "minItems": 1, "maxItems": 10},
+			map[string]any{
+				"type":                 "object",
+				"propertyNames":        map[string]any{"pattern": campaign.LanguageCodePattern},
+				"additionalProperties": one,
+				"minProperties":        1,
+			},
 		}}
 	case t == actionType:
 		return actionSchema()
@@ -231,6 +238,11 @@ func valueSchema(t reflect.Type, key string) map[string]any {
 		return valueSchema(t.Elem(), key)
 	case t.Kind() == reflect.Struct:
 		return object(t)
+	case t == stringsType:
+		return map[string]any{"type": []any{"object", "null"},
+			"propertyNames":        map[string]any{"pattern": campaign.LanguageCodePattern},
+			"additionalProperties": map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "string"}},
+			"examples":             []any{map[string]any{"en": map[string]any{"sign.submit.petition": "Add my name"}}}}
 	case isRedirects(t):
 		return redirectsSchema()
 	case t.Kind() == reflect.Slice:
@@ -250,6 +262,24 @@ func valueSchema(t reflect.Type, key string) map[string]any {
 	panic("schema: no schema for Go type " + t.String())
 }
 
+var stringsType = reflect.TypeFor[map[string]map[string]string]()
+
+// translatable widens the schema s of a text setting (a string or Markdown
+// field the loader lets organisers translate) to text or a mapping of
+// language code to text, as the loader reads it.
+func translatable(owner reflect.Type, f Field, s map[string]any) map[string]any {
+	if f.Type.Kind() != reflect.String || s["enum"] != nil || !campaign.Translatable(owner, f.Key) {
+		return s
+	}
+	return map[string]any{"anyOf": []any{s, map[string]any{
+		"type":                 "object",
+		"description":          "the text in each of the organisation's languages, such as en: … and ar: …",
+		"propertyNames":        map[string]any{"pattern": campaign.LanguageCodePattern},
+		"additionalProperties": s,
+		"minProperties":        1,
+	}}}
+}
+
 // actionSchema is one flat mapping: the common settings plus every kind's own,
 // with if/then narrowing the allowed keys to those of the chosen kind.
 func actionSchema() map[string]any {
@@ -257,7 +287,7 @@ func actionSchema() map[string]any {
 	common := Fields(actionType)
 	var commonKeys []any
 	for _, f := range common {
-		props[f.Key] = refine(actionType, f.Key, withDoc(valueSchema(f.Type, f.Key), actionType, f.Go))
+		props[f.Key] = withDoc(translatable(actionType, f, refine(actionType, f.Key, valueSchema(f.Type, f.Key))), actionType, f.Go)
 		commonKeys = append(commonKeys, f.Key)
 	}
 	kinds := kindTypes()
@@ -272,7 +302,7 @@ func actionSchema() map[string]any {
 				continue // the kind's own setting of a common name has the same type
 			}
 			keys = append(keys, f.Key)
-			own[f.Key] = refine(kt, f.Key, withDoc(valueSchema(f.Type, f.Key), kt, f.Go))
+			own[f.Key] = withDoc(translatable(kt, f, refine(kt, f.Key, valueSchema(f.Type, f.Key))), kt, f.Go)
 			switch prev, ok := seenType[f.Key]; {
 			case !ok:
 				seenType[f.Key] = f.Type

@@ -29,6 +29,7 @@ type cached struct {
 // Header values shared by every cached response.
 var (
 	hvVary      = []string{"Accept-Encoding"}
+	hvVaryLang  = []string{"Accept-Encoding, Accept-Language"}
 	hvGzip      = []string{"gzip"}
 	hvNoCache   = []string{"no-cache"}
 	hvImmutable = []string{"public, max-age=31536000, immutable"}
@@ -80,7 +81,7 @@ func (c *cached) serve(w http.ResponseWriter, r *http.Request) {
 	if useGz {
 		body, etag, length = c.gz, c.etagGz, c.lengthGz
 	}
-	if c.gz != nil {
+	if c.gz != nil && h["Vary"] == nil {
 		h["Vary"] = hvVary
 	}
 	h["Etag"] = etag

@@ -145,7 +145,7 @@ func (b *builder) orgFeed(o *campaign.Org) ([]byte, error) {
 				date = d
 			}
 			title := a.Title
-			if title == "" || title == defaultTitles[campaign.KindStatement] {
+			if title == "" || title == b.basePage(c.Org).L.T("title."+string(campaign.KindStatement)) {
 				title = "Statement: " + c.Title
 			}
 			se := atomEntry{

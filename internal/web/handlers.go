@@ -35,6 +35,16 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 	if rot := snap.rotations[r.URL.Path]; rot != nil {
 		p = rot[s.pickRotation(r, len(rot), func(i int, inm []string) bool { return rot[i].matches(inm) })]
 	}
+	if m := snap.pageLangs[r.URL.Path]; m != nil {
+		// The page exists in other languages: caches must keep one copy per
+		// Accept-Language, and a reader who prefers one is offered it.
+		w.Header()["Vary"] = hvVaryLang
+		if lang := suggestLang(r, m); lang != "" {
+			if v := snap.suggest[r.URL.Path][lang]; v != nil {
+				p = v
+			}
+		}
+	}
 	if r.URL.RawQuery != "" {
 		if org, slug := chi.URLParam(r, "org"), chi.URLParam(r, "campaign"); slug != "" {
 			s.countArrival(r, org, slug)
@@ -61,6 +71,12 @@ func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *liveCampai
 		p = rot[s.pickRotation(r, len(rot), func(i int, inm []string) bool {
 			return etagMatches(inm, rot[i].etag[0], rot[i].etagGz[0])
 		})]
+	}
+	if len(lc.suggestions) > 0 {
+		w.Header()["Vary"] = hvVaryLang
+		if lang := suggestLang(r, lc.matcher); lang != "" && lp.suggest[lang] != nil {
+			p = lp.suggest[lang]
+		}
 	}
 	var via []byte
 	if r.URL.RawQuery != "" {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/views"
@@ -49,6 +50,12 @@ type liveCampaign struct {
 	// rotations are the props of the other share-message renderings
 	// (rotation 1, 2, …; rotation 0 is props), see reach.go.
 	rotations []views.CampaignPageProps
+	// loc writes the page's interface strings (the tally's words) in its
+	// language; suggestions are the notices offering the page's other
+	// languages, by language, on the default language's page only.
+	loc         *i18n.Localizer
+	suggestions map[string]*views.Suggestion
+	matcher     *i18n.Matcher
 
 	pages atomic.Pointer[livePages]
 }
@@ -62,6 +69,7 @@ type livePages struct {
 	// rotations are main and the other share-message renderings, in
 	// rotation order; nil when the page has only one.
 	rotations []*tokenPage
+	suggest   map[string]*tokenPage // language → main page with its notice
 }
 
 // newLive prepares campaign c (whose page props are cp) for signing, or
@@ -71,13 +79,16 @@ func (b *builder) newLive(c *campaign.Campaign, cp views.CampaignPageProps) *liv
 		return nil
 	}
 	lc := &liveCampaign{
-		c:         c,
-		key:       c.Org.Slug + "/" + c.Slug,
-		path:      campaignPath(c),
-		signables: map[string]*signable{},
-		ids:       map[string]bool{},
-		props:     cp,
-		regions:   map[string]views.CampaignPageProps{},
+		c:           c,
+		key:         c.Org.Slug + "/" + c.Slug,
+		path:        campaignPath(c),
+		signables:   map[string]*signable{},
+		ids:         map[string]bool{},
+		props:       cp,
+		regions:     map[string]views.CampaignPageProps{},
+		loc:         b.localizer(c.Org),
+		suggestions: map[string]*views.Suggestion{},
+		matcher:     b.matcher(c.Org),
 	}
 	for i := range c.Actions {
 		id := cp.Actions[i].ID
@@ -90,7 +101,8 @@ func (b *builder) newLive(c *campaign.Campaign, cp views.CampaignPageProps) *liv
 		return nil
 	}
 	lc.frame = b.basePage(c.Org)
-	lc.frame.Breadcrumbs = []views.Link{{Label: b.s.cfg.SiteName, URL: "/"}, {Label: c.Org.Name, URL: "/" + c.Org.Slug}, {Label: c.Title, URL: lc.path}}
+	lc.frame.Breadcrumbs = []views.Link{{Label: b.s.cfg.SiteName, URL: "/"}, {Label: c.Org.Name, URL: orgPath(c.Org)}, {Label: c.Title, URL: lc.path}}
+	lc.frame.Alternates, lc.frame.XDefaultURL = nil, ""
 	lc.frame.Image = cp.Page.Image
 	lc.frame.JSONLD = mustJSON(map[string]any{"@context": "https://schema.org", "@type": "WebPage", "name": c.Title})
 	lc.csp = pageCSP(lc.frame.ThemeCSS, false)
@@ -116,7 +128,7 @@ func (s *Server) renderLive(lc *liveCampaign, t *tally) error {
 	if err != nil {
 		return fmt.Errorf("rendering %s: %w", lc.path, err)
 	}
-	lp := &livePages{main: main, regions: map[string]*tokenPage{}}
+	lp := &livePages{main: main, regions: map[string]*tokenPage{}, suggest: map[string]*tokenPage{}}
 	if lc.embed != nil {
 		if lp.embed, err = lc.embed.render(withTally(lc.props, lc, t), lc.key); err != nil {
 			return err
@@ -130,6 +142,13 @@ func (s *Server) renderLive(lc *liveCampaign, t *tally) error {
 				return fmt.Errorf("rendering %s with share messages %d: %w", lc.path, i+2, err)
 			}
 			lp.rotations = append(lp.rotations, tp)
+		}
+	}
+	for lang, sug := range lc.suggestions {
+		p := lc.props
+		p.Page.Suggest = sug
+		if lp.suggest[lang], err = one(p); err != nil {
+			return fmt.Errorf("rendering %s with a %s suggestion: %w", lc.path, lang, err)
 		}
 	}
 	for region, p := range lc.regions {
@@ -156,17 +175,17 @@ func withTally(p views.CampaignPageProps, lc *liveCampaign, t *tally) views.Camp
 		switch {
 		case a.Petition != nil:
 			pv := *a.Petition
-			pv.Tally = tallyView(t, sa.goal)
+			pv.Tally = tallyView(lc.loc, t, sa.goal)
 			a.Petition = &pv
 		case a.Letter != nil:
 			lv := *a.Letter
-			lv.Tally = tallyView(t, sa.goal)
+			lv.Tally = tallyView(lc.loc, t, sa.goal)
 			if t != nil && len(t.orgs) > 0 {
 				lv.Organisations = slices.Clone(lv.Organisations)
 				for _, o := range t.orgs {
 					lv.Organisations = append(lv.Organisations, signatoryOf(o))
 				}
-				lv.SignatoryCountText = signedBy(len(lv.Organisations), len(lv.Individuals))
+				lv.SignatoryCountText = signedBy(lc.loc, len(lv.Organisations), len(lv.Individuals))
 			}
 			a.Letter = &lv
 		}
@@ -266,7 +285,8 @@ func (s *Server) Poll(ctx context.Context) error {
 		} else {
 			s.tallies[k] = t
 		}
-		if lc := snap.liveByKey(k); lc != nil {
+		// Every language of the campaign shows the one tally.
+		for _, lc := range snap.liveKeys[k] {
 			if err := s.renderLive(lc, t); err != nil {
 				errs = append(errs, err)
 			}

@@ -23,6 +23,10 @@ import (
 //	GET /{org}/{campaign}/poster               printable A4 poster with the QR code
 //	                                           &claim=… adds a new signer's personal link (reach.go)
 //	GET /{org}/{campaign}/impact               ?key=KEY: a personal link's private page (reachview.go)
+//	GET /{org}/{lang}                          the organisation in another of its languages (lang.go)
+//	GET /{org}/{campaign}/{lang}[/thanks]      a campaign, and its thanks, in another language
+//	                                           (and its card.png, card-square.png, qr.*, poster);
+//	                                           the sign form posts to the plain …/sign with lang=
 //	GET /{org}/{old-slug}[/thanks]             301 to the renamed campaign (org.yaml redirects)
 //	GET /{org}/share/mastodon                  ?instance=HOST&text=… → 303 to HOST's share screen
 //	GET /{org}/{campaign}/share/mastodon       the same, for a campaign page
@@ -78,6 +82,14 @@ func (s *Server) routes() http.Handler {
 	r.Get("/{org}/{campaign}/qr.png", s.handle(s.generatedFile))
 	r.Get("/{org}/{campaign}/poster", s.handle(s.page))
 	r.Get("/{org}/{campaign}/impact", s.handle(s.impact))
+	r.Get("/{org}/{campaign}/{lang}", s.handle(s.page))
+	r.Get("/{org}/{campaign}/{lang}/thanks", s.handle(s.thanks))
+	r.Get("/{org}/{campaign}/{lang}/share/mastodon", s.handle(s.mastodonShare))
+	r.Get("/{org}/{campaign}/{lang}/card.png", s.handle(s.generatedFile))
+	r.Get("/{org}/{campaign}/{lang}/card-square.png", s.handle(s.generatedFile))
+	r.Get("/{org}/{campaign}/{lang}/qr.svg", s.handle(s.generatedFile))
+	r.Get("/{org}/{campaign}/{lang}/qr.png", s.handle(s.generatedFile))
+	r.Get("/{org}/{campaign}/{lang}/poster", s.handle(s.page))
 	r.Get("/{org}/share/mastodon", s.handle(s.mastodonShare))
 	r.Get("/{org}/{campaign}/share/mastodon", s.handle(s.mastodonShare))
 	if s.cfg.Dev {

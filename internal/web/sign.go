@@ -134,6 +134,13 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 	}
 	now := s.cfg.Now()
 	if closedNow(lc.c, now) {
+		// Read the form only to answer in the signer's language.
+		if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "application/x-www-form-urlencoded" {
+			r.Body = http.MaxBytesReader(w, r.Body, maxSignBody)
+			if r.ParseForm() == nil {
+				lc = snap.inLang(path, lc, r.PostForm.Get(fieldLang))
+			}
+		}
 		return s.signClosed(w, r, lc)
 	}
 	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/x-www-form-urlencoded" {
@@ -157,6 +164,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
+	lc = snap.inLang(path, lc, form.Get(fieldLang))
 	id := form.Get(fieldAction)
 	sa := lc.signables[id]
 	if sa == nil {
@@ -170,7 +178,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 		// worked (with a claim for a link that is never stored), so it
 		// learns nothing, and keep nothing.
 		token, key, _ := newReferral()
-		return seeOther(w, path+"/thanks?outcome="+outcomeSigned+"&"+paramClaim+"="+s.claims.seal(lc.key, token, key, now))
+		return seeOther(w, lc.path+"/thanks?outcome="+outcomeSigned+"&"+paramClaim+"="+s.claims.seal(lc.key, token, key, now))
 	}
 
 	sub := signing.Submission{
@@ -258,12 +266,12 @@ func (s *Server) signAgain(w http.ResponseWriter, r *http.Request, lc *liveCampa
 	kept.Set(fieldPublic, form.Get(fieldPublic))
 	kept.Set(fieldVia, form.Get(fieldVia))
 	tok := s.tokens.issue(lc.key, now.Add(-tokenMinAge))
-	f := signForm(lc.c, sa, tok, false, kept, errs)
+	f := signForm(lc.loc, lc.c, sa, tok, false, kept, errs)
 	props := views.SignPageProps{
-		Page:          lc.signFrame("Check your details"),
+		Page:          lc.signFrame(lc.loc.T("sign.check")),
 		CampaignTitle: lc.c.Title,
 		CampaignURL:   lc.path,
-		Heading:       "Check your details",
+		Heading:       lc.loc.T("sign.check"),
 		Form:          *f,
 	}
 	if tp != tokenOK {
@@ -284,12 +292,12 @@ func (s *Server) signClosed(w http.ResponseWriter, r *http.Request, lc *liveCamp
 		sa = v
 		break
 	}
-	f := signForm(lc.c, sa, "", true, nil, nil)
+	f := signForm(lc.loc, lc.c, sa, "", true, nil, nil)
 	props := views.SignPageProps{
-		Page:          lc.signFrame("Signing has ended"),
+		Page:          lc.signFrame(lc.loc.T("sign.ended")),
 		CampaignTitle: lc.c.Title,
 		CampaignURL:   lc.path,
-		Heading:       "Signing has ended",
+		Heading:       lc.loc.T("sign.ended"),
 		Form:          *f,
 	}
 	if isEmbedSign(r) && lc.embed != nil {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/views"
 )
@@ -19,6 +20,7 @@ const (
 	fieldHoneypot = "homepage"
 	fieldConsent  = "consent"
 	fieldPublic   = "public"
+	fieldLang     = "lang"
 )
 
 // recentSigners is how many recent public signers a tally shows.
@@ -37,6 +39,11 @@ type signable struct {
 // signableAction returns a's signing settings, or nil when a takes no
 // signatures (any other kind, or a letter without signing: true).
 func signableAction(c *campaign.Campaign, a *campaign.Action, id string) *signable {
+	return signableActionIn(i18n.New(c.Org.Language, c.Org.Strings[c.Org.Language]), c, a, id)
+}
+
+// signableActionIn is signableAction with the default consent text in l's language.
+func signableActionIn(l *i18n.Localizer, c *campaign.Campaign, a *campaign.Action, id string) *signable {
 	sa := &signable{id: id, action: a}
 	switch {
 	case a.Kind == campaign.KindPetition && a.Petition != nil:
@@ -54,7 +61,7 @@ func signableAction(c *campaign.Campaign, a *campaign.Action, id string) *signab
 		sa.consent = c.Org.Consent
 	}
 	if sa.consent == "" {
-		sa.consent = c.Org.Name + " may contact me about this campaign. I can ask them to stop at any time."
+		sa.consent = l.T("sign.consent.default", "org", c.Org.Name)
 	}
 	return sa
 }
@@ -62,17 +69,18 @@ func signableAction(c *campaign.Campaign, a *campaign.Action, id string) *signab
 // signForm is the form for sa on campaign c. values (nil on the page
 // itself) and errs refill a re-shown form; token is the token to embed
 // (tokenPlaceholder on cached pages).
-func signForm(c *campaign.Campaign, sa *signable, token string, closed bool, values url.Values, errs signing.FieldErrors) *views.SignForm {
+func signForm(l *i18n.Localizer, c *campaign.Campaign, sa *signable, token string, closed bool, values url.Values, errs signing.FieldErrors) *views.SignForm {
 	f := &views.SignForm{
-		Action:       campaignPath(c) + "/sign",
+		Action:       defaultCampaignPath(c) + "/sign",
+		Lang:         c.Org.Language,
 		ID:           sa.id + "-form",
 		ActionID:     sa.id,
 		ConsentText:  sa.consent,
-		PublicLabel:  "Show my name on this page",
+		PublicLabel:  l.T("sign.public"),
 		HoneypotName: fieldHoneypot,
 		TokenName:    fieldToken,
 		Token:        token,
-		SubmitLabel:  "Sign the petition",
+		SubmitLabel:  l.T("sign.submit.petition"),
 		PrivacyURL:   c.Org.PrivacyPolicy,
 	}
 	switch {
@@ -91,24 +99,30 @@ func signForm(c *campaign.Campaign, sa *signable, token string, closed bool, val
 		f.ViaName, f.Via = fieldVia, string(blankVia)
 	}
 	if sa.letter {
-		f.SubmitLabel = "Add your name"
-		f.PublicLabel = "Show my name (and my organisation's) on this page"
+		f.SubmitLabel = l.T("sign.submit.letter")
+		f.PublicLabel = l.T("sign.public.letter")
 	}
 	if closed {
 		f.Closed = true
-		f.ClosedText = "Signing has ended: this campaign no longer takes signatures."
+		f.ClosedText = l.T("sign.closed")
 		return f
 	}
 	var countries []views.Option
 	for _, spec := range signing.FormFields(sa.rules) {
 		ff := views.FormField{
-			Name: spec.Name, Label: spec.Label, Hint: spec.Hint, Type: spec.Type,
+			Name: spec.Name, Label: l.T("field." + spec.Name), Type: spec.Type,
 			Autocomplete: spec.Autocomplete, Required: spec.Required, MaxLength: spec.MaxLength,
-			Value: values.Get(spec.Name), Error: errs[spec.Name],
+			Value: values.Get(spec.Name),
+		}
+		if spec.Hint != "" {
+			ff.Hint = l.T("field." + spec.Name + ".hint")
+		}
+		if e, ok := errs[spec.Name]; ok {
+			ff.Error = l.Check(spec.Name, e)
 		}
 		if spec.Type == "select" {
 			if countries == nil {
-				countries = countryOptions()
+				countries = countryOptions(l)
 			}
 			ff.Options = countries
 		}
@@ -117,16 +131,16 @@ func signForm(c *campaign.Campaign, sa *signable, token string, closed bool, val
 	f.ConsentChecked = ticked(values.Get(fieldConsent))
 	f.PublicChecked = ticked(values.Get(fieldPublic))
 	for _, name := range errs.Fields() {
-		f.Errors = append(f.Errors, views.FieldError{Field: name, Message: errs[name]})
+		f.Errors = append(f.Errors, views.FieldError{Field: name, Message: l.Check(name, errs[name])})
 	}
 	return f
 }
 
 // countryOptions is the country select's choices, "Choose…" first.
-func countryOptions() []views.Option {
-	list := signing.Countries()
+func countryOptions(l *i18n.Localizer) []views.Option {
+	list := signing.CountriesIn(l.Lang())
 	out := make([]views.Option, 0, len(list)+1)
-	out = append(out, views.Option{Value: "", Label: "Choose your country"})
+	out = append(out, views.Option{Value: "", Label: l.T("sign.country.choose")})
 	for _, c := range list {
 		out = append(out, views.Option{Value: c.Code, Label: c.Name})
 	}
@@ -155,7 +169,7 @@ type tally struct {
 }
 
 // tallyView is a campaign's live numbers against goal.
-func tallyView(t *tally, goal int) *views.Tally {
+func tallyView(l *i18n.Localizer, t *tally, goal int) *views.Tally {
 	var n int
 	if t != nil {
 		n = t.count.Signatures
@@ -164,20 +178,13 @@ func tallyView(t *tally, goal int) *views.Tally {
 	v := &views.Tally{
 		Count:    n,
 		Goal:     g,
-		GoalText: "Help us reach " + plural(g, "signature", "signatures"),
+		GoalText: l.N("tally.goal", g),
 		Percent:  min(100, n*100/max(g, 1)),
 	}
-	switch n {
-	case 0:
-		v.CountText = "No one has signed yet: be the first"
-	case 1:
-		v.CountText = "1 person has signed"
-	default:
-		v.CountText = formatInt(n) + " people have signed"
-	}
+	v.CountText = l.N("tally.count", n)
 	if t != nil {
 		for _, p := range t.recent {
-			sv := views.SignerView{Name: p.Name, WhenText: formatDate(p.CreatedAt), WhenISO: p.CreatedAt.UTC().Format(time.RFC3339)}
+			sv := views.SignerView{Name: p.Name, WhenText: l.Date(p.CreatedAt), WhenISO: p.CreatedAt.UTC().Format(time.RFC3339)}
 			if p.Kind == signing.KindOrganisation {
 				sv.Detail = p.Organisation
 				if p.Role != "" {
@@ -220,27 +227,32 @@ func (b *builder) thanksProps(c *campaign.Campaign, frame views.Page, outcome, s
 	p := frame
 	p.Noindex = true
 	p.CanonicalURL = b.s.base + campaignPath(c) + "/thanks"
+	// The switcher leads to the same answer in the campaign's other languages.
+	b.alternates(&p, c.Org, func(x *campaign.Org) string {
+		return campaignPath(c.In(x.Language)) + "/thanks?outcome=" + outcome
+	})
+	l := b.localizer(c.Org)
 	tp := views.ThanksPageProps{
 		CampaignTitle: c.Title,
 		CampaignURL:   campaignPath(c),
 		Outcome:       outcome,
 		ShareURL:      shareURL,
 		DonateURL:     donateURL,
-		DonateText:    "Not now, back to the campaign",
+		DonateText:    l.T("thanks.back"),
 	}
 	if hasDonate {
-		tp.DonateText = "Not now, but I can give"
+		tp.DonateText = l.T("thanks.donate")
 	}
 	switch outcome {
 	case outcomeSigned:
-		tp.Heading = "Thank you: your signature counted"
-		tp.Message = "Your signature on “" + c.Title + "” is recorded and counted. Every name makes it harder to ignore."
+		tp.Heading = l.T("thanks.signed")
+		tp.Message = l.T("thanks.signed.body", "title", c.Title)
 	case outcomePending:
-		tp.Heading = "Thank you: your organisation's signature is waiting for approval"
-		tp.Message = "Your signature on “" + c.Title + "” is recorded. The organisers check every organisation before adding it to the list of signatories, so it will appear on the page once they approve it."
+		tp.Heading = l.T("thanks.pending")
+		tp.Message = l.T("thanks.pending.body", "title", c.Title)
 	case outcomeAlready:
-		tp.Heading = "You have already signed"
-		tp.Message = "This email address has already signed “" + c.Title + "”, so nothing has changed: your first signature still counts. Thank you for your support."
+		tp.Heading = l.T("thanks.already")
+		tp.Message = l.T("thanks.already.body", "title", c.Title)
 	}
 	p.Title = tp.Heading + " — " + c.Title
 	p.Description = tp.Heading

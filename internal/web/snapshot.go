@@ -16,6 +16,7 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/views"
 )
 
@@ -54,6 +55,15 @@ type snapshot struct {
 	// (/org/card.png, /org/slug/card.png, card-square.png, qr.svg, qr.png),
 	// made on first request and cached by content (cards.go).
 	generated map[string]*generated
+	// liveKeys lists the live pages of each campaign by its store key
+	// ("org/slug"): one per language, all showing the one shared tally.
+	liveKeys map[string][]*liveCampaign
+	// pageLangs lists, for the default-language address of each page of a
+	// multilingual organisation, the languages the page exists in (default
+	// first); suggest holds that page's variants with a notice offering each
+	// other language: path → language → page.
+	pageLangs map[string]*i18n.Matcher
+	suggest   map[string]map[string]*cached
 	// known lists the public pages for did-you-mean suggestions on 404s.
 	known []views.Link
 	// stylesheet and script are the hashed addresses of views.Static files.
@@ -87,6 +97,11 @@ type builder struct {
 	variant int
 	// assetURLs remembers the address each organiser file was given.
 	assetURLs map[*campaign.Asset]string
+	// locs caches each organisation's Localizer per language (lang.go);
+	// l is the one of the page being built, set by basePage.
+	locs     map[string]*i18n.Localizer
+	l        *i18n.Localizer
+	matchers map[string]*i18n.Matcher
 }
 
 // build renders site into a new snapshot. prev, when not nil, lends its
@@ -107,6 +122,9 @@ func (s *Server) build(site *campaign.Site, prev *snapshot) (*snapshot, error) {
 			previews:  map[string]*cached{},
 
 			generated: map[string]*generated{},
+			liveKeys:  map[string][]*liveCampaign{},
+			pageLangs: map[string]*i18n.Matcher{},
+			suggest:   map[string]map[string]*cached{},
 		},
 		assetURLs: map[*campaign.Asset]string{},
 	}
@@ -216,15 +234,41 @@ func (b *builder) addPages(site *campaign.Site) error {
 		for _, p := range paths {
 			b.assetURL(o, o.Assets[p])
 		}
+		for _, lang := range o.Langs() {
+			if err := b.addOrg(o.In(lang)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// addOrg renders the pages of organisation o in o's language: its page,
+// its campaigns' pages with region variants, and, for the default
+// language of a multilingual organisation, the variants carrying a notice
+// that suggests another language (see lang.go).
+func (b *builder) addOrg(o *campaign.Org) error {
+	{
 		op := b.orgProps(o)
-		orgPath := "/" + o.Slug
+		orgPath := orgPath(o)
 		if err := b.addPage(orgPath, views.OrgPage(op), op.Page); err != nil {
+			return err
+		}
+		if err := b.addSuggestions(orgPath, o, op.Page, func(p views.Page) templ.Component {
+			v := op
+			v.Page = p
+			return views.OrgPage(v)
+		}); err != nil {
 			return err
 		}
 		b.snap.known = append(b.snap.known, views.Link{Label: o.Name, URL: orgPath})
 		for _, r := range o.Redirects {
 			if c := o.Campaign(r.To); c != nil && b.public(c) {
-				b.snap.moved[orgPath+"/"+r.From] = campaignPath(c)
+				old := "/" + o.Slug + "/" + r.From
+				if !isDefaultLang(o) {
+					old += "/" + o.Language
+				}
+				b.snap.moved[old] = campaignPath(c)
 			}
 		}
 		for _, c := range o.Campaigns {
@@ -241,6 +285,13 @@ func (b *builder) addPages(site *campaign.Site) error {
 				return err
 			}
 			if lc := b.newLive(c, cp); lc != nil {
+				if isDefaultLang(o) {
+					for _, alt := range cp.Page.Alternates {
+						if !alt.Current {
+							lc.suggestions[alt.Lang] = suggestion(alt, o.Strings[alt.Lang])
+						}
+					}
+				}
 				if err := b.addLive(lc, regions); err != nil {
 					return err
 				}
@@ -251,6 +302,13 @@ func (b *builder) addPages(site *campaign.Site) error {
 				return err
 			}
 			if err := b.addRotations(c, p); err != nil {
+				return err
+			}
+			if err := b.addSuggestions(p, o, cp.Page, func(pg views.Page) templ.Component {
+				v := cp
+				v.Page = pg
+				return views.CampaignPage(v)
+			}); err != nil {
 				return err
 			}
 			for _, region := range regions {
@@ -269,6 +327,31 @@ func (b *builder) addPages(site *campaign.Site) error {
 	return nil
 }
 
+// addSuggestions renders, for the default-language page at path of a
+// multilingual organisation o, one variant per other language with a
+// notice suggesting it; render builds the page from a modified frame.
+func (b *builder) addSuggestions(path string, o *campaign.Org, page views.Page, render func(views.Page) templ.Component) error {
+	if !isDefaultLang(o) || len(page.Alternates) < 2 {
+		return nil
+	}
+	b.snap.pageLangs[path] = b.matcher(o)
+	set := map[string]*cached{}
+	for _, alt := range page.Alternates {
+		if alt.Current {
+			continue
+		}
+		p := page
+		p.Suggest = suggestion(alt, o.Strings[alt.Lang])
+		c, err := b.renderPage(path, render(p), p)
+		if err != nil {
+			return fmt.Errorf("rendering %s with a %s suggestion: %w", path, alt.Lang, err)
+		}
+		set[alt.Lang] = c
+	}
+	b.snap.suggest[path] = set
+	return nil
+}
+
 // addLive renders a campaign that takes signatures: its page and region
 // variants with the last known tally, and its thank-you pages.
 func (b *builder) addLive(lc *liveCampaign, regions []string) error {
@@ -281,6 +364,7 @@ func (b *builder) addLive(lc *liveCampaign, regions []string) error {
 		return err
 	}
 	b.snap.live[lc.path] = lc
+	b.snap.liveKeys[lc.key] = append(b.snap.liveKeys[lc.key], lc)
 	share, donate, hasDonate := shareAndDonate(lc.path, lc.props)
 	set := map[string]*cached{}
 	lc.thanksProps = map[string]views.ThanksPageProps{}
@@ -389,8 +473,6 @@ func pageCSP(themeCSS string, mastodonForm bool) string {
 // once its publish_at (if any) has come. The snapshot is rebuilt when the
 // next publish_at passes (see scheduleClose), so it appears on time.
 func (b *builder) public(c *campaign.Campaign) bool { return c.PublicAt(b.s.cfg.Now()) }
-
-func campaignPath(c *campaign.Campaign) string { return "/" + c.Org.Slug + "/" + c.Slug }
 
 func hasKind(c *campaign.Campaign, k campaign.Kind) bool {
 	for _, a := range c.Actions {

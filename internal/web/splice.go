@@ -202,7 +202,9 @@ func (p *tokenPage) serveVia(w http.ResponseWriter, r *http.Request, ts tokenSig
 	if useGz {
 		etag, length = p.etagGz, p.gzLength
 	}
-	h["Vary"] = hvVary
+	if h["Vary"] == nil {
+		h["Vary"] = hvVary
+	}
 	h["Etag"] = etag
 	h["Cache-Control"] = hvNoCache
 	if p.csp != nil {

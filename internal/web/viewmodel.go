@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/markdown"
 	"github.com/placard/placard/views"
 )
@@ -34,10 +35,12 @@ func (b *builder) basePage(org *campaign.Org) views.Page {
 		Brand:          views.Brand{Name: cfg.SiteName, URL: "/"},
 	}
 	var langCode string
+	p.L = b.localizer(org)
+	b.l = p.L
 	if org != nil {
 		langCode = org.Language
 		p.ThemeCSS = themeCSS(org)
-		p.Brand = views.Brand{Name: org.DisplayShortName(), URL: "/" + org.Slug, Logo: b.img(org, org.Logo)}
+		p.Brand = views.Brand{Name: org.DisplayShortName(), URL: orgPath(org), Logo: b.img(org, org.Logo)}
 		p.TwitterSite = twitterHandle(org.Social.X)
 		p.Footer = views.Footer{
 			OrgName:    org.Name,
@@ -172,11 +175,12 @@ func joinNames(names []string) string {
 func (b *builder) orgProps(o *campaign.Org) views.OrgPageProps {
 	p := b.basePage(o)
 	p.Title = o.Name + " — " + b.s.cfg.SiteName
-	p.CanonicalURL = b.s.base + "/" + o.Slug
+	p.CanonicalURL = b.s.base + orgPath(o)
 	p.Description = markdown.Truncate(b.s.md.PlainText(string(o.About)), descriptionLimit)
 	if p.Description == "" {
-		p.Description = "Campaigns and calls to action from " + o.Name + "."
+		p.Description = p.L.T("org.description", "org", o.Name)
 	}
+	b.alternates(&p, o, func(x *campaign.Org) string { return orgPath(x) })
 	p.Image = b.orgShareImage(o)
 	p.Breadcrumbs = []views.Link{{Label: b.s.cfg.SiteName, URL: "/"}}
 	p.JSONLD = mustJSON(orgJSONLD(b, o, p.CanonicalURL, p.Description))
@@ -199,7 +203,7 @@ func (b *builder) orgProps(o *campaign.Org) views.OrgPageProps {
 		}
 	}
 	msg := func(campaign.Network) string { return p.Description }
-	share := b.shareLinksView("/"+o.Slug, p.CanonicalURL, msg, o.Name, nil)
+	share := b.shareLinksView(orgPath(o), p.CanonicalURL, msg, o.Name, nil)
 	return views.OrgPageProps{Page: p, Org: prof, Campaigns: cards, Share: share}
 }
 
@@ -246,15 +250,15 @@ func (b *builder) card(c *campaign.Campaign, page *campaign.Org) views.CampaignC
 		Title:    c.Title,
 		URL:      campaignPath(c),
 		Summary:  c.Summary,
-		DateText: formatDate(c.Date),
+		DateText: b.localizer(c.Org).Date(c.Date),
 		DateISO:  isoDate(c.Date),
 		Image:    b.img(c.Org, c.Image),
 	}
 	switch b.status(c) {
 	case campaign.StatusVictory:
-		v.StatusText = "Victory"
+		v.StatusText, v.Status = b.localizer(c.Org).T("card.victory"), "victory"
 	case campaign.StatusClosed:
-		v.StatusText = "Closed"
+		v.StatusText, v.Status = b.localizer(c.Org).T("card.closed"), "closed"
 	}
 	if page != nil && c.Org != page {
 		v.OrgName = c.Org.Name
@@ -274,19 +278,6 @@ func (b *builder) status(c *campaign.Campaign) campaign.Status {
 	return campaign.StatusPublished
 }
 
-// defaultTitles are the headings of calls to action whose organisers gave none.
-var defaultTitles = map[campaign.Kind]string{
-	campaign.KindPetition:  "Sign the petition",
-	campaign.KindLetter:    "Read the open letter",
-	campaign.KindContact:   "Call or email your representatives",
-	campaign.KindShare:     "Share this campaign",
-	campaign.KindListen:    "Listen",
-	campaign.KindEngage:    "Get involved",
-	campaign.KindDonate:    "Donate",
-	campaign.KindResources: "Read more",
-	campaign.KindStatement: "Press statement",
-}
-
 // campaignProps is a campaign page; region, when it names one of the
 // contact targets' regions, selects it. It also returns every region the
 // page's region pickers offer, for building the variants.
@@ -302,14 +293,16 @@ func (b *builder) campaignProps(c *campaign.Campaign, region string) (views.Camp
 	}
 	p.OGType = "article"
 	p.Image = b.campaignShareImage(c)
-	p.Breadcrumbs = []views.Link{{Label: b.s.cfg.SiteName, URL: "/"}, {Label: o.Name, URL: "/" + o.Slug}}
+	p.Breadcrumbs = []views.Link{{Label: b.s.cfg.SiteName, URL: "/"}, {Label: o.Name, URL: orgPath(o)}}
+	b.alternates(&p, o, func(x *campaign.Org) string { return campaignPath(c.In(x.Language)) })
+	l := p.L
 
 	st := b.status(c)
 	closed := st == campaign.StatusClosed || st == campaign.StatusVictory
 	cv := views.CampaignView{
 		Title:    c.Title,
 		Summary:  c.Summary,
-		DateText: formatDate(c.Date),
+		DateText: l.Date(c.Date),
 		DateISO:  isoDate(c.Date),
 		Image:    b.img(o, c.Image),
 		BodyHTML: b.md(o, c.Body, 2, "body-"),
@@ -318,9 +311,9 @@ func (b *builder) campaignProps(c *campaign.Campaign, region string) (views.Camp
 	}
 	if closed {
 		cv.Status = string(st)
-		cv.StatusText = "This campaign has ended"
+		cv.StatusText = l.T("campaign.ended")
 		if st == campaign.StatusVictory {
-			cv.StatusText = "We won"
+			cv.StatusText = l.T("campaign.won")
 		}
 		cv.OutcomeHTML = b.md(o, c.Outcome, 3, "outcome-")
 	}
@@ -351,7 +344,7 @@ func (b *builder) campaignProps(c *campaign.Campaign, region string) (views.Camp
 		}
 		title := a.Title
 		if title == "" {
-			title = defaultTitles[a.Kind]
+			title = l.T("title." + string(a.Kind))
 		}
 		av := views.ActionView{
 			ID:        id,
@@ -379,7 +372,7 @@ func (b *builder) campaignProps(c *campaign.Campaign, region string) (views.Camp
 		switch {
 		case r.Target != nil:
 			if b.public(r.Target) && r.Target.Org != nil {
-				related = append(related, b.card(r.Target, o))
+				related = append(related, b.card(r.Target.In(o.Language), o))
 			}
 		case r.Link != "":
 			related = append(related, views.CampaignCard{Title: r.Title, URL: r.Link, Summary: r.Summary, External: true})
@@ -391,7 +384,7 @@ func (b *builder) campaignProps(c *campaign.Campaign, region string) (views.Camp
 	cp := views.CampaignPageProps{
 		Page:     p,
 		OrgName:  o.Name,
-		OrgURL:   "/" + o.Slug,
+		OrgURL:   orgPath(o),
 		Campaign: cv,
 		Actions:  actions,
 		Related:  related,
@@ -475,7 +468,7 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 		}
 		av.Statement = &views.StatementView{
 			Dateline:     s.Dateline,
-			DateText:     formatDate(date),
+			DateText:     b.localizer(o).Date(date),
 			DateISO:      isoDate(date),
 			BodyHTML:     b.md(o, s.Body, 3, id+"-"),
 			Media:        person(mc),
@@ -500,7 +493,7 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 		for _, s := range l.Individuals {
 			lv.Individuals = append(lv.Individuals, views.SignatoryView{Name: s.Name, URL: s.Link, Logo: b.img(o, s.Logo), Role: s.Role})
 		}
-		lv.SignatoryCountText = signedBy(len(l.Organisations), len(l.Individuals))
+		lv.SignatoryCountText = signedBy(b.localizer(o), len(l.Organisations), len(l.Individuals))
 		if sa := signableAction(c, &a, id); sa != nil && !b.preview && (b.s.cfg.Store != nil || b.s.cfg.FormOrigin != "") {
 			lv.Form = b.signFormFor(c, sa, av.Closed)
 		}
@@ -512,7 +505,7 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 		}
 		pv := &views.PetitionView{Target: pt.Target, TextHTML: b.md(o, pt.Text, 3, id+"-"), Goal: pt.Goal}
 		if pt.Goal > 0 {
-			pv.GoalText = plural(pt.Goal, "signature", "signatures")
+			pv.GoalText = b.localizer(o).N("n.signatures", pt.Goal)
 		}
 		if sa := signableAction(c, &a, id); sa != nil && !b.preview && (b.s.cfg.Store != nil || b.s.cfg.FormOrigin != "") {
 			pv.Form = b.signFormFor(c, sa, av.Closed)
@@ -529,6 +522,7 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 		lv := &views.ListenView{}
 		for _, it := range a.Listen.Items {
 			dt, di := formatDuration(it.Duration)
+			dt = localDuration(b.localizer(o), it.Duration, dt)
 			format := it.Format
 			if format == "" {
 				format = "article"
@@ -536,7 +530,7 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 			lv.Items = append(lv.Items, views.MediaView{
 				Title: it.Title, Source: it.Source, URL: it.Link,
 				DurationText: dt, DurationISO: di,
-				FormatText: capitalise(format), Description: it.Description,
+				FormatText: b.localizer(o).T("media." + format), Description: it.Description,
 			})
 		}
 		av.Listen = lv
@@ -547,7 +541,11 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 		}
 		av.Engage = engageView(members)
 	case campaign.KindDonate:
-		av.Donate = donateView(o, a.Donate)
+		money := formatMoney
+		if l := b.localizer(o); !strings.HasPrefix(l.Lang(), "en") {
+			money = func(amount int, currency string) string { return localMoney(l, amount, currency) }
+		}
+		av.Donate = donateView(o, a.Donate, money)
 	case campaign.KindResources:
 		if a.Resources == nil {
 			return
@@ -556,7 +554,7 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 		for _, r := range a.Resources.Items {
 			item := views.ResourceView{
 				Title: r.Title, URL: r.Link, Description: r.Description,
-				DateText: formatDate(r.Date), DateISO: isoDate(r.Date),
+				DateText: b.localizer(o).Date(r.Date), DateISO: isoDate(r.Date),
 			}
 			asset := r.Asset
 			if asset == nil && r.File != "" {
@@ -564,7 +562,7 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 			}
 			if asset != nil {
 				item.URL = b.assetURL(o, asset)
-				item.FormatText = fileFormat(asset.ContentType, asset.Path) + ", " + formatSize(len(asset.Data))
+				item.FormatText = localFileFormat(b.localizer(o), fileFormat(asset.ContentType, asset.Path)) + b.localizer(o).T("list.comma") + formatSize(len(asset.Data))
 				item.Download = true
 			}
 			rv.Items = append(rv.Items, item)
@@ -574,14 +572,14 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 }
 
 // signedBy counts a letter's signatories in words.
-func signedBy(orgs, people int) string {
+func signedBy(l *i18n.Localizer, orgs, people int) string {
 	switch {
 	case orgs > 0 && people > 0:
-		return "Signed by " + plural(orgs, "organisation", "organisations") + " and " + plural(people, "person", "people")
+		return l.T("letter.signedby.both", "orgs", l.N("n.organisations", orgs), "people", l.N("n.people", people))
 	case orgs > 0:
-		return "Signed by " + plural(orgs, "organisation", "organisations")
+		return l.T("letter.signedby", "who", l.N("n.organisations", orgs))
 	case people > 0:
-		return "Signed by " + plural(people, "person", "people")
+		return l.T("letter.signedby", "who", l.N("n.people", people))
 	}
 	return ""
 }
@@ -641,6 +639,9 @@ func (b *builder) shareView(c *campaign.Campaign, sh *campaign.Share, canonical 
 // Mastodon redirect.
 func (b *builder) shareLinksView(pagePath, canonical string, msg func(campaign.Network) string, subject string, tags []string) *views.ShareView {
 	sv := shareViewFor(pagePath, canonical, msg, subject, tags)
+	for i := range sv.Links {
+		sv.Links[i].Label = b.l.T("share.net." + sv.Links[i].Network)
+	}
 	if !b.preview && b.variant == 0 {
 		b.snap.mastodon[pagePath] = sv.Mastodon.Text
 	}
@@ -683,7 +684,7 @@ func engageView(members []campaign.Member) *views.EngageView {
 
 // donateView lists the places to give, with suggested amounts linking
 // straight to a preset amount when the donation page supports it.
-func donateView(o *campaign.Org, d *campaign.Donate) *views.DonateView {
+func donateView(o *campaign.Org, d *campaign.Donate, money func(amount int, currency string) string) *views.DonateView {
 	var dests []campaign.Destination
 	var amounts []int
 	var currency string
@@ -701,7 +702,7 @@ func donateView(o *campaign.Org, d *campaign.Donate) *views.DonateView {
 			if dst.AmountParam != "" {
 				link = withQuery(link, dst.AmountParam, strconv.Itoa(amt))
 			}
-			v.Amounts = append(v.Amounts, views.Link{Label: formatMoney(amt, currency), URL: link})
+			v.Amounts = append(v.Amounts, views.Link{Label: money(amt, currency), URL: link})
 		}
 		dv.Destinations = append(dv.Destinations, v)
 	}
@@ -725,9 +726,9 @@ func mustJSON(v any) string {
 // posting to the live server with no token.
 func (b *builder) signFormFor(c *campaign.Campaign, sa *signable, closed bool) *views.SignForm {
 	if b.s.cfg.Store != nil {
-		return signForm(c, sa, tokenPlaceholder, closed, nil, nil)
+		return signForm(b.localizer(c.Org), c, sa, tokenPlaceholder, closed, nil, nil)
 	}
-	f := signForm(c, sa, "", closed, nil, nil)
+	f := signForm(b.localizer(c.Org), c, sa, "", closed, nil, nil)
 	f.Action = b.s.cfg.FormOrigin + f.Action
 	return f
 }

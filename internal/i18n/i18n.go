@@ -1,0 +1,520 @@
+// Package i18n holds everything Placard needs to speak a reader's language:
+// the message catalogue of interface strings (buttons, labels, validation
+// messages, thank-you texts, share labels) for English, Arabic, Hebrew,
+// Spanish, French and German; CLDR plural rules; Accept-Language
+// negotiation; right-to-left detection; and number and date formatting.
+//
+// It knows nothing of HTTP or campaigns. A Localizer is an immutable value
+// for one language (plus an organisation's own overrides) and is safe to
+// share between goroutines.
+package i18n
+
+import (
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode"
+
+	"golang.org/x/text/feature/plural"
+	"golang.org/x/text/language"
+)
+
+// Default is the language used when nothing else is known, and the
+// language every message exists in.
+const Default = "en"
+
+// Supported lists the languages the catalogue translates every interface
+// string into, default first. Campaign text may be in any language; pages
+// in a language outside this list show interface strings in English.
+var Supported = []string{"en", "ar", "he", "es", "fr", "de"}
+
+// Localizer speaks one language. Get one with New.
+type Localizer struct {
+	lang      string
+	tag       language.Tag
+	base      string // the catalogue's language: "ar" for "ar-EG"
+	overrides map[string]string
+}
+
+// New returns the Localizer for the language code lang (such as "ar" or
+// "fr-CA"); an unknown or malformed code falls back to English.
+// overrides, when not nil, replaces catalogue messages by key: an
+// organisation's own wording (org.yaml's strings:). It is not copied and
+// must not change afterwards.
+func New(lang string, overrides map[string]string) *Localizer {
+	tag, err := language.Parse(strings.TrimSpace(lang))
+	if err != nil || lang == "" {
+		tag = language.English
+	}
+	b, _ := tag.Base()
+	l := &Localizer{lang: tag.String(), tag: tag, base: b.String(), overrides: overrides}
+	if _, ok := catalogue[l.base]; !ok {
+		l.base = Default
+	}
+	return l
+}
+
+// Lang is the localizer's BCP 47 code, for <html lang>.
+func (l *Localizer) Lang() string { return l.lang }
+
+// Dir is "rtl" when the language is written right to left, else "ltr".
+func (l *Localizer) Dir() string {
+	if IsRTL(l.lang) {
+		return "rtl"
+	}
+	return "ltr"
+}
+
+// T returns the message key in the localizer's language, with each
+// {name} placeholder replaced by the value that follows name in args
+// (T("thanks.body", "title", "Save the library")). An organisation's
+// override wins; a message missing from the language falls back to
+// English; an unknown key comes back as itself, so a mistake shows on the
+// page instead of vanishing.
+func (l *Localizer) T(key string, args ...string) string {
+	msg, ok := l.overrides[key]
+	if !ok {
+		msg, ok = catalogue[l.base][key]
+	}
+	if !ok {
+		msg, ok = catalogue[Default][key]
+	}
+	if !ok {
+		return key
+	}
+	return fill(msg, isolateArgs(l.Dir() == "rtl", args))
+}
+
+// isolateArgs wraps each placeholder value whose direction differs from
+// the message's (a Latin organisation name in an Arabic sentence, a Hebrew
+// title in an English one) in Unicode first-strong isolate marks, the
+// plain-text form of <bdi>, so the name cannot reorder the sentence around
+// it. Values already in the message's direction, and values without letters
+// (numbers), are left untouched.
+func isolateArgs(rtl bool, args []string) []string {
+	var out []string
+	for i := 1; i < len(args); i += 2 {
+		r, l := hasRTL(args[i]), hasLTR(args[i])
+		if (r || l) && (r != rtl || r && l) {
+			if out == nil {
+				out = append([]string(nil), args...)
+			}
+			out[i] = "\u2068" + args[i] + "\u2069"
+		}
+	}
+	if out == nil {
+		return args
+	}
+	return out
+}
+
+// hasRTL reports whether s has a letter of a right-to-left script.
+func hasRTL(s string) bool {
+	for _, r := range s {
+		if unicode.In(r, unicode.Arabic, unicode.Hebrew, unicode.Syriac, unicode.Thaana, unicode.Nko) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasLTR reports whether s has a letter of a left-to-right script.
+func hasLTR(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) && !unicode.In(r, unicode.Arabic, unicode.Hebrew, unicode.Syriac, unicode.Thaana, unicode.Nko) {
+			return true
+		}
+	}
+	return false
+}
+
+// N returns the plural message key for the count n: the catalogue holds it
+// as key.zero, key.one, key.two, key.few, key.many and key.other, and the
+// language's CLDR rule picks one (Arabic uses all six). {n} in the message
+// is n formatted for the language; args fill other placeholders as for T.
+func (l *Localizer) N(key string, n int, args ...string) string {
+	form := formName(PluralForm(l.lang, n))
+	args = append(isolateArgs(l.Dir() == "rtl", args), "n", l.Number(n))
+	if n == 0 {
+		if m, ok := l.overrides[key+".none"]; ok {
+			return fill(m, args)
+		}
+		if m, ok := catalogue[l.base][key+".none"]; ok {
+			return fill(m, args)
+		}
+	}
+	for _, k := range []string{key + "." + form, key + ".other"} {
+		if m, ok := l.overrides[k]; ok {
+			return fill(m, args)
+		}
+		if m, ok := catalogue[l.base][k]; ok {
+			return fill(m, args)
+		}
+	}
+	// English has only none, one and other.
+	if m, ok := catalogue[Default][key+".none"]; ok && n == 0 {
+		return fill(m, args)
+	}
+	if n == 1 {
+		return fill(catalogue[Default][key+".one"], args)
+	}
+	return fill(catalogue[Default][key+".other"], args)
+}
+
+// fill replaces {name} with its value from args (name, value, name, value…).
+func fill(msg string, args []string) string {
+	if len(args) < 2 || !strings.Contains(msg, "{") {
+		return msg
+	}
+	pairs := make([]string, 0, len(args))
+	for i := 0; i+1 < len(args); i += 2 {
+		pairs = append(pairs, "{"+args[i]+"}", args[i+1])
+	}
+	return strings.NewReplacer(pairs...).Replace(msg)
+}
+
+// Form is a CLDR plural category.
+type Form = plural.Form
+
+// PluralForm returns the CLDR cardinal plural category of the whole number
+// n in the language lang, using golang.org/x/text's CLDR tables: in Arabic
+// 0 is zero, 1 one, 2 two, 3–10 few, 11–99 many and 100 other.
+func PluralForm(lang string, n int) Form {
+	tag, err := language.Parse(lang)
+	if err != nil {
+		tag = language.English
+	}
+	if n < 0 {
+		n = -n
+	}
+	return plural.Cardinal.MatchPlural(tag, n, 0, 0, 0, 0)
+}
+
+// formName is the catalogue suffix of a plural form.
+func formName(f Form) string {
+	switch f {
+	case plural.Zero:
+		return "zero"
+	case plural.One:
+		return "one"
+	case plural.Two:
+		return "two"
+	case plural.Few:
+		return "few"
+	case plural.Many:
+		return "many"
+	}
+	return "other"
+}
+
+// rtlScripts are the scripts written right to left.
+var rtlScripts = map[string]bool{
+	"Arab": true, "Hebr": true, "Thaa": true, "Syrc": true, "Nkoo": true,
+	"Adlm": true, "Rohg": true, "Mand": true, "Samr": true, "Yezi": true,
+}
+
+// IsRTL reports whether the language lang is written right to left, judged
+// by its script (the likely script when the code names none), so ar, he,
+// fa, ur, yi and ps are, while az-Latn or ku-Latn are not.
+func IsRTL(lang string) bool {
+	tag, err := language.Parse(strings.TrimSpace(lang))
+	if err != nil {
+		return false
+	}
+	s, _ := tag.Script()
+	return rtlScripts[s.String()]
+}
+
+// Negotiate picks, from the languages a page exists in (available, the
+// default first), the one that best fits a reader's Accept-Language header.
+// It returns that language as written in available, and whether the match
+// is confident enough to suggest it (an empty or unmatched header gives the
+// default and false). It builds a matcher each call: servers answering
+// many requests keep one Matcher per set of languages instead.
+func Negotiate(acceptLanguage string, available []string) (string, bool) {
+	return NewMatcher(available).Negotiate(acceptLanguage)
+}
+
+// Matcher negotiates among one fixed set of languages. Building the
+// underlying x/text matcher is the expensive part, so a server builds one
+// per page's set of languages and reuses it for every request; it is safe
+// for concurrent use.
+type Matcher struct {
+	langs []string
+	m     language.Matcher
+	// cache remembers the answer for each Accept-Language header seen:
+	// browsers send a handful of distinct headers, so after warm-up
+	// negotiation is one map lookup. It stops growing at maxCached entries,
+	// so a client inventing headers cannot grow it without bound.
+	cache  sync.Map // header → negotiated
+	cached atomic.Int64
+}
+
+// negotiated is one cached answer of Matcher.Negotiate.
+type negotiated struct {
+	lang string
+	ok   bool
+}
+
+// maxCached bounds a Matcher's cache of headers.
+const maxCached = 4096
+
+// NewMatcher prepares negotiation among available, the default first.
+func NewMatcher(available []string) *Matcher {
+	tags := make([]language.Tag, len(available))
+	for i, a := range available {
+		t, err := language.Parse(a)
+		if err != nil {
+			t = language.Und
+		}
+		tags[i] = t
+	}
+	m := &Matcher{langs: available}
+	if len(tags) > 0 {
+		m.m = language.NewMatcher(tags)
+	}
+	return m
+}
+
+// Langs is the set of languages, default first.
+func (m *Matcher) Langs() []string { return m.langs }
+
+// Negotiate is the package's Negotiate with this matcher's languages. The
+// matcher's index is used, never its returned tag, which may carry
+// extensions or a region the page does not have.
+func (m *Matcher) Negotiate(acceptLanguage string) (string, bool) {
+	if len(m.langs) == 0 {
+		return "", false
+	}
+	if v, ok := m.cache.Load(acceptLanguage); ok {
+		n := v.(negotiated)
+		return n.lang, n.ok
+	}
+	lang, ok := m.negotiate(acceptLanguage)
+	if m.cached.Load() < maxCached && len(acceptLanguage) <= 256 {
+		if _, loaded := m.cache.LoadOrStore(acceptLanguage, negotiated{lang, ok}); !loaded {
+			m.cached.Add(1)
+		}
+	}
+	return lang, ok
+}
+
+func (m *Matcher) negotiate(acceptLanguage string) (string, bool) {
+	prefs, _, err := language.ParseAcceptLanguage(acceptLanguage)
+	if err != nil || len(prefs) == 0 {
+		return m.langs[0], false
+	}
+	_, index, conf := m.m.Match(prefs...)
+	if conf == language.No {
+		return m.langs[0], false
+	}
+	return m.langs[index], true
+}
+
+// Number writes a whole number with the language's thousands separator:
+// 5,000 in English, Hebrew and Arabic; 5.000 in German; 5 000 (narrow
+// no-break space) in French; in Spanish four-digit numbers are not grouped
+// (5000) and larger ones use a point (10.000). Digits are always the Latin
+// 0–9, in Arabic too: they are what Arabic-language campaign sites and news
+// in the Maghreb and online commonly use, they match the figures organisers
+// write in their own text, and they read the same in a shared screenshot.
+func (l *Localizer) Number(n int) string {
+	s := strconv.Itoa(n)
+	sign := ""
+	if n < 0 {
+		sign, s = "-", s[1:]
+	}
+	sep := ","
+	switch l.base {
+	case "de":
+		sep = "."
+	case "es":
+		sep = "."
+		if len(s) <= 4 {
+			return sign + s
+		}
+	case "fr":
+		sep = "\u202f"
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + sep + s[i:]
+	}
+	return sign + s
+}
+
+// Date writes a calendar date the way the language writes it in running
+// text: "10 February 2026", "10 فبراير 2026", "10 בפברואר 2026",
+// "10 de febrero de 2026", "10 février 2026", "10. Februar 2026".
+// The zero time is "".
+func (l *Localizer) Date(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	months := monthNames[l.base]
+	if months == nil {
+		months = monthNames[Default]
+	}
+	d, m, y := strconv.Itoa(t.Day()), months[t.Month()-1], strconv.Itoa(t.Year())
+	switch l.base {
+	case "he":
+		return d + " ב" + m + " " + y
+	case "es":
+		return d + " de " + m + " de " + y
+	case "de":
+		return d + ". " + m + " " + y
+	}
+	return d + " " + m + " " + y
+}
+
+var monthNames = map[string][]string{
+	"en": {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
+	"ar": {"يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"},
+	"he": {"ינואר", "פברואר", "מרץ", "אפריל", "מאי", "יוני", "יולי", "אוגוסט", "ספטמבר", "אוקטובר", "נובמבר", "דצמבר"},
+	"es": {"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"},
+	"fr": {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"},
+	"de": {"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"},
+}
+
+// Name is the language's own name for itself ("العربية", "עברית",
+// "Français"), for language switchers; the code itself when unknown.
+func Name(lang string) string {
+	tag, err := language.Parse(lang)
+	if err != nil {
+		return lang
+	}
+	b, _ := tag.Base()
+	if n, ok := nativeNames[b.String()]; ok {
+		return n
+	}
+	return lang
+}
+
+var nativeNames = map[string]string{
+	"en": "English", "ar": "العربية", "he": "עברית", "es": "Español", "fr": "Français", "de": "Deutsch",
+	"it": "Italiano", "pt": "Português", "nl": "Nederlands", "fa": "فارسی", "ur": "اردو", "tr": "Türkçe",
+	"ru": "Русский", "uk": "Українська", "pl": "Polski", "yi": "ייִדיש", "sw": "Kiswahili", "zh": "中文",
+}
+
+// OGLocale is the language as OpenGraph's og:locale writes it (ll_CC):
+// en_GB, ar_AR, he_IL, es_ES, fr_FR, de_DE.
+func OGLocale(lang string) string {
+	tag, err := language.Parse(lang)
+	if err != nil {
+		return "en_GB"
+	}
+	b, _ := tag.Base()
+	if r, conf := tag.Region(); conf == language.Exact {
+		return b.String() + "_" + r.String()
+	}
+	if l, ok := ogLocales[b.String()]; ok {
+		return l
+	}
+	r, _ := tag.Region()
+	return b.String() + "_" + r.String()
+}
+
+var ogLocales = map[string]string{"en": "en_GB", "ar": "ar_AR", "he": "he_IL", "es": "es_ES", "fr": "fr_FR", "de": "de_DE"}
+
+// Keys lists every message key of the English catalogue, for tests and
+// for checking organisations' overrides.
+func Keys() []string {
+	keys := make([]string, 0, len(catalogue[Default]))
+	for k := range catalogue[Default] {
+		keys = append(keys, k)
+	}
+	return keys
+}
+
+// Known reports whether key is a message of the catalogue (a plural
+// message counts by its base key, such as tally.count).
+func Known(key string) bool {
+	if _, ok := catalogue[Default][key]; ok {
+		return true
+	}
+	_, ok := catalogue[Default][key+".other"]
+	return ok
+}
+
+// checkKeys maps the English validation messages of internal/signing to
+// catalogue keys, so the signing package keeps one language and pages show
+// its messages in theirs.
+var checkKeys = map[string]string{
+	"Enter your name":                                 "check.name.missing",
+	"Enter your name using letters":                   "check.name.letters",
+	"Enter your email address, like name@example.org": "check.email.missing",
+	"Enter your postcode":                             "check.postcode.missing",
+	"Choose your country":                             "check.country.missing",
+	"Choose your country from the list":               "check.country.missing",
+	"Enter your phone number":                         "check.phone.missing",
+	"Write a comment saying why you are signing":      "check.comment.missing",
+	"Enter the name of your organisation":             "check.organisation.missing",
+	"Enter your role, such as Director or Member":     "check.role.missing",
+	"Tick the consent box to agree to how your details will be used — we cannot count your signature without it": "check.consent",
+}
+
+// Check translates a validation message of internal/signing (written in
+// English) about the form field field. English pages keep the exact
+// message; other languages get the catalogue's message for it, or for an
+// email address any other problem reads as "enter a valid address"; a
+// message the catalogue does not know stays in English rather than vanish.
+func (l *Localizer) Check(field, english string) string {
+	if l.base == Default && l.overrides == nil {
+		return english
+	}
+	if k, ok := checkKeys[english]; ok {
+		return l.T(k)
+	}
+	// The messages signing builds around a field's name.
+	switch {
+	case strings.HasSuffix(english, " characters or fewer"):
+		if _, n, ok := strings.Cut(strings.TrimSuffix(english, " characters or fewer"), " must be "); ok {
+			if max, err := strconv.Atoi(strings.ReplaceAll(n, ",", "")); err == nil {
+				return l.T("check.toolong", "max", l.Number(max))
+			}
+		}
+	case strings.Contains(english, " contains characters we cannot read"):
+		return l.T("check.unreadable")
+	case strings.Contains(english, " contains invisible or special characters"):
+		return l.T("check.invisible")
+	}
+	if field == "email" && l.base != Default {
+		return l.T("check.email.invalid")
+	}
+	return english
+}
+
+// Placeholders lists the {names} the catalogue's English message key (or,
+// for a plural form such as tally.count.few, its .other form) contains,
+// in order: the values Placard fills in, which an organisation's own
+// wording should keep.
+func Placeholders(key string) []string {
+	msg, ok := catalogue[Default][key]
+	if !ok {
+		if i := strings.LastIndexByte(key, '.'); i > 0 {
+			msg = catalogue[Default][key[:i]+".other"]
+		}
+	}
+	return placeholdersIn(msg)
+}
+
+// placeholdersIn lists the {names} in msg.
+func placeholdersIn(msg string) []string {
+	var out []string
+	for {
+		i := strings.IndexByte(msg, '{')
+		if i < 0 {
+			return out
+		}
+		j := strings.IndexByte(msg[i:], '}')
+		if j < 0 {
+			return out
+		}
+		out = append(out, msg[i+1:i+j])
+		msg = msg[i+j+1:]
+	}
+}
+
+// PlaceholdersIn lists the {names} an organisation's wording contains.
+func PlaceholdersIn(msg string) []string { return placeholdersIn(msg) }

@@ -1,0 +1,192 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/i18n"
+	"github.com/placard/placard/views"
+)
+
+// Languages. An organisation that declares several languages has every
+// page once per language: the default language at the plain address
+// (/org, /org/campaign), each other language at a stable address with the
+// language code appended (/org/ar, /org/campaign/ar). Each is its own
+// pre-rendered page, built from the campaign package's resolved copy in
+// that language (Org.In, Campaign.In), so crawlers and shared links always
+// get one language per address. A reader whose browser prefers another of
+// the page's languages is never redirected: the plain address carries a
+// small notice, in that language, linking to it (see suggestions).
+
+// localizer is the interface wording for org's pages in org's language
+// (the language of that copy), with the organisation's own strings; the
+// site's pages (org nil) are English.
+func (b *builder) localizer(org *campaign.Org) *i18n.Localizer {
+	if org == nil {
+		return i18n.New(i18n.Default, nil)
+	}
+	key := org.Slug + "\x00" + org.Language
+	if l, ok := b.locs[key]; ok {
+		return l
+	}
+	l := i18n.New(org.Language, org.Strings[org.Language])
+	if b.locs == nil {
+		b.locs = map[string]*i18n.Localizer{}
+	}
+	b.locs[key] = l
+	return l
+}
+
+// isDefaultLang reports whether o is the organisation in its default language.
+func isDefaultLang(o *campaign.Org) bool {
+	return o.Language == "" || o.Language == o.Langs()[0]
+}
+
+// orgPath is the organisation's page in o's language: /org, or /org/ar.
+func orgPath(o *campaign.Org) string {
+	if isDefaultLang(o) {
+		return "/" + o.Slug
+	}
+	return "/" + o.Slug + "/" + o.Language
+}
+
+// campaignPath is the campaign's page in its language: /org/slug, or
+// /org/slug/ar. The sign, thanks and share addresses hang below it.
+func campaignPath(c *campaign.Campaign) string {
+	if isDefaultLang(c.Org) {
+		return "/" + c.Org.Slug + "/" + c.Slug
+	}
+	return "/" + c.Org.Slug + "/" + c.Slug + "/" + c.Org.Language
+}
+
+// defaultCampaignPath is the campaign's plain address whatever c's
+// language: signing forms post there (with a hidden lang field), so one
+// guarded route takes every language's signatures.
+func defaultCampaignPath(c *campaign.Campaign) string {
+	return "/" + c.Org.Slug + "/" + c.Slug
+}
+
+// alternates fills p's language alternates (hreflang, og:locale:alternate,
+// the switcher) for a page of o that exists in each of o's languages at
+// pathIn(o in that language).
+func (b *builder) alternates(p *views.Page, o *campaign.Org, pathIn func(*campaign.Org) string) {
+	langs := o.Langs()
+	if len(langs) < 2 {
+		return
+	}
+	for _, lang := range langs {
+		path := pathIn(o.In(lang))
+		a := views.Alternate{Lang: lang, Name: i18n.Name(lang), URL: b.s.base + path, Path: path, Dir: "ltr", Current: lang == o.Language}
+		if i18n.IsRTL(lang) {
+			a.Dir = "rtl"
+		}
+		p.Alternates = append(p.Alternates, a)
+	}
+	p.XDefaultURL = b.s.base + pathIn(o.In(langs[0]))
+}
+
+// suggestion is the notice offering alt to a reader of the default page.
+func suggestion(alt views.Alternate, overrides map[string]string) *views.Suggestion {
+	l := i18n.New(alt.Lang, overrides)
+	return &views.Suggestion{Lang: alt.Lang, Dir: alt.Dir, Path: alt.Path, Text: l.T("layout.suggest", "language", alt.Name)}
+}
+
+// suggestLang picks which of a page's other languages to suggest to the
+// reader of its default-language address, or "" for none.
+func suggestLang(r *http.Request, m *i18n.Matcher) string {
+	if m == nil || len(m.Langs()) < 2 {
+		return ""
+	}
+	h := r.Header.Get("Accept-Language")
+	if h == "" {
+		return ""
+	}
+	lang, ok := m.Negotiate(h)
+	if !ok || lang == m.Langs()[0] {
+		return ""
+	}
+	return lang
+}
+
+// matcher returns the shared language matcher of o's languages.
+func (b *builder) matcher(o *campaign.Org) *i18n.Matcher {
+	key := strings.Join(o.Langs(), ",")
+	if m, ok := b.matchers[key]; ok {
+		return m
+	}
+	if b.matchers == nil {
+		b.matchers = map[string]*i18n.Matcher{}
+	}
+	m := i18n.NewMatcher(o.Langs())
+	b.matchers[key] = m
+	return m
+}
+
+// localDuration writes a length in l's units ("34 min", "34 د"), with the
+// same parts formatDuration chose; english is formatDuration's own text,
+// kept as it is on English pages.
+func localDuration(l *i18n.Localizer, d time.Duration, english string) string {
+	if english == "" || strings.HasPrefix(l.Lang(), "en") {
+		return english
+	}
+	d = d.Round(time.Second)
+	h, m, sec := int(d/time.Hour), int(d%time.Hour/time.Minute), int(d%time.Minute/time.Second)
+	var parts []string
+	if h > 0 {
+		parts = append(parts, l.T("dur.h", "n", l.Number(h)))
+	}
+	if m > 0 {
+		parts = append(parts, l.T("dur.min", "n", l.Number(m)))
+	}
+	if sec > 0 && h == 0 {
+		parts = append(parts, l.T("dur.s", "n", l.Number(sec)))
+	}
+	return strings.Join(parts, " ")
+}
+
+// inLang returns the live page of the campaign at path (lc, its default
+// language's) in lang, the hidden field of the form that was sent: the
+// same campaign, store key and tally, whose answers (the re-shown form,
+// the thank-you page) come in that language. An unknown lang gives lc.
+func (snap *snapshot) inLang(path string, lc *liveCampaign, lang string) *liveCampaign {
+	if lang == "" || lang == lc.c.Org.Language {
+		return lc
+	}
+	if other := snap.live[path+"/"+lang]; other != nil && other.key == lc.key {
+		return other
+	}
+	return lc
+}
+
+// localMoney writes an amount as l's language does: the number grouped for
+// the language, then a no-break space and the currency's symbol (or code):
+// "25 €", "1.000 €", "25 ₪". English pages keep formatMoney's "€25".
+func localMoney(l *i18n.Localizer, amount int, currency string) string {
+	currency = strings.ToUpper(strings.TrimSpace(currency))
+	n := l.Number(amount)
+	if currency == "" {
+		return n
+	}
+	if sym, ok := currencySymbols[currency]; ok {
+		return n + "\u00a0" + sym
+	}
+	return n + "\u00a0" + currency
+}
+
+// fileFormatKeys maps fileFormat's English names of kinds of file to
+// catalogue keys; names such as PDF or CSV read the same everywhere.
+var fileFormatKeys = map[string]string{
+	"Word document": "file.word", "OpenDocument text": "file.odt", "Spreadsheet": "file.sheet",
+	"ZIP archive": "file.zip", "PNG image": "file.png", "JPEG image": "file.jpeg", "SVG image": "file.svg",
+	"Text": "file.text", "MP3 audio": "file.mp3", "File": "file.other",
+}
+
+// localFileFormat is fileFormat's name of a kind of file in l's language.
+func localFileFormat(l *i18n.Localizer, english string) string {
+	if k, ok := fileFormatKeys[english]; ok {
+		return l.T(k)
+	}
+	return english
+}
