@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -343,5 +344,35 @@ func TestLocalFileFormat(t *testing.T) {
 		if got := localFileFormat(i18n.New(tc.lang, nil), tc.english); got != tc.want {
 			t.Errorf("%s %q = %q, want %q", tc.lang, tc.english, got, tc.want)
 		}
+	}
+}
+
+// TestLanguageCards: each language of a campaign without its own picture
+// shares its own card (drawn in that language, right to left for Arabic and
+// Hebrew), with its QR codes and poster beside it.
+func TestLanguageCards(t *testing.T) {
+	e := i18nEnv(t, openSQLite(t))
+	cards := map[string]string{}
+	for _, p := range []string{parkPage, parkPage + "/ar", parkPage + "/he"} {
+		d := doc(t, get(t, e.s, "GET", p, nil))
+		img := d.Find(`meta[property="og:image"]`).AttrOr("content", "")
+		want := "https://act.example.org" + p + "/card.png?v="
+		if !strings.HasPrefix(img, want) {
+			t.Errorf("%s: og:image = %q, want its own card %s…", p, img, want)
+			continue
+		}
+		res := get(t, e.s, "GET", strings.TrimPrefix(img, "https://act.example.org"), nil)
+		wantStatus(t, res, 200)
+		body, _ := io.ReadAll(res.Body)
+		if res.Header.Get("Content-Type") != "image/png" || len(body) == 0 {
+			t.Errorf("%s card: got %q with %d bytes, want a PNG", p, res.Header.Get("Content-Type"), len(body))
+		}
+		cards[p] = string(body)
+		for _, s := range []string{"/card-square.png", "/qr.svg", "/qr.png", "/poster"} {
+			wantStatus(t, get(t, e.s, "GET", p+s, nil), 200)
+		}
+	}
+	if len(cards) == 3 && (cards[parkPage] == cards[parkPage+"/ar"] || cards[parkPage+"/ar"] == cards[parkPage+"/he"]) {
+		t.Errorf("the language cards are the same picture, want each drawn in its own language")
 	}
 }
