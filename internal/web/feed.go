@@ -212,22 +212,38 @@ type sitemapAlt struct {
 	Href     string `xml:"href,attr"`
 }
 
-// sitemapAlternates is the hook for languages: the page at path in every
-// other language it is published in. Until pages have translations it
-// has none.
-func (b *builder) sitemapAlternates(path string) []sitemapAlt { return nil }
+// sitemapLangs lists a page in each of its organisation's languages, as
+// one <url> per language each naming all of them (and x-default, the
+// default language's address), the way search engines read hreflang in
+// sitemaps. pathIn gives the page's address in a language. A page in one
+// language is one <url> with no alternates.
+func (b *builder) sitemapLangs(o *campaign.Org, pathIn func(lang string) string, lastMod string) []sitemapURL {
+	langs := o.Langs()
+	if len(langs) < 2 {
+		return []sitemapURL{{Loc: b.s.base + pathIn(langs[0]), LastMod: lastMod}}
+	}
+	var alts []sitemapAlt
+	for _, l := range langs {
+		alts = append(alts, sitemapAlt{Rel: "alternate", Hreflang: l, Href: b.s.base + pathIn(l)})
+	}
+	alts = append(alts, sitemapAlt{Rel: "alternate", Hreflang: "x-default", Href: b.s.base + pathIn(langs[0])})
+	var out []sitemapURL
+	for _, l := range langs {
+		out = append(out, sitemapURL{Loc: b.s.base + pathIn(l), LastMod: lastMod, Alternates: alts})
+	}
+	return out
+}
 
 // siteMap lists every public page — the index, each organisation and each
 // public campaign — with its last change. Previews, embeds, thank-you pages
 // and region variants are not pages to index and are left out.
 func (b *builder) siteMap(site *campaign.Site) ([]byte, error) {
 	sm := sitemapSet{XHTML: "http://www.w3.org/1999/xhtml"}
-	add := func(path string, at time.Time) {
-		u := sitemapURL{Loc: b.s.base + path, Alternates: b.sitemapAlternates(path)}
-		if !at.IsZero() {
-			u.LastMod = at.UTC().Format(time.DateOnly)
+	day := func(at time.Time) string {
+		if at.IsZero() {
+			return ""
 		}
-		sm.URLs = append(sm.URLs, u)
+		return at.UTC().Format(time.DateOnly)
 	}
 	var newest time.Time
 	var rest []sitemapURL
@@ -243,24 +259,16 @@ func (b *builder) siteMap(site *campaign.Site) ([]byte, error) {
 				if at.After(orgNewest) {
 					orgNewest = at
 				}
-				u := sitemapURL{Loc: b.s.base + campaignPath(c), Alternates: b.sitemapAlternates(campaignPath(c))}
-				if !at.IsZero() {
-					u.LastMod = at.UTC().Format(time.DateOnly)
-				}
-				camps = append(camps, u)
+				camps = append(camps, b.sitemapLangs(o, func(l string) string { return campaignPath(c.In(l)) }, day(at))...)
 			}
-			u := sitemapURL{Loc: b.s.base + "/" + o.Slug, Alternates: b.sitemapAlternates("/" + o.Slug)}
-			if !orgNewest.IsZero() {
-				u.LastMod = orgNewest.UTC().Format(time.DateOnly)
-			}
-			rest = append(rest, u)
+			rest = append(rest, b.sitemapLangs(o, func(l string) string { return orgPath(o.In(l)) }, day(orgNewest))...)
 			rest = append(rest, camps...)
 			if orgNewest.After(newest) {
 				newest = orgNewest
 			}
 		}
 	}
-	add("/", newest)
+	sm.URLs = append(sm.URLs, sitemapURL{Loc: b.s.base + "/", LastMod: day(newest)})
 	sm.URLs = append(sm.URLs, rest...)
 	out, err := xml.MarshalIndent(sm, "", "  ")
 	if err != nil {

@@ -2,7 +2,9 @@ package web
 
 import (
 	"context"
+	"encoding/xml"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -374,5 +376,44 @@ func TestLanguageCards(t *testing.T) {
 	}
 	if len(cards) == 3 && (cards[parkPage] == cards[parkPage+"/ar"] || cards[parkPage+"/ar"] == cards[parkPage+"/he"]) {
 		t.Errorf("the language cards are the same picture, want each drawn in its own language")
+	}
+}
+
+// TestSitemapLanguages: every language of a page is its own <url> in the
+// sitemap, naming all the languages and x-default as hreflang alternates.
+func TestSitemapLanguages(t *testing.T) {
+	e := i18nEnv(t, openSQLite(t))
+	res := get(t, e.s, "GET", "/sitemap.xml", nil)
+	wantStatus(t, res, 200)
+	var set struct {
+		URLs []struct {
+			Loc   string `xml:"loc"`
+			Links []struct {
+				Hreflang string `xml:"hreflang,attr"`
+				Href     string `xml:"href,attr"`
+			} `xml:"http://www.w3.org/1999/xhtml link"`
+		} `xml:"url"`
+	}
+	if err := xml.NewDecoder(res.Body).Decode(&set); err != nil {
+		t.Fatalf("sitemap.xml: %v", err)
+	}
+	base := "https://act.example.org" + parkPage
+	want := map[string]string{"en": base, "ar": base + "/ar", "he": base + "/he", "x-default": base}
+	found := 0
+	for _, u := range set.URLs {
+		if u.Loc != base && u.Loc != base+"/ar" && u.Loc != base+"/he" {
+			continue
+		}
+		found++
+		got := map[string]string{}
+		for _, l := range u.Links {
+			got[l.Hreflang] = l.Href
+		}
+		if !maps.Equal(got, want) {
+			t.Errorf("sitemap <url> %s: alternates %v, want %v", u.Loc, got, want)
+		}
+	}
+	if found != 3 {
+		t.Errorf("the sitemap lists %d language addresses of %s, want 3", found, parkPage)
 	}
 }
