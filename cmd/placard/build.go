@@ -65,12 +65,8 @@ func build(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 		return err
 	}
 	// OUTDIR may come before the flags too (placard build out --campaigns x).
-	if fset.NArg() > 1 && strings.HasPrefix(fset.Arg(1), "-") {
-		first := fset.Arg(0)
-		if err := fset.Parse(fset.Args()[1:]); err != nil {
-			return reported(exitUsage)
-		}
-		_ = fset.Parse(append([]string{"--"}, append([]string{first}, fset.Args()...)...))
+	if err := flagsAfterArg(fset); err != nil {
+		return err
 	}
 	if fset.NArg() != 1 {
 		return usageErr("build", "build takes one output folder, got %d: %q", fset.NArg(), fset.Args())

@@ -36,12 +36,8 @@ func embedCmd(args []string, getenv func(string) string, stdout, stderr io.Write
 		return err
 	}
 	// ORG/SLUG may come before the flags too (placard embed org/slug --origin x).
-	if fset.NArg() > 1 && strings.HasPrefix(fset.Arg(1), "-") {
-		first := fset.Arg(0)
-		if err := fset.Parse(fset.Args()[1:]); err != nil {
-			return reported(exitUsage)
-		}
-		_ = fset.Parse(append([]string{"--"}, append([]string{first}, fset.Args()...)...))
+	if err := flagsAfterArg(fset); err != nil {
+		return err
 	}
 	if fset.NArg() != 1 {
 		return usageErr("embed", "embed takes one campaign, written ORG/SLUG such as northgate-tenants/tell-the-courier; got %d: %q", fset.NArg(), fset.Args())

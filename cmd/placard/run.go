@@ -190,3 +190,17 @@ func envOr(getenv func(string) string, key, def string) string {
 	}
 	return def
 }
+
+// flagsAfterArg lets a command's one argument come before its flags too
+// (placard build out --campaigns x): the flag package stops at the first
+// argument, so the rest are parsed again with the argument kept first.
+func flagsAfterArg(fs *flag.FlagSet) error {
+	if fs.NArg() > 1 && strings.HasPrefix(fs.Arg(1), "-") {
+		first := fs.Arg(0)
+		if err := fs.Parse(fs.Args()[1:]); err != nil {
+			return reported(exitUsage)
+		}
+		_ = fs.Parse(append([]string{"--"}, append([]string{first}, fs.Args()...)...))
+	}
+	return nil
+}

@@ -376,16 +376,8 @@ func BenchmarkEmbedPage(b *testing.B) {
 			}
 			req := httptest.NewRequest("GET", libraryEmbed+"?origin="+url.QueryEscape(partner), nil)
 			req.Header.Set("Accept-Encoding", enc)
-			w := &discardWriter{h: http.Header{}}
-			b.ReportAllocs()
-			for b.Loop() {
-				clear(w.h)
-				s.ServeHTTP(w, req)
-				if w.code != 200 {
-					b.Fatalf("got %d", w.code)
-				}
-			}
-			n, _ := strconv.Atoi(w.h.Get("Content-Length"))
+			h := benchServe(b, s, req)
+			n, _ := strconv.Atoi(h.Get("Content-Length"))
 			b.ReportMetric(float64(n), "body-bytes")
 		})
 	}
@@ -402,15 +394,7 @@ func BenchmarkDiscovery(b *testing.B) {
 		b.Run(strings.SplitN(strings.TrimPrefix(p, "/"), "?", 2)[0], func(b *testing.B) {
 			req := httptest.NewRequest("GET", p, nil)
 			req.Header.Set("Accept-Encoding", "gzip")
-			w := &discardWriter{h: http.Header{}}
-			b.ReportAllocs()
-			for b.Loop() {
-				clear(w.h)
-				s.ServeHTTP(w, req)
-				if w.code != 200 {
-					b.Fatalf("got %d", w.code)
-				}
-			}
+			benchServe(b, s, req)
 		})
 	}
 }

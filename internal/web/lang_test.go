@@ -287,15 +287,7 @@ func BenchmarkLanguagePage(b *testing.B) {
 			if tc.accept != "" {
 				req.Header.Set("Accept-Language", tc.accept)
 			}
-			w := &discardWriter{h: http.Header{}}
-			b.ReportAllocs()
-			for b.Loop() {
-				clear(w.h)
-				s.ServeHTTP(w, req)
-				if w.code != 200 {
-					b.Fatalf("got %d", w.code)
-				}
-			}
+			benchServe(b, s, req)
 		})
 	}
 }

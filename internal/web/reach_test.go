@@ -369,15 +369,7 @@ func BenchmarkLivePageAttributed(b *testing.B) {
 			}
 			req := httptest.NewRequest("GET", libraryPage+"?src=x&ref=abcdefgh23", nil)
 			req.Header.Set("Accept-Encoding", enc)
-			w := &discardWriter{h: http.Header{}}
-			b.ReportAllocs()
-			for b.Loop() {
-				clear(w.h)
-				s.ServeHTTP(w, req)
-				if w.code != 200 {
-					b.Fatalf("got %d", w.code)
-				}
-			}
+			benchServe(b, s, req)
 		})
 	}
 }

@@ -841,16 +841,8 @@ func BenchmarkLivePage(b *testing.B) {
 			}
 			req := httptest.NewRequest("GET", libraryPage, nil)
 			req.Header.Set("Accept-Encoding", enc)
-			w := &discardWriter{h: http.Header{}}
-			b.ReportAllocs()
-			for b.Loop() {
-				clear(w.h)
-				s.ServeHTTP(w, req)
-				if w.code != 200 {
-					b.Fatalf("got %d", w.code)
-				}
-			}
-			n, _ := strconv.Atoi(w.h.Get("Content-Length"))
+			h := benchServe(b, s, req)
+			n, _ := strconv.Atoi(h.Get("Content-Length"))
 			b.ReportMetric(float64(n), "body-bytes")
 		})
 	}
@@ -864,16 +856,8 @@ func BenchmarkPlainPage(b *testing.B) {
 			s := newTestServer(b)
 			req := httptest.NewRequest("GET", libraryPage, nil)
 			req.Header.Set("Accept-Encoding", enc)
-			w := &discardWriter{h: http.Header{}}
-			b.ReportAllocs()
-			for b.Loop() {
-				clear(w.h)
-				s.ServeHTTP(w, req)
-				if w.code != 200 {
-					b.Fatalf("got %d", w.code)
-				}
-			}
-			n, _ := strconv.Atoi(w.h.Get("Content-Length"))
+			h := benchServe(b, s, req)
+			n, _ := strconv.Atoi(h.Get("Content-Length"))
 			b.ReportMetric(float64(n), "body-bytes")
 		})
 	}
