@@ -104,14 +104,7 @@ func (b *builder) staticTally(c *campaign.Campaign, cp views.CampaignPageProps) 
 	if b.s.cfg.Store != nil || b.s.cfg.FormOrigin == "" || b.preview {
 		return cp
 	}
-	lc := &liveCampaign{signables: map[string]*signable{}, loc: b.localizer(c.Org)}
-	for i := range c.Actions {
-		if i < len(cp.Actions) {
-			if sa := signableAction(c, &c.Actions[i], cp.Actions[i].ID); sa != nil {
-				lc.signables[cp.Actions[i].ID] = sa
-			}
-		}
-	}
+	lc := &liveCampaign{signables: signablesOf(c, cp), loc: b.localizer(c.Org)}
 	if len(lc.signables) == 0 {
 		return cp
 	}

@@ -82,7 +82,6 @@ func (b *builder) newLive(c *campaign.Campaign, cp views.CampaignPageProps) *liv
 		c:           c,
 		key:         c.Org.Slug + "/" + c.Slug,
 		path:        campaignPath(c),
-		signables:   map[string]*signable{},
 		ids:         map[string]bool{},
 		props:       cp,
 		regions:     map[string]views.CampaignPageProps{},
@@ -91,12 +90,9 @@ func (b *builder) newLive(c *campaign.Campaign, cp views.CampaignPageProps) *liv
 		matcher:     b.matcher(c.Org),
 	}
 	for i := range c.Actions {
-		id := cp.Actions[i].ID
-		lc.ids[id] = true
-		if sa := signableAction(c, &c.Actions[i], id); sa != nil {
-			lc.signables[id] = sa
-		}
+		lc.ids[cp.Actions[i].ID] = true
 	}
+	lc.signables = signablesOf(c, cp)
 	if len(lc.signables) == 0 {
 		return nil
 	}
@@ -191,6 +187,21 @@ func withTally(p views.CampaignPageProps, lc *liveCampaign, t *tally) views.Camp
 		}
 	}
 	return p
+}
+
+// signablesOf finds c's petitions and letters that take signatures, by the
+// action ids its page props cp gave them.
+func signablesOf(c *campaign.Campaign, cp views.CampaignPageProps) map[string]*signable {
+	out := map[string]*signable{}
+	for i := range c.Actions {
+		if i >= len(cp.Actions) {
+			break
+		}
+		if sa := signableAction(c, &c.Actions[i], cp.Actions[i].ID); sa != nil {
+			out[cp.Actions[i].ID] = sa
+		}
+	}
+	return out
 }
 
 // hasLetter reports whether any of lc's signables is a letter, whose
