@@ -11,6 +11,7 @@ import (
 	"encoding/base32"
 	"encoding/base64"
 	"encoding/binary"
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -327,7 +328,7 @@ type claimer struct {
 	aead cipher.AEAD
 
 	mu     sync.Mutex
-	used   map[string]time.Time // claim → expiry, for show-once
+	used   map[string]time.Time // claim nonce → expiry, for show-once
 	pruned time.Time            // when expired entries were last dropped
 }
 
@@ -360,7 +361,7 @@ func (c *claimer) seal(campaignKey, token, key string, now time.Time) string {
 // one showing); ok is false for anything forged, expired or for another
 // campaign.
 func (c *claimer) open(campaignKey, claim string, now time.Time, consume bool) (token, key string, first, ok bool) {
-	raw, err := base64.RawURLEncoding.DecodeString(claim)
+	raw, err := decodeClaim(claim)
 	ns := c.aead.NonceSize()
 	if err != nil || len(raw) < ns+c.aead.Overhead() {
 		return "", "", false, false
@@ -384,11 +385,36 @@ func (c *claimer) open(campaignKey, claim string, now time.Time, consume bool) (
 		}
 		c.pruned = now
 	}
-	if _, seen := c.used[claim]; !seen {
+	// Keyed by the nonce, not by the claim's text: however the claim is
+	// spelt, one nonce is one showing.
+	nonce := string(raw[:ns])
+	if _, seen := c.used[nonce]; !seen {
 		first = true
 		if consume {
-			c.used[claim] = exp
+			c.used[nonce] = exp
 		}
 	}
 	return token, key, first, true
 }
+
+// claimLen is the length of every claim seal makes: nonce, expiry, token,
+// key and tag in unpadded base64.
+const claimLen = ((12+8+refTokenLen+refKeyLen+16)*8 + 5) / 6
+
+// decodeClaim decodes a claim strictly: exactly claimLen characters of the
+// URL-safe base64 alphabet. Go's decoder skips \r and \n even in strict
+// mode, so a claim with a newline added (%0A) would otherwise open as a
+// different string with the same content.
+func decodeClaim(claim string) ([]byte, error) {
+	if len(claim) != claimLen {
+		return nil, errBadClaim
+	}
+	for i := 0; i < len(claim); i++ {
+		if c := claim[i]; !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return nil, errBadClaim
+		}
+	}
+	return base64.RawURLEncoding.Strict().DecodeString(claim)
+}
+
+var errBadClaim = errors.New("malformed claim")
