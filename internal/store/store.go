@@ -10,6 +10,7 @@ package store
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/placard/placard/internal/signing"
 )
@@ -102,6 +103,20 @@ type Store interface {
 	// Referral returns the personal link whose private key hashes to
 	// secretHash, or ErrNotFound.
 	Referral(ctx context.Context, secretHash [32]byte) (signing.ReferralCount, error)
+
+	// ClaimOnce records that the thank-you claim with this nonce has been
+	// opened and reports whether this was the first time: true for exactly
+	// one call per nonce among every instance sharing the database, however
+	// many race. The record is kept at least until expires (the claim's own
+	// expiry, after which it no longer opens) and dropped some time after.
+	// It holds nothing about the signer: the nonce is random.
+	//
+	// PostgreSQL keeps the nonces in an unlogged table (one indexed insert;
+	// no WAL, so nothing to archive, and a crash of the database server
+	// forgets them, at worst showing a private address a second time). One
+	// SQLite file serves one instance, so SQLite keeps them in memory and
+	// never waits for its writer or the disk.
+	ClaimOnce(ctx context.Context, nonce []byte, expires time.Time) (first bool, err error)
 
 	// Close releases the engine's resources.
 	Close() error

@@ -173,10 +173,10 @@ func TestClaims(t *testing.T) {
 	claim := claimOf(t, res)
 	c := e.s.claims
 	now := e.s.cfg.Now()
-	if _, _, _, ok := c.open("riverside/open-letter", claim, now, true); ok {
+	if _, _, _, ok, _ := c.open(context.Background(), "riverside/open-letter", claim, now, true); ok {
 		t.Errorf("a claim opened for another campaign")
 	}
-	if _, _, _, ok := c.open("riverside/save-the-library", claim, now.Add(claimTTL+time.Second), true); ok {
+	if _, _, _, ok, _ := c.open(context.Background(), "riverside/save-the-library", claim, now.Add(claimTTL+time.Second), true); ok {
 		t.Errorf("a claim opened after it expired")
 	}
 	// A HEAD (a link checker, a prefetch) does not use up the one showing.

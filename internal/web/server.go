@@ -231,7 +231,11 @@ func New(cfg Config, site *campaign.Site) (*Server, error) {
 		md:      markdown.New(),
 		tokens:  tokenSigner{key: key},
 		tallies: map[string]*tally{},
-		claims:  newClaimer(key),
+	}
+	if cfg.Store != nil {
+		s.claims = newClaimer(key, cfg.Store.ClaimOnce)
+	} else {
+		s.claims = newClaimer(key, nil)
 	}
 	if cfg.Dev {
 		s.dev = newDevHub()

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -39,6 +40,8 @@ const migrationLock int64 = 0x706c6163617264
 // number of goroutines and instances.
 type DB struct {
 	pool *pgxpool.Pool
+
+	claimPurged atomic.Int64 // when expired claim nonces were last deleted (Unix ns)
 }
 
 var _ store.Store = (*DB)(nil)

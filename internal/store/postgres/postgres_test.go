@@ -32,6 +32,10 @@ func TestConformance(t *testing.T) {
 		dsn := pgtest.DSN(t)
 		return func() (store.Store, error) { return postgres.Open(context.Background(), dsn) }
 	})
+	storetest.RunShared(t, func(t *testing.T) (store.Store, store.Store) {
+		dsn := pgtest.DSN(t)
+		return open(t, dsn), open(t, dsn)
+	})
 }
 
 // TestConcurrentOpen starts four instances on a fresh database at once, as

@@ -56,6 +56,8 @@ type DB struct {
 
 	stmtMu  sync.Mutex
 	inserts map[int]*sql.Stmt // prepared multi-row INSERTs by row count
+
+	claims claimed // claim nonces already opened (claims.go)
 }
 
 var _ store.Store = (*DB)(nil)
