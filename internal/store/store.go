@@ -118,6 +118,20 @@ type Store interface {
 	// never waits for its writer or the disk.
 	ClaimOnce(ctx context.Context, nonce []byte, expires time.Time) (first bool, err error)
 
+	// Changes returns a channel that receives a value soon after a change
+	// to any campaign's signatures commits (AddSignatures inserting,
+	// SetStatus, Erase removing): on PostgreSQL made by any instance sharing
+	// the database (LISTEN/NOTIFY), on SQLite made through this store. A
+	// reader re-reads Tallies after each value; values coalesce, so one may
+	// stand for many changes, and a change committed after a value was
+	// taken always brings another. The first value comes once the engine is
+	// listening (at once on SQLite). Wherever the engine may miss changes —
+	// PostgreSQL while its listening connection is lost and being
+	// re-established, SQLite always, since another process such as the CLI
+	// may write the same file — it also sends a value every fallback, so
+	// polling carries on as before. The channel is closed once ctx ends.
+	Changes(ctx context.Context, fallback time.Duration) <-chan struct{}
+
 	// Close releases the engine's resources.
 	Close() error
 }

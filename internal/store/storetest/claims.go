@@ -54,8 +54,13 @@ func testClaimOnce(t *testing.T, s store.Store) {
 
 // RunShared checks what two stores opened on the same database (two
 // instances behind a load balancer) must agree on: a claim opened through
-// one is not first through the other. open2 returns two such stores.
+// one is not first through the other, and a change made through one is
+// reported by the other's Changes. open2 returns two such stores.
 func RunShared(t *testing.T, open2 func(t *testing.T) (store.Store, store.Store)) {
+	t.Run("ChangesAcrossInstances", func(t *testing.T) {
+		s1, s2 := open2(t)
+		testChangesShared(t, s1, s2)
+	})
 	t.Run("ClaimOnceAcrossInstances", func(t *testing.T) {
 		ctx := context.Background()
 		s1, s2 := open2(t)
