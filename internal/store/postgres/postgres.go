@@ -67,6 +67,8 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		return nil, fmt.Errorf("connecting to PostgreSQL: %w", err)
 	}
 	db := &DB{pool: pool, listenConfig: cfg.ConnConfig.Copy()}
+	// Named apart, so operators see it in pg_stat_activity.
+	db.listenConfig.RuntimeParams["application_name"] = "placard listener"
 	if err := db.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("preparing the PostgreSQL database: %w", err)
