@@ -12,6 +12,8 @@ import (
 // transaction that changes a campaign's signatures sends one notification
 // per campaign it changed, with "org/campaign" as payload, from inside the
 // transaction, so PostgreSQL delivers it only if and when it commits.
+// Slugs are file and folder names (at most 255 bytes each), far below the
+// 8000-byte payload limit.
 const tallyChannel = "placard_tally"
 
 // Listening: how long to wait for a notification before checking that the
