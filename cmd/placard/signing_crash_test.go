@@ -37,15 +37,15 @@ type serverProcess struct {
 }
 
 // startProcess starts the built binary serving testdata/signing with db on
-// 127.0.0.1:0 and waits for it to log its address.
-func startProcess(t *testing.T, bin, db string) *serverProcess {
+// 127.0.0.1:0 (and any extra flags) and waits for it to log its address.
+func startProcess(t *testing.T, bin, db string, extra ...string) *serverProcess {
 	t.Helper()
 	dir, err := filepath.Abs(signingCampaigns)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--campaigns", dir, "--db", db,
-		"--rate-limit", "100000000")
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--campaigns", dir, "--db", db,
+		"--rate-limit", "100000000"}, extra...)...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ package store
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/placard/placard/internal/signing"
 )
@@ -102,6 +103,34 @@ type Store interface {
 	// Referral returns the personal link whose private key hashes to
 	// secretHash, or ErrNotFound.
 	Referral(ctx context.Context, secretHash [32]byte) (signing.ReferralCount, error)
+
+	// ClaimOnce records that the thank-you claim with this nonce has been
+	// opened and reports whether this was the first time: true for exactly
+	// one call per nonce among every instance sharing the database, however
+	// many race. The record is kept at least until expires (the claim's own
+	// expiry, after which it no longer opens) and dropped some time after.
+	// It holds nothing about the signer: the nonce is random.
+	//
+	// PostgreSQL keeps the nonces in an unlogged table (one indexed insert;
+	// no WAL, so nothing to archive, and a crash of the database server
+	// forgets them, at worst showing a private address a second time). One
+	// SQLite file serves one instance, so SQLite keeps them in memory and
+	// never waits for its writer or the disk.
+	ClaimOnce(ctx context.Context, nonce []byte, expires time.Time) (first bool, err error)
+
+	// Changes returns a channel that receives a value soon after a change
+	// to any campaign's signatures commits (AddSignatures inserting,
+	// SetStatus, Erase removing): on PostgreSQL made by any instance sharing
+	// the database (LISTEN/NOTIFY), on SQLite made through this store. A
+	// reader re-reads Tallies after each value; values coalesce, so one may
+	// stand for many changes, and a change committed after a value was
+	// taken always brings another. The first value comes once the engine is
+	// listening (at once on SQLite). Wherever the engine may miss changes —
+	// PostgreSQL while its listening connection is lost and being
+	// re-established, SQLite always, since another process such as the CLI
+	// may write the same file — it also sends a value every fallback, so
+	// polling carries on as before. The channel is closed once ctx ends.
+	Changes(ctx context.Context, fallback time.Duration) <-chan struct{}
 
 	// Close releases the engine's resources.
 	Close() error

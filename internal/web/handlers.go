@@ -116,7 +116,13 @@ func (s *Server) thanks(w http.ResponseWriter, r *http.Request) error {
 		// A new signer: their personal link, from the claim (reach.go).
 		// A claim that does not open gets the plain page.
 		if lc := snap.live[path]; lc != nil {
-			if token, key, first, ok := s.claims.open(lc.key, claim, s.cfg.Now(), r.Method == http.MethodGet); ok {
+			token, key, first, ok, err := s.claims.open(r.Context(), lc.key, claim, s.cfg.Now(), r.Method == http.MethodGet)
+			if err != nil {
+				// Neither shown nor used up: a reload shows it.
+				s.log.Warn("recording a thank-you claim failed", "campaign", lc.key, "err", err, "request_id", requestID(r))
+				return errClaimUnavailable
+			}
+			if ok {
 				return s.personalThanks(w, r, lc, outcome, token, key, first)
 			}
 		}

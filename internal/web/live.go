@@ -306,17 +306,28 @@ func (s *Server) Poll(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// Run polls the store every Config.TallyInterval until ctx is done, so the
-// numbers on campaign pages follow the signatures. Failures are logged and
-// the pages keep their last numbers.
+// minPollGap is the least time between two polls woken by changes: under
+// a stream of signatures a page is re-rendered about five times a second,
+// not once per commit.
+const minPollGap = 200 * time.Millisecond
+
+// Run keeps the numbers on campaign pages following the signatures until
+// ctx is done: it polls the store whenever the store reports a change
+// (store.Store.Changes: PostgreSQL's NOTIFY from any instance, SQLite's
+// own commits), at most once per minPollGap, and the store falls back to
+// a poll every Config.TallyInterval wherever it may miss changes. Shared
+// counts of arrivals are flushed every TallyInterval. Failures are logged
+// and the pages keep their last numbers.
 func (s *Server) Run(ctx context.Context) {
 	if s.cfg.Store == nil {
 		return
 	}
+	gap := min(minPollGap, s.cfg.TallyInterval)
+	changes := s.cfg.Store.Changes(ctx, s.cfg.TallyInterval)
 	t := time.NewTicker(s.cfg.TallyInterval)
 	defer t.Stop()
 	failing, flushFailing := false, false
-	for {
+	poll := func() {
 		if err := s.Poll(ctx); err != nil && ctx.Err() == nil {
 			if !failing {
 				s.log.Warn("updating the live signature counts failed; pages keep their last numbers", "err", err)
@@ -326,6 +337,8 @@ func (s *Server) Run(ctx context.Context) {
 			s.log.Info("live signature counts are updating again")
 			failing = false
 		}
+	}
+	flush := func() {
 		if err := s.FlushArrivals(ctx); err != nil && ctx.Err() == nil {
 			if !flushFailing {
 				s.log.Warn("storing the share-source counts failed; they are kept for the next try", "err", err)
@@ -334,6 +347,11 @@ func (s *Server) Run(ctx context.Context) {
 		} else if err == nil {
 			flushFailing = false
 		}
+	}
+	poll()
+	flush()
+	last := time.Now()
+	for {
 		select {
 		case <-ctx.Done():
 			// The last counts, with a little time of their own.
@@ -341,7 +359,26 @@ func (s *Server) Run(ctx context.Context) {
 			_ = s.FlushArrivals(fctx)
 			cancel()
 			return
+		case _, ok := <-changes:
+			if !ok {
+				changes = nil // ctx is ending
+				continue
+			}
+			// Changes arriving meanwhile wait in the channel (one value
+			// stands for all) and bring one more poll after this one.
+			if wait := gap - time.Since(last); wait > 0 {
+				timer := time.NewTimer(wait)
+				select {
+				case <-ctx.Done():
+					timer.Stop()
+					continue
+				case <-timer.C:
+				}
+			}
+			poll()
+			last = time.Now()
 		case <-t.C:
+			flush()
 		}
 	}
 }

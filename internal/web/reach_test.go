@@ -173,10 +173,10 @@ func TestClaims(t *testing.T) {
 	claim := claimOf(t, res)
 	c := e.s.claims
 	now := e.s.cfg.Now()
-	if _, _, _, ok := c.open("riverside/open-letter", claim, now, true); ok {
+	if _, _, _, ok, _ := c.open(context.Background(), "riverside/open-letter", claim, now, true); ok {
 		t.Errorf("a claim opened for another campaign")
 	}
-	if _, _, _, ok := c.open("riverside/save-the-library", claim, now.Add(claimTTL+time.Second), true); ok {
+	if _, _, _, ok, _ := c.open(context.Background(), "riverside/save-the-library", claim, now.Add(claimTTL+time.Second), true); ok {
 		t.Errorf("a claim opened after it expired")
 	}
 	// A HEAD (a link checker, a prefetch) does not use up the one showing.
@@ -454,4 +454,32 @@ func TestArrivalsConcurrent(t *testing.T) {
 		t.Fatalf("FlushArrivals: %v", err)
 	}
 	wantSources(t, st, "every-field", signing.SourceCount{Source: "telegram", Arrivals: workers * each})
+}
+
+// TestClaimShownOnceWhateverItsSpelling: the private address is shown once
+// per claim, not once per way of writing it. A newline or carriage return
+// added anywhere (%0A, %0D: the base64 decoder skips them) or a space must
+// not show the key again.
+func TestClaimShownOnceWhateverItsSpelling(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, st store.Store) {
+		e := newSignEnv(t, st, nil)
+		res := e.signVia(t, libraryPage, "dee@example.org")
+		thanks := res.Header.Get("Location")
+		claim := claimOf(t, res)
+		if d := doc(t, get(t, e.s, "GET", thanks, nil)); d.Find("#private-link").Length() != 1 {
+			t.Fatalf("the first look does not show the private address")
+		}
+		for _, spelling := range []string{
+			url.QueryEscape(claim + "\n"),
+			url.QueryEscape(claim + "\r\n"),
+			url.QueryEscape("\n" + claim),
+			url.QueryEscape(claim[:10] + "\n" + claim[10:]),
+			url.QueryEscape(claim + " "),
+		} {
+			d := doc(t, get(t, e.s, "GET", libraryPage+"/thanks?outcome=signed&claim="+spelling, nil))
+			if d.Find("#private-link").Length() != 0 {
+				t.Errorf("claim=%s showed the private address a second time", spelling)
+			}
+		}
+	})
 }

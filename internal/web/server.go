@@ -90,8 +90,11 @@ type Config struct {
 	// Secret signs form tokens. Empty means Store.Secret (shared by every
 	// instance using the same database), or a random key when Store is nil.
 	Secret []byte
-	// TallyInterval is how often Run polls the store's counts and
-	// re-renders the pages whose numbers changed. 0 means one second.
+	// TallyInterval is how often Run flushes arrival counts, and how often
+	// the store polls in place of change reports it may miss (SQLite: other
+	// processes' writes; PostgreSQL: while its LISTEN connection is down);
+	// otherwise Run re-renders as soon as the store reports a change. 0
+	// means one second.
 	TallyInterval time.Duration
 	// SiteOrigins lists the origins (scheme://host[:port], no path) of
 	// static copies of the site made with `placard build`, whose forms post
@@ -231,7 +234,11 @@ func New(cfg Config, site *campaign.Site) (*Server, error) {
 		md:      markdown.New(),
 		tokens:  tokenSigner{key: key},
 		tallies: map[string]*tally{},
-		claims:  newClaimer(key),
+	}
+	if cfg.Store != nil {
+		s.claims = newClaimer(key, cfg.Store.ClaimOnce)
+	} else {
+		s.claims = newClaimer(key, nil)
 	}
 	if cfg.Dev {
 		s.dev = newDevHub()

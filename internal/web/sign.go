@@ -37,6 +37,9 @@ var (
 	errSignNotStored = &httpError{status: http.StatusServiceUnavailable,
 		heading: "Your signature was NOT recorded",
 		message: "Something went wrong on our side while saving it. Please go back and press Sign again in a moment."}
+	errClaimUnavailable = &httpError{status: http.StatusServiceUnavailable,
+		heading: "Your signature is recorded",
+		message: "Your personal link cannot be shown just now. Reload this page in a moment to see it."}
 	errCrossOrigin = &httpError{status: http.StatusForbidden,
 		heading: "This form was sent from another site",
 		message: "For your safety we only accept signatures sent from this site's own pages. Open the campaign page here and sign there."}

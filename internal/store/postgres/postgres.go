@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -39,6 +40,10 @@ const migrationLock int64 = 0x706c6163617264
 // number of goroutines and instances.
 type DB struct {
 	pool *pgxpool.Pool
+
+	claimPurged atomic.Int64 // when expired claim nonces were last deleted (Unix ns)
+	// listenConfig connects Changes' listening connection (changes.go).
+	listenConfig *pgx.ConnConfig
 }
 
 var _ store.Store = (*DB)(nil)
@@ -61,7 +66,9 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connecting to PostgreSQL: %w", err)
 	}
-	db := &DB{pool: pool}
+	db := &DB{pool: pool, listenConfig: cfg.ConnConfig.Copy()}
+	// Named apart, so operators see it in pg_stat_activity.
+	db.listenConfig.RuntimeParams["application_name"] = "placard listener"
 	if err := db.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("preparing the PostgreSQL database: %w", err)
@@ -176,6 +183,11 @@ WITH input AS (
 		organisations = t.organisations + excluded.organisations,
 		pending = t.pending + excluded.pending,
 		revision = t.revision + 1
+	RETURNING org, campaign
+), note AS (
+	-- One notification per campaign changed, delivered on commit
+	-- (changes.go).
+	SELECT pg_notify('placard_tally', org || '/' || campaign) FROM tal
 ), reach AS (
 	-- The Reach of the signatures actually inserted (see store.Store).
 	SELECT i.org, i.campaign, i.email, i.source, i.referrer, i.new_token, i.new_hash
@@ -199,7 +211,9 @@ WITH input AS (
 SELECT id, ins.org, ins.campaign, ins.email,
 	coalesce((SELECT true FROM reach r JOIN links l ON l.token = r.new_token
 		WHERE r.org = ins.org AND r.campaign = ins.campaign AND r.email = ins.email), false)
-FROM ins`
+FROM ins
+-- A plain SELECT in WITH runs only when referred to: this makes note run.
+WHERE (SELECT count(*) FROM note) >= 0`
 
 type sigKey struct{ org, campaign, email string }
 
@@ -377,8 +391,12 @@ func (db *DB) Signatures(ctx context.Context, org, campaign string, status signi
 	return rows.Err()
 }
 
+// applyDeltas adds ds to the tallies and notifies each campaign's change
+// (changes.go), in tx.
 func applyDeltas(ctx context.Context, tx pgx.Tx, ds *tally.Deltas) error {
-	return ds.Each(func(k tally.Key, d tally.Delta) error {
+	var keys []string
+	err := ds.Each(func(k tally.Key, d tally.Delta) error {
+		keys = append(keys, k.Org+"/"+k.Campaign)
 		_, err := tx.Exec(ctx, `INSERT INTO tallies AS t (org, campaign, signatures, organisations, pending, revision)
 			VALUES ($1, $2, $3, $4, $5, 1)
 			ON CONFLICT (org, campaign) DO UPDATE SET
@@ -389,6 +407,11 @@ func applyDeltas(ctx context.Context, tx pgx.Tx, ds *tally.Deltas) error {
 			k.Org, k.Campaign, d.Signatures, d.Organisations, d.Pending)
 		return err
 	})
+	if err != nil || len(keys) == 0 {
+		return err
+	}
+	_, err = tx.Exec(ctx, notifySQL, keys)
+	return err
 }
 
 // SetStatus moves signature id to status, adjusting its campaign's tally in

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -31,6 +32,10 @@ func TestConformance(t *testing.T) {
 	storetest.RunReopen(t, func(t *testing.T) func() (store.Store, error) {
 		dsn := pgtest.DSN(t)
 		return func() (store.Store, error) { return postgres.Open(context.Background(), dsn) }
+	})
+	storetest.RunShared(t, func(t *testing.T) (store.Store, store.Store) {
+		dsn := pgtest.DSN(t)
+		return open(t, dsn), open(t, dsn)
 	})
 }
 
@@ -123,4 +128,75 @@ func TestBatchRefusedRow(t *testing.T) {
 	if count != 39 {
 		t.Errorf("stored: got %d, want 39", count)
 	}
+}
+
+// TestChangesReconnect: when the listening connection is lost (here its
+// backend is terminated, as a database restart or a network cut does),
+// Changes keeps waking its reader by polling, listens again on a new
+// connection, and reports changes from there on.
+func TestChangesReconnect(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	dsn := pgtest.DSN(t)
+	db, other := open(t, dsn), open(t, dsn)
+	admin, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(context.Background())
+	listener := func() int {
+		var pid int
+		err := admin.QueryRow(ctx, `SELECT pid FROM pg_stat_activity
+			WHERE datname = current_database() AND application_name = 'placard listener' AND query LIKE 'LISTEN%'`).Scan(&pid)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			t.Fatalf("finding the listening connection: %v", err)
+		}
+		return pid
+	}
+	waitFor := func(what string, cond func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for !cond() {
+			if time.Now().After(deadline) {
+				t.Fatalf("not within 10 s: %s", what)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	recv := func(ch <-chan struct{}, what string) {
+		t.Helper()
+		select {
+		case _, ok := <-ch:
+			if !ok {
+				t.Fatalf("%s: the channel was closed", what)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: nothing within 10 s", what)
+		}
+	}
+
+	ch := db.Changes(ctx, 50*time.Millisecond)
+	recv(ch, "starting to listen")
+	var first int
+	waitFor("a connection LISTENing as 'placard listener'", func() bool { first = listener(); return first != 0 })
+	if _, err := admin.Exec(ctx, `SELECT pg_terminate_backend($1)`, first); err != nil {
+		t.Fatal(err)
+	}
+	// Polling while not listening, then listening again elsewhere.
+	recv(ch, "after the connection was lost")
+	recv(ch, "while reconnecting")
+	waitFor("a new listening connection", func() bool { p := listener(); return p != 0 && p != first })
+	if _, err := other.AddSignatures(ctx, []*signing.Signature{storetest.Sig("o", "c", "back@example.org")}); err != nil {
+		t.Fatal(err)
+	}
+	recv(ch, "a signature after reconnecting")
+	cancel()
+	waitFor("the channel closed after its context ended", func() bool {
+		select {
+		case _, ok := <-ch:
+			return !ok
+		default:
+			return false
+		}
+	})
 }

@@ -56,6 +56,9 @@ type DB struct {
 
 	stmtMu  sync.Mutex
 	inserts map[int]*sql.Stmt // prepared multi-row INSERTs by row count
+
+	claims   claimed  // claim nonces already opened (claims.go)
+	watchers watchers // Changes channels (changes.go)
 }
 
 var _ store.Store = (*DB)(nil)
@@ -445,6 +448,9 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) ([]e
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
+	if len(inserted) > 0 {
+		db.changed()
+	}
 	for _, s := range refused {
 		s.Reach.NewLink = signing.Referral{}
 	}
@@ -598,7 +604,11 @@ func (db *DB) SetStatus(ctx context.Context, id int64, status signing.Status) er
 	if err := applyDeltas(ctx, tx, &ds); err != nil {
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	db.changed()
+	return nil
 }
 
 // Erase deletes every signature with email on every campaign, adjusting the
@@ -631,7 +641,13 @@ func (db *DB) Erase(ctx context.Context, email string) (int, error) {
 	if err := applyDeltas(ctx, tx, &ds); err != nil {
 		return 0, err
 	}
-	return n, tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return 0, err
+	}
+	if n > 0 {
+		db.changed()
+	}
+	return n, nil
 }
 
 // Secret returns the installation's 32-byte key from the settings table,

@@ -58,6 +58,8 @@ func Run(t *testing.T, open Opener) {
 	t.Run("ReachSourcesAndReferrals", func(t *testing.T) { testReach(t, open(t)) })
 	t.Run("ReachArrivals", func(t *testing.T) { testArrivals(t, open(t)) })
 	t.Run("ReachThroughCommitter", func(t *testing.T) { testReachCommitter(t, open(t)) })
+	t.Run("ClaimOnce", func(t *testing.T) { testClaimOnce(t, open(t)) })
+	t.Run("Changes", func(t *testing.T) { testChanges(t, open(t)) })
 	t.Run("AgainstModel", func(t *testing.T) { testAgainstModel(t, open(t)) })
 	t.Run("CommitterConcurrent", func(t *testing.T) { testCommitter(t, open(t)) })
 	t.Run("CommitterCancelled", func(t *testing.T) { testCommitterCancelled(t, open(t)) })
