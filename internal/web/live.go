@@ -339,6 +339,7 @@ func (s *Server) Run(ctx context.Context) {
 			// The last counts, with a little time of their own.
 			fctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			_ = s.FlushArrivals(fctx)
+			_ = s.flushCredits(fctx, true)
 			cancel()
 			return
 		case <-t.C:

@@ -425,12 +425,10 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) ([]e
 		}
 	}
 	var deltas tally.Deltas
-	inserted := make([]*signing.Signature, 0, len(order))
 	for _, i := range order {
 		s := sigs[i]
 		if _, ok := ids[sigKey{s.Email, s.Org, s.Campaign}]; ok {
 			deltas.Add(tally.Key{Org: s.Org, Campaign: s.Campaign}, tally.Of(s.Kind, s.Status))
-			inserted = append(inserted, s)
 		} else {
 			results[i] = store.ErrAlreadySigned
 		}
@@ -438,15 +436,10 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) ([]e
 	if err := applyDeltas(ctx, tx, &deltas); err != nil {
 		return nil, err
 	}
-	refused, err := applyReach(ctx, tx, inserted)
-	if err != nil {
-		return nil, err
-	}
+	// No referrals or sources row here: those would share this commit
+	// (see store.Store.AddSignatures).
 	if err := tx.Commit(); err != nil {
 		return nil, err
-	}
-	for _, s := range refused {
-		s.Reach.NewLink = signing.Referral{}
 	}
 	// IDs are set only once the transaction is durable, so a caller never
 	// sees an id for a signature that was rolled back.
