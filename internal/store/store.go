@@ -59,6 +59,13 @@ type Store interface {
 	// campaign who chose to be shown, newest first, at most limit.
 	PublicSigners(ctx context.Context, org, campaign string, limit int) ([]signing.PublicSigner, error)
 
+	// Organisations returns one campaign's approved organisation sign-ons,
+	// oldest first, with ID, Org, Campaign, Action, Kind, Status, Name,
+	// Organisation, Role, Public and CreatedAt set (no contact details).
+	// Letters list them on every rendering, so it reads only those rows
+	// (an index holds just them), however many other signatures there are.
+	Organisations(ctx context.Context, org, campaign string) ([]signing.Signature, error)
+
 	// Signatures returns one campaign's signatures with the given status
 	// (all statuses when status is ""), oldest first, calling fn for each;
 	// it stops at fn's first error and returns it. It is how exports and

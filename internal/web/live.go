@@ -12,7 +12,6 @@ import (
 
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/i18n"
-	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/views"
 )
@@ -273,13 +272,9 @@ func (s *Server) Poll(ctx context.Context) error {
 			}
 		}
 		if lc := snap.liveByKey(k); lc != nil && lc.hasLetter() && c.Organisations > 0 {
-			err := st.Signatures(ctx, c.Org, c.Campaign, signing.StatusApproved, func(sig *signing.Signature) error {
-				if sig.Kind == signing.KindOrganisation {
-					t.orgs = append(t.orgs, *sig)
-				}
-				return nil
-			})
-			if err != nil {
+			// Only the organisations, through their own index: the cost
+			// of a refresh must not grow with the letter's signatures.
+			if t.orgs, err = st.Organisations(ctx, c.Org, c.Campaign); err != nil {
 				errs = append(errs, fmt.Errorf("reading the approved organisations of %s: %w", k, err))
 				continue
 			}

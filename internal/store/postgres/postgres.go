@@ -313,6 +313,24 @@ func (db *DB) PublicSigners(ctx context.Context, org, campaign string, limit int
 	return out, err
 }
 
+// Organisations returns one campaign's approved organisations, oldest
+// first; the partial index signatures_approved_orgs holds only those rows.
+func (db *DB) Organisations(ctx context.Context, org, campaign string) ([]signing.Signature, error) {
+	rows, err := db.pool.Query(ctx, `SELECT id, action, name, organisation, role, public, created_at
+		FROM signatures
+		WHERE org = $1 AND campaign = $2 AND kind = 'organisation' AND status = 'approved'
+		ORDER BY id`, org, campaign)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (signing.Signature, error) {
+		s := signing.Signature{Org: org, Campaign: campaign, Kind: signing.KindOrganisation, Status: signing.StatusApproved}
+		err := r.Scan(&s.ID, &s.Action, &s.Name, &s.Organisation, &s.Role, &s.Public, &s.CreatedAt)
+		s.CreatedAt = s.CreatedAt.UTC()
+		return s, err
+	})
+}
+
 // Signatures calls fn for each of one campaign's signatures with the given
 // status ("" for all), oldest first, streaming rows from one snapshot.
 func (db *DB) Signatures(ctx context.Context, org, campaign string, status signing.Status, fn func(*signing.Signature) error) error {

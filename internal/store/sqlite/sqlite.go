@@ -530,6 +530,34 @@ func (db *DB) PublicSigners(ctx context.Context, org, campaign string, limit int
 	return out, rows.Err()
 }
 
+// Organisations returns one campaign's approved organisations, oldest
+// first, through the index of only those rows.
+func (db *DB) Organisations(ctx context.Context, org, campaign string) ([]signing.Signature, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT id, action, name, organisation, role, public, created_at
+		FROM signatures INDEXED BY signatures_approved_orgs
+		WHERE org = ? AND campaign = ? AND kind = 'organisation' AND status = 'approved'
+		ORDER BY id`, org, campaign)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []signing.Signature
+	for rows.Next() {
+		s := signing.Signature{Org: org, Campaign: campaign, Kind: signing.KindOrganisation, Status: signing.StatusApproved}
+		var public int
+		var created string
+		if err := rows.Scan(&s.ID, &s.Action, &s.Name, &s.Organisation, &s.Role, &public, &created); err != nil {
+			return nil, err
+		}
+		s.Public = public != 0
+		if s.CreatedAt, err = parseTime(created); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
 // Signatures calls fn for each of one campaign's signatures with the given
 // status ("" for all), oldest first, reading from one consistent snapshot.
 func (db *DB) Signatures(ctx context.Context, org, campaign string, status signing.Status, fn func(*signing.Signature) error) error {

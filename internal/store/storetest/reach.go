@@ -199,3 +199,36 @@ func testCreditsConcurrent(t *testing.T, s store.Store) {
 	wantReferral(t, s, 2, signing.ReferralCount{Org: "o", Campaign: "c", Token: "iiiiiiiiii", Signatures: 16})
 	wantSources(t, s, "c", signing.SourceCount{Source: "telegram", Signatures: 8}, signing.SourceCount{Source: "x", Signatures: 16})
 }
+
+// testOrganisations: Organisations lists a campaign's approved
+// organisation sign-ons only, oldest first, without contact details.
+func testOrganisations(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	org := func(email, name string, status signing.Status) *signing.Signature {
+		sig := Sig("o", "c", email)
+		sig.Kind, sig.Status, sig.Organisation, sig.Role, sig.Public = signing.KindOrganisation, status, name, "Chair", true
+		return sig
+	}
+	a, b := org("a@example.org", "Alpha", signing.StatusApproved), org("b@example.org", "Beta", signing.StatusApproved)
+	other := org("a@example.org", "Alpha", signing.StatusApproved)
+	other.Campaign = "d"
+	add(t, s, a, Sig("o", "c", "person@example.org"), org("p@example.org", "Pending", signing.StatusPending), b, other)
+	got, err := s.Organisations(ctx, "o", "c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Organisation != "Alpha" || got[1].Organisation != "Beta" {
+		t.Fatalf("Organisations: got %+v, want Alpha then Beta", got)
+	}
+	want := signing.Signature{ID: a.ID, Org: "o", Campaign: "c", Action: a.Action, Kind: signing.KindOrganisation,
+		Status: signing.StatusApproved, Name: a.Name, Organisation: "Alpha", Role: "Chair", Public: true, CreatedAt: a.CreatedAt}
+	if got[0] != want {
+		t.Errorf("Organisations[0]:\n got %+v\nwant %+v", got[0], want)
+	}
+	if err := s.SetStatus(ctx, a.ID, signing.StatusRejected); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Organisations(ctx, "o", "c"); len(got) != 1 || got[0].Organisation != "Beta" {
+		t.Errorf("Organisations after rejecting Alpha: got %+v, want Beta only", got)
+	}
+}

@@ -57,6 +57,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Revisions", func(t *testing.T) { testRevisions(t, open(t)) })
 	t.Run("ReachSourcesAndReferrals", func(t *testing.T) { testReach(t, open(t)) })
 	t.Run("ReachArrivals", func(t *testing.T) { testArrivals(t, open(t)) })
+	t.Run("Organisations", func(t *testing.T) { testOrganisations(t, open(t)) })
 	t.Run("ReachCreditsConcurrent", func(t *testing.T) { testCreditsConcurrent(t, open(t)) })
 	t.Run("AgainstModel", func(t *testing.T) { testAgainstModel(t, open(t)) })
 	t.Run("CommitterConcurrent", func(t *testing.T) { testCommitter(t, open(t)) })
