@@ -27,7 +27,7 @@ func BenchmarkPollLetterManySignatures(b *testing.B) {
 		return &signing.Signature{Org: "riverside", Campaign: "open-letter", Action: "letter",
 			Kind: kind, Status: signing.StatusApproved, Name: "Signer", Email: fmt.Sprintf("s%d@example.org", i),
 			Organisation: map[bool]string{true: fmt.Sprintf("Group %d", i)}[kind == signing.KindOrganisation],
-			ConsentText: "ok", ConsentAt: at, Lang: "en", CreatedAt: at}
+			ConsentText:  "ok", ConsentAt: at, Lang: "en", CreatedAt: at}
 	}
 	const total, orgs, batch = 200_000, 20, 10_000
 	for start := 0; start < total; start += batch {
