@@ -72,6 +72,14 @@ func startServeLogs(t *testing.T, dir string, extra ...string) (string, *lockedB
 // from the "listening" log line) and its log output.
 func runServe(t *testing.T, vars map[string]string, args ...string) (string, *lockedBuffer) {
 	t.Helper()
+	base, logs, _ := runServeStop(t, vars, args...)
+	return base, logs
+}
+
+// runServeStop is runServe with a function that stops the server as
+// SIGTERM would and waits for it (the test's cleanup does too).
+func runServeStop(t *testing.T, vars map[string]string, args ...string) (string, *lockedBuffer, func()) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	logs := &lockedBuffer{}
@@ -110,13 +118,17 @@ func runServe(t *testing.T, vars map[string]string, args ...string) (string, *lo
 		cancel()
 		t.Fatalf("serve did not log 'listening' within 30s:\n%s", logs.String())
 	}
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve returned %v after shutdown, want nil\n%s", err, logs.String())
-		}
-	})
-	return base, logs
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("serve returned %v after shutdown, want nil\n%s", err, logs.String())
+			}
+		})
+	}
+	t.Cleanup(stop)
+	return base, logs, stop
 }
 
 func fetch(t *testing.T, url string) (*http.Response, string) {

@@ -6,25 +6,21 @@ package signing
 // it is: a person who signs a political letter must never be tied, by the
 // database, to the person who asked them to.
 
-// Reach is how one signer arrived, and the personal share link to create
-// for them. A store turns it into counts in the same transaction as the
-// signature (see store.Store.AddSignatures) and never writes it on the
-// signature's row.
-type Reach struct {
-	// Source is the share source the signer's page was reached through,
-	// such as "x", "email" or "qr", or "" when the address carried none.
-	Source string
-	// Referrer is the token of the personal link the signer followed, or ""
-	// for none. The link's count goes up by one if the signature is new.
-	Referrer string
-	// NewLink is the personal link to create for this signer; a zero Token
-	// means none. After AddSignatures, a Token the store could not use (an
-	// improbable clash with an existing link) is cleared, so the caller
-	// never hands out a link that credits someone else.
-	NewLink Referral
+// Credit is new signatures one campaign received from pages reached
+// through Source ("" for none) and, when Referrer is not "", through that
+// personal link. A web server counts them in memory after each signature
+// is stored and hands them to the store later, in batches of its own, so
+// no database transaction holds both a signature and what it credited
+// (see store.Store.AddCredits).
+type Credit struct {
+	Org, Campaign    string
+	Source, Referrer string
+	Count            int
 }
 
-// Referral is a supporter's personal share link, as created.
+// Referral is a supporter's personal share link, as created. Links are
+// made ahead of need, in batches of their own (store.Store.AddLinks), and
+// handed out from a pool, so none is written in its signer's transaction.
 type Referral struct {
 	// Token is the short, unguessable code in the public link (?ref=TOKEN).
 	// It comes from crypto/rand and is never derived from personal data.

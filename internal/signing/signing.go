@@ -69,12 +69,6 @@ type Signature struct {
 	Lang string
 	// CreatedAt is when the signature was received.
 	CreatedAt time.Time
-
-	// Reach is how the signer arrived and the personal link to create for
-	// them. It is never stored with the signature: the store keeps it only
-	// as counts (per source, per personal link), and Signatures returns it
-	// empty.
-	Reach Reach
 }
 
 // Count is the live tally of one campaign.

@@ -44,13 +44,11 @@ type Store interface {
 	// err is non-nil only when the transaction as a whole failed, in which
 	// case nothing was stored and results is nil.
 	//
-	// In the same transaction, each inserted signature's Reach becomes
-	// counts: one signature for its Source (Sources), one for the personal
-	// link named by Referrer when that link belongs to the same campaign
-	// (unknown tokens are ignored), and its NewLink is created with no
-	// signatures. A NewLink whose token or secret hash is already taken is
-	// not created and its Token is cleared. Signatures found already signed
-	// change no count. Reach is never written on the signature's row.
+	// The transaction writes signatures and tallies only: never a referrals
+	// or sources row, which would then share the signature's transaction
+	// id (PostgreSQL's xmin) or WAL commit (SQLite). What a signature
+	// brought is counted by AddCredits, and personal links are made by
+	// AddLinks, each in transactions of their own.
 	AddSignatures(ctx context.Context, sigs []*signing.Signature) (results []error, err error)
 
 	// Counts returns the tally of every campaign that has signatures. It
@@ -61,6 +59,13 @@ type Store interface {
 	// PublicSigners returns the most recent approved signers of one
 	// campaign who chose to be shown, newest first, at most limit.
 	PublicSigners(ctx context.Context, org, campaign string, limit int) ([]signing.PublicSigner, error)
+
+	// Organisations returns one campaign's approved organisation sign-ons,
+	// oldest first, with ID, Org, Campaign, Action, Kind, Status, Name,
+	// Organisation, Role, Public and CreatedAt set (no contact details).
+	// Letters list them on every rendering, so it reads only those rows
+	// (an index holds just them), however many other signatures there are.
+	Organisations(ctx context.Context, org, campaign string) ([]signing.Signature, error)
 
 	// Signatures returns one campaign's signatures with the given status
 	// (all statuses when status is ""), oldest first, calling fn for each;
@@ -91,6 +96,19 @@ type Store interface {
 	// count in memory and flush here every few seconds, so a page view never
 	// waits for the database and no single visit is stored.
 	AddArrivals(ctx context.Context, arrivals []signing.Arrivals) error
+
+	// AddCredits adds new signatures per campaign and source, and per
+	// personal link (Credit.Referrer; a token unknown on that campaign is
+	// ignored), in one transaction holding no signature. Rows are written
+	// in key order, never in the order the signatures came.
+	AddCredits(ctx context.Context, credits []signing.Credit) error
+
+	// AddLinks creates personal links of one campaign with no signatures,
+	// in one transaction holding no signature, in token order. It returns
+	// the links it created: one whose token or secret hash is already taken
+	// is left out, so the caller never hands out a link that opens or
+	// credits someone else's.
+	AddLinks(ctx context.Context, org, campaign string, links []signing.Referral) ([]signing.Referral, error)
 
 	// Sources returns one campaign's arrivals and signatures per source, in
 	// source byte order; "" is the source of signatures made without one.

@@ -81,8 +81,8 @@ func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *liveCampai
 	var via []byte
 	if r.URL.RawQuery != "" {
 		q := r.URL.Query()
-		if region := q.Get("region"); region != "" && len(lp.regions) > 0 {
-			if v := lp.regions[strings.ToLower(strings.TrimSpace(region))]; v != nil {
+		if region := q.Get("region"); region != "" && len(lc.regions) > 0 {
+			if v := lp.region(s, lc, strings.ToLower(strings.TrimSpace(region))); v != nil {
 				p = v
 			}
 		}

@@ -7,12 +7,12 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/i18n"
-	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/views"
 )
@@ -61,10 +61,13 @@ type liveCampaign struct {
 }
 
 // livePages is one rendering of a live campaign: the page and its region
-// variants, swapped in together.
+// variants, swapped in together. Region variants are rendered on demand,
+// the first time one is asked for, with the tally the page was rendered
+// with: a contact action may list hundreds of regions, and a change of
+// tally must not cost a rendering of each.
 type livePages struct {
 	main    *tokenPage
-	regions map[string]*tokenPage
+	regions lazyRegions
 	embed   *tokenPage // nil without lc.embed
 	// rotations are main and the other share-message renderings, in
 	// rotation order; nil when the page has only one.
@@ -109,22 +112,76 @@ func (b *builder) newLive(c *campaign.Campaign, cp views.CampaignPageProps) *liv
 	return lc
 }
 
-// render renders lc's page and region variants with t and swaps them in.
-func (s *Server) renderLive(lc *liveCampaign, t *tally) error {
-	csp := lc.pageCSP
-	one := func(p views.CampaignPageProps) (*tokenPage, error) {
-		p = withTally(p, lc, t)
-		var buf bytes.Buffer
-		if err := views.CampaignPage(p).Render(context.Background(), &buf); err != nil {
-			return nil, err
-		}
-		return newTokenPage(buf.Bytes(), lc.key, csp), nil
+// lazyRegions holds the region variants of one rendering, each rendered
+// once, by the first request that asks for it.
+type lazyRegions struct {
+	t  *tally // the tally the rendering shows
+	mu sync.Mutex
+	by map[string]*lazyRegion // lower-cased region → variant
+}
+
+type lazyRegion struct {
+	once sync.Once
+	page *tokenPage // nil when rendering failed
+}
+
+// region returns lc's variant for region (lower-cased), rendering it on
+// first use; nil when lc has no such region or it could not be rendered.
+// Only lc's own regions are ever rendered or kept, so what a reader asks
+// for cannot grow the map.
+func (lp *livePages) region(s *Server, lc *liveCampaign, region string) *tokenPage {
+	p, ok := lc.regions[region]
+	if !ok {
+		return nil
 	}
+	lr := &lp.regions
+	lr.mu.Lock()
+	if lr.by == nil {
+		lr.by = map[string]*lazyRegion{}
+	}
+	e := lr.by[region]
+	if e == nil {
+		e = &lazyRegion{}
+		lr.by[region] = e
+	}
+	lr.mu.Unlock()
+	e.once.Do(func() {
+		tp, err := renderLivePage(lc, lr.t, p)
+		if err != nil {
+			s.log.Error("rendering a region variant failed; the page is served without it", "campaign", lc.key, "err", err)
+			return
+		}
+		e.page = tp
+	})
+	return e.page
+}
+
+// rendered is how many region variants have been rendered (tests).
+func (lr *lazyRegions) rendered() int {
+	lr.mu.Lock()
+	defer lr.mu.Unlock()
+	return len(lr.by)
+}
+
+// renderLivePage renders one variant p of lc's page with tally t.
+func renderLivePage(lc *liveCampaign, t *tally, p views.CampaignPageProps) (*tokenPage, error) {
+	p = withTally(p, lc, t)
+	var buf bytes.Buffer
+	if err := views.CampaignPage(p).Render(context.Background(), &buf); err != nil {
+		return nil, err
+	}
+	return newTokenPage(buf.Bytes(), lc.key, lc.pageCSP), nil
+}
+
+// render renders lc's page with t and swaps it in; region variants follow
+// on demand (livePages.region).
+func (s *Server) renderLive(lc *liveCampaign, t *tally) error {
+	one := func(p views.CampaignPageProps) (*tokenPage, error) { return renderLivePage(lc, t, p) }
 	main, err := one(lc.props)
 	if err != nil {
 		return fmt.Errorf("rendering %s: %w", lc.path, err)
 	}
-	lp := &livePages{main: main, regions: map[string]*tokenPage{}, suggest: map[string]*tokenPage{}}
+	lp := &livePages{main: main, regions: lazyRegions{t: t}, suggest: map[string]*tokenPage{}}
 	if lc.embed != nil {
 		if lp.embed, err = lc.embed.render(withTally(lc.props, lc, t), lc.key); err != nil {
 			return err
@@ -145,11 +202,6 @@ func (s *Server) renderLive(lc *liveCampaign, t *tally) error {
 		p.Page.Suggest = sug
 		if lp.suggest[lang], err = one(p); err != nil {
 			return fmt.Errorf("rendering %s with a %s suggestion: %w", lc.path, lang, err)
-		}
-	}
-	for region, p := range lc.regions {
-		if lp.regions[region], err = one(p); err != nil {
-			return fmt.Errorf("rendering %s for region %s: %w", lc.path, region, err)
 		}
 	}
 	lc.pages.Store(lp)
@@ -273,13 +325,9 @@ func (s *Server) Poll(ctx context.Context) error {
 			}
 		}
 		if lc := snap.liveByKey(k); lc != nil && lc.hasLetter() && c.Organisations > 0 {
-			err := st.Signatures(ctx, c.Org, c.Campaign, signing.StatusApproved, func(sig *signing.Signature) error {
-				if sig.Kind == signing.KindOrganisation {
-					t.orgs = append(t.orgs, *sig)
-				}
-				return nil
-			})
-			if err != nil {
+			// Only the organisations, through their own index: the cost
+			// of a refresh must not grow with the letter's signatures.
+			if t.orgs, err = st.Organisations(ctx, c.Org, c.Campaign); err != nil {
 				errs = append(errs, fmt.Errorf("reading the approved organisations of %s: %w", k, err))
 				continue
 			}
@@ -357,6 +405,7 @@ func (s *Server) Run(ctx context.Context) {
 			// The last counts, with a little time of their own.
 			fctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			_ = s.FlushArrivals(fctx)
+			_ = s.flushCredits(fctx, true)
 			cancel()
 			return
 		case _, ok := <-changes:

@@ -36,7 +36,8 @@ import (
 //     is spliced into the cached bytes per response, like the form token
 //     (splice.go), so a signature made from a tagged page counts for its
 //     source and for the personal link, while the page itself stays one
-//     cached rendering.
+//     cached rendering. Those counts, and the personal links themselves,
+//     are written apart from the signature (unlink.go).
 //   - A new signer gets a personal link (a short public token) and a
 //     private address (a longer key; only its hash is stored) where they can
 //     see how many signatures their link brought. Both reach the thank-you
@@ -272,21 +273,23 @@ func (s *Server) countArrivalFrom(r *http.Request, org, slug, source string) {
 }
 
 // FlushArrivals adds the arrivals counted since the last flush to the
-// store. Run calls it after every poll and once more when it stops; on
+// store, and the signatures' credits once enough have gathered. Run calls it after every poll and once more when it stops; on
 // failure the counts are kept for the next try.
 func (s *Server) FlushArrivals(ctx context.Context) error {
 	if s.cfg.Store == nil {
 		return nil
 	}
+	// Credits too, when enough have gathered (unlink.go).
+	cerr := s.flushCredits(ctx, false)
 	as := s.arrivals.take()
 	if len(as) == 0 {
-		return nil
+		return cerr
 	}
 	if err := s.cfg.Store.AddArrivals(ctx, as); err != nil {
 		s.arrivals.putBack(as)
-		return err
+		return errors.Join(cerr, err)
 	}
-	return nil
+	return cerr
 }
 
 // newReferral makes a personal link: its public token and its private key

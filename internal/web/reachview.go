@@ -177,6 +177,8 @@ func (s *Server) impact(w http.ResponseWriter, r *http.Request) error {
 	case ref.Org != lc.c.Org.Slug || ref.Campaign != lc.c.Slug:
 		return s.impactNotFound(w, r, lc)
 	}
+	// Signatures this instance counted but has not written yet (unlink.go).
+	ref.Signatures += s.credits.pendingFor(ref.Org, ref.Campaign, ref.Token)
 	p := lc.signFrame("Your link")
 	brought := plural(ref.Signatures, "signature", "signatures")
 	heading := "Your link brought " + brought

@@ -170,6 +170,11 @@ type Server struct {
 	// carries new personal links to the thank-you page (reach.go).
 	arrivals arrivals
 	claims   *claimer
+	// links are personal links made ahead of their signers, and credits
+	// what stored signatures brought, until the poller writes it
+	// (unlink.go).
+	links   linkPool
+	credits credits
 	// rotation picks each response's share-message rendering in turn.
 	rotation atomic.Uint64
 }

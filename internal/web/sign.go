@@ -202,14 +202,25 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 	sig.Org, sig.Campaign, sig.Action, sig.Lang = lc.c.Org.Slug, lc.c.Slug, id, lc.frame.Lang
 	// Where the signer came from, and their own personal link (reach.go).
 	source, ref := decodeVia(form.Get(fieldVia))
-	token, key, link := newReferral()
-	sig.Reach = signing.Reach{Source: source, Referrer: ref, NewLink: link}
 
 	// The signature is stored even if the signer's connection drops: the
 	// commit must not be cut short half-way by a closed tab.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), signTimeout)
 	defer cancel()
+	// Their personal link comes from the campaign's pool, made ahead in a
+	// transaction of its own (unlink.go). Embeds show none.
+	var link pooledLink
+	haveLink := false
+	if !isEmbedSign(r) {
+		var lerr error
+		if link, haveLink, lerr = s.links.take(ctx, s.cfg.Store, lc.key, sig.Org, sig.Campaign); lerr != nil {
+			s.log.Warn("making personal links failed; this signer gets none", "campaign", lc.key, "err", lerr, "request_id", requestID(r))
+		}
+	}
 	err := s.cfg.Signer.Sign(ctx, sig)
+	if err != nil && haveLink {
+		s.links.putBack(lc.key, link)
+	}
 	switch {
 	case errors.Is(err, store.ErrAlreadySigned):
 		return seeOther(w, thanksLocation(r, lc, outcomeAlready))
@@ -223,10 +234,12 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 	if sig.Status == signing.StatusPending {
 		outcome = outcomePending
 	}
+	// What the signature brought is counted now and written later, apart
+	// from it.
+	s.credits.add(sig.Org, sig.Campaign, source, ref, now)
 	loc := thanksLocation(r, lc, outcome)
-	if sig.Reach.NewLink.Token == token && !isEmbedSign(r) {
-		// The store made the link (it clears the token on a clash).
-		loc += "&" + paramClaim + "=" + s.claims.seal(lc.key, token, key, now)
+	if haveLink {
+		loc += "&" + paramClaim + "=" + s.claims.seal(lc.key, link.token, link.key, now)
 	}
 	return seeOther(w, loc)
 }

@@ -149,19 +149,16 @@ func translate(err error) error {
 // summed per campaign into tallies. The tally sums follow the same rule as
 // package tally (approved → signatures, approved organisation →
 // organisations, pending → pending); the conformance suite checks both
-// engines against it. The inserted rows' Reach then becomes counts per
-// source, credit to the personal link followed, and the signers' own new
-// links (RETURNING says which were created). A single statement is its own
-// transaction, and still one round trip.
+// engines against it. A single statement is its own transaction, and still
+// one round trip. It touches no referrals or sources row (see
+// store.Store.AddSignatures).
 const addSQL = `
 WITH input AS (
 	SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
 		$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
-		$14::bool[], $15::text[], $16::timestamptz[], $17::text[], $18::timestamptz[],
-		$19::text[], $20::text[], $21::text[], $22::bytea[])
+		$14::bool[], $15::text[], $16::timestamptz[], $17::text[], $18::timestamptz[])
 		WITH ORDINALITY AS t(org, campaign, action, kind, status, name, email, postcode, country,
-			phone, comment, organisation, role, public, consent_text, consent_at, lang, created_at,
-			source, referrer, new_token, new_hash, ord)
+			phone, comment, organisation, role, public, consent_text, consent_at, lang, created_at, ord)
 ), ins AS (
 	INSERT INTO signatures (org, campaign, action, kind, status, name, email, postcode, country,
 		phone, comment, organisation, role, public, consent_text, consent_at, lang, created_at)
@@ -188,30 +185,8 @@ WITH input AS (
 	-- One notification per campaign changed, delivered on commit
 	-- (changes.go).
 	SELECT pg_notify('placard_tally', org || '/' || campaign) FROM tal
-), reach AS (
-	-- The Reach of the signatures actually inserted (see store.Store).
-	SELECT i.org, i.campaign, i.email, i.source, i.referrer, i.new_token, i.new_hash
-	FROM ins JOIN input i USING (org, campaign, email)
-), src AS (
-	INSERT INTO sources AS s (org, campaign, source, signatures)
-	SELECT org, campaign, source, count(*) FROM reach
-	GROUP BY org, campaign, source ORDER BY org, campaign, source
-	ON CONFLICT (org, campaign, source) DO UPDATE SET signatures = s.signatures + excluded.signatures
-), credit AS (
-	UPDATE referrals r SET signatures = r.signatures + c.n
-	FROM (SELECT org, campaign, referrer, count(*) AS n FROM reach WHERE referrer <> ''
-		GROUP BY org, campaign, referrer) c
-	WHERE r.token = c.referrer AND r.org = c.org AND r.campaign = c.campaign
-), links AS (
-	INSERT INTO referrals (token, org, campaign, secret_hash)
-	SELECT new_token, org, campaign, new_hash FROM reach WHERE new_token <> '' ORDER BY new_token
-	ON CONFLICT DO NOTHING
-	RETURNING token
 )
-SELECT id, ins.org, ins.campaign, ins.email,
-	coalesce((SELECT true FROM reach r JOIN links l ON l.token = r.new_token
-		WHERE r.org = ins.org AND r.campaign = ins.campaign AND r.email = ins.email), false)
-FROM ins
+SELECT id, org, campaign, email FROM ins
 -- A plain SELECT in WITH runs only when referred to: this makes note run.
 WHERE (SELECT count(*) FROM note) >= 0`
 
@@ -253,8 +228,6 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) ([]e
 		public                              = make([]bool, n)
 		consentText, lang                   = make([]string, n), make([]string, n)
 		consentAt, createdAt                = make([]time.Time, n), make([]time.Time, n)
-		source, referrer, newToken          = make([]string, n), make([]string, n), make([]string, n)
-		newHash                             = make([][]byte, n)
 	)
 	for j, i := range order {
 		s := sigs[i]
@@ -263,26 +236,21 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) ([]e
 		phone[j], comment[j], organisation[j], role[j] = s.Phone, s.Comment, s.Organisation, s.Role
 		public[j], consentText[j], lang[j] = s.Public, s.ConsentText, s.Lang
 		consentAt[j], createdAt[j] = s.ConsentAt.UTC().Truncate(time.Microsecond), s.CreatedAt.UTC().Truncate(time.Microsecond)
-		source[j], referrer[j], newToken[j], newHash[j] = s.Reach.Source, s.Reach.Referrer, s.Reach.NewLink.Token, s.Reach.NewLink.SecretHash[:]
 	}
 	rows, err := db.pool.Query(ctx, addSQL, org, campaign, action, kind, status, name, email, postcode,
-		country, phone, comment, organisation, role, public, consentText, consentAt, lang, createdAt,
-		source, referrer, newToken, newHash)
+		country, phone, comment, organisation, role, public, consentText, consentAt, lang, createdAt)
 	if err != nil {
 		return nil, translate(err)
 	}
 	ids := map[sigKey]int64{}
-	linked := map[sigKey]bool{}
 	for rows.Next() {
 		var id int64
 		var k sigKey
-		var made bool
-		if err := rows.Scan(&id, &k.org, &k.campaign, &k.email, &made); err != nil {
+		if err := rows.Scan(&id, &k.org, &k.campaign, &k.email); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		ids[k] = id
-		linked[k] = made
 	}
 	rows.Close()
 	// The statement commits when its result is complete; an error here
@@ -295,9 +263,6 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) ([]e
 		k := sigKey{s.Org, s.Campaign, s.Email}
 		if id, ok := ids[k]; ok {
 			s.ID = id
-			if !linked[k] {
-				s.Reach.NewLink = signing.Referral{}
-			}
 		} else {
 			results[i] = store.ErrAlreadySigned
 		}
@@ -360,6 +325,24 @@ func (db *DB) PublicSigners(ctx context.Context, org, campaign string, limit int
 		out = nil
 	}
 	return out, err
+}
+
+// Organisations returns one campaign's approved organisations, oldest
+// first; the partial index signatures_approved_orgs holds only those rows.
+func (db *DB) Organisations(ctx context.Context, org, campaign string) ([]signing.Signature, error) {
+	rows, err := db.pool.Query(ctx, `SELECT id, action, name, organisation, role, public, created_at
+		FROM signatures
+		WHERE org = $1 AND campaign = $2 AND kind = 'organisation' AND status = 'approved'
+		ORDER BY id`, org, campaign)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (signing.Signature, error) {
+		s := signing.Signature{Org: org, Campaign: campaign, Kind: signing.KindOrganisation, Status: signing.StatusApproved}
+		err := r.Scan(&s.ID, &s.Action, &s.Name, &s.Organisation, &s.Role, &s.Public, &s.CreatedAt)
+		s.CreatedAt = s.CreatedAt.UTC()
+		return s, err
+	})
 }
 
 // Signatures calls fn for each of one campaign's signatures with the given

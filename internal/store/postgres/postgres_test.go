@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -199,4 +200,39 @@ func TestChangesReconnect(t *testing.T) {
 			return false
 		}
 	})
+}
+
+// TestOrganisationsUseTheirIndex: listing a letter's approved organisations
+// reads the partial index of only those rows, not the campaign's every
+// signature (migration 008).
+func TestOrganisationsUseTheirIndex(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	db, err := postgres.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, `SET enable_seqscan = off`); err != nil {
+		t.Fatal(err)
+	}
+	var plan strings.Builder
+	rows, err := conn.Query(ctx, `EXPLAIN SELECT id FROM signatures
+		WHERE org = 'o' AND campaign = 'c' AND kind = 'organisation' AND status = 'approved' ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var line string
+		rows.Scan(&line)
+		plan.WriteString(line + "\n")
+	}
+	if !strings.Contains(plan.String(), "signatures_approved_orgs") {
+		t.Errorf("the organisations' query does not use signatures_approved_orgs:\n%s", plan.String())
+	}
 }

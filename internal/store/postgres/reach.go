@@ -41,6 +41,85 @@ func (db *DB) AddArrivals(ctx context.Context, arrivals []signing.Arrivals) erro
 	return err
 }
 
+// AddCredits adds new signatures per source and per personal link in one
+// transaction of its own, summed per row and written in key order (so two
+// instances flushing at once lock rows alike and nothing follows the order
+// the signatures came in).
+func (db *DB) AddCredits(ctx context.Context, credits []signing.Credit) error {
+	var org, campaign, source, referrer []string
+	var n []int64
+	for _, c := range credits {
+		if c.Count <= 0 {
+			continue
+		}
+		org, campaign, source, referrer = append(org, c.Org), append(campaign, c.Campaign), append(source, c.Source), append(referrer, c.Referrer)
+		n = append(n, int64(c.Count))
+	}
+	if len(org) == 0 {
+		return nil
+	}
+	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `
+			INSERT INTO sources AS s (org, campaign, source, signatures)
+			SELECT org, campaign, source, sum(n) FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])
+				AS t(org, campaign, source, n)
+			GROUP BY org, campaign, source ORDER BY org, campaign, source
+			ON CONFLICT (org, campaign, source) DO UPDATE SET signatures = s.signatures + excluded.signatures`,
+			org, campaign, source, n); err != nil {
+			return err
+		}
+		// Lock the credited links in token order first: UPDATE … FROM
+		// takes its row locks in no promised order.
+		_, err := tx.Exec(ctx, `
+			WITH c AS (
+				SELECT org, campaign, referrer, sum(n) AS n
+				FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS t(org, campaign, referrer, n)
+				WHERE referrer <> '' GROUP BY org, campaign, referrer
+			), locked AS (
+				SELECT r.token, c.n FROM referrals r JOIN c
+					ON r.token = c.referrer AND r.org = c.org AND r.campaign = c.campaign
+				ORDER BY r.token FOR UPDATE OF r
+			)
+			UPDATE referrals r SET signatures = r.signatures + locked.n
+			FROM locked WHERE r.token = locked.token`,
+			org, campaign, referrer, n)
+		return err
+	})
+}
+
+// AddLinks creates one campaign's personal links in one statement (one
+// transaction of its own), in token order, and returns those created.
+func (db *DB) AddLinks(ctx context.Context, org, campaign string, links []signing.Referral) ([]signing.Referral, error) {
+	if len(links) == 0 {
+		return nil, nil
+	}
+	tokens, hashes := make([]string, len(links)), make([][]byte, len(links))
+	for i, l := range links {
+		tokens[i], hashes[i] = l.Token, l.SecretHash[:]
+	}
+	rows, err := db.pool.Query(ctx, `
+		INSERT INTO referrals (token, org, campaign, secret_hash)
+		SELECT token, $1, $2, hash FROM unnest($3::text[], $4::bytea[]) AS t(token, hash)
+		ORDER BY token COLLATE "C"
+		ON CONFLICT DO NOTHING
+		RETURNING token`, org, campaign, tokens, hashes)
+	if err != nil {
+		return nil, err
+	}
+	made, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, err
+	}
+	var out []signing.Referral
+	for _, l := range links {
+		if i := slices.Index(made, l.Token); i >= 0 {
+			out = append(out, l)
+			made = slices.Delete(made, i, i+1) // a token given twice is made once
+		}
+	}
+	return out, nil
+}
+
 // Sources returns one campaign's counts per source, in source byte order.
 func (db *DB) Sources(ctx context.Context, org, campaign string) ([]signing.SourceCount, error) {
 	rows, err := db.pool.Query(ctx, `SELECT source, arrivals, signatures FROM sources

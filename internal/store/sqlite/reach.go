@@ -14,51 +14,83 @@ import (
 // reachKey names a count row: a campaign and a source or a link token.
 type reachKey struct{ org, campaign, name string }
 
-// applyReach turns the Reach of the signatures just inserted (inside tx)
-// into counts, and creates their personal links. It returns the signatures
-// whose new link could not be created (its token or hash already taken).
-func applyReach(ctx context.Context, tx *sql.Tx, inserted []*signing.Signature) ([]*signing.Signature, error) {
+// AddCredits adds new signatures per source and per personal link in one
+// transaction of its own, summed per row and written in key order, never
+// in the order the signatures came.
+func (db *DB) AddCredits(ctx context.Context, credits []signing.Credit) error {
 	sources := map[reachKey]int{}
-	credits := map[reachKey]int{}
-	for _, s := range inserted {
-		sources[reachKey{s.Org, s.Campaign, s.Reach.Source}]++
-		if s.Reach.Referrer != "" {
-			credits[reachKey{s.Org, s.Campaign, s.Reach.Referrer}]++
+	links := map[reachKey]int{}
+	for _, c := range credits {
+		if c.Count <= 0 {
+			continue
+		}
+		sources[reachKey{c.Org, c.Campaign, c.Source}] += c.Count
+		if c.Referrer != "" {
+			links[reachKey{c.Org, c.Campaign, c.Referrer}] += c.Count
 		}
 	}
-	// Fixed order, so two processes sharing the file take row locks alike
-	// (SQLite has one writer, but the order also keeps results repeatable).
+	if len(sources) == 0 {
+		return nil
+	}
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
 	for _, k := range sortedKeys(sources) {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO sources (org, campaign, source, signatures) VALUES (?, ?, ?, ?)
 			ON CONFLICT (org, campaign, source) DO UPDATE SET signatures = signatures + excluded.signatures`,
 			k.org, k.campaign, k.name, sources[k]); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	for _, k := range sortedKeys(credits) {
+	for _, k := range sortedKeys(links) {
 		if _, err := tx.ExecContext(ctx, `UPDATE referrals SET signatures = signatures + ?
-			WHERE token = ? AND org = ? AND campaign = ?`, credits[k], k.name, k.org, k.campaign); err != nil {
-			return nil, err
+			WHERE token = ? AND org = ? AND campaign = ?`, links[k], k.name, k.org, k.campaign); err != nil {
+			return err
 		}
 	}
-	var refused []*signing.Signature
-	for _, s := range inserted {
-		l := s.Reach.NewLink
-		if l.Token == "" {
-			continue
-		}
+	return tx.Commit()
+}
+
+// AddLinks creates one campaign's personal links in one transaction of its
+// own, in token order (the table is kept in token order anyway: WITHOUT
+// ROWID), and returns those created.
+func (db *DB) AddLinks(ctx context.Context, org, campaign string, links []signing.Referral) ([]signing.Referral, error) {
+	if len(links) == 0 {
+		return nil, nil
+	}
+	sorted := slices.Clone(links)
+	slices.SortFunc(sorted, func(a, b signing.Referral) int { return cmp.Compare(a.Token, b.Token) })
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	made := map[string]bool{}
+	for _, l := range sorted {
 		res, err := tx.ExecContext(ctx, `INSERT INTO referrals (token, org, campaign, secret_hash) VALUES (?, ?, ?, ?)
-			ON CONFLICT DO NOTHING`, l.Token, s.Org, s.Campaign, l.SecretHash[:])
+			ON CONFLICT DO NOTHING`, l.Token, org, campaign, l.SecretHash[:])
 		if err != nil {
 			return nil, err
 		}
 		if n, err := res.RowsAffected(); err != nil {
 			return nil, err
-		} else if n == 0 {
-			refused = append(refused, s)
+		} else if n == 1 {
+			made[l.Token] = true
 		}
 	}
-	return refused, nil
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	var out []signing.Referral
+	for _, l := range links {
+		if made[l.Token] {
+			out = append(out, l)
+			delete(made, l.Token) // a token given twice is made once
+		}
+	}
+	return out, nil
 }
 
 func sortedKeys(m map[reachKey]int) []reachKey {

@@ -428,12 +428,10 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) ([]e
 		}
 	}
 	var deltas tally.Deltas
-	inserted := make([]*signing.Signature, 0, len(order))
 	for _, i := range order {
 		s := sigs[i]
 		if _, ok := ids[sigKey{s.Email, s.Org, s.Campaign}]; ok {
 			deltas.Add(tally.Key{Org: s.Org, Campaign: s.Campaign}, tally.Of(s.Kind, s.Status))
-			inserted = append(inserted, s)
 		} else {
 			results[i] = store.ErrAlreadySigned
 		}
@@ -441,18 +439,13 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) ([]e
 	if err := applyDeltas(ctx, tx, &deltas); err != nil {
 		return nil, err
 	}
-	refused, err := applyReach(ctx, tx, inserted)
-	if err != nil {
-		return nil, err
-	}
+	// No referrals or sources row here: those would share this commit
+	// (see store.Store.AddSignatures).
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
-	if len(inserted) > 0 {
+	if len(ids) > 0 {
 		db.changed()
-	}
-	for _, s := range refused {
-		s.Reach.NewLink = signing.Referral{}
 	}
 	// IDs are set only once the transaction is durable, so a caller never
 	// sees an id for a signature that was rolled back.
@@ -539,6 +532,34 @@ func (db *DB) PublicSigners(ctx context.Context, org, campaign string, limit int
 			return nil, err
 		}
 		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// Organisations returns one campaign's approved organisations, oldest
+// first, through the index of only those rows.
+func (db *DB) Organisations(ctx context.Context, org, campaign string) ([]signing.Signature, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT id, action, name, organisation, role, public, created_at
+		FROM signatures INDEXED BY signatures_approved_orgs
+		WHERE org = ? AND campaign = ? AND kind = 'organisation' AND status = 'approved'
+		ORDER BY id`, org, campaign)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []signing.Signature
+	for rows.Next() {
+		s := signing.Signature{Org: org, Campaign: campaign, Kind: signing.KindOrganisation, Status: signing.StatusApproved}
+		var public int
+		var created string
+		if err := rows.Scan(&s.ID, &s.Action, &s.Name, &s.Organisation, &s.Role, &public, &created); err != nil {
+			return nil, err
+		}
+		s.Public = public != 0
+		if s.CreatedAt, err = parseTime(created); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
 	}
 	return out, rows.Err()
 }

@@ -11,14 +11,30 @@ import (
 	"github.com/placard/placard/internal/store"
 )
 
-// reachSig is Sig with a Reach.
-func reachSig(campaign, email, source, referrer, newToken string, hash byte) *signing.Signature {
-	s := Sig("o", campaign, email)
-	s.Reach = signing.Reach{Source: source, Referrer: referrer}
-	if newToken != "" {
-		s.Reach.NewLink = signing.Referral{Token: newToken, SecretHash: [32]byte{hash}}
+func link(token string, hash byte) signing.Referral {
+	return signing.Referral{Token: token, SecretHash: [32]byte{hash}}
+}
+
+func credit(campaign, source, referrer string, n int) signing.Credit {
+	return signing.Credit{Org: "o", Campaign: campaign, Source: source, Referrer: referrer, Count: n}
+}
+
+func addCredits(t *testing.T, s store.Store, cs ...signing.Credit) {
+	t.Helper()
+	if err := s.AddCredits(context.Background(), cs); err != nil {
+		t.Fatalf("AddCredits: %v", err)
 	}
-	return s
+}
+
+func addLinks(t *testing.T, s store.Store, campaign string, want []signing.Referral, ls ...signing.Referral) {
+	t.Helper()
+	got, err := s.AddLinks(context.Background(), "o", campaign, ls)
+	if err != nil {
+		t.Fatalf("AddLinks: %v", err)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("AddLinks made %+v, want %+v", got, want)
+	}
 }
 
 func wantSources(t *testing.T, s store.Store, campaign string, want ...signing.SourceCount) {
@@ -43,42 +59,39 @@ func wantReferral(t *testing.T, s store.Store, hash byte, want signing.ReferralC
 	}
 }
 
-// testReach: a new signature counts once for its source and once for the
-// personal link it came through (same campaign only); a duplicate counts
-// nowhere; a new link is created with no signatures, and one that clashes
-// with an existing token or key is not created and comes back cleared.
+// testReach: credits count per source and per personal link of the same
+// campaign (unknown tokens and other campaigns' links are ignored); links
+// are created with no signatures, and one that clashes with an existing
+// token or key is not created. Signatures alone count nowhere here.
 func testReach(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	if _, err := s.Referral(ctx, [32]byte{9}); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Referral of an unknown key: got %v, want ErrNotFound", err)
 	}
-	ann := reachSig("c", "ann@example.org", "x", "", "aaaaaaaaaa", 1)
-	add(t, s, ann)
-	if ann.Reach.NewLink.Token != "aaaaaaaaaa" {
-		t.Errorf("new link token after insert: got %q, want aaaaaaaaaa", ann.Reach.NewLink.Token)
-	}
+	add(t, s, Sig("o", "c", "ann@example.org"))
+	wantSources(t, s, "c")
+	a, b := link("aaaaaaaaaa", 1), link("bbbbbbbbbb", 2)
+	addLinks(t, s, "c", []signing.Referral{b, a}, b, a)
 	wantReferral(t, s, 1, signing.ReferralCount{Org: "o", Campaign: "c", Token: "aaaaaaaaaa"})
-	wantSources(t, s, "c", signing.SourceCount{Source: "x", Signatures: 1})
+	addLinks(t, s, "c", nil)
 
-	// Through Ann's link, without a source; then the same person again.
-	add(t, s, reachSig("c", "bo@example.org", "", "aaaaaaaaaa", "bbbbbbbbbb", 2))
-	res, err := s.AddSignatures(ctx, []*signing.Signature{reachSig("c", "bo@example.org", "x", "aaaaaaaaaa", "cccccccccc", 3)})
-	if err != nil || !errors.Is(res[0], store.ErrAlreadySigned) {
-		t.Fatalf("second signature of bo: got %v, %v, want ErrAlreadySigned", res, err)
-	}
+	addCredits(t, s, credit("c", "x", "", 1))
+	wantSources(t, s, "c", signing.SourceCount{Source: "x", Signatures: 1})
+	addCredits(t, s, credit("c", "", "aaaaaaaaaa", 1))
 	wantReferral(t, s, 1, signing.ReferralCount{Org: "o", Campaign: "c", Token: "aaaaaaaaaa", Signatures: 1})
-	if _, err := s.Referral(ctx, [32]byte{3}); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("the link of a duplicate signature: got %v, want ErrNotFound (not created)", err)
-	}
-	// Ann's link followed to another campaign credits nobody there.
-	add(t, s, reachSig("other", "cy@example.org", "email", "aaaaaaaaaa", "", 0))
-	// Two in one batch through Ann's link, one through Bo's, an unknown token.
-	add(t, s,
-		reachSig("c", "di@example.org", "whatsapp", "aaaaaaaaaa", "", 0),
-		reachSig("c", "ed@example.org", "whatsapp", "aaaaaaaaaa", "", 0),
-		reachSig("c", "fi@example.org", "x", "bbbbbbbbbb", "", 0),
-		reachSig("c", "gu@example.org", "x", "zzzzzzzzzz", "", 0),
+	// Ann's link credited on another campaign credits nobody there; counts
+	// of the same row add up; an unknown token and empty counts change
+	// nothing.
+	addCredits(t, s,
+		credit("other", "email", "aaaaaaaaaa", 1),
+		credit("c", "whatsapp", "aaaaaaaaaa", 1),
+		credit("c", "whatsapp", "aaaaaaaaaa", 1),
+		credit("c", "x", "bbbbbbbbbb", 1),
+		credit("c", "x", "zzzzzzzzzz", 1),
+		credit("c", "qr", "bbbbbbbbbb", 0),
+		credit("c", "qr", "bbbbbbbbbb", -3),
 	)
+	addCredits(t, s)
 	wantReferral(t, s, 1, signing.ReferralCount{Org: "o", Campaign: "c", Token: "aaaaaaaaaa", Signatures: 3})
 	wantReferral(t, s, 2, signing.ReferralCount{Org: "o", Campaign: "c", Token: "bbbbbbbbbb", Signatures: 1})
 	wantSources(t, s, "c",
@@ -87,18 +100,15 @@ func testReach(t *testing.T, s store.Store) {
 		signing.SourceCount{Source: "x", Signatures: 3})
 	wantSources(t, s, "other", signing.SourceCount{Source: "email", Signatures: 1})
 
-	// Clashes: an existing token, then an existing key. The signatures
-	// still count; the links are not made.
-	tokClash := reachSig("c", "ha@example.org", "", "", "aaaaaaaaaa", 7)
-	keyClash := reachSig("c", "io@example.org", "", "", "dddddddddd", 1)
-	add(t, s, tokClash, keyClash)
-	if tokClash.Reach.NewLink.Token != "" || keyClash.Reach.NewLink.Token != "" {
-		t.Errorf("clashing links: got tokens %q and %q, want both cleared", tokClash.Reach.NewLink.Token, keyClash.Reach.NewLink.Token)
-	}
+	// Clashes: an existing token, an existing key, a token twice. Only the
+	// fresh links are made.
+	e, f := link("eeeeeeeeee", 5), link("ffffffffff", 6)
+	addLinks(t, s, "c", []signing.Referral{e, f}, link("aaaaaaaaaa", 7), link("dddddddddd", 1), e, f, link("ffffffffff", 8))
 	if _, err := s.Referral(ctx, [32]byte{7}); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("a link whose token clashed: got %v, want ErrNotFound", err)
 	}
 	wantReferral(t, s, 1, signing.ReferralCount{Org: "o", Campaign: "c", Token: "aaaaaaaaaa", Signatures: 3})
+	wantReferral(t, s, 5, signing.ReferralCount{Org: "o", Campaign: "c", Token: "eeeeeeeeee"})
 
 	top, err := s.Referrals(ctx, "o", "c", 10)
 	if err != nil {
@@ -112,7 +122,7 @@ func testReach(t *testing.T, s store.Store) {
 		t.Errorf("Referrals limit 1: got %+v, want only aaaaaaaaaa", top)
 	}
 	// Erasing a signer leaves the counts: they hold nothing personal.
-	if _, err := s.Erase(ctx, "di@example.org"); err != nil {
+	if _, err := s.Erase(ctx, "ann@example.org"); err != nil {
 		t.Fatal(err)
 	}
 	wantReferral(t, s, 1, signing.ReferralCount{Org: "o", Campaign: "c", Token: "aaaaaaaaaa", Signatures: 3})
@@ -133,7 +143,7 @@ func testArrivals(t *testing.T, s store.Store) {
 	if err != nil {
 		t.Fatalf("AddArrivals: %v", err)
 	}
-	add(t, s, reachSig("c", "a@example.org", "x", "", "", 0))
+	addCredits(t, s, credit("c", "x", "", 1))
 	if err := s.AddArrivals(ctx, []signing.Arrivals{{Org: "o", Campaign: "c", Source: "x", Count: 1}}); err != nil {
 		t.Fatalf("AddArrivals: %v", err)
 	}
@@ -164,30 +174,61 @@ func testArrivals(t *testing.T, s store.Store) {
 	wantSources(t, s, "e", signing.SourceCount{Source: "qr", Arrivals: 16}, signing.SourceCount{Source: "x", Arrivals: 8})
 }
 
-// testReachCommitter: signatures through the group Committer carry their
-// Reach like single inserts, however the batches fall.
-func testReachCommitter(t *testing.T, s store.Store) {
-	ctx := context.Background()
-	add(t, s, reachSig("c", "host@example.org", "", "", "hhhhhhhhhh", 1))
-	c := store.NewCommitter(s, store.CommitterOptions{MaxBatch: 8})
-	defer c.Close()
-	const n = 40
+// testCreditsConcurrent: instances flushing credits at once, with the same
+// rows in opposite orders, neither deadlock nor lose a count.
+func testCreditsConcurrent(t *testing.T, s store.Store) {
+	addLinks(t, s, "c", []signing.Referral{link("hhhhhhhhhh", 1), link("iiiiiiiiii", 2)}, link("hhhhhhhhhh", 1), link("iiiiiiiiii", 2))
 	var wg sync.WaitGroup
-	errs := make([]error, n)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			email := string(rune('a'+i%26)) + string(rune('a'+i/26)) + "@example.org"
-			errs[i] = c.Sign(ctx, reachSig("c", email, "telegram", "hhhhhhhhhh", "", 0))
-		}()
+	errs := make([]error, 8)
+	for i := range errs {
+		wg.Go(func() {
+			cs := []signing.Credit{credit("c", "telegram", "hhhhhhhhhh", 1), credit("c", "x", "iiiiiiiiii", 2)}
+			if i%2 == 1 {
+				cs[0], cs[1] = cs[1], cs[0]
+			}
+			errs[i] = s.AddCredits(context.Background(), cs)
+		})
 	}
 	wg.Wait()
 	for i, err := range errs {
 		if err != nil {
-			t.Fatalf("Sign %d: %v", i, err)
+			t.Errorf("concurrent AddCredits %d: %v", i, err)
 		}
 	}
-	wantReferral(t, s, 1, signing.ReferralCount{Org: "o", Campaign: "c", Token: "hhhhhhhhhh", Signatures: n})
-	wantSources(t, s, "c", signing.SourceCount{Source: "", Signatures: 1}, signing.SourceCount{Source: "telegram", Signatures: n})
+	wantReferral(t, s, 1, signing.ReferralCount{Org: "o", Campaign: "c", Token: "hhhhhhhhhh", Signatures: 8})
+	wantReferral(t, s, 2, signing.ReferralCount{Org: "o", Campaign: "c", Token: "iiiiiiiiii", Signatures: 16})
+	wantSources(t, s, "c", signing.SourceCount{Source: "telegram", Signatures: 8}, signing.SourceCount{Source: "x", Signatures: 16})
+}
+
+// testOrganisations: Organisations lists a campaign's approved
+// organisation sign-ons only, oldest first, without contact details.
+func testOrganisations(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	org := func(email, name string, status signing.Status) *signing.Signature {
+		sig := Sig("o", "c", email)
+		sig.Kind, sig.Status, sig.Organisation, sig.Role, sig.Public = signing.KindOrganisation, status, name, "Chair", true
+		return sig
+	}
+	a, b := org("a@example.org", "Alpha", signing.StatusApproved), org("b@example.org", "Beta", signing.StatusApproved)
+	other := org("a@example.org", "Alpha", signing.StatusApproved)
+	other.Campaign = "d"
+	add(t, s, a, Sig("o", "c", "person@example.org"), org("p@example.org", "Pending", signing.StatusPending), b, other)
+	got, err := s.Organisations(ctx, "o", "c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Organisation != "Alpha" || got[1].Organisation != "Beta" {
+		t.Fatalf("Organisations: got %+v, want Alpha then Beta", got)
+	}
+	want := signing.Signature{ID: a.ID, Org: "o", Campaign: "c", Action: a.Action, Kind: signing.KindOrganisation,
+		Status: signing.StatusApproved, Name: a.Name, Organisation: "Alpha", Role: "Chair", Public: true, CreatedAt: a.CreatedAt}
+	if got[0] != want {
+		t.Errorf("Organisations[0]:\n got %+v\nwant %+v", got[0], want)
+	}
+	if err := s.SetStatus(ctx, a.ID, signing.StatusRejected); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Organisations(ctx, "o", "c"); len(got) != 1 || got[0].Organisation != "Beta" {
+		t.Errorf("Organisations after rejecting Alpha: got %+v, want Beta only", got)
+	}
 }
