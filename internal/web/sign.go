@@ -113,7 +113,7 @@ func (s *Server) signRoute() http.Handler {
 
 // sign takes one signature: a form POST from a petition or letter. It
 // answers 303 to the thank-you page only once the signature is durably
-// stored (or the email had already signed); everything else gets a 4xx
+// stored (or the email had already signed, answered the same way); everything else gets a 4xx
 // page saying what to do, or 503 saying plainly that nothing was recorded.
 // Nothing the signer typed is ever logged.
 func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
@@ -207,21 +207,24 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), signTimeout)
 	defer cancel()
 	err := s.cfg.Signer.Sign(ctx, sig)
-	switch {
-	case errors.Is(err, store.ErrAlreadySigned):
-		return seeOther(w, thanksLocation(r, lc, outcomeAlready))
-	case err != nil:
+	already := errors.Is(err, store.ErrAlreadySigned)
+	if err != nil && !already {
 		// Only the campaign and the error: never the signer's details.
 		s.log.Error("storing a signature failed; the signer was told it was not recorded",
 			"campaign", lc.key, "err", err, "request_id", requestID(r))
 		return errSignNotStored
 	}
+	// An address that had already signed is answered exactly as a first
+	// signature (DESIGN.md: no answer tells whether an address has signed).
+	// The store changed nothing and made no link, so the claim below is for
+	// a link that is never stored, like the honeypot's; its private page
+	// answers as a new link's does (impact).
 	outcome := outcomeSigned
 	if sig.Status == signing.StatusPending {
 		outcome = outcomePending
 	}
 	loc := thanksLocation(r, lc, outcome)
-	if sig.Reach.NewLink.Token == token && !isEmbedSign(r) {
+	if (already || sig.Reach.NewLink.Token == token) && !isEmbedSign(r) {
 		// The store made the link (it clears the token on a clash).
 		loc += "&" + paramClaim + "=" + s.claims.seal(lc.key, token, key, now)
 	}

@@ -233,9 +233,9 @@ func TestSignAndThanks(t *testing.T) {
 		if no != libraryPage+"#donate" {
 			t.Errorf("Not now: got %q, want %q", no, libraryPage+"#donate")
 		}
-		for _, o := range []string{"pending", "already"} {
-			wantStatus(t, get(t, e.s, "GET", libraryPage+"/thanks?outcome="+o, nil), 200)
-		}
+		wantStatus(t, get(t, e.s, "GET", libraryPage+"/thanks?outcome=pending", nil), 200)
+		// No page says an address had already signed (DESIGN.md 7).
+		wantStatus(t, get(t, e.s, "GET", libraryPage+"/thanks?outcome=already", nil), 404)
 		wantStatus(t, get(t, e.s, "GET", libraryPage+"/thanks?outcome=bogus", nil), 404)
 		wantStatus(t, get(t, e.s, "GET", libraryPage+"/thanks", nil), 404)
 
@@ -260,13 +260,14 @@ func TestSignAndThanks(t *testing.T) {
 			t.Errorf("the page shows the signer's email")
 		}
 
-		// The same email again: "already", and nothing changes.
+		// The same email again: answered as a first signature (with a
+		// claim), and nothing changes.
 		v = e.formValues(t, libraryPage, "petition-form")
 		v.Set("email", "  ADA@Example.org ")
 		e.clock.add(5 * time.Second)
 		res = e.post(t, libraryPage+"/sign", v, nil)
 		wantStatus(t, res, 303)
-		wantHeader(t, res, "Location", libraryPage+"/thanks?outcome=already")
+		wantThanks(t, res, libraryPage+"/thanks?outcome=signed")
 		if c := e.count(t, "riverside", "save-the-library"); c.Signatures != 1 {
 			t.Errorf("store count after a duplicate: got %d, want 1", c.Signatures)
 		}
