@@ -36,7 +36,9 @@ default page's picker lists every target.
 Signing needs a live server. With --api-origin, petitions and letters keep
 their signing form, posting to API-ORIGIN/org/campaign/sign; start that
 server with --site-origin set to this copy's address, so it accepts them
-(the forms carry no token; the honeypot and rate limit still apply).
+(the forms carry no token, so the live server shows the form once more,
+with a token, for the signer to press Sign again; the honeypot and rate
+limit apply as on the live pages).
 Without --api-origin the export has no signing forms. Live tallies and
 thank-you pages are only on the live server.`
 

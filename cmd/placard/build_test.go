@@ -369,8 +369,11 @@ func TestBuildUsage(t *testing.T) {
 	}
 }
 
-// TestServeSiteOrigin: serve --site-origin accepts a token-less signing
-// POST (as an exported page sends) from that origin, and refuses another.
+// TestServeSiteOrigin: serve --site-origin takes a token-less signing POST
+// (as an exported page sends) from that origin by showing the form again on
+// the live site, with a token, for the signer to confirm (the POST alone
+// stores nothing: a script can send any Origin header), and refuses
+// another origin.
 func TestServeSiteOrigin(t *testing.T) {
 	dir := filepath.Join("..", "..", "campaigns")
 	_, logs := startServeLogs(t, dir, "--site-origin", "https://static.example, https://other.example/")
@@ -396,8 +399,8 @@ func TestServeSiteOrigin(t *testing.T) {
 	}
 	for _, origin := range []string{"https://static.example", "https://other.example"} {
 		res := post(origin, "ada@"+strings.TrimPrefix(origin, "https://"))
-		if res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Location"), "/thanks?outcome=signed&claim=") {
-			t.Errorf("POST from %s: got %d to %q, want 303 to the thank-you page", origin, res.StatusCode, res.Header.Get("Location"))
+		if res.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("POST from %s: got %d to %q, want 422, the form to confirm on the live site", origin, res.StatusCode, res.Header.Get("Location"))
 		}
 	}
 	if res := post("https://evil.example", "ada@evil.example"); res.StatusCode != http.StatusForbidden {
@@ -411,7 +414,8 @@ func TestServeSiteOrigin(t *testing.T) {
 func TestBuildSignsThroughAPIOrigin(t *testing.T) {
 	dir := filepath.Join("..", "..", "campaigns")
 	const siteOrigin = "https://static.example"
-	_, logs := startServeLogs(t, dir, "--site-origin", siteOrigin)
+	// The rate limit is raised: confirming polls until the token is 3 s old.
+	_, logs := startServeLogs(t, dir, "--site-origin", siteOrigin, "--rate-limit", "1000000")
 	m := listenLine.FindStringSubmatch(logs.String())
 	if m == nil {
 		t.Fatalf("serve logged no listening address:\n%s", logs.String())
@@ -461,8 +465,58 @@ func TestBuildSignsThroughAPIOrigin(t *testing.T) {
 	if res := post("https://elsewhere.example"); res.StatusCode != http.StatusForbidden {
 		t.Errorf("POST from another origin: got %d, want 403", res.StatusCode)
 	}
-	res := post(siteOrigin)
-	if res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Location"), "/thanks?outcome=signed&claim=") {
-		t.Errorf("POST from the site origin: got %d to %q, want 303 to the thank-you page", res.StatusCode, res.Header.Get("Location"))
+	// From the site origin: the form comes back on the live site with a
+	// token (no signature yet); pressing Sign there, once the token is
+	// three seconds old, signs.
+	req, _ := http.NewRequest(http.MethodPost, action, strings.NewReader(v.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", siteOrigin)
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	res, err := client.Do(req)
+	if err != nil {
+		t.Fatalf("POST %s: %v", action, err)
+	}
+	again, err := goquery.NewDocumentFromReader(res.Body)
+	res.Body.Close()
+	if err != nil || res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("POST from the site origin: got %d (%v), want 422 with the form to confirm", res.StatusCode, err)
+	}
+	confirm := again.Find("form#petition-form")
+	c := url.Values{}
+	confirm.Find("input").Each(func(_ int, s *goquery.Selection) {
+		typ := s.AttrOr("type", "text")
+		if _, checked := s.Attr("checked"); typ == "checkbox" && !checked || typ == "submit" {
+			return
+		}
+		c.Set(s.AttrOr("name", ""), s.AttrOr("value", ""))
+	})
+	if c.Get("token") == "" || c.Get("email") != "ada@example.org" || c.Get("consent") == "" {
+		t.Fatalf("the confirmation form lacks the token or the signer's values: %v", c)
+	}
+	live := confirm.AttrOr("action", "")
+	if !strings.HasPrefix(live, "http") {
+		live = api + live
+	}
+	var loc string
+	waitFor(t, func() string { return "pressing Sign on the confirmation form never signed: " + loc }, func() bool {
+		req, _ := http.NewRequest(http.MethodPost, live, strings.NewReader(c.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", api)
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		res, err := client.Do(req)
+		if err != nil {
+			t.Fatalf("POST %s: %v", live, err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		loc = res.Header.Get("Location")
+		if res.StatusCode != http.StatusSeeOther {
+			d, _ := goquery.NewDocumentFromReader(bytes.NewReader(b))
+			loc = fmt.Sprint(res.StatusCode, " ", d.Find("h1").Text(), " ", c.Encode())
+		}
+		return res.StatusCode == http.StatusSeeOther
+	})
+	if !strings.Contains(loc, "/thanks?outcome=signed&claim=") {
+		t.Errorf("confirming: got Location %q, want the thank-you page", loc)
 	}
 }

@@ -174,11 +174,23 @@ func parseCampaignRef(cmd, ref string) (org, slug string, err error) {
 	return org, slug, nil
 }
 
-// normaliseEmail matches how signing keys a signature (Unicode NFC, trimmed,
-// lower-cased), so an erasure finds every signature the person gave however
-// they type the address today.
-func normaliseEmail(s string) string {
-	return strings.ToLower(strings.TrimSpace(norm.NFC.String(s)))
+// eraseForms are the stored forms an erasure of s looks for: the form
+// signing keys a signature by (signing.NormaliseEmail, so fullwidth letters
+// and the like find the same signer), and, when it differs, the plainer
+// form signing used before NFKC (trimmed, NFC, lower-cased), so a row
+// stored then is found by typing it as it was given. An address signing
+// refuses (say with a zero-width space) is looked up in that plainer form
+// only: such a row can only be one stored before the refusal.
+func eraseForms(s string) []string {
+	legacy := strings.ToLower(strings.TrimSpace(norm.NFC.String(s)))
+	addr, msg := signing.NormaliseEmail(s)
+	switch {
+	case msg != "" || addr == "":
+		return []string{legacy}
+	case addr != legacy:
+		return []string{addr, legacy}
+	}
+	return []string{addr}
 }
 
 // exportColumns is the CSV header, in order; JSON uses the same names.
@@ -345,7 +357,8 @@ func signaturesExport(ctx context.Context, args []string, getenv func(string) st
 
 const eraseSynopsis = `Remove every signature given with an email address, on every campaign, and
 say how many were removed. The address is matched as signing stores it
-(spaces trimmed, lower case). Finding none is not an error. The counts
+(spaces trimmed, lower case, fullwidth and other look-alike forms read as
+the plain letters). Finding none is not an error. The counts
 placard stats shows stay as they are: they hold nothing about anyone, and no
 count can be traced back to the person erased.
 
@@ -363,7 +376,8 @@ func signaturesErase(ctx context.Context, args []string, getenv func(string) str
 	if len(pos) > 0 {
 		return usageErr(cmd, "erase takes no arguments, got %q; give the address with --email", pos[0])
 	}
-	addr := normaliseEmail(*email)
+	forms := eraseForms(*email)
+	addr := forms[0]
 	if addr == "" {
 		return usageErr(cmd, "--email is required: the address whose signatures should be removed")
 	}
@@ -375,9 +389,13 @@ func signaturesErase(ctx context.Context, args []string, getenv func(string) str
 		return err
 	}
 	defer st.Close()
-	n, err := st.Erase(ctx, addr)
-	if err != nil {
-		return failure("erasing the signatures of %s: %v", addr, err)
+	n := 0
+	for _, f := range forms {
+		m, err := st.Erase(ctx, f)
+		if err != nil {
+			return failure("erasing the signatures of %s: %v", f, err)
+		}
+		n += m
 	}
 	fmt.Fprintf(stdout, "Removed %s for %s\n", countText(n, "signature", "signatures"), addr)
 	return nil

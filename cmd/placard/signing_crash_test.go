@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -46,6 +47,8 @@ func startProcess(t *testing.T, bin, db string, extra ...string) *serverProcess 
 	}
 	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--campaigns", dir, "--db", db,
 		"--rate-limit", "100000000"}, extra...)...)
+	// The secret with() mints tokens with (startSigningServeEnv).
+	cmd.Env = append(os.Environ(), "PLACARD_SECRET="+abuseSecret)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

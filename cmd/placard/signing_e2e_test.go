@@ -82,15 +82,31 @@ func signingEndToEnd(t *testing.T, base, db string) {
 	})
 
 	t.Run("duplicate", func(t *testing.T) {
-		text := wantSigned(t, base, pet, pet.with(map[string]string{
-			"name": "Ada L.", "email": "ada.lovelace@example.org", "consent": "yes",
-		}), petitionRef, "already")
-		if !strings.Contains(strings.ToLower(text), "already signed") {
-			t.Errorf("thank-you page for a second signature does not say 'already signed':\n%s", squash(text))
+		// A second signature is answered as a first (no page may tell
+		// whether an address has signed), and stores nothing. So is the
+		// same address in fullwidth letters: one person is one signer.
+		for _, email := range []string{"ada.lovelace@example.org", "ＡＤＡ.ｌｏｖｅｌａｃｅ＠example.org"} {
+			text := wantSigned(t, base, pet, pet.with(map[string]string{
+				"name": "Ada L.", "email": email, "consent": "yes",
+			}), petitionRef, "signed")
+			if strings.Contains(strings.ToLower(text), "already") {
+				t.Errorf("thank-you page for a second signature says 'already':\n%s", squash(text))
+			}
+			rows := exportCSV(t, db, petitionRef)
+			if len(rows) != 1 || rows[0]["name"] != "Ada Lovelace" {
+				t.Errorf("after a duplicate %q: got %d rows (first name %q), want 1 row still named Ada Lovelace", email, len(rows), first(rows, "name"))
+			}
 		}
-		rows := exportCSV(t, db, petitionRef)
-		if len(rows) != 1 || rows[0]["name"] != "Ada Lovelace" {
-			t.Errorf("after a duplicate: got %d rows (first name %q), want 1 row still named Ada Lovelace", len(rows), first(rows, "name"))
+		// Invisible characters and look-alike letters cannot make a new
+		// signer out of the same address: they are refused.
+		for _, email := range []string{"ada.love\u200blace@example.org", "ada.love\u00adlace@example.org", "ada.lovel\u0430ce@example.org"} {
+			res, body := postForm(t, base, pet.action, pet.with(map[string]string{"name": "Ada L.", "email": email, "consent": "yes"}))
+			if res.StatusCode != http.StatusUnprocessableEntity {
+				t.Errorf("email %+q: got status %d, want 422\n%s", email, res.StatusCode, squash(body))
+			}
+		}
+		if rows := exportCSV(t, db, petitionRef); len(rows) != 1 {
+			t.Errorf("after the refused variants: got %d rows, want 1", len(rows))
 		}
 	})
 
@@ -274,7 +290,7 @@ func signingEndToEnd(t *testing.T, base, db string) {
 		// Let the tally poll (about once a second) see the signatures above
 		// first; TestErasedSignerLeavesPage covers an erase in the same second.
 		time.Sleep(2500 * time.Millisecond)
-		out, errs, code := runCLI(t, "signatures", "erase", "--email", " ADA.Lovelace@example.org", "--db", db)
+		out, errs, code := runCLI(t, "signatures", "erase", "--email", " ＡＤＡ.Lovelace@example.org", "--db", db)
 		if code != 0 || strings.TrimSpace(out) != "Removed 2 signatures for ada.lovelace@example.org" {
 			t.Fatalf("signatures erase: exit %d, stdout %q, stderr %q; want exit 0 and 'Removed 2 signatures for ada.lovelace@example.org'", code, out, errs)
 		}

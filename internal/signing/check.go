@@ -133,9 +133,11 @@ func ticked(v string) bool {
 // rules. It returns the Signature to store, or nil and the problems (never
 // both). Fields the rules do not ask for are ignored and not stored.
 //
-// Every kept value is trimmed, valid UTF-8, NFC-normalised, free of control
-// characters (a comment may hold line breaks, stored as \n) and within its
-// length limit; the email is lower-cased; the country is an upper-case ISO
+// Every kept value is trimmed, valid UTF-8, NFC-normalised (names, the
+// organisation, the role and the email NFKC, refusing invisible format
+// characters), free of control characters (a comment may hold line breaks,
+// stored as \n) and within its length limit; the email is in the form of
+// NormaliseEmail; the country is an upper-case ISO
 // 3166-1 alpha-2 code. Markup characters are kept verbatim: escaping is the
 // job of whatever shows them.
 //
@@ -161,6 +163,7 @@ func Check(sub Submission, rules campaign.Fields, consentText string, now time.T
 	sig.Name = textField(errs, "name", sub.Name, rules.Name, MaxName, false, fieldWords{
 		missing: "Enter your name",
 		noun:    "Your name",
+		clean:   cleanIdentity,
 	})
 	if sig.Name != "" && !hasLetterOrDigit(sig.Name) {
 		errs["name"] = "Enter your name using letters"
@@ -179,6 +182,7 @@ func Check(sub Submission, rules campaign.Fields, consentText string, now time.T
 	sig.Organisation = textField(errs, "organisation", sub.Organisation, rules.Organisation, MaxName, false, fieldWords{
 		missing: "Enter the name of your organisation",
 		noun:    "The organisation's name",
+		clean:   cleanIdentity,
 	})
 	if sig.Organisation != "" && !hasLetterOrDigit(sig.Organisation) {
 		errs["organisation"] = "Enter the organisation's name using letters or digits"
@@ -186,6 +190,7 @@ func Check(sub Submission, rules campaign.Fields, consentText string, now time.T
 	sig.Role = textField(errs, "role", sub.Role, rules.Role, MaxName, false, fieldWords{
 		missing: "Enter your role, such as Director or Member",
 		noun:    "Your role",
+		clean:   cleanIdentity,
 	})
 	if !ticked(sub.Consent) {
 		errs["consent"] = "Tick the consent box to agree to how your details will be used — we cannot count your signature without it"
@@ -202,16 +207,42 @@ func Check(sub Submission, rules campaign.Fields, consentText string, now time.T
 }
 
 // fieldWords are a text field's messages: what to say when it is missing,
-// and how to name it in other messages ("Your name must be …").
+// and how to name it in other messages ("Your name must be …"), and how
+// strictly it is cleaned.
 type fieldWords struct {
 	missing string
 	noun    string
+	clean   cleaning
 }
+
+// cleaning is how strictly clean treats a value.
+type cleaning int
+
+const (
+	// cleanText: NFC, and only control characters, separators, the BOM and
+	// bidi embedding controls are refused (a comment may hold a soft hyphen
+	// pasted from a word processor).
+	cleanText cleaning = iota
+	// cleanIdentity (names): NFKC, so fullwidth and other compatibility
+	// forms read as the letters they look like, and every invisible format
+	// character (Unicode Cf: zero-width space, soft hyphen, word joiner,
+	// direction marks …) is refused except the zero-width joiner and
+	// non-joiner, which Persian, Indic scripts and emoji need.
+	cleanIdentity
+	// cleanAddress (emails): NFKC, and every format character is refused,
+	// joiners too: no address needs one.
+	cleanAddress
+)
 
 // clean trims, checks and normalises one value. It returns the value and
 // an empty message, or "" and a message (with noun as its subject) saying
 // what is wrong. multiline allows line breaks (CRLF and CR become LF).
 func clean(v string, max int, multiline bool, noun string) (string, string) {
+	return cleanAs(v, max, multiline, noun, cleanText)
+}
+
+// cleanAs is clean with the strictness how.
+func cleanAs(v string, max int, multiline bool, noun string, how cleaning) (string, string) {
 	// Refuse absurd input before normalising it, so a huge value costs little.
 	if len(v) > 4*max+64 {
 		return "", tooLong(noun, max)
@@ -223,12 +254,16 @@ func clean(v string, max int, multiline bool, noun string) (string, string) {
 		v = strings.ReplaceAll(v, "\r\n", "\n")
 		v = strings.ReplaceAll(v, "\r", "\n")
 	}
-	v = strings.TrimSpace(norm.NFC.String(v))
+	form := norm.NFC
+	if how != cleanText {
+		form = norm.NFKC
+	}
+	v = strings.TrimSpace(form.String(v))
 	for _, r := range v {
 		if r == '\n' && multiline {
 			continue
 		}
-		if forbidden(r) {
+		if forbidden(r) || how != cleanText && r >= 0x80 && invisibleFormat(r, how) {
 			return "", noun + " contains invisible or special characters we cannot accept — remove them, or type it again rather than pasting it"
 		}
 	}
@@ -250,6 +285,16 @@ func forbidden(r rune) bool {
 		return true
 	}
 	return false
+}
+
+// invisibleFormat reports whether r is a format character (Unicode Cf)
+// that how refuses: all of them for an address, all but the joiners for a
+// name.
+func invisibleFormat(r rune, how cleaning) bool {
+	if !unicode.Is(unicode.Cf, r) {
+		return false
+	}
+	return how == cleanAddress || r != '\u200c' && r != '\u200d'
 }
 
 // hasLetterOrDigit reports whether s has something visible to read: a
@@ -282,7 +327,7 @@ func textField(errs FieldErrors, name, v string, rule campaign.FieldRule, max in
 	if rule == campaign.FieldOff {
 		return ""
 	}
-	v, msg := clean(v, max, multiline, w.noun)
+	v, msg := cleanAs(v, max, multiline, w.noun, w.clean)
 	switch {
 	case msg != "":
 		errs[name] = msg
@@ -292,43 +337,141 @@ func textField(errs FieldErrors, name, v string, rule campaign.FieldRule, max in
 	return v
 }
 
-// emailField checks and normalises the email address: trimmed, lower-cased,
-// no spaces, one @, something before it, a domain with a dot after it.
+// emailField checks and normalises the email address (NormaliseEmail).
 func emailField(errs FieldErrors, v string, rule campaign.FieldRule) string {
 	if rule == campaign.FieldOff {
 		return ""
 	}
-	const example = ", like name@example.org"
-	v, msg := clean(v, MaxEmail, false, "Your email address")
-	if msg != "" {
+	v, msg := NormaliseEmail(v)
+	switch {
+	case msg != "":
 		errs["email"] = msg
-		return ""
+	case v == "" && rule == campaign.FieldRequired:
+		errs["email"] = "Enter your email address" + emailExample
 	}
-	if v == "" {
-		if rule == campaign.FieldRequired {
-			errs["email"] = "Enter your email address" + example
-		}
-		return ""
+	return v
+}
+
+const emailExample = ", like name@example.org"
+
+// NormaliseEmail is the one form an email address is stored and looked up
+// in: NFKC-normalised (fullwidth and other compatibility forms become the
+// characters they look like), trimmed and lower-cased. It returns that form
+// and "", or "" and the message saying what is wrong: no @, spaces,
+// invisible format characters (zero-width, soft hyphen, direction marks),
+// letters from look-alike alphabets mixed in one part, and so on. An empty
+// address returns "", "" (the caller decides whether it is required).
+//
+// Signing keys a signer by this form, and erasing finds their signatures by
+// it, so every way of typing one address that looks the same to a person
+// is one signer.
+func NormaliseEmail(v string) (string, string) {
+	const example = emailExample
+	v, msg := cleanAs(v, MaxEmail, false, "Your email address", cleanAddress)
+	if msg != "" || v == "" {
+		return "", msg
 	}
-	v = strings.ToLower(v)
+	// Lower-casing can undo NFKC for a few letters (İ), so normalise again.
+	v = norm.NFKC.String(strings.ToLower(v))
 	local, domain, ok := strings.Cut(v, "@")
 	switch {
 	case !ok:
-		errs["email"] = "Enter your email address with an @ in it" + example
+		msg = "Enter your email address with an @ in it" + example
 	case strings.ContainsFunc(v, unicode.IsSpace):
-		errs["email"] = "Your email address cannot contain spaces — enter it" + example
+		msg = "Your email address cannot contain spaces — enter it" + example
 	case strings.Contains(domain, "@"):
-		errs["email"] = "Your email address can have only one @ — enter it" + example
+		msg = "Your email address can have only one @ — enter it" + example
 	case local == "" || len(local) > 64:
-		errs["email"] = "Enter the part of your email address before the @" + example
+		msg = "Enter the part of your email address before the @" + example
 	case !validDomain(domain):
-		errs["email"] = "Enter the part of your email address after the @, such as example.org in name@example.org"
+		msg = "Enter the part of your email address after the @, such as example.org in name@example.org"
 	case strings.ContainsAny(v, `<>()[]\,;:"`):
-		errs["email"] = "Your email address contains a character email addresses do not use — enter it" + example
+		msg = "Your email address contains a character email addresses do not use — enter it" + example
+	case mixedScript(local) || mixedScript(domain):
+		msg = msgMixedScript
 	default:
-		return v
+		return v, ""
 	}
-	return ""
+	return "", msg
+}
+
+// msgMixedScript refuses an address whose letters come from look-alike
+// alphabets (a Cyrillic а among Latin letters), which would make one
+// address look like another.
+const msgMixedScript = "Your email address mixes letters from different alphabets — type it again using one alphabet, like name@example.org"
+
+// mixedScript reports whether s (one part of an address) mixes letters of
+// scripts that are not written together, after UTS #39's "highly
+// restrictive" level: one script, or Latin with the scripts of Chinese,
+// Japanese or Korean writing. Each dot-separated label of a domain is
+// judged as a whole with the others, which is stricter than needed and
+// never wrong for a real address.
+func mixedScript(s string) bool {
+	var seen uint32
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return false
+	}
+	for _, r := range s {
+		if !unicode.IsLetter(r) {
+			continue
+		}
+		seen |= scriptBit(r)
+	}
+	switch seen &^ (scriptLatin | scriptHan) {
+	case 0, scriptHiragana, scriptKatakana, scriptHiragana | scriptKatakana, scriptHangul, scriptBopomofo:
+		// Latin, Han and at most one of the CJK companions: written together.
+		return false
+	}
+	// Any other script allowed only alone.
+	return seen&(seen-1) != 0
+}
+
+// Script bits for mixedScript; every script not named is scriptOther plus
+// its own bit from otherScripts.
+const (
+	scriptLatin uint32 = 1 << iota
+	scriptHan
+	scriptHiragana
+	scriptKatakana
+	scriptHangul
+	scriptBopomofo
+	scriptFirstOther
+)
+
+var namedScripts = []*unicode.RangeTable{unicode.Latin, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul, unicode.Bopomofo}
+
+// otherScripts are the scripts checked after the named ones, each with its
+// own bit (scripts past the 26th share the last bit, which still tells
+// them from the named ones).
+var otherScripts = []*unicode.RangeTable{unicode.Cyrillic, unicode.Greek, unicode.Armenian, unicode.Hebrew,
+	unicode.Arabic, unicode.Devanagari, unicode.Bengali, unicode.Thai, unicode.Georgian, unicode.Cherokee,
+	unicode.Ethiopic, unicode.Tamil, unicode.Telugu, unicode.Gujarati, unicode.Gurmukhi, unicode.Kannada,
+	unicode.Malayalam, unicode.Sinhala, unicode.Khmer, unicode.Lao, unicode.Myanmar, unicode.Tibetan,
+	unicode.Syriac, unicode.Thaana, unicode.Coptic}
+
+// scriptBit is the bit of r's script.
+func scriptBit(r rune) uint32 {
+	if r < 0x80 {
+		return scriptLatin
+	}
+	for i, t := range namedScripts {
+		if unicode.Is(t, r) {
+			return 1 << i
+		}
+	}
+	for i, t := range otherScripts {
+		if unicode.Is(t, r) {
+			return scriptFirstOther << i
+		}
+	}
+	return 1 << 31
 }
 
 // validDomain reports whether d looks like a mail domain: at least two

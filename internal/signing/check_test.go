@@ -122,7 +122,8 @@ func TestCheckRules(t *testing.T) {
 		{"name bidi override", func(s *Submission) { s.Name = "Ana \u202eziuR" }, "name", "Your name contains invisible or special characters…"},
 		{"name byte-order mark", func(s *Submission) { s.Name = "\ufeffAna" }, "name", "Your name contains invisible or special characters…"},
 		{"name only punctuation", func(s *Submission) { s.Name = "..." }, "name", "Enter your name using letters"},
-		{"name only invisible", func(s *Submission) { s.Name = "\u200b\u200b" }, "name", "Enter your name using letters"},
+		{"name only invisible", func(s *Submission) { s.Name = "\u200b\u200b" }, "name", "Your name contains invisible or special characters…"},
+		{"name only joiners", func(s *Submission) { s.Name = "\u200c\u200d" }, "name", "Enter your name using letters"},
 		{"organisation only punctuation", func(s *Submission) { s.Organisation = "-" }, "organisation", "Enter the organisation's name using letters or digits"},
 		{"email missing", func(s *Submission) { s.Email = "" }, "email", "Enter your email address, like name@example.org"},
 		{"email no at", func(s *Submission) { s.Email = "ana.example.org" }, "email", "Enter your email address with an @ in it, like name@example.org"},
@@ -328,5 +329,87 @@ func BenchmarkCheck(b *testing.B) {
 		if _, errs := Check(sub, all, consent, now); len(errs) > 0 {
 			b.Fatal(errs)
 		}
+	}
+}
+
+// TestEmailOneSigner: every way of typing one address that looks the same
+// to a person keys the same signer (fullwidth letters, compatibility forms,
+// case), and invisible or mixed-script tricks are refused, so a duplicate
+// cannot dodge the one-signature-per-email rule.
+func TestEmailOneSigner(t *testing.T) {
+	same := []string{
+		"ana@example.org",
+		" ANA@Example.org ",
+		"ａｎａ@ｅｘａｍｐｌｅ.ｏｒｇ",      // fullwidth letters
+		"ＡＮＡ＠ＥＸＡＭＰＬＥ．ＯＲＧ",      // fullwidth capitals, @ and full stop
+		"\uff41na@example.org", // one fullwidth letter
+	}
+	for _, v := range same {
+		got, msg := NormaliseEmail(v)
+		if msg != "" || got != "ana@example.org" {
+			t.Errorf("NormaliseEmail(%q) = %q, %q; want ana@example.org", v, got, msg)
+		}
+		sub := good()
+		sub.Email = v
+		if sig, errs := Check(sub, all, consent, now); len(errs) > 0 || sig.Email != "ana@example.org" {
+			t.Errorf("Check email %q: got %+v %v, want ana@example.org", v, sig, errs)
+		}
+	}
+	const invisible = "Your email address contains invisible or special characters…"
+	const mixed = "Your email address mixes letters from different alphabets…"
+	refused := []struct{ email, want string }{
+		{"a\u200bna@example.org", invisible},       // zero-width space
+		{"an\u00ada@example.org", invisible},       // soft hyphen
+		{"ana\u200d@example.org", invisible},       // zero-width joiner
+		{"ana\u200c@example.org", invisible},       // zero-width non-joiner
+		{"\u2060ana@example.org", invisible},       // word joiner
+		{"ana\u200e@example.org", invisible},       // left-to-right mark
+		{"ana@exam\u00adple.org", invisible},       // soft hyphen in the domain
+		{"ana\u061c@example.org", invisible},       // Arabic letter mark
+		{"\u0430na@example.org", mixed},            // Cyrillic а with Latin
+		{"an\u03b1@example.org", mixed},            // Greek α with Latin
+		{"ana@ex\u0430mple.org", mixed},            // a look-alike in a domain label
+		{"\u0430\u043d\u0430x@example.org", mixed}, // Cyrillic with one Latin x
+	}
+	for _, tt := range refused {
+		sub := good()
+		sub.Email = tt.email
+		sig, errs := Check(sub, all, consent, now)
+		got := errs["email"]
+		if want, _ := strings.CutSuffix(tt.want, "…"); sig != nil || !strings.HasPrefix(got, want) {
+			t.Errorf("email %+q: got %+v, %q; want refused with %q", tt.email, sig, got, tt.want)
+		}
+		if _, msg := NormaliseEmail(tt.email); msg != got {
+			t.Errorf("NormaliseEmail(%+q): message %q, want Check's %q", tt.email, msg, got)
+		}
+	}
+	// A local part wholly in one other script, or in scripts written
+	// together (Japanese), is an address like any other.
+	for _, v := range []string{"анна@example.org", "αννα@example.gr", "山田たろう@example.jp", "δοκιμή@παράδειγμα.δοκιμή", "user1@example.org", "أحمد@example.org"} {
+		if got, msg := NormaliseEmail(v); msg != "" || got != strings.ToLower(norm.NFKC.String(v)) {
+			t.Errorf("NormaliseEmail(%q) = %q, %q; want accepted", v, got, msg)
+		}
+	}
+}
+
+// TestNameNFKC: names are NFKC-normalised (fullwidth letters read as
+// letters) and refuse invisible format characters, except the joiners
+// some scripts need.
+func TestNameNFKC(t *testing.T) {
+	sub := good()
+	sub.Name = "Ａｎａ Ｒｕｉｚ"
+	sig, errs := Check(sub, all, consent, now)
+	if len(errs) > 0 || sig.Name != "Ana Ruiz" {
+		t.Errorf("fullwidth name: got %+v %v, want Ana Ruiz", sig, errs)
+	}
+	for _, v := range []string{"A\u00adna", "An\u200ba", "Ana\u2060", "Ana\u200f"} {
+		sub.Name = v
+		if _, errs := Check(sub, all, consent, now); !strings.HasPrefix(errs["name"], "Your name contains invisible or special characters") {
+			t.Errorf("name %+q: got %v, want refused as invisible", v, errs)
+		}
+	}
+	sub.Name = "علی\u200cرضا" // Persian needs the zero-width non-joiner
+	if sig, errs := Check(sub, all, consent, now); len(errs) > 0 || sig.Name != sub.Name {
+		t.Errorf("name with ZWNJ: got %+v %v, want kept", sig, errs)
 	}
 }

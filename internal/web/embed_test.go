@@ -190,13 +190,14 @@ func TestEmbedSign(t *testing.T) {
 		t.Errorf("embed thank-you page does not say the signature counted")
 	}
 
-	// The same email again: "already", still inside the frame; an origin
-	// that is not listed is not carried.
+	// The same email again: answered as a first signature (no claim in
+	// the embed, as for a first), still inside the frame; an origin that
+	// is not listed is not carried.
 	v.Set("token", e.formValues(t, libraryEmbed, "petition-form").Get("token"))
 	e.clock.add(5 * time.Second)
 	res = e.post(t, libraryPage+"/embed/sign?origin="+url.QueryEscape("https://evil.example"), v, nil)
 	wantStatus(t, res, 303)
-	wantHeader(t, res, "Location", libraryPage+"/embed/thanks?outcome=already")
+	wantHeader(t, res, "Location", libraryPage+"/embed/thanks?outcome=signed")
 
 	// A cross-site POST is refused here as on the page, with the refusal
 	// shown inside the frame.

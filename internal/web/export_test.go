@@ -7,8 +7,11 @@ import (
 	"time"
 )
 
-// TestSignFromSiteOrigin: a static copy's form (no token) signs when it
-// posts from a configured site origin, and only then.
+// TestSignFromSiteOrigin: a static copy's form (no token) posted from a
+// configured site origin stores nothing by itself: the form comes back on
+// the live site with a token (not back-dated), and pressing Sign there
+// signs. Before this change the token-less POST signed at once, so any
+// script sending that Origin header skipped the token check.
 func TestSignFromSiteOrigin(t *testing.T) {
 	const site = "https://static.example"
 	cross := func(origin string) http.Header {
@@ -28,11 +31,32 @@ func TestSignFromSiteOrigin(t *testing.T) {
 	}
 
 	res = e.post(t, libraryPage+"/sign", v, cross(site))
-	wantStatus(t, res, 303)
+	wantStatus(t, res, 422)
+	d := doc(t, res)
+	if h := d.Find("h1").Text(); !strings.Contains(h, "confirm") {
+		t.Errorf("token-less POST from the site origin: heading %q, want one asking to confirm", h)
+	}
+	if got := d.Find("#petition-form-email").AttrOr("value", ""); got != v.Get("email") {
+		t.Errorf("the confirmation form lost the email: %q", got)
+	}
+	if c := e.count(t, "riverside", "save-the-library"); c.Signatures != 0 {
+		t.Errorf("signatures after a token-less POST from the site origin: got %d, want 0", c.Signatures)
+	}
+	tok := d.Find("input[name=token]").AttrOr("value", "")
+	if _, issued := e.s.tokens.checkAt("riverside/save-the-library", tok, e.clock.now()); !issued.Equal(e.clock.now()) {
+		t.Errorf("confirmation token issued %v, want now (%v), never back-dated", issued, e.clock.now())
+	}
+	// Pressing Sign on the live site's form: at once it is too quick (the
+	// form keeps its token), three seconds on it signs.
+	v.Set("token", tok)
+	wantStatus(t, e.post(t, libraryPage+"/sign", v, nil), 422)
+	e.clock.add(tokenMinAge)
+	res = e.post(t, libraryPage+"/sign", v, nil)
 	wantThanks(t, res, libraryPage+"/thanks?outcome=signed")
 	if c := e.count(t, "riverside", "save-the-library"); c.Signatures != 1 {
-		t.Errorf("signatures after a POST from the site origin: got %d, want 1", c.Signatures)
+		t.Errorf("signatures after confirming: got %d, want 1", c.Signatures)
 	}
+	v.Del("token")
 
 	// The honeypot still applies to the token-less path.
 	v.Set("email", "bot@example.org")

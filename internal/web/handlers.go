@@ -93,8 +93,8 @@ func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *liveCampai
 	p.serveVia(w, r, s.tokens, s.cfg.Now(), via)
 }
 
-// thanks serves a campaign's thank-you page for ?outcome=signed, pending
-// or already; anything else is not a page.
+// thanks serves a campaign's thank-you page for ?outcome=signed or
+// pending; anything else is not a page.
 func (s *Server) thanks(w http.ResponseWriter, r *http.Request) error {
 	snap := s.snap.Load()
 	path := strings.TrimSuffix(r.URL.Path, "/thanks")
@@ -112,7 +112,7 @@ func (s *Server) thanks(w http.ResponseWriter, r *http.Request) error {
 	if p == nil {
 		return errNotFound
 	}
-	if claim := q.Get(paramClaim); claim != "" && outcome != outcomeAlready {
+	if claim := q.Get(paramClaim); claim != "" {
 		// A new signer: their personal link, from the claim (reach.go).
 		// A claim that does not open gets the plain page.
 		if lc := snap.live[path]; lc != nil {

@@ -292,17 +292,27 @@ func (s *Server) FlushArrivals(ctx context.Context) error {
 	return cerr
 }
 
-// newReferral makes a personal link: its public token and its private key
-// (both from crypto/rand, never from anything about the signer), and the
-// Referral to store, which holds only the key's hash.
+// newReferral makes a personal link: its private key (from crypto/rand,
+// never from anything about the signer), its public token (refToken of the
+// key), and the Referral to store, which holds only the key's hash.
 func newReferral() (token, key string, ref signing.Referral) {
 	var raw [refKeyBytes]byte
-	tb := make([]byte, (refTokenLen*5+7)/8)
-	_, _ = rand.Read(tb)
 	_, _ = rand.Read(raw[:])
-	token = b32.EncodeToString(tb)[:refTokenLen]
 	key = b32.EncodeToString(raw[:])
+	token = refToken(key)
 	return token, key, signing.Referral{Token: token, SecretHash: keyHash(key)}
+}
+
+// refToken is the public token of the link with private key key: a hash,
+// so the token tells nothing of the key, while anyone holding a key (the
+// private page) can name its link without the store. The private page of a
+// key the store does not hold shows refToken(key), exactly as it would if
+// the link had been stored (an address that had already signed, or the
+// honeypot, gets a claim for such a link), so the page cannot tell a
+// stored link from one that never was.
+func refToken(key string) string {
+	sum := sha256.Sum256([]byte("placard personal link token\x00" + key))
+	return b32.EncodeToString(sum[:8])[:refTokenLen]
 }
 
 // keyHash is what the store keeps of a private key.

@@ -136,9 +136,10 @@ func TestReferralFlow(t *testing.T) {
 		}
 		res = e.signVia(t, libraryPage+"?ref="+token, "bo@example.org")
 		wantThanks(t, res, libraryPage+"/thanks?outcome=signed")
-		// Bo again: already signed, no claim, no second credit.
+		// Bo again: answered as a first signature (a claim for a link that
+		// is never stored), and no second credit.
 		res = e.signVia(t, libraryPage+"?ref="+token, "bo@example.org")
-		wantHeader(t, res, "Location", libraryPage+"/thanks?outcome=already")
+		wantThanks(t, res, libraryPage+"/thanks?outcome=signed")
 
 		// Credits wait for a batch of signatures before they are written
 		// (unlink.go); a stopping server writes what it holds.
@@ -160,8 +161,10 @@ func TestReferralFlow(t *testing.T) {
 			signing.SourceCount{Source: "personal", Signatures: 1},
 			signing.SourceCount{Source: "whatsapp", Signatures: 1})
 
-		// Wrong or malformed keys, and a key on another campaign's address.
-		for _, bad := range []string{"/impact?key=" + strings.Repeat("a", refKeyLen), "/impact?key=short", "/impact"} {
+		// Malformed keys get the 404; a well-formed key the store does not
+		// hold, or one on another campaign's address, reads as a new link
+		// that has brought nothing (TestRepeatSignatureIndistinguishable).
+		for _, bad := range []string{"/impact?key=" + strings.Repeat("a", refKeyLen-1), "/impact?key=short", "/impact?key=" + strings.Repeat("1", refKeyLen), "/impact"} {
 			res := get(t, e.s, "GET", libraryPage+bad, nil)
 			wantStatus(t, res, 404)
 			wantHeader(t, res, "Cache-Control", "no-store")
@@ -169,8 +172,13 @@ func TestReferralFlow(t *testing.T) {
 				t.Errorf("%s: h1 %q, want it to say the private page was not found", bad, h)
 			}
 		}
-		other := strings.Replace(key, libraryPage, "/riverside/open-letter", 1)
-		wantStatus(t, get(t, e.s, "GET", other, nil), 404)
+		for _, unknown := range []string{strings.Replace(key, libraryPage, "/riverside/open-letter", 1), libraryPage + "/impact?key=" + strings.Repeat("a", refKeyLen)} {
+			res := get(t, e.s, "GET", unknown, nil)
+			wantStatus(t, res, 200)
+			if h := doc(t, res).Find("h1").Text(); !strings.Contains(h, "not brought a signature yet") {
+				t.Errorf("%s: h1 %q, want a new link's page", unknown, h)
+			}
+		}
 	})
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/views"
 )
@@ -17,7 +18,7 @@ import (
 
 var hvNoReferrer = []string{"no-referrer"}
 
-// Words for a private-page address that names no link.
+// Words for a private-page address that is not a key at all.
 const (
 	noImpactHeading = "We could not find that private page"
 	noImpactMessage = "Check that you copied the whole address. Private pages belong to one campaign, so the campaign part of the address must be the one you signed."
@@ -156,7 +157,9 @@ func (s *Server) personalThanks(w http.ResponseWriter, r *http.Request, lc *live
 
 // impact serves a personal link's private page: GET
 // /{org}/{campaign}/impact?key=KEY. It reads the store on every request
-// (one indexed row) and is never cached, indexed or referred from.
+// (one indexed row) and is never cached, indexed or referred from. A
+// well-formed key the campaign does not hold gets the page of a new link
+// that has brought nothing (see refToken); only a malformed one gets 404.
 func (s *Server) impact(w http.ResponseWriter, r *http.Request) error {
 	snap := s.snap.Load()
 	path := strings.TrimSuffix(r.URL.Path, "/impact")
@@ -170,12 +173,15 @@ func (s *Server) impact(w http.ResponseWriter, r *http.Request) error {
 	}
 	ref, err := s.cfg.Store.Referral(r.Context(), keyHash(key))
 	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return s.impactNotFound(w, r, lc)
+	case errors.Is(err, store.ErrNotFound), err == nil && (ref.Org != lc.c.Org.Slug || ref.Campaign != lc.c.Slug):
+		// A well-formed key the campaign does not hold is answered as a
+		// new link that has brought nothing yet: a claim may name a link
+		// that was never stored (an address that had already signed, or
+		// the honeypot), and its private page must not tell it apart from
+		// a real one. Only malformed keys get the 404.
+		ref = signing.ReferralCount{Token: refToken(key)}
 	case err != nil:
 		return err
-	case ref.Org != lc.c.Org.Slug || ref.Campaign != lc.c.Slug:
-		return s.impactNotFound(w, r, lc)
 	}
 	// Signatures this instance counted but has not written yet (unlink.go).
 	ref.Signatures += s.credits.pendingFor(ref.Org, ref.Campaign, ref.Token)

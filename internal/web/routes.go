@@ -15,7 +15,7 @@ import (
 //	GET /{org}/{campaign}                      a campaign (?region=X picks a contact region)
 //	                                           ?preview=KEY also shows drafts (Config.PreviewKey)
 //	POST /{org}/{campaign}/sign                sign a petition or letter → 303 to thanks (sign.go)
-//	GET /{org}/{campaign}/thanks               ?outcome=signed|pending|already
+//	GET /{org}/{campaign}/thanks               ?outcome=signed|pending
 //	GET /{org}/{campaign}/card.png             share card, 1200×630 (og:image) (cards.go)
 //	GET /{org}/{campaign}/card-square.png      share card, 1080×1080
 //	GET /{org}/card.png                        an organisation's share card

@@ -99,10 +99,12 @@ type Config struct {
 	// SiteOrigins lists the origins (scheme://host[:port], no path) of
 	// static copies of the site made with `placard build`, whose forms post
 	// here from another origin. Signing POSTs from these origins pass the
-	// cross-origin check, and because a static page cannot carry a form
-	// token, such a POST without a token is accepted; the honeypot, the
-	// field checks and the rate limit still apply. Empty: only this
-	// server's own pages may post.
+	// cross-origin check. A static page cannot carry a form token, so such
+	// a POST without one stores nothing by itself: the form is shown again
+	// here, with the signer's details and a token issued now, and pressing
+	// Sign on it signs (anything can send an Origin header, so accepting
+	// the POST itself would let any script skip the token). Empty: only
+	// this server's own pages may post.
 	SiteOrigins []string
 	// FormOrigin is for static copies (placard build --api-origin): when
 	// Store is nil and FormOrigin is set, petitions and letters show their
@@ -156,6 +158,8 @@ type Server struct {
 	pollMu sync.Mutex
 
 	tokens tokenSigner
+	// used remembers the tokens that have signed (token.go).
+	used *usedTokens
 	// tallies holds the last figures fetched from the store per campaign
 	// ("org/slug"); guarded by mu, like the snapshot builds that read it.
 	tallies map[string]*tally
@@ -238,6 +242,7 @@ func New(cfg Config, site *campaign.Site) (*Server, error) {
 		log:     cfg.Logger,
 		md:      markdown.New(),
 		tokens:  tokenSigner{key: key},
+		used:    newUsedTokens(),
 		tallies: map[string]*tally{},
 	}
 	if cfg.Store != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"mime"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -83,7 +84,18 @@ func (s *Server) signRoute() http.Handler {
 	}))
 
 	var h http.Handler = s.handle(s.sign)
-	if s.cfg.RateLimit > 0 {
+	// The client's address: from the trusted proxy's header when one is
+	// named, else the TCP peer. Never RealIP, which trusts any client. The
+	// rate limit and the used-token set (token.go) key by it.
+	clientIP := middleware.ClientIPFromRemoteAddr
+	if s.cfg.ClientIPHeader != "" {
+		clientIP = middleware.ClientIPFromHeader(s.cfg.ClientIPHeader)
+	}
+	if s.cfg.RateLimit <= 0 {
+		if s.cfg.ClientIPHeader != "" {
+			h = clientIP(h) // else clientOf reads the TCP peer itself
+		}
+	} else {
 		limited := httprate.LimitBy(s.cfg.RateLimit, time.Minute,
 			func(r *http.Request) (string, error) {
 				return httprate.CanonicalizeIP(middleware.GetClientIP(r.Context())), nil
@@ -95,12 +107,6 @@ func (s *Server) signRoute() http.Handler {
 				s.serveError(w, r, errSigningOff)
 			}),
 		)(h)
-		// The client's address: from the trusted proxy's header when one is
-		// named, else the TCP peer. Never RealIP, which trusts any client.
-		clientIP := middleware.ClientIPFromRemoteAddr
-		if s.cfg.ClientIPHeader != "" {
-			clientIP = middleware.ClientIPFromHeader(s.cfg.ClientIPHeader)
-		}
 		limited = clientIP(limited)
 		plain := h
 		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -116,7 +122,7 @@ func (s *Server) signRoute() http.Handler {
 
 // sign takes one signature: a form POST from a petition or letter. It
 // answers 303 to the thank-you page only once the signature is durably
-// stored (or the email had already signed); everything else gets a 4xx
+// stored (or the email had already signed, answered the same way); everything else gets a 4xx
 // page saying what to do, or 503 saying plainly that nothing was recorded.
 // Nothing the signer typed is ever logged.
 func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
@@ -190,14 +196,20 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 		Organisation: form.Get("organisation"), Role: form.Get("role"),
 		Consent: form.Get(fieldConsent), Public: form.Get(fieldPublic),
 	}
-	tokProblem := s.tokens.check(lc.key, form.Get(fieldToken), now)
+	tok := form.Get(fieldToken)
+	tokProblem, issued := s.tokens.checkAt(lc.key, tok, now)
 	if tokProblem == tokenMissing && s.fromSiteOrigin(r) {
-		// A static copy's form has no token to send (see Config.SiteOrigins).
-		tokProblem = tokenOK
+		// A static copy's form has no token to send (see Config.SiteOrigins):
+		// the signer confirms on the form shown again here, with a token.
+		tokProblem = tokenConfirm
 	}
 	sig, errs := signing.Check(sub, sa.rules, sa.consent, now)
+	client := clientOf(r)
+	if tokProblem == tokenOK && len(errs) == 0 && !s.used.claim(tok, client, issued, now) {
+		tokProblem = tokenUsed
+	}
 	if tokProblem != tokenOK || len(errs) > 0 {
-		return s.signAgain(w, r, lc, sa, form, errs, tokProblem, now)
+		return s.signAgain(w, r, lc, sa, form, errs, tokProblem, issued, now)
 	}
 	sig.Org, sig.Campaign, sig.Action, sig.Lang = lc.c.Org.Slug, lc.c.Slug, id, lc.frame.Lang
 	// Where the signer came from, and their own personal link (reach.go).
@@ -218,25 +230,33 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	err := s.cfg.Signer.Sign(ctx, sig)
-	if err != nil && haveLink {
-		s.links.putBack(lc.key, link)
-	}
-	switch {
-	case errors.Is(err, store.ErrAlreadySigned):
-		return seeOther(w, thanksLocation(r, lc, outcomeAlready))
-	case err != nil:
+	already := errors.Is(err, store.ErrAlreadySigned)
+	if err != nil && !already {
+		// Not recorded: the same form may be sent again, and the link
+		// nobody saw goes back to the pool.
+		s.used.release(tok, client, issued)
+		if haveLink {
+			s.links.putBack(lc.key, link)
+		}
 		// Only the campaign and the error: never the signer's details.
 		s.log.Error("storing a signature failed; the signer was told it was not recorded",
 			"campaign", lc.key, "err", err, "request_id", requestID(r))
 		return errSignNotStored
 	}
+	// An address that had already signed is answered exactly as a first
+	// signature (DESIGN.md: no answer tells whether an address has signed).
+	// The store changed nothing; the claim below names a link of the pool,
+	// made ahead and tied to no signature, as a first signature's does. It
+	// is not put back: its key is shown to this signer.
 	outcome := outcomeSigned
 	if sig.Status == signing.StatusPending {
 		outcome = outcomePending
 	}
 	// What the signature brought is counted now and written later, apart
 	// from it.
-	s.credits.add(sig.Org, sig.Campaign, source, ref, now)
+	if !already {
+		s.credits.add(sig.Org, sig.Campaign, source, ref, now)
+	}
 	loc := thanksLocation(r, lc, outcome)
 	if haveLink {
 		loc += "&" + paramClaim + "=" + s.claims.seal(lc.key, link.token, link.key, now)
@@ -260,18 +280,24 @@ var tokenHeadings = map[tokenProblem]string{
 	tokenForged:  "Please press Sign again: this form had expired",
 	tokenFresh:   "Please press Sign again: that was quicker than we expected",
 	tokenExpired: "Please press Sign again: this form was opened a long time ago",
+	tokenUsed:    "Please press Sign again: this form had already been sent",
+	tokenConfirm: "Please press Sign again to confirm your signature",
 }
 
 // signAgain re-shows the form (422) with the signer's values, each problem
-// beside its field, and a fresh token.
+// beside its field, and a token.
 //
-// The fresh token is back-dated by tokenMinAge, so pressing Sign again at
-// once passes. The minimum age exists to stop scripts that post the instant
-// they fetch a form; a person reaching this page has already filled the form
-// once, and must never be refused for answering quickly the second time. A
-// script that reads this page and resubmits gains nothing it could not get
-// by waiting three seconds, and the rate limit still applies to it.
-func (s *Server) signAgain(w http.ResponseWriter, r *http.Request, lc *liveCampaign, sa *signable, form url.Values, errs signing.FieldErrors, tp tokenProblem, now time.Time) error {
+// When the token sent was good (the form had other problems) or merely too
+// fresh, the form keeps it, with its ORIGINAL issue time: a person who
+// filled the form once has held it at least three seconds by the time they
+// correct it, so pressing Sign again at once passes, and a script that
+// posts the moment it fetches a form still has to wait the same three
+// seconds. Any other token (missing, forged, expired, already used, or
+// none from a static copy) is replaced by one issued now, never
+// back-dated: back-dating would hand any script a token to post with at
+// once. A person who presses again within three seconds gets the form once
+// more with that same token, which then passes.
+func (s *Server) signAgain(w http.ResponseWriter, r *http.Request, lc *liveCampaign, sa *signable, form url.Values, errs signing.FieldErrors, tp tokenProblem, issued, now time.Time) error {
 	// Keep only the signer's own fields: never the honeypot or the token.
 	kept := url.Values{}
 	for _, k := range signing.FieldOrder {
@@ -281,7 +307,11 @@ func (s *Server) signAgain(w http.ResponseWriter, r *http.Request, lc *liveCampa
 	}
 	kept.Set(fieldPublic, form.Get(fieldPublic))
 	kept.Set(fieldVia, form.Get(fieldVia))
-	tok := s.tokens.issue(lc.key, now.Add(-tokenMinAge))
+	at := now
+	if tp == tokenOK || tp == tokenFresh {
+		at = issued
+	}
+	tok := s.tokens.issue(lc.key, at)
 	f := signForm(lc.loc, lc.c, sa, tok, false, kept, errs)
 	props := views.SignPageProps{
 		Page:          lc.signFrame(lc.loc.T("sign.check")),
@@ -351,6 +381,19 @@ func (s *Server) writePage(w http.ResponseWriter, r *http.Request, status int, c
 		_, _ = w.Write(buf.Bytes())
 	}
 	return nil
+}
+
+// clientOf is the client's address as the rate limit sees it (from the
+// trusted proxy's header when one is named), else the TCP peer's.
+func clientOf(r *http.Request) string {
+	if ip := middleware.GetClientIP(r.Context()); ip != "" {
+		return ip
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
 
 // fromSiteOrigin reports whether r's Origin header names one of the

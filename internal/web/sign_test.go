@@ -113,9 +113,12 @@ func openSQLite(t *testing.T) store.Store {
 	return db
 }
 
+// clockStart is when a signEnv's clock starts.
+var clockStart = time.Date(2026, 2, 20, 12, 0, 0, 0, time.UTC)
+
 func newSignEnv(t *testing.T, st store.Store, mod func(*Config)) *signEnv {
 	t.Helper()
-	c := &clock{t: time.Date(2026, 2, 20, 12, 0, 0, 0, time.UTC)}
+	c := &clock{t: clockStart}
 	committer := store.NewCommitter(st, store.CommitterOptions{})
 	t.Cleanup(func() { committer.Close() })
 	cfg := Config{BaseURL: "https://act.example.org", SiteName: "Act", Store: st, Signer: committer,
@@ -233,9 +236,9 @@ func TestSignAndThanks(t *testing.T) {
 		if no != libraryPage+"#donate" {
 			t.Errorf("Not now: got %q, want %q", no, libraryPage+"#donate")
 		}
-		for _, o := range []string{"pending", "already"} {
-			wantStatus(t, get(t, e.s, "GET", libraryPage+"/thanks?outcome="+o, nil), 200)
-		}
+		wantStatus(t, get(t, e.s, "GET", libraryPage+"/thanks?outcome=pending", nil), 200)
+		// No page says an address had already signed (DESIGN.md 7).
+		wantStatus(t, get(t, e.s, "GET", libraryPage+"/thanks?outcome=already", nil), 404)
 		wantStatus(t, get(t, e.s, "GET", libraryPage+"/thanks?outcome=bogus", nil), 404)
 		wantStatus(t, get(t, e.s, "GET", libraryPage+"/thanks", nil), 404)
 
@@ -260,13 +263,14 @@ func TestSignAndThanks(t *testing.T) {
 			t.Errorf("the page shows the signer's email")
 		}
 
-		// The same email again: "already", and nothing changes.
+		// The same email again: answered as a first signature (with a
+		// claim), and nothing changes.
 		v = e.formValues(t, libraryPage, "petition-form")
 		v.Set("email", "  ADA@Example.org ")
 		e.clock.add(5 * time.Second)
 		res = e.post(t, libraryPage+"/sign", v, nil)
 		wantStatus(t, res, 303)
-		wantHeader(t, res, "Location", libraryPage+"/thanks?outcome=already")
+		wantThanks(t, res, libraryPage+"/thanks?outcome=signed")
 		if c := e.count(t, "riverside", "save-the-library"); c.Signatures != 1 {
 			t.Errorf("store count after a duplicate: got %d, want 1", c.Signatures)
 		}
@@ -327,7 +331,8 @@ func TestSignValidation(t *testing.T) {
 				t.Errorf("the summary does not link to %s", c.field)
 			}
 			// Values are kept, except the ones with the problem may be
-			// shown as typed too; the token is fresh, never the one sent.
+			// shown as typed too; the token is the one sent (its original
+			// issue time), so the correction can be sent at once.
 			if c.field != "email" && d.Find("#sign-form-email").AttrOr("value", "") != "ada@example.org" {
 				t.Errorf("email not kept: %q", d.Find("#sign-form-email").AttrOr("value", ""))
 			}
@@ -337,8 +342,8 @@ func TestSignValidation(t *testing.T) {
 			if _, ok := d.Find("#sign-form-public").Attr("checked"); !ok {
 				t.Errorf("the public box was unticked on the re-show")
 			}
-			if got := d.Find("input[name=token]").AttrOr("value", ""); got == token || len(got) != tokenLen {
-				t.Errorf("re-show token %q: want a fresh one", got)
+			if got := d.Find("input[name=token]").AttrOr("value", ""); got != token {
+				t.Errorf("re-show token %q: want the one sent, %q", got, token)
 			}
 			if got := d.Find("input[name=homepage]").AttrOr("value", "x"); got != "" {
 				t.Errorf("honeypot value shown: %q", got)
@@ -370,7 +375,10 @@ func TestSignHoneypot(t *testing.T) {
 }
 
 func TestSignTokens(t *testing.T) {
-	e := newSignEnv(t, openSQLite(t), nil)
+	// Each case is its own client: the tokens issued for two re-shows in
+	// the same second are the same token, which signs once per client.
+	e := newSignEnv(t, openSQLite(t), func(c *Config) { c.ClientIPHeader = "X-Real-IP" })
+	client := func(i int) http.Header { return http.Header{"X-Real-IP": {"198.51.100." + itoa(i+1)}} }
 	good := e.formValues(t, libraryPage, "petition-form")
 	other := tokenSigner{key: []byte("another installation's key")}
 	cases := []struct {
@@ -398,7 +406,7 @@ func TestSignTokens(t *testing.T) {
 			}
 			v.Set("email", "t"+string(rune('a'+i))+"@example.org")
 			v.Set("token", c.token)
-			res := e.post(t, libraryPage+"/sign", v, nil)
+			res := e.post(t, libraryPage+"/sign", v, client(i))
 			wantStatus(t, res, 422)
 			d := doc(t, res)
 			if h := d.Find("h1").Text(); !strings.Contains(h, "Please press Sign again") || !strings.Contains(h, c.heading) {
@@ -407,14 +415,24 @@ func TestSignTokens(t *testing.T) {
 			if got := d.Find("#petition-form-name").AttrOr("value", ""); got != "Ada Lovelace" {
 				t.Errorf("name not kept: %q", got)
 			}
-			// The re-show's token is back-dated, so pressing Sign again at
-			// once (same second) is accepted.
+			// The re-show's token is issued now, never back-dated (that
+			// would hand any script a token it could post at once): at
+			// once it is still too fresh, and the form comes back with the
+			// same token; three seconds later it signs.
 			v.Set("token", d.Find("input[name=token]").AttrOr("value", ""))
-			res = e.post(t, libraryPage+"/sign", v, nil)
+			res = e.post(t, libraryPage+"/sign", v, client(i))
+			wantStatus(t, res, 422)
+			again := doc(t, res).Find("input[name=token]").AttrOr("value", "")
+			if c.name != "too fresh" && again != v.Get("token") {
+				t.Errorf("second re-show: token %q, want the first re-show's %q kept", again, v.Get("token"))
+			}
+			v.Set("token", again)
+			e.clock.add(tokenMinAge)
+			res = e.post(t, libraryPage+"/sign", v, client(i))
 			wantStatus(t, res, 303)
 		})
 	}
-	// Exactly 3 s is old enough; a token reused by another email is fine.
+	// Exactly 3 s is old enough.
 	e.clock.mu.Lock()
 	e.clock.t = start.Add(tokenMinAge)
 	e.clock.mu.Unlock()
@@ -423,6 +441,72 @@ func TestSignTokens(t *testing.T) {
 		v[k] = vs
 	}
 	v.Set("email", "three.seconds@example.org")
+	wantStatus(t, e.post(t, libraryPage+"/sign", v, client(len(cases))), 303)
+}
+
+// TestSignTokenOnce: a token signs once per client. Reused for another
+// address (one token signed seven before this change) it is refused with
+// the form shown again and a new token, not back-dated; another client
+// that loaded the page in the same second (the page's token is the same
+// for everyone within a second) signs with it.
+func TestSignTokenOnce(t *testing.T) {
+	e := newSignEnv(t, openSQLite(t), func(c *Config) { c.ClientIPHeader = "X-Real-IP" })
+	good := e.formValues(t, libraryPage, "petition-form")
+	e.clock.add(5 * time.Second)
+	from := func(ip string) http.Header { return http.Header{"X-Real-IP": {ip}} }
+	v := url.Values{}
+	for k, vs := range good {
+		v[k] = vs
+	}
+	v.Set("email", "first@example.org")
+	wantThanks(t, e.post(t, libraryPage+"/sign", v, from("198.51.100.1")), libraryPage+"/thanks?outcome=signed")
+	for i := range 6 {
+		v.Set("email", "reuse"+itoa(i)+"@example.org")
+		res := e.post(t, libraryPage+"/sign", v, from("198.51.100.1"))
+		wantStatus(t, res, 422)
+		d := doc(t, res)
+		if h := d.Find("h1").Text(); !strings.Contains(h, "already been sent") {
+			t.Errorf("reused token: heading %q, want it to say the form was already sent", h)
+		}
+		tok := d.Find("input[name=token]").AttrOr("value", "")
+		if _, issued := e.s.tokens.checkAt("riverside/save-the-library", tok, e.clock.now()); tok == good.Get("token") || !issued.Equal(e.clock.now().Truncate(time.Second)) {
+			t.Errorf("reused token: re-show token issued %v, want a new one issued now (%v)", issued, e.clock.now())
+		}
+	}
+	if c := e.count(t, "riverside", "save-the-library"); c.Signatures != 1 {
+		t.Errorf("one token, seven addresses: %d stored, want 1", c.Signatures)
+	}
+	// The same token from another client: a person who opened the page in
+	// the same second.
+	v.Set("email", "neighbour@example.org")
+	wantStatus(t, e.post(t, libraryPage+"/sign", v, from("198.51.100.2")), 303)
+	// A repeat uses the token up as a first signature does (no difference
+	// may show), and a signature the store failed to record does not.
+	v.Set("email", "first@example.org")
+	v.Set("token", e.agedToken(t, libraryPage))
+	wantStatus(t, e.post(t, libraryPage+"/sign", v, from("198.51.100.3")), 303)
+	v.Set("email", "after-repeat@example.org")
+	wantStatus(t, e.post(t, libraryPage+"/sign", v, from("198.51.100.3")), 422)
+}
+
+// TestSignAgainKeepsIssueTime: the form shown again for a field problem
+// carries the token sent, with its original issue time (never a back-dated
+// new one), so the corrected form can be sent at once.
+func TestSignAgainKeepsIssueTime(t *testing.T) {
+	e := newSignEnv(t, openSQLite(t), nil)
+	v := e.formValues(t, libraryPage, "petition-form")
+	_, issued := e.s.tokens.checkAt("riverside/save-the-library", v.Get("token"), e.clock.now().Add(tokenMinAge))
+	e.clock.add(5 * time.Second)
+	v.Set("email", "not an address")
+	res := e.post(t, libraryPage+"/sign", v, nil)
+	wantStatus(t, res, 422)
+	tok := doc(t, res).Find("input[name=token]").AttrOr("value", "")
+	if _, got := e.s.tokens.checkAt("riverside/save-the-library", tok, e.clock.now()); !got.Equal(issued) || issued.IsZero() {
+		t.Errorf("re-show token issued %v, want the original's %v", got, issued)
+	}
+	// Corrected and sent in the same second: signed.
+	v.Set("token", tok)
+	v.Set("email", "ada@example.org")
 	wantStatus(t, e.post(t, libraryPage+"/sign", v, nil), 303)
 }
 
@@ -611,6 +695,7 @@ func TestSignRateLimit(t *testing.T) {
 	from := func(ip string) http.Header { return http.Header{"X-Real-IP": {ip}} }
 	for i := range 2 {
 		v.Set("email", "r"+string(rune('a'+i))+"@example.org")
+		v.Set("token", e.agedToken(t, libraryPage))
 		wantStatus(t, e.post(t, libraryPage+"/sign", v, from("198.51.100.1")), 303)
 	}
 	v.Set("email", "rc@example.org")
@@ -904,6 +989,7 @@ func TestPollWhileServing(t *testing.T) {
 					w[k] = vs
 				}
 				w.Set("email", "p"+itoa(g)+"-"+itoa(i)+"@example.org")
+				w.Set("token", e.agedToken(t, libraryPage))
 				if res := e.post(t, libraryPage+"/sign", w, nil); res.StatusCode != 303 {
 					t.Errorf("POST: got %d", res.StatusCode)
 				}
@@ -928,7 +1014,8 @@ func TestPollWhileServing(t *testing.T) {
 }
 
 // BenchmarkSign is the whole signing path through the router: form POST,
-// checks, token, group commit into SQLite (synchronous=FULL), 303. Run in
+// checks, token (and its once-per-client mark), group commit into SQLite
+// (synchronous=FULL), 303. Run in
 // parallel, the Committer batches concurrent signatures into one commit.
 func BenchmarkSign(b *testing.B) {
 	db, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "placard.db"))
@@ -954,6 +1041,9 @@ func BenchmarkSign(b *testing.B) {
 			req := httptest.NewRequest("POST", libraryPage+"/sign", strings.NewReader(form))
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			req.Header.Set("Sec-Fetch-Site", "same-origin")
+			// Many signers who opened the page in the same second: one
+			// token, each client signing with it once.
+			req.RemoteAddr = "10." + strconv.FormatInt(i>>16&255, 10) + "." + strconv.FormatInt(i>>8&255, 10) + "." + strconv.FormatInt(i&255, 10) + ":1234"
 			clear(w.h)
 			s.ServeHTTP(w, req)
 			if w.code != 303 {

@@ -213,13 +213,14 @@ func signatoryOf(s signing.Signature) views.SignatoryView {
 }
 
 // Outcomes of a signature, as the thank-you page's ?outcome= says them.
+// There is no "already signed": an address that had signed is answered as
+// a first signature is, so no page tells whether an address has signed.
 const (
 	outcomeSigned  = "signed"
 	outcomePending = "pending"
-	outcomeAlready = "already"
 )
 
-var outcomes = []string{outcomeSigned, outcomePending, outcomeAlready}
+var outcomes = []string{outcomeSigned, outcomePending}
 
 // thanksProps is the thank-you page of campaign c for one outcome; shareURL
 // and donateURL come from the campaign page's actions.
@@ -250,9 +251,6 @@ func (b *builder) thanksProps(c *campaign.Campaign, frame views.Page, outcome, s
 	case outcomePending:
 		tp.Heading = l.T("thanks.pending")
 		tp.Message = l.T("thanks.pending.body", "title", c.Title)
-	case outcomeAlready:
-		tp.Heading = l.T("thanks.already")
-		tp.Message = l.T("thanks.already.body", "title", c.Title)
 	}
 	p.Title = tp.Heading + " — " + c.Title
 	p.Description = tp.Heading
