@@ -72,7 +72,12 @@ type Store interface {
 	SetStatus(ctx context.Context, id int64, status signing.Status) error
 
 	// Erase deletes every signature with the given email (normalised by the
-	// caller) on every campaign and returns how many were removed.
+	// caller) on every campaign and returns how many were removed. When it
+	// returns without error, no byte of those signatures is left in the
+	// engine's database files (storetest.RunWipe): SQLite zeroes deleted
+	// content (secure_delete) and empties its WAL; PostgreSQL rewrites the
+	// table, its indexes and TOAST (VACUUM FULL). PostgreSQL's own WAL
+	// segments, and any backups, keep them until they are recycled.
 	Erase(ctx context.Context, email string) (int, error)
 
 	// Tallies is Counts with each campaign's Revision, exactly as cheap and

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"path/filepath"
 	"sync"
 	"testing"
 
@@ -123,4 +125,38 @@ func TestBatchRefusedRow(t *testing.T) {
 	if count != 39 {
 		t.Errorf("stored: got %d, want 39", count)
 	}
+}
+
+// TestWipe: after an erasure and a clean Close, no byte of the erased
+// signer is left in any file of the cluster's data folder — tables, their
+// indexes and TOAST, the catalogs — once a CHECKPOINT has written every
+// page out. pg_wal is not searched: WAL segments keep what was written
+// until the server recycles them (docs/security.md says so). The test
+// needs a cluster of its own, to read its files.
+func TestWipe(t *testing.T) {
+	storetest.RunWipe(t, func(t *testing.T) (func() (store.Store, error), func(*testing.T) []string) {
+		c := pgtest.NewCluster(t)
+		dsn := c.Database(t)
+		open := func() (store.Store, error) { return postgres.Open(context.Background(), dsn) }
+		return open, func(t *testing.T) []string {
+			c.Checkpoint(t)
+			var paths []string
+			err := filepath.WalkDir(c.DataDir(), func(p string, d fs.DirEntry, err error) error {
+				if err != nil {
+					return err
+				}
+				if d.IsDir() && d.Name() == "pg_wal" {
+					return filepath.SkipDir
+				}
+				if d.Type().IsRegular() {
+					paths = append(paths, p)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatalf("listing %s: %v", c.DataDir(), err)
+			}
+			return paths
+		}
+	})
 }

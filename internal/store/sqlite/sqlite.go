@@ -100,6 +100,12 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		"foreign_keys(1)",
 		// Temporary b-trees (sorting for ORDER BY) in memory, not temp files.
 		"temp_store(MEMORY)",
+		// Overwrite deleted content with zeros — erased and purged
+		// signatures, and the old copy of a row rewritten by moderation —
+		// instead of leaving it in free space and freelist pages of the
+		// file. Set on every connection: it is per connection, and a
+		// connection without it would leave bytes behind.
+		"secure_delete(ON)",
 	}
 	// Only the writer connection gets these two.
 	writerPragmas := []string{
@@ -631,7 +637,31 @@ func (db *DB) Erase(ctx context.Context, email string) (int, error) {
 	if err := applyDeltas(ctx, tx, &ds); err != nil {
 		return 0, err
 	}
-	return n, tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return 0, err
+	}
+	return n, db.wipe(ctx)
+}
+
+// wipe empties the write-ahead log after an erasure: a TRUNCATE checkpoint
+// copies every committed page (the zeroed pages of the deletion among them)
+// into the database file and cuts the WAL to zero bytes, so the frames that
+// still hold the deleted rows, written when they were signed, are gone.
+// secure_delete has already zeroed the rows in the pages themselves.
+//
+// The checkpoint must wait for readers of older snapshots (this process's
+// or another's) to finish; busy_timeout bounds the wait. When a reader
+// outlasts it, the erasure has happened but its bytes may still be in the
+// WAL: wipe says so, and running the erasure again finishes the job.
+func (db *DB) wipe(ctx context.Context) error {
+	var busy, log, done int
+	if err := db.w.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &log, &done); err != nil {
+		return fmt.Errorf("emptying the write-ahead log after erasing: %w", err)
+	}
+	if busy != 0 {
+		return errors.New("the signatures are erased, but another reader kept the write-ahead log from being emptied, so their bytes may still be in it; run the erasure again")
+	}
+	return nil
 }
 
 // Secret returns the installation's 32-byte key from the settings table,
