@@ -25,12 +25,16 @@ import (
 	"github.com/placard/placard/internal/store/sqlite"
 )
 
+// stdin is where `signatures erase --email -` reads the address; tests
+// replace it.
+var stdin io.Reader = os.Stdin
+
 const signaturesUsage = `Manage the signatures people have given: export them, erase a person's,
 and approve or reject organisations that signed an open letter.
 
 Usage:
   placard signatures export --campaign ORG/SLUG [--format csv|json]
-  placard signatures erase --email ADDRESS
+  placard signatures erase --email ADDRESS   (--email - reads it from standard input)
   placard signatures pending --campaign ORG/SLUG
   placard signatures approve ID...
   placard signatures reject ID...
@@ -349,12 +353,24 @@ say how many were removed. The address is matched as signing stores it
 placard stats shows stay as they are: they hold nothing about anyone, and no
 count can be traced back to the person erased.
 
+With --email - the address is read from the first line of standard input,
+so it stays out of the shell history and the process list:
+
+  placard signatures erase --email -
+  (type the address, then Enter)
+
+Once the command returns, no byte of the erased signatures is left in the
+database files: SQLite overwrites them with zeros and empties its
+write-ahead log; PostgreSQL rewrites the signatures table (VACUUM FULL),
+during which signing waits. Backups and PostgreSQL's WAL keep them until
+they expire (see docs/security.md).
+
 Example: placard signatures erase --email sam@example.org`
 
 func signaturesErase(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	const cmd = "signatures erase"
 	fset := newFlagSet(cmd+" --email ADDRESS", eraseSynopsis, stdout, stderr)
-	email := fset.String("email", "", "the signer's email `address`")
+	email := fset.String("email", "", "the signer's email `address`, or - to read it from standard input")
 	db := dbFlag(fset, getenv)
 	pos, help, err := parseAnywhere(fset, args, stdout)
 	if help || err != nil {
@@ -362,6 +378,16 @@ func signaturesErase(ctx context.Context, args []string, getenv func(string) str
 	}
 	if len(pos) > 0 {
 		return usageErr(cmd, "erase takes no arguments, got %q; give the address with --email", pos[0])
+	}
+	if strings.TrimSpace(*email) == "-" {
+		line, err := readLine(stdin)
+		if err != nil {
+			return failure("reading the address from standard input: %v", err)
+		}
+		if strings.TrimSpace(line) == "" {
+			return usageErr(cmd, "--email - reads the address from standard input, which gave none; type it on one line, then Enter")
+		}
+		*email = line
 	}
 	addr := normaliseEmail(*email)
 	if addr == "" {
@@ -381,6 +407,21 @@ func signaturesErase(ctx context.Context, args []string, getenv func(string) str
 	}
 	fmt.Fprintf(stdout, "Removed %s for %s\n", countText(n, "signature", "signatures"), addr)
 	return nil
+}
+
+// readLine returns the first line of r without its line ending. An address
+// is short: more than 4 KiB without a line break is refused rather than
+// read on.
+func readLine(r io.Reader) (string, error) {
+	br := bufio.NewReaderSize(io.LimitReader(r, 4096), 4096)
+	line, err := br.ReadString('\n')
+	if err != nil && err != io.EOF {
+		return "", err
+	}
+	if err == io.EOF && len(line) == 4096 {
+		return "", errors.New("the first line is longer than 4096 bytes; give one address on one line")
+	}
+	return strings.TrimRight(line, "\r\n"), nil
 }
 
 const pendingSynopsis = `List the organisations that signed an open letter and are waiting for

@@ -248,3 +248,36 @@ func TestSignaturesUsage(t *testing.T) {
 		t.Errorf("PLACARD_DB: got exit %d, stderr %q; want exit 1 naming %s", exitCode(err), e.String(), db)
 	}
 }
+
+// TestEraseEmailFromStdin: --email - reads the address from standard input
+// (one line, trimmed), so it appears in neither the shell history nor the
+// process list; an empty line or no input is refused plainly.
+func TestEraseEmailFromStdin(t *testing.T) {
+	for _, e := range engines() {
+		t.Run(e.name, func(t *testing.T) {
+			db := e.db(t)
+			st := openForTest(t, db)
+			seed(t, st, sig(petitionRef, "Ada Lovelace", "ada@example.org", signing.KindIndividual),
+				sig(petitionRef, "Grace Hopper", "grace@example.org", signing.KindIndividual))
+			for _, c := range []struct {
+				in, out string
+				code    int
+				errs    string
+			}{
+				{"  ADA@Example.org \r\nnot read\n", "Removed 1 signature for ada@example.org\n", 0, ""},
+				{"grace@example.org", "Removed 1 signature for grace@example.org\n", 0, ""},
+				{"\n", "", 2, "standard input"},
+				{"", "", 2, "standard input"},
+				{"nobody\n", "", 2, "needs an @"},
+			} {
+				stdin = strings.NewReader(c.in)
+				out, errs, code := runCLI(t, "signatures", "erase", "--email", "-", "--db", db)
+				stdin = os.Stdin
+				if code != c.code || out != c.out || !strings.Contains(errs, c.errs) {
+					t.Errorf("erase --email - with input %q: got exit %d, stdout %q, stderr %q; want exit %d, stdout %q, stderr containing %q",
+						c.in, code, out, errs, c.code, c.out, c.errs)
+				}
+			}
+		})
+	}
+}
