@@ -151,15 +151,17 @@ WITH input AS (
 	SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
 		$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
 		$14::bool[], $15::text[], $16::timestamptz[], $17::text[], $18::timestamptz[],
-		$19::text[], $20::text[], $21::text[], $22::bytea[])
+		$19::text[], $20::text[], $21::text[], $22::bytea[], $23::text[], $24::timestamptz[])
 		WITH ORDINALITY AS t(org, campaign, action, kind, status, name, email, postcode, country,
 			phone, comment, organisation, role, public, consent_text, consent_at, lang, created_at,
-			source, referrer, new_token, new_hash, ord)
+			source, referrer, new_token, new_hash, contact_text, contact_at, ord)
 ), ins AS (
 	INSERT INTO signatures (org, campaign, action, kind, status, name, email, postcode, country,
-		phone, comment, organisation, role, public, consent_text, consent_at, lang, created_at)
+		phone, comment, organisation, role, public, consent_text, consent_at, contact_text, contact_at,
+		lang, created_at)
 	SELECT org, campaign, action, kind, status, name, email, postcode, country,
-		phone, comment, organisation, role, public, consent_text, consent_at, lang, created_at
+		phone, comment, organisation, role, public, consent_text, consent_at, contact_text, contact_at,
+		lang, created_at
 	FROM input ORDER BY ord
 	ON CONFLICT (email, org, campaign) DO NOTHING
 	RETURNING id, org, campaign, email, kind, status
@@ -241,6 +243,8 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) ([]e
 		consentAt, createdAt                = make([]time.Time, n), make([]time.Time, n)
 		source, referrer, newToken          = make([]string, n), make([]string, n), make([]string, n)
 		newHash                             = make([][]byte, n)
+		contactText                         = make([]string, n)
+		contactAt                           = make([]*time.Time, n)
 	)
 	for j, i := range order {
 		s := sigs[i]
@@ -250,10 +254,15 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) ([]e
 		public[j], consentText[j], lang[j] = s.Public, s.ConsentText, s.Lang
 		consentAt[j], createdAt[j] = s.ConsentAt.UTC().Truncate(time.Microsecond), s.CreatedAt.UTC().Truncate(time.Microsecond)
 		source[j], referrer[j], newToken[j], newHash[j] = s.Reach.Source, s.Reach.Referrer, s.Reach.NewLink.Token, s.Reach.NewLink.SecretHash[:]
+		contactText[j] = s.ContactText
+		if !s.ContactAt.IsZero() {
+			at := s.ContactAt.UTC().Truncate(time.Microsecond)
+			contactAt[j] = &at
+		}
 	}
 	rows, err := db.pool.Query(ctx, addSQL, org, campaign, action, kind, status, name, email, postcode,
 		country, phone, comment, organisation, role, public, consentText, consentAt, lang, createdAt,
-		source, referrer, newToken, newHash)
+		source, referrer, newToken, newHash, contactText, contactAt)
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -352,7 +361,8 @@ func (db *DB) PublicSigners(ctx context.Context, org, campaign string, limit int
 // status ("" for all), oldest first, streaming rows from one snapshot.
 func (db *DB) Signatures(ctx context.Context, org, campaign string, status signing.Status, fn func(*signing.Signature) error) error {
 	rows, err := db.pool.Query(ctx, `SELECT id, org, campaign, action, kind, status, name, email,
-		postcode, country, phone, comment, organisation, role, public, consent_text, consent_at, lang, created_at
+		postcode, country, phone, comment, organisation, role, public, consent_text, consent_at,
+		contact_text, contact_at, lang, created_at
 		FROM signatures
 		WHERE org = $1 AND campaign = $2 AND ($3 = '' OR status = $3)
 		ORDER BY id`, org, campaign, string(status))
@@ -363,12 +373,16 @@ func (db *DB) Signatures(ctx context.Context, org, campaign string, status signi
 	for rows.Next() {
 		var s signing.Signature
 		var kind, st string
+		var contactAt *time.Time
 		if err := rows.Scan(&s.ID, &s.Org, &s.Campaign, &s.Action, &kind, &st, &s.Name, &s.Email,
 			&s.Postcode, &s.Country, &s.Phone, &s.Comment, &s.Organisation, &s.Role, &s.Public,
-			&s.ConsentText, &s.ConsentAt, &s.Lang, &s.CreatedAt); err != nil {
+			&s.ConsentText, &s.ConsentAt, &s.ContactText, &contactAt, &s.Lang, &s.CreatedAt); err != nil {
 			return err
 		}
 		s.Kind, s.Status = signing.Kind(kind), signing.Status(st)
+		if contactAt != nil {
+			s.ContactAt = contactAt.UTC()
+		}
 		s.ConsentAt, s.CreatedAt = s.ConsentAt.UTC(), s.CreatedAt.UTC()
 		if err := fn(&s); err != nil {
 			return err

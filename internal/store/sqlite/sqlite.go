@@ -291,6 +291,14 @@ func (db *DB) Close() error {
 
 func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
 
+// formatOptTime is formatTime with "" for the zero time (no such moment).
+func formatOptTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return formatTime(t)
+}
+
 func parseTime(s string) (time.Time, error) {
 	t, err := time.Parse(timeLayout, s)
 	if err != nil {
@@ -315,7 +323,7 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// insertChunk caps the rows of one multi-row INSERT: 18 parameters a row
+// insertChunk caps the rows of one multi-row INSERT: 20 parameters a row
 // stays far below SQLite's 32,766-parameter limit.
 const insertChunk = 128
 
@@ -326,12 +334,12 @@ func insertSQL(n int) string {
 	var b strings.Builder
 	b.WriteString(`INSERT INTO signatures
 		(org, campaign, action, kind, status, name, email, postcode, country, phone, comment,
-		 organisation, role, public, consent_text, consent_at, lang, created_at) VALUES `)
+		 organisation, role, public, consent_text, consent_at, contact_text, contact_at, lang, created_at) VALUES `)
 	for i := range n {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+		b.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
 	}
 	b.WriteString(` ON CONFLICT (email, org, campaign) DO NOTHING RETURNING id, email, org, campaign`)
 	return b.String()
@@ -402,7 +410,7 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) ([]e
 	}
 	defer tx.Rollback()
 	ids := make(map[sigKey]int64, len(order))
-	args := make([]any, 0, 18*min(len(order), insertChunk))
+	args := make([]any, 0, 20*min(len(order), insertChunk))
 	for start := 0; start < len(order); start += insertChunk {
 		chunk := order[start:min(start+insertChunk, len(order))]
 		args = args[:0]
@@ -410,7 +418,8 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) ([]e
 			s := sigs[i]
 			args = append(args, s.Org, s.Campaign, s.Action, string(s.Kind), string(s.Status),
 				s.Name, s.Email, s.Postcode, s.Country, s.Phone, s.Comment, s.Organisation, s.Role,
-				boolInt(s.Public), s.ConsentText, formatTime(s.ConsentAt), s.Lang, formatTime(s.CreatedAt))
+				boolInt(s.Public), s.ConsentText, formatTime(s.ConsentAt), s.ContactText, formatOptTime(s.ContactAt),
+				s.Lang, formatTime(s.CreatedAt))
 		}
 		rows, err := tx.StmtContext(ctx, stmts[len(chunk)]).QueryContext(ctx, args...)
 		if err != nil {
@@ -547,7 +556,8 @@ func (db *DB) PublicSigners(ctx context.Context, org, campaign string, limit int
 // status ("" for all), oldest first, reading from one consistent snapshot.
 func (db *DB) Signatures(ctx context.Context, org, campaign string, status signing.Status, fn func(*signing.Signature) error) error {
 	rows, err := db.r.QueryContext(ctx, `SELECT id, org, campaign, action, kind, status, name, email,
-		postcode, country, phone, comment, organisation, role, public, consent_text, consent_at, lang, created_at
+		postcode, country, phone, comment, organisation, role, public, consent_text, consent_at,
+		contact_text, contact_at, lang, created_at
 		FROM signatures
 		WHERE org = ? AND campaign = ? AND (? = '' OR status = ?)
 		ORDER BY id`, org, campaign, string(status), string(status))
@@ -557,16 +567,21 @@ func (db *DB) Signatures(ctx context.Context, org, campaign string, status signi
 	defer rows.Close()
 	for rows.Next() {
 		var s signing.Signature
-		var kind, st, consentAt, created string
+		var kind, st, consentAt, contactAt, created string
 		var public int
 		if err := rows.Scan(&s.ID, &s.Org, &s.Campaign, &s.Action, &kind, &st, &s.Name, &s.Email,
 			&s.Postcode, &s.Country, &s.Phone, &s.Comment, &s.Organisation, &s.Role, &public,
-			&s.ConsentText, &consentAt, &s.Lang, &created); err != nil {
+			&s.ConsentText, &consentAt, &s.ContactText, &contactAt, &s.Lang, &created); err != nil {
 			return err
 		}
 		s.Kind, s.Status, s.Public = signing.Kind(kind), signing.Status(st), public == 1
 		if s.ConsentAt, err = parseTime(consentAt); err != nil {
 			return err
+		}
+		if contactAt != "" {
+			if s.ContactAt, err = parseTime(contactAt); err != nil {
+				return err
+			}
 		}
 		if s.CreatedAt, err = parseTime(created); err != nil {
 			return err

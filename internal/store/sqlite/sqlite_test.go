@@ -188,11 +188,11 @@ func TestOddFileNames(t *testing.T) {
 // TestWipe: after an erasure and a clean Close, no byte of the erased
 // signer is left in the database file, its WAL or its shared-memory index.
 func TestWipe(t *testing.T) {
-	storetest.RunWipe(t, func(t *testing.T) (func() (store.Store, error), func(*testing.T) []string) {
+	storetest.RunWipe(t, func(t *testing.T) storetest.WipeDisk {
 		path := filepath.Join(t.TempDir(), "placard.db")
-		open := func() (store.Store, error) { return sqlite.Open(context.Background(), path) }
-		return open, func(*testing.T) []string {
-			return []string{path, path + "-wal", path + "-shm"}
+		return storetest.WipeDisk{
+			Open:  func() (store.Store, error) { return sqlite.Open(context.Background(), path) },
+			Files: func(*testing.T) []string { return []string{path, path + "-wal", path + "-shm"} },
 		}
 	})
 }

@@ -423,12 +423,16 @@ func testRoundTrip(t *testing.T, s store.Store) {
 		Public:       true,
 		ConsentText:  "أوافق على أن تتواصل معي الجمعية. אני מסכים/ה. I agree to <Riverside>'s terms & \"privacy\".",
 		ConsentAt:    consentAt,
+		ContactText:  "Keep me informed about <Riverside>'s work & \"news\" — ابقني على اطلاع",
+		ContactAt:    consentAt.Add(3 * time.Microsecond),
 		Lang:         "ar",
 		CreatedAt:    base.Add(17 * time.Microsecond),
 		// Reach is kept only as counts, never on the signature's row.
 		Reach: signing.Reach{Source: "email", NewLink: signing.Referral{Token: "roundtrip0", SecretHash: [32]byte{1}}},
 	}
-	add(t, s, in)
+	// A signer who gave no permission to be contacted: both stay empty.
+	plain := Sig("o", "c", "plain@example.org")
+	add(t, s, in, plain)
 	var got []*signing.Signature
 	err := s.Signatures(ctx, "o", "c", "", func(sig *signing.Signature) error {
 		got = append(got, sig)
@@ -437,19 +441,25 @@ func testRoundTrip(t *testing.T, s store.Store) {
 	if err != nil {
 		t.Fatalf("Signatures: %v", err)
 	}
-	if len(got) != 1 {
-		t.Fatalf("Signatures: got %d, want 1", len(got))
+	if len(got) != 2 {
+		t.Fatalf("Signatures: got %d, want 2", len(got))
 	}
-	out := got[0]
-	if !out.ConsentAt.Equal(in.ConsentAt) || !out.CreatedAt.Equal(in.CreatedAt) {
-		t.Errorf("times: got consent %v created %v, want %v and %v", out.ConsentAt, out.CreatedAt, in.ConsentAt, in.CreatedAt)
-	}
-	// Compare everything else field by field, times normalised.
-	want := *in
-	want.ConsentAt, want.CreatedAt = out.ConsentAt, out.CreatedAt
-	want.Reach = signing.Reach{}
-	if *out != want {
-		t.Errorf("round trip:\n got %+v\nwant %+v", *out, want)
+	for i, in := range []*signing.Signature{in, plain} {
+		out := got[i]
+		if !out.ConsentAt.Equal(in.ConsentAt) || !out.CreatedAt.Equal(in.CreatedAt) || !out.ContactAt.Equal(in.ContactAt) {
+			t.Errorf("times: got consent %v contact %v created %v, want %v, %v and %v",
+				out.ConsentAt, out.ContactAt, out.CreatedAt, in.ConsentAt, in.ContactAt, in.CreatedAt)
+		}
+		// Compare everything else field by field, times normalised.
+		want := *in
+		want.ConsentAt, want.CreatedAt, want.ContactAt = out.ConsentAt, out.CreatedAt, out.ContactAt
+		want.Reach = signing.Reach{}
+		if *out != want {
+			t.Errorf("round trip:\n got %+v\nwant %+v", *out, want)
+		}
+		if in.ContactAt.IsZero() && !out.ContactAt.IsZero() {
+			t.Errorf("no permission given: got ContactAt %v, want the zero time", out.ContactAt)
+		}
 	}
 }
 

@@ -13,11 +13,21 @@ import (
 	"github.com/placard/placard/internal/store"
 )
 
-// Disk is a database whose files a test can read: open opens it (afresh on
-// every call), and files — called only after the store is closed — makes
-// the engine flush what it caches and returns the path of every file to
-// search.
-type Disk func(t *testing.T) (open func() (store.Store, error), files func(t *testing.T) []string)
+// Disk returns a fresh database whose files a test can read.
+type Disk func(t *testing.T) WipeDisk
+
+// WipeDisk is one database for RunWipe.
+type WipeDisk struct {
+	// Open opens the database.
+	Open func() (store.Store, error)
+	// Signed, when set, runs once the signatures are stored and before the
+	// erasure: housekeeping the engine may do on its own at any time, such
+	// as PostgreSQL's ANALYZE, which copies sample values elsewhere.
+	Signed func(t *testing.T)
+	// Files — called only after the store is closed — makes the engine
+	// write out what it caches and returns the path of every file to search.
+	Files func(t *testing.T) []string
+}
 
 // RunWipe checks the on-disk promise of Erase and Purge: once they return
 // and the store is closed cleanly, no byte of an erased signer's email,
@@ -46,8 +56,8 @@ func longComment(m string) string {
 
 func testWipe(t *testing.T, disk Disk, purge bool) {
 	ctx := context.Background()
-	open, files := disk(t)
-	s, err := open()
+	d := disk(t)
+	s, err := d.Open()
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}
@@ -67,6 +77,7 @@ func testWipe(t *testing.T, disk Disk, purge bool) {
 	}
 	mine := Sig("o", "c", gone.email)
 	mine.Name, mine.Comment, mine.Public = gone.name, longComment(gone.comment), true
+	mine.ContactText, mine.ContactAt = "Keep me posted "+gone.contact, base
 	other := Sig("o", "d", gone.email)
 	other.Name, other.Kind, other.Status, other.Organisation = gone.name, signing.KindOrganisation, signing.StatusPending, gone.name
 	keep := Sig("o", "d", kept.email)
@@ -83,6 +94,9 @@ func testWipe(t *testing.T, disk Disk, purge bool) {
 			t.Fatalf("SetStatus: %v", err)
 		}
 	}
+	if d.Signed != nil {
+		d.Signed(t)
+	}
 	if purge {
 		// Purge campaign c, then erase the signer from d: both paths.
 		if n, err := s.Erase(ctx, gone.email); err != nil || n != 1 {
@@ -95,7 +109,7 @@ func testWipe(t *testing.T, disk Disk, purge bool) {
 		t.Fatalf("Close: %v", err)
 	}
 
-	paths := files(t)
+	paths := d.Files(t)
 	if len(paths) == 0 {
 		t.Fatal("the engine named no database files to search")
 	}
@@ -116,7 +130,7 @@ func testWipe(t *testing.T, disk Disk, purge bool) {
 			}
 		}
 	}
-	for what, m := range map[string]string{"email": gone.email, "name": gone.name, "comment": gone.comment} {
+	for what, m := range map[string]string{"email": gone.email, "name": gone.name, "comment": gone.comment, "contact permission text": gone.contact} {
 		if len(found[m]) > 0 {
 			t.Errorf("the erased signer's %s %q is still on disk in %v", what, m, found[m])
 		}
