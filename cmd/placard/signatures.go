@@ -189,7 +189,8 @@ func normaliseEmail(s string) string {
 var exportColumns = []string{
 	"id", "organisation_slug", "campaign_slug", "action", "kind", "status",
 	"name", "email", "postcode", "country", "phone", "comment",
-	"organisation", "role", "public", "consent_text", "consent_at", "language", "created_at",
+	"organisation", "role", "public", "consent_text", "consent_at",
+	"contact_permission", "contact_permission_at", "language", "created_at",
 }
 
 // exportRecord is one signature as exported. It lists every field the signer
@@ -213,8 +214,13 @@ type exportRecord struct {
 	Public       bool   `json:"public"`
 	ConsentText  string `json:"consent_text"`
 	ConsentAt    string `json:"consent_at"`
-	Language     string `json:"language"`
-	CreatedAt    string `json:"created_at"`
+	// ContactPermission is the sentence of the optional box allowing the
+	// organisation to contact the signer later, and ContactPermissionAt
+	// when it was ticked; both empty when it was not.
+	ContactPermission   string `json:"contact_permission"`
+	ContactPermissionAt string `json:"contact_permission_at"`
+	Language            string `json:"language"`
+	CreatedAt           string `json:"created_at"`
 }
 
 func exportTime(t time.Time) string {
@@ -231,6 +237,7 @@ func toRecord(s *signing.Signature) exportRecord {
 		Name: s.Name, Email: s.Email, Postcode: s.Postcode, Country: s.Country,
 		Phone: s.Phone, Comment: s.Comment, Organisation: s.Organisation, Role: s.Role,
 		Public: s.Public, ConsentText: s.ConsentText, ConsentAt: exportTime(s.ConsentAt),
+		ContactPermission: s.ContactText, ContactPermissionAt: exportTime(s.ContactAt),
 		Language: s.Lang, CreatedAt: exportTime(s.CreatedAt),
 	}
 }
@@ -239,7 +246,8 @@ func (r exportRecord) cells() []string {
 	return []string{
 		strconv.FormatInt(r.ID, 10), r.OrgSlug, r.CampaignSlug, r.Action, r.Kind, r.Status,
 		r.Name, r.Email, r.Postcode, r.Country, r.Phone, r.Comment,
-		r.Organisation, r.Role, strconv.FormatBool(r.Public), r.ConsentText, r.ConsentAt, r.Language, r.CreatedAt,
+		r.Organisation, r.Role, strconv.FormatBool(r.Public), r.ConsentText, r.ConsentAt,
+		r.ContactPermission, r.ContactPermissionAt, r.Language, r.CreatedAt,
 	}
 }
 
@@ -259,7 +267,10 @@ func defuseCell(s string) string {
 }
 
 const exportSynopsis = `Write every signature of one campaign to standard output, oldest first,
-with the consent text each signer was shown and when they agreed.
+with the consent text each signer was shown and when they agreed, and — in
+contact_permission and contact_permission_at — the sentence of the optional
+box allowing you to contact them later and when they ticked it (both empty
+when they did not: do not contact those signers beyond this campaign).
 
   --format csv   (default) one header row, then one row per signature. Cells
                  that a spreadsheet would read as a formula (starting with

@@ -84,11 +84,17 @@ type Org struct {
 	// per language: strings: {en: {sign.submit.petition: Add my name}}. The organiser's guide
 	// lists the names.
 	Strings map[string]map[string]string `yaml:"strings"`
-	// Consent is the sentence beside the consent box on every signing form,
-	// saying what the organisation will do with a signer's details, such as
-	// "Riverside Coalition may email me about this campaign. I can unsubscribe at any time."
-	// A petition or letter may set its own.
+	// Consent is the sentence beside the required consent box on every signing form, saying what
+	// the organisation will do with a signer's details to count and deliver the signature, such as
+	// "Riverside Coalition may keep my name and email to count and deliver this petition. I can
+	// ask them to erase them at any time." Asking to contact signers later is a separate, optional
+	// box: see contact_permission. A petition or letter may set its own.
 	Consent string `yaml:"consent"`
+	// ContactPermission is the sentence beside a second, optional box on every signing form,
+	// asking permission to contact the signer later, such as "Keep me informed about our
+	// work for renters." It is unticked until the signer ticks it, and is recorded (the exact
+	// sentence and when) only then, apart from the consent. Without it no such box is shown.
+	ContactPermission string `yaml:"contact_permission"`
 	// Members is the organisation's directory of member or partner organisations; an engage
 	// call to action without its own list shows these.
 	Members []Member `yaml:"members"`

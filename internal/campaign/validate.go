@@ -147,6 +147,7 @@ func (c *checker) checkOrg(o *Org) {
 		c.member(&o.Members[i])
 	}
 	c.consent(o.Consent, &o.Consent)
+	c.contactPermission(o.ContactPermission, &o.ContactPermission)
 	c.redirects(o)
 	c.embedOrigins(o)
 	c.checkLanguages(o)
@@ -787,6 +788,25 @@ func (c *checker) consent(s string, ptr *string) {
 		c.errorf(c.at(ptr), "'consent' is shown as plain text, so HTML in it would appear as code — remove the tags and put links in privacy_policy")
 	case strings.ContainsAny(t, "\n\r"):
 		c.warnf(c.at(ptr), "'consent' is shown as one sentence beside a checkbox, so its line breaks are dropped — write it on one line, or use > instead of |")
+	}
+}
+
+// contactPermission checks the optional box's sentence like a consent
+// sentence: plain text on one line, not empty when given, not too long.
+func (c *checker) contactPermission(s string, ptr *string) {
+	if !c.seen(ptr) || c.l.hasErrorAt(c.at(ptr)) {
+		return
+	}
+	t := strings.TrimSpace(s)
+	switch {
+	case t == "":
+		c.errorf(c.at(ptr), "'contact_permission' is empty — write the sentence signers may tick to be kept informed, such as \"Keep me informed about our work for renters.\", or remove the setting to show no such box")
+	case utf8.RuneCountInString(t) > consentLimit:
+		c.errorf(c.at(ptr), "'contact_permission' is %d characters long — keep it to %d or fewer and link the details from privacy_policy", utf8.RuneCountInString(t), consentLimit)
+	case consentTag.MatchString(t):
+		c.errorf(c.at(ptr), "'contact_permission' is shown as plain text, so HTML in it would appear as code — remove the tags and put links in privacy_policy")
+	case strings.ContainsAny(t, "\n\r"):
+		c.warnf(c.at(ptr), "'contact_permission' is shown as one sentence beside a checkbox, so its line breaks are dropped — write it on one line, or use > instead of |")
 	}
 }
 

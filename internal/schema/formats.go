@@ -59,6 +59,7 @@ var formats = map[string]map[string]any{
 	"Org.language":             {"pattern": languagePattern},
 	"Org.languages":            {"pattern": languagePattern},
 	"Org.consent":              {"pattern": plainPattern, "maxLength": consentMax},
+	"Org.contact_permission":   {"pattern": plainPattern, "maxLength": consentMax},
 	"Org.embed_origins":        {"pattern": originPattern},
 	"Member.link":              {"pattern": webPattern},
 	"Member.email":             {"pattern": emailPattern},

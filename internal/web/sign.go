@@ -185,14 +185,14 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 		Action: id, Name: form.Get("name"), Email: form.Get("email"), Postcode: form.Get("postcode"),
 		Country: form.Get("country"), Phone: form.Get("phone"), Comment: form.Get("comment"),
 		Organisation: form.Get("organisation"), Role: form.Get("role"),
-		Consent: form.Get(fieldConsent), Public: form.Get(fieldPublic),
+		Consent: form.Get(fieldConsent), Contact: form.Get(fieldContact), Public: form.Get(fieldPublic),
 	}
 	tokProblem := s.tokens.check(lc.key, form.Get(fieldToken), now)
 	if tokProblem == tokenMissing && s.fromSiteOrigin(r) {
 		// A static copy's form has no token to send (see Config.SiteOrigins).
 		tokProblem = tokenOK
 	}
-	sig, errs := signing.Check(sub, sa.rules, sa.consent, now)
+	sig, errs := signing.CheckForm(sub, sa.rules, sa.consent, sa.contact, now)
 	if tokProblem != tokenOK || len(errs) > 0 {
 		return s.signAgain(w, r, lc, sa, form, errs, tokProblem, now)
 	}
@@ -263,6 +263,7 @@ func (s *Server) signAgain(w http.ResponseWriter, r *http.Request, lc *liveCampa
 			kept[k] = v[:1]
 		}
 	}
+	kept.Set(fieldContact, form.Get(fieldContact))
 	kept.Set(fieldPublic, form.Get(fieldPublic))
 	kept.Set(fieldVia, form.Get(fieldVia))
 	tok := s.tokens.issue(lc.key, now.Add(-tokenMinAge))
