@@ -80,6 +80,14 @@ type Store interface {
 	// segments, and any backups, keep them until they are recycled.
 	Erase(ctx context.Context, email string) (int, error)
 
+	// Purge deletes every signature of one campaign — the retention
+	// period after it closed has passed — and returns how many were
+	// removed, with the same on-disk promise as Erase. Unlike Erase it keeps
+	// the campaign's counts: approved signatures and organisations stay
+	// counted; pending ones, which nobody can approve any more, stop
+	// counting as pending. The revision moves when anything was removed.
+	Purge(ctx context.Context, org, campaign string) (int, error)
+
 	// Tallies is Counts with each campaign's Revision, exactly as cheap and
 	// in the same order. Pollers that show recent signers use it: a change
 	// can leave every count as it was (see Tally.Revision).

@@ -495,3 +495,26 @@ func (db *DB) Secret(ctx context.Context) ([]byte, error) {
 	err = db.pool.QueryRow(ctx, `SELECT value FROM settings WHERE key = 'secret'`).Scan(&key)
 	return key, err
 }
+
+// Purge deletes every signature of one campaign, keeping its counts (see
+// store.Store), in one transaction, then wipes like Erase.
+func (db *DB) Purge(ctx context.Context, org, campaign string) (int, error) {
+	n := 0
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		var pending int
+		err := tx.QueryRow(ctx, `WITH gone AS (
+				DELETE FROM signatures WHERE org = $1 AND campaign = $2 RETURNING status
+			)
+			SELECT count(*), count(*) FILTER (WHERE status = 'pending') FROM gone`, org, campaign).Scan(&n, &pending)
+		if err != nil || n == 0 {
+			return err
+		}
+		var ds tally.Deltas
+		ds.Add(tally.Key{Org: org, Campaign: campaign}, tally.Delta{Pending: -pending})
+		return applyDeltas(ctx, tx, &ds)
+	})
+	if err != nil || n == 0 {
+		return 0, err
+	}
+	return n, db.wipe(ctx)
+}

@@ -700,3 +700,31 @@ func (db *DB) Secret(ctx context.Context) ([]byte, error) {
 	err = db.w.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = 'secret'`).Scan(&key)
 	return key, err
 }
+
+// Purge deletes every signature of one campaign, keeping its counts (see
+// store.Store), in one transaction, then wipes like Erase.
+func (db *DB) Purge(ctx context.Context, org, campaign string) (int, error) {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	var n, pending int
+	err = tx.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE status = 'pending')
+		FROM signatures WHERE org = ? AND campaign = ?`, org, campaign).Scan(&n, &pending)
+	if err != nil || n == 0 {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM signatures WHERE org = ? AND campaign = ?`, org, campaign); err != nil {
+		return 0, err
+	}
+	var ds tally.Deltas
+	ds.Add(tally.Key{Org: org, Campaign: campaign}, tally.Delta{Pending: -pending})
+	if err := applyDeltas(ctx, tx, &ds); err != nil {
+		return 0, err
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, err
+	}
+	return n, db.wipe(ctx)
+}

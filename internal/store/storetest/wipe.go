@@ -35,6 +35,7 @@ type WipeDisk struct {
 // else's are still there (which shows the search reads real data).
 func RunWipe(t *testing.T, disk Disk) {
 	t.Run("EraseLeavesNoBytes", func(t *testing.T) { testWipe(t, disk, false) })
+	t.Run("PurgeLeavesNoBytes", func(t *testing.T) { testWipe(t, disk, true) })
 }
 
 // marker returns a unique string no database could hold by chance.
@@ -99,6 +100,10 @@ func testWipe(t *testing.T, disk Disk, purge bool) {
 	}
 	if purge {
 		// Purge campaign c, then erase the signer from d: both paths.
+		n, err := s.Purge(ctx, "o", "c")
+		if err != nil || n != 42 {
+			t.Fatalf("Purge: got %d, %v, want 42, nil", n, err)
+		}
 		if n, err := s.Erase(ctx, gone.email); err != nil || n != 1 {
 			t.Fatalf("Erase: got %d, %v, want 1, nil", n, err)
 		}
