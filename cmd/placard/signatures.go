@@ -30,11 +30,12 @@ import (
 var stdin io.Reader = os.Stdin
 
 const signaturesUsage = `Manage the signatures people have given: export them, erase a person's,
-and approve or reject organisations that signed an open letter.
+erase those past their campaign's retention, and approve or reject organisations that signed an open letter.
 
 Usage:
   placard signatures export --campaign ORG/SLUG [--format csv|json]
   placard signatures erase --email ADDRESS   (--email - reads it from standard input)
+  placard signatures purge [--dry-run]
   placard signatures pending --campaign ORG/SLUG
   placard signatures approve ID...
   placard signatures reject ID...
@@ -58,6 +59,8 @@ func signatures(ctx context.Context, args []string, getenv func(string) string, 
 		return signaturesExport(ctx, rest, getenv, stdout, stderr)
 	case "erase":
 		return signaturesErase(ctx, rest, getenv, stdout, stderr)
+	case "purge":
+		return signaturesPurge(ctx, rest, getenv, stdout, stderr)
 	case "pending":
 		return signaturesPending(ctx, rest, getenv, stdout, stderr)
 	case "approve":
@@ -69,7 +72,7 @@ func signatures(ctx context.Context, args []string, getenv func(string) string, 
 		return nil
 	}
 	msg := fmt.Sprintf("unknown signatures command %q", sub)
-	for _, c := range []string{"export", "erase", "pending", "approve", "reject"} {
+	for _, c := range []string{"export", "erase", "pending", "approve", "reject", "purge"} {
 		if strings.HasPrefix(c, sub) || closeWord(sub, c) || swapped(sub, c) {
 			msg += fmt.Sprintf("; did you mean %q?", c)
 			break
