@@ -24,15 +24,17 @@ type WipeDisk struct {
 	// erasure: housekeeping the engine may do on its own at any time, such
 	// as PostgreSQL's ANALYZE, which copies sample values elsewhere.
 	Signed func(t *testing.T)
-	// Files — called only after the store is closed — makes the engine
-	// write out what it caches and returns the path of every file to search.
+	// Files makes the engine write out what it caches and returns the path
+	// of every file to search. It is called once while the store is still
+	// open (after the erasure) and once after it is closed.
 	Files func(t *testing.T) []string
 }
 
-// RunWipe checks the on-disk promise of Erase and Purge: once they return
-// and the store is closed cleanly, no byte of an erased signer's email,
-// name or comment is left in any file the engine names, while everyone
-// else's are still there (which shows the search reads real data).
+// RunWipe checks the on-disk promise of Erase and Purge: once they return —
+// with the store still open, and again after a clean Close — no byte of an
+// erased signer's email, name, comment or contact permission is left in any
+// file the engine names, while everyone else's are still there (which shows
+// the search reads real data).
 func RunWipe(t *testing.T, disk Disk) {
 	t.Run("EraseLeavesNoBytes", func(t *testing.T) { testWipe(t, disk, false) })
 	t.Run("PurgeLeavesNoBytes", func(t *testing.T) { testWipe(t, disk, true) })
@@ -62,11 +64,11 @@ func testWipe(t *testing.T, disk Disk, purge bool) {
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}
-	gone := struct{ email, name, comment, contact string }{
+	gone := wipeMarkers{
 		marker("gone") + "@example.org", marker("Gone Name "), marker("gonecomment"), marker("gonecontact"),
 	}
-	kept := struct{ email, name, comment string }{
-		marker("kept") + "@example.org", marker("Kept Name "), marker("keptcomment"),
+	kept := wipeMarkers{
+		email: marker("kept") + "@example.org", name: marker("Kept Name "), comment: marker("keptcomment"),
 	}
 	// The erased signer signs two campaigns (one of them also as a
 	// public organisation, moderated twice, so the engine holds older
@@ -110,11 +112,22 @@ func testWipe(t *testing.T, disk Disk, purge bool) {
 	} else if n, err := s.Erase(ctx, gone.email); err != nil || n != 2 {
 		t.Fatalf("Erase: got %d, %v, want 2, nil", n, err)
 	}
+	// Searched twice: while the store is still open, as a server that
+	// keeps running sees it (another process may have erased), and after
+	// a clean Close.
+	search(t, "while open", d.Files(t), gone, kept)
 	if err := s.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
+	search(t, "after Close", d.Files(t), gone, kept)
+}
 
-	paths := d.Files(t)
+type wipeMarkers struct{ email, name, comment, contact string }
+
+// search reads every file in paths and fails if any holds one of gone's
+// markers, or if none holds one of kept's.
+func search(t *testing.T, when string, paths []string, gone, kept wipeMarkers) {
+	t.Helper()
 	if len(paths) == 0 {
 		t.Fatal("the engine named no database files to search")
 	}
@@ -137,12 +150,12 @@ func testWipe(t *testing.T, disk Disk, purge bool) {
 	}
 	for what, m := range map[string]string{"email": gone.email, "name": gone.name, "comment": gone.comment, "contact permission text": gone.contact} {
 		if len(found[m]) > 0 {
-			t.Errorf("the erased signer's %s %q is still on disk in %v", what, m, found[m])
+			t.Errorf("%s: the erased signer's %s %q is still on disk in %v", when, what, m, found[m])
 		}
 	}
 	for what, m := range map[string]string{"email": kept.email, "name": kept.name, "comment": kept.comment} {
 		if len(found[m]) == 0 {
-			t.Errorf("a kept signer's %s %q is in none of the %d files searched: the search does not read the data", what, m, len(paths))
+			t.Errorf("%s: a kept signer's %s %q is in none of the %d files searched: the search does not read the data", when, what, m, len(paths))
 		}
 	}
 }
