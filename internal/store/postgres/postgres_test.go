@@ -127,7 +127,7 @@ func TestBatchRefusedRow(t *testing.T) {
 	}
 }
 
-// TestWipe: after an erasure and a clean Close, no byte of the erased
+// TestWipe: after an erasure (store open, then closed cleanly), no byte of the erased
 // signer is left in any file of the cluster's data folder — tables, their
 // indexes and TOAST, the catalogs — once a CHECKPOINT has written every
 // page out. ANALYZE runs before the erasure, as autovacuum may at any time,

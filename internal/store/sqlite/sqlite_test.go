@@ -185,7 +185,7 @@ func TestOddFileNames(t *testing.T) {
 	}
 }
 
-// TestWipe: after an erasure and a clean Close, no byte of the erased
+// TestWipe: after an erasure (store open, then closed cleanly), no byte of the erased
 // signer is left in the database file, its WAL or its shared-memory index.
 func TestWipe(t *testing.T) {
 	storetest.RunWipe(t, func(t *testing.T) storetest.WipeDisk {
