@@ -387,6 +387,12 @@ type SignForm struct {
 	// box, which must be ticked; ConsentChecked keeps the box ticked on a re-show.
 	ConsentText    string
 	ConsentChecked bool
+	// ContactText is the organisation's sentence asking permission to
+	// contact the signer later, beside a second, optional box that is
+	// unticked unless ContactChecked (a re-show after the signer ticked
+	// it). No such box when empty.
+	ContactText    string
+	ContactChecked bool
 	// PublicLabel is the "show my name publicly" opt-in's label; it is
 	// unticked unless PublicChecked (a re-show after the signer ticked it).
 	PublicLabel   string

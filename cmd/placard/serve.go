@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -255,6 +256,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		reloads.Add(1)
 		go func() { defer reloads.Done(); watch(rctx, c.campaigns, loaded, rl, log) }()
 	}
+	// Retention: erase the signatures of campaigns closed longer ago than
+	// their retention, at start and then daily, with the site as last
+	// (re)loaded. Stopped, like the reloads, before the store closes.
+	rl.site.Store(site)
+	purgeTicker := time.NewTicker(purgeInterval)
+	defer purgeTicker.Stop()
+	reloads.Add(1)
+	go func() { defer reloads.Done(); purgeLoop(rctx, st, rl.site.Load, time.Now, purgeTicker.C, log) }()
 	orgs, camps := siteCounts(site)
 	log.Info("listening", "addr", addr, "url", base, "campaigns", c.campaigns,
 		"organisations", orgs, "campaign_pages", camps, "dev", c.dev,
@@ -380,6 +389,8 @@ type reloader struct {
 	srv *web.Server
 	log *slog.Logger
 	mu  sync.Mutex // one reload at a time, whoever asked
+	// site is the site serving now, for the daily retention purge.
+	site atomic.Pointer[campaign.Site]
 }
 
 // reload loads and swaps in the site; why names what asked, for the log.
@@ -404,6 +415,7 @@ func (rl *reloader) reload(why string) bool {
 		rl.log.Error("reload failed; still serving the last good version", "reason", why, "err", err)
 		return false
 	}
+	rl.site.Store(site)
 	orgs, camps := siteCounts(site)
 	rl.log.Info("reloaded", "reason", why, "campaigns", rl.dir, "organisations", orgs, "campaign_pages", camps)
 	return true

@@ -25,12 +25,17 @@ import (
 	"github.com/placard/placard/internal/store/sqlite"
 )
 
+// stdin is where `signatures erase --email -` reads the address; tests
+// replace it.
+var stdin io.Reader = os.Stdin
+
 const signaturesUsage = `Manage the signatures people have given: export them, erase a person's,
-and approve or reject organisations that signed an open letter.
+erase those past their campaign's retention, and approve or reject organisations that signed an open letter.
 
 Usage:
   placard signatures export --campaign ORG/SLUG [--format csv|json]
-  placard signatures erase --email ADDRESS
+  placard signatures erase --email ADDRESS   (--email - reads it from standard input)
+  placard signatures purge [--dry-run]
   placard signatures pending --campaign ORG/SLUG
   placard signatures approve ID...
   placard signatures reject ID...
@@ -54,6 +59,8 @@ func signatures(ctx context.Context, args []string, getenv func(string) string, 
 		return signaturesExport(ctx, rest, getenv, stdout, stderr)
 	case "erase":
 		return signaturesErase(ctx, rest, getenv, stdout, stderr)
+	case "purge":
+		return signaturesPurge(ctx, rest, getenv, stdout, stderr)
 	case "pending":
 		return signaturesPending(ctx, rest, getenv, stdout, stderr)
 	case "approve":
@@ -65,7 +72,7 @@ func signatures(ctx context.Context, args []string, getenv func(string) string, 
 		return nil
 	}
 	msg := fmt.Sprintf("unknown signatures command %q", sub)
-	for _, c := range []string{"export", "erase", "pending", "approve", "reject"} {
+	for _, c := range []string{"export", "erase", "pending", "approve", "reject", "purge"} {
 		if strings.HasPrefix(c, sub) || closeWord(sub, c) || swapped(sub, c) {
 			msg += fmt.Sprintf("; did you mean %q?", c)
 			break
@@ -197,7 +204,8 @@ func eraseForms(s string) []string {
 var exportColumns = []string{
 	"id", "organisation_slug", "campaign_slug", "action", "kind", "status",
 	"name", "email", "postcode", "country", "phone", "comment",
-	"organisation", "role", "public", "consent_text", "consent_at", "language", "created_at",
+	"organisation", "role", "public", "consent_text", "consent_at",
+	"contact_permission", "contact_permission_at", "language", "created_at",
 }
 
 // exportRecord is one signature as exported. It lists every field the signer
@@ -221,8 +229,13 @@ type exportRecord struct {
 	Public       bool   `json:"public"`
 	ConsentText  string `json:"consent_text"`
 	ConsentAt    string `json:"consent_at"`
-	Language     string `json:"language"`
-	CreatedAt    string `json:"created_at"`
+	// ContactPermission is the sentence of the optional box allowing the
+	// organisation to contact the signer later, and ContactPermissionAt
+	// when it was ticked; both empty when it was not.
+	ContactPermission   string `json:"contact_permission"`
+	ContactPermissionAt string `json:"contact_permission_at"`
+	Language            string `json:"language"`
+	CreatedAt           string `json:"created_at"`
 }
 
 func exportTime(t time.Time) string {
@@ -239,6 +252,7 @@ func toRecord(s *signing.Signature) exportRecord {
 		Name: s.Name, Email: s.Email, Postcode: s.Postcode, Country: s.Country,
 		Phone: s.Phone, Comment: s.Comment, Organisation: s.Organisation, Role: s.Role,
 		Public: s.Public, ConsentText: s.ConsentText, ConsentAt: exportTime(s.ConsentAt),
+		ContactPermission: s.ContactText, ContactPermissionAt: exportTime(s.ContactAt),
 		Language: s.Lang, CreatedAt: exportTime(s.CreatedAt),
 	}
 }
@@ -247,7 +261,8 @@ func (r exportRecord) cells() []string {
 	return []string{
 		strconv.FormatInt(r.ID, 10), r.OrgSlug, r.CampaignSlug, r.Action, r.Kind, r.Status,
 		r.Name, r.Email, r.Postcode, r.Country, r.Phone, r.Comment,
-		r.Organisation, r.Role, strconv.FormatBool(r.Public), r.ConsentText, r.ConsentAt, r.Language, r.CreatedAt,
+		r.Organisation, r.Role, strconv.FormatBool(r.Public), r.ConsentText, r.ConsentAt,
+		r.ContactPermission, r.ContactPermissionAt, r.Language, r.CreatedAt,
 	}
 }
 
@@ -267,7 +282,10 @@ func defuseCell(s string) string {
 }
 
 const exportSynopsis = `Write every signature of one campaign to standard output, oldest first,
-with the consent text each signer was shown and when they agreed.
+with the consent text each signer was shown and when they agreed, and — in
+contact_permission and contact_permission_at — the sentence of the optional
+box allowing you to contact them later and when they ticked it (both empty
+when they did not: do not contact those signers beyond this campaign).
 
   --format csv   (default) one header row, then one row per signature. Cells
                  that a spreadsheet would read as a formula (starting with
@@ -362,12 +380,24 @@ the plain letters). Finding none is not an error. The counts
 placard stats shows stay as they are: they hold nothing about anyone, and no
 count can be traced back to the person erased.
 
+With --email - the address is read from the first line of standard input,
+so it stays out of the shell history and the process list:
+
+  placard signatures erase --email -
+  (type the address, then Enter)
+
+Once the command returns, no byte of the erased signatures is left in the
+database files: SQLite overwrites them with zeros and empties its
+write-ahead log; PostgreSQL rewrites the signatures table (VACUUM FULL),
+during which signing waits. Backups and PostgreSQL's WAL keep them until
+they expire (see docs/security.md).
+
 Example: placard signatures erase --email sam@example.org`
 
 func signaturesErase(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	const cmd = "signatures erase"
 	fset := newFlagSet(cmd+" --email ADDRESS", eraseSynopsis, stdout, stderr)
-	email := fset.String("email", "", "the signer's email `address`")
+	email := fset.String("email", "", "the signer's email `address`, or - to read it from standard input")
 	db := dbFlag(fset, getenv)
 	pos, help, err := parseAnywhere(fset, args, stdout)
 	if help || err != nil {
@@ -375,6 +405,16 @@ func signaturesErase(ctx context.Context, args []string, getenv func(string) str
 	}
 	if len(pos) > 0 {
 		return usageErr(cmd, "erase takes no arguments, got %q; give the address with --email", pos[0])
+	}
+	if strings.TrimSpace(*email) == "-" {
+		line, err := readLine(stdin)
+		if err != nil {
+			return failure("reading the address from standard input: %v", err)
+		}
+		if strings.TrimSpace(line) == "" {
+			return usageErr(cmd, "--email - reads the address from standard input, which gave none; type it on one line, then Enter")
+		}
+		*email = line
 	}
 	forms := eraseForms(*email)
 	addr := forms[0]
@@ -399,6 +439,21 @@ func signaturesErase(ctx context.Context, args []string, getenv func(string) str
 	}
 	fmt.Fprintf(stdout, "Removed %s for %s\n", countText(n, "signature", "signatures"), addr)
 	return nil
+}
+
+// readLine returns the first line of r without its line ending. An address
+// is short: more than 4 KiB without a line break is refused rather than
+// read on.
+func readLine(r io.Reader) (string, error) {
+	br := bufio.NewReaderSize(io.LimitReader(r, 4096), 4096)
+	line, err := br.ReadString('\n')
+	if err != nil && err != io.EOF {
+		return "", err
+	}
+	if err == io.EOF && len(line) == 4096 {
+		return "", errors.New("the first line is longer than 4096 bytes; give one address on one line")
+	}
+	return strings.TrimRight(line, "\r\n"), nil
 }
 
 const pendingSynopsis = `List the organisations that signed an open letter and are waiting for

@@ -248,3 +248,70 @@ func TestSignaturesUsage(t *testing.T) {
 		t.Errorf("PLACARD_DB: got exit %d, stderr %q; want exit 1 naming %s", exitCode(err), e.String(), db)
 	}
 }
+
+// TestEraseEmailFromStdin: --email - reads the address from standard input
+// (one line, trimmed), so it appears in neither the shell history nor the
+// process list; an empty line or no input is refused plainly.
+func TestEraseEmailFromStdin(t *testing.T) {
+	for _, e := range engines() {
+		t.Run(e.name, func(t *testing.T) {
+			db := e.db(t)
+			st := openForTest(t, db)
+			seed(t, st, sig(petitionRef, "Ada Lovelace", "ada@example.org", signing.KindIndividual),
+				sig(petitionRef, "Grace Hopper", "grace@example.org", signing.KindIndividual))
+			for _, c := range []struct {
+				in, out string
+				code    int
+				errs    string
+			}{
+				{"  ADA@Example.org \r\nnot read\n", "Removed 1 signature for ada@example.org\n", 0, ""},
+				{"grace@example.org", "Removed 1 signature for grace@example.org\n", 0, ""},
+				{"\n", "", 2, "standard input"},
+				{"", "", 2, "standard input"},
+				{"nobody\n", "", 2, "needs an @"},
+			} {
+				stdin = strings.NewReader(c.in)
+				out, errs, code := runCLI(t, "signatures", "erase", "--email", "-", "--db", db)
+				stdin = os.Stdin
+				if code != c.code || out != c.out || !strings.Contains(errs, c.errs) {
+					t.Errorf("erase --email - with input %q: got exit %d, stdout %q, stderr %q; want exit %d, stdout %q, stderr containing %q",
+						c.in, code, out, errs, c.code, c.out, c.errs)
+				}
+			}
+		})
+	}
+}
+
+// TestExportContactPermission: exports carry the permission to be contacted
+// beside the consent, as its own columns — the exact sentence and when —
+// and leave them empty for a signer who did not give it.
+func TestExportContactPermission(t *testing.T) {
+	for _, e := range engines() {
+		t.Run(e.name, func(t *testing.T) {
+			db := e.db(t)
+			st := openForTest(t, db)
+			const text = "Keep me informed about Bay Runners' work."
+			at := time.Date(2026, 11, 1, 9, 30, 0, 0, time.UTC)
+			seed(t, st,
+				sig(petitionRef, "Ada Lovelace", "ada@example.org", signing.KindIndividual, func(s *signing.Signature) {
+					s.ContactText, s.ContactAt = text, at
+				}),
+				sig(petitionRef, "Grace Hopper", "grace@example.org", signing.KindIndividual))
+			rows := exportCSV(t, db, petitionRef)
+			if len(rows) != 2 {
+				t.Fatalf("export: got %d rows, want 2", len(rows))
+			}
+			if r := rows[0]; r["contact_permission"] != text || r["contact_permission_at"] != "2026-11-01T09:30:00Z" || r["consent_text"] != orgConsent {
+				t.Errorf("CSV row with permission: got %q at %q (consent %q), want %q at 2026-11-01T09:30:00Z", r["contact_permission"], r["contact_permission_at"], r["consent_text"], text)
+			}
+			if r := rows[1]; r["contact_permission"] != "" || r["contact_permission_at"] != "" {
+				t.Errorf("CSV row without permission: got %q at %q, want both empty", r["contact_permission"], r["contact_permission_at"])
+			}
+			js := exportJSON(t, db, petitionRef)
+			if len(js) != 2 || js[0]["contact_permission"] != text || js[0]["contact_permission_at"] != "2026-11-01T09:30:00Z" ||
+				js[1]["contact_permission"] != "" || js[1]["contact_permission_at"] != "" {
+				t.Errorf("JSON export: got %v, want the permission on the first row only", js)
+			}
+		})
+	}
+}

@@ -84,11 +84,25 @@ type Org struct {
 	// per language: strings: {en: {sign.submit.petition: Add my name}}. The organiser's guide
 	// lists the names.
 	Strings map[string]map[string]string `yaml:"strings"`
-	// Consent is the sentence beside the consent box on every signing form,
-	// saying what the organisation will do with a signer's details, such as
-	// "Riverside Coalition may email me about this campaign. I can unsubscribe at any time."
-	// A petition or letter may set its own.
+	// Consent is the sentence beside the required consent box on every signing form, saying what
+	// the organisation will do with a signer's details to count and deliver the signature, such as
+	// "Riverside Coalition may keep my name and email to count and deliver this petition. I can
+	// ask them to erase them at any time." Asking to contact signers later is a separate, optional
+	// box: see contact_permission. A petition or letter may set its own.
 	Consent string `yaml:"consent"`
+	// ContactPermission is the sentence beside a second, optional box on every signing form,
+	// asking permission to contact the signer later, such as "Keep me informed about our
+	// work for renters." It is unticked until the signer ticks it, and is recorded (the exact
+	// sentence and when) only then, apart from the consent. Without it no such box is shown.
+	ContactPermission string `yaml:"contact_permission"`
+	// Retention is how long signatures are kept after a campaign closes (its close_at), written
+	// as a number of days, weeks or years: 180d, 26w or 2y (a year is 365 days). Once it has
+	// passed, placard serve (daily) and placard signatures purge erase the campaign's
+	// signatures and keep only its counts. A campaign may set its own. Without it signatures
+	// are kept until you erase them.
+	Retention string `yaml:"retention"`
+	// RetentionDays is Retention in days, 0 for none; set by the loader.
+	RetentionDays int `yaml:"-"`
 	// Members is the organisation's directory of member or partner organisations; an engage
 	// call to action without its own list shows these.
 	Members []Member `yaml:"members"`
@@ -219,6 +233,16 @@ type Member struct {
 	Email string `yaml:"email"`
 }
 
+// PurgeAt is when the campaign's signatures are due to be erased: close_at
+// plus the retention that applies. It is zero (never) without a retention
+// or without close_at.
+func (c *Campaign) PurgeAt() time.Time {
+	if c.RetentionDays <= 0 || c.CloseAt.IsZero() {
+		return time.Time{}
+	}
+	return c.CloseAt.AddDate(0, 0, c.RetentionDays)
+}
+
 // PublicAt reports whether the campaign has a public page at now: every
 // status but draft, once publish_at (if any) has been reached.
 func (c *Campaign) PublicAt(now time.Time) bool {
@@ -271,6 +295,12 @@ type Campaign struct {
 	Status Status `yaml:"status"`
 	// CloseAt is when the campaign stops taking actions, as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ.
 	CloseAt time.Time `yaml:"close_at"`
+	// Retention is how long this campaign's signatures are kept after close_at, instead of the
+	// organisation's retention: 180d, 26w or 2y.
+	Retention string `yaml:"retention"`
+	// RetentionDays is the retention that applies, in days (the campaign's own, else the
+	// organisation's), 0 for none; set by the loader.
+	RetentionDays int `yaml:"-"`
 	// PublishAt is when a published campaign first appears, as YYYY-MM-DD or
 	// YYYY-MM-DDTHH:MM:SSZ. Before it the campaign is treated like a draft: not
 	// listed and not found. Zero means public as soon as it is loaded.

@@ -147,6 +147,8 @@ func (c *checker) checkOrg(o *Org) {
 		c.member(&o.Members[i])
 	}
 	c.consent(o.Consent, &o.Consent)
+	c.contactPermission(o.ContactPermission, &o.ContactPermission)
+	o.RetentionDays = c.retention(o.Retention, &o.Retention)
 	c.redirects(o)
 	c.embedOrigins(o)
 	c.checkLanguages(o)
@@ -517,6 +519,13 @@ func (c *checker) checkCampaign(camp *Campaign) {
 	if !camp.PublishAt.IsZero() && !camp.CloseAt.IsZero() && camp.CloseAt.Before(camp.PublishAt) {
 		c.errorf(c.at(&camp.PublishAt), "'publish_at' (%s) is after 'close_at' (%s), so the campaign would close before it appears — move publish_at earlier or close_at later", dateText(camp.PublishAt), dateText(camp.CloseAt))
 	}
+	camp.RetentionDays = c.retention(camp.Retention, &camp.Retention)
+	if camp.RetentionDays == 0 && strings.TrimSpace(camp.Retention) == "" && camp.Org != nil {
+		camp.RetentionDays, _ = ParseRetention(camp.Org.Retention)
+	}
+	if camp.RetentionDays > 0 && camp.CloseAt.IsZero() && (camp.Status == StatusClosed || camp.Status == StatusVictory) {
+		c.warnf(c.at(&camp.Status), "retention counts from 'close_at', and this %s campaign has none, so its signatures are kept until you erase them — add close_at: with the day it closed, like 2026-02-10", camp.Status)
+	}
 	if (camp.Status == StatusClosed || camp.Status == StatusVictory) && strings.TrimSpace(string(camp.Outcome)) == "" {
 		c.warnf(c.at(&camp.Status), "a %s campaign should say how it ended — add outcome: with a few words readers see at the top", camp.Status)
 	}
@@ -787,6 +796,64 @@ func (c *checker) consent(s string, ptr *string) {
 		c.errorf(c.at(ptr), "'consent' is shown as plain text, so HTML in it would appear as code — remove the tags and put links in privacy_policy")
 	case strings.ContainsAny(t, "\n\r"):
 		c.warnf(c.at(ptr), "'consent' is shown as one sentence beside a checkbox, so its line breaks are dropped — write it on one line, or use > instead of |")
+	}
+}
+
+// retention checks a retention setting and returns it in days (0 when it
+// is absent or wrong).
+func (c *checker) retention(s string, ptr *string) int {
+	if !c.seen(ptr) || c.l.hasErrorAt(c.at(ptr)) {
+		return 0
+	}
+	days, ok := ParseRetention(s)
+	if !ok {
+		c.errorf(c.at(ptr), "'retention' must be a number of days, weeks or years after the campaign closes, such as 180d, 26w or 2y — not %s", quoteValue(s))
+		return 0
+	}
+	if days < 1 || days > maxRetentionDays {
+		c.errorf(c.at(ptr), "'retention' must be between 1d and 100y — %s is not; remove it to keep signatures until you erase them", quoteValue(s))
+		return 0
+	}
+	return days
+}
+
+// maxRetentionDays is the longest retention accepted: 100 years.
+const maxRetentionDays = 100 * 365
+
+// retentionForm is a retention as written: a whole number and a unit.
+var retentionForm = regexp.MustCompile(`^([0-9]{1,6})\s*([dwy])$`)
+
+// ParseRetention reads a retention such as 180d, 26w or 2y (a year is 365
+// days) and returns it in days; ok is false for anything else, and for an
+// empty string (no retention).
+func ParseRetention(s string) (days int, ok bool) {
+	m := retentionForm.FindStringSubmatch(strings.ToLower(strings.TrimSpace(s)))
+	if m == nil {
+		return 0, false
+	}
+	n, err := strconv.Atoi(m[1])
+	if err != nil {
+		return 0, false
+	}
+	return n * map[string]int{"d": 1, "w": 7, "y": 365}[m[2]], true
+}
+
+// contactPermission checks the optional box's sentence like a consent
+// sentence: plain text on one line, not empty when given, not too long.
+func (c *checker) contactPermission(s string, ptr *string) {
+	if !c.seen(ptr) || c.l.hasErrorAt(c.at(ptr)) {
+		return
+	}
+	t := strings.TrimSpace(s)
+	switch {
+	case t == "":
+		c.errorf(c.at(ptr), "'contact_permission' is empty — write the sentence signers may tick to be kept informed, such as \"Keep me informed about our work for renters.\", or remove the setting to show no such box")
+	case utf8.RuneCountInString(t) > consentLimit:
+		c.errorf(c.at(ptr), "'contact_permission' is %d characters long — keep it to %d or fewer and link the details from privacy_policy", utf8.RuneCountInString(t), consentLimit)
+	case consentTag.MatchString(t):
+		c.errorf(c.at(ptr), "'contact_permission' is shown as plain text, so HTML in it would appear as code — remove the tags and put links in privacy_policy")
+	case strings.ContainsAny(t, "\n\r"):
+		c.warnf(c.at(ptr), "'contact_permission' is shown as one sentence beside a checkbox, so its line breaks are dropped — write it on one line, or use > instead of |")
 	}
 }
 

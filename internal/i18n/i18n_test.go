@@ -265,10 +265,10 @@ func TestNames(t *testing.T) {
 // sentence's own direction is not.
 func TestIsolates(t *testing.T) {
 	for _, tc := range []struct{ lang, org, want string }{
-		{"ar", "Trio Network", "يمكن أن يتواصل معي \u2068Trio Network\u2069 بشأن هذه الحملة، ويمكنني أن أطلب التوقف في أي وقت."},
-		{"ar", "شبكة الثلاثي", "يمكن أن يتواصل معي شبكة الثلاثي بشأن هذه الحملة، ويمكنني أن أطلب التوقف في أي وقت."},
-		{"en", "רשת השלישייה", "\u2068רשת השלישייה\u2069 may contact me about this campaign. I can ask them to stop at any time."},
-		{"en", "Trio Network", "Trio Network may contact me about this campaign. I can ask them to stop at any time."},
+		{"ar", "Trio Network", "يمكن أن يحتفظ \u2068Trio Network\u2069 ببياناتي لاحتساب توقيعي وتسليمه، ويمكنني أن أطلب محوها في أي وقت."},
+		{"ar", "شبكة الثلاثي", "يمكن أن يحتفظ شبكة الثلاثي ببياناتي لاحتساب توقيعي وتسليمه، ويمكنني أن أطلب محوها في أي وقت."},
+		{"en", "רשת השלישייה", "\u2068רשת השלישייה\u2069 may keep my details to count and deliver my signature. I can ask them to erase my details at any time."},
+		{"en", "Trio Network", "Trio Network may keep my details to count and deliver my signature. I can ask them to erase my details at any time."},
 	} {
 		if got := New(tc.lang, nil).T("sign.consent.default", "org", tc.org); got != tc.want {
 			t.Errorf("%s with %q:\ngot  %q\nwant %q", tc.lang, tc.org, got, tc.want)

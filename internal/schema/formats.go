@@ -35,6 +35,8 @@ const (
 	currencyPattern = `^\s*[A-Z]{3}\s*$`
 	// amountParamPattern: the loader's amountParam.
 	amountParamPattern = `^[A-Za-z0-9_.\-\[\]]+$`
+	// retentionPattern: the loader's ParseRetention — days, weeks or years.
+	retentionPattern = `^\s*0*[1-9][0-9]{0,5}\s*[dDwWyY]\s*$`
 	// plainPattern: text shown as written, where HTML would show as code.
 	plainPattern = `^[^<>]*$`
 	// picturePattern: a path inside the organisation's folder — forward
@@ -59,6 +61,9 @@ var formats = map[string]map[string]any{
 	"Org.language":             {"pattern": languagePattern},
 	"Org.languages":            {"pattern": languagePattern},
 	"Org.consent":              {"pattern": plainPattern, "maxLength": consentMax},
+	"Org.contact_permission":   {"pattern": plainPattern, "maxLength": consentMax},
+	"Org.retention":            {"pattern": retentionPattern},
+	"Campaign.retention":       {"pattern": retentionPattern},
 	"Org.embed_origins":        {"pattern": originPattern},
 	"Member.link":              {"pattern": webPattern},
 	"Member.email":             {"pattern": emailPattern},

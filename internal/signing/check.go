@@ -14,8 +14,8 @@ import (
 
 // Submission is what a signing form sent, as raw strings straight from the
 // request: nothing in it has been trimmed, normalised or trusted yet. The web
-// layer fills it from the form values of the same names; Consent and Public
-// hold the checkbox values ("yes" when ticked, empty otherwise).
+// layer fills it from the form values of the same names; Consent, Contact
+// and Public hold the checkbox values ("yes" when ticked, empty otherwise).
 type Submission struct {
 	Action       string
 	Name         string
@@ -27,7 +27,9 @@ type Submission struct {
 	Organisation string
 	Role         string
 	Consent      string
-	Public       string
+	// Contact is the optional box giving permission to be contacted later.
+	Contact string
+	Public  string
 }
 
 // The most characters (runes, after normalisation) each field may hold.
@@ -120,6 +122,10 @@ func FormFields(rules campaign.Fields) []FieldSpec {
 	return out
 }
 
+// Ticked reports whether a checkbox value means "ticked", as Check reads
+// it; a form shown again draws its boxes with the same rule.
+func Ticked(v string) bool { return ticked(v) }
+
 // ticked reports whether a checkbox value means "ticked".
 func ticked(v string) bool {
 	switch strings.ToLower(strings.TrimSpace(v)) {
@@ -148,6 +154,15 @@ func ticked(v string) bool {
 // Check sets Action from the submission; the caller sets Org, Campaign and
 // Lang and must check that Action names a petition or letter of the campaign.
 func Check(sub Submission, rules campaign.Fields, consentText string, now time.Time) (*Signature, FieldErrors) {
+	return CheckForm(sub, rules, consentText, "", now)
+}
+
+// CheckForm is Check for a form that may also offer the optional box
+// asking permission to contact the signer later, worded contactText ("" when
+// the form has no such box). The permission is a separate choice from the
+// consent: never required, and recorded — contactText and now — only when
+// the box was offered and ticked.
+func CheckForm(sub Submission, rules campaign.Fields, consentText, contactText string, now time.Time) (*Signature, FieldErrors) {
 	rules = WithDefaults(rules)
 	errs := FieldErrors{}
 	sig := &Signature{
@@ -202,6 +217,9 @@ func Check(sub Submission, rules campaign.Fields, consentText string, now time.T
 	if sig.Organisation != "" {
 		sig.Kind = KindOrganisation
 		sig.Status = StatusPending
+	}
+	if contactText != "" && ticked(sub.Contact) {
+		sig.ContactText, sig.ContactAt = contactText, now
 	}
 	return sig, nil
 }

@@ -413,3 +413,41 @@ func TestNameNFKC(t *testing.T) {
 		t.Errorf("name with ZWNJ: got %+v %v, want kept", sig, errs)
 	}
 }
+
+// TestCheckFormContactPermission: the permission to be contacted is its
+// own, optional choice: recorded with its sentence and time only when the
+// form offered the box and it was ticked, and never required.
+func TestCheckFormContactPermission(t *testing.T) {
+	now := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
+	base := Submission{Name: "Ada", Email: "ada@example.org", Consent: "yes"}
+	for _, c := range []struct {
+		box, text, want string
+	}{
+		{"", "Keep me informed.", ""},
+		{"yes", "Keep me informed.", "Keep me informed."},
+		{" Yes ", "Keep me informed.", "Keep me informed."},
+		{"no", "Keep me informed.", ""},
+		{"yes", "", ""}, // no box offered: a posted value means nothing
+	} {
+		sub := base
+		sub.Contact = c.box
+		sig, errs := CheckForm(sub, campaign.Fields{}, "I agree.", c.text, now)
+		if len(errs) > 0 {
+			t.Fatalf("box %q: unexpected problems %v", c.box, errs)
+		}
+		wantAt := time.Time{}
+		if c.want != "" {
+			wantAt = now
+		}
+		if sig.ContactText != c.want || !sig.ContactAt.Equal(wantAt) || sig.ConsentText != "I agree." {
+			t.Errorf("box %q, text %q: got permission %q at %v (consent %q), want %q at %v",
+				c.box, c.text, sig.ContactText, sig.ContactAt, sig.ConsentText, c.want, wantAt)
+		}
+	}
+	// Without consent the signature is refused whatever the other box says.
+	sub := base
+	sub.Consent, sub.Contact = "", "yes"
+	if _, errs := CheckForm(sub, campaign.Fields{}, "I agree.", "Keep me informed.", now); errs["consent"] == "" {
+		t.Errorf("contact ticked, consent not: got %v, want a consent problem", errs)
+	}
+}

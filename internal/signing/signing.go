@@ -65,6 +65,12 @@ type Signature struct {
 	// ticked; ConsentAt is when. Both are stored with every signature.
 	ConsentText string
 	ConsentAt   time.Time
+	// ContactText is the organisation's sentence asking permission to
+	// contact the signer later, exactly as shown, and ContactAt when the
+	// signer ticked it. It is a separate, optional choice: both are empty
+	// (zero) when the form offered no such box or it was left unticked.
+	ContactText string
+	ContactAt   time.Time
 	// Lang is the language of the page the signer used, such as en.
 	Lang string
 	// CreatedAt is when the signature was received.

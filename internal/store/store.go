@@ -78,8 +78,21 @@ type Store interface {
 	SetStatus(ctx context.Context, id int64, status signing.Status) error
 
 	// Erase deletes every signature with the given email (normalised by the
-	// caller) on every campaign and returns how many were removed.
+	// caller) on every campaign and returns how many were removed. When it
+	// returns without error, no byte of those signatures is left in the
+	// engine's database files (storetest.RunWipe): SQLite zeroes deleted
+	// content (secure_delete) and empties its WAL; PostgreSQL rewrites the
+	// table, its indexes and TOAST (VACUUM FULL). PostgreSQL's own WAL
+	// segments, and any backups, keep them until they are recycled.
 	Erase(ctx context.Context, email string) (int, error)
+
+	// Purge deletes every signature of one campaign — the retention
+	// period after it closed has passed — and returns how many were
+	// removed, with the same on-disk promise as Erase. Unlike Erase it keeps
+	// the campaign's counts: approved signatures and organisations stay
+	// counted; pending ones, which nobody can approve any more, stop
+	// counting as pending. The revision moves when anything was removed.
+	Purge(ctx context.Context, org, campaign string) (int, error)
 
 	// Tallies is Counts with each campaign's Revision, exactly as cheap and
 	// in the same order. Pollers that show recent signers use it: a change

@@ -194,7 +194,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 		Action: id, Name: form.Get("name"), Email: form.Get("email"), Postcode: form.Get("postcode"),
 		Country: form.Get("country"), Phone: form.Get("phone"), Comment: form.Get("comment"),
 		Organisation: form.Get("organisation"), Role: form.Get("role"),
-		Consent: form.Get(fieldConsent), Public: form.Get(fieldPublic),
+		Consent: form.Get(fieldConsent), Contact: form.Get(fieldContact), Public: form.Get(fieldPublic),
 	}
 	tok := form.Get(fieldToken)
 	tokProblem, issued := s.tokens.checkAt(lc.key, tok, now)
@@ -203,7 +203,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 		// the signer confirms on the form shown again here, with a token.
 		tokProblem = tokenConfirm
 	}
-	sig, errs := signing.Check(sub, sa.rules, sa.consent, now)
+	sig, errs := signing.CheckForm(sub, sa.rules, sa.consent, sa.contact, now)
 	client := clientOf(r)
 	if tokProblem == tokenOK && len(errs) == 0 && !s.used.claim(tok, client, issued, now) {
 		tokProblem = tokenUsed
@@ -305,6 +305,7 @@ func (s *Server) signAgain(w http.ResponseWriter, r *http.Request, lc *liveCampa
 			kept[k] = v[:1]
 		}
 	}
+	kept.Set(fieldContact, form.Get(fieldContact))
 	kept.Set(fieldPublic, form.Get(fieldPublic))
 	kept.Set(fieldVia, form.Get(fieldVia))
 	at := now

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/placard/placard/internal/campaign"
@@ -19,6 +20,7 @@ const (
 	fieldToken    = "token"
 	fieldHoneypot = "homepage"
 	fieldConsent  = "consent"
+	fieldContact  = "contact"
 	fieldPublic   = "public"
 	fieldLang     = "lang"
 )
@@ -32,6 +34,9 @@ type signable struct {
 	action  *campaign.Action
 	rules   campaign.Fields
 	consent string
+	// contact is the organisation's wording of the optional permission to
+	// be contacted later, or "" for a form without that box.
+	contact string
 	goal    int
 	letter  bool
 }
@@ -63,6 +68,7 @@ func signableActionIn(l *i18n.Localizer, c *campaign.Campaign, a *campaign.Actio
 	if sa.consent == "" {
 		sa.consent = l.T("sign.consent.default", "org", c.Org.Name)
 	}
+	sa.contact = strings.TrimSpace(c.Org.ContactPermission)
 	return sa
 }
 
@@ -76,6 +82,7 @@ func signForm(l *i18n.Localizer, c *campaign.Campaign, sa *signable, token strin
 		ID:           sa.id + "-form",
 		ActionID:     sa.id,
 		ConsentText:  sa.consent,
+		ContactText:  sa.contact,
 		PublicLabel:  l.T("sign.public"),
 		HoneypotName: fieldHoneypot,
 		TokenName:    fieldToken,
@@ -129,6 +136,7 @@ func signForm(l *i18n.Localizer, c *campaign.Campaign, sa *signable, token strin
 		f.Fields = append(f.Fields, ff)
 	}
 	f.ConsentChecked = ticked(values.Get(fieldConsent))
+	f.ContactChecked = sa.contact != "" && ticked(values.Get(fieldContact))
 	f.PublicChecked = ticked(values.Get(fieldPublic))
 	for _, name := range errs.Fields() {
 		f.Errors = append(f.Errors, views.FieldError{Field: name, Message: l.Check(name, errs[name])})
@@ -147,14 +155,9 @@ func countryOptions(l *i18n.Localizer) []views.Option {
 	return out
 }
 
-// ticked reads a checkbox as the signing package does.
-func ticked(v string) bool {
-	switch v {
-	case "yes", "on", "true", "1":
-		return true
-	}
-	return false
-}
+// ticked reads a checkbox exactly as the signing package does, so a box
+// whose value counted (such as "Yes") is drawn ticked on a re-shown form.
+func ticked(v string) bool { return signing.Ticked(v) }
 
 // tally is what the store last said about one campaign.
 type tally struct {

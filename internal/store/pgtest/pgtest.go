@@ -315,3 +315,25 @@ func watchdog(bin, dir, data string, asUser []string) {
 		go cmd.Wait() // reap if it ends first (it should not)
 	}
 }
+
+// DataDir is the cluster's data folder (PGDATA), for tests that search the
+// files PostgreSQL writes. Call Checkpoint first so what the server holds
+// in its shared buffers is on disk.
+func (c *Cluster) DataDir() string { return c.data }
+
+// Checkpoint runs CHECKPOINT as the superuser: every dirty page in the
+// server's shared buffers is written to its data file, and relation files
+// dropped since the last checkpoint are removed.
+func (c *Cluster) Checkpoint(t testing.TB) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	admin, err := pgx.Connect(ctx, c.URL())
+	if err != nil {
+		t.Fatalf("connecting to the test cluster: %v", err)
+	}
+	defer admin.Close(ctx)
+	if _, err := admin.Exec(ctx, "CHECKPOINT"); err != nil {
+		t.Fatalf("CHECKPOINT: %v", err)
+	}
+}

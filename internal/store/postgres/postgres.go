@@ -156,14 +156,18 @@ const addSQL = `
 WITH input AS (
 	SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
 		$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
-		$14::bool[], $15::text[], $16::timestamptz[], $17::text[], $18::timestamptz[])
+		$14::bool[], $15::text[], $16::timestamptz[], $17::text[], $18::timestamptz[],
+		$19::text[], $20::timestamptz[])
 		WITH ORDINALITY AS t(org, campaign, action, kind, status, name, email, postcode, country,
-			phone, comment, organisation, role, public, consent_text, consent_at, lang, created_at, ord)
+			phone, comment, organisation, role, public, consent_text, consent_at, lang, created_at,
+			contact_text, contact_at, ord)
 ), ins AS (
 	INSERT INTO signatures (org, campaign, action, kind, status, name, email, postcode, country,
-		phone, comment, organisation, role, public, consent_text, consent_at, lang, created_at)
+		phone, comment, organisation, role, public, consent_text, consent_at, contact_text, contact_at,
+		lang, created_at)
 	SELECT org, campaign, action, kind, status, name, email, postcode, country,
-		phone, comment, organisation, role, public, consent_text, consent_at, lang, created_at
+		phone, comment, organisation, role, public, consent_text, consent_at, contact_text, contact_at,
+		lang, created_at
 	FROM input ORDER BY ord
 	ON CONFLICT (email, org, campaign) DO NOTHING
 	RETURNING id, org, campaign, email, kind, status
@@ -228,6 +232,8 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) ([]e
 		public                              = make([]bool, n)
 		consentText, lang                   = make([]string, n), make([]string, n)
 		consentAt, createdAt                = make([]time.Time, n), make([]time.Time, n)
+		contactText                         = make([]string, n)
+		contactAt                           = make([]*time.Time, n)
 	)
 	for j, i := range order {
 		s := sigs[i]
@@ -236,9 +242,15 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) ([]e
 		phone[j], comment[j], organisation[j], role[j] = s.Phone, s.Comment, s.Organisation, s.Role
 		public[j], consentText[j], lang[j] = s.Public, s.ConsentText, s.Lang
 		consentAt[j], createdAt[j] = s.ConsentAt.UTC().Truncate(time.Microsecond), s.CreatedAt.UTC().Truncate(time.Microsecond)
+		contactText[j] = s.ContactText
+		if !s.ContactAt.IsZero() {
+			at := s.ContactAt.UTC().Truncate(time.Microsecond)
+			contactAt[j] = &at
+		}
 	}
 	rows, err := db.pool.Query(ctx, addSQL, org, campaign, action, kind, status, name, email, postcode,
-		country, phone, comment, organisation, role, public, consentText, consentAt, lang, createdAt)
+		country, phone, comment, organisation, role, public, consentText, consentAt, lang, createdAt,
+		contactText, contactAt)
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -349,7 +361,8 @@ func (db *DB) Organisations(ctx context.Context, org, campaign string) ([]signin
 // status ("" for all), oldest first, streaming rows from one snapshot.
 func (db *DB) Signatures(ctx context.Context, org, campaign string, status signing.Status, fn func(*signing.Signature) error) error {
 	rows, err := db.pool.Query(ctx, `SELECT id, org, campaign, action, kind, status, name, email,
-		postcode, country, phone, comment, organisation, role, public, consent_text, consent_at, lang, created_at
+		postcode, country, phone, comment, organisation, role, public, consent_text, consent_at,
+		contact_text, contact_at, lang, created_at
 		FROM signatures
 		WHERE org = $1 AND campaign = $2 AND ($3 = '' OR status = $3)
 		ORDER BY id`, org, campaign, string(status))
@@ -360,12 +373,16 @@ func (db *DB) Signatures(ctx context.Context, org, campaign string, status signi
 	for rows.Next() {
 		var s signing.Signature
 		var kind, st string
+		var contactAt *time.Time
 		if err := rows.Scan(&s.ID, &s.Org, &s.Campaign, &s.Action, &kind, &st, &s.Name, &s.Email,
 			&s.Postcode, &s.Country, &s.Phone, &s.Comment, &s.Organisation, &s.Role, &s.Public,
-			&s.ConsentText, &s.ConsentAt, &s.Lang, &s.CreatedAt); err != nil {
+			&s.ConsentText, &s.ConsentAt, &s.ContactText, &contactAt, &s.Lang, &s.CreatedAt); err != nil {
 			return err
 		}
 		s.Kind, s.Status = signing.Kind(kind), signing.Status(st)
+		if contactAt != nil {
+			s.ContactAt = contactAt.UTC()
+		}
 		s.ConsentAt, s.CreatedAt = s.ConsentAt.UTC(), s.CreatedAt.UTC()
 		if err := fn(&s); err != nil {
 			return err
@@ -449,7 +466,21 @@ func (db *DB) Erase(ctx context.Context, email string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return n, nil
+	return n, db.wipe(ctx)
+}
+
+// wipe removes the bytes of deleted rows from the data files after an
+// erasure. DELETE only marks a row dead; VACUUM FULL rewrites the table, its
+// TOAST table and every index into new files holding only live rows, and
+// the old files are truncated when it commits. (A plain VACUUM frees the
+// space but leaves the bytes in it.) It cannot run inside a transaction,
+// and it holds an exclusive lock on signatures while it copies the table,
+// so signing waits for it: a few seconds for a million signatures.
+func (db *DB) wipe(ctx context.Context) error {
+	if _, err := db.pool.Exec(ctx, `VACUUM (FULL) signatures`); err != nil {
+		return fmt.Errorf("rewriting the signatures table after erasing: %w", err)
+	}
+	return nil
 }
 
 // Secret returns the installation's 32-byte key from the settings table,
@@ -472,4 +503,27 @@ func (db *DB) Secret(ctx context.Context) ([]byte, error) {
 	}
 	err = db.pool.QueryRow(ctx, `SELECT value FROM settings WHERE key = 'secret'`).Scan(&key)
 	return key, err
+}
+
+// Purge deletes every signature of one campaign, keeping its counts (see
+// store.Store), in one transaction, then wipes like Erase.
+func (db *DB) Purge(ctx context.Context, org, campaign string) (int, error) {
+	n := 0
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		var pending int
+		err := tx.QueryRow(ctx, `WITH gone AS (
+				DELETE FROM signatures WHERE org = $1 AND campaign = $2 RETURNING status
+			)
+			SELECT count(*), count(*) FILTER (WHERE status = 'pending') FROM gone`, org, campaign).Scan(&n, &pending)
+		if err != nil || n == 0 {
+			return err
+		}
+		var ds tally.Deltas
+		ds.Add(tally.Key{Org: org, Campaign: campaign}, tally.Delta{Pending: -pending})
+		return applyDeltas(ctx, tx, &ds)
+	})
+	if err != nil || n == 0 {
+		return 0, err
+	}
+	return n, db.wipe(ctx)
 }

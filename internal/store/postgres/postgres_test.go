@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -235,4 +237,50 @@ func TestOrganisationsUseTheirIndex(t *testing.T) {
 	if !strings.Contains(plan.String(), "signatures_approved_orgs") {
 		t.Errorf("the organisations' query does not use signatures_approved_orgs:\n%s", plan.String())
 	}
+}
+
+// TestWipe: after an erasure (store open, then closed cleanly), no byte of the erased
+// signer is left in any file of the cluster's data folder — tables, their
+// indexes and TOAST, the catalogs — once a CHECKPOINT has written every
+// page out. ANALYZE runs before the erasure, as autovacuum may at any time,
+// so pg_statistic must hold no sample of what signers typed. pg_wal is not
+// searched: WAL segments keep what was written until the server recycles
+// them (docs/security.md says so). The test needs a cluster of its own, to
+// read its files.
+func TestWipe(t *testing.T) {
+	storetest.RunWipe(t, func(t *testing.T) storetest.WipeDisk {
+		c := pgtest.NewCluster(t)
+		dsn := c.Database(t)
+		open := func() (store.Store, error) { return postgres.Open(context.Background(), dsn) }
+		analyze := func(t *testing.T) {
+			conn, err := pgx.Connect(context.Background(), dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close(context.Background())
+			if _, err := conn.Exec(context.Background(), "ANALYZE signatures"); err != nil {
+				t.Fatalf("ANALYZE: %v", err)
+			}
+		}
+		return storetest.WipeDisk{Open: open, Signed: analyze, Files: func(t *testing.T) []string {
+			c.Checkpoint(t)
+			var paths []string
+			err := filepath.WalkDir(c.DataDir(), func(p string, d fs.DirEntry, err error) error {
+				if err != nil {
+					return err
+				}
+				if d.IsDir() && d.Name() == "pg_wal" {
+					return filepath.SkipDir
+				}
+				if d.Type().IsRegular() {
+					paths = append(paths, p)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatalf("listing %s: %v", c.DataDir(), err)
+			}
+			return paths
+		}}
+	})
 }

@@ -21,6 +21,9 @@ func TestPragmas(t *testing.T) {
 		"synchronous":  "2", // FULL
 		"busy_timeout": "10000",
 		"foreign_keys": "1",
+		// Erased rows are overwritten with zeros, whichever connection
+		// deletes them.
+		"secure_delete": "1",
 	}
 	for name, conn := range map[string]*sql.DB{"writer": db.w, "reader": db.r, "checkpointer": db.c} {
 		for p, v := range want {

@@ -103,6 +103,12 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		"foreign_keys(1)",
 		// Temporary b-trees (sorting for ORDER BY) in memory, not temp files.
 		"temp_store(MEMORY)",
+		// Overwrite deleted content with zeros — erased and purged
+		// signatures, and the old copy of a row rewritten by moderation —
+		// instead of leaving it in free space and freelist pages of the
+		// file. Set on every connection: it is per connection, and a
+		// connection without it would leave bytes behind.
+		"secure_delete(ON)",
 	}
 	// Only the writer connection gets these two.
 	writerPragmas := []string{
@@ -288,6 +294,14 @@ func (db *DB) Close() error {
 
 func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
 
+// formatOptTime is formatTime with "" for the zero time (no such moment).
+func formatOptTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return formatTime(t)
+}
+
 func parseTime(s string) (time.Time, error) {
 	t, err := time.Parse(timeLayout, s)
 	if err != nil {
@@ -312,7 +326,7 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// insertChunk caps the rows of one multi-row INSERT: 18 parameters a row
+// insertChunk caps the rows of one multi-row INSERT: 20 parameters a row
 // stays far below SQLite's 32,766-parameter limit.
 const insertChunk = 128
 
@@ -323,12 +337,12 @@ func insertSQL(n int) string {
 	var b strings.Builder
 	b.WriteString(`INSERT INTO signatures
 		(org, campaign, action, kind, status, name, email, postcode, country, phone, comment,
-		 organisation, role, public, consent_text, consent_at, lang, created_at) VALUES `)
+		 organisation, role, public, consent_text, consent_at, contact_text, contact_at, lang, created_at) VALUES `)
 	for i := range n {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+		b.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
 	}
 	b.WriteString(` ON CONFLICT (email, org, campaign) DO NOTHING RETURNING id, email, org, campaign`)
 	return b.String()
@@ -399,7 +413,7 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) ([]e
 	}
 	defer tx.Rollback()
 	ids := make(map[sigKey]int64, len(order))
-	args := make([]any, 0, 18*min(len(order), insertChunk))
+	args := make([]any, 0, 20*min(len(order), insertChunk))
 	for start := 0; start < len(order); start += insertChunk {
 		chunk := order[start:min(start+insertChunk, len(order))]
 		args = args[:0]
@@ -407,7 +421,8 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) ([]e
 			s := sigs[i]
 			args = append(args, s.Org, s.Campaign, s.Action, string(s.Kind), string(s.Status),
 				s.Name, s.Email, s.Postcode, s.Country, s.Phone, s.Comment, s.Organisation, s.Role,
-				boolInt(s.Public), s.ConsentText, formatTime(s.ConsentAt), s.Lang, formatTime(s.CreatedAt))
+				boolInt(s.Public), s.ConsentText, formatTime(s.ConsentAt), s.ContactText, formatOptTime(s.ContactAt),
+				s.Lang, formatTime(s.CreatedAt))
 		}
 		rows, err := tx.StmtContext(ctx, stmts[len(chunk)]).QueryContext(ctx, args...)
 		if err != nil {
@@ -568,7 +583,8 @@ func (db *DB) Organisations(ctx context.Context, org, campaign string) ([]signin
 // status ("" for all), oldest first, reading from one consistent snapshot.
 func (db *DB) Signatures(ctx context.Context, org, campaign string, status signing.Status, fn func(*signing.Signature) error) error {
 	rows, err := db.r.QueryContext(ctx, `SELECT id, org, campaign, action, kind, status, name, email,
-		postcode, country, phone, comment, organisation, role, public, consent_text, consent_at, lang, created_at
+		postcode, country, phone, comment, organisation, role, public, consent_text, consent_at,
+		contact_text, contact_at, lang, created_at
 		FROM signatures
 		WHERE org = ? AND campaign = ? AND (? = '' OR status = ?)
 		ORDER BY id`, org, campaign, string(status), string(status))
@@ -578,16 +594,21 @@ func (db *DB) Signatures(ctx context.Context, org, campaign string, status signi
 	defer rows.Close()
 	for rows.Next() {
 		var s signing.Signature
-		var kind, st, consentAt, created string
+		var kind, st, consentAt, contactAt, created string
 		var public int
 		if err := rows.Scan(&s.ID, &s.Org, &s.Campaign, &s.Action, &kind, &st, &s.Name, &s.Email,
 			&s.Postcode, &s.Country, &s.Phone, &s.Comment, &s.Organisation, &s.Role, &public,
-			&s.ConsentText, &consentAt, &s.Lang, &created); err != nil {
+			&s.ConsentText, &consentAt, &s.ContactText, &contactAt, &s.Lang, &created); err != nil {
 			return err
 		}
 		s.Kind, s.Status, s.Public = signing.Kind(kind), signing.Status(st), public == 1
 		if s.ConsentAt, err = parseTime(consentAt); err != nil {
 			return err
+		}
+		if contactAt != "" {
+			if s.ContactAt, err = parseTime(contactAt); err != nil {
+				return err
+			}
 		}
 		if s.CreatedAt, err = parseTime(created); err != nil {
 			return err
@@ -668,7 +689,28 @@ func (db *DB) Erase(ctx context.Context, email string) (int, error) {
 	if n > 0 {
 		db.changed()
 	}
-	return n, nil
+	return n, db.wipe(ctx)
+}
+
+// wipe empties the write-ahead log after an erasure: a TRUNCATE checkpoint
+// copies every committed page (the zeroed pages of the deletion among them)
+// into the database file and cuts the WAL to zero bytes, so the frames that
+// still hold the deleted rows, written when they were signed, are gone.
+// secure_delete has already zeroed the rows in the pages themselves.
+//
+// The checkpoint must wait for readers of older snapshots (this process's
+// or another's) to finish; busy_timeout bounds the wait. When a reader
+// outlasts it, the erasure has happened but its bytes may still be in the
+// WAL: wipe says so, and running the erasure again finishes the job.
+func (db *DB) wipe(ctx context.Context) error {
+	var busy, log, done int
+	if err := db.w.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &log, &done); err != nil {
+		return fmt.Errorf("emptying the write-ahead log after erasing: %w", err)
+	}
+	if busy != 0 {
+		return errors.New("the signatures are erased, but another reader kept the write-ahead log from being emptied, so their bytes may still be in it; run the erasure again")
+	}
+	return nil
 }
 
 // Secret returns the installation's 32-byte key from the settings table,
@@ -691,4 +733,32 @@ func (db *DB) Secret(ctx context.Context) ([]byte, error) {
 	}
 	err = db.w.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = 'secret'`).Scan(&key)
 	return key, err
+}
+
+// Purge deletes every signature of one campaign, keeping its counts (see
+// store.Store), in one transaction, then wipes like Erase.
+func (db *DB) Purge(ctx context.Context, org, campaign string) (int, error) {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	var n, pending int
+	err = tx.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE status = 'pending')
+		FROM signatures WHERE org = ? AND campaign = ?`, org, campaign).Scan(&n, &pending)
+	if err != nil || n == 0 {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM signatures WHERE org = ? AND campaign = ?`, org, campaign); err != nil {
+		return 0, err
+	}
+	var ds tally.Deltas
+	ds.Add(tally.Key{Org: org, Campaign: campaign}, tally.Delta{Pending: -pending})
+	if err := applyDeltas(ctx, tx, &ds); err != nil {
+		return 0, err
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, err
+	}
+	return n, db.wipe(ctx)
 }

@@ -184,3 +184,15 @@ func TestOddFileNames(t *testing.T) {
 		db.Close()
 	}
 }
+
+// TestWipe: after an erasure (store open, then closed cleanly), no byte of the erased
+// signer is left in the database file, its WAL or its shared-memory index.
+func TestWipe(t *testing.T) {
+	storetest.RunWipe(t, func(t *testing.T) storetest.WipeDisk {
+		path := filepath.Join(t.TempDir(), "placard.db")
+		return storetest.WipeDisk{
+			Open:  func() (store.Store, error) { return sqlite.Open(context.Background(), path) },
+			Files: func(*testing.T) []string { return []string{path, path + "-wal", path + "-shm"} },
+		}
+	})
+}

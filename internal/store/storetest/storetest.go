@@ -52,6 +52,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("SignaturesIteration", func(t *testing.T) { testSignatures(t, open(t)) })
 	t.Run("SetStatusNotFound", func(t *testing.T) { testSetStatusNotFound(t, open(t)) })
 	t.Run("EraseEverywhere", func(t *testing.T) { testErase(t, open(t)) })
+	t.Run("PurgeKeepsCounts", func(t *testing.T) { testPurge(t, open(t)) })
 	t.Run("SecretStable", func(t *testing.T) { testSecret(t, open(t)) })
 	t.Run("RoundTripExact", func(t *testing.T) { testRoundTrip(t, open(t)) })
 	t.Run("Revisions", func(t *testing.T) { testRevisions(t, open(t)) })
@@ -426,10 +427,14 @@ func testRoundTrip(t *testing.T, s store.Store) {
 		Public:       true,
 		ConsentText:  "أوافق على أن تتواصل معي الجمعية. אני מסכים/ה. I agree to <Riverside>'s terms & \"privacy\".",
 		ConsentAt:    consentAt,
+		ContactText:  "Keep me informed about <Riverside>'s work & \"news\" — ابقني على اطلاع",
+		ContactAt:    consentAt.Add(3 * time.Microsecond),
 		Lang:         "ar",
 		CreatedAt:    base.Add(17 * time.Microsecond),
 	}
-	add(t, s, in)
+	// A signer who gave no permission to be contacted: both stay empty.
+	plain := Sig("o", "c", "plain@example.org")
+	add(t, s, in, plain)
 	var got []*signing.Signature
 	err := s.Signatures(ctx, "o", "c", "", func(sig *signing.Signature) error {
 		got = append(got, sig)
@@ -438,18 +443,24 @@ func testRoundTrip(t *testing.T, s store.Store) {
 	if err != nil {
 		t.Fatalf("Signatures: %v", err)
 	}
-	if len(got) != 1 {
-		t.Fatalf("Signatures: got %d, want 1", len(got))
+	if len(got) != 2 {
+		t.Fatalf("Signatures: got %d, want 2", len(got))
 	}
-	out := got[0]
-	if !out.ConsentAt.Equal(in.ConsentAt) || !out.CreatedAt.Equal(in.CreatedAt) {
-		t.Errorf("times: got consent %v created %v, want %v and %v", out.ConsentAt, out.CreatedAt, in.ConsentAt, in.CreatedAt)
-	}
-	// Compare everything else field by field, times normalised.
-	want := *in
-	want.ConsentAt, want.CreatedAt = out.ConsentAt, out.CreatedAt
-	if *out != want {
-		t.Errorf("round trip:\n got %+v\nwant %+v", *out, want)
+	for i, in := range []*signing.Signature{in, plain} {
+		out := got[i]
+		if !out.ConsentAt.Equal(in.ConsentAt) || !out.CreatedAt.Equal(in.CreatedAt) || !out.ContactAt.Equal(in.ContactAt) {
+			t.Errorf("times: got consent %v contact %v created %v, want %v, %v and %v",
+				out.ConsentAt, out.ContactAt, out.CreatedAt, in.ConsentAt, in.ContactAt, in.CreatedAt)
+		}
+		// Compare everything else field by field, times normalised.
+		want := *in
+		want.ConsentAt, want.CreatedAt, want.ContactAt = out.ConsentAt, out.CreatedAt, out.ContactAt
+		if *out != want {
+			t.Errorf("round trip:\n got %+v\nwant %+v", *out, want)
+		}
+		if in.ContactAt.IsZero() && !out.ContactAt.IsZero() {
+			t.Errorf("no permission given: got ContactAt %v, want the zero time", out.ContactAt)
+		}
 	}
 }
 
@@ -654,4 +665,68 @@ func testRevisions(t *testing.T, s store.Store) {
 	if r := rev(); r <= r3 {
 		t.Errorf("revision after erasing a rejected signature: got %d, want > %d", r, r3)
 	}
+}
+
+// testPurge: Purge removes every signature of one campaign and keeps its
+// counts — approved signatures and organisations stay counted (pending
+// ones, which can no longer be approved, no longer count as pending) —
+// moves its revision, and leaves other campaigns alone. New signatures
+// count on top of what was kept.
+func testPurge(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	a1 := Sig("o", "closed", "a1@example.org")
+	a1.Public = true
+	add(t, s, a1, Sig("o", "closed", "a2@example.org"),
+		orgSig("closed", "org@example.org", "Org A", signing.StatusApproved),
+		orgSig("closed", "pend@example.org", "Org P", signing.StatusPending),
+		orgSig("closed", "rej@example.org", "Org R", signing.StatusRejected),
+		Sig("o", "open", "a1@example.org"))
+	before := tallyOf(t, s, "o", "closed")
+	n, err := s.Purge(ctx, "o", "closed")
+	if err != nil || n != 5 {
+		t.Fatalf("Purge: got %d, %v, want 5, nil", n, err)
+	}
+	wantCounts(t, s,
+		signing.Count{Org: "o", Campaign: "closed", Signatures: 3, Organisations: 1},
+		signing.Count{Org: "o", Campaign: "open", Signatures: 1})
+	if after := tallyOf(t, s, "o", "closed"); after.Revision <= before.Revision {
+		t.Errorf("revision after Purge: got %d, want more than %d", after.Revision, before.Revision)
+	}
+	if got := emails(t, s, "o", "closed", ""); len(got) != 0 {
+		t.Errorf("signatures after Purge: got %v, want none", got)
+	}
+	if got, err := s.PublicSigners(ctx, "o", "closed", 10); err != nil || len(got) != 0 {
+		t.Errorf("PublicSigners after Purge: got %v, %v, want none", got, err)
+	}
+	if got := emails(t, s, "o", "open", ""); !slices.Equal(got, []string{"a1@example.org"}) {
+		t.Errorf("another campaign after Purge: got %v, want [a1@example.org]", got)
+	}
+	// Nothing left: a second purge removes nothing and changes nothing.
+	if n, err := s.Purge(ctx, "o", "closed"); err != nil || n != 0 {
+		t.Errorf("second Purge: got %d, %v, want 0, nil", n, err)
+	}
+	if n, err := s.Purge(ctx, "o", "never-signed"); err != nil || n != 0 {
+		t.Errorf("Purge of a campaign without signatures: got %d, %v, want 0, nil", n, err)
+	}
+	// Erasing a purged signer finds only what is left elsewhere.
+	if n, err := s.Erase(ctx, "a1@example.org"); err != nil || n != 1 {
+		t.Errorf("Erase after Purge: got %d, %v, want 1, nil", n, err)
+	}
+	add(t, s, Sig("o", "closed", "late@example.org"))
+	wantCounts(t, s, signing.Count{Org: "o", Campaign: "closed", Signatures: 4, Organisations: 1})
+}
+
+func tallyOf(t *testing.T, s store.Store, org, campaign string) store.Tally {
+	t.Helper()
+	ts, err := s.Tallies(context.Background())
+	if err != nil {
+		t.Fatalf("Tallies: %v", err)
+	}
+	for _, x := range ts {
+		if x.Org == org && x.Campaign == campaign {
+			return x
+		}
+	}
+	t.Fatalf("Tallies: no row for %s/%s", org, campaign)
+	return store.Tally{}
 }

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
+)
+
+// purgeNow is the clock of `signatures purge`; tests replace it.
+var purgeNow = time.Now
+
+// purgeInterval is how often serve looks for campaigns whose retention has
+// passed. Retention is counted in days, so once a day is soon enough.
+const purgeInterval = 24 * time.Hour
+
+// purged is one campaign whose signatures were (or, in a dry run, would be)
+// erased by the retention rule.
+type purged struct {
+	org, campaign string
+	due           time.Time // when the retention ran out
+	n             int       // signatures erased, or that would be
+}
+
+// purgeDue erases the signatures of every campaign of site whose retention
+// after close_at has run out at now, keeping their counts, and returns the
+// campaigns where there was something to erase. With dryRun nothing is
+// changed and n counts what would be erased. Campaigns without retention,
+// without close_at or not yet due are left alone.
+func purgeDue(ctx context.Context, st store.Store, site *campaign.Site, now time.Time, dryRun bool) ([]purged, error) {
+	var out []purged
+	if site == nil {
+		return nil, nil
+	}
+	for _, o := range site.Orgs {
+		for _, c := range o.Campaigns {
+			due := c.PurgeAt()
+			if due.IsZero() || now.Before(due) {
+				continue
+			}
+			p := purged{org: o.Slug, campaign: c.Slug, due: due}
+			var err error
+			if dryRun {
+				err = st.Signatures(ctx, o.Slug, c.Slug, "", func(*signing.Signature) error { p.n++; return nil })
+			} else {
+				p.n, err = st.Purge(ctx, o.Slug, c.Slug)
+			}
+			if err != nil {
+				return out, fmt.Errorf("%s/%s: %w", o.Slug, c.Slug, err)
+			}
+			if p.n > 0 {
+				out = append(out, p)
+			}
+		}
+	}
+	return out, nil
+}
+
+// purgeLoop is serve's retention rule: it purges once at start and then at
+// every tick, with the site current at that moment and the time now gives,
+// until ctx ends. A failure is logged and tried again at the next tick.
+func purgeLoop(ctx context.Context, st store.Store, site func() *campaign.Site, now func() time.Time, tick <-chan time.Time, log *slog.Logger) {
+	for {
+		done, err := purgeDue(ctx, st, site(), now(), false)
+		for _, p := range done {
+			log.Info("retention: erased the signatures of a closed campaign, keeping its counts",
+				"campaign", p.org+"/"+p.campaign, "signatures", p.n, "due", p.due.UTC().Format(time.DateOnly))
+		}
+		if err != nil && ctx.Err() == nil {
+			log.Error("retention: erasing the signatures of a closed campaign failed; trying again tomorrow", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick:
+		}
+	}
+}
+
+const purgeSynopsis = `Erase the signatures of every campaign whose retention has passed: the
+'retention' of org.yaml or of the campaign (such as 180d), counted from
+its close_at. Only the counts are kept. placard serve does the same once a
+day; this command lets you run it now, or see what it would do.
+
+The erasure has the same guarantee as 'signatures erase': no byte of the
+signatures is left in the database files (see docs/security.md).
+
+  --dry-run   list what would be erased, and change nothing
+
+Example: placard signatures purge --dry-run`
+
+func signaturesPurge(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	const cmd = "signatures purge"
+	fset := newFlagSet(cmd+" [--dry-run]", purgeSynopsis, stdout, stderr)
+	dir := fset.String("campaigns", envOr(getenv, "PLACARD_CAMPAIGNS", "campaigns"), "`folder` holding one folder per organisation [PLACARD_CAMPAIGNS]")
+	dry := fset.Bool("dry-run", false, "list what would be erased, and change nothing")
+	db := dbFlag(fset, getenv)
+	pos, help, err := parseAnywhere(fset, args, stdout)
+	if help || err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageErr(cmd, "purge takes no arguments, got %q; it reads the retention of every campaign in --campaigns", pos[0])
+	}
+	site, problems := campaign.Load(*dir)
+	if problems.HasErrors() {
+		printProblems(stderr, problems)
+		return failure("the campaigns in %s have %s; fix them first, so no retention is misread (placard check %s lists them)",
+			*dir, countText(len(problems.Errors()), "problem", "problems"), *dir)
+	}
+	st, err := openSignatureStore(ctx, cmd, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	done, err := purgeDue(ctx, st, site, purgeNow(), *dry)
+	verb := "Erased"
+	if *dry {
+		verb = "Would erase"
+	}
+	total := 0
+	for _, p := range done {
+		total += p.n
+		fmt.Fprintf(stdout, "%s %s of %s/%s (retention ran out on %s); its counts stay.\n",
+			verb, countText(p.n, "signature", "signatures"), p.org, p.campaign, p.due.UTC().Format(time.DateOnly))
+	}
+	if err != nil {
+		return failure("erasing signatures past their retention: %v", err)
+	}
+	if len(done) == 0 {
+		fmt.Fprintln(stdout, "No campaign has signatures past its retention.")
+	} else if len(done) > 1 {
+		fmt.Fprintf(stdout, "%s %s in all.\n", verb, countText(total, "signature", "signatures"))
+	}
+	return nil
+}

@@ -1,0 +1,161 @@
+package storetest
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"os"
+	"testing"
+
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
+)
+
+// Disk returns a fresh database whose files a test can read.
+type Disk func(t *testing.T) WipeDisk
+
+// WipeDisk is one database for RunWipe.
+type WipeDisk struct {
+	// Open opens the database.
+	Open func() (store.Store, error)
+	// Signed, when set, runs once the signatures are stored and before the
+	// erasure: housekeeping the engine may do on its own at any time, such
+	// as PostgreSQL's ANALYZE, which copies sample values elsewhere.
+	Signed func(t *testing.T)
+	// Files makes the engine write out what it caches and returns the path
+	// of every file to search. It is called once while the store is still
+	// open (after the erasure) and once after it is closed.
+	Files func(t *testing.T) []string
+}
+
+// RunWipe checks the on-disk promise of Erase and Purge: once they return —
+// with the store still open, and again after a clean Close — no byte of an
+// erased signer's email, name, comment or contact permission is left in any
+// file the engine names, while everyone else's are still there (which shows
+// the search reads real data).
+func RunWipe(t *testing.T, disk Disk) {
+	t.Run("EraseLeavesNoBytes", func(t *testing.T) { testWipe(t, disk, false) })
+	t.Run("PurgeLeavesNoBytes", func(t *testing.T) { testWipe(t, disk, true) })
+}
+
+// marker returns a unique string no database could hold by chance.
+func marker(prefix string) string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return prefix + hex.EncodeToString(b)
+}
+
+// longComment is a comment near the 2,000-character limit, built around a
+// marker from random base64 so it does not compress: PostgreSQL then keeps
+// it out of line in the table's TOAST relation, SQLite in overflow pages.
+func longComment(m string) string {
+	b := make([]byte, 1400)
+	rand.Read(b)
+	s := base64.StdEncoding.EncodeToString(b)
+	return s[:900] + " " + m + " " + s[900:]
+}
+
+func testWipe(t *testing.T, disk Disk, purge bool) {
+	ctx := context.Background()
+	d := disk(t)
+	s, err := d.Open()
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	gone := wipeMarkers{
+		marker("gone") + "@example.org", marker("Gone Name "), marker("gonecomment"), marker("gonecontact"),
+	}
+	kept := wipeMarkers{
+		email: marker("kept") + "@example.org", name: marker("Kept Name "), comment: marker("keptcomment"),
+	}
+	// The erased signer signs two campaigns (one of them also as a
+	// public organisation, moderated twice, so the engine holds older
+	// versions of the row), among other signers on both.
+	var batch []*signing.Signature
+	for i := range 40 {
+		batch = append(batch, Sig("o", "c", marker("other")+"@example.org"))
+		batch[i].Comment = longComment(marker("other"))
+	}
+	mine := Sig("o", "c", gone.email)
+	mine.Name, mine.Comment, mine.Public = gone.name, longComment(gone.comment), true
+	mine.ContactText, mine.ContactAt = "Keep me posted "+gone.contact, base
+	other := Sig("o", "d", gone.email)
+	other.Name, other.Kind, other.Status, other.Organisation = gone.name, signing.KindOrganisation, signing.StatusPending, gone.name
+	keep := Sig("o", "d", kept.email)
+	keep.Name, keep.Comment = kept.name, longComment(kept.comment)
+	keepC := Sig("o", "c", kept.email)
+	keepC.Name = kept.name
+	batch = append(batch, mine, other, keep)
+	if purge {
+		batch = append(batch, keepC)
+	}
+	add(t, s, batch...)
+	for _, st := range []signing.Status{signing.StatusApproved, signing.StatusRejected} {
+		if err := s.SetStatus(ctx, other.ID, st); err != nil {
+			t.Fatalf("SetStatus: %v", err)
+		}
+	}
+	if d.Signed != nil {
+		d.Signed(t)
+	}
+	if purge {
+		// Purge campaign c, then erase the signer from d: both paths.
+		n, err := s.Purge(ctx, "o", "c")
+		if err != nil || n != 42 {
+			t.Fatalf("Purge: got %d, %v, want 42, nil", n, err)
+		}
+		if n, err := s.Erase(ctx, gone.email); err != nil || n != 1 {
+			t.Fatalf("Erase: got %d, %v, want 1, nil", n, err)
+		}
+	} else if n, err := s.Erase(ctx, gone.email); err != nil || n != 2 {
+		t.Fatalf("Erase: got %d, %v, want 2, nil", n, err)
+	}
+	// Searched twice: while the store is still open, as a server that
+	// keeps running sees it (another process may have erased), and after
+	// a clean Close.
+	search(t, "while open", d.Files(t), gone, kept)
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	search(t, "after Close", d.Files(t), gone, kept)
+}
+
+type wipeMarkers struct{ email, name, comment, contact string }
+
+// search reads every file in paths and fails if any holds one of gone's
+// markers, or if none holds one of kept's.
+func search(t *testing.T, when string, paths []string, gone, kept wipeMarkers) {
+	t.Helper()
+	if len(paths) == 0 {
+		t.Fatal("the engine named no database files to search")
+	}
+	found := map[string][]string{}
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			// A file removed since it was listed (PostgreSQL unlinks old
+			// relation files at checkpoints) holds nothing any more.
+			if os.IsNotExist(err) {
+				continue
+			}
+			t.Fatalf("reading %s: %v", p, err)
+		}
+		for _, m := range []string{gone.email, gone.name, gone.comment, gone.contact, kept.email, kept.name, kept.comment} {
+			if bytes.Contains(b, []byte(m)) {
+				found[m] = append(found[m], p)
+			}
+		}
+	}
+	for what, m := range map[string]string{"email": gone.email, "name": gone.name, "comment": gone.comment, "contact permission text": gone.contact} {
+		if len(found[m]) > 0 {
+			t.Errorf("%s: the erased signer's %s %q is still on disk in %v", when, what, m, found[m])
+		}
+	}
+	for what, m := range map[string]string{"email": kept.email, "name": kept.name, "comment": kept.comment} {
+		if len(found[m]) == 0 {
+			t.Errorf("%s: a kept signer's %s %q is in none of the %d files searched: the search does not read the data", when, what, m, len(paths))
+		}
+	}
+}
