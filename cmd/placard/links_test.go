@@ -1,0 +1,84 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+)
+
+// TestLinkOutOfCampaigns: a picture in the campaigns folder that is a
+// symbolic link to a file outside it (here a secret appended to a real PNG,
+// so the picture still reads) stops check, build and serve with the
+// setting's file:line:col, and build writes not one byte of the secret.
+func TestLinkOutOfCampaigns(t *testing.T) {
+	dir := copyTestdata(t)
+	secret := []byte("SECRET-SIGNER-LIST alice@example.org")
+	logo := filepath.Join(dir, "harbour-choir", "assets", "logo.png")
+	png, err := os.ReadFile(logo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outside := filepath.Join(t.TempDir(), "placard.db.png")
+	if err := os.WriteFile(outside, append(png, secret...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(logo); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, logo); err != nil {
+		t.Skipf("this system cannot make symbolic links: %v", err)
+	}
+	org := regexp.QuoteMeta(filepath.Join(dir, "harbour-choir", "org.yaml"))
+	want := regexp.MustCompile(`(?m)^` + org + `:5:8: 'src' names assets/logo.png, a link to .*, outside the campaigns folder`)
+
+	t.Run("check", func(t *testing.T) {
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), []string{"check", dir}, env(nil), &stdout, &stderr)
+		if got := exitCode(err); got != exitFailure {
+			t.Fatalf("exit code %d, want %d; stdout:\n%s", got, exitFailure, stdout.String())
+		}
+		if !want.MatchString(stderr.String()) {
+			t.Errorf("stderr lacks %s; got:\n%s", want, stderr.String())
+		}
+	})
+	t.Run("build", func(t *testing.T) {
+		out := filepath.Join(t.TempDir(), "site")
+		var stderr bytes.Buffer
+		err := run(context.Background(), []string{"build", out, "--campaigns", dir, "--base-url", buildBase}, env(nil), io.Discard, &stderr)
+		if got := exitCode(err); got != exitFailure {
+			t.Errorf("exit code %d, want %d", got, exitFailure)
+		}
+		if !want.MatchString(stderr.String()) {
+			t.Errorf("stderr lacks %s; got:\n%s", want, stderr.String())
+		}
+		_ = filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return nil
+			}
+			if data, _ := os.ReadFile(p); bytes.Contains(data, secret) {
+				t.Errorf("%s holds the secret", p)
+			}
+			return nil
+		})
+	})
+	t.Run("serve", func(t *testing.T) {
+		// Cancelled from the start, so that a serve that wrongly starts
+		// stops at once instead of hanging the test.
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		var stderr lockedBuffer
+		db := filepath.Join(t.TempDir(), "placard.db")
+		err := run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--campaigns", dir, "--db", db}, env(nil), io.Discard, &stderr)
+		if got := exitCode(err); got != exitFailure {
+			t.Fatalf("exit code %d, want %d; stderr:\n%s", got, exitFailure, stderr.String())
+		}
+		if !want.MatchString(stderr.String()) {
+			t.Errorf("stderr lacks %s; got:\n%s", want, stderr.String())
+		}
+	})
+}
