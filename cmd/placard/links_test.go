@@ -82,3 +82,29 @@ func TestLinkOutOfCampaigns(t *testing.T) {
 		}
 	})
 }
+
+// TestBuildWritesOnlyInsideOut: a symbolic link left in the output folder
+// (here index.html pointing at a file beside it) cannot make build write
+// outside the folder: the build fails and the file is untouched.
+func TestBuildWritesOnlyInsideOut(t *testing.T) {
+	top := t.TempDir()
+	victim := filepath.Join(top, "victim.txt")
+	if err := os.WriteFile(victim, []byte("keep me"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(top, "site")
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join("..", "victim.txt"), filepath.Join(out, "index.html")); err != nil {
+		t.Skipf("this system cannot make symbolic links: %v", err)
+	}
+	var stderr bytes.Buffer
+	err := run(context.Background(), []string{"build", out, "--campaigns", filepath.Join("testdata", "campaigns"), "--base-url", buildBase}, env(nil), io.Discard, &stderr)
+	if got := exitCode(err); got != exitFailure {
+		t.Errorf("exit code %d, want %d; stderr:\n%s", got, exitFailure, stderr.String())
+	}
+	if data, _ := os.ReadFile(victim); string(data) != "keep me" {
+		t.Errorf("the file outside the output folder was overwritten: now %d bytes", len(data))
+	}
+}
