@@ -8,7 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
+	"time"
 )
 
 // TestLinkOutOfCampaigns: a picture in the campaigns folder that is a
@@ -106,5 +108,53 @@ func TestBuildWritesOnlyInsideOut(t *testing.T) {
 	}
 	if data, _ := os.ReadFile(victim); string(data) != "keep me" {
 		t.Errorf("the file outside the output folder was overwritten: now %d bytes", len(data))
+	}
+}
+
+// TestServeReloadRefusesLinkOut: under serve --dev, replacing a picture with
+// a symbolic link to a file outside the campaigns folder is a failed reload
+// (named at file:line:col) and the site goes on serving the last good
+// version: no address under the organisation's page serves the secret.
+func TestServeReloadRefusesLinkOut(t *testing.T) {
+	dir := copyTestdata(t)
+	base, logs := startServeLogs(t, dir, "--dev")
+	secret := []byte("SECRET-SIGNER-LIST bob@example.org")
+	logo := filepath.Join(dir, "harbour-choir", "assets", "logo.png")
+	png, err := os.ReadFile(logo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outside := filepath.Join(t.TempDir(), "placard.db.png")
+	if err := os.WriteFile(outside, append(png, secret...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(logo); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, logo); err != nil {
+		t.Skipf("this system cannot make symbolic links: %v", err)
+	}
+	org := filepath.Join(dir, "harbour-choir", "org.yaml")
+	touchLater(t, org, 2*time.Second)
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(logs.String(), "still serving the last good version") {
+		if time.Now().After(deadline) {
+			t.Fatalf("--dev did not refuse the link within 20s:\n%s", logs.String())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if !regexp.MustCompile(regexp.QuoteMeta(org) + `:5:8: 'src' names assets/logo.png, a link to `).MatchString(logs.String()) {
+		t.Errorf("the log does not name the link at file:line:col:\n%s", logs.String())
+	}
+	_, page := fetch(t, base+"/harbour-choir")
+	urls := regexp.MustCompile(`"(/static/[^"?]+)`).FindAllStringSubmatch(page, -1)
+	if len(urls) == 0 {
+		t.Fatalf("the organisation's page names no /static/ file:\n%s", page)
+	}
+	for _, m := range urls {
+		res, body := fetch(t, base+m[1])
+		if res.StatusCode == 200 && strings.Contains(body, string(secret)) {
+			t.Errorf("%s serves the secret", m[1])
+		}
 	}
 }
