@@ -104,22 +104,32 @@ func build(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 }
 
 // writeExport writes srv's export into out and returns the number of files
-// written, _headers included.
+// written, _headers included. It writes through os.Root, so a symbolic link
+// left in out (by an earlier export or anyone else) cannot make it write
+// outside out.
 func writeExport(srv *web.Server, out string) (int, error) {
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return 0, err
+	}
+	root, err := os.OpenRoot(out)
+	if err != nil {
+		return 0, err
+	}
+	defer root.Close()
 	var headers bytes.Buffer
 	n := 0
-	err := srv.Export(func(p string, h http.Header, body []byte) error {
+	err = srv.Export(func(p string, h http.Header, body []byte) error {
 		name := exportFile(p)
-		full := filepath.Join(out, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+		full := filepath.FromSlash(name)
+		if err := root.MkdirAll(filepath.Dir(full), 0o755); err != nil {
 			return err
 		}
-		if err := os.WriteFile(full, body, 0o644); err != nil {
+		if err := root.WriteFile(full, body, 0o644); err != nil {
 			return err
 		}
 		n++
 		if gz, ok := gzipped(h.Get("Content-Type"), body); ok {
-			if err := os.WriteFile(full+".gz", gz, 0o644); err != nil {
+			if err := root.WriteFile(full+".gz", gz, 0o644); err != nil {
 				return err
 			}
 			n++
@@ -135,7 +145,7 @@ func writeExport(srv *web.Server, out string) (int, error) {
 	if err != nil {
 		return n, err
 	}
-	if err := os.WriteFile(filepath.Join(out, "_headers"), headers.Bytes(), 0o644); err != nil {
+	if err := root.WriteFile("_headers", headers.Bytes(), 0o644); err != nil {
 		return n, err
 	}
 	return n + 1, nil

@@ -116,10 +116,18 @@ func (c *checker) asset(src string, w where, key string, images bool) *Asset {
 	if a := of.org.Assets[clean]; a != nil {
 		return a
 	}
+	full := path.Join(of.dir, clean)
+	if lp := c.l.followLinks(full); lp != nil {
+		subject := fmt.Sprintf("'%s' names %s, a link", key, clean)
+		if lp.link != full {
+			subject = fmt.Sprintf("'%s' names %s, but %s is a link", key, clean, c.l.shownLink(lp))
+		}
+		c.errorf(w, "%s", linkMessage(lp, subject, "copy the file itself into "+c.l.display(path.Join(of.org.Slug, path.Dir(clean)))))
+		return nil
+	}
 	if !c.exists(clean, w, key) {
 		return nil
 	}
-	full := path.Join(of.dir, clean)
 	info, err := fs.Stat(c.l.fsys, full)
 	if err != nil {
 		c.errorf(w, "%s cannot be read: %s", clean, errCause(err))
@@ -127,6 +135,10 @@ func (c *checker) asset(src string, w where, key string, images bool) *Asset {
 	}
 	if info.IsDir() {
 		c.errorf(w, "'%s' names the folder %s — name a file inside it", key, clean)
+		return nil
+	}
+	if !info.Mode().IsRegular() {
+		c.errorf(w, "'%s' names %s, which is not an ordinary file (a device or a pipe) — put the file itself there", key, clean)
 		return nil
 	}
 	if info.Size() > maxAssetSize {
@@ -191,7 +203,7 @@ func (c *checker) exists(clean string, w where, key string) bool {
 		names := make([]string, 0, len(entries))
 		found := false
 		for _, e := range entries {
-			if i < len(parts)-1 && !e.IsDir() || ignoredAsset(e.Name()) {
+			if i < len(parts)-1 && !e.IsDir() && e.Type()&fs.ModeSymlink == 0 || ignoredAsset(e.Name()) {
 				continue
 			}
 			if e.Name() == p {

@@ -152,6 +152,9 @@ func (d *decoder) parse(what string) *yaml.Node {
 		return nil
 	}
 	root := docs[0].Content[0]
+	if !d.checkExpansion(root) {
+		return nil
+	}
 	switch root.Kind {
 	case yaml.MappingNode:
 		return root
@@ -454,6 +457,9 @@ func (d *decoder) decodeRedirects(n *yaml.Node, rs *[]Redirect) {
 		d.errorf(n, "'redirects' must be a group of lines like  old-name: new-name  — one for each renamed campaign")
 		return
 	}
+	if d.tooLong(n, "redirects", len(n.Content)/2) {
+		return
+	}
 	out := make([]Redirect, len(n.Content)/2)
 	for i := range out {
 		k, v := n.Content[2*i], n.Content[2*i+1]
@@ -488,6 +494,10 @@ func (d *decoder) decodeList(n *yaml.Node, v reflect.Value, key string) {
 			got = quoteValue(n.Value)
 		}
 		d.errorf(n, "%s must be a list, each item on its own line starting with '- ' (or written [a, b]) — got %s", quoteKey(key), got)
+		return
+	}
+	if d.tooLong(n, key, len(n.Content)) {
+		d.bad[posKey{v.Addr().Pointer(), v.Type()}] = true
 		return
 	}
 	s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))

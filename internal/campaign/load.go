@@ -23,12 +23,20 @@ import (
 // position, each with File = dir joined with the file's path inside it. The
 // Site is nil when any problem is an error; warnings alone still give a
 // Site. Drafts are loaded too: whether to show them is the web's decision.
+//
+// Files are read through os.Root: no symbolic link and no '..' can make it
+// read anything outside dir (see links.go).
 func Load(dir string) (*Site, Problems) {
 	root := dir
 	if root == "" {
 		root = "."
 	}
-	return load(os.DirFS(root), ".", dir)
+	r, err := os.OpenRoot(root)
+	if err != nil {
+		return nil, Problems{{File: cmp.Or(dir, "."), Message: readDirMessage(err)}}
+	}
+	defer r.Close()
+	return load(r.FS(), ".", dir)
 }
 
 // LoadFS is Load reading from fsys, with dir a path inside it ("." for its
@@ -88,7 +96,18 @@ func load(fsys fs.FS, root, shown string) (*Site, Problems) {
 		if ignored(name) {
 			continue
 		}
-		if e.IsDir() {
+		isDir := e.IsDir()
+		if e.Type()&fs.ModeSymlink != 0 {
+			full := path.Join(l.root, name)
+			if lp := l.followLinks(full); lp != nil {
+				l.probs = append(l.probs, Problem{File: l.display(name), Message: linkMessage(lp, "this is a link",
+					"move the folder or file itself here")})
+				continue
+			}
+			info, err := fs.Stat(fsys, full)
+			isDir = err == nil && info.IsDir()
+		}
+		if isDir {
 			l.loadOrg(name)
 			continue
 		}
@@ -261,8 +280,21 @@ func (l *loader) loadOrg(slug string) {
 func (l *loader) decoder(file, fsPath string) *decoder {
 	d := &decoder{file: file, pos: l.pos, probs: &l.probs, misspelt: l.misspelt, bad: l.bad, literal: l.literal,
 		langs: declaredLangs(nil), trans: l.trans}
+	if lp := l.followLinks(fsPath); lp != nil {
+		subject := "this file is a link"
+		if lp.link != fsPath {
+			subject = "this file is in " + l.shownLink(lp) + ", which is a link"
+		}
+		l.probs = append(l.probs, Problem{File: file, Message: linkMessage(lp, subject, "copy the file itself here")})
+		d.unreadable = true
+		return d
+	}
 	if info, err := fs.Stat(l.fsys, fsPath); err == nil && info.Size() > maxYAMLSize {
 		d.size = info.Size() // parse reports it; no need to read it all
+		return d
+	} else if err == nil && !info.Mode().IsRegular() {
+		l.probs = append(l.probs, Problem{File: file, Message: "this is not an ordinary file (it is a folder, a device or a pipe) — replace it with a file of settings"})
+		d.unreadable = true
 		return d
 	}
 	src, err := fs.ReadFile(l.fsys, fsPath)

@@ -481,10 +481,9 @@ func TestAliasBomb(t *testing.T) {
 		b.WriteString("  - {kind: contact, targets: *t}\n")
 	}
 	_, ps := LoadFS(fuzzFS(t, []byte(b.String())), "c")
-	want := "this file repeats too much through anchors and aliases (& and *) to be read — write the values out"
 	n := 0
 	for _, p := range ps {
-		if p.Message == want {
+		if strings.HasPrefix(p.Message, "this alias *t repeats ") {
 			n++
 		}
 	}

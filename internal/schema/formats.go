@@ -14,9 +14,12 @@ import "reflect"
 const (
 	// webPattern: http(s)://, a site name, then no spaces.
 	webPattern = `^\s*[hH][tT][tT][pP][sS]?://[^\s/?#@]+([/?#][^\s]*)?\s*$`
-	// originPattern: a site for embed_origins — http(s)://, a host with an
-	// optional port, nothing after it but an optional slash, no wildcard.
-	originPattern = `^\s*[hH][tT][tT][pP][sS]?://[^\s/?#@*]+/?\s*$`
+	// originPattern: a site for embed_origins — https:// and a host (no
+	// space, ';', ',', quote, wildcard or other punctuation that could
+	// change a Content-Security-Policy), or http:// for localhost and
+	// loopback test sites; an optional port, nothing after it but an
+	// optional slash.
+	originPattern = `^\s*([hH][tT][tT][pP][sS]://([^\s/?#@*;,'"` + "`" + `\\<>\[\]:%_!$&()+=~|^{}]+|\[[0-9A-Fa-f:.]+\])|[hH][tT][tT][pP]://([lL][oO][cC][aA][lL][hH][oO][sS][tT]|127(\.[0-9]{1,3}){3}|\[::1\]))(:[0-9]{1,5})?/?\s*$`
 	// emailPattern: one address, no display name, a dot in the domain.
 	emailPattern = `^\s*[^\s@<>()\[\]:;,"]+@[^\s@<>()\[\]:;,".]+(\.[^\s@<>()\[\]:;,".]+)+\s*$`
 	// phonePattern: 7 to 15 digits, the usual separators, + only in front.

@@ -380,3 +380,31 @@ func yamlValue(t *testing.T, doc string) any {
 	}
 	return jsonValue(t, &n)
 }
+
+// TestSchemaEmbedOrigins: the schema refuses, as the loader does, an
+// embed_origins value that could change the Content-Security-Policy it is
+// written into, or plain http:// for a site other than this computer.
+func TestSchemaEmbedOrigins(t *testing.T) {
+	org := compile(t, "org.json", Org())
+	doc := func(origin string) any {
+		v, err := json.Marshal(origin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return yamlValue(t, "name: N\nembed_origins: ["+string(v)+"]\n")
+	}
+	for _, o := range []string{"https://partner.example", "https://partner.example:8443/", "http://127.0.0.1:8080",
+		"http://localhost:3000", "https://[::1]:8443", "http://[::1]:8080", "https://bücher.example"} {
+		if err := org.Validate(doc(o)); err != nil {
+			t.Errorf("%s: got %v, want valid", o, err)
+		}
+	}
+	for _, o := range []string{"https://p.example;report-uri", "https://p.example https://q.example",
+		"https://p.example,https://q.example", "https://'p.example'", `https://p.example"`, "https://*.example",
+		"https://p.example:123456", "http://partner.example", "https://p.example/path", "https://u@p.example",
+		"https://bad_host.example", "ftp://p.example"} {
+		if err := org.Validate(doc(o)); err == nil {
+			t.Errorf("%s: got valid, want rejected", o)
+		}
+	}
+}

@@ -1,0 +1,160 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestLinkOutOfCampaigns: a picture in the campaigns folder that is a
+// symbolic link to a file outside it (here a secret appended to a real PNG,
+// so the picture still reads) stops check, build and serve with the
+// setting's file:line:col, and build writes not one byte of the secret.
+func TestLinkOutOfCampaigns(t *testing.T) {
+	dir := copyTestdata(t)
+	secret := []byte("SECRET-SIGNER-LIST alice@example.org")
+	logo := filepath.Join(dir, "harbour-choir", "assets", "logo.png")
+	png, err := os.ReadFile(logo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outside := filepath.Join(t.TempDir(), "placard.db.png")
+	if err := os.WriteFile(outside, append(png, secret...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(logo); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, logo); err != nil {
+		t.Skipf("this system cannot make symbolic links: %v", err)
+	}
+	org := regexp.QuoteMeta(filepath.Join(dir, "harbour-choir", "org.yaml"))
+	want := regexp.MustCompile(`(?m)^` + org + `:5:8: 'src' names assets/logo.png, a link to .*, outside the campaigns folder`)
+
+	t.Run("check", func(t *testing.T) {
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), []string{"check", dir}, env(nil), &stdout, &stderr)
+		if got := exitCode(err); got != exitFailure {
+			t.Fatalf("exit code %d, want %d; stdout:\n%s", got, exitFailure, stdout.String())
+		}
+		if !want.MatchString(stderr.String()) {
+			t.Errorf("stderr lacks %s; got:\n%s", want, stderr.String())
+		}
+	})
+	t.Run("build", func(t *testing.T) {
+		out := filepath.Join(t.TempDir(), "site")
+		var stderr bytes.Buffer
+		err := run(context.Background(), []string{"build", out, "--campaigns", dir, "--base-url", buildBase}, env(nil), io.Discard, &stderr)
+		if got := exitCode(err); got != exitFailure {
+			t.Errorf("exit code %d, want %d", got, exitFailure)
+		}
+		if !want.MatchString(stderr.String()) {
+			t.Errorf("stderr lacks %s; got:\n%s", want, stderr.String())
+		}
+		_ = filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return nil
+			}
+			if data, _ := os.ReadFile(p); bytes.Contains(data, secret) {
+				t.Errorf("%s holds the secret", p)
+			}
+			return nil
+		})
+	})
+	t.Run("serve", func(t *testing.T) {
+		// Cancelled from the start, so that a serve that wrongly starts
+		// stops at once instead of hanging the test.
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		var stderr lockedBuffer
+		db := filepath.Join(t.TempDir(), "placard.db")
+		err := run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--campaigns", dir, "--db", db}, env(nil), io.Discard, &stderr)
+		if got := exitCode(err); got != exitFailure {
+			t.Fatalf("exit code %d, want %d; stderr:\n%s", got, exitFailure, stderr.String())
+		}
+		if !want.MatchString(stderr.String()) {
+			t.Errorf("stderr lacks %s; got:\n%s", want, stderr.String())
+		}
+	})
+}
+
+// TestBuildWritesOnlyInsideOut: a symbolic link left in the output folder
+// (here index.html pointing at a file beside it) cannot make build write
+// outside the folder: the build fails and the file is untouched.
+func TestBuildWritesOnlyInsideOut(t *testing.T) {
+	top := t.TempDir()
+	victim := filepath.Join(top, "victim.txt")
+	if err := os.WriteFile(victim, []byte("keep me"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(top, "site")
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join("..", "victim.txt"), filepath.Join(out, "index.html")); err != nil {
+		t.Skipf("this system cannot make symbolic links: %v", err)
+	}
+	var stderr bytes.Buffer
+	err := run(context.Background(), []string{"build", out, "--campaigns", filepath.Join("testdata", "campaigns"), "--base-url", buildBase}, env(nil), io.Discard, &stderr)
+	if got := exitCode(err); got != exitFailure {
+		t.Errorf("exit code %d, want %d; stderr:\n%s", got, exitFailure, stderr.String())
+	}
+	if data, _ := os.ReadFile(victim); string(data) != "keep me" {
+		t.Errorf("the file outside the output folder was overwritten: now %d bytes", len(data))
+	}
+}
+
+// TestServeReloadRefusesLinkOut: under serve --dev, replacing a picture with
+// a symbolic link to a file outside the campaigns folder is a failed reload
+// (named at file:line:col) and the site goes on serving the last good
+// version: no address under the organisation's page serves the secret.
+func TestServeReloadRefusesLinkOut(t *testing.T) {
+	dir := copyTestdata(t)
+	base, logs := startServeLogs(t, dir, "--dev")
+	secret := []byte("SECRET-SIGNER-LIST bob@example.org")
+	logo := filepath.Join(dir, "harbour-choir", "assets", "logo.png")
+	png, err := os.ReadFile(logo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outside := filepath.Join(t.TempDir(), "placard.db.png")
+	if err := os.WriteFile(outside, append(png, secret...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(logo); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, logo); err != nil {
+		t.Skipf("this system cannot make symbolic links: %v", err)
+	}
+	org := filepath.Join(dir, "harbour-choir", "org.yaml")
+	touchLater(t, org, 2*time.Second)
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(logs.String(), "still serving the last good version") {
+		if time.Now().After(deadline) {
+			t.Fatalf("--dev did not refuse the link within 20s:\n%s", logs.String())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if !regexp.MustCompile(regexp.QuoteMeta(org) + `:5:8: 'src' names assets/logo.png, a link to `).MatchString(logs.String()) {
+		t.Errorf("the log does not name the link at file:line:col:\n%s", logs.String())
+	}
+	_, page := fetch(t, base+"/harbour-choir")
+	urls := regexp.MustCompile(`"(/static/[^"?]+)`).FindAllStringSubmatch(page, -1)
+	if len(urls) == 0 {
+		t.Fatalf("the organisation's page names no /static/ file:\n%s", page)
+	}
+	for _, m := range urls {
+		res, body := fetch(t, base+m[1])
+		if res.StatusCode == 200 && strings.Contains(body, string(secret)) {
+			t.Errorf("%s serves the secret", m[1])
+		}
+	}
+}

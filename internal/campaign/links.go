@@ -1,0 +1,139 @@
+package campaign
+
+import (
+	"io/fs"
+	"path"
+	"strings"
+)
+
+// Symbolic links. Everything Placard publishes comes from the campaigns
+// folder, and nothing else may: a link named assets/notes.txt that points at
+// the signature database would otherwise put every signer's name and email
+// on the site. So the loader follows a link only while it stays inside the
+// campaigns folder and reaches no hidden file (a name starting with a dot,
+// such as .git/config), and reports any other link at the setting that names
+// it. Load also reads through os.Root, which refuses to leave the folder
+// whatever the files become between this check and the read.
+
+// maxLinkHops bounds the links one path may pass through, as Linux does.
+const maxLinkHops = 40
+
+// linkProblem is a symbolic link that the loader will not follow.
+type linkProblem struct {
+	link   string // the link, as a path inside fsys
+	target string // what it points to, as written in the link
+	why    linkWhy
+}
+
+type linkWhy int
+
+const (
+	linkOutside linkWhy = iota // it leads out of the campaigns folder
+	linkHidden                 // it leads to a hidden file or folder
+	linkLoop                   // it leads round in a circle
+)
+
+// linkStep is one name still to walk, with the link it came from (nil for
+// a name of the path itself).
+type linkStep struct {
+	name string
+	via  *linkProblem
+}
+
+// followLinks walks p (a path inside l.fsys, at or below the campaigns
+// folder) one name at a time, resolving every symbolic link on the way
+// without the operating system's help, and returns the first link that
+// leads out of the campaigns folder, to a hidden name or round in a circle;
+// nil when there is none (or fsys cannot read links, or a name is missing,
+// which the caller reports in its own words).
+func (l *loader) followLinks(p string) *linkProblem {
+	rl, ok := l.fsys.(fs.ReadLinkFS)
+	if !ok {
+		return nil
+	}
+	rel := p
+	if l.root != "." {
+		if p == l.root {
+			return nil
+		}
+		rel = strings.TrimPrefix(p, l.root+"/")
+	}
+	var todo []linkStep
+	for _, name := range strings.Split(rel, "/") {
+		todo = append(todo, linkStep{name, nil})
+	}
+	var cur []string // the names walked so far below l.root, none a link
+	hops := 0
+	for len(todo) > 0 {
+		s := todo[0]
+		todo = todo[1:]
+		switch {
+		case s.name == "" || s.name == ".":
+			continue
+		case s.name == "..":
+			if len(cur) == 0 {
+				if s.via == nil {
+					return nil // the caller refuses '..' itself
+				}
+				s.via.why = linkOutside
+				return s.via
+			}
+			cur = cur[:len(cur)-1]
+			continue
+		case s.via != nil && strings.HasPrefix(s.name, "."):
+			s.via.why = linkHidden
+			return s.via
+		}
+		next := path.Join(l.root, path.Join(cur...), s.name)
+		info, err := rl.Lstat(next)
+		if err != nil {
+			return nil
+		}
+		if info.Mode()&fs.ModeSymlink == 0 {
+			cur = append(cur[:len(cur):len(cur)], s.name)
+			continue
+		}
+		target, err := rl.ReadLink(next)
+		if err != nil {
+			return nil
+		}
+		lp := &linkProblem{link: next, target: target}
+		if hops++; hops > maxLinkHops {
+			lp.why = linkLoop
+			return lp
+		}
+		if strings.HasPrefix(target, "/") || strings.Contains(target, `\`) || len(target) > 1 && target[1] == ':' {
+			lp.why = linkOutside // an absolute link, even one naming the folder itself: os.Root never follows those
+			return lp
+		}
+		var steps []linkStep
+		for _, name := range strings.Split(target, "/") {
+			steps = append(steps, linkStep{name, lp})
+		}
+		todo = append(steps, todo...)
+	}
+	return nil
+}
+
+// shownLink is the link of lp as the organiser knows it, inside the
+// campaigns folder.
+func (l *loader) shownLink(lp *linkProblem) string {
+	rel := lp.link
+	if l.root != "." {
+		rel = strings.TrimPrefix(rel, l.root+"/")
+	}
+	return l.display(rel)
+}
+
+// linkMessage explains lp. subject leads up to the link, such as "this
+// file is a link" or "'file' names docs/a.pdf, but org/docs is a link"; fix
+// says what to do instead, such as "copy the file itself into org/assets".
+func linkMessage(lp *linkProblem, subject, fix string) string {
+	switch lp.why {
+	case linkHidden:
+		return subject + " to the hidden file " + lp.target + " — Placard publishes no hidden file (one whose name starts with a dot): " + fix + " instead of linking to it"
+	case linkLoop:
+		return subject + " that leads round in a circle (" + lp.target + ") — replace the link with the file itself"
+	}
+	return subject + " to " + lp.target + ", outside the campaigns folder — Placard reads nothing outside it: " + fix + " instead of linking to it"
+}
