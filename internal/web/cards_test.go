@@ -14,6 +14,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/qrcode/qrtest"
 	"github.com/placard/placard/internal/sharecard"
 )
@@ -287,6 +288,51 @@ func TestPoster(t *testing.T) {
 	// The theme's inline style is allowed by its hash, like every page's.
 	if !strings.Contains(csp, "style-src 'self' 'sha256-") || strings.Contains(csp, "unsafe-inline") {
 		t.Errorf("Content-Security-Policy %q, want the theme allowed by hash only", csp)
+	}
+}
+
+// TestPosterAction: the poster names the campaign's first call to action
+// that takes signatures, else its first one, in the page's language, and
+// its fixed wording is in that language too.
+func TestPosterAction(t *testing.T) {
+	d := doc(t, get(t, newTestServer(t), "GET", "/riverside/save-the-library/poster", nil))
+	if got := text(d.Find(".poster-action")); got != "Sign the petition" {
+		t.Errorf("action %q, want Sign the petition", got)
+	}
+	letter := campaign.Action{Kind: campaign.KindLetter, Letter: &campaign.Letter{Signing: true}}
+	closed := campaign.Action{Kind: campaign.KindLetter, Letter: &campaign.Letter{}}
+	contact := campaign.Action{Kind: campaign.KindContact, Contact: &campaign.Contact{}}
+	share := campaign.Action{Kind: campaign.KindShare, Share: &campaign.Share{}}
+	statement := campaign.Action{Kind: campaign.KindStatement, Statement: &campaign.Statement{}}
+	for _, tc := range []struct {
+		lang    string
+		actions []campaign.Action
+		want    string
+	}{
+		{"en", []campaign.Action{share, letter}, "Sign the open letter"},
+		{"en", []campaign.Action{closed, share}, "Read the open letter"},
+		{"en", []campaign.Action{contact, share}, "Contact your representatives"},
+		{"en", []campaign.Action{statement}, "Read the statement"},
+		{"en", nil, ""},
+		{"fr", []campaign.Action{share, letter}, "Signez la lettre ouverte"},
+		{"de", []campaign.Action{contact}, "Kontaktieren Sie Ihre Abgeordneten"},
+		{"ar", []campaign.Action{letter}, "وقّع الرسالة المفتوحة"},
+	} {
+		c := &campaign.Campaign{Actions: tc.actions}
+		if got := posterAction(i18n.New(tc.lang, nil), c); got != tc.want {
+			t.Errorf("%s %v: action %q, want %q", tc.lang, tc.actions, got, tc.want)
+		}
+	}
+	e := i18nEnv(t, openSQLite(t))
+	for _, lang := range []string{"ar", "he"} {
+		d := doc(t, get(t, e.s, "GET", parkPage+"/"+lang+"/poster", nil))
+		l := i18n.New(lang, nil)
+		if got := text(d.Find(".poster-action")); got != l.T("poster.petition") {
+			t.Errorf("%s poster: action %q, want %q", lang, got, l.T("poster.petition"))
+		}
+		if got := text(d.Find(".poster-url-label")); got != l.T("poster.scan") {
+			t.Errorf("%s poster: label %q, want %q", lang, got, l.T("poster.scan"))
+		}
 	}
 }
 
