@@ -53,6 +53,7 @@ var nonText = map[string]bool{
 	"donate": true, "privacy_policy": true, "language": true, "languages": true,
 	"amount_param": true, "currency": true, "format": true, "campaign": true,
 	"id": true, "icon": true, "region": true, "kind": true, "status": true, "layout": true,
+	"short": true,
 }
 
 // nonTextGroups are groups whose every setting is an address or a code.
