@@ -326,6 +326,10 @@ func (b *builder) posterProps(c *campaign.Campaign) views.PosterPageProps {
 	p.Noindex = true
 	u, _ := url.Parse(b.s.base)
 	short := campaignPath(c)
+	if c.Short != "" {
+		// The campaign's own short address, which redirects to its page.
+		short = "/" + c.Short
+	}
 	if u != nil {
 		short = u.Host + short
 	}

@@ -409,3 +409,49 @@ func BenchmarkCardCached(b *testing.B) {
 func rgb(r, g, b uint8) color.RGBA { return color.RGBA{r, g, b, 0xff} }
 
 func text(s *goquery.Selection) string { return strings.Join(strings.Fields(s.Text()), " ") }
+
+// TestShortAddress: a campaign's short: address answers with a 301 to the
+// campaign page (keeping the query, so ?src=qr still counts), the poster
+// prints it instead of the full address, and a static copy holds a page
+// there that forwards to the campaign.
+func TestShortAddress(t *testing.T) {
+	site := testSite(t)
+	c := site.Campaign("riverside", "save-the-library")
+	c.Short = "save-library"
+	s, err := New(Config{BaseURL: "https://act.example.org/", SiteName: "Act"}, site)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := get(t, s, "GET", "/save-library?src=qr", nil)
+	wantStatus(t, res, http.StatusMovedPermanently)
+	if loc := res.Header.Get("Location"); loc != "/riverside/save-the-library?src=qr" {
+		t.Errorf("Location %q, want the campaign page with the query", loc)
+	}
+	d := doc(t, get(t, s, "GET", "/riverside/save-the-library/poster", nil))
+	if got := text(d.Find(".poster-url-text")); got != "act.example.org/save-library" {
+		t.Errorf("poster address %q, want the short address", got)
+	}
+	wantStatus(t, get(t, s, "GET", "/save-libraryx", nil), http.StatusNotFound)
+
+	files := map[string][]byte{}
+	headers := map[string]http.Header{}
+	if err := s.Export(func(p string, h http.Header, body []byte) error {
+		files[p], headers[p] = body, h
+		return nil
+	}); err != nil {
+		t.Fatalf("Export: %v", err)
+	}
+	fwd, err := goquery.NewDocumentFromReader(bytes.NewReader(files["/save-library"]))
+	if err != nil || files["/save-library"] == nil {
+		t.Fatalf("export has no page at the short address (%v)", err)
+	}
+	if got := fwd.Find(`meta[http-equiv="refresh"]`).AttrOr("content", ""); got != "0; url=/riverside/save-the-library" {
+		t.Errorf("forwarding page refreshes to %q, want the campaign", got)
+	}
+	if got := fwd.Find("a").AttrOr("href", ""); got != "/riverside/save-the-library" {
+		t.Errorf("forwarding page links to %q, want the campaign", got)
+	}
+	if ct := headers["/save-library"].Get("Content-Type"); !strings.HasPrefix(ct, "text/html") || headers["/save-library"].Get("Location") != "" {
+		t.Errorf("forwarding page headers %v, want HTML without Location", headers["/save-library"])
+	}
+}
