@@ -47,7 +47,6 @@ const (
 func TestPosterPrintsOnOneA4Page(t *testing.T) {
 	b := startBrowser(t)
 	s := startSite(t)
-	host := strings.TrimPrefix(s.URL, "http://")
 	n := 0
 	for _, p := range s.Pages {
 		if !strings.HasSuffix(p.Path, "/poster") {
@@ -55,7 +54,7 @@ func TestPosterPrintsOnOneA4Page(t *testing.T) {
 		}
 		n++
 		t.Run(p.Name, func(t *testing.T) {
-			b.checkPoster(t, s.URL+p.Path, p.H1, host+strings.TrimSuffix(p.Path, "/poster"), "")
+			b.checkPoster(t, s.URL+p.Path, p.H1, p.Address, "")
 		})
 	}
 	if n == 0 {

@@ -46,6 +46,9 @@ type page struct {
 	// Anchors are element ids that must exist and be visible with JavaScript
 	// off: each call to action's #id.
 	Anchors []string
+	// Address is, for a poster, the address it prints without the scheme:
+	// the campaign's short address when it has one, else its page.
+	Address string
 }
 
 // site is the example campaigns served by the real web layer on 127.0.0.1.
@@ -115,10 +118,18 @@ func startSite(t *testing.T) *site {
 				campaigns = append(campaigns, cp)
 				if suffix == "" {
 					// The printable poster with its QR code (cards.go).
+					address := strings.TrimPrefix(out.URL, "http://") + cp.Path
+					if c.Short != "" {
+						address = strings.TrimPrefix(out.URL, "http://") + "/" + c.Short
+					}
 					campaigns = append(campaigns, page{
 						Name: cp.Name + "_poster", Path: cp.Path + "/poster", Status: http.StatusOK,
-						H1: c.Title, Texts: []string{"Scan the code or go to", o.Name},
+						H1: c.Title, Texts: []string{"Scan the code or go to", o.Name}, Address: address,
 					})
+					if c.Short != "" {
+						// The short address the poster prints leads to the campaign.
+						campaigns = append(campaigns, page{Name: cp.Name + "_short", Path: "/" + c.Short, Status: http.StatusOK, H1: c.Title})
+					}
 					if len(o.EmbedOrigins) > 0 {
 						// The embed partners frame, and the thanks shown in the frame.
 						campaigns = append(campaigns, page{Name: cp.Name + "_embed", Path: cp.Path + "/embed", Status: http.StatusOK, H1: c.Title})
