@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -109,4 +110,72 @@ func TestPosterNuHTMLChecker(t *testing.T) {
 	if err != nil || len(strings.TrimSpace(string(out))) > 0 {
 		t.Errorf("Nu checker: %v\n%s", err, out)
 	}
+}
+
+// TestPosterAddressBreaks: the address is written with a <wbr> after each
+// "/", "-" and "." and nothing else between its parts, escaped.
+func TestPosterAddressBreaks(t *testing.T) {
+	if got, want := strings.Join(urlParts("act.example.org/riverside/save-the-library"), "|"), "act.|example.|org/|riverside/|save-|the-|library"; got != want {
+		t.Errorf("urlParts %q, want %q", got, want)
+	}
+	if got := urlParts(""); len(got) != 0 {
+		t.Errorf("urlParts of nothing: %q", got)
+	}
+	p := posterFixture()
+	p.ShortURL = "a<b.example/x-y"
+	out := render(t, PosterPage(p))
+	if want := `dir="ltr">a&lt;b.<wbr>example/<wbr>x-<wbr>y</span>`; !strings.Contains(out, want) {
+		t.Errorf("address written as %q, want %q", out[strings.Index(out, `class="poster-url-text`):], want)
+	}
+	d := parsePoster(t, p)
+	if got := d.Find(".poster-url-text").Text(); got != p.ShortURL {
+		t.Errorf("address text %q, want %q", got, p.ShortURL)
+	}
+}
+
+// TestPosterFit: a longer text never gets a larger size; short texts get
+// the largest, a 150-character title and a 100-character address smaller
+// ones, and only an address with a part too long for any line may break
+// inside a word.
+func TestPosterFit(t *testing.T) {
+	fit := func(class string) int { n, _ := strconv.Atoi(strings.TrimPrefix(class, "fit-")); return n }
+	for name, spec := range map[string]fitSpec{"title": posterTitleFit, "summary": posterSummaryFit, "action": posterActionFit} {
+		last := 0
+		for n := 1; n <= 600; n++ {
+			got := fit(textFit(spec, strings.Repeat("word ", n/5)+strings.Repeat("x", n%5)))
+			if got < last {
+				t.Errorf("%s of %d characters is fit-%d, larger than a shorter one's fit-%d", name, n, got, last)
+			}
+			last = got
+		}
+		if last != len(spec.sizes)-1 {
+			t.Errorf("%s of 600 characters is fit-%d, want the smallest, fit-%d", name, last, len(spec.sizes)-1)
+		}
+	}
+	if got := textFit(posterTitleFit, "Save the library"); got != "fit-0" {
+		t.Errorf("short title %s, want fit-0", got)
+	}
+	long := "Tell Riverside County Council to keep the Eastfield library, the swimming pool and the community centre open every evening through the whole of winter"
+	if got := fit(textFit(posterTitleFit, long)); got < 2 {
+		t.Errorf("150-character title fit-%d, want a smaller size", got)
+	}
+	addr := "act.example.org/riverside-and-district-neighbourhood-coalition/keep-eastfield-library-open-late"
+	if got := fit(urlFit(addr)); got < 2 || urlUnbreakable(addr) {
+		t.Errorf("100-character address fit-%d (unbreakable %v), want a smaller size that breaks at / - .", got, urlUnbreakable(addr))
+	}
+	if got := posterURLClass("act.example.org/" + strings.Repeat("x", 100)); !strings.Contains(got, "poster-url-unbreakable") {
+		t.Errorf("address with a 100-character part has class %q, want poster-url-unbreakable", got)
+	}
+}
+
+// TestPosterAction: the action is shown above the code, and a poster
+// without one shows none.
+func TestPosterAction(t *testing.T) {
+	p := posterFixture()
+	p.Action = "Sign the petition"
+	if got := text(wantCount(t, parsePoster(t, p), ".poster-scan .poster-action", 1)); got != p.Action {
+		t.Errorf("action %q, want %q", got, p.Action)
+	}
+	p.Action = ""
+	wantCount(t, parsePoster(t, p), ".poster-action", 0)
 }

@@ -701,4 +701,8 @@ type PosterPageProps struct {
 	ShortURL string
 	// CampaignURL is the campaign page's address, for the on-screen link back.
 	CampaignURL string
+	// Action names what the poster asks of its reader, in the page's
+	// language, such as "Sign the petition": the campaign's first signable
+	// call to action, else its first one. Empty shows none.
+	Action string
 }

@@ -251,7 +251,19 @@ func TestBuildMatchesServe(t *testing.T) {
 		rules[cur] += line
 	}
 	signing := 0
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	for p := range exported {
+		if res, err := noFollow.Get(live + p); err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusMovedPermanently {
+				// A short address: serve redirects, the export forwards.
+				_, nb := getBytes(t, nginx+p)
+				if want := `content="0; url=` + res.Header.Get("Location") + `"`; !bytes.Contains(nb, []byte(want)) {
+					t.Errorf("%s: serve redirects to %s, the export's page does not forward there (%s)", p, res.Header.Get("Location"), nb)
+				}
+				continue
+			}
+		}
 		sh, sb := getBytes(t, live+p)
 		_, nb := getBytes(t, nginx+p)
 		// A page whose share messages rotate is served as each of a few

@@ -46,6 +46,9 @@ type page struct {
 	// Anchors are element ids that must exist and be visible with JavaScript
 	// off: each call to action's #id.
 	Anchors []string
+	// Address is, for a poster, the address it prints without the scheme:
+	// the campaign's short address when it has one, else its page.
+	Address string
 }
 
 // site is the example campaigns served by the real web layer on 127.0.0.1.
@@ -76,27 +79,7 @@ func startSite(t *testing.T) *site {
 	}
 
 	ts := httptest.NewUnstartedServer(http.NotFoundHandler())
-	base := "http://" + ts.Listener.Addr().String()
-	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	// A real signature store, so petitions and letters show their forms and
-	// tallies as they do in production.
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "placard.db"))
-	if err != nil {
-		t.Fatalf("opening the signature store: %v", err)
-	}
-	t.Cleanup(func() { db.Close() })
-	srv, err := web.New(web.Config{BaseURL: base, SiteName: "Placard", Logger: logger, Store: db, RateLimit: -1}, s)
-	if err != nil {
-		t.Fatalf("web.New: %v", err)
-	}
-	ts.Config.Handler = srv
-	ts.Start()
-	t.Cleanup(ts.Close)
-	if ts.URL != base {
-		t.Fatalf("test server URL %s, want %s", ts.URL, base)
-	}
-
-	out := &site{URL: ts.URL}
+	out := &site{URL: serve(t, ts, s)}
 	var orgTexts []string
 	for _, o := range s.Orgs {
 		orgTexts = append(orgTexts, o.Name)
@@ -135,10 +118,18 @@ func startSite(t *testing.T) *site {
 				campaigns = append(campaigns, cp)
 				if suffix == "" {
 					// The printable poster with its QR code (cards.go).
+					address := strings.TrimPrefix(out.URL, "http://") + cp.Path
+					if c.Short != "" {
+						address = strings.TrimPrefix(out.URL, "http://") + "/" + c.Short
+					}
 					campaigns = append(campaigns, page{
 						Name: cp.Name + "_poster", Path: cp.Path + "/poster", Status: http.StatusOK,
-						H1: c.Title, Texts: []string{"Scan the code or go to", o.Name},
+						H1: c.Title, Texts: []string{"Scan the code or go to", o.Name}, Address: address,
 					})
+					if c.Short != "" {
+						// The short address the poster prints leads to the campaign.
+						campaigns = append(campaigns, page{Name: cp.Name + "_short", Path: "/" + c.Short, Status: http.StatusOK, H1: c.Title})
+					}
 					if len(o.EmbedOrigins) > 0 {
 						// The embed partners frame, and the thanks shown in the frame.
 						campaigns = append(campaigns, page{Name: cp.Name + "_embed", Path: cp.Path + "/embed", Status: http.StatusOK, H1: c.Title})
@@ -175,6 +166,33 @@ func startSite(t *testing.T) *site {
 	}
 	out.Pages = append(out.Pages, page{Name: "not-found", Path: "/no-such-organisation-here/nor-campaign", Status: http.StatusNotFound})
 	return out
+}
+
+// serve builds the real web layer for s, with its base URL set to ts's own
+// origin (so canonical and og: addresses are same-origin), starts ts with
+// it, and returns that origin.
+func serve(t *testing.T, ts *httptest.Server, s *campaign.Site) string {
+	t.Helper()
+	base := "http://" + ts.Listener.Addr().String()
+	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	// A real signature store, so petitions and letters show their forms and
+	// tallies as they do in production.
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "placard.db"))
+	if err != nil {
+		t.Fatalf("opening the signature store: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	srv, err := web.New(web.Config{BaseURL: base, SiteName: "Placard", Logger: logger, Store: db, RateLimit: -1}, s)
+	if err != nil {
+		t.Fatalf("web.New: %v", err)
+	}
+	ts.Config.Handler = srv
+	ts.Start()
+	t.Cleanup(ts.Close)
+	if ts.URL != base {
+		t.Fatalf("test server URL %s, want %s", ts.URL, base)
+	}
+	return ts.URL
 }
 
 // firstRegion returns the first region named by a contact call to action's

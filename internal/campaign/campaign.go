@@ -291,6 +291,12 @@ type Campaign struct {
 	Summary string `yaml:"summary"`
 	// Date is when the campaign was published, as YYYY-MM-DD.
 	Date time.Time `yaml:"date"`
+	// Short is a short address for posters and flyers, such as save-the-pool
+	// for /save-the-pool, which leads to the campaign page. The poster prints
+	// it instead of the full address. Lower-case letters, digits and hyphens;
+	// no two campaigns on the site may share one, and it cannot be an
+	// organisation's folder name.
+	Short string `yaml:"short"`
 	// Status is published (the default), draft, closed or victory.
 	Status Status `yaml:"status"`
 	// CloseAt is when the campaign stops taking actions, as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ.

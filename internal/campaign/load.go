@@ -121,6 +121,7 @@ func load(fsys fs.FS, root, shown string) (*Site, Problems) {
 	for _, of := range l.orgs {
 		l.check(of)
 	}
+	l.checkShorts()
 	for _, of := range l.orgs {
 		applyDefaults(of.org)
 	}

@@ -54,6 +54,7 @@ var nonText = map[string]bool{
 	"amount_param": true, "currency": true, "format": true, "campaign": true,
 	"id": true, "icon": true, "region": true, "kind": true, "status": true, "layout": true,
 	"retention": true,
+	"short":     true,
 }
 
 // nonTextGroups are groups whose every setting is an address or a code.

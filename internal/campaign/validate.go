@@ -184,6 +184,45 @@ func (c *checker) redirects(o *Org) {
 	}
 }
 
+// checkShorts checks the campaigns' short addresses across the site: each
+// is a slug, no two campaigns share one, and none is an organisation's
+// folder or an address the site uses itself (/static, /healthz, /oembed).
+func (l *loader) checkShorts() {
+	orgs := map[string]bool{}
+	for _, of := range l.orgs {
+		orgs[of.org.Slug] = true
+	}
+	taken := map[string]*Campaign{}
+	for _, of := range l.orgs {
+		for _, camp := range of.org.Campaigns {
+			if camp.Short == "" {
+				continue
+			}
+			c := &checker{l: l, of: of, file: camp.File}
+			w := c.at(&camp.Short)
+			s := camp.Short
+			switch other := taken[s]; {
+			case c.l.hasErrorAt(w):
+				// not text; already reported
+			case !isSlug(s):
+				fix := "such as save-the-pool"
+				if f := Slugify(s); f != "" {
+					fix = quoteValue(f)
+				}
+				c.errorf(w, "short %s can only use lower-case letters a–z, digits and single hyphens, with no hyphen at either end — write %s", quoteValue(s), fix)
+			case slices.Contains(reservedOrgSlugs, s):
+				c.errorf(w, "short %s is an address the site uses itself (/%s) — choose another short address", quoteValue(s), s)
+			case orgs[s]:
+				c.errorf(w, "short %s is the address of the organisation %s (/%s) — choose another short address", quoteValue(s), s, s)
+			case other != nil:
+				c.errorf(w, "short %s is already the short address of %s — each campaign needs its own; choose another", quoteValue(s), other.File)
+			default:
+				taken[s] = camp
+			}
+		}
+	}
+}
+
 func (c *checker) colours(cs *Colours) {
 	for _, x := range []struct {
 		key string

@@ -52,6 +52,7 @@ var fieldDocs = map[string]string{
 	"Campaign.PublishAt":      "When a published campaign first appears, as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ. Before it the campaign is treated like a draft: not listed and not found. Zero means public as soon as it is loaded.",
 	"Campaign.Related":        "related lists other campaigns to show at the end of the page.",
 	"Campaign.Retention":      "How long this campaign's signatures are kept after close_at, instead of the organisation's retention: 180d, 26w or 2y.",
+	"Campaign.Short":          "A short address for posters and flyers, such as save-the-pool for /save-the-pool, which leads to the campaign page. The poster prints it instead of the full address. Lower-case letters, digits and hyphens; no two campaigns on the site may share one, and it cannot be an organisation's folder name.",
 	"Campaign.Status":         "Published (the default), draft, closed or victory.",
 	"Campaign.Summary":        "One or two sentences shown on cards and in share previews. Keep it under 200 characters.",
 	"Campaign.Title":          "The campaign's headline.",

@@ -28,7 +28,7 @@ const (
 	// ASCII punctuation mark but _ is excluded, so letters of any script pass.
 	hashtagPattern = "^\\s*[^\\s!-/:-@\\[-^`{-~]+\\s*$"
 	// slugPattern: lower-case letters, digits and single hyphens — page
-	// addresses, call-to-action ids and redirect names.
+	// addresses, short addresses, call-to-action ids and redirect names.
 	slugPattern = `^\s*[a-z0-9]+(-[a-z0-9]+)*\s*$`
 	// positivePattern: a whole number above 0, written as text.
 	positivePattern = `^\s*\+?0*[1-9][0-9]*\s*$`
@@ -83,6 +83,7 @@ var formats = map[string]map[string]any{
 	"Signatory.link":           {"pattern": webPattern},
 	"Image.src":                {"pattern": picturePattern},
 	"Action.id":                {"pattern": slugPattern},
+	"Campaign.short":           {"pattern": slugPattern},
 	"Letter.consent":           {"pattern": plainPattern, "maxLength": consentMax},
 	"Petition.consent":         {"pattern": plainPattern, "maxLength": consentMax},
 	"Donate.currency":          {"pattern": currencyPattern},

@@ -194,6 +194,10 @@ var beyondSchema = map[string]string{
 	"dates/dt/publish-late.yaml":                      "publish_at is after close_at: one date compared with another",
 	"dates/dt/times.yaml":                             "close_at is before date: one date compared with another",
 	"names/Riverside Coalition/Save The Library.yaml": "the file's name, not its content",
+	"shorts/friends/b.yaml":                           "the short address is another campaign's: compared across files",
+	"shorts/harbour/other.yaml":                       "the short address is another campaign's: compared across files",
+	"shorts/friends/d.yaml":                           "the short address is one the site uses itself",
+	"shorts/friends/e.yaml":                           "the short address is an organisation's folder name",
 }
 
 // TestSchemaRejectsInvalidFiles loads every invalid testdata case with the

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/markdown"
 	"github.com/placard/placard/internal/qrcode"
 	"github.com/placard/placard/internal/sharecard"
@@ -325,6 +326,10 @@ func (b *builder) posterProps(c *campaign.Campaign) views.PosterPageProps {
 	p.Noindex = true
 	u, _ := url.Parse(b.s.base)
 	short := campaignPath(c)
+	if c.Short != "" {
+		// The campaign's own short address, which redirects to its page.
+		short = "/" + c.Short
+	}
 	if u != nil {
 		short = u.Host + short
 	}
@@ -334,14 +339,43 @@ func (b *builder) posterProps(c *campaign.Campaign) views.PosterPageProps {
 		OrgName:             o.Name,
 		Logo:                b.img(o, o.Logo),
 		Title:               c.Title,
-		Summary:             strings.TrimSpace(c.Summary),
+		Summary:             markdown.Truncate(strings.TrimSpace(c.Summary), posterSummaryLimit),
 		QR: views.Img{
 			URL: campaignPath(c) + qrSVGSuffix,
 			Alt: "QR code: scan it to open " + short,
 		},
 		ShortURL:    short,
 		CampaignURL: campaignPath(c),
+		Action:      posterAction(p.L, c),
 	}
+}
+
+// posterSummaryLimit caps the summary on the poster, which must leave room
+// for the QR code on one A4 page; longer summaries are cut at a word with
+// "…" (the validator already warns past 200 characters).
+const posterSummaryLimit = 300
+
+// posterAction names, in l's language, what the poster asks of its reader:
+// the campaign's first call to action that takes signatures, else its
+// first call to action ("Sign the petition", "Read the statement" …).
+func posterAction(l *i18n.Localizer, c *campaign.Campaign) string {
+	var first *campaign.Action
+	for i := range c.Actions {
+		a := &c.Actions[i]
+		switch {
+		case a.Kind == campaign.KindPetition && a.Petition != nil:
+			return l.T("poster.petition")
+		case a.Kind == campaign.KindLetter && a.Letter != nil && a.Letter.Signing:
+			return l.T("poster.letter.sign")
+		}
+		if first == nil {
+			first = a
+		}
+	}
+	if first == nil || !i18n.Known("poster."+string(first.Kind)) {
+		return ""
+	}
+	return l.T("poster." + string(first.Kind))
 }
 
 // posterStylesheet serves views/static/poster.css under its hashed name

@@ -14,6 +14,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/qrcode/qrtest"
 	"github.com/placard/placard/internal/sharecard"
 )
@@ -290,6 +291,51 @@ func TestPoster(t *testing.T) {
 	}
 }
 
+// TestPosterAction: the poster names the campaign's first call to action
+// that takes signatures, else its first one, in the page's language, and
+// its fixed wording is in that language too.
+func TestPosterAction(t *testing.T) {
+	d := doc(t, get(t, newTestServer(t), "GET", "/riverside/save-the-library/poster", nil))
+	if got := text(d.Find(".poster-action")); got != "Sign the petition" {
+		t.Errorf("action %q, want Sign the petition", got)
+	}
+	letter := campaign.Action{Kind: campaign.KindLetter, Letter: &campaign.Letter{Signing: true}}
+	closed := campaign.Action{Kind: campaign.KindLetter, Letter: &campaign.Letter{}}
+	contact := campaign.Action{Kind: campaign.KindContact, Contact: &campaign.Contact{}}
+	share := campaign.Action{Kind: campaign.KindShare, Share: &campaign.Share{}}
+	statement := campaign.Action{Kind: campaign.KindStatement, Statement: &campaign.Statement{}}
+	for _, tc := range []struct {
+		lang    string
+		actions []campaign.Action
+		want    string
+	}{
+		{"en", []campaign.Action{share, letter}, "Sign the open letter"},
+		{"en", []campaign.Action{closed, share}, "Read the open letter"},
+		{"en", []campaign.Action{contact, share}, "Contact your representatives"},
+		{"en", []campaign.Action{statement}, "Read the statement"},
+		{"en", nil, ""},
+		{"fr", []campaign.Action{share, letter}, "Signez la lettre ouverte"},
+		{"de", []campaign.Action{contact}, "Kontaktieren Sie Ihre Abgeordneten"},
+		{"ar", []campaign.Action{letter}, "وقّع الرسالة المفتوحة"},
+	} {
+		c := &campaign.Campaign{Actions: tc.actions}
+		if got := posterAction(i18n.New(tc.lang, nil), c); got != tc.want {
+			t.Errorf("%s %v: action %q, want %q", tc.lang, tc.actions, got, tc.want)
+		}
+	}
+	e := i18nEnv(t, openSQLite(t))
+	for _, lang := range []string{"ar", "he"} {
+		d := doc(t, get(t, e.s, "GET", parkPage+"/"+lang+"/poster", nil))
+		l := i18n.New(lang, nil)
+		if got := text(d.Find(".poster-action")); got != l.T("poster.petition") {
+			t.Errorf("%s poster: action %q, want %q", lang, got, l.T("poster.petition"))
+		}
+		if got := text(d.Find(".poster-url-label")); got != l.T("poster.scan") {
+			t.Errorf("%s poster: label %q, want %q", lang, got, l.T("poster.scan"))
+		}
+	}
+}
+
 // TestPosterOfSigningCampaign: a campaign that takes signatures has a
 // poster too, without a form.
 func TestPosterOfSigningCampaign(t *testing.T) {
@@ -363,3 +409,49 @@ func BenchmarkCardCached(b *testing.B) {
 func rgb(r, g, b uint8) color.RGBA { return color.RGBA{r, g, b, 0xff} }
 
 func text(s *goquery.Selection) string { return strings.Join(strings.Fields(s.Text()), " ") }
+
+// TestShortAddress: a campaign's short: address answers with a 301 to the
+// campaign page (keeping the query, so ?src=qr still counts), the poster
+// prints it instead of the full address, and a static copy holds a page
+// there that forwards to the campaign.
+func TestShortAddress(t *testing.T) {
+	site := testSite(t)
+	c := site.Campaign("riverside", "save-the-library")
+	c.Short = "save-library"
+	s, err := New(Config{BaseURL: "https://act.example.org/", SiteName: "Act"}, site)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := get(t, s, "GET", "/save-library?src=qr", nil)
+	wantStatus(t, res, http.StatusMovedPermanently)
+	if loc := res.Header.Get("Location"); loc != "/riverside/save-the-library?src=qr" {
+		t.Errorf("Location %q, want the campaign page with the query", loc)
+	}
+	d := doc(t, get(t, s, "GET", "/riverside/save-the-library/poster", nil))
+	if got := text(d.Find(".poster-url-text")); got != "act.example.org/save-library" {
+		t.Errorf("poster address %q, want the short address", got)
+	}
+	wantStatus(t, get(t, s, "GET", "/save-libraryx", nil), http.StatusNotFound)
+
+	files := map[string][]byte{}
+	headers := map[string]http.Header{}
+	if err := s.Export(func(p string, h http.Header, body []byte) error {
+		files[p], headers[p] = body, h
+		return nil
+	}); err != nil {
+		t.Fatalf("Export: %v", err)
+	}
+	fwd, err := goquery.NewDocumentFromReader(bytes.NewReader(files["/save-library"]))
+	if err != nil || files["/save-library"] == nil {
+		t.Fatalf("export has no page at the short address (%v)", err)
+	}
+	if got := fwd.Find(`meta[http-equiv="refresh"]`).AttrOr("content", ""); got != "0; url=/riverside/save-the-library" {
+		t.Errorf("forwarding page refreshes to %q, want the campaign", got)
+	}
+	if got := fwd.Find("a").AttrOr("href", ""); got != "/riverside/save-the-library" {
+		t.Errorf("forwarding page links to %q, want the campaign", got)
+	}
+	if ct := headers["/save-library"].Get("Content-Type"); !strings.HasPrefix(ct, "text/html") || headers["/save-library"].Get("Location") != "" {
+		t.Errorf("forwarding page headers %v, want HTML without Location", headers["/save-library"])
+	}
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -16,7 +17,8 @@ import (
 // share card and QR code ("/org/card.png", "/org/slug/card.png",
 // "card-square.png", "qr.svg", "qr.png"; made now if no request has made
 // them yet), /robots.txt, /favicon.ico, /sitemap.xml, each organisation's
-// /org/feed.atom, the embeds (/org/slug/embed) of organisations that list
+// /org/feed.atom, a forwarding page at each campaign's short address
+// (/save-the-pool), the embeds (/org/slug/embed) of organisations that list
 // embed_origins, and last the "not found" page at NotFoundPath (answered
 // with 404).
 //
@@ -56,12 +58,24 @@ func (s *Server) Export(fn func(urlPath string, header http.Header, body []byte)
 	for p := range snap.generated {
 		paths = append(paths, p)
 	}
+	for p := range snap.shorts {
+		paths = append(paths, p)
+	}
 	paths = append(paths, "/robots.txt", "/favicon.ico")
 	paths = append(paths, snap.synd.exportPaths()...)
 	sort.Strings(paths)
 	s.makeAll(snap)
 	for _, p := range paths {
 		h, body, code := s.exportGet(p)
+		if to, ok := snap.shorts[p]; ok && code == http.StatusMovedPermanently {
+			// A static host cannot answer a short address with a redirect,
+			// so the copy holds a page there that forwards to the campaign
+			// at once, with the server's headers for that address.
+			h.Del("Location")
+			h.Set("Content-Type", "text/html; charset=utf-8")
+			h.Del("Content-Length")
+			body, code = forwardPage(s.base+to, to), http.StatusOK
+		}
 		if code != http.StatusOK {
 			return &exportError{path: p, status: code}
 		}
@@ -83,6 +97,17 @@ func (s *Server) Export(fn func(urlPath string, header http.Header, body []byte)
 // unknown addresses with it; it is never a page of the site, since no
 // organisation slug has a dot.
 const NotFoundPath = "/404.html"
+
+// forwardPage is a static copy's page at a short address: it sends the
+// browser on to path at once (canonical is its absolute address), and
+// links there for browsers that do not follow the refresh.
+func forwardPage(canonical, path string) []byte {
+	c, p := html.EscapeString(canonical), html.EscapeString(path)
+	return []byte(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">` +
+		`<meta name="robots" content="noindex"><meta http-equiv="refresh" content="0; url=` + p + `">` +
+		`<link rel="canonical" href="` + c + `"><title>` + c + `</title></head>` +
+		`<body><p><a href="` + p + `">` + c + `</a></p></body></html>`)
+}
 
 // exportGet answers a plain GET of p with the server's own handler.
 func (s *Server) exportGet(p string) (http.Header, []byte, int) {

@@ -47,6 +47,10 @@ type snapshot struct {
 	// moved maps a renamed campaign's old path to its current path, from
 	// org.yaml's redirects; only campaigns with a public page are listed.
 	moved map[string]string
+	// shorts maps each campaign's short address (/save-the-pool, from its
+	// short: setting) to its page; each is in moved too, answered with a 301,
+	// and a static copy holds a page that forwards there (export.go).
+	shorts map[string]string
 	// previews holds the pages of campaigns not yet public (drafts, or before
 	// publish_at), by path, served only with ?preview=Config.PreviewKey. Empty
 	// when no key is set.
@@ -119,6 +123,7 @@ func (s *Server) build(site *campaign.Site, prev *snapshot) (*snapshot, error) {
 			live:      map[string]*liveCampaign{},
 			thanks:    map[string]map[string]*cached{},
 			moved:     map[string]string{},
+			shorts:    map[string]string{},
 			previews:  map[string]*cached{},
 
 			generated: map[string]*generated{},
@@ -281,6 +286,10 @@ func (b *builder) addOrg(o *campaign.Org) error {
 			cp, regions := b.campaignProps(c, "")
 			p := campaignPath(c)
 			b.snap.known = append(b.snap.known, views.Link{Label: c.Title, URL: p})
+			if c.Short != "" && isDefaultLang(o) {
+				b.snap.moved["/"+c.Short] = p
+				b.snap.shorts["/"+c.Short] = p
+			}
 			if err := b.addCampaignReach(c); err != nil {
 				return err
 			}
