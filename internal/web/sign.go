@@ -151,6 +151,9 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 		if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
 			return errTooLarge
 		}
+		if clientGone(r, err) {
+			return errClientGone
+		}
 		return errBadForm
 	}
 	form := r.PostForm
@@ -320,7 +323,8 @@ func (lc *liveCampaign) signFrame(title string) views.Page {
 // render becomes a 500 page, never half a page. Such pages are never cached.
 func (s *Server) writePage(w http.ResponseWriter, r *http.Request, status int, c templ.Component, csp string) error {
 	var buf bytes.Buffer
-	if err := c.Render(r.Context(), &buf); err != nil {
+	// Rendered even if the client has gone (see serveError).
+	if err := c.Render(context.WithoutCancel(r.Context()), &buf); err != nil {
 		return err
 	}
 	h := w.Header()
