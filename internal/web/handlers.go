@@ -1,9 +1,12 @@
 package web
 
 import (
+	"context"
 	"crypto/subtle"
+	"io"
 	"net/http"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
@@ -217,6 +220,41 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(bodyOK)
+	}
+}
+
+// readyTimeout bounds a readiness probe's test write.
+const readyTimeout = 5 * time.Second
+
+// readyz answers readiness checks: 200 "ready" when the store can commit a
+// write now (store.Store.Ready: a small real commit, and on SQLite the
+// disk's free space), 503 "not ready: store: REASON" when it cannot, so a
+// load balancer stops sending signers to an instance whose every signature
+// would fail (a full disk, a read-only database) while /healthz, liveness
+// only, keeps it from being restarted in a loop. The reason names no path
+// or address. A change of state is logged once, not every probe. Without a
+// store, signing is off by configuration and the instance is ready.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h["Content-Type"] = hvTextPlain
+	h["Cache-Control"] = hvNoStore
+	msg, status := "ready", http.StatusOK
+	if s.cfg.Store != nil {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), readyTimeout)
+		err := s.cfg.Store.Ready(ctx)
+		cancel()
+		if err != nil {
+			msg, status = "not ready: store: "+err.Error(), http.StatusServiceUnavailable
+			if !s.notReady.Swap(true) {
+				s.log.Warn("not ready: the signature store cannot commit; /readyz answers 503", "err", err)
+			}
+		} else if s.notReady.Swap(false) {
+			s.log.Info("ready again: the signature store commits")
+		}
+	}
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		_, _ = io.WriteString(w, msg+"\n")
 	}
 }
 

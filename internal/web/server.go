@@ -169,6 +169,9 @@ type Server struct {
 	claims   *claimer
 	// rotation picks each response's share-message rendering in turn.
 	rotation atomic.Uint64
+	// notReady is the last readiness probe's answer, so only a change of
+	// state is logged (handlers.go).
+	notReady atomic.Bool
 }
 
 // New checks cfg, builds the first snapshot from site (which may be nil for
