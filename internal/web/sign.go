@@ -13,7 +13,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/a-h/templ"
-	"github.com/go-chi/chi/v5/middleware"
 	"github.com/go-chi/httprate"
 
 	"github.com/placard/placard/internal/signing"
@@ -81,9 +80,17 @@ func (s *Server) signRoute() http.Handler {
 
 	var h http.Handler = s.handle(s.sign)
 	if s.cfg.RateLimit > 0 {
+		// The client's address: from the header the trusted proxies set
+		// when one is named, else the TCP peer. Never RealIP, which trusts
+		// any client.
+		keyer := &clientKeyer{header: http.CanonicalHeaderKey(s.cfg.ClientIPHeader), trusted: s.cfg.TrustedProxies}
+		if len(keyer.trusted) == 0 {
+			keyer.trusted = loopbackOnly
+		}
 		limited := httprate.LimitBy(s.cfg.RateLimit, time.Minute,
 			func(r *http.Request) (string, error) {
-				return httprate.CanonicalizeIP(middleware.GetClientIP(r.Context())), nil
+				s.warnProxy(r, keyer)
+				return keyer.key(r), nil
 			},
 			httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
 				s.serveError(w, r, errRateLimited)
@@ -92,13 +99,6 @@ func (s *Server) signRoute() http.Handler {
 				s.serveError(w, r, errSigningOff)
 			}),
 		)(h)
-		// The client's address: from the trusted proxy's header when one is
-		// named, else the TCP peer. Never RealIP, which trusts any client.
-		clientIP := middleware.ClientIPFromRemoteAddr
-		if s.cfg.ClientIPHeader != "" {
-			clientIP = middleware.ClientIPFromHeader(s.cfg.ClientIPHeader)
-		}
-		limited = clientIP(limited)
 		plain := h
 		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.Method == http.MethodPost {
@@ -109,6 +109,33 @@ func (s *Server) signRoute() http.Handler {
 		})
 	}
 	return cop.Handler(h)
+}
+
+// warnProxy logs, once, a rate limit that probably counts a proxy rather
+// than its clients: no client-address header while signatures arrive from
+// a loopback or private address (every client behind the proxy would share
+// one limit), or a header arriving from a peer that is not trusted (and is
+// therefore ignored). Only a request shows this, so it is logged on the
+// first signature that does.
+func (s *Server) warnProxy(r *http.Request, k *clientKeyer) {
+	if s.proxyWarned.Load() {
+		return
+	}
+	peer, ok := remoteAddr(r.RemoteAddr)
+	if !ok {
+		return
+	}
+	switch {
+	case k.header == "" && looksLikeProxy(peer):
+		if !s.proxyWarned.Swap(true) {
+			s.log.Warn("signatures arrive from a loopback or private address, as through a reverse proxy, but no client-address header is set: every client behind the proxy shares one rate limit. Set --client-ip-header (and --trusted-proxies unless the proxy is on this machine)")
+		}
+	case k.header != "" && !inPrefixes(peer, k.trusted) && r.Header.Get(k.header) != "":
+		if !s.proxyWarned.Swap(true) {
+			s.log.Warn("a signature came with the client-address header from a peer that is not a trusted proxy, so the header was ignored and the peer counted; if that peer is your proxy, add its range to --trusted-proxies",
+				"header", k.header)
+		}
+	}
 }
 
 // sign takes one signature: a form POST from a petition or letter. It

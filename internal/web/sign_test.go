@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"path/filepath"
 	"strconv"
@@ -605,7 +606,12 @@ func TestSignMarkupEscaped(t *testing.T) {
 }
 
 func TestSignRateLimit(t *testing.T) {
-	e := newSignEnv(t, openSQLite(t), func(c *Config) { c.RateLimit = 2; c.ClientIPHeader = "X-Real-IP" })
+	// httptest's requests come from 192.0.2.1: the trusted proxy here.
+	e := newSignEnv(t, openSQLite(t), func(c *Config) {
+		c.RateLimit = 2
+		c.ClientIPHeader = "X-Real-IP"
+		c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("192.0.2.0/24")}
+	})
 	v := e.formValues(t, libraryPage, "petition-form")
 	e.clock.add(5 * time.Second)
 	from := func(ip string) http.Header { return http.Header{"X-Real-IP": {ip}} }
