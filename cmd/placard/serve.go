@@ -272,6 +272,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	log.Info("listening", "addr", addr, "url", base, "campaigns", c.campaigns,
 		"organisations", orgs, "campaign_pages", camps, "dev", c.dev,
 		"db", redactDB(c.db), "rate_limit_per_minute", c.rateLimit)
+	if h := strings.TrimSpace(c.clientIPHeader); h != "" {
+		from := "loopback only (set --trusted-proxies for a proxy on another machine)"
+		if len(proxies) > 0 {
+			from = c.trustedProxies.String()
+		}
+		log.Info("the rate limit reads the client's address from a proxy's header", "header", h, "trusted_from", from)
+	}
 
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()

@@ -347,6 +347,9 @@ func signingAbuse(t *testing.T, db string) {
 	if res, body := fetch(t, base+"/healthz"); res.StatusCode != 200 {
 		t.Errorf("/healthz after the hostile requests: got %d %q, want 200", res.StatusCode, body)
 	}
+	if res, body := fetch(t, base+"/readyz"); res.StatusCode != 200 || body != "ready\n" {
+		t.Errorf("/readyz after the hostile requests: got %d %q, want 200 ready", res.StatusCode, body)
+	}
 
 	// Markup typed by signers shows as text wherever it appears. Mallory's
 	// token is minted by the test, 10 s old: its acceptance shows that the
