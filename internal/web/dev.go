@@ -232,7 +232,7 @@ func (s *Server) devHostOnly(next http.Handler) http.Handler {
 		h["Content-Type"] = hvTextPlain
 		h["Cache-Control"] = hvNoStore
 		w.WriteHeader(http.StatusMisdirectedRequest)
-		_, _ = io.WriteString(w, "this development server answers only localhost, its own address and its base URL's host\n")
+		_, _ = io.WriteString(w, "this development server answers only localhost, IP addresses and its --base-url's host; open it by one of those, or set --base-url to the address you open\n")
 	})
 }
 
