@@ -167,7 +167,7 @@ func checkSlug(noun, s string) error {
 		}
 		return usageErr("new", "%s", msg)
 	}
-	if noun == "organisation" && (s == "static" || s == "healthz") {
+	if noun == "organisation" && (s == "static" || s == "healthz" || s == "readyz") {
 		return usageErr("new", "an organisation cannot be called %q: the site uses the address /%s itself — choose another name", s, s)
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"os"
 	"os/signal"
@@ -67,6 +68,9 @@ type serveConfig struct {
 	// forms may post here; see web.Config.SiteOrigins.
 	siteOrigins    originList
 	clientIPHeader string
+	// trustedProxies are the ranges whose client-address header is
+	// believed; see web.Config.TrustedProxies.
+	trustedProxies originList
 }
 
 // serve runs the web server until ctx is cancelled, then shuts down
@@ -106,7 +110,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		rateDefault = n
 	}
 	fset.IntVar(&c.rateLimit, "rate-limit", rateDefault, "signing requests one client may send a `minute`; 0 turns the limit off (for load tests) [PLACARD_RATE_LIMIT]")
-	fset.StringVar(&c.clientIPHeader, "client-ip-header", envOr(getenv, "PLACARD_CLIENT_IP_HEADER", ""), "`header` your reverse proxy sets to the client's address, such as X-Real-IP, for the rate limit; only set it when clients cannot reach Placard except through that proxy (default: the connection's address) [PLACARD_CLIENT_IP_HEADER]")
+	fset.StringVar(&c.clientIPHeader, "client-ip-header", envOr(getenv, "PLACARD_CLIENT_IP_HEADER", ""), "`header` your reverse proxy sets to the client's address, such as X-Forwarded-For, X-Real-IP or Forwarded, for the rate limit; believed only from --trusted-proxies (default: the connection's address) [PLACARD_CLIENT_IP_HEADER]")
+	c.trustedProxies.addAll(getenv("PLACARD_TRUSTED_PROXIES"))
+	fset.Var(&c.trustedProxies, "trusted-proxies", "address `ranges` of your reverse proxies, such as 10.0.0.0/8 or 192.0.2.7, comma-separated: --client-ip-header is believed only from them, and the client is the right-most address in it that is not one of them (default: loopback only, a proxy on this machine) [PLACARD_TRUSTED_PROXIES]")
 	c.siteOrigins.addAll(getenv("PLACARD_SITE_ORIGIN"))
 	fset.Var(&c.siteOrigins, "site-origin", "`origin` of a static copy made with placard build (such as https://campaigns.example.org) whose forms may post signatures here; repeat it or separate with commas [PLACARD_SITE_ORIGIN]")
 	if help, err := parseFlags(fset, args, stdout); help || err != nil {
@@ -123,6 +129,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	if h := strings.TrimSpace(c.clientIPHeader); h != "" && !validHeaderName(h) {
 		return usageErr("serve", "--client-ip-header %q is not a header name; give one such as X-Real-IP", h)
+	}
+	proxies, err := parseProxies(c.trustedProxies.list)
+	if err != nil {
+		return usageErr("serve", "%v", err)
+	}
+	if len(proxies) > 0 && strings.TrimSpace(c.clientIPHeader) == "" {
+		return usageErr("serve", "--trusted-proxies is only used with --client-ip-header; name the header your proxy sets, such as --client-ip-header X-Forwarded-For")
 	}
 	var secret []byte
 	if v := getenv("PLACARD_SECRET"); v != "" {
@@ -202,7 +215,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	srv, err := web.New(web.Config{
 		BaseURL: base, Logger: log, Dev: c.dev,
 		Store: st, Signer: committer, RateLimit: rate,
-		ClientIPHeader: strings.TrimSpace(c.clientIPHeader), Secret: secret,
+		ClientIPHeader: strings.TrimSpace(c.clientIPHeader), TrustedProxies: proxies, Secret: secret,
 		SiteOrigins: c.siteOrigins.list, PreviewKey: previewKey,
 	}, site)
 	if err != nil {
@@ -268,6 +281,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	log.Info("listening", "addr", addr, "url", base, "campaigns", c.campaigns,
 		"organisations", orgs, "campaign_pages", camps, "dev", c.dev,
 		"db", redactDB(c.db), "rate_limit_per_minute", c.rateLimit)
+	if h := strings.TrimSpace(c.clientIPHeader); h != "" {
+		from := "loopback only (set --trusted-proxies for a proxy on another machine)"
+		if len(proxies) > 0 {
+			from = c.trustedProxies.String()
+		}
+		log.Info("the rate limit reads the client's address from a proxy's header", "header", h, "trusted_from", from)
+	}
 
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
@@ -349,6 +369,23 @@ func redactDB(db string) string {
 		return "(a postgres address that could not be read)"
 	}
 	return u.Redacted()
+}
+
+// parseProxies reads --trusted-proxies: CIDR ranges or single addresses.
+func parseProxies(list []string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, s := range list {
+		if p, err := netip.ParsePrefix(s); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		if a, err := netip.ParseAddr(s); err == nil {
+			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+			continue
+		}
+		return nil, fmt.Errorf("--trusted-proxies %q is not an address range; give ranges such as 10.0.0.0/8, fd00::/8 or 192.0.2.7, separated by commas", s)
+	}
+	return out, nil
 }
 
 // validHeaderName reports whether h is an HTTP header field name (an RFC

@@ -8,8 +8,11 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -84,7 +87,9 @@ func TestSigningAbuse(t *testing.T) {
 }
 
 func signingAbuse(t *testing.T, db string) {
-	base, logs := startSigningServeEnv(t, map[string]string{"PLACARD_SECRET": abuseSecret}, signingCampaigns, db)
+	// Debug logging lists every request with its status, so hang-ups
+	// (which read no answer) can be checked for a 5xx in the log.
+	base, logs := startSigningServeEnv(t, map[string]string{"PLACARD_SECRET": abuseSecret}, signingCampaigns, db, "--log-level", "debug")
 	petDoc, _ := getPage(t, base+"/"+petitionRef)
 	pet := findSignForm(t, base, "/"+petitionRef, petDoc)
 	let := loadForm(t, base, letterRef)
@@ -328,6 +333,8 @@ func signingAbuse(t *testing.T, db string) {
 		t.Errorf("%s: %d requests got this status, which is not the refusal this kind should get", k, n)
 	}
 
+	clientHangups(t, base, logs, pet)
+
 	// Nothing stored, counted straight from the store.
 	if n := storedCount(t, db); n != 0 {
 		t.Errorf("after %d hostile requests the store holds %d signatures, want 0", total, n)
@@ -339,6 +346,9 @@ func signingAbuse(t *testing.T, db string) {
 	}
 	if res, body := fetch(t, base+"/healthz"); res.StatusCode != 200 {
 		t.Errorf("/healthz after the hostile requests: got %d %q, want 200", res.StatusCode, body)
+	}
+	if res, body := fetch(t, base+"/readyz"); res.StatusCode != 200 || body != "ready\n" {
+		t.Errorf("/readyz after the hostile requests: got %d %q, want 200 ready", res.StatusCode, body)
 	}
 
 	// Markup typed by signers shows as text wherever it appears. Mallory's
@@ -440,4 +450,114 @@ func storedCount(t *testing.T, db string) int {
 		}
 	}
 	return n
+}
+
+// clientHangups sends, over raw TCP, requests whose client hangs up: bodies
+// cut short (Content-Length larger than what is sent, then the connection
+// closed or half-closed), bodies sent slowly and cut off, and requests whose
+// answer is never read (the connection closed, with a reset, while the
+// server answers). None may get a 5xx, in an answer or in the request log,
+// and none may log an ERROR: a hang-up is not a server fault.
+func clientHangups(t *testing.T, base string, logs *lockedBuffer, pet signForm) {
+	t.Helper()
+	addr := strings.TrimPrefix(base, "http://")
+	good := pet.with(map[string]string{"name": "Hang Up", "email": "hangup@example.org", "consent": "yes"}).Encode()
+	bad := pet.with(map[string]string{"name": "Hang Up", "email": "not-an-email", "consent": "yes"}).Encode()
+	head := func(method, path, id string, length int) string {
+		return fmt.Sprintf("%s %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\nX-Request-Id: %s\r\n\r\n",
+			method, path, addr, length, id)
+	}
+	signPath := "/" + petitionRef + "/sign"
+	type hangup struct {
+		name string
+		// send writes the request and hangs up; it returns true when it
+		// half-closed the connection and the answer can still be read.
+		send func(c *net.TCPConn, id string) bool
+	}
+	kinds := []hangup{
+		{"truncated body, half-closed", func(c *net.TCPConn, id string) bool {
+			_, _ = io.WriteString(c, head("POST", signPath, id, len(good)+100)+good)
+			_ = c.CloseWrite()
+			return true
+		}},
+		{"truncated body, closed", func(c *net.TCPConn, id string) bool {
+			_, _ = io.WriteString(c, head("POST", signPath, id, len(good))+good[:len(good)/2])
+			return false
+		}},
+		{"truncated body on a closed campaign, half-closed", func(c *net.TCPConn, id string) bool {
+			_, _ = io.WriteString(c, head("POST", "/"+closedRef+"/sign", id, len(good)+100)+good)
+			_ = c.CloseWrite()
+			return true
+		}},
+		{"headers only, then closed", func(c *net.TCPConn, id string) bool {
+			_, _ = io.WriteString(c, head("POST", signPath, id, len(good)))
+			return false
+		}},
+		{"slow body cut off", func(c *net.TCPConn, id string) bool {
+			_, _ = io.WriteString(c, head("POST", signPath, id, len(good)))
+			for i := 0; i < 4; i++ {
+				_, _ = io.WriteString(c, good[i*len(good)/8:(i+1)*len(good)/8])
+				time.Sleep(10 * time.Millisecond) // a slow client's pace
+			}
+			return false
+		}},
+		{"answer to a re-shown form not read", func(c *net.TCPConn, id string) bool {
+			_, _ = io.WriteString(c, head("POST", signPath, id, len(bad))+bad)
+			_ = c.SetLinger(0) // close with a reset, as a killed tab does
+			return false
+		}},
+		{"page not read", func(c *net.TCPConn, id string) bool {
+			_, _ = io.WriteString(c, head("GET", "/"+petitionRef, id, 0))
+			_ = c.SetLinger(0)
+			return false
+		}},
+	}
+	const rounds = 6
+	var ids []string
+	for round := range rounds {
+		for k, h := range kinds {
+			id := fmt.Sprintf("hangup-%d-%d", k, round)
+			ids = append(ids, id)
+			conn, err := net.Dial("tcp", addr)
+			if err != nil {
+				t.Fatalf("%s: %v", h.name, err)
+			}
+			c := conn.(*net.TCPConn)
+			if h.send(c, id) {
+				_ = c.SetReadDeadline(time.Now().Add(30 * time.Second))
+				reply, _ := io.ReadAll(c)
+				status := 0
+				if f := strings.Fields(string(reply)); len(f) > 1 {
+					status, _ = strconv.Atoi(f[1])
+				}
+				if status < 400 || status >= 500 {
+					t.Errorf("%s: got status %d, want a 4xx\n%.300s", h.name, status, reply)
+				}
+			}
+			c.Close()
+		}
+	}
+	// Every hang-up is logged once the server has finished with it.
+	line := regexp.MustCompile(`status=(\d+) .*request_id=(hangup-\d+-\d+)`)
+	seen := map[string]int{}
+	waitFor(t, func() string {
+		return fmt.Sprintf("the request log has %d of the %d hang-ups:\n%s", len(seen), len(ids), logs.String())
+	}, func() bool {
+		for _, m := range line.FindAllStringSubmatch(logs.String(), -1) {
+			seen[m[2]], _ = strconv.Atoi(m[1])
+		}
+		return len(seen) == len(ids)
+	})
+	for id, status := range seen {
+		var k, round int
+		fmt.Sscanf(id, "hangup-%d-%d", &k, &round)
+		if status >= 500 {
+			t.Errorf("%s (%s): the server answered %d, want no 5xx for a client that hung up", kinds[k].name, id, status)
+		}
+	}
+	for _, l := range strings.Split(logs.String(), "\n") {
+		if strings.Contains(l, "level=ERROR") {
+			t.Errorf("a client hanging up logged an ERROR: %s", l)
+		}
+	}
 }

@@ -151,6 +151,13 @@ func startSite(t *testing.T) *site {
 					}
 					campaigns = append(campaigns, thanks)
 				}
+				// A share link to a Mastodon server that did not come from
+				// the page itself: the page asking to continue, in the
+				// page's language.
+				campaigns = append(campaigns, page{
+					Name: cp.Name + "_mastodon", Path: cp.Path + "/share/mastodon?instance=mastodon.social",
+					Status: http.StatusOK, Texts: []string{"mastodon.social"},
+				})
 				if region, names := firstRegion(c); region != "" {
 					// The region picker is a plain GET form; its answer is a page too.
 					rp := cp

@@ -163,6 +163,15 @@ type Store interface {
 	// polling carries on as before. The channel is closed once ctx ends.
 	Changes(ctx context.Context, fallback time.Duration) <-chan struct{}
 
+	// Ready reports whether the store can durably commit a write now: it
+	// commits a tiny write to a row of its own (the "heartbeat" setting)
+	// and, where the engine can see its disk, checks that the disk is
+	// neither full nor read-only. Nothing it writes shows in any count. Its
+	// error text names the problem without file paths, addresses or
+	// credentials, for a readiness probe's answer. It is a probe, not a
+	// hot path: one small commit per call.
+	Ready(ctx context.Context) error
+
 	// Close releases the engine's resources.
 	Close() error
 }

@@ -4,7 +4,11 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
+	"net/netip"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -23,6 +27,11 @@ var devScript []byte
 // devKeepAlive is how often an idle event stream sends a comment, so proxies
 // and browsers keep the connection open.
 const devKeepAlive = 15 * time.Second
+
+// maxDevStreams is how many event streams may be open at once: far more
+// tabs than one person previewing keeps open, few enough that a page
+// opening streams in a loop cannot exhaust the server.
+const maxDevStreams = 16
 
 // DevProblem is one problem as the dev overlay shows it. Text is the whole
 // line, "file:line:col: message", the same as `placard check` prints.
@@ -84,12 +93,17 @@ func (h *devHub) state() (uint64, []DevProblem) {
 	return h.seq, h.problems
 }
 
-func (h *devHub) subscribe() chan struct{} {
+// subscribe registers a stream, or reports false when maxDevStreams are
+// already open.
+func (h *devHub) subscribe() (chan struct{}, bool) {
 	c := make(chan struct{}, 1)
 	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.subs) >= maxDevStreams {
+		return nil, false
+	}
 	h.subs[c] = struct{}{}
-	h.mu.Unlock()
-	return c
+	return c, true
 }
 
 func (h *devHub) unsubscribe(c chan struct{}) {
@@ -119,6 +133,17 @@ func (s *Server) ReportProblems(problems campaign.Problems) {
 // invalid, or "ok" when they are good; after that, "reload" after each
 // successful reload and "problems" after each failed one.
 func (s *Server) devEvents(w http.ResponseWriter, r *http.Request) {
+	wake, ok := s.dev.subscribe()
+	if !ok {
+		h := w.Header()
+		h["Content-Type"] = hvTextPlain
+		h["Cache-Control"] = hvNoStore
+		h.Set("Retry-After", "5")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = fmt.Fprintf(w, "too many live-preview streams are open (%d); close some preview tabs\n", maxDevStreams)
+		return
+	}
+	defer s.dev.unsubscribe(wake)
 	rc := http.NewResponseController(w)
 	// The server's write timeout is for pages; a stream lives until the tab
 	// goes away.
@@ -128,8 +153,6 @@ func (s *Server) devEvents(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
 
-	wake := s.dev.subscribe()
-	defer s.dev.unsubscribe(wake)
 	seq, problems := s.dev.state()
 	if err := writeDevState(w, "ok", problems); err != nil {
 		return
@@ -186,6 +209,48 @@ func (b *builder) addDevScript() {
 	if b.s.cfg.Dev {
 		b.snap.devScript = b.addStatic("dev.js", devScript, "text/javascript; charset=utf-8")
 	}
+}
+
+// devHostOnly answers a dev server's requests only when their Host names
+// it: the base URL's host, localhost (or a name under .localhost), or an IP
+// address, with any port. A page on another name that rebinds its DNS to
+// this machine (DNS rebinding) would otherwise read the dev pages and the
+// problem list, file paths included, from the reader's browser; it gets
+// 421 Misdirected Request instead. An IP address cannot be rebound, so a
+// phone on the local network may still preview by address.
+func (s *Server) devHostOnly(next http.Handler) http.Handler {
+	base := ""
+	if u, err := url.Parse(s.base); err == nil {
+		base = strings.ToLower(u.Hostname())
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if devHostOK(r.Host, base) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		h := w.Header()
+		h["Content-Type"] = hvTextPlain
+		h["Cache-Control"] = hvNoStore
+		w.WriteHeader(http.StatusMisdirectedRequest)
+		_, _ = io.WriteString(w, "this development server answers only localhost, IP addresses and its --base-url's host; open it by one of those, or set --base-url to the address you open\n")
+	})
+}
+
+// devHostOK reports whether a request's Host (host[:port]) may be served
+// by a dev server whose base URL names base.
+func devHostOK(hostport, base string) bool {
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	host = strings.ToLower(strings.TrimSuffix(strings.Trim(host, "[]"), "."))
+	if host == "" {
+		return false
+	}
+	if _, err := netip.ParseAddr(host); err == nil {
+		return true
+	}
+	return host == base || host == "localhost" || strings.HasSuffix(host, ".localhost")
 }
 
 // devCSP lets dev pages open the event stream: it adds connect-src 'self'

@@ -17,10 +17,11 @@ import (
 	"github.com/placard/placard/internal/campaign"
 )
 
-// newDevServer is newTestServer in dev mode.
+// newDevServer is newTestServer in dev mode. Its base URL names
+// example.com, the Host of httptest's requests, which a dev server answers.
 func newDevServer(t testing.TB) *Server {
 	t.Helper()
-	s, err := New(Config{BaseURL: "https://act.example.org/", SiteName: "Act", Dev: true}, testSite(t))
+	s, err := New(Config{BaseURL: "https://example.com/", SiteName: "Act", Dev: true}, testSite(t))
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -243,4 +244,97 @@ func TestStopDevStreamsEndsStreams(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the stream was still open 10 s after StopDevStreams")
 	}
+}
+
+// TestDevHostCheck: a dev server answers only requests naming it (its base
+// URL's host, localhost, or an IP address), so a page on another name that
+// rebinds its DNS to 127.0.0.1 cannot read the dev pages or the problem
+// list (file paths). Others get 421 Misdirected Request.
+func TestDevHostCheck(t *testing.T) {
+	dev := newDevServer(t)
+	for host, want := range map[string]int{
+		"example.com":            200, // the base URL's host
+		"EXAMPLE.com:443":        200,
+		"localhost":              200,
+		"localhost:8080":         200,
+		"app.localhost:3000":     200,
+		"127.0.0.1:8080":         200,
+		"[::1]:8080":             200,
+		"192.168.1.20:8080":      200, // an address: no DNS to rebind
+		"rebind.example":         421,
+		"rebind.example:8080":    421,
+		"example.com.evil":       421,
+		"localhost.evil.example": 421,
+		"":                       421,
+	} {
+		for _, path := range []string{"/riverside", "/_dev/events"} {
+			if path == "/_dev/events" && want == 200 {
+				continue // a stream that stays open; TestDevEventStream reads one
+			}
+			r := httptest.NewRequest("GET", path, nil)
+			r.Host = host
+			rec := httptest.NewRecorder()
+			dev.ServeHTTP(rec, r)
+			if rec.Code != want {
+				t.Errorf("dev, Host %q, %s: got %d, want %d", host, path, rec.Code, want)
+			}
+			if want == 421 && strings.Contains(rec.Body.String(), "riverside/org.yaml") {
+				t.Errorf("dev, Host %q: the answer shows campaign files", host)
+			}
+		}
+	}
+	// Production servers answer whatever Host a proxy passes on.
+	prod := newTestServer(t)
+	r := httptest.NewRequest("GET", "/riverside", nil)
+	r.Host = "rebind.example"
+	rec := httptest.NewRecorder()
+	prod.ServeHTTP(rec, r)
+	wantStatus(t, rec.Result(), 200)
+}
+
+// TestDevStreamsCapped: at most maxDevStreams event streams are open at
+// once; the next is refused with 503 and Retry-After (a real capacity
+// limit), and a closed stream frees its place.
+func TestDevStreamsCapped(t *testing.T) {
+	s := newDevServer(t)
+	hs := httptest.NewServer(s)
+	defer func() { s.StopDevStreams(); hs.CloseClientConnections(); hs.Close() }()
+	open := func() (*http.Response, context.CancelFunc) {
+		ctx, cancel := context.WithCancel(context.Background())
+		req, _ := http.NewRequestWithContext(ctx, "GET", hs.URL+"/_dev/events", nil)
+		res, err := hs.Client().Do(req)
+		if err != nil {
+			cancel()
+			t.Fatal(err)
+		}
+		return res, cancel
+	}
+	var cancels []context.CancelFunc
+	defer func() {
+		for _, c := range cancels {
+			c()
+		}
+	}()
+	for i := range maxDevStreams {
+		res, cancel := open()
+		cancels = append(cancels, cancel)
+		if res.StatusCode != 200 {
+			t.Fatalf("stream %d: got %d, want 200", i+1, res.StatusCode)
+		}
+		wantEvent(t, readEvents(t, res), "ok")
+	}
+	res, cancel := open()
+	if res.StatusCode != 503 || res.Header.Get("Retry-After") == "" {
+		cancel()
+		t.Fatalf("stream %d: got %d (Retry-After %q), want 503 with Retry-After", maxDevStreams+1, res.StatusCode, res.Header.Get("Retry-After"))
+	}
+	body(t, res)
+	cancel()
+	cancels[0]()
+	waitUntil(t, "a closed stream did not free its place", func() bool {
+		res, cancel := open()
+		defer cancel()
+		defer res.Body.Close()
+		return res.StatusCode == 200
+	})
 }

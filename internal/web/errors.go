@@ -2,11 +2,16 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
+	"os"
 	"runtime/debug"
 	"strconv"
+	"syscall"
 
 	"github.com/go-chi/chi/v5/middleware"
 
@@ -31,6 +36,24 @@ var errNotFound = &httpError{status: http.StatusNotFound, heading: "We could not
 // badRequest is a 400 with a plain message.
 func badRequest(heading, message string) error {
 	return &httpError{status: http.StatusBadRequest, heading: heading, message: message}
+}
+
+// errClientGone answers a request whose client hung up or whose body was
+// cut short: a 400 nobody may read, logged at debug level only. A client
+// going away is not a server fault, so it is never a 500 or an ERROR.
+var errClientGone = &httpError{status: http.StatusBadRequest,
+	heading: "What was sent arrived cut short",
+	message: "Only part of what your browser sent reached us, so nothing was recorded. Check your connection, go back and try again."}
+
+// clientGone reports whether err comes from the client going away: the
+// request's context ended (its connection closed or a read failed) and the
+// error is that ending or a body cut short.
+func clientGone(r *http.Request, err error) bool {
+	if r.Context().Err() == nil {
+		return false
+	}
+	return errors.Is(err, context.Canceled) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, net.ErrClosed) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF)
 }
 
 // handlerFunc is a handler that reports failure by returning an error
@@ -62,12 +85,22 @@ func (s *Server) handle(h handlerFunc) http.HandlerFunc {
 func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	snap := s.snap.Load()
 	var he *httpError
-	if !errors.As(err, &he) {
+	if !errors.As(err, &he) && clientGone(r, err) {
+		he = errClientGone
+	}
+	if he == errClientGone {
+		s.log.Debug("the client hung up", "err", err, "method", r.Method, "path", r.URL.Path,
+			"request_id", requestID(r))
+	}
+	if he == nil {
 		s.log.Error("request failed", "err", err, "method", r.Method, "path", r.URL.Path,
 			"request_id", requestID(r))
 		s.writeInternalError(w, snap)
 		return
 	}
+	// The page is rendered even when the client has gone: its request's
+	// context may already be cancelled, which is no reason to fail.
+	ctx := context.WithoutCancel(r.Context())
 	var buf bytes.Buffer
 	var rerr error
 	if he.status == http.StatusNotFound {
@@ -77,7 +110,7 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 			Suggestions: suggest(snap.known, r.URL.Path, 3),
 			HomeURL:     "/",
 		}
-		rerr = views.NotFoundPage(props).Render(r.Context(), &buf)
+		rerr = views.NotFoundPage(props).Render(ctx, &buf)
 	} else {
 		props := views.ErrorPageProps{
 			Page:    s.errorFrame(snap, he.heading),
@@ -86,7 +119,7 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 			Message: he.message,
 			HomeURL: "/",
 		}
-		rerr = views.ErrorPage(props).Render(r.Context(), &buf)
+		rerr = views.ErrorPage(props).Render(ctx, &buf)
 	}
 	if rerr != nil {
 		s.log.Error("rendering an error page failed", "err", rerr, "status", he.status)

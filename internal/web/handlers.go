@@ -1,12 +1,20 @@
 package web
 
 import (
+	"context"
 	"crypto/subtle"
+	"errors"
+	"io"
 	"net/http"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
+	"golang.org/x/net/idna"
+
+	"github.com/placard/placard/internal/i18n"
+	"github.com/placard/placard/views"
 )
 
 // page serves a pre-rendered public page: the index, an organisation or a
@@ -173,6 +181,8 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
 const (
 	badInstanceHeading = "That is not a Mastodon server address"
 	badInstanceMessage = "Type the address of the Mastodon server where you have your account, such as mastodon.social, then try sharing again."
+	mixedHeading       = "That server name mixes alphabets"
+	mixedMessage       = "Part of that name is written in letters of different alphabets, as names made to look like another site's are. Check the address of your Mastodon server, type it again with your keyboard, and try sharing again."
 	badTextHeading     = "That share message cannot be sent"
 	badTextMessage     = "The message is too long or contains characters that are not text. Go back to the campaign page and use its share button again."
 )
@@ -180,8 +190,16 @@ const (
 // mastodonShare sends the reader to their own Mastodon server's share screen
 // with the message prefilled. Mastodon has no central share address, so the
 // campaign page asks for the reader's server in a small GET form. Only a
-// valid public host name is accepted, and the redirect always goes to
-// https://HOST/share, never anywhere else.
+// valid public host name is accepted (not one whose labels mix alphabets,
+// as look-alikes do), and the link always goes to https://HOST/share,
+// never anywhere else.
+//
+// The server and the message are the query's, so anyone can write a link
+// here that would send a reader, from the organisation's own domain, to a
+// server and words of their choosing. Only a navigation from this site's
+// own page (Sec-Fetch-Site: same-origin: the share form) is redirected at
+// once; any other request gets a page, in the page's language, naming the
+// server and showing the message, with a plain link to continue.
 func (s *Server) mastodonShare(w http.ResponseWriter, r *http.Request) error {
 	snap := s.snap.Load()
 	pagePath := strings.TrimSuffix(r.URL.Path, "/share/mastodon")
@@ -191,6 +209,9 @@ func (s *Server) mastodonShare(w http.ResponseWriter, r *http.Request) error {
 	}
 	q := r.URL.Query()
 	host, err := mastodonHost(q.Get("instance"))
+	if errors.Is(err, errMixedScripts) {
+		return badRequest(mixedHeading, mixedMessage)
+	}
 	if err != nil {
 		return badRequest(badInstanceHeading, badInstanceMessage)
 	}
@@ -200,11 +221,34 @@ func (s *Server) mastodonShare(w http.ResponseWriter, r *http.Request) error {
 		}
 		text = t
 	}
+	target := "https://" + host + "/share?text=" + queryEscape(text)
+	if r.Header.Get("Sec-Fetch-Site") != "same-origin" {
+		return s.mastodonConfirm(w, r, snap, pagePath, host, text, target)
+	}
 	h := w.Header()
-	h.Set("Location", "https://"+host+"/share?text="+queryEscape(text))
+	h.Set("Location", target)
 	h["Cache-Control"] = hvNoStore
 	w.WriteHeader(http.StatusSeeOther)
 	return nil
+}
+
+// mastodonConfirm is the page asking the reader to continue to host.
+func (s *Server) mastodonConfirm(w http.ResponseWriter, r *http.Request, snap *snapshot, pagePath, host, text, target string) error {
+	loc := snap.mastodonLoc[pagePath]
+	if loc == nil {
+		loc = i18n.New(i18n.Default, nil)
+	}
+	shown := host
+	if u, err := idna.ToUnicode(host); err == nil && u != host {
+		shown = u + " (" + host + ")"
+	}
+	title := loc.T("share.mastodon.confirm.title")
+	frame := s.errorFrame(snap, title)
+	frame.L = loc
+	frame.Lang, frame.Dir, frame.OGLocale = langInfo(loc.Lang())
+	return s.writePage(w, r, http.StatusOK, views.MastodonConfirmPage(views.MastodonConfirmProps{
+		Page: frame, Host: shown, Text: text, URL: target, BackURL: pagePath,
+	}), "")
 }
 
 var (
@@ -223,6 +267,41 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(bodyOK)
+	}
+}
+
+// readyTimeout bounds a readiness probe's test write.
+const readyTimeout = 5 * time.Second
+
+// readyz answers readiness checks: 200 "ready" when the store can commit a
+// write now (store.Store.Ready: a small real commit, and on SQLite the
+// disk's free space), 503 "not ready: store: REASON" when it cannot, so a
+// load balancer stops sending signers to an instance whose every signature
+// would fail (a full disk, a read-only database) while /healthz, liveness
+// only, keeps it from being restarted in a loop. The reason names no path
+// or address. A change of state is logged once, not every probe. Without a
+// store, signing is off by configuration and the instance is ready.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h["Content-Type"] = hvTextPlain
+	h["Cache-Control"] = hvNoStore
+	msg, status := "ready", http.StatusOK
+	if s.cfg.Store != nil {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), readyTimeout)
+		err := s.cfg.Store.Ready(ctx)
+		cancel()
+		if err != nil {
+			msg, status = "not ready: store: "+err.Error(), http.StatusServiceUnavailable
+			if !s.notReady.Swap(true) {
+				s.log.Warn("not ready: the signature store cannot commit; /readyz answers 503", "err", err)
+			}
+		} else if s.notReady.Swap(false) {
+			s.log.Info("ready again: the signature store commits")
+		}
+	}
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		_, _ = io.WriteString(w, msg+"\n")
 	}
 }
 

@@ -409,3 +409,26 @@ func TestSitemapLanguages(t *testing.T) {
 		t.Errorf("the sitemap lists %d language addresses of %s, want 3", found, parkPage)
 	}
 }
+
+// TestMastodonConfirmLanguage: the page asking to continue to a Mastodon
+// server speaks the language of the page it came from.
+func TestMastodonConfirmLanguage(t *testing.T) {
+	e := i18nEnv(t, openSQLite(t))
+	for _, tc := range []struct{ path, lang, dir string }{
+		{parkPage, "en", "ltr"},
+		{parkPage + "/ar", "ar", "rtl"},
+		{parkPage + "/he", "he", "rtl"},
+	} {
+		res := get(t, e.s, "GET", tc.path+"/share/mastodon?instance=social.example", nil)
+		wantStatus(t, res, 200)
+		d := doc(t, res)
+		html := d.Find("html")
+		if html.AttrOr("lang", "") != tc.lang || html.AttrOr("dir", "") != tc.dir {
+			t.Errorf("%s: lang=%q dir=%q, want %s %s", tc.path, html.AttrOr("lang", ""), html.AttrOr("dir", ""), tc.lang, tc.dir)
+		}
+		want := i18n.New(tc.lang, nil).T("share.mastodon.confirm.title")
+		if h1 := strings.TrimSpace(d.Find("h1").Text()); h1 != want {
+			t.Errorf("%s: h1 %q, want %q", tc.path, h1, want)
+		}
+	}
+}

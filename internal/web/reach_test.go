@@ -362,7 +362,7 @@ func TestShareRotation(t *testing.T) {
 		}
 	}
 	// The Mastodon redirect's default text and static copies use the first.
-	res := get(t, plain, "GET", libraryPage+"/share/mastodon?instance=social.example", nil)
+	res := get(t, plain, "GET", libraryPage+"/share/mastodon?instance=social.example", sameOrigin)
 	if loc := res.Header.Get("Location"); !strings.Contains(loc, "3%20March") {
 		t.Errorf("Mastodon default text: %q", loc)
 	}

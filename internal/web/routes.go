@@ -39,11 +39,15 @@ import (
 //	GET /sitemap.xml                           every public page with its last change
 //	GET /static/*                              content-hashed files, cached for a year
 //	GET /healthz                               liveness: 200 "ok"
+//	GET /readyz                                readiness: 200 "ready" when the store can commit,
+//	                                           else 503 "not ready: store: …" (handlers.go)
 //	GET /robots.txt, /favicon.ico
-//	GET /_dev/events                           --dev only: live-preview event stream (dev.go)
+//	GET /_dev/events                           --dev only: live-preview event stream (dev.go),
+//	                                           at most 16 at once (then 503 with Retry-After)
+//	--dev answers only Hosts naming it (localhost, an IP, the base URL's host); others get 421
 //
 // HEAD is answered wherever GET is; a trailing slash redirects to the
-// address without it. The names healthz, static, robots.txt, favicon.ico,
+// address without it. The names healthz, readyz, static, robots.txt, favicon.ico,
 // sitemap.xml and oembed therefore cannot be organisation slugs, nor
 // feed.atom a campaign's.
 func (s *Server) routes() http.Handler {
@@ -55,10 +59,15 @@ func (s *Server) routes() http.Handler {
 		redirectSlashes,
 		middleware.GetHead,
 	)
+	if s.cfg.Dev {
+		// Only requests naming this server: no DNS rebinding (dev.go).
+		r.Use(s.devHostOnly)
+	}
 	r.NotFound(s.handle(s.notFound))
 	r.MethodNotAllowed(s.handle(s.methodNotAllowed))
 
 	r.Get("/healthz", s.healthz)
+	r.Get("/readyz", s.readyz)
 	r.Get("/robots.txt", s.handle(s.robots))
 	r.Get("/favicon.ico", s.handle(s.favicon))
 	r.Get("/static/*", s.handle(s.static))

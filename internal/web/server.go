@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strings"
@@ -83,10 +84,15 @@ type Config struct {
 	RateLimit int
 	// ClientIPHeader names the header a trusted reverse proxy sets to the
 	// client's address, such as X-Real-IP; the rate limit counts by it.
-	// Empty means the TCP peer's address is the client's. Only set it when
-	// clients cannot reach Placard except through that proxy, or they can
-	// pretend to be anyone.
+	// Empty means the TCP peer's address is the client's. The header is
+	// believed only from peers in TrustedProxies, and a list in it
+	// (X-Forwarded-For, Forwarded) is read from the right: the client is
+	// the right-most address that is not a trusted proxy (clientip.go).
 	ClientIPHeader string
+	// TrustedProxies are the address ranges of the reverse proxies whose
+	// ClientIPHeader is believed. Empty means loopback only (a proxy on the
+	// same machine).
+	TrustedProxies []netip.Prefix
 	// Secret signs form tokens. Empty means Store.Secret (shared by every
 	// instance using the same database), or a random key when Store is nil.
 	Secret []byte
@@ -158,8 +164,10 @@ type Server struct {
 	pollMu sync.Mutex
 
 	tokens tokenSigner
-	// used remembers the tokens that have signed (token.go).
-	used *usedTokens
+	// used remembers the tokens that have signed (token.go), per client
+	// as keyer names it (clientip.go; set by signRoute).
+	used  *usedTokens
+	keyer *clientKeyer
 	// tallies holds the last figures fetched from the store per campaign
 	// ("org/slug"); guarded by mu, like the snapshot builds that read it.
 	tallies map[string]*tally
@@ -181,6 +189,12 @@ type Server struct {
 	credits credits
 	// rotation picks each response's share-message rendering in turn.
 	rotation atomic.Uint64
+	// proxyWarned is set once the rate limit's client-address warning has
+	// been logged (sign.go).
+	proxyWarned atomic.Bool
+	// notReady is the last readiness probe's answer, so only a change of
+	// state is logged (handlers.go).
+	notReady atomic.Bool
 }
 
 // New checks cfg, builds the first snapshot from site (which may be nil for
@@ -243,6 +257,7 @@ func New(cfg Config, site *campaign.Site) (*Server, error) {
 		md:      markdown.New(),
 		tokens:  tokenSigner{key: key},
 		used:    newUsedTokens(),
+		keyer:   newClientKeyer(cfg.ClientIPHeader, cfg.TrustedProxies),
 		tallies: map[string]*tally{},
 	}
 	if cfg.Store != nil {

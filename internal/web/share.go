@@ -3,7 +3,9 @@ package web
 import (
 	"errors"
 	"net/netip"
+	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/net/idna"
@@ -91,6 +93,9 @@ func shareLinks(msg func(campaign.Network) string, link, emailSubject string) []
 // errBadInstance is the reader-facing reason a Mastodon server address was refused.
 var errBadInstance = errors.New("that doesn't look like a Mastodon server address")
 
+// errMixedScripts refuses a server name with a label mixing alphabets.
+var errMixedScripts = errors.New("that server name mixes alphabets")
+
 // maxShareText bounds the text carried to a Mastodon share screen; Mastodon
 // itself allows 500 characters, so anything far beyond is not ours.
 const maxShareText = 1000
@@ -150,5 +155,80 @@ func mastodonHost(in string) (string, error) {
 	if strings.Trim(tld, "0123456789") == "" || tld == "localhost" || tld == "local" || tld == "internal" {
 		return "", errBadInstance
 	}
+	for _, l := range labels {
+		if !strings.HasPrefix(l, "xn--") {
+			continue
+		}
+		u, err := idna.Punycode.ToUnicode(l)
+		if err != nil {
+			return "", errBadInstance
+		}
+		if mixedScripts(u) {
+			return "", errMixedScripts
+		}
+	}
 	return host, nil
+}
+
+// lookalikeScripts are the scripts a host label's letters are sorted into;
+// anything else (digits, hyphens, marks) is Common or Inherited and fits
+// any script.
+var lookalikeScripts = func() []*unicode.RangeTable {
+	var out []*unicode.RangeTable
+	for name, t := range unicode.Scripts {
+		if name != "Common" && name != "Inherited" {
+			out = append(out, t)
+		}
+	}
+	return out
+}()
+
+// cjkMixes are the script mixes one language writes in, as Unicode's
+// "highly restrictive" profile (UTS #39) allows them: Latin with Han and
+// the Japanese kana, with Bopomofo, or with Hangul.
+var cjkMixes = [][]*unicode.RangeTable{
+	{unicode.Latin, unicode.Han, unicode.Hiragana, unicode.Katakana},
+	{unicode.Latin, unicode.Han, unicode.Bopomofo},
+	{unicode.Latin, unicode.Han, unicode.Hangul},
+}
+
+// mixedScripts reports whether label's letters come from more than one
+// script, other than the CJK mixes: the mark of a look-alike name, such as
+// "аpple" with a Cyrillic а.
+func mixedScripts(label string) bool {
+	var seen []*unicode.RangeTable
+	for _, r := range label {
+		if r < 0x80 {
+			if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
+				seen = addScript(seen, unicode.Latin)
+			}
+			continue
+		}
+		for _, t := range lookalikeScripts {
+			if unicode.Is(t, r) {
+				seen = addScript(seen, t)
+				break
+			}
+		}
+	}
+	if len(seen) <= 1 {
+		return false
+	}
+mixes:
+	for _, mix := range cjkMixes {
+		for _, t := range seen {
+			if !slices.Contains(mix, t) {
+				continue mixes
+			}
+		}
+		return false
+	}
+	return true
+}
+
+func addScript(seen []*unicode.RangeTable, t *unicode.RangeTable) []*unicode.RangeTable {
+	if slices.Contains(seen, t) {
+		return seen
+	}
+	return append(seen, t)
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"mime"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -14,7 +13,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/a-h/templ"
-	"github.com/go-chi/chi/v5/middleware"
 	"github.com/go-chi/httprate"
 
 	"github.com/placard/placard/internal/signing"
@@ -84,21 +82,16 @@ func (s *Server) signRoute() http.Handler {
 	}))
 
 	var h http.Handler = s.handle(s.sign)
-	// The client's address: from the trusted proxy's header when one is
-	// named, else the TCP peer. Never RealIP, which trusts any client. The
-	// rate limit and the used-token set (token.go) key by it.
-	clientIP := middleware.ClientIPFromRemoteAddr
-	if s.cfg.ClientIPHeader != "" {
-		clientIP = middleware.ClientIPFromHeader(s.cfg.ClientIPHeader)
-	}
-	if s.cfg.RateLimit <= 0 {
-		if s.cfg.ClientIPHeader != "" {
-			h = clientIP(h) // else clientOf reads the TCP peer itself
-		}
-	} else {
+	// The client's address (Server.keyer): from the header the trusted
+	// proxies set when one is named, else the TCP peer. Never RealIP,
+	// which trusts any client. The rate limit and the used-token set
+	// (token.go) key by it.
+	keyer := s.keyer
+	if s.cfg.RateLimit > 0 {
 		limited := httprate.LimitBy(s.cfg.RateLimit, time.Minute,
 			func(r *http.Request) (string, error) {
-				return httprate.CanonicalizeIP(middleware.GetClientIP(r.Context())), nil
+				s.warnProxy(r, keyer)
+				return keyer.key(r), nil
 			},
 			httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
 				s.serveError(w, r, errRateLimited)
@@ -107,7 +100,6 @@ func (s *Server) signRoute() http.Handler {
 				s.serveError(w, r, errSigningOff)
 			}),
 		)(h)
-		limited = clientIP(limited)
 		plain := h
 		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.Method == http.MethodPost {
@@ -118,6 +110,33 @@ func (s *Server) signRoute() http.Handler {
 		})
 	}
 	return cop.Handler(h)
+}
+
+// warnProxy logs, once, a rate limit that probably counts a proxy rather
+// than its clients: no client-address header while signatures arrive from
+// a loopback or private address (every client behind the proxy would share
+// one limit), or a header arriving from a peer that is not trusted (and is
+// therefore ignored). Only a request shows this, so it is logged on the
+// first signature that does.
+func (s *Server) warnProxy(r *http.Request, k *clientKeyer) {
+	if s.proxyWarned.Load() {
+		return
+	}
+	peer, ok := remoteAddr(r.RemoteAddr)
+	if !ok {
+		return
+	}
+	switch {
+	case k.header == "" && looksLikeProxy(peer):
+		if !s.proxyWarned.Swap(true) {
+			s.log.Warn("signatures arrive from a loopback or private address, as through a reverse proxy, but no client-address header is set: every client behind the proxy shares one rate limit. Set --client-ip-header (and --trusted-proxies unless the proxy is on this machine)")
+		}
+	case k.header != "" && !inPrefixes(peer, k.trusted) && r.Header.Get(k.header) != "":
+		if !s.proxyWarned.Swap(true) {
+			s.log.Warn("a signature came with the client-address header from a peer that is not a trusted proxy, so the header was ignored and the peer counted; if that peer is your proxy, add its range to --trusted-proxies",
+				"header", k.header)
+		}
+	}
 }
 
 // sign takes one signature: a form POST from a petition or letter. It
@@ -159,6 +178,9 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
 			return errTooLarge
+		}
+		if clientGone(r, err) {
+			return errClientGone
 		}
 		return errBadForm
 	}
@@ -204,7 +226,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 		tokProblem = tokenConfirm
 	}
 	sig, errs := signing.CheckForm(sub, sa.rules, sa.consent, sa.contact, now)
-	client := clientOf(r)
+	client := s.keyer.key(r)
 	if tokProblem == tokenOK && len(errs) == 0 && !s.used.claim(tok, client, issued, now) {
 		tokProblem = tokenUsed
 	}
@@ -367,7 +389,8 @@ func (lc *liveCampaign) signFrame(title string) views.Page {
 // render becomes a 500 page, never half a page. Such pages are never cached.
 func (s *Server) writePage(w http.ResponseWriter, r *http.Request, status int, c templ.Component, csp string) error {
 	var buf bytes.Buffer
-	if err := c.Render(r.Context(), &buf); err != nil {
+	// Rendered even if the client has gone (see serveError).
+	if err := c.Render(context.WithoutCancel(r.Context()), &buf); err != nil {
 		return err
 	}
 	h := w.Header()
@@ -382,19 +405,6 @@ func (s *Server) writePage(w http.ResponseWriter, r *http.Request, status int, c
 		_, _ = w.Write(buf.Bytes())
 	}
 	return nil
-}
-
-// clientOf is the client's address as the rate limit sees it (from the
-// trusted proxy's header when one is named), else the TCP peer's.
-func clientOf(r *http.Request) string {
-	if ip := middleware.GetClientIP(r.Context()); ip != "" {
-		return ip
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // fromSiteOrigin reports whether r's Origin header names one of the

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"path/filepath"
 	"strconv"
@@ -377,7 +378,11 @@ func TestSignHoneypot(t *testing.T) {
 func TestSignTokens(t *testing.T) {
 	// Each case is its own client: the tokens issued for two re-shows in
 	// the same second are the same token, which signs once per client.
-	e := newSignEnv(t, openSQLite(t), func(c *Config) { c.ClientIPHeader = "X-Real-IP" })
+	e := newSignEnv(t, openSQLite(t), func(c *Config) {
+		// httptest's requests come from 192.0.2.1: the trusted proxy here.
+		c.ClientIPHeader = "X-Real-IP"
+		c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("192.0.2.0/24")}
+	})
 	client := func(i int) http.Header { return http.Header{"X-Real-IP": {"198.51.100." + itoa(i+1)}} }
 	good := e.formValues(t, libraryPage, "petition-form")
 	other := tokenSigner{key: []byte("another installation's key")}
@@ -450,7 +455,11 @@ func TestSignTokens(t *testing.T) {
 // that loaded the page in the same second (the page's token is the same
 // for everyone within a second) signs with it.
 func TestSignTokenOnce(t *testing.T) {
-	e := newSignEnv(t, openSQLite(t), func(c *Config) { c.ClientIPHeader = "X-Real-IP" })
+	e := newSignEnv(t, openSQLite(t), func(c *Config) {
+		// httptest's requests come from 192.0.2.1: the trusted proxy here.
+		c.ClientIPHeader = "X-Real-IP"
+		c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("192.0.2.0/24")}
+	})
 	good := e.formValues(t, libraryPage, "petition-form")
 	e.clock.add(5 * time.Second)
 	from := func(ip string) http.Header { return http.Header{"X-Real-IP": {ip}} }
@@ -689,7 +698,12 @@ func TestSignMarkupEscaped(t *testing.T) {
 }
 
 func TestSignRateLimit(t *testing.T) {
-	e := newSignEnv(t, openSQLite(t), func(c *Config) { c.RateLimit = 2; c.ClientIPHeader = "X-Real-IP" })
+	// httptest's requests come from 192.0.2.1: the trusted proxy here.
+	e := newSignEnv(t, openSQLite(t), func(c *Config) {
+		c.RateLimit = 2
+		c.ClientIPHeader = "X-Real-IP"
+		c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("192.0.2.0/24")}
+	})
 	v := e.formValues(t, libraryPage, "petition-form")
 	e.clock.add(5 * time.Second)
 	from := func(ip string) http.Header { return http.Header{"X-Real-IP": {ip}} }

@@ -44,6 +44,9 @@ type snapshot struct {
 	// mastodon holds the default Mastodon share text of each campaign page
 	// with a share action, by page path.
 	mastodon map[string]string
+	// mastodonLoc is the Localizer of each page in mastodon, so the page
+	// asking to continue to a Mastodon server speaks the page's language.
+	mastodonLoc map[string]*i18n.Localizer
 	// moved maps a renamed campaign's old path to its current path, from
 	// org.yaml's redirects; only campaigns with a public page are listed.
 	moved map[string]string
@@ -114,17 +117,18 @@ func (s *Server) build(site *campaign.Site, prev *snapshot) (*snapshot, error) {
 	b := &builder{
 		s: s,
 		snap: &snapshot{
-			site:      site,
-			pages:     map[string]*cached{},
-			regions:   map[string]map[string]*cached{},
-			rotations: map[string][]*cached{},
-			static:    map[string]*cached{},
-			mastodon:  map[string]string{},
-			live:      map[string]*liveCampaign{},
-			thanks:    map[string]map[string]*cached{},
-			moved:     map[string]string{},
-			shorts:    map[string]string{},
-			previews:  map[string]*cached{},
+			site:        site,
+			pages:       map[string]*cached{},
+			regions:     map[string]map[string]*cached{},
+			rotations:   map[string][]*cached{},
+			static:      map[string]*cached{},
+			mastodon:    map[string]string{},
+			mastodonLoc: map[string]*i18n.Localizer{},
+			live:        map[string]*liveCampaign{},
+			thanks:      map[string]map[string]*cached{},
+			moved:       map[string]string{},
+			shorts:      map[string]string{},
+			previews:    map[string]*cached{},
 
 			generated: map[string]*generated{},
 			liveKeys:  map[string][]*liveCampaign{},

@@ -644,6 +644,7 @@ func (b *builder) shareLinksView(pagePath, canonical string, msg func(campaign.N
 	}
 	if !b.preview && b.variant == 0 {
 		b.snap.mastodon[pagePath] = sv.Mastodon.Text
+		b.snap.mastodonLoc[pagePath] = b.l
 	}
 	return &sv
 }

@@ -435,14 +435,17 @@ func TestContactAndDonateLinks(t *testing.T) {
 	}
 }
 
+// sameOrigin marks a request as a navigation from this site's own page.
+var sameOrigin = http.Header{"Sec-Fetch-Site": {"same-origin"}}
+
 func TestMastodonRedirect(t *testing.T) {
 	s := newTestServer(t)
 	base := "/riverside/save-the-library/share/mastodon?"
-	res := get(t, s, "GET", base+"instance=https://Mastodon.Social/&text="+url.QueryEscape("Hello & bye"), nil)
+	res := get(t, s, "GET", base+"instance=https://Mastodon.Social/&text="+url.QueryEscape("Hello & bye"), sameOrigin)
 	wantStatus(t, res, 303)
 	wantHeader(t, res, "Location", "https://mastodon.social/share?text=Hello%20%26%20bye")
 
-	res = get(t, s, "GET", base+"instance=@sam@social.example", nil)
+	res = get(t, s, "GET", base+"instance=@sam@social.example", sameOrigin)
 	wantStatus(t, res, 303)
 	wantHeader(t, res, "Location", "https://social.example/share?text="+queryEscape("The Riverside library needs us before 3 March https://act.example.org/riverside/save-the-library?src=mastodon"))
 
@@ -460,10 +463,83 @@ func TestMastodonRedirect(t *testing.T) {
 	wantStatus(t, res, 400)
 	// A campaign without a share action still offers the page's own share
 	// links, and so does an organisation page; a draft or unknown page: 404.
-	wantStatus(t, get(t, s, "GET", "/plain/a-note/share/mastodon?instance=mastodon.social", nil), 303)
-	wantStatus(t, get(t, s, "GET", "/riverside/share/mastodon?instance=mastodon.social", nil), 303)
+	wantStatus(t, get(t, s, "GET", "/plain/a-note/share/mastodon?instance=mastodon.social", sameOrigin), 303)
+	wantStatus(t, get(t, s, "GET", "/riverside/share/mastodon?instance=mastodon.social", sameOrigin), 303)
 	wantStatus(t, get(t, s, "GET", "/riverside/no-such-campaign/share/mastodon?instance=mastodon.social", nil), 404)
 	wantStatus(t, get(t, s, "GET", "/riverside/secret-plan/share/mastodon?instance=mastodon.social", nil), 404)
+}
+
+// TestMastodonConfirm: only a navigation from this site's own page is sent
+// straight on to the reader's Mastodon server. A link from anywhere else
+// (the address and the message are the link's: an open redirect carrying
+// someone else's words, on the organisation's domain) gets a page naming
+// the server and the message, with a plain link to continue, and no
+// redirect.
+func TestMastodonConfirm(t *testing.T) {
+	s := newTestServer(t)
+	target := "/riverside/save-the-library/share/mastodon?instance=" + url.QueryEscape("social.example") +
+		"&text=" + url.QueryEscape("Send money to <b>evil</b>")
+	want := "https://social.example/share?text=" + queryEscape("Send money to <b>evil</b>")
+	for _, site := range []string{"", "cross-site", "same-site", "none"} {
+		h := http.Header{}
+		if site != "" {
+			h.Set("Sec-Fetch-Site", site)
+		}
+		res := get(t, s, "GET", target, h)
+		wantStatus(t, res, 200)
+		if loc := res.Header.Get("Location"); loc != "" {
+			t.Errorf("Sec-Fetch-Site %q: a Location %q, want none", site, loc)
+		}
+		wantHeader(t, res, "Cache-Control", "no-store")
+		d := doc(t, res)
+		if d.Find("h1").Length() != 1 {
+			t.Errorf("Sec-Fetch-Site %q: want one h1", site)
+		}
+		main := strings.Join(strings.Fields(d.Find("main").Text()), " ")
+		if !strings.Contains(main, "social.example") || !strings.Contains(main, "Send money to <b>evil</b>") {
+			t.Errorf("Sec-Fetch-Site %q: the page does not name the server and show the message as text: %q", site, main)
+		}
+		if d.Find("main b").Length() != 0 {
+			t.Errorf("Sec-Fetch-Site %q: the message's markup became an element", site)
+		}
+		links := d.Find(`main a[href="` + want + `"]`)
+		if links.Length() != 1 {
+			t.Errorf("Sec-Fetch-Site %q: want one link to %s", site, want)
+		}
+		if !strings.Contains(links.AttrOr("rel", ""), "noreferrer") {
+			t.Errorf("the link to the other server does not carry rel=noreferrer")
+		}
+		if d.Find(`meta[name="robots"][content*="noindex"]`).Length() == 0 {
+			t.Errorf("the confirmation page may be indexed")
+		}
+	}
+	res := get(t, s, "GET", target, sameOrigin)
+	wantStatus(t, res, 303)
+	wantHeader(t, res, "Location", want)
+}
+
+// TestMastodonMixedScripts: a server name whose label mixes alphabets (a
+// Cyrillic а in "аpple") is a look-alike and refused with a 400 that says
+// so, whether typed in Unicode or punycode; names in one script pass.
+func TestMastodonMixedScripts(t *testing.T) {
+	s := newTestServer(t)
+	base := "/riverside/save-the-library/share/mastodon?instance="
+	for _, bad := range []string{"\u0430pple.example", "xn--pple-43d.example", "social.ex\u0430mple", "m\u0430stodon.social", "g\u03bfogle.example"} {
+		res := get(t, s, "GET", base+url.QueryEscape(bad), sameOrigin)
+		if res.StatusCode != 400 {
+			t.Errorf("instance %q: got %d (Location %q), want 400", bad, res.StatusCode, res.Header.Get("Location"))
+			continue
+		}
+		if b := body(t, res); !strings.Contains(b, "alphabets") {
+			t.Errorf("instance %q: the 400 page does not say the name mixes alphabets", bad)
+		}
+	}
+	for _, good := range []string{"b\u00fccher.example", "\u043f\u0440\u0438\u043c\u0435\u0440.\u0440\u0444", "xn--d1acpjx3f.xn--p1ai", "\u4f8b\u3048.jp", "mastodon.social"} {
+		res := get(t, s, "GET", base+url.QueryEscape(good), sameOrigin)
+		if res.StatusCode != 303 {
+			t.Errorf("instance %q: got %d, want 303", good, res.StatusCode)
+		}
+	}
 }
 
 func TestRegionVariant(t *testing.T) {

@@ -54,6 +54,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("EraseEverywhere", func(t *testing.T) { testErase(t, open(t)) })
 	t.Run("PurgeKeepsCounts", func(t *testing.T) { testPurge(t, open(t)) })
 	t.Run("SecretStable", func(t *testing.T) { testSecret(t, open(t)) })
+	t.Run("Ready", func(t *testing.T) { testReady(t, open(t)) })
 	t.Run("RoundTripExact", func(t *testing.T) { testRoundTrip(t, open(t)) })
 	t.Run("Revisions", func(t *testing.T) { testRevisions(t, open(t)) })
 	t.Run("ReachSourcesAndReferrals", func(t *testing.T) { testReach(t, open(t)) })
@@ -729,4 +730,45 @@ func tallyOf(t *testing.T, s store.Store, org, campaign string) store.Tally {
 	}
 	t.Fatalf("Tallies: no row for %s/%s", org, campaign)
 	return store.Tally{}
+}
+
+// testReady: a healthy store is ready, again and again, while signatures
+// land beside the probes; its test write shows in no count, tally or
+// secret. (Engines test a store that cannot commit: it takes a full disk
+// or a read-only database, which the suite cannot make.)
+func testReady(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	secret, err := s.Secret(ctx)
+	if err != nil {
+		t.Fatalf("Secret: %v", err)
+	}
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := s.AddSignatures(ctx, []*signing.Signature{Sig("org", "camp", fmt.Sprintf("ready-%d@example.org", i))}); err != nil {
+				t.Errorf("AddSignatures beside Ready: %v", err)
+			}
+		}()
+		if err := s.Ready(ctx); err != nil {
+			t.Errorf("Ready on a healthy store: %v", err)
+		}
+	}
+	wg.Wait()
+	counts, err := s.Counts(ctx)
+	if err != nil {
+		t.Fatalf("Counts: %v", err)
+	}
+	if len(counts) != 1 || counts[0].Signatures != 4 {
+		t.Errorf("after Ready probes and 4 signatures: Counts = %+v, want org/camp with 4", counts)
+	}
+	tallies, err := s.Tallies(ctx)
+	if err != nil || len(tallies) != 1 {
+		t.Errorf("Tallies after Ready probes: %+v, %v; want one campaign", tallies, err)
+	}
+	again, err := s.Secret(ctx)
+	if err != nil || string(again) != string(secret) {
+		t.Errorf("the secret changed across Ready probes")
+	}
 }
