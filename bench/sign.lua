@@ -10,6 +10,13 @@
 --   SIGN_TOKEN   a form token at least 3 s old (the hidden "token" field)
 --   SIGN_RUN     a word unique to this run, so repeated runs never collide
 --
+-- A form token signs once per client (the server keeps a used-set keyed by
+-- token and client address), so every request also names a client address
+-- of its own in X-Real-IP, which the server believes from loopback
+-- (sign.sh starts it with --client-ip-header X-Real-IP): one token, and
+-- each request a different person, as when many people open the page in
+-- the same second.
+--
 -- At the end it prints one line that sign.sh reads:
 --   SIGN requests=N duration_s=S rps=R p50_ms=A p99_ms=B non303=C not_signed=D socket_errors=E statuses=...
 -- non303 counts responses other than 303; not_signed counts 303s whose
@@ -49,6 +56,8 @@ end
 
 function request()
   n = n + 1
+  -- IPv4, since the server counts an IPv6 client by its /64.
+  wrk.headers["X-Real-IP"] = string.format("%d.%d.%d.%d", 10 + tid, math.floor(n / 65536) % 256, math.floor(n / 256) % 256, n % 256)
   return wrk.format("POST", path, nil, prefix .. n .. suffix)
 end
 

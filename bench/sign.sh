@@ -146,7 +146,7 @@ for engine in $ENGINES; do
 	port=$(free_port)
 	P="http://127.0.0.1:$port"
 	"$work/placard" serve --addr "127.0.0.1:$port" --campaigns campaigns --db "$DSN" --base-url "$P" \
-		--rate-limit 100000000 --log-level warn >"$work/placard-$engine.log" 2>&1 &
+		--rate-limit 100000000 --client-ip-header X-Real-IP --log-level warn >"$work/placard-$engine.log" 2>&1 &
 	server=$!
 	pids+=("$server")
 	wait_http "$P/healthz" || { cat "$work/placard-$engine.log" >&2; exit 1; }
