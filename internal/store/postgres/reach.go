@@ -106,15 +106,19 @@ func (db *DB) AddLinks(ctx context.Context, org, campaign string, links []signin
 	if err != nil {
 		return nil, err
 	}
-	made, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	tokens, err = pgx.CollectRows(rows, pgx.RowTo[string])
 	if err != nil {
 		return nil, err
 	}
+	made := make(map[string]bool, len(tokens))
+	for _, t := range tokens {
+		made[t] = true
+	}
 	var out []signing.Referral
 	for _, l := range links {
-		if i := slices.Index(made, l.Token); i >= 0 {
+		if made[l.Token] {
 			out = append(out, l)
-			made = slices.Delete(made, i, i+1) // a token given twice is made once
+			delete(made, l.Token) // a token given twice is made once
 		}
 	}
 	return out, nil

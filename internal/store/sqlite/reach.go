@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"slices"
+	"strings"
 
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
@@ -67,17 +68,40 @@ func (db *DB) AddLinks(ctx context.Context, org, campaign string, links []signin
 		return nil, err
 	}
 	defer tx.Rollback()
+	// Many rows per statement (a pool's batch may be a thousand links):
+	// the writer is shared with the signatures' group commit, so it must
+	// be held briefly.
 	made := map[string]bool{}
-	for _, l := range sorted {
-		res, err := tx.ExecContext(ctx, `INSERT INTO referrals (token, org, campaign, secret_hash) VALUES (?, ?, ?, ?)
-			ON CONFLICT DO NOTHING`, l.Token, org, campaign, l.SecretHash[:])
+	const chunk = 200
+	args := make([]any, 0, 4*chunk)
+	for start := 0; start < len(sorted); start += chunk {
+		part := sorted[start:min(start+chunk, len(sorted))]
+		args = args[:0]
+		var q strings.Builder
+		q.WriteString(`INSERT INTO referrals (token, org, campaign, secret_hash) VALUES `)
+		for i, l := range part {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(?, ?, ?, ?)")
+			args = append(args, l.Token, org, campaign, l.SecretHash[:])
+		}
+		q.WriteString(` ON CONFLICT DO NOTHING RETURNING token`)
+		rows, err := tx.QueryContext(ctx, q.String(), args...)
 		if err != nil {
 			return nil, err
 		}
-		if n, err := res.RowsAffected(); err != nil {
+		for rows.Next() {
+			var tok string
+			if err := rows.Scan(&tok); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			made[tok] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
 			return nil, err
-		} else if n == 1 {
-			made[l.Token] = true
 		}
 	}
 	if err := tx.Commit(); err != nil {
