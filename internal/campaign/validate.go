@@ -813,6 +813,9 @@ func (c *checker) fields(f *Fields, letter bool) {
 			continue
 		}
 		c.enum(v, r.rule, r.key, FieldRules)
+		if r.key == "email" && v == string(FieldOptional) {
+			c.errorf(c.at(r.rule), "'email' cannot be optional: Placard keeps one signature per address and finds a signer's signatures by it to erase them on request — write email: required, or remove email:")
+		}
 	}
 }
 

@@ -50,6 +50,9 @@ func enumFor(t reflect.Type, key string) []any {
 	case reflect.TypeFor[campaign.Layout]():
 		return []any{"sections", "steps", nil}
 	case reflect.TypeFor[campaign.FieldRule]():
+		if key == "email" { // always required: the signer's identity
+			return []any{"required", "", nil}
+		}
 		return []any{"required", "optional", "", nil}
 	case reflect.TypeFor[campaign.Kind]():
 		out := []any{}

@@ -64,15 +64,16 @@ func (e FieldErrors) Fields() []string {
 	return out
 }
 
-// WithDefaults returns rules with the defaults filled in: name and email are
-// required unless the organisers said otherwise.
+// WithDefaults returns rules with the defaults filled in: name is required
+// unless the organisers said otherwise, and email always is.
 func WithDefaults(rules campaign.Fields) campaign.Fields {
 	if rules.Name == campaign.FieldOff {
 		rules.Name = campaign.FieldRequired
 	}
-	if rules.Email == campaign.FieldOff {
-		rules.Email = campaign.FieldRequired
-	}
+	// Email is always required: it is the signer's identity (one signature
+	// per address; erase finds them by it). The checker refuses optional,
+	// and a blank address here would make every later blank one a repeat.
+	rules.Email = campaign.FieldRequired
 	return rules
 }
 
