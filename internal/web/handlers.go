@@ -287,9 +287,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	h["Cache-Control"] = hvNoStore
 	msg, status := "ready", http.StatusOK
 	if s.cfg.Store != nil {
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), readyTimeout)
-		err := s.cfg.Store.Ready(ctx)
-		cancel()
+		err := s.probeStore(r)
 		if err != nil {
 			msg, status = "not ready: store: "+err.Error(), http.StatusServiceUnavailable
 			if !s.notReady.Swap(true) {
@@ -303,6 +301,39 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodHead {
 		_, _ = io.WriteString(w, msg+"\n")
 	}
+}
+
+// readyProbe is one run of Store.Ready that the probes arriving while it
+// runs share.
+type readyProbe struct {
+	done chan struct{}
+	err  error
+}
+
+// probeStore runs Store.Ready for a /readyz request, or waits for the run
+// already under way and shares its answer. /readyz is public and each run
+// is a real commit to one row: without sharing, a flood of probes would
+// hold the database connections (PostgreSQL: each waiting on the row's
+// lock) or queue on SQLite's one writer, ahead of the signatures.
+func (s *Server) probeStore(r *http.Request) error {
+	s.readyMu.Lock()
+	p := s.readyRun
+	if p != nil {
+		s.readyMu.Unlock()
+		<-p.done // at most readyTimeout
+		return p.err
+	}
+	p = &readyProbe{done: make(chan struct{})}
+	s.readyRun = p
+	s.readyMu.Unlock()
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), readyTimeout)
+	p.err = s.cfg.Store.Ready(ctx)
+	cancel()
+	s.readyMu.Lock()
+	s.readyRun = nil
+	s.readyMu.Unlock()
+	close(p.done)
+	return p.err
 }
 
 // robots allows every crawler on the public pages (drafts are not served

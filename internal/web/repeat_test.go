@@ -136,3 +136,34 @@ func TestRepeatSignatureIndistinguishableEmbed(t *testing.T) {
 		t.Errorf("store count: got %d, want 1", c.Signatures)
 	}
 }
+
+// TestRepeatCreditIndistinguishable: whoever holds a personal link sees its
+// count on the private page, at once (credits.pendingFor). Signing someone
+// else's address through one's own link must move that count whether or
+// not the address had signed: otherwise the count answers "has this
+// address signed?" exactly, however busy the campaign (the public tally
+// only hints, among everyone else's signatures). Before the fix a repeat
+// was not credited: the victim's probe left the count at 0 and a fresh
+// address's moved it.
+func TestRepeatCreditIndistinguishable(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, st store.Store) {
+		e := newSignEnv(t, st, nil)
+		mine := e.signAndLook(t, "prober@example.org")
+		token := refToken(mine.key)
+		e.signAndLook(t, "victim@example.org") // signed on their own
+		brought := func() string {
+			return doc(t, get(t, e.s, "GET", libraryPage+"/impact?key="+mine.key, nil)).Find("h1").Text()
+		}
+		before := brought()
+		wantStatus(t, e.signVia(t, libraryPage+"?ref="+token, "victim@example.org"), 303)
+		afterVictim := brought()
+		wantStatus(t, e.signVia(t, libraryPage+"?ref="+token, "nobody@example.org"), 303)
+		afterFresh := brought()
+		if afterFresh == afterVictim {
+			t.Fatalf("a fresh address through the link did not move its count (%q)", afterFresh)
+		}
+		if afterVictim == before {
+			t.Errorf("probing an address that had signed left the link's count at %q, while a fresh address moved it to %q: the count tells who signed", before, afterFresh)
+		}
+	})
+}

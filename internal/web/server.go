@@ -195,6 +195,10 @@ type Server struct {
 	// notReady is the last readiness probe's answer, so only a change of
 	// state is logged (handlers.go).
 	notReady atomic.Bool
+	// readyRun is the store probe under way for /readyz, shared by the
+	// probes arriving meanwhile (handlers.go); guarded by readyMu.
+	readyMu  sync.Mutex
+	readyRun *readyProbe
 }
 
 // New checks cfg, builds the first snapshot from site (which may be nil for

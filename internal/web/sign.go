@@ -275,10 +275,11 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 		outcome = outcomePending
 	}
 	// What the signature brought is counted now and written later, apart
-	// from it.
-	if !already {
-		s.credits.add(sig.Org, sig.Campaign, source, ref, now)
-	}
+	// from it. A repeat is counted too: the link's owner sees its count at
+	// once on the private page, so a count that moved only for new
+	// addresses would tell whoever signs an address through their own link
+	// whether it had signed.
+	s.credits.add(sig.Org, sig.Campaign, source, ref, now)
 	loc := thanksLocation(r, lc, outcome)
 	if haveLink {
 		loc += "&" + paramClaim + "=" + s.claims.seal(lc.key, link.token, link.key, now)

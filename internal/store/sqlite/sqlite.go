@@ -163,6 +163,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("preparing database %s: %w", path, err)
 	}
+	if err := db.scrubOnce(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("clearing old deleted content from database %s: %w", path, err)
+	}
 
 	r, err := sql.Open("sqlite", rdsn)
 	if err != nil {
@@ -188,6 +192,32 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	db.stop, db.stopped = make(chan struct{}), make(chan struct{})
 	go db.checkpointer()
 	return db, nil
+}
+
+// scrubOnce rewrites the file once in its life (VACUUM), the first time
+// this version opens it. A file written before secure_delete was turned on
+// still holds, in free pages and the free space of pages, the bytes of
+// signatures erased or rewritten back then; secure_delete only clears what
+// is deleted from now on, so without this an erasure done before the
+// upgrade would never reach the disk. VACUUM copies only live rows into a
+// fresh file (its temporary copy in a temporary file, not memory: the file
+// may be large), and the TRUNCATE checkpoint empties the WAL. A settings
+// row records that it was done.
+func (db *DB) scrubOnce(ctx context.Context) error {
+	var n int
+	if err := db.w.QueryRowContext(ctx, `SELECT count(*) FROM settings WHERE key = 'scrubbed'`).Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	for _, q := range []string{`PRAGMA temp_store = FILE`, `VACUUM`, `PRAGMA temp_store = MEMORY`} {
+		if _, err := db.w.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	if _, err := db.w.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ('scrubbed', ?)
+		ON CONFLICT (key) DO NOTHING`, []byte(time.Now().UTC().Format(timeLayout))); err != nil {
+		return err
+	}
+	return db.wipe(ctx)
 }
 
 // checkpointInterval is how often the background checkpointer runs. At
