@@ -2083,8 +2083,6 @@ func thanksHeading(outcome string) string {
 	switch outcome {
 	case "pending":
 		return "Thank you: your organisation’s signature is awaiting approval"
-	case "already":
-		return "You have already signed — nothing changed"
 	}
 	return "Thank you: your signature counted"
 }
@@ -2094,8 +2092,6 @@ func thanksMessage(outcome string) string {
 	switch outcome {
 	case "pending":
 		return "The organisers check every organisation before it is listed. Once they approve it, your organisation joins the signatories."
-	case "already":
-		return "This email address had already signed, so we kept your first signature and changed nothing."
 	}
 	return "We have saved your signature and counted it towards the goal."
 }

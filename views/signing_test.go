@@ -284,7 +284,6 @@ func TestThanksPage(t *testing.T) {
 	for outcome, want := range map[string]string{
 		"signed":  "Thank you: your signature counted",
 		"pending": "Thank you: your organisation’s signature is awaiting approval",
-		"already": "You have already signed — nothing changed",
 	} {
 		q := thanksFixture()
 		q.Outcome, q.Heading, q.Message = outcome, "", ""
