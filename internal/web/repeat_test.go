@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
 )
@@ -105,7 +106,7 @@ func TestRepeatSignatureIndistinguishable(t *testing.T) {
 			name, key string
 			stored    bool
 		}{{"first", first.key, true}, {"repeat", repeat.key, true}, {"second signer", fresh.key, true}} {
-			_, err := st.Referral(context.Background(), keyHash(k.key))
+			_, err := st.Referral(context.Background(), attribution.KeyHash(k.key))
 			if stored := err == nil; stored != k.stored || err != nil && !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("%s's link: stored %v (%v), want %v", k.name, stored, err, k.stored)
 			}
@@ -149,7 +150,7 @@ func TestRepeatCreditIndistinguishable(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, st store.Store) {
 		e := newSignEnv(t, st, nil)
 		mine := e.signAndLook(t, "prober@example.org")
-		token := refToken(mine.key)
+		token := attribution.TokenOf(mine.key)
 		e.signAndLook(t, "victim@example.org") // signed on their own
 		brought := func() string {
 			return doc(t, get(t, e.s, "GET", libraryPage+"/impact?key="+mine.key, nil)).Find("h1").Text()

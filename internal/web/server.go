@@ -34,6 +34,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/markdown"
 	"github.com/placard/placard/internal/signing"
@@ -180,13 +181,13 @@ type Server struct {
 
 	// arrivals counts tagged page views until the next flush, and claims
 	// carries new personal links to the thank-you page (reach.go).
-	arrivals arrivals
+	arrivals attribution.Arrivals
 	claims   *claimer
 	// links are personal links made ahead of their signers, and credits
 	// what stored signatures brought, until the poller writes it
-	// (unlink.go).
-	links   linkPool
-	credits credits
+	// (internal/attribution).
+	links   attribution.LinkPool
+	credits attribution.Credits
 	// rotation picks each response's share-message rendering in turn.
 	rotation atomic.Uint64
 	// proxyWarned is set once the rate limit's client-address warning has
