@@ -36,6 +36,7 @@ import (
 
 	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/devreload"
 	"github.com/placard/placard/internal/markdown"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
@@ -177,7 +178,7 @@ type Server struct {
 	gen genCache
 
 	// dev wakes the live-preview event streams (dev.go); nil unless Config.Dev.
-	dev *devHub
+	dev *devreload.Hub
 
 	// arrivals counts tagged page views until the next flush, and claims
 	// carries new personal links to the thank-you page (reach.go).
@@ -271,7 +272,7 @@ func New(cfg Config, site *campaign.Site) (*Server, error) {
 		s.claims = newClaimer(key, nil)
 	}
 	if cfg.Dev {
-		s.dev = newDevHub()
+		s.dev = devreload.New()
 	}
 	s.handler = s.routes()
 	if err := s.SetSite(site); err != nil {
@@ -295,7 +296,7 @@ func (s *Server) SetSite(site *campaign.Site) error {
 	s.snap.Store(snap)
 	s.gen.keep(snap.generated)
 	s.scheduleClose(site)
-	s.dev.set(nil) // dev mode: open tabs reload
+	s.dev.Set(nil) // dev mode: open tabs reload
 	return nil
 }
 
