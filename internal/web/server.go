@@ -40,6 +40,7 @@ import (
 	"github.com/placard/placard/internal/markdown"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/internal/tallywatch"
 )
 
 // Config is what the web layer needs from the command line.
@@ -162,9 +163,6 @@ type Server struct {
 	mu    sync.Mutex
 	timer *time.Timer
 
-	// pollMu makes polls run one at a time.
-	pollMu sync.Mutex
-
 	tokens tokenSigner
 	// used remembers the tokens that have signed (token.go), per client
 	// as keyer names it (clientip.go; set by signRoute).
@@ -173,6 +171,9 @@ type Server struct {
 	// tallies holds the last figures fetched from the store per campaign
 	// ("org/slug"); guarded by mu, like the snapshot builds that read it.
 	tallies map[string]*tally
+	// watch follows the store's tallies and delivers them to tallies
+	// (tallies.go); nil when signing is off.
+	watch *tallywatch.Watcher
 
 	// gen holds the share cards and QR codes made so far (cards.go).
 	gen genCache
@@ -273,6 +274,9 @@ func New(cfg Config, site *campaign.Site) (*Server, error) {
 	}
 	if cfg.Dev {
 		s.dev = devreload.New()
+	}
+	if cfg.Store != nil {
+		s.watch = s.newWatcher()
 	}
 	s.handler = s.routes()
 	if err := s.SetSite(site); err != nil {
