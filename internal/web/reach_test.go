@@ -144,7 +144,7 @@ func TestReferralFlow(t *testing.T) {
 		wantThanks(t, res, libraryPage+"/thanks?outcome=signed")
 
 		// Credits wait for a batch of signatures before they are written
-		// (unlink.go); a stopping server writes what it holds.
+		// (attribution.Credits); a stopping server writes what it holds.
 		if err := e.s.flushCredits(context.Background(), false); err != nil {
 			t.Fatal(err)
 		}

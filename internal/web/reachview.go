@@ -160,7 +160,7 @@ func (s *Server) personalThanks(w http.ResponseWriter, r *http.Request, lc *live
 // /{org}/{campaign}/impact?key=KEY. It reads the store on every request
 // (one indexed row) and is never cached, indexed or referred from. A
 // well-formed key the campaign does not hold gets the page of a new link
-// that has brought nothing (see refToken); only a malformed one gets 404.
+// that has brought nothing (see attribution.TokenOf); only a malformed one gets 404.
 func (s *Server) impact(w http.ResponseWriter, r *http.Request) error {
 	snap := s.snap.Load()
 	path := strings.TrimSuffix(r.URL.Path, "/impact")

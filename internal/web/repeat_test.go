@@ -87,7 +87,7 @@ func TestRepeatSignatureIndistinguishable(t *testing.T) {
 			t.Errorf("first signature: %d, private page %d, thanks says already: %v", first.status, first.privateStatus, strings.Contains(first.thanks, "already"))
 		}
 		// One signature for Ada, the first. Every link, the repeat's too,
-		// comes from the pool made ahead of any signature (unlink.go), so
+		// comes from the pool made ahead of any signature (attribution.LinkPool), so
 		// the repeat's is stored like the others and tied to nothing.
 		if c := e.count(t, "riverside", "save-the-library"); c.Signatures != 2 {
 			t.Errorf("store count: got %d, want 2 (Ada once, Bo)", c.Signatures)
@@ -139,7 +139,7 @@ func TestRepeatSignatureIndistinguishableEmbed(t *testing.T) {
 }
 
 // TestRepeatCreditIndistinguishable: whoever holds a personal link sees its
-// count on the private page, at once (credits.pendingFor). Signing someone
+// count on the private page, at once (attribution.Credits.PendingFor). Signing someone
 // else's address through one's own link must move that count whether or
 // not the address had signed: otherwise the count answers "has this
 // address signed?" exactly, however busy the campaign (the public tally
