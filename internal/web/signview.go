@@ -94,17 +94,17 @@ func signForm(l *i18n.Localizer, c *campaign.Campaign, sa *signable, token strin
 	switch {
 	case token == tokenPlaceholder:
 		// A cached page: the visitor's source is spliced in per response.
-		f.ViaName, f.Via = attribution.FormField, attribution.FormPlaceholder
+		f.AttributionName, f.Attribution = attribution.FormField, attribution.FormPlaceholder
 	case token != "":
 		// A re-shown form keeps what the first one carried.
 		if v := attribution.FormValue(attribution.ParseFormValue(values.Get(attribution.FormField))); v != nil {
-			f.ViaName, f.Via = attribution.FormField, string(v)
+			f.AttributionName, f.Attribution = attribution.FormField, string(v)
 		}
 	default:
 		// A static copy (placard build) cannot splice: the field is there,
 		// blank, so the copy's bytes are the live page's for a visitor
 		// without a share tag.
-		f.ViaName, f.Via = attribution.FormField, string(attribution.BlankFormValue())
+		f.AttributionName, f.Attribution = attribution.FormField, string(attribution.BlankFormValue())
 	}
 	if sa.letter {
 		f.SubmitLabel = l.T("sign.submit.letter")
