@@ -19,6 +19,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/formtoken"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/internal/store/sqlite"
@@ -191,10 +192,10 @@ func TestClaims(t *testing.T) {
 	claim := claimOf(t, res)
 	c := e.s.claims
 	now := e.s.cfg.Now()
-	if _, _, _, ok, _ := c.open(context.Background(), "riverside/open-letter", claim, now, true); ok {
+	if _, _, _, ok, _ := c.Open(context.Background(), "riverside/open-letter", claim, now, true); ok {
 		t.Errorf("a claim opened for another campaign")
 	}
-	if _, _, _, ok, _ := c.open(context.Background(), "riverside/save-the-library", claim, now.Add(claimTTL+time.Second), true); ok {
+	if _, _, _, ok, _ := c.Open(context.Background(), "riverside/save-the-library", claim, now.Add(formtoken.ClaimTTL+time.Second), true); ok {
 		t.Errorf("a claim opened after it expired")
 	}
 	// A HEAD (a link checker, a prefetch) does not use up the one showing.
