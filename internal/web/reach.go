@@ -321,4 +321,3 @@ func validKey(s string) bool {
 	_, err := b32.DecodeString(s)
 	return err == nil
 }
-

@@ -304,7 +304,7 @@ var tokenHeadings = map[formtoken.Problem]string{
 	formtoken.Forged:  "Please press Sign again: this form had expired",
 	formtoken.Fresh:   "Please press Sign again: that was quicker than we expected",
 	formtoken.Expired: "Please press Sign again: this form was opened a long time ago",
-	formtoken.Spent:    "Please press Sign again: this form had already been sent",
+	formtoken.Spent:   "Please press Sign again: this form had already been sent",
 	formtoken.Confirm: "Please press Sign again to confirm your signature",
 }
 
