@@ -443,7 +443,10 @@ func TestArrivalsConcurrent(t *testing.T) {
 	st := openSQLite(t)
 	e := newSignEnv(t, st, nil)
 	const workers, each = 8, 50
+	// The flusher runs whenever a page view has been counted since its
+	// last flush (woken, never spinning), and once more at the end.
 	done := make(chan struct{})
+	viewed := make(chan struct{}, 1)
 	flushed := make(chan error, 1)
 	go func() {
 		var err error
@@ -452,7 +455,7 @@ func TestArrivalsConcurrent(t *testing.T) {
 			case <-done:
 				flushed <- errors.Join(err, e.s.FlushArrivals(context.Background()))
 				return
-			default:
+			case <-viewed:
 				err = errors.Join(err, e.s.FlushArrivals(context.Background()))
 			}
 		}
@@ -464,6 +467,10 @@ func TestArrivalsConcurrent(t *testing.T) {
 			defer wg.Done()
 			for range each {
 				get(t, e.s, "GET", "/riverside/every-field?src=telegram", nil)
+				select {
+				case viewed <- struct{}{}:
+				default: // a flush is already due
+				}
 			}
 		}()
 	}
