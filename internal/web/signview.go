@@ -7,6 +7,7 @@ import (
 
 	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/formtoken"
 	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/views"
@@ -75,7 +76,7 @@ func signableActionIn(l *i18n.Localizer, c *campaign.Campaign, a *campaign.Actio
 
 // signForm is the form for sa on campaign c. values (nil on the page
 // itself) and errs refill a re-shown form; token is the token to embed
-// (tokenPlaceholder on cached pages).
+// (formtoken.Placeholder on cached pages).
 func signForm(l *i18n.Localizer, c *campaign.Campaign, sa *signable, token string, closed bool, values url.Values, errs signing.FieldErrors) *views.SignForm {
 	f := &views.SignForm{
 		Action:       defaultCampaignPath(c) + "/sign",
@@ -92,7 +93,7 @@ func signForm(l *i18n.Localizer, c *campaign.Campaign, sa *signable, token strin
 		PrivacyURL:   c.Org.PrivacyPolicy,
 	}
 	switch {
-	case token == tokenPlaceholder:
+	case token == formtoken.Placeholder:
 		// A cached page: the visitor's source is spliced in per response.
 		f.AttributionName, f.Attribution = attribution.FormField, attribution.FormPlaceholder
 	case token != "":
