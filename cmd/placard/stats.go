@@ -47,11 +47,11 @@ type statsReferral struct {
 // stats is `placard stats ORG/SLUG [--format text|json] [--top N]`.
 func stats(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	const cmd = "stats"
-	fset := newFlagSet(cmd+" ORG/SLUG [--format text|json] [--top N]", statsSynopsis, stdout, stderr)
+	fset := newFlags(cmd, cmd+" ORG/SLUG [--format text|json] [--top N]", statsSynopsis, stdout, stderr)
 	format := fset.String("format", "text", "output `format`: text (a table) or json")
 	top := fset.Int("top", 10, "how many personal links to list, the most signatures first")
-	db := dbFlag(fset, getenv)
-	pos, help, err := parseAnywhere(fset, args, stdout)
+	db := fset.dbFlag()
+	pos, help, err := fset.parse(args, getenv)
 	if help || err != nil {
 		return err
 	}
