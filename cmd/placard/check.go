@@ -41,7 +41,7 @@ func check(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 		dir = pos[0]
 	}
 	if *format != "text" && *format != "json" {
-		return usageErr("check", "--format must be text or json, got %q", *format)
+		return usageErr("check", "--format must be text or json, got %q%s", *format, didYouMean(*format, []string{"text", "json"}))
 	}
 	site, problems := campaign.Load(dir)
 	if *format == "json" {

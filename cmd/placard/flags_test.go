@@ -156,6 +156,24 @@ func TestDidYouMean(t *testing.T) {
 			t.Errorf("suggest(%q) = %q, want %q", tc.word, got, tc.want)
 		}
 	}
+	// Each kind of near miss on a real command line.
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"chekc"}, `unknown command "chekc"; did you mean "check"?`},
+		{[]string{"signatures", "aprove", "3"}, `did you mean "approve"?`},
+		{[]string{"check", "--format", "jsn"}, `did you mean "json"?`},
+		{[]string{"schema", "orgs"}, `did you mean "org"?`},
+		{[]string{"build", "out", "--api-orgin", "x"}, `did you mean "--api-origin"?`},
+		{[]string{"stats", "a/b", "--fromat", "json"}, `did you mean "--format"?`},
+	} {
+		var stderr strings.Builder
+		err := run(context.Background(), tc.args, env(nil), io.Discard, &stderr)
+		if exitCode(err) != exitUsage || !strings.Contains(stderr.String(), tc.want) {
+			t.Errorf("%q: exit %d, stderr %q; want 2 and %q", tc.args, exitCode(err), stderr.String(), tc.want)
+		}
+	}
 }
 
 // TestParseServe: serve's parsing gives a checked config without starting

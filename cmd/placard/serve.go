@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/placard/placard/internal/web"
 )
@@ -27,18 +26,6 @@ otherwise a key kept in the database does, shared by every instance using it.
 PLACARD_PREVIEW_KEY, when set (16 characters or more), shows drafts and
 campaigns before their publish_at at their own address with ?preview=KEY,
 marked noindex; without it drafts have no page at all.`
-
-// Server timeouts. Pages are served from memory, so a healthy request
-// finishes in milliseconds; the limits only stop slow or stuck clients from
-// holding connections open.
-const (
-	readHeaderTimeout = 5 * time.Second
-	readTimeout       = 15 * time.Second
-	writeTimeout      = 30 * time.Second
-	idleTimeout       = 120 * time.Second
-	maxHeaderBytes    = 32 << 10
-	shutdownTimeout   = 10 * time.Second
-)
 
 // serveConfig is what serve runs with: its command line and environment,
 // read and checked by parseServe.
@@ -228,11 +215,12 @@ func validHeaderName(h string) bool {
 	return h != ""
 }
 
-// originList is the repeatable, comma-separated --site-origin flag. Giving
-// the flag replaces the environment's list rather than adding to it.
+// originList is a repeatable, comma-separated list flag (--site-origin,
+// --trusted-proxies). Its variable is read only when the command line does
+// not give the flag (applyEnv), so a flag replaces the environment's list
+// rather than adding to it.
 type originList struct {
-	list    []string
-	flagged bool // the command line has started to fill list
+	list []string
 }
 
 func (l *originList) String() string {
@@ -242,21 +230,13 @@ func (l *originList) String() string {
 	return strings.Join(l.list, ",")
 }
 
-func (l *originList) Set(v string) error {
-	if !l.flagged {
-		l.flagged = true
-		l.list = nil
-	}
-	l.addAll(v)
-	return nil
-}
-
-// addAll appends each non-empty, comma-separated origin of v, without a
+// Set appends each non-empty, comma-separated item of v, without a
 // trailing slash.
-func (l *originList) addAll(v string) {
+func (l *originList) Set(v string) error {
 	for _, o := range strings.Split(v, ",") {
 		if o = strings.TrimSuffix(strings.TrimSpace(o), "/"); o != "" {
 			l.list = append(l.list, o)
 		}
 	}
+	return nil
 }

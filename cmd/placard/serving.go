@@ -23,6 +23,18 @@ import (
 	"github.com/placard/placard/internal/web"
 )
 
+// Server timeouts. Pages are served from memory, so a healthy request
+// finishes in milliseconds; the limits only stop slow or stuck clients from
+// holding connections open.
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 15 * time.Second
+	writeTimeout      = 30 * time.Second
+	idleTimeout       = 120 * time.Second
+	maxHeaderBytes    = 32 << 10
+	shutdownTimeout   = 10 * time.Second
+)
+
 // run serves what c describes until ctx is cancelled: it loads the
 // campaigns, opens the store, builds the server, listens, reloads on SIGHUP
 // (and file changes with --watch or --dev), purges past retention, and

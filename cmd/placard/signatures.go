@@ -269,7 +269,7 @@ func signaturesExport(ctx context.Context, args []string, getenv func(string) st
 	}
 	f := strings.ToLower(strings.TrimSpace(*format))
 	if f != "csv" && f != "json" {
-		return usageErr(cmd, "--format must be csv or json, not %q", *format)
+		return usageErr(cmd, "--format must be csv or json, not %q%s", *format, didYouMean(f, []string{"csv", "json"}))
 	}
 	st, err := openSignatureStore(ctx, cmd, *db)
 	if err != nil {

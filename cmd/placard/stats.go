@@ -64,7 +64,7 @@ func stats(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	f := strings.ToLower(strings.TrimSpace(*format))
 	if f != "text" && f != "json" {
-		return usageErr(cmd, "--format must be text or json, not %q", *format)
+		return usageErr(cmd, "--format must be text or json, not %q%s", *format, didYouMean(f, []string{"text", "json"}))
 	}
 	if *top < 0 {
 		return usageErr(cmd, "--top must be 0 or more, not %d", *top)
