@@ -214,3 +214,14 @@ func TestParseServe(t *testing.T) {
 		}
 	}
 }
+
+// TestServeDBMessagesHidePasswords: a refused --db or PLACARD_DB is quoted
+// without its password, as the log and the signatures commands quote it.
+func TestServeDBMessagesHidePasswords(t *testing.T) {
+	for _, db := range []string{"mysql://sam:hunter2@db.example/placard", "postgres://sam:hunter2@/placard"} {
+		_, _, err := parseServe([]string{"--db", db}, env(nil), io.Discard, io.Discard)
+		if exitCode(err) != exitUsage || strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("--db %s: exit %d, %v; want exit 2 without the password", db, exitCode(err), err)
+		}
+	}
+}

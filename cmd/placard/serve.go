@@ -155,10 +155,10 @@ func checkDB(name, db string) error {
 	if i := strings.Index(db, "://"); i >= 0 {
 		u, err := url.Parse(db)
 		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-			return fmt.Errorf("%s %q: only postgres:// addresses are supported; for SQLite give a file path such as placard-data/placard.db", name, db)
+			return fmt.Errorf("%s %q: only postgres:// addresses are supported; for SQLite give a file path such as placard-data/placard.db", name, redactDB(db))
 		}
 		if u.Host == "" && u.Query().Get("host") == "" {
-			return fmt.Errorf("%s %q: the postgres address needs a host, such as postgres://user@localhost/placard", name, db)
+			return fmt.Errorf("%s %q: the postgres address needs a host, such as postgres://user@localhost/placard", name, redactDB(db))
 		}
 		return nil
 	}
@@ -171,7 +171,8 @@ func checkDB(name, db string) error {
 	return nil
 }
 
-// redactDB hides a password in a postgres:// address before it is logged.
+// redactDB hides the password in a --db address (postgres:// or any other
+// with a scheme) before it is logged or printed; a file path is left as is.
 func redactDB(db string) string {
 	if !strings.Contains(db, "://") {
 		return db

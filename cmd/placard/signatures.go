@@ -90,11 +90,11 @@ func openSignatureStore(ctx context.Context, cmd, db string) (store.Store, error
 	if strings.Contains(db, "://") {
 		u, err := url.Parse(db)
 		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-			return nil, usageErr(cmd, "--db %q: only postgres:// addresses are supported; for SQLite give a file path such as placard-data/placard.db", redactDSN(db))
+			return nil, usageErr(cmd, "--db %q: only postgres:// addresses are supported; for SQLite give a file path such as placard-data/placard.db", redactDB(db))
 		}
 		s, err := postgres.Open(ctx, db)
 		if err != nil {
-			return nil, failure("cannot open the PostgreSQL database %s: %v", redactDSN(db), err)
+			return nil, failure("cannot open the PostgreSQL database %s: %v", redactDB(db), err)
 		}
 		return s, nil
 	}
@@ -112,15 +112,6 @@ func openSignatureStore(ctx context.Context, cmd, db string) (store.Store, error
 		return nil, failure("cannot open the signature database %s: %v", db, err)
 	}
 	return s, nil
-}
-
-// redactDSN hides a password in a postgres:// address before it is printed.
-func redactDSN(dsn string) string {
-	u, err := url.Parse(dsn)
-	if err != nil {
-		return "(an address that could not be read)"
-	}
-	return u.Redacted()
 }
 
 // parseCampaignRef reads ORG/SLUG as given to --campaign.
