@@ -179,7 +179,7 @@ func redactDB(db string) string {
 	}
 	u, err := url.Parse(db)
 	if err != nil {
-		return "(a postgres address that could not be read)"
+		return "(an address that could not be read)"
 	}
 	return u.Redacted()
 }
