@@ -20,6 +20,7 @@ import (
 
 	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/campaign/campaigntest"
 	"github.com/placard/placard/internal/formtoken"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
@@ -319,13 +320,14 @@ func TestNextStep(t *testing.T) {
 // page alike; every other network without a list keeps its one message.
 func TestShareRotation(t *testing.T) {
 	site := func() *campaign.Site {
-		s := testSite(t)
-		for _, a := range s.Campaign("riverside", "save-the-library").Actions {
-			if a.Share != nil {
-				a.Share.Messages.X = campaign.ShareText{"First wording {link}", "Second wording {link}"}
-			}
+		f := testFiles(t)
+		old := `      x: "Our library closes unless the council hears from us. {link} #SaveRiversideLibrary"`
+		if !strings.Contains(f["riverside/save-the-library.yaml"], old) {
+			t.Fatal("the library's share action has no X message to replace")
 		}
-		return s
+		f["riverside/save-the-library.yaml"] = strings.Replace(f["riverside/save-the-library.yaml"], old,
+			"      x: [\"First wording {link}\", \"Second wording {link}\"]", 1)
+		return campaigntest.Site(t, f)
 	}
 	plain, err := New(Config{BaseURL: "https://act.example.org", SiteName: "Act"}, site())
 	if err != nil {
