@@ -51,6 +51,10 @@ type DB struct {
 	r *sql.DB
 	// c is the background checkpointer's connection.
 	c *sql.DB
+	// ckMu keeps the checkpointer's PASSIVE checkpoints and an erasure's
+	// TRUNCATE checkpoint apart: SQLite lets one checkpoint run at a time
+	// and answers the second busy at once, without waiting.
+	ckMu sync.Mutex
 
 	stop, stopped chan struct{} // stop the checkpointer; closed when it has
 
@@ -239,11 +243,18 @@ func (db *DB) checkpointer() {
 		case <-db.stop:
 			return
 		case <-t.C:
-			// Errors (SQLITE_BUSY while another process checkpoints) are
-			// harmless: the next tick tries again.
-			db.c.Exec(`PRAGMA wal_checkpoint(PASSIVE)`)
+			db.passiveCheckpoint()
 		}
 	}
+}
+
+// passiveCheckpoint is one tick of the checkpointer. Errors (SQLITE_BUSY
+// while another process checkpoints) are harmless: the next tick tries
+// again.
+func (db *DB) passiveCheckpoint() {
+	db.ckMu.Lock()
+	defer db.ckMu.Unlock()
+	db.c.Exec(`PRAGMA wal_checkpoint(PASSIVE)`)
 }
 
 // migrate applies the embedded migrations not yet recorded in
@@ -756,15 +767,36 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 // outlasts it, the erasure has happened but its bytes may still be in the
 // WAL: wipe says so, and running the erasure again finishes the job.
 func (db *DB) wipe(ctx context.Context) error {
-	var busy, log, done int
-	if err := db.w.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &log, &done); err != nil {
-		return fmt.Errorf("emptying the write-ahead log after erasing: %w", err)
+	db.ckMu.Lock()
+	defer db.ckMu.Unlock()
+	// Another process's checkpoint (serve's, while the command line
+	// erases) also answers busy at once; it lasts milliseconds, so a few
+	// tries over about two seconds outlast it.
+	for try := 0; ; try++ {
+		var busy, log, done int
+		if err := db.w.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &log, &done); err != nil {
+			return fmt.Errorf("emptying the write-ahead log after erasing: %w", err)
+		}
+		if busy == 0 {
+			return nil
+		}
+		if try == wipeTries-1 {
+			return errors.New("the signatures are erased, but another reader kept the write-ahead log from being emptied, so their bytes may still be in it; run the erasure again")
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wipeRetry):
+		}
 	}
-	if busy != 0 {
-		return errors.New("the signatures are erased, but another reader kept the write-ahead log from being emptied, so their bytes may still be in it; run the erasure again")
-	}
-	return nil
 }
+
+// wipeTries and wipeRetry bound how long wipe waits out another
+// process's checkpoint.
+const (
+	wipeTries = 20
+	wipeRetry = 100 * time.Millisecond
+)
 
 // Secret returns the installation's 32-byte key from the settings table,
 // creating it on first use. Concurrent first calls (even from two
