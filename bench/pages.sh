@@ -42,9 +42,14 @@ trap cleanup EXIT
 
 # free_port prints a port on 127.0.0.1 that nothing is listening on.
 free_port() {
-	local p
+	# Below the kernel's ephemeral range: a port there may be held by an
+	# outgoing connection (wrk's, other programs') that a connect test
+	# cannot see, and then listening on it fails.
+	local p lo
+	lo=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+	[ "$lo" -gt 11000 ] 2>/dev/null || lo=32768
 	for _ in $(seq 1 200); do
-		p=$((20000 + RANDOM % 40000))
+		p=$((10000 + RANDOM % (lo - 10000)))
 		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
 			echo "$p"
 			return
@@ -54,10 +59,13 @@ free_port() {
 	return 1
 }
 
-# wait_http URL — wait up to 30 s for URL to answer.
+# wait_http URL — wait up to 30 s for URL to answer, while the server
+# started last is running.
 wait_http() {
 	for _ in $(seq 1 300); do
 		curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+		# Stop waiting if the server (the last one started) has exited.
+		kill -0 "${pids[-1]}" 2>/dev/null || { echo "bench: the server for $1 exited" >&2; return 1; }
 		sleep 0.1
 	done
 	echo "bench: $1 did not answer within 30 s" >&2
