@@ -40,7 +40,7 @@
 #   4. prints one line per run as it finishes and the table at the end,
 #      with issue 12's targets.
 #
-# Every wait is bounded by TIMEOUT seconds; serve is stopped and the temp
+# Every wait (and check) is bounded by TIMEOUT seconds; serve is stopped and the temp
 # folder removed after each run and on exit. Memory grows with N: at the
 # time of writing 10,000 campaigns took several GB, twice that during a
 # reload. Needs: go, curl, wrk.
@@ -61,7 +61,7 @@ EXAMPLES=${EXAMPLES:-}
 for n in "$@"; do
 	[[ $n =~ ^[0-9]+$ ]] || { echo "bench: $n is not a number of campaigns" >&2; exit 2; }
 done
-for tool in go curl wrk; do
+for tool in go curl wrk timeout; do
 	command -v "$tool" >/dev/null 2>&1 || { echo "bench: $tool is not installed (Debian: apt-get install wrk curl)" >&2; exit 2; }
 done
 
@@ -106,7 +106,7 @@ settle() {
 	[ "$step" -gt 0 ] || step=1
 	for ((i = 0; i < ${#pages[@]}; i += step)); do
 		curl -fsS -o /dev/null -H 'Accept-Encoding: gzip' "$U${pages[$i]}" || { echo "bench: ${pages[$i]} did not answer" >&2; exit 1; }
-		curl -fsS -o /dev/null "$U${pages[$i]}"
+		curl -fsS -o /dev/null "$U${pages[$i]}" || { echo "bench: ${pages[$i]} did not answer" >&2; exit 1; }
 	done
 	curl -fsS -o /dev/null -H 'Accept-Encoding: gzip' "$U$PAGE" || { echo "bench: $PAGE did not answer" >&2; exit 1; }
 }
@@ -131,7 +131,7 @@ run() {
 
 	# check
 	t0=$(now)
-	"$work/placard" check "$dir" >"$work/run/check.txt" 2>&1 || { cat "$work/run/check.txt" >&2; exit 1; }
+	timeout "$TIMEOUT" "$work/placard" check "$dir" >"$work/run/check.txt" 2>&1 || { echo "bench: placard check failed or took over $TIMEOUT s:" >&2; tail -n 20 "$work/run/check.txt" >&2; exit 1; }
 	t1=$(now)
 	local check_s
 	check_s=$(secs "$t0" "$t1")
