@@ -58,8 +58,8 @@ type DB struct {
 
 	stop, stopped chan struct{} // stop the checkpointer; closed when it has
 
-	stmtMu  sync.Mutex
-	inserts map[int]*sql.Stmt // prepared multi-row INSERTs by row count
+	stmtMu sync.Mutex
+	stmts  map[stmtKey]*sql.Stmt // the writer's prepared statements (insertStmt, prepared)
 
 	claims   claimed  // claim nonces already opened (claims.go)
 	watchers watchers // Changes channels (changes.go)
@@ -344,10 +344,10 @@ func (db *DB) Close() error {
 		<-db.stopped
 	}
 	db.stmtMu.Lock()
-	for _, st := range db.inserts {
+	for _, st := range db.stmts {
 		st.Close()
 	}
-	db.inserts = nil
+	db.stmts = nil
 	db.stmtMu.Unlock()
 	var errR, errC error
 	if db.r != nil {
@@ -428,25 +428,50 @@ func insertSQL(n int) string {
 
 type sigKey struct{ email, org, campaign string }
 
-// insertStmt returns the prepared INSERT for n rows, preparing it on first
-// use. Parsing a many-row INSERT was a sixth of the writer's time; batch
-// sizes repeat, so each size is parsed once. The statements live on the
-// single writer connection, where every transaction reuses them.
-func (db *DB) insertStmt(ctx context.Context, n int) (*sql.Stmt, error) {
+// stmtKey names one of the writer's prepared statements: a kind of
+// statement and, for multi-row INSERTs, its row count.
+type stmtKey struct {
+	kind stmtKind
+	n    int
+}
+
+type stmtKind uint8
+
+const (
+	stmtInsertSignatures stmtKind = iota // insertSQL(n)
+	stmtAddTally                         // tallySQL
+	stmtInsertLinks                      // linksSQL(n)
+)
+
+// prepared returns the writer's prepared statement named k, preparing the
+// text text() gives on first use. Parsing is a large share of a short
+// statement's cost (a many-row INSERT's parse was a sixth of the writer's
+// time; the tally upsert's parse a tenth of a batch's), and the same
+// statements run in every transaction, so each is parsed once. The
+// statements live on the single writer connection. Call it before BEGIN:
+// a transaction holds the writer's only connection, so preparing on the
+// pool inside it would wait forever.
+func (db *DB) prepared(ctx context.Context, k stmtKey, text func() string) (*sql.Stmt, error) {
 	db.stmtMu.Lock()
 	defer db.stmtMu.Unlock()
-	if st, ok := db.inserts[n]; ok {
+	if st, ok := db.stmts[k]; ok {
 		return st, nil
 	}
-	st, err := db.w.PrepareContext(ctx, insertSQL(n))
+	st, err := db.w.PrepareContext(ctx, text())
 	if err != nil {
 		return nil, err
 	}
-	if db.inserts == nil {
-		db.inserts = map[int]*sql.Stmt{}
+	if db.stmts == nil {
+		db.stmts = map[stmtKey]*sql.Stmt{}
 	}
-	db.inserts[n] = st
+	db.stmts[k] = st
 	return st, nil
+}
+
+// insertStmt returns the prepared INSERT for n signatures. Batch sizes
+// repeat, so each size is parsed once.
+func (db *DB) insertStmt(ctx context.Context, n int) (*sql.Stmt, error) {
+	return db.prepared(ctx, stmtKey{stmtInsertSignatures, n}, func() string { return insertSQL(n) })
 }
 
 // AddSignatures inserts sigs in one transaction (one fsync). A duplicate
@@ -484,6 +509,10 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 		if stmts[n], err = db.insertStmt(ctx, n); err != nil {
 			return nil, err
 		}
+	}
+	tallyStmt, err := db.tallyStmt(ctx)
+	if err != nil {
+		return nil, err
 	}
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -529,7 +558,7 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 			results[i] = store.ErrAlreadySigned
 		}
 	}
-	if err := applyDeltas(ctx, tx, &deltas); err != nil {
+	if err := applyDeltas(ctx, tx, tallyStmt, &deltas); err != nil {
 		return nil, err
 	}
 	// No referrals or sources row here: those would share this commit
@@ -551,16 +580,29 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 	return results, nil
 }
 
-func applyDeltas(ctx context.Context, tx *sql.Tx, ds *tally.Deltas) error {
+// tallySQL adds one campaign's deltas to its tallies row.
+const tallySQL = `INSERT INTO tallies (org, campaign, signatures, organisations, pending, revision)
+	VALUES (?, ?, ?, ?, ?, 1)
+	ON CONFLICT (org, campaign) DO UPDATE SET
+		signatures = signatures + excluded.signatures,
+		organisations = organisations + excluded.organisations,
+		pending = pending + excluded.pending,
+		revision = revision + 1`
+
+// tallyStmt returns the prepared tallySQL; call it before BEGIN (see
+// prepared).
+func (db *DB) tallyStmt(ctx context.Context) (*sql.Stmt, error) {
+	return db.prepared(ctx, stmtKey{kind: stmtAddTally}, func() string { return tallySQL })
+}
+
+// applyDeltas writes ds in tx with st, the prepared tallySQL (tallyStmt).
+func applyDeltas(ctx context.Context, tx *sql.Tx, st *sql.Stmt, ds *tally.Deltas) error {
+	var txst *sql.Stmt
 	return ds.Each(func(k tally.Key, d tally.Delta) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO tallies (org, campaign, signatures, organisations, pending, revision)
-			VALUES (?, ?, ?, ?, ?, 1)
-			ON CONFLICT (org, campaign) DO UPDATE SET
-				signatures = signatures + excluded.signatures,
-				organisations = organisations + excluded.organisations,
-				pending = pending + excluded.pending,
-				revision = revision + 1`,
-			k.Org, k.Campaign, d.Signatures, d.Organisations, d.Pending)
+		if txst == nil {
+			txst = tx.StmtContext(ctx, st)
+		}
+		_, err := txst.ExecContext(ctx, k.Org, k.Campaign, d.Signatures, d.Organisations, d.Pending)
 		return err
 	})
 }
@@ -712,6 +754,10 @@ func (db *DB) Signatures(ctx context.Context, org, campaign string, status signi
 // the same transaction.
 func (db *DB) SetStatus(ctx context.Context, id int64, status signing.Status) (err error) {
 	defer failed(&err, "setting a signature's status")
+	tallyStmt, err := db.tallyStmt(ctx)
+	if err != nil {
+		return err
+	}
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -732,7 +778,7 @@ func (db *DB) SetStatus(ctx context.Context, id int64, status signing.Status) (e
 	var ds tally.Deltas
 	k := signing.Kind(kind)
 	ds.Add(tally.Key{Org: org, Campaign: campaign}, tally.Of(k, status).Sub(tally.Of(k, signing.Status(old))))
-	if err := applyDeltas(ctx, tx, &ds); err != nil {
+	if err := applyDeltas(ctx, tx, tallyStmt, &ds); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -746,6 +792,10 @@ func (db *DB) SetStatus(ctx context.Context, id int64, status signing.Status) (e
 // tallies in the same transaction, and returns how many were deleted.
 func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 	defer failed(&err, "erasing signatures")
+	tallyStmt, err := db.tallyStmt(ctx)
+	if err != nil {
+		return 0, err
+	}
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, err
@@ -770,7 +820,7 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 	if err := rows.Err(); err != nil {
 		return 0, err
 	}
-	if err := applyDeltas(ctx, tx, &ds); err != nil {
+	if err := applyDeltas(ctx, tx, tallyStmt, &ds); err != nil {
 		return 0, err
 	}
 	if err := tx.Commit(); err != nil {
@@ -851,6 +901,10 @@ func (db *DB) Secret(ctx context.Context) (_ []byte, err error) {
 // store.Store), in one transaction, then wipes like Erase.
 func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error) {
 	defer failed(&err, "purging a campaign's signatures")
+	tallyStmt, err := db.tallyStmt(ctx)
+	if err != nil {
+		return 0, err
+	}
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, err
@@ -867,7 +921,7 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 	}
 	var ds tally.Deltas
 	ds.Add(tally.Key{Org: org, Campaign: campaign}, tally.Delta{Pending: -pending})
-	if err := applyDeltas(ctx, tx, &ds); err != nil {
+	if err := applyDeltas(ctx, tx, tallyStmt, &ds); err != nil {
 		return 0, err
 	}
 	if err := tx.Commit(); err != nil {
