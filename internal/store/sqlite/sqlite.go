@@ -428,6 +428,42 @@ func insertSQL(n int) string {
 
 type sigKey struct{ email, org, campaign string }
 
+// repeated boxes a string as a statement argument, reusing the box while
+// the same string comes again (boxing a string allocates).
+type repeated struct {
+	s   string
+	arg any
+}
+
+func (r *repeated) box(s string) any {
+	if r.arg == nil || r.s != s {
+		r.s, r.arg = s, s
+	}
+	return r.arg
+}
+
+// repeatedTime is repeated for stored times: it formats and boxes a time
+// once while the same time comes again.
+type repeatedTime struct {
+	t   time.Time
+	arg any
+}
+
+func (r *repeatedTime) box(t time.Time) any {
+	if r.arg == nil || !r.t.Equal(t) {
+		r.t, r.arg = t, formatTime(t)
+	}
+	return r.arg
+}
+
+// boxOpt is box with "" for the zero time (formatOptTime).
+func (r *repeatedTime) boxOpt(t time.Time) any {
+	if t.IsZero() {
+		return ""
+	}
+	return r.box(t)
+}
+
 // stmtKey names one of the writer's prepared statements: a kind of
 // statement and, for multi-row INSERTs, its row count.
 type stmtKey struct {
@@ -521,23 +557,31 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 	defer tx.Rollback()
 	ids := make(map[sigKey]int64, len(order))
 	args := make([]any, 0, 20*min(len(order), insertChunk))
+	// The rows of a batch mostly share their campaign, action, consent
+	// sentence, language and moment: those values are boxed once and the
+	// box reused while they repeat, rather than allocated for every row.
+	var org, campaign, action, kind, status, consent, contact, lang repeated
+	var at repeatedTime
+	var id int64
+	var k sigKey
 	for start := 0; start < len(order); start += insertChunk {
 		chunk := order[start:min(start+insertChunk, len(order))]
 		args = args[:0]
 		for _, i := range chunk {
 			s := sigs[i]
-			args = append(args, s.Org, s.Campaign, s.Action, string(s.Kind), string(s.Status),
+			args = append(args, org.box(s.Org), campaign.box(s.Campaign), action.box(s.Action),
+				kind.box(string(s.Kind)), status.box(string(s.Status)),
 				s.Name, s.Email, s.Postcode, s.Country, s.Phone, s.Comment, s.Organisation, s.Role,
-				boolInt(s.Public), s.ConsentText, formatTime(s.ConsentAt), s.ContactText, formatOptTime(s.ContactAt),
-				s.Lang, formatTime(s.CreatedAt))
+				boolInt(s.Public), consent.box(s.ConsentText), at.box(s.ConsentAt), contact.box(s.ContactText),
+				at.boxOpt(s.ContactAt), lang.box(s.Lang), at.box(s.CreatedAt))
 		}
 		rows, err := tx.StmtContext(ctx, stmts[len(chunk)]).QueryContext(ctx, args...)
 		if err != nil {
 			return nil, translate(err)
 		}
 		for rows.Next() {
-			var id int64
-			var k sigKey
+			// id and k escape to Scan: declared outside the loop, they are
+			// allocated once per batch instead of once per row.
 			if err := rows.Scan(&id, &k.email, &k.org, &k.campaign); err != nil {
 				rows.Close()
 				return nil, err
