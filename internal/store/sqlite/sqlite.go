@@ -34,6 +34,11 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
+// driverName is the database/sql driver Open uses: modernc.org/sqlite's.
+// A test may name a wrapper of it (budget_internal_test.go counts the
+// statements the writer runs).
+var driverName = "sqlite"
+
 // timeLayout is how times are stored: UTC, fixed width so text order is
 // time order, microseconds like PostgreSQL so both engines keep one value.
 const timeLayout = "2006-01-02T15:04:05.000000Z"
@@ -151,7 +156,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	cdsn := uri + "?" + cq.Encode()
 
-	w, err := sql.Open("sqlite", wdsn)
+	w, err := sql.Open(driverName, wdsn)
 	if err != nil {
 		return nil, fmt.Errorf("opening %s: %w", path, err)
 	}
@@ -172,7 +177,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("clearing old deleted content from database %s: %w", path, err)
 	}
 
-	r, err := sql.Open("sqlite", rdsn)
+	r, err := sql.Open(driverName, rdsn)
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("opening %s: %w", path, err)
@@ -186,7 +191,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 
 	// The checkpointer's own connection: a PASSIVE checkpoint needs no
 	// write lock, so it runs beside the writer's commits, not inside them.
-	c, err := sql.Open("sqlite", cdsn)
+	c, err := sql.Open(driverName, cdsn)
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("opening %s: %w", path, err)
