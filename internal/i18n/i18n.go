@@ -437,54 +437,62 @@ func Known(key string) bool {
 	return ok
 }
 
-// checkKeys maps the English validation messages of internal/signing to
-// catalogue keys, so the signing package keeps one language and pages show
-// its messages in theirs.
-var checkKeys = map[string]string{
-	"Enter your name":                                 "check.name.missing",
-	"Enter your name using letters":                   "check.name.letters",
-	"Enter your email address, like name@example.org": "check.email.missing",
-	"Your email address mixes letters from different alphabets — type it again using one alphabet, like name@example.org": "check.email.scripts",
-	"Enter your postcode":                         "check.postcode.missing",
-	"Choose your country":                         "check.country.missing",
-	"Choose your country from the list":           "check.country.missing",
-	"Enter your phone number":                     "check.phone.missing",
-	"Write a comment saying why you are signing":  "check.comment.missing",
-	"Enter the name of your organisation":         "check.organisation.missing",
-	"Enter your role, such as Director or Member": "check.role.missing",
-	"Tick the consent box to agree to how your details will be used — we cannot count your signature without it": "check.consent",
+// Message is something to tell a reader, held as a catalogue key and the
+// values of its placeholders rather than as a sentence, so the code that
+// finds a problem (internal/signing's validation) speaks no language:
+// Localizer.Say words it in the reader's, and String in English for logs
+// and the command line. The zero Message is no message.
+type Message struct {
+	// Key is the catalogue key, such as check.comment.toolong.
+	Key string
+	// Args are the placeholders' values.
+	Args []Arg
 }
 
-// Check translates a validation message of internal/signing (written in
-// English) about the form field field. English pages keep the exact
-// message; other languages get the catalogue's message for it, or for an
-// email address any other problem reads as "enter a valid address"; a
-// message the catalogue does not know stays in English rather than vanish.
-func (l *Localizer) Check(field, english string) string {
-	if l.base == Default && l.overrides == nil {
-		return english
-	}
-	if k, ok := checkKeys[english]; ok {
-		return l.T(k)
-	}
-	// The messages signing builds around a field's name.
-	switch {
-	case strings.HasSuffix(english, " characters or fewer"):
-		if _, n, ok := strings.Cut(strings.TrimSuffix(english, " characters or fewer"), " must be "); ok {
-			if max, err := strconv.Atoi(strings.ReplaceAll(n, ",", "")); err == nil {
-				return l.T("check.toolong", "max", l.Number(max))
-			}
-		}
-	case strings.Contains(english, " contains characters we cannot read"):
-		return l.T("check.unreadable")
-	case strings.Contains(english, " contains invisible or special characters"):
-		return l.T("check.invisible")
-	}
-	if field == "email" && l.base != Default {
-		return l.T("check.email.invalid")
-	}
-	return english
+// Arg is the value of one placeholder of a Message: a whole number,
+// written with the reader's grouping (Int), or text (Text).
+type Arg struct {
+	name string
+	text string
+	n    int
+	num  bool
 }
+
+// Int is the placeholder name holding the whole number n ("2,000" in
+// English, "2 000" in French).
+func Int(name string, n int) Arg { return Arg{name: name, n: n, num: true} }
+
+// Text is the placeholder name holding the text s, used as it is.
+func Text(name, s string) Arg { return Arg{name: name, text: s} }
+
+// Msg is the Message key with args.
+func Msg(key string, args ...Arg) Message { return Message{Key: key, Args: args} }
+
+// IsZero reports whether m is no message.
+func (m Message) IsZero() bool { return m.Key == "" }
+
+// Say words m in the localizer's language (with the organisation's own
+// wording, when it has one for m's key), as T does.
+func (l *Localizer) Say(m Message) string {
+	if m.Key == "" {
+		return ""
+	}
+	var args []string
+	for _, a := range m.Args {
+		v := a.text
+		if a.num {
+			v = l.Number(a.n)
+		}
+		args = append(args, a.name, v)
+	}
+	return l.T(m.Key, args...)
+}
+
+// english words messages for logs, the command line and tests.
+var english = New(Default, nil)
+
+// String is m in English, from the catalogue.
+func (m Message) String() string { return english.Say(m) }
 
 // Placeholders lists the {names} the catalogue's English message key (or,
 // for a plural form such as tally.count.few, its .other form) contains,

@@ -125,7 +125,7 @@ func signForm(l *i18n.Localizer, c *campaign.Campaign, sa *signable, token strin
 			ff.Hint = l.T("field." + spec.Name + ".hint")
 		}
 		if e, ok := errs[spec.Name]; ok {
-			ff.Error = l.Check(spec.Name, e)
+			ff.Error = l.Say(e)
 		}
 		if spec.Type == "select" {
 			if countries == nil {
@@ -139,7 +139,7 @@ func signForm(l *i18n.Localizer, c *campaign.Campaign, sa *signable, token strin
 	f.ContactChecked = sa.contact != "" && ticked(values.Get(fieldContact))
 	f.PublicChecked = ticked(values.Get(fieldPublic))
 	for _, name := range errs.Fields() {
-		f.Errors = append(f.Errors, views.FieldError{Field: name, Message: l.Check(name, errs[name])})
+		f.Errors = append(f.Errors, views.FieldError{Field: name, Message: l.Say(errs[name])})
 	}
 	return f
 }
