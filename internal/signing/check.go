@@ -84,48 +84,42 @@ func WithDefaults(rules campaign.Fields) campaign.Fields {
 	return rules
 }
 
-// FieldSpec describes one input of a signing form, so the web layer can
-// build the form the same way Check reads it.
-type FieldSpec struct {
+// Field is one field a signing form asks for, as Check reads it: how the
+// form is drawn (labels, input types) is the web layer's business.
+type Field struct {
 	// Name is the form field's name, such as "email".
 	Name string
-	// Label is the visible label; Hint optional help under it.
-	Label, Hint string
-	// Type is "text", "email", "tel", "textarea" or "select".
-	Type string
-	// Autocomplete is the HTML autocomplete token.
-	Autocomplete string
 	// MaxLength is the most characters accepted.
 	MaxLength int
 	// Required is true for required fields, false for optional ones.
 	Required bool
 }
 
-// FormFields returns the inputs a form with rules asks for, in form order
+// FormFields returns the fields a form with rules asks for, in form order
 // (the consent box and the public opt-in are not included: every form has
 // them). Defaults apply as in WithDefaults.
-func FormFields(rules campaign.Fields) []FieldSpec {
+func FormFields(rules campaign.Fields) []Field {
 	rules = WithDefaults(rules)
 	all := []struct {
 		rule campaign.FieldRule
-		spec FieldSpec
+		name string
+		max  int
 	}{
-		{rules.Name, FieldSpec{Name: "name", Label: "Your name", Type: "text", Autocomplete: "name", MaxLength: MaxName}},
-		{rules.Email, FieldSpec{Name: "email", Label: "Email address", Hint: "We never show it on this site.", Type: "email", Autocomplete: "email", MaxLength: MaxEmail}},
-		{rules.Postcode, FieldSpec{Name: "postcode", Label: "Postcode", Type: "text", Autocomplete: "postal-code", MaxLength: MaxPostcode}},
-		{rules.Country, FieldSpec{Name: "country", Label: "Country", Type: "select", Autocomplete: "country", MaxLength: 2}},
-		{rules.Phone, FieldSpec{Name: "phone", Label: "Phone number", Type: "tel", Autocomplete: "tel", MaxLength: MaxPhone}},
-		{rules.Comment, FieldSpec{Name: "comment", Label: "Why are you signing?", Type: "textarea", Autocomplete: "off", MaxLength: MaxComment}},
-		{rules.Organisation, FieldSpec{Name: "organisation", Label: "Organisation", Hint: "Only if you sign for an organisation. Organisations are listed once the organisers approve them.", Type: "text", Autocomplete: "organization", MaxLength: MaxName}},
-		{rules.Role, FieldSpec{Name: "role", Label: "Your role", Hint: "Such as Director or Member.", Type: "text", Autocomplete: "organization-title", MaxLength: MaxName}},
+		{rules.Name, "name", MaxName},
+		{rules.Email, "email", MaxEmail},
+		{rules.Postcode, "postcode", MaxPostcode},
+		{rules.Country, "country", 2},
+		{rules.Phone, "phone", MaxPhone},
+		{rules.Comment, "comment", MaxComment},
+		{rules.Organisation, "organisation", MaxName},
+		{rules.Role, "role", MaxName},
 	}
-	var out []FieldSpec
+	var out []Field
 	for _, f := range all {
 		if f.rule == campaign.FieldOff {
 			continue
 		}
-		f.spec.Required = f.rule == campaign.FieldRequired
-		out = append(out, f.spec)
+		out = append(out, Field{Name: f.name, MaxLength: f.max, Required: f.rule == campaign.FieldRequired})
 	}
 	return out
 }

