@@ -2,7 +2,9 @@
 // the message catalogue of interface strings (buttons, labels, validation
 // messages, thank-you texts, share labels) for English, Arabic, Hebrew,
 // Spanish, French and German; CLDR plural rules; Accept-Language
-// negotiation; right-to-left detection; and number and date formatting.
+// negotiation; right-to-left detection; messages held as codes (Message)
+// until worded; and the one home of formatting for readers: numbers,
+// dates, money, durations, file sizes and kinds, and lists (format.go).
 //
 // It knows nothing of HTTP or campaigns. A Localizer is an immutable value
 // for one language (plus an organisation's own overrides) and is safe to
@@ -10,11 +12,9 @@
 package i18n
 
 import (
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 	"unicode"
 
 	"golang.org/x/text/feature/plural"
@@ -313,70 +313,6 @@ func (m *Matcher) negotiate(acceptLanguage string) (string, bool) {
 	return m.langs[index], true
 }
 
-// Number writes a whole number with the language's thousands separator:
-// 5,000 in English, Hebrew and Arabic; 5.000 in German; 5 000 (narrow
-// no-break space) in French; in Spanish four-digit numbers are not grouped
-// (5000) and larger ones use a point (10.000). Digits are always the Latin
-// 0–9, in Arabic too: they are what Arabic-language campaign sites and news
-// in the Maghreb and online commonly use, they match the figures organisers
-// write in their own text, and they read the same in a shared screenshot.
-func (l *Localizer) Number(n int) string {
-	s := strconv.Itoa(n)
-	sign := ""
-	if n < 0 {
-		sign, s = "-", s[1:]
-	}
-	sep := ","
-	switch l.base {
-	case "de":
-		sep = "."
-	case "es":
-		sep = "."
-		if len(s) <= 4 {
-			return sign + s
-		}
-	case "fr":
-		sep = "\u202f"
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + sep + s[i:]
-	}
-	return sign + s
-}
-
-// Date writes a calendar date the way the language writes it in running
-// text: "10 February 2026", "10 فبراير 2026", "10 בפברואר 2026",
-// "10 de febrero de 2026", "10 février 2026", "10. Februar 2026".
-// The zero time is "".
-func (l *Localizer) Date(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	months := monthNames[l.base]
-	if months == nil {
-		months = monthNames[Default]
-	}
-	d, m, y := strconv.Itoa(t.Day()), months[t.Month()-1], strconv.Itoa(t.Year())
-	switch l.base {
-	case "he":
-		return d + " ב" + m + " " + y
-	case "es":
-		return d + " de " + m + " de " + y
-	case "de":
-		return d + ". " + m + " " + y
-	}
-	return d + " " + m + " " + y
-}
-
-var monthNames = map[string][]string{
-	"en": {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
-	"ar": {"يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"},
-	"he": {"ינואר", "פברואר", "מרץ", "אפריל", "מאי", "יוני", "יולי", "אוגוסט", "ספטמבר", "אוקטובר", "נובמבר", "דצמבר"},
-	"es": {"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"},
-	"fr": {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"},
-	"de": {"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"},
-}
-
 // Name is the language's own name for itself ("العربية", "עברית",
 // "Français"), for language switchers; the code itself when unknown.
 func Name(lang string) string {
@@ -488,10 +424,8 @@ func (l *Localizer) Say(m Message) string {
 	return l.T(m.Key, args...)
 }
 
-// english words messages for logs, the command line and tests.
-var english = New(Default, nil)
-
-// String is m in English, from the catalogue.
+// String is m in English, from the catalogue: for logs, the command line
+// and tests.
 func (m Message) String() string { return english.Say(m) }
 
 // Placeholders lists the {names} the catalogue's English message key (or,
