@@ -305,3 +305,15 @@ func BenchmarkNegotiateFresh(b *testing.B) {
 		}
 	}
 }
+
+// TestProblemsTranslated: every validation problem of internal/signing is
+// worded in each language, not shown there in English.
+func TestProblemsTranslated(t *testing.T) {
+	for _, lang := range Supported[1:] {
+		for k, en := range catalogue[Default] {
+			if strings.HasPrefix(k, "check.") && catalogue[lang][k] == en {
+				t.Errorf("%s %s is the English %q", lang, k, en)
+			}
+		}
+	}
+}
