@@ -334,7 +334,8 @@ var nativeNames = map[string]string{
 }
 
 // OGLocale is the language as OpenGraph's og:locale writes it (ll_CC):
-// en_GB, ar_AR, he_IL, es_ES, fr_FR, de_DE.
+// the region as written (en_US for en-US), else the one most readers of
+// the language use (en_GB, ar_AR, he_IL, sw_KE), else the likely one.
 func OGLocale(lang string) string {
 	tag, err := language.Parse(lang)
 	if err != nil {
@@ -351,7 +352,17 @@ func OGLocale(lang string) string {
 	return b.String() + "_" + r.String()
 }
 
-var ogLocales = map[string]string{"en": "en_GB", "ar": "ar_AR", "he": "he_IL", "es": "es_ES", "fr": "fr_FR", "de": "de_DE"}
+// ogLocales maps a language to the og:locale most readers of it use; a code
+// with a region (en-US) is used as written.
+var ogLocales = map[string]string{
+	"en": "en_GB", "fr": "fr_FR", "de": "de_DE", "es": "es_ES", "it": "it_IT",
+	"pt": "pt_PT", "nl": "nl_NL", "ar": "ar_AR", "he": "he_IL", "fa": "fa_IR",
+	"ur": "ur_PK", "pl": "pl_PL", "uk": "uk_UA", "ru": "ru_RU", "tr": "tr_TR",
+	"sv": "sv_SE", "da": "da_DK", "nb": "nb_NO", "fi": "fi_FI", "el": "el_GR",
+	"ja": "ja_JP", "ko": "ko_KR", "zh": "zh_CN", "hi": "hi_IN", "sw": "sw_KE",
+	"yi": "yi_US", "ga": "ga_IE", "cy": "cy_GB", "ca": "ca_ES", "cs": "cs_CZ",
+	"ro": "ro_RO", "hu": "hu_HU", "id": "id_ID", "vi": "vi_VN", "th": "th_TH",
+}
 
 // Keys lists every message key of the English catalogue, for tests and
 // for checking organisations' overrides.

@@ -267,6 +267,10 @@ func TestNames(t *testing.T) {
 	if OGLocale("ar") != "ar_AR" || OGLocale("he") != "he_IL" || OGLocale("fr-CA") != "fr_CA" {
 		t.Errorf("OGLocale: got %s %s %s", OGLocale("ar"), OGLocale("he"), OGLocale("fr-CA"))
 	}
+	// The pages' own table: the locale most readers use, not the likely one.
+	if OGLocale("sw") != "sw_KE" || OGLocale("yi") != "yi_US" || OGLocale("pt") != "pt_PT" {
+		t.Errorf("OGLocale: got %s %s %s", OGLocale("sw"), OGLocale("yi"), OGLocale("pt"))
+	}
 }
 
 // TestIsolates: a name whose direction differs from the sentence's is
