@@ -121,10 +121,10 @@ func (s *Server) thanks(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound
 	}
 	if claim := q.Get(paramClaim); claim != "" {
-		// A new signer: their personal link, from the claim (reach.go).
+		// A new signer: their personal link, from the claim (formtoken.Claims).
 		// A claim that does not open gets the plain page.
 		if lc := snap.live[path]; lc != nil {
-			token, key, first, ok, err := s.claims.open(r.Context(), lc.key, claim, s.cfg.Now(), r.Method == http.MethodGet)
+			token, key, first, ok, err := s.claims.Open(r.Context(), lc.key, claim, s.cfg.Now(), r.Method == http.MethodGet)
 			if err != nil {
 				// Neither shown nor used up: a reload shows it.
 				s.log.Warn("recording a thank-you claim failed", "campaign", lc.key, "err", err, "request_id", requestID(r))

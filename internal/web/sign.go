@@ -15,6 +15,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/go-chi/httprate"
 
+	"github.com/placard/placard/internal/formtoken"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/views"
@@ -85,7 +86,7 @@ func (s *Server) signRoute() http.Handler {
 	// The client's address (Server.keyer): from the header the trusted
 	// proxies set when one is named, else the TCP peer. Never RealIP,
 	// which trusts any client. The rate limit and the used-token set
-	// (token.go) key by it.
+	// (formtoken.Used) key by it.
 	keyer := s.keyer
 	if s.cfg.RateLimit > 0 {
 		limited := httprate.LimitBy(s.cfg.RateLimit, time.Minute,
@@ -209,7 +210,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 		// worked (with a claim for a link that is never stored), so it
 		// learns nothing, and keep nothing.
 		token, key, _ := newReferral()
-		return seeOther(w, lc.path+"/thanks?outcome="+outcomeSigned+"&"+paramClaim+"="+s.claims.seal(lc.key, token, key, now))
+		return seeOther(w, lc.path+"/thanks?outcome="+outcomeSigned+"&"+paramClaim+"="+s.claims.Seal(lc.key, token, key, now))
 	}
 
 	sub := signing.Submission{
@@ -219,18 +220,18 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 		Consent: form.Get(fieldConsent), Contact: form.Get(fieldContact), Public: form.Get(fieldPublic),
 	}
 	tok := form.Get(fieldToken)
-	tokProblem, issued := s.tokens.checkAt(lc.key, tok, now)
-	if tokProblem == tokenMissing && s.fromSiteOrigin(r) {
+	tokProblem, issued := s.tokens.Check(lc.key, tok, now)
+	if tokProblem == formtoken.Missing && s.fromSiteOrigin(r) {
 		// A static copy's form has no token to send (see Config.SiteOrigins):
 		// the signer confirms on the form shown again here, with a token.
-		tokProblem = tokenConfirm
+		tokProblem = formtoken.Confirm
 	}
 	sig, errs := signing.CheckForm(sub, sa.rules, sa.consent, sa.contact, now)
 	client := s.keyer.key(r)
-	if tokProblem == tokenOK && len(errs) == 0 && !s.used.claim(tok, client, issued, now) {
-		tokProblem = tokenUsed
+	if tokProblem == formtoken.OK && len(errs) == 0 && !s.used.Claim(tok, client, issued, now) {
+		tokProblem = formtoken.Spent
 	}
-	if tokProblem != tokenOK || len(errs) > 0 {
+	if tokProblem != formtoken.OK || len(errs) > 0 {
 		return s.signAgain(w, r, lc, sa, form, errs, tokProblem, issued, now)
 	}
 	sig.Org, sig.Campaign, sig.Action, sig.Lang = lc.c.Org.Slug, lc.c.Slug, id, lc.frame.Lang
@@ -256,7 +257,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 	if err != nil && !already {
 		// Not recorded: the same form may be sent again, and the link
 		// nobody saw goes back to the pool.
-		s.used.release(tok, client, issued)
+		s.used.Release(tok, client, issued)
 		if haveLink {
 			s.links.putBack(lc.key, link)
 		}
@@ -282,7 +283,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 	s.credits.add(sig.Org, sig.Campaign, source, ref, now)
 	loc := thanksLocation(r, lc, outcome)
 	if haveLink {
-		loc += "&" + paramClaim + "=" + s.claims.seal(lc.key, link.token, link.key, now)
+		loc += "&" + paramClaim + "=" + s.claims.Seal(lc.key, link.token, link.key, now)
 	}
 	return seeOther(w, loc)
 }
@@ -298,13 +299,13 @@ func seeOther(w http.ResponseWriter, location string) error {
 
 // Headings of a re-shown form whose token was refused. The signer's
 // details are kept; one more press of the button sends them.
-var tokenHeadings = map[tokenProblem]string{
-	tokenMissing: "Please press Sign again: this form had expired",
-	tokenForged:  "Please press Sign again: this form had expired",
-	tokenFresh:   "Please press Sign again: that was quicker than we expected",
-	tokenExpired: "Please press Sign again: this form was opened a long time ago",
-	tokenUsed:    "Please press Sign again: this form had already been sent",
-	tokenConfirm: "Please press Sign again to confirm your signature",
+var tokenHeadings = map[formtoken.Problem]string{
+	formtoken.Missing: "Please press Sign again: this form had expired",
+	formtoken.Forged:  "Please press Sign again: this form had expired",
+	formtoken.Fresh:   "Please press Sign again: that was quicker than we expected",
+	formtoken.Expired: "Please press Sign again: this form was opened a long time ago",
+	formtoken.Spent:   "Please press Sign again: this form had already been sent",
+	formtoken.Confirm: "Please press Sign again to confirm your signature",
 }
 
 // signAgain re-shows the form (422) with the signer's values, each problem
@@ -320,7 +321,7 @@ var tokenHeadings = map[tokenProblem]string{
 // back-dated: back-dating would hand any script a token to post with at
 // once. A person who presses again within three seconds gets the form once
 // more with that same token, which then passes.
-func (s *Server) signAgain(w http.ResponseWriter, r *http.Request, lc *liveCampaign, sa *signable, form url.Values, errs signing.FieldErrors, tp tokenProblem, issued, now time.Time) error {
+func (s *Server) signAgain(w http.ResponseWriter, r *http.Request, lc *liveCampaign, sa *signable, form url.Values, errs signing.FieldErrors, tp formtoken.Problem, issued, now time.Time) error {
 	// Keep only the signer's own fields: never the honeypot or the token.
 	kept := url.Values{}
 	for _, k := range signing.FieldOrder {
@@ -332,10 +333,10 @@ func (s *Server) signAgain(w http.ResponseWriter, r *http.Request, lc *liveCampa
 	kept.Set(fieldPublic, form.Get(fieldPublic))
 	kept.Set(fieldVia, form.Get(fieldVia))
 	at := now
-	if tp == tokenOK || tp == tokenFresh {
+	if tp == formtoken.OK || tp == formtoken.Fresh {
 		at = issued
 	}
-	tok := s.tokens.issue(lc.key, at)
+	tok := s.tokens.Issue(lc.key, at)
 	f := signForm(lc.loc, lc.c, sa, tok, false, kept, errs)
 	props := views.SignPageProps{
 		Page:          lc.signFrame(lc.loc.T("sign.check")),
@@ -344,7 +345,7 @@ func (s *Server) signAgain(w http.ResponseWriter, r *http.Request, lc *liveCampa
 		Heading:       lc.loc.T("sign.check"),
 		Form:          *f,
 	}
-	if tp != tokenOK {
+	if tp != formtoken.OK {
 		props.Heading = tokenHeadings[tp]
 		props.Page.Title = props.Heading + " — " + lc.c.Title
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/formtoken"
 	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/views"
@@ -74,7 +75,7 @@ func signableActionIn(l *i18n.Localizer, c *campaign.Campaign, a *campaign.Actio
 
 // signForm is the form for sa on campaign c. values (nil on the page
 // itself) and errs refill a re-shown form; token is the token to embed
-// (tokenPlaceholder on cached pages).
+// (formtoken.Placeholder on cached pages).
 func signForm(l *i18n.Localizer, c *campaign.Campaign, sa *signable, token string, closed bool, values url.Values, errs signing.FieldErrors) *views.SignForm {
 	f := &views.SignForm{
 		Action:       defaultCampaignPath(c) + "/sign",
@@ -91,7 +92,7 @@ func signForm(l *i18n.Localizer, c *campaign.Campaign, sa *signable, token strin
 		PrivacyURL:   c.Org.PrivacyPolicy,
 	}
 	switch {
-	case token == tokenPlaceholder:
+	case token == formtoken.Placeholder:
 		// A cached page: the visitor's source is spliced in per response.
 		f.ViaName, f.Via = fieldVia, viaPlaceholder
 	case token != "":

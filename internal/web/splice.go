@@ -12,12 +12,14 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/placard/placard/internal/formtoken"
 )
 
 // tokenPage is a cached page that carries a fresh form token in every
 // response, without rendering or compressing per request.
 //
-// The page is rendered once with tokenPlaceholder wherever a token goes and
+// The page is rendered once with formtoken.Placeholder wherever a token goes and
 // split there into pieces. A response is piece₀ + token + piece₁ + token + …
 // For gzip, each piece is deflated once, ahead of time: every piece but the
 // last ends with a sync flush (so the stream is byte-aligned where the token
@@ -61,7 +63,7 @@ type tokenStamp struct {
 	gzTrailer []byte // CRC-32 and ISIZE, little-endian
 }
 
-// newTokenPage splits body at every tokenPlaceholder and precompresses the
+// newTokenPage splits body at every formtoken.Placeholder and precompresses the
 // pieces. A body without placeholders works too: it is one piece.
 func newTokenPage(body []byte, path, csp string) *tokenPage {
 	p := &tokenPage{path: path}
@@ -87,7 +89,7 @@ func newTokenPage(body []byte, path, csp string) *tokenPage {
 	for i, piece := range p.pieces {
 		var buf bytes.Buffer
 		if i > 0 {
-			buf.Write(storedBlockHeader(tokenLen))
+			buf.Write(storedBlockHeader(formtoken.Len))
 		}
 		var dict []byte
 		if !hasNUL {
@@ -109,15 +111,15 @@ func newTokenPage(body []byte, path, csp string) *tokenPage {
 			p.gzPieces = append(p.gzPieces, buf.Bytes())
 		}
 		window = append(window, piece...)
-		window = append(window, make([]byte, tokenLen)...)
+		window = append(window, make([]byte, formtoken.Len)...)
 	}
 	n := len(p.gzHead) + 8
 	for _, gp := range p.gzPieces {
 		n += len(gp)
 	}
-	// Each token's stored block carries tokenLen bytes besides its header,
+	// Each token's stored block carries formtoken.Len bytes besides its header,
 	// which storedBlockHeader already counted into the piece.
-	n += tokenLen * (len(p.pieces) - 1)
+	n += formtoken.Len * (len(p.pieces) - 1)
 	p.gzLength = []string{strconv.Itoa(n)}
 	p.crc0 = crc32.ChecksumIEEE(p.pieces[0])
 	return p
@@ -126,7 +128,7 @@ func newTokenPage(body []byte, path, csp string) *tokenPage {
 // splitSlots cuts body at every token and via placeholder, in order.
 func splitSlots(body []byte) (pieces [][]byte, slots []bool) {
 	for {
-		i := bytes.Index(body, []byte(tokenPlaceholder))
+		i := bytes.Index(body, []byte(formtoken.Placeholder))
 		j := bytes.Index(body, []byte(viaPlaceholder))
 		via := j >= 0 && (i < 0 || j < i)
 		if via {
@@ -137,7 +139,7 @@ func splitSlots(body []byte) (pieces [][]byte, slots []bool) {
 		}
 		pieces = append(pieces, body[:i])
 		slots = append(slots, via)
-		body = body[i+tokenLen:]
+		body = body[i+formtoken.Len:]
 	}
 }
 
@@ -171,12 +173,12 @@ func storedBlockHeader(n int) []byte {
 
 // stampAt returns the token for now's second, computing it (and the gzip
 // trailer) only when the second has changed since the last response.
-func (p *tokenPage) stampAt(ts tokenSigner, now time.Time) *tokenStamp {
+func (p *tokenPage) stampAt(ts formtoken.Signer, now time.Time) *tokenStamp {
 	sec := now.Unix()
 	if st := p.stamp.Load(); st != nil && st.sec == sec {
 		return st
 	}
-	st := &tokenStamp{sec: sec, token: []byte(ts.issue(p.path, now))}
+	st := &tokenStamp{sec: sec, token: []byte(ts.Issue(p.path, now))}
 	st.gzTrailer = p.trailer(st.token, blankVia)
 	p.stamp.Store(st)
 	return st
@@ -186,13 +188,13 @@ func (p *tokenPage) stampAt(ts tokenSigner, now time.Time) *tokenStamp {
 // it, or 304 when If-None-Match names the current content. The body is
 // written piece by piece; Content-Length is known ahead, so the server
 // sends it without chunking.
-func (p *tokenPage) serve(w http.ResponseWriter, r *http.Request, ts tokenSigner, now time.Time) {
+func (p *tokenPage) serve(w http.ResponseWriter, r *http.Request, ts formtoken.Signer, now time.Time) {
 	p.serveVia(w, r, ts, now, nil)
 }
 
 // serveVia is serve with via (viaLen bytes, or nil for blank) in the page's
 // via slots: the share source and personal link the visitor arrived with.
-func (p *tokenPage) serveVia(w http.ResponseWriter, r *http.Request, ts tokenSigner, now time.Time, via []byte) {
+func (p *tokenPage) serveVia(w http.ResponseWriter, r *http.Request, ts formtoken.Signer, now time.Time, via []byte) {
 	if via == nil {
 		via = blankVia
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/placard/placard/internal/formtoken"
 )
 
 // FuzzTokenPage splices tokens into arbitrary pages: every gzip body must
@@ -19,11 +21,11 @@ func FuzzTokenPage(f *testing.F) {
 	f.Add("<p>a</p>", uint8(1), uint8(0))
 	f.Add(strings.Repeat("abcabcabc", 200), uint8(3), uint8(7))
 	f.Add("", uint8(2), uint8(0))
-	f.Add(strings.Repeat(tokenPlaceholder[:8], 50), uint8(4), uint8(1))
+	f.Add(strings.Repeat(formtoken.Placeholder[:8], 50), uint8(4), uint8(1))
 	f.Add("with\x00nul", uint8(2), uint8(3))
-	ts := tokenSigner{key: []byte("fuzz")}
+	ts := formtoken.New([]byte("fuzz"))
 	now := time.Unix(1_800_000_000, 0)
-	tok := ts.issue("o/c", now)
+	tok := ts.Issue("o/c", now)
 	f.Fuzz(func(t *testing.T, text string, tokens, step uint8) {
 		// Build a page with tokens%5 placeholders spread through text.
 		n := int(tokens % 5)
@@ -32,12 +34,12 @@ func FuzzTokenPage(f *testing.F) {
 			lo := min(len(text), i*int(step)%max(len(text), 1))
 			b.WriteString(text[:lo])
 			if i < n {
-				b.WriteString(tokenPlaceholder)
+				b.WriteString(formtoken.Placeholder)
 			}
 		}
 		body := b.String()
 		p := newTokenPage([]byte(body), "o/c", "")
-		want := strings.ReplaceAll(body, tokenPlaceholder, tok)
+		want := strings.ReplaceAll(body, formtoken.Placeholder, tok)
 		req := httptest.NewRequest("GET", "/", nil)
 		req.Header.Set("Accept-Encoding", "gzip")
 		rec := httptest.NewRecorder()
@@ -64,11 +66,11 @@ func FuzzViaPage(f *testing.F) {
 	f.Add(strings.Repeat("via", 300), "", "", uint8(3))
 	f.Add("", "personal", "zzzzzzzzzz", uint8(1))
 	f.Add("<p>", "<script>", "../../etc", uint8(4))
-	ts := tokenSigner{key: []byte("fuzz")}
+	ts := formtoken.New([]byte("fuzz"))
 	now := time.Unix(1_800_000_000, 0)
-	tok := ts.issue("o/c", now)
+	tok := ts.Issue("o/c", now)
 	f.Fuzz(func(t *testing.T, text, src, ref string, slots uint8) {
-		if strings.Contains(text, tokenPlaceholder) || strings.Contains(text, viaPlaceholder) {
+		if strings.Contains(text, formtoken.Placeholder) || strings.Contains(text, viaPlaceholder) {
 			t.Skip("the text holds a placeholder itself")
 		}
 		q := url.Values{paramSource: {src}, paramRef: {ref}}
@@ -90,7 +92,7 @@ func FuzzViaPage(f *testing.F) {
 				break
 			}
 			if i%2 == 0 {
-				b.WriteString(tokenPlaceholder)
+				b.WriteString(formtoken.Placeholder)
 				want.WriteString(tok)
 			} else {
 				b.WriteString(viaPlaceholder)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/formtoken"
 	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/markdown"
 	"github.com/placard/placard/views"
@@ -723,7 +724,7 @@ func mustJSON(v any) string {
 // posting to the live server with no token.
 func (b *builder) signFormFor(c *campaign.Campaign, sa *signable, closed bool) *views.SignForm {
 	if b.s.cfg.Store != nil {
-		return signForm(b.localizer(c.Org), c, sa, tokenPlaceholder, closed, nil, nil)
+		return signForm(b.localizer(c.Org), c, sa, formtoken.Placeholder, closed, nil, nil)
 	}
 	f := signForm(b.localizer(c.Org), c, sa, "", closed, nil, nil)
 	f.Action = b.s.cfg.FormOrigin + f.Action
