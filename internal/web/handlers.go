@@ -13,6 +13,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"golang.org/x/net/idna"
 
+	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/views"
 )
@@ -94,9 +95,9 @@ func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *liveCampai
 				p = v
 			}
 		}
-		source, ref := attribution(q)
+		source, ref := attribution.FromQuery(q)
 		s.countArrivalFrom(r, lc.c.Org.Slug, lc.c.Slug, source)
-		via = encodeVia(source, ref)
+		via = attribution.FormValue(source, ref)
 	}
 	p.serveVia(w, r, s.tokens, s.cfg.Now(), via)
 }

@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/net/idna"
 
+	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/views"
 )
@@ -58,8 +59,8 @@ func shareLinks(msg func(campaign.Network) string, link, emailSubject string) []
 	plain := link
 	for _, n := range campaign.Networks {
 		// Each network shares the address tagged with its own source, so
-		// arrivals and signatures can be counted per network (reach.go).
-		link := withSource(plain, string(n), "")
+		// arrivals and signatures can be counted per network (internal/attribution).
+		link := attribution.WithSource(plain, string(n), "")
 		text := withLink(msg(n), link)
 		l := views.ShareLink{Network: string(n), Label: shareLabels[n]}
 		switch n {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/formtoken"
 	"github.com/placard/placard/internal/i18n"
@@ -94,17 +95,17 @@ func signForm(l *i18n.Localizer, c *campaign.Campaign, sa *signable, token strin
 	switch {
 	case token == formtoken.Placeholder:
 		// A cached page: the visitor's source is spliced in per response.
-		f.ViaName, f.Via = fieldVia, viaPlaceholder
+		f.AttributionName, f.Attribution = attribution.FormField, attribution.FormPlaceholder
 	case token != "":
 		// A re-shown form keeps what the first one carried.
-		if v := encodeVia(decodeVia(values.Get(fieldVia))); v != nil {
-			f.ViaName, f.Via = fieldVia, string(v)
+		if v := attribution.FormValue(attribution.ParseFormValue(values.Get(attribution.FormField))); v != nil {
+			f.AttributionName, f.Attribution = attribution.FormField, string(v)
 		}
 	default:
 		// A static copy (placard build) cannot splice: the field is there,
 		// blank, so the copy's bytes are the live page's for a visitor
 		// without a share tag.
-		f.ViaName, f.Via = fieldVia, string(blankVia)
+		f.AttributionName, f.Attribution = attribution.FormField, string(attribution.BlankFormValue())
 	}
 	if sa.letter {
 		f.SubmitLabel = l.T("sign.submit.letter")

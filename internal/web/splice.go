@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/formtoken"
 )
 
@@ -34,8 +35,8 @@ import (
 // every response in that second: serving costs about as much as a plain
 // cached page.
 //
-// A page may also hold viaPlaceholder slots (the signing form's share
-// source and personal-link token, reach.go), the same length as a token.
+// A page may also hold attribution.FormPlaceholder slots (the signing
+// form's share source and personal-link token), the same length as a token.
 // A request without attribution gets the blank value, covered by the
 // per-second trailer; one with attribution (only visitors who followed a
 // share link) costs one CRC-32 pass over the page for its own trailer.
@@ -129,7 +130,7 @@ func newTokenPage(body []byte, path, csp string) *tokenPage {
 func splitSlots(body []byte) (pieces [][]byte, slots []bool) {
 	for {
 		i := bytes.Index(body, []byte(formtoken.Placeholder))
-		j := bytes.Index(body, []byte(viaPlaceholder))
+		j := bytes.Index(body, []byte(attribution.FormPlaceholder))
 		via := j >= 0 && (i < 0 || j < i)
 		if via {
 			i = j
@@ -179,7 +180,7 @@ func (p *tokenPage) stampAt(ts formtoken.Signer, now time.Time) *tokenStamp {
 		return st
 	}
 	st := &tokenStamp{sec: sec, token: []byte(ts.Issue(p.path, now))}
-	st.gzTrailer = p.trailer(st.token, blankVia)
+	st.gzTrailer = p.trailer(st.token, attribution.BlankFormValue())
 	p.stamp.Store(st)
 	return st
 }
@@ -192,11 +193,12 @@ func (p *tokenPage) serve(w http.ResponseWriter, r *http.Request, ts formtoken.S
 	p.serveVia(w, r, ts, now, nil)
 }
 
-// serveVia is serve with via (viaLen bytes, or nil for blank) in the page's
-// via slots: the share source and personal link the visitor arrived with.
+// serveVia is serve with via (attribution.FormValueLen bytes, or nil for
+// blank) in the page's via slots: the share source and personal link the
+// visitor arrived with.
 func (p *tokenPage) serveVia(w http.ResponseWriter, r *http.Request, ts formtoken.Signer, now time.Time, via []byte) {
 	if via == nil {
-		via = blankVia
+		via = attribution.BlankFormValue()
 	}
 	h := w.Header()
 	useGz := acceptsGzip(r.Header["Accept-Encoding"])
@@ -237,7 +239,7 @@ func (p *tokenPage) serveVia(w http.ResponseWriter, r *http.Request, ts formtoke
 	st := p.stampAt(ts, now)
 	if useGz {
 		trailer := st.gzTrailer
-		if !bytes.Equal(via, blankVia) {
+		if !bytes.Equal(via, attribution.BlankFormValue()) {
 			trailer = p.trailer(st.token, via)
 		}
 		_, _ = w.Write(p.gzHead)
@@ -267,7 +269,7 @@ func (p *tokenPage) body(tok string) []byte {
 	var b bytes.Buffer
 	b.Write(p.pieces[0])
 	for i, piece := range p.pieces[1:] {
-		b.Write(p.slotValue(i, []byte(tok), blankVia))
+		b.Write(p.slotValue(i, []byte(tok), attribution.BlankFormValue()))
 		b.Write(piece)
 	}
 	return b.Bytes()

@@ -320,29 +320,9 @@ func (b *builder) campaignProps(c *campaign.Campaign, region string) (views.Camp
 	}
 
 	var allRegions []string
-	ids := map[string]int{}
-	taken := map[string]bool{}
-	for _, a := range c.Actions {
-		if a.ID != "" {
-			taken[a.ID] = true
-		}
-	}
 	var actions []views.ActionView
 	for i, a := range c.Actions {
-		id := a.ID
-		if id == "" {
-			for {
-				ids[string(a.Kind)]++
-				id = string(a.Kind)
-				if n := ids[string(a.Kind)]; n > 1 {
-					id += "-" + strconv.Itoa(n)
-				}
-				if !taken[id] {
-					break
-				}
-			}
-			taken[id] = true
-		}
+		id := a.ID // the loader gives every action one
 		title := a.Title
 		if title == "" {
 			title = l.T("title." + string(a.Kind))
@@ -459,20 +439,13 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 		if s == nil {
 			return
 		}
-		date := s.Date
-		if date.IsZero() {
-			date = c.Date
-		}
-		mc := s.MediaContact
-		if mc == nil {
-			mc = o.MediaContact
-		}
+		// The loader fills in the date and media contact a statement leaves out.
 		av.Statement = &views.StatementView{
 			Dateline:     s.Dateline,
-			DateText:     b.localizer(o).Date(date),
-			DateISO:      isoDate(date),
+			DateText:     b.localizer(o).Date(s.Date),
+			DateISO:      isoDate(s.Date),
 			BodyHTML:     b.md(o, s.Body, 3, id+"-"),
-			Media:        person(mc),
+			Media:        person(s.MediaContact),
 			Availability: s.Availability,
 			AboutName:    o.Name,
 			AboutHTML:    b.md(o, o.About, 4, id+"-about-"),
