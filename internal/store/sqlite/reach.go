@@ -90,11 +90,12 @@ func (db *DB) AddLinks(ctx context.Context, org, campaign string, links []signin
 	defer tx.Rollback()
 	made := map[string]bool{}
 	args := make([]any, 0, 4*min(linksChunk, len(sorted)))
+	orgArg, campaignArg := any(org), any(campaign) // boxed once, not per row
 	start := 0
 	for i, n := range chunks {
 		args = args[:0]
 		for _, l := range sorted[start : start+n] {
-			args = append(args, l.Token, org, campaign, l.SecretHash[:])
+			args = append(args, l.Token, orgArg, campaignArg, l.SecretHash[:])
 		}
 		start += n
 		rows, err := tx.StmtContext(ctx, stmts[i]).QueryContext(ctx, args...)
