@@ -26,9 +26,9 @@ const (
 	// budgetAllocsPerSign bounds Go heap allocations for one signature
 	// signed alone through the Committer: its request, the batch of one,
 	// the transaction, the INSERT, the tally upsert and the commit
-	// (measured: 109; a run now and then has the runtime allocate
+	// (measured: 108; a run now and then has the runtime allocate
 	// meanwhile, which adds less than one in 500 runs).
-	budgetAllocsPerSign = 110
+	budgetAllocsPerSign = 109
 	// budgetAllocsPerBatched bounds Go heap allocations per signature in
 	// a batch of batchSize through AddSignatures, where the per-batch
 	// costs are shared (measured: 10.4).
