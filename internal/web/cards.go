@@ -15,6 +15,7 @@ import (
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/markdown"
+	"github.com/placard/placard/internal/pagecache"
 	"github.com/placard/placard/internal/qrcode"
 	"github.com/placard/placard/internal/sharecard"
 	"github.com/placard/placard/views"
@@ -81,7 +82,7 @@ type genCache struct {
 
 type genEntry struct {
 	once sync.Once
-	file *cached
+	file *pagecache.Response
 	err  error
 }
 
@@ -95,7 +96,7 @@ func (g *genCache) renderer() (*sharecard.Renderer, error) {
 // get returns gen's file, making it if no request has yet. Concurrent
 // requests for the same key wait for one render. A failed render is not
 // kept, so the next request tries again.
-func (g *genCache) get(gen *generated) (*cached, error) {
+func (g *genCache) get(gen *generated) (*pagecache.Response, error) {
 	g.mu.Lock()
 	if g.entries == nil {
 		g.entries = map[string]*genEntry{}
@@ -121,7 +122,7 @@ func (g *genCache) get(gen *generated) (*cached, error) {
 			e.err = err
 			return
 		}
-		e.file = newCached(data, gen.contentType, hvCardCache, staticCSP)
+		e.file = pagecache.New(data, gen.contentType, hvCardCache, staticCSP)
 	})
 	if e.err != nil {
 		g.mu.Lock()
@@ -160,7 +161,7 @@ func (s *Server) generatedFile(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("making %s: %w", r.URL.Path, err)
 	}
-	f.serve(w, r)
+	f.Serve(w, r)
 	return nil
 }
 

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/pagecache"
 	"github.com/placard/placard/views"
 )
 
@@ -47,14 +48,14 @@ type syndication struct {
 	// pages holds the embed pages of campaigns that take no signatures on
 	// this server, by embed path ("/org/slug/embed"); live campaigns keep
 	// theirs in livePages.embed.
-	pages map[string]*cached
+	pages map[string]*pagecache.Response
 	// thanks holds the embed thank-you pages of live campaigns: campaign
 	// path → outcome → page.
-	thanks map[string]map[string]*cached
+	thanks map[string]map[string]*pagecache.Response
 	// feeds holds each organisation's Atom feed by path ("/org/feed.atom").
-	feeds map[string]*cached
+	feeds map[string]*pagecache.Response
 	// sitemap and robots are /sitemap.xml and /robots.txt.
-	sitemap, robots *cached
+	sitemap, robots *pagecache.Response
 
 	// props remembers campaign page props while the snapshot is built, so
 	// the feed and the embeds render each campaign's Markdown once between
@@ -106,9 +107,9 @@ func (b *builder) syn() *syndication {
 	}
 	sy := &syndication{
 		embeds: map[string]*embedCampaign{},
-		pages:  map[string]*cached{},
-		thanks: map[string]map[string]*cached{},
-		feeds:  map[string]*cached{},
+		pages:  map[string]*pagecache.Response{},
+		thanks: map[string]map[string]*pagecache.Response{},
+		feeds:  map[string]*pagecache.Response{},
 		props:  map[*campaign.Campaign]views.CampaignPageProps{},
 	}
 	b.snap.synd = sy
@@ -117,7 +118,7 @@ func (b *builder) syn() *syndication {
 	partner, _ := embedJS.ReadFile("embedjs/partner.js")
 	sum := sha256.Sum256(partner)
 	sy.partnerScript = "/static/embed-" + hex.EncodeToString(sum[:])[:12] + ".js"
-	b.snap.static[sy.partnerScript] = newCached(partner, "text/javascript; charset=utf-8", hvImmutable, staticCSP)
+	b.snap.static[sy.partnerScript] = pagecache.New(partner, "text/javascript; charset=utf-8", hvImmutable, staticCSP)
 	sri := sha512.Sum384(partner)
 	sy.partnerSRI = "sha384-" + base64.StdEncoding.EncodeToString(sri[:])
 	return sy
@@ -256,7 +257,7 @@ func embedForm(f views.SignForm) *views.SignForm {
 
 // render renders the embed of a live campaign whose page props, with the
 // live tally, are cp.
-func (e *embedCampaign) render(cp views.CampaignPageProps, key string) (*tokenPage, error) {
+func (e *embedCampaign) render(cp views.CampaignPageProps, key string) (*pagecache.Spliced, error) {
 	var buf bytes.Buffer
 	if err := views.EmbedPage(e.props(cp)).Render(context.Background(), &buf); err != nil {
 		return nil, fmt.Errorf("rendering the embed of %s: %w", e.path, err)
@@ -271,7 +272,7 @@ func (b *builder) addEmbedThanks(lc *liveCampaign, share string) error {
 	if e == nil {
 		return nil
 	}
-	set := map[string]*cached{}
+	set := map[string]*pagecache.Response{}
 	for _, o := range outcomes {
 		tp := b.thanksProps(lc.c, lc.frame, o, share, "", false)
 		p := e.frame
@@ -283,7 +284,7 @@ func (b *builder) addEmbedThanks(lc *liveCampaign, share string) error {
 		if err := views.EmbedPage(p).Render(context.Background(), &buf); err != nil {
 			return fmt.Errorf("rendering the embed thank-you page of %s: %w", lc.path, err)
 		}
-		set[o] = newCached(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, e.csp)
+		set[o] = pagecache.New(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, e.csp)
 	}
 	b.syn().thanks[lc.path] = set
 	return nil
@@ -307,7 +308,7 @@ func (b *builder) addEmbedPage(c *campaign.Campaign, cp views.CampaignPageProps)
 	if o := b.s.cfg.FormOrigin; o != "" && b.s.cfg.Store == nil && bytes.Contains(buf.Bytes(), []byte(`action="`+o+`/`)) {
 		csp = strings.Replace(csp, "form-action 'self'", "form-action 'self' "+o, 1)
 	}
-	b.syn().pages[e.path+"/embed"] = newCached(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, csp)
+	b.syn().pages[e.path+"/embed"] = pagecache.New(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, csp)
 	return nil
 }
 
@@ -331,14 +332,14 @@ func (s *Server) embed(w http.ResponseWriter, r *http.Request) error {
 	if lc := snap.live[cpath]; lc != nil && lc.embed != nil {
 		if lp := lc.pages.Load(); lp.embed != nil {
 			allowFraming(w)
-			lp.embed.serve(w, r, s.tokens, s.cfg.Now())
+			lp.embed.Serve(w, r, s.tokens.issue, s.cfg.Now())
 			return nil
 		}
 	}
 	if sy := snap.synd; sy != nil {
 		if p := sy.pages[r.URL.Path]; p != nil {
 			allowFraming(w)
-			p.serve(w, r)
+			p.Serve(w, r)
 			return nil
 		}
 	}
@@ -365,7 +366,7 @@ func (s *Server) embedThanks(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound
 	}
 	allowFraming(w)
-	p.serve(w, r)
+	p.Serve(w, r)
 	return nil
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/markdown"
+	"github.com/placard/placard/internal/pagecache"
 	"github.com/placard/placard/views"
 )
 
@@ -302,7 +303,7 @@ func (b *builder) addSyndication(site *campaign.Site) error {
 			if err != nil {
 				return err
 			}
-			sy.feeds["/"+o.Slug+"/feed.atom"] = newCached(data, atomType, hvNoCache, "")
+			sy.feeds["/"+o.Slug+"/feed.atom"] = pagecache.New(data, atomType, hvNoCache, "")
 			if len(o.EmbedOrigins) == 0 {
 				continue
 			}
@@ -320,8 +321,8 @@ func (b *builder) addSyndication(site *campaign.Site) error {
 	if err != nil {
 		return err
 	}
-	sy.sitemap = newCached(data, sitemapType, hvNoCache, "")
-	sy.robots = newCached(b.robots(), "text/plain; charset=utf-8", hvNoCache, "")
+	sy.sitemap = pagecache.New(data, sitemapType, hvNoCache, "")
+	sy.robots = pagecache.New(b.robots(), "text/plain; charset=utf-8", hvNoCache, "")
 	sy.props = nil
 	return nil
 }
@@ -332,7 +333,7 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) error {
 	if sy == nil || sy.feeds[r.URL.Path] == nil {
 		return errNotFound
 	}
-	sy.feeds[r.URL.Path].serve(w, r)
+	sy.feeds[r.URL.Path].Serve(w, r)
 	return nil
 }
 
@@ -342,6 +343,6 @@ func (s *Server) sitemap(w http.ResponseWriter, r *http.Request) error {
 	if sy == nil || sy.sitemap == nil {
 		return errNotFound
 	}
-	sy.sitemap.serve(w, r)
+	sy.sitemap.Serve(w, r)
 	return nil
 }

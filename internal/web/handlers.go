@@ -35,13 +35,13 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 		}
 		if pv := snap.previews[r.URL.Path]; pv != nil && s.previewKeyOK(r) {
 			w.Header().Set("X-Robots-Tag", "noindex")
-			pv.serve(w, r)
+			pv.Serve(w, r)
 			return nil
 		}
 		return errNotFound
 	}
 	if rot := snap.rotations[r.URL.Path]; rot != nil {
-		p = rot[s.pickRotation(r, len(rot), func(i int, inm []string) bool { return rot[i].matches(inm) })]
+		p = rot[s.pickRotation(r, len(rot), func(i int, inm []string) bool { return rot[i].Matches(inm) })]
 	}
 	if m := snap.pageLangs[r.URL.Path]; m != nil {
 		// The page exists in other languages: caches must keep one copy per
@@ -65,7 +65,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	p.serve(w, r)
+	p.Serve(w, r)
 	return nil
 }
 
@@ -77,7 +77,7 @@ func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *liveCampai
 	if lp.rotations != nil {
 		rot := lp.rotations
 		p = rot[s.pickRotation(r, len(rot), func(i int, inm []string) bool {
-			return etagMatches(inm, rot[i].etag[0], rot[i].etagGz[0])
+			return rot[i].Matches(inm)
 		})]
 	}
 	if len(lc.suggestions) > 0 {
@@ -98,7 +98,7 @@ func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *liveCampai
 		s.countArrivalFrom(r, lc.c.Org.Slug, lc.c.Slug, source)
 		via = encodeVia(source, ref)
 	}
-	p.serveVia(w, r, s.tokens, s.cfg.Now(), via)
+	p.ServeVia(w, r, s.tokens.issue, s.cfg.Now(), via)
 }
 
 // thanks serves a campaign's thank-you page for ?outcome=signed or
@@ -135,7 +135,7 @@ func (s *Server) thanks(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	p.serve(w, r)
+	p.Serve(w, r)
 	return nil
 }
 
@@ -173,7 +173,7 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
 		// Partners load it with crossorigin="anonymous" for its integrity check.
 		w.Header()["Access-Control-Allow-Origin"] = hvAnyOrigin
 	}
-	f.serve(w, r)
+	f.Serve(w, r)
 	return nil
 }
 
@@ -344,7 +344,7 @@ func (s *Server) robots(w http.ResponseWriter, r *http.Request) error {
 	if sy == nil || sy.robots == nil {
 		return errNotFound
 	}
-	sy.robots.serve(w, r)
+	sy.robots.Serve(w, r)
 	return nil
 }
 
@@ -355,7 +355,7 @@ func (s *Server) favicon(w http.ResponseWriter, r *http.Request) error {
 	if snap.favicon == nil {
 		return errNotFound
 	}
-	snap.favicon.serve(w, r)
+	snap.favicon.Serve(w, r)
 	return nil
 }
 

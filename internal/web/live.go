@@ -13,6 +13,7 @@ import (
 
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/i18n"
+	"github.com/placard/placard/internal/pagecache"
 	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/views"
 )
@@ -66,13 +67,23 @@ type liveCampaign struct {
 // with: a contact action may list hundreds of regions, and a change of
 // tally must not cost a rendering of each.
 type livePages struct {
-	main    *tokenPage
+	main    *pagecache.Spliced
 	regions lazyRegions
-	embed   *tokenPage // nil without lc.embed
+	embed   *pagecache.Spliced // nil without lc.embed
 	// rotations are main and the other share-message renderings, in
 	// rotation order; nil when the page has only one.
-	rotations []*tokenPage
-	suggest   map[string]*tokenPage // language → main page with its notice
+	rotations []*pagecache.Spliced
+	suggest   map[string]*pagecache.Spliced // language → main page with its notice
+}
+
+// pageSlots are the marks of the signing form's spliced slots: the form
+// token (token.go) and the share attribution (reach.go).
+var pageSlots = pagecache.Slots{Token: tokenPlaceholder, Via: viaPlaceholder, BlankVia: blankVia}
+
+// newTokenPage prepares a page whose signing forms take a fresh token per
+// response, for the campaign whose store key is path.
+func newTokenPage(body []byte, path, csp string) *pagecache.Spliced {
+	return pagecache.NewSpliced(body, pageSlots, path, csp)
 }
 
 // newLive prepares campaign c (whose page props are cp) for signing, or
@@ -122,14 +133,14 @@ type lazyRegions struct {
 
 type lazyRegion struct {
 	once sync.Once
-	page *tokenPage // nil when rendering failed
+	page *pagecache.Spliced // nil when rendering failed
 }
 
 // region returns lc's variant for region (lower-cased), rendering it on
 // first use; nil when lc has no such region or it could not be rendered.
 // Only lc's own regions are ever rendered or kept, so what a reader asks
 // for cannot grow the map.
-func (lp *livePages) region(s *Server, lc *liveCampaign, region string) *tokenPage {
+func (lp *livePages) region(s *Server, lc *liveCampaign, region string) *pagecache.Spliced {
 	p, ok := lc.regions[region]
 	if !ok {
 		return nil
@@ -164,7 +175,7 @@ func (lr *lazyRegions) rendered() int {
 }
 
 // renderLivePage renders one variant p of lc's page with tally t.
-func renderLivePage(lc *liveCampaign, t *tally, p views.CampaignPageProps) (*tokenPage, error) {
+func renderLivePage(lc *liveCampaign, t *tally, p views.CampaignPageProps) (*pagecache.Spliced, error) {
 	p = withTally(p, lc, t)
 	var buf bytes.Buffer
 	if err := views.CampaignPage(p).Render(context.Background(), &buf); err != nil {
@@ -176,19 +187,19 @@ func renderLivePage(lc *liveCampaign, t *tally, p views.CampaignPageProps) (*tok
 // render renders lc's page with t and swaps it in; region variants follow
 // on demand (livePages.region).
 func (s *Server) renderLive(lc *liveCampaign, t *tally) error {
-	one := func(p views.CampaignPageProps) (*tokenPage, error) { return renderLivePage(lc, t, p) }
+	one := func(p views.CampaignPageProps) (*pagecache.Spliced, error) { return renderLivePage(lc, t, p) }
 	main, err := one(lc.props)
 	if err != nil {
 		return fmt.Errorf("rendering %s: %w", lc.path, err)
 	}
-	lp := &livePages{main: main, regions: lazyRegions{t: t}, suggest: map[string]*tokenPage{}}
+	lp := &livePages{main: main, regions: lazyRegions{t: t}, suggest: map[string]*pagecache.Spliced{}}
 	if lc.embed != nil {
 		if lp.embed, err = lc.embed.render(withTally(lc.props, lc, t), lc.key); err != nil {
 			return err
 		}
 	}
 	if len(lc.rotations) > 0 {
-		lp.rotations = []*tokenPage{main}
+		lp.rotations = []*pagecache.Spliced{main}
 		for i, p := range lc.rotations {
 			tp, err := one(p)
 			if err != nil {

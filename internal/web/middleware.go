@@ -14,6 +14,11 @@ import (
 // Security header values, shared by every response. Each is a one-element
 // slice assigned straight into the header map so setting them allocates nothing.
 var (
+	hvVaryLang   = []string{"Accept-Encoding, Accept-Language"}
+	hvNoCache    = []string{"no-cache"}
+	hvImmutable  = []string{"public, max-age=31536000, immutable"}
+	hvHTML       = []string{"text/html; charset=utf-8"}
+	hvDayCache   = []string{"public, max-age=86400"}
 	hvDefaultCSP = []string{pageCSP("", false)}
 	hvNosniff    = []string{"nosniff"}
 	hvReferrer   = []string{"strict-origin-when-cross-origin"}

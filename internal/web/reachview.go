@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/pagecache"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/views"
@@ -244,7 +245,7 @@ func (b *builder) addRotations(c *campaign.Campaign, path string) error {
 	if props == nil {
 		return nil
 	}
-	rot := []*cached{b.snap.pages[path]}
+	rot := []*pagecache.Response{b.snap.pages[path]}
 	for i, cp := range props {
 		page, err := b.renderPage(path, views.CampaignPage(cp), cp.Page)
 		if err != nil {

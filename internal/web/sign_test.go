@@ -817,47 +817,6 @@ func TestSplicedGzip(t *testing.T) {
 	}
 }
 
-// TestTokenPageSplitting covers pages with zero, one and several tokens,
-// including at the very start and end, with a tiny and a large body.
-func TestTokenPageSplitting(t *testing.T) {
-	ts := tokenSigner{key: []byte("k")}
-	now := time.Unix(1_700_000_000, 0)
-	tok := ts.issue("o/c", now)
-	big := strings.Repeat("<p class=x>Lorem ipsum dolor sit amet</p>\n", 3000)
-	for _, body := range []string{
-		"", "no tokens at all", tokenPlaceholder, tokenPlaceholder + "a" + tokenPlaceholder,
-		"<form>" + tokenPlaceholder + "</form>" + big + "<form>" + tokenPlaceholder + "</form>",
-		big + tokenPlaceholder,
-	} {
-		p := newTokenPage([]byte(body), "o/c", "")
-		want := strings.ReplaceAll(body, tokenPlaceholder, tok)
-		for _, gz := range []bool{false, true} {
-			req := httptest.NewRequest("GET", "/", nil)
-			if gz {
-				req.Header.Set("Accept-Encoding", "gzip")
-			}
-			rec := httptest.NewRecorder()
-			p.serve(rec, req, ts, now)
-			got := rec.Body.Bytes()
-			if rec.Header().Get("Content-Length") != itoa(len(got)) {
-				t.Errorf("len %d gz %v: Content-Length %s, body %d", len(body), gz, rec.Header().Get("Content-Length"), len(got))
-			}
-			if gz {
-				zr, err := gzip.NewReader(bytes.NewReader(got))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if got, err = io.ReadAll(zr); err != nil {
-					t.Fatalf("len %d: %v", len(body), err)
-				}
-			}
-			if string(got) != want {
-				t.Errorf("len %d gz %v: body differs", len(body), gz)
-			}
-		}
-	}
-}
-
 // TestLiveETag: the ETag is weak, stays the same while only the token
 // changes, and changes when the page's content (the tally) does.
 func TestLiveETag(t *testing.T) {
@@ -959,28 +918,6 @@ func BenchmarkPlainPage(b *testing.B) {
 			n, _ := strconv.Atoi(h.Get("Content-Length"))
 			b.ReportMetric(float64(n), "body-bytes")
 		})
-	}
-}
-
-// BenchmarkTokenStamp is the work done once a second per live page: a new
-// token and the gzip trailer's CRC-32 over everything after the first
-// piece.
-func BenchmarkTokenStamp(b *testing.B) {
-	db, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "placard.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	s, err := New(Config{BaseURL: "https://act.example.org", Store: db, RateLimit: -1}, signSite(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	p := s.snap.Load().live[libraryPage].pages.Load().main
-	now := time.Unix(1_700_000_000, 0)
-	b.ReportAllocs()
-	for b.Loop() {
-		now = now.Add(time.Second)
-		p.stampAt(s.tokens, now)
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/i18n"
+	"github.com/placard/placard/internal/pagecache"
 	"github.com/placard/placard/views"
 )
 
@@ -25,22 +26,22 @@ import (
 type snapshot struct {
 	site *campaign.Site
 	// pages holds every public page by its path: "/", "/org", "/org/slug".
-	pages map[string]*cached
+	pages map[string]*pagecache.Response
 	// regions holds the region variants of campaign pages: path → lower-cased
 	// region → page. Only pages with a contact region picker have any.
-	regions map[string]map[string]*cached
+	regions map[string]map[string]*pagecache.Response
 	// rotations holds the share-message renderings of campaign pages whose
 	// share action lists several messages: path → one page per rotation,
 	// [0] being the page in pages (see reach.go).
-	rotations map[string][]*cached
+	rotations map[string][]*pagecache.Response
 	// static holds every file under /static/, by full path.
-	static map[string]*cached
+	static map[string]*pagecache.Response
 	// live holds the campaign pages that take signatures, by path; their
 	// pages carry form tokens and live tallies and are not in pages.
 	live map[string]*liveCampaign
 	// thanks holds the thank-you pages of live campaigns: campaign path →
 	// outcome → page.
-	thanks map[string]map[string]*cached
+	thanks map[string]map[string]*pagecache.Response
 	// mastodon holds the default Mastodon share text of each campaign page
 	// with a share action, by page path.
 	mastodon map[string]string
@@ -57,7 +58,7 @@ type snapshot struct {
 	// previews holds the pages of campaigns not yet public (drafts, or before
 	// publish_at), by path, served only with ?preview=Config.PreviewKey. Empty
 	// when no key is set.
-	previews map[string]*cached
+	previews map[string]*pagecache.Response
 	// generated holds the share cards and QR codes by address
 	// (/org/card.png, /org/slug/card.png, card-square.png, qr.svg, qr.png),
 	// made on first request and cached by content (cards.go).
@@ -70,7 +71,7 @@ type snapshot struct {
 	// first); suggest holds that page's variants with a notice offering each
 	// other language: path → language → page.
 	pageLangs map[string]*i18n.Matcher
-	suggest   map[string]map[string]*cached
+	suggest   map[string]map[string]*pagecache.Response
 	// known lists the public pages for did-you-mean suggestions on 404s.
 	known []views.Link
 	// stylesheet and script are the hashed addresses of views.Static files.
@@ -83,7 +84,7 @@ type snapshot struct {
 	// siteImage is the generated share picture for site-level pages.
 	siteImage *views.ShareImage
 	// favicon is a small square in the default colour.
-	favicon *cached
+	favicon *pagecache.Response
 	// synd holds embeds, oEmbed data, feeds, the sitemap and robots.txt
 	// (embed.go, feed.go).
 	synd *syndication
@@ -118,22 +119,22 @@ func (s *Server) build(site *campaign.Site, prev *snapshot) (*snapshot, error) {
 		s: s,
 		snap: &snapshot{
 			site:        site,
-			pages:       map[string]*cached{},
-			regions:     map[string]map[string]*cached{},
-			rotations:   map[string][]*cached{},
-			static:      map[string]*cached{},
+			pages:       map[string]*pagecache.Response{},
+			regions:     map[string]map[string]*pagecache.Response{},
+			rotations:   map[string][]*pagecache.Response{},
+			static:      map[string]*pagecache.Response{},
 			mastodon:    map[string]string{},
 			mastodonLoc: map[string]*i18n.Localizer{},
 			live:        map[string]*liveCampaign{},
-			thanks:      map[string]map[string]*cached{},
+			thanks:      map[string]map[string]*pagecache.Response{},
 			moved:       map[string]string{},
 			shorts:      map[string]string{},
-			previews:    map[string]*cached{},
+			previews:    map[string]*pagecache.Response{},
 
 			generated: map[string]*generated{},
 			liveKeys:  map[string][]*liveCampaign{},
 			pageLangs: map[string]*i18n.Matcher{},
-			suggest:   map[string]map[string]*cached{},
+			suggest:   map[string]map[string]*pagecache.Response{},
 		},
 		assetURLs: map[*campaign.Asset]string{},
 	}
@@ -142,7 +143,7 @@ func (s *Server) build(site *campaign.Site, prev *snapshot) (*snapshot, error) {
 	}
 	b.addDevScript()
 	b.snap.siteImage = b.plainImage("site", defaultBrand, s.cfg.SiteName)
-	b.snap.favicon = newCached(squarePNG(defaultBrand, 32), "image/png", hvDayCache, staticCSP)
+	b.snap.favicon = pagecache.New(squarePNG(defaultBrand, 32), "image/png", hvDayCache, staticCSP)
 	if err := b.addPages(site); err != nil {
 		return nil, err
 	}
@@ -204,7 +205,7 @@ func (b *builder) addStatic(p string, data []byte, contentType string) string {
 		contentType += "; charset=utf-8"
 	}
 	if _, ok := b.snap.static[u]; !ok {
-		b.snap.static[u] = newCached(data, contentType, hvImmutable, staticCSP)
+		b.snap.static[u] = pagecache.New(data, contentType, hvImmutable, staticCSP)
 	}
 	return u
 }
@@ -331,7 +332,7 @@ func (b *builder) addOrg(o *campaign.Org) error {
 					return fmt.Errorf("rendering %s for region %s: %w", p, region, err)
 				}
 				if b.snap.regions[p] == nil {
-					b.snap.regions[p] = map[string]*cached{}
+					b.snap.regions[p] = map[string]*pagecache.Response{}
 				}
 				b.snap.regions[p][strings.ToLower(region)] = page
 			}
@@ -348,7 +349,7 @@ func (b *builder) addSuggestions(path string, o *campaign.Org, page views.Page, 
 		return nil
 	}
 	b.snap.pageLangs[path] = b.matcher(o)
-	set := map[string]*cached{}
+	set := map[string]*pagecache.Response{}
 	for _, alt := range page.Alternates {
 		if alt.Current {
 			continue
@@ -379,7 +380,7 @@ func (b *builder) addLive(lc *liveCampaign, regions []string) error {
 	b.snap.live[lc.path] = lc
 	b.snap.liveKeys[lc.key] = append(b.snap.liveKeys[lc.key], lc)
 	share, donate, hasDonate := shareAndDonate(lc.path, lc.props)
-	set := map[string]*cached{}
+	set := map[string]*pagecache.Response{}
 	lc.thanksProps = map[string]views.ThanksPageProps{}
 	for _, o := range outcomes {
 		tp := b.thanksProps(lc.c, lc.frame, o, share, donate, hasDonate)
@@ -389,7 +390,7 @@ func (b *builder) addLive(lc *liveCampaign, regions []string) error {
 		if err := views.ThanksPage(tp).Render(context.Background(), &buf); err != nil {
 			return fmt.Errorf("rendering the thank-you page of %s: %w", lc.path, err)
 		}
-		set[o] = newCached(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, lc.csp)
+		set[o] = pagecache.New(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, lc.csp)
 	}
 	b.snap.thanks[lc.path] = set
 	return b.addEmbedThanks(lc, share)
@@ -421,14 +422,13 @@ func (b *builder) addPreview(c *campaign.Campaign) error {
 	if err != nil {
 		return fmt.Errorf("rendering the preview of %s: %w", p, err)
 	}
-	page.cacheControl = hvNoStore
-	b.snap.previews[p] = page
+	b.snap.previews[p] = page.WithCacheControl(hvNoStore)
 	return nil
 }
 
 // renderPage renders one page into a cached response with its own
 // Content-Security-Policy.
-func (b *builder) renderPage(p string, c templ.Component, page views.Page) (*cached, error) {
+func (b *builder) renderPage(p string, c templ.Component, page views.Page) (*pagecache.Response, error) {
 	_, mastodonForm := b.snap.mastodon[p]
 	var buf bytes.Buffer
 	if err := c.Render(context.Background(), &buf); err != nil {
@@ -440,7 +440,7 @@ func (b *builder) renderPage(p string, c templ.Component, page views.Page) (*cac
 		// without one keep serve's policy.
 		csp = strings.Replace(csp, "form-action 'self'", "form-action 'self' "+o, 1)
 	}
-	return newCached(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, csp), nil
+	return pagecache.New(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, csp), nil
 }
 
 func (b *builder) renderInternalError() error {

@@ -929,17 +929,6 @@ func TestSetSiteWhileServing(t *testing.T) {
 	<-done
 }
 
-func TestAcceptsGzip(t *testing.T) {
-	for in, want := range map[string]bool{
-		"gzip": true, "GZIP": true, "br, gzip;q=0.5": true, "deflate, br": false, "": false,
-		"gzip;q=0": false, "*": true, "*;q=0": false, "identity": false, "gzip; q=0.0": false, "x-gzip": false,
-	} {
-		if got := acceptsGzip([]string{in}); got != want {
-			t.Errorf("acceptsGzip(%q) = %v, want %v", in, got, want)
-		}
-	}
-}
-
 // benchServe serves req through h once per benchmark iteration, reporting
 // allocations, and fails on any status but 200. The response body is
 // discarded; only the handler's work is measured. It returns the last
