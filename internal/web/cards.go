@@ -188,7 +188,7 @@ func (s *Server) makeAll(snap *snapshot) {
 // addCard records a share card at path in format f, and returns its key.
 func (b *builder) addCard(path string, card sharecard.Card, f sharecard.Format) string {
 	key := card.Key(f)
-	gc := &b.s.gen
+	gc := b.opt.Files
 	b.snap.generated[path] = &generated{key: key, contentType: "image/png", make: func() ([]byte, error) {
 		r, err := gc.renderer()
 		if err != nil {
@@ -223,7 +223,7 @@ func (b *builder) addQR(pagePath, target, title string) {
 func (b *builder) campaignCard(c *campaign.Campaign) sharecard.Card {
 	summary := strings.TrimSpace(c.Summary)
 	if summary == "" {
-		summary = b.s.md.PlainText(string(c.Body))
+		summary = b.markdown.PlainText(string(c.Body))
 	}
 	return b.orgCardFrame(c.Org, c.Title, summary, c.Org.Name)
 }
@@ -248,10 +248,10 @@ func (b *builder) addCampaignReach(c *campaign.Campaign) error {
 	card := b.campaignCard(c)
 	b.addCard(p+cardSuffix, card, sharecard.Landscape)
 	b.addCard(p+squareCardSuffix, card, sharecard.Square)
-	target := b.s.base + p + "?src=" + qrSource
+	target := b.opt.Base + p + "?src=" + qrSource
 	b.addQR(p, target, "QR code for "+c.Title)
 	pp := b.posterProps(c)
-	return b.addPage(p+posterSuffix, views.PosterPage(pp), pp.Page)
+	return b.addPage(p+posterSuffix, views.PosterPage(pp), pp.Page, false)
 }
 
 // addOrgCard records an organisation's share card: its name, its about
@@ -261,7 +261,7 @@ func (b *builder) addOrgCard(o *campaign.Org) {
 	if u, err := url.Parse(o.Website); err == nil {
 		label = strings.TrimPrefix(u.Hostname(), "www.")
 	}
-	about := markdown.Truncate(b.s.md.PlainText(string(o.About)), 400)
+	about := markdown.Truncate(b.markdown.PlainText(string(o.About)), 400)
 	b.addCard("/"+o.Slug+cardSuffix, b.orgCardFrame(o, o.Name, about, label), sharecard.Landscape)
 }
 
@@ -276,7 +276,7 @@ func (b *builder) cardImage(pagePath, alt string) *views.ShareImage {
 	}
 	w, h := sharecard.Landscape.Size()
 	return &views.ShareImage{
-		URL:   b.s.base + pagePath + cardSuffix + "?v=" + gen.key[:12],
+		URL:   b.opt.Base + pagePath + cardSuffix + "?v=" + gen.key[:12],
 		Width: w, Height: h, Alt: alt, Type: "image/png",
 	}
 }
@@ -289,7 +289,7 @@ func (b *builder) campaignShareImage(c *campaign.Campaign) *views.ShareImage {
 	if si := b.rasterImage(c.Org, c.Image); si != nil {
 		return si
 	}
-	if !b.preview {
+	if b.mode != ModePreview {
 		if _, ok := b.snap.generated[campaignPath(c)+cardSuffix]; !ok {
 			b.addCard(campaignPath(c)+cardSuffix, b.campaignCard(c), sharecard.Landscape)
 		}
@@ -322,10 +322,10 @@ func (b *builder) posterProps(c *campaign.Campaign) views.PosterPageProps {
 	o := c.Org
 	p := b.basePage(o)
 	p.Title = "Poster: " + c.Title + " — " + o.Name
-	p.CanonicalURL = b.s.base + campaignPath(c)
+	p.CanonicalURL = b.opt.Base + campaignPath(c)
 	p.Description = markdown.Truncate(strings.TrimSpace(c.Summary), descriptionLimit)
 	p.Noindex = true
-	u, _ := url.Parse(b.s.base)
+	u, _ := url.Parse(b.opt.Base)
 	short := campaignPath(c)
 	if c.Short != "" {
 		// The campaign's own short address, which redirects to its page.

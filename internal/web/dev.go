@@ -206,7 +206,7 @@ func writeDevState(w http.ResponseWriter, good string, problems []DevProblem) er
 // addDevScript serves the dev script under a hashed name in dev mode only,
 // so production snapshots never hold it.
 func (b *builder) addDevScript() {
-	if b.s.cfg.Dev {
+	if b.opt.Dev {
 		b.snap.devScript = b.addStatic("dev.js", devScript, "text/javascript; charset=utf-8")
 	}
 }

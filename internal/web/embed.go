@@ -136,7 +136,7 @@ func isPartnerScript(p string) bool {
 // returns nil when c's organisation lists no embed_origins or c is not
 // public. The same value serves the live page and the oEmbed answer.
 func (b *builder) embedFor(c *campaign.Campaign, cp views.CampaignPageProps) *embedCampaign {
-	if len(c.Org.EmbedOrigins) == 0 || b.preview {
+	if len(c.Org.EmbedOrigins) == 0 || b.mode == ModePreview {
 		return nil
 	}
 	sy := b.syn()
@@ -158,7 +158,7 @@ func (b *builder) embedFor(c *campaign.Campaign, cp views.CampaignPageProps) *em
 			FrameScriptURL: sy.frameScript,
 			Origins:        slices.Clone(c.Org.EmbedOrigins),
 			OrgName:        c.Org.Name,
-			SiteName:       b.s.cfg.SiteName,
+			SiteName:       b.opt.SiteName,
 			CampaignURL:    cp.Page.CanonicalURL,
 			Title:          c.Title,
 			Summary:        c.Summary,
@@ -174,9 +174,9 @@ func (b *builder) embedFor(c *campaign.Campaign, cp views.CampaignPageProps) *em
 			e.signs = true
 		}
 	}
-	if b.s.cfg.Dev {
+	if b.opt.Dev {
 		// Organisers previewing with --dev see the code to give partners.
-		e.frame.Snippet = b.s.snippet(sy, e, e.origins[0], embedWidth, e.height())
+		e.frame.Snippet = snippet(b.opt.Base, sy, e, e.origins[0], embedWidth, e.height())
 	}
 	sy.embeds[e.path] = e
 	return e
@@ -279,7 +279,7 @@ func (b *builder) addEmbedThanks(lc *liveCampaign, share string) error {
 		p.Page.Title = tp.Heading + " — " + lc.c.Title
 		p.Notice = &views.EmbedNotice{Heading: tp.Heading, Message: tp.Message}
 		p.Action = &views.EmbedAction{ID: "share", Title: "Will you share?",
-			Link: &views.Link{Label: "Share the campaign", URL: b.s.base + share}}
+			Link: &views.Link{Label: "Share the campaign", URL: b.opt.Base + share}}
 		var buf bytes.Buffer
 		if err := views.EmbedPage(p).Render(context.Background(), &buf); err != nil {
 			return fmt.Errorf("rendering the embed thank-you page of %s: %w", lc.path, err)
@@ -301,12 +301,13 @@ func (b *builder) addEmbedPage(c *campaign.Campaign, cp views.CampaignPageProps)
 		return nil
 	}
 	var buf bytes.Buffer
-	if err := views.EmbedPage(e.props(b.staticTally(c, cp))).Render(context.Background(), &buf); err != nil {
+	props := e.props(b.staticTally(c, cp))
+	if err := views.EmbedPage(props).Render(context.Background(), &buf); err != nil {
 		return fmt.Errorf("rendering the embed of %s: %w", e.path, err)
 	}
 	csp := e.csp
-	if o := b.s.cfg.FormOrigin; o != "" && b.s.cfg.Store == nil && bytes.Contains(buf.Bytes(), []byte(`action="`+o+`/`)) {
-		csp = strings.Replace(csp, "form-action 'self'", "form-action 'self' "+o, 1)
+	if a := props.Action; a != nil && !a.Closed && openForm(a.Form) {
+		csp = b.formCSP(csp)
 	}
 	b.syn().pages[e.path+"/embed"] = pagecache.New(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, csp)
 	return nil
@@ -458,7 +459,7 @@ func (s *Server) EmbedSnippet(orgSlug, slug, origin string) (string, error) {
 		}
 		origin = norm
 	}
-	return s.snippet(snap.synd, e, origin, embedWidth, e.height()), nil
+	return snippet(s.base, snap.synd, e, origin, embedWidth, e.height()), nil
 }
 
 // height is the frame's starting height: room for the form, or a button.
@@ -473,13 +474,13 @@ func (e *embedCampaign) height() int {
 // what the embed needs: its form, its scripts, its own origin for the
 // form's same-origin check, and links opening new tabs) and the resize
 // script with its integrity value.
-func (s *Server) snippet(sy *syndication, e *embedCampaign, origin string, width, height int) string {
-	src := s.base + e.path + "/embed"
+func snippet(base string, sy *syndication, e *embedCampaign, origin string, width, height int) string {
+	src := base + e.path + "/embed"
 	if origin != "" {
 		src += "?origin=" + url.QueryEscape(origin)
 	}
 	return fmt.Sprintf(`<iframe data-placard-embed src="%s" title="%s" width="%d" height="%d" style="width:100%%;max-width:%dpx;border:0" sandbox="allow-forms allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox" loading="lazy"></iframe>`+"\n"+
 		`<script src="%s" integrity="%s" crossorigin="anonymous" defer></script>`,
 		html.EscapeString(src), html.EscapeString(e.title+" — "+e.org), width, height, width,
-		html.EscapeString(s.base+sy.partnerScript), sy.partnerSRI)
+		html.EscapeString(base+sy.partnerScript), sy.partnerSRI)
 }

@@ -148,8 +148,7 @@ func requestID(r *http.Request) string {
 
 // errorFrame is the page frame of an error page: the site's, never indexed.
 func (s *Server) errorFrame(snap *snapshot, title string) views.Page {
-	b := &builder{s: s, snap: snap}
-	return b.sitePage(title)
+	return snap.sitePage(title)
 }
 
 // writeInternalError writes the pre-rendered 500 page.

@@ -126,7 +126,7 @@ func (s *Server) exportGet(p string) (http.Header, []byte, int) {
 // apart from the form's origin and token. A static copy is rebuilt to move
 // its numbers; the live server's pages always have the current ones.
 func (b *builder) staticTally(c *campaign.Campaign, cp views.CampaignPageProps) views.CampaignPageProps {
-	if b.s.cfg.Store != nil || b.s.cfg.FormOrigin == "" || b.preview {
+	if b.mode != ModeStatic || b.opt.FormOrigin == "" {
 		return cp
 	}
 	lc := &liveCampaign{signables: signablesOf(c, cp), loc: b.localizer(c.Org)}

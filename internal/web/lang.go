@@ -78,13 +78,13 @@ func (b *builder) alternates(p *views.Page, o *campaign.Org, pathIn func(*campai
 	}
 	for _, lang := range langs {
 		path := pathIn(o.In(lang))
-		a := views.Alternate{Lang: lang, Name: i18n.Name(lang), URL: b.s.base + path, Path: path, Dir: "ltr", Current: lang == o.Language}
+		a := views.Alternate{Lang: lang, Name: i18n.Name(lang), URL: b.opt.Base + path, Path: path, Dir: "ltr", Current: lang == o.Language}
 		if i18n.IsRTL(lang) {
 			a.Dir = "rtl"
 		}
 		p.Alternates = append(p.Alternates, a)
 	}
-	p.XDefaultURL = b.s.base + pathIn(o.In(langs[0]))
+	p.XDefaultURL = b.opt.Base + pathIn(o.In(langs[0]))
 }
 
 // suggestion is the notice offering alt to a reader of the default page.

@@ -89,7 +89,7 @@ func newTokenPage(body []byte, path, csp string) *pagecache.Spliced {
 // newLive prepares campaign c (whose page props are cp) for signing, or
 // returns nil when signing is off or c has nothing to sign.
 func (b *builder) newLive(c *campaign.Campaign, cp views.CampaignPageProps) *liveCampaign {
-	if b.s.cfg.Store == nil {
+	if !b.opt.Signing {
 		return nil
 	}
 	lc := &liveCampaign{
@@ -111,7 +111,7 @@ func (b *builder) newLive(c *campaign.Campaign, cp views.CampaignPageProps) *liv
 		return nil
 	}
 	lc.frame = b.basePage(c.Org)
-	lc.frame.Breadcrumbs = []views.Link{{Label: b.s.cfg.SiteName, URL: "/"}, {Label: c.Org.Name, URL: orgPath(c.Org)}, {Label: c.Title, URL: lc.path}}
+	lc.frame.Breadcrumbs = []views.Link{{Label: b.opt.SiteName, URL: "/"}, {Label: c.Org.Name, URL: orgPath(c.Org)}, {Label: c.Title, URL: lc.path}}
 	lc.frame.Alternates, lc.frame.XDefaultURL = nil, ""
 	lc.frame.Image = cp.Page.Image
 	lc.frame.JSONLD = mustJSON(map[string]any{"@context": "https://schema.org", "@type": "WebPage", "name": c.Title})
@@ -186,7 +186,7 @@ func renderLivePage(lc *liveCampaign, t *tally, p views.CampaignPageProps) (*pag
 
 // render renders lc's page with t and swaps it in; region variants follow
 // on demand (livePages.region).
-func (s *Server) renderLive(lc *liveCampaign, t *tally) error {
+func renderLive(lc *liveCampaign, t *tally) error {
 	one := func(p views.CampaignPageProps) (*pagecache.Spliced, error) { return renderLivePage(lc, t, p) }
 	main, err := one(lc.props)
 	if err != nil {
@@ -357,7 +357,7 @@ func (s *Server) Poll(ctx context.Context) error {
 		}
 		// Every language of the campaign shows the one tally.
 		for _, lc := range snap.liveKeys[k] {
-			if err := s.renderLive(lc, t); err != nil {
+			if err := renderLive(lc, t); err != nil {
 				errs = append(errs, err)
 			}
 		}

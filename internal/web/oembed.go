@@ -48,16 +48,16 @@ var (
 // organisation's feed and, when the campaign may be embedded, its oEmbed
 // description. Previews announce nothing.
 func (b *builder) campaignDiscovery(c *campaign.Campaign) []views.Discovery {
-	if b.preview {
+	if b.mode == ModePreview {
 		return nil
 	}
 	d := []views.Discovery{b.feedLink(c.Org)}
 	if len(c.Org.EmbedOrigins) > 0 {
-		page := b.s.base + campaignPath(c)
+		page := b.opt.Base + campaignPath(c)
 		d = append(d, views.Discovery{
 			Type:  "application/json+oembed",
 			Title: c.Title,
-			URL:   b.s.base + "/oembed?url=" + url.QueryEscape(page) + "&format=json",
+			URL:   b.opt.Base + "/oembed?url=" + url.QueryEscape(page) + "&format=json",
 		})
 	}
 	return d
@@ -107,7 +107,7 @@ func (s *Server) oembed(w http.ResponseWriter, r *http.Request) error {
 		ProviderName: s.cfg.SiteName,
 		ProviderURL:  s.base + "/",
 		CacheAge:     3600,
-		HTML:         s.snippet(snap.synd, e, "", width, height),
+		HTML:         snippet(s.base, snap.synd, e, "", width, height),
 		Width:        width,
 		Height:       height,
 	}

@@ -76,7 +76,7 @@ func (b *builder) rasterImage(org *campaign.Org, img *campaign.Image) *views.Sha
 		return nil
 	}
 	return &views.ShareImage{
-		URL:    b.s.base + b.assetURL(org, a),
+		URL:    b.opt.Base + b.assetURL(org, a),
 		Width:  w,
 		Height: h,
 		Alt:    img.Alt,
@@ -113,7 +113,7 @@ func (b *builder) plainImage(name, hex, alt string) *views.ShareImage {
 		return nil
 	}
 	u := b.addStatic("og/"+name+".png", buf.Bytes(), "image/png")
-	return &views.ShareImage{URL: b.s.base + u, Width: ogWidth, Height: ogHeight, Alt: alt, Type: "image/png"}
+	return &views.ShareImage{URL: b.opt.Base + u, Width: ogWidth, Height: ogHeight, Alt: alt, Type: "image/png"}
 }
 
 // squarePNG is a size×size PNG filled with colour hex.

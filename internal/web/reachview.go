@@ -225,14 +225,12 @@ func rotations(c *campaign.Campaign) int {
 // Region variants keep rotation 0.
 func (b *builder) rotationProps(c *campaign.Campaign) []views.CampaignPageProps {
 	n := rotations(c)
-	if n == 1 || b.preview {
+	if n == 1 || b.mode == ModePreview {
 		return nil
 	}
-	defer func() { b.variant = 0 }()
 	out := make([]views.CampaignPageProps, 0, n-1)
 	for v := 1; v < n; v++ {
-		b.variant = v
-		cp, _ := b.campaignProps(c, "")
+		cp, _ := b.with(b.mode, v).campaignProps(c, "")
 		out = append(out, cp)
 	}
 	return out
@@ -247,7 +245,7 @@ func (b *builder) addRotations(c *campaign.Campaign, path string) error {
 	}
 	rot := []*pagecache.Response{b.snap.pages[path]}
 	for i, cp := range props {
-		page, err := b.renderPage(path, views.CampaignPage(cp), cp.Page)
+		page, err := b.renderPage(path, views.CampaignPage(cp), cp.Page, postsForm(cp.Actions))
 		if err != nil {
 			return fmt.Errorf("rendering %s with share messages %d: %w", path, i+2, err)
 		}

@@ -173,7 +173,7 @@ type Server struct {
 	tallies map[string]*tally
 
 	// gen holds the share cards and QR codes made so far (cards.go).
-	gen genCache
+	gen *genCache
 
 	// dev wakes the live-preview event streams (dev.go); nil unless Config.Dev.
 	dev *devHub
@@ -263,6 +263,7 @@ func New(cfg Config, site *campaign.Site) (*Server, error) {
 		used:    newUsedTokens(),
 		keyer:   newClientKeyer(cfg.ClientIPHeader, cfg.TrustedProxies),
 		tallies: map[string]*tally{},
+		gen:     &genCache{},
 	}
 	if cfg.Store != nil {
 		s.claims = newClaimer(key, cfg.Store.ClaimOnce)

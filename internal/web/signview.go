@@ -230,7 +230,7 @@ var outcomes = []string{outcomeSigned, outcomePending}
 func (b *builder) thanksProps(c *campaign.Campaign, frame views.Page, outcome, shareURL, donateURL string, hasDonate bool) views.ThanksPageProps {
 	p := frame
 	p.Noindex = true
-	p.CanonicalURL = b.s.base + campaignPath(c) + "/thanks"
+	p.CanonicalURL = b.opt.Base + campaignPath(c) + "/thanks"
 	// The switcher leads to the same answer in the campaign's other languages.
 	b.alternates(&p, c.Org, func(x *campaign.Org) string {
 		return campaignPath(c.In(x.Language)) + "/thanks?outcome=" + outcome

@@ -12,11 +12,13 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/a-h/templ"
 
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/i18n"
+	"github.com/placard/placard/internal/markdown"
 	"github.com/placard/placard/internal/pagecache"
 	"github.com/placard/placard/views"
 )
@@ -25,6 +27,8 @@ import (
 // never modified, so request handlers read it without locks.
 type snapshot struct {
 	site *campaign.Site
+	// opt are the options the snapshot was compiled with.
+	opt Options
 	// pages holds every public page by its path: "/", "/org", "/org/slug".
 	pages map[string]*pagecache.Response
 	// regions holds the region variants of campaign pages: path → lower-cased
@@ -93,13 +97,58 @@ type snapshot struct {
 	internalError []byte
 }
 
+// Mode says what a page is rendered for; it decides whether signing forms
+// appear, where they post, and which policy the page gets.
+type Mode int
+
+const (
+	// ModePublic is a page a live server answers: signing forms carry a
+	// token placeholder when the server takes signatures.
+	ModePublic Mode = iota
+	// ModePreview is a campaign not public yet, shown only with the
+	// preview key: no signing form, no card address, no embed, no
+	// rotation and no Mastodon redirect.
+	ModePreview
+	// ModeEmbed is a campaign's embed, framed by partner sites.
+	ModeEmbed
+	// ModeStatic is a page of a static copy (placard build): its signing
+	// forms, when Options.FormOrigin is set, post there without a token.
+	ModeStatic
+)
+
+// Options is what compiling a site needs from the server's configuration.
+type Options struct {
+	// Base is the site's public address without a trailing slash.
+	Base string
+	// SiteName names the whole site.
+	SiteName string
+	// Mode is ModePublic for a live server, ModeStatic for a static copy.
+	Mode Mode
+	// Signing is set when the server takes signatures: petitions and
+	// letters become live pages with forms and tallies.
+	Signing bool
+	// FormOrigin is where a static copy's forms post (ModeStatic only).
+	FormOrigin string
+	// PreviewKey, when set, has previews of campaigns not yet public built.
+	PreviewKey string
+	// Dev adds the live-preview script and the embed snippet to pages.
+	Dev bool
+	// Now is the time campaigns are judged open, closed or published at.
+	Now func() time.Time
+	// Tallies are the last known figures by store key ("org/slug"), shown
+	// on live pages until the next poll.
+	Tallies map[string]*tally
+	// Files is the cache share cards and QR codes are made into.
+	Files *genCache
+}
+
 // builder carries what building one snapshot needs.
 type builder struct {
-	s    *Server
-	snap *snapshot
-	// preview is set while a preview page is built: no signing form, and no
-	// Mastodon share redirect for a page that is not public.
-	preview bool
+	opt      Options
+	markdown *markdown.Renderer
+	snap     *snapshot
+	// mode is what the pages being built are for (see with).
+	mode Mode
 	// variant is the share-message rotation being rendered (0 for the
 	// page every static copy and cache key uses; see reach.go).
 	variant int
@@ -112,13 +161,50 @@ type builder struct {
 	matchers map[string]*i18n.Matcher
 }
 
+// with is a builder for pages of another mode or share rotation, sharing
+// b's snapshot and caches; b itself is left as it was.
+func (b *builder) with(mode Mode, variant int) *builder {
+	nb := *b
+	nb.mode, nb.variant = mode, variant
+	return &nb
+}
+
+// forms reports whether signable actions get a signing form on pages of
+// b's mode.
+func (b *builder) forms() bool {
+	switch b.mode {
+	case ModePublic:
+		return b.opt.Signing
+	case ModeStatic:
+		return b.opt.FormOrigin != ""
+	}
+	return false
+}
+
 // build renders site into a new snapshot. prev, when not nil, lends its
 // static files for one more generation.
 func (s *Server) build(site *campaign.Site, prev *snapshot) (*snapshot, error) {
+	mode := ModePublic
+	if s.cfg.Store == nil && s.cfg.FormOrigin != "" {
+		mode = ModeStatic
+	}
+	return compile(Options{
+		Base: s.base, SiteName: s.cfg.SiteName, Mode: mode, Signing: s.cfg.Store != nil,
+		FormOrigin: s.cfg.FormOrigin, PreviewKey: s.cfg.PreviewKey, Dev: s.cfg.Dev, Now: s.cfg.Now,
+		Tallies: s.tallies, Files: s.gen,
+	}, s.md, site, prev)
+}
+
+// compile renders site into a new snapshot. prev, when not nil, lends its
+// static files for one more generation.
+func compile(opt Options, md *markdown.Renderer, site *campaign.Site, prev *snapshot) (*snapshot, error) {
 	b := &builder{
-		s: s,
+		opt:      opt,
+		markdown: md,
+		mode:     opt.Mode,
 		snap: &snapshot{
 			site:        site,
+			opt:         opt,
 			pages:       map[string]*pagecache.Response{},
 			regions:     map[string]map[string]*pagecache.Response{},
 			rotations:   map[string][]*pagecache.Response{},
@@ -142,7 +228,7 @@ func (s *Server) build(site *campaign.Site, prev *snapshot) (*snapshot, error) {
 		return nil, err
 	}
 	b.addDevScript()
-	b.snap.siteImage = b.plainImage("site", defaultBrand, s.cfg.SiteName)
+	b.snap.siteImage = b.plainImage("site", defaultBrand, opt.SiteName)
 	b.snap.favicon = pagecache.New(squarePNG(defaultBrand, 32), "image/png", hvDayCache, staticCSP)
 	if err := b.addPages(site); err != nil {
 		return nil, err
@@ -162,6 +248,13 @@ func (s *Server) build(site *campaign.Site, prev *snapshot) (*snapshot, error) {
 		}
 	}
 	return b.snap, nil
+}
+
+// sitePage is the site's page frame, never indexed, for pages rendered
+// per request (error pages).
+func (snap *snapshot) sitePage(title string) views.Page {
+	b := &builder{opt: snap.opt, snap: snap}
+	return b.sitePage(title)
 }
 
 // addViewsStatic serves every file of views.Static under a hashed name and
@@ -227,7 +320,7 @@ func (b *builder) assetURL(org *campaign.Org, a *campaign.Asset) string {
 // campaign page, with region variants.
 func (b *builder) addPages(site *campaign.Site) error {
 	idx := b.indexProps(site)
-	if err := b.addPage("/", views.IndexPage(idx), idx.Page); err != nil {
+	if err := b.addPage("/", views.IndexPage(idx), idx.Page, false); err != nil {
 		return err
 	}
 	if site == nil {
@@ -261,10 +354,10 @@ func (b *builder) addOrg(o *campaign.Org) error {
 	{
 		op := b.orgProps(o)
 		orgPath := orgPath(o)
-		if err := b.addPage(orgPath, views.OrgPage(op), op.Page); err != nil {
+		if err := b.addPage(orgPath, views.OrgPage(op), op.Page, false); err != nil {
 			return err
 		}
-		if err := b.addSuggestions(orgPath, o, op.Page, func(p views.Page) templ.Component {
+		if err := b.addSuggestions(orgPath, o, op.Page, false, func(p views.Page) templ.Component {
 			v := op
 			v.Page = p
 			return views.OrgPage(v)
@@ -312,13 +405,13 @@ func (b *builder) addOrg(o *campaign.Org) error {
 				continue
 			}
 			cp = b.staticTally(c, cp)
-			if err := b.addPage(p, views.CampaignPage(cp), cp.Page); err != nil {
+			if err := b.addPage(p, views.CampaignPage(cp), cp.Page, postsForm(cp.Actions)); err != nil {
 				return err
 			}
 			if err := b.addRotations(c, p); err != nil {
 				return err
 			}
-			if err := b.addSuggestions(p, o, cp.Page, func(pg views.Page) templ.Component {
+			if err := b.addSuggestions(p, o, cp.Page, postsForm(cp.Actions), func(pg views.Page) templ.Component {
 				v := cp
 				v.Page = pg
 				return views.CampaignPage(v)
@@ -327,7 +420,7 @@ func (b *builder) addOrg(o *campaign.Org) error {
 			}
 			for _, region := range regions {
 				vp, _ := b.campaignProps(c, region)
-				page, err := b.renderPage(p, views.CampaignPage(vp), vp.Page)
+				page, err := b.renderPage(p, views.CampaignPage(vp), vp.Page, postsForm(vp.Actions))
 				if err != nil {
 					return fmt.Errorf("rendering %s for region %s: %w", p, region, err)
 				}
@@ -344,7 +437,7 @@ func (b *builder) addOrg(o *campaign.Org) error {
 // addSuggestions renders, for the default-language page at path of a
 // multilingual organisation o, one variant per other language with a
 // notice suggesting it; render builds the page from a modified frame.
-func (b *builder) addSuggestions(path string, o *campaign.Org, page views.Page, render func(views.Page) templ.Component) error {
+func (b *builder) addSuggestions(path string, o *campaign.Org, page views.Page, forms bool, render func(views.Page) templ.Component) error {
 	if !isDefaultLang(o) || len(page.Alternates) < 2 {
 		return nil
 	}
@@ -356,7 +449,7 @@ func (b *builder) addSuggestions(path string, o *campaign.Org, page views.Page, 
 		}
 		p := page
 		p.Suggest = suggestion(alt, o.Strings[alt.Lang])
-		c, err := b.renderPage(path, render(p), p)
+		c, err := b.renderPage(path, render(p), p, forms)
 		if err != nil {
 			return fmt.Errorf("rendering %s with a %s suggestion: %w", path, alt.Lang, err)
 		}
@@ -374,7 +467,7 @@ func (b *builder) addLive(lc *liveCampaign, regions []string) error {
 		lc.regions[strings.ToLower(region)] = vp
 	}
 	lc.rotations = b.rotationProps(lc.c)
-	if err := b.s.renderLive(lc, b.s.tallies[lc.key]); err != nil {
+	if err := renderLive(lc, b.opt.Tallies[lc.key]); err != nil {
 		return err
 	}
 	b.snap.live[lc.path] = lc
@@ -396,8 +489,9 @@ func (b *builder) addLive(lc *liveCampaign, regions []string) error {
 	return b.addEmbedThanks(lc, share)
 }
 
-func (b *builder) addPage(p string, c templ.Component, page views.Page) error {
-	cp, err := b.renderPage(p, c, page)
+// addPage renders the page at p; forms as for renderPage.
+func (b *builder) addPage(p string, c templ.Component, page views.Page, forms bool) error {
+	cp, err := b.renderPage(p, c, page, forms)
 	if err != nil {
 		return fmt.Errorf("rendering %s: %w", p, err)
 	}
@@ -409,16 +503,15 @@ func (b *builder) addPage(p string, c templ.Component, page views.Page) error {
 // address, when a preview key is set: noindex, never stored by caches, and
 // without a signing form (a preview takes no signatures).
 func (b *builder) addPreview(c *campaign.Campaign) error {
-	if b.s.cfg.PreviewKey == "" {
+	if b.opt.PreviewKey == "" {
 		return nil
 	}
-	b.preview = true
-	defer func() { b.preview = false }()
+	b = b.with(ModePreview, 0)
 	cp, _ := b.campaignProps(c, "")
 	cp.Page.Noindex = true
 	cp.Page.Preview = true
 	p := campaignPath(c)
-	page, err := b.renderPage(p, views.CampaignPage(cp), cp.Page)
+	page, err := b.renderPage(p, views.CampaignPage(cp), cp.Page, postsForm(cp.Actions))
 	if err != nil {
 		return fmt.Errorf("rendering the preview of %s: %w", p, err)
 	}
@@ -428,20 +521,48 @@ func (b *builder) addPreview(c *campaign.Campaign) error {
 
 // renderPage renders one page into a cached response with its own
 // Content-Security-Policy.
-func (b *builder) renderPage(p string, c templ.Component, page views.Page) (*pagecache.Response, error) {
+//
+// forms says whether the page holds an open signing form (postsForm): a
+// static copy's forms post to the live server, so such a page's policy
+// allows that form action; pages without one keep serve's policy.
+func (b *builder) renderPage(p string, c templ.Component, page views.Page, forms bool) (*pagecache.Response, error) {
 	_, mastodonForm := b.snap.mastodon[p]
 	var buf bytes.Buffer
 	if err := c.Render(context.Background(), &buf); err != nil {
 		return nil, err
 	}
 	csp := pageCSP(page.ThemeCSS, mastodonForm)
-	if o := b.s.cfg.FormOrigin; o != "" && b.s.cfg.Store == nil && bytes.Contains(buf.Bytes(), []byte(`action="`+o+`/`)) {
-		// A static copy's signing forms post to the live server; pages
-		// without one keep serve's policy.
-		csp = strings.Replace(csp, "form-action 'self'", "form-action 'self' "+o, 1)
+	if forms {
+		csp = b.formCSP(csp)
 	}
 	return pagecache.New(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, csp), nil
 }
+
+// formCSP is csp for a page holding an open signing form: in a static copy
+// the form posts to Options.FormOrigin, which form-action must allow.
+func (b *builder) formCSP(csp string) string {
+	if b.mode != ModeStatic || b.opt.FormOrigin == "" {
+		return csp
+	}
+	return strings.Replace(csp, "form-action 'self'", "form-action 'self' "+b.opt.FormOrigin, 1)
+}
+
+// postsForm reports whether a campaign page's actions hold an open signing
+// form.
+func postsForm(actions []views.ActionView) bool {
+	for _, a := range actions {
+		if a.Closed {
+			continue
+		}
+		if a.Petition != nil && openForm(a.Petition.Form) || a.Letter != nil && openForm(a.Letter.Form) {
+			return true
+		}
+	}
+	return false
+}
+
+// openForm reports whether f is a form that takes signatures.
+func openForm(f *views.SignForm) bool { return f != nil && !f.Closed }
 
 func (b *builder) renderInternalError() error {
 	props := views.ErrorPageProps{
@@ -485,7 +606,7 @@ func pageCSP(themeCSS string, mastodonForm bool) string {
 // public reports whether a campaign has a page now: every status but draft,
 // once its publish_at (if any) has come. The snapshot is rebuilt when the
 // next publish_at passes (see scheduleClose), so it appears on time.
-func (b *builder) public(c *campaign.Campaign) bool { return c.PublicAt(b.s.cfg.Now()) }
+func (b *builder) public(c *campaign.Campaign) bool { return c.PublicAt(b.opt.Now()) }
 
 func hasKind(c *campaign.Campaign, k campaign.Kind) bool {
 	for _, a := range c.Actions {

@@ -24,15 +24,14 @@ const descriptionLimit = 200
 // basePage fills the parts of views.Page every page of org (or of the site,
 // when org is nil) shares.
 func (b *builder) basePage(org *campaign.Org) views.Page {
-	cfg := b.s.cfg
 	p := views.Page{
-		SiteName:       cfg.SiteName,
+		SiteName:       b.opt.SiteName,
 		StylesheetURL:  b.snap.stylesheet,
 		ScriptURL:      b.snap.script,
 		ReachScriptURL: b.snap.reachScript,
 		DevScriptURL:   b.snap.devScript,
 		OGType:         "website",
-		Brand:          views.Brand{Name: cfg.SiteName, URL: "/"},
+		Brand:          views.Brand{Name: b.opt.SiteName, URL: "/"},
 	}
 	var langCode string
 	p.L = b.localizer(org)
@@ -56,9 +55,9 @@ func (b *builder) basePage(org *campaign.Org) views.Page {
 // sitePage is the page frame for error and 404 pages.
 func (b *builder) sitePage(title string) views.Page {
 	p := b.basePage(nil)
-	p.Title = title + " — " + b.s.cfg.SiteName
+	p.Title = title + " — " + b.opt.SiteName
 	p.Description = title
-	p.CanonicalURL = b.s.base + "/"
+	p.CanonicalURL = b.opt.Base + "/"
 	p.Image = b.snap.siteImage
 	p.Noindex = true
 	p.JSONLD = mustJSON(map[string]any{"@context": "https://schema.org", "@type": "WebPage", "name": title})
@@ -97,7 +96,7 @@ func (b *builder) img(org *campaign.Org, im *campaign.Image) *views.Img {
 // md renders an organiser's Markdown for org's pages, nesting its headings
 // under level and prefixing its ids.
 func (b *builder) md(org *campaign.Org, src campaign.Markdown, level int, idPrefix string) template.HTML {
-	return b.s.md.HTML(string(src), markdown.Options{
+	return b.markdown.HTML(string(src), markdown.Options{
 		HeadingLevel: level,
 		IDPrefix:     idPrefix,
 		ImageURL: func(p string) string {
@@ -116,9 +115,9 @@ func (b *builder) md(org *campaign.Org, src campaign.Markdown, level int, idPref
 // indexProps is the site index.
 func (b *builder) indexProps(site *campaign.Site) views.IndexPageProps {
 	p := b.basePage(nil)
-	name := b.s.cfg.SiteName
+	name := b.opt.SiteName
 	p.Title = name
-	p.CanonicalURL = b.s.base + "/"
+	p.CanonicalURL = b.opt.Base + "/"
 	p.Image = b.snap.siteImage
 	var cards []views.OrgCard
 	var names []string
@@ -137,7 +136,7 @@ func (b *builder) indexProps(site *campaign.Site) views.IndexPageProps {
 			cards = append(cards, views.OrgCard{
 				Name:              o.Name,
 				URL:               "/" + o.Slug,
-				Summary:           markdown.Truncate(b.s.md.PlainText(string(o.About)), descriptionLimit),
+				Summary:           markdown.Truncate(b.markdown.PlainText(string(o.About)), descriptionLimit),
 				Logo:              b.img(o, o.Logo),
 				CampaignCount:     n,
 				CampaignCountText: text,
@@ -174,15 +173,15 @@ func joinNames(names []string) string {
 // orgProps is an organisation's page.
 func (b *builder) orgProps(o *campaign.Org) views.OrgPageProps {
 	p := b.basePage(o)
-	p.Title = o.Name + " — " + b.s.cfg.SiteName
-	p.CanonicalURL = b.s.base + orgPath(o)
-	p.Description = markdown.Truncate(b.s.md.PlainText(string(o.About)), descriptionLimit)
+	p.Title = o.Name + " — " + b.opt.SiteName
+	p.CanonicalURL = b.opt.Base + orgPath(o)
+	p.Description = markdown.Truncate(b.markdown.PlainText(string(o.About)), descriptionLimit)
 	if p.Description == "" {
 		p.Description = p.L.T("org.description", "org", o.Name)
 	}
 	b.alternates(&p, o, func(x *campaign.Org) string { return orgPath(x) })
 	p.Image = b.orgShareImage(o)
-	p.Breadcrumbs = []views.Link{{Label: b.s.cfg.SiteName, URL: "/"}}
+	p.Breadcrumbs = []views.Link{{Label: b.opt.SiteName, URL: "/"}}
 	p.JSONLD = mustJSON(orgJSONLD(b, o, p.CanonicalURL, p.Description))
 	p.Discovery = []views.Discovery{b.feedLink(o)}
 
@@ -220,7 +219,7 @@ func orgJSONLD(b *builder, o *campaign.Org, pageURL, description string) map[str
 		m["url"] = o.Website
 	}
 	if logo := b.img(o, o.Logo); logo != nil {
-		m["logo"] = b.s.base + logo.URL
+		m["logo"] = b.opt.Base + logo.URL
 	}
 	var same []string
 	for _, l := range socialLinks(o.Social) {
@@ -272,7 +271,7 @@ func (b *builder) status(c *campaign.Campaign) campaign.Status {
 	case campaign.StatusClosed, campaign.StatusVictory, campaign.StatusDraft:
 		return c.Status
 	}
-	if !c.CloseAt.IsZero() && !b.s.cfg.Now().Before(c.CloseAt) {
+	if !c.CloseAt.IsZero() && !b.opt.Now().Before(c.CloseAt) {
 		return campaign.StatusClosed
 	}
 	return campaign.StatusPublished
@@ -283,17 +282,17 @@ func (b *builder) status(c *campaign.Campaign) campaign.Status {
 // page's region pickers offer, for building the variants.
 func (b *builder) campaignProps(c *campaign.Campaign, region string) (views.CampaignPageProps, []string) {
 	o := c.Org
-	canonical := b.s.base + campaignPath(c)
+	canonical := b.opt.Base + campaignPath(c)
 	p := b.basePage(o)
 	p.Title = c.Title + " — " + o.Name
 	p.CanonicalURL = canonical
 	p.Description = markdown.Truncate(strings.TrimSpace(c.Summary), descriptionLimit)
 	if p.Description == "" {
-		p.Description = markdown.Truncate(b.s.md.PlainText(string(c.Body)), descriptionLimit)
+		p.Description = markdown.Truncate(b.markdown.PlainText(string(c.Body)), descriptionLimit)
 	}
 	p.OGType = "article"
 	p.Image = b.campaignShareImage(c)
-	p.Breadcrumbs = []views.Link{{Label: b.s.cfg.SiteName, URL: "/"}, {Label: o.Name, URL: orgPath(o)}}
+	p.Breadcrumbs = []views.Link{{Label: b.opt.SiteName, URL: "/"}, {Label: o.Name, URL: orgPath(o)}}
 	b.alternates(&p, o, func(x *campaign.Org) string { return campaignPath(c.In(x.Language)) })
 	l := p.L
 
@@ -407,7 +406,7 @@ func (b *builder) articleJSONLD(c *campaign.Campaign, p views.Page) map[string]a
 		publisher["url"] = o.Website
 	}
 	if logo := b.img(o, o.Logo); logo != nil {
-		publisher["logo"] = map[string]any{"@type": "ImageObject", "url": b.s.base + logo.URL}
+		publisher["logo"] = map[string]any{"@type": "ImageObject", "url": b.opt.Base + logo.URL}
 	}
 	headline := []rune(c.Title)
 	if len(headline) > 110 {
@@ -494,7 +493,7 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 			lv.Individuals = append(lv.Individuals, views.SignatoryView{Name: s.Name, URL: s.Link, Logo: b.img(o, s.Logo), Role: s.Role})
 		}
 		lv.SignatoryCountText = signedBy(b.localizer(o), len(l.Organisations), len(l.Individuals))
-		if sa := signableAction(c, &a, id); sa != nil && !b.preview && (b.s.cfg.Store != nil || b.s.cfg.FormOrigin != "") {
+		if sa := signableAction(c, &a, id); sa != nil && b.forms() {
 			lv.Form = b.signFormFor(c, sa, av.Closed)
 		}
 		av.Letter = lv
@@ -507,7 +506,7 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 		if pt.Goal > 0 {
 			pv.GoalText = b.localizer(o).N("n.signatures", pt.Goal)
 		}
-		if sa := signableAction(c, &a, id); sa != nil && !b.preview && (b.s.cfg.Store != nil || b.s.cfg.FormOrigin != "") {
+		if sa := signableAction(c, &a, id); sa != nil && b.forms() {
 			pv.Form = b.signFormFor(c, sa, av.Closed)
 		}
 		av.Petition = pv
@@ -642,7 +641,7 @@ func (b *builder) shareLinksView(pagePath, canonical string, msg func(campaign.N
 	for i := range sv.Links {
 		sv.Links[i].Label = b.l.T("share.net." + sv.Links[i].Network)
 	}
-	if !b.preview && b.variant == 0 {
+	if b.mode != ModePreview && b.variant == 0 {
 		b.snap.mastodon[pagePath] = sv.Mastodon.Text
 		b.snap.mastodonLoc[pagePath] = b.l
 	}
@@ -726,10 +725,10 @@ func mustJSON(v any) string {
 // placeholder on a live server, or, in a static copy (Config.FormOrigin),
 // posting to the live server with no token.
 func (b *builder) signFormFor(c *campaign.Campaign, sa *signable, closed bool) *views.SignForm {
-	if b.s.cfg.Store != nil {
+	if b.mode == ModePublic {
 		return signForm(b.localizer(c.Org), c, sa, tokenPlaceholder, closed, nil, nil)
 	}
 	f := signForm(b.localizer(c.Org), c, sa, "", closed, nil, nil)
-	f.Action = b.s.cfg.FormOrigin + f.Action
+	f.Action = b.opt.FormOrigin + f.Action
 	return f
 }
