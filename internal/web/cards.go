@@ -5,9 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
-	"net/http"
 	"net/url"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -148,41 +146,6 @@ func (g *genCache) keep(use map[string]*generated) {
 			delete(g.entries, k)
 		}
 	}
-}
-
-// generatedFile serves a share card or QR code from the snapshot's list,
-// making it on first request.
-func (s *Server) generatedFile(w http.ResponseWriter, r *http.Request) error {
-	gen := s.snap.Load().generated[r.URL.Path]
-	if gen == nil {
-		return errNotFound
-	}
-	f, err := s.gen.get(gen)
-	if err != nil {
-		return fmt.Errorf("making %s: %w", r.URL.Path, err)
-	}
-	f.Serve(w, r)
-	return nil
-}
-
-// makeAll makes every card and QR code of snap not made yet, on all CPUs at
-// once, so a static export of many campaigns does not draw them one by one.
-// Errors are left for the request that asks for the file to report.
-func (s *Server) makeAll(snap *snapshot) {
-	work := make(chan *generated)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for gen := range work {
-				_, _ = s.gen.get(gen)
-			}
-		})
-	}
-	for _, gen := range snap.generated {
-		work <- gen
-	}
-	close(work)
-	wg.Wait()
 }
 
 // addCard records a share card at path in format f, and returns its key.

@@ -2,7 +2,6 @@ package web
 
 import (
 	"encoding/xml"
-	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -324,25 +323,5 @@ func (b *builder) addSyndication(site *campaign.Site) error {
 	sy.sitemap = pagecache.New(data, sitemapType, hvNoCache, "")
 	sy.robots = pagecache.New(b.robots(), "text/plain; charset=utf-8", hvNoCache, "")
 	sy.props = nil
-	return nil
-}
-
-// feed serves GET /{org}/feed.atom.
-func (s *Server) feed(w http.ResponseWriter, r *http.Request) error {
-	sy := s.snap.Load().synd
-	if sy == nil || sy.feeds[r.URL.Path] == nil {
-		return errNotFound
-	}
-	sy.feeds[r.URL.Path].Serve(w, r)
-	return nil
-}
-
-// sitemap serves GET /sitemap.xml.
-func (s *Server) sitemap(w http.ResponseWriter, r *http.Request) error {
-	sy := s.snap.Load().synd
-	if sy == nil || sy.sitemap == nil {
-		return errNotFound
-	}
-	sy.sitemap.Serve(w, r)
 	return nil
 }

@@ -3,18 +3,14 @@ package web
 import (
 	"context"
 	"crypto/subtle"
-	"errors"
 	"io"
 	"net/http"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
-	"golang.org/x/net/idna"
 
 	"github.com/placard/placard/internal/i18n"
-	"github.com/placard/placard/views"
 )
 
 // page serves a pre-rendered public page: the index, an organisation or a
@@ -162,95 +158,6 @@ func movedPermanently(w http.ResponseWriter, r *http.Request, to string) {
 	http.Redirect(w, r, to, http.StatusMovedPermanently)
 }
 
-// static serves a content-hashed file: the stylesheet, the script, an
-// organisation's pictures and documents, or a generated share picture.
-func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
-	f := s.snap.Load().static[r.URL.Path]
-	if f == nil {
-		return errNotFound
-	}
-	if isPartnerScript(r.URL.Path) {
-		// Partners load it with crossorigin="anonymous" for its integrity check.
-		w.Header()["Access-Control-Allow-Origin"] = hvAnyOrigin
-	}
-	f.Serve(w, r)
-	return nil
-}
-
-// Messages for a refused Mastodon share.
-const (
-	badInstanceHeading = "That is not a Mastodon server address"
-	badInstanceMessage = "Type the address of the Mastodon server where you have your account, such as mastodon.social, then try sharing again."
-	mixedHeading       = "That server name mixes alphabets"
-	mixedMessage       = "Part of that name is written in letters of different alphabets, as names made to look like another site's are. Check the address of your Mastodon server, type it again with your keyboard, and try sharing again."
-	badTextHeading     = "That share message cannot be sent"
-	badTextMessage     = "The message is too long or contains characters that are not text. Go back to the campaign page and use its share button again."
-)
-
-// mastodonShare sends the reader to their own Mastodon server's share screen
-// with the message prefilled. Mastodon has no central share address, so the
-// campaign page asks for the reader's server in a small GET form. Only a
-// valid public host name is accepted (not one whose labels mix alphabets,
-// as look-alikes do), and the link always goes to https://HOST/share,
-// never anywhere else.
-//
-// The server and the message are the query's, so anyone can write a link
-// here that would send a reader, from the organisation's own domain, to a
-// server and words of their choosing. Only a navigation from this site's
-// own page (Sec-Fetch-Site: same-origin: the share form) is redirected at
-// once; any other request gets a page, in the page's language, naming the
-// server and showing the message, with a plain link to continue.
-func (s *Server) mastodonShare(w http.ResponseWriter, r *http.Request) error {
-	snap := s.snap.Load()
-	pagePath := strings.TrimSuffix(r.URL.Path, "/share/mastodon")
-	text, ok := snap.mastodon[pagePath]
-	if !ok {
-		return errNotFound
-	}
-	q := r.URL.Query()
-	host, err := mastodonHost(q.Get("instance"))
-	if errors.Is(err, errMixedScripts) {
-		return badRequest(mixedHeading, mixedMessage)
-	}
-	if err != nil {
-		return badRequest(badInstanceHeading, badInstanceMessage)
-	}
-	if t := strings.TrimSpace(q.Get("text")); t != "" {
-		if !utf8.ValidString(t) || utf8.RuneCountInString(t) > maxShareText || strings.ContainsRune(t, 0) {
-			return badRequest(badTextHeading, badTextMessage)
-		}
-		text = t
-	}
-	target := "https://" + host + "/share?text=" + queryEscape(text)
-	if r.Header.Get("Sec-Fetch-Site") != "same-origin" {
-		return s.mastodonConfirm(w, r, snap, pagePath, host, text, target)
-	}
-	h := w.Header()
-	h.Set("Location", target)
-	h["Cache-Control"] = hvNoStore
-	w.WriteHeader(http.StatusSeeOther)
-	return nil
-}
-
-// mastodonConfirm is the page asking the reader to continue to host.
-func (s *Server) mastodonConfirm(w http.ResponseWriter, r *http.Request, snap *snapshot, pagePath, host, text, target string) error {
-	loc := snap.mastodonLoc[pagePath]
-	if loc == nil {
-		loc = i18n.New(i18n.Default, nil)
-	}
-	shown := host
-	if u, err := idna.ToUnicode(host); err == nil && u != host {
-		shown = u + " (" + host + ")"
-	}
-	title := loc.T("share.mastodon.confirm.title")
-	frame := s.errorFrame(snap, title)
-	frame.L = loc
-	frame.Lang, frame.Dir, frame.OGLocale = langInfo(loc.Lang())
-	return s.writePage(w, r, http.StatusOK, views.MastodonConfirmPage(views.MastodonConfirmProps{
-		Page: frame, Host: shown, Text: text, URL: target, BackURL: pagePath,
-	}), "")
-}
-
 var (
 	hvNoStore   = []string{"no-store"}
 	hvTextPlain = []string{"text/plain; charset=utf-8"}
@@ -336,29 +243,6 @@ func (s *Server) probeStore(r *http.Request) error {
 	return p.err
 }
 
-// robots allows every crawler on the public pages (drafts are not served
-// at all), keeps them off addresses that are not pages of their own, and
-// names the sitemap (feed.go).
-func (s *Server) robots(w http.ResponseWriter, r *http.Request) error {
-	sy := s.snap.Load().synd
-	if sy == nil || sy.robots == nil {
-		return errNotFound
-	}
-	sy.robots.Serve(w, r)
-	return nil
-}
-
-// favicon serves the site's small icon, so browsers asking for it get a
-// picture rather than a 404.
-func (s *Server) favicon(w http.ResponseWriter, r *http.Request) error {
-	snap := s.snap.Load()
-	if snap.favicon == nil {
-		return errNotFound
-	}
-	snap.favicon.Serve(w, r)
-	return nil
-}
-
 // notFound is the helpful 404 page for any unknown address.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error {
 	return errNotFound
@@ -374,4 +258,21 @@ func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) error 
 		heading: "This page can only be read",
 		message: "Your browser sent a kind of request this address does not take. Open the page again from its link.",
 	}
+}
+
+// suggestLang picks which of a page's other languages to suggest to the
+// reader of its default-language address, or "" for none.
+func suggestLang(r *http.Request, m *i18n.Matcher) string {
+	if m == nil || len(m.Langs()) < 2 {
+		return ""
+	}
+	h := r.Header.Get("Accept-Language")
+	if h == "" {
+		return ""
+	}
+	lang, ok := m.Negotiate(h)
+	if !ok || lang == m.Langs()[0] {
+		return ""
+	}
+	return lang
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"net/http"
 	"strings"
 	"time"
 
@@ -91,23 +90,6 @@ func (b *builder) alternates(p *views.Page, o *campaign.Org, pathIn func(*campai
 func suggestion(alt views.Alternate, overrides map[string]string) *views.Suggestion {
 	l := i18n.New(alt.Lang, overrides)
 	return &views.Suggestion{Lang: alt.Lang, Dir: alt.Dir, Path: alt.Path, Text: l.T("layout.suggest", "language", alt.Name)}
-}
-
-// suggestLang picks which of a page's other languages to suggest to the
-// reader of its default-language address, or "" for none.
-func suggestLang(r *http.Request, m *i18n.Matcher) string {
-	if m == nil || len(m.Langs()) < 2 {
-		return ""
-	}
-	h := r.Header.Get("Accept-Language")
-	if h == "" {
-		return ""
-	}
-	lang, ok := m.Negotiate(h)
-	if !ok || lang == m.Langs()[0] {
-		return ""
-	}
-	return lang
 }
 
 // matcher returns the shared language matcher of o's languages.

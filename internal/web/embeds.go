@@ -1,0 +1,164 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/views"
+)
+
+// The embed's requests: its page, its thank-you page and the framing of
+// answers to its signing form (site builds what they serve).
+
+// errEmbedOff answers the embed address of a campaign whose organisation
+// lists no sites allowed to frame it.
+var errEmbedOff = &httpError{status: http.StatusForbidden,
+	heading: "This campaign cannot be shown inside other sites",
+	message: "Its organisation has not listed any sites allowed to embed it. Open the campaign on this site instead. (Organisers: list partner sites under embed_origins in org.yaml.)"}
+
+// allowFraming drops X-Frame-Options from an embed response: its
+// Content-Security-Policy frame-ancestors names the allowed origins, and
+// X-Frame-Options cannot express a list.
+func allowFraming(w http.ResponseWriter) {
+	delete(w.Header(), "X-Frame-Options")
+}
+
+// embed serves GET /{org}/{campaign}/embed.
+func (s *Server) embed(w http.ResponseWriter, r *http.Request) error {
+	snap := s.snap.Load()
+	cpath := strings.TrimSuffix(r.URL.Path, "/embed")
+	if lc := snap.live[cpath]; lc != nil && lc.embed != nil {
+		if lp := lc.pages.Load(); lp.embed != nil {
+			allowFraming(w)
+			lp.embed.Serve(w, r, s.tokens.issue, s.cfg.Now())
+			return nil
+		}
+	}
+	if sy := snap.synd; sy != nil {
+		if p := sy.pages[r.URL.Path]; p != nil {
+			allowFraming(w)
+			p.Serve(w, r)
+			return nil
+		}
+	}
+	if snap.pages[cpath] != nil || snap.live[cpath] != nil {
+		return errEmbedOff
+	}
+	if to, ok := snap.moved[cpath]; ok {
+		movedPermanently(w, r, to+"/embed")
+		return nil
+	}
+	return errNotFound
+}
+
+// embedThanks serves GET /{org}/{campaign}/embed/thanks?outcome=…, the
+// thank-you page inside the frame.
+func (s *Server) embedThanks(w http.ResponseWriter, r *http.Request) error {
+	snap := s.snap.Load()
+	cpath := strings.TrimSuffix(r.URL.Path, "/embed/thanks")
+	if snap.synd == nil {
+		return errNotFound
+	}
+	p := snap.synd.thanks[cpath][r.URL.Query().Get("outcome")]
+	if p == nil {
+		return errNotFound
+	}
+	allowFraming(w)
+	p.Serve(w, r)
+	return nil
+}
+
+// framedAsEmbed lets every answer to an embed's signing POST show inside
+// the partner's frame, refusals included (another site's POST, the rate
+// limit, a store failure): they get the embed's frame-ancestors and no
+// X-Frame-Options, so the signer reads the message instead of a blocked
+// frame. Answers that set their own policy (the form shown again) keep it.
+func (s *Server) framedAsEmbed(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if lc := s.snap.Load().live[signCampaignPath(r.URL.Path)]; lc != nil && lc.embed != nil {
+			w.Header()["Content-Security-Policy"] = []string{lc.embed.csp}
+			allowFraming(w)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// isEmbedSign reports whether a signing POST came from an embed's form.
+func isEmbedSign(r *http.Request) bool { return strings.HasSuffix(r.URL.Path, "/embed/sign") }
+
+// signCampaignPath is the campaign page a signing POST's address belongs
+// to: /org/slug for /org/slug/sign and /org/slug/embed/sign.
+func signCampaignPath(p string) string {
+	if c, ok := strings.CutSuffix(p, "/embed/sign"); ok {
+		return c
+	}
+	return strings.TrimSuffix(p, "/sign")
+}
+
+// thanksLocation is where a recorded signature's 303 leads: the campaign's
+// thank-you page, or, for a form sent from the embed, the embed's own
+// (which may be framed), keeping ?origin= when it is a listed partner so
+// the resize script there can address it.
+func thanksLocation(r *http.Request, lc *liveCampaign, outcome string) string {
+	if !isEmbedSign(r) || lc.embed == nil {
+		return lc.path + "/thanks?outcome=" + outcome
+	}
+	loc := lc.path + "/embed/thanks?outcome=" + outcome
+	if o := r.URL.Query().Get("origin"); o != "" && slices.Contains(lc.embed.origins, o) {
+		loc += "&origin=" + url.QueryEscape(o)
+	}
+	return loc
+}
+
+// writeEmbedForm answers an embed's signing POST that cannot be recorded
+// as sent (a form to correct, or signing has ended) inside the frame:
+// the embed page with the form and heading, framed as the embed is.
+func (s *Server) writeEmbedForm(w http.ResponseWriter, r *http.Request, lc *liveCampaign, status int, heading string, f views.SignForm, sa *signable) error {
+	e := lc.embed
+	p := e.frame
+	p.Page.Title = heading + " — " + lc.c.Title
+	p.Heading = heading
+	p.Action = &views.EmbedAction{ID: sa.id, Title: heading, Form: embedForm(f), Closed: f.Closed}
+	allowFraming(w)
+	return s.writePage(w, r, status, views.EmbedPage(p), e.csp)
+}
+
+// EmbedSnippet is the HTML a partner site pastes to show campaign
+// orgSlug/slug: an iframe of its embed and the resize script, loaded with
+// Subresource Integrity so the partner's browser refuses it if it ever
+// differs from what was given out. origin, when not empty, is the partner
+// site the snippet is for and must be one of the organisation's
+// embed_origins; the embed then addresses its height to that origin only.
+// It fails with a message for organisers when the campaign is unknown or
+// not public, its organisation lists no embed_origins, or origin is not
+// listed.
+func (s *Server) EmbedSnippet(orgSlug, slug, origin string) (string, error) {
+	snap := s.snap.Load()
+	site := snap.site
+	c := site.Campaign(orgSlug, slug)
+	if c == nil || !c.PublicAt(s.cfg.Now()) {
+		return "", fmt.Errorf("there is no public campaign %s/%s — check the folder and file names (drafts and campaigns before their publish_at cannot be embedded)", orgSlug, slug)
+	}
+	if len(c.Org.EmbedOrigins) == 0 {
+		return "", fmt.Errorf("%s lists no sites allowed to embed its campaigns — add embed_origins to %s, such as  embed_origins: [https://partner.example]", c.Org.Name, c.Org.File)
+	}
+	e := snap.synd.embeds[campaignPath(c)]
+	if e == nil {
+		return "", fmt.Errorf("the campaign %s/%s has no embed", orgSlug, slug)
+	}
+	if origin != "" {
+		norm, problem := campaign.EmbedOrigin(origin)
+		if problem != "" {
+			return "", fmt.Errorf("the partner site %q %s", origin, problem)
+		}
+		if !slices.Contains(e.origins, norm) {
+			return "", fmt.Errorf("%s is not among %s's embed_origins (%s) — add it to %s first", norm, c.Org.Name, strings.Join(e.origins, ", "), c.Org.File)
+		}
+		origin = norm
+	}
+	return snippet(s.base, snap.synd, e, origin, embedWidth, e.height()), nil
+}

@@ -1,0 +1,72 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"runtime"
+	"sync"
+)
+
+// Files: the content-hashed static files, the favicon, and the share
+// cards and QR codes made on first request.
+
+// static serves a content-hashed file: the stylesheet, the script, an
+// organisation's pictures and documents, or a generated share picture.
+func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
+	f := s.snap.Load().static[r.URL.Path]
+	if f == nil {
+		return errNotFound
+	}
+	if isPartnerScript(r.URL.Path) {
+		// Partners load it with crossorigin="anonymous" for its integrity check.
+		w.Header()["Access-Control-Allow-Origin"] = hvAnyOrigin
+	}
+	f.Serve(w, r)
+	return nil
+}
+
+// favicon serves the site's small icon, so browsers asking for it get a
+// picture rather than a 404.
+func (s *Server) favicon(w http.ResponseWriter, r *http.Request) error {
+	snap := s.snap.Load()
+	if snap.favicon == nil {
+		return errNotFound
+	}
+	snap.favicon.Serve(w, r)
+	return nil
+}
+
+// generatedFile serves a share card or QR code from the snapshot's list,
+// making it on first request.
+func (s *Server) generatedFile(w http.ResponseWriter, r *http.Request) error {
+	gen := s.snap.Load().generated[r.URL.Path]
+	if gen == nil {
+		return errNotFound
+	}
+	f, err := s.gen.get(gen)
+	if err != nil {
+		return fmt.Errorf("making %s: %w", r.URL.Path, err)
+	}
+	f.Serve(w, r)
+	return nil
+}
+
+// makeAll makes every card and QR code of snap not made yet, on all CPUs at
+// once, so a static export of many campaigns does not draw them one by one.
+// Errors are left for the request that asks for the file to report.
+func (s *Server) makeAll(snap *snapshot) {
+	work := make(chan *generated)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for gen := range work {
+				_, _ = s.gen.get(gen)
+			}
+		})
+	}
+	for _, gen := range snap.generated {
+		work <- gen
+	}
+	close(work)
+	wg.Wait()
+}
