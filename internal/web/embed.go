@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/pagecache"
@@ -114,13 +115,19 @@ func (b *builder) syn() *syndication {
 	b.snap.synd = sy
 	frame, _ := embedJS.ReadFile("embedjs/frame.js")
 	sy.frameScript = b.addStatic("embed-frame.js", frame, "text/javascript; charset=utf-8")
+	sy.partnerScript, sy.partnerSRI = partnerScript()
+	partner, _ := embedJS.ReadFile("embedjs/partner.js")
+	b.snap.static[sy.partnerScript] = pagecache.New(partner, "text/javascript; charset=utf-8", hvImmutable, staticCSP)
+	return sy
+}
+
+// partnerScript is the content-hashed address of the script partners load
+// (/static/embed-HASH.js) and its Subresource Integrity value (sha384-…).
+func partnerScript() (address, sri string) {
 	partner, _ := embedJS.ReadFile("embedjs/partner.js")
 	sum := sha256.Sum256(partner)
-	sy.partnerScript = "/static/embed-" + hex.EncodeToString(sum[:])[:12] + ".js"
-	b.snap.static[sy.partnerScript] = pagecache.New(partner, "text/javascript; charset=utf-8", hvImmutable, staticCSP)
-	sri := sha512.Sum384(partner)
-	sy.partnerSRI = "sha384-" + base64.StdEncoding.EncodeToString(sri[:])
-	return sy
+	sum384 := sha512.Sum384(partner)
+	return "/static/embed-" + hex.EncodeToString(sum[:])[:12] + ".js", "sha384-" + base64.StdEncoding.EncodeToString(sum384[:])
 }
 
 // isPartnerScript reports whether p is the address of a partner script
@@ -168,17 +175,23 @@ func (b *builder) embedFor(c *campaign.Campaign, cp views.CampaignPageProps) *em
 	e.csp = embedCSP(page.ThemeCSS, e.origins)
 	// Judged from the campaign, not this server: the snippet printed by a
 	// server without a store (placard embed) is for the live one.
-	for i := range c.Actions {
-		if signableAction(c, &c.Actions[i], "") != nil {
-			e.signs = true
-		}
-	}
+	e.signs = signs(c)
 	if b.opt.Dev {
 		// Organisers previewing with --dev see the code to give partners.
 		e.frame.Snippet = snippet(b.opt.Base, sy, e, e.origins[0], embedWidth, e.height())
 	}
 	sy.embeds[e.path] = e
 	return e
+}
+
+// signs reports whether any of c's actions takes signatures.
+func signs(c *campaign.Campaign) bool {
+	for i := range c.Actions {
+		if signableAction(c, &c.Actions[i], "") != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // embedCSP is an embed page's policy: a page's usual policy, framed only
@@ -333,4 +346,40 @@ func snippet(base string, sy *syndication, e *embedCampaign, origin string, widt
 		`<script src="%s" integrity="%s" crossorigin="anonymous" defer></script>`,
 		html.EscapeString(src), html.EscapeString(e.title+" — "+e.org), width, height, width,
 		html.EscapeString(base+sy.partnerScript), sy.partnerSRI)
+}
+
+// EmbedSnippet is the HTML a partner site pastes to show campaign
+// orgSlug/slug: an iframe of its embed and the resize script, loaded with
+// Subresource Integrity so the partner's browser refuses it if it ever
+// differs from what was given out. origin, when not empty, is the partner
+// site the snippet is for and must be one of the organisation's
+// embed_origins; the embed then addresses its height to that origin only.
+// It fails with a message for organisers when the campaign is unknown or
+// not public, its organisation lists no embed_origins, or origin is not
+// listed.
+//
+// It needs no snapshot: base is the live server's address and now the
+// time the campaign must be public at.
+func embedSnippet(base string, site *campaign.Site, now time.Time, orgSlug, slug, origin string) (string, error) {
+	c := site.Campaign(orgSlug, slug)
+	if c == nil || !c.PublicAt(now) {
+		return "", fmt.Errorf("there is no public campaign %s/%s — check the folder and file names (drafts and campaigns before their publish_at cannot be embedded)", orgSlug, slug)
+	}
+	if len(c.Org.EmbedOrigins) == 0 {
+		return "", fmt.Errorf("%s lists no sites allowed to embed its campaigns — add embed_origins to %s, such as  embed_origins: [https://partner.example]", c.Org.Name, c.Org.File)
+	}
+	e := &embedCampaign{path: campaignPath(c), origins: slices.Clone(c.Org.EmbedOrigins), title: c.Title, org: c.Org.Name, signs: signs(c)}
+	if origin != "" {
+		norm, problem := campaign.EmbedOrigin(origin)
+		if problem != "" {
+			return "", fmt.Errorf("the partner site %q %s", origin, problem)
+		}
+		if !slices.Contains(e.origins, norm) {
+			return "", fmt.Errorf("%s is not among %s's embed_origins (%s) — add it to %s first", norm, c.Org.Name, strings.Join(e.origins, ", "), c.Org.File)
+		}
+		origin = norm
+	}
+	sy := &syndication{}
+	sy.partnerScript, sy.partnerSRI = partnerScript()
+	return snippet(base, sy, e, origin, embedWidth, e.height()), nil
 }

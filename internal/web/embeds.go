@@ -1,13 +1,11 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 
-	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/views"
 )
 
@@ -128,37 +126,7 @@ func (s *Server) writeEmbedForm(w http.ResponseWriter, r *http.Request, lc *live
 }
 
 // EmbedSnippet is the HTML a partner site pastes to show campaign
-// orgSlug/slug: an iframe of its embed and the resize script, loaded with
-// Subresource Integrity so the partner's browser refuses it if it ever
-// differs from what was given out. origin, when not empty, is the partner
-// site the snippet is for and must be one of the organisation's
-// embed_origins; the embed then addresses its height to that origin only.
-// It fails with a message for organisers when the campaign is unknown or
-// not public, its organisation lists no embed_origins, or origin is not
-// listed.
+// orgSlug/slug of the site being served (see embedSnippet).
 func (s *Server) EmbedSnippet(orgSlug, slug, origin string) (string, error) {
-	snap := s.snap.Load()
-	site := snap.site
-	c := site.Campaign(orgSlug, slug)
-	if c == nil || !c.PublicAt(s.cfg.Now()) {
-		return "", fmt.Errorf("there is no public campaign %s/%s — check the folder and file names (drafts and campaigns before their publish_at cannot be embedded)", orgSlug, slug)
-	}
-	if len(c.Org.EmbedOrigins) == 0 {
-		return "", fmt.Errorf("%s lists no sites allowed to embed its campaigns — add embed_origins to %s, such as  embed_origins: [https://partner.example]", c.Org.Name, c.Org.File)
-	}
-	e := snap.synd.embeds[campaignPath(c)]
-	if e == nil {
-		return "", fmt.Errorf("the campaign %s/%s has no embed", orgSlug, slug)
-	}
-	if origin != "" {
-		norm, problem := campaign.EmbedOrigin(origin)
-		if problem != "" {
-			return "", fmt.Errorf("the partner site %q %s", origin, problem)
-		}
-		if !slices.Contains(e.origins, norm) {
-			return "", fmt.Errorf("%s is not among %s's embed_origins (%s) — add it to %s first", norm, c.Org.Name, strings.Join(e.origins, ", "), c.Org.File)
-		}
-		origin = norm
-	}
-	return snippet(s.base, snap.synd, e, origin, embedWidth, e.height()), nil
+	return embedSnippet(s.base, s.snap.Load().site, s.cfg.Now(), orgSlug, slug, origin)
 }

@@ -6,9 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sort"
-
-	"github.com/placard/placard/internal/campaign"
-	"github.com/placard/placard/views"
 )
 
 // Export hands every file of a static copy of the site to fn, one call per
@@ -118,22 +115,6 @@ func (s *Server) exportGet(p string) (http.Header, []byte, int) {
 	rec := httptest.NewRecorder()
 	s.ServeHTTP(rec, req)
 	return rec.Header().Clone(), rec.Body.Bytes(), rec.Code
-}
-
-// staticTally gives the petitions and letters of a static copy's page
-// (Config.FormOrigin without a Store) the tally block a live server shows
-// with no signatures yet, so the exported page is the page serve sends,
-// apart from the form's origin and token. A static copy is rebuilt to move
-// its numbers; the live server's pages always have the current ones.
-func (b *builder) staticTally(c *campaign.Campaign, cp views.CampaignPageProps) views.CampaignPageProps {
-	if b.mode != ModeStatic || b.opt.FormOrigin == "" {
-		return cp
-	}
-	lc := &liveCampaign{signables: signablesOf(c, cp), loc: b.localizer(c.Org)}
-	if len(lc.signables) == 0 {
-		return cp
-	}
-	return withTally(cp, lc, nil)
 }
 
 // exportError reports an address the server would not answer with 200

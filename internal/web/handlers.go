@@ -86,7 +86,7 @@ func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *liveCampai
 	if r.URL.RawQuery != "" {
 		q := r.URL.Query()
 		if region := q.Get("region"); region != "" && len(lc.regions) > 0 {
-			if v := lp.region(s, lc, strings.ToLower(strings.TrimSpace(region))); v != nil {
+			if v := lp.region(s.log, lc, strings.ToLower(strings.TrimSpace(region))); v != nil {
 				p = v
 			}
 		}

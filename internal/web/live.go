@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -75,8 +76,8 @@ type livePages struct {
 }
 
 // pageSlots are the marks of the signing form's spliced slots: the form
-// token (token.go) and the share attribution (reach.go).
-var pageSlots = pagecache.Slots{Token: tokenPlaceholder, Via: viaPlaceholder, BlankVia: blankVia}
+// token and the share attribution.
+var pageSlots = pagecache.Slots{Token: tokenSlot, Via: viaSlot, BlankVia: []byte(viaBlank)}
 
 // newTokenPage prepares a page whose signing forms take a fresh token per
 // response, for the campaign whose store key is path.
@@ -138,7 +139,7 @@ type lazyRegion struct {
 // first use; nil when lc has no such region or it could not be rendered.
 // Only lc's own regions are ever rendered or kept, so what a reader asks
 // for cannot grow the map.
-func (lp *livePages) region(s *Server, lc *liveCampaign, region string) *pagecache.Spliced {
+func (lp *livePages) region(log *slog.Logger, lc *liveCampaign, region string) *pagecache.Spliced {
 	p, ok := lc.regions[region]
 	if !ok {
 		return nil
@@ -157,7 +158,7 @@ func (lp *livePages) region(s *Server, lc *liveCampaign, region string) *pagecac
 	e.once.Do(func() {
 		tp, err := renderLivePage(lc, lr.t, p)
 		if err != nil {
-			s.log.Error("rendering a region variant failed; the page is served without it", "campaign", lc.key, "err", err)
+			log.Error("rendering a region variant failed; the page is served without it", "campaign", lc.key, "err", err)
 			return
 		}
 		e.page = tp
@@ -304,4 +305,20 @@ func shareAndDonate(path string, cp views.CampaignPageProps) (share, donate stri
 		}
 	}
 	return share, donate, hasDonate
+}
+
+// staticTally gives the petitions and letters of a static copy's page
+// (Config.FormOrigin without a Store) the tally block a live server shows
+// with no signatures yet, so the exported page is the page serve sends,
+// apart from the form's origin and token. A static copy is rebuilt to move
+// its numbers; the live server's pages always have the current ones.
+func (b *builder) staticTally(c *campaign.Campaign, cp views.CampaignPageProps) views.CampaignPageProps {
+	if b.mode != ModeStatic || b.opt.FormOrigin == "" {
+		return cp
+	}
+	lc := &liveCampaign{signables: signablesOf(c, cp), loc: b.localizer(c.Org)}
+	if len(lc.signables) == 0 {
+		return cp
+	}
+	return withTally(cp, lc, nil)
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"crypto/aes"
 	"crypto/cipher"
@@ -121,12 +120,12 @@ func attribution(q url.Values) (source, ref string) {
 // always viaLen characters (the token's length, so the cached page's gzip
 // pieces and lengths never change): "source.ref" padded with dots.
 const (
-	fieldVia       = "via"
+	fieldVia       = fieldAttribution
 	viaLen         = tokenLen
-	viaPlaceholder = "PlacardAttributionSlot0000000000"
+	viaPlaceholder = viaSlot
 )
 
-var blankVia = bytes.Repeat([]byte{'.'}, viaLen)
+var blankVia = []byte(viaBlank)
 
 // encodeVia is the via value for source and ref (both already checked).
 func encodeVia(source, ref string) []byte {

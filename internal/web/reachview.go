@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/pagecache"
@@ -94,16 +95,31 @@ func firstShare(c *campaign.Campaign) *campaign.Share {
 // button (tagged "share").
 func shareViewFor(pagePath, link string, msg func(campaign.Network) string, subject string, tags []string) views.ShareView {
 	return views.ShareView{
-		URL:   withSource(link, sourceCopy, ""),
+		URL:   tagged(link, sourceCopyTag),
 		Links: shareLinks(msg, link, subject),
 		Mastodon: views.MastodonShare{
 			Action: pagePath + "/share/mastodon",
-			Text:   withLink(msg(campaign.NetworkMastodon), withSource(link, string(campaign.NetworkMastodon), "")),
+			Text:   withLink(msg(campaign.NetworkMastodon), tagged(link, string(campaign.NetworkMastodon))),
 		},
 		Hashtags:   hashtags(tags),
-		NativeURL:  withSource(link, sourceShare, ""),
+		NativeURL:  tagged(link, sourceShareTag),
 		NativeText: withoutLink(msg("")),
 	}
+}
+
+// Share-link tags, as web's share sources name them (reach.go): the
+// link copied from the page, and the device's own share sheet.
+const (
+	sourceCopyTag  = "copy"
+	sourceShareTag = "share"
+)
+
+// tagged returns link with ?src=source added, as web's withSource does.
+func tagged(link, source string) string {
+	if strings.Contains(link, "?") {
+		return link + "&src=" + source
+	}
+	return link + "?src=" + source
 }
 
 // rotations is how many share-message renderings campaign c needs: the

@@ -348,3 +348,17 @@ func nextChange(site *campaign.Site, now time.Time) time.Time {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.handler.ServeHTTP(w, r)
 }
+
+// build renders site into a new snapshot. prev, when not nil, lends its
+// static files for one more generation.
+func (s *Server) build(site *campaign.Site, prev *snapshot) (*snapshot, error) {
+	mode := ModePublic
+	if s.cfg.Store == nil && s.cfg.FormOrigin != "" {
+		mode = ModeStatic
+	}
+	return compile(Options{
+		Base: s.base, SiteName: s.cfg.SiteName, Mode: mode, Signing: s.cfg.Store != nil,
+		FormOrigin: s.cfg.FormOrigin, PreviewKey: s.cfg.PreviewKey, Dev: s.cfg.Dev, DevScript: devScript, Now: s.cfg.Now,
+		Tallies: s.tallies, Files: s.gen,
+	}, s.md, site, prev)
+}

@@ -336,7 +336,8 @@ func (s *Server) signAgain(w http.ResponseWriter, r *http.Request, lc *liveCampa
 		at = issued
 	}
 	tok := s.tokens.issue(lc.key, at)
-	f := signForm(lc.loc, lc.c, sa, tok, false, kept, errs)
+	// The re-shown form keeps the attribution the first one carried.
+	f := signForm(lc.loc, lc.c, sa, tok, string(encodeVia(decodeVia(kept.Get(fieldVia)))), false, kept, errs)
 	props := views.SignPageProps{
 		Page:          lc.signFrame(lc.loc.T("sign.check")),
 		CampaignTitle: lc.c.Title,
@@ -362,7 +363,7 @@ func (s *Server) signClosed(w http.ResponseWriter, r *http.Request, lc *liveCamp
 		sa = v
 		break
 	}
-	f := signForm(lc.loc, lc.c, sa, "", true, nil, nil)
+	f := signForm(lc.loc, lc.c, sa, "", viaBlank, true, nil, nil)
 	props := views.SignPageProps{
 		Page:          lc.signFrame(lc.loc.T("sign.ended")),
 		CampaignTitle: lc.c.Title,

@@ -25,6 +25,20 @@ const (
 	fieldLang     = "lang"
 )
 
+// fieldAttribution names the signing form's hidden field that carries
+// where the signer came from (a share source and a personal link).
+const fieldAttribution = "via"
+
+// The marks a cached page holds where each response's own values are
+// spliced in (pagecache.Spliced): the form token and the attribution. Each
+// is as long as every value that replaces it; viaBlank is the attribution
+// of a visitor who brought none.
+const (
+	tokenSlot = "PlacardFormTokenPlaceholder00000"
+	viaSlot   = "PlacardAttributionSlot0000000000"
+	viaBlank  = "................................"
+)
+
 // recentSigners is how many recent public signers a tally shows.
 const recentSigners = 10
 
@@ -74,8 +88,10 @@ func signableActionIn(l *i18n.Localizer, c *campaign.Campaign, a *campaign.Actio
 
 // signForm is the form for sa on campaign c. values (nil on the page
 // itself) and errs refill a re-shown form; token is the token to embed
-// (tokenPlaceholder on cached pages).
-func signForm(l *i18n.Localizer, c *campaign.Campaign, sa *signable, token string, closed bool, values url.Values, errs signing.FieldErrors) *views.SignForm {
+// (tokenSlot on cached pages) and via the attribution field's value
+// (viaSlot on cached pages; viaBlank in a static copy, which cannot
+// splice; "" for no field).
+func signForm(l *i18n.Localizer, c *campaign.Campaign, sa *signable, token, via string, closed bool, values url.Values, errs signing.FieldErrors) *views.SignForm {
 	f := &views.SignForm{
 		Action:       defaultCampaignPath(c) + "/sign",
 		Lang:         c.Org.Language,
@@ -90,20 +106,8 @@ func signForm(l *i18n.Localizer, c *campaign.Campaign, sa *signable, token strin
 		SubmitLabel:  l.T("sign.submit.petition"),
 		PrivacyURL:   c.Org.PrivacyPolicy,
 	}
-	switch {
-	case token == tokenPlaceholder:
-		// A cached page: the visitor's source is spliced in per response.
-		f.ViaName, f.Via = fieldVia, viaPlaceholder
-	case token != "":
-		// A re-shown form keeps what the first one carried.
-		if v := encodeVia(decodeVia(values.Get(fieldVia))); v != nil {
-			f.ViaName, f.Via = fieldVia, string(v)
-		}
-	default:
-		// A static copy (placard build) cannot splice: the field is there,
-		// blank, so the copy's bytes are the live page's for a visitor
-		// without a share tag.
-		f.ViaName, f.Via = fieldVia, string(blankVia)
+	if via != "" {
+		f.ViaName, f.Via = fieldAttribution, via
 	}
 	if sa.letter {
 		f.SubmitLabel = l.T("sign.submit.letter")

@@ -131,8 +131,10 @@ type Options struct {
 	FormOrigin string
 	// PreviewKey, when set, has previews of campaigns not yet public built.
 	PreviewKey string
-	// Dev adds the live-preview script and the embed snippet to pages.
-	Dev bool
+	// Dev adds the live-preview script (DevScript) and the embed snippet
+	// to pages.
+	Dev       bool
+	DevScript []byte
 	// Now is the time campaigns are judged open, closed or published at.
 	Now func() time.Time
 	// Tallies are the last known figures by store key ("org/slug"), shown
@@ -181,20 +183,6 @@ func (b *builder) forms() bool {
 	return false
 }
 
-// build renders site into a new snapshot. prev, when not nil, lends its
-// static files for one more generation.
-func (s *Server) build(site *campaign.Site, prev *snapshot) (*snapshot, error) {
-	mode := ModePublic
-	if s.cfg.Store == nil && s.cfg.FormOrigin != "" {
-		mode = ModeStatic
-	}
-	return compile(Options{
-		Base: s.base, SiteName: s.cfg.SiteName, Mode: mode, Signing: s.cfg.Store != nil,
-		FormOrigin: s.cfg.FormOrigin, PreviewKey: s.cfg.PreviewKey, Dev: s.cfg.Dev, Now: s.cfg.Now,
-		Tallies: s.tallies, Files: s.gen,
-	}, s.md, site, prev)
-}
-
 // compile renders site into a new snapshot. prev, when not nil, lends its
 // static files for one more generation.
 func compile(opt Options, md *markdown.Renderer, site *campaign.Site, prev *snapshot) (*snapshot, error) {
@@ -227,7 +215,10 @@ func compile(opt Options, md *markdown.Renderer, site *campaign.Site, prev *snap
 	if err := b.addViewsStatic(); err != nil {
 		return nil, err
 	}
-	b.addDevScript()
+	if opt.Dev {
+		// Dev mode only, so production snapshots never hold it.
+		b.snap.devScript = b.addStatic("dev.js", opt.DevScript, "text/javascript; charset=utf-8")
+	}
 	b.snap.siteImage = b.plainImage("site", defaultBrand, opt.SiteName)
 	b.snap.favicon = pagecache.New(squarePNG(defaultBrand, 32), "image/png", hvDayCache, staticCSP)
 	if err := b.addPages(site); err != nil {

@@ -31,7 +31,7 @@ const (
 // tokenPlaceholder stands in for the token when a page is rendered for the
 // cache; the served bytes have a fresh token spliced in its place. It is
 // tokenLen characters long, so offsets and lengths never change.
-const tokenPlaceholder = "PlacardFormTokenPlaceholder00000"
+const tokenPlaceholder = tokenSlot
 
 // tokenProblem says why a token was refused.
 type tokenProblem int

@@ -726,9 +726,12 @@ func mustJSON(v any) string {
 // posting to the live server with no token.
 func (b *builder) signFormFor(c *campaign.Campaign, sa *signable, closed bool) *views.SignForm {
 	if b.mode == ModePublic {
-		return signForm(b.localizer(c.Org), c, sa, tokenPlaceholder, closed, nil, nil)
+		// The visitor's source is spliced in per response.
+		return signForm(b.localizer(c.Org), c, sa, tokenSlot, viaSlot, closed, nil, nil)
 	}
-	f := signForm(b.localizer(c.Org), c, sa, "", closed, nil, nil)
+	// A static copy cannot splice: the field is there, blank, so the
+	// copy's bytes are the live page's for a visitor without a share tag.
+	f := signForm(b.localizer(c.Org), c, sa, "", viaBlank, closed, nil, nil)
 	f.Action = b.opt.FormOrigin + f.Action
 	return f
 }
