@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/placard/placard/internal/site"
 )
 
 // What other sites and readers fetch to find the campaigns: the Atom
@@ -13,21 +15,21 @@ import (
 
 // feed serves GET /{org}/feed.atom.
 func (s *Server) feed(w http.ResponseWriter, r *http.Request) error {
-	sy := s.snap.Load().synd
-	if sy == nil || sy.feeds[r.URL.Path] == nil {
+	sy := s.snap.Load().Synd
+	if sy == nil || sy.Feeds[r.URL.Path] == nil {
 		return errNotFound
 	}
-	sy.feeds[r.URL.Path].Serve(w, r)
+	sy.Feeds[r.URL.Path].Serve(w, r)
 	return nil
 }
 
 // sitemap serves GET /sitemap.xml.
 func (s *Server) sitemap(w http.ResponseWriter, r *http.Request) error {
-	sy := s.snap.Load().synd
-	if sy == nil || sy.sitemap == nil {
+	sy := s.snap.Load().Synd
+	if sy == nil || sy.Sitemap == nil {
 		return errNotFound
 	}
-	sy.sitemap.Serve(w, r)
+	sy.Sitemap.Serve(w, r)
 	return nil
 }
 
@@ -35,11 +37,11 @@ func (s *Server) sitemap(w http.ResponseWriter, r *http.Request) error {
 // at all), keeps them off addresses that are not pages of their own, and
 // names the sitemap (feed.go).
 func (s *Server) robots(w http.ResponseWriter, r *http.Request) error {
-	sy := s.snap.Load().synd
-	if sy == nil || sy.robots == nil {
+	sy := s.snap.Load().Synd
+	if sy == nil || sy.Robots == nil {
 		return errNotFound
 	}
-	sy.robots.Serve(w, r)
+	sy.Robots.Serve(w, r)
 	return nil
 }
 
@@ -83,7 +85,7 @@ func (s *Server) oembed(w http.ResponseWriter, r *http.Request) error {
 	}
 	snap := s.snap.Load()
 	u, err := url.Parse(strings.TrimSpace(q.Get("url")))
-	if err != nil || snap.synd == nil {
+	if err != nil || snap.Synd == nil {
 		return errOEmbedURL
 	}
 	base, _ := url.Parse(s.base)
@@ -91,14 +93,14 @@ func (s *Server) oembed(w http.ResponseWriter, r *http.Request) error {
 		return errOEmbedURL
 	}
 	p := strings.TrimSuffix(strings.TrimSuffix(u.Path, "/"), "/embed")
-	if to, ok := snap.moved[p]; ok {
+	if to, ok := snap.Moved[p]; ok {
 		p = to
 	}
-	e := snap.synd.embeds[p]
+	e := snap.Synd.Embeds[p]
 	if e == nil {
 		return errOEmbedURL
 	}
-	width, height := embedWidth, e.height()
+	width, height := site.EmbedWidth, e.Height()
 	if n, err := strconv.Atoi(q.Get("maxwidth")); err == nil && n > 0 && n < width {
 		width = n
 	}
@@ -109,17 +111,17 @@ func (s *Server) oembed(w http.ResponseWriter, r *http.Request) error {
 	res := oembedResponse{
 		Version:      "1.0",
 		Type:         "rich",
-		Title:        e.title,
-		AuthorName:   e.org,
+		Title:        e.Title,
+		AuthorName:   e.Org,
 		AuthorURL:    s.base + org,
 		ProviderName: s.cfg.SiteName,
 		ProviderURL:  s.base + "/",
 		CacheAge:     3600,
-		HTML:         snippet(s.base, snap.synd, e, "", width, height),
+		HTML:         site.Snippet(s.base, snap.Synd, e, "", width, height),
 		Width:        width,
 		Height:       height,
 	}
-	if im := e.image; im != nil && im.URL != "" && im.Width > 0 && im.Height > 0 {
+	if im := e.Image; im != nil && im.URL != "" && im.Width > 0 && im.Height > 0 {
 		res.ThumbnailURL, res.ThumbnailWidth, res.ThumbnailHeight = im.URL, im.Width, im.Height
 	}
 	body, err := json.Marshal(res)

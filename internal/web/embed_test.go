@@ -18,6 +18,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/site"
 	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/internal/store/sqlite"
 )
@@ -323,7 +324,7 @@ func TestOEmbed(t *testing.T) {
 	}
 	for k, want := range map[string]any{"version": "1.0", "type": "rich", "title": "Save the library",
 		"provider_name": "Act", "provider_url": "https://act.example.org/", "author_name": "Riverside Coalition",
-		"author_url": "https://act.example.org/riverside", "width": float64(embedWidth), "height": float64(embedHeightForm)} {
+		"author_url": "https://act.example.org/riverside", "width": float64(site.EmbedWidth), "height": float64(site.EmbedHeightForm)} {
 		if o[k] != want {
 			t.Errorf("oEmbed %s = %v, want %v", k, o[k], want)
 		}
@@ -339,8 +340,8 @@ func TestOEmbed(t *testing.T) {
 	res = get(t, e.s, "GET", "/oembed?url="+url.QueryEscape(page)+"&maxwidth=300&maxheight=5000", nil)
 	wantStatus(t, res, 200)
 	_ = json.Unmarshal([]byte(body(t, res)), &o)
-	if o["width"] != float64(300) || o["height"] != float64(embedHeightForm) {
-		t.Errorf("maxwidth=300 maxheight=5000: width %v height %v, want 300 and %d", o["width"], o["height"], embedHeightForm)
+	if o["width"] != float64(300) || o["height"] != float64(site.EmbedHeightForm) {
+		t.Errorf("maxwidth=300 maxheight=5000: width %v height %v, want 300 and %d", o["width"], o["height"], site.EmbedHeightForm)
 	}
 
 	for _, u := range []string{"https://act.example.org/riverside/nope", "https://other.example" + libraryPage,

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/placard/placard/internal/site"
 	"github.com/placard/placard/views"
 )
 
@@ -29,24 +30,24 @@ func allowFraming(w http.ResponseWriter) {
 func (s *Server) embed(w http.ResponseWriter, r *http.Request) error {
 	snap := s.snap.Load()
 	cpath := strings.TrimSuffix(r.URL.Path, "/embed")
-	if lc := snap.live[cpath]; lc != nil && lc.embed != nil {
-		if lp := lc.pages.Load(); lp.embed != nil {
+	if lc := snap.Live[cpath]; lc != nil && lc.Embed != nil {
+		if lp := lc.Pages.Load(); lp.Embed != nil {
 			allowFraming(w)
-			lp.embed.Serve(w, r, s.tokens.issue, s.cfg.Now())
+			lp.Embed.Serve(w, r, s.tokens.issue, s.cfg.Now())
 			return nil
 		}
 	}
-	if sy := snap.synd; sy != nil {
-		if p := sy.pages[r.URL.Path]; p != nil {
+	if sy := snap.Synd; sy != nil {
+		if p := sy.Pages[r.URL.Path]; p != nil {
 			allowFraming(w)
 			p.Serve(w, r)
 			return nil
 		}
 	}
-	if snap.pages[cpath] != nil || snap.live[cpath] != nil {
+	if snap.Pages[cpath] != nil || snap.Live[cpath] != nil {
 		return errEmbedOff
 	}
-	if to, ok := snap.moved[cpath]; ok {
+	if to, ok := snap.Moved[cpath]; ok {
 		movedPermanently(w, r, to+"/embed")
 		return nil
 	}
@@ -58,10 +59,10 @@ func (s *Server) embed(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) embedThanks(w http.ResponseWriter, r *http.Request) error {
 	snap := s.snap.Load()
 	cpath := strings.TrimSuffix(r.URL.Path, "/embed/thanks")
-	if snap.synd == nil {
+	if snap.Synd == nil {
 		return errNotFound
 	}
-	p := snap.synd.thanks[cpath][r.URL.Query().Get("outcome")]
+	p := snap.Synd.Thanks[cpath][r.URL.Query().Get("outcome")]
 	if p == nil {
 		return errNotFound
 	}
@@ -77,8 +78,8 @@ func (s *Server) embedThanks(w http.ResponseWriter, r *http.Request) error {
 // frame. Answers that set their own policy (the form shown again) keep it.
 func (s *Server) framedAsEmbed(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if lc := s.snap.Load().live[signCampaignPath(r.URL.Path)]; lc != nil && lc.embed != nil {
-			w.Header()["Content-Security-Policy"] = []string{lc.embed.csp}
+		if lc := s.snap.Load().Live[signCampaignPath(r.URL.Path)]; lc != nil && lc.Embed != nil {
+			w.Header()["Content-Security-Policy"] = []string{lc.Embed.Csp}
 			allowFraming(w)
 		}
 		next.ServeHTTP(w, r)
@@ -101,12 +102,12 @@ func signCampaignPath(p string) string {
 // thank-you page, or, for a form sent from the embed, the embed's own
 // (which may be framed), keeping ?origin= when it is a listed partner so
 // the resize script there can address it.
-func thanksLocation(r *http.Request, lc *liveCampaign, outcome string) string {
-	if !isEmbedSign(r) || lc.embed == nil {
-		return lc.path + "/thanks?outcome=" + outcome
+func thanksLocation(r *http.Request, lc *site.LiveCampaign, outcome string) string {
+	if !isEmbedSign(r) || lc.Embed == nil {
+		return lc.Path + "/thanks?outcome=" + outcome
 	}
-	loc := lc.path + "/embed/thanks?outcome=" + outcome
-	if o := r.URL.Query().Get("origin"); o != "" && slices.Contains(lc.embed.origins, o) {
+	loc := lc.Path + "/embed/thanks?outcome=" + outcome
+	if o := r.URL.Query().Get("origin"); o != "" && slices.Contains(lc.Embed.Origins, o) {
 		loc += "&origin=" + url.QueryEscape(o)
 	}
 	return loc
@@ -115,18 +116,18 @@ func thanksLocation(r *http.Request, lc *liveCampaign, outcome string) string {
 // writeEmbedForm answers an embed's signing POST that cannot be recorded
 // as sent (a form to correct, or signing has ended) inside the frame:
 // the embed page with the form and heading, framed as the embed is.
-func (s *Server) writeEmbedForm(w http.ResponseWriter, r *http.Request, lc *liveCampaign, status int, heading string, f views.SignForm, sa *signable) error {
-	e := lc.embed
-	p := e.frame
-	p.Page.Title = heading + " — " + lc.c.Title
+func (s *Server) writeEmbedForm(w http.ResponseWriter, r *http.Request, lc *site.LiveCampaign, status int, heading string, f views.SignForm, sa *site.Signable) error {
+	e := lc.Embed
+	p := e.Frame
+	p.Page.Title = heading + " — " + lc.C.Title
 	p.Heading = heading
-	p.Action = &views.EmbedAction{ID: sa.id, Title: heading, Form: embedForm(f), Closed: f.Closed}
+	p.Action = &views.EmbedAction{ID: sa.Id, Title: heading, Form: site.EmbedForm(f), Closed: f.Closed}
 	allowFraming(w)
-	return s.writePage(w, r, status, views.EmbedPage(p), e.csp)
+	return s.writePage(w, r, status, views.EmbedPage(p), e.Csp)
 }
 
 // EmbedSnippet is the HTML a partner site pastes to show campaign
 // orgSlug/slug of the site being served (see embedSnippet).
 func (s *Server) EmbedSnippet(orgSlug, slug, origin string) (string, error) {
-	return embedSnippet(s.base, s.snap.Load().site, s.cfg.Now(), orgSlug, slug, origin)
+	return site.EmbedSnippet(s.base, s.snap.Load().Site, s.cfg.Now(), orgSlug, slug, origin)
 }

@@ -42,29 +42,29 @@ import (
 // 200 (404 for NotFoundPath), and returns it.
 func (s *Server) Export(fn func(urlPath string, header http.Header, body []byte) error) error {
 	snap := s.snap.Load()
-	paths := make([]string, 0, len(snap.pages)+len(snap.live)+len(snap.static)+2)
-	for p := range snap.pages {
+	paths := make([]string, 0, len(snap.Pages)+len(snap.Live)+len(snap.Static)+2)
+	for p := range snap.Pages {
 		paths = append(paths, p)
 	}
-	for p := range snap.live {
+	for p := range snap.Live {
 		paths = append(paths, p)
 	}
-	for p := range snap.static {
+	for p := range snap.Static {
 		paths = append(paths, p)
 	}
-	for p := range snap.generated {
+	for p := range snap.Generated {
 		paths = append(paths, p)
 	}
-	for p := range snap.shorts {
+	for p := range snap.Shorts {
 		paths = append(paths, p)
 	}
 	paths = append(paths, "/robots.txt", "/favicon.ico")
-	paths = append(paths, snap.synd.exportPaths()...)
+	paths = append(paths, snap.Synd.ExportPaths()...)
 	sort.Strings(paths)
 	s.makeAll(snap)
 	for _, p := range paths {
 		h, body, code := s.exportGet(p)
-		if to, ok := snap.shorts[p]; ok && code == http.StatusMovedPermanently {
+		if to, ok := snap.Shorts[p]; ok && code == http.StatusMovedPermanently {
 			// A static host cannot answer a short address with a redirect,
 			// so the copy holds a page there that forwards to the campaign
 			// at once, with the server's headers for that address.

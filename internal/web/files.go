@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"runtime"
 	"sync"
+
+	"github.com/placard/placard/internal/site"
 )
 
 // Files: the content-hashed static files, the favicon, and the share
@@ -13,11 +15,11 @@ import (
 // static serves a content-hashed file: the stylesheet, the script, an
 // organisation's pictures and documents, or a generated share picture.
 func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
-	f := s.snap.Load().static[r.URL.Path]
+	f := s.snap.Load().Static[r.URL.Path]
 	if f == nil {
 		return errNotFound
 	}
-	if isPartnerScript(r.URL.Path) {
+	if site.IsPartnerScript(r.URL.Path) {
 		// Partners load it with crossorigin="anonymous" for its integrity check.
 		w.Header()["Access-Control-Allow-Origin"] = hvAnyOrigin
 	}
@@ -29,21 +31,21 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
 // picture rather than a 404.
 func (s *Server) favicon(w http.ResponseWriter, r *http.Request) error {
 	snap := s.snap.Load()
-	if snap.favicon == nil {
+	if snap.Favicon == nil {
 		return errNotFound
 	}
-	snap.favicon.Serve(w, r)
+	snap.Favicon.Serve(w, r)
 	return nil
 }
 
 // generatedFile serves a share card or QR code from the snapshot's list,
 // making it on first request.
 func (s *Server) generatedFile(w http.ResponseWriter, r *http.Request) error {
-	gen := s.snap.Load().generated[r.URL.Path]
+	gen := s.snap.Load().Generated[r.URL.Path]
 	if gen == nil {
 		return errNotFound
 	}
-	f, err := s.gen.get(gen)
+	f, err := s.gen.Get(gen)
 	if err != nil {
 		return fmt.Errorf("making %s: %w", r.URL.Path, err)
 	}
@@ -54,17 +56,17 @@ func (s *Server) generatedFile(w http.ResponseWriter, r *http.Request) error {
 // makeAll makes every card and QR code of snap not made yet, on all CPUs at
 // once, so a static export of many campaigns does not draw them one by one.
 // Errors are left for the request that asks for the file to report.
-func (s *Server) makeAll(snap *snapshot) {
-	work := make(chan *generated)
+func (s *Server) makeAll(snap *site.Snapshot) {
+	work := make(chan *site.Generated)
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for gen := range work {
-				_, _ = s.gen.get(gen)
+				_, _ = s.gen.Get(gen)
 			}
 		})
 	}
-	for _, gen := range snap.generated {
+	for _, gen := range snap.Generated {
 		work <- gen
 	}
 	close(work)

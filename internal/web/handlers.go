@@ -11,6 +11,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/placard/placard/internal/i18n"
+	"github.com/placard/placard/internal/site"
 )
 
 // page serves a pre-rendered public page: the index, an organisation or a
@@ -19,32 +20,32 @@ import (
 // query string is ignored, so the page is still served from the cache.
 func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 	snap := s.snap.Load()
-	p := snap.pages[r.URL.Path]
+	p := snap.Pages[r.URL.Path]
 	if p == nil {
-		if lc := snap.live[r.URL.Path]; lc != nil {
+		if lc := snap.Live[r.URL.Path]; lc != nil {
 			s.livePage(w, r, lc)
 			return nil
 		}
-		if to, ok := snap.moved[r.URL.Path]; ok {
+		if to, ok := snap.Moved[r.URL.Path]; ok {
 			movedPermanently(w, r, to)
 			return nil
 		}
-		if pv := snap.previews[r.URL.Path]; pv != nil && s.previewKeyOK(r) {
+		if pv := snap.Previews[r.URL.Path]; pv != nil && s.previewKeyOK(r) {
 			w.Header().Set("X-Robots-Tag", "noindex")
 			pv.Serve(w, r)
 			return nil
 		}
 		return errNotFound
 	}
-	if rot := snap.rotations[r.URL.Path]; rot != nil {
+	if rot := snap.Rotations[r.URL.Path]; rot != nil {
 		p = rot[s.pickRotation(r, len(rot), func(i int, inm []string) bool { return rot[i].Matches(inm) })]
 	}
-	if m := snap.pageLangs[r.URL.Path]; m != nil {
+	if m := snap.PageLangs[r.URL.Path]; m != nil {
 		// The page exists in other languages: caches must keep one copy per
 		// Accept-Language, and a reader who prefers one is offered it.
 		w.Header()["Vary"] = hvVaryLang
 		if lang := suggestLang(r, m); lang != "" {
-			if v := snap.suggest[r.URL.Path][lang]; v != nil {
+			if v := snap.Suggest[r.URL.Path][lang]; v != nil {
 				p = v
 			}
 		}
@@ -53,7 +54,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 		if org, slug := chi.URLParam(r, "org"), chi.URLParam(r, "campaign"); slug != "" {
 			s.countArrival(r, org, slug)
 		}
-		if variants := snap.regions[r.URL.Path]; variants != nil {
+		if variants := snap.Regions[r.URL.Path]; variants != nil {
 			if region := r.URL.Query().Get("region"); region != "" {
 				if v := variants[strings.ToLower(strings.TrimSpace(region))]; v != nil {
 					p = v
@@ -67,31 +68,31 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 
 // livePage serves a campaign page that takes signatures, with a fresh
 // form token; ?region=X picks a region variant as on other pages.
-func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *liveCampaign) {
-	lp := lc.pages.Load()
-	p := lp.main
-	if lp.rotations != nil {
-		rot := lp.rotations
+func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *site.LiveCampaign) {
+	lp := lc.Pages.Load()
+	p := lp.Main
+	if lp.Rotations != nil {
+		rot := lp.Rotations
 		p = rot[s.pickRotation(r, len(rot), func(i int, inm []string) bool {
 			return rot[i].Matches(inm)
 		})]
 	}
-	if len(lc.suggestions) > 0 {
+	if len(lc.Suggestions) > 0 {
 		w.Header()["Vary"] = hvVaryLang
-		if lang := suggestLang(r, lc.matcher); lang != "" && lp.suggest[lang] != nil {
-			p = lp.suggest[lang]
+		if lang := suggestLang(r, lc.Matcher); lang != "" && lp.Suggest[lang] != nil {
+			p = lp.Suggest[lang]
 		}
 	}
 	var via []byte
 	if r.URL.RawQuery != "" {
 		q := r.URL.Query()
-		if region := q.Get("region"); region != "" && len(lc.regions) > 0 {
-			if v := lp.region(s.log, lc, strings.ToLower(strings.TrimSpace(region))); v != nil {
+		if region := q.Get("region"); region != "" && len(lc.Regions) > 0 {
+			if v := lp.Region(s.log, lc, strings.ToLower(strings.TrimSpace(region))); v != nil {
 				p = v
 			}
 		}
 		source, ref := attribution(q)
-		s.countArrivalFrom(r, lc.c.Org.Slug, lc.c.Slug, source)
+		s.countArrivalFrom(r, lc.C.Org.Slug, lc.C.Slug, source)
 		via = encodeVia(source, ref)
 	}
 	p.ServeVia(w, r, s.tokens.issue, s.cfg.Now(), via)
@@ -102,9 +103,9 @@ func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *liveCampai
 func (s *Server) thanks(w http.ResponseWriter, r *http.Request) error {
 	snap := s.snap.Load()
 	path := strings.TrimSuffix(r.URL.Path, "/thanks")
-	set := snap.thanks[path]
+	set := snap.Thanks[path]
 	if set == nil {
-		if to, ok := snap.moved[path]; ok {
+		if to, ok := snap.Moved[path]; ok {
 			movedPermanently(w, r, to+"/thanks")
 			return nil
 		}
@@ -119,11 +120,11 @@ func (s *Server) thanks(w http.ResponseWriter, r *http.Request) error {
 	if claim := q.Get(paramClaim); claim != "" {
 		// A new signer: their personal link, from the claim (reach.go).
 		// A claim that does not open gets the plain page.
-		if lc := snap.live[path]; lc != nil {
-			token, key, first, ok, err := s.claims.open(r.Context(), lc.key, claim, s.cfg.Now(), r.Method == http.MethodGet)
+		if lc := snap.Live[path]; lc != nil {
+			token, key, first, ok, err := s.claims.open(r.Context(), lc.Key, claim, s.cfg.Now(), r.Method == http.MethodGet)
 			if err != nil {
 				// Neither shown nor used up: a reload shows it.
-				s.log.Warn("recording a thank-you claim failed", "campaign", lc.key, "err", err, "request_id", requestID(r))
+				s.log.Warn("recording a thank-you claim failed", "campaign", lc.Key, "err", err, "request_id", requestID(r))
 				return errClaimUnavailable
 			}
 			if ok {

@@ -16,6 +16,7 @@ import (
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/site"
 	"github.com/placard/placard/internal/store"
 )
 
@@ -304,8 +305,8 @@ func TestLocalDuration(t *testing.T) {
 		{"de", time.Hour + 5*time.Minute, "1 Std. 5 Min."},
 		{"fr", 4*time.Minute + 10*time.Second, "4 min 10 s"},
 	} {
-		en, _ := formatDuration(tc.d)
-		if got := localDuration(i18n.New(tc.lang, nil), tc.d, en); got != tc.want {
+		en, _ := site.FormatDuration(tc.d)
+		if got := site.LocalDuration(i18n.New(tc.lang, nil), tc.d, en); got != tc.want {
 			t.Errorf("%s %v = %q, want %q", tc.lang, tc.d, got, tc.want)
 		}
 	}
@@ -324,7 +325,7 @@ func TestLocalMoney(t *testing.T) {
 		{"ar", 15, "CHF", "15\u00a0CHF"},
 		{"es", 10, "", "10"},
 	} {
-		if got := localMoney(i18n.New(tc.lang, nil), tc.amount, tc.currency); got != tc.want {
+		if got := site.LocalMoney(i18n.New(tc.lang, nil), tc.amount, tc.currency); got != tc.want {
 			t.Errorf("%s %d %s = %q, want %q", tc.lang, tc.amount, tc.currency, got, tc.want)
 		}
 	}
@@ -335,7 +336,7 @@ func TestLocalFileFormat(t *testing.T) {
 		{"en", "Word document", "Word document"}, {"de", "Spreadsheet", "Tabelle"},
 		{"ar", "File", "ملف"}, {"he", "PDF", "PDF"},
 	} {
-		if got := localFileFormat(i18n.New(tc.lang, nil), tc.english); got != tc.want {
+		if got := site.LocalFileFormat(i18n.New(tc.lang, nil), tc.english); got != tc.want {
 			t.Errorf("%s %q = %q, want %q", tc.lang, tc.english, got, tc.want)
 		}
 	}

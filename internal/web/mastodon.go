@@ -12,6 +12,7 @@ import (
 	"golang.org/x/net/idna"
 
 	"github.com/placard/placard/internal/i18n"
+	"github.com/placard/placard/internal/site"
 	"github.com/placard/placard/views"
 )
 
@@ -44,7 +45,7 @@ const (
 func (s *Server) mastodonShare(w http.ResponseWriter, r *http.Request) error {
 	snap := s.snap.Load()
 	pagePath := strings.TrimSuffix(r.URL.Path, "/share/mastodon")
-	text, ok := snap.mastodon[pagePath]
+	text, ok := snap.Mastodon[pagePath]
 	if !ok {
 		return errNotFound
 	}
@@ -62,7 +63,7 @@ func (s *Server) mastodonShare(w http.ResponseWriter, r *http.Request) error {
 		}
 		text = t
 	}
-	target := "https://" + host + "/share?text=" + queryEscape(text)
+	target := "https://" + host + "/share?text=" + site.QueryEscape(text)
 	if r.Header.Get("Sec-Fetch-Site") != "same-origin" {
 		return s.mastodonConfirm(w, r, snap, pagePath, host, text, target)
 	}
@@ -74,8 +75,8 @@ func (s *Server) mastodonShare(w http.ResponseWriter, r *http.Request) error {
 }
 
 // mastodonConfirm is the page asking the reader to continue to host.
-func (s *Server) mastodonConfirm(w http.ResponseWriter, r *http.Request, snap *snapshot, pagePath, host, text, target string) error {
-	loc := snap.mastodonLoc[pagePath]
+func (s *Server) mastodonConfirm(w http.ResponseWriter, r *http.Request, snap *site.Snapshot, pagePath, host, text, target string) error {
+	loc := snap.MastodonLoc[pagePath]
 	if loc == nil {
 		loc = i18n.New(i18n.Default, nil)
 	}
@@ -86,7 +87,7 @@ func (s *Server) mastodonConfirm(w http.ResponseWriter, r *http.Request, snap *s
 	title := loc.T("share.mastodon.confirm.title")
 	frame := s.errorFrame(snap, title)
 	frame.L = loc
-	frame.Lang, frame.Dir, frame.OGLocale = langInfo(loc.Lang())
+	frame.Lang, frame.Dir, frame.OGLocale = site.LangInfo(loc.Lang())
 	return s.writePage(w, r, http.StatusOK, views.MastodonConfirmPage(views.MastodonConfirmProps{
 		Page: frame, Host: shown, Text: text, URL: target, BackURL: pagePath,
 	}), "")

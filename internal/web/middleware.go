@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/placard/placard/internal/site"
 )
 
 // Security header values, shared by every response. Each is a one-element
@@ -19,7 +21,7 @@ var (
 	hvImmutable  = []string{"public, max-age=31536000, immutable"}
 	hvHTML       = []string{"text/html; charset=utf-8"}
 	hvDayCache   = []string{"public, max-age=86400"}
-	hvDefaultCSP = []string{pageCSP("", false)}
+	hvDefaultCSP = []string{site.PageCSP("", false)}
 	hvNosniff    = []string{"nosniff"}
 	hvReferrer   = []string{"strict-origin-when-cross-origin"}
 	// Permissions-Policy turns off powerful features and ad-interest

@@ -7,6 +7,7 @@ import (
 
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/site"
 	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/views"
 )
@@ -19,37 +20,37 @@ var hvNoReferrer = []string{"no-referrer"}
 // impactNotFound answers a private-page address that names no link: 404
 // with a page that says what to check, never cached, indexed or referred
 // from (the address holds what the reader typed as a key).
-func (s *Server) impactNotFound(w http.ResponseWriter, r *http.Request, lc *liveCampaign) error {
-	p := lc.signFrame(noImpactHeading)
-	props := views.ErrorPageProps{Page: p, Status: http.StatusNotFound, Heading: noImpactHeading, Message: noImpactMessage, HomeURL: lc.path}
+func (s *Server) impactNotFound(w http.ResponseWriter, r *http.Request, lc *site.LiveCampaign) error {
+	p := lc.SignFrame(site.NoImpactHeading)
+	props := views.ErrorPageProps{Page: p, Status: http.StatusNotFound, Heading: site.NoImpactHeading, Message: site.NoImpactMessage, HomeURL: lc.Path}
 	w.Header()["Referrer-Policy"] = hvNoReferrer
 	w.Header()["X-Robots-Tag"] = []string{"noindex"}
-	return s.writePage(w, r, http.StatusNotFound, views.ErrorPage(props), lc.csp)
+	return s.writePage(w, r, http.StatusNotFound, views.ErrorPage(props), lc.Csp)
 }
 
 // personalThanks serves the thank-you page of a new signer with their
 // personal link, and the private page's address the first time (first).
 // It is rendered per request (only signers reach it) and never stored.
-func (s *Server) personalThanks(w http.ResponseWriter, r *http.Request, lc *liveCampaign, outcome, token, key string, first bool) error {
-	tp, ok := lc.thanksProps[outcome]
+func (s *Server) personalThanks(w http.ResponseWriter, r *http.Request, lc *site.LiveCampaign, outcome, token, key string, first bool) error {
+	tp, ok := lc.ThanksProps[outcome]
 	if !ok {
 		return errNotFound
 	}
-	link := s.base + lc.path + "?" + paramRef + "=" + token
-	pv := &views.PersonalLinkView{URL: link, Share: personalShare(lc.c, link), KeyShown: !first}
+	link := s.base + lc.Path + "?" + paramRef + "=" + token
+	pv := &views.PersonalLinkView{URL: link, Share: personalShare(lc.C, link), KeyShown: !first}
 	pv.Share.URL = link // the link itself to copy, as the supporter will paste it
 	pv.Share.LinkLabel = "Your own link"
 	if first {
-		pv.PrivateURL = s.base + lc.path + "/impact?" + paramKey + "=" + key
+		pv.PrivateURL = s.base + lc.Path + "/impact?" + paramKey + "=" + key
 	}
 	tp.Personal = pv
-	if tp.DonateURL != lc.path {
+	if tp.DonateURL != lc.Path {
 		tp.DonateText = "You can also give"
 	}
 	// The address holds the claim: no referrer leaves this page at all.
 	w.Header()["Referrer-Policy"] = hvNoReferrer
 	w.Header()["X-Robots-Tag"] = []string{"noindex"}
-	return s.writePage(w, r, http.StatusOK, views.ThanksPage(tp), lc.personalCSP)
+	return s.writePage(w, r, http.StatusOK, views.ThanksPage(tp), lc.PersonalCSP)
 }
 
 // impact serves a personal link's private page: GET
@@ -60,7 +61,7 @@ func (s *Server) personalThanks(w http.ResponseWriter, r *http.Request, lc *live
 func (s *Server) impact(w http.ResponseWriter, r *http.Request) error {
 	snap := s.snap.Load()
 	path := strings.TrimSuffix(r.URL.Path, "/impact")
-	lc := snap.live[path]
+	lc := snap.Live[path]
 	if lc == nil {
 		return errNotFound
 	}
@@ -70,7 +71,7 @@ func (s *Server) impact(w http.ResponseWriter, r *http.Request) error {
 	}
 	ref, err := s.cfg.Store.Referral(r.Context(), keyHash(key))
 	switch {
-	case errors.Is(err, store.ErrNotFound), err == nil && (ref.Org != lc.c.Org.Slug || ref.Campaign != lc.c.Slug):
+	case errors.Is(err, store.ErrNotFound), err == nil && (ref.Org != lc.C.Org.Slug || ref.Campaign != lc.C.Slug):
 		// A well-formed key the campaign does not hold is answered as a
 		// new link that has brought nothing yet: a claim may name a link
 		// that was never stored (an address that had already signed, or
@@ -82,31 +83,31 @@ func (s *Server) impact(w http.ResponseWriter, r *http.Request) error {
 	}
 	// Signatures this instance counted but has not written yet (unlink.go).
 	ref.Signatures += s.credits.pendingFor(ref.Org, ref.Campaign, ref.Token)
-	p := lc.signFrame("Your link")
-	brought := plural(ref.Signatures, "signature", "signatures")
+	p := lc.SignFrame("Your link")
+	brought := site.Plural(ref.Signatures, "signature", "signatures")
 	heading := "Your link brought " + brought
 	if ref.Signatures == 0 {
 		brought = "no signatures yet"
 		heading = "Your link has not brought a signature yet"
 	}
-	p.Title = heading + " — " + lc.c.Title
+	p.Title = heading + " — " + lc.C.Title
 	props := views.ImpactPageProps{
 		Page:          p,
-		CampaignTitle: lc.c.Title,
-		CampaignURL:   lc.path,
+		CampaignTitle: lc.C.Title,
+		CampaignURL:   lc.Path,
 		Count:         ref.Signatures,
 		Heading:       heading,
 		Brought:       brought,
-		LinkURL:       s.base + lc.path + "?" + paramRef + "=" + ref.Token,
+		LinkURL:       s.base + lc.Path + "?" + paramRef + "=" + ref.Token,
 	}
 	w.Header()["Referrer-Policy"] = hvNoReferrer
 	w.Header()["X-Robots-Tag"] = []string{"noindex"}
-	return s.writePage(w, r, http.StatusOK, views.ImpactPage(props), lc.csp)
+	return s.writePage(w, r, http.StatusOK, views.ImpactPage(props), lc.Csp)
 }
 
 // personalShare is the share block for a personal link: the campaign's
 // first messages around link, each network's link tagged with its source.
 func personalShare(c *campaign.Campaign, link string) views.ShareView {
-	msg, subject, tags := campaignMessages(c, firstShare(c), 0)
-	return shareViewFor(campaignPath(c), link, msg, subject, tags)
+	msg, subject, tags := site.CampaignMessages(c, site.FirstShare(c), 0)
+	return site.ShareViewFor(site.CampaignPath(c), link, msg, subject, tags)
 }

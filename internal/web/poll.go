@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/placard/placard/internal/site"
 	"github.com/placard/placard/internal/store"
 )
 
@@ -36,7 +37,7 @@ func (s *Server) Poll(ctx context.Context) error {
 	for k, c := range now {
 		// The revision, not the counts: an erased public signer and a new
 		// signature between two polls leave the counts as they were.
-		if old := s.tallies[k]; old == nil || old.rev != c.Revision {
+		if old := s.tallies[k]; old == nil || old.Rev != c.Revision {
 			changed = append(changed, k)
 		}
 	}
@@ -51,7 +52,7 @@ func (s *Server) Poll(ctx context.Context) error {
 		return nil
 	}
 
-	fresh := map[string]*tally{}
+	fresh := map[string]*site.Tally{}
 	var errs []error
 	for _, k := range changed {
 		c, ok := now[k]
@@ -59,17 +60,17 @@ func (s *Server) Poll(ctx context.Context) error {
 			fresh[k] = nil
 			continue
 		}
-		t := &tally{count: c.Count, rev: c.Revision}
+		t := &site.Tally{Count: c.Count, Rev: c.Revision}
 		if c.Signatures > 0 {
-			if t.recent, err = st.PublicSigners(ctx, c.Org, c.Campaign, recentSigners); err != nil {
+			if t.Recent, err = st.PublicSigners(ctx, c.Org, c.Campaign, site.RecentSigners); err != nil {
 				errs = append(errs, fmt.Errorf("reading the recent signers of %s: %w", k, err))
 				continue
 			}
 		}
-		if lc := snap.liveByKey(k); lc != nil && lc.hasLetter() && c.Organisations > 0 {
+		if lc := snap.LiveByKey(k); lc != nil && lc.HasLetter() && c.Organisations > 0 {
 			// Only the organisations, through their own index: the cost
 			// of a refresh must not grow with the letter's signatures.
-			if t.orgs, err = st.Organisations(ctx, c.Org, c.Campaign); err != nil {
+			if t.Orgs, err = st.Organisations(ctx, c.Org, c.Campaign); err != nil {
 				errs = append(errs, fmt.Errorf("reading the approved organisations of %s: %w", k, err))
 				continue
 			}
@@ -87,8 +88,8 @@ func (s *Server) Poll(ctx context.Context) error {
 			s.tallies[k] = t
 		}
 		// Every language of the campaign shows the one tally.
-		for _, lc := range snap.liveKeys[k] {
-			if err := renderLive(lc, t); err != nil {
+		for _, lc := range snap.LiveKeys[k] {
+			if err := site.RenderLive(lc, t); err != nil {
 				errs = append(errs, err)
 			}
 		}

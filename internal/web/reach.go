@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/site"
 )
 
 // This file is reach: where visitors come from and what sharing brings,
@@ -120,12 +121,12 @@ func attribution(q url.Values) (source, ref string) {
 // always viaLen characters (the token's length, so the cached page's gzip
 // pieces and lengths never change): "source.ref" padded with dots.
 const (
-	fieldVia       = fieldAttribution
+	fieldVia       = site.FieldAttribution
 	viaLen         = tokenLen
-	viaPlaceholder = viaSlot
+	viaPlaceholder = site.ViaSlot
 )
 
-var blankVia = []byte(viaBlank)
+var blankVia = []byte(site.ViaBlank)
 
 // encodeVia is the via value for source and ref (both already checked).
 func encodeVia(source, ref string) []byte {

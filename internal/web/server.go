@@ -37,6 +37,7 @@ import (
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/markdown"
 	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/site"
 	"github.com/placard/placard/internal/store"
 )
 
@@ -153,7 +154,7 @@ type Server struct {
 	md      *markdown.Renderer
 	handler http.Handler
 
-	snap atomic.Pointer[snapshot]
+	snap atomic.Pointer[site.Snapshot]
 
 	// mu serialises SetSite so snapshots are built one at a time and the
 	// close_at timer always belongs to the newest one.
@@ -170,10 +171,10 @@ type Server struct {
 	keyer *clientKeyer
 	// tallies holds the last figures fetched from the store per campaign
 	// ("org/slug"); guarded by mu, like the snapshot builds that read it.
-	tallies map[string]*tally
+	tallies map[string]*site.Tally
 
 	// gen holds the share cards and QR codes made so far (cards.go).
-	gen *genCache
+	gen *site.GenCache
 
 	// dev wakes the live-preview event streams (dev.go); nil unless Config.Dev.
 	dev *devHub
@@ -203,7 +204,7 @@ type Server struct {
 
 // New checks cfg, builds the first snapshot from site (which may be nil for
 // an empty site) and returns the server.
-func New(cfg Config, site *campaign.Site) (*Server, error) {
+func New(cfg Config, loaded *campaign.Site) (*Server, error) {
 	if k := cfg.PreviewKey; k != "" && len(k) < MinPreviewKey {
 		return nil, fmt.Errorf("the preview key must be at least %d characters long so it cannot be guessed — it has %d", MinPreviewKey, len(k))
 	}
@@ -262,8 +263,8 @@ func New(cfg Config, site *campaign.Site) (*Server, error) {
 		tokens:  tokenSigner{key: key},
 		used:    newUsedTokens(),
 		keyer:   newClientKeyer(cfg.ClientIPHeader, cfg.TrustedProxies),
-		tallies: map[string]*tally{},
-		gen:     &genCache{},
+		tallies: map[string]*site.Tally{},
+		gen:     &site.GenCache{},
 	}
 	if cfg.Store != nil {
 		s.claims = newClaimer(key, cfg.Store.ClaimOnce)
@@ -274,7 +275,7 @@ func New(cfg Config, site *campaign.Site) (*Server, error) {
 		s.dev = newDevHub()
 	}
 	s.handler = s.routes()
-	if err := s.SetSite(site); err != nil {
+	if err := s.SetSite(loaded); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -285,16 +286,16 @@ func New(cfg Config, site *campaign.Site) (*Server, error) {
 // returned. Static files of the previous snapshot stay available for one
 // more generation, so a page fetched just before a reload still finds its
 // stylesheet and images.
-func (s *Server) SetSite(site *campaign.Site) error {
+func (s *Server) SetSite(loaded *campaign.Site) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	snap, err := s.build(site, s.snap.Load())
+	snap, err := s.build(loaded, s.snap.Load())
 	if err != nil {
 		return err
 	}
 	s.snap.Store(snap)
-	s.gen.keep(snap.generated)
-	s.scheduleClose(site)
+	s.gen.Keep(snap.Generated)
+	s.scheduleClose(loaded)
 	s.dev.set(nil) // dev mode: open tabs reload
 	return nil
 }
@@ -302,24 +303,24 @@ func (s *Server) SetSite(site *campaign.Site) error {
 // scheduleClose rebuilds the snapshot when the next campaign's close_at or
 // publish_at passes, so a campaign closes, or appears, on time without a
 // reload.
-func (s *Server) scheduleClose(site *campaign.Site) {
+func (s *Server) scheduleClose(loaded *campaign.Site) {
 	if s.timer != nil {
 		s.timer.Stop()
 		s.timer = nil
 	}
-	if site == nil {
+	if loaded == nil {
 		return
 	}
 	now := s.cfg.Now()
-	next := nextChange(site, now)
+	next := nextChange(loaded, now)
 	if next.IsZero() {
 		return
 	}
 	s.timer = time.AfterFunc(next.Sub(now)+time.Second, func() {
-		if s.snap.Load().site != site {
+		if s.snap.Load().Site != loaded {
 			return // a newer site has been loaded; it scheduled its own timer
 		}
-		if err := s.SetSite(site); err != nil {
+		if err := s.SetSite(loaded); err != nil {
 			s.log.Error("closing a campaign on time failed; the old pages keep serving", "err", err)
 		}
 	})
@@ -330,9 +331,9 @@ const MinPreviewKey = 16
 
 // nextChange is the earliest close_at or publish_at after now, or zero when
 // no campaign changes on its own: the moment the snapshot must be rebuilt.
-func nextChange(site *campaign.Site, now time.Time) time.Time {
+func nextChange(loaded *campaign.Site, now time.Time) time.Time {
 	var next time.Time
-	for _, o := range site.Orgs {
+	for _, o := range loaded.Orgs {
 		for _, c := range o.Campaigns {
 			for _, at := range []time.Time{c.CloseAt, c.PublishAt} {
 				if !at.IsZero() && at.After(now) && (next.IsZero() || at.Before(next)) {
@@ -351,14 +352,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // build renders site into a new snapshot. prev, when not nil, lends its
 // static files for one more generation.
-func (s *Server) build(site *campaign.Site, prev *snapshot) (*snapshot, error) {
-	mode := ModePublic
+func (s *Server) build(loaded *campaign.Site, prev *site.Snapshot) (*site.Snapshot, error) {
+	mode := site.ModePublic
 	if s.cfg.Store == nil && s.cfg.FormOrigin != "" {
-		mode = ModeStatic
+		mode = site.ModeStatic
 	}
-	return compile(Options{
+	return site.Compile(site.Options{
 		Base: s.base, SiteName: s.cfg.SiteName, Mode: mode, Signing: s.cfg.Store != nil,
 		FormOrigin: s.cfg.FormOrigin, PreviewKey: s.cfg.PreviewKey, Dev: s.cfg.Dev, DevScript: devScript, Now: s.cfg.Now,
 		Tallies: s.tallies, Files: s.gen,
-	}, s.md, site, prev)
+	}, s.md, loaded, prev)
 }

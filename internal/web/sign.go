@@ -16,6 +16,7 @@ import (
 	"github.com/go-chi/httprate"
 
 	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/site"
 	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/views"
 )
@@ -153,20 +154,20 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 	}
 	snap := s.snap.Load()
 	path := signCampaignPath(r.URL.Path)
-	lc := snap.live[path]
+	lc := snap.Live[path]
 	if lc == nil {
-		if s.cfg.Store == nil && snap.pages[path] != nil {
+		if s.cfg.Store == nil && snap.Pages[path] != nil {
 			return errSigningOff
 		}
 		return errNotFound
 	}
 	now := s.cfg.Now()
-	if closedNow(lc.c, now) {
+	if site.ClosedNow(lc.C, now) {
 		// Read the form only to answer in the signer's language.
 		if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "application/x-www-form-urlencoded" {
 			r.Body = http.MaxBytesReader(w, r.Body, maxSignBody)
 			if r.ParseForm() == nil {
-				lc = snap.inLang(path, lc, r.PostForm.Get(fieldLang))
+				lc = snap.InLang(path, lc, r.PostForm.Get(site.FieldLang))
 			}
 		}
 		return s.signClosed(w, r, lc)
@@ -195,37 +196,37 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	lc = snap.inLang(path, lc, form.Get(fieldLang))
-	id := form.Get(fieldAction)
-	sa := lc.signables[id]
+	lc = snap.InLang(path, lc, form.Get(site.FieldLang))
+	id := form.Get(site.FieldAction)
+	sa := lc.Signables[id]
 	if sa == nil {
-		if lc.ids[id] {
+		if lc.Ids[id] {
 			return errNotSignable
 		}
 		return errNoSuchForm
 	}
-	if form.Get(fieldHoneypot) != "" {
+	if form.Get(site.FieldHoneypot) != "" {
 		// A bot filled the field people never see: answer as if it had
 		// worked (with a claim for a link that is never stored), so it
 		// learns nothing, and keep nothing.
 		token, key, _ := newReferral()
-		return seeOther(w, lc.path+"/thanks?outcome="+outcomeSigned+"&"+paramClaim+"="+s.claims.seal(lc.key, token, key, now))
+		return seeOther(w, lc.Path+"/thanks?outcome="+site.OutcomeSigned+"&"+paramClaim+"="+s.claims.seal(lc.Key, token, key, now))
 	}
 
 	sub := signing.Submission{
 		Action: id, Name: form.Get("name"), Email: form.Get("email"), Postcode: form.Get("postcode"),
 		Country: form.Get("country"), Phone: form.Get("phone"), Comment: form.Get("comment"),
 		Organisation: form.Get("organisation"), Role: form.Get("role"),
-		Consent: form.Get(fieldConsent), Contact: form.Get(fieldContact), Public: form.Get(fieldPublic),
+		Consent: form.Get(site.FieldConsent), Contact: form.Get(site.FieldContact), Public: form.Get(site.FieldPublic),
 	}
-	tok := form.Get(fieldToken)
-	tokProblem, issued := s.tokens.checkAt(lc.key, tok, now)
+	tok := form.Get(site.FieldToken)
+	tokProblem, issued := s.tokens.checkAt(lc.Key, tok, now)
 	if tokProblem == tokenMissing && s.fromSiteOrigin(r) {
 		// A static copy's form has no token to send (see Config.SiteOrigins):
 		// the signer confirms on the form shown again here, with a token.
 		tokProblem = tokenConfirm
 	}
-	sig, errs := signing.CheckForm(sub, sa.rules, sa.consent, sa.contact, now)
+	sig, errs := signing.CheckForm(sub, sa.Rules, sa.Consent, sa.Contact, now)
 	client := s.keyer.key(r)
 	if tokProblem == tokenOK && len(errs) == 0 && !s.used.claim(tok, client, issued, now) {
 		tokProblem = tokenUsed
@@ -233,7 +234,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 	if tokProblem != tokenOK || len(errs) > 0 {
 		return s.signAgain(w, r, lc, sa, form, errs, tokProblem, issued, now)
 	}
-	sig.Org, sig.Campaign, sig.Action, sig.Lang = lc.c.Org.Slug, lc.c.Slug, id, lc.frame.Lang
+	sig.Org, sig.Campaign, sig.Action, sig.Lang = lc.C.Org.Slug, lc.C.Slug, id, lc.Frame.Lang
 	// Where the signer came from, and their own personal link (reach.go).
 	source, ref := decodeVia(form.Get(fieldVia))
 
@@ -247,8 +248,8 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 	haveLink := false
 	if !isEmbedSign(r) {
 		var lerr error
-		if link, haveLink, lerr = s.links.take(ctx, s.cfg.Store, lc.key, sig.Org, sig.Campaign); lerr != nil {
-			s.log.Warn("making personal links failed; this signer gets none", "campaign", lc.key, "err", lerr, "request_id", requestID(r))
+		if link, haveLink, lerr = s.links.take(ctx, s.cfg.Store, lc.Key, sig.Org, sig.Campaign); lerr != nil {
+			s.log.Warn("making personal links failed; this signer gets none", "campaign", lc.Key, "err", lerr, "request_id", requestID(r))
 		}
 	}
 	err := s.cfg.Signer.Sign(ctx, sig)
@@ -258,11 +259,11 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 		// nobody saw goes back to the pool.
 		s.used.release(tok, client, issued)
 		if haveLink {
-			s.links.putBack(lc.key, link)
+			s.links.putBack(lc.Key, link)
 		}
 		// Only the campaign and the error: never the signer's details.
 		s.log.Error("storing a signature failed; the signer was told it was not recorded",
-			"campaign", lc.key, "err", err, "request_id", requestID(r))
+			"campaign", lc.Key, "err", err, "request_id", requestID(r))
 		return errSignNotStored
 	}
 	// An address that had already signed is answered exactly as a first
@@ -270,9 +271,9 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 	// The store changed nothing; the claim below names a link of the pool,
 	// made ahead and tied to no signature, as a first signature's does. It
 	// is not put back: its key is shown to this signer.
-	outcome := outcomeSigned
+	outcome := site.OutcomeSigned
 	if sig.Status == signing.StatusPending {
-		outcome = outcomePending
+		outcome = site.OutcomePending
 	}
 	// What the signature brought is counted now and written later, apart
 	// from it. A repeat is counted too: the link's owner sees its count at
@@ -282,7 +283,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 	s.credits.add(sig.Org, sig.Campaign, source, ref, now)
 	loc := thanksLocation(r, lc, outcome)
 	if haveLink {
-		loc += "&" + paramClaim + "=" + s.claims.seal(lc.key, link.token, link.key, now)
+		loc += "&" + paramClaim + "=" + s.claims.seal(lc.Key, link.token, link.key, now)
 	}
 	return seeOther(w, loc)
 }
@@ -320,7 +321,7 @@ var tokenHeadings = map[tokenProblem]string{
 // back-dated: back-dating would hand any script a token to post with at
 // once. A person who presses again within three seconds gets the form once
 // more with that same token, which then passes.
-func (s *Server) signAgain(w http.ResponseWriter, r *http.Request, lc *liveCampaign, sa *signable, form url.Values, errs signing.FieldErrors, tp tokenProblem, issued, now time.Time) error {
+func (s *Server) signAgain(w http.ResponseWriter, r *http.Request, lc *site.LiveCampaign, sa *site.Signable, form url.Values, errs signing.FieldErrors, tp tokenProblem, issued, now time.Time) error {
 	// Keep only the signer's own fields: never the honeypot or the token.
 	kept := url.Values{}
 	for _, k := range signing.FieldOrder {
@@ -328,63 +329,53 @@ func (s *Server) signAgain(w http.ResponseWriter, r *http.Request, lc *liveCampa
 			kept[k] = v[:1]
 		}
 	}
-	kept.Set(fieldContact, form.Get(fieldContact))
-	kept.Set(fieldPublic, form.Get(fieldPublic))
+	kept.Set(site.FieldContact, form.Get(site.FieldContact))
+	kept.Set(site.FieldPublic, form.Get(site.FieldPublic))
 	kept.Set(fieldVia, form.Get(fieldVia))
 	at := now
 	if tp == tokenOK || tp == tokenFresh {
 		at = issued
 	}
-	tok := s.tokens.issue(lc.key, at)
+	tok := s.tokens.issue(lc.Key, at)
 	// The re-shown form keeps the attribution the first one carried.
-	f := signForm(lc.loc, lc.c, sa, tok, string(encodeVia(decodeVia(kept.Get(fieldVia)))), false, kept, errs)
+	f := site.SignForm(lc.Loc, lc.C, sa, tok, string(encodeVia(decodeVia(kept.Get(fieldVia)))), false, kept, errs)
 	props := views.SignPageProps{
-		Page:          lc.signFrame(lc.loc.T("sign.check")),
-		CampaignTitle: lc.c.Title,
-		CampaignURL:   lc.path,
-		Heading:       lc.loc.T("sign.check"),
+		Page:          lc.SignFrame(lc.Loc.T("sign.check")),
+		CampaignTitle: lc.C.Title,
+		CampaignURL:   lc.Path,
+		Heading:       lc.Loc.T("sign.check"),
 		Form:          *f,
 	}
 	if tp != tokenOK {
 		props.Heading = tokenHeadings[tp]
-		props.Page.Title = props.Heading + " — " + lc.c.Title
+		props.Page.Title = props.Heading + " — " + lc.C.Title
 	}
-	if isEmbedSign(r) && lc.embed != nil {
+	if isEmbedSign(r) && lc.Embed != nil {
 		return s.writeEmbedForm(w, r, lc, http.StatusUnprocessableEntity, props.Heading, *f, sa)
 	}
-	return s.writePage(w, r, http.StatusUnprocessableEntity, views.SignPage(props), lc.csp)
+	return s.writePage(w, r, http.StatusUnprocessableEntity, views.SignPage(props), lc.Csp)
 }
 
 // signClosed refuses a signature on a closed campaign (410) with a page
 // that says signing has ended.
-func (s *Server) signClosed(w http.ResponseWriter, r *http.Request, lc *liveCampaign) error {
-	var sa *signable
-	for _, v := range lc.signables {
+func (s *Server) signClosed(w http.ResponseWriter, r *http.Request, lc *site.LiveCampaign) error {
+	var sa *site.Signable
+	for _, v := range lc.Signables {
 		sa = v
 		break
 	}
-	f := signForm(lc.loc, lc.c, sa, "", viaBlank, true, nil, nil)
+	f := site.SignForm(lc.Loc, lc.C, sa, "", site.ViaBlank, true, nil, nil)
 	props := views.SignPageProps{
-		Page:          lc.signFrame(lc.loc.T("sign.ended")),
-		CampaignTitle: lc.c.Title,
-		CampaignURL:   lc.path,
-		Heading:       lc.loc.T("sign.ended"),
+		Page:          lc.SignFrame(lc.Loc.T("sign.ended")),
+		CampaignTitle: lc.C.Title,
+		CampaignURL:   lc.Path,
+		Heading:       lc.Loc.T("sign.ended"),
 		Form:          *f,
 	}
-	if isEmbedSign(r) && lc.embed != nil {
+	if isEmbedSign(r) && lc.Embed != nil {
 		return s.writeEmbedForm(w, r, lc, http.StatusGone, props.Heading, *f, sa)
 	}
-	return s.writePage(w, r, http.StatusGone, views.SignPage(props), lc.csp)
-}
-
-// signFrame is the page frame of lc's sign pages, titled.
-func (lc *liveCampaign) signFrame(title string) views.Page {
-	p := lc.frame
-	p.Title = title + " — " + lc.c.Title
-	p.Description = title
-	p.CanonicalURL = ""
-	p.Noindex = true
-	return p
+	return s.writePage(w, r, http.StatusGone, views.SignPage(props), lc.Csp)
 }
 
 // writePage renders c into a buffer and writes it with status: a failed

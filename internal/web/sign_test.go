@@ -848,9 +848,9 @@ func TestLiveETag(t *testing.T) {
 		t.Errorf("ETag did not change with the count")
 	}
 	// A poll with nothing new re-renders nothing.
-	lp := e.s.snap.Load().live[libraryPage].pages.Load()
+	lp := e.s.snap.Load().Live[libraryPage].Pages.Load()
 	e.poll(t)
-	if e.s.snap.Load().live[libraryPage].pages.Load() != lp {
+	if e.s.snap.Load().Live[libraryPage].Pages.Load() != lp {
 		t.Errorf("a poll without changes re-rendered the page")
 	}
 }

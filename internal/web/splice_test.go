@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/placard/placard/internal/site"
 )
 
 // FuzzViaPage splices tokens and attribution into pages holding both kinds
@@ -56,7 +58,7 @@ func FuzzViaPage(f *testing.F) {
 				}
 			}
 		}
-		p := newTokenPage([]byte(b.String()), "o/c", "")
+		p := site.NewTokenPage([]byte(b.String()), "o/c", "")
 		for _, gz := range []bool{false, true} {
 			req := httptest.NewRequest("GET", "/", nil)
 			if gz {

@@ -8,6 +8,8 @@ import (
 	"encoding/binary"
 	"sync"
 	"time"
+
+	"github.com/placard/placard/internal/site"
 )
 
 // The form token is a signed issue time: it proves that the form was
@@ -31,7 +33,7 @@ const (
 // tokenPlaceholder stands in for the token when a page is rendered for the
 // cache; the served bytes have a fresh token spliced in its place. It is
 // tokenLen characters long, so offsets and lengths never change.
-const tokenPlaceholder = tokenSlot
+const tokenPlaceholder = site.TokenSlot
 
 // tokenProblem says why a token was refused.
 type tokenProblem int

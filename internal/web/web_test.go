@@ -19,6 +19,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/site"
 )
 
 // testPNG makes a w×h PNG.
@@ -192,7 +193,7 @@ func TestHealthz(t *testing.T) {
 
 func TestSecurityHeadersEverywhere(t *testing.T) {
 	s := newTestServer(t)
-	css := s.snap.Load().stylesheet
+	css := s.snap.Load().Stylesheet
 	for _, p := range []string{"/", "/riverside/save-the-library", "/nobody", css, "/healthz", "/riverside/", "/plain/a-note/share/mastodon?instance=x"} {
 		res := get(t, s, "GET", p, nil)
 		for k, want := range map[string]string{
@@ -224,7 +225,7 @@ func TestPageCSPHashesTheme(t *testing.T) {
 	csp := res.Header.Get("Content-Security-Policy")
 	// Every organisation and campaign page closes with share links, so its
 	// Mastodon form may send the reader on to their own server.
-	want := pageCSP(":root{--brand:#0b5d3b;--accent:#aa3300}", true)
+	want := site.PageCSP(":root{--brand:#0b5d3b;--accent:#aa3300}", true)
 	if csp != want {
 		t.Errorf("got CSP %q, want %q", csp, want)
 	}
@@ -297,17 +298,17 @@ func TestHead(t *testing.T) {
 func TestStatic(t *testing.T) {
 	s := newTestServer(t)
 	snap := s.snap.Load()
-	if !strings.HasPrefix(snap.stylesheet, "/static/style.") || !strings.HasSuffix(snap.stylesheet, ".css") {
-		t.Fatalf("got stylesheet %q, want /static/style.HASH.css", snap.stylesheet)
+	if !strings.HasPrefix(snap.Stylesheet, "/static/style.") || !strings.HasSuffix(snap.Stylesheet, ".css") {
+		t.Fatalf("got stylesheet %q, want /static/style.HASH.css", snap.Stylesheet)
 	}
-	res := get(t, s, "GET", snap.stylesheet, nil)
+	res := get(t, s, "GET", snap.Stylesheet, nil)
 	wantStatus(t, res, 200)
 	wantHeader(t, res, "Content-Type", "text/css; charset=utf-8")
 	wantHeader(t, res, "Cache-Control", "public, max-age=31536000, immutable")
 	wantHeader(t, res, "X-Content-Type-Options", "nosniff")
 
 	var pdf, png string
-	for k := range snap.static {
+	for k := range snap.Static {
 		switch {
 		case strings.HasPrefix(k, "/static/riverside/assets/report.") && strings.HasSuffix(k, ".pdf"):
 			pdf = k
@@ -316,7 +317,7 @@ func TestStatic(t *testing.T) {
 		}
 	}
 	if pdf == "" || png == "" {
-		t.Fatalf("organiser files not served under hashed names: %v", keys(snap.static))
+		t.Fatalf("organiser files not served under hashed names: %v", keys(snap.Static))
 	}
 	res = get(t, s, "GET", pdf, nil)
 	wantHeader(t, res, "Content-Type", "application/pdf")
@@ -396,13 +397,13 @@ func TestShareLinksExact(t *testing.T) {
 	link := func(n string) string { return "https://act.example.org/riverside/save-the-library?src=" + n }
 	def := func(n string) string { return "The Riverside library needs us before 3 March " + link(n) }
 	want := []string{
-		"https://x.com/intent/post?text=" + queryEscape("Our library closes unless the council hears from us. "+link("x")+" #SaveRiversideLibrary"),
-		"https://bsky.app/intent/compose?text=" + queryEscape(def("bluesky")),
-		"https://www.facebook.com/sharer/sharer.php?u=" + queryEscape(link("facebook")),
-		"https://www.linkedin.com/sharing/share-offsite/?url=" + queryEscape(link("linkedin")),
-		"https://wa.me/?text=" + queryEscape(def("whatsapp")),
-		"https://t.me/share/url?url=" + queryEscape(link("telegram")) + "&text=The%20Riverside%20library%20needs%20us%20before%203%20March",
-		"mailto:?subject=Save%20the%20library&body=" + queryEscape(def("email")),
+		"https://x.com/intent/post?text=" + site.QueryEscape("Our library closes unless the council hears from us. "+link("x")+" #SaveRiversideLibrary"),
+		"https://bsky.app/intent/compose?text=" + site.QueryEscape(def("bluesky")),
+		"https://www.facebook.com/sharer/sharer.php?u=" + site.QueryEscape(link("facebook")),
+		"https://www.linkedin.com/sharing/share-offsite/?url=" + site.QueryEscape(link("linkedin")),
+		"https://wa.me/?text=" + site.QueryEscape(def("whatsapp")),
+		"https://t.me/share/url?url=" + site.QueryEscape(link("telegram")) + "&text=The%20Riverside%20library%20needs%20us%20before%203%20March",
+		"mailto:?subject=Save%20the%20library&body=" + site.QueryEscape(def("email")),
 	}
 	for _, w := range want {
 		if !hrefs[w] {
@@ -447,7 +448,7 @@ func TestMastodonRedirect(t *testing.T) {
 
 	res = get(t, s, "GET", base+"instance=@sam@social.example", sameOrigin)
 	wantStatus(t, res, 303)
-	wantHeader(t, res, "Location", "https://social.example/share?text="+queryEscape("The Riverside library needs us before 3 March https://act.example.org/riverside/save-the-library?src=mastodon"))
+	wantHeader(t, res, "Location", "https://social.example/share?text="+site.QueryEscape("The Riverside library needs us before 3 March https://act.example.org/riverside/save-the-library?src=mastodon"))
 
 	for _, bad := range []string{"", "localhost", "127.0.0.1", "evil.example/path", "evil.example:8080", "a..b", "-x.example", "x.example?y", "[::1]", "exa mple.org", "javascript:alert(1)", "x.123"} {
 		res := get(t, s, "GET", base+"instance="+url.QueryEscape(bad), nil)
@@ -479,7 +480,7 @@ func TestMastodonConfirm(t *testing.T) {
 	s := newTestServer(t)
 	target := "/riverside/save-the-library/share/mastodon?instance=" + url.QueryEscape("social.example") +
 		"&text=" + url.QueryEscape("Send money to <b>evil</b>")
-	want := "https://social.example/share?text=" + queryEscape("Send money to <b>evil</b>")
+	want := "https://social.example/share?text=" + site.QueryEscape("Send money to <b>evil</b>")
 	for _, site := range []string{"", "cross-site", "same-site", "none"} {
 		h := http.Header{}
 		if site != "" {
@@ -617,7 +618,7 @@ func TestSetSiteSwapsAndKeepsOldStatic(t *testing.T) {
 	s := newTestServer(t)
 	old := s.snap.Load()
 	var oldHero string
-	for k := range old.static {
+	for k := range old.Static {
 		if strings.HasPrefix(k, "/static/riverside/assets/hero.") {
 			oldHero = k
 		}
@@ -652,27 +653,27 @@ func TestNewRejectsBadBaseURL(t *testing.T) {
 }
 
 func TestFormatting(t *testing.T) {
-	if got := formatDate(time.Date(2026, 2, 10, 0, 0, 0, 0, time.UTC)); got != "10 February 2026" {
+	if got := site.FormatDate(time.Date(2026, 2, 10, 0, 0, 0, 0, time.UTC)); got != "10 February 2026" {
 		t.Errorf("formatDate = %q", got)
 	}
 	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 5000: "5,000", 1234567: "1,234,567", -1234: "-1,234"} {
-		if got := formatInt(n); got != want {
+		if got := site.FormatInt(n); got != want {
 			t.Errorf("formatInt(%d) = %q, want %q", n, got, want)
 		}
 	}
-	if got := formatSize(1_234_567); got != "1.2 MB" {
+	if got := site.FormatSize(1_234_567); got != "1.2 MB" {
 		t.Errorf("formatSize = %q", got)
 	}
-	if txt, iso := formatDuration(65 * time.Minute); txt != "1 h 5 min" || iso != "PT1H5M" {
+	if txt, iso := site.FormatDuration(65 * time.Minute); txt != "1 h 5 min" || iso != "PT1H5M" {
 		t.Errorf("formatDuration = %q %q", txt, iso)
 	}
 	for cur, want := range map[string]string{"USD": "$1,000", "eur": "€1,000", "CHF": "1,000 CHF", "": "1,000"} {
-		if got := formatMoney(1000, cur); got != want {
+		if got := site.FormatMoney(1000, cur); got != want {
 			t.Errorf("formatMoney(1000, %q) = %q, want %q", cur, got, want)
 		}
 	}
 	for code, want := range map[string][3]string{"en": {"en", "ltr", "en_GB"}, "en-US": {"en-US", "ltr", "en_US"}, "ar": {"ar", "rtl", "ar_AR"}, "he": {"he", "rtl", "he_IL"}, "": {"en", "ltr", "en_GB"}} {
-		l, d, loc := langInfo(code)
+		l, d, loc := site.LangInfo(code)
 		if [3]string{l, d, loc} != want {
 			t.Errorf("langInfo(%q) = %q %q %q, want %v", code, l, d, loc, want)
 		}
@@ -753,7 +754,7 @@ func TestQuietLoggerSkipsRequestLog(t *testing.T) {
 }
 
 func TestMailtoCRLF(t *testing.T) {
-	got := mailtoURL("a@b.example", "Hi there", "Line one\nLine two & more")
+	got := site.MailtoURL("a@b.example", "Hi there", "Line one\nLine two & more")
 	want := "mailto:a@b.example?subject=Hi%20there&body=Line%20one%0D%0ALine%20two%20%26%20more"
 	if got != want {
 		t.Errorf("got %s, want %s", got, want)

@@ -1,4 +1,4 @@
-package web
+package site
 
 import (
 	"fmt"
@@ -10,8 +10,8 @@ import (
 	"golang.org/x/text/language"
 )
 
-// formatDate writes a date the way people read it on the page: "10 February 2026".
-func formatDate(t time.Time) string {
+// FormatDate writes a date the way people read it on the page: "10 February 2026".
+func FormatDate(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
@@ -26,8 +26,8 @@ func isoDate(t time.Time) string {
 	return t.Format("2006-01-02")
 }
 
-// formatInt writes n with thousands separators: 5000 → "5,000".
-func formatInt(n int) string {
+// FormatInt writes n with thousands separators: 5000 → "5,000".
+func FormatInt(n int) string {
 	s := strconv.Itoa(n)
 	sign := ""
 	if n < 0 {
@@ -39,16 +39,16 @@ func formatInt(n int) string {
 	return sign + s
 }
 
-// plural writes a count with its noun: "1 campaign", "3 campaigns".
-func plural(n int, one, many string) string {
+// Plural writes a count with its noun: "1 campaign", "3 campaigns".
+func Plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}
-	return formatInt(n) + " " + many
+	return FormatInt(n) + " " + many
 }
 
-// formatSize writes a file size for people: "840 KB", "1.2 MB".
-func formatSize(n int) string {
+// FormatSize writes a file size for people: "840 KB", "1.2 MB".
+func FormatSize(n int) string {
 	switch {
 	case n < 1000:
 		return strconv.Itoa(n) + " bytes"
@@ -92,9 +92,9 @@ func fileFormat(contentType, path string) string {
 	return "File"
 }
 
-// formatDuration writes a length for people ("34 min", "1 h 5 min") and as
+// FormatDuration writes a length for people ("34 min", "1 h 5 min") and as
 // ISO 8601 ("PT34M", "PT1H5M").
-func formatDuration(d time.Duration) (text, iso string) {
+func FormatDuration(d time.Duration) (text, iso string) {
 	if d <= 0 {
 		return "", ""
 	}
@@ -129,9 +129,9 @@ var currencySymbols = map[string]string{
 	"PHP": "₱", "UAH": "₴", "TRY": "₺", "ZAR": "R", "MXN": "MX$",
 }
 
-// formatMoney writes an amount in whole units of a currency: "$25", "€10", "10 CHF".
-func formatMoney(amount int, currency string) string {
-	n := formatInt(amount)
+// FormatMoney writes an amount in whole units of a currency: "$25", "€10", "10 CHF".
+func FormatMoney(amount int, currency string) string {
+	n := FormatInt(amount)
 	currency = strings.ToUpper(strings.TrimSpace(currency))
 	if sym, ok := currencySymbols[currency]; ok {
 		return sym + n
@@ -167,9 +167,9 @@ var ogLocales = map[string]string{
 	"ro": "ro_RO", "hu": "hu_HU", "id": "id_ID", "vi": "vi_VN", "th": "th_TH",
 }
 
-// langInfo returns the BCP 47 tag for <html lang>, "ltr" or "rtl", and the
+// LangInfo returns the BCP 47 tag for <html lang>, "ltr" or "rtl", and the
 // og:locale for an organisation's language code (default en).
-func langInfo(code string) (lang, dir, locale string) {
+func LangInfo(code string) (lang, dir, locale string) {
 	code = strings.TrimSpace(code)
 	if code == "" {
 		code = "en"
@@ -219,14 +219,14 @@ func telURL(phone string) string {
 	return "tel:" + b.String()
 }
 
-// queryEscape percent-encodes s for a query value with spaces as %20, which
+// QueryEscape percent-encodes s for a query value with spaces as %20, which
 // every mail client and share screen reads the same way (some show a + literally).
-func queryEscape(s string) string {
+func QueryEscape(s string) string {
 	return strings.ReplaceAll(url.QueryEscape(s), "+", "%20")
 }
 
-// mailtoURL builds a mailto: link with an optional subject and body.
-func mailtoURL(addr, subject, body string) string {
+// MailtoURL builds a mailto: link with an optional subject and body.
+func MailtoURL(addr, subject, body string) string {
 	addr = strings.TrimSpace(addr)
 	var b strings.Builder
 	b.WriteString("mailto:")
@@ -237,7 +237,7 @@ func mailtoURL(addr, subject, body string) string {
 	if subject != "" {
 		b.WriteByte(sep)
 		b.WriteString("subject=")
-		b.WriteString(queryEscape(subject))
+		b.WriteString(QueryEscape(subject))
 		sep = '&'
 	}
 	if body != "" {
@@ -245,7 +245,7 @@ func mailtoURL(addr, subject, body string) string {
 		b.WriteString("body=")
 		// RFC 6068: line breaks in a mailto body are written as CRLF.
 		body = strings.ReplaceAll(strings.ReplaceAll(body, "\r\n", "\n"), "\n", "\r\n")
-		b.WriteString(queryEscape(body))
+		b.WriteString(QueryEscape(body))
 	}
 	return b.String()
 }

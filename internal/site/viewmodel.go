@@ -1,4 +1,4 @@
-package web
+package site
 
 import (
 	"encoding/json"
@@ -26,7 +26,7 @@ const descriptionLimit = 200
 func (b *builder) basePage(org *campaign.Org) views.Page {
 	p := views.Page{
 		SiteName:       b.opt.SiteName,
-		StylesheetURL:  b.snap.stylesheet,
+		StylesheetURL:  b.snap.Stylesheet,
 		ScriptURL:      b.snap.script,
 		ReachScriptURL: b.snap.reachScript,
 		DevScriptURL:   b.snap.devScript,
@@ -48,7 +48,7 @@ func (b *builder) basePage(org *campaign.Org) views.Page {
 			Social:     socialLinks(org.Social),
 		}
 	}
-	p.Lang, p.Dir, p.OGLocale = langInfo(langCode)
+	p.Lang, p.Dir, p.OGLocale = LangInfo(langCode)
 	return p
 }
 
@@ -129,7 +129,7 @@ func (b *builder) indexProps(site *campaign.Site) views.IndexPageProps {
 					n++
 				}
 			}
-			text := plural(n, "campaign", "campaigns")
+			text := Plural(n, "campaign", "campaigns")
 			if n == 0 {
 				text = "No campaigns yet"
 			}
@@ -238,7 +238,7 @@ func person(p *campaign.Person) *views.Person {
 	}
 	v := &views.Person{Name: p.Name, Role: p.Role, Phone: p.Phone, Email: p.Email, TelURL: telURL(p.Phone)}
 	if p.Email != "" {
-		v.MailtoURL = mailtoURL(p.Email, "", "")
+		v.MailtoURL = MailtoURL(p.Email, "", "")
 	}
 	return v
 }
@@ -247,7 +247,7 @@ func person(p *campaign.Person) *views.Person {
 func (b *builder) card(c *campaign.Campaign, page *campaign.Org) views.CampaignCard {
 	v := views.CampaignCard{
 		Title:    c.Title,
-		URL:      campaignPath(c),
+		URL:      CampaignPath(c),
 		Summary:  c.Summary,
 		DateText: b.localizer(c.Org).Date(c.Date),
 		DateISO:  isoDate(c.Date),
@@ -282,7 +282,7 @@ func (b *builder) status(c *campaign.Campaign) campaign.Status {
 // page's region pickers offer, for building the variants.
 func (b *builder) campaignProps(c *campaign.Campaign, region string) (views.CampaignPageProps, []string) {
 	o := c.Org
-	canonical := b.opt.Base + campaignPath(c)
+	canonical := b.opt.Base + CampaignPath(c)
 	p := b.basePage(o)
 	p.Title = c.Title + " — " + o.Name
 	p.CanonicalURL = canonical
@@ -293,7 +293,7 @@ func (b *builder) campaignProps(c *campaign.Campaign, region string) (views.Camp
 	p.OGType = "article"
 	p.Image = b.campaignShareImage(c)
 	p.Breadcrumbs = []views.Link{{Label: b.opt.SiteName, URL: "/"}, {Label: o.Name, URL: orgPath(o)}}
-	b.alternates(&p, o, func(x *campaign.Org) string { return campaignPath(c.In(x.Language)) })
+	b.alternates(&p, o, func(x *campaign.Org) string { return CampaignPath(c.In(x.Language)) })
 	l := p.L
 
 	st := b.status(c)
@@ -520,8 +520,8 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 		}
 		lv := &views.ListenView{}
 		for _, it := range a.Listen.Items {
-			dt, di := formatDuration(it.Duration)
-			dt = localDuration(b.localizer(o), it.Duration, dt)
+			dt, di := FormatDuration(it.Duration)
+			dt = LocalDuration(b.localizer(o), it.Duration, dt)
 			format := it.Format
 			if format == "" {
 				format = "article"
@@ -540,9 +540,9 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 		}
 		av.Engage = engageView(members)
 	case campaign.KindDonate:
-		money := formatMoney
+		money := FormatMoney
 		if l := b.localizer(o); !strings.HasPrefix(l.Lang(), "en") {
-			money = func(amount int, currency string) string { return localMoney(l, amount, currency) }
+			money = func(amount int, currency string) string { return LocalMoney(l, amount, currency) }
 		}
 		av.Donate = donateView(o, a.Donate, money)
 	case campaign.KindResources:
@@ -561,7 +561,7 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 			}
 			if asset != nil {
 				item.URL = b.assetURL(o, asset)
-				item.FormatText = localFileFormat(b.localizer(o), fileFormat(asset.ContentType, asset.Path)) + b.localizer(o).T("list.comma") + formatSize(len(asset.Data))
+				item.FormatText = LocalFileFormat(b.localizer(o), fileFormat(asset.ContentType, asset.Path)) + b.localizer(o).T("list.comma") + FormatSize(len(asset.Data))
 				item.Download = true
 			}
 			rv.Items = append(rv.Items, item)
@@ -594,7 +594,7 @@ func (b *builder) contactView(c *campaign.Campaign, ct *campaign.Contact, id, re
 		subject = c.Title
 	}
 	cv := &views.ContactView{
-		FormAction: campaignPath(c) + "#" + id,
+		FormAction: CampaignPath(c) + "#" + id,
 		ScriptHTML: b.md(c.Org, ct.Script, 4, id+"-script-"),
 		Subject:    subject,
 		Message:    ct.Message,
@@ -620,7 +620,7 @@ func (b *builder) contactView(c *campaign.Campaign, ct *campaign.Contact, id, re
 		}
 		tv := views.TargetView{Name: t.Name, Role: t.Role, Region: t.Region, Phone: t.Phone, TelURL: telURL(t.Phone), Email: t.Email}
 		if t.Email != "" {
-			tv.MailtoURL = mailtoURL(t.Email, subject, ct.Message)
+			tv.MailtoURL = MailtoURL(t.Email, subject, ct.Message)
 		}
 		cv.Targets = append(cv.Targets, tv)
 	}
@@ -629,21 +629,21 @@ func (b *builder) contactView(c *campaign.Campaign, ct *campaign.Contact, id, re
 
 // shareView builds the share links and the Mastodon form.
 func (b *builder) shareView(c *campaign.Campaign, sh *campaign.Share, canonical string) *views.ShareView {
-	msg, subject, tags := campaignMessages(c, sh, b.variant)
-	return b.shareLinksView(campaignPath(c), canonical, msg, subject, tags)
+	msg, subject, tags := CampaignMessages(c, sh, b.variant)
+	return b.shareLinksView(CampaignPath(c), canonical, msg, subject, tags)
 }
 
 // shareLinksView builds the share links and the Mastodon form for the page
 // at pagePath, and records the page's default Mastodon text for the
 // Mastodon redirect.
 func (b *builder) shareLinksView(pagePath, canonical string, msg func(campaign.Network) string, subject string, tags []string) *views.ShareView {
-	sv := shareViewFor(pagePath, canonical, msg, subject, tags)
+	sv := ShareViewFor(pagePath, canonical, msg, subject, tags)
 	for i := range sv.Links {
 		sv.Links[i].Label = b.l.T("share.net." + sv.Links[i].Network)
 	}
 	if b.mode != ModePreview && b.variant == 0 {
-		b.snap.mastodon[pagePath] = sv.Mastodon.Text
-		b.snap.mastodonLoc[pagePath] = b.l
+		b.snap.Mastodon[pagePath] = sv.Mastodon.Text
+		b.snap.MastodonLoc[pagePath] = b.l
 	}
 	return &sv
 }
@@ -662,7 +662,7 @@ func engageView(members []campaign.Member) *views.EngageView {
 		}
 		mv := views.MemberView{Name: m.Name, URL: m.Link, Description: m.Description, Email: m.Email}
 		if m.Email != "" {
-			mv.MailtoURL = mailtoURL(m.Email, "", "")
+			mv.MailtoURL = MailtoURL(m.Email, "", "")
 		}
 		g.Members = append(g.Members, mv)
 	}
@@ -724,14 +724,14 @@ func mustJSON(v any) string {
 // signFormFor is the signing form on a campaign page: with a token
 // placeholder on a live server, or, in a static copy (Config.FormOrigin),
 // posting to the live server with no token.
-func (b *builder) signFormFor(c *campaign.Campaign, sa *signable, closed bool) *views.SignForm {
+func (b *builder) signFormFor(c *campaign.Campaign, sa *Signable, closed bool) *views.SignForm {
 	if b.mode == ModePublic {
 		// The visitor's source is spliced in per response.
-		return signForm(b.localizer(c.Org), c, sa, tokenSlot, viaSlot, closed, nil, nil)
+		return SignForm(b.localizer(c.Org), c, sa, TokenSlot, ViaSlot, closed, nil, nil)
 	}
 	// A static copy cannot splice: the field is there, blank, so the
 	// copy's bytes are the live page's for a visitor without a share tag.
-	f := signForm(b.localizer(c.Org), c, sa, "", viaBlank, closed, nil, nil)
+	f := SignForm(b.localizer(c.Org), c, sa, "", ViaBlank, closed, nil, nil)
 	f.Action = b.opt.FormOrigin + f.Action
 	return f
 }

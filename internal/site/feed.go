@@ -1,4 +1,4 @@
-package web
+package site
 
 import (
 	"encoding/xml"
@@ -259,7 +259,7 @@ func (b *builder) siteMap(site *campaign.Site) ([]byte, error) {
 				if at.After(orgNewest) {
 					orgNewest = at
 				}
-				camps = append(camps, b.sitemapLangs(o, func(l string) string { return campaignPath(c.In(l)) }, day(at))...)
+				camps = append(camps, b.sitemapLangs(o, func(l string) string { return CampaignPath(c.In(l)) }, day(at))...)
 			}
 			rest = append(rest, b.sitemapLangs(o, func(l string) string { return orgPath(o.In(l)) }, day(orgNewest))...)
 			rest = append(rest, camps...)
@@ -302,12 +302,12 @@ func (b *builder) addSyndication(site *campaign.Site) error {
 			if err != nil {
 				return err
 			}
-			sy.feeds["/"+o.Slug+"/feed.atom"] = pagecache.New(data, atomType, hvNoCache, "")
+			sy.Feeds["/"+o.Slug+"/feed.atom"] = pagecache.New(data, atomType, hvNoCache, "")
 			if len(o.EmbedOrigins) == 0 {
 				continue
 			}
 			for _, c := range o.Campaigns {
-				if !b.public(c) || b.snap.live[campaignPath(c)] != nil {
+				if !b.public(c) || b.snap.Live[CampaignPath(c)] != nil {
 					continue
 				}
 				if err := b.addEmbedPage(c, b.plainProps(c)); err != nil {
@@ -320,8 +320,8 @@ func (b *builder) addSyndication(site *campaign.Site) error {
 	if err != nil {
 		return err
 	}
-	sy.sitemap = pagecache.New(data, sitemapType, hvNoCache, "")
-	sy.robots = pagecache.New(b.robots(), "text/plain; charset=utf-8", hvNoCache, "")
+	sy.Sitemap = pagecache.New(data, sitemapType, hvNoCache, "")
+	sy.Robots = pagecache.New(b.robots(), "text/plain; charset=utf-8", hvNoCache, "")
 	sy.props = nil
 	return nil
 }

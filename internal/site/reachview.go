@@ -1,4 +1,4 @@
-package web
+package site
 
 import (
 	"fmt"
@@ -15,8 +15,8 @@ import (
 
 // Words for a private-page address that is not a key at all.
 const (
-	noImpactHeading = "We could not find that private page"
-	noImpactMessage = "Check that you copied the whole address. Private pages belong to one campaign, so the campaign part of the address must be the one you signed."
+	NoImpactHeading = "We could not find that private page"
+	NoImpactMessage = "Check that you copied the whole address. Private pages belong to one campaign, so the campaign part of the address must be the one you signed."
 )
 
 // nextAfter is the step offered after actions[i]: the next action on the
@@ -43,10 +43,10 @@ func addNextSteps(cp *views.CampaignPageProps) {
 	}
 }
 
-// thanksNext is the thank-you page's next step: what follows the first
+// ThanksNext is the thank-you page's next step: what follows the first
 // petition or letter on the campaign page, passing over share actions (the
 // thank-you page itself asks the signer to share).
-func thanksNext(path string, cp views.CampaignPageProps) *views.NextStep {
+func ThanksNext(path string, cp views.CampaignPageProps) *views.NextStep {
 	for i, a := range cp.Actions {
 		if a.Petition == nil && a.Letter == nil {
 			continue
@@ -57,10 +57,10 @@ func thanksNext(path string, cp views.CampaignPageProps) *views.NextStep {
 	return nil
 }
 
-// campaignMessages is what a campaign's share links say: the share
+// CampaignMessages is what a campaign's share links say: the share
 // action's messages (variant v of each), else the summary; the email
 // subject; and the hashtags. sh may be nil (a page without a share action).
-func campaignMessages(c *campaign.Campaign, sh *campaign.Share, v int) (msg func(campaign.Network) string, subject string, tags []string) {
+func CampaignMessages(c *campaign.Campaign, sh *campaign.Share, v int) (msg func(campaign.Network) string, subject string, tags []string) {
 	var msgs campaign.ShareMessages
 	tags, subject = c.Hashtags, c.Title
 	if sh != nil {
@@ -80,8 +80,8 @@ func campaignMessages(c *campaign.Campaign, sh *campaign.Share, v int) (msg func
 	}, subject, tags
 }
 
-// firstShare returns the campaign's first share action, or nil.
-func firstShare(c *campaign.Campaign) *campaign.Share {
+// FirstShare returns the campaign's first share action, or nil.
+func FirstShare(c *campaign.Campaign) *campaign.Share {
 	for _, a := range c.Actions {
 		if a.Share != nil {
 			return a.Share
@@ -90,10 +90,10 @@ func firstShare(c *campaign.Campaign) *campaign.Share {
 	return nil
 }
 
-// shareViewFor builds a share block for link: tagged network links, the
+// ShareViewFor builds a share block for link: tagged network links, the
 // Mastodon form, the copy field (tagged "copy") and the native share
 // button (tagged "share").
-func shareViewFor(pagePath, link string, msg func(campaign.Network) string, subject string, tags []string) views.ShareView {
+func ShareViewFor(pagePath, link string, msg func(campaign.Network) string, subject string, tags []string) views.ShareView {
 	return views.ShareView{
 		URL:   tagged(link, sourceCopyTag),
 		Links: shareLinks(msg, link, subject),
@@ -157,7 +157,7 @@ func (b *builder) addRotations(c *campaign.Campaign, path string) error {
 	if props == nil {
 		return nil
 	}
-	rot := []*pagecache.Response{b.snap.pages[path]}
+	rot := []*pagecache.Response{b.snap.Pages[path]}
 	for i, cp := range props {
 		page, err := b.renderPage(path, views.CampaignPage(cp), cp.Page, postsForm(cp.Actions))
 		if err != nil {
@@ -165,6 +165,6 @@ func (b *builder) addRotations(c *campaign.Campaign, path string) error {
 		}
 		rot = append(rot, page)
 	}
-	b.snap.rotations[path] = rot
+	b.snap.Rotations[path] = rot
 	return nil
 }

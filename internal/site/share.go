@@ -1,4 +1,4 @@
-package web
+package site
 
 import (
 	"strings"
@@ -52,31 +52,31 @@ func shareLinks(msg func(campaign.Network) string, link, emailSubject string) []
 	for _, n := range campaign.Networks {
 		// Each network shares the address tagged with its own source, so
 		// arrivals and signatures can be counted per network (reach.go).
-		link := withSource(plain, string(n), "")
+		link := tagged(plain, string(n))
 		text := withLink(msg(n), link)
 		l := views.ShareLink{Network: string(n), Label: shareLabels[n]}
 		switch n {
 		case campaign.NetworkX:
-			l.URL = "https://x.com/intent/post?text=" + queryEscape(text)
+			l.URL = "https://x.com/intent/post?text=" + QueryEscape(text)
 		case campaign.NetworkBluesky:
-			l.URL = "https://bsky.app/intent/compose?text=" + queryEscape(text)
+			l.URL = "https://bsky.app/intent/compose?text=" + QueryEscape(text)
 		case campaign.NetworkMastodon:
 			continue
 		case campaign.NetworkFacebook:
-			l.URL = "https://www.facebook.com/sharer/sharer.php?u=" + queryEscape(link)
+			l.URL = "https://www.facebook.com/sharer/sharer.php?u=" + QueryEscape(link)
 			l.Text = text
 		case campaign.NetworkLinkedIn:
-			l.URL = "https://www.linkedin.com/sharing/share-offsite/?url=" + queryEscape(link)
+			l.URL = "https://www.linkedin.com/sharing/share-offsite/?url=" + QueryEscape(link)
 			l.Text = text
 		case campaign.NetworkWhatsApp:
-			l.URL = "https://wa.me/?text=" + queryEscape(text)
+			l.URL = "https://wa.me/?text=" + QueryEscape(text)
 		case campaign.NetworkTelegram:
-			l.URL = "https://t.me/share/url?url=" + queryEscape(link)
+			l.URL = "https://t.me/share/url?url=" + QueryEscape(link)
 			if t := withoutLink(msg(n)); t != "" {
-				l.URL += "&text=" + queryEscape(t)
+				l.URL += "&text=" + QueryEscape(t)
 			}
 		case campaign.NetworkEmail:
-			l.URL = mailtoURL("", emailSubject, text)
+			l.URL = MailtoURL("", emailSubject, text)
 		}
 		out = append(out, l)
 	}

@@ -1,11 +1,12 @@
-package web
+package site
 
 import (
+	_ "image/gif" // registers GIF for DecodeConfig of organisers' images
+	_ "image/jpeg"
+
 	"bytes"
 	"image"
 	"image/color"
-	_ "image/gif" // registers GIF for DecodeConfig of organisers' images
-	_ "image/jpeg"
 	"image/png"
 	"strconv"
 	"strings"

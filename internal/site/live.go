@@ -1,4 +1,4 @@
-package web
+package site
 
 import (
 	"bytes"
@@ -17,47 +17,47 @@ import (
 	"github.com/placard/placard/views"
 )
 
-// liveCampaign is a campaign page that takes signatures. Its pages carry a
+// LiveCampaign is a campaign page that takes signatures. Its pages carry a
 // form token (tokenPage) and a live tally: the props are kept from the
 // snapshot build, and when the store's figures change only the tally parts
 // are replaced and the page re-rendered, never per request.
-type liveCampaign struct {
-	c    *campaign.Campaign
-	key  string // "org/slug": the store's campaign key and what tokens sign
-	path string // "/org/slug"
-	// signables are the petitions and letters taking signatures, by action id;
+type LiveCampaign struct {
+	C    *campaign.Campaign
+	Key  string // "org/slug": the store's campaign key and what tokens sign
+	Path string // "/org/slug"
+	// Signables are the petitions and letters taking signatures, by action id;
 	// ids lists every action id of the page (to tell "not signable" from
 	// "no such action").
-	signables map[string]*signable
-	ids       map[string]bool
-	// frame is the organisation's page frame for the sign and thank-you
+	Signables map[string]*Signable
+	Ids       map[string]bool
+	// Frame is the organisation's page frame for the sign and thank-you
 	// pages; csp the policy that goes with its theme.
-	frame views.Page
-	csp   string
+	Frame views.Page
+	Csp   string
 	// pageCSP is the campaign page's own policy.
 	pageCSP string
-	// thanksProps are the thank-you pages' props by outcome, for the pages
+	// ThanksProps are the thank-you pages' props by outcome, for the pages
 	// rendered per request with a new signer's personal link, whose policy
 	// (personalCSP) lets its Mastodon form go on to the reader's server.
-	thanksProps map[string]views.ThanksPageProps
-	personalCSP string
+	ThanksProps map[string]views.ThanksPageProps
+	PersonalCSP string
 
 	props   views.CampaignPageProps
-	regions map[string]views.CampaignPageProps // lower-cased region → props
-	// embed is the campaign's embed (embed.go), nil when its organisation
+	Regions map[string]views.CampaignPageProps // lower-cased region → props
+	// Embed is the campaign's embed (embed.go), nil when its organisation
 	// allows none.
-	embed *embedCampaign
+	Embed *embedCampaign
 	// rotations are the props of the other share-message renderings
 	// (rotation 1, 2, …; rotation 0 is props), see reach.go.
 	rotations []views.CampaignPageProps
-	// loc writes the page's interface strings (the tally's words) in its
+	// Loc writes the page's interface strings (the tally's words) in its
 	// language; suggestions are the notices offering the page's other
 	// languages, by language, on the default language's page only.
-	loc         *i18n.Localizer
-	suggestions map[string]*views.Suggestion
-	matcher     *i18n.Matcher
+	Loc         *i18n.Localizer
+	Suggestions map[string]*views.Suggestion
+	Matcher     *i18n.Matcher
 
-	pages atomic.Pointer[livePages]
+	Pages atomic.Pointer[livePages]
 }
 
 // livePages is one rendering of a live campaign: the page and its region
@@ -66,66 +66,66 @@ type liveCampaign struct {
 // with: a contact action may list hundreds of regions, and a change of
 // tally must not cost a rendering of each.
 type livePages struct {
-	main    *pagecache.Spliced
-	regions lazyRegions
-	embed   *pagecache.Spliced // nil without lc.embed
-	// rotations are main and the other share-message renderings, in
+	Main    *pagecache.Spliced
+	Regions lazyRegions
+	Embed   *pagecache.Spliced // nil without lc.embed
+	// Rotations are main and the other share-message renderings, in
 	// rotation order; nil when the page has only one.
-	rotations []*pagecache.Spliced
-	suggest   map[string]*pagecache.Spliced // language → main page with its notice
+	Rotations []*pagecache.Spliced
+	Suggest   map[string]*pagecache.Spliced // language → main page with its notice
 }
 
 // pageSlots are the marks of the signing form's spliced slots: the form
 // token and the share attribution.
-var pageSlots = pagecache.Slots{Token: tokenSlot, Via: viaSlot, BlankVia: []byte(viaBlank)}
+var pageSlots = pagecache.Slots{Token: TokenSlot, Via: ViaSlot, BlankVia: []byte(ViaBlank)}
 
-// newTokenPage prepares a page whose signing forms take a fresh token per
+// NewTokenPage prepares a page whose signing forms take a fresh token per
 // response, for the campaign whose store key is path.
-func newTokenPage(body []byte, path, csp string) *pagecache.Spliced {
+func NewTokenPage(body []byte, path, csp string) *pagecache.Spliced {
 	return pagecache.NewSpliced(body, pageSlots, path, csp)
 }
 
 // newLive prepares campaign c (whose page props are cp) for signing, or
 // returns nil when signing is off or c has nothing to sign.
-func (b *builder) newLive(c *campaign.Campaign, cp views.CampaignPageProps) *liveCampaign {
+func (b *builder) newLive(c *campaign.Campaign, cp views.CampaignPageProps) *LiveCampaign {
 	if !b.opt.Signing {
 		return nil
 	}
-	lc := &liveCampaign{
-		c:           c,
-		key:         c.Org.Slug + "/" + c.Slug,
-		path:        campaignPath(c),
-		ids:         map[string]bool{},
+	lc := &LiveCampaign{
+		C:           c,
+		Key:         c.Org.Slug + "/" + c.Slug,
+		Path:        CampaignPath(c),
+		Ids:         map[string]bool{},
 		props:       cp,
-		regions:     map[string]views.CampaignPageProps{},
-		loc:         b.localizer(c.Org),
-		suggestions: map[string]*views.Suggestion{},
-		matcher:     b.matcher(c.Org),
+		Regions:     map[string]views.CampaignPageProps{},
+		Loc:         b.localizer(c.Org),
+		Suggestions: map[string]*views.Suggestion{},
+		Matcher:     b.matcher(c.Org),
 	}
 	for i := range c.Actions {
-		lc.ids[cp.Actions[i].ID] = true
+		lc.Ids[cp.Actions[i].ID] = true
 	}
-	lc.signables = signablesOf(c, cp)
-	if len(lc.signables) == 0 {
+	lc.Signables = signablesOf(c, cp)
+	if len(lc.Signables) == 0 {
 		return nil
 	}
-	lc.frame = b.basePage(c.Org)
-	lc.frame.Breadcrumbs = []views.Link{{Label: b.opt.SiteName, URL: "/"}, {Label: c.Org.Name, URL: orgPath(c.Org)}, {Label: c.Title, URL: lc.path}}
-	lc.frame.Alternates, lc.frame.XDefaultURL = nil, ""
-	lc.frame.Image = cp.Page.Image
-	lc.frame.JSONLD = mustJSON(map[string]any{"@context": "https://schema.org", "@type": "WebPage", "name": c.Title})
-	lc.csp = pageCSP(lc.frame.ThemeCSS, false)
-	lc.personalCSP = pageCSP(lc.frame.ThemeCSS, true)
-	_, mastodon := b.snap.mastodon[lc.path]
-	lc.pageCSP = pageCSP(cp.Page.ThemeCSS, mastodon)
-	lc.embed = b.embedFor(c, cp)
+	lc.Frame = b.basePage(c.Org)
+	lc.Frame.Breadcrumbs = []views.Link{{Label: b.opt.SiteName, URL: "/"}, {Label: c.Org.Name, URL: orgPath(c.Org)}, {Label: c.Title, URL: lc.Path}}
+	lc.Frame.Alternates, lc.Frame.XDefaultURL = nil, ""
+	lc.Frame.Image = cp.Page.Image
+	lc.Frame.JSONLD = mustJSON(map[string]any{"@context": "https://schema.org", "@type": "WebPage", "name": c.Title})
+	lc.Csp = PageCSP(lc.Frame.ThemeCSS, false)
+	lc.PersonalCSP = PageCSP(lc.Frame.ThemeCSS, true)
+	_, mastodon := b.snap.Mastodon[lc.Path]
+	lc.pageCSP = PageCSP(cp.Page.ThemeCSS, mastodon)
+	lc.Embed = b.embedFor(c, cp)
 	return lc
 }
 
 // lazyRegions holds the region variants of one rendering, each rendered
 // once, by the first request that asks for it.
 type lazyRegions struct {
-	t  *tally // the tally the rendering shows
+	t  *Tally // the tally the rendering shows
 	mu sync.Mutex
 	by map[string]*lazyRegion // lower-cased region → variant
 }
@@ -135,16 +135,16 @@ type lazyRegion struct {
 	page *pagecache.Spliced // nil when rendering failed
 }
 
-// region returns lc's variant for region (lower-cased), rendering it on
+// Region returns lc's variant for region (lower-cased), rendering it on
 // first use; nil when lc has no such region or it could not be rendered.
 // Only lc's own regions are ever rendered or kept, so what a reader asks
 // for cannot grow the map.
-func (lp *livePages) region(log *slog.Logger, lc *liveCampaign, region string) *pagecache.Spliced {
-	p, ok := lc.regions[region]
+func (lp *livePages) Region(log *slog.Logger, lc *LiveCampaign, region string) *pagecache.Spliced {
+	p, ok := lc.Regions[region]
 	if !ok {
 		return nil
 	}
-	lr := &lp.regions
+	lr := &lp.Regions
 	lr.mu.Lock()
 	if lr.by == nil {
 		lr.by = map[string]*lazyRegion{}
@@ -158,7 +158,7 @@ func (lp *livePages) region(log *slog.Logger, lc *liveCampaign, region string) *
 	e.once.Do(func() {
 		tp, err := renderLivePage(lc, lr.t, p)
 		if err != nil {
-			log.Error("rendering a region variant failed; the page is served without it", "campaign", lc.key, "err", err)
+			log.Error("rendering a region variant failed; the page is served without it", "campaign", lc.Key, "err", err)
 			return
 		}
 		e.page = tp
@@ -166,55 +166,55 @@ func (lp *livePages) region(log *slog.Logger, lc *liveCampaign, region string) *
 	return e.page
 }
 
-// rendered is how many region variants have been rendered (tests).
-func (lr *lazyRegions) rendered() int {
+// Rendered is how many region variants have been rendered (tests).
+func (lr *lazyRegions) Rendered() int {
 	lr.mu.Lock()
 	defer lr.mu.Unlock()
 	return len(lr.by)
 }
 
 // renderLivePage renders one variant p of lc's page with tally t.
-func renderLivePage(lc *liveCampaign, t *tally, p views.CampaignPageProps) (*pagecache.Spliced, error) {
+func renderLivePage(lc *LiveCampaign, t *Tally, p views.CampaignPageProps) (*pagecache.Spliced, error) {
 	p = withTally(p, lc, t)
 	var buf bytes.Buffer
 	if err := views.CampaignPage(p).Render(context.Background(), &buf); err != nil {
 		return nil, err
 	}
-	return newTokenPage(buf.Bytes(), lc.key, lc.pageCSP), nil
+	return NewTokenPage(buf.Bytes(), lc.Key, lc.pageCSP), nil
 }
 
 // render renders lc's page with t and swaps it in; region variants follow
 // on demand (livePages.region).
-func renderLive(lc *liveCampaign, t *tally) error {
+func RenderLive(lc *LiveCampaign, t *Tally) error {
 	one := func(p views.CampaignPageProps) (*pagecache.Spliced, error) { return renderLivePage(lc, t, p) }
 	main, err := one(lc.props)
 	if err != nil {
-		return fmt.Errorf("rendering %s: %w", lc.path, err)
+		return fmt.Errorf("rendering %s: %w", lc.Path, err)
 	}
-	lp := &livePages{main: main, regions: lazyRegions{t: t}, suggest: map[string]*pagecache.Spliced{}}
-	if lc.embed != nil {
-		if lp.embed, err = lc.embed.render(withTally(lc.props, lc, t), lc.key); err != nil {
+	lp := &livePages{Main: main, Regions: lazyRegions{t: t}, Suggest: map[string]*pagecache.Spliced{}}
+	if lc.Embed != nil {
+		if lp.Embed, err = lc.Embed.render(withTally(lc.props, lc, t), lc.Key); err != nil {
 			return err
 		}
 	}
 	if len(lc.rotations) > 0 {
-		lp.rotations = []*pagecache.Spliced{main}
+		lp.Rotations = []*pagecache.Spliced{main}
 		for i, p := range lc.rotations {
 			tp, err := one(p)
 			if err != nil {
-				return fmt.Errorf("rendering %s with share messages %d: %w", lc.path, i+2, err)
+				return fmt.Errorf("rendering %s with share messages %d: %w", lc.Path, i+2, err)
 			}
-			lp.rotations = append(lp.rotations, tp)
+			lp.Rotations = append(lp.Rotations, tp)
 		}
 	}
-	for lang, sug := range lc.suggestions {
+	for lang, sug := range lc.Suggestions {
 		p := lc.props
 		p.Page.Suggest = sug
-		if lp.suggest[lang], err = one(p); err != nil {
-			return fmt.Errorf("rendering %s with a %s suggestion: %w", lc.path, lang, err)
+		if lp.Suggest[lang], err = one(p); err != nil {
+			return fmt.Errorf("rendering %s with a %s suggestion: %w", lc.Path, lang, err)
 		}
 	}
-	lc.pages.Store(lp)
+	lc.Pages.Store(lp)
 	return nil
 }
 
@@ -222,28 +222,28 @@ func renderLive(lc *liveCampaign, t *tally) error {
 // the approved organisations added to its letters' signatories. Slices and
 // pointed-to views are copied, never changed in place: p's originals are
 // kept for the next rendering.
-func withTally(p views.CampaignPageProps, lc *liveCampaign, t *tally) views.CampaignPageProps {
+func withTally(p views.CampaignPageProps, lc *LiveCampaign, t *Tally) views.CampaignPageProps {
 	p.Actions = slices.Clone(p.Actions)
 	for i := range p.Actions {
 		a := &p.Actions[i]
-		sa := lc.signables[a.ID]
+		sa := lc.Signables[a.ID]
 		if sa == nil {
 			continue
 		}
 		switch {
 		case a.Petition != nil:
 			pv := *a.Petition
-			pv.Tally = tallyView(lc.loc, t, sa.goal)
+			pv.Tally = tallyView(lc.Loc, t, sa.goal)
 			a.Petition = &pv
 		case a.Letter != nil:
 			lv := *a.Letter
-			lv.Tally = tallyView(lc.loc, t, sa.goal)
-			if t != nil && len(t.orgs) > 0 {
+			lv.Tally = tallyView(lc.Loc, t, sa.goal)
+			if t != nil && len(t.Orgs) > 0 {
 				lv.Organisations = slices.Clone(lv.Organisations)
-				for _, o := range t.orgs {
+				for _, o := range t.Orgs {
 					lv.Organisations = append(lv.Organisations, signatoryOf(o))
 				}
-				lv.SignatoryCountText = signedBy(lc.loc, len(lv.Organisations), len(lv.Individuals))
+				lv.SignatoryCountText = signedBy(lc.Loc, len(lv.Organisations), len(lv.Individuals))
 			}
 			a.Letter = &lv
 		}
@@ -253,8 +253,8 @@ func withTally(p views.CampaignPageProps, lc *liveCampaign, t *tally) views.Camp
 
 // signablesOf finds c's petitions and letters that take signatures, by the
 // action ids its page props cp gave them.
-func signablesOf(c *campaign.Campaign, cp views.CampaignPageProps) map[string]*signable {
-	out := map[string]*signable{}
+func signablesOf(c *campaign.Campaign, cp views.CampaignPageProps) map[string]*Signable {
+	out := map[string]*Signable{}
 	for i := range c.Actions {
 		if i >= len(cp.Actions) {
 			break
@@ -266,10 +266,10 @@ func signablesOf(c *campaign.Campaign, cp views.CampaignPageProps) map[string]*s
 	return out
 }
 
-// hasLetter reports whether any of lc's signables is a letter, whose
+// HasLetter reports whether any of lc's signables is a letter, whose
 // approved organisations are listed.
-func (lc *liveCampaign) hasLetter() bool {
-	for _, sa := range lc.signables {
+func (lc *LiveCampaign) HasLetter() bool {
+	for _, sa := range lc.Signables {
 		if sa.letter {
 			return true
 		}
@@ -277,13 +277,13 @@ func (lc *liveCampaign) hasLetter() bool {
 	return false
 }
 
-// liveByKey finds a live campaign by its store key.
-func (snap *snapshot) liveByKey(key string) *liveCampaign {
-	return snap.live["/"+key]
+// LiveByKey finds a live campaign by its store key.
+func (snap *Snapshot) LiveByKey(key string) *LiveCampaign {
+	return snap.Live["/"+key]
 }
 
-// closedNow reports whether c no longer takes signatures at now.
-func closedNow(c *campaign.Campaign, now time.Time) bool {
+// ClosedNow reports whether c no longer takes signatures at now.
+func ClosedNow(c *campaign.Campaign, now time.Time) bool {
 	switch c.Status {
 	case campaign.StatusClosed, campaign.StatusVictory, campaign.StatusDraft:
 		return true
@@ -316,9 +316,19 @@ func (b *builder) staticTally(c *campaign.Campaign, cp views.CampaignPageProps) 
 	if b.mode != ModeStatic || b.opt.FormOrigin == "" {
 		return cp
 	}
-	lc := &liveCampaign{signables: signablesOf(c, cp), loc: b.localizer(c.Org)}
-	if len(lc.signables) == 0 {
+	lc := &LiveCampaign{Signables: signablesOf(c, cp), Loc: b.localizer(c.Org)}
+	if len(lc.Signables) == 0 {
 		return cp
 	}
 	return withTally(cp, lc, nil)
+}
+
+// SignFrame is the page frame of lc's sign pages, titled.
+func (lc *LiveCampaign) SignFrame(title string) views.Page {
+	p := lc.Frame
+	p.Title = title + " — " + lc.C.Title
+	p.Description = title
+	p.CanonicalURL = ""
+	p.Noindex = true
+	return p
 }

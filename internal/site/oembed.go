@@ -1,4 +1,4 @@
-package web
+package site
 
 import (
 	"net/url"
@@ -21,7 +21,7 @@ func (b *builder) campaignDiscovery(c *campaign.Campaign) []views.Discovery {
 	}
 	d := []views.Discovery{b.feedLink(c.Org)}
 	if len(c.Org.EmbedOrigins) > 0 {
-		page := b.opt.Base + campaignPath(c)
+		page := b.opt.Base + CampaignPath(c)
 		d = append(d, views.Discovery{
 			Type:  "application/json+oembed",
 			Title: c.Title,
@@ -31,22 +31,22 @@ func (b *builder) campaignDiscovery(c *campaign.Campaign) []views.Discovery {
 	return d
 }
 
-// exportPaths lists what a static copy holds besides the pages: each
+// ExportPaths lists what a static copy holds besides the pages: each
 // feed, the sitemap and the embeds of campaigns that take no signatures
 // (all of them in a copy, which has no store). The oEmbed answer depends on
 // its query, so a static host cannot serve it.
-func (sy *syndication) exportPaths() []string {
+func (sy *syndication) ExportPaths() []string {
 	if sy == nil {
 		return nil
 	}
 	var out []string
-	for p := range sy.feeds {
+	for p := range sy.Feeds {
 		out = append(out, p)
 	}
-	for p := range sy.pages {
+	for p := range sy.Pages {
 		out = append(out, p)
 	}
-	if sy.sitemap != nil {
+	if sy.Sitemap != nil {
 		out = append(out, "/sitemap.xml")
 	}
 	sort.Strings(out)

@@ -1,4 +1,4 @@
-package web
+package site
 
 import (
 	"bytes"
@@ -43,19 +43,19 @@ type syndication struct {
 	// partners load (/static/embed-HASH.js), and partnerSRI its
 	// Subresource Integrity value (sha384-…).
 	frameScript, partnerScript, partnerSRI string
-	// embeds holds the embeddable campaigns by campaign path ("/org/slug").
-	embeds map[string]*embedCampaign
-	// pages holds the embed pages of campaigns that take no signatures on
+	// Embeds holds the embeddable campaigns by campaign path ("/org/slug").
+	Embeds map[string]*embedCampaign
+	// Pages holds the embed pages of campaigns that take no signatures on
 	// this server, by embed path ("/org/slug/embed"); live campaigns keep
 	// theirs in livePages.embed.
-	pages map[string]*pagecache.Response
-	// thanks holds the embed thank-you pages of live campaigns: campaign
+	Pages map[string]*pagecache.Response
+	// Thanks holds the embed thank-you pages of live campaigns: campaign
 	// path → outcome → page.
-	thanks map[string]map[string]*pagecache.Response
-	// feeds holds each organisation's Atom feed by path ("/org/feed.atom").
-	feeds map[string]*pagecache.Response
-	// sitemap and robots are /sitemap.xml and /robots.txt.
-	sitemap, robots *pagecache.Response
+	Thanks map[string]map[string]*pagecache.Response
+	// Feeds holds each organisation's Atom feed by path ("/org/feed.atom").
+	Feeds map[string]*pagecache.Response
+	// Sitemap and robots are /sitemap.xml and /robots.txt.
+	Sitemap, Robots *pagecache.Response
 
 	// props remembers campaign page props while the snapshot is built, so
 	// the feed and the embeds render each campaign's Markdown once between
@@ -77,15 +77,15 @@ func (b *builder) plainProps(c *campaign.Campaign) views.CampaignPageProps {
 // embedCampaign is one campaign whose organisation allows embedding.
 type embedCampaign struct {
 	path    string   // the campaign page, "/org/slug"
-	origins []string // the organisation's embed_origins, normalised
-	csp     string   // the embed page's policy: frame-ancestors = origins
-	// frame is the embed page without its action, filled per rendering.
-	frame views.EmbedPageProps
+	Origins []string // the organisation's embed_origins, normalised
+	Csp     string   // the embed page's policy: frame-ancestors = origins
+	// Frame is the embed page without its action, filled per rendering.
+	Frame views.EmbedPageProps
 	// canonical is the campaign page's absolute address; title the
 	// campaign's title, org its organisation's name.
-	canonical, title, org string
-	// image is the campaign's share picture, the oEmbed thumbnail.
-	image *views.ShareImage
+	canonical, Title, Org string
+	// Image is the campaign's share picture, the oEmbed thumbnail.
+	Image *views.ShareImage
 	// signs is true when the campaign takes signatures, so its embed shows a
 	// form and needs more room by default.
 	signs bool
@@ -94,30 +94,30 @@ type embedCampaign struct {
 // Default frame sizes in CSS pixels for the snippet and oEmbed: the resize
 // script replaces the height once the embed has loaded.
 const (
-	embedWidth      = 560
-	embedHeightForm = 900
+	EmbedWidth      = 560
+	EmbedHeightForm = 900
 	embedHeightLink = 360
 )
 
 // syn returns the snapshot's syndication, creating it (and serving the
 // two embed scripts) on first use.
 func (b *builder) syn() *syndication {
-	if b.snap.synd != nil {
-		return b.snap.synd
+	if b.snap.Synd != nil {
+		return b.snap.Synd
 	}
 	sy := &syndication{
-		embeds: map[string]*embedCampaign{},
-		pages:  map[string]*pagecache.Response{},
-		thanks: map[string]map[string]*pagecache.Response{},
-		feeds:  map[string]*pagecache.Response{},
+		Embeds: map[string]*embedCampaign{},
+		Pages:  map[string]*pagecache.Response{},
+		Thanks: map[string]map[string]*pagecache.Response{},
+		Feeds:  map[string]*pagecache.Response{},
 		props:  map[*campaign.Campaign]views.CampaignPageProps{},
 	}
-	b.snap.synd = sy
+	b.snap.Synd = sy
 	frame, _ := embedJS.ReadFile("embedjs/frame.js")
 	sy.frameScript = b.addStatic("embed-frame.js", frame, "text/javascript; charset=utf-8")
 	sy.partnerScript, sy.partnerSRI = partnerScript()
 	partner, _ := embedJS.ReadFile("embedjs/partner.js")
-	b.snap.static[sy.partnerScript] = pagecache.New(partner, "text/javascript; charset=utf-8", hvImmutable, staticCSP)
+	b.snap.Static[sy.partnerScript] = pagecache.New(partner, "text/javascript; charset=utf-8", hvImmutable, staticCSP)
 	return sy
 }
 
@@ -130,10 +130,10 @@ func partnerScript() (address, sri string) {
 	return "/static/embed-" + hex.EncodeToString(sum[:])[:12] + ".js", "sha384-" + base64.StdEncoding.EncodeToString(sum384[:])
 }
 
-// isPartnerScript reports whether p is the address of a partner script
+// IsPartnerScript reports whether p is the address of a partner script
 // (/static/embed-HASH.js), which partners load cross-origin with
 // crossorigin="anonymous" and so must be served with CORS allowed.
-func isPartnerScript(p string) bool {
+func IsPartnerScript(p string) bool {
 	rest, ok := strings.CutPrefix(p, "/static/embed-")
 	return ok && strings.HasSuffix(rest, ".js") && !strings.Contains(rest, "/")
 }
@@ -146,20 +146,20 @@ func (b *builder) embedFor(c *campaign.Campaign, cp views.CampaignPageProps) *em
 		return nil
 	}
 	sy := b.syn()
-	if e := sy.embeds[campaignPath(c)]; e != nil {
+	if e := sy.Embeds[CampaignPath(c)]; e != nil {
 		return e
 	}
 	page := cp.Page
 	page.Title = c.Title + " — " + c.Org.Name
 	page.Noindex = true
 	e := &embedCampaign{
-		path:      campaignPath(c),
-		origins:   slices.Clone(c.Org.EmbedOrigins),
+		path:      CampaignPath(c),
+		Origins:   slices.Clone(c.Org.EmbedOrigins),
 		canonical: cp.Page.CanonicalURL,
-		title:     c.Title,
-		org:       c.Org.Name,
-		image:     cp.Page.Image,
-		frame: views.EmbedPageProps{
+		Title:     c.Title,
+		Org:       c.Org.Name,
+		Image:     cp.Page.Image,
+		Frame: views.EmbedPageProps{
 			Page:           page,
 			FrameScriptURL: sy.frameScript,
 			Origins:        slices.Clone(c.Org.EmbedOrigins),
@@ -172,15 +172,15 @@ func (b *builder) embedFor(c *campaign.Campaign, cp views.CampaignPageProps) *em
 			PrivacyURL:     c.Org.PrivacyPolicy,
 		},
 	}
-	e.csp = embedCSP(page.ThemeCSS, e.origins)
+	e.Csp = embedCSP(page.ThemeCSS, e.Origins)
 	// Judged from the campaign, not this server: the snippet printed by a
 	// server without a store (placard embed) is for the live one.
 	e.signs = signs(c)
 	if b.opt.Dev {
 		// Organisers previewing with --dev see the code to give partners.
-		e.frame.Snippet = snippet(b.opt.Base, sy, e, e.origins[0], embedWidth, e.height())
+		e.Frame.Snippet = Snippet(b.opt.Base, sy, e, e.Origins[0], EmbedWidth, e.Height())
 	}
-	sy.embeds[e.path] = e
+	sy.Embeds[e.path] = e
 	return e
 }
 
@@ -197,7 +197,7 @@ func signs(c *campaign.Campaign) bool {
 // embedCSP is an embed page's policy: a page's usual policy, framed only
 // by origins.
 func embedCSP(themeCSS string, origins []string) string {
-	csp := pageCSP(themeCSS, false)
+	csp := PageCSP(themeCSS, false)
 	return strings.Replace(csp, "frame-ancestors 'none'", "frame-ancestors "+strings.Join(origins, " "), 1)
 }
 
@@ -205,7 +205,7 @@ func embedCSP(themeCSS string, origins []string) string {
 // when it has one): the first petition or letter with a signing form, or
 // else a button to the first call to action.
 func (e *embedCampaign) props(cp views.CampaignPageProps) views.EmbedPageProps {
-	p := e.frame
+	p := e.Frame
 	for _, a := range cp.Actions {
 		var form *views.SignForm
 		var t *views.Tally
@@ -218,7 +218,7 @@ func (e *embedCampaign) props(cp views.CampaignPageProps) views.EmbedPageProps {
 		default:
 			continue
 		}
-		p.Action = &views.EmbedAction{ID: a.ID, Title: a.Title, Target: target, Form: embedForm(*form), Closed: a.Closed}
+		p.Action = &views.EmbedAction{ID: a.ID, Title: a.Title, Target: target, Form: EmbedForm(*form), Closed: a.Closed}
 		if t != nil {
 			tv := *t
 			tv.Recent = nil // the frame has no room for the list of names
@@ -256,10 +256,10 @@ func mainAction(actions []views.ActionView) int {
 	return -1
 }
 
-// embedForm is a campaign page's signing form as the embed shows it:
+// EmbedForm is a campaign page's signing form as the embed shows it:
 // posting to the embed's own sign address, so a refusal and the thanks
 // stay inside the frame, with its links opening a new tab.
-func embedForm(f views.SignForm) *views.SignForm {
+func EmbedForm(f views.SignForm) *views.SignForm {
 	if base, ok := strings.CutSuffix(f.Action, "/sign"); ok {
 		f.Action = base + "/embed/sign"
 	}
@@ -274,31 +274,31 @@ func (e *embedCampaign) render(cp views.CampaignPageProps, key string) (*pagecac
 	if err := views.EmbedPage(e.props(cp)).Render(context.Background(), &buf); err != nil {
 		return nil, fmt.Errorf("rendering the embed of %s: %w", e.path, err)
 	}
-	return newTokenPage(buf.Bytes(), key, e.csp), nil
+	return NewTokenPage(buf.Bytes(), key, e.Csp), nil
 }
 
 // addEmbedThanks renders a live campaign's embed thank-you pages from its
 // full thank-you pages' props.
-func (b *builder) addEmbedThanks(lc *liveCampaign, share string) error {
-	e := lc.embed
+func (b *builder) addEmbedThanks(lc *LiveCampaign, share string) error {
+	e := lc.Embed
 	if e == nil {
 		return nil
 	}
 	set := map[string]*pagecache.Response{}
 	for _, o := range outcomes {
-		tp := b.thanksProps(lc.c, lc.frame, o, share, "", false)
-		p := e.frame
-		p.Page.Title = tp.Heading + " — " + lc.c.Title
+		tp := b.thanksProps(lc.C, lc.Frame, o, share, "", false)
+		p := e.Frame
+		p.Page.Title = tp.Heading + " — " + lc.C.Title
 		p.Notice = &views.EmbedNotice{Heading: tp.Heading, Message: tp.Message}
 		p.Action = &views.EmbedAction{ID: "share", Title: "Will you share?",
 			Link: &views.Link{Label: "Share the campaign", URL: b.opt.Base + share}}
 		var buf bytes.Buffer
 		if err := views.EmbedPage(p).Render(context.Background(), &buf); err != nil {
-			return fmt.Errorf("rendering the embed thank-you page of %s: %w", lc.path, err)
+			return fmt.Errorf("rendering the embed thank-you page of %s: %w", lc.Path, err)
 		}
-		set[o] = pagecache.New(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, e.csp)
+		set[o] = pagecache.New(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, e.Csp)
 	}
-	b.syn().thanks[lc.path] = set
+	b.syn().Thanks[lc.Path] = set
 	return nil
 }
 
@@ -317,34 +317,34 @@ func (b *builder) addEmbedPage(c *campaign.Campaign, cp views.CampaignPageProps)
 	if err := views.EmbedPage(props).Render(context.Background(), &buf); err != nil {
 		return fmt.Errorf("rendering the embed of %s: %w", e.path, err)
 	}
-	csp := e.csp
+	csp := e.Csp
 	if a := props.Action; a != nil && !a.Closed && openForm(a.Form) {
 		csp = b.formCSP(csp)
 	}
-	b.syn().pages[e.path+"/embed"] = pagecache.New(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, csp)
+	b.syn().Pages[e.path+"/embed"] = pagecache.New(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, csp)
 	return nil
 }
 
-// height is the frame's starting height: room for the form, or a button.
-func (e *embedCampaign) height() int {
+// Height is the frame's starting height: room for the form, or a button.
+func (e *embedCampaign) Height() int {
 	if e.signs {
-		return embedHeightForm
+		return EmbedHeightForm
 	}
 	return embedHeightLink
 }
 
-// snippet is the partner's HTML for embed e: the iframe (sandboxed to
+// Snippet is the partner's HTML for embed e: the iframe (sandboxed to
 // what the embed needs: its form, its scripts, its own origin for the
 // form's same-origin check, and links opening new tabs) and the resize
 // script with its integrity value.
-func snippet(base string, sy *syndication, e *embedCampaign, origin string, width, height int) string {
+func Snippet(base string, sy *syndication, e *embedCampaign, origin string, width, height int) string {
 	src := base + e.path + "/embed"
 	if origin != "" {
 		src += "?origin=" + url.QueryEscape(origin)
 	}
 	return fmt.Sprintf(`<iframe data-placard-embed src="%s" title="%s" width="%d" height="%d" style="width:100%%;max-width:%dpx;border:0" sandbox="allow-forms allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox" loading="lazy"></iframe>`+"\n"+
 		`<script src="%s" integrity="%s" crossorigin="anonymous" defer></script>`,
-		html.EscapeString(src), html.EscapeString(e.title+" — "+e.org), width, height, width,
+		html.EscapeString(src), html.EscapeString(e.Title+" — "+e.Org), width, height, width,
 		html.EscapeString(base+sy.partnerScript), sy.partnerSRI)
 }
 
@@ -360,7 +360,7 @@ func snippet(base string, sy *syndication, e *embedCampaign, origin string, widt
 //
 // It needs no snapshot: base is the live server's address and now the
 // time the campaign must be public at.
-func embedSnippet(base string, site *campaign.Site, now time.Time, orgSlug, slug, origin string) (string, error) {
+func EmbedSnippet(base string, site *campaign.Site, now time.Time, orgSlug, slug, origin string) (string, error) {
 	c := site.Campaign(orgSlug, slug)
 	if c == nil || !c.PublicAt(now) {
 		return "", fmt.Errorf("there is no public campaign %s/%s — check the folder and file names (drafts and campaigns before their publish_at cannot be embedded)", orgSlug, slug)
@@ -368,18 +368,18 @@ func embedSnippet(base string, site *campaign.Site, now time.Time, orgSlug, slug
 	if len(c.Org.EmbedOrigins) == 0 {
 		return "", fmt.Errorf("%s lists no sites allowed to embed its campaigns — add embed_origins to %s, such as  embed_origins: [https://partner.example]", c.Org.Name, c.Org.File)
 	}
-	e := &embedCampaign{path: campaignPath(c), origins: slices.Clone(c.Org.EmbedOrigins), title: c.Title, org: c.Org.Name, signs: signs(c)}
+	e := &embedCampaign{path: CampaignPath(c), Origins: slices.Clone(c.Org.EmbedOrigins), Title: c.Title, Org: c.Org.Name, signs: signs(c)}
 	if origin != "" {
 		norm, problem := campaign.EmbedOrigin(origin)
 		if problem != "" {
 			return "", fmt.Errorf("the partner site %q %s", origin, problem)
 		}
-		if !slices.Contains(e.origins, norm) {
-			return "", fmt.Errorf("%s is not among %s's embed_origins (%s) — add it to %s first", norm, c.Org.Name, strings.Join(e.origins, ", "), c.Org.File)
+		if !slices.Contains(e.Origins, norm) {
+			return "", fmt.Errorf("%s is not among %s's embed_origins (%s) — add it to %s first", norm, c.Org.Name, strings.Join(e.Origins, ", "), c.Org.File)
 		}
 		origin = norm
 	}
 	sy := &syndication{}
 	sy.partnerScript, sy.partnerSRI = partnerScript()
-	return snippet(base, sy, e, origin, embedWidth, e.height()), nil
+	return Snippet(base, sy, e, origin, EmbedWidth, e.Height()), nil
 }

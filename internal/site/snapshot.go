@@ -1,4 +1,4 @@
-package web
+package site
 
 import (
 	"bytes"
@@ -23,63 +23,63 @@ import (
 	"github.com/placard/placard/views"
 )
 
-// snapshot is everything served for one loaded Site. It is built once and
+// Snapshot is everything served for one loaded Site. It is built once and
 // never modified, so request handlers read it without locks.
-type snapshot struct {
-	site *campaign.Site
+type Snapshot struct {
+	Site *campaign.Site
 	// opt are the options the snapshot was compiled with.
 	opt Options
-	// pages holds every public page by its path: "/", "/org", "/org/slug".
-	pages map[string]*pagecache.Response
-	// regions holds the region variants of campaign pages: path → lower-cased
+	// Pages holds every public page by its path: "/", "/org", "/org/slug".
+	Pages map[string]*pagecache.Response
+	// Regions holds the region variants of campaign pages: path → lower-cased
 	// region → page. Only pages with a contact region picker have any.
-	regions map[string]map[string]*pagecache.Response
-	// rotations holds the share-message renderings of campaign pages whose
+	Regions map[string]map[string]*pagecache.Response
+	// Rotations holds the share-message renderings of campaign pages whose
 	// share action lists several messages: path → one page per rotation,
 	// [0] being the page in pages (see reach.go).
-	rotations map[string][]*pagecache.Response
-	// static holds every file under /static/, by full path.
-	static map[string]*pagecache.Response
-	// live holds the campaign pages that take signatures, by path; their
+	Rotations map[string][]*pagecache.Response
+	// Static holds every file under /static/, by full path.
+	Static map[string]*pagecache.Response
+	// Live holds the campaign pages that take signatures, by path; their
 	// pages carry form tokens and live tallies and are not in pages.
-	live map[string]*liveCampaign
-	// thanks holds the thank-you pages of live campaigns: campaign path →
+	Live map[string]*LiveCampaign
+	// Thanks holds the thank-you pages of live campaigns: campaign path →
 	// outcome → page.
-	thanks map[string]map[string]*pagecache.Response
-	// mastodon holds the default Mastodon share text of each campaign page
+	Thanks map[string]map[string]*pagecache.Response
+	// Mastodon holds the default Mastodon share text of each campaign page
 	// with a share action, by page path.
-	mastodon map[string]string
-	// mastodonLoc is the Localizer of each page in mastodon, so the page
+	Mastodon map[string]string
+	// MastodonLoc is the Localizer of each page in mastodon, so the page
 	// asking to continue to a Mastodon server speaks the page's language.
-	mastodonLoc map[string]*i18n.Localizer
-	// moved maps a renamed campaign's old path to its current path, from
+	MastodonLoc map[string]*i18n.Localizer
+	// Moved maps a renamed campaign's old path to its current path, from
 	// org.yaml's redirects; only campaigns with a public page are listed.
-	moved map[string]string
-	// shorts maps each campaign's short address (/save-the-pool, from its
+	Moved map[string]string
+	// Shorts maps each campaign's short address (/save-the-pool, from its
 	// short: setting) to its page; each is in moved too, answered with a 301,
 	// and a static copy holds a page that forwards there (export.go).
-	shorts map[string]string
-	// previews holds the pages of campaigns not yet public (drafts, or before
+	Shorts map[string]string
+	// Previews holds the pages of campaigns not yet public (drafts, or before
 	// publish_at), by path, served only with ?preview=Config.PreviewKey. Empty
 	// when no key is set.
-	previews map[string]*pagecache.Response
-	// generated holds the share cards and QR codes by address
+	Previews map[string]*pagecache.Response
+	// Generated holds the share cards and QR codes by address
 	// (/org/card.png, /org/slug/card.png, card-square.png, qr.svg, qr.png),
 	// made on first request and cached by content (cards.go).
-	generated map[string]*generated
-	// liveKeys lists the live pages of each campaign by its store key
+	Generated map[string]*Generated
+	// LiveKeys lists the live pages of each campaign by its store key
 	// ("org/slug"): one per language, all showing the one shared tally.
-	liveKeys map[string][]*liveCampaign
-	// pageLangs lists, for the default-language address of each page of a
+	LiveKeys map[string][]*LiveCampaign
+	// PageLangs lists, for the default-language address of each page of a
 	// multilingual organisation, the languages the page exists in (default
 	// first); suggest holds that page's variants with a notice offering each
 	// other language: path → language → page.
-	pageLangs map[string]*i18n.Matcher
-	suggest   map[string]map[string]*pagecache.Response
-	// known lists the public pages for did-you-mean suggestions on 404s.
-	known []views.Link
-	// stylesheet and script are the hashed addresses of views.Static files.
-	stylesheet, script string
+	PageLangs map[string]*i18n.Matcher
+	Suggest   map[string]map[string]*pagecache.Response
+	// Known lists the public pages for did-you-mean suggestions on 404s.
+	Known []views.Link
+	// Stylesheet and script are the hashed addresses of views.Static files.
+	Stylesheet, script string
 	// reachScript is the hashed address of reach.js (reach.go).
 	reachScript string
 	// devScript is the hashed address of the live-preview script (dev.go),
@@ -87,14 +87,14 @@ type snapshot struct {
 	devScript string
 	// siteImage is the generated share picture for site-level pages.
 	siteImage *views.ShareImage
-	// favicon is a small square in the default colour.
-	favicon *pagecache.Response
-	// synd holds embeds, oEmbed data, feeds, the sitemap and robots.txt
+	// Favicon is a small square in the default colour.
+	Favicon *pagecache.Response
+	// Synd holds embeds, oEmbed data, feeds, the sitemap and robots.txt
 	// (embed.go, feed.go).
-	synd *syndication
-	// internalError is the pre-rendered 500 page, so even a failure in
+	Synd *syndication
+	// InternalError is the pre-rendered 500 page, so even a failure in
 	// rendering error pages never leaves a bare response.
-	internalError []byte
+	InternalError []byte
 }
 
 // Mode says what a page is rendered for; it decides whether signing forms
@@ -139,16 +139,16 @@ type Options struct {
 	Now func() time.Time
 	// Tallies are the last known figures by store key ("org/slug"), shown
 	// on live pages until the next poll.
-	Tallies map[string]*tally
+	Tallies map[string]*Tally
 	// Files is the cache share cards and QR codes are made into.
-	Files *genCache
+	Files *GenCache
 }
 
 // builder carries what building one snapshot needs.
 type builder struct {
 	opt      Options
 	markdown *markdown.Renderer
-	snap     *snapshot
+	snap     *Snapshot
 	// mode is what the pages being built are for (see with).
 	mode Mode
 	// variant is the share-message rotation being rendered (0 for the
@@ -183,32 +183,32 @@ func (b *builder) forms() bool {
 	return false
 }
 
-// compile renders site into a new snapshot. prev, when not nil, lends its
+// Compile renders site into a new snapshot. prev, when not nil, lends its
 // static files for one more generation.
-func compile(opt Options, md *markdown.Renderer, site *campaign.Site, prev *snapshot) (*snapshot, error) {
+func Compile(opt Options, md *markdown.Renderer, site *campaign.Site, prev *Snapshot) (*Snapshot, error) {
 	b := &builder{
 		opt:      opt,
 		markdown: md,
 		mode:     opt.Mode,
-		snap: &snapshot{
-			site:        site,
+		snap: &Snapshot{
+			Site:        site,
 			opt:         opt,
-			pages:       map[string]*pagecache.Response{},
-			regions:     map[string]map[string]*pagecache.Response{},
-			rotations:   map[string][]*pagecache.Response{},
-			static:      map[string]*pagecache.Response{},
-			mastodon:    map[string]string{},
-			mastodonLoc: map[string]*i18n.Localizer{},
-			live:        map[string]*liveCampaign{},
-			thanks:      map[string]map[string]*pagecache.Response{},
-			moved:       map[string]string{},
-			shorts:      map[string]string{},
-			previews:    map[string]*pagecache.Response{},
+			Pages:       map[string]*pagecache.Response{},
+			Regions:     map[string]map[string]*pagecache.Response{},
+			Rotations:   map[string][]*pagecache.Response{},
+			Static:      map[string]*pagecache.Response{},
+			Mastodon:    map[string]string{},
+			MastodonLoc: map[string]*i18n.Localizer{},
+			Live:        map[string]*LiveCampaign{},
+			Thanks:      map[string]map[string]*pagecache.Response{},
+			Moved:       map[string]string{},
+			Shorts:      map[string]string{},
+			Previews:    map[string]*pagecache.Response{},
 
-			generated: map[string]*generated{},
-			liveKeys:  map[string][]*liveCampaign{},
-			pageLangs: map[string]*i18n.Matcher{},
-			suggest:   map[string]map[string]*pagecache.Response{},
+			Generated: map[string]*Generated{},
+			LiveKeys:  map[string][]*LiveCampaign{},
+			PageLangs: map[string]*i18n.Matcher{},
+			Suggest:   map[string]map[string]*pagecache.Response{},
 		},
 		assetURLs: map[*campaign.Asset]string{},
 	}
@@ -220,11 +220,11 @@ func compile(opt Options, md *markdown.Renderer, site *campaign.Site, prev *snap
 		b.snap.devScript = b.addStatic("dev.js", opt.DevScript, "text/javascript; charset=utf-8")
 	}
 	b.snap.siteImage = b.plainImage("site", defaultBrand, opt.SiteName)
-	b.snap.favicon = pagecache.New(squarePNG(defaultBrand, 32), "image/png", hvDayCache, staticCSP)
+	b.snap.Favicon = pagecache.New(squarePNG(defaultBrand, 32), "image/png", hvDayCache, staticCSP)
 	if err := b.addPages(site); err != nil {
 		return nil, err
 	}
-	sort.Slice(b.snap.known, func(i, j int) bool { return b.snap.known[i].URL < b.snap.known[j].URL })
+	sort.Slice(b.snap.Known, func(i, j int) bool { return b.snap.Known[i].URL < b.snap.Known[j].URL })
 	if err := b.addSyndication(site); err != nil {
 		return nil, err
 	}
@@ -232,18 +232,18 @@ func compile(opt Options, md *markdown.Renderer, site *campaign.Site, prev *snap
 		return nil, err
 	}
 	if prev != nil {
-		for k, v := range prev.static {
-			if _, ok := b.snap.static[k]; !ok {
-				b.snap.static[k] = v
+		for k, v := range prev.Static {
+			if _, ok := b.snap.Static[k]; !ok {
+				b.snap.Static[k] = v
 			}
 		}
 	}
 	return b.snap, nil
 }
 
-// sitePage is the site's page frame, never indexed, for pages rendered
+// SitePage is the site's page frame, never indexed, for pages rendered
 // per request (error pages).
-func (snap *snapshot) sitePage(title string) views.Page {
+func (snap *Snapshot) SitePage(title string) views.Page {
 	b := &builder{opt: snap.opt, snap: snap}
 	return b.sitePage(title)
 }
@@ -262,7 +262,7 @@ func (b *builder) addViewsStatic() error {
 		u := b.addStatic(p, data, "")
 		switch p {
 		case "style.css":
-			b.snap.stylesheet = u
+			b.snap.Stylesheet = u
 		case "app.js":
 			b.snap.script = u
 		case "reach.js":
@@ -288,8 +288,8 @@ func (b *builder) addStatic(p string, data []byte, contentType string) string {
 	if strings.HasPrefix(contentType, "text/") && !strings.Contains(contentType, "charset") {
 		contentType += "; charset=utf-8"
 	}
-	if _, ok := b.snap.static[u]; !ok {
-		b.snap.static[u] = pagecache.New(data, contentType, hvImmutable, staticCSP)
+	if _, ok := b.snap.Static[u]; !ok {
+		b.snap.Static[u] = pagecache.New(data, contentType, hvImmutable, staticCSP)
 	}
 	return u
 }
@@ -355,14 +355,14 @@ func (b *builder) addOrg(o *campaign.Org) error {
 		}); err != nil {
 			return err
 		}
-		b.snap.known = append(b.snap.known, views.Link{Label: o.Name, URL: orgPath})
+		b.snap.Known = append(b.snap.Known, views.Link{Label: o.Name, URL: orgPath})
 		for _, r := range o.Redirects {
 			if c := o.Campaign(r.To); c != nil && b.public(c) {
 				old := "/" + o.Slug + "/" + r.From
 				if !isDefaultLang(o) {
 					old += "/" + o.Language
 				}
-				b.snap.moved[old] = campaignPath(c)
+				b.snap.Moved[old] = CampaignPath(c)
 			}
 		}
 		for _, c := range o.Campaigns {
@@ -373,11 +373,11 @@ func (b *builder) addOrg(o *campaign.Org) error {
 				continue
 			}
 			cp, regions := b.campaignProps(c, "")
-			p := campaignPath(c)
-			b.snap.known = append(b.snap.known, views.Link{Label: c.Title, URL: p})
+			p := CampaignPath(c)
+			b.snap.Known = append(b.snap.Known, views.Link{Label: c.Title, URL: p})
 			if c.Short != "" && isDefaultLang(o) {
-				b.snap.moved["/"+c.Short] = p
-				b.snap.shorts["/"+c.Short] = p
+				b.snap.Moved["/"+c.Short] = p
+				b.snap.Shorts["/"+c.Short] = p
 			}
 			if err := b.addCampaignReach(c); err != nil {
 				return err
@@ -386,7 +386,7 @@ func (b *builder) addOrg(o *campaign.Org) error {
 				if isDefaultLang(o) {
 					for _, alt := range cp.Page.Alternates {
 						if !alt.Current {
-							lc.suggestions[alt.Lang] = suggestion(alt, o.Strings[alt.Lang])
+							lc.Suggestions[alt.Lang] = suggestion(alt, o.Strings[alt.Lang])
 						}
 					}
 				}
@@ -415,10 +415,10 @@ func (b *builder) addOrg(o *campaign.Org) error {
 				if err != nil {
 					return fmt.Errorf("rendering %s for region %s: %w", p, region, err)
 				}
-				if b.snap.regions[p] == nil {
-					b.snap.regions[p] = map[string]*pagecache.Response{}
+				if b.snap.Regions[p] == nil {
+					b.snap.Regions[p] = map[string]*pagecache.Response{}
 				}
-				b.snap.regions[p][strings.ToLower(region)] = page
+				b.snap.Regions[p][strings.ToLower(region)] = page
 			}
 		}
 	}
@@ -432,7 +432,7 @@ func (b *builder) addSuggestions(path string, o *campaign.Org, page views.Page, 
 	if !isDefaultLang(o) || len(page.Alternates) < 2 {
 		return nil
 	}
-	b.snap.pageLangs[path] = b.matcher(o)
+	b.snap.PageLangs[path] = b.matcher(o)
 	set := map[string]*pagecache.Response{}
 	for _, alt := range page.Alternates {
 		if alt.Current {
@@ -446,37 +446,37 @@ func (b *builder) addSuggestions(path string, o *campaign.Org, page views.Page, 
 		}
 		set[alt.Lang] = c
 	}
-	b.snap.suggest[path] = set
+	b.snap.Suggest[path] = set
 	return nil
 }
 
 // addLive renders a campaign that takes signatures: its page and region
 // variants with the last known tally, and its thank-you pages.
-func (b *builder) addLive(lc *liveCampaign, regions []string) error {
+func (b *builder) addLive(lc *LiveCampaign, regions []string) error {
 	for _, region := range regions {
-		vp, _ := b.campaignProps(lc.c, region)
-		lc.regions[strings.ToLower(region)] = vp
+		vp, _ := b.campaignProps(lc.C, region)
+		lc.Regions[strings.ToLower(region)] = vp
 	}
-	lc.rotations = b.rotationProps(lc.c)
-	if err := renderLive(lc, b.opt.Tallies[lc.key]); err != nil {
+	lc.rotations = b.rotationProps(lc.C)
+	if err := RenderLive(lc, b.opt.Tallies[lc.Key]); err != nil {
 		return err
 	}
-	b.snap.live[lc.path] = lc
-	b.snap.liveKeys[lc.key] = append(b.snap.liveKeys[lc.key], lc)
-	share, donate, hasDonate := shareAndDonate(lc.path, lc.props)
+	b.snap.Live[lc.Path] = lc
+	b.snap.LiveKeys[lc.Key] = append(b.snap.LiveKeys[lc.Key], lc)
+	share, donate, hasDonate := shareAndDonate(lc.Path, lc.props)
 	set := map[string]*pagecache.Response{}
-	lc.thanksProps = map[string]views.ThanksPageProps{}
+	lc.ThanksProps = map[string]views.ThanksPageProps{}
 	for _, o := range outcomes {
-		tp := b.thanksProps(lc.c, lc.frame, o, share, donate, hasDonate)
-		tp.Next = thanksNext(lc.path, lc.props)
-		lc.thanksProps[o] = tp
+		tp := b.thanksProps(lc.C, lc.Frame, o, share, donate, hasDonate)
+		tp.Next = ThanksNext(lc.Path, lc.props)
+		lc.ThanksProps[o] = tp
 		var buf bytes.Buffer
 		if err := views.ThanksPage(tp).Render(context.Background(), &buf); err != nil {
-			return fmt.Errorf("rendering the thank-you page of %s: %w", lc.path, err)
+			return fmt.Errorf("rendering the thank-you page of %s: %w", lc.Path, err)
 		}
-		set[o] = pagecache.New(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, lc.csp)
+		set[o] = pagecache.New(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, lc.Csp)
 	}
-	b.snap.thanks[lc.path] = set
+	b.snap.Thanks[lc.Path] = set
 	return b.addEmbedThanks(lc, share)
 }
 
@@ -486,7 +486,7 @@ func (b *builder) addPage(p string, c templ.Component, page views.Page, forms bo
 	if err != nil {
 		return fmt.Errorf("rendering %s: %w", p, err)
 	}
-	b.snap.pages[p] = cp
+	b.snap.Pages[p] = cp
 	return nil
 }
 
@@ -501,12 +501,12 @@ func (b *builder) addPreview(c *campaign.Campaign) error {
 	cp, _ := b.campaignProps(c, "")
 	cp.Page.Noindex = true
 	cp.Page.Preview = true
-	p := campaignPath(c)
+	p := CampaignPath(c)
 	page, err := b.renderPage(p, views.CampaignPage(cp), cp.Page, postsForm(cp.Actions))
 	if err != nil {
 		return fmt.Errorf("rendering the preview of %s: %w", p, err)
 	}
-	b.snap.previews[p] = page.WithCacheControl(hvNoStore)
+	b.snap.Previews[p] = page.WithCacheControl(hvNoStore)
 	return nil
 }
 
@@ -517,12 +517,12 @@ func (b *builder) addPreview(c *campaign.Campaign) error {
 // static copy's forms post to the live server, so such a page's policy
 // allows that form action; pages without one keep serve's policy.
 func (b *builder) renderPage(p string, c templ.Component, page views.Page, forms bool) (*pagecache.Response, error) {
-	_, mastodonForm := b.snap.mastodon[p]
+	_, mastodonForm := b.snap.Mastodon[p]
 	var buf bytes.Buffer
 	if err := c.Render(context.Background(), &buf); err != nil {
 		return nil, err
 	}
-	csp := pageCSP(page.ThemeCSS, mastodonForm)
+	csp := PageCSP(page.ThemeCSS, mastodonForm)
 	if forms {
 		csp = b.formCSP(csp)
 	}
@@ -567,20 +567,28 @@ func (b *builder) renderInternalError() error {
 	if err := views.ErrorPage(props).Render(context.Background(), &buf); err != nil {
 		return fmt.Errorf("rendering the error page: %w", err)
 	}
-	b.snap.internalError = buf.Bytes()
+	b.snap.InternalError = buf.Bytes()
 	return nil
 }
+
+// Cache-Control values of the prepared responses.
+var (
+	hvNoCache   = []string{"no-cache"}
+	hvNoStore   = []string{"no-store"}
+	hvImmutable = []string{"public, max-age=31536000, immutable"}
+	hvDayCache  = []string{"public, max-age=86400"}
+)
 
 // staticCSP is the policy on files under /static/: they are never documents
 // to run, so an SVG opened on its own can neither run script nor load anything.
 const staticCSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox; frame-ancestors 'none'"
 
-// pageCSP is a page's Content-Security-Policy: nothing from other origins,
+// PageCSP is a page's Content-Security-Policy: nothing from other origins,
 // scripts only from this site, and inline style only for the page's own
 // theme rule, allowed by its hash. A page with a Mastodon share form may
 // send that form on to the reader's own server, so its form-action also
 // allows https: (browsers apply form-action to the redirect).
-func pageCSP(themeCSS string, mastodonForm bool) string {
+func PageCSP(themeCSS string, mastodonForm bool) string {
 	style := "style-src 'self'"
 	if themeCSS != "" {
 		sum := sha256.Sum256([]byte(themeCSS))

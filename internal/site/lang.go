@@ -1,4 +1,4 @@
-package web
+package site
 
 import (
 	"strings"
@@ -51,9 +51,9 @@ func orgPath(o *campaign.Org) string {
 	return "/" + o.Slug + "/" + o.Language
 }
 
-// campaignPath is the campaign's page in its language: /org/slug, or
+// CampaignPath is the campaign's page in its language: /org/slug, or
 // /org/slug/ar. The sign, thanks and share addresses hang below it.
-func campaignPath(c *campaign.Campaign) string {
+func CampaignPath(c *campaign.Campaign) string {
 	if isDefaultLang(c.Org) {
 		return "/" + c.Org.Slug + "/" + c.Slug
 	}
@@ -106,10 +106,10 @@ func (b *builder) matcher(o *campaign.Org) *i18n.Matcher {
 	return m
 }
 
-// localDuration writes a length in l's units ("34 min", "34 د"), with the
+// LocalDuration writes a length in l's units ("34 min", "34 د"), with the
 // same parts formatDuration chose; english is formatDuration's own text,
 // kept as it is on English pages.
-func localDuration(l *i18n.Localizer, d time.Duration, english string) string {
+func LocalDuration(l *i18n.Localizer, d time.Duration, english string) string {
 	if english == "" || strings.HasPrefix(l.Lang(), "en") {
 		return english
 	}
@@ -128,24 +128,24 @@ func localDuration(l *i18n.Localizer, d time.Duration, english string) string {
 	return strings.Join(parts, " ")
 }
 
-// inLang returns the live page of the campaign at path (lc, its default
+// InLang returns the live page of the campaign at path (lc, its default
 // language's) in lang, the hidden field of the form that was sent: the
 // same campaign, store key and tally, whose answers (the re-shown form,
 // the thank-you page) come in that language. An unknown lang gives lc.
-func (snap *snapshot) inLang(path string, lc *liveCampaign, lang string) *liveCampaign {
-	if lang == "" || lang == lc.c.Org.Language {
+func (snap *Snapshot) InLang(path string, lc *LiveCampaign, lang string) *LiveCampaign {
+	if lang == "" || lang == lc.C.Org.Language {
 		return lc
 	}
-	if other := snap.live[path+"/"+lang]; other != nil && other.key == lc.key {
+	if other := snap.Live[path+"/"+lang]; other != nil && other.Key == lc.Key {
 		return other
 	}
 	return lc
 }
 
-// localMoney writes an amount as l's language does: the number grouped for
+// LocalMoney writes an amount as l's language does: the number grouped for
 // the language, then a no-break space and the currency's symbol (or code):
 // "25 €", "1.000 €", "25 ₪". English pages keep formatMoney's "€25".
-func localMoney(l *i18n.Localizer, amount int, currency string) string {
+func LocalMoney(l *i18n.Localizer, amount int, currency string) string {
 	currency = strings.ToUpper(strings.TrimSpace(currency))
 	n := l.Number(amount)
 	if currency == "" {
@@ -165,8 +165,8 @@ var fileFormatKeys = map[string]string{
 	"Text": "file.text", "MP3 audio": "file.mp3", "File": "file.other",
 }
 
-// localFileFormat is fileFormat's name of a kind of file in l's language.
-func localFileFormat(l *i18n.Localizer, english string) string {
+// LocalFileFormat is fileFormat's name of a kind of file in l's language.
+func LocalFileFormat(l *i18n.Localizer, english string) string {
 	if k, ok := fileFormatKeys[english]; ok {
 		return l.T(k)
 	}
