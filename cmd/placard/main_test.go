@@ -55,9 +55,15 @@ func startServe(t *testing.T, dir string, extra ...string) string {
 // startServeLogs is startServe that also returns the server's log output.
 func startServeLogs(t *testing.T, dir string, extra ...string) (string, *lockedBuffer) {
 	t.Helper()
+	return startServeLogsEnv(t, nil, dir, extra...)
+}
+
+// startServeLogsEnv is startServeLogs with environment variables.
+func startServeLogsEnv(t *testing.T, vars map[string]string, dir string, extra ...string) (string, *lockedBuffer) {
+	t.Helper()
 	// A folder that does not exist yet: serve creates it, private.
 	db := filepath.Join(t.TempDir(), "data", "placard.db")
-	base, logs := runServe(t, nil, append([]string{"--campaigns", dir, "--db", db}, extra...)...)
+	base, logs := runServe(t, vars, append([]string{"--campaigns", dir, "--db", db}, extra...)...)
 	if _, err := os.Stat(db); err != nil {
 		t.Errorf("serve did not create the signature database: %v", err)
 	}

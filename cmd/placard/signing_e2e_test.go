@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/PuerkitoBio/goquery"
 )
@@ -40,10 +39,9 @@ func TestSigningEndToEnd(t *testing.T) {
 
 func signingEndToEnd(t *testing.T, base, db string) {
 	pet := loadForm(t, base, petitionRef)
+	// with() mints each post a token old enough to sign (agedToken): no
+	// wait for the forms' own tokens to age.
 	let := loadForm(t, base, letterRef)
-	// A token is accepted once it is 3 s old; one wait covers every post
-	// below, as a token may be reused by different signers.
-	time.Sleep(3100 * time.Millisecond)
 
 	t.Run("sign", func(t *testing.T) {
 		text := wantSigned(t, base, pet, pet.with(map[string]string{
@@ -288,8 +286,9 @@ func signingEndToEnd(t *testing.T, base, db string) {
 			"name": "Ada Lovelace", "email": "ada.lovelace@example.org", "consent": "yes",
 		}), letterRef, "signed")
 		// Let the tally poll (about once a second) see the signatures above
-		// first; TestErasedSignerLeavesPage covers an erase in the same second.
-		time.Sleep(2500 * time.Millisecond)
+		// first: both pages show the store's counts before the erase.
+		// TestErasedSignerLeavesPage covers an erase the poll has not seen.
+		waitForTallies(t, base, db, map[string]string{petitionRef: "petition", letterRef: "letter"})
 		out, errs, code := runCLI(t, "signatures", "erase", "--email", " ＡＤＡ.Lovelace@example.org", "--db", db)
 		if code != 0 || strings.TrimSpace(out) != "Removed 2 signatures for ada.lovelace@example.org" {
 			t.Fatalf("signatures erase: exit %d, stdout %q, stderr %q; want exit 0 and 'Removed 2 signatures for ada.lovelace@example.org'", code, out, errs)
@@ -329,7 +328,6 @@ func TestErasedSignerLeavesPage(t *testing.T) {
 	db := sqliteDB(t)
 	base, _ := startSigningServe(t, signingCampaigns, db)
 	pet := loadForm(t, base, petitionRef)
-	time.Sleep(3100 * time.Millisecond)
 	wantSigned(t, base, pet, pet.with(map[string]string{
 		"name": "Erin Erased", "email": "erin@example.org", "consent": "yes", "public": "yes",
 	}), petitionRef, "signed")
@@ -361,7 +359,6 @@ func TestSigningClosesWhileFormOpen(t *testing.T) {
 	base, logs := startSigningServe(t, dir, db, "--dev")
 	f := loadForm(t, base, petitionRef)
 	plant(t, filepath.Join(dir, "bay-runners", "light-the-path.yaml"), "date: 2026-10-01", "date: 2026-10-01\nstatus: closed")
-	time.Sleep(3100 * time.Millisecond)
 	eventually(t, "the petition did not close after its file was edited (--dev reload):\n"+logs.String(), func() bool {
 		doc, _ := getPage(t, base+"/"+petitionRef)
 		return doc.Find(`form[action$="/sign"]`).Length() == 0

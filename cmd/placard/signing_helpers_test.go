@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -376,4 +377,34 @@ func first(rows []map[string]string, col string) string {
 		return ""
 	}
 	return rows[0][col]
+}
+
+// waitForTallies polls until each campaign page (org/slug → the action id
+// whose count it shows) shows the store's count of approved signatures:
+// the server's tally poll has seen every signature made so far.
+func waitForTallies(t *testing.T, base, db string, pages map[string]string) {
+	t.Helper()
+	st := openForTest(t, db)
+	var last []string
+	waitFor(t, func() string {
+		return "the pages never showed the store's counts: " + strings.Join(last, "; ")
+	}, func() bool {
+		counts, err := st.Counts(t.Context())
+		if err != nil {
+			t.Fatalf("reading the store's counts: %v", err)
+		}
+		last = last[:0]
+		for ref, id := range pages {
+			want := 0
+			for _, c := range counts {
+				if c.Org+"/"+c.Campaign == ref {
+					want = c.Signatures
+				}
+			}
+			if got := shownCount(t, base+"/"+ref, id); got != want {
+				last = append(last, fmt.Sprintf("%s shows %d, the store has %d", ref, got, want))
+			}
+		}
+		return len(last) == 0
+	})
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/formtoken"
 	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/views"
@@ -34,7 +35,7 @@ const FieldAttribution = "via"
 // is as long as every value that replaces it; viaBlank is the attribution
 // of a visitor who brought none.
 const (
-	TokenSlot = "PlacardFormTokenPlaceholder00000"
+	TokenSlot = formtoken.Placeholder
 	ViaSlot   = "PlacardAttributionSlot0000000000"
 	ViaBlank  = "................................"
 )

@@ -18,6 +18,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/formtoken"
 	"github.com/placard/placard/internal/site"
 	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/internal/store/sqlite"
@@ -102,7 +103,7 @@ func TestEmbedPage(t *testing.T) {
 	if form.Length() != 1 || form.AttrOr("action", "") != libraryPage+"/embed/sign" || form.AttrOr("method", "") != "post" {
 		t.Fatalf("embed form: %d forms, action %q; want one POST form to %s/embed/sign", form.Length(), form.AttrOr("action", ""), libraryPage)
 	}
-	if tok := form.Find("input[name=token]").AttrOr("value", ""); tok == "" || tok == tokenPlaceholder {
+	if tok := form.Find("input[name=token]").AttrOr("value", ""); tok == "" || tok == formtoken.Placeholder {
 		t.Errorf("embed form token = %q, want a fresh token", tok)
 	}
 	if d.Find(".tally .tally-count").Length() != 1 {

@@ -33,7 +33,7 @@ func (s *Server) embed(w http.ResponseWriter, r *http.Request) error {
 	if lc := snap.Live[cpath]; lc != nil && lc.Embed != nil {
 		if lp := lc.Pages.Load(); lp.Embed != nil {
 			allowFraming(w)
-			lp.Embed.Serve(w, r, s.tokens.issue, s.cfg.Now())
+			lp.Embed.Serve(w, r, s.tokens.Issue, s.cfg.Now())
 			return nil
 		}
 	}

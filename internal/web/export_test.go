@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/placard/placard/internal/formtoken"
 )
 
 // TestSignFromSiteOrigin: a static copy's form (no token) posted from a
@@ -43,14 +45,14 @@ func TestSignFromSiteOrigin(t *testing.T) {
 		t.Errorf("signatures after a token-less POST from the site origin: got %d, want 0", c.Signatures)
 	}
 	tok := d.Find("input[name=token]").AttrOr("value", "")
-	if _, issued := e.s.tokens.checkAt("riverside/save-the-library", tok, e.clock.now()); !issued.Equal(e.clock.now()) {
+	if _, issued := e.s.tokens.Check("riverside/save-the-library", tok, e.clock.now()); !issued.Equal(e.clock.now()) {
 		t.Errorf("confirmation token issued %v, want now (%v), never back-dated", issued, e.clock.now())
 	}
 	// Pressing Sign on the live site's form: at once it is too quick (the
 	// form keeps its token), three seconds on it signs.
 	v.Set("token", tok)
 	wantStatus(t, e.post(t, libraryPage+"/sign", v, nil), 422)
-	e.clock.add(tokenMinAge)
+	e.clock.add(formtoken.MinAge)
 	res = e.post(t, libraryPage+"/sign", v, nil)
 	wantThanks(t, res, libraryPage+"/thanks?outcome=signed")
 	if c := e.count(t, "riverside", "save-the-library"); c.Signatures != 1 {

@@ -95,7 +95,7 @@ func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *site.LiveC
 		s.countArrivalFrom(r, lc.C.Org.Slug, lc.C.Slug, source)
 		via = encodeVia(source, ref)
 	}
-	p.ServeVia(w, r, s.tokens.issue, s.cfg.Now(), via)
+	p.ServeVia(w, r, s.tokens.Issue, s.cfg.Now(), via)
 }
 
 // thanks serves a campaign's thank-you page for ?outcome=signed or
@@ -118,10 +118,10 @@ func (s *Server) thanks(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound
 	}
 	if claim := q.Get(paramClaim); claim != "" {
-		// A new signer: their personal link, from the claim (reach.go).
+		// A new signer: their personal link, from the claim (formtoken.Claims).
 		// A claim that does not open gets the plain page.
 		if lc := snap.Live[path]; lc != nil {
-			token, key, first, ok, err := s.claims.open(r.Context(), lc.Key, claim, s.cfg.Now(), r.Method == http.MethodGet)
+			token, key, first, ok, err := s.claims.Open(r.Context(), lc.Key, claim, s.cfg.Now(), r.Method == http.MethodGet)
 			if err != nil {
 				// Neither shown nor used up: a reload shows it.
 				s.log.Warn("recording a thank-you claim failed", "campaign", lc.Key, "err", err, "request_id", requestID(r))

@@ -2,22 +2,17 @@ package web
 
 import (
 	"context"
-	"crypto/aes"
-	"crypto/cipher"
-	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base32"
-	"encoding/base64"
-	"encoding/binary"
 	"errors"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
+	"github.com/placard/placard/internal/formtoken"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/site"
 )
@@ -41,7 +36,7 @@ import (
 //   - A new signer gets a personal link (a short public token) and a
 //     private address (a longer key; only its hash is stored) where they can
 //     see how many signatures their link brought. Both reach the thank-you
-//     page inside an encrypted, short-lived claim (claim below), never in
+//     page inside an encrypted, short-lived claim (formtoken.Claims), never in
 //     the clear in an address, and the private address is shown once.
 
 // shareSources are the source tags Placard counts: one per share network,
@@ -122,7 +117,7 @@ func attribution(q url.Values) (source, ref string) {
 // pieces and lengths never change): "source.ref" padded with dots.
 const (
 	fieldVia       = site.FieldAttribution
-	viaLen         = tokenLen
+	viaLen         = formtoken.Len
 	viaPlaceholder = site.ViaSlot
 )
 
@@ -326,105 +321,3 @@ func validKey(s string) bool {
 	_, err := b32.DecodeString(s)
 	return err == nil
 }
-
-// A claim carries a new signer's personal link token and private key from
-// the signing POST to the thank-you page through the 303 redirect, without
-// cookies and without writing the key anywhere in the clear: it is the
-// pair encrypted (AES-256-GCM, key derived from the form-token secret, so
-// any instance sharing the database can read it) together with its expiry,
-// bound to the campaign. A claim opens for claimTTL; the private key is
-// shown the first time any instance opens it (the store records the
-// claim's nonce, store.Store.ClaimOnce), and after that only the public
-// link (a reload, the address from the history, or the same address on
-// another instance shows no key).
-const claimTTL = 30 * time.Minute
-
-type claimer struct {
-	aead cipher.AEAD
-	// once records a claim's nonce and reports whether it was the first
-	// opening: the store's ClaimOnce, shared by every instance.
-	once func(ctx context.Context, nonce []byte, expires time.Time) (bool, error)
-}
-
-func newClaimer(secret []byte, once func(context.Context, []byte, time.Time) (bool, error)) *claimer {
-	m := hmac.New(sha256.New, secret)
-	m.Write([]byte("placard thank-you claim key"))
-	block, err := aes.NewCipher(m.Sum(nil))
-	if err != nil {
-		panic(err) // a 32-byte key is always valid
-	}
-	aead, err := cipher.NewGCM(block)
-	if err != nil {
-		panic(err)
-	}
-	if once == nil {
-		once = func(context.Context, []byte, time.Time) (bool, error) { return false, nil }
-	}
-	return &claimer{aead: aead, once: once}
-}
-
-// seal returns the claim for token and key on campaign ("org/slug").
-func (c *claimer) seal(campaignKey, token, key string, now time.Time) string {
-	plain := binary.BigEndian.AppendUint64(nil, uint64(now.Add(claimTTL).Unix()))
-	plain = append(plain, token...)
-	plain = append(plain, key...)
-	nonce := make([]byte, c.aead.NonceSize())
-	_, _ = rand.Read(nonce)
-	return base64.RawURLEncoding.EncodeToString(c.aead.Seal(nonce, nonce, plain, []byte(campaignKey)))
-}
-
-// open reads a claim for campaign. ok is false for anything forged,
-// malformed, expired or for another campaign. With consume set (a GET),
-// first is true for the first opening among all instances; without it (a
-// HEAD, which has no body to show a key in, or a link checker) first is
-// false and the one showing is left for the GET. err is the store's
-// failure to say.
-func (c *claimer) open(ctx context.Context, campaignKey, claim string, now time.Time, consume bool) (token, key string, first, ok bool, err error) {
-	raw, err := decodeClaim(claim)
-	ns := c.aead.NonceSize()
-	if err != nil || len(raw) < ns+c.aead.Overhead() {
-		return "", "", false, false, nil
-	}
-	plain, err := c.aead.Open(nil, raw[:ns], raw[ns:], []byte(campaignKey))
-	if err != nil || len(plain) != 8+refTokenLen+refKeyLen {
-		return "", "", false, false, nil
-	}
-	exp := time.Unix(int64(binary.BigEndian.Uint64(plain[:8])), 0)
-	if !now.Before(exp) {
-		return "", "", false, false, nil
-	}
-	token, key = string(plain[8:8+refTokenLen]), string(plain[8+refTokenLen:])
-	if consume {
-		// Keyed by the nonce, not by the claim's text: however the claim
-		// is spelt, one nonce is one showing.
-		// The record must outlive the claim: its remaining life, on the
-		// wall clock the store purges by (Config.Now may be a test's).
-		keep := time.Now().Add(exp.Sub(now))
-		if first, err = c.once(ctx, raw[:ns], keep); err != nil {
-			return "", "", false, false, err
-		}
-	}
-	return token, key, first, true, nil
-}
-
-// claimLen is the length of every claim seal makes: nonce, expiry, token,
-// key and tag in unpadded base64.
-const claimLen = ((12+8+refTokenLen+refKeyLen+16)*8 + 5) / 6
-
-// decodeClaim decodes a claim strictly: exactly claimLen characters of the
-// URL-safe base64 alphabet. Go's decoder skips \r and \n even in strict
-// mode, so a claim with a newline added (%0A) would otherwise open as a
-// different string with the same content.
-func decodeClaim(claim string) ([]byte, error) {
-	if len(claim) != claimLen {
-		return nil, errBadClaim
-	}
-	for i := 0; i < len(claim); i++ {
-		if c := claim[i]; !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return nil, errBadClaim
-		}
-	}
-	return base64.RawURLEncoding.Strict().DecodeString(claim)
-}
-
-var errBadClaim = errors.New("malformed claim")

@@ -19,6 +19,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/formtoken"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/site"
 	"github.com/placard/placard/internal/store"
@@ -192,10 +193,10 @@ func TestClaims(t *testing.T) {
 	claim := claimOf(t, res)
 	c := e.s.claims
 	now := e.s.cfg.Now()
-	if _, _, _, ok, _ := c.open(context.Background(), "riverside/open-letter", claim, now, true); ok {
+	if _, _, _, ok, _ := c.Open(context.Background(), "riverside/open-letter", claim, now, true); ok {
 		t.Errorf("a claim opened for another campaign")
 	}
-	if _, _, _, ok, _ := c.open(context.Background(), "riverside/save-the-library", claim, now.Add(claimTTL+time.Second), true); ok {
+	if _, _, _, ok, _ := c.Open(context.Background(), "riverside/save-the-library", claim, now.Add(formtoken.ClaimTTL+time.Second), true); ok {
 		t.Errorf("a claim opened after it expired")
 	}
 	// A HEAD (a link checker, a prefetch) does not use up the one showing.
@@ -443,7 +444,10 @@ func TestArrivalsConcurrent(t *testing.T) {
 	st := openSQLite(t)
 	e := newSignEnv(t, st, nil)
 	const workers, each = 8, 50
+	// The flusher runs whenever a page view has been counted since its
+	// last flush (woken, never spinning), and once more at the end.
 	done := make(chan struct{})
+	viewed := make(chan struct{}, 1)
 	flushed := make(chan error, 1)
 	go func() {
 		var err error
@@ -452,7 +456,7 @@ func TestArrivalsConcurrent(t *testing.T) {
 			case <-done:
 				flushed <- errors.Join(err, e.s.FlushArrivals(context.Background()))
 				return
-			default:
+			case <-viewed:
 				err = errors.Join(err, e.s.FlushArrivals(context.Background()))
 			}
 		}
@@ -464,6 +468,10 @@ func TestArrivalsConcurrent(t *testing.T) {
 			defer wg.Done()
 			for range each {
 				get(t, e.s, "GET", "/riverside/every-field?src=telegram", nil)
+				select {
+				case viewed <- struct{}{}:
+				default: // a flush is already due
+				}
 			}
 		}()
 	}

@@ -9,7 +9,7 @@
 //
 // Campaign pages that take signatures (live.go) are cached the same way, with
 // two additions: each response carries a fresh signed form token, spliced
-// into the cached bytes (splice.go, token.go), and a poller re-renders a
+// into the cached bytes (splice.go, formtoken), and a poller re-renders a
 // campaign's pages when the store's count for it changes, so the tally is
 // current without rendering per request. A signature (sign.go) is answered
 // with a redirect to the cached thank-you page only once it is durably
@@ -35,6 +35,7 @@ import (
 	"time"
 
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/formtoken"
 	"github.com/placard/placard/internal/markdown"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/site"
@@ -164,10 +165,10 @@ type Server struct {
 	// pollMu makes polls run one at a time.
 	pollMu sync.Mutex
 
-	tokens tokenSigner
-	// used remembers the tokens that have signed (token.go), per client
+	tokens formtoken.Signer
+	// used remembers the tokens that have signed (formtoken.Used), per client
 	// as keyer names it (clientip.go; set by signRoute).
-	used  *usedTokens
+	used  *formtoken.Used
 	keyer *clientKeyer
 	// tallies holds the last figures fetched from the store per campaign
 	// ("org/slug"); guarded by mu, like the snapshot builds that read it.
@@ -180,9 +181,9 @@ type Server struct {
 	dev *devHub
 
 	// arrivals counts tagged page views until the next flush, and claims
-	// carries new personal links to the thank-you page (reach.go).
+	// carries new personal links to the thank-you page (formtoken.Claims).
 	arrivals arrivals
-	claims   *claimer
+	claims   *formtoken.Claims
 	// links are personal links made ahead of their signers, and credits
 	// what stored signatures brought, until the poller writes it
 	// (unlink.go).
@@ -260,16 +261,16 @@ func New(cfg Config, loaded *campaign.Site) (*Server, error) {
 		base:    u.Scheme + "://" + u.Host,
 		log:     cfg.Logger,
 		md:      markdown.New(),
-		tokens:  tokenSigner{key: key},
-		used:    newUsedTokens(),
+		tokens:  formtoken.New(key),
+		used:    formtoken.NewUsed(),
 		keyer:   newClientKeyer(cfg.ClientIPHeader, cfg.TrustedProxies),
 		tallies: map[string]*site.Tally{},
 		gen:     &site.GenCache{},
 	}
 	if cfg.Store != nil {
-		s.claims = newClaimer(key, cfg.Store.ClaimOnce)
+		s.claims = formtoken.NewClaims(key, refTokenLen, refKeyLen, cfg.Store.ClaimOnce)
 	} else {
-		s.claims = newClaimer(key, nil)
+		s.claims = formtoken.NewClaims(key, refTokenLen, refKeyLen, nil)
 	}
 	if cfg.Dev {
 		s.dev = newDevHub()

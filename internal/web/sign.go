@@ -15,6 +15,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/go-chi/httprate"
 
+	"github.com/placard/placard/internal/formtoken"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/site"
 	"github.com/placard/placard/internal/store"
@@ -86,7 +87,7 @@ func (s *Server) signRoute() http.Handler {
 	// The client's address (Server.keyer): from the header the trusted
 	// proxies set when one is named, else the TCP peer. Never RealIP,
 	// which trusts any client. The rate limit and the used-token set
-	// (token.go) key by it.
+	// (formtoken.Used) key by it.
 	keyer := s.keyer
 	if s.cfg.RateLimit > 0 {
 		limited := httprate.LimitBy(s.cfg.RateLimit, time.Minute,
@@ -210,7 +211,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 		// worked (with a claim for a link that is never stored), so it
 		// learns nothing, and keep nothing.
 		token, key, _ := newReferral()
-		return seeOther(w, lc.Path+"/thanks?outcome="+site.OutcomeSigned+"&"+paramClaim+"="+s.claims.seal(lc.Key, token, key, now))
+		return seeOther(w, lc.Path+"/thanks?outcome="+site.OutcomeSigned+"&"+paramClaim+"="+s.claims.Seal(lc.Key, token, key, now))
 	}
 
 	sub := signing.Submission{
@@ -220,18 +221,18 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 		Consent: form.Get(site.FieldConsent), Contact: form.Get(site.FieldContact), Public: form.Get(site.FieldPublic),
 	}
 	tok := form.Get(site.FieldToken)
-	tokProblem, issued := s.tokens.checkAt(lc.Key, tok, now)
-	if tokProblem == tokenMissing && s.fromSiteOrigin(r) {
+	tokProblem, issued := s.tokens.Check(lc.Key, tok, now)
+	if tokProblem == formtoken.Missing && s.fromSiteOrigin(r) {
 		// A static copy's form has no token to send (see Config.SiteOrigins):
 		// the signer confirms on the form shown again here, with a token.
-		tokProblem = tokenConfirm
+		tokProblem = formtoken.Confirm
 	}
 	sig, errs := signing.CheckForm(sub, sa.Rules, sa.Consent, sa.Contact, now)
 	client := s.keyer.key(r)
-	if tokProblem == tokenOK && len(errs) == 0 && !s.used.claim(tok, client, issued, now) {
-		tokProblem = tokenUsed
+	if tokProblem == formtoken.OK && len(errs) == 0 && !s.used.Claim(tok, client, issued, now) {
+		tokProblem = formtoken.Spent
 	}
-	if tokProblem != tokenOK || len(errs) > 0 {
+	if tokProblem != formtoken.OK || len(errs) > 0 {
 		return s.signAgain(w, r, lc, sa, form, errs, tokProblem, issued, now)
 	}
 	sig.Org, sig.Campaign, sig.Action, sig.Lang = lc.C.Org.Slug, lc.C.Slug, id, lc.Frame.Lang
@@ -257,7 +258,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 	if err != nil && !already {
 		// Not recorded: the same form may be sent again, and the link
 		// nobody saw goes back to the pool.
-		s.used.release(tok, client, issued)
+		s.used.Release(tok, client, issued)
 		if haveLink {
 			s.links.putBack(lc.Key, link)
 		}
@@ -283,7 +284,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 	s.credits.add(sig.Org, sig.Campaign, source, ref, now)
 	loc := thanksLocation(r, lc, outcome)
 	if haveLink {
-		loc += "&" + paramClaim + "=" + s.claims.seal(lc.Key, link.token, link.key, now)
+		loc += "&" + paramClaim + "=" + s.claims.Seal(lc.Key, link.token, link.key, now)
 	}
 	return seeOther(w, loc)
 }
@@ -299,13 +300,13 @@ func seeOther(w http.ResponseWriter, location string) error {
 
 // Headings of a re-shown form whose token was refused. The signer's
 // details are kept; one more press of the button sends them.
-var tokenHeadings = map[tokenProblem]string{
-	tokenMissing: "Please press Sign again: this form had expired",
-	tokenForged:  "Please press Sign again: this form had expired",
-	tokenFresh:   "Please press Sign again: that was quicker than we expected",
-	tokenExpired: "Please press Sign again: this form was opened a long time ago",
-	tokenUsed:    "Please press Sign again: this form had already been sent",
-	tokenConfirm: "Please press Sign again to confirm your signature",
+var tokenHeadings = map[formtoken.Problem]string{
+	formtoken.Missing: "Please press Sign again: this form had expired",
+	formtoken.Forged:  "Please press Sign again: this form had expired",
+	formtoken.Fresh:   "Please press Sign again: that was quicker than we expected",
+	formtoken.Expired: "Please press Sign again: this form was opened a long time ago",
+	formtoken.Spent:   "Please press Sign again: this form had already been sent",
+	formtoken.Confirm: "Please press Sign again to confirm your signature",
 }
 
 // signAgain re-shows the form (422) with the signer's values, each problem
@@ -321,7 +322,7 @@ var tokenHeadings = map[tokenProblem]string{
 // back-dated: back-dating would hand any script a token to post with at
 // once. A person who presses again within three seconds gets the form once
 // more with that same token, which then passes.
-func (s *Server) signAgain(w http.ResponseWriter, r *http.Request, lc *site.LiveCampaign, sa *site.Signable, form url.Values, errs signing.FieldErrors, tp tokenProblem, issued, now time.Time) error {
+func (s *Server) signAgain(w http.ResponseWriter, r *http.Request, lc *site.LiveCampaign, sa *site.Signable, form url.Values, errs signing.FieldErrors, tp formtoken.Problem, issued, now time.Time) error {
 	// Keep only the signer's own fields: never the honeypot or the token.
 	kept := url.Values{}
 	for _, k := range signing.FieldOrder {
@@ -333,10 +334,10 @@ func (s *Server) signAgain(w http.ResponseWriter, r *http.Request, lc *site.Live
 	kept.Set(site.FieldPublic, form.Get(site.FieldPublic))
 	kept.Set(fieldVia, form.Get(fieldVia))
 	at := now
-	if tp == tokenOK || tp == tokenFresh {
+	if tp == formtoken.OK || tp == formtoken.Fresh {
 		at = issued
 	}
-	tok := s.tokens.issue(lc.Key, at)
+	tok := s.tokens.Issue(lc.Key, at)
 	// The re-shown form keeps the attribution the first one carried.
 	f := site.SignForm(lc.Loc, lc.C, sa, tok, string(encodeVia(decodeVia(kept.Get(fieldVia)))), false, kept, errs)
 	props := views.SignPageProps{
@@ -346,7 +347,7 @@ func (s *Server) signAgain(w http.ResponseWriter, r *http.Request, lc *site.Live
 		Heading:       lc.Loc.T("sign.check"),
 		Form:          *f,
 	}
-	if tp != tokenOK {
+	if tp != formtoken.OK {
 		props.Heading = tokenHeadings[tp]
 		props.Page.Title = props.Heading + " — " + lc.C.Title
 	}

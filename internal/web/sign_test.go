@@ -22,6 +22,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/formtoken"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/internal/store/sqlite"
@@ -149,7 +150,7 @@ func (e *signEnv) formValues(t *testing.T, page, formID string) url.Values {
 	form.Find("input[type=hidden]").Each(func(_ int, s *goquery.Selection) {
 		v.Set(s.AttrOr("name", ""), s.AttrOr("value", ""))
 	})
-	if v.Get("token") == "" || v.Get("token") == tokenPlaceholder {
+	if v.Get("token") == "" || v.Get("token") == formtoken.Placeholder {
 		t.Fatalf("%s: form token = %q, want a real token", page, v.Get("token"))
 	}
 	v.Set("name", "Ada Lovelace")
@@ -385,7 +386,7 @@ func TestSignTokens(t *testing.T) {
 	})
 	client := func(i int) http.Header { return http.Header{"X-Real-IP": {"198.51.100." + itoa(i+1)}} }
 	good := e.formValues(t, libraryPage, "petition-form")
-	other := tokenSigner{key: []byte("another installation's key")}
+	other := formtoken.New([]byte("another installation's key"))
 	cases := []struct {
 		name    string
 		token   string
@@ -393,9 +394,9 @@ func TestSignTokens(t *testing.T) {
 		heading string
 	}{
 		{"missing", "", 5 * time.Second, "expired"},
-		{"forged", strings.Repeat("A", tokenLen), 5 * time.Second, "expired"},
-		{"other key", other.issue("riverside/save-the-library", e.clock.now()), 5 * time.Second, "expired"},
-		{"other campaign", e.s.tokens.issue("riverside/open-letter", e.clock.now()), 5 * time.Second, "expired"},
+		{"forged", strings.Repeat("A", formtoken.Len), 5 * time.Second, "expired"},
+		{"other key", other.Issue("riverside/save-the-library", e.clock.now()), 5 * time.Second, "expired"},
+		{"other campaign", e.s.tokens.Issue("riverside/open-letter", e.clock.now()), 5 * time.Second, "expired"},
 		{"too fresh", good.Get("token"), time.Second, "quicker"},
 		{"too old", good.Get("token"), 25 * time.Hour, "long time ago"},
 	}
@@ -432,14 +433,14 @@ func TestSignTokens(t *testing.T) {
 				t.Errorf("second re-show: token %q, want the first re-show's %q kept", again, v.Get("token"))
 			}
 			v.Set("token", again)
-			e.clock.add(tokenMinAge)
+			e.clock.add(formtoken.MinAge)
 			res = e.post(t, libraryPage+"/sign", v, client(i))
 			wantStatus(t, res, 303)
 		})
 	}
 	// Exactly 3 s is old enough.
 	e.clock.mu.Lock()
-	e.clock.t = start.Add(tokenMinAge)
+	e.clock.t = start.Add(formtoken.MinAge)
 	e.clock.mu.Unlock()
 	v := url.Values{}
 	for k, vs := range good {
@@ -478,7 +479,7 @@ func TestSignTokenOnce(t *testing.T) {
 			t.Errorf("reused token: heading %q, want it to say the form was already sent", h)
 		}
 		tok := d.Find("input[name=token]").AttrOr("value", "")
-		if _, issued := e.s.tokens.checkAt("riverside/save-the-library", tok, e.clock.now()); tok == good.Get("token") || !issued.Equal(e.clock.now().Truncate(time.Second)) {
+		if _, issued := e.s.tokens.Check("riverside/save-the-library", tok, e.clock.now()); tok == good.Get("token") || !issued.Equal(e.clock.now().Truncate(time.Second)) {
 			t.Errorf("reused token: re-show token issued %v, want a new one issued now (%v)", issued, e.clock.now())
 		}
 	}
@@ -504,13 +505,13 @@ func TestSignTokenOnce(t *testing.T) {
 func TestSignAgainKeepsIssueTime(t *testing.T) {
 	e := newSignEnv(t, openSQLite(t), nil)
 	v := e.formValues(t, libraryPage, "petition-form")
-	_, issued := e.s.tokens.checkAt("riverside/save-the-library", v.Get("token"), e.clock.now().Add(tokenMinAge))
+	_, issued := e.s.tokens.Check("riverside/save-the-library", v.Get("token"), e.clock.now().Add(formtoken.MinAge))
 	e.clock.add(5 * time.Second)
 	v.Set("email", "not an address")
 	res := e.post(t, libraryPage+"/sign", v, nil)
 	wantStatus(t, res, 422)
 	tok := doc(t, res).Find("input[name=token]").AttrOr("value", "")
-	if _, got := e.s.tokens.checkAt("riverside/save-the-library", tok, e.clock.now()); !got.Equal(issued) || issued.IsZero() {
+	if _, got := e.s.tokens.Check("riverside/save-the-library", tok, e.clock.now()); !got.Equal(issued) || issued.IsZero() {
 		t.Errorf("re-show token issued %v, want the original's %v", got, issued)
 	}
 	// Corrected and sent in the same second: signed.
@@ -808,7 +809,7 @@ func TestSplicedGzip(t *testing.T) {
 		if string(got) != plain {
 			t.Errorf("%s: the spliced gzip body differs from the plain body", p)
 		}
-		if strings.Contains(plain, tokenPlaceholder) {
+		if strings.Contains(plain, formtoken.Placeholder) {
 			t.Errorf("%s: the placeholder reached the page", p)
 		}
 		if len(raw) >= len(plain) {
@@ -980,7 +981,7 @@ func BenchmarkSign(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	tok := s.tokens.issue("riverside/save-the-library", time.Now().Add(-time.Minute))
+	tok := s.tokens.Issue("riverside/save-the-library", time.Now().Add(-time.Minute))
 	var n atomic.Int64
 	b.ReportAllocs()
 	b.SetParallelism(32) // 64 signers on 2 cores

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/placard/placard/internal/formtoken"
 	"github.com/placard/placard/internal/site"
 )
 
@@ -21,11 +22,11 @@ func FuzzViaPage(f *testing.F) {
 	f.Add(strings.Repeat("via", 300), "", "", uint8(3))
 	f.Add("", "personal", "zzzzzzzzzz", uint8(1))
 	f.Add("<p>", "<script>", "../../etc", uint8(4))
-	ts := tokenSigner{key: []byte("fuzz")}
+	ts := formtoken.New([]byte("fuzz"))
 	now := time.Unix(1_800_000_000, 0)
-	tok := ts.issue("o/c", now)
+	tok := ts.Issue("o/c", now)
 	f.Fuzz(func(t *testing.T, text, src, ref string, slots uint8) {
-		if strings.Contains(text, tokenPlaceholder) || strings.Contains(text, viaPlaceholder) {
+		if strings.Contains(text, formtoken.Placeholder) || strings.Contains(text, viaPlaceholder) {
 			t.Skip("the text holds a placeholder itself")
 		}
 		q := url.Values{paramSource: {src}, paramRef: {ref}}
@@ -47,7 +48,7 @@ func FuzzViaPage(f *testing.F) {
 				break
 			}
 			if i%2 == 0 {
-				b.WriteString(tokenPlaceholder)
+				b.WriteString(formtoken.Placeholder)
 				want.WriteString(tok)
 			} else {
 				b.WriteString(viaPlaceholder)
@@ -65,7 +66,7 @@ func FuzzViaPage(f *testing.F) {
 				req.Header.Set("Accept-Encoding", "gzip")
 			}
 			rec := httptest.NewRecorder()
-			p.ServeVia(rec, req, ts.issue, now, via)
+			p.ServeVia(rec, req, ts.Issue, now, via)
 			got := rec.Body.Bytes()
 			if gz {
 				zr, err := gzip.NewReader(bytes.NewReader(got))
