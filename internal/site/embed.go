@@ -35,16 +35,16 @@ import (
 //go:embed embedjs/frame.js embedjs/partner.js
 var embedJS embed.FS
 
-// syndication is what a snapshot offers other sites: embeds and their
+// OtherSites is what a snapshot offers other sites: embeds and their
 // scripts, oEmbed data, Atom feeds, the sitemap and robots.txt.
-type syndication struct {
+type OtherSites struct {
 	// frameScript is the address of the script inside the embed that posts
 	// its height; partnerScript the content-hashed address of the script
 	// partners load (/static/embed-HASH.js), and partnerSRI its
 	// Subresource Integrity value (sha384-…).
 	frameScript, partnerScript, partnerSRI string
 	// Embeds holds the embeddable campaigns by campaign path ("/org/slug").
-	Embeds map[string]*embedCampaign
+	Embeds map[string]*Embed
 	// Pages holds the embed pages of campaigns that take no signatures on
 	// this server, by embed path ("/org/slug/embed"); live campaigns keep
 	// theirs in livePages.embed.
@@ -74,8 +74,8 @@ func (b *builder) plainProps(c *campaign.Campaign) views.CampaignPageProps {
 	return cp
 }
 
-// embedCampaign is one campaign whose organisation allows embedding.
-type embedCampaign struct {
+// Embed is one campaign whose organisation allows embedding.
+type Embed struct {
 	path    string   // the campaign page, "/org/slug"
 	Origins []string // the organisation's embed_origins, normalised
 	Csp     string   // the embed page's policy: frame-ancestors = origins
@@ -99,20 +99,20 @@ const (
 	embedHeightLink = 360
 )
 
-// syn returns the snapshot's syndication, creating it (and serving the
+// syn returns the snapshot's OtherSites, creating it (and serving the
 // two embed scripts) on first use.
-func (b *builder) syn() *syndication {
-	if b.snap.Synd != nil {
-		return b.snap.Synd
+func (b *builder) syn() *OtherSites {
+	if b.snap.OtherSites != nil {
+		return b.snap.OtherSites
 	}
-	sy := &syndication{
-		Embeds: map[string]*embedCampaign{},
+	sy := &OtherSites{
+		Embeds: map[string]*Embed{},
 		Pages:  map[string]*pagecache.Response{},
 		Thanks: map[string]map[string]*pagecache.Response{},
 		Feeds:  map[string]*pagecache.Response{},
 		props:  map[*campaign.Campaign]views.CampaignPageProps{},
 	}
-	b.snap.Synd = sy
+	b.snap.OtherSites = sy
 	frame, _ := embedJS.ReadFile("embedjs/frame.js")
 	sy.frameScript = b.addStatic("embed-frame.js", frame, "text/javascript; charset=utf-8")
 	sy.partnerScript, sy.partnerSRI = partnerScript()
@@ -141,7 +141,7 @@ func IsPartnerScript(p string) bool {
 // embedFor prepares campaign c's embed (whose page props are cp), or
 // returns nil when c's organisation lists no embed_origins or c is not
 // public. The same value serves the live page and the oEmbed answer.
-func (b *builder) embedFor(c *campaign.Campaign, cp views.CampaignPageProps) *embedCampaign {
+func (b *builder) embedFor(c *campaign.Campaign, cp views.CampaignPageProps) *Embed {
 	if len(c.Org.EmbedOrigins) == 0 || b.mode == ModePreview {
 		return nil
 	}
@@ -152,7 +152,7 @@ func (b *builder) embedFor(c *campaign.Campaign, cp views.CampaignPageProps) *em
 	page := cp.Page
 	page.Title = c.Title + " — " + c.Org.Name
 	page.Noindex = true
-	e := &embedCampaign{
+	e := &Embed{
 		path:      CampaignPath(c),
 		Origins:   slices.Clone(c.Org.EmbedOrigins),
 		canonical: cp.Page.CanonicalURL,
@@ -204,7 +204,7 @@ func embedCSP(themeCSS string, origins []string) string {
 // props is the embed page for the campaign page cp (with its live tally,
 // when it has one): the first petition or letter with a signing form, or
 // else a button to the first call to action.
-func (e *embedCampaign) props(cp views.CampaignPageProps) views.EmbedPageProps {
+func (e *Embed) props(cp views.CampaignPageProps) views.EmbedPageProps {
 	p := e.Frame
 	for _, a := range cp.Actions {
 		var form *views.SignForm
@@ -269,7 +269,7 @@ func EmbedForm(f views.SignForm) *views.SignForm {
 
 // render renders the embed of a live campaign whose page props, with the
 // live tally, are cp.
-func (e *embedCampaign) render(cp views.CampaignPageProps, key string) (*pagecache.Spliced, error) {
+func (e *Embed) render(cp views.CampaignPageProps, key string) (*pagecache.Spliced, error) {
 	var buf bytes.Buffer
 	if err := views.EmbedPage(e.props(cp)).Render(context.Background(), &buf); err != nil {
 		return nil, fmt.Errorf("rendering the embed of %s: %w", e.path, err)
@@ -326,7 +326,7 @@ func (b *builder) addEmbedPage(c *campaign.Campaign, cp views.CampaignPageProps)
 }
 
 // Height is the frame's starting height: room for the form, or a button.
-func (e *embedCampaign) Height() int {
+func (e *Embed) Height() int {
 	if e.signs {
 		return EmbedHeightForm
 	}
@@ -337,7 +337,7 @@ func (e *embedCampaign) Height() int {
 // what the embed needs: its form, its scripts, its own origin for the
 // form's same-origin check, and links opening new tabs) and the resize
 // script with its integrity value.
-func Snippet(base string, sy *syndication, e *embedCampaign, origin string, width, height int) string {
+func Snippet(base string, sy *OtherSites, e *Embed, origin string, width, height int) string {
 	src := base + e.path + "/embed"
 	if origin != "" {
 		src += "?origin=" + url.QueryEscape(origin)
@@ -368,7 +368,7 @@ func EmbedSnippet(base string, site *campaign.Site, now time.Time, orgSlug, slug
 	if len(c.Org.EmbedOrigins) == 0 {
 		return "", fmt.Errorf("%s lists no sites allowed to embed its campaigns — add embed_origins to %s, such as  embed_origins: [https://partner.example]", c.Org.Name, c.Org.File)
 	}
-	e := &embedCampaign{path: CampaignPath(c), Origins: slices.Clone(c.Org.EmbedOrigins), Title: c.Title, Org: c.Org.Name, signs: signs(c)}
+	e := &Embed{path: CampaignPath(c), Origins: slices.Clone(c.Org.EmbedOrigins), Title: c.Title, Org: c.Org.Name, signs: signs(c)}
 	if origin != "" {
 		norm, problem := campaign.EmbedOrigin(origin)
 		if problem != "" {
@@ -379,7 +379,7 @@ func EmbedSnippet(base string, site *campaign.Site, now time.Time, orgSlug, slug
 		}
 		origin = norm
 	}
-	sy := &syndication{}
+	sy := &OtherSites{}
 	sy.partnerScript, sy.partnerSRI = partnerScript()
 	return Snippet(base, sy, e, origin, EmbedWidth, e.Height()), nil
 }

@@ -46,7 +46,7 @@ type LiveCampaign struct {
 	Regions map[string]views.CampaignPageProps // lower-cased region → props
 	// Embed is the campaign's embed (embed.go), nil when its organisation
 	// allows none.
-	Embed *embedCampaign
+	Embed *Embed
 	// rotations are the props of the other share-message renderings
 	// (rotation 1, 2, …; rotation 0 is props), see reach.go.
 	rotations []views.CampaignPageProps

@@ -35,7 +35,7 @@ func (b *builder) campaignDiscovery(c *campaign.Campaign) []views.Discovery {
 // feed, the sitemap and the embeds of campaigns that take no signatures
 // (all of them in a copy, which has no store). The oEmbed answer depends on
 // its query, so a static host cannot serve it.
-func (sy *syndication) ExportPaths() []string {
+func (sy *OtherSites) ExportPaths() []string {
 	if sy == nil {
 		return nil
 	}

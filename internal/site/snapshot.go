@@ -89,9 +89,9 @@ type Snapshot struct {
 	siteImage *views.ShareImage
 	// Favicon is a small square in the default colour.
 	Favicon *pagecache.Response
-	// Synd holds embeds, oEmbed data, feeds, the sitemap and robots.txt
+	// OtherSites holds embeds, oEmbed data, feeds, the sitemap and robots.txt
 	// (embed.go, feed.go).
-	Synd *syndication
+	OtherSites *OtherSites
 	// InternalError is the pre-rendered 500 page, so even a failure in
 	// rendering error pages never leaves a bare response.
 	InternalError []byte

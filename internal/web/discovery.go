@@ -15,7 +15,7 @@ import (
 
 // feed serves GET /{org}/feed.atom.
 func (s *Server) feed(w http.ResponseWriter, r *http.Request) error {
-	sy := s.snap.Load().Synd
+	sy := s.snap.Load().OtherSites
 	if sy == nil || sy.Feeds[r.URL.Path] == nil {
 		return errNotFound
 	}
@@ -25,7 +25,7 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) error {
 
 // sitemap serves GET /sitemap.xml.
 func (s *Server) sitemap(w http.ResponseWriter, r *http.Request) error {
-	sy := s.snap.Load().Synd
+	sy := s.snap.Load().OtherSites
 	if sy == nil || sy.Sitemap == nil {
 		return errNotFound
 	}
@@ -37,7 +37,7 @@ func (s *Server) sitemap(w http.ResponseWriter, r *http.Request) error {
 // at all), keeps them off addresses that are not pages of their own, and
 // names the sitemap (feed.go).
 func (s *Server) robots(w http.ResponseWriter, r *http.Request) error {
-	sy := s.snap.Load().Synd
+	sy := s.snap.Load().OtherSites
 	if sy == nil || sy.Robots == nil {
 		return errNotFound
 	}
@@ -85,7 +85,7 @@ func (s *Server) oembed(w http.ResponseWriter, r *http.Request) error {
 	}
 	snap := s.snap.Load()
 	u, err := url.Parse(strings.TrimSpace(q.Get("url")))
-	if err != nil || snap.Synd == nil {
+	if err != nil || snap.OtherSites == nil {
 		return errOEmbedURL
 	}
 	base, _ := url.Parse(s.base)
@@ -96,7 +96,7 @@ func (s *Server) oembed(w http.ResponseWriter, r *http.Request) error {
 	if to, ok := snap.Moved[p]; ok {
 		p = to
 	}
-	e := snap.Synd.Embeds[p]
+	e := snap.OtherSites.Embeds[p]
 	if e == nil {
 		return errOEmbedURL
 	}
@@ -117,7 +117,7 @@ func (s *Server) oembed(w http.ResponseWriter, r *http.Request) error {
 		ProviderName: s.cfg.SiteName,
 		ProviderURL:  s.base + "/",
 		CacheAge:     3600,
-		HTML:         site.Snippet(s.base, snap.Synd, e, "", width, height),
+		HTML:         site.Snippet(s.base, snap.OtherSites, e, "", width, height),
 		Width:        width,
 		Height:       height,
 	}

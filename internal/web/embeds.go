@@ -37,7 +37,7 @@ func (s *Server) embed(w http.ResponseWriter, r *http.Request) error {
 			return nil
 		}
 	}
-	if sy := snap.Synd; sy != nil {
+	if sy := snap.OtherSites; sy != nil {
 		if p := sy.Pages[r.URL.Path]; p != nil {
 			allowFraming(w)
 			p.Serve(w, r)
@@ -59,10 +59,10 @@ func (s *Server) embed(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) embedThanks(w http.ResponseWriter, r *http.Request) error {
 	snap := s.snap.Load()
 	cpath := strings.TrimSuffix(r.URL.Path, "/embed/thanks")
-	if snap.Synd == nil {
+	if snap.OtherSites == nil {
 		return errNotFound
 	}
-	p := snap.Synd.Thanks[cpath][r.URL.Query().Get("outcome")]
+	p := snap.OtherSites.Thanks[cpath][r.URL.Query().Get("outcome")]
 	if p == nil {
 		return errNotFound
 	}

@@ -108,7 +108,7 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 		props := views.NotFoundPageProps{
 			Page:        s.errorFrame(snap, "Page not found"),
 			Path:        r.URL.Path,
-			Suggestions: suggest(snap.Known, r.URL.Path, 3),
+			Suggestions: site.ClosePages(snap.Known, r.URL.Path, 3),
 			HomeURL:     "/",
 		}
 		rerr = views.NotFoundPage(props).Render(ctx, &buf)
