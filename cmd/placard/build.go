@@ -93,7 +93,7 @@ func build(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 		fmt.Fprintln(stderr, p.String())
 	}
 	// A static copy: its forms (with --api-origin) post to the live server.
-	files := &site.GenCache{}
+	files := &site.LazyFiles{}
 	snap, err := site.Compile(site.Options{
 		Base: u.Scheme + "://" + u.Host, SiteName: "Placard", Mode: site.ModeStatic,
 		FormOrigin: strings.TrimSuffix(strings.TrimSpace(*apiOrigin), "/"), Now: time.Now, Files: files,
@@ -113,7 +113,7 @@ func build(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 // written, _headers included. It writes through os.Root, so a symbolic link
 // left in out (by an earlier export or anyone else) cannot make it write
 // outside out.
-func writeExport(snap *site.Snapshot, files *site.GenCache, out string) (int, error) {
+func writeExport(snap *site.Snapshot, files *site.LazyFiles, out string) (int, error) {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return 0, err
 	}

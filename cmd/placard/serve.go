@@ -214,7 +214,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	srv, err := web.New(web.Config{
 		BaseURL: base, Logger: log, Dev: c.dev,
-		Store: st, Signer: committer, RateLimit: rate,
+		Store: st, Recorder: committer, RateLimit: rate,
 		ClientIPHeader: strings.TrimSpace(c.clientIPHeader), TrustedProxies: proxies, Secret: secret,
 		SiteOrigins: c.siteOrigins.list, PreviewKey: previewKey,
 	}, site)

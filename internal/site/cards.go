@@ -24,14 +24,14 @@ import (
 // organisation's card.png), QR codes (qr.svg, qr.png) and the printable
 // poster.
 //
-// Cards and QR codes are generated lazily: the snapshot only records, per
-// address, what the file shows and a hash of it (a generated). The first
-// request renders it, once, into the server's genCache under that hash;
+// Cards and QR codes are made lazily: the snapshot only records, per
+// address, what the file shows and a hash of it (a LazyFile). The first
+// request renders it, once, into the server's LazyFiles under that hash;
 // later requests, and later snapshots whose inputs are unchanged, are
 // served from there. So a reload that changes one campaign's title redraws
 // one card, and a site with hundreds of campaigns pays nothing at load.
 
-// Address suffixes of the generated files.
+// Address suffixes of the lazily made files.
 const (
 	cardSuffix       = "/card.png"
 	squareCardSuffix = "/card-square.png"
@@ -57,7 +57,7 @@ var hvCardCache = []string{"public, max-age=3600"}
 
 // Generated is one lazily made file: key identifies its content (the same
 // key always makes the same bytes), and make produces it.
-type Generated struct {
+type LazyFile struct {
 	Key         string
 	ContentType string
 	Make        func() ([]byte, error)
@@ -65,9 +65,9 @@ type Generated struct {
 
 // GenCache holds generated files by key for the server's lifetime; keep
 // drops the ones no current snapshot refers to. Safe for concurrent use.
-type GenCache struct {
+type LazyFiles struct {
 	Mu      sync.Mutex
-	Entries map[string]*genEntry
+	Entries map[string]*lazyEntry
 
 	cardsOnce sync.Once
 	cards     *sharecard.Renderer
@@ -78,7 +78,7 @@ type GenCache struct {
 	Renders atomic.Int64
 }
 
-type genEntry struct {
+type lazyEntry struct {
 	once sync.Once
 	file *pagecache.Response
 	err  error
@@ -86,7 +86,7 @@ type genEntry struct {
 
 // renderer returns the share card renderer, parsing the fonts on first use
 // so servers that never serve a card never pay for it.
-func (g *GenCache) renderer() (*sharecard.Renderer, error) {
+func (g *LazyFiles) renderer() (*sharecard.Renderer, error) {
 	g.cardsOnce.Do(func() { g.cards, g.cardsErr = sharecard.NewRenderer() })
 	return g.cards, g.cardsErr
 }
@@ -94,21 +94,21 @@ func (g *GenCache) renderer() (*sharecard.Renderer, error) {
 // Get returns gen's file, making it if no request has yet. Concurrent
 // requests for the same key wait for one render. A failed render is not
 // kept, so the next request tries again.
-func (g *GenCache) Get(gen *Generated) (*pagecache.Response, error) {
+func (g *LazyFiles) Get(gen *LazyFile) (*pagecache.Response, error) {
 	g.Mu.Lock()
 	if g.Entries == nil {
-		g.Entries = map[string]*genEntry{}
+		g.Entries = map[string]*lazyEntry{}
 	}
 	e := g.Entries[gen.Key]
 	if e == nil {
-		e = &genEntry{}
+		e = &lazyEntry{}
 		g.Entries[gen.Key] = e
 	}
 	g.Mu.Unlock()
 	e.once.Do(func() {
 		g.Renders.Add(1)
 		// A panic in the shaper on some unforeseen text must cost one
-		// picture, not the process (makeAll runs this outside any
+		// picture, not the process (MakeAll runs this outside any
 		// handler's recover).
 		defer func() {
 			if v := recover(); v != nil {
@@ -134,7 +134,7 @@ func (g *GenCache) Get(gen *Generated) (*pagecache.Response, error) {
 
 // Keep drops every file whose key is not in use, called after a new
 // snapshot is swapped in, so memory holds only the current site's files.
-func (g *GenCache) Keep(use map[string]*Generated) {
+func (g *LazyFiles) Keep(use map[string]*LazyFile) {
 	keys := make(map[string]bool, len(use))
 	for _, gen := range use {
 		keys[gen.Key] = true
@@ -152,7 +152,7 @@ func (g *GenCache) Keep(use map[string]*Generated) {
 func (b *builder) addCard(path string, card sharecard.Card, f sharecard.Format) string {
 	key := card.Key(f)
 	gc := b.opt.Files
-	b.snap.Generated[path] = &Generated{Key: key, ContentType: "image/png", Make: func() ([]byte, error) {
+	b.snap.Lazy[path] = &LazyFile{Key: key, ContentType: "image/png", Make: func() ([]byte, error) {
 		r, err := gc.renderer()
 		if err != nil {
 			return nil, err
@@ -166,14 +166,14 @@ func (b *builder) addCard(path string, card sharecard.Card, f sharecard.Format) 
 func (b *builder) addQR(pagePath, target, title string) {
 	sum := sha256.Sum256([]byte("qr/1\x00" + target + "\x00" + title))
 	key := hex.EncodeToString(sum[:])
-	b.snap.Generated[pagePath+qrSVGSuffix] = &Generated{Key: key + ".svg", ContentType: "image/svg+xml", Make: func() ([]byte, error) {
+	b.snap.Lazy[pagePath+qrSVGSuffix] = &LazyFile{Key: key + ".svg", ContentType: "image/svg+xml", Make: func() ([]byte, error) {
 		c, err := qrcode.Encode(target)
 		if err != nil {
 			return nil, err
 		}
 		return c.SVG(qrModulePx, title), nil
 	}}
-	b.snap.Generated[pagePath+qrPNGSuffix] = &Generated{Key: key + ".png", ContentType: "image/png", Make: func() ([]byte, error) {
+	b.snap.Lazy[pagePath+qrPNGSuffix] = &LazyFile{Key: key + ".png", ContentType: "image/png", Make: func() ([]byte, error) {
 		c, err := qrcode.Encode(target)
 		if err != nil {
 			return nil, err
@@ -204,9 +204,9 @@ func (b *builder) orgCardFrame(o *campaign.Org, title, summary, label string) sh
 	return card
 }
 
-// addCampaignReach records a public campaign's cards and QR codes and
+// addCardsAndPoster records a public campaign's cards and QR codes and
 // renders its poster.
-func (b *builder) addCampaignReach(c *campaign.Campaign) error {
+func (b *builder) addCardsAndPoster(c *campaign.Campaign) error {
 	p := CampaignPath(c)
 	card := b.campaignCard(c)
 	b.addCard(p+cardSuffix, card, sharecard.Landscape)
@@ -233,7 +233,7 @@ func (b *builder) addOrgCard(o *campaign.Org) {
 // does, so networks that cache previews by address fetch the new one; the
 // server ignores it.
 func (b *builder) cardImage(pagePath, alt string) *views.ShareImage {
-	gen := b.snap.Generated[pagePath+cardSuffix]
+	gen := b.snap.Lazy[pagePath+cardSuffix]
 	if gen == nil {
 		return nil
 	}
@@ -253,7 +253,7 @@ func (b *builder) campaignShareImage(c *campaign.Campaign) *views.ShareImage {
 		return si
 	}
 	if b.mode != ModePreview {
-		if _, ok := b.snap.Generated[CampaignPath(c)+cardSuffix]; !ok {
+		if _, ok := b.snap.Lazy[CampaignPath(c)+cardSuffix]; !ok {
 			b.addCard(CampaignPath(c)+cardSuffix, b.campaignCard(c), sharecard.Landscape)
 		}
 		if si := b.cardImage(CampaignPath(c), cardAlt(c.Title, c.Org.Name)); si != nil {
@@ -265,7 +265,7 @@ func (b *builder) campaignShareImage(c *campaign.Campaign) *views.ShareImage {
 
 // orgShareImage is an organisation page's og:image: its share card.
 func (b *builder) orgShareImage(o *campaign.Org) *views.ShareImage {
-	if _, ok := b.snap.Generated["/"+o.Slug+cardSuffix]; !ok {
+	if _, ok := b.snap.Lazy["/"+o.Slug+cardSuffix]; !ok {
 		b.addOrgCard(o)
 	}
 	return b.cardImage("/"+o.Slug, cardAlt(o.Name, ""))

@@ -47,7 +47,7 @@ type OtherSites struct {
 	Embeds map[string]*Embed
 	// Pages holds the embed pages of campaigns that take no signatures on
 	// this server, by embed path ("/org/slug/embed"); live campaigns keep
-	// theirs in livePages.embed.
+	// theirs in signingPages.Embed.
 	Pages map[string]*pagecache.Response
 	// Thanks holds the embed thank-you pages of live campaigns: campaign
 	// path → outcome → page.
@@ -274,12 +274,12 @@ func (e *Embed) render(cp views.CampaignPageProps, key string) (*pagecache.Splic
 	if err := views.EmbedPage(e.props(cp)).Render(context.Background(), &buf); err != nil {
 		return nil, fmt.Errorf("rendering the embed of %s: %w", e.path, err)
 	}
-	return NewTokenPage(buf.Bytes(), key, e.Csp), nil
+	return SplicedPage(buf.Bytes(), key, e.Csp), nil
 }
 
 // addEmbedThanks renders a live campaign's embed thank-you pages from its
 // full thank-you pages' props.
-func (b *builder) addEmbedThanks(lc *LiveCampaign, share string) error {
+func (b *builder) addEmbedThanks(lc *SigningCampaign, share string) error {
 	e := lc.Embed
 	if e == nil {
 		return nil
@@ -313,7 +313,7 @@ func (b *builder) addEmbedPage(c *campaign.Campaign, cp views.CampaignPageProps)
 		return nil
 	}
 	var buf bytes.Buffer
-	props := e.props(b.staticTally(c, cp))
+	props := e.props(b.staticFigures(c, cp))
 	if err := views.EmbedPage(props).Render(context.Background(), &buf); err != nil {
 		return fmt.Errorf("rendering the embed of %s: %w", e.path, err)
 	}

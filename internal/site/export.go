@@ -92,7 +92,7 @@ const NotFoundPath = "/404.html"
 // fn's path is the URL path, never a file name; callers map it to files.
 // Export stops at the first error fn returns, or at a file that cannot be
 // made, and returns it.
-func Export(snap *Snapshot, files *GenCache, fn func(urlPath string, header map[string]string, body []byte) error) error {
+func Export(snap *Snapshot, files *LazyFiles, fn func(urlPath string, header map[string]string, body []byte) error) error {
 	opt := snap.opt
 	base := BaseHeaders(opt.Base, opt.Dev)
 	with := func(own map[string][]string) map[string]string {
@@ -138,7 +138,7 @@ func Export(snap *Snapshot, files *GenCache, fn func(urlPath string, header map[
 		}
 	}
 	MakeAll(snap, files)
-	for p, gen := range snap.Generated {
+	for p, gen := range snap.Lazy {
 		r, err := files.Get(gen)
 		if err != nil {
 			return fmt.Errorf("making %s: %w", p, err)
@@ -192,8 +192,8 @@ func Export(snap *Snapshot, files *GenCache, fn func(urlPath string, header map[
 // MakeAll makes every card and QR code of snap not made yet into files, on
 // all CPUs at once, so a static export of many campaigns does not draw
 // them one by one. Errors are left for whoever asks for the file.
-func MakeAll(snap *Snapshot, files *GenCache) {
-	work := make(chan *Generated)
+func MakeAll(snap *Snapshot, files *LazyFiles) {
+	work := make(chan *LazyFile)
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
@@ -202,7 +202,7 @@ func MakeAll(snap *Snapshot, files *GenCache) {
 			}
 		})
 	}
-	for _, gen := range snap.Generated {
+	for _, gen := range snap.Lazy {
 		work <- gen
 	}
 	close(work)

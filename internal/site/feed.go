@@ -307,7 +307,7 @@ func (b *builder) addSyndication(site *campaign.Site) error {
 				continue
 			}
 			for _, c := range o.Campaigns {
-				if !b.public(c) || b.snap.Live[CampaignPath(c)] != nil {
+				if !b.public(c) || b.snap.Signing[CampaignPath(c)] != nil {
 					continue
 				}
 				if err := b.addEmbedPage(c, b.plainProps(c)); err != nil {

@@ -132,11 +132,11 @@ func LocalDuration(l *i18n.Localizer, d time.Duration, english string) string {
 // language's) in lang, the hidden field of the form that was sent: the
 // same campaign, store key and tally, whose answers (the re-shown form,
 // the thank-you page) come in that language. An unknown lang gives lc.
-func (snap *Snapshot) InLang(path string, lc *LiveCampaign, lang string) *LiveCampaign {
+func (snap *Snapshot) InLang(path string, lc *SigningCampaign, lang string) *SigningCampaign {
 	if lang == "" || lang == lc.C.Org.Language {
 		return lc
 	}
-	if other := snap.Live[path+"/"+lang]; other != nil && other.Key == lc.Key {
+	if other := snap.Signing[path+"/"+lang]; other != nil && other.Key == lc.Key {
 		return other
 	}
 	return lc

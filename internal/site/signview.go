@@ -35,9 +35,9 @@ const FieldAttribution = "via"
 // is as long as every value that replaces it; viaBlank is the attribution
 // of a visitor who brought none.
 const (
-	TokenSlot = formtoken.Placeholder
-	ViaSlot   = "PlacardAttributionSlot0000000000"
-	ViaBlank  = "................................"
+	TokenSlot        = formtoken.Placeholder
+	AttributionSlot  = "PlacardAttributionSlot0000000000"
+	AttributionBlank = "................................"
 )
 
 // RecentSigners is how many recent public signers a tally shows.
@@ -89,8 +89,8 @@ func signableActionIn(l *i18n.Localizer, c *campaign.Campaign, a *campaign.Actio
 
 // SignForm is the form for sa on campaign c. values (nil on the page
 // itself) and errs refill a re-shown form; token is the token to embed
-// (tokenSlot on cached pages) and via the attribution field's value
-// (viaSlot on cached pages; viaBlank in a static copy, which cannot
+// (TokenSlot on cached pages) and via the attribution field's value
+// (AttributionSlot on cached pages; AttributionBlank in a static copy, which cannot
 // splice; "" for no field).
 func SignForm(l *i18n.Localizer, c *campaign.Campaign, sa *Signable, token, via string, closed bool, values url.Values, errs signing.FieldErrors) *views.SignForm {
 	f := &views.SignForm{
@@ -165,7 +165,7 @@ func countryOptions(l *i18n.Localizer) []views.Option {
 func ticked(v string) bool { return signing.Ticked(v) }
 
 // Tally is what the store last said about one campaign.
-type Tally struct {
+type Figures struct {
 	Count signing.Count
 	// Rev is the store's revision of the campaign's signatures; a poll
 	// re-renders the page whenever it moves, even if the counts did not.
@@ -177,7 +177,7 @@ type Tally struct {
 }
 
 // tallyView is a campaign's live numbers against goal.
-func tallyView(l *i18n.Localizer, t *Tally, goal int) *views.Tally {
+func figuresView(l *i18n.Localizer, t *Figures, goal int) *views.Tally {
 	var n int
 	if t != nil {
 		n = t.Count.Signatures

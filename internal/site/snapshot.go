@@ -36,13 +36,13 @@ type Snapshot struct {
 	Regions map[string]map[string]*pagecache.Response
 	// Rotations holds the share-message renderings of campaign pages whose
 	// share action lists several messages: path → one page per rotation,
-	// [0] being the page in pages (see reach.go).
+	// [0] being the page in pages (see rotation.go).
 	Rotations map[string][]*pagecache.Response
 	// Static holds every file under /static/, by full path.
 	Static map[string]*pagecache.Response
 	// Live holds the campaign pages that take signatures, by path; their
 	// pages carry form tokens and live tallies and are not in pages.
-	Live map[string]*LiveCampaign
+	Signing map[string]*SigningCampaign
 	// Thanks holds the thank-you pages of live campaigns: campaign path →
 	// outcome → page.
 	Thanks map[string]map[string]*pagecache.Response
@@ -57,7 +57,7 @@ type Snapshot struct {
 	Moved map[string]string
 	// Shorts maps each campaign's short address (/save-the-pool, from its
 	// short: setting) to its page; each is in moved too, answered with a 301,
-	// and a static copy holds a page that forwards there (export.go).
+	// and a static copy holds a page that forwards there (Export).
 	Shorts map[string]string
 	// Previews holds the pages of campaigns not yet public (drafts, or before
 	// publish_at), by path, served only with ?preview=Config.PreviewKey. Empty
@@ -66,21 +66,21 @@ type Snapshot struct {
 	// Generated holds the share cards and QR codes by address
 	// (/org/card.png, /org/slug/card.png, card-square.png, qr.svg, qr.png),
 	// made on first request and cached by content (cards.go).
-	Generated map[string]*Generated
+	Lazy map[string]*LazyFile
 	// LiveKeys lists the live pages of each campaign by its store key
 	// ("org/slug"): one per language, all showing the one shared tally.
-	LiveKeys map[string][]*LiveCampaign
+	SigningKeys map[string][]*SigningCampaign
 	// PageLangs lists, for the default-language address of each page of a
 	// multilingual organisation, the languages the page exists in (default
-	// first); suggest holds that page's variants with a notice offering each
+	// first); LangNotices holds that page's variants with a notice offering each
 	// other language: path → language → page.
-	PageLangs map[string]*i18n.Matcher
-	Suggest   map[string]map[string]*pagecache.Response
+	PageLangs   map[string]*i18n.Matcher
+	LangNotices map[string]map[string]*pagecache.Response
 	// Known lists the public pages for did-you-mean suggestions on 404s.
 	Known []views.Link
 	// Stylesheet and script are the hashed addresses of views.Static files.
 	Stylesheet, script string
-	// reachScript is the hashed address of reach.js (reach.go).
+	// reachScript is the hashed address of reach.js.
 	reachScript string
 	// devScript is the hashed address of the live-preview script (dev.go),
 	// empty unless Config.Dev.
@@ -139,9 +139,9 @@ type Options struct {
 	Now func() time.Time
 	// Tallies are the last known figures by store key ("org/slug"), shown
 	// on live pages until the next poll.
-	Tallies map[string]*Tally
+	Figures map[string]*Figures
 	// Files is the cache share cards and QR codes are made into.
-	Files *GenCache
+	Files *LazyFiles
 }
 
 // builder carries what building one snapshot needs.
@@ -152,7 +152,7 @@ type builder struct {
 	// mode is what the pages being built are for (see with).
 	mode Mode
 	// variant is the share-message rotation being rendered (0 for the
-	// page every static copy and cache key uses; see reach.go).
+	// page every static copy and cache key uses; see rotation.go).
 	variant int
 	// assetURLs remembers the address each organiser file was given.
 	assetURLs map[*campaign.Asset]string
@@ -199,16 +199,16 @@ func Compile(opt Options, md *markdown.Renderer, site *campaign.Site, prev *Snap
 			Static:      map[string]*pagecache.Response{},
 			Mastodon:    map[string]string{},
 			MastodonLoc: map[string]*i18n.Localizer{},
-			Live:        map[string]*LiveCampaign{},
+			Signing:     map[string]*SigningCampaign{},
 			Thanks:      map[string]map[string]*pagecache.Response{},
 			Moved:       map[string]string{},
 			Shorts:      map[string]string{},
 			Previews:    map[string]*pagecache.Response{},
 
-			Generated: map[string]*Generated{},
-			LiveKeys:  map[string][]*LiveCampaign{},
-			PageLangs: map[string]*i18n.Matcher{},
-			Suggest:   map[string]map[string]*pagecache.Response{},
+			Lazy:        map[string]*LazyFile{},
+			SigningKeys: map[string][]*SigningCampaign{},
+			PageLangs:   map[string]*i18n.Matcher{},
+			LangNotices: map[string]map[string]*pagecache.Response{},
 		},
 		assetURLs: map[*campaign.Asset]string{},
 	}
@@ -348,7 +348,7 @@ func (b *builder) addOrg(o *campaign.Org) error {
 		if err := b.addPage(orgPath, views.OrgPage(op), op.Page, false); err != nil {
 			return err
 		}
-		if err := b.addSuggestions(orgPath, o, op.Page, false, func(p views.Page) templ.Component {
+		if err := b.addLangNotices(orgPath, o, op.Page, false, func(p views.Page) templ.Component {
 			v := op
 			v.Page = p
 			return views.OrgPage(v)
@@ -379,7 +379,7 @@ func (b *builder) addOrg(o *campaign.Org) error {
 				b.snap.Moved["/"+c.Short] = p
 				b.snap.Shorts["/"+c.Short] = p
 			}
-			if err := b.addCampaignReach(c); err != nil {
+			if err := b.addCardsAndPoster(c); err != nil {
 				return err
 			}
 			if lc := b.newLive(c, cp); lc != nil {
@@ -395,14 +395,14 @@ func (b *builder) addOrg(o *campaign.Org) error {
 				}
 				continue
 			}
-			cp = b.staticTally(c, cp)
+			cp = b.staticFigures(c, cp)
 			if err := b.addPage(p, views.CampaignPage(cp), cp.Page, postsForm(cp.Actions)); err != nil {
 				return err
 			}
 			if err := b.addRotations(c, p); err != nil {
 				return err
 			}
-			if err := b.addSuggestions(p, o, cp.Page, postsForm(cp.Actions), func(pg views.Page) templ.Component {
+			if err := b.addLangNotices(p, o, cp.Page, postsForm(cp.Actions), func(pg views.Page) templ.Component {
 				v := cp
 				v.Page = pg
 				return views.CampaignPage(v)
@@ -428,7 +428,7 @@ func (b *builder) addOrg(o *campaign.Org) error {
 // addSuggestions renders, for the default-language page at path of a
 // multilingual organisation o, one variant per other language with a
 // notice suggesting it; render builds the page from a modified frame.
-func (b *builder) addSuggestions(path string, o *campaign.Org, page views.Page, forms bool, render func(views.Page) templ.Component) error {
+func (b *builder) addLangNotices(path string, o *campaign.Org, page views.Page, forms bool, render func(views.Page) templ.Component) error {
 	if !isDefaultLang(o) || len(page.Alternates) < 2 {
 		return nil
 	}
@@ -446,23 +446,23 @@ func (b *builder) addSuggestions(path string, o *campaign.Org, page views.Page, 
 		}
 		set[alt.Lang] = c
 	}
-	b.snap.Suggest[path] = set
+	b.snap.LangNotices[path] = set
 	return nil
 }
 
 // addLive renders a campaign that takes signatures: its page and region
 // variants with the last known tally, and its thank-you pages.
-func (b *builder) addLive(lc *LiveCampaign, regions []string) error {
+func (b *builder) addLive(lc *SigningCampaign, regions []string) error {
 	for _, region := range regions {
 		vp, _ := b.campaignProps(lc.C, region)
 		lc.Regions[strings.ToLower(region)] = vp
 	}
 	lc.rotations = b.rotationProps(lc.C)
-	if err := RenderLive(lc, b.opt.Tallies[lc.Key]); err != nil {
+	if err := RenderSigning(lc, b.opt.Figures[lc.Key]); err != nil {
 		return err
 	}
-	b.snap.Live[lc.Path] = lc
-	b.snap.LiveKeys[lc.Key] = append(b.snap.LiveKeys[lc.Key], lc)
+	b.snap.Signing[lc.Path] = lc
+	b.snap.SigningKeys[lc.Key] = append(b.snap.SigningKeys[lc.Key], lc)
 	share, donate, hasDonate := shareAndDonate(lc.Path, lc.props)
 	set := map[string]*pagecache.Response{}
 	lc.ThanksProps = map[string]views.ThanksPageProps{}

@@ -727,11 +727,11 @@ func mustJSON(v any) string {
 func (b *builder) signFormFor(c *campaign.Campaign, sa *Signable, closed bool) *views.SignForm {
 	if b.mode == ModePublic {
 		// The visitor's source is spliced in per response.
-		return SignForm(b.localizer(c.Org), c, sa, TokenSlot, ViaSlot, closed, nil, nil)
+		return SignForm(b.localizer(c.Org), c, sa, TokenSlot, AttributionSlot, closed, nil, nil)
 	}
 	// A static copy cannot splice: the field is there, blank, so the
 	// copy's bytes are the live page's for a visitor without a share tag.
-	f := SignForm(b.localizer(c.Org), c, sa, "", ViaBlank, closed, nil, nil)
+	f := SignForm(b.localizer(c.Org), c, sa, "", AttributionBlank, closed, nil, nil)
 	f.Action = b.opt.FormOrigin + f.Action
 	return f
 }

@@ -27,7 +27,7 @@ func newContactEnv(t *testing.T, st store.Store) *signEnv {
 			o.ContactPermission = contactText
 		}
 	}
-	s, err := New(Config{BaseURL: "https://act.example.org", SiteName: "Act", Store: st, Signer: committer,
+	s, err := New(Config{BaseURL: "https://act.example.org", SiteName: "Act", Store: st, Recorder: committer,
 		RateLimit: -1, Now: c.now}, campaign.NewSite(site.Orgs))
 	if err != nil {
 		t.Fatalf("New: %v", err)

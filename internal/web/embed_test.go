@@ -47,7 +47,7 @@ func newEmbedEnv(t *testing.T, mod func(*Config)) *signEnv {
 	c := &clock{t: time.Date(2026, 2, 20, 12, 0, 0, 0, time.UTC)}
 	committer := store.NewCommitter(st, store.CommitterOptions{})
 	t.Cleanup(func() { committer.Close() })
-	cfg := Config{BaseURL: "https://act.example.org", SiteName: "Act", Store: st, Signer: committer, RateLimit: -1, Now: c.now}
+	cfg := Config{BaseURL: "https://act.example.org", SiteName: "Act", Store: st, Recorder: committer, RateLimit: -1, Now: c.now}
 	if mod != nil {
 		mod(&cfg)
 	}

@@ -30,7 +30,7 @@ func allowFraming(w http.ResponseWriter) {
 func (s *Server) embed(w http.ResponseWriter, r *http.Request) error {
 	snap := s.snap.Load()
 	cpath := strings.TrimSuffix(r.URL.Path, "/embed")
-	if lc := snap.Live[cpath]; lc != nil && lc.Embed != nil {
+	if lc := snap.Signing[cpath]; lc != nil && lc.Embed != nil {
 		if lp := lc.Pages.Load(); lp.Embed != nil {
 			allowFraming(w)
 			lp.Embed.Serve(w, r, s.tokens.Issue, s.cfg.Now())
@@ -44,7 +44,7 @@ func (s *Server) embed(w http.ResponseWriter, r *http.Request) error {
 			return nil
 		}
 	}
-	if snap.Pages[cpath] != nil || snap.Live[cpath] != nil {
+	if snap.Pages[cpath] != nil || snap.Signing[cpath] != nil {
 		return errEmbedOff
 	}
 	if to, ok := snap.Moved[cpath]; ok {
@@ -78,7 +78,7 @@ func (s *Server) embedThanks(w http.ResponseWriter, r *http.Request) error {
 // frame. Answers that set their own policy (the form shown again) keep it.
 func (s *Server) framedAsEmbed(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if lc := s.snap.Load().Live[signCampaignPath(r.URL.Path)]; lc != nil && lc.Embed != nil {
+		if lc := s.snap.Load().Signing[signCampaignPath(r.URL.Path)]; lc != nil && lc.Embed != nil {
 			w.Header()["Content-Security-Policy"] = []string{lc.Embed.Csp}
 			allowFraming(w)
 		}
@@ -102,7 +102,7 @@ func signCampaignPath(p string) string {
 // thank-you page, or, for a form sent from the embed, the embed's own
 // (which may be framed), keeping ?origin= when it is a listed partner so
 // the resize script there can address it.
-func thanksLocation(r *http.Request, lc *site.LiveCampaign, outcome string) string {
+func thanksLocation(r *http.Request, lc *site.SigningCampaign, outcome string) string {
 	if !isEmbedSign(r) || lc.Embed == nil {
 		return lc.Path + "/thanks?outcome=" + outcome
 	}
@@ -116,7 +116,7 @@ func thanksLocation(r *http.Request, lc *site.LiveCampaign, outcome string) stri
 // writeEmbedForm answers an embed's signing POST that cannot be recorded
 // as sent (a form to correct, or signing has ended) inside the frame:
 // the embed page with the form and heading, framed as the embed is.
-func (s *Server) writeEmbedForm(w http.ResponseWriter, r *http.Request, lc *site.LiveCampaign, status int, heading string, f views.SignForm, sa *site.Signable) error {
+func (s *Server) writeEmbedForm(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign, status int, heading string, f views.SignForm, sa *site.Signable) error {
 	e := lc.Embed
 	p := e.Frame
 	p.Page.Title = heading + " — " + lc.C.Title

@@ -3,8 +3,6 @@ package web
 import (
 	"fmt"
 	"net/http"
-	"runtime"
-	"sync"
 
 	"github.com/placard/placard/internal/site"
 )
@@ -41,34 +39,14 @@ func (s *Server) favicon(w http.ResponseWriter, r *http.Request) error {
 // generatedFile serves a share card or QR code from the snapshot's list,
 // making it on first request.
 func (s *Server) generatedFile(w http.ResponseWriter, r *http.Request) error {
-	gen := s.snap.Load().Generated[r.URL.Path]
+	gen := s.snap.Load().Lazy[r.URL.Path]
 	if gen == nil {
 		return errNotFound
 	}
-	f, err := s.gen.Get(gen)
+	f, err := s.lazy.Get(gen)
 	if err != nil {
 		return fmt.Errorf("making %s: %w", r.URL.Path, err)
 	}
 	f.Serve(w, r)
 	return nil
-}
-
-// makeAll makes every card and QR code of snap not made yet, on all CPUs at
-// once, so a static export of many campaigns does not draw them one by one.
-// Errors are left for the request that asks for the file to report.
-func (s *Server) makeAll(snap *site.Snapshot) {
-	work := make(chan *site.Generated)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for gen := range work {
-				_, _ = s.gen.Get(gen)
-			}
-		})
-	}
-	for _, gen := range snap.Generated {
-		work <- gen
-	}
-	close(work)
-	wg.Wait()
 }

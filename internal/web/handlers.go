@@ -22,7 +22,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 	snap := s.snap.Load()
 	p := snap.Pages[r.URL.Path]
 	if p == nil {
-		if lc := snap.Live[r.URL.Path]; lc != nil {
+		if lc := snap.Signing[r.URL.Path]; lc != nil {
 			s.livePage(w, r, lc)
 			return nil
 		}
@@ -45,7 +45,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 		// Accept-Language, and a reader who prefers one is offered it.
 		w.Header()["Vary"] = hvVaryLang
 		if lang := suggestLang(r, m); lang != "" {
-			if v := snap.Suggest[r.URL.Path][lang]; v != nil {
+			if v := snap.LangNotices[r.URL.Path][lang]; v != nil {
 				p = v
 			}
 		}
@@ -68,7 +68,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 
 // livePage serves a campaign page that takes signatures, with a fresh
 // form token; ?region=X picks a region variant as on other pages.
-func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *site.LiveCampaign) {
+func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign) {
 	lp := lc.Pages.Load()
 	p := lp.Main
 	if lp.Rotations != nil {
@@ -120,7 +120,7 @@ func (s *Server) thanks(w http.ResponseWriter, r *http.Request) error {
 	if claim := q.Get(paramClaim); claim != "" {
 		// A new signer: their personal link, from the claim (formtoken.Claims).
 		// A claim that does not open gets the plain page.
-		if lc := snap.Live[path]; lc != nil {
+		if lc := snap.Signing[path]; lc != nil {
 			token, key, first, ok, err := s.claims.Open(r.Context(), lc.Key, claim, s.cfg.Now(), r.Method == http.MethodGet)
 			if err != nil {
 				// Neither shown nor used up: a reload shows it.

@@ -20,9 +20,9 @@ var hvNoReferrer = []string{"no-referrer"}
 // impactNotFound answers a private-page address that names no link: 404
 // with a page that says what to check, never cached, indexed or referred
 // from (the address holds what the reader typed as a key).
-func (s *Server) impactNotFound(w http.ResponseWriter, r *http.Request, lc *site.LiveCampaign) error {
-	p := lc.SignFrame(site.NoImpactHeading)
-	props := views.ErrorPageProps{Page: p, Status: http.StatusNotFound, Heading: site.NoImpactHeading, Message: site.NoImpactMessage, HomeURL: lc.Path}
+func (s *Server) impactNotFound(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign) error {
+	p := lc.SignFrame(noImpactHeading)
+	props := views.ErrorPageProps{Page: p, Status: http.StatusNotFound, Heading: noImpactHeading, Message: noImpactMessage, HomeURL: lc.Path}
 	w.Header()["Referrer-Policy"] = hvNoReferrer
 	w.Header()["X-Robots-Tag"] = []string{"noindex"}
 	return s.writePage(w, r, http.StatusNotFound, views.ErrorPage(props), lc.Csp)
@@ -31,7 +31,7 @@ func (s *Server) impactNotFound(w http.ResponseWriter, r *http.Request, lc *site
 // personalThanks serves the thank-you page of a new signer with their
 // personal link, and the private page's address the first time (first).
 // It is rendered per request (only signers reach it) and never stored.
-func (s *Server) personalThanks(w http.ResponseWriter, r *http.Request, lc *site.LiveCampaign, outcome, token, key string, first bool) error {
+func (s *Server) personalThanks(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign, outcome, token, key string, first bool) error {
 	tp, ok := lc.ThanksProps[outcome]
 	if !ok {
 		return errNotFound
@@ -61,7 +61,7 @@ func (s *Server) personalThanks(w http.ResponseWriter, r *http.Request, lc *site
 func (s *Server) impact(w http.ResponseWriter, r *http.Request) error {
 	snap := s.snap.Load()
 	path := strings.TrimSuffix(r.URL.Path, "/impact")
-	lc := snap.Live[path]
+	lc := snap.Signing[path]
 	if lc == nil {
 		return errNotFound
 	}
@@ -111,3 +111,9 @@ func personalShare(c *campaign.Campaign, link string) views.ShareView {
 	msg, subject, tags := site.CampaignMessages(c, site.FirstShare(c), 0)
 	return site.ShareViewFor(site.CampaignPath(c), link, msg, subject, tags)
 }
+
+// Words for a private-page address that is not a key at all.
+const (
+	noImpactHeading = "We could not find that private page"
+	noImpactMessage = "Check that you copied the whole address. Private pages belong to one campaign, so the campaign part of the address must be the one you signed."
+)

@@ -37,11 +37,11 @@ func (s *Server) Poll(ctx context.Context) error {
 	for k, c := range now {
 		// The revision, not the counts: an erased public signer and a new
 		// signature between two polls leave the counts as they were.
-		if old := s.tallies[k]; old == nil || old.Rev != c.Revision {
+		if old := s.figures[k]; old == nil || old.Rev != c.Revision {
 			changed = append(changed, k)
 		}
 	}
-	for k := range s.tallies {
+	for k := range s.figures {
 		if _, ok := now[k]; !ok {
 			changed = append(changed, k) // every signature erased
 		}
@@ -52,7 +52,7 @@ func (s *Server) Poll(ctx context.Context) error {
 		return nil
 	}
 
-	fresh := map[string]*site.Tally{}
+	fresh := map[string]*site.Figures{}
 	var errs []error
 	for _, k := range changed {
 		c, ok := now[k]
@@ -60,14 +60,14 @@ func (s *Server) Poll(ctx context.Context) error {
 			fresh[k] = nil
 			continue
 		}
-		t := &site.Tally{Count: c.Count, Rev: c.Revision}
+		t := &site.Figures{Count: c.Count, Rev: c.Revision}
 		if c.Signatures > 0 {
 			if t.Recent, err = st.PublicSigners(ctx, c.Org, c.Campaign, site.RecentSigners); err != nil {
 				errs = append(errs, fmt.Errorf("reading the recent signers of %s: %w", k, err))
 				continue
 			}
 		}
-		if lc := snap.LiveByKey(k); lc != nil && lc.HasLetter() && c.Organisations > 0 {
+		if lc := snap.SigningByKey(k); lc != nil && lc.HasLetter() && c.Organisations > 0 {
 			// Only the organisations, through their own index: the cost
 			// of a refresh must not grow with the letter's signatures.
 			if t.Orgs, err = st.Organisations(ctx, c.Org, c.Campaign); err != nil {
@@ -83,13 +83,13 @@ func (s *Server) Poll(ctx context.Context) error {
 	snap = s.snap.Load() // a reload may have swapped it meanwhile
 	for k, t := range fresh {
 		if t == nil {
-			delete(s.tallies, k)
+			delete(s.figures, k)
 		} else {
-			s.tallies[k] = t
+			s.figures[k] = t
 		}
 		// Every language of the campaign shows the one tally.
-		for _, lc := range snap.LiveKeys[k] {
-			if err := site.RenderLive(lc, t); err != nil {
+		for _, lc := range snap.SigningKeys[k] {
+			if err := site.RenderSigning(lc, t); err != nil {
 				errs = append(errs, err)
 			}
 		}

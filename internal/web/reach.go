@@ -118,10 +118,10 @@ func attribution(q url.Values) (source, ref string) {
 const (
 	fieldVia       = site.FieldAttribution
 	viaLen         = formtoken.Len
-	viaPlaceholder = site.ViaSlot
+	viaPlaceholder = site.AttributionSlot
 )
 
-var blankVia = []byte(site.ViaBlank)
+var blankVia = []byte(site.AttributionBlank)
 
 // encodeVia is the via value for source and ref (both already checked).
 func encodeVia(source, ref string) []byte {

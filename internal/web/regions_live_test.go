@@ -13,7 +13,7 @@ import (
 // region: BenchmarkPollManyRegions.)
 func TestLiveRegionsOnDemand(t *testing.T) {
 	e := newSignEnv(t, openSQLite(t), nil)
-	lc := e.s.snap.Load().Live[libraryPage]
+	lc := e.s.snap.Load().Signing[libraryPage]
 	if n := len(lc.Regions); n < 2 {
 		t.Fatalf("the test page has %d regions, want several", n)
 	}

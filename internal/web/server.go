@@ -7,9 +7,9 @@
 // old one and swaps it in atomically; requests in flight finish on the
 // snapshot they started with.
 //
-// Campaign pages that take signatures (live.go) are cached the same way, with
+// Campaign pages that take signatures (site.SigningCampaign) are cached the same way, with
 // two additions: each response carries a fresh signed form token, spliced
-// into the cached bytes (splice.go, formtoken), and a poller re-renders a
+// into the cached bytes (pagecache.Spliced, formtoken), and a poller re-renders a
 // campaign's pages when the store's count for it changes, so the tally is
 // current without rendering per request. A signature (sign.go) is answered
 // with a redirect to the cached thank-you page only once it is durably
@@ -79,7 +79,7 @@ type Config struct {
 	// Signer records one signature durably before returning: in production
 	// the store's group Committer, which batches concurrent signatures into
 	// one transaction. Nil means Store.AddSignatures one at a time.
-	Signer Signer
+	Recorder Recorder
 	// RateLimit is how many signing POSTs one client may send a minute
 	// (other requests are never limited). 0 means DefaultRateLimit; a
 	// negative number turns the limit off (load tests).
@@ -131,14 +131,14 @@ const DefaultRateLimit = 10
 // Signer records a signature durably; store.Committer is one. It returns
 // store.ErrAlreadySigned when the campaign already has that email, and any
 // other error when the signature was not recorded.
-type Signer interface {
+type Recorder interface {
 	Sign(ctx context.Context, sig *signing.Signature) error
 }
 
 // storeSigner adapts a Store to Signer, one transaction per signature.
-type storeSigner struct{ st store.Store }
+type storeRecorder struct{ st store.Store }
 
-func (s storeSigner) Sign(ctx context.Context, sig *signing.Signature) error {
+func (s storeRecorder) Sign(ctx context.Context, sig *signing.Signature) error {
 	res, err := s.st.AddSignatures(ctx, []*signing.Signature{sig})
 	if err != nil {
 		return err
@@ -172,10 +172,10 @@ type Server struct {
 	keyer *clientKeyer
 	// tallies holds the last figures fetched from the store per campaign
 	// ("org/slug"); guarded by mu, like the snapshot builds that read it.
-	tallies map[string]*site.Tally
+	figures map[string]*site.Figures
 
 	// gen holds the share cards and QR codes made so far (cards.go).
-	gen *site.GenCache
+	lazy *site.LazyFiles
 
 	// dev wakes the live-preview event streams (dev.go); nil unless Config.Dev.
 	dev *devHub
@@ -239,8 +239,8 @@ func New(cfg Config, loaded *campaign.Site) (*Server, error) {
 	if cfg.TallyInterval <= 0 {
 		cfg.TallyInterval = time.Second
 	}
-	if cfg.Store != nil && cfg.Signer == nil {
-		cfg.Signer = storeSigner{cfg.Store}
+	if cfg.Store != nil && cfg.Recorder == nil {
+		cfg.Recorder = storeRecorder{cfg.Store}
 	}
 	key := cfg.Secret
 	if len(key) == 0 && cfg.Store != nil {
@@ -264,8 +264,8 @@ func New(cfg Config, loaded *campaign.Site) (*Server, error) {
 		tokens:  formtoken.New(key),
 		used:    formtoken.NewUsed(),
 		keyer:   newClientKeyer(cfg.ClientIPHeader, cfg.TrustedProxies),
-		tallies: map[string]*site.Tally{},
-		gen:     &site.GenCache{},
+		figures: map[string]*site.Figures{},
+		lazy:    &site.LazyFiles{},
 	}
 	if cfg.Store != nil {
 		s.claims = formtoken.NewClaims(key, refTokenLen, refKeyLen, cfg.Store.ClaimOnce)
@@ -295,7 +295,7 @@ func (s *Server) SetSite(loaded *campaign.Site) error {
 		return err
 	}
 	s.snap.Store(snap)
-	s.gen.Keep(snap.Generated)
+	s.lazy.Keep(snap.Lazy)
 	s.scheduleClose(loaded)
 	s.dev.set(nil) // dev mode: open tabs reload
 	return nil
@@ -361,6 +361,6 @@ func (s *Server) build(loaded *campaign.Site, prev *site.Snapshot) (*site.Snapsh
 	return site.Compile(site.Options{
 		Base: s.base, SiteName: s.cfg.SiteName, Mode: mode, Signing: s.cfg.Store != nil,
 		FormOrigin: s.cfg.FormOrigin, PreviewKey: s.cfg.PreviewKey, Dev: s.cfg.Dev, DevScript: devScript, Now: s.cfg.Now,
-		Tallies: s.tallies, Files: s.gen,
+		Figures: s.figures, Files: s.lazy,
 	}, s.md, loaded, prev)
 }

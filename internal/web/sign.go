@@ -155,7 +155,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 	}
 	snap := s.snap.Load()
 	path := signCampaignPath(r.URL.Path)
-	lc := snap.Live[path]
+	lc := snap.Signing[path]
 	if lc == nil {
 		if s.cfg.Store == nil && snap.Pages[path] != nil {
 			return errSigningOff
@@ -253,7 +253,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 			s.log.Warn("making personal links failed; this signer gets none", "campaign", lc.Key, "err", lerr, "request_id", requestID(r))
 		}
 	}
-	err := s.cfg.Signer.Sign(ctx, sig)
+	err := s.cfg.Recorder.Sign(ctx, sig)
 	already := errors.Is(err, store.ErrAlreadySigned)
 	if err != nil && !already {
 		// Not recorded: the same form may be sent again, and the link
@@ -322,7 +322,7 @@ var tokenHeadings = map[formtoken.Problem]string{
 // back-dated: back-dating would hand any script a token to post with at
 // once. A person who presses again within three seconds gets the form once
 // more with that same token, which then passes.
-func (s *Server) signAgain(w http.ResponseWriter, r *http.Request, lc *site.LiveCampaign, sa *site.Signable, form url.Values, errs signing.FieldErrors, tp formtoken.Problem, issued, now time.Time) error {
+func (s *Server) signAgain(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign, sa *site.Signable, form url.Values, errs signing.FieldErrors, tp formtoken.Problem, issued, now time.Time) error {
 	// Keep only the signer's own fields: never the honeypot or the token.
 	kept := url.Values{}
 	for _, k := range signing.FieldOrder {
@@ -359,13 +359,13 @@ func (s *Server) signAgain(w http.ResponseWriter, r *http.Request, lc *site.Live
 
 // signClosed refuses a signature on a closed campaign (410) with a page
 // that says signing has ended.
-func (s *Server) signClosed(w http.ResponseWriter, r *http.Request, lc *site.LiveCampaign) error {
+func (s *Server) signClosed(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign) error {
 	var sa *site.Signable
 	for _, v := range lc.Signables {
 		sa = v
 		break
 	}
-	f := site.SignForm(lc.Loc, lc.C, sa, "", site.ViaBlank, true, nil, nil)
+	f := site.SignForm(lc.Loc, lc.C, sa, "", site.AttributionBlank, true, nil, nil)
 	props := views.SignPageProps{
 		Page:          lc.SignFrame(lc.Loc.T("sign.ended")),
 		CampaignTitle: lc.C.Title,

@@ -123,7 +123,7 @@ func newSignEnv(t *testing.T, st store.Store, mod func(*Config)) *signEnv {
 	c := &clock{t: clockStart}
 	committer := store.NewCommitter(st, store.CommitterOptions{})
 	t.Cleanup(func() { committer.Close() })
-	cfg := Config{BaseURL: "https://act.example.org", SiteName: "Act", Store: st, Signer: committer,
+	cfg := Config{BaseURL: "https://act.example.org", SiteName: "Act", Store: st, Recorder: committer,
 		RateLimit: -1, Now: c.now}
 	if mod != nil {
 		mod(&cfg)
@@ -740,7 +740,7 @@ func (failingSigner) Sign(context.Context, *signing.Signature) error {
 func TestSignStoreFailure(t *testing.T) {
 	var logs bytes.Buffer
 	e := newSignEnv(t, openSQLite(t), func(c *Config) {
-		c.Signer = failingSigner{}
+		c.Recorder = failingSigner{}
 		c.Logger = newTestLogger(&logs)
 	})
 	v := e.formValues(t, libraryPage, "petition-form")
@@ -849,9 +849,9 @@ func TestLiveETag(t *testing.T) {
 		t.Errorf("ETag did not change with the count")
 	}
 	// A poll with nothing new re-renders nothing.
-	lp := e.s.snap.Load().Live[libraryPage].Pages.Load()
+	lp := e.s.snap.Load().Signing[libraryPage].Pages.Load()
 	e.poll(t)
-	if e.s.snap.Load().Live[libraryPage].Pages.Load() != lp {
+	if e.s.snap.Load().Signing[libraryPage].Pages.Load() != lp {
 		t.Errorf("a poll without changes re-rendered the page")
 	}
 }
@@ -977,7 +977,7 @@ func BenchmarkSign(b *testing.B) {
 	defer db.Close()
 	committer := store.NewCommitter(db, store.CommitterOptions{})
 	defer committer.Close()
-	s, err := New(Config{BaseURL: "https://act.example.org", Store: db, Signer: committer, RateLimit: -1}, signSite(b))
+	s, err := New(Config{BaseURL: "https://act.example.org", Store: db, Recorder: committer, RateLimit: -1}, signSite(b))
 	if err != nil {
 		b.Fatal(err)
 	}

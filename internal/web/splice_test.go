@@ -59,7 +59,7 @@ func FuzzViaPage(f *testing.F) {
 				}
 			}
 		}
-		p := site.NewTokenPage([]byte(b.String()), "o/c", "")
+		p := site.SplicedPage([]byte(b.String()), "o/c", "")
 		for _, gz := range []bool{false, true} {
 			req := httptest.NewRequest("GET", "/", nil)
 			if gz {

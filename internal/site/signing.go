@@ -18,10 +18,10 @@ import (
 )
 
 // LiveCampaign is a campaign page that takes signatures. Its pages carry a
-// form token (tokenPage) and a live tally: the props are kept from the
+// form token (pagecache.Spliced) and live figures: the props are kept from the
 // snapshot build, and when the store's figures change only the tally parts
 // are replaced and the page re-rendered, never per request.
-type LiveCampaign struct {
+type SigningCampaign struct {
 	C    *campaign.Campaign
 	Key  string // "org/slug": the store's campaign key and what tokens sign
 	Path string // "/org/slug"
@@ -48,7 +48,7 @@ type LiveCampaign struct {
 	// allows none.
 	Embed *Embed
 	// rotations are the props of the other share-message renderings
-	// (rotation 1, 2, …; rotation 0 is props), see reach.go.
+	// (rotation 1, 2, …; rotation 0 is props), see rotation.go.
 	rotations []views.CampaignPageProps
 	// Loc writes the page's interface strings (the tally's words) in its
 	// language; suggestions are the notices offering the page's other
@@ -57,15 +57,15 @@ type LiveCampaign struct {
 	Suggestions map[string]*views.Suggestion
 	Matcher     *i18n.Matcher
 
-	Pages atomic.Pointer[livePages]
+	Pages atomic.Pointer[signingPages]
 }
 
-// livePages is one rendering of a live campaign: the page and its region
+// signingPages is one rendering of a signing campaign: the page and its region
 // variants, swapped in together. Region variants are rendered on demand,
 // the first time one is asked for, with the tally the page was rendered
 // with: a contact action may list hundreds of regions, and a change of
 // tally must not cost a rendering of each.
-type livePages struct {
+type signingPages struct {
 	Main    *pagecache.Spliced
 	Regions lazyRegions
 	Embed   *pagecache.Spliced // nil without lc.embed
@@ -77,21 +77,21 @@ type livePages struct {
 
 // pageSlots are the marks of the signing form's spliced slots: the form
 // token and the share attribution.
-var pageSlots = pagecache.Slots{Token: TokenSlot, Via: ViaSlot, BlankVia: []byte(ViaBlank)}
+var pageSlots = pagecache.Slots{Token: TokenSlot, Via: AttributionSlot, BlankVia: []byte(AttributionBlank)}
 
 // NewTokenPage prepares a page whose signing forms take a fresh token per
 // response, for the campaign whose store key is path.
-func NewTokenPage(body []byte, path, csp string) *pagecache.Spliced {
+func SplicedPage(body []byte, path, csp string) *pagecache.Spliced {
 	return pagecache.NewSpliced(body, pageSlots, path, csp)
 }
 
 // newLive prepares campaign c (whose page props are cp) for signing, or
 // returns nil when signing is off or c has nothing to sign.
-func (b *builder) newLive(c *campaign.Campaign, cp views.CampaignPageProps) *LiveCampaign {
+func (b *builder) newLive(c *campaign.Campaign, cp views.CampaignPageProps) *SigningCampaign {
 	if !b.opt.Signing {
 		return nil
 	}
-	lc := &LiveCampaign{
+	lc := &SigningCampaign{
 		C:           c,
 		Key:         c.Org.Slug + "/" + c.Slug,
 		Path:        CampaignPath(c),
@@ -125,7 +125,7 @@ func (b *builder) newLive(c *campaign.Campaign, cp views.CampaignPageProps) *Liv
 // lazyRegions holds the region variants of one rendering, each rendered
 // once, by the first request that asks for it.
 type lazyRegions struct {
-	t  *Tally // the tally the rendering shows
+	t  *Figures // the tally the rendering shows
 	mu sync.Mutex
 	by map[string]*lazyRegion // lower-cased region → variant
 }
@@ -139,7 +139,7 @@ type lazyRegion struct {
 // first use; nil when lc has no such region or it could not be rendered.
 // Only lc's own regions are ever rendered or kept, so what a reader asks
 // for cannot grow the map.
-func (lp *livePages) Region(log *slog.Logger, lc *LiveCampaign, region string) *pagecache.Spliced {
+func (lp *signingPages) Region(log *slog.Logger, lc *SigningCampaign, region string) *pagecache.Spliced {
 	p, ok := lc.Regions[region]
 	if !ok {
 		return nil
@@ -156,7 +156,7 @@ func (lp *livePages) Region(log *slog.Logger, lc *LiveCampaign, region string) *
 	}
 	lr.mu.Unlock()
 	e.once.Do(func() {
-		tp, err := renderLivePage(lc, lr.t, p)
+		tp, err := renderSigningPage(lc, lr.t, p)
 		if err != nil {
 			log.Error("rendering a region variant failed; the page is served without it", "campaign", lc.Key, "err", err)
 			return
@@ -173,27 +173,27 @@ func (lr *lazyRegions) Rendered() int {
 	return len(lr.by)
 }
 
-// renderLivePage renders one variant p of lc's page with tally t.
-func renderLivePage(lc *LiveCampaign, t *Tally, p views.CampaignPageProps) (*pagecache.Spliced, error) {
-	p = withTally(p, lc, t)
+// renderSigningPage renders one variant p of lc's page with tally t.
+func renderSigningPage(lc *SigningCampaign, t *Figures, p views.CampaignPageProps) (*pagecache.Spliced, error) {
+	p = withFigures(p, lc, t)
 	var buf bytes.Buffer
 	if err := views.CampaignPage(p).Render(context.Background(), &buf); err != nil {
 		return nil, err
 	}
-	return NewTokenPage(buf.Bytes(), lc.Key, lc.pageCSP), nil
+	return SplicedPage(buf.Bytes(), lc.Key, lc.pageCSP), nil
 }
 
 // render renders lc's page with t and swaps it in; region variants follow
-// on demand (livePages.region).
-func RenderLive(lc *LiveCampaign, t *Tally) error {
-	one := func(p views.CampaignPageProps) (*pagecache.Spliced, error) { return renderLivePage(lc, t, p) }
+// on demand (signingPages.Region).
+func RenderSigning(lc *SigningCampaign, t *Figures) error {
+	one := func(p views.CampaignPageProps) (*pagecache.Spliced, error) { return renderSigningPage(lc, t, p) }
 	main, err := one(lc.props)
 	if err != nil {
 		return fmt.Errorf("rendering %s: %w", lc.Path, err)
 	}
-	lp := &livePages{Main: main, Regions: lazyRegions{t: t}, Suggest: map[string]*pagecache.Spliced{}}
+	lp := &signingPages{Main: main, Regions: lazyRegions{t: t}, Suggest: map[string]*pagecache.Spliced{}}
 	if lc.Embed != nil {
-		if lp.Embed, err = lc.Embed.render(withTally(lc.props, lc, t), lc.Key); err != nil {
+		if lp.Embed, err = lc.Embed.render(withFigures(lc.props, lc, t), lc.Key); err != nil {
 			return err
 		}
 	}
@@ -218,11 +218,11 @@ func RenderLive(lc *LiveCampaign, t *Tally) error {
 	return nil
 }
 
-// withTally returns p with the live tally on its petitions and letters and
+// withFigures returns p with the live figures on its petitions and letters and
 // the approved organisations added to its letters' signatories. Slices and
 // pointed-to views are copied, never changed in place: p's originals are
 // kept for the next rendering.
-func withTally(p views.CampaignPageProps, lc *LiveCampaign, t *Tally) views.CampaignPageProps {
+func withFigures(p views.CampaignPageProps, lc *SigningCampaign, t *Figures) views.CampaignPageProps {
 	p.Actions = slices.Clone(p.Actions)
 	for i := range p.Actions {
 		a := &p.Actions[i]
@@ -233,11 +233,11 @@ func withTally(p views.CampaignPageProps, lc *LiveCampaign, t *Tally) views.Camp
 		switch {
 		case a.Petition != nil:
 			pv := *a.Petition
-			pv.Tally = tallyView(lc.Loc, t, sa.goal)
+			pv.Tally = figuresView(lc.Loc, t, sa.goal)
 			a.Petition = &pv
 		case a.Letter != nil:
 			lv := *a.Letter
-			lv.Tally = tallyView(lc.Loc, t, sa.goal)
+			lv.Tally = figuresView(lc.Loc, t, sa.goal)
 			if t != nil && len(t.Orgs) > 0 {
 				lv.Organisations = slices.Clone(lv.Organisations)
 				for _, o := range t.Orgs {
@@ -268,7 +268,7 @@ func signablesOf(c *campaign.Campaign, cp views.CampaignPageProps) map[string]*S
 
 // HasLetter reports whether any of lc's signables is a letter, whose
 // approved organisations are listed.
-func (lc *LiveCampaign) HasLetter() bool {
+func (lc *SigningCampaign) HasLetter() bool {
 	for _, sa := range lc.Signables {
 		if sa.letter {
 			return true
@@ -278,8 +278,8 @@ func (lc *LiveCampaign) HasLetter() bool {
 }
 
 // LiveByKey finds a live campaign by its store key.
-func (snap *Snapshot) LiveByKey(key string) *LiveCampaign {
-	return snap.Live["/"+key]
+func (snap *Snapshot) SigningByKey(key string) *SigningCampaign {
+	return snap.Signing["/"+key]
 }
 
 // ClosedNow reports whether c no longer takes signatures at now.
@@ -312,19 +312,19 @@ func shareAndDonate(path string, cp views.CampaignPageProps) (share, donate stri
 // with no signatures yet, so the exported page is the page serve sends,
 // apart from the form's origin and token. A static copy is rebuilt to move
 // its numbers; the live server's pages always have the current ones.
-func (b *builder) staticTally(c *campaign.Campaign, cp views.CampaignPageProps) views.CampaignPageProps {
+func (b *builder) staticFigures(c *campaign.Campaign, cp views.CampaignPageProps) views.CampaignPageProps {
 	if b.mode != ModeStatic || b.opt.FormOrigin == "" {
 		return cp
 	}
-	lc := &LiveCampaign{Signables: signablesOf(c, cp), Loc: b.localizer(c.Org)}
+	lc := &SigningCampaign{Signables: signablesOf(c, cp), Loc: b.localizer(c.Org)}
 	if len(lc.Signables) == 0 {
 		return cp
 	}
-	return withTally(cp, lc, nil)
+	return withFigures(cp, lc, nil)
 }
 
 // SignFrame is the page frame of lc's sign pages, titled.
-func (lc *LiveCampaign) SignFrame(title string) views.Page {
+func (lc *SigningCampaign) SignFrame(title string) views.Page {
 	p := lc.Frame
 	p.Title = title + " — " + lc.C.Title
 	p.Description = title
