@@ -59,28 +59,28 @@ var buildHeaders = []string{
 
 // build writes the static export of the campaigns into OUTDIR.
 func build(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fset := newFlagSet("build OUTDIR [flags]", buildSynopsis, stdout, stderr)
-	campaigns := fset.String("campaigns", envOr(getenv, "PLACARD_CAMPAIGNS", "campaigns"), "`folder` holding one folder per organisation [PLACARD_CAMPAIGNS]")
-	baseURL := fset.String("base-url", envOr(getenv, "PLACARD_BASE_URL", "http://localhost"), "public `address` the export will be served from, for links and share previews [PLACARD_BASE_URL]")
-	apiOrigin := fset.String("api-origin", envOr(getenv, "PLACARD_API_ORIGIN", ""), "`origin` of the live placard serve that takes signatures, such as https://act.example.org; without it the export has no signing forms [PLACARD_API_ORIGIN]")
-	if help, err := parseFlags(fset, args, stdout); help || err != nil {
-		return err
-	}
+	fset := newFlags("build", "build OUTDIR [flags]", buildSynopsis, stdout, stderr)
+	campaigns := fset.campaignsFlag("`folder` holding one folder per organisation")
+	baseURL := fset.String("base-url", "http://localhost", "public `address` the export will be served from, for links and share previews")
+	fset.env("base-url", "PLACARD_BASE_URL")
+	apiOrigin := fset.String("api-origin", "", "`origin` of the live placard serve that takes signatures, such as https://act.example.org; without it the export has no signing forms")
+	fset.env("api-origin", "PLACARD_API_ORIGIN")
 	// OUTDIR may come before the flags too (placard build out --campaigns x).
-	if err := flagsAfterArg(fset); err != nil {
+	pos, help, err := fset.parse(args, getenv)
+	if help || err != nil {
 		return err
 	}
-	if fset.NArg() != 1 {
-		return usageErr("build", "build takes one output folder, got %d: %q", fset.NArg(), fset.Args())
+	if len(pos) != 1 {
+		return usageErr("build", "build takes one output folder, got %d: %q", len(pos), pos)
 	}
-	out := fset.Arg(0)
+	out := pos[0]
 	u, err := url.Parse(strings.TrimSpace(*baseURL))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return usageErr("build", "--base-url must be a full address such as https://act.example.org, not %q", *baseURL)
+		return usageErr("build", "%s must be a full address such as https://act.example.org, not %q", fset.source("base-url"), *baseURL)
 	}
 	if o := *apiOrigin; o != "" {
 		if u, err := url.Parse(o); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.TrimSuffix(u.Path, "/") != "" || u.RawQuery != "" {
-			return usageErr("build", "--api-origin must be a scheme and host only, such as https://act.example.org, not %q", o)
+			return usageErr("build", "%s must be a scheme and host only, such as https://act.example.org, not %q", fset.source("api-origin"), o)
 		}
 	}
 	loaded, problems := campaign.Load(*campaigns)

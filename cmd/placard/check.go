@@ -27,20 +27,21 @@ problems to fix, 2 when the command line is wrong — the same for both formats.
 
 // check loads DIR and prints every problem, then a closing summary.
 func check(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fset := newFlagSet("check [--format text|json] [DIR]", checkSynopsis, stdout, stderr)
+	fset := newFlags("check", "check [--format text|json] [DIR]", checkSynopsis, stdout, stderr)
 	format := fset.String("format", "text", "output `format`: text (lines on stderr) or json (an array on stdout)")
-	if help, err := parseFlags(fset, args, stdout); help || err != nil {
+	pos, help, err := fset.parse(args, getenv)
+	if help || err != nil {
 		return err
 	}
-	if fset.NArg() > 1 {
-		return usageErr("check", "check takes one folder, got %d: %q", fset.NArg(), fset.Args())
+	if len(pos) > 1 {
+		return usageErr("check", "check takes one folder, got %d: %q", len(pos), pos)
 	}
 	dir := envOr(getenv, "PLACARD_CAMPAIGNS", "campaigns")
-	if fset.NArg() == 1 {
-		dir = fset.Arg(0)
+	if len(pos) == 1 {
+		dir = pos[0]
 	}
 	if *format != "text" && *format != "json" {
-		return usageErr("check", "--format must be text or json, got %q", *format)
+		return usageErr("check", "--format must be text or json, got %q%s", *format, didYouMean(*format, []string{"text", "json"}))
 	}
 	site, problems := campaign.Load(dir)
 	if *format == "json" {

@@ -28,30 +28,29 @@ run this again after upgrading and give partners the new snippet.`
 // embedCmd is `placard embed ORG/SLUG`: it prints the snippet organisers
 // hand to partner sites.
 func embedCmd(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fset := newFlagSet("embed ORG/SLUG [flags]", embedSynopsis, stdout, stderr)
-	campaigns := fset.String("campaigns", envOr(getenv, "PLACARD_CAMPAIGNS", "campaigns"), "`folder` holding one folder per organisation [PLACARD_CAMPAIGNS]")
-	baseURL := fset.String("base-url", envOr(getenv, "PLACARD_BASE_URL", ""), "public `address` of the site serving the embed, such as https://act.example.org [PLACARD_BASE_URL]")
+	fset := newFlags("embed", "embed ORG/SLUG [flags]", embedSynopsis, stdout, stderr)
+	campaigns := fset.campaignsFlag("`folder` holding one folder per organisation")
+	baseURL := fset.String("base-url", "", "public `address` of the site serving the embed, such as https://act.example.org")
+	fset.env("base-url", "PLACARD_BASE_URL")
 	origin := fset.String("origin", "", "the partner `site` the snippet is for, such as https://partner.example; one of the organisation's embed_origins")
-	if help, err := parseFlags(fset, args, stdout); help || err != nil {
-		return err
-	}
 	// ORG/SLUG may come before the flags too (placard embed org/slug --origin x).
-	if err := flagsAfterArg(fset); err != nil {
+	pos, help, err := fset.parse(args, getenv)
+	if help || err != nil {
 		return err
 	}
-	if fset.NArg() != 1 {
-		return usageErr("embed", "embed takes one campaign, written ORG/SLUG such as northgate-tenants/tell-the-courier; got %d: %q", fset.NArg(), fset.Args())
+	if len(pos) != 1 {
+		return usageErr("embed", "embed takes one campaign, written ORG/SLUG such as northgate-tenants/tell-the-courier; got %d: %q", len(pos), pos)
 	}
-	org, slug, ok := strings.Cut(strings.Trim(fset.Arg(0), "/"), "/")
+	org, slug, ok := strings.Cut(strings.Trim(pos[0], "/"), "/")
 	if !ok || org == "" || slug == "" || strings.Contains(slug, "/") {
-		return usageErr("embed", "write the campaign as ORG/SLUG, such as northgate-tenants/tell-the-courier, not %q", fset.Arg(0))
+		return usageErr("embed", "write the campaign as ORG/SLUG, such as northgate-tenants/tell-the-courier, not %q", pos[0])
 	}
 	if *baseURL == "" {
 		return usageErr("embed", "--base-url is needed: the public address partners' browsers will load the embed from, such as https://act.example.org")
 	}
 	u, err := url.Parse(strings.TrimSpace(*baseURL))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return usageErr("embed", "--base-url must be a full address such as https://act.example.org, not %q", *baseURL)
+		return usageErr("embed", "%s must be a full address such as https://act.example.org, not %q", fset.source("base-url"), *baseURL)
 	}
 	loaded, problems := campaign.Load(*campaigns)
 	if problems.HasErrors() {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"embed"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -16,7 +15,6 @@ import (
 	"unicode"
 
 	"github.com/placard/placard/internal/campaign"
-	"github.com/placard/placard/internal/spell"
 )
 
 // scaffolds holds the commented YAML that placard new writes: org.yaml, the
@@ -63,11 +61,11 @@ type scaffoldData struct {
 
 // newCmd writes an organisation or campaign scaffold.
 func newCmd(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fset := newFlagSet("new org SLUG | new campaign ORG SLUG --kind KIND [--campaigns DIR]", newSynopsis, stdout, stderr)
-	dir := fset.String("campaigns", envOr(getenv, "PLACARD_CAMPAIGNS", "campaigns"), "the campaigns `folder` to write into (env PLACARD_CAMPAIGNS)")
+	fset := newFlags("new", "new org SLUG | new campaign ORG SLUG --kind KIND [--campaigns DIR]", newSynopsis, stdout, stderr)
+	dir := fset.campaignsFlag("the campaigns `folder` to write into")
 	kind := fset.String("kind", "", "the `kind` of call to action, for new campaign")
-	pos, err := parseInterspersed(fset, args, stdout)
-	if err != nil || pos == nil {
+	pos, help, err := fset.parse(args, getenv)
+	if help || err != nil {
 		return err
 	}
 	if len(pos) == 0 {
@@ -133,25 +131,6 @@ func newCmd(args []string, getenv func(string) string, stdout, stderr io.Writer)
 	}
 }
 
-// parseInterspersed parses flags that may come before, between or after the
-// positional arguments, which the flag package alone stops at. It returns the
-// positional arguments, or nil and a nil error after printing --help.
-func parseInterspersed(fset *flag.FlagSet, args []string, stdout io.Writer) ([]string, error) {
-	if help, err := parseFlags(fset, args, stdout); help || err != nil {
-		return nil, err
-	}
-	pos := []string{}
-	rest := fset.Args()
-	for len(rest) > 0 {
-		pos = append(pos, rest[0])
-		if err := fset.Parse(rest[1:]); err != nil {
-			return nil, reported(exitUsage)
-		}
-		rest = fset.Args()
-	}
-	return pos, nil
-}
-
 // checkSlug refuses a name that cannot be a web address, suggesting one that can.
 func checkSlug(noun, s string) error {
 	ok := s != "" && s[0] != '-' && s[len(s)-1] != '-' && !strings.Contains(s, "--")
@@ -171,21 +150,6 @@ func checkSlug(noun, s string) error {
 		return usageErr("new", "an organisation cannot be called %q: the site uses the address /%s itself — choose another name", s, s)
 	}
 	return nil
-}
-
-// didYouMean returns "; did you mean X?" for the closest word within two
-// edits, or "".
-func didYouMean(s string, words []string) string {
-	best, bestD := "", 3
-	for _, w := range words {
-		if d := spell.Distance(strings.ToLower(s), w); d < bestD {
-			best, bestD = w, d
-		}
-	}
-	if best == "" {
-		return ""
-	}
-	return fmt.Sprintf("; did you mean %q?", best)
 }
 
 func contains(list []string, s string) bool {

@@ -96,11 +96,11 @@ Example: placard signatures purge --dry-run`
 
 func signaturesPurge(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	const cmd = "signatures purge"
-	fset := newFlagSet(cmd+" [--dry-run]", purgeSynopsis, stdout, stderr)
-	dir := fset.String("campaigns", envOr(getenv, "PLACARD_CAMPAIGNS", "campaigns"), "`folder` holding one folder per organisation [PLACARD_CAMPAIGNS]")
+	fset := newFlags(cmd, cmd+" [--dry-run]", purgeSynopsis, stdout, stderr)
+	dir := fset.campaignsFlag("`folder` holding one folder per organisation")
 	dry := fset.Bool("dry-run", false, "list what would be erased, and change nothing")
-	db := dbFlag(fset, getenv)
-	pos, help, err := parseAnywhere(fset, args, stdout)
+	db := fset.dbFlag()
+	pos, help, err := fset.parse(args, getenv)
 	if help || err != nil {
 		return err
 	}

@@ -3,10 +3,11 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/placard/placard/internal/spell"
 )
 
 // Exit codes, as scripts and CI rely on them.
@@ -99,7 +100,7 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 	case "build":
 		return build(args[1:], getenv, stdout, stderr)
 	case "schema":
-		return schemaCmd(args[1:], stdout, stderr)
+		return schemaCmd(args[1:], getenv, stdout, stderr)
 	case "new":
 		return newCmd(args[1:], getenv, stdout, stderr)
 	case "signatures":
@@ -112,95 +113,33 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		fmt.Fprint(stdout, mainUsage)
 		return nil
 	}
-	msg := fmt.Sprintf("unknown command %q", args[0])
-	for _, c := range []string{"serve", "check", "signatures", "build"} {
-		if strings.HasPrefix(c, args[0]) || strings.HasPrefix(args[0], c) || closeWord(args[0], c) {
-			msg += fmt.Sprintf("; did you mean %q?", c)
-			break
-		}
-	}
 	fmt.Fprint(stderr, mainUsage)
-	return &exitError{code: exitUsage, msg: msg}
+	return &exitError{code: exitUsage, msg: fmt.Sprintf("unknown command %q", args[0]) + didYouMean(args[0], commands)}
 }
 
-// closeWord reports whether a and b differ by at most one edit, by
-// comparing their lengths and the characters that line up.
-func closeWord(a, b string) bool {
-	if d := len(a) - len(b); d > 1 || d < -1 {
-		return false
+// commands are placard's commands, as did-you-mean offers them.
+var commands = []string{"serve", "check", "signatures", "stats", "new", "build", "schema", "embed"}
+
+// didYouMean returns "; did you mean X?" for the word of words that s most
+// likely meant, or "": the first that s begins (serv for serve), else the
+// nearest by spell.Closest.
+func didYouMean(s string, words []string) string {
+	if w := suggest(s, words); w != "" {
+		return fmt.Sprintf("; did you mean %q?", w)
 	}
-	diff := 0
-	for i, j := 0, 0; i < len(a) && j < len(b); i, j = i+1, j+1 {
-		if a[i] != b[j] {
-			diff++
-			if len(a) > len(b) {
-				j--
-			} else if len(a) < len(b) {
-				i--
+	return ""
+}
+
+// suggest is the word of words that s most likely meant, or "": every
+// did-you-mean of the command line (commands, subcommands, flags and
+// choices) goes through it.
+func suggest(s string, words []string) string {
+	if t := strings.ToLower(strings.TrimSpace(s)); len(t) >= 2 {
+		for _, w := range words {
+			if strings.HasPrefix(w, t) {
+				return w
 			}
 		}
 	}
-	return diff <= 1
-}
-
-// newFlagSet makes a command's flag set that reports errors instead of
-// exiting, prints its usage to stderr (stdout for --help), and lists each
-// flag's PLACARD_* variable.
-func newFlagSet(name, synopsis string, stdout, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		out := fs.Output()
-		fmt.Fprintf(out, "Usage: placard %s\n\n%s\n", name, synopsis)
-		hasFlags := false
-		fs.VisitAll(func(*flag.Flag) { hasFlags = true })
-		if hasFlags {
-			fmt.Fprintln(out, "\nFlags:")
-			fs.PrintDefaults()
-		}
-	}
-	return fs
-}
-
-// parseFlags parses args. -h or --help prints the usage to stdout (help is
-// then true and err nil); a bad flag prints the problem and usage to stderr
-// and returns an exit-2 error.
-func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) (help bool, err error) {
-	for _, a := range args {
-		if a == "--" {
-			break
-		}
-		if a == "-h" || a == "-help" || a == "--help" {
-			fs.SetOutput(stdout)
-			fs.Usage()
-			return true, nil
-		}
-	}
-	if err := fs.Parse(args); err != nil {
-		// The flag package has already printed the error and the usage.
-		return false, reported(exitUsage)
-	}
-	return false, nil
-}
-
-// envOr returns the environment variable key, or def when it is unset.
-func envOr(getenv func(string) string, key, def string) string {
-	if v := strings.TrimSpace(getenv(key)); v != "" {
-		return v
-	}
-	return def
-}
-
-// flagsAfterArg lets a command's one argument come before its flags too
-// (placard build out --campaigns x): the flag package stops at the first
-// argument, so the rest are parsed again with the argument kept first.
-func flagsAfterArg(fs *flag.FlagSet) error {
-	if fs.NArg() > 1 && strings.HasPrefix(fs.Arg(1), "-") {
-		first := fs.Arg(0)
-		if err := fs.Parse(fs.Args()[1:]); err != nil {
-			return reported(exitUsage)
-		}
-		_ = fs.Parse(append([]string{"--"}, append([]string{first}, fs.Args()...)...))
-	}
-	return nil
+	return spell.Closest(s, words)
 }

@@ -20,30 +20,31 @@ With --markdown, print the configuration reference (docs/config.md) instead.`
 // schemaCmd is `placard schema [--markdown] org|campaign`: it writes the
 // schema generated from the campaign types to stdout, so editors check files
 // against exactly what the loader reads.
-func schemaCmd(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("schema [--markdown] org|campaign", schemaSynopsis, stdout, stderr)
+func schemaCmd(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := newFlags("schema", "schema [--markdown] org|campaign", schemaSynopsis, stdout, stderr)
 	markdown := fs.Bool("markdown", false, "print the configuration reference in Markdown instead of a schema")
-	if help, err := parseFlags(fs, args, stdout); help || err != nil {
+	pos, help, err := fs.parse(args, getenv)
+	if help || err != nil {
 		return err
 	}
 	if *markdown {
-		if fs.NArg() > 0 {
-			return usageErr("schema", "--markdown prints the whole reference and takes no file type, got %q", fs.Arg(0))
+		if len(pos) > 0 {
+			return usageErr("schema", "--markdown prints the whole reference and takes no file type, got %q", pos[0])
 		}
 		_, err := io.WriteString(stdout, schema.Markdown())
 		return err
 	}
-	if fs.NArg() != 1 {
+	if len(pos) != 1 {
 		return usageErr("schema", "say which schema to print: placard schema org or placard schema campaign")
 	}
 	var s map[string]any
-	switch fs.Arg(0) {
+	switch pos[0] {
 	case "org":
 		s = schema.Org()
 	case "campaign":
 		s = schema.Campaign()
 	default:
-		return usageErr("schema", "unknown file type %q: use org or campaign", fs.Arg(0))
+		return usageErr("schema", "unknown file type %q: use org or campaign%s", pos[0], didYouMean(pos[0], []string{"org", "campaign"}))
 	}
 	b, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/url"
@@ -71,57 +70,13 @@ func signatures(ctx context.Context, args []string, getenv func(string) string, 
 		fmt.Fprint(stdout, signaturesUsage)
 		return nil
 	}
-	msg := fmt.Sprintf("unknown signatures command %q", sub)
-	for _, c := range []string{"export", "erase", "pending", "approve", "reject", "purge"} {
-		if strings.HasPrefix(c, sub) || closeWord(sub, c) || swapped(sub, c) {
-			msg += fmt.Sprintf("; did you mean %q?", c)
-			break
-		}
-	}
 	fmt.Fprint(stderr, signaturesUsage)
-	return &exitError{code: exitUsage, msg: msg}
+	return &exitError{code: exitUsage, msg: fmt.Sprintf("unknown signatures command %q", sub) + didYouMean(sub, signaturesCommands)}
 }
 
-// swapped reports whether a is b with two neighbouring letters swapped,
-// the commonest typing slip (exprot for export).
-func swapped(a, b string) bool {
-	if len(a) != len(b) || a == b {
-		return false
-	}
-	for i := 0; i+1 < len(a); i++ {
-		if a[i] != b[i] {
-			return a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
-		}
-	}
-	return false
-}
-
-// parseAnywhere parses args like parseFlags but lets flags follow the
-// arguments too, as in 'approve 12 13 --db x.db': the flag package alone
-// stops at the first argument. It returns the arguments in order.
-func parseAnywhere(fs *flag.FlagSet, args []string, stdout io.Writer) (pos []string, help bool, err error) {
-	if help, err := parseFlags(fs, args, stdout); help || err != nil {
-		return nil, help, err
-	}
-	for rest := fs.Args(); len(rest) > 0; rest = fs.Args() {
-		pos = append(pos, rest[0])
-		if err := fs.Parse(rest[1:]); err != nil {
-			return nil, false, reported(exitUsage)
-		}
-	}
-	return pos, false, nil
-}
-
-// dbFlag adds --db with serve's default and environment variable, so every
-// command reads the same database unless told otherwise.
-func dbFlag(fset interface {
-	StringVar(p *string, name, value, usage string)
-}, getenv func(string) string) *string {
-	db := new(string)
-	fset.StringVar(db, "db", envOr(getenv, "PLACARD_DB", filepath.Join("placard-data", "placard.db")),
-		"the signature database placard serve uses: a SQLite `file` path or a postgres:// URL [PLACARD_DB]")
-	return db
-}
+// signaturesCommands are the subcommands of signatures, as did-you-mean
+// offers them.
+var signaturesCommands = []string{"export", "erase", "pending", "approve", "reject", "purge"}
 
 // openSignatureStore opens the store at db for a signatures command. Unlike
 // serve it never creates a SQLite file: a mistyped --db must not look like an
@@ -135,11 +90,11 @@ func openSignatureStore(ctx context.Context, cmd, db string) (store.Store, error
 	if strings.Contains(db, "://") {
 		u, err := url.Parse(db)
 		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-			return nil, usageErr(cmd, "--db %q: only postgres:// addresses are supported; for SQLite give a file path such as placard-data/placard.db", redactDSN(db))
+			return nil, usageErr(cmd, "--db %q: only postgres:// addresses are supported; for SQLite give a file path such as placard-data/placard.db", redactDB(db))
 		}
 		s, err := postgres.Open(ctx, db)
 		if err != nil {
-			return nil, failure("cannot open the PostgreSQL database %s: %v", redactDSN(db), err)
+			return nil, failure("cannot open the PostgreSQL database %s: %v", redactDB(db), err)
 		}
 		return s, nil
 	}
@@ -157,15 +112,6 @@ func openSignatureStore(ctx context.Context, cmd, db string) (store.Store, error
 		return nil, failure("cannot open the signature database %s: %v", db, err)
 	}
 	return s, nil
-}
-
-// redactDSN hides a password in a postgres:// address before it is printed.
-func redactDSN(dsn string) string {
-	u, err := url.Parse(dsn)
-	if err != nil {
-		return "(an address that could not be read)"
-	}
-	return u.Redacted()
 }
 
 // parseCampaignRef reads ORG/SLUG as given to --campaign.
@@ -297,11 +243,11 @@ Example: placard signatures export --campaign riverside/save-the-library > signa
 
 func signaturesExport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	const cmd = "signatures export"
-	fset := newFlagSet(cmd+" --campaign ORG/SLUG [--format csv|json]", exportSynopsis, stdout, stderr)
+	fset := newFlags(cmd, cmd+" --campaign ORG/SLUG [--format csv|json]", exportSynopsis, stdout, stderr)
 	ref := fset.String("campaign", "", "the campaign to export, as `ORG/SLUG`")
 	format := fset.String("format", "csv", "output `format`: csv or json")
-	db := dbFlag(fset, getenv)
-	pos, help, err := parseAnywhere(fset, args, stdout)
+	db := fset.dbFlag()
+	pos, help, err := fset.parse(args, getenv)
 	if help || err != nil {
 		return err
 	}
@@ -314,7 +260,7 @@ func signaturesExport(ctx context.Context, args []string, getenv func(string) st
 	}
 	f := strings.ToLower(strings.TrimSpace(*format))
 	if f != "csv" && f != "json" {
-		return usageErr(cmd, "--format must be csv or json, not %q", *format)
+		return usageErr(cmd, "--format must be csv or json, not %q%s", *format, didYouMean(f, []string{"csv", "json"}))
 	}
 	st, err := openSignatureStore(ctx, cmd, *db)
 	if err != nil {
@@ -396,10 +342,10 @@ Example: placard signatures erase --email sam@example.org`
 
 func signaturesErase(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	const cmd = "signatures erase"
-	fset := newFlagSet(cmd+" --email ADDRESS", eraseSynopsis, stdout, stderr)
+	fset := newFlags(cmd, cmd+" --email ADDRESS", eraseSynopsis, stdout, stderr)
 	email := fset.String("email", "", "the signer's email `address`, or - to read it from standard input")
-	db := dbFlag(fset, getenv)
-	pos, help, err := parseAnywhere(fset, args, stdout)
+	db := fset.dbFlag()
+	pos, help, err := fset.parse(args, getenv)
 	if help || err != nil {
 		return err
 	}
@@ -464,10 +410,10 @@ approval, oldest first. Approve or reject them by ID:
 
 func signaturesPending(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	const cmd = "signatures pending"
-	fset := newFlagSet(cmd+" --campaign ORG/SLUG", pendingSynopsis, stdout, stderr)
+	fset := newFlags(cmd, cmd+" --campaign ORG/SLUG", pendingSynopsis, stdout, stderr)
 	ref := fset.String("campaign", "", "the letter's campaign, as `ORG/SLUG`")
-	db := dbFlag(fset, getenv)
-	pos, help, err := parseAnywhere(fset, args, stdout)
+	db := fset.dbFlag()
+	pos, help, err := fset.parse(args, getenv)
 	if help || err != nil {
 		return err
 	}
@@ -528,9 +474,9 @@ func signaturesModerate(ctx context.Context, verb string, status signing.Status,
 	synopsis := fmt.Sprintf(`%s the signatures with these IDs, as listed by 'placard signatures
 pending'. An approved organisation joins the letter's listed signatories
 within a second or two; a rejected one is never shown or counted.`, strings.ToUpper(verb[:1])+verb[1:])
-	fset := newFlagSet(cmd+" ID...", synopsis, stdout, stderr)
-	db := dbFlag(fset, getenv)
-	pos, help, err := parseAnywhere(fset, args, stdout)
+	fset := newFlags(cmd, cmd+" ID...", synopsis, stdout, stderr)
+	db := fset.dbFlag()
+	pos, help, err := fset.parse(args, getenv)
 	if help || err != nil {
 		return err
 	}

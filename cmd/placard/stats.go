@@ -47,11 +47,11 @@ type statsReferral struct {
 // stats is `placard stats ORG/SLUG [--format text|json] [--top N]`.
 func stats(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	const cmd = "stats"
-	fset := newFlagSet(cmd+" ORG/SLUG [--format text|json] [--top N]", statsSynopsis, stdout, stderr)
+	fset := newFlags(cmd, cmd+" ORG/SLUG [--format text|json] [--top N]", statsSynopsis, stdout, stderr)
 	format := fset.String("format", "text", "output `format`: text (a table) or json")
 	top := fset.Int("top", 10, "how many personal links to list, the most signatures first")
-	db := dbFlag(fset, getenv)
-	pos, help, err := parseAnywhere(fset, args, stdout)
+	db := fset.dbFlag()
+	pos, help, err := fset.parse(args, getenv)
 	if help || err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func stats(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	f := strings.ToLower(strings.TrimSpace(*format))
 	if f != "text" && f != "json" {
-		return usageErr(cmd, "--format must be text or json, not %q", *format)
+		return usageErr(cmd, "--format must be text or json, not %q%s", *format, didYouMean(f, []string{"text", "json"}))
 	}
 	if *top < 0 {
 		return usageErr(cmd, "--top must be 0 or more, not %d", *top)

@@ -28,7 +28,9 @@ import (
 )
 
 // Missing skips the test because a tool is not installed or, under CI=true,
-// fails it, so that nothing passes in CI by being skipped.
+// fails it, so that nothing passes in CI by being skipped. (With go test
+// -short, tests that need these tools are skipped before looking: see
+// skipShort.)
 func Missing(t testing.TB, format string, args ...any) {
 	t.Helper()
 	msg := fmt.Sprintf(format, args...)
@@ -85,9 +87,19 @@ func VNU(t testing.TB) string {
 	return nodeFile(t, "PLACARD_VNU", "vnu-jar/build/dist/vnu.jar", "the Nu HTML Checker (npm vnu-jar)")
 }
 
+// skipShort skips t under go test -short, which runs no browser or HTML
+// checker (make test-short), whether or not they are installed.
+func skipShort(t testing.TB, what string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skipf("skipping: needs %s, which go test -short does not run", what)
+	}
+}
+
 // program finds the executable $env names, else the first of names.
 func program(t testing.TB, env, what, hint string, names ...string) string {
 	t.Helper()
+	skipShort(t, what)
 	var err error
 	if p := os.Getenv(env); p != "" {
 		names = []string{p}
@@ -105,6 +117,7 @@ func program(t testing.TB, env, what, hint string, names ...string) string {
 // nodeFile finds the file $env names, else rel under .ci/node_modules.
 func nodeFile(t testing.TB, env, rel, what string) string {
 	t.Helper()
+	skipShort(t, what)
 	path := os.Getenv(env)
 	if path == "" {
 		path = filepath.Join(RepoRoot(t), ".ci", "node_modules", filepath.FromSlash(rel))

@@ -3,6 +3,11 @@
 // and to readers about a mistyped page address.
 package spell
 
+import (
+	"strings"
+	"unicode/utf8"
+)
+
 // Distance is the optimal string alignment distance between a and b:
 // insertions, deletions, substitutions and swaps of neighbouring characters.
 func Distance(a, b string) int {
@@ -29,4 +34,30 @@ func Distance(a, b string) int {
 		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(rb)]
+}
+
+// Closest returns the option nearest to word when it is near enough to be a
+// likely typo, or "". Case is ignored. Near enough is one edit for words of
+// up to four characters, two up to eight and three beyond, so a short word
+// is not matched to an unrelated one. Of options equally near, the first
+// wins.
+func Closest(word string, options []string) string {
+	w := strings.ToLower(strings.TrimSpace(word))
+	best, bestD := "", -1
+	for _, o := range options {
+		if d := Distance(w, strings.ToLower(o)); bestD < 0 || d < bestD {
+			best, bestD = o, d
+		}
+	}
+	limit := 1
+	switch n := utf8.RuneCountInString(w); {
+	case n >= 9:
+		limit = 3
+	case n >= 5:
+		limit = 2
+	}
+	if bestD < 0 || bestD > limit {
+		return ""
+	}
+	return best
 }

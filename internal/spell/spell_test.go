@@ -24,3 +24,30 @@ func TestDistance(t *testing.T) {
 		}
 	}
 }
+
+func TestClosest(t *testing.T) {
+	options := []string{"export", "erase", "pending", "approve", "reject", "purge"}
+	for _, tt := range []struct {
+		word string
+		want string
+	}{
+		{"exprot", "export"}, // a swap
+		{"EXPORT", "export"}, // case is ignored
+		{"erse", "erase"},
+		{"aprove", "approve"},
+		{"zzz", ""}, // nothing near
+		{"ex", ""},  // two edits is too far for a short word
+		{"", ""},    // nothing typed
+		{"purge", "purge"},
+	} {
+		if got := Closest(tt.word, options); got != tt.want {
+			t.Errorf("Closest(%q): got %q, want %q", tt.word, got, tt.want)
+		}
+	}
+	if got := Closest("x", nil); got != "" {
+		t.Errorf("Closest with no options: got %q, want \"\"", got)
+	}
+	if got := Closest("orgg", []string{"org", "campaign"}); got != "org" {
+		t.Errorf("Closest(orgg): got %q, want org", got)
+	}
+}

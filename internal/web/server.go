@@ -203,9 +203,16 @@ type Server struct {
 	readyRun *readyProbe
 }
 
-// New checks cfg, builds the first snapshot from site (which may be nil for
-// an empty site) and returns the server.
+// New is NewContext without a deadline or cancellation.
 func New(cfg Config, loaded *campaign.Site) (*Server, error) {
+	return NewContext(context.Background(), cfg, loaded)
+}
+
+// NewContext checks cfg, builds the first snapshot from loaded (which may be
+// nil for an empty site) and returns the server. ctx bounds what
+// construction may wait for: reading the form-signing key from the store
+// (at most 30 seconds) and starting the first build.
+func NewContext(ctx context.Context, cfg Config, loaded *campaign.Site) (*Server, error) {
 	if k := cfg.PreviewKey; k != "" && len(k) < MinPreviewKey {
 		return nil, fmt.Errorf("the preview key must be at least %d characters long so it cannot be guessed — it has %d", MinPreviewKey, len(k))
 	}
@@ -244,8 +251,8 @@ func New(cfg Config, loaded *campaign.Site) (*Server, error) {
 	}
 	key := cfg.Secret
 	if len(key) == 0 && cfg.Store != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		k, err := cfg.Store.Secret(ctx)
+		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		k, err := cfg.Store.Secret(sctx)
 		cancel()
 		if err != nil {
 			return nil, fmt.Errorf("reading the form-signing key from the database: %w", err)
@@ -276,6 +283,9 @@ func New(cfg Config, loaded *campaign.Site) (*Server, error) {
 		s.dev = newDevHub()
 	}
 	s.handler = s.routes()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if err := s.SetSite(loaded); err != nil {
 		return nil, err
 	}

@@ -12,7 +12,8 @@
 //
 // Without binaries or PLACARD_TEST_POSTGRES the test is skipped with a
 // message saying so; under CI=true it fails instead, because CI must run
-// every engine.
+// every engine. With go test -short (make test-short) every PostgreSQL test
+// is skipped, installed or not.
 package pgtest
 
 import (
@@ -50,6 +51,7 @@ var (
 // t.Cleanup. It skips (or, under CI=true, fails) t when no server can be had.
 func DSN(t testing.TB) string {
 	t.Helper()
+	skipShort(t)
 	once.Do(start)
 	if missing != "" {
 		if os.Getenv("CI") == "true" {
@@ -144,6 +146,14 @@ func findBin() string {
 	return ""
 }
 
+// skipShort skips t under go test -short, which runs no PostgreSQL.
+func skipShort(t testing.TB) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("skipping PostgreSQL test: go test -short does not run PostgreSQL")
+	}
+}
+
 // Cluster is a PostgreSQL cluster this test process started: a data folder
 // and a server listening only on a unix socket inside it.
 type Cluster struct {
@@ -158,6 +168,7 @@ type Cluster struct {
 // CI=true.
 func NewCluster(t testing.TB) *Cluster {
 	t.Helper()
+	skipShort(t)
 	bin := findBin()
 	if bin == "" {
 		msg := "no PostgreSQL server binaries in /usr/lib/postgresql/*/bin (install Debian's postgresql package)"

@@ -1,0 +1,175 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/web"
+)
+
+// reloader loads the campaign files again and swaps them in atomically, for
+// SIGHUP, --watch and --dev. A load with problems is refused: the problems
+// are logged (and shown on --dev pages) and the last good snapshot keeps
+// serving, so a bad save never breaks the live site.
+type reloader struct {
+	dir string
+	srv *web.Server
+	log *slog.Logger
+	mu  sync.Mutex // one reload at a time, whoever asked
+	// site is the site serving now, for the daily retention purge.
+	site atomic.Pointer[campaign.Site]
+}
+
+// reload loads and swaps in the site; why names what asked, for the log.
+// It reports whether the new files are serving.
+func (rl *reloader) reload(why string) bool {
+	rl.mu.Lock()
+	defer rl.mu.Unlock()
+	site, problems := campaign.Load(rl.dir)
+	if problems.HasErrors() {
+		for _, p := range problems.Errors() {
+			rl.log.Warn(p.String())
+		}
+		rl.log.Warn("reload refused: the campaign files have problems; still serving the last good version",
+			"reason", why, "problems", len(problems.Errors()))
+		rl.srv.ReportProblems(problems)
+		return false
+	}
+	for _, p := range problems.Warnings() {
+		rl.log.Warn(p.String())
+	}
+	if err := rl.srv.SetSite(site); err != nil {
+		rl.log.Error("reload failed; still serving the last good version", "reason", why, "err", err)
+		return false
+	}
+	rl.site.Store(site)
+	orgs, camps := siteCounts(site)
+	rl.log.Info("reloaded", "reason", why, "campaigns", rl.dir, "organisations", orgs, "campaign_pages", camps)
+	return true
+}
+
+// devPollInterval is how often --dev and --watch look for edited campaign
+// files when file notifications are not available.
+const devPollInterval = time.Second
+
+// watchDebounce gathers the burst of events one save makes (editors write,
+// rename and chmod) into one reload.
+const watchDebounce = 100 * time.Millisecond
+
+// watch reloads the site when a file under dir changes. It uses file
+// notifications on every folder under dir, adding folders as they are
+// created, and gathers events for watchDebounce before reloading. When
+// notifications cannot be set up or stop working (some network and
+// container mounts), it falls back to polling every devPollInterval. last
+// is the fingerprint of the files the serving site was loaded from; a
+// reload happens only when the fingerprint differs, so an edit made while
+// the server started is caught and a no-op event costs nothing.
+func watch(ctx context.Context, dir, last string, rl *reloader, log *slog.Logger) {
+	check := func(why string) {
+		if fp := fingerprint(dir); fp != last {
+			last = fp
+			rl.reload(why)
+		}
+	}
+	w, err := fsnotify.NewWatcher()
+	if err == nil {
+		err = addTree(w, dir)
+		if err != nil {
+			w.Close()
+		}
+	}
+	if err != nil {
+		log.Warn("cannot watch the campaign files for changes; checking every second instead", "err", err)
+		poll(ctx, check)
+		return
+	}
+	defer w.Close()
+	check("file change") // anything edited before the watch began
+	var timer <-chan time.Time
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case ev, ok := <-w.Events:
+			if !ok {
+				log.Warn("watching the campaign files stopped; checking every second instead")
+				poll(ctx, check)
+				return
+			}
+			if ev.Has(fsnotify.Create) {
+				if fi, err := os.Stat(ev.Name); err == nil && fi.IsDir() {
+					if err := addTree(w, ev.Name); err != nil {
+						log.Warn("cannot watch a new folder; its changes are seen on the next other change", "folder", ev.Name, "err", err)
+					}
+				}
+			}
+			timer = time.After(watchDebounce)
+		case err, ok := <-w.Errors:
+			if !ok {
+				log.Warn("watching the campaign files stopped; checking every second instead")
+				poll(ctx, check)
+				return
+			}
+			log.Warn("watching the campaign files", "err", err)
+			timer = time.After(watchDebounce) // events may have been lost
+		case <-timer:
+			timer = nil
+			check("file change")
+		}
+	}
+}
+
+// addTree watches dir and every folder under it.
+func addTree(w *fsnotify.Watcher, dir string) error {
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return w.Add(p)
+		}
+		return nil
+	})
+}
+
+// poll calls check every devPollInterval until ctx ends: the fallback when
+// file notifications are not available.
+func poll(ctx context.Context, check func(why string)) {
+	t := time.NewTicker(devPollInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			check("file change")
+		}
+	}
+}
+
+// fingerprint summarises the names, sizes and modification times of every
+// file under dir.
+func fingerprint(dir string) string {
+	var b strings.Builder
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if info, err := d.Info(); err == nil {
+			fmt.Fprintf(&b, "%s|%d|%d\n", p, info.Size(), info.ModTime().UnixNano())
+		}
+		return nil
+	})
+	return b.String()
+}

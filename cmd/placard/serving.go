@@ -1,0 +1,267 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/internal/store/postgres"
+	"github.com/placard/placard/internal/store/sqlite"
+	"github.com/placard/placard/internal/web"
+)
+
+// Server timeouts. Pages are served from memory, so a healthy request
+// finishes in milliseconds; the limits only stop slow or stuck clients from
+// holding connections open.
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 15 * time.Second
+	writeTimeout      = 30 * time.Second
+	idleTimeout       = 120 * time.Second
+	maxHeaderBytes    = 32 << 10
+	shutdownTimeout   = 10 * time.Second
+)
+
+// run serves what c describes until ctx is cancelled: it loads the
+// campaigns, opens the store, builds the server, listens, reloads on SIGHUP
+// (and file changes with --watch or --dev), purges past retention, and
+// shuts down gracefully. Messages go to stderr as log lines.
+func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
+	// Pages come from a small cache built at load, so the live heap is a few
+	// megabytes and the default GOGC=100 would collect many times a second
+	// under load. 400 trades a little memory for throughput; a GOGC in the
+	// environment still wins.
+	if c.tuneGC {
+		debug.SetGCPercent(400)
+	}
+	handler := slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: c.logLevel})
+	log := slog.New(handler)
+
+	// The dev watcher compares against the files as they were before this
+	// load, so an edit made while the server starts is never missed.
+	var loaded string
+	if c.dev || c.watch {
+		loaded = fingerprint(c.campaigns)
+	}
+	site, err := loadServeSite(c.campaigns, stderr, log)
+	if err != nil {
+		return err
+	}
+	st, err := openServeStore(ctx, c.db)
+	if err != nil {
+		return err
+	}
+	// Closed last, after the committer has drained and the HTTP server has
+	// stopped (deferred calls run in reverse order).
+	defer func() {
+		if err := st.Close(); err != nil {
+			log.Error("closing the signature database", "err", err)
+		}
+	}()
+	committer := store.NewCommitter(st, store.CommitterOptions{})
+	defer committer.Close()
+
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return failure("cannot listen on %s: %v", c.addr, err)
+	}
+	base := c.baseURL
+	if base == "" {
+		base = "http://" + ln.Addr().String()
+	}
+	srv, err := web.NewContext(ctx, c.webConfig(base, log, st, committer), site)
+	if err != nil {
+		ln.Close()
+		if ctx.Err() != nil {
+			log.Info("stopped before serving")
+			return nil // asked to stop while starting, as SIGTERM does
+		}
+		return failure("%v", err)
+	}
+	defer startPolling(ctx, srv, log)()
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(handler, slog.LevelWarn),
+	}
+	// Dev event streams never finish on their own; end them so shutting
+	// down does not wait for open tabs.
+	hs.RegisterOnShutdown(srv.StopDevStreams)
+	defer startBackground(ctx, c, srv, st, site, loaded, log)()
+	logListening(log, c, ln.Addr().String(), base, site)
+	return serveUntilDone(ctx, hs, ln, log)
+}
+
+// loadServeSite loads the campaigns folder to serve. Problems are printed
+// and refuse the start; warnings are logged.
+func loadServeSite(dir string, stderr io.Writer, log *slog.Logger) (*campaign.Site, error) {
+	site, problems := campaign.Load(dir)
+	if problems.HasErrors() {
+		printProblems(stderr, problems)
+		return nil, failure("the campaigns in %s have %s; fix them and start again (placard check %s lists them too)",
+			dir, countText(len(problems.Errors()), "problem", "problems"), dir)
+	}
+	for _, p := range problems.Warnings() {
+		log.Warn(p.String())
+	}
+	return site, nil
+}
+
+// webConfig is the server's configuration for serve, answering at base.
+func (c serveConfig) webConfig(base string, log *slog.Logger, st store.Store, committer *store.Committer) web.Config {
+	rate := c.rateLimit
+	if rate == 0 {
+		rate = -1 // web.Config: negative is no limit, 0 the default
+	}
+	return web.Config{
+		BaseURL: base, Logger: log, Dev: c.dev,
+		Store: st, Recorder: committer, RateLimit: rate,
+		ClientIPHeader: c.clientIPHeader, TrustedProxies: c.trustedProxies, Secret: c.secret,
+		SiteOrigins: c.siteOrigins, PreviewKey: c.previewKey,
+	}
+}
+
+// startPolling fills in the live counts before the first reader arrives,
+// then keeps them current until the returned function is called, which
+// waits for the poller to stop.
+func startPolling(ctx context.Context, srv *web.Server, log *slog.Logger) (stop func()) {
+	if err := srv.Poll(ctx); err != nil {
+		log.Warn("reading the signature counts failed; pages show none until it works", "err", err)
+	}
+	pollCtx, stopPolling := context.WithCancel(context.Background())
+	polled := make(chan struct{})
+	go func() { srv.Run(pollCtx); close(polled) }()
+	return func() { stopPolling(); <-polled }
+}
+
+// startBackground starts serve's work beside the requests: reloading on
+// SIGHUP, and on file changes with --watch or --dev (from the files as they
+// were when loaded fingerprinted them), and the retention purge, at start
+// and then daily, with the site as last (re)loaded. SIGHUP is caught before
+// it returns, so a supervisor that waits for the listening line can signal
+// safely. The returned function stops it all and waits.
+func startBackground(ctx context.Context, c serveConfig, srv *web.Server, st store.Store, site *campaign.Site, loaded string, log *slog.Logger) (stop func()) {
+	rctx, stopAll := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	rl := &reloader{dir: c.campaigns, srv: srv, log: log}
+	rl.site.Store(site)
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	wg.Go(func() {
+		for {
+			select {
+			case <-rctx.Done():
+				return
+			case <-hup:
+				rl.reload("SIGHUP")
+			}
+		}
+	})
+	if c.dev || c.watch {
+		wg.Go(func() { watch(rctx, c.campaigns, loaded, rl, log) })
+	}
+	purgeTicker := time.NewTicker(purgeInterval)
+	wg.Go(func() { purgeLoop(rctx, st, rl.site.Load, time.Now, purgeTicker.C, log) })
+	return func() {
+		stopAll()
+		wg.Wait()
+		signal.Stop(hup)
+		purgeTicker.Stop()
+	}
+}
+
+// logListening logs the line tests and supervisors wait for, and how the
+// rate limit finds the client's address when a proxy's header names it.
+func logListening(log *slog.Logger, c serveConfig, addr, base string, site *campaign.Site) {
+	orgs, camps := siteCounts(site)
+	log.Info("listening", "addr", addr, "url", base, "campaigns", c.campaigns,
+		"organisations", orgs, "campaign_pages", camps, "dev", c.dev,
+		"db", redactDB(c.db), "rate_limit_per_minute", c.rateLimit)
+	if h := c.clientIPHeader; h != "" {
+		from := "loopback only (set --trusted-proxies for a proxy on another machine)"
+		if len(c.trustedProxies) > 0 {
+			from = c.proxyList
+		}
+		log.Info("the rate limit reads the client's address from a proxy's header", "header", h, "trusted_from", from)
+	}
+}
+
+// serveUntilDone serves hs on ln until ctx ends, then shuts down within
+// shutdownTimeout, letting requests in flight finish.
+func serveUntilDone(ctx context.Context, hs *http.Server, ln net.Listener, log *slog.Logger) error {
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	select {
+	case err := <-served:
+		return failure("the server stopped: %v", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "timeout", shutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return failure("shutting down: %v", err)
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return failure("the server stopped: %v", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// openServeStore opens the signature store named by --db: a postgres://
+// URL, or a SQLite file whose folder is created (0700: signatures are
+// personal data) when missing.
+func openServeStore(ctx context.Context, db string) (store.Store, error) {
+	db = strings.TrimSpace(db)
+	if strings.Contains(db, "://") {
+		st, err := postgres.Open(ctx, db)
+		if err != nil {
+			return nil, failure("cannot open the PostgreSQL database %s: %v", redactDB(db), err)
+		}
+		return st, nil
+	}
+	if dir := filepath.Dir(db); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, failure("cannot create the folder for the signature database: %v", err)
+		}
+	}
+	st, err := sqlite.Open(ctx, db)
+	if err != nil {
+		return nil, failure("cannot open the signature database %s: %v", db, err)
+	}
+	return st, nil
+}
+
+// siteCounts is how many organisations and public campaign pages site has.
+func siteCounts(site *campaign.Site) (orgs, camps int) {
+	if site == nil {
+		return 0, 0
+	}
+	for _, o := range site.Orgs {
+		orgs++
+		for _, c := range o.Campaigns {
+			if c.Status != campaign.StatusDraft {
+				camps++
+			}
+		}
+	}
+	return orgs, camps
+}
