@@ -47,7 +47,7 @@ type OtherSites struct {
 	Embeds map[string]*Embed
 	// Pages holds the embed pages of campaigns that take no signatures on
 	// this server, by embed path ("/org/slug/embed"); live campaigns keep
-	// theirs in signingPages.Embed.
+	// theirs in SigningPages.Embed.
 	Pages map[string]*pagecache.Response
 	// Thanks holds the embed thank-you pages of live campaigns: campaign
 	// path → outcome → page.
@@ -78,7 +78,7 @@ func (b *builder) plainProps(c *campaign.Campaign) views.CampaignPageProps {
 type Embed struct {
 	path    string   // the campaign page, "/org/slug"
 	Origins []string // the organisation's embed_origins, normalised
-	Csp     string   // the embed page's policy: frame-ancestors = origins
+	CSP     string   // the embed page's policy: frame-ancestors = origins
 	// Frame is the embed page without its action, filled per rendering.
 	Frame views.EmbedPageProps
 	// canonical is the campaign page's absolute address; title the
@@ -172,7 +172,7 @@ func (b *builder) embedFor(c *campaign.Campaign, cp views.CampaignPageProps) *Em
 			PrivacyURL:     c.Org.PrivacyPolicy,
 		},
 	}
-	e.Csp = embedCSP(page.ThemeCSS, e.Origins)
+	e.CSP = embedCSP(page.ThemeCSS, e.Origins)
 	// Judged from the campaign, not this server: the snippet printed by a
 	// server without a store (placard embed) is for the live one.
 	e.signs = signs(c)
@@ -274,7 +274,7 @@ func (e *Embed) render(cp views.CampaignPageProps, key string) (*pagecache.Splic
 	if err := views.EmbedPage(e.props(cp)).Render(context.Background(), &buf); err != nil {
 		return nil, fmt.Errorf("rendering the embed of %s: %w", e.path, err)
 	}
-	return SplicedPage(buf.Bytes(), key, e.Csp), nil
+	return SplicedPage(buf.Bytes(), key, e.CSP), nil
 }
 
 // addEmbedThanks renders a live campaign's embed thank-you pages from its
@@ -286,9 +286,9 @@ func (b *builder) addEmbedThanks(lc *SigningCampaign, share string) error {
 	}
 	set := map[string]*pagecache.Response{}
 	for _, o := range outcomes {
-		tp := b.thanksProps(lc.C, lc.Frame, o, share, "", false)
+		tp := b.thanksProps(lc.Campaign, lc.Frame, o, share, "", false)
 		p := e.Frame
-		p.Page.Title = tp.Heading + " — " + lc.C.Title
+		p.Page.Title = tp.Heading + " — " + lc.Campaign.Title
 		p.Notice = &views.EmbedNotice{Heading: tp.Heading, Message: tp.Message}
 		p.Action = &views.EmbedAction{ID: "share", Title: "Will you share?",
 			Link: &views.Link{Label: "Share the campaign", URL: b.opt.Base + share}}
@@ -296,7 +296,7 @@ func (b *builder) addEmbedThanks(lc *SigningCampaign, share string) error {
 		if err := views.EmbedPage(p).Render(context.Background(), &buf); err != nil {
 			return fmt.Errorf("rendering the embed thank-you page of %s: %w", lc.Path, err)
 		}
-		set[o] = pagecache.New(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, e.Csp)
+		set[o] = pagecache.New(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, e.CSP)
 	}
 	b.syn().Thanks[lc.Path] = set
 	return nil
@@ -317,7 +317,7 @@ func (b *builder) addEmbedPage(c *campaign.Campaign, cp views.CampaignPageProps)
 	if err := views.EmbedPage(props).Render(context.Background(), &buf); err != nil {
 		return fmt.Errorf("rendering the embed of %s: %w", e.path, err)
 	}
-	csp := e.Csp
+	csp := e.CSP
 	if a := props.Action; a != nil && !a.Closed && openForm(a.Form) {
 		csp = b.formCSP(csp)
 	}

@@ -133,7 +133,7 @@ func LocalDuration(l *i18n.Localizer, d time.Duration, english string) string {
 // same campaign, store key and tally, whose answers (the re-shown form,
 // the thank-you page) come in that language. An unknown lang gives lc.
 func (snap *Snapshot) InLang(path string, lc *SigningCampaign, lang string) *SigningCampaign {
-	if lang == "" || lang == lc.C.Org.Language {
+	if lang == "" || lang == lc.Campaign.Org.Language {
 		return lc
 	}
 	if other := snap.Signing[path+"/"+lang]; other != nil && other.Key == lc.Key {

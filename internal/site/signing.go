@@ -22,23 +22,23 @@ import (
 // snapshot build, and when the store's figures change only the tally parts
 // are replaced and the page re-rendered, never per request.
 type SigningCampaign struct {
-	C    *campaign.Campaign
-	Key  string // "org/slug": the store's campaign key and what tokens sign
-	Path string // "/org/slug"
+	Campaign *campaign.Campaign
+	Key      string // "org/slug": the store's campaign key and what tokens sign
+	Path     string // "/org/slug"
 	// Signables are the petitions and letters taking signatures, by action id;
-	// ids lists every action id of the page (to tell "not signable" from
+	// IDs lists every action id of the page (to tell "not signable" from
 	// "no such action").
 	Signables map[string]*Signable
-	Ids       map[string]bool
+	IDs       map[string]bool
 	// Frame is the organisation's page frame for the sign and thank-you
-	// pages; csp the policy that goes with its theme.
+	// pages; CSP the policy that goes with its theme.
 	Frame views.Page
-	Csp   string
+	CSP   string
 	// pageCSP is the campaign page's own policy.
 	pageCSP string
 	// ThanksProps are the thank-you pages' props by outcome, for the pages
 	// rendered per request with a new signer's personal link, whose policy
-	// (personalCSP) lets its Mastodon form go on to the reader's server.
+	// (PersonalCSP) lets its Mastodon form go on to the reader's server.
 	ThanksProps map[string]views.ThanksPageProps
 	PersonalCSP string
 
@@ -50,22 +50,22 @@ type SigningCampaign struct {
 	// rotations are the props of the other share-message renderings
 	// (rotation 1, 2, …; rotation 0 is props), see rotation.go.
 	rotations []views.CampaignPageProps
-	// Loc writes the page's interface strings (the tally's words) in its
-	// language; suggestions are the notices offering the page's other
+	// Loc writes the page's interface strings (the figures' words) in its
+	// language; LangNotices are the notices offering the page's other
 	// languages, by language, on the default language's page only.
 	Loc         *i18n.Localizer
-	Suggestions map[string]*views.Suggestion
+	LangNotices map[string]*views.Suggestion
 	Matcher     *i18n.Matcher
 
-	Pages atomic.Pointer[signingPages]
+	Pages atomic.Pointer[SigningPages]
 }
 
-// signingPages is one rendering of a signing campaign: the page and its region
+// SigningPages is one rendering of a signing campaign: the page and its region
 // variants, swapped in together. Region variants are rendered on demand,
 // the first time one is asked for, with the tally the page was rendered
 // with: a contact action may list hundreds of regions, and a change of
 // tally must not cost a rendering of each.
-type signingPages struct {
+type SigningPages struct {
 	Main    *pagecache.Spliced
 	Regions lazyRegions
 	Embed   *pagecache.Spliced // nil without lc.embed
@@ -92,18 +92,18 @@ func (b *builder) newLive(c *campaign.Campaign, cp views.CampaignPageProps) *Sig
 		return nil
 	}
 	lc := &SigningCampaign{
-		C:           c,
+		Campaign:    c,
 		Key:         c.Org.Slug + "/" + c.Slug,
 		Path:        CampaignPath(c),
-		Ids:         map[string]bool{},
+		IDs:         map[string]bool{},
 		props:       cp,
 		Regions:     map[string]views.CampaignPageProps{},
 		Loc:         b.localizer(c.Org),
-		Suggestions: map[string]*views.Suggestion{},
+		LangNotices: map[string]*views.Suggestion{},
 		Matcher:     b.matcher(c.Org),
 	}
 	for i := range c.Actions {
-		lc.Ids[cp.Actions[i].ID] = true
+		lc.IDs[cp.Actions[i].ID] = true
 	}
 	lc.Signables = signablesOf(c, cp)
 	if len(lc.Signables) == 0 {
@@ -114,7 +114,7 @@ func (b *builder) newLive(c *campaign.Campaign, cp views.CampaignPageProps) *Sig
 	lc.Frame.Alternates, lc.Frame.XDefaultURL = nil, ""
 	lc.Frame.Image = cp.Page.Image
 	lc.Frame.JSONLD = mustJSON(map[string]any{"@context": "https://schema.org", "@type": "WebPage", "name": c.Title})
-	lc.Csp = PageCSP(lc.Frame.ThemeCSS, false)
+	lc.CSP = PageCSP(lc.Frame.ThemeCSS, false)
 	lc.PersonalCSP = PageCSP(lc.Frame.ThemeCSS, true)
 	_, mastodon := b.snap.Mastodon[lc.Path]
 	lc.pageCSP = PageCSP(cp.Page.ThemeCSS, mastodon)
@@ -139,7 +139,7 @@ type lazyRegion struct {
 // first use; nil when lc has no such region or it could not be rendered.
 // Only lc's own regions are ever rendered or kept, so what a reader asks
 // for cannot grow the map.
-func (lp *signingPages) Region(log *slog.Logger, lc *SigningCampaign, region string) *pagecache.Spliced {
+func (lp *SigningPages) Region(log *slog.Logger, lc *SigningCampaign, region string) *pagecache.Spliced {
 	p, ok := lc.Regions[region]
 	if !ok {
 		return nil
@@ -184,14 +184,14 @@ func renderSigningPage(lc *SigningCampaign, t *Figures, p views.CampaignPageProp
 }
 
 // render renders lc's page with t and swaps it in; region variants follow
-// on demand (signingPages.Region).
+// on demand (SigningPages.Region).
 func RenderSigning(lc *SigningCampaign, t *Figures) error {
 	one := func(p views.CampaignPageProps) (*pagecache.Spliced, error) { return renderSigningPage(lc, t, p) }
 	main, err := one(lc.props)
 	if err != nil {
 		return fmt.Errorf("rendering %s: %w", lc.Path, err)
 	}
-	lp := &signingPages{Main: main, Regions: lazyRegions{t: t}, Suggest: map[string]*pagecache.Spliced{}}
+	lp := &SigningPages{Main: main, Regions: lazyRegions{t: t}, Suggest: map[string]*pagecache.Spliced{}}
 	if lc.Embed != nil {
 		if lp.Embed, err = lc.Embed.render(withFigures(lc.props, lc, t), lc.Key); err != nil {
 			return err
@@ -207,7 +207,7 @@ func RenderSigning(lc *SigningCampaign, t *Figures) error {
 			lp.Rotations = append(lp.Rotations, tp)
 		}
 	}
-	for lang, sug := range lc.Suggestions {
+	for lang, sug := range lc.LangNotices {
 		p := lc.props
 		p.Page.Suggest = sug
 		if lp.Suggest[lang], err = one(p); err != nil {
@@ -326,7 +326,7 @@ func (b *builder) staticFigures(c *campaign.Campaign, cp views.CampaignPageProps
 // SignFrame is the page frame of lc's sign pages, titled.
 func (lc *SigningCampaign) SignFrame(title string) views.Page {
 	p := lc.Frame
-	p.Title = title + " — " + lc.C.Title
+	p.Title = title + " — " + lc.Campaign.Title
 	p.Description = title
 	p.CanonicalURL = ""
 	p.Noindex = true

@@ -45,7 +45,7 @@ const RecentSigners = 10
 
 // Signable is a petition or letter that takes signatures, with its rules.
 type Signable struct {
-	Id      string
+	ID      string
 	action  *campaign.Action
 	Rules   campaign.Fields
 	Consent string
@@ -64,7 +64,7 @@ func signableAction(c *campaign.Campaign, a *campaign.Action, id string) *Signab
 
 // signableActionIn is signableAction with the default consent text in l's language.
 func signableActionIn(l *i18n.Localizer, c *campaign.Campaign, a *campaign.Action, id string) *Signable {
-	sa := &Signable{Id: id, action: a}
+	sa := &Signable{ID: id, action: a}
 	switch {
 	case a.Kind == campaign.KindPetition && a.Petition != nil:
 		sa.Rules, sa.Consent, sa.goal = a.Petition.Fields, a.Petition.Consent, a.Petition.Goal
@@ -96,8 +96,8 @@ func SignForm(l *i18n.Localizer, c *campaign.Campaign, sa *Signable, token, via 
 	f := &views.SignForm{
 		Action:       defaultCampaignPath(c) + "/sign",
 		Lang:         c.Org.Language,
-		ID:           sa.Id + "-form",
-		ActionID:     sa.Id,
+		ID:           sa.ID + "-form",
+		ActionID:     sa.ID,
 		ConsentText:  sa.Consent,
 		ContactText:  sa.Contact,
 		PublicLabel:  l.T("sign.public"),
@@ -169,8 +169,8 @@ type Figures struct {
 	Count signing.Count
 	// Rev is the store's revision of the campaign's signatures; a poll
 	// re-renders the page whenever it moves, even if the counts did not.
-	Rev    int64
-	Recent []signing.PublicSigner
+	Revision int64
+	Recent   []signing.PublicSigner
 	// Orgs are the approved organisation sign-ons, oldest first, for the
 	// letter's list of signatories.
 	Orgs []signing.Signature

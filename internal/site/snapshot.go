@@ -386,7 +386,7 @@ func (b *builder) addOrg(o *campaign.Org) error {
 				if isDefaultLang(o) {
 					for _, alt := range cp.Page.Alternates {
 						if !alt.Current {
-							lc.Suggestions[alt.Lang] = suggestion(alt, o.Strings[alt.Lang])
+							lc.LangNotices[alt.Lang] = suggestion(alt, o.Strings[alt.Lang])
 						}
 					}
 				}
@@ -454,10 +454,10 @@ func (b *builder) addLangNotices(path string, o *campaign.Org, page views.Page, 
 // variants with the last known tally, and its thank-you pages.
 func (b *builder) addLive(lc *SigningCampaign, regions []string) error {
 	for _, region := range regions {
-		vp, _ := b.campaignProps(lc.C, region)
+		vp, _ := b.campaignProps(lc.Campaign, region)
 		lc.Regions[strings.ToLower(region)] = vp
 	}
-	lc.rotations = b.rotationProps(lc.C)
+	lc.rotations = b.rotationProps(lc.Campaign)
 	if err := RenderSigning(lc, b.opt.Figures[lc.Key]); err != nil {
 		return err
 	}
@@ -467,14 +467,14 @@ func (b *builder) addLive(lc *SigningCampaign, regions []string) error {
 	set := map[string]*pagecache.Response{}
 	lc.ThanksProps = map[string]views.ThanksPageProps{}
 	for _, o := range outcomes {
-		tp := b.thanksProps(lc.C, lc.Frame, o, share, donate, hasDonate)
+		tp := b.thanksProps(lc.Campaign, lc.Frame, o, share, donate, hasDonate)
 		tp.Next = ThanksNext(lc.Path, lc.props)
 		lc.ThanksProps[o] = tp
 		var buf bytes.Buffer
 		if err := views.ThanksPage(tp).Render(context.Background(), &buf); err != nil {
 			return fmt.Errorf("rendering the thank-you page of %s: %w", lc.Path, err)
 		}
-		set[o] = pagecache.New(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, lc.Csp)
+		set[o] = pagecache.New(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, lc.CSP)
 	}
 	b.snap.Thanks[lc.Path] = set
 	return b.addEmbedThanks(lc, share)

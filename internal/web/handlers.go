@@ -77,7 +77,7 @@ func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *site.Signi
 			return rot[i].Matches(inm)
 		})]
 	}
-	if len(lc.Suggestions) > 0 {
+	if len(lc.LangNotices) > 0 {
 		w.Header()["Vary"] = hvVaryLang
 		if lang := suggestLang(r, lc.Matcher); lang != "" && lp.Suggest[lang] != nil {
 			p = lp.Suggest[lang]
@@ -92,7 +92,7 @@ func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *site.Signi
 			}
 		}
 		source, ref := attribution(q)
-		s.countArrivalFrom(r, lc.C.Org.Slug, lc.C.Slug, source)
+		s.countArrivalFrom(r, lc.Campaign.Org.Slug, lc.Campaign.Slug, source)
 		via = encodeVia(source, ref)
 	}
 	p.ServeVia(w, r, s.tokens.Issue, s.cfg.Now(), via)

@@ -25,7 +25,7 @@ func (s *Server) impactNotFound(w http.ResponseWriter, r *http.Request, lc *site
 	props := views.ErrorPageProps{Page: p, Status: http.StatusNotFound, Heading: noImpactHeading, Message: noImpactMessage, HomeURL: lc.Path}
 	w.Header()["Referrer-Policy"] = hvNoReferrer
 	w.Header()["X-Robots-Tag"] = []string{"noindex"}
-	return s.writePage(w, r, http.StatusNotFound, views.ErrorPage(props), lc.Csp)
+	return s.writePage(w, r, http.StatusNotFound, views.ErrorPage(props), lc.CSP)
 }
 
 // personalThanks serves the thank-you page of a new signer with their
@@ -37,7 +37,7 @@ func (s *Server) personalThanks(w http.ResponseWriter, r *http.Request, lc *site
 		return errNotFound
 	}
 	link := s.base + lc.Path + "?" + paramRef + "=" + token
-	pv := &views.PersonalLinkView{URL: link, Share: personalShare(lc.C, link), KeyShown: !first}
+	pv := &views.PersonalLinkView{URL: link, Share: personalShare(lc.Campaign, link), KeyShown: !first}
 	pv.Share.URL = link // the link itself to copy, as the supporter will paste it
 	pv.Share.LinkLabel = "Your own link"
 	if first {
@@ -71,7 +71,7 @@ func (s *Server) impact(w http.ResponseWriter, r *http.Request) error {
 	}
 	ref, err := s.cfg.Store.Referral(r.Context(), keyHash(key))
 	switch {
-	case errors.Is(err, store.ErrNotFound), err == nil && (ref.Org != lc.C.Org.Slug || ref.Campaign != lc.C.Slug):
+	case errors.Is(err, store.ErrNotFound), err == nil && (ref.Org != lc.Campaign.Org.Slug || ref.Campaign != lc.Campaign.Slug):
 		// A well-formed key the campaign does not hold is answered as a
 		// new link that has brought nothing yet: a claim may name a link
 		// that was never stored (an address that had already signed, or
@@ -90,10 +90,10 @@ func (s *Server) impact(w http.ResponseWriter, r *http.Request) error {
 		brought = "no signatures yet"
 		heading = "Your link has not brought a signature yet"
 	}
-	p.Title = heading + " — " + lc.C.Title
+	p.Title = heading + " — " + lc.Campaign.Title
 	props := views.ImpactPageProps{
 		Page:          p,
-		CampaignTitle: lc.C.Title,
+		CampaignTitle: lc.Campaign.Title,
 		CampaignURL:   lc.Path,
 		Count:         ref.Signatures,
 		Heading:       heading,
@@ -102,7 +102,7 @@ func (s *Server) impact(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header()["Referrer-Policy"] = hvNoReferrer
 	w.Header()["X-Robots-Tag"] = []string{"noindex"}
-	return s.writePage(w, r, http.StatusOK, views.ImpactPage(props), lc.Csp)
+	return s.writePage(w, r, http.StatusOK, views.ImpactPage(props), lc.CSP)
 }
 
 // personalShare is the share block for a personal link: the campaign's

@@ -37,7 +37,7 @@ func (s *Server) Poll(ctx context.Context) error {
 	for k, c := range now {
 		// The revision, not the counts: an erased public signer and a new
 		// signature between two polls leave the counts as they were.
-		if old := s.figures[k]; old == nil || old.Rev != c.Revision {
+		if old := s.figures[k]; old == nil || old.Revision != c.Revision {
 			changed = append(changed, k)
 		}
 	}
@@ -60,7 +60,7 @@ func (s *Server) Poll(ctx context.Context) error {
 			fresh[k] = nil
 			continue
 		}
-		t := &site.Figures{Count: c.Count, Rev: c.Revision}
+		t := &site.Figures{Count: c.Count, Revision: c.Revision}
 		if c.Signatures > 0 {
 			if t.Recent, err = st.PublicSigners(ctx, c.Org, c.Campaign, site.RecentSigners); err != nil {
 				errs = append(errs, fmt.Errorf("reading the recent signers of %s: %w", k, err))

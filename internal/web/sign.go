@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -163,7 +164,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound
 	}
 	now := s.cfg.Now()
-	if site.ClosedNow(lc.C, now) {
+	if site.ClosedNow(lc.Campaign, now) {
 		// Read the form only to answer in the signer's language.
 		if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "application/x-www-form-urlencoded" {
 			r.Body = http.MaxBytesReader(w, r.Body, maxSignBody)
@@ -201,7 +202,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 	id := form.Get(site.FieldAction)
 	sa := lc.Signables[id]
 	if sa == nil {
-		if lc.Ids[id] {
+		if lc.IDs[id] {
 			return errNotSignable
 		}
 		return errNoSuchForm
@@ -235,7 +236,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 	if tokProblem != formtoken.OK || len(errs) > 0 {
 		return s.signAgain(w, r, lc, sa, form, errs, tokProblem, issued, now)
 	}
-	sig.Org, sig.Campaign, sig.Action, sig.Lang = lc.C.Org.Slug, lc.C.Slug, id, lc.Frame.Lang
+	sig.Org, sig.Campaign, sig.Action, sig.Lang = lc.Campaign.Org.Slug, lc.Campaign.Slug, id, lc.Frame.Lang
 	// Where the signer came from, and their own personal link (reach.go).
 	source, ref := decodeVia(form.Get(fieldVia))
 
@@ -339,22 +340,22 @@ func (s *Server) signAgain(w http.ResponseWriter, r *http.Request, lc *site.Sign
 	}
 	tok := s.tokens.Issue(lc.Key, at)
 	// The re-shown form keeps the attribution the first one carried.
-	f := site.SignForm(lc.Loc, lc.C, sa, tok, string(encodeVia(decodeVia(kept.Get(fieldVia)))), false, kept, errs)
+	f := site.SignForm(lc.Loc, lc.Campaign, sa, tok, string(encodeVia(decodeVia(kept.Get(fieldVia)))), false, kept, errs)
 	props := views.SignPageProps{
 		Page:          lc.SignFrame(lc.Loc.T("sign.check")),
-		CampaignTitle: lc.C.Title,
+		CampaignTitle: lc.Campaign.Title,
 		CampaignURL:   lc.Path,
 		Heading:       lc.Loc.T("sign.check"),
 		Form:          *f,
 	}
 	if tp != formtoken.OK {
 		props.Heading = tokenHeadings[tp]
-		props.Page.Title = props.Heading + " — " + lc.C.Title
+		props.Page.Title = props.Heading + " — " + lc.Campaign.Title
 	}
 	if isEmbedSign(r) && lc.Embed != nil {
 		return s.writeEmbedForm(w, r, lc, http.StatusUnprocessableEntity, props.Heading, *f, sa)
 	}
-	return s.writePage(w, r, http.StatusUnprocessableEntity, views.SignPage(props), lc.Csp)
+	return s.writePage(w, r, http.StatusUnprocessableEntity, views.SignPage(props), lc.CSP)
 }
 
 // signClosed refuses a signature on a closed campaign (410) with a page
@@ -365,10 +366,10 @@ func (s *Server) signClosed(w http.ResponseWriter, r *http.Request, lc *site.Sig
 		sa = v
 		break
 	}
-	f := site.SignForm(lc.Loc, lc.C, sa, "", site.AttributionBlank, true, nil, nil)
+	f := site.SignForm(lc.Loc, lc.Campaign, sa, "", site.AttributionBlank, true, nil, nil)
 	props := views.SignPageProps{
 		Page:          lc.SignFrame(lc.Loc.T("sign.ended")),
-		CampaignTitle: lc.C.Title,
+		CampaignTitle: lc.Campaign.Title,
 		CampaignURL:   lc.Path,
 		Heading:       lc.Loc.T("sign.ended"),
 		Form:          *f,
@@ -376,7 +377,7 @@ func (s *Server) signClosed(w http.ResponseWriter, r *http.Request, lc *site.Sig
 	if isEmbedSign(r) && lc.Embed != nil {
 		return s.writeEmbedForm(w, r, lc, http.StatusGone, props.Heading, *f, sa)
 	}
-	return s.writePage(w, r, http.StatusGone, views.SignPage(props), lc.Csp)
+	return s.writePage(w, r, http.StatusGone, views.SignPage(props), lc.CSP)
 }
 
 // writePage renders c into a buffer and writes it with status: a failed
@@ -411,4 +412,62 @@ func (s *Server) fromSiteOrigin(r *http.Request) bool {
 		}
 	}
 	return false
+}
+
+// The embed's signing form posts to …/embed/sign and is answered here too:
+// inside the partner's frame.
+
+// framedAsEmbed lets every answer to an embed's signing POST show inside
+// the partner's frame, refusals included (another site's POST, the rate
+// limit, a store failure): they get the embed's frame-ancestors and no
+// X-Frame-Options, so the signer reads the message instead of a blocked
+// frame. Answers that set their own policy (the form shown again) keep it.
+func (s *Server) framedAsEmbed(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if lc := s.snap.Load().Signing[signCampaignPath(r.URL.Path)]; lc != nil && lc.Embed != nil {
+			w.Header()["Content-Security-Policy"] = []string{lc.Embed.CSP}
+			allowFraming(w)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// isEmbedSign reports whether a signing POST came from an embed's form.
+func isEmbedSign(r *http.Request) bool { return strings.HasSuffix(r.URL.Path, "/embed/sign") }
+
+// signCampaignPath is the campaign page a signing POST's address belongs
+// to: /org/slug for /org/slug/sign and /org/slug/embed/sign.
+func signCampaignPath(p string) string {
+	if c, ok := strings.CutSuffix(p, "/embed/sign"); ok {
+		return c
+	}
+	return strings.TrimSuffix(p, "/sign")
+}
+
+// thanksLocation is where a recorded signature's 303 leads: the campaign's
+// thank-you page, or, for a form sent from the embed, the embed's own
+// (which may be framed), keeping ?origin= when it is a listed partner so
+// the resize script there can address it.
+func thanksLocation(r *http.Request, lc *site.SigningCampaign, outcome string) string {
+	if !isEmbedSign(r) || lc.Embed == nil {
+		return lc.Path + "/thanks?outcome=" + outcome
+	}
+	loc := lc.Path + "/embed/thanks?outcome=" + outcome
+	if o := r.URL.Query().Get("origin"); o != "" && slices.Contains(lc.Embed.Origins, o) {
+		loc += "&origin=" + url.QueryEscape(o)
+	}
+	return loc
+}
+
+// writeEmbedForm answers an embed's signing POST that cannot be recorded
+// as sent (a form to correct, or signing has ended) inside the frame:
+// the embed page with the form and heading, framed as the embed is.
+func (s *Server) writeEmbedForm(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign, status int, heading string, f views.SignForm, sa *site.Signable) error {
+	e := lc.Embed
+	p := e.Frame
+	p.Page.Title = heading + " — " + lc.Campaign.Title
+	p.Heading = heading
+	p.Action = &views.EmbedAction{ID: sa.ID, Title: heading, Form: site.EmbedForm(f), Closed: f.Closed}
+	allowFraming(w)
+	return s.writePage(w, r, status, views.EmbedPage(p), e.CSP)
 }
