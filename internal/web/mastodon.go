@@ -3,15 +3,13 @@ package web
 import (
 	"errors"
 	"net/http"
-	"net/netip"
-	"slices"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/net/idna"
 
 	"github.com/placard/placard/internal/i18n"
+	"github.com/placard/placard/internal/mastodon"
 	"github.com/placard/placard/internal/site"
 	"github.com/placard/placard/views"
 )
@@ -50,15 +48,15 @@ func (s *Server) mastodonShare(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound
 	}
 	q := r.URL.Query()
-	host, err := mastodonHost(q.Get("instance"))
-	if errors.Is(err, errMixedScripts) {
+	host, err := mastodon.Host(q.Get("instance"))
+	if errors.Is(err, mastodon.ErrMixedScripts) {
 		return badRequest(mixedHeading, mixedMessage)
 	}
 	if err != nil {
 		return badRequest(badInstanceHeading, badInstanceMessage)
 	}
 	if t := strings.TrimSpace(q.Get("text")); t != "" {
-		if !utf8.ValidString(t) || utf8.RuneCountInString(t) > maxShareText || strings.ContainsRune(t, 0) {
+		if !utf8.ValidString(t) || utf8.RuneCountInString(t) > mastodon.MaxText || strings.ContainsRune(t, 0) {
 			return badRequest(badTextHeading, badTextMessage)
 		}
 		text = t
@@ -91,147 +89,4 @@ func (s *Server) mastodonConfirm(w http.ResponseWriter, r *http.Request, snap *s
 	return s.writePage(w, r, http.StatusOK, views.MastodonConfirmPage(views.MastodonConfirmProps{
 		Page: frame, Host: shown, Text: text, URL: target, BackURL: pagePath,
 	}), "")
-}
-
-// errBadInstance is the reader-facing reason a Mastodon server address was refused.
-var errBadInstance = errors.New("that doesn't look like a Mastodon server address")
-
-// errMixedScripts refuses a server name with a label mixing alphabets.
-var errMixedScripts = errors.New("that server name mixes alphabets")
-
-// maxShareText bounds the text carried to a Mastodon share screen; Mastodon
-// itself allows 500 characters, so anything far beyond is not ours.
-const maxShareText = 1000
-
-// mastodonHost checks what a reader typed as their Mastodon server and
-// returns its host name in ASCII. It accepts "mastodon.social",
-// "https://mastodon.social/", and "@name@mastodon.social"; it refuses IP
-// addresses, ports, paths, single-label names and anything that is not a
-// valid host name, so the redirect can only ever go to https://HOST/share.
-func mastodonHost(in string) (string, error) {
-	s := strings.TrimSpace(in)
-	if s == "" || len(s) > 300 || !utf8.ValidString(s) {
-		return "", errBadInstance
-	}
-	lower := strings.ToLower(s)
-	for _, p := range []string{"https://", "http://"} {
-		if strings.HasPrefix(lower, p) {
-			s = s[len(p):]
-			break
-		}
-	}
-	s = strings.TrimSuffix(s, "/")
-	// A full handle such as @sam@mastodon.social names the server last.
-	if strings.HasPrefix(s, "@") || strings.Count(s, "@") == 1 {
-		if i := strings.LastIndexByte(s, '@'); i >= 0 {
-			s = s[i+1:]
-		}
-	}
-	s = strings.TrimSuffix(s, ".")
-	if s == "" || strings.ContainsAny(s, "/\\?#:@ %[]") {
-		return "", errBadInstance
-	}
-	host, err := idna.Lookup.ToASCII(s)
-	if err != nil || len(host) > 253 {
-		return "", errBadInstance
-	}
-	host = strings.ToLower(host)
-	if _, err := netip.ParseAddr(host); err == nil {
-		return "", errBadInstance
-	}
-	labels := strings.Split(host, ".")
-	if len(labels) < 2 {
-		return "", errBadInstance
-	}
-	for _, l := range labels {
-		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
-			return "", errBadInstance
-		}
-		for i := 0; i < len(l); i++ {
-			c := l[i]
-			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
-				return "", errBadInstance
-			}
-		}
-	}
-	tld := labels[len(labels)-1]
-	if strings.Trim(tld, "0123456789") == "" || tld == "localhost" || tld == "local" || tld == "internal" {
-		return "", errBadInstance
-	}
-	for _, l := range labels {
-		if !strings.HasPrefix(l, "xn--") {
-			continue
-		}
-		u, err := idna.Punycode.ToUnicode(l)
-		if err != nil {
-			return "", errBadInstance
-		}
-		if mixedScripts(u) {
-			return "", errMixedScripts
-		}
-	}
-	return host, nil
-}
-
-// lookalikeScripts are the scripts a host label's letters are sorted into;
-// anything else (digits, hyphens, marks) is Common or Inherited and fits
-// any script.
-var lookalikeScripts = func() []*unicode.RangeTable {
-	var out []*unicode.RangeTable
-	for name, t := range unicode.Scripts {
-		if name != "Common" && name != "Inherited" {
-			out = append(out, t)
-		}
-	}
-	return out
-}()
-
-// cjkMixes are the script mixes one language writes in, as Unicode's
-// "highly restrictive" profile (UTS #39) allows them: Latin with Han and
-// the Japanese kana, with Bopomofo, or with Hangul.
-var cjkMixes = [][]*unicode.RangeTable{
-	{unicode.Latin, unicode.Han, unicode.Hiragana, unicode.Katakana},
-	{unicode.Latin, unicode.Han, unicode.Bopomofo},
-	{unicode.Latin, unicode.Han, unicode.Hangul},
-}
-
-// mixedScripts reports whether label's letters come from more than one
-// script, other than the CJK mixes: the mark of a look-alike name, such as
-// "аpple" with a Cyrillic а.
-func mixedScripts(label string) bool {
-	var seen []*unicode.RangeTable
-	for _, r := range label {
-		if r < 0x80 {
-			if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
-				seen = addScript(seen, unicode.Latin)
-			}
-			continue
-		}
-		for _, t := range lookalikeScripts {
-			if unicode.Is(t, r) {
-				seen = addScript(seen, t)
-				break
-			}
-		}
-	}
-	if len(seen) <= 1 {
-		return false
-	}
-mixes:
-	for _, mix := range cjkMixes {
-		for _, t := range seen {
-			if !slices.Contains(mix, t) {
-				continue mixes
-			}
-		}
-		return false
-	}
-	return true
-}
-
-func addScript(seen []*unicode.RangeTable, t *unicode.RangeTable) []*unicode.RangeTable {
-	if slices.Contains(seen, t) {
-		return seen
-	}
-	return append(seen, t)
 }
