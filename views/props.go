@@ -407,11 +407,12 @@ type SignForm struct {
 	// written verbatim as the input's value.
 	TokenName string
 	Token     string
-	// ViaName and Via are the hidden field saying which share source and
-	// personal link the signer arrived through; no field when ViaName is
-	// empty. Via is written verbatim as the input's value.
-	ViaName string
-	Via     string
+	// AttributionName and Attribution are the hidden field saying which
+	// share source and personal link the signer arrived through; no field
+	// when AttributionName is empty. Attribution is written verbatim as the
+	// input's value.
+	AttributionName string
+	Attribution     string
 	// SubmitLabel is the button text, such as "Sign the petition" or "Add your name".
 	SubmitLabel string
 	// Errors summarises the problems above the form on a re-show, each

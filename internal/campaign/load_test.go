@@ -567,3 +567,47 @@ func checkTranslations(t *testing.T, s *Site) {
 		t.Errorf("In(an undeclared language) should be the default copy")
 	}
 }
+
+// TestDefaultsInEveryLanguage: the defaults the loader fills in (action
+// ids, a statement's date and media contact) hold in each language's copy
+// too, the media contact in that language, so pages read the fields and
+// never work them out again.
+func TestDefaultsInEveryLanguage(t *testing.T) {
+	fsys := fstest.MapFS{
+		"c/org.yaml": {Data: []byte(`name: Riverside
+languages: [en, fr]
+media_contact:
+  name: {en: Sam Ortiz, fr: Samuel Ortiz}
+  email: press@riverside.example
+`)},
+		"c/vote.yaml": {Data: []byte(`title: {en: Vote, fr: Vote}
+summary: {en: Our response., fr: Notre réponse.}
+date: 2026-03-04
+actions:
+  - kind: statement
+    body: {en: We spoke., fr: Nous avons parlé.}
+  - kind: share
+    messages: {default: {en: Pass it on., fr: Faites passer.}}
+  - kind: share
+    messages: {default: {en: Again., fr: Encore.}}
+`)},
+	}
+	site, ps := LoadFS(fsys, ".")
+	if site == nil {
+		t.Fatalf("LoadFS: %v", ps)
+	}
+	for lang, contact := range map[string]string{"en": "Sam Ortiz", "fr": "Samuel Ortiz"} {
+		c := mustCampaign(t, site, "c", "vote").In(lang)
+		var ids []string
+		for _, a := range c.Actions {
+			ids = append(ids, a.ID)
+		}
+		eq(t, lang+" ids", strings.Join(ids, ","), "statement,share,share-2")
+		st := c.Actions[0].Statement
+		eq(t, lang+" statement date", st.Date, date("2026-03-04"))
+		if st.MediaContact == nil {
+			t.Fatalf("%s: statement has no media contact, want the organisation's", lang)
+		}
+		eq(t, lang+" statement media contact", st.MediaContact.Name, contact)
+	}
+}

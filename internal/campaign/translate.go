@@ -1,6 +1,7 @@
 package campaign
 
 import (
+	"cmp"
 	"fmt"
 	"reflect"
 	"regexp"
@@ -300,7 +301,7 @@ func knownForm(key string) bool {
 // There is always at least one.
 func (o *Org) Langs() []string {
 	if len(o.Languages) == 0 {
-		return []string{cmpOr(o.Language, i18n.Default)}
+		return []string{cmp.Or(o.Language, i18n.Default)}
 	}
 	return o.Languages
 }
@@ -330,13 +331,6 @@ func (c *Campaign) In(lang string) *Campaign {
 		return t
 	}
 	return c
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // translate builds the copies of of's organisation and campaigns in each

@@ -140,10 +140,9 @@ func (b *builder) orgFeed(o *campaign.Org) ([]byte, error) {
 			if st == nil || i >= len(c.Actions) || c.Actions[i].Statement == nil {
 				continue
 			}
-			date := c.Date
-			if d, err := time.Parse(time.DateOnly, st.DateISO); err == nil {
-				date = d
-			}
+			// The statement's day: the loader gives every statement a date.
+			sd := c.Actions[i].Statement.Date
+			date := time.Date(sd.Year(), sd.Month(), sd.Day(), 0, 0, 0, 0, time.UTC)
 			title := a.Title
 			if title == "" || title == b.basePage(c.Org).L.T("title."+string(campaign.KindStatement)) {
 				title = "Statement: " + c.Title

@@ -2,8 +2,8 @@ package site
 
 import (
 	"fmt"
-	"strings"
 
+	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/pagecache"
 	"github.com/placard/placard/views"
@@ -51,31 +51,16 @@ func FirstShare(c *campaign.Campaign) *campaign.Share {
 // button (tagged "share").
 func ShareViewFor(pagePath, link string, msg func(campaign.Network) string, subject string, tags []string) views.ShareView {
 	return views.ShareView{
-		URL:   tagged(link, sourceCopyTag),
+		URL:   attribution.WithSource(link, attribution.SourceCopy, ""),
 		Links: shareLinks(msg, link, subject),
 		Mastodon: views.MastodonShare{
 			Action: pagePath + "/share/mastodon",
-			Text:   withLink(msg(campaign.NetworkMastodon), tagged(link, string(campaign.NetworkMastodon))),
+			Text:   withLink(msg(campaign.NetworkMastodon), attribution.WithSource(link, string(campaign.NetworkMastodon), "")),
 		},
 		Hashtags:   hashtags(tags),
-		NativeURL:  tagged(link, sourceShareTag),
+		NativeURL:  attribution.WithSource(link, attribution.SourceShare, ""),
 		NativeText: withoutLink(msg("")),
 	}
-}
-
-// Share-link tags, as web's share sources name them (reach.go): the
-// link copied from the page, and the device's own share sheet.
-const (
-	sourceCopyTag  = "copy"
-	sourceShareTag = "share"
-)
-
-// tagged returns link with ?src=source added, as web's withSource does.
-func tagged(link, source string) string {
-	if strings.Contains(link, "?") {
-		return link + "&src=" + source
-	}
-	return link + "?src=" + source
 }
 
 // rotations is how many share-message renderings campaign c needs: the

@@ -3,6 +3,7 @@ package site
 import (
 	"strings"
 
+	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/views"
 )
@@ -52,7 +53,7 @@ func shareLinks(msg func(campaign.Network) string, link, emailSubject string) []
 	for _, n := range campaign.Networks {
 		// Each network shares the address tagged with its own source, so
 		// arrivals and signatures can be counted per network (reach.go).
-		link := tagged(plain, string(n))
+		link := attribution.WithSource(plain, string(n), "")
 		text := withLink(msg(n), link)
 		l := views.ShareLink{Network: string(n), Label: shareLabels[n]}
 		switch n {

@@ -11,7 +11,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/formtoken"
 	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/pagecache"
 	"github.com/placard/placard/views"
@@ -77,7 +79,7 @@ type SigningPages struct {
 
 // pageSlots are the marks of the signing form's spliced slots: the form
 // token and the share attribution.
-var pageSlots = pagecache.Slots{Token: TokenSlot, Via: AttributionSlot, BlankVia: []byte(AttributionBlank)}
+var pageSlots = pagecache.Slots{Token: formtoken.Placeholder, Via: attribution.FormPlaceholder, BlankVia: attribution.BlankFormValue()}
 
 // NewTokenPage prepares a page whose signing forms take a fresh token per
 // response, for the campaign whose store key is path.

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/campaign"
-	"github.com/placard/placard/internal/formtoken"
 	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/views"
@@ -24,20 +24,6 @@ const (
 	FieldContact  = "contact"
 	FieldPublic   = "public"
 	FieldLang     = "lang"
-)
-
-// FieldAttribution names the signing form's hidden field that carries
-// where the signer came from (a share source and a personal link).
-const FieldAttribution = "via"
-
-// The marks a cached page holds where each response's own values are
-// spliced in (pagecache.Spliced): the form token and the attribution. Each
-// is as long as every value that replaces it; viaBlank is the attribution
-// of a visitor who brought none.
-const (
-	TokenSlot        = formtoken.Placeholder
-	AttributionSlot  = "PlacardAttributionSlot0000000000"
-	AttributionBlank = "................................"
 )
 
 // RecentSigners is how many recent public signers a tally shows.
@@ -89,10 +75,10 @@ func signableActionIn(l *i18n.Localizer, c *campaign.Campaign, a *campaign.Actio
 
 // SignForm is the form for sa on campaign c. values (nil on the page
 // itself) and errs refill a re-shown form; token is the token to embed
-// (TokenSlot on cached pages) and via the attribution field's value
-// (AttributionSlot on cached pages; AttributionBlank in a static copy, which cannot
-// splice; "" for no field).
-func SignForm(l *i18n.Localizer, c *campaign.Campaign, sa *Signable, token, via string, closed bool, values url.Values, errs signing.FieldErrors) *views.SignForm {
+// (formtoken.Placeholder on cached pages) and attr the attribution field's
+// value (attribution.FormPlaceholder on cached pages, the blank value in a
+// static copy, which cannot splice; "" for no field).
+func SignForm(l *i18n.Localizer, c *campaign.Campaign, sa *Signable, token, attr string, closed bool, values url.Values, errs signing.FieldErrors) *views.SignForm {
 	f := &views.SignForm{
 		Action:       defaultCampaignPath(c) + "/sign",
 		Lang:         c.Org.Language,
@@ -107,8 +93,8 @@ func SignForm(l *i18n.Localizer, c *campaign.Campaign, sa *Signable, token, via 
 		SubmitLabel:  l.T("sign.submit.petition"),
 		PrivacyURL:   c.Org.PrivacyPolicy,
 	}
-	if via != "" {
-		f.ViaName, f.Via = FieldAttribution, via
+	if attr != "" {
+		f.AttributionName, f.Attribution = attribution.FormField, attr
 	}
 	if sa.letter {
 		f.SubmitLabel = l.T("sign.submit.letter")

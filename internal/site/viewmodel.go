@@ -7,7 +7,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/formtoken"
 	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/markdown"
 	"github.com/placard/placard/views"
@@ -318,29 +320,9 @@ func (b *builder) campaignProps(c *campaign.Campaign, region string) (views.Camp
 	}
 
 	var allRegions []string
-	ids := map[string]int{}
-	taken := map[string]bool{}
-	for _, a := range c.Actions {
-		if a.ID != "" {
-			taken[a.ID] = true
-		}
-	}
 	var actions []views.ActionView
 	for i, a := range c.Actions {
-		id := a.ID
-		if id == "" {
-			for {
-				ids[string(a.Kind)]++
-				id = string(a.Kind)
-				if n := ids[string(a.Kind)]; n > 1 {
-					id += "-" + strconv.Itoa(n)
-				}
-				if !taken[id] {
-					break
-				}
-			}
-			taken[id] = true
-		}
+		id := a.ID // the loader gives every action one
 		title := a.Title
 		if title == "" {
 			title = l.T("title." + string(a.Kind))
@@ -457,20 +439,13 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 		if s == nil {
 			return
 		}
-		date := s.Date
-		if date.IsZero() {
-			date = c.Date
-		}
-		mc := s.MediaContact
-		if mc == nil {
-			mc = o.MediaContact
-		}
+		// The loader fills in the date and media contact a statement leaves out.
 		av.Statement = &views.StatementView{
 			Dateline:     s.Dateline,
-			DateText:     b.localizer(o).Date(date),
-			DateISO:      isoDate(date),
+			DateText:     b.localizer(o).Date(s.Date),
+			DateISO:      isoDate(s.Date),
 			BodyHTML:     b.md(o, s.Body, 3, id+"-"),
-			Media:        person(mc),
+			Media:        person(s.MediaContact),
 			Availability: s.Availability,
 			AboutName:    o.Name,
 			AboutHTML:    b.md(o, o.About, 4, id+"-about-"),
@@ -727,11 +702,11 @@ func mustJSON(v any) string {
 func (b *builder) signFormFor(c *campaign.Campaign, sa *Signable, closed bool) *views.SignForm {
 	if b.mode == ModePublic {
 		// The visitor's source is spliced in per response.
-		return SignForm(b.localizer(c.Org), c, sa, TokenSlot, AttributionSlot, closed, nil, nil)
+		return SignForm(b.localizer(c.Org), c, sa, formtoken.Placeholder, attribution.FormPlaceholder, closed, nil, nil)
 	}
 	// A static copy cannot splice: the field is there, blank, so the
 	// copy's bytes are the live page's for a visitor without a share tag.
-	f := SignForm(b.localizer(c.Org), c, sa, "", AttributionBlank, closed, nil, nil)
+	f := SignForm(b.localizer(c.Org), c, sa, "", string(attribution.BlankFormValue()), closed, nil, nil)
 	f.Action = b.opt.FormOrigin + f.Action
 	return f
 }

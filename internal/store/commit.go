@@ -239,13 +239,12 @@ func (c *Committer) add(reqs []*request) (err error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), c.opts.CommitTimeout)
 	defer cancel()
-	var results []error
-	results, err = c.s.AddSignatures(ctx, sigs)
-	if err == nil && len(results) != len(reqs) {
-		err = errors.New("store: AddSignatures returned the wrong number of results")
-	}
+	results, err := c.s.AddSignatures(ctx, sigs)
 	if err != nil {
-		return err
+		return fmt.Errorf("store: committing %d signature(s): %w", len(sigs), err)
+	}
+	if len(results) != len(reqs) {
+		return errors.New("store: AddSignatures returned the wrong number of results")
 	}
 	c.batches.Add(1)
 	c.signatures.Add(int64(len(reqs)))

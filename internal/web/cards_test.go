@@ -14,6 +14,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/campaign/campaigntest"
 	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/qrcode/qrtest"
 	"github.com/placard/placard/internal/sharecard"
@@ -126,9 +127,9 @@ func TestCardCache(t *testing.T) {
 		t.Errorf("og:image changed across a reload with unchanged text: %q, then %q", og, got)
 	}
 
-	site := testSite(t)
-	site.Orgs[slicesIndex(site, "plain")].Campaigns[0].Title = "A different note"
-	if err := s.SetSite(site); err != nil {
+	f := testFiles(t)
+	f["plain/a-note.yaml"] = strings.Replace(f["plain/a-note.yaml"], "title: A note", "title: A different note", 1)
+	if err := s.SetSite(campaigntest.Site(t, f)); err != nil {
 		t.Fatal(err)
 	}
 	if got := metaContent(t, s, notePage, "property", "og:image"); got == og {
@@ -196,17 +197,19 @@ func TestGeneratedFailure(t *testing.T) {
 // TestCardLanguage: a card is drawn right to left for an organisation
 // writing Hebrew, in its colours.
 func TestCardLanguage(t *testing.T) {
-	site := testSite(t)
-	plain := site.Orgs[slicesIndex(site, "plain")]
-	plain.Language = "he"
-	plain.Colours = campaign.Colours{Primary: "#5b216e", Accent: "#ffcc00"}
-	s, err := New(Config{BaseURL: "https://act.example.org"}, site)
+	f := testFiles(t)
+	f["plain/org.yaml"] += `language: he
+colours:
+  primary: "#5b216e"
+  accent: "#8e7200"
+`
+	s, err := New(Config{BaseURL: "https://act.example.org"}, campaigntest.Site(t, f))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := sharecard.Card{
 		Title: "A note", Summary: "A short note.", OrgName: "Plain Org", Lang: "he", RTL: true,
-		Primary: rgb(0x5b, 0x21, 0x6e), Accent: rgb(0xff, 0xcc, 0x00),
+		Primary: rgb(0x5b, 0x21, 0x6e), Accent: rgb(0x8e, 0x72, 0x00),
 	}
 	if got := s.snap.Load().Lazy[notePage+"/card.png"].Key; got != want.Key(sharecard.Landscape) {
 		t.Errorf("the card's inputs differ from %+v", want)
@@ -300,26 +303,33 @@ func TestPosterAction(t *testing.T) {
 	if got := text(d.Find(".poster-action")); got != "Sign the petition" {
 		t.Errorf("action %q, want Sign the petition", got)
 	}
-	letter := campaign.Action{Kind: campaign.KindLetter, Letter: &campaign.Letter{Signing: true}}
-	closed := campaign.Action{Kind: campaign.KindLetter, Letter: &campaign.Letter{}}
-	contact := campaign.Action{Kind: campaign.KindContact, Contact: &campaign.Contact{}}
-	share := campaign.Action{Kind: campaign.KindShare, Share: &campaign.Share{}}
-	statement := campaign.Action{Kind: campaign.KindStatement, Statement: &campaign.Statement{}}
+	letter := "  - {kind: letter, to: The council, body: Keep it open., signing: true}\n"
+	closed := "  - {kind: letter, to: The council, body: Keep it open., organisations: [{name: North Group}]}\n"
+	contact := "  - {kind: contact, targets: [{name: Ann North, email: ann@council.example}]}\n"
+	share := "  - {kind: share, messages: {default: Pass it on.}}\n"
+	statement := "  - {kind: statement, body: We spoke.}\n"
 	for _, tc := range []struct {
 		lang    string
-		actions []campaign.Action
+		actions []string
 		want    string
 	}{
-		{"en", []campaign.Action{share, letter}, "Sign the open letter"},
-		{"en", []campaign.Action{closed, share}, "Read the open letter"},
-		{"en", []campaign.Action{contact, share}, "Contact your representatives"},
-		{"en", []campaign.Action{statement}, "Read the statement"},
+		{"en", []string{share, letter}, "Sign the open letter"},
+		{"en", []string{closed, share}, "Read the open letter"},
+		{"en", []string{contact, share}, "Contact your representatives"},
+		{"en", []string{statement}, "Read the statement"},
 		{"en", nil, ""},
-		{"fr", []campaign.Action{share, letter}, "Signez la lettre ouverte"},
-		{"de", []campaign.Action{contact}, "Kontaktieren Sie Ihre Abgeordneten"},
-		{"ar", []campaign.Action{letter}, "وقّع الرسالة المفتوحة"},
+		{"fr", []string{share, letter}, "Signez la lettre ouverte"},
+		{"de", []string{contact}, "Kontaktieren Sie Ihre Abgeordneten"},
+		{"ar", []string{letter}, "وقّع الرسالة المفتوحة"},
 	} {
-		c := &campaign.Campaign{Actions: tc.actions}
+		// The loader refuses a campaign without actions; posterAction
+		// still copes with one.
+		c := &campaign.Campaign{}
+		if tc.actions != nil {
+			f := testFiles(t)
+			f["riverside/poster.yaml"] = "title: Poster\nsummary: A poster.\ndate: 2026-01-01\nactions:\n" + strings.Join(tc.actions, "")
+			c = campaigntest.Site(t, f).Campaign("riverside", "poster")
+		}
 		if got := site.PosterAction(i18n.New(tc.lang, nil), c); got != tc.want {
 			t.Errorf("%s %v: action %q, want %q", tc.lang, tc.actions, got, tc.want)
 		}
@@ -416,10 +426,9 @@ func text(s *goquery.Selection) string { return strings.Join(strings.Fields(s.Te
 // prints it instead of the full address, and a static copy holds a page
 // there that forwards to the campaign.
 func TestShortAddress(t *testing.T) {
-	site := testSite(t)
-	c := site.Campaign("riverside", "save-the-library")
-	c.Short = "save-library"
-	s, err := New(Config{BaseURL: "https://act.example.org/", SiteName: "Act"}, site)
+	f := testFiles(t)
+	f["riverside/save-the-library.yaml"] += "short: save-library\n"
+	s, err := New(Config{BaseURL: "https://act.example.org/", SiteName: "Act"}, campaigntest.Site(t, f))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/campaign/campaigntest"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
 )
@@ -21,14 +21,10 @@ func newContactEnv(t *testing.T, st store.Store) *signEnv {
 	c := &clock{t: time.Date(2026, 2, 20, 12, 0, 0, 0, time.UTC)}
 	committer := store.NewCommitter(st, store.CommitterOptions{})
 	t.Cleanup(func() { committer.Close() })
-	site := signSite(t)
-	for _, o := range site.Orgs {
-		if o.Slug == "riverside" {
-			o.ContactPermission = contactText
-		}
-	}
+	f := signFiles(t)
+	f["riverside/org.yaml"] += "contact_permission: " + contactText + "\n"
 	s, err := New(Config{BaseURL: "https://act.example.org", SiteName: "Act", Store: st, Recorder: committer,
-		RateLimit: -1, Now: c.now}, campaign.NewSite(site.Orgs))
+		RateLimit: -1, Now: c.now}, campaigntest.Site(t, f))
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

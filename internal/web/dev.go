@@ -11,16 +11,17 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/devreload"
 )
 
 // This file is the live preview of `placard serve --dev`: an event stream
 // that tells open tabs to reload after a good edit, or to show the problems
-// of a bad one, and the small script that listens to it. Nothing here is
-// reachable unless Config.Dev is set.
+// of a bad one (the state it follows is internal/devreload's), and the
+// small script that listens to it. Nothing here is reachable unless
+// Config.Dev is set.
 
 //go:embed dev.js
 var devScript []byte
@@ -29,88 +30,14 @@ var devScript []byte
 // and browsers keep the connection open.
 const devKeepAlive = 15 * time.Second
 
-// maxDevStreams is how many event streams may be open at once: far more
-// tabs than one person previewing keeps open, few enough that a page
-// opening streams in a loop cannot exhaust the server.
-const maxDevStreams = 16
-
-// DevProblem is one problem as the dev overlay shows it. Text is the whole
-// line, "file:line:col: message", the same as `placard check` prints.
-type DevProblem struct {
-	File    string `json:"file"`
-	Line    int    `json:"line"`
-	Col     int    `json:"col"`
-	Message string `json:"message"`
-	Text    string `json:"text"`
-}
-
-// devHub remembers the latest state of the campaign files (good, or the
-// problems of the last failed load) and wakes every open event stream when
-// it changes. Streams read the state rather than a queue, so a slow tab can
-// never hold up a reload; it simply sees the newest state.
-type devHub struct {
-	mu       sync.Mutex
-	seq      uint64       // bumped on every reload or report
-	problems []DevProblem // nil while the files are good
-	subs     map[chan struct{}]struct{}
-	stop     chan struct{} // closed by StopDevStreams
-	stopOnce sync.Once
-}
-
-func newDevHub() *devHub {
-	return &devHub{subs: map[chan struct{}]struct{}{}, stop: make(chan struct{})}
-}
+// DevProblem is one problem as the dev overlay shows it (devreload.Problem).
+type DevProblem = devreload.Problem
 
 // StopDevStreams ends every open dev event stream, and any opened later,
 // so a graceful shutdown (http.Server.RegisterOnShutdown) need not wait for
 // browser tabs to close. Outside dev mode it does nothing.
 func (s *Server) StopDevStreams() {
-	if s.dev != nil {
-		s.dev.stopOnce.Do(func() { close(s.dev.stop) })
-	}
-}
-
-// set records a new state and wakes every stream. It is nil-safe so
-// production servers (no hub) pay one comparison.
-func (h *devHub) set(problems []DevProblem) {
-	if h == nil {
-		return
-	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.seq++
-	h.problems = problems
-	for c := range h.subs {
-		select {
-		case c <- struct{}{}:
-		default: // already woken; it will read the newest state
-		}
-	}
-}
-
-func (h *devHub) state() (uint64, []DevProblem) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.seq, h.problems
-}
-
-// subscribe registers a stream, or reports false when maxDevStreams are
-// already open.
-func (h *devHub) subscribe() (chan struct{}, bool) {
-	c := make(chan struct{}, 1)
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if len(h.subs) >= maxDevStreams {
-		return nil, false
-	}
-	h.subs[c] = struct{}{}
-	return c, true
-}
-
-func (h *devHub) unsubscribe(c chan struct{}) {
-	h.mu.Lock()
-	delete(h.subs, c)
-	h.mu.Unlock()
+	s.dev.Stop()
 }
 
 // ReportProblems tells the open preview tabs that the campaign files are
@@ -126,7 +53,7 @@ func (s *Server) ReportProblems(problems campaign.Problems) {
 	for _, p := range problems.Errors() {
 		list = append(list, DevProblem{File: p.File, Line: p.Line, Col: p.Col, Message: p.Message, Text: p.String()})
 	}
-	s.dev.set(list)
+	s.dev.Set(list)
 }
 
 // devEvents is GET /_dev/events, a server-sent event stream. A new stream
@@ -134,17 +61,17 @@ func (s *Server) ReportProblems(problems campaign.Problems) {
 // invalid, or "ok" when they are good; after that, "reload" after each
 // successful reload and "problems" after each failed one.
 func (s *Server) devEvents(w http.ResponseWriter, r *http.Request) {
-	wake, ok := s.dev.subscribe()
+	wake, ok := s.dev.Subscribe()
 	if !ok {
 		h := w.Header()
 		h["Content-Type"] = hvTextPlain
 		h["Cache-Control"] = hvNoStore
 		h.Set("Retry-After", "5")
 		w.WriteHeader(http.StatusServiceUnavailable)
-		_, _ = fmt.Fprintf(w, "too many live-preview streams are open (%d); close some preview tabs\n", maxDevStreams)
+		_, _ = fmt.Fprintf(w, "too many live-preview streams are open (%d); close some preview tabs\n", devreload.MaxStreams)
 		return
 	}
-	defer s.dev.unsubscribe(wake)
+	defer s.dev.Unsubscribe(wake)
 	rc := http.NewResponseController(w)
 	// The server's write timeout is for pages; a stream lives until the tab
 	// goes away.
@@ -154,7 +81,7 @@ func (s *Server) devEvents(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
 
-	seq, problems := s.dev.state()
+	seq, problems := s.dev.State()
 	if err := writeDevState(w, "ok", problems); err != nil {
 		return
 	}
@@ -167,14 +94,14 @@ func (s *Server) devEvents(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-r.Context().Done():
 			return
-		case <-s.dev.stop:
+		case <-s.dev.Stopped():
 			return
 		case <-tick.C:
 			if _, err := fmt.Fprint(w, ": keep-alive\n\n"); err != nil {
 				return
 			}
 		case <-wake:
-			now, problems := s.dev.state()
+			now, problems := s.dev.State()
 			if now == seq {
 				continue
 			}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/placard/placard/internal/browsertest"
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/devreload"
 )
 
 // newDevServer is newTestServer in dev mode. Its base URL names
@@ -173,9 +174,7 @@ func TestDevOverlayInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitUntil(t, "the page did not open the event stream", func() bool {
-		s.dev.mu.Lock()
-		defer s.dev.mu.Unlock()
-		return len(s.dev.subs) > 0
+		return s.dev.Streams() > 0
 	})
 
 	s.ReportProblems(devProblems)
@@ -292,7 +291,7 @@ func TestDevHostCheck(t *testing.T) {
 	wantStatus(t, rec.Result(), 200)
 }
 
-// TestDevStreamsCapped: at most maxDevStreams event streams are open at
+// TestDevStreamsCapped: at most devreload.MaxStreams event streams are open at
 // once; the next is refused with 503 and Retry-After (a real capacity
 // limit), and a closed stream frees its place.
 func TestDevStreamsCapped(t *testing.T) {
@@ -315,7 +314,7 @@ func TestDevStreamsCapped(t *testing.T) {
 			c()
 		}
 	}()
-	for i := range maxDevStreams {
+	for i := range devreload.MaxStreams {
 		res, cancel := open()
 		cancels = append(cancels, cancel)
 		if res.StatusCode != 200 {
@@ -326,7 +325,7 @@ func TestDevStreamsCapped(t *testing.T) {
 	res, cancel := open()
 	if res.StatusCode != 503 || res.Header.Get("Retry-After") == "" {
 		cancel()
-		t.Fatalf("stream %d: got %d (Retry-After %q), want 503 with Retry-After", maxDevStreams+1, res.StatusCode, res.Header.Get("Retry-After"))
+		t.Fatalf("stream %d: got %d (Retry-After %q), want 503 with Retry-After", devreload.MaxStreams+1, res.StatusCode, res.Header.Get("Retry-After"))
 	}
 	body(t, res)
 	cancel()

@@ -18,6 +18,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/campaign/campaigntest"
 	"github.com/placard/placard/internal/formtoken"
 	"github.com/placard/placard/internal/site"
 	"github.com/placard/placard/internal/store"
@@ -30,14 +31,20 @@ const (
 	libraryEmbed = libraryPage + "/embed"
 )
 
-// embedSite is signSite with Riverside allowing two partner sites to frame
-// its campaigns; Plain Org allows none.
+// embedFiles is signFiles with Riverside allowing two partner sites to
+// frame its campaigns; Plain Org allows none.
+func embedFiles(t testing.TB) campaigntest.Files {
+	t.Helper()
+	f := signFiles(t)
+	f["riverside/org.yaml"] += "embed_origins: [" + partner + ", " + localPartner + "]\n" +
+		"redirects: {old-library: save-the-library}\n"
+	return f
+}
+
+// embedSite is embedFiles loaded.
 func embedSite(t testing.TB) *campaign.Site {
 	t.Helper()
-	site := signSite(t)
-	site.Org("riverside").EmbedOrigins = []string{partner, localPartner}
-	site.Org("riverside").Redirects = []campaign.Redirect{{From: "old-library", To: "save-the-library"}}
-	return site
+	return campaigntest.Site(t, embedFiles(t))
 }
 
 // newEmbedEnv is newSignEnv on embedSite.
@@ -231,9 +238,9 @@ func TestEmbedSign(t *testing.T) {
 // ended; a campaign that takes no signatures offers a button to its first
 // call to action; without a store the petition's embed is such a button.
 func TestEmbedClosedAndLink(t *testing.T) {
-	site := embedSite(t)
-	site.Org("plain").EmbedOrigins = []string{partner}
-	s, err := New(Config{BaseURL: "https://act.example.org", SiteName: "Act"}, site)
+	f := embedFiles(t)
+	f["plain/org.yaml"] += "embed_origins: [" + partner + "]\n"
+	s, err := New(Config{BaseURL: "https://act.example.org", SiteName: "Act"}, campaigntest.Site(t, f))
 	if err != nil {
 		t.Fatal(err)
 	}

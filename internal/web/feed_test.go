@@ -10,23 +10,25 @@ import (
 	"time"
 
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/campaign/campaigntest"
 )
 
 // feedSite is testSite plus a press statement, so the feed has a
 // statement entry with content.
 func feedSite(t testing.TB) *campaign.Site {
 	t.Helper()
-	site := testSite(t)
-	river := site.Org("riverside")
-	river.Campaigns = append(river.Campaigns, &campaign.Campaign{
-		Slug: "statement", Title: "Council vote", Summary: "Our response to the vote.",
-		Date: time.Date(2026, 3, 4, 0, 0, 0, 0, time.UTC),
-		Actions: []campaign.Action{{ID: "press", Kind: campaign.KindStatement, Statement: &campaign.Statement{
-			Dateline: "RIVERSIDE", Date: time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC),
-			Body: "The council **listened** & voted <to keep> the library.",
-		}}},
-	})
-	return campaign.NewSite(site.Orgs)
+	f := testFiles(t)
+	f["riverside/statement.yaml"] = `title: Council vote
+summary: Our response to the vote.
+date: 2026-03-04
+actions:
+  - kind: statement
+    id: press
+    dateline: RIVERSIDE
+    date: 2026-03-05
+    body: The council **listened** & voted <to keep> the library.
+`
+	return campaigntest.Site(t, f)
 }
 
 // Atom as a reader parses it: every element RFC 4287 requires, and the

@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/site"
 )
@@ -91,9 +92,9 @@ func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *site.Signi
 				p = v
 			}
 		}
-		source, ref := attribution(q)
+		source, ref := attribution.FromQuery(q)
 		s.countArrivalFrom(r, lc.Campaign.Org.Slug, lc.Campaign.Slug, source)
-		via = encodeVia(source, ref)
+		via = attribution.FormValue(source, ref)
 	}
 	p.ServeVia(w, r, s.tokens.Issue, s.cfg.Now(), via)
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/site"
@@ -36,12 +37,12 @@ func (s *Server) personalThanks(w http.ResponseWriter, r *http.Request, lc *site
 	if !ok {
 		return errNotFound
 	}
-	link := s.base + lc.Path + "?" + paramRef + "=" + token
+	link := s.base + lc.Path + "?" + attribution.ParamRef + "=" + token
 	pv := &views.PersonalLinkView{URL: link, Share: personalShare(lc.Campaign, link), KeyShown: !first}
 	pv.Share.URL = link // the link itself to copy, as the supporter will paste it
 	pv.Share.LinkLabel = "Your own link"
 	if first {
-		pv.PrivateURL = s.base + lc.Path + "/impact?" + paramKey + "=" + key
+		pv.PrivateURL = s.base + lc.Path + "/impact?" + attribution.ParamKey + "=" + key
 	}
 	tp.Personal = pv
 	if tp.DonateURL != lc.Path {
@@ -57,7 +58,7 @@ func (s *Server) personalThanks(w http.ResponseWriter, r *http.Request, lc *site
 // /{org}/{campaign}/impact?key=KEY. It reads the store on every request
 // (one indexed row) and is never cached, indexed or referred from. A
 // well-formed key the campaign does not hold gets the page of a new link
-// that has brought nothing (see refToken); only a malformed one gets 404.
+// that has brought nothing (see attribution.TokenOf); only a malformed one gets 404.
 func (s *Server) impact(w http.ResponseWriter, r *http.Request) error {
 	snap := s.snap.Load()
 	path := strings.TrimSuffix(r.URL.Path, "/impact")
@@ -65,11 +66,11 @@ func (s *Server) impact(w http.ResponseWriter, r *http.Request) error {
 	if lc == nil {
 		return errNotFound
 	}
-	key := strings.ToLower(strings.TrimSpace(r.URL.Query().Get(paramKey)))
-	if !validKey(key) {
+	key := strings.ToLower(strings.TrimSpace(r.URL.Query().Get(attribution.ParamKey)))
+	if !attribution.ValidKey(key) {
 		return s.impactNotFound(w, r, lc)
 	}
-	ref, err := s.cfg.Store.Referral(r.Context(), keyHash(key))
+	ref, err := s.cfg.Store.Referral(r.Context(), attribution.KeyHash(key))
 	switch {
 	case errors.Is(err, store.ErrNotFound), err == nil && (ref.Org != lc.Campaign.Org.Slug || ref.Campaign != lc.Campaign.Slug):
 		// A well-formed key the campaign does not hold is answered as a
@@ -77,12 +78,12 @@ func (s *Server) impact(w http.ResponseWriter, r *http.Request) error {
 		// that was never stored (an address that had already signed, or
 		// the honeypot), and its private page must not tell it apart from
 		// a real one. Only malformed keys get the 404.
-		ref = signing.ReferralCount{Token: refToken(key)}
+		ref = signing.ReferralCount{Token: attribution.TokenOf(key)}
 	case err != nil:
 		return err
 	}
-	// Signatures this instance counted but has not written yet (unlink.go).
-	ref.Signatures += s.credits.pendingFor(ref.Org, ref.Campaign, ref.Token)
+	// Signatures this instance counted but has not written yet (internal/attribution).
+	ref.Signatures += s.credits.PendingFor(ref.Org, ref.Campaign, ref.Token)
 	p := lc.SignFrame("Your link")
 	brought := site.Plural(ref.Signatures, "signature", "signatures")
 	heading := "Your link brought " + brought
@@ -98,7 +99,7 @@ func (s *Server) impact(w http.ResponseWriter, r *http.Request) error {
 		Count:         ref.Signatures,
 		Heading:       heading,
 		Brought:       brought,
-		LinkURL:       s.base + lc.Path + "?" + paramRef + "=" + ref.Token,
+		LinkURL:       s.base + lc.Path + "?" + attribution.ParamRef + "=" + ref.Token,
 	}
 	w.Header()["Referrer-Policy"] = hvNoReferrer
 	w.Header()["X-Robots-Tag"] = []string{"noindex"}

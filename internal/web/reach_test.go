@@ -18,7 +18,9 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/campaign/campaigntest"
 	"github.com/placard/placard/internal/formtoken"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/site"
@@ -98,7 +100,7 @@ func TestReferralFlow(t *testing.T) {
 		personal := d.Find("#personal-link").AttrOr("value", "")
 		private := d.Find("#private-link").AttrOr("value", "")
 		prefix := "https://act.example.org" + libraryPage + "?ref="
-		if !strings.HasPrefix(personal, prefix) || !validRef(strings.TrimPrefix(personal, prefix)) {
+		if !strings.HasPrefix(personal, prefix) || !attribution.ValidToken(strings.TrimPrefix(personal, prefix)) {
 			t.Fatalf("personal link: got %q, want %s and a %d-character token", personal, prefix, refTokenLen)
 		}
 		token := strings.TrimPrefix(personal, prefix)
@@ -133,7 +135,7 @@ func TestReferralFlow(t *testing.T) {
 
 		// Bo follows Ann's link and signs; the form carried the link.
 		v := e.formValues(t, libraryPage+"?ref="+token, "petition-form")
-		if got, want := v.Get(fieldVia), string(encodeVia(sourceRef, token)); got != want {
+		if got, want := v.Get(attribution.FormField), string(attribution.FormValue(attribution.SourcePersonal, token)); got != want {
 			t.Errorf("via field through a personal link: got %q, want %q", got, want)
 		}
 		res = e.signVia(t, libraryPage+"?ref="+token, "bo@example.org")
@@ -145,7 +147,7 @@ func TestReferralFlow(t *testing.T) {
 		wantThanks(t, res, libraryPage+"/thanks?outcome=signed")
 
 		// Credits wait for a batch of signatures before they are written
-		// (unlink.go); a stopping server writes what it holds.
+		// (attribution.Credits); a stopping server writes what it holds.
 		if err := e.s.flushCredits(context.Background(), false); err != nil {
 			t.Fatal(err)
 		}
@@ -227,12 +229,12 @@ func TestViaSplicedPerResponse(t *testing.T) {
 	e := newSignEnv(t, openSQLite(t), nil)
 	tok := "abcdefgh23"
 	for _, c := range []struct{ query, want string }{
-		{"", string(blankVia)},
-		{"?src=x", string(encodeVia("x", ""))},
-		{"?src=X&ref=" + tok, string(encodeVia("x", tok))},
-		{"?ref=" + tok, string(encodeVia(sourceRef, tok))},
-		{"?src=nonsense&ref=toolongtoken1", string(blankVia)},
-		{"?src=%3Cscript%3E", string(blankVia)},
+		{"", string(attribution.BlankFormValue())},
+		{"?src=x", string(attribution.FormValue("x", ""))},
+		{"?src=X&ref=" + tok, string(attribution.FormValue("x", tok))},
+		{"?ref=" + tok, string(attribution.FormValue(attribution.SourcePersonal, tok))},
+		{"?src=nonsense&ref=toolongtoken1", string(attribution.BlankFormValue())},
+		{"?src=%3Cscript%3E", string(attribution.BlankFormValue())},
 	} {
 		for _, gz := range []bool{false, true} {
 			h := http.Header{}
@@ -319,13 +321,14 @@ func TestNextStep(t *testing.T) {
 // page alike; every other network without a list keeps its one message.
 func TestShareRotation(t *testing.T) {
 	site := func() *campaign.Site {
-		s := testSite(t)
-		for _, a := range s.Campaign("riverside", "save-the-library").Actions {
-			if a.Share != nil {
-				a.Share.Messages.X = campaign.ShareText{"First wording {link}", "Second wording {link}"}
-			}
+		f := testFiles(t)
+		old := `      x: "Our library closes unless the council hears from us. {link} #SaveRiversideLibrary"`
+		if !strings.Contains(f["riverside/save-the-library.yaml"], old) {
+			t.Fatal("the library's share action has no X message to replace")
 		}
-		return s
+		f["riverside/save-the-library.yaml"] = strings.Replace(f["riverside/save-the-library.yaml"], old,
+			"      x: [\"First wording {link}\", \"Second wording {link}\"]", 1)
+		return campaigntest.Site(t, f)
 	}
 	plain, err := New(Config{BaseURL: "https://act.example.org", SiteName: "Act"}, site())
 	if err != nil {
@@ -404,12 +407,12 @@ func TestViaKeptOnReshow(t *testing.T) {
 	res := e.post(t, libraryPage+"/sign", v, nil)
 	wantStatus(t, res, 422)
 	d := doc(t, res)
-	want := string(encodeVia("telegram", "abcdefgh23"))
+	want := string(attribution.FormValue("telegram", "abcdefgh23"))
 	if got := d.Find(`form input[name="via"]`).AttrOr("value", ""); got != want {
 		t.Errorf("re-shown form's via: got %q, want %q", got, want)
 	}
 	// A forged via on the re-shown form is dropped, not echoed.
-	v.Set(fieldVia, `"><script>`)
+	v.Set(attribution.FormField, `"><script>`)
 	res = e.post(t, libraryPage+"/sign", v, nil)
 	if n := doc(t, res).Find(`form input[name="via"]`).Length(); n != 0 {
 		t.Errorf("a forged via was kept on the re-shown form")

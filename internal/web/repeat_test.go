@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
 )
@@ -86,7 +87,7 @@ func TestRepeatSignatureIndistinguishable(t *testing.T) {
 			t.Errorf("first signature: %d, private page %d, thanks says already: %v", first.status, first.privateStatus, strings.Contains(first.thanks, "already"))
 		}
 		// One signature for Ada, the first. Every link, the repeat's too,
-		// comes from the pool made ahead of any signature (unlink.go), so
+		// comes from the pool made ahead of any signature (attribution.LinkPool), so
 		// the repeat's is stored like the others and tied to nothing.
 		if c := e.count(t, "riverside", "save-the-library"); c.Signatures != 2 {
 			t.Errorf("store count: got %d, want 2 (Ada once, Bo)", c.Signatures)
@@ -105,7 +106,7 @@ func TestRepeatSignatureIndistinguishable(t *testing.T) {
 			name, key string
 			stored    bool
 		}{{"first", first.key, true}, {"repeat", repeat.key, true}, {"second signer", fresh.key, true}} {
-			_, err := st.Referral(context.Background(), keyHash(k.key))
+			_, err := st.Referral(context.Background(), attribution.KeyHash(k.key))
 			if stored := err == nil; stored != k.stored || err != nil && !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("%s's link: stored %v (%v), want %v", k.name, stored, err, k.stored)
 			}
@@ -138,7 +139,7 @@ func TestRepeatSignatureIndistinguishableEmbed(t *testing.T) {
 }
 
 // TestRepeatCreditIndistinguishable: whoever holds a personal link sees its
-// count on the private page, at once (credits.pendingFor). Signing someone
+// count on the private page, at once (attribution.Credits.PendingFor). Signing someone
 // else's address through one's own link must move that count whether or
 // not the address had signed: otherwise the count answers "has this
 // address signed?" exactly, however busy the campaign (the public tally
@@ -149,7 +150,7 @@ func TestRepeatCreditIndistinguishable(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, st store.Store) {
 		e := newSignEnv(t, st, nil)
 		mine := e.signAndLook(t, "prober@example.org")
-		token := refToken(mine.key)
+		token := attribution.TokenOf(mine.key)
 		e.signAndLook(t, "victim@example.org") // signed on their own
 		brought := func() string {
 			return doc(t, get(t, e.s, "GET", libraryPage+"/impact?key="+mine.key, nil)).Find("h1").Text()

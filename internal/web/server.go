@@ -34,12 +34,15 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/devreload"
 	"github.com/placard/placard/internal/formtoken"
 	"github.com/placard/placard/internal/markdown"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/site"
 	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/internal/tallywatch"
 )
 
 // Config is what the web layer needs from the command line.
@@ -162,9 +165,6 @@ type Server struct {
 	mu    sync.Mutex
 	timer *time.Timer
 
-	// pollMu makes polls run one at a time.
-	pollMu sync.Mutex
-
 	tokens formtoken.Signer
 	// used remembers the tokens that have signed (formtoken.Used), per client
 	// as keyer names it (clientip.go; set by signRoute).
@@ -173,22 +173,25 @@ type Server struct {
 	// tallies holds the last figures fetched from the store per campaign
 	// ("org/slug"); guarded by mu, like the snapshot builds that read it.
 	figures map[string]*site.Figures
+	// watch follows the store's tallies and delivers them to figures
+	// (tallies.go); nil when signing is off.
+	watch *tallywatch.Watcher
 
 	// gen holds the share cards and QR codes made so far (cards.go).
 	lazy *site.LazyFiles
 
 	// dev wakes the live-preview event streams (dev.go); nil unless Config.Dev.
-	dev *devHub
+	dev *devreload.Hub
 
 	// arrivals counts tagged page views until the next flush, and claims
 	// carries new personal links to the thank-you page (formtoken.Claims).
-	arrivals arrivals
+	arrivals attribution.Arrivals
 	claims   *formtoken.Claims
 	// links are personal links made ahead of their signers, and credits
 	// what stored signatures brought, until the poller writes it
-	// (unlink.go).
-	links   linkPool
-	credits credits
+	// (internal/attribution).
+	links   attribution.LinkPool
+	credits attribution.Credits
 	// rotation picks each response's share-message rendering in turn.
 	rotation atomic.Uint64
 	// proxyWarned is set once the rate limit's client-address warning has
@@ -280,7 +283,10 @@ func NewContext(ctx context.Context, cfg Config, loaded *campaign.Site) (*Server
 		s.claims = formtoken.NewClaims(key, refTokenLen, refKeyLen, nil)
 	}
 	if cfg.Dev {
-		s.dev = newDevHub()
+		s.dev = devreload.New()
+	}
+	if cfg.Store != nil {
+		s.watch = s.newWatcher()
 	}
 	s.handler = s.routes()
 	if err := ctx.Err(); err != nil {
@@ -307,7 +313,7 @@ func (s *Server) SetSite(loaded *campaign.Site) error {
 	s.snap.Store(snap)
 	s.lazy.Keep(snap.Lazy)
 	s.scheduleClose(loaded)
-	s.dev.set(nil) // dev mode: open tabs reload
+	s.dev.Set(nil) // dev mode: open tabs reload
 	return nil
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/go-chi/httprate"
 
+	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/formtoken"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/site"
@@ -211,7 +212,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 		// A bot filled the field people never see: answer as if it had
 		// worked (with a claim for a link that is never stored), so it
 		// learns nothing, and keep nothing.
-		token, key, _ := newReferral()
+		token, key, _ := attribution.NewLink()
 		return seeOther(w, lc.Path+"/thanks?outcome="+site.OutcomeSigned+"&"+paramClaim+"="+s.claims.Seal(lc.Key, token, key, now))
 	}
 
@@ -237,20 +238,20 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 		return s.signAgain(w, r, lc, sa, form, errs, tokProblem, issued, now)
 	}
 	sig.Org, sig.Campaign, sig.Action, sig.Lang = lc.Campaign.Org.Slug, lc.Campaign.Slug, id, lc.Frame.Lang
-	// Where the signer came from, and their own personal link (reach.go).
-	source, ref := decodeVia(form.Get(fieldVia))
+	// Where the signer came from, and the personal link they followed.
+	source, ref := attribution.ParseFormValue(form.Get(attribution.FormField))
 
 	// The signature is stored even if the signer's connection drops: the
 	// commit must not be cut short half-way by a closed tab.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), signTimeout)
 	defer cancel()
 	// Their personal link comes from the campaign's pool, made ahead in a
-	// transaction of its own (unlink.go). Embeds show none.
-	var link pooledLink
+	// transaction of its own (internal/attribution). Embeds show none.
+	var link attribution.Link
 	haveLink := false
 	if !isEmbedSign(r) {
 		var lerr error
-		if link, haveLink, lerr = s.links.take(ctx, s.cfg.Store, lc.Key, sig.Org, sig.Campaign); lerr != nil {
+		if link, haveLink, lerr = s.links.Take(ctx, s.cfg.Store, lc.Key, sig.Org, sig.Campaign); lerr != nil {
 			s.log.Warn("making personal links failed; this signer gets none", "campaign", lc.Key, "err", lerr, "request_id", requestID(r))
 		}
 	}
@@ -261,7 +262,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 		// nobody saw goes back to the pool.
 		s.used.Release(tok, client, issued)
 		if haveLink {
-			s.links.putBack(lc.Key, link)
+			s.links.PutBack(lc.Key, link)
 		}
 		// Only the campaign and the error: never the signer's details.
 		s.log.Error("storing a signature failed; the signer was told it was not recorded",
@@ -282,10 +283,10 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 	// once on the private page, so a count that moved only for new
 	// addresses would tell whoever signs an address through their own link
 	// whether it had signed.
-	s.credits.add(sig.Org, sig.Campaign, source, ref, now)
+	s.credits.Add(sig.Org, sig.Campaign, source, ref, now)
 	loc := thanksLocation(r, lc, outcome)
 	if haveLink {
-		loc += "&" + paramClaim + "=" + s.claims.Seal(lc.Key, link.token, link.key, now)
+		loc += "&" + paramClaim + "=" + s.claims.Seal(lc.Key, link.Token, link.Key, now)
 	}
 	return seeOther(w, loc)
 }
@@ -333,14 +334,14 @@ func (s *Server) signAgain(w http.ResponseWriter, r *http.Request, lc *site.Sign
 	}
 	kept.Set(site.FieldContact, form.Get(site.FieldContact))
 	kept.Set(site.FieldPublic, form.Get(site.FieldPublic))
-	kept.Set(fieldVia, form.Get(fieldVia))
+	kept.Set(attribution.FormField, form.Get(attribution.FormField))
 	at := now
 	if tp == formtoken.OK || tp == formtoken.Fresh {
 		at = issued
 	}
 	tok := s.tokens.Issue(lc.Key, at)
 	// The re-shown form keeps the attribution the first one carried.
-	f := site.SignForm(lc.Loc, lc.Campaign, sa, tok, string(encodeVia(decodeVia(kept.Get(fieldVia)))), false, kept, errs)
+	f := site.SignForm(lc.Loc, lc.Campaign, sa, tok, string(attribution.FormValue(attribution.ParseFormValue(kept.Get(attribution.FormField)))), false, kept, errs)
 	props := views.SignPageProps{
 		Page:          lc.SignFrame(lc.Loc.T("sign.check")),
 		CampaignTitle: lc.Campaign.Title,
@@ -366,7 +367,7 @@ func (s *Server) signClosed(w http.ResponseWriter, r *http.Request, lc *site.Sig
 		sa = v
 		break
 	}
-	f := site.SignForm(lc.Loc, lc.Campaign, sa, "", site.AttributionBlank, true, nil, nil)
+	f := site.SignForm(lc.Loc, lc.Campaign, sa, "", string(attribution.BlankFormValue()), true, nil, nil)
 	props := views.SignPageProps{
 		Page:          lc.SignFrame(lc.Loc.T("sign.ended")),
 		CampaignTitle: lc.Campaign.Title,

@@ -22,6 +22,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/campaign/campaigntest"
 	"github.com/placard/placard/internal/formtoken"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
@@ -41,51 +42,65 @@ func (c *clock) add(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// signSite is testSite plus an open letter taking signatures (organisations
-// too), a closed petition, and a petition asking for every detail.
-func signSite(t testing.TB) *campaign.Site {
+// signFiles is testFiles plus an open letter taking signatures
+// (organisations too), a closed petition, and a petition asking for every
+// detail.
+func signFiles(t testing.TB) campaigntest.Files {
 	t.Helper()
-	site := testSite(t)
-	river := site.Orgs[slicesIndex(site, "riverside")]
-	river.Consent = "Riverside Coalition may email me about this campaign."
-	river.PrivacyPolicy = "https://riverside.example/privacy"
-	letter := &campaign.Campaign{
-		Slug: "open-letter", Title: "An open letter to the council", Summary: "Add your name.",
-		Date: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC),
-		Actions: []campaign.Action{
-			{ID: "letter", Kind: campaign.KindLetter, Letter: &campaign.Letter{
-				To: "The council", Salutation: "Dear councillors,", Body: "Keep the library open.", Closing: "Yours,",
-				Organisations: []campaign.Signatory{{Name: "North Group"}},
-				Signing:       true, Goal: 50,
-				Fields: campaign.Fields{Organisation: campaign.FieldOptional, Role: campaign.FieldOptional},
-			}},
-			{Kind: campaign.KindDonate},
-		},
-	}
-	closed := &campaign.Campaign{
-		Slug: "old-petition", Title: "An old petition", Status: campaign.StatusClosed,
-		Date:    time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC),
-		Actions: []campaign.Action{{Kind: campaign.KindPetition, Petition: &campaign.Petition{Target: "Someone"}}},
-	}
-	full := &campaign.Campaign{
-		Slug: "every-field", Title: "Every field", Date: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
-		Actions: []campaign.Action{{ID: "sign", Kind: campaign.KindPetition, Petition: &campaign.Petition{
-			Target: "Council", Goal: 10,
-			Fields: campaign.Fields{Postcode: campaign.FieldRequired, Country: campaign.FieldRequired,
-				Phone: campaign.FieldOptional, Comment: campaign.FieldOptional},
-		}}},
-	}
-	river.Campaigns = append(river.Campaigns, letter, closed, full)
-	return campaign.NewSite(site.Orgs)
+	f := testFiles(t)
+	f["riverside/org.yaml"] += `consent: Riverside Coalition may email me about this campaign.
+privacy_policy: https://riverside.example/privacy
+`
+	f["riverside/open-letter.yaml"] = `title: An open letter to the council
+summary: Add your name.
+date: 2026-02-01
+actions:
+  - kind: letter
+    id: letter
+    to: The council
+    salutation: Dear councillors,
+    body: Keep the library open.
+    closing: Yours,
+    organisations:
+      - name: North Group
+    signing: true
+    goal: 50
+    fields:
+      organisation: optional
+      role: optional
+  - kind: donate
+`
+	f["riverside/old-petition.yaml"] = `title: An old petition
+summary: It ended.
+status: closed
+date: 2025-02-01
+actions:
+  - kind: petition
+    target: Someone
+    text: Do something.
+`
+	f["riverside/every-field.yaml"] = `title: Every field
+summary: Give every detail.
+date: 2026-01-01
+actions:
+  - kind: petition
+    id: sign
+    target: Council
+    text: Listen to us.
+    goal: 10
+    fields:
+      postcode: required
+      country: required
+      phone: optional
+      comment: optional
+`
+	return f
 }
 
-func slicesIndex(site *campaign.Site, slug string) int {
-	for i, o := range site.Orgs {
-		if o.Slug == slug {
-			return i
-		}
-	}
-	panic("no org " + slug)
+// signSite is signFiles loaded.
+func signSite(t testing.TB) *campaign.Site {
+	t.Helper()
+	return campaigntest.Site(t, signFiles(t))
 }
 
 // signEnv is a server with a real store and a settable clock.
@@ -613,14 +628,9 @@ func slicesCloneStrings(s []string) []string { return append([]string(nil), s...
 func TestSignCloseAt(t *testing.T) {
 	e := newSignEnv(t, openSQLite(t), nil)
 	v := e.formValues(t, libraryPage, "petition-form")
-	site := signSite(t)
-	lib := site.Orgs[slicesIndex(site, "riverside")]
-	for _, c := range lib.Campaigns {
-		if c.Slug == "save-the-library" {
-			c.CloseAt = e.clock.now().Add(time.Second)
-		}
-	}
-	if err := e.s.SetSite(site); err != nil {
+	f := signFiles(t)
+	f["riverside/save-the-library.yaml"] += "close_at: " + e.clock.now().Add(time.Second).Format(time.RFC3339) + "\n"
+	if err := e.s.SetSite(campaigntest.Site(t, f)); err != nil {
 		t.Fatal(err)
 	}
 	e.clock.add(5 * time.Second)

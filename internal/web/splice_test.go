@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/formtoken"
 	"github.com/placard/placard/internal/site"
 )
@@ -26,17 +27,17 @@ func FuzzViaPage(f *testing.F) {
 	now := time.Unix(1_800_000_000, 0)
 	tok := ts.Issue("o/c", now)
 	f.Fuzz(func(t *testing.T, text, src, ref string, slots uint8) {
-		if strings.Contains(text, formtoken.Placeholder) || strings.Contains(text, viaPlaceholder) {
+		if strings.Contains(text, formtoken.Placeholder) || strings.Contains(text, attribution.FormPlaceholder) {
 			t.Skip("the text holds a placeholder itself")
 		}
-		q := url.Values{paramSource: {src}, paramRef: {ref}}
-		source, r := attribution(q)
-		via := encodeVia(source, r)
-		if via != nil && len(via) != viaLen {
-			t.Fatalf("via %q is %d bytes, want %d", via, len(via), viaLen)
+		q := url.Values{attribution.ParamSource: {src}, attribution.ParamRef: {ref}}
+		source, r := attribution.FromQuery(q)
+		via := attribution.FormValue(source, r)
+		if via != nil && len(via) != attribution.FormValueLen {
+			t.Fatalf("via %q is %d bytes, want %d", via, len(via), attribution.FormValueLen)
 		}
-		if gs, gr := decodeVia(string(via)); gs != source || gr != r {
-			t.Fatalf("decodeVia(encodeVia(%q, %q)) = %q, %q", source, r, gs, gr)
+		if gs, gr := attribution.ParseFormValue(string(via)); gs != source || gr != r {
+			t.Fatalf("attribution.ParseFormValue(attribution.FormValue(%q, %q)) = %q, %q", source, r, gs, gr)
 		}
 		// A page alternating token and via slots.
 		var b, want strings.Builder
@@ -51,9 +52,9 @@ func FuzzViaPage(f *testing.F) {
 				b.WriteString(formtoken.Placeholder)
 				want.WriteString(tok)
 			} else {
-				b.WriteString(viaPlaceholder)
+				b.WriteString(attribution.FormPlaceholder)
 				if via == nil {
-					want.Write(blankVia)
+					want.Write(attribution.BlankFormValue())
 				} else {
 					want.Write(via)
 				}

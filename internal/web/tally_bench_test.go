@@ -4,10 +4,11 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
-	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/campaign/campaigntest"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store/sqlite"
 )
@@ -75,26 +76,19 @@ func BenchmarkPollManyRegions(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	site := signSite(b)
-	found := false
-	for _, c := range site.Orgs[slicesIndex(site, "riverside")].Campaigns {
-		if c.Slug != "save-the-library" {
-			continue
-		}
-		for i := range c.Actions {
-			if ct := c.Actions[i].Contact; ct != nil {
-				ct.Targets = nil
-				for r := range 400 {
-					ct.Targets = append(ct.Targets, campaign.Target{Name: fmt.Sprintf("Councillor %d", r),
-						Email: fmt.Sprintf("c%d@council.example", r), Region: fmt.Sprintf("Ward %d", r)})
-				}
-				found = true
-			}
-		}
-	}
-	if !found {
+	f := signFiles(b)
+	lib := f["riverside/save-the-library.yaml"]
+	start, end := strings.Index(lib, "    targets:\n"), strings.Index(lib, "  - kind: share\n")
+	if start < 0 || end < start {
 		b.Fatal("save-the-library has no contact action")
 	}
+	var targets strings.Builder
+	targets.WriteString("    targets:\n")
+	for r := range 400 {
+		fmt.Fprintf(&targets, "      - {name: Councillor %d, email: c%d@council.example, region: Ward %d}\n", r, r, r)
+	}
+	f["riverside/save-the-library.yaml"] = lib[:start] + targets.String() + lib[end:]
+	site := campaigntest.Site(b, f)
 	at := time.Date(2026, 2, 20, 12, 0, 0, 0, time.UTC)
 	s, err := New(Config{BaseURL: "https://act.example.org", SiteName: "Act", Store: st, RateLimit: -1,
 		Now: func() time.Time { return at }}, site)

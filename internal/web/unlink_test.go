@@ -6,10 +6,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store/pgtest"
 	"github.com/placard/placard/internal/store/postgres"
@@ -41,7 +41,7 @@ func TestSignersUnlinkablePostgres(t *testing.T) {
 		d := doc(t, get(t, e.s, "GET", res.Header.Get("Location"), nil))
 		personal := d.Find("#personal-link").AttrOr("value", "")
 		token := personal[strings.LastIndex(personal, "=")+1:]
-		if !validRef(token) {
+		if !attribution.ValidToken(token) {
 			t.Fatalf("signer %d: personal link %q", i, personal)
 		}
 		handed = append(handed, token)
@@ -112,34 +112,5 @@ func flushAllCredits(t *testing.T, s *Server) {
 	}
 	if err := s.flushCredits(context.Background(), true); err != nil {
 		t.Fatalf("flushCredits: %v", err)
-	}
-}
-
-// TestCreditsWaitForABatch: credits are handed over once creditBatch
-// signatures have gathered, or once the oldest is creditMaxAge old, or all
-// at once when asked; a failed write puts them back.
-func TestCreditsWaitForABatch(t *testing.T) {
-	var c credits
-	t0 := time.Date(2026, 2, 20, 12, 0, 0, 0, time.UTC)
-	for i := range creditBatch - 1 {
-		c.add("o", "c", "x", "", t0.Add(time.Duration(i)*time.Second))
-	}
-	if got := c.take(t0.Add(time.Minute), false); got != nil {
-		t.Fatalf("%d signatures: got %+v, want nothing yet", creditBatch-1, got)
-	}
-	if got := c.take(t0.Add(creditMaxAge), false); !slices.Equal(got, []signing.Credit{{Org: "o", Campaign: "c", Source: "x", Count: creditBatch - 1}}) {
-		t.Fatalf("after creditMaxAge: got %+v", got)
-	}
-	c.add("o", "c", "", "tok", t0)
-	if got := c.take(t0, false); got != nil {
-		t.Fatalf("one fresh signature: got %+v, want nothing yet", got)
-	}
-	got := c.take(t0, true)
-	c.putBack(got, t0)
-	for range creditBatch - 1 {
-		c.add("o", "c", "", "tok", t0)
-	}
-	if got := c.take(t0, false); !slices.Equal(got, []signing.Credit{{Org: "o", Campaign: "c", Referrer: "tok", Count: creditBatch}}) {
-		t.Fatalf("a batch, one put back: got %+v", got)
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/campaign/campaigntest"
 	"github.com/placard/placard/internal/site"
 )
 
@@ -34,64 +35,111 @@ func testPNG(t testing.TB, w, h int) []byte {
 	return buf.Bytes()
 }
 
-// testSite builds a small Site by hand: one organisation with a published
+// testFiles is a small campaigns folder: one organisation with a published
 // campaign using most kinds, a draft, and a second organisation without
 // colours, logo or pictures.
+func testFiles(t testing.TB) campaigntest.Files {
+	t.Helper()
+	return campaigntest.Files{
+		"riverside/assets/logo.svg":   `<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>`,
+		"riverside/assets/hero.png":   string(testPNG(t, 1200, 600)),
+		"riverside/assets/report.pdf": strings.Repeat("x", 1_234_567),
+		"riverside/org.yaml": `name: Riverside Coalition
+short_name: Riverside
+website: https://riverside.example
+language: en
+logo:
+  src: assets/logo.svg
+  alt: Riverside logo
+about: "A coalition of **forty** groups.\n\nSecond paragraph."
+colours:
+  primary: "#0b5d3b"
+  accent: "#aa3300"
+media_contact:
+  name: Sam Ortiz
+  phone: "+1 555 0100"
+  email: press@riverside.example
+social:
+  x: https://x.com/riverside
+  bluesky: https://bsky.app/profile/riverside.example
+donate: https://riverside.example/give
+members:
+  - name: North Group
+    link: https://north.example
+    region: North
+  - name: Anywhere Group
+    link: https://any.example
+`,
+		"riverside/save-the-library.yaml": `title: Save the library
+summary: The council votes on 3 March.
+date: 2026-02-10
+image:
+  src: assets/hero.png
+  alt: Children reading
+hashtags: [SaveRiversideLibrary]
+body: "# Why\n\nBecause <script>alert(1)</script> it matters."
+actions:
+  - kind: petition
+    target: Riverside City Council
+    text: Keep it open.
+    goal: 5000
+  - kind: contact
+    subject: Keep the library
+    message: Please vote no & keep it open.
+    targets:
+      - {name: Ann North, phone: "+1 555 0101", email: ann@council.example, region: North Ward}
+      - {name: Bo South, phone: "+1 555 0102", email: bo@council.example, region: South Ward}
+      - {name: Mayor Lee, email: mayor@council.example}
+  - kind: share
+    messages:
+      x: "Our library closes unless the council hears from us. {link} #SaveRiversideLibrary"
+      default: The Riverside library needs us before 3 March
+  - kind: donate
+    amounts: [10, 25]
+    currency: USD
+    destinations:
+      - name: Riverside Coalition
+        link: https://riverside.example/give?src=web
+        amount_param: amount
+  - kind: resources
+    items:
+      - title: The report
+        file: assets/report.pdf
+  - kind: engage
+`,
+		"riverside/secret-plan.yaml": `title: Secret plan
+summary: Not yet.
+status: draft
+date: 2026-03-01
+actions:
+  - kind: share
+    messages:
+      default: Not yet.
+`,
+		"plain/org.yaml": `name: Plain Org
+about: Plain.
+`,
+		"plain/a-note.yaml": `title: A note
+summary: A short note.
+date: 2026-01-05
+related:
+  - campaign: riverside/save-the-library
+  - campaign: riverside/secret-plan
+actions:
+  - kind: listen
+    items:
+      - title: Episode 12
+        link: https://pod.example/12
+        duration: 34m
+        format: podcast
+`,
+	}
+}
+
+// testSite is testFiles loaded.
 func testSite(t testing.TB) *campaign.Site {
 	t.Helper()
-	logo := &campaign.Asset{Path: "assets/logo.svg", Data: []byte(`<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>`), Hash: "aaaa", ContentType: "image/svg+xml", Width: 10, Height: 10}
-	hero := &campaign.Asset{Path: "assets/hero.png", Data: testPNG(t, 1200, 600), Hash: "bbbb", ContentType: "image/png", Width: 1200, Height: 600}
-	report := &campaign.Asset{Path: "assets/report.pdf", Data: bytes.Repeat([]byte("x"), 1_234_567), Hash: "cccc", ContentType: "application/pdf"}
-	river := &campaign.Org{
-		Slug: "riverside", Name: "Riverside Coalition", ShortName: "Riverside",
-		Website: "https://riverside.example", Language: "en",
-		Logo:         &campaign.Image{Src: "assets/logo.svg", Alt: "Riverside logo", Asset: logo},
-		About:        "A coalition of **forty** groups.\n\nSecond paragraph.",
-		Colours:      campaign.Colours{Primary: "#0b5d3b", Accent: "#aa3300"},
-		MediaContact: &campaign.Person{Name: "Sam Ortiz", Phone: "+1 555 0100", Email: "press@riverside.example"},
-		Social:       campaign.Social{X: "https://x.com/riverside", Bluesky: "https://bsky.app/profile/riverside.example"},
-		Donate:       "https://riverside.example/give",
-		Members: []campaign.Member{
-			{Name: "North Group", Link: "https://north.example", Region: "North"},
-			{Name: "Anywhere Group", Link: "https://any.example"},
-		},
-		Assets: map[string]*campaign.Asset{"assets/logo.svg": logo, "assets/hero.png": hero, "assets/report.pdf": report},
-	}
-	library := &campaign.Campaign{
-		Slug: "save-the-library", Title: "Save the library", Summary: "The council votes on 3 March.",
-		Date:     time.Date(2026, 2, 10, 0, 0, 0, 0, time.UTC),
-		Image:    &campaign.Image{Src: "assets/hero.png", Alt: "Children reading", Asset: hero},
-		Hashtags: []string{"SaveRiversideLibrary"},
-		Body:     "# Why\n\nBecause <script>alert(1)</script> it matters.",
-		Actions: []campaign.Action{
-			{Kind: campaign.KindPetition, Petition: &campaign.Petition{Target: "Riverside City Council", Text: "Keep it open.", Goal: 5000}},
-			{Kind: campaign.KindContact, Contact: &campaign.Contact{
-				Subject: "Keep the library", Message: "Please vote no & keep it open.",
-				Targets: []campaign.Target{
-					{Name: "Ann North", Phone: "+1 555 0101", Email: "ann@council.example", Region: "North Ward"},
-					{Name: "Bo South", Phone: "+1 555 0102", Email: "bo@council.example", Region: "South Ward"},
-					{Name: "Mayor Lee", Email: "mayor@council.example"},
-				},
-			}},
-			{Kind: campaign.KindShare, Share: &campaign.Share{Messages: campaign.ShareMessages{
-				X:       campaign.ShareText{"Our library closes unless the council hears from us. {link} #SaveRiversideLibrary"},
-				Default: campaign.ShareText{"The Riverside library needs us before 3 March"},
-			}}},
-			{Kind: campaign.KindDonate, Donate: &campaign.Donate{Amounts: []int{10, 25}, Currency: "USD",
-				Destinations: []campaign.Destination{{Name: "Riverside Coalition", Link: "https://riverside.example/give?src=web", AmountParam: "amount"}}}},
-			{Kind: campaign.KindResources, Resources: &campaign.Resources{Items: []campaign.Resource{{Title: "The report", File: "assets/report.pdf", Asset: report}}}},
-			{Kind: campaign.KindEngage, Engage: &campaign.Engage{}},
-		},
-	}
-	draft := &campaign.Campaign{Slug: "secret-plan", Title: "Secret plan", Status: campaign.StatusDraft, Date: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)}
-	river.Campaigns = []*campaign.Campaign{draft, library}
-	plain := &campaign.Org{Slug: "plain", Name: "Plain Org", About: "Plain."}
-	note := &campaign.Campaign{Slug: "a-note", Title: "A note", Summary: "A short note.", Date: time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC),
-		Related: []campaign.Related{{Campaign: "riverside/save-the-library", Target: library}, {Campaign: "riverside/secret-plan", Target: draft}},
-		Actions: []campaign.Action{{Kind: campaign.KindListen, Listen: &campaign.Listen{Items: []campaign.MediaItem{{Title: "Episode 12", Link: "https://pod.example/12", Duration: 34 * time.Minute, Format: "podcast"}}}}},
-	}
-	plain.Campaigns = []*campaign.Campaign{note}
-	return campaign.NewSite([]*campaign.Org{river, plain})
+	return campaigntest.Site(t, testFiles(t))
 }
 
 func newTestServer(t testing.TB) *Server {
@@ -762,9 +810,9 @@ func TestMailtoCRLF(t *testing.T) {
 }
 
 func TestCloseAtClosesCampaign(t *testing.T) {
-	site := testSite(t)
-	c := site.Campaign("plain", "a-note")
-	c.CloseAt = time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	f := testFiles(t)
+	f["plain/a-note.yaml"] += "close_at: 2026-03-01T00:00:00Z\n"
+	site := campaigntest.Site(t, f)
 	before := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
 	after := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {
@@ -786,9 +834,10 @@ func TestCloseAtClosesCampaign(t *testing.T) {
 // draft until then (404, not listed on its organisation's page) and public
 // from that moment, and that the snapshot is due for a rebuild at publish_at.
 func TestPublishAt(t *testing.T) {
-	site := testSite(t)
+	f := testFiles(t)
+	f["plain/a-note.yaml"] += "publish_at: 2026-03-01T09:00:00Z\n"
+	site := campaigntest.Site(t, f)
 	c := site.Campaign("plain", "a-note")
-	c.PublishAt = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	before := c.PublishAt.Add(-time.Minute)
 	for _, tc := range []struct {
 		now    time.Time
@@ -818,12 +867,9 @@ func TestPublishAt(t *testing.T) {
 // address, and its thank-you address, with a 301 to the new one (query kept),
 // while an old name pointing at a draft stays a plain 404.
 func TestRedirects(t *testing.T) {
-	site := testSite(t)
-	site.Org("riverside").Redirects = []campaign.Redirect{
-		{From: "old-library", To: "save-the-library"},
-		{From: "old-plan", To: "secret-plan"},
-	}
-	s, err := New(Config{BaseURL: "http://127.0.0.1:1"}, site)
+	f := testFiles(t)
+	f["riverside/org.yaml"] += "redirects:\n  old-library: save-the-library\n  old-plan: secret-plan\n"
+	s, err := New(Config{BaseURL: "http://127.0.0.1:1"}, campaigntest.Site(t, f))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -853,8 +899,9 @@ func TestRedirects(t *testing.T) {
 // without a key, with a wrong one, or with a short one there is no preview.
 func TestPreview(t *testing.T) {
 	const key = "0123456789abcdef-preview"
-	site := testSite(t)
-	site.Campaign("plain", "a-note").PublishAt = time.Date(2999, 1, 1, 0, 0, 0, 0, time.UTC)
+	f := testFiles(t)
+	f["plain/a-note.yaml"] += "publish_at: 2199-01-01T00:00:00Z\n"
+	site := campaigntest.Site(t, f)
 	if _, err := New(Config{BaseURL: "http://127.0.0.1:1", PreviewKey: "short"}, site); err == nil {
 		t.Errorf("a 5-character preview key was accepted, want an error")
 	}

@@ -12,7 +12,8 @@ const claimPurgeEvery = time.Minute
 // not there yet (part of store.Store): one insert, which the primary key
 // makes first for exactly one caller among every instance. About once a
 // minute the call also deletes the nonces whose claims have expired.
-func (db *DB) ClaimOnce(ctx context.Context, nonce []byte, expires time.Time) (bool, error) {
+func (db *DB) ClaimOnce(ctx context.Context, nonce []byte, expires time.Time) (_ bool, err error) {
+	defer failed(&err, "claiming a thank-you page")
 	tag, err := db.pool.Exec(ctx, `INSERT INTO claimed (nonce, expires) VALUES ($1, $2)
 		ON CONFLICT (nonce) DO NOTHING`, nonce, expires.UTC())
 	if err != nil {

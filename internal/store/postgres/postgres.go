@@ -133,6 +133,17 @@ func (db *DB) Close() error {
 	return nil
 }
 
+// failed names the operation op in *err, for an operator's log
+// ("postgres: storing signatures: …"). Exported methods defer it, so no
+// engine error leaves this package without saying what failed. It wraps
+// with %w: errors.Is still finds the store's sentinels (ErrNotFound,
+// ErrAlreadySigned) and context.Canceled or DeadlineExceeded.
+func failed(err *error, op string) {
+	if *err != nil {
+		*err = fmt.Errorf("postgres: %s: %w", op, *err)
+	}
+}
+
 // translate maps driver errors to the store's sentinels where one applies:
 // a unique violation (23505) on signatures means already signed.
 func translate(err error) error {
@@ -199,7 +210,8 @@ type sigKey struct{ org, campaign, email string }
 // AddSignatures inserts sigs in one transaction sent as one statement. A
 // duplicate (org, campaign, email) — already stored or earlier in sigs —
 // is reported as store.ErrAlreadySigned for that entry and changes nothing.
-func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) ([]error, error) {
+func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ []error, err error) {
+	defer failed(&err, "storing signatures")
 	results := make([]error, len(sigs))
 	if len(sigs) == 0 {
 		return results, nil
@@ -298,7 +310,8 @@ func (db *DB) Counts(ctx context.Context) ([]signing.Count, error) {
 }
 
 // Tallies is Counts with each campaign's revision (part of store.Store).
-func (db *DB) Tallies(ctx context.Context) ([]store.Tally, error) {
+func (db *DB) Tallies(ctx context.Context) (_ []store.Tally, err error) {
+	defer failed(&err, "reading tallies")
 	rows, err := db.pool.Query(ctx, `SELECT org, campaign, signatures, organisations, pending, revision
 		FROM tallies ORDER BY org COLLATE "C", campaign COLLATE "C"`)
 	if err != nil {
@@ -315,7 +328,8 @@ func (db *DB) Tallies(ctx context.Context) ([]store.Tally, error) {
 
 // PublicSigners returns up to limit approved signers of one campaign who
 // chose to be shown, newest first.
-func (db *DB) PublicSigners(ctx context.Context, org, campaign string, limit int) ([]signing.PublicSigner, error) {
+func (db *DB) PublicSigners(ctx context.Context, org, campaign string, limit int) (_ []signing.PublicSigner, err error) {
+	defer failed(&err, "reading public signers")
 	if limit <= 0 {
 		return nil, nil
 	}
@@ -341,7 +355,8 @@ func (db *DB) PublicSigners(ctx context.Context, org, campaign string, limit int
 
 // Organisations returns one campaign's approved organisations, oldest
 // first; the partial index signatures_approved_orgs holds only those rows.
-func (db *DB) Organisations(ctx context.Context, org, campaign string) ([]signing.Signature, error) {
+func (db *DB) Organisations(ctx context.Context, org, campaign string) (_ []signing.Signature, err error) {
+	defer failed(&err, "reading a campaign's organisations")
 	rows, err := db.pool.Query(ctx, `SELECT id, action, name, organisation, role, public, created_at
 		FROM signatures
 		WHERE org = $1 AND campaign = $2 AND kind = 'organisation' AND status = 'approved'
@@ -359,7 +374,13 @@ func (db *DB) Organisations(ctx context.Context, org, campaign string) ([]signin
 
 // Signatures calls fn for each of one campaign's signatures with the given
 // status ("" for all), oldest first, streaming rows from one snapshot.
-func (db *DB) Signatures(ctx context.Context, org, campaign string, status signing.Status, fn func(*signing.Signature) error) error {
+func (db *DB) Signatures(ctx context.Context, org, campaign string, status signing.Status, fn func(*signing.Signature) error) (err error) {
+	fnFailed := false // fn's own error goes back as it came
+	defer func() {
+		if !fnFailed {
+			failed(&err, "reading signatures")
+		}
+	}()
 	rows, err := db.pool.Query(ctx, `SELECT id, org, campaign, action, kind, status, name, email,
 		postcode, country, phone, comment, organisation, role, public, consent_text, consent_at,
 		contact_text, contact_at, lang, created_at
@@ -385,6 +406,7 @@ func (db *DB) Signatures(ctx context.Context, org, campaign string, status signi
 		}
 		s.ConsentAt, s.CreatedAt = s.ConsentAt.UTC(), s.CreatedAt.UTC()
 		if err := fn(&s); err != nil {
+			fnFailed = true
 			return err
 		}
 	}
@@ -416,7 +438,8 @@ func applyDeltas(ctx context.Context, tx pgx.Tx, ds *tally.Deltas) error {
 
 // SetStatus moves signature id to status, adjusting its campaign's tally in
 // the same transaction.
-func (db *DB) SetStatus(ctx context.Context, id int64, status signing.Status) error {
+func (db *DB) SetStatus(ctx context.Context, id int64, status signing.Status) (err error) {
+	defer failed(&err, "setting a signature's status")
 	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		var org, campaign, kind, old string
 		err := tx.QueryRow(ctx, `SELECT org, campaign, kind, status FROM signatures WHERE id = $1 FOR UPDATE`, id).
@@ -439,9 +462,10 @@ func (db *DB) SetStatus(ctx context.Context, id int64, status signing.Status) er
 
 // Erase deletes every signature with email on every campaign, adjusting the
 // tallies in the same transaction, and returns how many were deleted.
-func (db *DB) Erase(ctx context.Context, email string) (int, error) {
+func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
+	defer failed(&err, "erasing signatures")
 	n := 0
-	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `DELETE FROM signatures WHERE email = $1 RETURNING org, campaign, kind, status`, email)
 		if err != nil {
 			return err
@@ -486,9 +510,10 @@ func (db *DB) wipe(ctx context.Context) error {
 // Secret returns the installation's 32-byte key from the settings table,
 // creating it on first use. Instances starting together agree: the insert
 // keeps the first key written and everyone reads that one back.
-func (db *DB) Secret(ctx context.Context) ([]byte, error) {
+func (db *DB) Secret(ctx context.Context) (_ []byte, err error) {
+	defer failed(&err, "reading the secret key")
 	var key []byte
-	err := db.pool.QueryRow(ctx, `SELECT value FROM settings WHERE key = 'secret'`).Scan(&key)
+	err = db.pool.QueryRow(ctx, `SELECT value FROM settings WHERE key = 'secret'`).Scan(&key)
 	if err == nil {
 		return key, nil
 	}
@@ -507,9 +532,10 @@ func (db *DB) Secret(ctx context.Context) ([]byte, error) {
 
 // Purge deletes every signature of one campaign, keeping its counts (see
 // store.Store), in one transaction, then wipes like Erase.
-func (db *DB) Purge(ctx context.Context, org, campaign string) (int, error) {
+func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error) {
+	defer failed(&err, "purging a campaign's signatures")
 	n := 0
-	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		var pending int
 		err := tx.QueryRow(ctx, `WITH gone AS (
 				DELETE FROM signatures WHERE org = $1 AND campaign = $2 RETURNING status

@@ -15,7 +15,8 @@ import (
 // AddArrivals adds page views per source in one statement (one
 // transaction), summed per row first and upserted in key order, so two
 // instances flushing at once take row locks in the same order.
-func (db *DB) AddArrivals(ctx context.Context, arrivals []signing.Arrivals) error {
+func (db *DB) AddArrivals(ctx context.Context, arrivals []signing.Arrivals) (err error) {
+	defer failed(&err, "counting arrivals")
 	as := slices.Clone(arrivals)
 	slices.SortFunc(as, func(a, b signing.Arrivals) int {
 		return cmp.Or(cmp.Compare(a.Org, b.Org), cmp.Compare(a.Campaign, b.Campaign), cmp.Compare(a.Source, b.Source))
@@ -31,7 +32,7 @@ func (db *DB) AddArrivals(ctx context.Context, arrivals []signing.Arrivals) erro
 	if len(org) == 0 {
 		return nil
 	}
-	_, err := db.pool.Exec(ctx, `
+	_, err = db.pool.Exec(ctx, `
 		INSERT INTO sources AS s (org, campaign, source, arrivals)
 		SELECT org, campaign, source, sum(n) FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])
 			AS t(org, campaign, source, n)
@@ -45,7 +46,8 @@ func (db *DB) AddArrivals(ctx context.Context, arrivals []signing.Arrivals) erro
 // transaction of its own, summed per row and written in key order (so two
 // instances flushing at once lock rows alike and nothing follows the order
 // the signatures came in).
-func (db *DB) AddCredits(ctx context.Context, credits []signing.Credit) error {
+func (db *DB) AddCredits(ctx context.Context, credits []signing.Credit) (err error) {
+	defer failed(&err, "crediting sources and links")
 	var org, campaign, source, referrer []string
 	var n []int64
 	for _, c := range credits {
@@ -89,7 +91,8 @@ func (db *DB) AddCredits(ctx context.Context, credits []signing.Credit) error {
 
 // AddLinks creates one campaign's personal links in one statement (one
 // transaction of its own), in token order, and returns those created.
-func (db *DB) AddLinks(ctx context.Context, org, campaign string, links []signing.Referral) ([]signing.Referral, error) {
+func (db *DB) AddLinks(ctx context.Context, org, campaign string, links []signing.Referral) (_ []signing.Referral, err error) {
+	defer failed(&err, "creating personal links")
 	if len(links) == 0 {
 		return nil, nil
 	}
@@ -125,7 +128,8 @@ func (db *DB) AddLinks(ctx context.Context, org, campaign string, links []signin
 }
 
 // Sources returns one campaign's counts per source, in source byte order.
-func (db *DB) Sources(ctx context.Context, org, campaign string) ([]signing.SourceCount, error) {
+func (db *DB) Sources(ctx context.Context, org, campaign string) (_ []signing.SourceCount, err error) {
+	defer failed(&err, "reading a campaign's sources")
 	rows, err := db.pool.Query(ctx, `SELECT source, arrivals, signatures FROM sources
 		WHERE org = $1 AND campaign = $2 ORDER BY source COLLATE "C"`, org, campaign)
 	if err != nil {
@@ -141,7 +145,8 @@ func (db *DB) Sources(ctx context.Context, org, campaign string) ([]signing.Sour
 }
 
 // Referrals returns one campaign's links that brought signatures, most first.
-func (db *DB) Referrals(ctx context.Context, org, campaign string, limit int) ([]signing.ReferralCount, error) {
+func (db *DB) Referrals(ctx context.Context, org, campaign string, limit int) (_ []signing.ReferralCount, err error) {
+	defer failed(&err, "reading a campaign's personal links")
 	if limit <= 0 {
 		return nil, nil
 	}
@@ -161,10 +166,11 @@ func (db *DB) Referrals(ctx context.Context, org, campaign string, limit int) ([
 }
 
 // Referral finds a personal link by the hash of its private key.
-func (db *DB) Referral(ctx context.Context, secretHash [32]byte) (signing.ReferralCount, error) {
+func (db *DB) Referral(ctx context.Context, secretHash [32]byte) (_ signing.ReferralCount, err error) {
+	defer failed(&err, "finding a personal link")
 	var c signing.ReferralCount
 	var n int64
-	err := db.pool.QueryRow(ctx, `SELECT org, campaign, token, signatures FROM referrals WHERE secret_hash = $1`,
+	err = db.pool.QueryRow(ctx, `SELECT org, campaign, token, signatures FROM referrals WHERE secret_hash = $1`,
 		secretHash[:]).Scan(&c.Org, &c.Campaign, &c.Token, &n)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return c, store.ErrNotFound

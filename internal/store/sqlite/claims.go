@@ -19,7 +19,8 @@ type claimed struct {
 
 // ClaimOnce reports whether nonce is claimed for the first time (part of
 // store.Store).
-func (db *DB) ClaimOnce(ctx context.Context, nonce []byte, expires time.Time) (bool, error) {
+func (db *DB) ClaimOnce(ctx context.Context, nonce []byte, expires time.Time) (_ bool, err error) {
+	defer failed(&err, "claiming a thank-you page")
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}

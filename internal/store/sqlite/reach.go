@@ -18,7 +18,8 @@ type reachKey struct{ org, campaign, name string }
 // AddCredits adds new signatures per source and per personal link in one
 // transaction of its own, summed per row and written in key order, never
 // in the order the signatures came.
-func (db *DB) AddCredits(ctx context.Context, credits []signing.Credit) error {
+func (db *DB) AddCredits(ctx context.Context, credits []signing.Credit) (err error) {
+	defer failed(&err, "crediting sources and links")
 	sources := map[reachKey]int{}
 	links := map[reachKey]int{}
 	for _, c := range credits {
@@ -57,7 +58,8 @@ func (db *DB) AddCredits(ctx context.Context, credits []signing.Credit) error {
 // AddLinks creates one campaign's personal links in one transaction of its
 // own, in token order (the table is kept in token order anyway: WITHOUT
 // ROWID), and returns those created.
-func (db *DB) AddLinks(ctx context.Context, org, campaign string, links []signing.Referral) ([]signing.Referral, error) {
+func (db *DB) AddLinks(ctx context.Context, org, campaign string, links []signing.Referral) (_ []signing.Referral, err error) {
+	defer failed(&err, "creating personal links")
 	if len(links) == 0 {
 		return nil, nil
 	}
@@ -129,7 +131,8 @@ func sortedKeys(m map[reachKey]int) []reachKey {
 }
 
 // AddArrivals adds page views per source in one transaction.
-func (db *DB) AddArrivals(ctx context.Context, arrivals []signing.Arrivals) error {
+func (db *DB) AddArrivals(ctx context.Context, arrivals []signing.Arrivals) (err error) {
+	defer failed(&err, "counting arrivals")
 	if len(arrivals) == 0 {
 		return nil
 	}
@@ -152,7 +155,8 @@ func (db *DB) AddArrivals(ctx context.Context, arrivals []signing.Arrivals) erro
 }
 
 // Sources returns one campaign's counts per source, in source order.
-func (db *DB) Sources(ctx context.Context, org, campaign string) ([]signing.SourceCount, error) {
+func (db *DB) Sources(ctx context.Context, org, campaign string) (_ []signing.SourceCount, err error) {
+	defer failed(&err, "reading a campaign's sources")
 	rows, err := db.r.QueryContext(ctx, `SELECT source, arrivals, signatures FROM sources
 		WHERE org = ? AND campaign = ? ORDER BY source`, org, campaign)
 	if err != nil {
@@ -171,7 +175,8 @@ func (db *DB) Sources(ctx context.Context, org, campaign string) ([]signing.Sour
 }
 
 // Referrals returns one campaign's links that brought signatures, most first.
-func (db *DB) Referrals(ctx context.Context, org, campaign string, limit int) ([]signing.ReferralCount, error) {
+func (db *DB) Referrals(ctx context.Context, org, campaign string, limit int) (_ []signing.ReferralCount, err error) {
+	defer failed(&err, "reading a campaign's personal links")
 	if limit <= 0 {
 		return nil, nil
 	}
@@ -194,9 +199,10 @@ func (db *DB) Referrals(ctx context.Context, org, campaign string, limit int) ([
 }
 
 // Referral finds a personal link by the hash of its private key.
-func (db *DB) Referral(ctx context.Context, secretHash [32]byte) (signing.ReferralCount, error) {
+func (db *DB) Referral(ctx context.Context, secretHash [32]byte) (_ signing.ReferralCount, err error) {
+	defer failed(&err, "finding a personal link")
 	var c signing.ReferralCount
-	err := db.r.QueryRowContext(ctx, `SELECT org, campaign, token, signatures FROM referrals WHERE secret_hash = ?`,
+	err = db.r.QueryRowContext(ctx, `SELECT org, campaign, token, signatures FROM referrals WHERE secret_hash = ?`,
 		secretHash[:]).Scan(&c.Org, &c.Campaign, &c.Token, &c.Signatures)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, store.ErrNotFound

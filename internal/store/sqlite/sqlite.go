@@ -51,6 +51,10 @@ type DB struct {
 	r *sql.DB
 	// c is the background checkpointer's connection.
 	c *sql.DB
+	// ckMu keeps the checkpointer's PASSIVE checkpoints and an erasure's
+	// TRUNCATE checkpoint apart: SQLite lets one checkpoint run at a time
+	// and answers the second busy at once, without waiting.
+	ckMu sync.Mutex
 
 	stop, stopped chan struct{} // stop the checkpointer; closed when it has
 
@@ -239,11 +243,18 @@ func (db *DB) checkpointer() {
 		case <-db.stop:
 			return
 		case <-t.C:
-			// Errors (SQLITE_BUSY while another process checkpoints) are
-			// harmless: the next tick tries again.
-			db.c.Exec(`PRAGMA wal_checkpoint(PASSIVE)`)
+			db.passiveCheckpoint()
 		}
 	}
+}
+
+// passiveCheckpoint is one tick of the checkpointer. Errors (SQLITE_BUSY
+// while another process checkpoints) are harmless: the next tick tries
+// again.
+func (db *DB) passiveCheckpoint() {
+	db.ckMu.Lock()
+	defer db.ckMu.Unlock()
+	db.c.Exec(`PRAGMA wal_checkpoint(PASSIVE)`)
 }
 
 // migrate applies the embedded migrations not yet recorded in
@@ -340,6 +351,17 @@ func parseTime(s string) (time.Time, error) {
 	return t, nil
 }
 
+// failed names the operation op in *err, for an operator's log
+// ("sqlite: storing signatures: …"). Exported methods defer it, so no
+// engine error leaves this package without saying what failed. It wraps
+// with %w: errors.Is still finds the store's sentinels (ErrNotFound,
+// ErrAlreadySigned) and context.Canceled or DeadlineExceeded.
+func failed(err *error, op string) {
+	if *err != nil {
+		*err = fmt.Errorf("sqlite: %s: %w", op, *err)
+	}
+}
+
 // translate maps driver errors to the store's sentinels where one applies.
 func translate(err error) error {
 	var se *sqlite.Error
@@ -408,7 +430,8 @@ func (db *DB) insertStmt(ctx context.Context, n int) (*sql.Stmt, error) {
 // The rows go in multi-row INSERT statements rather than one statement per
 // signature: the single writer is the bottleneck under load, and this
 // cuts its CPU time per signature by about a quarter (measured here).
-func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) ([]error, error) {
+func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ []error, err error) {
+	defer failed(&err, "storing signatures")
 	results := make([]error, len(sigs))
 	if len(sigs) == 0 {
 		return results, nil
@@ -416,7 +439,6 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) ([]e
 	// Duplicates inside the batch are settled here: the first keeps its
 	// place, later ones are already signed. Each key is then sent once, so
 	// every returned row maps back to exactly one signature.
-	var err error
 	first := make(map[sigKey]int, len(sigs))
 	order := make([]int, 0, len(sigs))
 	for i, s := range sigs {
@@ -533,7 +555,8 @@ func (db *DB) Counts(ctx context.Context) ([]signing.Count, error) {
 }
 
 // Tallies is Counts with each campaign's revision (part of store.Store).
-func (db *DB) Tallies(ctx context.Context) ([]store.Tally, error) {
+func (db *DB) Tallies(ctx context.Context) (_ []store.Tally, err error) {
+	defer failed(&err, "reading tallies")
 	rows, err := db.r.QueryContext(ctx, `SELECT org, campaign, signatures, organisations, pending, revision
 		FROM tallies ORDER BY org, campaign`)
 	if err != nil {
@@ -553,7 +576,8 @@ func (db *DB) Tallies(ctx context.Context) ([]store.Tally, error) {
 
 // PublicSigners returns up to limit approved signers of one campaign who
 // chose to be shown, newest first.
-func (db *DB) PublicSigners(ctx context.Context, org, campaign string, limit int) ([]signing.PublicSigner, error) {
+func (db *DB) PublicSigners(ctx context.Context, org, campaign string, limit int) (_ []signing.PublicSigner, err error) {
+	defer failed(&err, "reading public signers")
 	if limit <= 0 {
 		return nil, nil
 	}
@@ -583,7 +607,8 @@ func (db *DB) PublicSigners(ctx context.Context, org, campaign string, limit int
 
 // Organisations returns one campaign's approved organisations, oldest
 // first, through the index of only those rows.
-func (db *DB) Organisations(ctx context.Context, org, campaign string) ([]signing.Signature, error) {
+func (db *DB) Organisations(ctx context.Context, org, campaign string) (_ []signing.Signature, err error) {
+	defer failed(&err, "reading a campaign's organisations")
 	rows, err := db.r.QueryContext(ctx, `SELECT id, action, name, organisation, role, public, created_at
 		FROM signatures INDEXED BY signatures_approved_orgs
 		WHERE org = ? AND campaign = ? AND kind = 'organisation' AND status = 'approved'
@@ -611,7 +636,13 @@ func (db *DB) Organisations(ctx context.Context, org, campaign string) ([]signin
 
 // Signatures calls fn for each of one campaign's signatures with the given
 // status ("" for all), oldest first, reading from one consistent snapshot.
-func (db *DB) Signatures(ctx context.Context, org, campaign string, status signing.Status, fn func(*signing.Signature) error) error {
+func (db *DB) Signatures(ctx context.Context, org, campaign string, status signing.Status, fn func(*signing.Signature) error) (err error) {
+	fnFailed := false // fn's own error goes back as it came
+	defer func() {
+		if !fnFailed {
+			failed(&err, "reading signatures")
+		}
+	}()
 	rows, err := db.r.QueryContext(ctx, `SELECT id, org, campaign, action, kind, status, name, email,
 		postcode, country, phone, comment, organisation, role, public, consent_text, consent_at,
 		contact_text, contact_at, lang, created_at
@@ -644,6 +675,7 @@ func (db *DB) Signatures(ctx context.Context, org, campaign string, status signi
 			return err
 		}
 		if err := fn(&s); err != nil {
+			fnFailed = true
 			return err
 		}
 	}
@@ -652,7 +684,8 @@ func (db *DB) Signatures(ctx context.Context, org, campaign string, status signi
 
 // SetStatus moves signature id to status, adjusting its campaign's tally in
 // the same transaction.
-func (db *DB) SetStatus(ctx context.Context, id int64, status signing.Status) error {
+func (db *DB) SetStatus(ctx context.Context, id int64, status signing.Status) (err error) {
+	defer failed(&err, "setting a signature's status")
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -685,7 +718,8 @@ func (db *DB) SetStatus(ctx context.Context, id int64, status signing.Status) er
 
 // Erase deletes every signature with email on every campaign, adjusting the
 // tallies in the same transaction, and returns how many were deleted.
-func (db *DB) Erase(ctx context.Context, email string) (int, error) {
+func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
+	defer failed(&err, "erasing signatures")
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, err
@@ -733,22 +767,44 @@ func (db *DB) Erase(ctx context.Context, email string) (int, error) {
 // outlasts it, the erasure has happened but its bytes may still be in the
 // WAL: wipe says so, and running the erasure again finishes the job.
 func (db *DB) wipe(ctx context.Context) error {
-	var busy, log, done int
-	if err := db.w.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &log, &done); err != nil {
-		return fmt.Errorf("emptying the write-ahead log after erasing: %w", err)
+	db.ckMu.Lock()
+	defer db.ckMu.Unlock()
+	// Another process's checkpoint (serve's, while the command line
+	// erases) also answers busy at once; it lasts milliseconds, so a few
+	// tries over about two seconds outlast it.
+	for try := 0; ; try++ {
+		var busy, log, done int
+		if err := db.w.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &log, &done); err != nil {
+			return fmt.Errorf("emptying the write-ahead log after erasing: %w", err)
+		}
+		if busy == 0 {
+			return nil
+		}
+		if try == wipeTries-1 {
+			return errors.New("the signatures are erased, but another reader kept the write-ahead log from being emptied, so their bytes may still be in it; run the erasure again")
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wipeRetry):
+		}
 	}
-	if busy != 0 {
-		return errors.New("the signatures are erased, but another reader kept the write-ahead log from being emptied, so their bytes may still be in it; run the erasure again")
-	}
-	return nil
 }
+
+// wipeTries and wipeRetry bound how long wipe waits out another
+// process's checkpoint.
+const (
+	wipeTries = 20
+	wipeRetry = 100 * time.Millisecond
+)
 
 // Secret returns the installation's 32-byte key from the settings table,
 // creating it on first use. Concurrent first calls (even from two
 // processes) agree: the insert keeps the first key written.
-func (db *DB) Secret(ctx context.Context) ([]byte, error) {
+func (db *DB) Secret(ctx context.Context) (_ []byte, err error) {
+	defer failed(&err, "reading the secret key")
 	var key []byte
-	err := db.r.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = 'secret'`).Scan(&key)
+	err = db.r.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = 'secret'`).Scan(&key)
 	if err == nil {
 		return key, nil
 	}
@@ -767,7 +823,8 @@ func (db *DB) Secret(ctx context.Context) ([]byte, error) {
 
 // Purge deletes every signature of one campaign, keeping its counts (see
 // store.Store), in one transaction, then wipes like Erase.
-func (db *DB) Purge(ctx context.Context, org, campaign string) (int, error) {
+func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error) {
+	defer failed(&err, "purging a campaign's signatures")
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, err

@@ -67,6 +67,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("CommitterConcurrent", func(t *testing.T) { testCommitter(t, open(t)) })
 	t.Run("CommitterCancelled", func(t *testing.T) { testCommitterCancelled(t, open(t)) })
 	t.Run("CommitterClose", func(t *testing.T) { testCommitterClose(t, open(t)) })
+	t.Run("ErrorsNameTheOperation", func(t *testing.T) { testErrorsNameTheOperation(t, open(t)) })
 }
 
 // Place returns an opener for one database that is fresh for this test and
