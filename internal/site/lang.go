@@ -128,20 +128,6 @@ func LocalDuration(l *i18n.Localizer, d time.Duration, english string) string {
 	return strings.Join(parts, " ")
 }
 
-// InLang returns the live page of the campaign at path (lc, its default
-// language's) in lang, the hidden field of the form that was sent: the
-// same campaign, store key and tally, whose answers (the re-shown form,
-// the thank-you page) come in that language. An unknown lang gives lc.
-func (snap *Snapshot) InLang(path string, lc *SigningCampaign, lang string) *SigningCampaign {
-	if lang == "" || lang == lc.Campaign.Org.Language {
-		return lc
-	}
-	if other := snap.Signing[path+"/"+lang]; other != nil && other.Key == lc.Key {
-		return other
-	}
-	return lc
-}
-
 // LocalMoney writes an amount as l's language does: the number grouped for
 // the language, then a no-break space and the currency's symbol (or code):
 // "25 €", "1.000 €", "25 ₪". English pages keep formatMoney's "€25".

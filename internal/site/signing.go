@@ -334,3 +334,17 @@ func (lc *SigningCampaign) SignFrame(title string) views.Page {
 	p.Noindex = true
 	return p
 }
+
+// InLang returns the live page of the campaign at path (lc, its default
+// language's) in lang, the hidden field of the form that was sent: the
+// same campaign, store key and tally, whose answers (the re-shown form,
+// the thank-you page) come in that language. An unknown lang gives lc.
+func (snap *Snapshot) InLang(path string, lc *SigningCampaign, lang string) *SigningCampaign {
+	if lang == "" || lang == lc.Campaign.Org.Language {
+		return lc
+	}
+	if other := snap.Signing[path+"/"+lang]; other != nil && other.Key == lc.Key {
+		return other
+	}
+	return lc
+}

@@ -1,22 +1,24 @@
-// Package web serves a loaded campaigns Site as public pages.
+// Package web answers HTTP requests for a loaded campaigns Site: routes,
+// handlers, middleware and error pages.
 //
-// Every page that does not change per request is rendered once per Site
-// snapshot: the bytes, a gzip copy, a strong ETag and the page's own
-// Content-Security-Policy are built when the snapshot is built, so serving a
-// page is a map lookup and a write. A reload builds a new snapshot beside the
-// old one and swaps it in atomically; requests in flight finish on the
-// snapshot they started with.
+// What it serves is compiled by internal/site into an immutable snapshot:
+// every page that does not change per request is rendered once, with its
+// bytes, a gzip copy, a strong ETag and its own Content-Security-Policy
+// (internal/pagecache), so serving a page is a map lookup and a write. A
+// reload compiles a new snapshot beside the old one and swaps it in
+// atomically; requests in flight finish on the snapshot they started with.
 //
-// Campaign pages that take signatures (site.SigningCampaign) are cached the same way, with
-// two additions: each response carries a fresh signed form token, spliced
-// into the cached bytes (pagecache.Spliced, formtoken), and a poller re-renders a
-// campaign's pages when the store's count for it changes, so the tally is
-// current without rendering per request. A signature (sign.go) is answered
-// with a redirect to the cached thank-you page only once it is durably
-// committed.
+// Campaign pages that take signatures (site.SigningCampaign) are cached the
+// same way, with two additions: each response carries a fresh signed form
+// token spliced into the cached bytes (pagecache.Spliced, formtoken), and
+// the tally watcher (internal/tallywatch, tallies.go) has a campaign's pages
+// re-rendered when the store's figures for it change. A signature (sign.go)
+// is answered with a redirect to the cached thank-you page only once it is
+// durably committed.
 //
-// All routes are listed in routes.go. Handlers are methods that return an
-// error; one adapter (errors.go) turns errors into a status and an error page.
+// All routes are listed in routes.go; each handler file answers one kind of
+// request. Handlers are methods that return an error; one adapter
+// (errors.go) turns errors into a status and an error page.
 package web
 
 import (
