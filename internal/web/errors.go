@@ -105,13 +105,10 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	var buf bytes.Buffer
 	var rerr error
 	if he.status == http.StatusNotFound {
-		props := views.NotFoundPageProps{
-			Page:        s.errorFrame(snap, "Page not found"),
-			Path:        r.URL.Path,
-			Suggestions: site.ClosePages(snap.Known, r.URL.Path, 3),
-			HomeURL:     "/",
-		}
-		rerr = views.NotFoundPage(props).Render(ctx, &buf)
+		// The page a static copy holds at site.NotFoundPath, for this path.
+		var page []byte
+		page, rerr = snap.NotFoundPage(r.URL.Path)
+		buf.Write(page)
 	} else {
 		props := views.ErrorPageProps{
 			Page:    s.errorFrame(snap, he.heading),
