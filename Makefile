@@ -40,8 +40,9 @@ bench:
 	@echo
 	@echo "Load tests against real servers (Debian: apt-get install wrk nginx curl postgresql):"
 	@echo "  bench/pages.sh   page throughput of placard serve beside nginx serving the same bytes"
-	@echo "  bench/sign.sh    signing throughput over HTTP on SQLite and PostgreSQL, beside the disk's fsync rate"
+	@echo "  bench/sign.sh    signing throughput over HTTP on SQLite and PostgreSQL, beside the disk's fsync rate and a bare net/http handler"
 	@echo "  bench/build.sh   placard build of 1,000 campaigns, and nginx serving the export"
+	@echo "  bench/scale.sh N...  check, start, memory, reload and page latency for N campaigns copied from the examples"
 	@echo "Each lists its settings (RUNS, DURATION, ENGINES, ...) at its top; results go in bench/README.md."
 
 # Golden pages (views), share cards (internal/sharecard) and the loader's

@@ -44,9 +44,14 @@ cleanup() {
 trap cleanup EXIT
 
 free_port() {
-	local p
+	# Below the kernel's ephemeral range: a port there may be held by an
+	# outgoing connection (wrk's, other programs') that a connect test
+	# cannot see, and then listening on it fails.
+	local p lo
+	lo=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+	[ "$lo" -gt 11000 ] 2>/dev/null || lo=32768
 	for _ in $(seq 1 200); do
-		p=$((20000 + RANDOM % 40000))
+		p=$((10000 + RANDOM % (lo - 10000)))
 		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
 			echo "$p"
 			return

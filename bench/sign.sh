@@ -19,13 +19,25 @@
 #   3. counts the signatures stored (placard signatures export) and checks
 #      that it is at least the number of "signed" answers;
 #   4. prints, per engine: signatures/s, p50, p99, non-303 answers,
-#      fsync/s and the ratio signatures/s ÷ fsync/s.
+#      fsync/s and the ratio signatures/s ÷ fsync/s;
+#   5. and the reference of issue 12: a BARE net/http handler (bench/bare:
+#      parses the same form POST, checks the same fields are there, answers
+#      303 to the thank-you page, stores nothing) on its own free 127.0.0.1
+#      port, measured with the same wrk settings and the same sign.lua (the
+#      same form body, action and token) right before each engine's run —
+#      bare, sqlite, bare, postgres: alternating, so each ratio compares two
+#      runs made a few seconds apart. The bare run happens while the engine's
+#      placard is started and idle (it fills the 3 s the token must age). It
+#      prints the bare handler's requests/s and p99 and the ratio
+#      signatures/s ÷ bare requests/s per engine (issue 12's target: ≥ 0.6).
+#      BARE=0 skips it.
 #
 # Needs: go, curl, wrk; PostgreSQL server binaries for the postgres run
 # (Debian: apt-get install wrk curl postgresql). Only 127.0.0.1 and unix
 # sockets are used; every run is bounded by DURATION.
 # Usage: bench/sign.sh   (env: ENGINES="sqlite postgres" DURATION=20s CONNS=64 THREADS=2
 #                         PAGE=/northgate-tenants/tell-the-courier PGBIN=/usr/lib/postgresql/15/bin
+#                         BARE=1 (0: no bare reference run)
 #                         PROFILE=1 to sample the CPU with perf during each run and print the
 #                         hottest processes and functions; the perf data is kept in PROFILE_DIR)
 set -euo pipefail
@@ -38,6 +50,7 @@ CONNS=${CONNS:-64}
 THREADS=${THREADS:-2}
 PAGE=${PAGE:-/northgate-tenants/tell-the-courier}
 PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
+BARE=${BARE:-1}
 
 for tool in go curl wrk; do
 	command -v "$tool" >/dev/null 2>&1 || { echo "bench: $tool is not installed (Debian: apt-get install wrk curl)" >&2; exit 2; }
@@ -62,9 +75,14 @@ pg_as() {
 }
 
 free_port() {
-	local p
+	# Below the kernel's ephemeral range: a port there may be held by an
+	# outgoing connection (wrk's, other programs') that a connect test
+	# cannot see, and then listening on it fails.
+	local p lo
+	lo=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+	[ "$lo" -gt 11000 ] 2>/dev/null || lo=32768
 	for _ in $(seq 1 200); do
-		p=$((20000 + RANDOM % 40000))
+		p=$((10000 + RANDOM % (lo - 10000)))
 		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
 			echo "$p"
 			return
@@ -77,6 +95,8 @@ free_port() {
 wait_http() {
 	for _ in $(seq 1 300); do
 		curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+		# Stop waiting if the server (the last one started) has exited.
+		kill -0 "${pids[-1]}" 2>/dev/null || { echo "bench: the server for $1 exited" >&2; return 1; }
 		sleep 0.1
 	done
 	echo "bench: $1 did not answer within 30 s" >&2
@@ -89,12 +109,27 @@ input_value() {
 }
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-echo "bench: building placard and bench/fsync…"
+echo "bench: building placard, bench/fsync and bench/bare…"
 go build -o "$work/placard" ./cmd/placard
 go build -o "$work/fsync" ./bench/fsync
+go build -o "$work/bare" ./bench/bare
 fsync_line=$("$work/fsync" -dir "$work" -d 5s)
 fsync_rate=$(sed -n 's/^fsync\/s \([0-9]*\).*/\1/p' <<<"$fsync_line")
 echo "bench: disk: $fsync_line"
+
+# The bare reference server, on a port it picks itself; it idles between
+# its runs.
+if [ "$BARE" != 0 ]; then
+	"$work/bare" -addr 127.0.0.1:0 >"$work/bare.log" 2>&1 &
+	pids+=($!)
+	B=""
+	for _ in $(seq 1 300); do
+		B=$(sed -n 's/^bare: listening on \(http:\/\/127\.0\.0\.1:[0-9]*\)$/\1/p' "$work/bare.log")
+		[ -n "$B" ] && break
+		sleep 0.1
+	done
+	[ -n "$B" ] || { echo "bench: bench/bare did not start:" >&2; cat "$work/bare.log" >&2; exit 1; }
+fi
 
 # start_postgres — a throwaway cluster on a unix socket in $work/pg; sets DSN.
 start_postgres() {
@@ -136,7 +171,7 @@ perf_summary() {
 		awk '{ printf "  %8s  %s\n", $1, $NF }' || true
 }
 
-declare -A result
+declare -A result bare_rps bare_p50 bare_p99 engine_rps
 for engine in $ENGINES; do
 	case $engine in
 	sqlite) DSN="$work/sqlite/placard.db" ;;
@@ -155,7 +190,23 @@ for engine in $ENGINES; do
 	action=$(input_value "$work/page.html" action)
 	token=$(input_value "$work/page.html" token)
 	[ -n "$action" ] && [ -n "$token" ] || { echo "bench: no signing form (action and token inputs) on $PAGE" >&2; exit 1; }
-	sleep 3.2 # a token is accepted once it is 3 s old
+	minted=$(date +%s%N)
+
+	if [ "$BARE" != 0 ]; then
+		# The reference: the same wrk settings, script and form body.
+		echo "bench: $engine: bare: wrk -t$THREADS -c$CONNS -d$DURATION --latency -s bench/sign.lua $B$PAGE/sign"
+		SIGN_PATH="$PAGE/sign" SIGN_ACTION="$action" SIGN_TOKEN="$token" SIGN_RUN="bare$RANDOM" \
+			wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s bench/sign.lua "$B$PAGE/sign" | tee "$work/wrk-bare-$engine.txt"
+		bline=$(grep '^SIGN ' "$work/wrk-bare-$engine.txt")
+		bget() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$bline"; }
+		[ "$(bget requests)" -gt 0 ] || { echo "bench: bare: wrk completed no request" >&2; cat "$work/bare.log" >&2; exit 1; }
+		[ "$(bget non303)" = 0 ] && [ "$(bget not_signed)" = 0 ] ||
+			echo "bench: $engine: bare: WARNING: answers other than 303 signed ($(bget statuses))" >&2
+		bare_rps[$engine]=$(bget rps) bare_p50[$engine]=$(bget p50_ms) bare_p99[$engine]=$(bget p99_ms)
+	fi
+	# A token is accepted once it is 3 s old: wait for what is left of 3.2 s.
+	left=$(awk -v a="$minted" -v b="$(date +%s%N)" 'BEGIN { l = 3.2 - (b - a) / 1e9; printf "%.2f", (l > 0 ? l : 0) }')
+	sleep "$left"
 
 	if [ -n "${PROFILE:-}" ]; then
 		# CPU profile of the server (and, for PostgreSQL, of everything) while
@@ -188,6 +239,7 @@ for engine in $ENGINES; do
 	wait "$server" 2>/dev/null || true
 	[ "$engine" != postgres ] || stop_postgres
 	ratio=$(awk -v r="$(get rps)" -v f="$fsync_rate" 'BEGIN { printf "%.1f", r / f }')
+	engine_rps[$engine]=$(get rps)
 	result[$engine]=$(printf '%-9s %10s %9s ms %9s ms %8s %10s %8sx  (%s signed, %s stored, socket errors %s, %s)' \
 		"$engine" "$(get rps)" "$(get p50_ms)" "$(get p99_ms)" "$(get non303)" "$fsync_rate" "$ratio" \
 		"$signed" "$sigs" "$(get socket_errors)" "$(get statuses)")
@@ -197,3 +249,13 @@ echo
 echo "bench: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(go env GOVERSION), $THREADS threads, $CONNS connections, $DURATION, load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-9s %10s %12s %12s %8s %10s %9s\n' engine "sigs/s" p50 p99 non303 "fsync/s" ratio
 for engine in $ENGINES; do echo "${result[$engine]}"; done
+if [ "$BARE" != 0 ]; then
+	echo
+	echo "bench: bare net/http handler (bench/bare: parses the same POST, answers 303, stores nothing), same wrk settings and sign.lua, run just before each engine"
+	printf '%-9s %10s %12s %12s %12s %13s\n' engine "sigs/s" "bare req/s" "bare p50" "bare p99" "engine÷bare"
+	for engine in $ENGINES; do
+		printf '%-9s %10s %12s %9s ms %9s ms %12s   (target ≥ 0.60)\n' "$engine" "${engine_rps[$engine]}" "${bare_rps[$engine]}" \
+			"${bare_p50[$engine]}" "${bare_p99[$engine]}" \
+			"$(awk -v e="${engine_rps[$engine]}" -v b="${bare_rps[$engine]}" 'BEGIN { printf "%.2f", e / b }')"
+	done
+fi

@@ -163,7 +163,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	w.SetConnMaxIdleTime(0)
 
 	db := &DB{w: w}
-	if err := db.migrate(ctx); err != nil {
+	if err := db.migrateRetrying(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("preparing database %s: %w", path, err)
 	}
@@ -256,6 +256,32 @@ func (db *DB) passiveCheckpoint() {
 	defer db.ckMu.Unlock()
 	db.c.Exec(`PRAGMA wal_checkpoint(PASSIVE)`)
 }
+
+// migrateRetrying runs migrate, trying again for up to openBusyWait while
+// another process opening the same new file at the same moment holds it.
+// busy_timeout covers most waits, but not all: the first connections to a
+// new file switch it to WAL, which needs the file to themselves, and SQLite
+// answers a connection that would otherwise deadlock busy at once instead
+// of waiting (seen with four Opens at once: TestConcurrentOpen).
+func (db *DB) migrateRetrying(ctx context.Context) error {
+	deadline := time.Now().Add(openBusyWait)
+	for {
+		err := db.migrate(ctx)
+		var se *sqlite.Error
+		if err == nil || !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// openBusyWait is how long Open keeps trying to prepare a file that
+// another process is preparing at the same time: busy_timeout's 10 s.
+const openBusyWait = 10 * time.Second
 
 // migrate applies the embedded migrations not yet recorded in
 // schema_migrations, all in one immediate transaction: two processes opening
