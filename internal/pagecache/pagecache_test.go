@@ -20,7 +20,7 @@ const (
 	viaMark   = "PlacardAttributionSlot0000000000"
 )
 
-var testSlots = Slots{Token: tokenMark, Via: viaMark, BlankVia: bytes.Repeat([]byte{'.'}, len(viaMark))}
+var testSlots = Slots{Token: tokenMark, Attribution: viaMark, BlankAttribution: bytes.Repeat([]byte{'.'}, len(viaMark))}
 
 // issue is a stand-in token issuer: 32 characters naming the path's
 // length and the second.

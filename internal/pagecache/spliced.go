@@ -32,14 +32,14 @@ import (
 // every response in that second: serving costs about as much as a plain
 // cached page.
 //
-// A page may also hold Slots.Via slots (the signing form's share source
+// A page may also hold Slots.Attribution slots (the signing form's share source
 // and personal-link token), the same length as a token.
 // A request without attribution gets the blank value, covered by the
 // per-second trailer; one with attribution (only visitors who followed a
 // share link) costs one CRC-32 pass over the page for its own trailer.
 type Spliced struct {
 	pieces [][]byte // plain pieces; len(pieces)-1 slots go between them
-	slots  []bool   // per slot: true for a via slot, false for a token
+	slots  []bool   // per slot: true for an attribution slot, false for a token
 	length []string // Content-Length of the plain body
 
 	gzHead   []byte   // gzip header + deflated pieces[0]
@@ -57,11 +57,11 @@ type Spliced struct {
 }
 
 // Slots names what marks a page's slots in the rendered body, and what a
-// via slot holds when the request brings no attribution. All three are
-// the same length, the length of every token and via value.
+// attribution slot holds when the request brings none. All three are
+// the same length, the length of every token and attribution value.
 type Slots struct {
-	Token, Via string
-	BlankVia   []byte
+	Token, Attribution string
+	BlankAttribution   []byte
 }
 
 // IssueFunc returns the form token for the campaign at path
@@ -139,12 +139,12 @@ func NewSpliced(body []byte, slots Slots, path, csp string) *Spliced {
 	return p
 }
 
-// splitSlots cuts body at every token and via mark, in order.
+// splitSlots cuts body at every token and attribution mark, in order.
 func splitSlots(body []byte, marks Slots) (pieces [][]byte, slots []bool) {
 	tokenLen := len(marks.Token)
 	for {
 		i := bytes.Index(body, []byte(marks.Token))
-		j := bytes.Index(body, []byte(marks.Via))
+		j := bytes.Index(body, []byte(marks.Attribution))
 		via := j >= 0 && (i < 0 || j < i)
 		if via {
 			i = j
@@ -158,7 +158,7 @@ func splitSlots(body []byte, marks Slots) (pieces [][]byte, slots []bool) {
 	}
 }
 
-// slotValue is what goes in slot i: the token, or the via value.
+// slotValue is what goes in slot i: the token, or the attribution value.
 func (p *Spliced) slotValue(i int, token, via []byte) []byte {
 	if p.slots[i] {
 		return via
@@ -194,7 +194,7 @@ func (p *Spliced) stampAt(issue IssueFunc, now time.Time) *tokenStamp {
 		return st
 	}
 	st := &tokenStamp{sec: sec, token: []byte(issue(p.path, now))}
-	st.gzTrailer = p.trailer(st.token, p.marks.BlankVia)
+	st.gzTrailer = p.trailer(st.token, p.marks.BlankAttribution)
 	p.stamp.Store(st)
 	return st
 }
@@ -204,15 +204,15 @@ func (p *Spliced) stampAt(issue IssueFunc, now time.Time) *tokenStamp {
 // written piece by piece; Content-Length is known ahead, so the server
 // sends it without chunking.
 func (p *Spliced) Serve(w http.ResponseWriter, r *http.Request, issue IssueFunc, now time.Time) {
-	p.ServeVia(w, r, issue, now, nil)
+	p.ServeAttributed(w, r, issue, now, nil)
 }
 
-// ServeVia is Serve with via (a slot's length, or nil for blank) in the
-// page's via slots: the share source and personal link the visitor
+// ServeAttributed is Serve with via (a slot's length, or nil for blank) in
+// the page's attribution slots: the share source and personal link the visitor
 // arrived with.
-func (p *Spliced) ServeVia(w http.ResponseWriter, r *http.Request, issue IssueFunc, now time.Time, via []byte) {
+func (p *Spliced) ServeAttributed(w http.ResponseWriter, r *http.Request, issue IssueFunc, now time.Time, via []byte) {
 	if via == nil {
-		via = p.marks.BlankVia
+		via = p.marks.BlankAttribution
 	}
 	h := w.Header()
 	useGz := AcceptsGzip(r.Header["Accept-Encoding"])
@@ -253,7 +253,7 @@ func (p *Spliced) ServeVia(w http.ResponseWriter, r *http.Request, issue IssueFu
 	st := p.stampAt(issue, now)
 	if useGz {
 		trailer := st.gzTrailer
-		if !bytes.Equal(via, p.marks.BlankVia) {
+		if !bytes.Equal(via, p.marks.BlankAttribution) {
 			trailer = p.trailer(st.token, via)
 		}
 		_, _ = w.Write(p.gzHead)
@@ -289,7 +289,7 @@ func (p *Spliced) Body(tok string) []byte {
 	var b bytes.Buffer
 	b.Write(p.pieces[0])
 	for i, piece := range p.pieces[1:] {
-		b.Write(p.slotValue(i, []byte(tok), p.marks.BlankVia))
+		b.Write(p.slotValue(i, []byte(tok), p.marks.BlankAttribution))
 		b.Write(piece)
 	}
 	return b.Bytes()

@@ -73,13 +73,13 @@ type SigningPages struct {
 	Embed   *pagecache.Spliced // nil without lc.embed
 	// Rotations are main and the other share-message renderings, in
 	// rotation order; nil when the page has only one.
-	Rotations []*pagecache.Spliced
-	Suggest   map[string]*pagecache.Spliced // language → main page with its notice
+	Rotations   []*pagecache.Spliced
+	LangNotices map[string]*pagecache.Spliced // language → main page with its notice
 }
 
 // pageSlots are the marks of the signing form's spliced slots: the form
 // token and the share attribution.
-var pageSlots = pagecache.Slots{Token: formtoken.Placeholder, Via: attribution.FormPlaceholder, BlankVia: attribution.BlankFormValue()}
+var pageSlots = pagecache.Slots{Token: formtoken.Placeholder, Attribution: attribution.FormPlaceholder, BlankAttribution: attribution.BlankFormValue()}
 
 // NewTokenPage prepares a page whose signing forms take a fresh token per
 // response, for the campaign whose store key is path.
@@ -193,7 +193,7 @@ func RenderSigning(lc *SigningCampaign, t *Figures) error {
 	if err != nil {
 		return fmt.Errorf("rendering %s: %w", lc.Path, err)
 	}
-	lp := &SigningPages{Main: main, Regions: lazyRegions{t: t}, Suggest: map[string]*pagecache.Spliced{}}
+	lp := &SigningPages{Main: main, Regions: lazyRegions{t: t}, LangNotices: map[string]*pagecache.Spliced{}}
 	if lc.Embed != nil {
 		if lp.Embed, err = lc.Embed.render(withFigures(lc.props, lc, t), lc.Key); err != nil {
 			return err
@@ -212,7 +212,7 @@ func RenderSigning(lc *SigningCampaign, t *Figures) error {
 	for lang, sug := range lc.LangNotices {
 		p := lc.props
 		p.Page.Suggest = sug
-		if lp.Suggest[lang], err = one(p); err != nil {
+		if lp.LangNotices[lang], err = one(p); err != nil {
 			return fmt.Errorf("rendering %s with a %s suggestion: %w", lc.Path, lang, err)
 		}
 	}

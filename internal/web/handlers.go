@@ -45,7 +45,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 		// The page exists in other languages: caches must keep one copy per
 		// Accept-Language, and a reader who prefers one is offered it.
 		w.Header()["Vary"] = hvVaryLang
-		if lang := suggestLang(r, m); lang != "" {
+		if lang := noticeLang(r, m); lang != "" {
 			if v := snap.LangNotices[r.URL.Path][lang]; v != nil {
 				p = v
 			}
@@ -80,11 +80,11 @@ func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *site.Signi
 	}
 	if len(lc.LangNotices) > 0 {
 		w.Header()["Vary"] = hvVaryLang
-		if lang := suggestLang(r, lc.Matcher); lang != "" && lp.Suggest[lang] != nil {
-			p = lp.Suggest[lang]
+		if lang := noticeLang(r, lc.Matcher); lang != "" && lp.LangNotices[lang] != nil {
+			p = lp.LangNotices[lang]
 		}
 	}
-	var via []byte
+	var attr []byte
 	if r.URL.RawQuery != "" {
 		q := r.URL.Query()
 		if region := q.Get("region"); region != "" && len(lc.Regions) > 0 {
@@ -94,9 +94,9 @@ func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *site.Signi
 		}
 		source, ref := attribution.FromQuery(q)
 		s.countArrivalFrom(r, lc.Campaign.Org.Slug, lc.Campaign.Slug, source)
-		via = attribution.FormValue(source, ref)
+		attr = attribution.FormValue(source, ref)
 	}
-	p.ServeVia(w, r, s.tokens.Issue, s.cfg.Now(), via)
+	p.ServeAttributed(w, r, s.tokens.Issue, s.cfg.Now(), attr)
 }
 
 // thanks serves a campaign's thank-you page for ?outcome=signed or
@@ -262,9 +262,9 @@ func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) error 
 	}
 }
 
-// suggestLang picks which of a page's other languages to suggest to the
-// reader of its default-language address, or "" for none.
-func suggestLang(r *http.Request, m *i18n.Matcher) string {
+// noticeLang picks which of a page's other languages to offer, in a
+// notice, to the reader of its default-language address, or "" for none.
+func noticeLang(r *http.Request, m *i18n.Matcher) string {
 	if m == nil || len(m.Langs()) < 2 {
 		return ""
 	}

@@ -67,7 +67,7 @@ func FuzzViaPage(f *testing.F) {
 				req.Header.Set("Accept-Encoding", "gzip")
 			}
 			rec := httptest.NewRecorder()
-			p.ServeVia(rec, req, ts.Issue, now, via)
+			p.ServeAttributed(rec, req, ts.Issue, now, via)
 			got := rec.Body.Bytes()
 			if gz {
 				zr, err := gzip.NewReader(bytes.NewReader(got))
