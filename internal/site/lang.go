@@ -4,6 +4,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/language"
+
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/views"
@@ -157,4 +159,50 @@ func LocalFileFormat(l *i18n.Localizer, english string) string {
 		return l.T(k)
 	}
 	return english
+}
+
+// ogLocales maps a language to the og:locale most readers of it use; a code
+// with a region (en-US) is used as written.
+var ogLocales = map[string]string{
+	"en": "en_GB", "fr": "fr_FR", "de": "de_DE", "es": "es_ES", "it": "it_IT",
+	"pt": "pt_PT", "nl": "nl_NL", "ar": "ar_AR", "he": "he_IL", "fa": "fa_IR",
+	"ur": "ur_PK", "pl": "pl_PL", "uk": "uk_UA", "ru": "ru_RU", "tr": "tr_TR",
+	"sv": "sv_SE", "da": "da_DK", "nb": "nb_NO", "fi": "fi_FI", "el": "el_GR",
+	"ja": "ja_JP", "ko": "ko_KR", "zh": "zh_CN", "hi": "hi_IN", "sw": "sw_KE",
+	"yi": "yi_US", "ga": "ga_IE", "cy": "cy_GB", "ca": "ca_ES", "cs": "cs_CZ",
+	"ro": "ro_RO", "hu": "hu_HU", "id": "id_ID", "vi": "vi_VN", "th": "th_TH",
+}
+
+// LangInfo returns the BCP 47 tag for <html lang>, "ltr" or "rtl", and the
+// og:locale for an organisation's language code (default en).
+func LangInfo(code string) (lang, dir, locale string) {
+	code = strings.TrimSpace(code)
+	if code == "" {
+		code = "en"
+	}
+	tag, err := language.Parse(code)
+	if err != nil {
+		tag = language.English
+	}
+	lang = tag.String()
+	dir = "ltr"
+	if script, _ := tag.Script(); rtlScripts[script.String()] {
+		dir = "rtl"
+	}
+	base, _ := tag.Base()
+	if region, conf := tag.Region(); conf == language.Exact {
+		locale = base.String() + "_" + region.String()
+	} else if l, ok := ogLocales[base.String()]; ok {
+		locale = l
+	} else {
+		r, _ := tag.Region()
+		locale = base.String() + "_" + r.String()
+	}
+	return lang, dir, locale
+}
+
+// rtlScripts are the scripts written right to left.
+var rtlScripts = map[string]bool{
+	"Arab": true, "Hebr": true, "Thaa": true, "Syrc": true, "Nkoo": true,
+	"Adlm": true, "Rohg": true, "Mand": true, "Samr": true, "Yezi": true,
 }
