@@ -172,7 +172,7 @@ func (b *builder) embedFor(c *campaign.Campaign, cp views.CampaignPageProps) *Em
 			PrivacyURL:     c.Org.PrivacyPolicy,
 		},
 	}
-	e.CSP = embedCSP(page.ThemeCSS, e.Origins)
+	e.CSP = policy(ModeEmbed, page.ThemeCSS, false, e.Origins)
 	// Judged from the campaign, not this server: the snippet printed by a
 	// server without a store (placard embed) is for the live one.
 	e.signs = signs(c)
@@ -194,11 +194,15 @@ func signs(c *campaign.Campaign) bool {
 	return false
 }
 
-// embedCSP is an embed page's policy: a page's usual policy, framed only
-// by origins.
-func embedCSP(themeCSS string, origins []string) string {
-	csp := PageCSP(themeCSS, false)
-	return strings.Replace(csp, "frame-ancestors 'none'", "frame-ancestors "+strings.Join(origins, " "), 1)
+// policy is the Content-Security-Policy of a page rendered for mode m:
+// PageCSP, except that an embed (ModeEmbed) may be framed by
+// frameOrigins, where every other page may be framed by none.
+func policy(m Mode, themeCSS string, mastodonForm bool, frameOrigins []string) string {
+	csp := PageCSP(themeCSS, mastodonForm)
+	if m != ModeEmbed {
+		return csp
+	}
+	return strings.Replace(csp, "frame-ancestors 'none'", "frame-ancestors "+strings.Join(frameOrigins, " "), 1)
 }
 
 // props is the embed page for the campaign page cp (with its live tally,

@@ -116,10 +116,10 @@ func (b *builder) newLive(c *campaign.Campaign, cp views.CampaignPageProps) *Sig
 	lc.Frame.Alternates, lc.Frame.XDefaultURL = nil, ""
 	lc.Frame.Image = cp.Page.Image
 	lc.Frame.JSONLD = mustJSON(map[string]any{"@context": "https://schema.org", "@type": "WebPage", "name": c.Title})
-	lc.CSP = PageCSP(lc.Frame.ThemeCSS, false)
-	lc.PersonalCSP = PageCSP(lc.Frame.ThemeCSS, true)
+	lc.CSP = policy(b.mode, lc.Frame.ThemeCSS, false, nil)
+	lc.PersonalCSP = policy(b.mode, lc.Frame.ThemeCSS, true, nil)
 	_, mastodon := b.snap.Mastodon[lc.Path]
-	lc.pageCSP = PageCSP(cp.Page.ThemeCSS, mastodon)
+	lc.pageCSP = policy(b.mode, cp.Page.ThemeCSS, mastodon, nil)
 	lc.Embed = b.embedFor(c, cp)
 	return lc
 }

@@ -109,7 +109,9 @@ const (
 	// preview key: no signing form, no card address, no embed, no
 	// rotation and no Mastodon redirect.
 	ModePreview
-	// ModeEmbed is a campaign's embed, framed by partner sites.
+	// ModeEmbed is a campaign's embed (its own view model, built from the
+	// campaign page's props), framed by the partner sites its
+	// organisation lists: its policy names them (policy).
 	ModeEmbed
 	// ModeStatic is a page of a static copy (placard build): its signing
 	// forms, when Options.FormOrigin is set, post there without a token.
@@ -522,7 +524,7 @@ func (b *builder) renderPage(p string, c templ.Component, page views.Page, forms
 	if err := c.Render(context.Background(), &buf); err != nil {
 		return nil, err
 	}
-	csp := PageCSP(page.ThemeCSS, mastodonForm)
+	csp := policy(b.mode, page.ThemeCSS, mastodonForm, nil)
 	if forms {
 		csp = b.formCSP(csp)
 	}
