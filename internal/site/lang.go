@@ -2,7 +2,6 @@ package site
 
 import (
 	"strings"
-	"time"
 
 	"golang.org/x/text/language"
 
@@ -108,71 +107,6 @@ func (b *builder) matcher(o *campaign.Org) *i18n.Matcher {
 	return m
 }
 
-// LocalDuration writes a length in l's units ("34 min", "34 د"), with the
-// same parts formatDuration chose; english is formatDuration's own text,
-// kept as it is on English pages.
-func LocalDuration(l *i18n.Localizer, d time.Duration, english string) string {
-	if english == "" || strings.HasPrefix(l.Lang(), "en") {
-		return english
-	}
-	d = d.Round(time.Second)
-	h, m, sec := int(d/time.Hour), int(d%time.Hour/time.Minute), int(d%time.Minute/time.Second)
-	var parts []string
-	if h > 0 {
-		parts = append(parts, l.T("dur.h", "n", l.Number(h)))
-	}
-	if m > 0 {
-		parts = append(parts, l.T("dur.min", "n", l.Number(m)))
-	}
-	if sec > 0 && h == 0 {
-		parts = append(parts, l.T("dur.s", "n", l.Number(sec)))
-	}
-	return strings.Join(parts, " ")
-}
-
-// LocalMoney writes an amount as l's language does: the number grouped for
-// the language, then a no-break space and the currency's symbol (or code):
-// "25 €", "1.000 €", "25 ₪". English pages keep formatMoney's "€25".
-func LocalMoney(l *i18n.Localizer, amount int, currency string) string {
-	currency = strings.ToUpper(strings.TrimSpace(currency))
-	n := l.Number(amount)
-	if currency == "" {
-		return n
-	}
-	if sym, ok := currencySymbols[currency]; ok {
-		return n + "\u00a0" + sym
-	}
-	return n + "\u00a0" + currency
-}
-
-// fileFormatKeys maps fileFormat's English names of kinds of file to
-// catalogue keys; names such as PDF or CSV read the same everywhere.
-var fileFormatKeys = map[string]string{
-	"Word document": "file.word", "OpenDocument text": "file.odt", "Spreadsheet": "file.sheet",
-	"ZIP archive": "file.zip", "PNG image": "file.png", "JPEG image": "file.jpeg", "SVG image": "file.svg",
-	"Text": "file.text", "MP3 audio": "file.mp3", "File": "file.other",
-}
-
-// LocalFileFormat is fileFormat's name of a kind of file in l's language.
-func LocalFileFormat(l *i18n.Localizer, english string) string {
-	if k, ok := fileFormatKeys[english]; ok {
-		return l.T(k)
-	}
-	return english
-}
-
-// ogLocales maps a language to the og:locale most readers of it use; a code
-// with a region (en-US) is used as written.
-var ogLocales = map[string]string{
-	"en": "en_GB", "fr": "fr_FR", "de": "de_DE", "es": "es_ES", "it": "it_IT",
-	"pt": "pt_PT", "nl": "nl_NL", "ar": "ar_AR", "he": "he_IL", "fa": "fa_IR",
-	"ur": "ur_PK", "pl": "pl_PL", "uk": "uk_UA", "ru": "ru_RU", "tr": "tr_TR",
-	"sv": "sv_SE", "da": "da_DK", "nb": "nb_NO", "fi": "fi_FI", "el": "el_GR",
-	"ja": "ja_JP", "ko": "ko_KR", "zh": "zh_CN", "hi": "hi_IN", "sw": "sw_KE",
-	"yi": "yi_US", "ga": "ga_IE", "cy": "cy_GB", "ca": "ca_ES", "cs": "cs_CZ",
-	"ro": "ro_RO", "hu": "hu_HU", "id": "id_ID", "vi": "vi_VN", "th": "th_TH",
-}
-
 // LangInfo returns the BCP 47 tag for <html lang>, "ltr" or "rtl", and the
 // og:locale for an organisation's language code (default en).
 func LangInfo(code string) (lang, dir, locale string) {
@@ -186,23 +120,8 @@ func LangInfo(code string) (lang, dir, locale string) {
 	}
 	lang = tag.String()
 	dir = "ltr"
-	if script, _ := tag.Script(); rtlScripts[script.String()] {
+	if i18n.IsRTL(lang) {
 		dir = "rtl"
 	}
-	base, _ := tag.Base()
-	if region, conf := tag.Region(); conf == language.Exact {
-		locale = base.String() + "_" + region.String()
-	} else if l, ok := ogLocales[base.String()]; ok {
-		locale = l
-	} else {
-		r, _ := tag.Region()
-		locale = base.String() + "_" + r.String()
-	}
-	return lang, dir, locale
-}
-
-// rtlScripts are the scripts written right to left.
-var rtlScripts = map[string]bool{
-	"Arab": true, "Hebr": true, "Thaa": true, "Syrc": true, "Nkoo": true,
-	"Adlm": true, "Rohg": true, "Mand": true, "Samr": true, "Yezi": true,
+	return lang, dir, i18n.OGLocale(lang)
 }
