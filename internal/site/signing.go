@@ -81,7 +81,7 @@ type SigningPages struct {
 // token and the share attribution.
 var pageSlots = pagecache.Slots{Token: formtoken.Placeholder, Attribution: attribution.FormPlaceholder, BlankAttribution: attribution.BlankFormValue()}
 
-// NewTokenPage prepares a page whose signing forms take a fresh token per
+// SplicedPage prepares a page whose signing forms take a fresh token per
 // response, for the campaign whose store key is path.
 func SplicedPage(body []byte, path, csp string) *pagecache.Spliced {
 	return pagecache.NewSpliced(body, pageSlots, path, csp)
@@ -185,8 +185,10 @@ func renderSigningPage(lc *SigningCampaign, t *Figures, p views.CampaignPageProp
 	return SplicedPage(buf.Bytes(), lc.Key, lc.pageCSP), nil
 }
 
-// render renders lc's page with t and swaps it in; region variants follow
-// on demand (SigningPages.Region).
+// RenderSigning renders lc's page (and its embed, rotations and language
+// notices) with figures t and swaps them in; region variants follow on
+// demand (SigningPages.Region). The tally watcher calls it when a
+// campaign's figures change.
 func RenderSigning(lc *SigningCampaign, t *Figures) error {
 	one := func(p views.CampaignPageProps) (*pagecache.Spliced, error) { return renderSigningPage(lc, t, p) }
 	main, err := one(lc.props)

@@ -185,8 +185,9 @@ func (b *builder) forms() bool {
 	return false
 }
 
-// Compile renders site into a new snapshot. prev, when not nil, lends its
-// static files for one more generation.
+// Compile renders site (nil for an empty site) into a new snapshot as opt
+// says, writing Markdown with md. prev, when not nil, lends its static
+// files for one more generation.
 func Compile(opt Options, md *markdown.Renderer, site *campaign.Site, prev *Snapshot) (*Snapshot, error) {
 	b := &builder{
 		opt:      opt,
