@@ -364,11 +364,6 @@ func nextChange(loaded *campaign.Site, now time.Time) time.Time {
 	return next
 }
 
-// ServeHTTP serves one request from the current snapshot.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.handler.ServeHTTP(w, r)
-}
-
 // build renders site into a new snapshot. prev, when not nil, lends its
 // static files for one more generation.
 func (s *Server) build(loaded *campaign.Site, prev *site.Snapshot) (*site.Snapshot, error) {

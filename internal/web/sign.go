@@ -86,14 +86,16 @@ func (s *Server) signRoute() http.Handler {
 	}))
 
 	var h http.Handler = s.handle(s.sign)
-	// The client's address (Server.keyer): from the header the trusted
-	// proxies set when one is named, else the TCP peer. Never RealIP,
-	// which trusts any client. The rate limit and the used-token set
-	// (formtoken.Used) key by it.
-	keyer := s.keyer
+	// The client's address (Server.keyer, found once by withClient): from
+	// the header the trusted proxies set when one is named, else the TCP
+	// peer. Never RealIP, which trusts any client. The rate limit and the
+	// used-token set (formtoken.Used) key by it.
 	if s.cfg.RateLimit > 0 {
 		limited := httprate.LimitBy(s.cfg.RateLimit, time.Minute,
-			func(r *http.Request) (string, error) { return s.limitKey(r, keyer), nil },
+			func(r *http.Request) (string, error) {
+				client, _ := r.Context().Value(clientCtx{}).(string)
+				return client, nil
+			},
 			httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
 				s.serveError(w, r, errRateLimited)
 			}),
@@ -110,7 +112,7 @@ func (s *Server) signRoute() http.Handler {
 			plain.ServeHTTP(w, r)
 		})
 	}
-	return cop.Handler(h)
+	return cop.Handler(s.withClient(h))
 }
 
 // sign takes one signature: a form POST from a petition or letter. It
@@ -192,6 +194,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 		Organisation: form.Get("organisation"), Role: form.Get("role"),
 		Consent: form.Get(site.FieldConsent), Contact: form.Get(site.FieldContact), Public: form.Get(site.FieldPublic),
 	}
+	sig, errs := signing.CheckForm(sub, sa.Rules, sa.Consent, sa.Contact, now)
 	tok := form.Get(site.FieldToken)
 	tokProblem, issued := s.tokens.Check(lc.Key, tok, now)
 	if tokProblem == formtoken.Missing && s.fromSiteOrigin(r) {
@@ -199,8 +202,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 		// the signer confirms on the form shown again here, with a token.
 		tokProblem = formtoken.Confirm
 	}
-	sig, errs := signing.CheckForm(sub, sa.Rules, sa.Consent, sa.Contact, now)
-	client := s.keyer.key(r)
+	client, _ := r.Context().Value(clientCtx{}).(string)
 	if tokProblem == formtoken.OK && len(errs) == 0 && !s.used.Claim(tok, client, issued, now) {
 		tokProblem = formtoken.Spent
 	}
