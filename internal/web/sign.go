@@ -272,15 +272,16 @@ func seeOther(w http.ResponseWriter, location string) error {
 	return nil
 }
 
-// Headings of a re-shown form whose token was refused. The signer's
-// details are kept; one more press of the button sends them.
+// Catalogue keys of the headings of a re-shown form whose token was
+// refused. The signer's details are kept; one more press of the button
+// sends them.
 var tokenHeadings = map[formtoken.Problem]string{
-	formtoken.Missing: "Please press Sign again: this form had expired",
-	formtoken.Forged:  "Please press Sign again: this form had expired",
-	formtoken.Fresh:   "Please press Sign again: that was quicker than we expected",
-	formtoken.Expired: "Please press Sign again: this form was opened a long time ago",
-	formtoken.Spent:   "Please press Sign again: this form had already been sent",
-	formtoken.Confirm: "Please press Sign again to confirm your signature",
+	formtoken.Missing: "sign.again.expired",
+	formtoken.Forged:  "sign.again.expired",
+	formtoken.Fresh:   "sign.again.quick",
+	formtoken.Expired: "sign.again.old",
+	formtoken.Spent:   "sign.again.spent",
+	formtoken.Confirm: "sign.again.confirm",
 }
 
 // signAgain re-shows the form (422) with the signer's values, each problem
@@ -322,7 +323,7 @@ func (s *Server) signAgain(w http.ResponseWriter, r *http.Request, lc *site.Sign
 		Form:          *f,
 	}
 	if tp != formtoken.OK {
-		props.Heading = tokenHeadings[tp]
+		props.Heading = lc.Loc.T(tokenHeadings[tp])
 		props.Page.Title = props.Heading + " — " + lc.Campaign.Title
 	}
 	if isEmbedSign(r) && lc.Embed != nil {
