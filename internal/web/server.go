@@ -174,8 +174,8 @@ type Server struct {
 	keyer *clientKeyer
 	// tallies holds the last figures fetched from the store per campaign
 	// ("org/slug"); guarded by mu, like the snapshot builds that read it.
-	figures map[string]*site.Figures
-	// watch follows the store's tallies and delivers them to figures
+	tallies map[string]*tallywatch.Tally
+	// watch follows the store's tallies and delivers them to tallies
 	// (tallies.go); nil when signing is off.
 	watch *tallywatch.Watcher
 
@@ -276,7 +276,7 @@ func NewContext(ctx context.Context, cfg Config, loaded *campaign.Site) (*Server
 		tokens:  formtoken.New(key),
 		used:    formtoken.NewUsed(),
 		keyer:   newClientKeyer(cfg.ClientIPHeader, cfg.TrustedProxies),
-		figures: map[string]*site.Figures{},
+		tallies: map[string]*tallywatch.Tally{},
 		lazy:    &site.LazyFiles{},
 	}
 	if cfg.Store != nil {
@@ -374,6 +374,6 @@ func (s *Server) build(loaded *campaign.Site, prev *site.Snapshot) (*site.Snapsh
 	return site.Compile(site.Options{
 		Base: s.base, SiteName: s.cfg.SiteName, Mode: mode, Signing: s.cfg.Store != nil,
 		FormOrigin: s.cfg.FormOrigin, PreviewKey: s.cfg.PreviewKey, Dev: s.cfg.Dev, DevScript: devScript, Now: s.cfg.Now,
-		Figures: s.figures, Files: s.lazy,
+		Tallies: s.tallies, Files: s.lazy,
 	}, s.md, loaded, prev)
 }
