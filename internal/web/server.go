@@ -94,7 +94,7 @@ type Config struct {
 	// Empty means the TCP peer's address is the client's. The header is
 	// believed only from peers in TrustedProxies, and a list in it
 	// (X-Forwarded-For, Forwarded) is read from the right: the client is
-	// the right-most address that is not a trusted proxy (clientip.go).
+	// the right-most address that is not a trusted proxy (middleware.go).
 	ClientIPHeader string
 	// TrustedProxies are the address ranges of the reverse proxies whose
 	// ClientIPHeader is believed. Empty means loopback only (a proxy on the
@@ -169,7 +169,7 @@ type Server struct {
 
 	tokens formtoken.Signer
 	// used remembers the tokens that have signed (formtoken.Used), per client
-	// as keyer names it (clientip.go; set by signRoute).
+	// as keyer names it (middleware.go: withClient).
 	used  *formtoken.Used
 	keyer *clientKeyer
 	// tallies holds the last figures fetched from the store per campaign
