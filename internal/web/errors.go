@@ -4,17 +4,16 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
-	"runtime/debug"
 	"strconv"
 	"syscall"
 
 	"github.com/go-chi/chi/v5/middleware"
 
+	"github.com/placard/placard/internal/site"
 	"github.com/placard/placard/views"
 )
 
@@ -56,29 +55,6 @@ func clientGone(r *http.Request, err error) bool {
 		errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, net.ErrClosed) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF)
 }
 
-// handlerFunc is a handler that reports failure by returning an error
-// instead of writing an error response itself.
-type handlerFunc func(w http.ResponseWriter, r *http.Request) error
-
-// handle adapts h to net/http: an error (or a panic) becomes a status and
-// an error page. Handlers write only after all work is done (cached bytes,
-// or a page rendered into a buffer), so nothing is written before an error.
-func (s *Server) handle(h handlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				s.serveError(w, r, fmt.Errorf("panic: %v\n%s", v, debug.Stack()))
-			}
-		}()
-		if err := h(w, r); err != nil {
-			s.serveError(w, r, err)
-		}
-	}
-}
-
 // serveError writes the page for err: the 404 page with suggestions, the
 // error page with a 4xx's message, or, for anything else, a logged 500 with
 // a generic message.
@@ -104,13 +80,10 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	var buf bytes.Buffer
 	var rerr error
 	if he.status == http.StatusNotFound {
-		props := views.NotFoundPageProps{
-			Page:        s.errorFrame(snap, "Page not found"),
-			Path:        r.URL.Path,
-			Suggestions: suggest(snap.known, r.URL.Path, 3),
-			HomeURL:     "/",
-		}
-		rerr = views.NotFoundPage(props).Render(ctx, &buf)
+		// The page a static copy holds at site.NotFoundPath, for this path.
+		var page []byte
+		page, rerr = snap.NotFoundPage(r.URL.Path)
+		buf.Write(page)
 	} else {
 		props := views.ErrorPageProps{
 			Page:    s.errorFrame(snap, he.heading),
@@ -147,16 +120,15 @@ func requestID(r *http.Request) string {
 }
 
 // errorFrame is the page frame of an error page: the site's, never indexed.
-func (s *Server) errorFrame(snap *snapshot, title string) views.Page {
-	b := &builder{s: s, snap: snap}
-	return b.sitePage(title)
+func (s *Server) errorFrame(snap *site.Snapshot, title string) views.Page {
+	return snap.SitePage(title)
 }
 
 // writeInternalError writes the pre-rendered 500 page.
-func (s *Server) writeInternalError(w http.ResponseWriter, snap *snapshot) {
+func (s *Server) writeInternalError(w http.ResponseWriter, snap *site.Snapshot) {
 	body := []byte(fallback500)
-	if snap != nil && snap.internalError != nil {
-		body = snap.internalError
+	if snap != nil && snap.InternalError != nil {
+		body = snap.InternalError
 	}
 	h := w.Header()
 	h["Content-Type"] = hvHTML

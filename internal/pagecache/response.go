@@ -1,0 +1,186 @@
+// Package pagecache holds responses prepared ahead of any request: the
+// bytes, a gzip copy and every header value, so serving one costs a map
+// lookup and a write. Response is a fixed body (pages, static files,
+// cards); Spliced is a page with slots that take a value per response (a
+// fresh form token, a visitor's attribution), spliced into precompressed
+// pieces with the gzip CRC continued over them (spliced.go).
+package pagecache
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// Response is one response body ready to serve: the bytes, a gzip copy when
+// that is smaller, and every header value pre-built, so serving it costs no
+// rendering, no compression and almost no allocation. It is never changed
+// once made, except by WithCacheControl before it is shared.
+type Response struct {
+	body []byte
+	gz   []byte // nil when compression would not help
+
+	// Header values, each a one-element slice assigned straight into the
+	// header map (no canonicalisation, no copying).
+	etag, etagGz     []string
+	length, lengthGz []string
+	contentType      []string
+	cacheControl     []string
+	csp              []string // nil keeps the default policy the middleware set
+}
+
+// Header values shared by every prepared response.
+var (
+	hvVary    = []string{"Accept-Encoding"}
+	hvGzip    = []string{"gzip"}
+	hvNoCache = []string{"no-cache"}
+	hvHTML    = []string{"text/html; charset=utf-8"}
+)
+
+// New prepares body for serving with the given Content-Type, Cache-Control
+// value (a one-element slice, shared) and Content-Security-Policy (empty
+// keeps whatever policy the middleware set). Text types are gzipped once
+// here.
+func New(body []byte, contentType string, cacheControl []string, csp string) *Response {
+	sum := sha256.Sum256(body)
+	tag := hex.EncodeToString(sum[:12])
+	c := &Response{
+		body:         body,
+		etag:         []string{`"` + tag + `"`},
+		length:       []string{strconv.Itoa(len(body))},
+		contentType:  []string{contentType},
+		cacheControl: cacheControl,
+	}
+	if csp != "" {
+		c.csp = []string{csp}
+	}
+	if compressible(contentType) && len(body) > 256 {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		_, _ = zw.Write(body)
+		_ = zw.Close()
+		if buf.Len() < len(body) {
+			c.gz = buf.Bytes()
+			// A different encoding is a different representation, so it has
+			// its own strong validator.
+			c.etagGz = []string{`"` + tag + `-gz"`}
+			c.lengthGz = []string{strconv.Itoa(len(c.gz))}
+		}
+	}
+	return c
+}
+
+func compressible(ct string) bool {
+	return strings.HasPrefix(ct, "text/") || strings.Contains(ct, "javascript") ||
+		strings.Contains(ct, "json") || strings.Contains(ct, "svg") || strings.Contains(ct, "xml")
+}
+
+// Body is the plain (uncompressed) body.
+func (c *Response) Body() []byte { return c.body }
+
+// Header returns the response's headers as they would be sent to a client
+// not asking for gzip: Content-Type, Cache-Control and, when set,
+// Content-Security-Policy.
+func (c *Response) Header() map[string][]string {
+	h := map[string][]string{"Content-Type": c.contentType, "Cache-Control": c.cacheControl}
+	if c.csp != nil {
+		h["Content-Security-Policy"] = c.csp
+	}
+	return h
+}
+
+// CSP is the response's own Content-Security-Policy, or "" when it keeps
+// the middleware's.
+func (c *Response) CSP() string {
+	if c.csp == nil {
+		return ""
+	}
+	return c.csp[0]
+}
+
+// WithCacheControl returns a copy of c with another Cache-Control value.
+func (c *Response) WithCacheControl(cacheControl []string) *Response {
+	cc := *c
+	cc.cacheControl = cacheControl
+	return &cc
+}
+
+// Serve writes c for r with status 200, or 304 when the client's
+// If-None-Match names it. HEAD gets the headers only.
+func (c *Response) Serve(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	body, etag, length := c.body, c.etag, c.length
+	useGz := c.gz != nil && AcceptsGzip(r.Header["Accept-Encoding"])
+	if useGz {
+		body, etag, length = c.gz, c.etagGz, c.lengthGz
+	}
+	if c.gz != nil && h["Vary"] == nil {
+		h["Vary"] = hvVary
+	}
+	h["Etag"] = etag
+	h["Cache-Control"] = c.cacheControl
+	if c.csp != nil {
+		h["Content-Security-Policy"] = c.csp
+	}
+	if inm := r.Header["If-None-Match"]; len(inm) > 0 && c.Matches(inm) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h["Content-Type"] = c.contentType
+	h["Content-Length"] = length
+	if useGz {
+		h["Content-Encoding"] = hvGzip
+	}
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(body)
+	}
+}
+
+// Matches reports whether an If-None-Match header names either of c's
+// representations (or is "*"). Comparison is weak, as RFC 9110 requires for
+// If-None-Match, so W/"x" matches "x".
+func (c *Response) Matches(values []string) bool {
+	for _, v := range values {
+		for v != "" {
+			var tag string
+			tag, v, _ = strings.Cut(v, ",")
+			tag = strings.TrimSpace(tag)
+			tag = strings.TrimPrefix(tag, "W/")
+			if tag == "*" || tag == c.etag[0] || (c.etagGz != nil && tag == c.etagGz[0]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// AcceptsGzip reads Accept-Encoding without allocating: gzip (or *) listed
+// with a q-value that is not zero.
+func AcceptsGzip(values []string) bool {
+	for _, v := range values {
+		for v != "" {
+			var part string
+			part, v, _ = strings.Cut(v, ",")
+			name, params, _ := strings.Cut(part, ";")
+			name = strings.TrimSpace(name)
+			if !strings.EqualFold(name, "gzip") && name != "*" {
+				continue
+			}
+			if q, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+				if f, err := strconv.ParseFloat(strings.TrimSpace(q), 64); err == nil && f == 0 {
+					if name == "*" {
+						continue
+					}
+					return false
+				}
+			}
+			return true
+		}
+	}
+	return false
+}

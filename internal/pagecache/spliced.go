@@ -1,0 +1,314 @@
+package pagecache
+
+import (
+	"bytes"
+	"compress/flate"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"hash/crc32"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// Spliced is a prepared page that carries a fresh form token in every
+// response, without rendering or compressing per request.
+//
+// The page is rendered once with Slots.Token wherever a token goes and
+// split there into pieces. A response is piece₀ + token + piece₁ + token + …
+// For gzip, each piece is deflated once, ahead of time: every piece but the
+// last ends with a sync flush (so the stream is byte-aligned where the token
+// goes) and the last ends with the final block; the token travels as a
+// stored (uncompressed) deflate block between them. The gzip trailer's
+// CRC-32 is continued over the pieces and the token with crc32.Update, and
+// ISIZE is the plain length, which never changes because every token has the
+// same length.
+//
+// Tokens only change once a second, so the token and the gzip trailer that
+// goes with it are computed at most once a second per page and shared by
+// every response in that second: serving costs about as much as a plain
+// cached page.
+//
+// A page may also hold Slots.Attribution slots (the signing form's share source
+// and personal-link token), the same length as a token.
+// A request without attribution gets the blank value, covered by the
+// per-second trailer; one with attribution (only visitors who followed a
+// share link) costs one CRC-32 pass over the page for its own trailer.
+type Spliced struct {
+	pieces [][]byte // plain pieces; len(pieces)-1 slots go between them
+	slots  []bool   // per slot: true for an attribution slot, false for a token
+	length []string // Content-Length of the plain body
+
+	gzHead   []byte   // gzip header + deflated pieces[0]
+	gzPieces [][]byte // deflated pieces[1:], each preceded by a token's stored block
+	gzLength []string // Content-Length of the gzip body
+	crc0     uint32   // CRC-32 of pieces[0]
+
+	etag, etagGz []string // weak: the content is the same, the token differs
+	csp          []string
+	path         string // "org/campaign", what tokens are signed for
+
+	marks Slots
+
+	stamp atomic.Pointer[tokenStamp]
+}
+
+// Slots names what marks a page's slots in the rendered body, and what a
+// attribution slot holds when the request brings none. All three are
+// the same length, the length of every token and attribution value.
+type Slots struct {
+	Token, Attribution string
+	BlankAttribution   []byte
+}
+
+// IssueFunc returns the form token for the campaign at path
+// ("org/campaign") issued at t; every token has the same length.
+type IssueFunc func(path string, t time.Time) string
+
+// tokenStamp is the token of one second and the gzip trailer it implies.
+type tokenStamp struct {
+	sec       int64
+	token     []byte
+	gzTrailer []byte // CRC-32 and ISIZE, little-endian
+}
+
+// NewSpliced splits body at every mark of slots and precompresses the
+// pieces; path is what its tokens are issued for and csp its
+// Content-Security-Policy. A body without marks works too: it is one piece.
+func NewSpliced(body []byte, slots Slots, path, csp string) *Spliced {
+	p := &Spliced{path: path, marks: slots}
+	tokenLen := len(slots.Token)
+	p.pieces, p.slots = splitSlots(body, slots)
+	p.length = []string{strconv.Itoa(len(body))}
+	sum := sha256.Sum256(body)
+	tag := hex.EncodeToString(sum[:12])
+	p.etag = []string{`W/"` + tag + `"`}
+	p.etagGz = []string{`W/"` + tag + `-gz"`}
+	if csp != "" {
+		p.csp = []string{csp}
+	}
+
+	// The gzip header: magic, deflate, no flags, no time, no extra flags,
+	// unknown OS (RFC 1952).
+	head := []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255}
+	// The window before each piece is the plain text before it, with NUL
+	// bytes standing in for the tokens: the compressor may refer back into
+	// earlier pieces at the right distances, but can never refer into a
+	// token (HTML holds no NUL bytes, so no match can start or end there).
+	var window []byte
+	hasNUL := bytes.IndexByte(body, 0) >= 0
+	for i, piece := range p.pieces {
+		var buf bytes.Buffer
+		if i > 0 {
+			buf.Write(storedBlockHeader(tokenLen))
+		}
+		var dict []byte
+		if !hasNUL {
+			dict = window
+			if len(dict) > 32<<10 {
+				dict = dict[len(dict)-32<<10:]
+			}
+		}
+		zw, _ := flate.NewWriterDict(&buf, flate.BestCompression, dict)
+		_, _ = zw.Write(piece)
+		if i == len(p.pieces)-1 {
+			_ = zw.Close() // the final block
+		} else {
+			_ = zw.Flush() // a sync flush: ends byte-aligned
+		}
+		if i == 0 {
+			p.gzHead = append(head, buf.Bytes()...)
+		} else {
+			p.gzPieces = append(p.gzPieces, buf.Bytes())
+		}
+		window = append(window, piece...)
+		window = append(window, make([]byte, tokenLen)...)
+	}
+	n := len(p.gzHead) + 8
+	for _, gp := range p.gzPieces {
+		n += len(gp)
+	}
+	// Each token's stored block carries tokenLen bytes besides its header,
+	// which storedBlockHeader already counted into the piece.
+	n += tokenLen * (len(p.pieces) - 1)
+	p.gzLength = []string{strconv.Itoa(n)}
+	p.crc0 = crc32.ChecksumIEEE(p.pieces[0])
+	return p
+}
+
+// splitSlots cuts body at every token and attribution mark, in order.
+func splitSlots(body []byte, marks Slots) (pieces [][]byte, slots []bool) {
+	tokenLen := len(marks.Token)
+	for {
+		i := bytes.Index(body, []byte(marks.Token))
+		j := bytes.Index(body, []byte(marks.Attribution))
+		via := j >= 0 && (i < 0 || j < i)
+		if via {
+			i = j
+		}
+		if i < 0 {
+			return append(pieces, body), slots
+		}
+		pieces = append(pieces, body[:i])
+		slots = append(slots, via)
+		body = body[i+tokenLen:]
+	}
+}
+
+// slotValue is what goes in slot i: the token, or the attribution value.
+func (p *Spliced) slotValue(i int, token, via []byte) []byte {
+	if p.slots[i] {
+		return via
+	}
+	return token
+}
+
+// trailer is the gzip trailer of the page with token and via in its slots.
+func (p *Spliced) trailer(token, via []byte) []byte {
+	crc := p.crc0
+	size := len(p.pieces[0])
+	for i, piece := range p.pieces[1:] {
+		v := p.slotValue(i, token, via)
+		crc = crc32.Update(crc, crc32.IEEETable, v)
+		crc = crc32.Update(crc, crc32.IEEETable, piece)
+		size += len(v) + len(piece)
+	}
+	return binary.LittleEndian.AppendUint32(binary.LittleEndian.AppendUint32(nil, crc), uint32(size))
+}
+
+// storedBlockHeader starts a non-final stored deflate block of n bytes at a
+// byte boundary (RFC 1951 3.2.4): BFINAL=0 and BTYPE=00 in the first three
+// bits, padding to the byte, then LEN and its one's complement NLEN.
+func storedBlockHeader(n int) []byte {
+	return []byte{0, byte(n), byte(n >> 8), ^byte(n), ^byte(n >> 8)}
+}
+
+// stampAt returns the token for now's second, computing it (and the gzip
+// trailer) only when the second has changed since the last response.
+func (p *Spliced) stampAt(issue IssueFunc, now time.Time) *tokenStamp {
+	sec := now.Unix()
+	if st := p.stamp.Load(); st != nil && st.sec == sec {
+		return st
+	}
+	st := &tokenStamp{sec: sec, token: []byte(issue(p.path, now))}
+	st.gzTrailer = p.trailer(st.token, p.marks.BlankAttribution)
+	p.stamp.Store(st)
+	return st
+}
+
+// Serve writes the page with a fresh token, gzipped when the client accepts
+// it, or 304 when If-None-Match names the current content. The body is
+// written piece by piece; Content-Length is known ahead, so the server
+// sends it without chunking.
+func (p *Spliced) Serve(w http.ResponseWriter, r *http.Request, issue IssueFunc, now time.Time) {
+	p.ServeAttributed(w, r, issue, now, nil)
+}
+
+// ServeAttributed is Serve with via (a slot's length, or nil for blank) in
+// the page's attribution slots: the share source and personal link the visitor
+// arrived with.
+func (p *Spliced) ServeAttributed(w http.ResponseWriter, r *http.Request, issue IssueFunc, now time.Time, via []byte) {
+	if via == nil {
+		via = p.marks.BlankAttribution
+	}
+	h := w.Header()
+	useGz := AcceptsGzip(r.Header["Accept-Encoding"])
+	etag, length := p.etag, p.length
+	if useGz {
+		etag, length = p.etagGz, p.gzLength
+	}
+	if h["Vary"] == nil {
+		h["Vary"] = hvVary
+	}
+	h["Etag"] = etag
+	h["Cache-Control"] = hvNoCache
+	if p.csp != nil {
+		h["Content-Security-Policy"] = p.csp
+	}
+	if inm := r.Header["If-None-Match"]; len(inm) > 0 && p.Matches(inm) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h["Content-Type"] = hvHTML
+	h["Content-Length"] = length
+	if useGz {
+		h["Content-Encoding"] = hvGzip
+	}
+	w.WriteHeader(http.StatusOK)
+	if r.Method == http.MethodHead {
+		return
+	}
+	if len(p.pieces) == 1 {
+		if useGz {
+			_, _ = w.Write(p.gzHead)
+			_, _ = w.Write(p.gzTrailerFixed())
+		} else {
+			_, _ = w.Write(p.pieces[0])
+		}
+		return
+	}
+	st := p.stampAt(issue, now)
+	if useGz {
+		trailer := st.gzTrailer
+		if !bytes.Equal(via, p.marks.BlankAttribution) {
+			trailer = p.trailer(st.token, via)
+		}
+		_, _ = w.Write(p.gzHead)
+		for i, gp := range p.gzPieces {
+			_, _ = w.Write(gp[:5]) // the stored block's header
+			_, _ = w.Write(p.slotValue(i, st.token, via))
+			_, _ = w.Write(gp[5:])
+		}
+		_, _ = w.Write(trailer)
+		return
+	}
+	_, _ = w.Write(p.pieces[0])
+	for i, piece := range p.pieces[1:] {
+		_, _ = w.Write(p.slotValue(i, st.token, via))
+		_, _ = w.Write(piece)
+	}
+}
+
+// gzTrailerFixed is the trailer of a page without tokens.
+func (p *Spliced) gzTrailerFixed() []byte {
+	return binary.LittleEndian.AppendUint32(binary.LittleEndian.AppendUint32(nil, p.crc0), uint32(len(p.pieces[0])))
+}
+
+// Matches reports whether an If-None-Match header names the page's
+// current content, plain or gzipped, whatever token it was sent with.
+func (p *Spliced) Matches(ifNoneMatch []string) bool {
+	return etagMatches(ifNoneMatch, p.etag[0], p.etagGz[0])
+}
+
+// Body returns the plain page with tok in every token's place (tests and
+// re-use by the sign handler).
+func (p *Spliced) Body(tok string) []byte {
+	var b bytes.Buffer
+	b.Write(p.pieces[0])
+	for i, piece := range p.pieces[1:] {
+		b.Write(p.slotValue(i, []byte(tok), p.marks.BlankAttribution))
+		b.Write(piece)
+	}
+	return b.Bytes()
+}
+
+// etagMatches reports whether an If-None-Match header names one of tags (or
+// is "*"), comparing weakly as RFC 9110 requires for If-None-Match.
+func etagMatches(values []string, tags ...string) bool {
+	for _, v := range values {
+		for v != "" {
+			var tag string
+			tag, v, _ = strings.Cut(v, ",")
+			tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
+			for _, want := range tags {
+				if tag == "*" || tag == strings.TrimPrefix(want, "W/") {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,136 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/placard/placard/internal/attribution"
+	"github.com/placard/placard/internal/formtoken"
+)
+
+// This file is the HTTP side of attribution (internal/attribution): which
+// share rendering a response gets, which page views count as arrivals, and
+// writing what the counters hold to the store. Where visitors come from and
+// what sharing brings is counted without cookies, without personal data and
+// without making any page vary per visitor (see DESIGN.md's privacy rules).
+//
+// A new signer's personal link and private key reach the thank-you page
+// inside an encrypted, short-lived claim (formtoken.Claims), never in the
+// clear in an address, and the private address is shown once.
+
+// paramClaim names the thank-you page's claim (?claim=).
+const paramClaim = "claim"
+
+// refTokenLen and refKeyLen are the lengths of a personal link's token and
+// key, which a claim carries (server.go gives them to formtoken.NewClaims).
+const (
+	refTokenLen = attribution.TokenLen
+	refKeyLen   = attribution.KeyLen
+)
+
+// An attribution form value takes a form token's place in a cached page's
+// stored blocks (internal/pagecache), so the two must have one length: this fails
+// to compile otherwise.
+const _ = uint(formtoken.Len-attribution.FormValueLen) + uint(attribution.FormValueLen-formtoken.Len)
+
+// firstRotation, set in a request's context, asks for the first share
+// rotation of a page rather than the next in turn: exports use it.
+type firstRotation struct{}
+
+// rotate picks the rendering of a page with n share rotations for r.
+func (s *Server) rotate(r *http.Request, n int) int {
+	if r.Context().Value(firstRotation{}) != nil {
+		return 0
+	}
+	return int(s.rotation.Add(1) % uint64(n))
+}
+
+// pickRotation chooses among a page's share renderings: the one a
+// revalidating browser already holds (If-None-Match names it), so a reader
+// who reloads keeps the wording they saw and gets a 304, else the next in
+// turn.
+func (s *Server) pickRotation(r *http.Request, n int, holds func(i int, inm []string) bool) int {
+	if inm := r.Header["If-None-Match"]; len(inm) > 0 {
+		for i := range n {
+			if holds(i, inm) {
+				return i
+			}
+		}
+	}
+	return s.rotate(r, n)
+}
+
+// botAgents are words in the User-Agent of link-preview fetchers and
+// crawlers: a network fetching a shared link to draw its card is not a
+// person arriving.
+var botAgents = []string{"bot", "crawl", "spider", "slurp", "preview", "facebookexternalhit", "embedly", "whatsapp", "telegram", "mastodon", "bluesky", "cardyb", "headless"}
+
+// countArrival counts r as an arrival at campaign org/slug when its query
+// carries a share source and it does not come from a preview fetcher.
+func (s *Server) countArrival(r *http.Request, org, slug string) {
+	if s.cfg.Store == nil || r.Method != http.MethodGet || r.URL.RawQuery == "" {
+		return
+	}
+	source, _ := attribution.FromQuery(r.URL.Query())
+	s.countArrivalFrom(r, org, slug, source)
+}
+
+// countArrivalFrom is countArrival with the source already read.
+func (s *Server) countArrivalFrom(r *http.Request, org, slug, source string) {
+	if s.cfg.Store == nil || r.Method != http.MethodGet || source == "" {
+		return
+	}
+	// A browser fetching ahead of a click (speculative prefetch) is not an
+	// arrival either: the click, if it comes, is.
+	if p := r.Header.Get("Sec-Purpose") + r.Header.Get("Purpose"); strings.Contains(p, "prefetch") {
+		return
+	}
+	ua := strings.ToLower(r.UserAgent())
+	for _, b := range botAgents {
+		if strings.Contains(ua, b) {
+			return
+		}
+	}
+	s.arrivals.Add(org, slug, source)
+}
+
+// FlushArrivals adds the arrivals counted since the last flush to the
+// store, and the signatures' credits once enough have gathered. Run calls it after every poll and once more when it stops; on
+// failure the counts are kept for the next try.
+func (s *Server) FlushArrivals(ctx context.Context) error {
+	if s.cfg.Store == nil {
+		return nil
+	}
+	// Credits too, when enough have gathered.
+	cerr := s.flushCredits(ctx, false)
+	as := s.arrivals.Take()
+	if len(as) == 0 {
+		return cerr
+	}
+	if err := s.cfg.Store.AddArrivals(ctx, as); err != nil {
+		s.arrivals.PutBack(as)
+		return errors.Join(cerr, err)
+	}
+	return cerr
+}
+
+// flushCredits writes the credits counted so far when enough have gathered
+// (see attribution.Credits.Take), or all of them when all is set (a
+// stopping server). On failure they are kept for the next try.
+func (s *Server) flushCredits(ctx context.Context, all bool) error {
+	if s.cfg.Store == nil {
+		return nil
+	}
+	now := s.cfg.Now()
+	cs := s.credits.Take(now, all)
+	if len(cs) == 0 {
+		return nil
+	}
+	if err := s.cfg.Store.AddCredits(ctx, cs); err != nil {
+		s.credits.PutBack(cs, now)
+		return err
+	}
+	return nil
+}
