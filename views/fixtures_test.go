@@ -91,7 +91,7 @@ func sectionsFixture() CampaignPageProps {
 			Title:    "Save the Riverside library",
 			Summary:  "The council votes on 3 March. Here is how you can help in ten minutes.",
 			DateText: "10 February 2026", DateISO: "2026-02-10",
-			Image:    &Img{URL: "/static/riverside/reading-room.9f8e7d.jpg", Alt: "Children reading in the library's main room", Width: 1200, Height: 630, Credit: "Photo: Ana Ruiz",
+			Image: &Img{URL: "/static/riverside/reading-room.9f8e7d.jpg", Alt: "Children reading in the library's main room", Width: 1200, Height: 630, Credit: "Photo: Ana Ruiz",
 				SrcSet: "/static/riverside/reading-room-480w.5a6b7c.jpg 480w, /static/riverside/reading-room-800w.8d9e0f.jpg 800w, /static/riverside/reading-room.9f8e7d.jpg 1200w",
 				Sizes:  "(min-width: 52rem) 48rem, calc(100vw - 2rem)"},
 			BodyHTML: template.HTML(`<p>The Riverside branch is the last public library on the east bank. <a href="https://riverside.example/budget" rel="nofollow noopener" target="_blank">The draft budget</a> closes it in April.</p>`),
