@@ -62,6 +62,9 @@ type generated struct {
 	key         string
 	contentType string
 	make        func() ([]byte, error)
+	// cacheControl is sent with the file; nil means hvCardCache. Copies
+	// of pictures, whose addresses are hashed, are cached for a year.
+	cacheControl []string
 }
 
 // genCache holds generated files by key for the server's lifetime; keep
@@ -121,7 +124,11 @@ func (g *genCache) get(gen *generated) (*cached, error) {
 			e.err = err
 			return
 		}
-		e.file = newCached(data, gen.contentType, hvCardCache, staticCSP)
+		cc := gen.cacheControl
+		if cc == nil {
+			cc = hvCardCache
+		}
+		e.file = newCached(data, gen.contentType, cc, staticCSP)
 	})
 	if e.err != nil {
 		g.mu.Lock()

@@ -166,8 +166,13 @@ func movedPermanently(w http.ResponseWriter, r *http.Request, to string) {
 // static serves a content-hashed file: the stylesheet, the script, an
 // organisation's pictures and documents, or a generated share picture.
 func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
-	f := s.snap.Load().static[r.URL.Path]
+	snap := s.snap.Load()
+	f := snap.static[r.URL.Path]
 	if f == nil {
+		if snap.generated[r.URL.Path] != nil {
+			// A smaller copy of an organiser's picture (pictures.go).
+			return s.generatedFile(w, r)
+		}
 		return errNotFound
 	}
 	if isPartnerScript(r.URL.Path) {

@@ -104,6 +104,9 @@ type builder struct {
 	variant int
 	// assetURLs remembers the address each organiser file was given.
 	assetURLs map[*campaign.Asset]string
+	// pictures remembers the copies each organiser picture was given
+	// (nil: none), pictures.go.
+	pictures map[*campaign.Asset]*pictureSet
 	// locs caches each organisation's Localizer per language (lang.go);
 	// l is the one of the page being built, set by basePage.
 	locs     map[string]*i18n.Localizer
@@ -136,6 +139,7 @@ func (s *Server) build(site *campaign.Site, prev *snapshot) (*snapshot, error) {
 			suggest:   map[string]map[string]*cached{},
 		},
 		assetURLs: map[*campaign.Asset]string{},
+		pictures:  map[*campaign.Asset]*pictureSet{},
 	}
 	if err := b.addViewsStatic(); err != nil {
 		return nil, err

@@ -1,0 +1,82 @@
+package web
+
+import (
+	"bytes"
+	"image"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// srcset splits an img's srcset into address → width descriptor.
+func srcset(t *testing.T, v string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, c := range strings.Split(v, ",") {
+		f := strings.Fields(c)
+		if len(f) != 2 {
+			t.Fatalf("srcset candidate %q, want an address and a width", c)
+		}
+		out[f[0]] = f[1]
+	}
+	return out
+}
+
+// TestPictureCopies: the campaign's 1200×600 PNG is offered in 480 and
+// 800 px copies beside the original, with sizes, width and height; each
+// copy is a PNG of its width, cached for a year under a hashed address,
+// made once however often it is asked for, and part of the static export.
+func TestPictureCopies(t *testing.T) {
+	s := newTestServer(t)
+	img := doc(t, get(t, s, "GET", "/riverside/save-the-library", nil)).Find(".hero img")
+	src, _ := img.Attr("src")
+	set, _ := img.Attr("srcset")
+	sizes, _ := img.Attr("sizes")
+	w, _ := img.Attr("width")
+	h, _ := img.Attr("height")
+	if w != "1200" || h != "600" || sizes != "(min-width: 52rem) 48rem, calc(100vw - 2rem)" {
+		t.Errorf("hero width %q height %q sizes %q", w, h, sizes)
+	}
+	cands := srcset(t, set)
+	if len(cands) != 3 || cands[src] != "1200w" {
+		t.Fatalf("srcset %q, want two copies and the original %s at 1200w", set, src)
+	}
+	before := s.gen.renders.Load()
+	for u, desc := range cands {
+		if u == src {
+			continue
+		}
+		if !strings.HasPrefix(u, "/static/riverside/assets/hero-"+strings.TrimSuffix(desc, "w")+"w.") || !strings.HasSuffix(u, ".png") {
+			t.Errorf("copy address %q for %s", u, desc)
+		}
+		res := get(t, s, "GET", u, nil)
+		wantStatus(t, res, http.StatusOK)
+		wantHeader(t, res, "Content-Type", "image/png")
+		wantHeader(t, res, "Cache-Control", "public, max-age=31536000, immutable")
+		cfg, _, err := image.DecodeConfig(strings.NewReader(body(t, res)))
+		if err != nil || desc != itoa(cfg.Width)+"w" || cfg.Height != cfg.Width/2 {
+			t.Errorf("%s: %d×%d %v, want %s wide, half as tall", u, cfg.Width, cfg.Height, err, desc)
+		}
+		// A second request, and a second address, is served from the cache.
+		wantStatus(t, get(t, s, "GET", u, nil), http.StatusOK)
+	}
+	if n := s.gen.renders.Load() - before; n != 2 {
+		t.Errorf("%d files made for two copies requested twice, want 2", n)
+	}
+
+	got := map[string][]byte{}
+	if err := s.Export(func(p string, _ http.Header, body []byte) error {
+		got[p] = body
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for u := range cands {
+		if _, _, err := image.DecodeConfig(bytes.NewReader(got[u])); err != nil {
+			t.Errorf("export %s: %v", u, err)
+		}
+	}
+	if res := get(t, s, "GET", "/static/riverside/assets/hero-640w.0123456789ab.png", nil); res.StatusCode != http.StatusNotFound {
+		t.Errorf("a copy never offered: status %d, want 404", res.StatusCode)
+	}
+}
