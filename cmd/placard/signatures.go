@@ -138,7 +138,7 @@ func eraseForms(s string) []string {
 	legacy := strings.ToLower(strings.TrimSpace(norm.NFC.String(s)))
 	addr, msg := signing.NormaliseEmail(s)
 	switch {
-	case msg != "" || addr == "":
+	case !msg.IsZero() || addr == "":
 		return []string{legacy}
 	case addr != legacy:
 		return []string{addr, legacy}

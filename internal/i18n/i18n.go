@@ -2,7 +2,9 @@
 // the message catalogue of interface strings (buttons, labels, validation
 // messages, thank-you texts, share labels) for English, Arabic, Hebrew,
 // Spanish, French and German; CLDR plural rules; Accept-Language
-// negotiation; right-to-left detection; and number and date formatting.
+// negotiation; right-to-left detection; messages held as codes (Message)
+// until worded; and the one home of formatting for readers: numbers,
+// dates, money, durations, file sizes and kinds, and lists (format.go).
 //
 // It knows nothing of HTTP or campaigns. A Localizer is an immutable value
 // for one language (plus an organisation's own overrides) and is safe to
@@ -10,11 +12,9 @@
 package i18n
 
 import (
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 	"unicode"
 
 	"golang.org/x/text/feature/plural"
@@ -313,70 +313,6 @@ func (m *Matcher) negotiate(acceptLanguage string) (string, bool) {
 	return m.langs[index], true
 }
 
-// Number writes a whole number with the language's thousands separator:
-// 5,000 in English, Hebrew and Arabic; 5.000 in German; 5 000 (narrow
-// no-break space) in French; in Spanish four-digit numbers are not grouped
-// (5000) and larger ones use a point (10.000). Digits are always the Latin
-// 0–9, in Arabic too: they are what Arabic-language campaign sites and news
-// in the Maghreb and online commonly use, they match the figures organisers
-// write in their own text, and they read the same in a shared screenshot.
-func (l *Localizer) Number(n int) string {
-	s := strconv.Itoa(n)
-	sign := ""
-	if n < 0 {
-		sign, s = "-", s[1:]
-	}
-	sep := ","
-	switch l.base {
-	case "de":
-		sep = "."
-	case "es":
-		sep = "."
-		if len(s) <= 4 {
-			return sign + s
-		}
-	case "fr":
-		sep = "\u202f"
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + sep + s[i:]
-	}
-	return sign + s
-}
-
-// Date writes a calendar date the way the language writes it in running
-// text: "10 February 2026", "10 فبراير 2026", "10 בפברואר 2026",
-// "10 de febrero de 2026", "10 février 2026", "10. Februar 2026".
-// The zero time is "".
-func (l *Localizer) Date(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	months := monthNames[l.base]
-	if months == nil {
-		months = monthNames[Default]
-	}
-	d, m, y := strconv.Itoa(t.Day()), months[t.Month()-1], strconv.Itoa(t.Year())
-	switch l.base {
-	case "he":
-		return d + " ב" + m + " " + y
-	case "es":
-		return d + " de " + m + " de " + y
-	case "de":
-		return d + ". " + m + " " + y
-	}
-	return d + " " + m + " " + y
-}
-
-var monthNames = map[string][]string{
-	"en": {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
-	"ar": {"يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"},
-	"he": {"ינואר", "פברואר", "מרץ", "אפריל", "מאי", "יוני", "יולי", "אוגוסט", "ספטמבר", "אוקטובר", "נובמבר", "דצמבר"},
-	"es": {"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"},
-	"fr": {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"},
-	"de": {"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"},
-}
-
 // Name is the language's own name for itself ("العربية", "עברית",
 // "Français"), for language switchers; the code itself when unknown.
 func Name(lang string) string {
@@ -398,7 +334,8 @@ var nativeNames = map[string]string{
 }
 
 // OGLocale is the language as OpenGraph's og:locale writes it (ll_CC):
-// en_GB, ar_AR, he_IL, es_ES, fr_FR, de_DE.
+// the region as written (en_US for en-US), else the one most readers of
+// the language use (en_GB, ar_AR, he_IL, sw_KE), else the likely one.
 func OGLocale(lang string) string {
 	tag, err := language.Parse(lang)
 	if err != nil {
@@ -415,7 +352,17 @@ func OGLocale(lang string) string {
 	return b.String() + "_" + r.String()
 }
 
-var ogLocales = map[string]string{"en": "en_GB", "ar": "ar_AR", "he": "he_IL", "es": "es_ES", "fr": "fr_FR", "de": "de_DE"}
+// ogLocales maps a language to the og:locale most readers of it use; a code
+// with a region (en-US) is used as written.
+var ogLocales = map[string]string{
+	"en": "en_GB", "fr": "fr_FR", "de": "de_DE", "es": "es_ES", "it": "it_IT",
+	"pt": "pt_PT", "nl": "nl_NL", "ar": "ar_AR", "he": "he_IL", "fa": "fa_IR",
+	"ur": "ur_PK", "pl": "pl_PL", "uk": "uk_UA", "ru": "ru_RU", "tr": "tr_TR",
+	"sv": "sv_SE", "da": "da_DK", "nb": "nb_NO", "fi": "fi_FI", "el": "el_GR",
+	"ja": "ja_JP", "ko": "ko_KR", "zh": "zh_CN", "hi": "hi_IN", "sw": "sw_KE",
+	"yi": "yi_US", "ga": "ga_IE", "cy": "cy_GB", "ca": "ca_ES", "cs": "cs_CZ",
+	"ro": "ro_RO", "hu": "hu_HU", "id": "id_ID", "vi": "vi_VN", "th": "th_TH",
+}
 
 // Keys lists every message key of the English catalogue, for tests and
 // for checking organisations' overrides.
@@ -437,54 +384,60 @@ func Known(key string) bool {
 	return ok
 }
 
-// checkKeys maps the English validation messages of internal/signing to
-// catalogue keys, so the signing package keeps one language and pages show
-// its messages in theirs.
-var checkKeys = map[string]string{
-	"Enter your name":                                 "check.name.missing",
-	"Enter your name using letters":                   "check.name.letters",
-	"Enter your email address, like name@example.org": "check.email.missing",
-	"Your email address mixes letters from different alphabets — type it again using one alphabet, like name@example.org": "check.email.scripts",
-	"Enter your postcode":                         "check.postcode.missing",
-	"Choose your country":                         "check.country.missing",
-	"Choose your country from the list":           "check.country.missing",
-	"Enter your phone number":                     "check.phone.missing",
-	"Write a comment saying why you are signing":  "check.comment.missing",
-	"Enter the name of your organisation":         "check.organisation.missing",
-	"Enter your role, such as Director or Member": "check.role.missing",
-	"Tick the consent box to agree to how your details will be used — we cannot count your signature without it": "check.consent",
+// Message is something to tell a reader, held as a catalogue key and the
+// values of its placeholders rather than as a sentence, so the code that
+// finds a problem (internal/signing's validation) speaks no language:
+// Localizer.Say words it in the reader's, and String in English for logs
+// and the command line. The zero Message is no message.
+type Message struct {
+	// Key is the catalogue key, such as check.comment.toolong.
+	Key string
+	// Args are the placeholders' values.
+	Args []Arg
 }
 
-// Check translates a validation message of internal/signing (written in
-// English) about the form field field. English pages keep the exact
-// message; other languages get the catalogue's message for it, or for an
-// email address any other problem reads as "enter a valid address"; a
-// message the catalogue does not know stays in English rather than vanish.
-func (l *Localizer) Check(field, english string) string {
-	if l.base == Default && l.overrides == nil {
-		return english
-	}
-	if k, ok := checkKeys[english]; ok {
-		return l.T(k)
-	}
-	// The messages signing builds around a field's name.
-	switch {
-	case strings.HasSuffix(english, " characters or fewer"):
-		if _, n, ok := strings.Cut(strings.TrimSuffix(english, " characters or fewer"), " must be "); ok {
-			if max, err := strconv.Atoi(strings.ReplaceAll(n, ",", "")); err == nil {
-				return l.T("check.toolong", "max", l.Number(max))
-			}
-		}
-	case strings.Contains(english, " contains characters we cannot read"):
-		return l.T("check.unreadable")
-	case strings.Contains(english, " contains invisible or special characters"):
-		return l.T("check.invisible")
-	}
-	if field == "email" && l.base != Default {
-		return l.T("check.email.invalid")
-	}
-	return english
+// Arg is the value of one placeholder of a Message: a whole number,
+// written with the reader's grouping (Int), or text (Text).
+type Arg struct {
+	name string
+	text string
+	n    int
+	num  bool
 }
+
+// Int is the placeholder name holding the whole number n ("2,000" in
+// English, "2 000" in French).
+func Int(name string, n int) Arg { return Arg{name: name, n: n, num: true} }
+
+// Text is the placeholder name holding the text s, used as it is.
+func Text(name, s string) Arg { return Arg{name: name, text: s} }
+
+// Msg is the Message key with args.
+func Msg(key string, args ...Arg) Message { return Message{Key: key, Args: args} }
+
+// IsZero reports whether m is no message.
+func (m Message) IsZero() bool { return m.Key == "" }
+
+// Say words m in the localizer's language (with the organisation's own
+// wording, when it has one for m's key), as T does.
+func (l *Localizer) Say(m Message) string {
+	if m.Key == "" {
+		return ""
+	}
+	var args []string
+	for _, a := range m.Args {
+		v := a.text
+		if a.num {
+			v = l.Number(a.n)
+		}
+		args = append(args, a.name, v)
+	}
+	return l.T(m.Key, args...)
+}
+
+// String is m in English, from the catalogue: for logs, the command line
+// and tests.
+func (m Message) String() string { return english.Say(m) }
 
 // Placeholders lists the {names} the catalogue's English message key (or,
 // for a plural form such as tally.count.few, its .other form) contains,

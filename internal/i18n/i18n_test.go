@@ -228,26 +228,35 @@ func TestOverrides(t *testing.T) {
 	}
 }
 
+// TestCheckMessages: internal/signing's problems are catalogue keys with
+// arguments, worded in each language; numbers take the language's grouping.
 func TestCheckMessages(t *testing.T) {
-	if got := New("ar", nil).Check("name", "Enter your name"); got != "اكتب اسمك" {
+	if got := New("ar", nil).Say(Msg("check.name.missing")); got != "اكتب اسمك" {
 		t.Errorf("ar name = %q", got)
 	}
-	if got := New("he", nil).Check("email", "Enter your email address with an @ in it, like name@example.org"); got != "כתבו כתובת דוא״ל תקינה, למשל name@example.org" {
+	if got := New("he", nil).Say(Msg("check.email.at")); got != "כתבו כתובת דוא״ל תקינה, למשל name@example.org" {
 		t.Errorf("he email = %q", got)
 	}
+	long := Msg("check.comment.toolong", Int("max", 2000))
 	en := "Your comment must be 2,000 characters or fewer"
-	if got := New("en", nil).Check("comment", en); got != en {
+	if got := New("en", nil).Say(long); got != en {
 		t.Errorf("en kept = %q", got)
 	}
-	if got := New("fr", nil).Check("comment", en); got != "2\u202f000 caractères au maximum" {
+	if got := long.String(); got != en {
+		t.Errorf("String = %q, want the English %q", got, en)
+	}
+	if got := New("fr", nil).Say(long); got != "2\u202f000 caractères au maximum" {
 		t.Errorf("fr too long = %q", got)
 	}
-	if got := New("ar", nil).Check("name", "Your name contains invisible or special characters we cannot accept — remove them, or type it again rather than pasting it"); got != "يحتوي هذا على أحرف خفية أو خاصة لا يمكننا قبولها — احذفها أو اكتبه من جديد بدلًا من لصقه" {
+	if got := New("ar", nil).Say(Msg("check.name.invisible")); got != "يحتوي هذا على أحرف خفية أو خاصة لا يمكننا قبولها — احذفها أو اكتبه من جديد بدلًا من لصقه" {
 		t.Errorf("ar invisible = %q", got)
 	}
-	odd := "Something signing may say one day"
-	if got := New("fr", nil).Check("name", odd); got != odd {
-		t.Errorf("unknown message = %q, want it in English", got)
+	if got := New("fr", nil).Say(Message{}); got != "" {
+		t.Errorf("no message = %q, want empty", got)
+	}
+	// An organisation's own wording of a problem wins, in English too.
+	if got := New("en", map[string]string{"check.name.missing": "Who are you?"}).Say(Msg("check.name.missing")); got != "Who are you?" {
+		t.Errorf("override = %q", got)
 	}
 }
 
@@ -257,6 +266,10 @@ func TestNames(t *testing.T) {
 	}
 	if OGLocale("ar") != "ar_AR" || OGLocale("he") != "he_IL" || OGLocale("fr-CA") != "fr_CA" {
 		t.Errorf("OGLocale: got %s %s %s", OGLocale("ar"), OGLocale("he"), OGLocale("fr-CA"))
+	}
+	// The pages' own table: the locale most readers use, not the likely one.
+	if OGLocale("sw") != "sw_KE" || OGLocale("yi") != "yi_US" || OGLocale("pt") != "pt_PT" {
+		t.Errorf("OGLocale: got %s %s %s", OGLocale("sw"), OGLocale("yi"), OGLocale("pt"))
 	}
 }
 
@@ -293,6 +306,18 @@ func BenchmarkNegotiateFresh(b *testing.B) {
 	for b.Loop() {
 		if got, _ := Negotiate("he-IL,he;q=0.9,en-US;q=0.8,en;q=0.7", []string{"en", "ar", "he"}); got != "he" {
 			b.Fatalf("got %s", got)
+		}
+	}
+}
+
+// TestProblemsTranslated: every validation problem of internal/signing is
+// worded in each language, not shown there in English.
+func TestProblemsTranslated(t *testing.T) {
+	for _, lang := range Supported[1:] {
+		for k, en := range catalogue[Default] {
+			if strings.HasPrefix(k, "check.") && catalogue[lang][k] == en {
+				t.Errorf("%s %s is the English %q", lang, k, en)
+			}
 		}
 	}
 }

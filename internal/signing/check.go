@@ -1,7 +1,6 @@
 package signing
 
 import (
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -10,6 +9,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/i18n"
 )
 
 // Submission is what a signing form sent, as raw strings straight from the
@@ -43,10 +43,17 @@ const (
 )
 
 // FieldErrors maps a form field's name ("name", "email", "postcode",
-// "country", "phone", "comment", "organisation", "role", "consent") to a
-// plain-language message saying what is wrong and how to fix it, written to
-// be shown next to that field. An empty map means no problems.
-type FieldErrors map[string]string
+// "country", "phone", "comment", "organisation", "role", "consent") to the
+// problem with it: a catalogue key check.FIELD.PROBLEM (such as
+// check.comment.toolong) with its arguments, which internal/i18n words in
+// the reader's language as a message saying what is wrong and how to fix it,
+// to be shown next to that field. An empty map means no problems.
+type FieldErrors map[string]i18n.Message
+
+// problem is the message of field's problem what (missing, toolong, …).
+func problem(field, what string, args ...i18n.Arg) i18n.Message {
+	return i18n.Msg("check."+field+"."+what, args...)
+}
 
 // FieldOrder is the order fields appear in on a signing form, and so the
 // order their problems are listed in a summary.
@@ -77,58 +84,49 @@ func WithDefaults(rules campaign.Fields) campaign.Fields {
 	return rules
 }
 
-// FieldSpec describes one input of a signing form, so the web layer can
-// build the form the same way Check reads it.
-type FieldSpec struct {
+// Field is one field a signing form asks for, as Check reads it: how the
+// form is drawn (labels, input types) is the web layer's business.
+type Field struct {
 	// Name is the form field's name, such as "email".
 	Name string
-	// Label is the visible label; Hint optional help under it.
-	Label, Hint string
-	// Type is "text", "email", "tel", "textarea" or "select".
-	Type string
-	// Autocomplete is the HTML autocomplete token.
-	Autocomplete string
 	// MaxLength is the most characters accepted.
 	MaxLength int
 	// Required is true for required fields, false for optional ones.
 	Required bool
 }
 
-// FormFields returns the inputs a form with rules asks for, in form order
+// FormFields returns the fields a form with rules asks for, in form order
 // (the consent box and the public opt-in are not included: every form has
 // them). Defaults apply as in WithDefaults.
-func FormFields(rules campaign.Fields) []FieldSpec {
+func FormFields(rules campaign.Fields) []Field {
 	rules = WithDefaults(rules)
 	all := []struct {
 		rule campaign.FieldRule
-		spec FieldSpec
+		name string
+		max  int
 	}{
-		{rules.Name, FieldSpec{Name: "name", Label: "Your name", Type: "text", Autocomplete: "name", MaxLength: MaxName}},
-		{rules.Email, FieldSpec{Name: "email", Label: "Email address", Hint: "We never show it on this site.", Type: "email", Autocomplete: "email", MaxLength: MaxEmail}},
-		{rules.Postcode, FieldSpec{Name: "postcode", Label: "Postcode", Type: "text", Autocomplete: "postal-code", MaxLength: MaxPostcode}},
-		{rules.Country, FieldSpec{Name: "country", Label: "Country", Type: "select", Autocomplete: "country", MaxLength: 2}},
-		{rules.Phone, FieldSpec{Name: "phone", Label: "Phone number", Type: "tel", Autocomplete: "tel", MaxLength: MaxPhone}},
-		{rules.Comment, FieldSpec{Name: "comment", Label: "Why are you signing?", Type: "textarea", Autocomplete: "off", MaxLength: MaxComment}},
-		{rules.Organisation, FieldSpec{Name: "organisation", Label: "Organisation", Hint: "Only if you sign for an organisation. Organisations are listed once the organisers approve them.", Type: "text", Autocomplete: "organization", MaxLength: MaxName}},
-		{rules.Role, FieldSpec{Name: "role", Label: "Your role", Hint: "Such as Director or Member.", Type: "text", Autocomplete: "organization-title", MaxLength: MaxName}},
+		{rules.Name, "name", MaxName},
+		{rules.Email, "email", MaxEmail},
+		{rules.Postcode, "postcode", MaxPostcode},
+		{rules.Country, "country", 2},
+		{rules.Phone, "phone", MaxPhone},
+		{rules.Comment, "comment", MaxComment},
+		{rules.Organisation, "organisation", MaxName},
+		{rules.Role, "role", MaxName},
 	}
-	var out []FieldSpec
+	var out []Field
 	for _, f := range all {
 		if f.rule == campaign.FieldOff {
 			continue
 		}
-		f.spec.Required = f.rule == campaign.FieldRequired
-		out = append(out, f.spec)
+		out = append(out, Field{Name: f.name, MaxLength: f.max, Required: f.rule == campaign.FieldRequired})
 	}
 	return out
 }
 
-// Ticked reports whether a checkbox value means "ticked", as Check reads
-// it; a form shown again draws its boxes with the same rule.
-func Ticked(v string) bool { return ticked(v) }
-
-// ticked reports whether a checkbox value means "ticked".
-func ticked(v string) bool {
+// Ticked reports whether a checkbox value means "ticked": the one rule by
+// which Check reads the boxes and a form shown again draws them.
+func Ticked(v string) bool {
 	switch strings.ToLower(strings.TrimSpace(v)) {
 	case "yes", "on", "true", "1":
 		return true
@@ -170,46 +168,28 @@ func CheckForm(sub Submission, rules campaign.Fields, consentText, contactText s
 		Action:      strings.TrimSpace(sub.Action),
 		Kind:        KindIndividual,
 		Status:      StatusApproved,
-		Public:      ticked(sub.Public),
+		Public:      Ticked(sub.Public),
 		ConsentText: consentText,
 		ConsentAt:   now,
 		CreatedAt:   now,
 	}
 
-	sig.Name = textField(errs, "name", sub.Name, rules.Name, MaxName, false, fieldWords{
-		missing: "Enter your name",
-		noun:    "Your name",
-		clean:   cleanIdentity,
-	})
+	sig.Name = textField(errs, "name", sub.Name, rules.Name, MaxName, false, cleanIdentity)
 	if sig.Name != "" && !hasLetterOrDigit(sig.Name) {
-		errs["name"] = "Enter your name using letters"
+		errs["name"] = problem("name", "letters")
 	}
 	sig.Email = emailField(errs, sub.Email, rules.Email)
-	sig.Postcode = textField(errs, "postcode", sub.Postcode, rules.Postcode, MaxPostcode, false, fieldWords{
-		missing: "Enter your postcode",
-		noun:    "Your postcode",
-	})
+	sig.Postcode = textField(errs, "postcode", sub.Postcode, rules.Postcode, MaxPostcode, false, cleanText)
 	sig.Country = countryField(errs, sub.Country, rules.Country)
 	sig.Phone = phoneField(errs, sub.Phone, rules.Phone)
-	sig.Comment = textField(errs, "comment", sub.Comment, rules.Comment, MaxComment, true, fieldWords{
-		missing: "Write a comment saying why you are signing",
-		noun:    "Your comment",
-	})
-	sig.Organisation = textField(errs, "organisation", sub.Organisation, rules.Organisation, MaxName, false, fieldWords{
-		missing: "Enter the name of your organisation",
-		noun:    "The organisation's name",
-		clean:   cleanIdentity,
-	})
+	sig.Comment = textField(errs, "comment", sub.Comment, rules.Comment, MaxComment, true, cleanText)
+	sig.Organisation = textField(errs, "organisation", sub.Organisation, rules.Organisation, MaxName, false, cleanIdentity)
 	if sig.Organisation != "" && !hasLetterOrDigit(sig.Organisation) {
-		errs["organisation"] = "Enter the organisation's name using letters or digits"
+		errs["organisation"] = problem("organisation", "letters")
 	}
-	sig.Role = textField(errs, "role", sub.Role, rules.Role, MaxName, false, fieldWords{
-		missing: "Enter your role, such as Director or Member",
-		noun:    "Your role",
-		clean:   cleanIdentity,
-	})
-	if !ticked(sub.Consent) {
-		errs["consent"] = "Tick the consent box to agree to how your details will be used — we cannot count your signature without it"
+	sig.Role = textField(errs, "role", sub.Role, rules.Role, MaxName, false, cleanIdentity)
+	if !Ticked(sub.Consent) {
+		errs["consent"] = i18n.Msg("check.consent")
 	}
 
 	if len(errs) > 0 {
@@ -219,19 +199,10 @@ func CheckForm(sub Submission, rules campaign.Fields, consentText, contactText s
 		sig.Kind = KindOrganisation
 		sig.Status = StatusPending
 	}
-	if contactText != "" && ticked(sub.Contact) {
+	if contactText != "" && Ticked(sub.Contact) {
 		sig.ContactText, sig.ContactAt = contactText, now
 	}
 	return sig, nil
-}
-
-// fieldWords are a text field's messages: what to say when it is missing,
-// and how to name it in other messages ("Your name must be …"), and how
-// strictly it is cleaned.
-type fieldWords struct {
-	missing string
-	noun    string
-	clean   cleaning
 }
 
 // cleaning is how strictly clean treats a value.
@@ -253,21 +224,17 @@ const (
 	cleanAddress
 )
 
-// clean trims, checks and normalises one value. It returns the value and
-// an empty message, or "" and a message (with noun as its subject) saying
-// what is wrong. multiline allows line breaks (CRLF and CR become LF).
-func clean(v string, max int, multiline bool, noun string) (string, string) {
-	return cleanAs(v, max, multiline, noun, cleanText)
-}
-
-// cleanAs is clean with the strictness how.
-func cleanAs(v string, max int, multiline bool, noun string, how cleaning) (string, string) {
+// clean trims, checks and normalises one value of field, as strictly as
+// how says. It returns the value and no message, or "" and field's problem
+// (toolong, unreadable or invisible). multiline allows line breaks (CRLF
+// and CR become LF).
+func clean(v string, max int, multiline bool, field string, how cleaning) (string, i18n.Message) {
 	// Refuse absurd input before normalising it, so a huge value costs little.
 	if len(v) > 4*max+64 {
-		return "", tooLong(noun, max)
+		return "", problem(field, "toolong", i18n.Int("max", max))
 	}
 	if !utf8.ValidString(v) {
-		return "", noun + " contains characters we cannot read — type it again rather than pasting it"
+		return "", problem(field, "unreadable")
 	}
 	if multiline {
 		v = strings.ReplaceAll(v, "\r\n", "\n")
@@ -283,13 +250,13 @@ func cleanAs(v string, max int, multiline bool, noun string, how cleaning) (stri
 			continue
 		}
 		if forbidden(r) || how != cleanText && r >= 0x80 && invisibleFormat(r, how) {
-			return "", noun + " contains invisible or special characters we cannot accept — remove them, or type it again rather than pasting it"
+			return "", problem(field, "invisible")
 		}
 	}
 	if utf8.RuneCountInString(v) > max {
-		return "", tooLong(noun, max)
+		return "", problem(field, "toolong", i18n.Int("max", max))
 	}
-	return v, ""
+	return v, i18n.Message{}
 }
 
 // forbidden reports whether r may not appear in any kept value: control
@@ -322,36 +289,18 @@ func hasLetterOrDigit(s string) bool {
 	return strings.ContainsFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
 }
 
-// tooLong says a field is over its limit.
-func tooLong(noun string, max int) string {
-	return noun + " must be " + thousands(max) + " characters or fewer"
-}
-
-// thousands writes n with a comma between thousands, such as 2,000.
-func thousands(n int) string {
-	s := []byte{}
-	d := []byte(strconv.Itoa(n))
-	for i, c := range d {
-		if i > 0 && (len(d)-i)%3 == 0 {
-			s = append(s, ',')
-		}
-		s = append(s, c)
-	}
-	return string(s)
-}
-
-// textField checks a free-text field. A field the rules do not ask for is
-// ignored.
-func textField(errs FieldErrors, name, v string, rule campaign.FieldRule, max int, multiline bool, w fieldWords) string {
+// textField checks a free-text field, cleaned as how says. A field the
+// rules do not ask for is ignored.
+func textField(errs FieldErrors, name, v string, rule campaign.FieldRule, max int, multiline bool, how cleaning) string {
 	if rule == campaign.FieldOff {
 		return ""
 	}
-	v, msg := cleanAs(v, max, multiline, w.noun, w.clean)
+	v, msg := clean(v, max, multiline, name, how)
 	switch {
-	case msg != "":
+	case !msg.IsZero():
 		errs[name] = msg
 	case v == "" && rule == campaign.FieldRequired:
-		errs[name] = w.missing
+		errs[name] = problem(name, "missing")
 	}
 	return v
 }
@@ -363,61 +312,57 @@ func emailField(errs FieldErrors, v string, rule campaign.FieldRule) string {
 	}
 	v, msg := NormaliseEmail(v)
 	switch {
-	case msg != "":
+	case !msg.IsZero():
 		errs["email"] = msg
 	case v == "" && rule == campaign.FieldRequired:
-		errs["email"] = "Enter your email address" + emailExample
+		errs["email"] = problem("email", "missing")
 	}
 	return v
 }
 
-const emailExample = ", like name@example.org"
-
 // NormaliseEmail is the one form an email address is stored and looked up
 // in: NFKC-normalised (fullwidth and other compatibility forms become the
 // characters they look like), trimmed and lower-cased. It returns that form
-// and "", or "" and the message saying what is wrong: no @, spaces,
-// invisible format characters (zero-width, soft hyphen, direction marks),
-// letters from look-alike alphabets mixed in one part, and so on. An empty
-// address returns "", "" (the caller decides whether it is required).
+// and no message, or "" and the problem (a check.email.* message): no @,
+// spaces, invisible format characters (zero-width, soft hyphen, direction
+// marks), letters from look-alike alphabets mixed in one part, and so on.
+// An empty address returns "" and no message (the caller decides whether
+// it is required).
 //
 // Signing keys a signer by this form, and erasing finds their signatures by
 // it, so every way of typing one address that looks the same to a person
 // is one signer.
-func NormaliseEmail(v string) (string, string) {
-	const example = emailExample
-	v, msg := cleanAs(v, MaxEmail, false, "Your email address", cleanAddress)
-	if msg != "" || v == "" {
+func NormaliseEmail(v string) (string, i18n.Message) {
+	v, msg := clean(v, MaxEmail, false, "email", cleanAddress)
+	if !msg.IsZero() || v == "" {
 		return "", msg
 	}
 	// Lower-casing can undo NFKC for a few letters (İ), so normalise again.
 	v = norm.NFKC.String(strings.ToLower(v))
 	local, domain, ok := strings.Cut(v, "@")
+	var what string
 	switch {
 	case !ok:
-		msg = "Enter your email address with an @ in it" + example
+		what = "at"
 	case strings.ContainsFunc(v, unicode.IsSpace):
-		msg = "Your email address cannot contain spaces — enter it" + example
+		what = "spaces"
 	case strings.Contains(domain, "@"):
-		msg = "Your email address can have only one @ — enter it" + example
+		what = "oneat"
 	case local == "" || len(local) > 64:
-		msg = "Enter the part of your email address before the @" + example
+		what = "local"
 	case !validDomain(domain):
-		msg = "Enter the part of your email address after the @, such as example.org in name@example.org"
+		what = "domain"
 	case strings.ContainsAny(v, `<>()[]\,;:"`):
-		msg = "Your email address contains a character email addresses do not use — enter it" + example
+		what = "character"
 	case mixedScript(local) || mixedScript(domain):
-		msg = msgMixedScript
+		// Letters from look-alike alphabets (a Cyrillic а among Latin
+		// letters) would make one address look like another.
+		what = "scripts"
 	default:
-		return v, ""
+		return v, i18n.Message{}
 	}
-	return "", msg
+	return "", problem("email", what)
 }
-
-// msgMixedScript refuses an address whose letters come from look-alike
-// alphabets (a Cyrillic а among Latin letters), which would make one
-// address look like another.
-const msgMixedScript = "Your email address mixes letters from different alphabets — type it again using one alphabet, like name@example.org"
 
 // mixedScript reports whether s (one part of an address) mixes letters of
 // scripts that are not written together, after UTS #39's "highly
@@ -513,19 +458,19 @@ func countryField(errs FieldErrors, v string, rule campaign.FieldRule) string {
 	if rule == campaign.FieldOff {
 		return ""
 	}
-	v, msg := clean(v, 8, false, "The country")
-	if msg != "" {
-		errs["country"] = "Choose your country from the list"
+	v, msg := clean(v, 8, false, "country", cleanText)
+	if !msg.IsZero() {
+		errs["country"] = problem("country", "list")
 		return ""
 	}
 	v = strings.ToUpper(v)
 	switch {
 	case v == "":
 		if rule == campaign.FieldRequired {
-			errs["country"] = "Choose your country"
+			errs["country"] = problem("country", "missing")
 		}
 	case !IsCountry(v):
-		errs["country"] = "Choose your country from the list"
+		errs["country"] = problem("country", "list")
 		v = ""
 	}
 	return v
@@ -537,14 +482,14 @@ func phoneField(errs FieldErrors, v string, rule campaign.FieldRule) string {
 	if rule == campaign.FieldOff {
 		return ""
 	}
-	v, msg := clean(v, MaxPhone, false, "Your phone number")
-	if msg != "" {
+	v, msg := clean(v, MaxPhone, false, "phone", cleanText)
+	if !msg.IsZero() {
 		errs["phone"] = msg
 		return ""
 	}
 	if v == "" {
 		if rule == campaign.FieldRequired {
-			errs["phone"] = "Enter your phone number, like +44 20 7946 0000"
+			errs["phone"] = problem("phone", "missing")
 		}
 		return ""
 	}
@@ -555,12 +500,12 @@ func phoneField(errs FieldErrors, v string, rule campaign.FieldRule) string {
 			digits++
 		case r == '+' && i == 0, r == ' ', r == '-', r == '.', r == '(', r == ')':
 		default:
-			errs["phone"] = "Enter your phone number using only digits, spaces and a + at the start, like +44 20 7946 0000"
+			errs["phone"] = problem("phone", "characters")
 			return ""
 		}
 	}
 	if digits < 6 {
-		errs["phone"] = "Your phone number is too short — enter it with the area code, like +44 20 7946 0000"
+		errs["phone"] = problem("phone", "short")
 		return ""
 	}
 	return strings.Join(strings.Fields(v), " ")

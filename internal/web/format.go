@@ -3,20 +3,13 @@ package web
 import (
 	"fmt"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
 	"golang.org/x/text/language"
-)
 
-// formatDate writes a date the way people read it on the page: "10 February 2026".
-func formatDate(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return strconv.Itoa(t.Day()) + " " + t.Month().String() + " " + strconv.Itoa(t.Year())
-}
+	"github.com/placard/placard/internal/i18n"
+)
 
 // isoDate is YYYY-MM-DD for <time datetime> and JSON-LD.
 func isoDate(t time.Time) string {
@@ -26,120 +19,12 @@ func isoDate(t time.Time) string {
 	return t.Format("2006-01-02")
 }
 
-// formatInt writes n with thousands separators: 5000 → "5,000".
-func formatInt(n int) string {
-	s := strconv.Itoa(n)
-	sign := ""
-	if n < 0 {
-		sign, s = "-", s[1:]
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return sign + s
-}
-
 // plural writes a count with its noun: "1 campaign", "3 campaigns".
 func plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}
-	return formatInt(n) + " " + many
-}
-
-// formatSize writes a file size for people: "840 KB", "1.2 MB".
-func formatSize(n int) string {
-	switch {
-	case n < 1000:
-		return strconv.Itoa(n) + " bytes"
-	case n < 1000*1000:
-		return strconv.Itoa((n+500)/1000) + " KB"
-	default:
-		return strconv.FormatFloat(float64(n)/1e6, 'f', 1, 64) + " MB"
-	}
-}
-
-// fileFormat names a file's type for a download link: "PDF", "Word document".
-func fileFormat(contentType, path string) string {
-	ct, _, _ := strings.Cut(contentType, ";")
-	switch ct {
-	case "application/pdf":
-		return "PDF"
-	case "application/msword", "application/vnd.openxmlformats-officedocument.wordprocessingml.document":
-		return "Word document"
-	case "application/vnd.oasis.opendocument.text":
-		return "OpenDocument text"
-	case "application/vnd.ms-excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
-		return "Spreadsheet"
-	case "text/csv":
-		return "CSV"
-	case "application/zip":
-		return "ZIP archive"
-	case "image/png":
-		return "PNG image"
-	case "image/jpeg":
-		return "JPEG image"
-	case "image/svg+xml":
-		return "SVG image"
-	case "text/plain":
-		return "Text"
-	case "audio/mpeg":
-		return "MP3 audio"
-	}
-	if i := strings.LastIndexByte(path, '.'); i >= 0 && i < len(path)-1 {
-		return strings.ToUpper(path[i+1:])
-	}
-	return "File"
-}
-
-// formatDuration writes a length for people ("34 min", "1 h 5 min") and as
-// ISO 8601 ("PT34M", "PT1H5M").
-func formatDuration(d time.Duration) (text, iso string) {
-	if d <= 0 {
-		return "", ""
-	}
-	d = d.Round(time.Second)
-	h := int(d / time.Hour)
-	m := int(d % time.Hour / time.Minute)
-	s := int(d % time.Minute / time.Second)
-	var t []string
-	iso = "PT"
-	if h > 0 {
-		t = append(t, strconv.Itoa(h)+" h")
-		iso += strconv.Itoa(h) + "H"
-	}
-	if m > 0 {
-		t = append(t, strconv.Itoa(m)+" min")
-		iso += strconv.Itoa(m) + "M"
-	}
-	if s > 0 && h == 0 {
-		t = append(t, strconv.Itoa(s)+" s")
-	}
-	if s > 0 {
-		iso += strconv.Itoa(s) + "S"
-	}
-	return strings.Join(t, " "), iso
-}
-
-// currencySymbols are the symbols placed before an amount; other currencies
-// are written after it with their code ("10 CHF").
-var currencySymbols = map[string]string{
-	"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "ILS": "₪",
-	"AUD": "A$", "CAD": "CA$", "NZD": "NZ$", "KRW": "₩", "NGN": "₦", "BRL": "R$",
-	"PHP": "₱", "UAH": "₴", "TRY": "₺", "ZAR": "R", "MXN": "MX$",
-}
-
-// formatMoney writes an amount in whole units of a currency: "$25", "€10", "10 CHF".
-func formatMoney(amount int, currency string) string {
-	n := formatInt(amount)
-	currency = strings.ToUpper(strings.TrimSpace(currency))
-	if sym, ok := currencySymbols[currency]; ok {
-		return sym + n
-	}
-	if currency == "" {
-		return n
-	}
-	return n + " " + currency
+	return i18n.English().Number(n) + " " + many
 }
 
 // withQuery adds key=value to link's query, keeping what is there; it
@@ -155,18 +40,6 @@ func withQuery(link, key, value string) string {
 	return u.String()
 }
 
-// ogLocales maps a language to the og:locale most readers of it use; a code
-// with a region (en-US) is used as written.
-var ogLocales = map[string]string{
-	"en": "en_GB", "fr": "fr_FR", "de": "de_DE", "es": "es_ES", "it": "it_IT",
-	"pt": "pt_PT", "nl": "nl_NL", "ar": "ar_AR", "he": "he_IL", "fa": "fa_IR",
-	"ur": "ur_PK", "pl": "pl_PL", "uk": "uk_UA", "ru": "ru_RU", "tr": "tr_TR",
-	"sv": "sv_SE", "da": "da_DK", "nb": "nb_NO", "fi": "fi_FI", "el": "el_GR",
-	"ja": "ja_JP", "ko": "ko_KR", "zh": "zh_CN", "hi": "hi_IN", "sw": "sw_KE",
-	"yi": "yi_US", "ga": "ga_IE", "cy": "cy_GB", "ca": "ca_ES", "cs": "cs_CZ",
-	"ro": "ro_RO", "hu": "hu_HU", "id": "id_ID", "vi": "vi_VN", "th": "th_TH",
-}
-
 // langInfo returns the BCP 47 tag for <html lang>, "ltr" or "rtl", and the
 // og:locale for an organisation's language code (default en).
 func langInfo(code string) (lang, dir, locale string) {
@@ -180,25 +53,10 @@ func langInfo(code string) (lang, dir, locale string) {
 	}
 	lang = tag.String()
 	dir = "ltr"
-	if script, _ := tag.Script(); rtlScripts[script.String()] {
+	if i18n.IsRTL(lang) {
 		dir = "rtl"
 	}
-	base, _ := tag.Base()
-	if region, conf := tag.Region(); conf == language.Exact {
-		locale = base.String() + "_" + region.String()
-	} else if l, ok := ogLocales[base.String()]; ok {
-		locale = l
-	} else {
-		r, _ := tag.Region()
-		locale = base.String() + "_" + r.String()
-	}
-	return lang, dir, locale
-}
-
-// rtlScripts are the scripts written right to left.
-var rtlScripts = map[string]bool{
-	"Arab": true, "Hebr": true, "Thaa": true, "Syrc": true, "Nkoo": true,
-	"Adlm": true, "Rohg": true, "Mand": true, "Samr": true, "Yezi": true,
+	return lang, dir, i18n.OGLocale(lang)
 }
 
 // telURL turns a written phone number into a tel: link, keeping a leading +

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/i18n"
@@ -124,28 +123,6 @@ func (b *builder) matcher(o *campaign.Org) *i18n.Matcher {
 	return m
 }
 
-// localDuration writes a length in l's units ("34 min", "34 د"), with the
-// same parts formatDuration chose; english is formatDuration's own text,
-// kept as it is on English pages.
-func localDuration(l *i18n.Localizer, d time.Duration, english string) string {
-	if english == "" || strings.HasPrefix(l.Lang(), "en") {
-		return english
-	}
-	d = d.Round(time.Second)
-	h, m, sec := int(d/time.Hour), int(d%time.Hour/time.Minute), int(d%time.Minute/time.Second)
-	var parts []string
-	if h > 0 {
-		parts = append(parts, l.T("dur.h", "n", l.Number(h)))
-	}
-	if m > 0 {
-		parts = append(parts, l.T("dur.min", "n", l.Number(m)))
-	}
-	if sec > 0 && h == 0 {
-		parts = append(parts, l.T("dur.s", "n", l.Number(sec)))
-	}
-	return strings.Join(parts, " ")
-}
-
 // inLang returns the live page of the campaign at path (lc, its default
 // language's) in lang, the hidden field of the form that was sent: the
 // same campaign, store key and tally, whose answers (the re-shown form,
@@ -158,35 +135,4 @@ func (snap *snapshot) inLang(path string, lc *liveCampaign, lang string) *liveCa
 		return other
 	}
 	return lc
-}
-
-// localMoney writes an amount as l's language does: the number grouped for
-// the language, then a no-break space and the currency's symbol (or code):
-// "25 €", "1.000 €", "25 ₪". English pages keep formatMoney's "€25".
-func localMoney(l *i18n.Localizer, amount int, currency string) string {
-	currency = strings.ToUpper(strings.TrimSpace(currency))
-	n := l.Number(amount)
-	if currency == "" {
-		return n
-	}
-	if sym, ok := currencySymbols[currency]; ok {
-		return n + "\u00a0" + sym
-	}
-	return n + "\u00a0" + currency
-}
-
-// fileFormatKeys maps fileFormat's English names of kinds of file to
-// catalogue keys; names such as PDF or CSV read the same everywhere.
-var fileFormatKeys = map[string]string{
-	"Word document": "file.word", "OpenDocument text": "file.odt", "Spreadsheet": "file.sheet",
-	"ZIP archive": "file.zip", "PNG image": "file.png", "JPEG image": "file.jpeg", "SVG image": "file.svg",
-	"Text": "file.text", "MP3 audio": "file.mp3", "File": "file.other",
-}
-
-// localFileFormat is fileFormat's name of a kind of file in l's language.
-func localFileFormat(l *i18n.Localizer, english string) string {
-	if k, ok := fileFormatKeys[english]; ok {
-		return l.T(k)
-	}
-	return english
 }

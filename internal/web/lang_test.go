@@ -292,55 +292,6 @@ func BenchmarkLanguagePage(b *testing.B) {
 	}
 }
 
-func TestLocalDuration(t *testing.T) {
-	for _, tc := range []struct {
-		lang string
-		d    time.Duration
-		want string
-	}{
-		{"en", 34 * time.Minute, "34 min"},
-		{"ar", 34 * time.Minute, "34 د"},
-		{"he", time.Hour + 5*time.Minute, "1 שע׳ 5 דק׳"},
-		{"de", time.Hour + 5*time.Minute, "1 Std. 5 Min."},
-		{"fr", 4*time.Minute + 10*time.Second, "4 min 10 s"},
-	} {
-		en, _ := formatDuration(tc.d)
-		if got := localDuration(i18n.New(tc.lang, nil), tc.d, en); got != tc.want {
-			t.Errorf("%s %v = %q, want %q", tc.lang, tc.d, got, tc.want)
-		}
-	}
-}
-
-func TestLocalMoney(t *testing.T) {
-	for _, tc := range []struct {
-		lang     string
-		amount   int
-		currency string
-		want     string
-	}{
-		{"fr", 25, "EUR", "25\u00a0€"},
-		{"de", 1000, "EUR", "1.000\u00a0€"},
-		{"he", 50, "ILS", "50\u00a0₪"},
-		{"ar", 15, "CHF", "15\u00a0CHF"},
-		{"es", 10, "", "10"},
-	} {
-		if got := localMoney(i18n.New(tc.lang, nil), tc.amount, tc.currency); got != tc.want {
-			t.Errorf("%s %d %s = %q, want %q", tc.lang, tc.amount, tc.currency, got, tc.want)
-		}
-	}
-}
-
-func TestLocalFileFormat(t *testing.T) {
-	for _, tc := range []struct{ lang, english, want string }{
-		{"en", "Word document", "Word document"}, {"de", "Spreadsheet", "Tabelle"},
-		{"ar", "File", "ملف"}, {"he", "PDF", "PDF"},
-	} {
-		if got := localFileFormat(i18n.New(tc.lang, nil), tc.english); got != tc.want {
-			t.Errorf("%s %q = %q, want %q", tc.lang, tc.english, got, tc.want)
-		}
-	}
-}
-
 // TestLanguageCards: each language of a campaign without its own picture
 // shares its own card (drawn in that language, right to left for Arabic and
 // Hebrew), with its QR codes and poster beside it.

@@ -117,19 +117,20 @@ func signForm(l *i18n.Localizer, c *campaign.Campaign, sa *signable, token strin
 		return f
 	}
 	var countries []views.Option
-	for _, spec := range signing.FormFields(sa.rules) {
+	for _, field := range signing.FormFields(sa.rules) {
+		in := formInputs[field.Name]
 		ff := views.FormField{
-			Name: spec.Name, Label: l.T("field." + spec.Name), Type: spec.Type,
-			Autocomplete: spec.Autocomplete, Required: spec.Required, MaxLength: spec.MaxLength,
-			Value: values.Get(spec.Name),
+			Name: field.Name, Label: l.T("field." + field.Name), Type: in.typ,
+			Autocomplete: in.autocomplete, Required: field.Required, MaxLength: field.MaxLength,
+			Value: values.Get(field.Name),
 		}
-		if spec.Hint != "" {
-			ff.Hint = l.T("field." + spec.Name + ".hint")
+		if in.hint {
+			ff.Hint = l.T("field." + field.Name + ".hint")
 		}
-		if e, ok := errs[spec.Name]; ok {
-			ff.Error = l.Check(spec.Name, e)
+		if e, ok := errs[field.Name]; ok {
+			ff.Error = l.Say(e)
 		}
-		if spec.Type == "select" {
+		if in.typ == "select" {
 			if countries == nil {
 				countries = countryOptions(l)
 			}
@@ -137,13 +138,35 @@ func signForm(l *i18n.Localizer, c *campaign.Campaign, sa *signable, token strin
 		}
 		f.Fields = append(f.Fields, ff)
 	}
-	f.ConsentChecked = ticked(values.Get(fieldConsent))
-	f.ContactChecked = sa.contact != "" && ticked(values.Get(fieldContact))
-	f.PublicChecked = ticked(values.Get(fieldPublic))
+	// The boxes are drawn by the rule Check read them with, so a box whose
+	// value counted (such as "Yes") is drawn ticked on a re-shown form.
+	f.ConsentChecked = signing.Ticked(values.Get(fieldConsent))
+	f.ContactChecked = sa.contact != "" && signing.Ticked(values.Get(fieldContact))
+	f.PublicChecked = signing.Ticked(values.Get(fieldPublic))
 	for _, name := range errs.Fields() {
-		f.Errors = append(f.Errors, views.FieldError{Field: name, Message: l.Check(name, errs[name])})
+		f.Errors = append(f.Errors, views.FieldError{Field: name, Message: l.Say(errs[name])})
 	}
 	return f
+}
+
+// formInput is how a signing field is drawn: its input type ("text",
+// "email", "tel", "textarea" or "select"), its autocomplete token, and
+// whether help (the catalogue's field.NAME.hint) goes under it.
+type formInput struct {
+	typ, autocomplete string
+	hint              bool
+}
+
+// formInputs are the inputs of signing.FormFields' fields, by name.
+var formInputs = map[string]formInput{
+	"name":         {"text", "name", false},
+	"email":        {"email", "email", true},
+	"postcode":     {"text", "postal-code", false},
+	"country":      {"select", "country", false},
+	"phone":        {"tel", "tel", false},
+	"comment":      {"textarea", "off", false},
+	"organisation": {"text", "organization", true},
+	"role":         {"text", "organization-title", true},
 }
 
 // countryOptions is the country select's choices, "Choose…" first.
@@ -156,10 +179,6 @@ func countryOptions(l *i18n.Localizer) []views.Option {
 	}
 	return out
 }
-
-// ticked reads a checkbox exactly as the signing package does, so a box
-// whose value counted (such as "Yes") is drawn ticked on a re-shown form.
-func ticked(v string) bool { return signing.Ticked(v) }
 
 // tally is what the store last said about one campaign.
 type tally struct {

@@ -495,8 +495,7 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 		}
 		lv := &views.ListenView{}
 		for _, it := range a.Listen.Items {
-			dt, di := formatDuration(it.Duration)
-			dt = localDuration(b.localizer(o), it.Duration, dt)
+			dt, di := b.localizer(o).Duration(it.Duration), i18n.ISODuration(it.Duration)
 			format := it.Format
 			if format == "" {
 				format = "article"
@@ -515,11 +514,7 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 		}
 		av.Engage = engageView(members)
 	case campaign.KindDonate:
-		money := formatMoney
-		if l := b.localizer(o); !strings.HasPrefix(l.Lang(), "en") {
-			money = func(amount int, currency string) string { return localMoney(l, amount, currency) }
-		}
-		av.Donate = donateView(o, a.Donate, money)
+		av.Donate = donateView(o, a.Donate, b.localizer(o).Money)
 	case campaign.KindResources:
 		if a.Resources == nil {
 			return
@@ -536,7 +531,8 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 			}
 			if asset != nil {
 				item.URL = b.assetURL(o, asset)
-				item.FormatText = localFileFormat(b.localizer(o), fileFormat(asset.ContentType, asset.Path)) + b.localizer(o).T("list.comma") + formatSize(len(asset.Data))
+				l := b.localizer(o)
+				item.FormatText = l.FileFormat(asset.ContentType, asset.Path) + l.T("list.comma") + l.Size(len(asset.Data))
 				item.Download = true
 			}
 			rv.Items = append(rv.Items, item)

@@ -700,25 +700,6 @@ func TestNewRejectsBadBaseURL(t *testing.T) {
 }
 
 func TestFormatting(t *testing.T) {
-	if got := formatDate(time.Date(2026, 2, 10, 0, 0, 0, 0, time.UTC)); got != "10 February 2026" {
-		t.Errorf("formatDate = %q", got)
-	}
-	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 5000: "5,000", 1234567: "1,234,567", -1234: "-1,234"} {
-		if got := formatInt(n); got != want {
-			t.Errorf("formatInt(%d) = %q, want %q", n, got, want)
-		}
-	}
-	if got := formatSize(1_234_567); got != "1.2 MB" {
-		t.Errorf("formatSize = %q", got)
-	}
-	if txt, iso := formatDuration(65 * time.Minute); txt != "1 h 5 min" || iso != "PT1H5M" {
-		t.Errorf("formatDuration = %q %q", txt, iso)
-	}
-	for cur, want := range map[string]string{"USD": "$1,000", "eur": "€1,000", "CHF": "1,000 CHF", "": "1,000"} {
-		if got := formatMoney(1000, cur); got != want {
-			t.Errorf("formatMoney(1000, %q) = %q, want %q", cur, got, want)
-		}
-	}
 	for code, want := range map[string][3]string{"en": {"en", "ltr", "en_GB"}, "en-US": {"en-US", "ltr", "en_US"}, "ar": {"ar", "rtl", "ar_AR"}, "he": {"he", "rtl", "he_IL"}, "": {"en", "ltr", "en_GB"}} {
 		l, d, loc := langInfo(code)
 		if [3]string{l, d, loc} != want {
