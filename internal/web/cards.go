@@ -340,7 +340,7 @@ func (b *builder) posterProps(c *campaign.Campaign) views.PosterPageProps {
 	if u != nil {
 		short = u.Host + short
 	}
-	return views.PosterPageProps{
+	pp := views.PosterPageProps{
 		Page:                p,
 		PosterStylesheetURL: b.posterStylesheet(),
 		OrgName:             o.Name,
@@ -348,13 +348,27 @@ func (b *builder) posterProps(c *campaign.Campaign) views.PosterPageProps {
 		Title:               c.Title,
 		Summary:             markdown.Truncate(strings.TrimSpace(c.Summary), posterSummaryLimit),
 		QR: views.Img{
-			URL: campaignPath(c) + qrSVGSuffix,
-			Alt: "QR code: scan it to open " + short,
+			URL:   campaignPath(c) + qrSVGSuffix,
+			Alt:   "QR code: scan it to open " + short,
+			Width: qrSide(b.s.base + campaignPath(c) + "?src=" + qrSource),
 		},
 		ShortURL:    short,
 		CampaignURL: campaignPath(c),
 		Action:      posterAction(p.L, c),
 	}
+	pp.QR.Height = pp.QR.Width
+	return pp
+}
+
+// qrSide is the width and height in pixels of target's QR code SVG (its
+// modules and quiet zone at qrModulePx), so the poster's img has its size
+// before the file arrives; 0 when target cannot be encoded.
+func qrSide(target string) int {
+	c, err := qrcode.Encode(target)
+	if err != nil {
+		return 0
+	}
+	return (c.Size() + 2*qrcode.QuietZone) * qrModulePx
 }
 
 // posterSummaryLimit caps the summary on the poster, which must leave room

@@ -80,3 +80,17 @@ func TestPictureCopies(t *testing.T) {
 		t.Errorf("a copy never offered: status %d, want 404", res.StatusCode)
 	}
 }
+
+// TestPosterQRHasItsSize: the poster's QR code img carries the width and
+// height of the SVG it loads, so the sheet is laid out before it arrives.
+func TestPosterQRHasItsSize(t *testing.T) {
+	s := newTestServer(t)
+	qr := doc(t, get(t, s, "GET", "/riverside/save-the-library/poster", nil)).Find("img.poster-qr")
+	w, _ := qr.Attr("width")
+	h, _ := qr.Attr("height")
+	src, _ := qr.Attr("src")
+	svg := body(t, get(t, s, "GET", src, nil))
+	if w == "" || w != h || !strings.Contains(svg, ` width="`+w+`" height="`+h+`"`) {
+		t.Errorf("poster QR img width %q height %q; the SVG starts %.160s", w, h, svg)
+	}
+}
