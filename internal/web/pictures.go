@@ -12,6 +12,7 @@ import (
 
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/imagesizes"
+	"github.com/placard/placard/internal/markdown"
 	"github.com/placard/placard/views"
 )
 
@@ -71,9 +72,16 @@ func (b *builder) picture(org *campaign.Org, im *campaign.Image, shown sizing) *
 	if v == nil {
 		return nil
 	}
-	set := b.pictureSet(org, imageAsset(org, im))
+	b.addSrcSet(v, org, imageAsset(org, im), shown)
+	return v
+}
+
+// addSrcSet gives v, the view of a, a srcset of a's copies and the
+// original, and sizes from shown, when a has copies.
+func (b *builder) addSrcSet(v *views.Img, org *campaign.Org, a *campaign.Asset, shown sizing) {
+	set := b.pictureSet(org, a)
 	if set == nil || v.Width <= 0 {
-		return v
+		return
 	}
 	var ss strings.Builder
 	for i, w := range set.widths {
@@ -82,7 +90,20 @@ func (b *builder) picture(org *campaign.Org, im *campaign.Image, shown sizing) *
 	ss.WriteString(v.URL + " " + strconv.Itoa(v.Width) + "w")
 	v.SrcSet = ss.String()
 	v.Sizes = shown(v.Width, v.Height)
-	return v
+}
+
+// textPicture is the size and copies of a picture in an organiser's
+// Markdown, which is shown at most as wide as the text column (heroSizes).
+func (b *builder) textPicture(org *campaign.Org, a *campaign.Asset) markdown.ImageSize {
+	if a == nil || !isRaster(a) {
+		return markdown.ImageSize{}
+	}
+	v := &views.Img{URL: b.assetURL(org, a), Width: a.Width, Height: a.Height}
+	if v.Width == 0 {
+		v.Width, v.Height = rasterSize(a)
+	}
+	b.addSrcSet(v, org, a, heroSizes)
+	return markdown.ImageSize{Width: v.Width, Height: v.Height, SrcSet: v.SrcSet, Sizes: v.Sizes}
 }
 
 // pictureSet records the copies of a (once per snapshot) and returns their

@@ -3,9 +3,12 @@ package web
 import (
 	"bytes"
 	"image"
+	"image/jpeg"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/placard/placard/internal/campaign/campaigntest"
 )
 
 // srcset splits an img's srcset into address → width descriptor.
@@ -93,4 +96,52 @@ func TestPosterQRHasItsSize(t *testing.T) {
 	if w == "" || w != h || !strings.Contains(svg, ` width="`+w+`" height="`+h+`"`) {
 		t.Errorf("poster QR img width %q height %q; the SVG starts %.160s", w, h, svg)
 	}
+}
+
+// TestPictureInText: a picture in a campaign's Markdown gets its width,
+// height, srcset and sizes like the campaign's own picture, and its
+// copies are served. (The loader reads only files a setting names, so the
+// picture is also the campaign's image.)
+func TestPictureInText(t *testing.T) {
+	files := testFiles(t)
+	files["plain/assets/wide.jpg"] = string(testJPEG(t, 1000, 500))
+	files["plain/pictured.yaml"] = "title: Pictured\nsummary: A picture.\ndate: 2026-01-06\nimage:\n  src: assets/wide.jpg\n  alt: A wide view\nbody: |\n  Before.\n\n  ![A wide view](assets/wide.jpg)\nactions:\n  - kind: listen\n    items:\n      - title: Episode 1\n        link: https://pod.example/1\n        duration: 3m\n        format: podcast\n"
+	s, err := New(Config{BaseURL: "https://act.example.org/", SiteName: "Act"}, campaigntest.Site(t, files))
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := doc(t, get(t, s, "GET", "/plain/pictured", nil)).Find(`.body img[alt="A wide view"]`)
+	if img.Length() != 1 {
+		t.Fatal("no picture in the text")
+	}
+	w, _ := img.Attr("width")
+	h, _ := img.Attr("height")
+	sizes, _ := img.Attr("sizes")
+	set, _ := img.Attr("srcset")
+	if w != "1000" || h != "500" || sizes != "(min-width: 52rem) 48rem, calc(100vw - 2rem)" {
+		t.Errorf("width %q height %q sizes %q", w, h, sizes)
+	}
+	cands := srcset(t, set)
+	if len(cands) != 3 {
+		t.Fatalf("srcset %q, want 480w, 800w and the original", set)
+	}
+	for u, desc := range cands {
+		res := get(t, s, "GET", u, nil)
+		wantStatus(t, res, http.StatusOK)
+		wantHeader(t, res, "Content-Type", "image/jpeg")
+		cfg, _, err := image.DecodeConfig(strings.NewReader(body(t, res)))
+		if err != nil || desc != itoa(cfg.Width)+"w" {
+			t.Errorf("%s: %d px wide %v, want %s", u, cfg.Width, err, desc)
+		}
+	}
+}
+
+// testJPEG makes a w×h JPEG.
+func testJPEG(t testing.TB, w, h int) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, image.NewGray(image.Rect(0, 0, w, h)), nil); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }

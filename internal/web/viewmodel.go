@@ -111,6 +111,12 @@ func (b *builder) md(org *campaign.Org, src campaign.Markdown, level int, idPref
 			}
 			return b.assetURL(org, a)
 		},
+		ImageSize: func(p string) markdown.ImageSize {
+			if org == nil {
+				return markdown.ImageSize{}
+			}
+			return b.textPicture(org, org.Assets[strings.TrimPrefix(p, "./")])
+		},
 	})
 }
 
