@@ -58,6 +58,17 @@ func logoSizes(heightRem float64) sizing {
 	}
 }
 
+// lendCopies keeps prev's own picture copies for one more generation, as
+// static files are kept, so a page fetched just before a reload that
+// changed a picture still finds the copy its srcset names.
+func (b *builder) lendCopies(prev *snapshot) {
+	for _, u := range prev.copies {
+		if _, ok := b.snap.generated[u]; !ok && prev.generated[u] != nil {
+			b.snap.generated[u] = prev.generated[u]
+		}
+	}
+}
+
 // pictureSet is a picture's copies: their widths and addresses.
 type pictureSet struct {
 	widths []int
@@ -153,6 +164,7 @@ func (b *builder) pictureSet(org *campaign.Org, a *campaign.Asset) *pictureSet {
 		}}
 		set.widths = append(set.widths, s.Width)
 		set.urls = append(set.urls, u)
+		b.snap.copies = append(b.snap.copies, u)
 	}
 	b.pictures[a] = set
 	return set

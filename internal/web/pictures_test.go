@@ -145,3 +145,38 @@ func testJPEG(t testing.TB, w, h int) []byte {
 	}
 	return buf.Bytes()
 }
+
+// TestPictureCopiesOutliveOneReload: after a reload that changes the
+// picture, the old copies are still served for one generation (a page
+// fetched just before the reload names them), and gone after the next.
+func TestPictureCopiesOutliveOneReload(t *testing.T) {
+	s := newTestServer(t)
+	set, _ := doc(t, get(t, s, "GET", "/riverside/save-the-library", nil)).Find(".hero img").Attr("srcset")
+	var old string
+	for u, desc := range srcset(t, set) {
+		if desc == "480w" {
+			old = u
+		}
+	}
+	if old == "" {
+		t.Fatalf("no 480w copy in %q", set)
+	}
+	files := testFiles(t)
+	for gen := 1; gen <= 2; gen++ {
+		files["riverside/assets/hero.png"] = string(testPNG(t, 1000+gen, 500))
+		if err := s.SetSite(campaigntest.Site(t, files)); err != nil {
+			t.Fatal(err)
+		}
+		now, _ := doc(t, get(t, s, "GET", "/riverside/save-the-library", nil)).Find(".hero img").Attr("srcset")
+		if strings.Contains(now, old) {
+			t.Fatalf("generation %d: the changed picture's srcset %q still names %s", gen, now, old)
+		}
+		want := http.StatusOK
+		if gen == 2 {
+			want = http.StatusNotFound
+		}
+		if res := get(t, s, "GET", old, nil); res.StatusCode != want {
+			t.Errorf("generation %d: the old copy answers %d, want %d", gen, res.StatusCode, want)
+		}
+	}
+}

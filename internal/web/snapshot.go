@@ -62,6 +62,9 @@ type snapshot struct {
 	// (/org/card.png, /org/slug/card.png, card-square.png, qr.svg, qr.png),
 	// made on first request and cached by content (cards.go).
 	generated map[string]*generated
+	// copies lists the addresses of the picture copies this snapshot
+	// offers itself (not those lent by the one before), pictures.go.
+	copies []string
 	// liveKeys lists the live pages of each campaign by its store key
 	// ("org/slug"): one per language, all showing the one shared tally.
 	liveKeys map[string][]*liveCampaign
@@ -163,6 +166,7 @@ func (s *Server) build(site *campaign.Site, prev *snapshot) (*snapshot, error) {
 				b.snap.static[k] = v
 			}
 		}
+		b.lendCopies(prev)
 	}
 	return b.snap, nil
 }
