@@ -5,17 +5,17 @@ import (
 	"compress/gzip"
 	"fmt"
 	"io"
-	"log/slog"
-	"net/http"
 	"net/url"
 	"os"
 	"path"
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/placard/placard/internal/campaign"
-	"github.com/placard/placard/internal/web"
+	"github.com/placard/placard/internal/markdown"
+	"github.com/placard/placard/internal/site"
 )
 
 const buildSynopsis = `Write the whole public site into OUTDIR as plain files for any static host
@@ -74,7 +74,8 @@ func build(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 		return usageErr("build", "build takes one output folder, got %d: %q", len(pos), pos)
 	}
 	out := pos[0]
-	if u, err := url.Parse(*baseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	u, err := url.Parse(strings.TrimSpace(*baseURL))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return usageErr("build", "%s must be a full address such as https://act.example.org, not %q", fset.source("base-url"), *baseURL)
 	}
 	if o := *apiOrigin; o != "" {
@@ -82,7 +83,7 @@ func build(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 			return usageErr("build", "%s must be a scheme and host only, such as https://act.example.org, not %q", fset.source("api-origin"), o)
 		}
 	}
-	site, problems := campaign.Load(*campaigns)
+	loaded, problems := campaign.Load(*campaigns)
 	if problems.HasErrors() {
 		printProblems(stderr, problems)
 		return failure("the campaigns in %s have %s; fix them and build again (placard check %s lists them too)",
@@ -91,11 +92,16 @@ func build(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	for _, p := range problems.Warnings() {
 		fmt.Fprintln(stderr, p.String())
 	}
-	srv, err := web.New(web.Config{BaseURL: *baseURL, FormOrigin: *apiOrigin, Logger: slog.New(slog.DiscardHandler)}, site)
+	// A static copy: its forms (with --api-origin) post to the live server.
+	files := &site.LazyFiles{}
+	snap, err := site.Compile(site.Options{
+		Base: u.Scheme + "://" + u.Host, SiteName: "Placard", Mode: site.ModeStatic,
+		FormOrigin: strings.TrimSuffix(strings.TrimSpace(*apiOrigin), "/"), Now: time.Now, Files: files,
+	}, markdown.New(), loaded, nil)
 	if err != nil {
 		return failure("%v", err)
 	}
-	n, err := writeExport(srv, out)
+	n, err := writeExport(snap, files, out)
 	if err != nil {
 		return failure("writing the export to %s: %v", out, err)
 	}
@@ -103,11 +109,11 @@ func build(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	return nil
 }
 
-// writeExport writes srv's export into out and returns the number of files
+// writeExport writes snap's static copy (site.Export) into out and returns the number of files
 // written, _headers included. It writes through os.Root, so a symbolic link
 // left in out (by an earlier export or anyone else) cannot make it write
 // outside out.
-func writeExport(srv *web.Server, out string) (int, error) {
+func writeExport(snap *site.Snapshot, files *site.LazyFiles, out string) (int, error) {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return 0, err
 	}
@@ -118,7 +124,7 @@ func writeExport(srv *web.Server, out string) (int, error) {
 	defer root.Close()
 	var headers bytes.Buffer
 	n := 0
-	err = srv.Export(func(p string, h http.Header, body []byte) error {
+	err = site.Export(snap, files, func(p string, h map[string]string, body []byte) error {
 		name := exportFile(p)
 		full := filepath.FromSlash(name)
 		if err := root.MkdirAll(filepath.Dir(full), 0o755); err != nil {
@@ -128,7 +134,7 @@ func writeExport(srv *web.Server, out string) (int, error) {
 			return err
 		}
 		n++
-		if gz, ok := gzipped(h.Get("Content-Type"), body); ok {
+		if gz, ok := gzipped(h["Content-Type"], body); ok {
 			if err := root.WriteFile(full+".gz", gz, 0o644); err != nil {
 				return err
 			}
@@ -196,12 +202,12 @@ func exportFile(p string) string {
 
 // writeHeaderRule writes one _headers block: the path, then each header
 // indented by two spaces.
-func writeHeaderRule(w *bytes.Buffer, p string, h http.Header) {
+func writeHeaderRule(w *bytes.Buffer, p string, h map[string]string) {
 	fmt.Fprintln(w, p)
 	names := append([]string(nil), buildHeaders...)
 	sort.Strings(names)
 	for _, k := range names {
-		if v := h.Get(k); v != "" {
+		if v := h[k]; v != "" {
 			fmt.Fprintf(w, "  %s: %s\n", k, v)
 		}
 	}

@@ -3,12 +3,12 @@ package main
 import (
 	"fmt"
 	"io"
-	"log/slog"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/placard/placard/internal/campaign"
-	"github.com/placard/placard/internal/web"
+	"github.com/placard/placard/internal/site"
 )
 
 const embedSynopsis = `Print the HTML a partner site pastes into its page to show the campaign
@@ -48,16 +48,17 @@ func embedCmd(args []string, getenv func(string) string, stdout, stderr io.Write
 	if *baseURL == "" {
 		return usageErr("embed", "--base-url is needed: the public address partners' browsers will load the embed from, such as https://act.example.org")
 	}
-	if u, err := url.Parse(*baseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	u, err := url.Parse(strings.TrimSpace(*baseURL))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return usageErr("embed", "%s must be a full address such as https://act.example.org, not %q", fset.source("base-url"), *baseURL)
 	}
-	site, problems := campaign.Load(*campaigns)
+	loaded, problems := campaign.Load(*campaigns)
 	if problems.HasErrors() {
 		printProblems(stderr, problems)
 		return failure("the campaigns in %s have %s; fix them first (placard check %s lists them too)",
 			*campaigns, countText(len(problems.Errors()), "problem", "problems"), *campaigns)
 	}
-	o := site.Org(org)
+	o := loaded.Org(org)
 	if o == nil {
 		return failure("there is no organisation %q in %s — the first part of ORG/SLUG is the organisation's folder name", org, *campaigns)
 	}
@@ -65,11 +66,9 @@ func embedCmd(args []string, getenv func(string) string, stdout, stderr io.Write
 	if partner == "" && len(o.EmbedOrigins) > 0 {
 		partner = o.EmbedOrigins[0]
 	}
-	srv, err := web.New(web.Config{BaseURL: *baseURL, Logger: slog.New(slog.DiscardHandler)}, site)
-	if err != nil {
-		return failure("%v", err)
-	}
-	snippet, err := srv.EmbedSnippet(org, slug, partner)
+	// The snippet needs only the campaign and the script's fingerprint:
+	// nothing is rendered.
+	snippet, err := site.EmbedSnippet(u.Scheme+"://"+u.Host, loaded, time.Now(), org, slug, partner)
 	if err != nil {
 		return failure("%v", err)
 	}

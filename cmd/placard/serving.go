@@ -132,7 +132,7 @@ func (c serveConfig) webConfig(base string, log *slog.Logger, st store.Store, co
 	}
 	return web.Config{
 		BaseURL: base, Logger: log, Dev: c.dev,
-		Store: st, Signer: committer, RateLimit: rate,
+		Store: st, Recorder: committer, RateLimit: rate,
 		ClientIPHeader: c.clientIPHeader, TrustedProxies: c.trustedProxies, Secret: c.secret,
 		SiteOrigins: c.siteOrigins, PreviewKey: c.previewKey,
 	}

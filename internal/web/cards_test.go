@@ -18,6 +18,7 @@ import (
 	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/qrcode/qrtest"
 	"github.com/placard/placard/internal/sharecard"
+	"github.com/placard/placard/internal/site"
 )
 
 const notePage = "/plain/a-note"
@@ -110,7 +111,7 @@ func TestCardCache(t *testing.T) {
 	for range 3 {
 		pngSize(t, s, notePage+"/card.png")
 	}
-	if n := s.gen.renders.Load(); n != 1 {
+	if n := s.lazy.Renders.Load(); n != 1 {
 		t.Fatalf("after three requests the card was drawn %d times, want 1", n)
 	}
 	og := metaContent(t, s, notePage, "property", "og:image")
@@ -119,7 +120,7 @@ func TestCardCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	pngSize(t, s, notePage+"/card.png")
-	if n := s.gen.renders.Load(); n != 1 {
+	if n := s.lazy.Renders.Load(); n != 1 {
 		t.Errorf("after a reload with unchanged text the card was drawn %d times, want 1", n)
 	}
 	if got := metaContent(t, s, notePage, "property", "og:image"); got != og {
@@ -135,12 +136,12 @@ func TestCardCache(t *testing.T) {
 		t.Errorf("og:image %q did not change with the title", got)
 	}
 	pngSize(t, s, notePage+"/card.png")
-	if n := s.gen.renders.Load(); n != 2 {
+	if n := s.lazy.Renders.Load(); n != 2 {
 		t.Errorf("after the title changed the card was drawn %d times in all, want 2", n)
 	}
-	s.gen.mu.Lock()
-	n := len(s.gen.entries)
-	s.gen.mu.Unlock()
+	s.lazy.Mu.Lock()
+	n := len(s.lazy.Entries)
+	s.lazy.Mu.Unlock()
 	if n != 1 {
 		t.Errorf("the cache holds %d files, want only the new card", n)
 	}
@@ -169,7 +170,7 @@ func TestCardConcurrentFirstRequests(t *testing.T) {
 			t.Fatalf("response %d: %d bytes, want the same PNG as the first (%d bytes)", i, len(b), len(bodies[0]))
 		}
 	}
-	if got := s.gen.renders.Load(); got != 1 {
+	if got := s.lazy.Renders.Load(); got != 1 {
 		t.Errorf("%d simultaneous first requests drew the card %d times, want 1", n, got)
 	}
 }
@@ -181,11 +182,11 @@ func TestGeneratedFailure(t *testing.T) {
 	s := newTestServer(t)
 	calls := 0
 	snap := s.snap.Load()
-	snap.generated[notePage+"/card.png"] = &generated{key: "boom", contentType: "image/png", make: func() ([]byte, error) {
+	snap.Lazy[notePage+"/card.png"] = &site.LazyFile{Key: "boom", ContentType: "image/png", Make: func() ([]byte, error) {
 		calls++
 		panic("shaper exploded")
 	}}
-	s.makeAll(snap)
+	site.MakeAll(snap, s.lazy)
 	wantStatus(t, get(t, s, "GET", notePage+"/card.png", nil), 500)
 	if calls != 2 {
 		t.Errorf("make was called %d times, want 2 (export, then the request: failures are not cached)", calls)
@@ -210,7 +211,7 @@ colours:
 		Title: "A note", Summary: "A short note.", OrgName: "Plain Org", Lang: "he", RTL: true,
 		Primary: rgb(0x5b, 0x21, 0x6e), Accent: rgb(0x8e, 0x72, 0x00),
 	}
-	if got := s.snap.Load().generated[notePage+"/card.png"].key; got != want.Key(sharecard.Landscape) {
+	if got := s.snap.Load().Lazy[notePage+"/card.png"].Key; got != want.Key(sharecard.Landscape) {
 		t.Errorf("the card's inputs differ from %+v", want)
 	}
 }
@@ -329,7 +330,7 @@ func TestPosterAction(t *testing.T) {
 			f["riverside/poster.yaml"] = "title: Poster\nsummary: A poster.\ndate: 2026-01-01\nactions:\n" + strings.Join(tc.actions, "")
 			c = campaigntest.Site(t, f).Campaign("riverside", "poster")
 		}
-		if got := posterAction(i18n.New(tc.lang, nil), c); got != tc.want {
+		if got := site.PosterAction(i18n.New(tc.lang, nil), c); got != tc.want {
 			t.Errorf("%s %v: action %q, want %q", tc.lang, tc.actions, got, tc.want)
 		}
 	}
@@ -413,7 +414,7 @@ func BenchmarkCardCached(b *testing.B) {
 	if w.code != 200 {
 		b.Fatalf("status %d", w.code)
 	}
-	b.ReportMetric(float64(s.gen.renders.Load()), "renders")
+	b.ReportMetric(float64(s.lazy.Renders.Load()), "renders")
 }
 
 func rgb(r, g, b uint8) color.RGBA { return color.RGBA{r, g, b, 0xff} }

@@ -120,3 +120,37 @@ func inPrefixes(a netip.Addr, ps []netip.Prefix) bool {
 func looksLikeProxy(a netip.Addr) bool {
 	return a.IsLoopback() || a.IsPrivate() || a.IsLinkLocalUnicast()
 }
+
+// limitKey is the signing rate limit's key for r: its client (k.key),
+// after warning once about a proxy that is probably miscounted.
+func (s *Server) limitKey(r *http.Request, k *clientKeyer) string {
+	s.warnProxy(r, k)
+	return k.key(r)
+}
+
+// warnProxy logs, once, a rate limit that probably counts a proxy rather
+// than its clients: no client-address header while signatures arrive from
+// a loopback or private address (every client behind the proxy would share
+// one limit), or a header arriving from a peer that is not trusted (and is
+// therefore ignored). Only a request shows this, so it is logged on the
+// first signature that does.
+func (s *Server) warnProxy(r *http.Request, k *clientKeyer) {
+	if s.proxyWarned.Load() {
+		return
+	}
+	peer, ok := remoteAddr(r.RemoteAddr)
+	if !ok {
+		return
+	}
+	switch {
+	case k.header == "" && looksLikeProxy(peer):
+		if !s.proxyWarned.Swap(true) {
+			s.log.Warn("signatures arrive from a loopback or private address, as through a reverse proxy, but no client-address header is set: every client behind the proxy shares one rate limit. Set --client-ip-header (and --trusted-proxies unless the proxy is on this machine)")
+		}
+	case k.header != "" && !inPrefixes(peer, k.trusted) && r.Header.Get(k.header) != "":
+		if !s.proxyWarned.Swap(true) {
+			s.log.Warn("a signature came with the client-address header from a peer that is not a trusted proxy, so the header was ignored and the peer counted; if that peer is your proxy, add its range to --trusted-proxies",
+				"header", k.header)
+		}
+	}
+}

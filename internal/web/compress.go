@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+
+	"github.com/placard/placard/internal/pagecache"
 )
 
 // Pages rendered per request (thank-you pages with a personal link, a
@@ -25,6 +27,11 @@ import (
 // framing would eat what it saves.
 const minGzipBody = 256
 
+var (
+	hvVaryGzip     = []string{"Accept-Encoding"}
+	hvGzipEncoding = []string{"gzip"}
+)
+
 var gzipWriters = sync.Pool{New: func() any {
 	zw, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
 	return zw
@@ -36,9 +43,9 @@ func writeBody(w http.ResponseWriter, r *http.Request, status int, body []byte) 
 	h := w.Header()
 	if len(body) > minGzipBody {
 		if h["Vary"] == nil {
-			h["Vary"] = hvVary
+			h["Vary"] = hvVaryGzip
 		}
-		if acceptsGzip(r.Header["Accept-Encoding"]) {
+		if pagecache.AcceptsGzip(r.Header["Accept-Encoding"]) {
 			var buf bytes.Buffer
 			buf.Grow(len(body) / 3)
 			zw := gzipWriters.Get().(*gzip.Writer)
@@ -48,7 +55,7 @@ func writeBody(w http.ResponseWriter, r *http.Request, status int, body []byte) 
 			gzipWriters.Put(zw)
 			if buf.Len() < len(body) {
 				body = buf.Bytes()
-				h["Content-Encoding"] = hvGzip
+				h["Content-Encoding"] = hvGzipEncoding
 			}
 		}
 	}

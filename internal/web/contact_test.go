@@ -23,7 +23,7 @@ func newContactEnv(t *testing.T, st store.Store) *signEnv {
 	t.Cleanup(func() { committer.Close() })
 	f := signFiles(t)
 	f["riverside/org.yaml"] += "contact_permission: " + contactText + "\n"
-	s, err := New(Config{BaseURL: "https://act.example.org", SiteName: "Act", Store: st, Signer: committer,
+	s, err := New(Config{BaseURL: "https://act.example.org", SiteName: "Act", Store: st, Recorder: committer,
 		RateLimit: -1, Now: c.now}, campaigntest.Site(t, f))
 	if err != nil {
 		t.Fatalf("New: %v", err)

@@ -2,6 +2,7 @@ package web
 
 import (
 	_ "embed"
+
 	"encoding/json"
 	"fmt"
 	"io"
@@ -128,14 +129,6 @@ func writeDevState(w http.ResponseWriter, good string, problems []DevProblem) er
 	}
 	_, err = fmt.Fprintf(w, "event: problems\ndata: %s\n\n", data)
 	return err
-}
-
-// addDevScript serves the dev script under a hashed name in dev mode only,
-// so production snapshots never hold it.
-func (b *builder) addDevScript() {
-	if b.s.cfg.Dev {
-		b.snap.devScript = b.addStatic("dev.js", devScript, "text/javascript; charset=utf-8")
-	}
 }
 
 // devHostOnly answers a dev server's requests only when their Host names

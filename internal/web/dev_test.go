@@ -46,7 +46,7 @@ func TestDevScriptOnlyInDevPages(t *testing.T) {
 	if csp := res.Header.Get("Content-Security-Policy"); strings.Contains(csp, "connect-src") {
 		t.Errorf("production CSP %q, want no connect-src", csp)
 	}
-	for k := range prod.snap.Load().static {
+	for k := range prod.snap.Load().Static {
 		if strings.HasPrefix(k, "/static/dev.") {
 			t.Errorf("a production snapshot serves %s", k)
 		}

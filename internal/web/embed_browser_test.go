@@ -97,7 +97,7 @@ func TestEmbedInBrowser(t *testing.T) {
 	committer := store.NewCommitter(st, store.CommitterOptions{})
 	t.Cleanup(func() { committer.Close() })
 	clk := &clock{t: time.Now()}
-	s, err := New(Config{BaseURL: p1, SiteName: "Act", Store: st, Signer: committer, RateLimit: -1, Now: clk.now}, site)
+	s, err := New(Config{BaseURL: p1, SiteName: "Act", Store: st, Recorder: committer, RateLimit: -1, Now: clk.now}, site)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/campaign/campaigntest"
 	"github.com/placard/placard/internal/formtoken"
+	"github.com/placard/placard/internal/site"
 	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/internal/store/sqlite"
 )
@@ -53,7 +54,7 @@ func newEmbedEnv(t *testing.T, mod func(*Config)) *signEnv {
 	c := &clock{t: time.Date(2026, 2, 20, 12, 0, 0, 0, time.UTC)}
 	committer := store.NewCommitter(st, store.CommitterOptions{})
 	t.Cleanup(func() { committer.Close() })
-	cfg := Config{BaseURL: "https://act.example.org", SiteName: "Act", Store: st, Signer: committer, RateLimit: -1, Now: c.now}
+	cfg := Config{BaseURL: "https://act.example.org", SiteName: "Act", Store: st, Recorder: committer, RateLimit: -1, Now: c.now}
 	if mod != nil {
 		mod(&cfg)
 	}
@@ -331,7 +332,7 @@ func TestOEmbed(t *testing.T) {
 	}
 	for k, want := range map[string]any{"version": "1.0", "type": "rich", "title": "Save the library",
 		"provider_name": "Act", "provider_url": "https://act.example.org/", "author_name": "Riverside Coalition",
-		"author_url": "https://act.example.org/riverside", "width": float64(embedWidth), "height": float64(embedHeightForm)} {
+		"author_url": "https://act.example.org/riverside", "width": float64(site.EmbedWidth), "height": float64(site.EmbedHeightForm)} {
 		if o[k] != want {
 			t.Errorf("oEmbed %s = %v, want %v", k, o[k], want)
 		}
@@ -347,8 +348,8 @@ func TestOEmbed(t *testing.T) {
 	res = get(t, e.s, "GET", "/oembed?url="+url.QueryEscape(page)+"&maxwidth=300&maxheight=5000", nil)
 	wantStatus(t, res, 200)
 	_ = json.Unmarshal([]byte(body(t, res)), &o)
-	if o["width"] != float64(300) || o["height"] != float64(embedHeightForm) {
-		t.Errorf("maxwidth=300 maxheight=5000: width %v height %v, want 300 and %d", o["width"], o["height"], embedHeightForm)
+	if o["width"] != float64(300) || o["height"] != float64(site.EmbedHeightForm) {
+		t.Errorf("maxwidth=300 maxheight=5000: width %v height %v, want 300 and %d", o["width"], o["height"], site.EmbedHeightForm)
 	}
 
 	for _, u := range []string{"https://act.example.org/riverside/nope", "https://other.example" + libraryPage,

@@ -15,6 +15,7 @@ import (
 
 	"github.com/go-chi/chi/v5/middleware"
 
+	"github.com/placard/placard/internal/site"
 	"github.com/placard/placard/views"
 )
 
@@ -104,13 +105,10 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	var buf bytes.Buffer
 	var rerr error
 	if he.status == http.StatusNotFound {
-		props := views.NotFoundPageProps{
-			Page:        s.errorFrame(snap, "Page not found"),
-			Path:        r.URL.Path,
-			Suggestions: suggest(snap.known, r.URL.Path, 3),
-			HomeURL:     "/",
-		}
-		rerr = views.NotFoundPage(props).Render(ctx, &buf)
+		// The page a static copy holds at site.NotFoundPath, for this path.
+		var page []byte
+		page, rerr = snap.NotFoundPage(r.URL.Path)
+		buf.Write(page)
 	} else {
 		props := views.ErrorPageProps{
 			Page:    s.errorFrame(snap, he.heading),
@@ -143,16 +141,15 @@ func requestID(r *http.Request) string {
 }
 
 // errorFrame is the page frame of an error page: the site's, never indexed.
-func (s *Server) errorFrame(snap *snapshot, title string) views.Page {
-	b := &builder{s: s, snap: snap}
-	return b.sitePage(title)
+func (s *Server) errorFrame(snap *site.Snapshot, title string) views.Page {
+	return snap.SitePage(title)
 }
 
 // writeInternalError writes the pre-rendered 500 page.
-func (s *Server) writeInternalError(w http.ResponseWriter, snap *snapshot) {
+func (s *Server) writeInternalError(w http.ResponseWriter, snap *site.Snapshot) {
 	body := []byte(fallback500)
-	if snap != nil && snap.internalError != nil {
-		body = snap.internalError
+	if snap != nil && snap.InternalError != nil {
+		body = snap.InternalError
 	}
 	h := w.Header()
 	h["Content-Type"] = hvHTML

@@ -3,19 +3,16 @@ package web
 import (
 	"context"
 	"crypto/subtle"
-	"errors"
 	"io"
 	"net/http"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
-	"golang.org/x/net/idna"
 
 	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/i18n"
-	"github.com/placard/placard/views"
+	"github.com/placard/placard/internal/site"
 )
 
 // page serves a pre-rendered public page: the index, an organisation or a
@@ -24,32 +21,32 @@ import (
 // query string is ignored, so the page is still served from the cache.
 func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 	snap := s.snap.Load()
-	p := snap.pages[r.URL.Path]
+	p := snap.Pages[r.URL.Path]
 	if p == nil {
-		if lc := snap.live[r.URL.Path]; lc != nil {
+		if lc := snap.Signing[r.URL.Path]; lc != nil {
 			s.livePage(w, r, lc)
 			return nil
 		}
-		if to, ok := snap.moved[r.URL.Path]; ok {
+		if to, ok := snap.Moved[r.URL.Path]; ok {
 			movedPermanently(w, r, to)
 			return nil
 		}
-		if pv := snap.previews[r.URL.Path]; pv != nil && s.previewKeyOK(r) {
+		if pv := snap.Previews[r.URL.Path]; pv != nil && s.previewKeyOK(r) {
 			w.Header().Set("X-Robots-Tag", "noindex")
-			pv.serve(w, r)
+			pv.Serve(w, r)
 			return nil
 		}
 		return errNotFound
 	}
-	if rot := snap.rotations[r.URL.Path]; rot != nil {
-		p = rot[s.pickRotation(r, len(rot), func(i int, inm []string) bool { return rot[i].matches(inm) })]
+	if rot := snap.Rotations[r.URL.Path]; rot != nil {
+		p = rot[s.pickRotation(r, len(rot), func(i int, inm []string) bool { return rot[i].Matches(inm) })]
 	}
-	if m := snap.pageLangs[r.URL.Path]; m != nil {
+	if m := snap.PageLangs[r.URL.Path]; m != nil {
 		// The page exists in other languages: caches must keep one copy per
 		// Accept-Language, and a reader who prefers one is offered it.
 		w.Header()["Vary"] = hvVaryLang
-		if lang := suggestLang(r, m); lang != "" {
-			if v := snap.suggest[r.URL.Path][lang]; v != nil {
+		if lang := noticeLang(r, m); lang != "" {
+			if v := snap.LangNotices[r.URL.Path][lang]; v != nil {
 				p = v
 			}
 		}
@@ -58,7 +55,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 		if org, slug := chi.URLParam(r, "org"), chi.URLParam(r, "campaign"); slug != "" {
 			s.countArrival(r, org, slug)
 		}
-		if variants := snap.regions[r.URL.Path]; variants != nil {
+		if variants := snap.Regions[r.URL.Path]; variants != nil {
 			if region := r.URL.Query().Get("region"); region != "" {
 				if v := variants[strings.ToLower(strings.TrimSpace(region))]; v != nil {
 					p = v
@@ -66,40 +63,40 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	p.serve(w, r)
+	p.Serve(w, r)
 	return nil
 }
 
 // livePage serves a campaign page that takes signatures, with a fresh
 // form token; ?region=X picks a region variant as on other pages.
-func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *liveCampaign) {
-	lp := lc.pages.Load()
-	p := lp.main
-	if lp.rotations != nil {
-		rot := lp.rotations
+func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign) {
+	lp := lc.Pages.Load()
+	p := lp.Main
+	if lp.Rotations != nil {
+		rot := lp.Rotations
 		p = rot[s.pickRotation(r, len(rot), func(i int, inm []string) bool {
-			return etagMatches(inm, rot[i].etag[0], rot[i].etagGz[0])
+			return rot[i].Matches(inm)
 		})]
 	}
-	if len(lc.suggestions) > 0 {
+	if len(lc.LangNotices) > 0 {
 		w.Header()["Vary"] = hvVaryLang
-		if lang := suggestLang(r, lc.matcher); lang != "" && lp.suggest[lang] != nil {
-			p = lp.suggest[lang]
+		if lang := noticeLang(r, lc.Matcher); lang != "" && lp.LangNotices[lang] != nil {
+			p = lp.LangNotices[lang]
 		}
 	}
-	var via []byte
+	var attr []byte
 	if r.URL.RawQuery != "" {
 		q := r.URL.Query()
-		if region := q.Get("region"); region != "" && len(lc.regions) > 0 {
-			if v := lp.region(s, lc, strings.ToLower(strings.TrimSpace(region))); v != nil {
+		if region := q.Get("region"); region != "" && len(lc.Regions) > 0 {
+			if v := lp.Region(s.log, lc, strings.ToLower(strings.TrimSpace(region))); v != nil {
 				p = v
 			}
 		}
 		source, ref := attribution.FromQuery(q)
-		s.countArrivalFrom(r, lc.c.Org.Slug, lc.c.Slug, source)
-		via = attribution.FormValue(source, ref)
+		s.countArrivalFrom(r, lc.Campaign.Org.Slug, lc.Campaign.Slug, source)
+		attr = attribution.FormValue(source, ref)
 	}
-	p.serveVia(w, r, s.tokens, s.cfg.Now(), via)
+	p.ServeAttributed(w, r, s.tokens.Issue, s.cfg.Now(), attr)
 }
 
 // thanks serves a campaign's thank-you page for ?outcome=signed or
@@ -107,9 +104,9 @@ func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *liveCampai
 func (s *Server) thanks(w http.ResponseWriter, r *http.Request) error {
 	snap := s.snap.Load()
 	path := strings.TrimSuffix(r.URL.Path, "/thanks")
-	set := snap.thanks[path]
+	set := snap.Thanks[path]
 	if set == nil {
-		if to, ok := snap.moved[path]; ok {
+		if to, ok := snap.Moved[path]; ok {
 			movedPermanently(w, r, to+"/thanks")
 			return nil
 		}
@@ -124,11 +121,11 @@ func (s *Server) thanks(w http.ResponseWriter, r *http.Request) error {
 	if claim := q.Get(paramClaim); claim != "" {
 		// A new signer: their personal link, from the claim (formtoken.Claims).
 		// A claim that does not open gets the plain page.
-		if lc := snap.live[path]; lc != nil {
-			token, key, first, ok, err := s.claims.Open(r.Context(), lc.key, claim, s.cfg.Now(), r.Method == http.MethodGet)
+		if lc := snap.Signing[path]; lc != nil {
+			token, key, first, ok, err := s.claims.Open(r.Context(), lc.Key, claim, s.cfg.Now(), r.Method == http.MethodGet)
 			if err != nil {
 				// Neither shown nor used up: a reload shows it.
-				s.log.Warn("recording a thank-you claim failed", "campaign", lc.key, "err", err, "request_id", requestID(r))
+				s.log.Warn("recording a thank-you claim failed", "campaign", lc.Key, "err", err, "request_id", requestID(r))
 				return errClaimUnavailable
 			}
 			if ok {
@@ -136,7 +133,7 @@ func (s *Server) thanks(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	p.serve(w, r)
+	p.Serve(w, r)
 	return nil
 }
 
@@ -161,100 +158,6 @@ func movedPermanently(w http.ResponseWriter, r *http.Request, to string) {
 	}
 	w.Header().Set("Cache-Control", "public, max-age=3600")
 	http.Redirect(w, r, to, http.StatusMovedPermanently)
-}
-
-// static serves a content-hashed file: the stylesheet, the script, an
-// organisation's pictures and documents, or a generated share picture.
-func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
-	snap := s.snap.Load()
-	f := snap.static[r.URL.Path]
-	if f == nil {
-		if snap.generated[r.URL.Path] != nil {
-			// A smaller copy of an organiser's picture (pictures.go).
-			return s.generatedFile(w, r)
-		}
-		return errNotFound
-	}
-	if isPartnerScript(r.URL.Path) {
-		// Partners load it with crossorigin="anonymous" for its integrity check.
-		w.Header()["Access-Control-Allow-Origin"] = hvAnyOrigin
-	}
-	f.serve(w, r)
-	return nil
-}
-
-// Messages for a refused Mastodon share.
-const (
-	badInstanceHeading = "That is not a Mastodon server address"
-	badInstanceMessage = "Type the address of the Mastodon server where you have your account, such as mastodon.social, then try sharing again."
-	mixedHeading       = "That server name mixes alphabets"
-	mixedMessage       = "Part of that name is written in letters of different alphabets, as names made to look like another site's are. Check the address of your Mastodon server, type it again with your keyboard, and try sharing again."
-	badTextHeading     = "That share message cannot be sent"
-	badTextMessage     = "The message is too long or contains characters that are not text. Go back to the campaign page and use its share button again."
-)
-
-// mastodonShare sends the reader to their own Mastodon server's share screen
-// with the message prefilled. Mastodon has no central share address, so the
-// campaign page asks for the reader's server in a small GET form. Only a
-// valid public host name is accepted (not one whose labels mix alphabets,
-// as look-alikes do), and the link always goes to https://HOST/share,
-// never anywhere else.
-//
-// The server and the message are the query's, so anyone can write a link
-// here that would send a reader, from the organisation's own domain, to a
-// server and words of their choosing. Only a navigation from this site's
-// own page (Sec-Fetch-Site: same-origin: the share form) is redirected at
-// once; any other request gets a page, in the page's language, naming the
-// server and showing the message, with a plain link to continue.
-func (s *Server) mastodonShare(w http.ResponseWriter, r *http.Request) error {
-	snap := s.snap.Load()
-	pagePath := strings.TrimSuffix(r.URL.Path, "/share/mastodon")
-	text, ok := snap.mastodon[pagePath]
-	if !ok {
-		return errNotFound
-	}
-	q := r.URL.Query()
-	host, err := mastodonHost(q.Get("instance"))
-	if errors.Is(err, errMixedScripts) {
-		return badRequest(mixedHeading, mixedMessage)
-	}
-	if err != nil {
-		return badRequest(badInstanceHeading, badInstanceMessage)
-	}
-	if t := strings.TrimSpace(q.Get("text")); t != "" {
-		if !utf8.ValidString(t) || utf8.RuneCountInString(t) > maxShareText || strings.ContainsRune(t, 0) {
-			return badRequest(badTextHeading, badTextMessage)
-		}
-		text = t
-	}
-	target := "https://" + host + "/share?text=" + queryEscape(text)
-	if r.Header.Get("Sec-Fetch-Site") != "same-origin" {
-		return s.mastodonConfirm(w, r, snap, pagePath, host, text, target)
-	}
-	h := w.Header()
-	h.Set("Location", target)
-	h["Cache-Control"] = hvNoStore
-	w.WriteHeader(http.StatusSeeOther)
-	return nil
-}
-
-// mastodonConfirm is the page asking the reader to continue to host.
-func (s *Server) mastodonConfirm(w http.ResponseWriter, r *http.Request, snap *snapshot, pagePath, host, text, target string) error {
-	loc := snap.mastodonLoc[pagePath]
-	if loc == nil {
-		loc = i18n.New(i18n.Default, nil)
-	}
-	shown := host
-	if u, err := idna.ToUnicode(host); err == nil && u != host {
-		shown = u + " (" + host + ")"
-	}
-	title := loc.T("share.mastodon.confirm.title")
-	frame := s.errorFrame(snap, title)
-	frame.L = loc
-	frame.Lang, frame.Dir, frame.OGLocale = langInfo(loc.Lang())
-	return s.writePage(w, r, http.StatusOK, views.MastodonConfirmPage(views.MastodonConfirmProps{
-		Page: frame, Host: shown, Text: text, URL: target, BackURL: pagePath,
-	}), "")
 }
 
 var (
@@ -342,29 +245,6 @@ func (s *Server) probeStore(r *http.Request) error {
 	return p.err
 }
 
-// robots allows every crawler on the public pages (drafts are not served
-// at all), keeps them off addresses that are not pages of their own, and
-// names the sitemap (feed.go).
-func (s *Server) robots(w http.ResponseWriter, r *http.Request) error {
-	sy := s.snap.Load().synd
-	if sy == nil || sy.robots == nil {
-		return errNotFound
-	}
-	sy.robots.serve(w, r)
-	return nil
-}
-
-// favicon serves the site's small icon, so browsers asking for it get a
-// picture rather than a 404.
-func (s *Server) favicon(w http.ResponseWriter, r *http.Request) error {
-	snap := s.snap.Load()
-	if snap.favicon == nil {
-		return errNotFound
-	}
-	snap.favicon.serve(w, r)
-	return nil
-}
-
 // notFound is the helpful 404 page for any unknown address.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error {
 	return errNotFound
@@ -380,4 +260,21 @@ func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) error 
 		heading: "This page can only be read",
 		message: "Your browser sent a kind of request this address does not take. Open the page again from its link.",
 	}
+}
+
+// noticeLang picks which of a page's other languages to offer, in a
+// notice, to the reader of its default-language address, or "" for none.
+func noticeLang(r *http.Request, m *i18n.Matcher) string {
+	if m == nil || len(m.Langs()) < 2 {
+		return ""
+	}
+	h := r.Header.Get("Accept-Language")
+	if h == "" {
+		return ""
+	}
+	lang, ok := m.Negotiate(h)
+	if !ok || lang == m.Langs()[0] {
+		return ""
+	}
+	return lang
 }

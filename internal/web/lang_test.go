@@ -30,7 +30,7 @@ func i18nEnv(t *testing.T, st store.Store) *signEnv {
 	c := &clock{t: time.Date(2026, 2, 20, 12, 0, 0, 0, time.UTC)}
 	committer := store.NewCommitter(st, store.CommitterOptions{})
 	t.Cleanup(func() { committer.Close() })
-	s, err := New(Config{BaseURL: "https://act.example.org", SiteName: "Act", Store: st, Signer: committer, RateLimit: -1, Now: c.now}, site)
+	s, err := New(Config{BaseURL: "https://act.example.org", SiteName: "Act", Store: st, Recorder: committer, RateLimit: -1, Now: c.now}, site)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

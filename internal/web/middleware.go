@@ -9,21 +9,26 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/placard/placard/internal/site"
 )
 
-// Security header values, shared by every response. Each is a one-element
+// Header values, shared by every response; the security headers' values
+// are site's (site.BaseHeaders), which a static copy repeats. Each is a one-element
 // slice assigned straight into the header map so setting them allocates nothing.
 var (
-	hvDefaultCSP = []string{pageCSP("", false)}
-	hvNosniff    = []string{"nosniff"}
-	hvReferrer   = []string{"strict-origin-when-cross-origin"}
-	// Permissions-Policy turns off powerful features and ad-interest
-	// tracking. browsing-topics replaced interest-cohort (FLoC); browsers
-	// now reject interest-cohort with a console error, so it is not listed.
-	hvPermissions = []string{"camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()"}
-	hvCOOP        = []string{"same-origin"}
-	hvFrameDeny   = []string{"DENY"}
-	hvHSTS        = []string{"max-age=31536000"}
+	hvVaryLang    = []string{"Accept-Encoding, Accept-Language"}
+	hvNoCache     = []string{"no-cache"}
+	hvImmutable   = []string{"public, max-age=31536000, immutable"}
+	hvHTML        = []string{"text/html; charset=utf-8"}
+	hvDayCache    = []string{"public, max-age=86400"}
+	hvDefaultCSP  = []string{site.DefaultCSP}
+	hvNosniff     = []string{site.Nosniff}
+	hvReferrer    = []string{site.ReferrerPolicy}
+	hvPermissions = []string{site.PermissionsPolicy}
+	hvCOOP        = []string{site.OpenerPolicy}
+	hvFrameDeny   = []string{site.FrameOptions}
+	hvHSTS        = []string{site.TransportSecurity}
 	hvDev         = []string{"1"}
 )
 

@@ -37,14 +37,14 @@ func TestPictureCopies(t *testing.T) {
 	sizes, _ := img.Attr("sizes")
 	w, _ := img.Attr("width")
 	h, _ := img.Attr("height")
-	if w != "1200" || h != "600" || sizes != heroSizes(0, 0) {
+	if w != "1200" || h != "600" || sizes != heroSizesAttr {
 		t.Errorf("hero width %q height %q sizes %q", w, h, sizes)
 	}
 	cands := srcset(t, set)
 	if len(cands) != 3 || cands[src] != "1200w" {
 		t.Fatalf("srcset %q, want two copies and the original %s at 1200w", set, src)
 	}
-	before := s.gen.renders.Load()
+	before := s.lazy.Renders.Load()
 	for u, desc := range cands {
 		if u == src {
 			continue
@@ -63,7 +63,7 @@ func TestPictureCopies(t *testing.T) {
 		// A second request, and a second address, is served from the cache.
 		wantStatus(t, get(t, s, "GET", u, nil), http.StatusOK)
 	}
-	if n := s.gen.renders.Load() - before; n != 2 {
+	if n := s.lazy.Renders.Load() - before; n != 2 {
 		t.Errorf("%d files made for two copies requested twice, want 2", n)
 	}
 
@@ -118,7 +118,7 @@ func TestPictureInText(t *testing.T) {
 	h, _ := img.Attr("height")
 	sizes, _ := img.Attr("sizes")
 	set, _ := img.Attr("srcset")
-	if w != "1000" || h != "500" || sizes != heroSizes(0, 0) {
+	if w != "1000" || h != "500" || sizes != heroSizesAttr {
 		t.Errorf("width %q height %q sizes %q", w, h, sizes)
 	}
 	cands := srcset(t, set)
@@ -180,3 +180,7 @@ func TestPictureCopiesOutliveOneReload(t *testing.T) {
 		}
 	}
 }
+
+// heroSizesAttr is the sizes the site writes on a campaign's picture
+// (internal/site/pictures.go).
+const heroSizesAttr = "(max-width: 30rem) 160px, (min-width: 52rem) 48rem, calc(100vw - 2rem)"

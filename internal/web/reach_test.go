@@ -23,6 +23,7 @@ import (
 	"github.com/placard/placard/internal/campaign/campaigntest"
 	"github.com/placard/placard/internal/formtoken"
 	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/site"
 	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/internal/store/sqlite"
 	"github.com/placard/placard/views"
@@ -107,7 +108,7 @@ func TestReferralFlow(t *testing.T) {
 			t.Fatalf("private link: got %q, want the campaign's /impact?key=…", private)
 		}
 		// The network links share the personal link, tagged.
-		if x := d.Find(".personal-link a.share-x").AttrOr("href", ""); !strings.Contains(x, queryEscape(personal+"&src=x")) {
+		if x := d.Find(".personal-link a.share-x").AttrOr("href", ""); !strings.Contains(x, site.QueryEscape(personal+"&src=x")) {
 			t.Errorf("personal X link %q does not carry %s&src=x", x, personal)
 		}
 		// A second look (a reload) shows the link but never the key again.
@@ -216,7 +217,7 @@ func TestClaims(t *testing.T) {
 	// The honeypot's answer looks the same, and stores nothing.
 	v := e.formValues(t, libraryPage, "petition-form")
 	v.Set("email", "bot@example.org")
-	v.Set(fieldHoneypot, "https://spam.example")
+	v.Set(site.FieldHoneypot, "https://spam.example")
 	res = e.post(t, libraryPage+"/sign", v, nil)
 	wantThanks(t, res, libraryPage+"/thanks?outcome=signed")
 }
@@ -433,7 +434,7 @@ func TestThanksNextPassesShare(t *testing.T) {
 		{[]views.ActionView{pet, share}, nil, nil},
 		{[]views.ActionView{share, give}, rel, nil},
 	} {
-		got := thanksNext("/o/c", views.CampaignPageProps{Actions: c.actions, Related: c.related})
+		got := site.ThanksNext("/o/c", views.CampaignPageProps{Actions: c.actions, Related: c.related})
 		if (got == nil) != (c.want == nil) || (got != nil && *got != *c.want) {
 			t.Errorf("thanksNext(%d actions, %d related): got %+v, want %+v", len(c.actions), len(c.related), got, c.want)
 		}

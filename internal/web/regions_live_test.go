@@ -13,16 +13,16 @@ import (
 // region: BenchmarkPollManyRegions.)
 func TestLiveRegionsOnDemand(t *testing.T) {
 	e := newSignEnv(t, openSQLite(t), nil)
-	lc := e.s.snap.Load().live[libraryPage]
-	if n := len(lc.regions); n < 2 {
+	lc := e.s.snap.Load().Signing[libraryPage]
+	if n := len(lc.Regions); n < 2 {
 		t.Fatalf("the test page has %d regions, want several", n)
 	}
 	v := e.formValues(t, libraryPage, "petition-form")
 	e.clock.add(5 * time.Second)
 	wantStatus(t, e.post(t, libraryPage+"/sign", v, nil), 303)
 	e.poll(t)
-	lp := lc.pages.Load()
-	if n := lp.regions.rendered(); n != 0 {
+	lp := lc.Pages.Load()
+	if n := lp.Regions.Rendered(); n != 0 {
 		t.Fatalf("a change of tally rendered %d region variants, want none until asked for", n)
 	}
 	count := func(page string) string {
@@ -38,10 +38,10 @@ func TestLiveRegionsOnDemand(t *testing.T) {
 	}
 	count(libraryPage + "?region=Mars")
 	count(libraryPage + "?region=" + strings.Repeat("x", 500))
-	if n := lp.regions.rendered(); n != 1 {
+	if n := lp.Regions.Rendered(); n != 1 {
 		t.Errorf("after asking for North Ward (twice) and unknown regions: %d variants rendered, want 1", n)
 	}
-	if lc.pages.Load() != lp {
+	if lc.Pages.Load() != lp {
 		t.Fatalf("the page was re-rendered without a change")
 	}
 }

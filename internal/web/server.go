@@ -1,22 +1,24 @@
-// Package web serves a loaded campaigns Site as public pages.
+// Package web answers HTTP requests for a loaded campaigns Site: routes,
+// handlers, middleware and error pages.
 //
-// Every page that does not change per request is rendered once per Site
-// snapshot: the bytes, a gzip copy, a strong ETag and the page's own
-// Content-Security-Policy are built when the snapshot is built, so serving a
-// page is a map lookup and a write. A reload builds a new snapshot beside the
-// old one and swaps it in atomically; requests in flight finish on the
-// snapshot they started with.
+// What it serves is compiled by internal/site into an immutable snapshot:
+// every page that does not change per request is rendered once, with its
+// bytes, a gzip copy, a strong ETag and its own Content-Security-Policy
+// (internal/pagecache), so serving a page is a map lookup and a write. A
+// reload compiles a new snapshot beside the old one and swaps it in
+// atomically; requests in flight finish on the snapshot they started with.
 //
-// Campaign pages that take signatures (live.go) are cached the same way, with
-// two additions: each response carries a fresh signed form token, spliced
-// into the cached bytes (splice.go, formtoken), and a poller re-renders a
-// campaign's pages when the store's count for it changes, so the tally is
-// current without rendering per request. A signature (sign.go) is answered
-// with a redirect to the cached thank-you page only once it is durably
-// committed.
+// Campaign pages that take signatures (site.SigningCampaign) are cached the
+// same way, with two additions: each response carries a fresh signed form
+// token spliced into the cached bytes (pagecache.Spliced, formtoken), and
+// the tally watcher (internal/tallywatch, tallies.go) has a campaign's pages
+// re-rendered when the store's figures for it change. A signature (sign.go)
+// is answered with a redirect to the cached thank-you page only once it is
+// durably committed.
 //
-// All routes are listed in routes.go. Handlers are methods that return an
-// error; one adapter (errors.go) turns errors into a status and an error page.
+// All routes are listed in routes.go; each handler file answers one kind of
+// request. Handlers are methods that return an error; one adapter
+// (errors.go) turns errors into a status and an error page.
 package web
 
 import (
@@ -40,6 +42,7 @@ import (
 	"github.com/placard/placard/internal/formtoken"
 	"github.com/placard/placard/internal/markdown"
 	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/site"
 	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/internal/tallywatch"
 )
@@ -81,7 +84,7 @@ type Config struct {
 	// Signer records one signature durably before returning: in production
 	// the store's group Committer, which batches concurrent signatures into
 	// one transaction. Nil means Store.AddSignatures one at a time.
-	Signer Signer
+	Recorder Recorder
 	// RateLimit is how many signing POSTs one client may send a minute
 	// (other requests are never limited). 0 means DefaultRateLimit; a
 	// negative number turns the limit off (load tests).
@@ -133,14 +136,14 @@ const DefaultRateLimit = 10
 // Signer records a signature durably; store.Committer is one. It returns
 // store.ErrAlreadySigned when the campaign already has that email, and any
 // other error when the signature was not recorded.
-type Signer interface {
+type Recorder interface {
 	Sign(ctx context.Context, sig *signing.Signature) error
 }
 
 // storeSigner adapts a Store to Signer, one transaction per signature.
-type storeSigner struct{ st store.Store }
+type storeRecorder struct{ st store.Store }
 
-func (s storeSigner) Sign(ctx context.Context, sig *signing.Signature) error {
+func (s storeRecorder) Sign(ctx context.Context, sig *signing.Signature) error {
 	res, err := s.st.AddSignatures(ctx, []*signing.Signature{sig})
 	if err != nil {
 		return err
@@ -157,7 +160,7 @@ type Server struct {
 	md      *markdown.Renderer
 	handler http.Handler
 
-	snap atomic.Pointer[snapshot]
+	snap atomic.Pointer[site.Snapshot]
 
 	// mu serialises SetSite so snapshots are built one at a time and the
 	// close_at timer always belongs to the newest one.
@@ -171,13 +174,13 @@ type Server struct {
 	keyer *clientKeyer
 	// tallies holds the last figures fetched from the store per campaign
 	// ("org/slug"); guarded by mu, like the snapshot builds that read it.
-	tallies map[string]*tally
-	// watch follows the store's tallies and delivers them to tallies
+	figures map[string]*site.Figures
+	// watch follows the store's tallies and delivers them to figures
 	// (tallies.go); nil when signing is off.
 	watch *tallywatch.Watcher
 
 	// gen holds the share cards and QR codes made so far (cards.go).
-	gen genCache
+	lazy *site.LazyFiles
 
 	// dev wakes the live-preview event streams (dev.go); nil unless Config.Dev.
 	dev *devreload.Hub
@@ -206,15 +209,15 @@ type Server struct {
 }
 
 // New is NewContext without a deadline or cancellation.
-func New(cfg Config, site *campaign.Site) (*Server, error) {
-	return NewContext(context.Background(), cfg, site)
+func New(cfg Config, loaded *campaign.Site) (*Server, error) {
+	return NewContext(context.Background(), cfg, loaded)
 }
 
-// NewContext checks cfg, builds the first snapshot from site (which may be
+// NewContext checks cfg, builds the first snapshot from loaded (which may be
 // nil for an empty site) and returns the server. ctx bounds what
 // construction may wait for: reading the form-signing key from the store
 // (at most 30 seconds) and starting the first build.
-func NewContext(ctx context.Context, cfg Config, site *campaign.Site) (*Server, error) {
+func NewContext(ctx context.Context, cfg Config, loaded *campaign.Site) (*Server, error) {
 	if k := cfg.PreviewKey; k != "" && len(k) < MinPreviewKey {
 		return nil, fmt.Errorf("the preview key must be at least %d characters long so it cannot be guessed — it has %d", MinPreviewKey, len(k))
 	}
@@ -248,8 +251,8 @@ func NewContext(ctx context.Context, cfg Config, site *campaign.Site) (*Server, 
 	if cfg.TallyInterval <= 0 {
 		cfg.TallyInterval = time.Second
 	}
-	if cfg.Store != nil && cfg.Signer == nil {
-		cfg.Signer = storeSigner{cfg.Store}
+	if cfg.Store != nil && cfg.Recorder == nil {
+		cfg.Recorder = storeRecorder{cfg.Store}
 	}
 	key := cfg.Secret
 	if len(key) == 0 && cfg.Store != nil {
@@ -273,7 +276,8 @@ func NewContext(ctx context.Context, cfg Config, site *campaign.Site) (*Server, 
 		tokens:  formtoken.New(key),
 		used:    formtoken.NewUsed(),
 		keyer:   newClientKeyer(cfg.ClientIPHeader, cfg.TrustedProxies),
-		tallies: map[string]*tally{},
+		figures: map[string]*site.Figures{},
+		lazy:    &site.LazyFiles{},
 	}
 	if cfg.Store != nil {
 		s.claims = formtoken.NewClaims(key, refTokenLen, refKeyLen, cfg.Store.ClaimOnce)
@@ -290,7 +294,7 @@ func NewContext(ctx context.Context, cfg Config, site *campaign.Site) (*Server, 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := s.SetSite(site); err != nil {
+	if err := s.SetSite(loaded); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -301,16 +305,16 @@ func NewContext(ctx context.Context, cfg Config, site *campaign.Site) (*Server, 
 // returned. Static files of the previous snapshot stay available for one
 // more generation, so a page fetched just before a reload still finds its
 // stylesheet and images.
-func (s *Server) SetSite(site *campaign.Site) error {
+func (s *Server) SetSite(loaded *campaign.Site) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	snap, err := s.build(site, s.snap.Load())
+	snap, err := s.build(loaded, s.snap.Load())
 	if err != nil {
 		return err
 	}
 	s.snap.Store(snap)
-	s.gen.keep(snap.generated)
-	s.scheduleClose(site)
+	s.lazy.Keep(snap.Lazy)
+	s.scheduleClose(loaded)
 	s.dev.Set(nil) // dev mode: open tabs reload
 	return nil
 }
@@ -318,24 +322,24 @@ func (s *Server) SetSite(site *campaign.Site) error {
 // scheduleClose rebuilds the snapshot when the next campaign's close_at or
 // publish_at passes, so a campaign closes, or appears, on time without a
 // reload.
-func (s *Server) scheduleClose(site *campaign.Site) {
+func (s *Server) scheduleClose(loaded *campaign.Site) {
 	if s.timer != nil {
 		s.timer.Stop()
 		s.timer = nil
 	}
-	if site == nil {
+	if loaded == nil {
 		return
 	}
 	now := s.cfg.Now()
-	next := nextChange(site, now)
+	next := nextChange(loaded, now)
 	if next.IsZero() {
 		return
 	}
 	s.timer = time.AfterFunc(next.Sub(now)+time.Second, func() {
-		if s.snap.Load().site != site {
+		if s.snap.Load().Site != loaded {
 			return // a newer site has been loaded; it scheduled its own timer
 		}
-		if err := s.SetSite(site); err != nil {
+		if err := s.SetSite(loaded); err != nil {
 			s.log.Error("closing a campaign on time failed; the old pages keep serving", "err", err)
 		}
 	})
@@ -346,9 +350,9 @@ const MinPreviewKey = 16
 
 // nextChange is the earliest close_at or publish_at after now, or zero when
 // no campaign changes on its own: the moment the snapshot must be rebuilt.
-func nextChange(site *campaign.Site, now time.Time) time.Time {
+func nextChange(loaded *campaign.Site, now time.Time) time.Time {
 	var next time.Time
-	for _, o := range site.Orgs {
+	for _, o := range loaded.Orgs {
 		for _, c := range o.Campaigns {
 			for _, at := range []time.Time{c.CloseAt, c.PublishAt} {
 				if !at.IsZero() && at.After(now) && (next.IsZero() || at.Before(next)) {
@@ -363,4 +367,18 @@ func nextChange(site *campaign.Site, now time.Time) time.Time {
 // ServeHTTP serves one request from the current snapshot.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.handler.ServeHTTP(w, r)
+}
+
+// build renders site into a new snapshot. prev, when not nil, lends its
+// static files for one more generation.
+func (s *Server) build(loaded *campaign.Site, prev *site.Snapshot) (*site.Snapshot, error) {
+	mode := site.ModePublic
+	if s.cfg.Store == nil && s.cfg.FormOrigin != "" {
+		mode = site.ModeStatic
+	}
+	return site.Compile(site.Options{
+		Base: s.base, SiteName: s.cfg.SiteName, Mode: mode, Signing: s.cfg.Store != nil,
+		FormOrigin: s.cfg.FormOrigin, PreviewKey: s.cfg.PreviewKey, Dev: s.cfg.Dev, DevScript: devScript, Now: s.cfg.Now,
+		Figures: s.figures, Files: s.lazy,
+	}, s.md, loaded, prev)
 }

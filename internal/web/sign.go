@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -17,6 +18,7 @@ import (
 	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/formtoken"
 	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/site"
 	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/views"
 )
@@ -90,10 +92,7 @@ func (s *Server) signRoute() http.Handler {
 	keyer := s.keyer
 	if s.cfg.RateLimit > 0 {
 		limited := httprate.LimitBy(s.cfg.RateLimit, time.Minute,
-			func(r *http.Request) (string, error) {
-				s.warnProxy(r, keyer)
-				return keyer.key(r), nil
-			},
+			func(r *http.Request) (string, error) { return s.limitKey(r, keyer), nil },
 			httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
 				s.serveError(w, r, errRateLimited)
 			}),
@@ -113,33 +112,6 @@ func (s *Server) signRoute() http.Handler {
 	return cop.Handler(h)
 }
 
-// warnProxy logs, once, a rate limit that probably counts a proxy rather
-// than its clients: no client-address header while signatures arrive from
-// a loopback or private address (every client behind the proxy would share
-// one limit), or a header arriving from a peer that is not trusted (and is
-// therefore ignored). Only a request shows this, so it is logged on the
-// first signature that does.
-func (s *Server) warnProxy(r *http.Request, k *clientKeyer) {
-	if s.proxyWarned.Load() {
-		return
-	}
-	peer, ok := remoteAddr(r.RemoteAddr)
-	if !ok {
-		return
-	}
-	switch {
-	case k.header == "" && looksLikeProxy(peer):
-		if !s.proxyWarned.Swap(true) {
-			s.log.Warn("signatures arrive from a loopback or private address, as through a reverse proxy, but no client-address header is set: every client behind the proxy shares one rate limit. Set --client-ip-header (and --trusted-proxies unless the proxy is on this machine)")
-		}
-	case k.header != "" && !inPrefixes(peer, k.trusted) && r.Header.Get(k.header) != "":
-		if !s.proxyWarned.Swap(true) {
-			s.log.Warn("a signature came with the client-address header from a peer that is not a trusted proxy, so the header was ignored and the peer counted; if that peer is your proxy, add its range to --trusted-proxies",
-				"header", k.header)
-		}
-	}
-}
-
 // sign takes one signature: a form POST from a petition or letter. It
 // answers 303 to the thank-you page only once the signature is durably
 // stored (or the email had already signed, answered the same way); everything else gets a 4xx
@@ -154,20 +126,20 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 	}
 	snap := s.snap.Load()
 	path := signCampaignPath(r.URL.Path)
-	lc := snap.live[path]
+	lc := snap.Signing[path]
 	if lc == nil {
-		if s.cfg.Store == nil && snap.pages[path] != nil {
+		if s.cfg.Store == nil && snap.Pages[path] != nil {
 			return errSigningOff
 		}
 		return errNotFound
 	}
 	now := s.cfg.Now()
-	if closedNow(lc.c, now) {
+	if site.ClosedNow(lc.Campaign, now) {
 		// Read the form only to answer in the signer's language.
 		if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "application/x-www-form-urlencoded" {
 			r.Body = http.MaxBytesReader(w, r.Body, maxSignBody)
 			if r.ParseForm() == nil {
-				lc = snap.inLang(path, lc, r.PostForm.Get(fieldLang))
+				lc = snap.InLang(path, lc, r.PostForm.Get(site.FieldLang))
 			}
 		}
 		return s.signClosed(w, r, lc)
@@ -196,37 +168,37 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	lc = snap.inLang(path, lc, form.Get(fieldLang))
-	id := form.Get(fieldAction)
-	sa := lc.signables[id]
+	lc = snap.InLang(path, lc, form.Get(site.FieldLang))
+	id := form.Get(site.FieldAction)
+	sa := lc.Signables[id]
 	if sa == nil {
-		if lc.ids[id] {
+		if lc.IDs[id] {
 			return errNotSignable
 		}
 		return errNoSuchForm
 	}
-	if form.Get(fieldHoneypot) != "" {
+	if form.Get(site.FieldHoneypot) != "" {
 		// A bot filled the field people never see: answer as if it had
 		// worked (with a claim for a link that is never stored), so it
 		// learns nothing, and keep nothing.
 		token, key, _ := attribution.NewLink()
-		return seeOther(w, lc.path+"/thanks?outcome="+outcomeSigned+"&"+paramClaim+"="+s.claims.Seal(lc.key, token, key, now))
+		return seeOther(w, lc.Path+"/thanks?outcome="+site.OutcomeSigned+"&"+paramClaim+"="+s.claims.Seal(lc.Key, token, key, now))
 	}
 
 	sub := signing.Submission{
 		Action: id, Name: form.Get("name"), Email: form.Get("email"), Postcode: form.Get("postcode"),
 		Country: form.Get("country"), Phone: form.Get("phone"), Comment: form.Get("comment"),
 		Organisation: form.Get("organisation"), Role: form.Get("role"),
-		Consent: form.Get(fieldConsent), Contact: form.Get(fieldContact), Public: form.Get(fieldPublic),
+		Consent: form.Get(site.FieldConsent), Contact: form.Get(site.FieldContact), Public: form.Get(site.FieldPublic),
 	}
-	tok := form.Get(fieldToken)
-	tokProblem, issued := s.tokens.Check(lc.key, tok, now)
+	tok := form.Get(site.FieldToken)
+	tokProblem, issued := s.tokens.Check(lc.Key, tok, now)
 	if tokProblem == formtoken.Missing && s.fromSiteOrigin(r) {
 		// A static copy's form has no token to send (see Config.SiteOrigins):
 		// the signer confirms on the form shown again here, with a token.
 		tokProblem = formtoken.Confirm
 	}
-	sig, errs := signing.CheckForm(sub, sa.rules, sa.consent, sa.contact, now)
+	sig, errs := signing.CheckForm(sub, sa.Rules, sa.Consent, sa.Contact, now)
 	client := s.keyer.key(r)
 	if tokProblem == formtoken.OK && len(errs) == 0 && !s.used.Claim(tok, client, issued, now) {
 		tokProblem = formtoken.Spent
@@ -234,7 +206,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 	if tokProblem != formtoken.OK || len(errs) > 0 {
 		return s.signAgain(w, r, lc, sa, form, errs, tokProblem, issued, now)
 	}
-	sig.Org, sig.Campaign, sig.Action, sig.Lang = lc.c.Org.Slug, lc.c.Slug, id, lc.frame.Lang
+	sig.Org, sig.Campaign, sig.Action, sig.Lang = lc.Campaign.Org.Slug, lc.Campaign.Slug, id, lc.Frame.Lang
 	// Where the signer came from, and the personal link they followed.
 	source, ref := attribution.ParseFormValue(form.Get(attribution.FormField))
 
@@ -248,22 +220,22 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 	haveLink := false
 	if !isEmbedSign(r) {
 		var lerr error
-		if link, haveLink, lerr = s.links.Take(ctx, s.cfg.Store, lc.key, sig.Org, sig.Campaign); lerr != nil {
-			s.log.Warn("making personal links failed; this signer gets none", "campaign", lc.key, "err", lerr, "request_id", requestID(r))
+		if link, haveLink, lerr = s.links.Take(ctx, s.cfg.Store, lc.Key, sig.Org, sig.Campaign); lerr != nil {
+			s.log.Warn("making personal links failed; this signer gets none", "campaign", lc.Key, "err", lerr, "request_id", requestID(r))
 		}
 	}
-	err := s.cfg.Signer.Sign(ctx, sig)
+	err := s.cfg.Recorder.Sign(ctx, sig)
 	already := errors.Is(err, store.ErrAlreadySigned)
 	if err != nil && !already {
 		// Not recorded: the same form may be sent again, and the link
 		// nobody saw goes back to the pool.
 		s.used.Release(tok, client, issued)
 		if haveLink {
-			s.links.PutBack(lc.key, link)
+			s.links.PutBack(lc.Key, link)
 		}
 		// Only the campaign and the error: never the signer's details.
 		s.log.Error("storing a signature failed; the signer was told it was not recorded",
-			"campaign", lc.key, "err", err, "request_id", requestID(r))
+			"campaign", lc.Key, "err", err, "request_id", requestID(r))
 		return errSignNotStored
 	}
 	// An address that had already signed is answered exactly as a first
@@ -271,9 +243,9 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 	// The store changed nothing; the claim below names a link of the pool,
 	// made ahead and tied to no signature, as a first signature's does. It
 	// is not put back: its key is shown to this signer.
-	outcome := outcomeSigned
+	outcome := site.OutcomeSigned
 	if sig.Status == signing.StatusPending {
-		outcome = outcomePending
+		outcome = site.OutcomePending
 	}
 	// What the signature brought is counted now and written later, apart
 	// from it. A repeat is counted too: the link's owner sees its count at
@@ -283,7 +255,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 	s.credits.Add(sig.Org, sig.Campaign, source, ref, now)
 	loc := thanksLocation(r, lc, outcome)
 	if haveLink {
-		loc += "&" + paramClaim + "=" + s.claims.Seal(lc.key, link.Token, link.Key, now)
+		loc += "&" + paramClaim + "=" + s.claims.Seal(lc.Key, link.Token, link.Key, now)
 	}
 	return seeOther(w, loc)
 }
@@ -321,7 +293,7 @@ var tokenHeadings = map[formtoken.Problem]string{
 // back-dated: back-dating would hand any script a token to post with at
 // once. A person who presses again within three seconds gets the form once
 // more with that same token, which then passes.
-func (s *Server) signAgain(w http.ResponseWriter, r *http.Request, lc *liveCampaign, sa *signable, form url.Values, errs signing.FieldErrors, tp formtoken.Problem, issued, now time.Time) error {
+func (s *Server) signAgain(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign, sa *site.Signable, form url.Values, errs signing.FieldErrors, tp formtoken.Problem, issued, now time.Time) error {
 	// Keep only the signer's own fields: never the honeypot or the token.
 	kept := url.Values{}
 	for _, k := range signing.FieldOrder {
@@ -329,62 +301,53 @@ func (s *Server) signAgain(w http.ResponseWriter, r *http.Request, lc *liveCampa
 			kept[k] = v[:1]
 		}
 	}
-	kept.Set(fieldContact, form.Get(fieldContact))
-	kept.Set(fieldPublic, form.Get(fieldPublic))
+	kept.Set(site.FieldContact, form.Get(site.FieldContact))
+	kept.Set(site.FieldPublic, form.Get(site.FieldPublic))
 	kept.Set(attribution.FormField, form.Get(attribution.FormField))
 	at := now
 	if tp == formtoken.OK || tp == formtoken.Fresh {
 		at = issued
 	}
-	tok := s.tokens.Issue(lc.key, at)
-	f := signForm(lc.loc, lc.c, sa, tok, false, kept, errs)
+	tok := s.tokens.Issue(lc.Key, at)
+	// The re-shown form keeps the attribution the first one carried.
+	f := site.SignForm(lc.Loc, lc.Campaign, sa, tok, string(attribution.FormValue(attribution.ParseFormValue(kept.Get(attribution.FormField)))), false, kept, errs)
 	props := views.SignPageProps{
-		Page:          lc.signFrame(lc.loc.T("sign.check")),
-		CampaignTitle: lc.c.Title,
-		CampaignURL:   lc.path,
-		Heading:       lc.loc.T("sign.check"),
+		Page:          lc.SignFrame(lc.Loc.T("sign.check")),
+		CampaignTitle: lc.Campaign.Title,
+		CampaignURL:   lc.Path,
+		Heading:       lc.Loc.T("sign.check"),
 		Form:          *f,
 	}
 	if tp != formtoken.OK {
 		props.Heading = tokenHeadings[tp]
-		props.Page.Title = props.Heading + " — " + lc.c.Title
+		props.Page.Title = props.Heading + " — " + lc.Campaign.Title
 	}
-	if isEmbedSign(r) && lc.embed != nil {
+	if isEmbedSign(r) && lc.Embed != nil {
 		return s.writeEmbedForm(w, r, lc, http.StatusUnprocessableEntity, props.Heading, *f, sa)
 	}
-	return s.writePage(w, r, http.StatusUnprocessableEntity, views.SignPage(props), lc.csp)
+	return s.writePage(w, r, http.StatusUnprocessableEntity, views.SignPage(props), lc.CSP)
 }
 
 // signClosed refuses a signature on a closed campaign (410) with a page
 // that says signing has ended.
-func (s *Server) signClosed(w http.ResponseWriter, r *http.Request, lc *liveCampaign) error {
-	var sa *signable
-	for _, v := range lc.signables {
+func (s *Server) signClosed(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign) error {
+	var sa *site.Signable
+	for _, v := range lc.Signables {
 		sa = v
 		break
 	}
-	f := signForm(lc.loc, lc.c, sa, "", true, nil, nil)
+	f := site.SignForm(lc.Loc, lc.Campaign, sa, "", string(attribution.BlankFormValue()), true, nil, nil)
 	props := views.SignPageProps{
-		Page:          lc.signFrame(lc.loc.T("sign.ended")),
-		CampaignTitle: lc.c.Title,
-		CampaignURL:   lc.path,
-		Heading:       lc.loc.T("sign.ended"),
+		Page:          lc.SignFrame(lc.Loc.T("sign.ended")),
+		CampaignTitle: lc.Campaign.Title,
+		CampaignURL:   lc.Path,
+		Heading:       lc.Loc.T("sign.ended"),
 		Form:          *f,
 	}
-	if isEmbedSign(r) && lc.embed != nil {
+	if isEmbedSign(r) && lc.Embed != nil {
 		return s.writeEmbedForm(w, r, lc, http.StatusGone, props.Heading, *f, sa)
 	}
-	return s.writePage(w, r, http.StatusGone, views.SignPage(props), lc.csp)
-}
-
-// signFrame is the page frame of lc's sign pages, titled.
-func (lc *liveCampaign) signFrame(title string) views.Page {
-	p := lc.frame
-	p.Title = title + " — " + lc.c.Title
-	p.Description = title
-	p.CanonicalURL = ""
-	p.Noindex = true
-	return p
+	return s.writePage(w, r, http.StatusGone, views.SignPage(props), lc.CSP)
 }
 
 // writePage renders c into a buffer and writes it with status, gzipped
@@ -416,4 +379,62 @@ func (s *Server) fromSiteOrigin(r *http.Request) bool {
 		}
 	}
 	return false
+}
+
+// The embed's signing form posts to …/embed/sign and is answered here too:
+// inside the partner's frame.
+
+// framedAsEmbed lets every answer to an embed's signing POST show inside
+// the partner's frame, refusals included (another site's POST, the rate
+// limit, a store failure): they get the embed's frame-ancestors and no
+// X-Frame-Options, so the signer reads the message instead of a blocked
+// frame. Answers that set their own policy (the form shown again) keep it.
+func (s *Server) framedAsEmbed(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if lc := s.snap.Load().Signing[signCampaignPath(r.URL.Path)]; lc != nil && lc.Embed != nil {
+			w.Header()["Content-Security-Policy"] = []string{lc.Embed.CSP}
+			allowFraming(w)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// isEmbedSign reports whether a signing POST came from an embed's form.
+func isEmbedSign(r *http.Request) bool { return strings.HasSuffix(r.URL.Path, "/embed/sign") }
+
+// signCampaignPath is the campaign page a signing POST's address belongs
+// to: /org/slug for /org/slug/sign and /org/slug/embed/sign.
+func signCampaignPath(p string) string {
+	if c, ok := strings.CutSuffix(p, "/embed/sign"); ok {
+		return c
+	}
+	return strings.TrimSuffix(p, "/sign")
+}
+
+// thanksLocation is where a recorded signature's 303 leads: the campaign's
+// thank-you page, or, for a form sent from the embed, the embed's own
+// (which may be framed), keeping ?origin= when it is a listed partner so
+// the resize script there can address it.
+func thanksLocation(r *http.Request, lc *site.SigningCampaign, outcome string) string {
+	if !isEmbedSign(r) || lc.Embed == nil {
+		return lc.Path + "/thanks?outcome=" + outcome
+	}
+	loc := lc.Path + "/embed/thanks?outcome=" + outcome
+	if o := r.URL.Query().Get("origin"); o != "" && slices.Contains(lc.Embed.Origins, o) {
+		loc += "&origin=" + url.QueryEscape(o)
+	}
+	return loc
+}
+
+// writeEmbedForm answers an embed's signing POST that cannot be recorded
+// as sent (a form to correct, or signing has ended) inside the frame:
+// the embed page with the form and heading, framed as the embed is.
+func (s *Server) writeEmbedForm(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign, status int, heading string, f views.SignForm, sa *site.Signable) error {
+	e := lc.Embed
+	p := e.Frame
+	p.Page.Title = heading + " — " + lc.Campaign.Title
+	p.Heading = heading
+	p.Action = &views.EmbedAction{ID: sa.ID, Title: heading, Form: site.EmbedForm(f), Closed: f.Closed}
+	allowFraming(w)
+	return s.writePage(w, r, status, views.EmbedPage(p), e.CSP)
 }

@@ -138,7 +138,7 @@ func newSignEnv(t *testing.T, st store.Store, mod func(*Config)) *signEnv {
 	c := &clock{t: clockStart}
 	committer := store.NewCommitter(st, store.CommitterOptions{})
 	t.Cleanup(func() { committer.Close() })
-	cfg := Config{BaseURL: "https://act.example.org", SiteName: "Act", Store: st, Signer: committer,
+	cfg := Config{BaseURL: "https://act.example.org", SiteName: "Act", Store: st, Recorder: committer,
 		RateLimit: -1, Now: c.now}
 	if mod != nil {
 		mod(&cfg)
@@ -750,7 +750,7 @@ func (failingSigner) Sign(context.Context, *signing.Signature) error {
 func TestSignStoreFailure(t *testing.T) {
 	var logs bytes.Buffer
 	e := newSignEnv(t, openSQLite(t), func(c *Config) {
-		c.Signer = failingSigner{}
+		c.Recorder = failingSigner{}
 		c.Logger = newTestLogger(&logs)
 	})
 	v := e.formValues(t, libraryPage, "petition-form")
@@ -828,47 +828,6 @@ func TestSplicedGzip(t *testing.T) {
 	}
 }
 
-// TestTokenPageSplitting covers pages with zero, one and several tokens,
-// including at the very start and end, with a tiny and a large body.
-func TestTokenPageSplitting(t *testing.T) {
-	ts := formtoken.New([]byte("k"))
-	now := time.Unix(1_700_000_000, 0)
-	tok := ts.Issue("o/c", now)
-	big := strings.Repeat("<p class=x>Lorem ipsum dolor sit amet</p>\n", 3000)
-	for _, body := range []string{
-		"", "no tokens at all", formtoken.Placeholder, formtoken.Placeholder + "a" + formtoken.Placeholder,
-		"<form>" + formtoken.Placeholder + "</form>" + big + "<form>" + formtoken.Placeholder + "</form>",
-		big + formtoken.Placeholder,
-	} {
-		p := newTokenPage([]byte(body), "o/c", "")
-		want := strings.ReplaceAll(body, formtoken.Placeholder, tok)
-		for _, gz := range []bool{false, true} {
-			req := httptest.NewRequest("GET", "/", nil)
-			if gz {
-				req.Header.Set("Accept-Encoding", "gzip")
-			}
-			rec := httptest.NewRecorder()
-			p.serve(rec, req, ts, now)
-			got := rec.Body.Bytes()
-			if rec.Header().Get("Content-Length") != itoa(len(got)) {
-				t.Errorf("len %d gz %v: Content-Length %s, body %d", len(body), gz, rec.Header().Get("Content-Length"), len(got))
-			}
-			if gz {
-				zr, err := gzip.NewReader(bytes.NewReader(got))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if got, err = io.ReadAll(zr); err != nil {
-					t.Fatalf("len %d: %v", len(body), err)
-				}
-			}
-			if string(got) != want {
-				t.Errorf("len %d gz %v: body differs", len(body), gz)
-			}
-		}
-	}
-}
-
 // TestLiveETag: the ETag is weak, stays the same while only the token
 // changes, and changes when the page's content (the tally) does.
 func TestLiveETag(t *testing.T) {
@@ -900,9 +859,9 @@ func TestLiveETag(t *testing.T) {
 		t.Errorf("ETag did not change with the count")
 	}
 	// A poll with nothing new re-renders nothing.
-	lp := e.s.snap.Load().live[libraryPage].pages.Load()
+	lp := e.s.snap.Load().Signing[libraryPage].Pages.Load()
 	e.poll(t)
-	if e.s.snap.Load().live[libraryPage].pages.Load() != lp {
+	if e.s.snap.Load().Signing[libraryPage].Pages.Load() != lp {
 		t.Errorf("a poll without changes re-rendered the page")
 	}
 }
@@ -973,28 +932,6 @@ func BenchmarkPlainPage(b *testing.B) {
 	}
 }
 
-// BenchmarkTokenStamp is the work done once a second per live page: a new
-// token and the gzip trailer's CRC-32 over everything after the first
-// piece.
-func BenchmarkTokenStamp(b *testing.B) {
-	db, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "placard.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	s, err := New(Config{BaseURL: "https://act.example.org", Store: db, RateLimit: -1}, signSite(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	p := s.snap.Load().live[libraryPage].pages.Load().main
-	now := time.Unix(1_700_000_000, 0)
-	b.ReportAllocs()
-	for b.Loop() {
-		now = now.Add(time.Second)
-		p.stampAt(s.tokens, now)
-	}
-}
-
 // TestPollWhileServing re-renders live pages while they are being served
 // and signed (run with -race).
 func TestPollWhileServing(t *testing.T) {
@@ -1050,7 +987,7 @@ func BenchmarkSign(b *testing.B) {
 	defer db.Close()
 	committer := store.NewCommitter(db, store.CommitterOptions{})
 	defer committer.Close()
-	s, err := New(Config{BaseURL: "https://act.example.org", Store: db, Signer: committer, RateLimit: -1}, signSite(b))
+	s, err := New(Config{BaseURL: "https://act.example.org", Store: db, Recorder: committer, RateLimit: -1}, signSite(b))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/placard/placard/internal/site"
 	"github.com/placard/placard/internal/tallywatch"
 )
 
@@ -15,10 +16,10 @@ import (
 func (s *Server) newWatcher() *tallywatch.Watcher {
 	return tallywatch.New(tallywatch.Config{
 		Store:  s.cfg.Store,
-		Recent: recentSigners,
+		Recent: site.RecentSigners,
 		ListsOrgs: func(key string) bool {
-			lc := s.snap.Load().liveByKey(key)
-			return lc != nil && lc.hasLetter()
+			lc := s.snap.Load().SigningByKey(key)
+			return lc != nil && lc.HasLetter()
 		},
 		Deliver: s.deliverTallies,
 		Flush: func(ctx context.Context, final bool) error {
@@ -65,15 +66,15 @@ func (s *Server) deliverTallies(changed map[string]*tallywatch.Tally) error {
 	snap := s.snap.Load() // the newest, should a reload have swapped it
 	var errs []error
 	for k, wt := range changed {
-		var t *tally
+		var t *site.Figures
 		if wt == nil {
-			delete(s.tallies, k)
+			delete(s.figures, k)
 		} else {
-			t = &tally{count: wt.Count, rev: wt.Revision, recent: wt.Recent, orgs: wt.Orgs}
-			s.tallies[k] = t
+			t = &site.Figures{Count: wt.Count, Revision: wt.Revision, Recent: wt.Recent, Orgs: wt.Orgs}
+			s.figures[k] = t
 		}
-		for _, lc := range snap.liveKeys[k] {
-			if err := s.renderLive(lc, t); err != nil {
+		for _, lc := range snap.SigningKeys[k] {
+			if err := site.RenderSigning(lc, t); err != nil {
 				errs = append(errs, err)
 			}
 		}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/campaign/campaigntest"
+	"github.com/placard/placard/internal/site"
 )
 
 // testPNG makes a w×h PNG.
@@ -240,7 +241,7 @@ func TestHealthz(t *testing.T) {
 
 func TestSecurityHeadersEverywhere(t *testing.T) {
 	s := newTestServer(t)
-	css := s.snap.Load().stylesheet
+	css := s.snap.Load().Stylesheet
 	for _, p := range []string{"/", "/riverside/save-the-library", "/nobody", css, "/healthz", "/riverside/", "/plain/a-note/share/mastodon?instance=x"} {
 		res := get(t, s, "GET", p, nil)
 		for k, want := range map[string]string{
@@ -272,7 +273,7 @@ func TestPageCSPHashesTheme(t *testing.T) {
 	csp := res.Header.Get("Content-Security-Policy")
 	// Every organisation and campaign page closes with share links, so its
 	// Mastodon form may send the reader on to their own server.
-	want := pageCSP(":root{--brand:#0b5d3b;--accent:#aa3300}", true)
+	want := site.PageCSP(":root{--brand:#0b5d3b;--accent:#aa3300}", true)
 	if csp != want {
 		t.Errorf("got CSP %q, want %q", csp, want)
 	}
@@ -345,17 +346,17 @@ func TestHead(t *testing.T) {
 func TestStatic(t *testing.T) {
 	s := newTestServer(t)
 	snap := s.snap.Load()
-	if !strings.HasPrefix(snap.stylesheet, "/static/style.") || !strings.HasSuffix(snap.stylesheet, ".css") {
-		t.Fatalf("got stylesheet %q, want /static/style.HASH.css", snap.stylesheet)
+	if !strings.HasPrefix(snap.Stylesheet, "/static/style.") || !strings.HasSuffix(snap.Stylesheet, ".css") {
+		t.Fatalf("got stylesheet %q, want /static/style.HASH.css", snap.Stylesheet)
 	}
-	res := get(t, s, "GET", snap.stylesheet, nil)
+	res := get(t, s, "GET", snap.Stylesheet, nil)
 	wantStatus(t, res, 200)
 	wantHeader(t, res, "Content-Type", "text/css; charset=utf-8")
 	wantHeader(t, res, "Cache-Control", "public, max-age=31536000, immutable")
 	wantHeader(t, res, "X-Content-Type-Options", "nosniff")
 
 	var pdf, png string
-	for k := range snap.static {
+	for k := range snap.Static {
 		switch {
 		case strings.HasPrefix(k, "/static/riverside/assets/report.") && strings.HasSuffix(k, ".pdf"):
 			pdf = k
@@ -364,7 +365,7 @@ func TestStatic(t *testing.T) {
 		}
 	}
 	if pdf == "" || png == "" {
-		t.Fatalf("organiser files not served under hashed names: %v", keys(snap.static))
+		t.Fatalf("organiser files not served under hashed names: %v", keys(snap.Static))
 	}
 	res = get(t, s, "GET", pdf, nil)
 	wantHeader(t, res, "Content-Type", "application/pdf")
@@ -444,13 +445,13 @@ func TestShareLinksExact(t *testing.T) {
 	link := func(n string) string { return "https://act.example.org/riverside/save-the-library?src=" + n }
 	def := func(n string) string { return "The Riverside library needs us before 3 March " + link(n) }
 	want := []string{
-		"https://x.com/intent/post?text=" + queryEscape("Our library closes unless the council hears from us. "+link("x")+" #SaveRiversideLibrary"),
-		"https://bsky.app/intent/compose?text=" + queryEscape(def("bluesky")),
-		"https://www.facebook.com/sharer/sharer.php?u=" + queryEscape(link("facebook")),
-		"https://www.linkedin.com/sharing/share-offsite/?url=" + queryEscape(link("linkedin")),
-		"https://wa.me/?text=" + queryEscape(def("whatsapp")),
-		"https://t.me/share/url?url=" + queryEscape(link("telegram")) + "&text=The%20Riverside%20library%20needs%20us%20before%203%20March",
-		"mailto:?subject=Save%20the%20library&body=" + queryEscape(def("email")),
+		"https://x.com/intent/post?text=" + site.QueryEscape("Our library closes unless the council hears from us. "+link("x")+" #SaveRiversideLibrary"),
+		"https://bsky.app/intent/compose?text=" + site.QueryEscape(def("bluesky")),
+		"https://www.facebook.com/sharer/sharer.php?u=" + site.QueryEscape(link("facebook")),
+		"https://www.linkedin.com/sharing/share-offsite/?url=" + site.QueryEscape(link("linkedin")),
+		"https://wa.me/?text=" + site.QueryEscape(def("whatsapp")),
+		"https://t.me/share/url?url=" + site.QueryEscape(link("telegram")) + "&text=The%20Riverside%20library%20needs%20us%20before%203%20March",
+		"mailto:?subject=Save%20the%20library&body=" + site.QueryEscape(def("email")),
 	}
 	for _, w := range want {
 		if !hrefs[w] {
@@ -495,7 +496,7 @@ func TestMastodonRedirect(t *testing.T) {
 
 	res = get(t, s, "GET", base+"instance=@sam@social.example", sameOrigin)
 	wantStatus(t, res, 303)
-	wantHeader(t, res, "Location", "https://social.example/share?text="+queryEscape("The Riverside library needs us before 3 March https://act.example.org/riverside/save-the-library?src=mastodon"))
+	wantHeader(t, res, "Location", "https://social.example/share?text="+site.QueryEscape("The Riverside library needs us before 3 March https://act.example.org/riverside/save-the-library?src=mastodon"))
 
 	for _, bad := range []string{"", "localhost", "127.0.0.1", "evil.example/path", "evil.example:8080", "a..b", "-x.example", "x.example?y", "[::1]", "exa mple.org", "javascript:alert(1)", "x.123"} {
 		res := get(t, s, "GET", base+"instance="+url.QueryEscape(bad), nil)
@@ -527,7 +528,7 @@ func TestMastodonConfirm(t *testing.T) {
 	s := newTestServer(t)
 	target := "/riverside/save-the-library/share/mastodon?instance=" + url.QueryEscape("social.example") +
 		"&text=" + url.QueryEscape("Send money to <b>evil</b>")
-	want := "https://social.example/share?text=" + queryEscape("Send money to <b>evil</b>")
+	want := "https://social.example/share?text=" + site.QueryEscape("Send money to <b>evil</b>")
 	for _, site := range []string{"", "cross-site", "same-site", "none"} {
 		h := http.Header{}
 		if site != "" {
@@ -665,7 +666,7 @@ func TestSetSiteSwapsAndKeepsOldStatic(t *testing.T) {
 	s := newTestServer(t)
 	old := s.snap.Load()
 	var oldHero string
-	for k := range old.static {
+	for k := range old.Static {
 		if strings.HasPrefix(k, "/static/riverside/assets/hero.") {
 			oldHero = k
 		}
@@ -701,7 +702,7 @@ func TestNewRejectsBadBaseURL(t *testing.T) {
 
 func TestFormatting(t *testing.T) {
 	for code, want := range map[string][3]string{"en": {"en", "ltr", "en_GB"}, "en-US": {"en-US", "ltr", "en_US"}, "ar": {"ar", "rtl", "ar_AR"}, "he": {"he", "rtl", "he_IL"}, "": {"en", "ltr", "en_GB"}} {
-		l, d, loc := langInfo(code)
+		l, d, loc := site.LangInfo(code)
 		if [3]string{l, d, loc} != want {
 			t.Errorf("langInfo(%q) = %q %q %q, want %v", code, l, d, loc, want)
 		}
@@ -782,7 +783,7 @@ func TestQuietLoggerSkipsRequestLog(t *testing.T) {
 }
 
 func TestMailtoCRLF(t *testing.T) {
-	got := mailtoURL("a@b.example", "Hi there", "Line one\nLine two & more")
+	got := site.MailtoURL("a@b.example", "Hi there", "Line one\nLine two & more")
 	want := "mailto:a@b.example?subject=Hi%20there&body=Line%20one%0D%0ALine%20two%20%26%20more"
 	if got != want {
 		t.Errorf("got %s, want %s", got, want)
@@ -955,17 +956,6 @@ func TestSetSiteWhileServing(t *testing.T) {
 		}
 	}
 	<-done
-}
-
-func TestAcceptsGzip(t *testing.T) {
-	for in, want := range map[string]bool{
-		"gzip": true, "GZIP": true, "br, gzip;q=0.5": true, "deflate, br": false, "": false,
-		"gzip;q=0": false, "*": true, "*;q=0": false, "identity": false, "gzip; q=0.0": false, "x-gzip": false,
-	} {
-		if got := acceptsGzip([]string{in}); got != want {
-			t.Errorf("acceptsGzip(%q) = %v, want %v", in, got, want)
-		}
-	}
 }
 
 // benchServe serves req through h once per benchmark iteration, reporting

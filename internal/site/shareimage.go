@@ -1,4 +1,4 @@
-package web
+package site
 
 import (
 	"bytes"
@@ -7,16 +7,11 @@ import (
 	_ "image/gif" // registers GIF for DecodeConfig of organisers' images
 	_ "image/jpeg"
 	"image/png"
-	"strconv"
 	"strings"
 
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/views"
 )
-
-// defaultBrand colours site-level share pictures and pages of organisations
-// that chose no colour.
-const defaultBrand = "#1f3a5f"
 
 // OpenGraph's recommended share picture size.
 const ogWidth, ogHeight = 1200, 630
@@ -76,7 +71,7 @@ func (b *builder) rasterImage(org *campaign.Org, img *campaign.Image) *views.Sha
 		return nil
 	}
 	return &views.ShareImage{
-		URL:    b.s.base + b.assetURL(org, a),
+		URL:    b.opt.Base + b.assetURL(org, a),
 		Width:  w,
 		Height: h,
 		Alt:    img.Alt,
@@ -113,7 +108,7 @@ func (b *builder) plainImage(name, hex, alt string) *views.ShareImage {
 		return nil
 	}
 	u := b.addStatic("og/"+name+".png", buf.Bytes(), "image/png")
-	return &views.ShareImage{URL: b.s.base + u, Width: ogWidth, Height: ogHeight, Alt: alt, Type: "image/png"}
+	return &views.ShareImage{URL: b.opt.Base + u, Width: ogWidth, Height: ogHeight, Alt: alt, Type: "image/png"}
 }
 
 // squarePNG is a size×size PNG filled with colour hex.
@@ -126,55 +121,6 @@ func squarePNG(hex string, size int) []byte {
 	var buf bytes.Buffer
 	_ = png.Encode(&buf, img)
 	return buf.Bytes()
-}
-
-// parseHex reads #rrggbb or #rgb.
-func parseHex(s string) (color.RGBA, bool) {
-	s = strings.TrimPrefix(strings.TrimSpace(s), "#")
-	if len(s) == 3 {
-		s = string([]byte{s[0], s[0], s[1], s[1], s[2], s[2]})
-	}
-	if len(s) != 6 {
-		return color.RGBA{}, false
-	}
-	v, err := strconv.ParseUint(s, 16, 32)
-	if err != nil {
-		return color.RGBA{}, false
-	}
-	return color.RGBA{uint8(v >> 16), uint8(v >> 8), uint8(v), 255}, true
-}
-
-// brandColour is the organisation's primary colour, or the default.
-func brandColour(org *campaign.Org) string {
-	if org != nil {
-		if _, ok := parseHex(org.Colours.Primary); ok {
-			return org.Colours.Primary
-		}
-	}
-	return defaultBrand
-}
-
-// themeCSS is the inline rule that sets an organisation's colours, or "" to
-// keep the stylesheet's defaults. Colours are re-written from their parsed
-// value, so nothing but a colour can reach the style element.
-func themeCSS(org *campaign.Org) string {
-	if org == nil {
-		return ""
-	}
-	p, ok := parseHex(org.Colours.Primary)
-	if !ok {
-		return ""
-	}
-	a, ok := parseHex(org.Colours.Accent)
-	if !ok {
-		a = p
-	}
-	return ":root{--brand:" + hexColour(p) + ";--accent:" + hexColour(a) + "}"
-}
-
-func hexColour(c color.RGBA) string {
-	const digits = "0123456789abcdef"
-	return string([]byte{'#', digits[c.R>>4], digits[c.R&15], digits[c.G>>4], digits[c.G&15], digits[c.B>>4], digits[c.B&15]})
 }
 
 // imageAsset finds the file an Image names: the loader's Asset, or the

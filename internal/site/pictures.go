@@ -1,4 +1,4 @@
-package web
+package site
 
 import (
 	"crypto/sha256"
@@ -25,7 +25,7 @@ import (
 // The copies are made like share cards: the snapshot records each copy's
 // address (/static/ORG/NAME-480w.HASH.jpg) with a key from the picture's
 // bytes and the width, and the first request, or an export, makes every
-// copy of that picture at once into the server's genCache, where later
+// copy of that picture at once into the server's LazyFiles, where later
 // snapshots find them while the picture is unchanged. The hash in the name
 // covers the original and imagesizes.Version, so a copy is cached for a
 // year like any other hashed file.
@@ -71,10 +71,10 @@ func logoSizes(heightRem float64) sizing {
 // lendCopies keeps prev's own picture copies for one more generation, as
 // static files are kept, so a page fetched just before a reload that
 // changed a picture still finds the copy its srcset names.
-func (b *builder) lendCopies(prev *snapshot) {
+func (b *builder) lendCopies(prev *Snapshot) {
 	for _, u := range prev.copies {
-		if _, ok := b.snap.generated[u]; !ok && prev.generated[u] != nil {
-			b.snap.generated[u] = prev.generated[u]
+		if _, ok := b.snap.Lazy[u]; !ok && prev.Lazy[u] != nil {
+			b.snap.Lazy[u] = prev.Lazy[u]
 		}
 	}
 }
@@ -162,7 +162,7 @@ func (b *builder) pictureSet(org *campaign.Org, a *campaign.Asset) *pictureSet {
 		h := sha256.Sum256([]byte(imagesizes.Version + "\x00" + hex.EncodeToString(sum[:]) + "\x00" + strconv.Itoa(s.Width)))
 		key := hex.EncodeToString(h[:])
 		u := "/static/" + org.Slug + "/" + strings.TrimSuffix(rel, ext) + "-" + strconv.Itoa(s.Width) + "w." + key[:12] + ext
-		b.snap.generated[u] = &generated{key: "picture/" + key, contentType: contentType, cacheControl: hvImmutable, make: func() ([]byte, error) {
+		b.snap.Lazy[u] = &LazyFile{Key: "picture/" + key, ContentType: contentType, CacheControl: hvImmutable, Make: func() ([]byte, error) {
 			once.Do(makeAll)
 			if makeErr != nil {
 				return nil, makeErr

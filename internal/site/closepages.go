@@ -1,4 +1,4 @@
-package web
+package site
 
 import (
 	"sort"
@@ -8,10 +8,10 @@ import (
 	"github.com/placard/placard/views"
 )
 
-// suggest returns up to n known pages whose address is close to p, best
+// ClosePages returns up to n known pages whose address is close to p, best
 // first: the same address in other capitals, a campaign slug asked for
 // under the wrong organisation, or an address a few typing mistakes away.
-func suggest(known []views.Link, p string, n int) []views.Link {
+func ClosePages(known []views.Link, p string, n int) []views.Link {
 	want := strings.ToLower(strings.Trim(p, "/"))
 	if want == "" || len(want) > 200 {
 		return nil

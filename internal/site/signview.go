@@ -1,4 +1,4 @@
-package web
+package site
 
 import (
 	"net/url"
@@ -7,7 +7,6 @@ import (
 
 	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/campaign"
-	"github.com/placard/placard/internal/formtoken"
 	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/views"
@@ -18,94 +17,84 @@ import (
 
 // Form field names besides the signer's details (see BRIEF3's contract).
 const (
-	fieldAction   = "action"
-	fieldToken    = "token"
-	fieldHoneypot = "homepage"
-	fieldConsent  = "consent"
-	fieldContact  = "contact"
-	fieldPublic   = "public"
-	fieldLang     = "lang"
+	FieldAction   = "action"
+	FieldToken    = "token"
+	FieldHoneypot = "homepage"
+	FieldConsent  = "consent"
+	FieldContact  = "contact"
+	FieldPublic   = "public"
+	FieldLang     = "lang"
 )
 
-// recentSigners is how many recent public signers a tally shows.
-const recentSigners = 10
+// RecentSigners is how many recent public signers a tally shows.
+const RecentSigners = 10
 
-// signable is a petition or letter that takes signatures, with its rules.
-type signable struct {
-	id      string
+// Signable is a petition or letter that takes signatures, with its rules.
+type Signable struct {
+	ID      string
 	action  *campaign.Action
-	rules   campaign.Fields
-	consent string
-	// contact is the organisation's wording of the optional permission to
+	Rules   campaign.Fields
+	Consent string
+	// Contact is the organisation's wording of the optional permission to
 	// be contacted later, or "" for a form without that box.
-	contact string
+	Contact string
 	goal    int
 	letter  bool
 }
 
 // signableAction returns a's signing settings, or nil when a takes no
 // signatures (any other kind, or a letter without signing: true).
-func signableAction(c *campaign.Campaign, a *campaign.Action, id string) *signable {
+func signableAction(c *campaign.Campaign, a *campaign.Action, id string) *Signable {
 	return signableActionIn(i18n.New(c.Org.Language, c.Org.Strings[c.Org.Language]), c, a, id)
 }
 
 // signableActionIn is signableAction with the default consent text in l's language.
-func signableActionIn(l *i18n.Localizer, c *campaign.Campaign, a *campaign.Action, id string) *signable {
-	sa := &signable{id: id, action: a}
+func signableActionIn(l *i18n.Localizer, c *campaign.Campaign, a *campaign.Action, id string) *Signable {
+	sa := &Signable{ID: id, action: a}
 	switch {
 	case a.Kind == campaign.KindPetition && a.Petition != nil:
-		sa.rules, sa.consent, sa.goal = a.Petition.Fields, a.Petition.Consent, a.Petition.Goal
+		sa.Rules, sa.Consent, sa.goal = a.Petition.Fields, a.Petition.Consent, a.Petition.Goal
 	case a.Kind == campaign.KindLetter && a.Letter != nil && a.Letter.Signing:
-		sa.rules, sa.consent, sa.goal, sa.letter = a.Letter.Fields, a.Letter.Consent, a.Letter.Goal, true
+		sa.Rules, sa.Consent, sa.goal, sa.letter = a.Letter.Fields, a.Letter.Consent, a.Letter.Goal, true
 	default:
 		return nil
 	}
 	if !sa.letter {
 		// Organisation and role belong to letters only.
-		sa.rules.Organisation, sa.rules.Role = campaign.FieldOff, campaign.FieldOff
+		sa.Rules.Organisation, sa.Rules.Role = campaign.FieldOff, campaign.FieldOff
 	}
-	if sa.consent == "" {
-		sa.consent = c.Org.Consent
+	if sa.Consent == "" {
+		sa.Consent = c.Org.Consent
 	}
-	if sa.consent == "" {
-		sa.consent = l.T("sign.consent.default", "org", c.Org.Name)
+	if sa.Consent == "" {
+		sa.Consent = l.T("sign.consent.default", "org", c.Org.Name)
 	}
-	sa.contact = strings.TrimSpace(c.Org.ContactPermission)
+	sa.Contact = strings.TrimSpace(c.Org.ContactPermission)
 	return sa
 }
 
-// signForm is the form for sa on campaign c. values (nil on the page
+// SignForm is the form for sa on campaign c. values (nil on the page
 // itself) and errs refill a re-shown form; token is the token to embed
-// (formtoken.Placeholder on cached pages).
-func signForm(l *i18n.Localizer, c *campaign.Campaign, sa *signable, token string, closed bool, values url.Values, errs signing.FieldErrors) *views.SignForm {
+// (formtoken.Placeholder on cached pages) and attr the attribution field's
+// value (attribution.FormPlaceholder on cached pages, the blank value in a
+// static copy, which cannot splice; "" for no field).
+func SignForm(l *i18n.Localizer, c *campaign.Campaign, sa *Signable, token, attr string, closed bool, values url.Values, errs signing.FieldErrors) *views.SignForm {
 	f := &views.SignForm{
 		Action:       defaultCampaignPath(c) + "/sign",
 		Lang:         c.Org.Language,
-		ID:           sa.id + "-form",
-		ActionID:     sa.id,
-		ConsentText:  sa.consent,
-		ContactText:  sa.contact,
+		ID:           sa.ID + "-form",
+		ActionID:     sa.ID,
+		ConsentText:  sa.Consent,
+		ContactText:  sa.Contact,
 		PublicLabel:  l.T("sign.public"),
-		HoneypotName: fieldHoneypot,
-		TokenName:    fieldToken,
+		HoneypotName: FieldHoneypot,
+		TokenName:    FieldToken,
 		Token:        token,
 		SubmitLabel:  l.T("sign.submit.petition"),
 		PrivacyURL:   c.Org.PrivacyPolicy,
 	}
-	switch {
-	case token == formtoken.Placeholder:
-		// A cached page: the visitor's source is spliced in per response.
-		f.AttributionName, f.Attribution = attribution.FormField, attribution.FormPlaceholder
-	case token != "":
-		// A re-shown form keeps what the first one carried.
-		if v := attribution.FormValue(attribution.ParseFormValue(values.Get(attribution.FormField))); v != nil {
-			f.AttributionName, f.Attribution = attribution.FormField, string(v)
-		}
-	default:
-		// A static copy (placard build) cannot splice: the field is there,
-		// blank, so the copy's bytes are the live page's for a visitor
-		// without a share tag.
-		f.AttributionName, f.Attribution = attribution.FormField, string(attribution.BlankFormValue())
+	if attr != "" {
+		f.AttributionName, f.Attribution = attribution.FormField, attr
 	}
 	if sa.letter {
 		f.SubmitLabel = l.T("sign.submit.letter")
@@ -117,7 +106,7 @@ func signForm(l *i18n.Localizer, c *campaign.Campaign, sa *signable, token strin
 		return f
 	}
 	var countries []views.Option
-	for _, field := range signing.FormFields(sa.rules) {
+	for _, field := range signing.FormFields(sa.Rules) {
 		in := formInputs[field.Name]
 		ff := views.FormField{
 			Name: field.Name, Label: l.T("field." + field.Name), Type: in.typ,
@@ -140,9 +129,9 @@ func signForm(l *i18n.Localizer, c *campaign.Campaign, sa *signable, token strin
 	}
 	// The boxes are drawn by the rule Check read them with, so a box whose
 	// value counted (such as "Yes") is drawn ticked on a re-shown form.
-	f.ConsentChecked = signing.Ticked(values.Get(fieldConsent))
-	f.ContactChecked = sa.contact != "" && signing.Ticked(values.Get(fieldContact))
-	f.PublicChecked = signing.Ticked(values.Get(fieldPublic))
+	f.ConsentChecked = signing.Ticked(values.Get(FieldConsent))
+	f.ContactChecked = sa.Contact != "" && signing.Ticked(values.Get(FieldContact))
+	f.PublicChecked = signing.Ticked(values.Get(FieldPublic))
 	for _, name := range errs.Fields() {
 		f.Errors = append(f.Errors, views.FieldError{Field: name, Message: l.Say(errs[name])})
 	}
@@ -180,23 +169,23 @@ func countryOptions(l *i18n.Localizer) []views.Option {
 	return out
 }
 
-// tally is what the store last said about one campaign.
-type tally struct {
-	count signing.Count
-	// rev is the store's revision of the campaign's signatures; a poll
+// Figures is what the store last said about one campaign.
+type Figures struct {
+	Count signing.Count
+	// Revision is the store's revision of the campaign's signatures; a poll
 	// re-renders the page whenever it moves, even if the counts did not.
-	rev    int64
-	recent []signing.PublicSigner
-	// orgs are the approved organisation sign-ons, oldest first, for the
+	Revision int64
+	Recent   []signing.PublicSigner
+	// Orgs are the approved organisation sign-ons, oldest first, for the
 	// letter's list of signatories.
-	orgs []signing.Signature
+	Orgs []signing.Signature
 }
 
 // tallyView is a campaign's live numbers against goal.
-func tallyView(l *i18n.Localizer, t *tally, goal int) *views.Tally {
+func figuresView(l *i18n.Localizer, t *Figures, goal int) *views.Tally {
 	var n int
 	if t != nil {
-		n = t.count.Signatures
+		n = t.Count.Signatures
 	}
 	g := signing.DisplayGoal(goal, n)
 	v := &views.Tally{
@@ -207,7 +196,7 @@ func tallyView(l *i18n.Localizer, t *tally, goal int) *views.Tally {
 	}
 	v.CountText = l.N("tally.count", n)
 	if t != nil {
-		for _, p := range t.recent {
+		for _, p := range t.Recent {
 			sv := views.SignerView{Name: p.Name, WhenText: l.Date(p.CreatedAt), WhenISO: p.CreatedAt.UTC().Format(time.RFC3339)}
 			if p.Kind == signing.KindOrganisation {
 				sv.Detail = p.Organisation
@@ -240,26 +229,26 @@ func signatoryOf(s signing.Signature) views.SignatoryView {
 // There is no "already signed": an address that had signed is answered as
 // a first signature is, so no page tells whether an address has signed.
 const (
-	outcomeSigned  = "signed"
-	outcomePending = "pending"
+	OutcomeSigned  = "signed"
+	OutcomePending = "pending"
 )
 
-var outcomes = []string{outcomeSigned, outcomePending}
+var outcomes = []string{OutcomeSigned, OutcomePending}
 
 // thanksProps is the thank-you page of campaign c for one outcome; shareURL
 // and donateURL come from the campaign page's actions.
 func (b *builder) thanksProps(c *campaign.Campaign, frame views.Page, outcome, shareURL, donateURL string, hasDonate bool) views.ThanksPageProps {
 	p := frame
 	p.Noindex = true
-	p.CanonicalURL = b.s.base + campaignPath(c) + "/thanks"
+	p.CanonicalURL = b.opt.Base + CampaignPath(c) + "/thanks"
 	// The switcher leads to the same answer in the campaign's other languages.
 	b.alternates(&p, c.Org, func(x *campaign.Org) string {
-		return campaignPath(c.In(x.Language)) + "/thanks?outcome=" + outcome
+		return CampaignPath(c.In(x.Language)) + "/thanks?outcome=" + outcome
 	})
 	l := b.localizer(c.Org)
 	tp := views.ThanksPageProps{
 		CampaignTitle: c.Title,
-		CampaignURL:   campaignPath(c),
+		CampaignURL:   CampaignPath(c),
 		Outcome:       outcome,
 		ShareURL:      shareURL,
 		DonateURL:     donateURL,
@@ -269,10 +258,10 @@ func (b *builder) thanksProps(c *campaign.Campaign, frame views.Page, outcome, s
 		tp.DonateText = l.T("thanks.donate")
 	}
 	switch outcome {
-	case outcomeSigned:
+	case OutcomeSigned:
 		tp.Heading = l.T("thanks.signed")
 		tp.Message = l.T("thanks.signed.body", "title", c.Title)
-	case outcomePending:
+	case OutcomePending:
 		tp.Heading = l.T("thanks.pending")
 		tp.Message = l.T("thanks.pending.body", "title", c.Title)
 	}

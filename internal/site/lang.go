@@ -1,8 +1,9 @@
-package web
+package site
 
 import (
-	"net/http"
 	"strings"
+
+	"golang.org/x/text/language"
 
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/i18n"
@@ -51,9 +52,9 @@ func orgPath(o *campaign.Org) string {
 	return "/" + o.Slug + "/" + o.Language
 }
 
-// campaignPath is the campaign's page in its language: /org/slug, or
+// CampaignPath is the campaign's page in its language: /org/slug, or
 // /org/slug/ar. The sign, thanks and share addresses hang below it.
-func campaignPath(c *campaign.Campaign) string {
+func CampaignPath(c *campaign.Campaign) string {
 	if isDefaultLang(c.Org) {
 		return "/" + c.Org.Slug + "/" + c.Slug
 	}
@@ -77,36 +78,19 @@ func (b *builder) alternates(p *views.Page, o *campaign.Org, pathIn func(*campai
 	}
 	for _, lang := range langs {
 		path := pathIn(o.In(lang))
-		a := views.Alternate{Lang: lang, Name: i18n.Name(lang), URL: b.s.base + path, Path: path, Dir: "ltr", Current: lang == o.Language}
+		a := views.Alternate{Lang: lang, Name: i18n.Name(lang), URL: b.opt.Base + path, Path: path, Dir: "ltr", Current: lang == o.Language}
 		if i18n.IsRTL(lang) {
 			a.Dir = "rtl"
 		}
 		p.Alternates = append(p.Alternates, a)
 	}
-	p.XDefaultURL = b.s.base + pathIn(o.In(langs[0]))
+	p.XDefaultURL = b.opt.Base + pathIn(o.In(langs[0]))
 }
 
 // suggestion is the notice offering alt to a reader of the default page.
 func suggestion(alt views.Alternate, overrides map[string]string) *views.Suggestion {
 	l := i18n.New(alt.Lang, overrides)
 	return &views.Suggestion{Lang: alt.Lang, Dir: alt.Dir, Path: alt.Path, Text: l.T("layout.suggest", "language", alt.Name)}
-}
-
-// suggestLang picks which of a page's other languages to suggest to the
-// reader of its default-language address, or "" for none.
-func suggestLang(r *http.Request, m *i18n.Matcher) string {
-	if m == nil || len(m.Langs()) < 2 {
-		return ""
-	}
-	h := r.Header.Get("Accept-Language")
-	if h == "" {
-		return ""
-	}
-	lang, ok := m.Negotiate(h)
-	if !ok || lang == m.Langs()[0] {
-		return ""
-	}
-	return lang
 }
 
 // matcher returns the shared language matcher of o's languages.
@@ -123,16 +107,21 @@ func (b *builder) matcher(o *campaign.Org) *i18n.Matcher {
 	return m
 }
 
-// inLang returns the live page of the campaign at path (lc, its default
-// language's) in lang, the hidden field of the form that was sent: the
-// same campaign, store key and tally, whose answers (the re-shown form,
-// the thank-you page) come in that language. An unknown lang gives lc.
-func (snap *snapshot) inLang(path string, lc *liveCampaign, lang string) *liveCampaign {
-	if lang == "" || lang == lc.c.Org.Language {
-		return lc
+// LangInfo returns the BCP 47 tag for <html lang>, "ltr" or "rtl", and the
+// og:locale for an organisation's language code (default en).
+func LangInfo(code string) (lang, dir, locale string) {
+	code = strings.TrimSpace(code)
+	if code == "" {
+		code = "en"
 	}
-	if other := snap.live[path+"/"+lang]; other != nil && other.key == lc.key {
-		return other
+	tag, err := language.Parse(code)
+	if err != nil {
+		tag = language.English
 	}
-	return lc
+	lang = tag.String()
+	dir = "ltr"
+	if i18n.IsRTL(lang) {
+		dir = "rtl"
+	}
+	return lang, dir, i18n.OGLocale(lang)
 }

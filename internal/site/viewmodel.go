@@ -1,4 +1,4 @@
-package web
+package site
 
 import (
 	"encoding/json"
@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/formtoken"
 	"github.com/placard/placard/internal/i18n"
@@ -25,15 +26,14 @@ const descriptionLimit = 200
 // basePage fills the parts of views.Page every page of org (or of the site,
 // when org is nil) shares.
 func (b *builder) basePage(org *campaign.Org) views.Page {
-	cfg := b.s.cfg
 	p := views.Page{
-		SiteName:       cfg.SiteName,
-		StylesheetURL:  b.snap.stylesheet,
+		SiteName:       b.opt.SiteName,
+		StylesheetURL:  b.snap.Stylesheet,
 		ScriptURL:      b.snap.script,
 		ReachScriptURL: b.snap.reachScript,
 		DevScriptURL:   b.snap.devScript,
 		OGType:         "website",
-		Brand:          views.Brand{Name: cfg.SiteName, URL: "/"},
+		Brand:          views.Brand{Name: b.opt.SiteName, URL: "/"},
 	}
 	var langCode string
 	p.L = b.localizer(org)
@@ -50,16 +50,16 @@ func (b *builder) basePage(org *campaign.Org) views.Page {
 			Social:     socialLinks(org.Social),
 		}
 	}
-	p.Lang, p.Dir, p.OGLocale = langInfo(langCode)
+	p.Lang, p.Dir, p.OGLocale = LangInfo(langCode)
 	return p
 }
 
 // sitePage is the page frame for error and 404 pages.
 func (b *builder) sitePage(title string) views.Page {
 	p := b.basePage(nil)
-	p.Title = title + " — " + b.s.cfg.SiteName
+	p.Title = title + " — " + b.opt.SiteName
 	p.Description = title
-	p.CanonicalURL = b.s.base + "/"
+	p.CanonicalURL = b.opt.Base + "/"
 	p.Image = b.snap.siteImage
 	p.Noindex = true
 	p.JSONLD = mustJSON(map[string]any{"@context": "https://schema.org", "@type": "WebPage", "name": title})
@@ -98,7 +98,7 @@ func (b *builder) img(org *campaign.Org, im *campaign.Image) *views.Img {
 // md renders an organiser's Markdown for org's pages, nesting its headings
 // under level and prefixing its ids.
 func (b *builder) md(org *campaign.Org, src campaign.Markdown, level int, idPrefix string) template.HTML {
-	return b.s.md.HTML(string(src), markdown.Options{
+	return b.markdown.HTML(string(src), markdown.Options{
 		HeadingLevel: level,
 		IDPrefix:     idPrefix,
 		ImageURL: func(p string) string {
@@ -123,9 +123,9 @@ func (b *builder) md(org *campaign.Org, src campaign.Markdown, level int, idPref
 // indexProps is the site index.
 func (b *builder) indexProps(site *campaign.Site) views.IndexPageProps {
 	p := b.basePage(nil)
-	name := b.s.cfg.SiteName
+	name := b.opt.SiteName
 	p.Title = name
-	p.CanonicalURL = b.s.base + "/"
+	p.CanonicalURL = b.opt.Base + "/"
 	p.Image = b.snap.siteImage
 	var cards []views.OrgCard
 	var names []string
@@ -137,14 +137,14 @@ func (b *builder) indexProps(site *campaign.Site) views.IndexPageProps {
 					n++
 				}
 			}
-			text := plural(n, "campaign", "campaigns")
+			text := Plural(n, "campaign", "campaigns")
 			if n == 0 {
 				text = "No campaigns yet"
 			}
 			cards = append(cards, views.OrgCard{
 				Name:              o.Name,
 				URL:               "/" + o.Slug,
-				Summary:           markdown.Truncate(b.s.md.PlainText(string(o.About)), descriptionLimit),
+				Summary:           markdown.Truncate(b.markdown.PlainText(string(o.About)), descriptionLimit),
 				Logo:              b.picture(o, o.Logo, logoSizes(3)),
 				CampaignCount:     n,
 				CampaignCountText: text,
@@ -181,15 +181,15 @@ func joinNames(names []string) string {
 // orgProps is an organisation's page.
 func (b *builder) orgProps(o *campaign.Org) views.OrgPageProps {
 	p := b.basePage(o)
-	p.Title = o.Name + " — " + b.s.cfg.SiteName
-	p.CanonicalURL = b.s.base + orgPath(o)
-	p.Description = markdown.Truncate(b.s.md.PlainText(string(o.About)), descriptionLimit)
+	p.Title = o.Name + " — " + b.opt.SiteName
+	p.CanonicalURL = b.opt.Base + orgPath(o)
+	p.Description = markdown.Truncate(b.markdown.PlainText(string(o.About)), descriptionLimit)
 	if p.Description == "" {
 		p.Description = p.L.T("org.description", "org", o.Name)
 	}
 	b.alternates(&p, o, func(x *campaign.Org) string { return orgPath(x) })
 	p.Image = b.orgShareImage(o)
-	p.Breadcrumbs = []views.Link{{Label: b.s.cfg.SiteName, URL: "/"}}
+	p.Breadcrumbs = []views.Link{{Label: b.opt.SiteName, URL: "/"}}
 	p.JSONLD = mustJSON(orgJSONLD(b, o, p.CanonicalURL, p.Description))
 	p.Discovery = []views.Discovery{b.feedLink(o)}
 
@@ -227,7 +227,7 @@ func orgJSONLD(b *builder, o *campaign.Org, pageURL, description string) map[str
 		m["url"] = o.Website
 	}
 	if logo := b.img(o, o.Logo); logo != nil {
-		m["logo"] = b.s.base + logo.URL
+		m["logo"] = b.opt.Base + logo.URL
 	}
 	var same []string
 	for _, l := range socialLinks(o.Social) {
@@ -246,7 +246,7 @@ func person(p *campaign.Person) *views.Person {
 	}
 	v := &views.Person{Name: p.Name, Role: p.Role, Phone: p.Phone, Email: p.Email, TelURL: telURL(p.Phone)}
 	if p.Email != "" {
-		v.MailtoURL = mailtoURL(p.Email, "", "")
+		v.MailtoURL = MailtoURL(p.Email, "", "")
 	}
 	return v
 }
@@ -255,7 +255,7 @@ func person(p *campaign.Person) *views.Person {
 func (b *builder) card(c *campaign.Campaign, page *campaign.Org) views.CampaignCard {
 	v := views.CampaignCard{
 		Title:    c.Title,
-		URL:      campaignPath(c),
+		URL:      CampaignPath(c),
 		Summary:  c.Summary,
 		DateText: b.localizer(c.Org).Date(c.Date),
 		DateISO:  isoDate(c.Date),
@@ -279,7 +279,7 @@ func (b *builder) status(c *campaign.Campaign) campaign.Status {
 	case campaign.StatusClosed, campaign.StatusVictory, campaign.StatusDraft:
 		return c.Status
 	}
-	if !c.CloseAt.IsZero() && !b.s.cfg.Now().Before(c.CloseAt) {
+	if !c.CloseAt.IsZero() && !b.opt.Now().Before(c.CloseAt) {
 		return campaign.StatusClosed
 	}
 	return campaign.StatusPublished
@@ -290,18 +290,18 @@ func (b *builder) status(c *campaign.Campaign) campaign.Status {
 // page's region pickers offer, for building the variants.
 func (b *builder) campaignProps(c *campaign.Campaign, region string) (views.CampaignPageProps, []string) {
 	o := c.Org
-	canonical := b.s.base + campaignPath(c)
+	canonical := b.opt.Base + CampaignPath(c)
 	p := b.basePage(o)
 	p.Title = c.Title + " — " + o.Name
 	p.CanonicalURL = canonical
 	p.Description = markdown.Truncate(strings.TrimSpace(c.Summary), descriptionLimit)
 	if p.Description == "" {
-		p.Description = markdown.Truncate(b.s.md.PlainText(string(c.Body)), descriptionLimit)
+		p.Description = markdown.Truncate(b.markdown.PlainText(string(c.Body)), descriptionLimit)
 	}
 	p.OGType = "article"
 	p.Image = b.campaignShareImage(c)
-	p.Breadcrumbs = []views.Link{{Label: b.s.cfg.SiteName, URL: "/"}, {Label: o.Name, URL: orgPath(o)}}
-	b.alternates(&p, o, func(x *campaign.Org) string { return campaignPath(c.In(x.Language)) })
+	p.Breadcrumbs = []views.Link{{Label: b.opt.SiteName, URL: "/"}, {Label: o.Name, URL: orgPath(o)}}
+	b.alternates(&p, o, func(x *campaign.Org) string { return CampaignPath(c.In(x.Language)) })
 	l := p.L
 
 	st := b.status(c)
@@ -394,7 +394,7 @@ func (b *builder) articleJSONLD(c *campaign.Campaign, p views.Page) map[string]a
 		publisher["url"] = o.Website
 	}
 	if logo := b.img(o, o.Logo); logo != nil {
-		publisher["logo"] = map[string]any{"@type": "ImageObject", "url": b.s.base + logo.URL}
+		publisher["logo"] = map[string]any{"@type": "ImageObject", "url": b.opt.Base + logo.URL}
 	}
 	headline := []rune(c.Title)
 	if len(headline) > 110 {
@@ -474,7 +474,7 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 			lv.Individuals = append(lv.Individuals, views.SignatoryView{Name: s.Name, URL: s.Link, Logo: b.picture(o, s.Logo, logoSizes(3)), Role: s.Role})
 		}
 		lv.SignatoryCountText = signedBy(b.localizer(o), len(l.Organisations), len(l.Individuals))
-		if sa := signableAction(c, &a, id); sa != nil && !b.preview && (b.s.cfg.Store != nil || b.s.cfg.FormOrigin != "") {
+		if sa := signableAction(c, &a, id); sa != nil && b.forms() {
 			lv.Form = b.signFormFor(c, sa, av.Closed)
 		}
 		av.Letter = lv
@@ -487,7 +487,7 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 		if pt.Goal > 0 {
 			pv.GoalText = b.localizer(o).N("n.signatures", pt.Goal)
 		}
-		if sa := signableAction(c, &a, id); sa != nil && !b.preview && (b.s.cfg.Store != nil || b.s.cfg.FormOrigin != "") {
+		if sa := signableAction(c, &a, id); sa != nil && b.forms() {
 			pv.Form = b.signFormFor(c, sa, av.Closed)
 		}
 		av.Petition = pv
@@ -571,7 +571,7 @@ func (b *builder) contactView(c *campaign.Campaign, ct *campaign.Contact, id, re
 		subject = c.Title
 	}
 	cv := &views.ContactView{
-		FormAction: campaignPath(c) + "#" + id,
+		FormAction: CampaignPath(c) + "#" + id,
 		ScriptHTML: b.md(c.Org, ct.Script, 4, id+"-script-"),
 		Subject:    subject,
 		Message:    ct.Message,
@@ -597,7 +597,7 @@ func (b *builder) contactView(c *campaign.Campaign, ct *campaign.Contact, id, re
 		}
 		tv := views.TargetView{Name: t.Name, Role: t.Role, Region: t.Region, Phone: t.Phone, TelURL: telURL(t.Phone), Email: t.Email}
 		if t.Email != "" {
-			tv.MailtoURL = mailtoURL(t.Email, subject, ct.Message)
+			tv.MailtoURL = MailtoURL(t.Email, subject, ct.Message)
 		}
 		cv.Targets = append(cv.Targets, tv)
 	}
@@ -606,21 +606,21 @@ func (b *builder) contactView(c *campaign.Campaign, ct *campaign.Contact, id, re
 
 // shareView builds the share links and the Mastodon form.
 func (b *builder) shareView(c *campaign.Campaign, sh *campaign.Share, canonical string) *views.ShareView {
-	msg, subject, tags := campaignMessages(c, sh, b.variant)
-	return b.shareLinksView(campaignPath(c), canonical, msg, subject, tags)
+	msg, subject, tags := CampaignMessages(c, sh, b.variant)
+	return b.shareLinksView(CampaignPath(c), canonical, msg, subject, tags)
 }
 
 // shareLinksView builds the share links and the Mastodon form for the page
 // at pagePath, and records the page's default Mastodon text for the
 // Mastodon redirect.
 func (b *builder) shareLinksView(pagePath, canonical string, msg func(campaign.Network) string, subject string, tags []string) *views.ShareView {
-	sv := shareViewFor(pagePath, canonical, msg, subject, tags)
+	sv := ShareViewFor(pagePath, canonical, msg, subject, tags)
 	for i := range sv.Links {
 		sv.Links[i].Label = b.l.T("share.net." + sv.Links[i].Network)
 	}
-	if !b.preview && b.variant == 0 {
-		b.snap.mastodon[pagePath] = sv.Mastodon.Text
-		b.snap.mastodonLoc[pagePath] = b.l
+	if b.mode != ModePreview && b.variant == 0 {
+		b.snap.Mastodon[pagePath] = sv.Mastodon.Text
+		b.snap.MastodonLoc[pagePath] = b.l
 	}
 	return &sv
 }
@@ -639,7 +639,7 @@ func engageView(members []campaign.Member) *views.EngageView {
 		}
 		mv := views.MemberView{Name: m.Name, URL: m.Link, Description: m.Description, Email: m.Email}
 		if m.Email != "" {
-			mv.MailtoURL = mailtoURL(m.Email, "", "")
+			mv.MailtoURL = MailtoURL(m.Email, "", "")
 		}
 		g.Members = append(g.Members, mv)
 	}
@@ -701,11 +701,14 @@ func mustJSON(v any) string {
 // signFormFor is the signing form on a campaign page: with a token
 // placeholder on a live server, or, in a static copy (Config.FormOrigin),
 // posting to the live server with no token.
-func (b *builder) signFormFor(c *campaign.Campaign, sa *signable, closed bool) *views.SignForm {
-	if b.s.cfg.Store != nil {
-		return signForm(b.localizer(c.Org), c, sa, formtoken.Placeholder, closed, nil, nil)
+func (b *builder) signFormFor(c *campaign.Campaign, sa *Signable, closed bool) *views.SignForm {
+	if b.mode == ModePublic {
+		// The visitor's source is spliced in per response.
+		return SignForm(b.localizer(c.Org), c, sa, formtoken.Placeholder, attribution.FormPlaceholder, closed, nil, nil)
 	}
-	f := signForm(b.localizer(c.Org), c, sa, "", closed, nil, nil)
-	f.Action = b.s.cfg.FormOrigin + f.Action
+	// A static copy cannot splice: the field is there, blank, so the
+	// copy's bytes are the live page's for a visitor without a share tag.
+	f := SignForm(b.localizer(c.Org), c, sa, "", string(attribution.BlankFormValue()), closed, nil, nil)
+	f.Action = b.opt.FormOrigin + f.Action
 	return f
 }

@@ -1,31 +1,12 @@
-package web
+package site
 
 import (
-	"fmt"
 	"net/url"
 	"strings"
-	"time"
-
-	"golang.org/x/text/language"
-
-	"github.com/placard/placard/internal/i18n"
 )
 
-// isoDate is YYYY-MM-DD for <time datetime> and JSON-LD.
-func isoDate(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.Format("2006-01-02")
-}
-
-// plural writes a count with its noun: "1 campaign", "3 campaigns".
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return i18n.English().Number(n) + " " + many
-}
+// Addresses pages link out to: tel: and mailto: links, share intents
+// (their query escaping), and an X profile's handle.
 
 // withQuery adds key=value to link's query, keeping what is there; it
 // returns link unchanged when it cannot be parsed.
@@ -38,25 +19,6 @@ func withQuery(link, key, value string) string {
 	q.Set(key, value)
 	u.RawQuery = q.Encode()
 	return u.String()
-}
-
-// langInfo returns the BCP 47 tag for <html lang>, "ltr" or "rtl", and the
-// og:locale for an organisation's language code (default en).
-func langInfo(code string) (lang, dir, locale string) {
-	code = strings.TrimSpace(code)
-	if code == "" {
-		code = "en"
-	}
-	tag, err := language.Parse(code)
-	if err != nil {
-		tag = language.English
-	}
-	lang = tag.String()
-	dir = "ltr"
-	if i18n.IsRTL(lang) {
-		dir = "rtl"
-	}
-	return lang, dir, i18n.OGLocale(lang)
 }
 
 // telURL turns a written phone number into a tel: link, keeping a leading +
@@ -77,14 +39,14 @@ func telURL(phone string) string {
 	return "tel:" + b.String()
 }
 
-// queryEscape percent-encodes s for a query value with spaces as %20, which
+// QueryEscape percent-encodes s for a query value with spaces as %20, which
 // every mail client and share screen reads the same way (some show a + literally).
-func queryEscape(s string) string {
+func QueryEscape(s string) string {
 	return strings.ReplaceAll(url.QueryEscape(s), "+", "%20")
 }
 
-// mailtoURL builds a mailto: link with an optional subject and body.
-func mailtoURL(addr, subject, body string) string {
+// MailtoURL builds a mailto: link with an optional subject and body.
+func MailtoURL(addr, subject, body string) string {
 	addr = strings.TrimSpace(addr)
 	var b strings.Builder
 	b.WriteString("mailto:")
@@ -95,7 +57,7 @@ func mailtoURL(addr, subject, body string) string {
 	if subject != "" {
 		b.WriteByte(sep)
 		b.WriteString("subject=")
-		b.WriteString(queryEscape(subject))
+		b.WriteString(QueryEscape(subject))
 		sep = '&'
 	}
 	if body != "" {
@@ -103,7 +65,7 @@ func mailtoURL(addr, subject, body string) string {
 		b.WriteString("body=")
 		// RFC 6068: line breaks in a mailto body are written as CRLF.
 		body = strings.ReplaceAll(strings.ReplaceAll(body, "\r\n", "\n"), "\n", "\r\n")
-		b.WriteString(queryEscape(body))
+		b.WriteString(QueryEscape(body))
 	}
 	return b.String()
 }
@@ -123,20 +85,4 @@ func twitterHandle(profile string) string {
 		return ""
 	}
 	return "@" + strings.TrimPrefix(name, "@")
-}
-
-// capitalise upper-cases the first letter: "podcast" → "Podcast".
-func capitalise(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-// must panics on a programming error found while building fixed data.
-func must[T any](v T, err error) T {
-	if err != nil {
-		panic(fmt.Sprintf("web: %v", err))
-	}
-	return v
 }

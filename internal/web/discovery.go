@@ -4,17 +4,46 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 
-	"github.com/placard/placard/internal/campaign"
-	"github.com/placard/placard/views"
+	"github.com/placard/placard/internal/site"
 )
 
-// oEmbed (https://oembed.com, version 1.0): GET /oembed?url=CAMPAIGN turns
-// a campaign's address into the snippet that embeds it, so a content system
-// given the link can show the campaign itself. Only JSON is offered.
+// What other sites and readers fetch to find the campaigns: the Atom
+// feeds, the sitemap, robots.txt and the oEmbed answer.
+
+// feed serves GET /{org}/feed.atom.
+func (s *Server) feed(w http.ResponseWriter, r *http.Request) error {
+	sy := s.snap.Load().OtherSites
+	if sy == nil || sy.Feeds[r.URL.Path] == nil {
+		return errNotFound
+	}
+	sy.Feeds[r.URL.Path].Serve(w, r)
+	return nil
+}
+
+// sitemap serves GET /sitemap.xml.
+func (s *Server) sitemap(w http.ResponseWriter, r *http.Request) error {
+	sy := s.snap.Load().OtherSites
+	if sy == nil || sy.Sitemap == nil {
+		return errNotFound
+	}
+	sy.Sitemap.Serve(w, r)
+	return nil
+}
+
+// robots allows every crawler on the public pages (drafts are not served
+// at all), keeps them off addresses that are not pages of their own, and
+// names the sitemap (feed.go).
+func (s *Server) robots(w http.ResponseWriter, r *http.Request) error {
+	sy := s.snap.Load().OtherSites
+	if sy == nil || sy.Robots == nil {
+		return errNotFound
+	}
+	sy.Robots.Serve(w, r)
+	return nil
+}
 
 // oembedResponse is a rich oEmbed answer. The thumbnail's three fields are
 // given together or not at all, as the specification requires.
@@ -44,25 +73,6 @@ var (
 		heading: "We could not find that page"}
 )
 
-// campaignDiscovery is what a campaign page announces in its head: its
-// organisation's feed and, when the campaign may be embedded, its oEmbed
-// description. Previews announce nothing.
-func (b *builder) campaignDiscovery(c *campaign.Campaign) []views.Discovery {
-	if b.preview {
-		return nil
-	}
-	d := []views.Discovery{b.feedLink(c.Org)}
-	if len(c.Org.EmbedOrigins) > 0 {
-		page := b.s.base + campaignPath(c)
-		d = append(d, views.Discovery{
-			Type:  "application/json+oembed",
-			Title: c.Title,
-			URL:   b.s.base + "/oembed?url=" + url.QueryEscape(page) + "&format=json",
-		})
-	}
-	return d
-}
-
 // oembed serves GET /oembed?url=…[&format=json][&maxwidth=N][&maxheight=N].
 // url is a campaign page (or its embed) on this site; an unknown address,
 // another site's, or a campaign whose organisation allows no embedding is
@@ -75,7 +85,7 @@ func (s *Server) oembed(w http.ResponseWriter, r *http.Request) error {
 	}
 	snap := s.snap.Load()
 	u, err := url.Parse(strings.TrimSpace(q.Get("url")))
-	if err != nil || snap.synd == nil {
+	if err != nil || snap.OtherSites == nil {
 		return errOEmbedURL
 	}
 	base, _ := url.Parse(s.base)
@@ -83,14 +93,14 @@ func (s *Server) oembed(w http.ResponseWriter, r *http.Request) error {
 		return errOEmbedURL
 	}
 	p := strings.TrimSuffix(strings.TrimSuffix(u.Path, "/"), "/embed")
-	if to, ok := snap.moved[p]; ok {
+	if to, ok := snap.Moved[p]; ok {
 		p = to
 	}
-	e := snap.synd.embeds[p]
+	e := snap.OtherSites.Embeds[p]
 	if e == nil {
 		return errOEmbedURL
 	}
-	width, height := embedWidth, e.height()
+	width, height := site.EmbedWidth, e.Height()
 	if n, err := strconv.Atoi(q.Get("maxwidth")); err == nil && n > 0 && n < width {
 		width = n
 	}
@@ -101,17 +111,17 @@ func (s *Server) oembed(w http.ResponseWriter, r *http.Request) error {
 	res := oembedResponse{
 		Version:      "1.0",
 		Type:         "rich",
-		Title:        e.title,
-		AuthorName:   e.org,
+		Title:        e.Title,
+		AuthorName:   e.Org,
 		AuthorURL:    s.base + org,
 		ProviderName: s.cfg.SiteName,
 		ProviderURL:  s.base + "/",
 		CacheAge:     3600,
-		HTML:         s.snippet(snap.synd, e, "", width, height),
+		HTML:         site.Snippet(s.base, snap.OtherSites, e, "", width, height),
 		Width:        width,
 		Height:       height,
 	}
-	if im := e.image; im != nil && im.URL != "" && im.Width > 0 && im.Height > 0 {
+	if im := e.Image; im != nil && im.URL != "" && im.Width > 0 && im.Height > 0 {
 		res.ThumbnailURL, res.ThumbnailWidth, res.ThumbnailHeight = im.URL, im.Width, im.Height
 	}
 	body, err := json.Marshal(res)
@@ -128,26 +138,4 @@ func (s *Server) oembed(w http.ResponseWriter, r *http.Request) error {
 		_, _ = w.Write(body)
 	}
 	return nil
-}
-
-// exportPaths lists what a static copy holds besides the pages: each
-// feed, the sitemap and the embeds of campaigns that take no signatures
-// (all of them in a copy, which has no store). The oEmbed answer depends on
-// its query, so a static host cannot serve it.
-func (sy *syndication) exportPaths() []string {
-	if sy == nil {
-		return nil
-	}
-	var out []string
-	for p := range sy.feeds {
-		out = append(out, p)
-	}
-	for p := range sy.pages {
-		out = append(out, p)
-	}
-	if sy.sitemap != nil {
-		out = append(out, "/sitemap.xml")
-	}
-	sort.Strings(out)
-	return out
 }

@@ -1,4 +1,4 @@
-package web
+package pagecache
 
 import (
 	"bytes"
@@ -12,15 +12,12 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
-
-	"github.com/placard/placard/internal/attribution"
-	"github.com/placard/placard/internal/formtoken"
 )
 
-// tokenPage is a cached page that carries a fresh form token in every
+// Spliced is a prepared page that carries a fresh form token in every
 // response, without rendering or compressing per request.
 //
-// The page is rendered once with formtoken.Placeholder wherever a token goes and
+// The page is rendered once with Slots.Token wherever a token goes and
 // split there into pieces. A response is piece₀ + token + piece₁ + token + …
 // For gzip, each piece is deflated once, ahead of time: every piece but the
 // last ends with a sync flush (so the stream is byte-aligned where the token
@@ -35,14 +32,14 @@ import (
 // every response in that second: serving costs about as much as a plain
 // cached page.
 //
-// A page may also hold attribution.FormPlaceholder slots (the signing
-// form's share source and personal-link token), the same length as a token.
+// A page may also hold Slots.Attribution slots (the signing form's share source
+// and personal-link token), the same length as a token.
 // A request without attribution gets the blank value, covered by the
 // per-second trailer; one with attribution (only visitors who followed a
 // share link) costs one CRC-32 pass over the page for its own trailer.
-type tokenPage struct {
+type Spliced struct {
 	pieces [][]byte // plain pieces; len(pieces)-1 slots go between them
-	slots  []bool   // per slot: true for a via slot, false for a token
+	slots  []bool   // per slot: true for an attribution slot, false for a token
 	length []string // Content-Length of the plain body
 
 	gzHead   []byte   // gzip header + deflated pieces[0]
@@ -54,8 +51,22 @@ type tokenPage struct {
 	csp          []string
 	path         string // "org/campaign", what tokens are signed for
 
+	marks Slots
+
 	stamp atomic.Pointer[tokenStamp]
 }
+
+// Slots names what marks a page's slots in the rendered body, and what a
+// attribution slot holds when the request brings none. All three are
+// the same length, the length of every token and attribution value.
+type Slots struct {
+	Token, Attribution string
+	BlankAttribution   []byte
+}
+
+// IssueFunc returns the form token for the campaign at path
+// ("org/campaign") issued at t; every token has the same length.
+type IssueFunc func(path string, t time.Time) string
 
 // tokenStamp is the token of one second and the gzip trailer it implies.
 type tokenStamp struct {
@@ -64,11 +75,13 @@ type tokenStamp struct {
 	gzTrailer []byte // CRC-32 and ISIZE, little-endian
 }
 
-// newTokenPage splits body at every formtoken.Placeholder and precompresses the
-// pieces. A body without placeholders works too: it is one piece.
-func newTokenPage(body []byte, path, csp string) *tokenPage {
-	p := &tokenPage{path: path}
-	p.pieces, p.slots = splitSlots(body)
+// NewSpliced splits body at every mark of slots and precompresses the
+// pieces; path is what its tokens are issued for and csp its
+// Content-Security-Policy. A body without marks works too: it is one piece.
+func NewSpliced(body []byte, slots Slots, path, csp string) *Spliced {
+	p := &Spliced{path: path, marks: slots}
+	tokenLen := len(slots.Token)
+	p.pieces, p.slots = splitSlots(body, slots)
 	p.length = []string{strconv.Itoa(len(body))}
 	sum := sha256.Sum256(body)
 	tag := hex.EncodeToString(sum[:12])
@@ -90,7 +103,7 @@ func newTokenPage(body []byte, path, csp string) *tokenPage {
 	for i, piece := range p.pieces {
 		var buf bytes.Buffer
 		if i > 0 {
-			buf.Write(storedBlockHeader(formtoken.Len))
+			buf.Write(storedBlockHeader(tokenLen))
 		}
 		var dict []byte
 		if !hasNUL {
@@ -112,25 +125,26 @@ func newTokenPage(body []byte, path, csp string) *tokenPage {
 			p.gzPieces = append(p.gzPieces, buf.Bytes())
 		}
 		window = append(window, piece...)
-		window = append(window, make([]byte, formtoken.Len)...)
+		window = append(window, make([]byte, tokenLen)...)
 	}
 	n := len(p.gzHead) + 8
 	for _, gp := range p.gzPieces {
 		n += len(gp)
 	}
-	// Each token's stored block carries formtoken.Len bytes besides its header,
+	// Each token's stored block carries tokenLen bytes besides its header,
 	// which storedBlockHeader already counted into the piece.
-	n += formtoken.Len * (len(p.pieces) - 1)
+	n += tokenLen * (len(p.pieces) - 1)
 	p.gzLength = []string{strconv.Itoa(n)}
 	p.crc0 = crc32.ChecksumIEEE(p.pieces[0])
 	return p
 }
 
-// splitSlots cuts body at every token and via placeholder, in order.
-func splitSlots(body []byte) (pieces [][]byte, slots []bool) {
+// splitSlots cuts body at every token and attribution mark, in order.
+func splitSlots(body []byte, marks Slots) (pieces [][]byte, slots []bool) {
+	tokenLen := len(marks.Token)
 	for {
-		i := bytes.Index(body, []byte(formtoken.Placeholder))
-		j := bytes.Index(body, []byte(attribution.FormPlaceholder))
+		i := bytes.Index(body, []byte(marks.Token))
+		j := bytes.Index(body, []byte(marks.Attribution))
 		via := j >= 0 && (i < 0 || j < i)
 		if via {
 			i = j
@@ -140,12 +154,12 @@ func splitSlots(body []byte) (pieces [][]byte, slots []bool) {
 		}
 		pieces = append(pieces, body[:i])
 		slots = append(slots, via)
-		body = body[i+formtoken.Len:]
+		body = body[i+tokenLen:]
 	}
 }
 
-// slotValue is what goes in slot i: the token, or the via value.
-func (p *tokenPage) slotValue(i int, token, via []byte) []byte {
+// slotValue is what goes in slot i: the token, or the attribution value.
+func (p *Spliced) slotValue(i int, token, via []byte) []byte {
 	if p.slots[i] {
 		return via
 	}
@@ -153,7 +167,7 @@ func (p *tokenPage) slotValue(i int, token, via []byte) []byte {
 }
 
 // trailer is the gzip trailer of the page with token and via in its slots.
-func (p *tokenPage) trailer(token, via []byte) []byte {
+func (p *Spliced) trailer(token, via []byte) []byte {
 	crc := p.crc0
 	size := len(p.pieces[0])
 	for i, piece := range p.pieces[1:] {
@@ -174,34 +188,34 @@ func storedBlockHeader(n int) []byte {
 
 // stampAt returns the token for now's second, computing it (and the gzip
 // trailer) only when the second has changed since the last response.
-func (p *tokenPage) stampAt(ts formtoken.Signer, now time.Time) *tokenStamp {
+func (p *Spliced) stampAt(issue IssueFunc, now time.Time) *tokenStamp {
 	sec := now.Unix()
 	if st := p.stamp.Load(); st != nil && st.sec == sec {
 		return st
 	}
-	st := &tokenStamp{sec: sec, token: []byte(ts.Issue(p.path, now))}
-	st.gzTrailer = p.trailer(st.token, attribution.BlankFormValue())
+	st := &tokenStamp{sec: sec, token: []byte(issue(p.path, now))}
+	st.gzTrailer = p.trailer(st.token, p.marks.BlankAttribution)
 	p.stamp.Store(st)
 	return st
 }
 
-// serve writes the page with a fresh token, gzipped when the client accepts
+// Serve writes the page with a fresh token, gzipped when the client accepts
 // it, or 304 when If-None-Match names the current content. The body is
 // written piece by piece; Content-Length is known ahead, so the server
 // sends it without chunking.
-func (p *tokenPage) serve(w http.ResponseWriter, r *http.Request, ts formtoken.Signer, now time.Time) {
-	p.serveVia(w, r, ts, now, nil)
+func (p *Spliced) Serve(w http.ResponseWriter, r *http.Request, issue IssueFunc, now time.Time) {
+	p.ServeAttributed(w, r, issue, now, nil)
 }
 
-// serveVia is serve with via (attribution.FormValueLen bytes, or nil for
-// blank) in the page's via slots: the share source and personal link the
-// visitor arrived with.
-func (p *tokenPage) serveVia(w http.ResponseWriter, r *http.Request, ts formtoken.Signer, now time.Time, via []byte) {
+// ServeAttributed is Serve with via (a slot's length, or nil for blank) in
+// the page's attribution slots: the share source and personal link the visitor
+// arrived with.
+func (p *Spliced) ServeAttributed(w http.ResponseWriter, r *http.Request, issue IssueFunc, now time.Time, via []byte) {
 	if via == nil {
-		via = attribution.BlankFormValue()
+		via = p.marks.BlankAttribution
 	}
 	h := w.Header()
-	useGz := acceptsGzip(r.Header["Accept-Encoding"])
+	useGz := AcceptsGzip(r.Header["Accept-Encoding"])
 	etag, length := p.etag, p.length
 	if useGz {
 		etag, length = p.etagGz, p.gzLength
@@ -214,7 +228,7 @@ func (p *tokenPage) serveVia(w http.ResponseWriter, r *http.Request, ts formtoke
 	if p.csp != nil {
 		h["Content-Security-Policy"] = p.csp
 	}
-	if inm := r.Header["If-None-Match"]; len(inm) > 0 && etagMatches(inm, p.etag[0], p.etagGz[0]) {
+	if inm := r.Header["If-None-Match"]; len(inm) > 0 && p.Matches(inm) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
@@ -236,10 +250,10 @@ func (p *tokenPage) serveVia(w http.ResponseWriter, r *http.Request, ts formtoke
 		}
 		return
 	}
-	st := p.stampAt(ts, now)
+	st := p.stampAt(issue, now)
 	if useGz {
 		trailer := st.gzTrailer
-		if !bytes.Equal(via, attribution.BlankFormValue()) {
+		if !bytes.Equal(via, p.marks.BlankAttribution) {
 			trailer = p.trailer(st.token, via)
 		}
 		_, _ = w.Write(p.gzHead)
@@ -259,17 +273,23 @@ func (p *tokenPage) serveVia(w http.ResponseWriter, r *http.Request, ts formtoke
 }
 
 // gzTrailerFixed is the trailer of a page without tokens.
-func (p *tokenPage) gzTrailerFixed() []byte {
+func (p *Spliced) gzTrailerFixed() []byte {
 	return binary.LittleEndian.AppendUint32(binary.LittleEndian.AppendUint32(nil, p.crc0), uint32(len(p.pieces[0])))
 }
 
-// body returns the plain page with tok in every token's place (tests and
+// Matches reports whether an If-None-Match header names the page's
+// current content, plain or gzipped, whatever token it was sent with.
+func (p *Spliced) Matches(ifNoneMatch []string) bool {
+	return etagMatches(ifNoneMatch, p.etag[0], p.etagGz[0])
+}
+
+// Body returns the plain page with tok in every token's place (tests and
 // re-use by the sign handler).
-func (p *tokenPage) body(tok string) []byte {
+func (p *Spliced) Body(tok string) []byte {
 	var b bytes.Buffer
 	b.Write(p.pieces[0])
 	for i, piece := range p.pieces[1:] {
-		b.Write(p.slotValue(i, []byte(tok), attribution.BlankFormValue()))
+		b.Write(p.slotValue(i, []byte(tok), p.marks.BlankAttribution))
 		b.Write(piece)
 	}
 	return b.Bytes()

@@ -1,13 +1,11 @@
-package web
+package site
 
 import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"io/fs"
-	"net/http"
 	"net/url"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -15,6 +13,7 @@ import (
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/markdown"
+	"github.com/placard/placard/internal/pagecache"
 	"github.com/placard/placard/internal/qrcode"
 	"github.com/placard/placard/internal/sharecard"
 	"github.com/placard/placard/views"
@@ -25,14 +24,14 @@ import (
 // organisation's card.png), QR codes (qr.svg, qr.png) and the printable
 // poster.
 //
-// Cards and QR codes are generated lazily: the snapshot only records, per
-// address, what the file shows and a hash of it (a generated). The first
-// request renders it, once, into the server's genCache under that hash;
+// Cards and QR codes are made lazily: the snapshot only records, per
+// address, what the file shows and a hash of it (a LazyFile). The first
+// request renders it, once, into the server's LazyFiles under that hash;
 // later requests, and later snapshots whose inputs are unchanged, are
 // served from there. So a reload that changes one campaign's title redraws
 // one card, and a site with hundreds of campaigns pays nothing at load.
 
-// Address suffixes of the generated files.
+// Address suffixes of the lazily made files.
 const (
 	cardSuffix       = "/card.png"
 	squareCardSuffix = "/card-square.png"
@@ -56,146 +55,111 @@ const qrSource = "qr"
 // previews fetch a changed card at once.
 var hvCardCache = []string{"public, max-age=3600"}
 
-// generated is one lazily made file: key identifies its content (the same
+// Generated is one lazily made file: key identifies its content (the same
 // key always makes the same bytes), and make produces it.
-type generated struct {
-	key         string
-	contentType string
-	make        func() ([]byte, error)
-	// cacheControl is sent with the file; nil means hvCardCache. Copies
-	// of pictures, whose addresses are hashed, are cached for a year.
-	cacheControl []string
+type LazyFile struct {
+	Key         string
+	ContentType string
+	Make        func() ([]byte, error)
+	// CacheControl is sent with the file; nil means an hour. Copies of
+	// pictures, whose addresses are hashed, are cached for a year.
+	CacheControl []string
 }
 
-// genCache holds generated files by key for the server's lifetime; keep
+// GenCache holds generated files by key for the server's lifetime; keep
 // drops the ones no current snapshot refers to. Safe for concurrent use.
-type genCache struct {
-	mu      sync.Mutex
-	entries map[string]*genEntry
+type LazyFiles struct {
+	Mu      sync.Mutex
+	Entries map[string]*lazyEntry
 
 	cardsOnce sync.Once
 	cards     *sharecard.Renderer
 	cardsErr  error
 
-	// renders counts files made, for tests and benchmarks that check a
+	// Renders counts files made, for tests and benchmarks that check a
 	// file is made once and then served from the cache.
-	renders atomic.Int64
+	Renders atomic.Int64
 }
 
-type genEntry struct {
+type lazyEntry struct {
 	once sync.Once
-	file *cached
+	file *pagecache.Response
 	err  error
 }
 
 // renderer returns the share card renderer, parsing the fonts on first use
 // so servers that never serve a card never pay for it.
-func (g *genCache) renderer() (*sharecard.Renderer, error) {
+func (g *LazyFiles) renderer() (*sharecard.Renderer, error) {
 	g.cardsOnce.Do(func() { g.cards, g.cardsErr = sharecard.NewRenderer() })
 	return g.cards, g.cardsErr
 }
 
-// get returns gen's file, making it if no request has yet. Concurrent
+// Get returns gen's file, making it if no request has yet. Concurrent
 // requests for the same key wait for one render. A failed render is not
 // kept, so the next request tries again.
-func (g *genCache) get(gen *generated) (*cached, error) {
-	g.mu.Lock()
-	if g.entries == nil {
-		g.entries = map[string]*genEntry{}
+func (g *LazyFiles) Get(gen *LazyFile) (*pagecache.Response, error) {
+	g.Mu.Lock()
+	if g.Entries == nil {
+		g.Entries = map[string]*lazyEntry{}
 	}
-	e := g.entries[gen.key]
+	e := g.Entries[gen.Key]
 	if e == nil {
-		e = &genEntry{}
-		g.entries[gen.key] = e
+		e = &lazyEntry{}
+		g.Entries[gen.Key] = e
 	}
-	g.mu.Unlock()
+	g.Mu.Unlock()
 	e.once.Do(func() {
-		g.renders.Add(1)
+		g.Renders.Add(1)
 		// A panic in the shaper on some unforeseen text must cost one
-		// picture, not the process (makeAll runs this outside any
+		// picture, not the process (MakeAll runs this outside any
 		// handler's recover).
 		defer func() {
 			if v := recover(); v != nil {
 				e.err = fmt.Errorf("panic: %v", v)
 			}
 		}()
-		data, err := gen.make()
+		data, err := gen.Make()
 		if err != nil {
 			e.err = err
 			return
 		}
-		cc := gen.cacheControl
+		cc := gen.CacheControl
 		if cc == nil {
 			cc = hvCardCache
 		}
-		e.file = newCached(data, gen.contentType, cc, staticCSP)
+		e.file = pagecache.New(data, gen.ContentType, cc, staticCSP)
 	})
 	if e.err != nil {
-		g.mu.Lock()
-		if g.entries[gen.key] == e {
-			delete(g.entries, gen.key)
+		g.Mu.Lock()
+		if g.Entries[gen.Key] == e {
+			delete(g.Entries, gen.Key)
 		}
-		g.mu.Unlock()
+		g.Mu.Unlock()
 	}
 	return e.file, e.err
 }
 
-// keep drops every file whose key is not in use, called after a new
+// Keep drops every file whose key is not in use, called after a new
 // snapshot is swapped in, so memory holds only the current site's files.
-func (g *genCache) keep(use map[string]*generated) {
+func (g *LazyFiles) Keep(use map[string]*LazyFile) {
 	keys := make(map[string]bool, len(use))
 	for _, gen := range use {
-		keys[gen.key] = true
+		keys[gen.Key] = true
 	}
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	for k := range g.entries {
+	g.Mu.Lock()
+	defer g.Mu.Unlock()
+	for k := range g.Entries {
 		if !keys[k] {
-			delete(g.entries, k)
+			delete(g.Entries, k)
 		}
 	}
-}
-
-// generatedFile serves a share card or QR code from the snapshot's list,
-// making it on first request.
-func (s *Server) generatedFile(w http.ResponseWriter, r *http.Request) error {
-	gen := s.snap.Load().generated[r.URL.Path]
-	if gen == nil {
-		return errNotFound
-	}
-	f, err := s.gen.get(gen)
-	if err != nil {
-		return fmt.Errorf("making %s: %w", r.URL.Path, err)
-	}
-	f.serve(w, r)
-	return nil
-}
-
-// makeAll makes every card and QR code of snap not made yet, on all CPUs at
-// once, so a static export of many campaigns does not draw them one by one.
-// Errors are left for the request that asks for the file to report.
-func (s *Server) makeAll(snap *snapshot) {
-	work := make(chan *generated)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for gen := range work {
-				_, _ = s.gen.get(gen)
-			}
-		})
-	}
-	for _, gen := range snap.generated {
-		work <- gen
-	}
-	close(work)
-	wg.Wait()
 }
 
 // addCard records a share card at path in format f, and returns its key.
 func (b *builder) addCard(path string, card sharecard.Card, f sharecard.Format) string {
 	key := card.Key(f)
-	gc := &b.s.gen
-	b.snap.generated[path] = &generated{key: key, contentType: "image/png", make: func() ([]byte, error) {
+	gc := b.opt.Files
+	b.snap.Lazy[path] = &LazyFile{Key: key, ContentType: "image/png", Make: func() ([]byte, error) {
 		r, err := gc.renderer()
 		if err != nil {
 			return nil, err
@@ -209,14 +173,14 @@ func (b *builder) addCard(path string, card sharecard.Card, f sharecard.Format) 
 func (b *builder) addQR(pagePath, target, title string) {
 	sum := sha256.Sum256([]byte("qr/1\x00" + target + "\x00" + title))
 	key := hex.EncodeToString(sum[:])
-	b.snap.generated[pagePath+qrSVGSuffix] = &generated{key: key + ".svg", contentType: "image/svg+xml", make: func() ([]byte, error) {
+	b.snap.Lazy[pagePath+qrSVGSuffix] = &LazyFile{Key: key + ".svg", ContentType: "image/svg+xml", Make: func() ([]byte, error) {
 		c, err := qrcode.Encode(target)
 		if err != nil {
 			return nil, err
 		}
 		return c.SVG(qrModulePx, title), nil
 	}}
-	b.snap.generated[pagePath+qrPNGSuffix] = &generated{key: key + ".png", contentType: "image/png", make: func() ([]byte, error) {
+	b.snap.Lazy[pagePath+qrPNGSuffix] = &LazyFile{Key: key + ".png", ContentType: "image/png", Make: func() ([]byte, error) {
 		c, err := qrcode.Encode(target)
 		if err != nil {
 			return nil, err
@@ -229,14 +193,14 @@ func (b *builder) addQR(pagePath, target, title string) {
 func (b *builder) campaignCard(c *campaign.Campaign) sharecard.Card {
 	summary := strings.TrimSpace(c.Summary)
 	if summary == "" {
-		summary = b.s.md.PlainText(string(c.Body))
+		summary = b.markdown.PlainText(string(c.Body))
 	}
 	return b.orgCardFrame(c.Org, c.Title, summary, c.Org.Name)
 }
 
 // orgCardFrame fills a card's colours and language from the organisation.
 func (b *builder) orgCardFrame(o *campaign.Org, title, summary, label string) sharecard.Card {
-	lang, dir, _ := langInfo(o.Language)
+	lang, dir, _ := LangInfo(o.Language)
 	card := sharecard.Card{Title: title, Summary: summary, OrgName: label, Lang: lang, RTL: dir == "rtl"}
 	if p, ok := parseHex(o.Colours.Primary); ok {
 		card.Primary = p
@@ -247,17 +211,17 @@ func (b *builder) orgCardFrame(o *campaign.Org, title, summary, label string) sh
 	return card
 }
 
-// addCampaignReach records a public campaign's cards and QR codes and
+// addCardsAndPoster records a public campaign's cards and QR codes and
 // renders its poster.
-func (b *builder) addCampaignReach(c *campaign.Campaign) error {
-	p := campaignPath(c)
+func (b *builder) addCardsAndPoster(c *campaign.Campaign) error {
+	p := CampaignPath(c)
 	card := b.campaignCard(c)
 	b.addCard(p+cardSuffix, card, sharecard.Landscape)
 	b.addCard(p+squareCardSuffix, card, sharecard.Square)
-	target := b.s.base + p + "?src=" + qrSource
+	target := b.opt.Base + p + "?src=" + qrSource
 	b.addQR(p, target, "QR code for "+c.Title)
 	pp := b.posterProps(c)
-	return b.addPage(p+posterSuffix, views.PosterPage(pp), pp.Page)
+	return b.addPage(p+posterSuffix, views.PosterPage(pp), pp.Page, false)
 }
 
 // addOrgCard records an organisation's share card: its name, its about
@@ -267,7 +231,7 @@ func (b *builder) addOrgCard(o *campaign.Org) {
 	if u, err := url.Parse(o.Website); err == nil {
 		label = strings.TrimPrefix(u.Hostname(), "www.")
 	}
-	about := markdown.Truncate(b.s.md.PlainText(string(o.About)), 400)
+	about := markdown.Truncate(b.markdown.PlainText(string(o.About)), 400)
 	b.addCard("/"+o.Slug+cardSuffix, b.orgCardFrame(o, o.Name, about, label), sharecard.Landscape)
 }
 
@@ -276,13 +240,13 @@ func (b *builder) addOrgCard(o *campaign.Org) {
 // does, so networks that cache previews by address fetch the new one; the
 // server ignores it.
 func (b *builder) cardImage(pagePath, alt string) *views.ShareImage {
-	gen := b.snap.generated[pagePath+cardSuffix]
+	gen := b.snap.Lazy[pagePath+cardSuffix]
 	if gen == nil {
 		return nil
 	}
 	w, h := sharecard.Landscape.Size()
 	return &views.ShareImage{
-		URL:   b.s.base + pagePath + cardSuffix + "?v=" + gen.key[:12],
+		URL:   b.opt.Base + pagePath + cardSuffix + "?v=" + gen.Key[:12],
 		Width: w, Height: h, Alt: alt, Type: "image/png",
 	}
 }
@@ -295,11 +259,11 @@ func (b *builder) campaignShareImage(c *campaign.Campaign) *views.ShareImage {
 	if si := b.rasterImage(c.Org, c.Image); si != nil {
 		return si
 	}
-	if !b.preview {
-		if _, ok := b.snap.generated[campaignPath(c)+cardSuffix]; !ok {
-			b.addCard(campaignPath(c)+cardSuffix, b.campaignCard(c), sharecard.Landscape)
+	if b.mode != ModePreview {
+		if _, ok := b.snap.Lazy[CampaignPath(c)+cardSuffix]; !ok {
+			b.addCard(CampaignPath(c)+cardSuffix, b.campaignCard(c), sharecard.Landscape)
 		}
-		if si := b.cardImage(campaignPath(c), cardAlt(c.Title, c.Org.Name)); si != nil {
+		if si := b.cardImage(CampaignPath(c), cardAlt(c.Title, c.Org.Name)); si != nil {
 			return si
 		}
 	}
@@ -308,7 +272,7 @@ func (b *builder) campaignShareImage(c *campaign.Campaign) *views.ShareImage {
 
 // orgShareImage is an organisation page's og:image: its share card.
 func (b *builder) orgShareImage(o *campaign.Org) *views.ShareImage {
-	if _, ok := b.snap.generated["/"+o.Slug+cardSuffix]; !ok {
+	if _, ok := b.snap.Lazy["/"+o.Slug+cardSuffix]; !ok {
 		b.addOrgCard(o)
 	}
 	return b.cardImage("/"+o.Slug, cardAlt(o.Name, ""))
@@ -328,11 +292,11 @@ func (b *builder) posterProps(c *campaign.Campaign) views.PosterPageProps {
 	o := c.Org
 	p := b.basePage(o)
 	p.Title = "Poster: " + c.Title + " — " + o.Name
-	p.CanonicalURL = b.s.base + campaignPath(c)
+	p.CanonicalURL = b.opt.Base + CampaignPath(c)
 	p.Description = markdown.Truncate(strings.TrimSpace(c.Summary), descriptionLimit)
 	p.Noindex = true
-	u, _ := url.Parse(b.s.base)
-	short := campaignPath(c)
+	u, _ := url.Parse(b.opt.Base)
+	short := CampaignPath(c)
 	if c.Short != "" {
 		// The campaign's own short address, which redirects to its page.
 		short = "/" + c.Short
@@ -348,13 +312,13 @@ func (b *builder) posterProps(c *campaign.Campaign) views.PosterPageProps {
 		Title:               c.Title,
 		Summary:             markdown.Truncate(strings.TrimSpace(c.Summary), posterSummaryLimit),
 		QR: views.Img{
-			URL:   campaignPath(c) + qrSVGSuffix,
+			URL:   CampaignPath(c) + qrSVGSuffix,
 			Alt:   "QR code: scan it to open " + short,
-			Width: qrSide(b.s.base + campaignPath(c) + "?src=" + qrSource),
+			Width: qrSide(b.opt.Base + CampaignPath(c) + "?src=" + qrSource),
 		},
 		ShortURL:    short,
-		CampaignURL: campaignPath(c),
-		Action:      posterAction(p.L, c),
+		CampaignURL: CampaignPath(c),
+		Action:      PosterAction(p.L, c),
 	}
 	pp.QR.Height = pp.QR.Width
 	return pp
@@ -376,10 +340,10 @@ func qrSide(target string) int {
 // "…" (the validator already warns past 200 characters).
 const posterSummaryLimit = 300
 
-// posterAction names, in l's language, what the poster asks of its reader:
+// PosterAction names, in l's language, what the poster asks of its reader:
 // the campaign's first call to action that takes signatures, else its
 // first call to action ("Sign the petition", "Read the statement" …).
-func posterAction(l *i18n.Localizer, c *campaign.Campaign) string {
+func PosterAction(l *i18n.Localizer, c *campaign.Campaign) string {
 	var first *campaign.Action
 	for i := range c.Actions {
 		a := &c.Actions[i]

@@ -1,14 +1,14 @@
-package web
+package site
 
 import (
 	"encoding/xml"
-	"net/http"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/markdown"
+	"github.com/placard/placard/internal/pagecache"
 	"github.com/placard/placard/views"
 )
 
@@ -69,7 +69,7 @@ type atomEntry struct {
 // feedLink is the <link rel="alternate"> that announces an organisation's
 // feed on its pages.
 func (b *builder) feedLink(o *campaign.Org) views.Discovery {
-	return views.Discovery{Type: "application/atom+xml", Title: o.Name + " — campaigns and statements", URL: b.s.base + "/" + o.Slug + "/feed.atom"}
+	return views.Discovery{Type: "application/atom+xml", Title: o.Name + " — campaigns and statements", URL: b.opt.Base + "/" + o.Slug + "/feed.atom"}
 }
 
 // changedAt is when a campaign last changed in a way a reader of the feed
@@ -81,7 +81,7 @@ func (b *builder) changedAt(c *campaign.Campaign) time.Time {
 	if c.PublishAt.After(t) {
 		t = c.PublishAt
 	}
-	if !c.CloseAt.IsZero() && c.CloseAt.After(t) && !b.s.cfg.Now().Before(c.CloseAt) {
+	if !c.CloseAt.IsZero() && c.CloseAt.After(t) && !b.opt.Now().Before(c.CloseAt) {
 		t = c.CloseAt
 	}
 	return t
@@ -100,7 +100,7 @@ func atomTime(t time.Time) string {
 // orgFeed builds organisation o's feed: one entry per public campaign (its
 // summary) and one per press statement (its full text), newest first.
 func (b *builder) orgFeed(o *campaign.Org) ([]byte, error) {
-	orgURL := b.s.base + "/" + o.Slug
+	orgURL := b.opt.Base + "/" + o.Slug
 	f := atomFeed{
 		Lang:   b.basePage(o).Lang,
 		ID:     orgURL + "/feed.atom",
@@ -111,7 +111,7 @@ func (b *builder) orgFeed(o *campaign.Org) ([]byte, error) {
 	if o.Website != "" {
 		f.Author.URI = o.Website
 	}
-	if about := strings.TrimSpace(b.s.md.PlainText(string(o.About))); about != "" {
+	if about := strings.TrimSpace(b.markdown.PlainText(string(o.About))); about != "" {
 		f.Subtitle = &atomText{Body: about}
 	}
 	for _, c := range o.Campaigns {
@@ -153,10 +153,10 @@ func (b *builder) orgFeed(o *campaign.Org) ([]byte, error) {
 				Updated:   atomTime(date),
 				Published: atomTime(date),
 				Links:     []atomLink{{Rel: "alternate", Type: "text/html", Href: page + "#" + a.ID}},
-				Content:   &atomText{Type: "html", Body: absoluteLinks(string(st.BodyHTML), b.s.base)},
+				Content:   &atomText{Type: "html", Body: absoluteLinks(string(st.BodyHTML), b.opt.Base)},
 				at:        date,
 			}
-			summary := markdown.Truncate(b.s.md.PlainText(string(c.Actions[i].Statement.Body)), descriptionLimit)
+			summary := markdown.Truncate(b.markdown.PlainText(string(c.Actions[i].Statement.Body)), descriptionLimit)
 			if st.Dateline != "" {
 				summary = st.Dateline + " — " + summary
 			}
@@ -219,16 +219,16 @@ type sitemapAlt struct {
 func (b *builder) sitemapLangs(o *campaign.Org, pathIn func(lang string) string, lastMod string) []sitemapURL {
 	langs := o.Langs()
 	if len(langs) < 2 {
-		return []sitemapURL{{Loc: b.s.base + pathIn(langs[0]), LastMod: lastMod}}
+		return []sitemapURL{{Loc: b.opt.Base + pathIn(langs[0]), LastMod: lastMod}}
 	}
 	var alts []sitemapAlt
 	for _, l := range langs {
-		alts = append(alts, sitemapAlt{Rel: "alternate", Hreflang: l, Href: b.s.base + pathIn(l)})
+		alts = append(alts, sitemapAlt{Rel: "alternate", Hreflang: l, Href: b.opt.Base + pathIn(l)})
 	}
-	alts = append(alts, sitemapAlt{Rel: "alternate", Hreflang: "x-default", Href: b.s.base + pathIn(langs[0])})
+	alts = append(alts, sitemapAlt{Rel: "alternate", Hreflang: "x-default", Href: b.opt.Base + pathIn(langs[0])})
 	var out []sitemapURL
 	for _, l := range langs {
-		out = append(out, sitemapURL{Loc: b.s.base + pathIn(l), LastMod: lastMod, Alternates: alts})
+		out = append(out, sitemapURL{Loc: b.opt.Base + pathIn(l), LastMod: lastMod, Alternates: alts})
 	}
 	return out
 }
@@ -258,7 +258,7 @@ func (b *builder) siteMap(site *campaign.Site) ([]byte, error) {
 				if at.After(orgNewest) {
 					orgNewest = at
 				}
-				camps = append(camps, b.sitemapLangs(o, func(l string) string { return campaignPath(c.In(l)) }, day(at))...)
+				camps = append(camps, b.sitemapLangs(o, func(l string) string { return CampaignPath(c.In(l)) }, day(at))...)
 			}
 			rest = append(rest, b.sitemapLangs(o, func(l string) string { return orgPath(o.In(l)) }, day(orgNewest))...)
 			rest = append(rest, camps...)
@@ -267,7 +267,7 @@ func (b *builder) siteMap(site *campaign.Site) ([]byte, error) {
 			}
 		}
 	}
-	sm.URLs = append(sm.URLs, sitemapURL{Loc: b.s.base + "/", LastMod: day(newest)})
+	sm.URLs = append(sm.URLs, sitemapURL{Loc: b.opt.Base + "/", LastMod: day(newest)})
 	sm.URLs = append(sm.URLs, rest...)
 	out, err := xml.MarshalIndent(sm, "", "  ")
 	if err != nil {
@@ -286,7 +286,7 @@ func (b *builder) robots() []byte {
 	for _, p := range []string{"/*/*/embed", "/*/*/thanks", "/*/*/sign", "/*/share/", "/*/*/share/", "/oembed", "/*?preview="} {
 		s.WriteString("Disallow: " + p + "\n")
 	}
-	s.WriteString("\nSitemap: " + b.s.base + "/sitemap.xml\n")
+	s.WriteString("\nSitemap: " + b.opt.Base + "/sitemap.xml\n")
 	return []byte(s.String())
 }
 
@@ -301,12 +301,12 @@ func (b *builder) addSyndication(site *campaign.Site) error {
 			if err != nil {
 				return err
 			}
-			sy.feeds["/"+o.Slug+"/feed.atom"] = newCached(data, atomType, hvNoCache, "")
+			sy.Feeds["/"+o.Slug+"/feed.atom"] = pagecache.New(data, atomType, hvNoCache, "")
 			if len(o.EmbedOrigins) == 0 {
 				continue
 			}
 			for _, c := range o.Campaigns {
-				if !b.public(c) || b.snap.live[campaignPath(c)] != nil {
+				if !b.public(c) || b.snap.Signing[CampaignPath(c)] != nil {
 					continue
 				}
 				if err := b.addEmbedPage(c, b.plainProps(c)); err != nil {
@@ -319,28 +319,8 @@ func (b *builder) addSyndication(site *campaign.Site) error {
 	if err != nil {
 		return err
 	}
-	sy.sitemap = newCached(data, sitemapType, hvNoCache, "")
-	sy.robots = newCached(b.robots(), "text/plain; charset=utf-8", hvNoCache, "")
+	sy.Sitemap = pagecache.New(data, sitemapType, hvNoCache, "")
+	sy.Robots = pagecache.New(b.robots(), "text/plain; charset=utf-8", hvNoCache, "")
 	sy.props = nil
-	return nil
-}
-
-// feed serves GET /{org}/feed.atom.
-func (s *Server) feed(w http.ResponseWriter, r *http.Request) error {
-	sy := s.snap.Load().synd
-	if sy == nil || sy.feeds[r.URL.Path] == nil {
-		return errNotFound
-	}
-	sy.feeds[r.URL.Path].serve(w, r)
-	return nil
-}
-
-// sitemap serves GET /sitemap.xml.
-func (s *Server) sitemap(w http.ResponseWriter, r *http.Request) error {
-	sy := s.snap.Load().synd
-	if sy == nil || sy.sitemap == nil {
-		return errNotFound
-	}
-	sy.sitemap.serve(w, r)
 	return nil
 }

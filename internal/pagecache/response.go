@@ -1,4 +1,10 @@
-package web
+// Package pagecache holds responses prepared ahead of any request: the
+// bytes, a gzip copy and every header value, so serving one costs a map
+// lookup and a write. Response is a fixed body (pages, static files,
+// cards); Spliced is a page with slots that take a value per response (a
+// fresh form token, a visitor's attribution), spliced into precompressed
+// pieces with the gzip CRC continued over them (spliced.go).
+package pagecache
 
 import (
 	"bytes"
@@ -10,10 +16,11 @@ import (
 	"strings"
 )
 
-// cached is one response body ready to serve: the bytes, a gzip copy when
+// Response is one response body ready to serve: the bytes, a gzip copy when
 // that is smaller, and every header value pre-built, so serving it costs no
-// rendering, no compression and almost no allocation.
-type cached struct {
+// rendering, no compression and almost no allocation. It is never changed
+// once made, except by WithCacheControl before it is shared.
+type Response struct {
 	body []byte
 	gz   []byte // nil when compression would not help
 
@@ -26,22 +33,22 @@ type cached struct {
 	csp              []string // nil keeps the default policy the middleware set
 }
 
-// Header values shared by every cached response.
+// Header values shared by every prepared response.
 var (
-	hvVary      = []string{"Accept-Encoding"}
-	hvVaryLang  = []string{"Accept-Encoding, Accept-Language"}
-	hvGzip      = []string{"gzip"}
-	hvNoCache   = []string{"no-cache"}
-	hvImmutable = []string{"public, max-age=31536000, immutable"}
-	hvHTML      = []string{"text/html; charset=utf-8"}
-	hvDayCache  = []string{"public, max-age=86400"}
+	hvVary    = []string{"Accept-Encoding"}
+	hvGzip    = []string{"gzip"}
+	hvNoCache = []string{"no-cache"}
+	hvHTML    = []string{"text/html; charset=utf-8"}
 )
 
-// newCached prepares body for serving. Text types are gzipped once here.
-func newCached(body []byte, contentType string, cacheControl []string, csp string) *cached {
+// New prepares body for serving with the given Content-Type, Cache-Control
+// value (a one-element slice, shared) and Content-Security-Policy (empty
+// keeps whatever policy the middleware set). Text types are gzipped once
+// here.
+func New(body []byte, contentType string, cacheControl []string, csp string) *Response {
 	sum := sha256.Sum256(body)
 	tag := hex.EncodeToString(sum[:12])
-	c := &cached{
+	c := &Response{
 		body:         body,
 		etag:         []string{`"` + tag + `"`},
 		length:       []string{strconv.Itoa(len(body))},
@@ -72,12 +79,42 @@ func compressible(ct string) bool {
 		strings.Contains(ct, "json") || strings.Contains(ct, "svg") || strings.Contains(ct, "xml")
 }
 
-// serve writes c for r with status 200, or 304 when the client's
+// Body is the plain (uncompressed) body.
+func (c *Response) Body() []byte { return c.body }
+
+// Header returns the response's headers as they would be sent to a client
+// not asking for gzip: Content-Type, Cache-Control and, when set,
+// Content-Security-Policy.
+func (c *Response) Header() map[string][]string {
+	h := map[string][]string{"Content-Type": c.contentType, "Cache-Control": c.cacheControl}
+	if c.csp != nil {
+		h["Content-Security-Policy"] = c.csp
+	}
+	return h
+}
+
+// CSP is the response's own Content-Security-Policy, or "" when it keeps
+// the middleware's.
+func (c *Response) CSP() string {
+	if c.csp == nil {
+		return ""
+	}
+	return c.csp[0]
+}
+
+// WithCacheControl returns a copy of c with another Cache-Control value.
+func (c *Response) WithCacheControl(cacheControl []string) *Response {
+	cc := *c
+	cc.cacheControl = cacheControl
+	return &cc
+}
+
+// Serve writes c for r with status 200, or 304 when the client's
 // If-None-Match names it. HEAD gets the headers only.
-func (c *cached) serve(w http.ResponseWriter, r *http.Request) {
+func (c *Response) Serve(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	body, etag, length := c.body, c.etag, c.length
-	useGz := c.gz != nil && acceptsGzip(r.Header["Accept-Encoding"])
+	useGz := c.gz != nil && AcceptsGzip(r.Header["Accept-Encoding"])
 	if useGz {
 		body, etag, length = c.gz, c.etagGz, c.lengthGz
 	}
@@ -89,7 +126,7 @@ func (c *cached) serve(w http.ResponseWriter, r *http.Request) {
 	if c.csp != nil {
 		h["Content-Security-Policy"] = c.csp
 	}
-	if inm := r.Header["If-None-Match"]; len(inm) > 0 && c.matches(inm) {
+	if inm := r.Header["If-None-Match"]; len(inm) > 0 && c.Matches(inm) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
@@ -104,10 +141,10 @@ func (c *cached) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// matches reports whether an If-None-Match header names either of c's
+// Matches reports whether an If-None-Match header names either of c's
 // representations (or is "*"). Comparison is weak, as RFC 9110 requires for
 // If-None-Match, so W/"x" matches "x".
-func (c *cached) matches(values []string) bool {
+func (c *Response) Matches(values []string) bool {
 	for _, v := range values {
 		for v != "" {
 			var tag string
@@ -122,9 +159,9 @@ func (c *cached) matches(values []string) bool {
 	return false
 }
 
-// acceptsGzip reads Accept-Encoding without allocating: gzip (or *) listed
+// AcceptsGzip reads Accept-Encoding without allocating: gzip (or *) listed
 // with a q-value that is not zero.
-func acceptsGzip(values []string) bool {
+func AcceptsGzip(values []string) bool {
 	for _, v := range values {
 		for v != "" {
 			var part string

@@ -1,0 +1,352 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/placard/placard/internal/attribution"
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/formtoken"
+	"github.com/placard/placard/internal/i18n"
+	"github.com/placard/placard/internal/pagecache"
+	"github.com/placard/placard/views"
+)
+
+// LiveCampaign is a campaign page that takes signatures. Its pages carry a
+// form token (pagecache.Spliced) and live figures: the props are kept from the
+// snapshot build, and when the store's figures change only the tally parts
+// are replaced and the page re-rendered, never per request.
+type SigningCampaign struct {
+	Campaign *campaign.Campaign
+	Key      string // "org/slug": the store's campaign key and what tokens sign
+	Path     string // "/org/slug"
+	// Signables are the petitions and letters taking signatures, by action id;
+	// IDs lists every action id of the page (to tell "not signable" from
+	// "no such action").
+	Signables map[string]*Signable
+	IDs       map[string]bool
+	// Frame is the organisation's page frame for the sign and thank-you
+	// pages; CSP the policy that goes with its theme.
+	Frame views.Page
+	CSP   string
+	// pageCSP is the campaign page's own policy.
+	pageCSP string
+	// ThanksProps are the thank-you pages' props by outcome, for the pages
+	// rendered per request with a new signer's personal link, whose policy
+	// (PersonalCSP) lets its Mastodon form go on to the reader's server.
+	ThanksProps map[string]views.ThanksPageProps
+	PersonalCSP string
+
+	props   views.CampaignPageProps
+	Regions map[string]views.CampaignPageProps // lower-cased region → props
+	// Embed is the campaign's embed (embed.go), nil when its organisation
+	// allows none.
+	Embed *Embed
+	// rotations are the props of the other share-message renderings
+	// (rotation 1, 2, …; rotation 0 is props), see rotation.go.
+	rotations []views.CampaignPageProps
+	// Loc writes the page's interface strings (the figures' words) in its
+	// language; LangNotices are the notices offering the page's other
+	// languages, by language, on the default language's page only.
+	Loc         *i18n.Localizer
+	LangNotices map[string]*views.Suggestion
+	Matcher     *i18n.Matcher
+
+	Pages atomic.Pointer[SigningPages]
+}
+
+// SigningPages is one rendering of a signing campaign: the page and its region
+// variants, swapped in together. Region variants are rendered on demand,
+// the first time one is asked for, with the tally the page was rendered
+// with: a contact action may list hundreds of regions, and a change of
+// tally must not cost a rendering of each.
+type SigningPages struct {
+	Main    *pagecache.Spliced
+	Regions lazyRegions
+	Embed   *pagecache.Spliced // nil without lc.embed
+	// Rotations are main and the other share-message renderings, in
+	// rotation order; nil when the page has only one.
+	Rotations   []*pagecache.Spliced
+	LangNotices map[string]*pagecache.Spliced // language → main page with its notice
+}
+
+// pageSlots are the marks of the signing form's spliced slots: the form
+// token and the share attribution.
+var pageSlots = pagecache.Slots{Token: formtoken.Placeholder, Attribution: attribution.FormPlaceholder, BlankAttribution: attribution.BlankFormValue()}
+
+// SplicedPage prepares a page whose signing forms take a fresh token per
+// response, for the campaign whose store key is path.
+func SplicedPage(body []byte, path, csp string) *pagecache.Spliced {
+	return pagecache.NewSpliced(body, pageSlots, path, csp)
+}
+
+// newLive prepares campaign c (whose page props are cp) for signing, or
+// returns nil when signing is off or c has nothing to sign.
+func (b *builder) newLive(c *campaign.Campaign, cp views.CampaignPageProps) *SigningCampaign {
+	if !b.opt.Signing {
+		return nil
+	}
+	lc := &SigningCampaign{
+		Campaign:    c,
+		Key:         c.Org.Slug + "/" + c.Slug,
+		Path:        CampaignPath(c),
+		IDs:         map[string]bool{},
+		props:       cp,
+		Regions:     map[string]views.CampaignPageProps{},
+		Loc:         b.localizer(c.Org),
+		LangNotices: map[string]*views.Suggestion{},
+		Matcher:     b.matcher(c.Org),
+	}
+	for i := range c.Actions {
+		lc.IDs[cp.Actions[i].ID] = true
+	}
+	lc.Signables = signablesOf(c, cp)
+	if len(lc.Signables) == 0 {
+		return nil
+	}
+	lc.Frame = b.basePage(c.Org)
+	lc.Frame.Breadcrumbs = []views.Link{{Label: b.opt.SiteName, URL: "/"}, {Label: c.Org.Name, URL: orgPath(c.Org)}, {Label: c.Title, URL: lc.Path}}
+	lc.Frame.Alternates, lc.Frame.XDefaultURL = nil, ""
+	lc.Frame.Image = cp.Page.Image
+	lc.Frame.JSONLD = mustJSON(map[string]any{"@context": "https://schema.org", "@type": "WebPage", "name": c.Title})
+	lc.CSP = policy(b.mode, lc.Frame.ThemeCSS, false, nil)
+	lc.PersonalCSP = policy(b.mode, lc.Frame.ThemeCSS, true, nil)
+	_, mastodon := b.snap.Mastodon[lc.Path]
+	lc.pageCSP = policy(b.mode, cp.Page.ThemeCSS, mastodon, nil)
+	lc.Embed = b.embedFor(c, cp)
+	return lc
+}
+
+// lazyRegions holds the region variants of one rendering, each rendered
+// once, by the first request that asks for it.
+type lazyRegions struct {
+	t  *Figures // the tally the rendering shows
+	mu sync.Mutex
+	by map[string]*lazyRegion // lower-cased region → variant
+}
+
+type lazyRegion struct {
+	once sync.Once
+	page *pagecache.Spliced // nil when rendering failed
+}
+
+// Region returns lc's variant for region (lower-cased), rendering it on
+// first use; nil when lc has no such region or it could not be rendered.
+// Only lc's own regions are ever rendered or kept, so what a reader asks
+// for cannot grow the map.
+func (lp *SigningPages) Region(log *slog.Logger, lc *SigningCampaign, region string) *pagecache.Spliced {
+	p, ok := lc.Regions[region]
+	if !ok {
+		return nil
+	}
+	lr := &lp.Regions
+	lr.mu.Lock()
+	if lr.by == nil {
+		lr.by = map[string]*lazyRegion{}
+	}
+	e := lr.by[region]
+	if e == nil {
+		e = &lazyRegion{}
+		lr.by[region] = e
+	}
+	lr.mu.Unlock()
+	e.once.Do(func() {
+		tp, err := renderSigningPage(lc, lr.t, p)
+		if err != nil {
+			log.Error("rendering a region variant failed; the page is served without it", "campaign", lc.Key, "err", err)
+			return
+		}
+		e.page = tp
+	})
+	return e.page
+}
+
+// Rendered is how many region variants have been rendered (tests).
+func (lr *lazyRegions) Rendered() int {
+	lr.mu.Lock()
+	defer lr.mu.Unlock()
+	return len(lr.by)
+}
+
+// renderSigningPage renders one variant p of lc's page with tally t.
+func renderSigningPage(lc *SigningCampaign, t *Figures, p views.CampaignPageProps) (*pagecache.Spliced, error) {
+	p = withFigures(p, lc, t)
+	var buf bytes.Buffer
+	if err := views.CampaignPage(p).Render(context.Background(), &buf); err != nil {
+		return nil, err
+	}
+	return SplicedPage(buf.Bytes(), lc.Key, lc.pageCSP), nil
+}
+
+// RenderSigning renders lc's page (and its embed, rotations and language
+// notices) with figures t and swaps them in; region variants follow on
+// demand (SigningPages.Region). The tally watcher calls it when a
+// campaign's figures change.
+func RenderSigning(lc *SigningCampaign, t *Figures) error {
+	one := func(p views.CampaignPageProps) (*pagecache.Spliced, error) { return renderSigningPage(lc, t, p) }
+	main, err := one(lc.props)
+	if err != nil {
+		return fmt.Errorf("rendering %s: %w", lc.Path, err)
+	}
+	lp := &SigningPages{Main: main, Regions: lazyRegions{t: t}, LangNotices: map[string]*pagecache.Spliced{}}
+	if lc.Embed != nil {
+		if lp.Embed, err = lc.Embed.render(withFigures(lc.props, lc, t), lc.Key); err != nil {
+			return err
+		}
+	}
+	if len(lc.rotations) > 0 {
+		lp.Rotations = []*pagecache.Spliced{main}
+		for i, p := range lc.rotations {
+			tp, err := one(p)
+			if err != nil {
+				return fmt.Errorf("rendering %s with share messages %d: %w", lc.Path, i+2, err)
+			}
+			lp.Rotations = append(lp.Rotations, tp)
+		}
+	}
+	for lang, sug := range lc.LangNotices {
+		p := lc.props
+		p.Page.Suggest = sug
+		if lp.LangNotices[lang], err = one(p); err != nil {
+			return fmt.Errorf("rendering %s with a %s suggestion: %w", lc.Path, lang, err)
+		}
+	}
+	lc.Pages.Store(lp)
+	return nil
+}
+
+// withFigures returns p with the live figures on its petitions and letters and
+// the approved organisations added to its letters' signatories. Slices and
+// pointed-to views are copied, never changed in place: p's originals are
+// kept for the next rendering.
+func withFigures(p views.CampaignPageProps, lc *SigningCampaign, t *Figures) views.CampaignPageProps {
+	p.Actions = slices.Clone(p.Actions)
+	for i := range p.Actions {
+		a := &p.Actions[i]
+		sa := lc.Signables[a.ID]
+		if sa == nil {
+			continue
+		}
+		switch {
+		case a.Petition != nil:
+			pv := *a.Petition
+			pv.Tally = figuresView(lc.Loc, t, sa.goal)
+			a.Petition = &pv
+		case a.Letter != nil:
+			lv := *a.Letter
+			lv.Tally = figuresView(lc.Loc, t, sa.goal)
+			if t != nil && len(t.Orgs) > 0 {
+				lv.Organisations = slices.Clone(lv.Organisations)
+				for _, o := range t.Orgs {
+					lv.Organisations = append(lv.Organisations, signatoryOf(o))
+				}
+				lv.SignatoryCountText = signedBy(lc.Loc, len(lv.Organisations), len(lv.Individuals))
+			}
+			a.Letter = &lv
+		}
+	}
+	return p
+}
+
+// signablesOf finds c's petitions and letters that take signatures, by the
+// action ids its page props cp gave them.
+func signablesOf(c *campaign.Campaign, cp views.CampaignPageProps) map[string]*Signable {
+	out := map[string]*Signable{}
+	for i := range c.Actions {
+		if i >= len(cp.Actions) {
+			break
+		}
+		if sa := signableAction(c, &c.Actions[i], cp.Actions[i].ID); sa != nil {
+			out[cp.Actions[i].ID] = sa
+		}
+	}
+	return out
+}
+
+// HasLetter reports whether any of lc's signables is a letter, whose
+// approved organisations are listed.
+func (lc *SigningCampaign) HasLetter() bool {
+	for _, sa := range lc.Signables {
+		if sa.letter {
+			return true
+		}
+	}
+	return false
+}
+
+// LiveByKey finds a live campaign by its store key.
+func (snap *Snapshot) SigningByKey(key string) *SigningCampaign {
+	return snap.Signing["/"+key]
+}
+
+// ClosedNow reports whether c no longer takes signatures at now.
+func ClosedNow(c *campaign.Campaign, now time.Time) bool {
+	switch c.Status {
+	case campaign.StatusClosed, campaign.StatusVictory, campaign.StatusDraft:
+		return true
+	}
+	return !c.CloseAt.IsZero() && !now.Before(c.CloseAt)
+}
+
+// shareAndDonate finds where the thank-you page's two answers lead: the
+// share action (or the page's own share section) and the donate action
+// (or, without one, the campaign page).
+func shareAndDonate(path string, cp views.CampaignPageProps) (share, donate string, hasDonate bool) {
+	share, donate = path+"#page-share-title", path
+	for _, a := range cp.Actions {
+		switch {
+		case a.Share != nil && strings.HasPrefix(share, path+"#page-"):
+			share = path + "#" + a.ID
+		case a.Donate != nil && !hasDonate:
+			donate, hasDonate = path+"#"+a.ID, true
+		}
+	}
+	return share, donate, hasDonate
+}
+
+// staticTally gives the petitions and letters of a static copy's page
+// (Config.FormOrigin without a Store) the tally block a live server shows
+// with no signatures yet, so the exported page is the page serve sends,
+// apart from the form's origin and token. A static copy is rebuilt to move
+// its numbers; the live server's pages always have the current ones.
+func (b *builder) staticFigures(c *campaign.Campaign, cp views.CampaignPageProps) views.CampaignPageProps {
+	if b.mode != ModeStatic || b.opt.FormOrigin == "" {
+		return cp
+	}
+	lc := &SigningCampaign{Signables: signablesOf(c, cp), Loc: b.localizer(c.Org)}
+	if len(lc.Signables) == 0 {
+		return cp
+	}
+	return withFigures(cp, lc, nil)
+}
+
+// SignFrame is the page frame of lc's sign pages, titled.
+func (lc *SigningCampaign) SignFrame(title string) views.Page {
+	p := lc.Frame
+	p.Title = title + " — " + lc.Campaign.Title
+	p.Description = title
+	p.CanonicalURL = ""
+	p.Noindex = true
+	return p
+}
+
+// InLang returns the live page of the campaign at path (lc, its default
+// language's) in lang, the hidden field of the form that was sent: the
+// same campaign, store key and tally, whose answers (the re-shown form,
+// the thank-you page) come in that language. An unknown lang gives lc.
+func (snap *Snapshot) InLang(path string, lc *SigningCampaign, lang string) *SigningCampaign {
+	if lang == "" || lang == lc.Campaign.Org.Language {
+		return lc
+	}
+	if other := snap.Signing[path+"/"+lang]; other != nil && other.Key == lc.Key {
+		return other
+	}
+	return lc
+}

@@ -1,0 +1,92 @@
+package site
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/markdown"
+)
+
+// loadExamples loads the repository's example campaigns.
+func loadExamples(t *testing.T) *campaign.Site {
+	t.Helper()
+	loaded, problems := campaign.Load("../../campaigns")
+	if problems.HasErrors() {
+		t.Fatalf("the example campaigns have problems: %v", problems.Errors())
+	}
+	return loaded
+}
+
+// TestStaticFormPolicy: in a static copy whose forms post to a live
+// server, exactly the pages and embeds holding such a form allow that
+// origin in form-action. The policy is decided from what the page is (its
+// props hold an open signing form), and must agree with what it shows.
+func TestStaticFormPolicy(t *testing.T) {
+	const origin = "https://act.example.org"
+	files := &LazyFiles{}
+	snap, err := Compile(Options{
+		Base: "https://static.example", SiteName: "Placard", Mode: ModeStatic,
+		FormOrigin: origin, Now: time.Now, Files: files,
+	}, markdown.New(), loadExamples(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withForm, without := 0, 0
+	check := func(p string, body []byte, csp string) {
+		posts := bytes.Contains(body, []byte(`action="`+origin+`/`))
+		allows := strings.Contains(csp, "form-action 'self' "+origin)
+		if posts != allows {
+			t.Errorf("%s: posts to the live server %v, but its policy allows it %v: %q", p, posts, allows, csp)
+		}
+		if posts {
+			withForm++
+		} else {
+			without++
+		}
+	}
+	for p, r := range snap.Pages {
+		check(p, r.Body(), r.CSP())
+	}
+	for p, r := range snap.OtherSites.Pages {
+		check(p, r.Body(), r.CSP())
+	}
+	if withForm == 0 || without == 0 {
+		t.Errorf("pages with a form %d, without %d: the examples should have both", withForm, without)
+	}
+	if len(snap.Signing) != 0 {
+		t.Errorf("a static copy has %d signing campaigns, want none", len(snap.Signing))
+	}
+}
+
+// TestPreviewHasNoForm: a preview of a campaign not yet public shows no
+// signing form, even on a server taking signatures (ModePreview, not the
+// snapshot's ModePublic).
+func TestPreviewHasNoForm(t *testing.T) {
+	loaded := loadExamples(t)
+	later := time.Now().AddDate(1, 0, 0)
+	for _, o := range loaded.Orgs {
+		for _, lang := range o.Langs() {
+			for _, c := range o.In(lang).Campaigns {
+				c.PublishAt = later
+			}
+		}
+	}
+	snap, err := Compile(Options{
+		Base: "https://act.example.org", SiteName: "Placard", Mode: ModePublic, Signing: true,
+		PreviewKey: strings.Repeat("k", 16), Now: time.Now, Files: &LazyFiles{},
+	}, markdown.New(), loaded, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snap.Previews) == 0 || len(snap.Signing) != 0 {
+		t.Fatalf("%d previews and %d signing campaigns, want only previews", len(snap.Previews), len(snap.Signing))
+	}
+	for p, r := range snap.Previews {
+		if bytes.Contains(r.Body(), []byte(`class="sign-form"`)) {
+			t.Errorf("preview %s shows a signing form", p)
+		}
+	}
+}

@@ -1,0 +1,629 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"mime"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/a-h/templ"
+
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/i18n"
+	"github.com/placard/placard/internal/markdown"
+	"github.com/placard/placard/internal/pagecache"
+	"github.com/placard/placard/views"
+)
+
+// Snapshot is everything served for one loaded Site. It is built once and
+// never modified, so request handlers read it without locks.
+type Snapshot struct {
+	Site *campaign.Site
+	// opt are the options the snapshot was compiled with.
+	opt Options
+	// Pages holds every public page by its path: "/", "/org", "/org/slug".
+	Pages map[string]*pagecache.Response
+	// Regions holds the region variants of campaign pages: path → lower-cased
+	// region → page. Only pages with a contact region picker have any.
+	Regions map[string]map[string]*pagecache.Response
+	// Rotations holds the share-message renderings of campaign pages whose
+	// share action lists several messages: path → one page per rotation,
+	// [0] being the page in pages (see rotation.go).
+	Rotations map[string][]*pagecache.Response
+	// Static holds every file under /static/, by full path.
+	Static map[string]*pagecache.Response
+	// Live holds the campaign pages that take signatures, by path; their
+	// pages carry form tokens and live tallies and are not in pages.
+	Signing map[string]*SigningCampaign
+	// Thanks holds the thank-you pages of live campaigns: campaign path →
+	// outcome → page.
+	Thanks map[string]map[string]*pagecache.Response
+	// Mastodon holds the default Mastodon share text of each campaign page
+	// with a share action, by page path.
+	Mastodon map[string]string
+	// MastodonLoc is the Localizer of each page in mastodon, so the page
+	// asking to continue to a Mastodon server speaks the page's language.
+	MastodonLoc map[string]*i18n.Localizer
+	// Moved maps a renamed campaign's old path to its current path, from
+	// org.yaml's redirects; only campaigns with a public page are listed.
+	Moved map[string]string
+	// Shorts maps each campaign's short address (/save-the-pool, from its
+	// short: setting) to its page; each is in moved too, answered with a 301,
+	// and a static copy holds a page that forwards there (Export).
+	Shorts map[string]string
+	// Previews holds the pages of campaigns not yet public (drafts, or before
+	// publish_at), by path, served only with ?preview=Config.PreviewKey. Empty
+	// when no key is set.
+	Previews map[string]*pagecache.Response
+	// Generated holds the share cards and QR codes by address
+	// (/org/card.png, /org/slug/card.png, card-square.png, qr.svg, qr.png),
+	// made on first request and cached by content (cards.go).
+	Lazy map[string]*LazyFile
+	// copies lists the addresses in Lazy of the picture copies this
+	// snapshot offers itself (not those lent by the one before),
+	// pictures.go.
+	copies []string
+	// LiveKeys lists the live pages of each campaign by its store key
+	// ("org/slug"): one per language, all showing the one shared tally.
+	SigningKeys map[string][]*SigningCampaign
+	// PageLangs lists, for the default-language address of each page of a
+	// multilingual organisation, the languages the page exists in (default
+	// first); LangNotices holds that page's variants with a notice offering each
+	// other language: path → language → page.
+	PageLangs   map[string]*i18n.Matcher
+	LangNotices map[string]map[string]*pagecache.Response
+	// Known lists the public pages for did-you-mean suggestions on 404s.
+	Known []views.Link
+	// Stylesheet and script are the hashed addresses of views.Static files.
+	Stylesheet, script string
+	// reachScript is the hashed address of reach.js.
+	reachScript string
+	// devScript is the hashed address of the live-preview script (dev.go),
+	// empty unless Config.Dev.
+	devScript string
+	// siteImage is the generated share picture for site-level pages.
+	siteImage *views.ShareImage
+	// Favicon is a small square in the default colour.
+	Favicon *pagecache.Response
+	// OtherSites holds embeds, oEmbed data, feeds, the sitemap and robots.txt
+	// (embed.go, feed.go).
+	OtherSites *OtherSites
+	// InternalError is the pre-rendered 500 page, so even a failure in
+	// rendering error pages never leaves a bare response.
+	InternalError []byte
+}
+
+// Mode says what a page is rendered for; it decides whether signing forms
+// appear, where they post, and which policy the page gets.
+type Mode int
+
+const (
+	// ModePublic is a page a live server answers: signing forms carry a
+	// token placeholder when the server takes signatures.
+	ModePublic Mode = iota
+	// ModePreview is a campaign not public yet, shown only with the
+	// preview key: no signing form, no card address, no embed, no
+	// rotation and no Mastodon redirect.
+	ModePreview
+	// ModeEmbed is a campaign's embed (its own view model, built from the
+	// campaign page's props), framed by the partner sites its
+	// organisation lists: its policy names them (policy).
+	ModeEmbed
+	// ModeStatic is a page of a static copy (placard build): its signing
+	// forms, when Options.FormOrigin is set, post there without a token.
+	ModeStatic
+)
+
+// Options is what compiling a site needs from the server's configuration.
+type Options struct {
+	// Base is the site's public address without a trailing slash.
+	Base string
+	// SiteName names the whole site.
+	SiteName string
+	// Mode is ModePublic for a live server, ModeStatic for a static copy.
+	Mode Mode
+	// Signing is set when the server takes signatures: petitions and
+	// letters become live pages with forms and tallies.
+	Signing bool
+	// FormOrigin is where a static copy's forms post (ModeStatic only).
+	FormOrigin string
+	// PreviewKey, when set, has previews of campaigns not yet public built.
+	PreviewKey string
+	// Dev adds the live-preview script (DevScript) and the embed snippet
+	// to pages.
+	Dev       bool
+	DevScript []byte
+	// Now is the time campaigns are judged open, closed or published at.
+	Now func() time.Time
+	// Tallies are the last known figures by store key ("org/slug"), shown
+	// on live pages until the next poll.
+	Figures map[string]*Figures
+	// Files is the cache share cards and QR codes are made into.
+	Files *LazyFiles
+}
+
+// builder carries what building one snapshot needs.
+type builder struct {
+	opt      Options
+	markdown *markdown.Renderer
+	snap     *Snapshot
+	// mode is what the pages being built are for (see with).
+	mode Mode
+	// variant is the share-message rotation being rendered (0 for the
+	// page every static copy and cache key uses; see rotation.go).
+	variant int
+	// assetURLs remembers the address each organiser file was given.
+	assetURLs map[*campaign.Asset]string
+	// pictures remembers the copies each organiser picture was given
+	// (nil: none), pictures.go.
+	pictures map[*campaign.Asset]*pictureSet
+	// locs caches each organisation's Localizer per language (lang.go);
+	// l is the one of the page being built, set by basePage.
+	locs     map[string]*i18n.Localizer
+	l        *i18n.Localizer
+	matchers map[string]*i18n.Matcher
+}
+
+// with is a builder for pages of another mode or share rotation, sharing
+// b's snapshot and caches; b itself is left as it was.
+func (b *builder) with(mode Mode, variant int) *builder {
+	nb := *b
+	nb.mode, nb.variant = mode, variant
+	return &nb
+}
+
+// forms reports whether signable actions get a signing form on pages of
+// b's mode.
+func (b *builder) forms() bool {
+	switch b.mode {
+	case ModePublic:
+		return b.opt.Signing
+	case ModeStatic:
+		return b.opt.FormOrigin != ""
+	}
+	return false
+}
+
+// Compile renders site (nil for an empty site) into a new snapshot as opt
+// says, writing Markdown with md. prev, when not nil, lends its static
+// files for one more generation.
+func Compile(opt Options, md *markdown.Renderer, site *campaign.Site, prev *Snapshot) (*Snapshot, error) {
+	b := &builder{
+		opt:      opt,
+		markdown: md,
+		mode:     opt.Mode,
+		snap: &Snapshot{
+			Site:        site,
+			opt:         opt,
+			Pages:       map[string]*pagecache.Response{},
+			Regions:     map[string]map[string]*pagecache.Response{},
+			Rotations:   map[string][]*pagecache.Response{},
+			Static:      map[string]*pagecache.Response{},
+			Mastodon:    map[string]string{},
+			MastodonLoc: map[string]*i18n.Localizer{},
+			Signing:     map[string]*SigningCampaign{},
+			Thanks:      map[string]map[string]*pagecache.Response{},
+			Moved:       map[string]string{},
+			Shorts:      map[string]string{},
+			Previews:    map[string]*pagecache.Response{},
+
+			Lazy:        map[string]*LazyFile{},
+			SigningKeys: map[string][]*SigningCampaign{},
+			PageLangs:   map[string]*i18n.Matcher{},
+			LangNotices: map[string]map[string]*pagecache.Response{},
+		},
+		assetURLs: map[*campaign.Asset]string{},
+		pictures:  map[*campaign.Asset]*pictureSet{},
+	}
+	if err := b.addViewsStatic(); err != nil {
+		return nil, err
+	}
+	if opt.Dev {
+		// Dev mode only, so production snapshots never hold it.
+		b.snap.devScript = b.addStatic("dev.js", opt.DevScript, "text/javascript; charset=utf-8")
+	}
+	b.snap.siteImage = b.plainImage("site", defaultBrand, opt.SiteName)
+	b.snap.Favicon = pagecache.New(squarePNG(defaultBrand, 32), "image/png", hvDayCache, staticCSP)
+	if err := b.addPages(site); err != nil {
+		return nil, err
+	}
+	sort.Slice(b.snap.Known, func(i, j int) bool { return b.snap.Known[i].URL < b.snap.Known[j].URL })
+	if err := b.addSyndication(site); err != nil {
+		return nil, err
+	}
+	if err := b.renderInternalError(); err != nil {
+		return nil, err
+	}
+	if prev != nil {
+		for k, v := range prev.Static {
+			if _, ok := b.snap.Static[k]; !ok {
+				b.snap.Static[k] = v
+			}
+		}
+		b.lendCopies(prev)
+	}
+	return b.snap, nil
+}
+
+// SitePage is the site's page frame, never indexed, for pages rendered
+// per request (error pages).
+func (snap *Snapshot) SitePage(title string) views.Page {
+	b := &builder{opt: snap.opt, snap: snap}
+	return b.sitePage(title)
+}
+
+// addViewsStatic serves every file of views.Static under a hashed name and
+// records the stylesheet's and script's addresses.
+func (b *builder) addViewsStatic() error {
+	return fs.WalkDir(views.Static, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(views.Static, p)
+		if err != nil {
+			return err
+		}
+		u := b.addStatic(p, data, "")
+		switch p {
+		case "style.css":
+			b.snap.Stylesheet = u
+		case "app.js":
+			b.snap.script = u
+		case "reach.js":
+			b.snap.reachScript = u
+		}
+		return nil
+	})
+}
+
+// addStatic serves data under /static/ with the content hash in its name
+// (dir/name.HASH.ext) and returns the address.
+func (b *builder) addStatic(p string, data []byte, contentType string) string {
+	sum := sha256.Sum256(data)
+	hash := hex.EncodeToString(sum[:])[:12]
+	ext := path.Ext(p)
+	u := "/static/" + strings.TrimSuffix(p, ext) + "." + hash + ext
+	if contentType == "" {
+		contentType = mime.TypeByExtension(ext)
+	}
+	if contentType == "" {
+		contentType = "application/octet-stream"
+	}
+	if strings.HasPrefix(contentType, "text/") && !strings.Contains(contentType, "charset") {
+		contentType += "; charset=utf-8"
+	}
+	if _, ok := b.snap.Static[u]; !ok {
+		b.snap.Static[u] = pagecache.New(data, contentType, hvImmutable, staticCSP)
+	}
+	return u
+}
+
+// assetURL serves one of an organisation's files and returns its address.
+func (b *builder) assetURL(org *campaign.Org, a *campaign.Asset) string {
+	if a == nil {
+		return ""
+	}
+	if u, ok := b.assetURLs[a]; ok {
+		return u
+	}
+	u := b.addStatic(org.Slug+"/"+strings.TrimPrefix(path.Clean("/"+a.Path), "/"), a.Data, a.ContentType)
+	b.assetURLs[a] = u
+	return u
+}
+
+// addPages renders the index, every organisation page and every public
+// campaign page, with region variants.
+func (b *builder) addPages(site *campaign.Site) error {
+	idx := b.indexProps(site)
+	if err := b.addPage("/", views.IndexPage(idx), idx.Page, false); err != nil {
+		return err
+	}
+	if site == nil {
+		return nil
+	}
+	for _, o := range site.Orgs {
+		// Serve every file the loader read for the organisation, so even a
+		// file only Markdown links to has its hashed address.
+		paths := make([]string, 0, len(o.Assets))
+		for p := range o.Assets {
+			paths = append(paths, p)
+		}
+		sort.Strings(paths)
+		for _, p := range paths {
+			b.assetURL(o, o.Assets[p])
+		}
+		for _, lang := range o.Langs() {
+			if err := b.addOrg(o.In(lang)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// addOrg renders the pages of organisation o in o's language: its page,
+// its campaigns' pages with region variants, and, for the default
+// language of a multilingual organisation, the variants carrying a notice
+// that suggests another language (see lang.go).
+func (b *builder) addOrg(o *campaign.Org) error {
+	{
+		op := b.orgProps(o)
+		orgPath := orgPath(o)
+		if err := b.addPage(orgPath, views.OrgPage(op), op.Page, false); err != nil {
+			return err
+		}
+		if err := b.addLangNotices(orgPath, o, op.Page, false, func(p views.Page) templ.Component {
+			v := op
+			v.Page = p
+			return views.OrgPage(v)
+		}); err != nil {
+			return err
+		}
+		b.snap.Known = append(b.snap.Known, views.Link{Label: o.Name, URL: orgPath})
+		for _, r := range o.Redirects {
+			if c := o.Campaign(r.To); c != nil && b.public(c) {
+				old := "/" + o.Slug + "/" + r.From
+				if !isDefaultLang(o) {
+					old += "/" + o.Language
+				}
+				b.snap.Moved[old] = CampaignPath(c)
+			}
+		}
+		for _, c := range o.Campaigns {
+			if !b.public(c) {
+				if err := b.addPreview(c); err != nil {
+					return err
+				}
+				continue
+			}
+			cp, regions := b.campaignProps(c, "")
+			p := CampaignPath(c)
+			b.snap.Known = append(b.snap.Known, views.Link{Label: c.Title, URL: p})
+			if c.Short != "" && isDefaultLang(o) {
+				b.snap.Moved["/"+c.Short] = p
+				b.snap.Shorts["/"+c.Short] = p
+			}
+			if err := b.addCardsAndPoster(c); err != nil {
+				return err
+			}
+			if lc := b.newLive(c, cp); lc != nil {
+				if isDefaultLang(o) {
+					for _, alt := range cp.Page.Alternates {
+						if !alt.Current {
+							lc.LangNotices[alt.Lang] = suggestion(alt, o.Strings[alt.Lang])
+						}
+					}
+				}
+				if err := b.addLive(lc, regions); err != nil {
+					return err
+				}
+				continue
+			}
+			cp = b.staticFigures(c, cp)
+			if err := b.addPage(p, views.CampaignPage(cp), cp.Page, postsForm(cp.Actions)); err != nil {
+				return err
+			}
+			if err := b.addRotations(c, p); err != nil {
+				return err
+			}
+			if err := b.addLangNotices(p, o, cp.Page, postsForm(cp.Actions), func(pg views.Page) templ.Component {
+				v := cp
+				v.Page = pg
+				return views.CampaignPage(v)
+			}); err != nil {
+				return err
+			}
+			for _, region := range regions {
+				vp, _ := b.campaignProps(c, region)
+				page, err := b.renderPage(p, views.CampaignPage(vp), vp.Page, postsForm(vp.Actions))
+				if err != nil {
+					return fmt.Errorf("rendering %s for region %s: %w", p, region, err)
+				}
+				if b.snap.Regions[p] == nil {
+					b.snap.Regions[p] = map[string]*pagecache.Response{}
+				}
+				b.snap.Regions[p][strings.ToLower(region)] = page
+			}
+		}
+	}
+	return nil
+}
+
+// addSuggestions renders, for the default-language page at path of a
+// multilingual organisation o, one variant per other language with a
+// notice suggesting it; render builds the page from a modified frame.
+func (b *builder) addLangNotices(path string, o *campaign.Org, page views.Page, forms bool, render func(views.Page) templ.Component) error {
+	if !isDefaultLang(o) || len(page.Alternates) < 2 {
+		return nil
+	}
+	b.snap.PageLangs[path] = b.matcher(o)
+	set := map[string]*pagecache.Response{}
+	for _, alt := range page.Alternates {
+		if alt.Current {
+			continue
+		}
+		p := page
+		p.Suggest = suggestion(alt, o.Strings[alt.Lang])
+		c, err := b.renderPage(path, render(p), p, forms)
+		if err != nil {
+			return fmt.Errorf("rendering %s with a %s suggestion: %w", path, alt.Lang, err)
+		}
+		set[alt.Lang] = c
+	}
+	b.snap.LangNotices[path] = set
+	return nil
+}
+
+// addLive renders a campaign that takes signatures: its page and region
+// variants with the last known tally, and its thank-you pages.
+func (b *builder) addLive(lc *SigningCampaign, regions []string) error {
+	for _, region := range regions {
+		vp, _ := b.campaignProps(lc.Campaign, region)
+		lc.Regions[strings.ToLower(region)] = vp
+	}
+	lc.rotations = b.rotationProps(lc.Campaign)
+	if err := RenderSigning(lc, b.opt.Figures[lc.Key]); err != nil {
+		return err
+	}
+	b.snap.Signing[lc.Path] = lc
+	b.snap.SigningKeys[lc.Key] = append(b.snap.SigningKeys[lc.Key], lc)
+	share, donate, hasDonate := shareAndDonate(lc.Path, lc.props)
+	set := map[string]*pagecache.Response{}
+	lc.ThanksProps = map[string]views.ThanksPageProps{}
+	for _, o := range outcomes {
+		tp := b.thanksProps(lc.Campaign, lc.Frame, o, share, donate, hasDonate)
+		tp.Next = ThanksNext(lc.Path, lc.props)
+		lc.ThanksProps[o] = tp
+		var buf bytes.Buffer
+		if err := views.ThanksPage(tp).Render(context.Background(), &buf); err != nil {
+			return fmt.Errorf("rendering the thank-you page of %s: %w", lc.Path, err)
+		}
+		set[o] = pagecache.New(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, lc.CSP)
+	}
+	b.snap.Thanks[lc.Path] = set
+	return b.addEmbedThanks(lc, share)
+}
+
+// addPage renders the page at p; forms as for renderPage.
+func (b *builder) addPage(p string, c templ.Component, page views.Page, forms bool) error {
+	cp, err := b.renderPage(p, c, page, forms)
+	if err != nil {
+		return fmt.Errorf("rendering %s: %w", p, err)
+	}
+	b.snap.Pages[p] = cp
+	return nil
+}
+
+// addPreview renders a campaign that is not public yet for the preview
+// address, when a preview key is set: noindex, never stored by caches, and
+// without a signing form (a preview takes no signatures).
+func (b *builder) addPreview(c *campaign.Campaign) error {
+	if b.opt.PreviewKey == "" {
+		return nil
+	}
+	b = b.with(ModePreview, 0)
+	cp, _ := b.campaignProps(c, "")
+	cp.Page.Noindex = true
+	cp.Page.Preview = true
+	p := CampaignPath(c)
+	page, err := b.renderPage(p, views.CampaignPage(cp), cp.Page, postsForm(cp.Actions))
+	if err != nil {
+		return fmt.Errorf("rendering the preview of %s: %w", p, err)
+	}
+	b.snap.Previews[p] = page.WithCacheControl(hvNoStore)
+	return nil
+}
+
+// renderPage renders one page into a cached response with its own
+// Content-Security-Policy.
+//
+// forms says whether the page holds an open signing form (postsForm): a
+// static copy's forms post to the live server, so such a page's policy
+// allows that form action; pages without one keep serve's policy.
+func (b *builder) renderPage(p string, c templ.Component, page views.Page, forms bool) (*pagecache.Response, error) {
+	_, mastodonForm := b.snap.Mastodon[p]
+	var buf bytes.Buffer
+	if err := c.Render(context.Background(), &buf); err != nil {
+		return nil, err
+	}
+	csp := policy(b.mode, page.ThemeCSS, mastodonForm, nil)
+	if forms {
+		csp = b.formCSP(csp)
+	}
+	return pagecache.New(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, csp), nil
+}
+
+// formCSP is csp for a page holding an open signing form: in a static copy
+// the form posts to Options.FormOrigin, which form-action must allow.
+func (b *builder) formCSP(csp string) string {
+	if b.mode != ModeStatic || b.opt.FormOrigin == "" {
+		return csp
+	}
+	return strings.Replace(csp, "form-action 'self'", "form-action 'self' "+b.opt.FormOrigin, 1)
+}
+
+// postsForm reports whether a campaign page's actions hold an open signing
+// form.
+func postsForm(actions []views.ActionView) bool {
+	for _, a := range actions {
+		if a.Closed {
+			continue
+		}
+		if a.Petition != nil && openForm(a.Petition.Form) || a.Letter != nil && openForm(a.Letter.Form) {
+			return true
+		}
+	}
+	return false
+}
+
+// openForm reports whether f is a form that takes signatures.
+func openForm(f *views.SignForm) bool { return f != nil && !f.Closed }
+
+func (b *builder) renderInternalError() error {
+	props := views.ErrorPageProps{
+		Page:    b.sitePage("Something went wrong"),
+		Status:  500,
+		Heading: "Something went wrong on our side",
+		Message: "The page could not be shown. Please try again in a moment.",
+		HomeURL: "/",
+	}
+	var buf bytes.Buffer
+	if err := views.ErrorPage(props).Render(context.Background(), &buf); err != nil {
+		return fmt.Errorf("rendering the error page: %w", err)
+	}
+	b.snap.InternalError = buf.Bytes()
+	return nil
+}
+
+// Cache-Control values of the prepared responses.
+var (
+	hvNoCache   = []string{"no-cache"}
+	hvNoStore   = []string{"no-store"}
+	hvImmutable = []string{"public, max-age=31536000, immutable"}
+	hvDayCache  = []string{"public, max-age=86400"}
+)
+
+// staticCSP is the policy on files under /static/: they are never documents
+// to run, so an SVG opened on its own can neither run script nor load anything.
+const staticCSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox; frame-ancestors 'none'"
+
+// PageCSP is a page's Content-Security-Policy: nothing from other origins,
+// scripts only from this site, and inline style only for the page's own
+// theme rule, allowed by its hash. A page with a Mastodon share form may
+// send that form on to the reader's own server, so its form-action also
+// allows https: (browsers apply form-action to the redirect).
+func PageCSP(themeCSS string, mastodonForm bool) string {
+	style := "style-src 'self'"
+	if themeCSS != "" {
+		sum := sha256.Sum256([]byte(themeCSS))
+		style += " 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+	}
+	form := "form-action 'self'"
+	if mastodonForm {
+		form += " https:"
+	}
+	return "default-src 'none'; script-src 'self'; " + style + "; img-src 'self'; " + form +
+		"; base-uri 'none'; frame-ancestors 'none'"
+}
+
+// public reports whether a campaign has a page now: every status but draft,
+// once its publish_at (if any) has come. The snapshot is rebuilt when the
+// next publish_at passes (see scheduleClose), so it appears on time.
+func (b *builder) public(c *campaign.Campaign) bool { return c.PublicAt(b.opt.Now()) }
+
+func hasKind(c *campaign.Campaign, k campaign.Kind) bool {
+	for _, a := range c.Actions {
+		if a.Kind == k {
+			return true
+		}
+	}
+	return false
+}

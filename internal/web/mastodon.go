@@ -1,0 +1,92 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/idna"
+
+	"github.com/placard/placard/internal/i18n"
+	"github.com/placard/placard/internal/mastodon"
+	"github.com/placard/placard/internal/site"
+	"github.com/placard/placard/views"
+)
+
+// The Mastodon share: a redirect to the reader's own server, after a
+// check of the server's name and the message.
+
+// Messages for a refused Mastodon share.
+const (
+	badInstanceHeading = "That is not a Mastodon server address"
+	badInstanceMessage = "Type the address of the Mastodon server where you have your account, such as mastodon.social, then try sharing again."
+	mixedHeading       = "That server name mixes alphabets"
+	mixedMessage       = "Part of that name is written in letters of different alphabets, as names made to look like another site's are. Check the address of your Mastodon server, type it again with your keyboard, and try sharing again."
+	badTextHeading     = "That share message cannot be sent"
+	badTextMessage     = "The message is too long or contains characters that are not text. Go back to the campaign page and use its share button again."
+)
+
+// mastodonShare sends the reader to their own Mastodon server's share screen
+// with the message prefilled. Mastodon has no central share address, so the
+// campaign page asks for the reader's server in a small GET form. Only a
+// valid public host name is accepted (not one whose labels mix alphabets,
+// as look-alikes do), and the link always goes to https://HOST/share,
+// never anywhere else.
+//
+// The server and the message are the query's, so anyone can write a link
+// here that would send a reader, from the organisation's own domain, to a
+// server and words of their choosing. Only a navigation from this site's
+// own page (Sec-Fetch-Site: same-origin: the share form) is redirected at
+// once; any other request gets a page, in the page's language, naming the
+// server and showing the message, with a plain link to continue.
+func (s *Server) mastodonShare(w http.ResponseWriter, r *http.Request) error {
+	snap := s.snap.Load()
+	pagePath := strings.TrimSuffix(r.URL.Path, "/share/mastodon")
+	text, ok := snap.Mastodon[pagePath]
+	if !ok {
+		return errNotFound
+	}
+	q := r.URL.Query()
+	host, err := mastodon.Host(q.Get("instance"))
+	if errors.Is(err, mastodon.ErrMixedScripts) {
+		return badRequest(mixedHeading, mixedMessage)
+	}
+	if err != nil {
+		return badRequest(badInstanceHeading, badInstanceMessage)
+	}
+	if t := strings.TrimSpace(q.Get("text")); t != "" {
+		if !utf8.ValidString(t) || utf8.RuneCountInString(t) > mastodon.MaxText || strings.ContainsRune(t, 0) {
+			return badRequest(badTextHeading, badTextMessage)
+		}
+		text = t
+	}
+	target := "https://" + host + "/share?text=" + site.QueryEscape(text)
+	if r.Header.Get("Sec-Fetch-Site") != "same-origin" {
+		return s.mastodonConfirm(w, r, snap, pagePath, host, text, target)
+	}
+	h := w.Header()
+	h.Set("Location", target)
+	h["Cache-Control"] = hvNoStore
+	w.WriteHeader(http.StatusSeeOther)
+	return nil
+}
+
+// mastodonConfirm is the page asking the reader to continue to host.
+func (s *Server) mastodonConfirm(w http.ResponseWriter, r *http.Request, snap *site.Snapshot, pagePath, host, text, target string) error {
+	loc := snap.MastodonLoc[pagePath]
+	if loc == nil {
+		loc = i18n.New(i18n.Default, nil)
+	}
+	shown := host
+	if u, err := idna.ToUnicode(host); err == nil && u != host {
+		shown = u + " (" + host + ")"
+	}
+	title := loc.T("share.mastodon.confirm.title")
+	frame := s.errorFrame(snap, title)
+	frame.L = loc
+	frame.Lang, frame.Dir, frame.OGLocale = site.LangInfo(loc.Lang())
+	return s.writePage(w, r, http.StatusOK, views.MastodonConfirmPage(views.MastodonConfirmProps{
+		Page: frame, Host: shown, Text: text, URL: target, BackURL: pagePath,
+	}), "")
+}

@@ -1,0 +1,120 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/placard/placard/internal/attribution"
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/site"
+	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/views"
+)
+
+// A signer's personal link: the thank-you page that shows it once, and
+// the page it opens.
+
+var hvNoReferrer = []string{"no-referrer"}
+
+// impactNotFound answers a private-page address that names no link: 404
+// with a page that says what to check, never cached, indexed or referred
+// from (the address holds what the reader typed as a key).
+func (s *Server) impactNotFound(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign) error {
+	p := lc.SignFrame(noImpactHeading)
+	props := views.ErrorPageProps{Page: p, Status: http.StatusNotFound, Heading: noImpactHeading, Message: noImpactMessage, HomeURL: lc.Path}
+	w.Header()["Referrer-Policy"] = hvNoReferrer
+	w.Header()["X-Robots-Tag"] = []string{"noindex"}
+	return s.writePage(w, r, http.StatusNotFound, views.ErrorPage(props), lc.CSP)
+}
+
+// personalThanks serves the thank-you page of a new signer with their
+// personal link, and the private page's address the first time (first).
+// It is rendered per request (only signers reach it) and never stored.
+func (s *Server) personalThanks(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign, outcome, token, key string, first bool) error {
+	tp, ok := lc.ThanksProps[outcome]
+	if !ok {
+		return errNotFound
+	}
+	link := s.base + lc.Path + "?" + attribution.ParamRef + "=" + token
+	pv := &views.PersonalLinkView{URL: link, Share: personalShare(lc.Campaign, link), KeyShown: !first}
+	pv.Share.URL = link // the link itself to copy, as the supporter will paste it
+	pv.Share.LinkLabel = "Your own link"
+	if first {
+		pv.PrivateURL = s.base + lc.Path + "/impact?" + attribution.ParamKey + "=" + key
+	}
+	tp.Personal = pv
+	if tp.DonateURL != lc.Path {
+		tp.DonateText = "You can also give"
+	}
+	// The address holds the claim: no referrer leaves this page at all.
+	w.Header()["Referrer-Policy"] = hvNoReferrer
+	w.Header()["X-Robots-Tag"] = []string{"noindex"}
+	return s.writePage(w, r, http.StatusOK, views.ThanksPage(tp), lc.PersonalCSP)
+}
+
+// impact serves a personal link's private page: GET
+// /{org}/{campaign}/impact?key=KEY. It reads the store on every request
+// (one indexed row) and is never cached, indexed or referred from. A
+// well-formed key the campaign does not hold gets the page of a new link
+// that has brought nothing (see attribution.TokenOf); only a malformed one gets 404.
+func (s *Server) impact(w http.ResponseWriter, r *http.Request) error {
+	snap := s.snap.Load()
+	path := strings.TrimSuffix(r.URL.Path, "/impact")
+	lc := snap.Signing[path]
+	if lc == nil {
+		return errNotFound
+	}
+	key := strings.ToLower(strings.TrimSpace(r.URL.Query().Get(attribution.ParamKey)))
+	if !attribution.ValidKey(key) {
+		return s.impactNotFound(w, r, lc)
+	}
+	ref, err := s.cfg.Store.Referral(r.Context(), attribution.KeyHash(key))
+	switch {
+	case errors.Is(err, store.ErrNotFound), err == nil && (ref.Org != lc.Campaign.Org.Slug || ref.Campaign != lc.Campaign.Slug):
+		// A well-formed key the campaign does not hold is answered as a
+		// new link that has brought nothing yet: a claim may name a link
+		// that was never stored (an address that had already signed, or
+		// the honeypot), and its private page must not tell it apart from
+		// a real one. Only malformed keys get the 404.
+		ref = signing.ReferralCount{Token: attribution.TokenOf(key)}
+	case err != nil:
+		return err
+	}
+	// Signatures this instance counted but has not written yet (internal/attribution).
+	ref.Signatures += s.credits.PendingFor(ref.Org, ref.Campaign, ref.Token)
+	p := lc.SignFrame("Your link")
+	brought := site.Plural(ref.Signatures, "signature", "signatures")
+	heading := "Your link brought " + brought
+	if ref.Signatures == 0 {
+		brought = "no signatures yet"
+		heading = "Your link has not brought a signature yet"
+	}
+	p.Title = heading + " — " + lc.Campaign.Title
+	props := views.ImpactPageProps{
+		Page:          p,
+		CampaignTitle: lc.Campaign.Title,
+		CampaignURL:   lc.Path,
+		Count:         ref.Signatures,
+		Heading:       heading,
+		Brought:       brought,
+		LinkURL:       s.base + lc.Path + "?" + attribution.ParamRef + "=" + ref.Token,
+	}
+	w.Header()["Referrer-Policy"] = hvNoReferrer
+	w.Header()["X-Robots-Tag"] = []string{"noindex"}
+	return s.writePage(w, r, http.StatusOK, views.ImpactPage(props), lc.CSP)
+}
+
+// personalShare is the share block for a personal link: the campaign's
+// first messages around link, each network's link tagged with its source.
+func personalShare(c *campaign.Campaign, link string) views.ShareView {
+	msg, subject, tags := site.CampaignMessages(c, site.FirstShare(c), 0)
+	return site.ShareViewFor(site.CampaignPath(c), link, msg, subject, tags)
+}
+
+// Words for a private-page address that is not a key at all.
+const (
+	noImpactHeading = "We could not find that private page"
+	noImpactMessage = "Check that you copied the whole address. Private pages belong to one campaign, so the campaign part of the address must be the one you signed."
+)
