@@ -1,11 +1,14 @@
 package web
 
 import (
+	"bytes"
 	"compress/gzip"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/PuerkitoBio/goquery"
 )
 
 // TestDynamicPagesGzipped: pages rendered per request (here a "not found"
@@ -52,5 +55,46 @@ func TestDynamicPagesGzipped(t *testing.T) {
 		if b := body(t, head); b != "" || head.Header.Get("Content-Encoding") != "gzip" {
 			t.Errorf("HEAD %s: %d bytes of body, Content-Encoding %q", tc.path, len(b), head.Header.Get("Content-Encoding"))
 		}
+	}
+}
+
+// TestPrivatePagesGzipped: a new signer's thank-you page with the personal
+// link, and the link's private page, are sent gzipped to a client that
+// asks, and decode to the plain page.
+func TestPrivatePagesGzipped(t *testing.T) {
+	e := newSignEnv(t, openSQLite(t), nil)
+	res := e.signVia(t, libraryPage, "ann@example.org")
+	wantStatus(t, res, http.StatusSeeOther)
+	thanksURL := res.Header.Get("Location")
+	gz := http.Header{"Accept-Encoding": {"gzip"}}
+
+	res = get(t, e.s, "GET", thanksURL, gz)
+	wantStatus(t, res, http.StatusOK)
+	wantHeader(t, res, "Content-Encoding", "gzip")
+	zr, err := gzip.NewReader(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(zr)
+	d, err := goquery.NewDocumentFromReader(bytes.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	private := d.Find("#private-link").AttrOr("value", "")
+	if private == "" {
+		t.Fatalf("no private address on the gzipped thank-you page (%d bytes)", len(page))
+	}
+
+	impact := strings.TrimPrefix(private, "https://act.example.org")
+	plain := body(t, get(t, e.s, "GET", impact, nil))
+	res = get(t, e.s, "GET", impact, gz)
+	wantStatus(t, res, http.StatusOK)
+	wantHeader(t, res, "Content-Encoding", "gzip")
+	zr, err = gzip.NewReader(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := io.ReadAll(zr); string(got) != plain {
+		t.Errorf("the gzipped private page (%d bytes) is not the plain one (%d bytes)", len(got), len(plain))
 	}
 }
