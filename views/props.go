@@ -282,7 +282,7 @@ type ActionView struct {
 	// Closed is true when the campaign no longer takes actions.
 	Closed bool
 	// Next is offered after a share or contact action: the next call to
-	// action, or a related campaign; nil for none (reach.go).
+	// action, or a related campaign; nil for none (internal/site/nextstep.go).
 	Next *NextStep
 
 	Statement *StatementView
@@ -674,7 +674,7 @@ type ThanksPageProps struct {
 	DonateURL string
 	// DonateText is the label of that link, such as "Not now — donate instead".
 	DonateText string
-	// Personal is the new signer's own share link, or nil (reach.go).
+	// Personal is the new signer's own share link, or nil (internal/web/personal.go).
 	Personal *PersonalLinkView
 	// Next is the campaign's next call to action after signing, or nil.
 	Next *NextStep

@@ -1,7 +1,7 @@
 // Package site compiles a loaded campaign.Site into an immutable Snapshot:
 // every public page and its variants (regions, share rotations, language
 // notices), the pages that take signatures (SigningCampaign, re-rendered
-// with new Figures by RenderSigning), thank-you pages, feeds, the sitemap,
+// with new tallies by RenderSigning), thank-you pages, feeds, the sitemap,
 // embeds and their snippet, the records of share cards and QR codes made
 // on first request (LazyFile, LazyFiles), and each page's
 // Content-Security-Policy, decided from what the page is.

@@ -52,7 +52,7 @@ func shareLinks(msg func(campaign.Network) string, link, emailSubject string) []
 	plain := link
 	for _, n := range campaign.Networks {
 		// Each network shares the address tagged with its own source, so
-		// arrivals and signatures can be counted per network (reach.go).
+		// arrivals and signatures can be counted per network (internal/attribution).
 		link := attribution.WithSource(plain, string(n), "")
 		text := withLink(msg(n), link)
 		l := views.ShareLink{Network: string(n), Label: shareLabels[n]}

@@ -16,6 +16,7 @@ import (
 	"github.com/placard/placard/internal/formtoken"
 	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/pagecache"
+	"github.com/placard/placard/internal/tallywatch"
 	"github.com/placard/placard/views"
 )
 
@@ -127,7 +128,7 @@ func (b *builder) newLive(c *campaign.Campaign, cp views.CampaignPageProps) *Sig
 // lazyRegions holds the region variants of one rendering, each rendered
 // once, by the first request that asks for it.
 type lazyRegions struct {
-	t  *Figures // the tally the rendering shows
+	t  *tallywatch.Tally // the tally the rendering shows
 	mu sync.Mutex
 	by map[string]*lazyRegion // lower-cased region → variant
 }
@@ -176,7 +177,7 @@ func (lr *lazyRegions) Rendered() int {
 }
 
 // renderSigningPage renders one variant p of lc's page with tally t.
-func renderSigningPage(lc *SigningCampaign, t *Figures, p views.CampaignPageProps) (*pagecache.Spliced, error) {
+func renderSigningPage(lc *SigningCampaign, t *tallywatch.Tally, p views.CampaignPageProps) (*pagecache.Spliced, error) {
 	p = withFigures(p, lc, t)
 	var buf bytes.Buffer
 	if err := views.CampaignPage(p).Render(context.Background(), &buf); err != nil {
@@ -189,7 +190,7 @@ func renderSigningPage(lc *SigningCampaign, t *Figures, p views.CampaignPageProp
 // notices) with figures t and swaps them in; region variants follow on
 // demand (SigningPages.Region). The tally watcher calls it when a
 // campaign's figures change.
-func RenderSigning(lc *SigningCampaign, t *Figures) error {
+func RenderSigning(lc *SigningCampaign, t *tallywatch.Tally) error {
 	one := func(p views.CampaignPageProps) (*pagecache.Spliced, error) { return renderSigningPage(lc, t, p) }
 	main, err := one(lc.props)
 	if err != nil {
@@ -226,7 +227,7 @@ func RenderSigning(lc *SigningCampaign, t *Figures) error {
 // the approved organisations added to its letters' signatories. Slices and
 // pointed-to views are copied, never changed in place: p's originals are
 // kept for the next rendering.
-func withFigures(p views.CampaignPageProps, lc *SigningCampaign, t *Figures) views.CampaignPageProps {
+func withFigures(p views.CampaignPageProps, lc *SigningCampaign, t *tallywatch.Tally) views.CampaignPageProps {
 	p.Actions = slices.Clone(p.Actions)
 	for i := range p.Actions {
 		a := &p.Actions[i]

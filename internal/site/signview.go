@@ -9,6 +9,7 @@ import (
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/tallywatch"
 	"github.com/placard/placard/views"
 )
 
@@ -169,20 +170,8 @@ func countryOptions(l *i18n.Localizer) []views.Option {
 	return out
 }
 
-// Figures is what the store last said about one campaign.
-type Figures struct {
-	Count signing.Count
-	// Revision is the store's revision of the campaign's signatures; a poll
-	// re-renders the page whenever it moves, even if the counts did not.
-	Revision int64
-	Recent   []signing.PublicSigner
-	// Orgs are the approved organisation sign-ons, oldest first, for the
-	// letter's list of signatories.
-	Orgs []signing.Signature
-}
-
 // tallyView is a campaign's live numbers against goal.
-func figuresView(l *i18n.Localizer, t *Figures, goal int) *views.Tally {
+func figuresView(l *i18n.Localizer, t *tallywatch.Tally, goal int) *views.Tally {
 	var n int
 	if t != nil {
 		n = t.Count.Signatures

@@ -20,6 +20,7 @@ import (
 	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/markdown"
 	"github.com/placard/placard/internal/pagecache"
+	"github.com/placard/placard/internal/tallywatch"
 	"github.com/placard/placard/views"
 )
 
@@ -145,7 +146,7 @@ type Options struct {
 	Now func() time.Time
 	// Tallies are the last known figures by store key ("org/slug"), shown
 	// on live pages until the next poll.
-	Figures map[string]*Figures
+	Tallies map[string]*tallywatch.Tally
 	// Files is the cache share cards and QR codes are made into.
 	Files *LazyFiles
 }
@@ -470,7 +471,7 @@ func (b *builder) addLive(lc *SigningCampaign, regions []string) error {
 		lc.Regions[strings.ToLower(region)] = vp
 	}
 	lc.rotations = b.rotationProps(lc.Campaign)
-	if err := RenderSigning(lc, b.opt.Figures[lc.Key]); err != nil {
+	if err := RenderSigning(lc, b.opt.Tallies[lc.Key]); err != nil {
 		return err
 	}
 	b.snap.Signing[lc.Path] = lc

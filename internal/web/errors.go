@@ -4,12 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
-	"runtime/debug"
 	"strconv"
 	"syscall"
 
@@ -55,29 +53,6 @@ func clientGone(r *http.Request, err error) bool {
 	}
 	return errors.Is(err, context.Canceled) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, net.ErrClosed) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF)
-}
-
-// handlerFunc is a handler that reports failure by returning an error
-// instead of writing an error response itself.
-type handlerFunc func(w http.ResponseWriter, r *http.Request) error
-
-// handle adapts h to net/http: an error (or a panic) becomes a status and
-// an error page. Handlers write only after all work is done (cached bytes,
-// or a page rendered into a buffer), so nothing is written before an error.
-func (s *Server) handle(h handlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				s.serveError(w, r, fmt.Errorf("panic: %v\n%s", v, debug.Stack()))
-			}
-		}()
-		if err := h(w, r); err != nil {
-			s.serveError(w, r, err)
-		}
-	}
 }
 
 // serveError writes the page for err: the 404 page with suggestions, the

@@ -383,3 +383,25 @@ func TestMastodonConfirmLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestSignAgainHeadingInLanguage: a form whose token was refused comes back
+// with a heading in the page's language. The headings were English on
+// every page before they moved to the catalogue.
+func TestSignAgainHeadingInLanguage(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, st store.Store) {
+		e := i18nEnv(t, st)
+		for _, c := range []struct{ lang, want string }{
+			{"ar", "يُرجى إرسال النموذج مرة أخرى"},
+			{"he", "נא לשלוח את הטופס שוב"},
+		} {
+			v := e.formValues(t, parkPage+"/"+c.lang, "petition-form")
+			// Sent at once: the token is younger than formtoken.MinAge.
+			res := e.post(t, parkPage+"/sign", v, nil)
+			wantStatus(t, res, 422)
+			d := doc(t, res)
+			if h := d.Find("h1").Text(); !strings.Contains(h, c.want) || d.Find("html").AttrOr("lang", "") != c.lang {
+				t.Errorf("%s form sent too soon: lang %q, h1 %q, want it to contain %q", c.lang, d.Find("html").AttrOr("lang", ""), h, c.want)
+			}
+		}
+	})
+}

@@ -21,7 +21,7 @@ import (
 //	GET /{org}/card.png                        an organisation's share card
 //	GET /{org}/{campaign}/qr.svg, /qr.png      QR code of the campaign address with ?src=qr
 //	GET /{org}/{campaign}/poster               printable A4 poster with the QR code
-//	                                           &claim=… adds a new signer's personal link (reach.go)
+//	                                           &claim=… adds a new signer's personal link (personal.go)
 //	GET /{org}/{campaign}/impact               ?key=KEY: a personal link's private page (personal.go)
 //	GET /{org}/{lang}                          the organisation in another of its languages (lang.go)
 //	GET /{org}/{campaign}/{lang}[/thanks]      a campaign, and its thanks, in another language

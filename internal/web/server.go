@@ -94,7 +94,7 @@ type Config struct {
 	// Empty means the TCP peer's address is the client's. The header is
 	// believed only from peers in TrustedProxies, and a list in it
 	// (X-Forwarded-For, Forwarded) is read from the right: the client is
-	// the right-most address that is not a trusted proxy (clientip.go).
+	// the right-most address that is not a trusted proxy (middleware.go).
 	ClientIPHeader string
 	// TrustedProxies are the address ranges of the reverse proxies whose
 	// ClientIPHeader is believed. Empty means loopback only (a proxy on the
@@ -169,13 +169,13 @@ type Server struct {
 
 	tokens formtoken.Signer
 	// used remembers the tokens that have signed (formtoken.Used), per client
-	// as keyer names it (clientip.go; set by signRoute).
+	// as keyer names it (middleware.go: withClient).
 	used  *formtoken.Used
 	keyer *clientKeyer
 	// tallies holds the last figures fetched from the store per campaign
 	// ("org/slug"); guarded by mu, like the snapshot builds that read it.
-	figures map[string]*site.Figures
-	// watch follows the store's tallies and delivers them to figures
+	tallies map[string]*tallywatch.Tally
+	// watch follows the store's tallies and delivers them to tallies
 	// (tallies.go); nil when signing is off.
 	watch *tallywatch.Watcher
 
@@ -276,7 +276,7 @@ func NewContext(ctx context.Context, cfg Config, loaded *campaign.Site) (*Server
 		tokens:  formtoken.New(key),
 		used:    formtoken.NewUsed(),
 		keyer:   newClientKeyer(cfg.ClientIPHeader, cfg.TrustedProxies),
-		figures: map[string]*site.Figures{},
+		tallies: map[string]*tallywatch.Tally{},
 		lazy:    &site.LazyFiles{},
 	}
 	if cfg.Store != nil {
@@ -364,11 +364,6 @@ func nextChange(loaded *campaign.Site, now time.Time) time.Time {
 	return next
 }
 
-// ServeHTTP serves one request from the current snapshot.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.handler.ServeHTTP(w, r)
-}
-
 // build renders site into a new snapshot. prev, when not nil, lends its
 // static files for one more generation.
 func (s *Server) build(loaded *campaign.Site, prev *site.Snapshot) (*site.Snapshot, error) {
@@ -379,6 +374,6 @@ func (s *Server) build(loaded *campaign.Site, prev *site.Snapshot) (*site.Snapsh
 	return site.Compile(site.Options{
 		Base: s.base, SiteName: s.cfg.SiteName, Mode: mode, Signing: s.cfg.Store != nil,
 		FormOrigin: s.cfg.FormOrigin, PreviewKey: s.cfg.PreviewKey, Dev: s.cfg.Dev, DevScript: devScript, Now: s.cfg.Now,
-		Figures: s.figures, Files: s.lazy,
+		Tallies: s.tallies, Files: s.lazy,
 	}, s.md, loaded, prev)
 }

@@ -85,14 +85,16 @@ func (s *Server) signRoute() http.Handler {
 	}))
 
 	var h http.Handler = s.handle(s.sign)
-	// The client's address (Server.keyer): from the header the trusted
-	// proxies set when one is named, else the TCP peer. Never RealIP,
-	// which trusts any client. The rate limit and the used-token set
-	// (formtoken.Used) key by it.
-	keyer := s.keyer
+	// The client's address (Server.keyer, found once by withClient): from
+	// the header the trusted proxies set when one is named, else the TCP
+	// peer. Never RealIP, which trusts any client. The rate limit and the
+	// used-token set (formtoken.Used) key by it.
 	if s.cfg.RateLimit > 0 {
 		limited := httprate.LimitBy(s.cfg.RateLimit, time.Minute,
-			func(r *http.Request) (string, error) { return s.limitKey(r, keyer), nil },
+			func(r *http.Request) (string, error) {
+				client, _ := r.Context().Value(clientCtx{}).(string)
+				return client, nil
+			},
 			httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
 				s.serveError(w, r, errRateLimited)
 			}),
@@ -109,7 +111,7 @@ func (s *Server) signRoute() http.Handler {
 			plain.ServeHTTP(w, r)
 		})
 	}
-	return cop.Handler(h)
+	return cop.Handler(s.withClient(h))
 }
 
 // sign takes one signature: a form POST from a petition or letter. It
@@ -191,6 +193,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 		Organisation: form.Get("organisation"), Role: form.Get("role"),
 		Consent: form.Get(site.FieldConsent), Contact: form.Get(site.FieldContact), Public: form.Get(site.FieldPublic),
 	}
+	sig, errs := signing.CheckForm(sub, sa.Rules, sa.Consent, sa.Contact, now)
 	tok := form.Get(site.FieldToken)
 	tokProblem, issued := s.tokens.Check(lc.Key, tok, now)
 	if tokProblem == formtoken.Missing && s.fromSiteOrigin(r) {
@@ -198,8 +201,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 		// the signer confirms on the form shown again here, with a token.
 		tokProblem = formtoken.Confirm
 	}
-	sig, errs := signing.CheckForm(sub, sa.Rules, sa.Consent, sa.Contact, now)
-	client := s.keyer.key(r)
+	client, _ := r.Context().Value(clientCtx{}).(string)
 	if tokProblem == formtoken.OK && len(errs) == 0 && !s.used.Claim(tok, client, issued, now) {
 		tokProblem = formtoken.Spent
 	}
@@ -269,15 +271,16 @@ func seeOther(w http.ResponseWriter, location string) error {
 	return nil
 }
 
-// Headings of a re-shown form whose token was refused. The signer's
-// details are kept; one more press of the button sends them.
+// Catalogue keys of the headings of a re-shown form whose token was
+// refused. The signer's details are kept; one more press of the button
+// sends them.
 var tokenHeadings = map[formtoken.Problem]string{
-	formtoken.Missing: "Please press Sign again: this form had expired",
-	formtoken.Forged:  "Please press Sign again: this form had expired",
-	formtoken.Fresh:   "Please press Sign again: that was quicker than we expected",
-	formtoken.Expired: "Please press Sign again: this form was opened a long time ago",
-	formtoken.Spent:   "Please press Sign again: this form had already been sent",
-	formtoken.Confirm: "Please press Sign again to confirm your signature",
+	formtoken.Missing: "sign.again.expired",
+	formtoken.Forged:  "sign.again.expired",
+	formtoken.Fresh:   "sign.again.quick",
+	formtoken.Expired: "sign.again.old",
+	formtoken.Spent:   "sign.again.spent",
+	formtoken.Confirm: "sign.again.confirm",
 }
 
 // signAgain re-shows the form (422) with the signer's values, each problem
@@ -319,7 +322,7 @@ func (s *Server) signAgain(w http.ResponseWriter, r *http.Request, lc *site.Sign
 		Form:          *f,
 	}
 	if tp != formtoken.OK {
-		props.Heading = tokenHeadings[tp]
+		props.Heading = lc.Loc.T(tokenHeadings[tp])
 		props.Page.Title = props.Heading + " — " + lc.Campaign.Title
 	}
 	if isEmbedSign(r) && lc.Embed != nil {

@@ -65,13 +65,11 @@ func (s *Server) deliverTallies(changed map[string]*tallywatch.Tally) error {
 	defer s.mu.Unlock()
 	snap := s.snap.Load() // the newest, should a reload have swapped it
 	var errs []error
-	for k, wt := range changed {
-		var t *site.Figures
-		if wt == nil {
-			delete(s.figures, k)
+	for k, t := range changed {
+		if t == nil {
+			delete(s.tallies, k)
 		} else {
-			t = &site.Figures{Count: wt.Count, Revision: wt.Revision, Recent: wt.Recent, Orgs: wt.Orgs}
-			s.figures[k] = t
+			s.tallies[k] = t
 		}
 		for _, lc := range snap.SigningKeys[k] {
 			if err := site.RenderSigning(lc, t); err != nil {

@@ -31,7 +31,7 @@ const (
 )
 
 // An attribution form value takes a form token's place in a cached page's
-// stored blocks (splice.go), so the two must have one length: this fails
+// stored blocks (internal/pagecache), so the two must have one length: this fails
 // to compile otherwise.
 const _ = uint(formtoken.Len-attribution.FormValueLen) + uint(attribution.FormValueLen-formtoken.Len)
 
