@@ -5,7 +5,9 @@ import (
 	"image"
 	"image/jpeg"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/placard/placard/internal/campaign/campaigntest"
@@ -184,3 +186,38 @@ func TestPictureCopiesOutliveOneReload(t *testing.T) {
 // heroSizesAttr is the sizes the site writes on a campaign's picture
 // (internal/site/pictures.go).
 const heroSizesAttr = "(max-width: 30rem) 160px, (min-width: 52rem) 48rem, calc(100vw - 2rem)"
+
+// TestPictureCopiesConcurrentFirstRequests: many first requests for the
+// copies of one picture at once all get their copy, and each copy is
+// made once (the picture is decoded once for both).
+func TestPictureCopiesConcurrentFirstRequests(t *testing.T) {
+	s := newTestServer(t)
+	set, _ := doc(t, get(t, s, "GET", "/riverside/save-the-library", nil)).Find(".hero img").Attr("srcset")
+	src, _ := doc(t, get(t, s, "GET", "/riverside/save-the-library", nil)).Find(".hero img").Attr("src")
+	var copies []string
+	for u := range srcset(t, set) {
+		if u != src {
+			copies = append(copies, u)
+		}
+	}
+	before := s.lazy.Renders.Load()
+	var wg sync.WaitGroup
+	codes := make([]int, 16)
+	for i := range codes {
+		wg.Go(func() {
+			req := httptest.NewRequest("GET", copies[i%len(copies)], nil)
+			rec := httptest.NewRecorder()
+			s.ServeHTTP(rec, req)
+			codes[i] = rec.Code
+		})
+	}
+	wg.Wait()
+	for i, c := range codes {
+		if c != http.StatusOK {
+			t.Errorf("request %d: status %d", i, c)
+		}
+	}
+	if n := s.lazy.Renders.Load() - before; n != int64(len(copies)) {
+		t.Errorf("%d files made for %d copies", n, len(copies))
+	}
+}
