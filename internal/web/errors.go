@@ -102,11 +102,7 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	h := w.Header()
 	h["Content-Type"] = hvHTML
 	h["Cache-Control"] = hvNoCache
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.WriteHeader(he.status)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(buf.Bytes())
-	}
+	writeBody(w, r, he.status, buf.Bytes())
 }
 
 // requestID is the request's ID from the log middleware, or a fresh number
