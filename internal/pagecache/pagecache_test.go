@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"io"
+	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
@@ -141,3 +142,76 @@ func TestAcceptsGzip(t *testing.T) {
 		}
 	}
 }
+
+// TestResponseKeepsOnlyGzip checks that a compressible body is kept only
+// gzipped and still answers a client without gzip with the plain bytes,
+// their length and their validator, and Body gives them back.
+func TestResponseKeepsOnlyGzip(t *testing.T) {
+	body := []byte("<!doctype html><p>" + strings.Repeat("a page worth compressing ", 40) + "</p>")
+	c := New(body, "text/html; charset=utf-8", []string{"no-cache"}, "")
+	if c.gz == nil || c.body != nil {
+		t.Fatalf("kept plain %d and gzip %d bytes; want only the gzip copy", len(c.body), len(c.gz))
+	}
+	if !bytes.Equal(c.Body(), body) {
+		t.Fatalf("Body() = %q, want %q", c.Body(), body)
+	}
+	for _, enc := range []string{"", "identity", "gzip;q=0"} {
+		for range 2 { // the second inflates with a pooled reader
+			req := httptest.NewRequest("GET", "/", nil)
+			if enc != "" {
+				req.Header.Set("Accept-Encoding", enc)
+			}
+			rec := httptest.NewRecorder()
+			c.Serve(rec, req)
+			if got := rec.Body.Bytes(); !bytes.Equal(got, body) {
+				t.Fatalf("Accept-Encoding %q: body %q, want %q", enc, got, body)
+			}
+			if rec.Header().Get("Content-Encoding") != "" || rec.Header().Get("Content-Length") != strconv.Itoa(len(body)) || rec.Header().Get("Etag") != c.etag[0] {
+				t.Fatalf("Accept-Encoding %q: headers %v", enc, rec.Header())
+			}
+		}
+	}
+	req := httptest.NewRequest("GET", "/", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	rec := httptest.NewRecorder()
+	c.Serve(rec, req)
+	zr, err := gzip.NewReader(rec.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := io.ReadAll(zr); !bytes.Equal(got, body) || rec.Header().Get("Etag") != c.etagGz[0] {
+		t.Fatalf("gzip: body %q, headers %v", got, rec.Header())
+	}
+	// A small or incompressible body is kept as it is, without spare capacity.
+	small := make([]byte, 3, 100)
+	copy(small, "abc")
+	if s := New(small, "text/plain", nil, ""); s.gz != nil || !bytes.Equal(s.Body(), []byte("abc")) || cap(s.body) >= 100 {
+		t.Fatalf("small body kept as %q (cap %d), gzip %d", s.body, cap(s.body), len(s.gz))
+	}
+}
+
+// BenchmarkResponseServe serves a prepared page, gzipped and plain: the
+// gzipped read is the one nearly every client makes.
+func BenchmarkResponseServe(b *testing.B) {
+	body := []byte("<!doctype html><p>" + strings.Repeat("a page worth compressing, with words ", 800) + "</p>")
+	c := New(body, "text/html; charset=utf-8", []string{"no-cache"}, "")
+	for _, enc := range []string{"gzip", "identity"} {
+		b.Run(enc, func(b *testing.B) {
+			req := httptest.NewRequest("GET", "/", nil)
+			req.Header.Set("Accept-Encoding", enc)
+			w := &discard{h: http.Header{}}
+			b.ReportAllocs()
+			for b.Loop() {
+				clear(w.h)
+				c.Serve(w, req)
+			}
+		})
+	}
+}
+
+// discard is a ResponseWriter that keeps nothing.
+type discard struct{ h http.Header }
+
+func (d *discard) Header() http.Header         { return d.h }
+func (d *discard) Write(p []byte) (int, error) { return len(p), nil }
+func (d *discard) WriteHeader(int)             {}
