@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/binary"
 	"encoding/hex"
+	"hash/crc32"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -215,3 +216,59 @@ type discard struct{ h http.Header }
 func (d *discard) Header() http.Header         { return d.h }
 func (d *discard) Write(p []byte) (int, error) { return len(p), nil }
 func (d *discard) WriteHeader(int)             {}
+
+// TestSplicedAttributed serves a page with token and attribution slots
+// plain and gzipped, blank and with a visitor's attribution: the gzip
+// reader checks the trailer's CRC-32, computed from the pieces' CRCs
+// since the plain page is not kept.
+func TestSplicedAttributed(t *testing.T) {
+	now := time.Unix(1_700_000_000, 0)
+	tok := issue("o/c", now)
+	part := strings.Repeat("<p class=x>Lorem ipsum dolor sit amet</p>\n", 97)
+	body := viaMark + part + tokenMark + part + viaMark + "x" + tokenMark + part
+	p := NewSpliced([]byte(body), testSlots, "o/c", "")
+	via := []byte(strings.Repeat("v", len(viaMark)))
+	for _, v := range [][]byte{nil, via} {
+		fill := testSlots.BlankAttribution
+		if v != nil {
+			fill = v
+		}
+		want := strings.ReplaceAll(strings.ReplaceAll(body, tokenMark, tok), viaMark, string(fill))
+		for _, gz := range []bool{false, true} {
+			req := httptest.NewRequest("GET", "/", nil)
+			if gz {
+				req.Header.Set("Accept-Encoding", "gzip")
+			}
+			rec := httptest.NewRecorder()
+			p.ServeAttributed(rec, req, issue, now, v)
+			got := rec.Body.Bytes()
+			if gz {
+				zr, err := gzip.NewReader(bytes.NewReader(got))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got, err = io.ReadAll(zr); err != nil {
+					t.Fatalf("via %q: %v", v, err)
+				}
+			}
+			if string(got) != want {
+				t.Errorf("via %q gz %v: body differs", v, gz)
+			}
+		}
+	}
+	if got := string(p.Body(tok)); got != strings.ReplaceAll(strings.ReplaceAll(body, tokenMark, tok), viaMark, string(testSlots.BlankAttribution)) {
+		t.Errorf("Body differs")
+	}
+}
+
+// TestShiftBy checks the CRC-32 operator against the CRC of joined bytes.
+func TestShiftBy(t *testing.T) {
+	a := []byte("the first part")
+	for _, n := range []int{0, 1, 2, 7, 32, 1000, 65537} {
+		b := bytes.Repeat([]byte{'q', 0, 0xff}, n)[:n]
+		sh := shiftBy(n)
+		if got, want := sh.apply(crc32.ChecksumIEEE(a))^crc32.ChecksumIEEE(b), crc32.ChecksumIEEE(append(a[:len(a):len(a)], b...)); got != want {
+			t.Errorf("n=%d: %08x, want %08x", n, got, want)
+		}
+	}
+}
