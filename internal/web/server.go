@@ -30,6 +30,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -308,6 +309,14 @@ func NewContext(ctx context.Context, cfg Config, loaded *campaign.Site) (*Server
 func (s *Server) SetSite(loaded *campaign.Site) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// Building makes a lot of short-lived garbage (templates render into
+	// buffers that are compressed and dropped) while the old snapshot is
+	// still held: collect it often during the build so the heap does not
+	// grow to twice both snapshots, and hand what was freed back to the
+	// system once the new snapshot serves.
+	gc := debug.SetGCPercent(buildGCPercent)
+	defer debug.FreeOSMemory()
+	defer debug.SetGCPercent(gc)
 	snap, err := s.build(loaded, s.snap.Load())
 	if err != nil {
 		return err
@@ -318,6 +327,9 @@ func (s *Server) SetSite(loaded *campaign.Site) error {
 	s.dev.Set(nil) // dev mode: open tabs reload
 	return nil
 }
+
+// buildGCPercent is the garbage collector's GOGC while a snapshot is built.
+const buildGCPercent = 25
 
 // scheduleClose rebuilds the snapshot when the next campaign's close_at or
 // publish_at passes, so a campaign closes, or appears, on time without a
