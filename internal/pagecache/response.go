@@ -65,9 +65,15 @@ func New(body []byte, contentType string, cacheControl []string, csp string) *Re
 	}
 	if compressible(contentType) && len(body) > 256 {
 		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw, _ := gzippers.Get().(*gzip.Writer)
+		if zw == nil {
+			zw, _ = gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		} else {
+			zw.Reset(&buf)
+		}
 		_, _ = zw.Write(body)
 		_ = zw.Close()
+		gzippers.Put(zw)
 		if buf.Len() < len(body) {
 			// Exactly sized: a buffer's spare capacity would stay with the
 			// response as long as the snapshot lives.
@@ -86,6 +92,10 @@ func New(body []byte, contentType string, cacheControl []string, csp string) *Re
 	}
 	return c
 }
+
+// gzippers are gzip writers at the best compression, reused: a new one
+// allocates about a megabyte, and a site's build makes thousands.
+var gzippers sync.Pool
 
 // gzReaders are readers inflating gzip copies for clients without gzip.
 var gzReaders sync.Pool

@@ -111,38 +111,50 @@ func NewSpliced(body []byte, slots Slots, path, csp string) *Spliced {
 	// The gzip header: magic, deflate, no flags, no time, no extra flags,
 	// unknown OS (RFC 1952).
 	head := []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255}
-	// The window before each piece is the plain text before it, with NUL
-	// bytes standing in for the tokens: the compressor may refer back into
-	// earlier pieces at the right distances, but can never refer into a
-	// token (HTML holds no NUL bytes, so no match can start or end there).
-	var window []byte
+	// One deflate stream runs through the pieces, each ended by a sync
+	// flush (byte-aligned) and the last by the final block. In each slot's
+	// place the compressor is fed NUL bytes, whose output is then cut away
+	// (the slot travels as a stored block instead): the compressor may refer
+	// back into earlier pieces at the right distances, but can never refer
+	// into a slot, since HTML holds no NUL bytes, so no match can start or
+	// end there. A page that does hold NUL bytes has each piece compressed
+	// on its own.
 	hasNUL := bytes.IndexByte(body, 0) >= 0
+	nuls := make([]byte, tokenLen)
+	var out bytes.Buffer
+	zw := getDeflater(&out)
+	starts := make([]int, 0, len(pieces)+1)
 	for i, piece := range pieces {
-		var buf bytes.Buffer
 		if i > 0 {
-			buf.Write(storedBlockHeader(tokenLen))
-		}
-		var dict []byte
-		if !hasNUL {
-			dict = window
-			if len(dict) > 32<<10 {
-				dict = dict[len(dict)-32<<10:]
+			if hasNUL {
+				zw.Reset(&out)
+			} else {
+				mark := out.Len()
+				_, _ = zw.Write(nuls)
+				_ = zw.Flush()
+				out.Truncate(mark)
 			}
 		}
-		zw, _ := flate.NewWriterDict(&buf, flate.BestCompression, dict)
+		starts = append(starts, out.Len())
 		_, _ = zw.Write(piece)
 		if i == len(pieces)-1 {
 			_ = zw.Close() // the final block
 		} else {
 			_ = zw.Flush() // a sync flush: ends byte-aligned
 		}
-		if i == 0 {
-			p.gzHead = append(head, buf.Bytes()...)
-		} else {
-			p.gzPieces = append(p.gzPieces, bytes.Clone(buf.Bytes()))
-		}
-		window = append(window, piece...)
-		window = append(window, make([]byte, tokenLen)...)
+	}
+	deflaters.Put(zw)
+	starts = append(starts, out.Len())
+	// One exactly sized allocation holds the header and every piece.
+	all := make([]byte, 0, len(head)+out.Len()+5*(len(pieces)-1))
+	all = append(all, head...)
+	all = append(all, out.Bytes()[:starts[1]]...)
+	p.gzHead = all[:len(all):len(all)]
+	for i := 1; i < len(pieces); i++ {
+		from := len(all)
+		all = append(all, storedBlockHeader(tokenLen)...)
+		all = append(all, out.Bytes()[starts[i]:starts[i+1]]...)
+		p.gzPieces = append(p.gzPieces, all[from:len(all):len(all)])
 	}
 	n := len(p.gzHead) + 8
 	for _, gp := range p.gzPieces {
@@ -154,6 +166,20 @@ func NewSpliced(body []byte, slots Slots, path, csp string) *Spliced {
 	p.gzLength = []string{strconv.Itoa(n)}
 	p.crc0 = p.pieceCRC[0]
 	return p
+}
+
+// deflaters are deflate writers at the best compression, reused: a new
+// one allocates about a megabyte, and a site's build makes thousands.
+var deflaters sync.Pool
+
+// getDeflater returns a pooled deflate writer writing to w.
+func getDeflater(w io.Writer) *flate.Writer {
+	if zw, ok := deflaters.Get().(*flate.Writer); ok {
+		zw.Reset(w)
+		return zw
+	}
+	zw, _ := flate.NewWriter(w, flate.BestCompression)
+	return zw
 }
 
 // splitSlots cuts body at every token and attribution mark, in order.
