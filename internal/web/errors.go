@@ -13,6 +13,7 @@ import (
 
 	"github.com/go-chi/chi/v5/middleware"
 
+	"github.com/placard/placard/internal/pagecache"
 	"github.com/placard/placard/internal/site"
 	"github.com/placard/placard/views"
 )
@@ -102,7 +103,7 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	h := w.Header()
 	h["Content-Type"] = hvHTML
 	h["Cache-Control"] = hvNoCache
-	writeBody(w, r, he.status, buf.Bytes())
+	pagecache.WriteBody(w, r, he.status, buf.Bytes())
 }
 
 // requestID is the request's ID from the log middleware, or a fresh number

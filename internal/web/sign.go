@@ -17,6 +17,7 @@ import (
 
 	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/formtoken"
+	"github.com/placard/placard/internal/pagecache"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/site"
 	"github.com/placard/placard/internal/store"
@@ -368,7 +369,7 @@ func (s *Server) writePage(w http.ResponseWriter, r *http.Request, status int, c
 	if csp != "" {
 		h["Content-Security-Policy"] = []string{csp}
 	}
-	writeBody(w, r, status, buf.Bytes())
+	pagecache.WriteBody(w, r, status, buf.Bytes())
 	return nil
 }
 

@@ -1,4 +1,4 @@
-package web
+package pagecache
 
 import (
 	"bytes"
@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
-
-	"github.com/placard/placard/internal/pagecache"
 )
 
 // Pages rendered per request (thank-you pages with a personal link, a
@@ -28,8 +26,8 @@ import (
 const minGzipBody = 256
 
 var (
-	hvVaryGzip     = []string{"Accept-Encoding"}
-	hvGzipEncoding = []string{"gzip"}
+	hvVaryAcceptEncoding = []string{"Accept-Encoding"}
+	hvContentGzip        = []string{"gzip"}
 )
 
 var gzipWriters = sync.Pool{New: func() any {
@@ -37,15 +35,15 @@ var gzipWriters = sync.Pool{New: func() any {
 	return zw
 }}
 
-// writeBody writes body with status, gzipped when the client accepts it
+// WriteBody writes body with status, gzipped when the client accepts it
 // and it is large enough to gain, with Content-Length and Vary set.
-func writeBody(w http.ResponseWriter, r *http.Request, status int, body []byte) {
+func WriteBody(w http.ResponseWriter, r *http.Request, status int, body []byte) {
 	h := w.Header()
 	if len(body) > minGzipBody {
 		if h["Vary"] == nil {
-			h["Vary"] = hvVaryGzip
+			h["Vary"] = hvVaryAcceptEncoding
 		}
-		if pagecache.AcceptsGzip(r.Header["Accept-Encoding"]) {
+		if AcceptsGzip(r.Header["Accept-Encoding"]) {
 			var buf bytes.Buffer
 			buf.Grow(len(body) / 3)
 			zw := gzipWriters.Get().(*gzip.Writer)
@@ -55,7 +53,7 @@ func writeBody(w http.ResponseWriter, r *http.Request, status int, body []byte) 
 			gzipWriters.Put(zw)
 			if buf.Len() < len(body) {
 				body = buf.Bytes()
-				h["Content-Encoding"] = hvGzipEncoding
+				h["Content-Encoding"] = hvContentGzip
 			}
 		}
 	}
