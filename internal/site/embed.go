@@ -117,7 +117,7 @@ func (b *builder) syn() *OtherSites {
 	sy.frameScript = b.addStatic("embed-frame.js", frame, "text/javascript; charset=utf-8")
 	sy.partnerScript, sy.partnerSRI = partnerScript()
 	partner, _ := embedJS.ReadFile("embedjs/partner.js")
-	b.snap.Static[sy.partnerScript] = pagecache.New(partner, "text/javascript; charset=utf-8", hvImmutable, staticCSP)
+	b.snap.Static[sy.partnerScript] = b.staticResponse(sha256.Sum256(partner), partner, "text/javascript; charset=utf-8")
 	return sy
 }
 

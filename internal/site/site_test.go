@@ -8,6 +8,7 @@ import (
 
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/markdown"
+	"github.com/placard/placard/internal/pagecache"
 )
 
 // loadExamples loads the repository's example campaigns.
@@ -88,5 +89,38 @@ func TestPreviewHasNoForm(t *testing.T) {
 		if bytes.Contains(r.Body(), []byte(`class="sign-form"`)) {
 			t.Errorf("preview %s shows a signing form", p)
 		}
+	}
+}
+
+// TestStaticFilesShared: static files with the same bytes share one
+// prepared response, within a snapshot and with the snapshot before, so
+// copied organisations and reloads do not hold the same file twice.
+func TestStaticFilesShared(t *testing.T) {
+	opt := Options{Base: "https://act.example.org", SiteName: "Placard", Now: time.Now, Files: &LazyFiles{}}
+	loaded := loadExamples(t)
+	first, err := Compile(opt, markdown.New(), loaded, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := Compile(opt, markdown.New(), loadExamples(t), first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shared := 0
+	for u, r := range second.Static {
+		if first.Static[u] != r {
+			t.Errorf("%s: the reload prepared the unchanged file again", u)
+		}
+		shared++
+	}
+	if shared == 0 {
+		t.Fatal("no static files")
+	}
+	// Two addresses with the same bytes and type share a response.
+	b := &builder{snap: &Snapshot{Static: map[string]*pagecache.Response{}, byContent: map[string]*pagecache.Response{}}}
+	data := []byte("body { color: red }" + strings.Repeat(" ", 300))
+	u1, u2 := b.addStatic("a/x.css", data, ""), b.addStatic("b/x.css", bytes.Clone(data), "")
+	if u1 == u2 || b.snap.Static[u1] != b.snap.Static[u2] {
+		t.Errorf("%s and %s: not one shared response", u1, u2)
 	}
 }
