@@ -272,3 +272,32 @@ func TestShiftBy(t *testing.T) {
 		}
 	}
 }
+
+// TestReuse: a build hands back what it or the build before prepared for
+// the same arguments, anything else anew, and lets the build before go
+// when done.
+func TestReuse(t *testing.T) {
+	body := []byte(strings.Repeat("<p>same page</p>", 40))
+	first := NewReuse(nil)
+	a := first.New(body, "text/html", []string{"no-cache"}, "csp")
+	s := first.NewSpliced(body, testSlots, "o/c", "csp")
+	first.Done()
+	second := NewReuse(first)
+	if second.New(bytes.Clone(body), "text/html", []string{"no-cache"}, "csp") != a {
+		t.Error("the same page was prepared again")
+	}
+	if second.NewSpliced(bytes.Clone(body), testSlots, "o/c", "csp") != s {
+		t.Error("the same spliced page was prepared again")
+	}
+	if second.New(body, "text/html", []string{"no-cache"}, "other") == a || second.New(body, "text/html", []string{"no-store"}, "csp") == a ||
+		second.NewSpliced(body, testSlots, "o/d", "csp") == s {
+		t.Error("a response with other headers or path was reused")
+	}
+	second.Done()
+	if second.prev != nil {
+		t.Error("the build before is still held")
+	}
+	if (*Reuse)(nil).New(body, "text/html", nil, "") == a {
+		t.Error("a nil Reuse reused")
+	}
+}

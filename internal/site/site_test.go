@@ -124,3 +124,41 @@ func TestStaticFilesShared(t *testing.T) {
 		t.Errorf("%s and %s: not one shared response", u1, u2)
 	}
 }
+
+// TestReloadReusesPages: a build after one of the same campaigns hands
+// back the pages the build before prepared (no compression, one copy of
+// the bytes for both snapshots).
+func TestReloadReusesPages(t *testing.T) {
+	opt := Options{Base: "https://act.example.org", SiteName: "Placard", Signing: true, Now: time.Now, Files: &LazyFiles{}}
+	first, err := Compile(opt, markdown.New(), loadExamples(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := Compile(opt, markdown.New(), loadExamples(t), first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(second.Pages) == 0 || len(second.Signing) == 0 {
+		t.Fatalf("%d pages, %d signing pages", len(second.Pages), len(second.Signing))
+	}
+	for p, r := range second.Pages {
+		if first.Pages[p] != r {
+			t.Errorf("%s: prepared again", p)
+		}
+	}
+	for p, lc := range second.Signing {
+		if lc.Pages.Load().Main != first.Signing[p].Pages.Load().Main {
+			t.Errorf("%s: signing page prepared again", p)
+		}
+		if lc.reuse != nil {
+			t.Errorf("%s: still reusing after the build", p)
+		}
+	}
+	for p, set := range second.Thanks {
+		for o, r := range set {
+			if first.Thanks[p][o] != r {
+				t.Errorf("%s %s: thank-you page prepared again", p, o)
+			}
+		}
+	}
+}

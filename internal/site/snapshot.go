@@ -100,6 +100,9 @@ type Snapshot struct {
 	// InternalError is the pre-rendered 500 page, so even a failure in
 	// rendering error pages never leaves a bare response.
 	InternalError []byte
+	// reuse prepared this snapshot's pages; the next build reuses them
+	// where nothing changed.
+	reuse *pagecache.Reuse
 	// byContent holds the static files' responses by SHA-256 and content
 	// type, so identical files share one (staticResponse).
 	byContent map[string]*pagecache.Response
@@ -231,9 +234,13 @@ func Compile(opt Options, md *markdown.Renderer, site *campaign.Site, prev *Snap
 		assetURLs: map[*campaign.Asset]string{},
 		pictures:  map[*campaign.Asset]*pictureSet{},
 	}
+	var prevReuse *pagecache.Reuse
 	if prev != nil {
 		b.prevByContent = prev.byContent
+		prevReuse = prev.reuse
 	}
+	b.snap.reuse = pagecache.NewReuse(prevReuse)
+	defer b.snap.reuse.Done()
 	if err := b.addViewsStatic(); err != nil {
 		return nil, err
 	}
@@ -498,7 +505,10 @@ func (b *builder) addLive(lc *SigningCampaign, regions []string) error {
 		lc.Regions[strings.ToLower(region)] = vp
 	}
 	lc.rotations = b.rotationProps(lc.Campaign)
-	if err := RenderSigning(lc, b.opt.Tallies[lc.Key]); err != nil {
+	lc.reuse = b.snap.reuse
+	err := RenderSigning(lc, b.opt.Tallies[lc.Key])
+	lc.reuse = nil // the tally watcher's renderings are never reused
+	if err != nil {
 		return err
 	}
 	b.snap.Signing[lc.Path] = lc
@@ -514,7 +524,7 @@ func (b *builder) addLive(lc *SigningCampaign, regions []string) error {
 		if err := views.ThanksPage(tp).Render(context.Background(), &buf); err != nil {
 			return fmt.Errorf("rendering the thank-you page of %s: %w", lc.Path, err)
 		}
-		set[o] = pagecache.New(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, lc.CSP)
+		set[o] = b.snap.reuse.New(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, lc.CSP)
 	}
 	b.snap.Thanks[lc.Path] = set
 	return b.addEmbedThanks(lc, share)
@@ -566,7 +576,7 @@ func (b *builder) renderPage(p string, c templ.Component, page views.Page, forms
 	if forms {
 		csp = b.formCSP(csp)
 	}
-	return pagecache.New(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, csp), nil
+	return b.snap.reuse.New(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, csp), nil
 }
 
 // formCSP is csp for a page holding an open signing form: in a static copy
