@@ -309,14 +309,13 @@ func NewContext(ctx context.Context, cfg Config, loaded *campaign.Site) (*Server
 func (s *Server) SetSite(loaded *campaign.Site) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	// Building makes a lot of short-lived garbage (templates render into
-	// buffers that are compressed and dropped) while the old snapshot is
-	// still held: collect it often during the build so the heap does not
-	// grow to twice both snapshots, and hand what was freed back to the
-	// system once the new snapshot serves.
-	gc := debug.SetGCPercent(buildGCPercent)
-	defer debug.FreeOSMemory()
-	defer debug.SetGCPercent(gc)
+	var err error
+	Frugally(func() { err = s.setSite(loaded) })
+	return err
+}
+
+// setSite is SetSite, under s.mu.
+func (s *Server) setSite(loaded *campaign.Site) error {
 	snap, err := s.build(loaded, s.snap.Load())
 	if err != nil {
 		return err
@@ -328,7 +327,31 @@ func (s *Server) SetSite(loaded *campaign.Site) error {
 	return nil
 }
 
-// buildGCPercent is the garbage collector's GOGC while a snapshot is built.
+// Frugally runs f, a load or build of a site, with the garbage collector
+// working harder, and hands what was freed back to the system afterwards.
+// Loading and building make a lot of short-lived garbage (files read and
+// parsed, templates rendered into buffers that are compressed and dropped)
+// while the site serving holds its own snapshot: at the default GOGC the
+// heap would grow to twice both, the peak of a reload. Calls nest (a reload
+// around SetSite): only the outermost changes and restores the settings.
+func Frugally(f func()) {
+	if frugal.Add(1) > 1 {
+		defer frugal.Add(-1)
+		f()
+		return
+	}
+	gc := debug.SetGCPercent(buildGCPercent)
+	defer frugal.Add(-1)
+	defer debug.FreeOSMemory()
+	defer debug.SetGCPercent(gc)
+	f()
+}
+
+// frugal counts the Frugally calls running.
+var frugal atomic.Int32
+
+// buildGCPercent is the garbage collector's GOGC while a site is loaded
+// and built.
 const buildGCPercent = 25
 
 // scheduleClose rebuilds the snapshot when the next campaign's close_at or
