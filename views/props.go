@@ -143,6 +143,14 @@ type Img struct {
 	// Width and Height are the image's intrinsic size, or 0 when unknown;
 	// when known they are written out so the layout does not shift.
 	Width, Height int
+	// SrcSet offers the picture in several widths for the browser to choose
+	// from ("/static/a.480w.HASH.jpg 480w, …, /static/a.HASH.jpg 1200w"),
+	// or is empty when there is only URL.
+	SrcSet string
+	// Sizes says how wide the picture is shown ("(min-width: 52rem) 48rem,
+	// calc(100vw - 2rem)"), so the browser can choose from SrcSet before
+	// laying out the page; written only with SrcSet.
+	Sizes string
 	// Credit names the photographer or source, or is empty.
 	Credit string
 }

@@ -842,3 +842,25 @@ func TestDumpPages(t *testing.T) {
 		}
 	}
 }
+
+// TestPictureSizes: a picture offered in several widths carries srcset and
+// sizes beside its width and height; one offered in one width carries
+// neither, so the browser never sees an empty srcset.
+func TestPictureSizes(t *testing.T) {
+	p := sectionsFixture()
+	doc, _ := parse(t, CampaignPage(p))
+	hero := wantCount(t, doc, ".hero img", 1)
+	wantAttr(t, hero, "srcset", p.Campaign.Image.SrcSet)
+	wantAttr(t, hero, "sizes", p.Campaign.Image.Sizes)
+	wantAttr(t, hero, "width", "1200")
+	wantAttr(t, hero, "height", "630")
+
+	p.Campaign.Image = &Img{URL: "/static/riverside/small.1a2b3c.png", Alt: "A small picture", Width: 300, Height: 200}
+	doc, _ = parse(t, CampaignPage(p))
+	hero = wantCount(t, doc, ".hero img", 1)
+	for _, attr := range []string{"srcset", "sizes"} {
+		if v, ok := hero.Attr(attr); ok {
+			t.Errorf("a picture in one width has %s=%q", attr, v)
+		}
+	}
+}

@@ -44,6 +44,18 @@ type Options struct {
 	// alternative text. When nil, relative images are kept as written. Images
 	// on other sites are always removed, whatever ImageURL says.
 	ImageURL func(src string) string
+	// ImageSize, when set, is asked for each image ImageURL kept, with the
+	// path the organiser wrote, and gives the img's width, height, srcset
+	// and sizes (zero values are left out), so a picture in the text fits
+	// the screen like the others on the page. The srcset may name only
+	// addresses under /static/.
+	ImageSize func(src string) ImageSize
+}
+
+// ImageSize is what Options.ImageSize tells of a picture in the text.
+type ImageSize struct {
+	Width, Height int
+	SrcSet, Sizes string
 }
 
 // Renderer converts Markdown to sanitised HTML. It is safe for concurrent
@@ -94,6 +106,14 @@ var relValue = regexp.MustCompile(`^(?:nofollow|noopener|noreferrer)(?: (?:nofol
 // a protocol-relative //host address.
 var localSrc = regexp.MustCompile(`^(?:/(?:[^/\\]|$)|[A-Za-z0-9._~%-][^:\\]*$)`)
 
+// localSrcSet matches a srcset of this site's hashed files with width
+// descriptors ("/static/a-480w.HASH.jpg 480w, /static/a.HASH.jpg 1200w").
+var localSrcSet = regexp.MustCompile(`^/static/[^\s,]+ [1-9][0-9]*w(?:, /static/[^\s,]+ [1-9][0-9]*w)*$`)
+
+// sizesValue matches the sizes values the site writes: media conditions
+// and lengths, without quotes, brackets or anything that ends an attribute.
+var sizesValue = regexp.MustCompile(`^[a-z0-9 .,:()%+-]+$`)
+
 func newPolicy() *bluemonday.Policy {
 	p := bluemonday.UGCPolicy()
 	// UGC adds nofollow to every link; links within the site need none.
@@ -102,6 +122,9 @@ func newPolicy() *bluemonday.Policy {
 	p.AllowAttrs("rel").Matching(relValue).OnElements("a")
 	// Replace UGC's image rule: only images served by this site.
 	p.AllowAttrs("src").Matching(localSrc).OnElements("img")
+	p.AllowAttrs("srcset").Matching(localSrcSet).OnElements("img")
+	p.AllowAttrs("sizes").Matching(sizesValue).OnElements("img")
+	p.AllowAttrs("width", "height").Matching(bluemonday.NumberOrPercent).OnElements("img")
 	p.AllowAttrs("dir").Matching(regexp.MustCompile(`^(?:ltr|rtl|auto)$`)).Globally()
 	return p
 }
@@ -120,7 +143,7 @@ func (r *Renderer) HTML(src string, opt Options) template.HTML {
 	doc := r.md.Parser().Parse(text.NewReader(source), parser.WithContext(ctx))
 	doc.SetAttributeString(prefixAttr, prefix)
 	shiftHeadings(doc, opt.HeadingLevel)
-	fixLinksAndImages(doc, source, opt.ImageURL)
+	fixLinksAndImages(doc, source, opt.ImageURL, opt.ImageSize)
 	var buf bytes.Buffer
 	if err := r.md.Renderer().Render(&buf, source, doc); err != nil {
 		// Rendering into a bytes.Buffer cannot fail for I/O reasons; a
@@ -172,7 +195,7 @@ func shiftHeadings(doc ast.Node, base int) {
 
 // fixLinksAndImages marks links to other sites noopener and removes images
 // that are not served by this site, putting their alternative text in place.
-func fixLinksAndImages(doc ast.Node, source []byte, imageURL func(string) string) {
+func fixLinksAndImages(doc ast.Node, source []byte, imageURL func(string) string, imageSize func(string) ImageSize) {
 	var drop []*ast.Image
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
@@ -193,6 +216,9 @@ func fixLinksAndImages(doc ast.Node, source []byte, imageURL func(string) string
 			case imageURL != nil:
 				if u := imageURL(dest); u != "" {
 					n.Destination = []byte(u)
+					if imageSize != nil {
+						setImageSize(n, imageSize(dest))
+					}
 				} else {
 					drop = append(drop, n)
 				}
@@ -210,6 +236,20 @@ func fixLinksAndImages(doc ast.Node, source []byte, imageURL func(string) string
 			parent.InsertBefore(parent, img, ast.NewString([]byte(alt)))
 		}
 		parent.RemoveChild(parent, img)
+	}
+}
+
+// setImageSize writes what s knows onto img's attributes.
+func setImageSize(img *ast.Image, s ImageSize) {
+	if s.Width > 0 && s.Height > 0 {
+		img.SetAttributeString("width", []byte(strconv.Itoa(s.Width)))
+		img.SetAttributeString("height", []byte(strconv.Itoa(s.Height)))
+	}
+	if s.SrcSet != "" && localSrcSet.MatchString(s.SrcSet) {
+		img.SetAttributeString("srcset", []byte(s.SrcSet))
+		if s.Sizes != "" {
+			img.SetAttributeString("sizes", []byte(s.Sizes))
+		}
 	}
 }
 

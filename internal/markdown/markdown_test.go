@@ -151,3 +151,35 @@ func TestTruncate(t *testing.T) {
 		t.Errorf("got %q, want at most 30 characters ending in …", got)
 	}
 }
+
+// TestImageSizes: a picture in the text gets the width, height, srcset and
+// sizes ImageSize gives, and a srcset naming anything but this site's
+// /static/ files, or sizes that could end the attribute, is left out.
+func TestImageSizes(t *testing.T) {
+	resolve := func(src string) string { return "/static/o/" + strings.TrimPrefix(src, "assets/") }
+	set := "/static/o/a-480w.1.jpg 480w, /static/o/a.2.jpg 1200w"
+	out := render(t, "![A](assets/a.jpg)", Options{ImageURL: resolve, ImageSize: func(string) ImageSize {
+		return ImageSize{Width: 1200, Height: 630, SrcSet: set, Sizes: "(min-width: 52rem) 48rem, calc(100vw - 2rem)"}
+	}})
+	for _, want := range []string{`width="1200"`, `height="630"`, `srcset="` + set + `"`, `sizes="(min-width: 52rem) 48rem, calc(100vw - 2rem)"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("got %q, want %s", out, want)
+		}
+	}
+	for _, bad := range []ImageSize{
+		{SrcSet: "https://evil.example/a.jpg 480w", Sizes: "100vw"},
+		{SrcSet: "/static/o/a.jpg 480w, //evil.example/b.jpg 800w", Sizes: "100vw"},
+		{SrcSet: "/static/o/a.jpg 2x", Sizes: "100vw"},
+	} {
+		out := render(t, "![A](assets/a.jpg)", Options{ImageURL: resolve, ImageSize: func(string) ImageSize { return bad }})
+		if strings.Contains(out, "srcset") || strings.Contains(out, "evil") || strings.Contains(out, "sizes") {
+			t.Errorf("ImageSize %+v: got %q, want no srcset", bad, out)
+		}
+	}
+	out = render(t, "![A](assets/a.jpg)", Options{ImageURL: resolve, ImageSize: func(string) ImageSize {
+		return ImageSize{SrcSet: set, Sizes: `100vw" onerror="alert(1)`}
+	}})
+	if strings.Contains(out, "onerror") || strings.Contains(out, "sizes") {
+		t.Errorf("a sizes value with quotes: got %q", out)
+	}
+}

@@ -61,6 +61,9 @@ type LazyFile struct {
 	Key         string
 	ContentType string
 	Make        func() ([]byte, error)
+	// CacheControl is sent with the file; nil means an hour. Copies of
+	// pictures, whose addresses are hashed, are cached for a year.
+	CacheControl []string
 }
 
 // GenCache holds generated files by key for the server's lifetime; keep
@@ -120,7 +123,11 @@ func (g *LazyFiles) Get(gen *LazyFile) (*pagecache.Response, error) {
 			e.err = err
 			return
 		}
-		e.file = pagecache.New(data, gen.ContentType, hvCardCache, staticCSP)
+		cc := gen.CacheControl
+		if cc == nil {
+			cc = hvCardCache
+		}
+		e.file = pagecache.New(data, gen.ContentType, cc, staticCSP)
 	})
 	if e.err != nil {
 		g.Mu.Lock()
@@ -297,7 +304,7 @@ func (b *builder) posterProps(c *campaign.Campaign) views.PosterPageProps {
 	if u != nil {
 		short = u.Host + short
 	}
-	return views.PosterPageProps{
+	pp := views.PosterPageProps{
 		Page:                p,
 		PosterStylesheetURL: b.posterStylesheet(),
 		OrgName:             o.Name,
@@ -305,13 +312,27 @@ func (b *builder) posterProps(c *campaign.Campaign) views.PosterPageProps {
 		Title:               c.Title,
 		Summary:             markdown.Truncate(strings.TrimSpace(c.Summary), posterSummaryLimit),
 		QR: views.Img{
-			URL: CampaignPath(c) + qrSVGSuffix,
-			Alt: "QR code: scan it to open " + short,
+			URL:   CampaignPath(c) + qrSVGSuffix,
+			Alt:   "QR code: scan it to open " + short,
+			Width: qrSide(b.opt.Base + CampaignPath(c) + "?src=" + qrSource),
 		},
 		ShortURL:    short,
 		CampaignURL: CampaignPath(c),
 		Action:      PosterAction(p.L, c),
 	}
+	pp.QR.Height = pp.QR.Width
+	return pp
+}
+
+// qrSide is the width and height in pixels of target's QR code SVG (its
+// modules and quiet zone at qrModulePx), so the poster's img has its size
+// before the file arrives; 0 when target cannot be encoded.
+func qrSide(target string) int {
+	c, err := qrcode.Encode(target)
+	if err != nil {
+		return 0
+	}
+	return (c.Size() + 2*qrcode.QuietZone) * qrModulePx
 }
 
 // posterSummaryLimit caps the summary on the poster, which must leave room

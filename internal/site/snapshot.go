@@ -68,6 +68,10 @@ type Snapshot struct {
 	// (/org/card.png, /org/slug/card.png, card-square.png, qr.svg, qr.png),
 	// made on first request and cached by content (cards.go).
 	Lazy map[string]*LazyFile
+	// copies lists the addresses in Lazy of the picture copies this
+	// snapshot offers itself (not those lent by the one before),
+	// pictures.go.
+	copies []string
 	// LiveKeys lists the live pages of each campaign by its store key
 	// ("org/slug"): one per language, all showing the one shared tally.
 	SigningKeys map[string][]*SigningCampaign
@@ -159,6 +163,9 @@ type builder struct {
 	variant int
 	// assetURLs remembers the address each organiser file was given.
 	assetURLs map[*campaign.Asset]string
+	// pictures remembers the copies each organiser picture was given
+	// (nil: none), pictures.go.
+	pictures map[*campaign.Asset]*pictureSet
 	// locs caches each organisation's Localizer per language (lang.go);
 	// l is the one of the page being built, set by basePage.
 	locs     map[string]*i18n.Localizer
@@ -215,6 +222,7 @@ func Compile(opt Options, md *markdown.Renderer, site *campaign.Site, prev *Snap
 			LangNotices: map[string]map[string]*pagecache.Response{},
 		},
 		assetURLs: map[*campaign.Asset]string{},
+		pictures:  map[*campaign.Asset]*pictureSet{},
 	}
 	if err := b.addViewsStatic(); err != nil {
 		return nil, err
@@ -241,6 +249,7 @@ func Compile(opt Options, md *markdown.Renderer, site *campaign.Site, prev *Snap
 				b.snap.Static[k] = v
 			}
 		}
+		b.lendCopies(prev)
 	}
 	return b.snap, nil
 }

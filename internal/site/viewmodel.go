@@ -41,7 +41,7 @@ func (b *builder) basePage(org *campaign.Org) views.Page {
 	if org != nil {
 		langCode = org.Language
 		p.ThemeCSS = themeCSS(org)
-		p.Brand = views.Brand{Name: org.DisplayShortName(), URL: orgPath(org), Logo: b.img(org, org.Logo)}
+		p.Brand = views.Brand{Name: org.DisplayShortName(), URL: orgPath(org), Logo: b.picture(org, org.Logo, logoSizes(2.5))}
 		p.TwitterSite = twitterHandle(org.Social.X)
 		p.Footer = views.Footer{
 			OrgName:    org.Name,
@@ -111,6 +111,12 @@ func (b *builder) md(org *campaign.Org, src campaign.Markdown, level int, idPref
 			}
 			return b.assetURL(org, a)
 		},
+		ImageSize: func(p string) markdown.ImageSize {
+			if org == nil {
+				return markdown.ImageSize{}
+			}
+			return b.textPicture(org, org.Assets[strings.TrimPrefix(p, "./")])
+		},
 	})
 }
 
@@ -139,7 +145,7 @@ func (b *builder) indexProps(site *campaign.Site) views.IndexPageProps {
 				Name:              o.Name,
 				URL:               "/" + o.Slug,
 				Summary:           markdown.Truncate(b.markdown.PlainText(string(o.About)), descriptionLimit),
-				Logo:              b.img(o, o.Logo),
+				Logo:              b.picture(o, o.Logo, logoSizes(3)),
 				CampaignCount:     n,
 				CampaignCountText: text,
 			})
@@ -190,7 +196,7 @@ func (b *builder) orgProps(o *campaign.Org) views.OrgPageProps {
 	prof := views.OrgProfile{
 		Name:       o.Name,
 		Website:    o.Website,
-		Logo:       b.img(o, o.Logo),
+		Logo:       b.picture(o, o.Logo, logoSizes(6)),
 		AboutHTML:  b.md(o, o.About, 3, "about-"),
 		Media:      person(o.MediaContact),
 		Social:     socialLinks(o.Social),
@@ -253,7 +259,7 @@ func (b *builder) card(c *campaign.Campaign, page *campaign.Org) views.CampaignC
 		Summary:  c.Summary,
 		DateText: b.localizer(c.Org).Date(c.Date),
 		DateISO:  isoDate(c.Date),
-		Image:    b.img(c.Org, c.Image),
+		Image:    b.picture(c.Org, c.Image, cardSizes),
 	}
 	switch b.status(c) {
 	case campaign.StatusVictory:
@@ -305,7 +311,7 @@ func (b *builder) campaignProps(c *campaign.Campaign, region string) (views.Camp
 		Summary:  c.Summary,
 		DateText: l.Date(c.Date),
 		DateISO:  isoDate(c.Date),
-		Image:    b.img(o, c.Image),
+		Image:    b.picture(o, c.Image, heroSizes),
 		BodyHTML: b.md(o, c.Body, 2, "body-"),
 		Hashtags: hashtags(c.Hashtags),
 		Steps:    c.Layout == campaign.LayoutSteps,
@@ -462,10 +468,10 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 			Closing:    l.Closing,
 		}
 		for _, s := range l.Organisations {
-			lv.Organisations = append(lv.Organisations, views.SignatoryView{Name: s.Name, URL: s.Link, Logo: b.img(o, s.Logo), Role: s.Role})
+			lv.Organisations = append(lv.Organisations, views.SignatoryView{Name: s.Name, URL: s.Link, Logo: b.picture(o, s.Logo, logoSizes(3)), Role: s.Role})
 		}
 		for _, s := range l.Individuals {
-			lv.Individuals = append(lv.Individuals, views.SignatoryView{Name: s.Name, URL: s.Link, Logo: b.img(o, s.Logo), Role: s.Role})
+			lv.Individuals = append(lv.Individuals, views.SignatoryView{Name: s.Name, URL: s.Link, Logo: b.picture(o, s.Logo, logoSizes(3)), Role: s.Role})
 		}
 		lv.SignatoryCountText = signedBy(b.localizer(o), len(l.Organisations), len(l.Individuals))
 		if sa := signableAction(c, &a, id); sa != nil && b.forms() {

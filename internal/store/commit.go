@@ -50,6 +50,11 @@ type Committer struct {
 	done   chan struct{} // closed when the writer has drained and exited
 
 	batches, signatures atomic.Int64 // committed transactions and their signatures
+
+	// sigs is the writer's buffer for a batch's signatures, reused from
+	// batch to batch (only the writer goroutine touches it) and cleared
+	// after each, so it keeps no one's details.
+	sigs []*signing.Signature
 }
 
 // CommitStats counts a Committer's work since it started.
@@ -233,10 +238,12 @@ func (c *Committer) add(reqs []*request) (err error) {
 			err = fmt.Errorf("store: AddSignatures panicked: %v", p)
 		}
 	}()
-	sigs := make([]*signing.Signature, len(reqs))
-	for i, r := range reqs {
-		sigs[i] = r.sig
+	sigs := c.sigs[:0]
+	for _, r := range reqs {
+		sigs = append(sigs, r.sig)
 	}
+	c.sigs = sigs
+	defer clear(sigs)
 	ctx, cancel := context.WithTimeout(context.Background(), c.opts.CommitTimeout)
 	defer cancel()
 	results, err := c.s.AddSignatures(ctx, sigs)

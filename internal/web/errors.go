@@ -13,6 +13,7 @@ import (
 
 	"github.com/go-chi/chi/v5/middleware"
 
+	"github.com/placard/placard/internal/pagecache"
 	"github.com/placard/placard/internal/site"
 	"github.com/placard/placard/views"
 )
@@ -102,11 +103,7 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	h := w.Header()
 	h["Content-Type"] = hvHTML
 	h["Cache-Control"] = hvNoCache
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.WriteHeader(he.status)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(buf.Bytes())
-	}
+	pagecache.WriteBody(w, r, he.status, buf.Bytes())
 }
 
 // requestID is the request's ID from the log middleware, or a fresh number

@@ -13,8 +13,13 @@ import (
 // static serves a content-hashed file: the stylesheet, the script, an
 // organisation's pictures and documents, or a generated share picture.
 func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
-	f := s.snap.Load().Static[r.URL.Path]
+	snap := s.snap.Load()
+	f := snap.Static[r.URL.Path]
 	if f == nil {
+		if snap.Lazy[r.URL.Path] != nil {
+			// A smaller copy of an organiser's picture (site/pictures.go).
+			return s.generatedFile(w, r)
+		}
 		return errNotFound
 	}
 	if site.IsPartnerScript(r.URL.Path) {

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/formtoken"
+	"github.com/placard/placard/internal/pagecache"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/site"
 	"github.com/placard/placard/internal/store"
@@ -354,8 +354,9 @@ func (s *Server) signClosed(w http.ResponseWriter, r *http.Request, lc *site.Sig
 	return s.writePage(w, r, http.StatusGone, views.SignPage(props), lc.CSP)
 }
 
-// writePage renders c into a buffer and writes it with status: a failed
-// render becomes a 500 page, never half a page. Such pages are never cached.
+// writePage renders c into a buffer and writes it with status, gzipped
+// when the client accepts it (compress.go): a failed render becomes a 500
+// page, never half a page. Such pages are never cached.
 func (s *Server) writePage(w http.ResponseWriter, r *http.Request, status int, c templ.Component, csp string) error {
 	var buf bytes.Buffer
 	// Rendered even if the client has gone (see serveError).
@@ -368,11 +369,7 @@ func (s *Server) writePage(w http.ResponseWriter, r *http.Request, status int, c
 	if csp != "" {
 		h["Content-Security-Policy"] = []string{csp}
 	}
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.WriteHeader(status)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(buf.Bytes())
-	}
+	pagecache.WriteBody(w, r, status, buf.Bytes())
 	return nil
 }
 

@@ -20,6 +20,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/placard/placard/internal/signing"
@@ -201,11 +202,48 @@ WITH input AS (
 	-- (changes.go).
 	SELECT pg_notify('placard_tally', org || '/' || campaign) FROM tal
 )
-SELECT id, org, campaign, email FROM ins
+-- Each inserted row's id with its place in the arrays, so the caller maps
+-- ids back without reading the key strings again.
+SELECT ins.id, input.ord FROM ins JOIN input USING (org, campaign, email)
 -- A plain SELECT in WITH runs only when referred to: this makes note run.
 WHERE (SELECT count(*) FROM note) >= 0`
 
 type sigKey struct{ org, campaign, email string }
+
+// repeatArray is an array argument whose elements are boxed as they are
+// added, one box reused while the same value repeats. pgx boxes every
+// element of a []string or []time.Time as it encodes it, which is an
+// allocation per signature and column; the rows of a batch mostly share
+// their org, campaign, action, kind, status, sentences, language and
+// moment, so here those cost one box per batch.
+type repeatArray[T comparable] struct {
+	elems []any
+	last  T
+	box   any
+}
+
+func newRepeatArray[T comparable](n int) *repeatArray[T] {
+	return &repeatArray[T]{elems: make([]any, 0, n)}
+}
+
+func (a *repeatArray[T]) add(v T) {
+	if a.box == nil || a.last != v {
+		a.last, a.box = v, v
+	}
+	a.elems = append(a.elems, a.box)
+}
+
+// Dimensions, Index and IndexType make it a pgtype.ArrayGetter.
+func (a repeatArray[T]) Dimensions() []pgtype.ArrayDimension {
+	return []pgtype.ArrayDimension{{Length: int32(len(a.elems)), LowerBound: 1}}
+}
+
+func (a repeatArray[T]) Index(i int) any { return a.elems[i] }
+
+func (a repeatArray[T]) IndexType() any {
+	var zero T
+	return zero
+}
 
 // AddSignatures inserts sigs in one transaction sent as one statement. A
 // duplicate (org, campaign, email) — already stored or earlier in sigs —
@@ -238,43 +276,55 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 	})
 	n := len(order)
 	var (
-		org, campaign, action, kind, status = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-		name, email, postcode, country      = make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-		phone, comment, organisation, role  = make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-		public                              = make([]bool, n)
-		consentText, lang                   = make([]string, n), make([]string, n)
-		consentAt, createdAt                = make([]time.Time, n), make([]time.Time, n)
-		contactText                         = make([]string, n)
-		contactAt                           = make([]*time.Time, n)
+		name, email, postcode, country     = make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		phone, comment, organisation, role = make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		public                             = make([]bool, n)
+		contactAt                          = make([]*time.Time, n)
+		// The columns a batch's rows mostly share (see repeatArray).
+		org, campaign, action, kind, status = newRepeatArray[string](n), newRepeatArray[string](n), newRepeatArray[string](n), newRepeatArray[string](n), newRepeatArray[string](n)
+		consentText, lang, contactText      = newRepeatArray[string](n), newRepeatArray[string](n), newRepeatArray[string](n)
+		consentAt, createdAt                = newRepeatArray[time.Time](n), newRepeatArray[time.Time](n)
 	)
 	for j, i := range order {
 		s := sigs[i]
-		org[j], campaign[j], action[j], kind[j], status[j] = s.Org, s.Campaign, s.Action, string(s.Kind), string(s.Status)
+		org.add(s.Org)
+		campaign.add(s.Campaign)
+		action.add(s.Action)
+		kind.add(string(s.Kind))
+		status.add(string(s.Status))
+		consentText.add(s.ConsentText)
+		lang.add(s.Lang)
+		contactText.add(s.ContactText)
+		consentAt.add(s.ConsentAt.UTC().Truncate(time.Microsecond))
+		createdAt.add(s.CreatedAt.UTC().Truncate(time.Microsecond))
 		name[j], email[j], postcode[j], country[j] = s.Name, s.Email, s.Postcode, s.Country
 		phone[j], comment[j], organisation[j], role[j] = s.Phone, s.Comment, s.Organisation, s.Role
-		public[j], consentText[j], lang[j] = s.Public, s.ConsentText, s.Lang
-		consentAt[j], createdAt[j] = s.ConsentAt.UTC().Truncate(time.Microsecond), s.CreatedAt.UTC().Truncate(time.Microsecond)
-		contactText[j] = s.ContactText
+		public[j] = s.Public
 		if !s.ContactAt.IsZero() {
 			at := s.ContactAt.UTC().Truncate(time.Microsecond)
 			contactAt[j] = &at
 		}
 	}
-	rows, err := db.pool.Query(ctx, addSQL, org, campaign, action, kind, status, name, email, postcode,
-		country, phone, comment, organisation, role, public, consentText, consentAt, lang, createdAt,
-		contactText, contactAt)
+	rows, err := db.pool.Query(ctx, addSQL, *org, *campaign, *action, *kind, *status, name, email, postcode,
+		country, phone, comment, organisation, role, public, *consentText, *consentAt, *lang, *createdAt,
+		*contactText, contactAt)
 	if err != nil {
 		return nil, translate(err)
 	}
-	ids := map[sigKey]int64{}
+	// ids[j] is the id of the signature sent at place j, 0 when it was
+	// already stored (ids start at 1).
+	ids := make([]int64, n)
+	var id, ord int64
 	for rows.Next() {
-		var id int64
-		var k sigKey
-		if err := rows.Scan(&id, &k.org, &k.campaign, &k.email); err != nil {
+		if err := rows.Scan(&id, &ord); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		ids[k] = id
+		if ord < 1 || ord > int64(n) {
+			rows.Close()
+			return nil, fmt.Errorf("the database returned place %d for a batch of %d", ord, n)
+		}
+		ids[ord-1] = id
 	}
 	rows.Close()
 	// The statement commits when its result is complete; an error here
@@ -282,11 +332,9 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 	if err := rows.Err(); err != nil {
 		return nil, translate(err)
 	}
-	for _, i := range order {
-		s := sigs[i]
-		k := sigKey{s.Org, s.Campaign, s.Email}
-		if id, ok := ids[k]; ok {
-			s.ID = id
+	for j, i := range order {
+		if ids[j] != 0 {
+			sigs[i].ID = ids[j]
 		} else {
 			results[i] = store.ErrAlreadySigned
 		}

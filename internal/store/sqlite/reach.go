@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"math/bits"
 	"slices"
 	"strings"
 
@@ -65,31 +66,39 @@ func (db *DB) AddLinks(ctx context.Context, org, campaign string, links []signin
 	}
 	sorted := slices.Clone(links)
 	slices.SortFunc(sorted, func(a, b signing.Referral) int { return cmp.Compare(a.Token, b.Token) })
+	// Many rows per statement (a pool's batch may be a hundred links or
+	// more): the writer is shared with the signatures' group commit, so it
+	// must be held briefly. The batch is cut into chunks of powers of two
+	// (a pool's batches are powers of two anyway), so a handful of
+	// prepared statements serves every size and none is parsed again.
+	var chunks []int
+	for rest := len(sorted); rest > 0; {
+		n := min(linksChunk, 1<<(bits.Len(uint(rest))-1))
+		chunks = append(chunks, n)
+		rest -= n
+	}
+	stmts := make([]*sql.Stmt, len(chunks))
+	for i, n := range chunks {
+		if stmts[i], err = db.prepared(ctx, stmtKey{stmtInsertLinks, n}, func() string { return linksSQL(n) }); err != nil {
+			return nil, err
+		}
+	}
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	// Many rows per statement (a pool's batch may be a thousand links):
-	// the writer is shared with the signatures' group commit, so it must
-	// be held briefly.
 	made := map[string]bool{}
-	const chunk = 200
-	args := make([]any, 0, 4*chunk)
-	for start := 0; start < len(sorted); start += chunk {
-		part := sorted[start:min(start+chunk, len(sorted))]
+	args := make([]any, 0, 4*min(linksChunk, len(sorted)))
+	orgArg, campaignArg := any(org), any(campaign) // boxed once, not per row
+	start := 0
+	for i, n := range chunks {
 		args = args[:0]
-		var q strings.Builder
-		q.WriteString(`INSERT INTO referrals (token, org, campaign, secret_hash) VALUES `)
-		for i, l := range part {
-			if i > 0 {
-				q.WriteString(", ")
-			}
-			q.WriteString("(?, ?, ?, ?)")
-			args = append(args, l.Token, org, campaign, l.SecretHash[:])
+		for _, l := range sorted[start : start+n] {
+			args = append(args, l.Token, orgArg, campaignArg, l.SecretHash[:])
 		}
-		q.WriteString(` ON CONFLICT DO NOTHING RETURNING token`)
-		rows, err := tx.QueryContext(ctx, q.String(), args...)
+		start += n
+		rows, err := tx.StmtContext(ctx, stmts[i]).QueryContext(ctx, args...)
 		if err != nil {
 			return nil, err
 		}
@@ -117,6 +126,24 @@ func (db *DB) AddLinks(ctx context.Context, org, campaign string, links []signin
 		}
 	}
 	return out, nil
+}
+
+// linksChunk caps the rows of one INSERT of links; it is a power of two.
+const linksChunk = 128
+
+// linksSQL is the INSERT of n personal links; the rows returned name those
+// created (a token already stored is skipped).
+func linksSQL(n int) string {
+	var q strings.Builder
+	q.WriteString(`INSERT INTO referrals (token, org, campaign, secret_hash) VALUES `)
+	for i := range n {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(?, ?, ?, ?)")
+	}
+	q.WriteString(` ON CONFLICT DO NOTHING RETURNING token`)
+	return q.String()
 }
 
 func sortedKeys(m map[reachKey]int) []reachKey {

@@ -1,0 +1,227 @@
+// Package imagesizes makes smaller copies of organisers' pictures, so a
+// phone is sent a picture about as wide as its screen rather than the
+// 1200-pixel original.
+//
+// Plan says, from the picture's header alone, which widths to offer; Make
+// decodes the picture once and encodes every planned width. JPEG stays
+// JPEG and PNG stays PNG. Pictures are never made wider than they are.
+//
+// Organisers' files are not trusted: Plan and Make read the header's size
+// before decoding and refuse a picture of more than MaxPixels, so a small
+// file that claims to be enormous (a decompression bomb) costs nothing, and
+// at most MaxConcurrent pictures are decoded at once, which bounds memory.
+// The output depends only on the input bytes and the width: the same file
+// always gives the same bytes, on every machine.
+package imagesizes
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"math"
+
+	"golang.org/x/image/draw"
+)
+
+// Widths are the widths, in pixels, that pictures are offered in, smallest
+// first: a phone (480 at one device pixel per CSS pixel, or a 240 px column
+// at two), a phone at two or three device pixels, and the full-width
+// picture of a desktop page.
+var Widths = []int{480, 800, 1200}
+
+// MaxPixels is the largest picture, in pixels, that Make decodes: 25
+// megapixels, a 6000×4000 camera picture (100 MB decoded at worst).
+// Larger pictures are offered only as they are.
+const MaxPixels = 25_000_000
+
+// MaxConcurrent is how many pictures Make decodes at once; more callers wait.
+const MaxConcurrent = 2
+
+// JPEGQuality is the quality of the JPEG copies wider than PhoneWidth.
+const JPEGQuality = 78
+
+// PhoneWidth is the copy phones fetch whatever their pixel density (the
+// web layer's sizes ask for it), shown up to 1.5 times enlarged on dense
+// screens; PhoneQuality, its JPEG quality, is lower than JPEGQuality so
+// that a page with four pictures stays within 60 KB on a phone. At that
+// size and density the artefacts are hardly visible.
+const (
+	PhoneWidth   = 480
+	PhoneQuality = 65
+)
+
+// Version names the resizing and encoding; a change to either (widths,
+// filter, quality) must change it, so cached copies are made again.
+const Version = "imagesizes/2"
+
+// Size is one width a picture is offered in, and the height that keeps its
+// proportions.
+type Size struct {
+	Width, Height int
+}
+
+// Errors Plan and Make return for pictures they will not resize.
+var (
+	// ErrFormat is a picture other than JPEG or PNG (GIF may be animated,
+	// SVG is drawn at any size, and WebP has no encoder here).
+	ErrFormat = errors.New("imagesizes: only JPEG and PNG pictures are resized")
+	// ErrTooLarge is a picture whose header claims more than MaxPixels.
+	ErrTooLarge = errors.New("imagesizes: picture too large to resize")
+	// ErrRotated is a JPEG whose camera data asks viewers to turn it: its
+	// copies would show unturned, so it is offered only as it is.
+	ErrRotated = errors.New("imagesizes: picture is turned by its EXIF orientation")
+)
+
+// Plan returns the widths of Widths narrower than data's picture, with
+// their heights, and the format ("jpeg" or "png"), reading only the
+// picture's header. It returns no sizes, and an error saying why, for a
+// picture it will not resize; a picture no wider than the smallest width
+// gets no sizes and no error.
+func Plan(data []byte) ([]Size, string, error) {
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return nil, "", fmt.Errorf("imagesizes: reading the picture's header: %w", err)
+	}
+	if format != "jpeg" && format != "png" {
+		return nil, format, ErrFormat
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
+		return nil, format, ErrTooLarge
+	}
+	if format == "jpeg" && orientation(data) > 1 {
+		return nil, format, ErrRotated
+	}
+	var out []Size
+	for _, w := range Widths {
+		if w >= cfg.Width {
+			break
+		}
+		h := int(math.Round(float64(cfg.Height) * float64(w) / float64(cfg.Width)))
+		out = append(out, Size{Width: w, Height: max(h, 1)})
+	}
+	return out, format, nil
+}
+
+// sem bounds the pictures decoded at once.
+var sem = make(chan struct{}, MaxConcurrent)
+
+// Make decodes data once and returns a copy at each size Plan gave, in the
+// same order, each encoded in the picture's own format.
+func Make(data []byte) ([]Size, [][]byte, error) {
+	sizes, format, err := Plan(data)
+	if err != nil || len(sizes) == 0 {
+		return nil, nil, err
+	}
+	sem <- struct{}{}
+	defer func() { <-sem }()
+	src, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, nil, fmt.Errorf("imagesizes: decoding the picture: %w", err)
+	}
+	out := make([][]byte, len(sizes))
+	// Largest first, each drawn from the original: drawing from the
+	// previous copy would be faster but blur the small ones twice.
+	for i := len(sizes) - 1; i >= 0; i-- {
+		s := sizes[i]
+		var dst draw.Image
+		if format == "png" && !opaque(src) {
+			dst = image.NewNRGBA(image.Rect(0, 0, s.Width, s.Height))
+		} else {
+			dst = image.NewRGBA(image.Rect(0, 0, s.Width, s.Height))
+		}
+		draw.CatmullRom.Scale(dst, dst.Bounds(), src, src.Bounds(), draw.Src, nil)
+		var buf bytes.Buffer
+		if format == "jpeg" {
+			q := JPEGQuality
+			if s.Width <= PhoneWidth {
+				q = PhoneQuality
+			}
+			err = jpeg.Encode(&buf, dst, &jpeg.Options{Quality: q})
+		} else {
+			enc := png.Encoder{CompressionLevel: png.BestCompression}
+			err = enc.Encode(&buf, dst)
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("imagesizes: encoding the %d px copy: %w", s.Width, err)
+		}
+		out[i] = buf.Bytes()
+	}
+	return sizes, out, nil
+}
+
+// opaque reports whether every pixel of img is fully opaque, for images
+// that can say so cheaply (all the types image/png decodes to).
+func opaque(img image.Image) bool {
+	if o, ok := img.(interface{ Opaque() bool }); ok {
+		return o.Opaque()
+	}
+	return false
+}
+
+// orientation returns the EXIF orientation (1–8) of a JPEG, or 0 when it
+// has none. It reads only the markers before the picture data.
+func orientation(data []byte) int {
+	if len(data) < 4 || data[0] != 0xFF || data[1] != 0xD8 {
+		return 0
+	}
+	p := 2
+	for p+4 <= len(data) {
+		if data[p] != 0xFF {
+			return 0
+		}
+		marker := data[p+1]
+		if marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7) {
+			p += 2
+			continue
+		}
+		if marker == 0xDA || marker == 0xD9 { // start of scan, end of image
+			return 0
+		}
+		n := int(binary.BigEndian.Uint16(data[p+2:]))
+		if n < 2 || p+2+n > len(data) {
+			return 0
+		}
+		seg := data[p+4 : p+2+n]
+		if marker == 0xE1 && len(seg) >= 6 && string(seg[:6]) == "Exif\x00\x00" {
+			return exifOrientation(seg[6:])
+		}
+		p += 2 + n
+	}
+	return 0
+}
+
+// exifOrientation reads tag 0x0112 from the first directory of a TIFF
+// structure.
+func exifOrientation(t []byte) int {
+	if len(t) < 8 {
+		return 0
+	}
+	var bo binary.ByteOrder
+	switch string(t[:2]) {
+	case "II":
+		bo = binary.LittleEndian
+	case "MM":
+		bo = binary.BigEndian
+	default:
+		return 0
+	}
+	off := int(bo.Uint32(t[4:]))
+	if off < 8 || off+2 > len(t) {
+		return 0
+	}
+	n := int(bo.Uint16(t[off:]))
+	for i := range n {
+		e := off + 2 + 12*i
+		if e+12 > len(t) {
+			return 0
+		}
+		if bo.Uint16(t[e:]) == 0x0112 {
+			return int(bo.Uint16(t[e+8:]))
+		}
+	}
+	return 0
+}

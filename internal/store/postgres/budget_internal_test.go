@@ -1,0 +1,128 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store/pgtest"
+	"github.com/placard/placard/internal/store/storetest"
+)
+
+// The signing budget on PostgreSQL (issue 12: a guard that cannot drift),
+// deterministic counts like the SQLite engine's (sqlite's
+// budget_internal_test.go). Lower them when signing gets cheaper; a change
+// that needs more must say why in its commit.
+const (
+	// budgetStatementsPerBatch: a batch of signatures is one statement,
+	// its own transaction (addSQL).
+	budgetStatementsPerBatch = 1
+	// budgetAllocsPerBatched bounds Go heap allocations per signature in a
+	// batch of batchSize through AddSignatures (measured: 6.7).
+	budgetAllocsPerBatched = 7
+	batchSize              = 64
+)
+
+// statementCounter counts the statements pgx sends, as a pgx.QueryTracer
+// on the pool's connections to the real server.
+type statementCounter struct{ n atomic.Int64 }
+
+func (c *statementCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	c.n.Add(1)
+	return ctx
+}
+
+func (c *statementCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+// TestSigningBudget: a committed batch is budgetStatementsPerBatch
+// statements and a batched signature at most budgetAllocsPerBatched
+// allocations.
+func TestSigningBudget(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	db, err := Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	// The same pool as Open's, its connections traced.
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.ConnConfig.RuntimeParams = db.pool.Config().ConnConfig.RuntimeParams
+	counter := &statementCounter{}
+	cfg.ConnConfig.Tracer = counter
+	traced, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.pool.Close()
+	db.pool = traced
+
+	n := 0
+	batch := func(campaigns ...string) []*signing.Signature {
+		sigs := make([]*signing.Signature, batchSize)
+		for i := range sigs {
+			n++
+			sigs[i] = storetest.Sig("o", campaigns[i%len(campaigns)], fmt.Sprintf("s%d@example.org", n))
+		}
+		return sigs
+	}
+	// Warm up: the first use prepares and caches the statement.
+	if _, err := db.AddSignatures(ctx, batch("c")); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("StatementsPerBatch", func(t *testing.T) {
+		for _, campaigns := range [][]string{{"c"}, {"c", "d"}} {
+			counter.n.Store(0)
+			res, err := db.AddSignatures(ctx, batch(campaigns...))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, e := range res {
+				if e != nil {
+					t.Fatalf("signature %d: %v", i, e)
+				}
+			}
+			if got := counter.n.Load(); got != budgetStatementsPerBatch {
+				t.Errorf("one batch of %d signatures to %d campaign(s): %d statements; budget %d",
+					batchSize, len(campaigns), got, budgetStatementsPerBatch)
+			}
+		}
+	})
+
+	t.Run("AllocsPerBatchedSign", func(t *testing.T) {
+		if raceEnabled {
+			t.Log("allocations differ under the race detector: counted by the run without -race (.ci/run: signing budgets)")
+			return
+		}
+		const runs = 20
+		batches := make([][]*signing.Signature, runs+1)
+		for i := range batches {
+			batches[i] = batch("c")
+		}
+		i := 0
+		var failed error
+		allocs := testing.AllocsPerRun(runs, func() {
+			if _, err := db.AddSignatures(ctx, batches[i]); err != nil && failed == nil {
+				failed = err
+			}
+			i++
+		})
+		if failed != nil {
+			t.Fatal(failed)
+		}
+		per := allocs / batchSize
+		t.Logf("%.1f allocations per signature in a batch of %d (budget %d)", per, batchSize, budgetAllocsPerBatched)
+		if per > budgetAllocsPerBatched {
+			t.Errorf("a signature in a batch of %d makes %.1f allocations; budget %d", batchSize, per, budgetAllocsPerBatched)
+		}
+	})
+}
