@@ -611,3 +611,20 @@ actions:
 		eq(t, lang+" statement media contact", st.MediaContact.Name, contact)
 	}
 }
+
+// TestRetiredCheckWordingLoads: org.yaml files written before validation
+// messages became one catalogue key per field may override the four
+// shared names those messages had (check.toolong, check.unreadable,
+// check.invisible, check.email.invalid); such a file loads as it did,
+// without problems, instead of being refused.
+func TestRetiredCheckWordingLoads(t *testing.T) {
+	fsys := fstest.MapFS{
+		"c/o/org.yaml": {Data: []byte("name: O\nstrings:\n  en:\n    check.toolong: At most {max} letters, please\n" +
+			"    check.unreadable: Unreadable, please retype\n    check.invisible: Hidden characters, please retype\n" +
+			"    check.email.invalid: That is not an email address\n")},
+	}
+	site, ps := LoadFS(fsys, "c")
+	if site == nil || len(ps) > 0 {
+		t.Fatalf("an org.yaml overriding the retired check.* names: problems %v", ps)
+	}
+}

@@ -75,6 +75,11 @@ func (l *Localizer) Dir() string {
 // page instead of vanishing.
 func (l *Localizer) T(key string, args ...string) string {
 	msg, ok := l.overrides[key]
+	if !ok && l.overrides != nil {
+		if r, has := retiredFor[key]; has {
+			msg, ok = l.overrides[r]
+		}
+	}
 	if !ok {
 		msg, ok = catalogue[l.base][key]
 	}
@@ -374,10 +379,47 @@ func Keys() []string {
 	return keys
 }
 
+// retired lists the names validation messages were worded under before
+// each field had keys of its own (one message for every field's "too
+// long", and so on), with the keys that took over from each. An
+// organisation's wording for a retired name, written in org.yaml's
+// strings: when it was current, still words those keys (unless they have
+// wording of their own), so such a file loads and reads as it did.
+var retired = map[string][]string{
+	"check.toolong":       checkFields(".toolong"),
+	"check.unreadable":    checkFields(".unreadable"),
+	"check.invisible":     checkFields(".invisible"),
+	"check.email.invalid": {"check.email.at", "check.email.spaces", "check.email.oneat", "check.email.local", "check.email.domain", "check.email.character"},
+}
+
+// retiredFor maps each key that took over from a retired name to that name.
+var retiredFor = func() map[string]string {
+	m := map[string]string{}
+	for old, keys := range retired {
+		for _, k := range keys {
+			m[k] = old
+		}
+	}
+	return m
+}()
+
+// checkFields is check.FIELD+suffix for every signing field with free text.
+func checkFields(suffix string) []string {
+	var out []string
+	for _, f := range []string{"name", "email", "postcode", "phone", "comment", "organisation", "role"} {
+		out = append(out, "check."+f+suffix)
+	}
+	return out
+}
+
 // Known reports whether key is a message of the catalogue (a plural
-// message counts by its base key, such as tally.count).
+// message counts by its base key, such as tally.count), or a retired name
+// an organisation may still word.
 func Known(key string) bool {
 	if _, ok := catalogue[Default][key]; ok {
+		return true
+	}
+	if _, ok := retired[key]; ok {
 		return true
 	}
 	_, ok := catalogue[Default][key+".other"]
@@ -444,6 +486,9 @@ func (m Message) String() string { return english.Say(m) }
 // in order: the values Placard fills in, which an organisation's own
 // wording should keep.
 func Placeholders(key string) []string {
+	if r, ok := retired[key]; ok {
+		key = r[0]
+	}
 	msg, ok := catalogue[Default][key]
 	if !ok {
 		if i := strings.LastIndexByte(key, '.'); i > 0 {

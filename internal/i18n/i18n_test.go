@@ -321,3 +321,48 @@ func TestProblemsTranslated(t *testing.T) {
 		}
 	}
 }
+
+// TestRetiredCheckOverrides: an organisation's wording for one of the
+// shared validation names of before (check.toolong, check.unreadable,
+// check.invisible, check.email.invalid) still words every field's message
+// it used to, unless the field's own key is overridden too.
+func TestRetiredCheckOverrides(t *testing.T) {
+	l := New("ar", map[string]string{
+		"check.toolong":       "at most {max}",
+		"check.unreadable":    "unreadable",
+		"check.invisible":     "invisible",
+		"check.email.invalid": "not an email",
+		"check.role.toolong":  "role: at most {max}",
+	})
+	for _, tc := range []struct {
+		m    Message
+		want string
+	}{
+		{Msg("check.name.toolong", Int("max", 200)), "at most 200"},
+		{Msg("check.comment.toolong", Int("max", 2000)), "at most 2,000"},
+		{Msg("check.role.toolong", Int("max", 200)), "role: at most 200"},
+		{Msg("check.postcode.unreadable"), "unreadable"},
+		{Msg("check.phone.invisible"), "invisible"},
+		{Msg("check.email.at"), "not an email"},
+		{Msg("check.email.domain"), "not an email"},
+	} {
+		if got := l.Say(tc.m); got != tc.want {
+			t.Errorf("%s: got %q, want %q", tc.m.Key, got, tc.want)
+		}
+	}
+	for _, k := range []string{"check.toolong", "check.unreadable", "check.invisible", "check.email.invalid"} {
+		if !Known(k) {
+			t.Errorf("Known(%q) is false: an org.yaml overriding it would be refused", k)
+		}
+	}
+	for old, keys := range retired {
+		for _, k := range keys {
+			if _, ok := catalogue[Default][k]; !ok {
+				t.Errorf("%s is retired for %s, which is not in the catalogue", old, k)
+			}
+		}
+	}
+	if got := Placeholders("check.toolong"); len(got) != 1 || got[0] != "max" {
+		t.Errorf("Placeholders(check.toolong) = %q, want [max]", got)
+	}
+}

@@ -78,3 +78,19 @@ func TestProxyWarning(t *testing.T) {
 		t.Errorf("the warning logs the client's address:\n%s", logs.String())
 	}
 }
+
+// TestNoProxyWarningWithoutRateLimit: with the rate limit off
+// (--rate-limit 0, a negative Config.RateLimit) no limit is shared by anyone, so the
+// warning that every client behind a proxy shares one is not logged, as
+// before issue 11's re-partition (the warning came from the limiter).
+func TestNoProxyWarningWithoutRateLimit(t *testing.T) {
+	var logs bytes.Buffer
+	e := newSignEnv(t, openSQLite(t), func(c *Config) { c.RateLimit = -1; c.Logger = newTestLogger(&logs) })
+	r := httptest.NewRequest("POST", libraryPage+"/sign", strings.NewReader("name=x"))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r.RemoteAddr = "10.20.30.40:5555"
+	e.s.ServeHTTP(httptest.NewRecorder(), r)
+	if strings.Contains(logs.String(), "rate limit") {
+		t.Errorf("a proxy warning about the rate limit with the limit off:\n%s", logs.String())
+	}
+}

@@ -291,7 +291,7 @@ func looksLikeProxy(a netip.Addr) bool {
 type clientCtx struct{}
 
 // withClient finds a signing POST's client (Server.keyer) once, warning
-// about a proxy that is probably miscounted, and keeps it in the request's
+// (when a rate limit is set) about a proxy that is probably miscounted, and keeps it in the request's
 // context for the rate limit and the used-token set.
 func (s *Server) withClient(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -299,7 +299,11 @@ func (s *Server) withClient(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		s.warnProxy(r, s.keyer)
+		if s.cfg.RateLimit > 0 {
+			// The warning is about a shared rate limit; with none
+			// (--rate-limit 0) there is nothing to warn of.
+			s.warnProxy(r, s.keyer)
+		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), clientCtx{}, s.keyer.key(r))))
 	})
 }
