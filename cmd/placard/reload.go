@@ -36,6 +36,13 @@ type reloader struct {
 func (rl *reloader) reload(why string) bool {
 	rl.mu.Lock()
 	defer rl.mu.Unlock()
+	var ok bool
+	web.Frugally(func() { ok = rl.loadAndSwap(why) })
+	return ok
+}
+
+// loadAndSwap is reload's work, under rl.mu.
+func (rl *reloader) loadAndSwap(why string) bool {
 	site, problems := campaign.Load(rl.dir)
 	if problems.HasErrors() {
 		for _, p := range problems.Errors() {

@@ -112,7 +112,9 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 // loadServeSite loads the campaigns folder to serve. Problems are printed
 // and refuse the start; warnings are logged.
 func loadServeSite(dir string, stderr io.Writer, log *slog.Logger) (*campaign.Site, error) {
-	site, problems := campaign.Load(dir)
+	var site *campaign.Site
+	var problems campaign.Problems
+	web.Frugally(func() { site, problems = campaign.Load(dir) })
 	if problems.HasErrors() {
 		printProblems(stderr, problems)
 		return nil, failure("the campaigns in %s have %s; fix them and start again (placard check %s lists them too)",

@@ -11,17 +11,23 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 )
 
-// Response is one response body ready to serve: the bytes, a gzip copy when
-// that is smaller, and every header value pre-built, so serving it costs no
-// rendering, no compression and almost no allocation. It is never changed
-// once made, except by WithCacheControl before it is shared.
+// Response is one response body ready to serve: the bytes, or only their
+// gzip copy when that is smaller, and every header value pre-built, so
+// serving it costs no rendering, no compression and almost no allocation.
+// Only the gzip copy of a compressible body is kept (the plain bytes are
+// most of what a site's pages weigh in memory): a client that takes gzip,
+// nearly every one, is sent it as stored; the rare one that does not gets
+// it inflated while it is written. It is never changed once made, except by
+// WithCacheControl before it is shared.
 type Response struct {
-	body []byte
+	body []byte // nil when gz holds the body
 	gz   []byte // nil when compression would not help
 
 	// Header values, each a one-element slice assigned straight into the
@@ -49,7 +55,6 @@ func New(body []byte, contentType string, cacheControl []string, csp string) *Re
 	sum := sha256.Sum256(body)
 	tag := hex.EncodeToString(sum[:12])
 	c := &Response{
-		body:         body,
 		etag:         []string{`"` + tag + `"`},
 		length:       []string{strconv.Itoa(len(body))},
 		contentType:  []string{contentType},
@@ -60,18 +65,55 @@ func New(body []byte, contentType string, cacheControl []string, csp string) *Re
 	}
 	if compressible(contentType) && len(body) > 256 {
 		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw, _ := gzippers.Get().(*gzip.Writer)
+		if zw == nil {
+			zw, _ = gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		} else {
+			zw.Reset(&buf)
+		}
 		_, _ = zw.Write(body)
 		_ = zw.Close()
+		gzippers.Put(zw)
 		if buf.Len() < len(body) {
-			c.gz = buf.Bytes()
+			// Exactly sized: a buffer's spare capacity would stay with the
+			// response as long as the snapshot lives.
+			c.gz = bytes.Clone(buf.Bytes())
 			// A different encoding is a different representation, so it has
 			// its own strong validator.
 			c.etagGz = []string{`"` + tag + `-gz"`}
 			c.lengthGz = []string{strconv.Itoa(len(c.gz))}
 		}
 	}
+	if c.gz == nil {
+		c.body = body
+		if cap(body) > len(body) {
+			c.body = bytes.Clone(body)
+		}
+	}
 	return c
+}
+
+// gzippers are gzip writers at the best compression, reused: a new one
+// allocates about a megabyte, and a site's build makes thousands.
+var gzippers sync.Pool
+
+// gzReaders are readers inflating gzip copies for clients without gzip.
+var gzReaders sync.Pool
+
+// inflate writes the plain body, inflated from the gzip copy, to w.
+func (c *Response) inflate(w io.Writer) {
+	src := bytes.NewReader(c.gz)
+	zr, _ := gzReaders.Get().(*gzip.Reader)
+	if zr == nil {
+		var err error
+		if zr, err = gzip.NewReader(src); err != nil {
+			return // cannot happen: New wrote it
+		}
+	} else if err := zr.Reset(src); err != nil {
+		return
+	}
+	_, _ = io.Copy(w, zr)
+	gzReaders.Put(zr)
 }
 
 func compressible(ct string) bool {
@@ -79,8 +121,16 @@ func compressible(ct string) bool {
 		strings.Contains(ct, "json") || strings.Contains(ct, "svg") || strings.Contains(ct, "xml")
 }
 
-// Body is the plain (uncompressed) body.
-func (c *Response) Body() []byte { return c.body }
+// Body is the plain (uncompressed) body, inflated when only the gzip copy
+// is kept.
+func (c *Response) Body() []byte {
+	if c.gz == nil {
+		return c.body
+	}
+	var buf bytes.Buffer
+	c.inflate(&buf)
+	return buf.Bytes()
+}
 
 // Header returns the response's headers as they would be sent to a client
 // not asking for gzip: Content-Type, Cache-Control and, when set,
@@ -136,9 +186,14 @@ func (c *Response) Serve(w http.ResponseWriter, r *http.Request) {
 		h["Content-Encoding"] = hvGzip
 	}
 	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(body)
+	if r.Method == http.MethodHead {
+		return
 	}
+	if !useGz && c.gz != nil {
+		c.inflate(w)
+		return
+	}
+	_, _ = w.Write(body)
 }
 
 // Matches reports whether an If-None-Match header names either of c's

@@ -7,9 +7,11 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"hash/crc32"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -38,14 +40,22 @@ import (
 // per-second trailer; one with attribution (only visitors who followed a
 // share link) costs one CRC-32 pass over the page for its own trailer.
 type Spliced struct {
-	pieces [][]byte // plain pieces; len(pieces)-1 slots go between them
-	slots  []bool   // per slot: true for an attribution slot, false for a token
-	length []string // Content-Length of the plain body
+	// Only the deflated pieces are kept; the plain page, most of what it
+	// weighs, is inflated from them for the rare client without gzip. For
+	// each piece, its length, CRC-32 and the operator that moves a CRC-32
+	// past it (crc.go) let the gzip trailer be computed without the plain
+	// bytes.
+	pieceCRC  []uint32   // CRC-32 of each plain piece
+	pieceSkip []crcShift // moves a CRC-32 past each piece's length
+	slotSkip  crcShift   // moves a CRC-32 past one slot's length
+	plainLen  int        // length of the plain page, slots filled
+	slots     []bool     // per slot: true for an attribution slot, false for a token
+	length    []string   // Content-Length of the plain body
 
 	gzHead   []byte   // gzip header + deflated pieces[0]
 	gzPieces [][]byte // deflated pieces[1:], each preceded by a token's stored block
 	gzLength []string // Content-Length of the gzip body
-	crc0     uint32   // CRC-32 of pieces[0]
+	crc0     uint32   // CRC-32 of the first piece
 
 	etag, etagGz []string // weak: the content is the same, the token differs
 	csp          []string
@@ -81,8 +91,15 @@ type tokenStamp struct {
 func NewSpliced(body []byte, slots Slots, path, csp string) *Spliced {
 	p := &Spliced{path: path, marks: slots}
 	tokenLen := len(slots.Token)
-	p.pieces, p.slots = splitSlots(body, slots)
+	var pieces [][]byte
+	pieces, p.slots = splitSlots(body, slots)
+	p.plainLen = len(body)
 	p.length = []string{strconv.Itoa(len(body))}
+	p.slotSkip = shiftBy(tokenLen)
+	for _, piece := range pieces {
+		p.pieceCRC = append(p.pieceCRC, crc32.ChecksumIEEE(piece))
+		p.pieceSkip = append(p.pieceSkip, shiftBy(len(piece)))
+	}
 	sum := sha256.Sum256(body)
 	tag := hex.EncodeToString(sum[:12])
 	p.etag = []string{`W/"` + tag + `"`}
@@ -94,38 +111,50 @@ func NewSpliced(body []byte, slots Slots, path, csp string) *Spliced {
 	// The gzip header: magic, deflate, no flags, no time, no extra flags,
 	// unknown OS (RFC 1952).
 	head := []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255}
-	// The window before each piece is the plain text before it, with NUL
-	// bytes standing in for the tokens: the compressor may refer back into
-	// earlier pieces at the right distances, but can never refer into a
-	// token (HTML holds no NUL bytes, so no match can start or end there).
-	var window []byte
+	// One deflate stream runs through the pieces, each ended by a sync
+	// flush (byte-aligned) and the last by the final block. In each slot's
+	// place the compressor is fed NUL bytes, whose output is then cut away
+	// (the slot travels as a stored block instead): the compressor may refer
+	// back into earlier pieces at the right distances, but can never refer
+	// into a slot, since HTML holds no NUL bytes, so no match can start or
+	// end there. A page that does hold NUL bytes has each piece compressed
+	// on its own.
 	hasNUL := bytes.IndexByte(body, 0) >= 0
-	for i, piece := range p.pieces {
-		var buf bytes.Buffer
+	nuls := make([]byte, tokenLen)
+	var out bytes.Buffer
+	zw := getDeflater(&out)
+	starts := make([]int, 0, len(pieces)+1)
+	for i, piece := range pieces {
 		if i > 0 {
-			buf.Write(storedBlockHeader(tokenLen))
-		}
-		var dict []byte
-		if !hasNUL {
-			dict = window
-			if len(dict) > 32<<10 {
-				dict = dict[len(dict)-32<<10:]
+			if hasNUL {
+				zw.Reset(&out)
+			} else {
+				mark := out.Len()
+				_, _ = zw.Write(nuls)
+				_ = zw.Flush()
+				out.Truncate(mark)
 			}
 		}
-		zw, _ := flate.NewWriterDict(&buf, flate.BestCompression, dict)
+		starts = append(starts, out.Len())
 		_, _ = zw.Write(piece)
-		if i == len(p.pieces)-1 {
+		if i == len(pieces)-1 {
 			_ = zw.Close() // the final block
 		} else {
 			_ = zw.Flush() // a sync flush: ends byte-aligned
 		}
-		if i == 0 {
-			p.gzHead = append(head, buf.Bytes()...)
-		} else {
-			p.gzPieces = append(p.gzPieces, buf.Bytes())
-		}
-		window = append(window, piece...)
-		window = append(window, make([]byte, tokenLen)...)
+	}
+	deflaters.Put(zw)
+	starts = append(starts, out.Len())
+	// One exactly sized allocation holds the header and every piece.
+	all := make([]byte, 0, len(head)+out.Len()+5*(len(pieces)-1))
+	all = append(all, head...)
+	all = append(all, out.Bytes()[:starts[1]]...)
+	p.gzHead = all[:len(all):len(all)]
+	for i := 1; i < len(pieces); i++ {
+		from := len(all)
+		all = append(all, storedBlockHeader(tokenLen)...)
+		all = append(all, out.Bytes()[starts[i]:starts[i+1]]...)
+		p.gzPieces = append(p.gzPieces, all[from:len(all):len(all)])
 	}
 	n := len(p.gzHead) + 8
 	for _, gp := range p.gzPieces {
@@ -133,10 +162,24 @@ func NewSpliced(body []byte, slots Slots, path, csp string) *Spliced {
 	}
 	// Each token's stored block carries tokenLen bytes besides its header,
 	// which storedBlockHeader already counted into the piece.
-	n += tokenLen * (len(p.pieces) - 1)
+	n += tokenLen * (len(pieces) - 1)
 	p.gzLength = []string{strconv.Itoa(n)}
-	p.crc0 = crc32.ChecksumIEEE(p.pieces[0])
+	p.crc0 = p.pieceCRC[0]
 	return p
+}
+
+// deflaters are deflate writers at the best compression, reused: a new
+// one allocates about a megabyte, and a site's build makes thousands.
+var deflaters sync.Pool
+
+// getDeflater returns a pooled deflate writer writing to w.
+func getDeflater(w io.Writer) *flate.Writer {
+	if zw, ok := deflaters.Get().(*flate.Writer); ok {
+		zw.Reset(w)
+		return zw
+	}
+	zw, _ := flate.NewWriter(w, flate.BestCompression)
+	return zw
 }
 
 // splitSlots cuts body at every token and attribution mark, in order.
@@ -169,14 +212,12 @@ func (p *Spliced) slotValue(i int, token, via []byte) []byte {
 // trailer is the gzip trailer of the page with token and via in its slots.
 func (p *Spliced) trailer(token, via []byte) []byte {
 	crc := p.crc0
-	size := len(p.pieces[0])
-	for i, piece := range p.pieces[1:] {
+	for i := range p.gzPieces {
 		v := p.slotValue(i, token, via)
-		crc = crc32.Update(crc, crc32.IEEETable, v)
-		crc = crc32.Update(crc, crc32.IEEETable, piece)
-		size += len(v) + len(piece)
+		crc = p.slotSkip.apply(crc) ^ crc32.ChecksumIEEE(v)
+		crc = p.pieceSkip[i+1].apply(crc) ^ p.pieceCRC[i+1]
 	}
-	return binary.LittleEndian.AppendUint32(binary.LittleEndian.AppendUint32(nil, crc), uint32(size))
+	return binary.LittleEndian.AppendUint32(binary.LittleEndian.AppendUint32(nil, crc), uint32(p.plainLen))
 }
 
 // storedBlockHeader starts a non-final stored deflate block of n bytes at a
@@ -241,12 +282,12 @@ func (p *Spliced) ServeAttributed(w http.ResponseWriter, r *http.Request, issue 
 	if r.Method == http.MethodHead {
 		return
 	}
-	if len(p.pieces) == 1 {
+	if len(p.gzPieces) == 0 {
 		if useGz {
 			_, _ = w.Write(p.gzHead)
 			_, _ = w.Write(p.gzTrailerFixed())
 		} else {
-			_, _ = w.Write(p.pieces[0])
+			p.inflate(w, nil, nil)
 		}
 		return
 	}
@@ -265,16 +306,36 @@ func (p *Spliced) ServeAttributed(w http.ResponseWriter, r *http.Request, issue 
 		_, _ = w.Write(trailer)
 		return
 	}
-	_, _ = w.Write(p.pieces[0])
-	for i, piece := range p.pieces[1:] {
-		_, _ = w.Write(p.slotValue(i, st.token, via))
-		_, _ = w.Write(piece)
+	p.inflate(w, st.token, via)
+}
+
+// flateReaders are readers inflating pages for clients without gzip.
+var flateReaders sync.Pool
+
+// inflate writes the plain page with token and via in its slots to w,
+// inflating the deflated pieces with the slots' stored blocks between
+// them: the very stream a gzip client is sent, without its header and
+// trailer.
+func (p *Spliced) inflate(w io.Writer, token, via []byte) {
+	parts := make([]io.Reader, 0, 1+3*len(p.gzPieces))
+	parts = append(parts, bytes.NewReader(p.gzHead[10:]))
+	for i, gp := range p.gzPieces {
+		parts = append(parts, bytes.NewReader(gp[:5]), bytes.NewReader(p.slotValue(i, token, via)), bytes.NewReader(gp[5:]))
 	}
+	src := io.MultiReader(parts...)
+	zr, _ := flateReaders.Get().(io.ReadCloser)
+	if zr == nil {
+		zr = flate.NewReader(src)
+	} else {
+		_ = zr.(flate.Resetter).Reset(src, nil)
+	}
+	_, _ = io.Copy(w, zr)
+	flateReaders.Put(zr)
 }
 
 // gzTrailerFixed is the trailer of a page without tokens.
 func (p *Spliced) gzTrailerFixed() []byte {
-	return binary.LittleEndian.AppendUint32(binary.LittleEndian.AppendUint32(nil, p.crc0), uint32(len(p.pieces[0])))
+	return binary.LittleEndian.AppendUint32(binary.LittleEndian.AppendUint32(nil, p.crc0), uint32(p.plainLen))
 }
 
 // Matches reports whether an If-None-Match header names the page's
@@ -287,11 +348,7 @@ func (p *Spliced) Matches(ifNoneMatch []string) bool {
 // re-use by the sign handler).
 func (p *Spliced) Body(tok string) []byte {
 	var b bytes.Buffer
-	b.Write(p.pieces[0])
-	for i, piece := range p.pieces[1:] {
-		b.Write(p.slotValue(i, []byte(tok), p.marks.BlankAttribution))
-		b.Write(piece)
-	}
+	p.inflate(&b, []byte(tok), p.marks.BlankAttribution)
 	return b.Bytes()
 }
 

@@ -117,7 +117,7 @@ func (b *builder) syn() *OtherSites {
 	sy.frameScript = b.addStatic("embed-frame.js", frame, "text/javascript; charset=utf-8")
 	sy.partnerScript, sy.partnerSRI = partnerScript()
 	partner, _ := embedJS.ReadFile("embedjs/partner.js")
-	b.snap.Static[sy.partnerScript] = pagecache.New(partner, "text/javascript; charset=utf-8", hvImmutable, staticCSP)
+	b.snap.Static[sy.partnerScript] = b.staticResponse(sha256.Sum256(partner), partner, "text/javascript; charset=utf-8")
 	return sy
 }
 
@@ -273,12 +273,12 @@ func EmbedForm(f views.SignForm) *views.SignForm {
 
 // render renders the embed of a live campaign whose page props, with the
 // live tally, are cp.
-func (e *Embed) render(cp views.CampaignPageProps, key string) (*pagecache.Spliced, error) {
+func (e *Embed) render(cp views.CampaignPageProps, key string, reuse *pagecache.Reuse) (*pagecache.Spliced, error) {
 	var buf bytes.Buffer
 	if err := views.EmbedPage(e.props(cp)).Render(context.Background(), &buf); err != nil {
 		return nil, fmt.Errorf("rendering the embed of %s: %w", e.path, err)
 	}
-	return SplicedPage(buf.Bytes(), key, e.CSP), nil
+	return reuse.NewSpliced(buf.Bytes(), pageSlots, key, e.CSP), nil
 }
 
 // addEmbedThanks renders a live campaign's embed thank-you pages from its
@@ -300,7 +300,7 @@ func (b *builder) addEmbedThanks(lc *SigningCampaign, share string) error {
 		if err := views.EmbedPage(p).Render(context.Background(), &buf); err != nil {
 			return fmt.Errorf("rendering the embed thank-you page of %s: %w", lc.Path, err)
 		}
-		set[o] = pagecache.New(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, e.CSP)
+		set[o] = b.snap.reuse.New(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, e.CSP)
 	}
 	b.syn().Thanks[lc.Path] = set
 	return nil
@@ -325,7 +325,7 @@ func (b *builder) addEmbedPage(c *campaign.Campaign, cp views.CampaignPageProps)
 	if a := props.Action; a != nil && !a.Closed && openForm(a.Form) {
 		csp = b.formCSP(csp)
 	}
-	b.syn().Pages[e.path+"/embed"] = pagecache.New(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, csp)
+	b.syn().Pages[e.path+"/embed"] = b.snap.reuse.New(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, csp)
 	return nil
 }
 

@@ -301,7 +301,7 @@ func (b *builder) addSyndication(site *campaign.Site) error {
 			if err != nil {
 				return err
 			}
-			sy.Feeds["/"+o.Slug+"/feed.atom"] = pagecache.New(data, atomType, hvNoCache, "")
+			sy.Feeds["/"+o.Slug+"/feed.atom"] = b.snap.reuse.New(data, atomType, hvNoCache, "")
 			if len(o.EmbedOrigins) == 0 {
 				continue
 			}

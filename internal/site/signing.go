@@ -61,6 +61,10 @@ type SigningCampaign struct {
 	Matcher     *i18n.Matcher
 
 	Pages atomic.Pointer[SigningPages]
+
+	// reuse, set while the snapshot's build renders the pages, reuses
+	// those the build before prepared (pagecache.Reuse).
+	reuse *pagecache.Reuse
 }
 
 // SigningPages is one rendering of a signing campaign: the page and its region
@@ -183,7 +187,7 @@ func renderSigningPage(lc *SigningCampaign, t *tallywatch.Tally, p views.Campaig
 	if err := views.CampaignPage(p).Render(context.Background(), &buf); err != nil {
 		return nil, err
 	}
-	return SplicedPage(buf.Bytes(), lc.Key, lc.pageCSP), nil
+	return lc.reuse.NewSpliced(buf.Bytes(), pageSlots, lc.Key, lc.pageCSP), nil
 }
 
 // RenderSigning renders lc's page (and its embed, rotations and language
@@ -198,7 +202,7 @@ func RenderSigning(lc *SigningCampaign, t *tallywatch.Tally) error {
 	}
 	lp := &SigningPages{Main: main, Regions: lazyRegions{t: t}, LangNotices: map[string]*pagecache.Spliced{}}
 	if lc.Embed != nil {
-		if lp.Embed, err = lc.Embed.render(withFigures(lc.props, lc, t), lc.Key); err != nil {
+		if lp.Embed, err = lc.Embed.render(withFigures(lc.props, lc, t), lc.Key, lc.reuse); err != nil {
 			return err
 		}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/markdown"
+	"github.com/placard/placard/internal/pagecache"
 )
 
 // loadExamples loads the repository's example campaigns.
@@ -87,6 +88,77 @@ func TestPreviewHasNoForm(t *testing.T) {
 	for p, r := range snap.Previews {
 		if bytes.Contains(r.Body(), []byte(`class="sign-form"`)) {
 			t.Errorf("preview %s shows a signing form", p)
+		}
+	}
+}
+
+// TestStaticFilesShared: static files with the same bytes share one
+// prepared response, within a snapshot and with the snapshot before, so
+// copied organisations and reloads do not hold the same file twice.
+func TestStaticFilesShared(t *testing.T) {
+	opt := Options{Base: "https://act.example.org", SiteName: "Placard", Now: time.Now, Files: &LazyFiles{}}
+	loaded := loadExamples(t)
+	first, err := Compile(opt, markdown.New(), loaded, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := Compile(opt, markdown.New(), loadExamples(t), first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shared := 0
+	for u, r := range second.Static {
+		if first.Static[u] != r {
+			t.Errorf("%s: the reload prepared the unchanged file again", u)
+		}
+		shared++
+	}
+	if shared == 0 {
+		t.Fatal("no static files")
+	}
+	// Two addresses with the same bytes and type share a response.
+	b := &builder{snap: &Snapshot{Static: map[string]*pagecache.Response{}, byContent: map[string]*pagecache.Response{}}}
+	data := []byte("body { color: red }" + strings.Repeat(" ", 300))
+	u1, u2 := b.addStatic("a/x.css", data, ""), b.addStatic("b/x.css", bytes.Clone(data), "")
+	if u1 == u2 || b.snap.Static[u1] != b.snap.Static[u2] {
+		t.Errorf("%s and %s: not one shared response", u1, u2)
+	}
+}
+
+// TestReloadReusesPages: a build after one of the same campaigns hands
+// back the pages the build before prepared (no compression, one copy of
+// the bytes for both snapshots).
+func TestReloadReusesPages(t *testing.T) {
+	opt := Options{Base: "https://act.example.org", SiteName: "Placard", Signing: true, Now: time.Now, Files: &LazyFiles{}}
+	first, err := Compile(opt, markdown.New(), loadExamples(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := Compile(opt, markdown.New(), loadExamples(t), first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(second.Pages) == 0 || len(second.Signing) == 0 {
+		t.Fatalf("%d pages, %d signing pages", len(second.Pages), len(second.Signing))
+	}
+	for p, r := range second.Pages {
+		if first.Pages[p] != r {
+			t.Errorf("%s: prepared again", p)
+		}
+	}
+	for p, lc := range second.Signing {
+		if lc.Pages.Load().Main != first.Signing[p].Pages.Load().Main {
+			t.Errorf("%s: signing page prepared again", p)
+		}
+		if lc.reuse != nil {
+			t.Errorf("%s: still reusing after the build", p)
+		}
+	}
+	for p, set := range second.Thanks {
+		for o, r := range set {
+			if first.Thanks[p][o] != r {
+				t.Errorf("%s %s: thank-you page prepared again", p, o)
+			}
 		}
 	}
 }

@@ -100,6 +100,12 @@ type Snapshot struct {
 	// InternalError is the pre-rendered 500 page, so even a failure in
 	// rendering error pages never leaves a bare response.
 	InternalError []byte
+	// reuse prepared this snapshot's pages; the next build reuses them
+	// where nothing changed.
+	reuse *pagecache.Reuse
+	// byContent holds the static files' responses by SHA-256 and content
+	// type, so identical files share one (staticResponse).
+	byContent map[string]*pagecache.Response
 }
 
 // Mode says what a page is rendered for; it decides whether signing forms
@@ -161,6 +167,9 @@ type builder struct {
 	// variant is the share-message rotation being rendered (0 for the
 	// page every static copy and cache key uses; see rotation.go).
 	variant int
+	// prevByContent is byContent of the snapshot before, whose static
+	// responses are reused for the same bytes.
+	prevByContent map[string]*pagecache.Response
 	// assetURLs remembers the address each organiser file was given.
 	assetURLs map[*campaign.Asset]string
 	// pictures remembers the copies each organiser picture was given
@@ -220,10 +229,18 @@ func Compile(opt Options, md *markdown.Renderer, site *campaign.Site, prev *Snap
 			SigningKeys: map[string][]*SigningCampaign{},
 			PageLangs:   map[string]*i18n.Matcher{},
 			LangNotices: map[string]map[string]*pagecache.Response{},
+			byContent:   map[string]*pagecache.Response{},
 		},
 		assetURLs: map[*campaign.Asset]string{},
 		pictures:  map[*campaign.Asset]*pictureSet{},
 	}
+	var prevReuse *pagecache.Reuse
+	if prev != nil {
+		b.prevByContent = prev.byContent
+		prevReuse = prev.reuse
+	}
+	b.snap.reuse = pagecache.NewReuse(prevReuse)
+	defer b.snap.reuse.Done()
 	if err := b.addViewsStatic(); err != nil {
 		return nil, err
 	}
@@ -302,9 +319,26 @@ func (b *builder) addStatic(p string, data []byte, contentType string) string {
 		contentType += "; charset=utf-8"
 	}
 	if _, ok := b.snap.Static[u]; !ok {
-		b.snap.Static[u] = pagecache.New(data, contentType, hvImmutable, staticCSP)
+		b.snap.Static[u] = b.staticResponse(sum, data, contentType)
 	}
 	return u
+}
+
+// staticResponse prepares data as a static file, or returns the response
+// already made for the same bytes and type, in this snapshot or the one
+// before: organisations copied from one another share their files' bytes,
+// and a reload reuses every file that did not change.
+func (b *builder) staticResponse(sum [sha256.Size]byte, data []byte, contentType string) *pagecache.Response {
+	key := string(sum[:]) + contentType
+	if r := b.snap.byContent[key]; r != nil {
+		return r
+	}
+	r := b.prevByContent[key]
+	if r == nil {
+		r = pagecache.New(data, contentType, hvImmutable, staticCSP)
+	}
+	b.snap.byContent[key] = r
+	return r
 }
 
 // assetURL serves one of an organisation's files and returns its address.
@@ -471,7 +505,10 @@ func (b *builder) addLive(lc *SigningCampaign, regions []string) error {
 		lc.Regions[strings.ToLower(region)] = vp
 	}
 	lc.rotations = b.rotationProps(lc.Campaign)
-	if err := RenderSigning(lc, b.opt.Tallies[lc.Key]); err != nil {
+	lc.reuse = b.snap.reuse
+	err := RenderSigning(lc, b.opt.Tallies[lc.Key])
+	lc.reuse = nil // the tally watcher's renderings are never reused
+	if err != nil {
 		return err
 	}
 	b.snap.Signing[lc.Path] = lc
@@ -487,7 +524,7 @@ func (b *builder) addLive(lc *SigningCampaign, regions []string) error {
 		if err := views.ThanksPage(tp).Render(context.Background(), &buf); err != nil {
 			return fmt.Errorf("rendering the thank-you page of %s: %w", lc.Path, err)
 		}
-		set[o] = pagecache.New(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, lc.CSP)
+		set[o] = b.snap.reuse.New(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, lc.CSP)
 	}
 	b.snap.Thanks[lc.Path] = set
 	return b.addEmbedThanks(lc, share)
@@ -539,7 +576,7 @@ func (b *builder) renderPage(p string, c templ.Component, page views.Page, forms
 	if forms {
 		csp = b.formCSP(csp)
 	}
-	return pagecache.New(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, csp), nil
+	return b.snap.reuse.New(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, csp), nil
 }
 
 // formCSP is csp for a page holding an open signing form: in a static copy

@@ -1,0 +1,109 @@
+package pagecache
+
+import (
+	"crypto/sha256"
+	"sync"
+)
+
+// Reuse prepares responses for one build of a site, handing back the one
+// already prepared for the same content and headers, in this build or the
+// build before. A reload that leaves most pages as they were then costs
+// their rendering only: no compression, and the old and new snapshots
+// share those pages' bytes instead of holding two copies.
+//
+// A nil *Reuse prepares every response anew.
+type Reuse struct {
+	mu   sync.Mutex
+	made map[[sha256.Size]byte]any // *Response or *Spliced
+	prev map[[sha256.Size]byte]any // made of the build before, until Done
+}
+
+// NewReuse starts a build that may reuse what prev (nil: nothing) prepared.
+func NewReuse(prev *Reuse) *Reuse {
+	r := &Reuse{made: map[[sha256.Size]byte]any{}}
+	if prev != nil {
+		prev.mu.Lock()
+		r.prev = prev.made
+		prev.mu.Unlock()
+	}
+	return r
+}
+
+// Done ends the build: the build before is no longer reused (nor kept
+// alive by this one).
+func (r *Reuse) Done() {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	r.prev = nil
+	r.mu.Unlock()
+}
+
+// key names body with the parameters of its response.
+func key(kind byte, body []byte, params ...string) [sha256.Size]byte {
+	h := sha256.New()
+	h.Write([]byte{kind})
+	for _, p := range params {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	h.Write(body)
+	var k [sha256.Size]byte
+	h.Sum(k[:0])
+	return k
+}
+
+// find returns what was prepared under k, in this build or the one before.
+func (r *Reuse) find(k [sha256.Size]byte) any {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if v, ok := r.made[k]; ok {
+		return v
+	}
+	if v, ok := r.prev[k]; ok {
+		r.made[k] = v
+		return v
+	}
+	return nil
+}
+
+// keep records v under k.
+func (r *Reuse) keep(k [sha256.Size]byte, v any) {
+	r.mu.Lock()
+	r.made[k] = v
+	r.mu.Unlock()
+}
+
+// New is New, reusing a response prepared for the same arguments.
+func (r *Reuse) New(body []byte, contentType string, cacheControl []string, csp string) *Response {
+	if r == nil {
+		return New(body, contentType, cacheControl, csp)
+	}
+	cc := ""
+	if len(cacheControl) > 0 {
+		cc = cacheControl[0]
+	}
+	k := key('r', body, contentType, cc, csp)
+	if v, ok := r.find(k).(*Response); ok {
+		return v
+	}
+	c := New(body, contentType, cacheControl, csp)
+	r.keep(k, c)
+	return c
+}
+
+// NewSpliced is NewSpliced, reusing a page prepared for the same
+// arguments.
+func (r *Reuse) NewSpliced(body []byte, slots Slots, path, csp string) *Spliced {
+	if r == nil {
+		return NewSpliced(body, slots, path, csp)
+	}
+	k := key('s', body, slots.Token, slots.Attribution, string(slots.BlankAttribution), path, csp)
+	if v, ok := r.find(k).(*Spliced); ok {
+		return v
+	}
+	p := NewSpliced(body, slots, path, csp)
+	r.keep(k, p)
+	return p
+}
