@@ -1387,3 +1387,21 @@ var catalogue = map[string]map[string]string{
 		"share.mastodon.confirm.back":    "Zurück zur Seite",
 	},
 }
+
+// extend adds a feature's strings to the catalogue. Each feature keeps its
+// keys in a file of its own (catalogue_<feature>.go, calling extend from
+// init), so features grow without touching each other's lines. A key that
+// is already present is a programming error, reported at start-up.
+func extend(more map[string]map[string]string) {
+	for lang, keys := range more {
+		if catalogue[lang] == nil {
+			catalogue[lang] = map[string]string{}
+		}
+		for k, v := range keys {
+			if _, dup := catalogue[lang][k]; dup {
+				panic("i18n: catalogue key " + lang + "/" + k + " defined twice")
+			}
+			catalogue[lang][k] = v
+		}
+	}
+}
