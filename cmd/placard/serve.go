@@ -56,6 +56,9 @@ type serveConfig struct {
 	// tuneGC is set when GOGC is not: serve then picks its own collector
 	// setting (see run).
 	tuneGC bool
+	// mail is the email settings (--smtp, --mail-from, --mail-rate); nil
+	// when no --smtp was given: nothing is sent.
+	mail *mailConfig
 }
 
 // serve runs the web server until ctx is cancelled, then shuts down
@@ -96,6 +99,7 @@ func parseServe(args []string, getenv func(string) string, stdout, stderr io.Wri
 	fset.env("trusted-proxies", "PLACARD_TRUSTED_PROXIES")
 	fset.Var(&origins, "site-origin", "`origin` of a static copy made with placard build (such as https://campaigns.example.org) whose forms may post signatures here; repeat it or separate with commas")
 	fset.env("site-origin", "PLACARD_SITE_ORIGIN")
+	mailFlags := addMailFlags(fset)
 	pos, help, err := fset.parse(args, getenv)
 	if help || err != nil {
 		return serveConfig{}, help, err
@@ -110,6 +114,9 @@ func parseServe(args []string, getenv func(string) string, stdout, stderr io.Wri
 		tuneGC: getenv("GOGC") == "",
 	}
 	if err := checkDB(fset.source("db"), c.db); err != nil {
+		return serveConfig{}, false, usageErr(cmd, "%v", err)
+	}
+	if c.mail, err = mailFlags.check(fset); err != nil {
 		return serveConfig{}, false, usageErr(cmd, "%v", err)
 	}
 	if c.rateLimit < 0 {
