@@ -8,8 +8,9 @@
 package webhook
 
 import (
+	"crypto/sha256"
+	"encoding/base32"
 	"encoding/json"
-	"strconv"
 	"strings"
 	"time"
 
@@ -110,9 +111,14 @@ func timeText(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-// identifier is the signature's stable OSDI identifier.
+// identifier is the signature's stable OSDI identifier,
+// "placard:<org>/<campaign>/<20 letters>": the letters come from a hash of
+// the campaign and the address, so every event about one signature (made
+// before the store gives it a row id, and after) carries the same one,
+// and the address, which the same body holds anyway, is not spelt out.
 func identifier(s *signing.Signature) string {
-	return "placard:" + s.Org + "/" + s.Campaign + "/" + strconv.FormatInt(s.ID, 10)
+	sum := sha256.Sum256([]byte(s.Org + "\x00" + s.Campaign + "\x00" + s.Email))
+	return "placard:" + s.Org + "/" + s.Campaign + "/" + strings.ToLower(base32.StdEncoding.EncodeToString(sum[:])[:20])
 }
 
 // person is the OSDI person of s.
@@ -181,7 +187,6 @@ type Occasion struct {
 // subscribed to the event, and the OSDI record when the signature is final,
 // the signer gave permission to be contacted and o has an osdi endpoint.
 // It returns nil, allocating nothing, when o has no webhooks and no osdi.
-// s must have its ID (the store sets it).
 func Messages(o *campaign.Org, c *campaign.Campaign, s *signing.Signature, oc Occasion) []signing.Message {
 	if o == nil || len(o.Webhooks) == 0 && o.OSDI == nil {
 		return nil

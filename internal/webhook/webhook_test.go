@@ -107,7 +107,7 @@ osdi:
 			"type": "signature.created", "timestamp": "2026-03-01T09:30:15Z", "campaign.title": "Fair rent",
 			"campaign.url": "https://sign.example.org/north/rent", "action.kind": "petition", "given_name": "Ana",
 			"family_name": "María Ruiz", "email": "ana@example.org", "postal_code": "E1 6AN",
-			"created_date": "2026-03-01T09:30:15Z", "contact_permision": true, "identifier": "placard:north/rent/42",
+			"created_date": "2026-03-01T09:30:15Z", "contact_permision": true, "identifier": "placard:north/rent/zi4xxkpvonru6dsysj2d",
 		}
 		if got != wants[path] {
 			t.Errorf("payload %s: got %v, want %v", path, got, wants[path])
@@ -325,7 +325,7 @@ func TestOSDIRecord(t *testing.T) {
 	email := person["email_addresses"].([]any)[0].(map[string]any)
 	postal := person["postal_addresses"].([]any)[0].(map[string]any)
 	for name, c := range map[string][2]any{
-		"identifiers[0]":                         {got["identifiers"].([]any)[0], "placard:north/rent/42"},
+		"identifiers[0]":                         {got["identifiers"].([]any)[0], "placard:north/rent/zi4xxkpvonru6dsysj2d"},
 		"comments":                               {got["comments"], "Now."},
 		"person.given_name":                      {person["given_name"], "Ana"},
 		"person.family_name":                     {person["family_name"], "María Ruiz"},
