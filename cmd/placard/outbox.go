@@ -143,7 +143,6 @@ func cutError(s string, n int) string {
 	return s
 }
 
-
 func outboxChange(ctx context.Context, verb string, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cmd := "outbox " + verb
 	synopsis := `Deliver these messages again now, whatever their status (as listed by
@@ -203,4 +202,3 @@ func validMessageID(id string) bool {
 	}
 	return true
 }
-
