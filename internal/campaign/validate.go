@@ -152,6 +152,7 @@ func (c *checker) checkOrg(o *Org) {
 	c.emailSettings(o.Email)
 	c.redirects(o)
 	c.embedOrigins(o)
+	c.webhooks(o)
 	c.checkLanguages(o)
 }
 
