@@ -1,11 +1,13 @@
 package main
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	netmail "net/mail"
 
 	"github.com/placard/placard/internal/mail"
+	"github.com/placard/placard/internal/store"
 )
 
 // mailConfig is serve's email settings, checked.
@@ -13,6 +15,14 @@ type mailConfig struct {
 	server mail.Server
 	from   *netmail.Address
 	rate   float64 // messages a second; 0 is no limit
+	// tls replaces the default TLS settings (tests trust their server's
+	// certificate).
+	tls *tls.Config
+
+	// Set by prepare once the store is open (mail_serve.go).
+	tokens *mail.Tokens
+	base   string
+	store  store.Store
 }
 
 // mailFlagValues are serve's email flags as given.

@@ -102,9 +102,9 @@ func (r *Renderer) Render(p Payload, id string) (Message, error) {
 		Lang: loc.Lang(), Dir: loc.Dir(), Brand: Brand(org.Colours.Primary), OrgName: org.Name,
 		Note: loc.T("mail.footer.why", "org", org.Name),
 	}
-	unsub := r.link("/"+org.Slug+"/unsubscribe", Claims{Purpose: PurposeUnsubscribe, Org: org.Slug, Email: p.To, Lang: org.Language, Expires: now.Add(UnsubscribeFor).Unix()})
+	unsub := r.link(UnsubscribePath(org.Slug), Claims{Purpose: PurposeUnsubscribe, Org: org.Slug, Email: p.To, Lang: org.Language, Expires: now.Add(UnsubscribeFor).Unix()})
 	props.Unsubscribe = &views.MailLink{Intro: loc.T("mail.footer.unsubscribe.intro", "org", org.Name), Label: loc.T("mail.footer.unsubscribe"), URL: unsub}
-	dataLink := r.link("/"+org.Slug+"/data", Claims{Purpose: PurposeData, Org: org.Slug, Email: p.To, Lang: org.Language, Expires: now.Add(DataFor).Unix()})
+	dataLink := r.link(DataPath(org.Slug), Claims{Purpose: PurposeData, Org: org.Slug, Email: p.To, Lang: org.Language, Expires: now.Add(DataFor).Unix()})
 	switch p.Template {
 	case TemplateConfirm, TemplateThanks:
 		c := org.Campaign(p.Campaign)
@@ -121,7 +121,7 @@ func (r *Renderer) Render(p Payload, id string) (Message, error) {
 			props.Subject = loc.T("mail.confirm.subject", "title", c.Title)
 			props.Heading = loc.T("mail.confirm.heading")
 			props.Paragraphs = []string{loc.T("mail.confirm.body", "title", c.Title)}
-			confirm := r.link(site.CampaignPath(c)+"/confirm", Claims{Purpose: PurposeConfirm, Org: org.Slug, Campaign: c.Slug, Email: p.To, Lang: org.Language, Expires: now.Add(time.Duration(days) * 24 * time.Hour).Unix()})
+			confirm := r.link(ConfirmPath(org.Slug, c.Slug), Claims{Purpose: PurposeConfirm, Org: org.Slug, Campaign: c.Slug, Email: p.To, Lang: org.Language, Expires: now.Add(time.Duration(days) * 24 * time.Hour).Unix()})
 			props.Button = &views.MailLink{Label: loc.T("mail.confirm.button"), URL: confirm}
 			props.Note = loc.T("mail.confirm.ignore", "days", strconv.Itoa(days))
 			// Nothing else until the address is confirmed: the person
@@ -160,6 +160,16 @@ func (r *Renderer) Render(p Payload, id string) (Message, error) {
 		HTML: html.String(), Text: views.MailText(props), Unsubscribe: unsub,
 	}, nil
 }
+
+// The addresses the links of emails open, on this site. The language of
+// the pages they show travels sealed in the token (Claims.Lang).
+func ConfirmPath(org, campaign string) string { return "/" + org + "/" + campaign + "/confirm" }
+
+// UnsubscribePath is where an organisation's emails unsubscribe.
+func UnsubscribePath(org string) string { return "/" + org + "/mail/unsubscribe" }
+
+// DataPath is the supporter's data page of an organisation.
+func DataPath(org string) string { return "/" + org + "/mail/data" }
 
 // link is the absolute address of path with the sealed claims as ?t=.
 func (r *Renderer) link(path string, c Claims) string {

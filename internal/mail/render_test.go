@@ -109,7 +109,7 @@ func TestEmailContent(t *testing.T) {
 	if !strings.Contains(m.HTML, "https://act.example/shared-shore/keep-the-library-open-late/he?ref=abcdefgh23") {
 		t.Error("the personal link is missing")
 	}
-	if !strings.Contains(m.Unsubscribe, "https://act.example/shared-shore/unsubscribe?t=") {
+	if !strings.Contains(m.Unsubscribe, "https://act.example/shared-shore/mail/unsubscribe?t=") {
 		t.Errorf("unsubscribe = %q", m.Unsubscribe)
 	}
 	// The unsubscribe link names the address only sealed.

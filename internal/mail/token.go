@@ -49,8 +49,7 @@ type Claims struct {
 // URL (nor in a proxy's log of one) and nobody without the secret can
 // mint or alter one.
 type Tokens struct {
-	aead    cipher.AEAD
-	hashKey []byte
+	aead cipher.AEAD
 }
 
 // NewTokens derives the keys from the installation's secret.
@@ -64,7 +63,7 @@ func NewTokens(secret []byte) *Tokens {
 	if err != nil {
 		panic(err)
 	}
-	return &Tokens{aead: aead, hashKey: derive(secret, "placard address hash v1")}
+	return &Tokens{aead: aead}
 }
 
 func derive(secret []byte, label string) []byte {
@@ -109,15 +108,4 @@ func (t *Tokens) Open(tok string, purpose Purpose, now time.Time) (Claims, error
 		return Claims{}, ErrBadToken
 	}
 	return c, nil
-}
-
-// AddressHash is the keyed hash the suppression list keeps in place of an
-// address: it can tell whether an address unsubscribed, but cannot be
-// turned back into one.
-func (t *Tokens) AddressHash(email string) [32]byte {
-	m := hmac.New(sha256.New, t.hashKey)
-	m.Write([]byte(email))
-	var h [32]byte
-	copy(h[:], m.Sum(nil))
-	return h
 }

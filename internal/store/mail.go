@@ -27,9 +27,10 @@ type Mail interface {
 	// are single-use this way), or erased.
 	Confirm(ctx context.Context, org, campaign, email string) (signing.Signature, error)
 
-	// EraseUnconfirmed erases every signature still unconfirmed that was
-	// made before before, and returns how many.
-	EraseUnconfirmed(ctx context.Context, before time.Time) (int, error)
+	// EraseUnconfirmed erases every signature of org/campaign still
+	// unconfirmed that was made before before (of every campaign when org
+	// is ""), and returns how many.
+	EraseUnconfirmed(ctx context.Context, org, campaign string, before time.Time) (int, error)
 
 	// Suppress records, with at, that the address whose AddressHash is
 	// address wants no more email from org. Recording it again keeps the

@@ -14,7 +14,7 @@ import (
 // OSDI record. None (and no allocation) for an organisation without them.
 func (s *Server) signatureMessages(lc *site.SigningCampaign, sig *signing.Signature, now time.Time) []signing.Message {
 	return webhook.Messages(lc.Campaign.Org, lc.Campaign, sig, webhook.Occasion{
-		Event: campaign.EventSignatureCreated, Final: true, At: now, BaseURL: s.cfg.BaseURL,
+		Event: campaign.EventSignatureCreated, Final: sig.Status != signing.StatusUnconfirmed, At: now, BaseURL: s.cfg.BaseURL,
 	})
 }
 

@@ -66,9 +66,12 @@ func (db *DB) Confirm(ctx context.Context, org, campaign, email string) (s signi
 
 // EraseUnconfirmed erases the signatures still unconfirmed from before
 // before (store.Mail), then rewrites the tables as Erase does.
-func (db *DB) EraseUnconfirmed(ctx context.Context, before time.Time) (_ int, err error) {
+func (db *DB) EraseUnconfirmed(ctx context.Context, org, campaign string, before time.Time) (_ int, err error) {
 	defer failed(&err, "erasing unconfirmed signatures")
-	return db.eraseWhere(ctx, nil, `status = 'unconfirmed' AND created_at < $1`, before)
+	if org == "" {
+		return db.eraseWhere(ctx, nil, `status = 'unconfirmed' AND created_at < $1`, before)
+	}
+	return db.eraseWhere(ctx, nil, `status = 'unconfirmed' AND created_at < $1 AND org = $2 AND campaign = $3`, before, org, campaign)
 }
 
 // EraseSupporter erases email's signatures and unsubscription on org's

@@ -84,9 +84,12 @@ func scanSig(scan func(...any) error) (signing.Signature, error) {
 
 // EraseUnconfirmed erases the signatures still unconfirmed from before
 // before (store.Mail), then empties the WAL as Erase does.
-func (db *DB) EraseUnconfirmed(ctx context.Context, before time.Time) (_ int, err error) {
+func (db *DB) EraseUnconfirmed(ctx context.Context, org, campaign string, before time.Time) (_ int, err error) {
 	defer failed(&err, "erasing unconfirmed signatures")
-	return db.eraseWhere(ctx, nil, `status = 'unconfirmed' AND created_at < ?`, formatTime(before))
+	if org == "" {
+		return db.eraseWhere(ctx, nil, `status = 'unconfirmed' AND created_at < ?`, formatTime(before))
+	}
+	return db.eraseWhere(ctx, nil, `status = 'unconfirmed' AND created_at < ? AND org = ? AND campaign = ?`, formatTime(before), org, campaign)
 }
 
 // EraseSupporter erases email's signatures on org's campaigns

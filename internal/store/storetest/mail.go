@@ -89,9 +89,10 @@ func testEraseUnconfirmed(t *testing.T, s MailStore) {
 	fresh := unconfirmed("o", "c", "fresh@example.org")
 	fresh.CreatedAt = base.Add(48 * time.Hour)
 	counted := Sig("o", "c", "counted@example.org")
-	add(t, s, old, fresh, counted)
+	elsewhere := unconfirmed("o", "d", "old@example.org")
+	add(t, s, old, fresh, counted, elsewhere)
 	before := revision(t, s, "o", "c")
-	n, err := s.EraseUnconfirmed(ctx, base.Add(time.Hour))
+	n, err := s.EraseUnconfirmed(ctx, "o", "c", base.Add(time.Hour))
 	if err != nil || n != 1 {
 		t.Fatalf("EraseUnconfirmed: %d, %v; want 1", n, err)
 	}
@@ -107,8 +108,12 @@ func testEraseUnconfirmed(t *testing.T, s MailStore) {
 	if r := revision(t, s, "o", "c"); r <= before {
 		t.Errorf("revision %d after erasing, was %d: want it moved", r, before)
 	}
-	if n, err := s.EraseUnconfirmed(ctx, base.Add(time.Hour)); err != nil || n != 0 {
+	if n, err := s.EraseUnconfirmed(ctx, "o", "c", base.Add(time.Hour)); err != nil || n != 0 {
 		t.Errorf("again: %d, %v; want 0", n, err)
+	}
+	// Every campaign at once: the other campaign's old one goes too.
+	if n, err := s.EraseUnconfirmed(ctx, "", "", base.Add(time.Hour)); err != nil || n != 1 {
+		t.Errorf("every campaign: %d, %v; want 1", n, err)
 	}
 }
 
@@ -281,7 +286,7 @@ func testMailWipe(t *testing.T, disk Disk, how string) {
 			t.Fatalf("EraseSupporter: %d, %v", n, err)
 		}
 	case "unconfirmed":
-		if n, err := s.EraseUnconfirmed(ctx, base.Add(time.Hour)); err != nil || n != 1 {
+		if n, err := s.EraseUnconfirmed(ctx, "o", "c", base.Add(time.Hour)); err != nil || n != 1 {
 			t.Fatalf("EraseUnconfirmed: %d, %v", n, err)
 		}
 	case "erase":
