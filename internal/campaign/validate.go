@@ -151,6 +151,7 @@ func (c *checker) checkOrg(o *Org) {
 	o.RetentionDays = c.retention(o.Retention, &o.Retention)
 	c.redirects(o)
 	c.embedOrigins(o)
+	c.webhooks(o)
 	c.checkLanguages(o)
 }
 
