@@ -35,7 +35,7 @@ func TestEveryKindLoads(t *testing.T) {
 func TestOrgName(t *testing.T) {
 	for in, want := range map[string]string{
 		"name: Riverside Coalition\n": "Riverside Coalition",
-		"name: \"A: B\"\n":             "Mine",
+		"name: \"A: B\"\n":            "Mine",
 		"short_name: x\n":             "Mine",
 	} {
 		if got := OrgName([]byte(in), "mine"); got != want {
