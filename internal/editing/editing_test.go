@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/placard/placard/internal/scaffold"
+	"github.com/placard/placard/internal/site"
 )
 
 var day = time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC)
@@ -399,5 +400,29 @@ func TestPublishAndClose(t *testing.T) {
 	}
 	if _, err := w.Change(ctx, "riverside", "org.yaml", "", organiser, "published", func(s string) (string, error) { return Publish(s, time.Time{}) }); !errors.Is(err, ErrNotFound) {
 		t.Errorf("publishing org.yaml: %v", err)
+	}
+}
+
+func TestPreviewRendersTheCandidate(t *testing.T) {
+	w, reloads := folder(t)
+	d, _ := w.Open("riverside", "library.yaml")
+	text := strings.Replace(d.Text, "title: Library", "title: Keep the library open", 1)
+	p, err := w.Preview("riverside", "library.yaml", text, site.Options{Base: "http://127.0.0.1:1", SiteName: "Test"})
+	if err != nil || !p.Report.OK() {
+		t.Fatalf("Preview = %+v, %v", p.Report, err)
+	}
+	if !strings.Contains(string(p.Body), "Keep the library open") || !strings.Contains(p.CSP, "default-src") {
+		t.Errorf("preview %d bytes, CSP %q", len(p.Body), p.CSP)
+	}
+	if got := read(t, filepath.Join(w.Dir, "riverside", "library.yaml")); got != d.Text || len(*reloads) != 0 {
+		t.Error("a preview wrote or reloaded")
+	}
+	p, err = w.Preview("riverside", "org.yaml", strings.Replace(read(t, filepath.Join(w.Dir, "riverside", "org.yaml")), "name: Riverside", "name: Riverside Renamed", 1), site.Options{Base: "http://127.0.0.1:1"})
+	if err != nil || !strings.Contains(string(p.Body), "Riverside Renamed") {
+		t.Errorf("org preview: %v, %d bytes", err, len(p.Body))
+	}
+	p, err = w.Preview("riverside", "library.yaml", "title: [\n", site.Options{Base: "http://127.0.0.1:1"})
+	if err != nil || p.Body != nil || p.Report.OK() {
+		t.Errorf("a broken text previewed: %v, %+v", err, p.Report)
 	}
 }
