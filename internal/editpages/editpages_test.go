@@ -66,8 +66,8 @@ func newEnv(t *testing.T) *env {
 	}}
 	p := New(Config{
 		Workspace: ws, Base: "/admin",
-		Site:      func() *campaign.Site { e.mu.Lock(); defer e.mu.Unlock(); return e.site },
-		Options:   func() site.Options { return site.Options{Base: "http://127.0.0.1", SiteName: "Test"} },
+		Site:    func() *campaign.Site { e.mu.Lock(); defer e.mu.Unlock(); return e.site },
+		Options: func() site.Options { return site.Options{Base: "http://127.0.0.1", SiteName: "Test"} },
 		Signatures: func(ctx context.Context, org, camp string, fn func(*signing.Signature) error) error {
 			for _, s := range []*signing.Signature{
 				{Action: "petition", Status: signing.StatusApproved, Name: "Ada Signer", Postcode: "RV1", ConsentText: "Riverside may keep my details to count and deliver my signature. I can ask them to erase my details at any time."},
