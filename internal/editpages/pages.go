@@ -1,6 +1,7 @@
 package editpages
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -352,8 +353,27 @@ func (p *Pages) preview(w http.ResponseWriter, r *http.Request, q request) error
 		return nil
 	}
 	h.Set("Content-Security-Policy", framedBySelf(pv.CSP))
-	w.Write(pv.Body)
+	w.Write(withoutScripts(pv.Body))
 	return nil
+}
+
+// withoutScripts drops the page's script elements: the frame runs no
+// script (a sandbox without allow-scripts), so the preview shows the page
+// as a reader without JavaScript sees it, which every page supports.
+func withoutScripts(body []byte) []byte {
+	var out []byte
+	for {
+		i := bytes.Index(body, []byte("<script"))
+		if i < 0 {
+			return append(out, body...)
+		}
+		j := bytes.Index(body[i:], []byte("</script>"))
+		if j < 0 {
+			return append(out, body[:i]...)
+		}
+		out = append(out, body[:i]...)
+		body = body[i+j+len("</script>"):]
+	}
 }
 
 // framedBySelf is csp with frame-ancestors 'self' in place of whatever the
