@@ -1,9 +1,12 @@
 package web
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/PuerkitoBio/goquery"
 )
 
 // TestPrivatePageInEveryLanguage: a signer on the Arabic or Hebrew page is
@@ -40,6 +43,35 @@ func TestPrivatePageInEveryLanguage(t *testing.T) {
 		wantStatus(t, res, 404)
 		if got := doc(t, res).Find("html").AttrOr("lang", ""); got != lang {
 			t.Errorf("%s private page 404: lang %q, want %s", lang, got, lang)
+		}
+	}
+}
+
+// TestThanksPlaceAndDonation: a new signer's thank-you page says their
+// place and the goal ("You are number 2: help us reach 5,000."), asks for
+// a gift with the campaign's suggested amounts, each linking to the
+// donation page, and leads back to the campaign (issue 13 B4).
+func TestThanksPlaceAndDonation(t *testing.T) {
+	e := newSignEnv(t, openSQLite(t), nil)
+	for i, email := range []string{"ann@example.org", "bo@example.org"} {
+		res := e.signVia(t, libraryPage, email)
+		wantStatus(t, res, 303)
+		e.poll(t) // the figures follow the store (tallywatch)
+		d := doc(t, get(t, e.s, "GET", res.Header.Get("Location"), nil))
+		want := "You are number " + strconv.Itoa(i+1) + ": help us reach 5,000."
+		if got := strings.TrimSpace(d.Find(".thanks .place").Text()); got != want {
+			t.Errorf("place: got %q, want %q", got, want)
+		}
+		var amounts []string
+		d.Find(".donate-ask .amounts a").Each(func(_ int, a *goquery.Selection) {
+			amounts = append(amounts, a.Text()+" "+a.AttrOr("href", ""))
+		})
+		if len(amounts) != 2 || !strings.Contains(amounts[0], "10") || !strings.Contains(amounts[1], "25") ||
+			!strings.Contains(amounts[0], "https://riverside.example/give") {
+			t.Errorf("donation amounts: got %q, want 10 and 25 linking to the donation page", amounts)
+		}
+		if back := d.Find(".thanks .back a").AttrOr("href", ""); back != libraryPage {
+			t.Errorf("back link: got %q, want %s", back, libraryPage)
 		}
 	}
 }
