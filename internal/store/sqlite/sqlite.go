@@ -872,6 +872,9 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 	if err := applyDeltas(ctx, tx, tallyStmt, &ds); err != nil {
 		return 0, err
 	}
+	if err := eraseOrganisers(ctx, tx, email); err != nil { // accounts.go
+		return 0, err
+	}
 	if err := tx.Commit(); err != nil {
 		return 0, err
 	}

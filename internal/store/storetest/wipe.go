@@ -97,6 +97,7 @@ func testWipe(t *testing.T, disk Disk, purge bool) {
 			t.Fatalf("SetStatus: %v", err)
 		}
 	}
+	wipeOrganisers(t, s, gone.email, kept.email) // accounts.go
 	if d.Signed != nil {
 		d.Signed(t)
 	}
