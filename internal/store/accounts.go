@@ -72,6 +72,12 @@ type Accounts interface {
 	// Audit returns org's entries, newest first, at most limit.
 	Audit(ctx context.Context, org string, limit int) ([]accounts.AuditEntry, error)
 
+	// EraseIn is Store.Erase limited to one organisation's campaigns: an
+	// organisation's console erases a supporter from its own campaigns
+	// only. Same tallies, change report and on-disk promise as Erase;
+	// organisers are left alone.
+	EraseIn(ctx context.Context, org, email string) (int, error)
+
 	// SignaturesPerDay counts one campaign's signatures by the UTC day
 	// they were made, from since (a UTC midnight) on, oldest day first;
 	// days without signatures are left out. Counts only: nothing about who.

@@ -10,7 +10,9 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/placard/placard/internal/accounts"
+	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/internal/store/internal/tally"
 )
 
 var _ store.Accounts = (*DB)(nil)
@@ -322,4 +324,38 @@ func (db *DB) SignaturesPerDay(ctx context.Context, org, campaign string, since 
 		out = append(out, store.DayCount{Day: time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC), Count: int(n)})
 	}
 	return out, rows.Err()
+}
+
+// EraseIn deletes every signature with email on org's campaigns (part of
+// store.Accounts), adjusting the tallies in the same transaction, then
+// rewrites the table like Erase.
+func (db *DB) EraseIn(ctx context.Context, org, email string) (_ int, err error) {
+	defer failed(&err, "erasing signatures")
+	n := 0
+	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `DELETE FROM signatures WHERE email = $1 AND org = $2 RETURNING org, campaign, kind, status`, email, org)
+		if err != nil {
+			return err
+		}
+		var ds tally.Deltas
+		n = 0
+		for rows.Next() {
+			var o, campaign, kind, status string
+			if err := rows.Scan(&o, &campaign, &kind, &status); err != nil {
+				rows.Close()
+				return err
+			}
+			ds.Add(tally.Key{Org: o, Campaign: campaign}, tally.Delta{}.Sub(tally.Of(signing.Kind(kind), signing.Status(status))))
+			n++
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return applyDeltas(ctx, tx, &ds)
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, db.wipe(ctx)
 }

@@ -11,7 +11,9 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/placard/placard/internal/accounts"
+	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/internal/store/internal/tally"
 )
 
 var _ store.Accounts = (*DB)(nil)
@@ -342,4 +344,49 @@ func (db *DB) SignaturesPerDay(ctx context.Context, org, campaign string, since 
 		out = append(out, store.DayCount{Day: d, Count: n})
 	}
 	return out, rows.Err()
+}
+
+// EraseIn deletes every signature with email on org's campaigns (part of
+// store.Accounts), adjusting the tallies in the same transaction, then
+// wipes like Erase.
+func (db *DB) EraseIn(ctx context.Context, org, email string) (_ int, err error) {
+	defer failed(&err, "erasing signatures")
+	tallyStmt, err := db.tallyStmt(ctx)
+	if err != nil {
+		return 0, err
+	}
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `DELETE FROM signatures WHERE email = ? AND org = ? RETURNING org, campaign, kind, status`, email, org)
+	if err != nil {
+		return 0, err
+	}
+	var ds tally.Deltas
+	n := 0
+	for rows.Next() {
+		var o, campaign, kind, status string
+		if err := rows.Scan(&o, &campaign, &kind, &status); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		ds.Add(tally.Key{Org: o, Campaign: campaign}, tally.Delta{}.Sub(tally.Of(signing.Kind(kind), signing.Status(status))))
+		n++
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	if err := applyDeltas(ctx, tx, tallyStmt, &ds); err != nil {
+		return 0, err
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, err
+	}
+	if n > 0 {
+		db.changed()
+	}
+	return n, db.wipe(ctx)
 }

@@ -34,6 +34,7 @@ func RunAccounts(t *testing.T, open Opener) {
 	t.Run("Audit", func(t *testing.T) { testAudit(t, acc(t)) })
 	t.Run("SignaturesPerDay", func(t *testing.T) { testPerDay(t, open(t)) })
 	t.Run("EraseOrganiser", func(t *testing.T) { testEraseOrganiser(t, open(t)) })
+	t.Run("EraseIn", func(t *testing.T) { testEraseIn(t, open(t)) })
 }
 
 func addOrganiser(t *testing.T, a store.Accounts, org, email string, role accounts.Role) accounts.Organiser {
@@ -329,4 +330,86 @@ func wipeOrganisers(t *testing.T, s store.Store, gone, kept string) {
 			}
 		}
 	}
+}
+
+// testEraseIn: an organisation's erasure removes the address from its own
+// campaigns only, and the tallies follow.
+func testEraseIn(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	a := s.(store.Accounts)
+	pend := Sig("o", "d", "x@example.org")
+	pend.Kind, pend.Status, pend.Organisation = signing.KindOrganisation, signing.StatusPending, "Org"
+	add(t, s, Sig("o", "c", "x@example.org"), pend, Sig("o", "c", "y@example.org"), Sig("p", "c", "x@example.org"))
+	n, err := a.EraseIn(ctx, "o", "x@example.org")
+	if err != nil || n != 2 {
+		t.Fatalf("EraseIn(o): got %d, %v, want 2", n, err)
+	}
+	counts, _ := s.Counts(ctx)
+	want := map[string][2]int{"o/c": {1, 0}, "o/d": {0, 0}, "p/c": {1, 0}}
+	for _, c := range counts {
+		w := want[c.Org+"/"+c.Campaign]
+		if c.Signatures != w[0] || c.Pending != w[1] {
+			t.Errorf("count %s/%s after EraseIn: got %d signatures, %d pending, want %v", c.Org, c.Campaign, c.Signatures, c.Pending, w)
+		}
+	}
+	var left []string
+	for _, camp := range [][2]string{{"o", "c"}, {"o", "d"}, {"p", "c"}} {
+		s.Signatures(ctx, camp[0], camp[1], "", func(sig *signing.Signature) error {
+			left = append(left, sig.Org+"/"+sig.Campaign+"/"+sig.Email)
+			return nil
+		})
+	}
+	if len(left) != 2 || left[0] != "o/c/y@example.org" || left[1] != "p/c/x@example.org" {
+		t.Errorf("signatures after EraseIn(o, x): got %v, want y on o/c and x on p/c", left)
+	}
+	if n, err := a.EraseIn(ctx, "o", "x@example.org"); err != nil || n != 0 {
+		t.Errorf("EraseIn again: got %d, %v, want 0, nil", n, err)
+	}
+}
+
+// testWipeIn: EraseIn keeps Erase's on-disk promise for the organisation
+// it erases in, and leaves the same address on another organisation's
+// campaign.
+func testWipeIn(t *testing.T, disk Disk) {
+	ctx := context.Background()
+	d := disk(t)
+	s, err := d.Open()
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	a, ok := s.(store.Accounts)
+	if !ok {
+		s.Close()
+		t.Skip("the engine keeps no organisers")
+	}
+	gone := wipeMarkers{marker("gone") + "@example.org", marker("Gone Name "), marker("gonecomment"), marker("gonecontact")}
+	kept := wipeMarkers{email: marker("kept") + "@example.org", name: marker("Kept Name "), comment: marker("keptcomment")}
+	var batch []*signing.Signature
+	for range 20 {
+		o := Sig("o", "c", marker("other")+"@example.org")
+		o.Comment = longComment(marker("other"))
+		batch = append(batch, o)
+	}
+	mine := Sig("o", "c", gone.email)
+	mine.Name, mine.Comment, mine.Public = gone.name, longComment(gone.comment), true
+	mine.ContactText, mine.ContactAt = "Keep me posted "+gone.contact, base
+	// The same person on another organisation's campaign keeps that
+	// signature, under a name of its own there (kept's markers).
+	elsewhere := Sig("p", "c", kept.email)
+	elsewhere.Name, elsewhere.Comment = kept.name, longComment(kept.comment)
+	add(t, s, append(batch, mine, elsewhere)...)
+	if d.Signed != nil {
+		d.Signed(t)
+	}
+	if n, err := a.EraseIn(ctx, "o", gone.email); err != nil || n != 1 {
+		t.Fatalf("EraseIn: got %d, %v, want 1, nil", n, err)
+	}
+	if n, err := a.EraseIn(ctx, "o", kept.email); err != nil || n != 0 {
+		t.Fatalf("EraseIn of another organisation's signer: got %d, %v, want 0, nil", n, err)
+	}
+	search(t, "while open", d.Files(t), gone, kept)
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	search(t, "after Close", d.Files(t), gone, kept)
 }

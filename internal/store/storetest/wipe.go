@@ -38,6 +38,7 @@ type WipeDisk struct {
 func RunWipe(t *testing.T, disk Disk) {
 	t.Run("EraseLeavesNoBytes", func(t *testing.T) { testWipe(t, disk, false) })
 	t.Run("PurgeLeavesNoBytes", func(t *testing.T) { testWipe(t, disk, true) })
+	t.Run("EraseInLeavesNoBytes", func(t *testing.T) { testWipeIn(t, disk) }) // accounts.go
 }
 
 // marker returns a unique string no database could hold by chance.
