@@ -82,7 +82,17 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 	if base == "" {
 		base = "http://" + ln.Addr().String()
 	}
-	srv, err := web.NewContext(ctx, c.webConfig(base, log, st, committer), site)
+	var srv *web.Server
+	admin, err := c.console(base, log, st, func() *web.Server { return srv }) // serve_admin.go
+	if err != nil {
+		ln.Close()
+		return failure("%v", err)
+	}
+	wcfg := c.webConfig(base, log, st, committer)
+	if c.adminAddr == "" {
+		wcfg.Admin = admin
+	}
+	srv, err = web.NewContext(ctx, wcfg, site)
 	if err != nil {
 		ln.Close()
 		if ctx.Err() != nil {
@@ -105,6 +115,11 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 	// down does not wait for open tabs.
 	hs.RegisterOnShutdown(srv.StopDevStreams)
 	defer startBackground(ctx, c, srv, st, site, loaded, log)()
+	stopAdmin, err := c.serveAdmin(ctx, admin, log) // serve_admin.go
+	if err != nil {
+		return err
+	}
+	defer stopAdmin()
 	logListening(log, c, ln.Addr().String(), base, site)
 	return serveUntilDone(ctx, hs, ln, log)
 }

@@ -127,6 +127,10 @@ type Config struct {
 	// SiteOrigins), and each page's policy allows that form action. It is
 	// a scheme and host only, such as https://act.example.org.
 	FormOrigin string
+	// Admin, when set, is the organisers' console, mounted at /admin
+	// (internal/console; serve --admin-addr gives it its own listener
+	// instead, and leaves this nil).
+	Admin http.Handler
 }
 
 // DefaultRateLimit is the signing POSTs a client may send a minute when

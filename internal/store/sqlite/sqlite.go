@@ -896,6 +896,9 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE email = ?`, email); err != nil {
 		return 0, err
 	}
+	if err := eraseOrganisers(ctx, tx, email); err != nil { // accounts.go
+		return 0, err
+	}
 	if err := tx.Commit(); err != nil {
 		return 0, err
 	}
