@@ -11,6 +11,7 @@ import (
 
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/console"
+	"github.com/placard/placard/internal/editing"
 	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/internal/web"
 )
@@ -52,7 +53,7 @@ func checkAdmin(fset *cmdFlags, c serveConfig) error {
 // console makes the organisers' console, or nil when it is off. base is
 // the public site's address; with --admin-addr the console answers at
 // --admin-url (or http://ADMIN-ADDR) instead, decided in serveAdmin.
-func (c serveConfig) console(base string, log *slog.Logger, st store.Store, srv func() *web.Server) (*console.Console, error) {
+func (c serveConfig) console(base string, log *slog.Logger, st store.Store, srv func() *web.Server, reload func(why string) bool) (*console.Console, error) {
 	if c.adminAddr == "off" {
 		return nil, nil
 	}
@@ -76,6 +77,9 @@ func (c serveConfig) console(base string, log *slog.Logger, st store.Store, srv 
 			}
 			return r.RemoteAddr
 		},
+		// Editors change the campaign files; each save is committed when
+		// the folder is a git work tree, and reloaded as SIGHUP would.
+		Editing: &editing.Workspace{Dir: c.campaigns, Reload: reload, Git: true},
 	})
 }
 

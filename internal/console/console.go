@@ -45,6 +45,7 @@ import (
 
 	"github.com/placard/placard/internal/accounts"
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/editing"
 	"github.com/placard/placard/internal/store"
 )
 
@@ -88,6 +89,9 @@ type Config struct {
 	Mail Mailer
 	// Outbox, when set, describes the outbox's state for the dashboard.
 	Outbox func(ctx context.Context) string
+	// Editing, when set, lets editors change their organisation's files
+	// from the console (edit.go).
+	Editing *editing.Workspace
 }
 
 // DefaultSignInLimit is Config.SignInLimit's default: plenty for a person
