@@ -83,7 +83,8 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 		base = "http://" + ln.Addr().String()
 	}
 	var srv *web.Server
-	rl := &reloader{dir: c.campaigns, log: log} // its server is set below, before any request
+	// The reloader's server is set below, before any request arrives.
+	rl := &reloader{dir: c.campaigns, log: log}
 	admin, err := c.console(base, log, st, func() *web.Server { return srv }, rl.reload) // serve_admin.go
 	if err != nil {
 		ln.Close()
