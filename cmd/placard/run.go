@@ -65,6 +65,7 @@ Usage:
   placard schema ...       print the editor schema of org|campaign files
   placard embed ORG/SLUG   print the code partner sites paste to embed a campaign
   placard organisers ...   invite, list or remove who may use the console (/admin/)
+  placard outbox ...       list, retry or drop webhook calls and emails waiting to go
 
 Run 'placard COMMAND --help' for a command's flags.
 `
@@ -112,6 +113,8 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		return stats(ctx, args[1:], getenv, stdout, stderr)
 	case "organisers":
 		return organisers(ctx, args[1:], getenv, stdout, stderr)
+	case "outbox":
+		return outboxCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, mainUsage)
 		return nil
@@ -121,7 +124,7 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 }
 
 // commands are placard's commands, as did-you-mean offers them.
-var commands = []string{"serve", "check", "signatures", "stats", "new", "build", "schema", "embed", "organisers"}
+var commands = []string{"serve", "check", "signatures", "stats", "new", "build", "schema", "embed", "outbox", "organisers"}
 
 // didYouMean returns "; did you mean X?" for the word of words that s most
 // likely meant, or "": the first that s begins (serv for serve), else the

@@ -67,7 +67,7 @@ func (c serveConfig) console(base string, log *slog.Logger, st store.Store, srv 
 		Store: st, BaseURL: base, Logger: log,
 		Site: func() *campaign.Site {
 			if s := srv(); s != nil {
-				return s.Site()
+				return s.CurrentSite()
 			}
 			return nil
 		},

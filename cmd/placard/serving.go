@@ -90,11 +90,13 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 		ln.Close()
 		return failure("%v", err)
 	}
-	wcfg := c.webConfig(base, log, st, committer)
+	deliveries := newOutboxRunner(c, st, log)
+	cfg := c.webConfig(base, log, st, committer)
+	cfg.WakeOutbox = deliveries.Wake
 	if c.adminAddr == "" {
-		wcfg.Admin = admin
+		cfg.Admin = admin
 	}
-	srv, err = web.NewContext(ctx, wcfg, site)
+	srv, err = web.NewContext(ctx, cfg, site)
 	if err != nil {
 		ln.Close()
 		if ctx.Err() != nil {
@@ -105,6 +107,7 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 	}
 	rl.srv = srv
 	defer startPolling(ctx, srv, log)()
+	defer deliveries.start(ctx, srv.CurrentSite)()
 	hs := &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: readHeaderTimeout,

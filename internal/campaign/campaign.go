@@ -122,6 +122,13 @@ type Org struct {
 	// (a port is allowed, a path is not). Browsers refuse to show the embed
 	// anywhere else; leave it out and no site can embed the campaigns.
 	EmbedOrigins []string `yaml:"embed_origins"`
+	// Webhooks are your own systems (a CRM, a spreadsheet bridge) that Placard tells about
+	// signatures as they happen, each an https:// address with the events it wants. See
+	// docs/webhooks.md.
+	Webhooks []Webhook `yaml:"webhooks"`
+	// OSDI sends each confirmed signature to Action Network (or another system with the same API)
+	// through its record signature helper. See docs/webhooks.md.
+	OSDI *OSDI `yaml:"osdi"`
 
 	// Campaigns holds the organisation's campaigns, newest first (by date, then title).
 	Campaigns []*Campaign `yaml:"-"`
@@ -222,6 +229,30 @@ type Person struct {
 	Phone string `yaml:"phone"`
 	// Email is an email address.
 	Email string `yaml:"email"`
+}
+
+// Webhook is one address Placard calls when something happens to a signature: webhooks:
+// [{url: https://crm.example.org/placard, secret_env: NORTHGATE_WEBHOOK_SECRET, events:
+// [signature.created]}].
+type Webhook struct {
+	// URL is where the events are sent, a full https:// address.
+	URL string `yaml:"url"`
+	// SecretEnv is the name of the environment variable holding the secret that signs every
+	// call, such as NORTHGATE_WEBHOOK_SECRET. The secret itself never goes in a file.
+	SecretEnv string `yaml:"secret_env"`
+	// Events lists what to send: signature.created, signature.confirmed, signature.erased.
+	Events []string `yaml:"events"`
+}
+
+// OSDI is an Action Network (OSDI) endpoint that receives each confirmed signature: osdi: {url:
+// https://actionnetwork.org/api/v2/petitions/…/signatures, api_key_env: NORTHGATE_AN_KEY}.
+type OSDI struct {
+	// URL is the petition's record signature helper address, a full https:// address ending in
+	// /signatures.
+	URL string `yaml:"url"`
+	// APIKeyEnv is the name of the environment variable holding the API key. The key itself never
+	// goes in a file.
+	APIKeyEnv string `yaml:"api_key_env"`
 }
 
 // Member is an organisation in a directory: a coalition member or partner to contact or join.

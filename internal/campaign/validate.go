@@ -152,6 +152,7 @@ func (c *checker) checkOrg(o *Org) {
 	c.enum(string(o.Delivery), &o.Delivery, "delivery", []string{string(DeliveryCount), string(DeliveryNames)})
 	c.redirects(o)
 	c.embedOrigins(o)
+	c.webhooks(o)
 	c.checkLanguages(o)
 }
 

@@ -118,7 +118,7 @@ func newEnv(t *testing.T, mod func(*Config)) *env {
 	e.site = campaigntest.Site(t, testFiles())
 	cfg := Config{
 		Store: e.st, BaseURL: testBase, Now: e.clock.now, Mail: e.mail.send,
-		Site: func() *campaign.Site { return e.srv.Site() },
+		Site: func() *campaign.Site { return e.srv.CurrentSite() },
 	}
 	if mod != nil {
 		mod(&cfg)

@@ -2,20 +2,11 @@ package web
 
 import (
 	"net/http"
-
-	"github.com/placard/placard/internal/campaign"
 )
 
 // The organisers' console (internal/console) is mounted at /admin when
-// Config.Admin is set; these give it what it needs from the server.
-
-// Site returns the campaigns being served: the newest snapshot's.
-func (s *Server) Site() *campaign.Site {
-	if snap := s.snap.Load(); snap != nil {
-		return snap.Site
-	}
-	return nil
-}
+// Config.Admin is set; ClientKey gives it the client address the rate limits use
+// (CurrentSite, outbox.go, gives it the campaigns).
 
 // ClientKey names the client of r as the signing rate limit does: the
 // trusted proxy's header when one is configured, else the TCP peer.

@@ -131,6 +131,10 @@ type Config struct {
 	// (internal/console; serve --admin-addr gives it its own listener
 	// instead, and leaves this nil).
 	Admin http.Handler
+	// WakeOutbox, when set, is called after a signature with outbox
+	// messages (webhooks, emails) is stored, so the delivery worker looks
+	// at once (outbox.Worker.Wake). It must not block.
+	WakeOutbox func()
 }
 
 // DefaultRateLimit is the signing POSTs a client may send a minute when

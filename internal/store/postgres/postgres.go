@@ -562,11 +562,11 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		// The address's undelivered messages go too (store.Outbox).
-		if _, err := tx.Exec(ctx, `DELETE FROM outbox WHERE email = $1`, email); err != nil {
+		if err := eraseOrganisers(ctx, tx, email); err != nil { // accounts.go
 			return err
 		}
-		if err := eraseOrganisers(ctx, tx, email); err != nil { // accounts.go
+		// The address's undelivered messages go too (store.Outbox).
+		if _, err := tx.Exec(ctx, `DELETE FROM outbox WHERE email = $1`, email); err != nil {
 			return err
 		}
 		return applyDeltas(ctx, tx, &ds)
