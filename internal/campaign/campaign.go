@@ -103,6 +103,11 @@ type Org struct {
 	Retention string `yaml:"retention"`
 	// RetentionDays is Retention in days, 0 for none; set by the loader.
 	RetentionDays int `yaml:"-"`
+	// Delivery says what the printed hand-in document of a petition or letter shows the
+	// decision-maker: count (the default) gives the text and the number of signatures;
+	// names adds the names and places of the signers whose consent covered delivery
+	// (they ticked the consent sentence the petition or letter shows now).
+	Delivery Delivery `yaml:"delivery"`
 	// Members is the organisation's directory of member or partner organisations; an engage
 	// call to action without its own list shows these.
 	Members []Member `yaml:"members"`
@@ -297,6 +302,17 @@ func (c *Campaign) PurgeAt() time.Time {
 func (c *Campaign) PublicAt(now time.Time) bool {
 	return c.Status != StatusDraft && (c.PublishAt.IsZero() || !now.Before(c.PublishAt))
 }
+
+// Delivery is what a hand-in document shows: the count alone, or names too.
+type Delivery string
+
+// The deliveries.
+const (
+	// DeliveryCount hands in the text and the number of signatures (the default).
+	DeliveryCount Delivery = "count"
+	// DeliveryNames adds the names and places of signers whose consent covered delivery.
+	DeliveryNames Delivery = "names"
+)
 
 // Status is where a campaign is in its life.
 type Status string

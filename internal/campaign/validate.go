@@ -150,6 +150,7 @@ func (c *checker) checkOrg(o *Org) {
 	c.contactPermission(o.ContactPermission, &o.ContactPermission)
 	o.RetentionDays = c.retention(o.Retention, &o.Retention)
 	c.emailSettings(o.Email)
+	c.enum(string(o.Delivery), &o.Delivery, "delivery", []string{string(DeliveryCount), string(DeliveryNames)})
 	c.redirects(o)
 	c.embedOrigins(o)
 	c.webhooks(o)
@@ -1145,6 +1146,9 @@ func applyDefaults(o *Org) {
 	}
 	if o.Colours.Accent == "" {
 		o.Colours.Accent = o.Colours.Primary
+	}
+	if o.Delivery == "" {
+		o.Delivery = DeliveryCount
 	}
 	for _, camp := range o.Campaigns {
 		if camp.Status == "" {

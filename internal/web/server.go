@@ -137,6 +137,10 @@ type Config struct {
 	// and an outbox (store.Mail, store.Outbox). Nil: no email, and pages
 	// say nothing about it.
 	MailTokens *mail.Tokens
+	// Admin, when set, is the organisers' console, mounted at /admin
+	// (internal/console; serve --admin-addr gives it its own listener
+	// instead, and leaves this nil).
+	Admin http.Handler
 	// WakeOutbox, when set, is called after a signature with outbox
 	// messages (webhooks, emails) is stored, so the delivery worker looks
 	// at once (outbox.Worker.Wake). It must not block.
