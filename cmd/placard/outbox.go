@@ -272,3 +272,55 @@ func tellErased(ctx context.Context, st store.Store, notices []signing.Message, 
 	fmt.Fprintf(stdout, "Queued %s to tell your webhooks (placard serve delivers them).\n", countText(len(notices), "signature.erased event", "signature.erased events"))
 	return nil
 }
+
+// exportFilter returns which signatures an export keeps: made at or after
+// since (a date or an RFC 3339 time; "" for all), with the status asked
+// for ("all" for every one; "" for every one but those still waiting,
+// pending or unconfirmed).
+func exportFilter(cmd, since, status string) (func(*signing.Signature) bool, error) {
+	var from time.Time
+	if s := strings.TrimSpace(since); s != "" {
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			if t, err = time.Parse(time.DateOnly, s); err != nil {
+				return nil, usageErr(cmd, "--since %q is not a time; write a date such as 2026-03-01 or a time such as 2026-03-01T09:00:00Z", since)
+			}
+		}
+		from = t
+	}
+	st := strings.ToLower(strings.TrimSpace(status))
+	switch st {
+	case "", "all", "approved", "rejected", "pending", "unconfirmed":
+	default:
+		return nil, usageErr(cmd, "--status must be approved, rejected, pending, unconfirmed or all, not %q%s", status,
+			didYouMean(st, []string{"approved", "rejected", "pending", "unconfirmed", "all"}))
+	}
+	return func(s *signing.Signature) bool {
+		if s.CreatedAt.Before(from) {
+			return false
+		}
+		switch st {
+		case "all":
+			return true
+		case "":
+			return s.Status != signing.StatusPending && s.Status != "unconfirmed"
+		}
+		return string(s.Status) == st
+	}, nil
+}
+
+// campaignsOf lists the campaigns of org that have ever had a signature,
+// from the store's tallies (no campaign files needed).
+func campaignsOf(ctx context.Context, st store.Store, org string) ([]string, error) {
+	ts, err := st.Tallies(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, t := range ts {
+		if t.Org == org {
+			out = append(out, t.Campaign)
+		}
+	}
+	return out, nil
+}
