@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +14,7 @@ import (
 	"time"
 
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/export"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/internal/webhook"
@@ -323,4 +326,32 @@ func campaignsOf(ctx context.Context, st store.Store, org string) ([]string, err
 		}
 	}
 	return out, nil
+}
+
+// writeOSDI writes the signatures each gives as one JSON array of OSDI
+// signatures (webhook.OSDISignature), one per line, and returns how many.
+func writeOSDI(w io.Writer, each export.Each) (n int, err error) {
+	bw := bufio.NewWriter(w)
+	bw.WriteString("[")
+	err = each(func(s *signing.Signature) error {
+		b, err := json.Marshal(webhook.OSDISignature(s))
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			bw.WriteString(",")
+		}
+		n++
+		bw.WriteString("\n")
+		_, err = bw.Write(b)
+		return err
+	})
+	if n > 0 {
+		bw.WriteString("\n")
+	}
+	bw.WriteString("]\n")
+	if err != nil {
+		return n, err
+	}
+	return n, bw.Flush()
 }

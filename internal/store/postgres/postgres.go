@@ -546,6 +546,9 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 		if err := rows.Err(); err != nil {
 			return err
 		}
+		if err := eraseOrganisers(ctx, tx, email); err != nil { // accounts.go
+			return err
+		}
 		// The address's undelivered messages go too (store.Outbox).
 		if _, err := tx.Exec(ctx, `DELETE FROM outbox WHERE email = $1`, email); err != nil {
 			return err
@@ -553,6 +556,9 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 		return applyDeltas(ctx, tx, &ds)
 	})
 	if err != nil {
+		return 0, err
+	}
+	if err := db.wipeOrganisers(ctx); err != nil { // accounts.go
 		return 0, err
 	}
 	return n, db.wipe(ctx)

@@ -900,6 +900,9 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 	if err := applyDeltas(ctx, tx, tallyStmt, &ds); err != nil {
 		return 0, err
 	}
+	if err := eraseOrganisers(ctx, tx, email); err != nil { // accounts.go
+		return 0, err
+	}
 	// The address's undelivered messages go too (store.Outbox).
 	if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE email = ?`, email); err != nil {
 		return 0, err
