@@ -161,8 +161,9 @@ func (r *Renderer) Render(p Payload, id string) (Message, error) {
 	}, nil
 }
 
-// The addresses the links of emails open, on this site. The language of
-// the pages they show travels sealed in the token (Claims.Lang).
+// ConfirmPath is where a confirmation email's link leads. Like the other
+// addresses of emails' links, it carries no language: the language of the
+// page travels sealed in the token (Claims.Lang).
 func ConfirmPath(org, campaign string) string { return "/" + org + "/" + campaign + "/confirm" }
 
 // UnsubscribePath is where an organisation's emails unsubscribe.
