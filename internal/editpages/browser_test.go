@@ -130,4 +130,23 @@ func TestEditorInChromium(t *testing.T) {
 	if e.read("riverside/library.yaml") != before {
 		t.Error("checking and previewing wrote the file")
 	}
+
+	// The list of files, with its publish, close and date fields, and the
+	// hand-in document pass axe too.
+	for _, p := range []string{"/admin/riverside/files", "/admin/riverside/files/library.yaml/handin"} {
+		if _, err := b.Load(ctx, srv.URL+p, 1400, 900, false, true); err != nil {
+			t.Fatal(err)
+		}
+		vs, err := b.Axe(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range vs {
+			t.Errorf("%s: axe: %s", p, v)
+		}
+		errs, _, _ := b.Reports(srv.URL)
+		for _, m := range errs {
+			t.Errorf("%s: console: %s", p, m)
+		}
+	}
 }
