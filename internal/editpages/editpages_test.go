@@ -463,7 +463,7 @@ func TestIsolationAndViewers(t *testing.T) {
 		t.Error("a viewer changed something")
 	}
 	a := e.do("viewer", "GET", "/admin/riverside/files/library.yaml", nil)
-	if a.status != 200 || !strings.Contains(a.body, "readonly") || strings.Contains(a.body, `value="save"`) || strings.Contains(a.body, "editor.") && strings.Contains(a.body, "<script") {
+	if a.status != 200 || !strings.Contains(a.body, "readonly") || strings.Contains(a.body, `value="save"`) || strings.Contains(a.body, `value="check"`) || strings.Contains(a.body, "<iframe") || strings.Contains(a.body, "editor.") && strings.Contains(a.body, "<script") {
 		t.Errorf("a viewer's editor: %d", a.status)
 	}
 	for _, p := range []string{"/files/..%2Fnorthgate%2Frent.yaml", "/files/.git", "/files/org.yml", "/files/%2Fetc%2Fpasswd", "/files/library", "/files/missing.yaml"} {
