@@ -210,6 +210,7 @@ func signaturesErase(ctx context.Context, args []string, getenv func(string) str
 	fset := newFlags(cmd, cmd+" --email ADDRESS", eraseSynopsis, stdout, stderr)
 	email := fset.String("email", "", "the signer's email `address`, or - to read it from standard input")
 	db := fset.dbFlag()
+	campaigns := fset.campaignsFlag("`folder` of campaign files whose signature.erased webhooks are told (when it exists)")
 	pos, help, err := fset.parse(args, getenv)
 	if help || err != nil {
 		return err
@@ -240,6 +241,10 @@ func signaturesErase(ctx context.Context, args []string, getenv func(string) str
 		return err
 	}
 	defer st.Close()
+	notices, err := erasureNotices(ctx, st, *campaigns, forms, stderr)
+	if err != nil {
+		return failure("reading the signatures of %s: %v", addr, err)
+	}
 	n := 0
 	for _, f := range forms {
 		m, err := st.Erase(ctx, f)
@@ -249,7 +254,7 @@ func signaturesErase(ctx context.Context, args []string, getenv func(string) str
 		n += m
 	}
 	fmt.Fprintf(stdout, "Removed %s for %s\n", countText(n, "signature", "signatures"), addr)
-	return nil
+	return tellErased(ctx, st, notices, stdout)
 }
 
 // readLine returns the first line of r without its line ending. An address
