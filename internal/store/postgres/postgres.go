@@ -305,31 +305,25 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 			contactAt[j] = &at
 		}
 	}
-	rows, err := db.pool.Query(ctx, addSQL, *org, *campaign, *action, *kind, *status, name, email, postcode,
+	args := []any{*org, *campaign, *action, *kind, *status, name, email, postcode,
 		country, phone, comment, organisation, role, public, *consentText, *consentAt, *lang, *createdAt,
-		*contactText, contactAt)
-	if err != nil {
-		return nil, translate(err)
-	}
+		*contactText, contactAt}
 	// ids[j] is the id of the signature sent at place j, 0 when it was
 	// already stored (ids start at 1).
 	ids := make([]int64, n)
-	var id, ord int64
-	for rows.Next() {
-		if err := rows.Scan(&id, &ord); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		if ord < 1 || ord > int64(n) {
-			rows.Close()
-			return nil, fmt.Errorf("the database returned place %d for a batch of %d", ord, n)
-		}
-		ids[ord-1] = id
+	query := addSQL
+	if hasOutbox(sigs) {
+		// The messages of the signatures inserted go in the same
+		// statement (store.Outbox): still one round trip.
+		query, args = addOutboxSQL, appendOutboxArgs(args, sigs, order)
 	}
-	rows.Close()
+	var rows pgx.Rows
+	if rows, err = db.pool.Query(ctx, query, args...); err == nil {
+		err = scanIDs(rows, ids)
+	}
 	// The statement commits when its result is complete; an error here
 	// (including one at commit) means nothing was stored.
-	if err := rows.Err(); err != nil {
+	if err != nil {
 		return nil, translate(err)
 	}
 	for j, i := range order {
@@ -340,6 +334,25 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 		}
 	}
 	return results, nil
+}
+
+// scanIDs reads addSQL's rows into ids: each inserted signature's id at
+// its place in the batch.
+func scanIDs(rows pgx.Rows, ids []int64) error {
+	var id, ord int64
+	for rows.Next() {
+		if err := rows.Scan(&id, &ord); err != nil {
+			rows.Close()
+			return err
+		}
+		if ord < 1 || ord > int64(len(ids)) {
+			rows.Close()
+			return fmt.Errorf("the database returned place %d for a batch of %d", ord, len(ids))
+		}
+		ids[ord-1] = id
+	}
+	rows.Close()
+	return rows.Err()
 }
 
 // Counts reads the tallies table: one row per campaign that has ever had a
@@ -533,9 +546,19 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 		if err := rows.Err(); err != nil {
 			return err
 		}
+		if err := eraseOrganisers(ctx, tx, email); err != nil { // accounts.go
+			return err
+		}
+		// The address's undelivered messages go too (store.Outbox).
+		if _, err := tx.Exec(ctx, `DELETE FROM outbox WHERE email = $1`, email); err != nil {
+			return err
+		}
 		return applyDeltas(ctx, tx, &ds)
 	})
 	if err != nil {
+		return 0, err
+	}
+	if err := db.wipeOrganisers(ctx); err != nil { // accounts.go
 		return 0, err
 	}
 	return n, db.wipe(ctx)
@@ -551,6 +574,10 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 func (db *DB) wipe(ctx context.Context) error {
 	if _, err := db.pool.Exec(ctx, `VACUUM (FULL) signatures`); err != nil {
 		return fmt.Errorf("rewriting the signatures table after erasing: %w", err)
+	}
+	// The outbox's rows hold addresses and payloads too (store.Outbox).
+	if _, err := db.pool.Exec(ctx, `VACUUM (FULL) outbox`); err != nil {
+		return fmt.Errorf("rewriting the outbox after erasing: %w", err)
 	}
 	return nil
 }
@@ -590,6 +617,10 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 			)
 			SELECT count(*), count(*) FILTER (WHERE status = 'pending') FROM gone`, org, campaign).Scan(&n, &pending)
 		if err != nil || n == 0 {
+			return err
+		}
+		// The campaign's undelivered messages go too (store.Outbox).
+		if _, err := tx.Exec(ctx, `DELETE FROM outbox WHERE org = $1 AND campaign = $2`, org, campaign); err != nil {
 			return err
 		}
 		var ds tally.Deltas

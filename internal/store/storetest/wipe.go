@@ -38,6 +38,7 @@ type WipeDisk struct {
 func RunWipe(t *testing.T, disk Disk) {
 	t.Run("EraseLeavesNoBytes", func(t *testing.T) { testWipe(t, disk, false) })
 	t.Run("PurgeLeavesNoBytes", func(t *testing.T) { testWipe(t, disk, true) })
+	t.Run("EraseInLeavesNoBytes", func(t *testing.T) { testWipeIn(t, disk) }) // accounts.go
 }
 
 // marker returns a unique string no database could hold by chance.
@@ -87,6 +88,12 @@ func testWipe(t *testing.T, disk Disk, purge bool) {
 	keep.Name, keep.Comment = kept.name, longComment(kept.comment)
 	keepC := Sig("o", "c", kept.email)
 	keepC.Name = kept.name
+	// The erased signer's messages wait in the outbox, holding their
+	// address and name in the payload; so do a kept signer's.
+	mine.Outbox = []signing.Message{Msg("o", "c", gone.email), Msg("o", "c", gone.email)}
+	mine.Outbox[1].Payload = []byte(`{"name":"` + gone.name + `","email":"` + gone.email + `"}`)
+	other.Outbox = []signing.Message{Msg("o", "d", gone.email)}
+	keep.Outbox = []signing.Message{Msg("o", "d", kept.email)}
 	batch = append(batch, mine, other, keep)
 	if purge {
 		batch = append(batch, keepC)
@@ -97,6 +104,7 @@ func testWipe(t *testing.T, disk Disk, purge bool) {
 			t.Fatalf("SetStatus: %v", err)
 		}
 	}
+	wipeOrganisers(t, s, gone.email, kept.email) // accounts.go
 	if d.Signed != nil {
 		d.Signed(t)
 	}
