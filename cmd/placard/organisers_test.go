@@ -36,7 +36,7 @@ func TestOrganisersCommands(t *testing.T) {
 	camps := filepath.Join("testdata", "campaigns")
 	common := []string{"--db", db, "--campaigns", camps}
 	code, out, errs := runOrganisers(t, nil, append([]string{"invite", "harbour-choir", "Sam@Example.org", "--base-url", "https://act.example.org"}, common...)...)
-	if code != 0 || !regexp.MustCompile(`^https://act\.example\.org/admin/invite\?t=[A-Za-z0-9_-]{43}\n$`).MatchString(out) || !strings.Contains(errs, "Invited sam@example.org as editor of organisation harbour-choir") {
+	if code != 0 || !regexp.MustCompile(`^https://act\.example\.org/admin/invite\?t=[A-Za-z0-9_-]{43}\n$`).MatchString(out) || !strings.Contains(errs, "Invited sam@example.org as editor of harbour-choir") {
 		t.Fatalf("invite: exit %d, stdout %q, stderr %q", code, out, errs)
 	}
 	code, out, _ = runOrganisers(t, map[string]string{"PLACARD_ADMIN_URL": "https://admin.example.org"}, append([]string{"invite", "--site-admin", "root@example.org"}, common...)...)
