@@ -297,7 +297,7 @@ func exportFilter(cmd, since, status string) (func(*signing.Signature) bool, err
 		case "all":
 			return true
 		case "":
-			return s.Status != signing.StatusPending && s.Status != "unconfirmed"
+			return s.Status != signing.StatusPending && s.Status != signing.StatusUnconfirmed
 		}
 		return string(s.Status) == st
 	}, nil
