@@ -306,6 +306,16 @@ func TestCheckAndPreviewWriteNothing(t *testing.T) {
 	if a.status != 200 || !strings.Contains(a.body, "Problems to fix") {
 		t.Errorf("preview of a broken text: %d %s", a.status, a.body)
 	}
+	// Hostile texts are problems to report, never a server error.
+	for _, hostile := range []string{"\xff\xfe\x00title: x\n", "a: &a [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n", "---\n...\n---\n", strings.Repeat("[", 10000)} {
+		for _, path := range []string{"/check", "/preview", ""} {
+			form := url.Values{"text": {hostile}, "do": {"save"}, "version": {v}}
+			a := e.do("editor", "POST", "/admin/riverside/files/library.yaml"+path, form)
+			if a.status >= 500 || a.status == 200 && path == "" {
+				t.Errorf("POST %s with %.20q: %d", path, hostile, a.status)
+			}
+		}
+	}
 	if e.read("riverside/library.yaml") != before || e.reloads != 0 || len(e.audit) != 0 {
 		t.Error("check or preview wrote, reloaded or audited")
 	}
