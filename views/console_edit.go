@@ -39,6 +39,9 @@ type EditFileRow struct {
 	CanPublish       bool
 	CanClose         bool
 	HandinURL        string
+	// HandinLangs offers the hand-in document in the organisation's other
+	// languages: Value is the address, Label the language's own name.
+	HandinLangs []Option
 	PreviewOrPageURL string
 }
 

@@ -486,3 +486,23 @@ func TestIsolationAndViewers(t *testing.T) {
 		t.Errorf("huge form: %d", a.status)
 	}
 }
+
+// TestHandinInAnotherLanguage: an organisation writing in several
+// languages gets the document in each; an unknown language is 404.
+func TestHandinInAnotherLanguage(t *testing.T) {
+	e := newEnv(t)
+	e.write("riverside/org.yaml", e.read("riverside/org.yaml")+"languages: [en, ar]\n")
+	if !e.load() {
+		t.Fatal("the two-language site does not load")
+	}
+	if l := e.do("editor", "GET", "/admin/riverside/files", nil); !strings.Contains(l.body, `href="/admin/riverside/files/library.yaml/handin?lang=ar"`) {
+		t.Error("the list offers no Arabic hand-in document")
+	}
+	a := e.do("editor", "GET", "/admin/riverside/files/library.yaml/handin?lang=ar", nil)
+	if a.status != 200 || !strings.Contains(a.body, `<html lang="ar" dir="rtl">`) {
+		t.Errorf("Arabic hand-in: %d %.200s", a.status, a.body)
+	}
+	if a := e.do("editor", "GET", "/admin/riverside/files/library.yaml/handin?lang=fr", nil); a.status != 404 {
+		t.Errorf("a language the organisation does not write in: %d", a.status)
+	}
+}
