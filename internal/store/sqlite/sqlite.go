@@ -873,11 +873,20 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 	if err != nil {
 		return 0, err
 	}
+	key, err := db.Secret(ctx)
+	if err != nil {
+		return 0, err
+	}
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, err
 	}
 	defer tx.Rollback()
+	// The address's unsubscriptions go too (mail.go): nothing of it stays.
+	h := store.AddressHash(key, email)
+	if _, err := tx.ExecContext(ctx, `DELETE FROM mail_suppressions WHERE address_hash = ?`, h[:]); err != nil {
+		return 0, err
+	}
 	rows, err := tx.QueryContext(ctx, `DELETE FROM signatures WHERE email = ? RETURNING org, campaign, kind, status`, email)
 	if err != nil {
 		return 0, err
