@@ -32,6 +32,7 @@ var typeDocs = map[string]string{
 	"Social":        "Social holds an organisation's accounts on each network, each a full https:// address.",
 	"Statement":     "Statement is a press statement.",
 	"Target":        "Target is a decision-maker to call or email.",
+	"TargetFilter":  "TargetFilter picks targets by role, party or district; case is ignored.",
 }
 
 // fieldDocs holds the doc comment of each setting, keyed Type.Field.
@@ -58,10 +59,12 @@ var fieldDocs = map[string]string{
 	"Campaign.Title":          "The campaign's headline.",
 	"Colours.Accent":          "accent colours highlights such as the progress bar. Defaults to primary.",
 	"Colours.Primary":         "primary colours buttons and links. It must be dark enough for white text on it to be readable.",
+	"Contact.Filter":          "filter keeps only the targets whose role contains role:, whose party is party: and whose district is district:, such as filter: {role: senator}. Without targets:, it picks from every file in targets/.",
+	"Contact.Lookup":          "lookup names a table in the targets/ folder that maps postcodes to districts, such as postcodes.csv; the page then asks for the reader's postcode and shows their own representatives first.",
 	"Contact.Message":         "The body of the prefilled email, plain text.",
 	"Contact.Script":          "What to say on the phone, in Markdown.",
 	"Contact.Subject":         "The subject line of the prefilled email.",
-	"Contact.Targets":         "The decision-makers to contact.",
+	"Contact.Targets":         "The decision-makers to contact: a list, or the name of a file in the organisation's targets/ folder (targets: senate reads targets/senate.csv or .yaml).",
 	"Destination.AmountParam": "The name of the query parameter the donation page reads a preset amount from, such as amount; when set, suggested amounts link straight to it.",
 	"Destination.Description": "A sentence about what the gift does.",
 	"Destination.Link":        "The donation page's address.",
@@ -152,8 +155,13 @@ var fieldDocs = map[string]string{
 	"Statement.Dateline":      "The place the statement is issued from, such as NEW YORK.",
 	"Statement.MediaContact":  "Who journalists should call. Defaults to the organisation's media contact.",
 	"Target.Email":            "Their office email address.",
+	"Target.Hours":            "The office's opening hours, such as Mon–Fri 9:00–17:00.",
+	"Target.ID":               "A short name for the target, kept with call and email counts. Defaults to the name in lower case with hyphens.",
 	"Target.Name":             "The decision-maker's name.",
 	"Target.Phone":            "Their office number, with its country code.",
 	"Target.Region":           "The place they represent; when targets have regions, readers pick theirs.",
 	"Target.Role":             "Their office, such as \"Senator for Ohio\".",
+	"TargetFilter.District":   "district keeps targets of this district (their region).",
+	"TargetFilter.Party":      "party keeps targets of this party.",
+	"TargetFilter.Role":       "role keeps targets whose role contains this word, such as senator.",
 }

@@ -147,7 +147,7 @@ func yamlFiles(t *testing.T, roots ...string) (orgs, camps []string) {
 				return err
 			}
 			// The loader skips hidden files and folders and the assets folder.
-			if strings.Contains(p, "/.") || strings.Contains(p, "/assets/") {
+			if strings.Contains(p, "/.") || strings.Contains(p, "/assets/") || strings.Contains(p, "/targets/") {
 				return nil
 			}
 			if filepath.Base(p) == "org.yaml" {
@@ -191,6 +191,7 @@ func TestSchemaAcceptsValidFiles(t *testing.T) {
 // reject one of them, so the list stays exact.
 var beyondSchema = map[string]string{
 	"assets/art/org.yaml":                             "the logo names a file that does not exist",
+	"targets/civic/call.yaml":                         "the targets and lookup files it names are missing or broken: other files",
 	"dates/dt/publish-late.yaml":                      "publish_at is after close_at: one date compared with another",
 	"dates/dt/times.yaml":                             "close_at is before date: one date compared with another",
 	"names/Riverside Coalition/Save The Library.yaml": "the file's name, not its content",

@@ -41,6 +41,8 @@ type Target struct {
 	Address string
 	// Photo is a picture's path inside the organisation's folder.
 	Photo string
+	// PhotoCol is the column Photo was written in, for messages about the file.
+	PhotoCol int
 	// Languages are the languages the office answers in (en, fr, …).
 	Languages []string
 	// Hours are the office hours, as the organiser writes them.
@@ -165,7 +167,7 @@ func fill(t *Target, cells map[string]cell, line int, probs []Problem) []Problem
 	t.District = cells["district"].v
 	t.Email = cells["email"].v
 	t.Address = cells["address"].v
-	t.Photo = cells["photo"].v
+	t.Photo, t.PhotoCol = cells["photo"].v, cells["photo"].col
 	t.Hours = cells["hours"].v
 	for _, s := range strings.Split(cells["languages"].v, ";") {
 		if s = strings.TrimSpace(s); s != "" {
