@@ -284,3 +284,7 @@ func TestWipe(t *testing.T) {
 		}}
 	})
 }
+
+func TestOutreach(t *testing.T) {
+	storetest.RunOutreach(t, func(t *testing.T) store.Store { return open(t, pgtest.DSN(t)) })
+}
