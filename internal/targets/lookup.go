@@ -79,7 +79,7 @@ func (l *Lookup) Find(typed string) ([]string, error) {
 	}
 	var out []string
 	for _, r := range l.ranges {
-		if len(code) == len(r.from) && code >= r.from && code <= r.to && !slices.Contains(out, r.district) {
+		if len(code) == len(r.from) && code >= r.from && code <= r.to && sameShape(code, r.from) && !slices.Contains(out, r.district) {
 			out = append(out, r.district)
 		}
 	}
@@ -102,6 +102,17 @@ func (l *Lookup) Find(typed string) ([]string, error) {
 		return nil, ErrUnknownCode
 	}
 	return out, nil
+}
+
+// sameShape reports whether a and b (of one length) have digits in the
+// same places, so 205A0 is not taken for a code between 20000 and 20999.
+func sameShape(a, b string) bool {
+	for i := range len(a) {
+		if (a[i] <= '9') != (b[i] <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // Districts lists every district the table names, in table order.

@@ -36,6 +36,7 @@ func TestFind(t *testing.T) {
 		{"range end", "20999", []string{"Harbour"}, nil},
 		{"range, several districts", "21200", []string{"Harbour", "North Shore"}, nil},
 		{"range needs the same length", "205", nil, ErrUnknownCode},
+		{"range needs digits where its bounds have them", "205A0", nil, ErrUnknownCode},
 		{"unknown code", "99999", nil, ErrUnknownCode},
 		{"empty", "  ", nil, ErrNoCode},
 		{"markup", "<script>", nil, ErrBadCode},
