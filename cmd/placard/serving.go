@@ -82,7 +82,10 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 	if base == "" {
 		base = "http://" + ln.Addr().String()
 	}
-	srv, err := web.NewContext(ctx, c.webConfig(base, log, st, committer), site)
+	deliveries := newOutboxRunner(c, st, log)
+	cfg := c.webConfig(base, log, st, committer)
+	cfg.WakeOutbox = deliveries.Wake
+	srv, err := web.NewContext(ctx, cfg, site)
 	if err != nil {
 		ln.Close()
 		if ctx.Err() != nil {
@@ -92,6 +95,7 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 		return failure("%v", err)
 	}
 	defer startPolling(ctx, srv, log)()
+	defer deliveries.start(ctx, srv.CurrentSite)()
 	hs := &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: readHeaderTimeout,

@@ -151,8 +151,10 @@ func (c *checker) checkOrg(o *Org) {
 	c.consent(o.Consent, &o.Consent)
 	c.contactPermission(o.ContactPermission, &o.ContactPermission)
 	o.RetentionDays = c.retention(o.Retention, &o.Retention)
+	c.enum(string(o.Delivery), &o.Delivery, "delivery", []string{string(DeliveryCount), string(DeliveryNames)})
 	c.redirects(o)
 	c.embedOrigins(o)
+	c.webhooks(o)
 	c.checkLanguages(o)
 }
 
@@ -1148,6 +1150,9 @@ func applyDefaults(o *Org) {
 	}
 	if o.Colours.Accent == "" {
 		o.Colours.Accent = o.Colours.Primary
+	}
+	if o.Delivery == "" {
+		o.Delivery = DeliveryCount
 	}
 	for _, camp := range o.Campaigns {
 		if camp.Status == "" {

@@ -25,7 +25,7 @@ import (
 //	GET /{org}/{campaign}/impact               ?key=KEY: a personal link's private page (personal.go)
 //	GET /{org}/{lang}                          the organisation in another of its languages (lang.go)
 //	GET /{org}/{campaign}/{lang}[/thanks]      a campaign, and its thanks, in another language
-//	                                           (and its card.png, card-square.png, qr.*, poster);
+//	                                           (and its card.png, card-square.png, qr.*, poster, impact);
 //	                                           the sign form posts to the plain …/sign with lang=
 //	GET /{org}/{old-slug}[/thanks]             301 to the renamed campaign (org.yaml redirects)
 //	GET /{org}/share/mastodon                  ?instance=HOST&text=… → 303 to HOST's share screen
@@ -107,6 +107,7 @@ func (s *Server) routes() http.Handler {
 	r.Get("/{org}/{campaign}/{lang}/qr.svg", s.handle(s.generatedFile))
 	r.Get("/{org}/{campaign}/{lang}/qr.png", s.handle(s.generatedFile))
 	r.Get("/{org}/{campaign}/{lang}/poster", s.handle(s.page))
+	r.Get("/{org}/{campaign}/{lang}/impact", s.handle(s.impact))
 	r.Get("/{org}/share/mastodon", s.handle(s.mastodonShare))
 	r.Get("/{org}/{campaign}/share/mastodon", s.handle(s.mastodonShare))
 	if s.cfg.Dev {

@@ -127,6 +127,10 @@ type Config struct {
 	// SiteOrigins), and each page's policy allows that form action. It is
 	// a scheme and host only, such as https://act.example.org.
 	FormOrigin string
+	// WakeOutbox, when set, is called after a signature with outbox
+	// messages (webhooks, emails) is stored, so the delivery worker looks
+	// at once (outbox.Worker.Wake). It must not block.
+	WakeOutbox func()
 }
 
 // DefaultRateLimit is the signing POSTs a client may send a minute when
