@@ -865,6 +865,10 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 	if err != nil {
 		return 0, err
 	}
+	secret, err := db.Secret(ctx) // for the keyed hash of outreach senders
+	if err != nil {
+		return 0, err
+	}
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, err
@@ -894,6 +898,9 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 	}
 	// The address's undelivered messages go too (store.Outbox).
 	if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE email = ?`, email); err != nil {
+		return 0, err
+	}
+	if err := eraseSender(ctx, tx, secret, email); err != nil {
 		return 0, err
 	}
 	if err := tx.Commit(); err != nil {
