@@ -557,6 +557,14 @@ type Contact struct {
 	Lookup string `yaml:"lookup"`
 	// LookupTable is Lookup read and checked; set by the loader.
 	LookupTable *targets.Lookup `yaml:"-"`
+	// Send is how emails reach the targets: client (the default) opens the supporter's own
+	// email app or webmail; server lets supporters edit the message on the page, confirm
+	// their address and have Placard send it from the organisation's address, with replies
+	// going to them.
+	Send string `yaml:"send"`
+	// PerHour is, with send: server, the most messages one target receives in an hour; the
+	// rest wait for the following hours. Defaults to 20.
+	PerHour int `yaml:"per_hour"`
 	// Script is what to say on the phone, in Markdown.
 	Script Markdown `yaml:"script"`
 	// Subject is the subject line of the prefilled email.

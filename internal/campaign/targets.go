@@ -241,3 +241,30 @@ func (c *checker) contactTargets(_ *Action, ct *Contact) (fromFiles bool) {
 	}
 	return fromFiles
 }
+
+// DefaultPerHour is how many messages one target receives in an hour with
+// send: server, unless the action says per_hour:.
+const DefaultPerHour = 20
+
+// contactSend checks send: and per_hour:.
+func (c *checker) contactSend(ct *Contact) {
+	c.enum(ct.Send, &ct.Send, "send", []string{"client", "server"})
+	if ct.PerHour != 0 && (ct.PerHour < 1 || ct.PerHour > 1000) {
+		c.errorf(c.at(&ct.PerHour), "'per_hour' must be between 1 and 1000 — it is how many messages one decision-maker receives in an hour")
+	}
+	if ct.Send != "server" {
+		if ct.PerHour != 0 {
+			c.warnf(c.at(&ct.PerHour), "'per_hour' only counts with send: server — add send: server, or remove per_hour")
+		}
+		return
+	}
+	if ct.PerHour == 0 {
+		ct.PerHour = DefaultPerHour
+	}
+	if strings.TrimSpace(ct.Message) == "" {
+		c.errorf(c.at(&ct.Send), "send: server needs a 'message': the text supporters start from and may change")
+	}
+	if !slices.ContainsFunc(ct.Targets, func(t Target) bool { return strings.TrimSpace(t.Email) != "" }) && len(ct.Targets) > 0 {
+		c.errorf(c.at(&ct.Send), "send: server needs targets with an 'email' — none of this action's targets has one")
+	}
+}

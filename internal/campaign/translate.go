@@ -57,6 +57,7 @@ var nonText = map[string]bool{
 	"retention": true,
 	"short":     true,
 	"lookup":    true,
+	"send":      true,
 }
 
 // nonTextGroups are groups whose every setting is an address or a code.

@@ -916,7 +916,9 @@ func (c *checker) signatory(s *Signatory) {
 }
 
 func (c *checker) contact(a *Action, ct *Contact) {
-	if c.contactTargets(a, ct) {
+	fromFiles := c.contactTargets(a, ct)
+	c.contactSend(ct)
+	if fromFiles {
 		// Targets from files were checked there, at their rows.
 		c.markdown(string(ct.Script), &ct.Script, "script")
 		return

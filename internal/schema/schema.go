@@ -64,6 +64,9 @@ func enumFor(t reflect.Type, key string) []any {
 		}
 		return out
 	}
+	if t.Kind() == reflect.String && t.PkgPath() == "" && key == "send" {
+		return []any{"client", "server", nil}
+	}
 	if t.Kind() == reflect.String && t.PkgPath() == "" && key == "format" {
 		out := []any{}
 		for _, f := range campaign.MediaFormats {
