@@ -2,14 +2,19 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/internal/webhook"
 )
 
 const outboxUsage = `See and repair the outbox: the webhook calls, CRM records and emails waiting
@@ -201,4 +206,69 @@ func validMessageID(id string) bool {
 		}
 	}
 	return true
+}
+
+// erasureNotices returns the signature.erased messages an erasure of the
+// address (in each of its written forms) sends: one per webhook wanting
+// them, of each organisation in dir where the address has a signature, so
+// no organisation learns of an address it never had. It reads the
+// signatures before they are erased. A missing campaigns folder sends
+// nothing; one that cannot be loaded sends nothing and says so.
+func erasureNotices(ctx context.Context, st store.Store, dir string, forms []string, stderr io.Writer) ([]signing.Message, error) {
+	if _, err := os.Stat(dir); err != nil {
+		return nil, nil
+	}
+	site, problems := campaign.Load(dir)
+	if problems.HasErrors() || site == nil {
+		fmt.Fprintf(stderr, "placard: note: %s has problems (placard check lists them), so no signature.erased webhook was sent\n", dir)
+		return nil, nil
+	}
+	want := map[string]bool{}
+	for _, f := range forms {
+		want[f] = true
+	}
+	found := errors.New("found")
+	var msgs []signing.Message
+	for _, o := range site.Orgs {
+		if len(webhook.Erased(o, "", time.Time{})) == 0 {
+			continue
+		}
+		has := false
+		for _, c := range o.Campaigns {
+			err := st.Signatures(ctx, o.Slug, c.Slug, "", func(s *signing.Signature) error {
+				if want[s.Email] {
+					return found
+				}
+				return nil
+			})
+			if errors.Is(err, found) {
+				has = true
+				break
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		if has {
+			msgs = append(msgs, webhook.Erased(o, forms[0], time.Now())...)
+		}
+	}
+	return msgs, nil
+}
+
+// tellErased queues the erasure's signature.erased messages, after the
+// erasure: they hold the address until delivered, then nothing.
+func tellErased(ctx context.Context, st store.Store, notices []signing.Message, stdout io.Writer) error {
+	if len(notices) == 0 {
+		return nil
+	}
+	ob, ok := st.(store.Outbox)
+	if !ok {
+		return nil
+	}
+	if err := ob.Enqueue(ctx, notices); err != nil {
+		return failure("the signatures are erased, but telling the webhooks failed: %v", err)
+	}
+	fmt.Fprintf(stdout, "Queued %s to tell your webhooks (placard serve delivers them).\n", countText(len(notices), "signature.erased event", "signature.erased events"))
+	return nil
 }

@@ -393,7 +393,10 @@ func TestNewCampaignAndUpload(t *testing.T) {
 
 func TestHandinDocument(t *testing.T) {
 	e := newEnv(t)
-	a := e.do("viewer", "GET", "/admin/riverside/files/library.yaml/handin", nil)
+	if a := e.do("viewer", "GET", "/admin/riverside/files/library.yaml/handin", nil); a.status != 403 {
+		t.Errorf("a viewer's hand-in document: %d, want 403 (it names signers)", a.status)
+	}
+	a := e.do("editor", "GET", "/admin/riverside/files/library.yaml/handin", nil)
 	if a.status != 200 || !strings.Contains(a.body, "Ada Signer") || !strings.Contains(a.body, "Signatures counted: 1") {
 		t.Fatalf("handin: %d\n%s", a.status, a.body)
 	}
@@ -426,6 +429,9 @@ func TestIsolationAndViewers(t *testing.T) {
 	}
 	if e.read("northgate/rent.yaml") != before {
 		t.Fatal("another organisation's file changed")
+	}
+	if strings.Join(e.audit, "") != "" {
+		t.Fatalf("audited %v", e.audit)
 	}
 	mine := e.read("riverside/library.yaml")
 	for _, r := range routes {

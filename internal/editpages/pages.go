@@ -77,7 +77,7 @@ func (p *Pages) renderList(w http.ResponseWriter, r *http.Request, q request, st
 				row.CanPublish = state == "draft" || state == "scheduled"
 				row.CanClose = state == "published"
 				row.PublishURL, row.CloseURL = row.EditURL+"/publish", row.EditURL+"/close"
-				if handin.Action(c, "") != nil {
+				if q.change && handin.Action(c, "") != nil {
 					row.HandinURL = row.EditURL + "/handin"
 				}
 			}
@@ -505,11 +505,15 @@ func (p *Pages) upload(w http.ResponseWriter, r *http.Request, q request) error 
 	return nil
 }
 
-// handin answers the printable hand-in document of a served campaign.
+// handin answers the printable hand-in document of a served campaign. It
+// may name signers, so, like an export, only editors may open it.
 func (p *Pages) handin(w http.ResponseWriter, r *http.Request, q request) error {
 	n, err := name(r)
 	if err != nil || n == "org.yaml" {
 		return errNotFound
+	}
+	if !q.change {
+		return errForbidden
 	}
 	s := p.site()
 	if s == nil || p.cfg.Signatures == nil {

@@ -44,13 +44,14 @@ import (
 //	GET /healthz                               liveness: 200 "ok"
 //	GET /readyz                                readiness: 200 "ready" when the store can commit,
 //	                                           else 503 "not ready: store: …" (handlers.go)
+//	/admin, /admin/*                           the organisers' console (Config.Admin; internal/console lists its routes)
 //	GET /robots.txt, /favicon.ico
 //	GET /_dev/events                           --dev only: live-preview event stream (dev.go),
 //	                                           at most 16 at once (then 503 with Retry-After)
 //	--dev answers only Hosts naming it (localhost, an IP, the base URL's host); others get 421
 //
 // HEAD is answered wherever GET is; a trailing slash redirects to the
-// address without it. The names healthz, readyz, static, robots.txt, favicon.ico,
+// address without it. The names admin, healthz, readyz, static, robots.txt, favicon.ico,
 // sitemap.xml and oembed therefore cannot be organisation slugs, nor
 // feed.atom a campaign's.
 func (s *Server) routes() http.Handler {
@@ -110,6 +111,9 @@ func (s *Server) routes() http.Handler {
 	r.Get("/{org}/{campaign}/{lang}/impact", s.handle(s.impact))
 	r.Get("/{org}/share/mastodon", s.handle(s.mastodonShare))
 	r.Get("/{org}/{campaign}/share/mastodon", s.handle(s.mastodonShare))
+	if s.cfg.Admin != nil {
+		r.Mount("/admin", s.cfg.Admin)
+	}
 	if s.cfg.Dev {
 		// Live preview (dev.go): the event stream, and connect-src 'self'
 		// so dev pages may open it.

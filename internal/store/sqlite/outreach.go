@@ -55,7 +55,7 @@ func (db *DB) QueueTargetMail(ctx context.Context, q store.TargetMailing) (_ tim
 	if err != nil {
 		return time.Time{}, err
 	}
-	st, err := db.outboxStmt(ctx)
+	st, err := db.outboxStmts(ctx, len(q.Messages))
 	if err != nil {
 		return time.Time{}, err
 	}
