@@ -37,6 +37,9 @@ type ContactPageProps struct {
 	Again string
 	// Closed hides the "I called" forms.
 	Closed bool
+	// Notice says what became of a message written to a target: sent for
+	// confirmation, on its way, or refused as a second one.
+	Notice string
 }
 
 // ContactDistrict is one district to choose, with the address that picks it.
@@ -58,6 +61,31 @@ type CallTarget struct {
 	ScriptHTML template.HTML
 	// Form is the "I called" form.
 	Form CallForm
+	// Write is the form that sends the supporter's own message through
+	// the organisation (send: server), or nil.
+	Write *WriteForm
+}
+
+// WriteForm is a supporter's message to one target (send: server): the
+// organisation's subject and message to edit, their name and address, and
+// whether they want a copy. Errors are the problems of a form sent back.
+type WriteForm struct {
+	Action, Token, Target, Lang string
+	Subject, Message            string
+	Name, Email                 string
+	Copy                        bool
+	Errors                      []string
+	// Open shows the form unfolded (it was sent back with problems).
+	Open bool
+}
+
+// ConfirmPageProps asks a supporter, from the link in their email, to
+// send their message to a target: a POST, so link checkers that open
+// every link send nothing.
+type ConfirmPageProps struct {
+	Page                                 Page
+	Heading, Intro, Subject, Message     string
+	Action, Token, Seal, Button, BackURL string
 }
 
 // PhoneLink is an office number with its tel: link.

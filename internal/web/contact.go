@@ -77,17 +77,27 @@ func (s *Server) contactRoute() http.Handler {
 // contact answers both addresses of a contact action's page.
 func (s *Server) contact(w http.ResponseWriter, r *http.Request) error {
 	snap := s.snap.Load()
-	if p, ok := strings.CutSuffix(r.URL.Path, calledSuffix); ok {
-		ca := snap.Contacts[p]
-		if ca == nil {
-			return errNotFound
+	// The page itself first: an action may be called "write" or "called".
+	if ca := snap.Contacts[r.URL.Path]; ca != nil {
+		return s.contactPage(w, r, ca)
+	}
+	for _, step := range []struct {
+		suffix string
+		h      func(http.ResponseWriter, *http.Request, *site.ContactAction) error
+	}{{calledSuffix, s.called}, {writeSuffix, s.write}, {confirmSuffix, s.confirm}} {
+		if p, ok := strings.CutSuffix(r.URL.Path, step.suffix); ok {
+			ca := snap.Contacts[p]
+			if ca == nil {
+				return errNotFound
+			}
+			return step.h(w, r, ca)
 		}
-		return s.called(w, r, ca)
 	}
-	ca := snap.Contacts[r.URL.Path]
-	if ca == nil {
-		return errNotFound
-	}
+	return errNotFound
+}
+
+// contactPage answers GET …/contact/ACTION.
+func (s *Server) contactPage(w http.ResponseWriter, r *http.Request, ca *site.ContactAction) error {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header()["Allow"] = hvAllowGetPost
 		return &httpError{status: http.StatusMethodNotAllowed, heading: "This page only shows whom to contact",
@@ -98,6 +108,7 @@ func (s *Server) contact(w http.ResponseWriter, r *http.Request) error {
 	if id := q.Get("called"); id != "" {
 		s.thank(ca, &p, id)
 	}
+	p.Notice = writeNotice(ca, q)
 	switch q.Get("again") {
 	case "expired":
 		p.Again = ca.Loc.T("contact.called.again")
@@ -179,6 +190,7 @@ func (s *Server) callTarget(ca *site.ContactAction, t campaign.Target, postcode,
 		ScriptHTML: site.FillScript(ca.Script, t.Name, t.Role, postcode),
 		Form:       views.CallForm{Action: ca.Path + calledSuffix, Token: tok, Target: t.ID, Postcode: postcode, District: district},
 	}
+	v.Write = s.writeForm(ca, t, s.tokens.Issue(ca.Path+writeSuffix, s.cfg.Now()))
 	if postcode == "" {
 		v.ScriptHTML = site.FillScript(ca.Script, t.Name, t.Role, ca.Loc.T("contact.placeholder.code"))
 	}
