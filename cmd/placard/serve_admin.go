@@ -43,7 +43,7 @@ func checkAdmin(fset *cmdFlags, c serveConfig) error {
 		if _, _, err := net.SplitHostPort(a); err != nil {
 			return usageErr("serve", "%s must be host:port, such as 127.0.0.1:8081, or off, not %q", fset.source("admin-addr"), a)
 		}
-		if a == c.addr {
+		if _, port, _ := net.SplitHostPort(a); a == c.addr && port != "0" {
 			return usageErr("serve", "%s is the same as --addr; leave it out to serve the console under /admin/ there", fset.source("admin-addr"))
 		}
 	}

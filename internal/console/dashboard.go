@@ -118,7 +118,7 @@ func drawChart(l *i18n.Localizer, days []store.DayCount, now time.Time) admin.Ch
 		maxN = max(maxN, d.Count)
 	}
 	start := now.UTC().Truncate(24*time.Hour).AddDate(0, 0, 1-chartDays)
-	ch := admin.Chart{Width: chartW, Height: chartH, Max: l.Number(maxN), Label: l.T("console.chart.label")}
+	ch := admin.Chart{Width: chartW, Height: chartH, Max: l.Number(maxN), Label: l.T("console.chart.label"), Empty: maxN == 0}
 	bw := chartW / chartDays
 	for i := range chartDays {
 		day := start.AddDate(0, 0, i)

@@ -84,7 +84,7 @@ func (s *Server) contact(w http.ResponseWriter, r *http.Request) error {
 	for _, step := range []struct {
 		suffix string
 		h      func(http.ResponseWriter, *http.Request, *site.ContactAction) error
-	}{{calledSuffix, s.called}, {writeSuffix, s.write}, {confirmSuffix, s.confirm}} {
+	}{{calledSuffix, s.called}, {writeSuffix, s.write}, {confirmSuffix, s.confirmWrite}} {
 		if p, ok := strings.CutSuffix(r.URL.Path, step.suffix); ok {
 			ca := snap.Contacts[p]
 			if ca == nil {

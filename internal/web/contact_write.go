@@ -20,6 +20,7 @@ import (
 
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/formtoken"
+	"github.com/placard/placard/internal/mail"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/site"
 	"github.com/placard/placard/internal/store"
@@ -46,36 +47,6 @@ const (
 	// sealFor is how long a confirmation link works.
 	sealFor = 48 * time.Hour
 )
-
-// The email templates these messages name in their payload, for the email
-// deliverer: the confirmation asking the supporter to confirm, the message
-// to the target, and the supporter's copy.
-const (
-	MailContactConfirm = "contact-confirm"
-	MailContactTarget  = "contact"
-	MailContactCopy    = "contact-copy"
-)
-
-// ContactMail is the payload of the emails send: server queues (Kind
-// "email"). Unlike the signing emails it carries the supporter's own text,
-// which cannot be written again from the campaign files at delivery.
-type ContactMail struct {
-	Template string `json:"template"`
-	Lang     string `json:"lang"`
-	Org      string `json:"org"`
-	Campaign string `json:"campaign"`
-	// To is the recipient: the target's office, or the supporter.
-	To string `json:"to"`
-	// ReplyTo and FromName are the supporter's address and name, for the
-	// message to the target (sent from the organisation's address).
-	ReplyTo  string `json:"reply_to,omitempty"`
-	FromName string `json:"from_name,omitempty"`
-	Subject  string `json:"subject"`
-	Body     string `json:"body"`
-	// TargetName is whom the message is for; Link the confirmation link.
-	TargetName string `json:"target_name,omitempty"`
-	Link       string `json:"link,omitempty"`
-}
 
 // sealed is what the confirmation link carries.
 type sealed struct {
@@ -236,9 +207,9 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, ca *site.ContactA
 		Path: ca.Path, Target: t.ID, Name: name, Email: email, Subject: subject, Message: message, Copy: form.Copy,
 		Expires: now.Add(sealFor).Unix(),
 	})}}.Encode()
-	mail := ContactMail{Template: MailContactConfirm, Lang: loc.Lang(), Org: ca.Campaign.Org.Slug, Campaign: ca.Campaign.Slug,
+	confirmMail := mail.ContactPayload{Template: mail.TemplateContactConfirm, Lang: loc.Lang(), Org: ca.Campaign.Org.Slug, Campaign: ca.Campaign.Slug,
 		To: email, Subject: subject, Body: message, TargetName: t.Name, Link: link}
-	payload, _ := json.Marshal(mail)
+	payload := confirmMail.Encode()
 	ctx, cancel := context.WithTimeout(r.Context(), signTimeout)
 	defer cancel()
 	if err := ob.Enqueue(ctx, []signing.Message{{ID: signing.NewMessageID(), Kind: signing.MessageEmail, Email: email,
@@ -254,9 +225,9 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, ca *site.ContactA
 	return nil
 }
 
-// confirm answers the link in the confirmation email: GET shows the message
+// confirmWrite answers the link in the confirmation email: GET shows the message
 // and a button, POST queues it for the target.
-func (s *Server) confirm(w http.ResponseWriter, r *http.Request, ca *site.ContactAction) error {
+func (s *Server) confirmWrite(w http.ResponseWriter, r *http.Request, ca *site.ContactAction) error {
 	now := s.cfg.Now()
 	loc := ca.Loc
 	expired := &httpError{status: http.StatusBadRequest, heading: loc.T("contact.write.expired"), message: loc.T("contact.write.expired")}
@@ -303,13 +274,13 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request, ca *site.Contac
 	if site.ClosedNow(ca.Campaign, now) {
 		return errCallClosed
 	}
-	base := ContactMail{Lang: loc.Lang(), Org: ca.Campaign.Org.Slug, Campaign: ca.Campaign.Slug, Subject: v.Subject, Body: v.Message, TargetName: t.Name}
+	base := mail.ContactPayload{Lang: loc.Lang(), Org: ca.Campaign.Org.Slug, Campaign: ca.Campaign.Slug, Subject: v.Subject, Body: v.Message, TargetName: t.Name}
 	toTarget := base
-	toTarget.Template, toTarget.To, toTarget.ReplyTo, toTarget.FromName = MailContactTarget, t.Email, v.Email, v.Name
+	toTarget.Template, toTarget.To, toTarget.ReplyTo, toTarget.FromName = mail.TemplateContactTarget, t.Email, v.Email, v.Name
 	msgs := []signing.Message{mailMessage(ca, v.Email, toTarget)}
 	if v.Copy {
 		cp := base
-		cp.Template, cp.To = MailContactCopy, v.Email
+		cp.Template, cp.To = mail.TemplateContactCopy, v.Email
 		msgs = append(msgs, mailMessage(ca, v.Email, cp))
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), signTimeout)
@@ -333,8 +304,8 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request, ca *site.Contac
 	return nil
 }
 
-func mailMessage(ca *site.ContactAction, email string, m ContactMail) signing.Message {
-	payload, _ := json.Marshal(m)
+func mailMessage(ca *site.ContactAction, email string, m mail.ContactPayload) signing.Message {
+	payload := m.Encode()
 	return signing.Message{ID: signing.NewMessageID(), Kind: signing.MessageEmail, Email: email,
 		Org: ca.Campaign.Org.Slug, Campaign: ca.Campaign.Slug, Payload: payload}
 }

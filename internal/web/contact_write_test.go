@@ -11,6 +11,8 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/placard/placard/internal/campaign/campaigntest"
+	"github.com/placard/placard/internal/mail"
+	"github.com/placard/placard/internal/mail/mailtest"
 	"github.com/placard/placard/internal/store"
 )
 
@@ -57,15 +59,15 @@ func writeValues(t *testing.T, e *signEnv, target, name, email string) url.Value
 }
 
 // outboxMails decodes every queued email's payload.
-func outboxMails(t *testing.T, st store.Store) []ContactMail {
+func outboxMails(t *testing.T, st store.Store) []mail.ContactPayload {
 	t.Helper()
 	es, err := st.(store.Outbox).List(context.Background(), "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []ContactMail
+	var out []mail.ContactPayload
 	for _, e := range es {
-		var m ContactMail
+		var m mail.ContactPayload
 		if err := json.Unmarshal(e.Payload, &m); err != nil {
 			t.Fatalf("payload %s: %v", e.Payload, err)
 		}
@@ -90,7 +92,7 @@ func (e *signEnv) writeAndConfirm(t *testing.T, target, name, email string, copy
 	}
 	var link string
 	for _, m := range outboxMails(t, e.st) {
-		if m.Template == MailContactConfirm && strings.EqualFold(m.To, email) {
+		if m.Template == mail.TemplateContactConfirm && strings.EqualFold(m.To, email) {
 			link = m.Link
 		}
 	}
@@ -122,13 +124,13 @@ func TestContactWrite(t *testing.T) {
 		if n := doc(t, get(t, e.s, "GET", loc, nil)).Find(".notice").Text(); !strings.Contains(n, "is on its way") {
 			t.Errorf("notice = %q", n)
 		}
-		var toTarget, toCopy *ContactMail
+		var toTarget, toCopy *mail.ContactPayload
 		mails := outboxMails(t, st)
 		for i, m := range mails {
 			switch m.Template {
-			case MailContactTarget:
+			case mail.TemplateContactTarget:
 				toTarget = &mails[i]
-			case MailContactCopy:
+			case mail.TemplateContactCopy:
 				toCopy = &mails[i]
 			}
 		}
@@ -194,4 +196,68 @@ func TestContactWriteRefusals(t *testing.T) {
 	e.clock.add(time.Minute)
 	wantStatus(t, e.post(t, writePage+"/write", v, nil), 400)
 	wantStatus(t, get(t, e.s, "GET", writePage+"/write", nil), 405)
+}
+
+// TestContactWriteSMTP (send: server through a real SMTP server on
+// loopback): the supporter's confirmation email arrives with its link; once
+// confirmed, their message arrives addressed to the target's office, from
+// the organisation's address under the supporter's name, with Reply-To the
+// supporter, and their copy arrives too.
+func TestContactWriteSMTP(t *testing.T) {
+	st := openSQLite(t)
+	f := callFiles(t)
+	f["riverside/write-the-council.yaml"] = `title: Write to the council
+summary: Ask them to keep the library open.
+date: 2026-02-01
+actions:
+  - kind: contact
+    id: write
+    targets: council
+    send: server
+    subject: Keep the library open
+    message: Please keep the library open in the evenings.
+`
+	e := newMailEnv(t, st, f)
+	v := writeValues(t, e.signEnv, "moss", "Ada Lovelace", "ada@example.org")
+	v.Set("message", "Please keep the library open.\n\nMy children study there every evening.")
+	v.Set("copy", "yes")
+	e.clock.add(time.Minute)
+	wantStatus(t, e.post(t, writePage+"/write", v, nil), 303)
+	got := e.deliver(t, 1)
+	if got[0].To[0] != "ada@example.org" || !strings.Contains(got[0].Subject, "Confirm your message to Ada <b>Moss</b>") {
+		t.Fatalf("confirmation email: to %v, subject %q", got[0].To, got[0].Subject)
+	}
+	link := linkIn(t, got[0].Text, "https://act.example.org"+writePage+"/confirm?c=")
+	d := doc(t, get(t, e.s, "GET", local(link), nil))
+	cv := url.Values{}
+	d.Find("form input[type=hidden]").Each(func(_ int, s *goquery.Selection) { cv.Set(s.AttrOr("name", ""), s.AttrOr("value", "")) })
+	e.clock.add(time.Minute)
+	wantStatus(t, e.post(t, writePage+"/confirm", cv, nil), 303)
+	got = e.deliver(t, 3)
+	var toTarget, copy *mailtest.Mail
+	for i := range got {
+		switch got[i].To[0] {
+		case "moss@council.example":
+			toTarget = &got[i]
+		case "ada@example.org":
+			if got[i].Subject != got[0].Subject {
+				copy = &got[i]
+			}
+		}
+	}
+	if toTarget == nil {
+		t.Fatal("no message reached the target")
+	}
+	if rt := toTarget.Header.Get("Reply-To"); !strings.Contains(rt, "ada@example.org") {
+		t.Errorf("Reply-To = %q, want the supporter", rt)
+	}
+	if from := toTarget.Header.Get("From"); !strings.Contains(from, "Ada Lovelace") || !strings.Contains(from, "hello@riverside.example") {
+		t.Errorf("From = %q, want the supporter's name at the organisation's address", from)
+	}
+	if toTarget.Subject != "Keep the library open" || !strings.Contains(toTarget.Text, "My children study there every evening.") {
+		t.Errorf("message to the target: subject %q, text %q", toTarget.Subject, toTarget.Text)
+	}
+	if copy == nil || !strings.Contains(copy.Text, "My children study there") {
+		t.Errorf("the supporter's copy did not arrive: %+v", copy)
+	}
 }

@@ -873,7 +873,7 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 	if err != nil {
 		return 0, err
 	}
-	secret, err := db.Secret(ctx) // for the keyed hash of outreach senders
+	key, err := db.Secret(ctx) // for the keyed hashes of suppressions and outreach senders
 	if err != nil {
 		return 0, err
 	}
@@ -882,6 +882,11 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 		return 0, err
 	}
 	defer tx.Rollback()
+	// The address's unsubscriptions go too (mail.go): nothing of it stays.
+	h := store.AddressHash(key, email)
+	if _, err := tx.ExecContext(ctx, `DELETE FROM mail_suppressions WHERE address_hash = ?`, h[:]); err != nil {
+		return 0, err
+	}
 	rows, err := tx.QueryContext(ctx, `DELETE FROM signatures WHERE email = ? RETURNING org, campaign, kind, status`, email)
 	if err != nil {
 		return 0, err
@@ -911,7 +916,7 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE email = ?`, email); err != nil {
 		return 0, err
 	}
-	if err := eraseSender(ctx, tx, secret, email); err != nil {
+	if err := eraseSender(ctx, tx, key, email); err != nil {
 		return 0, err
 	}
 	if err := tx.Commit(); err != nil {
