@@ -598,9 +598,11 @@ func (b *builder) contactView(c *campaign.Campaign, ct *campaign.Contact, id, re
 		tv := views.TargetView{Name: t.Name, Role: t.Role, Region: t.Region, Phone: t.Phone, TelURL: telURL(t.Phone), Email: t.Email}
 		if t.Email != "" {
 			tv.MailtoURL = MailtoURL(t.Email, subject, ct.Message)
+			tv.GmailURL, tv.OutlookURL = GmailURL(t.Email, subject, ct.Message), OutlookURL(t.Email, subject, ct.Message)
 		}
 		cv.Targets = append(cv.Targets, tv)
 	}
+	b.contactLinks(c, ct, id, cv)
 	return cv
 }
 
