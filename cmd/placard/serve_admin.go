@@ -52,7 +52,9 @@ func checkAdmin(fset *cmdFlags, c serveConfig) error {
 // console makes the organisers' console, or nil when it is off. base is
 // the public site's address; with --admin-addr the console answers at
 // --admin-url (or http://ADMIN-ADDR) instead, decided in serveAdmin.
-func (c serveConfig) console(base string, log *slog.Logger, st store.Store, srv func() *web.Server) (*console.Console, error) {
+// outboxOn says whether webhooks or email are delivered: the dashboard
+// then shows what waits in the outbox.
+func (c serveConfig) console(base string, log *slog.Logger, st store.Store, outboxOn bool, srv func() *web.Server) (*console.Console, error) {
 	if c.adminAddr == "off" {
 		return nil, nil
 	}
@@ -62,8 +64,12 @@ func (c serveConfig) console(base string, log *slog.Logger, st store.Store, srv 
 			base = "http://" + c.adminAddr
 		}
 	}
+	var ob store.Outbox
+	if o, ok := st.(store.Outbox); ok && outboxOn {
+		ob = o
+	}
 	return console.New(console.Config{
-		Store: st, BaseURL: base, Logger: log,
+		Store: st, BaseURL: base, Logger: log, Outbox: ob,
 		Site: func() *campaign.Site {
 			if s := srv(); s != nil {
 				return s.CurrentSite()

@@ -82,13 +82,13 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 	if base == "" {
 		base = "http://" + ln.Addr().String()
 	}
+	deliveries := newOutboxRunner(c, st, log)
 	var srv *web.Server
-	admin, err := c.console(base, log, st, func() *web.Server { return srv }) // serve_admin.go
+	admin, err := c.console(base, log, st, deliveries.w != nil, func() *web.Server { return srv }) // serve_admin.go
 	if err != nil {
 		ln.Close()
 		return failure("%v", err)
 	}
-	deliveries := newOutboxRunner(c, st, log)
 	cfg := c.webConfig(base, log, st, committer)
 	cfg.WakeOutbox = deliveries.Wake
 	if c.adminAddr == "" {

@@ -86,8 +86,9 @@ type Config struct {
 	SignInLimit int
 	// Mail sends sign-in links; nil means no email sign-in.
 	Mail Mailer
-	// Outbox, when set, describes the outbox's state for the dashboard.
-	Outbox func(ctx context.Context) string
+	// Outbox, when set (serve sets it when webhooks or email are
+	// delivered), lets the dashboard say what waits to be sent.
+	Outbox store.Outbox
 }
 
 // DefaultSignInLimit is Config.SignInLimit's default: plenty for a person
