@@ -46,7 +46,7 @@ func TestShareWordingTagged(t *testing.T) {
 		t.Errorf("two views showed %v, want both wordings", seen)
 	}
 	get(t, s, "GET", libraryPage+"?src=x-2", nil)
-	get(t, s, "GET", libraryPage+"?src=x-0", nil)   // not a wording: not counted
+	get(t, s, "GET", libraryPage+"?src=x-0", nil)    // not a wording: not counted
 	get(t, s, "GET", libraryPage+"?src=copy-2", nil) // not a network: not counted
 	if err := s.FlushArrivals(context.Background()); err != nil {
 		t.Fatal(err)
