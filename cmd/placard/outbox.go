@@ -1,15 +1,23 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/export"
+	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/internal/webhook"
 )
 
 const outboxUsage = `See and repair the outbox: the webhook calls, CRM records and emails waiting
@@ -201,4 +209,149 @@ func validMessageID(id string) bool {
 		}
 	}
 	return true
+}
+
+// erasureNotices returns the signature.erased messages an erasure of the
+// address (in each of its written forms) sends: one per webhook wanting
+// them, of each organisation in dir where the address has a signature, so
+// no organisation learns of an address it never had. It reads the
+// signatures before they are erased. A missing campaigns folder sends
+// nothing; one that cannot be loaded sends nothing and says so.
+func erasureNotices(ctx context.Context, st store.Store, dir string, forms []string, stderr io.Writer) ([]signing.Message, error) {
+	if _, err := os.Stat(dir); err != nil {
+		return nil, nil
+	}
+	site, problems := campaign.Load(dir)
+	if problems.HasErrors() || site == nil {
+		fmt.Fprintf(stderr, "placard: note: %s has problems (placard check lists them), so no signature.erased webhook was sent\n", dir)
+		return nil, nil
+	}
+	want := map[string]bool{}
+	for _, f := range forms {
+		want[f] = true
+	}
+	found := errors.New("found")
+	var msgs []signing.Message
+	for _, o := range site.Orgs {
+		if len(webhook.Erased(o, "", time.Time{})) == 0 {
+			continue
+		}
+		has := false
+		for _, c := range o.Campaigns {
+			err := st.Signatures(ctx, o.Slug, c.Slug, "", func(s *signing.Signature) error {
+				if want[s.Email] {
+					return found
+				}
+				return nil
+			})
+			if errors.Is(err, found) {
+				has = true
+				break
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		if has {
+			msgs = append(msgs, webhook.Erased(o, forms[0], time.Now())...)
+		}
+	}
+	return msgs, nil
+}
+
+// tellErased queues the erasure's signature.erased messages, after the
+// erasure: they hold the address until delivered, then nothing.
+func tellErased(ctx context.Context, st store.Store, notices []signing.Message, stdout io.Writer) error {
+	if len(notices) == 0 {
+		return nil
+	}
+	ob, ok := st.(store.Outbox)
+	if !ok {
+		return nil
+	}
+	if err := ob.Enqueue(ctx, notices); err != nil {
+		return failure("the signatures are erased, but telling the webhooks failed: %v", err)
+	}
+	fmt.Fprintf(stdout, "Queued %s to tell your webhooks (placard serve delivers them).\n", countText(len(notices), "signature.erased event", "signature.erased events"))
+	return nil
+}
+
+// exportFilter returns which signatures an export keeps: made at or after
+// since (a date or an RFC 3339 time; "" for all), with the status asked
+// for ("all" for every one; "" for every one but those still waiting,
+// pending or unconfirmed).
+func exportFilter(cmd, since, status string) (func(*signing.Signature) bool, error) {
+	var from time.Time
+	if s := strings.TrimSpace(since); s != "" {
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			if t, err = time.Parse(time.DateOnly, s); err != nil {
+				return nil, usageErr(cmd, "--since %q is not a time; write a date such as 2026-03-01 or a time such as 2026-03-01T09:00:00Z", since)
+			}
+		}
+		from = t
+	}
+	st := strings.ToLower(strings.TrimSpace(status))
+	switch st {
+	case "", "all", "approved", "rejected", "pending", "unconfirmed":
+	default:
+		return nil, usageErr(cmd, "--status must be approved, rejected, pending, unconfirmed or all, not %q%s", status,
+			didYouMean(st, []string{"approved", "rejected", "pending", "unconfirmed", "all"}))
+	}
+	return func(s *signing.Signature) bool {
+		if s.CreatedAt.Before(from) {
+			return false
+		}
+		switch st {
+		case "all":
+			return true
+		case "":
+			return s.Status != signing.StatusPending && s.Status != "unconfirmed"
+		}
+		return string(s.Status) == st
+	}, nil
+}
+
+// campaignsOf lists the campaigns of org that have ever had a signature,
+// from the store's tallies (no campaign files needed).
+func campaignsOf(ctx context.Context, st store.Store, org string) ([]string, error) {
+	ts, err := st.Tallies(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, t := range ts {
+		if t.Org == org {
+			out = append(out, t.Campaign)
+		}
+	}
+	return out, nil
+}
+
+// writeOSDI writes the signatures each gives as one JSON array of OSDI
+// signatures (webhook.OSDISignature), one per line, and returns how many.
+func writeOSDI(w io.Writer, each export.Each) (n int, err error) {
+	bw := bufio.NewWriter(w)
+	bw.WriteString("[")
+	err = each(func(s *signing.Signature) error {
+		b, err := json.Marshal(webhook.OSDISignature(s))
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			bw.WriteString(",")
+		}
+		n++
+		bw.WriteString("\n")
+		_, err = bw.Write(b)
+		return err
+	})
+	if n > 0 {
+		bw.WriteString("\n")
+	}
+	bw.WriteString("]\n")
+	if err != nil {
+		return n, err
+	}
+	return n, bw.Flush()
 }

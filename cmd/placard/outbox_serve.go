@@ -92,7 +92,11 @@ func (r *outboxRunner) deliverers(c serveConfig) map[string]outbox.Deliverer {
 			return r.site().Org(slug)
 		},
 	}
-	return map[string]outbox.Deliverer{signing.MessageWebhook: hooks, signing.MessageOSDI: hooks}
+	ds := map[string]outbox.Deliverer{signing.MessageWebhook: hooks, signing.MessageOSDI: hooks}
+	if d := c.mail.deliverer(r); d != nil {
+		ds[signing.MessageEmail] = d // mail_serve.go
+	}
+	return ds
 }
 
 // Wake tells the worker a signature with messages was stored.

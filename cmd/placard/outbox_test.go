@@ -379,3 +379,42 @@ func webhookCrash(t *testing.T, bin, db string) {
 		t.Errorf("dead messages after the crash: exit %d\n%s%s", code, out, errs)
 	}
 }
+
+// TestEraseTellsWebhooks: erasing an address queues signature.erased for
+// the webhooks of the organisations where it signed, and for no other.
+func TestEraseTellsWebhooks(t *testing.T) {
+	ctx := context.Background()
+	dir := webhookCampaigns(t, "https://crm.bay-runners.example")
+	org := filepath.Join(dir, "bay-runners", "org.yaml")
+	b, _ := os.ReadFile(org)
+	os.WriteFile(org, []byte(strings.Replace(string(b), "events: [signature.created]", "events: [signature.created, signature.erased]", 1)), 0o644)
+	db := sqliteDB(t)
+	s, err := sqlite.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig := &signing.Signature{Org: "bay-runners", Campaign: "light-the-path", Action: "petition", Kind: signing.KindIndividual,
+		Status: signing.StatusApproved, Name: "Ada", Email: "ada@example.org", ConsentText: "Yes.", ConsentAt: time.Now(), Lang: "en", CreatedAt: time.Now()}
+	if _, err := s.AddSignatures(ctx, []*signing.Signature{sig}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	out, errs, code := runCLI(t, "signatures", "erase", "--email", "ada@example.org", "--db", db, "--campaigns", dir)
+	if code != 0 || out != "Removed 1 signature for ada@example.org\nQueued 1 signature.erased event to tell your webhooks (placard serve delivers them).\n" {
+		t.Fatalf("erase: exit %d\n%s%s", code, out, errs)
+	}
+	out, _, _ = runCLI(t, "signatures", "erase", "--email", "never@example.org", "--db", db, "--campaigns", dir)
+	if out != "Removed 0 signatures for never@example.org\n" {
+		t.Errorf("erase of an address that never signed: got %q, want no event queued", out)
+	}
+	s, err = sqlite.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	es, err := s.List(ctx, "")
+	if err != nil || len(es) != 1 || es[0].Target != "https://crm.bay-runners.example/placard" ||
+		!strings.Contains(string(es[0].Payload), `"type":"signature.erased"`) || !strings.Contains(string(es[0].Payload), "ada@example.org") {
+		t.Errorf("outbox after erase: got %+v, %v, want one signature.erased for ada", es, err)
+	}
+}

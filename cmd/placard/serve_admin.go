@@ -11,6 +11,7 @@ import (
 
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/console"
+	"github.com/placard/placard/internal/editing"
 	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/internal/web"
 )
@@ -54,7 +55,7 @@ func checkAdmin(fset *cmdFlags, c serveConfig) error {
 // --admin-url (or http://ADMIN-ADDR) instead, decided in serveAdmin.
 // outboxOn says whether webhooks or email are delivered: the dashboard
 // then shows what waits in the outbox.
-func (c serveConfig) console(base string, log *slog.Logger, st store.Store, outboxOn bool, srv func() *web.Server) (*console.Console, error) {
+func (c serveConfig) console(base string, log *slog.Logger, st store.Store, outboxOn bool, srv func() *web.Server, reload func(why string) bool) (*console.Console, error) {
 	if c.adminAddr == "off" {
 		return nil, nil
 	}
@@ -82,6 +83,9 @@ func (c serveConfig) console(base string, log *slog.Logger, st store.Store, outb
 			}
 			return r.RemoteAddr
 		},
+		// Editors change the campaign files; each save is committed when
+		// the folder is a git work tree, and reloaded as SIGHUP would.
+		Editing: &editing.Workspace{Dir: c.campaigns, Reload: reload, Git: true},
 	})
 }
 

@@ -122,6 +122,10 @@ type Org struct {
 	// (a port is allowed, a path is not). Browsers refuse to show the embed
 	// anywhere else; leave it out and no site can embed the campaigns.
 	EmbedOrigins []string `yaml:"embed_origins"`
+	// Email is how signers are emailed when the server sends email (serve --smtp): whether a
+	// signature waits for its signer to confirm their address, and how long. A campaign may set
+	// its own.
+	Email *Email `yaml:"email"`
 	// Webhooks are your own systems (a CRM, a spreadsheet bridge) that Placard tells about
 	// signatures as they happen, each an https:// address with the events it wants. See
 	// docs/webhooks.md.
@@ -172,6 +176,20 @@ type Colours struct {
 	Primary string `yaml:"primary"`
 	// Accent colours highlights such as the progress bar. Defaults to Primary.
 	Accent string `yaml:"accent"`
+}
+
+// Email is how signers are emailed, in org.yaml or a campaign file, such as
+// email: {confirm: true, unconfirmed_days: 7}. It matters only when the
+// server sends email (placard serve --smtp); without that nothing is sent
+// and signatures count at once.
+type Email struct {
+	// Confirm set to true holds each signature until its signer opens the link emailed to them
+	// and presses the button there (double opt-in): until then it is not counted, listed or
+	// exported.
+	Confirm *bool `yaml:"confirm"`
+	// UnconfirmedDays is how many days a signature waits for confirmation before it is erased.
+	// Defaults to 7.
+	UnconfirmedDays int `yaml:"unconfirmed_days"`
 }
 
 // Social holds an organisation's accounts on each network, each a full https:// address.
@@ -372,6 +390,13 @@ type Campaign struct {
 	Related []Related `yaml:"related"`
 	// Actions are the calls to action, in the order they appear.
 	Actions []Action `yaml:"actions"`
+	// Email overrides the organisation's email settings for this campaign, such as
+	// email: {confirm: false}.
+	Email *Email `yaml:"email"`
+	// Confirm and UnconfirmedDays are the email settings that apply (the campaign's own, else
+	// the organisation's); set by the loader.
+	Confirm         bool `yaml:"-"`
+	UnconfirmedDays int  `yaml:"-"`
 
 	// translations holds the campaign in each of its organisation's other languages (Campaign.In).
 	translations map[string]*Campaign

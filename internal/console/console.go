@@ -45,6 +45,7 @@ import (
 
 	"github.com/placard/placard/internal/accounts"
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/editing"
 	"github.com/placard/placard/internal/store"
 )
 
@@ -89,6 +90,9 @@ type Config struct {
 	// Outbox, when set (serve sets it when webhooks or email are
 	// delivered), lets the dashboard say what waits to be sent.
 	Outbox store.Outbox
+	// Editing, when set, lets editors change their organisation's files
+	// from the console (edit.go).
+	Editing *editing.Workspace
 }
 
 // DefaultSignInLimit is Config.SignInLimit's default: plenty for a person

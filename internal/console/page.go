@@ -52,7 +52,7 @@ func (c *Console) page(r *http.Request, title string) admin.Page {
 
 // extraNav is where further sections (editing files, publishing) add
 // their navigation link.
-func (c *Console) extraNav(org string, l *i18n.Localizer) []admin.NavItem { return nil }
+func (c *Console) extraNav(org string, l *i18n.Localizer) []admin.NavItem { return c.editNav(org, l) }
 
 // org is the organisation of the request's {org}, or nil.
 func (c *Console) org(r *http.Request) *campaign.Org {

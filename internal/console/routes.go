@@ -30,6 +30,7 @@ import (
 //	GET  /{org}/{campaign}/export       ?format=csv|json: every signature of one campaign
 //	POST /{org}/erase                   erase by address: first a confirmation page, then (confirm=yes) the erasure
 //	GET  /{org}/audit                   the audit log (editors)
+//	     /{org}/files…                  the file editor, publish/close, new campaign, upload, hand-in (edit.go)
 //
 // Every route of an organisation answers 404 to an organiser of another
 // one (orgScope); POSTs there are refused to viewers (403).
@@ -66,6 +67,7 @@ func (c *Console) routes(origins []string) http.Handler {
 			r.Get("/{campaign}/export", c.handle(c.export))
 			r.Post("/erase", c.handle(c.erase))
 			r.Get("/audit", c.handle(c.auditPage))
+			c.editRoutes(r) // edit.go: /files…
 		})
 	})
 	return r

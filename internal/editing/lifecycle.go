@@ -28,9 +28,64 @@ const (
 // comments, order, quoting style of other settings and blank lines stay as
 // they are. A missing key is added on a line of its own after the status
 // line (or at the end when there is none). Quoted values keep their quotes.
+//
+// The result is parsed again before it is returned: unless key now reads
+// value and every other top-level setting reads as before, SetKey refuses
+// with ErrHandEdit rather than return a text it cannot vouch for.
 func SetKey(text, key, value string) (string, error) {
+	out, err := setKey(text, key, value)
+	if err != nil {
+		return "", err
+	}
+	before, err := topMapping(text)
+	if err != nil {
+		return "", ErrHandEdit
+	}
+	after, err := topMapping(out)
+	if err != nil {
+		return "", ErrHandEdit
+	}
+	b, a := settings(before), settings(after)
+	if a[key] != fmt.Sprint(yaml.ScalarNode, " ", value, " ", 0) || len(a) != len(b)+btoi(b[key] == "") {
+		return "", ErrHandEdit
+	}
+	for k, v := range b {
+		if k != key && a[k] != v {
+			return "", ErrHandEdit
+		}
+	}
+	return out, nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// settings reads a mapping's top-level settings, each value summarised
+// (its kind, text and number of children), for comparing two versions.
+func settings(n *yaml.Node) map[string]string {
+	m := map[string]string{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		v := n.Content[i+1]
+		m[n.Content[i].Value] = fmt.Sprint(v.Kind, " ", v.Value, " ", len(v.Content))
+	}
+	return m
+}
+
+func setKey(text, key, value string) (string, error) {
 	if !plainValue(value) {
 		return "", fmt.Errorf("editing: %q is not a plain value", value)
+	}
+	// The parser does not count a byte-order mark in its columns.
+	if rest, ok := strings.CutPrefix(text, "\ufeff"); ok {
+		out, err := setKey(rest, key, value)
+		if err != nil {
+			return "", err
+		}
+		return "\ufeff" + out, nil
 	}
 	root, err := topMapping(text)
 	if err != nil {

@@ -2,8 +2,11 @@ package editing
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
+
+	"go.yaml.in/yaml/v4"
 )
 
 func TestSetKeyKeepsEverythingElse(t *testing.T) {
@@ -80,4 +83,40 @@ func TestDiff(t *testing.T) {
 	if got := Diff("a", "", "b", "x\n"); got != "--- a\n+++ b\n@@ -0,0 +1 @@\n+x\n" {
 		t.Errorf("from empty: %q", got)
 	}
+}
+
+// FuzzSetKey: whatever the file, SetKey either refuses or returns a text
+// whose top-level key now reads value, with every other top-level setting
+// as it was.
+func FuzzSetKey(f *testing.F) {
+	for _, s := range []string{"title: A\nstatus: draft # x\n", "status: 'a''b'\n", "status: \"a\\\"b\" # c\n", "a: 1\n", "", "status:\n", "- x\n", "k: |\n  x\nstatus: y\n", "status: x\r\n", "\ufeffstatus: x\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		out, err := SetKey(in, "status", "closed")
+		if err != nil {
+			return
+		}
+		before, errB := topMapping(in)
+		after, errA := topMapping(out)
+		if errB != nil || errA != nil {
+			t.Fatalf("SetKey(%q) = %q, which does not parse: %v", in, out, errA)
+		}
+		values := func(n *yaml.Node) map[string]string {
+			m := map[string]string{}
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				m[n.Content[i].Value] = fmt.Sprint(n.Content[i+1].Kind, n.Content[i+1].Value, len(n.Content[i+1].Content))
+			}
+			return m
+		}
+		b, a := values(before), values(after)
+		if got := a["status"]; got != fmt.Sprint(yaml.ScalarNode, "closed", 0) {
+			t.Fatalf("SetKey(%q) = %q: status reads %s", in, out, got)
+		}
+		delete(a, "status")
+		delete(b, "status")
+		if fmt.Sprint(a) != fmt.Sprint(b) {
+			t.Fatalf("SetKey(%q) = %q changed other settings:\n%v\n%v", in, out, b, a)
+		}
+	})
 }

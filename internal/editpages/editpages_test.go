@@ -332,6 +332,23 @@ func TestPublishAndClose(t *testing.T) {
 	if strings.Join(e.audit, "|") != "riverside campaign.publish riverside/library.yaml|riverside campaign.close riverside/library.yaml" {
 		t.Errorf("audit %v", e.audit)
 	}
+	// A day still to come schedules: close_at is added after status.
+	v = editing.Version([]byte(e.read("riverside/parks.yaml")))
+	if a := e.do("editor", "POST", "/admin/riverside/files/parks.yaml/close", url.Values{"version": {v}, "at": {"2027-01-31"}}); a.status != http.StatusSeeOther || a.header.Get("Location") != "/admin/riverside/files?done=scheduled" {
+		t.Errorf("scheduled close: %d %s", a.status, a.header.Get("Location"))
+	}
+	if !strings.Contains(e.read("riverside/parks.yaml"), "\nstatus: published\nclose_at: 2027-01-31\n") {
+		t.Errorf("close_at not written:\n%s", e.read("riverside/parks.yaml"))
+	}
+	for _, bad := range []string{"31/01/2027", "2027-13-01", "tomorrow"} {
+		v = editing.Version([]byte(e.read("riverside/parks.yaml")))
+		if a := e.do("editor", "POST", "/admin/riverside/files/parks.yaml/close", url.Values{"version": {v}, "at": {bad}}); a.status != http.StatusUnprocessableEntity || !strings.Contains(a.body, "YYYY-MM-DD") {
+			t.Errorf("close at %q: %d", bad, a.status)
+		}
+	}
+	if len(e.audit) != 3 {
+		t.Errorf("audit %v, want the scheduled close as the third entry", e.audit)
+	}
 	if a := e.do("editor", "POST", "/admin/riverside/files/org.yaml/publish", url.Values{"version": {v}}); a.status != 404 {
 		t.Errorf("publishing org.yaml: %d", a.status)
 	}
@@ -393,7 +410,10 @@ func TestNewCampaignAndUpload(t *testing.T) {
 
 func TestHandinDocument(t *testing.T) {
 	e := newEnv(t)
-	a := e.do("viewer", "GET", "/admin/riverside/files/library.yaml/handin", nil)
+	if a := e.do("viewer", "GET", "/admin/riverside/files/library.yaml/handin", nil); a.status != 403 {
+		t.Errorf("a viewer's hand-in document: %d, want 403 (it names signers)", a.status)
+	}
+	a := e.do("editor", "GET", "/admin/riverside/files/library.yaml/handin", nil)
 	if a.status != 200 || !strings.Contains(a.body, "Ada Signer") || !strings.Contains(a.body, "Signatures counted: 1") {
 		t.Fatalf("handin: %d\n%s", a.status, a.body)
 	}
@@ -427,6 +447,9 @@ func TestIsolationAndViewers(t *testing.T) {
 	if e.read("northgate/rent.yaml") != before {
 		t.Fatal("another organisation's file changed")
 	}
+	if strings.Join(e.audit, "") != "" {
+		t.Fatalf("audited %v", e.audit)
+	}
 	mine := e.read("riverside/library.yaml")
 	for _, r := range routes {
 		if r.method != "POST" {
@@ -440,7 +463,7 @@ func TestIsolationAndViewers(t *testing.T) {
 		t.Error("a viewer changed something")
 	}
 	a := e.do("viewer", "GET", "/admin/riverside/files/library.yaml", nil)
-	if a.status != 200 || !strings.Contains(a.body, "readonly") || strings.Contains(a.body, `value="save"`) || strings.Contains(a.body, "editor.") && strings.Contains(a.body, "<script") {
+	if a.status != 200 || !strings.Contains(a.body, "readonly") || strings.Contains(a.body, `value="save"`) || strings.Contains(a.body, `value="check"`) || strings.Contains(a.body, "<iframe") || strings.Contains(a.body, "editor.") && strings.Contains(a.body, "<script") {
 		t.Errorf("a viewer's editor: %d", a.status)
 	}
 	for _, p := range []string{"/files/..%2Fnorthgate%2Frent.yaml", "/files/.git", "/files/org.yml", "/files/%2Fetc%2Fpasswd", "/files/library", "/files/missing.yaml"} {

@@ -35,7 +35,7 @@ func (p *Pages) list(w http.ResponseWriter, r *http.Request, q request) error {
 
 func noticeFor(q request, done string) string {
 	switch done {
-	case "published", "closed", "created":
+	case "published", "closed", "created", "scheduled":
 		return q.l.T("edit." + done)
 	}
 	return ""
@@ -77,7 +77,7 @@ func (p *Pages) renderList(w http.ResponseWriter, r *http.Request, q request, st
 				row.CanPublish = state == "draft" || state == "scheduled"
 				row.CanClose = state == "published"
 				row.PublishURL, row.CloseURL = row.EditURL+"/publish", row.EditURL+"/close"
-				if handin.Action(c, "") != nil {
+				if q.change && handin.Action(c, "") != nil {
 					row.HandinURL = row.EditURL + "/handin"
 				}
 			}
@@ -399,17 +399,32 @@ func (p *Pages) lifecycle(w http.ResponseWriter, r *http.Request, q request) err
 	}
 	closing := strings.HasSuffix(r.URL.Path, "/close")
 	now := p.cfg.Now()
-	edit := func(text string) (string, error) { return editing.Close(text, time.Time{}) }
+	// at, when given and still to come, schedules instead: publish_at or close_at.
+	var at time.Time
+	if v := strings.TrimSpace(r.PostForm.Get("at")); v != "" {
+		d, err := time.Parse("2006-01-02", v)
+		if err != nil || d.Year() > 9999 {
+			return p.renderList(w, r, q, http.StatusUnprocessableEntity, q.l.T("edit.err.date"), "", "")
+		}
+		if d.After(now) {
+			at = d
+		}
+	}
+	edit := func(text string) (string, error) { return editing.Close(text, at) }
 	why, action, done := "closed", AuditClose, "closed"
 	if !closing {
 		why, action, done = "published", AuditPublish, "published"
-		var at time.Time
-		if s := p.site(); s != nil {
-			if c := s.Campaign(q.org, strings.TrimSuffix(n, ".yaml")); c != nil && !c.PublishAt.IsZero() && now.Before(c.PublishAt) {
-				at = now // publishing now brings a scheduled publication forward
+		if at.IsZero() {
+			if s := p.site(); s != nil {
+				if c := s.Campaign(q.org, strings.TrimSuffix(n, ".yaml")); c != nil && !c.PublishAt.IsZero() && now.Before(c.PublishAt) {
+					at = now.Truncate(time.Second) // publishing now brings a scheduled publication forward
+				}
 			}
 		}
 		edit = func(text string) (string, error) { return editing.Publish(text, at) }
+	}
+	if !at.IsZero() && at.After(now) {
+		done = "scheduled"
 	}
 	saved, err := p.cfg.Workspace.Change(r.Context(), q.org, n, r.PostForm.Get("version"), q.author, why, edit)
 	switch {
@@ -505,11 +520,15 @@ func (p *Pages) upload(w http.ResponseWriter, r *http.Request, q request) error 
 	return nil
 }
 
-// handin answers the printable hand-in document of a served campaign.
+// handin answers the printable hand-in document of a served campaign. It
+// may name signers, so, like an export, only editors may open it.
 func (p *Pages) handin(w http.ResponseWriter, r *http.Request, q request) error {
 	n, err := name(r)
 	if err != nil || n == "org.yaml" {
 		return errNotFound
+	}
+	if !q.change {
+		return errForbidden
 	}
 	s := p.site()
 	if s == nil || p.cfg.Signatures == nil {

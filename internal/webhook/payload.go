@@ -167,6 +167,11 @@ func signature(s *signing.Signature) Signature {
 	}
 }
 
+// OSDISignature is s as an OSDI signature with its embedded person, the
+// shape of a webhook's data.signature (and of placard signatures export
+// --format osdi).
+func OSDISignature(s *signing.Signature) Signature { return signature(s) }
+
 // Occasion says what happened to a signature.
 type Occasion struct {
 	// Event is signature.created or signature.confirmed.
