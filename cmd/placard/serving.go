@@ -90,7 +90,7 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 	var srv *web.Server
 	// The reloader's server is set below, before any request arrives.
 	rl := &reloader{dir: c.campaigns, log: log}
-	admin, err := c.console(base, log, st, deliveries.w != nil, func() *web.Server { return srv }, rl.reload) // serve_admin.go
+	admin, err := c.console(base, log, st, deliveries, func() *web.Server { return srv }, rl.reload) // serve_admin.go
 	if err != nil {
 		ln.Close()
 		return failure("%v", err)

@@ -55,9 +55,8 @@ const Prefix = "/admin"
 //go:embed static
 var staticFiles embed.FS
 
-// Mailer sends one plain-text email; the console uses it for sign-in
-// links. In serve it enqueues into the outbox.
-type Mailer func(ctx context.Context, to, subject, body string) error
+// Mailer sends one sign-in email; in serve it is OutboxMailer (mail.go).
+type Mailer func(ctx context.Context, l Letter) error
 
 // Config is what the console needs from serve.
 type Config struct {
