@@ -156,6 +156,11 @@ func New(cfg Config) (*Console, error) {
 	if !c.secure {
 		c.cookie = "placard-session"
 	}
+	if c.secure && u.Scheme == "http" {
+		// Browsers keep a Secure cookie only from https (or loopback):
+		// nobody could stay signed in.
+		c.log.Warn("the console's address is plain http on a host that is not this machine, so browsers will not keep its sign-in cookie; serve it over HTTPS and give that address (--base-url, or --admin-url with --admin-addr)", "address", c.base)
+	}
 	origins := []string{c.base}
 	for _, o := range cfg.Origins {
 		if o = strings.TrimSuffix(strings.TrimSpace(o), "/"); o != "" {
