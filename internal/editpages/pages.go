@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/editing"
 	"github.com/placard/placard/internal/handin"
+	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/scaffold"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/views"
@@ -79,6 +81,9 @@ func (p *Pages) renderList(w http.ResponseWriter, r *http.Request, q request, st
 				row.PublishURL, row.CloseURL = row.EditURL+"/publish", row.EditURL+"/close"
 				if q.change && handin.Action(c, "") != nil {
 					row.HandinURL = row.EditURL + "/handin"
+					for _, lang := range c.Org.Langs()[1:] {
+						row.HandinLangs = append(row.HandinLangs, views.Option{Value: row.HandinURL + "?lang=" + url.QueryEscape(lang), Label: i18n.Name(lang)})
+					}
 				}
 			}
 		}
@@ -537,6 +542,13 @@ func (p *Pages) handin(w http.ResponseWriter, r *http.Request, q request) error 
 	c := s.Campaign(q.org, strings.TrimSuffix(n, ".yaml"))
 	if c == nil || handin.Action(c, "") == nil {
 		return errNotFound
+	}
+	// ?lang= gives the document in another of the organisation's languages.
+	if lang := r.URL.Query().Get("lang"); lang != "" {
+		if !slices.Contains(c.Org.Langs(), lang) {
+			return errNotFound
+		}
+		c = c.In(lang)
 	}
 	each := func(ctx context.Context, fn func(*signing.Signature) error) error {
 		return p.cfg.Signatures(ctx, q.org, c.Slug, fn)
