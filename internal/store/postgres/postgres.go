@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -45,6 +46,8 @@ type DB struct {
 	claimPurged atomic.Int64 // when expired claim nonces were last deleted (Unix ns)
 	// listenConfig connects Changes' listening connection (changes.go).
 	listenConfig *pgx.ConnConfig
+
+	closeOnce sync.Once // Close does its work once; later calls return nil
 }
 
 var _ store.Store = (*DB)(nil)
@@ -128,9 +131,10 @@ func (db *DB) migrate(ctx context.Context) error {
 	return tx.Commit(ctx)
 }
 
-// Close closes the connection pool.
+// Close closes the connection pool. It may be called more than once: the
+// later calls do nothing and return nil.
 func (db *DB) Close() error {
-	db.pool.Close()
+	db.closeOnce.Do(db.pool.Close)
 	return nil
 }
 

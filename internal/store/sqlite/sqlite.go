@@ -68,6 +68,8 @@ type DB struct {
 
 	claims   claimed  // claim nonces already opened (claims.go)
 	watchers watchers // Changes channels (changes.go)
+
+	closeOnce sync.Once // Close does its work once; later calls return nil
 }
 
 var _ store.Store = (*DB)(nil)
@@ -342,8 +344,17 @@ func (db *DB) migrate(ctx context.Context) error {
 }
 
 // Close stops the checkpointer and closes the connections. The last
-// connection to close checkpoints the WAL into the database file.
+// connection to close checkpoints the WAL into the database file. It may
+// be called more than once: the later calls do nothing and return nil.
 func (db *DB) Close() error {
+	var err error
+	db.closeOnce.Do(func() { err = db.close() })
+	return err
+}
+
+// close stops the checkpointer and closes the statements and pools; Close
+// runs it once, since closing the stop channel twice would panic.
+func (db *DB) close() error {
 	if db.stop != nil {
 		close(db.stop)
 		<-db.stopped

@@ -73,6 +73,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("OutboxLifecycle", func(t *testing.T) { testOutboxLifecycle(t, open(t)) })
 	t.Run("OutboxErase", func(t *testing.T) { testOutboxErase(t, open(t)) })
 	t.Run("OutboxClaimConcurrent", func(t *testing.T) { testOutboxClaimConcurrent(t, open(t)) })
+	t.Run("CloseTwice", func(t *testing.T) { testCloseTwice(t, open(t)) })
 }
 
 // Place returns an opener for one database that is fresh for this test and
