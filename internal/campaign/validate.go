@@ -153,6 +153,7 @@ func (c *checker) checkOrg(o *Org) {
 	o.RetentionDays = c.retention(o.Retention, &o.Retention)
 	c.emailSettings(o.Email)
 	c.enum(string(o.Delivery), &o.Delivery, "delivery", []string{string(DeliveryCount), string(DeliveryNames)})
+	c.nameFields(&o.NameFields)
 	c.redirects(o)
 	c.embedOrigins(o)
 	c.webhooks(o)
@@ -557,6 +558,7 @@ func (c *checker) checkCampaign(camp *Campaign) {
 	}
 	c.enum(string(camp.Status), &camp.Status, "status", []string{string(StatusPublished), string(StatusDraft), string(StatusClosed), string(StatusVictory)})
 	c.enum(string(camp.Layout), &camp.Layout, "layout", []string{string(LayoutSections), string(LayoutSteps)})
+	c.nameFields(&camp.NameFields)
 	if !camp.CloseAt.IsZero() && !camp.Date.IsZero() && camp.CloseAt.Before(camp.Date) {
 		c.errorf(c.at(&camp.CloseAt), "'close_at' (%s) is before the campaign's 'date' (%s), so it would close before it opens — check both dates", dateText(camp.CloseAt), dateText(camp.Date))
 	}
@@ -1166,6 +1168,7 @@ func applyDefaults(o *Org) {
 		if camp.Layout == "" {
 			camp.Layout = LayoutSections
 		}
+		splitNames(o, camp)
 		taken := map[string]bool{}
 		for _, a := range camp.Actions {
 			taken[a.ID] = a.ID != ""

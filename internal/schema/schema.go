@@ -52,6 +52,8 @@ func enumFor(t reflect.Type, key string) []any {
 		return []any{"count", "names", nil}
 	case reflect.TypeFor[campaign.Layout]():
 		return []any{"sections", "steps", nil}
+	case reflect.TypeFor[campaign.NameFields]():
+		return []any{"one", "split", nil}
 	case reflect.TypeFor[campaign.FieldRule]():
 		if key == "email" { // always required: the signer's identity
 			return []any{"required", "", nil}
