@@ -14,7 +14,6 @@ import (
 // it must never panic. Using the store after Close is an error, not a
 // panic either.
 func testCloseTwice(t *testing.T, s store.Store) {
-	t.Helper()
 	if err := s.Close(); err != nil {
 		t.Fatalf("first Close: got %v, want nil", err)
 	}
