@@ -315,7 +315,7 @@ type Campaign struct {
 	Outcome Markdown `yaml:"outcome"`
 	// Image is the campaign's main picture, also used when the page is shared.
 	Image *Image `yaml:"image"`
-	// Hashtags are shown with the share prompts, written without the #.
+	// Hashtags are added to the end of every share message (and counted in each network's limit), written without the #.
 	Hashtags []string `yaml:"hashtags"`
 	// Body is the campaign's main text, in Markdown.
 	Body Markdown `yaml:"body"`
@@ -537,7 +537,7 @@ type Share struct {
 	// Messages are the prewritten texts, per network. Write {link} where the
 	// campaign's address goes; without it the address is added at the end.
 	Messages ShareMessages `yaml:"messages"`
-	// Hashtags override the campaign's hashtags for this action, written without the #.
+	// Hashtags override the campaign's hashtags for this action's messages, written without the #.
 	Hashtags []string `yaml:"hashtags"`
 	// EmailSubject is the subject line when sharing by email. Defaults to the campaign title.
 	EmailSubject string `yaml:"email_subject"`

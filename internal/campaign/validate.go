@@ -980,8 +980,8 @@ func (c *checker) donate(a *Action, d *Donate) {
 // an address as written, but the campaign's own address is only known when
 // the site is served, so Placard counts 23 there too: the campaign link
 // ({link}, or the link added after the message) and any address written in
-// the message itself count 23 on each of the three networks. Hashtags are not
-// counted: pages show them beside the message, not inside it.
+// the message itself count 23 on each of the three networks. The hashtags
+// pages add to the message (WithHashtags) count as written.
 const linkLength = 23
 
 var urlInText = regexp.MustCompile(`https?://[^\s]+`)
@@ -1081,6 +1081,15 @@ func (c *checker) share(camp *Campaign, s *Share) {
 	}
 	var order []*string
 	overs := map[*string]*over{}
+	tags := camp.Hashtags
+	if len(s.Hashtags) > 0 {
+		tags = s.Hashtags
+	}
+	counting := fmt.Sprintf("counting the link as %d", linkLength)
+	if len(tags) > 0 {
+		counting += " and the hashtags Placard adds"
+	}
+	length := func(msg string) int { return shareLength(WithHashtags(msg, tags)) }
 	for _, n := range shareLimits {
 		var list []*string
 		from := "own"
@@ -1104,7 +1113,7 @@ func (c *checker) share(camp *Campaign, s *Share) {
 		}
 		for _, ptr := range list {
 			msg := *ptr
-			if strings.TrimSpace(msg) == "" || shareLength(msg) <= n.limit {
+			if strings.TrimSpace(msg) == "" || length(msg) <= n.limit {
 				continue
 			}
 			o := overs[ptr]
@@ -1123,11 +1132,11 @@ func (c *checker) share(camp *Campaign, s *Share) {
 		msg := o.msg
 		switch o.from {
 		case "own":
-			c.errorf(c.at(ptr), "this message is %d characters (counting the link as %d), over %s — shorten it by %d", shareLength(msg), linkLength, andList(o.names), shareLength(msg)-o.limit)
+			c.errorf(c.at(ptr), "this message is %d characters (%s), over %s — shorten it by %d", length(msg), counting, andList(o.names), length(msg)-o.limit)
 		case "default":
-			c.errorf(c.at(ptr), "the 'default' message is %d characters (counting the link as %d), over %s — shorten it by %d, or write shorter %s messages", shareLength(msg), linkLength, andList(o.names), shareLength(msg)-o.limit, andList(o.keys))
+			c.errorf(c.at(ptr), "the 'default' message is %d characters (%s), over %s — shorten it by %d, or write shorter %s messages", length(msg), counting, andList(o.names), length(msg)-o.limit, andList(o.keys))
 		default:
-			c.errorf(c.at(&s.Messages, ptr), "the share action uses the campaign's 'summary' as its message, and at %d characters (counting the link as %d) it is over %s — add messages: with a shorter default", shareLength(msg), linkLength, andList(o.names))
+			c.errorf(c.at(&s.Messages, ptr), "the share action uses the campaign's 'summary' as its message, and at %d characters (%s) it is over %s — add messages: with a shorter default", length(msg), counting, andList(o.names))
 		}
 	}
 }
