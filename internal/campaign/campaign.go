@@ -103,6 +103,11 @@ type Org struct {
 	Retention string `yaml:"retention"`
 	// RetentionDays is Retention in days, 0 for none; set by the loader.
 	RetentionDays int `yaml:"-"`
+	// Typography is how Markdown texts treat quotes and dashes: verbatim keeps every character as
+	// typed (' stays ', -- stays --); smart turns them into typographic ones (’ and –). Without it,
+	// letters and statements are verbatim, since their words are signed or quoted as written, and
+	// other texts are smart. A campaign may set its own.
+	Typography Typography `yaml:"typography"`
 	// Members is the organisation's directory of member or partner organisations; an engage
 	// call to action without its own list shows these.
 	Members []Member `yaml:"members"`
@@ -321,6 +326,8 @@ type Campaign struct {
 	Body Markdown `yaml:"body"`
 	// Layout is sections (the default) or steps.
 	Layout Layout `yaml:"layout"`
+	// Typography is verbatim or smart for this campaign's texts, instead of the organisation's.
+	Typography Typography `yaml:"typography"`
 	// Related lists other campaigns to show at the end of the page.
 	Related []Related `yaml:"related"`
 	// Actions are the calls to action, in the order they appear.

@@ -49,6 +49,8 @@ func enumFor(t reflect.Type, key string) []any {
 		return []any{"published", "draft", "closed", "victory", nil}
 	case reflect.TypeFor[campaign.Layout]():
 		return []any{"sections", "steps", nil}
+	case reflect.TypeFor[campaign.Typography]():
+		return []any{"verbatim", "smart", nil}
 	case reflect.TypeFor[campaign.FieldRule]():
 		if key == "email" { // always required: the signer's identity
 			return []any{"required", "", nil}
