@@ -365,6 +365,10 @@ type Tally struct {
 	GoalText string
 	// Percent is Count/Goal as a whole percentage, 0–100, for the progress bar.
 	Percent int
+	// Bar is the progress bar's value out of Goal: Count, but at least a
+	// sliver once anyone has signed, so a bar beside a count above zero
+	// never looks empty. 0 means Count.
+	Bar int
 	// Recent are the latest public signers, newest first.
 	Recent []SignerView
 }

@@ -431,7 +431,8 @@ type Letter struct {
 	// Signing opens the letter to more signatures: true lets people and
 	// organisations add their names with the form described by Fields.
 	Signing bool `yaml:"signing"`
-	// Goal is the number of signatures aimed for when Signing is on, as for a petition.
+	// Goal is the number of signatures aimed for when Signing is on, as for a petition,
+	// counting the organisations and people listed as well as those who sign with the form.
 	Goal int `yaml:"goal"`
 	// Fields are the details the signing form asks for, as for a petition;
 	// letters may also ask for organisation and role.
@@ -460,7 +461,8 @@ type Petition struct {
 	Text Markdown `yaml:"text"`
 	// Goal is the number of signatures the campaign aims for, a whole number.
 	// When it is reached the page shows the next step of a ladder (100, 250,
-	// 500, 1,000, 2,500, 5,000, 10,000 …).
+	// 500, 1,000, 2,500, 5,000, 10,000 …). Without it the page shows the count
+	// alone, with no goal and no progress bar.
 	Goal int `yaml:"goal"`
 	// Fields are the details the signing form asks for. Defaults to name and email, both required.
 	Fields Fields `yaml:"fields"`
