@@ -67,6 +67,11 @@ type loader struct {
 	// errorsAt indexes the positions of probs[:indexed] that are errors.
 	errorsAt map[where]bool
 	indexed  int
+
+	// recovered and syntax are the lines emptied to read past syntax
+	// errors and the syntax errors reported (recover.go).
+	recovered map[recoveredLine]bool
+	syntax    map[Problem]bool
 }
 
 // orgFolder is one organisation being loaded, with what its checks need.
@@ -85,6 +90,7 @@ func load(fsys fs.FS, root, shown string) (*Site, Problems) {
 		fsys: fsys, root: path.Clean(root), shown: shown,
 		pos: positions{}, misspelt: map[misspelling]bool{}, bad: map[posKey]bool{},
 		literal: map[posKey]bool{}, sources: map[string][]byte{}, trans: translations{},
+		recovered: map[recoveredLine]bool{}, syntax: map[Problem]bool{},
 	}
 	entries, err := fs.ReadDir(fsys, l.root)
 	if err != nil {
@@ -131,6 +137,7 @@ func load(fsys fs.FS, root, shown string) (*Site, Problems) {
 		}
 		l.checkTranslations()
 	}
+	l.probs = dropRecovered(l.probs, l.recovered, l.syntax)
 	l.probs.Sort()
 	if l.probs.HasErrors() {
 		return nil, l.probs
@@ -280,7 +287,7 @@ func (l *loader) loadOrg(slug string) {
 // cannot be read is reported and decodes as empty.
 func (l *loader) decoder(file, fsPath string) *decoder {
 	d := &decoder{file: file, pos: l.pos, probs: &l.probs, misspelt: l.misspelt, bad: l.bad, literal: l.literal,
-		langs: declaredLangs(nil), trans: l.trans}
+		langs: declaredLangs(nil), trans: l.trans, recovered: l.recovered, syntax: l.syntax}
 	if lp := l.followLinks(fsPath); lp != nil {
 		subject := "this file is a link"
 		if lp.link != fsPath {
