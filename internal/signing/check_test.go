@@ -1,6 +1,7 @@
 package signing
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -45,7 +46,7 @@ func TestCheckAccepts(t *testing.T) {
 		Name: "Ana Ruiz", Email: "ana.ruiz@example.org", Postcode: "E1 6AN", Country: "GB",
 		Phone: "+44 20 7946 0000", Comment: "Line one\nLine two", Public: true,
 		ConsentText: consent, ConsentAt: now, CreatedAt: now}
-	if *sig != want {
+	if !reflect.DeepEqual(*sig, want) {
 		t.Errorf("Check:\n got %+v\nwant %+v", *sig, want)
 	}
 }

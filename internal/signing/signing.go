@@ -75,6 +75,13 @@ type Signature struct {
 	Lang string
 	// CreatedAt is when the signature was received.
 	CreatedAt time.Time
+
+	// Outbox holds the messages this signature causes (an email, a
+	// webhook per endpoint). The store writes them in the same
+	// transaction as the signature, and only if the signature is
+	// inserted: not when it was already signed, not when the batch
+	// fails. Empty for most signatures, which then cost nothing more.
+	Outbox []Message
 }
 
 // Count is the live tally of one campaign.

@@ -305,31 +305,41 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 			contactAt[j] = &at
 		}
 	}
-	rows, err := db.pool.Query(ctx, addSQL, *org, *campaign, *action, *kind, *status, name, email, postcode,
+	args := []any{*org, *campaign, *action, *kind, *status, name, email, postcode,
 		country, phone, comment, organisation, role, public, *consentText, *consentAt, *lang, *createdAt,
-		*contactText, contactAt)
-	if err != nil {
-		return nil, translate(err)
-	}
+		*contactText, contactAt}
 	// ids[j] is the id of the signature sent at place j, 0 when it was
 	// already stored (ids start at 1).
 	ids := make([]int64, n)
-	var id, ord int64
-	for rows.Next() {
-		if err := rows.Scan(&id, &ord); err != nil {
-			rows.Close()
-			return nil, err
+	if hasOutbox(sigs) {
+		// With messages to keep, the batch and the messages of the
+		// signatures inserted share one explicit transaction
+		// (store.Outbox): one more round trip, only when there are any.
+		err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+			rows, err := tx.Query(ctx, addSQL, args...)
+			if err != nil {
+				return err
+			}
+			if err := scanIDs(rows, ids); err != nil {
+				return err
+			}
+			var msgs []signing.Message
+			for j, i := range order {
+				if ids[j] != 0 {
+					msgs = append(msgs, sigs[i].Outbox...)
+				}
+			}
+			return insertOutbox(ctx, tx, msgs)
+		})
+	} else {
+		var rows pgx.Rows
+		if rows, err = db.pool.Query(ctx, addSQL, args...); err == nil {
+			err = scanIDs(rows, ids)
 		}
-		if ord < 1 || ord > int64(n) {
-			rows.Close()
-			return nil, fmt.Errorf("the database returned place %d for a batch of %d", ord, n)
-		}
-		ids[ord-1] = id
 	}
-	rows.Close()
 	// The statement commits when its result is complete; an error here
 	// (including one at commit) means nothing was stored.
-	if err := rows.Err(); err != nil {
+	if err != nil {
 		return nil, translate(err)
 	}
 	for j, i := range order {
@@ -340,6 +350,25 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 		}
 	}
 	return results, nil
+}
+
+// scanIDs reads addSQL's rows into ids: each inserted signature's id at
+// its place in the batch.
+func scanIDs(rows pgx.Rows, ids []int64) error {
+	var id, ord int64
+	for rows.Next() {
+		if err := rows.Scan(&id, &ord); err != nil {
+			rows.Close()
+			return err
+		}
+		if ord < 1 || ord > int64(len(ids)) {
+			rows.Close()
+			return fmt.Errorf("the database returned place %d for a batch of %d", ord, len(ids))
+		}
+		ids[ord-1] = id
+	}
+	rows.Close()
+	return rows.Err()
 }
 
 // Counts reads the tallies table: one row per campaign that has ever had a
@@ -533,6 +562,10 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 		if err := rows.Err(); err != nil {
 			return err
 		}
+		// The address's undelivered messages go too (store.Outbox).
+		if _, err := tx.Exec(ctx, `DELETE FROM outbox WHERE email = $1`, email); err != nil {
+			return err
+		}
 		return applyDeltas(ctx, tx, &ds)
 	})
 	if err != nil {
@@ -551,6 +584,10 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 func (db *DB) wipe(ctx context.Context) error {
 	if _, err := db.pool.Exec(ctx, `VACUUM (FULL) signatures`); err != nil {
 		return fmt.Errorf("rewriting the signatures table after erasing: %w", err)
+	}
+	// The outbox's rows hold addresses and payloads too (store.Outbox).
+	if _, err := db.pool.Exec(ctx, `VACUUM (FULL) outbox`); err != nil {
+		return fmt.Errorf("rewriting the outbox after erasing: %w", err)
 	}
 	return nil
 }
@@ -590,6 +627,10 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 			)
 			SELECT count(*), count(*) FILTER (WHERE status = 'pending') FROM gone`, org, campaign).Scan(&n, &pending)
 		if err != nil || n == 0 {
+			return err
+		}
+		// The campaign's undelivered messages go too (store.Outbox).
+		if _, err := tx.Exec(ctx, `DELETE FROM outbox WHERE org = $1 AND campaign = $2`, org, campaign); err != nil {
 			return err
 		}
 		var ds tally.Deltas

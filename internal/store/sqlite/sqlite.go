@@ -482,6 +482,7 @@ const (
 	stmtInsertSignatures stmtKind = iota // insertSQL(n)
 	stmtAddTally                         // tallySQL
 	stmtInsertLinks                      // linksSQL(n)
+	stmtInsertOutbox                     // outboxInsertSQL (outbox.go)
 )
 
 // prepared returns the writer's prepared statement named k, preparing the
@@ -555,6 +556,12 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 	if err != nil {
 		return nil, err
 	}
+	var outboxStmt *sql.Stmt
+	if hasOutbox(sigs) {
+		if outboxStmt, err = db.outboxStmt(ctx); err != nil {
+			return nil, err
+		}
+	}
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
@@ -609,6 +616,19 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 	}
 	if err := applyDeltas(ctx, tx, tallyStmt, &deltas); err != nil {
 		return nil, err
+	}
+	// The messages of the signatures inserted, in this same transaction
+	// (store.Outbox); none for a duplicate.
+	if outboxStmt != nil {
+		now := time.Now()
+		for _, i := range order {
+			s := sigs[i]
+			if results[i] == nil && len(s.Outbox) > 0 {
+				if err := insertOutbox(ctx, tx, outboxStmt, s.Outbox, now); err != nil {
+					return nil, translate(err)
+				}
+			}
+		}
 	}
 	// No referrals or sources row here: those would share this commit
 	// (see store.Store.AddSignatures).
@@ -872,6 +892,10 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 	if err := applyDeltas(ctx, tx, tallyStmt, &ds); err != nil {
 		return 0, err
 	}
+	// The address's undelivered messages go too (store.Outbox).
+	if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE email = ?`, email); err != nil {
+		return 0, err
+	}
 	if err := tx.Commit(); err != nil {
 		return 0, err
 	}
@@ -966,6 +990,10 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 		return 0, err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM signatures WHERE org = ? AND campaign = ?`, org, campaign); err != nil {
+		return 0, err
+	}
+	// The campaign's undelivered messages go too (store.Outbox).
+	if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE org = ? AND campaign = ?`, org, campaign); err != nil {
 		return 0, err
 	}
 	var ds tally.Deltas

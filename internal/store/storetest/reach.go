@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"reflect"
 	"slices"
 	"sync"
 	"testing"
@@ -222,7 +223,7 @@ func testOrganisations(t *testing.T, s store.Store) {
 	}
 	want := signing.Signature{ID: a.ID, Org: "o", Campaign: "c", Action: a.Action, Kind: signing.KindOrganisation,
 		Status: signing.StatusApproved, Name: a.Name, Organisation: "Alpha", Role: "Chair", Public: true, CreatedAt: a.CreatedAt}
-	if got[0] != want {
+	if !reflect.DeepEqual(got[0], want) {
 		t.Errorf("Organisations[0]:\n got %+v\nwant %+v", got[0], want)
 	}
 	if err := s.SetStatus(ctx, a.ID, signing.StatusRejected); err != nil {

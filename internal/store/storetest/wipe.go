@@ -87,6 +87,12 @@ func testWipe(t *testing.T, disk Disk, purge bool) {
 	keep.Name, keep.Comment = kept.name, longComment(kept.comment)
 	keepC := Sig("o", "c", kept.email)
 	keepC.Name = kept.name
+	// The erased signer's messages wait in the outbox, holding their
+	// address and name in the payload; so do a kept signer's.
+	mine.Outbox = []signing.Message{Msg("o", "c", gone.email), Msg("o", "c", gone.email)}
+	mine.Outbox[1].Payload = []byte(`{"name":"` + gone.name + `","email":"` + gone.email + `"}`)
+	other.Outbox = []signing.Message{Msg("o", "d", gone.email)}
+	keep.Outbox = []signing.Message{Msg("o", "d", kept.email)}
 	batch = append(batch, mine, other, keep)
 	if purge {
 		batch = append(batch, keepC)

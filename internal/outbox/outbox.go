@@ -1,0 +1,278 @@
+// Package outbox delivers the messages the store keeps in its outbox
+// (store.Outbox): emails, webhook calls, CRM records. A Worker claims due
+// messages, hands each to the Deliverer registered for its Kind, and
+// records the outcome: delivered messages leave the outbox, failed ones
+// are retried with exponential backoff and jitter until they are older
+// than the maximum age, then marked dead for an operator to retry or drop
+// (placard outbox).
+//
+// Delivery is at least once. Every attempt of a message carries the same
+// Message.ID, so receivers drop duplicates by it. The package knows
+// nothing of HTTP or SQL: deliverers do the talking, the store the
+// keeping.
+package outbox
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	mrand "math/rand/v2"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
+)
+
+// Deliverer hands one message on. It returns nil once the receiver has
+// accepted it, an error wrapped by Permanent when trying again cannot
+// help (the receiver refused it for good), and any other error when a
+// later attempt may succeed. Its error text is logged and kept with the
+// message, so it must name no person: no address, name or postcode.
+// Deliver must respect ctx's deadline.
+type Deliverer interface {
+	Deliver(ctx context.Context, m signing.Message) error
+}
+
+// DelivererFunc adapts a function to Deliverer.
+type DelivererFunc func(ctx context.Context, m signing.Message) error
+
+// Deliver calls f.
+func (f DelivererFunc) Deliver(ctx context.Context, m signing.Message) error { return f(ctx, m) }
+
+type permanentError struct{ err error }
+
+func (p permanentError) Error() string { return p.err.Error() }
+func (p permanentError) Unwrap() error { return p.err }
+
+// Permanent marks err as final: the message is marked dead at once rather
+// than retried. Permanent(nil) is nil.
+func Permanent(err error) error {
+	if err == nil {
+		return nil
+	}
+	return permanentError{err}
+}
+
+// IsPermanent reports whether err, or an error it wraps, came from
+// Permanent.
+func IsPermanent(err error) bool {
+	var p permanentError
+	return errors.As(err, &p)
+}
+
+// Options tunes a Worker. The zero value of each field takes its default.
+type Options struct {
+	// Name identifies this worker in the outbox's claims (default: host
+	// name, process id and a random suffix).
+	Name string
+	// Batch is how many messages one claim takes (default 16); they are
+	// delivered side by side.
+	Batch int
+	// Timeout bounds one delivery attempt (default 30 s).
+	Timeout time.Duration
+	// Lease is how long a claim keeps other workers away (default
+	// 2 × Timeout + 30 s). A worker killed mid-delivery loses its claims
+	// when the lease runs out, and they are delivered again.
+	Lease time.Duration
+	// MaxAge is how long a message is retried after it entered the
+	// outbox before it is marked dead (default 48 h).
+	MaxAge time.Duration
+	// FirstRetry and MaxRetry bound the backoff between attempts
+	// (defaults 30 s and 1 h): FirstRetry after the first failure,
+	// doubling each time up to MaxRetry, each drawn at random between
+	// half and all of it (jitter), so failures do not come back in step.
+	FirstRetry, MaxRetry time.Duration
+	// Idle is how often the worker looks for due messages when it has
+	// not been woken (default 2 s).
+	Idle time.Duration
+	// Log receives one line per failed attempt and dead message.
+	Log *slog.Logger
+	// Now is the clock (default time.Now); tests set it.
+	Now func() time.Time
+}
+
+func (o *Options) fill() {
+	if o.Name == "" {
+		host, _ := os.Hostname()
+		var b [4]byte
+		rand.Read(b[:])
+		o.Name = fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b[:]))
+	}
+	if o.Batch <= 0 {
+		o.Batch = 16
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 30 * time.Second
+	}
+	if o.Lease <= 0 {
+		o.Lease = 2*o.Timeout + 30*time.Second
+	}
+	if o.MaxAge <= 0 {
+		o.MaxAge = 48 * time.Hour
+	}
+	if o.FirstRetry <= 0 {
+		o.FirstRetry = 30 * time.Second
+	}
+	if o.MaxRetry <= 0 {
+		o.MaxRetry = time.Hour
+	}
+	if o.Idle <= 0 {
+		o.Idle = 2 * time.Second
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+}
+
+// Backoff is how long to wait after failed attempt number attempt (1 for
+// the first): first × 2^(attempt-1), capped at ceiling, scaled by jitter
+// (between 0 and 1) into its upper half, so never less than half of it.
+func Backoff(attempt int, first, ceiling time.Duration, jitter float64) time.Duration {
+	d := float64(first) * math.Pow(2, float64(max(attempt-1, 0)))
+	if d > float64(ceiling) || math.IsInf(d, 0) {
+		d = float64(ceiling)
+	}
+	return time.Duration(d/2 + d/2*min(max(jitter, 0), 1))
+}
+
+// Worker delivers an outbox's messages through deliverers registered by
+// kind. Several workers (one per instance) may share one outbox.
+type Worker struct {
+	ob    store.Outbox
+	kinds map[string]Deliverer
+	opts  Options
+	wake  chan struct{}
+}
+
+// NewWorker returns a worker for ob delivering each kind of message
+// through deliverers[kind]. A message of a kind with no deliverer here is
+// put back for an hour (another instance may handle it) until it ages out.
+func NewWorker(ob store.Outbox, deliverers map[string]Deliverer, opts Options) *Worker {
+	opts.fill()
+	kinds := make(map[string]Deliverer, len(deliverers))
+	for k, d := range deliverers {
+		kinds[k] = d
+	}
+	return &Worker{ob: ob, kinds: kinds, opts: opts, wake: make(chan struct{}, 1)}
+}
+
+// Wake tells the worker that messages may be due now (a signature with
+// messages was just stored), so it looks before its idle interval ends.
+// It never blocks.
+func (w *Worker) Wake() {
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run delivers until ctx ends, then returns once the deliveries in flight
+// have finished and been recorded (each is bounded by Timeout). It
+// returns nil on a clean stop.
+func (w *Worker) Run(ctx context.Context) error {
+	t := time.NewTimer(0)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		case <-w.wake:
+		}
+		for {
+			n, err := w.Once(ctx)
+			if err != nil && ctx.Err() == nil {
+				w.opts.Log.Warn("outbox: claiming messages failed; trying again shortly", "err", err)
+			}
+			// A full batch suggests more are due: claim again at once.
+			if err != nil || n < w.opts.Batch || ctx.Err() != nil {
+				break
+			}
+		}
+		if !t.Stop() {
+			select {
+			case <-t.C:
+			default:
+			}
+		}
+		t.Reset(w.opts.Idle)
+	}
+}
+
+// Once claims one batch of due messages, delivers them side by side and
+// records each outcome, and returns how many it claimed. Deliveries and
+// their records outlive ctx's cancellation (bounded by Timeout), so a
+// shutdown does not leave a delivered message looking undelivered.
+func (w *Worker) Once(ctx context.Context) (int, error) {
+	es, err := w.ob.Claim(ctx, w.opts.Name, w.opts.Batch, w.opts.Lease)
+	if err != nil || len(es) == 0 {
+		return 0, err
+	}
+	bg := context.WithoutCancel(ctx)
+	var wg sync.WaitGroup
+	for _, e := range es {
+		wg.Go(func() { w.deliver(bg, e) })
+	}
+	wg.Wait()
+	return len(es), nil
+}
+
+// deliver makes one attempt at e and records what happened.
+func (w *Worker) deliver(ctx context.Context, e store.OutboxEntry) {
+	d, ok := w.kinds[e.Kind]
+	var err error
+	if ok {
+		dctx, cancel := context.WithTimeout(ctx, w.opts.Timeout)
+		err = safeDeliver(dctx, d, e.Message)
+		cancel()
+	} else {
+		err = fmt.Errorf("no deliverer for %q messages on this instance", e.Kind)
+	}
+	now := w.opts.Now()
+	log := w.opts.Log.With("id", e.ID, "kind", e.Kind, "attempt", e.Attempts)
+	var rerr error
+	switch {
+	case err == nil:
+		rerr = w.ob.Done(ctx, e.ID)
+	case IsPermanent(err):
+		log.Warn("outbox: message refused for good; marked dead", "err", err)
+		rerr = w.ob.Dead(ctx, e.ID, err.Error())
+	default:
+		wait := Backoff(e.Attempts, w.opts.FirstRetry, w.opts.MaxRetry, mrand.Float64())
+		if !ok {
+			wait = w.opts.MaxRetry
+		}
+		next := now.Add(wait)
+		if next.Sub(e.CreatedAt) > w.opts.MaxAge {
+			log.Warn("outbox: message undelivered past the maximum age; marked dead", "err", err)
+			rerr = w.ob.Dead(ctx, e.ID, err.Error())
+		} else {
+			log.Info("outbox: delivery failed; will retry", "err", err, "retry_in", wait.Round(time.Second))
+			rerr = w.ob.Retry(ctx, e.ID, next, err.Error())
+		}
+	}
+	if rerr != nil {
+		// The lease runs out and the message is tried again: at least once.
+		log.Warn("outbox: recording a delivery's outcome failed", "err", rerr)
+	}
+}
+
+// safeDeliver calls d, turning a panic into a permanent error so one bad
+// message cannot take the server down or come back forever.
+func safeDeliver(ctx context.Context, d Deliverer, m signing.Message) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = Permanent(fmt.Errorf("the deliverer failed unexpectedly: %v", r))
+		}
+	}()
+	return d.Deliver(ctx, m)
+}

@@ -1,0 +1,85 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/placard/placard/internal/signing"
+)
+
+// OutboxStatus is where a message is in the outbox.
+type OutboxStatus string
+
+// The outbox statuses. A delivered message leaves the outbox altogether.
+const (
+	// OutboxPending messages wait for their NotBefore, or are being
+	// delivered by a worker whose lease has not run out.
+	OutboxPending OutboxStatus = "pending"
+	// OutboxDead messages failed for good (a permanent refusal, or
+	// retries past the maximum age); they stay until retried or dropped.
+	OutboxDead OutboxStatus = "dead"
+)
+
+// OutboxEntry is a message as the outbox holds it.
+type OutboxEntry struct {
+	signing.Message
+	Status OutboxStatus
+	// Attempts counts the claims so far, including the current one for
+	// an entry Claim just returned.
+	Attempts int
+	// LastError is why the last attempt failed ("" before any failure).
+	// Deliverers word it without personal data.
+	LastError string
+	// CreatedAt is when the message entered the outbox.
+	CreatedAt time.Time
+}
+
+// Outbox is the durable queue of outgoing messages (a transactional
+// outbox). Messages caused by a signature enter it through
+// Signature.Outbox, in the signature's own transaction (AddSignatures);
+// Enqueue is for messages no new signature causes. Both engines implement
+// it; storetest.RunOutbox is its behavioural suite.
+//
+// Delivery is at least once: a worker Claims due messages for a lease,
+// delivers them, and reports Done, Retry or Dead. A worker that dies
+// mid-delivery simply lets its lease run out, and the messages are due
+// again. Erase removes every message whose Email is the erased address,
+// and Purge every message of the purged campaign, with the same on-disk
+// promise as for signatures; a delivered message is deleted, so no
+// payload outlives its delivery.
+type Outbox interface {
+	// Enqueue adds msgs in one transaction of its own. A message whose ID
+	// is already in the outbox is left as it is (enqueueing is
+	// idempotent).
+	Enqueue(ctx context.Context, msgs []signing.Message) error
+
+	// Claim takes up to n pending messages whose NotBefore has passed,
+	// oldest due first, for worker: each one's NotBefore moves to now +
+	// lease and its Attempts goes up by one, so no other claim takes it
+	// until the lease runs out. On PostgreSQL several instances claim at
+	// once without waiting for each other (FOR UPDATE SKIP LOCKED); on
+	// SQLite one writer claims at a time.
+	Claim(ctx context.Context, worker string, n int, lease time.Duration) ([]OutboxEntry, error)
+
+	// Done deletes a delivered message, payload and all. A message
+	// already gone is not an error.
+	Done(ctx context.Context, id string) error
+
+	// Retry leaves a message pending until next, recording lastError.
+	Retry(ctx context.Context, id string, next time.Time, lastError string) error
+
+	// Dead marks a message failed for good, recording lastError.
+	Dead(ctx context.Context, id string, lastError string) error
+
+	// List returns the messages with status ("" for every status), oldest
+	// first.
+	List(ctx context.Context, status OutboxStatus) ([]OutboxEntry, error)
+
+	// Requeue makes the messages with these ids pending and due now,
+	// whatever their status, and returns how many it found.
+	Requeue(ctx context.Context, ids []string) (int, error)
+
+	// Drop deletes the messages with these ids undelivered and returns
+	// how many it found.
+	Drop(ctx context.Context, ids []string) (int, error)
+}

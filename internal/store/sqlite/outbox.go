@@ -1,0 +1,211 @@
+package sqlite
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
+)
+
+var _ store.Outbox = (*DB)(nil)
+
+// outboxInsertSQL adds one message; an id already there is left alone
+// (Enqueue is idempotent).
+const outboxInsertSQL = `INSERT INTO outbox (id, kind, target, email, org, campaign, payload, not_before, created_at)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
+
+// hasOutbox reports whether any signature of sigs carries messages. It
+// allocates nothing, so signing without an outbox costs a loop over the
+// batch and nothing more.
+func hasOutbox(sigs []*signing.Signature) bool {
+	for _, s := range sigs {
+		if len(s.Outbox) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// outboxStmt returns the prepared outboxInsertSQL; call it before BEGIN
+// (see prepared).
+func (db *DB) outboxStmt(ctx context.Context) (*sql.Stmt, error) {
+	return db.prepared(ctx, stmtKey{kind: stmtInsertOutbox}, func() string { return outboxInsertSQL })
+}
+
+// insertOutbox writes msgs in tx with st, the prepared outboxInsertSQL.
+func insertOutbox(ctx context.Context, tx *sql.Tx, st *sql.Stmt, msgs []signing.Message, now time.Time) error {
+	txst := tx.StmtContext(ctx, st)
+	created := formatTime(now)
+	for _, m := range msgs {
+		nb := m.NotBefore
+		if nb.IsZero() {
+			nb = now
+		}
+		payload := m.Payload
+		if payload == nil {
+			payload = []byte{}
+		}
+		if _, err := txst.ExecContext(ctx, m.ID, m.Kind, m.Target, m.Email, m.Org, m.Campaign, payload, formatTime(nb), created); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Enqueue adds msgs in one transaction of its own (store.Outbox).
+func (db *DB) Enqueue(ctx context.Context, msgs []signing.Message) (err error) {
+	defer failed(&err, "queueing messages")
+	if len(msgs) == 0 {
+		return nil
+	}
+	st, err := db.outboxStmt(ctx)
+	if err != nil {
+		return err
+	}
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := insertOutbox(ctx, tx, st, msgs, time.Now()); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// outboxColumns are the columns scanOutbox reads, in its order.
+const outboxColumns = `id, kind, target, email, org, campaign, payload, status, attempts, not_before, last_error, created_at`
+
+func scanOutbox(rows *sql.Rows) (store.OutboxEntry, error) {
+	var e store.OutboxEntry
+	var status, nb, created string
+	if err := rows.Scan(&e.ID, &e.Kind, &e.Target, &e.Email, &e.Org, &e.Campaign, &e.Payload,
+		&status, &e.Attempts, &nb, &e.LastError, &created); err != nil {
+		return e, err
+	}
+	e.Status = store.OutboxStatus(status)
+	var err error
+	if e.NotBefore, err = parseTime(nb); err != nil {
+		return e, err
+	}
+	e.CreatedAt, err = parseTime(created)
+	return e, err
+}
+
+func collectOutbox(rows *sql.Rows, err error) ([]store.OutboxEntry, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.OutboxEntry
+	for rows.Next() {
+		e, err := scanOutbox(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Claim takes up to n due messages for worker in one statement on the
+// single writer: SQLite has one claimer at a time by construction.
+func (db *DB) Claim(ctx context.Context, worker string, n int, lease time.Duration) (_ []store.OutboxEntry, err error) {
+	defer failed(&err, "claiming messages")
+	if n <= 0 {
+		return nil, nil
+	}
+	now := time.Now()
+	out, err := collectOutbox(db.w.QueryContext(ctx, `UPDATE outbox
+		SET not_before = ?, claimed_by = ?, attempts = attempts + 1
+		WHERE id IN (SELECT id FROM outbox INDEXED BY outbox_due
+			WHERE status = 'pending' AND not_before <= ? ORDER BY not_before LIMIT ?)
+		RETURNING `+outboxColumns, formatTime(now.Add(lease)), worker, formatTime(now), n))
+	if err != nil {
+		return nil, err
+	}
+	// RETURNING gives rows in no promised order: put them in due order.
+	sortEntries(out)
+	return out, nil
+}
+
+// sortEntries orders entries oldest first (CreatedAt, then ID).
+func sortEntries(es []store.OutboxEntry) {
+	slices.SortFunc(es, func(a, b store.OutboxEntry) int {
+		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
+	})
+}
+
+// Done deletes a delivered message (store.Outbox).
+func (db *DB) Done(ctx context.Context, id string) (err error) {
+	defer failed(&err, "removing a delivered message")
+	_, err = db.w.ExecContext(ctx, `DELETE FROM outbox WHERE id = ?`, id)
+	return err
+}
+
+// Retry leaves a message pending until next (store.Outbox).
+func (db *DB) Retry(ctx context.Context, id string, next time.Time, lastError string) (err error) {
+	defer failed(&err, "rescheduling a message")
+	_, err = db.w.ExecContext(ctx, `UPDATE outbox SET status = 'pending', not_before = ?, last_error = ?, claimed_by = ''
+		WHERE id = ?`, formatTime(next), lastError, id)
+	return err
+}
+
+// Dead marks a message failed for good (store.Outbox).
+func (db *DB) Dead(ctx context.Context, id string, lastError string) (err error) {
+	defer failed(&err, "marking a message dead")
+	_, err = db.w.ExecContext(ctx, `UPDATE outbox SET status = 'dead', last_error = ?, claimed_by = '' WHERE id = ?`, lastError, id)
+	return err
+}
+
+// List returns the messages with status ("" for all), oldest first.
+func (db *DB) List(ctx context.Context, status store.OutboxStatus) (_ []store.OutboxEntry, err error) {
+	defer failed(&err, "listing messages")
+	return collectOutbox(db.r.QueryContext(ctx, `SELECT `+outboxColumns+` FROM outbox
+		WHERE ? = '' OR status = ? ORDER BY created_at, id`, string(status), string(status)))
+}
+
+// idList is a statement's "(?, ?, …)" for n ids and the ids as arguments.
+func idList(ids []string) (string, []any) {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return "(" + strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",") + ")", args
+}
+
+// Requeue makes the messages pending and due now (store.Outbox).
+func (db *DB) Requeue(ctx context.Context, ids []string) (_ int, err error) {
+	defer failed(&err, "requeueing messages")
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	list, args := idList(ids)
+	res, err := db.w.ExecContext(ctx, `UPDATE outbox SET status = 'pending', not_before = ?, claimed_by = ''
+		WHERE id IN `+list, append([]any{formatTime(time.Now())}, args...)...)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+// Drop deletes the messages undelivered (store.Outbox).
+func (db *DB) Drop(ctx context.Context, ids []string) (_ int, err error) {
+	defer failed(&err, "dropping messages")
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	list, args := idList(ids)
+	res, err := db.w.ExecContext(ctx, `DELETE FROM outbox WHERE id IN `+list, args...)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
