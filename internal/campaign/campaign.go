@@ -73,7 +73,8 @@ type Org struct {
 	// PrivacyPolicy is the address of the organisation's privacy policy.
 	PrivacyPolicy string `yaml:"privacy_policy"`
 	// Language is the language campaigns are written in, as a code such as en, ar or he. Defaults to en,
-	// or to the first of languages. With several languages it is the default one: its pages live at the
+	// or to the first of languages. A country may follow for its spelling and dates: en-US writes
+	// "October 19, 2023" and "organizations", en and en-GB "19 October 2023" and "organisations". With several languages it is the default one: its pages live at the
 	// plain addresses, and a text missing in another language falls back to it.
 	Language string `yaml:"language"`
 	// Languages are the languages the organisation writes in, such as [en, ar, he]. Any text in
