@@ -417,7 +417,7 @@ type Statement struct {
 
 // Letter is an open letter with its signatories.
 type Letter struct {
-	// To is the addressee, such as "President of the Republic".
+	// To is the addressee, such as "President of the Republic", shown above the letter. Optional: the salutation may say it.
 	To string `yaml:"to"`
 	// Salutation opens the letter, such as "Dear President,".
 	Salutation string `yaml:"salutation"`
@@ -639,7 +639,8 @@ func (m ShareMessages) Variants() int {
 
 // Listen points supporters at voices to hear or read: audio, video, podcasts, statements.
 type Listen struct {
-	// Items are the things to listen to, watch or read, in order.
+	// Items are the things to listen to, watch or read, in order. They may be left out when the
+	// action's text names and links what to listen to.
 	Items []MediaItem `yaml:"items"`
 }
 
@@ -665,13 +666,15 @@ var MediaFormats = []string{"audio", "video", "podcast", "statement", "article"}
 
 // Engage points supporters at organisations to contact or join.
 type Engage struct {
-	// Organisations is the directory to show. Defaults to the organisation's members.
+	// Organisations is the directory to show. Defaults to the organisation's members; with
+	// neither, the action's text (a sentence linking to a directory elsewhere) is the whole step.
 	Organisations []Member `yaml:"organisations"`
 }
 
 // Donate asks supporters to give.
 type Donate struct {
-	// Destinations are where to give. Defaults to the organisation's own donation page.
+	// Destinations are where to give. Defaults to the organisation's own donation page; with
+	// neither, the action's text (a sentence linking to where to give) is the whole step.
 	Destinations []Destination `yaml:"destinations"`
 	// Amounts are suggested amounts in whole units of Currency, such as [10, 25, 50].
 	Amounts []int `yaml:"amounts"`
@@ -701,7 +704,7 @@ type Resources struct {
 // Resource is a report or document: an outside address (Link) or a file from
 // the organisation's folder (File).
 type Resource struct {
-	// Title is the document's title.
+	// Title is the document's title. Without it the file's name or the site's host is shown.
 	Title string `yaml:"title"`
 	// Link is the document's address on another site.
 	Link string `yaml:"link"`

@@ -689,7 +689,6 @@ func (c *checker) action(camp *Campaign, a *Action) {
 		}
 	case a.Letter != nil:
 		lt := a.Letter
-		c.required(lt.To, &lt.To, a, "letter", "to", "who the letter is addressed to")
 		c.required(string(lt.Body), &lt.Body, a, "letter", "body", "the letter's text")
 		if len(lt.Organisations) == 0 && len(lt.Individuals) == 0 && !lt.Signing && !c.misspelt(a, "organisations") && !c.misspelt(a, "individuals") {
 			c.errorf(c.at(&lt.Organisations, &lt.Individuals, a), "a letter needs at least one signatory — add organisations: (or individuals:) with the name of each who signed")
@@ -718,8 +717,8 @@ func (c *checker) action(camp *Campaign, a *Action) {
 		c.share(camp, a.Share)
 	case a.Listen != nil:
 		l := a.Listen
-		if len(l.Items) == 0 && !c.broken(&l.Items) && !c.misspelt(a, "items") {
-			c.errorf(c.at(&l.Items, a), "a listen action needs at least one item — add items: with a title and link for each recording or statement")
+		if len(l.Items) == 0 && strings.TrimSpace(string(a.Text)) == "" && !c.broken(&l.Items) && !c.misspelt(a, "items") {
+			c.errorf(c.at(&l.Items, a), "a listen action needs something to listen to — add items: with a title and link for each recording or statement, or text: with a link in it")
 		}
 		for i := range l.Items {
 			it := &l.Items[i]
@@ -733,8 +732,8 @@ func (c *checker) action(camp *Campaign, a *Action) {
 		}
 	case a.Engage != nil:
 		e := a.Engage
-		if len(e.Organisations) == 0 && len(c.of.org.Members) == 0 && !c.broken(&e.Organisations) && !c.misspelt(a, "organisations") {
-			c.errorf(c.at(&e.Organisations, a), "an engage action needs organisations to show — add organisations: here, or members: to %s", c.of.org.File)
+		if len(e.Organisations) == 0 && len(c.of.org.Members) == 0 && strings.TrimSpace(string(a.Text)) == "" && !c.broken(&e.Organisations) && !c.misspelt(a, "organisations") {
+			c.errorf(c.at(&e.Organisations, a), "an engage action needs organisations to show — add organisations: here, or members: to %s, or text: with a link to a directory elsewhere", c.of.org.File)
 		}
 		for i := range e.Organisations {
 			c.member(&e.Organisations[i])
@@ -751,7 +750,6 @@ func (c *checker) action(camp *Campaign, a *Action) {
 			if c.broken(it) {
 				continue
 			}
-			c.required(it.Title, &it.Title, it, "this document", "title", "the document's title")
 			hasLink, hasFile := strings.TrimSpace(it.Link) != "", strings.TrimSpace(it.File) != ""
 			switch {
 			case hasLink && hasFile:
@@ -946,8 +944,8 @@ func (c *checker) contact(a *Action, ct *Contact) {
 var amountParam = regexp.MustCompile(`^[A-Za-z0-9_.\-\[\]]+$`)
 
 func (c *checker) donate(a *Action, d *Donate) {
-	if len(d.Destinations) == 0 && strings.TrimSpace(c.of.org.Donate) == "" && !c.broken(&d.Destinations) && !c.misspelt(a, "destinations") {
-		c.errorf(c.at(&d.Destinations, a), "a donate action needs somewhere to give — add destinations: with a name and link, or donate: with your donation page to %s", c.of.org.File)
+	if len(d.Destinations) == 0 && strings.TrimSpace(c.of.org.Donate) == "" && strings.TrimSpace(string(a.Text)) == "" && !c.broken(&d.Destinations) && !c.misspelt(a, "destinations") {
+		c.errorf(c.at(&d.Destinations, a), "a donate action needs somewhere to give — add destinations: with a name and link, or donate: with your donation page to %s, or text: with a link", c.of.org.File)
 	}
 	for i := range d.Destinations {
 		dst := &d.Destinations[i]

@@ -146,13 +146,11 @@ var required = map[string][]string{
 	"Target":      {"name"},
 	"MediaItem":   {"title", "link"},
 	"Destination": {"name", "link"},
-	"Resource":    {"title"},
 	"Signatory":   {"name"},
 	"Statement":   {"body"},
-	"Letter":      {"to", "body"},
+	"Letter":      {"body"},
 	"Petition":    {"target", "text"},
 	"Contact":     {"targets"},
-	"Listen":      {"items"},
 	"Resources":   {"items"},
 }
 

@@ -542,7 +542,7 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 		rv := &views.ResourcesView{}
 		for _, r := range a.Resources.Items {
 			item := views.ResourceView{
-				Title: r.Title, URL: r.Link, Description: r.Description,
+				Title: resourceTitle(r), URL: r.Link, Description: r.Description,
 				DateText: b.localizer(o).Date(r.Date), DateISO: isoDate(r.Date),
 			}
 			asset := r.Asset
