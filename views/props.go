@@ -25,6 +25,9 @@ type Page struct {
 	CanonicalURL string
 	// SiteName is og:site_name and the name in the footer.
 	SiteName string
+	// OGSiteName, when set, is og:site_name instead of SiteName: the
+	// organisation's name on its own pages, so shared previews show it.
+	OGSiteName string
 	// OGType is og:type: "website" or "article".
 	OGType string
 	// OGLocale is og:locale, such as en_GB.

@@ -24,8 +24,56 @@ import (
 type Site struct {
 	// Orgs holds every organisation, sorted by name.
 	Orgs []*Org
+	// Config is site.yaml, the settings of the site as a whole; never nil
+	// once loaded (empty without the file).
+	Config *SiteConfig
 
 	orgs map[string]*Org
+}
+
+// SiteConfig is the site as a whole, read from site.yaml in the campaigns folder itself
+// (beside the organisations' folders). Every setting is optional, and so is the file.
+type SiteConfig struct {
+	// File is the path of site.yaml as the organiser typed it, for messages.
+	File string `yaml:"-"`
+
+	// Name names the whole site where a page belongs to no one organisation: the home page's
+	// heading, the first link of the breadcrumb, the header of the page-not-found page and its
+	// share previews, such as "Jewish Voice for Peace Action Center". Pages of an organisation
+	// show the organisation's own name in share previews and embeds. Defaults to the default
+	// organisation's name, else to the name the server was started with (Placard).
+	Name string `yaml:"name"`
+	// Description is a sentence about the site, for the home page and its share preview.
+	Description string `yaml:"description"`
+	// DefaultOrganisation is the folder name of the organisation the site belongs to: the home
+	// page (/) shows its page, and the site's header shows its logo.
+	DefaultOrganisation string `yaml:"default_organisation"`
+
+	// Default is the organisation DefaultOrganisation names, set by the loader; nil for none.
+	Default *Org `yaml:"-"`
+}
+
+// DisplayName returns the site's name: Name, else the default organisation's name, else
+// fallback (the name the server was given).
+func (c *SiteConfig) DisplayName(fallback string) string {
+	switch {
+	case c == nil:
+		return fallback
+	case strings.TrimSpace(c.Name) != "":
+		return strings.TrimSpace(c.Name)
+	case c.Default != nil:
+		return c.Default.Name
+	}
+	return fallback
+}
+
+// DefaultOrg returns the organisation site.yaml's default_organisation
+// names, or nil.
+func (c *SiteConfig) DefaultOrg() *Org {
+	if c == nil {
+		return nil
+	}
+	return c.Default
 }
 
 // Org returns the organisation with the given slug, or nil.

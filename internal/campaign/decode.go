@@ -161,8 +161,11 @@ func (d *decoder) parse(what string) *yaml.Node {
 }
 
 func emptyHint(what string) string {
-	if what == "organisation" {
+	switch what {
+	case "organisation":
 		return "an organisation file needs at least name: with the organisation's name"
+	case "site":
+		return "write name: with the site's name, or remove the file"
 	}
 	return "a campaign needs at least title:, summary: and date:"
 }

@@ -72,6 +72,9 @@ type loader struct {
 	// errors and the syntax errors reported (recover.go).
 	recovered map[recoveredLine]bool
 	syntax    map[Problem]bool
+
+	// site is site.yaml (siteconfig.go).
+	site *SiteConfig
 }
 
 // orgFolder is one organisation being loaded, with what its checks need.
@@ -117,10 +120,15 @@ func load(fsys fs.FS, root, shown string) (*Site, Problems) {
 			l.loadOrg(name)
 			continue
 		}
+		if name == siteFile {
+			continue // read by loadSiteConfig
+		}
 		if ext := strings.ToLower(path.Ext(name)); ext == ".yaml" || ext == ".yml" {
 			l.probs = append(l.probs, Problem{File: l.display(name), Message: "this file is not in an organisation's folder — move it into one: each organisation has its own folder, holding its org.yaml and one .yaml file per campaign"})
 		}
 	}
+	l.loadSiteConfig()
+	l.resolveSiteConfig()
 	if len(l.orgs) == 0 && !l.probs.HasErrors() {
 		l.probs = append(l.probs, Problem{File: l.display(""), Warning: true, Message: "there are no organisations here yet — make a folder for each organisation, with an org.yaml file in it"})
 	}
@@ -146,7 +154,9 @@ func load(fsys fs.FS, root, shown string) (*Site, Problems) {
 	for i, of := range l.orgs {
 		orgs[i] = of.org
 	}
-	return NewSite(orgs), l.probs
+	s := NewSite(orgs)
+	s.Config = l.site
+	return s, l.probs
 }
 
 // ignored reports whether a directory entry is no business of the loader:

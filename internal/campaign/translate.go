@@ -61,6 +61,7 @@ var nonText = map[string]bool{
 // nonTextGroups are groups whose every setting is an address or a code.
 var nonTextGroups = map[reflect.Type]bool{
 	reflect.TypeFor[Social](): true, reflect.TypeFor[Colours](): true, reflect.TypeFor[Fields](): true,
+	reflect.TypeFor[SiteConfig](): true, // site.yaml belongs to no organisation's languages
 }
 
 // requiredText lists the text settings check insists on, by group: a

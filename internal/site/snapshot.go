@@ -94,6 +94,10 @@ type Snapshot struct {
 	siteImage *views.ShareImage
 	// Favicon is a small square in the default colour.
 	Favicon *pagecache.Response
+	// siteLogo is the default organisation's logo (site.yaml), shown in
+	// the header of pages that belong to no organisation; nil for none.
+	siteLogo *views.Img
+
 	// OtherSites holds embeds, oEmbed data, feeds, the sitemap and robots.txt
 	// (embed.go, feed.go).
 	OtherSites *OtherSites
@@ -234,6 +238,11 @@ func Compile(opt Options, md *markdown.Renderer, site *campaign.Site, prev *Snap
 		assetURLs: map[*campaign.Asset]string{},
 		pictures:  map[*campaign.Asset]*pictureSet{},
 	}
+	if site != nil {
+		// site.yaml's name (or its default organisation's) names the site.
+		b.opt.SiteName = site.Config.DisplayName(opt.SiteName)
+		b.snap.opt.SiteName = b.opt.SiteName
+	}
 	var prevReuse *pagecache.Reuse
 	if prev != nil {
 		b.prevByContent = prev.byContent
@@ -248,8 +257,11 @@ func Compile(opt Options, md *markdown.Renderer, site *campaign.Site, prev *Snap
 		// Dev mode only, so production snapshots never hold it.
 		b.snap.devScript = b.addStatic("dev.js", opt.DevScript, "text/javascript; charset=utf-8")
 	}
-	b.snap.siteImage = b.plainImage("site", defaultBrand, opt.SiteName)
+	b.snap.siteImage = b.plainImage("site", defaultBrand, b.opt.SiteName)
 	b.snap.Favicon = pagecache.New(squarePNG(defaultBrand, 32), "image/png", hvDayCache, staticCSP)
+	if def := b.siteConfig().DefaultOrg(); def != nil {
+		b.snap.siteLogo = b.picture(def, def.Logo, logoSizes(2.5))
+	}
 	if err := b.addPages(site); err != nil {
 		return nil, err
 	}
@@ -380,6 +392,12 @@ func (b *builder) addPages(site *campaign.Site) error {
 				return err
 			}
 		}
+	}
+	if def := site.Config.DefaultOrg(); def != nil && b.snap.Pages[orgPath(def)] != nil {
+		// The site belongs to one organisation (site.yaml's
+		// default_organisation): its page is the home page too, its
+		// canonical address still /org.
+		b.snap.Pages["/"] = b.snap.Pages[orgPath(def)]
 	}
 	return nil
 }

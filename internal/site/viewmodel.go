@@ -38,8 +38,12 @@ func (b *builder) basePage(org *campaign.Org) views.Page {
 	var langCode string
 	p.L = b.localizer(org)
 	b.l = p.L
-	if org != nil {
+	if org == nil {
+		b.siteFrame(&p)
+	} else {
 		langCode = org.Language
+		// A page of an organisation is shared as the organisation's.
+		p.OGSiteName = org.Name
 		p.ThemeCSS = themeCSS(org)
 		p.Brand = views.Brand{Name: org.DisplayShortName(), URL: orgPath(org), Logo: b.picture(org, org.Logo, logoSizes(2.5))}
 		p.TwitterSite = twitterHandle(org.Social.X)
@@ -169,6 +173,9 @@ func (b *builder) indexProps(site *campaign.Site) views.IndexPageProps {
 	p.Description = "Calls to action from " + joinNames(names) + "."
 	if len(names) == 0 {
 		p.Description = "Calls to action: sign, call, share, listen and give."
+	}
+	if d := b.siteDescription(); d != "" {
+		p.Description = d
 	}
 	p.Description = markdown.Truncate(p.Description, descriptionLimit)
 	p.JSONLD = mustJSON(map[string]any{
