@@ -685,6 +685,11 @@ type ThanksPageProps struct {
 	Personal *PersonalLinkView
 	// Next is the campaign's next call to action after signing, or nil.
 	Next *NextStep
+	// Place is the new signer's place among the signers, and the goal when
+	// there is one ("You are number 13: help us reach 5,000."), or empty.
+	Place string
+	// Donate asks for a gift when the organisation takes donations, or nil.
+	Donate *DonateAsk
 }
 
 // PosterPageProps is a campaign's printable A4 poster

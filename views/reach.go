@@ -37,12 +37,24 @@ type ImpactPageProps struct {
 	Page          Page
 	CampaignTitle string
 	CampaignURL   string
-	// Count is how many signatures the link brought. Heading says it as a
-	// headline ("Your link brought 12 signatures") and Brought as the object
-	// of a sentence ("12 signatures", "no signatures yet").
+	// Count is how many signatures the link brought; Heading says it as a
+	// headline in the page's language ("Your link brought 12 signatures").
 	Count   int
 	Heading string
-	Brought string
 	// LinkURL is the personal link itself, to share again.
 	LinkURL string
+}
+
+// DonateAsk is the thank-you page's invitation to give, when the
+// organisation takes donations: suggested amounts, each a link to its
+// donation page, and a link for any other amount.
+type DonateAsk struct {
+	// Title and Text ask, in the page's language.
+	Title, Text string
+	// Amounts are the suggested amounts ("€10"), each linking to the
+	// donation page with that amount preset where the page supports it.
+	Amounts []Link
+	// URL is the donation page itself; Label its link's text ("Another
+	// amount" beside amounts, "Give to NAME" alone).
+	URL, Label string
 }

@@ -30,7 +30,7 @@ func impactFixture() ImpactPageProps {
 	p.Noindex = true
 	p.JSONLD = ""
 	return ImpactPageProps{Page: p, CampaignTitle: "Save the Riverside library", CampaignURL: "/riverside/save-the-library",
-		Count: 3, Heading: "Your link brought 3 signatures", Brought: "3 signatures",
+		Count: 3, Heading: "Your link brought 3 signatures",
 		LinkURL: "https://act.example.org/riverside/save-the-library?ref=k3mq7rx2ab"}
 }
 

@@ -3,8 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,10 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
-	"time"
 
-	"golang.org/x/text/unicode/norm"
-
+	"github.com/placard/placard/internal/export"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/internal/store/postgres"
@@ -127,105 +123,15 @@ func parseCampaignRef(cmd, ref string) (org, slug string, err error) {
 	return org, slug, nil
 }
 
-// eraseForms are the stored forms an erasure of s looks for: the form
-// signing keys a signature by (signing.NormaliseEmail, so fullwidth letters
-// and the like find the same signer), and, when it differs, the plainer
-// form signing used before NFKC (trimmed, NFC, lower-cased), so a row
-// stored then is found by typing it as it was given. An address signing
-// refuses (say with a zero-width space) is looked up in that plainer form
-// only: such a row can only be one stored before the refusal.
-func eraseForms(s string) []string {
-	legacy := strings.ToLower(strings.TrimSpace(norm.NFC.String(s)))
-	addr, msg := signing.NormaliseEmail(s)
-	switch {
-	case !msg.IsZero() || addr == "":
-		return []string{legacy}
-	case addr != legacy:
-		return []string{addr, legacy}
-	}
-	return []string{addr}
-}
+// eraseForms is signing.EraseForms (the console erases the same way).
+func eraseForms(s string) []string { return signing.EraseForms(s) }
 
-// exportColumns is the CSV header, in order; JSON uses the same names.
-var exportColumns = []string{
-	"id", "organisation_slug", "campaign_slug", "action", "kind", "status",
-	"name", "email", "postcode", "country", "phone", "comment",
-	"organisation", "role", "public", "consent_text", "consent_at",
-	"contact_permission", "contact_permission_at", "language", "created_at",
-}
+// exportColumns is the CSV header (internal/export, which the console's
+// downloads share).
+var exportColumns = export.Columns
 
-// exportRecord is one signature as exported. It lists every field the signer
-// gave plus the consent evidence; a Signature holds nothing IP-derived, and
-// neither does this.
-type exportRecord struct {
-	ID           int64  `json:"id"`
-	OrgSlug      string `json:"organisation_slug"`
-	CampaignSlug string `json:"campaign_slug"`
-	Action       string `json:"action"`
-	Kind         string `json:"kind"`
-	Status       string `json:"status"`
-	Name         string `json:"name"`
-	Email        string `json:"email"`
-	Postcode     string `json:"postcode"`
-	Country      string `json:"country"`
-	Phone        string `json:"phone"`
-	Comment      string `json:"comment"`
-	Organisation string `json:"organisation"`
-	Role         string `json:"role"`
-	Public       bool   `json:"public"`
-	ConsentText  string `json:"consent_text"`
-	ConsentAt    string `json:"consent_at"`
-	// ContactPermission is the sentence of the optional box allowing the
-	// organisation to contact the signer later, and ContactPermissionAt
-	// when it was ticked; both empty when it was not.
-	ContactPermission   string `json:"contact_permission"`
-	ContactPermissionAt string `json:"contact_permission_at"`
-	Language            string `json:"language"`
-	CreatedAt           string `json:"created_at"`
-}
-
-func exportTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339)
-}
-
-func toRecord(s *signing.Signature) exportRecord {
-	return exportRecord{
-		ID: s.ID, OrgSlug: s.Org, CampaignSlug: s.Campaign, Action: s.Action,
-		Kind: string(s.Kind), Status: string(s.Status),
-		Name: s.Name, Email: s.Email, Postcode: s.Postcode, Country: s.Country,
-		Phone: s.Phone, Comment: s.Comment, Organisation: s.Organisation, Role: s.Role,
-		Public: s.Public, ConsentText: s.ConsentText, ConsentAt: exportTime(s.ConsentAt),
-		ContactPermission: s.ContactText, ContactPermissionAt: exportTime(s.ContactAt),
-		Language: s.Lang, CreatedAt: exportTime(s.CreatedAt),
-	}
-}
-
-func (r exportRecord) cells() []string {
-	return []string{
-		strconv.FormatInt(r.ID, 10), r.OrgSlug, r.CampaignSlug, r.Action, r.Kind, r.Status,
-		r.Name, r.Email, r.Postcode, r.Country, r.Phone, r.Comment,
-		r.Organisation, r.Role, strconv.FormatBool(r.Public), r.ConsentText, r.ConsentAt,
-		r.ContactPermission, r.ContactPermissionAt, r.Language, r.CreatedAt,
-	}
-}
-
-// defuseCell prefixes a cell that a spreadsheet would read as a formula
-// (starting with = + - @, a tab or a carriage return) with an apostrophe, so
-// a signer cannot make the organiser's spreadsheet run something. The
-// apostrophe is visible in a text editor but hidden by spreadsheets.
-func defuseCell(s string) string {
-	if s == "" {
-		return s
-	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return "'" + s
-	}
-	return s
-}
+// defuseCell is export.DefuseCell.
+func defuseCell(s string) string { return export.DefuseCell(s) }
 
 const exportSynopsis = `Write every signature of one campaign to standard output, oldest first,
 with the consent text each signer was shown and when they agreed, and — in
@@ -268,52 +174,11 @@ func signaturesExport(ctx context.Context, args []string, getenv func(string) st
 	}
 	defer st.Close()
 
-	bw := bufio.NewWriter(stdout)
-	n := 0
-	if f == "csv" {
-		cw := csv.NewWriter(bw)
-		if err := cw.Write(exportColumns); err != nil {
-			return failure("writing the export: %v", err)
-		}
-		err = st.Signatures(ctx, org, slug, "", func(s *signing.Signature) error {
-			n++
-			cells := toRecord(s).cells()
-			for i := range cells {
-				cells[i] = defuseCell(cells[i])
-			}
-			return cw.Write(cells)
-		})
-		cw.Flush()
-		if err == nil {
-			err = cw.Error()
-		}
-	} else {
-		// One array, written as it is read so a large campaign never sits
-		// in memory whole; one object per line keeps diffs and grep easy.
-		bw.WriteString("[")
-		err = st.Signatures(ctx, org, slug, "", func(s *signing.Signature) error {
-			b, err := json.Marshal(toRecord(s))
-			if err != nil {
-				return err
-			}
-			if n > 0 {
-				bw.WriteString(",")
-			}
-			n++
-			bw.WriteString("\n")
-			_, err = bw.Write(b)
-			return err
-		})
-		if n > 0 {
-			bw.WriteString("\n")
-		}
-		bw.WriteString("]\n")
-	}
+	n, err := export.Write(stdout, f, func(fn func(*signing.Signature) error) error {
+		return st.Signatures(ctx, org, slug, "", fn)
+	})
 	if err != nil {
 		return failure("exporting %s/%s: %v", org, slug, err)
-	}
-	if err := bw.Flush(); err != nil {
-		return failure("writing the export: %v", err)
 	}
 	fmt.Fprintf(stderr, "Exported %s from %s/%s.\n", countText(n, "signature", "signatures"), org, slug)
 	return nil
@@ -345,6 +210,7 @@ func signaturesErase(ctx context.Context, args []string, getenv func(string) str
 	fset := newFlags(cmd, cmd+" --email ADDRESS", eraseSynopsis, stdout, stderr)
 	email := fset.String("email", "", "the signer's email `address`, or - to read it from standard input")
 	db := fset.dbFlag()
+	campaigns := fset.campaignsFlag("`folder` of campaign files whose signature.erased webhooks are told (when it exists)")
 	pos, help, err := fset.parse(args, getenv)
 	if help || err != nil {
 		return err
@@ -375,6 +241,10 @@ func signaturesErase(ctx context.Context, args []string, getenv func(string) str
 		return err
 	}
 	defer st.Close()
+	notices, err := erasureNotices(ctx, st, *campaigns, forms, stderr)
+	if err != nil {
+		return failure("reading the signatures of %s: %v", addr, err)
+	}
 	n := 0
 	for _, f := range forms {
 		m, err := st.Erase(ctx, f)
@@ -384,7 +254,7 @@ func signaturesErase(ctx context.Context, args []string, getenv func(string) str
 		n += m
 	}
 	fmt.Fprintf(stdout, "Removed %s for %s\n", countText(n, "signature", "signatures"), addr)
-	return nil
+	return tellErased(ctx, st, notices, stdout)
 }
 
 // readLine returns the first line of r without its line ending. An address

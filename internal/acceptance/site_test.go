@@ -66,6 +66,12 @@ type site struct {
 // unknown address for the 404 page.
 func startSite(t *testing.T) *site {
 	t.Helper()
+	return startSiteWith(t, nil)
+}
+
+// startSiteWith is startSite with mod changing the server's configuration.
+func startSiteWith(t *testing.T, mod func(*web.Config)) *site {
+	t.Helper()
 	root := browsertest.RepoRoot(t)
 	s, problems := campaign.Load(filepath.Join(root, "campaigns"))
 	for _, p := range problems {
@@ -79,7 +85,7 @@ func startSite(t *testing.T) *site {
 	}
 
 	ts := httptest.NewUnstartedServer(http.NotFoundHandler())
-	out := &site{URL: serve(t, ts, s)}
+	out := &site{URL: serveWith(t, ts, s, mod)}
 	var orgTexts []string
 	for _, o := range s.Orgs {
 		orgTexts = append(orgTexts, o.Name)
@@ -180,6 +186,13 @@ func startSite(t *testing.T) *site {
 // it, and returns that origin.
 func serve(t *testing.T, ts *httptest.Server, s *campaign.Site) string {
 	t.Helper()
+	return serveWith(t, ts, s, nil)
+}
+
+// serveWith is serve with mod, when not nil, changing the server's
+// configuration first (such as a test clock).
+func serveWith(t *testing.T, ts *httptest.Server, s *campaign.Site, mod func(*web.Config)) string {
+	t.Helper()
 	base := "http://" + ts.Listener.Addr().String()
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	// A real signature store, so petitions and letters show their forms and
@@ -189,7 +202,11 @@ func serve(t *testing.T, ts *httptest.Server, s *campaign.Site) string {
 		t.Fatalf("opening the signature store: %v", err)
 	}
 	t.Cleanup(func() { db.Close() })
-	srv, err := web.New(web.Config{BaseURL: base, SiteName: "Placard", Logger: logger, Store: db, RateLimit: -1}, s)
+	cfg := web.Config{BaseURL: base, SiteName: "Placard", Logger: logger, Store: db, RateLimit: -1}
+	if mod != nil {
+		mod(&cfg)
+	}
+	srv, err := web.New(cfg, s)
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}

@@ -150,8 +150,10 @@ func (c *checker) checkOrg(o *Org) {
 	c.contactPermission(o.ContactPermission, &o.ContactPermission)
 	o.RetentionDays = c.retention(o.Retention, &o.Retention)
 	c.enum(string(o.Typography), &o.Typography, "typography", Typographies)
+	c.enum(string(o.Delivery), &o.Delivery, "delivery", []string{string(DeliveryCount), string(DeliveryNames)})
 	c.redirects(o)
 	c.embedOrigins(o)
+	c.webhooks(o)
 	c.checkLanguages(o)
 }
 
@@ -1150,6 +1152,9 @@ func applyDefaults(o *Org) {
 	}
 	if o.Colours.Accent == "" {
 		o.Colours.Accent = o.Colours.Primary
+	}
+	if o.Delivery == "" {
+		o.Delivery = DeliveryCount
 	}
 	for _, camp := range o.Campaigns {
 		if camp.Status == "" {

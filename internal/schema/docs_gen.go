@@ -18,6 +18,7 @@ var typeDocs = map[string]string{
 	"Listen":        "Listen points supporters at voices to hear or read: audio, video, podcasts, statements.",
 	"MediaItem":     "MediaItem is a recording or statement to listen to, watch or read. Placard links to it; it never embeds another site's player.",
 	"Member":        "Member is an organisation in a directory: a coalition member or partner to contact or join.",
+	"OSDI":          "OSDI is an Action Network (OSDI) endpoint that receives each confirmed signature: osdi: {url: https://actionnetwork.org/api/v2/petitions/…/signatures, api_key_env: NORTHGATE_AN_KEY}.",
 	"Org":           "Org is an organisation, read from campaigns/<slug>/org.yaml.",
 	"Person":        "Person is someone to contact, such as a media contact.",
 	"Petition":      "Petition is a petition to a decision-maker.",
@@ -33,6 +34,7 @@ var typeDocs = map[string]string{
 	"Social":        "Social holds an organisation's accounts on each network, each a full https:// address.",
 	"Statement":     "Statement is a press statement.",
 	"Target":        "Target is a decision-maker to call or email.",
+	"Webhook":       "Webhook is one address Placard calls when something happens to a signature: webhooks: [{url: https://crm.example.org/placard, secret_env: NORTHGATE_WEBHOOK_SECRET, events: [signature.created]}].",
 }
 
 // fieldDocs holds the doc comment of each setting, keyed Type.Field.
@@ -97,10 +99,13 @@ var fieldDocs = map[string]string{
 	"Member.Link":                    "The organisation's website.",
 	"Member.Name":                    "The organisation's name.",
 	"Member.Region":                  "Where the organisation works, used to group the directory.",
+	"OSDI.APIKeyEnv":                 "The name of the environment variable holding the API key. The key itself never goes in a file.",
+	"OSDI.URL":                       "The petition's record signature helper address, a full https:// address ending in /signatures.",
 	"Org.About":                      "The organisation's boilerplate, in Markdown: who you are, what you do.",
 	"Org.Colours":                    "The brand colours used for buttons and accents.",
 	"Org.Consent":                    "The sentence beside the required consent box on every signing form, saying what the organisation will do with a signer's details to count and deliver the signature, such as \"Riverside Coalition may keep my name and email to count and deliver this petition. I can ask them to erase them at any time.\" Asking to contact signers later is a separate, optional box: see contact_permission. A petition or letter may set its own.",
 	"Org.ContactPermission":          "The sentence beside a second, optional box on every signing form, asking permission to contact the signer later, such as \"Keep me informed about our work for renters.\" It is unticked until the signer ticks it, and is recorded (the exact sentence and when) only then, apart from the consent. Without it no such box is shown.",
+	"Org.Delivery":                   "delivery says what the printed hand-in document of a petition or letter shows the decision-maker: count (the default) gives the text and the number of signatures; names adds the names and places of the signers whose consent covered delivery (they ticked the consent sentence the petition or letter shows now).",
 	"Org.Donate":                     "The address of the organisation's donation page.",
 	"Org.EmbedOrigins":               "embed_origins lists the other sites allowed to show this organisation's campaigns inside their own pages (the /embed address of each campaign), each written as scheme and host only, such as https://partner.example (a port is allowed, a path is not). Browsers refuse to show the embed anywhere else; leave it out and no site can embed the campaigns.",
 	"Org.Language":                   "The language campaigns are written in, as a code such as en, ar or he. Defaults to en, or to the first of languages. A country may follow for its spelling and dates: en-US writes \"October 19, 2023\" and \"organizations\", en and en-GB \"19 October 2023\" and \"organisations\". With several languages it is the default one: its pages live at the plain addresses, and a text missing in another language falls back to it.",
@@ -109,6 +114,7 @@ var fieldDocs = map[string]string{
 	"Org.MediaContact":               "Who journalists should call; press statements use it unless they name their own.",
 	"Org.Members":                    "The organisation's directory of member or partner organisations; an engage call to action without its own list shows these.",
 	"Org.Name":                       "The organisation's full name, as it appears in headings and share previews.",
+	"Org.OSDI":                       "osdi sends each confirmed signature to Action Network (or another system with the same API) through its record signature helper. See docs/webhooks.md.",
 	"Org.PrivacyPolicy":              "The address of the organisation's privacy policy.",
 	"Org.Redirects":                  "redirects keeps renamed campaigns' old addresses working: in org.yaml a mapping of old slug to new slug (redirects: {old-name: new-name}), kept here in file order. The old slug must not be a current campaign and the new one must be.",
 	"Org.Retention":                  "How long signatures are kept after a campaign closes (its close_at), written as a number of days, weeks or years: 180d, 26w or 2y (a year is 365 days). Once it has passed, placard serve (daily) and placard signatures purge erase the campaign's signatures and keep only its counts. A campaign may set its own. Without it signatures are kept until you erase them.",
@@ -116,6 +122,7 @@ var fieldDocs = map[string]string{
 	"Org.Social":                     "social lists the organisation's own accounts, each a full address.",
 	"Org.Strings":                    "The organisation's own wording for the site's buttons, labels and thank-you texts, per language: strings: {en: {sign.submit.petition: Add my name}}. The organiser's guide lists the names.",
 	"Org.Typography":                 "How Markdown texts treat quotes and dashes: verbatim keeps every character as typed (' stays ', -- stays --); smart turns them into typographic ones (’ and –). Without it, letters and statements are verbatim, since their words are signed or quoted as written, and other texts are smart. A campaign may set its own.",
+	"Org.Webhooks":                   "Your own systems (a CRM, a spreadsheet bridge) that Placard tells about signatures as they happen, each an https:// address with the events it wants. See docs/webhooks.md.",
 	"Org.Website":                    "The organisation's own site, a full https:// address.",
 	"Person.Email":                   "An email address.",
 	"Person.Name":                    "The person's name.",
@@ -162,4 +169,7 @@ var fieldDocs = map[string]string{
 	"Target.Phone":                   "Their office number, with its country code.",
 	"Target.Region":                  "The place they represent; when targets have regions, readers pick theirs.",
 	"Target.Role":                    "Their office, such as \"Senator for Ohio\".",
+	"Webhook.Events":                 "events lists what to send: signature.created, signature.confirmed, signature.erased.",
+	"Webhook.SecretEnv":              "The name of the environment variable holding the secret that signs every call, such as NORTHGATE_WEBHOOK_SECRET. The secret itself never goes in a file.",
+	"Webhook.URL":                    "Where the events are sent, a full https:// address.",
 }

@@ -291,7 +291,7 @@ func cardAlt(title, org string) string {
 func (b *builder) posterProps(c *campaign.Campaign) views.PosterPageProps {
 	o := c.Org
 	p := b.basePage(o)
-	p.Title = "Poster: " + c.Title + " — " + o.Name
+	p.Title = p.L.T("journey.poster.title", "title", c.Title) + " — " + o.Name
 	p.CanonicalURL = b.opt.Base + CampaignPath(c)
 	p.Description = markdown.Truncate(strings.TrimSpace(c.Summary), descriptionLimit)
 	p.Noindex = true
@@ -313,7 +313,7 @@ func (b *builder) posterProps(c *campaign.Campaign) views.PosterPageProps {
 		Summary:             markdown.Truncate(strings.TrimSpace(c.Summary), posterSummaryLimit),
 		QR: views.Img{
 			URL:   CampaignPath(c) + qrSVGSuffix,
-			Alt:   "QR code: scan it to open " + short,
+			Alt:   p.L.T("journey.poster.qr", "address", short),
 			Width: qrSide(b.opt.Base + CampaignPath(c) + "?src=" + qrSource),
 		},
 		ShortURL:    short,

@@ -69,7 +69,7 @@ type atomEntry struct {
 // feedLink is the <link rel="alternate"> that announces an organisation's
 // feed on its pages.
 func (b *builder) feedLink(o *campaign.Org) views.Discovery {
-	return views.Discovery{Type: "application/atom+xml", Title: o.Name + " — campaigns and statements", URL: b.opt.Base + "/" + o.Slug + "/feed.atom"}
+	return views.Discovery{Type: "application/atom+xml", Title: b.localizer(o).T("journey.feed.title", "org", o.Name), URL: b.opt.Base + "/" + o.Slug + "/feed.atom"}
 }
 
 // changedAt is when a campaign last changed in a way a reader of the feed

@@ -279,6 +279,7 @@ func (b *builder) thanksProps(c *campaign.Campaign, frame views.Page, outcome, s
 		tp.Heading = l.T("thanks.pending")
 		tp.Message = l.T("thanks.pending.body", "title", c.Title)
 	}
+	tp.Donate = donateAsk(l, c)
 	p.Title = tp.Heading + " — " + c.Title
 	p.Description = tp.Heading
 	tp.Page = p

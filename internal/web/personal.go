@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/placard/placard/internal/attribution"
-	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/site"
 	"github.com/placard/placard/internal/store"
@@ -22,8 +21,9 @@ var hvNoReferrer = []string{"no-referrer"}
 // with a page that says what to check, never cached, indexed or referred
 // from (the address holds what the reader typed as a key).
 func (s *Server) impactNotFound(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign) error {
-	p := lc.SignFrame(noImpactHeading)
-	props := views.ErrorPageProps{Page: p, Status: http.StatusNotFound, Heading: noImpactHeading, Message: noImpactMessage, HomeURL: lc.Path}
+	heading := lc.Loc.T("journey.impact.missing.title")
+	p := lc.SignFrame(heading)
+	props := views.ErrorPageProps{Page: p, Status: http.StatusNotFound, Heading: heading, Message: lc.Loc.T("journey.impact.missing.body"), HomeURL: lc.Path}
 	w.Header()["Referrer-Policy"] = hvNoReferrer
 	w.Header()["X-Robots-Tag"] = []string{"noindex"}
 	return s.writePage(w, r, http.StatusNotFound, views.ErrorPage(props), lc.CSP)
@@ -38,16 +38,14 @@ func (s *Server) personalThanks(w http.ResponseWriter, r *http.Request, lc *site
 		return errNotFound
 	}
 	link := s.base + lc.Path + "?" + attribution.ParamRef + "=" + token
-	pv := &views.PersonalLinkView{URL: link, Share: personalShare(lc.Campaign, link), KeyShown: !first}
+	pv := &views.PersonalLinkView{URL: link, Share: personalShare(lc, link), KeyShown: !first}
 	pv.Share.URL = link // the link itself to copy, as the supporter will paste it
-	pv.Share.LinkLabel = "Your own link"
+	pv.Share.LinkLabel = lc.Loc.T("journey.personal.link")
 	if first {
 		pv.PrivateURL = s.base + lc.Path + "/impact?" + attribution.ParamKey + "=" + key
 	}
 	tp.Personal = pv
-	if tp.DonateURL != lc.Path {
-		tp.DonateText = "You can also give"
-	}
+	tp.Place = lc.Place(lc.Signatures())
 	// The address holds the claim: no referrer leaves this page at all.
 	w.Header()["Referrer-Policy"] = hvNoReferrer
 	w.Header()["X-Robots-Tag"] = []string{"noindex"}
@@ -84,13 +82,8 @@ func (s *Server) impact(w http.ResponseWriter, r *http.Request) error {
 	}
 	// Signatures this instance counted but has not written yet (internal/attribution).
 	ref.Signatures += s.credits.PendingFor(ref.Org, ref.Campaign, ref.Token)
-	p := lc.SignFrame("Your link")
-	brought := site.Plural(ref.Signatures, "signature", "signatures")
-	heading := "Your link brought " + brought
-	if ref.Signatures == 0 {
-		brought = "no signatures yet"
-		heading = "Your link has not brought a signature yet"
-	}
+	p := lc.SignFrame(lc.Loc.T("journey.impact.title"))
+	heading := lc.Loc.N("journey.impact.heading", ref.Signatures)
 	p.Title = heading + " — " + lc.Campaign.Title
 	props := views.ImpactPageProps{
 		Page:          p,
@@ -98,7 +91,6 @@ func (s *Server) impact(w http.ResponseWriter, r *http.Request) error {
 		CampaignURL:   lc.Path,
 		Count:         ref.Signatures,
 		Heading:       heading,
-		Brought:       brought,
 		LinkURL:       s.base + lc.Path + "?" + attribution.ParamRef + "=" + ref.Token,
 	}
 	w.Header()["Referrer-Policy"] = hvNoReferrer
@@ -107,14 +99,14 @@ func (s *Server) impact(w http.ResponseWriter, r *http.Request) error {
 }
 
 // personalShare is the share block for a personal link: the campaign's
-// first messages around link, each network's link tagged with its source.
-func personalShare(c *campaign.Campaign, link string) views.ShareView {
+// first messages around link, each network's link tagged with its source
+// and labelled in the page's language.
+func personalShare(lc *site.SigningCampaign, link string) views.ShareView {
+	c := lc.Campaign
 	msg, subject, tags := site.CampaignMessages(c, site.FirstShare(c), 0)
-	return site.ShareViewFor(site.CampaignPath(c), link, msg, subject, tags)
+	sv := site.ShareViewFor(site.CampaignPath(c), link, msg, subject, tags)
+	for i := range sv.Links {
+		sv.Links[i].Label = lc.Loc.T("share.net." + sv.Links[i].Network)
+	}
+	return sv
 }
-
-// Words for a private-page address that is not a key at all.
-const (
-	noImpactHeading = "We could not find that private page"
-	noImpactMessage = "Check that you copied the whole address. Private pages belong to one campaign, so the campaign part of the address must be the one you signed."
-)

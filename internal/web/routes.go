@@ -25,7 +25,7 @@ import (
 //	GET /{org}/{campaign}/impact               ?key=KEY: a personal link's private page (personal.go)
 //	GET /{org}/{lang}                          the organisation in another of its languages (lang.go)
 //	GET /{org}/{campaign}/{lang}[/thanks]      a campaign, and its thanks, in another language
-//	                                           (and its card.png, card-square.png, qr.*, poster);
+//	                                           (and its card.png, card-square.png, qr.*, poster, impact);
 //	                                           the sign form posts to the plain …/sign with lang=
 //	GET /{org}/{old-slug}[/thanks]             301 to the renamed campaign (org.yaml redirects)
 //	GET /{org}/share/mastodon                  ?instance=HOST&text=… → 303 to HOST's share screen
@@ -41,13 +41,14 @@ import (
 //	GET /healthz                               liveness: 200 "ok"
 //	GET /readyz                                readiness: 200 "ready" when the store can commit,
 //	                                           else 503 "not ready: store: …" (handlers.go)
+//	/admin, /admin/*                           the organisers' console (Config.Admin; internal/console lists its routes)
 //	GET /robots.txt, /favicon.ico
 //	GET /_dev/events                           --dev only: live-preview event stream (dev.go),
 //	                                           at most 16 at once (then 503 with Retry-After)
 //	--dev answers only Hosts naming it (localhost, an IP, the base URL's host); others get 421
 //
 // HEAD is answered wherever GET is; a trailing slash redirects to the
-// address without it. The names healthz, readyz, static, robots.txt, favicon.ico,
+// address without it. The names admin, healthz, readyz, static, robots.txt, favicon.ico,
 // sitemap.xml and oembed therefore cannot be organisation slugs, nor
 // feed.atom a campaign's.
 func (s *Server) routes() http.Handler {
@@ -99,8 +100,12 @@ func (s *Server) routes() http.Handler {
 	r.Get("/{org}/{campaign}/{lang}/qr.svg", s.handle(s.generatedFile))
 	r.Get("/{org}/{campaign}/{lang}/qr.png", s.handle(s.generatedFile))
 	r.Get("/{org}/{campaign}/{lang}/poster", s.handle(s.page))
+	r.Get("/{org}/{campaign}/{lang}/impact", s.handle(s.impact))
 	r.Get("/{org}/share/mastodon", s.handle(s.mastodonShare))
 	r.Get("/{org}/{campaign}/share/mastodon", s.handle(s.mastodonShare))
+	if s.cfg.Admin != nil {
+		r.Mount("/admin", s.cfg.Admin)
+	}
 	if s.cfg.Dev {
 		// Live preview (dev.go): the event stream, and connect-src 'self'
 		// so dev pages may open it.

@@ -127,6 +127,14 @@ type Config struct {
 	// SiteOrigins), and each page's policy allows that form action. It is
 	// a scheme and host only, such as https://act.example.org.
 	FormOrigin string
+	// Admin, when set, is the organisers' console, mounted at /admin
+	// (internal/console; serve --admin-addr gives it its own listener
+	// instead, and leaves this nil).
+	Admin http.Handler
+	// WakeOutbox, when set, is called after a signature with outbox
+	// messages (webhooks, emails) is stored, so the delivery worker looks
+	// at once (outbox.Worker.Wake). It must not block.
+	WakeOutbox func()
 }
 
 // DefaultRateLimit is the signing POSTs a client may send a minute when

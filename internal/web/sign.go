@@ -227,8 +227,13 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 			s.log.Warn("making personal links failed; this signer gets none", "campaign", lc.Key, "err", lerr, "request_id", requestID(r))
 		}
 	}
+	// The messages this signature sends go in its own transaction.
+	sig.Outbox = s.signatureMessages(lc, sig, now)
 	err := s.cfg.Recorder.Sign(ctx, sig)
 	already := errors.Is(err, store.ErrAlreadySigned)
+	if err == nil {
+		s.wakeOutbox(sig)
+	}
 	if err != nil && !already {
 		// Not recorded: the same form may be sent again, and the link
 		// nobody saw goes back to the pool.

@@ -249,9 +249,13 @@ func TestSignAndThanks(t *testing.T) {
 		if yes != libraryPage+"#share" {
 			t.Errorf("Yes, I'll share: got %q, want %q", yes, libraryPage+"#share")
 		}
-		no := d.Find(".share-ask a.btn-quiet").AttrOr("href", "")
-		if no != libraryPage+"#donate" {
-			t.Errorf("Not now: got %q, want %q", no, libraryPage+"#donate")
+		// The campaign takes donations: the page asks for a gift in a box
+		// of its own (issue 13 B4) rather than a "Not now" link to it.
+		if d.Find(".donate-ask a[href^='https://']").Length() == 0 {
+			t.Errorf("thank-you page of a campaign with a donate action: no donation ask linking to its donation page")
+		}
+		if back := d.Find(".back a").AttrOr("href", ""); back != libraryPage {
+			t.Errorf("back link: got %q, want %q", back, libraryPage)
 		}
 		wantStatus(t, get(t, e.s, "GET", libraryPage+"/thanks?outcome=pending", nil), 200)
 		// No page says an address had already signed (DESIGN.md 7).
@@ -997,6 +1001,7 @@ func BenchmarkSign(b *testing.B) {
 	var n atomic.Int64
 	b.ReportAllocs()
 	b.SetParallelism(32) // 64 signers on 2 cores
+	before := readProcStat()
 	b.RunParallel(func(pb *testing.PB) {
 		w := &discardWriter{h: http.Header{}}
 		for pb.Next() {
@@ -1020,4 +1025,8 @@ func BenchmarkSign(b *testing.B) {
 	if st.Batches > 0 {
 		b.ReportMetric(float64(st.Signatures)/float64(st.Batches), "sigs/commit")
 	}
+	// CPU time and system calls per signature: the writes are the WAL's
+	// page frames (two calls each) and the responses' none (the writer
+	// is in memory), the reads mostly pages the writer's cache lacks.
+	before.report(b, n.Load(), "sig")
 }

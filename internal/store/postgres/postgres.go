@@ -311,31 +311,15 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 	// ids[j] is the id of the signature sent at place j, 0 when it was
 	// already stored (ids start at 1).
 	ids := make([]int64, n)
+	query := addSQL
 	if hasOutbox(sigs) {
-		// With messages to keep, the batch and the messages of the
-		// signatures inserted share one explicit transaction
-		// (store.Outbox): one more round trip, only when there are any.
-		err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-			rows, err := tx.Query(ctx, addSQL, args...)
-			if err != nil {
-				return err
-			}
-			if err := scanIDs(rows, ids); err != nil {
-				return err
-			}
-			var msgs []signing.Message
-			for j, i := range order {
-				if ids[j] != 0 {
-					msgs = append(msgs, sigs[i].Outbox...)
-				}
-			}
-			return insertOutbox(ctx, tx, msgs)
-		})
-	} else {
-		var rows pgx.Rows
-		if rows, err = db.pool.Query(ctx, addSQL, args...); err == nil {
-			err = scanIDs(rows, ids)
-		}
+		// The messages of the signatures inserted go in the same
+		// statement (store.Outbox): still one round trip.
+		query, args = addOutboxSQL, appendOutboxArgs(args, sigs, order)
+	}
+	var rows pgx.Rows
+	if rows, err = db.pool.Query(ctx, query, args...); err == nil {
+		err = scanIDs(rows, ids)
 	}
 	// The statement commits when its result is complete; an error here
 	// (including one at commit) means nothing was stored.
@@ -562,6 +546,9 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 		if err := rows.Err(); err != nil {
 			return err
 		}
+		if err := eraseOrganisers(ctx, tx, email); err != nil { // accounts.go
+			return err
+		}
 		// The address's undelivered messages go too (store.Outbox).
 		if _, err := tx.Exec(ctx, `DELETE FROM outbox WHERE email = $1`, email); err != nil {
 			return err
@@ -569,6 +556,9 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 		return applyDeltas(ctx, tx, &ds)
 	})
 	if err != nil {
+		return 0, err
+	}
+	if err := db.wipeOrganisers(ctx); err != nil { // accounts.go
 		return 0, err
 	}
 	return n, db.wipe(ctx)
