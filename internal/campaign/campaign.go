@@ -130,8 +130,8 @@ type Org struct {
 	// language gets its own pages, at /org/ar and /org/campaign/ar.
 	Languages []string `yaml:"languages"`
 	// Strings is the organisation's own wording for the site's buttons, labels and thank-you texts,
-	// per language: strings: {en: {sign.submit.petition: Add my name}}. The organiser's guide
-	// lists the names.
+	// per language: strings: {en: {sign.submit.petition: Add my name}}. The section "Wording"
+	// below lists every name.
 	Strings map[string]map[string]string `yaml:"strings"`
 	// Consent is the sentence beside the required consent box on every signing form, saying what
 	// the organisation will do with a signer's details to count and deliver the signature, such as

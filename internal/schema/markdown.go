@@ -65,6 +65,7 @@ func Markdown() string {
 		t := nested[i]
 		section(fmt.Sprintf("Group: %s", t.Name()), typeDocs[t.Name()], t, nil)
 	}
+	stringsSection(&b)
 	return b.String()
 }
 
