@@ -44,6 +44,9 @@ type Page struct {
 	// Preview marks a page seen at a secret preview address before it is
 	// public: a banner at the top says so, so nobody mistakes it for the live page.
 	Preview bool
+	// Draft marks a campaign not yet public shown by serve --dev at its
+	// own address: a banner says it is a draft.
+	Draft bool
 	// StylesheetURL is the content-hashed address of the one stylesheet.
 	StylesheetURL string
 	// ScriptURL is the content-hashed address of the optional enhancement

@@ -584,13 +584,16 @@ func (b *builder) addPage(p string, c templ.Component, page views.Page, forms bo
 // address, when a preview key is set: noindex, never stored by caches, and
 // without a signing form (a preview takes no signatures).
 func (b *builder) addPreview(c *campaign.Campaign) error {
-	if b.opt.PreviewKey == "" {
+	if b.opt.PreviewKey == "" && !b.opt.Dev {
 		return nil
 	}
+	dev := b.opt.Dev
 	b = b.with(ModePreview, 0)
 	cp, _ := b.campaignProps(c, "")
 	cp.Page.Noindex = true
-	cp.Page.Preview = true
+	// Under serve --dev the organiser sees a draft at its own address,
+	// marked as one; elsewhere only the preview key shows it.
+	cp.Page.Preview, cp.Page.Draft = !dev, dev
 	p := CampaignPath(c)
 	page, err := b.renderPageCC(p, views.CampaignPage(cp), cp.Page, postsForm(cp.Actions), hvNoStore)
 	if err != nil {
