@@ -556,6 +556,7 @@ func (c *checker) checkCampaign(camp *Campaign) {
 	c.enum(string(camp.Status), &camp.Status, "status", []string{string(StatusPublished), string(StatusDraft), string(StatusClosed), string(StatusVictory)})
 	c.enum(string(camp.Layout), &camp.Layout, "layout", []string{string(LayoutSections), string(LayoutSteps)})
 	c.enum(string(camp.Typography), &camp.Typography, "typography", Typographies)
+	c.placeholders(camp)
 	if !camp.CloseAt.IsZero() && !camp.Date.IsZero() && camp.CloseAt.Before(camp.Date) {
 		c.errorf(c.at(&camp.CloseAt), "'close_at' (%s) is before the campaign's 'date' (%s), so it would close before it opens — check both dates", dateText(camp.CloseAt), dateText(camp.Date))
 	}
