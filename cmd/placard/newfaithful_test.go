@@ -59,7 +59,7 @@ func TestNewFaithful(t *testing.T) {
 	if err != nil {
 		t.Fatalf("check with placeholders: %v (warnings must not fail it)\n%s", err, stderr)
 	}
-	for _, want := range []string{"'The Decision Maker'", "'555 0100'", "representative.example", "a note to fill in"} {
+	for _, want := range []string{"'The Decision Maker'", "'+1 555 0100'", "representative.example", "a note to fill in"} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("check does not warn about %s:\n%s", want, stderr)
 		}

@@ -9,12 +9,15 @@ import (
 
 // Placeholders left in a published campaign. placard new writes files that
 // pass the checker as they are, with stand-ins to replace: "The Decision
-// Maker", "(write the demand here)", addresses on .example sites and phone
-// numbers in the 555-01xx range, which no one answers. A draft may hold
-// them; a campaign going public should not, so check warns at each.
+// Maker", "(write the demand here)", addresses on .example sites and the
+// phone number +1 555 0100, which no one answers. A draft may hold them; a
+// campaign going public should not, so check warns at each. Only the
+// scaffold's own stand-ins are looked for: other invented addresses are
+// the organiser's business (and every test's).
 
-// placeholderPatterns find the stand-ins, each with the words a warning
-// uses for it.
+// placeholderPatterns find the scaffold's stand-ins, each with the words a
+// warning uses for it; slugPlaceholders those made from the organisation's
+// folder name (press@SLUG.example, https://SLUG.example/donate).
 var placeholderPatterns = []struct {
 	re   *regexp.Regexp
 	what string
@@ -23,20 +26,34 @@ var placeholderPatterns = []struct {
 	{regexp.MustCompile(`\((?:write|say) [^()]{0,60}\)`), "a note to fill in"},
 	{regexp.MustCompile(`Say in a sentence or two`), "a note to fill in"},
 	{regexp.MustCompile(`\bSam Example\b`), "the stand-in name"},
-	{regexp.MustCompile(`(?i)(?:https?://|@)[a-z0-9.-]*\.example\b`), "an address on a .example site, which does not exist"},
-	{regexp.MustCompile(`\b555[ .-]?01[0-9]{2}\b`), "a 555 phone number, which no one answers"},
+	{regexp.MustCompile(`(?i)(?:https?://|@)(?:representative|partner|media|reports)\.example\b`), "an address on a .example site, which does not exist"},
+	{regexp.MustCompile(`\+1 555 0100\b`), "a 555 phone number, which no one answers"},
+}
+
+func slugPlaceholders(slug string) *regexp.Regexp {
+	q := regexp.QuoteMeta(slug)
+	return regexp.MustCompile(`(?i)press@` + q + `\.example\b|https://` + q + `\.example/donate\b`)
 }
 
 // placeholders warns about every stand-in left in campaign camp once it is
 // public. An organisation whose own website is on a .example site is itself
 // an example (like those in the campaigns folder), and is not warned about.
 func (c *checker) placeholders(camp *Campaign) {
-	if camp.Status == StatusDraft || exampleOrg(camp.Org) {
+	switch camp.Status {
+	case "", StatusPublished, StatusClosed, StatusVictory:
+	default:
+		return // a draft, or a status already reported as wrong
+	}
+	if camp.Org == nil || exampleOrg(camp.Org) {
 		return
 	}
+	patterns := append(placeholderPatterns[:len(placeholderPatterns):len(placeholderPatterns)], struct {
+		re   *regexp.Regexp
+		what string
+	}{slugPlaceholders(camp.Org.Slug), "an address on a .example site, which does not exist"})
 	seen := map[string]bool{}
 	walkText(reflect.ValueOf(camp).Elem(), func(ptr any, s string) {
-		for _, p := range placeholderPatterns {
+		for _, p := range patterns {
 			m := p.re.FindString(s)
 			if m == "" || seen[strings.ToLower(m)] {
 				continue

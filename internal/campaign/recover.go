@@ -58,11 +58,14 @@ func (d *decoder) recoverDocs(err error) []*yaml.Node {
 	original := slices.Clone(lines)
 	tries := map[int]int{}
 	for range 3 * maxRecoveries {
-		n := len(*d.probs)
+		n, marked := len(*d.probs), len(d.syntax)
 		line := d.syntaxError(err)
 		if tries[line] > 0 && len(*d.probs) > n {
-			// Not the organiser's: this line was mended already.
-			delete(d.syntax, (*d.probs)[n])
+			// Not the organiser's: this line was mended already. (The
+			// same words as the first report leave its mark alone.)
+			if len(d.syntax) > marked {
+				delete(d.syntax, (*d.probs)[n])
+			}
 			*d.probs = (*d.probs)[:n]
 		}
 		if line < 1 || line > len(lines) || tries[line] >= 3 || d.recovered == nil || len(tries) > maxRecoveries {
