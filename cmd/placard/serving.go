@@ -108,7 +108,9 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 	rl.srv = srv
 	// Under --dev a broken file at start is shown in the preview's
 	// overlay, as after a reload, until it is fixed.
-	srv.ReportProblems(startProblems)
+	if startProblems.HasErrors() {
+		srv.ReportProblems(startProblems)
+	}
 	defer startPolling(ctx, srv, log)()
 	defer deliveries.start(ctx, srv.CurrentSite)()
 	hs := &http.Server{
