@@ -114,11 +114,11 @@ func organisersInvite(ctx context.Context, args []string, getenv func(string) st
 	if err != nil {
 		return failure("inviting: %v", err)
 	}
-	who := "organisation " + org
+	who := fmt.Sprintf("as %s of %s", o.Role, org)
 	if org == "" {
-		who = "every organisation (site admin)"
+		who = "as a site admin (every organisation)"
 	}
-	fmt.Fprintf(stderr, "Invited %s as %s of %s. Send them this link; it works once, until %s:\n", o.Email, o.Role, who, time.Now().Add(accounts.InviteTTL).UTC().Format("2 January 2006 15:04 UTC"))
+	fmt.Fprintf(stderr, "Invited %s %s. Send them this link; it works once, until %s:\n", o.Email, who, time.Now().Add(accounts.InviteTTL).UTC().Format("2 January 2006 15:04 UTC"))
 	fmt.Fprintln(stdout, l)
 	return nil
 }

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +14,7 @@ import (
 	"time"
 
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/export"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/internal/webhook"
@@ -228,12 +231,7 @@ func erasureNotices(ctx context.Context, st store.Store, dir string, forms []str
 		want[f] = true
 	}
 	found := errors.New("found")
-	var msgs []signing.Message
-	for _, o := range site.Orgs {
-		if len(webhook.Erased(o, "", time.Time{})) == 0 {
-			continue
-		}
-		has := false
+	return webhook.ErasedFor(site, forms[0], time.Now(), func(o *campaign.Org) (bool, error) {
 		for _, c := range o.Campaigns {
 			err := st.Signatures(ctx, o.Slug, c.Slug, "", func(s *signing.Signature) error {
 				if want[s.Email] {
@@ -242,18 +240,14 @@ func erasureNotices(ctx context.Context, st store.Store, dir string, forms []str
 				return nil
 			})
 			if errors.Is(err, found) {
-				has = true
-				break
+				return true, nil
 			}
 			if err != nil {
-				return nil, err
+				return false, err
 			}
 		}
-		if has {
-			msgs = append(msgs, webhook.Erased(o, forms[0], time.Now())...)
-		}
-	}
-	return msgs, nil
+		return false, nil
+	})
 }
 
 // tellErased queues the erasure's signature.erased messages, after the
@@ -271,4 +265,84 @@ func tellErased(ctx context.Context, st store.Store, notices []signing.Message, 
 	}
 	fmt.Fprintf(stdout, "Queued %s to tell your webhooks (placard serve delivers them).\n", countText(len(notices), "signature.erased event", "signature.erased events"))
 	return nil
+}
+
+// exportFilter returns which signatures an export keeps: made at or after
+// since (a date or an RFC 3339 time; "" for all), with the status asked
+// for ("all" for every one; "" for every one but those still waiting,
+// pending or unconfirmed).
+func exportFilter(cmd, since, status string) (func(*signing.Signature) bool, error) {
+	var from time.Time
+	if s := strings.TrimSpace(since); s != "" {
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			if t, err = time.Parse(time.DateOnly, s); err != nil {
+				return nil, usageErr(cmd, "--since %q is not a time; write a date such as 2026-03-01 or a time such as 2026-03-01T09:00:00Z", since)
+			}
+		}
+		from = t
+	}
+	st := strings.ToLower(strings.TrimSpace(status))
+	switch st {
+	case "", "all", "approved", "rejected", "pending", "unconfirmed":
+	default:
+		return nil, usageErr(cmd, "--status must be approved, rejected, pending, unconfirmed or all, not %q%s", status,
+			didYouMean(st, []string{"approved", "rejected", "pending", "unconfirmed", "all"}))
+	}
+	return func(s *signing.Signature) bool {
+		if s.CreatedAt.Before(from) {
+			return false
+		}
+		switch st {
+		case "all":
+			return true
+		case "":
+			return s.Status != signing.StatusPending && s.Status != signing.StatusUnconfirmed
+		}
+		return string(s.Status) == st
+	}, nil
+}
+
+// campaignsOf lists the campaigns of org that have ever had a signature,
+// from the store's tallies (no campaign files needed).
+func campaignsOf(ctx context.Context, st store.Store, org string) ([]string, error) {
+	ts, err := st.Tallies(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, t := range ts {
+		if t.Org == org {
+			out = append(out, t.Campaign)
+		}
+	}
+	return out, nil
+}
+
+// writeOSDI writes the signatures each gives as one JSON array of OSDI
+// signatures (webhook.OSDISignature), one per line, and returns how many.
+func writeOSDI(w io.Writer, each export.Each) (n int, err error) {
+	bw := bufio.NewWriter(w)
+	bw.WriteString("[")
+	err = each(func(s *signing.Signature) error {
+		b, err := json.Marshal(webhook.OSDISignature(s))
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			bw.WriteString(",")
+		}
+		n++
+		bw.WriteString("\n")
+		_, err = bw.Write(b)
+		return err
+	})
+	if n > 0 {
+		bw.WriteString("\n")
+	}
+	bw.WriteString("]\n")
+	if err != nil {
+		return n, err
+	}
+	return n, bw.Flush()
 }

@@ -56,6 +56,9 @@ type serveConfig struct {
 	// tuneGC is set when GOGC is not: serve then picks its own collector
 	// setting (see run).
 	tuneGC bool
+	// mail is the email settings (--smtp, --mail-from, --mail-rate); nil
+	// when no --smtp was given: nothing is sent.
+	mail *mailConfig
 	// adminAddr is where the organisers' console listens on its own
 	// ("" for /admin on addr, "off" for no console), and adminURL its
 	// public address (serve_admin.go).
@@ -104,6 +107,7 @@ func parseServe(args []string, getenv func(string) string, stdout, stderr io.Wri
 	fset.env("trusted-proxies", "PLACARD_TRUSTED_PROXIES")
 	fset.Var(&origins, "site-origin", "`origin` of a static copy made with placard build (such as https://campaigns.example.org) whose forms may post signatures here; repeat it or separate with commas")
 	fset.env("site-origin", "PLACARD_SITE_ORIGIN")
+	mailFlags := addMailFlags(fset)
 	adminAddr, adminURL := adminFlags(fset) // serve_admin.go
 	allowPrivate := fset.Bool("webhooks-allow-private", false, "let webhooks and the OSDI endpoint be private or local addresses (a CRM inside your own network); without it they must be public")
 	fset.env("webhooks-allow-private", "PLACARD_WEBHOOKS_ALLOW_PRIVATE")
@@ -126,6 +130,9 @@ func parseServe(args []string, getenv func(string) string, stdout, stderr io.Wri
 		return serveConfig{}, false, err
 	}
 	if err := checkDB(fset.source("db"), c.db); err != nil {
+		return serveConfig{}, false, usageErr(cmd, "%v", err)
+	}
+	if c.mail, err = mailFlags.check(fset); err != nil {
 		return serveConfig{}, false, usageErr(cmd, "%v", err)
 	}
 	if c.rateLimit < 0 {

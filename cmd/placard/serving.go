@@ -82,17 +82,22 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 	if base == "" {
 		base = "http://" + ln.Addr().String()
 	}
+	if err := c.mail.prepare(ctx, st, base, c.secret, log); err != nil {
+		ln.Close()
+		return err
+	}
+	deliveries := newOutboxRunner(c, st, log)
 	var srv *web.Server
 	// The reloader's server is set below, before any request arrives.
 	rl := &reloader{dir: c.campaigns, log: log}
-	admin, err := c.console(base, log, st, func() *web.Server { return srv }, rl.reload) // serve_admin.go
+	admin, err := c.console(base, log, st, deliveries, func() *web.Server { return srv }, rl.reload) // serve_admin.go
 	if err != nil {
 		ln.Close()
 		return failure("%v", err)
 	}
-	deliveries := newOutboxRunner(c, st, log)
 	cfg := c.webConfig(base, log, st, committer)
 	cfg.WakeOutbox = deliveries.Wake
+	cfg.MailTokens = c.mail.linkTokens()
 	if c.adminAddr == "" {
 		cfg.Admin = admin
 	}
@@ -213,11 +218,18 @@ func startBackground(ctx context.Context, c serveConfig, rl *reloader, st store.
 	}
 	purgeTicker := time.NewTicker(purgeInterval)
 	wg.Go(func() { purgeLoop(rctx, st, rl.site.Load, time.Now, purgeTicker.C, log) })
+	// Signatures nobody confirmed are erased once their days are up, even
+	// after email is turned off (mail_serve.go).
+	unconfirmedTicker := time.NewTicker(unconfirmedInterval)
+	if ms, ok := st.(store.Mail); ok {
+		wg.Go(func() { unconfirmedLoop(rctx, ms, rl.site.Load, time.Now, unconfirmedTicker.C, log) })
+	}
 	return func() {
 		stopAll()
 		wg.Wait()
 		signal.Stop(hup)
 		purgeTicker.Stop()
+		unconfirmedTicker.Stop()
 	}
 }
 

@@ -144,14 +144,27 @@ when they did not: do not contact those signers beyond this campaign).
                  = + - @, a tab or a carriage return) start with an apostrophe.
   --format json  one JSON array of objects with the same names as the CSV
                  header; values are exactly as stored.
+  --format osdi  one JSON array of OSDI signatures, each with its person
+                 (given_name, family_name, email_addresses, …), as CRMs
+                 that speak OSDI import them (docs/webhooks.md).
+  --excel        a CSV Excel opens with Arabic, Hebrew and accents intact.
 
-Example: placard signatures export --campaign riverside/save-the-library > signatures.csv`
+Signatures still waiting (pending moderation, or unconfirmed) are left out
+unless --status asks for them. --all ORG exports every campaign of one
+organisation; --since TIME only what was signed since, for a nightly sync.
+
+Example: placard signatures export --campaign riverside/save-the-library > signatures.csv
+         placard signatures export --all riverside --since 2026-03-01 --format osdi`
 
 func signaturesExport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	const cmd = "signatures export"
-	fset := newFlags(cmd, cmd+" --campaign ORG/SLUG [--format csv|json]", exportSynopsis, stdout, stderr)
+	fset := newFlags(cmd, cmd+" --campaign ORG/SLUG | --all ORG [--format csv|json|osdi] [--since TIME] [--status S] [--excel]", exportSynopsis, stdout, stderr)
 	ref := fset.String("campaign", "", "the campaign to export, as `ORG/SLUG`")
-	format := fset.String("format", "csv", "output `format`: csv or json")
+	all := fset.String("all", "", "export every campaign of the organisation `ORG` instead of one")
+	format := fset.String("format", "csv", "output `format`: csv, json or osdi")
+	since := fset.String("since", "", "only signatures made at or after `TIME` (2026-03-01 or 2026-03-01T09:00:00Z), for scheduled syncs")
+	status := fset.String("status", "", "only signatures with this `status`: approved, rejected, pending or all (default: all but those still pending or unconfirmed)")
+	excel := fset.Bool("excel", false, "start the CSV with a byte-order mark, so Excel shows Arabic, Hebrew and accents correctly")
 	db := fset.dbFlag()
 	pos, help, err := fset.parse(args, getenv)
 	if help || err != nil {
@@ -160,27 +173,76 @@ func signaturesExport(ctx context.Context, args []string, getenv func(string) st
 	if len(pos) > 0 {
 		return usageErr(cmd, "export takes no arguments, got %q; name the campaign with --campaign ORG/SLUG", pos[0])
 	}
-	org, slug, err := parseCampaignRef(cmd, *ref)
-	if err != nil {
-		return err
+	var org, slug string
+	switch {
+	case strings.TrimSpace(*all) != "" && strings.TrimSpace(*ref) != "":
+		return usageErr(cmd, "give --campaign ORG/SLUG or --all ORG, not both")
+	case strings.TrimSpace(*all) != "":
+		org = strings.Trim(strings.TrimSpace(*all), "/")
+		if strings.Contains(org, "/") {
+			return usageErr(cmd, "--all takes an organisation, such as riverside, not %q", *all)
+		}
+	default:
+		if org, slug, err = parseCampaignRef(cmd, *ref); err != nil {
+			return err
+		}
 	}
 	f := strings.ToLower(strings.TrimSpace(*format))
-	if f != "csv" && f != "json" {
-		return usageErr(cmd, "--format must be csv or json, not %q%s", *format, didYouMean(f, []string{"csv", "json"}))
+	if f != "csv" && f != "json" && f != "osdi" {
+		return usageErr(cmd, "--format must be csv or json (or osdi), not %q%s", *format, didYouMean(f, []string{"csv", "json", "osdi"}))
+	}
+	if *excel && f != "csv" {
+		return usageErr(cmd, "--excel is for --format csv")
+	}
+	keep, err := exportFilter(cmd, *since, *status)
+	if err != nil {
+		return err
 	}
 	st, err := openSignatureStore(ctx, cmd, *db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-
-	n, err := export.Write(stdout, f, func(fn func(*signing.Signature) error) error {
-		return st.Signatures(ctx, org, slug, "", fn)
-	})
-	if err != nil {
-		return failure("exporting %s/%s: %v", org, slug, err)
+	slugs := []string{slug}
+	if slug == "" {
+		if slugs, err = campaignsOf(ctx, st, org); err != nil {
+			return failure("listing the campaigns of %s: %v", org, err)
+		}
 	}
-	fmt.Fprintf(stderr, "Exported %s from %s/%s.\n", countText(n, "signature", "signatures"), org, slug)
+	each := func(fn func(*signing.Signature) error) error {
+		for _, sl := range slugs {
+			if err := st.Signatures(ctx, org, sl, "", func(s *signing.Signature) error {
+				if !keep(s) {
+					return nil
+				}
+				return fn(s)
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+
+	if *excel {
+		// A byte-order mark before the header: Excel then reads UTF-8.
+		if _, err := io.WriteString(stdout, "\ufeff"); err != nil {
+			return failure("writing the export: %v", err)
+		}
+	}
+	var n int
+	if f == "osdi" {
+		n, err = writeOSDI(stdout, each)
+	} else {
+		n, err = export.Write(stdout, f, each)
+	}
+	what := org + "/" + slug
+	if slug == "" {
+		what = countText(len(slugs), "campaign", "campaigns") + " of " + org
+	}
+	if err != nil {
+		return failure("exporting %s: %v", what, err)
+	}
+	fmt.Fprintf(stderr, "Exported %s from %s.\n", countText(n, "signature", "signatures"), what)
 	return nil
 }
 

@@ -16,6 +16,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/placard/placard/internal/targets"
 )
 
 // Site is one loaded campaigns directory: every organisation with its
@@ -176,6 +178,10 @@ type Org struct {
 	// (a port is allowed, a path is not). Browsers refuse to show the embed
 	// anywhere else; leave it out and no site can embed the campaigns.
 	EmbedOrigins []string `yaml:"embed_origins"`
+	// Email is how signers are emailed when the server sends email (serve --smtp): whether a
+	// signature waits for its signer to confirm their address, and how long. A campaign may set
+	// its own.
+	Email *Email `yaml:"email"`
 	// Webhooks are your own systems (a CRM, a spreadsheet bridge) that Placard tells about
 	// signatures as they happen, each an https:// address with the events it wants. See
 	// docs/webhooks.md.
@@ -189,6 +195,9 @@ type Org struct {
 	// Assets holds every file of the organisation's folder that a page refers to, by
 	// path relative to the folder (for example "assets/logo.svg").
 	Assets map[string]*Asset `yaml:"-"`
+	// TargetFiles holds the decision-makers of each file in the targets/ folder, by file
+	// name without its extension (targets/senate.csv is "senate"), in file order.
+	TargetFiles map[string][]Target `yaml:"-"`
 
 	campaigns map[string]*Campaign
 	// translations holds the organisation in each of its other languages (Org.In).
@@ -226,6 +235,20 @@ type Colours struct {
 	Primary string `yaml:"primary"`
 	// Accent colours highlights such as the progress bar. Defaults to Primary.
 	Accent string `yaml:"accent"`
+}
+
+// Email is how signers are emailed, in org.yaml or a campaign file, such as
+// email: {confirm: true, unconfirmed_days: 7}. It matters only when the
+// server sends email (placard serve --smtp); without that nothing is sent
+// and signatures count at once.
+type Email struct {
+	// Confirm set to true holds each signature until its signer opens the link emailed to them
+	// and presses the button there (double opt-in): until then it is not counted, listed or
+	// exported.
+	Confirm *bool `yaml:"confirm"`
+	// UnconfirmedDays is how many days a signature waits for confirmation before it is erased.
+	// Defaults to 7.
+	UnconfirmedDays int `yaml:"unconfirmed_days"`
 }
 
 // Social holds an organisation's accounts on each network, each a full https:// address.
@@ -428,6 +451,13 @@ type Campaign struct {
 	Related []Related `yaml:"related"`
 	// Actions are the calls to action, in the order they appear.
 	Actions []Action `yaml:"actions"`
+	// Email overrides the organisation's email settings for this campaign, such as
+	// email: {confirm: false}.
+	Email *Email `yaml:"email"`
+	// Confirm and UnconfirmedDays are the email settings that apply (the campaign's own, else
+	// the organisation's); set by the loader.
+	Confirm         bool `yaml:"-"`
+	UnconfirmedDays int  `yaml:"-"`
 
 	// translations holds the campaign in each of its organisation's other languages (Campaign.In).
 	translations map[string]*Campaign
@@ -595,8 +625,29 @@ type Fields struct {
 
 // Contact asks supporters to call or email decision-makers.
 type Contact struct {
-	// Targets are the decision-makers to contact.
+	// Targets are the decision-makers to contact: a list, or the name of a file in the
+	// organisation's targets/ folder (targets: senate reads targets/senate.csv or .yaml).
 	Targets []Target `yaml:"targets"`
+	// TargetsFile is the file targets: named, when it named one; set by the loader.
+	TargetsFile string `yaml:"-"`
+	// Filter keeps only the targets whose role contains role:, whose party is party: and
+	// whose district is district:, such as filter: {role: senator}. Without targets:, it
+	// picks from every file in targets/.
+	Filter *TargetFilter `yaml:"filter"`
+	// Lookup names a table in the targets/ folder that maps postcodes to districts, such as
+	// postcodes.csv; the page then asks for the reader's postcode and shows their own
+	// representatives first.
+	Lookup string `yaml:"lookup"`
+	// LookupTable is Lookup read and checked; set by the loader.
+	LookupTable *targets.Lookup `yaml:"-"`
+	// Send is how emails reach the targets: client (the default) opens the supporter's own
+	// email app or webmail; server lets supporters edit the message on the page, confirm
+	// their address and have Placard send it from the organisation's address, with replies
+	// going to them.
+	Send string `yaml:"send"`
+	// PerHour is, with send: server, the most messages one target receives in an hour; the
+	// rest wait for the following hours. Defaults to 20.
+	PerHour int `yaml:"per_hour"`
 	// Script is what to say on the phone, in Markdown.
 	Script Markdown `yaml:"script"`
 	// Subject is the subject line of the prefilled email.
@@ -605,8 +656,21 @@ type Contact struct {
 	Message string `yaml:"message"`
 }
 
+// TargetFilter picks targets by role, party or district; case is ignored.
+type TargetFilter struct {
+	// Role keeps targets whose role contains this word, such as senator.
+	Role string `yaml:"role"`
+	// Party keeps targets of this party.
+	Party string `yaml:"party"`
+	// District keeps targets of this district (their region).
+	District string `yaml:"district"`
+}
+
 // Target is a decision-maker to call or email.
 type Target struct {
+	// ID is a short name for the target, kept with call and email counts. Defaults to the
+	// name in lower case with hyphens.
+	ID string `yaml:"id"`
 	// Name is the decision-maker's name.
 	Name string `yaml:"name"`
 	// Role is their office, such as "Senator for Ohio".
@@ -617,6 +681,18 @@ type Target struct {
 	Email string `yaml:"email"`
 	// Region is the place they represent; when targets have regions, readers pick theirs.
 	Region string `yaml:"region"`
+	// Hours are the office's opening hours, such as Mon–Fri 9:00–17:00.
+	Hours string `yaml:"hours"`
+	// Party is the target's party; set from a targets file.
+	Party string `yaml:"-"`
+	// Phones are every office number, Phone first; set by the loader.
+	Phones []string `yaml:"-"`
+	// Address is the office's postal address; set from a targets file.
+	Address string `yaml:"-"`
+	// Languages are the languages the office answers in; set from a targets file.
+	Languages []string `yaml:"-"`
+	// Photo is the target's picture; set from a targets file.
+	Photo *Asset `yaml:"-"`
 }
 
 // Network names a place a message can be shared.

@@ -28,9 +28,10 @@ import (
 
 // checker validates one organisation's files.
 type checker struct {
-	l    *loader
-	of   *orgFolder
-	file string // the file being checked, for problems without a known position
+	l       *loader
+	of      *orgFolder
+	file    string      // the file being checked, for problems without a known position
+	targets *targetData // the organisation's targets/ folder (targets.go)
 }
 
 // at returns the position of the first of ptrs the decoder saw, else the
@@ -110,6 +111,7 @@ func (l *loader) check(of *orgFolder) {
 	if !of.failed {
 		c.checkOrg(o)
 	}
+	c.targets = c.loadTargets()
 	for _, camp := range o.Campaigns {
 		c.file = camp.File
 		c.checkCampaign(camp)
@@ -150,6 +152,7 @@ func (c *checker) checkOrg(o *Org) {
 	c.contactPermission(o.ContactPermission, &o.ContactPermission)
 	o.RetentionDays = c.retention(o.Retention, &o.Retention)
 	c.enum(string(o.Typography), &o.Typography, "typography", Typographies)
+	c.emailSettings(o.Email)
 	c.enum(string(o.Delivery), &o.Delivery, "delivery", []string{string(DeliveryCount), string(DeliveryNames)})
 	c.redirects(o)
 	c.embedOrigins(o)
@@ -564,6 +567,8 @@ func (c *checker) checkCampaign(camp *Campaign) {
 		c.errorf(c.at(&camp.PublishAt), "'publish_at' (%s) is after 'close_at' (%s), so the campaign would close before it appears — move publish_at earlier or close_at later", dateText(camp.PublishAt), dateText(camp.CloseAt))
 	}
 	camp.RetentionDays = c.retention(camp.Retention, &camp.Retention)
+	c.emailSettings(camp.Email)
+	camp.Confirm, camp.UnconfirmedDays = camp.Email.Resolve(camp.Org)
 	if camp.RetentionDays == 0 && strings.TrimSpace(camp.Retention) == "" && camp.Org != nil {
 		camp.RetentionDays, _ = ParseRetention(camp.Org.Retention)
 	}
@@ -915,6 +920,13 @@ func (c *checker) signatory(s *Signatory) {
 }
 
 func (c *checker) contact(a *Action, ct *Contact) {
+	fromFiles := c.contactTargets(a, ct)
+	c.contactSend(ct)
+	if fromFiles {
+		// Targets from files were checked there, at their rows.
+		c.markdown(string(ct.Script), &ct.Script, "script")
+		return
+	}
 	if len(ct.Targets) == 0 && !c.broken(&ct.Targets) && !c.misspelt(a, "targets") {
 		c.errorf(c.at(&ct.Targets, a), "a contact action needs at least one target — add targets: with each decision-maker's name and phone or email")
 	}

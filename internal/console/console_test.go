@@ -396,3 +396,32 @@ func (e *env) status(t *testing.T, id int64) signing.Status {
 	}
 	return got
 }
+
+// TestLanguages: the console speaks the browser's language among
+// Placard's six, right to left for Arabic and Hebrew, with nothing left
+// in English on the sign-in page and the dashboard.
+func TestLanguages(t *testing.T) {
+	e := newEnv(t, nil)
+	for _, lang := range []string{"ar", "he", "fr", "de", "es"} {
+		b := e.signIn("riverside", lang+"@example.org", accounts.RoleEditor)
+		b.lang = lang
+		for _, path := range []string{Prefix + "/riverside", Prefix + "/riverside/moderation", Prefix + "/riverside/data", Prefix + "/riverside/audit"} {
+			res := b.get(path)
+			wantStatus(t, res, 200)
+			d := doc(t, res)
+			html := d.Find("html")
+			wantDir := "ltr"
+			if lang == "ar" || lang == "he" {
+				wantDir = "rtl"
+			}
+			if html.AttrOr("lang", "") != lang || html.AttrOr("dir", "") != wantDir {
+				t.Errorf("%s in %s: lang=%q dir=%q", path, lang, html.AttrOr("lang", ""), html.AttrOr("dir", ""))
+			}
+			for _, english := range []string{"Dashboard", "Sign out", "Signatures per day", "Download signatures", "Nothing is waiting"} {
+				if strings.Contains(d.Text(), english) {
+					t.Errorf("%s in %s still says %q", path, lang, english)
+				}
+			}
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/placard/placard/internal/accounts"
 	"github.com/placard/placard/internal/export"
+	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/views/admin"
 )
@@ -136,9 +137,14 @@ func (c *Console) auditPage(w http.ResponseWriter, r *http.Request) error {
 		if actor == "" {
 			actor = p.L.T("console.audit.operator")
 		}
+		// Sections added later may record actions of their own names;
+		// those show as recorded until the catalogue words them.
+		action := string(e.Action)
+		if k := "console.audit.act." + action; i18n.Known(k) {
+			action = p.L.T(k)
+		}
 		a.Entries = append(a.Entries, admin.AuditRow{
-			At: e.At.UTC().Format("2006-01-02 15:04:05 UTC"), Actor: actor,
-			Action: p.L.T("console.audit.act." + string(e.Action)), Detail: e.Detail,
+			At: e.At.UTC().Format("2006-01-02 15:04:05 UTC"), Actor: actor, Action: action, Detail: e.Detail,
 		})
 	}
 	c.render(w, r, http.StatusOK, admin.AuditPage(p, a))

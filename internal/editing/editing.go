@@ -14,6 +14,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -166,11 +167,13 @@ func readRegular(r *os.Root, name string, limit int64) ([]byte, error) {
 		if int64(len(b)) > limit {
 			return nil, ErrTooLarge
 		}
+		if err == io.EOF {
+			return b, nil
+		}
 		if err != nil {
-			break
+			return nil, err
 		}
 	}
-	return b, nil
 }
 
 // Open reads one of the organisation's files for editing.

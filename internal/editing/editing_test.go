@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"hash/crc32"
 	"image"
@@ -340,6 +341,11 @@ func TestUpload(t *testing.T) {
 	}
 	if again, err := w.Upload(context.Background(), "riverside", pic, organiser); err != nil || again != name {
 		t.Errorf("the same picture again = %q, %v", again, err)
+	}
+	// A 1×1 lossless WebP is taken too, named .webp.
+	webp, _ := hex.DecodeString("524946461a000000574542505650384c0d0000002f00000010071011118888fe0700")
+	if name, err := w.Upload(context.Background(), "riverside", webp, organiser); err != nil || !strings.HasSuffix(name, ".webp") {
+		t.Errorf("WebP upload = %q, %v", name, err)
 	}
 	// A header claiming 30,000 × 30,000 pixels is refused before decoding.
 	huge := pngOf(1, 1)

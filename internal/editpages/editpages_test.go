@@ -306,6 +306,16 @@ func TestCheckAndPreviewWriteNothing(t *testing.T) {
 	if a.status != 200 || !strings.Contains(a.body, "Problems to fix") {
 		t.Errorf("preview of a broken text: %d %s", a.status, a.body)
 	}
+	// Hostile texts are problems to report, never a server error.
+	for _, hostile := range []string{"\xff\xfe\x00title: x\n", "a: &a [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n", "---\n...\n---\n", strings.Repeat("[", 10000)} {
+		for _, path := range []string{"/check", "/preview", ""} {
+			form := url.Values{"text": {hostile}, "do": {"save"}, "version": {v}}
+			a := e.do("editor", "POST", "/admin/riverside/files/library.yaml"+path, form)
+			if a.status >= 500 || a.status == 200 && path == "" {
+				t.Errorf("POST %s with %.20q: %d", path, hostile, a.status)
+			}
+		}
+	}
 	if e.read("riverside/library.yaml") != before || e.reloads != 0 || len(e.audit) != 0 {
 		t.Error("check or preview wrote, reloaded or audited")
 	}
@@ -331,6 +341,23 @@ func TestPublishAndClose(t *testing.T) {
 	}
 	if strings.Join(e.audit, "|") != "riverside campaign.publish riverside/library.yaml|riverside campaign.close riverside/library.yaml" {
 		t.Errorf("audit %v", e.audit)
+	}
+	// A day still to come schedules: close_at is added after status.
+	v = editing.Version([]byte(e.read("riverside/parks.yaml")))
+	if a := e.do("editor", "POST", "/admin/riverside/files/parks.yaml/close", url.Values{"version": {v}, "at": {"2027-01-31"}}); a.status != http.StatusSeeOther || a.header.Get("Location") != "/admin/riverside/files?done=scheduled" {
+		t.Errorf("scheduled close: %d %s", a.status, a.header.Get("Location"))
+	}
+	if !strings.Contains(e.read("riverside/parks.yaml"), "\nstatus: published\nclose_at: 2027-01-31\n") {
+		t.Errorf("close_at not written:\n%s", e.read("riverside/parks.yaml"))
+	}
+	for _, bad := range []string{"31/01/2027", "2027-13-01", "tomorrow"} {
+		v = editing.Version([]byte(e.read("riverside/parks.yaml")))
+		if a := e.do("editor", "POST", "/admin/riverside/files/parks.yaml/close", url.Values{"version": {v}, "at": {bad}}); a.status != http.StatusUnprocessableEntity || !strings.Contains(a.body, "YYYY-MM-DD") {
+			t.Errorf("close at %q: %d", bad, a.status)
+		}
+	}
+	if len(e.audit) != 3 {
+		t.Errorf("audit %v, want the scheduled close as the third entry", e.audit)
 	}
 	if a := e.do("editor", "POST", "/admin/riverside/files/org.yaml/publish", url.Values{"version": {v}}); a.status != 404 {
 		t.Errorf("publishing org.yaml: %d", a.status)
@@ -446,7 +473,7 @@ func TestIsolationAndViewers(t *testing.T) {
 		t.Error("a viewer changed something")
 	}
 	a := e.do("viewer", "GET", "/admin/riverside/files/library.yaml", nil)
-	if a.status != 200 || !strings.Contains(a.body, "readonly") || strings.Contains(a.body, `value="save"`) || strings.Contains(a.body, "editor.") && strings.Contains(a.body, "<script") {
+	if a.status != 200 || !strings.Contains(a.body, "readonly") || strings.Contains(a.body, `value="save"`) || strings.Contains(a.body, `value="check"`) || strings.Contains(a.body, "<iframe") || strings.Contains(a.body, "editor.") && strings.Contains(a.body, "<script") {
 		t.Errorf("a viewer's editor: %d", a.status)
 	}
 	for _, p := range []string{"/files/..%2Fnorthgate%2Frent.yaml", "/files/.git", "/files/org.yml", "/files/%2Fetc%2Fpasswd", "/files/library", "/files/missing.yaml"} {
@@ -457,5 +484,25 @@ func TestIsolationAndViewers(t *testing.T) {
 	big := url.Values{"do": {"save"}, "version": {"x"}, "text": {strings.Repeat("a", maxForm)}}
 	if a := e.do("editor", "POST", "/admin/riverside/files/library.yaml", big); a.status != http.StatusRequestEntityTooLarge {
 		t.Errorf("huge form: %d", a.status)
+	}
+}
+
+// TestHandinInAnotherLanguage: an organisation writing in several
+// languages gets the document in each; an unknown language is 404.
+func TestHandinInAnotherLanguage(t *testing.T) {
+	e := newEnv(t)
+	e.write("riverside/org.yaml", e.read("riverside/org.yaml")+"languages: [en, ar]\n")
+	if !e.load() {
+		t.Fatal("the two-language site does not load")
+	}
+	if l := e.do("editor", "GET", "/admin/riverside/files", nil); !strings.Contains(l.body, `href="/admin/riverside/files/library.yaml/handin?lang=ar"`) {
+		t.Error("the list offers no Arabic hand-in document")
+	}
+	a := e.do("editor", "GET", "/admin/riverside/files/library.yaml/handin?lang=ar", nil)
+	if a.status != 200 || !strings.Contains(a.body, `<html lang="ar" dir="rtl">`) {
+		t.Errorf("Arabic hand-in: %d %.200s", a.status, a.body)
+	}
+	if a := e.do("editor", "GET", "/admin/riverside/files/library.yaml/handin?lang=fr", nil); a.status != 404 {
+		t.Errorf("a language the organisation does not write in: %d", a.status)
 	}
 }

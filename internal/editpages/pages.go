@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/editing"
 	"github.com/placard/placard/internal/handin"
+	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/scaffold"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/views"
@@ -35,7 +37,7 @@ func (p *Pages) list(w http.ResponseWriter, r *http.Request, q request) error {
 
 func noticeFor(q request, done string) string {
 	switch done {
-	case "published", "closed", "created":
+	case "published", "closed", "created", "scheduled":
 		return q.l.T("edit." + done)
 	}
 	return ""
@@ -79,6 +81,9 @@ func (p *Pages) renderList(w http.ResponseWriter, r *http.Request, q request, st
 				row.PublishURL, row.CloseURL = row.EditURL+"/publish", row.EditURL+"/close"
 				if q.change && handin.Action(c, "") != nil {
 					row.HandinURL = row.EditURL + "/handin"
+					for _, lang := range c.Org.Langs()[1:] {
+						row.HandinLangs = append(row.HandinLangs, views.Option{Value: row.HandinURL + "?lang=" + url.QueryEscape(lang), Label: i18n.Name(lang)})
+					}
 				}
 			}
 		}
@@ -399,17 +404,32 @@ func (p *Pages) lifecycle(w http.ResponseWriter, r *http.Request, q request) err
 	}
 	closing := strings.HasSuffix(r.URL.Path, "/close")
 	now := p.cfg.Now()
-	edit := func(text string) (string, error) { return editing.Close(text, time.Time{}) }
+	// at, when given and still to come, schedules instead: publish_at or close_at.
+	var at time.Time
+	if v := strings.TrimSpace(r.PostForm.Get("at")); v != "" {
+		d, err := time.Parse("2006-01-02", v)
+		if err != nil || d.Year() > 9999 {
+			return p.renderList(w, r, q, http.StatusUnprocessableEntity, q.l.T("edit.err.date"), "", "")
+		}
+		if d.After(now) {
+			at = d
+		}
+	}
+	edit := func(text string) (string, error) { return editing.Close(text, at) }
 	why, action, done := "closed", AuditClose, "closed"
 	if !closing {
 		why, action, done = "published", AuditPublish, "published"
-		var at time.Time
-		if s := p.site(); s != nil {
-			if c := s.Campaign(q.org, strings.TrimSuffix(n, ".yaml")); c != nil && !c.PublishAt.IsZero() && now.Before(c.PublishAt) {
-				at = now // publishing now brings a scheduled publication forward
+		if at.IsZero() {
+			if s := p.site(); s != nil {
+				if c := s.Campaign(q.org, strings.TrimSuffix(n, ".yaml")); c != nil && !c.PublishAt.IsZero() && now.Before(c.PublishAt) {
+					at = now.Truncate(time.Second) // publishing now brings a scheduled publication forward
+				}
 			}
 		}
 		edit = func(text string) (string, error) { return editing.Publish(text, at) }
+	}
+	if !at.IsZero() && at.After(now) {
+		done = "scheduled"
 	}
 	saved, err := p.cfg.Workspace.Change(r.Context(), q.org, n, r.PostForm.Get("version"), q.author, why, edit)
 	switch {
@@ -522,6 +542,13 @@ func (p *Pages) handin(w http.ResponseWriter, r *http.Request, q request) error 
 	c := s.Campaign(q.org, strings.TrimSuffix(n, ".yaml"))
 	if c == nil || handin.Action(c, "") == nil {
 		return errNotFound
+	}
+	// ?lang= gives the document in another of the organisation's languages.
+	if lang := r.URL.Query().Get("lang"); lang != "" {
+		if !slices.Contains(c.Org.Langs(), lang) {
+			return errNotFound
+		}
+		c = c.In(lang)
 	}
 	each := func(ctx context.Context, fn func(*signing.Signature) error) error {
 		return p.cfg.Signatures(ctx, q.org, c.Slug, fn)

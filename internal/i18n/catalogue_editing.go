@@ -5,6 +5,9 @@ package i18n
 func init() {
 	extend(map[string]map[string]string{
 		"en": {
+			"edit.at":                  "On (empty: now)",
+			"edit.err.date":            "Write the day as YYYY-MM-DD, such as 2027-03-01, or leave it empty for now.",
+			"edit.scheduled":           "Scheduled: the file now says when.",
 			"console.audit.act.create": "started a campaign",
 			"console.audit.act.upload": "uploaded a picture",
 			"console.audit.act.handin": "opened the hand-in document",
@@ -78,6 +81,9 @@ func init() {
 			"edit.kind.steps":          "Several steps, one after another",
 		},
 		"fr": {
+			"edit.at":                  "Le (vide : maintenant)",
+			"edit.err.date":            "Écrivez le jour sous la forme AAAA-MM-JJ, par exemple 2027-03-01, ou laissez vide pour maintenant.",
+			"edit.scheduled":           "Programmé : le fichier indique maintenant la date.",
 			"console.audit.act.create": "a lancé une campagne",
 			"console.audit.act.upload": "a envoyé une image",
 			"console.audit.act.handin": "a ouvert le document de remise",
@@ -151,6 +157,9 @@ func init() {
 			"edit.kind.steps":          "Plusieurs étapes, l’une après l’autre",
 		},
 		"de": {
+			"edit.at":                  "Am (leer: jetzt)",
+			"edit.err.date":            "Schreiben Sie den Tag als JJJJ-MM-TT, etwa 2027-03-01, oder lassen Sie das Feld für jetzt leer.",
+			"edit.scheduled":           "Geplant: Die Datei nennt jetzt den Zeitpunkt.",
 			"console.audit.act.create": "hat eine Kampagne begonnen",
 			"console.audit.act.upload": "hat ein Bild hochgeladen",
 			"console.audit.act.handin": "hat das Übergabedokument geöffnet",
@@ -224,6 +233,9 @@ func init() {
 			"edit.kind.steps":          "Mehrere Schritte nacheinander",
 		},
 		"es": {
+			"edit.at":                  "El (vacío: ahora)",
+			"edit.err.date":            "Escriba el día como AAAA-MM-DD, por ejemplo 2027-03-01, o déjelo vacío para ahora.",
+			"edit.scheduled":           "Programado: el archivo ya indica cuándo.",
 			"console.audit.act.create": "empezó una campaña",
 			"console.audit.act.upload": "subió una imagen",
 			"console.audit.act.handin": "abrió el documento de entrega",
@@ -297,6 +309,9 @@ func init() {
 			"edit.kind.steps":          "Varios pasos, uno tras otro",
 		},
 		"ar": {
+			"edit.at":                  "في (فارغ: الآن)",
+			"edit.err.date":            "اكتب اليوم بصيغة YYYY-MM-DD، مثل 2027-03-01، أو اتركه فارغًا لـ«الآن».",
+			"edit.scheduled":           "جُدولت: يذكر الملف الموعد الآن.",
 			"console.audit.act.create": "بدأ حملة",
 			"console.audit.act.upload": "رفع صورة",
 			"console.audit.act.handin": "فتح وثيقة التسليم",
@@ -370,6 +385,9 @@ func init() {
 			"edit.kind.steps":          "عدة خطوات، واحدة تلو الأخرى",
 		},
 		"he": {
+			"edit.at":                  "בתאריך (ריק: עכשיו)",
+			"edit.err.date":            "כתבו את היום בצורה YYYY-MM-DD, למשל 2027-03-01, או השאירו ריק לעכשיו.",
+			"edit.scheduled":           "תוזמן: הקובץ מציין עכשיו מתי.",
 			"console.audit.act.create": "התחיל קמפיין",
 			"console.audit.act.upload": "העלה תמונה",
 			"console.audit.act.handin": "פתח את מסמך ההגשה",

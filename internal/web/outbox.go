@@ -11,10 +11,12 @@ import (
 
 // signatureMessages returns the outbox messages a new signature sends: one
 // per webhook of its organisation subscribed to signature.created, and its
-// OSDI record. None (and no allocation) for an organisation without them.
+// OSDI record when the signature counts at once — not while it waits for
+// its signer to confirm (status "unconfirmed"), when confirming sends it.
+// None (and no allocation) for an organisation without them.
 func (s *Server) signatureMessages(lc *site.SigningCampaign, sig *signing.Signature, now time.Time) []signing.Message {
 	return webhook.Messages(lc.Campaign.Org, lc.Campaign, sig, webhook.Occasion{
-		Event: campaign.EventSignatureCreated, Final: true, At: now, BaseURL: s.cfg.BaseURL,
+		Event: campaign.EventSignatureCreated, Final: sig.Status != signing.StatusUnconfirmed, At: now, BaseURL: s.cfg.BaseURL,
 	})
 }
 

@@ -30,11 +30,22 @@ import (
 //	GET /{org}/{old-slug}[/thanks]             301 to the renamed campaign (org.yaml redirects)
 //	GET /{org}/share/mastodon                  ?instance=HOST&text=… → 303 to HOST's share screen
 //	GET /{org}/{campaign}/share/mastodon       the same, for a campaign page
+//	GET /{org}/{campaign}[/{lang}]/contact/{action}  a contact action's page: ?postcode= finds the
+//	                                           reader's representatives (never stored or logged) (contact.go)
+//	POST …/contact/{action}/called             counts one anonymous call → 303 back to the page
+//	POST …/contact/{action}/write              send: server — a supporter's message, sealed into the
+//	                                           link of a confirmation email (contact_write.go)
+//	GET, POST …/contact/{action}/confirm       ?c=… that link: the message and a button; POST queues it
 //	GET /{org}/{campaign}/embed                the main call to action for partners' iframes (embed.go);
 //	                                           framed only by org.yaml's embed_origins, 403 without them
 //	POST /{org}/{campaign}/embed/sign          signing inside the frame → 303 to embed/thanks
 //	GET /{org}/{campaign}/embed/thanks         ?outcome=…, the thank-you page inside the frame
 //	GET /oembed                                ?url=CAMPAIGN&format=json → the embed snippet (oEmbed 1.0)
+//	GET, POST /{org}/{campaign}/confirm        email (serve --smtp, mail.go): "check your inbox"; with ?t=
+//	                                           a Confirm button, and POST confirms (confirm.go)
+//	GET, POST /{org}/mail/unsubscribe          ?t=…: a button; POST (also RFC 8058 one-click) unsubscribes
+//	GET, POST /{org}/mail/data[/{action}]      the supporter's data page: request form, ?t= the page,
+//	                                           download, withdraw, hide, erase (data.go)
 //	GET /{org}/feed.atom                       the organisation's campaigns and statements (feed.go)
 //	GET /sitemap.xml                           every public page with its last change
 //	GET /static/*                              content-hashed files, cached for a year
@@ -78,9 +89,20 @@ func (s *Server) routes() http.Handler {
 	r.Get("/{org}/{campaign}", s.handle(s.page))
 	sign := s.signRoute() // one rate limit for both forms
 	r.Handle("/{org}/{campaign}/sign", sign)
+	contact := s.contactRoute() // one rate limit for lookups and calls
+	r.Handle("/{org}/{campaign}/contact/{action}", contact)
+	r.Handle("/{org}/{campaign}/contact/{action}/{step}", contact)
+	r.Handle("/{org}/{campaign}/{lang}/contact/{action}", contact)
+	r.Handle("/{org}/{campaign}/{lang}/contact/{action}/{step}", contact)
 	r.Get("/{org}/{campaign}/embed", s.handle(s.embed))
 	r.Handle("/{org}/{campaign}/embed/sign", s.framedAsEmbed(sign))
 	r.Get("/{org}/{campaign}/embed/thanks", s.handle(s.embedThanks))
+	// Email's pages (mail.go); 404 on a server that sends no email.
+	r.Handle("/{org}/{campaign}/confirm", s.mailGuard(s.handle(s.confirm)))
+	r.Handle("/{org}/mail/unsubscribe", s.handle(s.unsubscribe)) // one-click POSTs come from mail providers' servers
+	data := s.mailGuard(s.mailRateLimited(s.handle(s.data)))
+	r.Handle("/{org}/mail/data", data)
+	r.Handle("/{org}/mail/data/{action}", data)
 	r.Get("/{org}/feed.atom", s.handle(s.feed))
 	r.Get("/sitemap.xml", s.handle(s.sitemap))
 	r.Get("/oembed", s.handle(s.oembed))

@@ -41,6 +41,7 @@ import (
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/devreload"
 	"github.com/placard/placard/internal/formtoken"
+	"github.com/placard/placard/internal/mail"
 	"github.com/placard/placard/internal/markdown"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/site"
@@ -127,6 +128,15 @@ type Config struct {
 	// SiteOrigins), and each page's policy allows that form action. It is
 	// a scheme and host only, such as https://act.example.org.
 	FormOrigin string
+	// MailTokens, when set, turns on email to signers (serve --smtp): a
+	// signature queues its confirmation or thank-you email in its own
+	// transaction, campaigns with email: {confirm: true} hold signatures
+	// until confirmed, and the confirmation, unsubscribe and data pages
+	// answer (mail.go). It seals and opens the emails' links, so the
+	// deliverer must render with the same tokens. The store must keep mail
+	// and an outbox (store.Mail, store.Outbox). Nil: no email, and pages
+	// say nothing about it.
+	MailTokens *mail.Tokens
 	// Admin, when set, is the organisers' console, mounted at /admin
 	// (internal/console; serve --admin-addr gives it its own listener
 	// instead, and leaves this nil).
@@ -198,6 +208,9 @@ type Server struct {
 	// carries new personal links to the thank-you page (formtoken.Claims).
 	arrivals attribution.Arrivals
 	claims   *formtoken.Claims
+	// sealKey seals a supporter's message to a decision-maker into the
+	// link that confirms their address (contact_write.go).
+	sealKey []byte
 	// links are personal links made ahead of their signers, and credits
 	// what stored signatures brought, until the poller writes it
 	// (internal/attribution).
@@ -288,6 +301,7 @@ func NewContext(ctx context.Context, cfg Config, loaded *campaign.Site) (*Server
 		tallies: map[string]*tallywatch.Tally{},
 		lazy:    &site.LazyFiles{},
 	}
+	s.sealKey = sealKeyFrom(key)
 	if cfg.Store != nil {
 		s.claims = formtoken.NewClaims(key, refTokenLen, refKeyLen, cfg.Store.ClaimOnce)
 	} else {

@@ -113,6 +113,8 @@ type Chart struct {
 	Label string
 	// From and To are the first and last day shown.
 	From, To string
+	// Empty says no day had a signature: a sentence replaces the chart.
+	Empty bool
 }
 
 // Bar is one day's bar.

@@ -70,7 +70,7 @@
         window.location.assign(res.next || el.getAttribute("data-next"));
       }).catch(function () {
         button.disabled = false;
-        if (status) { status.textContent = document.documentElement.getAttribute("data-passkey-failed") || "That did not work. Please try again."; }
+        if (status) { status.textContent = el.getAttribute("data-failed") || "That did not work. Please try again."; }
       });
     });
   }

@@ -525,8 +525,17 @@ func (db *DB) SetStatus(ctx context.Context, id int64, status signing.Status) (e
 // tallies in the same transaction, and returns how many were deleted.
 func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 	defer failed(&err, "erasing signatures")
+	key, err := db.Secret(ctx) // for the keyed hashes of suppressions and outreach senders
+	if err != nil {
+		return 0, err
+	}
 	n := 0
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		// The address's unsubscriptions go too (mail.go): nothing of it stays.
+		h := store.AddressHash(key, email)
+		if _, err := tx.Exec(ctx, `DELETE FROM mail_suppressions WHERE address_hash = $1`, h[:]); err != nil {
+			return err
+		}
 		rows, err := tx.Query(ctx, `DELETE FROM signatures WHERE email = $1 RETURNING org, campaign, kind, status`, email)
 		if err != nil {
 			return err
@@ -553,6 +562,9 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 		if _, err := tx.Exec(ctx, `DELETE FROM outbox WHERE email = $1`, email); err != nil {
 			return err
 		}
+		if err := eraseSender(ctx, tx, key, email); err != nil {
+			return err
+		}
 		return applyDeltas(ctx, tx, &ds)
 	})
 	if err != nil {
@@ -572,12 +584,16 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 // and it holds an exclusive lock on signatures while it copies the table,
 // so signing waits for it: a few seconds for a million signatures.
 func (db *DB) wipe(ctx context.Context) error {
-	if _, err := db.pool.Exec(ctx, `VACUUM (FULL) signatures`); err != nil {
+	if _, err := db.pool.Exec(ctx, `VACUUM (FULL) signatures, mail_suppressions`); err != nil {
 		return fmt.Errorf("rewriting the signatures table after erasing: %w", err)
 	}
 	// The outbox's rows hold addresses and payloads too (store.Outbox).
 	if _, err := db.pool.Exec(ctx, `VACUUM (FULL) outbox`); err != nil {
 		return fmt.Errorf("rewriting the outbox after erasing: %w", err)
+	}
+	// The keyed hashes of who wrote to a decision-maker (store.TargetMail).
+	if _, err := db.pool.Exec(ctx, `VACUUM (FULL) outreach_senders`); err != nil {
+		return fmt.Errorf("rewriting the outreach senders after erasing: %w", err)
 	}
 	return nil
 }

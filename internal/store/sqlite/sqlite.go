@@ -873,11 +873,20 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 	if err != nil {
 		return 0, err
 	}
+	key, err := db.Secret(ctx) // for the keyed hashes of suppressions and outreach senders
+	if err != nil {
+		return 0, err
+	}
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, err
 	}
 	defer tx.Rollback()
+	// The address's unsubscriptions go too (mail.go): nothing of it stays.
+	h := store.AddressHash(key, email)
+	if _, err := tx.ExecContext(ctx, `DELETE FROM mail_suppressions WHERE address_hash = ?`, h[:]); err != nil {
+		return 0, err
+	}
 	rows, err := tx.QueryContext(ctx, `DELETE FROM signatures WHERE email = ? RETURNING org, campaign, kind, status`, email)
 	if err != nil {
 		return 0, err
@@ -905,6 +914,9 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 	}
 	// The address's undelivered messages go too (store.Outbox).
 	if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE email = ?`, email); err != nil {
+		return 0, err
+	}
+	if err := eraseSender(ctx, tx, key, email); err != nil {
 		return 0, err
 	}
 	if err := tx.Commit(); err != nil {
