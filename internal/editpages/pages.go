@@ -57,7 +57,11 @@ func (p *Pages) renderList(w http.ResponseWriter, r *http.Request, q request, st
 	if uploadedPath.MatchString(uploaded) {
 		props.Uploaded = uploaded
 	}
-	for _, k := range scaffold.Kinds() {
+	// Petitions first: the kind most campaigns start as, and so the one
+	// the form offers until another is chosen.
+	kinds := scaffold.Kinds()
+	slices.SortStableFunc(kinds, func(a, b string) int { return btoi(b == "petition") - btoi(a == "petition") })
+	for _, k := range kinds {
 		props.Kinds = append(props.Kinds, views.Option{Value: k, Label: q.l.T("edit.kind." + k)})
 	}
 	for _, n := range names {
@@ -575,4 +579,11 @@ func (p *Pages) handin(w http.ResponseWriter, r *http.Request, q request) error 
 func escape(s string) string {
 	r := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;")
 	return r.Replace(s)
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -2,12 +2,6 @@ package web
 
 import (
 	"context"
-	"crypto/aes"
-	"crypto/cipher"
-	"crypto/hmac"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -60,38 +54,21 @@ type sealed struct {
 	Expires int64  `json:"x"`
 }
 
-func sealKeyFrom(key []byte) []byte {
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte("placard/contact-seal"))
-	return m.Sum(nil)
-}
-
-func (s *Server) aead() cipher.AEAD {
-	b, _ := aes.NewCipher(s.sealKey)
-	g, _ := cipher.NewGCM(b)
-	return g
-}
-
 // seal encrypts and authenticates v for the confirmation link.
 func (s *Server) seal(v sealed) string {
 	plain, _ := json.Marshal(v)
-	g := s.aead()
-	nonce := make([]byte, g.NonceSize())
-	rand.Read(nonce)
-	return base64.RawURLEncoding.EncodeToString(g.Seal(nonce, nonce, plain, []byte("contact")))
+	return s.sealer.Seal(plain)
 }
 
 // unseal opens a confirmation link's value, refusing a forged, altered or
 // expired one.
 func (s *Server) unseal(c string, now time.Time) (sealed, bool) {
 	var v sealed
-	raw, err := base64.RawURLEncoding.DecodeString(c)
-	g := s.aead()
-	if err != nil || len(raw) < g.NonceSize()+g.Overhead() || len(c) > 4*maxWriteBody {
+	if len(c) > 4*maxWriteBody {
 		return v, false
 	}
-	plain, err := g.Open(nil, raw[:g.NonceSize()], raw[g.NonceSize():], []byte("contact"))
-	if err != nil || json.Unmarshal(plain, &v) != nil || now.Unix() > v.Expires {
+	plain, ok := s.sealer.Open(c)
+	if !ok || json.Unmarshal(plain, &v) != nil || now.Unix() > v.Expires {
 		return sealed{}, false
 	}
 	return v, true
