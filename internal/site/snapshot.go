@@ -660,6 +660,9 @@ func postsForm(actions []views.ActionView) bool {
 		if a.Petition != nil && openForm(a.Petition.Form) || a.Letter != nil && openForm(a.Letter.Form) {
 			return true
 		}
+		if a.Contact != nil && a.Contact.LookupURL != "" { // the postcode form (contact.go)
+			return true
+		}
 	}
 	return false
 }
