@@ -295,9 +295,9 @@ func TestHostileForms(t *testing.T) {
 	}
 	for path, body := range map[string]string{
 		Prefix + "/riverside/moderation": "approve=%zz",
-		Prefix + "/riverside/erase":       "email=%ff%fe&confirm=yes",
-		Prefix + "/invite":                "token=\x00\x01",
-		Prefix + "/signin/link":           "email=" + strings.Repeat("a", 300),
+		Prefix + "/riverside/erase":      "email=%ff%fe&confirm=yes",
+		Prefix + "/invite":               "token=\x00\x01",
+		Prefix + "/signin/link":          "email=" + strings.Repeat("a", 300),
 	} {
 		r := httptest.NewRequest(http.MethodPost, testBase+path, strings.NewReader(body))
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
