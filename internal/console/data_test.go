@@ -181,7 +181,7 @@ func TestEraseJSOff(t *testing.T) {
 	if e.count(t, "riverside", "won") != 0 || e.status(t, other) != signing.StatusApproved {
 		t.Error("erase: want riverside's signature gone and harbour's kept")
 	}
-	for _, bad := range []string{"", strings.Repeat("a", 300) + "@example.org"} {
+	for _, bad := range []string{"", strings.Repeat("a", 300) + "@example.org", "ann\xff@example.org", "ann\n@example.org"} {
 		wantStatus(t, b.post(Prefix+"/riverside/erase", url.Values{"email": {bad}, "confirm": {"yes"}}), http.StatusBadRequest)
 	}
 	log, _ := e.acc.Audit(context.Background(), "riverside", 10)
