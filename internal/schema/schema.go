@@ -54,6 +54,8 @@ func enumFor(t reflect.Type, key string) []any {
 		return []any{"sections", "steps", nil}
 	case reflect.TypeFor[campaign.NameFields]():
 		return []any{"one", "split", nil}
+	case reflect.TypeFor[campaign.Typography]():
+		return []any{"verbatim", "smart", nil}
 	case reflect.TypeFor[campaign.FieldRule]():
 		if key == "email" { // always required: the signer's identity
 			return []any{"required", "", nil}
@@ -152,13 +154,11 @@ var required = map[string][]string{
 	"Target":      {"name"},
 	"MediaItem":   {"title", "link"},
 	"Destination": {"name", "link"},
-	"Resource":    {"title"},
 	"Signatory":   {"name"},
 	"Statement":   {"body"},
-	"Letter":      {"to", "body"},
+	"Letter":      {"body"},
 	"Petition":    {"target", "text"},
 	"Contact":     {"targets"},
-	"Listen":      {"items"},
 	"Resources":   {"items"},
 }
 
