@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"encoding/json"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -110,4 +112,43 @@ func TestSignSplitNames(t *testing.T) {
 			t.Errorf("recent signers: got %q, want Leila Haddad", got)
 		}
 	})
+}
+
+// TestDataPageSplitNames: the supporter's data page and its download show
+// the given and family names a split form kept, each under its own label.
+func TestDataPageSplitNames(t *testing.T) {
+	f := signFiles(t)
+	f["riverside/org.yaml"] += "name_fields: split\n"
+	e := newMailEnv(t, openSQLite(t), f)
+	v := e.formValues(t, libraryPage, "petition-form")
+	v.Del("name")
+	v.Set("given_name", "Leila")
+	v.Set("family_name", "Haddad")
+	e.clock.add(5 * time.Second)
+	wantStatus(t, e.post(t, libraryPage+"/sign", v, nil), 303)
+	m := e.deliver(t, 1)[0]
+	link := local(linkIn(t, m.Text, "https://act.example.org/riverside/mail/data?t="))
+	d := doc(t, get(t, e.s, "GET", link, nil))
+	page := text(d.Find("main"))
+	for _, want := range []string{"Leila Haddad", "Given name", "Leila", "Family name", "Haddad"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("data page lacks %q:\n%s", want, page)
+		}
+	}
+	tok := d.Find("form.data-action input[name=t]").First().AttrOr("value", "")
+	res := e.post(t, "/riverside/mail/data/download", url.Values{"t": {tok}}, nil)
+	wantStatus(t, res, 200)
+	var got struct {
+		Signatures []struct {
+			Name       string `json:"name"`
+			GivenName  string `json:"given_name"`
+			FamilyName string `json:"family_name"`
+		} `json:"signatures"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&got); err != nil || len(got.Signatures) != 1 {
+		t.Fatalf("download: %+v, %v", got, err)
+	}
+	if s := got.Signatures[0]; s.Name != "Leila Haddad" || s.GivenName != "Leila" || s.FamilyName != "Haddad" {
+		t.Errorf("download: got %+v, want Leila Haddad / Leila / Haddad", s)
+	}
 }
