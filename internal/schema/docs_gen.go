@@ -110,6 +110,7 @@ var fieldDocs = map[string]string{
 	"Org.PrivacyPolicy":       "The address of the organisation's privacy policy.",
 	"Org.Redirects":           "redirects keeps renamed campaigns' old addresses working: in org.yaml a mapping of old slug to new slug (redirects: {old-name: new-name}), kept here in file order. The old slug must not be a current campaign and the new one must be.",
 	"Org.Retention":           "How long signatures are kept after a campaign closes (its close_at), written as a number of days, weeks or years: 180d, 26w or 2y (a year is 365 days). Once it has passed, placard serve (daily) and placard signatures purge erase the campaign's signatures and keep only its counts. A campaign may set its own. Without it signatures are kept until you erase them.",
+	"Org.ShareNetworks":       "The networks your share buttons offer first, in your order, such as [whatsapp, telegram, email]: the first two are the large buttons, the others follow as small links. Networks you leave out still appear, after them. Names: x, bluesky, mastodon, facebook, linkedin, whatsapp, telegram, email.",
 	"Org.ShortName":           "Used where space is tight, such as the page header on a phone. Defaults to name.",
 	"Org.Social":              "social lists the organisation's own accounts, each a full address.",
 	"Org.Strings":             "The organisation's own wording for the site's buttons, labels and thank-you texts, per language: strings: {en: {sign.submit.petition: Add my name}}. The organiser's guide lists the names.",

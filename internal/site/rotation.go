@@ -50,9 +50,11 @@ func FirstShare(c *campaign.Campaign) *campaign.Share {
 // Mastodon form, the copy field (tagged "copy") and the native share
 // button (tagged "share").
 func ShareViewFor(pagePath, link string, msg func(campaign.Network) string, subject string, tags []string) views.ShareView {
+	copyURL := attribution.WithSource(link, attribution.SourceCopy, "")
 	return views.ShareView{
-		URL:   attribution.WithSource(link, attribution.SourceCopy, ""),
-		Links: shareLinks(msg, link, subject),
+		URL:     copyURL,
+		Message: copyMessage(withLink(msg(""), copyURL), hashtags(tags)),
+		Links:   shareLinks(msg, link, subject),
 		Mastodon: views.MastodonShare{
 			Action: pagePath + "/share/mastodon",
 			Text:   withLink(msg(campaign.NetworkMastodon), attribution.WithSource(link, string(campaign.NetworkMastodon), "")),

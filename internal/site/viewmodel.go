@@ -211,6 +211,7 @@ func (b *builder) orgProps(o *campaign.Org) views.OrgPageProps {
 	}
 	msg := func(campaign.Network) string { return p.Description }
 	share := b.shareLinksView(orgPath(o), p.CanonicalURL, msg, o.Name, nil)
+	OrderShare(share, o.ShareNetworks)
 	return views.OrgPageProps{Page: p, Org: prof, Campaigns: cards, Share: share}
 }
 
@@ -607,7 +608,9 @@ func (b *builder) contactView(c *campaign.Campaign, ct *campaign.Contact, id, re
 // shareView builds the share links and the Mastodon form.
 func (b *builder) shareView(c *campaign.Campaign, sh *campaign.Share, canonical string) *views.ShareView {
 	msg, subject, tags := CampaignMessages(c, sh, b.variant)
-	return b.shareLinksView(CampaignPath(c), canonical, msg, subject, tags)
+	sv := b.shareLinksView(CampaignPath(c), canonical, msg, subject, tags)
+	OrderShare(sv, c.Org.ShareNetworks)
+	return sv
 }
 
 // shareLinksView builds the share links and the Mastodon form for the page
