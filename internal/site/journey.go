@@ -7,6 +7,7 @@ import (
 
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/i18n"
+	"github.com/placard/placard/internal/tallywatch"
 	"github.com/placard/placard/views"
 )
 
@@ -165,4 +166,29 @@ func inLanguageFirst(known, hits []views.Link, lang string, n int) []views.Link 
 	}
 	out := append(first, rest...)
 	return out[:min(len(out), n)]
+}
+
+// staticMastodon points a static copy's Mastodon form at the live server
+// (formOrigin), whose share redirect works from any page: a static host
+// has none of its own. Without a live server the form is left out, and
+// the other networks remain.
+func staticMastodon(sv *views.ShareView, m Mode, formOrigin string) {
+	if m != ModeStatic {
+		return
+	}
+	if formOrigin == "" {
+		sv.Mastodon.Action = ""
+		return
+	}
+	sv.Mastodon.Action = formOrigin + sv.Mastodon.Action
+}
+
+// bakedTally is the figures a static copy shows (placard build --db): the
+// counts only. The names of recent public signers are left out, since a
+// copy is kept and served long after anyone could be erased from it.
+func bakedTally(t *tallywatch.Tally) *tallywatch.Tally {
+	if t == nil {
+		return nil
+	}
+	return &tallywatch.Tally{Tally: t.Tally}
 }

@@ -573,8 +573,8 @@ func (b *builder) renderPage(p string, c templ.Component, page views.Page, forms
 		return nil, err
 	}
 	csp := policy(b.mode, page.ThemeCSS, mastodonForm, nil)
-	if forms {
-		csp = b.formCSP(csp)
+	if forms || mastodonForm {
+		csp = b.formCSP(csp) // a static copy's Mastodon form also goes to the live server
 	}
 	return b.snap.reuse.New(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, csp), nil
 }

@@ -625,6 +625,7 @@ func (b *builder) shareLinksView(pagePath, canonical string, msg func(campaign.N
 		b.snap.Mastodon[pagePath] = sv.Mastodon.Text
 		b.snap.MastodonLoc[pagePath] = b.l
 	}
+	staticMastodon(&sv, b.mode, b.opt.FormOrigin)
 	return &sv
 }
 
