@@ -46,6 +46,9 @@ func pages() []namedPage {
 		{"thanks", ThanksPage(th), th.Page},
 		{"thanks-personal", ThanksPage(personalThanksFixture()), personalThanksFixture().Page},
 		{"impact", ImpactPage(impactFixture()), impactFixture().Page},
+		{"mail-confirm", MailPage(confirmPageFixture()), confirmPageFixture().Page},
+		{"mail-data-request", MailPage(dataRequestFixture()), dataRequestFixture().Page},
+		{"mail-data", DataPage(dataPageFixture()), dataPageFixture().Page},
 	}
 }
 

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"embed"
 	"errors"
 	"fmt"
 	"io"
@@ -10,19 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"text/template"
 	"time"
-	"unicode"
 
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/scaffold"
 )
-
-// scaffolds holds the commented YAML that placard new writes: org.yaml, the
-// campaign header, and one block of actions per kind (actions/<kind>.yaml,
-// plus actions/steps.yaml for a steps-layout campaign).
-//
-//go:embed scaffold
-var scaffolds embed.FS
 
 const newSynopsis = `Write a new, commented file to start from:
 
@@ -42,22 +32,8 @@ written. An existing file is never overwritten.
 Exit status: 0 when the file was written, 1 when it could not be (such as
 a file already there), 2 when the command line is wrong.`
 
-// scaffoldKinds are the --kind values: every kind of call to action, then
-// "steps" for a campaign laid out as numbered steps.
-func scaffoldKinds() []string {
-	var ks []string
-	for _, k := range campaign.Kinds {
-		ks = append(ks, string(k))
-	}
-	return append(ks, "steps")
-}
-
-// scaffoldData fills the scaffold templates.
-type scaffoldData struct {
-	Org, Slug, Name, Title, Kind, Date, Hashtag string
-	Steps                                       bool
-	Actions                                     string
-}
+// scaffoldKinds are the --kind values (see scaffold.Kinds).
+func scaffoldKinds() []string { return scaffold.Kinds() }
 
 // newCmd writes an organisation or campaign scaffold.
 func newCmd(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -84,8 +60,11 @@ func newCmd(args []string, getenv func(string) string, stdout, stderr io.Writer)
 		}
 		folder := filepath.Join(*dir, pos[1])
 		file := filepath.Join(folder, "org.yaml")
-		data := scaffoldData{Slug: pos[1], Name: titleFromSlug(pos[1])}
-		if err := writeScaffold(file, "scaffold/org.yaml", data); err != nil {
+		text, err := scaffold.Org(pos[1])
+		if err != nil {
+			return err
+		}
+		if err := writeScaffold(file, text); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "wrote %s — fill it in, then run 'placard check %s'\n", file, *dir)
@@ -110,18 +89,13 @@ func newCmd(args []string, getenv func(string) string, stdout, stderr io.Writer)
 		if _, err := os.Stat(filepath.Join(*dir, org, "org.yaml")); err != nil {
 			return failure("there is no organisation %s in %s — make it first with 'placard new org %s'", org, *dir, org)
 		}
-		data := scaffoldData{
-			Org: org, Slug: slug, Kind: *kind, Steps: *kind == "steps",
-			Name: orgName(filepath.Join(*dir, org, "org.yaml"), org), Title: titleFromSlug(slug),
-			Date: time.Now().Format("2006-01-02"), Hashtag: strings.ReplaceAll(titleFromSlug(slug), " ", ""),
-		}
-		actions, err := render("scaffold/actions/"+*kind+".yaml", data)
+		orgYAML, _ := os.ReadFile(filepath.Join(*dir, org, "org.yaml"))
+		text, err := scaffold.Campaign(org, scaffold.OrgName(orgYAML, org), slug, *kind, time.Now())
 		if err != nil {
 			return err
 		}
-		data.Actions = strings.TrimRight(actions, "\n")
 		file := filepath.Join(*dir, org, slug+".yaml")
-		if err := writeScaffold(file, "scaffold/campaign.yaml", data); err != nil {
+		if err := writeScaffold(file, text); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "wrote %s, a draft — fill it in, run 'placard check %s', then set status: published\n", file, *dir)
@@ -161,59 +135,9 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// titleFromSlug turns save-the-library into "Save The Library", a
-// placeholder the organiser rewrites.
-func titleFromSlug(slug string) string {
-	words := strings.Split(slug, "-")
-	for i, w := range words {
-		if w != "" {
-			r := []rune(w)
-			r[0] = unicode.ToUpper(r[0])
-			words[i] = string(r)
-		}
-	}
-	return strings.Join(words, " ")
-}
-
-// orgName reads the organisation's name from its org.yaml for the
-// placeholders, falling back to a title made from the slug.
-func orgName(file, slug string) string {
-	if data, err := os.ReadFile(file); err == nil {
-		for _, line := range strings.Split(string(data), "\n") {
-			if v, ok := strings.CutPrefix(line, "name:"); ok {
-				if v = strings.Trim(strings.TrimSpace(v), `"'`); v != "" && !strings.ContainsAny(v, ":#{}[]&*!|>%@`") {
-					return v
-				}
-			}
-		}
-	}
-	return titleFromSlug(slug)
-}
-
-// render fills one embedded template.
-func render(name string, data scaffoldData) (string, error) {
-	src, err := fs.ReadFile(scaffolds, name)
-	if err != nil {
-		return "", err
-	}
-	t, err := template.New(name).Parse(string(src))
-	if err != nil {
-		return "", err
-	}
-	var b bytes.Buffer
-	if err := t.Execute(&b, data); err != nil {
-		return "", err
-	}
-	return b.String(), nil
-}
-
-// writeScaffold renders a template into file, creating its folder, and
-// refuses to replace a file that is already there.
-func writeScaffold(file, tmpl string, data scaffoldData) error {
-	text, err := render(tmpl, data)
-	if err != nil {
-		return err
-	}
+// writeScaffold writes text into file, creating its folder, and refuses to
+// replace a file that is already there.
+func writeScaffold(file, text string) error {
 	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 		return failure("cannot make the folder %s: %v", filepath.Dir(file), err)
 	}

@@ -109,7 +109,7 @@ func TestNewScaffoldsShowEveryOption(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, o := range []string{"name:", "short_name:", "website:", "logo:", "about:", "colours:", "primary:", "accent:", "media_contact:", "social:", "donate:", "privacy_policy:", "language:", "consent:", "members:", "redirects:"} {
+	for _, o := range []string{"name:", "short_name:", "website:", "logo:", "about:", "colours:", "primary:", "accent:", "media_contact:", "social:", "donate:", "privacy_policy:", "language:", "consent:", "delivery:", "members:", "redirects:"} {
 		if !strings.Contains(string(org), o) {
 			t.Errorf("the org scaffold does not mention %s", o)
 		}

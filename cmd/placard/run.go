@@ -64,6 +64,8 @@ Usage:
   placard build OUTDIR     write the site as files for a static host
   placard schema ...       print the editor schema of org|campaign files
   placard embed ORG/SLUG   print the code partner sites paste to embed a campaign
+  placard organisers ...   invite, list or remove who may use the console (/admin/)
+  placard outbox ...       list, retry or drop webhook calls and emails waiting to go
 
 Run 'placard COMMAND --help' for a command's flags.
 `
@@ -109,6 +111,10 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		return embedCmd(args[1:], getenv, stdout, stderr)
 	case "stats":
 		return stats(ctx, args[1:], getenv, stdout, stderr)
+	case "organisers":
+		return organisers(ctx, args[1:], getenv, stdout, stderr)
+	case "outbox":
+		return outboxCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, mainUsage)
 		return nil
@@ -118,7 +124,7 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 }
 
 // commands are placard's commands, as did-you-mean offers them.
-var commands = []string{"serve", "check", "signatures", "stats", "new", "build", "schema", "embed"}
+var commands = []string{"serve", "check", "signatures", "stats", "new", "build", "schema", "embed", "outbox", "organisers"}
 
 // didYouMean returns "; did you mean X?" for the word of words that s most
 // likely meant, or "": the first that s begins (serv for serve), else the

@@ -56,6 +56,17 @@ type serveConfig struct {
 	// tuneGC is set when GOGC is not: serve then picks its own collector
 	// setting (see run).
 	tuneGC bool
+	// mail is the email settings (--smtp, --mail-from, --mail-rate); nil
+	// when no --smtp was given: nothing is sent.
+	mail *mailConfig
+	// adminAddr is where the organisers' console listens on its own
+	// ("" for /admin on addr, "off" for no console), and adminURL its
+	// public address (serve_admin.go).
+	adminAddr, adminURL string
+	// webhooksAllowPrivate lets webhook and OSDI deliveries reach private
+	// addresses (outbox_serve.go); getenv reads their secrets at delivery.
+	webhooksAllowPrivate bool
+	getenv               func(string) string
 }
 
 // serve runs the web server until ctx is cancelled, then shuts down
@@ -96,6 +107,10 @@ func parseServe(args []string, getenv func(string) string, stdout, stderr io.Wri
 	fset.env("trusted-proxies", "PLACARD_TRUSTED_PROXIES")
 	fset.Var(&origins, "site-origin", "`origin` of a static copy made with placard build (such as https://campaigns.example.org) whose forms may post signatures here; repeat it or separate with commas")
 	fset.env("site-origin", "PLACARD_SITE_ORIGIN")
+	mailFlags := addMailFlags(fset)
+	adminAddr, adminURL := adminFlags(fset) // serve_admin.go
+	allowPrivate := fset.Bool("webhooks-allow-private", false, "let webhooks and the OSDI endpoint be private or local addresses (a CRM inside your own network); without it they must be public")
+	fset.env("webhooks-allow-private", "PLACARD_WEBHOOKS_ALLOW_PRIVATE")
 	pos, help, err := fset.parse(args, getenv)
 	if help || err != nil {
 		return serveConfig{}, help, err
@@ -107,9 +122,17 @@ func parseServe(args []string, getenv func(string) string, stdout, stderr io.Wri
 		addr: *addr, campaigns: *campaigns, db: *db, baseURL: *baseURL,
 		dev: *dev, watch: *watch, rateLimit: *rate,
 		clientIPHeader: strings.TrimSpace(*header), proxyList: proxies.String(), siteOrigins: origins.list,
-		tuneGC: getenv("GOGC") == "",
+		tuneGC:               getenv("GOGC") == "",
+		webhooksAllowPrivate: *allowPrivate, getenv: getenv,
+		adminAddr: strings.TrimSpace(*adminAddr), adminURL: strings.TrimSpace(*adminURL),
+	}
+	if err := checkAdmin(fset, c); err != nil {
+		return serveConfig{}, false, err
 	}
 	if err := checkDB(fset.source("db"), c.db); err != nil {
+		return serveConfig{}, false, usageErr(cmd, "%v", err)
+	}
+	if c.mail, err = mailFlags.check(fset); err != nil {
 		return serveConfig{}, false, usageErr(cmd, "%v", err)
 	}
 	if c.rateLimit < 0 {

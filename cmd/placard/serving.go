@@ -82,7 +82,26 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 	if base == "" {
 		base = "http://" + ln.Addr().String()
 	}
-	srv, err := web.NewContext(ctx, c.webConfig(base, log, st, committer), site)
+	if err := c.mail.prepare(ctx, st, base, c.secret, log); err != nil {
+		ln.Close()
+		return err
+	}
+	var srv *web.Server
+	// The reloader's server is set below, before any request arrives.
+	rl := &reloader{dir: c.campaigns, log: log}
+	admin, err := c.console(base, log, st, func() *web.Server { return srv }, rl.reload) // serve_admin.go
+	if err != nil {
+		ln.Close()
+		return failure("%v", err)
+	}
+	deliveries := newOutboxRunner(c, st, log)
+	cfg := c.webConfig(base, log, st, committer)
+	cfg.WakeOutbox = deliveries.Wake
+	cfg.MailTokens = c.mail.linkTokens()
+	if c.adminAddr == "" {
+		cfg.Admin = admin
+	}
+	srv, err = web.NewContext(ctx, cfg, site)
 	if err != nil {
 		ln.Close()
 		if ctx.Err() != nil {
@@ -91,7 +110,9 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 		}
 		return failure("%v", err)
 	}
+	rl.srv = srv
 	defer startPolling(ctx, srv, log)()
+	defer deliveries.start(ctx, srv.CurrentSite)()
 	hs := &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: readHeaderTimeout,
@@ -104,7 +125,12 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 	// Dev event streams never finish on their own; end them so shutting
 	// down does not wait for open tabs.
 	hs.RegisterOnShutdown(srv.StopDevStreams)
-	defer startBackground(ctx, c, srv, st, site, loaded, log)()
+	defer startBackground(ctx, c, rl, st, site, loaded, log)()
+	stopAdmin, err := c.serveAdmin(ctx, admin, log) // serve_admin.go
+	if err != nil {
+		return err
+	}
+	defer stopAdmin()
 	logListening(log, c, ln.Addr().String(), base, site)
 	return serveUntilDone(ctx, hs, ln, log)
 }
@@ -159,10 +185,9 @@ func startPolling(ctx context.Context, srv *web.Server, log *slog.Logger) (stop 
 // and then daily, with the site as last (re)loaded. SIGHUP is caught before
 // it returns, so a supervisor that waits for the listening line can signal
 // safely. The returned function stops it all and waits.
-func startBackground(ctx context.Context, c serveConfig, srv *web.Server, st store.Store, site *campaign.Site, loaded string, log *slog.Logger) (stop func()) {
+func startBackground(ctx context.Context, c serveConfig, rl *reloader, st store.Store, site *campaign.Site, loaded string, log *slog.Logger) (stop func()) {
 	rctx, stopAll := context.WithCancel(ctx)
 	var wg sync.WaitGroup
-	rl := &reloader{dir: c.campaigns, srv: srv, log: log}
 	rl.site.Store(site)
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
@@ -181,11 +206,18 @@ func startBackground(ctx context.Context, c serveConfig, srv *web.Server, st sto
 	}
 	purgeTicker := time.NewTicker(purgeInterval)
 	wg.Go(func() { purgeLoop(rctx, st, rl.site.Load, time.Now, purgeTicker.C, log) })
+	// Signatures nobody confirmed are erased once their days are up, even
+	// after email is turned off (mail_serve.go).
+	unconfirmedTicker := time.NewTicker(unconfirmedInterval)
+	if ms, ok := st.(store.Mail); ok {
+		wg.Go(func() { unconfirmedLoop(rctx, ms, rl.site.Load, time.Now, unconfirmedTicker.C, log) })
+	}
 	return func() {
 		stopAll()
 		wg.Wait()
 		signal.Stop(hup)
 		purgeTicker.Stop()
+		unconfirmedTicker.Stop()
 	}
 }
 

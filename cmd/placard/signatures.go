@@ -3,8 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,10 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
-	"time"
 
-	"golang.org/x/text/unicode/norm"
-
+	"github.com/placard/placard/internal/export"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/internal/store/postgres"
@@ -127,105 +123,15 @@ func parseCampaignRef(cmd, ref string) (org, slug string, err error) {
 	return org, slug, nil
 }
 
-// eraseForms are the stored forms an erasure of s looks for: the form
-// signing keys a signature by (signing.NormaliseEmail, so fullwidth letters
-// and the like find the same signer), and, when it differs, the plainer
-// form signing used before NFKC (trimmed, NFC, lower-cased), so a row
-// stored then is found by typing it as it was given. An address signing
-// refuses (say with a zero-width space) is looked up in that plainer form
-// only: such a row can only be one stored before the refusal.
-func eraseForms(s string) []string {
-	legacy := strings.ToLower(strings.TrimSpace(norm.NFC.String(s)))
-	addr, msg := signing.NormaliseEmail(s)
-	switch {
-	case !msg.IsZero() || addr == "":
-		return []string{legacy}
-	case addr != legacy:
-		return []string{addr, legacy}
-	}
-	return []string{addr}
-}
+// eraseForms is signing.EraseForms (the console erases the same way).
+func eraseForms(s string) []string { return signing.EraseForms(s) }
 
-// exportColumns is the CSV header, in order; JSON uses the same names.
-var exportColumns = []string{
-	"id", "organisation_slug", "campaign_slug", "action", "kind", "status",
-	"name", "email", "postcode", "country", "phone", "comment",
-	"organisation", "role", "public", "consent_text", "consent_at",
-	"contact_permission", "contact_permission_at", "language", "created_at",
-}
+// exportColumns is the CSV header (internal/export, which the console's
+// downloads share).
+var exportColumns = export.Columns
 
-// exportRecord is one signature as exported. It lists every field the signer
-// gave plus the consent evidence; a Signature holds nothing IP-derived, and
-// neither does this.
-type exportRecord struct {
-	ID           int64  `json:"id"`
-	OrgSlug      string `json:"organisation_slug"`
-	CampaignSlug string `json:"campaign_slug"`
-	Action       string `json:"action"`
-	Kind         string `json:"kind"`
-	Status       string `json:"status"`
-	Name         string `json:"name"`
-	Email        string `json:"email"`
-	Postcode     string `json:"postcode"`
-	Country      string `json:"country"`
-	Phone        string `json:"phone"`
-	Comment      string `json:"comment"`
-	Organisation string `json:"organisation"`
-	Role         string `json:"role"`
-	Public       bool   `json:"public"`
-	ConsentText  string `json:"consent_text"`
-	ConsentAt    string `json:"consent_at"`
-	// ContactPermission is the sentence of the optional box allowing the
-	// organisation to contact the signer later, and ContactPermissionAt
-	// when it was ticked; both empty when it was not.
-	ContactPermission   string `json:"contact_permission"`
-	ContactPermissionAt string `json:"contact_permission_at"`
-	Language            string `json:"language"`
-	CreatedAt           string `json:"created_at"`
-}
-
-func exportTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339)
-}
-
-func toRecord(s *signing.Signature) exportRecord {
-	return exportRecord{
-		ID: s.ID, OrgSlug: s.Org, CampaignSlug: s.Campaign, Action: s.Action,
-		Kind: string(s.Kind), Status: string(s.Status),
-		Name: s.Name, Email: s.Email, Postcode: s.Postcode, Country: s.Country,
-		Phone: s.Phone, Comment: s.Comment, Organisation: s.Organisation, Role: s.Role,
-		Public: s.Public, ConsentText: s.ConsentText, ConsentAt: exportTime(s.ConsentAt),
-		ContactPermission: s.ContactText, ContactPermissionAt: exportTime(s.ContactAt),
-		Language: s.Lang, CreatedAt: exportTime(s.CreatedAt),
-	}
-}
-
-func (r exportRecord) cells() []string {
-	return []string{
-		strconv.FormatInt(r.ID, 10), r.OrgSlug, r.CampaignSlug, r.Action, r.Kind, r.Status,
-		r.Name, r.Email, r.Postcode, r.Country, r.Phone, r.Comment,
-		r.Organisation, r.Role, strconv.FormatBool(r.Public), r.ConsentText, r.ConsentAt,
-		r.ContactPermission, r.ContactPermissionAt, r.Language, r.CreatedAt,
-	}
-}
-
-// defuseCell prefixes a cell that a spreadsheet would read as a formula
-// (starting with = + - @, a tab or a carriage return) with an apostrophe, so
-// a signer cannot make the organiser's spreadsheet run something. The
-// apostrophe is visible in a text editor but hidden by spreadsheets.
-func defuseCell(s string) string {
-	if s == "" {
-		return s
-	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return "'" + s
-	}
-	return s
-}
+// defuseCell is export.DefuseCell.
+func defuseCell(s string) string { return export.DefuseCell(s) }
 
 const exportSynopsis = `Write every signature of one campaign to standard output, oldest first,
 with the consent text each signer was shown and when they agreed, and — in
@@ -238,14 +144,27 @@ when they did not: do not contact those signers beyond this campaign).
                  = + - @, a tab or a carriage return) start with an apostrophe.
   --format json  one JSON array of objects with the same names as the CSV
                  header; values are exactly as stored.
+  --format osdi  one JSON array of OSDI signatures, each with its person
+                 (given_name, family_name, email_addresses, …), as CRMs
+                 that speak OSDI import them (docs/webhooks.md).
+  --excel        a CSV Excel opens with Arabic, Hebrew and accents intact.
 
-Example: placard signatures export --campaign riverside/save-the-library > signatures.csv`
+Signatures still waiting (pending moderation, or unconfirmed) are left out
+unless --status asks for them. --all ORG exports every campaign of one
+organisation; --since TIME only what was signed since, for a nightly sync.
+
+Example: placard signatures export --campaign riverside/save-the-library > signatures.csv
+         placard signatures export --all riverside --since 2026-03-01 --format osdi`
 
 func signaturesExport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	const cmd = "signatures export"
-	fset := newFlags(cmd, cmd+" --campaign ORG/SLUG [--format csv|json]", exportSynopsis, stdout, stderr)
+	fset := newFlags(cmd, cmd+" --campaign ORG/SLUG | --all ORG [--format csv|json|osdi] [--since TIME] [--status S] [--excel]", exportSynopsis, stdout, stderr)
 	ref := fset.String("campaign", "", "the campaign to export, as `ORG/SLUG`")
-	format := fset.String("format", "csv", "output `format`: csv or json")
+	all := fset.String("all", "", "export every campaign of the organisation `ORG` instead of one")
+	format := fset.String("format", "csv", "output `format`: csv, json or osdi")
+	since := fset.String("since", "", "only signatures made at or after `TIME` (2026-03-01 or 2026-03-01T09:00:00Z), for scheduled syncs")
+	status := fset.String("status", "", "only signatures with this `status`: approved, rejected, pending or all (default: all but those still pending or unconfirmed)")
+	excel := fset.Bool("excel", false, "start the CSV with a byte-order mark, so Excel shows Arabic, Hebrew and accents correctly")
 	db := fset.dbFlag()
 	pos, help, err := fset.parse(args, getenv)
 	if help || err != nil {
@@ -254,68 +173,76 @@ func signaturesExport(ctx context.Context, args []string, getenv func(string) st
 	if len(pos) > 0 {
 		return usageErr(cmd, "export takes no arguments, got %q; name the campaign with --campaign ORG/SLUG", pos[0])
 	}
-	org, slug, err := parseCampaignRef(cmd, *ref)
-	if err != nil {
-		return err
+	var org, slug string
+	switch {
+	case strings.TrimSpace(*all) != "" && strings.TrimSpace(*ref) != "":
+		return usageErr(cmd, "give --campaign ORG/SLUG or --all ORG, not both")
+	case strings.TrimSpace(*all) != "":
+		org = strings.Trim(strings.TrimSpace(*all), "/")
+		if strings.Contains(org, "/") {
+			return usageErr(cmd, "--all takes an organisation, such as riverside, not %q", *all)
+		}
+	default:
+		if org, slug, err = parseCampaignRef(cmd, *ref); err != nil {
+			return err
+		}
 	}
 	f := strings.ToLower(strings.TrimSpace(*format))
-	if f != "csv" && f != "json" {
-		return usageErr(cmd, "--format must be csv or json, not %q%s", *format, didYouMean(f, []string{"csv", "json"}))
+	if f != "csv" && f != "json" && f != "osdi" {
+		return usageErr(cmd, "--format must be csv or json (or osdi), not %q%s", *format, didYouMean(f, []string{"csv", "json", "osdi"}))
+	}
+	if *excel && f != "csv" {
+		return usageErr(cmd, "--excel is for --format csv")
+	}
+	keep, err := exportFilter(cmd, *since, *status)
+	if err != nil {
+		return err
 	}
 	st, err := openSignatureStore(ctx, cmd, *db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-
-	bw := bufio.NewWriter(stdout)
-	n := 0
-	if f == "csv" {
-		cw := csv.NewWriter(bw)
-		if err := cw.Write(exportColumns); err != nil {
-			return failure("writing the export: %v", err)
+	slugs := []string{slug}
+	if slug == "" {
+		if slugs, err = campaignsOf(ctx, st, org); err != nil {
+			return failure("listing the campaigns of %s: %v", org, err)
 		}
-		err = st.Signatures(ctx, org, slug, "", func(s *signing.Signature) error {
-			n++
-			cells := toRecord(s).cells()
-			for i := range cells {
-				cells[i] = defuseCell(cells[i])
-			}
-			return cw.Write(cells)
-		})
-		cw.Flush()
-		if err == nil {
-			err = cw.Error()
-		}
-	} else {
-		// One array, written as it is read so a large campaign never sits
-		// in memory whole; one object per line keeps diffs and grep easy.
-		bw.WriteString("[")
-		err = st.Signatures(ctx, org, slug, "", func(s *signing.Signature) error {
-			b, err := json.Marshal(toRecord(s))
-			if err != nil {
+	}
+	each := func(fn func(*signing.Signature) error) error {
+		for _, sl := range slugs {
+			if err := st.Signatures(ctx, org, sl, "", func(s *signing.Signature) error {
+				if !keep(s) {
+					return nil
+				}
+				return fn(s)
+			}); err != nil {
 				return err
 			}
-			if n > 0 {
-				bw.WriteString(",")
-			}
-			n++
-			bw.WriteString("\n")
-			_, err = bw.Write(b)
-			return err
-		})
-		if n > 0 {
-			bw.WriteString("\n")
 		}
-		bw.WriteString("]\n")
+		return nil
+	}
+
+	if *excel {
+		// A byte-order mark before the header: Excel then reads UTF-8.
+		if _, err := io.WriteString(stdout, "\ufeff"); err != nil {
+			return failure("writing the export: %v", err)
+		}
+	}
+	var n int
+	if f == "osdi" {
+		n, err = writeOSDI(stdout, each)
+	} else {
+		n, err = export.Write(stdout, f, each)
+	}
+	what := org + "/" + slug
+	if slug == "" {
+		what = countText(len(slugs), "campaign", "campaigns") + " of " + org
 	}
 	if err != nil {
-		return failure("exporting %s/%s: %v", org, slug, err)
+		return failure("exporting %s: %v", what, err)
 	}
-	if err := bw.Flush(); err != nil {
-		return failure("writing the export: %v", err)
-	}
-	fmt.Fprintf(stderr, "Exported %s from %s/%s.\n", countText(n, "signature", "signatures"), org, slug)
+	fmt.Fprintf(stderr, "Exported %s from %s.\n", countText(n, "signature", "signatures"), what)
 	return nil
 }
 
@@ -345,6 +272,7 @@ func signaturesErase(ctx context.Context, args []string, getenv func(string) str
 	fset := newFlags(cmd, cmd+" --email ADDRESS", eraseSynopsis, stdout, stderr)
 	email := fset.String("email", "", "the signer's email `address`, or - to read it from standard input")
 	db := fset.dbFlag()
+	campaigns := fset.campaignsFlag("`folder` of campaign files whose signature.erased webhooks are told (when it exists)")
 	pos, help, err := fset.parse(args, getenv)
 	if help || err != nil {
 		return err
@@ -375,6 +303,10 @@ func signaturesErase(ctx context.Context, args []string, getenv func(string) str
 		return err
 	}
 	defer st.Close()
+	notices, err := erasureNotices(ctx, st, *campaigns, forms, stderr)
+	if err != nil {
+		return failure("reading the signatures of %s: %v", addr, err)
+	}
 	n := 0
 	for _, f := range forms {
 		m, err := st.Erase(ctx, f)
@@ -384,7 +316,7 @@ func signaturesErase(ctx context.Context, args []string, getenv func(string) str
 		n += m
 	}
 	fmt.Fprintf(stdout, "Removed %s for %s\n", countText(n, "signature", "signatures"), addr)
-	return nil
+	return tellErased(ctx, st, notices, stdout)
 }
 
 // readLine returns the first line of r without its line ending. An address

@@ -41,14 +41,21 @@ type serverProcess struct {
 // 127.0.0.1:0 (and any extra flags) and waits for it to log its address.
 func startProcess(t *testing.T, bin, db string, extra ...string) *serverProcess {
 	t.Helper()
-	dir, err := filepath.Abs(signingCampaigns)
+	return startProcessIn(t, bin, signingCampaigns, db, nil, extra...)
+}
+
+// startProcessIn is startProcess serving the campaigns in dir, with env
+// added to the environment.
+func startProcessIn(t *testing.T, bin, dir, db string, env []string, extra ...string) *serverProcess {
+	t.Helper()
+	dir, err := filepath.Abs(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--campaigns", dir, "--db", db,
 		"--rate-limit", "100000000"}, extra...)...)
 	// The secret with() mints tokens with (startSigningServeEnv).
-	cmd.Env = append(os.Environ(), "PLACARD_SECRET="+abuseSecret)
+	cmd.Env = append(append(os.Environ(), "PLACARD_SECRET="+abuseSecret), env...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -108,6 +108,11 @@ type Org struct {
 	Retention string `yaml:"retention"`
 	// RetentionDays is Retention in days, 0 for none; set by the loader.
 	RetentionDays int `yaml:"-"`
+	// Delivery says what the printed hand-in document of a petition or letter shows the
+	// decision-maker: count (the default) gives the text and the number of signatures;
+	// names adds the names and places of the signers whose consent covered delivery
+	// (they ticked the consent sentence the petition or letter shows now).
+	Delivery Delivery `yaml:"delivery"`
 	// Members is the organisation's directory of member or partner organisations; an engage
 	// call to action without its own list shows these.
 	Members []Member `yaml:"members"`
@@ -122,6 +127,17 @@ type Org struct {
 	// (a port is allowed, a path is not). Browsers refuse to show the embed
 	// anywhere else; leave it out and no site can embed the campaigns.
 	EmbedOrigins []string `yaml:"embed_origins"`
+	// Email is how signers are emailed when the server sends email (serve --smtp): whether a
+	// signature waits for its signer to confirm their address, and how long. A campaign may set
+	// its own.
+	Email *Email `yaml:"email"`
+	// Webhooks are your own systems (a CRM, a spreadsheet bridge) that Placard tells about
+	// signatures as they happen, each an https:// address with the events it wants. See
+	// docs/webhooks.md.
+	Webhooks []Webhook `yaml:"webhooks"`
+	// OSDI sends each confirmed signature to Action Network (or another system with the same API)
+	// through its record signature helper. See docs/webhooks.md.
+	OSDI *OSDI `yaml:"osdi"`
 
 	// Campaigns holds the organisation's campaigns, newest first (by date, then title).
 	Campaigns []*Campaign `yaml:"-"`
@@ -165,6 +181,20 @@ type Colours struct {
 	Primary string `yaml:"primary"`
 	// Accent colours highlights such as the progress bar. Defaults to Primary.
 	Accent string `yaml:"accent"`
+}
+
+// Email is how signers are emailed, in org.yaml or a campaign file, such as
+// email: {confirm: true, unconfirmed_days: 7}. It matters only when the
+// server sends email (placard serve --smtp); without that nothing is sent
+// and signatures count at once.
+type Email struct {
+	// Confirm set to true holds each signature until its signer opens the link emailed to them
+	// and presses the button there (double opt-in): until then it is not counted, listed or
+	// exported.
+	Confirm *bool `yaml:"confirm"`
+	// UnconfirmedDays is how many days a signature waits for confirmation before it is erased.
+	// Defaults to 7.
+	UnconfirmedDays int `yaml:"unconfirmed_days"`
 }
 
 // Social holds an organisation's accounts on each network, each a full https:// address.
@@ -224,6 +254,30 @@ type Person struct {
 	Email string `yaml:"email"`
 }
 
+// Webhook is one address Placard calls when something happens to a signature: webhooks:
+// [{url: https://crm.example.org/placard, secret_env: NORTHGATE_WEBHOOK_SECRET, events:
+// [signature.created]}].
+type Webhook struct {
+	// URL is where the events are sent, a full https:// address.
+	URL string `yaml:"url"`
+	// SecretEnv is the name of the environment variable holding the secret that signs every
+	// call, such as NORTHGATE_WEBHOOK_SECRET. The secret itself never goes in a file.
+	SecretEnv string `yaml:"secret_env"`
+	// Events lists what to send: signature.created, signature.confirmed, signature.erased.
+	Events []string `yaml:"events"`
+}
+
+// OSDI is an Action Network (OSDI) endpoint that receives each confirmed signature: osdi: {url:
+// https://actionnetwork.org/api/v2/petitions/…/signatures, api_key_env: NORTHGATE_AN_KEY}.
+type OSDI struct {
+	// URL is the petition's record signature helper address, a full https:// address ending in
+	// /signatures.
+	URL string `yaml:"url"`
+	// APIKeyEnv is the name of the environment variable holding the API key. The key itself never
+	// goes in a file.
+	APIKeyEnv string `yaml:"api_key_env"`
+}
+
 // Member is an organisation in a directory: a coalition member or partner to contact or join.
 type Member struct {
 	// Name is the organisation's name.
@@ -253,6 +307,17 @@ func (c *Campaign) PurgeAt() time.Time {
 func (c *Campaign) PublicAt(now time.Time) bool {
 	return c.Status != StatusDraft && (c.PublishAt.IsZero() || !now.Before(c.PublishAt))
 }
+
+// Delivery is what a hand-in document shows: the count alone, or names too.
+type Delivery string
+
+// The deliveries.
+const (
+	// DeliveryCount hands in the text and the number of signatures (the default).
+	DeliveryCount Delivery = "count"
+	// DeliveryNames adds the names and places of signers whose consent covered delivery.
+	DeliveryNames Delivery = "names"
+)
 
 // Status is where a campaign is in its life.
 type Status string
@@ -330,6 +395,13 @@ type Campaign struct {
 	Related []Related `yaml:"related"`
 	// Actions are the calls to action, in the order they appear.
 	Actions []Action `yaml:"actions"`
+	// Email overrides the organisation's email settings for this campaign, such as
+	// email: {confirm: false}.
+	Email *Email `yaml:"email"`
+	// Confirm and UnconfirmedDays are the email settings that apply (the campaign's own, else
+	// the organisation's); set by the loader.
+	Confirm         bool `yaml:"-"`
+	UnconfirmedDays int  `yaml:"-"`
 
 	// translations holds the campaign in each of its organisation's other languages (Campaign.In).
 	translations map[string]*Campaign

@@ -48,7 +48,7 @@ func LoadFS(fsys fs.FS, dir string) (*Site, Problems) {
 
 // reservedOrgSlugs are folder names that would clash with the site's own
 // addresses (/static/…, /healthz, /readyz, /oembed).
-var reservedOrgSlugs = []string{"static", "healthz", "readyz", "oembed"}
+var reservedOrgSlugs = []string{"static", "healthz", "readyz", "oembed", "admin"}
 
 // loader is the state of one Load.
 type loader struct {

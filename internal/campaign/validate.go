@@ -150,8 +150,11 @@ func (c *checker) checkOrg(o *Org) {
 	c.consent(o.Consent, &o.Consent)
 	c.contactPermission(o.ContactPermission, &o.ContactPermission)
 	o.RetentionDays = c.retention(o.Retention, &o.Retention)
+	c.emailSettings(o.Email)
+	c.enum(string(o.Delivery), &o.Delivery, "delivery", []string{string(DeliveryCount), string(DeliveryNames)})
 	c.redirects(o)
 	c.embedOrigins(o)
+	c.webhooks(o)
 	c.checkLanguages(o)
 }
 
@@ -560,6 +563,8 @@ func (c *checker) checkCampaign(camp *Campaign) {
 		c.errorf(c.at(&camp.PublishAt), "'publish_at' (%s) is after 'close_at' (%s), so the campaign would close before it appears — move publish_at earlier or close_at later", dateText(camp.PublishAt), dateText(camp.CloseAt))
 	}
 	camp.RetentionDays = c.retention(camp.Retention, &camp.Retention)
+	c.emailSettings(camp.Email)
+	camp.Confirm, camp.UnconfirmedDays = camp.Email.Resolve(camp.Org)
 	if camp.RetentionDays == 0 && strings.TrimSpace(camp.Retention) == "" && camp.Org != nil {
 		camp.RetentionDays, _ = ParseRetention(camp.Org.Retention)
 	}
@@ -1142,6 +1147,9 @@ func applyDefaults(o *Org) {
 	}
 	if o.Colours.Accent == "" {
 		o.Colours.Accent = o.Colours.Primary
+	}
+	if o.Delivery == "" {
+		o.Delivery = DeliveryCount
 	}
 	for _, camp := range o.Campaigns {
 		if camp.Status == "" {

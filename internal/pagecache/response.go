@@ -52,9 +52,16 @@ var (
 // keeps whatever policy the middleware set). Text types are gzipped once
 // here.
 func New(body []byte, contentType string, cacheControl []string, csp string) *Response {
+	c := new(Response)
+	c.fill(body, contentType, cacheControl, csp)
+	return c
+}
+
+// fill makes c the response New makes.
+func (c *Response) fill(body []byte, contentType string, cacheControl []string, csp string) {
 	sum := sha256.Sum256(body)
 	tag := hex.EncodeToString(sum[:12])
-	c := &Response{
+	*c = Response{
 		etag:         []string{`"` + tag + `"`},
 		length:       []string{strconv.Itoa(len(body))},
 		contentType:  []string{contentType},
@@ -90,7 +97,6 @@ func New(body []byte, contentType string, cacheControl []string, csp string) *Re
 			c.body = bytes.Clone(body)
 		}
 	}
-	return c
 }
 
 // gzippers are gzip writers at the best compression, reused: a new one

@@ -2,6 +2,7 @@ package pagecache
 
 import (
 	"crypto/sha256"
+	"slices"
 	"sync"
 )
 
@@ -93,6 +94,29 @@ func (r *Reuse) New(body []byte, contentType string, cacheControl []string, csp 
 	return c
 }
 
+// NewInto is New into out, a response not yet shared: the same work, so
+// that a build can hand out out's address before the body is rendered
+// (site renders pages in parallel once they are laid out). A response
+// prepared before for the same arguments is copied into out, sharing its
+// bytes and header values.
+func (r *Reuse) NewInto(out *Response, body []byte, contentType string, cacheControl []string, csp string) {
+	if r == nil {
+		out.fill(body, contentType, cacheControl, csp)
+		return
+	}
+	cc := ""
+	if len(cacheControl) > 0 {
+		cc = cacheControl[0]
+	}
+	k := key('r', body, contentType, cc, csp)
+	if v, ok := r.find(k).(*Response); ok {
+		*out = *v
+		return
+	}
+	out.fill(body, contentType, cacheControl, csp)
+	r.keep(k, out)
+}
+
 // NewSpliced is NewSpliced, reusing a page prepared for the same
 // arguments.
 func (r *Reuse) NewSpliced(body []byte, slots Slots, path, csp string) *Spliced {
@@ -106,4 +130,18 @@ func (r *Reuse) NewSpliced(body []byte, slots Slots, path, csp string) *Spliced 
 	p := NewSpliced(body, slots, path, csp)
 	r.keep(k, p)
 	return p
+}
+
+// Shares reports whether c and o hold the same stored bytes (one copy in
+// memory, as Reuse hands out) and the same header values.
+func (c *Response) Shares(o *Response) bool {
+	if c == o {
+		return true
+	}
+	if c == nil || o == nil || len(c.body) != len(o.body) || len(c.gz) != len(o.gz) {
+		return false
+	}
+	same := func(a, b []byte) bool { return len(a) == 0 || &a[0] == &b[0] }
+	return same(c.body, o.body) && same(c.gz, o.gz) && slices.Equal(c.etag, o.etag) &&
+		slices.Equal(c.cacheControl, o.cacheControl) && slices.Equal(c.csp, o.csp) && slices.Equal(c.contentType, o.contentType)
 }

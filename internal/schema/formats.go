@@ -47,6 +47,14 @@ const (
 	// files), not from the top of the computer, not a web address — naming
 	// a picture the loader serves.
 	picturePattern = `^\s*(\./)?([^\s/\\:.][^/\\:]*/)*[^/\\:.][^/\\:]*\.([pP][nN][gG]|[jJ][pP][eE]?[gG]|[gG][iI][fF]|[sS][vV][gG]|[wW][eE][bB][pP])\s*$`
+	// endpointPattern: an address Placard calls (webhooks, osdi) —
+	// https://, or http:// to this computer only; no user name, no #.
+	endpointPattern = `^\s*([hH][tT][tT][pP][sS]://[^\s/?#@]+|[hH][tT][tT][pP]://([lL][oO][cC][aA][lL][hH][oO][sS][tT]|127(\.[0-9]{1,3}){3}|\[::1\])(:[0-9]{1,5})?)([/?][^\s#]*)?\s*$`
+	// envPattern: the name of an environment variable (secret_env,
+	// api_key_env), never the secret itself.
+	envPattern = `^\s*[A-Z_][A-Z0-9_]{0,127}\s*$`
+	// eventPattern: a webhook event.
+	eventPattern = `^\s*signature\.(created|confirmed|erased)\s*$`
 	// filePattern: the same, for downloads (any extension; the loader
 	// keeps a list).
 	filePattern = `^\s*(\./)?([^\s/\\:.][^/\\:]*/)*[^/\\:.][^/\\:]*\.[A-Za-z0-9]+\s*$`
@@ -87,6 +95,11 @@ var formats = map[string]map[string]any{
 	"Letter.consent":           {"pattern": plainPattern, "maxLength": consentMax},
 	"Petition.consent":         {"pattern": plainPattern, "maxLength": consentMax},
 	"Donate.currency":          {"pattern": currencyPattern},
+	"Webhook.url":              {"pattern": endpointPattern},
+	"Webhook.secret_env":       {"pattern": envPattern},
+	"Webhook.events":           {"pattern": eventPattern},
+	"OSDI.url":                 {"pattern": endpointPattern},
+	"OSDI.api_key_env":         {"pattern": envPattern},
 }
 
 // positive lists the whole-number settings that must be above 0.

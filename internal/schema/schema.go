@@ -47,6 +47,8 @@ func enumFor(t reflect.Type, key string) []any {
 	switch t {
 	case reflect.TypeFor[campaign.Status]():
 		return []any{"published", "draft", "closed", "victory", nil}
+	case reflect.TypeFor[campaign.Delivery]():
+		return []any{"count", "names", nil}
 	case reflect.TypeFor[campaign.Layout]():
 		return []any{"sections", "steps", nil}
 	case reflect.TypeFor[campaign.FieldRule]():

@@ -29,6 +29,10 @@ const (
 	StatusApproved Status = "approved"
 	StatusPending  Status = "pending"
 	StatusRejected Status = "rejected"
+	// StatusUnconfirmed is a signature waiting for its signer to confirm
+	// their address (email: {confirm: true}): counted, listed and exported
+	// nowhere, and erased after the campaign's unconfirmed_days.
+	StatusUnconfirmed Status = "unconfirmed"
 )
 
 // Signature is one person's or organisation's signature on one campaign's

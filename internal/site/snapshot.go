@@ -155,6 +155,9 @@ type Options struct {
 	Tallies map[string]*tallywatch.Tally
 	// Files is the cache share cards and QR codes are made into.
 	Files *LazyFiles
+	// inline renders every page where it is laid out instead of setting
+	// the renderings aside to run in parallel (tests compare the two).
+	inline bool
 }
 
 // builder carries what building one snapshot needs.
@@ -180,6 +183,9 @@ type builder struct {
 	locs     map[string]*i18n.Localizer
 	l        *i18n.Localizer
 	matchers map[string]*i18n.Matcher
+	// later holds the renderings set aside to run in parallel once the
+	// pages are laid out (parallel.go); shared by the builders of with.
+	later *jobs
 }
 
 // with is a builder for pages of another mode or share rotation, sharing
@@ -234,6 +240,9 @@ func Compile(opt Options, md *markdown.Renderer, site *campaign.Site, prev *Snap
 		assetURLs: map[*campaign.Asset]string{},
 		pictures:  map[*campaign.Asset]*pictureSet{},
 	}
+	if !opt.inline {
+		b.later = &jobs{}
+	}
 	var prevReuse *pagecache.Reuse
 	if prev != nil {
 		b.prevByContent = prev.byContent
@@ -251,6 +260,9 @@ func Compile(opt Options, md *markdown.Renderer, site *campaign.Site, prev *Snap
 	b.snap.siteImage = b.plainImage("site", defaultBrand, opt.SiteName)
 	b.snap.Favicon = pagecache.New(squarePNG(defaultBrand, 32), "image/png", hvDayCache, staticCSP)
 	if err := b.addPages(site); err != nil {
+		return nil, err
+	}
+	if err := b.later.run(); err != nil {
 		return nil, err
 	}
 	sort.Slice(b.snap.Known, func(i, j int) bool { return b.snap.Known[i].URL < b.snap.Known[j].URL })
@@ -505,28 +517,38 @@ func (b *builder) addLive(lc *SigningCampaign, regions []string) error {
 		lc.Regions[strings.ToLower(region)] = vp
 	}
 	lc.rotations = b.rotationProps(lc.Campaign)
-	lc.reuse = b.snap.reuse
-	err := RenderSigning(lc, b.opt.Tallies[lc.Key])
-	lc.reuse = nil // the tally watcher's renderings are never reused
-	if err != nil {
-		return err
-	}
 	b.snap.Signing[lc.Path] = lc
 	b.snap.SigningKeys[lc.Key] = append(b.snap.SigningKeys[lc.Key], lc)
 	share, donate, hasDonate := shareAndDonate(lc.Path, lc.props)
 	set := map[string]*pagecache.Response{}
+	b.snap.Thanks[lc.Path] = set
 	lc.ThanksProps = map[string]views.ThanksPageProps{}
 	for _, o := range outcomes {
 		tp := b.thanksProps(lc.Campaign, lc.Frame, o, share, donate, hasDonate)
 		tp.Next = ThanksNext(lc.Path, lc.props)
 		lc.ThanksProps[o] = tp
-		var buf bytes.Buffer
-		if err := views.ThanksPage(tp).Render(context.Background(), &buf); err != nil {
-			return fmt.Errorf("rendering the thank-you page of %s: %w", lc.Path, err)
-		}
-		set[o] = b.snap.reuse.New(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, lc.CSP)
 	}
-	b.snap.Thanks[lc.Path] = set
+	// The renderings need nothing more of the builder: they run with the
+	// other campaigns' (parallel.go), each filling only lc and set.
+	reuse, tally := b.snap.reuse, b.opt.Tallies[lc.Key]
+	if err := b.later.add(func() error {
+		lc.reuse = reuse
+		err := RenderSigning(lc, tally)
+		lc.reuse = nil // the tally watcher's renderings are never reused
+		if err != nil {
+			return err
+		}
+		for _, o := range outcomes {
+			var buf bytes.Buffer
+			if err := views.ThanksPage(lc.ThanksProps[o]).Render(context.Background(), &buf); err != nil {
+				return fmt.Errorf("rendering the thank-you page of %s: %w", lc.Path, err)
+			}
+			set[o] = reuse.New(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, lc.CSP)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
 	return b.addEmbedThanks(lc, share)
 }
 
@@ -552,11 +574,11 @@ func (b *builder) addPreview(c *campaign.Campaign) error {
 	cp.Page.Noindex = true
 	cp.Page.Preview = true
 	p := CampaignPath(c)
-	page, err := b.renderPage(p, views.CampaignPage(cp), cp.Page, postsForm(cp.Actions))
+	page, err := b.renderPageCC(p, views.CampaignPage(cp), cp.Page, postsForm(cp.Actions), hvNoStore)
 	if err != nil {
 		return fmt.Errorf("rendering the preview of %s: %w", p, err)
 	}
-	b.snap.Previews[p] = page.WithCacheControl(hvNoStore)
+	b.snap.Previews[p] = page
 	return nil
 }
 
@@ -566,17 +588,31 @@ func (b *builder) addPreview(c *campaign.Campaign) error {
 // forms says whether the page holds an open signing form (postsForm): a
 // static copy's forms post to the live server, so such a page's policy
 // allows that form action; pages without one keep serve's policy.
+//
+// The rendering and compression are set aside to run in parallel with the
+// other pages' (parallel.go): the response returned is filled in then,
+// before the snapshot is served, and must not be read before.
 func (b *builder) renderPage(p string, c templ.Component, page views.Page, forms bool) (*pagecache.Response, error) {
+	return b.renderPageCC(p, c, page, forms, hvNoCache)
+}
+
+// renderPageCC is renderPage with the response's Cache-Control.
+func (b *builder) renderPageCC(p string, c templ.Component, page views.Page, forms bool, cacheControl []string) (*pagecache.Response, error) {
 	_, mastodonForm := b.snap.Mastodon[p]
-	var buf bytes.Buffer
-	if err := c.Render(context.Background(), &buf); err != nil {
-		return nil, err
-	}
 	csp := policy(b.mode, page.ThemeCSS, mastodonForm, nil)
 	if forms || mastodonForm {
 		csp = b.formCSP(csp) // a static copy's Mastodon form also goes to the live server
 	}
-	return b.snap.reuse.New(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, csp), nil
+	reuse := b.snap.reuse
+	out := new(pagecache.Response)
+	return out, b.later.add(func() error {
+		var buf bytes.Buffer
+		if err := c.Render(context.Background(), &buf); err != nil {
+			return fmt.Errorf("rendering %s: %w", p, err)
+		}
+		reuse.NewInto(out, buf.Bytes(), "text/html; charset=utf-8", cacheControl, csp)
+		return nil
+	})
 }
 
 // formCSP is csp for a page holding an open signing form: in a static copy

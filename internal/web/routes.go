@@ -35,19 +35,25 @@ import (
 //	POST /{org}/{campaign}/embed/sign          signing inside the frame → 303 to embed/thanks
 //	GET /{org}/{campaign}/embed/thanks         ?outcome=…, the thank-you page inside the frame
 //	GET /oembed                                ?url=CAMPAIGN&format=json → the embed snippet (oEmbed 1.0)
+//	GET, POST /{org}/{campaign}/confirm        email (serve --smtp, mail.go): "check your inbox"; with ?t=
+//	                                           a Confirm button, and POST confirms (confirm.go)
+//	GET, POST /{org}/mail/unsubscribe          ?t=…: a button; POST (also RFC 8058 one-click) unsubscribes
+//	GET, POST /{org}/mail/data[/{action}]      the supporter's data page: request form, ?t= the page,
+//	                                           download, withdraw, hide, erase (data.go)
 //	GET /{org}/feed.atom                       the organisation's campaigns and statements (feed.go)
 //	GET /sitemap.xml                           every public page with its last change
 //	GET /static/*                              content-hashed files, cached for a year
 //	GET /healthz                               liveness: 200 "ok"
 //	GET /readyz                                readiness: 200 "ready" when the store can commit,
 //	                                           else 503 "not ready: store: …" (handlers.go)
+//	/admin, /admin/*                           the organisers' console (Config.Admin; internal/console lists its routes)
 //	GET /robots.txt, /favicon.ico
 //	GET /_dev/events                           --dev only: live-preview event stream (dev.go),
 //	                                           at most 16 at once (then 503 with Retry-After)
 //	--dev answers only Hosts naming it (localhost, an IP, the base URL's host); others get 421
 //
 // HEAD is answered wherever GET is; a trailing slash redirects to the
-// address without it. The names healthz, readyz, static, robots.txt, favicon.ico,
+// address without it. The names admin, healthz, readyz, static, robots.txt, favicon.ico,
 // sitemap.xml and oembed therefore cannot be organisation slugs, nor
 // feed.atom a campaign's.
 func (s *Server) routes() http.Handler {
@@ -80,6 +86,12 @@ func (s *Server) routes() http.Handler {
 	r.Get("/{org}/{campaign}/embed", s.handle(s.embed))
 	r.Handle("/{org}/{campaign}/embed/sign", s.framedAsEmbed(sign))
 	r.Get("/{org}/{campaign}/embed/thanks", s.handle(s.embedThanks))
+	// Email's pages (mail.go); 404 on a server that sends no email.
+	r.Handle("/{org}/{campaign}/confirm", s.mailGuard(s.handle(s.confirm)))
+	r.Handle("/{org}/mail/unsubscribe", s.handle(s.unsubscribe)) // one-click POSTs come from mail providers' servers
+	data := s.mailGuard(s.mailRateLimited(s.handle(s.data)))
+	r.Handle("/{org}/mail/data", data)
+	r.Handle("/{org}/mail/data/{action}", data)
 	r.Get("/{org}/feed.atom", s.handle(s.feed))
 	r.Get("/sitemap.xml", s.handle(s.sitemap))
 	r.Get("/oembed", s.handle(s.oembed))
@@ -102,6 +114,9 @@ func (s *Server) routes() http.Handler {
 	r.Get("/{org}/{campaign}/{lang}/impact", s.handle(s.impact))
 	r.Get("/{org}/share/mastodon", s.handle(s.mastodonShare))
 	r.Get("/{org}/{campaign}/share/mastodon", s.handle(s.mastodonShare))
+	if s.cfg.Admin != nil {
+		r.Mount("/admin", s.cfg.Admin)
+	}
 	if s.cfg.Dev {
 		// Live preview (dev.go): the event stream, and connect-src 'self'
 		// so dev pages may open it.

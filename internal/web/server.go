@@ -41,6 +41,7 @@ import (
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/devreload"
 	"github.com/placard/placard/internal/formtoken"
+	"github.com/placard/placard/internal/mail"
 	"github.com/placard/placard/internal/markdown"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/site"
@@ -127,6 +128,23 @@ type Config struct {
 	// SiteOrigins), and each page's policy allows that form action. It is
 	// a scheme and host only, such as https://act.example.org.
 	FormOrigin string
+	// MailTokens, when set, turns on email to signers (serve --smtp): a
+	// signature queues its confirmation or thank-you email in its own
+	// transaction, campaigns with email: {confirm: true} hold signatures
+	// until confirmed, and the confirmation, unsubscribe and data pages
+	// answer (mail.go). It seals and opens the emails' links, so the
+	// deliverer must render with the same tokens. The store must keep mail
+	// and an outbox (store.Mail, store.Outbox). Nil: no email, and pages
+	// say nothing about it.
+	MailTokens *mail.Tokens
+	// Admin, when set, is the organisers' console, mounted at /admin
+	// (internal/console; serve --admin-addr gives it its own listener
+	// instead, and leaves this nil).
+	Admin http.Handler
+	// WakeOutbox, when set, is called after a signature with outbox
+	// messages (webhooks, emails) is stored, so the delivery worker looks
+	// at once (outbox.Worker.Wake). It must not block.
+	WakeOutbox func()
 }
 
 // DefaultRateLimit is the signing POSTs a client may send a minute when

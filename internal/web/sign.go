@@ -219,16 +219,25 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 	defer cancel()
 	// Their personal link comes from the campaign's pool, made ahead in a
 	// transaction of its own (internal/attribution). Embeds show none.
+	// A campaign that asks signers to confirm holds the signature until
+	// they do (mail.go); their personal link comes after confirming.
+	waits := s.holdForConfirmation(lc, sig)
 	var link attribution.Link
 	haveLink := false
-	if !isEmbedSign(r) {
+	if !isEmbedSign(r) && !waits {
 		var lerr error
 		if link, haveLink, lerr = s.links.Take(ctx, s.cfg.Store, lc.Key, sig.Org, sig.Campaign); lerr != nil {
 			s.log.Warn("making personal links failed; this signer gets none", "campaign", lc.Key, "err", lerr, "request_id", requestID(r))
 		}
 	}
+	// The messages this signature sends go in its own transaction.
+	sig.Outbox = s.signatureMessages(lc, sig, now)
+	s.addSignatureMail(lc, sig, link.Token, waits)
 	err := s.cfg.Recorder.Sign(ctx, sig)
 	already := errors.Is(err, store.ErrAlreadySigned)
+	if err == nil {
+		s.wakeOutbox(sig)
+	}
 	if err != nil && !already {
 		// Not recorded: the same form may be sent again, and the link
 		// nobody saw goes back to the pool.
@@ -256,6 +265,10 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 	// addresses would tell whoever signs an address through their own link
 	// whether it had signed.
 	s.credits.Add(sig.Org, sig.Campaign, source, ref, now)
+	if waits {
+		// "Check your inbox", the same for a repeat.
+		return seeOther(w, confirmWaitLocation(r, lc))
+	}
 	loc := thanksLocation(r, lc, outcome)
 	if haveLink {
 		loc += "&" + paramClaim + "=" + s.claims.Seal(lc.Key, link.Token, link.Key, now)

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -19,6 +20,55 @@ const outboxInsertSQL = `INSERT INTO outbox (id, kind, target, email, org, campa
 	FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bytea[], $8::timestamptz[])
 		AS t(id, kind, target, email, org, campaign, payload, not_before)
 	ON CONFLICT (id) DO NOTHING`
+
+// addOutboxSQL is addSQL that also inserts the batch's messages: each
+// message carries the place ($21) of its signature in the arrays, and
+// only those of signatures actually inserted (in ins) are written. A
+// data-modifying WITH query runs whether or not the rest reads it, and
+// it is the same statement, so the same transaction, as the signatures.
+var addOutboxSQL = func() string {
+	const at = "\n-- Each inserted row's id"
+	if !strings.Contains(addSQL, at) {
+		panic("postgres: addSQL changed shape; update addOutboxSQL")
+	}
+	return strings.Replace(addSQL, at, `, ob AS (
+	INSERT INTO outbox (id, kind, target, email, org, campaign, payload, not_before, created_at)
+	SELECT m.id, m.kind, m.target, m.email, m.org, m.campaign, m.payload, m.not_before, $30
+	FROM unnest($21::bigint[], $22::text[], $23::text[], $24::text[], $25::text[], $26::text[], $27::text[],
+		$28::bytea[], $29::timestamptz[])
+		AS m(place, id, kind, target, email, org, campaign, payload, not_before)
+	WHERE m.place IN (SELECT input.ord FROM ins JOIN input USING (org, campaign, email))
+	ON CONFLICT (id) DO NOTHING
+)`+at, 1)
+}()
+
+// appendOutboxArgs adds addOutboxSQL's message arrays to args: every
+// message of the signatures in order, each with its signature's place.
+func appendOutboxArgs(args []any, sigs []*signing.Signature, order []int) []any {
+	var place []int64
+	var id, kind, target, email, org, campaign []string
+	var payload [][]byte
+	var nb []time.Time
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	for j, i := range order {
+		for _, m := range sigs[i].Outbox {
+			place = append(place, int64(j+1))
+			id, kind, target = append(id, m.ID), append(kind, m.Kind), append(target, m.Target)
+			email, org, campaign = append(email, m.Email), append(org, m.Org), append(campaign, m.Campaign)
+			p := m.Payload
+			if p == nil {
+				p = []byte{}
+			}
+			payload = append(payload, p)
+			t := now
+			if !m.NotBefore.IsZero() {
+				t = m.NotBefore.UTC().Truncate(time.Microsecond)
+			}
+			nb = append(nb, t)
+		}
+	}
+	return append(args, place, id, kind, target, email, org, campaign, payload, nb, now)
+}
 
 // hasOutbox reports whether any signature of sigs carries messages,
 // allocating nothing.

@@ -311,31 +311,15 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 	// ids[j] is the id of the signature sent at place j, 0 when it was
 	// already stored (ids start at 1).
 	ids := make([]int64, n)
+	query := addSQL
 	if hasOutbox(sigs) {
-		// With messages to keep, the batch and the messages of the
-		// signatures inserted share one explicit transaction
-		// (store.Outbox): one more round trip, only when there are any.
-		err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-			rows, err := tx.Query(ctx, addSQL, args...)
-			if err != nil {
-				return err
-			}
-			if err := scanIDs(rows, ids); err != nil {
-				return err
-			}
-			var msgs []signing.Message
-			for j, i := range order {
-				if ids[j] != 0 {
-					msgs = append(msgs, sigs[i].Outbox...)
-				}
-			}
-			return insertOutbox(ctx, tx, msgs)
-		})
-	} else {
-		var rows pgx.Rows
-		if rows, err = db.pool.Query(ctx, addSQL, args...); err == nil {
-			err = scanIDs(rows, ids)
-		}
+		// The messages of the signatures inserted go in the same
+		// statement (store.Outbox): still one round trip.
+		query, args = addOutboxSQL, appendOutboxArgs(args, sigs, order)
+	}
+	var rows pgx.Rows
+	if rows, err = db.pool.Query(ctx, query, args...); err == nil {
+		err = scanIDs(rows, ids)
 	}
 	// The statement commits when its result is complete; an error here
 	// (including one at commit) means nothing was stored.
@@ -541,8 +525,17 @@ func (db *DB) SetStatus(ctx context.Context, id int64, status signing.Status) (e
 // tallies in the same transaction, and returns how many were deleted.
 func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 	defer failed(&err, "erasing signatures")
+	key, err := db.Secret(ctx)
+	if err != nil {
+		return 0, err
+	}
 	n := 0
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		// The address's unsubscriptions go too (mail.go): nothing of it stays.
+		h := store.AddressHash(key, email)
+		if _, err := tx.Exec(ctx, `DELETE FROM mail_suppressions WHERE address_hash = $1`, h[:]); err != nil {
+			return err
+		}
 		rows, err := tx.Query(ctx, `DELETE FROM signatures WHERE email = $1 RETURNING org, campaign, kind, status`, email)
 		if err != nil {
 			return err
@@ -562,6 +555,9 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 		if err := rows.Err(); err != nil {
 			return err
 		}
+		if err := eraseOrganisers(ctx, tx, email); err != nil { // accounts.go
+			return err
+		}
 		// The address's undelivered messages go too (store.Outbox).
 		if _, err := tx.Exec(ctx, `DELETE FROM outbox WHERE email = $1`, email); err != nil {
 			return err
@@ -569,6 +565,9 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 		return applyDeltas(ctx, tx, &ds)
 	})
 	if err != nil {
+		return 0, err
+	}
+	if err := db.wipeOrganisers(ctx); err != nil { // accounts.go
 		return 0, err
 	}
 	return n, db.wipe(ctx)
@@ -582,7 +581,7 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 // and it holds an exclusive lock on signatures while it copies the table,
 // so signing waits for it: a few seconds for a million signatures.
 func (db *DB) wipe(ctx context.Context) error {
-	if _, err := db.pool.Exec(ctx, `VACUUM (FULL) signatures`); err != nil {
+	if _, err := db.pool.Exec(ctx, `VACUUM (FULL) signatures, mail_suppressions`); err != nil {
 		return fmt.Errorf("rewriting the signatures table after erasing: %w", err)
 	}
 	// The outbox's rows hold addresses and payloads too (store.Outbox).

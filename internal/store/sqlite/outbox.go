@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"math/bits"
 	"slices"
 	"strings"
 	"time"
@@ -14,10 +15,36 @@ import (
 
 var _ store.Outbox = (*DB)(nil)
 
-// outboxInsertSQL adds one message; an id already there is left alone
-// (Enqueue is idempotent).
-const outboxInsertSQL = `INSERT INTO outbox (id, kind, target, email, org, campaign, payload, not_before, created_at)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
+// outboxInsertSQL adds n messages in one statement; an id already there
+// is left alone (Enqueue is idempotent).
+func outboxInsertSQL(n int) string {
+	var b strings.Builder
+	b.WriteString(`INSERT INTO outbox (id, kind, target, email, org, campaign, payload, not_before, created_at) VALUES `)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("(?,?,?,?,?,?,?,?,?)")
+	}
+	b.WriteString(` ON CONFLICT (id) DO NOTHING`)
+	return b.String()
+}
+
+// outboxChunk caps the rows of one INSERT of messages; a power of two.
+const outboxChunk = 64
+
+// outboxChunks cuts n messages into INSERTs of powers of two (at most
+// outboxChunk rows), so a handful of prepared statements serves every
+// count, as for personal links.
+func outboxChunks(n int) []int {
+	var chunks []int
+	for rest := n; rest > 0; {
+		c := min(outboxChunk, 1<<(bits.Len(uint(rest))-1))
+		chunks = append(chunks, c)
+		rest -= c
+	}
+	return chunks
+}
 
 // hasOutbox reports whether any signature of sigs carries messages. It
 // allocates nothing, so signing without an outbox costs a loop over the
@@ -31,26 +58,43 @@ func hasOutbox(sigs []*signing.Signature) bool {
 	return false
 }
 
-// outboxStmt returns the prepared outboxInsertSQL; call it before BEGIN
-// (see prepared).
-func (db *DB) outboxStmt(ctx context.Context) (*sql.Stmt, error) {
-	return db.prepared(ctx, stmtKey{kind: stmtInsertOutbox}, func() string { return outboxInsertSQL })
+// outboxStmts prepares the INSERTs for any count of messages up to n:
+// every power of two up to outboxChunk and n (outboxChunks uses no
+// other), so fewer messages than expected — some signatures turn out to
+// be stored duplicates — need nothing prepared inside the transaction,
+// where the writer's only connection is taken. Call it before BEGIN; each
+// is prepared once in the store's life (see prepared).
+func (db *DB) outboxStmts(ctx context.Context, n int) (map[int]*sql.Stmt, error) {
+	stmts := map[int]*sql.Stmt{}
+	for c := 1; c <= min(n, outboxChunk); c *= 2 {
+		st, err := db.prepared(ctx, stmtKey{stmtInsertOutbox, c}, func() string { return outboxInsertSQL(c) })
+		if err != nil {
+			return nil, err
+		}
+		stmts[c] = st
+	}
+	return stmts, nil
 }
 
-// insertOutbox writes msgs in tx with st, the prepared outboxInsertSQL.
-func insertOutbox(ctx context.Context, tx *sql.Tx, st *sql.Stmt, msgs []signing.Message, now time.Time) error {
-	txst := tx.StmtContext(ctx, st)
+// insertOutbox writes msgs in tx with stmts (outboxStmts(len(msgs))).
+func insertOutbox(ctx context.Context, tx *sql.Tx, stmts map[int]*sql.Stmt, msgs []signing.Message, now time.Time) error {
 	created := formatTime(now)
-	for _, m := range msgs {
-		nb := m.NotBefore
-		if nb.IsZero() {
-			nb = now
+	args := make([]any, 0, 9*min(outboxChunk, len(msgs)))
+	for _, c := range outboxChunks(len(msgs)) {
+		args = args[:0]
+		for _, m := range msgs[:c] {
+			nb := created
+			if !m.NotBefore.IsZero() {
+				nb = formatTime(m.NotBefore)
+			}
+			payload := m.Payload
+			if payload == nil {
+				payload = []byte{}
+			}
+			args = append(args, m.ID, m.Kind, m.Target, m.Email, m.Org, m.Campaign, payload, nb, created)
 		}
-		payload := m.Payload
-		if payload == nil {
-			payload = []byte{}
-		}
-		if _, err := txst.ExecContext(ctx, m.ID, m.Kind, m.Target, m.Email, m.Org, m.Campaign, payload, formatTime(nb), created); err != nil {
+		msgs = msgs[c:]
+		if _, err := tx.StmtContext(ctx, stmts[c]).ExecContext(ctx, args...); err != nil {
 			return err
 		}
 	}
@@ -63,7 +107,7 @@ func (db *DB) Enqueue(ctx context.Context, msgs []signing.Message) (err error) {
 	if len(msgs) == 0 {
 		return nil
 	}
-	st, err := db.outboxStmt(ctx)
+	stmts, err := db.outboxStmts(ctx, len(msgs))
 	if err != nil {
 		return err
 	}
@@ -72,7 +116,7 @@ func (db *DB) Enqueue(ctx context.Context, msgs []signing.Message) (err error) {
 		return err
 	}
 	defer tx.Rollback()
-	if err := insertOutbox(ctx, tx, st, msgs, time.Now()); err != nil {
+	if err := insertOutbox(ctx, tx, stmts, msgs, time.Now()); err != nil {
 		return err
 	}
 	return tx.Commit()

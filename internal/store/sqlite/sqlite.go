@@ -556,9 +556,15 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 	if err != nil {
 		return nil, err
 	}
-	var outboxStmt *sql.Stmt
+	// The messages of the signatures not already signed in this batch
+	// (a stored duplicate's are dropped below), one multi-row INSERT.
+	var msgs []signing.Message
+	var outboxStmts map[int]*sql.Stmt
 	if hasOutbox(sigs) {
-		if outboxStmt, err = db.outboxStmt(ctx); err != nil {
+		for _, i := range order {
+			msgs = append(msgs, sigs[i].Outbox...)
+		}
+		if outboxStmts, err = db.outboxStmts(ctx, len(msgs)); err != nil {
 			return nil, err
 		}
 	}
@@ -619,14 +625,16 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 	}
 	// The messages of the signatures inserted, in this same transaction
 	// (store.Outbox); none for a duplicate.
-	if outboxStmt != nil {
-		now := time.Now()
+	if outboxStmts != nil {
+		msgs = msgs[:0]
 		for _, i := range order {
-			s := sigs[i]
-			if results[i] == nil && len(s.Outbox) > 0 {
-				if err := insertOutbox(ctx, tx, outboxStmt, s.Outbox, now); err != nil {
-					return nil, translate(err)
-				}
+			if results[i] == nil {
+				msgs = append(msgs, sigs[i].Outbox...)
+			}
+		}
+		if len(msgs) > 0 {
+			if err := insertOutbox(ctx, tx, outboxStmts, msgs, time.Now()); err != nil {
+				return nil, translate(err)
 			}
 		}
 	}
@@ -865,11 +873,20 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 	if err != nil {
 		return 0, err
 	}
+	key, err := db.Secret(ctx)
+	if err != nil {
+		return 0, err
+	}
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, err
 	}
 	defer tx.Rollback()
+	// The address's unsubscriptions go too (mail.go): nothing of it stays.
+	h := store.AddressHash(key, email)
+	if _, err := tx.ExecContext(ctx, `DELETE FROM mail_suppressions WHERE address_hash = ?`, h[:]); err != nil {
+		return 0, err
+	}
 	rows, err := tx.QueryContext(ctx, `DELETE FROM signatures WHERE email = ? RETURNING org, campaign, kind, status`, email)
 	if err != nil {
 		return 0, err
@@ -890,6 +907,9 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 		return 0, err
 	}
 	if err := applyDeltas(ctx, tx, tallyStmt, &ds); err != nil {
+		return 0, err
+	}
+	if err := eraseOrganisers(ctx, tx, email); err != nil { // accounts.go
 		return 0, err
 	}
 	// The address's undelivered messages go too (store.Outbox).

@@ -38,6 +38,7 @@ type WipeDisk struct {
 func RunWipe(t *testing.T, disk Disk) {
 	t.Run("EraseLeavesNoBytes", func(t *testing.T) { testWipe(t, disk, false) })
 	t.Run("PurgeLeavesNoBytes", func(t *testing.T) { testWipe(t, disk, true) })
+	t.Run("EraseInLeavesNoBytes", func(t *testing.T) { testWipeIn(t, disk) }) // accounts.go
 }
 
 // marker returns a unique string no database could hold by chance.
@@ -103,6 +104,7 @@ func testWipe(t *testing.T, disk Disk, purge bool) {
 			t.Fatalf("SetStatus: %v", err)
 		}
 	}
+	wipeOrganisers(t, s, gone.email, kept.email) // accounts.go
 	if d.Signed != nil {
 		d.Signed(t)
 	}

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"crypto/tls"
+	"errors"
+	"fmt"
+	netmail "net/mail"
+
+	"github.com/placard/placard/internal/mail"
+	"github.com/placard/placard/internal/store"
+)
+
+// mailConfig is serve's email settings, checked.
+type mailConfig struct {
+	server mail.Server
+	from   *netmail.Address
+	rate   float64 // messages a second; 0 is no limit
+	// tls replaces the default TLS settings (tests trust their server's
+	// certificate).
+	tls *tls.Config
+
+	// Set by prepare once the store is open (mail_serve.go).
+	tokens *mail.Tokens
+	base   string
+	store  store.Store
+}
+
+// mailFlagValues are serve's email flags as given.
+type mailFlagValues struct {
+	smtp, from, rate *string
+}
+
+// addMailFlags adds --smtp, --mail-from and --mail-rate to serve's flags.
+func addMailFlags(fset *cmdFlags) mailFlagValues {
+	v := mailFlagValues{
+		smtp: fset.String("smtp", "", "`address` of the SMTP server that sends signers their emails: smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465; without it no email is sent and pages say nothing about email"),
+		from: fset.String("mail-from", "", "the `sender` of every email, such as \"Riverside Coalition <hello@riverside.example>\"; needed with --smtp"),
+		rate: fset.String("mail-rate", "5/s", "at most this many emails a second, such as 5/s, to stay inside your provider's limits; 0 for no limit"),
+	}
+	fset.env("smtp", "PLACARD_SMTP")
+	fset.env("mail-from", "PLACARD_MAIL_FROM")
+	fset.env("mail-rate", "PLACARD_MAIL_RATE")
+	return v
+}
+
+// check reads the flags into a mailConfig, or nil when --smtp is not
+// given. Messages name the flag or variable and never the password.
+func (v mailFlagValues) check(fset *cmdFlags) (*mailConfig, error) {
+	if *v.smtp == "" {
+		if *v.from != "" {
+			return nil, fmt.Errorf("%s is only used with --smtp; give the SMTP server that should send the emails", fset.source("mail-from"))
+		}
+		return nil, nil
+	}
+	server, err := mail.ParseServer(*v.smtp)
+	if err != nil {
+		return nil, fmt.Errorf("%s %v", fset.source("smtp"), err)
+	}
+	if *v.from == "" {
+		return nil, errors.New("--smtp needs --mail-from (or PLACARD_MAIL_FROM), the sender of every email, such as \"Riverside Coalition <hello@riverside.example>\"")
+	}
+	from, err := mail.ParseFrom(*v.from)
+	if err != nil {
+		return nil, fmt.Errorf("%s %v", fset.source("mail-from"), err)
+	}
+	rate, err := mail.ParseRate(*v.rate)
+	if err != nil {
+		return nil, fmt.Errorf("%s %v", fset.source("mail-rate"), err)
+	}
+	return &mailConfig{server: server, from: from, rate: rate}, nil
+}

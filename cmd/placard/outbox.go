@@ -1,0 +1,357 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/export"
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/internal/webhook"
+)
+
+const outboxUsage = `See and repair the outbox: the webhook calls, CRM records and emails waiting
+to be delivered. placard serve delivers them, retrying failures for up to
+48 hours; what still failed after that, or was refused for good, is dead.
+
+Usage:
+  placard outbox list [--status pending|dead]
+  placard outbox retry ID...
+  placard outbox drop ID...
+
+Every command takes --db (default placard-data/placard.db, or PLACARD_DB),
+the same database placard serve uses; they are safe to run while it serves.
+`
+
+// outboxCmd dispatches `placard outbox SUB …`.
+func outboxCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, outboxUsage)
+		return reported(exitUsage)
+	}
+	sub, rest := args[0], args[1:]
+	switch sub {
+	case "list":
+		return outboxList(ctx, rest, getenv, stdout, stderr)
+	case "retry":
+		return outboxChange(ctx, "retry", rest, getenv, stdout, stderr)
+	case "drop":
+		return outboxChange(ctx, "drop", rest, getenv, stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, outboxUsage)
+		return nil
+	}
+	fmt.Fprint(stderr, outboxUsage)
+	return &exitError{code: exitUsage, msg: fmt.Sprintf("unknown outbox command %q", sub) + didYouMean(sub, outboxCommands)}
+}
+
+// outboxCommands are the subcommands of outbox, as did-you-mean offers them.
+var outboxCommands = []string{"list", "retry", "drop"}
+
+// openOutbox opens the store named by db and returns it with its outbox.
+func openOutbox(ctx context.Context, cmd, db string) (store.Store, store.Outbox, error) {
+	st, err := openSignatureStore(ctx, cmd, db)
+	if err != nil {
+		return nil, nil, err
+	}
+	ob, ok := st.(store.Outbox)
+	if !ok {
+		st.Close()
+		return nil, nil, failure("this database has no outbox")
+	}
+	return st, ob, nil
+}
+
+func outboxList(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	const cmd = "outbox list"
+	fset := newFlags(cmd, cmd+" [--status pending|dead]", `List the messages waiting in the outbox, oldest first: each one's ID, status,
+kind, where it goes, its campaign, how many attempts were made, when the
+next is due and why the last failed. Nothing about the person is shown.`, stdout, stderr)
+	status := fset.String("status", "", "list only `pending` or dead messages (default: both)")
+	db := fset.dbFlag()
+	pos, help, err := fset.parse(args, getenv)
+	if help || err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageErr(cmd, "list takes no arguments, got %q", pos[0])
+	}
+	st := store.OutboxStatus(strings.TrimSpace(*status))
+	if st != "" && st != store.OutboxPending && st != store.OutboxDead {
+		return usageErr(cmd, "--status must be pending or dead, not %q", *status)
+	}
+	s, ob, err := openOutbox(ctx, cmd, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	es, err := ob.List(ctx, st)
+	if err != nil {
+		return failure("could not read the outbox: %v", err)
+	}
+	if len(es) == 0 {
+		what := "The outbox is empty"
+		if st != "" {
+			what = "No " + string(st) + " messages"
+		}
+		fmt.Fprintln(stdout, what+": everything has been delivered.")
+		return nil
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSTATUS\tKIND\tTO\tCAMPAIGN\tATTEMPTS\tNEXT\tLAST ERROR")
+	for _, e := range es {
+		next := e.NotBefore.UTC().Format(time.DateTime)
+		if e.Status == store.OutboxDead {
+			next = "-"
+		}
+		camp := e.Org
+		if e.Campaign != "" {
+			camp += "/" + e.Campaign
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", e.ID, e.Status, e.Kind, shortTarget(e.Target), camp,
+			e.Attempts, next, cutError(e.LastError, 60))
+	}
+	tw.Flush()
+	fmt.Fprintf(stdout, "%s.\n", countText(len(es), "message", "messages"))
+	return nil
+}
+
+// shortTarget shows where a message goes without a query string, which
+// may hold a token: scheme, host and path; "-" for none (email).
+func shortTarget(t string) string {
+	if t == "" {
+		return "-"
+	}
+	u, err := url.Parse(t)
+	if err != nil {
+		return "?"
+	}
+	return u.Scheme + "://" + u.Host + u.EscapedPath()
+}
+
+// cutError puts an error on one line of at most n characters.
+func cutError(s string, n int) string {
+	s = strings.Join(strings.Fields(oneLine(s)), " ")
+	if s == "" {
+		return "-"
+	}
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
+
+func outboxChange(ctx context.Context, verb string, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cmd := "outbox " + verb
+	synopsis := `Deliver these messages again now, whatever their status (as listed by
+'placard outbox list'); a running placard serve picks them up within seconds.`
+	if verb == "drop" {
+		synopsis = `Delete these messages undelivered (as listed by 'placard outbox list').
+They are gone for good: nothing will be sent for them.`
+	}
+	fset := newFlags(cmd, cmd+" ID...", synopsis, stdout, stderr)
+	db := fset.dbFlag()
+	pos, help, err := fset.parse(args, getenv)
+	if help || err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return usageErr(cmd, "%s needs at least one message ID; 'placard outbox list' lists them", verb)
+	}
+	for _, id := range pos {
+		if !validMessageID(id) {
+			return usageErr(cmd, "%q is not a message ID; IDs are 26 letters and digits as listed by 'placard outbox list'", id)
+		}
+	}
+	s, ob, err := openOutbox(ctx, cmd, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	var n int
+	if verb == "drop" {
+		n, err = ob.Drop(ctx, pos)
+	} else {
+		n, err = ob.Requeue(ctx, pos)
+	}
+	if err != nil {
+		return failure("could not %s messages: %v", verb, err)
+	}
+	past := map[string]string{"retry": "Queued again", "drop": "Dropped"}[verb]
+	fmt.Fprintf(stdout, "%s %s.\n", past, countText(n, "message", "messages"))
+	if n < len(pos) {
+		return failure("%d of the IDs given match no message in the outbox (delivered or dropped already?); 'placard outbox list' lists them",
+			len(pos)-n)
+	}
+	return nil
+}
+
+// validMessageID reports whether id looks like signing.NewMessageID's: 26
+// lower-case base32 characters (other ids, from other tools, are allowed
+// up to 64 letters, digits, - and _).
+func validMessageID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// erasureNotices returns the signature.erased messages an erasure of the
+// address (in each of its written forms) sends: one per webhook wanting
+// them, of each organisation in dir where the address has a signature, so
+// no organisation learns of an address it never had. It reads the
+// signatures before they are erased. A missing campaigns folder sends
+// nothing; one that cannot be loaded sends nothing and says so.
+func erasureNotices(ctx context.Context, st store.Store, dir string, forms []string, stderr io.Writer) ([]signing.Message, error) {
+	if _, err := os.Stat(dir); err != nil {
+		return nil, nil
+	}
+	site, problems := campaign.Load(dir)
+	if problems.HasErrors() || site == nil {
+		fmt.Fprintf(stderr, "placard: note: %s has problems (placard check lists them), so no signature.erased webhook was sent\n", dir)
+		return nil, nil
+	}
+	want := map[string]bool{}
+	for _, f := range forms {
+		want[f] = true
+	}
+	found := errors.New("found")
+	var msgs []signing.Message
+	for _, o := range site.Orgs {
+		if len(webhook.Erased(o, "", time.Time{})) == 0 {
+			continue
+		}
+		has := false
+		for _, c := range o.Campaigns {
+			err := st.Signatures(ctx, o.Slug, c.Slug, "", func(s *signing.Signature) error {
+				if want[s.Email] {
+					return found
+				}
+				return nil
+			})
+			if errors.Is(err, found) {
+				has = true
+				break
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		if has {
+			msgs = append(msgs, webhook.Erased(o, forms[0], time.Now())...)
+		}
+	}
+	return msgs, nil
+}
+
+// tellErased queues the erasure's signature.erased messages, after the
+// erasure: they hold the address until delivered, then nothing.
+func tellErased(ctx context.Context, st store.Store, notices []signing.Message, stdout io.Writer) error {
+	if len(notices) == 0 {
+		return nil
+	}
+	ob, ok := st.(store.Outbox)
+	if !ok {
+		return nil
+	}
+	if err := ob.Enqueue(ctx, notices); err != nil {
+		return failure("the signatures are erased, but telling the webhooks failed: %v", err)
+	}
+	fmt.Fprintf(stdout, "Queued %s to tell your webhooks (placard serve delivers them).\n", countText(len(notices), "signature.erased event", "signature.erased events"))
+	return nil
+}
+
+// exportFilter returns which signatures an export keeps: made at or after
+// since (a date or an RFC 3339 time; "" for all), with the status asked
+// for ("all" for every one; "" for every one but those still waiting,
+// pending or unconfirmed).
+func exportFilter(cmd, since, status string) (func(*signing.Signature) bool, error) {
+	var from time.Time
+	if s := strings.TrimSpace(since); s != "" {
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			if t, err = time.Parse(time.DateOnly, s); err != nil {
+				return nil, usageErr(cmd, "--since %q is not a time; write a date such as 2026-03-01 or a time such as 2026-03-01T09:00:00Z", since)
+			}
+		}
+		from = t
+	}
+	st := strings.ToLower(strings.TrimSpace(status))
+	switch st {
+	case "", "all", "approved", "rejected", "pending", "unconfirmed":
+	default:
+		return nil, usageErr(cmd, "--status must be approved, rejected, pending, unconfirmed or all, not %q%s", status,
+			didYouMean(st, []string{"approved", "rejected", "pending", "unconfirmed", "all"}))
+	}
+	return func(s *signing.Signature) bool {
+		if s.CreatedAt.Before(from) {
+			return false
+		}
+		switch st {
+		case "all":
+			return true
+		case "":
+			return s.Status != signing.StatusPending && s.Status != "unconfirmed"
+		}
+		return string(s.Status) == st
+	}, nil
+}
+
+// campaignsOf lists the campaigns of org that have ever had a signature,
+// from the store's tallies (no campaign files needed).
+func campaignsOf(ctx context.Context, st store.Store, org string) ([]string, error) {
+	ts, err := st.Tallies(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, t := range ts {
+		if t.Org == org {
+			out = append(out, t.Campaign)
+		}
+	}
+	return out, nil
+}
+
+// writeOSDI writes the signatures each gives as one JSON array of OSDI
+// signatures (webhook.OSDISignature), one per line, and returns how many.
+func writeOSDI(w io.Writer, each export.Each) (n int, err error) {
+	bw := bufio.NewWriter(w)
+	bw.WriteString("[")
+	err = each(func(s *signing.Signature) error {
+		b, err := json.Marshal(webhook.OSDISignature(s))
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			bw.WriteString(",")
+		}
+		n++
+		bw.WriteString("\n")
+		_, err = bw.Write(b)
+		return err
+	})
+	if n > 0 {
+		bw.WriteString("\n")
+	}
+	bw.WriteString("]\n")
+	if err != nil {
+		return n, err
+	}
+	return n, bw.Flush()
+}

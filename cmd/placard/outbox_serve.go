@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/outbox"
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/internal/webhook"
+)
+
+// outboxRunner is serve's delivery worker: it delivers the store's outbox
+// (webhooks, OSDI records, and whatever other deliverers are registered
+// in deliverers) while the server runs. Every instance runs one; on
+// PostgreSQL they share the work.
+type outboxRunner struct {
+	w *outbox.Worker // nil when nothing can be delivered
+	// site returns the campaigns served now; set by start.
+	site func() *campaign.Site
+}
+
+// newOutboxRunner builds the worker for st with serve's deliverers.
+func newOutboxRunner(c serveConfig, st store.Store, log *slog.Logger) *outboxRunner {
+	r := &outboxRunner{}
+	ob, ok := st.(store.Outbox)
+	if !ok {
+		return r
+	}
+	ds := r.deliverers(c)
+	if len(ds) == 0 {
+		return r
+	}
+	r.w = outbox.NewWorker(ob, ds, outboxOptions(c, log))
+	return r
+}
+
+// outboxOptions are the worker's settings: the defaults, except that
+// PLACARD_OUTBOX_LEASE and PLACARD_OUTBOX_FIRST_RETRY (durations such as
+// 5s) shorten how long a killed instance's claims stay taken and the
+// first wait after a failure. Tests use them to see a crash recovered in
+// seconds rather than minutes.
+func outboxOptions(c serveConfig, log *slog.Logger) outbox.Options {
+	o := outbox.Options{Log: log}
+	if c.getenv == nil {
+		return o
+	}
+	for _, v := range []struct {
+		name string
+		d    *time.Duration
+	}{{"PLACARD_OUTBOX_LEASE", &o.Lease}, {"PLACARD_OUTBOX_FIRST_RETRY", &o.FirstRetry}} {
+		s := c.getenv(v.name)
+		if s == "" {
+			continue
+		}
+		d, err := time.ParseDuration(s)
+		if err != nil || d <= 0 {
+			log.Warn("ignoring an outbox setting that is not a duration such as 30s", "variable", v.name)
+			continue
+		}
+		*v.d = d
+	}
+	if o.Lease > 0 && o.Lease < 2*time.Second {
+		o.Lease = 2 * time.Second
+	}
+	if o.Lease > 0 {
+		// A delivery must end well inside its lease.
+		o.Timeout = o.Lease / 2
+	}
+	return o
+}
+
+// deliverers registers a deliverer per kind of message this server can
+// send. Webhooks and OSDI records are always on: whether an organisation
+// has any is read from its current org.yaml at each delivery, so a reload
+// that adds one needs no restart.
+func (r *outboxRunner) deliverers(c serveConfig) map[string]outbox.Deliverer {
+	getenv := c.getenv
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	p := webhook.Policy{AllowPrivate: c.webhooksAllowPrivate, AllowLoopback: c.dev}
+	hooks := &webhook.Deliverer{
+		Client: webhook.NewClient(p), Policy: p, Getenv: getenv, Now: time.Now,
+		Org: func(slug string) *campaign.Org {
+			if r.site == nil {
+				return nil
+			}
+			return r.site().Org(slug)
+		},
+	}
+	ds := map[string]outbox.Deliverer{signing.MessageWebhook: hooks, signing.MessageOSDI: hooks}
+	if d := c.mail.deliverer(r); d != nil {
+		ds[signing.MessageEmail] = d // mail_serve.go
+	}
+	return ds
+}
+
+// Wake tells the worker a signature with messages was stored.
+func (r *outboxRunner) Wake() {
+	if r.w != nil {
+		r.w.Wake()
+	}
+}
+
+// start runs the worker until ctx ends or the returned function is called,
+// which waits for the deliveries in flight to be recorded.
+func (r *outboxRunner) start(ctx context.Context, site func() *campaign.Site) (stop func()) {
+	if r.w == nil {
+		return func() {}
+	}
+	r.site = site
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Go(func() { r.w.Run(ctx) })
+	return func() {
+		cancel()
+		wg.Wait()
+	}
+}

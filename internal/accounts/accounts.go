@@ -1,0 +1,183 @@
+// Package accounts is who may use the organisers' console and what they may
+// do: organisers and their roles, the one-time tokens that invite them or
+// sign them in, server-side sessions with an idle timeout, passkey
+// credentials and the audit log's entries. It knows nothing of HTTP or SQL:
+// internal/console speaks HTTP, store.Accounts keeps the rows.
+//
+// Every secret handed to a person (an invitation link, an emailed sign-in
+// link, a session cookie) is 32 random bytes; only its SHA-256 is stored, so
+// a copy of the database signs nobody in.
+package accounts
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"strings"
+	"time"
+)
+
+// Role is what an organiser may do.
+type Role string
+
+// The roles. An editor changes their organisation's campaigns and data; a
+// viewer only reads them; a site admin runs the installation and may act
+// for every organisation.
+const (
+	RoleEditor    Role = "editor"
+	RoleViewer    Role = "viewer"
+	RoleSiteAdmin Role = "site-admin"
+)
+
+// ParseRole reads a role as typed on the command line.
+func ParseRole(s string) (Role, error) {
+	switch r := Role(strings.ToLower(strings.TrimSpace(s))); r {
+	case RoleEditor, RoleViewer, RoleSiteAdmin:
+		return r, nil
+	}
+	return "", errors.New("the role must be editor or viewer (or site-admin, given with --site-admin)")
+}
+
+// Organiser is one person's account for one organisation (a site admin's
+// Org is empty). The same address invited by two organisations is two
+// organisers, each signed in separately: a session never spans two
+// organisations.
+type Organiser struct {
+	ID        int64
+	Org       string
+	Email     string
+	Role      Role
+	CreatedAt time.Time
+}
+
+// CanSee reports whether o may read org's console pages.
+func (o Organiser) CanSee(org string) bool {
+	return o.Role == RoleSiteAdmin || (org != "" && o.Org == org)
+}
+
+// CanChange reports whether o may change org's campaigns or data:
+// moderate, erase, save files. Exports read personal data, so they need
+// this too (a viewer sees counts, not people).
+func (o Organiser) CanChange(org string) bool {
+	return o.CanSee(org) && o.Role != RoleViewer
+}
+
+// Purpose says what a Token is for; TakeToken only returns a token for the
+// purpose asked.
+type Purpose string
+
+// Token purposes.
+const (
+	// PurposeInvite signs a new organiser in once (then they add a passkey).
+	PurposeInvite Purpose = "invite"
+	// PurposeLink is an emailed single-use sign-in link.
+	PurposeLink Purpose = "link"
+	// PurposePasskey holds a passkey ceremony's challenge between its two
+	// requests (Data is the library's session data).
+	PurposePasskey Purpose = "passkey"
+)
+
+// Lifetimes of tokens and sessions.
+const (
+	// InviteTTL is how long an invitation link works: long enough for a
+	// busy volunteer, short enough that a forgotten email goes stale.
+	InviteTTL = 7 * 24 * time.Hour
+	// LinkTTL is how long an emailed sign-in link works.
+	LinkTTL = 15 * time.Minute
+	// PasskeyTTL is how long a passkey prompt may stay open.
+	PasskeyTTL = 5 * time.Minute
+	// IdleTimeout ends a session nobody has used for this long.
+	IdleTimeout = 2 * time.Hour
+	// TouchEvery is how stale a session's LastSeen may get before a request
+	// writes the new time: a page view does not cost a write each time.
+	TouchEvery = time.Minute
+)
+
+// Token is a stored one-time token: what it is for, whose it is, and until
+// when it works. Hash is the SHA-256 of the secret handed out.
+type Token struct {
+	Hash        [32]byte
+	Purpose     Purpose
+	OrganiserID int64 // 0 for a passkey sign-in ceremony (nobody known yet)
+	Data        []byte
+	ExpiresAt   time.Time
+}
+
+// Session is a signed-in browser, kept server-side. Hash is the SHA-256 of
+// the cookie's value.
+type Session struct {
+	Hash        [32]byte
+	OrganiserID int64
+	CreatedAt   time.Time
+	LastSeen    time.Time
+}
+
+// Idle reports whether the session has been unused past IdleTimeout at now.
+func (s Session) Idle(now time.Time) bool { return now.Sub(s.LastSeen) >= IdleTimeout }
+
+// Stale reports whether LastSeen should be written again at now.
+func (s Session) Stale(now time.Time) bool { return now.Sub(s.LastSeen) >= TouchEvery }
+
+// Credential is a passkey registered by an organiser: its credential id and
+// the library's record of it (public key, counters) as stored bytes.
+type Credential struct {
+	ID          []byte
+	OrganiserID int64
+	Data        []byte
+	CreatedAt   time.Time
+}
+
+// Action names what an audit entry records.
+type Action string
+
+// Audited actions.
+const (
+	ActSignIn  Action = "sign-in"
+	ActSignOut Action = "sign-out"
+	ActPasskey Action = "passkey-added"
+	ActExport  Action = "export"
+	ActErase   Action = "erase"
+	ActApprove Action = "approve"
+	ActReject  Action = "reject"
+	ActSave    Action = "save"
+	ActInvite  Action = "invite"
+	ActRemove  Action = "remove"
+	ActPublish Action = "publish"
+	ActClose   Action = "close"
+)
+
+// AuditEntry is one line of an organisation's audit log. Actor is the
+// organiser's address (blanked if that organiser is ever erased); Detail
+// says what was done in plain words and never holds a supporter's address,
+// name or postcode: "erased 2 signatures", not whose.
+type AuditEntry struct {
+	ID     int64
+	Org    string
+	Actor  string
+	Action Action
+	Detail string
+	At     time.Time
+}
+
+// NewSecret returns a fresh secret to hand out (URL-safe, 43 characters)
+// and the hash to store.
+func NewSecret() (secret string, hash [32]byte) {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // never fails (crypto/rand since Go 1.24)
+	secret = base64.RawURLEncoding.EncodeToString(b)
+	return secret, HashSecret(secret)
+}
+
+// HashSecret is the stored form of a secret handed out.
+func HashSecret(secret string) [32]byte { return sha256.Sum256([]byte(secret)) }
+
+// WellFormed reports whether s could be a secret from NewSecret, so junk
+// from a hostile request is turned away before any lookup.
+func WellFormed(s string) bool {
+	if len(s) != 43 {
+		return false
+	}
+	_, err := base64.RawURLEncoding.DecodeString(s)
+	return err == nil
+}

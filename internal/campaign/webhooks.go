@@ -1,0 +1,136 @@
+package campaign
+
+import (
+	"net"
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+// The webhook events an organisation may subscribe to.
+const (
+	EventSignatureCreated   = "signature.created"
+	EventSignatureConfirmed = "signature.confirmed"
+	EventSignatureErased    = "signature.erased"
+)
+
+// WebhookEvents lists every event, in the order the guide gives them.
+var WebhookEvents = []string{EventSignatureCreated, EventSignatureConfirmed, EventSignatureErased}
+
+// Wants reports whether the webhook subscribes to event.
+func (w Webhook) Wants(event string) bool {
+	for _, e := range w.Events {
+		if strings.TrimSpace(e) == event {
+			return true
+		}
+	}
+	return false
+}
+
+// envName is what an environment variable's name looks like: upper-case
+// letters, digits and underscores, not starting with a digit.
+var envName = regexp.MustCompile(`^[A-Z_][A-Z0-9_]{0,127}$`)
+
+// webhooks checks the organisation's webhooks and OSDI endpoint.
+func (c *checker) webhooks(o *Org) {
+	seen := map[string]bool{}
+	for i := range o.Webhooks {
+		w := &o.Webhooks[i]
+		if c.broken(w) {
+			continue
+		}
+		if c.required(w.URL, &w.URL, w, "this webhook", "url", "the address to send events to, starting with https://") {
+			if c.endpointURL(w.URL, &w.URL, "url") {
+				if seen[strings.TrimSpace(w.URL)] {
+					c.errorf(c.at(&w.URL), "webhooks: %s is listed twice — keep one entry and list all its events there", quoteValue(w.URL))
+				}
+				seen[strings.TrimSpace(w.URL)] = true
+			}
+		}
+		if c.required(w.SecretEnv, &w.SecretEnv, w, "this webhook", "secret_env", "the name of the environment variable holding its secret, such as NORTHGATE_WEBHOOK_SECRET") {
+			c.envName(w.SecretEnv, &w.SecretEnv, "secret_env", "secret", "NORTHGATE_WEBHOOK_SECRET")
+		}
+		if len(w.Events) == 0 && !c.broken(&w.Events) {
+			if c.seen(&w.Events) {
+				c.errorf(c.at(&w.Events), "'events' is empty — list what to send, such as [%s]", strings.Join(WebhookEvents, ", "))
+			} else if !c.misspelt(w, "events") {
+				c.errorf(c.at(w), "this webhook has no 'events' — add events: [%s] (or the ones you want)", strings.Join(WebhookEvents, ", "))
+			}
+		}
+		got := map[string]bool{}
+		for j := range w.Events {
+			e := strings.TrimSpace(w.Events[j])
+			switch {
+			case !contains(WebhookEvents, e):
+				c.errorf(c.at(&w.Events[j]), "%s", enumMessage("events", e, WebhookEvents))
+			case got[e]:
+				c.errorf(c.at(&w.Events[j]), "'events' lists %s twice — keep one", quoteValue(e))
+			}
+			got[e] = true
+		}
+	}
+	if o.OSDI != nil && !c.broken(o.OSDI) {
+		d := o.OSDI
+		if c.required(d.URL, &d.URL, d, "osdi", "url", "the petition's record signature helper address, such as https://actionnetwork.org/api/v2/petitions/ID/signatures") {
+			c.endpointURL(d.URL, &d.URL, "url")
+		}
+		if c.required(d.APIKeyEnv, &d.APIKeyEnv, d, "osdi", "api_key_env", "the name of the environment variable holding the API key, such as NORTHGATE_AN_KEY") {
+			c.envName(d.APIKeyEnv, &d.APIKeyEnv, "api_key_env", "API key", "NORTHGATE_AN_KEY")
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// endpointURL checks an address Placard itself calls: https, a host, no
+// credentials in it. Plain http is accepted only for this machine
+// (localhost, 127.0.0.1, [::1]), for trying things out; placard serve calls
+// it only under --dev. Whether the host's address is private is settled
+// when it is called (the name may point elsewhere by then).
+func (c *checker) endpointURL(s string, ptr any, key string) bool {
+	s = strings.TrimSpace(s)
+	w := c.at(ptr)
+	u, err := url.Parse(s)
+	switch {
+	case err != nil || strings.ContainsAny(s, " \t\n") || u.Host == "" || !strings.Contains(s, "://"):
+		c.errorf(w, "'%s' must be a full address starting with https://, like https://crm.example.org/placard — got %s", key, quoteValue(s))
+	case u.User != nil:
+		c.errorf(w, "'%s' must not hold a user name or password — put the secret in the environment variable named by secret_env (or api_key_env) instead", key)
+	case u.Scheme == "http" && !loopbackHost(u.Hostname()):
+		c.errorf(w, "'%s' must start with https://, so what Placard sends is encrypted — write https://%s", key, strings.TrimPrefix(s, u.Scheme+"://"))
+	case u.Scheme != "https" && u.Scheme != "http":
+		c.errorf(w, "'%s' must start with https:// — got %s", key, quoteValue(s))
+	case u.Fragment != "":
+		c.errorf(w, "'%s' must not end in a #fragment, which is never sent — remove #%s", key, u.Fragment)
+	default:
+		return true
+	}
+	return false
+}
+
+// loopbackHost reports whether host names this machine.
+func loopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// envName checks that s names an environment variable. The value is never
+// repeated in the message: a secret pasted here by mistake must not be
+// copied into logs and terminals.
+func (c *checker) envName(s string, ptr any, key, what, example string) {
+	s = strings.TrimSpace(s)
+	if envName.MatchString(s) {
+		return
+	}
+	c.errorf(c.at(ptr), "'%s' must be the NAME of the environment variable that holds the %s, in capital letters, digits and underscores, such as %s — put the %s itself in that variable when you start placard serve, never in this file (the value here is not repeated, in case it is the %s)", key, what, example, what, what)
+}

@@ -1,0 +1,172 @@
+package console
+
+import (
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/i18n"
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/views/admin"
+)
+
+// chartDays is how many days the signatures chart shows, ending today.
+const chartDays = 30
+
+// topLinks is how many personal links the dashboard lists per campaign.
+const topLinks = 5
+
+// dashboard lists the organisation's campaigns with their status and
+// figures. Everything shown is a count: no supporter appears here.
+func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) error {
+	org := c.org(r)
+	p := c.page(r, org.Name)
+	ctx := r.Context()
+	tallies, err := c.cfg.Store.Tallies(ctx)
+	if err != nil {
+		return err
+	}
+	counts := map[string]signing.Count{}
+	for _, t := range tallies {
+		if t.Org == org.Slug {
+			counts[t.Campaign] = t.Count
+		}
+	}
+	now := c.now().UTC()
+	var d admin.Dashboard
+	for _, camp := range org.Campaigns {
+		row := admin.CampaignRow{
+			Title: camp.Title, Slug: camp.Slug, URL: "/" + org.Slug + "/" + camp.Slug,
+			StatusKey: lifecycle(camp, now), Signs: signs(camp),
+			ModerateURL: Prefix + "/" + org.Slug + "/moderation",
+		}
+		row.Status = p.L.T("console.status." + row.StatusKey)
+		if row.Signs {
+			n := counts[camp.Slug]
+			row.Count, row.Pending = n.Signatures+n.Organisations, n.Pending
+			days, err := c.acc.SignaturesPerDay(ctx, org.Slug, camp.Slug, now.Truncate(24*time.Hour).AddDate(0, 0, 1-chartDays))
+			if err != nil {
+				return err
+			}
+			row.Chart = drawChart(p.L, days, now)
+		}
+		srcs, err := c.cfg.Store.Sources(ctx, org.Slug, camp.Slug)
+		if err != nil {
+			return err
+		}
+		row.Sources, row.Wordings = sourceRows(p.L, srcs)
+		refs, err := c.cfg.Store.Referrals(ctx, org.Slug, camp.Slug, topLinks)
+		if err != nil {
+			return err
+		}
+		for _, ref := range refs {
+			row.Referrals = append(row.Referrals, admin.ReferralRow{Token: ref.Token, Signatures: p.L.Number(ref.Signatures)})
+		}
+		d.Campaigns = append(d.Campaigns, row)
+	}
+	if c.cfg.Outbox != nil {
+		d.Outbox = c.cfg.Outbox(ctx)
+	}
+	c.render(w, r, http.StatusOK, admin.DashboardPage(p, d))
+	return nil
+}
+
+// lifecycle is where a campaign is: draft, scheduled (published with a
+// publish_at still to come), published, closed (by status or close_at) or
+// victory.
+func lifecycle(c *campaign.Campaign, now time.Time) string {
+	switch {
+	case c.Status == campaign.StatusDraft:
+		return "draft"
+	case c.Status == campaign.StatusVictory:
+		return "victory"
+	case c.Status == campaign.StatusClosed || (!c.CloseAt.IsZero() && !now.Before(c.CloseAt)):
+		return "closed"
+	case !c.PublishAt.IsZero() && now.Before(c.PublishAt):
+		return "scheduled"
+	}
+	return "published"
+}
+
+// signs reports whether a campaign takes signatures.
+func signs(c *campaign.Campaign) bool {
+	for _, a := range c.Actions {
+		if a.Petition != nil || a.Letter != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// Chart geometry, in SVG user units (= CSS pixels at 1:1).
+const (
+	chartW   = 300
+	chartH   = 80
+	chartGap = 2
+)
+
+// drawChart lays out the last chartDays days' bars; days holds only days
+// with signatures.
+func drawChart(l *i18n.Localizer, days []store.DayCount, now time.Time) admin.Chart {
+	by := map[string]int{}
+	maxN := 0
+	for _, d := range days {
+		by[d.Day.Format(time.DateOnly)] = d.Count
+		maxN = max(maxN, d.Count)
+	}
+	start := now.UTC().Truncate(24*time.Hour).AddDate(0, 0, 1-chartDays)
+	ch := admin.Chart{Width: chartW, Height: chartH, Max: l.Number(maxN), Label: l.T("console.chart.label"), Empty: maxN == 0}
+	bw := chartW / chartDays
+	for i := range chartDays {
+		day := start.AddDate(0, 0, i)
+		n := by[day.Format(time.DateOnly)]
+		h := 0
+		if maxN > 0 {
+			h = n * (chartH - 2) / maxN
+			if n > 0 && h == 0 {
+				h = 1 // a day with any signature shows
+			}
+		}
+		ch.Bars = append(ch.Bars, admin.Bar{X: i * bw, Y: chartH - 1 - h, W: bw - chartGap, H: h, Day: l.Date(day), Count: l.Number(n)})
+	}
+	ch.From, ch.To = l.Date(start), l.Date(start.AddDate(0, 0, chartDays-1))
+	return ch
+}
+
+// sourceRows splits the store's per-source figures into per-network rows
+// and, for share messages that rotate, per-wording rows: a source tag
+// NETWORK.N is wording N of the share action's messages on that network.
+func sourceRows(l *i18n.Localizer, srcs []signing.SourceCount) (sources, wordings []admin.SourceRow) {
+	type pair struct{ a, s int }
+	bySource := map[string]*pair{}
+	var order []string
+	for _, s := range srcs {
+		name, wording, _ := strings.Cut(s.Source, ".")
+		if name == "" {
+			name = l.T("console.dashboard.direct")
+		}
+		p := bySource[name]
+		if p == nil {
+			p = &pair{}
+			bySource[name] = p
+			order = append(order, name)
+		}
+		p.a += s.Arrivals
+		p.s += s.Signatures
+		if wording != "" {
+			wordings = append(wordings, admin.SourceRow{Name: l.T("console.dashboard.wording.n", "network", name, "n", wording), Arrivals: l.Number(s.Arrivals), Signatures: l.Number(s.Signatures)})
+		}
+	}
+	sort.Strings(order)
+	for _, name := range order {
+		p := bySource[name]
+		if p.a == 0 && p.s == 0 {
+			continue
+		}
+		sources = append(sources, admin.SourceRow{Name: name, Arrivals: l.Number(p.a), Signatures: l.Number(p.s)})
+	}
+	return sources, wordings
+}

@@ -1,0 +1,152 @@
+package console
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/placard/placard/internal/accounts"
+	"github.com/placard/placard/internal/export"
+	"github.com/placard/placard/internal/i18n"
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/views/admin"
+)
+
+// dataPage offers each signing campaign's exports and the erase form.
+// Exports hold supporters' details, so viewers see neither.
+func (c *Console) dataPage(w http.ResponseWriter, r *http.Request) error {
+	org := c.org(r)
+	p := c.page(r, localizer(r).T("console.nav.data"))
+	o, _ := OrganiserFrom(r.Context())
+	d := admin.Data{EraseAction: Prefix + "/" + org.Slug + "/erase", ReadOnly: !o.CanChange(org.Slug)}
+	for _, camp := range org.Campaigns {
+		if !signs(camp) {
+			continue
+		}
+		e := admin.ExportRow{Title: camp.Title}
+		for _, f := range export.Formats {
+			e.Links = append(e.Links, admin.NavItem{Label: strings.ToUpper(f), URL: Prefix + "/" + org.Slug + "/" + camp.Slug + "/export?format=" + f})
+		}
+		d.Exports = append(d.Exports, e)
+	}
+	if q := r.URL.Query(); q.Get("erased") != "" {
+		n, _ := strconv.Atoi(q.Get("erased"))
+		p.Notice = p.L.T("console.erase.done", "n", p.L.Number(n))
+	}
+	c.render(w, r, http.StatusOK, admin.DataPage(p, d))
+	return nil
+}
+
+// export downloads every signature of one campaign in a format
+// `placard signatures export` has. The audit entry is written first: a
+// download that is not recorded does not start.
+func (c *Console) export(w http.ResponseWriter, r *http.Request) error {
+	if err := c.mayChange(r); err != nil {
+		return err
+	}
+	org := c.org(r)
+	camp := org.Campaign(chi.URLParam(r, "campaign"))
+	if camp == nil || !signs(camp) {
+		return errNotFound
+	}
+	format := r.URL.Query().Get("format")
+	if format == "" {
+		format = "csv"
+	}
+	if !slices.Contains(export.Formats, format) {
+		return badRequest("console.err.format")
+	}
+	if err := c.audit(r, org.Slug, accounts.ActExport, camp.Slug+" as "+format); err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Content-Type", export.ContentType[format])
+	h.Set("Content-Disposition", `attachment; filename="`+org.Slug+"-"+camp.Slug+"."+format+`"`)
+	_, err := export.Write(w, format, func(fn func(*signing.Signature) error) error {
+		return c.cfg.Store.Signatures(r.Context(), org.Slug, camp.Slug, "", fn)
+	})
+	if err != nil {
+		// Headers are gone; the truncated download is the signal, and
+		// the log says why.
+		c.log.Error("console export failed part-way", "err", err, "org", org.Slug, "campaign", camp.Slug)
+	}
+	return nil
+}
+
+// erase removes a supporter's signatures from this organisation's
+// campaigns, by address: the first POST shows the address back with a
+// confirm button, the second (confirm=yes) erases. The audit entry says how
+// many, never whose. A site admin's erasure reaches every campaign of the
+// installation (store.Erase), as `placard signatures erase` does.
+func (c *Console) erase(w http.ResponseWriter, r *http.Request) error {
+	org := c.org(r)
+	if err := readForm(w, r); err != nil {
+		return err
+	}
+	raw := strings.TrimSpace(r.PostForm.Get("email"))
+	if raw == "" || len(raw) > 254 {
+		return badRequest("console.err.email")
+	}
+	if r.PostForm.Get("confirm") != "yes" {
+		p := c.page(r, localizer(r).T("console.erase.confirm"))
+		c.render(w, r, http.StatusOK, admin.EraseConfirmPage(p, admin.EraseConfirm{Action: Prefix + "/" + org.Slug + "/erase", Email: raw}))
+		return nil
+	}
+	o, _ := OrganiserFrom(r.Context())
+	n := 0
+	for _, form := range signing.EraseForms(raw) {
+		var k int
+		var err error
+		if o.Role == accounts.RoleSiteAdmin {
+			k, err = c.cfg.Store.Erase(r.Context(), form)
+		} else {
+			k, err = c.acc.EraseIn(r.Context(), org.Slug, form)
+		}
+		if err != nil {
+			return err
+		}
+		n += k
+	}
+	if err := c.audit(r, org.Slug, accounts.ActErase, strconv.Itoa(n)+" signatures"); err != nil {
+		return err
+	}
+	http.Redirect(w, r, Prefix+"/"+org.Slug+"/data?erased="+strconv.Itoa(n), http.StatusSeeOther)
+	return nil
+}
+
+// auditLimit is how many entries the audit page shows.
+const auditLimit = 500
+
+// auditPage shows the organisation's audit log to its editors.
+func (c *Console) auditPage(w http.ResponseWriter, r *http.Request) error {
+	if err := c.mayChange(r); err != nil {
+		return err
+	}
+	org := c.org(r)
+	p := c.page(r, localizer(r).T("console.nav.audit"))
+	entries, err := c.acc.Audit(r.Context(), org.Slug, auditLimit)
+	if err != nil {
+		return err
+	}
+	var a admin.Audit
+	for _, e := range entries {
+		actor := e.Actor
+		if actor == "" {
+			actor = p.L.T("console.audit.operator")
+		}
+		// Sections added later may record actions of their own names;
+		// those show as recorded until the catalogue words them.
+		action := string(e.Action)
+		if k := "console.audit.act." + action; i18n.Known(k) {
+			action = p.L.T(k)
+		}
+		a.Entries = append(a.Entries, admin.AuditRow{
+			At: e.At.UTC().Format("2006-01-02 15:04:05 UTC"), Actor: actor, Action: action, Detail: e.Detail,
+		})
+	}
+	c.render(w, r, http.StatusOK, admin.AuditPage(p, a))
+	return nil
+}

@@ -1,0 +1,147 @@
+package console
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/placard/placard/internal/accounts"
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/views/admin"
+)
+
+// maxBulk bounds how many signatures one moderation POST may name.
+const maxBulk = 1000
+
+// pending reads the organisation's signatures waiting for approval, per
+// campaign in the order the organisation lists them, oldest first.
+func (c *Console) pending(r *http.Request, org *campaign.Org) ([]*signing.Signature, error) {
+	var out []*signing.Signature
+	for _, camp := range org.Campaigns {
+		if !signs(camp) {
+			continue
+		}
+		err := c.cfg.Store.Signatures(r.Context(), org.Slug, camp.Slug, signing.StatusPending, func(s *signing.Signature) error {
+			cp := *s
+			out = append(out, &cp)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// moderationPage lists the queue, with approve and reject buttons for
+// editors. No contact detail is shown: deciding needs the name, not the
+// address.
+func (c *Console) moderationPage(w http.ResponseWriter, r *http.Request) error {
+	org := c.org(r)
+	p := c.page(r, localizer(r).T("console.nav.moderation"))
+	list, err := c.pending(r, org)
+	if err != nil {
+		return err
+	}
+	o, _ := OrganiserFrom(r.Context())
+	m := admin.Moderation{Action: Prefix + "/" + org.Slug + "/moderation", ReadOnly: !o.CanChange(org.Slug)}
+	for _, s := range list {
+		title := s.Campaign
+		if camp := org.Campaign(s.Campaign); camp != nil {
+			title = camp.Title
+		}
+		who := s.Organisation
+		if who == "" {
+			who = s.Name
+		}
+		m.Pending = append(m.Pending, admin.PendingRow{
+			ID: strconv.FormatInt(s.ID, 10), Campaign: s.Campaign, CampaignTitle: title,
+			Organisation: who, Name: s.Name, Role: s.Role, Comment: s.Comment, Created: p.L.Date(s.CreatedAt),
+		})
+	}
+	switch q := r.URL.Query(); q.Get("done") {
+	case "approved", "rejected":
+		n, _ := strconv.Atoi(q.Get("n"))
+		p.Notice = p.L.T("console.moderation."+q.Get("done"), "n", p.L.Number(n))
+	}
+	c.render(w, r, http.StatusOK, admin.ModerationPage(p, m))
+	return nil
+}
+
+// moderate approves or rejects one signature (approve=ID or reject=ID) or
+// the ticked ones (do=approve|reject with id=ID…). Only signatures waiting
+// in this organisation's queue are touched; any other id is refused
+// without changing anything. The public pages follow through the store's
+// change reports (tallywatch), within a second.
+func (c *Console) moderate(w http.ResponseWriter, r *http.Request) error {
+	org := c.org(r)
+	if err := readForm(w, r); err != nil {
+		return err
+	}
+	f := r.PostForm
+	var status signing.Status
+	var ids []string
+	switch {
+	case f.Get("approve") != "":
+		status, ids = signing.StatusApproved, []string{f.Get("approve")}
+	case f.Get("reject") != "":
+		status, ids = signing.StatusRejected, []string{f.Get("reject")}
+	case f.Get("do") == "approve":
+		status, ids = signing.StatusApproved, f["id"]
+	case f.Get("do") == "reject":
+		status, ids = signing.StatusRejected, f["id"]
+	default:
+		return badRequest("console.err.moderate")
+	}
+	if len(ids) == 0 {
+		return badRequest("console.err.moderate.none")
+	}
+	if len(ids) > maxBulk {
+		return errTooBig
+	}
+	list, err := c.pending(r, org)
+	if err != nil {
+		return err
+	}
+	waiting := map[int64]*signing.Signature{}
+	for _, s := range list {
+		waiting[s.ID] = s
+	}
+	var chosen []int64
+	for _, v := range ids {
+		id, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		if err != nil || waiting[id] == nil {
+			// Not in this organisation's queue (already decided, or
+			// someone else's): nothing is changed.
+			return badRequest("console.err.moderate.gone")
+		}
+		if !slices.Contains(chosen, id) {
+			chosen = append(chosen, id)
+		}
+	}
+	perCampaign := map[string]int{}
+	for _, id := range chosen {
+		if err := c.cfg.Store.SetStatus(r.Context(), id, status); err != nil {
+			return err
+		}
+		perCampaign[waiting[id].Campaign]++
+	}
+	act, done := accounts.ActApprove, "approved"
+	if status == signing.StatusRejected {
+		act, done = accounts.ActReject, "rejected"
+	}
+	camps := make([]string, 0, len(perCampaign))
+	for k := range perCampaign {
+		camps = append(camps, k)
+	}
+	slices.Sort(camps)
+	for _, camp := range camps {
+		if err := c.audit(r, org.Slug, act, strconv.Itoa(perCampaign[camp])+" on "+camp); err != nil {
+			return err
+		}
+	}
+	http.Redirect(w, r, Prefix+"/"+org.Slug+"/moderation?done="+done+"&n="+strconv.Itoa(len(chosen)), http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,183 @@
+package console
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+
+	"github.com/placard/placard/internal/accounts"
+	"github.com/placard/placard/internal/i18n"
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/views/admin"
+)
+
+// signInPage offers a passkey and, when email is on, a link by email.
+func (c *Console) signInPage(w http.ResponseWriter, r *http.Request) error {
+	p := c.page(r, "")
+	p.Title = p.L.T("console.signin")
+	p.ScriptURL = c.jsURL
+	if r.URL.Query().Get("out") != "" {
+		p.Notice = p.L.T("console.signedout")
+	}
+	v := admin.SignIn{Next: Prefix}
+	if c.wa != nil {
+		v.PasskeyBegin, v.PasskeyFinish = Prefix+"/signin/passkey/begin", Prefix+"/signin/passkey/finish"
+	}
+	if c.cfg.Mail != nil {
+		v.LinkAction = Prefix + "/signin/link"
+		v.Sent = r.URL.Query().Get("sent") != ""
+	}
+	c.render(w, r, http.StatusOK, admin.SignInPage(p, v))
+	return nil
+}
+
+// linkPost emails a single-use sign-in link to every organiser with the
+// address given, and answers the same whether or not there is one, so the
+// form tells nobody who organises.
+func (c *Console) linkPost(w http.ResponseWriter, r *http.Request) error {
+	if c.cfg.Mail == nil {
+		return errNotFound
+	}
+	if err := readForm(w, r); err != nil {
+		return err
+	}
+	email, msg := signing.NormaliseEmail(r.PostForm.Get("email"))
+	if msg.IsZero() && email != "" {
+		if err := c.sendLinks(r.Context(), email, localizer(r).Lang()); err != nil {
+			return err
+		}
+	}
+	http.Redirect(w, r, Prefix+"/signin?sent=1", http.StatusSeeOther)
+	return nil
+}
+
+// sendLinks sends one link per organisation the address organises.
+func (c *Console) sendLinks(ctx context.Context, email, lang string) error {
+	list, err := c.acc.Organisers(ctx, "")
+	if err != nil {
+		return err
+	}
+	l := localizerFor(lang)
+	for _, o := range list {
+		if o.Email != email {
+			continue
+		}
+		secret, hash := accounts.NewSecret()
+		if err := c.acc.AddToken(ctx, accounts.Token{Hash: hash, Purpose: accounts.PurposeLink, OrganiserID: o.ID, ExpiresAt: c.now().Add(accounts.LinkTTL)}); err != nil {
+			return err
+		}
+		who := o.Org
+		if who == "" {
+			who = c.cfg.SiteName
+		}
+		link := c.base + Prefix + "/signin/link?t=" + secret
+		body := l.T("console.mail.body", "org", who, "link", link)
+		if err := c.cfg.Mail(ctx, o.Email, l.T("console.mail.subject", "site", c.cfg.SiteName), body); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// linkPage shows an emailed link's button. Opening it changes nothing.
+func (c *Console) linkPage(w http.ResponseWriter, r *http.Request) error {
+	return c.tokenPage(w, r, "console.link.heading", "console.link.text", "console.link.button", Prefix+"/signin/link/use")
+}
+
+// invitePage shows an invitation's button. Opening it changes nothing.
+func (c *Console) invitePage(w http.ResponseWriter, r *http.Request) error {
+	return c.tokenPage(w, r, "console.invite.heading", "console.invite.text", "console.invite.button", Prefix+"/invite")
+}
+
+func (c *Console) tokenPage(w http.ResponseWriter, r *http.Request, heading, text, button, action string) error {
+	tok := r.URL.Query().Get("t")
+	if !accounts.WellFormed(tok) {
+		return errExpired
+	}
+	p := c.page(r, "")
+	p.Title = p.L.T(heading)
+	c.render(w, r, http.StatusOK, admin.TokenPage(p, admin.TokenForm{
+		Heading: p.Title, Text: p.L.T(text, "site", c.cfg.SiteName), Button: p.L.T(button), Action: action, Token: tok,
+	}))
+	return nil
+}
+
+// inviteUse spends an invitation: the organiser is signed in (a new
+// session) and asked to add a passkey.
+func (c *Console) inviteUse(w http.ResponseWriter, r *http.Request) error {
+	o, err := c.spend(w, r, accounts.PurposeInvite)
+	if err != nil {
+		return err
+	}
+	if err := c.startSession(w, r, o, "invitation"); err != nil {
+		return err
+	}
+	if c.wa == nil {
+		http.Redirect(w, r, Prefix, http.StatusSeeOther)
+		return nil
+	}
+	http.Redirect(w, r, Prefix+"/passkey", http.StatusSeeOther)
+	return nil
+}
+
+// linkUse spends an emailed sign-in link.
+func (c *Console) linkUse(w http.ResponseWriter, r *http.Request) error {
+	o, err := c.spend(w, r, accounts.PurposeLink)
+	if err != nil {
+		return err
+	}
+	if err := c.startSession(w, r, o, "email link"); err != nil {
+		return err
+	}
+	http.Redirect(w, r, Prefix, http.StatusSeeOther)
+	return nil
+}
+
+// spend takes the posted token for purpose: a used, expired or unknown
+// token is a 410 saying to ask for a new one.
+func (c *Console) spend(w http.ResponseWriter, r *http.Request, purpose accounts.Purpose) (accounts.Organiser, error) {
+	if err := readForm(w, r); err != nil {
+		return accounts.Organiser{}, err
+	}
+	tok := r.PostForm.Get("token")
+	if !accounts.WellFormed(tok) {
+		return accounts.Organiser{}, errExpired
+	}
+	t, err := c.acc.TakeToken(r.Context(), accounts.HashSecret(tok), purpose, c.now())
+	if errors.Is(err, store.ErrNotFound) {
+		return accounts.Organiser{}, errExpired
+	}
+	if err != nil {
+		return accounts.Organiser{}, err
+	}
+	o, err := c.acc.Organiser(r.Context(), t.OrganiserID)
+	if errors.Is(err, store.ErrNotFound) {
+		return o, errExpired
+	}
+	return o, err
+}
+
+// home sends an organiser to their organisation; a site admin sees the
+// list of organisations.
+func (c *Console) home(w http.ResponseWriter, r *http.Request) error {
+	o, _ := OrganiserFrom(r.Context())
+	if o.Role != accounts.RoleSiteAdmin {
+		http.Redirect(w, r, Prefix+"/"+url.PathEscape(o.Org), http.StatusSeeOther)
+		return nil
+	}
+	p := c.page(r, "")
+	p.Title = p.L.T("console.orgs")
+	var orgs []admin.OrgLink
+	if s := c.cfg.Site(); s != nil {
+		for _, org := range s.Orgs {
+			orgs = append(orgs, admin.OrgLink{Name: org.Name, URL: Prefix + "/" + org.Slug})
+		}
+	}
+	c.render(w, r, http.StatusOK, admin.OrgsPage(p, orgs))
+	return nil
+}
+
+// localizerFor is a localizer for a language already negotiated.
+func localizerFor(lang string) *i18n.Localizer { return i18n.New(lang, nil) }

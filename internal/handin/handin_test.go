@@ -1,0 +1,146 @@
+package handin
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/campaign/campaigntest"
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/views"
+)
+
+var when = time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+
+// site loads an organisation with delivery set and a petition (and a
+// letter) whose consent is the one given.
+func site(t testing.TB, delivery, lang, consent string) *campaign.Site {
+	t.Helper()
+	org := "name: Riverside Coalition\nlanguage: " + lang + "\n"
+	if delivery != "" {
+		org += "delivery: " + delivery + "\n"
+	}
+	return campaigntest.Site(t, campaigntest.Files{
+		"riverside/org.yaml": org,
+		"riverside/library.yaml": `title: Keep the "library" </style> open
+summary: The council plans to close it.
+date: 2026-11-01
+actions:
+  - kind: petition
+    target: Riverside Council
+    text: We ask the council to **keep** the library open.
+    consent: ` + consent + `
+    fields: {postcode: optional, country: optional}
+`,
+	})
+}
+
+const consentNow = "Riverside Coalition may hand my name and place to the council."
+
+// sigs yields approved signatures: n who ticked consentNow, two who ticked
+// an older sentence, one pending and one rejected.
+func sigs(n int) Each {
+	return func(ctx context.Context, fn func(*signing.Signature) error) error {
+		var all []*signing.Signature
+		for i := range n {
+			all = append(all, &signing.Signature{Action: "petition", Status: signing.StatusApproved,
+				Name: fmt.Sprintf("Signer %03d", i), Postcode: "RV1 2AB", Country: "GB", ConsentText: consentNow})
+		}
+		all = append(all,
+			&signing.Signature{Action: "petition", Status: signing.StatusApproved, Name: "Old Consent", ConsentText: "We may count you."},
+			&signing.Signature{Action: "petition", Status: signing.StatusApproved, Name: "Old Consent Two", ConsentText: "We may count you."},
+			&signing.Signature{Action: "petition", Status: signing.StatusPending, Name: "Pending Person", ConsentText: consentNow},
+			&signing.Signature{Action: "petition", Status: signing.StatusRejected, Name: "Rejected Person", ConsentText: consentNow},
+			&signing.Signature{Action: "petition", Status: signing.StatusApproved, Name: "<script>alert(1)</script>", ConsentText: consentNow},
+		)
+		for _, s := range all {
+			if err := fn(s); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+func build(t *testing.T, s *campaign.Site, each Each) (views.HandinProps, string) {
+	t.Helper()
+	p, err := Build(context.Background(), s.Campaign("riverside", "library"), "", each, when)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := Render(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, string(doc.HTML)
+}
+
+func TestCountOnlyByDefault(t *testing.T) {
+	p, html := build(t, site(t, "", "en", consentNow), sigs(3))
+	if p.Names || len(p.Signers) != 0 || p.Count != "6" {
+		t.Errorf("props %+v", p)
+	}
+	for _, name := range []string{"Signer 000", "Old Consent", "Pending", "RV1"} {
+		if strings.Contains(html, name) {
+			t.Errorf("a count-only document names %q", name)
+		}
+	}
+	for _, want := range []string{"Signatures counted: 6", "only the count is handed in", "To: Riverside Council", "<strong>keep</strong>", "Delivered by Riverside Coalition"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("document lacks %q", want)
+		}
+	}
+}
+
+func TestNamesOnlyOfThoseWhoseConsentCoveredDelivery(t *testing.T) {
+	p, html := build(t, site(t, "names", "en", consentNow), sigs(3))
+	if !p.Names || len(p.Signers) != 4 || p.Count != "6" || p.Unnamed != "2" {
+		t.Fatalf("props %+v", p)
+	}
+	if p.Signers[0] != (views.HandinSigner{Name: "Signer 000", Place: "RV1 2AB, GB"}) {
+		t.Errorf("first signer %+v", p.Signers[0])
+	}
+	for _, not := range []string{"Old Consent", "Pending Person", "Rejected Person", "<script>alert"} {
+		if strings.Contains(html, not) {
+			t.Errorf("document shows %q", not)
+		}
+	}
+	if !strings.Contains(html, "&lt;script&gt;alert(1)&lt;/script&gt;") || !strings.Contains(html, "counted but not named here: 2") {
+		t.Error("the escaped name or the unnamed count is missing")
+	}
+}
+
+// TestTitleCannotLeaveTheStyle: the title repeated in the page header is a
+// CSS string that no quote or </style> can end.
+func TestTitleCannotLeaveTheStyle(t *testing.T) {
+	p, html := build(t, site(t, "", "en", consentNow), sigs(0))
+	if strings.Count(html, "</style>") != 1 || strings.ContainsAny(strings.Trim(cssString(p.Title), `"`), `"<>`) {
+		t.Errorf("css: %s", p.CSS)
+	}
+	if !strings.Contains(p.CSS, `content:"Page " counter(page) " of " counter(pages)`) {
+		t.Errorf("page counter: %s", p.CSS)
+	}
+}
+
+func TestInTheCampaignsLanguage(t *testing.T) {
+	p, html := build(t, site(t, "names", "ar", consentNow), sigs(1))
+	if p.Dir != "rtl" || !strings.Contains(html, `<html lang="ar" dir="rtl">`) || !strings.Contains(html, "الموقّعون") {
+		t.Errorf("not an Arabic document: %.400s", html)
+	}
+	if !strings.Contains(p.CSS, `content:"الصفحة " counter(page) " من " counter(pages)`) {
+		t.Errorf("page counter: %s", p.CSS)
+	}
+}
+
+func TestNotSignable(t *testing.T) {
+	s := campaigntest.Site(t, campaigntest.Files{
+		"riverside/org.yaml":   "name: R\n",
+		"riverside/share.yaml": "title: Share\nsummary: s\ndate: 2026-11-01\nactions:\n  - kind: share\n",
+	})
+	if _, err := Build(context.Background(), s.Campaign("riverside", "share"), "", sigs(1), when); err != ErrNotSignable {
+		t.Errorf("err = %v", err)
+	}
+}

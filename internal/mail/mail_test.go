@@ -1,0 +1,142 @@
+package mail_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/placard/placard/internal/mail"
+	"github.com/placard/placard/internal/mail/mailtest"
+)
+
+func TestParseServer(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want mail.Server
+	}{
+		{"smtp://u:p%40ss@mail.example.org", mail.Server{Host: "mail.example.org", Port: 587, Security: mail.StartTLS, Username: "u", Password: "p@ss"}},
+		{"smtps://mail.example.org", mail.Server{Host: "mail.example.org", Port: 465, Security: mail.ImplicitTLS}},
+		{"smtp://mail.example.org:2525", mail.Server{Host: "mail.example.org", Port: 2525, Security: mail.StartTLS}},
+		{"smtp://127.0.0.1:25?tls=off", mail.Server{Host: "127.0.0.1", Port: 25, Security: mail.Plain}},
+		{"SMTP://[::1]:25?tls=off", mail.Server{Host: "::1", Port: 25, Security: mail.Plain}},
+	} {
+		got, err := mail.ParseServer(tc.in)
+		if err != nil || got != tc.want {
+			t.Errorf("ParseServer(%q) = %+v, %v; want %+v", tc.in, got, err, tc.want)
+		}
+	}
+	for _, in := range []string{
+		"", "mail.example.org", "http://mail.example.org", "smtp://", "smtp://host:0", "smtp://host:99999",
+		"smtp://host/path", "smtp://host?x=1", "smtp://mail.example.org?tls=off", "smtps://localhost?tls=off",
+		"smtp://u:topsecret@host:port", "smtp://host?tls=maybe",
+	} {
+		_, err := mail.ParseServer(in)
+		if err == nil {
+			t.Errorf("ParseServer(%q) accepted", in)
+			continue
+		}
+		if strings.Contains(err.Error(), "topsecret") {
+			t.Errorf("ParseServer(%q) error shows the password: %v", in, err)
+		}
+	}
+	s, _ := mail.ParseServer("smtp://user:topsecret@mail.example.org")
+	if got := s.String(); strings.Contains(got, "topsecret") || !strings.Contains(got, "user") {
+		t.Errorf("String() = %q, want the user without the password", got)
+	}
+}
+
+func TestParseFromAndRate(t *testing.T) {
+	a, err := mail.ParseFrom("Riverside Coalition <hello@riverside.example>")
+	if err != nil || a.Name != "Riverside Coalition" || a.Address != "hello@riverside.example" {
+		t.Errorf("ParseFrom = %v, %v", a, err)
+	}
+	for _, bad := range []string{"", "nobody", "Name <>", "a@b\r\nBcc: x@y"} {
+		if _, err := mail.ParseFrom(bad); err == nil {
+			t.Errorf("ParseFrom(%q) accepted", bad)
+		}
+	}
+	if r, err := mail.ParseRate("5/s"); err != nil || r != 5 {
+		t.Errorf("ParseRate(5/s) = %v, %v", r, err)
+	}
+	if r, err := mail.ParseRate("0"); err != nil || r != 0 {
+		t.Errorf("ParseRate(0) = %v, %v", r, err)
+	}
+	for _, bad := range []string{"5", "-1/s", "x/s", "5/m"} {
+		if _, err := mail.ParseRate(bad); err == nil {
+			t.Errorf("ParseRate(%q) accepted", bad)
+		}
+	}
+}
+
+// TestSendStartTLS sends through a real SMTP server over STARTTLS with a
+// password, and reads back the headers a mail client acts on.
+func TestSendStartTLS(t *testing.T) {
+	srv := mailtest.Start(t)
+	server, err := mail.ParseServer(srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	from, _ := mail.ParseFrom("Riverside Coalition <hello@riverside.example>")
+	s := mail.NewSender(server, from, mail.SenderOptions{TLS: srv.ClientTLS, Rate: 1000})
+	m := mail.Message{
+		ID: "evt123", To: "signer@example.net", Lang: "ar", Subject: "شكراً لتوقيعك",
+		Text: "نص", HTML: "<p dir=\"rtl\">نص</p>", Unsubscribe: "https://act.example/u?t=abc",
+	}
+	if err := s.Send(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	got := srv.Wait(t, 1)[0]
+	if got.Subject != m.Subject || strings.TrimSpace(got.Text) != "نص" || !strings.Contains(got.HTML, "rtl") {
+		t.Errorf("got subject %q text %q html %q", got.Subject, got.Text, got.HTML)
+	}
+	for k, want := range map[string]string{
+		"List-Unsubscribe":      "<https://act.example/u?t=abc>",
+		"List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+		"Message-Id":            "<evt123@riverside.example>",
+		"Content-Language":      "ar",
+	} {
+		if v := got.Header.Get(k); v != want {
+			t.Errorf("%s = %q, want %q", k, v, want)
+		}
+	}
+	if len(got.To) != 1 || got.To[0] != "signer@example.net" {
+		t.Errorf("RCPT TO = %v", got.To)
+	}
+}
+
+// TestSendRefused tells a permanent refusal from a passing one, and never
+// names the recipient in the error.
+func TestSendRefused(t *testing.T) {
+	srv := mailtest.Start(t)
+	server, _ := mail.ParseServer(srv.URL())
+	from, _ := mail.ParseFrom("hello@riverside.example")
+	s := mail.NewSender(server, from, mail.SenderOptions{TLS: srv.ClientTLS})
+	m := mail.Message{ID: "x", To: "gone@example.net", Subject: "s", Text: "t", HTML: "h"}
+	srv.Refuse(550)
+	err := s.Send(context.Background(), m)
+	if err == nil || !mail.IsPermanent(err) || strings.Contains(err.Error(), "gone@") {
+		t.Errorf("550: err = %v, permanent %v; want permanent without the address", err, mail.IsPermanent(err))
+	}
+	srv.Refuse(451)
+	err = s.Send(context.Background(), m)
+	if err == nil || mail.IsPermanent(err) || strings.Contains(err.Error(), "gone@") {
+		t.Errorf("451: err = %v, permanent %v; want temporary without the address", err, mail.IsPermanent(err))
+	}
+}
+
+// TestSendNeedsTLS refuses to send over a connection that cannot be
+// encrypted when STARTTLS was asked for.
+func TestSendNeedsTLS(t *testing.T) {
+	srv := mailtest.Start(t)
+	server, _ := mail.ParseServer(srv.URL())
+	from, _ := mail.ParseFrom("hello@riverside.example")
+	// Not trusting the test's certificate: the upgrade fails, and nothing
+	// is sent in its place.
+	s := mail.NewSender(server, from, mail.SenderOptions{})
+	if err := s.Send(context.Background(), mail.Message{To: "a@example.net", Subject: "s", Text: "t", HTML: "h"}); err == nil {
+		t.Fatal("sent over a connection whose certificate is not trusted")
+	}
+	if n := len(srv.Mails()); n != 0 {
+		t.Fatalf("server got %d messages", n)
+	}
+}

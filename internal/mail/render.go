@@ -1,0 +1,238 @@
+package mail
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strconv"
+	"time"
+
+	"github.com/placard/placard/internal/attribution"
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/i18n"
+	"github.com/placard/placard/internal/site"
+	"github.com/placard/placard/views"
+)
+
+// The emails Placard writes, named in Payload.Template.
+const (
+	// TemplateConfirm asks a signer to confirm (double opt-in).
+	TemplateConfirm = "confirm"
+	// TemplateThanks thanks a counted signer, with their personal link.
+	TemplateThanks = "thanks"
+	// TemplateData carries a fresh link to the supporter's data page.
+	TemplateData = "data"
+)
+
+// Payload is what is kept of an email until it is delivered: which email,
+// to whom, in which language, about what. The message itself is rendered
+// at delivery from the campaign files then loaded, so the outbox holds a
+// few dozen bytes rather than pages of HTML, and a fix to a template
+// reaches mail not yet sent.
+type Payload struct {
+	Template string `json:"template"`
+	Lang     string `json:"lang"`
+	Org      string `json:"org"`
+	Campaign string `json:"campaign,omitempty"`
+	// To is the normalised address.
+	To string `json:"to"`
+	// Ref is the public token of the signer's personal link (thanks).
+	Ref string `json:"ref,omitempty"`
+	// Days is how long an unconfirmed signature waits (confirm).
+	Days int `json:"days,omitempty"`
+}
+
+// Encode is the payload as JSON.
+func (p Payload) Encode() []byte {
+	b, _ := json.Marshal(p)
+	return b
+}
+
+// DecodePayload reads a payload, refusing an unknown template.
+func DecodePayload(b []byte) (Payload, error) {
+	var p Payload
+	if err := json.Unmarshal(b, &p); err != nil {
+		return p, fmt.Errorf("mail: unreadable payload: %w", err)
+	}
+	switch p.Template {
+	case TemplateConfirm, TemplateThanks, TemplateData:
+	default:
+		return p, fmt.Errorf("mail: unknown template %q", p.Template)
+	}
+	if p.To == "" || p.Org == "" {
+		return p, errors.New("mail: payload without a recipient or an organisation")
+	}
+	return p, nil
+}
+
+// Renderer turns payloads into messages.
+type Renderer struct {
+	// Base is the site's public address, without a trailing slash.
+	Base string
+	// Site returns the campaigns as last loaded.
+	Site func() *campaign.Site
+	// Tokens seals the links in the message.
+	Tokens *Tokens
+	// Now is the clock links expire by.
+	Now func() time.Time
+}
+
+// ErrGone means the payload's organisation or campaign is no longer in
+// the campaign files: the message can never be written.
+var ErrGone = errors.New("mail: the organisation or campaign is no longer published")
+
+// Render writes the message p describes; id becomes its Message-ID.
+func (r *Renderer) Render(p Payload, id string) (Message, error) {
+	s := r.Site()
+	if s == nil {
+		return Message{}, ErrGone
+	}
+	org := s.Org(p.Org)
+	if org == nil {
+		return Message{}, ErrGone
+	}
+	org = org.In(p.Lang)
+	loc := i18n.New(org.Language, org.Strings[org.Language])
+	now := r.Now()
+	props := views.MailProps{
+		Lang: loc.Lang(), Dir: loc.Dir(), Brand: Brand(org.Colours.Primary), OrgName: org.Name,
+		Note: loc.T("mail.footer.why", "org", org.Name),
+	}
+	unsub := r.link(UnsubscribePath(org.Slug), Claims{Purpose: PurposeUnsubscribe, Org: org.Slug, Email: p.To, Lang: org.Language, Expires: now.Add(UnsubscribeFor).Unix()})
+	props.Unsubscribe = &views.MailLink{Intro: loc.T("mail.footer.unsubscribe.intro", "org", org.Name), Label: loc.T("mail.footer.unsubscribe"), URL: unsub}
+	dataLink := r.link(DataPath(org.Slug), Claims{Purpose: PurposeData, Org: org.Slug, Email: p.To, Lang: org.Language, Expires: now.Add(DataFor).Unix()})
+	switch p.Template {
+	case TemplateConfirm, TemplateThanks:
+		c := org.Campaign(p.Campaign)
+		if c == nil {
+			return Message{}, ErrGone
+		}
+		c = c.In(org.Language)
+		page := r.Base + site.CampaignPath(c)
+		if p.Template == TemplateConfirm {
+			days := p.Days
+			if days <= 0 {
+				days = 7
+			}
+			props.Subject = loc.T("mail.confirm.subject", "title", c.Title)
+			props.Heading = loc.T("mail.confirm.heading")
+			props.Paragraphs = []string{loc.T("mail.confirm.body", "title", c.Title)}
+			confirm := r.link(ConfirmPath(org.Slug, c.Slug), Claims{Purpose: PurposeConfirm, Org: org.Slug, Campaign: c.Slug, Email: p.To, Lang: org.Language, Expires: now.Add(time.Duration(days) * 24 * time.Hour).Unix()})
+			props.Button = &views.MailLink{Label: loc.T("mail.confirm.button"), URL: confirm}
+			props.Note = loc.T("mail.confirm.ignore", "days", strconv.Itoa(days))
+			// Nothing else until the address is confirmed: the person
+			// who owns it may never have signed.
+			props.Unsubscribe.Intro = ""
+			break
+		}
+		props.Subject = loc.T("mail.thanks.subject", "title", c.Title)
+		props.Heading = loc.T("mail.thanks.heading")
+		props.Paragraphs = []string{loc.T("mail.thanks.body", "title", c.Title)}
+		if p.Ref != "" && attribution.ValidToken(p.Ref) {
+			link := page + "?" + attribution.ParamRef + "=" + p.Ref
+			props.Personal = &views.MailPersonal{Intro: loc.T("mail.thanks.share"), URL: link, Share: shareButtons(org, c, link)}
+		}
+		if a := nextAction(c); a != nil {
+			props.Next = &views.MailLink{Intro: loc.T("mail.thanks.next"), Label: a.Title, URL: page + "#" + a.ID}
+		}
+		if org.Donate != "" {
+			props.Donate = &views.MailLink{Intro: loc.T("mail.thanks.donate.intro", "org", org.Name), Label: loc.T("mail.thanks.donate"), URL: org.Donate}
+		}
+		props.DataPage = &views.MailLink{Label: loc.T("mail.footer.data"), URL: dataLink}
+	case TemplateData:
+		props.Subject = loc.T("mail.data.subject", "org", org.Name)
+		props.Heading = loc.T("mail.data.heading", "org", org.Name)
+		props.Paragraphs = []string{loc.T("mail.data.body", "org", org.Name, "hours", strconv.Itoa(int(DataFor/time.Hour)))}
+		props.Button = &views.MailLink{Label: loc.T("mail.data.button"), URL: dataLink}
+		props.Note = loc.T("mail.data.ignore")
+	}
+	props.Preheader = props.Paragraphs[0]
+	var html bytes.Buffer
+	if err := views.MailHTML(props).Render(context.Background(), &html); err != nil {
+		return Message{}, err
+	}
+	return Message{
+		ID: id, To: p.To, Lang: props.Lang, Subject: props.Subject,
+		HTML: html.String(), Text: views.MailText(props), Unsubscribe: unsub,
+	}, nil
+}
+
+// ConfirmPath is where a confirmation email's link leads. Like the other
+// addresses of emails' links, it carries no language: the language of the
+// page travels sealed in the token (Claims.Lang).
+func ConfirmPath(org, campaign string) string { return "/" + org + "/" + campaign + "/confirm" }
+
+// UnsubscribePath is where an organisation's emails unsubscribe.
+func UnsubscribePath(org string) string { return "/" + org + "/mail/unsubscribe" }
+
+// DataPath is the supporter's data page of an organisation.
+func DataPath(org string) string { return "/" + org + "/mail/data" }
+
+// link is the absolute address of path with the sealed claims as ?t=.
+func (r *Renderer) link(path string, c Claims) string {
+	return r.Base + path + "?t=" + url.QueryEscape(r.Tokens.Seal(c))
+}
+
+// hexColour is a colour an organisation may give.
+var hexColour = regexp.MustCompile(`^#(?:[0-9a-fA-F]{3}){1,2}$`)
+
+// Brand is the organisation's colour when it is one, else Placard's
+// default: nothing else may reach a style attribute.
+func Brand(primary string) string {
+	if hexColour.MatchString(primary) {
+		return primary
+	}
+	return "#1f3a5f"
+}
+
+// shareButtons are the share links of the networks the organisation is
+// on (all of them when it lists none), named by the network, which reads
+// the same in every language.
+func shareButtons(org *campaign.Org, c *campaign.Campaign, link string) []views.MailLink {
+	msg, subject, tags := site.CampaignMessages(c, site.FirstShare(c), 0)
+	sv := site.ShareViewFor(site.CampaignPath(c), link, msg, subject, tags)
+	on := map[string]bool{
+		"x": org.Social.X != "", "bluesky": org.Social.Bluesky != "", "facebook": org.Social.Facebook != "",
+		"linkedin": org.Social.LinkedIn != "", "whatsapp": org.Social.WhatsApp != "", "telegram": org.Social.Telegram != "",
+	}
+	any := false
+	for _, v := range on {
+		any = any || v
+	}
+	var out []views.MailLink
+	for _, l := range sv.Links {
+		name, ok := networkNames[l.Network]
+		if !ok || (any && !on[l.Network]) {
+			continue
+		}
+		out = append(out, views.MailLink{Label: name, URL: l.URL})
+	}
+	return out
+}
+
+// networkNames are the networks offered in emails, by their own names.
+var networkNames = map[string]string{
+	"x": "X", "bluesky": "Bluesky", "facebook": "Facebook", "linkedin": "LinkedIn",
+	"whatsapp": "WhatsApp", "telegram": "Telegram",
+}
+
+// nextAction is the call to action after the campaign's first petition or
+// letter, the next step a new signer is offered.
+func nextAction(c *campaign.Campaign) *campaign.Action {
+	for i, a := range c.Actions {
+		if a.Petition == nil && a.Letter == nil {
+			continue
+		}
+		for j := i + 1; j < len(c.Actions); j++ {
+			if c.Actions[j].Title != "" {
+				return &c.Actions[j]
+			}
+		}
+		return nil
+	}
+	return nil
+}

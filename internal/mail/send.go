@@ -1,0 +1,214 @@
+package mail
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	netmail "net/mail"
+	"strings"
+	"sync"
+	"time"
+
+	gomail "github.com/wneessen/go-mail"
+)
+
+// Message is one finished email to one person.
+type Message struct {
+	// ID is the message's stable id (the outbox event's): every attempt to
+	// send it carries the same Message-ID, so a receiver can drop repeats.
+	ID string
+	// To is the recipient's address.
+	To string
+	// Lang is the language the message is written in, for Content-Language.
+	Lang string
+	// Subject is one line.
+	Subject string
+	// HTML and Text are the two renderings of the same message.
+	HTML, Text string
+	// Unsubscribe is the https address that unsubscribes the recipient:
+	// sent as List-Unsubscribe with List-Unsubscribe-Post: One-Click
+	// (RFC 8058), so a mail client's button works with one POST.
+	Unsubscribe string
+}
+
+// Sender sends Messages through one SMTP server, one connection per
+// message, no faster than its rate. It is safe for concurrent use.
+type Sender struct {
+	server Server
+	from   *netmail.Address
+	tls    *tls.Config
+	pace   pacer
+}
+
+// SenderOptions adjust a Sender.
+type SenderOptions struct {
+	// Rate is messages a second; 0 is no limit.
+	Rate float64
+	// TLS replaces the default TLS settings (tests trust their own
+	// certificate with it). ServerName is filled in when empty.
+	TLS *tls.Config
+}
+
+// NewSender returns a Sender through server, from from.
+func NewSender(server Server, from *netmail.Address, o SenderOptions) *Sender {
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
+	if o.TLS != nil {
+		cfg = o.TLS.Clone()
+	}
+	if cfg.ServerName == "" {
+		cfg.ServerName = server.Host
+	}
+	s := &Sender{server: server, from: from, tls: cfg}
+	if o.Rate > 0 {
+		s.pace.every = time.Duration(float64(time.Second) / o.Rate)
+	}
+	return s
+}
+
+// From is the sender's address.
+func (s *Sender) From() *netmail.Address { return s.from }
+
+// Send delivers m, waiting its turn under the rate. An error that retrying
+// cannot fix (the server refused the recipient or the message with a 5xx
+// answer) satisfies IsPermanent.
+func (s *Sender) Send(ctx context.Context, m Message) error {
+	if err := s.pace.wait(ctx); err != nil {
+		return err
+	}
+	msg, err := s.compose(m)
+	if err != nil {
+		return permanent{err}
+	}
+	opts := []gomail.Option{
+		gomail.WithPort(s.server.Port),
+		gomail.WithTLSConfig(s.tls),
+		gomail.WithTimeout(30 * time.Second),
+	}
+	switch s.server.Security {
+	case ImplicitTLS:
+		opts = append(opts, gomail.WithSSL())
+	case StartTLS:
+		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
+	case Plain:
+		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
+	}
+	if s.server.Username != "" {
+		// The strongest mechanism the server offers, never in plain text
+		// over a network (Plain is loopback only).
+		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover),
+			gomail.WithUsername(s.server.Username), gomail.WithPassword(s.server.Password))
+	}
+	c, err := gomail.NewClient(s.server.Host, opts...)
+	if err != nil {
+		return fmt.Errorf("mail: %w", err)
+	}
+	if err := c.DialAndSendWithContext(ctx, msg); err != nil {
+		return classify(err)
+	}
+	return nil
+}
+
+// compose builds the MIME message: text first, HTML as its alternative.
+func (s *Sender) compose(m Message) (*gomail.Msg, error) {
+	msg := gomail.NewMsg()
+	msg.FromMailAddress(s.from)
+	if err := msg.To(m.To); err != nil {
+		return nil, errors.New("mail: the recipient's address cannot be written in a message")
+	}
+	msg.Subject(oneLine(m.Subject))
+	msg.SetDate()
+	if m.ID != "" {
+		msg.SetMessageIDWithValue(m.ID + "@" + domainOf(s.from.Address))
+	}
+	if m.Lang != "" {
+		msg.SetGenHeader(gomail.HeaderContentLang, m.Lang)
+	}
+	// Transactional mail: no out-of-office replies.
+	msg.SetGenHeader("Auto-Submitted", "auto-generated")
+	msg.SetGenHeader(gomail.HeaderXAutoResponseSuppress, "All")
+	if m.Unsubscribe != "" {
+		msg.SetGenHeader(gomail.HeaderListUnsubscribe, "<"+m.Unsubscribe+">")
+		msg.SetGenHeader(gomail.HeaderListUnsubscribePost, "List-Unsubscribe=One-Click")
+	}
+	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
+	msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
+	return msg, nil
+}
+
+// oneLine keeps a header value on one line.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// domainOf is the part of an address after its last @.
+func domainOf(addr string) string {
+	if i := strings.LastIndexByte(addr, '@'); i >= 0 {
+		return addr[i+1:]
+	}
+	return "placard.invalid"
+}
+
+// permanent marks an error that retrying cannot fix.
+type permanent struct{ error }
+
+func (p permanent) Unwrap() error { return p.error }
+
+// IsPermanent reports whether err, from Send, will not go away by trying
+// again: the server refused the message for good (a 5xx answer), or the
+// message cannot be written.
+func IsPermanent(err error) bool {
+	var p permanent
+	return errors.As(err, &p)
+}
+
+// classify wraps a go-mail error, marking the server's permanent refusals.
+// The error text names the server's answer, never the recipient.
+func classify(err error) error {
+	var se *gomail.SendError
+	if errors.As(err, &se) {
+		code := se.ErrorCode()
+		if !se.IsTemp() && code >= 500 && code < 600 {
+			return permanent{fmt.Errorf("mail: the server refused the message for good (%d %s)", code, se.EnhancedStatusCode())}
+		}
+		if code != 0 {
+			return fmt.Errorf("mail: the server did not take the message (%d %s); it will be tried again", code, se.EnhancedStatusCode())
+		}
+		return fmt.Errorf("mail: sending failed (%s); it will be tried again", se.Reason)
+	}
+	return fmt.Errorf("mail: %v", err)
+}
+
+// pacer spaces sends at least every apart.
+type pacer struct {
+	every time.Duration
+	mu    sync.Mutex
+	next  time.Time
+}
+
+// wait blocks until this send's turn, or ctx ends.
+func (p *pacer) wait(ctx context.Context) error {
+	if p.every <= 0 {
+		return nil
+	}
+	p.mu.Lock()
+	now := time.Now()
+	at := p.next
+	if at.Before(now) {
+		at = now
+	}
+	p.next = at.Add(p.every)
+	p.mu.Unlock()
+	d := time.Until(at)
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -1,0 +1,57 @@
+package site
+
+import (
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/placard/placard/internal/markdown"
+	"github.com/placard/placard/internal/pagecache"
+)
+
+// TestParallelBuildSameBytes: a snapshot whose renderings ran in parallel
+// once the pages were laid out serves exactly what a build rendering each
+// page where it is laid out serves, page for page, in every mode: no
+// rendering set aside saw props the builder changed after handing them
+// over. Run it with -race too (.ci/run does).
+func TestParallelBuildSameBytes(t *testing.T) {
+	loaded := loadExamples(t)
+	for _, mode := range []Mode{ModePublic, ModeStatic} {
+		now := time.Now()
+		opt := Options{Base: "https://act.example.org", SiteName: "Placard", Mode: mode, Signing: mode == ModePublic,
+			FormOrigin: "https://live.example.org", PreviewKey: "preview-key", Now: func() time.Time { return now }, Files: &LazyFiles{}}
+		parallel, err := Compile(opt, markdown.New(), loaded, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opt.inline = true
+		inline, err := Compile(opt, markdown.New(), loaded, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		same := func(what string, a, b any) {
+			t.Helper()
+			if !reflect.DeepEqual(a, b) {
+				t.Errorf("mode %v: %s differs between the parallel and the inline build", mode, what)
+			}
+		}
+		if len(parallel.Pages) < 20 {
+			t.Fatalf("only %d pages", len(parallel.Pages))
+		}
+		same("Pages", parallel.Pages, inline.Pages)
+		same("Regions", parallel.Regions, inline.Regions)
+		same("Rotations", parallel.Rotations, inline.Rotations)
+		same("LangNotices", parallel.LangNotices, inline.LangNotices)
+		same("Previews", parallel.Previews, inline.Previews)
+		same("Thanks", parallel.Thanks, inline.Thanks)
+		if len(parallel.Signing) != len(inline.Signing) {
+			t.Fatalf("%d signing pages, inline %d", len(parallel.Signing), len(inline.Signing))
+		}
+		for p, lc := range parallel.Signing {
+			a, b := lc.Pages.Load(), inline.Signing[p].Pages.Load()
+			same(p+" (signing page)", []*pagecache.Spliced{a.Main, a.Embed}, []*pagecache.Spliced{b.Main, b.Embed})
+			same(p+" (rotations)", a.Rotations, b.Rotations)
+			same(p+" (language notices)", a.LangNotices, b.LangNotices)
+		}
+	}
+}

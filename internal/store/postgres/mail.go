@@ -1,0 +1,213 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/internal/store/internal/tally"
+)
+
+var _ store.Mail = (*DB)(nil)
+
+// sigColumns are the columns scanSig reads, in its order.
+const sigColumns = `id, org, campaign, action, kind, status, name, email,
+	postcode, country, phone, comment, organisation, role, public, consent_text, consent_at,
+	contact_text, contact_at, lang, created_at`
+
+// scanSig reads one row of sigColumns.
+func scanSig(row pgx.Row) (signing.Signature, error) {
+	var s signing.Signature
+	var kind, st string
+	var contactAt *time.Time
+	if err := row.Scan(&s.ID, &s.Org, &s.Campaign, &s.Action, &kind, &st, &s.Name, &s.Email,
+		&s.Postcode, &s.Country, &s.Phone, &s.Comment, &s.Organisation, &s.Role, &s.Public,
+		&s.ConsentText, &s.ConsentAt, &s.ContactText, &contactAt, &s.Lang, &s.CreatedAt); err != nil {
+		return s, err
+	}
+	s.Kind, s.Status = signing.Kind(kind), signing.Status(st)
+	if contactAt != nil {
+		s.ContactAt = contactAt.UTC()
+	}
+	s.ConsentAt, s.CreatedAt = s.ConsentAt.UTC(), s.CreatedAt.UTC()
+	return s, nil
+}
+
+// Confirm moves email's unconfirmed signature on org/campaign to the
+// status it would have had (store.Mail), counting it in the same
+// transaction.
+func (db *DB) Confirm(ctx context.Context, org, campaign, email string) (s signing.Signature, err error) {
+	defer failed(&err, "confirming a signature")
+	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		// A person counts at once; an organisation waits for moderation.
+		s, err = scanSig(tx.QueryRow(ctx, `UPDATE signatures
+			SET status = CASE kind WHEN 'organisation' THEN 'pending' ELSE 'approved' END
+			WHERE org = $1 AND campaign = $2 AND email = $3 AND status = 'unconfirmed'
+			RETURNING `+sigColumns, org, campaign, email))
+		if errors.Is(err, pgx.ErrNoRows) {
+			return store.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		var ds tally.Deltas
+		ds.Add(tally.Key{Org: org, Campaign: campaign}, tally.Of(s.Kind, s.Status))
+		return applyDeltas(ctx, tx, &ds)
+	})
+	if err != nil {
+		return signing.Signature{}, err
+	}
+	return s, nil
+}
+
+// EraseUnconfirmed erases the signatures still unconfirmed from before
+// before (store.Mail), then rewrites the tables as Erase does.
+func (db *DB) EraseUnconfirmed(ctx context.Context, org, campaign string, before time.Time) (_ int, err error) {
+	defer failed(&err, "erasing unconfirmed signatures")
+	if org == "" {
+		return db.eraseWhere(ctx, nil, `status = 'unconfirmed' AND created_at < $1`, before)
+	}
+	return db.eraseWhere(ctx, nil, `status = 'unconfirmed' AND created_at < $1 AND org = $2 AND campaign = $3`, before, org, campaign)
+}
+
+// EraseSupporter erases email's signatures and unsubscription on org's
+// campaigns (store.Mail).
+func (db *DB) EraseSupporter(ctx context.Context, org, email string) (_ int, err error) {
+	defer failed(&err, "erasing a supporter's signatures")
+	key, err := db.Secret(ctx)
+	if err != nil {
+		return 0, err
+	}
+	h := store.AddressHash(key, email)
+	also := func(tx pgx.Tx) (int64, error) {
+		tag, err := tx.Exec(ctx, `DELETE FROM mail_suppressions WHERE org = $1 AND address_hash = $2`, org, h[:])
+		return tag.RowsAffected(), err
+	}
+	return db.eraseWhere(ctx, also, `email = $1 AND org = $2`, email, org)
+}
+
+// eraseWhere deletes the signatures matching where (with args), adjusting
+// the tallies and running also (when set) in the same transaction, and
+// wipes as Erase does when anything was deleted.
+func (db *DB) eraseWhere(ctx context.Context, also func(pgx.Tx) (int64, error), where string, args ...any) (int, error) {
+	n := 0
+	var more int64
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `DELETE FROM signatures WHERE `+where+` RETURNING org, campaign, kind, status`, args...)
+		if err != nil {
+			return err
+		}
+		var ds tally.Deltas
+		n = 0
+		for rows.Next() {
+			var org, campaign, kind, status string
+			if err := rows.Scan(&org, &campaign, &kind, &status); err != nil {
+				rows.Close()
+				return err
+			}
+			ds.Add(tally.Key{Org: org, Campaign: campaign}, tally.Delta{}.Sub(tally.Of(signing.Kind(kind), signing.Status(status))))
+			n++
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if also != nil {
+			if more, err = also(tx); err != nil {
+				return err
+			}
+		}
+		return applyDeltas(ctx, tx, &ds)
+	})
+	if err != nil {
+		return 0, err
+	}
+	if n == 0 && more == 0 {
+		return 0, nil
+	}
+	return n, db.wipe(ctx)
+}
+
+// Suppress records that address wants no more email from org (store.Mail).
+func (db *DB) Suppress(ctx context.Context, org string, address [32]byte, at time.Time) (err error) {
+	defer failed(&err, "recording an unsubscription")
+	_, err = db.pool.Exec(ctx, `INSERT INTO mail_suppressions (org, address_hash, created_at) VALUES ($1, $2, $3)
+		ON CONFLICT (org, address_hash) DO NOTHING`, org, address[:], at.UTC())
+	return err
+}
+
+// Suppressed reports whether address is on org's suppression list.
+func (db *DB) Suppressed(ctx context.Context, org string, address [32]byte) (_ bool, err error) {
+	defer failed(&err, "reading the suppression list")
+	var one int
+	err = db.pool.QueryRow(ctx, `SELECT 1 FROM mail_suppressions WHERE org = $1 AND address_hash = $2`, org, address[:]).Scan(&one)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// Supporter returns email's signatures on org's campaigns, oldest first.
+func (db *DB) Supporter(ctx context.Context, org, email string) (_ []signing.Signature, err error) {
+	defer failed(&err, "reading a supporter's signatures")
+	rows, err := db.pool.Query(ctx, `SELECT `+sigColumns+` FROM signatures WHERE email = $1 AND org = $2 ORDER BY id`, email, org)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []signing.Signature
+	for rows.Next() {
+		s, err := scanSig(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// WithdrawContact forgets email's permission to be contacted on org's
+// campaigns (store.Mail).
+func (db *DB) WithdrawContact(ctx context.Context, org, email string) (_ int, err error) {
+	defer failed(&err, "withdrawing permission to contact")
+	tag, err := db.pool.Exec(ctx, `UPDATE signatures SET contact_text = '', contact_at = NULL
+		WHERE email = $1 AND org = $2 AND (contact_text != '' OR contact_at IS NOT NULL)`, email, org)
+	if err != nil {
+		return 0, err
+	}
+	return int(tag.RowsAffected()), nil
+}
+
+// HideName takes email's signatures on org's campaigns off public lists,
+// moving each campaign's revision so pages stop showing the name.
+func (db *DB) HideName(ctx context.Context, org, email string) (_ int, err error) {
+	defer failed(&err, "hiding a supporter's name")
+	n := 0
+	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `UPDATE signatures SET public = false WHERE email = $1 AND org = $2 AND public RETURNING campaign`, email, org)
+		if err != nil {
+			return err
+		}
+		var ds tally.Deltas
+		n = 0
+		for rows.Next() {
+			var campaign string
+			if err := rows.Scan(&campaign); err != nil {
+				rows.Close()
+				return err
+			}
+			ds.Add(tally.Key{Org: org, Campaign: campaign}, tally.Delta{})
+			n++
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return applyDeltas(ctx, tx, &ds)
+	})
+	return n, err
+}

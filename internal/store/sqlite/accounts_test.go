@@ -1,0 +1,12 @@
+package sqlite_test
+
+import (
+	"testing"
+
+	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/internal/store/storetest"
+)
+
+func TestAccounts(t *testing.T) {
+	storetest.RunAccounts(t, func(t *testing.T) store.Store { return openTemp(t) })
+}

@@ -1,0 +1,262 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/internal/store/internal/tally"
+)
+
+var _ store.Mail = (*DB)(nil)
+
+// Confirm moves email's unconfirmed signature on org/campaign to the
+// status it would have had (store.Mail), counting it in the same
+// transaction.
+func (db *DB) Confirm(ctx context.Context, org, campaign, email string) (_ signing.Signature, err error) {
+	defer failed(&err, "confirming a signature")
+	tallyStmt, err := db.tallyStmt(ctx)
+	if err != nil {
+		return signing.Signature{}, err
+	}
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return signing.Signature{}, err
+	}
+	defer tx.Rollback()
+	// A person counts at once; an organisation waits for moderation.
+	row := tx.QueryRowContext(ctx, `UPDATE signatures
+		SET status = CASE kind WHEN 'organisation' THEN 'pending' ELSE 'approved' END
+		WHERE org = ? AND campaign = ? AND email = ? AND status = 'unconfirmed'
+		RETURNING `+sigColumns, org, campaign, email)
+	s, err := scanSig(row.Scan)
+	if errors.Is(err, sql.ErrNoRows) {
+		return signing.Signature{}, store.ErrNotFound
+	}
+	if err != nil {
+		return signing.Signature{}, err
+	}
+	var ds tally.Deltas
+	ds.Add(tally.Key{Org: org, Campaign: campaign}, tally.Of(s.Kind, s.Status))
+	if err := applyDeltas(ctx, tx, tallyStmt, &ds); err != nil {
+		return signing.Signature{}, err
+	}
+	if err := tx.Commit(); err != nil {
+		return signing.Signature{}, err
+	}
+	db.changed()
+	return s, nil
+}
+
+// sigColumns are the columns scanSig reads, in its order.
+const sigColumns = `id, org, campaign, action, kind, status, name, email,
+	postcode, country, phone, comment, organisation, role, public, consent_text, consent_at,
+	contact_text, contact_at, lang, created_at`
+
+// scanSig reads one row of sigColumns through scan.
+func scanSig(scan func(...any) error) (signing.Signature, error) {
+	var s signing.Signature
+	var kind, st, consentAt, contactAt, created string
+	var public int
+	if err := scan(&s.ID, &s.Org, &s.Campaign, &s.Action, &kind, &st, &s.Name, &s.Email,
+		&s.Postcode, &s.Country, &s.Phone, &s.Comment, &s.Organisation, &s.Role, &public,
+		&s.ConsentText, &consentAt, &s.ContactText, &contactAt, &s.Lang, &created); err != nil {
+		return s, err
+	}
+	s.Kind, s.Status, s.Public = signing.Kind(kind), signing.Status(st), public == 1
+	var err error
+	if s.ConsentAt, err = parseTime(consentAt); err != nil {
+		return s, err
+	}
+	if contactAt != "" {
+		if s.ContactAt, err = parseTime(contactAt); err != nil {
+			return s, err
+		}
+	}
+	if s.CreatedAt, err = parseTime(created); err != nil {
+		return s, err
+	}
+	return s, nil
+}
+
+// EraseUnconfirmed erases the signatures still unconfirmed from before
+// before (store.Mail), then empties the WAL as Erase does.
+func (db *DB) EraseUnconfirmed(ctx context.Context, org, campaign string, before time.Time) (_ int, err error) {
+	defer failed(&err, "erasing unconfirmed signatures")
+	if org == "" {
+		return db.eraseWhere(ctx, nil, `status = 'unconfirmed' AND created_at < ?`, formatTime(before))
+	}
+	return db.eraseWhere(ctx, nil, `status = 'unconfirmed' AND created_at < ? AND org = ? AND campaign = ?`, formatTime(before), org, campaign)
+}
+
+// EraseSupporter erases email's signatures on org's campaigns
+// (store.Mail).
+func (db *DB) EraseSupporter(ctx context.Context, org, email string) (_ int, err error) {
+	defer failed(&err, "erasing a supporter's signatures")
+	key, err := db.Secret(ctx)
+	if err != nil {
+		return 0, err
+	}
+	h := store.AddressHash(key, email)
+	also := func(tx *sql.Tx) (int64, error) {
+		res, err := tx.ExecContext(ctx, `DELETE FROM mail_suppressions WHERE org = ? AND address_hash = ?`, org, h[:])
+		if err != nil {
+			return 0, err
+		}
+		return res.RowsAffected()
+	}
+	return db.eraseWhere(ctx, also, `email = ? AND org = ?`, email, org)
+}
+
+// eraseWhere deletes the signatures matching where (with args), adjusting
+// the tallies in the same transaction, runs also (when set) in it too, and
+// wipes as Erase does when anything was deleted.
+func (db *DB) eraseWhere(ctx context.Context, also func(*sql.Tx) (int64, error), where string, args ...any) (int, error) {
+	tallyStmt, err := db.tallyStmt(ctx)
+	if err != nil {
+		return 0, err
+	}
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `DELETE FROM signatures WHERE `+where+` RETURNING org, campaign, kind, status`, args...)
+	if err != nil {
+		return 0, err
+	}
+	var ds tally.Deltas
+	n := 0
+	for rows.Next() {
+		var org, campaign, kind, status string
+		if err := rows.Scan(&org, &campaign, &kind, &status); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		ds.Add(tally.Key{Org: org, Campaign: campaign}, tally.Delta{}.Sub(tally.Of(signing.Kind(kind), signing.Status(status))))
+		n++
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	var more int64
+	if also != nil {
+		if more, err = also(tx); err != nil {
+			return 0, err
+		}
+	}
+	if n == 0 && more == 0 {
+		return 0, nil
+	}
+	if err := applyDeltas(ctx, tx, tallyStmt, &ds); err != nil {
+		return 0, err
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, err
+	}
+	if n > 0 {
+		db.changed()
+	}
+	return n, db.wipe(ctx)
+}
+
+// Suppress records that address wants no more email from org (store.Mail).
+func (db *DB) Suppress(ctx context.Context, org string, address [32]byte, at time.Time) (err error) {
+	defer failed(&err, "recording an unsubscription")
+	_, err = db.w.ExecContext(ctx, `INSERT INTO mail_suppressions (org, address_hash, created_at) VALUES (?, ?, ?)
+		ON CONFLICT (org, address_hash) DO NOTHING`, org, address[:], formatTime(at))
+	return err
+}
+
+// Suppressed reports whether address is on org's suppression list.
+func (db *DB) Suppressed(ctx context.Context, org string, address [32]byte) (_ bool, err error) {
+	defer failed(&err, "reading the suppression list")
+	var one int
+	err = db.r.QueryRowContext(ctx, `SELECT 1 FROM mail_suppressions WHERE org = ? AND address_hash = ?`, org, address[:]).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// Supporter returns email's signatures on org's campaigns, oldest first.
+func (db *DB) Supporter(ctx context.Context, org, email string) (_ []signing.Signature, err error) {
+	defer failed(&err, "reading a supporter's signatures")
+	rows, err := db.r.QueryContext(ctx, `SELECT `+sigColumns+` FROM signatures WHERE email = ? AND org = ? ORDER BY id`, email, org)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []signing.Signature
+	for rows.Next() {
+		s, err := scanSig(rows.Scan)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// WithdrawContact forgets email's permission to be contacted on org's
+// campaigns (store.Mail). The sentence is overwritten in place, and
+// secure_delete zeroes what the old row held.
+func (db *DB) WithdrawContact(ctx context.Context, org, email string) (_ int, err error) {
+	defer failed(&err, "withdrawing permission to contact")
+	res, err := db.w.ExecContext(ctx, `UPDATE signatures SET contact_text = '', contact_at = ''
+		WHERE email = ? AND org = ? AND (contact_text != '' OR contact_at != '')`, email, org)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+// HideName takes email's signatures on org's campaigns off public lists,
+// moving each campaign's revision so pages stop showing the name.
+func (db *DB) HideName(ctx context.Context, org, email string) (_ int, err error) {
+	defer failed(&err, "hiding a supporter's name")
+	tallyStmt, err := db.tallyStmt(ctx)
+	if err != nil {
+		return 0, err
+	}
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `UPDATE signatures SET public = 0 WHERE email = ? AND org = ? AND public = 1 RETURNING campaign`, email, org)
+	if err != nil {
+		return 0, err
+	}
+	var ds tally.Deltas
+	n := 0
+	for rows.Next() {
+		var campaign string
+		if err := rows.Scan(&campaign); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		ds.Add(tally.Key{Org: org, Campaign: campaign}, tally.Delta{})
+		n++
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	if n == 0 {
+		return 0, nil
+	}
+	if err := applyDeltas(ctx, tx, tallyStmt, &ds); err != nil {
+		return 0, err
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, err
+	}
+	db.changed()
+	return n, nil
+}

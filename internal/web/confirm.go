@@ -1,0 +1,164 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/mail"
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/site"
+	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/internal/webhook"
+	"github.com/placard/placard/views"
+)
+
+// maxMailForm is the largest form the email pages accept: a token and an
+// address.
+const maxMailForm = 8 << 10
+
+// confirmWaitLocation is where a held signature's 303 leads: the page that
+// says to check the inbox, in the signer's language.
+func confirmWaitLocation(r *http.Request, lc *site.SigningCampaign) string {
+	loc := mail.ConfirmPath(lc.Campaign.Org.Slug, lc.Campaign.Slug) + "?lang=" + url.QueryEscape(lc.Frame.Lang)
+	if isEmbedSign(r) && lc.Embed != nil {
+		loc += "&embed=1"
+	}
+	return loc
+}
+
+// confirm answers /{org}/{campaign}/confirm. Without a token (GET) it is
+// the "check your inbox" page a held signature leads to. With the emailed
+// link's token, GET shows a Confirm button — mail scanners fetch links, so
+// opening one changes nothing — and POST confirms: the signature counts,
+// the thank-you email and the signature.confirmed webhooks are queued, and
+// the signer lands on the thank-you page with their personal link. A
+// token that is forged, expired or already used gets a page saying so
+// (400), never a 500 and never whether the address signed.
+func (s *Server) confirm(w http.ResponseWriter, r *http.Request) error {
+	ms, ob, on := s.mailer()
+	snap := s.snap.Load()
+	path := strings.TrimSuffix(r.URL.Path, "/confirm")
+	lc := snap.Signing[path]
+	if !on || lc == nil {
+		return errMailOff
+	}
+	var tok string
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+		tok = r.URL.Query().Get("t")
+		if tok == "" {
+			return s.confirmWait(w, r, snap.InLang(path, lc, r.URL.Query().Get("lang")))
+		}
+	case http.MethodPost:
+		form, err := s.mailForm(w, r)
+		if err != nil {
+			return err
+		}
+		tok = form.Get("t")
+	default:
+		w.Header()["Allow"] = []string{"GET, POST"}
+		return &httpError{status: http.StatusMethodNotAllowed, heading: "This address takes only the confirmation form"}
+	}
+	now := s.cfg.Now()
+	c, err := s.cfg.MailTokens.Open(tok, mail.PurposeConfirm, now)
+	if err != nil || c.Org != lc.Campaign.Org.Slug || c.Campaign != lc.Campaign.Slug {
+		return s.confirmInvalid(w, r, snap.InLang(path, lc, c.Lang))
+	}
+	lc = snap.InLang(path, lc, c.Lang)
+	if r.Method != http.MethodPost {
+		return s.writeMailPage(w, r, lc, http.StatusOK, views.MailPageProps{
+			CampaignTitle: lc.Campaign.Title, CampaignURL: lc.Path,
+			Heading:    lc.Loc.T("confirm.heading"),
+			Paragraphs: []string{lc.Loc.T("confirm.body", "title", lc.Campaign.Title)},
+			Form:       &views.MailForm{Action: r.URL.Path, Token: tok, Button: lc.Loc.T("confirm.button")},
+		})
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), signTimeout)
+	defer cancel()
+	sig, err := ms.Confirm(ctx, c.Org, c.Campaign, c.Email)
+	if errors.Is(err, store.ErrNotFound) {
+		// Used already, erased, or never stored: the same page for each.
+		return s.confirmInvalid(w, r, lc)
+	}
+	if err != nil {
+		s.log.Error("confirming a signature failed", "campaign", lc.Key, "err", err, "request_id", requestID(r))
+		return errSignNotStored
+	}
+	// Now the signer gets what a signature without confirmation gets at
+	// once: a personal link, the thank-you email, the webhooks.
+	link, haveLink, lerr := s.links.Take(ctx, s.cfg.Store, lc.Key, sig.Org, sig.Campaign)
+	if lerr != nil {
+		s.log.Warn("making personal links failed; this signer gets none", "campaign", lc.Key, "err", lerr, "request_id", requestID(r))
+	}
+	msgs := webhook.Messages(lc.Campaign.Org, lc.Campaign, &sig, webhook.Occasion{
+		Event: campaign.EventSignatureConfirmed, Final: true, At: now, BaseURL: s.cfg.BaseURL,
+	})
+	msgs = append(msgs, mail.NewMessage(mail.Payload{
+		Template: mail.TemplateThanks, Lang: sig.Lang, Org: sig.Org, Campaign: sig.Campaign, To: sig.Email, Ref: link.Token,
+	}))
+	if err := s.enqueue(ctx, ob, msgs); err != nil {
+		// The signature counts; only its emails are lost. Say so in the
+		// log, without the address, and carry on.
+		s.log.Error("queueing the emails of a confirmed signature failed", "campaign", lc.Key, "err", err, "request_id", requestID(r))
+	}
+	outcome := site.OutcomeSigned
+	if sig.Status == signing.StatusPending {
+		outcome = site.OutcomePending
+	}
+	loc := lc.Path + "/thanks?outcome=" + outcome
+	if haveLink {
+		loc += "&" + paramClaim + "=" + s.claims.Seal(lc.Key, link.Token, link.Key, now)
+	}
+	return seeOther(w, loc)
+}
+
+// confirmWait is the "check your inbox" page after a held signature.
+func (s *Server) confirmWait(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign) error {
+	if r.URL.Query().Get("embed") == "1" && lc.Embed != nil {
+		// Shown inside the partner's frame, as the embed's thank-you is.
+		w.Header()["Content-Security-Policy"] = []string{lc.Embed.CSP}
+		allowFraming(w)
+		p := views.MailPageProps{Heading: lc.Loc.T("mail.confirm.heading"), Paragraphs: []string{lc.Loc.T("mail.confirm.body", "title", lc.Campaign.Title)}}
+		p.Page = lc.SignFrame(p.Heading)
+		return s.writePage(w, r, http.StatusOK, views.MailPage(p), lc.Embed.CSP)
+	}
+	return s.writeMailPage(w, r, lc, http.StatusOK, views.MailPageProps{
+		CampaignTitle: lc.Campaign.Title, CampaignURL: lc.Path,
+		Heading:    lc.Loc.T("mail.confirm.heading"),
+		Paragraphs: []string{lc.Loc.T("mail.confirm.body", "title", lc.Campaign.Title), lc.Loc.T("mail.confirm.ignore", "days", strconv.Itoa(lc.Campaign.UnconfirmedDays))},
+	})
+}
+
+// confirmInvalid says a confirmation link does not work (any more).
+func (s *Server) confirmInvalid(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign) error {
+	return s.writeMailPage(w, r, lc, http.StatusBadRequest, views.MailPageProps{
+		CampaignTitle: lc.Campaign.Title, CampaignURL: lc.Path,
+		Heading:    lc.Loc.T("confirm.invalid"),
+		Paragraphs: []string{lc.Loc.T("confirm.invalid.body")},
+	})
+}
+
+// mailForm reads a small urlencoded form of the email pages, refusing
+// anything else with the signing form's plain errors.
+func (s *Server) mailForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/x-www-form-urlencoded" {
+		return nil, errNotForm
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxMailForm)
+	if err := r.ParseForm(); err != nil {
+		if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
+			return nil, errTooLarge
+		}
+		if clientGone(r, err) {
+			return nil, errClientGone
+		}
+		return nil, errBadForm
+	}
+	return r.PostForm, nil
+}

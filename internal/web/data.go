@@ -1,0 +1,290 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/placard/placard/internal/mail"
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/site"
+	"github.com/placard/placard/internal/webhook"
+	"github.com/placard/placard/views"
+)
+
+// The supporter's own data page (issue 14 §3), per organisation:
+//
+//	GET  /{org}/mail/data           a form: enter your address, get a link
+//	POST /{org}/mail/data           sends the link (same answer whether known)
+//	GET  /{org}/mail/data?t=…       everything held about the address
+//	POST /{org}/mail/data/download  the same as JSON
+//	POST /{org}/mail/data/withdraw  withdraw permission to be contacted
+//	POST /{org}/mail/data/hide      take the name off public lists
+//	POST /{org}/mail/data/erase     erase everything (on-disk promise)
+//
+// The link's token names the address only sealed (mail.Tokens) and works
+// for mail.DataFor. Every POST passes the same cross-origin check as
+// signing (routes.go), and the request form the signing rate limit.
+
+// dataActions are the data page's choices, by the last part of their path.
+var dataActions = map[string]bool{"download": true, "withdraw": true, "hide": true, "erase": true}
+
+// data answers /{org}/mail/data and /{org}/mail/data/{action}.
+func (s *Server) data(w http.ResponseWriter, r *http.Request) error {
+	ms, ob, on := s.mailer()
+	org := chi.URLParam(r, "org")
+	action := chi.URLParam(r, "action")
+	snap := s.snap.Load()
+	if !on || snap.Site == nil || snap.Site.Org(org) == nil || (action != "" && !dataActions[action]) {
+		return errMailOff
+	}
+	var form map[string][]string
+	tok := r.URL.Query().Get("t")
+	lang := r.URL.Query().Get("lang")
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+		if action != "" {
+			w.Header()["Allow"] = []string{"POST"}
+			return &httpError{status: http.StatusMethodNotAllowed, heading: "Use the buttons on your data page"}
+		}
+	case http.MethodPost:
+		f, err := s.mailForm(w, r)
+		if err != nil {
+			return err
+		}
+		form, tok, lang = f, f.Get("t"), f.Get("lang")
+	default:
+		w.Header()["Allow"] = []string{"GET, POST"}
+		return &httpError{status: http.StatusMethodNotAllowed, heading: "This address takes only the data page's forms"}
+	}
+	now := s.cfg.Now()
+	if tok == "" && action == "" {
+		lc := orgLive(snap, org, lang)
+		if lc == nil {
+			return errMailOff
+		}
+		if r.Method == http.MethodPost {
+			return s.dataRequest(w, r, lc, ob, ms, firstValue(form, "email"), now)
+		}
+		return s.dataRequestPage(w, r, lc, http.StatusOK, "", "")
+	}
+	c, err := s.cfg.MailTokens.Open(tok, mail.PurposeData, now)
+	lc := orgLive(snap, org, c.Lang)
+	if lc == nil {
+		return errMailOff
+	}
+	if err != nil || c.Org != org {
+		return s.dataRequestPage(w, r, lc, http.StatusBadRequest, lc.Loc.T("data.invalid"), lc.Loc.T("data.invalid.body"))
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), signTimeout)
+	defer cancel()
+	name := lc.Campaign.Org.Name
+	done := ""
+	switch action {
+	case "withdraw":
+		if _, err := ms.WithdrawContact(ctx, org, c.Email); err != nil {
+			return err
+		}
+		done = lc.Loc.T("data.done.withdraw", "org", name)
+	case "hide":
+		if _, err := ms.HideName(ctx, org, c.Email); err != nil {
+			return err
+		}
+		done = lc.Loc.T("data.done.hide", "org", name)
+	case "erase":
+		if _, err := ms.EraseSupporter(ctx, org, c.Email); err != nil {
+			return err
+		}
+		// The organisation's systems are told to forget the person too.
+		if err := s.enqueue(ctx, ob, webhook.Erased(lc.Campaign.Org, c.Email, now)); err != nil {
+			s.log.Error("queueing the erasure's webhooks failed", "org", org, "err", err, "request_id", requestID(r))
+		}
+		done = lc.Loc.T("data.done.erase", "org", name)
+	}
+	sigs, err := ms.Supporter(ctx, org, c.Email)
+	if err != nil {
+		return err
+	}
+	w.Header()["Referrer-Policy"] = hvNoReferrer
+	w.Header()["X-Robots-Tag"] = []string{"noindex"}
+	if action == "download" {
+		return writeDataJSON(w, org, c.Email, sigs, snap)
+	}
+	p := views.DataPageProps{
+		Heading:   lc.Loc.T("data.heading", "org", name),
+		Intro:     lc.Loc.T("data.intro", "org", name, "email", c.Email),
+		Done:      done,
+		None:      lc.Loc.T("data.none", "org", name),
+		Action:    mail.DataPath(org),
+		Token:     tok,
+		EraseWarn: lc.Loc.T("data.erase.warn", "org", name),
+	}
+	for _, sg := range sigs {
+		p.Signatures = append(p.Signatures, dataSignature(snap, lc, sg))
+		p.CanWithdraw = p.CanWithdraw || sg.ContactText != ""
+		p.CanHide = p.CanHide || sg.Public
+	}
+	p.Page = lc.SignFrame(p.Heading)
+	return s.writePage(w, r, http.StatusOK, views.DataPage(p), lc.CSP)
+}
+
+// dataRequest sends a fresh data-page link to email when the organisation
+// holds anything about it, and answers the same page either way.
+func (s *Server) dataRequest(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign, ob interface {
+	Enqueue(context.Context, []signing.Message) error
+}, ms interface {
+	Supporter(context.Context, string, string) ([]signing.Signature, error)
+}, typed string, now time.Time) error {
+	email, problem := signing.NormaliseEmail(typed)
+	if !problem.IsZero() || email == "" || len(typed) > 254 {
+		return s.dataRequestPage(w, r, lc, http.StatusUnprocessableEntity, "", lc.Loc.T("data.request.invalid"))
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), signTimeout)
+	defer cancel()
+	org := lc.Campaign.Org.Slug
+	sigs, err := ms.Supporter(ctx, org, email)
+	if err != nil {
+		return err
+	}
+	if len(sigs) > 0 {
+		p := mail.Payload{Template: mail.TemplateData, Lang: lc.Frame.Lang, Org: org, To: email}
+		if err := ob.Enqueue(ctx, []signing.Message{mail.NewMessage(p)}); err != nil {
+			return err
+		}
+		if s.cfg.WakeOutbox != nil {
+			s.cfg.WakeOutbox()
+		}
+	}
+	name := lc.Campaign.Org.Name
+	return s.writeMailPage(w, r, lc, http.StatusOK, views.MailPageProps{
+		Heading:    lc.Loc.T("data.request.sent"),
+		Paragraphs: []string{lc.Loc.T("data.request.sent.body", "org", name, "hours", "24")},
+	})
+}
+
+// dataRequestPage is the form asking for an address; heading and message,
+// when set, say why it is shown (an expired link) or what to correct.
+func (s *Server) dataRequestPage(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign, status int, heading, problem string) error {
+	name := lc.Campaign.Org.Name
+	p := views.MailPageProps{
+		Heading:    lc.Loc.T("data.request.heading", "org", name),
+		Paragraphs: []string{lc.Loc.T("data.request.body", "org", name)},
+		Form: &views.MailForm{Action: mail.DataPath(lc.Campaign.Org.Slug), Lang: lc.Frame.Lang,
+			EmailLabel: lc.Loc.T("data.request.email"), Button: lc.Loc.T("data.request.button")},
+	}
+	if heading != "" {
+		p.Heading = heading
+		p.Paragraphs = append([]string{problem}, p.Paragraphs...)
+	} else if problem != "" {
+		p.Form.Error = problem
+	}
+	return s.writeMailPage(w, r, lc, status, p)
+}
+
+// dataSignature is one signature as the data page shows it.
+func dataSignature(snap *site.Snapshot, lc *site.SigningCampaign, sg signing.Signature) views.DataSignature {
+	title, url := sg.Campaign, "/"+sg.Org+"/"+sg.Campaign
+	if c := snap.Site.Campaign(sg.Org, sg.Campaign); c != nil {
+		c = c.In(lc.Frame.Lang)
+		title, url = c.Title, site.CampaignPath(c)
+	}
+	d := views.DataSignature{
+		Campaign: title, CampaignURL: url,
+		Signed:  lc.Loc.T("data.signed", "date", lc.Loc.Date(sg.CreatedAt)),
+		Consent: sg.ConsentText,
+		Contact: lc.Loc.T("data.contact.none"),
+		Public:  lc.Loc.T("data.public.no"),
+	}
+	if sg.Status == signing.StatusUnconfirmed {
+		d.Status = lc.Loc.T("data.status.unconfirmed")
+	}
+	if sg.ContactText != "" {
+		d.Contact = sg.ContactText
+	}
+	if sg.Public {
+		d.Public = lc.Loc.T("data.public.yes")
+	}
+	for _, f := range []struct{ key, v string }{
+		{"field.name", sg.Name}, {"field.email", sg.Email}, {"field.organisation", sg.Organisation}, {"field.role", sg.Role},
+		{"field.postcode", sg.Postcode}, {"field.country", sg.Country}, {"field.phone", sg.Phone}, {"field.comment", sg.Comment},
+	} {
+		if f.v != "" {
+			d.Details = append(d.Details, views.DataField{Label: lc.Loc.T(f.key), Value: f.v})
+		}
+	}
+	return d
+}
+
+// dataExport is the download's shape: everything held, field by field.
+type dataExport struct {
+	Organisation string          `json:"organisation"`
+	Email        string          `json:"email"`
+	Signatures   []dataExportSig `json:"signatures"`
+}
+
+type dataExportSig struct {
+	Campaign      string `json:"campaign"`
+	CampaignTitle string `json:"campaign_title,omitempty"`
+	Action        string `json:"action"`
+	Kind          string `json:"kind"`
+	Status        string `json:"status"`
+	Name          string `json:"name"`
+	Email         string `json:"email"`
+	Postcode      string `json:"postcode,omitempty"`
+	Country       string `json:"country,omitempty"`
+	Phone         string `json:"phone,omitempty"`
+	Comment       string `json:"comment,omitempty"`
+	Organisation  string `json:"organisation,omitempty"`
+	Role          string `json:"role,omitempty"`
+	Public        bool   `json:"public"`
+	ConsentText   string `json:"consent_text"`
+	ConsentAt     string `json:"consent_at"`
+	ContactText   string `json:"contact_text,omitempty"`
+	ContactAt     string `json:"contact_at,omitempty"`
+	Lang          string `json:"lang"`
+	CreatedAt     string `json:"created_at"`
+}
+
+// writeDataJSON answers the download as a JSON attachment.
+func writeDataJSON(w http.ResponseWriter, org, email string, sigs []signing.Signature, snap *site.Snapshot) error {
+	out := dataExport{Organisation: org, Email: email, Signatures: []dataExportSig{}}
+	for _, s := range sigs {
+		e := dataExportSig{
+			Campaign: s.Campaign, Action: s.Action, Kind: string(s.Kind), Status: string(s.Status),
+			Name: s.Name, Email: s.Email, Postcode: s.Postcode, Country: s.Country, Phone: s.Phone, Comment: s.Comment,
+			Organisation: s.Organisation, Role: s.Role, Public: s.Public,
+			ConsentText: s.ConsentText, ConsentAt: s.ConsentAt.UTC().Format(time.RFC3339),
+			ContactText: s.ContactText, Lang: s.Lang, CreatedAt: s.CreatedAt.UTC().Format(time.RFC3339),
+		}
+		if !s.ContactAt.IsZero() {
+			e.ContactAt = s.ContactAt.UTC().Format(time.RFC3339)
+		}
+		if c := snap.Site.Campaign(s.Org, s.Campaign); c != nil {
+			e.CampaignTitle = c.Title
+		}
+		out.Signatures = append(out.Signatures, e)
+	}
+	b, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return err
+	}
+	h := w.Header()
+	h["Content-Type"] = []string{"application/json; charset=utf-8"}
+	h["Cache-Control"] = hvNoStore
+	h.Set("Content-Disposition", `attachment; filename="`+strings.ReplaceAll(org, `"`, "")+`-my-data.json"`)
+	w.WriteHeader(http.StatusOK)
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+// firstValue is form's first value for key, or "".
+func firstValue(form map[string][]string, key string) string {
+	if v := form[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}

@@ -1,0 +1,149 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/go-chi/httprate"
+
+	"github.com/placard/placard/internal/mail"
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/site"
+	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/views"
+)
+
+// Email to signers (serve --smtp): the messages a signature sends, and the
+// pages the emails' links open — confirming a signature (confirm.go),
+// unsubscribing (unsubscribe.go) and the supporter's own data page
+// (data.go). Emails themselves are written and sent by internal/mail from
+// the outbox; the web layer only queues small payloads, in the
+// signature's own transaction when a signature causes them.
+
+// mailer returns the store's email side and its outbox when this server
+// emails signers: Config.MailTokens set and a store that keeps both.
+func (s *Server) mailer() (store.Mail, store.Outbox, bool) {
+	if s.cfg.MailTokens == nil || s.cfg.Store == nil {
+		return nil, nil, false
+	}
+	m, ok := s.cfg.Store.(store.Mail)
+	ob, ok2 := s.cfg.Store.(store.Outbox)
+	return m, ob, ok && ok2
+}
+
+// holdForConfirmation makes sig wait unconfirmed when its campaign asks
+// signers to confirm their address and this server sends email. It
+// reports whether it waits. Without email a campaign's confirm: setting
+// does nothing: signatures count at once, as before.
+func (s *Server) holdForConfirmation(lc *site.SigningCampaign, sig *signing.Signature) bool {
+	if _, _, on := s.mailer(); !on || !lc.Campaign.Confirm {
+		return false
+	}
+	sig.Status = signing.StatusUnconfirmed
+	return true
+}
+
+// addSignatureMail adds to sig.Outbox the one email a new signature
+// sends: the confirmation when it waits, else the thank-you with the
+// signer's personal link (ref, the link's public token, "" for none). It
+// is written in the signature's transaction, so an acknowledged signature
+// always gets it and a failed one never does.
+func (s *Server) addSignatureMail(lc *site.SigningCampaign, sig *signing.Signature, ref string, waits bool) {
+	if _, _, on := s.mailer(); !on {
+		return
+	}
+	p := mail.Payload{Template: mail.TemplateThanks, Lang: sig.Lang, Org: sig.Org, Campaign: sig.Campaign, To: sig.Email, Ref: ref}
+	if waits {
+		p = mail.Payload{Template: mail.TemplateConfirm, Lang: sig.Lang, Org: sig.Org, Campaign: sig.Campaign, To: sig.Email, Days: lc.Campaign.UnconfirmedDays}
+	}
+	sig.Outbox = append(sig.Outbox, mail.NewMessage(p))
+}
+
+// enqueue adds messages no new signature causes (the thank-you after a
+// confirmation, a data-page link, webhooks) and wakes the worker.
+func (s *Server) enqueue(ctx context.Context, ob store.Outbox, msgs []signing.Message) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	if err := ob.Enqueue(ctx, msgs); err != nil {
+		return err
+	}
+	if s.cfg.WakeOutbox != nil {
+		s.cfg.WakeOutbox()
+	}
+	return nil
+}
+
+// orgLive is a signing campaign of org in lang, whose page frame, policy
+// and language the organisation-wide pages of email use; nil when org
+// takes no signatures. The first campaign by address is taken, so the
+// choice never changes between requests.
+func orgLive(snap *site.Snapshot, org, lang string) *site.SigningCampaign {
+	var paths []string
+	for p, lc := range snap.Signing {
+		if lc.Campaign.Org.Slug == org {
+			paths = append(paths, p)
+		}
+	}
+	if len(paths) == 0 {
+		return nil
+	}
+	slices.Sort(paths)
+	return snap.InLang(paths[0], snap.Signing[paths[0]], lang)
+}
+
+// writeMailPage renders a page of the email flow in lc's frame.
+func (s *Server) writeMailPage(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign, status int, p views.MailPageProps) error {
+	p.Page = lc.SignFrame(p.Heading)
+	// Links with tokens open these pages: no referrer leaves them, and
+	// no search engine keeps them.
+	w.Header()["Referrer-Policy"] = hvNoReferrer
+	w.Header()["X-Robots-Tag"] = []string{"noindex"}
+	return s.writePage(w, r, status, views.MailPage(p), lc.CSP)
+}
+
+// mailRateLimited wraps h in the per-client limit of signing, for the
+// forms that make the server send email (the data page's request), so
+// nobody can make it mail an address over and over.
+func (s *Server) mailRateLimited(h http.Handler) http.Handler {
+	if s.cfg.RateLimit <= 0 {
+		return h
+	}
+	limited := httprate.LimitBy(s.cfg.RateLimit, time.Minute,
+		func(r *http.Request) (string, error) {
+			client, _ := r.Context().Value(clientCtx{}).(string)
+			return client, nil
+		},
+		httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
+			s.serveError(w, r, errMailRateLimited)
+		}),
+	)(h)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			limited.ServeHTTP(w, r)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+var errMailRateLimited = &httpError{status: http.StatusTooManyRequests,
+	heading: "Too many requests from your connection",
+	message: "We received a lot of requests from your network in the last minute, so we paused this one. Please wait a minute and try again."}
+
+// errMailOff answers the email pages on a server that sends no email.
+var errMailOff = errNotFound
+
+// mailGuard gives the email pages' forms signing's protection: the
+// cross-origin check (a POST from another site is refused) and the
+// client's address for the rate limit.
+func (s *Server) mailGuard(h http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	_ = cop.AddTrustedOrigin(s.base)
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.serveError(w, r, errCrossOrigin)
+	}))
+	return cop.Handler(s.withClient(h))
+}

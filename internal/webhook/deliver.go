@@ -1,0 +1,202 @@
+package webhook
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/outbox"
+	"github.com/placard/placard/internal/signing"
+)
+
+// The Standard Webhooks headers every delivery carries.
+const (
+	HeaderID        = "webhook-id"
+	HeaderTimestamp = "webhook-timestamp"
+	HeaderSignature = "webhook-signature"
+)
+
+// SecretKey turns a secret as kept in the environment into HMAC key bytes:
+// a Standard Webhooks secret ("whsec_" and base64) is decoded; any other
+// value is used as it is.
+func SecretKey(secret string) []byte {
+	if rest, ok := strings.CutPrefix(secret, "whsec_"); ok {
+		if k, err := base64.StdEncoding.DecodeString(rest); err == nil {
+			return k
+		}
+	}
+	return []byte(secret)
+}
+
+// Sign returns the webhook-signature value for a delivery: "v1," and the
+// base64 HMAC-SHA256, keyed by key, of id "." timestamp "." body.
+func Sign(key []byte, id string, timestamp int64, body []byte) string {
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte(id))
+	mac.Write([]byte{'.'})
+	mac.Write(strconv.AppendInt(nil, timestamp, 10))
+	mac.Write([]byte{'.'})
+	mac.Write(body)
+	return "v1," + base64.StdEncoding.EncodeToString(mac.Sum(nil))
+}
+
+// Verify checks a delivery as a receiver does: one of the space-separated
+// signatures in h's webhook-signature matches body, and the timestamp is
+// within tolerance of now. Receivers written in Go may use it; the guide
+// shows the same in other languages.
+func Verify(key []byte, h http.Header, body []byte, now time.Time, tolerance time.Duration) error {
+	id, ts := h.Get(HeaderID), h.Get(HeaderTimestamp)
+	if id == "" || ts == "" || h.Get(HeaderSignature) == "" {
+		return errors.New("missing webhook headers")
+	}
+	t, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil {
+		return errors.New("bad webhook-timestamp")
+	}
+	if d := now.Sub(time.Unix(t, 0)); d > tolerance || d < -tolerance {
+		return errors.New("webhook-timestamp too far from now")
+	}
+	want := Sign(key, id, t, body)
+	for _, got := range strings.Fields(h.Get(HeaderSignature)) {
+		if hmac.Equal([]byte(got), []byte(want)) {
+			return nil
+		}
+	}
+	return errors.New("no matching signature")
+}
+
+// Deliverer posts webhook and OSDI messages (kinds signing.MessageWebhook
+// and signing.MessageOSDI). Secrets and keys are read from the
+// environment at each delivery, never stored with the message.
+type Deliverer struct {
+	// Client makes the calls: NewClient(policy).
+	Client *http.Client
+	// Policy is the client's policy, also checked against each URL.
+	Policy Policy
+	// Org returns an organisation's current settings by slug (nil when it
+	// is gone), so an endpoint removed from org.yaml stops receiving.
+	Org func(slug string) *campaign.Org
+	// Getenv reads the environment (os.Getenv).
+	Getenv func(string) string
+	// Now is the clock for webhook-timestamp (time.Now).
+	Now func() time.Time
+}
+
+var _ outbox.Deliverer = (*Deliverer)(nil)
+
+// Deliver posts m to its Target. It names the receiver by host only in
+// its errors, never with the message's contents.
+func (d *Deliverer) Deliver(ctx context.Context, m signing.Message) error {
+	o := d.Org(m.Org)
+	u, err := d.Policy.CheckURL(m.Target)
+	if err != nil {
+		return outbox.Permanent(err)
+	}
+	host := u.Host
+	var req *http.Request
+	switch m.Kind {
+	case signing.MessageWebhook:
+		env := ""
+		if o != nil {
+			for _, w := range o.Webhooks {
+				if strings.TrimSpace(w.URL) == m.Target {
+					env = strings.TrimSpace(w.SecretEnv)
+				}
+			}
+		}
+		if env == "" {
+			return outbox.Permanent(fmt.Errorf("webhook to %s: no longer in the organisation's org.yaml", host))
+		}
+		secret := d.Getenv(env)
+		if secret == "" {
+			return fmt.Errorf("webhook to %s: the environment variable %s is not set", host, env)
+		}
+		req, err = http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(m.Payload))
+		if err != nil {
+			return outbox.Permanent(fmt.Errorf("webhook to %s: %v", host, err))
+		}
+		ts := d.Now().Unix()
+		req.Header.Set(HeaderID, m.ID)
+		req.Header.Set(HeaderTimestamp, strconv.FormatInt(ts, 10))
+		req.Header.Set(HeaderSignature, Sign(SecretKey(secret), m.ID, ts, m.Payload))
+	case signing.MessageOSDI:
+		if o == nil || o.OSDI == nil || strings.TrimSpace(o.OSDI.URL) != m.Target {
+			return outbox.Permanent(fmt.Errorf("OSDI record to %s: no longer in the organisation's org.yaml", host))
+		}
+		env := strings.TrimSpace(o.OSDI.APIKeyEnv)
+		key := d.Getenv(env)
+		if key == "" {
+			return fmt.Errorf("OSDI record to %s: the environment variable %s is not set", host, env)
+		}
+		req, err = http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(m.Payload))
+		if err != nil {
+			return outbox.Permanent(fmt.Errorf("OSDI record to %s: %v", host, err))
+		}
+		req.Header.Set("OSDI-API-Token", key)
+		// The same id on every attempt, for receivers that drop repeats.
+		req.Header.Set("Idempotency-Key", m.ID)
+	default:
+		return outbox.Permanent(fmt.Errorf("not a webhook or OSDI message (%q)", m.Kind))
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "Placard-Webhooks/1")
+	resp, err := d.Client.Do(req)
+	if err != nil {
+		if errors.Is(err, ErrRefusedAddress) {
+			return outbox.Permanent(fmt.Errorf("%s: %w", host, ErrRefusedAddress))
+		}
+		return fmt.Errorf("%s: %v", host, describe(err))
+	}
+	defer resp.Body.Close()
+	io.Copy(io.Discard, io.LimitReader(resp.Body, maxBody))
+	return statusError(host, resp.StatusCode)
+}
+
+// describe words a transport error without the URL (which net/http puts
+// in every error, query string and all) or a repeat of the host: "connect:
+// connection refused", "no answer in time".
+func describe(err error) string {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) {
+		return "no answer in time"
+	}
+	var op *net.OpError
+	if errors.As(err, &op) && op.Err != nil {
+		return op.Op + ": " + op.Err.Error()
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) && ue.Err != nil {
+		return ue.Err.Error()
+	}
+	return err.Error()
+}
+
+// statusError maps a receiver's status to the outbox's outcomes: 2xx
+// delivered; 410 Gone, a redirect (not followed), and 400, 401, 403, 404,
+// 413 or 422 — the receiver refuses this message — failed for good (an
+// operator can retry it with placard outbox retry once fixed); anything
+// else tried again later.
+func statusError(host string, code int) error {
+	switch {
+	case code >= 200 && code < 300:
+		return nil
+	case code >= 300 && code < 400:
+		return outbox.Permanent(fmt.Errorf("%s answered %d, a redirect, which is not followed; write the final address in org.yaml", host, code))
+	case code == 400, code == 401, code == 403, code == 404, code == 410, code == 413, code == 422:
+		return outbox.Permanent(fmt.Errorf("%s answered %d", host, code))
+	default:
+		return fmt.Errorf("%s answered %d", host, code)
+	}
+}

@@ -1,0 +1,199 @@
+// Package admin holds the organisers' console's templ components
+// (internal/console serves them) and the view models they take. Every page
+// is rendered inside Layout; components read their fixed wording through
+// t, in the language Page.L speaks. Nothing here loads from another origin,
+// and the only script is the console's own passkey.js, on the pages that
+// offer a passkey.
+package admin
+
+import (
+	"context"
+
+	"github.com/placard/placard/internal/i18n"
+)
+
+//go:generate go tool templ generate -path ../..
+
+// Page is what every console page shares.
+type Page struct {
+	// L speaks the organiser's language; nil is English.
+	L *i18n.Localizer
+	// Title is the page's own heading (the site name is added).
+	Title string
+	// SiteName names the installation.
+	SiteName string
+	// StyleURL and ScriptURL are the console's stylesheet and, on pages
+	// offering a passkey, its script ("" for none).
+	StyleURL, ScriptURL string
+	// Who is the signed-in organiser's address; "" before sign-in.
+	Who string
+	// Org is the organisation being looked at ("" for none) and OrgName its name.
+	Org, OrgName string
+	// Nav lists the organisation's sections.
+	Nav []NavItem
+	// SignOutURL is where the sign-out form posts.
+	SignOutURL string
+	// Notice is a line confirming what was just done ("" for none).
+	Notice string
+}
+
+// NavItem is one link of the console's navigation.
+type NavItem struct {
+	Label, URL string
+	Current    bool
+}
+
+// Message is a page that only says something: an error, or a notice
+// with a link onwards.
+type Message struct {
+	Heading, Text string
+	LinkText      string
+	LinkURL       string
+}
+
+// TokenForm is a page with one button that spends a one-time token (an
+// invitation, an emailed sign-in link): opening the link changes nothing,
+// so a mail scanner following it signs nobody in.
+type TokenForm struct {
+	Heading, Text, Button string
+	Action                string
+	Token                 string
+}
+
+// SignIn is the sign-in page.
+type SignIn struct {
+	// PasskeyBegin and PasskeyFinish are the passkey ceremony's addresses.
+	PasskeyBegin, PasskeyFinish, Next string
+	// LinkAction is where the email-link form posts; "" when email is off.
+	LinkAction string
+	// Sent says an email-link request was taken.
+	Sent bool
+}
+
+// Passkey is the page that registers a passkey for the signed-in organiser.
+type Passkey struct {
+	Begin, Finish, Next string
+	// Count is how many passkeys the organiser has.
+	Count int
+}
+
+// OrgLink is one organisation in a site admin's list.
+type OrgLink struct {
+	Name, URL string
+}
+
+// Dashboard is an organisation's campaigns.
+type Dashboard struct {
+	Campaigns []CampaignRow
+	// Outbox describes the outbox's state; "" when email and webhooks are off.
+	Outbox string
+}
+
+// CampaignRow is one campaign on the dashboard.
+type CampaignRow struct {
+	Title, Slug, URL, Status, StatusKey string
+	// Signs says whether the campaign takes signatures (petition, letter).
+	Signs          bool
+	Count, Pending int
+	ModerateURL    string
+	Chart          Chart
+	Sources        []SourceRow
+	Wordings       []SourceRow
+	Referrals      []ReferralRow
+}
+
+// Chart is a small bar chart of signatures per day, drawn on the server.
+// Geometry is computed by the caller; the SVG has a title and the same
+// figures follow in a table for screen readers and text browsers.
+type Chart struct {
+	Width, Height int
+	Bars          []Bar
+	// Max is the tallest bar's figure, written beside the axis.
+	Max   string
+	Label string
+	// From and To are the first and last day shown.
+	From, To string
+	// Empty says no day had a signature: a sentence replaces the chart.
+	Empty bool
+}
+
+// Bar is one day's bar.
+type Bar struct {
+	X, Y, W, H int
+	Day, Count string
+}
+
+// SourceRow is arrivals and signatures for one share source or wording.
+type SourceRow struct {
+	Name                 string
+	Arrivals, Signatures string
+}
+
+// ReferralRow is one personal link that brought signatures.
+type ReferralRow struct {
+	Token, Signatures string
+}
+
+// Moderation is an organisation's queue of organisations waiting.
+type Moderation struct {
+	Action  string
+	Pending []PendingRow
+	// ReadOnly hides the buttons (a viewer).
+	ReadOnly bool
+}
+
+// PendingRow is one organisation that signed and awaits approval.
+type PendingRow struct {
+	ID                       string
+	Campaign, CampaignTitle  string
+	Organisation, Name, Role string
+	Comment, Created         string
+}
+
+// Data is an organisation's exports and the erase form.
+type Data struct {
+	Exports     []ExportRow
+	EraseAction string
+	ReadOnly    bool
+}
+
+// ExportRow is one campaign's download links.
+type ExportRow struct {
+	Title string
+	Links []NavItem
+}
+
+// EraseConfirm asks to confirm an erasure.
+type EraseConfirm struct {
+	Action, Email string
+}
+
+// Audit is an organisation's audit log.
+type Audit struct {
+	Entries []AuditRow
+}
+
+// AuditRow is one audit entry.
+type AuditRow struct {
+	At, Actor, Action, Detail string
+}
+
+type locKey struct{}
+
+var english = i18n.New(i18n.Default, nil)
+
+// WithLocalizer returns ctx carrying l for the components rendered with it.
+func WithLocalizer(ctx context.Context, l *i18n.Localizer) context.Context {
+	if l == nil {
+		return ctx
+	}
+	return context.WithValue(ctx, locKey{}, l)
+}
+
+// t is the interface string key in the page's language.
+func t(ctx context.Context, key string, args ...string) string {
+	if l, ok := ctx.Value(locKey{}).(*i18n.Localizer); ok {
+		return l.T(key, args...)
+	}
+	return english.T(key, args...)
+}
