@@ -1,11 +1,19 @@
-package acceptance
+// Package lighthouse runs Lighthouse on the example campaigns' pages,
+// served by the real web layer. It is a package of its own, beside
+// internal/acceptance, so that its few minutes of audits get their own
+// test binary and time limit. Like acceptance, it holds tests only, and
+// under CI=true a missing tool (Node.js, Lighthouse in .ci/node_modules,
+// Chromium) fails instead of skipping.
+package lighthouse
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +23,9 @@ import (
 	"time"
 
 	"github.com/placard/placard/internal/browsertest"
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/store/sqlite"
+	"github.com/placard/placard/internal/web"
 )
 
 // lighthouseAudits are the audits every example page must pass besides
@@ -34,7 +45,7 @@ var lighthouseAudits = []string{
 // default-src 'none' with no connect-src, so the download is refused and
 // the audit reports "Lighthouse was unable to download a robots.txt file".
 // The file itself is served and checked by TestRobotsTxtForLighthouse; the
-// SEO score is counted without this audit (docs/lighthouse.md).
+// SEO score is counted without this audit (docs/after-signing.md, "Checked automatically").
 const robotsAudit = "robots-txt"
 
 // lighthouseReport is the part of Lighthouse's JSON report the test reads.
@@ -75,23 +86,51 @@ func lighthouse(t *testing.T) (node, cli string) {
 	return node, cli
 }
 
-// lighthousePages are the example pages a reader arrives at: the index,
-// every organisation and every campaign, in every language.
-func lighthousePages(s *site) []page {
-	var out []page
-	for _, p := range s.Pages {
-		if p.Status != 200 || strings.Contains(p.Path, "?") {
-			continue
-		}
-		skip := false
-		for _, suffix := range []string{"_poster", "_short", "_embed", "_thanks", "_mastodon", "_region"} {
-			skip = skip || strings.HasSuffix(p.Name, suffix)
-		}
-		if !skip {
-			out = append(out, p)
+// page is one example page to audit.
+type page struct{ Name, Path string }
+
+// startSite serves ../../../campaigns with the real loader and web layer
+// (a real SQLite store, so petitions show their forms and tallies) on
+// 127.0.0.1, and returns its origin and the pages a reader arrives at:
+// the index, every organisation and every public campaign, in every
+// language.
+func startSite(t *testing.T) (string, []page) {
+	t.Helper()
+	loaded, problems := campaign.Load(filepath.Join(browsertest.RepoRoot(t), "campaigns"))
+	if problems.HasErrors() || loaded == nil {
+		t.Fatalf("campaign.Load(campaigns): %v", problems)
+	}
+	ts := httptest.NewUnstartedServer(http.NotFoundHandler())
+	base := "http://" + ts.Listener.Addr().String()
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "placard.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	srv, err := web.New(web.Config{BaseURL: base, SiteName: "Placard", Logger: slog.New(slog.DiscardHandler), Store: db, RateLimit: -1}, loaded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.Config.Handler = srv
+	ts.Start()
+	t.Cleanup(ts.Close)
+	pages := []page{{"index", "/"}}
+	for _, def := range loaded.Orgs {
+		for i, lang := range def.Langs() {
+			o := def.In(lang)
+			suffix, label := "", ""
+			if i > 0 {
+				suffix, label = "/"+lang, "_"+lang
+			}
+			pages = append(pages, page{o.Slug + label, "/" + o.Slug + suffix})
+			for _, c := range o.Campaigns {
+				if c.Status != campaign.StatusDraft {
+					pages = append(pages, page{o.Slug + "_" + c.Slug + label, "/" + o.Slug + "/" + c.Slug + suffix})
+				}
+			}
 		}
 	}
-	return out
+	return ts.URL, pages
 }
 
 // TestLighthouse runs Lighthouse 12.2.3 with Debian's Chromium on every
@@ -106,8 +145,7 @@ func TestLighthouse(t *testing.T) {
 	}
 	node, cli := lighthouse(t)
 	chromium := browsertest.Chromium(t)
-	s := startSite(t)
-	pages := lighthousePages(s)
+	origin, pages := startSite(t)
 	if len(pages) < 10 {
 		t.Fatalf("found %d example pages to audit, want the index, the organisations and their campaigns", len(pages))
 	}
@@ -120,7 +158,7 @@ func TestLighthouse(t *testing.T) {
 				t.Parallel()
 				slots <- struct{}{}
 				defer func() { <-slots }()
-				r := runLighthouse(t, node, cli, chromium, s.URL+p.Path)
+				r := runLighthouse(t, node, cli, chromium, origin+p.Path)
 				checkLighthouse(t, p.Path, r)
 			})
 		}
@@ -179,7 +217,7 @@ func lighthouseOnce(t *testing.T, node, cli, chromium, addr string) (r lighthous
 
 // checkLighthouse fails on every score and audit below the bar, naming
 // the audit.
-func checkLighthouse(t reporter, path string, r lighthouseReport) {
+func checkLighthouse(t testing.TB, path string, r lighthouseReport) {
 	t.Helper()
 	failed := func(id string) bool {
 		a, ok := r.Audits[id]
@@ -231,8 +269,8 @@ func score(s *float64) any {
 // is refused. Should a page's policy ever allow that download, this test
 // fails and the exception in checkLighthouse must go.
 func TestRobotsTxtForLighthouse(t *testing.T) {
-	s := startSite(t)
-	res, err := http.Get(s.URL + "/robots.txt")
+	origin, pages := startSite(t)
+	res, err := http.Get(origin + "/robots.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,8 +288,8 @@ func TestRobotsTxtForLighthouse(t *testing.T) {
 			t.Errorf("/robots.txt: line %q is not a directive crawlers know", line)
 		}
 	}
-	for _, p := range lighthousePages(s) {
-		res, err := http.Get(s.URL + p.Path)
+	for _, p := range pages {
+		res, err := http.Get(origin + p.Path)
 		if err != nil {
 			t.Fatal(err)
 		}
