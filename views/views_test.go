@@ -925,3 +925,14 @@ func TestOrgNamedOnceAboveTitle(t *testing.T) {
 		t.Errorf("without a breadcrumb: eyebrow %q, want the organisation's name", got)
 	}
 }
+
+// TestOrgCampaignsBeforeAbout: an organisation page lists its campaigns
+// before its about text, which can be long, so a reader on a phone
+// reaches what they can do first (issue 13 B5).
+func TestOrgCampaignsBeforeAbout(t *testing.T) {
+	_, html := parse(t, OrgPage(orgFixture()))
+	c, a := strings.Index(html, `id="campaigns-title"`), strings.Index(html, `id="about-title"`)
+	if c < 0 || a < 0 || c > a {
+		t.Errorf("organisation page: campaigns heading at %d, about heading at %d; want the campaigns first", c, a)
+	}
+}
