@@ -31,6 +31,15 @@
 #      prints the bare handler's requests/s and p99 and the ratio
 #      signatures/s ÷ bare requests/s per engine (issue 12's target: ≥ 0.6).
 #      BARE=0 skips it.
+#   6. the CPU time each process spent per request during its wrk run
+#      (utime + stime from /proc/PID/stat, before and after): placard's per
+#      signature, its PostgreSQL cluster's (the postmaster and its
+#      backends) per signature, the bare handler's per request, and
+#      placard's read and write system calls per signature
+#      (/proc/PID/io). Unlike requests/s, these barely move when other
+#      programs load the machine, so trees can be compared on a busy one:
+#      on a quiet machine throughput is about the cores wrk leaves over
+#      divided by the CPU per signature.
 #
 # Needs: go, curl, wrk; PostgreSQL server binaries for the postgres run
 # (Debian: apt-get install wrk curl postgresql). Only 127.0.0.1 and unix
@@ -108,6 +117,35 @@ input_value() {
 	grep -o "<input[^>]*name=\"$2\"[^>]*>" "$1" | head -n 1 | sed -n 's/.*value="\([^"]*\)".*/\1/p'
 }
 
+# cpu_ticks PID… — the CPU time (user + system, clock ticks) the processes
+# have used so far; processes gone count nothing.
+cpu_ticks() {
+	local t=0 p f
+	for p in "$@"; do
+		f=$(cut -d')' -f2- "/proc/$p/stat" 2>/dev/null) || continue
+		t=$((t + $(awk '{ print $12 + $13 }' <<<"$f")))
+	done
+	echo "$t"
+}
+
+# pg_pids — the running cluster's postmaster and its children (backends,
+# WAL writer, checkpointer…).
+pg_pids() {
+	local pm
+	pm=$(head -n 1 "$pgdata/postmaster.pid" 2>/dev/null) || return 0
+	echo "$pm" $(pgrep -P "$pm" 2>/dev/null || true)
+}
+
+# io_calls PID — "syscr syscw" of the process so far.
+io_calls() {
+	awk '/^syscr:/ { r = $2 } /^syscw:/ { w = $2 } END { print r + 0, w + 0 }' "/proc/$1/io" 2>/dev/null || echo "0 0"
+}
+
+# per_req TICKS REQUESTS — microseconds of CPU per request.
+per_req() {
+	awk -v t="$1" -v n="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN { if (n > 0) printf "%.0f", t / hz * 1e6 / n; else printf "-" }'
+}
+
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "bench: building placard, bench/fsync and bench/bare…"
 go build -o "$work/placard" ./cmd/placard
@@ -171,7 +209,7 @@ perf_summary() {
 		awk '{ printf "  %8s  %s\n", $1, $NF }' || true
 }
 
-declare -A result bare_rps bare_p50 bare_p99 engine_rps
+declare -A result bare_rps bare_p50 bare_p99 engine_rps cost
 for engine in $ENGINES; do
 	case $engine in
 	sqlite) DSN="$work/sqlite/placard.db" ;;
@@ -195,8 +233,10 @@ for engine in $ENGINES; do
 	if [ "$BARE" != 0 ]; then
 		# The reference: the same wrk settings, script and form body.
 		echo "bench: $engine: bare: wrk -t$THREADS -c$CONNS -d$DURATION --latency -s bench/sign.lua $B$PAGE/sign"
+		bare_t0=$(cpu_ticks "${pids[0]}")
 		SIGN_PATH="$PAGE/sign" SIGN_ACTION="$action" SIGN_TOKEN="$token" SIGN_RUN="bare$RANDOM" \
 			wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s bench/sign.lua "$B$PAGE/sign" | tee "$work/wrk-bare-$engine.txt"
+		bare_t1=$(cpu_ticks "${pids[0]}")
 		bline=$(grep '^SIGN ' "$work/wrk-bare-$engine.txt")
 		bget() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$bline"; }
 		[ "$(bget requests)" -gt 0 ] || { echo "bench: bare: wrk completed no request" >&2; cat "$work/bare.log" >&2; exit 1; }
@@ -216,8 +256,14 @@ for engine in $ENGINES; do
 		perfpid=$!
 	fi
 	echo "bench: $engine: wrk -t$THREADS -c$CONNS -d$DURATION --latency -s bench/sign.lua $P$PAGE/sign"
+	placard_t0=$(cpu_ticks "$server") pg_t0=0
+	read -r io_r0 io_w0 < <(io_calls "$server")
+	[ "$engine" != postgres ] || pg_t0=$(cpu_ticks $(pg_pids))
 	SIGN_PATH="$PAGE/sign" SIGN_ACTION="$action" SIGN_TOKEN="$token" SIGN_RUN="$engine$RANDOM" \
 		wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s bench/sign.lua "$P$PAGE/sign" | tee "$work/wrk-$engine.txt"
+	placard_t1=$(cpu_ticks "$server") pg_t1=0
+	read -r io_r1 io_w1 < <(io_calls "$server")
+	[ "$engine" != postgres ] || pg_t1=$(cpu_ticks $(pg_pids))
 	if [ -n "${PROFILE:-}" ]; then
 		wait "$perfpid"
 		perf_summary "$work/perf-$engine.data" "$engine"
@@ -233,6 +279,13 @@ for engine in $ENGINES; do
 	sigs=$(($(wc -l <"$work/export-$engine.csv") - 1))
 	signed=$(($(get requests) - $(get non303) - $(get not_signed)))
 	echo "bench: $engine: $signed answered 'signed', $sigs stored"
+	reqs=$(get requests)
+	cost[$engine]=$(printf '%-9s %14s %16s %14s %14s %18s' "$engine" \
+		"$(per_req $((placard_t1 - placard_t0)) "$reqs")" \
+		"$([ "$engine" = postgres ] && per_req $((pg_t1 - pg_t0)) "$reqs" || echo -)" \
+		"$([ "$BARE" != 0 ] && per_req $((bare_t1 - bare_t0)) "$(bget requests)" || echo -)" \
+		"$(awk -v a="$io_r0" -v b="$io_r1" -v n="$reqs" 'BEGIN { printf "%.1f", (n > 0 ? (b - a) / n : 0) }')" \
+		"$(awk -v a="$io_w0" -v b="$io_w1" -v n="$reqs" 'BEGIN { printf "%.1f", (n > 0 ? (b - a) / n : 0) }')")
 	[ "$sigs" -ge "$signed" ] || echo "bench: $engine: WARNING: fewer stored than acknowledged" >&2
 
 	kill "$server"
@@ -259,3 +312,7 @@ if [ "$BARE" != 0 ]; then
 			"$(awk -v e="${engine_rps[$engine]}" -v b="${bare_rps[$engine]}" 'BEGIN { printf "%.2f", e / b }')"
 	done
 fi
+echo
+echo "bench: CPU per request during each wrk run (µs, user + system, /proc/PID/stat), and placard's system calls per signature (/proc/PID/io)"
+printf '%-9s %14s %16s %14s %14s %18s\n' engine "placard µs/sig" "postgres µs/sig" "bare µs/req" "reads/sig" "writes/sig"
+for engine in $ENGINES; do echo "${cost[$engine]}"; done

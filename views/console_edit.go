@@ -31,14 +31,17 @@ type EditFileRow struct {
 	Name, EditURL string
 	// Campaign is set for a campaign file: its title, status (worded)
 	// and the lifecycle forms' addresses.
-	Campaign         bool
-	Title, Status    string
-	Version          string
-	PublishURL       string
-	CloseURL         string
-	CanPublish       bool
-	CanClose         bool
-	HandinURL        string
+	Campaign      bool
+	Title, Status string
+	Version       string
+	PublishURL    string
+	CloseURL      string
+	CanPublish    bool
+	CanClose      bool
+	HandinURL     string
+	// HandinLangs offers the hand-in document in the organisation's other
+	// languages: Value is the address, Label the language's own name.
+	HandinLangs      []Option
 	PreviewOrPageURL string
 }
 

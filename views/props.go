@@ -489,6 +489,10 @@ type ContactView struct {
 	// Subject and Message are the prefilled email, shown so readers can copy them.
 	Subject string
 	Message string
+	// LookupURL is the action's own page when it finds representatives by
+	// postcode (the GET form's action); PageURL the same page for an action
+	// without a lookup table (calls counted there). Empty when there is none.
+	LookupURL, PageURL string
 }
 
 // TargetView is one decision-maker with ready-made links.
@@ -502,6 +506,8 @@ type TargetView struct {
 	Email  string
 	// MailtoURL is a mailto: link with the subject and message prefilled, or empty.
 	MailtoURL string
+	// GmailURL and OutlookURL open the same message in those webmails, or are empty.
+	GmailURL, OutlookURL string
 }
 
 // ShareView offers share links for every network and the link itself.

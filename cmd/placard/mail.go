@@ -35,7 +35,7 @@ func addMailFlags(fset *cmdFlags) mailFlagValues {
 	v := mailFlagValues{
 		smtp: fset.String("smtp", "", "`address` of the SMTP server that sends signers their emails: smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465; without it no email is sent and pages say nothing about email"),
 		from: fset.String("mail-from", "", "the `sender` of every email, such as \"Riverside Coalition <hello@riverside.example>\"; needed with --smtp"),
-		rate: fset.String("mail-rate", "5/s", "at most this many emails a second, such as 5/s, to stay inside your provider's limits; 0 for no limit"),
+		rate: fset.String("mail-rate", "5/s", "how fast to send, as `N/s` emails a second, such as 5/s, to stay inside your provider's limits; 0 for no limit"),
 	}
 	fset.env("smtp", "PLACARD_SMTP")
 	fset.env("mail-from", "PLACARD_MAIL_FROM")

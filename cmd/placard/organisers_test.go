@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/placard/placard/internal/mail/mailtest"
 )
 
 // runOrganisers runs `placard organisers ARGS…` and returns its exit
@@ -166,5 +168,55 @@ func TestServeAdminUsage(t *testing.T) {
 		if !errors.As(err, &e) || e.code != 2 || !strings.Contains(errb.String(), c.want) {
 			t.Errorf("serve %v: %v, stderr %q, want exit 2 and %q", c.args, err, errb.String(), c.want)
 		}
+	}
+}
+
+// TestServeConsoleEmailLink: with --smtp, an organiser asks for a sign-in
+// link by email (an unknown address gets the same answer and no mail); the
+// link arrives through the outbox at a real SMTP server on loopback, its
+// page changes nothing, and its button signs in once.
+func TestServeConsoleEmailLink(t *testing.T) {
+	smtp := mailtest.Start(t)
+	dir := copyTestdata(t)
+	db := filepath.Join(t.TempDir(), "placard.db")
+	base, _ := runServe(t, nil, "--campaigns", dir, "--db", db, "--smtp", "smtp://"+smtp.Addr+"?tls=off", "--mail-from", "Placard <console@example.org>", "--mail-rate", "0")
+	if code, _, errs := runOrganisers(t, nil, "invite", "harbour-choir", "sam@example.org", "--db", db, "--campaigns", dir, "--base-url", base); code != 0 {
+		t.Fatalf("invite: %d %s", code, errs)
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	post := func(path string, form url.Values) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequest("POST", base+path, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", base)
+		res, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res
+	}
+	for _, addr := range []string{"nobody@example.org", "Sam@Example.org"} {
+		if res := post("/admin/signin/link", url.Values{"email": {addr}}); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/admin/signin?sent=1" {
+			t.Fatalf("asking for a link for %s: %d to %q", addr, res.StatusCode, res.Header.Get("Location"))
+		}
+	}
+	mails := smtp.Wait(t, 1)
+	if len(mails) != 1 || len(mails[0].To) != 1 || mails[0].To[0] != "sam@example.org" {
+		t.Fatalf("mails: %+v, want one to sam@", mails)
+	}
+	m := regexp.MustCompile(regexp.QuoteMeta(base) + `/admin/signin/link\?t=([A-Za-z0-9_-]{43})`).FindStringSubmatch(mails[0].Text)
+	if m == nil {
+		t.Fatalf("no sign-in link in %q", mails[0].Text)
+	}
+	if res, _ := fetch(t, base+"/admin/signin/link?t="+m[1]); res.StatusCode != 200 {
+		t.Fatalf("opening the link: %d", res.StatusCode)
+	}
+	res := post("/admin/signin/link/use", url.Values{"token": {m[1]}})
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/admin" || len(res.Cookies()) == 0 {
+		t.Fatalf("using the link: %d to %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	if res := post("/admin/signin/link/use", url.Values{"token": {m[1]}}); res.StatusCode != http.StatusGone {
+		t.Errorf("using the link again: %d, want 410", res.StatusCode)
 	}
 }

@@ -231,12 +231,7 @@ func erasureNotices(ctx context.Context, st store.Store, dir string, forms []str
 		want[f] = true
 	}
 	found := errors.New("found")
-	var msgs []signing.Message
-	for _, o := range site.Orgs {
-		if len(webhook.Erased(o, "", time.Time{})) == 0 {
-			continue
-		}
-		has := false
+	return webhook.ErasedFor(site, forms[0], time.Now(), func(o *campaign.Org) (bool, error) {
 		for _, c := range o.Campaigns {
 			err := st.Signatures(ctx, o.Slug, c.Slug, "", func(s *signing.Signature) error {
 				if want[s.Email] {
@@ -245,18 +240,14 @@ func erasureNotices(ctx context.Context, st store.Store, dir string, forms []str
 				return nil
 			})
 			if errors.Is(err, found) {
-				has = true
-				break
+				return true, nil
 			}
 			if err != nil {
-				return nil, err
+				return false, err
 			}
 		}
-		if has {
-			msgs = append(msgs, webhook.Erased(o, forms[0], time.Now())...)
-		}
-	}
-	return msgs, nil
+		return false, nil
+	})
 }
 
 // tellErased queues the erasure's signature.erased messages, after the
@@ -306,7 +297,7 @@ func exportFilter(cmd, since, status string) (func(*signing.Signature) bool, err
 		case "all":
 			return true
 		case "":
-			return s.Status != signing.StatusPending && s.Status != "unconfirmed"
+			return s.Status != signing.StatusPending && s.Status != signing.StatusUnconfirmed
 		}
 		return string(s.Status) == st
 	}, nil

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/console"
 	"github.com/placard/placard/internal/outbox"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
@@ -95,6 +96,9 @@ func (r *outboxRunner) deliverers(c serveConfig) map[string]outbox.Deliverer {
 	ds := map[string]outbox.Deliverer{signing.MessageWebhook: hooks, signing.MessageOSDI: hooks}
 	if d := c.mail.deliverer(r); d != nil {
 		ds[signing.MessageEmail] = d // mail_serve.go
+	}
+	if d := c.mail.signInDeliverer(); d != nil {
+		ds[console.MessageSignIn] = d // serve_admin.go
 	}
 	return ds
 }

@@ -418,3 +418,16 @@ func TestEraseTellsWebhooks(t *testing.T) {
 		t.Errorf("outbox after erase: got %+v, %v, want one signature.erased for ada", es, err)
 	}
 }
+
+// TestNoWebhooksNoOutboxRows: signing for an organisation without webhooks
+// or osdi writes nothing to the outbox.
+func TestNoWebhooksNoOutboxRows(t *testing.T) {
+	db := sqliteDB(t)
+	base, _ := startSigningServe(t, signingCampaigns, db)
+	f := loadForm(t, base, petitionRef)
+	wantSigned(t, base, f, f.with(map[string]string{"name": "Plain Signer", "email": "plain@example.org", "consent": "yes"}), petitionRef, "signed")
+	out, errs, code := runCLI(t, "outbox", "list", "--db", db)
+	if code != 0 || !strings.Contains(out, "The outbox is empty") {
+		t.Errorf("outbox after signing without webhooks: exit %d\n%s%s", code, out, errs)
+	}
+}

@@ -12,6 +12,8 @@ import (
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/console"
 	"github.com/placard/placard/internal/editing"
+	"github.com/placard/placard/internal/mail"
+	"github.com/placard/placard/internal/outbox"
 	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/internal/web"
 )
@@ -53,7 +55,10 @@ func checkAdmin(fset *cmdFlags, c serveConfig) error {
 // console makes the organisers' console, or nil when it is off. base is
 // the public site's address; with --admin-addr the console answers at
 // --admin-url (or http://ADMIN-ADDR) instead, decided in serveAdmin.
-func (c serveConfig) console(base string, log *slog.Logger, st store.Store, srv func() *web.Server, reload func(why string) bool) (*console.Console, error) {
+// When deliveries run (webhooks or email), the dashboard shows what waits
+// in the outbox; with --smtp, organisers may ask for a sign-in link by
+// email, sent through the outbox.
+func (c serveConfig) console(base string, log *slog.Logger, st store.Store, deliveries *outboxRunner, srv func() *web.Server, reload func(why string) bool) (*console.Console, error) {
 	if c.adminAddr == "off" {
 		return nil, nil
 	}
@@ -63,8 +68,16 @@ func (c serveConfig) console(base string, log *slog.Logger, st store.Store, srv 
 			base = "http://" + c.adminAddr
 		}
 	}
+	var ob store.Outbox
+	var mailer console.Mailer
+	if o, ok := st.(store.Outbox); ok && deliveries.w != nil {
+		ob = o
+		if c.mail != nil {
+			mailer = console.OutboxMailer(o, deliveries.Wake)
+		}
+	}
 	return console.New(console.Config{
-		Store: st, BaseURL: base, Logger: log,
+		Store: st, BaseURL: base, Logger: log, Outbox: ob, Mail: mailer,
 		Site: func() *campaign.Site {
 			if s := srv(); s != nil {
 				return s.CurrentSite()
@@ -116,4 +129,13 @@ func (c serveConfig) serveAdmin(ctx context.Context, admin *console.Console, log
 		_ = hs.Shutdown(sctx)
 		<-done
 	}, nil
+}
+
+// signInDeliverer sends the console's sign-in emails (console.MessageSignIn)
+// through --smtp; nil without email.
+func (m *mailConfig) signInDeliverer() outbox.Deliverer {
+	if m == nil {
+		return nil
+	}
+	return console.SignInDeliverer(mail.NewSender(m.server, m.from, mail.SenderOptions{Rate: m.rate, TLS: m.tls}).Send)
 }

@@ -86,15 +86,15 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 		ln.Close()
 		return err
 	}
+	deliveries := newOutboxRunner(c, st, log)
 	var srv *web.Server
 	// The reloader's server is set below, before any request arrives.
 	rl := &reloader{dir: c.campaigns, log: log}
-	admin, err := c.console(base, log, st, func() *web.Server { return srv }, rl.reload) // serve_admin.go
+	admin, err := c.console(base, log, st, deliveries, func() *web.Server { return srv }, rl.reload) // serve_admin.go
 	if err != nil {
 		ln.Close()
 		return failure("%v", err)
 	}
-	deliveries := newOutboxRunner(c, st, log)
 	cfg := c.webConfig(base, log, st, committer)
 	cfg.WakeOutbox = deliveries.Wake
 	cfg.MailTokens = c.mail.linkTokens()

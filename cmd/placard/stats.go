@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
 )
 
 const statsSynopsis = `Show where one campaign's supporters came from: for each share source
@@ -23,6 +24,10 @@ erasures not taken off); "(none)" is signatures from a page reached
 without a source. Arrivals reach the database a few seconds after the
 page view.
 
+It also shows the calls and emails supporters made to each decision-maker
+of the campaign's contact actions, by outcome (spoke to staff, voicemail,
+no answer; sent): counts only, per target, never who called.
+
 ORG/SLUG names the campaign as in its address, such as
 riverside/save-the-library.`
 
@@ -31,6 +36,19 @@ type statsReport struct {
 	Campaign  string          `json:"campaign"`
 	Sources   []statsSource   `json:"sources"`
 	Referrals []statsReferral `json:"referrals"`
+	// Outreach is left out of the JSON for a campaign without calls or
+	// emails, so reports of petitions keep their shape.
+	Outreach []statsOutreach `json:"outreach,omitempty"`
+}
+
+// statsOutreach is the count of calls or emails of one outcome to one
+// target of one contact action.
+type statsOutreach struct {
+	Action  string `json:"action"`
+	Target  string `json:"target"`
+	Kind    string `json:"kind"`
+	Outcome string `json:"outcome"`
+	Count   int64  `json:"count"`
 }
 
 type statsSource struct {
@@ -85,6 +103,15 @@ func stats(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 	}
 	rep := statsReport{Campaign: org + "/" + slug, Sources: []statsSource{}, Referrals: []statsReferral{}}
+	if o, ok := st.(store.Outreach); ok {
+		counts, err := o.OutreachCounts(ctx, org, slug)
+		if err != nil {
+			return failure("reading the calls and emails of %s/%s: %v", org, slug, err)
+		}
+		for _, c := range counts {
+			rep.Outreach = append(rep.Outreach, statsOutreach{Action: c.Action, Target: c.Target, Kind: c.Kind, Outcome: c.Outcome, Count: c.Count})
+		}
+	}
 	for _, s := range sources {
 		rep.Sources = append(rep.Sources, statsSource{Source: s.Source, Arrivals: s.Arrivals, Signatures: s.Signatures})
 	}
@@ -122,6 +149,7 @@ func writeStats(w io.Writer, rep statsReport) error {
 		fmt.Fprintf(w, "%-*s  %10d  %10d\n", width, "Total", a, s)
 	}
 	fmt.Fprintln(w)
+	writeOutreach(w, rep.Outreach)
 	if len(rep.Referrals) == 0 {
 		_, err := fmt.Fprintln(w, "No personal link has brought a signature yet.")
 		return err
@@ -141,4 +169,28 @@ func sourceName(s string) string {
 		return "(none)"
 	}
 	return s
+}
+
+// writeOutreach prints the calls and emails per target and outcome, when
+// the campaign has any.
+func writeOutreach(w io.Writer, os []statsOutreach) {
+	if len(os) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "Calls and emails to decision-makers\n\n")
+	width := len("Action/target")
+	for _, o := range os {
+		width = max(width, len(o.Action)+1+len(o.Target))
+	}
+	fmt.Fprintf(w, "%-*s  %-5s  %-10s  %6s\n", width, "Action/target", "Kind", "Outcome", "Count")
+	var calls, emails int64
+	for _, o := range os {
+		fmt.Fprintf(w, "%-*s  %-5s  %-10s  %6d\n", width, o.Action+"/"+o.Target, o.Kind, o.Outcome, o.Count)
+		if o.Kind == store.OutreachCall {
+			calls += o.Count
+		} else {
+			emails += o.Count
+		}
+	}
+	fmt.Fprintf(w, "%-*s  %d calls, %d emails\n\n", width, "Total", calls, emails)
 }

@@ -75,7 +75,8 @@ const (
 )
 
 // KnownSource reports whether s is one of Sources.
-func KnownSource(s string) bool { return slices.Contains(sources, s) }
+// A share network's wording (x-2, wording.go) is known too.
+func KnownSource(s string) bool { return slices.Contains(sources, s) || isWording(s) }
 
 // FromQuery reads the share source and personal link token from a query,
 // keeping only well-formed values: src must be a known source, ref a token.

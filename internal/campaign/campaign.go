@@ -16,6 +16,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/placard/placard/internal/targets"
 )
 
 // Site is one loaded campaigns directory: every organisation with its
@@ -144,6 +146,9 @@ type Org struct {
 	// Assets holds every file of the organisation's folder that a page refers to, by
 	// path relative to the folder (for example "assets/logo.svg").
 	Assets map[string]*Asset `yaml:"-"`
+	// TargetFiles holds the decision-makers of each file in the targets/ folder, by file
+	// name without its extension (targets/senate.csv is "senate"), in file order.
+	TargetFiles map[string][]Target `yaml:"-"`
 
 	campaigns map[string]*Campaign
 	// translations holds the organisation in each of its other languages (Org.In).
@@ -567,8 +572,29 @@ type Fields struct {
 
 // Contact asks supporters to call or email decision-makers.
 type Contact struct {
-	// Targets are the decision-makers to contact.
+	// Targets are the decision-makers to contact: a list, or the name of a file in the
+	// organisation's targets/ folder (targets: senate reads targets/senate.csv or .yaml).
 	Targets []Target `yaml:"targets"`
+	// TargetsFile is the file targets: named, when it named one; set by the loader.
+	TargetsFile string `yaml:"-"`
+	// Filter keeps only the targets whose role contains role:, whose party is party: and
+	// whose district is district:, such as filter: {role: senator}. Without targets:, it
+	// picks from every file in targets/.
+	Filter *TargetFilter `yaml:"filter"`
+	// Lookup names a table in the targets/ folder that maps postcodes to districts, such as
+	// postcodes.csv; the page then asks for the reader's postcode and shows their own
+	// representatives first.
+	Lookup string `yaml:"lookup"`
+	// LookupTable is Lookup read and checked; set by the loader.
+	LookupTable *targets.Lookup `yaml:"-"`
+	// Send is how emails reach the targets: client (the default) opens the supporter's own
+	// email app or webmail; server lets supporters edit the message on the page, confirm
+	// their address and have Placard send it from the organisation's address, with replies
+	// going to them.
+	Send string `yaml:"send"`
+	// PerHour is, with send: server, the most messages one target receives in an hour; the
+	// rest wait for the following hours. Defaults to 20.
+	PerHour int `yaml:"per_hour"`
 	// Script is what to say on the phone, in Markdown.
 	Script Markdown `yaml:"script"`
 	// Subject is the subject line of the prefilled email.
@@ -577,8 +603,21 @@ type Contact struct {
 	Message string `yaml:"message"`
 }
 
+// TargetFilter picks targets by role, party or district; case is ignored.
+type TargetFilter struct {
+	// Role keeps targets whose role contains this word, such as senator.
+	Role string `yaml:"role"`
+	// Party keeps targets of this party.
+	Party string `yaml:"party"`
+	// District keeps targets of this district (their region).
+	District string `yaml:"district"`
+}
+
 // Target is a decision-maker to call or email.
 type Target struct {
+	// ID is a short name for the target, kept with call and email counts. Defaults to the
+	// name in lower case with hyphens.
+	ID string `yaml:"id"`
 	// Name is the decision-maker's name.
 	Name string `yaml:"name"`
 	// Role is their office, such as "Senator for Ohio".
@@ -589,6 +628,18 @@ type Target struct {
 	Email string `yaml:"email"`
 	// Region is the place they represent; when targets have regions, readers pick theirs.
 	Region string `yaml:"region"`
+	// Hours are the office's opening hours, such as Mon–Fri 9:00–17:00.
+	Hours string `yaml:"hours"`
+	// Party is the target's party; set from a targets file.
+	Party string `yaml:"-"`
+	// Phones are every office number, Phone first; set by the loader.
+	Phones []string `yaml:"-"`
+	// Address is the office's postal address; set from a targets file.
+	Address string `yaml:"-"`
+	// Languages are the languages the office answers in; set from a targets file.
+	Languages []string `yaml:"-"`
+	// Photo is the target's picture; set from a targets file.
+	Photo *Asset `yaml:"-"`
 }
 
 // Network names a place a message can be shared.

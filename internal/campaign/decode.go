@@ -820,6 +820,12 @@ func (d *decoder) decodeAction(n *yaml.Node, a *Action) {
 	}
 	d.pairs(n, func(name string, k, val *yaml.Node) {
 		if i, ok := findField(own, name); ok {
+			if ct, isContact := kv.Interface().(*Contact); isContact && name == "targets" && val.Kind == yaml.ScalarNode && !isNull(val) {
+				// targets: senate names a file in the targets/ folder (targets.go).
+				ct.TargetsFile = val.Value
+				d.pos[posKey{reflect.ValueOf(&ct.TargetsFile).Pointer(), stringType}] = where{d.file, val.Line, val.Column}
+				return
+			}
 			d.field.text, d.field.required = textSetting(kt, name)
 			d.decode(val, kv.Elem().Field(i), name)
 			return

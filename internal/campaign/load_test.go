@@ -104,6 +104,7 @@ var validChecks = map[string]func(t *testing.T, s *Site){
 	"shapes":       checkShapes,
 	"share-limits": func(t *testing.T, s *Site) {},
 	"translations": checkTranslations,
+	"targets":      checkTargets,
 }
 
 // TestValid loads every case under testdata/valid: each must load with no

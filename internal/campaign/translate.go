@@ -56,11 +56,14 @@ var nonText = map[string]bool{
 	"id": true, "icon": true, "region": true, "kind": true, "status": true, "layout": true,
 	"retention": true,
 	"short":     true,
+	"lookup":    true,
+	"send":      true,
 }
 
 // nonTextGroups are groups whose every setting is an address or a code.
 var nonTextGroups = map[reflect.Type]bool{
 	reflect.TypeFor[Social](): true, reflect.TypeFor[Colours](): true, reflect.TypeFor[Fields](): true,
+	reflect.TypeFor[TargetFilter](): true,
 }
 
 // requiredText lists the text settings check insists on, by group: a

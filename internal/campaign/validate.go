@@ -28,9 +28,10 @@ import (
 
 // checker validates one organisation's files.
 type checker struct {
-	l    *loader
-	of   *orgFolder
-	file string // the file being checked, for problems without a known position
+	l       *loader
+	of      *orgFolder
+	file    string      // the file being checked, for problems without a known position
+	targets *targetData // the organisation's targets/ folder (targets.go)
 }
 
 // at returns the position of the first of ptrs the decoder saw, else the
@@ -110,6 +111,7 @@ func (l *loader) check(of *orgFolder) {
 	if !of.failed {
 		c.checkOrg(o)
 	}
+	c.targets = c.loadTargets()
 	for _, camp := range o.Campaigns {
 		c.file = camp.File
 		c.checkCampaign(camp)
@@ -918,6 +920,13 @@ func (c *checker) signatory(s *Signatory) {
 }
 
 func (c *checker) contact(a *Action, ct *Contact) {
+	fromFiles := c.contactTargets(a, ct)
+	c.contactSend(ct)
+	if fromFiles {
+		// Targets from files were checked there, at their rows.
+		c.markdown(string(ct.Script), &ct.Script, "script")
+		return
+	}
 	if len(ct.Targets) == 0 && !c.broken(&ct.Targets) && !c.misspelt(a, "targets") {
 		c.errorf(c.at(&ct.Targets, a), "a contact action needs at least one target — add targets: with each decision-maker's name and phone or email")
 	}

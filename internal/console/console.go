@@ -55,9 +55,8 @@ const Prefix = "/admin"
 //go:embed static
 var staticFiles embed.FS
 
-// Mailer sends one plain-text email; the console uses it for sign-in
-// links. In serve it enqueues into the outbox.
-type Mailer func(ctx context.Context, to, subject, body string) error
+// Mailer sends one sign-in email; in serve it is OutboxMailer (mail.go).
+type Mailer func(ctx context.Context, l Letter) error
 
 // Config is what the console needs from serve.
 type Config struct {
@@ -87,8 +86,9 @@ type Config struct {
 	SignInLimit int
 	// Mail sends sign-in links; nil means no email sign-in.
 	Mail Mailer
-	// Outbox, when set, describes the outbox's state for the dashboard.
-	Outbox func(ctx context.Context) string
+	// Outbox, when set (serve sets it when webhooks or email are
+	// delivered), lets the dashboard say what waits to be sent.
+	Outbox store.Outbox
 	// Editing, when set, lets editors change their organisation's files
 	// from the console (edit.go).
 	Editing *editing.Workspace
@@ -155,6 +155,11 @@ func New(cfg Config) (*Console, error) {
 	c.cookie = "__Host-placard-session"
 	if !c.secure {
 		c.cookie = "placard-session"
+	}
+	if c.secure && u.Scheme == "http" {
+		// Browsers keep a Secure cookie only from https (or loopback):
+		// nobody could stay signed in.
+		c.log.Warn("the console's address is plain http on a host that is not this machine, so browsers will not keep its sign-in cookie; serve it over HTTPS and give that address (--base-url, or --admin-url with --admin-addr)", "address", c.base)
 	}
 	origins := []string{c.base}
 	for _, o := range cfg.Origins {

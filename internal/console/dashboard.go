@@ -3,9 +3,9 @@ package console
 import (
 	"net/http"
 	"sort"
-	"strings"
 	"time"
 
+	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/signing"
@@ -68,7 +68,21 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) error {
 		d.Campaigns = append(d.Campaigns, row)
 	}
 	if c.cfg.Outbox != nil {
-		d.Outbox = c.cfg.Outbox(ctx)
+		entries, err := c.cfg.Outbox.List(ctx, "")
+		if err != nil {
+			return err
+		}
+		waiting, failed := 0, 0
+		for _, e := range entries {
+			switch {
+			case e.Org != org.Slug:
+			case e.Status == store.OutboxDead:
+				failed++
+			default:
+				waiting++
+			}
+		}
+		d.Outbox = p.L.T("console.dashboard.outbox", "waiting", p.L.Number(waiting), "failed", p.L.Number(failed))
 	}
 	c.render(w, r, http.StatusOK, admin.DashboardPage(p, d))
 	return nil
@@ -138,13 +152,14 @@ func drawChart(l *i18n.Localizer, days []store.DayCount, now time.Time) admin.Ch
 
 // sourceRows splits the store's per-source figures into per-network rows
 // and, for share messages that rotate, per-wording rows: a source tag
-// NETWORK.N is wording N of the share action's messages on that network.
+// NETWORK-N is wording N of the share action's messages on that network
+// (attribution.SplitWording).
 func sourceRows(l *i18n.Localizer, srcs []signing.SourceCount) (sources, wordings []admin.SourceRow) {
 	type pair struct{ a, s int }
 	bySource := map[string]*pair{}
 	var order []string
 	for _, s := range srcs {
-		name, wording, _ := strings.Cut(s.Source, ".")
+		name, wording := attribution.SplitWording(s.Source)
 		if name == "" {
 			name = l.T("console.dashboard.direct")
 		}
@@ -156,8 +171,8 @@ func sourceRows(l *i18n.Localizer, srcs []signing.SourceCount) (sources, wording
 		}
 		p.a += s.Arrivals
 		p.s += s.Signatures
-		if wording != "" {
-			wordings = append(wordings, admin.SourceRow{Name: l.T("console.dashboard.wording.n", "network", name, "n", wording), Arrivals: l.Number(s.Arrivals), Signatures: l.Number(s.Signatures)})
+		if wording > 0 {
+			wordings = append(wordings, admin.SourceRow{Name: l.T("console.dashboard.wording.n", "network", name, "n", l.Number(wording)), Arrivals: l.Number(s.Arrivals), Signatures: l.Number(s.Signatures)})
 		}
 	}
 	sort.Strings(order)

@@ -16,6 +16,7 @@ import (
 	"github.com/placard/placard/internal/accounts"
 	"github.com/placard/placard/internal/export"
 	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
 )
 
 // TestApproveJSOff: one click approves one organisation; the bulk form
@@ -216,7 +217,7 @@ func TestDashboard(t *testing.T) {
 			Name: "N", Email: fmt.Sprintf("p%d@example.org", i), ConsentText: "x", ConsentAt: e.clock.now(), Lang: "en", CreatedAt: e.clock.now().AddDate(0, 0, day)}
 		e.st.AddSignatures(context.Background(), []*signing.Signature{sig})
 	}
-	e.st.AddArrivals(context.Background(), []signing.Arrivals{{Org: "riverside", Campaign: "open-letter", Source: "x", Count: 5}, {Org: "riverside", Campaign: "open-letter", Source: "x.2", Count: 3}})
+	e.st.AddArrivals(context.Background(), []signing.Arrivals{{Org: "riverside", Campaign: "open-letter", Source: "x", Count: 5}, {Org: "riverside", Campaign: "open-letter", Source: "x-2", Count: 3}})
 	res := b.get(Prefix + "/riverside")
 	wantStatus(t, res, 200)
 	d := doc(t, res)
@@ -247,5 +248,30 @@ func TestDashboard(t *testing.T) {
 	}
 	if txt := letter.Find("table").Text(); !strings.Contains(txt, "x, message 2") {
 		t.Errorf("wordings table: %q", txt)
+	}
+}
+
+// TestDashboardOutbox: with deliveries on, the dashboard says what waits
+// in this organisation's outbox (another organisation's is not counted);
+// with them off it says nothing of an outbox.
+func TestDashboardOutbox(t *testing.T) {
+	st := openStore(t)
+	ob := st.(store.Outbox)
+	e := newEnv(t, func(c *Config) { c.Store, c.Outbox = st, ob })
+	e.st, e.acc = st, st.(store.Accounts)
+	if err := ob.Enqueue(context.Background(), []signing.Message{
+		{ID: signing.NewMessageID(), Kind: signing.MessageWebhook, Target: "https://crm.example/hook", Org: "riverside", Campaign: "open-letter", Payload: []byte("{}")},
+		{ID: signing.NewMessageID(), Kind: signing.MessageWebhook, Target: "https://crm.example/hook", Org: "harbour", Campaign: "sing", Payload: []byte("{}")},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	b := e.signIn("riverside", "sam@example.org", accounts.RoleEditor)
+	if got := doc(t, b.get(Prefix+"/riverside")).Find(".outbox").Text(); !strings.Contains(got, "1 waiting") || !strings.Contains(got, "0 failed") {
+		t.Errorf("outbox line %q, want 1 waiting and 0 failed", got)
+	}
+	off := newEnv(t, nil)
+	b = off.signIn("riverside", "sam@example.org", accounts.RoleEditor)
+	if n := doc(t, b.get(Prefix+"/riverside")).Find(".outbox").Length(); n != 0 {
+		t.Error("an outbox line shows with deliveries off")
 	}
 }

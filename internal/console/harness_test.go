@@ -88,10 +88,10 @@ type mailbox struct {
 
 type sentMail struct{ to, subject, body string }
 
-func (m *mailbox) send(_ context.Context, to, subject, body string) error {
+func (m *mailbox) send(_ context.Context, l Letter) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.sent = append(m.sent, sentMail{to, subject, body})
+	m.sent = append(m.sent, sentMail{l.To, l.Subject, l.Body})
 	return nil
 }
 

@@ -74,7 +74,7 @@ func (c *Console) sendLinks(ctx context.Context, email, lang string) error {
 		}
 		link := c.base + Prefix + "/signin/link?t=" + secret
 		body := l.T("console.mail.body", "org", who, "link", link)
-		if err := c.cfg.Mail(ctx, o.Email, l.T("console.mail.subject", "site", c.cfg.SiteName), body); err != nil {
+		if err := c.cfg.Mail(ctx, Letter{To: o.Email, Lang: l.Lang(), Subject: l.T("console.mail.subject", "site", c.cfg.SiteName), Body: body}); err != nil {
 			return err
 		}
 	}

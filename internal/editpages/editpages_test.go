@@ -306,6 +306,16 @@ func TestCheckAndPreviewWriteNothing(t *testing.T) {
 	if a.status != 200 || !strings.Contains(a.body, "Problems to fix") {
 		t.Errorf("preview of a broken text: %d %s", a.status, a.body)
 	}
+	// Hostile texts are problems to report, never a server error.
+	for _, hostile := range []string{"\xff\xfe\x00title: x\n", "a: &a [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n", "---\n...\n---\n", strings.Repeat("[", 10000)} {
+		for _, path := range []string{"/check", "/preview", ""} {
+			form := url.Values{"text": {hostile}, "do": {"save"}, "version": {v}}
+			a := e.do("editor", "POST", "/admin/riverside/files/library.yaml"+path, form)
+			if a.status >= 500 || a.status == 200 && path == "" {
+				t.Errorf("POST %s with %.20q: %d", path, hostile, a.status)
+			}
+		}
+	}
 	if e.read("riverside/library.yaml") != before || e.reloads != 0 || len(e.audit) != 0 {
 		t.Error("check or preview wrote, reloaded or audited")
 	}
@@ -474,5 +484,25 @@ func TestIsolationAndViewers(t *testing.T) {
 	big := url.Values{"do": {"save"}, "version": {"x"}, "text": {strings.Repeat("a", maxForm)}}
 	if a := e.do("editor", "POST", "/admin/riverside/files/library.yaml", big); a.status != http.StatusRequestEntityTooLarge {
 		t.Errorf("huge form: %d", a.status)
+	}
+}
+
+// TestHandinInAnotherLanguage: an organisation writing in several
+// languages gets the document in each; an unknown language is 404.
+func TestHandinInAnotherLanguage(t *testing.T) {
+	e := newEnv(t)
+	e.write("riverside/org.yaml", e.read("riverside/org.yaml")+"languages: [en, ar]\n")
+	if !e.load() {
+		t.Fatal("the two-language site does not load")
+	}
+	if l := e.do("editor", "GET", "/admin/riverside/files", nil); !strings.Contains(l.body, `href="/admin/riverside/files/library.yaml/handin?lang=ar"`) {
+		t.Error("the list offers no Arabic hand-in document")
+	}
+	a := e.do("editor", "GET", "/admin/riverside/files/library.yaml/handin?lang=ar", nil)
+	if a.status != 200 || !strings.Contains(a.body, `<html lang="ar" dir="rtl">`) {
+		t.Errorf("Arabic hand-in: %d %.200s", a.status, a.body)
+	}
+	if a := e.do("editor", "GET", "/admin/riverside/files/library.yaml/handin?lang=fr", nil); a.status != 404 {
+		t.Errorf("a language the organisation does not write in: %d", a.status)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/editing"
 	"github.com/placard/placard/internal/handin"
+	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/scaffold"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/views"
@@ -55,7 +57,11 @@ func (p *Pages) renderList(w http.ResponseWriter, r *http.Request, q request, st
 	if uploadedPath.MatchString(uploaded) {
 		props.Uploaded = uploaded
 	}
-	for _, k := range scaffold.Kinds() {
+	// Petitions first: the kind most campaigns start as, and so the one
+	// the form offers until another is chosen.
+	kinds := scaffold.Kinds()
+	slices.SortStableFunc(kinds, func(a, b string) int { return btoi(b == "petition") - btoi(a == "petition") })
+	for _, k := range kinds {
 		props.Kinds = append(props.Kinds, views.Option{Value: k, Label: q.l.T("edit.kind." + k)})
 	}
 	for _, n := range names {
@@ -79,6 +85,9 @@ func (p *Pages) renderList(w http.ResponseWriter, r *http.Request, q request, st
 				row.PublishURL, row.CloseURL = row.EditURL+"/publish", row.EditURL+"/close"
 				if q.change && handin.Action(c, "") != nil {
 					row.HandinURL = row.EditURL + "/handin"
+					for _, lang := range c.Org.Langs()[1:] {
+						row.HandinLangs = append(row.HandinLangs, views.Option{Value: row.HandinURL + "?lang=" + url.QueryEscape(lang), Label: i18n.Name(lang)})
+					}
 				}
 			}
 		}
@@ -538,6 +547,13 @@ func (p *Pages) handin(w http.ResponseWriter, r *http.Request, q request) error 
 	if c == nil || handin.Action(c, "") == nil {
 		return errNotFound
 	}
+	// ?lang= gives the document in another of the organisation's languages.
+	if lang := r.URL.Query().Get("lang"); lang != "" {
+		if !slices.Contains(c.Org.Langs(), lang) {
+			return errNotFound
+		}
+		c = c.In(lang)
+	}
 	each := func(ctx context.Context, fn func(*signing.Signature) error) error {
 		return p.cfg.Signatures(ctx, q.org, c.Slug, fn)
 	}
@@ -563,4 +579,11 @@ func (p *Pages) handin(w http.ResponseWriter, r *http.Request, q request) error 
 func escape(s string) string {
 	r := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;")
 	return r.Replace(s)
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -1,7 +1,10 @@
 package handin
 
 import (
+	"bytes"
+	"compress/zlib"
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -20,6 +23,45 @@ var (
 	pdfPage     = regexp.MustCompile(`/Type\s*/Page\b[^s]`)
 	pdfMediaBox = regexp.MustCompile(`/MediaBox\s*\[\s*0\s+0\s+([0-9.]+)\s+([0-9.]+)\s*\]`)
 )
+
+// marginBoxes matches the page-margin rules of the document's style.
+var marginBoxes = regexp.MustCompile(`@(top|bottom)-center\{[^}]*\}`)
+
+// pdfStream matches a PDF stream's data.
+var pdfStream = regexp.MustCompile(`(?s)stream\r?\n(.*?)\r?\nendstream`)
+
+// textRuns counts the text-showing operators (Tj, TJ) in the PDF's
+// compressed content streams.
+func textRuns(t *testing.T, pdf []byte) int {
+	t.Helper()
+	n := 0
+	for _, m := range pdfStream.FindAllSubmatch(pdf, -1) {
+		r, err := zlib.NewReader(bytes.NewReader(m[1]))
+		if err != nil {
+			continue // not Flate: fonts, pictures
+		}
+		data, _ := io.ReadAll(r)
+		n += len(regexp.MustCompile(`\bT[jJ]\b`).FindAll(data, -1))
+	}
+	return n
+}
+
+// printPDF loads addr and prints it as Chromium's print to PDF does.
+func printPDF(t *testing.T, ctx context.Context, b *browsertest.Browser, addr string) []byte {
+	t.Helper()
+	if _, err := b.Load(ctx, addr, 1000, 800, false, true); err != nil {
+		t.Fatal(err)
+	}
+	yes := true
+	pdf, err := chromedp.Run(ctx, chromedp.Action[[]byte](func(ctx context.Context, tg *chromedp.Target) ([]byte, error) {
+		res, err := cdp.Call(ctx, tg, cdppage.PrintToPDF, cdppage.PrintToPDFParams{PreferCSSPageSize: &yes, PrintBackground: &yes})
+		return res.Data, err
+	}))
+	if err != nil {
+		t.Fatalf("printing: %v", err)
+	}
+	return pdf
+}
 
 // TestPrintsOnA4Pages prints hand-in documents in Chromium, served with the
 // strict policy the console gives them (only the document's own style, by
@@ -70,6 +112,29 @@ func TestPrintsOnA4Pages(t *testing.T) {
 			t.Fatalf("printing: %v", err)
 		}
 		pages := len(pdfPage.FindAll(pdf, -1))
+		if c.names == 400 {
+			// The title and page number are drawn on every page: the same
+			// document without its page margins' content draws two texts
+			// fewer per page.
+			bareProps := p
+			bareProps.CSS = marginBoxes.ReplaceAllString(p.CSS, "")
+			bare, err := Render(context.Background(), bareProps)
+			if err != nil {
+				t.Fatal(err)
+			}
+			with := textRuns(t, pdf)
+			saved := doc
+			doc = bare
+			without := textRuns(t, printPDF(t, ctx, b, srv.URL))
+			doc = saved
+			t.Logf("%s: %d pages, %d text runs with the page margins, %d without", c.lang, pages, with, without)
+			if with-without < 2*pages {
+				t.Errorf("%s: %d text runs with the page margins, %d without, over %d pages: want at least two more a page", c.lang, with, without, pages)
+			}
+			if _, err := b.Load(ctx, srv.URL, 1000, 800, false, true); err != nil {
+				t.Fatal(err)
+			}
+		}
 		if pages < c.minP || pages > c.maxP {
 			t.Errorf("%s with %d names prints on %d pages, want %d to %d", c.lang, c.names, pages, c.minP, c.maxP)
 		}

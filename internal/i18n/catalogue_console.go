@@ -5,6 +5,7 @@ package i18n
 func init() {
 	extend(map[string]map[string]string{
 		"en": {
+			"console.dashboard.outbox":            "Outbox (webhooks and emails): {waiting} waiting to be sent, {failed} failed.",
 			"console.chart.empty":                 "No signatures in the last 30 days.",
 			"console.signin.none":                 "Ask the person who runs this site for an invitation link; it signs you in once. To use passkeys, the console must be opened by a name such as localhost, not a number.",
 			"console.name":                        "Organisers' console",
@@ -140,6 +141,7 @@ func init() {
 			"console.err.internal.text":           "Nothing was lost. Please try again in a moment.",
 		},
 		"fr": {
+			"console.dashboard.outbox":            "File d'envoi (webhooks et e-mails) : {waiting} en attente, {failed} en échec.",
 			"console.chart.empty":                 "Aucune signature ces 30 derniers jours.",
 			"console.signin.none":                 "Demandez un lien d'invitation à la personne qui gère ce site ; il vous connecte une fois. Pour utiliser des clés d'accès, la console doit être ouverte par un nom comme localhost, pas par un numéro.",
 			"console.name":                        "Console des organisateurs",
@@ -275,6 +277,7 @@ func init() {
 			"console.err.internal.text":           "Rien n'a été perdu. Réessayez dans un instant.",
 		},
 		"de": {
+			"console.dashboard.outbox":            "Postausgang (Webhooks und E-Mails): {waiting} warten auf den Versand, {failed} fehlgeschlagen.",
 			"console.chart.empty":                 "Keine Unterschriften in den letzten 30 Tagen.",
 			"console.signin.none":                 "Bitten Sie die Person, die diese Website betreibt, um einen Einladungslink; er meldet Sie einmal an. Für Passkeys muss die Konsole über einen Namen wie localhost geöffnet werden, nicht über eine Nummer.",
 			"console.name":                        "Konsole für Organisierende",
@@ -410,6 +413,7 @@ func init() {
 			"console.err.internal.text":           "Nichts ist verloren. Bitte versuchen Sie es gleich noch einmal.",
 		},
 		"es": {
+			"console.dashboard.outbox":            "Bandeja de salida (webhooks y correos): {waiting} esperando envío, {failed} fallidos.",
 			"console.chart.empty":                 "Ninguna firma en los últimos 30 días.",
 			"console.signin.none":                 "Pide un enlace de invitación a quien gestiona este sitio; te da acceso una vez. Para usar llaves de acceso, la consola debe abrirse con un nombre como localhost, no con un número.",
 			"console.name":                        "Consola de organizadores",
@@ -545,6 +549,7 @@ func init() {
 			"console.err.internal.text":           "No se perdió nada. Vuelve a intentarlo en un momento.",
 		},
 		"ar": {
+			"console.dashboard.outbox":            "صندوق الإرسال (الخطافات والرسائل): {waiting} بانتظار الإرسال، و{failed} فشل إرسالها.",
 			"console.chart.empty":                 "لا توقيعات خلال آخر 30 يومًا.",
 			"console.signin.none":                 "اطلب رابط دعوة من الشخص الذي يدير هذا الموقع؛ فهو يسجّل دخولك مرة واحدة. لاستخدام مفاتيح المرور يجب فتح اللوحة باسم مثل localhost، لا برقم.",
 			"console.name":                        "لوحة المنظِّمين",
@@ -680,6 +685,7 @@ func init() {
 			"console.err.internal.text":           "لم يضع شيء. يُرجى المحاولة بعد قليل.",
 		},
 		"he": {
+			"console.dashboard.outbox":            "תיבת היוצא (webhooks ודוא״ל): {waiting} ממתינים לשליחה, {failed} נכשלו.",
 			"console.chart.empty":                 "אין חתימות ב־30 הימים האחרונים.",
 			"console.signin.none":                 "בקשו קישור הזמנה מהאדם שמפעיל את האתר; הוא מכניס אתכם פעם אחת. כדי להשתמש במפתחות גישה יש לפתוח את המסוף בשם כמו localhost, לא במספר.",
 			"console.name":                        "מסוף המארגנים",

@@ -30,6 +30,9 @@ type Deliverer struct {
 // permanent; a server that cannot be reached is tried again. Errors name
 // no address.
 func (d *Deliverer) Deliver(ctx context.Context, m signing.Message) error {
+	if cp, ok := decodeContact(m.Payload); ok {
+		return d.deliverContact(ctx, cp, m.ID) // contact.go
+	}
 	p, err := DecodePayload(m.Payload)
 	if err != nil {
 		return outbox.Permanent(err)

@@ -30,6 +30,10 @@ type Message struct {
 	// sent as List-Unsubscribe with List-Unsubscribe-Post: One-Click
 	// (RFC 8058), so a mail client's button works with one POST.
 	Unsubscribe string
+	// ReplyTo, when set, is where replies go (a supporter's message to a
+	// decision-maker); FromName then names the supporter beside the
+	// sending address.
+	ReplyTo, FromName string
 }
 
 // Sender sends Messages through one SMTP server, one connection per
@@ -113,6 +117,14 @@ func (s *Sender) Send(ctx context.Context, m Message) error {
 func (s *Sender) compose(m Message) (*gomail.Msg, error) {
 	msg := gomail.NewMsg()
 	msg.FromMailAddress(s.from)
+	if m.FromName != "" {
+		msg.FromMailAddress(&netmail.Address{Name: oneLine(m.FromName), Address: s.from.Address})
+	}
+	if m.ReplyTo != "" {
+		if err := msg.ReplyTo(m.ReplyTo); err != nil {
+			return nil, errors.New("mail: the reply address cannot be written in a message")
+		}
+	}
 	if err := msg.To(m.To); err != nil {
 		return nil, errors.New("mail: the recipient's address cannot be written in a message")
 	}

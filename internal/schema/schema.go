@@ -30,6 +30,7 @@ var (
 	actionType   = reflect.TypeFor[campaign.Action]()
 	markdownType = reflect.TypeFor[campaign.Markdown]()
 	shareTextTyp = reflect.TypeFor[campaign.ShareText]()
+	targetsType  = reflect.TypeFor[[]campaign.Target]()
 )
 
 // Patterns the loader accepts for dates, lengths of time, whole numbers
@@ -62,6 +63,9 @@ func enumFor(t reflect.Type, key string) []any {
 			out = append(out, string(k))
 		}
 		return out
+	}
+	if t.Kind() == reflect.String && t.PkgPath() == "" && key == "send" {
+		return []any{"client", "server", nil}
 	}
 	if t.Kind() == reflect.String && t.PkgPath() == "" && key == "format" {
 		out := []any{}
@@ -239,6 +243,12 @@ func valueSchema(t reflect.Type, key string) map[string]any {
 		}}
 	case t == actionType:
 		return actionSchema()
+	case t == targetsType:
+		// A list of targets, or the name of a file in targets/.
+		return map[string]any{"anyOf": []any{
+			map[string]any{"type": "string", "description": "a file in the organisation's targets/ folder, without .csv or .yaml", "examples": []any{"senate"}},
+			map[string]any{"type": []any{"array", "null"}, "items": valueSchema(t.Elem(), key)},
+		}}
 	case t.Kind() == reflect.Pointer:
 		return valueSchema(t.Elem(), key)
 	case t.Kind() == reflect.Struct:

@@ -147,7 +147,7 @@ func yamlFiles(t *testing.T, roots ...string) (orgs, camps []string) {
 				return err
 			}
 			// The loader skips hidden files and folders and the assets folder.
-			if strings.Contains(p, "/.") || strings.Contains(p, "/assets/") {
+			if strings.Contains(p, "/.") || strings.Contains(p, "/assets/") || strings.Contains(p, "/targets/") {
 				return nil
 			}
 			if filepath.Base(p) == "org.yaml" {

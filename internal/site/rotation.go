@@ -50,14 +50,34 @@ func FirstShare(c *campaign.Campaign) *campaign.Share {
 // Mastodon form, the copy field (tagged "copy") and the native share
 // button (tagged "share").
 func ShareViewFor(pagePath, link string, msg func(campaign.Network) string, subject string, tags []string) views.ShareView {
+	return shareViewWith(pagePath, link, msg, networkSource, subject, tags)
+}
+
+// networkSource tags a share link with its network alone.
+func networkSource(n campaign.Network) string { return string(n) }
+
+// wordingSources tags each network's link with the wording rotation v
+// shows (x-2) when that network rotates several messages (wording.go in
+// internal/attribution), else with the network alone.
+func wordingSources(sh *campaign.Share, v int) func(campaign.Network) string {
+	if sh == nil {
+		return networkSource
+	}
+	return func(n campaign.Network) string {
+		return attribution.WordingSource(string(n), sh.Messages.Wording(n, v))
+	}
+}
+
+// shareViewWith is ShareViewFor with each network's source tag from src.
+func shareViewWith(pagePath, link string, msg, src func(campaign.Network) string, subject string, tags []string) views.ShareView {
 	copyURL := attribution.WithSource(link, attribution.SourceCopy, "")
 	return views.ShareView{
 		URL:     copyURL,
 		Message: copyMessage(withLink(msg(""), copyURL), hashtags(tags)),
-		Links:   shareLinks(msg, link, subject),
+		Links:   shareLinks(msg, src, link, subject),
 		Mastodon: views.MastodonShare{
 			Action: pagePath + "/share/mastodon",
-			Text:   withLink(msg(campaign.NetworkMastodon), attribution.WithSource(link, string(campaign.NetworkMastodon), "")),
+			Text:   withLink(msg(campaign.NetworkMastodon), attribution.WithSource(link, src(campaign.NetworkMastodon), "")),
 		},
 		Hashtags:   hashtags(tags),
 		NativeURL:  attribution.WithSource(link, attribution.SourceShare, ""),

@@ -46,14 +46,14 @@ var shareLabels = map[campaign.Network]string{
 // (which needs the reader's own server and goes through a form), in page
 // order. msg returns the message a network uses (before {link} is filled);
 // link is the campaign's canonical address (or a personal link), which each
-// network's link carries with ?src=NETWORK added.
-func shareLinks(msg func(campaign.Network) string, link, emailSubject string) []views.ShareLink {
+// network's link carries with ?src=SOURCE added, SOURCE being src(n).
+func shareLinks(msg func(campaign.Network) string, src func(campaign.Network) string, link, emailSubject string) []views.ShareLink {
 	var out []views.ShareLink
 	plain := link
 	for _, n := range campaign.Networks {
 		// Each network shares the address tagged with its own source, so
 		// arrivals and signatures can be counted per network (internal/attribution).
-		link := attribution.WithSource(plain, string(n), "")
+		link := attribution.WithSource(plain, src(n), "")
 		text := withLink(msg(n), link)
 		l := views.ShareLink{Network: string(n), Label: shareLabels[n]}
 		switch n {

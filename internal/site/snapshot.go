@@ -35,6 +35,9 @@ type Snapshot struct {
 	// Regions holds the region variants of campaign pages: path → lower-cased
 	// region → page. Only pages with a contact region picker have any.
 	Regions map[string]map[string]*pagecache.Response
+	// Contacts holds each contact action's own page (lookup, calls) by
+	// its path, rendered per request (contact.go).
+	Contacts map[string]*ContactAction
 	// Rotations holds the share-message renderings of campaign pages whose
 	// share action lists several messages: path → one page per rotation,
 	// [0] being the page in pages (see rotation.go).
@@ -221,6 +224,7 @@ func Compile(opt Options, md *markdown.Renderer, site *campaign.Site, prev *Snap
 			opt:         opt,
 			Pages:       map[string]*pagecache.Response{},
 			Regions:     map[string]map[string]*pagecache.Response{},
+			Contacts:    map[string]*ContactAction{},
 			Rotations:   map[string][]*pagecache.Response{},
 			Static:      map[string]*pagecache.Response{},
 			Mastodon:    map[string]string{},
@@ -441,6 +445,7 @@ func (b *builder) addOrg(o *campaign.Org) error {
 			if err := b.addCardsAndPoster(c); err != nil {
 				return err
 			}
+			b.addContacts(c, cp)
 			if lc := b.newLive(c, cp); lc != nil {
 				if isDefaultLang(o) {
 					for _, alt := range cp.Page.Alternates {

@@ -599,16 +599,18 @@ func (b *builder) contactView(c *campaign.Campaign, ct *campaign.Contact, id, re
 		tv := views.TargetView{Name: t.Name, Role: t.Role, Region: t.Region, Phone: t.Phone, TelURL: telURL(t.Phone), Email: t.Email}
 		if t.Email != "" {
 			tv.MailtoURL = MailtoURL(t.Email, subject, ct.Message)
+			tv.GmailURL, tv.OutlookURL = GmailURL(t.Email, subject, ct.Message), OutlookURL(t.Email, subject, ct.Message)
 		}
 		cv.Targets = append(cv.Targets, tv)
 	}
+	b.contactLinks(c, ct, id, cv)
 	return cv
 }
 
 // shareView builds the share links and the Mastodon form.
 func (b *builder) shareView(c *campaign.Campaign, sh *campaign.Share, canonical string) *views.ShareView {
 	msg, subject, tags := CampaignMessages(c, sh, b.variant)
-	sv := b.shareLinksView(CampaignPath(c), canonical, msg, subject, tags)
+	sv := b.shareLinksWith(CampaignPath(c), canonical, msg, wordingSources(sh, b.variant), subject, tags)
 	OrderShare(sv, c.Org.ShareNetworks)
 	return sv
 }
@@ -617,7 +619,12 @@ func (b *builder) shareView(c *campaign.Campaign, sh *campaign.Share, canonical 
 // at pagePath, and records the page's default Mastodon text for the
 // Mastodon redirect.
 func (b *builder) shareLinksView(pagePath, canonical string, msg func(campaign.Network) string, subject string, tags []string) *views.ShareView {
-	sv := ShareViewFor(pagePath, canonical, msg, subject, tags)
+	return b.shareLinksWith(pagePath, canonical, msg, networkSource, subject, tags)
+}
+
+// shareLinksWith is shareLinksView with each network's source tag from src.
+func (b *builder) shareLinksWith(pagePath, canonical string, msg, src func(campaign.Network) string, subject string, tags []string) *views.ShareView {
+	sv := shareViewWith(pagePath, canonical, msg, src, subject, tags)
 	for i := range sv.Links {
 		sv.Links[i].Label = b.l.T("share.net." + sv.Links[i].Network)
 	}

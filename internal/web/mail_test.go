@@ -406,3 +406,25 @@ func TestMailDataRequest(t *testing.T) {
 	wantStatus(t, get(t, e.s, "GET", "/riverside/mail/data/erase", nil), 405)
 	wantStatus(t, e.post(t, "/riverside/mail/data/explode", url.Values{"t": {"x"}}, nil), 404)
 }
+
+// TestMailConfirmEmbed: a signature held for confirmation from a
+// partner's embed lands on the check-your-inbox page inside the frame.
+func TestMailConfirmEmbed(t *testing.T) {
+	f := confirmFiles(t)
+	f["riverside/org.yaml"] += "embed_origins: [" + partner + ", " + localPartner + "]\n"
+	e := newMailEnv(t, openSQLite(t), f)
+	v := e.formValues(t, libraryEmbed, "petition-form")
+	e.clock.add(5 * time.Second)
+	res := e.post(t, libraryPage+"/embed/sign", v, nil)
+	wantStatus(t, res, 303)
+	loc := res.Header.Get("Location")
+	if loc != libraryPage+"/confirm?lang=en&embed=1" {
+		t.Fatalf("Location %q, want the check-your-inbox page for the frame", loc)
+	}
+	res = get(t, e.s, "GET", loc, nil)
+	wantStatus(t, res, 200)
+	wantFramedBy(t, res, partner, localPartner)
+	if c := e.count(t, "riverside", "save-the-library"); c.Signatures != 0 {
+		t.Errorf("counted before confirming: %+v", c)
+	}
+}

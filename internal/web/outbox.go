@@ -16,13 +16,9 @@ import (
 // None (and no allocation) for an organisation without them.
 func (s *Server) signatureMessages(lc *site.SigningCampaign, sig *signing.Signature, now time.Time) []signing.Message {
 	return webhook.Messages(lc.Campaign.Org, lc.Campaign, sig, webhook.Occasion{
-		Event: campaign.EventSignatureCreated, Final: sig.Status != unconfirmed, At: now, BaseURL: s.cfg.BaseURL,
+		Event: campaign.EventSignatureCreated, Final: sig.Status != signing.StatusUnconfirmed, At: now, BaseURL: s.cfg.BaseURL,
 	})
 }
-
-// unconfirmed is the status of a signature waiting for its signer to
-// confirm their address (issue 14 §2).
-const unconfirmed signing.Status = "unconfirmed"
 
 // wakeOutbox tells the delivery worker a stored signature has messages.
 func (s *Server) wakeOutbox(sig *signing.Signature) {

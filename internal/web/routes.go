@@ -30,6 +30,12 @@ import (
 //	GET /{org}/{old-slug}[/thanks]             301 to the renamed campaign (org.yaml redirects)
 //	GET /{org}/share/mastodon                  ?instance=HOST&text=… → 303 to HOST's share screen
 //	GET /{org}/{campaign}/share/mastodon       the same, for a campaign page
+//	GET /{org}/{campaign}[/{lang}]/contact/{action}  a contact action's page: ?postcode= finds the
+//	                                           reader's representatives (never stored or logged) (contact.go)
+//	POST …/contact/{action}/called             counts one anonymous call → 303 back to the page
+//	POST …/contact/{action}/write              send: server — a supporter's message, sealed into the
+//	                                           link of a confirmation email (contact_write.go)
+//	GET, POST …/contact/{action}/confirm       ?c=… that link: the message and a button; POST queues it
 //	GET /{org}/{campaign}/embed                the main call to action for partners' iframes (embed.go);
 //	                                           framed only by org.yaml's embed_origins, 403 without them
 //	POST /{org}/{campaign}/embed/sign          signing inside the frame → 303 to embed/thanks
@@ -83,6 +89,11 @@ func (s *Server) routes() http.Handler {
 	r.Get("/{org}/{campaign}", s.handle(s.page))
 	sign := s.signRoute() // one rate limit for both forms
 	r.Handle("/{org}/{campaign}/sign", sign)
+	contact := s.contactRoute() // one rate limit for lookups and calls
+	r.Handle("/{org}/{campaign}/contact/{action}", contact)
+	r.Handle("/{org}/{campaign}/contact/{action}/{step}", contact)
+	r.Handle("/{org}/{campaign}/{lang}/contact/{action}", contact)
+	r.Handle("/{org}/{campaign}/{lang}/contact/{action}/{step}", contact)
 	r.Get("/{org}/{campaign}/embed", s.handle(s.embed))
 	r.Handle("/{org}/{campaign}/embed/sign", s.framedAsEmbed(sign))
 	r.Get("/{org}/{campaign}/embed/thanks", s.handle(s.embedThanks))

@@ -208,6 +208,9 @@ type Server struct {
 	// carries new personal links to the thank-you page (formtoken.Claims).
 	arrivals attribution.Arrivals
 	claims   *formtoken.Claims
+	// sealer seals a supporter's message to a decision-maker into the
+	// link that confirms their address (contact_write.go).
+	sealer formtoken.Sealer
 	// links are personal links made ahead of their signers, and credits
 	// what stored signatures brought, until the poller writes it
 	// (internal/attribution).
@@ -298,6 +301,7 @@ func NewContext(ctx context.Context, cfg Config, loaded *campaign.Site) (*Server
 		tallies: map[string]*tallywatch.Tally{},
 		lazy:    &site.LazyFiles{},
 	}
+	s.sealer = formtoken.NewSealer(key, "contact message")
 	if cfg.Store != nil {
 		s.claims = formtoken.NewClaims(key, refTokenLen, refKeyLen, cfg.Store.ClaimOnce)
 	} else {

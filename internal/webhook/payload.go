@@ -247,6 +247,36 @@ func Erased(o *campaign.Org, email string, at time.Time) []signing.Message {
 	return msgs
 }
 
+// ErasedFor returns the signature.erased messages erasing email sends
+// across site: those of each organisation whose webhooks want them and
+// where signed reports a signature by the address (asked only about such
+// organisations, before the erasure), so no organisation learns of an
+// address it never had. Erasures by the command line, the console and the
+// supporter's own page all use it.
+func ErasedFor(site *campaign.Site, email string, at time.Time, signed func(o *campaign.Org) (bool, error)) ([]signing.Message, error) {
+	if site == nil {
+		return nil, nil
+	}
+	var msgs []signing.Message
+	for _, o := range site.Orgs {
+		wants := false
+		for _, w := range o.Webhooks {
+			wants = wants || w.Wants(campaign.EventSignatureErased)
+		}
+		if !wants {
+			continue
+		}
+		ok, err := signed(o)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			msgs = append(msgs, Erased(o, email, at)...)
+		}
+	}
+	return msgs, nil
+}
+
 func data(o *campaign.Org, c *campaign.Campaign, s *signing.Signature, base string) Data {
 	d := Data{Campaign: Campaign{Org: s.Org, Slug: s.Campaign}, Signature: signature(s)}
 	if c != nil {

@@ -341,3 +341,28 @@ func TestOSDIRecord(t *testing.T) {
 		}
 	}
 }
+
+// TestErasedFor: only organisations wanting signature.erased where the
+// address signed are told; the others are not even asked about.
+func TestErasedFor(t *testing.T) {
+	hook := func(events string) string {
+		return "webhooks:\n  - url: https://crm.example.org/x\n    secret_env: S\n    events: [" + events + "]\n"
+	}
+	s := campaigntest.Site(t, campaigntest.Files{
+		"a/org.yaml": "name: A\n" + hook("signature.erased"),
+		"b/org.yaml": "name: B\n" + hook("signature.erased"),
+		"c/org.yaml": "name: C\n" + hook("signature.created"),
+		"d/org.yaml": "name: D\n",
+	})
+	var asked []string
+	msgs, err := webhook.ErasedFor(s, "ana@example.org", at, func(o *campaign.Org) (bool, error) {
+		asked = append(asked, o.Slug)
+		return o.Slug == "a", nil
+	})
+	if err != nil || len(msgs) != 1 || msgs[0].Org != "a" || msgs[0].Email != "ana@example.org" {
+		t.Errorf("ErasedFor: got %+v, %v, want one message for a", msgs, err)
+	}
+	if strings.Join(asked, ",") != "a,b" {
+		t.Errorf("asked about %v, want only a and b (the ones wanting signature.erased)", asked)
+	}
+}

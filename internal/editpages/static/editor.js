@@ -58,6 +58,7 @@
         strong.textContent = box.getAttribute('data-line').replace('{line}', pr.line).replace('{col}', pr.col) + ' ';
         li.appendChild(strong);
       }
+      if (pr.warning) li.appendChild(document.createTextNode(box.getAttribute('data-warning') + ' '));
       li.appendChild(document.createTextNode(pr.message));
       if (pr.here && pr.line > 0) {
         var b = document.createElement('button');

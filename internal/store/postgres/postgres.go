@@ -525,7 +525,7 @@ func (db *DB) SetStatus(ctx context.Context, id int64, status signing.Status) (e
 // tallies in the same transaction, and returns how many were deleted.
 func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 	defer failed(&err, "erasing signatures")
-	key, err := db.Secret(ctx)
+	key, err := db.Secret(ctx) // for the keyed hashes of suppressions and outreach senders
 	if err != nil {
 		return 0, err
 	}
@@ -562,6 +562,9 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 		if _, err := tx.Exec(ctx, `DELETE FROM outbox WHERE email = $1`, email); err != nil {
 			return err
 		}
+		if err := eraseSender(ctx, tx, key, email); err != nil {
+			return err
+		}
 		return applyDeltas(ctx, tx, &ds)
 	})
 	if err != nil {
@@ -587,6 +590,10 @@ func (db *DB) wipe(ctx context.Context) error {
 	// The outbox's rows hold addresses and payloads too (store.Outbox).
 	if _, err := db.pool.Exec(ctx, `VACUUM (FULL) outbox`); err != nil {
 		return fmt.Errorf("rewriting the outbox after erasing: %w", err)
+	}
+	// The keyed hashes of who wrote to a decision-maker (store.TargetMail).
+	if _, err := db.pool.Exec(ctx, `VACUUM (FULL) outreach_senders`); err != nil {
+		return fmt.Errorf("rewriting the outreach senders after erasing: %w", err)
 	}
 	return nil
 }

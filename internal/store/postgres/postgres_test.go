@@ -284,3 +284,54 @@ func TestWipe(t *testing.T) {
 		}}
 	})
 }
+
+func TestOutreach(t *testing.T) {
+	storetest.RunOutreach(t, func(t *testing.T) store.Store { return open(t, pgtest.DSN(t)) })
+}
+
+func TestTargetMail(t *testing.T) {
+	storetest.RunTargetMail(t, func(t *testing.T) store.Store { return open(t, pgtest.DSN(t)) })
+}
+
+// TestTargetMailWipe: after an erasure no byte of the supporter's keyed
+// hash or address is left in the cluster's data files, even after ANALYZE
+// sampled the senders.
+func TestTargetMailWipe(t *testing.T) {
+	storetest.RunTargetMailWipe(t, func(t *testing.T) storetest.WipeDisk {
+		c := pgtest.NewCluster(t)
+		dsn := c.Database(t)
+		return storetest.WipeDisk{
+			Open: func() (store.Store, error) { return postgres.Open(context.Background(), dsn) },
+			Signed: func(t *testing.T) {
+				conn, err := pgx.Connect(context.Background(), dsn)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer conn.Close(context.Background())
+				if _, err := conn.Exec(context.Background(), "ANALYZE outreach_senders"); err != nil {
+					t.Fatalf("ANALYZE: %v", err)
+				}
+			},
+			Files: func(t *testing.T) []string {
+				c.Checkpoint(t)
+				var paths []string
+				err := filepath.WalkDir(c.DataDir(), func(p string, d fs.DirEntry, err error) error {
+					if err != nil {
+						return err
+					}
+					if d.IsDir() && d.Name() == "pg_wal" {
+						return filepath.SkipDir
+					}
+					if d.Type().IsRegular() {
+						paths = append(paths, p)
+					}
+					return nil
+				})
+				if err != nil {
+					t.Fatalf("listing %s: %v", c.DataDir(), err)
+				}
+				return paths
+			},
+		}
+	})
+}

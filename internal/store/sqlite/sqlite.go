@@ -873,7 +873,7 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 	if err != nil {
 		return 0, err
 	}
-	key, err := db.Secret(ctx)
+	key, err := db.Secret(ctx) // for the keyed hashes of suppressions and outreach senders
 	if err != nil {
 		return 0, err
 	}
@@ -914,6 +914,9 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 	}
 	// The address's undelivered messages go too (store.Outbox).
 	if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE email = ?`, email); err != nil {
+		return 0, err
+	}
+	if err := eraseSender(ctx, tx, key, email); err != nil {
 		return 0, err
 	}
 	if err := tx.Commit(); err != nil {

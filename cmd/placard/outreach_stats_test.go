@@ -1,0 +1,52 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/placard/placard/internal/store"
+)
+
+// TestStatsOutreach: calls and emails counted for a campaign appear in
+// placard stats, as a table and in the JSON export, per target and outcome.
+func TestStatsOutreach(t *testing.T) {
+	db := sqliteDB(t)
+	ctx := context.Background()
+	st, err := openServeStore(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	for _, e := range []store.OutreachEvent{
+		{Org: "northgate", Campaign: "kestrel", Action: "call", Target: "moss", Kind: "call", Outcome: "staff", At: at},
+		{Org: "northgate", Campaign: "kestrel", Action: "call", Target: "moss", Kind: "call", Outcome: "staff", At: at},
+		{Org: "northgate", Campaign: "kestrel", Action: "call", Target: "lind", Kind: "call", Outcome: "voicemail", At: at},
+		{Org: "northgate", Campaign: "kestrel", Action: "call", Target: "lind", Kind: "email", Outcome: "sent", At: at},
+	} {
+		if err := st.(store.Outreach).RecordOutreach(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+	out, errs, code := runCLI(t, "stats", "northgate/kestrel", "--db", db)
+	want := `Calls and emails to decision-makers
+
+Action/target  Kind   Outcome      Count
+call/lind      call   voicemail        1
+call/lind      email  sent             1
+call/moss      call   staff            2
+Total          3 calls, 1 emails
+`
+	if code != 0 || !strings.Contains(out, want) {
+		t.Errorf("stats: exit %d\n%s%s\nwant it to contain\n%s", code, out, errs, want)
+	}
+	out, _, code = runCLI(t, "stats", "northgate/kestrel", "--format", "json", "--db", db)
+	if code != 0 || !strings.Contains(out, `"outreach": [`) || !strings.Contains(out, `"target": "moss",
+      "kind": "call",
+      "outcome": "staff",
+      "count": 2`) {
+		t.Errorf("stats --format json:\n%s", out)
+	}
+}

@@ -1,0 +1,70 @@
+package console
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+
+	"github.com/placard/placard/internal/mail"
+	"github.com/placard/placard/internal/outbox"
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
+)
+
+// Emailed sign-in links go through the outbox like every other email: the
+// request stores a message (Enqueue) and answers at once, and serve's
+// delivery worker sends it, retrying while the mail server is away. They
+// have a message kind of their own, because they are not one of the
+// signers' emails internal/mail renders from the campaign files: the
+// console writes the whole text. The payload holds the link, so it is in
+// the database only until it is delivered (a delivered message is deleted)
+// and works for accounts.LinkTTL at most.
+
+// MessageSignIn is the outbox kind of a console sign-in email.
+const MessageSignIn = "console-signin"
+
+// Letter is one sign-in email.
+type Letter struct {
+	To, Lang, Subject, Body string
+}
+
+// letterPayload is a Letter as the outbox keeps it.
+type letterPayload struct {
+	To      string `json:"to"`
+	Lang    string `json:"lang"`
+	Subject string `json:"subject"`
+	Body    string `json:"body"`
+}
+
+// OutboxMailer is a Mailer that enqueues each letter in ob for
+// SignInDeliverer, then calls wake (the worker's Wake; nil for none).
+func OutboxMailer(ob store.Outbox, wake func()) Mailer {
+	return func(ctx context.Context, l Letter) error {
+		b, err := json.Marshal(letterPayload(l))
+		if err != nil {
+			return err
+		}
+		err = ob.Enqueue(ctx, []signing.Message{{ID: signing.NewMessageID(), Kind: MessageSignIn, Email: l.To, Payload: b}})
+		if err == nil && wake != nil {
+			wake()
+		}
+		return err
+	}
+}
+
+// SignInDeliverer sends the outbox's sign-in emails through send (a
+// mail.Sender's Send): plain text, in the organiser's language. A payload
+// that cannot be read, and a refusal by the mail server, are permanent.
+func SignInDeliverer(send func(context.Context, mail.Message) error) outbox.Deliverer {
+	return outbox.DelivererFunc(func(ctx context.Context, m signing.Message) error {
+		var p letterPayload
+		if err := json.Unmarshal(m.Payload, &p); err != nil || p.To == "" {
+			return outbox.Permanent(errors.New("console: unreadable sign-in email"))
+		}
+		err := send(ctx, mail.Message{ID: m.ID, To: p.To, Lang: p.Lang, Subject: p.Subject, Text: p.Body})
+		if err != nil && mail.IsPermanent(err) {
+			return outbox.Permanent(err)
+		}
+		return err
+	})
+}

@@ -1,0 +1,145 @@
+package mail
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+
+	"github.com/placard/placard/internal/i18n"
+	"github.com/placard/placard/internal/outbox"
+	"github.com/placard/placard/views"
+)
+
+// The emails of a contact action with send: server (issue 16), named in
+// ContactPayload.Template: the link a supporter follows to confirm their
+// address, their message to the decision-maker, and their copy.
+const (
+	TemplateContactConfirm = "contact-confirm"
+	TemplateContactTarget  = "contact"
+	TemplateContactCopy    = "contact-copy"
+)
+
+// ContactPayload is what the outbox keeps of a contact email until it is
+// delivered. Unlike Payload it carries the supporter's own words (subject
+// and body), which the campaign files cannot write again.
+type ContactPayload struct {
+	Template string `json:"template"`
+	Lang     string `json:"lang"`
+	Org      string `json:"org"`
+	Campaign string `json:"campaign"`
+	// To is the recipient: the target's office, or the supporter.
+	To string `json:"to"`
+	// ReplyTo and FromName are the supporter's address and name on the
+	// message to the target: it goes from the organisation's address,
+	// and replies go to the supporter.
+	ReplyTo  string `json:"reply_to,omitempty"`
+	FromName string `json:"from_name,omitempty"`
+	Subject  string `json:"subject"`
+	Body     string `json:"body"`
+	// TargetName is whom the message is for; Link is the confirmation link.
+	TargetName string `json:"target_name,omitempty"`
+	Link       string `json:"link,omitempty"`
+}
+
+// Encode is the payload as JSON.
+func (p ContactPayload) Encode() []byte {
+	b, _ := json.Marshal(p)
+	return b
+}
+
+// decodeContact reads b when it is a contact payload.
+func decodeContact(b []byte) (ContactPayload, bool) {
+	var p ContactPayload
+	if json.Unmarshal(b, &p) != nil {
+		return p, false
+	}
+	switch p.Template {
+	case TemplateContactConfirm, TemplateContactTarget, TemplateContactCopy:
+		return p, p.To != "" && p.Org != ""
+	}
+	return p, false
+}
+
+// RenderContact writes the contact email p describes; id becomes its
+// Message-ID.
+func (r *Renderer) RenderContact(p ContactPayload, id string) (Message, error) {
+	s := r.Site()
+	if s == nil {
+		return Message{}, ErrGone
+	}
+	org := s.Org(p.Org)
+	if org == nil {
+		return Message{}, ErrGone
+	}
+	org = org.In(p.Lang)
+	loc := i18n.New(org.Language, org.Strings[org.Language])
+	props := views.MailProps{Lang: loc.Lang(), Dir: loc.Dir(), Brand: Brand(org.Colours.Primary), OrgName: org.Name}
+	paragraphs := func(body string) []string {
+		var out []string
+		for _, para := range strings.Split(strings.ReplaceAll(body, "\r\n", "\n"), "\n\n") {
+			if para = strings.TrimSpace(para); para != "" {
+				out = append(out, para)
+			}
+		}
+		return out
+	}
+	m := Message{ID: id, To: p.To, Lang: loc.Lang()}
+	switch p.Template {
+	case TemplateContactConfirm:
+		props.Subject = loc.T("contact.mail.confirm.subject", "name", p.TargetName)
+		props.Heading = props.Subject
+		props.Paragraphs = append([]string{loc.T("contact.mail.confirm.intro", "name", p.TargetName)}, "— "+p.Subject)
+		props.Paragraphs = append(props.Paragraphs, paragraphs(p.Body)...)
+		props.Button = &views.MailLink{Label: loc.T("contact.write.submit"), URL: p.Link}
+		props.Note = loc.T("contact.mail.confirm.ignore")
+	case TemplateContactTarget:
+		props.Subject = p.Subject
+		props.Paragraphs = append(paragraphs(p.Body), p.FromName)
+		props.Note = loc.T("contact.mail.via", "name", p.FromName, "org", org.Name)
+		m.ReplyTo, m.FromName = p.ReplyTo, p.FromName
+	case TemplateContactCopy:
+		props.Subject = loc.T("contact.mail.copy.subject", "subject", p.Subject)
+		props.Paragraphs = append([]string{loc.T("contact.mail.copy", "name", p.TargetName)}, paragraphs(p.Body)...)
+	}
+	if len(props.Paragraphs) == 0 {
+		return Message{}, errors.New("mail: a contact email without text")
+	}
+	props.Preheader = props.Paragraphs[0]
+	var html bytes.Buffer
+	if err := views.MailHTML(props).Render(context.Background(), &html); err != nil {
+		return Message{}, err
+	}
+	m.Subject, m.HTML, m.Text = props.Subject, html.String(), views.MailText(props)
+	return m, nil
+}
+
+// deliverContact sends a contact email. Messages to the supporter stop at
+// the organisation's suppression list like every other; the message to
+// the decision-maker does not (it is not the organisation writing to them).
+func (d *Deliverer) deliverContact(ctx context.Context, p ContactPayload, id string) error {
+	if p.Template != TemplateContactTarget && d.Suppressed != nil {
+		off, err := d.Suppressed(ctx, p.Org, p.To)
+		if err != nil {
+			return err
+		}
+		if off {
+			return nil
+		}
+	}
+	msg, err := d.Renderer.RenderContact(p, id)
+	if errors.Is(err, ErrGone) {
+		return outbox.Permanent(err)
+	}
+	if err != nil {
+		return outbox.Permanent(err)
+	}
+	if err := d.Sender.Send(ctx, msg); err != nil {
+		if IsPermanent(err) {
+			return outbox.Permanent(err)
+		}
+		return err
+	}
+	return nil
+}

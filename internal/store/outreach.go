@@ -1,0 +1,127 @@
+package store
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"errors"
+	"time"
+
+	"github.com/placard/placard/internal/signing"
+)
+
+// Outreach counts calls and emails to decision-makers. It is a separate,
+// small interface (engines implement it beside Store) because it holds
+// nothing about supporters: a count per campaign, action, target, kind,
+// outcome and hour, and no row per event, so no row can be lined up with
+// a signature, a log line or another row.
+type Outreach interface {
+	// RecordOutreach adds one to the count of e's campaign, action, target,
+	// kind and outcome in the hour e.At falls in (UTC; minutes and seconds
+	// are dropped before anything is written).
+	RecordOutreach(ctx context.Context, e OutreachEvent) error
+	// OutreachCounts returns org's counts (of one campaign, or of every
+	// campaign when campaign is ""), summed over hours, sorted by campaign,
+	// action, target, kind and outcome.
+	OutreachCounts(ctx context.Context, org, campaign string) ([]OutreachCount, error)
+}
+
+// Kinds of outreach.
+const (
+	OutreachCall  = "call"
+	OutreachEmail = "email"
+)
+
+// OutreachEvent is one anonymous call or email: which target of which
+// action, and how it went. It has no field for the supporter.
+type OutreachEvent struct {
+	Org, Campaign, Action string
+	// Target is the target's id in the action.
+	Target string
+	// Kind is OutreachCall or OutreachEmail.
+	Kind string
+	// Outcome is what the supporter chose, such as "staff", "voicemail" or
+	// "no-answer" for a call, "sent" for an email.
+	Outcome string
+	// At is when it happened; only its hour is kept.
+	At time.Time
+}
+
+// OutreachCount is how many calls or emails of one kind and outcome reached
+// one target of one action.
+type OutreachCount struct {
+	Org, Campaign, Action, Target, Kind, Outcome string
+	Count                                        int64
+}
+
+// OutreachHour is the hour an outreach event is kept under: t in UTC,
+// without minutes and seconds.
+func OutreachHour(t time.Time) time.Time { return t.UTC().Truncate(time.Hour) }
+
+// TargetMail queues supporters' own messages to decision-makers (a contact
+// action with send: server), enforcing the two rules that protect the
+// targets' inboxes and the supporters: at most PerHour messages to one
+// target in any hour (the rest wait their turn: a drip) and at most one
+// message from one supporter to one target per campaign. The supporter's
+// address is kept only as a keyed hash (HMAC-SHA-256 with the store's
+// Secret) for the second rule, and Erase removes that hash with the
+// address's undelivered messages. Both engines implement it beside Store;
+// storetest.RunTargetMail is its suite.
+type TargetMail interface {
+	// QueueTargetMail, in one transaction: records that q.Sender wrote to
+	// q.Target in q.Campaign (ErrAlreadySent, and nothing queued, when
+	// they already had), gives q.Messages the NotBefore of the target's
+	// next free slot (q.At when this hour has room, else the start of the
+	// first hour with room), adds them to the outbox and counts one email
+	// to the target (outcome "queued"). It returns that NotBefore.
+	QueueTargetMail(ctx context.Context, q TargetMailing) (time.Time, error)
+}
+
+// TargetMailing is one supporter's message to one target, with any copy.
+type TargetMailing struct {
+	Org, Campaign, Action, Target string
+	// Sender is the supporter's normalised address; only its keyed hash
+	// is written.
+	Sender string
+	// PerHour is the most messages the target may receive in one hour
+	// (at least 1).
+	PerHour int
+	// Messages are the outbox messages to queue (the message to the
+	// target, and the supporter's copy when asked for); their Email should
+	// be Sender, so an erasure finds them.
+	Messages []signing.Message
+	// At is now.
+	At time.Time
+}
+
+// ErrAlreadySent means the supporter has already written to this target in
+// this campaign.
+var ErrAlreadySent = errors.New("store: already written to this target")
+
+// SenderHash is the keyed hash kept for a supporter's address: HMAC-SHA-256
+// of the normalised address under the store's secret.
+func SenderHash(secret []byte, email string) []byte {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte("placard/outreach-sender\x00" + email))
+	return m.Sum(nil)
+}
+
+// DripSlot is the drip's rule, shared by both engines: given the target's
+// current slot (the hour it started and how many messages it holds; a zero
+// hour for none), the message sent at at goes in the returned slot, and is
+// due at the returned time.
+func DripSlot(hour time.Time, n, perHour int, at time.Time) (newHour time.Time, newN int, due time.Time) {
+	perHour = max(perHour, 1)
+	cur := OutreachHour(at)
+	if hour.Before(cur) {
+		hour, n = cur, 0
+	}
+	if n >= perHour {
+		hour, n = hour.Add(time.Hour), 0
+	}
+	due = at
+	if hour.After(cur) {
+		due = hour
+	}
+	return hour, n + 1, due
+}

@@ -1,0 +1,109 @@
+package postgres
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/placard/placard/internal/store"
+)
+
+var _ store.Outreach = (*DB)(nil)
+
+// RecordOutreach adds one to an hour's count (part of store.Outreach).
+func (db *DB) RecordOutreach(ctx context.Context, e store.OutreachEvent) (err error) {
+	defer failed(&err, "counting outreach")
+	_, err = db.pool.Exec(ctx, `INSERT INTO outreach AS o (org, campaign, action, target, kind, outcome, hour, n)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, 1)
+		ON CONFLICT (org, campaign, action, target, kind, outcome, hour) DO UPDATE SET n = o.n + 1`,
+		e.Org, e.Campaign, e.Action, e.Target, e.Kind, e.Outcome, store.OutreachHour(e.At))
+	return err
+}
+
+// OutreachCounts sums an organisation's counts over hours (part of
+// store.Outreach).
+func (db *DB) OutreachCounts(ctx context.Context, org, campaign string) (_ []store.OutreachCount, err error) {
+	defer failed(&err, "reading outreach counts")
+	rows, err := db.pool.Query(ctx, `SELECT campaign, action, target, kind, outcome, sum(n)::bigint FROM outreach
+		WHERE org = $1 AND ($2 = '' OR campaign = $2)
+		GROUP BY campaign, action, target, kind, outcome
+		ORDER BY campaign COLLATE "C", action COLLATE "C", target COLLATE "C", kind COLLATE "C", outcome COLLATE "C"`, org, campaign)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.OutreachCount
+	for rows.Next() {
+		c := store.OutreachCount{Org: org}
+		if err := rows.Scan(&c.Campaign, &c.Action, &c.Target, &c.Kind, &c.Outcome, &c.Count); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+var _ store.TargetMail = (*DB)(nil)
+
+// QueueTargetMail records the sender, takes the target's next drip slot and
+// queues the messages, in one transaction (part of store.TargetMail). The
+// target's drip row is locked for the transaction, so instances queueing to
+// one target at once take its slots one after the other.
+func (db *DB) QueueTargetMail(ctx context.Context, q store.TargetMailing) (_ time.Time, err error) {
+	defer failed(&err, "queueing a message to a decision-maker")
+	secret, err := db.Secret(ctx)
+	if err != nil {
+		return time.Time{}, err
+	}
+	var due time.Time
+	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `INSERT INTO outreach_senders (org, campaign, target, sender) VALUES ($1, $2, $3, $4)
+			ON CONFLICT DO NOTHING`, q.Org, q.Campaign, q.Target, store.SenderHash(secret, q.Sender))
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return store.ErrAlreadySent
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO outreach_drip (org, campaign, target, hour, n) VALUES ($1, $2, $3, 'epoch', 0)
+			ON CONFLICT DO NOTHING`, q.Org, q.Campaign, q.Target); err != nil {
+			return err
+		}
+		var hour time.Time
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT hour, n FROM outreach_drip WHERE org = $1 AND campaign = $2 AND target = $3 FOR UPDATE`,
+			q.Org, q.Campaign, q.Target).Scan(&hour, &n); err != nil {
+			return err
+		}
+		hour, n, due = store.DripSlot(hour.UTC(), n, q.PerHour, q.At)
+		if _, err := tx.Exec(ctx, `UPDATE outreach_drip SET hour = $4, n = $5 WHERE org = $1 AND campaign = $2 AND target = $3`,
+			q.Org, q.Campaign, q.Target, hour, n); err != nil {
+			return err
+		}
+		msgs := slices.Clone(q.Messages)
+		for i := range msgs {
+			msgs[i].NotBefore = due
+		}
+		if err := insertOutbox(ctx, tx, msgs); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO outreach AS o (org, campaign, action, target, kind, outcome, hour, n)
+			VALUES ($1, $2, $3, $4, 'email', 'queued', $5, 1)
+			ON CONFLICT (org, campaign, action, target, kind, outcome, hour) DO UPDATE SET n = o.n + 1`,
+			q.Org, q.Campaign, q.Action, q.Target, store.OutreachHour(q.At))
+		return err
+	})
+	if err != nil {
+		return time.Time{}, err
+	}
+	return due, nil
+}
+
+// eraseSender removes the keyed hash of email from the senders of
+// messages to decision-makers, inside Erase's transaction.
+func eraseSender(ctx context.Context, tx pgx.Tx, secret []byte, email string) error {
+	_, err := tx.Exec(ctx, `DELETE FROM outreach_senders WHERE sender = $1`, store.SenderHash(secret, email))
+	return err
+}

@@ -1,0 +1,114 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/placard/placard/internal/store"
+)
+
+var _ store.Outreach = (*DB)(nil)
+
+// RecordOutreach adds one to an hour's count (part of store.Outreach).
+func (db *DB) RecordOutreach(ctx context.Context, e store.OutreachEvent) (err error) {
+	defer failed(&err, "counting outreach")
+	_, err = db.w.ExecContext(ctx, `INSERT INTO outreach (org, campaign, action, target, kind, outcome, hour, n)
+		VALUES (?, ?, ?, ?, ?, ?, ?, 1)
+		ON CONFLICT (org, campaign, action, target, kind, outcome, hour) DO UPDATE SET n = n + 1`,
+		e.Org, e.Campaign, e.Action, e.Target, e.Kind, e.Outcome, store.OutreachHour(e.At).Unix())
+	return err
+}
+
+// OutreachCounts sums an organisation's counts over hours (part of
+// store.Outreach).
+func (db *DB) OutreachCounts(ctx context.Context, org, campaign string) (_ []store.OutreachCount, err error) {
+	defer failed(&err, "reading outreach counts")
+	rows, err := db.r.QueryContext(ctx, `SELECT campaign, action, target, kind, outcome, sum(n) FROM outreach
+		WHERE org = ? AND (? = '' OR campaign = ?)
+		GROUP BY campaign, action, target, kind, outcome
+		ORDER BY campaign, action, target, kind, outcome`, org, campaign, campaign)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.OutreachCount
+	for rows.Next() {
+		c := store.OutreachCount{Org: org}
+		if err := rows.Scan(&c.Campaign, &c.Action, &c.Target, &c.Kind, &c.Outcome, &c.Count); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+var _ store.TargetMail = (*DB)(nil)
+
+// QueueTargetMail records the sender, takes the target's next drip slot and
+// queues the messages, in one transaction (part of store.TargetMail).
+func (db *DB) QueueTargetMail(ctx context.Context, q store.TargetMailing) (_ time.Time, err error) {
+	defer failed(&err, "queueing a message to a decision-maker")
+	secret, err := db.Secret(ctx)
+	if err != nil {
+		return time.Time{}, err
+	}
+	st, err := db.outboxStmts(ctx, len(q.Messages))
+	if err != nil {
+		return time.Time{}, err
+	}
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return time.Time{}, err
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `INSERT INTO outreach_senders (org, campaign, target, sender) VALUES (?, ?, ?, ?)
+		ON CONFLICT DO NOTHING`, q.Org, q.Campaign, q.Target, store.SenderHash(secret, q.Sender))
+	if err != nil {
+		return time.Time{}, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return time.Time{}, store.ErrAlreadySent
+	}
+	var hourUnix int64
+	var n int
+	err = tx.QueryRowContext(ctx, `SELECT hour, n FROM outreach_drip WHERE org = ? AND campaign = ? AND target = ?`,
+		q.Org, q.Campaign, q.Target).Scan(&hourUnix, &n)
+	var hour time.Time
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return time.Time{}, err
+	default:
+		hour = time.Unix(hourUnix, 0).UTC()
+	}
+	hour, n, due := store.DripSlot(hour, n, q.PerHour, q.At)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO outreach_drip (org, campaign, target, hour, n) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (org, campaign, target) DO UPDATE SET hour = excluded.hour, n = excluded.n`,
+		q.Org, q.Campaign, q.Target, hour.Unix(), n); err != nil {
+		return time.Time{}, err
+	}
+	msgs := slices.Clone(q.Messages)
+	for i := range msgs {
+		msgs[i].NotBefore = due
+	}
+	if err := insertOutbox(ctx, tx, st, msgs, q.At); err != nil {
+		return time.Time{}, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO outreach (org, campaign, action, target, kind, outcome, hour, n)
+		VALUES (?, ?, ?, ?, 'email', 'queued', ?, 1)
+		ON CONFLICT (org, campaign, action, target, kind, outcome, hour) DO UPDATE SET n = n + 1`,
+		q.Org, q.Campaign, q.Action, q.Target, store.OutreachHour(q.At).Unix()); err != nil {
+		return time.Time{}, err
+	}
+	return due, tx.Commit()
+}
+
+// eraseSender removes the keyed hash of email from the senders of
+// messages to decision-makers, inside Erase's transaction.
+func eraseSender(ctx context.Context, tx *sql.Tx, secret []byte, email string) error {
+	_, err := tx.ExecContext(ctx, `DELETE FROM outreach_senders WHERE sender = ?`, store.SenderHash(secret, email))
+	return err
+}

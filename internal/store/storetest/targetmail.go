@@ -1,0 +1,223 @@
+package storetest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
+)
+
+// RunTargetMail checks store.TargetMail on stores from open: one message
+// per supporter per target per campaign, the drip's hourly limit under 200
+// queued messages and under concurrent queueing, and Erase forgetting the
+// sender.
+func RunTargetMail(t *testing.T, open Opener) {
+	t.Run("OnePerSupporterPerTarget", func(t *testing.T) { testOnePerSender(t, open(t)) })
+	t.Run("DripUnder200", func(t *testing.T) { testDrip(t, open(t)) })
+	t.Run("DripConcurrent", func(t *testing.T) { testDripConcurrent(t, open(t)) })
+	t.Run("EraseForgetsSender", func(t *testing.T) { testEraseSender(t, open(t)) })
+}
+
+// mailing is a message from sender to target with perHour, at.
+func mailing(campaign, target, sender string, perHour int, at time.Time) store.TargetMailing {
+	return store.TargetMailing{Org: "o", Campaign: campaign, Action: "write", Target: target, Sender: sender, PerHour: perHour, At: at,
+		Messages: []signing.Message{{ID: signing.NewMessageID(), Kind: signing.MessageEmail, Email: sender, Org: "o", Campaign: campaign,
+			Payload: []byte(`{"to":"` + target + `@legislature.example","reply_to":"` + sender + `"}`)}}}
+}
+
+func targetMail(t *testing.T, s store.Store) (store.TargetMail, store.Outbox) {
+	t.Helper()
+	tm, ok := s.(store.TargetMail)
+	if !ok {
+		t.Fatalf("%T does not implement store.TargetMail", s)
+	}
+	ob, ok := s.(store.Outbox)
+	if !ok {
+		t.Fatalf("%T does not implement store.Outbox", s)
+	}
+	return tm, ob
+}
+
+func testOnePerSender(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	tm, ob := targetMail(t, s)
+	due, err := tm.QueueTargetMail(ctx, mailing("c", "moss", "ada@example.org", 10, base))
+	if err != nil || !due.Equal(base) {
+		t.Fatalf("first message: due %v, %v; want %v, nil", due, err, base)
+	}
+	if _, err := tm.QueueTargetMail(ctx, mailing("c", "moss", "ada@example.org", 10, base.Add(time.Hour))); !errors.Is(err, store.ErrAlreadySent) {
+		t.Errorf("second message to the same target: %v, want ErrAlreadySent", err)
+	}
+	for _, m := range []store.TargetMailing{
+		mailing("c", "lind", "ada@example.org", 10, base), // another target
+		mailing("d", "moss", "ada@example.org", 10, base), // another campaign
+		mailing("c", "moss", "bo@example.org", 10, base),  // another supporter
+	} {
+		if _, err := tm.QueueTargetMail(ctx, m); err != nil {
+			t.Errorf("QueueTargetMail(%s, %s, %s): %v", m.Campaign, m.Target, m.Sender, err)
+		}
+	}
+	es, err := ob.List(ctx, "")
+	if err != nil || len(es) != 4 {
+		t.Errorf("outbox holds %d messages, %v; want 4 (the refused one not queued)", len(es), err)
+	}
+	counts, err := s.(store.Outreach).OutreachCounts(ctx, "o", "c")
+	if err != nil || len(counts) != 2 || counts[1] != (store.OutreachCount{Org: "o", Campaign: "c", Action: "write", Target: "moss", Kind: "email", Outcome: "queued", Count: 2}) {
+		t.Errorf("counts = %+v, %v; want 1 email to lind and 2 to moss", counts, err)
+	}
+}
+
+// testDrip: 200 supporters write to one target at once with at most 7 an
+// hour: the first 7 are due now and every later hour holds exactly 7 (the
+// last the remainder), due at the start of its hour.
+func testDrip(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	tm, ob := targetMail(t, s)
+	const perHour, total = 7, 200
+	for i := range total {
+		if _, err := tm.QueueTargetMail(ctx, mailing("c", "moss", fmt.Sprintf("s%03d@example.org", i), perHour, base)); err != nil {
+			t.Fatalf("message %d: %v", i, err)
+		}
+	}
+	es, err := ob.List(ctx, "")
+	if err != nil || len(es) != total {
+		t.Fatalf("outbox holds %d, %v; want %d", len(es), err, total)
+	}
+	checkDrip(t, es, perHour, total)
+}
+
+// checkDrip checks that entries are due at most perHour an hour, the
+// first hour's at base and later hours' at their start, in full hours.
+func checkDrip(t *testing.T, es []store.OutboxEntry, perHour, total int) {
+	t.Helper()
+	per := map[time.Time]int{}
+	for _, e := range es {
+		nb := e.NotBefore.UTC()
+		if !nb.Equal(base.Truncate(time.Microsecond)) && !nb.Equal(nb.Truncate(time.Hour)) {
+			t.Errorf("a message is due at %v: neither now nor the start of an hour", nb)
+		}
+		per[store.OutreachHour(nb)]++
+	}
+	hours := (total + perHour - 1) / perHour
+	if len(per) != hours {
+		t.Errorf("messages spread over %d hours, want %d", len(per), hours)
+	}
+	first := store.OutreachHour(base)
+	for i := range hours {
+		h := first.Add(time.Duration(i) * time.Hour)
+		want := min(perHour, total-i*perHour)
+		if per[h] != want {
+			t.Errorf("hour %d (%v) holds %d messages, want %d", i, h, per[h], want)
+		}
+	}
+}
+
+// testDripConcurrent: supporters queueing at once still get no more than
+// the hourly limit (engines serialise on the target's slot).
+func testDripConcurrent(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	tm, ob := targetMail(t, s)
+	const perHour, total = 3, 40
+	var wg sync.WaitGroup
+	for i := range total {
+		wg.Go(func() {
+			if _, err := tm.QueueTargetMail(ctx, mailing("c", "moss", fmt.Sprintf("c%03d@example.org", i), perHour, base)); err != nil {
+				t.Errorf("message %d: %v", i, err)
+			}
+		})
+	}
+	wg.Wait()
+	es, err := ob.List(ctx, "")
+	if err != nil || len(es) != total {
+		t.Fatalf("outbox holds %d, %v; want %d", len(es), err, total)
+	}
+	checkDrip(t, es, perHour, total)
+}
+
+// testEraseSender: after Erase, the supporter's queued message is gone and
+// nothing remembers they wrote: they may write to the target again.
+func testEraseSender(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	tm, ob := targetMail(t, s)
+	for _, m := range []store.TargetMailing{mailing("c", "moss", "ada@example.org", 10, base), mailing("c", "moss", "bo@example.org", 10, base)} {
+		if _, err := tm.QueueTargetMail(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Erase(ctx, "ada@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	es, err := ob.List(ctx, "")
+	if err != nil || len(es) != 1 || es[0].Email != "bo@example.org" {
+		t.Errorf("after erasing ada: outbox %+v, %v; want bo's message only", es, err)
+	}
+	if _, err := tm.QueueTargetMail(ctx, mailing("c", "moss", "ada@example.org", 10, base)); err != nil {
+		t.Errorf("ada writes again after her erasure: %v, want it queued", err)
+	}
+	if _, err := tm.QueueTargetMail(ctx, mailing("c", "moss", "bo@example.org", 10, base)); !errors.Is(err, store.ErrAlreadySent) {
+		t.Errorf("bo writes again: %v, want ErrAlreadySent", err)
+	}
+}
+
+// RunTargetMailWipe checks Erase's on-disk promise for store.TargetMail: no
+// byte of an erased supporter's keyed hash or address is left in the
+// engine's files, while another supporter's hash still is.
+func RunTargetMailWipe(t *testing.T, disk Disk) {
+	ctx := context.Background()
+	d := disk(t)
+	s, err := d.Open()
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	tm, _ := targetMail(t, s)
+	gone, kept := marker("gone")+"@example.org", marker("kept")+"@example.org"
+	for _, m := range []store.TargetMailing{mailing("c", "moss", gone, 10, base), mailing("c", "moss", kept, 10, base)} {
+		if _, err := tm.QueueTargetMail(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	secret, err := s.Secret(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Signed != nil {
+		d.Signed(t)
+	}
+	if _, err := s.Erase(ctx, gone); err != nil {
+		t.Fatal(err)
+	}
+	look := func(when string) {
+		t.Helper()
+		found := map[string]bool{}
+		for _, p := range d.Files(t) {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				if os.IsNotExist(err) {
+					continue
+				}
+				t.Fatal(err)
+			}
+			found["gone hash"] = found["gone hash"] || bytes.Contains(b, store.SenderHash(secret, gone))
+			found["gone address"] = found["gone address"] || bytes.Contains(b, []byte(gone))
+			found["kept hash"] = found["kept hash"] || bytes.Contains(b, store.SenderHash(secret, kept))
+		}
+		if found["gone hash"] || found["gone address"] {
+			t.Errorf("%s: the erased supporter's keyed hash (%v) or address (%v) is still on disk", when, found["gone hash"], found["gone address"])
+		}
+		if !found["kept hash"] {
+			t.Errorf("%s: another supporter's keyed hash is in none of the files: the search does not read the data", when)
+		}
+	}
+	look("while open")
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	look("after Close")
+}

@@ -1,0 +1,301 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/formtoken"
+	"github.com/placard/placard/internal/mail"
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/site"
+	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/views"
+)
+
+// send: server (issue 16). A supporter edits the organisation's message to
+// one target on the contact page and gives their name and address: POST
+// …/contact/ACTION/write queues an email asking them to confirm, whose link
+// carries the message sealed (nothing is stored until they confirm). The
+// link opens …/confirm, a page whose button POSTs it back; only then is the
+// message queued for the target (store.TargetMail: once per supporter per
+// target per campaign, at most per_hour an hour), with Reply-To the
+// supporter and, when asked, a copy to them.
+
+const (
+	writeSuffix   = "/write"
+	confirmSuffix = "/confirm"
+	// maxWriteBody bounds a write POST: a 5,000-character message,
+	// percent-encoded, and the rest.
+	maxWriteBody = 64 << 10
+	// maxSubject and maxMessage bound what a supporter writes.
+	maxSubject, maxMessage, maxName = 200, 5000, 100
+	// sealFor is how long a confirmation link works.
+	sealFor = 48 * time.Hour
+)
+
+// sealed is what the confirmation link carries.
+type sealed struct {
+	Path    string `json:"p"`
+	Target  string `json:"t"`
+	Name    string `json:"n"`
+	Email   string `json:"e"`
+	Subject string `json:"s"`
+	Message string `json:"m"`
+	Copy    bool   `json:"c"`
+	Expires int64  `json:"x"`
+}
+
+// seal encrypts and authenticates v for the confirmation link.
+func (s *Server) seal(v sealed) string {
+	plain, _ := json.Marshal(v)
+	return s.sealer.Seal(plain)
+}
+
+// unseal opens a confirmation link's value, refusing a forged, altered or
+// expired one.
+func (s *Server) unseal(c string, now time.Time) (sealed, bool) {
+	var v sealed
+	if len(c) > 4*maxWriteBody {
+		return v, false
+	}
+	plain, ok := s.sealer.Open(c)
+	if !ok || json.Unmarshal(plain, &v) != nil || now.Unix() > v.Expires {
+		return sealed{}, false
+	}
+	return v, true
+}
+
+// writeForm is the empty form of one target, or nil when the action does
+// not send through the organisation or the target has no address.
+func (s *Server) writeForm(ca *site.ContactAction, t campaign.Target, tok string) *views.WriteForm {
+	if ca.Contact.Send != "server" || t.Email == "" {
+		return nil
+	}
+	return &views.WriteForm{Action: ca.Path + writeSuffix, Token: tok, Target: t.ID, Subject: ca.Subject, Message: ca.Message}
+}
+
+// targetByID is the action's target with id, if any.
+func targetByID(ct *campaign.Contact, id string) (campaign.Target, bool) {
+	i := slices.IndexFunc(ct.Targets, func(t campaign.Target) bool { return t.ID == id && id != "" })
+	if i < 0 {
+		return campaign.Target{}, false
+	}
+	return ct.Targets[i], true
+}
+
+// cleanText trims s and refuses control characters other than line breaks
+// and tabs.
+func cleanText(s string, max int, multiline bool) (string, bool) {
+	s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
+	if s == "" || utf8.RuneCountInString(s) > max || !utf8.ValidString(s) {
+		return s, false
+	}
+	bad := strings.ContainsFunc(s, func(r rune) bool {
+		return unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\t'))
+	})
+	return s, !bad
+}
+
+// write takes a supporter's message: POST …/contact/ACTION/write.
+func (s *Server) write(w http.ResponseWriter, r *http.Request, ca *site.ContactAction) error {
+	if r.Method != http.MethodPost {
+		w.Header()["Allow"] = hvAllowPost
+		return &httpError{status: http.StatusMethodNotAllowed, heading: "This address only sends messages",
+			message: "Open the contact page and write your message there."}
+	}
+	if mt, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";"); !strings.EqualFold(strings.TrimSpace(mt), "application/x-www-form-urlencoded") {
+		return errNotForm
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxWriteBody)
+	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return errTooLarge
+		}
+		return errBadForm
+	}
+	now := s.cfg.Now()
+	ob, _ := s.cfg.Store.(store.Outbox)
+	switch {
+	case ca.Contact.Send != "server":
+		return errNotFound
+	case ob == nil || s.outreach() == nil:
+		return errCallsOff
+	case site.ClosedNow(ca.Campaign, now):
+		return errCallClosed
+	}
+	f := r.PostForm
+	t, ok := targetByID(ca.Contact, f.Get("target"))
+	if !ok || t.Email == "" {
+		return errNoSuchTarget
+	}
+	loc := ca.Loc
+	form := &views.WriteForm{Action: ca.Path + writeSuffix, Target: t.ID, Subject: f.Get("subject"), Message: f.Get("message"),
+		Name: f.Get("name"), Email: f.Get("email"), Copy: signing.Ticked(f.Get("copy")), Open: true}
+	name, okName := cleanText(form.Name, maxName, false)
+	subject, okSubject := cleanText(form.Subject, maxSubject, false)
+	message, okMessage := cleanText(form.Message, maxMessage, true)
+	email, emailMsg := signing.NormaliseEmail(form.Email)
+	if !okName {
+		form.Errors = append(form.Errors, loc.T("contact.write.err.name"))
+	}
+	if email == "" {
+		if emailMsg.IsZero() {
+			form.Errors = append(form.Errors, loc.T("contact.write.email"))
+		} else {
+			form.Errors = append(form.Errors, loc.Say(emailMsg))
+		}
+	}
+	if !okSubject {
+		form.Errors = append(form.Errors, loc.T("contact.write.err.subject"))
+	}
+	if !okMessage {
+		form.Errors = append(form.Errors, loc.T("contact.write.err.message"))
+	}
+	client := s.keyer.key(r)
+	tok := f.Get("token")
+	problem, issued := s.tokens.Check(ca.Path+writeSuffix, tok, now)
+	if len(form.Errors) == 0 && (problem != formtoken.OK || !s.used.Claim(tok, client, issued, now)) {
+		form.Errors = append(form.Errors, loc.T("contact.called.again"))
+	}
+	if len(form.Errors) > 0 {
+		p, _ := s.contactProps(r.Context(), ca, "", "")
+		for _, list := range [][]views.CallTarget{p.Yours, p.Others} {
+			for i := range list {
+				if list[i].ID == t.ID && list[i].Write != nil {
+					form.Token = list[i].Write.Token
+					list[i].Write = form
+				}
+			}
+		}
+		w.Header()["Referrer-Policy"] = hvNoReferrer
+		return s.writePage(w, r, http.StatusBadRequest, views.ContactPage(p), ca.CSP)
+	}
+	link := s.base + ca.Path + confirmSuffix + "?" + url.Values{"c": {s.seal(sealed{
+		Path: ca.Path, Target: t.ID, Name: name, Email: email, Subject: subject, Message: message, Copy: form.Copy,
+		Expires: now.Add(sealFor).Unix(),
+	})}}.Encode()
+	confirmMail := mail.ContactPayload{Template: mail.TemplateContactConfirm, Lang: loc.Lang(), Org: ca.Campaign.Org.Slug, Campaign: ca.Campaign.Slug,
+		To: email, Subject: subject, Body: message, TargetName: t.Name, Link: link}
+	payload := confirmMail.Encode()
+	ctx, cancel := context.WithTimeout(r.Context(), signTimeout)
+	defer cancel()
+	if err := ob.Enqueue(ctx, []signing.Message{{ID: signing.NewMessageID(), Kind: signing.MessageEmail, Email: email,
+		Org: ca.Campaign.Org.Slug, Campaign: ca.Campaign.Slug, Payload: payload}}); err != nil {
+		s.used.Release(tok, client, issued)
+		s.log.Error("queueing a confirmation failed", "campaign", ca.Key, "err", err)
+		return errCallsOff
+	}
+	if s.cfg.WakeOutbox != nil {
+		s.cfg.WakeOutbox()
+	}
+	http.Redirect(w, r, ca.Path+"?"+url.Values{"written": {t.ID}}.Encode(), http.StatusSeeOther)
+	return nil
+}
+
+// confirmWrite answers the link in the confirmation email: GET shows the message
+// and a button, POST queues it for the target.
+func (s *Server) confirmWrite(w http.ResponseWriter, r *http.Request, ca *site.ContactAction) error {
+	now := s.cfg.Now()
+	loc := ca.Loc
+	expired := &httpError{status: http.StatusBadRequest, heading: loc.T("contact.write.expired"), message: loc.T("contact.write.expired")}
+	var c string
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+		c = r.URL.Query().Get("c")
+	case http.MethodPost:
+		r.Body = http.MaxBytesReader(w, r.Body, maxWriteBody*2)
+		if err := r.ParseForm(); err != nil {
+			return errBadForm
+		}
+		c = r.PostForm.Get("c")
+	default:
+		w.Header()["Allow"] = hvAllowGetPost
+		return &httpError{status: http.StatusMethodNotAllowed, heading: "Open the link from your email", message: "It shows your message and a button to send it."}
+	}
+	v, ok := s.unseal(c, now)
+	if !ok || v.Path != ca.Path {
+		return expired
+	}
+	t, ok := targetByID(ca.Contact, v.Target)
+	if !ok || t.Email == "" || ca.Contact.Send != "server" {
+		return expired
+	}
+	// The address holds the sealed message: no referrer leaves the page.
+	w.Header()["Referrer-Policy"] = hvNoReferrer
+	w.Header()["X-Robots-Tag"] = []string{"noindex"}
+	if r.Method != http.MethodPost {
+		p := views.ConfirmPageProps{
+			Page:    ca.Frame,
+			Heading: loc.T("contact.write.confirm.heading", "name", t.Name),
+			Intro:   loc.T("contact.write.confirm.intro", "org", ca.Campaign.Org.Name),
+			Subject: v.Subject, Message: v.Message,
+			Action: ca.Path + confirmSuffix, Token: s.tokens.Issue(ca.Path, now), Seal: c,
+			Button: loc.T("contact.write.submit"), BackURL: ca.Path,
+		}
+		return s.writePage(w, r, http.StatusOK, views.ConfirmPage(p), ca.CSP)
+	}
+	tm, ok := s.cfg.Store.(store.TargetMail)
+	if !ok {
+		return errCallsOff
+	}
+	if site.ClosedNow(ca.Campaign, now) {
+		return errCallClosed
+	}
+	base := mail.ContactPayload{Lang: loc.Lang(), Org: ca.Campaign.Org.Slug, Campaign: ca.Campaign.Slug, Subject: v.Subject, Body: v.Message, TargetName: t.Name}
+	toTarget := base
+	toTarget.Template, toTarget.To, toTarget.ReplyTo, toTarget.FromName = mail.TemplateContactTarget, t.Email, v.Email, v.Name
+	msgs := []signing.Message{mailMessage(ca, v.Email, toTarget)}
+	if v.Copy {
+		cp := base
+		cp.Template, cp.To = mail.TemplateContactCopy, v.Email
+		msgs = append(msgs, mailMessage(ca, v.Email, cp))
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), signTimeout)
+	defer cancel()
+	due, err := tm.QueueTargetMail(ctx, store.TargetMailing{Org: ca.Campaign.Org.Slug, Campaign: ca.Campaign.Slug, Action: ca.ID,
+		Target: t.ID, Sender: v.Email, PerHour: max(ca.Contact.PerHour, 1), Messages: msgs, At: now})
+	outcome := "sent"
+	switch {
+	case errors.Is(err, store.ErrAlreadySent):
+		outcome = "already"
+	case err != nil:
+		s.log.Error("queueing a message to a decision-maker failed", "campaign", ca.Key, "err", err)
+		return errCallsOff
+	case due.After(now):
+		outcome = "later"
+	}
+	if err == nil && s.cfg.WakeOutbox != nil {
+		s.cfg.WakeOutbox()
+	}
+	http.Redirect(w, r, ca.Path+"?"+url.Values{outcome: {t.ID}}.Encode(), http.StatusSeeOther)
+	return nil
+}
+
+func mailMessage(ca *site.ContactAction, email string, m mail.ContactPayload) signing.Message {
+	payload := m.Encode()
+	return signing.Message{ID: signing.NewMessageID(), Kind: signing.MessageEmail, Email: email,
+		Org: ca.Campaign.Org.Slug, Campaign: ca.Campaign.Slug, Payload: payload}
+}
+
+// writeNotice is the page's word after a write or a confirmation.
+func writeNotice(ca *site.ContactAction, q url.Values) string {
+	for _, k := range []string{"written", "sent", "later", "already"} {
+		if id := q.Get(k); id != "" {
+			if t, ok := targetByID(ca.Contact, id); ok {
+				key := map[string]string{"written": "contact.write.check", "sent": "contact.write.sent", "later": "contact.write.later", "already": "contact.write.already"}[k]
+				return ca.Loc.T(key, "name", t.Name)
+			}
+		}
+	}
+	return ""
+}
