@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/i18n"
@@ -191,4 +192,43 @@ func bakedTally(t *tallywatch.Tally) *tallywatch.Tally {
 		return nil
 	}
 	return &tallywatch.Tally{Tally: t.Tally}
+}
+
+// Reflow undoes the hard line breaks a YAML block (|) keeps, for text that
+// becomes an email: paragraphs (separated by a blank line) stay, and
+// inside one a line break becomes a space, except after a line that ends
+// in a comma, colon or semicolon ("Dear Councillor,"), one shorter than 40
+// characters (an address, a name under a sign-off), or before a list item
+// (- , * or 1.), which the organiser broke on purpose.
+func Reflow(text string) string {
+	paras := strings.Split(strings.ReplaceAll(strings.TrimSpace(text), "\r\n", "\n"), "\n\n")
+	for i, p := range paras {
+		lines := strings.Split(p, "\n")
+		var b strings.Builder
+		for j, line := range lines {
+			line = strings.TrimRight(line, " \t")
+			b.WriteString(line)
+			if j == len(lines)-1 {
+				break
+			}
+			next := strings.TrimSpace(lines[j+1])
+			if strings.HasSuffix(line, ",") || strings.HasSuffix(line, ":") || strings.HasSuffix(line, ";") ||
+				utf8.RuneCountInString(strings.TrimSpace(line)) < 40 || listItem(next) {
+				b.WriteString("\n")
+			} else {
+				b.WriteString(" ")
+			}
+		}
+		paras[i] = b.String()
+	}
+	return strings.Join(paras, "\n\n")
+}
+
+// listItem reports whether line starts a list item: "- ", "* " or "1. ".
+func listItem(line string) bool {
+	if strings.HasPrefix(line, "- ") || strings.HasPrefix(line, "* ") {
+		return true
+	}
+	i := strings.IndexFunc(line, func(r rune) bool { return r < '0' || r > '9' })
+	return i > 0 && strings.HasPrefix(line[i:], ". ")
 }

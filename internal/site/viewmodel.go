@@ -575,7 +575,7 @@ func (b *builder) contactView(c *campaign.Campaign, ct *campaign.Contact, id, re
 		FormAction: CampaignPath(c) + "#" + id,
 		ScriptHTML: b.md(c.Org, ct.Script, 4, id+"-script-"),
 		Subject:    subject,
-		Message:    ct.Message,
+		Message:    Reflow(ct.Message),
 	}
 	seen := map[string]bool{}
 	for _, t := range ct.Targets {
@@ -598,8 +598,9 @@ func (b *builder) contactView(c *campaign.Campaign, ct *campaign.Contact, id, re
 		}
 		tv := views.TargetView{Name: t.Name, Role: t.Role, Region: t.Region, Phone: t.Phone, TelURL: telURL(t.Phone), Email: t.Email}
 		if t.Email != "" {
-			tv.MailtoURL = MailtoURL(t.Email, subject, ct.Message)
-			tv.GmailURL, tv.OutlookURL = GmailURL(t.Email, subject, ct.Message), OutlookURL(t.Email, subject, ct.Message)
+			body := Reflow(ct.Message) // the email keeps paragraphs, not the YAML's line breaks
+			tv.MailtoURL = MailtoURL(t.Email, subject, body)
+			tv.GmailURL, tv.OutlookURL = GmailURL(t.Email, subject, body), OutlookURL(t.Email, subject, body)
 		}
 		cv.Targets = append(cv.Targets, tv)
 	}
