@@ -212,6 +212,13 @@ func lighthouseOnce(t *testing.T, node, cli, chromium, addr string) (r lighthous
 	if r.RuntimeError != nil && r.RuntimeError.Code != "NO_ERROR" {
 		return r, strings.Contains(r.RuntimeError.Message, "run Lighthouse again"), fmt.Errorf("%s: %s", r.RuntimeError.Code, r.RuntimeError.Message)
 	}
+	// The same failure may also come back inside the audits, with the
+	// report itself complete.
+	for id, a := range r.Audits {
+		if strings.Contains(a.ErrorMessage, "run Lighthouse again") {
+			return r, true, fmt.Errorf("audit %s: %s", id, a.ErrorMessage)
+		}
+	}
 	return r, false, nil
 }
 
