@@ -105,10 +105,15 @@ func OutlookURL(to, subject, body string) string {
 // and fills the page's script's placeholders with neutral words.
 func (b *builder) contactLinks(c *campaign.Campaign, ct *campaign.Contact, id string, cv *views.ContactView) {
 	cv.ScriptHTML = FillScript(cv.ScriptHTML, b.l.T("contact.placeholder.name"), b.l.T("contact.placeholder.title"), b.l.T("contact.placeholder.code"))
-	if b.mode != ModePublic || len(ct.Targets) == 0 {
+	if !b.forms() || len(ct.Targets) == 0 || b.mode != ModePublic && b.mode != ModeStatic {
 		return
 	}
+	// A static copy's page leads to the live server (FormOrigin), which
+	// answers the postcode and counts the calls.
 	page := CampaignPath(c) + ContactSuffix + id
+	if b.mode == ModeStatic {
+		page = b.opt.FormOrigin + page
+	}
 	if ct.LookupTable != nil {
 		cv.LookupURL = page
 	} else {

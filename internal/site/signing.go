@@ -242,11 +242,10 @@ func withFigures(p views.CampaignPageProps, lc *SigningCampaign, t *tallywatch.T
 		switch {
 		case a.Petition != nil:
 			pv := *a.Petition
-			pv.Tally = figuresView(lc.Loc, t, sa.goal)
+			pv.Tally = figuresView(lc.Loc, t, sa.goal, nil)
 			a.Petition = &pv
 		case a.Letter != nil:
 			lv := *a.Letter
-			lv.Tally = figuresView(lc.Loc, t, sa.goal)
 			if t != nil && len(t.Orgs) > 0 {
 				lv.Organisations = slices.Clone(lv.Organisations)
 				for _, o := range t.Orgs {
@@ -254,6 +253,7 @@ func withFigures(p views.CampaignPageProps, lc *SigningCampaign, t *tallywatch.T
 				}
 				lv.SignatoryCountText = signedBy(lc.Loc, len(lv.Organisations), len(lv.Individuals))
 			}
+			lv.Tally = figuresView(lc.Loc, t, sa.goal, &lv)
 			a.Letter = &lv
 		}
 	}

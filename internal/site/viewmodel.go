@@ -38,8 +38,12 @@ func (b *builder) basePage(org *campaign.Org) views.Page {
 	var langCode string
 	p.L = b.localizer(org)
 	b.l = p.L
-	if org != nil {
+	if org == nil {
+		b.siteFrame(&p)
+	} else {
 		langCode = org.Language
+		// A page of an organisation is shared as the organisation's.
+		p.OGSiteName = org.Name
 		p.ThemeCSS = themeCSS(org)
 		p.Brand = views.Brand{Name: org.DisplayShortName(), URL: orgPath(org), Logo: b.picture(org, org.Logo, logoSizes(2.5))}
 		p.TwitterSite = twitterHandle(org.Social.X)
@@ -96,9 +100,23 @@ func (b *builder) img(org *campaign.Org, im *campaign.Image) *views.Img {
 }
 
 // md renders an organiser's Markdown for org's pages, nesting its headings
-// under level and prefixing its ids.
+// under level and prefixing its ids, with the organisation's typography.
 func (b *builder) md(org *campaign.Org, src campaign.Markdown, level int, idPrefix string) template.HTML {
+	return b.mdAs(org, src, level, idPrefix, org.Verbatim())
+}
+
+// campaignMD renders Markdown of campaign c (of an action of kind k, or ""
+// for the campaign's own texts) with the typography that applies to it
+// (campaign.Campaign.Verbatim).
+func (b *builder) campaignMD(c *campaign.Campaign, k campaign.Kind, src campaign.Markdown, level int, idPrefix string) template.HTML {
+	return b.mdAs(c.Org, src, level, idPrefix, c.Verbatim(k))
+}
+
+// mdAs renders Markdown for org's pages, keeping quotes and dashes as typed
+// when verbatim.
+func (b *builder) mdAs(org *campaign.Org, src campaign.Markdown, level int, idPrefix string, verbatim bool) template.HTML {
 	return b.markdown.HTML(string(src), markdown.Options{
+		Verbatim:     verbatim,
 		HeadingLevel: level,
 		IDPrefix:     idPrefix,
 		ImageURL: func(p string) string {
@@ -155,6 +173,9 @@ func (b *builder) indexProps(site *campaign.Site) views.IndexPageProps {
 	p.Description = "Calls to action from " + joinNames(names) + "."
 	if len(names) == 0 {
 		p.Description = "Calls to action: sign, call, share, listen and give."
+	}
+	if d := b.siteDescription(); d != "" {
+		p.Description = d
 	}
 	p.Description = markdown.Truncate(p.Description, descriptionLimit)
 	p.JSONLD = mustJSON(map[string]any{
@@ -297,7 +318,7 @@ func (b *builder) campaignProps(c *campaign.Campaign, region string) (views.Camp
 	p.CanonicalURL = canonical
 	p.Description = markdown.Truncate(strings.TrimSpace(c.Summary), descriptionLimit)
 	if p.Description == "" {
-		p.Description = markdown.Truncate(b.markdown.PlainText(string(c.Body)), descriptionLimit)
+		p.Description = markdown.Truncate(b.markdown.PlainTextAs(string(c.Body), c.Verbatim("")), descriptionLimit)
 	}
 	p.OGType = "article"
 	p.Image = b.campaignShareImage(c)
@@ -313,7 +334,7 @@ func (b *builder) campaignProps(c *campaign.Campaign, region string) (views.Camp
 		DateText: l.Date(c.Date),
 		DateISO:  isoDate(c.Date),
 		Image:    b.picture(o, c.Image, heroSizes),
-		BodyHTML: b.md(o, c.Body, 2, "body-"),
+		BodyHTML: b.campaignMD(c, "", c.Body, 2, "body-"),
 		Hashtags: hashtags(c.Hashtags),
 		Steps:    c.Layout == campaign.LayoutSteps,
 	}
@@ -323,7 +344,7 @@ func (b *builder) campaignProps(c *campaign.Campaign, region string) (views.Camp
 		if st == campaign.StatusVictory {
 			cv.StatusText = l.T("campaign.won")
 		}
-		cv.OutcomeHTML = b.md(o, c.Outcome, 3, "outcome-")
+		cv.OutcomeHTML = b.campaignMD(c, "", c.Outcome, 3, "outcome-")
 	}
 
 	var allRegions []string
@@ -340,7 +361,7 @@ func (b *builder) campaignProps(c *campaign.Campaign, region string) (views.Camp
 			Number:    i + 1,
 			Icon:      a.Icon,
 			Title:     title,
-			IntroHTML: b.md(o, a.Text, 3, id+"-intro-"),
+			IntroHTML: b.campaignMD(c, a.Kind, a.Text, 3, id+"-intro-"),
 			Closed:    closed,
 		}
 		b.fillAction(&av, c, a, canonical, region, &allRegions)
@@ -451,11 +472,11 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 			Dateline:     s.Dateline,
 			DateText:     b.localizer(o).Date(s.Date),
 			DateISO:      isoDate(s.Date),
-			BodyHTML:     b.md(o, s.Body, 3, id+"-"),
+			BodyHTML:     b.campaignMD(c, a.Kind, s.Body, 3, id+"-"),
 			Media:        person(s.MediaContact),
 			Availability: s.Availability,
 			AboutName:    o.Name,
-			AboutHTML:    b.md(o, o.About, 4, id+"-about-"),
+			AboutHTML:    b.campaignMD(c, a.Kind, o.About, 4, id+"-about-"),
 		}
 	case campaign.KindLetter:
 		l := a.Letter
@@ -465,7 +486,7 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 		lv := &views.LetterView{
 			To:         l.To,
 			Salutation: l.Salutation,
-			BodyHTML:   b.md(o, l.Body, 3, id+"-"),
+			BodyHTML:   b.campaignMD(c, a.Kind, l.Body, 3, id+"-"),
 			Closing:    l.Closing,
 		}
 		for _, s := range l.Organisations {
@@ -484,7 +505,7 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 		if pt == nil {
 			return
 		}
-		pv := &views.PetitionView{Target: pt.Target, TextHTML: b.md(o, pt.Text, 3, id+"-"), Goal: pt.Goal}
+		pv := &views.PetitionView{Target: pt.Target, TextHTML: b.campaignMD(c, a.Kind, pt.Text, 3, id+"-"), Goal: pt.Goal}
 		if pt.Goal > 0 {
 			pv.GoalText = b.localizer(o).N("n.signatures", pt.Goal)
 		}
@@ -529,7 +550,7 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 		rv := &views.ResourcesView{}
 		for _, r := range a.Resources.Items {
 			item := views.ResourceView{
-				Title: r.Title, URL: r.Link, Description: r.Description,
+				Title: resourceTitle(r), URL: r.Link, Description: r.Description,
 				DateText: b.localizer(o).Date(r.Date), DateISO: isoDate(r.Date),
 			}
 			asset := r.Asset
@@ -573,7 +594,7 @@ func (b *builder) contactView(c *campaign.Campaign, ct *campaign.Contact, id, re
 	}
 	cv := &views.ContactView{
 		FormAction: CampaignPath(c) + "#" + id,
-		ScriptHTML: b.md(c.Org, ct.Script, 4, id+"-script-"),
+		ScriptHTML: b.campaignMD(c, campaign.KindContact, ct.Script, 4, id+"-script-"),
 		Subject:    subject,
 		Message:    Reflow(ct.Message),
 	}
