@@ -120,6 +120,11 @@ type Org struct {
 	Social Social `yaml:"social"`
 	// Donate is the address of the organisation's donation page.
 	Donate string `yaml:"donate"`
+	// ShareNetworks are the networks your share buttons offer first, in your order, such as
+	// [whatsapp, telegram, email]: the first two are the large buttons, the others follow as
+	// small links. Networks you leave out still appear, after them. Names: x, bluesky, mastodon,
+	// facebook, linkedin, whatsapp, telegram, email.
+	ShareNetworks []Network `yaml:"share_networks"`
 	// PrivacyPolicy is the address of the organisation's privacy policy.
 	PrivacyPolicy string `yaml:"privacy_policy"`
 	// Language is the language campaigns are written in, as a code such as en, ar or he. Defaults to en,

@@ -139,6 +139,7 @@ func (c *checker) checkOrg(o *Org) {
 		c.url(*s.val, s.val, s.key)
 	}
 	c.url(o.Donate, &o.Donate, "donate")
+	c.shareNetworks(o)
 	c.url(o.PrivacyPolicy, &o.PrivacyPolicy, "privacy_policy")
 	if o.Language != "" {
 		if _, err := language.Parse(o.Language); err != nil {

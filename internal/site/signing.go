@@ -338,14 +338,14 @@ func shareAndDonate(path string, cp views.CampaignPageProps) (share, donate stri
 // apart from the form's origin and token. A static copy is rebuilt to move
 // its numbers; the live server's pages always have the current ones.
 func (b *builder) staticFigures(c *campaign.Campaign, cp views.CampaignPageProps) views.CampaignPageProps {
-	if b.mode != ModeStatic || b.opt.FormOrigin == "" {
+	if b.mode != ModeStatic || b.opt.FormOrigin == "" && len(b.opt.Tallies) == 0 {
 		return cp
 	}
 	lc := &SigningCampaign{Signables: signablesOf(c, cp), Loc: b.localizer(c.Org)}
 	if len(lc.Signables) == 0 {
 		return cp
 	}
-	return withFigures(cp, lc, nil)
+	return withFigures(cp, lc, bakedTally(b.opt.Tallies[c.Org.Slug+"/"+c.Slug]))
 }
 
 // SignFrame is the page frame of lc's sign pages, titled.

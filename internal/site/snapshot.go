@@ -635,8 +635,8 @@ func (b *builder) renderPage(p string, c templ.Component, page views.Page, forms
 func (b *builder) renderPageCC(p string, c templ.Component, page views.Page, forms bool, cacheControl []string) (*pagecache.Response, error) {
 	_, mastodonForm := b.snap.Mastodon[p]
 	csp := policy(b.mode, page.ThemeCSS, mastodonForm, nil)
-	if forms {
-		csp = b.formCSP(csp)
+	if forms || mastodonForm {
+		csp = b.formCSP(csp) // a static copy's Mastodon form also goes to the live server
 	}
 	reuse := b.snap.reuse
 	out := new(pagecache.Response)
