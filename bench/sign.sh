@@ -47,6 +47,10 @@
 # Usage: bench/sign.sh   (env: ENGINES="sqlite postgres" DURATION=20s CONNS=64 THREADS=2
 #                         PAGE=/northgate-tenants/tell-the-courier PGBIN=/usr/lib/postgresql/15/bin
 #                         BARE=1 (0: no bare reference run)
+#                         OUTBOX=1 to sign with the outbox on: placard gets --smtp pointing at
+#                         bench/smtpsink (a real SMTP server on loopback that discards), so
+#                         every signature writes its thank-you email to the outbox in its own
+#                         transaction and the delivery worker sends it during the run)
 #                         PROFILE=1 to sample the CPU with perf during each run and print the
 #                         hottest processes and functions; the perf data is kept in PROFILE_DIR)
 set -euo pipefail
@@ -60,6 +64,7 @@ THREADS=${THREADS:-2}
 PAGE=${PAGE:-/northgate-tenants/tell-the-courier}
 PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
 BARE=${BARE:-1}
+OUTBOX=${OUTBOX:-0}
 
 for tool in go curl wrk; do
 	command -v "$tool" >/dev/null 2>&1 || { echo "bench: $tool is not installed (Debian: apt-get install wrk curl)" >&2; exit 2; }
@@ -69,7 +74,13 @@ work=$(mktemp -d /tmp/placard-sign.XXXXXX)
 chmod 755 "$work"
 pids=()
 pgdata=""
+sinkpid=""
 cleanup() {
+	if [ -n "$sinkpid" ]; then
+		kill "$sinkpid" 2>/dev/null || true
+		wait "$sinkpid" 2>/dev/null || true
+		echo "bench: outbox: $(grep -o '[0-9]* messages' "$work/smtpsink.log" || echo 'no count from') bench/smtpsink received (the worker keeps delivering after wrk stops)"
+	fi
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
 	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
 	if [ -n "$pgdata" ] && [ -f "$pgdata/postmaster.pid" ]; then pg_as "$PGBIN/pg_ctl" -D "$pgdata" -m immediate -w stop >/dev/null 2>&1 || true; fi
@@ -151,6 +162,21 @@ echo "bench: building placard, bench/fsync and bench/bare…"
 go build -o "$work/placard" ./cmd/placard
 go build -o "$work/fsync" ./bench/fsync
 go build -o "$work/bare" ./bench/bare
+mailflags=()
+if [ "$OUTBOX" = 1 ]; then
+	go build -o "$work/smtpsink" ./bench/smtpsink
+	"$work/smtpsink" -addr 127.0.0.1:0 >"$work/smtpsink.log" 2>&1 &
+	sinkpid=$!
+	M=""
+	for _ in $(seq 1 300); do
+		M=$(sed -n 's/^smtpsink: listening on \(127\.0\.0\.1:[0-9]*\)$/\1/p' "$work/smtpsink.log")
+		[ -n "$M" ] && break
+		sleep 0.1
+	done
+	[ -n "$M" ] || { echo "bench: bench/smtpsink did not start:" >&2; cat "$work/smtpsink.log" >&2; exit 1; }
+	mailflags=(--smtp "smtp://$M?tls=off" --mail-from "Bench <bench@bench.example>" --mail-rate 100000)
+	echo "bench: outbox on: every signature queues a thank-you email, delivered to bench/smtpsink at $M"
+fi
 fsync_line=$("$work/fsync" -dir "$work" -d 5s)
 fsync_rate=$(sed -n 's/^fsync\/s \([0-9]*\).*/\1/p' <<<"$fsync_line")
 echo "bench: disk: $fsync_line"
@@ -219,7 +245,7 @@ for engine in $ENGINES; do
 	port=$(free_port)
 	P="http://127.0.0.1:$port"
 	"$work/placard" serve --addr "127.0.0.1:$port" --campaigns campaigns --db "$DSN" --base-url "$P" \
-		--rate-limit 100000000 --client-ip-header X-Real-IP --log-level warn >"$work/placard-$engine.log" 2>&1 &
+		--rate-limit 100000000 --client-ip-header X-Real-IP --log-level warn "${mailflags[@]}" >"$work/placard-$engine.log" 2>&1 &
 	server=$!
 	pids+=("$server")
 	wait_http "$P/healthz" || { cat "$work/placard-$engine.log" >&2; exit 1; }

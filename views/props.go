@@ -25,6 +25,9 @@ type Page struct {
 	CanonicalURL string
 	// SiteName is og:site_name and the name in the footer.
 	SiteName string
+	// OGSiteName, when set, is og:site_name instead of SiteName: the
+	// organisation's name on its own pages, so shared previews show it.
+	OGSiteName string
 	// OGType is og:type: "website" or "article".
 	OGType string
 	// OGLocale is og:locale, such as en_GB.
@@ -41,6 +44,9 @@ type Page struct {
 	// Preview marks a page seen at a secret preview address before it is
 	// public: a banner at the top says so, so nobody mistakes it for the live page.
 	Preview bool
+	// Draft marks a campaign not yet public shown by serve --dev at its
+	// own address: a banner says it is a draft.
+	Draft bool
 	// StylesheetURL is the content-hashed address of the one stylesheet.
 	StylesheetURL string
 	// ScriptURL is the content-hashed address of the optional enhancement
@@ -365,6 +371,10 @@ type Tally struct {
 	GoalText string
 	// Percent is Count/Goal as a whole percentage, 0–100, for the progress bar.
 	Percent int
+	// Bar is the progress bar's value out of Goal: Count, but at least a
+	// sliver once anyone has signed, so a bar beside a count above zero
+	// never looks empty. 0 means Count.
+	Bar int
 	// Recent are the latest public signers, newest first.
 	Recent []SignerView
 }
@@ -528,6 +538,10 @@ type ShareView struct {
 	// where the browser has one, and only when NativeURL is set.
 	NativeURL  string
 	NativeText string
+	// Message is the one message to copy and paste anywhere: the first
+	// share text with its link (tagged "copy") and, on a line of their
+	// own, the hashtags. Empty shows the plain link field instead.
+	Message string
 }
 
 // ShareLink is a plain link that opens a network's own share screen.

@@ -232,11 +232,20 @@ func shownCount(t *testing.T, u, id string) int {
 	if strings.Contains(text, "No one") {
 		return 0
 	}
-	n, err := strconv.Atoi(strings.NewReplacer(",", "", ".", "", " ", "").Replace(strings.TrimSpace(digits.FindString(text))))
-	if err != nil {
+	// A letter's count names organisations and people apart ("Signed by 2
+	// organisations and 3 people"): the count is their sum.
+	total := 0
+	for _, d := range digits.FindAllString(text, -1) {
+		n, err := strconv.Atoi(strings.NewReplacer(",", "", ".", "", " ", "").Replace(strings.TrimSpace(d)))
+		if err != nil {
+			return -1
+		}
+		total += n
+	}
+	if total == 0 {
 		return -1
 	}
-	return n
+	return total
 }
 
 // nginxBinary finds Debian's nginx; without it the test skips, or fails

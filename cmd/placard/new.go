@@ -16,8 +16,8 @@ import (
 
 const newSynopsis = `Write a new, commented file to start from:
 
-  placard new org SLUG
-      writes DIR/SLUG/org.yaml
+  placard new org SLUG [--name "Full Name"]
+      writes DIR/SLUG/org.yaml, with the organisation's name as typed
   placard new campaign ORG SLUG --kind KIND
       writes DIR/ORG/SLUG.yaml, a draft campaign whose call to action is KIND:
       petition, letter, statement, contact, share, listen, engage, donate,
@@ -27,7 +27,9 @@ const newSynopsis = `Write a new, commented file to start from:
 SLUG and ORG are web addresses: lower-case letters a–z, digits and single
 hyphens. The file shows every option of its kind; the optional ones are
 notes (lines starting with #) to fill in. It passes 'placard check' as
-written. An existing file is never overwritten.
+written. An existing file is never overwritten. The editor schemas the
+file's first line points to (DIR/org.schema.json, DIR/campaign.schema.json)
+are written beside the organisations' folders, and kept current.
 
 Exit status: 0 when the file was written, 1 when it could not be (such as
 a file already there), 2 when the command line is wrong.`
@@ -40,6 +42,7 @@ func newCmd(args []string, getenv func(string) string, stdout, stderr io.Writer)
 	fset := newFlags("new", "new org SLUG | new campaign ORG SLUG --kind KIND [--campaigns DIR]", newSynopsis, stdout, stderr)
 	dir := fset.campaignsFlag("the campaigns `folder` to write into")
 	kind := fset.String("kind", "", "the `kind` of call to action, for new campaign")
+	name := fset.String("name", "", "the organisation's full `name`, as typed, for new org (default: made from SLUG)")
 	pos, help, err := fset.parse(args, getenv)
 	if help || err != nil {
 		return err
@@ -55,19 +58,25 @@ func newCmd(args []string, getenv func(string) string, stdout, stderr io.Writer)
 		if *kind != "" {
 			return usageErr("new", "--kind is for new campaign, not new org")
 		}
+		if strings.ContainsAny(*name, "\n\r") {
+			return usageErr("new", "--name must be one line")
+		}
 		if err := checkSlug("organisation", pos[1]); err != nil {
 			return err
 		}
 		folder := filepath.Join(*dir, pos[1])
 		file := filepath.Join(folder, "org.yaml")
-		text, err := scaffold.Org(pos[1])
+		text, err := scaffold.OrgNamed(pos[1], *name)
 		if err != nil {
 			return err
 		}
 		if err := writeScaffold(file, text); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "wrote %s — fill it in, then run 'placard check %s'\n", file, *dir)
+		if err := writeSchemas(*dir); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote %s — fill it in, then run: placard check %s\n", file, shellQuote(*dir))
 		return nil
 	case "campaign":
 		if len(pos) != 3 {
@@ -75,6 +84,9 @@ func newCmd(args []string, getenv func(string) string, stdout, stderr io.Writer)
 		}
 		if *kind == "" {
 			return usageErr("new", "new campaign needs --kind, one of %s", strings.Join(scaffoldKinds(), ", "))
+		}
+		if *name != "" {
+			return usageErr("new", "--name is for new org; a campaign takes its organisation's name from its org.yaml")
 		}
 		if !contains(scaffoldKinds(), *kind) {
 			return usageErr("new", "unknown --kind %q%s; it must be one of %s", *kind, didYouMean(*kind, scaffoldKinds()), strings.Join(scaffoldKinds(), ", "))
@@ -98,7 +110,10 @@ func newCmd(args []string, getenv func(string) string, stdout, stderr io.Writer)
 		if err := writeScaffold(file, text); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "wrote %s, a draft — fill it in, run 'placard check %s', then set status: published\n", file, *dir)
+		if err := writeSchemas(*dir); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote %s, a draft — fill it in, run: placard check %s — then set status: published\n", file, shellQuote(*dir))
 		return nil
 	default:
 		return usageErr("new", "unknown thing to make %q%s; placard new makes an org or a campaign", what, didYouMean(what, []string{"org", "campaign"}))

@@ -56,7 +56,7 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 	if c.dev || c.watch {
 		loaded = fingerprint(c.campaigns)
 	}
-	site, err := loadServeSite(c.campaigns, stderr, log)
+	site, startProblems, err := loadServeSite(c.campaigns, c.dev, stderr, log)
 	if err != nil {
 		return err
 	}
@@ -111,6 +111,11 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 		return failure("%v", err)
 	}
 	rl.srv = srv
+	// Under --dev a broken file at start is shown in the preview's
+	// overlay, as after a reload, until it is fixed.
+	if startProblems.HasErrors() {
+		srv.ReportProblems(startProblems)
+	}
 	defer startPolling(ctx, srv, log)()
 	defer deliveries.start(ctx, srv.CurrentSite)()
 	hs := &http.Server{
@@ -136,20 +141,27 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 }
 
 // loadServeSite loads the campaigns folder to serve. Problems are printed
-// and refuse the start; warnings are logged.
-func loadServeSite(dir string, stderr io.Writer, log *slog.Logger) (*campaign.Site, error) {
+// and refuse the start, except under --dev (dev): the preview then starts
+// with no campaigns and returns the problems for its overlay, and the
+// first good save loads the files. Warnings are logged.
+func loadServeSite(dir string, dev bool, stderr io.Writer, log *slog.Logger) (*campaign.Site, campaign.Problems, error) {
 	var site *campaign.Site
 	var problems campaign.Problems
 	web.Frugally(func() { site, problems = campaign.Load(dir) })
 	if problems.HasErrors() {
 		printProblems(stderr, problems)
-		return nil, failure("the campaigns in %s have %s; fix them and start again (placard check %s lists them too)",
+		if dev {
+			log.Warn("the campaigns have problems: the preview shows them until they are fixed",
+				"dir", dir, "problems", len(problems.Errors()))
+			return campaign.NewSite(nil), problems, nil
+		}
+		return nil, nil, failure("the campaigns in %s have %s; fix them and start again (placard check %s lists them too)",
 			dir, countText(len(problems.Errors()), "problem", "problems"), dir)
 	}
 	for _, p := range problems.Warnings() {
 		log.Warn(p.String())
 	}
-	return site, nil
+	return site, nil, nil
 }
 
 // webConfig is the server's configuration for serve, answering at base.

@@ -17,6 +17,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/store/pgtest"
 )
 
@@ -395,10 +396,11 @@ func waitForTallies(t *testing.T, base, db string, pages map[string]string) {
 		}
 		last = last[:0]
 		for ref, id := range pages {
-			want := 0
+			// A letter's count also takes in the signatories its file lists.
+			want := fileSignatories(t, ref)
 			for _, c := range counts {
 				if c.Org+"/"+c.Campaign == ref {
-					want = c.Signatures
+					want += c.Signatures
 				}
 			}
 			if got := shownCount(t, base+"/"+ref, id); got != want {
@@ -407,4 +409,26 @@ func waitForTallies(t *testing.T, base, db string, pages map[string]string) {
 		}
 		return len(last) == 0
 	})
+}
+
+// fileSignatories is how many organisations and people the letters of the
+// campaign ref (org/slug) in testdata/signing list in the file itself.
+func fileSignatories(t *testing.T, ref string) int {
+	t.Helper()
+	site, problems := campaign.Load(filepath.Join("testdata", "signing"))
+	if problems.HasErrors() {
+		t.Fatalf("loading testdata/signing: %v", problems.Errors())
+	}
+	org, slug, _ := strings.Cut(ref, "/")
+	c := site.Campaign(org, slug)
+	if c == nil {
+		return 0
+	}
+	n := 0
+	for _, a := range c.Actions {
+		if a.Letter != nil {
+			n += len(a.Letter.Organisations) + len(a.Letter.Individuals)
+		}
+	}
+	return n
 }

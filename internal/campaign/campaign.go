@@ -26,8 +26,56 @@ import (
 type Site struct {
 	// Orgs holds every organisation, sorted by name.
 	Orgs []*Org
+	// Config is site.yaml, the settings of the site as a whole; never nil
+	// once loaded (empty without the file).
+	Config *SiteConfig
 
 	orgs map[string]*Org
+}
+
+// SiteConfig is the site as a whole, read from site.yaml in the campaigns folder itself
+// (beside the organisations' folders). Every setting is optional, and so is the file.
+type SiteConfig struct {
+	// File is the path of site.yaml as the organiser typed it, for messages.
+	File string `yaml:"-"`
+
+	// Name names the whole site where a page belongs to no one organisation: the home page's
+	// heading, the first link of the breadcrumb, the header of the page-not-found page and its
+	// share previews, such as "Jewish Voice for Peace Action Center". Pages of an organisation
+	// show the organisation's own name in share previews and embeds. Defaults to the default
+	// organisation's name, else to the name the server was started with (Placard).
+	Name string `yaml:"name"`
+	// Description is a sentence about the site, for the home page and its share preview.
+	Description string `yaml:"description"`
+	// DefaultOrganisation is the folder name of the organisation the site belongs to: the home
+	// page (/) shows its page, and the site's header shows its logo.
+	DefaultOrganisation string `yaml:"default_organisation"`
+
+	// Default is the organisation DefaultOrganisation names, set by the loader; nil for none.
+	Default *Org `yaml:"-"`
+}
+
+// DisplayName returns the site's name: Name, else the default organisation's name, else
+// fallback (the name the server was given).
+func (c *SiteConfig) DisplayName(fallback string) string {
+	switch {
+	case c == nil:
+		return fallback
+	case strings.TrimSpace(c.Name) != "":
+		return strings.TrimSpace(c.Name)
+	case c.Default != nil:
+		return c.Default.Name
+	}
+	return fallback
+}
+
+// DefaultOrg returns the organisation site.yaml's default_organisation
+// names, or nil.
+func (c *SiteConfig) DefaultOrg() *Org {
+	if c == nil {
+		return nil
+	}
+	return c.Default
 }
 
 // Org returns the organisation with the given slug, or nil.
@@ -72,10 +120,16 @@ type Org struct {
 	Social Social `yaml:"social"`
 	// Donate is the address of the organisation's donation page.
 	Donate string `yaml:"donate"`
+	// ShareNetworks are the networks your share buttons offer first, in your order, such as
+	// [whatsapp, telegram, email]: the first two are the large buttons, the others follow as
+	// small links. Networks you leave out still appear, after them. Names: x, bluesky, mastodon,
+	// facebook, linkedin, whatsapp, telegram, email.
+	ShareNetworks []Network `yaml:"share_networks"`
 	// PrivacyPolicy is the address of the organisation's privacy policy.
 	PrivacyPolicy string `yaml:"privacy_policy"`
 	// Language is the language campaigns are written in, as a code such as en, ar or he. Defaults to en,
-	// or to the first of languages. With several languages it is the default one: its pages live at the
+	// or to the first of languages. A country may follow for its spelling and dates: en-US writes
+	// "October 19, 2023" and "organizations", en and en-GB "19 October 2023" and "organisations". With several languages it is the default one: its pages live at the
 	// plain addresses, and a text missing in another language falls back to it.
 	Language string `yaml:"language"`
 	// Languages are the languages the organisation writes in, such as [en, ar, he]. Any text in
@@ -83,8 +137,8 @@ type Org struct {
 	// language gets its own pages, at /org/ar and /org/campaign/ar.
 	Languages []string `yaml:"languages"`
 	// Strings is the organisation's own wording for the site's buttons, labels and thank-you texts,
-	// per language: strings: {en: {sign.submit.petition: Add my name}}. The organiser's guide
-	// lists the names.
+	// per language: strings: {en: {sign.submit.petition: Add my name}}. The section "Wording"
+	// below lists every name.
 	Strings map[string]map[string]string `yaml:"strings"`
 	// Consent is the sentence beside the required consent box on every signing form, saying what
 	// the organisation will do with a signer's details to count and deliver the signature, such as
@@ -105,6 +159,11 @@ type Org struct {
 	Retention string `yaml:"retention"`
 	// RetentionDays is Retention in days, 0 for none; set by the loader.
 	RetentionDays int `yaml:"-"`
+	// Typography is how Markdown texts treat quotes and dashes: verbatim keeps every character as
+	// typed (' stays ', -- stays --); smart turns them into typographic ones (’ and –). Without it,
+	// letters and statements are verbatim, since their words are signed or quoted as written, and
+	// other texts are smart. A campaign may set its own.
+	Typography Typography `yaml:"typography"`
 	// Delivery says what the printed hand-in document of a petition or letter shows the
 	// decision-maker: count (the default) gives the text and the number of signatures;
 	// names adds the names and places of the signers whose consent covered delivery
@@ -132,6 +191,10 @@ type Org struct {
 	// signatures as they happen, each an https:// address with the events it wants. See
 	// docs/webhooks.md.
 	Webhooks []Webhook `yaml:"webhooks"`
+	// NameFields is how signing forms ask for a signer's name: one (the default) asks for it
+	// in one field; split asks for the given name and the family name in two, so exports and
+	// your CRM get them apart. A campaign may set its own.
+	NameFields NameFields `yaml:"name_fields"`
 	// OSDI sends each confirmed signature to Action Network (or another system with the same API)
 	// through its record signature helper. See docs/webhooks.md.
 	OSDI *OSDI `yaml:"osdi"`
@@ -319,6 +382,17 @@ const (
 	DeliveryNames Delivery = "names"
 )
 
+// NameFields is how a signing form asks for a name: in one field or two.
+type NameFields string
+
+// The ways of asking for a name.
+const (
+	// NameFieldsOne asks for the name in one field (the default).
+	NameFieldsOne NameFields = "one"
+	// NameFieldsSplit asks for the given name and the family name in two fields.
+	NameFieldsSplit NameFields = "split"
+)
+
 // Status is where a campaign is in its life.
 type Status string
 
@@ -385,12 +459,14 @@ type Campaign struct {
 	Outcome Markdown `yaml:"outcome"`
 	// Image is the campaign's main picture, also used when the page is shared.
 	Image *Image `yaml:"image"`
-	// Hashtags are shown with the share prompts, written without the #.
+	// Hashtags are added to the end of every share message (and counted in each network's limit), written without the #.
 	Hashtags []string `yaml:"hashtags"`
 	// Body is the campaign's main text, in Markdown.
 	Body Markdown `yaml:"body"`
 	// Layout is sections (the default) or steps.
 	Layout Layout `yaml:"layout"`
+	// Typography is verbatim or smart for this campaign's texts, instead of the organisation's.
+	Typography Typography `yaml:"typography"`
 	// Related lists other campaigns to show at the end of the page.
 	Related []Related `yaml:"related"`
 	// Actions are the calls to action, in the order they appear.
@@ -398,6 +474,8 @@ type Campaign struct {
 	// Email overrides the organisation's email settings for this campaign, such as
 	// email: {confirm: false}.
 	Email *Email `yaml:"email"`
+	// NameFields overrides the organisation's name_fields for this campaign: one or split.
+	NameFields NameFields `yaml:"name_fields"`
 	// Confirm and UnconfirmedDays are the email settings that apply (the campaign's own, else
 	// the organisation's); set by the loader.
 	Confirm         bool `yaml:"-"`
@@ -486,7 +564,7 @@ type Statement struct {
 
 // Letter is an open letter with its signatories.
 type Letter struct {
-	// To is the addressee, such as "President of the Republic".
+	// To is the addressee, such as "President of the Republic", shown above the letter. Optional: the salutation may say it.
 	To string `yaml:"to"`
 	// Salutation opens the letter, such as "Dear President,".
 	Salutation string `yaml:"salutation"`
@@ -501,7 +579,8 @@ type Letter struct {
 	// Signing opens the letter to more signatures: true lets people and
 	// organisations add their names with the form described by Fields.
 	Signing bool `yaml:"signing"`
-	// Goal is the number of signatures aimed for when Signing is on, as for a petition.
+	// Goal is the number of signatures aimed for when Signing is on, as for a petition,
+	// counting the organisations and people listed as well as those who sign with the form.
 	Goal int `yaml:"goal"`
 	// Fields are the details the signing form asks for, as for a petition;
 	// letters may also ask for organisation and role.
@@ -530,7 +609,8 @@ type Petition struct {
 	Text Markdown `yaml:"text"`
 	// Goal is the number of signatures the campaign aims for, a whole number.
 	// When it is reached the page shows the next step of a ladder (100, 250,
-	// 500, 1,000, 2,500, 5,000, 10,000 …).
+	// 500, 1,000, 2,500, 5,000, 10,000 …). Without it the page shows the count
+	// alone, with no goal and no progress bar.
 	Goal int `yaml:"goal"`
 	// Fields are the details the signing form asks for. Defaults to name and email, both required.
 	Fields Fields `yaml:"fields"`
@@ -555,6 +635,11 @@ const (
 // who gives an organisation signs on its behalf, and organisations are listed
 // only after the organisers approve them.
 type Fields struct {
+	// SplitNames is true when the form asks for the name as a given name and a family name
+	// (name_fields: split, the campaign's own setting else the organisation's); the name rule
+	// then applies to both. Set by the loader.
+	SplitNames bool `yaml:"-"`
+
 	Name         FieldRule `yaml:"name"`
 	Email        FieldRule `yaml:"email"`
 	Postcode     FieldRule `yaml:"postcode"`
@@ -660,7 +745,7 @@ type Share struct {
 	// Messages are the prewritten texts, per network. Write {link} where the
 	// campaign's address goes; without it the address is added at the end.
 	Messages ShareMessages `yaml:"messages"`
-	// Hashtags override the campaign's hashtags for this action, written without the #.
+	// Hashtags override the campaign's hashtags for this action's messages, written without the #.
 	Hashtags []string `yaml:"hashtags"`
 	// EmailSubject is the subject line when sharing by email. Defaults to the campaign title.
 	EmailSubject string `yaml:"email_subject"`
@@ -752,7 +837,8 @@ func (m ShareMessages) Variants() int {
 
 // Listen points supporters at voices to hear or read: audio, video, podcasts, statements.
 type Listen struct {
-	// Items are the things to listen to, watch or read, in order.
+	// Items are the things to listen to, watch or read, in order. They may be left out when the
+	// action's text names and links what to listen to.
 	Items []MediaItem `yaml:"items"`
 }
 
@@ -778,13 +864,15 @@ var MediaFormats = []string{"audio", "video", "podcast", "statement", "article"}
 
 // Engage points supporters at organisations to contact or join.
 type Engage struct {
-	// Organisations is the directory to show. Defaults to the organisation's members.
+	// Organisations is the directory to show. Defaults to the organisation's members; with
+	// neither, the action's text (a sentence linking to a directory elsewhere) is the whole step.
 	Organisations []Member `yaml:"organisations"`
 }
 
 // Donate asks supporters to give.
 type Donate struct {
-	// Destinations are where to give. Defaults to the organisation's own donation page.
+	// Destinations are where to give. Defaults to the organisation's own donation page; with
+	// neither, the action's text (a sentence linking to where to give) is the whole step.
 	Destinations []Destination `yaml:"destinations"`
 	// Amounts are suggested amounts in whole units of Currency, such as [10, 25, 50].
 	Amounts []int `yaml:"amounts"`
@@ -814,7 +902,7 @@ type Resources struct {
 // Resource is a report or document: an outside address (Link) or a file from
 // the organisation's folder (File).
 type Resource struct {
-	// Title is the document's title.
+	// Title is the document's title. Without it the file's name or the site's host is shown.
 	Title string `yaml:"title"`
 	// Link is the document's address on another site.
 	Link string `yaml:"link"`

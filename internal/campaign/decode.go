@@ -3,7 +3,6 @@ package campaign
 import (
 	"errors"
 	"fmt"
-	"io"
 	"reflect"
 	"runtime"
 	"strconv"
@@ -97,7 +96,12 @@ type decoder struct {
 	trans translations
 	// field says whether the setting being decoded is translatable text.
 	field fieldContext
-	// pre is the file's YAML parsed ahead (preparse), or nil.
+	// recovered receives the lines emptied to read past a syntax error,
+	// and syntax the syntax errors reported (recover.go); both are the
+	// loader's.
+	recovered map[recoveredLine]bool
+	syntax    map[Problem]bool
+	// pre is the file's YAML read ahead (preparse), or nil.
 	pre *yamlDocs
 }
 
@@ -127,26 +131,25 @@ func (d *decoder) parse(what string) *yaml.Node {
 		return nil
 	}
 	y := d.pre
-	if y == nil {
-		y = parseDocs(d.src)
-	}
 	d.pre = nil
-	if y.open != nil {
-		d.errorf(nil, "this file cannot be read as YAML: %v", y.open)
-		return nil
+	if y == nil {
+		y = &yamlDocs{}
+		y.docs, y.err = loadDocs(d.src)
 	}
-	docs := y.docs
+	docs, err := y.docs, y.err
+	if err != nil {
+		// Report the syntax error, and read the rest of the file if the
+		// parser can get past it (recover.go).
+		if docs = d.recoverDocs(err); docs == nil {
+			return nil
+		}
+	}
 	if len(docs) > 1 {
-		n := docs[1]
-		at := n
-		if len(n.Content) > 0 {
-			at = n.Content[0]
+		at := docs[1]
+		if len(at.Content) > 0 {
+			at = at.Content[0]
 		}
 		d.errorf(at, "this file holds a second document after a '---' line — keep one %s per file and remove the '---' line above this one", what)
-		return nil
-	}
-	if y.err != nil {
-		d.syntaxError(y.err)
 		return nil
 	}
 	if len(docs) == 0 || len(docs[0].Content) == 0 || isNull(docs[0].Content[0]) {
@@ -168,43 +171,18 @@ func (d *decoder) parse(what string) *yaml.Node {
 	return nil
 }
 
-// yamlDocs is a file's YAML as parsed by parseDocs.
+// yamlDocs is a file's YAML as loadDocs read it.
 type yamlDocs struct {
-	open error        // the parser could not start
-	docs []*yaml.Node // the documents read, at most two (one too many)
-	err  error        // the syntax error that stopped the reading, after docs
+	docs []*yaml.Node
+	err  error
 }
 
-// parseDocs parses src's YAML documents, stopping at the second (a file
-// holds one) or at the first syntax error. It touches nothing but src, so
-// files are parsed on every core at once (preparse); parse reports what
-// it found.
-func parseDocs(src []byte) *yamlDocs {
-	ld, err := yaml.NewLoader(strings.NewReader(string(src)))
-	if err != nil {
-		return &yamlDocs{open: err}
-	}
-	y := &yamlDocs{}
-	for len(y.docs) < 2 {
-		var n yaml.Node
-		err := ld.Load(&n)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			y.err = err
-			break
-		}
-		y.docs = append(y.docs, &n)
-	}
-	return y
-}
-
-// preparse parses the YAML of the decoders' files that parse would parse,
-// on GOMAXPROCS goroutines, and gives each decoder its result: parsing
-// was most of a load's time and ran on one core (issue 12: start and
-// reload within 1 s per 1,000 campaigns using both cores). What is
-// reported, and in which order, is left to parse.
+// preparse reads the YAML of the decoders' files that parse would read
+// (loadDocs, which touches nothing but the file's bytes), on GOMAXPROCS
+// goroutines, and gives each decoder its result: parsing was most of a
+// load's time and ran on one core (issue 12: start and reload within 1 s
+// per 1,000 campaigns using both cores). What is reported, and in which
+// order, is left to parse (and recoverDocs, after a syntax error).
 func preparse(ds []*decoder) {
 	var todo []*decoder
 	for _, d := range ds {
@@ -219,7 +197,9 @@ func preparse(ds []*decoder) {
 			if i >= len(todo) {
 				return
 			}
-			todo[i].pre = parseDocs(todo[i].src)
+			y := &yamlDocs{}
+			y.docs, y.err = loadDocs(todo[i].src)
+			todo[i].pre = y
 		}
 	}
 	var wg sync.WaitGroup
@@ -231,8 +211,11 @@ func preparse(ds []*decoder) {
 }
 
 func emptyHint(what string) string {
-	if what == "organisation" {
+	switch what {
+	case "organisation":
 		return "an organisation file needs at least name: with the organisation's name"
+	case "site":
+		return "write name: with the site's name, or remove the file"
 	}
 	return "a campaign needs at least title:, summary: and date:"
 }
@@ -258,12 +241,13 @@ func firstInvalidUTF8(b []byte) (line, col int) {
 
 // syntaxError reports a YAML syntax error in plain words. The library's
 // messages describe the parser's state; these describe the usual cause and
-// its fix, at the place the organiser has to look.
-func (d *decoder) syntaxError(err error) {
+// its fix, at the place the organiser has to look. It returns the line it
+// reported at, 0 for none.
+func (d *decoder) syntaxError(err error) int {
 	var le *yaml.LoadError
 	if !errors.As(err, &le) {
 		d.errorf(nil, "this file is not valid YAML: %v", err)
-		return
+		return 0
 	}
 	line, col := le.Mark.Line, le.Mark.Column
 	atContext := func() {
@@ -301,6 +285,8 @@ func (d *decoder) syntaxError(err error) {
 		text = "this line has no ':' after the setting's name — write the setting as name: value"
 	case strings.Contains(msg, "mapping values are not allowed"):
 		text = "unexpected ':' — a value that contains ': ' must be put in quotes (\"like: this\"); otherwise check that this line is indented the same as the setting above it"
+	case strings.Contains(msg, "did not find expected key") && d.apostrophe(line) != "":
+		text = d.apostrophe(line)
 	case strings.Contains(msg, "did not find expected key") && d.afterQuote(line, col):
 		text = "there is more text after the closing quote — put the whole value inside the quotes"
 	case strings.Contains(msg, "did not find expected key"):
@@ -323,7 +309,12 @@ func (d *decoder) syntaxError(err error) {
 	default:
 		text = "this is not valid YAML (" + msg + ") — check the quotes and indentation here"
 	}
-	*d.probs = append(*d.probs, Problem{File: d.file, Line: line, Col: col, Message: text})
+	p := Problem{File: d.file, Line: line, Col: col, Message: text}
+	*d.probs = append(*d.probs, p)
+	if d.syntax != nil {
+		d.syntax[p] = true
+	}
+	return line
 }
 
 // noColonAbove reports whether the line before *line is a plain line with
@@ -470,6 +461,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, key string) {
 	case t.Kind() == reflect.String:
 		if s, ok := d.scalar(n, key, "text"); ok {
 			v.SetString(s)
+			d.lostText(key, n)
 			if n.Style&yaml.LiteralStyle != 0 {
 				d.literal[posKey{v.Addr().Pointer(), t}] = true
 			}
@@ -568,6 +560,9 @@ func (d *decoder) decodeList(n *yaml.Node, v reflect.Value, key string) {
 	v.Set(s)
 	item := "each of " + quoteKey(key)
 	for i, c := range n.Content {
+		if isNull(c) && c.Value == "" {
+			d.commentedValue(key, c.Line, c, true) // - #SaveTheLibrary
+		}
 		d.decode(c, s.Index(i), item)
 	}
 }
@@ -712,7 +707,7 @@ func (d *decoder) pairs(n *yaml.Node, fn func(key string, k, v *yaml.Node)) {
 		}
 		seen[k.Value] = k
 		if isNull(v) && v.Value == "" && k.LineComment != "" {
-			d.commentedValue(k.Value, k.Line, v)
+			d.commentedValue(k.Value, k.Line, v, false)
 		}
 		fn(k.Value, k, v)
 	}
@@ -722,7 +717,7 @@ func (d *decoder) pairs(n *yaml.Node, fn func(key string, k, v *yaml.Node)) {
 // `primary: #0b5d3b` or `- #SaveTheLibrary`, a space and # start a comment,
 // so the value is empty. v (the empty value) is moved to the #, so the
 // problem and any later one about the empty value share its position.
-func (d *decoder) commentedValue(key string, line int, v *yaml.Node) {
+func (d *decoder) commentedValue(key string, line int, v *yaml.Node, item bool) {
 	text := d.line(line)
 	hash := strings.Index(text, " #") + 1
 	if hash <= 0 {
@@ -735,7 +730,14 @@ func (d *decoder) commentedValue(key string, line int, v *yaml.Node) {
 		return
 	}
 	v.Line, v.Column = line, col
-	d.errorf(v, "%s is empty because YAML reads a space followed by # as the start of a comment — put the value in quotes: %s: \"%s\"", quoteKey(key), key, comment)
+	switch {
+	case item && key == "hashtags":
+		d.errorf(v, "this hashtag is empty because YAML reads a space followed by # as the start of a comment — write hashtags without the # (Placard adds it): - %s", hashtagAsTyped(comment))
+	case item:
+		d.errorf(v, "this item of %s is empty because YAML reads a space followed by # as the start of a comment — put it in quotes: - \"%s\"", quoteKey(key), comment)
+	default:
+		d.errorf(v, "%s is empty because YAML reads a space followed by # as the start of a comment — put the value in quotes: %s: \"%s\"", quoteKey(key), key, comment)
+	}
 }
 
 // decodeStruct decodes a mapping into the struct v. noun names the struct in

@@ -67,6 +67,14 @@ type loader struct {
 	// errorsAt indexes the positions of probs[:indexed] that are errors.
 	errorsAt map[where]bool
 	indexed  int
+
+	// recovered and syntax are the lines emptied to read past syntax
+	// errors and the syntax errors reported (recover.go).
+	recovered map[recoveredLine]bool
+	syntax    map[Problem]bool
+
+	// site is site.yaml (siteconfig.go).
+	site *SiteConfig
 }
 
 // orgFolder is one organisation being loaded, with what its checks need.
@@ -85,6 +93,7 @@ func load(fsys fs.FS, root, shown string) (*Site, Problems) {
 		fsys: fsys, root: path.Clean(root), shown: shown,
 		pos: positions{}, misspelt: map[misspelling]bool{}, bad: map[posKey]bool{},
 		literal: map[posKey]bool{}, sources: map[string][]byte{}, trans: translations{},
+		recovered: map[recoveredLine]bool{}, syntax: map[Problem]bool{},
 	}
 	entries, err := fs.ReadDir(fsys, l.root)
 	if err != nil {
@@ -111,10 +120,15 @@ func load(fsys fs.FS, root, shown string) (*Site, Problems) {
 			l.loadOrg(name)
 			continue
 		}
+		if name == siteFile {
+			continue // read by loadSiteConfig
+		}
 		if ext := strings.ToLower(path.Ext(name)); ext == ".yaml" || ext == ".yml" {
 			l.probs = append(l.probs, Problem{File: l.display(name), Message: "this file is not in an organisation's folder — move it into one: each organisation has its own folder, holding its org.yaml and one .yaml file per campaign"})
 		}
 	}
+	l.loadSiteConfig()
+	l.resolveSiteConfig()
 	if len(l.orgs) == 0 && !l.probs.HasErrors() {
 		l.probs = append(l.probs, Problem{File: l.display(""), Warning: true, Message: "there are no organisations here yet — make a folder for each organisation, with an org.yaml file in it"})
 	}
@@ -131,6 +145,7 @@ func load(fsys fs.FS, root, shown string) (*Site, Problems) {
 		}
 		l.checkTranslations()
 	}
+	l.probs = dropRecovered(l.probs, l.recovered, l.syntax)
 	l.probs.Sort()
 	if l.probs.HasErrors() {
 		return nil, l.probs
@@ -139,7 +154,9 @@ func load(fsys fs.FS, root, shown string) (*Site, Problems) {
 	for i, of := range l.orgs {
 		orgs[i] = of.org
 	}
-	return NewSite(orgs), l.probs
+	s := NewSite(orgs)
+	s.Config = l.site
+	return s, l.probs
 }
 
 // ignored reports whether a directory entry is no business of the loader:
@@ -296,7 +313,7 @@ const preparseBatch = 16
 // cannot be read is reported and decodes as empty.
 func (l *loader) decoder(file, fsPath string) *decoder {
 	d := &decoder{file: file, pos: l.pos, probs: &l.probs, misspelt: l.misspelt, bad: l.bad, literal: l.literal,
-		langs: declaredLangs(nil), trans: l.trans}
+		langs: declaredLangs(nil), trans: l.trans, recovered: l.recovered, syntax: l.syntax}
 	if lp := l.followLinks(fsPath); lp != nil {
 		subject := "this file is a link"
 		if lp.link != fsPath {

@@ -96,11 +96,16 @@ func TestInvalid(t *testing.T) {
 // validChecks assert decoded values of the valid cases, beyond loading
 // without errors.
 var validChecks = map[string]func(t *testing.T, s *Site){
-	"every-kind":   checkEveryKind,
-	"minimal":      checkMinimal,
-	"defaults":     checkDefaults,
-	"ignored":      checkIgnored,
-	"warnings":     func(t *testing.T, s *Site) {},
+	"every-kind": checkEveryKind,
+	"minimal":    checkMinimal,
+	"defaults":   checkDefaults,
+	"ignored":    checkIgnored,
+	"warnings":   func(t *testing.T, s *Site) {},
+	"site-config": func(t *testing.T, s *Site) {
+		eq(t, "site name", s.Config.DisplayName("Placard"), "JVP Action Center")
+		eq(t, "default organisation", s.Config.DefaultOrg(), s.Org("jvp"))
+		eq(t, "description", s.Config.Description, "Act with Jewish Voice for Peace.")
+	},
 	"shapes":       checkShapes,
 	"share-limits": func(t *testing.T, s *Site) {},
 	"translations": checkTranslations,

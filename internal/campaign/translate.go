@@ -63,6 +63,7 @@ var nonText = map[string]bool{
 // nonTextGroups are groups whose every setting is an address or a code.
 var nonTextGroups = map[reflect.Type]bool{
 	reflect.TypeFor[Social](): true, reflect.TypeFor[Colours](): true, reflect.TypeFor[Fields](): true,
+	reflect.TypeFor[SiteConfig]():   true, // site.yaml belongs to no organisation's languages
 	reflect.TypeFor[TargetFilter](): true,
 }
 
@@ -247,8 +248,10 @@ func (d *decoder) decodeStrings(n *yaml.Node, v reflect.Value) {
 			if !i18n.Known(key) && !knownForm(key) {
 				if s := didYouMean(key, i18n.Keys()); s != "" {
 					d.errorf(kk, "'strings' has no wording called %s — did you mean %s?", quoteValue(key), quoteValue(s))
+				} else if near := nearestKeys(key, i18n.Keys(), 3); len(near) > 0 {
+					d.errorf(kk, "'strings' has no wording called %s — the nearest are %s (docs/config.md lists every name)", quoteValue(key), quoteList(near))
 				} else {
-					d.errorf(kk, "'strings' has no wording called %s — the organiser's guide lists the names", quoteValue(key))
+					d.errorf(kk, "'strings' has no wording called %s — docs/config.md lists every name", quoteValue(key))
 				}
 				return
 			}
@@ -535,3 +538,48 @@ func Translatable(group reflect.Type, key string) bool {
 // LanguageCodePattern is the shape of a language code in a translation
 // mapping, for the editor schema.
 const LanguageCodePattern = `^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$`
+
+// nearestKeys returns up to n catalogue keys sharing the longest leading
+// part with key, counted in dot-separated words (thanks.heading finds
+// thanks.signed, thanks.pending …), in catalogue order; none when not even
+// the first word is shared.
+func nearestKeys(key string, keys []string, n int) []string {
+	words := strings.Split(key, ".")
+	shared := func(k string) int {
+		kw := strings.Split(k, ".")
+		i := 0
+		for i < len(words) && i < len(kw) && strings.EqualFold(words[i], kw[i]) {
+			i++
+		}
+		return i
+	}
+	best := 0
+	for _, k := range keys {
+		best = max(best, shared(k))
+	}
+	if best == 0 {
+		return nil
+	}
+	var out []string
+	for _, k := range slices.Sorted(slices.Values(keys)) {
+		if shared(k) == best {
+			out = append(out, k)
+			if len(out) == n {
+				break
+			}
+		}
+	}
+	return out
+}
+
+// quoteList writes 'a', 'b' or 'c'.
+func quoteList(items []string) string {
+	q := make([]string, len(items))
+	for i, s := range items {
+		q[i] = quoteValue(s)
+	}
+	if len(q) == 1 {
+		return q[0]
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
+}

@@ -139,6 +139,7 @@ func (c *checker) checkOrg(o *Org) {
 		c.url(*s.val, s.val, s.key)
 	}
 	c.url(o.Donate, &o.Donate, "donate")
+	c.shareNetworks(o)
 	c.url(o.PrivacyPolicy, &o.PrivacyPolicy, "privacy_policy")
 	if o.Language != "" {
 		if _, err := language.Parse(o.Language); err != nil {
@@ -151,8 +152,10 @@ func (c *checker) checkOrg(o *Org) {
 	c.consent(o.Consent, &o.Consent)
 	c.contactPermission(o.ContactPermission, &o.ContactPermission)
 	o.RetentionDays = c.retention(o.Retention, &o.Retention)
+	c.enum(string(o.Typography), &o.Typography, "typography", Typographies)
 	c.emailSettings(o.Email)
 	c.enum(string(o.Delivery), &o.Delivery, "delivery", []string{string(DeliveryCount), string(DeliveryNames)})
+	c.nameFields(&o.NameFields)
 	c.redirects(o)
 	c.embedOrigins(o)
 	c.webhooks(o)
@@ -557,6 +560,9 @@ func (c *checker) checkCampaign(camp *Campaign) {
 	}
 	c.enum(string(camp.Status), &camp.Status, "status", []string{string(StatusPublished), string(StatusDraft), string(StatusClosed), string(StatusVictory)})
 	c.enum(string(camp.Layout), &camp.Layout, "layout", []string{string(LayoutSections), string(LayoutSteps)})
+	c.nameFields(&camp.NameFields)
+	c.enum(string(camp.Typography), &camp.Typography, "typography", Typographies)
+	c.placeholders(camp)
 	if !camp.CloseAt.IsZero() && !camp.Date.IsZero() && camp.CloseAt.Before(camp.Date) {
 		c.errorf(c.at(&camp.CloseAt), "'close_at' (%s) is before the campaign's 'date' (%s), so it would close before it opens — check both dates", dateText(camp.CloseAt), dateText(camp.Date))
 	}
@@ -694,7 +700,6 @@ func (c *checker) action(camp *Campaign, a *Action) {
 		}
 	case a.Letter != nil:
 		lt := a.Letter
-		c.required(lt.To, &lt.To, a, "letter", "to", "who the letter is addressed to")
 		c.required(string(lt.Body), &lt.Body, a, "letter", "body", "the letter's text")
 		if len(lt.Organisations) == 0 && len(lt.Individuals) == 0 && !lt.Signing && !c.misspelt(a, "organisations") && !c.misspelt(a, "individuals") {
 			c.errorf(c.at(&lt.Organisations, &lt.Individuals, a), "a letter needs at least one signatory — add organisations: (or individuals:) with the name of each who signed")
@@ -723,8 +728,8 @@ func (c *checker) action(camp *Campaign, a *Action) {
 		c.share(camp, a.Share)
 	case a.Listen != nil:
 		l := a.Listen
-		if len(l.Items) == 0 && !c.broken(&l.Items) && !c.misspelt(a, "items") {
-			c.errorf(c.at(&l.Items, a), "a listen action needs at least one item — add items: with a title and link for each recording or statement")
+		if len(l.Items) == 0 && strings.TrimSpace(string(a.Text)) == "" && !c.broken(&l.Items) && !c.misspelt(a, "items") {
+			c.errorf(c.at(&l.Items, a), "a listen action needs something to listen to — add items: with a title and link for each recording or statement, or text: with a link in it")
 		}
 		for i := range l.Items {
 			it := &l.Items[i]
@@ -738,8 +743,8 @@ func (c *checker) action(camp *Campaign, a *Action) {
 		}
 	case a.Engage != nil:
 		e := a.Engage
-		if len(e.Organisations) == 0 && len(c.of.org.Members) == 0 && !c.broken(&e.Organisations) && !c.misspelt(a, "organisations") {
-			c.errorf(c.at(&e.Organisations, a), "an engage action needs organisations to show — add organisations: here, or members: to %s", c.of.org.File)
+		if len(e.Organisations) == 0 && len(c.of.org.Members) == 0 && strings.TrimSpace(string(a.Text)) == "" && !c.broken(&e.Organisations) && !c.misspelt(a, "organisations") {
+			c.errorf(c.at(&e.Organisations, a), "an engage action needs organisations to show — add organisations: here, or members: to %s, or text: with a link to a directory elsewhere", c.of.org.File)
 		}
 		for i := range e.Organisations {
 			c.member(&e.Organisations[i])
@@ -756,7 +761,6 @@ func (c *checker) action(camp *Campaign, a *Action) {
 			if c.broken(it) {
 				continue
 			}
-			c.required(it.Title, &it.Title, it, "this document", "title", "the document's title")
 			hasLink, hasFile := strings.TrimSpace(it.Link) != "", strings.TrimSpace(it.File) != ""
 			switch {
 			case hasLink && hasFile:
@@ -958,8 +962,8 @@ func (c *checker) contact(a *Action, ct *Contact) {
 var amountParam = regexp.MustCompile(`^[A-Za-z0-9_.\-\[\]]+$`)
 
 func (c *checker) donate(a *Action, d *Donate) {
-	if len(d.Destinations) == 0 && strings.TrimSpace(c.of.org.Donate) == "" && !c.broken(&d.Destinations) && !c.misspelt(a, "destinations") {
-		c.errorf(c.at(&d.Destinations, a), "a donate action needs somewhere to give — add destinations: with a name and link, or donate: with your donation page to %s", c.of.org.File)
+	if len(d.Destinations) == 0 && strings.TrimSpace(c.of.org.Donate) == "" && strings.TrimSpace(string(a.Text)) == "" && !c.broken(&d.Destinations) && !c.misspelt(a, "destinations") {
+		c.errorf(c.at(&d.Destinations, a), "a donate action needs somewhere to give — add destinations: with a name and link, or donate: with your donation page to %s, or text: with a link", c.of.org.File)
 	}
 	for i := range d.Destinations {
 		dst := &d.Destinations[i]
@@ -994,8 +998,8 @@ func (c *checker) donate(a *Action, d *Donate) {
 // an address as written, but the campaign's own address is only known when
 // the site is served, so Placard counts 23 there too: the campaign link
 // ({link}, or the link added after the message) and any address written in
-// the message itself count 23 on each of the three networks. Hashtags are not
-// counted: pages show them beside the message, not inside it.
+// the message itself count 23 on each of the three networks. The hashtags
+// pages add to the message (WithHashtags) count as written.
 const linkLength = 23
 
 var urlInText = regexp.MustCompile(`https?://[^\s]+`)
@@ -1095,6 +1099,15 @@ func (c *checker) share(camp *Campaign, s *Share) {
 	}
 	var order []*string
 	overs := map[*string]*over{}
+	tags := camp.Hashtags
+	if len(s.Hashtags) > 0 {
+		tags = s.Hashtags
+	}
+	counting := fmt.Sprintf("counting the link as %d", linkLength)
+	if len(tags) > 0 {
+		counting += " and the hashtags Placard adds"
+	}
+	length := func(msg string) int { return shareLength(WithHashtags(msg, tags)) }
 	for _, n := range shareLimits {
 		var list []*string
 		from := "own"
@@ -1118,7 +1131,7 @@ func (c *checker) share(camp *Campaign, s *Share) {
 		}
 		for _, ptr := range list {
 			msg := *ptr
-			if strings.TrimSpace(msg) == "" || shareLength(msg) <= n.limit {
+			if strings.TrimSpace(msg) == "" || length(msg) <= n.limit {
 				continue
 			}
 			o := overs[ptr]
@@ -1137,11 +1150,11 @@ func (c *checker) share(camp *Campaign, s *Share) {
 		msg := o.msg
 		switch o.from {
 		case "own":
-			c.errorf(c.at(ptr), "this message is %d characters (counting the link as %d), over %s — shorten it by %d", shareLength(msg), linkLength, andList(o.names), shareLength(msg)-o.limit)
+			c.errorf(c.at(ptr), "this message is %d characters (%s), over %s — shorten it by %d", length(msg), counting, andList(o.names), length(msg)-o.limit)
 		case "default":
-			c.errorf(c.at(ptr), "the 'default' message is %d characters (counting the link as %d), over %s — shorten it by %d, or write shorter %s messages", shareLength(msg), linkLength, andList(o.names), shareLength(msg)-o.limit, andList(o.keys))
+			c.errorf(c.at(ptr), "the 'default' message is %d characters (%s), over %s — shorten it by %d, or write shorter %s messages", length(msg), counting, andList(o.names), length(msg)-o.limit, andList(o.keys))
 		default:
-			c.errorf(c.at(&s.Messages, ptr), "the share action uses the campaign's 'summary' as its message, and at %d characters (counting the link as %d) it is over %s — add messages: with a shorter default", shareLength(msg), linkLength, andList(o.names))
+			c.errorf(c.at(&s.Messages, ptr), "the share action uses the campaign's 'summary' as its message, and at %d characters (%s) it is over %s — add messages: with a shorter default", length(msg), counting, andList(o.names))
 		}
 	}
 }
@@ -1166,6 +1179,7 @@ func applyDefaults(o *Org) {
 		if camp.Layout == "" {
 			camp.Layout = LayoutSections
 		}
+		splitNames(o, camp)
 		taken := map[string]bool{}
 		for _, a := range camp.Actions {
 			taken[a.ID] = a.ID != ""

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/webauthn"
 	"github.com/chromedp/chromedp"
 
@@ -29,7 +30,8 @@ var screenshots = map[string]bool{"invitation": true, "passkey": true, "dashboar
 // TestConsoleInChromium walks the console as an organiser does, in
 // Chromium with a virtual passkey authenticator: invitation → add a
 // passkey → dashboard → approve an organisation → export → sign out →
-// sign in again with the passkey. Every page passes axe-core (WCAG 2.1 AA),
+// sign in again with the passkey, and the pages again in Arabic and
+// Hebrew, right to left. Every page passes axe-core (WCAG 2.1 AA),
 // reports no error or CSP violation, and loads nothing from another
 // origin. With PLACARD_SCREENSHOTS=1 it writes the guide's screenshots to
 // docs/console-*.png.
@@ -185,6 +187,32 @@ func TestConsoleInChromium(t *testing.T) {
 	})
 	load("audit", "/admin/riverside/audit")
 	check("audit")
+	// Right to left: the same pages in Arabic and Hebrew.
+	for _, lang := range []string{"ar", "he"} {
+		step("ask for "+lang, func(ctx context.Context) error {
+			return chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+				_, err := cdp.Call(ctx, tg, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{Headers: network.Headers{"Accept-Language": lang}})
+				return err
+			}))
+		})
+		for _, p := range []string{"/admin/riverside", "/admin/riverside/moderation", "/admin/riverside/data"} {
+			load(lang+" "+p, p)
+			step(lang+" dir", func(ctx context.Context) error {
+				dir, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.lang + " " + document.documentElement.dir`))
+				if err == nil && dir != lang+" rtl" {
+					err = fmt.Errorf("%s: got %q, want %q", p, dir, lang+" rtl")
+				}
+				return err
+			})
+			check(lang + " " + p)
+		}
+	}
+	step("ask for English", func(ctx context.Context) error {
+		return chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{Headers: network.Headers{}})
+			return err
+		}))
+	})
 	click("sign out", `form[action="/admin/signout"] button`, "/admin/signin?out=1")
 	check("signin")
 	click("sign in with the passkey", `[data-passkey=signin] button`, "/admin/riverside")

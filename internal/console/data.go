@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
@@ -87,7 +89,7 @@ func (c *Console) erase(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	raw := strings.TrimSpace(r.PostForm.Get("email"))
-	if raw == "" || len(raw) > 254 {
+	if raw == "" || len(raw) > 254 || !utf8.ValidString(raw) || strings.ContainsFunc(raw, unicode.IsControl) {
 		return badRequest("console.err.email")
 	}
 	if r.PostForm.Get("confirm") != "yes" {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -180,7 +181,7 @@ func TestEraseJSOff(t *testing.T) {
 	if e.count(t, "riverside", "won") != 0 || e.status(t, other) != signing.StatusApproved {
 		t.Error("erase: want riverside's signature gone and harbour's kept")
 	}
-	for _, bad := range []string{"", strings.Repeat("a", 300) + "@example.org"} {
+	for _, bad := range []string{"", strings.Repeat("a", 300) + "@example.org", "ann\xff@example.org", "ann\n@example.org"} {
 		wantStatus(t, b.post(Prefix+"/riverside/erase", url.Values{"email": {bad}, "confirm": {"yes"}}), http.StatusBadRequest)
 	}
 	log, _ := e.acc.Audit(context.Background(), "riverside", 10)
@@ -273,5 +274,46 @@ func TestDashboardOutbox(t *testing.T) {
 	b = off.signIn("riverside", "sam@example.org", accounts.RoleEditor)
 	if n := doc(t, b.get(Prefix+"/riverside")).Find(".outbox").Length(); n != 0 {
 		t.Error("an outbox line shows with deliveries off")
+	}
+}
+
+// TestHostileForms: an oversized body, a malformed one and junk values get
+// a 4xx page, never a 500.
+func TestHostileForms(t *testing.T) {
+	e := newEnv(t, nil)
+	b := e.signIn("riverside", "sam@example.org", accounts.RoleEditor)
+	big := url.Values{"do": {"approve"}, "id": {strings.Repeat("1", 70<<10)}}
+	if res := b.post(Prefix+"/riverside/moderation", big); res.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("70 KiB moderation form: %d, want 413", res.StatusCode)
+	}
+	many := url.Values{"do": {"approve"}}
+	for i := range maxBulk + 1 {
+		many.Add("id", fmt.Sprint(i))
+	}
+	if res := b.post(Prefix+"/riverside/moderation", many); res.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("%d ids: %d, want 413", maxBulk+1, res.StatusCode)
+	}
+	for path, body := range map[string]string{
+		Prefix + "/riverside/moderation": "approve=%zz",
+		Prefix + "/riverside/erase":      "email=%ff%fe&confirm=yes",
+		Prefix + "/invite":               "token=\x00\x01",
+		Prefix + "/signin/link":          "email=" + strings.Repeat("a", 300),
+	} {
+		r := httptest.NewRequest(http.MethodPost, testBase+path, strings.NewReader(body))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		r.Header.Set("Sec-Fetch-Site", "same-origin")
+		for k, v := range b.cookies {
+			r.AddCookie(&http.Cookie{Name: k, Value: v})
+		}
+		w := httptest.NewRecorder()
+		e.h.ServeHTTP(w, r)
+		if w.Code >= 500 || (w.Code < 300 && path != Prefix+"/signin/link") {
+			t.Errorf("POST %s %q: %d, want a 4xx (or the same answer as any address)", path, body, w.Code)
+		}
+	}
+	for _, path := range []string{Prefix + "/riverside/..%2f..%2fharbour", Prefix + "/riverside/open-letter/export?format=%00", Prefix + "/static/..%2fconsole.go", Prefix + "/invite?t=%ff"} {
+		if res := b.get(path); res.StatusCode >= 500 || res.StatusCode == 200 {
+			t.Errorf("GET %s: %d, want a 4xx", path, res.StatusCode)
+		}
 	}
 }

@@ -61,6 +61,9 @@ func (l *Localizer) Date(t time.Time) string {
 		months = monthNames[Default]
 	}
 	d, m, y := strconv.Itoa(t.Day()), months[t.Month()-1], strconv.Itoa(t.Year())
+	if s := l.variantDate(t, m); s != "" {
+		return s // a regional variant's order: October 19, 2023 in en-US
+	}
 	switch l.base {
 	case "he":
 		return d + " ב" + m + " " + y

@@ -36,6 +36,7 @@ type Localizer struct {
 	tag       language.Tag
 	base      string // the catalogue's language: "ar" for "ar-EG"
 	overrides map[string]string
+	variant   *variant // the regional variant (en-US), nil for none
 }
 
 // New returns the Localizer for the language code lang (such as "ar" or
@@ -52,6 +53,8 @@ func New(lang string, overrides map[string]string) *Localizer {
 	l := &Localizer{lang: tag.String(), tag: tag, base: b.String(), overrides: overrides}
 	if _, ok := catalogue[l.base]; !ok {
 		l.base = Default
+	} else {
+		l.variant = variantOf(tag)
 	}
 	return l
 }
@@ -81,10 +84,19 @@ func (l *Localizer) T(key string, args ...string) string {
 		}
 	}
 	if !ok {
+		msg, ok = l.variantMessage(key)
+	}
+	if !ok {
 		msg, ok = catalogue[l.base][key]
+		if ok {
+			msg = l.respelt(msg)
+		}
 	}
 	if !ok {
 		msg, ok = catalogue[Default][key]
+		if ok && l.base == Default {
+			msg = l.respelt(msg)
+		}
 	}
 	if !ok {
 		return key
@@ -146,26 +158,38 @@ func (l *Localizer) N(key string, n int, args ...string) string {
 		if m, ok := l.overrides[key+".none"]; ok {
 			return fill(m, args)
 		}
-		if m, ok := catalogue[l.base][key+".none"]; ok {
+		if m, ok := l.variantMessage(key + ".none"); ok {
 			return fill(m, args)
+		}
+		if m, ok := catalogue[l.base][key+".none"]; ok {
+			return fill(l.respelt(m), args)
 		}
 	}
 	for _, k := range []string{key + "." + form, key + ".other"} {
 		if m, ok := l.overrides[k]; ok {
 			return fill(m, args)
 		}
-		if m, ok := catalogue[l.base][k]; ok {
+		if m, ok := l.variantMessage(k); ok {
 			return fill(m, args)
+		}
+		if m, ok := catalogue[l.base][k]; ok {
+			return fill(l.respelt(m), args)
 		}
 	}
 	// English has only none, one and other.
+	inEnglish := func(m string) string {
+		if l.base == Default {
+			return l.respelt(m)
+		}
+		return m
+	}
 	if m, ok := catalogue[Default][key+".none"]; ok && n == 0 {
-		return fill(m, args)
+		return fill(inEnglish(m), args)
 	}
 	if n == 1 {
-		return fill(catalogue[Default][key+".one"], args)
+		return fill(inEnglish(catalogue[Default][key+".one"]), args)
 	}
-	return fill(catalogue[Default][key+".other"], args)
+	return fill(inEnglish(catalogue[Default][key+".other"]), args)
 }
 
 // fill replaces {name} with its value from args (name, value, name, value…).

@@ -50,6 +50,10 @@ type Options struct {
 	// the screen like the others on the page. The srcset may name only
 	// addresses under /static/.
 	ImageSize func(src string) ImageSize
+	// Verbatim keeps quotes and dashes as typed: ' stays ' and -- stays --,
+	// for text that is signed or quoted word for word (an open letter, a
+	// press statement). Otherwise they become typographic (’ “ ” – —).
+	Verbatim bool
 }
 
 // ImageSize is what Options.ImageSize tells of a picture in the text.
@@ -61,28 +65,37 @@ type ImageSize struct {
 // Renderer converts Markdown to sanitised HTML. It is safe for concurrent
 // use; build one with New and share it.
 type Renderer struct {
-	md     goldmark.Markdown
-	policy *bluemonday.Policy
+	md       goldmark.Markdown // with typographic quotes and dashes
+	verbatim goldmark.Markdown // the same, keeping every character as typed
+	policy   *bluemonday.Policy
 }
 
 const prefixAttr = "placard-id-prefix"
 
 // New builds a Renderer with GitHub-flavoured Markdown, footnotes and
-// typographic quotes. Raw HTML in the source is never passed through.
+// typographic quotes (unless Options.Verbatim). Raw HTML in the source is
+// never passed through.
 func New() *Renderer {
-	md := goldmark.New(
-		goldmark.WithExtensions(
-			extension.GFM,
-			extension.Typographer,
-			extension.NewFootnote(extension.WithFootnoteIDPrefixFunction(func(n ast.Node) []byte {
-				return []byte(docPrefix(n))
-			})),
-		),
+	return &Renderer{md: newMarkdown(true), verbatim: newMarkdown(false), policy: newPolicy()}
+}
+
+// newMarkdown builds the goldmark converter, with the typographer when smart.
+func newMarkdown(smart bool) goldmark.Markdown {
+	exts := []goldmark.Extender{
+		extension.GFM,
+		extension.NewFootnote(extension.WithFootnoteIDPrefixFunction(func(n ast.Node) []byte {
+			return []byte(docPrefix(n))
+		})),
+	}
+	if smart {
+		exts = append(exts, extension.Typographer)
+	}
+	return goldmark.New(
+		goldmark.WithExtensions(exts...),
 		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
 		// No html.WithUnsafe: goldmark then omits raw HTML and blanks
 		// javascript:, vbscript: and data: links.
 	)
-	return &Renderer{md: md, policy: newPolicy()}
 }
 
 // docPrefix finds the id prefix stored on the document that holds n.
@@ -138,14 +151,18 @@ func (r *Renderer) HTML(src string, opt Options) template.HTML {
 	if prefix == "" {
 		prefix = "md-"
 	}
+	md := r.md
+	if opt.Verbatim {
+		md = r.verbatim
+	}
 	source := []byte(src)
 	ctx := parser.NewContext(parser.WithIDs(newIDs(prefix)))
-	doc := r.md.Parser().Parse(text.NewReader(source), parser.WithContext(ctx))
+	doc := md.Parser().Parse(text.NewReader(source), parser.WithContext(ctx))
 	doc.SetAttributeString(prefixAttr, prefix)
 	shiftHeadings(doc, opt.HeadingLevel)
 	fixLinksAndImages(doc, source, opt.ImageURL, opt.ImageSize)
 	var buf bytes.Buffer
-	if err := r.md.Renderer().Render(&buf, source, doc); err != nil {
+	if err := md.Renderer().Render(&buf, source, doc); err != nil {
 		// Rendering into a bytes.Buffer cannot fail for I/O reasons; a
 		// failure here is a goldmark bug, and showing nothing is safer than
 		// showing half a document.
@@ -316,9 +333,20 @@ func (s *ids) Put(value []byte) { s.used[string(value)] = true }
 // PlainText returns the first paragraph of src as plain text, with Markdown
 // formatting removed and whitespace collapsed, for summaries, cards and
 // meta descriptions. It returns "" when src has no paragraph.
-func (r *Renderer) PlainText(src string) string {
+func (r *Renderer) PlainText(src string) string { return r.plain(r.md, src) }
+
+// PlainTextAs is PlainText with quotes and dashes kept as typed when
+// verbatim (see Options.Verbatim).
+func (r *Renderer) PlainTextAs(src string, verbatim bool) string {
+	if verbatim {
+		return r.plain(r.verbatim, src)
+	}
+	return r.plain(r.md, src)
+}
+
+func (r *Renderer) plain(md goldmark.Markdown, src string) string {
 	source := []byte(src)
-	doc := r.md.Parser().Parse(text.NewReader(source))
+	doc := md.Parser().Parse(text.NewReader(source))
 	var first ast.Node
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if entering && first == nil && n.Kind() == ast.KindParagraph {

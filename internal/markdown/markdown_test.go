@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"html"
 	"strings"
 	"testing"
 )
@@ -181,5 +182,26 @@ func TestImageSizes(t *testing.T) {
 	}})
 	if strings.Contains(out, "onerror") || strings.Contains(out, "sizes") {
 		t.Errorf("a sizes value with quotes: got %q", out)
+	}
+}
+
+// TestVerbatim: an open letter's words reach the page as the organiser
+// typed them (seed 002: "Hamas' October 7", "this nightmare -- a bilateral
+// ceasefire", "T'ruah"); without Verbatim they are made typographic.
+func TestVerbatim(t *testing.T) {
+	const src = "You have stood with the victims of Hamas' October 7 atrocities.\n\n" +
+		"A viable path out of this nightmare -- a bilateral ceasefire.\n\n" +
+		"T'ruah: The Rabbinic Call for Human Rights, \"in word and in deed\""
+	verbatim := html.UnescapeString(render(t, src, Options{Verbatim: true}))
+	for _, want := range []string{"Hamas' October 7", "nightmare -- a bilateral", "T'ruah", `"in word and in deed"`} {
+		if !strings.Contains(verbatim, want) {
+			t.Errorf("verbatim: got %q, want %q as typed", verbatim, want)
+		}
+	}
+	smart := html.UnescapeString(render(t, src, Options{}))
+	for _, want := range []string{"Hamas’ October 7", "nightmare – a bilateral", "T’ruah", "“in word and in deed”"} {
+		if !strings.Contains(smart, want) {
+			t.Errorf("smart: got %q, want %q", smart, want)
+		}
 	}
 }

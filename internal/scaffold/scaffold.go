@@ -8,10 +8,13 @@ import (
 	"bytes"
 	"embed"
 	"io/fs"
+	"strconv"
 	"strings"
 	"text/template"
 	"time"
 	"unicode"
+
+	"go.yaml.in/yaml/v4"
 
 	"github.com/placard/placard/internal/campaign"
 )
@@ -40,9 +43,20 @@ type data struct {
 	Actions                                     string
 }
 
-// Org is the text of a new org.yaml for the organisation slug.
+// Org is the text of a new org.yaml for the organisation slug, named
+// with a title made from the slug (see OrgNamed).
 func Org(slug string) (string, error) {
-	return render("files/org.yaml", data{Slug: slug, Name: TitleFromSlug(slug)})
+	return OrgNamed(slug, TitleFromSlug(slug))
+}
+
+// OrgNamed is the text of a new org.yaml for the organisation slug whose
+// full name is name, kept exactly as typed ("T'ruah: The Rabbinic Call for
+// Human Rights" is written in quotes, so YAML reads it whole).
+func OrgNamed(slug, name string) (string, error) {
+	if strings.TrimSpace(name) == "" {
+		name = TitleFromSlug(slug)
+	}
+	return render("files/org.yaml", data{Slug: slug, Name: strings.TrimSpace(name)})
 }
 
 // Campaign is the text of a new draft campaign slug of the given kind (one
@@ -77,17 +91,31 @@ func TitleFromSlug(slug string) string {
 }
 
 // OrgName reads the organisation's name from the text of its org.yaml for
-// the placeholders, falling back to a title made from the slug when the
-// name is missing or would need quoting.
+// the placeholders, as written (the templates quote it where YAML needs
+// quotes), falling back to a title made from the slug when the name is
+// missing, not plain text, or the file cannot be read.
 func OrgName(orgYAML []byte, slug string) string {
-	for _, line := range strings.Split(string(orgYAML), "\n") {
-		if v, ok := strings.CutPrefix(line, "name:"); ok {
-			if v = strings.Trim(strings.TrimSpace(v), `"'`); v != "" && !strings.ContainsAny(v, ":#{}[]&*!|>%@`") {
-				return v
-			}
+	var org struct {
+		Name any `yaml:"name"`
+	}
+	if err := yaml.Unmarshal(orgYAML, &org); err == nil {
+		if s, ok := org.Name.(string); ok && strings.TrimSpace(s) != "" && !strings.ContainsAny(s, "\n\r") {
+			return strings.TrimSpace(s)
 		}
 	}
 	return TitleFromSlug(slug)
+}
+
+// yamlText writes s as a YAML value on one line: as it is when YAML reads
+// it back unchanged as text, else in double quotes.
+func yamlText(s string) string {
+	var back string
+	if strings.TrimSpace(s) == s && !strings.ContainsAny(s, "#\"'") && yaml.Unmarshal([]byte("v: "+s), &struct {
+		V *string `yaml:"v"`
+	}{V: &back}) == nil && back == s {
+		return s
+	}
+	return strconv.Quote(s)
 }
 
 // render fills one embedded template.
@@ -96,7 +124,7 @@ func render(name string, d data) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	t, err := template.New(name).Parse(string(src))
+	t, err := template.New(name).Funcs(template.FuncMap{"yaml": yamlText}).Parse(string(src))
 	if err != nil {
 		return "", err
 	}

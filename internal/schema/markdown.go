@@ -54,6 +54,7 @@ func Markdown() string {
 	}
 	section("Organisation (org.yaml)", typeDocs["Org"], reflect.TypeFor[campaign.Org](), nil)
 	section("Campaign (<org>/<slug>.yaml)", typeDocs["Campaign"], reflect.TypeFor[campaign.Campaign](), nil)
+	section("Site (site.yaml)", typeDocs["SiteConfig"], reflect.TypeFor[campaign.SiteConfig](), nil)
 	section("Call to action (each item of `actions`)", typeDocs["Action"]+" `kind` is required.", actionType, nil)
 	kinds := kindTypes()
 	for _, k := range campaign.Kinds {
@@ -64,6 +65,7 @@ func Markdown() string {
 		t := nested[i]
 		section(fmt.Sprintf("Group: %s", t.Name()), typeDocs[t.Name()], t, nil)
 	}
+	stringsSection(&b)
 	return b.String()
 }
 

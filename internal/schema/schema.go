@@ -52,6 +52,10 @@ func enumFor(t reflect.Type, key string) []any {
 		return []any{"count", "names", nil}
 	case reflect.TypeFor[campaign.Layout]():
 		return []any{"sections", "steps", nil}
+	case reflect.TypeFor[campaign.NameFields]():
+		return []any{"one", "split", nil}
+	case reflect.TypeFor[campaign.Typography]():
+		return []any{"verbatim", "smart", nil}
 	case reflect.TypeFor[campaign.FieldRule]():
 		if key == "email" { // always required: the signer's identity
 			return []any{"required", "", nil}
@@ -150,13 +154,11 @@ var required = map[string][]string{
 	"Target":      {"name"},
 	"MediaItem":   {"title", "link"},
 	"Destination": {"name", "link"},
-	"Resource":    {"title"},
 	"Signatory":   {"name"},
 	"Statement":   {"body"},
-	"Letter":      {"to", "body"},
+	"Letter":      {"body"},
 	"Petition":    {"target", "text"},
 	"Contact":     {"targets"},
-	"Listen":      {"items"},
 	"Resources":   {"items"},
 }
 

@@ -150,9 +150,12 @@ func yamlFiles(t *testing.T, roots ...string) (orgs, camps []string) {
 			if strings.Contains(p, "/.") || strings.Contains(p, "/assets/") || strings.Contains(p, "/targets/") {
 				return nil
 			}
-			if filepath.Base(p) == "org.yaml" {
+			switch filepath.Base(p) {
+			case "site.yaml":
+				// The site's own settings (no schema of their own yet).
+			case "org.yaml":
 				orgs = append(orgs, p)
-			} else {
+			default:
 				camps = append(camps, p)
 			}
 			return nil

@@ -193,7 +193,7 @@ func (b *builder) addQR(pagePath, target, title string) {
 func (b *builder) campaignCard(c *campaign.Campaign) sharecard.Card {
 	summary := strings.TrimSpace(c.Summary)
 	if summary == "" {
-		summary = b.markdown.PlainText(string(c.Body))
+		summary = b.markdown.PlainTextAs(string(c.Body), c.Verbatim(""))
 	}
 	return b.orgCardFrame(c.Org, c.Title, summary, c.Org.Name)
 }

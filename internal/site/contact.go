@@ -60,7 +60,7 @@ func (b *builder) addContacts(c *campaign.Campaign, cp views.CampaignPageProps) 
 			Loc:          b.localizer(c.Org),
 			Script:       b.md(c.Org, a.Contact.Script, 3, id+"-script-"),
 			Subject:      a.Contact.Subject,
-			Message:      a.Contact.Message,
+			Message:      Reflow(a.Contact.Message),
 		}
 		if ca.Subject == "" {
 			ca.Subject = c.Title
@@ -105,10 +105,15 @@ func OutlookURL(to, subject, body string) string {
 // and fills the page's script's placeholders with neutral words.
 func (b *builder) contactLinks(c *campaign.Campaign, ct *campaign.Contact, id string, cv *views.ContactView) {
 	cv.ScriptHTML = FillScript(cv.ScriptHTML, b.l.T("contact.placeholder.name"), b.l.T("contact.placeholder.title"), b.l.T("contact.placeholder.code"))
-	if b.mode != ModePublic || len(ct.Targets) == 0 {
+	if !b.forms() || len(ct.Targets) == 0 || b.mode != ModePublic && b.mode != ModeStatic {
 		return
 	}
+	// A static copy's page leads to the live server (FormOrigin), which
+	// answers the postcode and counts the calls.
 	page := CampaignPath(c) + ContactSuffix + id
+	if b.mode == ModeStatic {
+		page = b.opt.FormOrigin + page
+	}
 	if ct.LookupTable != nil {
 		cv.LookupURL = page
 	} else {

@@ -164,7 +164,7 @@ func (b *builder) embedFor(c *campaign.Campaign, cp views.CampaignPageProps) *Em
 			FrameScriptURL: sy.frameScript,
 			Origins:        slices.Clone(c.Org.EmbedOrigins),
 			OrgName:        c.Org.Name,
-			SiteName:       b.opt.SiteName,
+			SiteName:       c.Org.Name, // the embed reads "on <organisation>"
 			CampaignURL:    cp.Page.CanonicalURL,
 			Title:          c.Title,
 			Summary:        c.Summary,

@@ -156,7 +156,7 @@ func (b *builder) orgFeed(o *campaign.Org) ([]byte, error) {
 				Content:   &atomText{Type: "html", Body: absoluteLinks(string(st.BodyHTML), b.opt.Base)},
 				at:        date,
 			}
-			summary := markdown.Truncate(b.markdown.PlainText(string(c.Actions[i].Statement.Body)), descriptionLimit)
+			summary := markdown.Truncate(b.markdown.PlainTextAs(string(c.Actions[i].Statement.Body), c.Verbatim(campaign.KindStatement)), descriptionLimit)
 			if st.Dateline != "" {
 				summary = st.Dateline + " — " + summary
 			}

@@ -14,8 +14,10 @@ import (
 // action lists several messages (rotations).
 
 // CampaignMessages is what a campaign's share links say: the share
-// action's messages (variant v of each), else the summary; the email
-// subject; and the hashtags. sh may be nil (a page without a share action).
+// action's messages (variant v of each), else the summary, each with the
+// hashtags added at its end (campaign.WithHashtags: every network posts
+// them, and check counts them in each network's limit); the email subject;
+// and the hashtags. sh may be nil (a page without a share action).
 func CampaignMessages(c *campaign.Campaign, sh *campaign.Share, v int) (msg func(campaign.Network) string, subject string, tags []string) {
 	var msgs campaign.ShareMessages
 	tags, subject = c.Hashtags, c.Title
@@ -29,10 +31,11 @@ func CampaignMessages(c *campaign.Campaign, sh *campaign.Share, v int) (msg func
 		}
 	}
 	return func(n campaign.Network) string {
-		if m := msgs.Variant(n, v); m != "" {
-			return m
+		m := msgs.Variant(n, v)
+		if m == "" {
+			m = c.Summary
 		}
-		return c.Summary
+		return campaign.WithHashtags(m, tags)
 	}, subject, tags
 }
 
@@ -70,9 +73,11 @@ func wordingSources(sh *campaign.Share, v int) func(campaign.Network) string {
 
 // shareViewWith is ShareViewFor with each network's source tag from src.
 func shareViewWith(pagePath, link string, msg, src func(campaign.Network) string, subject string, tags []string) views.ShareView {
+	copyURL := attribution.WithSource(link, attribution.SourceCopy, "")
 	return views.ShareView{
-		URL:   attribution.WithSource(link, attribution.SourceCopy, ""),
-		Links: shareLinks(msg, src, link, subject),
+		URL:     copyURL,
+		Message: copyMessage(withLink(msg(""), copyURL), hashtags(tags)),
+		Links:   shareLinks(msg, src, link, subject),
 		Mastodon: views.MastodonShare{
 			Action: pagePath + "/share/mastodon",
 			Text:   withLink(msg(campaign.NetworkMastodon), attribution.WithSource(link, src(campaign.NetworkMastodon), "")),

@@ -258,11 +258,10 @@ func withFigures(p views.CampaignPageProps, lc *SigningCampaign, t *tallywatch.T
 		switch {
 		case a.Petition != nil:
 			pv := *a.Petition
-			pv.Tally = figuresView(lc.Loc, t, sa.goal)
+			pv.Tally = figuresView(lc.Loc, t, sa.goal, nil)
 			a.Petition = &pv
 		case a.Letter != nil:
 			lv := *a.Letter
-			lv.Tally = figuresView(lc.Loc, t, sa.goal)
 			if t != nil && len(t.Orgs) > 0 {
 				lv.Organisations = slices.Clone(lv.Organisations)
 				for _, o := range t.Orgs {
@@ -270,6 +269,7 @@ func withFigures(p views.CampaignPageProps, lc *SigningCampaign, t *tallywatch.T
 				}
 				lv.SignatoryCountText = signedBy(lc.Loc, len(lv.Organisations), len(lv.Individuals))
 			}
+			lv.Tally = figuresView(lc.Loc, t, sa.goal, &lv)
 			a.Letter = &lv
 		}
 	}
@@ -338,14 +338,14 @@ func shareAndDonate(path string, cp views.CampaignPageProps) (share, donate stri
 // apart from the form's origin and token. A static copy is rebuilt to move
 // its numbers; the live server's pages always have the current ones.
 func (b *builder) staticFigures(c *campaign.Campaign, cp views.CampaignPageProps) views.CampaignPageProps {
-	if b.mode != ModeStatic || b.opt.FormOrigin == "" {
+	if b.mode != ModeStatic || b.opt.FormOrigin == "" && len(b.opt.Tallies) == 0 {
 		return cp
 	}
 	lc := &SigningCampaign{Signables: signablesOf(c, cp), Loc: b.localizer(c.Org)}
 	if len(lc.Signables) == 0 {
 		return cp
 	}
-	return withFigures(cp, lc, nil)
+	return withFigures(cp, lc, bakedTally(b.opt.Tallies[c.Org.Slug+"/"+c.Slug]))
 }
 
 // SignFrame is the page frame of lc's sign pages, titled.

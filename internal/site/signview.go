@@ -150,6 +150,8 @@ type formInput struct {
 // formInputs are the inputs of signing.FormFields' fields, by name.
 var formInputs = map[string]formInput{
 	"name":         {"text", "name", false},
+	"given_name":   {"text", "given-name", false},
+	"family_name":  {"text", "family-name", false},
 	"email":        {"email", "email", true},
 	"postcode":     {"text", "postal-code", false},
 	"country":      {"select", "country", false},
@@ -170,20 +172,45 @@ func countryOptions(l *i18n.Localizer) []views.Option {
 	return out
 }
 
-// tallyView is a campaign's live numbers against goal.
-func figuresView(l *i18n.Localizer, t *tallywatch.Tally, goal int) *views.Tally {
+// figuresView is a campaign's live numbers against goal. A petition
+// counts its signatures; a letter (letter non-nil) counts everyone it
+// lists: the organisations and people written in its file, the
+// organisations approved since, and the people who signed with the form,
+// so a letter signed by ten organisations never says that no one has
+// signed. Without a goal the organiser set there is no goal and no bar;
+// with one, a bar beside a count above zero is never drawn empty.
+func figuresView(l *i18n.Localizer, t *tallywatch.Tally, goal int, letter *views.LetterView) *views.Tally {
 	var n int
 	if t != nil {
 		n = t.Count.Signatures
 	}
-	g := signing.DisplayGoal(goal, n)
-	v := &views.Tally{
-		Count:    n,
-		Goal:     g,
-		GoalText: l.N("tally.goal", g),
-		Percent:  min(100, n*100/max(g, 1)),
+	v := &views.Tally{Count: n, CountText: l.N("tally.count", n)}
+	if letter != nil {
+		var signedOrgs int
+		if t != nil {
+			signedOrgs = t.Count.Organisations
+		}
+		// Organisations lists the file's organisations and the approved
+		// sign-ons (withFigures added them); Individuals the file's people.
+		orgs := len(letter.Organisations)
+		people := len(letter.Individuals) + max(0, n-signedOrgs)
+		n = orgs + people
+		v.Count = n
+		if n > 0 {
+			v.CountText = signedBy(l, orgs, people)
+		}
 	}
-	v.CountText = l.N("tally.count", n)
+	if goal > 0 {
+		g := signing.DisplayGoal(goal, n)
+		v.Goal, v.GoalText = g, l.N("tally.goal", g)
+		v.Percent = min(100, n*100/g)
+		v.Bar = min(n, g)
+		if n > 0 {
+			// At least 2% of the bar, so a count above zero is seen on it.
+			v.Bar = max(v.Bar, (g+49)/50)
+			v.Percent = max(v.Percent, 1)
+		}
+	}
 	if t != nil {
 		for _, p := range t.Recent {
 			sv := views.SignerView{Name: p.Name, WhenText: l.Date(p.CreatedAt), WhenISO: p.CreatedAt.UTC().Format(time.RFC3339)}

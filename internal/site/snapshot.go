@@ -97,6 +97,10 @@ type Snapshot struct {
 	siteImage *views.ShareImage
 	// Favicon is a small square in the default colour.
 	Favicon *pagecache.Response
+	// siteLogo is the default organisation's logo (site.yaml), shown in
+	// the header of pages that belong to no organisation; nil for none.
+	siteLogo *views.Img
+
 	// OtherSites holds embeds, oEmbed data, feeds, the sitemap and robots.txt
 	// (embed.go, feed.go).
 	OtherSites *OtherSites
@@ -244,6 +248,11 @@ func Compile(opt Options, md *markdown.Renderer, site *campaign.Site, prev *Snap
 		assetURLs: map[*campaign.Asset]string{},
 		pictures:  map[*campaign.Asset]*pictureSet{},
 	}
+	if site != nil {
+		// site.yaml's name (or its default organisation's) names the site.
+		b.opt.SiteName = site.Config.DisplayName(opt.SiteName)
+		b.snap.opt.SiteName = b.opt.SiteName
+	}
 	if !opt.inline {
 		b.later = &jobs{}
 	}
@@ -261,8 +270,11 @@ func Compile(opt Options, md *markdown.Renderer, site *campaign.Site, prev *Snap
 		// Dev mode only, so production snapshots never hold it.
 		b.snap.devScript = b.addStatic("dev.js", opt.DevScript, "text/javascript; charset=utf-8")
 	}
-	b.snap.siteImage = b.plainImage("site", defaultBrand, opt.SiteName)
+	b.snap.siteImage = b.plainImage("site", defaultBrand, b.opt.SiteName)
 	b.snap.Favicon = pagecache.New(squarePNG(defaultBrand, 32), "image/png", hvDayCache, staticCSP)
+	if def := b.siteConfig().DefaultOrg(); def != nil {
+		b.snap.siteLogo = b.picture(def, def.Logo, logoSizes(2.5))
+	}
 	if err := b.addPages(site); err != nil {
 		return nil, err
 	}
@@ -396,6 +408,12 @@ func (b *builder) addPages(site *campaign.Site) error {
 				return err
 			}
 		}
+	}
+	if def := site.Config.DefaultOrg(); def != nil && b.snap.Pages[orgPath(def)] != nil {
+		// The site belongs to one organisation (site.yaml's
+		// default_organisation): its page is the home page too, its
+		// canonical address still /org.
+		b.snap.Pages["/"] = b.snap.Pages[orgPath(def)]
 	}
 	return nil
 }
@@ -580,13 +598,16 @@ func (b *builder) addPage(p string, c templ.Component, page views.Page, forms bo
 // address, when a preview key is set: noindex, never stored by caches, and
 // without a signing form (a preview takes no signatures).
 func (b *builder) addPreview(c *campaign.Campaign) error {
-	if b.opt.PreviewKey == "" {
+	if b.opt.PreviewKey == "" && !b.opt.Dev {
 		return nil
 	}
+	dev := b.opt.Dev
 	b = b.with(ModePreview, 0)
 	cp, _ := b.campaignProps(c, "")
 	cp.Page.Noindex = true
-	cp.Page.Preview = true
+	// Under serve --dev the organiser sees a draft at its own address,
+	// marked as one; elsewhere only the preview key shows it.
+	cp.Page.Preview, cp.Page.Draft = !dev, dev
 	p := CampaignPath(c)
 	page, err := b.renderPageCC(p, views.CampaignPage(cp), cp.Page, postsForm(cp.Actions), hvNoStore)
 	if err != nil {
@@ -614,8 +635,8 @@ func (b *builder) renderPage(p string, c templ.Component, page views.Page, forms
 func (b *builder) renderPageCC(p string, c templ.Component, page views.Page, forms bool, cacheControl []string) (*pagecache.Response, error) {
 	_, mastodonForm := b.snap.Mastodon[p]
 	csp := policy(b.mode, page.ThemeCSS, mastodonForm, nil)
-	if forms {
-		csp = b.formCSP(csp)
+	if forms || mastodonForm {
+		csp = b.formCSP(csp) // a static copy's Mastodon form also goes to the live server
 	}
 	reuse := b.snap.reuse
 	out := new(pagecache.Response)
@@ -646,6 +667,9 @@ func postsForm(actions []views.ActionView) bool {
 			continue
 		}
 		if a.Petition != nil && openForm(a.Petition.Form) || a.Letter != nil && openForm(a.Letter.Form) {
+			return true
+		}
+		if a.Contact != nil && a.Contact.LookupURL != "" { // the postcode form (contact.go)
 			return true
 		}
 	}

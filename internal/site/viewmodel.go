@@ -38,8 +38,12 @@ func (b *builder) basePage(org *campaign.Org) views.Page {
 	var langCode string
 	p.L = b.localizer(org)
 	b.l = p.L
-	if org != nil {
+	if org == nil {
+		b.siteFrame(&p)
+	} else {
 		langCode = org.Language
+		// A page of an organisation is shared as the organisation's.
+		p.OGSiteName = org.Name
 		p.ThemeCSS = themeCSS(org)
 		p.Brand = views.Brand{Name: org.DisplayShortName(), URL: orgPath(org), Logo: b.picture(org, org.Logo, logoSizes(2.5))}
 		p.TwitterSite = twitterHandle(org.Social.X)
@@ -96,9 +100,23 @@ func (b *builder) img(org *campaign.Org, im *campaign.Image) *views.Img {
 }
 
 // md renders an organiser's Markdown for org's pages, nesting its headings
-// under level and prefixing its ids.
+// under level and prefixing its ids, with the organisation's typography.
 func (b *builder) md(org *campaign.Org, src campaign.Markdown, level int, idPrefix string) template.HTML {
+	return b.mdAs(org, src, level, idPrefix, org.Verbatim())
+}
+
+// campaignMD renders Markdown of campaign c (of an action of kind k, or ""
+// for the campaign's own texts) with the typography that applies to it
+// (campaign.Campaign.Verbatim).
+func (b *builder) campaignMD(c *campaign.Campaign, k campaign.Kind, src campaign.Markdown, level int, idPrefix string) template.HTML {
+	return b.mdAs(c.Org, src, level, idPrefix, c.Verbatim(k))
+}
+
+// mdAs renders Markdown for org's pages, keeping quotes and dashes as typed
+// when verbatim.
+func (b *builder) mdAs(org *campaign.Org, src campaign.Markdown, level int, idPrefix string, verbatim bool) template.HTML {
 	return b.markdown.HTML(string(src), markdown.Options{
+		Verbatim:     verbatim,
 		HeadingLevel: level,
 		IDPrefix:     idPrefix,
 		ImageURL: func(p string) string {
@@ -156,6 +174,9 @@ func (b *builder) indexProps(site *campaign.Site) views.IndexPageProps {
 	if len(names) == 0 {
 		p.Description = "Calls to action: sign, call, share, listen and give."
 	}
+	if d := b.siteDescription(); d != "" {
+		p.Description = d
+	}
 	p.Description = markdown.Truncate(p.Description, descriptionLimit)
 	p.JSONLD = mustJSON(map[string]any{
 		"@context":    "https://schema.org",
@@ -211,6 +232,7 @@ func (b *builder) orgProps(o *campaign.Org) views.OrgPageProps {
 	}
 	msg := func(campaign.Network) string { return p.Description }
 	share := b.shareLinksView(orgPath(o), p.CanonicalURL, msg, o.Name, nil)
+	OrderShare(share, o.ShareNetworks)
 	return views.OrgPageProps{Page: p, Org: prof, Campaigns: cards, Share: share}
 }
 
@@ -296,7 +318,7 @@ func (b *builder) campaignProps(c *campaign.Campaign, region string) (views.Camp
 	p.CanonicalURL = canonical
 	p.Description = markdown.Truncate(strings.TrimSpace(c.Summary), descriptionLimit)
 	if p.Description == "" {
-		p.Description = markdown.Truncate(b.markdown.PlainText(string(c.Body)), descriptionLimit)
+		p.Description = markdown.Truncate(b.markdown.PlainTextAs(string(c.Body), c.Verbatim("")), descriptionLimit)
 	}
 	p.OGType = "article"
 	p.Image = b.campaignShareImage(c)
@@ -312,7 +334,7 @@ func (b *builder) campaignProps(c *campaign.Campaign, region string) (views.Camp
 		DateText: l.Date(c.Date),
 		DateISO:  isoDate(c.Date),
 		Image:    b.picture(o, c.Image, heroSizes),
-		BodyHTML: b.md(o, c.Body, 2, "body-"),
+		BodyHTML: b.campaignMD(c, "", c.Body, 2, "body-"),
 		Hashtags: hashtags(c.Hashtags),
 		Steps:    c.Layout == campaign.LayoutSteps,
 	}
@@ -322,7 +344,7 @@ func (b *builder) campaignProps(c *campaign.Campaign, region string) (views.Camp
 		if st == campaign.StatusVictory {
 			cv.StatusText = l.T("campaign.won")
 		}
-		cv.OutcomeHTML = b.md(o, c.Outcome, 3, "outcome-")
+		cv.OutcomeHTML = b.campaignMD(c, "", c.Outcome, 3, "outcome-")
 	}
 
 	var allRegions []string
@@ -339,7 +361,7 @@ func (b *builder) campaignProps(c *campaign.Campaign, region string) (views.Camp
 			Number:    i + 1,
 			Icon:      a.Icon,
 			Title:     title,
-			IntroHTML: b.md(o, a.Text, 3, id+"-intro-"),
+			IntroHTML: b.campaignMD(c, a.Kind, a.Text, 3, id+"-intro-"),
 			Closed:    closed,
 		}
 		b.fillAction(&av, c, a, canonical, region, &allRegions)
@@ -450,11 +472,11 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 			Dateline:     s.Dateline,
 			DateText:     b.localizer(o).Date(s.Date),
 			DateISO:      isoDate(s.Date),
-			BodyHTML:     b.md(o, s.Body, 3, id+"-"),
+			BodyHTML:     b.campaignMD(c, a.Kind, s.Body, 3, id+"-"),
 			Media:        person(s.MediaContact),
 			Availability: s.Availability,
 			AboutName:    o.Name,
-			AboutHTML:    b.md(o, o.About, 4, id+"-about-"),
+			AboutHTML:    b.campaignMD(c, a.Kind, o.About, 4, id+"-about-"),
 		}
 	case campaign.KindLetter:
 		l := a.Letter
@@ -464,7 +486,7 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 		lv := &views.LetterView{
 			To:         l.To,
 			Salutation: l.Salutation,
-			BodyHTML:   b.md(o, l.Body, 3, id+"-"),
+			BodyHTML:   b.campaignMD(c, a.Kind, l.Body, 3, id+"-"),
 			Closing:    l.Closing,
 		}
 		for _, s := range l.Organisations {
@@ -483,7 +505,7 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 		if pt == nil {
 			return
 		}
-		pv := &views.PetitionView{Target: pt.Target, TextHTML: b.md(o, pt.Text, 3, id+"-"), Goal: pt.Goal}
+		pv := &views.PetitionView{Target: pt.Target, TextHTML: b.campaignMD(c, a.Kind, pt.Text, 3, id+"-"), Goal: pt.Goal}
 		if pt.Goal > 0 {
 			pv.GoalText = b.localizer(o).N("n.signatures", pt.Goal)
 		}
@@ -528,7 +550,7 @@ func (b *builder) fillAction(av *views.ActionView, c *campaign.Campaign, a campa
 		rv := &views.ResourcesView{}
 		for _, r := range a.Resources.Items {
 			item := views.ResourceView{
-				Title: r.Title, URL: r.Link, Description: r.Description,
+				Title: resourceTitle(r), URL: r.Link, Description: r.Description,
 				DateText: b.localizer(o).Date(r.Date), DateISO: isoDate(r.Date),
 			}
 			asset := r.Asset
@@ -572,9 +594,9 @@ func (b *builder) contactView(c *campaign.Campaign, ct *campaign.Contact, id, re
 	}
 	cv := &views.ContactView{
 		FormAction: CampaignPath(c) + "#" + id,
-		ScriptHTML: b.md(c.Org, ct.Script, 4, id+"-script-"),
+		ScriptHTML: b.campaignMD(c, campaign.KindContact, ct.Script, 4, id+"-script-"),
 		Subject:    subject,
-		Message:    ct.Message,
+		Message:    Reflow(ct.Message),
 	}
 	seen := map[string]bool{}
 	for _, t := range ct.Targets {
@@ -597,8 +619,9 @@ func (b *builder) contactView(c *campaign.Campaign, ct *campaign.Contact, id, re
 		}
 		tv := views.TargetView{Name: t.Name, Role: t.Role, Region: t.Region, Phone: t.Phone, TelURL: telURL(t.Phone), Email: t.Email}
 		if t.Email != "" {
-			tv.MailtoURL = MailtoURL(t.Email, subject, ct.Message)
-			tv.GmailURL, tv.OutlookURL = GmailURL(t.Email, subject, ct.Message), OutlookURL(t.Email, subject, ct.Message)
+			body := Reflow(ct.Message) // the email keeps paragraphs, not the YAML's line breaks
+			tv.MailtoURL = MailtoURL(t.Email, subject, body)
+			tv.GmailURL, tv.OutlookURL = GmailURL(t.Email, subject, body), OutlookURL(t.Email, subject, body)
 		}
 		cv.Targets = append(cv.Targets, tv)
 	}
@@ -609,7 +632,9 @@ func (b *builder) contactView(c *campaign.Campaign, ct *campaign.Contact, id, re
 // shareView builds the share links and the Mastodon form.
 func (b *builder) shareView(c *campaign.Campaign, sh *campaign.Share, canonical string) *views.ShareView {
 	msg, subject, tags := CampaignMessages(c, sh, b.variant)
-	return b.shareLinksWith(CampaignPath(c), canonical, msg, wordingSources(sh, b.variant), subject, tags)
+	sv := b.shareLinksWith(CampaignPath(c), canonical, msg, wordingSources(sh, b.variant), subject, tags)
+	OrderShare(sv, c.Org.ShareNetworks)
+	return sv
 }
 
 // shareLinksView builds the share links and the Mastodon form for the page
@@ -629,6 +654,7 @@ func (b *builder) shareLinksWith(pagePath, canonical string, msg, src func(campa
 		b.snap.Mastodon[pagePath] = sv.Mastodon.Text
 		b.snap.MastodonLoc[pagePath] = b.l
 	}
+	staticMastodon(&sv, b.mode, b.opt.FormOrigin)
 	return &sv
 }
 

@@ -31,7 +31,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 			movedPermanently(w, r, to)
 			return nil
 		}
-		if pv := snap.Previews[r.URL.Path]; pv != nil && s.previewKeyOK(r) {
+		if pv := snap.Previews[r.URL.Path]; pv != nil && (s.cfg.Dev || s.previewKeyOK(r)) {
 			w.Header().Set("X-Robots-Tag", "noindex")
 			pv.Serve(w, r)
 			return nil

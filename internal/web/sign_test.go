@@ -679,8 +679,10 @@ func TestSignOrganisationModeration(t *testing.T) {
 			t.Errorf("the approved organisation is not listed, or its markup is not escaped")
 		}
 		d, _ := goquery.NewDocumentFromReader(strings.NewReader(raw))
-		if got := d.Find("#letter-count").Text(); !strings.Contains(got, "1 person has signed") {
-			t.Errorf("letter count: got %q", got)
+		// North Group (in the file) and South Group (approved): the
+		// approved sign-on is an organisation, not a person.
+		if got := d.Find("#letter-count").Text(); got != "Signed by 2 organisations" {
+			t.Errorf("letter count: got %q, want Signed by 2 organisations", got)
 		}
 	})
 }

@@ -443,14 +443,18 @@ func TestShareLinksExact(t *testing.T) {
 	d.Find("a[href]").Each(func(_ int, s *goquery.Selection) { h, _ := s.Attr("href"); hrefs[h] = true })
 	// Every network shares the address tagged with its own source.
 	link := func(n string) string { return "https://act.example.org/riverside/save-the-library?src=" + n }
-	def := func(n string) string { return "The Riverside library needs us before 3 March " + link(n) }
+	// The campaign's hashtags are added to every network's text, except
+	// where the message already holds them (the X message).
+	def := func(n string) string {
+		return "The Riverside library needs us before 3 March #SaveRiversideLibrary " + link(n)
+	}
 	want := []string{
 		"https://x.com/intent/post?text=" + site.QueryEscape("Our library closes unless the council hears from us. "+link("x")+" #SaveRiversideLibrary"),
 		"https://bsky.app/intent/compose?text=" + site.QueryEscape(def("bluesky")),
 		"https://www.facebook.com/sharer/sharer.php?u=" + site.QueryEscape(link("facebook")),
 		"https://www.linkedin.com/sharing/share-offsite/?url=" + site.QueryEscape(link("linkedin")),
 		"https://wa.me/?text=" + site.QueryEscape(def("whatsapp")),
-		"https://t.me/share/url?url=" + site.QueryEscape(link("telegram")) + "&text=The%20Riverside%20library%20needs%20us%20before%203%20March",
+		"https://t.me/share/url?url=" + site.QueryEscape(link("telegram")) + "&text=The%20Riverside%20library%20needs%20us%20before%203%20March%20%23SaveRiversideLibrary",
 		"mailto:?subject=Save%20the%20library&body=" + site.QueryEscape(def("email")),
 	}
 	for _, w := range want {
@@ -496,7 +500,7 @@ func TestMastodonRedirect(t *testing.T) {
 
 	res = get(t, s, "GET", base+"instance=@sam@social.example", sameOrigin)
 	wantStatus(t, res, 303)
-	wantHeader(t, res, "Location", "https://social.example/share?text="+site.QueryEscape("The Riverside library needs us before 3 March https://act.example.org/riverside/save-the-library?src=mastodon"))
+	wantHeader(t, res, "Location", "https://social.example/share?text="+site.QueryEscape("The Riverside library needs us before 3 March #SaveRiversideLibrary https://act.example.org/riverside/save-the-library?src=mastodon"))
 
 	for _, bad := range []string{"", "localhost", "127.0.0.1", "evil.example/path", "evil.example:8080", "a..b", "-x.example", "x.example?y", "[::1]", "exa mple.org", "javascript:alert(1)", "x.123"} {
 		res := get(t, s, "GET", base+"instance="+url.QueryEscape(bad), nil)
