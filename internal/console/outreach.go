@@ -2,11 +2,19 @@ package console
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
+	"net/http"
+	"slices"
 	"sort"
+	"strconv"
 	"time"
 
+	"github.com/go-chi/chi/v5"
+
+	"github.com/placard/placard/internal/accounts"
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/export"
 	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/mail"
 	"github.com/placard/placard/internal/signing"
@@ -124,4 +132,65 @@ func outreachTables(l *i18n.Localizer, camp *campaign.Campaign, by map[outreachK
 		}
 	}
 	return tables
+}
+
+// outreachRecord is one line of the calls-and-emails download: the fields
+// (and JSON names) of placard stats --format json's outreach.
+type outreachRecord struct {
+	Action  string `json:"action"`
+	Target  string `json:"target"`
+	Kind    string `json:"kind"`
+	Outcome string `json:"outcome"`
+	Count   int64  `json:"count"`
+}
+
+// outreachExport downloads one contact campaign's calls and emails per
+// target, kind and outcome (?format=csv|json). They are counts without
+// supporters, but downloads are for editors and audited like the others.
+func (c *Console) outreachExport(w http.ResponseWriter, r *http.Request) error {
+	if err := c.mayChange(r); err != nil {
+		return err
+	}
+	org := c.org(r)
+	camp := org.Campaign(chi.URLParam(r, "campaign"))
+	o, ok := c.cfg.Store.(store.Outreach)
+	if camp == nil || !contacts(camp) || !ok {
+		return errNotFound
+	}
+	format := r.URL.Query().Get("format")
+	if format == "" {
+		format = "csv"
+	}
+	if !slices.Contains(export.Formats, format) {
+		return badRequest("console.err.format")
+	}
+	counts, err := o.OutreachCounts(r.Context(), org.Slug, camp.Slug)
+	if err != nil {
+		return err
+	}
+	if err := c.audit(r, org.Slug, accounts.ActExport, camp.Slug+" calls and emails as "+format); err != nil {
+		return err
+	}
+	recs := make([]outreachRecord, 0, len(counts))
+	for _, n := range counts {
+		recs = append(recs, outreachRecord{Action: n.Action, Target: n.Target, Kind: n.Kind, Outcome: n.Outcome, Count: n.Count})
+	}
+	h := w.Header()
+	h.Set("Content-Type", export.ContentType[format])
+	h.Set("Content-Disposition", `attachment; filename="`+org.Slug+"-"+camp.Slug+"-outreach."+format+`"`)
+	if format == "json" {
+		return json.NewEncoder(w).Encode(recs)
+	}
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"action", "target", "kind", "outcome", "count"})
+	for _, x := range recs {
+		cw.Write([]string{export.DefuseCell(x.Action), export.DefuseCell(x.Target), x.Kind, export.DefuseCell(x.Outcome), strconv.FormatInt(x.Count, 10)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// contacts reports whether a campaign has a contact action.
+func contacts(c *campaign.Campaign) bool {
+	return slices.ContainsFunc(c.Actions, func(a campaign.Action) bool { return a.Contact != nil })
 }

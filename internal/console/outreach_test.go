@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -97,4 +98,42 @@ func TestDashboardOutreach(t *testing.T) {
 	if h := d.Find(`section[aria-labelledby="c-call"] table.outreach caption`).Text(); h == "" || strings.Contains(h, "Calls") {
 		t.Errorf("the Arabic caption reads %q", h)
 	}
+}
+
+// TestOutreachExport: the data page offers a contact campaign's calls and
+// emails as CSV (counts only, the columns of placard stats --format json),
+// audited; viewers and campaigns without a contact action get none.
+func TestOutreachExport(t *testing.T) {
+	e := newEnv(t, nil)
+	o := e.st.(store.Outreach)
+	for _, out := range []string{"staff", "staff", "voicemail"} {
+		if err := o.RecordOutreach(context.Background(), store.OutreachEvent{Org: "riverside", Campaign: "call", Action: "call",
+			Target: "mayor", Kind: store.OutreachCall, Outcome: out, At: e.clock.now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := e.signIn("riverside", "sam@example.org", accounts.RoleEditor)
+	d := doc(t, b.get(Prefix+"/riverside/data"))
+	link := d.Find(`a[href="/admin/riverside/call/outreach?format=csv"]`)
+	if link.Length() != 1 {
+		t.Fatalf("the data page has no outreach download:\n%s", d.Find("main").Text())
+	}
+	res := b.get(Prefix + "/riverside/call/outreach?format=csv")
+	wantStatus(t, res, 200)
+	if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") {
+		t.Errorf("Content-Type %q", ct)
+	}
+	body, _ := io.ReadAll(res.Body)
+	want := "action,target,kind,outcome,count\ncall,mayor,call,staff,2\ncall,mayor,call,voicemail,1\n"
+	if string(body) != want {
+		t.Errorf("the CSV:\n%s\nwant:\n%s", body, want)
+	}
+	entries, err := e.acc.Audit(context.Background(), "riverside", 10)
+	if err != nil || len(entries) == 0 || entries[0].Action != accounts.ActExport {
+		t.Errorf("the audit log after the download: %v %v", entries, err)
+	}
+	wantStatus(t, b.get(Prefix+"/riverside/open-letter/outreach?format=csv"), 404)
+	wantStatus(t, b.get(Prefix+"/riverside/call/outreach?format=xlsx"), 400)
+	v := e.signIn("riverside", "ann@example.org", accounts.RoleViewer)
+	wantStatus(t, v.get(Prefix+"/riverside/call/outreach?format=csv"), 403)
 }

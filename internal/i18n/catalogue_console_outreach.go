@@ -5,6 +5,7 @@ package i18n
 func init() {
 	extend(map[string]map[string]string{
 		"en": {
+			"console.outreach.export":    "{title}: calls and emails",
 			"console.outreach.caption":   "Calls and emails to decision-makers: {action}",
 			"console.outreach.target":    "Decision-maker",
 			"console.outreach.staff":     "Spoke to staff",
@@ -14,6 +15,7 @@ func init() {
 			"console.outreach.waiting":   "Waiting (hourly limit)",
 		},
 		"fr": {
+			"console.outreach.export":    "{title} : appels et e-mails",
 			"console.outreach.caption":   "Appels et e-mails aux décideurs : {action}",
 			"console.outreach.target":    "Décideur",
 			"console.outreach.staff":     "Parlé à l'équipe",
@@ -23,6 +25,7 @@ func init() {
 			"console.outreach.waiting":   "En attente (limite horaire)",
 		},
 		"de": {
+			"console.outreach.export":    "{title}: Anrufe und E-Mails",
 			"console.outreach.caption":   "Anrufe und E-Mails an Entscheidungsträger: {action}",
 			"console.outreach.target":    "Entscheidungsträger",
 			"console.outreach.staff":     "Mit Büro gesprochen",
@@ -32,6 +35,7 @@ func init() {
 			"console.outreach.waiting":   "Wartend (Stundenlimit)",
 		},
 		"es": {
+			"console.outreach.export":    "{title}: llamadas y correos",
 			"console.outreach.caption":   "Llamadas y correos a quienes deciden: {action}",
 			"console.outreach.target":    "Quien decide",
 			"console.outreach.staff":     "Habló con el equipo",
@@ -41,6 +45,7 @@ func init() {
 			"console.outreach.waiting":   "En espera (límite por hora)",
 		},
 		"ar": {
+			"console.outreach.export":    "{title}: المكالمات والرسائل",
 			"console.outreach.caption":   "المكالمات والرسائل إلى صانعي القرار: {action}",
 			"console.outreach.target":    "صانع القرار",
 			"console.outreach.staff":     "تحدّث إلى الموظفين",
@@ -50,6 +55,7 @@ func init() {
 			"console.outreach.waiting":   "في الانتظار (الحد في الساعة)",
 		},
 		"he": {
+			"console.outreach.export":    "{title}: שיחות ומיילים",
 			"console.outreach.caption":   "שיחות ומיילים למקבלי ההחלטות: {action}",
 			"console.outreach.target":    "מקבל/ת ההחלטה",
 			"console.outreach.staff":     "דיברו עם הצוות",
