@@ -538,6 +538,10 @@ type ShareView struct {
 	// where the browser has one, and only when NativeURL is set.
 	NativeURL  string
 	NativeText string
+	// Message is the one message to copy and paste anywhere: the first
+	// share text with its link (tagged "copy") and, on a line of their
+	// own, the hashtags. Empty shows the plain link field instead.
+	Message string
 }
 
 // ShareLink is a plain link that opens a network's own share screen.

@@ -1,5 +1,11 @@
 package views
 
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
 // View models of reach: personal share links, the next step after an
 // action, and the private page of a personal link.
 
@@ -57,4 +63,58 @@ type DonateAsk struct {
 	// URL is the donation page itself; Label its link's text ("Another
 	// amount" beside amounts, "Give to NAME" alone).
 	URL, Label string
+}
+
+// textPart is a piece of a share message: plain text, or a hashtag or an
+// address to be isolated from the text around it (Isolate), so a hashtag
+// keeps its # in front and an address its order inside Arabic or Hebrew.
+type textPart struct {
+	Text    string
+	Isolate bool
+	// LTR marks an address, always read left to right.
+	LTR bool
+}
+
+// isolatedParts cuts s into textParts at its hashtags (#word) and
+// addresses (http:// or https:// up to the next space).
+func isolatedParts(s string) []textPart {
+	var out []textPart
+	for s != "" {
+		i := strings.IndexAny(s, "#h")
+		for i >= 0 && !startsPart(s[i:]) {
+			j := strings.IndexAny(s[i+1:], "#h")
+			if j < 0 {
+				i = -1
+				break
+			}
+			i += 1 + j
+		}
+		if i < 0 {
+			out = append(out, textPart{Text: s})
+			break
+		}
+		if i > 0 {
+			out = append(out, textPart{Text: s[:i]})
+		}
+		end := strings.IndexFunc(s[i:], unicode.IsSpace)
+		if end < 0 {
+			end = len(s) - i
+		}
+		word := strings.TrimRightFunc(s[i:i+end], func(r rune) bool { return strings.ContainsRune(".,;:!?)»”", r) })
+		out = append(out, textPart{Text: word, Isolate: true, LTR: word[0] == 'h'})
+		s = s[i+len(word):]
+	}
+	return out
+}
+
+// startsPart reports whether s starts with a hashtag or an address.
+func startsPart(s string) bool {
+	if strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://") {
+		return true
+	}
+	if len(s) < 2 || s[0] != '#' {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[1:])
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_'
 }

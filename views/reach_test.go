@@ -1,8 +1,11 @@
 package views
 
 import (
+	"context"
 	"strings"
 	"testing"
+
+	"github.com/PuerkitoBio/goquery"
 )
 
 // personalThanksFixture is the thank-you page a new signer sees the first
@@ -69,5 +72,33 @@ func TestStepDoneButtons(t *testing.T) {
 	}
 	if d.Find(".sections button.step-done").Length() != 0 {
 		t.Errorf("a sections page has step buttons")
+	}
+}
+
+// TestIsolatedHashtagsAndAddresses: in a share message shown on an Arabic
+// or Hebrew page, each hashtag and address is isolated (bdi), so the #
+// stays in front of its tag and an address reads left to right (issue 13
+// B7); the rest of the text is unchanged and nothing is lost.
+func TestIsolatedHashtagsAndAddresses(t *testing.T) {
+	msg := "أبقوا المكتبة مفتوحة: وقّعوا هنا https://act.example.org/shore/library?src=mastodon. #ShoreLibrary #مكتبة_الشاطئ ثم # وحدها"
+	var b strings.Builder
+	if err := isolated(msg).Render(context.Background(), &b); err != nil {
+		t.Fatal(err)
+	}
+	got := b.String()
+	for _, want := range []string{
+		`<bdi dir="ltr">https://act.example.org/shore/library?src=mastodon</bdi>.`,
+		`<bdi>#ShoreLibrary</bdi>`, `<bdi>#مكتبة_الشاطئ</bdi>`, `ثم # وحدها`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("isolated(%q) = %q, want it to contain %q", msg, got, want)
+		}
+	}
+	d, err := goquery.NewDocumentFromReader(strings.NewReader(got))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Text() != msg {
+		t.Errorf("text changed: got %q, want %q", d.Text(), msg)
 	}
 }

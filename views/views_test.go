@@ -366,16 +366,11 @@ func TestShareAction(t *testing.T) {
 		t.Errorf("mastodon submit: got %q, want %q", got, "Share on Mastodon")
 	}
 
-	// Suggested text for link-only networks, shown once for both.
-	st := s.Find(".share-text")
-	if st.Length() != 1 {
-		t.Errorf("suggested texts: got %d, want 1 (Facebook and LinkedIn share one text)", st.Length())
-	}
-	if got := text(st); !strings.Contains(got, "Facebook and LinkedIn") || !strings.Contains(got, share.Links[2].Text) {
-		t.Errorf("suggested text: got %q, want the networks and %q", got, share.Links[2].Text)
-	}
-	if got := text(s.Find(".hashtags")); got != "Hashtags: #SaveRiversideLibrary #Riverside" {
-		t.Errorf("hashtags: got %q", got)
+	// One message to copy (issue 13 B3): no per-network "Text to paste"
+	// blocks and no separate hashtag line; without a Message the block
+	// falls back to the link field below.
+	if n := s.Find(".share-text, .hashtags").Length(); n != 0 {
+		t.Errorf("share block: got %d 'Text to paste' or hashtag blocks, want none (one message to copy)", n)
 	}
 
 	// The link field is the no-JavaScript fallback; the copy button is revealed by app.js.
@@ -865,5 +860,79 @@ func TestPictureSizes(t *testing.T) {
 		if v, ok := hero.Attr(attr); ok {
 			t.Errorf("a picture in one width has %s=%q", attr, v)
 		}
+	}
+}
+
+// TestShareBlockOneClearAction: the share block's first two networks (in
+// the organisation's order) are full buttons and the others small links;
+// Mastodon's form is folded in a details element; one message to copy,
+// with its hashtags on their own line, replaces the link field; the
+// Share… button is the primary button, hidden until the script finds a
+// share sheet (issue 13 B3).
+func TestShareBlockOneClearAction(t *testing.T) {
+	p := sectionsFixture()
+	sv := *p.Actions[4].Share
+	sv.Message = "Save the library " + sv.URL + "?src=copy\n#SaveRiversideLibrary #Riverside"
+	sv.NativeURL, sv.NativeText = sv.URL+"?src=share", "Save the library"
+	p.Actions[4].Share = &sv
+	_, s := actionSection(t, p, "share")
+	var top, rest []string
+	s.Find(".share-links li").Each(func(_ int, li *goquery.Selection) {
+		switch {
+		case li.HasClass("share-top"):
+			top = append(top, li.Find("a").AttrOr("href", "")[:12])
+		case li.HasClass("share-rest"):
+			rest = append(rest, li.Find("a").AttrOr("href", ""))
+		}
+	})
+	if len(top) != 2 || len(rest) != len(sv.Links)-2 {
+		t.Errorf("share links: %d primary and %d compact, want 2 and %d", len(top), len(rest), len(sv.Links)-2)
+	}
+	if s.Find(".share-top a.btn-share").Length() != 0 || s.Find(".share-rest a.btn-share").Length() != len(rest) {
+		t.Errorf("primary links must be filled buttons, the rest outline links")
+	}
+	if s.Find("details.share-mastodon form.mastodon-form").Length() != 1 {
+		t.Errorf("the Mastodon form is not folded in details.share-mastodon")
+	}
+	msg := s.Find(".share-message textarea")
+	if msg.Length() != 1 || msg.Text() != sv.Message {
+		t.Errorf("message to copy: got %q, want %q", msg.Text(), sv.Message)
+	}
+	if id := msg.AttrOr("id", ""); s.Find(`label[for="`+id+`"]`).Length() != 1 || s.Find(`button[data-copy="`+id+`"][hidden]`).Length() != 1 {
+		t.Errorf("message to copy: want a label and a hidden copy button for #%s", id)
+	}
+	if s.Find(".copy-link input[type=url]").Length() != 0 {
+		t.Errorf("with a message to copy, the separate link field must go")
+	}
+	if b := s.Find(".native-share button.btn-big[hidden]"); b.Length() != 1 {
+		t.Errorf("Share… button: want one primary (btn-big) button, hidden until the script finds a share sheet")
+	}
+}
+
+// TestOrgNamedOnceAboveTitle: a campaign page whose breadcrumb names the
+// organisation does not name it again above the title; one without a
+// breadcrumb (an embed-like frame) still does (issue 13 B5).
+func TestOrgNamedOnceAboveTitle(t *testing.T) {
+	p := sectionsFixture()
+	p.Page.Breadcrumbs = []Link{{Label: "Act", URL: "/"}, {Label: p.OrgName, URL: p.OrgURL}}
+	doc, _ := parse(t, CampaignPage(p))
+	if n := doc.Find(".campaign-head .eyebrow").Length(); n != 0 {
+		t.Errorf("with a breadcrumb: got %d organisation lines above the title, want 0", n)
+	}
+	p.Page.Breadcrumbs = nil
+	doc, _ = parse(t, CampaignPage(p))
+	if got := doc.Find(".campaign-head .eyebrow").Text(); !strings.Contains(got, p.OrgName) {
+		t.Errorf("without a breadcrumb: eyebrow %q, want the organisation's name", got)
+	}
+}
+
+// TestOrgCampaignsBeforeAbout: an organisation page lists its campaigns
+// before its about text, which can be long, so a reader on a phone
+// reaches what they can do first (issue 13 B5).
+func TestOrgCampaignsBeforeAbout(t *testing.T) {
+	_, html := parse(t, OrgPage(orgFixture()))
+	c, a := strings.Index(html, `id="campaigns-title"`), strings.Index(html, `id="about-title"`)
+	if c < 0 || a < 0 || c > a {
+		t.Errorf("organisation page: campaigns heading at %d, about heading at %d; want the campaigns first", c, a)
 	}
 }

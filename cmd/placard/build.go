@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"fmt"
 	"io"
 	"net/url"
@@ -16,6 +17,7 @@ import (
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/markdown"
 	"github.com/placard/placard/internal/site"
+	"github.com/placard/placard/internal/tallywatch"
 )
 
 const buildSynopsis = `Write the whole public site into OUTDIR as plain files for any static host
@@ -39,8 +41,14 @@ server with --site-origin set to this copy's address, so it accepts them
 (the forms carry no token, so the live server shows the form once more,
 with a token, for the signer to press Sign again; the honeypot and rate
 limit apply as on the live pages).
-Without --api-origin the export has no signing forms. Live tallies and
-thank-you pages are only on the live server.`
+Without --api-origin the export has no signing forms. The Mastodon share
+form goes to API-ORIGIN's share redirect too; without --api-origin it is
+left out (the other networks' buttons remain).
+
+With --db (the live server's SQLite file or postgres:// address, only
+read) each petition and letter shows the count that database holds now;
+build again to move it. No signer's name is written into the copy. Live
+tallies and thank-you pages are only on the live server.`
 
 // buildHeaders are the response headers copied into _headers. Content-Type,
 // lengths and validators are left to the host, which derives them from the
@@ -65,6 +73,7 @@ func build(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	fset.env("base-url", "PLACARD_BASE_URL")
 	apiOrigin := fset.String("api-origin", "", "`origin` of the live placard serve that takes signatures, such as https://act.example.org; without it the export has no signing forms")
 	fset.env("api-origin", "PLACARD_API_ORIGIN")
+	db := fset.String("db", "", "the signature database of the live placard serve (a SQLite `file` path or a postgres:// URL): its current counts are baked into the export's pages")
 	// OUTDIR may come before the flags too (placard build out --campaigns x).
 	pos, help, err := fset.parse(args, getenv)
 	if help || err != nil {
@@ -92,11 +101,16 @@ func build(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	for _, p := range problems.Warnings() {
 		fmt.Fprintln(stderr, p.String())
 	}
+	tallies, err := bakedTallies(*db)
+	if err != nil {
+		return err
+	}
 	// A static copy: its forms (with --api-origin) post to the live server.
 	files := &site.LazyFiles{}
 	snap, err := site.Compile(site.Options{
 		Base: u.Scheme + "://" + u.Host, SiteName: "Placard", Mode: site.ModeStatic,
 		FormOrigin: strings.TrimSuffix(strings.TrimSpace(*apiOrigin), "/"), Now: time.Now, Files: files,
+		Tallies: tallies,
 	}, markdown.New(), loaded, nil)
 	if err != nil {
 		return failure("%v", err)
@@ -211,4 +225,28 @@ func writeHeaderRule(w *bytes.Buffer, p string, h map[string]string) {
 			fmt.Fprintf(w, "  %s: %s\n", k, v)
 		}
 	}
+}
+
+// bakedTallies reads every campaign's current counts from the store at db
+// (build --db), by store key ("org/slug"); nil without db. The store is
+// only read, and never created: a mistyped --db is an error.
+func bakedTallies(db string) (map[string]*tallywatch.Tally, error) {
+	if db == "" {
+		return nil, nil
+	}
+	ctx := context.Background()
+	st, err := openSignatureStore(ctx, "build", db)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	ts, err := st.Tallies(ctx)
+	if err != nil {
+		return nil, failure("reading the counts from %s: %v", redactDB(db), err)
+	}
+	out := make(map[string]*tallywatch.Tally, len(ts))
+	for _, t := range ts {
+		out[t.Org+"/"+t.Campaign] = &tallywatch.Tally{Tally: t}
+	}
+	return out, nil
 }

@@ -2,6 +2,7 @@ package acceptance
 
 import (
 	"context"
+	"encoding/json"
 	"net/url"
 	"strings"
 	"testing"
@@ -120,4 +121,55 @@ func (b browser) shareHeight(ctx context.Context, t *testing.T, addr string, i i
 		t.Fatal(err)
 	}
 	t.Logf("share section on a %d px phone: %.0f px tall", phoneWidth, h)
+}
+
+// TestDesktopLayout: on a desktop window the header, the breadcrumb and
+// the campaign share one left edge, and a petition sits beside the text
+// instead of far below it; on a phone it follows the text (issue 13 B5).
+// Measured on the trilingual example's petition, in English and Hebrew
+// (where the edge is the right one).
+func TestDesktopLayout(t *testing.T) {
+	b := startBrowser(t)
+	s := startSite(t)
+	const expr = `(function(){
+		var rtl = document.dir === 'rtl';
+		function edge(sel){ var e=document.querySelector(sel); if(!e) return -1; var r=e.getBoundingClientRect(); return Math.round(rtl ? window.innerWidth - r.right : r.left); }
+		var pet = document.querySelector('.action-petition').getBoundingClientRect();
+		var body = document.querySelector('.campaign .body').getBoundingClientRect();
+		return JSON.stringify({brand: edge('.brand'), crumbs: edge('.crumbs li'), title: edge('.campaign h1'),
+			beside: rtl ? pet.right <= body.left : pet.left >= body.right, petTop: Math.round(pet.top + window.scrollY)});
+	})()`
+	for _, path := range []string{"/shared-shore/keep-the-library-open-late", "/shared-shore/keep-the-library-open-late/he"} {
+		ctx, cancel := context.WithTimeout(b.Context(), 60*time.Second)
+		b.load(ctx, t, s.URL+path, page{Path: path, Status: 200}, desktopWidth, desktopHeight, false, true)
+		raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr))
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		var got struct {
+			Brand, Crumbs, Title, PetTop int
+			Beside                       bool
+		}
+		if err := json.Unmarshal([]byte(raw), &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.Brand != got.Crumbs || got.Crumbs != got.Title {
+			t.Errorf("%s at %d px: header %d, breadcrumb %d and title %d px from the edge, want one edge", path, desktopWidth, got.Brand, got.Crumbs, got.Title)
+		}
+		if !got.Beside || got.PetTop > desktopHeight {
+			t.Errorf("%s at %d px: petition beside the text %v, %d px down; want beside it, within the first screen", path, desktopWidth, got.Beside, got.PetTop)
+		}
+		b.load(ctx, t, s.URL+path, page{Path: path, Status: 200}, phoneWidth, phoneHeight, true, true)
+		raw, err = chromedp.Run(ctx, chromedp.Evaluate[string](expr))
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal([]byte(raw), &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.Beside {
+			t.Errorf("%s on a phone: the petition is beside the text, want it below", path)
+		}
+	}
 }

@@ -120,6 +120,11 @@ type Org struct {
 	Social Social `yaml:"social"`
 	// Donate is the address of the organisation's donation page.
 	Donate string `yaml:"donate"`
+	// ShareNetworks are the networks your share buttons offer first, in your order, such as
+	// [whatsapp, telegram, email]: the first two are the large buttons, the others follow as
+	// small links. Networks you leave out still appear, after them. Names: x, bluesky, mastodon,
+	// facebook, linkedin, whatsapp, telegram, email.
+	ShareNetworks []Network `yaml:"share_networks"`
 	// PrivacyPolicy is the address of the organisation's privacy policy.
 	PrivacyPolicy string `yaml:"privacy_policy"`
 	// Language is the language campaigns are written in, as a code such as en, ar or he. Defaults to en,
@@ -186,6 +191,10 @@ type Org struct {
 	// signatures as they happen, each an https:// address with the events it wants. See
 	// docs/webhooks.md.
 	Webhooks []Webhook `yaml:"webhooks"`
+	// NameFields is how signing forms ask for a signer's name: one (the default) asks for it
+	// in one field; split asks for the given name and the family name in two, so exports and
+	// your CRM get them apart. A campaign may set its own.
+	NameFields NameFields `yaml:"name_fields"`
 	// OSDI sends each confirmed signature to Action Network (or another system with the same API)
 	// through its record signature helper. See docs/webhooks.md.
 	OSDI *OSDI `yaml:"osdi"`
@@ -373,6 +382,17 @@ const (
 	DeliveryNames Delivery = "names"
 )
 
+// NameFields is how a signing form asks for a name: in one field or two.
+type NameFields string
+
+// The ways of asking for a name.
+const (
+	// NameFieldsOne asks for the name in one field (the default).
+	NameFieldsOne NameFields = "one"
+	// NameFieldsSplit asks for the given name and the family name in two fields.
+	NameFieldsSplit NameFields = "split"
+)
+
 // Status is where a campaign is in its life.
 type Status string
 
@@ -454,6 +474,8 @@ type Campaign struct {
 	// Email overrides the organisation's email settings for this campaign, such as
 	// email: {confirm: false}.
 	Email *Email `yaml:"email"`
+	// NameFields overrides the organisation's name_fields for this campaign: one or split.
+	NameFields NameFields `yaml:"name_fields"`
 	// Confirm and UnconfirmedDays are the email settings that apply (the campaign's own, else
 	// the organisation's); set by the loader.
 	Confirm         bool `yaml:"-"`
@@ -613,6 +635,11 @@ const (
 // who gives an organisation signs on its behalf, and organisations are listed
 // only after the organisers approve them.
 type Fields struct {
+	// SplitNames is true when the form asks for the name as a given name and a family name
+	// (name_fields: split, the campaign's own setting else the organisation's); the name rule
+	// then applies to both. Set by the loader.
+	SplitNames bool `yaml:"-"`
+
 	Name         FieldRule `yaml:"name"`
 	Email        FieldRule `yaml:"email"`
 	Postcode     FieldRule `yaml:"postcode"`

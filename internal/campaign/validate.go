@@ -139,6 +139,7 @@ func (c *checker) checkOrg(o *Org) {
 		c.url(*s.val, s.val, s.key)
 	}
 	c.url(o.Donate, &o.Donate, "donate")
+	c.shareNetworks(o)
 	c.url(o.PrivacyPolicy, &o.PrivacyPolicy, "privacy_policy")
 	if o.Language != "" {
 		if _, err := language.Parse(o.Language); err != nil {
@@ -154,6 +155,7 @@ func (c *checker) checkOrg(o *Org) {
 	c.enum(string(o.Typography), &o.Typography, "typography", Typographies)
 	c.emailSettings(o.Email)
 	c.enum(string(o.Delivery), &o.Delivery, "delivery", []string{string(DeliveryCount), string(DeliveryNames)})
+	c.nameFields(&o.NameFields)
 	c.redirects(o)
 	c.embedOrigins(o)
 	c.webhooks(o)
@@ -558,6 +560,7 @@ func (c *checker) checkCampaign(camp *Campaign) {
 	}
 	c.enum(string(camp.Status), &camp.Status, "status", []string{string(StatusPublished), string(StatusDraft), string(StatusClosed), string(StatusVictory)})
 	c.enum(string(camp.Layout), &camp.Layout, "layout", []string{string(LayoutSections), string(LayoutSteps)})
+	c.nameFields(&camp.NameFields)
 	c.enum(string(camp.Typography), &camp.Typography, "typography", Typographies)
 	c.placeholders(camp)
 	if !camp.CloseAt.IsZero() && !camp.Date.IsZero() && camp.CloseAt.Before(camp.Date) {
@@ -1176,6 +1179,7 @@ func applyDefaults(o *Org) {
 		if camp.Layout == "" {
 			camp.Layout = LayoutSections
 		}
+		splitNames(o, camp)
 		taken := map[string]bool{}
 		for _, a := range camp.Actions {
 			taken[a.ID] = a.ID != ""

@@ -28,7 +28,7 @@ var ContentType = map[string]string{
 // Columns is the CSV header, in order; JSON uses the same names.
 var Columns = []string{
 	"id", "organisation_slug", "campaign_slug", "action", "kind", "status",
-	"name", "email", "postcode", "country", "phone", "comment",
+	"name", "given_name", "family_name", "email", "postcode", "country", "phone", "comment",
 	"organisation", "role", "public", "consent_text", "consent_at",
 	"contact_permission", "contact_permission_at", "language", "created_at",
 }
@@ -44,6 +44,11 @@ type Record struct {
 	Kind         string `json:"kind"`
 	Status       string `json:"status"`
 	Name         string `json:"name"`
+	// GivenName and FamilyName are the two names as the signer typed
+	// them on a form with name_fields: split; both empty on a one-field
+	// form (Name is never guessed apart).
+	GivenName    string `json:"given_name"`
+	FamilyName   string `json:"family_name"`
 	Email        string `json:"email"`
 	Postcode     string `json:"postcode"`
 	Country      string `json:"country"`
@@ -75,7 +80,8 @@ func ToRecord(s *signing.Signature) Record {
 	return Record{
 		ID: s.ID, OrgSlug: s.Org, CampaignSlug: s.Campaign, Action: s.Action,
 		Kind: string(s.Kind), Status: string(s.Status),
-		Name: s.Name, Email: s.Email, Postcode: s.Postcode, Country: s.Country,
+		Name: s.Name, GivenName: s.GivenName, FamilyName: s.FamilyName,
+		Email: s.Email, Postcode: s.Postcode, Country: s.Country,
 		Phone: s.Phone, Comment: s.Comment, Organisation: s.Organisation, Role: s.Role,
 		Public: s.Public, ConsentText: s.ConsentText, ConsentAt: exportTime(s.ConsentAt),
 		ContactPermission: s.ContactText, ContactPermissionAt: exportTime(s.ContactAt),
@@ -87,7 +93,7 @@ func ToRecord(s *signing.Signature) Record {
 func (r Record) Cells() []string {
 	return []string{
 		strconv.FormatInt(r.ID, 10), r.OrgSlug, r.CampaignSlug, r.Action, r.Kind, r.Status,
-		r.Name, r.Email, r.Postcode, r.Country, r.Phone, r.Comment,
+		r.Name, r.GivenName, r.FamilyName, r.Email, r.Postcode, r.Country, r.Phone, r.Comment,
 		r.Organisation, r.Role, strconv.FormatBool(r.Public), r.ConsentText, r.ConsentAt,
 		r.ContactPermission, r.ContactPermissionAt, r.Language, r.CreatedAt,
 	}

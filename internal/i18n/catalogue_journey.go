@@ -6,6 +6,8 @@ package i18n
 func init() {
 	extend(map[string]map[string]string{
 		"en": {
+			"journey.org.none":             "{org} has no public campaigns yet.",
+			"journey.cta.first":            "Start with step 1: {title}",
 			"journey.poster.title":         "Poster: {title}",
 			"journey.poster.qr":            "QR code: scan it to open {address}",
 			"journey.feed.title":           "{org}: campaigns and statements",
@@ -39,6 +41,8 @@ func init() {
 			"journey.donate.go":            "Give to {org}",
 		},
 		"ar": {
+			"journey.org.none":             "لا توجد لدى {org} حملات منشورة بعد.",
+			"journey.cta.first":            "ابدأ بالخطوة 1: {title}",
 			"journey.poster.title":         "ملصق: {title}",
 			"journey.poster.qr":            "رمز QR: امسحه لفتح {address}",
 			"journey.feed.title":           "{org}: الحملات والبيانات",
@@ -76,6 +80,8 @@ func init() {
 			"journey.donate.go":            "تبرّع لـ{org}",
 		},
 		"he": {
+			"journey.org.none":             "ל{org} עדיין אין קמפיינים פומביים.",
+			"journey.cta.first":            "התחילו בצעד 1: {title}",
 			"journey.poster.title":         "כרזה: {title}",
 			"journey.poster.qr":            "קוד QR: סרקו אותו כדי לפתוח את {address}",
 			"journey.feed.title":           "{org}: קמפיינים והצהרות",
@@ -110,6 +116,8 @@ func init() {
 			"journey.donate.go":            "תרומה ל{org}",
 		},
 		"es": {
+			"journey.org.none":             "{org} todavía no tiene campañas públicas.",
+			"journey.cta.first":            "Empieza por el paso 1: {title}",
 			"journey.poster.title":         "Cartel: {title}",
 			"journey.poster.qr":            "Código QR: escanéalo para abrir {address}",
 			"journey.feed.title":           "{org}: campañas y comunicados",
@@ -143,6 +151,8 @@ func init() {
 			"journey.donate.go":            "Donar a {org}",
 		},
 		"fr": {
+			"journey.org.none":             "{org} n’a pas encore de campagne publique.",
+			"journey.cta.first":            "Commencez par l’étape 1 : {title}",
 			"journey.poster.title":         "Affiche : {title}",
 			"journey.poster.qr":            "Code QR : scannez-le pour ouvrir {address}",
 			"journey.feed.title":           "{org} : campagnes et déclarations",
@@ -176,6 +186,8 @@ func init() {
 			"journey.donate.go":            "Donner à {org}",
 		},
 		"de": {
+			"journey.org.none":             "{org} hat noch keine öffentlichen Kampagnen.",
+			"journey.cta.first":            "Beginnen Sie mit Schritt 1: {title}",
 			"journey.poster.title":         "Plakat: {title}",
 			"journey.poster.qr":            "QR-Code: scannen, um {address} zu öffnen",
 			"journey.feed.title":           "{org}: Kampagnen und Erklärungen",

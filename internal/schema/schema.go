@@ -52,6 +52,8 @@ func enumFor(t reflect.Type, key string) []any {
 		return []any{"count", "names", nil}
 	case reflect.TypeFor[campaign.Layout]():
 		return []any{"sections", "steps", nil}
+	case reflect.TypeFor[campaign.NameFields]():
+		return []any{"one", "split", nil}
 	case reflect.TypeFor[campaign.Typography]():
 		return []any{"verbatim", "smart", nil}
 	case reflect.TypeFor[campaign.FieldRule]():

@@ -17,8 +17,12 @@ import (
 // layer fills it from the form values of the same names; Consent, Contact
 // and Public hold the checkbox values ("yes" when ticked, empty otherwise).
 type Submission struct {
-	Action       string
-	Name         string
+	Action string
+	Name   string
+	// GivenName and FamilyName are the two name fields of a form that
+	// asks for them apart (name_fields: split); Name is then ignored.
+	GivenName    string
+	FamilyName   string
 	Email        string
 	Postcode     string
 	Country      string
@@ -57,7 +61,7 @@ func problem(field, what string, args ...i18n.Arg) i18n.Message {
 
 // FieldOrder is the order fields appear in on a signing form, and so the
 // order their problems are listed in a summary.
-var FieldOrder = []string{"name", "email", "postcode", "country", "phone", "comment", "organisation", "role", "consent"}
+var FieldOrder = []string{"name", "given_name", "family_name", "email", "postcode", "country", "phone", "comment", "organisation", "role", "consent"}
 
 // Fields returns the names of the fields with problems, in form order, so
 // an error summary reads top to bottom like the form.
@@ -119,7 +123,13 @@ func FormFields(rules campaign.Fields) []Field {
 		if f.rule == campaign.FieldOff {
 			continue
 		}
-		out = append(out, Field{Name: f.name, MaxLength: f.max, Required: f.rule == campaign.FieldRequired})
+		req := f.rule == campaign.FieldRequired
+		if f.name == "name" && rules.SplitNames {
+			out = append(out, Field{Name: "given_name", MaxLength: MaxName, Required: req},
+				Field{Name: "family_name", MaxLength: MaxName, Required: req})
+			continue
+		}
+		out = append(out, Field{Name: f.name, MaxLength: f.max, Required: req})
 	}
 	return out
 }
@@ -174,9 +184,15 @@ func CheckForm(sub Submission, rules campaign.Fields, consentText, contactText s
 		CreatedAt:   now,
 	}
 
-	sig.Name = textField(errs, "name", sub.Name, rules.Name, MaxName, false, cleanIdentity)
-	if sig.Name != "" && !hasLetterOrDigit(sig.Name) {
-		errs["name"] = problem("name", "letters")
+	if rules.SplitNames {
+		sig.GivenName = nameField(errs, "given_name", sub.GivenName, rules.Name)
+		sig.FamilyName = nameField(errs, "family_name", sub.FamilyName, rules.Name)
+		sig.Name = JoinName(sig.GivenName, sig.FamilyName)
+		if utf8.RuneCountInString(sig.Name) > MaxName && errs["given_name"].IsZero() && errs["family_name"].IsZero() {
+			errs["family_name"] = problem("family_name", "together", i18n.Int("max", MaxName))
+		}
+	} else {
+		sig.Name = nameField(errs, "name", sub.Name, rules.Name)
 	}
 	sig.Email = emailField(errs, sub.Email, rules.Email)
 	sig.Postcode = textField(errs, "postcode", sub.Postcode, rules.Postcode, MaxPostcode, false, cleanText)
@@ -203,6 +219,29 @@ func CheckForm(sub Submission, rules campaign.Fields, consentText, contactText s
 		sig.ContactText, sig.ContactAt = contactText, now
 	}
 	return sig, nil
+}
+
+// nameField checks a name field (name, given_name or family_name): a
+// free-text identity with something to read in it.
+func nameField(errs FieldErrors, field, v string, rule campaign.FieldRule) string {
+	v = textField(errs, field, v, rule, MaxName, false, cleanIdentity)
+	if v != "" && !hasLetterOrDigit(v) {
+		errs[field] = problem(field, "letters")
+	}
+	return v
+}
+
+// JoinName is the name a signer who gave their given and family names
+// apart is shown and listed by: "Given Family", or whichever of the two
+// they gave.
+func JoinName(given, family string) string {
+	switch {
+	case given == "":
+		return family
+	case family == "":
+		return given
+	}
+	return given + " " + family
 }
 
 // cleaning is how strictly clean treats a value.

@@ -48,8 +48,13 @@ type Signature struct {
 	Kind   Kind
 	Status Status
 
-	// Name is the signer's name as typed (trimmed).
+	// Name is the signer's name as typed (trimmed). On a form that asks
+	// for the given and family names apart it is JoinName of the two, so
+	// lists and letters show it as before.
 	Name string
+	// GivenName and FamilyName are the two names as typed on a form with
+	// name_fields: split; both empty otherwise.
+	GivenName, FamilyName string
 	// Email is normalised (trimmed, lower-cased); it is the key that makes a
 	// second signature by the same person on the same campaign a duplicate.
 	Email    string

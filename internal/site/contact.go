@@ -60,7 +60,7 @@ func (b *builder) addContacts(c *campaign.Campaign, cp views.CampaignPageProps) 
 			Loc:          b.localizer(c.Org),
 			Script:       b.md(c.Org, a.Contact.Script, 3, id+"-script-"),
 			Subject:      a.Contact.Subject,
-			Message:      a.Contact.Message,
+			Message:      Reflow(a.Contact.Message),
 		}
 		if ca.Subject == "" {
 			ca.Subject = c.Title

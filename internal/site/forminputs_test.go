@@ -16,6 +16,14 @@ func TestFormInputs(t *testing.T) {
 		Country: campaign.FieldRequired, Phone: campaign.FieldRequired, Comment: campaign.FieldRequired,
 		Organisation: campaign.FieldRequired, Role: campaign.FieldRequired}
 	fields := signing.FormFields(all)
+	// A form with name_fields: split asks for the name in two fields.
+	split := all
+	split.SplitNames = true
+	for _, f := range signing.FormFields(split) {
+		if f.Name == "given_name" || f.Name == "family_name" {
+			fields = append(fields, f)
+		}
+	}
 	if len(fields) != len(formInputs) {
 		t.Errorf("%d fields, %d inputs", len(fields), len(formInputs))
 	}

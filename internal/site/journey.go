@@ -1,8 +1,14 @@
 package site
 
 import (
+	"context"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/i18n"
+	"github.com/placard/placard/internal/tallywatch"
 	"github.com/placard/placard/views"
 )
 
@@ -69,4 +75,160 @@ func donateAsk(l *i18n.Localizer, c *campaign.Campaign) *views.DonateAsk {
 		ask.Label = l.T("journey.donate.other")
 	}
 	return ask
+}
+
+// copyMessage is a share block's one message to copy: text (which holds
+// the link) and, on a line of their own, the hashtags it does not already
+// hold. On their own line the hashtags read left to right with their #
+// first even below Arabic or Hebrew text (the field lays out each line in
+// its own direction).
+func copyMessage(text string, tags []string) string {
+	var rest []string
+	for _, t := range tags {
+		if !strings.Contains(text, t) {
+			rest = append(rest, t)
+		}
+	}
+	if len(rest) == 0 {
+		return text
+	}
+	return text + "\n" + strings.Join(rest, " ")
+}
+
+// OrderShare puts sv's network links in the organisation's order
+// (org.yaml's share_networks): the networks it lists first, in its order,
+// then the others in their usual order. The first two are the block's
+// primary buttons.
+func OrderShare(sv *views.ShareView, order []campaign.Network) {
+	if len(order) == 0 {
+		return
+	}
+	rank := func(n string) int {
+		if i := slices.Index(order, campaign.Network(n)); i >= 0 {
+			return i
+		}
+		return len(order)
+	}
+	slices.SortStableFunc(sv.Links, func(a, b views.ShareLink) int { return rank(a.Network) - rank(b.Network) })
+}
+
+// NotFoundPageIn is NotFoundPage for a reader of lang (from the address
+// they typed, or their browser's languages): the suggested pages that
+// exist in lang are offered in it, before the others.
+func (snap *Snapshot) NotFoundPageIn(urlPath, lang string) ([]byte, error) {
+	var buf strings.Builder
+	// An address in a language (/org/campaign/ar) is matched without it,
+	// then offered in it.
+	asked := urlPath
+	if lang != "" {
+		asked = strings.TrimSuffix(strings.TrimSuffix(urlPath, "/"), "/"+lang)
+	}
+	props := views.NotFoundPageProps{
+		Page:        snap.SitePage("Page not found"),
+		Path:        urlPath,
+		Suggestions: inLanguageFirst(snap.Known, ClosePages(snap.Known, asked, 3), lang, 3),
+		HomeURL:     "/",
+	}
+	if err := views.NotFoundPage(props).Render(context.Background(), &buf); err != nil {
+		return nil, err
+	}
+	return []byte(buf.String()), nil
+}
+
+// inLanguageFirst returns up to n of hits with each page that exists in
+// lang (at its address followed by /lang) replaced by that page, and those
+// pages first.
+func inLanguageFirst(known, hits []views.Link, lang string, n int) []views.Link {
+	if lang == "" {
+		return hits
+	}
+	suffix := "/" + lang
+	inLang := map[string]views.Link{}
+	for _, l := range known {
+		if strings.HasSuffix(l.URL, suffix) {
+			inLang[l.URL] = l
+		}
+	}
+	var first, rest []views.Link
+	seen := map[string]bool{}
+	for _, h := range hits {
+		if l, ok := inLang[h.URL+suffix]; ok {
+			h = l
+		}
+		if seen[h.URL] {
+			continue
+		}
+		seen[h.URL] = true
+		if _, ok := inLang[h.URL]; ok {
+			first = append(first, h)
+		} else {
+			rest = append(rest, h)
+		}
+	}
+	out := append(first, rest...)
+	return out[:min(len(out), n)]
+}
+
+// staticMastodon points a static copy's Mastodon form at the live server
+// (formOrigin), whose share redirect works from any page: a static host
+// has none of its own. Without a live server the form is left out, and
+// the other networks remain.
+func staticMastodon(sv *views.ShareView, m Mode, formOrigin string) {
+	if m != ModeStatic {
+		return
+	}
+	if formOrigin == "" {
+		sv.Mastodon.Action = ""
+		return
+	}
+	sv.Mastodon.Action = formOrigin + sv.Mastodon.Action
+}
+
+// bakedTally is the figures a static copy shows (placard build --db): the
+// counts only. The names of recent public signers are left out, since a
+// copy is kept and served long after anyone could be erased from it.
+func bakedTally(t *tallywatch.Tally) *tallywatch.Tally {
+	if t == nil {
+		return nil
+	}
+	return &tallywatch.Tally{Tally: t.Tally}
+}
+
+// Reflow undoes the hard line breaks a YAML block (|) keeps, for text that
+// becomes an email: paragraphs (separated by a blank line) stay, and
+// inside one a line break becomes a space, except after a line that ends
+// in a comma, colon or semicolon ("Dear Councillor,"), one shorter than 40
+// characters (an address, a name under a sign-off), or before a list item
+// (- , * or 1.), which the organiser broke on purpose.
+func Reflow(text string) string {
+	paras := strings.Split(strings.ReplaceAll(strings.TrimSpace(text), "\r\n", "\n"), "\n\n")
+	for i, p := range paras {
+		lines := strings.Split(p, "\n")
+		var b strings.Builder
+		for j, line := range lines {
+			line = strings.TrimRight(line, " \t")
+			b.WriteString(line)
+			if j == len(lines)-1 {
+				break
+			}
+			next := strings.TrimSpace(lines[j+1])
+			if strings.HasSuffix(line, ",") || strings.HasSuffix(line, ":") || strings.HasSuffix(line, ";") ||
+				utf8.RuneCountInString(strings.TrimSpace(line)) < 40 || listItem(next) {
+				b.WriteString("\n")
+			} else {
+				b.WriteString(" ")
+			}
+		}
+		paras[i] = b.String()
+	}
+	return strings.Join(paras, "\n\n")
+}
+
+// listItem reports whether line starts a list item: "- ", "* " or "1. ".
+func listItem(line string) bool {
+	if strings.HasPrefix(line, "- ") || strings.HasPrefix(line, "* ") {
+		return true
+	}
+	i := strings.IndexFunc(line, func(r rune) bool { return r < '0' || r > '9' })
+	return i > 0 && strings.HasPrefix(line[i:], ". ")
 }

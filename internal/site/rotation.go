@@ -73,9 +73,11 @@ func wordingSources(sh *campaign.Share, v int) func(campaign.Network) string {
 
 // shareViewWith is ShareViewFor with each network's source tag from src.
 func shareViewWith(pagePath, link string, msg, src func(campaign.Network) string, subject string, tags []string) views.ShareView {
+	copyURL := attribution.WithSource(link, attribution.SourceCopy, "")
 	return views.ShareView{
-		URL:   attribution.WithSource(link, attribution.SourceCopy, ""),
-		Links: shareLinks(msg, src, link, subject),
+		URL:     copyURL,
+		Message: copyMessage(withLink(msg(""), copyURL), hashtags(tags)),
+		Links:   shareLinks(msg, src, link, subject),
 		Mastodon: views.MastodonShare{
 			Action: pagePath + "/share/mastodon",
 			Text:   withLink(msg(campaign.NetworkMastodon), attribution.WithSource(link, src(campaign.NetworkMastodon), "")),

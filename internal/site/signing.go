@@ -22,8 +22,9 @@ import (
 
 // LiveCampaign is a campaign page that takes signatures. Its pages carry a
 // form token (pagecache.Spliced) and live figures: the props are kept from the
-// snapshot build, and when the store's figures change only the tally parts
-// are replaced and the page re-rendered, never per request.
+// snapshot build, packed (record.go), and when the store's figures change
+// only the tally parts are replaced and the page re-rendered, never per
+// request.
 type SigningCampaign struct {
 	Campaign *campaign.Campaign
 	Key      string // "org/slug": the store's campaign key and what tokens sign
@@ -45,14 +46,17 @@ type SigningCampaign struct {
 	ThanksProps map[string]views.ThanksPageProps
 	PersonalCSP string
 
-	props   views.CampaignPageProps
-	Regions map[string]views.CampaignPageProps // lower-cased region → props
+	// props are the page's props while the snapshot is built; record
+	// holds them, with the rotations', packed once the build has rendered
+	// the page (record.go).
+	props  views.CampaignPageProps
+	record []byte
+	// Regions are the props of the region variants by lower-cased region,
+	// packed (record.go).
+	Regions map[string][]byte
 	// Embed is the campaign's embed (embed.go), nil when its organisation
 	// allows none.
 	Embed *Embed
-	// rotations are the props of the other share-message renderings
-	// (rotation 1, 2, …; rotation 0 is props), see rotation.go.
-	rotations []views.CampaignPageProps
 	// Loc writes the page's interface strings (the figures' words) in its
 	// language; LangNotices are the notices offering the page's other
 	// languages, by language, on the default language's page only.
@@ -104,7 +108,6 @@ func (b *builder) newLive(c *campaign.Campaign, cp views.CampaignPageProps) *Sig
 		Path:        CampaignPath(c),
 		IDs:         map[string]bool{},
 		props:       cp,
-		Regions:     map[string]views.CampaignPageProps{},
 		Loc:         b.localizer(c.Org),
 		LangNotices: map[string]*views.Suggestion{},
 		Matcher:     b.matcher(c.Org),
@@ -147,8 +150,7 @@ type lazyRegion struct {
 // Only lc's own regions are ever rendered or kept, so what a reader asks
 // for cannot grow the map.
 func (lp *SigningPages) Region(log *slog.Logger, lc *SigningCampaign, region string) *pagecache.Spliced {
-	p, ok := lc.Regions[region]
-	if !ok {
+	if _, ok := lc.Regions[region]; !ok {
 		return nil
 	}
 	lr := &lp.Regions
@@ -163,7 +165,11 @@ func (lp *SigningPages) Region(log *slog.Logger, lc *SigningCampaign, region str
 	}
 	lr.mu.Unlock()
 	e.once.Do(func() {
-		tp, err := renderSigningPage(lc, lr.t, p)
+		p, _, err := lc.regionProps(region)
+		var tp *pagecache.Spliced
+		if err == nil {
+			tp, err = renderSigningPage(lc, lr.t, p)
+		}
 		if err != nil {
 			log.Error("rendering a region variant failed; the page is served without it", "campaign", lc.Key, "err", err)
 			return
@@ -193,22 +199,32 @@ func renderSigningPage(lc *SigningCampaign, t *tallywatch.Tally, p views.Campaig
 // RenderSigning renders lc's page (and its embed, rotations and language
 // notices) with figures t and swaps them in; region variants follow on
 // demand (SigningPages.Region). The tally watcher calls it when a
-// campaign's figures change.
+// campaign's figures change, with the props unpacked from lc's record.
 func RenderSigning(lc *SigningCampaign, t *tallywatch.Tally) error {
+	rec, _, err := lc.unpack()
+	if err != nil {
+		return err
+	}
+	return renderSigning(lc, t, rec.Main, rec.Rotations)
+}
+
+// renderSigning is RenderSigning from props and rotations (the props of
+// the other share-message renderings, rotation 1, 2, …).
+func renderSigning(lc *SigningCampaign, t *tallywatch.Tally, props views.CampaignPageProps, rotations []views.CampaignPageProps) error {
 	one := func(p views.CampaignPageProps) (*pagecache.Spliced, error) { return renderSigningPage(lc, t, p) }
-	main, err := one(lc.props)
+	main, err := one(props)
 	if err != nil {
 		return fmt.Errorf("rendering %s: %w", lc.Path, err)
 	}
 	lp := &SigningPages{Main: main, Regions: lazyRegions{t: t}, LangNotices: map[string]*pagecache.Spliced{}}
 	if lc.Embed != nil {
-		if lp.Embed, err = lc.Embed.render(withFigures(lc.props, lc, t), lc.Key, lc.reuse); err != nil {
+		if lp.Embed, err = lc.Embed.render(withFigures(props, lc, t), lc.Key, lc.reuse); err != nil {
 			return err
 		}
 	}
-	if len(lc.rotations) > 0 {
+	if len(rotations) > 0 {
 		lp.Rotations = []*pagecache.Spliced{main}
-		for i, p := range lc.rotations {
+		for i, p := range rotations {
 			tp, err := one(p)
 			if err != nil {
 				return fmt.Errorf("rendering %s with share messages %d: %w", lc.Path, i+2, err)
@@ -217,7 +233,7 @@ func RenderSigning(lc *SigningCampaign, t *tallywatch.Tally) error {
 		}
 	}
 	for lang, sug := range lc.LangNotices {
-		p := lc.props
+		p := props
 		p.Page.Suggest = sug
 		if lp.LangNotices[lang], err = one(p); err != nil {
 			return fmt.Errorf("rendering %s with a %s suggestion: %w", lc.Path, lang, err)
@@ -322,14 +338,14 @@ func shareAndDonate(path string, cp views.CampaignPageProps) (share, donate stri
 // apart from the form's origin and token. A static copy is rebuilt to move
 // its numbers; the live server's pages always have the current ones.
 func (b *builder) staticFigures(c *campaign.Campaign, cp views.CampaignPageProps) views.CampaignPageProps {
-	if b.mode != ModeStatic || b.opt.FormOrigin == "" {
+	if b.mode != ModeStatic || b.opt.FormOrigin == "" && len(b.opt.Tallies) == 0 {
 		return cp
 	}
 	lc := &SigningCampaign{Signables: signablesOf(c, cp), Loc: b.localizer(c.Org)}
 	if len(lc.Signables) == 0 {
 		return cp
 	}
-	return withFigures(cp, lc, nil)
+	return withFigures(cp, lc, bakedTally(b.opt.Tallies[c.Org.Slug+"/"+c.Slug]))
 }
 
 // SignFrame is the page frame of lc's sign pages, titled.

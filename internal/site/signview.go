@@ -150,6 +150,8 @@ type formInput struct {
 // formInputs are the inputs of signing.FormFields' fields, by name.
 var formInputs = map[string]formInput{
 	"name":         {"text", "name", false},
+	"given_name":   {"text", "given-name", false},
+	"family_name":  {"text", "family-name", false},
 	"email":        {"email", "email", true},
 	"postcode":     {"text", "postal-code", false},
 	"country":      {"select", "country", false},

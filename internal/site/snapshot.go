@@ -535,11 +535,15 @@ func (b *builder) addLangNotices(path string, o *campaign.Org, page views.Page, 
 // addLive renders a campaign that takes signatures: its page and region
 // variants with the last known tally, and its thank-you pages.
 func (b *builder) addLive(lc *SigningCampaign, regions []string) error {
+	var regionProps map[string]views.CampaignPageProps
 	for _, region := range regions {
 		vp, _ := b.campaignProps(lc.Campaign, region)
-		lc.Regions[strings.ToLower(region)] = vp
+		if regionProps == nil {
+			regionProps = map[string]views.CampaignPageProps{}
+		}
+		regionProps[strings.ToLower(region)] = vp
 	}
-	lc.rotations = b.rotationProps(lc.Campaign)
+	rotations := b.rotationProps(lc.Campaign)
 	b.snap.Signing[lc.Path] = lc
 	b.snap.SigningKeys[lc.Key] = append(b.snap.SigningKeys[lc.Key], lc)
 	share, donate, hasDonate := shareAndDonate(lc.Path, lc.props)
@@ -552,13 +556,18 @@ func (b *builder) addLive(lc *SigningCampaign, regions []string) error {
 		lc.ThanksProps[o] = tp
 	}
 	// The renderings need nothing more of the builder: they run with the
-	// other campaigns' (parallel.go), each filling only lc and set.
-	reuse, tally := b.snap.reuse, b.opt.Tallies[lc.Key]
+	// other campaigns' (parallel.go), each filling only lc and set. Then
+	// the props are packed for the renderings to come (record.go).
+	reuse, tally, props := b.snap.reuse, b.opt.Tallies[lc.Key], lc.props
+	lc.props = views.CampaignPageProps{}
 	if err := b.later.add(func() error {
 		lc.reuse = reuse
-		err := RenderSigning(lc, tally)
+		err := renderSigning(lc, tally, props, rotations)
 		lc.reuse = nil // the tally watcher's renderings are never reused
 		if err != nil {
+			return err
+		}
+		if err := lc.packRecord(props, rotations, regionProps); err != nil {
 			return err
 		}
 		for _, o := range outcomes {
@@ -626,8 +635,8 @@ func (b *builder) renderPage(p string, c templ.Component, page views.Page, forms
 func (b *builder) renderPageCC(p string, c templ.Component, page views.Page, forms bool, cacheControl []string) (*pagecache.Response, error) {
 	_, mastodonForm := b.snap.Mastodon[p]
 	csp := policy(b.mode, page.ThemeCSS, mastodonForm, nil)
-	if forms {
-		csp = b.formCSP(csp)
+	if forms || mastodonForm {
+		csp = b.formCSP(csp) // a static copy's Mastodon form also goes to the live server
 	}
 	reuse := b.snap.reuse
 	out := new(pagecache.Response)

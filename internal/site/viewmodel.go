@@ -232,6 +232,7 @@ func (b *builder) orgProps(o *campaign.Org) views.OrgPageProps {
 	}
 	msg := func(campaign.Network) string { return p.Description }
 	share := b.shareLinksView(orgPath(o), p.CanonicalURL, msg, o.Name, nil)
+	OrderShare(share, o.ShareNetworks)
 	return views.OrgPageProps{Page: p, Org: prof, Campaigns: cards, Share: share}
 }
 
@@ -595,7 +596,7 @@ func (b *builder) contactView(c *campaign.Campaign, ct *campaign.Contact, id, re
 		FormAction: CampaignPath(c) + "#" + id,
 		ScriptHTML: b.campaignMD(c, campaign.KindContact, ct.Script, 4, id+"-script-"),
 		Subject:    subject,
-		Message:    ct.Message,
+		Message:    Reflow(ct.Message),
 	}
 	seen := map[string]bool{}
 	for _, t := range ct.Targets {
@@ -618,8 +619,9 @@ func (b *builder) contactView(c *campaign.Campaign, ct *campaign.Contact, id, re
 		}
 		tv := views.TargetView{Name: t.Name, Role: t.Role, Region: t.Region, Phone: t.Phone, TelURL: telURL(t.Phone), Email: t.Email}
 		if t.Email != "" {
-			tv.MailtoURL = MailtoURL(t.Email, subject, ct.Message)
-			tv.GmailURL, tv.OutlookURL = GmailURL(t.Email, subject, ct.Message), OutlookURL(t.Email, subject, ct.Message)
+			body := Reflow(ct.Message) // the email keeps paragraphs, not the YAML's line breaks
+			tv.MailtoURL = MailtoURL(t.Email, subject, body)
+			tv.GmailURL, tv.OutlookURL = GmailURL(t.Email, subject, body), OutlookURL(t.Email, subject, body)
 		}
 		cv.Targets = append(cv.Targets, tv)
 	}
@@ -630,7 +632,9 @@ func (b *builder) contactView(c *campaign.Campaign, ct *campaign.Contact, id, re
 // shareView builds the share links and the Mastodon form.
 func (b *builder) shareView(c *campaign.Campaign, sh *campaign.Share, canonical string) *views.ShareView {
 	msg, subject, tags := CampaignMessages(c, sh, b.variant)
-	return b.shareLinksWith(CampaignPath(c), canonical, msg, wordingSources(sh, b.variant), subject, tags)
+	sv := b.shareLinksWith(CampaignPath(c), canonical, msg, wordingSources(sh, b.variant), subject, tags)
+	OrderShare(sv, c.Org.ShareNetworks)
+	return sv
 }
 
 // shareLinksView builds the share links and the Mastodon form for the page
@@ -650,6 +654,7 @@ func (b *builder) shareLinksWith(pagePath, canonical string, msg, src func(campa
 		b.snap.Mastodon[pagePath] = sv.Mastodon.Text
 		b.snap.MastodonLoc[pagePath] = b.l
 	}
+	staticMastodon(&sv, b.mode, b.opt.FormOrigin)
 	return &sv
 }
 

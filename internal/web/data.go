@@ -209,7 +209,7 @@ func dataSignature(snap *site.Snapshot, lc *site.SigningCampaign, sg signing.Sig
 		d.Public = lc.Loc.T("data.public.yes")
 	}
 	for _, f := range []struct{ key, v string }{
-		{"field.name", sg.Name}, {"field.email", sg.Email}, {"field.organisation", sg.Organisation}, {"field.role", sg.Role},
+		{"field.name", sg.Name}, {"field.given_name", sg.GivenName}, {"field.family_name", sg.FamilyName}, {"field.email", sg.Email}, {"field.organisation", sg.Organisation}, {"field.role", sg.Role},
 		{"field.postcode", sg.Postcode}, {"field.country", sg.Country}, {"field.phone", sg.Phone}, {"field.comment", sg.Comment},
 	} {
 		if f.v != "" {
@@ -233,6 +233,8 @@ type dataExportSig struct {
 	Kind          string `json:"kind"`
 	Status        string `json:"status"`
 	Name          string `json:"name"`
+	GivenName     string `json:"given_name,omitempty"`
+	FamilyName    string `json:"family_name,omitempty"`
 	Email         string `json:"email"`
 	Postcode      string `json:"postcode,omitempty"`
 	Country       string `json:"country,omitempty"`
@@ -255,7 +257,7 @@ func writeDataJSON(w http.ResponseWriter, org, email string, sigs []signing.Sign
 	for _, s := range sigs {
 		e := dataExportSig{
 			Campaign: s.Campaign, Action: s.Action, Kind: string(s.Kind), Status: string(s.Status),
-			Name: s.Name, Email: s.Email, Postcode: s.Postcode, Country: s.Country, Phone: s.Phone, Comment: s.Comment,
+			Name: s.Name, GivenName: s.GivenName, FamilyName: s.FamilyName, Email: s.Email, Postcode: s.Postcode, Country: s.Country, Phone: s.Phone, Comment: s.Comment,
 			Organisation: s.Organisation, Role: s.Role, Public: s.Public,
 			ConsentText: s.ConsentText, ConsentAt: s.ConsentAt.UTC().Format(time.RFC3339),
 			ContactText: s.ContactText, Lang: s.Lang, CreatedAt: s.CreatedAt.UTC().Format(time.RFC3339),

@@ -83,7 +83,7 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	if he.status == http.StatusNotFound {
 		// The page a static copy holds at site.NotFoundPath, for this path.
 		var page []byte
-		page, rerr = snap.NotFoundPage(r.URL.Path)
+		page, rerr = snap.NotFoundPageIn(r.URL.Path, readerLang(r))
 		buf.Write(page)
 	} else {
 		props := views.ErrorPageProps{

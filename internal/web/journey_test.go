@@ -1,12 +1,17 @@
 package web
 
 import (
+	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/campaign/campaigntest"
 )
 
 // TestPrivatePageInEveryLanguage: a signer on the Arabic or Hebrew page is
@@ -72,6 +77,72 @@ func TestThanksPlaceAndDonation(t *testing.T) {
 		}
 		if back := d.Find(".thanks .back a").AttrOr("href", ""); back != libraryPage {
 			t.Errorf("back link: got %q, want %s", back, libraryPage)
+		}
+	}
+}
+
+// TestShareNetworksOrder: org.yaml's share_networks puts its networks
+// first, in its order, as the share block's two full buttons; the others
+// follow as compact links in their usual order. A name Placard does not
+// share to, or one listed twice, is a problem at its position (issue 13 B3).
+func TestShareNetworksOrder(t *testing.T) {
+	files := testFiles(t)
+	files["riverside/org.yaml"] = strings.Replace(files["riverside/org.yaml"], "donate: https://riverside.example/give\n",
+		"donate: https://riverside.example/give\nshare_networks: [whatsapp, Email]\n", 1)
+	s, err := New(Config{BaseURL: "https://act.example.org", SiteName: "Act"}, campaigntest.Site(t, files))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := doc(t, get(t, s, "GET", "/riverside", nil))
+	var order []string
+	d.Find(".page-share .share-links li").Each(func(_ int, li *goquery.Selection) {
+		net := strings.TrimPrefix(strings.Fields(li.Find("a").AttrOr("class", ""))[len(strings.Fields(li.Find("a").AttrOr("class", "")))-1], "share-")
+		if li.HasClass("share-top") {
+			net = strings.ToUpper(net)
+		}
+		order = append(order, net)
+	})
+	if got, want := strings.Join(order, " "), "WHATSAPP EMAIL x bluesky facebook linkedin telegram"; got != want {
+		t.Errorf("share links (primary in capitals): got %q, want %q", got, want)
+	}
+
+	files["riverside/org.yaml"] = strings.Replace(files["riverside/org.yaml"], "[whatsapp, Email]", "[signal, whatsapp, whatsapp]", 1)
+	_, probs := campaign.LoadFS(files.FS(), ".")
+	var msgs []string
+	for _, p := range probs {
+		if strings.Contains(p.Message, "share_networks") {
+			msgs = append(msgs, fmt.Sprintf("%d:%d: %s", p.Line, p.Col, p.Message))
+		}
+	}
+	want := []string{
+		"'signal' is not a network Placard shares to — use x, bluesky, mastodon, facebook, linkedin, whatsapp, telegram, email",
+		"'whatsapp' is listed twice — keep one",
+	}
+	if len(msgs) != 2 || !strings.Contains(msgs[0], want[0]) || !strings.Contains(msgs[1], want[1]) {
+		t.Errorf("problems: got %q, want %q", msgs, want)
+	}
+}
+
+// TestNotFoundInReadersLanguage: a mistyped address suggests the page in
+// the reader's language first: the language the address names, else the
+// first of their browser's languages the page exists in (issue 13 B7).
+func TestNotFoundInReadersLanguage(t *testing.T) {
+	e := i18nEnv(t, openSQLite(t))
+	for _, tc := range []struct{ path, accept, want string }{
+		{"/trio/open-the-prk", "", parkPage},
+		{"/trio/open-the-prk", "ar-EG,ar;q=0.9,en;q=0.5", parkPage + "/ar"},
+		{"/trio/open-the-prk/he", "", parkPage + "/he"},
+		{"/trio/open-the-prk", "fr-FR,fr;q=0.9", parkPage},
+	} {
+		h := http.Header{}
+		if tc.accept != "" {
+			h.Set("Accept-Language", tc.accept)
+		}
+		res := get(t, e.s, "GET", tc.path, h)
+		wantStatus(t, res, 404)
+		first := doc(t, res).Find("main li a[href]").First().AttrOr("href", "")
+		if first != tc.want {
+			t.Errorf("404 for %s (Accept-Language %q): first suggestion %q, want %q", tc.path, tc.accept, first, tc.want)
 		}
 	}
 }

@@ -3,9 +3,11 @@ package web
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/placard/placard/internal/attribution"
+	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/site"
 	"github.com/placard/placard/internal/store"
@@ -108,5 +110,23 @@ func personalShare(lc *site.SigningCampaign, link string) views.ShareView {
 	for i := range sv.Links {
 		sv.Links[i].Label = lc.Loc.T("share.net." + sv.Links[i].Network)
 	}
+	site.OrderShare(&sv, c.Org.ShareNetworks)
 	return sv
+}
+
+// readerLang is the language a reader of a missing page reads, for its
+// suggestions: the address's last part when it names a language
+// (/org/campaign/ar), else the first of their browser's languages that
+// the catalogue speaks; "" for none.
+func readerLang(r *http.Request) string {
+	p := strings.TrimSuffix(r.URL.Path, "/")
+	if last := p[strings.LastIndexByte(p, '/')+1:]; slices.Contains(i18n.Supported, last) {
+		return last
+	}
+	if al := r.Header.Get("Accept-Language"); al != "" {
+		if lang, ok := i18n.Negotiate(al, i18n.Supported); ok {
+			return lang
+		}
+	}
+	return ""
 }

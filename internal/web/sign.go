@@ -190,6 +190,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 
 	sub := signing.Submission{
 		Action: id, Name: form.Get("name"), Email: form.Get("email"), Postcode: form.Get("postcode"),
+		GivenName: form.Get("given_name"), FamilyName: form.Get("family_name"),
 		Country: form.Get("country"), Phone: form.Get("phone"), Comment: form.Get("comment"),
 		Organisation: form.Get("organisation"), Role: form.Get("role"),
 		Consent: form.Get(site.FieldConsent), Contact: form.Get(site.FieldContact), Public: form.Get(site.FieldPublic),

@@ -35,7 +35,7 @@ type ReferrerData struct {
 // osdiRecord is the record of s. Only signers who gave permission to be
 // contacted are sent (see Messages), so their address goes as subscribed.
 func osdiRecord(s *signing.Signature, c *campaign.Campaign, base string) OSDIRecord {
-	given, family := SplitName(s.Name)
+	given, family := NameParts(s)
 	r := OSDIRecord{
 		Identifiers: []string{identifier(s)},
 		Comments:    s.Comment,

@@ -94,6 +94,16 @@ type PhoneNumber struct {
 	Number string `json:"number"`
 }
 
+// NameParts is s's given and family names: as the signer typed them on a
+// form that asks for them apart (name_fields: split), else SplitName of
+// the one name.
+func NameParts(s *signing.Signature) (given, family string) {
+	if s.GivenName != "" || s.FamilyName != "" {
+		return s.GivenName, s.FamilyName
+	}
+	return SplitName(s.Name)
+}
+
 // SplitName splits a name as typed into OSDI's given and family names:
 // the first word, then the rest. One word is a given name only.
 func SplitName(name string) (given, family string) {
@@ -123,7 +133,7 @@ func identifier(s *signing.Signature) string {
 
 // person is the OSDI person of s.
 func person(s *signing.Signature) Person {
-	given, family := SplitName(s.Name)
+	given, family := NameParts(s)
 	p := Person{GivenName: given, FamilyName: family,
 		EmailAddresses: []EmailAddress{{Address: s.Email, Primary: true}}}
 	if s.Postcode != "" || s.Country != "" {

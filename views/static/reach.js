@@ -36,6 +36,10 @@
   if (navigator.share) {
     Array.prototype.forEach.call(document.querySelectorAll("button[data-share-url]"), function (button) {
       button.hidden = false;
+      // The share sheet is now the first action; the networks step back.
+      if (button.closest(".share")) {
+        button.closest(".share").classList.add("has-native");
+      }
       button.addEventListener("click", function () {
         var data = { title: document.title, url: button.getAttribute("data-share-url") };
         var text = button.getAttribute("data-share-text");

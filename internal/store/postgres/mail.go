@@ -17,7 +17,7 @@ var _ store.Mail = (*DB)(nil)
 // sigColumns are the columns scanSig reads, in its order.
 const sigColumns = `id, org, campaign, action, kind, status, name, email,
 	postcode, country, phone, comment, organisation, role, public, consent_text, consent_at,
-	contact_text, contact_at, lang, created_at`
+	contact_text, contact_at, lang, created_at, given_name, family_name`
 
 // scanSig reads one row of sigColumns.
 func scanSig(row pgx.Row) (signing.Signature, error) {
@@ -26,7 +26,8 @@ func scanSig(row pgx.Row) (signing.Signature, error) {
 	var contactAt *time.Time
 	if err := row.Scan(&s.ID, &s.Org, &s.Campaign, &s.Action, &kind, &st, &s.Name, &s.Email,
 		&s.Postcode, &s.Country, &s.Phone, &s.Comment, &s.Organisation, &s.Role, &s.Public,
-		&s.ConsentText, &s.ConsentAt, &s.ContactText, &contactAt, &s.Lang, &s.CreatedAt); err != nil {
+		&s.ConsentText, &s.ConsentAt, &s.ContactText, &contactAt, &s.Lang, &s.CreatedAt,
+		&s.GivenName, &s.FamilyName); err != nil {
 		return s, err
 	}
 	s.Kind, s.Status = signing.Kind(kind), signing.Status(st)

@@ -22,7 +22,7 @@ const outboxInsertSQL = `INSERT INTO outbox (id, kind, target, email, org, campa
 	ON CONFLICT (id) DO NOTHING`
 
 // addOutboxSQL is addSQL that also inserts the batch's messages: each
-// message carries the place ($21) of its signature in the arrays, and
+// message carries the place ($23) of its signature in the arrays, and
 // only those of signatures actually inserted (in ins) are written. A
 // data-modifying WITH query runs whether or not the rest reads it, and
 // it is the same statement, so the same transaction, as the signatures.
@@ -33,9 +33,9 @@ var addOutboxSQL = func() string {
 	}
 	return strings.Replace(addSQL, at, `, ob AS (
 	INSERT INTO outbox (id, kind, target, email, org, campaign, payload, not_before, created_at)
-	SELECT m.id, m.kind, m.target, m.email, m.org, m.campaign, m.payload, m.not_before, $30
-	FROM unnest($21::bigint[], $22::text[], $23::text[], $24::text[], $25::text[], $26::text[], $27::text[],
-		$28::bytea[], $29::timestamptz[])
+	SELECT m.id, m.kind, m.target, m.email, m.org, m.campaign, m.payload, m.not_before, $32
+	FROM unnest($23::bigint[], $24::text[], $25::text[], $26::text[], $27::text[], $28::text[], $29::text[],
+		$30::bytea[], $31::timestamptz[])
 		AS m(place, id, kind, target, email, org, campaign, payload, not_before)
 	WHERE m.place IN (SELECT input.ord FROM ins JOIN input USING (org, campaign, email))
 	ON CONFLICT (id) DO NOTHING

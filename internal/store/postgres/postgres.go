@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -45,6 +46,8 @@ type DB struct {
 	claimPurged atomic.Int64 // when expired claim nonces were last deleted (Unix ns)
 	// listenConfig connects Changes' listening connection (changes.go).
 	listenConfig *pgx.ConnConfig
+
+	closeOnce sync.Once // Close does its work once; later calls return nil
 }
 
 var _ store.Store = (*DB)(nil)
@@ -128,9 +131,10 @@ func (db *DB) migrate(ctx context.Context) error {
 	return tx.Commit(ctx)
 }
 
-// Close closes the connection pool.
+// Close closes the connection pool. It may be called more than once: the
+// later calls do nothing and return nil.
 func (db *DB) Close() error {
-	db.pool.Close()
+	db.closeOnce.Do(db.pool.Close)
 	return nil
 }
 
@@ -169,17 +173,17 @@ WITH input AS (
 	SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
 		$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
 		$14::bool[], $15::text[], $16::timestamptz[], $17::text[], $18::timestamptz[],
-		$19::text[], $20::timestamptz[])
+		$19::text[], $20::timestamptz[], $21::text[], $22::text[])
 		WITH ORDINALITY AS t(org, campaign, action, kind, status, name, email, postcode, country,
 			phone, comment, organisation, role, public, consent_text, consent_at, lang, created_at,
-			contact_text, contact_at, ord)
+			contact_text, contact_at, given_name, family_name, ord)
 ), ins AS (
 	INSERT INTO signatures (org, campaign, action, kind, status, name, email, postcode, country,
 		phone, comment, organisation, role, public, consent_text, consent_at, contact_text, contact_at,
-		lang, created_at)
+		lang, created_at, given_name, family_name)
 	SELECT org, campaign, action, kind, status, name, email, postcode, country,
 		phone, comment, organisation, role, public, consent_text, consent_at, contact_text, contact_at,
-		lang, created_at
+		lang, created_at, given_name, family_name
 	FROM input ORDER BY ord
 	ON CONFLICT (email, org, campaign) DO NOTHING
 	RETURNING id, org, campaign, email, kind, status
@@ -283,7 +287,9 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 		// The columns a batch's rows mostly share (see repeatArray).
 		org, campaign, action, kind, status = newRepeatArray[string](n), newRepeatArray[string](n), newRepeatArray[string](n), newRepeatArray[string](n), newRepeatArray[string](n)
 		consentText, lang, contactText      = newRepeatArray[string](n), newRepeatArray[string](n), newRepeatArray[string](n)
-		consentAt, createdAt                = newRepeatArray[time.Time](n), newRepeatArray[time.Time](n)
+		// Empty on one-field forms, so mostly one box per batch.
+		givenName, familyName = newRepeatArray[string](n), newRepeatArray[string](n)
+		consentAt, createdAt  = newRepeatArray[time.Time](n), newRepeatArray[time.Time](n)
 	)
 	for j, i := range order {
 		s := sigs[i]
@@ -295,6 +301,8 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 		consentText.add(s.ConsentText)
 		lang.add(s.Lang)
 		contactText.add(s.ContactText)
+		givenName.add(s.GivenName)
+		familyName.add(s.FamilyName)
 		consentAt.add(s.ConsentAt.UTC().Truncate(time.Microsecond))
 		createdAt.add(s.CreatedAt.UTC().Truncate(time.Microsecond))
 		name[j], email[j], postcode[j], country[j] = s.Name, s.Email, s.Postcode, s.Country
@@ -307,7 +315,7 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 	}
 	args := []any{*org, *campaign, *action, *kind, *status, name, email, postcode,
 		country, phone, comment, organisation, role, public, *consentText, *consentAt, *lang, *createdAt,
-		*contactText, contactAt}
+		*contactText, contactAt, *givenName, *familyName}
 	// ids[j] is the id of the signature sent at place j, 0 when it was
 	// already stored (ids start at 1).
 	ids := make([]int64, n)
@@ -444,7 +452,7 @@ func (db *DB) Signatures(ctx context.Context, org, campaign string, status signi
 	}()
 	rows, err := db.pool.Query(ctx, `SELECT id, org, campaign, action, kind, status, name, email,
 		postcode, country, phone, comment, organisation, role, public, consent_text, consent_at,
-		contact_text, contact_at, lang, created_at
+		contact_text, contact_at, lang, created_at, given_name, family_name
 		FROM signatures
 		WHERE org = $1 AND campaign = $2 AND ($3 = '' OR status = $3)
 		ORDER BY id`, org, campaign, string(status))
@@ -458,7 +466,8 @@ func (db *DB) Signatures(ctx context.Context, org, campaign string, status signi
 		var contactAt *time.Time
 		if err := rows.Scan(&s.ID, &s.Org, &s.Campaign, &s.Action, &kind, &st, &s.Name, &s.Email,
 			&s.Postcode, &s.Country, &s.Phone, &s.Comment, &s.Organisation, &s.Role, &s.Public,
-			&s.ConsentText, &s.ConsentAt, &s.ContactText, &contactAt, &s.Lang, &s.CreatedAt); err != nil {
+			&s.ConsentText, &s.ConsentAt, &s.ContactText, &contactAt, &s.Lang, &s.CreatedAt,
+			&s.GivenName, &s.FamilyName); err != nil {
 			return err
 		}
 		s.Kind, s.Status = signing.Kind(kind), signing.Status(st)

@@ -54,7 +54,7 @@ func (db *DB) Confirm(ctx context.Context, org, campaign, email string) (_ signi
 // sigColumns are the columns scanSig reads, in its order.
 const sigColumns = `id, org, campaign, action, kind, status, name, email,
 	postcode, country, phone, comment, organisation, role, public, consent_text, consent_at,
-	contact_text, contact_at, lang, created_at`
+	contact_text, contact_at, lang, created_at, given_name, family_name`
 
 // scanSig reads one row of sigColumns through scan.
 func scanSig(scan func(...any) error) (signing.Signature, error) {
@@ -63,7 +63,8 @@ func scanSig(scan func(...any) error) (signing.Signature, error) {
 	var public int
 	if err := scan(&s.ID, &s.Org, &s.Campaign, &s.Action, &kind, &st, &s.Name, &s.Email,
 		&s.Postcode, &s.Country, &s.Phone, &s.Comment, &s.Organisation, &s.Role, &public,
-		&s.ConsentText, &consentAt, &s.ContactText, &contactAt, &s.Lang, &created); err != nil {
+		&s.ConsentText, &consentAt, &s.ContactText, &contactAt, &s.Lang, &created,
+		&s.GivenName, &s.FamilyName); err != nil {
 		return s, err
 	}
 	s.Kind, s.Status, s.Public = signing.Kind(kind), signing.Status(st), public == 1

@@ -68,6 +68,8 @@ type DB struct {
 
 	claims   claimed  // claim nonces already opened (claims.go)
 	watchers watchers // Changes channels (changes.go)
+
+	closeOnce sync.Once // Close does its work once; later calls return nil
 }
 
 var _ store.Store = (*DB)(nil)
@@ -342,8 +344,17 @@ func (db *DB) migrate(ctx context.Context) error {
 }
 
 // Close stops the checkpointer and closes the connections. The last
-// connection to close checkpoints the WAL into the database file.
+// connection to close checkpoints the WAL into the database file. It may
+// be called more than once: the later calls do nothing and return nil.
 func (db *DB) Close() error {
+	var err error
+	db.closeOnce.Do(func() { err = db.close() })
+	return err
+}
+
+// close stops the checkpointer and closes the statements and pools; Close
+// runs it once, since closing the stop channel twice would panic.
+func (db *DB) close() error {
 	if db.stop != nil {
 		close(db.stop)
 		<-db.stopped
@@ -409,7 +420,7 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// insertChunk caps the rows of one multi-row INSERT: 20 parameters a row
+// insertChunk caps the rows of one multi-row INSERT: 22 parameters a row
 // stays far below SQLite's 32,766-parameter limit.
 const insertChunk = 128
 
@@ -420,12 +431,13 @@ func insertSQL(n int) string {
 	var b strings.Builder
 	b.WriteString(`INSERT INTO signatures
 		(org, campaign, action, kind, status, name, email, postcode, country, phone, comment,
-		 organisation, role, public, consent_text, consent_at, contact_text, contact_at, lang, created_at) VALUES `)
+		 organisation, role, public, consent_text, consent_at, contact_text, contact_at, lang, created_at,
+		 given_name, family_name) VALUES `)
 	for i := range n {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+		b.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
 	}
 	b.WriteString(` ON CONFLICT (email, org, campaign) DO NOTHING RETURNING id, email, org, campaign`)
 	return b.String()
@@ -574,7 +586,7 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 	}
 	defer tx.Rollback()
 	ids := make(map[sigKey]int64, len(order))
-	args := make([]any, 0, 20*min(len(order), insertChunk))
+	args := make([]any, 0, 22*min(len(order), insertChunk))
 	// The rows of a batch mostly share their campaign, action, consent
 	// sentence, language and moment: those values are boxed once and the
 	// box reused while they repeat, rather than allocated for every row.
@@ -591,7 +603,9 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 				kind.box(string(s.Kind)), status.box(string(s.Status)),
 				s.Name, s.Email, s.Postcode, s.Country, s.Phone, s.Comment, s.Organisation, s.Role,
 				boolInt(s.Public), consent.box(s.ConsentText), at.box(s.ConsentAt), contact.box(s.ContactText),
-				at.boxOpt(s.ContactAt), lang.box(s.Lang), at.box(s.CreatedAt))
+				at.boxOpt(s.ContactAt), lang.box(s.Lang), at.box(s.CreatedAt),
+				// Empty on one-field forms: boxing "" allocates nothing.
+				s.GivenName, s.FamilyName)
 		}
 		rows, err := tx.StmtContext(ctx, stmts[len(chunk)]).QueryContext(ctx, args...)
 		if err != nil {
@@ -790,7 +804,7 @@ func (db *DB) Signatures(ctx context.Context, org, campaign string, status signi
 	}()
 	rows, err := db.r.QueryContext(ctx, `SELECT id, org, campaign, action, kind, status, name, email,
 		postcode, country, phone, comment, organisation, role, public, consent_text, consent_at,
-		contact_text, contact_at, lang, created_at
+		contact_text, contact_at, lang, created_at, given_name, family_name
 		FROM signatures
 		WHERE org = ? AND campaign = ? AND (? = '' OR status = ?)
 		ORDER BY id`, org, campaign, string(status), string(status))
@@ -804,7 +818,8 @@ func (db *DB) Signatures(ctx context.Context, org, campaign string, status signi
 		var public int
 		if err := rows.Scan(&s.ID, &s.Org, &s.Campaign, &s.Action, &kind, &st, &s.Name, &s.Email,
 			&s.Postcode, &s.Country, &s.Phone, &s.Comment, &s.Organisation, &s.Role, &public,
-			&s.ConsentText, &consentAt, &s.ContactText, &contactAt, &s.Lang, &created); err != nil {
+			&s.ConsentText, &consentAt, &s.ContactText, &contactAt, &s.Lang, &created,
+			&s.GivenName, &s.FamilyName); err != nil {
 			return err
 		}
 		s.Kind, s.Status, s.Public = signing.Kind(kind), signing.Status(st), public == 1

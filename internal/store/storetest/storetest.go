@@ -73,6 +73,8 @@ func Run(t *testing.T, open Opener) {
 	t.Run("OutboxLifecycle", func(t *testing.T) { testOutboxLifecycle(t, open(t)) })
 	t.Run("OutboxErase", func(t *testing.T) { testOutboxErase(t, open(t)) })
 	t.Run("OutboxClaimConcurrent", func(t *testing.T) { testOutboxClaimConcurrent(t, open(t)) })
+	t.Run("NameParts", func(t *testing.T) { testNameParts(t, open(t)) })
+	t.Run("CloseTwice", func(t *testing.T) { testCloseTwice(t, open(t)) })
 }
 
 // Place returns an opener for one database that is fresh for this test and
@@ -424,6 +426,8 @@ func testRoundTrip(t *testing.T, s store.Store) {
 		Org: "o", Campaign: "c", Action: "letter-1",
 		Kind: signing.KindOrganisation, Status: signing.StatusPending,
 		Name:         "ليلى <b>O'Brien</b> & \"co\"",
+		GivenName:    "ليلى",
+		FamilyName:   "<b>O'Brien</b> & \"co\"",
 		Email:        "leila@example.org",
 		Postcode:     "SW1A 1AA",
 		Country:      "GB",

@@ -82,10 +82,15 @@ func testWipe(t *testing.T, disk Disk, purge bool) {
 	mine := Sig("o", "c", gone.email)
 	mine.Name, mine.Comment, mine.Public = gone.name, longComment(gone.comment), true
 	mine.ContactText, mine.ContactAt = "Keep me posted "+gone.contact, base
+	// Signed on a form asking for the names apart (name_fields: split):
+	// the parts are columns of their own, searched for too.
+	goneFamily, keptFamily := marker("gonefamily"), marker("keptfamily")
+	mine.GivenName, mine.FamilyName = "Leila", goneFamily
 	other := Sig("o", "d", gone.email)
 	other.Name, other.Kind, other.Status, other.Organisation = gone.name, signing.KindOrganisation, signing.StatusPending, gone.name
 	keep := Sig("o", "d", kept.email)
 	keep.Name, keep.Comment = kept.name, longComment(kept.comment)
+	keep.GivenName, keep.FamilyName = "Kept", keptFamily
 	keepC := Sig("o", "c", kept.email)
 	keepC.Name = kept.name
 	// The erased signer's messages wait in the outbox, holding their
@@ -123,11 +128,43 @@ func testWipe(t *testing.T, disk Disk, purge bool) {
 	// Searched twice: while the store is still open, as a server that
 	// keeps running sees it (another process may have erased), and after
 	// a clean Close.
-	search(t, "while open", d.Files(t), gone, kept)
+	files := d.Files(t)
+	search(t, "while open", files, gone, kept)
+	searchOne(t, "while open", files, "family name", goneFamily, keptFamily)
 	if err := s.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
-	search(t, "after Close", d.Files(t), gone, kept)
+	files = d.Files(t)
+	search(t, "after Close", files, gone, kept)
+	searchOne(t, "after Close", files, "family name", goneFamily, keptFamily)
+}
+
+// searchOne is search for one more value, what: fails if any file in
+// paths holds gone, or none holds kept.
+func searchOne(t *testing.T, when string, paths []string, what, gone, kept string) {
+	t.Helper()
+	var inGone, inKept []string
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if os.IsNotExist(err) {
+			continue
+		}
+		if err != nil {
+			t.Fatalf("reading %s: %v", p, err)
+		}
+		if bytes.Contains(b, []byte(gone)) {
+			inGone = append(inGone, p)
+		}
+		if bytes.Contains(b, []byte(kept)) {
+			inKept = append(inKept, p)
+		}
+	}
+	if len(inGone) > 0 {
+		t.Errorf("%s: the erased signer's %s %q is still on disk in %v", when, what, gone, inGone)
+	}
+	if len(inKept) == 0 {
+		t.Errorf("%s: a kept signer's %s %q is in none of the %d files searched", when, what, kept, len(paths))
+	}
 }
 
 type wipeMarkers struct{ email, name, comment, contact string }
