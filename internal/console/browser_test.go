@@ -186,6 +186,13 @@ func TestConsoleInChromium(t *testing.T) {
 	}
 	load("dashboard", "/admin/riverside")
 	check("dashboard")
+	step("calls and emails on the dashboard", func(ctx context.Context) error {
+		heads, err := chromedp.Run(ctx, chromedp.Evaluate[string](`Array.from(document.querySelectorAll('table.outreach tbody th')).map(th => th.innerText).join(', ')`))
+		if err == nil && heads != "Mayor Ada Lind, Clerk Bo Ng" {
+			err = fmt.Errorf("the contact campaign's table lists %q", heads)
+		}
+		return err
+	})
 	// Edit a campaign in the browser: a mistake is refused at its line
 	// and nothing is written; the fix is saved to disk and published.
 	w := &walk{t: t, b: b, tab: tab, base: base, check: check}
