@@ -124,11 +124,25 @@ func loopbackHost(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// ReservedEnv reports whether name is one of Placard's own settings
+// (PLACARD_…: the installation's secret, the SMTP server's and the
+// database's addresses with their passwords). An organisation's org.yaml —
+// which its organisers may edit in the console — may not name one as a
+// webhook's secret or an OSDI API key: the OSDI key is sent as it is to an
+// address the same file chooses.
+func ReservedEnv(name string) bool {
+	return strings.HasPrefix(strings.TrimSpace(name), "PLACARD_")
+}
+
 // envName checks that s names an environment variable. The value is never
 // repeated in the message: a secret pasted here by mistake must not be
 // copied into logs and terminals.
 func (c *checker) envName(s string, ptr any, key, what, example string) {
 	s = strings.TrimSpace(s)
+	if ReservedEnv(s) {
+		c.errorf(c.at(ptr), "'%s' names %s, one of Placard's own settings, which are never sent to another server — choose a name of your own, such as %s", key, s, example)
+		return
+	}
 	if envName.MatchString(s) {
 		return
 	}

@@ -366,3 +366,31 @@ func TestErasedFor(t *testing.T) {
 		t.Errorf("asked about %v, want only a and b (the ones wanting signature.erased)", asked)
 	}
 }
+
+// TestOwnSettingsNeverSent: an org.yaml (editable in the console by the
+// organisation's organisers) naming one of Placard's own settings as the
+// OSDI key or a webhook's secret gets nothing sent, so the installation's
+// secret or SMTP password never reaches an address the file chose. The
+// loader refuses such a file too; this holds for one loaded before.
+func TestOwnSettingsNeverSent(t *testing.T) {
+	hits := 0
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits++ }))
+	defer srv.Close()
+	org := &campaign.Org{Slug: "north",
+		Webhooks: []campaign.Webhook{{URL: srv.URL + "/hook", SecretEnv: "PLACARD_SMTP", Events: []string{"signature.created"}}},
+		OSDI:     &campaign.OSDI{URL: srv.URL + "/osdi", APIKeyEnv: "PLACARD_SECRET"}}
+	p := webhook.Policy{AllowLoopback: true, RootCAs: poolOf(srv)}
+	d := &webhook.Deliverer{Client: webhook.NewClient(p), Policy: p, Org: func(string) *campaign.Org { return org },
+		Getenv: func(k string) string { return "value-of-" + k }, Now: time.Now}
+	for _, m := range []signing.Message{
+		{ID: "a", Kind: signing.MessageOSDI, Org: "north", Target: srv.URL + "/osdi", Payload: []byte("{}")},
+		{ID: "b", Kind: signing.MessageWebhook, Org: "north", Target: srv.URL + "/hook", Payload: []byte("{}")},
+	} {
+		if err := d.Deliver(context.Background(), m); !outbox.IsPermanent(err) {
+			t.Errorf("Deliver %s naming PLACARD_…: got %v, want permanent", m.Kind, err)
+		}
+	}
+	if hits != 0 {
+		t.Errorf("the receiver was called %d times, want 0", hits)
+	}
+}
