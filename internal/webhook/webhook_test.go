@@ -247,6 +247,7 @@ func TestRefusesPrivateAddresses(t *testing.T) {
 		{"169.254.169.254", false}, {"fe80::1", false}, {"fd00::1", false}, {"0.0.0.0", false}, {"::", false},
 		{"224.0.0.1", false}, {"ff02::1", false}, {"100.64.0.1", false}, {"::ffff:10.0.0.1", false},
 		{"64:ff9b::a00:1", false}, {"255.255.255.255", false},
+		{"::127.0.0.1", false}, {"::10.0.0.1", false}, {"fec0::1", false}, {"2002:a00:1::1", false}, {"2001:0:a00:1::1", false}, {"100::1", false},
 	} {
 		if got := (webhook.Policy{}).Allowed(netip.MustParseAddr(c.ip)); got != c.want {
 			t.Errorf("Allowed(%s) = %v, want %v", c.ip, got, c.want)
