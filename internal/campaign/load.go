@@ -136,6 +136,7 @@ func load(fsys fs.FS, root, shown string) (*Site, Problems) {
 		l.check(of)
 	}
 	l.checkShorts()
+	l.checkSecretNames() // webhooks.go
 	for _, of := range l.orgs {
 		applyDefaults(of.org)
 	}
