@@ -52,7 +52,12 @@ func newEnv(t *testing.T) *env {
 		}
 		c, _ := scaffold.Campaign(o.slug, scaffold.TitleFromSlug(o.slug), o.camp, o.kind, day)
 		if o.camp == "parks" {
-			c = strings.Replace(c, "status: draft", "status: published", 1)
+			// A published letter has its stand-ins replaced, as check asks.
+			c = strings.NewReplacer("status: draft", "status: published",
+				"Say in a sentence or two what is happening and what you ask people to do.", "Riverside's parks need their keepers back.",
+				"to: The Decision Maker", "to: The Parks Committee",
+				"Dear Decision Maker,", "Dear members of the committee,",
+				"We write to ask … (write the letter here).", "We write to ask you to restore the parks' keepers.").Replace(c)
 		}
 		e.write(o.slug+"/org.yaml", org)
 		e.write(o.slug+"/"+o.camp+".yaml", c)
