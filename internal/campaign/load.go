@@ -277,6 +277,12 @@ func (l *loader) loadOrg(slug string) {
 			of.failed = true
 		}
 	}
+	// The campaign files are read in order, parsed on every core
+	// preparseBatch at a time (so an organisation of thousands of campaigns
+	// does not hold all their YAML trees at once), and decoded in order:
+	// problems and positions are recorded as before.
+	var ds []*decoder
+	var cs []*Campaign
 	for _, e := range entries {
 		name := e.Name()
 		if e.IsDir() || ignored(name) || name == "org.yaml" || path.Ext(name) != ".yaml" {
@@ -286,6 +292,13 @@ func (l *loader) loadOrg(slug string) {
 		of.org.Campaigns = append(of.org.Campaigns, c)
 		d := l.decoder(c.File, path.Join(dir, name))
 		d.langs = langs
+		ds, cs = append(ds, d), append(cs, c)
+	}
+	for i, c := range cs {
+		if i%preparseBatch == 0 {
+			preparse(ds[i:min(i+preparseBatch, len(ds))])
+		}
+		d := ds[i]
 		if root := d.parse("campaign"); root != nil {
 			l.pos[posKey{reflect.ValueOf(c).Pointer(), reflect.TypeFor[Campaign]()}] = where{d.file, root.Line, root.Column}
 			d.decodeStruct(root, reflect.ValueOf(c).Elem(), "", "campaign")
@@ -295,6 +308,9 @@ func (l *loader) loadOrg(slug string) {
 		return cmp.Or(b.Date.Compare(a.Date), cmp.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title)), cmp.Compare(a.Slug, b.Slug))
 	})
 }
+
+// preparseBatch is how many campaign files are parsed at once.
+const preparseBatch = 16
 
 // decoder reads the file at fsPath and returns a decoder for it; a file that
 // cannot be read is reported and decodes as empty.

@@ -36,6 +36,16 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	now := c.now().UTC()
+	var entries []store.OutboxEntry
+	if c.cfg.Outbox != nil {
+		if entries, err = c.cfg.Outbox.List(ctx, ""); err != nil {
+			return err
+		}
+	}
+	outreach, err := c.orgOutreach(ctx, org, entries, now)
+	if err != nil {
+		return err
+	}
 	var d admin.Dashboard
 	for _, camp := range org.Campaigns {
 		row := admin.CampaignRow{
@@ -65,13 +75,10 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) error {
 		for _, ref := range refs {
 			row.Referrals = append(row.Referrals, admin.ReferralRow{Token: ref.Token, Signatures: p.L.Number(ref.Signatures)})
 		}
+		row.Outreach = outreachTables(p.L, camp, outreach)
 		d.Campaigns = append(d.Campaigns, row)
 	}
 	if c.cfg.Outbox != nil {
-		entries, err := c.cfg.Outbox.List(ctx, "")
-		if err != nil {
-			return err
-		}
 		waiting, failed := 0, 0
 		for _, e := range entries {
 			switch {

@@ -14,6 +14,7 @@ import (
 	"github.com/placard/placard/internal/export"
 	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/views/admin"
 )
 
@@ -25,14 +26,21 @@ func (c *Console) dataPage(w http.ResponseWriter, r *http.Request) error {
 	o, _ := OrganiserFrom(r.Context())
 	d := admin.Data{EraseAction: Prefix + "/" + org.Slug + "/erase", ReadOnly: !o.CanChange(org.Slug)}
 	for _, camp := range org.Campaigns {
-		if !signs(camp) {
-			continue
+		if signs(camp) {
+			e := admin.ExportRow{Title: camp.Title}
+			for _, f := range export.Formats {
+				e.Links = append(e.Links, admin.NavItem{Label: strings.ToUpper(f), URL: Prefix + "/" + org.Slug + "/" + camp.Slug + "/export?format=" + f})
+			}
+			d.Exports = append(d.Exports, e)
 		}
-		e := admin.ExportRow{Title: camp.Title}
-		for _, f := range export.Formats {
-			e.Links = append(e.Links, admin.NavItem{Label: strings.ToUpper(f), URL: Prefix + "/" + org.Slug + "/" + camp.Slug + "/export?format=" + f})
+		// A contact campaign's calls and emails (outreach.go).
+		if _, ok := c.cfg.Store.(store.Outreach); ok && contacts(camp) {
+			e := admin.ExportRow{Title: p.L.T("console.outreach.export", "title", camp.Title)}
+			for _, f := range export.Formats {
+				e.Links = append(e.Links, admin.NavItem{Label: strings.ToUpper(f), URL: Prefix + "/" + org.Slug + "/" + camp.Slug + "/outreach?format=" + f})
+			}
+			d.Exports = append(d.Exports, e)
 		}
-		d.Exports = append(d.Exports, e)
 	}
 	if q := r.URL.Query(); q.Get("erased") != "" {
 		n, _ := strconv.Atoi(q.Get("erased"))

@@ -39,7 +39,8 @@ func (c *clock) add(d time.Duration) {
 
 // testFiles: two organisations. riverside has an open letter taking
 // organisations (pending until approved), a draft, a scheduled and a
-// closed petition; harbour has one petition.
+// closed petition, and a contact action (calls and emails through the
+// organisation); harbour has one petition.
 func testFiles() campaigntest.Files {
 	return campaigntest.Files{
 		"riverside/org.yaml": "name: Riverside Coalition\nconsent: Riverside may email me about this campaign.\nprivacy_policy: https://riverside.example/privacy\n",
@@ -61,6 +62,7 @@ actions:
 		"riverside/draft-petition.yaml": "title: A draft\nsummary: Not yet.\nstatus: draft\ndate: 2026-02-01\nactions:\n  - kind: petition\n    target: Council\n    text: Later.\n",
 		"riverside/later.yaml":          "title: Later petition\nsummary: Soon.\ndate: 2026-02-01\npublish_at: 2030-01-01\nactions:\n  - kind: petition\n    target: Council\n    text: Soon.\n",
 		"riverside/won.yaml":            "title: We won\nsummary: Thanks.\nstatus: victory\ndate: 2025-02-01\nactions:\n  - kind: petition\n    target: Council\n    text: Done.\n",
+		"riverside/call.yaml":           "title: Call the council\nsummary: Call.\ndate: 2026-02-01\nactions:\n  - kind: contact\n    id: call\n    send: server\n    per_hour: 1\n    subject: Keep the library open\n    message: Please keep the library open.\n    targets:\n      - id: mayor\n        name: Mayor Ada Lind\n        email: mayor@council.example\n        phone: \"+44 20 7946 0000\"\n      - id: clerk\n        name: Clerk Bo Ng\n        email: clerk@council.example\n",
 		"harbour/org.yaml":              "name: Harbour Choir\nconsent: Harbour may email me.\nprivacy_policy: https://harbour.example/privacy\n",
 		"harbour/sing.yaml":             "title: Let us sing\nsummary: Sign.\ndate: 2026-02-01\nactions:\n  - kind: petition\n    id: sign\n    target: The port\n    text: Open the hall.\n",
 	}

@@ -28,6 +28,7 @@ import (
 //	POST /{org}/moderation              approve or reject one (approve=ID, reject=ID) or the ticked (do=approve|reject, id=…)
 //	GET  /{org}/data                    exports and the erase form
 //	GET  /{org}/{campaign}/export       ?format=csv|json: every signature of one campaign
+//	GET  /{org}/{campaign}/outreach     ?format=csv|json: a contact campaign's calls and emails per target and outcome
 //	POST /{org}/erase                   erase by address: first a confirmation page, then (confirm=yes) the erasure
 //	GET  /{org}/audit                   the audit log (editors)
 //	     /{org}/files…                  the file editor, publish/close, new campaign, upload, hand-in (edit.go)
@@ -65,6 +66,7 @@ func (c *Console) routes(origins []string) http.Handler {
 			r.Post("/moderation", c.handle(c.moderate))
 			r.Get("/data", c.handle(c.dataPage))
 			r.Get("/{campaign}/export", c.handle(c.export))
+			r.Get("/{campaign}/outreach", c.handle(c.outreachExport))
 			r.Post("/erase", c.handle(c.erase))
 			r.Get("/audit", c.handle(c.auditPage))
 			c.editRoutes(r) // edit.go: /files…

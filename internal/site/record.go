@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/views"
@@ -39,8 +40,12 @@ func pack(v any, dict []byte) (packed, plain []byte, err error) {
 		return nil, nil, err
 	}
 	var buf bytes.Buffer
-	w, err := flate.NewWriterDict(&buf, flate.DefaultCompression, dict)
-	if err != nil {
+	var w *flate.Writer
+	if dict == nil {
+		w = packers.Get().(*flate.Writer)
+		defer packers.Put(w)
+		w.Reset(&buf)
+	} else if w, err = flate.NewWriterDict(&buf, packLevel, dict); err != nil {
 		return nil, nil, err
 	}
 	if _, err := w.Write(plain); err != nil {
@@ -51,6 +56,18 @@ func pack(v any, dict []byte) (packed, plain []byte, err error) {
 	}
 	return bytes.Clone(buf.Bytes()), plain, nil
 }
+
+// packLevel is the deflate level of packed props: the fastest, since
+// every signing campaign is packed at each build. The examples' records
+// are 14% larger than at the default level, whose packing took a fifth of
+// a build's time.
+const packLevel = flate.BestSpeed
+
+// packers are deflaters without a dictionary, reused.
+var packers = sync.Pool{New: func() any {
+	w, _ := flate.NewWriter(nil, packLevel)
+	return w
+}}
 
 // inflate is the JSON that pack deflated with dict.
 func inflate(packed, dict []byte) ([]byte, error) {

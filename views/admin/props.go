@@ -100,6 +100,24 @@ type CampaignRow struct {
 	Sources        []SourceRow
 	Wordings       []SourceRow
 	Referrals      []ReferralRow
+	// Outreach is, per contact action, the calls and emails to each
+	// target (counts only).
+	Outreach []OutreachTable
+}
+
+// OutreachTable is one contact action's calls and emails, per target.
+type OutreachTable struct {
+	// Caption names the action.
+	Caption string
+	Rows    []OutreachRow
+}
+
+// OutreachRow is one target's counts: calls by outcome, emails written
+// through the organisation, and those still waiting for the drip's next
+// free hour.
+type OutreachRow struct {
+	Target                                      string
+	Staff, Voicemail, NoAnswer, Emails, Waiting string
 }
 
 // Chart is a small bar chart of signatures per day, drawn on the server.

@@ -1,0 +1,196 @@
+package console
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/placard/placard/internal/accounts"
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/export"
+	"github.com/placard/placard/internal/i18n"
+	"github.com/placard/placard/internal/mail"
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/views/admin"
+)
+
+// outreachCounts is one target's figures on the dashboard.
+type outreachCounts struct{ staff, voicemail, noAnswer, emails, waiting int }
+
+// outreachKey names one target of one contact action of one campaign.
+type outreachKey struct{ campaign, action, target string }
+
+// orgOutreach reads the organisation's call and email counts
+// (store.Outreach, when the store keeps them) and, from the outbox
+// entries, the messages to targets still waiting for the drip's next free
+// hour. Everything is a count: the outbox's addresses are compared with
+// the targets' own and never shown.
+func (c *Console) orgOutreach(ctx context.Context, org *campaign.Org, entries []store.OutboxEntry, now time.Time) (map[outreachKey]*outreachCounts, error) {
+	by := map[outreachKey]*outreachCounts{}
+	get := func(k outreachKey) *outreachCounts {
+		if by[k] == nil {
+			by[k] = &outreachCounts{}
+		}
+		return by[k]
+	}
+	if o, ok := c.cfg.Store.(store.Outreach); ok {
+		counts, err := o.OutreachCounts(ctx, org.Slug, "")
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range counts {
+			oc := get(outreachKey{n.Campaign, n.Action, n.Target})
+			switch {
+			case n.Kind == store.OutreachEmail:
+				oc.emails += int(n.Count)
+			case n.Outcome == "staff":
+				oc.staff += int(n.Count)
+			case n.Outcome == "voicemail":
+				oc.voicemail += int(n.Count)
+			case n.Outcome == "no-answer":
+				oc.noAnswer += int(n.Count)
+			}
+		}
+	}
+	// A message to a target that is not yet due was held back by the
+	// drip (the most a target receives in an hour).
+	type dest struct{ campaign, email string }
+	targets := map[dest][]outreachKey{}
+	for _, camp := range org.Campaigns {
+		for _, a := range camp.Actions {
+			if a.Contact == nil || a.Contact.Send != "server" {
+				continue
+			}
+			for _, t := range a.Contact.Targets {
+				if t.Email != "" {
+					d := dest{camp.Slug, t.Email}
+					targets[d] = append(targets[d], outreachKey{camp.Slug, a.ID, t.ID})
+				}
+			}
+		}
+	}
+	for _, e := range entries {
+		if e.Org != org.Slug || e.Kind != signing.MessageEmail || e.Status == store.OutboxDead || !e.NotBefore.After(now) {
+			continue
+		}
+		var p mail.ContactPayload
+		if json.Unmarshal(e.Payload, &p) != nil || p.Template != mail.TemplateContactTarget {
+			continue
+		}
+		if ks := targets[dest{e.Campaign, p.To}]; len(ks) > 0 {
+			get(ks[0]).waiting++
+		}
+	}
+	return by, nil
+}
+
+// outreachTables lays out one campaign's contact actions: a row per target
+// in the file's order, then any target counted before it left the file.
+func outreachTables(l *i18n.Localizer, camp *campaign.Campaign, by map[outreachKey]*outreachCounts) []admin.OutreachTable {
+	var tables []admin.OutreachTable
+	for _, a := range camp.Actions {
+		if a.Contact == nil {
+			continue
+		}
+		name := a.Title
+		if name == "" {
+			name = a.ID
+		}
+		tb := admin.OutreachTable{Caption: l.T("console.outreach.caption", "action", name)}
+		seen := map[string]bool{}
+		row := func(label string, n *outreachCounts) {
+			if n == nil {
+				n = &outreachCounts{}
+			}
+			tb.Rows = append(tb.Rows, admin.OutreachRow{Target: label, Staff: l.Number(n.staff), Voicemail: l.Number(n.voicemail),
+				NoAnswer: l.Number(n.noAnswer), Emails: l.Number(n.emails), Waiting: l.Number(n.waiting)})
+		}
+		for _, t := range a.Contact.Targets {
+			seen[t.ID] = true
+			row(t.Name, by[outreachKey{camp.Slug, a.ID, t.ID}])
+		}
+		var gone []string
+		for k := range by {
+			if k.campaign == camp.Slug && k.action == a.ID && !seen[k.target] {
+				gone = append(gone, k.target)
+			}
+		}
+		sort.Strings(gone)
+		for _, id := range gone {
+			row(id, by[outreachKey{camp.Slug, a.ID, id}])
+		}
+		if len(tb.Rows) > 0 {
+			tables = append(tables, tb)
+		}
+	}
+	return tables
+}
+
+// outreachRecord is one line of the calls-and-emails download: the fields
+// (and JSON names) of placard stats --format json's outreach.
+type outreachRecord struct {
+	Action  string `json:"action"`
+	Target  string `json:"target"`
+	Kind    string `json:"kind"`
+	Outcome string `json:"outcome"`
+	Count   int64  `json:"count"`
+}
+
+// outreachExport downloads one contact campaign's calls and emails per
+// target, kind and outcome (?format=csv|json). They are counts without
+// supporters, but downloads are for editors and audited like the others.
+func (c *Console) outreachExport(w http.ResponseWriter, r *http.Request) error {
+	if err := c.mayChange(r); err != nil {
+		return err
+	}
+	org := c.org(r)
+	camp := org.Campaign(chi.URLParam(r, "campaign"))
+	o, ok := c.cfg.Store.(store.Outreach)
+	if camp == nil || !contacts(camp) || !ok {
+		return errNotFound
+	}
+	format := r.URL.Query().Get("format")
+	if format == "" {
+		format = "csv"
+	}
+	if !slices.Contains(export.Formats, format) {
+		return badRequest("console.err.format")
+	}
+	counts, err := o.OutreachCounts(r.Context(), org.Slug, camp.Slug)
+	if err != nil {
+		return err
+	}
+	if err := c.audit(r, org.Slug, accounts.ActExport, camp.Slug+" calls and emails as "+format); err != nil {
+		return err
+	}
+	recs := make([]outreachRecord, 0, len(counts))
+	for _, n := range counts {
+		recs = append(recs, outreachRecord{Action: n.Action, Target: n.Target, Kind: n.Kind, Outcome: n.Outcome, Count: n.Count})
+	}
+	h := w.Header()
+	h.Set("Content-Type", export.ContentType[format])
+	h.Set("Content-Disposition", `attachment; filename="`+org.Slug+"-"+camp.Slug+"-outreach."+format+`"`)
+	if format == "json" {
+		return json.NewEncoder(w).Encode(recs)
+	}
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"action", "target", "kind", "outcome", "count"})
+	for _, x := range recs {
+		cw.Write([]string{export.DefuseCell(x.Action), export.DefuseCell(x.Target), x.Kind, export.DefuseCell(x.Outcome), strconv.FormatInt(x.Count, 10)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// contacts reports whether a campaign has a contact action.
+func contacts(c *campaign.Campaign) bool {
+	return slices.ContainsFunc(c.Actions, func(a campaign.Action) bool { return a.Contact != nil })
+}
