@@ -283,9 +283,9 @@ func Layout(p Page) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var16 string
-		templ_7745c5c3_Var16, templ_7745c5c3_Err = templ.JoinStringErrs(orDefault(orDefault(p.Brand.Name, p.SiteName), "Home"))
+		templ_7745c5c3_Var16, templ_7745c5c3_Err = templ.JoinStringErrs(orDefault(orDefault(p.Brand.Name, p.SiteName), tr(ctx, "layout.home")))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/layout.templ`, Line: 50, Col: 68}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/layout.templ`, Line: 50, Col: 84}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var16))
 		if templ_7745c5c3_Err != nil {
@@ -1192,7 +1192,7 @@ func orDefault(s, def string) string {
 // written so it makes sense read out of context.
 func websiteLabel(ctx context.Context, org string) string {
 	if org == "" {
-		return "Website"
+		return tr(ctx, "layout.website.plain")
 	}
 	return tr(ctx, "layout.website", "org", org)
 }

@@ -283,7 +283,7 @@ func TestThanksPage(t *testing.T) {
 
 	for outcome, want := range map[string]string{
 		"signed":  "Thank you: your signature counted",
-		"pending": "Thank you: your organisation’s signature is awaiting approval",
+		"pending": "Thank you: your organisation's signature is waiting for approval",
 	} {
 		q := thanksFixture()
 		q.Outcome, q.Heading, q.Message = outcome, "", ""

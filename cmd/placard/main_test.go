@@ -525,8 +525,10 @@ func TestCheckReportsEveryProblem(t *testing.T) {
 			t.Errorf("stderr lacks a line matching %s; got:\n%s", want, out)
 		}
 	}
-	if !strings.Contains(out, "3 problems to fix in 2 files") {
-		t.Errorf("stderr lacks the summary '3 problems to fix in 2 files'; got:\n%s", out)
+	// Without its website the organisation is no longer an example, so its
+	// invented addresses are warned about too: count the problems only.
+	if !regexp.MustCompile(`3 problems to fix( and \d+ warnings)? in 2 files`).MatchString(out) {
+		t.Errorf("stderr lacks the summary '3 problems to fix … in 2 files'; got:\n%s", out)
 	}
 }
 

@@ -50,6 +50,11 @@ type SiteConfig struct {
 	// DefaultOrganisation is the folder name of the organisation the site belongs to: the home
 	// page (/) shows its page, and the site's header shows its logo.
 	DefaultOrganisation string `yaml:"default_organisation"`
+	// Logo is the site's own logo, a picture in the assets folder of the campaigns folder
+	// itself (such as assets/logo.svg), shown beside the site's name on pages that belong to
+	// no one organisation (the home page, page not found). Without it those pages show the
+	// default organisation's logo, if any.
+	Logo *Image `yaml:"logo"`
 
 	// Default is the organisation DefaultOrganisation names, set by the loader; nil for none.
 	Default *Org `yaml:"-"`

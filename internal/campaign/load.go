@@ -117,6 +117,9 @@ func load(fsys fs.FS, root, shown string) (*Site, Problems) {
 			isDir = err == nil && info.IsDir()
 		}
 		if isDir {
+			if l.siteAssets(name) {
+				continue // the site's own files (siteconfig.go)
+			}
 			l.loadOrg(name)
 			continue
 		}
@@ -136,6 +139,7 @@ func load(fsys fs.FS, root, shown string) (*Site, Problems) {
 		l.check(of)
 	}
 	l.checkShorts()
+	l.checkSecretNames() // webhooks.go
 	for _, of := range l.orgs {
 		applyDefaults(of.org)
 	}

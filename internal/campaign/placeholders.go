@@ -11,13 +11,17 @@ import (
 // pass the checker as they are, with stand-ins to replace: "The Decision
 // Maker", "(write the demand here)", addresses on .example sites and the
 // phone number +1 555 0100, which no one answers. A draft may hold them; a
-// campaign going public should not, so check warns at each. Only the
-// scaffold's own stand-ins are looked for: other invented addresses are
-// the organiser's business (and every test's).
+// campaign going public should not, so check warns at each. Beyond the
+// scaffold's own stand-ins, any address that cannot exist is one too: an
+// email address or web address on a .example site or on example.com,
+// example.net or example.org (reserved for examples, RFC 2606), and a
+// North American number in the 555-0100 to 555-0199 range (reserved for
+// fiction). An organisation whose own website is on a .example site is
+// itself an example (like every test's and those in the campaigns folder):
+// it is not warned about.
 
-// placeholderPatterns find the scaffold's stand-ins, each with the words a
-// warning uses for it; slugPlaceholders those made from the organisation's
-// folder name (press@SLUG.example, https://SLUG.example/donate).
+// placeholderPatterns find the stand-ins, each with the words a warning
+// uses for it. A pattern with a group reports the group.
 var placeholderPatterns = []struct {
 	re   *regexp.Regexp
 	what string
@@ -26,14 +30,18 @@ var placeholderPatterns = []struct {
 	{regexp.MustCompile(`\((?:write|say) [^()]{0,60}\)`), "a note to fill in"},
 	{regexp.MustCompile(`Say in a sentence or two`), "a note to fill in"},
 	{regexp.MustCompile(`\bSam Example\b`), "the stand-in name"},
-	{regexp.MustCompile(`(?i)(?:https?://|@)(?:representative|partner|media|reports)\.example\b`), "an address on a .example site, which does not exist"},
-	{regexp.MustCompile(`\+1 555 0100\b`), "a 555 phone number, which no one answers"},
+	{exampleAddress, "an address on an example site, which does not exist"},
+	{fictionalPhone, "a 555 phone number, which no one answers"},
 }
 
-func slugPlaceholders(slug string) *regexp.Regexp {
-	q := regexp.QuoteMeta(slug)
-	return regexp.MustCompile(`(?i)press@` + q + `\.example\b|https://` + q + `\.example/donate\b`)
-}
+// exampleAddress is an email or web address on a site reserved for
+// examples: anything under .example, and example.com, .net and .org.
+var exampleAddress = regexp.MustCompile(`(?i)(?:\b[a-z0-9._%+-]+@|\bhttps?://|@)(?:[a-z0-9-]+\.)*(?:[a-z0-9-]+\.example|example\.(?:com|net|org))\b`)
+
+// fictionalPhone is a North American number in the range kept for fiction,
+// 555-0100 to 555-0199, with or without +1 and an area code, in any of the
+// usual spellings: +1 555 0100, (202) 555-0143, 1-800-555-0199.
+var fictionalPhone = regexp.MustCompile(`(?:^|[^\d+])((?:\+?1[\s.\-]?)?(?:\(?\d{3}\)?[\s.\-]?)?555[\s.\-]?01\d\d)(?:$|\D)`)
 
 // placeholders warns about every stand-in left in campaign camp once it is
 // public. An organisation whose own website is on a .example site is itself
@@ -47,14 +55,14 @@ func (c *checker) placeholders(camp *Campaign) {
 	if camp.Org == nil || exampleOrg(camp.Org) {
 		return
 	}
-	patterns := append(placeholderPatterns[:len(placeholderPatterns):len(placeholderPatterns)], struct {
-		re   *regexp.Regexp
-		what string
-	}{slugPlaceholders(camp.Org.Slug), "an address on a .example site, which does not exist"})
 	seen := map[string]bool{}
 	walkText(reflect.ValueOf(camp).Elem(), func(ptr any, s string) {
-		for _, p := range patterns {
-			m := p.re.FindString(s)
+		for _, p := range placeholderPatterns {
+			ms := p.re.FindStringSubmatch(s)
+			if ms == nil {
+				continue
+			}
+			m := strings.TrimSpace(ms[len(ms)-1])
 			if m == "" || seen[strings.ToLower(m)] {
 				continue
 			}

@@ -27,9 +27,41 @@ func (l *loader) loadSiteConfig() {
 	}
 }
 
-// resolveSiteConfig checks site.yaml's default_organisation against the
-// organisations loaded.
+// siteAssetsDir is the folder, beside the organisations' folders, that
+// holds the site's own files, such as its logo.
+const siteAssetsDir = "assets"
+
+// siteAssets reports whether the folder name in the campaigns folder is
+// the site's own assets folder rather than an organisation's: it is called
+// assets and has no org.yaml.
+func (l *loader) siteAssets(name string) bool {
+	if name != siteAssetsDir {
+		return false
+	}
+	_, err := fs.Stat(l.fsys, path.Join(l.root, name, "org.yaml"))
+	return err != nil
+}
+
+// siteLogo checks site.yaml's logo: a picture with alt text, in the
+// campaigns folder's assets folder, read like an organisation's logo.
+func (l *loader) siteLogo() {
+	cfg := l.site
+	if cfg.Logo == nil {
+		return
+	}
+	site := &orgFolder{org: &Org{Assets: map[string]*Asset{}}, dir: l.root, listing: map[string][]fs.DirEntry{}}
+	c := &checker{l: l, of: site, file: cfg.File}
+	if src := path.Clean(strings.TrimSpace(cfg.Logo.Src)); cfg.Logo.Src != "" && !strings.HasPrefix(src, siteAssetsDir+"/") && !strings.Contains(src, "://") {
+		c.errorf(c.at(&cfg.Logo.Src), "the site's 'logo' must be a picture in the %s folder beside site.yaml, such as %s/logo.svg — got %s", siteAssetsDir, siteAssetsDir, quoteValue(cfg.Logo.Src))
+		return
+	}
+	c.image(cfg.Logo, "logo")
+}
+
+// resolveSiteConfig checks site.yaml's logo, and its default_organisation
+// against the organisations loaded.
 func (l *loader) resolveSiteConfig() {
+	l.siteLogo()
 	cfg := l.site
 	slug := strings.TrimSpace(cfg.DefaultOrganisation)
 	if slug == "" {

@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -124,11 +125,82 @@ func loopbackHost(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// checkSecretNames refuses an OSDI api_key_env that another organisation
+// names too (as its API key or a webhook's secret), at every place that
+// names it: the OSDI key is sent as it is to the address beside it, and an
+// organiser who may edit only their own org.yaml must not have another
+// organisation's key or secret sent to an address of their choosing.
+func (l *loader) checkSecretNames() {
+	type use struct {
+		c   *checker
+		ptr *string
+		key string
+	}
+	uses := map[string][]use{}
+	orgsOf := map[string]map[string]bool{}
+	for _, of := range l.orgs {
+		o := of.org
+		c := &checker{l: l, of: of, file: o.File}
+		add := func(ptr *string, key string) {
+			name := strings.TrimSpace(*ptr)
+			if name == "" || !envName.MatchString(name) {
+				return
+			}
+			uses[name] = append(uses[name], use{c, ptr, key})
+			if orgsOf[name] == nil {
+				orgsOf[name] = map[string]bool{}
+			}
+			orgsOf[name][o.Slug] = true
+		}
+		for i := range o.Webhooks {
+			add(&o.Webhooks[i].SecretEnv, "secret_env")
+		}
+		if o.OSDI != nil {
+			add(&o.OSDI.APIKeyEnv, "api_key_env")
+		}
+	}
+	for name, us := range uses {
+		// Organisations may share a webhook secret (one CRM for several,
+		// set up by one operator): it only signs what each sends. A key
+		// sent as it is (OSDI) must be one organisation's alone.
+		if len(orgsOf[name]) < 2 || !slices.ContainsFunc(us, func(u use) bool { return u.key == "api_key_env" }) {
+			continue
+		}
+		var slugs []string
+		for s := range orgsOf[name] {
+			slugs = append(slugs, s)
+		}
+		slices.Sort(slugs)
+		for _, u := range us {
+			u.c.errorf(u.c.at(u.ptr), "'%s' names %s, which more than one organisation names (%s) — each organisation keeps its secrets in variables of its own, such as %s_…", u.key, name, strings.Join(slugs, ", "), envPrefix(u.c.of.org.Slug))
+		}
+	}
+}
+
+// envPrefix is an organisation's slug as the start of a variable's name.
+func envPrefix(slug string) string {
+	return strings.ToUpper(strings.ReplaceAll(slug, "-", "_"))
+}
+
+// ReservedEnv reports whether name is one of Placard's own settings
+// (PLACARD_…: the installation's secret, the SMTP server's and the
+// database's addresses with their passwords). An organisation's org.yaml —
+// which its organisers may edit in the console — may not name one as a
+// webhook's secret or an OSDI API key: the OSDI key is sent as it is to an
+// address the same file chooses.
+func ReservedEnv(name string) bool {
+	return strings.HasPrefix(strings.TrimSpace(name), "PLACARD_")
+}
+
 // envName checks that s names an environment variable. The value is never
 // repeated in the message: a secret pasted here by mistake must not be
 // copied into logs and terminals.
 func (c *checker) envName(s string, ptr any, key, what, example string) {
 	s = strings.TrimSpace(s)
+	if ReservedEnv(s) {
+		c.errorf(c.at(ptr), "'%s' names %s, one of Placard's own settings, which are never sent to another server — choose a name of your own, such as %s", key, s, example)
+		return
+	}
 	if envName.MatchString(s) {
 		return
 	}

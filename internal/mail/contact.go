@@ -90,8 +90,11 @@ func (r *Renderer) RenderContact(p ContactPayload, id string) (Message, error) {
 	case TemplateContactConfirm:
 		props.Subject = loc.T("contact.mail.confirm.subject", "name", p.TargetName)
 		props.Heading = props.Subject
-		props.Paragraphs = append([]string{loc.T("contact.mail.confirm.intro", "name", p.TargetName)}, "— "+p.Subject)
-		props.Paragraphs = append(props.Paragraphs, paragraphs(p.Body)...)
+		// Nothing the form's visitor typed: the address is unconfirmed
+		// (anyone may type anyone's), and the organisation's server must
+		// not carry a stranger's words to it. The link's page shows the
+		// message (sealed in the link) before it is sent.
+		props.Paragraphs = []string{loc.T("contact.mail.confirm.open", "name", p.TargetName)}
 		props.Button = &views.MailLink{Label: loc.T("contact.write.submit"), URL: p.Link}
 		props.Note = loc.T("contact.mail.confirm.ignore")
 	case TemplateContactTarget:

@@ -165,3 +165,27 @@ func TestTokens(t *testing.T) {
 		}
 	}
 }
+
+// TestContactConfirmCarriesNoTypedWords: the confirmation of a message to
+// a decision-maker goes to an address nobody has confirmed, so it repeats
+// nothing typed on the form: otherwise anyone could have the organisation
+// mail their own subject and text (a link, a lure) to any address. The
+// link's page shows the message instead.
+func TestContactConfirmCarriesNoTypedWords(t *testing.T) {
+	r, _ := renderer(t)
+	m, err := r.RenderContact(mail.ContactPayload{Template: mail.TemplateContactConfirm, Lang: "en", Org: "shared-shore",
+		Campaign: "keep-the-library-open-late", To: "victim@example.net", TargetName: "Cllr Moss",
+		Subject: "Your account is locked", Body: "Log in at https://evil.example/phish now.",
+		Link: "https://act.example/shared-shore/keep-the-library-open-late/contact/write-moss/confirm?c=x"}, "e")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, typed := range []string{"locked", "evil.example", "phish"} {
+		if strings.Contains(m.HTML, typed) || strings.Contains(m.Text, typed) || strings.Contains(m.Subject, typed) {
+			t.Errorf("the confirmation repeats the typed %q", typed)
+		}
+	}
+	if !strings.Contains(m.Text, "Cllr Moss") || !strings.Contains(m.Text, "/confirm?c=x") {
+		t.Errorf("the confirmation lacks the target or the link:\n%s", m.Text)
+	}
+}

@@ -171,6 +171,7 @@ var fieldDocs = map[string]string{
 	"Signatory.Role":                 "A person's role and affiliation, such as \"Rabbi, Congregation Beth Am\".",
 	"SiteConfig.DefaultOrganisation": "The folder name of the organisation the site belongs to: the home page (/) shows its page, and the site's header shows its logo.",
 	"SiteConfig.Description":         "A sentence about the site, for the home page and its share preview.",
+	"SiteConfig.Logo":                "The site's own logo, a picture in the assets folder of the campaigns folder itself (such as assets/logo.svg), shown beside the site's name on pages that belong to no one organisation (the home page, page not found). Without it those pages show the default organisation's logo, if any.",
 	"SiteConfig.Name":                "name names the whole site where a page belongs to no one organisation: the home page's heading, the first link of the breadcrumb, the header of the page-not-found page and its share previews, such as \"Jewish Voice for Peace Action Center\". Pages of an organisation show the organisation's own name in share previews and embeds. Defaults to the default organisation's name, else to the name the server was started with (Placard).",
 	"Statement.Availability":         "A line about press availability, such as \"Our staff are available for interview.\"",
 	"Statement.Body":                 "The statement, in Markdown.",

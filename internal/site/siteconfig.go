@@ -27,6 +27,24 @@ func (b *builder) siteFrame(p *views.Page) {
 	}
 }
 
+// siteFiles stands for the site as the owner of its own files (site.yaml's
+// logo), which are served under /static/_site/, apart from every
+// organisation's (an organisation's folder name cannot start with _).
+var siteFiles = &campaign.Org{Slug: "_site"}
+
+// siteLogo is the logo of pages that belong to no organisation: site.yaml's
+// own logo, else the default organisation's, else none.
+func (b *builder) siteLogo() *views.Img {
+	cfg := b.siteConfig()
+	if cfg != nil && cfg.Logo != nil && cfg.Logo.Asset != nil {
+		return b.picture(siteFiles, cfg.Logo, logoSizes(2.5))
+	}
+	if def := cfg.DefaultOrg(); def != nil {
+		return b.picture(def, def.Logo, logoSizes(2.5))
+	}
+	return nil
+}
+
 // siteDescription is site.yaml's description, or "".
 func (b *builder) siteDescription() string {
 	if c := b.siteConfig(); c != nil {

@@ -272,9 +272,7 @@ func Compile(opt Options, md *markdown.Renderer, site *campaign.Site, prev *Snap
 	}
 	b.snap.siteImage = b.plainImage("site", defaultBrand, b.opt.SiteName)
 	b.snap.Favicon = pagecache.New(squarePNG(defaultBrand, 32), "image/png", hvDayCache, staticCSP)
-	if def := b.siteConfig().DefaultOrg(); def != nil {
-		b.snap.siteLogo = b.picture(def, def.Logo, logoSizes(2.5))
-	}
+	b.snap.siteLogo = b.siteLogo()
 	if err := b.addPages(site); err != nil {
 		return nil, err
 	}

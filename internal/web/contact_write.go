@@ -185,7 +185,7 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, ca *site.ContactA
 		Expires: now.Add(sealFor).Unix(),
 	})}}.Encode()
 	confirmMail := mail.ContactPayload{Template: mail.TemplateContactConfirm, Lang: loc.Lang(), Org: ca.Campaign.Org.Slug, Campaign: ca.Campaign.Slug,
-		To: email, Subject: subject, Body: message, TargetName: t.Name, Link: link}
+		To: email, TargetName: t.Name, Link: link} // no subject or body: the address is not confirmed yet (mail.RenderContact)
 	payload := confirmMail.Encode()
 	ctx, cancel := context.WithTimeout(r.Context(), signTimeout)
 	defer cancel()

@@ -94,6 +94,10 @@ func (e *signEnv) writeAndConfirm(t *testing.T, target, name, email string, copy
 	for _, m := range outboxMails(t, e.st) {
 		if m.Template == mail.TemplateContactConfirm && strings.EqualFold(m.To, email) {
 			link = m.Link
+			// The address is unconfirmed: nothing typed rides along.
+			if m.Subject != "" || m.Body != "" {
+				t.Errorf("the confirmation's payload carries the typed subject %q and body %q", m.Subject, m.Body)
+			}
 		}
 	}
 	if !strings.HasPrefix(link, "https://act.example.org"+writePage+"/confirm?c=") {

@@ -43,6 +43,11 @@ var notPublic = []netip.Prefix{
 	netip.MustParsePrefix("64:ff9b::/96"),    // NAT64: may map to any IPv4 address
 	netip.MustParsePrefix("64:ff9b:1::/48"),  // local NAT64
 	netip.MustParsePrefix("2001:db8::/32"),   // documentation
+	netip.MustParsePrefix("::/96"),           // IPv4-compatible (deprecated): ::127.0.0.1
+	netip.MustParsePrefix("fec0::/10"),       // site-local (deprecated), still routed inside some networks
+	netip.MustParsePrefix("100::/64"),        // discard-only
+	netip.MustParsePrefix("2002::/16"),       // 6to4: carries any IPv4 address, private ones too
+	netip.MustParsePrefix("2001::/32"),       // Teredo: carries an IPv4 address too
 }
 
 // Allowed reports whether p lets a delivery connect to ip.

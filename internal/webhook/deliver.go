@@ -120,6 +120,9 @@ func (d *Deliverer) Deliver(ctx context.Context, m signing.Message) error {
 		if env == "" {
 			return outbox.Permanent(fmt.Errorf("webhook to %s: no longer in the organisation's org.yaml", host))
 		}
+		if campaign.ReservedEnv(env) {
+			return outbox.Permanent(fmt.Errorf("webhook to %s: secret_env names one of Placard's own settings, never sent", host))
+		}
 		secret := d.Getenv(env)
 		if secret == "" {
 			return fmt.Errorf("webhook to %s: the environment variable %s is not set", host, env)
@@ -137,6 +140,9 @@ func (d *Deliverer) Deliver(ctx context.Context, m signing.Message) error {
 			return outbox.Permanent(fmt.Errorf("OSDI record to %s: no longer in the organisation's org.yaml", host))
 		}
 		env := strings.TrimSpace(o.OSDI.APIKeyEnv)
+		if campaign.ReservedEnv(env) {
+			return outbox.Permanent(fmt.Errorf("OSDI record to %s: api_key_env names one of Placard's own settings, never sent", host))
+		}
 		key := d.Getenv(env)
 		if key == "" {
 			return fmt.Errorf("OSDI record to %s: the environment variable %s is not set", host, env)

@@ -247,6 +247,7 @@ func TestRefusesPrivateAddresses(t *testing.T) {
 		{"169.254.169.254", false}, {"fe80::1", false}, {"fd00::1", false}, {"0.0.0.0", false}, {"::", false},
 		{"224.0.0.1", false}, {"ff02::1", false}, {"100.64.0.1", false}, {"::ffff:10.0.0.1", false},
 		{"64:ff9b::a00:1", false}, {"255.255.255.255", false},
+		{"::127.0.0.1", false}, {"::10.0.0.1", false}, {"fec0::1", false}, {"2002:a00:1::1", false}, {"2001:0:a00:1::1", false}, {"100::1", false},
 	} {
 		if got := (webhook.Policy{}).Allowed(netip.MustParseAddr(c.ip)); got != c.want {
 			t.Errorf("Allowed(%s) = %v, want %v", c.ip, got, c.want)
@@ -364,5 +365,33 @@ func TestErasedFor(t *testing.T) {
 	}
 	if strings.Join(asked, ",") != "a,b" {
 		t.Errorf("asked about %v, want only a and b (the ones wanting signature.erased)", asked)
+	}
+}
+
+// TestOwnSettingsNeverSent: an org.yaml (editable in the console by the
+// organisation's organisers) naming one of Placard's own settings as the
+// OSDI key or a webhook's secret gets nothing sent, so the installation's
+// secret or SMTP password never reaches an address the file chose. The
+// loader refuses such a file too; this holds for one loaded before.
+func TestOwnSettingsNeverSent(t *testing.T) {
+	hits := 0
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits++ }))
+	defer srv.Close()
+	org := &campaign.Org{Slug: "north",
+		Webhooks: []campaign.Webhook{{URL: srv.URL + "/hook", SecretEnv: "PLACARD_SMTP", Events: []string{"signature.created"}}},
+		OSDI:     &campaign.OSDI{URL: srv.URL + "/osdi", APIKeyEnv: "PLACARD_SECRET"}}
+	p := webhook.Policy{AllowLoopback: true, RootCAs: poolOf(srv)}
+	d := &webhook.Deliverer{Client: webhook.NewClient(p), Policy: p, Org: func(string) *campaign.Org { return org },
+		Getenv: func(k string) string { return "value-of-" + k }, Now: time.Now}
+	for _, m := range []signing.Message{
+		{ID: "a", Kind: signing.MessageOSDI, Org: "north", Target: srv.URL + "/osdi", Payload: []byte("{}")},
+		{ID: "b", Kind: signing.MessageWebhook, Org: "north", Target: srv.URL + "/hook", Payload: []byte("{}")},
+	} {
+		if err := d.Deliver(context.Background(), m); !outbox.IsPermanent(err) {
+			t.Errorf("Deliver %s naming PLACARD_…: got %v, want permanent", m.Kind, err)
+		}
+	}
+	if hits != 0 {
+		t.Errorf("the receiver was called %d times, want 0", hits)
 	}
 }

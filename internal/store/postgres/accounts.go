@@ -352,6 +352,10 @@ func (db *DB) EraseIn(ctx context.Context, org, email string) (_ int, err error)
 		if err := rows.Err(); err != nil {
 			return err
 		}
+		// The address's undelivered messages in org go too (store.Outbox).
+		if _, err := tx.Exec(ctx, `DELETE FROM outbox WHERE org = $1 AND email = $2`, org, email); err != nil {
+			return err
+		}
 		return applyDeltas(ctx, tx, &ds)
 	})
 	if err != nil {

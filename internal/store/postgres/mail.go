@@ -86,7 +86,13 @@ func (db *DB) EraseSupporter(ctx context.Context, org, email string) (_ int, err
 	h := store.AddressHash(key, email)
 	also := func(tx pgx.Tx) (int64, error) {
 		tag, err := tx.Exec(ctx, `DELETE FROM mail_suppressions WHERE org = $1 AND address_hash = $2`, org, h[:])
-		return tag.RowsAffected(), err
+		if err != nil {
+			return 0, err
+		}
+		// The address's undelivered messages in org go too: webhooks and
+		// emails hold the same details as the signatures.
+		ob, err := tx.Exec(ctx, `DELETE FROM outbox WHERE org = $1 AND email = $2`, org, email)
+		return tag.RowsAffected() + ob.RowsAffected(), err
 	}
 	return db.eraseWhere(ctx, also, `email = $1 AND org = $2`, email, org)
 }

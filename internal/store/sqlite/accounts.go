@@ -379,6 +379,10 @@ func (db *DB) EraseIn(ctx context.Context, org, email string) (_ int, err error)
 	if err := rows.Err(); err != nil {
 		return 0, err
 	}
+	// The address's undelivered messages in org go too (store.Outbox).
+	if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE org = ? AND email = ?`, org, email); err != nil {
+		return 0, err
+	}
 	if err := applyDeltas(ctx, tx, tallyStmt, &ds); err != nil {
 		return 0, err
 	}

@@ -107,7 +107,17 @@ func (db *DB) EraseSupporter(ctx context.Context, org, email string) (_ int, err
 		if err != nil {
 			return 0, err
 		}
-		return res.RowsAffected()
+		n, err := res.RowsAffected()
+		if err != nil {
+			return 0, err
+		}
+		// The address's undelivered messages in org go too: webhooks and
+		// emails hold the same details as the signatures.
+		if res, err = tx.ExecContext(ctx, `DELETE FROM outbox WHERE org = ? AND email = ?`, org, email); err != nil {
+			return 0, err
+		}
+		m, err := res.RowsAffected()
+		return n + m, err
 	}
 	return db.eraseWhere(ctx, also, `email = ? AND org = ?`, email, org)
 }

@@ -340,10 +340,14 @@ func testEraseIn(t *testing.T, s store.Store) {
 	pend := Sig("o", "d", "x@example.org")
 	pend.Kind, pend.Status, pend.Organisation = signing.KindOrganisation, signing.StatusPending, "Org"
 	add(t, s, Sig("o", "c", "x@example.org"), pend, Sig("o", "c", "y@example.org"), Sig("p", "c", "x@example.org"))
+	queueAbout(t, s, "o", "x@example.org")
+	queueAbout(t, s, "o", "y@example.org")
+	queueAbout(t, s, "p", "x@example.org")
 	n, err := a.EraseIn(ctx, "o", "x@example.org")
 	if err != nil || n != 2 {
 		t.Fatalf("EraseIn(o): got %d, %v, want 2", n, err)
 	}
+	checkOutboxLeft(t, s, "EraseIn(o, x)", "o/y@example.org", "p/x@example.org")
 	counts, _ := s.Counts(ctx)
 	want := map[string][2]int{"o/c": {1, 0}, "o/d": {0, 0}, "p/c": {1, 0}}
 	for _, c := range counts {

@@ -204,9 +204,12 @@ func testSupporter(t *testing.T, s MailStore) {
 	key, _ := s.Secret(ctx)
 	s.Suppress(ctx, "o", store.AddressHash(key, "me@example.org"), base)
 	s.Suppress(ctx, "other", store.AddressHash(key, "me@example.org"), base)
+	queueAbout(t, s, "o", "me@example.org")
+	queueAbout(t, s, "other", "me@example.org")
 	if n, err := s.EraseSupporter(ctx, "o", "me@example.org"); err != nil || n != 2 {
 		t.Fatalf("EraseSupporter: %d, %v; want 2", n, err)
 	}
+	checkOutboxLeft(t, s, "EraseSupporter(o, me)", "other/me@example.org")
 	if got, _ := s.Supporter(ctx, "o", "me@example.org"); len(got) != 0 {
 		t.Errorf("after EraseSupporter: %+v", got)
 	}
