@@ -6,6 +6,11 @@
 // than the maximum age, then marked dead for an operator to retry or drop
 // (placard outbox).
 //
+// A worker given Options.Busy yields to signing: while signatures are
+// arriving it claims nothing, leaving the database's single writer and
+// the disk to the burst, and delivers once it goes quiet (or after
+// MaxYield, one batch at a time, so mail is never starved).
+//
 // Delivery is at least once. Every attempt of a message carries the same
 // Message.ID, so receivers drop duplicates by it. The package knows
 // nothing of HTTP or SQL: deliverers do the talking, the store the
