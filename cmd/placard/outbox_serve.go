@@ -24,8 +24,13 @@ type outboxRunner struct {
 	site func() *campaign.Site
 }
 
-// newOutboxRunner builds the worker for st with serve's deliverers.
-func newOutboxRunner(c serveConfig, st store.Store, log *slog.Logger) *outboxRunner {
+// signingQuiet is how long after the committer's last batch the worker
+// still counts signing as busy and leaves the database to it.
+const signingQuiet = 200 * time.Millisecond
+
+// newOutboxRunner builds the worker for st with serve's deliverers. The
+// worker yields to committer: it claims nothing while signatures arrive.
+func newOutboxRunner(c serveConfig, st store.Store, log *slog.Logger, committer *store.Committer) *outboxRunner {
 	r := &outboxRunner{}
 	ob, ok := st.(store.Outbox)
 	if !ok {
@@ -35,14 +40,19 @@ func newOutboxRunner(c serveConfig, st store.Store, log *slog.Logger) *outboxRun
 	if len(ds) == 0 {
 		return r
 	}
-	r.w = outbox.NewWorker(ob, ds, outboxOptions(c, log))
+	o := outboxOptions(c, log)
+	if committer != nil {
+		o.Busy = func() bool { return committer.Busy(time.Now(), signingQuiet) }
+	}
+	r.w = outbox.NewWorker(ob, ds, o)
 	return r
 }
 
 // outboxOptions are the worker's settings: the defaults, except that
-// PLACARD_OUTBOX_LEASE and PLACARD_OUTBOX_FIRST_RETRY (durations such as
-// 5s) shorten how long a killed instance's claims stay taken and the
-// first wait after a failure. Tests use them to see a crash recovered in
+// PLACARD_OUTBOX_LEASE, PLACARD_OUTBOX_FIRST_RETRY and
+// PLACARD_OUTBOX_MAX_YIELD (durations such as 5s) shorten how long a
+// killed instance's claims stay taken, the first wait after a failure and
+// the longest the worker leaves the database to a burst of signing. Tests use them to see a crash recovered in
 // seconds rather than minutes.
 func outboxOptions(c serveConfig, log *slog.Logger) outbox.Options {
 	o := outbox.Options{Log: log}
@@ -52,7 +62,7 @@ func outboxOptions(c serveConfig, log *slog.Logger) outbox.Options {
 	for _, v := range []struct {
 		name string
 		d    *time.Duration
-	}{{"PLACARD_OUTBOX_LEASE", &o.Lease}, {"PLACARD_OUTBOX_FIRST_RETRY", &o.FirstRetry}} {
+	}{{"PLACARD_OUTBOX_LEASE", &o.Lease}, {"PLACARD_OUTBOX_FIRST_RETRY", &o.FirstRetry}, {"PLACARD_OUTBOX_MAX_YIELD", &o.MaxYield}} {
 		s := c.getenv(v.name)
 		if s == "" {
 			continue

@@ -246,7 +246,10 @@ func TestWebhooksSurviveKill(t *testing.T) {
 func webhookCrash(t *testing.T, bin, db string) {
 	r := newHookReceiver(t)
 	dir := webhookCampaigns(t, r.srv.URL)
-	env := []string{"BAY_HOOK_SECRET=" + hookSecret, "PLACARD_OUTBOX_LEASE=2s", "PLACARD_OUTBOX_FIRST_RETRY=1s"}
+	env := []string{"BAY_HOOK_SECRET=" + hookSecret, "PLACARD_OUTBOX_LEASE=2s", "PLACARD_OUTBOX_FIRST_RETRY=1s",
+		// Deliveries yield to the burst below for at most this long, so
+		// some are in flight at the kill.
+		"PLACARD_OUTBOX_MAX_YIELD=1s"}
 	srv := startProcessIn(t, bin, dir, db, env, "--dev")
 	f := loadForm(t, srv.base, petitionRef)
 

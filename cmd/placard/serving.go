@@ -86,7 +86,7 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 		ln.Close()
 		return err
 	}
-	deliveries := newOutboxRunner(c, st, log)
+	deliveries := newOutboxRunner(c, st, log, committer)
 	var srv *web.Server
 	// The reloader's server is set below, before any request arrives.
 	rl := &reloader{dir: c.campaigns, log: log}

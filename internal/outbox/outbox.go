@@ -6,6 +6,11 @@
 // than the maximum age, then marked dead for an operator to retry or drop
 // (placard outbox).
 //
+// A worker given Options.Busy yields to signing: while signatures are
+// arriving it claims nothing, leaving the database's single writer and
+// the disk to the burst, and delivers once it goes quiet (or after
+// MaxYield, one batch at a time, so mail is never starved).
+//
 // Delivery is at least once. Every attempt of a message carries the same
 // Message.ID, so receivers drop duplicates by it. The package knows
 // nothing of HTTP or SQL: deliverers do the talking, the store the
@@ -91,6 +96,16 @@ type Options struct {
 	// Idle is how often the worker looks for due messages when it has
 	// not been woken (default 2 s).
 	Idle time.Duration
+	// Busy, if set, reports whether signatures are arriving right now
+	// (store.Committer.Busy). While it does, the worker claims nothing,
+	// so the burst keeps the database's writer and disk to itself; it
+	// looks again every YieldPoll, and after MaxYield of yielding it
+	// delivers one batch anyway, so mail is never starved.
+	Busy func() bool
+	// YieldPoll is how often a yielding worker looks again (default
+	// 100 ms); MaxYield is the longest it yields before delivering one
+	// batch (default 30 s).
+	YieldPoll, MaxYield time.Duration
 	// Log receives one line per failed attempt and dead message.
 	Log *slog.Logger
 	// Now is the clock (default time.Now); tests set it.
@@ -125,6 +140,12 @@ func (o *Options) fill() {
 	if o.Idle <= 0 {
 		o.Idle = 2 * time.Second
 	}
+	if o.YieldPoll <= 0 {
+		o.YieldPoll = 100 * time.Millisecond
+	}
+	if o.MaxYield <= 0 {
+		o.MaxYield = 30 * time.Second
+	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
@@ -151,6 +172,10 @@ type Worker struct {
 	kinds map[string]Deliverer
 	opts  Options
 	wake  chan struct{}
+
+	// yielding is when the worker began leaving the writer to signing
+	// (zero: it is not yielding). Only Run's goroutine touches it.
+	yielding time.Time
 }
 
 // NewWorker returns a worker for ob delivering each kind of message
@@ -188,7 +213,12 @@ func (w *Worker) Run(ctx context.Context) error {
 		case <-t.C:
 		case <-w.wake:
 		}
+		wait := w.opts.Idle
 		for {
+			if !w.mayClaim() {
+				wait = w.opts.YieldPoll
+				break
+			}
 			n, err := w.Once(ctx)
 			if err != nil && ctx.Err() == nil {
 				w.opts.Log.Warn("outbox: claiming messages failed; trying again shortly", "err", err)
@@ -204,8 +234,28 @@ func (w *Worker) Run(ctx context.Context) error {
 			default:
 			}
 		}
-		t.Reset(w.opts.Idle)
+		t.Reset(wait)
 	}
+}
+
+// mayClaim reports whether the worker may claim a batch now: signing is
+// quiet (Options.Busy), or the worker has yielded for MaxYield already, in
+// which case it claims once and starts yielding afresh.
+func (w *Worker) mayClaim() bool {
+	if w.opts.Busy == nil || !w.opts.Busy() {
+		w.yielding = time.Time{}
+		return true
+	}
+	now := w.opts.Now()
+	if w.yielding.IsZero() {
+		w.yielding = now
+		return false
+	}
+	if now.Sub(w.yielding) >= w.opts.MaxYield {
+		w.yielding = now
+		return true
+	}
+	return false
 }
 
 // Once claims one batch of due messages, delivers them side by side and

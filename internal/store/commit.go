@@ -50,6 +50,7 @@ type Committer struct {
 	done   chan struct{} // closed when the writer has drained and exited
 
 	batches, signatures atomic.Int64 // committed transactions and their signatures
+	lastCommit          atomic.Int64 // when the last batch ended, Unix nanoseconds (0: never)
 
 	// sigs is the writer's buffer for a batch's signatures, reused from
 	// batch to batch (only the writer goroutine touches it) and cleared
@@ -203,6 +204,18 @@ func (c *Committer) run() {
 	}
 }
 
+// Busy reports whether signatures are arriving: some wait in the queue, or
+// a batch ended less than quiet before now. Background writers (the
+// outbox's deliveries) check it to leave the single writer and the disk to
+// signing during a burst. It takes no lock.
+func (c *Committer) Busy(now time.Time, quiet time.Duration) bool {
+	if len(c.queue) > 0 {
+		return true
+	}
+	last := c.lastCommit.Load()
+	return last != 0 && now.Sub(time.Unix(0, last)) < quiet
+}
+
 // commit takes the batch's live requests and stores them. If the
 // transaction as a whole fails and held several signatures, each is retried
 // in a transaction of its own, so one signature the database refuses cannot
@@ -247,6 +260,8 @@ func (c *Committer) add(reqs []*request) (err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), c.opts.CommitTimeout)
 	defer cancel()
 	results, err := c.s.AddSignatures(ctx, sigs)
+	// Before any signer hears back, so a signer that returns sees it.
+	c.lastCommit.Store(time.Now().UnixNano())
 	if err != nil {
 		return fmt.Errorf("store: committing %d signature(s): %w", len(sigs), err)
 	}

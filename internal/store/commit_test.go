@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
@@ -150,5 +151,24 @@ func TestCommitterSurvivesPanic(t *testing.T) {
 	}
 	if err := c.Sign(context.Background(), sig("after@x")); err != nil {
 		t.Errorf("signature after a panic: got %v, want nil", err)
+	}
+}
+
+// TestCommitterBusy checks that the committer counts as busy for quiet
+// after a batch ends, and not before its first.
+func TestCommitterBusy(t *testing.T) {
+	c := store.NewCommitter(&fakeStore{seen: map[string]bool{}}, store.CommitterOptions{})
+	defer c.Close()
+	if c.Busy(time.Now(), time.Hour) {
+		t.Fatal("a committer that never committed is busy")
+	}
+	if err := c.Sign(context.Background(), sig("a@example.org")); err != nil {
+		t.Fatal(err)
+	}
+	if !c.Busy(time.Now(), time.Hour) {
+		t.Error("not busy within the quiet window after a commit")
+	}
+	if c.Busy(time.Now().Add(2*time.Hour), time.Hour) {
+		t.Error("still busy after the quiet window")
 	}
 }
