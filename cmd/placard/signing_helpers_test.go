@@ -5,13 +5,14 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"github.com/placard/placard/internal/formtoken"
 	"io"
 	"net/http"
 	"net/url"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync/atomic"
+	"sync"
 	"testing"
 	"time"
 
@@ -204,13 +205,24 @@ func (f signForm) ref() string {
 	return strings.TrimPrefix(p, "/")
 }
 
-// minted makes every agedToken distinct: each is one second older than the
-// last, counting back from mintBase (a base that moved with the clock could
-// give two the same second).
+// minted makes agedTokens distinct: for each campaign ref, each is one
+// second older than the last, counting back from mintBase (a base that
+// moved with the clock could give two the same second). The count wraps
+// after mintSpan seconds, so however many signatures a package's tests
+// make (a burst test alone makes tens of thousands), no token is ever
+// older than formtoken.MaxAge: one global count going back a second per
+// token crossed 24 h once enough bursts had run, and a later test's
+// signature was refused as "opened a long time ago". A repeat needs
+// mintSpan tokens for one campaign in one test's server.
 var (
-	minted   atomic.Int64
+	mintMu   sync.Mutex
+	minted   = map[string]int64{}
 	mintBase = time.Now().Add(-10 * time.Second)
 )
+
+// mintSpan is how many distinct ages agedToken uses per ref: 20 h of
+// seconds, leaving 4 h of MaxAge for the test run's own duration.
+const mintSpan = 20 * 3600
 
 // agedToken is a token for the campaign ref ("org/slug") of a server run
 // with PLACARD_SECRET=abuseSecret, old enough to sign at once and distinct
@@ -218,7 +230,11 @@ var (
 // a token signs once per client): tests mint one per signature rather than
 // sleeping for a form's token to age or reusing it.
 func agedToken(ref string) string {
-	return mintToken(ref, mintBase.Add(-time.Duration(minted.Add(1))*time.Second))
+	mintMu.Lock()
+	minted[ref]++
+	n := minted[ref]
+	mintMu.Unlock()
+	return mintToken(ref, mintBase.Add(-time.Duration(1+(n-1)%mintSpan)*time.Second))
 }
 
 // postForm posts values as a same-origin browser form submission and
@@ -431,4 +447,22 @@ func fileSignatories(t *testing.T, ref string) int {
 		}
 	}
 	return n
+}
+
+// TestAgedTokensStayYoungEnough: however many tokens the tests mint, each
+// one still signs. It failed when one global count aged every new token by
+// another second, past formtoken.MaxAge after 86,400 of them.
+func TestAgedTokensStayYoungEnough(t *testing.T) {
+	const ref = "aged/only-this-test"
+	signer := formtoken.New([]byte(abuseSecret))
+	n := int(formtoken.MaxAge/time.Second) * 11 / 10
+	for i := 1; i <= n; i++ {
+		tok := agedToken(ref)
+		if i%5000 != 0 && i < n-10 {
+			continue
+		}
+		if p, _ := signer.Check(ref, tok, time.Now()); p != formtoken.OK {
+			t.Fatalf("token %d: %v, want OK", i, p)
+		}
+	}
 }
