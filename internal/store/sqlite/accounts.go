@@ -11,9 +11,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/placard/placard/internal/accounts"
-	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
-	"github.com/placard/placard/internal/store/internal/tally"
 )
 
 var _ store.Accounts = (*DB)(nil)
@@ -360,23 +358,8 @@ func (db *DB) EraseIn(ctx context.Context, org, email string) (_ int, err error)
 		return 0, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `DELETE FROM signatures WHERE email = ? AND org = ? RETURNING org, campaign, kind, status`, email, org)
+	ds, n, err := deleteSignatures(ctx, tx, "email = ? AND org = ?", email, org)
 	if err != nil {
-		return 0, err
-	}
-	var ds tally.Deltas
-	n := 0
-	for rows.Next() {
-		var o, campaign, kind, status string
-		if err := rows.Scan(&o, &campaign, &kind, &status); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		ds.Add(tally.Key{Org: o, Campaign: campaign}, tally.Delta{}.Sub(tally.Of(signing.Kind(kind), signing.Status(status))))
-		n++
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, err
 	}
 	// The address's undelivered messages in org go too (store.Outbox).

@@ -135,23 +135,8 @@ func (db *DB) eraseWhere(ctx context.Context, also func(*sql.Tx) (int64, error),
 		return 0, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `DELETE FROM signatures WHERE `+where+` RETURNING org, campaign, kind, status`, args...)
+	ds, n, err := deleteSignatures(ctx, tx, where, args...)
 	if err != nil {
-		return 0, err
-	}
-	var ds tally.Deltas
-	n := 0
-	for rows.Next() {
-		var org, campaign, kind, status string
-		if err := rows.Scan(&org, &campaign, &kind, &status); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		ds.Add(tally.Key{Org: org, Campaign: campaign}, tally.Delta{}.Sub(tally.Of(signing.Kind(kind), signing.Status(status))))
-		n++
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, err
 	}
 	var more int64

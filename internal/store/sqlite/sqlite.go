@@ -902,23 +902,8 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM mail_suppressions WHERE address_hash = ?`, h[:]); err != nil {
 		return 0, err
 	}
-	rows, err := tx.QueryContext(ctx, `DELETE FROM signatures WHERE email = ? RETURNING org, campaign, kind, status`, email)
+	ds, n, err := deleteSignatures(ctx, tx, "email = ?", email)
 	if err != nil {
-		return 0, err
-	}
-	var ds tally.Deltas
-	n := 0
-	for rows.Next() {
-		var org, campaign, kind, status string
-		if err := rows.Scan(&org, &campaign, &kind, &status); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		ds.Add(tally.Key{Org: org, Campaign: campaign}, tally.Delta{}.Sub(tally.Of(signing.Kind(kind), signing.Status(status))))
-		n++
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, err
 	}
 	if err := applyDeltas(ctx, tx, tallyStmt, &ds); err != nil {
@@ -1043,4 +1028,27 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 		return 0, err
 	}
 	return n, db.wipe(ctx)
+}
+
+// deleteSignatures deletes the signatures matching where (a condition on
+// the signatures table with ? placeholders for args) in tx and returns the
+// tally deltas their removal makes and how many went. Erase, EraseIn and
+// the supporter's own erasure share it.
+func deleteSignatures(ctx context.Context, tx *sql.Tx, where string, args ...any) (tally.Deltas, int, error) {
+	rows, err := tx.QueryContext(ctx, `DELETE FROM signatures WHERE `+where+` RETURNING org, campaign, kind, status`, args...)
+	if err != nil {
+		return tally.Deltas{}, 0, err
+	}
+	defer rows.Close()
+	var ds tally.Deltas
+	n := 0
+	for rows.Next() {
+		var org, campaign, kind, status string
+		if err := rows.Scan(&org, &campaign, &kind, &status); err != nil {
+			return tally.Deltas{}, 0, err
+		}
+		ds.Add(tally.Key{Org: org, Campaign: campaign}, tally.Delta{}.Sub(tally.Of(signing.Kind(kind), signing.Status(status))))
+		n++
+	}
+	return ds, n, rows.Err()
 }
