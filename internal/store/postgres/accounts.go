@@ -10,9 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/placard/placard/internal/accounts"
-	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
-	"github.com/placard/placard/internal/store/internal/tally"
 )
 
 var _ store.Accounts = (*DB)(nil)
@@ -333,25 +331,11 @@ func (db *DB) EraseIn(ctx context.Context, org, email string) (_ int, err error)
 	defer failed(&err, "erasing signatures")
 	n := 0
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `DELETE FROM signatures WHERE email = $1 AND org = $2 RETURNING org, campaign, kind, status`, email, org)
+		ds, k, err := deleteSignatures(ctx, tx, "email = $1 AND org = $2", email, org)
 		if err != nil {
 			return err
 		}
-		var ds tally.Deltas
-		n = 0
-		for rows.Next() {
-			var o, campaign, kind, status string
-			if err := rows.Scan(&o, &campaign, &kind, &status); err != nil {
-				rows.Close()
-				return err
-			}
-			ds.Add(tally.Key{Org: o, Campaign: campaign}, tally.Delta{}.Sub(tally.Of(signing.Kind(kind), signing.Status(status))))
-			n++
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
+		n = k
 		// The address's undelivered messages in org go too (store.Outbox).
 		if _, err := tx.Exec(ctx, `DELETE FROM outbox WHERE org = $1 AND email = $2`, org, email); err != nil {
 			return err

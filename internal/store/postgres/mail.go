@@ -104,25 +104,11 @@ func (db *DB) eraseWhere(ctx context.Context, also func(pgx.Tx) (int64, error), 
 	n := 0
 	var more int64
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `DELETE FROM signatures WHERE `+where+` RETURNING org, campaign, kind, status`, args...)
+		ds, k, err := deleteSignatures(ctx, tx, where, args...)
 		if err != nil {
 			return err
 		}
-		var ds tally.Deltas
-		n = 0
-		for rows.Next() {
-			var org, campaign, kind, status string
-			if err := rows.Scan(&org, &campaign, &kind, &status); err != nil {
-				rows.Close()
-				return err
-			}
-			ds.Add(tally.Key{Org: org, Campaign: campaign}, tally.Delta{}.Sub(tally.Of(signing.Kind(kind), signing.Status(status))))
-			n++
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
+		n = k
 		if also != nil {
 			if more, err = also(tx); err != nil {
 				return err

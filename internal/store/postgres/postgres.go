@@ -545,25 +545,11 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 		if _, err := tx.Exec(ctx, `DELETE FROM mail_suppressions WHERE address_hash = $1`, h[:]); err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, `DELETE FROM signatures WHERE email = $1 RETURNING org, campaign, kind, status`, email)
+		ds, k, err := deleteSignatures(ctx, tx, "email = $1", email)
 		if err != nil {
 			return err
 		}
-		var ds tally.Deltas
-		n = 0
-		for rows.Next() {
-			var org, campaign, kind, status string
-			if err := rows.Scan(&org, &campaign, &kind, &status); err != nil {
-				rows.Close()
-				return err
-			}
-			ds.Add(tally.Key{Org: org, Campaign: campaign}, tally.Delta{}.Sub(tally.Of(signing.Kind(kind), signing.Status(status))))
-			n++
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
+		n = k
 		if err := eraseOrganisers(ctx, tx, email); err != nil { // accounts.go
 			return err
 		}
@@ -656,4 +642,27 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 		return 0, err
 	}
 	return n, db.wipe(ctx)
+}
+
+// deleteSignatures deletes the signatures matching where (a condition on
+// the signatures table with $n placeholders for args) in tx and returns the
+// tally deltas their removal makes and how many went. Erase, EraseIn and
+// the supporter's own erasure share it.
+func deleteSignatures(ctx context.Context, tx pgx.Tx, where string, args ...any) (tally.Deltas, int, error) {
+	rows, err := tx.Query(ctx, `DELETE FROM signatures WHERE `+where+` RETURNING org, campaign, kind, status`, args...)
+	if err != nil {
+		return tally.Deltas{}, 0, err
+	}
+	defer rows.Close()
+	var ds tally.Deltas
+	n := 0
+	for rows.Next() {
+		var org, campaign, kind, status string
+		if err := rows.Scan(&org, &campaign, &kind, &status); err != nil {
+			return tally.Deltas{}, 0, err
+		}
+		ds.Add(tally.Key{Org: org, Campaign: campaign}, tally.Delta{}.Sub(tally.Of(signing.Kind(kind), signing.Status(status))))
+		n++
+	}
+	return ds, n, rows.Err()
 }
