@@ -56,6 +56,7 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 	if c.dev || c.watch {
 		loaded = fingerprint(c.campaigns)
 	}
+	sums := sumFolders(c.campaigns) // what a reload compares (adopt.go)
 	site, startProblems, err := loadServeSite(c.campaigns, c.dev, stderr, log)
 	if err != nil {
 		return err
@@ -89,7 +90,7 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 	deliveries := newOutboxRunner(c, st, log, committer)
 	var srv *web.Server
 	// The reloader's server is set below, before any request arrives.
-	rl := &reloader{dir: c.campaigns, log: log}
+	rl := &reloader{dir: c.campaigns, log: log, sums: sums}
 	admin, err := c.console(base, log, st, deliveries, func() *web.Server { return srv }, rl.reload) // serve_admin.go
 	if err != nil {
 		ln.Close()

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/placard/placard/internal/campaign"
+)
+
+// TestAdoptKeepsUnchangedOrgs: a reload hands the site builder the
+// organisations loaded before wherever their folder reads the same bytes,
+// and the fresh copy where a file changed; a change to the site's own
+// settings (site.yaml) keeps none, so every page is built again.
+func TestAdoptKeepsUnchangedOrgs(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("../../campaigns")); err != nil {
+		t.Fatal(err)
+	}
+	load := func() (*campaign.Site, folderSums) {
+		sums := sumFolders(dir)
+		loaded, problems := campaign.Load(dir)
+		if problems.HasErrors() {
+			t.Fatal(problems.Errors())
+		}
+		return loaded, sums
+	}
+	first, firstSums := load()
+	if len(first.Orgs) < 2 {
+		t.Fatalf("the examples have %d organisations: too few to tell", len(first.Orgs))
+	}
+
+	// Nothing changed: every organisation and the settings are the ones
+	// loaded before.
+	again, againSums := load()
+	same := adopt(first, firstSums, again, againSums)
+	for _, o := range first.Orgs {
+		if same.Org(o.Slug) != o {
+			t.Errorf("%s was not kept though its files did not change", o.Slug)
+		}
+	}
+	if same.Config != first.Config {
+		t.Error("the site's settings were not kept though site.yaml did not change")
+	}
+
+	// One campaign file changed.
+	changedOrg := first.Orgs[0].Slug
+	file := first.Orgs[0].Campaigns[0].File
+	appendTo(t, file, "\n# an organiser's note\n")
+	next, nextSums := load()
+	mixed := adopt(first, firstSums, next, nextSums)
+	for _, o := range first.Orgs {
+		got := mixed.Org(o.Slug)
+		switch {
+		case o.Slug == changedOrg && got != next.Org(o.Slug):
+			t.Errorf("%s changed but its new load was not used", o.Slug)
+		case o.Slug != changedOrg && got != o:
+			t.Errorf("%s was not kept though its files did not change", o.Slug)
+		}
+	}
+	if len(mixed.Orgs) != len(next.Orgs) {
+		t.Errorf("the site has %d organisations, the files %d", len(mixed.Orgs), len(next.Orgs))
+	}
+
+	// site.yaml is new: nothing is kept.
+	appendTo(t, filepath.Join(dir, "site.yaml"), "name: Our campaigns\n")
+	last, lastSums := load()
+	if got := adopt(next, nextSums, last, lastSums); got != last {
+		t.Error("organisations were kept though site.yaml changed")
+	}
+}
+
+// appendTo adds text at the end of file, creating it if need be.
+func appendTo(t *testing.T, file, text string) {
+	t.Helper()
+	f, err := os.OpenFile(file, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString(text); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
