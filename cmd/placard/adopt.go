@@ -104,14 +104,17 @@ func siteSum(sums folderSums, site *campaign.Site) [sha256.Size]byte {
 // from the snapshot serving as they are (internal/site/reuseorg.go), and
 // the copies just parsed are dropped at once, so a reload of unchanged
 // files holds almost nothing twice. Otherwise next is returned as it is.
+//
+// An organisation whose campaigns name another's as related is kept only
+// with that other one (its pages show the other's campaigns); the
+// organisations loaded afresh have their related campaigns pointed at the
+// kept ones. Nothing prev holds is written to: it is serving.
 func adopt(prev *campaign.Site, prevSums folderSums, next *campaign.Site, sums folderSums) *campaign.Site {
 	if prev == nil || next == nil || prevSums == nil || siteSum(prevSums, prev) != siteSum(sums, next) {
 		return next
 	}
-	orgs := make([]*campaign.Org, len(next.Orgs))
-	adopted := 0
-	for i, o := range next.Orgs {
-		orgs[i] = o
+	kept := map[string]*campaign.Org{}
+	for _, o := range next.Orgs {
 		old := prev.Org(o.Slug)
 		if old == nil {
 			continue
@@ -119,22 +122,61 @@ func adopt(prev *campaign.Site, prevSums folderSums, next *campaign.Site, sums f
 		was, ok1 := prevSums[o.Slug]
 		now, ok2 := sums[o.Slug]
 		if ok1 && ok2 && was == now {
-			orgs[i] = old
-			adopted++
+			kept[o.Slug] = old
 		}
 	}
-	if adopted == 0 {
+	for changed := true; changed; {
+		changed = false
+		for slug, old := range kept {
+			for _, dep := range old.Depends() {
+				if kept[dep] == nil {
+					delete(kept, slug)
+					changed = true
+					break
+				}
+			}
+		}
+	}
+	if len(kept) == 0 {
 		return next
 	}
-	site := campaign.NewSite(orgs)
-	site.Config = next.Config
+	orgs := make([]*campaign.Org, len(next.Orgs))
+	for i, o := range next.Orgs {
+		if old := kept[o.Slug]; old != nil {
+			orgs[i] = old
+			continue
+		}
+		orgs[i] = o
+		pointRelated(o, kept)
+	}
+	config := next.Config
 	def, prevDef := next.Config.DefaultOrg(), prev.Config.DefaultOrg()
-	if def == nil && prevDef == nil || def != nil && site.Org(def.Slug) == prevDef {
-		site.Config = prev.Config
-	} else if def != nil && site.Org(def.Slug) != def {
+	switch {
+	case def == nil && prevDef == nil, def != nil && kept[def.Slug] != nil && kept[def.Slug] == prevDef:
+		config = prev.Config
+	case def != nil && kept[def.Slug] != nil:
 		// next's settings name next's own copy of the default
-		// organisation, which was not kept.
+		// organisation, which is not kept.
 		return next
 	}
-	return site
+	return campaign.SiteOf(orgs, config)
+}
+
+// pointRelated points the related campaigns of o, loaded afresh, that
+// belong to a kept organisation at that organisation's own campaign.
+func pointRelated(o *campaign.Org, kept map[string]*campaign.Org) {
+	for _, lang := range o.Langs() {
+		for _, c := range o.In(lang).Campaigns {
+			for i, r := range c.Related {
+				if r.Target == nil || r.Target.Org == nil {
+					continue
+				}
+				if old := kept[r.Target.Org.Slug]; old != nil && old != r.Target.Org {
+					if t := old.Campaign(r.Target.Slug); t != nil {
+						c.Related[i].Target = t
+					}
+				}
+			}
+		}
+	}
 }

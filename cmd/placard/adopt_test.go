@@ -43,18 +43,18 @@ func TestAdoptKeepsUnchangedOrgs(t *testing.T) {
 		t.Error("the site's settings were not kept though site.yaml did not change")
 	}
 
-	// One campaign file changed.
-	changedOrg := first.Orgs[0].Slug
-	file := first.Orgs[0].Campaigns[0].File
-	appendTo(t, file, "\n# an organiser's note\n")
+	// One campaign file changed: its organisation is the new load, and so
+	// is common-table, whose letter names that campaign as related.
+	appendTo(t, filepath.Join(dir, "orrin-delta-network", "stand-with-delta-responders.yaml"), "\n# an organiser's note\n")
 	next, nextSums := load()
 	mixed := adopt(first, firstSums, next, nextSums)
+	fresh := map[string]bool{"orrin-delta-network": true, "common-table": true}
 	for _, o := range first.Orgs {
 		got := mixed.Org(o.Slug)
 		switch {
-		case o.Slug == changedOrg && got != next.Org(o.Slug):
-			t.Errorf("%s changed but its new load was not used", o.Slug)
-		case o.Slug != changedOrg && got != o:
+		case fresh[o.Slug] && got != next.Org(o.Slug):
+			t.Errorf("%s changed, or names a campaign that did, but its new load was not used", o.Slug)
+		case !fresh[o.Slug] && got != o:
 			t.Errorf("%s was not kept though its files did not change", o.Slug)
 		}
 	}
@@ -62,10 +62,30 @@ func TestAdoptKeepsUnchangedOrgs(t *testing.T) {
 		t.Errorf("the site has %d organisations, the files %d", len(mixed.Orgs), len(next.Orgs))
 	}
 
+	// shared-shore's campaign now names one of orrin-delta-network's as
+	// related: shared-shore is loaded afresh, and its related campaign is
+	// the kept organisation's own, not the copy just parsed.
+	appendTo(t, filepath.Join(dir, "shared-shore", "keep-the-library-open-late.yaml"),
+		"\nrelated:\n  - campaign: orrin-delta-network/stand-with-delta-responders\n")
+	third, thirdSums := load()
+	kept := adopt(next, nextSums, third, thirdSums)
+	if kept.Org("orrin-delta-network") != next.Org("orrin-delta-network") {
+		t.Fatal("orrin-delta-network was not kept though its files did not change")
+	}
+	if kept.Org("shared-shore") != third.Org("shared-shore") {
+		t.Fatal("shared-shore changed but its new load was not used")
+	}
+	related := kept.Org("shared-shore").Campaign("keep-the-library-open-late").Related
+	want := next.Org("orrin-delta-network").Campaign("stand-with-delta-responders")
+	if len(related) != 1 || related[0].Target != want {
+		t.Errorf("shared-shore's related campaign is not the kept organisation's own: %+v", related)
+	}
+	next, nextSums = third, thirdSums
+
 	// site.yaml is new: nothing is kept.
 	appendTo(t, filepath.Join(dir, "site.yaml"), "name: Our campaigns\n")
 	last, lastSums := load()
-	if got := adopt(next, nextSums, last, lastSums); got != last {
+	if got := adopt(kept, nextSums, last, lastSums); got != last {
 		t.Error("organisations were kept though site.yaml changed")
 	}
 }

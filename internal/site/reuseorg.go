@@ -78,14 +78,37 @@ func owner(p string) string {
 	return rest
 }
 
-// canTake reports whether o is unchanged since prev (see above), so that
-// b may take its pages from prev (takeOrgs) instead of building them.
-func (b *builder) canTake(prev *Snapshot, site *campaign.Site, o *campaign.Org) bool {
-	if prev == nil || prev.Site == nil || prev.Site.Config != site.Config || !sameOptions(prev.opt, b.opt) {
-		return false
+// takeable lists by slug the organisations of site unchanged since prev
+// (see above), whose pages b may take from prev (takeOrgs) instead of
+// building them: those whose related campaigns (Org.Depends) belong to
+// such organisations too.
+func (b *builder) takeable(prev *Snapshot, site *campaign.Site) map[string]bool {
+	ok := map[string]bool{}
+	if prev == nil || prev.Site == nil || site == nil || prev.Site.Config != site.Config || !sameOptions(prev.opt, b.opt) {
+		return ok
 	}
-	was, ok := prev.orgs[o.Slug]
-	return ok && was.org == o && was.times == timeStates(o, b.opt.Now())
+	now := b.opt.Now()
+	for _, o := range site.Orgs {
+		if was, in := prev.orgs[o.Slug]; in && was.org == o && was.times == timeStates(o, now) {
+			ok[o.Slug] = true
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, o := range site.Orgs {
+			if !ok[o.Slug] {
+				continue
+			}
+			for _, dep := range o.Depends() {
+				if !ok[dep] {
+					delete(ok, o.Slug)
+					changed = true
+					break
+				}
+			}
+		}
+	}
+	return ok
 }
 
 // takeOrgs adds to b's snapshot every page, file and record prev made

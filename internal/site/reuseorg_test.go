@@ -109,8 +109,7 @@ func TestRebuildRendersChangedOrg(t *testing.T) {
 			orgs[i] = before.Org(o.Slug)
 		}
 	}
-	mixed := campaign.NewSite(orgs)
-	mixed.Config = before.Config
+	mixed := campaign.SiteOf(orgs, before.Config)
 	second, err := Compile(opt, md, mixed, first)
 	if err != nil {
 		t.Fatal(err)

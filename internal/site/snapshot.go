@@ -406,6 +406,7 @@ func (b *builder) addPages(site *campaign.Site) error {
 	if site == nil {
 		return nil
 	}
+	takeable := b.takeable(b.prev, site)
 	for _, o := range site.Orgs {
 		// Serve every file the loader read for the organisation, so even a
 		// file only Markdown links to has its hashed address.
@@ -417,7 +418,7 @@ func (b *builder) addPages(site *campaign.Site) error {
 		for _, p := range paths {
 			b.assetURL(o, o.Assets[p])
 		}
-		if b.canTake(b.prev, site, o) {
+		if takeable[o.Slug] {
 			b.taken[o.Slug] = true
 			continue
 		}
