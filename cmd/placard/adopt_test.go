@@ -1,11 +1,13 @@
 package main
 
 import (
+	"log/slog"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/web"
 )
 
 // TestAdoptKeepsUnchangedOrgs: a reload hands the site builder the
@@ -102,5 +104,46 @@ func appendTo(t *testing.T, file, text string) {
 	}
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestReloadUnchangedParsesNothing: a reload of files that did not change
+// serves the site loaded before (nothing parsed again), and one after an
+// edit serves a new site keeping the unchanged organisations.
+func TestReloadUnchangedParsesNothing(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("../../campaigns")); err != nil {
+		t.Fatal(err)
+	}
+	rl := &reloader{dir: dir, log: slog.New(slog.DiscardHandler), sums: sumFolders(dir)}
+	loaded, problems := campaign.Load(dir)
+	if problems.HasErrors() {
+		t.Fatal(problems.Errors())
+	}
+	srv, err := web.New(web.Config{BaseURL: "https://act.example.org"}, loaded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rl.srv = srv
+	rl.site.Store(loaded)
+	if !rl.reload("test") {
+		t.Fatal("the reload failed")
+	}
+	if rl.site.Load() != loaded || srv.CurrentSite() != loaded {
+		t.Error("a reload of unchanged files loaded them again")
+	}
+	appendTo(t, filepath.Join(dir, "shared-shore", "keep-the-library-open-late.yaml"), "\n# an edit\n")
+	if !rl.reload("test") {
+		t.Fatal("the reload failed")
+	}
+	now := rl.site.Load()
+	if now == loaded || srv.CurrentSite() != now {
+		t.Fatal("a reload after an edit did not serve the new files")
+	}
+	if now.Org("shared-shore") == loaded.Org("shared-shore") {
+		t.Error("the edited organisation was not loaded again")
+	}
+	if now.Org("northgate-tenants") != loaded.Org("northgate-tenants") {
+		t.Error("an unchanged organisation was loaded again instead of kept")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -31,7 +32,8 @@ type reloader struct {
 	mu  sync.Mutex // one reload at a time, whoever asked
 	// site is the site serving now, for the daily retention purge.
 	site atomic.Pointer[campaign.Site]
-	// sums are the files' digests when site was loaded (adopt.go).
+	// sums are the files' digests when site was loaded (adopt.go); nil
+	// when the files loaded had problems (serve --dev).
 	sums folderSums
 }
 
@@ -70,6 +72,18 @@ func withinLimit(headroom float64, f func()) {
 // loadAndSwap is reload's work, under rl.mu.
 func (rl *reloader) loadAndSwap(why string) bool {
 	sums := sumFolders(rl.dir) // before loading: see sumFolders
+	if prev := rl.site.Load(); prev != nil && rl.sums != nil && maps.Equal(sums, rl.sums) {
+		// Not a byte changed since the last good load: nothing to parse.
+		// The build still runs, taking every page that has not come to
+		// its close_at or publish_at from the snapshot serving.
+		if err := rl.srv.SetSite(prev); err != nil {
+			rl.log.Error("reload failed; still serving the last good version", "reason", why, "err", err)
+			return false
+		}
+		orgs, camps := siteCounts(prev)
+		rl.log.Info("reloaded", "reason", why, "campaigns", rl.dir, "organisations", orgs, "campaign_pages", camps, "unchanged", true)
+		return true
+	}
 	site, problems := campaign.Load(rl.dir)
 	if problems.HasErrors() {
 		for _, p := range problems.Errors() {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -25,6 +26,8 @@ import (
 // reload, and the CPU seconds of each. PLACARD_SCALE_PROFILE, when set, is
 // a folder to write the CPU profiles of the start and the reload to. It is
 // skipped without PLACARD_SCALE_DIR: a measuring tool, not a check.
+// PLACARD_SCALE_TOUCH=ORG/FILE.yaml changes that file in the folder before
+// the reload (and puts it back after).
 func TestScaleReload(t *testing.T) {
 	dir := os.Getenv("PLACARD_SCALE_DIR")
 	if dir == "" {
@@ -96,6 +99,18 @@ func TestScaleReload(t *testing.T) {
 			}
 		}
 	})
+	if touch := os.Getenv("PLACARD_SCALE_TOUCH"); touch != "" {
+		// One campaign file changed, as an organiser's edit does.
+		f := filepath.Join(dir, touch)
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(f, append(slices.Clone(data), "\n# an edit\n"...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = os.WriteFile(f, data, 0o644) })
+	}
 	measure("reload", func() {
 		if !rl.reload("measure") {
 			t.Fatal("the reload failed")

@@ -90,7 +90,10 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 	deliveries := newOutboxRunner(c, st, log, committer)
 	var srv *web.Server
 	// The reloader's server is set below, before any request arrives.
-	rl := &reloader{dir: c.campaigns, log: log, sums: sums}
+	rl := &reloader{dir: c.campaigns, log: log}
+	if !startProblems.HasErrors() {
+		rl.sums = sums
+	}
 	admin, err := c.console(base, log, st, deliveries, func() *web.Server { return srv }, rl.reload) // serve_admin.go
 	if err != nil {
 		ln.Close()

@@ -393,6 +393,15 @@ func (b *builder) assetURL(org *campaign.Org, a *campaign.Asset) string {
 	}
 	u := b.addStatic(org.Slug+"/"+strings.TrimPrefix(path.Clean("/"+a.Path), "/"), a.Data, a.ContentType)
 	b.assetURLs[a] = u
+	// The file's bytes, once served as they are, are the response's own:
+	// the loaded copy (and every other organisation's copy of the same
+	// file) is dropped. Not for an organisation taken from the snapshot
+	// before, which is serving and already shares them.
+	if r := b.snap.Static[u]; r != nil && !b.taken[org.Slug] {
+		if kept := r.Stored(); len(kept) > 0 && len(a.Data) == len(kept) && &kept[0] != &a.Data[0] && bytes.Equal(kept, a.Data) {
+			a.Data = kept
+		}
+	}
 	return u
 }
 
@@ -406,7 +415,7 @@ func (b *builder) addPages(site *campaign.Site) error {
 	if site == nil {
 		return nil
 	}
-	takeable := b.takeable(b.prev, site)
+	b.taken = b.takeable(b.prev, site)
 	for _, o := range site.Orgs {
 		// Serve every file the loader read for the organisation, so even a
 		// file only Markdown links to has its hashed address.
@@ -418,9 +427,8 @@ func (b *builder) addPages(site *campaign.Site) error {
 		for _, p := range paths {
 			b.assetURL(o, o.Assets[p])
 		}
-		if takeable[o.Slug] {
-			b.taken[o.Slug] = true
-			continue
+		if b.taken[o.Slug] {
+			continue // takeOrgs below
 		}
 		b.built = &orgBuilt{org: o, times: timeStates(o, b.opt.Now())}
 		for _, lang := range o.Langs() {
