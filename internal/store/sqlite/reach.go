@@ -3,6 +3,7 @@ package sqlite
 import (
 	"cmp"
 	"context"
+	"crypto/subtle"
 	"database/sql"
 	"errors"
 	"math/bits"
@@ -225,14 +226,16 @@ func (db *DB) Referrals(ctx context.Context, org, campaign string, limit int) (_
 	return out, rows.Err()
 }
 
-// Referral finds a personal link by the hash of its private key.
-func (db *DB) Referral(ctx context.Context, secretHash [32]byte) (_ signing.ReferralCount, err error) {
+// Referral finds a personal link by its token and checks the hash of its
+// private key.
+func (db *DB) Referral(ctx context.Context, token string, secretHash [32]byte) (_ signing.ReferralCount, err error) {
 	defer failed(&err, "finding a personal link")
-	var c signing.ReferralCount
-	err = db.r.QueryRowContext(ctx, `SELECT org, campaign, token, signatures FROM referrals WHERE secret_hash = ?`,
-		secretHash[:]).Scan(&c.Org, &c.Campaign, &c.Token, &c.Signatures)
-	if errors.Is(err, sql.ErrNoRows) {
-		return c, store.ErrNotFound
+	c := signing.ReferralCount{Token: token}
+	var stored []byte
+	err = db.r.QueryRowContext(ctx, `SELECT org, campaign, signatures, secret_hash FROM referrals WHERE token = ?`,
+		token).Scan(&c.Org, &c.Campaign, &c.Signatures, &stored)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && subtle.ConstantTimeCompare(stored, secretHash[:]) != 1 {
+		return signing.ReferralCount{}, store.ErrNotFound
 	}
 	return c, err
 }
