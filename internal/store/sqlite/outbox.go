@@ -167,7 +167,7 @@ func (db *DB) Claim(ctx context.Context, worker string, n int, lease time.Durati
 	now := time.Now()
 	out, err := collectOutbox(db.w.QueryContext(ctx, `UPDATE outbox
 		SET not_before = ?, claimed_by = ?, attempts = attempts + 1
-		WHERE id IN (SELECT id FROM outbox INDEXED BY outbox_due
+		WHERE seq IN (SELECT seq FROM outbox INDEXED BY outbox_due
 			WHERE status = 'pending' AND not_before <= ? ORDER BY not_before LIMIT ?)
 		RETURNING `+outboxColumns, formatTime(now.Add(lease)), worker, formatTime(now), n))
 	if err != nil {
