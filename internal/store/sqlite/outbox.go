@@ -185,10 +185,14 @@ func sortEntries(es []store.OutboxEntry) {
 	})
 }
 
-// Done deletes a delivered message (store.Outbox).
-func (db *DB) Done(ctx context.Context, id string) (err error) {
-	defer failed(&err, "removing a delivered message")
-	_, err = db.w.ExecContext(ctx, `DELETE FROM outbox WHERE id = ?`, id)
+// Done deletes delivered messages in one statement (store.Outbox).
+func (db *DB) Done(ctx context.Context, ids ...string) (err error) {
+	defer failed(&err, "removing delivered messages")
+	if len(ids) == 0 {
+		return nil
+	}
+	list, args := idList(ids)
+	_, err = db.w.ExecContext(ctx, `DELETE FROM outbox WHERE id IN `+list, args...)
 	return err
 }
 
