@@ -35,6 +35,9 @@ type reloader struct {
 	// sums are the files' digests when site was loaded (adopt.go); nil
 	// when the files loaded had problems (serve --dev).
 	sums folderSums
+
+	// opts are --secret-env's names (secretenv.go).
+	opts campaign.LoadOptions
 }
 
 // reload loads and swaps in the site; why names what asked, for the log.
@@ -84,7 +87,7 @@ func (rl *reloader) loadAndSwap(why string) bool {
 		rl.log.Info("reloaded", "reason", why, "campaigns", rl.dir, "organisations", orgs, "campaign_pages", camps, "unchanged", true)
 		return true
 	}
-	site, problems := campaign.Load(rl.dir)
+	site, problems := campaign.LoadWith(rl.dir, rl.opts)
 	if problems.HasErrors() {
 		for _, p := range problems.Errors() {
 			rl.log.Warn(p.String())
