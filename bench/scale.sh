@@ -7,6 +7,9 @@
 #   env: PER_ORG=25 DURATION=5s CONNS=64 THREADS=2 READS=20 TIMEOUT=600
 #        PAGE=/northgate-tenants/tell-the-courier
 #        EXAMPLES=org,org… (copy only these example organisations; default all)
+#        EDIT=TEXT (before the reload, add a comment to the first campaign
+#        file whose path holds TEXT, such as EDIT=shared-shore-1/: a reload
+#        after one organiser's edit; default none, a reload of unchanged files)
 #
 # What it does:
 #   1. builds placard and bench/scalegen;
@@ -56,6 +59,7 @@ READS=${READS:-20}
 TIMEOUT=${TIMEOUT:-600}
 PAGE=${PAGE:-/northgate-tenants/tell-the-courier}
 EXAMPLES=${EXAMPLES:-}
+EDIT=${EDIT:-}
 
 [ $# -gt 0 ] || { echo "usage: bench/scale.sh N…   (such as bench/scale.sh 100 1000 3000 10000)" >&2; exit 2; }
 for n in "$@"; do
@@ -158,6 +162,14 @@ run() {
 
 	# reload
 	local peak_note="" reloads peak after reload_s cpu0 reload_cpu
+	if [ -n "$EDIT" ]; then
+		# One organiser's edit: a comment added to the first campaign file
+		# whose path holds EDIT.
+		local edited
+		edited=$(cd "$dir" && find . -mindepth 2 -maxdepth 2 -name '*.yaml' ! -name org.yaml | sort | grep -F -m 1 -- "$EDIT" || true)
+		[ -n "$edited" ] || { echo "bench: no campaign file matches EDIT=$EDIT" >&2; exit 1; }
+		printf '\n# an edit\n' >>"$dir/$edited"
+	fi
 	if ! echo 5 >"/proc/$server/clear_refs" 2>/dev/null; then peak_note="*" any_note=1; fi
 	reloads=$(grep -c 'msg=reloaded' "$log" || true)
 	cpu0=$(cpu_s "$server")
@@ -213,7 +225,7 @@ for n in "$@"; do
 done
 
 echo
-echo "bench: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(go env GOVERSION), PER_ORG=$PER_ORG, copies of ${EXAMPLES:-every example}, page $PAGE, wrk -t$THREADS -c$CONNS -d$DURATION, load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "bench: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(go env GOVERSION), PER_ORG=$PER_ORG, copies of ${EXAMPLES:-every example}, reload after ${EDIT:+an edit of a file matching }${EDIT:-no change}, page $PAGE, wrk -t$THREADS -c$CONNS -d$DURATION, load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "$header"
 for r in "${rows[@]}"; do echo "$r"; done
 cat <<EOF
