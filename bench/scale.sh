@@ -168,7 +168,10 @@ run() {
 		local edited
 		edited=$(cd "$dir" && find . -mindepth 2 -maxdepth 2 -name '*.yaml' ! -name org.yaml | sort | grep -F -m 1 -- "$EDIT" || true)
 		[ -n "$edited" ] || { echo "bench: no campaign file matches EDIT=$EDIT" >&2; exit 1; }
-		printf '\n# an edit\n' >>"$dir/$edited"
+		# scalegen links the examples' files: edit a copy of its own.
+		cp "$dir/$edited" "$dir/$edited.new"
+		printf '\n# an edit\n' >>"$dir/$edited.new"
+		mv "$dir/$edited.new" "$dir/$edited"
 	fi
 	if ! echo 5 >"/proc/$server/clear_refs" 2>/dev/null; then peak_note="*" any_note=1; fi
 	reloads=$(grep -c 'msg=reloaded' "$log" || true)
