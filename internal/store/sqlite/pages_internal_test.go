@@ -75,6 +75,31 @@ func (w *workload) links(n int) []signing.Referral {
 	return out
 }
 
+// walFrames empties the WAL (TRUNCATE checkpoint: the caller holds no
+// reader), runs fn, and returns how many frames fn's commits appended.
+func walFrames(t testing.TB, db *DB, fn func()) int {
+	t.Helper()
+	if err := db.wipe(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	fn()
+	var pageSize int
+	if err := db.w.QueryRow(`PRAGMA page_size`).Scan(&pageSize); err != nil {
+		t.Fatal(err)
+	}
+	var seq int
+	var name, path string
+	if err := db.w.QueryRow(`PRAGMA database_list`).Scan(&seq, &name, &path); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path + "-wal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A WAL is a 32-byte header, then a 24-byte header and a page per frame.
+	return int((fi.Size() - 32) / int64(pageSize+24))
+}
+
 // openPreloaded opens a database with the checkpointer stopped, holding
 // pagesPreload signatures and links of the workload.
 func openPreloaded(t testing.TB) (*DB, *workload) {
