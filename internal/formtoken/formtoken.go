@@ -271,12 +271,27 @@ func NewClaims(secret []byte, tokenLen, keyLen int, once OnceFunc) *Claims {
 // Seal returns the claim for token and key on campaign ("org/slug"),
 // opening until now+ClaimTTL.
 func (c *Claims) Seal(campaignKey, token, key string, now time.Time) string {
-	plain := binary.BigEndian.AppendUint64(nil, uint64(now.Add(ClaimTTL).Unix()))
-	plain = append(plain, token...)
-	plain = append(plain, key...)
-	nonce := make([]byte, c.aead.NonceSize())
+	return string(c.AppendSeal(nil, campaignKey, token, key, now))
+}
+
+// AppendSeal appends the claim Seal returns to dst, so a caller can build
+// the address that carries it in one buffer. The sealing itself takes one
+// allocation: the nonce, the plaintext (encrypted in place, followed by
+// its tag) and the campaign bound in as additional data share one buffer.
+func (c *Claims) AppendSeal(dst []byte, campaignKey, token, key string, now time.Time) []byte {
+	ns, overhead := c.aead.NonceSize(), c.aead.Overhead()
+	plainLen := 8 + len(token) + len(key)
+	buf := make([]byte, ns+plainLen+overhead+len(campaignKey))
+	nonce, plain, ad := buf[:ns], buf[ns:ns+plainLen], buf[ns+plainLen+overhead:]
 	_, _ = rand.Read(nonce)
-	return base64.RawURLEncoding.EncodeToString(c.aead.Seal(nonce, nonce, plain, []byte(campaignKey)))
+	binary.BigEndian.PutUint64(plain, uint64(now.Add(ClaimTTL).Unix()))
+	copy(plain[8:], token)
+	copy(plain[8+len(token):], key)
+	copy(ad, campaignKey)
+	// Sealed in place: the ciphertext and tag are appended to the nonce,
+	// over the plaintext (the exact overlap cipher.AEAD allows).
+	sealed := c.aead.Seal(nonce, nonce, plain, ad)
+	return base64.RawURLEncoding.AppendEncode(dst, sealed)
 }
 
 // Open reads a claim for campaign. ok is false for anything forged,
