@@ -102,6 +102,11 @@ func (s *Server) signRoute() http.Handler {
 			httprate.WithErrorHandler(func(w http.ResponseWriter, r *http.Request, err error) {
 				s.serveError(w, r, errSigningOff)
 			}),
+			// Retry-After on a refusal only: no X-RateLimit-Limit,
+			// -Remaining or -Reset on every signature, which would tell
+			// a script how many more it may send and when, and cost each
+			// answer three formatted headers and a larger header map.
+			httprate.WithResponseHeaders(httprate.ResponseHeaders{RetryAfter: "Retry-After"}),
 		)(h)
 		plain := h
 		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
