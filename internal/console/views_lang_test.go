@@ -64,11 +64,14 @@ func englishWords(lang string) map[string]bool {
 }
 
 // visibleText is the text a reader of the page sees or hears: the body's
-// text outside the file editor's textarea and code, and the attributes
-// read aloud or shown.
+// text outside the file editor's textarea and code and outside what is
+// marked as English, and the attributes read aloud or shown.
 func visibleText(d *goquery.Document) string {
 	body := d.Find("body").Clone()
 	body.Find("textarea, pre, code, script, style").Remove()
+	// The file checker's problems are English, as placard check's are,
+	// and marked lang="en" so.
+	body.Find(`[lang="en"]`).Remove()
 	var b strings.Builder
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
@@ -167,13 +170,27 @@ func TestConsoleHoldsNoEnglish(t *testing.T) {
 					t.Errorf("the audit log in %s lacks %q", lang, want)
 				}
 			}
+			// The file editor: a file, a save with a mistake, a saved
+			// file, the hand-in document.
+			page := body(t, b.get(Prefix+"/riverside/files/won.yaml"))
+			m := versionInput.FindStringSubmatch(page)
+			if m == nil {
+				t.Fatal("no version in the editor page")
+			}
+			won := testFiles()["riverside/won.yaml"]
+			look("a mistake", b.post(Prefix+"/riverside/files/won.yaml", url.Values{"do": {"save"}, "version": {m[1]}, "text": {strings.Replace(won, "status: victory", "status: victoryy", 1)}}))
+			look("checking", b.post(Prefix+"/riverside/files/won.yaml", url.Values{"do": {"check"}, "version": {m[1]}, "text": {won}}))
+			look("the editor", b.get(Prefix+"/riverside/files/won.yaml"))
+			look("the editor, saved", b.get(Prefix+"/riverside/files/won.yaml?saved=live"))
+			look("the files, published", b.get(Prefix+"/riverside/files?done=published"))
+			look("the hand-in document", b.get(Prefix+"/riverside/files/open-letter.yaml/handin"))
 			look("data after erasing", b.get(Prefix+"/riverside/data?erased=1"))
 			look("not found", b.get(Prefix+"/riverside/nothing-here/x"))
 			look("another organisation", b.get(Prefix+"/harbour"))
 			out := e.browser()
 			out.lang = lang
 			look("sign-in", out.get(Prefix+"/signin"))
-			if len(pages) < 8 {
+			if len(pages) < 16 {
 				t.Errorf("only %d pages looked at: %v", len(pages), pages)
 			}
 		})
