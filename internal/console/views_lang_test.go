@@ -127,7 +127,10 @@ func TestConsoleHoldsNoEnglish(t *testing.T) {
 					t.Fatalf("%s: status %d", name, res.StatusCode)
 				}
 				d := doc(t, res)
-				if d.Find("html").AttrOr("lang", "") != lang {
+				if got := d.Find("html").AttrOr("lang", ""); got != lang {
+					if strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") && res.StatusCode != http.StatusSeeOther {
+						t.Errorf("%s in %s: a page in %q", name, lang, got)
+					}
 					return // a download or a redirect
 				}
 				var left []string
@@ -183,7 +186,11 @@ func TestConsoleHoldsNoEnglish(t *testing.T) {
 			look("the editor", b.get(Prefix+"/riverside/files/won.yaml"))
 			look("the editor, saved", b.get(Prefix+"/riverside/files/won.yaml?saved=live"))
 			look("the files, published", b.get(Prefix+"/riverside/files?done=published"))
-			look("the hand-in document", b.get(Prefix+"/riverside/files/open-letter.yaml/handin"))
+			// The hand-in document is for the decision-maker: it is in the
+			// campaign's language (English here), not the console's.
+			if got := doc(t, b.get(Prefix+"/riverside/files/open-letter.yaml/handin")).Find("html").AttrOr("lang", ""); got != "en" {
+				t.Errorf("the hand-in document for an English campaign is in %q", got)
+			}
 			look("data after erasing", b.get(Prefix+"/riverside/data?erased=1"))
 			look("not found", b.get(Prefix+"/riverside/nothing-here/x"))
 			look("another organisation", b.get(Prefix+"/harbour"))
