@@ -1,7 +1,11 @@
 package console
 
 import (
+	"context"
+	"errors"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"slices"
@@ -9,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/a-h/templ"
 	"golang.org/x/net/html"
 
 	"github.com/placard/placard/internal/accounts"
@@ -201,5 +206,22 @@ func TestConsoleHoldsNoEnglish(t *testing.T) {
 				t.Errorf("only %d pages looked at: %v", len(pages), pages)
 			}
 		})
+	}
+}
+
+// TestRenderFailureInTheLanguage: when a page fails to render, the plain
+// 500 answer is in the organiser's language too (it was English).
+func TestRenderFailureInTheLanguage(t *testing.T) {
+	e := newEnv(t, nil)
+	broken := templ.ComponentFunc(func(context.Context, io.Writer) error { return errors.New("broken") })
+	for _, lang := range []string{"ar", "fr"} {
+		r := httptest.NewRequest(http.MethodGet, testBase+Prefix+"/x", nil)
+		r.Header.Set("Accept-Language", lang)
+		w := httptest.NewRecorder()
+		e.c.render(w, r, http.StatusOK, broken)
+		l := i18n.New(lang, nil)
+		if w.Code != http.StatusInternalServerError || !strings.Contains(w.Body.String(), l.T("console.err.internal.text")) {
+			t.Errorf("%s: %d %q, want 500 in the language", lang, w.Code, w.Body.String())
+		}
 	}
 }
