@@ -188,9 +188,12 @@ type Server struct {
 
 	tokens formtoken.Signer
 	// used remembers the tokens that have signed (formtoken.Used), per client
-	// as keyer names it (middleware.go: withClient).
+	// as keyer names it (middleware.go).
 	used  *formtoken.Used
 	keyer *clientKeyer
+	// signWindow is the context signatures wait for the store under
+	// (sign.go: signContext), shared by those of one second.
+	signWindow atomic.Pointer[signWindow]
 	// tallies holds the last figures fetched from the store per campaign
 	// ("org/slug"); guarded by mu, like the snapshot builds that read it.
 	tallies map[string]*tallywatch.Tally
