@@ -69,7 +69,7 @@ func (s *Server) readPath(router *chi.Mux, page http.Handler) http.Handler {
 func (h *readPathHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if (r.Method == http.MethodGet || r.Method == http.MethodHead) &&
 		r.URL.RawQuery == "" && r.URL.RawPath == "" && h.s.onReadPath(h.router, r.URL.Path) {
-		h.page.ServeHTTP(w, r)
+		serveCoalesced(h.page, w, r) // coalesce.go
 		return
 	}
 	h.router.ServeHTTP(w, r)

@@ -49,12 +49,13 @@ func BenchmarkReadPathHTTP(b *testing.B) {
 		name string
 		h    http.Handler
 	}{{"placard", s}, {"bare", bare}} {
-		b.Run(tc.name, func(b *testing.B) { benchHTTP(b, tc.h, path, len(body)) })
+		b.Run(tc.name, func(b *testing.B) { benchHTTP(b, tc.h, path, len(body), tc.name == "placard") })
 	}
 }
 
-// benchHTTP runs GET path against h over 8 keep-alive connections.
-func benchHTTP(b *testing.B, h http.Handler, path string, wantLen int) {
+// benchHTTP runs GET path against h over 8 keep-alive connections,
+// served as serve serves placard when asPlacard (coalesce.go).
+func benchHTTP(b *testing.B, h http.Handler, path string, wantLen int, asPlacard bool) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)
@@ -63,7 +64,12 @@ func benchHTTP(b *testing.B, h http.Handler, path string, wantLen int) {
 	// its deadlines as it does in production.
 	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
-	go func() { _ = hs.Serve(ln) }()
+	served := ln
+	if asPlacard {
+		hs.ConnContext = ConnContext
+		served = CoalescingListener(ln)
+	}
+	go func() { _ = hs.Serve(served) }()
 	defer hs.Close()
 	req := []byte(fmt.Sprintf("GET %s HTTP/1.1\r\nHost: %s\r\nAccept-Encoding: gzip\r\n\r\n", path, ln.Addr()))
 	const conns = 8
