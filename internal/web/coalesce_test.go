@@ -61,15 +61,24 @@ func wireServer(t *testing.T, h http.Handler, coalesce bool) (addr string, write
 // rawExchange sends one request on c and returns the raw response.
 func rawExchange(t *testing.T, c net.Conn, br *bufio.Reader, req string, head bool) []byte {
 	t.Helper()
+	b, err := exchange(c, br, req, head)
+	if err != nil {
+		t.Fatalf("%q: %v", req, err)
+	}
+	return b
+}
+
+// exchange is rawExchange for any goroutine.
+func exchange(c net.Conn, br *bufio.Reader, req string, head bool) ([]byte, error) {
 	if _, err := io.WriteString(c, req); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	var out bytes.Buffer
 	n, chunked := 0, false
 	for {
 		line, err := br.ReadBytes('\n')
 		if err != nil {
-			t.Fatalf("reading %q: %v", req, err)
+			return nil, err
 		}
 		out.Write(line)
 		if len(line) <= 2 {
@@ -83,17 +92,17 @@ func rawExchange(t *testing.T, c net.Conn, br *bufio.Reader, req string, head bo
 		}
 	}
 	if head {
-		return out.Bytes()
+		return out.Bytes(), nil
 	}
 	if chunked {
-		t.Fatalf("%q: answered chunked", req)
+		return nil, fmt.Errorf("answered chunked")
 	}
 	body := make([]byte, n)
 	if _, err := io.ReadFull(br, body); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	out.Write(body)
-	return out.Bytes()
+	return out.Bytes(), nil
 }
 
 var dateLine = regexp.MustCompile(`(?m)^Date: .*\r\n`)
@@ -152,5 +161,63 @@ func TestOneWritePerPage(t *testing.T) {
 		if !tc.one && n == 0 {
 			t.Errorf("%q: nothing written", tc.req)
 		}
+	}
+}
+
+// TestCoalescedConcurrent: many keep-alive connections at once, each
+// mixing read-path pages (gzip and not, HEAD) with other responses, all
+// get whole, correct responses (run with -race).
+func TestCoalescedConcurrent(t *testing.T) {
+	s := newTestServer(t)
+	addr, _ := wireServer(t, s, true)
+	reqs := []struct {
+		req  string
+		head bool
+		want int
+	}{
+		{"GET " + libraryPage + " HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n\r\n", false, 200},
+		{"GET " + libraryPage + " HTTP/1.1\r\nHost: x\r\n\r\n", false, 200},
+		{"HEAD /riverside HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n\r\n", true, 200},
+		{"GET /riverside/nowhere HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n\r\n", false, 404},
+		{"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", false, 200},
+	}
+	first := map[string][]byte{}
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	br := bufio.NewReader(c)
+	for _, r := range reqs {
+		first[r.req] = dateLine.ReplaceAll(rawExchange(t, c, br, r.req, r.head), nil)
+	}
+	c.Close()
+	done := make(chan struct{})
+	for g := range 8 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			c, err := net.Dial("tcp", addr)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer c.Close()
+			br := bufio.NewReader(c)
+			for i := range 40 {
+				r := reqs[(g+i)%len(reqs)]
+				got, err := exchange(c, br, r.req, r.head)
+				if err != nil {
+					t.Errorf("%q: %v", r.req, err)
+					return
+				}
+				got = dateLine.ReplaceAll(got, nil)
+				if !bytes.HasPrefix(got, []byte("HTTP/1.1 "+strconv.Itoa(r.want))) || !bytes.Equal(got, first[r.req]) {
+					t.Errorf("%q: got %q…", r.req, got[:min(len(got), 120)])
+					return
+				}
+			}
+		}()
+	}
+	for range 8 {
+		<-done
 	}
 }
