@@ -147,6 +147,8 @@ func TestOneWritePerPage(t *testing.T) {
 		{get("GET", "/riverside/nowhere", ""), false, false},
 		{get("GET", libraryPage+"/", ""), false, false},
 		{get("GET", "/healthz", ""), false, true},
+		{"GET " + libraryPage + " HTTP/1.0\r\nConnection: keep-alive\r\nAccept-Encoding: gzip\r\n\r\n", false, true},
+		{get("GET", libraryPage, "Content-Length: 5\r\n") + "hello", false, true}, // a GET with a body
 	} {
 		before := writes.Load()
 		got := rawExchange(t, jc, jbr, tc.req, tc.head)
