@@ -224,6 +224,9 @@ type Server struct {
 	// proxyWarned is set once the rate limit's client-address warning has
 	// been logged (sign.go).
 	proxyWarned atomic.Bool
+
+	// readPaths is the read path's set of pages (readpath.go).
+	readPaths readPathCache
 	// notReady is the last readiness probe's answer, so only a change of
 	// state is logged (handlers.go).
 	notReady atomic.Bool
@@ -346,6 +349,7 @@ func (s *Server) setSite(loaded *campaign.Site) error {
 		return err
 	}
 	s.snap.Store(snap)
+	s.readPaths.forget()
 	s.lazy.Keep(snap.Lazy)
 	s.scheduleClose(loaded)
 	s.dev.Set(nil) // dev mode: open tabs reload
