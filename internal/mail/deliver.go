@@ -24,18 +24,67 @@ type Deliverer struct {
 	Suppressed func(ctx context.Context, org, email string) (bool, error)
 }
 
+// ManySending is a Sending that also sends several messages over one
+// connection (*Sender is one); DeliverBatch uses it when it can.
+type ManySending interface {
+	Sending
+	SendMany(ctx context.Context, ms []Message) []error
+}
+
 // Deliver sends m (outbox.Deliverer). A message to an address that
 // unsubscribed is delivered by sending nothing. An unreadable payload, a
 // campaign no longer published and a refusal by the mail server are
 // permanent; a server that cannot be reached is tried again. Errors name
 // no address.
 func (d *Deliverer) Deliver(ctx context.Context, m signing.Message) error {
+	return d.DeliverBatch(ctx, []signing.Message{m})[0]
+}
+
+// DeliverBatch delivers ms as Deliver does each (outbox.BatchDeliverer),
+// but sends all the emails it writes over one connection to the mail
+// server when its Sender can (ManySending): one TLS handshake and login
+// for a batch instead of one per message. It returns one error per
+// message, in order.
+func (d *Deliverer) DeliverBatch(ctx context.Context, ms []signing.Message) []error {
+	errs := make([]error, len(ms))
+	var out []Message
+	var places []int
+	for i, m := range ms {
+		msg, send, err := d.prepare(ctx, m)
+		if err != nil || !send {
+			errs[i] = err
+			continue
+		}
+		out = append(out, msg)
+		places = append(places, i)
+	}
+	var sent []error
+	if many, ok := d.Sender.(ManySending); ok && len(out) > 0 {
+		sent = many.SendMany(ctx, out)
+	} else {
+		for _, msg := range out {
+			sent = append(sent, d.Sender.Send(ctx, msg))
+		}
+	}
+	for j, err := range sent {
+		if IsPermanent(err) {
+			err = outbox.Permanent(err)
+		}
+		errs[places[j]] = err
+	}
+	return errs
+}
+
+// prepare reads m and writes the email it sends. It reports send false
+// when there is nothing to send: the address unsubscribed, or m was a
+// message to a campaign's target, which it has sent itself.
+func (d *Deliverer) prepare(ctx context.Context, m signing.Message) (Message, bool, error) {
 	if cp, ok := decodeContact(m.Payload); ok {
-		return d.deliverContact(ctx, cp, m.ID) // contact.go
+		return Message{}, false, d.deliverContact(ctx, cp, m.ID) // contact.go
 	}
 	p, err := DecodePayload(m.Payload)
 	if err != nil {
-		return outbox.Permanent(err)
+		return Message{}, false, outbox.Permanent(err)
 	}
 	// A supporter who asks for their data page gets it even after
 	// unsubscribing: they asked for that one message. Everything else
@@ -43,26 +92,20 @@ func (d *Deliverer) Deliver(ctx context.Context, m signing.Message) error {
 	if p.Template != TemplateData && d.Suppressed != nil {
 		off, err := d.Suppressed(ctx, p.Org, p.To)
 		if err != nil {
-			return err
+			return Message{}, false, err
 		}
 		if off {
-			return nil
+			return Message{}, false, nil
 		}
 	}
 	msg, err := d.Renderer.Render(p, m.ID)
 	if errors.Is(err, ErrGone) {
-		return outbox.Permanent(err)
+		return Message{}, false, outbox.Permanent(err)
 	}
 	if err != nil {
-		return err
+		return Message{}, false, err
 	}
-	if err := d.Sender.Send(ctx, msg); err != nil {
-		if IsPermanent(err) {
-			return outbox.Permanent(err)
-		}
-		return err
-	}
-	return nil
+	return msg, true, nil
 }
 
 // NewMessage is the outbox message that sends p.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
+	"github.com/wneessen/go-mail/smtp"
 )
 
 // Message is one finished email to one person.
@@ -37,7 +38,7 @@ type Message struct {
 }
 
 // Sender sends Messages through one SMTP server, one connection per
-// message, no faster than its rate. It is safe for concurrent use.
+// call of Send or SendMany, no faster than its rate. It is safe for concurrent use.
 type Sender struct {
 	server Server
 	from   *netmail.Address
@@ -77,13 +78,59 @@ func (s *Sender) From() *netmail.Address { return s.from }
 // cannot fix (the server refused the recipient or the message with a 5xx
 // answer) satisfies IsPermanent.
 func (s *Sender) Send(ctx context.Context, m Message) error {
-	if err := s.pace.wait(ctx); err != nil {
-		return err
+	return s.SendMany(ctx, []Message{m})[0]
+}
+
+// SendMany delivers ms over one connection to the server, one after the
+// other, each waiting its turn under the rate, and returns one error per
+// message, in order, each as Send would return it: a recipient refused
+// for good fails only its own message. A connection that cannot be made
+// fails every message (to be tried again); one that breaks half-way fails
+// the messages not yet sent; ctx ending fails those not yet begun.
+func (s *Sender) SendMany(ctx context.Context, ms []Message) []error {
+	errs := make([]error, len(ms))
+	var c *gomail.Client
+	var conn *smtp.Client
+	defer func() {
+		if conn != nil {
+			// The messages were accepted already; a failed QUIT
+			// changes nothing for them.
+			_ = c.CloseWithSMTPClient(conn)
+		}
+	}()
+	for i, m := range ms {
+		if err := s.pace.wait(ctx); err != nil {
+			errs[i] = err
+			continue
+		}
+		msg, err := s.compose(m)
+		if err != nil {
+			errs[i] = permanent{err}
+			continue
+		}
+		if conn == nil {
+			if c, err = s.client(); err != nil {
+				err = fmt.Errorf("mail: %w", err)
+			} else if conn, err = c.DialToSMTPClientWithContext(ctx); err != nil {
+				conn, err = nil, classify(err)
+			}
+			if err != nil {
+				// No connection for this message, none for the rest.
+				for j := i; j < len(ms); j++ {
+					errs[j] = err
+				}
+				return errs
+			}
+		}
+		if err := c.SendWithSMTPClient(conn, msg); err != nil {
+			errs[i] = classify(err)
+		}
 	}
-	msg, err := s.compose(m)
-	if err != nil {
-		return permanent{err}
-	}
+	return errs
+}
+
+// client returns a go-mail client for the server, not yet connected.
+func (s *Sender) client() (*gomail.Client, error) {
 	opts := []gomail.Option{
 		gomail.WithPort(s.server.Port),
 		gomail.WithTLSConfig(s.tls),
@@ -103,14 +150,7 @@ func (s *Sender) Send(ctx context.Context, m Message) error {
 		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover),
 			gomail.WithUsername(s.server.Username), gomail.WithPassword(s.server.Password))
 	}
-	c, err := gomail.NewClient(s.server.Host, opts...)
-	if err != nil {
-		return fmt.Errorf("mail: %w", err)
-	}
-	if err := c.DialAndSendWithContext(ctx, msg); err != nil {
-		return classify(err)
-	}
-	return nil
+	return gomail.NewClient(s.server.Host, opts...)
 }
 
 // compose builds the MIME message: text first, HTML as its alternative.

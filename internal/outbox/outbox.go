@@ -258,47 +258,131 @@ func (w *Worker) mayClaim() bool {
 	return false
 }
 
-// Once claims one batch of due messages, delivers them side by side and
-// records each outcome, and returns how many it claimed. Deliveries and
-// their records outlive ctx's cancellation (bounded by Timeout), so a
-// shutdown does not leave a delivered message looking undelivered.
+// BatchDeliverer is a Deliverer that hands several messages on at once
+// (email: one SMTP connection for a whole batch instead of one each). The
+// worker gives it all the messages of its kind in a claimed batch, in due
+// order. DeliverBatch returns one error per message, in the same order,
+// each as Deliver would return it; it must respect ctx's deadline.
+type BatchDeliverer interface {
+	Deliverer
+	DeliverBatch(ctx context.Context, ms []signing.Message) []error
+}
+
+// outcome is one delivery attempt's result, to be recorded.
+type outcome struct {
+	e   store.OutboxEntry
+	ok  bool // a deliverer for its kind is registered here
+	err error
+}
+
+// Once claims one batch of due messages, delivers them — side by side,
+// and the messages of a kind whose deliverer is a BatchDeliverer together
+// — and records the outcomes: the delivered ones in one Done, the others
+// one by one. It returns how many it claimed. Deliveries and their
+// records outlive ctx's cancellation (bounded by Timeout), so a shutdown
+// does not leave a delivered message looking undelivered.
 func (w *Worker) Once(ctx context.Context) (int, error) {
 	es, err := w.ob.Claim(ctx, w.opts.Name, w.opts.Batch, w.opts.Lease)
 	if err != nil || len(es) == 0 {
 		return 0, err
 	}
 	bg := context.WithoutCancel(ctx)
+	outs := make([]outcome, len(es))
+	batches := map[string][]int{} // kind → places in es, for batch deliverers
 	var wg sync.WaitGroup
-	for _, e := range es {
-		wg.Go(func() { w.deliver(bg, e) })
+	for i, e := range es {
+		d, ok := w.kinds[e.Kind]
+		outs[i] = outcome{e: e, ok: ok}
+		if !ok {
+			outs[i].err = fmt.Errorf("no deliverer for %q messages on this instance", e.Kind)
+			continue
+		}
+		if _, batch := d.(BatchDeliverer); batch {
+			batches[e.Kind] = append(batches[e.Kind], i)
+			continue
+		}
+		wg.Go(func() { outs[i].err = w.attempt(bg, d, e.Message) })
+	}
+	for kind, places := range batches {
+		d := w.kinds[kind].(BatchDeliverer)
+		wg.Go(func() {
+			ms := make([]signing.Message, len(places))
+			for j, i := range places {
+				ms[j] = es[i].Message
+			}
+			for j, err := range w.attemptBatch(bg, d, ms) {
+				outs[places[j]].err = err
+			}
+		})
 	}
 	wg.Wait()
+	w.record(bg, outs)
 	return len(es), nil
 }
 
-// deliver makes one attempt at e and records what happened.
-func (w *Worker) deliver(ctx context.Context, e store.OutboxEntry) {
-	d, ok := w.kinds[e.Kind]
-	var err error
-	if ok {
-		dctx, cancel := context.WithTimeout(ctx, w.opts.Timeout)
-		err = safeDeliver(dctx, d, e.Message)
-		cancel()
-	} else {
-		err = fmt.Errorf("no deliverer for %q messages on this instance", e.Kind)
+// attempt makes one attempt at m through d, bounded by Timeout.
+func (w *Worker) attempt(ctx context.Context, d Deliverer, m signing.Message) error {
+	dctx, cancel := context.WithTimeout(ctx, w.opts.Timeout)
+	defer cancel()
+	return safeDeliver(dctx, d, m)
+}
+
+// attemptBatch makes one attempt at each of ms through d together, bounded
+// by Timeout as a whole (as the same messages delivered side by side
+// would be). Should d panic, or answer with the wrong number of errors,
+// each message is attempted on its own instead: at least once, under the
+// same id.
+func (w *Worker) attemptBatch(ctx context.Context, d BatchDeliverer, ms []signing.Message) []error {
+	dctx, cancel := context.WithTimeout(ctx, w.opts.Timeout)
+	errs, ok := safeDeliverBatch(dctx, d, ms)
+	cancel()
+	if ok && len(errs) == len(ms) {
+		return errs
 	}
+	errs = make([]error, len(ms))
+	for j, m := range ms {
+		errs[j] = w.attempt(ctx, d, m)
+	}
+	return errs
+}
+
+// record writes the outcomes of a batch: every delivered message in one
+// Done, each failed one rescheduled or marked dead.
+func (w *Worker) record(ctx context.Context, outs []outcome) {
+	var done []string
+	for _, o := range outs {
+		if o.err == nil {
+			done = append(done, o.e.ID)
+		}
+	}
+	if len(done) > 0 {
+		if err := w.ob.Done(ctx, done...); err != nil {
+			// The leases run out and the messages are tried again: at
+			// least once.
+			w.opts.Log.Warn("outbox: recording deliveries failed", "err", err, "messages", len(done))
+		}
+	}
+	for _, o := range outs {
+		if o.err != nil {
+			w.fail(ctx, o)
+		}
+	}
+}
+
+// fail records a failed attempt: dead when the failure is permanent or
+// the message has aged out, else pending again after a backoff.
+func (w *Worker) fail(ctx context.Context, o outcome) {
+	e, err := o.e, o.err
 	now := w.opts.Now()
 	log := w.opts.Log.With("id", e.ID, "kind", e.Kind, "attempt", e.Attempts)
 	var rerr error
 	switch {
-	case err == nil:
-		rerr = w.ob.Done(ctx, e.ID)
 	case IsPermanent(err):
 		log.Warn("outbox: message refused for good; marked dead", "err", err)
 		rerr = w.ob.Dead(ctx, e.ID, err.Error())
 	default:
 		wait := Backoff(e.Attempts, w.opts.FirstRetry, w.opts.MaxRetry, mrand.Float64())
-		if !ok {
+		if !o.ok {
 			wait = w.opts.MaxRetry
 		}
 		next := now.Add(wait)
@@ -314,6 +398,16 @@ func (w *Worker) deliver(ctx context.Context, e store.OutboxEntry) {
 		// The lease runs out and the message is tried again: at least once.
 		log.Warn("outbox: recording a delivery's outcome failed", "err", rerr)
 	}
+}
+
+// safeDeliverBatch calls d.DeliverBatch, reporting false if it panicked.
+func safeDeliverBatch(ctx context.Context, d BatchDeliverer, ms []signing.Message) (errs []error, ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			errs, ok = nil, false
+		}
+	}()
+	return d.DeliverBatch(ctx, ms), true
 }
 
 // safeDeliver calls d, turning a panic into a permanent error so one bad

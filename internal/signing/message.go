@@ -3,6 +3,8 @@ package signing
 import (
 	"crypto/rand"
 	"encoding/base32"
+	"encoding/binary"
+	"io"
 	"strings"
 	"time"
 )
@@ -13,10 +15,11 @@ import (
 // the same transaction as the signature, so an acknowledged signature never
 // misses its message and a rolled-back one never sends.
 type Message struct {
-	// ID is random and never changes: every delivery attempt carries it as
+	// ID is unique and never changes: every delivery attempt carries it as
 	// its idempotency key (a webhook's webhook-id), so a receiver can drop
 	// the duplicates that at-least-once delivery brings. NewMessageID makes
-	// one.
+	// one; its ids sort in the order they were made, so the outbox, keyed
+	// by them, grows at its end.
 	ID string
 	// Kind names the deliverer that handles it: "email", "webhook", "osdi".
 	Kind string
@@ -43,11 +46,30 @@ const (
 	MessageOSDI    = "osdi"
 )
 
-// NewMessageID returns a fresh random message id: 16 bytes from
-// crypto/rand as 26 lower-case base32 letters and digits, safe in a URL,
-// a header and a file name.
+// messageIDEncoding is base32 with the "extended hex" alphabet (0-9,
+// then a-v once lower-cased), whose text order is the order of the bytes
+// it encodes.
+var messageIDEncoding = base32.HexEncoding.WithPadding(base32.NoPadding)
+
+// NewMessageID returns a fresh message id: 16 bytes as 26 lower-case
+// base32 letters and digits, safe in a URL, a header and a file name. The
+// first 6 bytes are the time in milliseconds since 1970 and the other 10
+// come from crypto/rand, so ids never collide (80 random bits within a
+// millisecond) and later ids sort after earlier ones: a new message lands
+// at the end of the outbox's index, on a page the last one dirtied,
+// instead of on a random page of its own. The time in an id says no more
+// than the email's Date or the webhook's timestamp already do.
 func NewMessageID() string {
+	return messageID(time.Now(), rand.Reader)
+}
+
+// messageID is NewMessageID at now with randomness from r.
+func messageID(now time.Time, r io.Reader) string {
 	var b [16]byte
-	rand.Read(b[:])
-	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
+	binary.BigEndian.PutUint64(b[:8], uint64(now.UnixMilli())<<16)
+	if _, err := io.ReadFull(r, b[6:]); err != nil {
+		// crypto/rand never fails (it crashes the program instead).
+		panic(err)
+	}
+	return strings.ToLower(messageIDEncoding.EncodeToString(b[:]))
 }

@@ -61,9 +61,10 @@ type Outbox interface {
 	// SQLite one writer claims at a time.
 	Claim(ctx context.Context, worker string, n int, lease time.Duration) ([]OutboxEntry, error)
 
-	// Done deletes a delivered message, payload and all. A message
+	// Done deletes delivered messages, payload and all, in one
+	// transaction: a worker reports a whole batch at once. A message
 	// already gone is not an error.
-	Done(ctx context.Context, id string) error
+	Done(ctx context.Context, ids ...string) error
 
 	// Retry leaves a message pending until next, recording lastError.
 	Retry(ctx context.Context, id string, next time.Time, lastError string) error

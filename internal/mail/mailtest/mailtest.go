@@ -64,14 +64,22 @@ type Server struct {
 	notify chan struct{}
 	// refuse, when set, makes the server answer RCPT with this code.
 	refuse int
+	// refuseTo answers RCPT for these addresses with their code.
+	refuseTo map[string]int
+	// conns holds the connections seen (a connection greets anew, and
+	// so opens a new session, after STARTTLS).
+	conns map[*smtp.Conn]bool
 }
 
 // Start starts a server for the test; it stops when the test ends.
 func Start(t testing.TB) *Server {
 	t.Helper()
 	cert, pool := selfSigned(t)
-	s := &Server{notify: make(chan struct{}, 1)}
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
+	s := &Server{notify: make(chan struct{}, 1), conns: map[*smtp.Conn]bool{}}
+	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
+		s.mu.Lock()
+		s.conns[c] = true
+		s.mu.Unlock()
 		return &session{s: s}, nil
 	}))
 	srv.Domain = "localhost"
@@ -101,6 +109,25 @@ func (s *Server) Refuse(code int) {
 	s.mu.Lock()
 	s.refuse = code
 	s.mu.Unlock()
+}
+
+// RefuseAddress makes the server refuse the recipient address with code
+// (such as 550), or accept it again with 0, whatever Refuse says for the
+// others.
+func (s *Server) RefuseAddress(address string, code int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.refuseTo == nil {
+		s.refuseTo = map[string]int{}
+	}
+	s.refuseTo[address] = code
+}
+
+// Connections returns how many connections the server has accepted.
+func (s *Server) Connections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.conns)
 }
 
 // Mails returns every message received so far.
@@ -155,6 +182,9 @@ func (se *session) Mail(from string, _ *smtp.MailOptions) error {
 func (se *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	se.s.mu.Lock()
 	code := se.s.refuse
+	if c, ok := se.s.refuseTo[to]; ok {
+		code = c
+	}
 	se.s.mu.Unlock()
 	if code != 0 {
 		return &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCode{code / 100, 1, 1}, Message: "refused by the test"}

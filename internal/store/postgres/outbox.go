@@ -159,10 +159,13 @@ func (db *DB) Claim(ctx context.Context, worker string, n int, lease time.Durati
 		now, n, now.Add(lease), worker))
 }
 
-// Done deletes a delivered message (store.Outbox).
-func (db *DB) Done(ctx context.Context, id string) (err error) {
-	defer failed(&err, "removing a delivered message")
-	_, err = db.pool.Exec(ctx, `DELETE FROM outbox WHERE id = $1`, id)
+// Done deletes delivered messages in one statement (store.Outbox).
+func (db *DB) Done(ctx context.Context, ids ...string) (err error) {
+	defer failed(&err, "removing delivered messages")
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err = db.pool.Exec(ctx, `DELETE FROM outbox WHERE id = ANY($1::text[])`, ids)
 	return err
 }
 

@@ -167,7 +167,7 @@ func (db *DB) Claim(ctx context.Context, worker string, n int, lease time.Durati
 	now := time.Now()
 	out, err := collectOutbox(db.w.QueryContext(ctx, `UPDATE outbox
 		SET not_before = ?, claimed_by = ?, attempts = attempts + 1
-		WHERE id IN (SELECT id FROM outbox INDEXED BY outbox_due
+		WHERE seq IN (SELECT seq FROM outbox INDEXED BY outbox_due
 			WHERE status = 'pending' AND not_before <= ? ORDER BY not_before LIMIT ?)
 		RETURNING `+outboxColumns, formatTime(now.Add(lease)), worker, formatTime(now), n))
 	if err != nil {
@@ -185,10 +185,14 @@ func sortEntries(es []store.OutboxEntry) {
 	})
 }
 
-// Done deletes a delivered message (store.Outbox).
-func (db *DB) Done(ctx context.Context, id string) (err error) {
-	defer failed(&err, "removing a delivered message")
-	_, err = db.w.ExecContext(ctx, `DELETE FROM outbox WHERE id = ?`, id)
+// Done deletes delivered messages in one statement (store.Outbox).
+func (db *DB) Done(ctx context.Context, ids ...string) (err error) {
+	defer failed(&err, "removing delivered messages")
+	if len(ids) == 0 {
+		return nil
+	}
+	list, args := idList(ids)
+	_, err = db.w.ExecContext(ctx, `DELETE FROM outbox WHERE id IN `+list, args...)
 	return err
 }
 

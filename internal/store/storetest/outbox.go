@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 	"testing"
@@ -270,5 +271,34 @@ func testOutboxClaimConcurrent(t *testing.T, s store.Store) {
 		if n != 1 {
 			t.Errorf("message %s claimed %d times within its lease", id, n)
 		}
+	}
+}
+
+// testOutboxDoneMany: Done removes a whole delivered batch at once —
+// ids already gone and unknown ones are no error — and leaves the rest.
+func testOutboxDoneMany(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	ob := outboxOf(t, s)
+	var msgs []signing.Message
+	for i := range 5 {
+		msgs = append(msgs, Msg("o", "c", fmt.Sprintf("done%d@example.org", i)))
+	}
+	if err := ob.Enqueue(ctx, msgs); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := ob.Claim(ctx, "w", 10, time.Minute); err != nil || len(got) != 5 {
+		t.Fatalf("Claim: %d, %v; want 5", len(got), err)
+	}
+	if err := ob.Done(ctx); err != nil {
+		t.Errorf("Done with no ids: %v", err)
+	}
+	if err := ob.Done(ctx, msgs[0].ID, msgs[2].ID, msgs[3].ID, "nosuchid"); err != nil {
+		t.Fatalf("Done(3 ids and an unknown one): %v", err)
+	}
+	if err := ob.Done(ctx, msgs[0].ID, msgs[2].ID); err != nil {
+		t.Errorf("Done again: %v; want nil", err)
+	}
+	if got, want := outboxIDs(t, ob, ""), sortedIDs(msgs[1], msgs[4]); !slices.Equal(got, want) {
+		t.Errorf("after Done: %v, want %v", got, want)
 	}
 }

@@ -72,6 +72,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("OutboxWithSignatures", func(t *testing.T) { testOutboxWithSignatures(t, open(t)) })
 	t.Run("OutboxLifecycle", func(t *testing.T) { testOutboxLifecycle(t, open(t)) })
 	t.Run("OutboxErase", func(t *testing.T) { testOutboxErase(t, open(t)) })
+	t.Run("OutboxDoneMany", func(t *testing.T) { testOutboxDoneMany(t, open(t)) })
 	t.Run("OutboxClaimConcurrent", func(t *testing.T) { testOutboxClaimConcurrent(t, open(t)) })
 	t.Run("NameParts", func(t *testing.T) { testNameParts(t, open(t)) })
 	t.Run("CloseTwice", func(t *testing.T) { testCloseTwice(t, open(t)) })

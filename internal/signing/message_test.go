@@ -1,0 +1,42 @@
+package signing
+
+import (
+	"bytes"
+	"regexp"
+	"testing"
+	"time"
+)
+
+// Message ids are 26 lower-case base32 characters, never repeat, and sort
+// in the order they were made, so the outbox keyed by them grows at its
+// end rather than on a random page per message.
+func TestMessageIDsSortByTime(t *testing.T) {
+	shape := regexp.MustCompile(`^[0-9a-v]{26}$`)
+	start := time.Date(2026, 12, 4, 19, 0, 0, 0, time.UTC)
+	seen := map[string]bool{}
+	prev := ""
+	for i := range 2000 {
+		// The highest random bytes a millisecond can have, then the
+		// lowest the next one can: still in order.
+		at := start.Add(time.Duration(i/2) * time.Millisecond)
+		fill := byte(0xff)
+		if i%2 == 0 {
+			fill = 0
+		}
+		id := messageID(at, bytes.NewReader(bytes.Repeat([]byte{fill}, 10)))
+		if !shape.MatchString(id) {
+			t.Fatalf("id %q is not 26 lower-case base32 characters", id)
+		}
+		if id <= prev {
+			t.Fatalf("id %q made at %v sorts before %q, made earlier", id, at, prev)
+		}
+		prev = id
+	}
+	for range 10000 {
+		id := NewMessageID()
+		if seen[id] || !shape.MatchString(id) {
+			t.Fatalf("NewMessageID gave %q twice or malformed", id)
+		}
+		seen[id] = true
+	}
+}
