@@ -7,6 +7,9 @@
 #   env: PER_ORG=25 DURATION=5s CONNS=64 THREADS=2 READS=20 TIMEOUT=600
 #        PAGE=/northgate-tenants/tell-the-courier
 #        EXAMPLES=org,org… (copy only these example organisations; default all)
+#        EDIT=TEXT (before the reload, add a comment to the first campaign
+#        file whose path holds TEXT, such as EDIT=shared-shore-1/: a reload
+#        after one organiser's edit; default none, a reload of unchanged files)
 #
 # What it does:
 #   1. builds placard and bench/scalegen;
@@ -56,6 +59,7 @@ READS=${READS:-20}
 TIMEOUT=${TIMEOUT:-600}
 PAGE=${PAGE:-/northgate-tenants/tell-the-courier}
 EXAMPLES=${EXAMPLES:-}
+EDIT=${EDIT:-}
 
 [ $# -gt 0 ] || { echo "usage: bench/scale.sh N…   (such as bench/scale.sh 100 1000 3000 10000)" >&2; exit 2; }
 for n in "$@"; do
@@ -78,6 +82,10 @@ now() { date +%s%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b - a) / 1e9 }'; }
 # status_kb PID FIELD — VmRSS or VmHWM in kB.
 status_kb() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
+# cpu_s PID — user + system CPU seconds the process has used so far.
+cpu_s() { awk -v t="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / t }' "/proc/$1/stat"; }
+# minus A B — A − B, 2 decimals.
+minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a - b }'; }
 mb() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 to_ms() { # wrk prints 850.00us, 1.23ms or 1.02s
 	awk -v v="$1" 'BEGIN {
@@ -145,16 +153,29 @@ run() {
 	U="http://$(sed -n 's/.*msg=listening addr=\([^ ]*\).*/\1/p' "$log" | head -n 1)"
 	wait_for "/readyz" curl -fsS -o /dev/null "$U/readyz"
 	t1=$(now)
-	local start_s rss hwm_start
+	local start_s rss hwm_start start_cpu
+	start_cpu=$(cpu_s "$server")
 	start_s=$(secs "$t0" "$t1")
 	hwm_start=$(status_kb "$server" VmHWM)
 	settle
 	rss=$(status_kb "$server" VmRSS)
 
 	# reload
-	local peak_note="" reloads peak after reload_s
+	local peak_note="" reloads peak after reload_s cpu0 reload_cpu
+	if [ -n "$EDIT" ]; then
+		# One organiser's edit: a comment added to the first campaign file
+		# whose path holds EDIT.
+		local edited
+		edited=$(cd "$dir" && find . -mindepth 2 -maxdepth 2 -name '*.yaml' ! -name org.yaml | sort | grep -F -m 1 -- "$EDIT" || true)
+		[ -n "$edited" ] || { echo "bench: no campaign file matches EDIT=$EDIT" >&2; exit 1; }
+		# scalegen links the examples' files: edit a copy of its own.
+		cp "$dir/$edited" "$dir/$edited.new"
+		printf '\n# an edit\n' >>"$dir/$edited.new"
+		mv "$dir/$edited.new" "$dir/$edited"
+	fi
 	if ! echo 5 >"/proc/$server/clear_refs" 2>/dev/null; then peak_note="*" any_note=1; fi
 	reloads=$(grep -c 'msg=reloaded' "$log" || true)
+	cpu0=$(cpu_s "$server")
 	t0=$(now)
 	kill -HUP "$server"
 	reload_done() {
@@ -166,6 +187,7 @@ run() {
 	t1=$(date -d "$(sed -n 's/^time=\([^ ]*\).*/\1/p' <<<"$line")" +%s%N 2>/dev/null || now)
 	reload_s=$(secs "$t0" "$t1")
 	peak=$(status_kb "$server" VmHWM)
+	reload_cpu=$(minus "$(cpu_s "$server")" "$cpu0")
 	settle
 	after=$(status_kb "$server" VmRSS)
 
@@ -188,17 +210,17 @@ run() {
 	elif [ "$total" -gt "$base_n" ]; then
 		per=$(awk -v r="$rss" -v b="$base_rss" -v n="$total" -v bn="$base_n" 'BEGIN { printf "%.0f", (r - b) / (n - bn) }')
 	fi
-	rows+=("$(printf "$fmt" "$label" "$total" "$orgs" "$check_s" "$start_s" "$(mb "$hwm_start")" "$(mb "$rss")" "$per" \
-		"$reload_s" "$(mb "$peak")$peak_note" "$(mb "$after")" \
+	rows+=("$(printf "$fmt" "$label" "$total" "$orgs" "$check_s" "$start_s" "$start_cpu" "$(mb "$hwm_start")" "$(mb "$rss")" "$per" \
+		"$reload_s" "$reload_cpu" "$(mb "$peak")$peak_note" "$(mb "$after")" \
 		"$(awk -v p="$peak" -v r="$rss" 'BEGIN { printf "%.2f", p / r }')" "$rps" "$p50" "$p99")")
 	echo "bench: ${rows[-1]}"
 }
 
-fmt='%-9s %9s %5s %7s %7s %7s %7s %7s %8s %8s %7s %8s %7s %7s %7s'
+fmt='%-9s %9s %5s %7s %7s %7s %7s %7s %7s %8s %7s %8s %7s %8s %7s %7s %7s'
 # The same widths; ÷ is two bytes, so its column is one wider for printf.
-hfmt='%-9s %9s %5s %7s %7s %7s %7s %7s %8s %8s %7s %9s %7s %7s %7s'
+hfmt='%-9s %9s %5s %7s %7s %7s %7s %7s %7s %8s %7s %8s %7s %9s %7s %7s %7s'
 header=$(printf "$hfmt" \
-	run campaigns orgs "check s" "start s" "HWM MB" "RSS MB" "KB/camp" "reload s" "peak MB" "after" "peak÷RSS" "req/s" "p50 ms" "p99 ms")
+	run campaigns orgs "check s" "start s" "cpu s" "HWM MB" "RSS MB" "KB/camp" "reload s" "cpu s" "peak MB" "after" "peak÷RSS" "req/s" "p50 ms" "p99 ms")
 echo "bench: $header"
 run baseline 0
 for n in "$@"; do
@@ -206,10 +228,11 @@ for n in "$@"; do
 done
 
 echo
-echo "bench: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(go env GOVERSION), PER_ORG=$PER_ORG, copies of ${EXAMPLES:-every example}, page $PAGE, wrk -t$THREADS -c$CONNS -d$DURATION, load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "bench: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(go env GOVERSION), PER_ORG=$PER_ORG, copies of ${EXAMPLES:-every example}, reload after ${EDIT:+an edit of a file matching }${EDIT:-no change}, page $PAGE, wrk -t$THREADS -c$CONNS -d$DURATION, load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "$header"
 for r in "${rows[@]}"; do echo "$r"; done
 cat <<EOF
+  start s, reload s: wall time; cpu s: the server's user + system CPU seconds over the same span (reload: until the line is read, a little after)
   HWM: peak memory while starting; RSS: steady after start and $READS page reads; KB/camp = (RSS − baseline RSS) ÷ (campaigns − baseline campaigns)
   peak: VmHWM during one SIGHUP reload$([ -z "$any_note" ] || echo " (*: since start, the kernel refused to reset it)"); after: VmRSS once reloaded and read again
   issue 12 targets: KB/camp ≤ 64 at 3,000; peak÷RSS ≤ 1.25; start and reload ≤ 1 s per 1,000 campaigns; page p99 ≤ 10 ms

@@ -56,6 +56,7 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 	if c.dev || c.watch {
 		loaded = fingerprint(c.campaigns)
 	}
+	sums := sumFolders(c.campaigns) // what a reload compares (adopt.go)
 	site, startProblems, err := loadServeSite(c.campaigns, c.load, c.dev, stderr, log)
 	if err != nil {
 		return err
@@ -90,6 +91,9 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 	var srv *web.Server
 	// The reloader's server is set below, before any request arrives.
 	rl := &reloader{dir: c.campaigns, opts: c.load, log: log}
+	if !startProblems.HasErrors() {
+		rl.sums = sums
+	}
 	admin, err := c.console(base, log, st, deliveries, func() *web.Server { return srv }, rl.reload) // serve_admin.go
 	if err != nil {
 		ln.Close()

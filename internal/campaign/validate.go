@@ -638,25 +638,32 @@ func (c *checker) related(camp *Campaign, r *Related) {
 		orgSlug, slug = camp.Org.Slug, orgSlug
 	}
 	var target *Org
-	var names []string
-	for _, of := range c.l.orgs {
-		if other {
+	// every lists the site's campaigns for a suggestion, only when one is
+	// needed: listing them for each related link made loading a few
+	// thousand campaigns quadratic.
+	every := func() []string {
+		var names []string
+		for _, of := range c.l.orgs {
 			for _, x := range of.org.Campaigns {
 				names = append(names, of.org.Slug+"/"+x.Slug)
 			}
 		}
+		return names
+	}
+	for _, of := range c.l.orgs {
 		if of.org.Slug == orgSlug {
 			target = of.org
 		}
 	}
 	if target == nil {
 		msg := fmt.Sprintf("related campaign %s names the organisation %s, but there is no folder %s", quoteValue(r.Campaign), quoteValue(orgSlug), c.l.display(orgSlug))
-		if s := suggest(r.Campaign, names); s != "" {
+		if s := suggest(r.Campaign, every()); s != "" {
 			msg += " — did you mean " + quoteValue(s) + "?"
 		}
 		c.errorf(c.at(&r.Campaign), "%s", msg)
 		return
 	}
+	var names []string
 	for _, x := range target.Campaigns {
 		if x.Slug == slug {
 			r.Target = x
@@ -668,6 +675,9 @@ func (c *checker) related(camp *Campaign, r *Related) {
 	switch {
 	case r.Target == nil:
 		msg := fmt.Sprintf("related campaign %s does not exist: there is no %s", quoteValue(r.Campaign), c.l.display(orgSlug+"/"+slug+".yaml"))
+		if other {
+			names = every()
+		}
 		if s := suggest(r.Campaign, names); s != "" {
 			msg += " — did you mean " + quoteValue(s) + "?"
 		} else {

@@ -138,6 +138,16 @@ func (c *Response) Body() []byte {
 	return buf.Bytes()
 }
 
+// Stored returns the body when the response keeps it as it is (not
+// gzipped), and nil otherwise: the bytes it serves, which callers must
+// not change.
+func (c *Response) Stored() []byte {
+	if c.gz != nil {
+		return nil
+	}
+	return c.body
+}
+
 // Header returns the response's headers as they would be sent to a client
 // not asking for gzip: Content-Type, Cache-Control and, when set,
 // Content-Security-Policy.

@@ -297,6 +297,9 @@ func (b *builder) addSyndication(site *campaign.Site) error {
 	sy := b.syn()
 	if site != nil {
 		for _, o := range site.Orgs {
+			if b.taken[o.Slug] {
+				continue // its feed and embeds too (reuseorg.go)
+			}
 			data, err := b.orgFeed(o)
 			if err != nil {
 				return err

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"mime"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -113,6 +114,9 @@ type Snapshot struct {
 	// byContent holds the static files' responses by SHA-256 and content
 	// type, so identical files share one (staticResponse).
 	byContent map[string]*pagecache.Response
+	// orgs remembers each organisation's pages were made from, by its
+	// slug, for the next build to take them as they are (reuseorg.go).
+	orgs map[string]orgBuilt
 }
 
 // Mode says what a page is rendered for; it decides whether signing forms
@@ -193,6 +197,12 @@ type builder struct {
 	// later holds the renderings set aside to run in parallel once the
 	// pages are laid out (parallel.go); shared by the builders of with.
 	later *jobs
+	// prev is the snapshot before, whose unchanged organisations' pages
+	// are taken as they are; taken lists those organisations by slug, and
+	// built records the one being built (reuseorg.go).
+	prev  *Snapshot
+	taken map[string]bool
+	built *orgBuilt
 }
 
 // with is a builder for pages of another mode or share rotation, sharing
@@ -244,7 +254,10 @@ func Compile(opt Options, md *markdown.Renderer, site *campaign.Site, prev *Snap
 			PageLangs:   map[string]*i18n.Matcher{},
 			LangNotices: map[string]map[string]*pagecache.Response{},
 			byContent:   map[string]*pagecache.Response{},
+			orgs:        map[string]orgBuilt{},
 		},
+		prev:      prev,
+		taken:     map[string]bool{},
 		assetURLs: map[*campaign.Asset]string{},
 		pictures:  map[*campaign.Asset]*pictureSet{},
 	}
@@ -347,6 +360,9 @@ func (b *builder) addStatic(p string, data []byte, contentType string) string {
 	if _, ok := b.snap.Static[u]; !ok {
 		b.snap.Static[u] = b.staticResponse(sum, data, contentType)
 	}
+	if b.built != nil && !slices.Contains(b.built.static, u) {
+		b.built.static = append(b.built.static, u)
+	}
 	return u
 }
 
@@ -377,6 +393,15 @@ func (b *builder) assetURL(org *campaign.Org, a *campaign.Asset) string {
 	}
 	u := b.addStatic(org.Slug+"/"+strings.TrimPrefix(path.Clean("/"+a.Path), "/"), a.Data, a.ContentType)
 	b.assetURLs[a] = u
+	// The file's bytes, once served as they are, are the response's own:
+	// the loaded copy (and every other organisation's copy of the same
+	// file) is dropped. Not for an organisation taken from the snapshot
+	// before, which is serving and already shares them.
+	if r := b.snap.Static[u]; r != nil && !b.taken[org.Slug] {
+		if kept := r.Stored(); len(kept) > 0 && len(a.Data) == len(kept) && &kept[0] != &a.Data[0] && bytes.Equal(kept, a.Data) {
+			a.Data = kept
+		}
+	}
 	return u
 }
 
@@ -390,6 +415,7 @@ func (b *builder) addPages(site *campaign.Site) error {
 	if site == nil {
 		return nil
 	}
+	b.taken = b.takeable(b.prev, site)
 	for _, o := range site.Orgs {
 		// Serve every file the loader read for the organisation, so even a
 		// file only Markdown links to has its hashed address.
@@ -401,12 +427,19 @@ func (b *builder) addPages(site *campaign.Site) error {
 		for _, p := range paths {
 			b.assetURL(o, o.Assets[p])
 		}
+		if b.taken[o.Slug] {
+			continue // takeOrgs below
+		}
+		b.built = &orgBuilt{org: o, times: timeStates(o, b.opt.Now())}
 		for _, lang := range o.Langs() {
 			if err := b.addOrg(o.In(lang)); err != nil {
 				return err
 			}
 		}
+		b.snap.orgs[o.Slug] = *b.built
+		b.built = nil
 	}
+	b.takeOrgs(b.prev)
 	if def := site.Config.DefaultOrg(); def != nil && b.snap.Pages[orgPath(def)] != nil {
 		// The site belongs to one organisation (site.yaml's
 		// default_organisation): its page is the home page too, its

@@ -1,0 +1,182 @@
+package main
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/placard/placard/internal/campaign"
+)
+
+// folderSums is a digest of the bytes under each entry of the campaigns
+// folder (each organisation's folder, site.yaml, the site's own files), by
+// name: what a reload compares to know which organisations are unchanged.
+type folderSums map[string][sha256.Size]byte
+
+// sumFolders reads every file under dir and sums each of its entries: the
+// path and bytes of every file below it, in order. An entry holding a link
+// or a file that cannot be read gets a digest of its own that matches
+// nothing, so it is always loaded afresh. Called before loading, so the
+// files loaded are never older than the sums.
+func sumFolders(dir string) folderSums {
+	sums := folderSums{}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return sums
+	}
+	for _, e := range entries {
+		sums[e.Name()] = sumEntry(filepath.Join(dir, e.Name()))
+	}
+	return sums
+}
+
+// sumEntry is the digest of the file or folder at p (see sumFolders).
+func sumEntry(p string) (sum [sha256.Size]byte) {
+	h := sha256.New()
+	unique := func() [sha256.Size]byte {
+		var u [sha256.Size]byte
+		_, _ = rand.Read(u[:])
+		return u
+	}
+	err := filepath.WalkDir(p, func(q string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			return fs.ErrInvalid // where it leads may change unseen
+		}
+		if d.IsDir() {
+			return nil
+		}
+		data, err := os.ReadFile(q)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(p, q)
+		h.Write([]byte(rel))
+		h.Write([]byte{0})
+		var n [8]byte
+		for i, l := 0, uint64(len(data)); i < 8; i, l = i+1, l>>8 {
+			n[i] = byte(l)
+		}
+		h.Write(n[:])
+		h.Write(data)
+		return nil
+	})
+	if err != nil {
+		return unique()
+	}
+	h.Sum(sum[:0])
+	return sum
+}
+
+// siteSum sums the entries of sums that are not organisations of site:
+// site.yaml, the site's own files and anything else beside the
+// organisations' folders.
+func siteSum(sums folderSums, site *campaign.Site) [sha256.Size]byte {
+	names := make([]string, 0, len(sums))
+	for name := range sums {
+		if site.Org(name) == nil {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	h := sha256.New()
+	for _, name := range names {
+		s := sums[name]
+		h.Write([]byte(name))
+		h.Write([]byte{0})
+		h.Write(s[:])
+	}
+	var sum [sha256.Size]byte
+	h.Sum(sum[:0])
+	return sum
+}
+
+// adopt returns next, the site just loaded, with each organisation whose
+// folder reads the same bytes as when prev was loaded (prevSums against
+// sums) replaced by prev's own, when the site's own files are unchanged
+// too; and with prev's settings when they name the same default
+// organisation. The site's build then takes those organisations' pages
+// from the snapshot serving as they are (internal/site/reuseorg.go), and
+// the copies just parsed are dropped at once, so a reload of unchanged
+// files holds almost nothing twice. Otherwise next is returned as it is.
+//
+// An organisation whose campaigns name another's as related is kept only
+// with that other one (its pages show the other's campaigns); the
+// organisations loaded afresh have their related campaigns pointed at the
+// kept ones. Nothing prev holds is written to: it is serving.
+func adopt(prev *campaign.Site, prevSums folderSums, next *campaign.Site, sums folderSums) *campaign.Site {
+	if prev == nil || next == nil || prevSums == nil || siteSum(prevSums, prev) != siteSum(sums, next) {
+		return next
+	}
+	kept := map[string]*campaign.Org{}
+	for _, o := range next.Orgs {
+		old := prev.Org(o.Slug)
+		if old == nil {
+			continue
+		}
+		was, ok1 := prevSums[o.Slug]
+		now, ok2 := sums[o.Slug]
+		if ok1 && ok2 && was == now {
+			kept[o.Slug] = old
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for slug, old := range kept {
+			for _, dep := range old.Depends() {
+				if kept[dep] == nil {
+					delete(kept, slug)
+					changed = true
+					break
+				}
+			}
+		}
+	}
+	if len(kept) == 0 {
+		return next
+	}
+	orgs := make([]*campaign.Org, len(next.Orgs))
+	for i, o := range next.Orgs {
+		if old := kept[o.Slug]; old != nil {
+			orgs[i] = old
+			continue
+		}
+		orgs[i] = o
+		pointRelated(o, kept)
+	}
+	config := next.Config
+	def, prevDef := next.Config.DefaultOrg(), prev.Config.DefaultOrg()
+	switch {
+	case def == nil && prevDef == nil, def != nil && kept[def.Slug] != nil && kept[def.Slug] == prevDef:
+		config = prev.Config
+	case def != nil && kept[def.Slug] != nil:
+		// next's settings name next's own copy of the default
+		// organisation, which is not kept.
+		return next
+	}
+	return campaign.SiteOf(orgs, config)
+}
+
+// pointRelated points the related campaigns of o, loaded afresh, that
+// belong to a kept organisation at that organisation's own campaign.
+func pointRelated(o *campaign.Org, kept map[string]*campaign.Org) {
+	for _, lang := range o.Langs() {
+		for _, c := range o.In(lang).Campaigns {
+			for i, r := range c.Related {
+				if r.Target == nil || r.Target.Org == nil {
+					continue
+				}
+				if old := kept[r.Target.Org.Slug]; old != nil && old != r.Target.Org {
+					if t := old.Campaign(r.Target.Slug); t != nil {
+						c.Related[i].Target = t
+					}
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,149 @@
+package main
+
+import (
+	"log/slog"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/web"
+)
+
+// TestAdoptKeepsUnchangedOrgs: a reload hands the site builder the
+// organisations loaded before wherever their folder reads the same bytes,
+// and the fresh copy where a file changed; a change to the site's own
+// settings (site.yaml) keeps none, so every page is built again.
+func TestAdoptKeepsUnchangedOrgs(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("../../campaigns")); err != nil {
+		t.Fatal(err)
+	}
+	load := func() (*campaign.Site, folderSums) {
+		sums := sumFolders(dir)
+		loaded, problems := campaign.Load(dir)
+		if problems.HasErrors() {
+			t.Fatal(problems.Errors())
+		}
+		return loaded, sums
+	}
+	first, firstSums := load()
+	if len(first.Orgs) < 2 {
+		t.Fatalf("the examples have %d organisations: too few to tell", len(first.Orgs))
+	}
+
+	// Nothing changed: every organisation and the settings are the ones
+	// loaded before.
+	again, againSums := load()
+	same := adopt(first, firstSums, again, againSums)
+	for _, o := range first.Orgs {
+		if same.Org(o.Slug) != o {
+			t.Errorf("%s was not kept though its files did not change", o.Slug)
+		}
+	}
+	if same.Config != first.Config {
+		t.Error("the site's settings were not kept though site.yaml did not change")
+	}
+
+	// One campaign file changed: its organisation is the new load, and so
+	// is common-table, whose letter names that campaign as related.
+	appendTo(t, filepath.Join(dir, "orrin-delta-network", "stand-with-delta-responders.yaml"), "\n# an organiser's note\n")
+	next, nextSums := load()
+	mixed := adopt(first, firstSums, next, nextSums)
+	fresh := map[string]bool{"orrin-delta-network": true, "common-table": true}
+	for _, o := range first.Orgs {
+		got := mixed.Org(o.Slug)
+		switch {
+		case fresh[o.Slug] && got != next.Org(o.Slug):
+			t.Errorf("%s changed, or names a campaign that did, but its new load was not used", o.Slug)
+		case !fresh[o.Slug] && got != o:
+			t.Errorf("%s was not kept though its files did not change", o.Slug)
+		}
+	}
+	if len(mixed.Orgs) != len(next.Orgs) {
+		t.Errorf("the site has %d organisations, the files %d", len(mixed.Orgs), len(next.Orgs))
+	}
+
+	// shared-shore's campaign now names one of orrin-delta-network's as
+	// related: shared-shore is loaded afresh, and its related campaign is
+	// the kept organisation's own, not the copy just parsed.
+	appendTo(t, filepath.Join(dir, "shared-shore", "keep-the-library-open-late.yaml"),
+		"\nrelated:\n  - campaign: orrin-delta-network/stand-with-delta-responders\n")
+	third, thirdSums := load()
+	kept := adopt(next, nextSums, third, thirdSums)
+	if kept.Org("orrin-delta-network") != next.Org("orrin-delta-network") {
+		t.Fatal("orrin-delta-network was not kept though its files did not change")
+	}
+	if kept.Org("shared-shore") != third.Org("shared-shore") {
+		t.Fatal("shared-shore changed but its new load was not used")
+	}
+	related := kept.Org("shared-shore").Campaign("keep-the-library-open-late").Related
+	want := next.Org("orrin-delta-network").Campaign("stand-with-delta-responders")
+	if len(related) != 1 || related[0].Target != want {
+		t.Errorf("shared-shore's related campaign is not the kept organisation's own: %+v", related)
+	}
+	next, nextSums = third, thirdSums
+
+	// site.yaml is new: nothing is kept.
+	appendTo(t, filepath.Join(dir, "site.yaml"), "name: Our campaigns\n")
+	last, lastSums := load()
+	if got := adopt(kept, nextSums, last, lastSums); got != last {
+		t.Error("organisations were kept though site.yaml changed")
+	}
+}
+
+// appendTo adds text at the end of file, creating it if need be.
+func appendTo(t *testing.T, file, text string) {
+	t.Helper()
+	f, err := os.OpenFile(file, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString(text); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestReloadUnchangedParsesNothing: a reload of files that did not change
+// serves the site loaded before (nothing parsed again), and one after an
+// edit serves a new site keeping the unchanged organisations.
+func TestReloadUnchangedParsesNothing(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("../../campaigns")); err != nil {
+		t.Fatal(err)
+	}
+	rl := &reloader{dir: dir, log: slog.New(slog.DiscardHandler), sums: sumFolders(dir)}
+	loaded, problems := campaign.Load(dir)
+	if problems.HasErrors() {
+		t.Fatal(problems.Errors())
+	}
+	srv, err := web.New(web.Config{BaseURL: "https://act.example.org"}, loaded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rl.srv = srv
+	rl.site.Store(loaded)
+	if !rl.reload("test") {
+		t.Fatal("the reload failed")
+	}
+	if rl.site.Load() != loaded || srv.CurrentSite() != loaded {
+		t.Error("a reload of unchanged files loaded them again")
+	}
+	appendTo(t, filepath.Join(dir, "shared-shore", "keep-the-library-open-late.yaml"), "\n# an edit\n")
+	if !rl.reload("test") {
+		t.Fatal("the reload failed")
+	}
+	now := rl.site.Load()
+	if now == loaded || srv.CurrentSite() != now {
+		t.Fatal("a reload after an edit did not serve the new files")
+	}
+	if now.Org("shared-shore") == loaded.Org("shared-shore") {
+		t.Error("the edited organisation was not loaded again")
+	}
+	if now.Org("northgate-tenants") != loaded.Org("northgate-tenants") {
+		t.Error("an unchanged organisation was loaded again instead of kept")
+	}
+}

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"log/slog"
+
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/store/sqlite"
+	"github.com/placard/placard/internal/web"
+)
+
+// TestScaleReload measures a start and one reload (of the same files) of the campaigns folder
+// named by PLACARD_SCALE_DIR (bench/scalegen writes one), as serve does
+// them: the live heap once started, the heap's high-water mark during the
+// reload, and the CPU seconds of each. PLACARD_SCALE_PROFILE, when set, is
+// a folder to write the CPU profiles of the start and the reload to. It is
+// skipped without PLACARD_SCALE_DIR: a measuring tool, not a check.
+// PLACARD_SCALE_TOUCH=ORG/FILE.yaml changes that file in the folder before
+// the reload (and puts it back after).
+func TestScaleReload(t *testing.T) {
+	dir := os.Getenv("PLACARD_SCALE_DIR")
+	if dir == "" {
+		t.Skip("PLACARD_SCALE_DIR names no campaigns folder")
+	}
+	prof := os.Getenv("PLACARD_SCALE_PROFILE")
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "placard.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	measure := func(name string, f func()) {
+		if prof != "" {
+			out, err := os.Create(filepath.Join(prof, name+".cpu"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer out.Close()
+			if err := pprof.StartCPUProfile(out); err != nil {
+				t.Fatal(err)
+			}
+			defer pprof.StopCPUProfile()
+		}
+		c0, t0 := cpuSeconds(), time.Now()
+		f()
+		t.Logf("%s: %.2f s, %.2f CPU s", name, time.Since(t0).Seconds(), cpuSeconds()-c0)
+	}
+	rl := &reloader{dir: dir, log: slog.New(slog.DiscardHandler)}
+	measure("start", func() {
+		// As serve's run does.
+		rl.sums = sumFolders(dir)
+		var loaded *campaign.Site
+		web.Frugally(func() {
+			var problems campaign.Problems
+			loaded, problems = campaign.Load(dir)
+			if problems.HasErrors() {
+				t.Fatal(problems)
+			}
+		})
+		rl.srv, err = web.New(web.Config{BaseURL: "https://act.example.org", Store: db}, loaded)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rl.site.Store(loaded)
+	})
+	runtime.GC()
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	steady := ms.HeapAlloc
+	if prof != "" {
+		writeHeapProfile(t, filepath.Join(prof, "steady.heap"))
+	}
+	inUse := ms.HeapInuse
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		var m runtime.MemStats
+		for {
+			runtime.ReadMemStats(&m)
+			if v := m.HeapSys - m.HeapReleased; v > peak.Load() {
+				peak.Store(v)
+			}
+			select {
+			case <-stop:
+				return
+			case <-time.After(2 * time.Millisecond):
+			}
+		}
+	})
+	if touch := os.Getenv("PLACARD_SCALE_TOUCH"); touch != "" {
+		// One campaign file changed, as an organiser's edit does.
+		f := filepath.Join(dir, touch)
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(f, append(slices.Clone(data), "\n# an edit\n"...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = os.WriteFile(f, data, 0o644) })
+	}
+	measure("reload", func() {
+		if !rl.reload("measure") {
+			t.Fatal("the reload failed")
+		}
+	})
+	close(stop)
+	wg.Wait()
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	if prof != "" {
+		writeHeapProfile(t, filepath.Join(prof, "reloaded.heap"))
+	}
+	runtime.KeepAlive(rl)
+	t.Logf("live heap %.1f MB (in use %.1f MB); reload peak heap %.1f MB = %.2f× in use; live after %.1f MB",
+		float64(steady)/1e6, float64(inUse)/1e6, float64(peak.Load())/1e6, float64(peak.Load())/float64(inUse), float64(ms.HeapAlloc)/1e6)
+}
+
+// cpuSeconds is the user and system CPU time the process has used.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
+}
+
+// writeHeapProfile writes the heap profile to name.
+func writeHeapProfile(t *testing.T, name string) {
+	out, err := os.Create(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	if err := pprof.Lookup("heap").WriteTo(out, 0); err != nil {
+		t.Fatal(err)
+	}
+}
