@@ -75,6 +75,7 @@ func build(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	fset.env("api-origin", "PLACARD_API_ORIGIN")
 	db := fset.String("db", "", "the signature database of the live placard serve (a SQLite `file` path or a postgres:// URL): its current counts are baked into the export's pages")
 	// OUTDIR may come before the flags too (placard build out --campaigns x).
+	secretEnv := fset.secretEnvFlag() // secretenv.go
 	pos, help, err := fset.parse(args, getenv)
 	if help || err != nil {
 		return err
@@ -92,7 +93,11 @@ func build(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 			return usageErr("build", "%s must be a scheme and host only, such as https://act.example.org, not %q", fset.source("api-origin"), o)
 		}
 	}
-	loaded, problems := campaign.Load(*campaigns)
+	opts, err := loadOptions(fset, *secretEnv)
+	if err != nil {
+		return err
+	}
+	loaded, problems := campaign.LoadWith(*campaigns, opts)
 	if problems.HasErrors() {
 		printProblems(stderr, problems)
 		return failure("the campaigns in %s have %s; fix them and build again (placard check %s lists them too)",

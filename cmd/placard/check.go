@@ -29,6 +29,7 @@ problems to fix, 2 when the command line is wrong — the same for both formats.
 func check(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fset := newFlags("check", "check [--format text|json] [DIR]", checkSynopsis, stdout, stderr)
 	format := fset.String("format", "text", "output `format`: text (lines on stderr) or json (an array on stdout)")
+	secretEnv := fset.secretEnvFlag() // secretenv.go
 	pos, help, err := fset.parse(args, getenv)
 	if help || err != nil {
 		return err
@@ -43,7 +44,11 @@ func check(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 	if *format != "text" && *format != "json" {
 		return usageErr("check", "--format must be text or json, got %q%s", *format, didYouMean(*format, []string{"text", "json"}))
 	}
-	site, problems := campaign.Load(dir)
+	opts, err := loadOptions(fset, *secretEnv)
+	if err != nil {
+		return err
+	}
+	site, problems := campaign.LoadWith(dir, opts)
 	if *format == "json" {
 		if err := writeJSONProblems(stdout, problems); err != nil {
 			return failure("writing the JSON report: %v", err)

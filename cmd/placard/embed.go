@@ -34,6 +34,7 @@ func embedCmd(args []string, getenv func(string) string, stdout, stderr io.Write
 	fset.env("base-url", "PLACARD_BASE_URL")
 	origin := fset.String("origin", "", "the partner `site` the snippet is for, such as https://partner.example; one of the organisation's embed_origins")
 	// ORG/SLUG may come before the flags too (placard embed org/slug --origin x).
+	secretEnv := fset.secretEnvFlag() // secretenv.go
 	pos, help, err := fset.parse(args, getenv)
 	if help || err != nil {
 		return err
@@ -52,7 +53,11 @@ func embedCmd(args []string, getenv func(string) string, stdout, stderr io.Write
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return usageErr("embed", "%s must be a full address such as https://act.example.org, not %q", fset.source("base-url"), *baseURL)
 	}
-	loaded, problems := campaign.Load(*campaigns)
+	opts, err := loadOptions(fset, *secretEnv)
+	if err != nil {
+		return err
+	}
+	loaded, problems := campaign.LoadWith(*campaigns, opts)
 	if problems.HasErrors() {
 		printProblems(stderr, problems)
 		return failure("the campaigns in %s have %s; fix them first (placard check %s lists them too)",

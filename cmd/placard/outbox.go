@@ -217,11 +217,11 @@ func validMessageID(id string) bool {
 // no organisation learns of an address it never had. It reads the
 // signatures before they are erased. A missing campaigns folder sends
 // nothing; one that cannot be loaded sends nothing and says so.
-func erasureNotices(ctx context.Context, st store.Store, dir string, forms []string, stderr io.Writer) ([]signing.Message, error) {
+func erasureNotices(ctx context.Context, st store.Store, dir string, opts campaign.LoadOptions, forms []string, stderr io.Writer) ([]signing.Message, error) {
 	if _, err := os.Stat(dir); err != nil {
 		return nil, nil
 	}
-	site, problems := campaign.Load(dir)
+	site, problems := campaign.LoadWith(dir, opts)
 	if problems.HasErrors() || site == nil {
 		fmt.Fprintf(stderr, "placard: note: %s has problems (placard check lists them), so no signature.erased webhook was sent\n", dir)
 		return nil, nil

@@ -95,7 +95,7 @@ func (r *outboxRunner) deliverers(c serveConfig) map[string]outbox.Deliverer {
 	}
 	p := webhook.Policy{AllowPrivate: c.webhooksAllowPrivate, AllowLoopback: c.dev}
 	hooks := &webhook.Deliverer{
-		Client: webhook.NewClient(p), Policy: p, Getenv: getenv, Now: time.Now,
+		Client: webhook.NewClient(p), Policy: p, Getenv: getenv, SecretEnv: c.load.SecretEnv, Now: time.Now,
 		Org: func(slug string) *campaign.Org {
 			if r.site == nil {
 				return nil

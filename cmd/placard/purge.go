@@ -100,6 +100,7 @@ func signaturesPurge(ctx context.Context, args []string, getenv func(string) str
 	dir := fset.campaignsFlag("`folder` holding one folder per organisation")
 	dry := fset.Bool("dry-run", false, "list what would be erased, and change nothing")
 	db := fset.dbFlag()
+	secretEnv := fset.secretEnvFlag() // secretenv.go
 	pos, help, err := fset.parse(args, getenv)
 	if help || err != nil {
 		return err
@@ -107,7 +108,11 @@ func signaturesPurge(ctx context.Context, args []string, getenv func(string) str
 	if len(pos) > 0 {
 		return usageErr(cmd, "purge takes no arguments, got %q; it reads the retention of every campaign in --campaigns", pos[0])
 	}
-	site, problems := campaign.Load(*dir)
+	opts, err := loadOptions(fset, *secretEnv)
+	if err != nil {
+		return err
+	}
+	site, problems := campaign.LoadWith(*dir, opts)
 	if problems.HasErrors() {
 		printProblems(stderr, problems)
 		return failure("the campaigns in %s have %s; fix them first, so no retention is misread (placard check %s lists them)",

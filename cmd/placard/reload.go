@@ -29,6 +29,9 @@ type reloader struct {
 	mu  sync.Mutex // one reload at a time, whoever asked
 	// site is the site serving now, for the daily retention purge.
 	site atomic.Pointer[campaign.Site]
+
+	// opts are --secret-env's names (secretenv.go).
+	opts campaign.LoadOptions
 }
 
 // reload loads and swaps in the site; why names what asked, for the log.
@@ -43,7 +46,7 @@ func (rl *reloader) reload(why string) bool {
 
 // loadAndSwap is reload's work, under rl.mu.
 func (rl *reloader) loadAndSwap(why string) bool {
-	site, problems := campaign.Load(rl.dir)
+	site, problems := campaign.LoadWith(rl.dir, rl.opts)
 	if problems.HasErrors() {
 		for _, p := range problems.Errors() {
 			rl.log.Warn(p.String())

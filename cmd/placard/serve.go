@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/web"
 )
 
@@ -67,6 +68,9 @@ type serveConfig struct {
 	// addresses (outbox_serve.go); getenv reads their secrets at delivery.
 	webhooksAllowPrivate bool
 	getenv               func(string) string
+	// load holds --secret-env, the variables any org.yaml may name
+	// besides its own PLACARD_ORG_<SLUG>_… (secretenv.go).
+	load campaign.LoadOptions
 }
 
 // serve runs the web server until ctx is cancelled, then shuts down
@@ -111,6 +115,7 @@ func parseServe(args []string, getenv func(string) string, stdout, stderr io.Wri
 	adminAddr, adminURL := adminFlags(fset) // serve_admin.go
 	allowPrivate := fset.Bool("webhooks-allow-private", false, "let webhooks and the OSDI endpoint be private or local addresses (a CRM inside your own network); without it they must be public")
 	fset.env("webhooks-allow-private", "PLACARD_WEBHOOKS_ALLOW_PRIVATE")
+	secretEnv := fset.secretEnvFlag() // secretenv.go
 	pos, help, err := fset.parse(args, getenv)
 	if help || err != nil {
 		return serveConfig{}, help, err
@@ -125,6 +130,9 @@ func parseServe(args []string, getenv func(string) string, stdout, stderr io.Wri
 		tuneGC:               getenv("GOGC") == "",
 		webhooksAllowPrivate: *allowPrivate, getenv: getenv,
 		adminAddr: strings.TrimSpace(*adminAddr), adminURL: strings.TrimSpace(*adminURL),
+	}
+	if c.load, err = loadOptions(fset, *secretEnv); err != nil {
+		return serveConfig{}, false, err
 	}
 	if err := checkAdmin(fset, c); err != nil {
 		return serveConfig{}, false, err

@@ -92,7 +92,7 @@ func (c serveConfig) console(base string, log *slog.Logger, st store.Store, deli
 		},
 		// Editors change the campaign files; each save is committed when
 		// the folder is a git work tree, and reloaded as SIGHUP would.
-		Editing: &editing.Workspace{Dir: c.campaigns, Reload: reload, Git: true},
+		Editing: &editing.Workspace{Dir: c.campaigns, Reload: reload, Git: true, Load: c.load},
 	})
 }
 

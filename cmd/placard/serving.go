@@ -56,7 +56,7 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 	if c.dev || c.watch {
 		loaded = fingerprint(c.campaigns)
 	}
-	site, startProblems, err := loadServeSite(c.campaigns, c.dev, stderr, log)
+	site, startProblems, err := loadServeSite(c.campaigns, c.load, c.dev, stderr, log)
 	if err != nil {
 		return err
 	}
@@ -89,7 +89,7 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 	deliveries := newOutboxRunner(c, st, log, committer)
 	var srv *web.Server
 	// The reloader's server is set below, before any request arrives.
-	rl := &reloader{dir: c.campaigns, log: log}
+	rl := &reloader{dir: c.campaigns, opts: c.load, log: log}
 	admin, err := c.console(base, log, st, deliveries, func() *web.Server { return srv }, rl.reload) // serve_admin.go
 	if err != nil {
 		ln.Close()
@@ -144,10 +144,10 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 // and refuse the start, except under --dev (dev): the preview then starts
 // with no campaigns and returns the problems for its overlay, and the
 // first good save loads the files. Warnings are logged.
-func loadServeSite(dir string, dev bool, stderr io.Writer, log *slog.Logger) (*campaign.Site, campaign.Problems, error) {
+func loadServeSite(dir string, opts campaign.LoadOptions, dev bool, stderr io.Writer, log *slog.Logger) (*campaign.Site, campaign.Problems, error) {
 	var site *campaign.Site
 	var problems campaign.Problems
-	web.Frugally(func() { site, problems = campaign.Load(dir) })
+	web.Frugally(func() { site, problems = campaign.LoadWith(dir, opts) })
 	if problems.HasErrors() {
 		printProblems(stderr, problems)
 		if dev {

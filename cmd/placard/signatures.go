@@ -273,8 +273,13 @@ func signaturesErase(ctx context.Context, args []string, getenv func(string) str
 	email := fset.String("email", "", "the signer's email `address`, or - to read it from standard input")
 	db := fset.dbFlag()
 	campaigns := fset.campaignsFlag("`folder` of campaign files whose signature.erased webhooks are told (when it exists)")
+	secretEnv := fset.secretEnvFlag() // secretenv.go
 	pos, help, err := fset.parse(args, getenv)
 	if help || err != nil {
+		return err
+	}
+	opts, err := loadOptions(fset, *secretEnv)
+	if err != nil {
 		return err
 	}
 	if len(pos) > 0 {
@@ -303,7 +308,7 @@ func signaturesErase(ctx context.Context, args []string, getenv func(string) str
 		return err
 	}
 	defer st.Close()
-	notices, err := erasureNotices(ctx, st, *campaigns, forms, stderr)
+	notices, err := erasureNotices(ctx, st, *campaigns, opts, forms, stderr)
 	if err != nil {
 		return failure("reading the signatures of %s: %v", addr, err)
 	}

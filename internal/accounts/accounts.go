@@ -89,6 +89,10 @@ const (
 	PasskeyTTL = 5 * time.Minute
 	// IdleTimeout ends a session nobody has used for this long.
 	IdleTimeout = 2 * time.Hour
+	// MaxLifetime ends a session this long after sign-in, however busy:
+	// a cookie copied from a shared computer, or kept alive by a tab left
+	// open, stops working by the next day.
+	MaxLifetime = 12 * time.Hour
 	// TouchEvery is how stale a session's LastSeen may get before a request
 	// writes the new time: a page view does not cost a write each time.
 	TouchEvery = time.Minute
@@ -115,6 +119,12 @@ type Session struct {
 
 // Idle reports whether the session has been unused past IdleTimeout at now.
 func (s Session) Idle(now time.Time) bool { return now.Sub(s.LastSeen) >= IdleTimeout }
+
+// Ended reports whether the session is over at now: idle (Idle), or
+// MaxLifetime past its sign-in.
+func (s Session) Ended(now time.Time) bool {
+	return s.Idle(now) || now.Sub(s.CreatedAt) >= MaxLifetime
+}
 
 // Stale reports whether LastSeen should be written again at now.
 func (s Session) Stale(now time.Time) bool { return now.Sub(s.LastSeen) >= TouchEvery }

@@ -64,6 +64,13 @@ func TestSessionClock(t *testing.T) {
 	if s.Idle(at.Add(IdleTimeout-time.Second)) || !s.Idle(at.Add(IdleTimeout)) {
 		t.Error("Idle: want false a second before IdleTimeout, true at it")
 	}
+	busy := Session{CreatedAt: at, LastSeen: at.Add(MaxLifetime - time.Minute)}
+	if busy.Ended(at.Add(MaxLifetime-time.Second)) || !busy.Ended(at.Add(MaxLifetime)) {
+		t.Error("Ended: want false a second before MaxLifetime, true at it, however recently used")
+	}
+	if !s.Ended(at.Add(IdleTimeout)) {
+		t.Error("Ended: want true once idle")
+	}
 	if s.Stale(at.Add(TouchEvery-time.Second)) || !s.Stale(at.Add(TouchEvery)) {
 		t.Error("Stale: want false a second before TouchEvery, true at it")
 	}

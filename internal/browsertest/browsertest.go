@@ -251,6 +251,12 @@ func argsText(args []*runtime.RemoteObject) string {
 // Load sets the viewport (with mobile emulation when mobile) and turns
 // JavaScript on or off, forgets what the tab reported so far, and navigates
 // to addr, returning the document's response.
+//
+// The tab asks for reduced motion (prefers-reduced-motion: reduce), so a
+// page's scroll-behavior: smooth is off: chromedp.Click scrolls the element
+// into view and clicks where it is at that moment, and a smooth scroll
+// still moving then (to the #fragment of addr, say) made the click land
+// where the element had been, more often the busier the machine.
 func (b *Browser) Load(ctx context.Context, addr string, w, h int64, mobile, js bool) (*network.Response, error) {
 	var vopts []chromedp.EmulateViewportOption
 	if mobile {
@@ -260,6 +266,11 @@ func (b *Browser) Load(ctx context.Context, addr string, w, h int64, mobile, js 
 		chromedp.EmulateViewport(w, h, vopts...),
 		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 			_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !js})
+			if err != nil {
+				return err
+			}
+			_, err = cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+				Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}}})
 			return err
 		}),
 		chromedp.Navigate("about:blank"),

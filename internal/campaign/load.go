@@ -27,6 +27,21 @@ import (
 // Files are read through os.Root: no symbolic link and no '..' can make it
 // read anything outside dir (see links.go).
 func Load(dir string) (*Site, Problems) {
+	return LoadWith(dir, LoadOptions{})
+}
+
+// LoadOptions are the server operator's settings that change what Load
+// accepts.
+type LoadOptions struct {
+	// SecretEnv lists the environment variables, beyond each
+	// organisation's own PLACARD_ORG_<SLUG>_…, that an org.yaml may name as
+	// a webhook's secret_env or its OSDI api_key_env (placard serve
+	// --secret-env, PLACARD_SECRET_ENV). See SecretEnvAllowed.
+	SecretEnv []string
+}
+
+// LoadWith is Load with the operator's options.
+func LoadWith(dir string, o LoadOptions) (*Site, Problems) {
 	root := dir
 	if root == "" {
 		root = "."
@@ -36,14 +51,19 @@ func Load(dir string) (*Site, Problems) {
 		return nil, Problems{{File: cmp.Or(dir, "."), Message: readDirMessage(err)}}
 	}
 	defer r.Close()
-	return load(r.FS(), ".", dir)
+	return load(r.FS(), ".", dir, o)
 }
 
 // LoadFS is Load reading from fsys, with dir a path inside it ("." for its
 // root). Problem.File is dir joined with the path below it, so tests and
 // embedded examples get the same messages as files on disk.
 func LoadFS(fsys fs.FS, dir string) (*Site, Problems) {
-	return load(fsys, dir, dir)
+	return load(fsys, dir, dir, LoadOptions{})
+}
+
+// LoadFSWith is LoadFS with the operator's options.
+func LoadFSWith(fsys fs.FS, dir string, o LoadOptions) (*Site, Problems) {
+	return load(fsys, dir, dir, o)
 }
 
 // reservedOrgSlugs are folder names that would clash with the site's own
@@ -75,6 +95,9 @@ type loader struct {
 
 	// site is site.yaml (siteconfig.go).
 	site *SiteConfig
+
+	// opts are the operator's settings (LoadWith).
+	opts LoadOptions
 }
 
 // orgFolder is one organisation being loaded, with what its checks need.
@@ -85,7 +108,7 @@ type orgFolder struct {
 	failed  bool // org.yaml is missing or unreadable
 }
 
-func load(fsys fs.FS, root, shown string) (*Site, Problems) {
+func load(fsys fs.FS, root, shown string, opts LoadOptions) (*Site, Problems) {
 	if root == "" {
 		root = "."
 	}
@@ -93,7 +116,7 @@ func load(fsys fs.FS, root, shown string) (*Site, Problems) {
 		fsys: fsys, root: path.Clean(root), shown: shown,
 		pos: positions{}, misspelt: map[misspelling]bool{}, bad: map[posKey]bool{},
 		literal: map[posKey]bool{}, sources: map[string][]byte{}, trans: translations{},
-		recovered: map[recoveredLine]bool{}, syntax: map[Problem]bool{},
+		recovered: map[recoveredLine]bool{}, syntax: map[Problem]bool{}, opts: opts,
 	}
 	entries, err := fs.ReadDir(fsys, l.root)
 	if err != nil {

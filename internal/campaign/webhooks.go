@@ -1,11 +1,13 @@
 package campaign
 
 import (
+	"fmt"
 	"net"
 	"net/url"
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 )
 
 // The webhook events an organisation may subscribe to.
@@ -48,8 +50,8 @@ func (c *checker) webhooks(o *Org) {
 				seen[strings.TrimSpace(w.URL)] = true
 			}
 		}
-		if c.required(w.SecretEnv, &w.SecretEnv, w, "this webhook", "secret_env", "the name of the environment variable holding its secret, such as NORTHGATE_WEBHOOK_SECRET") {
-			c.envName(w.SecretEnv, &w.SecretEnv, "secret_env", "secret", "NORTHGATE_WEBHOOK_SECRET")
+		if c.required(w.SecretEnv, &w.SecretEnv, w, "this webhook", "secret_env", "the name of the environment variable holding its secret, such as "+OrgEnvPrefix(o.Slug)+"WEBHOOK_SECRET") {
+			c.envName(w.SecretEnv, &w.SecretEnv, "secret_env", "secret", "WEBHOOK_SECRET")
 		}
 		if len(w.Events) == 0 && !c.broken(&w.Events) {
 			if c.seen(&w.Events) {
@@ -75,8 +77,8 @@ func (c *checker) webhooks(o *Org) {
 		if c.required(d.URL, &d.URL, d, "osdi", "url", "the petition's record signature helper address, such as https://actionnetwork.org/api/v2/petitions/ID/signatures") {
 			c.endpointURL(d.URL, &d.URL, "url")
 		}
-		if c.required(d.APIKeyEnv, &d.APIKeyEnv, d, "osdi", "api_key_env", "the name of the environment variable holding the API key, such as NORTHGATE_AN_KEY") {
-			c.envName(d.APIKeyEnv, &d.APIKeyEnv, "api_key_env", "API key", "NORTHGATE_AN_KEY")
+		if c.required(d.APIKeyEnv, &d.APIKeyEnv, d, "osdi", "api_key_env", "the name of the environment variable holding the API key, such as "+OrgEnvPrefix(o.Slug)+"AN_KEY") {
+			c.envName(d.APIKeyEnv, &d.APIKeyEnv, "api_key_env", "API key", "AN_KEY")
 		}
 	}
 }
@@ -143,7 +145,11 @@ func (l *loader) checkSecretNames() {
 		c := &checker{l: l, of: of, file: o.File}
 		add := func(ptr *string, key string) {
 			name := strings.TrimSpace(*ptr)
-			if name == "" || !envName.MatchString(name) {
+			if !SecretEnvAllowed(o.Slug, name, l.opts.SecretEnv) {
+				return // refused where it is written (envName)
+			}
+			if other := l.envOwner(name); other != "" && other != o.Slug && !slices.Contains(l.opts.SecretEnv, name) {
+				c.errorf(c.at(ptr), "'%s' names %s, which starts with %s and so is organisation %s's variable — choose another name starting with %s, such as %sWEBHOOK_SECRET", key, name, OrgEnvPrefix(other), other, OrgEnvPrefix(o.Slug), OrgEnvPrefix(o.Slug))
 				return
 			}
 			uses[name] = append(uses[name], use{c, ptr, key})
@@ -172,9 +178,24 @@ func (l *loader) checkSecretNames() {
 		}
 		slices.Sort(slugs)
 		for _, u := range us {
-			u.c.errorf(u.c.at(u.ptr), "'%s' names %s, which more than one organisation names (%s) — each organisation keeps its secrets in variables of its own, such as %s_…", u.key, name, strings.Join(slugs, ", "), envPrefix(u.c.of.org.Slug))
+			u.c.errorf(u.c.at(u.ptr), "'%s' names %s, which more than one organisation names (%s) — each organisation keeps its secrets in variables of its own, such as %s…", u.key, name, strings.Join(slugs, ", "), OrgEnvPrefix(u.c.of.org.Slug))
 		}
 	}
+}
+
+// envOwner is the organisation whose own variables (OrgEnvPrefix) include
+// name, the one with the longest prefix when several match (north and
+// north-gate both match PLACARD_ORG_NORTH_GATE_KEY: it is north-gate's), or
+// "" for none.
+func (l *loader) envOwner(name string) string {
+	owner := ""
+	for _, of := range l.orgs {
+		slug := of.org.Slug
+		if p := OrgEnvPrefix(slug); strings.HasPrefix(name, p) && len(name) > len(p) && len(slug) > len(owner) {
+			owner = slug
+		}
+	}
+	return owner
 }
 
 // envPrefix is an organisation's slug as the start of a variable's name.
@@ -184,25 +205,83 @@ func envPrefix(slug string) string {
 
 // ReservedEnv reports whether name is one of Placard's own settings
 // (PLACARD_…: the installation's secret, the SMTP server's and the
-// database's addresses with their passwords). An organisation's org.yaml —
-// which its organisers may edit in the console — may not name one as a
-// webhook's secret or an OSDI API key: the OSDI key is sent as it is to an
-// address the same file chooses.
+// database's addresses with their passwords), other than an organisation's
+// own PLACARD_ORG_<SLUG>_… variables. An organisation's org.yaml — which its
+// organisers may edit in the console — may not name one as a webhook's
+// secret or an OSDI API key: the OSDI key is sent as it is to an address
+// the same file chooses.
 func ReservedEnv(name string) bool {
-	return strings.HasPrefix(strings.TrimSpace(name), "PLACARD_")
+	name = strings.TrimSpace(name)
+	return strings.HasPrefix(name, "PLACARD_") && !strings.HasPrefix(name, orgEnvStart)
 }
 
-// envName checks that s names an environment variable. The value is never
-// repeated in the message: a secret pasted here by mistake must not be
-// copied into logs and terminals.
+// orgEnvStart begins every organisation's own variables.
+const orgEnvStart = "PLACARD_ORG_"
+
+// OrgEnvPrefix is how the names of the organisation's own environment
+// variables start: PLACARD_ORG_, its slug in capitals with hyphens as
+// underscores, and an underscore (northgate: PLACARD_ORG_NORTHGATE_).
+func OrgEnvPrefix(slug string) string {
+	return orgEnvStart + envPrefix(slug) + "_"
+}
+
+// SecretEnvAllowed reports whether organisation slug's org.yaml may name the
+// environment variable name as a webhook's secret_env or its OSDI
+// api_key_env: a variable of its own (OrgEnvPrefix and more), or one the
+// server's operator lists in allow (--secret-env). Any other variable of
+// the server — the SMTP password, the database's address, a cloud
+// provider's key — could otherwise be sent to an address the same file
+// chooses. Placard's own settings are refused even when listed. Load also
+// refuses a name of the organisation's own that is another organisation's
+// (slug north naming PLACARD_ORG_NORTH_GATE_…, when north-gate exists).
+func SecretEnvAllowed(slug, name string, allow []string) bool {
+	name = strings.TrimSpace(name)
+	if !envName.MatchString(name) {
+		return false
+	}
+	if p := OrgEnvPrefix(slug); slug != "" && strings.HasPrefix(name, p) && len(name) > len(p) {
+		return true
+	}
+	return !ReservedEnv(name) && !strings.HasPrefix(name, orgEnvStart) && slices.Contains(allow, name)
+}
+
+// ParseSecretEnv reads the operator's list of environment variables
+// organisations may name (--secret-env, PLACARD_SECRET_ENV): names
+// separated by commas or spaces. It refuses one that is not a variable's
+// name or is one of Placard's own settings.
+func ParseSecretEnv(s string) ([]string, error) {
+	var names []string
+	for _, n := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || unicode.IsSpace(r) }) {
+		switch {
+		case !envName.MatchString(n):
+			return nil, fmt.Errorf("%q is not the name of an environment variable (capital letters, digits and underscores)", n)
+		case ReservedEnv(n) || strings.HasPrefix(n, orgEnvStart):
+			return nil, fmt.Errorf("%s is one of Placard's own settings or an organisation's own variable, which is never listed here", n)
+		}
+		if !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	return names, nil
+}
+
+// envName checks that s names an environment variable the organisation
+// may name (SecretEnvAllowed). The value is never repeated when it does
+// not look like a name: a secret pasted here by mistake must not be copied
+// into logs and terminals.
 func (c *checker) envName(s string, ptr any, key, what, example string) {
 	s = strings.TrimSpace(s)
-	if ReservedEnv(s) {
-		c.errorf(c.at(ptr), "'%s' names %s, one of Placard's own settings, which are never sent to another server — choose a name of your own, such as %s", key, s, example)
-		return
+	own := OrgEnvPrefix(c.of.org.Slug)
+	switch {
+	case !envName.MatchString(s):
+		c.errorf(c.at(ptr), "'%s' must be the NAME of the environment variable that holds the %s, in capital letters, digits and underscores, such as %s — put the %s itself in that variable when you start placard serve, never in this file (the value here is not repeated, in case it is the %s)", key, what, own+example, what, what)
+	case ReservedEnv(s):
+		c.errorf(c.at(ptr), "'%s' names %s, one of Placard's own settings, which are never sent to another server — choose a name of your own, starting with %s, such as %s", key, s, own, own+example)
+	case !SecretEnvAllowed(c.of.org.Slug, s, c.l.opts.SecretEnv):
+		or := ""
+		if !strings.HasPrefix(s, orgEnvStart) {
+			or = fmt.Sprintf(" (or the server's operator allows this name with placard serve --secret-env %s)", s)
+		}
+		c.errorf(c.at(ptr), "'%s' names %s, which is not one of this organisation's variables, so placard serve will not read it — rename the variable to start with %s, such as %s%s", key, s, own, own+example, or)
 	}
-	if envName.MatchString(s) {
-		return
-	}
-	c.errorf(c.at(ptr), "'%s' must be the NAME of the environment variable that holds the %s, in capital letters, digits and underscores, such as %s — put the %s itself in that variable when you start placard serve, never in this file (the value here is not repeated, in case it is the %s)", key, what, example, what, what)
 }

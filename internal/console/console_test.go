@@ -242,6 +242,28 @@ func TestIdleTimeout(t *testing.T) {
 	}
 }
 
+// TestMaxLifetime: a session used all the time still ends
+// accounts.MaxLifetime after sign-in (and is deleted), so a stolen or
+// forgotten cookie kept busy does not sign anyone in for ever; signing in
+// again starts a new one.
+func TestMaxLifetime(t *testing.T) {
+	e := newEnv(t, nil)
+	b := e.signIn("riverside", "sam@example.org", accounts.RoleEditor)
+	hash := accounts.HashSecret(b.cookies["__Host-placard-session"])
+	step := accounts.IdleTimeout / 2
+	for used := time.Duration(0); used+step < accounts.MaxLifetime; used += step {
+		e.clock.add(step)
+		wantStatus(t, b.get(Prefix+"/riverside"), 200)
+	}
+	e.clock.add(step)
+	wantRedirect(t, b.get(Prefix+"/riverside"), Prefix+"/signin")
+	if _, err := e.acc.Session(context.Background(), hash); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("session past its lifetime in the store: %v, want deleted", err)
+	}
+	b = e.signIn("riverside", "sam@example.org", accounts.RoleEditor)
+	wantStatus(t, b.get(Prefix+"/riverside"), 200)
+}
+
 // TestSignOut deletes the session server-side: the old cookie value signs
 // nobody in afterwards.
 func TestSignOut(t *testing.T) {

@@ -29,7 +29,8 @@ func OrganiserFrom(ctx context.Context) (accounts.Organiser, bool) {
 }
 
 // session reads the session cookie and, when it names a live session,
-// puts its organiser in the request context. An idle session is deleted.
+// puts its organiser in the request context. A session that is idle or
+// past its lifetime (accounts.Session.Ended) is deleted.
 // LastSeen is written at most every accounts.TouchEvery.
 func (c *Console) session(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -51,7 +52,7 @@ func (c *Console) session(next http.Handler) http.Handler {
 			return
 		}
 		now := c.cfg.Now()
-		if s.Idle(now) {
+		if s.Ended(now) {
 			_ = c.acc.DeleteSession(ctx, hash)
 			c.clearCookie(w)
 			next.ServeHTTP(w, r)

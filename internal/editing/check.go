@@ -89,7 +89,7 @@ func (w *Workspace) load(org, name string, data []byte) (*campaign.Site, Report,
 	}
 	defer root.Close()
 	fsys := overlay{base: root.FS(), name: org + "/" + name, data: data, at: w.now()}
-	site, problems := campaign.LoadFS(fsys, ".")
+	site, problems := campaign.LoadFSWith(fsys, ".", w.Load)
 	var rep Report
 	for _, p := range problems {
 		if p.File == org || strings.HasPrefix(p.File, org+"/") {

@@ -22,6 +22,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/placard/placard/internal/campaign"
 )
 
 // MaxFileSize is the largest file the editor opens or saves: the loader's
@@ -55,6 +57,9 @@ type Workspace struct {
 	// Git, when true, commits each save if Dir is inside a git work tree;
 	// false never runs git.
 	Git bool
+	// Load holds the operator's settings for checking the files
+	// (--secret-env), the same the server loads them with.
+	Load campaign.LoadOptions
 
 	mu sync.Mutex
 }

@@ -2,6 +2,7 @@ package editpages
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/dom"
 	"github.com/chromedp/chromedp"
 
 	"github.com/placard/placard/internal/browsertest"
@@ -109,7 +112,22 @@ func TestEditorInChromium(t *testing.T) {
 	good := strings.Replace(before, "title: Library", "title: Live preview title", 1)
 	set(good)
 	waitFor("no problems", `document.getElementById('edit-problems').innerText.includes('No problems found.')`)
-	waitFor("the preview updated", `(() => { const d = document.getElementById('edit-preview').contentDocument; return !!d && !!d.body && d.body.innerText.includes('Live preview title'); })()`)
+	// The preview sandboxes itself into an opaque origin, so the console's
+	// page cannot reach into it (contentDocument is null); DevTools reads
+	// the frame's document to see the new title there.
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		html, err := previewHTML(ctx)
+		if err == nil && strings.Contains(html, "Live preview title") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waiting for the preview to show the new title: %v; it holds %.300q", err, html)
+		}
+		chromedp.Do(ctx, chromedp.Sleep(50*time.Millisecond))
+	}
+	if opaque, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById('edit-preview').contentDocument === null`)); err != nil || !opaque {
+		t.Errorf("the console's page reaches into the preview (%v, %v): it is not sandboxed into an opaque origin", opaque, err)
+	}
 
 	shoot(t, ctx, "console-editor-preview.png")
 
@@ -149,4 +167,37 @@ func TestEditorInChromium(t *testing.T) {
 			t.Errorf("%s: console: %s", p, m)
 		}
 	}
+}
+
+// previewHTML is the HTML of the document in the editor's preview frame,
+// read through DevTools. Sandboxed into an opaque origin, the frame is a
+// target of its own (Chromium isolates it in another process), so the page's
+// DOM does not reach it: attach to it, read, detach (leaving it open).
+func previewHTML(ctx context.Context) (string, error) {
+	infos, err := chromedp.Targets(ctx)
+	if err != nil {
+		return "", err
+	}
+	var html string
+	for _, info := range infos {
+		if info.Type != "iframe" || !strings.HasSuffix(info.URL, "/preview") {
+			continue
+		}
+		fctx, cancel := chromedp.NewContext(ctx, chromedp.WithTargetID(info.TargetID), chromedp.WithDetachOnCancel())
+		err := chromedp.Do(fctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			doc, err := cdp.Call(ctx, tg, dom.GetDocument, dom.GetDocumentParams{})
+			if err != nil {
+				return err
+			}
+			out, err := cdp.Call(ctx, tg, dom.GetOuterHTML, dom.GetOuterHTMLParams{BackendNodeID: doc.Root.BackendNodeID})
+			if err != nil {
+				return err
+			}
+			html = out.OuterHTML
+			return nil
+		}))
+		cancel()
+		return html, err
+	}
+	return "", errors.New("no preview frame among the browser's targets")
 }

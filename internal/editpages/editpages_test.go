@@ -326,6 +326,42 @@ func TestCheckAndPreviewWriteNothing(t *testing.T) {
 	}
 }
 
+// TestPreviewSandboxed: the preview — the page as the text would publish
+// it, or the list of its problems — is organiser-written content answered
+// from the console's own origin, so its response sandboxes itself (an
+// opaque origin, no script, no form, no popup, even opened outside the
+// editor's frame), may be framed by the console alone and is never sniffed
+// or cached.
+func TestPreviewSandboxed(t *testing.T) {
+	e := newEnv(t)
+	text := strings.Replace(e.read("riverside/library.yaml"), "title: Library", "title: Previewed title", 1)
+	for _, text := range []string{text, "title: [\n"} {
+		a := e.do("editor", "POST", "/admin/riverside/files/library.yaml/preview", url.Values{"text": {text}})
+		if a.status != 200 {
+			t.Errorf("preview of %.20q: %d", text, a.status)
+		}
+		csp := a.header.Get("Content-Security-Policy")
+		var sandbox string
+		for _, d := range strings.Split(csp, ";") {
+			if d = strings.TrimSpace(d); d == "sandbox" || strings.HasPrefix(d, "sandbox ") {
+				sandbox = d
+			}
+		}
+		if sandbox == "" || strings.Contains(sandbox, "allow-same-origin") || strings.Contains(sandbox, "allow-scripts") || strings.Contains(sandbox, "allow-forms") {
+			t.Errorf("preview of %.20q: policy %q, want a sandbox directive without allow-same-origin, allow-scripts or allow-forms", text, csp)
+		}
+		if !strings.Contains(csp, "frame-ancestors 'self'") || strings.Count(csp, "frame-ancestors") != 1 {
+			t.Errorf("preview of %.20q: policy %q, want frame-ancestors 'self' alone", text, csp)
+		}
+		for k, want := range map[string]string{"X-Frame-Options": "SAMEORIGIN", "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store",
+			"Content-Type": "text/html; charset=utf-8"} {
+			if got := a.header.Get(k); got != want {
+				t.Errorf("preview of %.20q: %s = %q, want %q", text, k, got, want)
+			}
+		}
+	}
+}
+
 func TestPublishAndClose(t *testing.T) {
 	e := newEnv(t)
 	v := editing.Version([]byte(e.read("riverside/library.yaml")))

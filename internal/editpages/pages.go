@@ -329,7 +329,10 @@ func (p *Pages) check(w http.ResponseWriter, r *http.Request, q request) error {
 
 // preview answers the page the form's text would publish, for the
 // sandboxed frame beside the editor: the site's own policy for the page,
-// except that only the console itself may frame it.
+// except that only the console itself may frame it, and a CSP sandbox of
+// its own (previewSandbox): the text is the organiser's, answered from the
+// console's origin, so even opened outside the frame it gets an opaque
+// origin and runs nothing.
 func (p *Pages) preview(w http.ResponseWriter, r *http.Request, q request) error {
 	n, err := name(r)
 	if err != nil {
@@ -344,10 +347,11 @@ func (p *Pages) preview(w http.ResponseWriter, r *http.Request, q request) error
 	}
 	h := w.Header()
 	h.Set("X-Frame-Options", "SAMEORIGIN")
+	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "no-store")
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	if pv.Body == nil {
-		h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'")
+		h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'; "+previewSandbox)
 		probs, elsewhere := problems(q, n, pv.Report)
 		var b strings.Builder
 		b.WriteString(`<!DOCTYPE html><html lang="` + q.l.Lang() + `" dir="` + q.l.Dir() + `"><head><meta charset="utf-8"><title>` + escape(q.l.T("edit.preview")) + `</title></head><body><main><h1>` + escape(q.l.T("edit.problems")) + `</h1><ul>`)
@@ -385,16 +389,23 @@ func withoutScripts(body []byte) []byte {
 	}
 }
 
+// previewSandbox is the preview's CSP sandbox: no flag, so no
+// allow-same-origin (an opaque origin: nothing in it can read the
+// console's cookies-bound pages or storage), no script, form, popup or
+// top-level navigation.
+const previewSandbox = "sandbox"
+
 // framedBySelf is csp with frame-ancestors 'self' in place of whatever the
-// page allowed (the site's pages allow no framing, embeds a partner list).
+// page allowed (the site's pages allow no framing, embeds a partner list),
+// and previewSandbox in place of any sandbox of its own.
 func framedBySelf(csp string) string {
 	var parts []string
 	for _, d := range strings.Split(csp, ";") {
-		if d = strings.TrimSpace(d); d != "" && !strings.HasPrefix(d, "frame-ancestors") {
+		if d = strings.TrimSpace(d); d != "" && !strings.HasPrefix(d, "frame-ancestors") && d != "sandbox" && !strings.HasPrefix(d, "sandbox ") {
 			parts = append(parts, d)
 		}
 	}
-	return strings.Join(append(parts, "frame-ancestors 'self'"), "; ")
+	return strings.Join(append(parts, "frame-ancestors 'self'", previewSandbox), "; ")
 }
 
 // lifecycle publishes or closes a campaign through the editor's save.

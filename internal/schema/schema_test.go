@@ -194,8 +194,9 @@ func TestSchemaAcceptsValidFiles(t *testing.T) {
 // reject one of them, so the list stays exact.
 var beyondSchema = map[string]string{
 	"assets/art/org.yaml":                             "the logo names a file that does not exist",
-	"shared-secrets/north/org.yaml":                   "api_key_env is another organisation's too: compared across files",
-	"shared-secrets/south/org.yaml":                   "api_key_env is another organisation's too: compared across files",
+	"shared-secrets/south/org.yaml":                   "api_key_env is another organisation's variable: depends on the folder's name",
+	"secret-env/crm/org.yaml":                         "names a variable not the organisation's own: depends on the folder's name and --secret-env",
+	"secret-env/north/org.yaml":                       "names another organisation's variable: compared across folders",
 	"webhooks/own/org.yaml":                           "names one of Placard's own settings (PLACARD_…), which a pattern without look-ahead cannot refuse alone",
 	"dates/dt/publish-late.yaml":                      "publish_at is after close_at: one date compared with another",
 	"dates/dt/times.yaml":                             "close_at is before date: one date compared with another",

@@ -131,9 +131,11 @@ type Store interface {
 	// one signature, most signatures first (then by token), at most limit.
 	Referrals(ctx context.Context, org, campaign string, limit int) ([]signing.ReferralCount, error)
 
-	// Referral returns the personal link whose private key hashes to
-	// secretHash, or ErrNotFound.
-	Referral(ctx context.Context, secretHash [32]byte) (signing.ReferralCount, error)
+	// Referral returns the personal link with public token token whose
+	// private key hashes to secretHash (the hashes compared in constant
+	// time), or ErrNotFound. The token is the link's key (a private key
+	// names its token: attribution.TokenOf), so the hash needs no index.
+	Referral(ctx context.Context, token string, secretHash [32]byte) (signing.ReferralCount, error)
 
 	// ClaimOnce records that the thank-you claim with this nonce has been
 	// opened and reports whether this was the first time: true for exactly

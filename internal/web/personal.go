@@ -70,7 +70,7 @@ func (s *Server) impact(w http.ResponseWriter, r *http.Request) error {
 	if !attribution.ValidKey(key) {
 		return s.impactNotFound(w, r, lc)
 	}
-	ref, err := s.cfg.Store.Referral(r.Context(), attribution.KeyHash(key))
+	ref, err := s.cfg.Store.Referral(r.Context(), attribution.TokenOf(key), attribution.KeyHash(key))
 	switch {
 	case errors.Is(err, store.ErrNotFound), err == nil && (ref.Org != lc.Campaign.Org.Slug || ref.Campaign != lc.Campaign.Slug):
 		// A well-formed key the campaign does not hold is answered as a

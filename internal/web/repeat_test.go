@@ -106,7 +106,7 @@ func TestRepeatSignatureIndistinguishable(t *testing.T) {
 			name, key string
 			stored    bool
 		}{{"first", first.key, true}, {"repeat", repeat.key, true}, {"second signer", fresh.key, true}} {
-			_, err := st.Referral(context.Background(), attribution.KeyHash(k.key))
+			_, err := st.Referral(context.Background(), attribution.TokenOf(k.key), attribution.KeyHash(k.key))
 			if stored := err == nil; stored != k.stored || err != nil && !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("%s's link: stored %v (%v), want %v", k.name, stored, err, k.stored)
 			}

@@ -89,8 +89,13 @@ type Deliverer struct {
 	// Org returns an organisation's current settings by slug (nil when it
 	// is gone), so an endpoint removed from org.yaml stops receiving.
 	Org func(slug string) *campaign.Org
-	// Getenv reads the environment (os.Getenv).
+	// Getenv reads the environment (os.Getenv). It is only ever asked for
+	// a name campaign.SecretEnvAllowed accepts for the message's
+	// organisation.
 	Getenv func(string) string
+	// SecretEnv is the operator's list of variables any organisation may
+	// name besides its own PLACARD_ORG_<SLUG>_… (--secret-env).
+	SecretEnv []string
 	// Now is the clock for webhook-timestamp (time.Now).
 	Now func() time.Time
 }
@@ -120,8 +125,8 @@ func (d *Deliverer) Deliver(ctx context.Context, m signing.Message) error {
 		if env == "" {
 			return outbox.Permanent(fmt.Errorf("webhook to %s: no longer in the organisation's org.yaml", host))
 		}
-		if campaign.ReservedEnv(env) {
-			return outbox.Permanent(fmt.Errorf("webhook to %s: secret_env names one of Placard's own settings, never sent", host))
+		if !campaign.SecretEnvAllowed(m.Org, env, d.SecretEnv) {
+			return outbox.Permanent(fmt.Errorf("webhook to %s: secret_env names neither one of the organisation's own variables (%s…) nor one on --secret-env, never read", host, campaign.OrgEnvPrefix(m.Org)))
 		}
 		secret := d.Getenv(env)
 		if secret == "" {
@@ -140,8 +145,8 @@ func (d *Deliverer) Deliver(ctx context.Context, m signing.Message) error {
 			return outbox.Permanent(fmt.Errorf("OSDI record to %s: no longer in the organisation's org.yaml", host))
 		}
 		env := strings.TrimSpace(o.OSDI.APIKeyEnv)
-		if campaign.ReservedEnv(env) {
-			return outbox.Permanent(fmt.Errorf("OSDI record to %s: api_key_env names one of Placard's own settings, never sent", host))
+		if !campaign.SecretEnvAllowed(m.Org, env, d.SecretEnv) {
+			return outbox.Permanent(fmt.Errorf("OSDI record to %s: api_key_env names neither one of the organisation's own variables (%s…) nor one on --secret-env, never read", host, campaign.OrgEnvPrefix(m.Org)))
 		}
 		key := d.Getenv(env)
 		if key == "" {

@@ -24,13 +24,23 @@ import (
 var at = time.Date(2026, 3, 1, 9, 30, 15, 0, time.UTC)
 
 // site loads an organisation with the given webhooks/osdi YAML.
-func site(t *testing.T, extra string) *campaign.Site {
+// site loads organisation north with extra in its org.yaml; allow is the
+// operator's --secret-env list.
+func site(t *testing.T, extra string, allow ...string) *campaign.Site {
 	t.Helper()
-	return campaigntest.Site(t, campaigntest.Files{
+	files := campaigntest.Files{
 		"north/org.yaml": "name: Northgate\n" + extra,
 		"north/rent.yaml": "title: Fair rent\nsummary: Sign.\ndate: 2026-01-01\nactions:\n  - kind: petition\n" +
 			"    target: The council\n    text: Cap the rent.\n",
-	})
+	}
+	if len(allow) == 0 {
+		return campaigntest.Site(t, files)
+	}
+	s, ps := campaign.LoadFSWith(files.FS(), ".", campaign.LoadOptions{SecretEnv: allow})
+	if ps.HasErrors() {
+		t.Fatal(ps)
+	}
+	return s
 }
 
 func sig() *signing.Signature {
@@ -58,17 +68,17 @@ func TestNoEndpointsNoMessagesNoAllocations(t *testing.T) {
 func TestMessages(t *testing.T) {
 	s := site(t, `webhooks:
   - url: https://crm.example.org/created
-    secret_env: A_SECRET
+    secret_env: PLACARD_ORG_NORTH_A_SECRET
     events: [signature.created]
   - url: https://crm.example.org/all
-    secret_env: B_SECRET
+    secret_env: PLACARD_ORG_NORTH_B_SECRET
     events: [signature.created, signature.confirmed, signature.erased]
   - url: https://crm.example.org/confirmed
-    secret_env: C_SECRET
+    secret_env: PLACARD_ORG_NORTH_C_SECRET
     events: [signature.confirmed]
 osdi:
   url: https://actionnetwork.org/api/v2/petitions/abc/signatures
-  api_key_env: AN_KEY
+  api_key_env: PLACARD_ORG_NORTH_AN_KEY
 `)
 	o, c := s.Org("north"), s.Campaign("north", "rent")
 	msgs := webhook.Messages(o, c, sig(), webhook.Occasion{Event: campaign.EventSignatureCreated, Final: true, At: at, BaseURL: "https://sign.example.org/"})
@@ -168,9 +178,9 @@ func deliverer(t *testing.T, s *campaign.Site, p webhook.Policy, env map[string]
 
 func TestDeliverSignsAndReceiverVerifies(t *testing.T) {
 	r := newReceiver(t, "whsec_c2VjcmV0LWtleS1mb3ItdGVzdHM=")
-	s := site(t, "webhooks:\n  - url: "+r.srv.URL+"/hook\n    secret_env: HOOK_SECRET\n    events: [signature.created]\n")
+	s := site(t, "webhooks:\n  - url: "+r.srv.URL+"/hook\n    secret_env: PLACARD_ORG_NORTH_HOOK_SECRET\n    events: [signature.created]\n")
 	p := webhook.Policy{AllowLoopback: true, RootCAs: poolOf(r.srv)}
-	d := deliverer(t, s, p, map[string]string{"HOOK_SECRET": "whsec_c2VjcmV0LWtleS1mb3ItdGVzdHM="})
+	d := deliverer(t, s, p, map[string]string{"PLACARD_ORG_NORTH_HOOK_SECRET": "whsec_c2VjcmV0LWtleS1mb3ItdGVzdHM="})
 	msgs := webhook.Messages(s.Org("north"), s.Campaign("north", "rent"), sig(), webhook.Occasion{Event: "signature.created", Final: true, At: at})
 	if len(msgs) != 1 {
 		t.Fatalf("got %d messages, want 1", len(msgs))
@@ -194,7 +204,7 @@ func TestDeliverSignsAndReceiverVerifies(t *testing.T) {
 		t.Error("Verify accepted a tampered body")
 	}
 	// The wrong secret on the sender's side: refused for good (401).
-	d2 := deliverer(t, s, p, map[string]string{"HOOK_SECRET": "not the secret"})
+	d2 := deliverer(t, s, p, map[string]string{"PLACARD_ORG_NORTH_HOOK_SECRET": "not the secret"})
 	if err := d2.Deliver(context.Background(), msgs[0]); err == nil || !outbox.IsPermanent(err) {
 		t.Errorf("Deliver with the wrong secret: got %v, want a permanent refusal", err)
 	}
@@ -203,8 +213,8 @@ func TestDeliverSignsAndReceiverVerifies(t *testing.T) {
 	}
 	// The variable unset: retried later, and the error names the variable.
 	d3 := deliverer(t, s, p, nil)
-	if err := d3.Deliver(context.Background(), msgs[0]); err == nil || outbox.IsPermanent(err) || !strings.Contains(err.Error(), "HOOK_SECRET") {
-		t.Errorf("Deliver with the secret unset: got %v, want a retryable error naming HOOK_SECRET", err)
+	if err := d3.Deliver(context.Background(), msgs[0]); err == nil || outbox.IsPermanent(err) || !strings.Contains(err.Error(), "PLACARD_ORG_NORTH_HOOK_SECRET") {
+		t.Errorf("Deliver with the secret unset: got %v, want a retryable error naming PLACARD_ORG_NORTH_HOOK_SECRET", err)
 	}
 	// A 503 is retried; errors never carry the payload.
 	r.code = http.StatusServiceUnavailable
@@ -222,9 +232,9 @@ func TestRefusesPrivateAddresses(t *testing.T) {
 	var hits int
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits++ }))
 	defer srv.Close()
-	s := site(t, "webhooks:\n  - url: "+srv.URL+"/hook\n    secret_env: S\n    events: [signature.created]\n")
+	s := site(t, "webhooks:\n  - url: "+srv.URL+"/hook\n    secret_env: PLACARD_ORG_NORTH_S\n    events: [signature.created]\n")
 	// The default policy: loopback refused at connection time, for good.
-	d := deliverer(t, s, webhook.Policy{RootCAs: poolOf(srv)}, map[string]string{"S": "x"})
+	d := deliverer(t, s, webhook.Policy{RootCAs: poolOf(srv)}, map[string]string{"PLACARD_ORG_NORTH_S": "x"})
 	m := webhook.Messages(s.Org("north"), nil, sig(), webhook.Occasion{Event: "signature.created"})[0]
 	if err := d.Deliver(context.Background(), m); !errors.Is(err, webhook.ErrRefusedAddress) || !outbox.IsPermanent(err) {
 		t.Errorf("Deliver to loopback: got %v, want a permanent refusal", err)
@@ -272,8 +282,8 @@ func TestRedirectNotFollowed(t *testing.T) {
 	defer target.Close()
 	srv := httptest.NewTLSServer(http.RedirectHandler(target.URL, http.StatusTemporaryRedirect))
 	defer srv.Close()
-	s := site(t, "webhooks:\n  - url: "+srv.URL+"/hook\n    secret_env: S\n    events: [signature.created]\n")
-	d := deliverer(t, s, webhook.Policy{AllowLoopback: true, RootCAs: poolOf(srv)}, map[string]string{"S": "x"})
+	s := site(t, "webhooks:\n  - url: "+srv.URL+"/hook\n    secret_env: PLACARD_ORG_NORTH_S\n    events: [signature.created]\n")
+	d := deliverer(t, s, webhook.Policy{AllowLoopback: true, RootCAs: poolOf(srv)}, map[string]string{"PLACARD_ORG_NORTH_S": "x"})
 	m := webhook.Messages(s.Org("north"), nil, sig(), webhook.Occasion{Event: "signature.created"})[0]
 	if err := d.Deliver(context.Background(), m); err == nil || !outbox.IsPermanent(err) {
 		t.Errorf("Deliver to a redirect: got %v, want a permanent error", err)
@@ -310,8 +320,8 @@ func TestOSDIRecord(t *testing.T) {
 		w.Write([]byte(`{}`))
 	}))
 	defer srv.Close()
-	s := site(t, "osdi:\n  url: "+srv.URL+"/api/v2/petitions/abc/signatures\n  api_key_env: AN_KEY\n")
-	d := deliverer(t, s, webhook.Policy{AllowLoopback: true, RootCAs: poolOf(srv)}, map[string]string{"AN_KEY": "an-key-123"})
+	s := site(t, "osdi:\n  url: "+srv.URL+"/api/v2/petitions/abc/signatures\n  api_key_env: PLACARD_ORG_NORTH_AN_KEY\n")
+	d := deliverer(t, s, webhook.Policy{AllowLoopback: true, RootCAs: poolOf(srv)}, map[string]string{"PLACARD_ORG_NORTH_AN_KEY": "an-key-123"})
 	msgs := webhook.Messages(s.Org("north"), s.Campaign("north", "rent"), sig(), webhook.Occasion{Event: "signature.confirmed", Final: true, At: at, BaseURL: "https://sign.example.org"})
 	if len(msgs) != 1 || msgs[0].Kind != signing.MessageOSDI {
 		t.Fatalf("messages: got %+v, want one OSDI record", msgs)
@@ -346,13 +356,13 @@ func TestOSDIRecord(t *testing.T) {
 // TestErasedFor: only organisations wanting signature.erased where the
 // address signed are told; the others are not even asked about.
 func TestErasedFor(t *testing.T) {
-	hook := func(events string) string {
-		return "webhooks:\n  - url: https://crm.example.org/x\n    secret_env: S\n    events: [" + events + "]\n"
+	hook := func(org, events string) string {
+		return "webhooks:\n  - url: https://crm.example.org/x\n    secret_env: PLACARD_ORG_" + org + "_S\n    events: [" + events + "]\n"
 	}
 	s := campaigntest.Site(t, campaigntest.Files{
-		"a/org.yaml": "name: A\n" + hook("signature.erased"),
-		"b/org.yaml": "name: B\n" + hook("signature.erased"),
-		"c/org.yaml": "name: C\n" + hook("signature.created"),
+		"a/org.yaml": "name: A\n" + hook("A", "signature.erased"),
+		"b/org.yaml": "name: B\n" + hook("B", "signature.erased"),
+		"c/org.yaml": "name: C\n" + hook("C", "signature.created"),
 		"d/org.yaml": "name: D\n",
 	})
 	var asked []string
@@ -369,29 +379,61 @@ func TestErasedFor(t *testing.T) {
 }
 
 // TestOwnSettingsNeverSent: an org.yaml (editable in the console by the
-// organisation's organisers) naming one of Placard's own settings as the
-// OSDI key or a webhook's secret gets nothing sent, so the installation's
-// secret or SMTP password never reaches an address the file chose. The
-// loader refuses such a file too; this holds for one loaded before.
+// organisation's organisers) naming one of Placard's own settings, or any
+// variable of the server's that is neither the organisation's own
+// (PLACARD_ORG_NORTH_…) nor on the operator's list, as the OSDI key or a
+// webhook's secret gets nothing sent and the variable is never read, so
+// the SMTP password, the database's address or a cloud key never reaches
+// an address the file chose. The loader refuses such a file too; this
+// holds for one loaded before.
 func TestOwnSettingsNeverSent(t *testing.T) {
-	hits := 0
-	srv := httptest.NewTLSServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits++ }))
-	defer srv.Close()
-	org := &campaign.Org{Slug: "north",
-		Webhooks: []campaign.Webhook{{URL: srv.URL + "/hook", SecretEnv: "PLACARD_SMTP", Events: []string{"signature.created"}}},
-		OSDI:     &campaign.OSDI{URL: srv.URL + "/osdi", APIKeyEnv: "PLACARD_SECRET"}}
-	p := webhook.Policy{AllowLoopback: true, RootCAs: poolOf(srv)}
-	d := &webhook.Deliverer{Client: webhook.NewClient(p), Policy: p, Org: func(string) *campaign.Org { return org },
-		Getenv: func(k string) string { return "value-of-" + k }, Now: time.Now}
-	for _, m := range []signing.Message{
-		{ID: "a", Kind: signing.MessageOSDI, Org: "north", Target: srv.URL + "/osdi", Payload: []byte("{}")},
-		{ID: "b", Kind: signing.MessageWebhook, Org: "north", Target: srv.URL + "/hook", Payload: []byte("{}")},
+	for _, pair := range [][2]string{
+		{"PLACARD_SMTP", "PLACARD_SECRET"},
+		{"AWS_SECRET_ACCESS_KEY", "DATABASE_URL"},
+		{"PLACARD_ORG_SOUTH_PLACARD_ORG_NORTH_HOOK_SECRET", "PLACARD_ORG_SOUTH_AN_KEY"},
 	} {
-		if err := d.Deliver(context.Background(), m); !outbox.IsPermanent(err) {
-			t.Errorf("Deliver %s naming PLACARD_…: got %v, want permanent", m.Kind, err)
+		hits := 0
+		srv := httptest.NewTLSServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits++ }))
+		defer srv.Close()
+		org := &campaign.Org{Slug: "north",
+			Webhooks: []campaign.Webhook{{URL: srv.URL + "/hook", SecretEnv: pair[0], Events: []string{"signature.created"}}},
+			OSDI:     &campaign.OSDI{URL: srv.URL + "/osdi", APIKeyEnv: pair[1]}}
+		p := webhook.Policy{AllowLoopback: true, RootCAs: poolOf(srv)}
+		var read []string
+		d := &webhook.Deliverer{Client: webhook.NewClient(p), Policy: p, Org: func(string) *campaign.Org { return org },
+			SecretEnv: []string{"CRM_SHARED"},
+			Getenv:    func(k string) string { read = append(read, k); return "value-of-" + k }, Now: time.Now}
+		for _, m := range []signing.Message{
+			{ID: "a", Kind: signing.MessageOSDI, Org: "north", Target: srv.URL + "/osdi", Payload: []byte("{}")},
+			{ID: "b", Kind: signing.MessageWebhook, Org: "north", Target: srv.URL + "/hook", Payload: []byte("{}")},
+		} {
+			if err := d.Deliver(context.Background(), m); !outbox.IsPermanent(err) {
+				t.Errorf("Deliver %s naming %v: got %v, want permanent", m.Kind, pair, err)
+			}
+		}
+		if hits != 0 || len(read) != 0 {
+			t.Errorf("naming %v: the receiver was called %d times and %v read, want none", pair, hits, read)
 		}
 	}
-	if hits != 0 {
-		t.Errorf("the receiver was called %d times, want 0", hits)
+}
+
+// TestAllowListedSecretSent: a name on the operator's list (--secret-env)
+// is read and used.
+func TestAllowListedSecretSent(t *testing.T) {
+	r := newReceiver(t, "shared-secret")
+	s := site(t, "webhooks:\n  - url: "+r.srv.URL+"/hook\n    secret_env: CRM_SHARED\n    events: [signature.created]\n", "CRM_SHARED")
+	p := webhook.Policy{AllowLoopback: true, RootCAs: poolOf(r.srv)}
+	d := deliverer(t, s, p, map[string]string{"CRM_SHARED": "shared-secret"})
+	d.SecretEnv = []string{"CRM_SHARED"}
+	msgs := webhook.Messages(s.Org("north"), s.Campaign("north", "rent"), sig(), webhook.Occasion{Event: "signature.created", Final: true, At: at})
+	if len(msgs) != 1 {
+		t.Fatalf("got %d messages, want 1", len(msgs))
+	}
+	if err := d.Deliver(context.Background(), msgs[0]); err != nil || len(r.ok) != 1 {
+		t.Errorf("Deliver: %v, accepted %v", err, r.ok)
+	}
+	d.SecretEnv = nil
+	if err := d.Deliver(context.Background(), msgs[0]); !outbox.IsPermanent(err) {
+		t.Errorf("Deliver once no longer listed: %v, want permanent", err)
 	}
 }

@@ -325,10 +325,15 @@ func (db *DB) SignaturesPerDay(ctx context.Context, org, campaign string, since 
 }
 
 // EraseIn deletes every signature with email on org's campaigns (part of
-// store.Accounts), adjusting the tallies in the same transaction, then
-// rewrites the table like Erase.
+// store.Accounts), adjusting the tallies in the same transaction, with the
+// address's undelivered messages in org and the keyed hash saying it wrote
+// to org's decision-makers, then rewrites the tables like Erase.
 func (db *DB) EraseIn(ctx context.Context, org, email string) (_ int, err error) {
 	defer failed(&err, "erasing signatures")
+	key, err := db.Secret(ctx) // for the keyed hash of outreach senders
+	if err != nil {
+		return 0, err
+	}
 	n := 0
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		ds, k, err := deleteSignatures(ctx, tx, "email = $1 AND org = $2", email, org)
@@ -338,6 +343,10 @@ func (db *DB) EraseIn(ctx context.Context, org, email string) (_ int, err error)
 		n = k
 		// The address's undelivered messages in org go too (store.Outbox).
 		if _, err := tx.Exec(ctx, `DELETE FROM outbox WHERE org = $1 AND email = $2`, org, email); err != nil {
+			return err
+		}
+		// And the keyed hash saying it wrote to org's decision-makers.
+		if _, err := eraseSenderIn(ctx, tx, key, org, email); err != nil { // outreach.go
 			return err
 		}
 		return applyDeltas(ctx, tx, &ds)

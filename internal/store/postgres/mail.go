@@ -92,7 +92,12 @@ func (db *DB) EraseSupporter(ctx context.Context, org, email string) (_ int, err
 		// The address's undelivered messages in org go too: webhooks and
 		// emails hold the same details as the signatures.
 		ob, err := tx.Exec(ctx, `DELETE FROM outbox WHERE org = $1 AND email = $2`, org, email)
-		return tag.RowsAffected() + ob.RowsAffected(), err
+		if err != nil {
+			return 0, err
+		}
+		// And the keyed hash saying it wrote to org's decision-makers.
+		w, err := eraseSenderIn(ctx, tx, key, org, email) // outreach.go
+		return tag.RowsAffected() + ob.RowsAffected() + w, err
 	}
 	return db.eraseWhere(ctx, also, `email = $1 AND org = $2`, email, org)
 }

@@ -101,6 +101,14 @@ func (db *DB) QueueTargetMail(ctx context.Context, q store.TargetMailing) (_ tim
 	return due, nil
 }
 
+// eraseSenderIn removes the keyed hash of email from the senders of
+// messages to org's decision-makers, inside EraseIn's or EraseSupporter's
+// transaction, and returns how many rows went.
+func eraseSenderIn(ctx context.Context, tx pgx.Tx, secret []byte, org, email string) (int64, error) {
+	tag, err := tx.Exec(ctx, `DELETE FROM outreach_senders WHERE org = $1 AND sender = $2`, org, store.SenderHash(secret, email))
+	return tag.RowsAffected(), err
+}
+
 // eraseSender removes the keyed hash of email from the senders of
 // messages to decision-makers, inside Erase's transaction.
 func eraseSender(ctx context.Context, tx pgx.Tx, secret []byte, email string) error {

@@ -3,6 +3,7 @@ package postgres
 import (
 	"cmp"
 	"context"
+	"crypto/subtle"
 	"errors"
 	"slices"
 
@@ -165,15 +166,17 @@ func (db *DB) Referrals(ctx context.Context, org, campaign string, limit int) (_
 	})
 }
 
-// Referral finds a personal link by the hash of its private key.
-func (db *DB) Referral(ctx context.Context, secretHash [32]byte) (_ signing.ReferralCount, err error) {
+// Referral finds a personal link by its token and checks the hash of its
+// private key.
+func (db *DB) Referral(ctx context.Context, token string, secretHash [32]byte) (_ signing.ReferralCount, err error) {
 	defer failed(&err, "finding a personal link")
-	var c signing.ReferralCount
+	c := signing.ReferralCount{Token: token}
 	var n int64
-	err = db.pool.QueryRow(ctx, `SELECT org, campaign, token, signatures FROM referrals WHERE secret_hash = $1`,
-		secretHash[:]).Scan(&c.Org, &c.Campaign, &c.Token, &n)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return c, store.ErrNotFound
+	var stored []byte
+	err = db.pool.QueryRow(ctx, `SELECT org, campaign, signatures, secret_hash FROM referrals WHERE token = $1`,
+		token).Scan(&c.Org, &c.Campaign, &n, &stored)
+	if errors.Is(err, pgx.ErrNoRows) || err == nil && subtle.ConstantTimeCompare(stored, secretHash[:]) != 1 {
+		return signing.ReferralCount{}, store.ErrNotFound
 	}
 	c.Signatures = int(n)
 	return c, err

@@ -345,11 +345,16 @@ func (db *DB) SignaturesPerDay(ctx context.Context, org, campaign string, since 
 }
 
 // EraseIn deletes every signature with email on org's campaigns (part of
-// store.Accounts), adjusting the tallies in the same transaction, then
-// wipes like Erase.
+// store.Accounts), adjusting the tallies in the same transaction, with the
+// address's undelivered messages in org and the keyed hash saying it wrote
+// to org's decision-makers, then wipes like Erase.
 func (db *DB) EraseIn(ctx context.Context, org, email string) (_ int, err error) {
 	defer failed(&err, "erasing signatures")
 	tallyStmt, err := db.tallyStmt(ctx)
+	if err != nil {
+		return 0, err
+	}
+	key, err := db.Secret(ctx) // for the keyed hash of outreach senders
 	if err != nil {
 		return 0, err
 	}
@@ -364,6 +369,9 @@ func (db *DB) EraseIn(ctx context.Context, org, email string) (_ int, err error)
 	}
 	// The address's undelivered messages in org go too (store.Outbox).
 	if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE org = ? AND email = ?`, org, email); err != nil {
+		return 0, err
+	}
+	if _, err := eraseSenderIn(ctx, tx, key, org, email); err != nil { // outreach.go
 		return 0, err
 	}
 	if err := applyDeltas(ctx, tx, tallyStmt, &ds); err != nil {

@@ -117,7 +117,12 @@ func (db *DB) EraseSupporter(ctx context.Context, org, email string) (_ int, err
 			return 0, err
 		}
 		m, err := res.RowsAffected()
-		return n + m, err
+		if err != nil {
+			return 0, err
+		}
+		// And the keyed hash saying it wrote to org's decision-makers.
+		w, err := eraseSenderIn(ctx, tx, key, org, email) // outreach.go
+		return n + m + w, err
 	}
 	return db.eraseWhere(ctx, also, `email = ? AND org = ?`, email, org)
 }

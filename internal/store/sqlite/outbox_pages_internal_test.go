@@ -19,25 +19,6 @@ func thanksMessage(org, campaign, email string) signing.Message {
 	}
 }
 
-// walFrames runs commit and returns how many pages it wrote to the WAL:
-// the log is emptied first, and the background checkpointer is held off
-// until the count is read.
-func walFrames(t *testing.T, db *DB, commit func()) int {
-	t.Helper()
-	ctx := context.Background()
-	db.ckMu.Lock()
-	defer db.ckMu.Unlock()
-	if _, err := db.w.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
-		t.Fatal(err)
-	}
-	commit()
-	var busy, log, done int
-	if err := db.w.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &log, &done); err != nil {
-		t.Fatal(err)
-	}
-	return log
-}
-
 // TestOutboxPagesPerBatch states what a signature's message costs on disk:
 // writing a batch of batchSize signatures with one thank-you email each
 // writes at most budgetOutboxPages more pages than the same batch without

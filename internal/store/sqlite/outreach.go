@@ -106,6 +106,17 @@ func (db *DB) QueueTargetMail(ctx context.Context, q store.TargetMailing) (_ tim
 	return due, tx.Commit()
 }
 
+// eraseSenderIn removes the keyed hash of email from the senders of
+// messages to org's decision-makers, inside EraseIn's or EraseSupporter's
+// transaction, and returns how many rows went.
+func eraseSenderIn(ctx context.Context, tx *sql.Tx, secret []byte, org, email string) (int64, error) {
+	res, err := tx.ExecContext(ctx, `DELETE FROM outreach_senders WHERE org = ? AND sender = ?`, org, store.SenderHash(secret, email))
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
 // eraseSender removes the keyed hash of email from the senders of
 // messages to decision-makers, inside Erase's transaction.
 func eraseSender(ctx context.Context, tx *sql.Tx, secret []byte, email string) error {

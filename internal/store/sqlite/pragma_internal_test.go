@@ -45,6 +45,10 @@ func TestPragmas(t *testing.T) {
 	if q != "10000" {
 		t.Errorf("writer PRAGMA wal_autocheckpoint: got %s, want 10000", q)
 	}
+	db.w.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&q)
+	if q != "-32768" {
+		t.Errorf("writer PRAGMA cache_size: got %s, want -32768 (32 MiB)", q)
+	}
 	if _, err := db.r.ExecContext(ctx, "DELETE FROM settings"); err == nil {
 		t.Errorf("a write through the reader pool succeeded, want it refused")
 	}

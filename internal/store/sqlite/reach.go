@@ -3,6 +3,7 @@ package sqlite
 import (
 	"cmp"
 	"context"
+	"crypto/subtle"
 	"database/sql"
 	"errors"
 	"math/bits"
@@ -65,7 +66,8 @@ func (db *DB) AddLinks(ctx context.Context, org, campaign string, links []signin
 		return nil, nil
 	}
 	sorted := slices.Clone(links)
-	slices.SortFunc(sorted, func(a, b signing.Referral) int { return cmp.Compare(a.Token, b.Token) })
+	// Stable: of a token given twice, the first is inserted.
+	slices.SortStableFunc(sorted, func(a, b signing.Referral) int { return cmp.Compare(a.Token, b.Token) })
 	// Many rows per statement (a pool's batch may be a hundred links or
 	// more): the writer is shared with the signatures' group commit, so it
 	// must be held briefly. The batch is cut into chunks of powers of two
@@ -88,42 +90,51 @@ func (db *DB) AddLinks(ctx context.Context, org, campaign string, links []signin
 		return nil, err
 	}
 	defer tx.Rollback()
-	made := map[string]bool{}
 	args := make([]any, 0, 4*min(linksChunk, len(sorted)))
 	orgArg, campaignArg := any(org), any(campaign) // boxed once, not per row
-	start := 0
+	start, all := 0, true
 	for i, n := range chunks {
 		args = args[:0]
 		for _, l := range sorted[start : start+n] {
 			args = append(args, l.Token, orgArg, campaignArg, l.SecretHash[:])
 		}
 		start += n
-		rows, err := tx.StmtContext(ctx, stmts[i]).QueryContext(ctx, args...)
+		res, err := tx.StmtContext(ctx, stmts[i]).ExecContext(ctx, args...)
 		if err != nil {
 			return nil, err
 		}
-		for rows.Next() {
-			var tok string
-			if err := rows.Scan(&tok); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			made[tok] = true
+		if got, err := res.RowsAffected(); err != nil || got != int64(n) {
+			all = false
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+	}
+	// Every row inserted is the common case (tokens are random). When one
+	// was not, a link is made if its token's stored hash is its own: a
+	// token already stored, or given twice, is made at most once.
+	made := func(l signing.Referral) (bool, error) { return true, nil }
+	if !all {
+		made = func(l signing.Referral) (bool, error) {
+			var h []byte
+			err := tx.QueryRowContext(ctx, `SELECT secret_hash FROM referrals WHERE token = ?`, l.Token).Scan(&h)
+			return err == nil && string(h) == string(l.SecretHash[:]), err
+		}
+	}
+	var out []signing.Referral
+	seen := make(map[string]bool, len(links))
+	for _, l := range links {
+		if seen[l.Token] {
+			continue
+		}
+		ok, err := made(l)
+		if err != nil {
 			return nil, err
+		}
+		if ok {
+			out = append(out, l)
+			seen[l.Token] = true // a token given twice is made once
 		}
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, err
-	}
-	var out []signing.Referral
-	for _, l := range links {
-		if made[l.Token] {
-			out = append(out, l)
-			delete(made, l.Token) // a token given twice is made once
-		}
 	}
 	return out, nil
 }
@@ -131,8 +142,8 @@ func (db *DB) AddLinks(ctx context.Context, org, campaign string, links []signin
 // linksChunk caps the rows of one INSERT of links; it is a power of two.
 const linksChunk = 128
 
-// linksSQL is the INSERT of n personal links; the rows returned name those
-// created (a token already stored is skipped).
+// linksSQL is the INSERT of n personal links; a token already stored is
+// skipped.
 func linksSQL(n int) string {
 	var q strings.Builder
 	q.WriteString(`INSERT INTO referrals (token, org, campaign, secret_hash) VALUES `)
@@ -142,7 +153,7 @@ func linksSQL(n int) string {
 		}
 		q.WriteString("(?, ?, ?, ?)")
 	}
-	q.WriteString(` ON CONFLICT DO NOTHING RETURNING token`)
+	q.WriteString(` ON CONFLICT DO NOTHING`)
 	return q.String()
 }
 
@@ -225,14 +236,16 @@ func (db *DB) Referrals(ctx context.Context, org, campaign string, limit int) (_
 	return out, rows.Err()
 }
 
-// Referral finds a personal link by the hash of its private key.
-func (db *DB) Referral(ctx context.Context, secretHash [32]byte) (_ signing.ReferralCount, err error) {
+// Referral finds a personal link by its token and checks the hash of its
+// private key.
+func (db *DB) Referral(ctx context.Context, token string, secretHash [32]byte) (_ signing.ReferralCount, err error) {
 	defer failed(&err, "finding a personal link")
-	var c signing.ReferralCount
-	err = db.r.QueryRowContext(ctx, `SELECT org, campaign, token, signatures FROM referrals WHERE secret_hash = ?`,
-		secretHash[:]).Scan(&c.Org, &c.Campaign, &c.Token, &c.Signatures)
-	if errors.Is(err, sql.ErrNoRows) {
-		return c, store.ErrNotFound
+	c := signing.ReferralCount{Token: token}
+	var stored []byte
+	err = db.r.QueryRowContext(ctx, `SELECT org, campaign, signatures, secret_hash FROM referrals WHERE token = ?`,
+		token).Scan(&c.Org, &c.Campaign, &c.Signatures, &stored)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && subtle.ConstantTimeCompare(stored, secretHash[:]) != 1 {
+		return signing.ReferralCount{}, store.ErrNotFound
 	}
 	return c, err
 }

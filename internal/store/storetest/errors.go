@@ -52,7 +52,7 @@ func testErrorsNameTheOperation(t *testing.T, s store.Store) {
 		},
 		"Sources":   func() error { _, err := s.Sources(cancelled, "o", "c"); return err },
 		"Referrals": func() error { _, err := s.Referrals(cancelled, "o", "c", 10); return err },
-		"Referral":  func() error { _, err := s.Referral(cancelled, [32]byte{1}); return err },
+		"Referral":  func() error { _, err := s.Referral(cancelled, "t1", [32]byte{1}); return err },
 		"ClaimOnce": func() error {
 			_, err := s.ClaimOnce(cancelled, []byte("nonce"), time.Now().Add(time.Hour))
 			return err

@@ -581,6 +581,12 @@ func testCommitterCancelled(t *testing.T, s store.Store) {
 	if stored["gave-up@example.org"] {
 		t.Errorf("a signature whose context was cancelled before Sign was stored")
 	}
+	// On a loaded machine every deadline may pass before the first
+	// commit: then the campaign has no count at all.
+	if acked == 0 {
+		wantCounts(t, s)
+		return
+	}
 	wantCounts(t, s, signing.Count{Org: "o", Campaign: "c", Signatures: acked})
 }
 

@@ -23,6 +23,7 @@ func RunTargetMail(t *testing.T, open Opener) {
 	t.Run("DripUnder200", func(t *testing.T) { testDrip(t, open(t)) })
 	t.Run("DripConcurrent", func(t *testing.T) { testDripConcurrent(t, open(t)) })
 	t.Run("EraseForgetsSender", func(t *testing.T) { testEraseSender(t, open(t)) })
+	t.Run("EraseInForgetsSenderInOrg", func(t *testing.T) { testEraseSenderIn(t, open(t)) })
 }
 
 // mailing is a message from sender to target with perHour, at.
@@ -166,9 +167,55 @@ func testEraseSender(t *testing.T, s store.Store) {
 	}
 }
 
-// RunTargetMailWipe checks Erase's on-disk promise for store.TargetMail: no
-// byte of an erased supporter's keyed hash or address is left in the
-// engine's files, while another supporter's hash still is.
+// testEraseSenderIn: an organisation's erasure (EraseIn, the console) and
+// a supporter's own for one organisation (EraseSupporter) forget that they
+// wrote to the organisation's targets, and only those: the same address
+// writing for another organisation is still remembered there.
+func testEraseSenderIn(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	tm, _ := targetMail(t, s)
+	in := func(org string, m store.TargetMailing) store.TargetMailing {
+		m.Org = org
+		for i := range m.Messages {
+			m.Messages[i].Org = org
+		}
+		return m
+	}
+	for _, who := range []string{"ada@example.org", "bo@example.org"} {
+		for _, org := range []string{"o", "p"} {
+			if _, err := tm.QueueTargetMail(ctx, in(org, mailing("c", "moss", who, 10, base))); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	a, ok := s.(store.Accounts)
+	if !ok {
+		t.Fatalf("%T does not implement store.Accounts", s)
+	}
+	if _, err := a.EraseIn(ctx, "o", "ada@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	m, ok := s.(store.Mail)
+	if !ok {
+		t.Fatalf("%T does not implement store.Mail", s)
+	}
+	if _, err := m.EraseSupporter(ctx, "o", "bo@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	for _, who := range []string{"ada@example.org", "bo@example.org"} {
+		if _, err := tm.QueueTargetMail(ctx, in("o", mailing("c", "moss", who, 10, base))); err != nil {
+			t.Errorf("%s writes again for o after o's erasure: %v, want it queued", who, err)
+		}
+		if _, err := tm.QueueTargetMail(ctx, in("p", mailing("c", "moss", who, 10, base))); !errors.Is(err, store.ErrAlreadySent) {
+			t.Errorf("%s writes again for p: %v, want ErrAlreadySent (o's erasure is not p's)", who, err)
+		}
+	}
+}
+
+// RunTargetMailWipe checks that after an erasure — Erase, an
+// organisation's EraseIn (the console) or a supporter's EraseSupporter
+// (their own data page) — no byte of the supporter's keyed hash or address
+// is left in any file the engine names, while another supporter's hash is.
 func RunTargetMailWipe(t *testing.T, disk Disk) {
 	ctx := context.Background()
 	d := disk(t)
@@ -177,9 +224,11 @@ func RunTargetMailWipe(t *testing.T, disk Disk) {
 		t.Fatalf("open: %v", err)
 	}
 	tm, _ := targetMail(t, s)
-	gone, kept := marker("gone")+"@example.org", marker("kept")+"@example.org"
-	for _, m := range []store.TargetMailing{mailing("c", "moss", gone, 10, base), mailing("c", "moss", kept, 10, base)} {
-		if _, err := tm.QueueTargetMail(ctx, m); err != nil {
+	gone := map[string]string{"Erase": marker("gone") + "@example.org", "EraseIn": marker("gonein") + "@example.org",
+		"EraseSupporter": marker("gonesupporter") + "@example.org"}
+	kept := marker("kept") + "@example.org"
+	for _, who := range []string{gone["Erase"], gone["EraseIn"], gone["EraseSupporter"], kept} {
+		if _, err := tm.QueueTargetMail(ctx, mailing("c", "moss", who, 10, base)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -190,7 +239,17 @@ func RunTargetMailWipe(t *testing.T, disk Disk) {
 	if d.Signed != nil {
 		d.Signed(t)
 	}
-	if _, err := s.Erase(ctx, gone); err != nil {
+	if _, err := s.Erase(ctx, gone["Erase"]); err != nil {
+		t.Fatal(err)
+	}
+	if a, ok := s.(store.Accounts); !ok {
+		t.Errorf("%T does not implement store.Accounts", s)
+	} else if _, err := a.EraseIn(ctx, "o", gone["EraseIn"]); err != nil {
+		t.Fatal(err)
+	}
+	if m, ok := s.(store.Mail); !ok {
+		t.Errorf("%T does not implement store.Mail", s)
+	} else if _, err := m.EraseSupporter(ctx, "o", gone["EraseSupporter"]); err != nil {
 		t.Fatal(err)
 	}
 	look := func(when string) {
@@ -204,12 +263,16 @@ func RunTargetMailWipe(t *testing.T, disk Disk) {
 				}
 				t.Fatal(err)
 			}
-			found["gone hash"] = found["gone hash"] || bytes.Contains(b, store.SenderHash(secret, gone))
-			found["gone address"] = found["gone address"] || bytes.Contains(b, []byte(gone))
+			for how, g := range gone {
+				found[how+" hash"] = found[how+" hash"] || bytes.Contains(b, store.SenderHash(secret, g))
+				found[how+" address"] = found[how+" address"] || bytes.Contains(b, []byte(g))
+			}
 			found["kept hash"] = found["kept hash"] || bytes.Contains(b, store.SenderHash(secret, kept))
 		}
-		if found["gone hash"] || found["gone address"] {
-			t.Errorf("%s: the erased supporter's keyed hash (%v) or address (%v) is still on disk", when, found["gone hash"], found["gone address"])
+		for how := range gone {
+			if found[how+" hash"] || found[how+" address"] {
+				t.Errorf("%s: after %s, the supporter's keyed hash (%v) or address (%v) is still on disk", when, how, found[how+" hash"], found[how+" address"])
+			}
 		}
 		if !found["kept hash"] {
 			t.Errorf("%s: another supporter's keyed hash is in none of the files: the search does not read the data", when)
