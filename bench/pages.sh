@@ -9,10 +9,16 @@
 #   3. starts Debian's nginx in the foreground (temp prefix, loopback only,
 #      another free port) serving those same gzip bytes with gzip_static and
 #      the same response headers placard sent;
-#   4. runs `wrk -t2 -c64 -d10s --latency -H 'Accept-Encoding: gzip'` against
-#      each, alternating, RUNS times (default 3);
-#   5. prints the median requests/s of each, the ratio placard/nginx, the
-#      median p50/p99 latency of each, and the page's HTML+CSS gzipped size,
+#   4. starts bench/bare in its GET mode, a bare net/http handler writing
+#      the same bytes and headers (the ceiling of Go's net/http here);
+#   5. runs `wrk -t2 -c64 -d10s --latency -H 'Accept-Encoding: gzip'` against
+#      each, alternating, RUNS times (default 3), and reads each server's
+#      CPU time (user + system, from /proc; nginx's workers summed) around
+#      each run: CPU µs per request changes much less than requests/s when
+#      other work shares the machine;
+#   6. prints the median requests/s of each, the ratio placard/nginx, the
+#      median p50/p99 latency and CPU per request of each, and the page's
+#      HTML+CSS gzipped size,
 #      with issue 12's targets (ratio ≥ 0.60, placard p99 ≤ 10 ms) and
 #      whether this run met them.
 #
@@ -65,7 +71,7 @@ free_port() {
 # started last is running.
 wait_http() {
 	for _ in $(seq 1 300); do
-		curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+		curl -fsS -o /dev/null -H "Accept-Encoding: gzip" "$1" 2>/dev/null && return 0
 		# Stop waiting if the server (the last one started) has exited.
 		kill -0 "${pids[-1]}" 2>/dev/null || { echo "bench: the server for $1 exited" >&2; return 1; }
 		sleep 0.1
@@ -154,7 +160,30 @@ wait_http "$N/page.html" || { cat "$work/nginx/logs/error.log" >&2; exit 1; }
 fetch_gz "$N/page.html" "$work/nginx.gz"
 cmp -s "$work/page.html.gz" "$work/nginx.gz" || { echo "bench: nginx does not serve the same bytes as placard" >&2; exit 1; }
 
-# --- 4. wrk, alternating -------------------------------------------------------------------
+# --- 4. bare net/http with the same bytes ----------------------------------------------------
+go build -o "$work/bare" ./bench/bare
+bport=$(free_port)
+while [ "$bport" = "$pport" ] || [ "$bport" = "$nport" ]; do bport=$(free_port); done
+"$work/bare" -addr "127.0.0.1:$bport" -page "$work/page.html.gz" -headers "$work/page.html.gz.headers" >"$work/bare.log" 2>&1 &
+pids+=($!)
+B="http://127.0.0.1:$bport"
+wait_http "$B$PAGE" || { cat "$work/bare.log" >&2; exit 1; }
+fetch_gz "$B$PAGE" "$work/bare.gz"
+cmp -s "$work/page.html.gz" "$work/bare.gz" || { echo "bench: bare does not serve the same bytes as placard" >&2; exit 1; }
+declare -A spid=([placard]="${pids[0]}" [nginx]="${pids[1]}" [bare]="${pids[2]}")
+
+# --- 5. wrk, alternating -------------------------------------------------------------------
+hz=$(getconf CLK_TCK)
+# cpu_ticks PID — user + system clock ticks of PID and its children
+# (nginx's workers), as /proc has them now.
+cpu_ticks() {
+	local t=0 p
+	for p in "$1" $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+		[ -r "/proc/$p/stat" ] || continue
+		t=$((t + $(sed 's/^.*) //' "/proc/$p/stat" | awk '{ print $12 + $13 }')))
+	done
+	echo "$t"
+}
 # to_ms VALUE — wrk prints 850.00us, 1.23ms or 1.02s.
 to_ms() {
 	awk -v v="$1" 'BEGIN {
@@ -164,34 +193,42 @@ to_ms() {
 }
 median() { sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 bench_one() { # bench_one NAME URL RUN
-	local out="$work/wrk.$1.$3"
+	local out="$work/wrk.$1.$3" t0 t1 n cpu
+	t0=$(cpu_ticks "${spid[$1]}")
 	wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -H 'Accept-Encoding: gzip' "$2" >"$out"
+	t1=$(cpu_ticks "${spid[$1]}")
 	if grep -q 'Non-2xx' "$out"; then echo "bench: $1 answered errors:" >&2; cat "$out" >&2; exit 1; fi
 	local rps p50 p99
 	rps=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
+	n=$(awk '/requests in/ { print $1 }' "$out")
+	cpu=$(awk -v d=$((t1 - t0)) -v hz="$hz" -v n="$n" 'BEGIN { printf "%.2f", d * 1e6 / hz / n }')
+	echo "$cpu" >>"$work/$1.cpu"
 	p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
 	p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
 	echo "$rps" >>"$work/$1.rps"
 	echo "$p50" >>"$work/$1.p50"
 	echo "$p99" >>"$work/$1.p99"
-	printf '  run %d  %-8s %10.0f req/s   p50 %7.3f ms   p99 %7.3f ms\n' "$3" "$1" "$rps" "$p50" "$p99"
+	printf '  run %d  %-8s %10.0f req/s   p50 %7.3f ms   p99 %7.3f ms   CPU %6.2f µs/request\n' "$3" "$1" "$rps" "$p50" "$p99" "$cpu"
 }
 echo "bench: page $PAGE — wrk -t$THREADS -c$CONNS -d$DURATION --latency -H 'Accept-Encoding: gzip', $RUNS runs each, alternating"
 for i in $(seq 1 "$RUNS"); do
 	bench_one placard "$P$PAGE" "$i"
 	bench_one nginx "$N/page.html" "$i"
+	bench_one bare "$B$PAGE" "$i"
 done
 
-# --- 5. summary ------------------------------------------------------------------------------
-pr=$(median <"$work/placard.rps") nr=$(median <"$work/nginx.rps") pp99=$(median <"$work/placard.p99")
+# --- 6. summary ------------------------------------------------------------------------------
+pr=$(median <"$work/placard.rps") nr=$(median <"$work/nginx.rps") br=$(median <"$work/bare.rps") pp99=$(median <"$work/placard.p99")
 cat <<EOF
 
 Placard campaign page $PAGE vs nginx (same bytes), medians of $RUNS runs
 machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); $(go version | cut -d' ' -f3); $(nginx -v 2>&1 | cut -d' ' -f3); $(date -u +%Y-%m-%d)
-                 req/s      p50 ms    p99 ms
-  placard   $(printf '%10.0f  %8.3f  %8.3f' "$pr" "$(median <"$work/placard.p50")" "$(median <"$work/placard.p99")")
-  nginx     $(printf '%10.0f  %8.3f  %8.3f' "$nr" "$(median <"$work/nginx.p50")" "$(median <"$work/nginx.p99")")
+                 req/s      p50 ms    p99 ms   CPU µs/request
+  placard   $(printf '%10.0f  %8.3f  %8.3f  %8.2f' "$pr" "$(median <"$work/placard.p50")" "$(median <"$work/placard.p99")" "$(median <"$work/placard.cpu")")
+  nginx     $(printf '%10.0f  %8.3f  %8.3f  %8.2f' "$nr" "$(median <"$work/nginx.p50")" "$(median <"$work/nginx.p99")" "$(median <"$work/nginx.cpu")")
+  bare      $(printf '%10.0f  %8.3f  %8.3f  %8.2f' "$br" "$(median <"$work/bare.p50")" "$(median <"$work/bare.p99")" "$(median <"$work/bare.cpu")")   (net/http alone, bench/bare)
   ratio placard/nginx: $(awk -v a="$pr" -v b="$nr" 'BEGIN { printf "%.2f", a / b }')   (issue 12 target ≥ 0.60: $(awk -v a="$pr" -v b="$nr" 'BEGIN { print (a / b >= 0.6 ? "met" : "not met") }'))
+  ratio placard/bare: $(awk -v a="$pr" -v b="$br" 'BEGIN { printf "%.2f", a / b }')   bare/nginx: $(awk -v a="$br" -v b="$nr" 'BEGIN { printf "%.2f", a / b }')
   placard p99: $(printf '%.3f' "$pp99") ms   (issue 12 target ≤ 10 ms: $(awk -v p="$pp99" 'BEGIN { print (p <= 10 ? "met" : "not met") }'); nginx p99 $(printf '%.3f' "$(median <"$work/nginx.p99")") ms)
   transfer: HTML $html_gz B + CSS $css_gz B gzipped = $(awk -v a="$html_gz" -v b="$css_gz" 'BEGIN { printf "%.1f", (a + b) / 1024 }') KiB   (target ≤ 30 KB)
   stylesheet: $css

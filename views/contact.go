@@ -64,6 +64,9 @@ type CallTarget struct {
 	// Write is the form that sends the supporter's own message through
 	// the organisation (send: server), or nil.
 	Write *WriteForm
+	// Photo is the target's picture from the organisation's folder, with
+	// alt text in the page's language, or nil.
+	Photo *Img
 }
 
 // WriteForm is a supporter's message to one target (send: server): the

@@ -34,12 +34,18 @@ var notProse = map[string]bool{
 // did not write. The templates' text, the attributes read aloud or shown
 // (aria-label, title, alt, placeholder) and the Go strings they fall back
 // on hold no English words. Issue 13 B2: the 404 page, the embed's footer
-// and the default action titles were English on every page.
+// and the default action titles were English on every page. The
+// organisers' console (views/admin) is held to the same rule.
 func TestNoLiteralEnglishInTemplates(t *testing.T) {
 	files, err := filepath.Glob("*.templ")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no templates: %v", err)
 	}
+	console, err := filepath.Glob(filepath.Join("admin", "*.templ"))
+	if err != nil || len(console) == 0 {
+		t.Fatalf("no console templates: %v", err)
+	}
+	files = append(files, console...)
 	for _, f := range files {
 		src, err := os.ReadFile(f)
 		if err != nil {

@@ -518,6 +518,12 @@ type TargetView struct {
 	MailtoURL string
 	// GmailURL and OutlookURL open the same message in those webmails, or are empty.
 	GmailURL, OutlookURL string
+	// Party and Address are the target's party and postal address, as the
+	// targets file gives them, or empty.
+	Party, Address string
+	// Photo is the target's picture from the organisation's folder, with
+	// alt text in the page's language, or nil.
+	Photo *Img
 }
 
 // ShareView offers share links for every network and the link itself.

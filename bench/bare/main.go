@@ -31,14 +31,24 @@ import (
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "`host:port` to listen on; port 0 picks a free port")
+	page := flag.String("page", "", "GET mode: serve this `file` (a saved gzip page) to every GET (page.go)")
+	headers := flag.String("headers", "", "GET mode: the page's response headers, as curl -D saves them")
 	flag.Parse()
+	var handler http.Handler = http.HandlerFunc(sign)
+	if *page != "" {
+		var err error
+		if handler, err = pageHandler(*page, *headers); err != nil {
+			fmt.Fprintln(os.Stderr, "bare:", err)
+			os.Exit(1)
+		}
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bare:", err)
 		os.Exit(1)
 	}
 	fmt.Printf("bare: listening on http://%s\n", ln.Addr())
-	hs := &http.Server{Handler: http.HandlerFunc(sign), ReadHeaderTimeout: 10 * time.Second}
+	hs := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	if err := hs.Serve(ln); err != nil {
 		fmt.Fprintln(os.Stderr, "bare:", err)
 		os.Exit(1)

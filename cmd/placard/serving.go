@@ -120,6 +120,7 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 	defer deliveries.start(ctx, srv.CurrentSite)()
 	hs := &http.Server{
 		Handler:           srv,
+		ConnContext:       web.ConnContext, // the read path's one write per page
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
@@ -137,7 +138,7 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 	}
 	defer stopAdmin()
 	logListening(log, c, ln.Addr().String(), base, site)
-	return serveUntilDone(ctx, hs, ln, log)
+	return serveUntilDone(ctx, hs, web.CoalescingListener(ln), log)
 }
 
 // loadServeSite loads the campaigns folder to serve. Problems are printed

@@ -224,7 +224,9 @@ func ValidKey(s string) bool {
 func NewLink() (token, key string, ref signing.Referral) {
 	var raw [keyBytes]byte
 	_, _ = rand.Read(raw[:])
-	key = b32.EncodeToString(raw[:])
+	var enc [KeyLen]byte
+	b32.Encode(enc[:], raw[:])
+	key = string(enc[:])
 	token = TokenOf(key)
 	return token, key, signing.Referral{Token: token, SecretHash: KeyHash(key)}
 }
@@ -237,12 +239,20 @@ func NewLink() (token, key string, ref signing.Referral) {
 // honeypot, gets a claim for such a link), so the page cannot tell a
 // stored link from one that never was.
 func TokenOf(key string) string {
-	sum := sha256.Sum256([]byte("placard personal link token\x00" + key))
-	return b32.EncodeToString(sum[:8])[:TokenLen]
+	const prefix = "placard personal link token\x00"
+	var buf [len(prefix) + KeyLen]byte // on the stack for a key of KeyLen
+	sum := sha256.Sum256(append(append(buf[:0], prefix...), key...))
+	var enc [(8*8 + 4) / 5]byte // 13 characters of the hash's first 8 bytes
+	b32.Encode(enc[:], sum[:8])
+	return string(enc[:TokenLen])
 }
 
 // KeyHash is what the store keeps of a private key.
-func KeyHash(key string) [32]byte { return sha256.Sum256([]byte("placard personal link\x00" + key)) }
+func KeyHash(key string) [32]byte {
+	const prefix = "placard personal link\x00"
+	var buf [len(prefix) + KeyLen]byte
+	return sha256.Sum256(append(append(buf[:0], prefix...), key...))
+}
 
 const (
 	// linkBatch is how many personal links one AddLinks first makes for a

@@ -2,6 +2,8 @@ package attribution
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base32"
 	"net/url"
 	"strings"
 	"sync"
@@ -121,5 +123,26 @@ func TestLinkPoolHandsOutStoredLinks(t *testing.T) {
 	}
 	if !again {
 		t.Errorf("the link put back was never handed out again")
+	}
+}
+
+// TestLinkDerivations: TokenOf and KeyHash are the hashes they always
+// were (a stored link's token and hash must not change), and a new link
+// costs two allocations, its key and its token.
+func TestLinkDerivations(t *testing.T) {
+	for _, key := range []string{"", "abcdefghijklmnopqrstuvwxyz", strings.Repeat("k", 100)} {
+		sum := sha256.Sum256([]byte("placard personal link token\x00" + key))
+		if got, want := TokenOf(key), base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding).EncodeToString(sum[:8])[:TokenLen]; got != want {
+			t.Errorf("TokenOf(%q) = %q, want %q", key, got, want)
+		}
+		if got, want := KeyHash(key), sha256.Sum256([]byte("placard personal link\x00"+key)); got != want {
+			t.Errorf("KeyHash(%q) = %x, want %x", key, got, want)
+		}
+	}
+	if raceEnabled {
+		return
+	}
+	if n := testing.AllocsPerRun(100, func() { NewLink() }); n > 2 {
+		t.Errorf("NewLink makes %.0f allocations, want 2", n)
 	}
 }

@@ -149,12 +149,12 @@ func (c *Console) auditPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		// Sections added later may record actions of their own names;
 		// those show as recorded until the catalogue words them.
-		action := string(e.Action)
+		action, detail := string(e.Action), auditDetail(p.L, e.Action, e.Detail)
 		if k := "console.audit.act." + action; i18n.Known(k) {
 			action = p.L.T(k)
 		}
 		a.Entries = append(a.Entries, admin.AuditRow{
-			At: e.At.UTC().Format("2006-01-02 15:04:05 UTC"), Actor: actor, Action: action, Detail: e.Detail,
+			At: auditTime(p.L, e.At), Actor: actor, Action: action, Detail: detail,
 		})
 	}
 	c.render(w, r, http.StatusOK, admin.AuditPage(p, a))

@@ -77,7 +77,8 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, com
 	var buf bytes.Buffer
 	if err := comp.Render(r.Context(), &buf); err != nil {
 		c.log.Error("rendering a console page", "err", err, "path", r.URL.Path)
-		http.Error(w, "Something went wrong on our side. Please try again.", http.StatusInternalServerError)
+		l := localizer(r) // plain text, in the organiser's language
+		http.Error(w, l.T("console.err.internal")+". "+l.T("console.err.internal.text"), http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

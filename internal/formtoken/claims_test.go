@@ -65,3 +65,29 @@ func TestClaimsStoreFailure(t *testing.T) {
 		t.Errorf("open with the store failing: ok %v err %v, want not ok and the store's error", ok, err)
 	}
 }
+
+// TestAppendSeal: AppendSeal keeps what dst held and appends a claim that
+// opens like Seal's, in one allocation (its sealing buffer); two claims
+// of the same pair differ (a fresh nonce each).
+func TestAppendSeal(t *testing.T) {
+	c := NewClaims([]byte("k"), 10, 26, nil)
+	tok, key := "ABCDEFGHIJ", strings.Repeat("K", 26)
+	out := c.AppendSeal([]byte("/o/c/thanks?claim="), "o/c", tok, key, t0)
+	claim, ok := strings.CutPrefix(string(out), "/o/c/thanks?claim=")
+	if !ok {
+		t.Fatalf("the prefix was lost: %q", out)
+	}
+	if gt, gk, _, ok, err := c.Open(context.Background(), "o/c", claim, t0, false); !ok || err != nil || gt != tok || gk != key {
+		t.Errorf("open: %q %q ok %v err %v", gt, gk, ok, err)
+	}
+	if again := c.Seal("o/c", tok, key, t0); again == claim {
+		t.Error("two claims of the same pair are the same: the nonce was reused")
+	}
+	if raceEnabled {
+		return
+	}
+	var buf [256]byte
+	if n := testing.AllocsPerRun(100, func() { _ = c.AppendSeal(buf[:0], "o/c", tok, key, t0) }); n != 1 {
+		t.Errorf("AppendSeal makes %.0f allocations, want 1", n)
+	}
+}

@@ -64,11 +64,30 @@ const (
 
 // Signer issues and checks tokens with one secret.
 type Signer struct {
-	key []byte
+	// pads are the secret's HMAC-SHA256 inner and outer key blocks (RFC
+	// 2104: the key, hashed first when longer than a block, zero-padded
+	// and XORed with 0x36 and 0x5c), worked out once by New so each token
+	// is MACed on the stack with no allocation. The MAC is HMAC-SHA256
+	// exactly as crypto/hmac computes it (TestMACIsHMAC).
+	pads *[2][sha256.BlockSize]byte
 }
 
 // New returns the Signer for secret (the store's, or PLACARD_SECRET).
-func New(secret []byte) Signer { return Signer{key: secret} }
+func New(secret []byte) Signer {
+	key := secret
+	if len(key) > sha256.BlockSize {
+		sum := sha256.Sum256(key)
+		key = sum[:]
+	}
+	pads := new([2][sha256.BlockSize]byte)
+	copy(pads[0][:], key)
+	copy(pads[1][:], key)
+	for i := range sha256.BlockSize {
+		pads[0][i] ^= 0x36
+		pads[1][i] ^= 0x5c
+	}
+	return Signer{pads: pads}
+}
 
 // Issue returns the token for the campaign at path ("org/campaign") issued
 // at t (to the second).
@@ -79,13 +98,21 @@ func (s Signer) Issue(path string, t time.Time) string {
 	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
-// sum appends the truncated MAC of path and stamp to dst.
+// sum appends the truncated MAC of path and stamp to dst:
+// HMAC-SHA256(secret, path || stamp)[:16], built in buffers on the stack
+// (a campaign's path is short; a longer one only moves the buffer to the
+// heap).
 func (s Signer) sum(dst []byte, path string, stamp []byte) []byte {
-	m := hmac.New(sha256.New, s.key)
-	m.Write([]byte(path))
-	m.Write(stamp)
-	var full [sha256.Size]byte
-	return append(dst, m.Sum(full[:0])[:16]...)
+	var in [sha256.BlockSize + 192]byte
+	b := append(in[:0], s.pads[0][:]...)
+	b = append(b, path...)
+	b = append(b, stamp...)
+	inner := sha256.Sum256(b)
+	var out [sha256.BlockSize + sha256.Size]byte
+	copy(out[:], s.pads[1][:])
+	copy(out[sha256.BlockSize:], inner[:])
+	full := sha256.Sum256(out[:])
+	return append(dst, full[:16]...)
 }
 
 // Check reports whether tok is a good token for path at now (OK, Missing,
@@ -244,12 +271,27 @@ func NewClaims(secret []byte, tokenLen, keyLen int, once OnceFunc) *Claims {
 // Seal returns the claim for token and key on campaign ("org/slug"),
 // opening until now+ClaimTTL.
 func (c *Claims) Seal(campaignKey, token, key string, now time.Time) string {
-	plain := binary.BigEndian.AppendUint64(nil, uint64(now.Add(ClaimTTL).Unix()))
-	plain = append(plain, token...)
-	plain = append(plain, key...)
-	nonce := make([]byte, c.aead.NonceSize())
+	return string(c.AppendSeal(nil, campaignKey, token, key, now))
+}
+
+// AppendSeal appends the claim Seal returns to dst, so a caller can build
+// the address that carries it in one buffer. The sealing itself takes one
+// allocation: the nonce, the plaintext (encrypted in place, followed by
+// its tag) and the campaign bound in as additional data share one buffer.
+func (c *Claims) AppendSeal(dst []byte, campaignKey, token, key string, now time.Time) []byte {
+	ns, overhead := c.aead.NonceSize(), c.aead.Overhead()
+	plainLen := 8 + len(token) + len(key)
+	buf := make([]byte, ns+plainLen+overhead+len(campaignKey))
+	nonce, plain, ad := buf[:ns], buf[ns:ns+plainLen], buf[ns+plainLen+overhead:]
 	_, _ = rand.Read(nonce)
-	return base64.RawURLEncoding.EncodeToString(c.aead.Seal(nonce, nonce, plain, []byte(campaignKey)))
+	binary.BigEndian.PutUint64(plain, uint64(now.Add(ClaimTTL).Unix()))
+	copy(plain[8:], token)
+	copy(plain[8+len(token):], key)
+	copy(ad, campaignKey)
+	// Sealed in place: the ciphertext and tag are appended to the nonce,
+	// over the plaintext (the exact overlap cipher.AEAD allows).
+	sealed := c.aead.Seal(nonce, nonce, plain, ad)
+	return base64.RawURLEncoding.AppendEncode(dst, sealed)
 }
 
 // Open reads a claim for campaign. ok is false for anything forged,

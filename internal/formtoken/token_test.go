@@ -1,6 +1,9 @@
 package formtoken
 
 import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
 	"regexp"
 	"strings"
 	"testing"
@@ -90,5 +93,40 @@ func TestMintAged(t *testing.T) {
 	tok := New(secret).Issue("o/c", now.Add(-MinAge))
 	if p, _ := New(secret).Check("o/c", tok, now); p != OK {
 		t.Errorf("a token minted MinAge ago: got %v, want OK", p)
+	}
+}
+
+// TestMACIsHMAC: the token's MAC, worked out on the stack from the
+// secret's pads, is HMAC-SHA256 as crypto/hmac computes it, for secrets
+// shorter than, as long as and longer than SHA-256's block, and paths up
+// to and past the stack buffer.
+func TestMACIsHMAC(t *testing.T) {
+	stamp := []byte{0, 0, 0, 0, 0x69, 0x8a, 0x3b, 0x1c}
+	for _, secret := range [][]byte{nil, []byte("k"), []byte(strings.Repeat("s", 32)), []byte(strings.Repeat("b", 64)), []byte(strings.Repeat("long", 40))} {
+		for _, path := range []string{"", "o/c", "riverside/save-the-library", strings.Repeat("p", 191), strings.Repeat("q", 500)} {
+			m := hmac.New(sha256.New, secret)
+			m.Write([]byte(path))
+			m.Write(stamp)
+			want := m.Sum(nil)[:16]
+			if got := New(secret).sum(nil, path, stamp); !bytes.Equal(got, want) {
+				t.Errorf("secret of %d bytes, path of %d: got %x, want %x", len(secret), len(path), got, want)
+			}
+		}
+	}
+}
+
+// TestCheckAllocatesNothing: checking a token makes no heap allocation.
+func TestCheckAllocatesNothing(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocations differ under the race detector")
+	}
+	s := New([]byte("budget secret budget secret 0123"))
+	tok := s.Issue("riverside/save-the-library", t0)
+	if n := testing.AllocsPerRun(100, func() {
+		if p, _ := s.Check("riverside/save-the-library", tok, t0.Add(time.Minute)); p != OK {
+			t.Fatal(p)
+		}
+	}); n != 0 {
+		t.Errorf("Check makes %.0f allocations", n)
 	}
 }

@@ -173,6 +173,7 @@ func Check(sub Submission, rules campaign.Fields, consentText string, now time.T
 // the box was offered and ticked.
 func CheckForm(sub Submission, rules campaign.Fields, consentText, contactText string, now time.Time) (*Signature, FieldErrors) {
 	rules = WithDefaults(rules)
+	// Kept on the stack: only a form with problems copies it out.
 	errs := FieldErrors{}
 	sig := &Signature{
 		Action:      strings.TrimSpace(sub.Action),
@@ -209,7 +210,11 @@ func CheckForm(sub Submission, rules campaign.Fields, consentText, contactText s
 	}
 
 	if len(errs) > 0 {
-		return nil, errs
+		out := make(FieldErrors, len(errs))
+		for k, v := range errs {
+			out[k] = v
+		}
+		return nil, out
 	}
 	if sig.Organisation != "" {
 		sig.Kind = KindOrganisation
@@ -480,11 +485,10 @@ func scriptBit(r rune) uint32 {
 // validDomain reports whether d looks like a mail domain: at least two
 // non-empty labels separated by dots, none starting or ending with a hyphen.
 func validDomain(d string) bool {
-	labels := strings.Split(d, ".")
-	if len(labels) < 2 {
+	if !strings.Contains(d, ".") {
 		return false
 	}
-	for _, l := range labels {
+	for l := range strings.SplitSeq(d, ".") {
 		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
 			return false
 		}

@@ -40,6 +40,9 @@ type ContactAction struct {
 	Script template.HTML
 	// Subject and Message are the prefilled email.
 	Subject, Message string
+	// Photos are the targets' photos by target id, with alt text in the
+	// page's language; a target without a photo has none.
+	Photos map[string]*views.Img
 }
 
 // addContacts records the own page of each contact action of c.
@@ -66,6 +69,14 @@ func (b *builder) addContacts(c *campaign.Campaign, cp views.CampaignPageProps) 
 			ca.Subject = c.Title
 		}
 		ca.Path = ca.CampaignPath + ContactSuffix + id
+		for _, t := range a.Contact.Targets {
+			if p := b.targetPhoto(c.Org, t, ca.Loc); p != nil {
+				if ca.Photos == nil {
+					ca.Photos = map[string]*views.Img{}
+				}
+				ca.Photos[t.ID] = p
+			}
+		}
 		ca.Frame = b.basePage(c.Org)
 		title := cp.Actions[i].Title
 		if title == "" {

@@ -617,7 +617,8 @@ func (b *builder) contactView(c *campaign.Campaign, ct *campaign.Contact, id, re
 		if cv.Region != "" && t.Region != "" && !strings.EqualFold(t.Region, cv.Region) {
 			continue
 		}
-		tv := views.TargetView{Name: t.Name, Role: t.Role, Region: t.Region, Phone: t.Phone, TelURL: telURL(t.Phone), Email: t.Email}
+		tv := views.TargetView{Name: t.Name, Role: t.Role, Region: t.Region, Phone: t.Phone, TelURL: telURL(t.Phone), Email: t.Email,
+			Party: t.Party, Address: t.Address, Photo: b.targetPhoto(c.Org, t, b.l)}
 		if t.Email != "" {
 			body := Reflow(ct.Message) // the email keeps paragraphs, not the YAML's line breaks
 			tv.MailtoURL = MailtoURL(t.Email, subject, body)

@@ -189,6 +189,7 @@ func (s *Server) callTarget(ca *site.ContactAction, t campaign.Target, postcode,
 		ID: t.ID, Name: t.Name, Role: t.Role, Region: t.Region, Party: t.Party, Hours: t.Hours, Address: t.Address, Email: t.Email,
 		ScriptHTML: site.FillScript(ca.Script, t.Name, t.Role, postcode),
 		Form:       views.CallForm{Action: ca.Path + calledSuffix, Token: tok, Target: t.ID, Postcode: postcode, District: district},
+		Photo:      ca.Photos[t.ID],
 	}
 	v.Write = s.writeForm(ca, t, s.tokens.Issue(ca.Path+writeSuffix, s.cfg.Now()))
 	if postcode == "" {

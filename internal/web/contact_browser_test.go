@@ -16,7 +16,9 @@ import (
 )
 
 // shoreCallFiles is an organisation in English, Arabic and Hebrew with a
-// contact action whose targets and lookup table are files.
+// contact action whose targets and lookup table are files; one target has
+// a photo, and their parties and addresses are in Latin, Arabic and
+// Hebrew letters.
 func shoreCallFiles() campaigntest.Files {
 	return campaigntest.Files{
 		"shore/org.yaml": `name:
@@ -58,10 +60,11 @@ actions:
       ar: أرجو إبقاء المكتبة مفتوحة.
       he: אנא השאירו את הספרייה פתוחה.
 `,
-		"shore/targets/council.csv": `id,name,title,district,phone,email,hours
-salma,Salma Haddad,Councillor,North,+1 555 0100,salma@council.example,Sun–Thu 9–15
-yael,Yael Levi,Councillor,South,+1 555 0101,yael@council.example,
+		"shore/targets/council.csv": `id,name,title,party,district,phone,email,address,photo,hours
+salma,Salma Haddad,Councillor,Harbour Labour,North,+1 555 0100,salma@council.example,"Town Hall, Room 4, Port Aldren",assets/salma.jpg,Sun–Thu 9–15
+yael,Yael Levi,Councillor,حزب الشاطئ,South,+1 555 0101,yael@council.example,"בית העירייה, חדר 7",,
 `,
+		"shore/assets/salma.jpg": string(photoJPEG(600, 750)),
 		"shore/targets/postcodes.csv": `code,to,district
 100*,,North
 25000,,North

@@ -308,6 +308,20 @@ func (s *Server) withClient(next http.Handler) http.Handler {
 	})
 }
 
+// warningProxy is withClient without the context: the signing route's
+// guards find the client themselves (signRoute).
+func (s *Server) warningProxy(next http.Handler) http.Handler {
+	if s.cfg.RateLimit <= 0 {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			s.warnProxy(r, s.keyer)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 // warnProxy logs, once, a rate limit that probably counts a proxy rather
 // than its clients: no client-address header while signatures arrive from
 // a loopback or private address (every client behind the proxy would share

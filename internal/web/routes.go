@@ -134,5 +134,6 @@ func (s *Server) routes() http.Handler {
 		r.Get("/_dev/events", s.devEvents)
 		return devCSP(r)
 	}
-	return r
+	// The read path skips the router for cached pages (readpath.go).
+	return s.readPath(r, s.securityHeaders(s.recoverer(s.observe(s.handle(s.page)))))
 }

@@ -188,9 +188,12 @@ type Server struct {
 
 	tokens formtoken.Signer
 	// used remembers the tokens that have signed (formtoken.Used), per client
-	// as keyer names it (middleware.go: withClient).
+	// as keyer names it (middleware.go).
 	used  *formtoken.Used
 	keyer *clientKeyer
+	// signWindow is the context signatures wait for the store under
+	// (sign.go: signContext), shared by those of one second.
+	signWindow atomic.Pointer[signWindow]
 	// tallies holds the last figures fetched from the store per campaign
 	// ("org/slug"); guarded by mu, like the snapshot builds that read it.
 	tallies map[string]*tallywatch.Tally
@@ -221,6 +224,9 @@ type Server struct {
 	// proxyWarned is set once the rate limit's client-address warning has
 	// been logged (sign.go).
 	proxyWarned atomic.Bool
+
+	// readPaths is the read path's set of pages (readpath.go).
+	readPaths readPathCache
 	// notReady is the last readiness probe's answer, so only a change of
 	// state is logged (handlers.go).
 	notReady atomic.Bool
@@ -343,6 +349,7 @@ func (s *Server) setSite(loaded *campaign.Site) error {
 		return err
 	}
 	s.snap.Store(snap)
+	s.readPaths.forget()
 	s.lazy.Keep(snap.Lazy)
 	s.scheduleClose(loaded)
 	s.dev.Set(nil) // dev mode: open tabs reload

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -86,15 +85,16 @@ func (s *Server) signRoute() http.Handler {
 	}))
 
 	var h http.Handler = s.handle(s.sign)
-	// The client's address (Server.keyer, found once by withClient): from
-	// the header the trusted proxies set when one is named, else the TCP
-	// peer. Never RealIP, which trusts any client. The rate limit and the
-	// used-token set (formtoken.Used) key by it.
+	// The client's address (Server.keyer): from the header the trusted
+	// proxies set when one is named, else the TCP peer. Never RealIP,
+	// which trusts any client. The rate limit and the used-token set
+	// (formtoken.Used) key by it; each works it out from the request (a
+	// parse and a short string), which is cheaper than carrying it in a
+	// new context and a copy of the request.
 	if s.cfg.RateLimit > 0 {
 		limited := httprate.LimitBy(s.cfg.RateLimit, time.Minute,
 			func(r *http.Request) (string, error) {
-				client, _ := r.Context().Value(clientCtx{}).(string)
-				return client, nil
+				return s.keyer.key(r), nil
 			},
 			httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
 				s.serveError(w, r, errRateLimited)
@@ -102,6 +102,11 @@ func (s *Server) signRoute() http.Handler {
 			httprate.WithErrorHandler(func(w http.ResponseWriter, r *http.Request, err error) {
 				s.serveError(w, r, errSigningOff)
 			}),
+			// Retry-After on a refusal only: no X-RateLimit-Limit,
+			// -Remaining or -Reset on every signature, which would tell
+			// a script how many more it may send and when, and cost each
+			// answer three formatted headers and a larger header map.
+			httprate.WithResponseHeaders(httprate.ResponseHeaders{RetryAfter: "Retry-After"}),
 		)(h)
 		plain := h
 		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -112,7 +117,7 @@ func (s *Server) signRoute() http.Handler {
 			plain.ServeHTTP(w, r)
 		})
 	}
-	return cop.Handler(s.withClient(h))
+	return cop.Handler(s.warningProxy(h))
 }
 
 // sign takes one signature: a form POST from a petition or letter. It
@@ -139,7 +144,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 	now := s.cfg.Now()
 	if site.ClosedNow(lc.Campaign, now) {
 		// Read the form only to answer in the signer's language.
-		if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "application/x-www-form-urlencoded" {
+		if isURLEncodedForm(r.Header.Get("Content-Type")) {
 			r.Body = http.MaxBytesReader(w, r.Body, maxSignBody)
 			if r.ParseForm() == nil {
 				lc = snap.InLang(path, lc, r.PostForm.Get(site.FieldLang))
@@ -147,20 +152,22 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 		}
 		return s.signClosed(w, r, lc)
 	}
-	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/x-www-form-urlencoded" {
+	if !isURLEncodedForm(r.Header.Get("Content-Type")) {
 		return errNotForm
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxSignBody)
-	if err := r.ParseForm(); err != nil {
-		if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
+	if r.Body != nil {
+		r.Body = http.MaxBytesReader(w, r.Body, maxSignBody)
+	}
+	form, ferr := readSignForm(r)
+	if ferr != nil {
+		if mbe := (*http.MaxBytesError)(nil); errors.As(ferr, &mbe) {
 			return errTooLarge
 		}
-		if clientGone(r, err) {
+		if clientGone(r, ferr) {
 			return errClientGone
 		}
 		return errBadForm
 	}
-	form := r.PostForm
 	for k, vs := range form {
 		if !utf8.ValidString(k) {
 			return errBadForm
@@ -203,7 +210,9 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 		// the signer confirms on the form shown again here, with a token.
 		tokProblem = formtoken.Confirm
 	}
-	client, _ := r.Context().Value(clientCtx{}).(string)
+	// The client's address (Server.keyer): from the header the trusted
+	// proxies set when one is named, else the TCP peer.
+	client := s.keyer.key(r)
 	if tokProblem == formtoken.OK && len(errs) == 0 && !s.used.Claim(tok, client, issued, now) {
 		tokProblem = formtoken.Spent
 	}
@@ -216,8 +225,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 
 	// The signature is stored even if the signer's connection drops: the
 	// commit must not be cut short half-way by a closed tab.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), signTimeout)
-	defer cancel()
+	ctx := s.signContext()
 	// Their personal link comes from the campaign's pool, made ahead in a
 	// transaction of its own (internal/attribution). Embeds show none.
 	// A campaign that asks signers to confirm holds the signature until
@@ -270,11 +278,41 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 		// "Check your inbox", the same for a repeat.
 		return seeOther(w, confirmWaitLocation(r, lc))
 	}
-	loc := thanksLocation(r, lc, outcome)
+	// The address and its claim are built in one buffer on the stack.
+	var buf [256]byte
+	loc := appendThanksLocation(buf[:0], r, lc, outcome)
 	if haveLink {
-		loc += "&" + paramClaim + "=" + s.claims.Seal(lc.Key, link.Token, link.Key, now)
+		loc = append(loc, "&"+paramClaim+"="...)
+		loc = s.claims.AppendSeal(loc, lc.Key, link.Token, link.Key, now)
 	}
-	return seeOther(w, loc)
+	return seeOther(w, string(loc))
+}
+
+// signWindow is a context whose deadline is signTimeout (and less than a
+// second) after any moment before renew.
+type signWindow struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	renew  time.Time
+}
+
+// signContext is the context a signature waits for the store under: no
+// request's cancellation (a closed tab must not cut a commit short) and a
+// deadline at least signTimeout and less than signTimeout + 1 s away.
+// The signatures of one second share it, so a signature pays for no
+// context, timer or cancellation of its own (five allocations, and a
+// timer added and removed under the runtime's lock); each context ends by
+// its own deadline, a second or so after the last signature to take it.
+func (s *Server) signContext() context.Context {
+	now := time.Now()
+	if w := s.signWindow.Load(); w != nil && now.Before(w.renew) {
+		return w.ctx
+	}
+	w := &signWindow{renew: now.Add(time.Second)}
+	w.ctx, w.cancel = context.WithDeadline(context.Background(), w.renew.Add(signTimeout))
+	// Two signers may both renew it: either context does.
+	s.signWindow.Store(w)
+	return w.ctx
 }
 
 // seeOther answers a POST with 303 to location (Post/Redirect/Get).
@@ -434,14 +472,24 @@ func signCampaignPath(p string) string {
 // (which may be framed), keeping ?origin= when it is a listed partner so
 // the resize script there can address it.
 func thanksLocation(r *http.Request, lc *site.SigningCampaign, outcome string) string {
+	return string(appendThanksLocation(nil, r, lc, outcome))
+}
+
+// appendThanksLocation appends thanksLocation to dst.
+func appendThanksLocation(dst []byte, r *http.Request, lc *site.SigningCampaign, outcome string) []byte {
 	if !isEmbedSign(r) || lc.Embed == nil {
-		return lc.Path + "/thanks?outcome=" + outcome
+		dst = append(dst, lc.Path...)
+		dst = append(dst, "/thanks?outcome="...)
+		return append(dst, outcome...)
 	}
-	loc := lc.Path + "/embed/thanks?outcome=" + outcome
+	dst = append(dst, lc.Path...)
+	dst = append(dst, "/embed/thanks?outcome="...)
+	dst = append(dst, outcome...)
 	if o := r.URL.Query().Get("origin"); o != "" && slices.Contains(lc.Embed.Origins, o) {
-		loc += "&origin=" + url.QueryEscape(o)
+		dst = append(dst, "&origin="...)
+		dst = append(dst, url.QueryEscape(o)...)
 	}
-	return loc
+	return dst
 }
 
 // writeEmbedForm answers an embed's signing POST that cannot be recorded

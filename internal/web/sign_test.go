@@ -727,11 +727,21 @@ func TestSignRateLimit(t *testing.T) {
 	for i := range 2 {
 		v.Set("email", "r"+string(rune('a'+i))+"@example.org")
 		v.Set("token", e.agedToken(t, libraryPage))
-		wantStatus(t, e.post(t, libraryPage+"/sign", v, from("198.51.100.1")), 303)
+		res := e.post(t, libraryPage+"/sign", v, from("198.51.100.1"))
+		wantStatus(t, res, 303)
+		// The limit and what is left of it are not advertised.
+		for k := range res.Header {
+			if strings.HasPrefix(k, "X-Ratelimit") {
+				t.Errorf("a signature's answer has %s: %q", k, res.Header.Get(k))
+			}
+		}
 	}
 	v.Set("email", "rc@example.org")
 	res := e.post(t, libraryPage+"/sign", v, from("198.51.100.1"))
 	wantStatus(t, res, 429)
+	if res.Header.Get("Retry-After") == "" {
+		t.Errorf("429 without Retry-After")
+	}
 	if b := body(t, res); !strings.Contains(b, "wait a minute") {
 		t.Errorf("429 page lacks a plain message")
 	}

@@ -59,7 +59,10 @@
         li.appendChild(strong);
       }
       if (pr.warning) li.appendChild(document.createTextNode(box.getAttribute('data-warning') + ' '));
-      li.appendChild(document.createTextNode(pr.message));
+      var msg = document.createElement('bdi'); // the checker's English, as on the page
+      msg.lang = 'en';
+      msg.textContent = pr.message;
+      li.appendChild(msg);
       if (pr.here && pr.line > 0) {
         var b = document.createElement('button');
         b.type = 'button';

@@ -214,39 +214,52 @@ WHERE (SELECT count(*) FROM note) >= 0`
 
 type sigKey struct{ org, campaign, email string }
 
-// repeatArray is an array argument whose elements are boxed as they are
-// added, one box reused while the same value repeats. pgx boxes every
-// element of a []string or []time.Time as it encodes it, which is an
-// allocation per signature and column; the rows of a batch mostly share
-// their org, campaign, action, kind, status, sentences, language and
-// moment, so here those cost one box per batch.
-type repeatArray[T comparable] struct {
-	elems []any
-	last  T
-	box   any
+// textArray and timeArray are text[] and timestamptz[] arguments that pgx
+// encodes without an allocation per element. pgx boxes every element of
+// a []string or []time.Time it encodes (Index returns an interface, and a
+// time.Time is boxed once more to be wrapped), which was five or six
+// allocations per signature; these hand out a pointer-shaped reference
+// into the slice instead, which fits in an interface without a box.
+type textArray []string
+
+// textRef is one element of a textArray, encoded as text by pgx
+// (pgtype.TextValuer).
+type textRef struct{ s *string }
+
+// TextValue makes textRef a pgtype.TextValuer.
+func (r textRef) TextValue() (pgtype.Text, error) { return pgtype.Text{String: *r.s, Valid: true}, nil }
+
+// Dimensions, Index and IndexType make textArray a pgtype.ArrayGetter.
+func (a textArray) Dimensions() []pgtype.ArrayDimension { return dims(len(a)) }
+
+func (a textArray) Index(i int) any { return textRef{&a[i]} }
+
+func (a textArray) IndexType() any { return textRef{} }
+
+// timeArray is a timestamptz[] argument (see textArray); an element that
+// is not Valid is sent as NULL.
+type timeArray []pgtype.Timestamptz
+
+// timeRef is one element of a timeArray (pgtype.TimestamptzValuer).
+type timeRef struct{ t *pgtype.Timestamptz }
+
+// TimestamptzValue makes timeRef a pgtype.TimestamptzValuer.
+func (r timeRef) TimestamptzValue() (pgtype.Timestamptz, error) { return *r.t, nil }
+
+// Dimensions, Index and IndexType make timeArray a pgtype.ArrayGetter.
+func (a timeArray) Dimensions() []pgtype.ArrayDimension { return dims(len(a)) }
+
+func (a timeArray) Index(i int) any { return timeRef{&a[i]} }
+
+func (a timeArray) IndexType() any { return timeRef{} }
+
+func dims(n int) []pgtype.ArrayDimension {
+	return []pgtype.ArrayDimension{{Length: int32(n), LowerBound: 1}}
 }
 
-func newRepeatArray[T comparable](n int) *repeatArray[T] {
-	return &repeatArray[T]{elems: make([]any, 0, n)}
-}
-
-func (a *repeatArray[T]) add(v T) {
-	if a.box == nil || a.last != v {
-		a.last, a.box = v, v
-	}
-	a.elems = append(a.elems, a.box)
-}
-
-// Dimensions, Index and IndexType make it a pgtype.ArrayGetter.
-func (a repeatArray[T]) Dimensions() []pgtype.ArrayDimension {
-	return []pgtype.ArrayDimension{{Length: int32(len(a.elems)), LowerBound: 1}}
-}
-
-func (a repeatArray[T]) Index(i int) any { return a.elems[i] }
-
-func (a repeatArray[T]) IndexType() any {
-	var zero T
-	return zero
+// timestamptz is t as stored: UTC, to the microsecond PostgreSQL keeps.
+func timestamptz(t time.Time) pgtype.Timestamptz {
+	return pgtype.Timestamptz{Time: t.UTC().Truncate(time.Microsecond), Valid: true}
 }
 
 // AddSignatures inserts sigs in one transaction sent as one statement. A
@@ -279,43 +292,30 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 		return cmp.Or(cmp.Compare(x.Email, y.Email), cmp.Compare(x.Org, y.Org), cmp.Compare(x.Campaign, y.Campaign))
 	})
 	n := len(order)
-	var (
-		name, email, postcode, country     = make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-		phone, comment, organisation, role = make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-		public                             = make([]bool, n)
-		contactAt                          = make([]*time.Time, n)
-		// The columns a batch's rows mostly share (see repeatArray).
-		org, campaign, action, kind, status = newRepeatArray[string](n), newRepeatArray[string](n), newRepeatArray[string](n), newRepeatArray[string](n), newRepeatArray[string](n)
-		consentText, lang, contactText      = newRepeatArray[string](n), newRepeatArray[string](n), newRepeatArray[string](n)
-		// Empty on one-field forms, so mostly one box per batch.
-		givenName, familyName = newRepeatArray[string](n), newRepeatArray[string](n)
-		consentAt, createdAt  = newRepeatArray[time.Time](n), newRepeatArray[time.Time](n)
-	)
+	// One backing array for the text columns, one for the times: the
+	// column order of addSQL's unnest.
+	const textCols, timeCols = 18, 3
+	texts := make(textArray, textCols*n)
+	times := make(timeArray, timeCols*n)
+	col := func(c int) textArray { return texts[c*n : (c+1)*n : (c+1)*n] }
+	tcol := func(c int) timeArray { return times[c*n : (c+1)*n : (c+1)*n] }
+	public := make([]bool, n)
 	for j, i := range order {
 		s := sigs[i]
-		org.add(s.Org)
-		campaign.add(s.Campaign)
-		action.add(s.Action)
-		kind.add(string(s.Kind))
-		status.add(string(s.Status))
-		consentText.add(s.ConsentText)
-		lang.add(s.Lang)
-		contactText.add(s.ContactText)
-		givenName.add(s.GivenName)
-		familyName.add(s.FamilyName)
-		consentAt.add(s.ConsentAt.UTC().Truncate(time.Microsecond))
-		createdAt.add(s.CreatedAt.UTC().Truncate(time.Microsecond))
-		name[j], email[j], postcode[j], country[j] = s.Name, s.Email, s.Postcode, s.Country
-		phone[j], comment[j], organisation[j], role[j] = s.Phone, s.Comment, s.Organisation, s.Role
+		for c, v := range [textCols]string{s.Org, s.Campaign, s.Action, string(s.Kind), string(s.Status),
+			s.Name, s.Email, s.Postcode, s.Country, s.Phone, s.Comment, s.Organisation, s.Role,
+			s.ConsentText, s.Lang, s.ContactText, s.GivenName, s.FamilyName} {
+			texts[c*n+j] = v
+		}
 		public[j] = s.Public
+		times[j], times[n+j] = timestamptz(s.ConsentAt), timestamptz(s.CreatedAt)
 		if !s.ContactAt.IsZero() {
-			at := s.ContactAt.UTC().Truncate(time.Microsecond)
-			contactAt[j] = &at
+			times[2*n+j] = timestamptz(s.ContactAt)
 		}
 	}
-	args := []any{*org, *campaign, *action, *kind, *status, name, email, postcode,
-		country, phone, comment, organisation, role, public, *consentText, *consentAt, *lang, *createdAt,
-		*contactText, contactAt, *givenName, *familyName}
+	args := []any{col(0), col(1), col(2), col(3), col(4), col(5), col(6), col(7),
+		col(8), col(9), col(10), col(11), col(12), public, col(13), tcol(0), col(14), tcol(1),
+		col(15), tcol(2), col(16), col(17)}
 	// ids[j] is the id of the signature sent at place j, 0 when it was
 	// already stored (ids start at 1).
 	ids := make([]int64, n)
@@ -348,8 +348,11 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 // its place in the batch.
 func scanIDs(rows pgx.Rows, ids []int64) error {
 	var id, ord int64
+	// One destination slice for every row: Scan(&id, &ord) would
+	// allocate its variadic slice per row.
+	dest := []any{&id, &ord}
 	for rows.Next() {
-		if err := rows.Scan(&id, &ord); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			rows.Close()
 			return err
 		}

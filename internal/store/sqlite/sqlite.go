@@ -7,6 +7,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"database/sql"
@@ -18,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -434,8 +436,9 @@ func boolInt(b bool) int {
 const insertChunk = 128
 
 // insertSQL returns the multi-row INSERT for n rows. Duplicates, stored or
-// not, are skipped by ON CONFLICT DO NOTHING and return no row; the rows
-// returned name what was inserted.
+// not, are skipped by ON CONFLICT DO NOTHING; chunkIDs tells which rows
+// went in and their ids (RETURNING them cost an allocation per value and
+// a temporary table per statement).
 func insertSQL(n int) string {
 	var b strings.Builder
 	b.WriteString(`INSERT INTO signatures
@@ -448,8 +451,55 @@ func insertSQL(n int) string {
 		}
 		b.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
 	}
-	b.WriteString(` ON CONFLICT (email, org, campaign) DO NOTHING RETURNING id, email, org, campaign`)
+	b.WriteString(` ON CONFLICT (email, org, campaign) DO NOTHING`)
 	return b.String()
+}
+
+// chunkIDs sets ids[i] for the signatures of chunk (indexes into sigs)
+// that one insertSQL stored: n rows, the last with id last. The writer
+// holds the write lock, and AUTOINCREMENT gives a statement's rows
+// consecutive ids in VALUES order, so when all of chunk went in (nearly
+// always: a repeat signature is rare) they have ids last-n+1 to last.
+// Otherwise a skipped row used up an id too, so each signature's row is
+// looked up by its key: the n rows with the highest ids are the new ones
+// (every row stored before has a lower id than any this statement made),
+// the others were there already.
+func chunkIDs(ctx context.Context, tx *sql.Tx, sigs []*signing.Signature, chunk []int, n, last int64, ids []int64) error {
+	switch {
+	case n == 0:
+		return nil
+	case n == int64(len(chunk)):
+		for j, i := range chunk {
+			ids[i] = last - n + 1 + int64(j)
+		}
+		return nil
+	}
+	st, err := tx.PrepareContext(ctx, `SELECT id FROM signatures WHERE email = ? AND org = ? AND campaign = ?`)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	type found struct {
+		i  int
+		id int64
+	}
+	rows := make([]found, 0, len(chunk))
+	for _, i := range chunk {
+		s := sigs[i]
+		var id int64
+		if err := st.QueryRowContext(ctx, s.Email, s.Org, s.Campaign).Scan(&id); err != nil {
+			return err
+		}
+		rows = append(rows, found{i, id})
+	}
+	slices.SortFunc(rows, func(a, b found) int { return cmp.Compare(b.id, a.id) })
+	if rows[0].id != last {
+		return fmt.Errorf("the last row stored, %d, is none of the batch's signatures", last)
+	}
+	for _, r := range rows[:n] {
+		ids[r.i] = r.id
+	}
+	return nil
 }
 
 type sigKey struct{ email, org, campaign string }
@@ -552,7 +602,7 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 	}
 	// Duplicates inside the batch are settled here: the first keeps its
 	// place, later ones are already signed. Each key is then sent once, so
-	// every returned row maps back to exactly one signature.
+	// every stored row maps back to exactly one signature.
 	first := make(map[sigKey]int, len(sigs))
 	order := make([]int, 0, len(sigs))
 	for i, s := range sigs {
@@ -594,15 +644,15 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 		return nil, err
 	}
 	defer tx.Rollback()
-	ids := make(map[sigKey]int64, len(order))
+	// ids[i] is the id stored for sigs[i], 0 while none is.
+	ids := make([]int64, len(sigs))
+	inserted := 0
 	args := make([]any, 0, 22*min(len(order), insertChunk))
 	// The rows of a batch mostly share their campaign, action, consent
 	// sentence, language and moment: those values are boxed once and the
 	// box reused while they repeat, rather than allocated for every row.
 	var org, campaign, action, kind, status, consent, contact, lang repeated
 	var at repeatedTime
-	var id int64
-	var k sigKey
 	for start := 0; start < len(order); start += insertChunk {
 		chunk := order[start:min(start+insertChunk, len(order))]
 		args = args[:0]
@@ -616,28 +666,27 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 				// Empty on one-field forms: boxing "" allocates nothing.
 				s.GivenName, s.FamilyName)
 		}
-		rows, err := tx.StmtContext(ctx, stmts[len(chunk)]).QueryContext(ctx, args...)
+		res, err := tx.StmtContext(ctx, stmts[len(chunk)]).ExecContext(ctx, args...)
 		if err != nil {
 			return nil, translate(err)
 		}
-		for rows.Next() {
-			// id and k escape to Scan: declared outside the loop, they are
-			// allocated once per batch instead of once per row.
-			if err := rows.Scan(&id, &k.email, &k.org, &k.campaign); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			ids[k] = id
+		n, err := res.RowsAffected()
+		if err != nil {
+			return nil, err
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, translate(err)
+		last, err := res.LastInsertId()
+		if err != nil {
+			return nil, err
 		}
+		if err := chunkIDs(ctx, tx, sigs, chunk, n, last, ids); err != nil {
+			return nil, err
+		}
+		inserted += int(n)
 	}
 	var deltas tally.Deltas
 	for _, i := range order {
 		s := sigs[i]
-		if _, ok := ids[sigKey{s.Email, s.Org, s.Campaign}]; ok {
+		if ids[i] != 0 {
 			deltas.Add(tally.Key{Org: s.Org, Campaign: s.Campaign}, tally.Of(s.Kind, s.Status))
 		} else {
 			results[i] = store.ErrAlreadySigned
@@ -666,15 +715,15 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
-	if len(ids) > 0 {
+	if inserted > 0 {
 		db.changed()
 	}
 	// IDs are set only once the transaction is durable, so a caller never
 	// sees an id for a signature that was rolled back.
 	for _, i := range order {
 		s := sigs[i]
-		if id, ok := ids[sigKey{s.Email, s.Org, s.Campaign}]; ok {
-			s.ID = id
+		if ids[i] != 0 {
+			s.ID = ids[i]
 		}
 	}
 	return results, nil
