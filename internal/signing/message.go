@@ -3,9 +3,7 @@ package signing
 import (
 	"crypto/rand"
 	"encoding/base32"
-	"encoding/binary"
 	"io"
-	"strings"
 	"time"
 )
 
@@ -46,10 +44,10 @@ const (
 	MessageOSDI    = "osdi"
 )
 
-// messageIDEncoding is base32 with the "extended hex" alphabet (0-9,
-// then a-v once lower-cased), whose text order is the order of the bytes
-// it encodes.
-var messageIDEncoding = base32.HexEncoding.WithPadding(base32.NoPadding)
+// messageIDEncoding is base32 with the "extended hex" alphabet in lower
+// case (0-9, then a-v), whose text order is the order of the bytes it
+// encodes.
+var messageIDEncoding = base32.NewEncoding("0123456789abcdefghijklmnopqrstuv").WithPadding(base32.NoPadding)
 
 // NewMessageID returns a fresh message id: 16 bytes as 26 lower-case
 // base32 letters and digits, safe in a URL, a header and a file name. The
@@ -60,16 +58,28 @@ var messageIDEncoding = base32.HexEncoding.WithPadding(base32.NoPadding)
 // instead of on a random page of its own. The time in an id says no more
 // than the email's Date or the webhook's timestamp already do.
 func NewMessageID() string {
-	return messageID(time.Now(), rand.Reader)
+	var b [16]byte
+	rand.Read(b[6:]) // never fails (it crashes the program instead)
+	return encodeMessageID(time.Now(), &b)
 }
 
 // messageID is NewMessageID at now with randomness from r.
 func messageID(now time.Time, r io.Reader) string {
 	var b [16]byte
-	binary.BigEndian.PutUint64(b[:8], uint64(now.UnixMilli())<<16)
 	if _, err := io.ReadFull(r, b[6:]); err != nil {
-		// crypto/rand never fails (it crashes the program instead).
 		panic(err)
 	}
-	return strings.ToLower(messageIDEncoding.EncodeToString(b[:]))
+	return encodeMessageID(now, &b)
+}
+
+// encodeMessageID writes now's milliseconds into b's first 6 bytes and
+// returns b as an id.
+func encodeMessageID(now time.Time, b *[16]byte) string {
+	ms := uint64(now.UnixMilli())
+	for i := 5; i >= 0; i-- {
+		b[i], ms = byte(ms), ms>>8
+	}
+	var out [26]byte
+	messageIDEncoding.Encode(out[:], b[:])
+	return string(out[:])
 }

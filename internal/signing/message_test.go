@@ -40,3 +40,14 @@ func TestMessageIDsSortByTime(t *testing.T) {
 		seen[id] = true
 	}
 }
+
+// NewMessageID is on every signature's path when the outbox is on: one
+// allocation, the string itself.
+func TestNewMessageIDAllocations(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
+	if n := testing.AllocsPerRun(100, func() { _ = NewMessageID() }); n > 1 {
+		t.Errorf("NewMessageID makes %.0f allocations; want 1", n)
+	}
+}

@@ -51,6 +51,7 @@ type Committer struct {
 
 	batches, signatures atomic.Int64 // committed transactions and their signatures
 	lastCommit          atomic.Int64 // when the last batch ended, Unix nanoseconds (0: never)
+	committing          atomic.Bool  // a batch is being committed now (Busy)
 
 	// sigs is the writer's buffer for a batch's signatures, reused from
 	// batch to batch (only the writer goroutine touches it) and cleared
@@ -207,16 +208,19 @@ func (c *Committer) run() {
 				break fill
 			}
 		}
+		c.committing.Store(true)
 		c.commit(batch)
+		c.committing.Store(false)
 	}
 }
 
-// Busy reports whether signatures are arriving: some wait in the queue, or
-// a batch ended less than quiet before now. Background writers (the
+// Busy reports whether signatures are arriving: some wait in the queue, a
+// batch is being committed (however long its commit takes), or a batch
+// ended less than quiet before now. Background writers (the
 // outbox's deliveries) check it to leave the single writer and the disk to
 // signing during a burst. It takes no lock.
 func (c *Committer) Busy(now time.Time, quiet time.Duration) bool {
-	if len(c.queue) > 0 {
+	if len(c.queue) > 0 || c.committing.Load() {
 		return true
 	}
 	last := c.lastCommit.Load()
