@@ -3,6 +3,7 @@ package mail
 import (
 	"context"
 	"errors"
+	"sync"
 
 	"github.com/placard/placard/internal/outbox"
 	"github.com/placard/placard/internal/signing"
@@ -22,7 +23,16 @@ type Deliverer struct {
 	// Suppressed reports whether email asked org for no more email
 	// (store.Mail.Suppressed of its store.AddressHash).
 	Suppressed func(ctx context.Context, org, email string) (bool, error)
+	// Connections is how many connections to the mail server one batch
+	// may use side by side (default 4); each carries its share of the
+	// batch one message after another. One connection per message costs a
+	// TLS handshake and a login each; one per batch sends a slow relay's
+	// batch at the pace of a single conversation.
+	Connections int
 }
+
+// DefaultConnections is Deliverer.Connections' default.
+const DefaultConnections = 4
 
 // ManySending is a Sending that also sends several messages over one
 // connection (*Sender is one); DeliverBatch uses it when it can.
@@ -60,7 +70,7 @@ func (d *Deliverer) DeliverBatch(ctx context.Context, ms []signing.Message) []er
 	}
 	var sent []error
 	if many, ok := d.Sender.(ManySending); ok && len(out) > 0 {
-		sent = many.SendMany(ctx, out)
+		sent = sendSpread(ctx, many, out, d.Connections)
 	} else {
 		for _, msg := range out {
 			sent = append(sent, d.Sender.Send(ctx, msg))
@@ -72,6 +82,28 @@ func (d *Deliverer) DeliverBatch(ctx context.Context, ms []signing.Message) []er
 		}
 		errs[places[j]] = err
 	}
+	return errs
+}
+
+// sendSpread sends ms over up to conns connections side by side (0: the
+// default), each taking a run of consecutive messages, and returns one
+// error per message, in order.
+func sendSpread(ctx context.Context, many ManySending, ms []Message, conns int) []error {
+	if conns <= 0 {
+		conns = DefaultConnections
+	}
+	conns = min(conns, len(ms))
+	if conns == 1 {
+		return many.SendMany(ctx, ms)
+	}
+	errs := make([]error, len(ms))
+	per := (len(ms) + conns - 1) / conns
+	var wg sync.WaitGroup
+	for lo := 0; lo < len(ms); lo += per {
+		hi := min(lo+per, len(ms))
+		wg.Go(func() { copy(errs[lo:hi], many.SendMany(ctx, ms[lo:hi])) })
+	}
+	wg.Wait()
 	return errs
 }
 

@@ -101,7 +101,8 @@ func TestDeliverBatchOneConnection(t *testing.T) {
 	server, _ := mail.ParseServer(srv.URL())
 	from, _ := mail.ParseFrom("hello@riverside.example")
 	d := &mail.Deliverer{Renderer: r, Sender: mail.NewSender(server, from, mail.SenderOptions{TLS: srv.ClientTLS}),
-		Suppressed: func(_ context.Context, org, email string) (bool, error) { return email == "gone@example.net", nil }}
+		Suppressed:  func(_ context.Context, org, email string) (bool, error) { return email == "gone@example.net", nil },
+		Connections: 1}
 	var ms []signing.Message
 	for _, to := range []string{"a@example.net", "gone@example.net", "b@example.net", "bad", "c@example.net"} {
 		ms = append(ms, mail.NewMessage(mail.Payload{Template: mail.TemplateThanks, Lang: "en",
@@ -122,4 +123,48 @@ func TestDeliverBatchOneConnection(t *testing.T) {
 		t.Errorf("%d connections for one batch; want 1", n)
 	}
 	var _ outbox.BatchDeliverer = d
+}
+
+// TestDeliverBatchSpreadsOverConnections: a batch goes out over a few
+// connections side by side (the default, 4), never one per message, and
+// every message keeps its own outcome in order — a refused recipient fails
+// only its own message, wherever in the batch it falls.
+func TestDeliverBatchSpreadsOverConnections(t *testing.T) {
+	r, _ := renderer(t)
+	srv := mailtest.Start(t)
+	srv.RefuseAddress("refused@example.net", 550)
+	server, _ := mail.ParseServer(srv.URL())
+	from, _ := mail.ParseFrom("hello@riverside.example")
+	d := &mail.Deliverer{Renderer: r, Sender: mail.NewSender(server, from, mail.SenderOptions{TLS: srv.ClientTLS})}
+	var ms []signing.Message
+	for i := range 10 {
+		to := fmt.Sprintf("s%d@example.net", i)
+		if i == 6 {
+			to = "refused@example.net"
+		}
+		ms = append(ms, mail.NewMessage(mail.Payload{Template: mail.TemplateThanks, Lang: "en",
+			Org: "northgate-tenants", Campaign: "tell-the-courier", To: to}))
+	}
+	errs := d.DeliverBatch(context.Background(), ms)
+	for i, err := range errs {
+		if (i == 6) != (err != nil) {
+			t.Errorf("message %d: %v", i, err)
+		}
+	}
+	if !outbox.IsPermanent(errs[6]) {
+		t.Errorf("refused recipient: %v, want a permanent error", errs[6])
+	}
+	got := srv.Wait(t, 9)
+	seen := map[string]bool{}
+	for _, m := range got {
+		seen[m.To[0]] = true
+	}
+	for i := range 10 {
+		if to := fmt.Sprintf("s%d@example.net", i); i != 6 && !seen[to] {
+			t.Errorf("%s not delivered", to)
+		}
+	}
+	if n := srv.Connections(); n != mail.DefaultConnections {
+		t.Errorf("%d connections for a batch of 10; want %d", n, mail.DefaultConnections)
+	}
 }
