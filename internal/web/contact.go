@@ -35,17 +35,13 @@ var outcomes = []string{"staff", "voicemail", "no-answer"}
 
 var (
 	errCallsOff = &httpError{status: http.StatusServiceUnavailable,
-		heading: "Calls are not being counted at the moment",
-		message: "Thank you for calling. This site is not counting calls just now, so nothing was recorded."}
+		heading: "error.calls.off.heading", message: "error.calls.off.message"}
 	errCallClosed = &httpError{status: http.StatusGone,
-		heading: "This campaign has ended",
-		message: "It no longer counts calls. Thank you for calling all the same."}
+		heading: "error.calls.closed.heading", message: "error.calls.closed.message"}
 	errNoSuchTarget = &httpError{status: http.StatusBadRequest,
-		heading: "We could not tell whom you called",
-		message: "The form did not name anyone on this page. Open the page again and press “I called” under the person you called."}
+		heading: "error.calls.target.heading", message: "error.calls.target.message"}
 	errLookupLimited = &httpError{status: http.StatusTooManyRequests,
-		heading: "Too many requests from your connection",
-		message: "We received a lot of requests from your network in the last minute. Please wait a minute and try again."}
+		heading: "error.limited.heading", message: "error.limited.message"}
 )
 
 var hvAllowGetPost = []string{"GET, HEAD, POST"}
@@ -100,8 +96,8 @@ func (s *Server) contact(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) contactPage(w http.ResponseWriter, r *http.Request, ca *site.ContactAction) error {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header()["Allow"] = hvAllowGetPost
-		return &httpError{status: http.StatusMethodNotAllowed, heading: "This page only shows whom to contact",
-			message: "Open it in your browser and use its forms."}
+		return &httpError{status: http.StatusMethodNotAllowed, heading: "error.contact.method.heading",
+			message: "error.contact.method.message"}
 	}
 	q := r.URL.Query()
 	p, status := s.contactProps(r.Context(), ca, q.Get("postcode"), q.Get("district"))
@@ -259,8 +255,8 @@ func (s *Server) callsMade(ctx context.Context, ca *site.ContactAction) int64 {
 func (s *Server) called(w http.ResponseWriter, r *http.Request, ca *site.ContactAction) error {
 	if r.Method != http.MethodPost {
 		w.Header()["Allow"] = hvAllowPost
-		return &httpError{status: http.StatusMethodNotAllowed, heading: "This address only counts calls",
-			message: "Open the contact page and press “I called” there."}
+		return &httpError{status: http.StatusMethodNotAllowed, heading: "error.called.method.heading",
+			message: "error.called.method.message"}
 	}
 	if mt, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";"); !strings.EqualFold(strings.TrimSpace(mt), "application/x-www-form-urlencoded") {
 		return errNotForm

@@ -49,7 +49,7 @@ func (s *Server) data(w http.ResponseWriter, r *http.Request) error {
 	case http.MethodGet, http.MethodHead:
 		if action != "" {
 			w.Header()["Allow"] = []string{"POST"}
-			return &httpError{status: http.StatusMethodNotAllowed, heading: "Use the buttons on your data page"}
+			return &httpError{status: http.StatusMethodNotAllowed, heading: "error.data.buttons.heading"}
 		}
 	case http.MethodPost:
 		f, err := s.mailForm(w, r)
@@ -59,7 +59,7 @@ func (s *Server) data(w http.ResponseWriter, r *http.Request) error {
 		form, tok, lang = f, f.Get("t"), f.Get("lang")
 	default:
 		w.Header()["Allow"] = []string{"GET, POST"}
-		return &httpError{status: http.StatusMethodNotAllowed, heading: "This address takes only the data page's forms"}
+		return &httpError{status: http.StatusMethodNotAllowed, heading: "error.data.method.heading"}
 	}
 	now := s.cfg.Now()
 	if tok == "" && action == "" {

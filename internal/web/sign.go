@@ -34,35 +34,25 @@ const signTimeout = 15 * time.Second
 // Refusals of a signing POST, each a plain page with its status.
 var (
 	errSigningOff = &httpError{status: http.StatusServiceUnavailable,
-		heading: "Signing is not available",
-		message: "This site is not taking signatures at the moment, so nothing was recorded. Please try again later."}
+		heading: "error.sign.off.heading", message: "error.sign.off.message"}
 	errSignNotStored = &httpError{status: http.StatusServiceUnavailable,
-		heading: "Your signature was NOT recorded",
-		message: "Something went wrong on our side while saving it. Please go back and press Sign again in a moment."}
+		heading: "error.sign.notstored.heading", message: "error.sign.notstored.message"}
 	errClaimUnavailable = &httpError{status: http.StatusServiceUnavailable,
-		heading: "Your signature is recorded",
-		message: "Your personal link cannot be shown just now. Reload this page in a moment to see it."}
+		heading: "error.sign.claim.heading", message: "error.sign.claim.message"}
 	errCrossOrigin = &httpError{status: http.StatusForbidden,
-		heading: "This form was sent from another site",
-		message: "For your safety we only accept signatures sent from this site's own pages. Open the campaign page here and sign there."}
+		heading: "error.sign.crossorigin.heading", message: "error.sign.crossorigin.message"}
 	errRateLimited = &httpError{status: http.StatusTooManyRequests,
-		heading: "Too many signatures from your connection",
-		message: "We received a lot of signatures from your network in the last minute, so we paused this one; nothing was recorded. Please wait a minute and press Sign again."}
+		heading: "error.sign.limited.heading", message: "error.sign.limited.message"}
 	errTooLarge = &httpError{status: http.StatusRequestEntityTooLarge,
-		heading: "That form was too large",
-		message: "What was sent is far longer than any signature, so nothing was recorded. Go back, shorten the longest answer and press Sign again."}
+		heading: "error.sign.toolarge.heading", message: "error.sign.toolarge.message"}
 	errBadForm = &httpError{status: http.StatusBadRequest,
-		heading: "That form could not be read",
-		message: "Something in what was sent is not text we can read, so nothing was recorded. Go back to the campaign page, type your details again (rather than pasting them) and press Sign."}
+		heading: "error.sign.badform.heading", message: "error.sign.badform.message"}
 	errNotForm = &httpError{status: http.StatusUnsupportedMediaType,
-		heading: "That form could not be read",
-		message: "Signatures must be sent by the form on the campaign page. Open the page and press Sign there."}
+		heading: "error.sign.badform.heading", message: "error.sign.notform.message"}
 	errNoSuchForm = &httpError{status: http.StatusNotFound,
-		heading: "We could not find that form",
-		message: "The petition or letter this form belonged to is no longer on the page. Open the campaign page again and sign there."}
+		heading: "error.sign.nosuchform.heading", message: "error.sign.nosuchform.message"}
 	errNotSignable = &httpError{status: http.StatusBadRequest,
-		heading: "That part of the page takes no signatures",
-		message: "Only petitions and open letters can be signed. Open the campaign page again and use its signing form."}
+		heading: "error.sign.notsignable.heading", message: "error.sign.notsignable.message"}
 )
 
 var hvAllowPost = []string{"POST"}
@@ -129,8 +119,8 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 	if r.Method != http.MethodPost {
 		w.Header()["Allow"] = hvAllowPost
 		return &httpError{status: http.StatusMethodNotAllowed,
-			heading: "This address only takes signatures",
-			message: "Open the campaign page and sign with its form."}
+			heading: "error.sign.method.heading",
+			message: "error.sign.method.message"}
 	}
 	snap := s.snap.Load()
 	path := signCampaignPath(r.URL.Path)
