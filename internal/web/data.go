@@ -49,7 +49,7 @@ func (s *Server) data(w http.ResponseWriter, r *http.Request) error {
 	case http.MethodGet, http.MethodHead:
 		if action != "" {
 			w.Header()["Allow"] = []string{"POST"}
-			return &httpError{status: http.StatusMethodNotAllowed, heading: "error.data.buttons.heading"}
+			return inLang(&httpError{status: http.StatusMethodNotAllowed, heading: "error.data.buttons.heading"}, orgLang(snap, org, lang))
 		}
 	case http.MethodPost:
 		f, err := s.mailForm(w, r)
@@ -59,7 +59,7 @@ func (s *Server) data(w http.ResponseWriter, r *http.Request) error {
 		form, tok, lang = f, f.Get("t"), f.Get("lang")
 	default:
 		w.Header()["Allow"] = []string{"GET, POST"}
-		return &httpError{status: http.StatusMethodNotAllowed, heading: "error.data.method.heading"}
+		return inLang(&httpError{status: http.StatusMethodNotAllowed, heading: "error.data.method.heading"}, orgLang(snap, org, lang))
 	}
 	now := s.cfg.Now()
 	if tok == "" && action == "" {
@@ -287,6 +287,15 @@ func writeDataJSON(w http.ResponseWriter, org, email string, sigs []signing.Sign
 func firstValue(form map[string][]string, key string) string {
 	if v := form[key]; len(v) > 0 {
 		return v[0]
+	}
+	return ""
+}
+
+// orgLang is the language the organisation's email pages use for lang
+// (orgLive), or "" when it takes no signatures.
+func orgLang(snap *site.Snapshot, org, lang string) string {
+	if lc := orgLive(snap, org, lang); lc != nil {
+		return lc.Frame.Lang
 	}
 	return ""
 }

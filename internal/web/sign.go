@@ -71,7 +71,7 @@ func (s *Server) signRoute() http.Handler {
 		_ = cop.AddTrustedOrigin(o)
 	}
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.serveError(w, r, errCrossOrigin)
+		s.serveError(w, r, inLang(errCrossOrigin, s.signPageLang(r)))
 	}))
 
 	var h http.Handler = s.handle(s.sign)
@@ -87,10 +87,10 @@ func (s *Server) signRoute() http.Handler {
 				return s.keyer.key(r), nil
 			},
 			httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
-				s.serveError(w, r, errRateLimited)
+				s.serveError(w, r, inLang(errRateLimited, s.signPageLang(r)))
 			}),
 			httprate.WithErrorHandler(func(w http.ResponseWriter, r *http.Request, err error) {
-				s.serveError(w, r, errSigningOff)
+				s.serveError(w, r, inLang(errSigningOff, s.signPageLang(r)))
 			}),
 			// Retry-After on a refusal only: no X-RateLimit-Limit,
 			// -Remaining or -Reset on every signature, which would tell
@@ -110,12 +110,26 @@ func (s *Server) signRoute() http.Handler {
 	return cop.Handler(s.warningProxy(h))
 }
 
+// signPageLang is the language of the signing campaign a refused POST
+// was for, in the reader's language when the campaign has it; "" (the
+// reader's) for an address that is no campaign's. The form is not read:
+// a refusal before the handler may be too large or from another site.
+func (s *Server) signPageLang(r *http.Request) string {
+	snap := s.snap.Load()
+	path := signCampaignPath(r.URL.Path)
+	lc := snap.Signing[path]
+	if lc == nil {
+		return ""
+	}
+	return snap.InLang(path, lc, readerLang(r)).Frame.Lang
+}
+
 // sign takes one signature: a form POST from a petition or letter. It
 // answers 303 to the thank-you page only once the signature is durably
 // stored (or the email had already signed, answered the same way); everything else gets a 4xx
 // page saying what to do, or 503 saying plainly that nothing was recorded.
 // Nothing the signer typed is ever logged.
-func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) sign(w http.ResponseWriter, r *http.Request) (err error) {
 	if r.Method != http.MethodPost {
 		w.Header()["Allow"] = hvAllowPost
 		return &httpError{status: http.StatusMethodNotAllowed,
@@ -131,6 +145,19 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 		}
 		return errNotFound
 	}
+	// A refusal is worded in the language of the page the form was sent
+	// from: the one the form names once it is read, before that the
+	// campaign's page in the reader's language when it has one.
+	formRead := false
+	defer func() {
+		if err != nil {
+			if formRead {
+				err = inLang(err, lc.Frame.Lang)
+			} else {
+				err = inLang(err, snap.InLang(path, lc, readerLang(r)).Frame.Lang)
+			}
+		}
+	}()
 	now := s.cfg.Now()
 	if site.ClosedNow(lc.Campaign, now) {
 		// Read the form only to answer in the signer's language.
@@ -169,6 +196,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	lc = snap.InLang(path, lc, form.Get(site.FieldLang))
+	formRead = true
 	id := form.Get(site.FieldAction)
 	sa := lc.Signables[id]
 	if sa == nil {
@@ -232,12 +260,12 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 	// The messages this signature sends go in its own transaction.
 	sig.Outbox = s.signatureMessages(lc, sig, now)
 	s.addSignatureMail(lc, sig, link.Token, waits)
-	err := s.cfg.Recorder.Sign(ctx, sig)
-	already := errors.Is(err, store.ErrAlreadySigned)
-	if err == nil {
+	serr := s.cfg.Recorder.Sign(ctx, sig)
+	already := errors.Is(serr, store.ErrAlreadySigned)
+	if serr == nil {
 		s.wakeOutbox(sig)
 	}
-	if err != nil && !already {
+	if serr != nil && !already {
 		// Not recorded: the same form may be sent again, and the link
 		// nobody saw goes back to the pool.
 		s.used.Release(tok, client, issued)
@@ -246,7 +274,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 		}
 		// Only the campaign and the error: never the signer's details.
 		s.log.Error("storing a signature failed; the signer was told it was not recorded",
-			"campaign", lc.Key, "err", err, "request_id", requestID(r))
+			"campaign", lc.Key, "err", serr, "request_id", requestID(r))
 		return errSignNotStored
 	}
 	// An address that had already signed is answered exactly as a first
