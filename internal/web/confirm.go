@@ -64,7 +64,7 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) error {
 	default:
 		w.Header()["Allow"] = []string{"GET, POST"}
 		return inLang(&httpError{status: http.StatusMethodNotAllowed, heading: "error.confirm.method.heading"},
-			snap.InLang(path, lc, r.URL.Query().Get("lang")).Frame.Lang)
+			snap.InLang(path, lc, r.URL.Query().Get("lang")).Loc)
 	}
 	now := s.cfg.Now()
 	c, err := s.cfg.MailTokens.Open(tok, mail.PurposeConfirm, now)

@@ -75,7 +75,7 @@ func (s *Server) contact(w http.ResponseWriter, r *http.Request) error {
 	snap := s.snap.Load()
 	// The page itself first: an action may be called "write" or "called".
 	if ca := snap.Contacts[r.URL.Path]; ca != nil {
-		return inLang(s.contactPage(w, r, ca), ca.Loc.Lang())
+		return inLang(s.contactPage(w, r, ca), ca.Loc)
 	}
 	for _, step := range []struct {
 		suffix string
@@ -87,7 +87,7 @@ func (s *Server) contact(w http.ResponseWriter, r *http.Request) error {
 				return errNotFound
 			}
 			// A refusal is in the language of the action's page.
-			return inLang(step.h(w, r, ca), ca.Loc.Lang())
+			return inLang(step.h(w, r, ca), ca.Loc)
 		}
 	}
 	return errNotFound

@@ -207,7 +207,7 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, ca *site.ContactA
 func (s *Server) confirmWrite(w http.ResponseWriter, r *http.Request, ca *site.ContactAction) error {
 	now := s.cfg.Now()
 	loc := ca.Loc
-	expired := &httpError{status: http.StatusBadRequest, heading: "contact.write.expired", message: "contact.write.expired", lang: loc.Lang()}
+	expired := &httpError{status: http.StatusBadRequest, heading: "contact.write.expired", message: "contact.write.expired", loc: loc}
 	var c string
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:

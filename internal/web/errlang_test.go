@@ -162,7 +162,7 @@ func TestHTTPErrorsInEveryLanguage(t *testing.T) {
 		for _, lang := range []string{"ar", "he", "en"} {
 			// 404 shows the not-found page; the words are checked on
 			// the plain error page.
-			he := &httpError{status: http.StatusBadRequest, heading: w.heading, message: w.message, lang: lang}
+			he := &httpError{status: http.StatusBadRequest, heading: w.heading, message: w.message, loc: i18n.New(lang, nil)}
 			rec := httptest.NewRecorder()
 			s.serveError(rec, httptest.NewRequest("POST", "/x", nil), he)
 			d, err := goquery.NewDocumentFromReader(rec.Body)
@@ -257,4 +257,24 @@ type refusingRecorder struct{}
 
 func (refusingRecorder) Sign(context.Context, *signing.Signature) error {
 	return errors.New("disk full")
+}
+
+// TestRefusalKeepsTheOrganisationsWording: a refusal worded by a page's
+// localizer uses the organisation's own wording (org.yaml strings:) of
+// the key, as the page did.
+func TestRefusalKeepsTheOrganisationsWording(t *testing.T) {
+	s := newTestServer(t)
+	loc := i18n.New("fr", map[string]string{"error.sign.toolarge.heading": "Formulaire trop long pour nous"})
+	rec := httptest.NewRecorder()
+	s.serveError(rec, httptest.NewRequest("POST", "/x/y/sign", nil), inLang(errTooLarge, loc))
+	d, err := goquery.NewDocumentFromReader(rec.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h1 := strings.TrimSpace(d.Find("h1").Text()); rec.Code != 413 || h1 != "Formulaire trop long pour nous" || d.Find("html").AttrOr("lang", "") != "fr" {
+		t.Errorf("got %d %q lang %q, want 413 in the organisation's French", rec.Code, h1, d.Find("html").AttrOr("lang", ""))
+	}
+	if !errors.Is(inLang(errTooLarge, loc), errTooLarge) || errTooLarge.loc != nil {
+		t.Errorf("inLang changed the shared refusal or lost its identity")
+	}
 }

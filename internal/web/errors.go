@@ -24,14 +24,15 @@ import (
 // a 500 whose details are logged and never shown.
 //
 // heading and message are keys of the i18n catalogue (error.*), never
-// words: serveError says them in lang, the language of the page the
-// request came from when the handler knows it (set with inLang), else the
-// reader's (readerLang). TestHTTPErrorsAreKeys keeps English out of them.
+// words: serveError says them with loc, the localizer of the page the
+// request came from when the handler knows it (set with inLang: its
+// language and its organisation's wording), else in the reader's
+// language (readerLang). TestHTTPErrorsAreKeys keeps English out of them.
 type httpError struct {
 	status  int
-	heading string // catalogue key of a short title, such as "That address is not a Mastodon server"
-	message string // catalogue key of what happened and what to do next; may be empty
-	lang    string // the language to answer in, or "" for the reader's
+	heading string          // catalogue key of a short title, such as "That address is not a Mastodon server"
+	message string          // catalogue key of what happened and what to do next; may be empty
+	loc     *i18n.Localizer // the page's localizer to answer with, or nil for the reader's language
 }
 
 // english words an httpError for logs and Error.
@@ -46,16 +47,16 @@ func (e *httpError) Is(target error) bool {
 	return ok && t.status == e.status && t.heading == e.heading && t.message == e.message
 }
 
-// inLang returns err to be answered in lang when it is an *httpError that
-// names no language yet (a copy: the refusals are shared variables), and
-// err unchanged otherwise.
-func inLang(err error, lang string) error {
+// inLang returns err to be worded by loc (a page's localizer) when it is
+// an *httpError that has none yet (a copy: the refusals are shared
+// variables), and err unchanged otherwise.
+func inLang(err error, loc *i18n.Localizer) error {
 	var he *httpError
-	if lang == "" || !errors.As(err, &he) || he.lang != "" {
+	if loc == nil || !errors.As(err, &he) || he.loc != nil {
 		return err
 	}
 	c := *he
-	c.lang = lang
+	c.loc = loc
 	return &c
 }
 
@@ -116,23 +117,25 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 		page, rerr = snap.NotFoundPageIn(r.URL.Path, readerLang(r))
 		buf.Write(page)
 	} else {
-		lang := he.lang
-		if lang == "" {
-			lang = readerLang(r)
+		loc := he.loc
+		if loc == nil {
+			if lang := readerLang(r); lang != "" {
+				loc = i18n.New(lang, nil)
+			}
 		}
 		// The words and the frame (lang, dir) are in the same language.
-		loc := english
-		if lang != "" {
-			loc = i18n.New(lang, nil)
+		framed := loc != nil
+		if !framed {
+			loc = english
 		}
 		heading, message := loc.T(he.heading), ""
 		if he.message != "" {
 			message = loc.T(he.message)
 		}
 		page := s.errorFrame(snap, heading)
-		if lang != "" {
+		if framed {
 			page.L = loc
-			page.Lang, page.Dir, page.OGLocale = site.LangInfo(lang)
+			page.Lang, page.Dir, page.OGLocale = site.LangInfo(loc.Lang())
 		}
 		props := views.ErrorPageProps{
 			Page:    page,

@@ -16,6 +16,7 @@ import (
 
 	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/formtoken"
+	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/pagecache"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/site"
@@ -71,7 +72,7 @@ func (s *Server) signRoute() http.Handler {
 		_ = cop.AddTrustedOrigin(o)
 	}
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.serveError(w, r, inLang(errCrossOrigin, s.signPageLang(r)))
+		s.serveError(w, r, inLang(errCrossOrigin, s.signPageLoc(r)))
 	}))
 
 	var h http.Handler = s.handle(s.sign)
@@ -87,10 +88,10 @@ func (s *Server) signRoute() http.Handler {
 				return s.keyer.key(r), nil
 			},
 			httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
-				s.serveError(w, r, inLang(errRateLimited, s.signPageLang(r)))
+				s.serveError(w, r, inLang(errRateLimited, s.signPageLoc(r)))
 			}),
 			httprate.WithErrorHandler(func(w http.ResponseWriter, r *http.Request, err error) {
-				s.serveError(w, r, inLang(errSigningOff, s.signPageLang(r)))
+				s.serveError(w, r, inLang(errSigningOff, s.signPageLoc(r)))
 			}),
 			// Retry-After on a refusal only: no X-RateLimit-Limit,
 			// -Remaining or -Reset on every signature, which would tell
@@ -110,18 +111,18 @@ func (s *Server) signRoute() http.Handler {
 	return cop.Handler(s.warningProxy(h))
 }
 
-// signPageLang is the language of the signing campaign a refused POST
-// was for, in the reader's language when the campaign has it; "" (the
-// reader's) for an address that is no campaign's. The form is not read:
+// signPageLoc is the localizer of the signing campaign a refused POST
+// was for, in the reader's language when the campaign has it; nil (the
+// reader's language) for an address that is no campaign's. The form is not read:
 // a refusal before the handler may be too large or from another site.
-func (s *Server) signPageLang(r *http.Request) string {
+func (s *Server) signPageLoc(r *http.Request) *i18n.Localizer {
 	snap := s.snap.Load()
 	path := signCampaignPath(r.URL.Path)
 	lc := snap.Signing[path]
 	if lc == nil {
-		return ""
+		return nil
 	}
-	return snap.InLang(path, lc, readerLang(r)).Frame.Lang
+	return snap.InLang(path, lc, readerLang(r)).Loc
 }
 
 // sign takes one signature: a form POST from a petition or letter. It
@@ -152,9 +153,9 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) (err error) {
 	defer func() {
 		if err != nil {
 			if formRead {
-				err = inLang(err, lc.Frame.Lang)
+				err = inLang(err, lc.Loc)
 			} else {
-				err = inLang(err, snap.InLang(path, lc, readerLang(r)).Frame.Lang)
+				err = inLang(err, snap.InLang(path, lc, readerLang(r)).Loc)
 			}
 		}
 	}()

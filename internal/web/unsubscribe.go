@@ -56,7 +56,7 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) error {
 	case http.MethodPost:
 	default:
 		w.Header()["Allow"] = []string{"GET, POST"}
-		return inLang(&httpError{status: http.StatusMethodNotAllowed, heading: "error.unsubscribe.method.heading"}, lc.Frame.Lang)
+		return inLang(&httpError{status: http.StatusMethodNotAllowed, heading: "error.unsubscribe.method.heading"}, lc.Loc)
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), signTimeout)
 	defer cancel()
@@ -67,7 +67,7 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		s.log.Error("recording an unsubscription failed", "org", org, "err", err, "request_id", requestID(r))
 		return &httpError{status: http.StatusServiceUnavailable, heading: "error.unsubscribe.failed.heading",
-			message: "error.unsubscribe.failed.message", lang: lc.Frame.Lang}
+			message: "error.unsubscribe.failed.message", loc: lc.Loc}
 	}
 	return s.writeMailPage(w, r, lc, http.StatusOK, views.MailPageProps{
 		Heading:    lc.Loc.T("unsubscribe.done"),
