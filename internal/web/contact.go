@@ -13,6 +13,7 @@ import (
 
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/formtoken"
+	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/site"
 	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/internal/targets"
@@ -55,19 +56,35 @@ func (s *Server) contactRoute() http.Handler {
 		h = httprate.LimitBy(s.cfg.RateLimit, time.Minute,
 			func(r *http.Request) (string, error) { return s.keyer.key(r), nil },
 			httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
-				s.serveError(w, r, errLookupLimited)
+				s.serveError(w, r, inLang(errLookupLimited, s.contactLoc(r)))
 			}),
 			httprate.WithErrorHandler(func(w http.ResponseWriter, r *http.Request, err error) {
-				s.serveError(w, r, errCallsOff)
+				s.serveError(w, r, inLang(errCallsOff, s.contactLoc(r)))
 			}),
 		)(h)
 	}
 	cop := http.NewCrossOriginProtection()
 	_ = cop.AddTrustedOrigin(s.base)
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.serveError(w, r, errCrossOrigin)
+		s.serveError(w, r, inLang(errCrossOrigin, s.contactLoc(r)))
 	}))
 	return cop.Handler(h)
+}
+
+// contactLoc is the localizer of the contact action a request refused by
+// contactRoute's guards was for, or nil (the reader's language).
+func (s *Server) contactLoc(r *http.Request) *i18n.Localizer {
+	snap := s.snap.Load()
+	ca := snap.Contacts[r.URL.Path]
+	for _, suffix := range []string{calledSuffix, writeSuffix, confirmSuffix} {
+		if p, ok := strings.CutSuffix(r.URL.Path, suffix); ca == nil && ok {
+			ca = snap.Contacts[p]
+		}
+	}
+	if ca == nil {
+		return nil
+	}
+	return ca.Loc
 }
 
 // contact answers both addresses of a contact action's page.

@@ -19,6 +19,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/placard/placard/internal/campaign/campaigntest"
 	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/signing"
 )
@@ -276,5 +277,39 @@ func TestRefusalKeepsTheOrganisationsWording(t *testing.T) {
 	}
 	if !errors.Is(inLang(errTooLarge, loc), errTooLarge) || errTooLarge.loc != nil {
 		t.Errorf("inLang changed the shared refusal or lost its identity")
+	}
+}
+
+// TestContactRefusalsInThePagesLanguage: a call counted from another site
+// (refused by the guard, before the handler) and a method the contact
+// page does not take (refused by the handler) answer in the language of
+// the contact page they were for, whatever the browser asks.
+func TestContactRefusalsInThePagesLanguage(t *testing.T) {
+	c := &clock{t: clockStart}
+	s, err := New(Config{BaseURL: "https://act.example.org", SiteName: "Act", Store: openSQLite(t), RateLimit: -1, Now: c.now},
+		campaigntest.Site(t, shoreCallFiles()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		method, path string
+		header       http.Header
+		status       int
+		loc          *i18n.Localizer
+		heading      string
+	}{
+		{"POST", "/shore/call/ar/contact/call/called", http.Header{"Sec-Fetch-Site": {"cross-site"}, "Content-Type": {"application/x-www-form-urlencoded"}},
+			http.StatusForbidden, i18n.New("ar", nil), "error.sign.crossorigin.heading"},
+		{"PUT", "/shore/call/he/contact/call", http.Header{"Sec-Fetch-Site": {"same-origin"}}, http.StatusMethodNotAllowed, i18n.New("he", nil), "error.contact.method.heading"},
+	} {
+		tc.header.Set("Accept-Language", "en")
+		res := get(t, s, tc.method, tc.path, tc.header)
+		wantStatus(t, res, tc.status)
+		d := doc(t, res)
+		html := d.Find("html")
+		if got := strings.TrimSpace(d.Find("h1").Text()); got != tc.loc.T(tc.heading) || html.AttrOr("lang", "") != tc.loc.Lang() || html.AttrOr("dir", "") != "rtl" {
+			t.Errorf("%s %s: <html lang=%q dir=%q>, h1 %q; want %s rtl, %q", tc.method, tc.path,
+				html.AttrOr("lang", ""), html.AttrOr("dir", ""), got, tc.loc.Lang(), tc.loc.T(tc.heading))
+		}
 	}
 }
