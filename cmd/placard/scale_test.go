@@ -20,7 +20,7 @@ import (
 	"github.com/placard/placard/internal/web"
 )
 
-// TestScaleReload measures a start and one reload (of the same files) of the campaigns folder
+// BenchmarkScaleReload measures a start and one reload (of the same files) of the campaigns folder
 // named by PLACARD_SCALE_DIR (bench/scalegen writes one), as serve does
 // them: the live heap once started, the heap's high-water mark during the
 // reload, and the CPU seconds of each. PLACARD_SCALE_PROFILE, when set, is
@@ -28,11 +28,12 @@ import (
 // skipped without PLACARD_SCALE_DIR: a measuring tool, not a check.
 // PLACARD_SCALE_TOUCH=ORG/FILE.yaml changes that file in the folder before
 // the reload (and puts it back after).
-func TestScaleReload(t *testing.T) {
+func BenchmarkScaleReload(b *testing.B) {
 	dir := os.Getenv("PLACARD_SCALE_DIR")
 	if dir == "" {
-		t.Skip("PLACARD_SCALE_DIR names no campaigns folder")
+		b.Fatal("PLACARD_SCALE_DIR names no campaigns folder (bench/scalegen writes one)")
 	}
+	t := b
 	prof := os.Getenv("PLACARD_SCALE_PROFILE")
 	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "placard.db"))
 	if err != nil {
@@ -138,7 +139,7 @@ func cpuSeconds() float64 {
 }
 
 // writeHeapProfile writes the heap profile to name.
-func writeHeapProfile(t *testing.T, name string) {
+func writeHeapProfile(t testing.TB, name string) {
 	out, err := os.Create(name)
 	if err != nil {
 		t.Fatal(err)

