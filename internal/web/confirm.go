@@ -63,7 +63,8 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) error {
 		tok = form.Get("t")
 	default:
 		w.Header()["Allow"] = []string{"GET, POST"}
-		return &httpError{status: http.StatusMethodNotAllowed, heading: "This address takes only the confirmation form"}
+		return inLang(&httpError{status: http.StatusMethodNotAllowed, heading: "error.confirm.method.heading"},
+			snap.InLang(path, lc, r.URL.Query().Get("lang")).Loc)
 	}
 	now := s.cfg.Now()
 	c, err := s.cfg.MailTokens.Open(tok, mail.PurposeConfirm, now)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/formtoken"
+	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/site"
 	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/internal/targets"
@@ -35,17 +36,13 @@ var outcomes = []string{"staff", "voicemail", "no-answer"}
 
 var (
 	errCallsOff = &httpError{status: http.StatusServiceUnavailable,
-		heading: "Calls are not being counted at the moment",
-		message: "Thank you for calling. This site is not counting calls just now, so nothing was recorded."}
+		heading: "error.calls.off.heading", message: "error.calls.off.message"}
 	errCallClosed = &httpError{status: http.StatusGone,
-		heading: "This campaign has ended",
-		message: "It no longer counts calls. Thank you for calling all the same."}
+		heading: "error.calls.closed.heading", message: "error.calls.closed.message"}
 	errNoSuchTarget = &httpError{status: http.StatusBadRequest,
-		heading: "We could not tell whom you called",
-		message: "The form did not name anyone on this page. Open the page again and press “I called” under the person you called."}
+		heading: "error.calls.target.heading", message: "error.calls.target.message"}
 	errLookupLimited = &httpError{status: http.StatusTooManyRequests,
-		heading: "Too many requests from your connection",
-		message: "We received a lot of requests from your network in the last minute. Please wait a minute and try again."}
+		heading: "error.limited.heading", message: "error.limited.message"}
 )
 
 var hvAllowGetPost = []string{"GET, HEAD, POST"}
@@ -59,19 +56,35 @@ func (s *Server) contactRoute() http.Handler {
 		h = httprate.LimitBy(s.cfg.RateLimit, time.Minute,
 			func(r *http.Request) (string, error) { return s.keyer.key(r), nil },
 			httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
-				s.serveError(w, r, errLookupLimited)
+				s.serveError(w, r, inLang(errLookupLimited, s.contactLoc(r)))
 			}),
 			httprate.WithErrorHandler(func(w http.ResponseWriter, r *http.Request, err error) {
-				s.serveError(w, r, errCallsOff)
+				s.serveError(w, r, inLang(errCallsOff, s.contactLoc(r)))
 			}),
 		)(h)
 	}
 	cop := http.NewCrossOriginProtection()
 	_ = cop.AddTrustedOrigin(s.base)
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.serveError(w, r, errCrossOrigin)
+		s.serveError(w, r, inLang(errCrossOrigin, s.contactLoc(r)))
 	}))
 	return cop.Handler(h)
+}
+
+// contactLoc is the localizer of the contact action a request refused by
+// contactRoute's guards was for, or nil (the reader's language).
+func (s *Server) contactLoc(r *http.Request) *i18n.Localizer {
+	snap := s.snap.Load()
+	ca := snap.Contacts[r.URL.Path]
+	for _, suffix := range []string{calledSuffix, writeSuffix, confirmSuffix} {
+		if p, ok := strings.CutSuffix(r.URL.Path, suffix); ca == nil && ok {
+			ca = snap.Contacts[p]
+		}
+	}
+	if ca == nil {
+		return nil
+	}
+	return ca.Loc
 }
 
 // contact answers both addresses of a contact action's page.
@@ -79,7 +92,7 @@ func (s *Server) contact(w http.ResponseWriter, r *http.Request) error {
 	snap := s.snap.Load()
 	// The page itself first: an action may be called "write" or "called".
 	if ca := snap.Contacts[r.URL.Path]; ca != nil {
-		return s.contactPage(w, r, ca)
+		return inLang(s.contactPage(w, r, ca), ca.Loc)
 	}
 	for _, step := range []struct {
 		suffix string
@@ -90,7 +103,8 @@ func (s *Server) contact(w http.ResponseWriter, r *http.Request) error {
 			if ca == nil {
 				return errNotFound
 			}
-			return step.h(w, r, ca)
+			// A refusal is in the language of the action's page.
+			return inLang(step.h(w, r, ca), ca.Loc)
 		}
 	}
 	return errNotFound
@@ -100,8 +114,8 @@ func (s *Server) contact(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) contactPage(w http.ResponseWriter, r *http.Request, ca *site.ContactAction) error {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header()["Allow"] = hvAllowGetPost
-		return &httpError{status: http.StatusMethodNotAllowed, heading: "This page only shows whom to contact",
-			message: "Open it in your browser and use its forms."}
+		return &httpError{status: http.StatusMethodNotAllowed, heading: "error.contact.method.heading",
+			message: "error.contact.method.message"}
 	}
 	q := r.URL.Query()
 	p, status := s.contactProps(r.Context(), ca, q.Get("postcode"), q.Get("district"))
@@ -259,8 +273,8 @@ func (s *Server) callsMade(ctx context.Context, ca *site.ContactAction) int64 {
 func (s *Server) called(w http.ResponseWriter, r *http.Request, ca *site.ContactAction) error {
 	if r.Method != http.MethodPost {
 		w.Header()["Allow"] = hvAllowPost
-		return &httpError{status: http.StatusMethodNotAllowed, heading: "This address only counts calls",
-			message: "Open the contact page and press “I called” there."}
+		return &httpError{status: http.StatusMethodNotAllowed, heading: "error.called.method.heading",
+			message: "error.called.method.message"}
 	}
 	if mt, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";"); !strings.EqualFold(strings.TrimSpace(mt), "application/x-www-form-urlencoded") {
 		return errNotForm

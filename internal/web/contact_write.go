@@ -109,8 +109,8 @@ func cleanText(s string, max int, multiline bool) (string, bool) {
 func (s *Server) write(w http.ResponseWriter, r *http.Request, ca *site.ContactAction) error {
 	if r.Method != http.MethodPost {
 		w.Header()["Allow"] = hvAllowPost
-		return &httpError{status: http.StatusMethodNotAllowed, heading: "This address only sends messages",
-			message: "Open the contact page and write your message there."}
+		return &httpError{status: http.StatusMethodNotAllowed, heading: "error.write.method.heading",
+			message: "error.write.method.message"}
 	}
 	if mt, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";"); !strings.EqualFold(strings.TrimSpace(mt), "application/x-www-form-urlencoded") {
 		return errNotForm
@@ -207,7 +207,7 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, ca *site.ContactA
 func (s *Server) confirmWrite(w http.ResponseWriter, r *http.Request, ca *site.ContactAction) error {
 	now := s.cfg.Now()
 	loc := ca.Loc
-	expired := &httpError{status: http.StatusBadRequest, heading: loc.T("contact.write.expired"), message: loc.T("contact.write.expired")}
+	expired := &httpError{status: http.StatusBadRequest, heading: "contact.write.expired", message: "contact.write.expired", loc: loc}
 	var c string
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
@@ -220,7 +220,7 @@ func (s *Server) confirmWrite(w http.ResponseWriter, r *http.Request, ca *site.C
 		c = r.PostForm.Get("c")
 	default:
 		w.Header()["Allow"] = hvAllowGetPost
-		return &httpError{status: http.StatusMethodNotAllowed, heading: "Open the link from your email", message: "It shows your message and a button to send it."}
+		return &httpError{status: http.StatusMethodNotAllowed, heading: "error.writeconfirm.method.heading", message: "error.writeconfirm.method.message"}
 	}
 	v, ok := s.unseal(c, now)
 	if !ok || v.Path != ca.Path {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/mail"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/site"
@@ -49,7 +50,7 @@ func (s *Server) data(w http.ResponseWriter, r *http.Request) error {
 	case http.MethodGet, http.MethodHead:
 		if action != "" {
 			w.Header()["Allow"] = []string{"POST"}
-			return &httpError{status: http.StatusMethodNotAllowed, heading: "Use the buttons on your data page"}
+			return inLang(&httpError{status: http.StatusMethodNotAllowed, heading: "error.data.buttons.heading"}, orgLoc(snap, org, lang))
 		}
 	case http.MethodPost:
 		f, err := s.mailForm(w, r)
@@ -59,7 +60,7 @@ func (s *Server) data(w http.ResponseWriter, r *http.Request) error {
 		form, tok, lang = f, f.Get("t"), f.Get("lang")
 	default:
 		w.Header()["Allow"] = []string{"GET, POST"}
-		return &httpError{status: http.StatusMethodNotAllowed, heading: "This address takes only the data page's forms"}
+		return inLang(&httpError{status: http.StatusMethodNotAllowed, heading: "error.data.method.heading"}, orgLoc(snap, org, lang))
 	}
 	now := s.cfg.Now()
 	if tok == "" && action == "" {
@@ -289,4 +290,13 @@ func firstValue(form map[string][]string, key string) string {
 		return v[0]
 	}
 	return ""
+}
+
+// orgLoc is the localizer the organisation's email pages use for lang
+// (orgLive), or nil when it takes no signatures.
+func orgLoc(snap *site.Snapshot, org, lang string) *i18n.Localizer {
+	if lc := orgLive(snap, org, lang); lc != nil {
+		return lc.Loc
+	}
+	return nil
 }

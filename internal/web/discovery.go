@@ -67,10 +67,9 @@ type oembedResponse struct {
 // Refusals of an oEmbed request, each a plain page with its status.
 var (
 	errOEmbedFormat = &httpError{status: http.StatusNotImplemented,
-		heading: "That format is not offered",
-		message: "This site answers oEmbed requests in JSON only: ask with format=json, or leave format out."}
+		heading: "error.oembed.format.heading", message: "error.oembed.format.message"}
 	errOEmbedURL = &httpError{status: http.StatusNotFound,
-		heading: "We could not find that page"}
+		heading: "error.notfound"}
 )
 
 // oembed serves GET /oembed?url=…[&format=json][&maxwidth=N][&maxheight=N].

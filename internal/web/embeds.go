@@ -13,8 +13,7 @@ import (
 // errEmbedOff answers the embed address of a campaign whose organisation
 // lists no sites allowed to frame it.
 var errEmbedOff = &httpError{status: http.StatusForbidden,
-	heading: "This campaign cannot be shown inside other sites",
-	message: "Its organisation has not listed any sites allowed to embed it. Open the campaign on this site instead. (Organisers: list partner sites under embed_origins in org.yaml.)"}
+	heading: "error.embed.off.heading", message: "error.embed.off.message"}
 
 // allowFraming drops X-Frame-Options from an embed response: its
 // Content-Security-Policy frame-ancestors names the allowed origins, and

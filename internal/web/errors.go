@@ -13,6 +13,7 @@ import (
 
 	"github.com/go-chi/chi/v5/middleware"
 
+	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/pagecache"
 	"github.com/placard/placard/internal/site"
 	"github.com/placard/placard/views"
@@ -21,19 +22,50 @@ import (
 // httpError is an error with a status and words for the reader. Handlers
 // return one for anything the reader can fix (4xx); any other error becomes
 // a 500 whose details are logged and never shown.
+//
+// heading and message are keys of the i18n catalogue (error.*), never
+// words: serveError says them with loc, the localizer of the page the
+// request came from when the handler knows it (set with inLang: its
+// language and its organisation's wording), else in the reader's
+// language (readerLang). TestHTTPErrorsAreKeys keeps English out of them.
 type httpError struct {
 	status  int
-	heading string // short title, such as "That address is not a Mastodon server"
-	message string // what happened and what to do next
+	heading string          // catalogue key of a short title, such as "That address is not a Mastodon server"
+	message string          // catalogue key of what happened and what to do next; may be empty
+	loc     *i18n.Localizer // the page's localizer to answer with, or nil for the reader's language
 }
 
-func (e *httpError) Error() string { return strconv.Itoa(e.status) + " " + e.heading }
+// english words an httpError for logs and Error.
+var english = i18n.New("en", nil)
+
+func (e *httpError) Error() string { return strconv.Itoa(e.status) + " " + english.T(e.heading) }
+
+// Is reports whether target is the same refusal, so a copy made by inLang
+// still matches the variable it was copied from.
+func (e *httpError) Is(target error) bool {
+	t, ok := target.(*httpError)
+	return ok && t.status == e.status && t.heading == e.heading && t.message == e.message
+}
+
+// inLang returns err to be worded by loc (a page's localizer) when it is
+// an *httpError that has none yet (a copy: the refusals are shared
+// variables), and err unchanged otherwise.
+func inLang(err error, loc *i18n.Localizer) error {
+	var he *httpError
+	if loc == nil || !errors.As(err, &he) || he.loc != nil {
+		return err
+	}
+	c := *he
+	c.loc = loc
+	return &c
+}
 
 // errNotFound is returned for any page that does not exist; the adapter
 // answers with the helpful 404 page.
-var errNotFound = &httpError{status: http.StatusNotFound, heading: "We could not find that page"}
+var errNotFound = &httpError{status: http.StatusNotFound, heading: "error.notfound"}
 
-// badRequest is a 400 with a plain message.
+// badRequest is a 400 with a plain message: heading and message are
+// catalogue keys.
 func badRequest(heading, message string) error {
 	return &httpError{status: http.StatusBadRequest, heading: heading, message: message}
 }
@@ -42,8 +74,7 @@ func badRequest(heading, message string) error {
 // cut short: a 400 nobody may read, logged at debug level only. A client
 // going away is not a server fault, so it is never a 500 or an ERROR.
 var errClientGone = &httpError{status: http.StatusBadRequest,
-	heading: "What was sent arrived cut short",
-	message: "Only part of what your browser sent reached us, so nothing was recorded. Check your connection, go back and try again."}
+	heading: "error.gone.heading", message: "error.gone.message"}
 
 // clientGone reports whether err comes from the client going away: the
 // request's context ended (its connection closed or a read failed) and the
@@ -65,7 +96,7 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	if !errors.As(err, &he) && clientGone(r, err) {
 		he = errClientGone
 	}
-	if he == errClientGone {
+	if he != nil && he.heading == errClientGone.heading {
 		s.log.Debug("the client hung up", "err", err, "method", r.Method, "path", r.URL.Path,
 			"request_id", requestID(r))
 	}
@@ -86,11 +117,31 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 		page, rerr = snap.NotFoundPageIn(r.URL.Path, readerLang(r))
 		buf.Write(page)
 	} else {
+		loc := he.loc
+		if loc == nil {
+			if lang := readerLang(r); lang != "" {
+				loc = i18n.New(lang, nil)
+			}
+		}
+		// The words and the frame (lang, dir) are in the same language.
+		framed := loc != nil
+		if !framed {
+			loc = english
+		}
+		heading, message := loc.T(he.heading), ""
+		if he.message != "" {
+			message = loc.T(he.message)
+		}
+		page := s.errorFrame(snap, heading)
+		if framed {
+			page.L = loc
+			page.Lang, page.Dir, page.OGLocale = site.LangInfo(loc.Lang())
+		}
 		props := views.ErrorPageProps{
-			Page:    s.errorFrame(snap, he.heading),
+			Page:    page,
 			Status:  he.status,
-			Heading: he.heading,
-			Message: he.message,
+			Heading: heading,
+			Message: message,
 			HomeURL: "/",
 		}
 		rerr = views.ErrorPage(props).Render(ctx, &buf)

@@ -257,8 +257,8 @@ func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) error 
 	w.Header()["Allow"] = hvAllowGet
 	return &httpError{
 		status:  http.StatusMethodNotAllowed,
-		heading: "This page can only be read",
-		message: "Your browser sent a kind of request this address does not take. Open the page again from its link.",
+		heading: "error.readonly.heading",
+		message: "error.readonly.message",
 	}
 }
 

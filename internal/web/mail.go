@@ -130,8 +130,7 @@ func (s *Server) mailRateLimited(h http.Handler) http.Handler {
 }
 
 var errMailRateLimited = &httpError{status: http.StatusTooManyRequests,
-	heading: "Too many requests from your connection",
-	message: "We received a lot of requests from your network in the last minute, so we paused this one. Please wait a minute and try again."}
+	heading: "error.limited.heading", message: "error.mail.limited.message"}
 
 // errMailOff answers the email pages on a server that sends no email.
 var errMailOff = errNotFound

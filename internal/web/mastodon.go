@@ -19,12 +19,12 @@ import (
 
 // Messages for a refused Mastodon share.
 const (
-	badInstanceHeading = "That is not a Mastodon server address"
-	badInstanceMessage = "Type the address of the Mastodon server where you have your account, such as mastodon.social, then try sharing again."
-	mixedHeading       = "That server name mixes alphabets"
-	mixedMessage       = "Part of that name is written in letters of different alphabets, as names made to look like another site's are. Check the address of your Mastodon server, type it again with your keyboard, and try sharing again."
-	badTextHeading     = "That share message cannot be sent"
-	badTextMessage     = "The message is too long or contains characters that are not text. Go back to the campaign page and use its share button again."
+	badInstanceHeading = "error.mastodon.server.heading"
+	badInstanceMessage = "error.mastodon.server.message"
+	mixedHeading       = "error.mastodon.mixed.heading"
+	mixedMessage       = "error.mastodon.mixed.message"
+	badTextHeading     = "error.mastodon.text.heading"
+	badTextMessage     = "error.mastodon.text.message"
 )
 
 // mastodonShare sends the reader to their own Mastodon server's share screen

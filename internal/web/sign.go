@@ -16,6 +16,7 @@ import (
 
 	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/formtoken"
+	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/pagecache"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/site"
@@ -34,35 +35,25 @@ const signTimeout = 15 * time.Second
 // Refusals of a signing POST, each a plain page with its status.
 var (
 	errSigningOff = &httpError{status: http.StatusServiceUnavailable,
-		heading: "Signing is not available",
-		message: "This site is not taking signatures at the moment, so nothing was recorded. Please try again later."}
+		heading: "error.sign.off.heading", message: "error.sign.off.message"}
 	errSignNotStored = &httpError{status: http.StatusServiceUnavailable,
-		heading: "Your signature was NOT recorded",
-		message: "Something went wrong on our side while saving it. Please go back and press Sign again in a moment."}
+		heading: "error.sign.notstored.heading", message: "error.sign.notstored.message"}
 	errClaimUnavailable = &httpError{status: http.StatusServiceUnavailable,
-		heading: "Your signature is recorded",
-		message: "Your personal link cannot be shown just now. Reload this page in a moment to see it."}
+		heading: "error.sign.claim.heading", message: "error.sign.claim.message"}
 	errCrossOrigin = &httpError{status: http.StatusForbidden,
-		heading: "This form was sent from another site",
-		message: "For your safety we only accept signatures sent from this site's own pages. Open the campaign page here and sign there."}
+		heading: "error.sign.crossorigin.heading", message: "error.sign.crossorigin.message"}
 	errRateLimited = &httpError{status: http.StatusTooManyRequests,
-		heading: "Too many signatures from your connection",
-		message: "We received a lot of signatures from your network in the last minute, so we paused this one; nothing was recorded. Please wait a minute and press Sign again."}
+		heading: "error.sign.limited.heading", message: "error.sign.limited.message"}
 	errTooLarge = &httpError{status: http.StatusRequestEntityTooLarge,
-		heading: "That form was too large",
-		message: "What was sent is far longer than any signature, so nothing was recorded. Go back, shorten the longest answer and press Sign again."}
+		heading: "error.sign.toolarge.heading", message: "error.sign.toolarge.message"}
 	errBadForm = &httpError{status: http.StatusBadRequest,
-		heading: "That form could not be read",
-		message: "Something in what was sent is not text we can read, so nothing was recorded. Go back to the campaign page, type your details again (rather than pasting them) and press Sign."}
+		heading: "error.sign.badform.heading", message: "error.sign.badform.message"}
 	errNotForm = &httpError{status: http.StatusUnsupportedMediaType,
-		heading: "That form could not be read",
-		message: "Signatures must be sent by the form on the campaign page. Open the page and press Sign there."}
+		heading: "error.sign.badform.heading", message: "error.sign.notform.message"}
 	errNoSuchForm = &httpError{status: http.StatusNotFound,
-		heading: "We could not find that form",
-		message: "The petition or letter this form belonged to is no longer on the page. Open the campaign page again and sign there."}
+		heading: "error.sign.nosuchform.heading", message: "error.sign.nosuchform.message"}
 	errNotSignable = &httpError{status: http.StatusBadRequest,
-		heading: "That part of the page takes no signatures",
-		message: "Only petitions and open letters can be signed. Open the campaign page again and use its signing form."}
+		heading: "error.sign.notsignable.heading", message: "error.sign.notsignable.message"}
 )
 
 var hvAllowPost = []string{"POST"}
@@ -81,7 +72,7 @@ func (s *Server) signRoute() http.Handler {
 		_ = cop.AddTrustedOrigin(o)
 	}
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.serveError(w, r, errCrossOrigin)
+		s.serveError(w, r, inLang(errCrossOrigin, s.signPageLoc(r)))
 	}))
 
 	var h http.Handler = s.handle(s.sign)
@@ -97,10 +88,10 @@ func (s *Server) signRoute() http.Handler {
 				return s.keyer.key(r), nil
 			},
 			httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
-				s.serveError(w, r, errRateLimited)
+				s.serveError(w, r, inLang(errRateLimited, s.signPageLoc(r)))
 			}),
 			httprate.WithErrorHandler(func(w http.ResponseWriter, r *http.Request, err error) {
-				s.serveError(w, r, errSigningOff)
+				s.serveError(w, r, inLang(errSigningOff, s.signPageLoc(r)))
 			}),
 			// Retry-After on a refusal only: no X-RateLimit-Limit,
 			// -Remaining or -Reset on every signature, which would tell
@@ -120,17 +111,31 @@ func (s *Server) signRoute() http.Handler {
 	return cop.Handler(s.warningProxy(h))
 }
 
+// signPageLoc is the localizer of the signing campaign a refused POST
+// was for, in the reader's language when the campaign has it; nil (the
+// reader's language) for an address that is no campaign's. The form is not read:
+// a refusal before the handler may be too large or from another site.
+func (s *Server) signPageLoc(r *http.Request) *i18n.Localizer {
+	snap := s.snap.Load()
+	path := signCampaignPath(r.URL.Path)
+	lc := snap.Signing[path]
+	if lc == nil {
+		return nil
+	}
+	return snap.InLang(path, lc, readerLang(r)).Loc
+}
+
 // sign takes one signature: a form POST from a petition or letter. It
 // answers 303 to the thank-you page only once the signature is durably
 // stored (or the email had already signed, answered the same way); everything else gets a 4xx
 // page saying what to do, or 503 saying plainly that nothing was recorded.
 // Nothing the signer typed is ever logged.
-func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) sign(w http.ResponseWriter, r *http.Request) (err error) {
 	if r.Method != http.MethodPost {
 		w.Header()["Allow"] = hvAllowPost
 		return &httpError{status: http.StatusMethodNotAllowed,
-			heading: "This address only takes signatures",
-			message: "Open the campaign page and sign with its form."}
+			heading: "error.sign.method.heading",
+			message: "error.sign.method.message"}
 	}
 	snap := s.snap.Load()
 	path := signCampaignPath(r.URL.Path)
@@ -141,6 +146,19 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 		}
 		return errNotFound
 	}
+	// A refusal is worded in the language of the page the form was sent
+	// from: the one the form names once it is read, before that the
+	// campaign's page in the reader's language when it has one.
+	formRead := false
+	defer func() {
+		if err != nil {
+			if formRead {
+				err = inLang(err, lc.Loc)
+			} else {
+				err = inLang(err, snap.InLang(path, lc, readerLang(r)).Loc)
+			}
+		}
+	}()
 	now := s.cfg.Now()
 	if site.ClosedNow(lc.Campaign, now) {
 		// Read the form only to answer in the signer's language.
@@ -179,6 +197,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	lc = snap.InLang(path, lc, form.Get(site.FieldLang))
+	formRead = true
 	id := form.Get(site.FieldAction)
 	sa := lc.Signables[id]
 	if sa == nil {
@@ -242,12 +261,12 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 	// The messages this signature sends go in its own transaction.
 	sig.Outbox = s.signatureMessages(lc, sig, now)
 	s.addSignatureMail(lc, sig, link.Token, waits)
-	err := s.cfg.Recorder.Sign(ctx, sig)
-	already := errors.Is(err, store.ErrAlreadySigned)
-	if err == nil {
+	serr := s.cfg.Recorder.Sign(ctx, sig)
+	already := errors.Is(serr, store.ErrAlreadySigned)
+	if serr == nil {
 		s.wakeOutbox(sig)
 	}
-	if err != nil && !already {
+	if serr != nil && !already {
 		// Not recorded: the same form may be sent again, and the link
 		// nobody saw goes back to the pool.
 		s.used.Release(tok, client, issued)
@@ -256,7 +275,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) error {
 		}
 		// Only the campaign and the error: never the signer's details.
 		s.log.Error("storing a signature failed; the signer was told it was not recorded",
-			"campaign", lc.Key, "err", err, "request_id", requestID(r))
+			"campaign", lc.Key, "err", serr, "request_id", requestID(r))
 		return errSignNotStored
 	}
 	// An address that had already signed is answered exactly as a first

@@ -56,7 +56,7 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) error {
 	case http.MethodPost:
 	default:
 		w.Header()["Allow"] = []string{"GET, POST"}
-		return &httpError{status: http.StatusMethodNotAllowed, heading: "This address takes only the unsubscribe form"}
+		return inLang(&httpError{status: http.StatusMethodNotAllowed, heading: "error.unsubscribe.method.heading"}, lc.Loc)
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), signTimeout)
 	defer cancel()
@@ -66,8 +66,8 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err != nil {
 		s.log.Error("recording an unsubscription failed", "org", org, "err", err, "request_id", requestID(r))
-		return &httpError{status: http.StatusServiceUnavailable, heading: "You are NOT unsubscribed yet",
-			message: "Something went wrong on our side. Please open the link from the email again in a moment."}
+		return &httpError{status: http.StatusServiceUnavailable, heading: "error.unsubscribe.failed.heading",
+			message: "error.unsubscribe.failed.message", loc: lc.Loc}
 	}
 	return s.writeMailPage(w, r, lc, http.StatusOK, views.MailPageProps{
 		Heading:    lc.Loc.T("unsubscribe.done"),
