@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/placard/placard/internal/campaign"
 )
@@ -28,10 +29,20 @@ func sumFolders(dir string) folderSums {
 		return sums
 	}
 	for _, e := range entries {
+		if hidden(e.Name()) {
+			continue
+		}
 		sums[e.Name()] = sumEntry(filepath.Join(dir, e.Name()))
 	}
 	return sums
 }
+
+// hidden reports whether a name is one the loader never reads (a hidden
+// file or folder, such as the .git folder the console's saves commit to):
+// its bytes are not summed, so a commit, which changes only .git, leaves
+// every organisation's sum as it was, and a reload does not read a whole
+// repository's history.
+func hidden(name string) bool { return strings.HasPrefix(name, ".") }
 
 // sumEntry is the digest of the file or folder at p (see sumFolders).
 func sumEntry(p string) (sum [sha256.Size]byte) {
@@ -44,6 +55,12 @@ func sumEntry(p string) (sum [sha256.Size]byte) {
 	err := filepath.WalkDir(p, func(q string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
+		}
+		if q != p && hidden(d.Name()) {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
 		}
 		if d.Type()&fs.ModeSymlink != 0 {
 			return fs.ErrInvalid // where it leads may change unseen

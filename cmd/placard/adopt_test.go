@@ -2,6 +2,7 @@ package main
 
 import (
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"testing"
@@ -145,5 +146,37 @@ func TestReloadUnchangedParsesNothing(t *testing.T) {
 	}
 	if now.Org("northgate-tenants") != loaded.Org("northgate-tenants") {
 		t.Error("an unchanged organisation was loaded again instead of kept")
+	}
+}
+
+// TestSumsIgnoreHiddenFiles: what the loader never reads (hidden files
+// and folders, such as the .git folder the console's saves commit to) does
+// not count in the sums, so a commit leaves every organisation adoptable
+// and no reload reads a repository's history; a campaign file still does.
+func TestSumsIgnoreHiddenFiles(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("riverside/org.yaml", "name: Riverside\n")
+	write("riverside/keep-the-library-open.yaml", "title: Keep it open\n")
+	before := sumFolders(dir)
+	write(".git/objects/ab/cdef", "a commit")
+	write("riverside/.hidden/notes", "scratch")
+	write("riverside/.draft.yaml.swp", "swap")
+	after := sumFolders(dir)
+	if !maps.Equal(before, after) {
+		t.Errorf("hidden files changed the sums: before %d entries, after %d", len(before), len(after))
+	}
+	write("riverside/keep-the-library-open.yaml", "title: Keep it open late\n")
+	if edited := sumFolders(dir); edited["riverside"] == after["riverside"] {
+		t.Error("an edited campaign file left its organisation's sum unchanged")
 	}
 }
