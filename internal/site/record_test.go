@@ -22,10 +22,12 @@ func TestSigningRecordsRenderSame(t *testing.T) {
 	tallies := map[string]*tallywatch.Tally{}
 	opt := Options{Base: "https://act.example.org", SiteName: "Placard", Mode: ModePublic, Signing: true,
 		Now: func() time.Time { return now }, Files: &LazyFiles{}, Tallies: tallies}
+	opt.eager = true
 	snap, err := Compile(opt, markdown.New(), loaded, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	opt.eager = false
 	if len(snap.Signing) < 5 {
 		t.Fatalf("only %d signing pages", len(snap.Signing))
 	}
@@ -77,6 +79,13 @@ func TestSigningRecordsRenderSame(t *testing.T) {
 			t.Fatal(err)
 		}
 		a, b := lc.Pages.Load(), withFigures.Signing[p].Pages.Load()
+		if b != nil {
+			t.Fatalf("%s: rendered at the build", p)
+		}
+		b, err := withFigures.Signing[p].Current()
+		if err != nil {
+			t.Fatal(err)
+		}
 		if !reflect.DeepEqual([]*pagecache.Spliced{a.Main, a.Embed}, []*pagecache.Spliced{b.Main, b.Embed}) || !reflect.DeepEqual(a.Rotations, b.Rotations) {
 			t.Errorf("%s: rendered with figures from packed props, the page differs from a build with those figures", p)
 		}

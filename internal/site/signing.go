@@ -64,7 +64,13 @@ type SigningCampaign struct {
 	LangNotices map[string]*views.Suggestion
 	Matcher     *i18n.Matcher
 
+	// Pages is the campaign's current rendering, nil until the first
+	// request asks for it (Current): a start renders no signing page.
 	Pages atomic.Pointer[SigningPages]
+	// mu orders the renderings of Pages (the first request's and the
+	// tally watcher's); tally is the figures the next one shows.
+	mu    sync.Mutex
+	tally *tallywatch.Tally
 
 	// reuse, set while the snapshot's build renders the pages, reuses
 	// those the build before prepared (pagecache.Reuse).
@@ -196,16 +202,49 @@ func renderSigningPage(lc *SigningCampaign, t *tallywatch.Tally, p views.Campaig
 	return lc.reuse.NewSpliced(buf.Bytes(), pageSlots, lc.Key, lc.pageCSP), nil
 }
 
-// RenderSigning renders lc's page (and its embed, rotations and language
-// notices) with figures t and swaps them in; region variants follow on
-// demand (SigningPages.Region). The tally watcher calls it when a
-// campaign's figures change, with the props unpacked from lc's record.
+// RenderSigning records figures t as lc's and, when lc's page has been
+// rendered, renders it again (with its embed, rotations and language
+// notices) and swaps it in; region variants follow on demand
+// (SigningPages.Region). A page never asked for stays unrendered: its
+// first request renders it with t (Current). The tally watcher calls it
+// when a campaign's figures change.
 func RenderSigning(lc *SigningCampaign, t *tallywatch.Tally) error {
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	lc.tally = t
+	if lc.Pages.Load() == nil {
+		return nil
+	}
+	return lc.renderLocked()
+}
+
+// Current returns lc's rendering, rendering it first (from the packed
+// props, with the last figures) when no request has asked for it yet.
+// Concurrent first requests wait for one rendering; a failure is returned
+// and not kept, so the next request tries again.
+func (lc *SigningCampaign) Current() (*SigningPages, error) {
+	if lp := lc.Pages.Load(); lp != nil {
+		return lp, nil
+	}
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	if lp := lc.Pages.Load(); lp != nil {
+		return lp, nil
+	}
+	if err := lc.renderLocked(); err != nil {
+		return nil, err
+	}
+	return lc.Pages.Load(), nil
+}
+
+// renderLocked renders lc's pages with lc.tally from its record; lc.mu is
+// held.
+func (lc *SigningCampaign) renderLocked() error {
 	rec, _, err := lc.unpack()
 	if err != nil {
 		return err
 	}
-	return renderSigning(lc, t, rec.Main, rec.Rotations)
+	return renderSigning(lc, lc.tally, rec.Main, rec.Rotations)
 }
 
 // renderSigning is RenderSigning from props and rotations (the props of

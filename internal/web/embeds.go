@@ -27,7 +27,11 @@ func (s *Server) embed(w http.ResponseWriter, r *http.Request) error {
 	snap := s.snap.Load()
 	cpath := strings.TrimSuffix(r.URL.Path, "/embed")
 	if lc := snap.Signing[cpath]; lc != nil && lc.Embed != nil {
-		if lp := lc.Pages.Load(); lp.Embed != nil {
+		lp, err := lc.Current()
+		if err != nil {
+			return err
+		}
+		if lp.Embed != nil {
 			allowFraming(w)
 			lp.Embed.Serve(w, r, s.tokens.Issue, s.cfg.Now())
 			return nil

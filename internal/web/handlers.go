@@ -24,8 +24,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 	p := snap.Pages[r.URL.Path]
 	if p == nil {
 		if lc := snap.Signing[r.URL.Path]; lc != nil {
-			s.livePage(w, r, lc)
-			return nil
+			return s.livePage(w, r, lc)
 		}
 		if to, ok := snap.Moved[r.URL.Path]; ok {
 			movedPermanently(w, r, to)
@@ -69,8 +68,11 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 
 // livePage serves a campaign page that takes signatures, with a fresh
 // form token; ?region=X picks a region variant as on other pages.
-func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign) {
-	lp := lc.Pages.Load()
+func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign) error {
+	lp, err := lc.Current() // rendered by the first request
+	if err != nil {
+		return err
+	}
 	p := lp.Main
 	if lp.Rotations != nil {
 		rot := lp.Rotations
@@ -97,6 +99,7 @@ func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *site.Signi
 		attr = attribution.FormValue(source, ref)
 	}
 	p.ServeAttributed(w, r, s.tokens.Issue, s.cfg.Now(), attr)
+	return nil
 }
 
 // thanks serves a campaign's thank-you page for ?outcome=signed or
@@ -114,9 +117,13 @@ func (s *Server) thanks(w http.ResponseWriter, r *http.Request) error {
 	}
 	q := r.URL.Query()
 	outcome := q.Get("outcome")
-	p := set[outcome]
-	if p == nil {
+	lp := set[outcome]
+	if lp == nil {
 		return errNotFound
+	}
+	p, err := lp.Get() // rendered by the first request
+	if err != nil {
+		return err
 	}
 	if claim := q.Get(paramClaim); claim != "" {
 		// A new signer: their personal link, from the claim (formtoken.Claims).
