@@ -174,6 +174,9 @@ run() {
 	settle
 	rss=$(status_kb "$server" VmRSS)
 	warm_all
+	# The server gives memory back 2 s after its last first-request
+	# rendering (internal/site/lazypage.go): measure once it has.
+	sleep 3
 	local warm
 	warm=$(status_kb "$server" VmRSS)
 

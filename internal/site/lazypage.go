@@ -1,8 +1,10 @@
 package site
 
 import (
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/placard/placard/internal/pagecache"
 )
@@ -51,8 +53,36 @@ func (lp *LazyPage) Get() (*pagecache.Response, error) {
 	}
 	lp.page.Store(p)
 	lp.render = nil // what it held can go
+	renderedLazily()
 	return p, nil
 }
 
 // Rendered reports whether the page has been made (tests).
 func (lp *LazyPage) Rendered() bool { return lp.page.Load() != nil }
+
+// Rendering on first requests makes garbage (templates' buffers,
+// compressors, unpacked props) while the server runs at its ordinary
+// GOGC, so a burst of first requests (a crawler, the hour after a start)
+// leaves the heap at up to twice what it holds, and the process keeps
+// that memory. A while after a page is rendered, the memory not in use
+// is given back (a collection, then the pages freed to the system), at
+// most once per tidyDelay: a build does the same at its end
+// (web.Frugally). Pages are mostly bytes without pointers, so the
+// collection is cheap.
+
+// tidyDelay is how long after a rendering the memory is given back.
+const tidyDelay = 2 * time.Second
+
+// tidyArmed is set while a giving back is scheduled.
+var tidyArmed atomic.Bool
+
+// renderedLazily schedules the giving back after a page rendered on its
+// first request, unless one is scheduled.
+func renderedLazily() {
+	if tidyArmed.CompareAndSwap(false, true) {
+		time.AfterFunc(tidyDelay, func() {
+			tidyArmed.Store(false)
+			debug.FreeOSMemory()
+		})
+	}
+}

@@ -234,6 +234,7 @@ func (lc *SigningCampaign) Current() (*SigningPages, error) {
 	if err := lc.renderLocked(); err != nil {
 		return nil, err
 	}
+	renderedLazily()
 	return lc.Pages.Load(), nil
 }
 

@@ -688,6 +688,7 @@ func (b *builder) renderPageCC(p string, c templ.Component, page views.Page, for
 			if err := c.Render(context.Background(), &buf); err != nil {
 				return nil, fmt.Errorf("rendering %s: %w", p, err)
 			}
+			renderedLazily()
 			return buf.Bytes(), nil
 		}, "text/html; charset=utf-8", cacheControl, csp), nil
 	}
