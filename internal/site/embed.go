@@ -63,7 +63,28 @@ type OtherSites struct {
 	props map[*campaign.Campaign]views.CampaignPageProps
 }
 
-// plainProps is b.campaignProps(c, ""), remembered for this build.
+// remember keeps, for the feed and the embeds (plainProps), c's page props
+// cp just made for its page: all of them when c's organisation allows
+// embeds, else only what the feed reads (the page's address and
+// description, each action's id, title and statement), so the build
+// neither makes each campaign's props twice nor holds them all until
+// the end.
+func (b *builder) remember(c *campaign.Campaign, cp views.CampaignPageProps) {
+	sy := b.syn()
+	if len(c.Org.EmbedOrigins) > 0 {
+		sy.props[c] = cp
+		return
+	}
+	fp := views.CampaignPageProps{Page: views.Page{CanonicalURL: cp.Page.CanonicalURL, Description: cp.Page.Description},
+		Actions: make([]views.ActionView, len(cp.Actions))}
+	for i, a := range cp.Actions {
+		fp.Actions[i] = views.ActionView{ID: a.ID, Title: a.Title, Statement: a.Statement}
+	}
+	sy.props[c] = fp
+}
+
+// plainProps is b.campaignProps(c, ""), remembered for this build (for
+// the feed, only what it reads: remember).
 func (b *builder) plainProps(c *campaign.Campaign) views.CampaignPageProps {
 	sy := b.syn()
 	if cp, ok := sy.props[c]; ok {

@@ -489,6 +489,9 @@ func (b *builder) addOrg(o *campaign.Org) error {
 				continue
 			}
 			cp, regions := b.campaignProps(c, "")
+			if isDefaultLang(o) {
+				b.remember(c, cp)
+			}
 			p := CampaignPath(c)
 			b.snap.Known = append(b.snap.Known, views.Link{Label: c.Title, URL: p})
 			if c.Short != "" && isDefaultLang(o) {
