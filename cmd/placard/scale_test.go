@@ -105,6 +105,9 @@ func BenchmarkScaleReload(b *testing.B) {
 		runtime.GC()
 		runtime.ReadMemStats(&ms)
 		t.Logf("live heap once warm: %.1f MB", float64(ms.HeapAlloc)/1e6)
+		if prof != "" {
+			writeHeapProfile(t, filepath.Join(prof, "warm.heap"))
+		}
 	}
 	steady := ms.HeapAlloc
 	if prof != "" {

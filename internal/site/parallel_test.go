@@ -57,9 +57,7 @@ func TestParallelBuildSameBytes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			same(p+" (signing page)", []*pagecache.Spliced{a.Main, a.Embed}, []*pagecache.Spliced{b.Main, b.Embed})
-			same(p+" (rotations)", a.Rotations, b.Rotations)
-			same(p+" (language notices)", a.LangNotices, b.LangNotices)
+			same(p+" (signing page and its variants)", variantsOf(t, a), variantsOf(t, b))
 		}
 	}
 }

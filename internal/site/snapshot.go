@@ -582,6 +582,7 @@ func (b *builder) addLive(lc *SigningCampaign, regions []string) error {
 		regionProps[strings.ToLower(region)] = vp
 	}
 	rotations := b.rotationProps(lc.Campaign)
+	lc.rotations = len(rotations)
 	b.snap.Signing[lc.Path] = lc
 	b.snap.SigningKeys[lc.Key] = append(b.snap.SigningKeys[lc.Key], lc)
 	share, donate, hasDonate := shareAndDonate(lc.Path, lc.props)

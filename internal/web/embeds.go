@@ -31,9 +31,13 @@ func (s *Server) embed(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		if lp.Embed != nil {
+		e, err := lp.Embed() // rendered by its first request
+		if err != nil {
+			return err
+		}
+		if e != nil {
 			allowFraming(w)
-			lp.Embed.Serve(w, r, s.tokens.Issue, s.cfg.Now())
+			e.Serve(w, r, s.tokens.Issue, s.cfg.Now())
 			return nil
 		}
 	}

@@ -74,16 +74,24 @@ func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *site.Signi
 		return err
 	}
 	p := lp.Main
-	if lp.Rotations != nil {
-		rot := lp.Rotations
-		p = rot[s.pickRotation(r, len(rot), func(i int, inm []string) bool {
-			return rot[i].Matches(inm)
-		})]
+	if n := lp.Rotations(); n > 0 { // each variant rendered by its first request
+		if p, err = lp.Rotation(s.pickRotation(r, n, func(i int, inm []string) bool {
+			v, err := lp.Rotation(i)
+			return err == nil && v.Matches(inm)
+		})); err != nil {
+			return err
+		}
 	}
 	if len(lc.LangNotices) > 0 {
 		w.Header()["Vary"] = hvVaryLang
-		if lang := noticeLang(r, lc.Matcher); lang != "" && lp.LangNotices[lang] != nil {
-			p = lp.LangNotices[lang]
+		if lang := noticeLang(r, lc.Matcher); lang != "" {
+			v, err := lp.LangNotice(lang)
+			if err != nil {
+				return err
+			}
+			if v != nil {
+				p = v
+			}
 		}
 	}
 	var attr []byte
