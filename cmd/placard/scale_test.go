@@ -80,7 +80,7 @@ func BenchmarkScaleReload(b *testing.B) {
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	t.Logf("live heap once started: %.1f MB", float64(ms.HeapAlloc)/1e6)
+	t.Logf("live heap once started: %.1f MB (in use %.1f MB)", float64(ms.HeapAlloc)/1e6, float64(ms.HeapInuse)/1e6)
 	if os.Getenv("PLACARD_SCALE_WARM") != "" {
 		// Every campaign page read once, gzipped, as scale.sh's warm pass.
 		measure("warm", func() {

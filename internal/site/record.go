@@ -138,6 +138,21 @@ func (lc *SigningCampaign) unpack() (signingRecord, []byte, error) {
 	return rec, plain, nil
 }
 
+// unpackMain returns the page's own props of lc's record, without
+// decoding the other share-message renderings'.
+func (lc *SigningCampaign) unpackMain() (views.CampaignPageProps, error) {
+	var rec struct{ Main views.CampaignPageProps }
+	plain, err := inflate(lc.record, nil)
+	if err != nil {
+		return rec.Main, fmt.Errorf("unpacking the props of %s: %w", lc.Path, err)
+	}
+	if err := json.Unmarshal(plain, &rec); err != nil {
+		return rec.Main, fmt.Errorf("unpacking the props of %s: %w", lc.Path, err)
+	}
+	rec.Main.Page.L = lc.Loc
+	return rec.Main, nil
+}
+
 // regionProps returns the props of lc's variant for region (lower-cased);
 // ok is false when lc has no such region.
 func (lc *SigningCampaign) regionProps(region string) (p views.CampaignPageProps, ok bool, err error) {
@@ -145,9 +160,9 @@ func (lc *SigningCampaign) regionProps(region string) (p views.CampaignPageProps
 	if !ok {
 		return p, false, nil
 	}
-	_, main, err := lc.unpack()
+	main, err := inflate(lc.record, nil)
 	if err != nil {
-		return p, true, err
+		return p, true, fmt.Errorf("unpacking the props of %s: %w", lc.Path, err)
 	}
 	plain, err := inflate(packed, dictOf(main))
 	if err != nil {

@@ -180,11 +180,10 @@ func (lp *SigningPages) LangNotice(lang string) (*pagecache.Spliced, error) {
 		return nil, nil
 	}
 	return l.get(func() (*pagecache.Spliced, error) {
-		rec, _, err := lp.lc.unpack()
+		p, err := lp.lc.unpackMain()
 		if err != nil {
 			return nil, err
 		}
-		p := rec.Main
 		p.Page.Suggest = lp.lc.LangNotices[lang]
 		page, err := renderSigningPage(lp.lc, lp.Regions.t, p)
 		if err != nil {
@@ -202,11 +201,11 @@ func (lp *SigningPages) Embed() (*pagecache.Spliced, error) {
 		return nil, nil
 	}
 	return lp.embed.get(func() (*pagecache.Spliced, error) {
-		rec, _, err := lc.unpack()
+		main, err := lc.unpackMain()
 		if err != nil {
 			return nil, err
 		}
-		return lc.Embed.render(withFigures(rec.Main, lc, lp.Regions.t), lc.Key, lc.reuse)
+		return lc.Embed.render(withFigures(main, lc, lp.Regions.t), lc.Key, lc.reuse)
 	})
 }
 
@@ -358,11 +357,11 @@ func (lc *SigningCampaign) Current() (*SigningPages, error) {
 // renderLocked renders lc's page with lc.tally from its record, its
 // variants to follow on demand; lc.mu is held.
 func (lc *SigningCampaign) renderLocked() error {
-	rec, _, err := lc.unpack()
+	props, err := lc.unpackMain()
 	if err != nil {
 		return err
 	}
-	main, err := renderSigningPage(lc, lc.tally, rec.Main)
+	main, err := renderSigningPage(lc, lc.tally, props)
 	if err != nil {
 		return fmt.Errorf("rendering %s: %w", lc.Path, err)
 	}
