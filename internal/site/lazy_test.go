@@ -83,6 +83,14 @@ func TestLazyPagesSameBytes(t *testing.T) {
 				same(p+" notice "+lang, r, eager.LangNotices[p][lang])
 			}
 		}
+		for p, r := range lazy.OtherSites.Pages {
+			same(p, r, eager.OtherSites.Pages[p])
+		}
+		for p, set := range lazy.OtherSites.Thanks {
+			for o, r := range set {
+				same(p+" embed thanks "+o, r, eager.OtherSites.Thanks[p][o])
+			}
+		}
 		for p, r := range lazy.Previews {
 			same(p+" preview", r, eager.Previews[p])
 		}

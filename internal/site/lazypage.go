@@ -9,6 +9,25 @@ import (
 	"github.com/placard/placard/internal/pagecache"
 )
 
+// prepareHTML prepares the HTML page render makes, with policy csp and
+// no-cache: on its first request when b's pages are lazy, else at once.
+func (b *builder) prepareHTML(render func() ([]byte, error), csp string) (*pagecache.Response, error) {
+	if b.lazy() {
+		return pagecache.NewLazy(func() ([]byte, error) {
+			body, err := render()
+			if err == nil {
+				renderedLazily()
+			}
+			return body, err
+		}, "text/html; charset=utf-8", hvNoCache, csp), nil
+	}
+	body, err := render()
+	if err != nil {
+		return nil, err
+	}
+	return b.snap.reuse.New(body, "text/html; charset=utf-8", hvNoCache, csp), nil
+}
+
 // A snapshot renders at its build only what a request cannot wait for
 // (issue 12: start within 1 s per 1,000 campaigns). The pages themselves
 // are rendered on their first request from what the snapshot keeps
