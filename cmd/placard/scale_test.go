@@ -37,6 +37,9 @@ func BenchmarkScaleReload(b *testing.B) {
 	}
 	t := b
 	prof := os.Getenv("PLACARD_SCALE_PROFILE")
+	if prof != "" {
+		runtime.MemProfileRate = 4096 // heap profiles fine enough to tell a campaign's kilobytes apart
+	}
 	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "placard.db"))
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/a-h/templ"
@@ -776,6 +777,29 @@ const staticCSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox; frame
 // send that form on to the reader's own server, so its form-action also
 // allows https: (browsers apply form-action to the redirect).
 func PageCSP(themeCSS string, mastodonForm bool) string {
+	key := cspKey{themeCSS, mastodonForm}
+	if csp, ok := cspMade.Load(key); ok {
+		return csp.(string)
+	}
+	csp := pageCSP(themeCSS, mastodonForm)
+	cspMade.Store(key, csp)
+	return csp
+}
+
+// cspMade holds each policy PageCSP has made, so the pages of one theme
+// (an organisation's, and most share the default) share one string
+// instead of each holding its own copy. Bounded by the themes the site
+// has had.
+var cspMade sync.Map
+
+// cspKey is what a page's policy is made from.
+type cspKey struct {
+	themeCSS     string
+	mastodonForm bool
+}
+
+// pageCSP makes PageCSP's policy.
+func pageCSP(themeCSS string, mastodonForm bool) string {
 	style := "style-src 'self'"
 	if themeCSS != "" {
 		sum := sha256.Sum256([]byte(themeCSS))
