@@ -29,7 +29,9 @@ import (
 // a folder to write the CPU profiles of the start and the reload to. It is
 // skipped without PLACARD_SCALE_DIR: a measuring tool, not a check.
 // PLACARD_SCALE_TOUCH=ORG/FILE.yaml changes that file in the folder before
-// the reload (and puts it back after).
+// the reload (and puts it back after). PLACARD_SCALE_WARM reads every
+// campaign page once before the reload and logs the heap then;
+// PLACARD_SCALE_HEAPRATE samples the heap profiles every 4 KB.
 func BenchmarkScaleReload(b *testing.B) {
 	dir := os.Getenv("PLACARD_SCALE_DIR")
 	if dir == "" {
@@ -37,7 +39,7 @@ func BenchmarkScaleReload(b *testing.B) {
 	}
 	t := b
 	prof := os.Getenv("PLACARD_SCALE_PROFILE")
-	if prof != "" {
+	if os.Getenv("PLACARD_SCALE_HEAPRATE") != "" {
 		runtime.MemProfileRate = 4096 // heap profiles fine enough to tell a campaign's kilobytes apart
 	}
 	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "placard.db"))

@@ -2,12 +2,14 @@ package site
 
 import (
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/placard/placard/internal/markdown"
 	"github.com/placard/placard/internal/pagecache"
+	"github.com/placard/placard/internal/qrcode"
 	"github.com/placard/placard/internal/tallywatch"
 )
 
@@ -224,4 +226,24 @@ func variantsOf(t *testing.T, lp *SigningPages) signingVariants {
 		v.Notices[lang] = n
 	}
 	return v
+}
+
+// TestQRSideWithoutDrawing: the poster sizes its QR code from the version
+// rsc.io/qr would pick, without drawing the code; that is the size of the
+// code qrcode draws, for addresses of every length and kind.
+func TestQRSideWithoutDrawing(t *testing.T) {
+	for n := 1; n < 400; n += 7 {
+		for _, s := range []string{strings.Repeat("7", n), strings.Repeat("A", n), "https://act.example.org/" + strings.Repeat("a", n) + "?src=qr"} {
+			c, err := qrcode.Encode(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := qrSide(s), (c.Size()+2*qrcode.QuietZone)*qrModulePx; got != want {
+				t.Fatalf("%d characters: side %d, the code's is %d", len(s), got, want)
+			}
+		}
+	}
+	if qrSide(strings.Repeat("x", 5000)) != 0 {
+		t.Error("an address too long for a QR code has a side")
+	}
 }

@@ -115,6 +115,9 @@ type Snapshot struct {
 	// byContent holds the static files' responses by SHA-256 and content
 	// type, so identical files share one (staticResponse).
 	byContent map[string]*pagecache.Response
+	// posterCSS is the address of the posters' stylesheet, once a poster
+	// has asked for it (posterStylesheet).
+	posterCSS string
 	// orgs remembers each organisation's pages were made from, by its
 	// slug, for the next build to take them as they are (reuseorg.go).
 	orgs map[string]orgBuilt
