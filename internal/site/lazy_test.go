@@ -119,6 +119,9 @@ func TestLazyPagesSameBytes(t *testing.T) {
 			if lc.Pages.Load() != nil {
 				t.Errorf("%s: signing page rendered before its first request", p)
 			}
+			if lc.thanks != nil || len(lc.thanksRecord) == 0 {
+				t.Errorf("%s: thank-you props not packed", p)
+			}
 			a, err := lc.Current()
 			if err != nil {
 				t.Fatal(err)

@@ -40,11 +40,14 @@ type SigningCampaign struct {
 	CSP   string
 	// pageCSP is the campaign page's own policy.
 	pageCSP string
-	// ThanksProps are the thank-you pages' props by outcome, for the pages
-	// rendered per request with a new signer's personal link, whose policy
-	// (PersonalCSP) lets its Mastodon form go on to the reader's server.
-	ThanksProps map[string]views.ThanksPageProps
-	PersonalCSP string
+	// thanks are the thank-you pages' props by outcome while the
+	// snapshot is built, then packed in thanksRecord (record.go): the
+	// thank-you pages and those rendered per request with a new signer's
+	// personal link (ThanksProps), whose policy (PersonalCSP) lets its
+	// Mastodon form go on to the reader's server, are made from them.
+	thanks       map[string]views.ThanksPageProps
+	thanksRecord []byte
+	PersonalCSP  string
 
 	// props are the page's props while the snapshot is built; record
 	// holds them, with the rotations', packed once the build has rendered

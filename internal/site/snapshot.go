@@ -592,14 +592,18 @@ func (b *builder) addLive(lc *SigningCampaign, regions []string) error {
 	share, donate, hasDonate := shareAndDonate(lc.Path, lc.props)
 	set := map[string]*LazyPage{}
 	b.snap.Thanks[lc.Path] = set
-	lc.ThanksProps = map[string]views.ThanksPageProps{}
+	lc.thanks = map[string]views.ThanksPageProps{}
 	for _, o := range outcomes {
 		tp := b.thanksProps(lc.Campaign, lc.Frame, o, share, donate, hasDonate)
 		tp.Next = ThanksNext(lc.Path, lc.props)
-		lc.ThanksProps[o] = tp
+		lc.thanks[o] = tp
 		set[o] = newLazyPage(func() (*pagecache.Response, error) {
+			tp, _, err := lc.ThanksProps(o)
+			if err != nil {
+				return nil, err
+			}
 			var buf bytes.Buffer
-			if err := views.ThanksPage(lc.ThanksProps[o]).Render(context.Background(), &buf); err != nil {
+			if err := views.ThanksPage(tp).Render(context.Background(), &buf); err != nil {
 				return nil, fmt.Errorf("rendering the thank-you page of %s: %w", lc.Path, err)
 			}
 			return pagecache.New(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, lc.CSP), nil
@@ -627,6 +631,9 @@ func (b *builder) addLive(lc *SigningCampaign, regions []string) error {
 					return err
 				}
 			}
+		}
+		if err := lc.packThanks(); err != nil {
+			return err
 		}
 		return lc.packRecord(props, rotations, regionProps)
 	}); err != nil {
