@@ -9,6 +9,20 @@ import (
 	"github.com/placard/placard/internal/pagecache"
 )
 
+// A server's snapshot renders at its build only what a request cannot
+// wait for (issue 12: start within 1 s per 1,000 campaigns): the routing
+// tables, the props, the tallies. Each page and each variant of it
+// (language notice, share-message rotation, region, embed, thank-you
+// page) is rendered and compressed on its first request, once however
+// many ask together, and kept from then on: a warm page is served as an
+// eager one was, with the very bytes, ETag, policy and headers the build
+// would have made (TestLazyPagesSameBytes). A signing campaign's pages
+// are made from its packed record (record.go); a plain page
+// (pagecache.NewLazy) holds its props until its first rendering and then
+// lets them go. A failed rendering is never kept. A static copy
+// (ModeStatic) and tests comparing the two (Options.eager) render every
+// page at the build.
+
 // prepareHTML prepares the HTML page render makes, with policy csp and
 // no-cache: on its first request when b's pages are lazy, else at once.
 func (b *builder) prepareHTML(render func() ([]byte, error), csp string) (*pagecache.Response, error) {
@@ -28,13 +42,6 @@ func (b *builder) prepareHTML(render func() ([]byte, error), csp string) (*pagec
 	return b.snap.reuse.New(body, "text/html; charset=utf-8", hvNoCache, csp), nil
 }
 
-// A snapshot renders at its build only what a request cannot wait for
-// (issue 12: start within 1 s per 1,000 campaigns). The pages themselves
-// are rendered on their first request from what the snapshot keeps
-// (a signing campaign's packed props, record.go; its thank-you props),
-// and kept from then on: a warm page is served as an eager one was, and
-// its bytes, ETag and headers are the ones the build would have made.
-
 // LazyPage is a page rendered and prepared on its first request.
 // Concurrent first requests wait for one rendering; a failed rendering is
 // not kept, so the next request tries again.
@@ -47,13 +54,6 @@ type LazyPage struct {
 // newLazyPage is a page that render makes when first asked for.
 func newLazyPage(render func() (*pagecache.Response, error)) *LazyPage {
 	return &LazyPage{render: render}
-}
-
-// readyPage is a page already made.
-func readyPage(p *pagecache.Response) *LazyPage {
-	lp := &LazyPage{}
-	lp.page.Store(p)
-	return lp
 }
 
 // Get returns the page, rendering it if no request has yet.

@@ -78,8 +78,9 @@ type SigningCampaign struct {
 	// (signingRecord.Rotations).
 	rotations int
 
-	// reuse, set while the snapshot's build renders the pages, reuses
-	// those the build before prepared (pagecache.Reuse).
+	// reuse, set while a build that renders its pages at once
+	// (Options.eager) renders them, reuses those the build before
+	// prepared (pagecache.Reuse).
 	reuse *pagecache.Reuse
 }
 
