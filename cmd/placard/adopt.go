@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -47,11 +48,6 @@ func hidden(name string) bool { return strings.HasPrefix(name, ".") }
 // sumEntry is the digest of the file or folder at p (see sumFolders).
 func sumEntry(p string) (sum [sha256.Size]byte) {
 	h := sha256.New()
-	unique := func() [sha256.Size]byte {
-		var u [sha256.Size]byte
-		_, _ = rand.Read(u[:])
-		return u
-	}
 	err := filepath.WalkDir(p, func(q string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -88,6 +84,37 @@ func sumEntry(p string) (sum [sha256.Size]byte) {
 	}
 	h.Sum(sum[:0])
 	return sum
+}
+
+// unique is a digest that matches nothing.
+func unique() [sha256.Size]byte {
+	var u [sha256.Size]byte
+	_, _ = rand.Read(u[:])
+	return u
+}
+
+// settled is what to remember of sums, taken of dir before loading it,
+// once the load is done: each entry whose files read differently now (or
+// are gone) gets a digest that matches nothing. The load may have read
+// such an entry's newer bytes; remembered under its older sum, an edit
+// back to the older bytes (an undo, a checkout, a deploy rolled back)
+// would read as no change, and the pages of the newer bytes would stay
+// live. The next reload loads such an entry afresh.
+func settled(dir string, sums folderSums) folderSums {
+	after := sumFolders(dir)
+	var out folderSums
+	for name, s := range sums {
+		if a, ok := after[name]; !ok || a != s {
+			if out == nil {
+				out = maps.Clone(sums)
+			}
+			out[name] = unique()
+		}
+	}
+	if out == nil {
+		return sums
+	}
+	return out
 }
 
 // siteSum sums the entries of sums that are not organisations of site:

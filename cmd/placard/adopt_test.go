@@ -5,6 +5,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/placard/placard/internal/campaign"
@@ -178,5 +179,61 @@ func TestSumsIgnoreHiddenFiles(t *testing.T) {
 	write("riverside/keep-the-library-open.yaml", "title: Keep it open late\n")
 	if edited := sumFolders(dir); edited["riverside"] == after["riverside"] {
 		t.Error("an edited campaign file left its organisation's sum unchanged")
+	}
+}
+
+// TestReloadEditDuringLoad: an edit that lands while a reload reads the
+// files, then is undone, must not leave the undone words live. The sums
+// are taken before loading, so the load read the edit while the sums
+// remember the bytes before it; the undo made the files read as those
+// sums again, the next reload saw "no byte changed" and kept serving the
+// edit — a statement an organiser published by mistake and took back
+// stayed on the page. Failed before: the undone title was still served.
+func TestReloadEditDuringLoad(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("../../campaigns")); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "shared-shore", "keep-the-library-open-late.yaml")
+	original, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loaded, problems := campaign.Load(dir)
+	if problems.HasErrors() {
+		t.Fatal(problems.Errors())
+	}
+	srv, err := web.New(web.Config{BaseURL: "https://act.example.org"}, loaded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rl := &reloader{dir: dir, log: slog.New(slog.DiscardHandler), sums: sumFolders(dir), srv: srv}
+	rl.site.Store(loaded)
+	title := func() string {
+		return rl.site.Load().Org("shared-shore").Campaign("keep-the-library-open-late").Title
+	}
+	before := title()
+
+	// The organiser's slip, saved while a reload (asked for by an
+	// earlier save) is reading the files.
+	appendTo(t, file, "\n# an earlier save\n")
+	rl.load = func(dir string, o campaign.LoadOptions) (*campaign.Site, campaign.Problems) {
+		slip := strings.Replace(string(original), "en: Keep the Shore Library open in the evenings", "en: A NAME THAT MUST NOT BE SHOWN", 1)
+		if err := os.WriteFile(file, []byte(slip+"\n# an earlier save\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return campaign.LoadWith(dir, o)
+	}
+	_ = rl.reload("test")
+	rl.load = nil
+	// The undo: the file reads as it did when the reload summed it.
+	if err := os.WriteFile(file, append(original, "\n# an earlier save\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if !rl.reload("test") {
+		t.Fatal("the reload after the undo failed")
+	}
+	if got := title(); got != before {
+		t.Errorf("after the undo the campaign's title is %q; want %q as the file says", got, before)
 	}
 }
