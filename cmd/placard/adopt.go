@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/rand"
 	"crypto/sha256"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -64,19 +65,31 @@ func sumEntry(p string) (sum [sha256.Size]byte) {
 		if d.IsDir() {
 			return nil
 		}
-		data, err := os.ReadFile(q)
+		if !d.Type().IsRegular() {
+			return fs.ErrInvalid // a pipe's or a device's bytes may never end
+		}
+		// Read as it streams: a large file the loader never reads (a
+		// video beside the assets) costs no memory of its size.
+		f, err := os.Open(q)
 		if err != nil {
 			return err
+		}
+		defer f.Close()
+		info, err := f.Stat()
+		if err != nil || !info.Mode().IsRegular() {
+			return fs.ErrInvalid
 		}
 		rel, _ := filepath.Rel(p, q)
 		h.Write([]byte(rel))
 		h.Write([]byte{0})
 		var n [8]byte
-		for i, l := 0, uint64(len(data)); i < 8; i, l = i+1, l>>8 {
+		for i, l := 0, uint64(info.Size()); i < 8; i, l = i+1, l>>8 {
 			n[i] = byte(l)
 		}
 		h.Write(n[:])
-		h.Write(data)
+		if got, err := io.Copy(h, f); err != nil || got != info.Size() {
+			return fs.ErrInvalid // changed while read: load it afresh
+		}
 		return nil
 	})
 	if err != nil {

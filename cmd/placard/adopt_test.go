@@ -5,6 +5,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -236,4 +237,37 @@ func TestReloadEditDuringLoad(t *testing.T) {
 	if got := title(); got != before {
 		t.Errorf("after the undo the campaign's title is %q; want %q as the file says", got, before)
 	}
+}
+
+// TestSumsStream: summing the campaigns folder streams each file: a large
+// file the loader never reads (a video beside the assets) was read whole
+// into memory at every reload. Failed before: 64 MB allocated.
+func TestSumsStream(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "riverside", "assets"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "riverside", "org.yaml"), []byte("name: Riverside\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	big, err := os.Create(filepath.Join(dir, "riverside", "assets", "film.mp4"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const size = 64 << 20
+	if err := big.Truncate(size); err != nil { // sparse: nothing written
+		t.Fatal(err)
+	}
+	big.Close()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	sums := sumFolders(dir)
+	runtime.ReadMemStats(&after)
+	if got := after.TotalAlloc - before.TotalAlloc; got > size/4 {
+		t.Errorf("summing a folder with a %d MB file allocated %d MB", size>>20, got>>20)
+	}
+	if again := sumFolders(dir); again["riverside"] != sums["riverside"] {
+		t.Error("the same files summed differently")
+	}
+
 }
