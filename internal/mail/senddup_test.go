@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/placard/placard/internal/mail"
+	"github.com/placard/placard/internal/mail/mailtest"
+	"github.com/placard/placard/internal/signing"
 )
 
 // hangUpAfterData is an SMTP relay on loopback that accepts each message
@@ -102,5 +104,56 @@ func TestSendManyDeliveredIsDone(t *testing.T) {
 	}
 	if err := s.Send(context.Background(), ms[0]); err != nil {
 		t.Errorf("Send of a message the relay accepted: %v; want nil", err)
+	}
+}
+
+// TestDeliverBatchSendsContactEmailsTogether: the contact emails of a
+// batch (a supporter's letter to a decision-maker, their copy, the link
+// confirming their address) go out with the batch, over its few
+// connections side by side. They were sent by the batch's preparation,
+// one whole SMTP conversation after another (a connection, TLS and a
+// login each), before any other email of the batch and all under the
+// one time limit of the batch: on a slow relay the last ones, and every
+// thank-you behind them, ran out of time — tried again and again until
+// they aged out, or, cut short after the relay had taken them, sent twice.
+// Failed before: 8 contact emails made 8 connections, one at a time.
+func TestDeliverBatchSendsContactEmailsTogether(t *testing.T) {
+	r, _ := renderer(t)
+	srv := mailtest.Start(t)
+	server, _ := mail.ParseServer(srv.URL())
+	from, _ := mail.ParseFrom("hello@riverside.example")
+	d := &mail.Deliverer{Renderer: r, Sender: mail.NewSender(server, from, mail.SenderOptions{TLS: srv.ClientTLS}),
+		Suppressed: func(_ context.Context, org, email string) (bool, error) { return email == "gone@example.net", nil }}
+	var ms []signing.Message
+	for i := range 8 {
+		p := mail.ContactPayload{Template: mail.TemplateContactTarget, Lang: "en", Org: "shared-shore",
+			Campaign: "keep-the-library-open-late", To: fmt.Sprintf("office%d@example.net", i),
+			ReplyTo: fmt.Sprintf("supporter%d@example.net", i), FromName: "A supporter",
+			Subject: "The library", Body: "Please keep it open.", TargetName: "Cllr Moss"}
+		if i == 3 {
+			// A copy to a supporter who unsubscribed: nothing sent.
+			p.Template, p.To = mail.TemplateContactCopy, "gone@example.net"
+		}
+		ms = append(ms, signing.Message{ID: fmt.Sprintf("c%d", i), Kind: signing.MessageEmail, Payload: p.Encode()})
+	}
+	ms = append(ms, mail.NewMessage(mail.Payload{Template: mail.TemplateThanks, Lang: "en",
+		Org: "northgate-tenants", Campaign: "tell-the-courier", To: "thanks@example.net"}))
+	errs := d.DeliverBatch(context.Background(), ms)
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("message %d: %v", i, err)
+		}
+	}
+	got := srv.Wait(t, 8)
+	if len(got) != 8 {
+		t.Fatalf("the server got %d emails; want 8 (7 letters and a thank-you)", len(got))
+	}
+	for _, m := range got {
+		if m.To[0] == "gone@example.net" {
+			t.Error("a copy went to an unsubscribed supporter")
+		}
+	}
+	if n := srv.Connections(); n > mail.DefaultConnections {
+		t.Errorf("%d connections for a batch of %d; want at most %d, side by side", n, len(ms), mail.DefaultConnections)
 	}
 }
