@@ -132,11 +132,12 @@ func settled(dir string, sums folderSums) folderSums {
 
 // siteSum sums the entries of sums that are not organisations of site:
 // site.yaml, the site's own files and anything else beside the
-// organisations' folders.
+// organisations' folders — and the assets folder even when it is an
+// organisation's, as site.yaml's logo is read from it all the same.
 func siteSum(sums folderSums, site *campaign.Site) [sha256.Size]byte {
 	names := make([]string, 0, len(sums))
 	for name := range sums {
-		if site.Org(name) == nil {
+		if site.Org(name) == nil || name == siteAssetsDir {
 			names = append(names, name)
 		}
 	}
@@ -152,6 +153,10 @@ func siteSum(sums folderSums, site *campaign.Site) [sha256.Size]byte {
 	h.Sum(sum[:0])
 	return sum
 }
+
+// siteAssetsDir is the folder beside site.yaml holding the site's own
+// files (the campaign loader's name for it).
+const siteAssetsDir = "assets"
 
 // adopt returns next, the site just loaded, with each organisation whose
 // folder reads the same bytes as when prev was loaded (prevSums against

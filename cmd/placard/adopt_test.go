@@ -271,3 +271,49 @@ func TestSumsStream(t *testing.T) {
 	}
 
 }
+
+// TestAdoptSiteLogoInAnOrgsFolder: site.yaml's logo is read from the assets
+// folder beside it even when that folder is an organisation's (it holds
+// an org.yaml). A new logo there changed only that organisation's sum, so
+// the reload kept the site's settings loaded before, and the old logo with
+// them. Failed before: the site kept the old logo's bytes.
+func TestAdoptSiteLogoInAnOrgsFolder(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	logo := func(w string) string {
+		return `<svg xmlns="http://www.w3.org/2000/svg" width="` + w + `" height="10"><rect width="10" height="10"/></svg>`
+	}
+	load := func() (*campaign.Site, folderSums) {
+		t.Helper()
+		sums := sumFolders(dir)
+		s, problems := campaign.Load(dir)
+		if problems.HasErrors() {
+			t.Fatal(problems.Errors())
+		}
+		return s, sums
+	}
+	write("site.yaml", "name: Site\nlogo:\n  src: assets/logo.svg\n  alt: The site\n")
+	write("assets/org.yaml", "name: Assets\n")
+	write("assets/logo.svg", logo("10"))
+	write("riverside/org.yaml", "name: Riverside\n")
+	first, firstSums := load()
+	write("assets/logo.svg", logo("20"))
+	next, nextSums := load()
+	got := adopt(first, firstSums, next, nextSums)
+	if a := got.Config.Logo.Asset; a == nil || a.Width != 20 {
+		w := 0
+		if a != nil {
+			w = a.Width
+		}
+		t.Errorf("after a new logo the site's logo is %d wide; want the new one, 20 wide", w)
+	}
+}
