@@ -99,6 +99,10 @@ func (s *Sender) SendMany(ctx context.Context, ms []Message) []error {
 		}
 	}()
 	for i, m := range ms {
+		if err := ctx.Err(); err != nil {
+			errs[i] = err // not begun: tried again
+			continue
+		}
 		if err := s.pace.wait(ctx); err != nil {
 			errs[i] = err
 			continue

@@ -20,6 +20,14 @@ import (
 // sends after a delivered message finds no connection.
 func hangUpAfterData(t *testing.T) (addr string, delivered *atomic.Int64) {
 	t.Helper()
+	return fakeRelay(t, true, nil)
+}
+
+// fakeRelay is a bare SMTP relay on loopback that takes every message,
+// hanging up after each when hangUp, and calling taken (when not nil)
+// before it answers a message's DATA.
+func fakeRelay(t *testing.T, hangUp bool, taken func()) (addr string, delivered *atomic.Int64) {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -58,8 +66,13 @@ func hangUpAfterData(t *testing.T) (addr string, delivered *atomic.Int64) {
 							}
 						}
 						delivered.Add(1)
+						if taken != nil {
+							taken()
+						}
 						say("250 2.0.0 queued")
-						return // and hang up
+						if hangUp {
+							return
+						}
 					case strings.HasPrefix(cmd, "QUIT"):
 						say("221 bye")
 						return
@@ -155,5 +168,37 @@ func TestDeliverBatchSendsContactEmailsTogether(t *testing.T) {
 	}
 	if n := srv.Connections(); n > mail.DefaultConnections {
 		t.Errorf("%d connections for a batch of %d; want at most %d, side by side", n, len(ms), mail.DefaultConnections)
+	}
+}
+
+// TestSendManyStopsWhenCtxEnds: once ctx ends (the outbox's time limit
+// for the batch), the messages not yet begun are not sent: they are
+// failed, to be tried again. Without a rate limit nothing looked at ctx
+// after the connection was made, so a slow relay's batch went on past
+// the time limit and past the claim's lease, when another instance may
+// claim the same messages and send them a second time. Failed before:
+// the relay took both messages.
+func TestSendManyStopsWhenCtxEnds(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	addr, delivered := fakeRelay(t, false, cancel)
+	server, err := mail.ParseServer("smtp://" + addr + "?tls=off")
+	if err != nil {
+		t.Fatal(err)
+	}
+	from, _ := mail.ParseFrom("hello@riverside.example")
+	s := mail.NewSender(server, from, mail.SenderOptions{})
+	errs := s.SendMany(ctx, []mail.Message{
+		{ID: "a", To: "signer0@example.net", Subject: "Thank you", Text: "t", HTML: "<p>h</p>"},
+		{ID: "b", To: "signer1@example.net", Subject: "Thank you", Text: "t", HTML: "<p>h</p>"},
+	})
+	if n := delivered.Load(); n != 1 {
+		t.Errorf("the relay took %d messages; want 1 (ctx ended as it took the first)", n)
+	}
+	if errs[0] != nil {
+		t.Errorf("message 0: %v", errs[0])
+	}
+	if errs[1] == nil || mail.IsPermanent(errs[1]) {
+		t.Errorf("message 1, begun after ctx ended: %v; want an error to try again", errs[1])
 	}
 }
