@@ -20,10 +20,13 @@ import (
 type folderSums map[string][sha256.Size]byte
 
 // sumFolders reads every file under dir and sums each of its entries: the
-// path and bytes of every file below it, in order. An entry holding a link
-// or a file that cannot be read gets a digest of its own that matches
-// nothing, so it is always loaded afresh. Called before loading, so the
-// files loaded are never older than the sums.
+// path, time of last change and bytes of every file below it, in order.
+// An entry holding a link or a file that cannot be read gets a digest of
+// its own that matches nothing, so it is always loaded afresh. Called
+// before loading, so the files loaded are never older than the sums, and
+// again after (settled). The time counts so that a file written while a
+// load read it and written back before the second sum (an edit undone)
+// does not read as unchanged: the load may have read the edit.
 func sumFolders(dir string) folderSums {
 	sums := folderSums{}
 	entries, err := os.ReadDir(dir)
@@ -85,6 +88,10 @@ func sumEntry(p string) (sum [sha256.Size]byte) {
 		var n [8]byte
 		for i, l := 0, uint64(info.Size()); i < 8; i, l = i+1, l>>8 {
 			n[i] = byte(l)
+		}
+		h.Write(n[:])
+		for i, t := 0, uint64(info.ModTime().UnixNano()); i < 8; i, t = i+1, t>>8 {
+			n[i] = byte(t)
 		}
 		h.Write(n[:])
 		if got, err := io.Copy(h, f); err != nil || got != info.Size() {

@@ -1,13 +1,16 @@
 package main
 
 import (
+	"fmt"
 	"log/slog"
 	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/web"
@@ -187,55 +190,74 @@ func TestSumsIgnoreHiddenFiles(t *testing.T) {
 // files, then is undone, must not leave the undone words live. The sums
 // are taken before loading, so the load read the edit while the sums
 // remember the bytes before it; the undo made the files read as those
-// sums again, the next reload saw "no byte changed" and kept serving the
-// edit — a statement an organiser published by mistake and took back
-// stayed on the page. Failed before: the undone title was still served.
+// sums again, and every later reload saw "no byte changed" and kept
+// serving the edit — a statement an organiser published by mistake and
+// took back stayed on the page. Failed before: the undone title was
+// still served, whether the undo came before or after the load ended.
 func TestReloadEditDuringLoad(t *testing.T) {
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS("../../campaigns")); err != nil {
-		t.Fatal(err)
-	}
-	file := filepath.Join(dir, "shared-shore", "keep-the-library-open-late.yaml")
-	original, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	loaded, problems := campaign.Load(dir)
-	if problems.HasErrors() {
-		t.Fatal(problems.Errors())
-	}
-	srv, err := web.New(web.Config{BaseURL: "https://act.example.org"}, loaded)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rl := &reloader{dir: dir, log: slog.New(slog.DiscardHandler), sums: sumFolders(dir), srv: srv}
-	rl.site.Store(loaded)
-	title := func() string {
-		return rl.site.Load().Org("shared-shore").Campaign("keep-the-library-open-late").Title
-	}
-	before := title()
+	for _, undoWhileLoading := range []bool{false, true} {
+		t.Run(fmt.Sprintf("undone while loading %v", undoWhileLoading), func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.CopyFS(dir, os.DirFS("../../campaigns")); err != nil {
+				t.Fatal(err)
+			}
+			file := filepath.Join(dir, "shared-shore", "keep-the-library-open-late.yaml")
+			original, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			loaded, problems := campaign.Load(dir)
+			if problems.HasErrors() {
+				t.Fatal(problems.Errors())
+			}
+			srv, err := web.New(web.Config{BaseURL: "https://act.example.org"}, loaded)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rl := &reloader{dir: dir, log: slog.New(slog.DiscardHandler), sums: sumFolders(dir), srv: srv}
+			rl.site.Store(loaded)
+			title := func() string {
+				return rl.site.Load().Org("shared-shore").Campaign("keep-the-library-open-late").Title
+			}
+			before := title()
+			// Each save is a write with a time of its own, as an editor's.
+			saved := time.Now()
+			save := func(text []byte) {
+				t.Helper()
+				saved = saved.Add(time.Second)
+				if err := os.WriteFile(file, text, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Chtimes(file, saved, saved); err != nil {
+					t.Fatal(err)
+				}
+			}
+			undo := func() { save(append(slices.Clip(original), "\n# an earlier save\n"...)) }
 
-	// The organiser's slip, saved while a reload (asked for by an
-	// earlier save) is reading the files.
-	appendTo(t, file, "\n# an earlier save\n")
-	rl.load = func(dir string, o campaign.LoadOptions) (*campaign.Site, campaign.Problems) {
-		slip := strings.Replace(string(original), "en: Keep the Shore Library open in the evenings", "en: A NAME THAT MUST NOT BE SHOWN", 1)
-		if err := os.WriteFile(file, []byte(slip+"\n# an earlier save\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return campaign.LoadWith(dir, o)
-	}
-	_ = rl.reload("test")
-	rl.load = nil
-	// The undo: the file reads as it did when the reload summed it.
-	if err := os.WriteFile(file, append(original, "\n# an earlier save\n"...), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if !rl.reload("test") {
-		t.Fatal("the reload after the undo failed")
-	}
-	if got := title(); got != before {
-		t.Errorf("after the undo the campaign's title is %q; want %q as the file says", got, before)
+			// The organiser's slip, saved while a reload (asked for by an
+			// earlier save) is reading the files.
+			undo()
+			slip := strings.Replace(string(original), "en: Keep the Shore Library open in the evenings", "en: A NAME THAT MUST NOT BE SHOWN", 1)
+			rl.load = func(dir string, o campaign.LoadOptions) (*campaign.Site, campaign.Problems) {
+				save([]byte(slip + "\n# an earlier save\n"))
+				s, p := campaign.LoadWith(dir, o)
+				if undoWhileLoading {
+					undo()
+				}
+				return s, p
+			}
+			_ = rl.reload("test")
+			rl.load = nil
+			if !undoWhileLoading {
+				undo()
+			}
+			if !rl.reload("test") {
+				t.Fatal("the reload after the undo failed")
+			}
+			if got := title(); got != before {
+				t.Errorf("after the undo the campaign's title is %q; want %q as the file says", got, before)
+			}
+		})
 	}
 }
 
