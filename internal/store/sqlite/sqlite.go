@@ -435,6 +435,23 @@ func boolInt(b bool) int {
 // stays far below SQLite's 32,766-parameter limit.
 const insertChunk = 128
 
+// insertRow is one row of insertSQL. The columns most signatures leave
+// empty (postcode, country, phone, comment, organisation, role, the
+// contact sentence and time, the name's parts) are sent as NULL for ""
+// and stored as '' (orNil): the driver copies every text argument into
+// SQLite's memory, one C allocation and free each, even an empty one, and
+// ten of a row's 22 arguments are usually empty.
+const insertRow = "(?,?,?,?,?,?,?,COALESCE(?,''),COALESCE(?,''),COALESCE(?,''),COALESCE(?,''),COALESCE(?,''),COALESCE(?,'')," +
+	"?,?,?,COALESCE(?,''),COALESCE(?,''),?,?,COALESCE(?,''),COALESCE(?,''))"
+
+// orNil is s as a statement argument, nil for "" (see insertRow).
+func orNil(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
 // insertSQL returns the multi-row INSERT for n rows. Duplicates, stored or
 // not, are skipped by ON CONFLICT DO NOTHING; chunkIDs tells which rows
 // went in and their ids (RETURNING them cost an allocation per value and
@@ -449,7 +466,7 @@ func insertSQL(n int) string {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+		b.WriteString(insertRow)
 	}
 	b.WriteString(` ON CONFLICT (email, org, campaign) DO NOTHING`)
 	return b.String()
@@ -541,6 +558,15 @@ func (r *repeated) box(s string) any {
 	return r.arg
 }
 
+// contactArg is the contact sentence's argument: boxed once while it
+// repeats, nil when there is none (see insertRow).
+func contactArg(r *repeated, s string) any {
+	if s == "" {
+		return nil
+	}
+	return r.box(s)
+}
+
 // repeatedTime is repeated for stored times: it formats and boxes a time
 // once while the same time comes again.
 type repeatedTime struct {
@@ -555,10 +581,11 @@ func (r *repeatedTime) box(t time.Time) any {
 	return r.arg
 }
 
-// boxOpt is box with "" for the zero time (formatOptTime).
+// boxOpt is box with nil for the zero time (stored as '', formatOptTime;
+// see insertRow).
 func (r *repeatedTime) boxOpt(t time.Time) any {
 	if t.IsZero() {
-		return ""
+		return nil
 	}
 	return r.box(t)
 }
@@ -698,11 +725,12 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 			s := sigs[i]
 			args = append(args, org.box(s.Org), campaign.box(s.Campaign), action.box(s.Action),
 				kind.box(string(s.Kind)), status.box(string(s.Status)),
-				s.Name, s.Email, s.Postcode, s.Country, s.Phone, s.Comment, s.Organisation, s.Role,
-				boolInt(s.Public), consent.box(s.ConsentText), at.box(s.ConsentAt), contact.box(s.ContactText),
+				s.Name, s.Email, orNil(s.Postcode), orNil(s.Country), orNil(s.Phone), orNil(s.Comment),
+				orNil(s.Organisation), orNil(s.Role),
+				boolInt(s.Public), consent.box(s.ConsentText), at.box(s.ConsentAt), contactArg(&contact, s.ContactText),
 				at.boxOpt(s.ContactAt), lang.box(s.Lang), at.box(s.CreatedAt),
-				// Empty on one-field forms: boxing "" allocates nothing.
-				s.GivenName, s.FamilyName)
+				// Empty on one-field forms.
+				orNil(s.GivenName), orNil(s.FamilyName))
 		}
 		st := lastStmt
 		if len(chunk) == insertChunk {
