@@ -27,10 +27,10 @@ const (
 	// signed alone through the Committer: its request, the batch of one,
 	// the transaction, the INSERT, the tally upsert and the commit
 	// (measured: 108 while the INSERT returned its rows, 76 since, 68
-	// since a batch's working buffers are reused; a run now and then has
-	// the runtime allocate meanwhile, which adds less than one in 500
-	// runs).
-	budgetAllocsPerSign = 69
+	// since a batch's working buffers are reused, 64 since the
+	// Committer's requests are; a run now and then has the runtime
+	// allocate meanwhile, which adds less than one in 500 runs).
+	budgetAllocsPerSign = 65
 	// budgetAllocsPerBatched bounds Go heap allocations per signature in
 	// a batch of batchSize through AddSignatures, where the per-batch
 	// costs are shared (measured: 10.4 while the INSERT returned its rows,

@@ -438,7 +438,7 @@ const insertChunk = 128
 // insertRow is one row of insertSQL. The columns most signatures leave
 // empty (postcode, country, phone, comment, organisation, role, the
 // contact sentence and time, the name's parts) are sent as NULL for ""
-// and stored as '' (orNil): the driver copies every text argument into
+// and stored as empty strings (orNil): the driver copies every text argument into
 // SQLite's memory, one C allocation and free each, even an empty one, and
 // ten of a row's 22 arguments are usually empty.
 const insertRow = "(?,?,?,?,?,?,?,COALESCE(?,''),COALESCE(?,''),COALESCE(?,''),COALESCE(?,''),COALESCE(?,''),COALESCE(?,'')," +
@@ -581,7 +581,7 @@ func (r *repeatedTime) box(t time.Time) any {
 	return r.arg
 }
 
-// boxOpt is box with nil for the zero time (stored as '', formatOptTime;
+// boxOpt is box with nil for the zero time (stored empty, formatOptTime;
 // see insertRow).
 func (r *repeatedTime) boxOpt(t time.Time) any {
 	if t.IsZero() {
