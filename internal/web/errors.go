@@ -112,10 +112,16 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	var buf bytes.Buffer
 	var rerr error
 	if he.status == http.StatusNotFound {
-		// The page a static copy holds at site.NotFoundPath, for this path.
+		// In the frame of the organisation the address is under, else
+		// the site's; its policy allows the organisation's colours.
 		var page []byte
-		page, rerr = snap.NotFoundPageIn(r.URL.Path, readerLang(r))
+		var csp string
+		page, csp, rerr = snap.NotFoundIn(r.URL.Path, readerLang(r))
 		buf.Write(page)
+		if h := w.Header(); rerr == nil && h.Get("Content-Security-Policy") == site.DefaultCSP {
+			// Only over the default: an embed's own policy (framing) stays.
+			h["Content-Security-Policy"] = []string{csp}
+		}
 	} else {
 		loc := he.loc
 		if loc == nil {

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"net/http"
 	"net/url"
 	"slices"
@@ -8,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/placard/placard/internal/campaign/campaigntest"
 	"github.com/placard/placard/internal/i18n"
 )
 
@@ -57,6 +62,106 @@ func TestTooLargeFormSpeaksThePagesLanguage(t *testing.T) {
 					t.Errorf("POST %s: the page holds the English %q", target, en.T(key))
 				}
 			}
+		}
+	}
+}
+
+// notFoundServer serves shoreCallFiles (an organisation in English,
+// Arabic and Hebrew with its own colours) as "Act".
+func notFoundServer(t *testing.T) *Server {
+	t.Helper()
+	s, err := New(Config{BaseURL: "https://act.example.org", SiteName: "Act", RateLimit: -1}, campaigntest.Site(t, shoreCallFiles()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestNotFoundWearsTheOrganisationsFrame: an unknown address under an
+// organisation answers 404 inside the organisation's frame (its name,
+// its colours by the inline rule the policy hashes, its language
+// switcher, a way back to its campaigns) in the language the address
+// names, else the reader's when the organisation has it, else its first;
+// an unknown organisation gets the site's frame in the reader's language.
+// Always noindex and never cached; the address asked for is shown only
+// escaped.
+func TestNotFoundWearsTheOrganisationsFrame(t *testing.T) {
+	s := notFoundServer(t)
+	const hostile = "/shore/%3Cscript%3Ealert(1)%3C%2Fscript%3E%22%3E"
+	for _, tc := range []struct {
+		path, accept, lang, dir, brand, home string
+		org                                  bool
+	}{
+		{"/shore/nope", "he,en;q=0.5", "he", "rtl", "קואליציית החוף המשותף", "/shore/he", true},
+		{"/shore/call/ar/nope", "en", "ar", "rtl", "ائتلاف الشاطئ المشترك", "/shore/ar", true},
+		{"/shore/nope/he", "ar", "he", "rtl", "קואליציית החוף המשותף", "/shore/he", true},
+		{"/shore/nope", "de", "en", "ltr", "Shared Shore Coalition", "/shore", true},
+		{hostile, "ar", "ar", "rtl", "ائتلاف الشاطئ المشترك", "/shore/ar", true},
+		{"/nobody/here", "ar", "ar", "rtl", "Act", "/", false},
+		{"/nobody", "he", "he", "rtl", "Act", "/", false},
+	} {
+		res := get(t, s, "GET", tc.path, http.Header{"Accept-Language": {tc.accept}})
+		wantStatus(t, res, http.StatusNotFound)
+		if cc := res.Header.Get("Cache-Control"); cc != "no-cache" && cc != "no-store" {
+			t.Errorf("%s: Cache-Control %q, want no-cache or no-store", tc.path, cc)
+		}
+		csp := res.Header.Get("Content-Security-Policy")
+		raw := body(t, res)
+		d, err := goquery.NewDocumentFromReader(strings.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		html := d.Find("html")
+		if html.AttrOr("lang", "") != tc.lang || html.AttrOr("dir", "") != tc.dir {
+			t.Errorf("%s: <html lang=%q dir=%q>, want %s %s", tc.path, html.AttrOr("lang", ""), html.AttrOr("dir", ""), tc.lang, tc.dir)
+		}
+		if d.Find(`meta[name=robots][content=noindex]`).Length() != 1 {
+			t.Errorf("%s: not marked noindex", tc.path)
+		}
+		if got := strings.TrimSpace(d.Find("header .brand").Text()); got != tc.brand {
+			t.Errorf("%s: brand %q, want %q", tc.path, got, tc.brand)
+		}
+		loc := i18n.New(tc.lang, nil)
+		if got := strings.TrimSpace(d.Find("main h1").Text()); got != loc.T("error.notfound") {
+			t.Errorf("%s: h1 %q, want %q", tc.path, got, loc.T("error.notfound"))
+		}
+		btn := d.Find(".notice .actions-row a.btn")
+		if got := btn.AttrOr("href", ""); got != tc.home {
+			t.Errorf("%s: the way back leads to %q, want %q", tc.path, got, tc.home)
+		}
+		style := d.Find("head style")
+		if tc.org {
+			if want := loc.T("error.notfound.org", "org", tc.brand); strings.TrimSpace(btn.Text()) != want {
+				t.Errorf("%s: the way back says %q, want %q", tc.path, strings.TrimSpace(btn.Text()), want)
+			}
+			if style.Length() != 1 || !strings.Contains(style.Text(), "#7a2e0e") {
+				t.Errorf("%s: no brand colour rule in the head", tc.path)
+			} else if sum := sha256.Sum256([]byte(style.Text())); !strings.Contains(csp, "'sha256-"+base64.StdEncoding.EncodeToString(sum[:])+"'") {
+				t.Errorf("%s: the policy %q does not allow the brand rule", tc.path, csp)
+			}
+			if n := d.Find("nav.lang-switch a").Length(); n != 3 {
+				t.Errorf("%s: %d languages in the switcher, want 3", tc.path, n)
+			}
+		} else if style.Length() != 0 {
+			t.Errorf("%s: the site's frame carries an organisation's colours", tc.path)
+		}
+		if !strings.Contains(csp, "default-src 'none'") || strings.Contains(csp, "unsafe-inline") {
+			t.Errorf("%s: policy %q", tc.path, csp)
+		}
+		if tc.lang != "en" {
+			en := i18n.New("en", nil)
+			text := d.Find("body").Text()
+			for _, key := range []string{"error.notfound", "error.mistyped", "error.nothing", "error.home", "error.notfound.org", "layout.skip"} {
+				if w := en.T(key, "org", tc.brand); strings.Contains(text, w) {
+					t.Errorf("%s in %s: English %q on the page", tc.path, tc.lang, w)
+				}
+			}
+		}
+		if strings.Contains(raw, "<script>alert") || strings.Contains(raw, `"><`+"/script") {
+			t.Errorf("%s: the address asked for is reflected unescaped", tc.path)
+		}
+		if tc.path == hostile && !strings.Contains(d.Find("code.path").Text(), "<script>alert(1)</script>") {
+			t.Errorf("%s: the address asked for is not shown as text: %q", tc.path, d.Find("code.path").Text())
 		}
 	}
 }
