@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 
@@ -36,7 +37,8 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) error {
 		tok = form.Get("t")
 	}
 	c, err := s.cfg.MailTokens.Open(tok, mail.PurposeUnsubscribe, s.cfg.Now())
-	lc := orgLive(snap, org, c.Lang)
+	// A token that does not open names no language: the reader's.
+	lc := orgLive(snap, org, cmp.Or(c.Lang, refusalLang(r)))
 	if lc == nil {
 		return errMailOff
 	}
