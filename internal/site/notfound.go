@@ -68,24 +68,11 @@ func (snap *Snapshot) NotFoundIn(urlPath, lang string) ([]byte, string, error) {
 // with the address its button leads to, the button's words ("" for the
 // usual "home page") and the language chosen.
 func (snap *Snapshot) notFoundFrame(urlPath, lang string) (page views.Page, home, homeLabel, chosen string) {
-	parts := strings.Split(strings.TrimPrefix(urlPath, "/"), "/")
-	if org := "/" + parts[0]; parts[0] != "" {
-		if def, ok := snap.orgFrames[org]; ok {
-			key, chosen := org, def.Lang
-			// A language the address names (/org/ar/…, /org/x/ar), else the reader's.
-			for _, p := range append(parts[1:], lang) {
-				if _, ok := snap.orgFrames[org+"/"+p]; ok && p != "" {
-					key, chosen = org+"/"+p, p
-					break
-				}
-			}
-			page = snap.orgFrames[key]
-			name := page.Brand.Name
-			if page.OGSiteName != "" {
-				name = page.OGSiteName
-			}
-			return page, key, page.L.T("error.notfound.org", "org", name), chosen
-		}
+	// A language the address names (/org/ar/…, /org/x/ar), else the reader's.
+	langs := append(strings.Split(strings.TrimPrefix(urlPath, "/"), "/"), lang)
+	if page, key, ok := snap.orgFrame(urlPath, langs[1:]); ok {
+		name := orDefault(page.OGSiteName, page.Brand.Name)
+		return page, key, page.L.T("error.notfound.org", "org", name), page.Lang
 	}
 	page = snap.SitePage("")
 	if slices.Contains(i18n.Supported, lang) {
@@ -94,6 +81,46 @@ func (snap *Snapshot) notFoundFrame(urlPath, lang string) (page views.Page, home
 		lang = page.L.Lang()
 	}
 	return page, "/", "", lang
+}
+
+// orgFrame is the frame of the organisation urlPath is under, in the
+// first of langs it has a page in, else in its first language, with that
+// page's path; ok is false for an address under no organisation.
+func (snap *Snapshot) orgFrame(urlPath string, langs []string) (page views.Page, key string, ok bool) {
+	slug, _, _ := strings.Cut(strings.TrimPrefix(urlPath, "/"), "/")
+	if slug == "" {
+		return page, "", false
+	}
+	key = "/" + slug
+	if page, ok = snap.orgFrames[key]; !ok {
+		return page, "", false
+	}
+	for _, l := range langs {
+		if p, ok := snap.orgFrames[key+"/"+l]; ok && l != "" {
+			return p, key + "/" + l, true
+		}
+	}
+	return page, key, true
+}
+
+// ErrorFrame is the frame of an error page (other than a 404) answering
+// urlPath, titled and worded by loc: the frame of the organisation the
+// address is under, in loc's language when the organisation has a page
+// in it, else the site's; lang and dir are always loc's. It comes with
+// the page's Content-Security-Policy, which allows its colours.
+func (snap *Snapshot) ErrorFrame(urlPath string, loc *i18n.Localizer, title string) (views.Page, string) {
+	page, _, ok := snap.orgFrame(urlPath, []string{loc.Lang()})
+	if !ok {
+		return snap.SitePage(title), DefaultCSP
+	}
+	page.Title = title + " — " + orDefault(page.OGSiteName, snap.opt.SiteName)
+	page.Description = title
+	page.CanonicalURL, page.XDefaultURL, page.JSONLD = "", "", ""
+	page.Noindex = true
+	page.Discovery, page.Suggest = nil, nil
+	page.L = loc
+	page.Lang, page.Dir, page.OGLocale = LangInfo(loc.Lang())
+	return page, PageCSP(page.ThemeCSS, false)
 }
 
 func orDefault(s, def string) string {

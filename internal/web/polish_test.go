@@ -165,3 +165,45 @@ func TestNotFoundWearsTheOrganisationsFrame(t *testing.T) {
 		}
 	}
 }
+
+// TestErrorPagesWearTheOrganisationsFrame: a refusal under an
+// organisation (a Mastodon server name that is none, a method the page
+// does not take) and the page asking to continue to a Mastodon server
+// wear the organisation's frame — its name and colours, allowed by the
+// policy — in the language of the words, whether the organisation has
+// that language or not.
+func TestErrorPagesWearTheOrganisationsFrame(t *testing.T) {
+	s := notFoundServer(t)
+	for _, tc := range []struct {
+		method, path     string
+		header           http.Header
+		status           int
+		lang, dir, brand string
+	}{
+		{"GET", "/shore/call/he/share/mastodon?instance=%3Cb%3E", nil, 400, "he", "rtl", "קואליציית החוף המשותף"},
+		{"PUT", "/shore/call/ar", nil, 405, "ar", "rtl", "ائتلاف الشاطئ المشترك"},
+		{"GET", "/shore/call/ar/share/mastodon?instance=mastodon.example", http.Header{"Sec-Fetch-Site": {"cross-site"}}, 200, "ar", "rtl", "ائتلاف الشاطئ المشترك"},
+		{"PUT", "/shore/call", http.Header{"Accept-Language": {"fr"}}, 405, "fr", "ltr", "Shared Shore Coalition"},
+	} {
+		res := get(t, s, tc.method, tc.path, tc.header)
+		wantStatus(t, res, tc.status)
+		csp := res.Header.Get("Content-Security-Policy")
+		d := doc(t, res)
+		html := d.Find("html")
+		if html.AttrOr("lang", "") != tc.lang || html.AttrOr("dir", "") != tc.dir {
+			t.Errorf("%s %s: <html lang=%q dir=%q>, want %s %s", tc.method, tc.path, html.AttrOr("lang", ""), html.AttrOr("dir", ""), tc.lang, tc.dir)
+		}
+		if got := strings.TrimSpace(d.Find("header .brand").Text()); got != tc.brand {
+			t.Errorf("%s %s: brand %q, want %q", tc.method, tc.path, got, tc.brand)
+		}
+		style := d.Find("head style")
+		if style.Length() != 1 {
+			t.Errorf("%s %s: no brand colour rule", tc.method, tc.path)
+		} else if sum := sha256.Sum256([]byte(style.Text())); !strings.Contains(csp, "'sha256-"+base64.StdEncoding.EncodeToString(sum[:])+"'") {
+			t.Errorf("%s %s: the policy %q does not allow the brand rule", tc.method, tc.path, csp)
+		}
+		if d.Find(`meta[name=robots][content=noindex]`).Length() != 1 {
+			t.Errorf("%s %s: not marked noindex", tc.method, tc.path)
+		}
+	}
+}

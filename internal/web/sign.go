@@ -133,9 +133,9 @@ func (s *Server) signPageLoc(r *http.Request) *i18n.Localizer {
 func (s *Server) sign(w http.ResponseWriter, r *http.Request) (err error) {
 	if r.Method != http.MethodPost {
 		w.Header()["Allow"] = hvAllowPost
-		return &httpError{status: http.StatusMethodNotAllowed,
+		return inLang(&httpError{status: http.StatusMethodNotAllowed,
 			heading: "error.sign.method.heading",
-			message: "error.sign.method.message"}
+			message: "error.sign.method.message"}, s.signPageLoc(r))
 	}
 	snap := s.snap.Load()
 	path := signCampaignPath(r.URL.Path)
