@@ -170,6 +170,9 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	h := w.Header()
 	h["Content-Type"] = hvHTML
 	h["Cache-Control"] = hvNoCache
+	if h["Vary"] == nil {
+		h["Vary"] = hvVaryLang // the words may be in the reader's language
+	}
 	pagecache.WriteBody(w, r, he.status, buf.Bytes())
 }
 

@@ -105,6 +105,9 @@ func TestNotFoundWearsTheOrganisationsFrame(t *testing.T) {
 		if cc := res.Header.Get("Cache-Control"); cc != "no-cache" && cc != "no-store" {
 			t.Errorf("%s: Cache-Control %q, want no-cache or no-store", tc.path, cc)
 		}
+		if v := res.Header.Get("Vary"); !strings.Contains(v, "Accept-Language") {
+			t.Errorf("%s: Vary %q, want Accept-Language named: the page follows it", tc.path, v)
+		}
 		csp := res.Header.Get("Content-Security-Policy")
 		raw := body(t, res)
 		d, err := goquery.NewDocumentFromReader(strings.NewReader(raw))
