@@ -32,7 +32,12 @@ func (snap *Snapshot) keepOrgFrame(path string, p views.Page) {
 // Any other address gets the site's frame in lang. urlPath is shown only
 // escaped, and only as text.
 func (snap *Snapshot) NotFoundIn(urlPath, lang string) ([]byte, string, error) {
-	page, home, homeLabel, lang := snap.notFoundFrame(urlPath, lang)
+	return snap.notFound(urlPath, lang, true)
+}
+
+// notFound is NotFoundIn, in the site's frame unless orgs.
+func (snap *Snapshot) notFound(urlPath, lang string, orgs bool) ([]byte, string, error) {
+	page, home, homeLabel, lang := snap.notFoundFrame(urlPath, lang, orgs)
 	loc := page.L
 	if loc == nil {
 		loc = i18n.New(i18n.Default, nil)
@@ -67,10 +72,10 @@ func (snap *Snapshot) NotFoundIn(urlPath, lang string) ([]byte, string, error) {
 // notFoundFrame is the frame of the 404 page for urlPath (see NotFoundIn)
 // with the address its button leads to, the button's words ("" for the
 // usual "home page") and the language chosen.
-func (snap *Snapshot) notFoundFrame(urlPath, lang string) (page views.Page, home, homeLabel, chosen string) {
+func (snap *Snapshot) notFoundFrame(urlPath, lang string, orgs bool) (page views.Page, home, homeLabel, chosen string) {
 	// A language the address names (/org/ar/…, /org/x/ar), else the reader's.
 	langs := append(strings.Split(strings.TrimPrefix(urlPath, "/"), "/"), lang)
-	if page, key, ok := snap.orgFrame(urlPath, langs[1:]); ok {
+	if page, key, ok := snap.orgFrame(urlPath, langs[1:]); ok && orgs {
 		name := orDefault(page.OGSiteName, page.Brand.Name)
 		return page, key, page.L.T("error.notfound.org", "org", name), page.Lang
 	}
