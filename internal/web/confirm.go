@@ -79,7 +79,7 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) error {
 			CampaignTitle: lc.Campaign.Title, CampaignURL: lc.Path,
 			Heading:    lc.Loc.T("confirm.heading"),
 			Paragraphs: []string{lc.Loc.T("confirm.body", "title", lc.Campaign.Title)},
-			Form:       &views.MailForm{Action: r.URL.Path, Token: tok, Button: lc.Loc.T("confirm.button")},
+			Form:       &views.MailForm{Action: withLang(r.URL.Path, lc.Frame.Lang), Token: tok, Button: lc.Loc.T("confirm.button")},
 		})
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), signTimeout)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 
 	"github.com/placard/placard/internal/site"
 )
@@ -19,4 +20,14 @@ func refusalLang(r *http.Request) string {
 		}
 	}
 	return readerLang(r)
+}
+
+// withLang is the address of a form that posts to path from a page in
+// lang: path?lang=…, so a refusal made before the form is read speaks
+// the page's language (refusalLang).
+func withLang(path, lang string) string {
+	if lang == "" {
+		return path
+	}
+	return path + "?" + site.FieldLang + "=" + url.QueryEscape(lang)
 }

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
@@ -12,8 +14,10 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/campaign/campaigntest"
 	"github.com/placard/placard/internal/i18n"
+	"github.com/placard/placard/internal/mail"
 )
 
 // TestTooLargeFormSpeaksThePagesLanguage: a signing form too large to
@@ -207,6 +211,56 @@ func TestErrorPagesWearTheOrganisationsFrame(t *testing.T) {
 		}
 		if d.Find(`meta[name=robots][content=noindex]`).Length() != 1 {
 			t.Errorf("%s %s: not marked noindex", tc.method, tc.path)
+		}
+	}
+}
+
+// TestMailFormsTooLargeInThePagesLanguage: the buttons of the pages an
+// email's link opens (confirm a signature, unsubscribe) post to an
+// address naming the page's language, so a body too large to read is
+// refused (413) in that language, not the browser's.
+func TestMailFormsTooLargeInThePagesLanguage(t *testing.T) {
+	st := openSQLite(t)
+	key, err := st.Secret(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	loaded, probs := campaign.Load("testdata/i18n")
+	if loaded == nil {
+		t.Fatal(probs)
+	}
+	tokens := mail.NewTokens(key)
+	s, err := New(Config{BaseURL: "https://act.example.org", SiteName: "Act", Store: st, RateLimit: -1, MailTokens: tokens}, loaded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exp := time.Now().Add(time.Hour).Unix()
+	for _, tc := range []struct {
+		page, lang string
+	}{
+		{parkPage + "/confirm?t=" + tokens.Seal(mail.Claims{Purpose: mail.PurposeConfirm, Org: "trio", Campaign: "open-the-park", Email: "ada@example.org", Lang: "he", Expires: exp}), "he"},
+		{"/trio/mail/unsubscribe?t=" + tokens.Seal(mail.Claims{Purpose: mail.PurposeUnsubscribe, Org: "trio", Email: "ada@example.org", Lang: "ar", Expires: exp}), "ar"},
+	} {
+		res := get(t, s, "GET", tc.page, http.Header{"Accept-Language": {"en"}})
+		wantStatus(t, res, http.StatusOK)
+		action := doc(t, res).Find("main form[method=post]").AttrOr("action", "")
+		if !strings.HasSuffix(action, "?lang="+tc.lang) {
+			t.Errorf("%s: the button posts to %q, want the page's language named", tc.page, action)
+		}
+		req := httptest.NewRequest("POST", action, strings.NewReader("t="+strings.Repeat("x", 20<<10)))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		req.Header.Set("Accept-Language", "en")
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		res = rec.Result()
+		wantStatus(t, res, http.StatusRequestEntityTooLarge)
+		d := doc(t, res)
+		loc := i18n.New(tc.lang, nil)
+		if html := d.Find("html"); html.AttrOr("lang", "") != tc.lang || html.AttrOr("dir", "") != "rtl" ||
+			strings.TrimSpace(d.Find("main h1").Text()) != loc.T("error.sign.toolarge.heading") {
+			t.Errorf("POST %s too large: <html lang=%q dir=%q>, h1 %q; want %s rtl, %q", action, html.AttrOr("lang", ""), html.AttrOr("dir", ""),
+				strings.TrimSpace(d.Find("main h1").Text()), tc.lang, loc.T("error.sign.toolarge.heading"))
 		}
 	}
 }
