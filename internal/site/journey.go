@@ -34,12 +34,14 @@ func (lc *SigningCampaign) Place(count int) string {
 	return l.T("journey.place", "n", l.Number(count))
 }
 
-// Signatures is the count of signatures lc's page was last rendered with:
-// the tally watcher's, which follows the store within a fraction of a
-// second; 0 before the first.
+// Signatures is the count of signatures lc's page shows (or will show
+// once rendered): the tally watcher's, which follows the store within a
+// fraction of a second; 0 before the first.
 func (lc *SigningCampaign) Signatures() int {
-	if lp := lc.Pages.Load(); lp != nil && lp.Regions.t != nil {
-		return lp.Regions.t.Signatures
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	if lc.tally != nil {
+		return lc.tally.Signatures
 	}
 	return 0
 }
