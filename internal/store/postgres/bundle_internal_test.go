@@ -1,0 +1,107 @@
+package postgres
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store/pgtest"
+	"github.com/placard/placard/internal/store/storetest"
+)
+
+// TestBundleRoundTrip: a batch's messages come back from their bundle
+// exactly, only those of the places inserted, in order.
+func TestBundleRoundTrip(t *testing.T) {
+	a, b, c := storetest.Sig("o", "c", "a@example.org"), storetest.Sig("o", "c", "b@example.org"), storetest.Sig("o", "d", "c@example.org")
+	a.Outbox = []signing.Message{storetest.Msg("o", "c", "a@example.org"), {ID: signing.NewMessageID(), Kind: "email", Email: "a@example.org", Org: "o"}}
+	b.Outbox = []signing.Message{storetest.Msg("o", "c", "b@example.org")}
+	c.Outbox = []signing.Message{storetest.Msg("o", "d", "c@example.org")}
+	c.Outbox[0].NotBefore = time.Date(2030, 1, 2, 3, 4, 5, 6000, time.UTC)
+	sigs := []*signing.Signature{a, b, c}
+	order := []int{2, 0, 1} // c at place 1, a at 2, b at 3
+	packed := appendBundle(nil, sigs, order)
+	if len(packed) > bundleSize(sigs) {
+		t.Errorf("bundleSize %d under the %d bytes written", bundleSize(sigs), len(packed))
+	}
+	got, err := readBundle(packed, []int64{1, 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []signing.Message{c.Outbox[0], a.Outbox[0], a.Outbox[1]}
+	want[2].Payload = []byte{}
+	if len(got) != len(want) {
+		t.Fatalf("got %d messages, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if g, w := got[i], want[i]; g.ID != w.ID || g.Kind != w.Kind || g.Target != w.Target || g.Email != w.Email ||
+			g.Org != w.Org || g.Campaign != w.Campaign || string(g.Payload) != string(w.Payload) || !g.NotBefore.Equal(w.NotBefore) {
+			t.Errorf("message %d:\n got %+v\nwant %+v", i, g, w)
+		}
+	}
+}
+
+// TestBundleDamaged: a damaged bundle is an error, never a panic or a
+// message made up.
+func TestBundleDamaged(t *testing.T) {
+	a := storetest.Sig("o", "c", "a@example.org")
+	a.Outbox = []signing.Message{storetest.Msg("o", "c", "a@example.org")}
+	packed := appendBundle(nil, []*signing.Signature{a}, []int{0})
+	for n := range len(packed) {
+		if _, err := readBundle(packed[:n], []int64{1}); err == nil && n > 1 {
+			t.Errorf("a bundle cut to %d of %d bytes was read", n, len(packed))
+		}
+	}
+	bad := slices.Clone(packed)
+	bad[0] = 9
+	if _, err := readBundle(bad, []int64{1}); err == nil {
+		t.Error("a bundle of an unknown version was read")
+	}
+	huge := append([]byte{bundleVersion, 1}, 0xff, 0xff, 0xff, 0xff, 0x0f)
+	if _, err := readBundle(huge, []int64{1}); err == nil {
+		t.Error("a field longer than the bundle was read")
+	}
+}
+
+// TestBundleErasedOnDisk: after an erasure, the table of bundles and its
+// TOAST table are rewritten empty — a bundle is compressed, so its
+// address would not show as plain bytes, but its dead copy would still
+// hold it.
+func TestBundleErasedOnDisk(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, pgtest.DSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var sigs []*signing.Signature
+	for _, e := range []string{"gone@example.org", "other@example.org"} {
+		s := storetest.Sig("o", "c", e)
+		s.Outbox = []signing.Message{storetest.Msg("o", "c", e)}
+		sigs = append(sigs, s)
+	}
+	if _, err := db.AddSignatures(ctx, sigs); err != nil {
+		t.Fatal(err)
+	}
+	size := func() (n int64) {
+		if err := db.pool.QueryRow(ctx, `SELECT pg_relation_size(oid) + coalesce(pg_relation_size(nullif(reltoastrelid, 0)), 0)
+			FROM pg_class WHERE relname = 'outbox_bundles'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if size() == 0 {
+		t.Fatal("signing wrote no bundle")
+	}
+	if _, err := db.Erase(ctx, "gone@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	if n := size(); n != 0 {
+		t.Errorf("after Erase the bundles' table and its TOAST hold %d bytes; want 0 (rewritten)", n)
+	}
+	es, err := db.List(ctx, "")
+	if err != nil || len(es) != 1 || es[0].Email != "other@example.org" {
+		t.Errorf("after Erase the outbox holds %+v, %v; want the other signer's message", es, err)
+	}
+}
