@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -22,44 +23,67 @@ import (
 // messages, so every other part of the outbox sees only rows.
 //
 // The packed form: a version byte (bundleVersion), then per message its
-// signature's place in the batch (as addSQL's ord, from 1) and its fields,
-// each a uvarint length and the bytes: ID, Kind, Target, Email, Org,
-// Campaign, Payload; then NotBefore in microseconds since 1970 as a
-// varint, 0 for at once.
-const bundleVersion = 1
+// signature's place in the batch (as addSQL's ord, from 1) and its
+// fields ID, Kind, Target, Email, Org, Campaign and Payload, each a
+// uvarint and the bytes: the uvarint is the length plus one, or 0 for
+// the same bytes as the previous message's field (a batch's messages
+// mostly share their kind, target, organisation and campaign); then
+// NotBefore in microseconds since 1970 as a varint, 0 for at once.
+// Version 1 wrote every field in full, its uvarint the plain length.
+const bundleVersion = 2
 
 // appendBundle packs the messages of sigs, taken in order (order[j] is
 // the signature at place j+1), onto b.
 func appendBundle(b []byte, sigs []*signing.Signature, order []int) []byte {
 	b = append(b, bundleVersion)
+	var prev *signing.Message
 	for j, i := range order {
 		for k := range sigs[i].Outbox {
 			m := &sigs[i].Outbox[k]
 			b = binary.AppendUvarint(b, uint64(j+1))
-			for _, f := range [...]string{m.ID, m.Kind, m.Target, m.Email, m.Org, m.Campaign} {
-				b = binary.AppendUvarint(b, uint64(len(f)))
-				b = append(b, f...)
+			put := func(v, was string) {
+				if prev != nil && v == was {
+					b = append(b, 0)
+					return
+				}
+				b = binary.AppendUvarint(b, uint64(len(v))+1)
+				b = append(b, v...)
 			}
-			b = binary.AppendUvarint(b, uint64(len(m.Payload)))
-			b = append(b, m.Payload...)
+			var was signing.Message
+			if prev != nil {
+				was = *prev
+			}
+			put(m.ID, was.ID)
+			put(m.Kind, was.Kind)
+			put(m.Target, was.Target)
+			put(m.Email, was.Email)
+			put(m.Org, was.Org)
+			put(m.Campaign, was.Campaign)
+			if prev != nil && bytes.Equal(m.Payload, was.Payload) {
+				b = append(b, 0)
+			} else {
+				b = binary.AppendUvarint(b, uint64(len(m.Payload))+1)
+				b = append(b, m.Payload...)
+			}
 			var nb int64
 			if !m.NotBefore.IsZero() {
 				nb = m.NotBefore.UnixMicro()
 			}
 			b = binary.AppendVarint(b, nb)
+			prev = m
 		}
 	}
 	return b
 }
 
-// bundleSize is about how many bytes appendBundle writes for sigs, so
+// bundleSize is at most how many bytes appendBundle writes for sigs, so
 // its buffer is allocated once.
 func bundleSize(sigs []*signing.Signature) int {
 	n := 1
 	for _, s := range sigs {
 		for k := range s.Outbox {
 			m := &s.Outbox[k]
-			n += 3 + 7 + 10 + len(m.ID) + len(m.Kind) + len(m.Target) + len(m.Email) + len(m.Org) + len(m.Campaign) + len(m.Payload)
+			n += 3 + 7*3 + 10 + len(m.ID) + len(m.Kind) + len(m.Target) + len(m.Email) + len(m.Org) + len(m.Campaign) + len(m.Payload)
 		}
 	}
 	return n
@@ -70,18 +94,32 @@ var errBundle = errors.New("postgres: a bundle of messages is damaged")
 // readBundle unpacks b: the messages of the signatures whose places are
 // in inserted, the others (duplicates, which sent nothing) left out.
 func readBundle(b []byte, inserted []int64) ([]signing.Message, error) {
-	if len(b) == 0 || b[0] != bundleVersion {
+	if len(b) == 0 || b[0] < 1 || b[0] > bundleVersion {
 		return nil, errBundle
 	}
+	v1 := b[0] == 1
 	b = b[1:]
-	field := func() ([]byte, bool) {
+	var fs [7][]byte
+	first := true
+	// field reads the next field into f, reporting false when b is
+	// damaged.
+	field := func(f *[]byte) bool {
 		n, k := binary.Uvarint(b)
-		if k <= 0 || n > uint64(len(b)-k) {
-			return nil, false
+		if k <= 0 {
+			return false
 		}
-		f := b[k : k+int(n)]
-		b = b[k+int(n):]
-		return f, true
+		b = b[k:]
+		if !v1 {
+			if n == 0 {
+				return !first // the previous message's
+			}
+			n--
+		}
+		if n > uint64(len(b)) {
+			return false
+		}
+		*f, b = b[:n], b[n:]
+		return true
 	}
 	var out []signing.Message
 	for len(b) > 0 {
@@ -90,14 +128,12 @@ func readBundle(b []byte, inserted []int64) ([]signing.Message, error) {
 			return nil, errBundle
 		}
 		b = b[k:]
-		var fs [7][]byte
 		for i := range fs {
-			f, ok := field()
-			if !ok {
+			if !field(&fs[i]) {
 				return nil, errBundle
 			}
-			fs[i] = f
 		}
+		first = false
 		nb, k := binary.Varint(b)
 		if k <= 0 {
 			return nil, errBundle

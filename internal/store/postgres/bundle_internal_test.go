@@ -15,7 +15,9 @@ import (
 // exactly, only those of the places inserted, in order.
 func TestBundleRoundTrip(t *testing.T) {
 	a, b, c := storetest.Sig("o", "c", "a@example.org"), storetest.Sig("o", "c", "b@example.org"), storetest.Sig("o", "d", "c@example.org")
-	a.Outbox = []signing.Message{storetest.Msg("o", "c", "a@example.org"), {ID: signing.NewMessageID(), Kind: "email", Email: "a@example.org", Org: "o"}}
+	a.Outbox = []signing.Message{storetest.Msg("o", "c", "a@example.org"), {ID: signing.NewMessageID(), Kind: "email", Email: "a@example.org", Org: "o"},
+		storetest.Msg("o", "c", "a@example.org")}
+	a.Outbox[2].Payload = a.Outbox[0].Payload // the same bytes as the previous but one
 	b.Outbox = []signing.Message{storetest.Msg("o", "c", "b@example.org")}
 	c.Outbox = []signing.Message{storetest.Msg("o", "d", "c@example.org")}
 	c.Outbox[0].NotBefore = time.Date(2030, 1, 2, 3, 4, 5, 6000, time.UTC)
@@ -29,7 +31,7 @@ func TestBundleRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []signing.Message{c.Outbox[0], a.Outbox[0], a.Outbox[1]}
+	want := []signing.Message{c.Outbox[0], a.Outbox[0], a.Outbox[1], a.Outbox[2]}
 	want[2].Payload = []byte{}
 	if len(got) != len(want) {
 		t.Fatalf("got %d messages, want %d", len(got), len(want))
@@ -39,6 +41,20 @@ func TestBundleRoundTrip(t *testing.T) {
 			g.Org != w.Org || g.Campaign != w.Campaign || string(g.Payload) != string(w.Payload) || !g.NotBefore.Equal(w.NotBefore) {
 			t.Errorf("message %d:\n got %+v\nwant %+v", i, g, w)
 		}
+	}
+}
+
+// TestBundleVersion1: a bundle packed before fields could repeat the
+// previous message's is still read.
+func TestBundleVersion1(t *testing.T) {
+	b := []byte{1, 1}
+	for _, f := range []string{"id1", "email", "", "a@example.org", "o", "c", `{"x":1}`} {
+		b = append(append(b, byte(len(f))), f...)
+	}
+	b = append(b, 0)
+	got, err := readBundle(b, []int64{1})
+	if err != nil || len(got) != 1 || got[0].ID != "id1" || got[0].Email != "a@example.org" || string(got[0].Payload) != `{"x":1}` {
+		t.Errorf("version 1 bundle: %+v, %v", got, err)
 	}
 }
 
@@ -57,6 +73,9 @@ func TestBundleDamaged(t *testing.T) {
 	bad[0] = 9
 	if _, err := readBundle(bad, []int64{1}); err == nil {
 		t.Error("a bundle of an unknown version was read")
+	}
+	if _, err := readBundle([]byte{bundleVersion, 1, 0, 1, 1, 1, 1, 1, 1, 0}, []int64{1}); err == nil {
+		t.Error("a first message \"the same as the previous one\" was read")
 	}
 	huge := append([]byte{bundleVersion, 1}, 0xff, 0xff, 0xff, 0xff, 0x0f)
 	if _, err := readBundle(huge, []int64{1}); err == nil {
@@ -103,5 +122,25 @@ func TestBundleErasedOnDisk(t *testing.T) {
 	es, err := db.List(ctx, "")
 	if err != nil || len(es) != 1 || es[0].Email != "other@example.org" {
 		t.Errorf("after Erase the outbox holds %+v, %v; want the other signer's message", es, err)
+	}
+}
+
+// TestBundleArgsAllocs: a batch's messages go to the server in one
+// buffer: packing them allocates per batch, not per message.
+func TestBundleArgsAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocations differ under the race detector")
+	}
+	sigs := make([]*signing.Signature, 64)
+	order := make([]int, len(sigs))
+	for i := range sigs {
+		sigs[i] = storetest.Sig("o", "c", "s@example.org")
+		sigs[i].Outbox = []signing.Message{storetest.Msg("o", "c", "s@example.org")}
+		order[i] = i
+	}
+	args := make([]any, 0, 24)
+	allocs := testing.AllocsPerRun(20, func() { _ = appendOutboxArgs(args, sigs, order) })
+	if allocs > 3 {
+		t.Errorf("packing a batch of %d messages makes %.0f allocations; want at most 3", len(sigs), allocs)
 	}
 }
