@@ -144,3 +144,25 @@ func TestBundleArgsAllocs(t *testing.T) {
 		t.Errorf("packing a batch of %d messages makes %.0f allocations; want at most 3", len(sigs), allocs)
 	}
 }
+
+// TestBundleCompressedWithLZ4: on a server that has lz4, bundles are
+// compressed with it (migration 018), the cheaper of the two.
+func TestBundleCompressedWithLZ4(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, pgtest.DSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.pool.Exec(ctx, `SET default_toast_compression = lz4`); err != nil {
+		t.Skipf("this server has no lz4: %v", err)
+	}
+	var method string
+	if err := db.pool.QueryRow(ctx, `SELECT attcompression::text FROM pg_attribute
+		WHERE attrelid = 'outbox_bundles'::regclass AND attname = 'messages'`).Scan(&method); err != nil {
+		t.Fatal(err)
+	}
+	if method != "l" {
+		t.Errorf("outbox_bundles.messages compression %q; want l (lz4)", method)
+	}
+}

@@ -28,3 +28,12 @@ CREATE TABLE outbox_bundles (
 ALTER TABLE outbox_bundles
 	ALTER COLUMN inserted SET STATISTICS 0,
 	ALTER COLUMN messages SET STATISTICS 0;
+-- lz4 compresses a bundle in about half the time pglz takes, to the same
+-- size, and the signing statement compresses one per batch. A server
+-- built without lz4 (or older than PostgreSQL 14) keeps pglz.
+DO $$
+BEGIN
+	EXECUTE 'ALTER TABLE outbox_bundles ALTER COLUMN messages SET COMPRESSION lz4';
+EXCEPTION WHEN OTHERS THEN
+	NULL;
+END $$;
