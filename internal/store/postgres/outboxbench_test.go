@@ -15,7 +15,10 @@ import (
 // "off" signs without messages; "email" gives every signature its
 // thank-you email, built as the sign handler builds it. Both report the
 // server's CPU and WAL per signature (serverCost), which compare on a
-// loaded machine: run them one after the other.
+// loaded machine: run them one after the other. Measured with a thank-you
+// email per signature, off and email alternating: before bundles
+// (5c09de8) 15.9 → 24.8 server-µs/sig and 700 → 1,253 WAL-B/sig; with
+// bundles 16.1 → 18.2 µs and 700 → 738 B.
 func BenchmarkBatchOutbox(b *testing.B) {
 	for _, withMail := range []bool{false, true} {
 		name := "off"
