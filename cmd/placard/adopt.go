@@ -3,7 +3,9 @@ package main
 import (
 	"crypto/rand"
 	"crypto/sha256"
+	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -18,10 +20,13 @@ import (
 type folderSums map[string][sha256.Size]byte
 
 // sumFolders reads every file under dir and sums each of its entries: the
-// path and bytes of every file below it, in order. An entry holding a link
-// or a file that cannot be read gets a digest of its own that matches
-// nothing, so it is always loaded afresh. Called before loading, so the
-// files loaded are never older than the sums.
+// path, time of last change and bytes of every file below it, in order.
+// An entry holding a link or a file that cannot be read gets a digest of
+// its own that matches nothing, so it is always loaded afresh. Called
+// before loading, so the files loaded are never older than the sums, and
+// again after (settled). The time counts so that a file written while a
+// load read it and written back before the second sum (an edit undone)
+// does not read as unchanged: the load may have read the edit.
 func sumFolders(dir string) folderSums {
 	sums := folderSums{}
 	entries, err := os.ReadDir(dir)
@@ -47,11 +52,6 @@ func hidden(name string) bool { return strings.HasPrefix(name, ".") }
 // sumEntry is the digest of the file or folder at p (see sumFolders).
 func sumEntry(p string) (sum [sha256.Size]byte) {
 	h := sha256.New()
-	unique := func() [sha256.Size]byte {
-		var u [sha256.Size]byte
-		_, _ = rand.Read(u[:])
-		return u
-	}
 	err := filepath.WalkDir(p, func(q string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -68,19 +68,35 @@ func sumEntry(p string) (sum [sha256.Size]byte) {
 		if d.IsDir() {
 			return nil
 		}
-		data, err := os.ReadFile(q)
+		if !d.Type().IsRegular() {
+			return fs.ErrInvalid // a pipe's or a device's bytes may never end
+		}
+		// Read as it streams: a large file the loader never reads (a
+		// video beside the assets) costs no memory of its size.
+		f, err := os.Open(q)
 		if err != nil {
 			return err
+		}
+		defer f.Close()
+		info, err := f.Stat()
+		if err != nil || !info.Mode().IsRegular() {
+			return fs.ErrInvalid
 		}
 		rel, _ := filepath.Rel(p, q)
 		h.Write([]byte(rel))
 		h.Write([]byte{0})
 		var n [8]byte
-		for i, l := 0, uint64(len(data)); i < 8; i, l = i+1, l>>8 {
+		for i, l := 0, uint64(info.Size()); i < 8; i, l = i+1, l>>8 {
 			n[i] = byte(l)
 		}
 		h.Write(n[:])
-		h.Write(data)
+		for i, t := 0, uint64(info.ModTime().UnixNano()); i < 8; i, t = i+1, t>>8 {
+			n[i] = byte(t)
+		}
+		h.Write(n[:])
+		if got, err := io.Copy(h, f); err != nil || got != info.Size() {
+			return fs.ErrInvalid // changed while read: load it afresh
+		}
 		return nil
 	})
 	if err != nil {
@@ -90,13 +106,45 @@ func sumEntry(p string) (sum [sha256.Size]byte) {
 	return sum
 }
 
+// unique is a digest that matches nothing.
+func unique() [sha256.Size]byte {
+	var u [sha256.Size]byte
+	_, _ = rand.Read(u[:])
+	return u
+}
+
+// settled is what to remember of sums, taken of dir before loading it,
+// once the load is done: each entry whose files read differently now (or
+// are gone) gets a digest that matches nothing. The load may have read
+// such an entry's newer bytes; remembered under its older sum, an edit
+// back to the older bytes (an undo, a checkout, a deploy rolled back)
+// would read as no change, and the pages of the newer bytes would stay
+// live. The next reload loads such an entry afresh.
+func settled(dir string, sums folderSums) folderSums {
+	after := sumFolders(dir)
+	var out folderSums
+	for name, s := range sums {
+		if a, ok := after[name]; !ok || a != s {
+			if out == nil {
+				out = maps.Clone(sums)
+			}
+			out[name] = unique()
+		}
+	}
+	if out == nil {
+		return sums
+	}
+	return out
+}
+
 // siteSum sums the entries of sums that are not organisations of site:
 // site.yaml, the site's own files and anything else beside the
-// organisations' folders.
+// organisations' folders — and the assets folder even when it is an
+// organisation's, as site.yaml's logo is read from it all the same.
 func siteSum(sums folderSums, site *campaign.Site) [sha256.Size]byte {
 	names := make([]string, 0, len(sums))
 	for name := range sums {
-		if site.Org(name) == nil {
+		if site.Org(name) == nil || name == siteAssetsDir {
 			names = append(names, name)
 		}
 	}
@@ -112,6 +160,10 @@ func siteSum(sums folderSums, site *campaign.Site) [sha256.Size]byte {
 	h.Sum(sum[:0])
 	return sum
 }
+
+// siteAssetsDir is the folder beside site.yaml holding the site's own
+// files (the campaign loader's name for it).
+const siteAssetsDir = "assets"
 
 // adopt returns next, the site just loaded, with each organisation whose
 // folder reads the same bytes as when prev was loaded (prevSums against

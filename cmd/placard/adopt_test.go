@@ -1,11 +1,16 @@
 package main
 
 import (
+	"fmt"
 	"log/slog"
 	"maps"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/web"
@@ -178,5 +183,159 @@ func TestSumsIgnoreHiddenFiles(t *testing.T) {
 	write("riverside/keep-the-library-open.yaml", "title: Keep it open late\n")
 	if edited := sumFolders(dir); edited["riverside"] == after["riverside"] {
 		t.Error("an edited campaign file left its organisation's sum unchanged")
+	}
+}
+
+// TestReloadEditDuringLoad: an edit that lands while a reload reads the
+// files, then is undone, must not leave the undone words live. The sums
+// are taken before loading, so the load read the edit while the sums
+// remember the bytes before it; the undo made the files read as those
+// sums again, and every later reload saw "no byte changed" and kept
+// serving the edit — a statement an organiser published by mistake and
+// took back stayed on the page. Failed before: the undone title was
+// still served, whether the undo came before or after the load ended.
+func TestReloadEditDuringLoad(t *testing.T) {
+	for _, undoWhileLoading := range []bool{false, true} {
+		t.Run(fmt.Sprintf("undone while loading %v", undoWhileLoading), func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.CopyFS(dir, os.DirFS("../../campaigns")); err != nil {
+				t.Fatal(err)
+			}
+			file := filepath.Join(dir, "shared-shore", "keep-the-library-open-late.yaml")
+			original, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			loaded, problems := campaign.Load(dir)
+			if problems.HasErrors() {
+				t.Fatal(problems.Errors())
+			}
+			srv, err := web.New(web.Config{BaseURL: "https://act.example.org"}, loaded)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rl := &reloader{dir: dir, log: slog.New(slog.DiscardHandler), sums: sumFolders(dir), srv: srv}
+			rl.site.Store(loaded)
+			title := func() string {
+				return rl.site.Load().Org("shared-shore").Campaign("keep-the-library-open-late").Title
+			}
+			before := title()
+			// Each save is a write with a time of its own, as an editor's.
+			saved := time.Now()
+			save := func(text []byte) {
+				t.Helper()
+				saved = saved.Add(time.Second)
+				if err := os.WriteFile(file, text, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Chtimes(file, saved, saved); err != nil {
+					t.Fatal(err)
+				}
+			}
+			undo := func() { save(append(slices.Clip(original), "\n# an earlier save\n"...)) }
+
+			// The organiser's slip, saved while a reload (asked for by an
+			// earlier save) is reading the files.
+			undo()
+			slip := strings.Replace(string(original), "en: Keep the Shore Library open in the evenings", "en: A NAME THAT MUST NOT BE SHOWN", 1)
+			rl.load = func(dir string, o campaign.LoadOptions) (*campaign.Site, campaign.Problems) {
+				save([]byte(slip + "\n# an earlier save\n"))
+				s, p := campaign.LoadWith(dir, o)
+				if undoWhileLoading {
+					undo()
+				}
+				return s, p
+			}
+			_ = rl.reload("test")
+			rl.load = nil
+			if !undoWhileLoading {
+				undo()
+			}
+			if !rl.reload("test") {
+				t.Fatal("the reload after the undo failed")
+			}
+			if got := title(); got != before {
+				t.Errorf("after the undo the campaign's title is %q; want %q as the file says", got, before)
+			}
+		})
+	}
+}
+
+// TestSumsStream: summing the campaigns folder streams each file: a large
+// file the loader never reads (a video beside the assets) was read whole
+// into memory at every reload. Failed before: 64 MB allocated.
+func TestSumsStream(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "riverside", "assets"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "riverside", "org.yaml"), []byte("name: Riverside\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	big, err := os.Create(filepath.Join(dir, "riverside", "assets", "film.mp4"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const size = 64 << 20
+	if err := big.Truncate(size); err != nil { // sparse: nothing written
+		t.Fatal(err)
+	}
+	big.Close()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	sums := sumFolders(dir)
+	runtime.ReadMemStats(&after)
+	if got := after.TotalAlloc - before.TotalAlloc; got > size/4 {
+		t.Errorf("summing a folder with a %d MB file allocated %d MB", size>>20, got>>20)
+	}
+	if again := sumFolders(dir); again["riverside"] != sums["riverside"] {
+		t.Error("the same files summed differently")
+	}
+
+}
+
+// TestAdoptSiteLogoInAnOrgsFolder: site.yaml's logo is read from the assets
+// folder beside it even when that folder is an organisation's (it holds
+// an org.yaml). A new logo there changed only that organisation's sum, so
+// the reload kept the site's settings loaded before, and the old logo with
+// them. Failed before: the site kept the old logo's bytes.
+func TestAdoptSiteLogoInAnOrgsFolder(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	logo := func(w string) string {
+		return `<svg xmlns="http://www.w3.org/2000/svg" width="` + w + `" height="10"><rect width="10" height="10"/></svg>`
+	}
+	load := func() (*campaign.Site, folderSums) {
+		t.Helper()
+		sums := sumFolders(dir)
+		s, problems := campaign.Load(dir)
+		if problems.HasErrors() {
+			t.Fatal(problems.Errors())
+		}
+		return s, sums
+	}
+	write("site.yaml", "name: Site\nlogo:\n  src: assets/logo.svg\n  alt: The site\n")
+	write("assets/org.yaml", "name: Assets\n")
+	write("assets/logo.svg", logo("10"))
+	write("riverside/org.yaml", "name: Riverside\n")
+	first, firstSums := load()
+	write("assets/logo.svg", logo("20"))
+	next, nextSums := load()
+	got := adopt(first, firstSums, next, nextSums)
+	if a := got.Config.Logo.Asset; a == nil || a.Width != 20 {
+		w := 0
+		if a != nil {
+			w = a.Width
+		}
+		t.Errorf("after a new logo the site's logo is %d wide; want the new one, 20 wide", w)
 	}
 }

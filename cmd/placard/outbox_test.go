@@ -22,7 +22,7 @@ import (
 )
 
 // hookSecret is the webhook secret the test organisation's secret_env
-// names (PLACARD_ORG_BAY_RUNNERS_HOOK_SECRET).
+// names (PLACARD_ORG_BAY_RUNNERS__HOOK_SECRET).
 const hookSecret = "whsec_dGVzdC13ZWJob29rLXNlY3JldC0xMjM0NTY3ODkw"
 
 // hookReceiver is an organisation's webhook receiver on loopback: it
@@ -106,7 +106,7 @@ func webhookCampaigns(t *testing.T, url string) string {
 			return err
 		}
 		if rel == filepath.Join("bay-runners", "org.yaml") {
-			b = append(b, "webhooks:\n  - url: "+url+"/placard\n    secret_env: PLACARD_ORG_BAY_RUNNERS_HOOK_SECRET\n    events: [signature.created]\n"...)
+			b = append(b, "webhooks:\n  - url: "+url+"/placard\n    secret_env: PLACARD_ORG_BAY_RUNNERS__HOOK_SECRET\n    events: [signature.created]\n"...)
 		}
 		return os.WriteFile(filepath.Join(dir, rel), b, 0o644)
 	})
@@ -124,7 +124,7 @@ func TestWebhookDelivered(t *testing.T) {
 	r := newHookReceiver(t)
 	dir := webhookCampaigns(t, r.srv.URL)
 	db := sqliteDB(t)
-	base, logs := startSigningServeEnv(t, map[string]string{"PLACARD_ORG_BAY_RUNNERS_HOOK_SECRET": hookSecret}, dir, db, "--dev")
+	base, logs := startSigningServeEnv(t, map[string]string{"PLACARD_ORG_BAY_RUNNERS__HOOK_SECRET": hookSecret}, dir, db, "--dev")
 	f := loadForm(t, base, petitionRef)
 	wantSigned(t, base, f, f.with(map[string]string{"name": "Hana Webhook", "email": "hana@example.org", "consent": "yes", "postcode": "E1 6AN"}), petitionRef, "signed")
 	eventually(t, "the webhook receiver got the signature", func() bool { return len(r.ids("hana@example.org")) > 0 })
@@ -246,7 +246,7 @@ func TestWebhooksSurviveKill(t *testing.T) {
 func webhookCrash(t *testing.T, bin, db string) {
 	r := newHookReceiver(t)
 	dir := webhookCampaigns(t, r.srv.URL)
-	env := []string{"PLACARD_ORG_BAY_RUNNERS_HOOK_SECRET=" + hookSecret, "PLACARD_OUTBOX_LEASE=2s", "PLACARD_OUTBOX_FIRST_RETRY=1s",
+	env := []string{"PLACARD_ORG_BAY_RUNNERS__HOOK_SECRET=" + hookSecret, "PLACARD_OUTBOX_LEASE=2s", "PLACARD_OUTBOX_FIRST_RETRY=1s",
 		// Deliveries yield to the burst below for at most this long, so
 		// some are in flight at the kill.
 		"PLACARD_OUTBOX_MAX_YIELD=1s"}

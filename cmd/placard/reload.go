@@ -38,6 +38,8 @@ type reloader struct {
 
 	// opts are --secret-env's names (secretenv.go).
 	opts campaign.LoadOptions
+	// load is campaign.LoadWith; tests change files while it runs.
+	load func(dir string, o campaign.LoadOptions) (*campaign.Site, campaign.Problems)
 }
 
 // reload loads and swaps in the site; why names what asked, for the log.
@@ -87,7 +89,11 @@ func (rl *reloader) loadAndSwap(why string) bool {
 		rl.log.Info("reloaded", "reason", why, "campaigns", rl.dir, "organisations", orgs, "campaign_pages", camps, "unchanged", true)
 		return true
 	}
-	site, problems := campaign.LoadWith(rl.dir, rl.opts)
+	load := rl.load
+	if load == nil {
+		load = campaign.LoadWith
+	}
+	site, problems := load(rl.dir, rl.opts)
 	if problems.HasErrors() {
 		for _, p := range problems.Errors() {
 			rl.log.Warn(p.String())
@@ -108,7 +114,7 @@ func (rl *reloader) loadAndSwap(why string) bool {
 		return false
 	}
 	rl.site.Store(site)
-	rl.sums = sums
+	rl.sums = settled(rl.dir, sums) // a file changed while loading is loaded again next time
 	orgs, camps := siteCounts(site)
 	rl.log.Info("reloaded", "reason", why, "campaigns", rl.dir, "organisations", orgs, "campaign_pages", camps)
 	return true

@@ -9,7 +9,7 @@ import (
 )
 
 // TestCheckSecretEnv: an org.yaml naming a variable of the server's that
-// is not the organisation's own (PLACARD_ORG_QUIET_LEAGUE_…) is refused at
+// is not the organisation's own (PLACARD_ORG_QUIET_LEAGUE__…) is refused at
 // its line and column with the fix, unless the operator lists it with
 // --secret-env or PLACARD_SECRET_ENV; the list itself refuses Placard's own
 // settings.
@@ -21,11 +21,11 @@ func TestCheckSecretEnv(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.WriteString("osdi:\n  url: https://collector.example.net/s\n  api_key_env: AWS_SECRET_ACCESS_KEY\n" +
-		"webhooks:\n  - url: https://crm.example.org/h\n    secret_env: PLACARD_ORG_QUIET_LEAGUE_HOOK\n    events: [signature.created]\n")
+		"webhooks:\n  - url: https://crm.example.org/h\n    secret_env: PLACARD_ORG_QUIET_LEAGUE__HOOK\n    events: [signature.created]\n")
 	f.Close()
 	var stdout, stderr strings.Builder
 	err = run(context.Background(), []string{"check", dir}, env(nil), &stdout, &stderr)
-	want := org + ":6:16: 'api_key_env' names AWS_SECRET_ACCESS_KEY, which is not one of this organisation's variables, so placard serve will not read it — rename the variable to start with PLACARD_ORG_QUIET_LEAGUE_, such as PLACARD_ORG_QUIET_LEAGUE_AN_KEY (or the server's operator allows this name with placard serve --secret-env AWS_SECRET_ACCESS_KEY)"
+	want := org + ":6:16: 'api_key_env' names AWS_SECRET_ACCESS_KEY, which is not one of this organisation's variables, so placard serve will not read it — rename the variable to start with PLACARD_ORG_QUIET_LEAGUE__, such as PLACARD_ORG_QUIET_LEAGUE__AN_KEY (or the server's operator allows this name with placard serve --secret-env AWS_SECRET_ACCESS_KEY)"
 	if exitCode(err) != 1 || !strings.Contains(stderr.String(), want) {
 		t.Errorf("check: exit %d, stderr:\n%s\nwant the line\n%s", exitCode(err), stderr.String(), want)
 	}

@@ -69,7 +69,7 @@ type serveConfig struct {
 	webhooksAllowPrivate bool
 	getenv               func(string) string
 	// load holds --secret-env, the variables any org.yaml may name
-	// besides its own PLACARD_ORG_<SLUG>_… (secretenv.go).
+	// besides its own PLACARD_ORG_<SLUG>__… (secretenv.go).
 	load campaign.LoadOptions
 }
 

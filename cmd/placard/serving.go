@@ -92,7 +92,7 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 	// The reloader's server is set below, before any request arrives.
 	rl := &reloader{dir: c.campaigns, opts: c.load, log: log}
 	if !startProblems.HasErrors() {
-		rl.sums = sums
+		rl.sums = settled(c.campaigns, sums) // adopt.go
 	}
 	admin, err := c.console(base, log, st, deliveries, func() *web.Server { return srv }, rl.reload) // serve_admin.go
 	if err != nil {

@@ -323,14 +323,14 @@ type Person struct {
 }
 
 // Webhook is one address Placard calls when something happens to a signature: webhooks:
-// [{url: https://crm.example.org/placard, secret_env: PLACARD_ORG_NORTHGATE_WEBHOOK_SECRET, events:
+// [{url: https://crm.example.org/placard, secret_env: PLACARD_ORG_NORTHGATE__WEBHOOK_SECRET, events:
 // [signature.created]}].
 type Webhook struct {
 	// URL is where the events are sent, a full https:// address.
 	URL string `yaml:"url"`
 	// SecretEnv is the name of the environment variable holding the secret that signs every
-	// call, such as PLACARD_ORG_NORTHGATE_WEBHOOK_SECRET: it starts with PLACARD_ORG_ and the
-	// organisation's folder name, unless the server's operator allows it with --secret-env. The
+	// call, such as PLACARD_ORG_NORTHGATE__WEBHOOK_SECRET: it starts with PLACARD_ORG_ and the
+	// organisation's folder name followed by two underscores, unless the server's operator allows it with --secret-env. The
 	// secret itself never goes in a file.
 	SecretEnv string `yaml:"secret_env"`
 	// Events lists what to send: signature.created, signature.confirmed, signature.erased.
@@ -338,13 +338,13 @@ type Webhook struct {
 }
 
 // OSDI is an Action Network (OSDI) endpoint that receives each confirmed signature: osdi: {url:
-// https://actionnetwork.org/api/v2/petitions/…/signatures, api_key_env: PLACARD_ORG_NORTHGATE_AN_KEY}.
+// https://actionnetwork.org/api/v2/petitions/…/signatures, api_key_env: PLACARD_ORG_NORTHGATE__AN_KEY}.
 type OSDI struct {
 	// URL is the petition's record signature helper address, a full https:// address ending in
 	// /signatures.
 	URL string `yaml:"url"`
 	// APIKeyEnv is the name of the environment variable holding the API key, such as
-	// PLACARD_ORG_NORTHGATE_AN_KEY: it starts with PLACARD_ORG_ and the organisation's folder
+	// PLACARD_ORG_NORTHGATE__AN_KEY: it starts with PLACARD_ORG_ and the organisation's folder
 	// name, unless the server's operator allows it with --secret-env. The key itself never goes
 	// in a file.
 	APIKeyEnv string `yaml:"api_key_env"`

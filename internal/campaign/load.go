@@ -34,7 +34,7 @@ func Load(dir string) (*Site, Problems) {
 // accepts.
 type LoadOptions struct {
 	// SecretEnv lists the environment variables, beyond each
-	// organisation's own PLACARD_ORG_<SLUG>_…, that an org.yaml may name as
+	// organisation's own PLACARD_ORG_<SLUG>__…, that an org.yaml may name as
 	// a webhook's secret_env or its OSDI api_key_env (placard serve
 	// --secret-env, PLACARD_SECRET_ENV). See SecretEnvAllowed.
 	SecretEnv []string

@@ -8,7 +8,7 @@ import (
 	"github.com/placard/placard/internal/campaign"
 )
 
-// TestSecretEnvAllowed: an org.yaml may name its own PLACARD_ORG_<SLUG>_…
+// TestSecretEnvAllowed: an org.yaml may name its own PLACARD_ORG_<SLUG>__…
 // variables and the operator's allow-list, never any other variable of the
 // server's (the OSDI key is sent as it is to the address beside it).
 func TestSecretEnvAllowed(t *testing.T) {
@@ -17,16 +17,24 @@ func TestSecretEnvAllowed(t *testing.T) {
 		slug, name string
 		want       bool
 	}{
-		{"northgate", "PLACARD_ORG_NORTHGATE_AN_KEY", true},
-		{"north-gate", "PLACARD_ORG_NORTH_GATE_AN_KEY", true},
-		{"northgate", "PLACARD_ORG_NORTHGATE_", false},
-		{"northgate", "PLACARD_ORG_SOUTH_AN_KEY", false},
+		{"northgate", "PLACARD_ORG_NORTHGATE__AN_KEY", true},
+		{"north-gate", "PLACARD_ORG_NORTH_GATE__AN_KEY", true},
+		{"northgate", "PLACARD_ORG_NORTHGATE__", false},
+		{"northgate", "PLACARD_ORG_SOUTH__AN_KEY", false},
 		{"northgate", "AWS_SECRET_ACCESS_KEY", false},
 		{"northgate", "DATABASE_URL", false},
 		{"northgate", "PLACARD_SMTP", false},
 		{"northgate", "CRM_SHARED_SECRET", true},
 		{"", "PLACARD_ORG__X", false},
 		{"northgate", "placard_org_northgate_x", false},
+		// The slug ends at the first double underscore, so no name is
+		// two organisations' own: north cannot name north-gate's key
+		// (nor, once north-gate has left the site, a variable of its
+		// still set), and a single underscore names no one's.
+		{"north", "PLACARD_ORG_NORTH_GATE__AN_KEY", false},
+		{"north", "PLACARD_ORG_NORTH__GATE_AN_KEY", true},
+		{"north-gate", "PLACARD_ORG_NORTH__GATE_AN_KEY", false},
+		{"northgate", "PLACARD_ORG_NORTHGATE_AN_KEY", false},
 	} {
 		if got := campaign.SecretEnvAllowed(c.slug, c.name, allow); got != c.want {
 			t.Errorf("SecretEnvAllowed(%q, %q) = %v, want %v", c.slug, c.name, got, c.want)
@@ -44,7 +52,7 @@ func TestParseSecretEnv(t *testing.T) {
 	if err != nil || strings.Join(got, " ") != "CRM_SECRET AN_KEY" {
 		t.Errorf("got %q, %v", got, err)
 	}
-	for _, bad := range []string{"PLACARD_SMTP", "PLACARD_ORG_X_KEY", "lower", "A-B"} {
+	for _, bad := range []string{"PLACARD_SMTP", "PLACARD_ORG_X__KEY", "lower", "A-B"} {
 		if _, err := campaign.ParseSecretEnv(bad); err == nil {
 			t.Errorf("%s: accepted", bad)
 		}

@@ -148,10 +148,6 @@ func (l *loader) checkSecretNames() {
 			if !SecretEnvAllowed(o.Slug, name, l.opts.SecretEnv) {
 				return // refused where it is written (envName)
 			}
-			if other := l.envOwner(name); other != "" && other != o.Slug && !slices.Contains(l.opts.SecretEnv, name) {
-				c.errorf(c.at(ptr), "'%s' names %s, which starts with %s and so is organisation %s's variable — choose another name starting with %s, such as %sWEBHOOK_SECRET", key, name, OrgEnvPrefix(other), other, OrgEnvPrefix(o.Slug), OrgEnvPrefix(o.Slug))
-				return
-			}
 			uses[name] = append(uses[name], use{c, ptr, key})
 			if orgsOf[name] == nil {
 				orgsOf[name] = map[string]bool{}
@@ -183,21 +179,6 @@ func (l *loader) checkSecretNames() {
 	}
 }
 
-// envOwner is the organisation whose own variables (OrgEnvPrefix) include
-// name, the one with the longest prefix when several match (north and
-// north-gate both match PLACARD_ORG_NORTH_GATE_KEY: it is north-gate's), or
-// "" for none.
-func (l *loader) envOwner(name string) string {
-	owner := ""
-	for _, of := range l.orgs {
-		slug := of.org.Slug
-		if p := OrgEnvPrefix(slug); strings.HasPrefix(name, p) && len(name) > len(p) && len(slug) > len(owner) {
-			owner = slug
-		}
-	}
-	return owner
-}
-
 // envPrefix is an organisation's slug as the start of a variable's name.
 func envPrefix(slug string) string {
 	return strings.ToUpper(strings.ReplaceAll(slug, "-", "_"))
@@ -206,7 +187,7 @@ func envPrefix(slug string) string {
 // ReservedEnv reports whether name is one of Placard's own settings
 // (PLACARD_…: the installation's secret, the SMTP server's and the
 // database's addresses with their passwords), other than an organisation's
-// own PLACARD_ORG_<SLUG>_… variables. An organisation's org.yaml — which its
+// own PLACARD_ORG_<SLUG>__… variables. An organisation's org.yaml — which its
 // organisers may edit in the console — may not name one as a webhook's
 // secret or an OSDI API key: the OSDI key is sent as it is to an address
 // the same file chooses.
@@ -220,9 +201,9 @@ const orgEnvStart = "PLACARD_ORG_"
 
 // OrgEnvPrefix is how the names of the organisation's own environment
 // variables start: PLACARD_ORG_, its slug in capitals with hyphens as
-// underscores, and an underscore (northgate: PLACARD_ORG_NORTHGATE_).
+// underscores, and an underscore (northgate: PLACARD_ORG_NORTHGATE__).
 func OrgEnvPrefix(slug string) string {
-	return orgEnvStart + envPrefix(slug) + "_"
+	return orgEnvStart + envPrefix(slug) + "__"
 }
 
 // SecretEnvAllowed reports whether organisation slug's org.yaml may name the
@@ -233,7 +214,7 @@ func OrgEnvPrefix(slug string) string {
 // provider's key — could otherwise be sent to an address the same file
 // chooses. Placard's own settings are refused even when listed. Load also
 // refuses a name of the organisation's own that is another organisation's
-// (slug north naming PLACARD_ORG_NORTH_GATE_…, when north-gate exists).
+// (slug north naming PLACARD_ORG_NORTH_GATE__…, when north-gate exists).
 func SecretEnvAllowed(slug, name string, allow []string) bool {
 	name = strings.TrimSpace(name)
 	if !envName.MatchString(name) {

@@ -118,31 +118,24 @@ func (r *Renderer) RenderContact(p ContactPayload, id string) (Message, error) {
 	return m, nil
 }
 
-// deliverContact sends a contact email. Messages to the supporter stop at
-// the organisation's suppression list like every other; the message to
-// the decision-maker does not (it is not the organisation writing to them).
-func (d *Deliverer) deliverContact(ctx context.Context, p ContactPayload, id string) error {
+// prepareContact writes a contact email for DeliverBatch to send with the
+// rest of its batch (send false: nothing to send). Messages to the
+// supporter stop at the organisation's suppression list like every other;
+// the message to the decision-maker does not (it is not the organisation
+// writing to them).
+func (d *Deliverer) prepareContact(ctx context.Context, p ContactPayload, id string) (Message, bool, error) {
 	if p.Template != TemplateContactTarget && d.Suppressed != nil {
 		off, err := d.Suppressed(ctx, p.Org, p.To)
 		if err != nil {
-			return err
+			return Message{}, false, err
 		}
 		if off {
-			return nil
+			return Message{}, false, nil
 		}
 	}
 	msg, err := d.Renderer.RenderContact(p, id)
-	if errors.Is(err, ErrGone) {
-		return outbox.Permanent(err)
-	}
 	if err != nil {
-		return outbox.Permanent(err)
+		return Message{}, false, outbox.Permanent(err)
 	}
-	if err := d.Sender.Send(ctx, msg); err != nil {
-		if IsPermanent(err) {
-			return outbox.Permanent(err)
-		}
-		return err
-	}
-	return nil
+	return msg, true, nil
 }

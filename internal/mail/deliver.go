@@ -110,11 +110,10 @@ func sendSpread(ctx context.Context, many ManySending, ms []Message, conns int) 
 }
 
 // prepare reads m and writes the email it sends. It reports send false
-// when there is nothing to send: the address unsubscribed, or m was a
-// message to a campaign's target, which it has sent itself.
+// when there is nothing to send: the address unsubscribed.
 func (d *Deliverer) prepare(ctx context.Context, m signing.Message) (Message, bool, error) {
 	if cp, ok := decodeContact(m.Payload); ok {
-		return Message{}, false, d.deliverContact(ctx, cp, m.ID) // contact.go
+		return d.prepareContact(ctx, cp, m.ID) // contact.go
 	}
 	p, err := decodeMessage(m)
 	if err != nil {

@@ -99,6 +99,10 @@ func (s *Sender) SendMany(ctx context.Context, ms []Message) []error {
 		}
 	}()
 	for i, m := range ms {
+		if err := ctx.Err(); err != nil {
+			errs[i] = err // not begun: tried again
+			continue
+		}
 		if err := s.pace.wait(ctx); err != nil {
 			errs[i] = err
 			continue
@@ -122,7 +126,10 @@ func (s *Sender) SendMany(ctx context.Context, ms []Message) []error {
 				return errs
 			}
 		}
-		if err := c.SendWithSMTPClient(conn, msg); err != nil {
+		// A message the server accepted (250 after its DATA) is sent,
+		// even when the RSET go-mail sends after it fails: reported as
+		// failed, it would be sent again.
+		if err := c.SendWithSMTPClient(conn, msg); err != nil && !msg.IsDelivered() {
 			errs[i] = classify(err)
 		}
 	}

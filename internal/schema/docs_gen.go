@@ -19,7 +19,7 @@ var typeDocs = map[string]string{
 	"Listen":        "Listen points supporters at voices to hear or read: audio, video, podcasts, statements.",
 	"MediaItem":     "MediaItem is a recording or statement to listen to, watch or read. Placard links to it; it never embeds another site's player.",
 	"Member":        "Member is an organisation in a directory: a coalition member or partner to contact or join.",
-	"OSDI":          "OSDI is an Action Network (OSDI) endpoint that receives each confirmed signature: osdi: {url: https://actionnetwork.org/api/v2/petitions/…/signatures, api_key_env: PLACARD_ORG_NORTHGATE_AN_KEY}.",
+	"OSDI":          "OSDI is an Action Network (OSDI) endpoint that receives each confirmed signature: osdi: {url: https://actionnetwork.org/api/v2/petitions/…/signatures, api_key_env: PLACARD_ORG_NORTHGATE__AN_KEY}.",
 	"Org":           "Org is an organisation, read from campaigns/<slug>/org.yaml.",
 	"Person":        "Person is someone to contact, such as a media contact.",
 	"Petition":      "Petition is a petition to a decision-maker.",
@@ -36,7 +36,7 @@ var typeDocs = map[string]string{
 	"Statement":     "Statement is a press statement.",
 	"Target":        "Target is a decision-maker to call or email.",
 	"TargetFilter":  "TargetFilter picks targets by role, party or district; case is ignored.",
-	"Webhook":       "Webhook is one address Placard calls when something happens to a signature: webhooks: [{url: https://crm.example.org/placard, secret_env: PLACARD_ORG_NORTHGATE_WEBHOOK_SECRET, events: [signature.created]}].",
+	"Webhook":       "Webhook is one address Placard calls when something happens to a signature: webhooks: [{url: https://crm.example.org/placard, secret_env: PLACARD_ORG_NORTHGATE__WEBHOOK_SECRET, events: [signature.created]}].",
 }
 
 // fieldDocs holds the doc comment of each setting, keyed Type.Field.
@@ -109,7 +109,7 @@ var fieldDocs = map[string]string{
 	"Member.Link":                    "The organisation's website.",
 	"Member.Name":                    "The organisation's name.",
 	"Member.Region":                  "Where the organisation works, used to group the directory.",
-	"OSDI.APIKeyEnv":                 "The name of the environment variable holding the API key, such as PLACARD_ORG_NORTHGATE_AN_KEY: it starts with PLACARD_ORG_ and the organisation's folder name, unless the server's operator allows it with --secret-env. The key itself never goes in a file.",
+	"OSDI.APIKeyEnv":                 "The name of the environment variable holding the API key, such as PLACARD_ORG_NORTHGATE__AN_KEY: it starts with PLACARD_ORG_ and the organisation's folder name, unless the server's operator allows it with --secret-env. The key itself never goes in a file.",
 	"OSDI.URL":                       "The petition's record signature helper address, a full https:// address ending in /signatures.",
 	"Org.About":                      "The organisation's boilerplate, in Markdown: who you are, what you do.",
 	"Org.Colours":                    "The brand colours used for buttons and accents.",
@@ -189,6 +189,6 @@ var fieldDocs = map[string]string{
 	"TargetFilter.Party":             "party keeps targets of this party.",
 	"TargetFilter.Role":              "role keeps targets whose role contains this word, such as senator.",
 	"Webhook.Events":                 "events lists what to send: signature.created, signature.confirmed, signature.erased.",
-	"Webhook.SecretEnv":              "The name of the environment variable holding the secret that signs every call, such as PLACARD_ORG_NORTHGATE_WEBHOOK_SECRET: it starts with PLACARD_ORG_ and the organisation's folder name, unless the server's operator allows it with --secret-env. The secret itself never goes in a file.",
+	"Webhook.SecretEnv":              "The name of the environment variable holding the secret that signs every call, such as PLACARD_ORG_NORTHGATE__WEBHOOK_SECRET: it starts with PLACARD_ORG_ and the organisation's folder name followed by two underscores, unless the server's operator allows it with --secret-env. The secret itself never goes in a file.",
 	"Webhook.URL":                    "Where the events are sent, a full https:// address.",
 }

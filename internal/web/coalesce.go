@@ -60,8 +60,12 @@ type coalescingConn struct {
 }
 
 // maxHeld bounds what one response may hold; past it the bytes are sent
-// as they come.
-const maxHeld = 64 << 10
+// as they come. A held response stays in memory until the client has
+// taken it (up to the write timeout), so a crowd of slow readers holds
+// maxHeld each: 16 KB covers every gzipped page with its headers (6–10 KB)
+// and keeps that at what one pooled buffer already takes, where 64 KB let
+// a large plain page hold four times more per connection.
+const maxHeld = 16 << 10
 
 // heldBufs are the buffers of responses being held, shared by every
 // connection: a connection holds one only while it writes a page.

@@ -223,3 +223,39 @@ func TestCoalescedConcurrent(t *testing.T) {
 		<-done
 	}
 }
+
+// sinkConn is a connection that keeps what is written to it.
+type sinkConn struct {
+	net.Conn
+	sent bytes.Buffer
+}
+
+func (c *sinkConn) Write(p []byte) (int, error) { return c.sent.Write(p) }
+
+// TestHeldBounded: a response larger than maxHeld is not held whole — at
+// no time does a connection hold more than 16 KB — and its bytes still
+// leave in order. A slow reader keeps what is held until it has read it,
+// so what one connection may hold is what a crowd of them multiplies.
+func TestHeldBounded(t *testing.T) {
+	sink := &sinkConn{}
+	c := &coalescingConn{Conn: sink}
+	c.hold()
+	var want bytes.Buffer
+	chunk := bytes.Repeat([]byte("x"), 4<<10)
+	for i := range 12 {
+		chunk[0] = byte('a' + i)
+		if _, err := c.Write(chunk); err != nil {
+			t.Fatal(err)
+		}
+		want.Write(chunk)
+		if c.held != nil && len(*c.held) > 16<<10 {
+			t.Fatalf("after %d KB written, the connection holds %d bytes: want at most 16 KB", (i+1)*4, len(*c.held))
+		}
+	}
+	if err := c.release(); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(sink.sent.Bytes(), want.Bytes()) {
+		t.Fatalf("sent %d bytes, not the %d written in order", sink.sent.Len(), want.Len())
+	}
+}

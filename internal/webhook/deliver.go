@@ -94,7 +94,7 @@ type Deliverer struct {
 	// organisation.
 	Getenv func(string) string
 	// SecretEnv is the operator's list of variables any organisation may
-	// name besides its own PLACARD_ORG_<SLUG>_… (--secret-env).
+	// name besides its own PLACARD_ORG_<SLUG>__… (--secret-env).
 	SecretEnv []string
 	// Now is the clock for webhook-timestamp (time.Now).
 	Now func() time.Time

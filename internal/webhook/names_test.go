@@ -15,11 +15,11 @@ import (
 func TestNamesAsTyped(t *testing.T) {
 	s := site(t, `webhooks:
   - url: https://crm.example.org/all
-    secret_env: PLACARD_ORG_NORTH_B_SECRET
+    secret_env: PLACARD_ORG_NORTH__B_SECRET
     events: [signature.created]
 osdi:
   url: https://actionnetwork.org/api/v2/petitions/abc/signatures
-  api_key_env: PLACARD_ORG_NORTH_AN_KEY
+  api_key_env: PLACARD_ORG_NORTH__AN_KEY
 `)
 	in := sig()
 	in.Name, in.GivenName, in.FamilyName = "María José García López", "María José", "García López"

@@ -68,17 +68,17 @@ func TestNoEndpointsNoMessagesNoAllocations(t *testing.T) {
 func TestMessages(t *testing.T) {
 	s := site(t, `webhooks:
   - url: https://crm.example.org/created
-    secret_env: PLACARD_ORG_NORTH_A_SECRET
+    secret_env: PLACARD_ORG_NORTH__A_SECRET
     events: [signature.created]
   - url: https://crm.example.org/all
-    secret_env: PLACARD_ORG_NORTH_B_SECRET
+    secret_env: PLACARD_ORG_NORTH__B_SECRET
     events: [signature.created, signature.confirmed, signature.erased]
   - url: https://crm.example.org/confirmed
-    secret_env: PLACARD_ORG_NORTH_C_SECRET
+    secret_env: PLACARD_ORG_NORTH__C_SECRET
     events: [signature.confirmed]
 osdi:
   url: https://actionnetwork.org/api/v2/petitions/abc/signatures
-  api_key_env: PLACARD_ORG_NORTH_AN_KEY
+  api_key_env: PLACARD_ORG_NORTH__AN_KEY
 `)
 	o, c := s.Org("north"), s.Campaign("north", "rent")
 	msgs := webhook.Messages(o, c, sig(), webhook.Occasion{Event: campaign.EventSignatureCreated, Final: true, At: at, BaseURL: "https://sign.example.org/"})
@@ -178,9 +178,9 @@ func deliverer(t *testing.T, s *campaign.Site, p webhook.Policy, env map[string]
 
 func TestDeliverSignsAndReceiverVerifies(t *testing.T) {
 	r := newReceiver(t, "whsec_c2VjcmV0LWtleS1mb3ItdGVzdHM=")
-	s := site(t, "webhooks:\n  - url: "+r.srv.URL+"/hook\n    secret_env: PLACARD_ORG_NORTH_HOOK_SECRET\n    events: [signature.created]\n")
+	s := site(t, "webhooks:\n  - url: "+r.srv.URL+"/hook\n    secret_env: PLACARD_ORG_NORTH__HOOK_SECRET\n    events: [signature.created]\n")
 	p := webhook.Policy{AllowLoopback: true, RootCAs: poolOf(r.srv)}
-	d := deliverer(t, s, p, map[string]string{"PLACARD_ORG_NORTH_HOOK_SECRET": "whsec_c2VjcmV0LWtleS1mb3ItdGVzdHM="})
+	d := deliverer(t, s, p, map[string]string{"PLACARD_ORG_NORTH__HOOK_SECRET": "whsec_c2VjcmV0LWtleS1mb3ItdGVzdHM="})
 	msgs := webhook.Messages(s.Org("north"), s.Campaign("north", "rent"), sig(), webhook.Occasion{Event: "signature.created", Final: true, At: at})
 	if len(msgs) != 1 {
 		t.Fatalf("got %d messages, want 1", len(msgs))
@@ -204,7 +204,7 @@ func TestDeliverSignsAndReceiverVerifies(t *testing.T) {
 		t.Error("Verify accepted a tampered body")
 	}
 	// The wrong secret on the sender's side: refused for good (401).
-	d2 := deliverer(t, s, p, map[string]string{"PLACARD_ORG_NORTH_HOOK_SECRET": "not the secret"})
+	d2 := deliverer(t, s, p, map[string]string{"PLACARD_ORG_NORTH__HOOK_SECRET": "not the secret"})
 	if err := d2.Deliver(context.Background(), msgs[0]); err == nil || !outbox.IsPermanent(err) {
 		t.Errorf("Deliver with the wrong secret: got %v, want a permanent refusal", err)
 	}
@@ -213,8 +213,8 @@ func TestDeliverSignsAndReceiverVerifies(t *testing.T) {
 	}
 	// The variable unset: retried later, and the error names the variable.
 	d3 := deliverer(t, s, p, nil)
-	if err := d3.Deliver(context.Background(), msgs[0]); err == nil || outbox.IsPermanent(err) || !strings.Contains(err.Error(), "PLACARD_ORG_NORTH_HOOK_SECRET") {
-		t.Errorf("Deliver with the secret unset: got %v, want a retryable error naming PLACARD_ORG_NORTH_HOOK_SECRET", err)
+	if err := d3.Deliver(context.Background(), msgs[0]); err == nil || outbox.IsPermanent(err) || !strings.Contains(err.Error(), "PLACARD_ORG_NORTH__HOOK_SECRET") {
+		t.Errorf("Deliver with the secret unset: got %v, want a retryable error naming PLACARD_ORG_NORTH__HOOK_SECRET", err)
 	}
 	// A 503 is retried; errors never carry the payload.
 	r.code = http.StatusServiceUnavailable
@@ -232,9 +232,9 @@ func TestRefusesPrivateAddresses(t *testing.T) {
 	var hits int
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits++ }))
 	defer srv.Close()
-	s := site(t, "webhooks:\n  - url: "+srv.URL+"/hook\n    secret_env: PLACARD_ORG_NORTH_S\n    events: [signature.created]\n")
+	s := site(t, "webhooks:\n  - url: "+srv.URL+"/hook\n    secret_env: PLACARD_ORG_NORTH__S\n    events: [signature.created]\n")
 	// The default policy: loopback refused at connection time, for good.
-	d := deliverer(t, s, webhook.Policy{RootCAs: poolOf(srv)}, map[string]string{"PLACARD_ORG_NORTH_S": "x"})
+	d := deliverer(t, s, webhook.Policy{RootCAs: poolOf(srv)}, map[string]string{"PLACARD_ORG_NORTH__S": "x"})
 	m := webhook.Messages(s.Org("north"), nil, sig(), webhook.Occasion{Event: "signature.created"})[0]
 	if err := d.Deliver(context.Background(), m); !errors.Is(err, webhook.ErrRefusedAddress) || !outbox.IsPermanent(err) {
 		t.Errorf("Deliver to loopback: got %v, want a permanent refusal", err)
@@ -282,8 +282,8 @@ func TestRedirectNotFollowed(t *testing.T) {
 	defer target.Close()
 	srv := httptest.NewTLSServer(http.RedirectHandler(target.URL, http.StatusTemporaryRedirect))
 	defer srv.Close()
-	s := site(t, "webhooks:\n  - url: "+srv.URL+"/hook\n    secret_env: PLACARD_ORG_NORTH_S\n    events: [signature.created]\n")
-	d := deliverer(t, s, webhook.Policy{AllowLoopback: true, RootCAs: poolOf(srv)}, map[string]string{"PLACARD_ORG_NORTH_S": "x"})
+	s := site(t, "webhooks:\n  - url: "+srv.URL+"/hook\n    secret_env: PLACARD_ORG_NORTH__S\n    events: [signature.created]\n")
+	d := deliverer(t, s, webhook.Policy{AllowLoopback: true, RootCAs: poolOf(srv)}, map[string]string{"PLACARD_ORG_NORTH__S": "x"})
 	m := webhook.Messages(s.Org("north"), nil, sig(), webhook.Occasion{Event: "signature.created"})[0]
 	if err := d.Deliver(context.Background(), m); err == nil || !outbox.IsPermanent(err) {
 		t.Errorf("Deliver to a redirect: got %v, want a permanent error", err)
@@ -320,8 +320,8 @@ func TestOSDIRecord(t *testing.T) {
 		w.Write([]byte(`{}`))
 	}))
 	defer srv.Close()
-	s := site(t, "osdi:\n  url: "+srv.URL+"/api/v2/petitions/abc/signatures\n  api_key_env: PLACARD_ORG_NORTH_AN_KEY\n")
-	d := deliverer(t, s, webhook.Policy{AllowLoopback: true, RootCAs: poolOf(srv)}, map[string]string{"PLACARD_ORG_NORTH_AN_KEY": "an-key-123"})
+	s := site(t, "osdi:\n  url: "+srv.URL+"/api/v2/petitions/abc/signatures\n  api_key_env: PLACARD_ORG_NORTH__AN_KEY\n")
+	d := deliverer(t, s, webhook.Policy{AllowLoopback: true, RootCAs: poolOf(srv)}, map[string]string{"PLACARD_ORG_NORTH__AN_KEY": "an-key-123"})
 	msgs := webhook.Messages(s.Org("north"), s.Campaign("north", "rent"), sig(), webhook.Occasion{Event: "signature.confirmed", Final: true, At: at, BaseURL: "https://sign.example.org"})
 	if len(msgs) != 1 || msgs[0].Kind != signing.MessageOSDI {
 		t.Fatalf("messages: got %+v, want one OSDI record", msgs)
@@ -357,7 +357,7 @@ func TestOSDIRecord(t *testing.T) {
 // address signed are told; the others are not even asked about.
 func TestErasedFor(t *testing.T) {
 	hook := func(org, events string) string {
-		return "webhooks:\n  - url: https://crm.example.org/x\n    secret_env: PLACARD_ORG_" + org + "_S\n    events: [" + events + "]\n"
+		return "webhooks:\n  - url: https://crm.example.org/x\n    secret_env: PLACARD_ORG_" + org + "__S\n    events: [" + events + "]\n"
 	}
 	s := campaigntest.Site(t, campaigntest.Files{
 		"a/org.yaml": "name: A\n" + hook("A", "signature.erased"),
@@ -381,7 +381,7 @@ func TestErasedFor(t *testing.T) {
 // TestOwnSettingsNeverSent: an org.yaml (editable in the console by the
 // organisation's organisers) naming one of Placard's own settings, or any
 // variable of the server's that is neither the organisation's own
-// (PLACARD_ORG_NORTH_…) nor on the operator's list, as the OSDI key or a
+// (PLACARD_ORG_NORTH__…) nor on the operator's list, as the OSDI key or a
 // webhook's secret gets nothing sent and the variable is never read, so
 // the SMTP password, the database's address or a cloud key never reaches
 // an address the file chose. The loader refuses such a file too; this
@@ -390,7 +390,7 @@ func TestOwnSettingsNeverSent(t *testing.T) {
 	for _, pair := range [][2]string{
 		{"PLACARD_SMTP", "PLACARD_SECRET"},
 		{"AWS_SECRET_ACCESS_KEY", "DATABASE_URL"},
-		{"PLACARD_ORG_SOUTH_PLACARD_ORG_NORTH_HOOK_SECRET", "PLACARD_ORG_SOUTH_AN_KEY"},
+		{"PLACARD_ORG_SOUTH__PLACARD_ORG_NORTH_HOOK_SECRET", "PLACARD_ORG_SOUTH__AN_KEY"},
 	} {
 		hits := 0
 		srv := httptest.NewTLSServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits++ }))
