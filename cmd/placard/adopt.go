@@ -165,6 +165,44 @@ func siteSum(sums folderSums, site *campaign.Site) [sha256.Size]byte {
 // files (the campaign loader's name for it).
 const siteAssetsDir = "assets"
 
+// keepable lists by slug the organisations of prev, loaded when the files
+// summed prevSums, that a load of files summing sums may take as they are
+// instead of reading their folders (campaign.LoadOptions.Keep): those
+// whose folder reads the same bytes, when the site's own files do too,
+// and whose campaigns name as related only campaigns of organisations
+// kept as well (their pages show those campaigns, and their links point
+// at them). Nil when nothing can be kept: no site before, files with
+// problems then, or other site settings, files or organisation folders.
+func keepable(prev *campaign.Site, prevSums, sums folderSums) map[string]*campaign.Org {
+	if prev == nil || prevSums == nil || siteSum(prevSums, prev) != siteSum(sums, prev) {
+		return nil
+	}
+	kept := map[string]*campaign.Org{}
+	for _, o := range prev.Orgs {
+		was, ok1 := prevSums[o.Slug]
+		now, ok2 := sums[o.Slug]
+		if ok1 && ok2 && was == now {
+			kept[o.Slug] = o
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for slug, o := range kept {
+			for _, dep := range o.Depends() {
+				if kept[dep] == nil {
+					delete(kept, slug)
+					changed = true
+					break
+				}
+			}
+		}
+	}
+	if len(kept) == 0 {
+		return nil
+	}
+	return kept
+}
+
 // adopt returns next, the site just loaded, with each organisation whose
 // folder reads the same bytes as when prev was loaded (prevSums against
 // sums) replaced by prev's own, when the site's own files are unchanged

@@ -186,6 +186,70 @@ func TestSumsIgnoreHiddenFiles(t *testing.T) {
 	}
 }
 
+// TestReloadKeepsUnchangedOrgsUnread: after an edit, a reload does not
+// read again the organisations whose files did not change (keepable hands
+// them to the loader), but reads the edited one and every organisation
+// whose campaigns name its campaigns as related; a change to the site's
+// own files keeps none.
+func TestReloadKeepsUnchangedOrgsUnread(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("../../campaigns")); err != nil {
+		t.Fatal(err)
+	}
+	sums := sumFolders(dir)
+	loaded, problems := campaign.Load(dir)
+	if problems.HasErrors() {
+		t.Fatal(problems.Errors())
+	}
+	appendTo(t, filepath.Join(dir, "orrin-delta-network", "stand-with-delta-responders.yaml"), "\n# an organiser's note\n")
+	keep := keepable(loaded, sums, sumFolders(dir))
+	fresh := map[string]bool{"orrin-delta-network": true, "common-table": true}
+	for _, o := range loaded.Orgs {
+		if fresh[o.Slug] != (keep[o.Slug] == nil) {
+			t.Errorf("%s: kept %v", o.Slug, keep[o.Slug] != nil)
+		}
+	}
+	rl := &reloader{dir: dir, log: slog.New(slog.DiscardHandler), sums: sums}
+	srv, err := web.New(web.Config{BaseURL: "https://act.example.org"}, loaded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rl.srv = srv
+	rl.site.Store(loaded)
+	// An unchanged organisation's folder is not read: a file there that
+	// cannot be read would make its sum unique, so its bytes are broken
+	// instead, after the sums were taken, and the reload must not see it.
+	rl.sums = sumFolders(dir)
+	appendTo(t, filepath.Join(dir, "orrin-delta-network", "stand-with-delta-responders.yaml"), "\n# a second note\n")
+	next := filepath.Join(dir, "northgate-tenants", "org.yaml")
+	data, err := os.ReadFile(next)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sumsBefore := rl.sums
+	rl.sums = maps.Clone(sumsBefore)
+	if err := os.WriteFile(next, []byte("name: [\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The sums say northgate-tenants is as loaded: as if the file had been
+	// broken between the sums and the load.
+	rl.sums["northgate-tenants"] = sumEntry(filepath.Join(dir, "northgate-tenants"))
+	if !rl.reload("test") {
+		t.Fatal("the reload read northgate-tenants' folder, which did not change")
+	}
+	if rl.site.Load().Org("northgate-tenants") != loaded.Org("northgate-tenants") {
+		t.Error("northgate-tenants was not kept")
+	}
+	if err := os.WriteFile(next, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	appendTo(t, filepath.Join(dir, "site.yaml"), "name: Our campaigns\n")
+	if keep := keepable(rl.site.Load(), rl.sums, sumFolders(dir)); keep != nil {
+		t.Errorf("%d organisations kept though site.yaml changed", len(keep))
+	}
+}
+
 // TestReloadEditDuringLoad: an edit that lands while a reload reads the
 // files, then is undone, must not leave the undone words live. The sums
 // are taken before loading, so the load read the edit while the sums

@@ -89,11 +89,17 @@ func (rl *reloader) loadAndSwap(why string) bool {
 		rl.log.Info("reloaded", "reason", why, "campaigns", rl.dir, "organisations", orgs, "campaign_pages", camps, "unchanged", true)
 		return true
 	}
+	// Organisations whose files (and whose related campaigns' files) are
+	// unchanged are not read again: the load takes the ones serving.
+	opts := rl.opts
+	if keep := keepable(rl.site.Load(), rl.sums, sums); keep != nil {
+		opts.Keep = func(slug string) *campaign.Org { return keep[slug] }
+	}
 	load := rl.load
 	if load == nil {
 		load = campaign.LoadWith
 	}
-	site, problems := load(rl.dir, rl.opts)
+	site, problems := load(rl.dir, opts)
 	if problems.HasErrors() {
 		for _, p := range problems.Errors() {
 			rl.log.Warn(p.String())

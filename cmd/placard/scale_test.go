@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -27,7 +29,9 @@ import (
 // a folder to write the CPU profiles of the start and the reload to. It is
 // skipped without PLACARD_SCALE_DIR: a measuring tool, not a check.
 // PLACARD_SCALE_TOUCH=ORG/FILE.yaml changes that file in the folder before
-// the reload (and puts it back after).
+// the reload (and puts it back after). PLACARD_SCALE_WARM reads every
+// campaign page once before the reload and logs the heap then;
+// PLACARD_SCALE_HEAPRATE samples the heap profiles every 4 KB.
 func BenchmarkScaleReload(b *testing.B) {
 	dir := os.Getenv("PLACARD_SCALE_DIR")
 	if dir == "" {
@@ -35,6 +39,9 @@ func BenchmarkScaleReload(b *testing.B) {
 	}
 	t := b
 	prof := os.Getenv("PLACARD_SCALE_PROFILE")
+	if os.Getenv("PLACARD_SCALE_HEAPRATE") != "" {
+		runtime.MemProfileRate = 4096 // heap profiles fine enough to tell a campaign's kilobytes apart
+	}
 	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "placard.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -78,6 +85,35 @@ func BenchmarkScaleReload(b *testing.B) {
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
+	t.Logf("live heap once started: %.1f MB (in use %.1f MB)", float64(ms.HeapAlloc)/1e6, float64(ms.HeapInuse)/1e6)
+	if os.Getenv("PLACARD_SCALE_WARM") != "" {
+		// Every campaign page read once, gzipped, as scale.sh's warm pass.
+		measure("warm", func() {
+			for _, o := range rl.site.Load().Orgs {
+				for _, lang := range o.Langs() {
+					for _, c := range o.In(lang).Campaigns {
+						req := httptest.NewRequest(http.MethodGet, "/"+o.Slug+"/"+c.Slug, nil)
+						req.Header.Set("Accept-Encoding", "gzip")
+						rec := httptest.NewRecorder()
+						rl.srv.ServeHTTP(rec, req)
+						if rec.Code != http.StatusOK {
+							t.Fatalf("%s: %d", req.URL.Path, rec.Code)
+						}
+					}
+					break
+				}
+			}
+		})
+		runtime.ReadMemStats(&ms)
+		t.Logf("heap after the warm pass: %.1f MB in use, %.1f MB held", float64(ms.HeapInuse)/1e6, float64(ms.HeapSys-ms.HeapReleased)/1e6)
+		runtime.GC()
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		t.Logf("live heap once warm: %.1f MB", float64(ms.HeapAlloc)/1e6)
+		if prof != "" {
+			writeHeapProfile(t, filepath.Join(prof, "warm.heap"))
+		}
+	}
 	steady := ms.HeapAlloc
 	if prof != "" {
 		writeHeapProfile(t, filepath.Join(prof, "steady.heap"))

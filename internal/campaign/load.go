@@ -38,6 +38,17 @@ type LoadOptions struct {
 	// a webhook's secret_env or its OSDI api_key_env (placard serve
 	// --secret-env, PLACARD_SECRET_ENV). See SecretEnvAllowed.
 	SecretEnv []string
+	// Keep, when set, names the organisations to take as they are instead
+	// of reading their folders: it returns the organisation a load before
+	// made for the folder slug, or nil to read the folder. A reload sets
+	// it for the organisations whose files, and those of every other
+	// organisation their campaigns name as related, read the same bytes
+	// as when they were loaded (cmd/placard's adopt.go). A kept
+	// organisation is never written to (a site serving holds it): it is
+	// not checked again, only counted in the checks across organisations
+	// (short addresses, secret names, related campaigns), and the site
+	// is built around it with SiteOf.
+	Keep func(slug string) *Org
 }
 
 // LoadWith is Load with the operator's options.
@@ -106,6 +117,9 @@ type orgFolder struct {
 	dir     string // the folder inside fsys
 	listing map[string][]fs.DirEntry
 	failed  bool // org.yaml is missing or unreadable
+	// kept is an organisation taken from a load before (LoadOptions.Keep):
+	// counted in the checks across organisations, never written to.
+	kept bool
 }
 
 func load(fsys fs.FS, root, shown string, opts LoadOptions) (*Site, Problems) {
@@ -143,6 +157,12 @@ func load(fsys fs.FS, root, shown string, opts LoadOptions) (*Site, Problems) {
 			if l.siteAssets(name) {
 				continue // the site's own files (siteconfig.go)
 			}
+			if opts.Keep != nil {
+				if o := opts.Keep(name); o != nil && o.Slug == name {
+					l.orgs = append(l.orgs, &orgFolder{org: o, kept: true})
+					continue
+				}
+			}
 			l.loadOrg(name)
 			continue
 		}
@@ -159,16 +179,22 @@ func load(fsys fs.FS, root, shown string, opts LoadOptions) (*Site, Problems) {
 		l.probs = append(l.probs, Problem{File: l.display(""), Warning: true, Message: "there are no organisations here yet — make a folder for each organisation, with an org.yaml file in it"})
 	}
 	for _, of := range l.orgs {
-		l.check(of)
+		if !of.kept {
+			l.check(of)
+		}
 	}
 	l.checkShorts()
 	l.checkSecretNames() // webhooks.go
 	for _, of := range l.orgs {
-		applyDefaults(of.org)
+		if !of.kept {
+			applyDefaults(of.org)
+		}
 	}
 	if !l.probs.HasErrors() {
 		for _, of := range l.orgs {
-			l.translate(of)
+			if !of.kept {
+				l.translate(of)
+			}
 		}
 		l.checkTranslations()
 	}
@@ -178,8 +204,16 @@ func load(fsys fs.FS, root, shown string, opts LoadOptions) (*Site, Problems) {
 		return nil, l.probs
 	}
 	orgs := make([]*Org, len(l.orgs))
+	fresh := make([]*Org, 0, len(l.orgs))
 	for i, of := range l.orgs {
 		orgs[i] = of.org
+		if !of.kept {
+			fresh = append(fresh, of.org)
+		}
+	}
+	if len(fresh) < len(orgs) {
+		NewSite(fresh) // indexes the organisations just read, not the kept ones
+		return SiteOf(orgs, l.site), l.probs
 	}
 	s := NewSite(orgs)
 	s.Config = l.site

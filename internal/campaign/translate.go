@@ -387,6 +387,9 @@ func (l *loader) checkTranslations() {
 		seen[p] = true
 	}
 	for _, of := range l.orgs {
+		if of.kept {
+			continue
+		}
 		o := of.org
 		for _, lang := range o.Langs()[1:] {
 			t := o.In(lang)

@@ -37,6 +37,10 @@ type Response struct {
 	contentType      []string
 	cacheControl     []string
 	csp              []string // nil keeps the default policy the middleware set
+
+	// lazy, when not nil, makes the response on its first use (lazy.go);
+	// the fields above are then unused.
+	lazy *lazyFill
 }
 
 // Header values shared by every prepared response.
@@ -130,6 +134,7 @@ func compressible(ct string) bool {
 // Body is the plain (uncompressed) body, inflated when only the gzip copy
 // is kept.
 func (c *Response) Body() []byte {
+	c = c.must()
 	if c.gz == nil {
 		return c.body
 	}
@@ -142,6 +147,7 @@ func (c *Response) Body() []byte {
 // gzipped), and nil otherwise: the bytes it serves, which callers must
 // not change.
 func (c *Response) Stored() []byte {
+	c = c.must()
 	if c.gz != nil {
 		return nil
 	}
@@ -152,6 +158,7 @@ func (c *Response) Stored() []byte {
 // not asking for gzip: Content-Type, Cache-Control and, when set,
 // Content-Security-Policy.
 func (c *Response) Header() map[string][]string {
+	c = c.must()
 	h := map[string][]string{"Content-Type": c.contentType, "Cache-Control": c.cacheControl}
 	if c.csp != nil {
 		h["Content-Security-Policy"] = c.csp
@@ -162,6 +169,9 @@ func (c *Response) Header() map[string][]string {
 // CSP is the response's own Content-Security-Policy, or "" when it keeps
 // the middleware's.
 func (c *Response) CSP() string {
+	if c.lazy != nil {
+		return c.lazy.csp
+	}
 	if c.csp == nil {
 		return ""
 	}
@@ -170,6 +180,14 @@ func (c *Response) CSP() string {
 
 // WithCacheControl returns a copy of c with another Cache-Control value.
 func (c *Response) WithCacheControl(cacheControl []string) *Response {
+	if l := c.lazy; l != nil {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		if m := l.made.Load(); m != nil {
+			return m.WithCacheControl(cacheControl)
+		}
+		return NewLazy(l.render, l.contentType, cacheControl, l.csp)
+	}
 	cc := *c
 	cc.cacheControl = cacheControl
 	return &cc
@@ -178,6 +196,13 @@ func (c *Response) WithCacheControl(cacheControl []string) *Response {
 // Serve writes c for r with status 200, or 304 when the client's
 // If-None-Match names it. HEAD gets the headers only.
 func (c *Response) Serve(w http.ResponseWriter, r *http.Request) {
+	if c.lazy != nil {
+		var err error
+		if c, err = c.Ready(); err != nil {
+			serveFailed(w)
+			return
+		}
+	}
 	h := w.Header()
 	body, etag, length := c.body, c.etag, c.length
 	useGz := c.gz != nil && AcceptsGzip(r.Header["Accept-Encoding"])
@@ -216,6 +241,7 @@ func (c *Response) Serve(w http.ResponseWriter, r *http.Request) {
 // representations (or is "*"). Comparison is weak, as RFC 9110 requires for
 // If-None-Match, so W/"x" matches "x".
 func (c *Response) Matches(values []string) bool {
+	c = c.must()
 	for _, v := range values {
 		for v != "" {
 			var tag string

@@ -138,6 +138,9 @@ func (c *Response) Shares(o *Response) bool {
 	if c == o {
 		return true
 	}
+	if c != nil && o != nil {
+		c, o = c.must(), o.must()
+	}
 	if c == nil || o == nil || len(c.body) != len(o.body) || len(c.gz) != len(o.gz) {
 		return false
 	}

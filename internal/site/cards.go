@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -17,6 +18,8 @@ import (
 	"github.com/placard/placard/internal/qrcode"
 	"github.com/placard/placard/internal/sharecard"
 	"github.com/placard/placard/views"
+	"rsc.io/qr"
+	"rsc.io/qr/coding"
 )
 
 // This file serves the pictures and print pages that carry a campaign
@@ -328,11 +331,33 @@ func (b *builder) posterProps(c *campaign.Campaign) views.PosterPageProps {
 // modules and quiet zone at qrModulePx), so the poster's img has its size
 // before the file arrives; 0 when target cannot be encoded.
 func qrSide(target string) int {
-	c, err := qrcode.Encode(target)
-	if err != nil {
+	v := qrVersion(target)
+	if v == 0 {
 		return 0
 	}
-	return (c.Size() + 2*qrcode.QuietZone) * qrModulePx
+	return (17 + 4*int(v) + 2*qrcode.QuietZone) * qrModulePx
+}
+
+// qrVersion is the QR version (size 17 + 4v modules) qrcode.Encode gives
+// target, found as rsc.io/qr picks it but without drawing the code (a
+// build sizes every poster's); 0 when target is too long.
+func qrVersion(target string) coding.Version {
+	var enc coding.Encoding
+	switch {
+	case coding.Num(target).Check() == nil:
+		enc = coding.Num(target)
+	case coding.Alpha(target).Check() == nil:
+		enc = coding.Alpha(target)
+	default:
+		enc = coding.String(target)
+	}
+	l := coding.Level(qr.M)
+	for v := coding.Version(coding.MinVersion); v <= coding.MaxVersion; v++ {
+		if enc.Bits(v) <= v.DataBytes(l)*8 {
+			return v
+		}
+	}
+	return 0
 }
 
 // posterSummaryLimit caps the summary on the poster, which must leave room
@@ -366,9 +391,17 @@ func PosterAction(l *i18n.Localizer, c *campaign.Campaign) string {
 // posterStylesheet serves views/static/poster.css under its hashed name
 // (addStatic returns the same address the snapshot already gave it).
 func (b *builder) posterStylesheet() string {
-	data, err := fs.ReadFile(views.Static, "poster.css")
-	if err != nil {
-		return ""
+	if b.snap.posterCSS == "" {
+		data, err := fs.ReadFile(views.Static, "poster.css")
+		if err != nil {
+			return ""
+		}
+		b.snap.posterCSS = b.addStatic("poster.css", data, "")
 	}
-	return b.addStatic("poster.css", data, "")
+	// Hashed once per build; each organisation still records it (addStatic).
+	u := b.snap.posterCSS
+	if b.built != nil && !slices.Contains(b.built.static, u) {
+		b.built.static = append(b.built.static, u)
+	}
+	return u
 }

@@ -63,7 +63,28 @@ type OtherSites struct {
 	props map[*campaign.Campaign]views.CampaignPageProps
 }
 
-// plainProps is b.campaignProps(c, ""), remembered for this build.
+// remember keeps, for the feed and the embeds (plainProps), c's page props
+// cp just made for its page: all of them when c's organisation allows
+// embeds, else only what the feed reads (the page's address and
+// description, each action's id, title and statement), so the build
+// neither makes each campaign's props twice nor holds them all until
+// the end.
+func (b *builder) remember(c *campaign.Campaign, cp views.CampaignPageProps) {
+	sy := b.syn()
+	if len(c.Org.EmbedOrigins) > 0 {
+		sy.props[c] = cp
+		return
+	}
+	fp := views.CampaignPageProps{Page: views.Page{CanonicalURL: cp.Page.CanonicalURL, Description: cp.Page.Description},
+		Actions: make([]views.ActionView, len(cp.Actions))}
+	for i, a := range cp.Actions {
+		fp.Actions[i] = views.ActionView{ID: a.ID, Title: a.Title, Statement: a.Statement}
+	}
+	sy.props[c] = fp
+}
+
+// plainProps is b.campaignProps(c, ""), remembered for this build (for
+// the feed, only what it reads: remember).
 func (b *builder) plainProps(c *campaign.Campaign) views.CampaignPageProps {
 	sy := b.syn()
 	if cp, ok := sy.props[c]; ok {
@@ -264,8 +285,12 @@ func mainAction(actions []views.ActionView) int {
 // posting to the embed's own sign address, so a refusal and the thanks
 // stay inside the frame, with its links opening a new tab.
 func EmbedForm(f views.SignForm) *views.SignForm {
-	if base, ok := strings.CutSuffix(f.Action, "/sign"); ok {
+	path, query, _ := strings.Cut(f.Action, "?")
+	if base, ok := strings.CutSuffix(path, "/sign"); ok {
 		f.Action = base + "/embed/sign"
+		if query != "" {
+			f.Action += "?" + query
+		}
 	}
 	f.NewTab = true
 	return &f
@@ -296,11 +321,17 @@ func (b *builder) addEmbedThanks(lc *SigningCampaign, share string) error {
 		p.Notice = &views.EmbedNotice{Heading: tp.Heading, Message: tp.Message}
 		p.Action = &views.EmbedAction{ID: "share", Title: "Will you share?",
 			Link: &views.Link{Label: "Share the campaign", URL: b.opt.Base + share}}
-		var buf bytes.Buffer
-		if err := views.EmbedPage(p).Render(context.Background(), &buf); err != nil {
-			return fmt.Errorf("rendering the embed thank-you page of %s: %w", lc.Path, err)
+		r, err := b.prepareHTML(func() ([]byte, error) {
+			var buf bytes.Buffer
+			if err := views.EmbedPage(p).Render(context.Background(), &buf); err != nil {
+				return nil, fmt.Errorf("rendering the embed thank-you page of %s: %w", lc.Path, err)
+			}
+			return buf.Bytes(), nil
+		}, e.CSP)
+		if err != nil {
+			return err
 		}
-		set[o] = b.snap.reuse.New(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, e.CSP)
+		set[o] = r
 	}
 	b.syn().Thanks[lc.Path] = set
 	return nil
@@ -316,16 +347,22 @@ func (b *builder) addEmbedPage(c *campaign.Campaign, cp views.CampaignPageProps)
 	if e == nil {
 		return nil
 	}
-	var buf bytes.Buffer
 	props := e.props(b.staticFigures(c, cp))
-	if err := views.EmbedPage(props).Render(context.Background(), &buf); err != nil {
-		return fmt.Errorf("rendering the embed of %s: %w", e.path, err)
-	}
 	csp := e.CSP
 	if a := props.Action; a != nil && !a.Closed && openForm(a.Form) {
 		csp = b.formCSP(csp)
 	}
-	b.syn().Pages[e.path+"/embed"] = b.snap.reuse.New(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, csp)
+	r, err := b.prepareHTML(func() ([]byte, error) {
+		var buf bytes.Buffer
+		if err := views.EmbedPage(props).Render(context.Background(), &buf); err != nil {
+			return nil, fmt.Errorf("rendering the embed of %s: %w", e.path, err)
+		}
+		return buf.Bytes(), nil
+	}, csp)
+	if err != nil {
+		return err
+	}
+	b.syn().Pages[e.path+"/embed"] = r
 	return nil
 }
 

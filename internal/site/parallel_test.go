@@ -20,6 +20,7 @@ func TestParallelBuildSameBytes(t *testing.T) {
 		now := time.Now()
 		opt := Options{Base: "https://act.example.org", SiteName: "Placard", Mode: mode, Signing: mode == ModePublic,
 			FormOrigin: "https://live.example.org", PreviewKey: "preview-key", Now: func() time.Time { return now }, Files: &LazyFiles{}}
+		opt.eager = true // what the first requests render is compared in lazy_test.go
 		parallel, err := Compile(opt, markdown.New(), loaded, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -43,15 +44,37 @@ func TestParallelBuildSameBytes(t *testing.T) {
 		same("Rotations", parallel.Rotations, inline.Rotations)
 		same("LangNotices", parallel.LangNotices, inline.LangNotices)
 		same("Previews", parallel.Previews, inline.Previews)
-		same("Thanks", parallel.Thanks, inline.Thanks)
+		same("Thanks", renderedThanks(t, parallel), renderedThanks(t, inline))
 		if len(parallel.Signing) != len(inline.Signing) {
 			t.Fatalf("%d signing pages, inline %d", len(parallel.Signing), len(inline.Signing))
 		}
 		for p, lc := range parallel.Signing {
-			a, b := lc.Pages.Load(), inline.Signing[p].Pages.Load()
-			same(p+" (signing page)", []*pagecache.Spliced{a.Main, a.Embed}, []*pagecache.Spliced{b.Main, b.Embed})
-			same(p+" (rotations)", a.Rotations, b.Rotations)
-			same(p+" (language notices)", a.LangNotices, b.LangNotices)
+			a, err := lc.Current()
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := inline.Signing[p].Current()
+			if err != nil {
+				t.Fatal(err)
+			}
+			same(p+" (signing page and its variants)", variantsOf(t, a), variantsOf(t, b))
 		}
 	}
+}
+
+// renderedThanks is snap's thank-you pages, rendered.
+func renderedThanks(t *testing.T, snap *Snapshot) map[string]map[string]*pagecache.Response {
+	t.Helper()
+	out := map[string]map[string]*pagecache.Response{}
+	for p, set := range snap.Thanks {
+		out[p] = map[string]*pagecache.Response{}
+		for o, lp := range set {
+			r, err := lp.Get()
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[p][o] = r
+		}
+	}
+	return out
 }

@@ -138,6 +138,21 @@ func (lc *SigningCampaign) unpack() (signingRecord, []byte, error) {
 	return rec, plain, nil
 }
 
+// unpackMain returns the page's own props of lc's record, without
+// decoding the other share-message renderings'.
+func (lc *SigningCampaign) unpackMain() (views.CampaignPageProps, error) {
+	var rec struct{ Main views.CampaignPageProps }
+	plain, err := inflate(lc.record, nil)
+	if err != nil {
+		return rec.Main, fmt.Errorf("unpacking the props of %s: %w", lc.Path, err)
+	}
+	if err := json.Unmarshal(plain, &rec); err != nil {
+		return rec.Main, fmt.Errorf("unpacking the props of %s: %w", lc.Path, err)
+	}
+	rec.Main.Page.L = lc.Loc
+	return rec.Main, nil
+}
+
 // regionProps returns the props of lc's variant for region (lower-cased);
 // ok is false when lc has no such region.
 func (lc *SigningCampaign) regionProps(region string) (p views.CampaignPageProps, ok bool, err error) {
@@ -145,9 +160,9 @@ func (lc *SigningCampaign) regionProps(region string) (p views.CampaignPageProps
 	if !ok {
 		return p, false, nil
 	}
-	_, main, err := lc.unpack()
+	main, err := inflate(lc.record, nil)
 	if err != nil {
-		return p, true, err
+		return p, true, fmt.Errorf("unpacking the props of %s: %w", lc.Path, err)
 	}
 	plain, err := inflate(packed, dictOf(main))
 	if err != nil {
@@ -168,4 +183,45 @@ func withoutL(p views.CampaignPageProps, loc *i18n.Localizer) (views.CampaignPag
 	}
 	p.Page.L = nil
 	return p, nil
+}
+
+// packThanks packs lc's thank-you props, which it then no longer holds
+// (a campaign's two weighed as much as its page's packed props).
+func (lc *SigningCampaign) packThanks() error {
+	rec := make(map[string]views.ThanksPageProps, len(lc.thanks))
+	for o, tp := range lc.thanks {
+		if tp.Page.L != nil && tp.Page.L != lc.Loc {
+			return fmt.Errorf("packing the thank-you props of %s: a page's localizer is not its campaign's", lc.Path)
+		}
+		tp.Page.L = nil
+		rec[o] = tp
+	}
+	packed, _, err := pack(rec, nil)
+	if err != nil {
+		return fmt.Errorf("packing the thank-you props of %s: %w", lc.Path, err)
+	}
+	lc.thanksRecord, lc.thanks = packed, nil
+	return nil
+}
+
+// ThanksProps returns the props of lc's thank-you page for outcome; ok is
+// false when there is no such outcome.
+func (lc *SigningCampaign) ThanksProps(outcome string) (tp views.ThanksPageProps, ok bool, err error) {
+	if lc.thanks != nil { // the build, before packing
+		tp, ok = lc.thanks[outcome]
+		return tp, ok, nil
+	}
+	plain, err := inflate(lc.thanksRecord, nil)
+	if err != nil {
+		return tp, false, fmt.Errorf("unpacking the thank-you props of %s: %w", lc.Path, err)
+	}
+	var rec map[string]views.ThanksPageProps
+	if err := json.Unmarshal(plain, &rec); err != nil {
+		return tp, false, fmt.Errorf("unpacking the thank-you props of %s: %w", lc.Path, err)
+	}
+	tp, ok = rec[outcome]
+	if ok {
+		tp.Page.L = lc.Loc
+	}
+	return tp, ok, nil
 }

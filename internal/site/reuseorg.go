@@ -59,7 +59,7 @@ func timeStates(o *campaign.Org, now time.Time) string {
 func sameOptions(a, b Options) bool {
 	return a.Base == b.Base && a.SiteName == b.SiteName && a.Mode == b.Mode && a.Signing == b.Signing &&
 		a.FormOrigin == b.FormOrigin && a.PreviewKey == b.PreviewKey && a.Dev == b.Dev &&
-		string(a.DevScript) == string(b.DevScript) && a.inline == b.inline
+		string(a.DevScript) == string(b.DevScript) && a.inline == b.inline && a.eager == b.eager
 }
 
 // owner is the organisation an address of a snapshot belongs to: the
@@ -132,6 +132,11 @@ func (b *builder) takeOrgs(prev *Snapshot) {
 	copyIn(s.Lazy, p.Lazy, in) // share cards, QR codes and picture copies
 	copyIn(s.PageLangs, p.PageLangs, in)
 	copyIn(s.LangNotices, p.LangNotices, in)
+	for k, v := range p.orgFrames {
+		if in(k) {
+			s.keepOrgFrame(k, v)
+		}
+	}
 	for k, v := range p.Moved {
 		if in(v) {
 			s.Moved[k] = v

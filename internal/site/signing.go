@@ -40,11 +40,14 @@ type SigningCampaign struct {
 	CSP   string
 	// pageCSP is the campaign page's own policy.
 	pageCSP string
-	// ThanksProps are the thank-you pages' props by outcome, for the pages
-	// rendered per request with a new signer's personal link, whose policy
-	// (PersonalCSP) lets its Mastodon form go on to the reader's server.
-	ThanksProps map[string]views.ThanksPageProps
-	PersonalCSP string
+	// thanks are the thank-you pages' props by outcome while the
+	// snapshot is built, then packed in thanksRecord (record.go): the
+	// thank-you pages and those rendered per request with a new signer's
+	// personal link (ThanksProps), whose policy (PersonalCSP) lets its
+	// Mastodon form go on to the reader's server, are made from them.
+	thanks       map[string]views.ThanksPageProps
+	thanksRecord []byte
+	PersonalCSP  string
 
 	// props are the page's props while the snapshot is built; record
 	// holds them, with the rotations', packed once the build has rendered
@@ -64,26 +67,150 @@ type SigningCampaign struct {
 	LangNotices map[string]*views.Suggestion
 	Matcher     *i18n.Matcher
 
+	// Pages is the campaign's current rendering, nil until the first
+	// request asks for it (Current): a start renders no signing page.
 	Pages atomic.Pointer[SigningPages]
+	// mu orders the renderings of Pages (the first request's and the
+	// tally watcher's); tally is the figures the next one shows.
+	mu    sync.Mutex
+	tally *tallywatch.Tally
+	// rotations is how many other share-message renderings the page has
+	// (signingRecord.Rotations).
+	rotations int
 
-	// reuse, set while the snapshot's build renders the pages, reuses
-	// those the build before prepared (pagecache.Reuse).
+	// reuse, set while a build that renders its pages at once
+	// (Options.eager) renders them, reuses those the build before
+	// prepared (pagecache.Reuse).
 	reuse *pagecache.Reuse
 }
 
-// SigningPages is one rendering of a signing campaign: the page and its region
-// variants, swapped in together. Region variants are rendered on demand,
-// the first time one is asked for, with the tally the page was rendered
-// with: a contact action may list hundreds of regions, and a change of
-// tally must not cost a rendering of each.
+// SigningPages is one rendering of a signing campaign: the page and its
+// variants, swapped in together. Only the page itself is rendered with it;
+// every variant (share-message rotation, language notice, embed, region)
+// is rendered the first time one is asked for, from the packed props, with
+// the tally the page was rendered with: a contact action may list hundreds
+// of regions, and neither a change of tally nor a first request must cost
+// a rendering of each.
 type SigningPages struct {
 	Main    *pagecache.Spliced
 	Regions lazyRegions
-	Embed   *pagecache.Spliced // nil without lc.embed
-	// Rotations are main and the other share-message renderings, in
-	// rotation order; nil when the page has only one.
-	Rotations   []*pagecache.Spliced
-	LangNotices map[string]*pagecache.Spliced // language → main page with its notice
+	lc      *SigningCampaign
+	embed   lazySpliced // unused without lc.Embed
+	// rotations are the other share-message renderings, 1, 2, … (Main is
+	// rotation 0); notices are Main with a notice offering another
+	// language, by language (lc.LangNotices).
+	rotations []lazySpliced
+	notices   map[string]*lazySpliced
+}
+
+// lazySpliced is a page rendered on first use; a failed rendering is not
+// kept.
+type lazySpliced struct {
+	p  atomic.Pointer[pagecache.Spliced]
+	mu sync.Mutex
+}
+
+// get returns the page, made by render if it has not been yet.
+func (l *lazySpliced) get(render func() (*pagecache.Spliced, error)) (*pagecache.Spliced, error) {
+	if p := l.p.Load(); p != nil {
+		return p, nil
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if p := l.p.Load(); p != nil {
+		return p, nil
+	}
+	p, err := render()
+	if err != nil {
+		return nil, err
+	}
+	l.p.Store(p)
+	renderedLazily()
+	return p, nil
+}
+
+// newSigningPages is a rendering of lc whose page is main, with tally t,
+// and no variant rendered yet.
+func newSigningPages(lc *SigningCampaign, t *tallywatch.Tally, main *pagecache.Spliced) *SigningPages {
+	lp := &SigningPages{Main: main, Regions: lazyRegions{t: t}, lc: lc}
+	if lc.rotations > 0 {
+		lp.rotations = make([]lazySpliced, lc.rotations)
+	}
+	if len(lc.LangNotices) > 0 {
+		lp.notices = make(map[string]*lazySpliced, len(lc.LangNotices))
+		for lang := range lc.LangNotices {
+			lp.notices[lang] = &lazySpliced{}
+		}
+	}
+	return lp
+}
+
+// Rotations is how many share-message renderings the page has: 0 when its
+// messages do not rotate, else Main and the others.
+func (lp *SigningPages) Rotations() int {
+	if len(lp.rotations) == 0 {
+		return 0
+	}
+	return len(lp.rotations) + 1
+}
+
+// Rotation returns share-message rendering i (0 is Main), rendering it on
+// first use.
+func (lp *SigningPages) Rotation(i int) (*pagecache.Spliced, error) {
+	if i <= 0 || i > len(lp.rotations) {
+		return lp.Main, nil
+	}
+	return lp.rotations[i-1].get(func() (*pagecache.Spliced, error) {
+		rec, _, err := lp.lc.unpack()
+		if err != nil {
+			return nil, err
+		}
+		if i > len(rec.Rotations) {
+			return nil, fmt.Errorf("rendering %s with share messages %d: not in its record", lp.lc.Path, i+1)
+		}
+		p, err := renderSigningPage(lp.lc, lp.Regions.t, rec.Rotations[i-1])
+		if err != nil {
+			return nil, fmt.Errorf("rendering %s with share messages %d: %w", lp.lc.Path, i+1, err)
+		}
+		return p, nil
+	})
+}
+
+// LangNotice returns Main with the notice offering lang, rendering it on
+// first use; nil when the page offers no such notice.
+func (lp *SigningPages) LangNotice(lang string) (*pagecache.Spliced, error) {
+	l := lp.notices[lang]
+	if l == nil {
+		return nil, nil
+	}
+	return l.get(func() (*pagecache.Spliced, error) {
+		p, err := lp.lc.unpackMain()
+		if err != nil {
+			return nil, err
+		}
+		p.Page.Suggest = lp.lc.LangNotices[lang]
+		page, err := renderSigningPage(lp.lc, lp.Regions.t, p)
+		if err != nil {
+			return nil, fmt.Errorf("rendering %s with a %s suggestion: %w", lp.lc.Path, lang, err)
+		}
+		return page, nil
+	})
+}
+
+// Embed returns the campaign's embed, rendering it on first use; nil when
+// its organisation allows none.
+func (lp *SigningPages) Embed() (*pagecache.Spliced, error) {
+	lc := lp.lc
+	if lc.Embed == nil {
+		return nil, nil
+	}
+	return lp.embed.get(func() (*pagecache.Spliced, error) {
+		main, err := lc.unpackMain()
+		if err != nil {
+			return nil, err
+		}
+		return lc.Embed.render(withFigures(main, lc, lp.Regions.t), lc.Key, lc.reuse)
+	})
 }
 
 // pageSlots are the marks of the signing form's spliced slots: the form
@@ -196,48 +323,89 @@ func renderSigningPage(lc *SigningCampaign, t *tallywatch.Tally, p views.Campaig
 	return lc.reuse.NewSpliced(buf.Bytes(), pageSlots, lc.Key, lc.pageCSP), nil
 }
 
-// RenderSigning renders lc's page (and its embed, rotations and language
-// notices) with figures t and swaps them in; region variants follow on
-// demand (SigningPages.Region). The tally watcher calls it when a
-// campaign's figures change, with the props unpacked from lc's record.
+// RenderSigning records figures t as lc's and, when lc's page has been
+// rendered, renders it again and swaps it in; its variants (rotations,
+// language notices, embed, regions) follow on demand. A page never asked for stays unrendered: its
+// first request renders it with t (Current). The tally watcher calls it
+// when a campaign's figures change.
 func RenderSigning(lc *SigningCampaign, t *tallywatch.Tally) error {
-	rec, _, err := lc.unpack()
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	lc.tally = t
+	if lc.Pages.Load() == nil {
+		return nil
+	}
+	return lc.renderLocked()
+}
+
+// Current returns lc's rendering, rendering it first (from the packed
+// props, with the last figures) when no request has asked for it yet.
+// Concurrent first requests wait for one rendering; a failure is returned
+// and not kept, so the next request tries again.
+func (lc *SigningCampaign) Current() (*SigningPages, error) {
+	if lp := lc.Pages.Load(); lp != nil {
+		return lp, nil
+	}
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	if lp := lc.Pages.Load(); lp != nil {
+		return lp, nil
+	}
+	if err := lc.renderLocked(); err != nil {
+		return nil, err
+	}
+	renderedLazily()
+	return lc.Pages.Load(), nil
+}
+
+// renderLocked renders lc's page with lc.tally from its record, its
+// variants to follow on demand; lc.mu is held.
+func (lc *SigningCampaign) renderLocked() error {
+	props, err := lc.unpackMain()
 	if err != nil {
 		return err
 	}
-	return renderSigning(lc, t, rec.Main, rec.Rotations)
+	main, err := renderSigningPage(lc, lc.tally, props)
+	if err != nil {
+		return fmt.Errorf("rendering %s: %w", lc.Path, err)
+	}
+	lc.Pages.Store(newSigningPages(lc, lc.tally, main))
+	return nil
 }
 
-// renderSigning is RenderSigning from props and rotations (the props of
-// the other share-message renderings, rotation 1, 2, …).
+// renderSigning renders lc's page and every variant but the regions with
+// figures t from props and rotations (the props of the other
+// share-message renderings, rotation 1, 2, …), as the first requests of
+// each would, and swaps them in (builds rendering at once: Options.eager).
 func renderSigning(lc *SigningCampaign, t *tallywatch.Tally, props views.CampaignPageProps, rotations []views.CampaignPageProps) error {
 	one := func(p views.CampaignPageProps) (*pagecache.Spliced, error) { return renderSigningPage(lc, t, p) }
 	main, err := one(props)
 	if err != nil {
 		return fmt.Errorf("rendering %s: %w", lc.Path, err)
 	}
-	lp := &SigningPages{Main: main, Regions: lazyRegions{t: t}, LangNotices: map[string]*pagecache.Spliced{}}
+	lp := newSigningPages(lc, t, main)
 	if lc.Embed != nil {
-		if lp.Embed, err = lc.Embed.render(withFigures(props, lc, t), lc.Key, lc.reuse); err != nil {
+		e, err := lc.Embed.render(withFigures(props, lc, t), lc.Key, lc.reuse)
+		if err != nil {
 			return err
 		}
+		lp.embed.p.Store(e)
 	}
-	if len(rotations) > 0 {
-		lp.Rotations = []*pagecache.Spliced{main}
-		for i, p := range rotations {
-			tp, err := one(p)
-			if err != nil {
-				return fmt.Errorf("rendering %s with share messages %d: %w", lc.Path, i+2, err)
-			}
-			lp.Rotations = append(lp.Rotations, tp)
+	for i, p := range rotations {
+		tp, err := one(p)
+		if err != nil {
+			return fmt.Errorf("rendering %s with share messages %d: %w", lc.Path, i+2, err)
 		}
+		lp.rotations[i].p.Store(tp)
 	}
 	for lang, sug := range lc.LangNotices {
 		p := props
 		p.Page.Suggest = sug
-		if lp.LangNotices[lang], err = one(p); err != nil {
+		tp, err := one(p)
+		if err != nil {
 			return fmt.Errorf("rendering %s with a %s suggestion: %w", lc.Path, lang, err)
 		}
+		lp.notices[lang].p.Store(tp)
 	}
 	lc.Pages.Store(lp)
 	return nil

@@ -125,11 +125,12 @@ func TestStaticFilesShared(t *testing.T) {
 	}
 }
 
-// TestReloadReusesPages: a build after one of the same campaigns hands
-// back the pages the build before prepared (no compression, one copy of
-// the bytes for both snapshots).
+// TestReloadReusesPages: a build that renders its pages at once (a static
+// copy's, or eager) after one of the same campaigns hands back the pages
+// the build before prepared (no compression, one copy of the bytes for
+// both snapshots); a server's build renders none of them.
 func TestReloadReusesPages(t *testing.T) {
-	opt := Options{Base: "https://act.example.org", SiteName: "Placard", Signing: true, Now: time.Now, Files: &LazyFiles{}}
+	opt := Options{Base: "https://act.example.org", SiteName: "Placard", Signing: true, Now: time.Now, Files: &LazyFiles{}, eager: true}
 	first, err := Compile(opt, markdown.New(), loadExamples(t), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -154,10 +155,25 @@ func TestReloadReusesPages(t *testing.T) {
 			t.Errorf("%s: still reusing after the build", p)
 		}
 	}
-	for p, set := range second.Thanks {
+	opt.eager = false
+	lazy, err := Compile(opt, markdown.New(), loadExamples(t), first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, r := range lazy.Pages {
+		if r.Rendered() {
+			t.Errorf("%s: rendered at the build, not on its first request", p)
+		}
+	}
+	for p, lc := range lazy.Signing {
+		if lc.Pages.Load() != nil {
+			t.Errorf("%s: signing page rendered at the build, not on its first request", p)
+		}
+	}
+	for p, set := range lazy.Thanks {
 		for o, r := range set {
-			if !first.Thanks[p][o].Shares(r) {
-				t.Errorf("%s %s: thank-you page prepared again", p, o)
+			if r.Rendered() {
+				t.Errorf("%s %s: thank-you page rendered at the build", p, o)
 			}
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/a-h/templ"
@@ -48,9 +49,9 @@ type Snapshot struct {
 	// Live holds the campaign pages that take signatures, by path; their
 	// pages carry form tokens and live tallies and are not in pages.
 	Signing map[string]*SigningCampaign
-	// Thanks holds the thank-you pages of live campaigns: campaign path →
-	// outcome → page.
-	Thanks map[string]map[string]*pagecache.Response
+	// Thanks holds the thank-you pages of live campaigns, each rendered on
+	// its first request: campaign path → outcome → page.
+	Thanks map[string]map[string]*LazyPage
 	// Mastodon holds the default Mastodon share text of each campaign page
 	// with a share action, by page path.
 	Mastodon map[string]string
@@ -108,12 +109,19 @@ type Snapshot struct {
 	// InternalError is the pre-rendered 500 page, so even a failure in
 	// rendering error pages never leaves a bare response.
 	InternalError []byte
+
+	// orgFrames holds the frame of each organisation's page by its path
+	// (/org, /org/ar), worn by the 404s under it (notfound.go).
+	orgFrames map[string]views.Page
 	// reuse prepared this snapshot's pages; the next build reuses them
 	// where nothing changed.
 	reuse *pagecache.Reuse
 	// byContent holds the static files' responses by SHA-256 and content
 	// type, so identical files share one (staticResponse).
 	byContent map[string]*pagecache.Response
+	// posterCSS is the address of the posters' stylesheet, once a poster
+	// has asked for it (posterStylesheet).
+	posterCSS string
 	// orgs remembers each organisation's pages were made from, by its
 	// slug, for the next build to take them as they are (reuseorg.go).
 	orgs map[string]orgBuilt
@@ -169,6 +177,10 @@ type Options struct {
 	// inline renders every page where it is laid out instead of setting
 	// the renderings aside to run in parallel (tests compare the two).
 	inline bool
+	// eager renders at the build the pages a snapshot otherwise renders
+	// on their first request, the signing pages from their props rather
+	// than their packed record (tests compare the two).
+	eager bool
 }
 
 // builder carries what building one snapshot needs.
@@ -244,7 +256,7 @@ func Compile(opt Options, md *markdown.Renderer, site *campaign.Site, prev *Snap
 			Mastodon:    map[string]string{},
 			MastodonLoc: map[string]*i18n.Localizer{},
 			Signing:     map[string]*SigningCampaign{},
-			Thanks:      map[string]map[string]*pagecache.Response{},
+			Thanks:      map[string]map[string]*LazyPage{},
 			Moved:       map[string]string{},
 			Shorts:      map[string]string{},
 			Previews:    map[string]*pagecache.Response{},
@@ -460,6 +472,7 @@ func (b *builder) addOrg(o *campaign.Org) error {
 		if err := b.addPage(orgPath, views.OrgPage(op), op.Page, false); err != nil {
 			return err
 		}
+		b.snap.keepOrgFrame(orgPath, op.Page)
 		if err := b.addLangNotices(orgPath, o, op.Page, false, func(p views.Page) templ.Component {
 			v := op
 			v.Page = p
@@ -485,6 +498,9 @@ func (b *builder) addOrg(o *campaign.Org) error {
 				continue
 			}
 			cp, regions := b.campaignProps(c, "")
+			if isDefaultLang(o) {
+				b.remember(c, cp)
+			}
 			p := CampaignPath(c)
 			b.snap.Known = append(b.snap.Known, views.Link{Label: c.Title, URL: p})
 			if c.Short != "" && isDefaultLang(o) {
@@ -575,40 +591,56 @@ func (b *builder) addLive(lc *SigningCampaign, regions []string) error {
 		regionProps[strings.ToLower(region)] = vp
 	}
 	rotations := b.rotationProps(lc.Campaign)
+	lc.rotations = len(rotations)
 	b.snap.Signing[lc.Path] = lc
 	b.snap.SigningKeys[lc.Key] = append(b.snap.SigningKeys[lc.Key], lc)
 	share, donate, hasDonate := shareAndDonate(lc.Path, lc.props)
-	set := map[string]*pagecache.Response{}
+	set := map[string]*LazyPage{}
 	b.snap.Thanks[lc.Path] = set
-	lc.ThanksProps = map[string]views.ThanksPageProps{}
+	lc.thanks = map[string]views.ThanksPageProps{}
 	for _, o := range outcomes {
 		tp := b.thanksProps(lc.Campaign, lc.Frame, o, share, donate, hasDonate)
 		tp.Next = ThanksNext(lc.Path, lc.props)
-		lc.ThanksProps[o] = tp
-	}
-	// The renderings need nothing more of the builder: they run with the
-	// other campaigns' (parallel.go), each filling only lc and set. Then
-	// the props are packed for the renderings to come (record.go).
-	reuse, tally, props := b.snap.reuse, b.opt.Tallies[lc.Key], lc.props
-	lc.props = views.CampaignPageProps{}
-	if err := b.later.add(func() error {
-		lc.reuse = reuse
-		err := renderSigning(lc, tally, props, rotations)
-		lc.reuse = nil // the tally watcher's renderings are never reused
-		if err != nil {
-			return err
-		}
-		if err := lc.packRecord(props, rotations, regionProps); err != nil {
-			return err
-		}
-		for _, o := range outcomes {
-			var buf bytes.Buffer
-			if err := views.ThanksPage(lc.ThanksProps[o]).Render(context.Background(), &buf); err != nil {
-				return fmt.Errorf("rendering the thank-you page of %s: %w", lc.Path, err)
+		lc.thanks[o] = tp
+		set[o] = newLazyPage(func() (*pagecache.Response, error) {
+			tp, _, err := lc.ThanksProps(o)
+			if err != nil {
+				return nil, err
 			}
-			set[o] = reuse.New(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, lc.CSP)
+			var buf bytes.Buffer
+			if err := views.ThanksPage(tp).Render(context.Background(), &buf); err != nil {
+				return nil, fmt.Errorf("rendering the thank-you page of %s: %w", lc.Path, err)
+			}
+			return pagecache.New(buf.Bytes(), "text/html; charset=utf-8", hvNoCache, lc.CSP), nil
+		})
+	}
+	// The page is rendered on its first request (SigningCampaign.Current)
+	// from the props packed here, with the figures known now; packing
+	// needs nothing more of the builder and runs with the other
+	// campaigns' (parallel.go).
+	tally, props := b.opt.Tallies[lc.Key], lc.props
+	lc.tally = tally
+	lc.props = views.CampaignPageProps{}
+	eager, reuse := b.opt.eager, b.snap.reuse
+	if err := b.later.add(func() error {
+		if eager {
+			// As the first requests would, from the props themselves.
+			lc.reuse = reuse
+			err := renderSigning(lc, tally, props, rotations)
+			lc.reuse = nil // the tally watcher's renderings are never reused
+			if err != nil {
+				return err
+			}
+			for _, o := range outcomes {
+				if _, err := set[o].Get(); err != nil {
+					return err
+				}
+			}
 		}
-		return nil
+		if err := lc.packThanks(); err != nil {
+			return err
+		}
+		return lc.packRecord(props, rotations, regionProps)
 	}); err != nil {
 		return err
 	}
@@ -669,6 +701,17 @@ func (b *builder) renderPageCC(p string, c templ.Component, page views.Page, for
 	if forms || mastodonForm {
 		csp = b.formCSP(csp) // a static copy's Mastodon form also goes to the live server
 	}
+	if b.lazy() {
+		// Rendered and compressed on its first request (lazypage.go).
+		return pagecache.NewLazy(func() ([]byte, error) {
+			var buf bytes.Buffer
+			if err := c.Render(context.Background(), &buf); err != nil {
+				return nil, fmt.Errorf("rendering %s: %w", p, err)
+			}
+			renderedLazily()
+			return buf.Bytes(), nil
+		}, "text/html; charset=utf-8", cacheControl, csp), nil
+	}
 	reuse := b.snap.reuse
 	out := new(pagecache.Response)
 	return out, b.later.add(func() error {
@@ -680,6 +723,11 @@ func (b *builder) renderPageCC(p string, c templ.Component, page views.Page, for
 		return nil
 	})
 }
+
+// lazy reports whether b's pages are rendered on their first request
+// rather than at the build: a server's are (unless Options.eager); a
+// static copy writes every page at once, rendered on every core.
+func (b *builder) lazy() bool { return !b.opt.eager && b.opt.Mode != ModeStatic }
 
 // formCSP is csp for a page holding an open signing form: in a static copy
 // the form posts to Options.FormOrigin, which form-action must allow.
@@ -744,6 +792,29 @@ const staticCSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox; frame
 // send that form on to the reader's own server, so its form-action also
 // allows https: (browsers apply form-action to the redirect).
 func PageCSP(themeCSS string, mastodonForm bool) string {
+	key := cspKey{themeCSS, mastodonForm}
+	if csp, ok := cspMade.Load(key); ok {
+		return csp.(string)
+	}
+	csp := pageCSP(themeCSS, mastodonForm)
+	cspMade.Store(key, csp)
+	return csp
+}
+
+// cspMade holds each policy PageCSP has made, so the pages of one theme
+// (an organisation's, and most share the default) share one string
+// instead of each holding its own copy. Bounded by the themes the site
+// has had.
+var cspMade sync.Map
+
+// cspKey is what a page's policy is made from.
+type cspKey struct {
+	themeCSS     string
+	mastodonForm bool
+}
+
+// pageCSP makes PageCSP's policy.
+func pageCSP(themeCSS string, mastodonForm bool) string {
 	style := "style-src 'self'"
 	if themeCSS != "" {
 		sum := sha256.Sum256([]byte(themeCSS))

@@ -145,30 +145,51 @@ func (c *Committer) Sign(ctx context.Context, sig *signing.Signature) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	req := &request{sig: sig, result: make(chan error, 1)}
+	req := requests.Get().(*request)
+	req.sig = sig
 	c.mu.RLock()
 	if c.closed {
 		c.mu.RUnlock()
+		req.free()
 		return ErrClosed
 	}
 	select {
 	case c.queue <- req:
 	case <-ctx.Done():
 		c.mu.RUnlock()
+		req.free()
 		return ctx.Err()
 	}
 	c.mu.RUnlock()
 
 	select {
 	case err := <-req.result:
+		req.free()
 		return err
 	case <-ctx.Done():
 		if req.state.CompareAndSwap(stateQueued, stateAbandoned) {
+			// The writer may still hold it (it skips an abandoned
+			// request): it is left to the collector, never reused.
 			return ctx.Err()
 		}
 		// Already in a committing batch: report what really happened.
-		return <-req.result
+		err := <-req.result
+		req.free()
+		return err
 	}
+}
+
+// requests keeps Sign's requests for reuse: a signature's request and its
+// result channel were two of the Committer's three allocations. Only a
+// request whose result its signer has received goes back (free); by then
+// the writer has sent its one result and touches it no more.
+var requests = sync.Pool{New: func() any { return &request{result: make(chan error, 1)} }}
+
+// free puts r back in requests, holding no signature.
+func (r *request) free() {
+	r.sig = nil
+	r.state.Store(stateQueued)
+	requests.Put(r)
 }
 
 // Close stops accepting signatures, waits for every queued one to be

@@ -39,6 +39,9 @@ func TestClientKey(t *testing.T) {
 		{"loopback only by default", "X-Real-IP", "127.0.0.1:5000", loopbackOnly, []string{"198.51.100.1"}, "198.51.100.1"},
 		{"loopback only: a remote peer's header ignored", "X-Real-IP", "10.1.2.3:5000", loopbackOnly, []string{"198.51.100.1"}, "10.1.2.3"},
 		{"peer not an address: never empty", "X-Real-IP", "@", proxies, nil, "peer:@"},
+		{"no header, IPv6 peer: its /64", "", "[2001:db8:7:8:9::1]:5000", nil, nil, "2001:db8:7:8::"},
+		{"no header, IPv4-mapped peer: the IPv4 address", "", "[::ffff:203.0.113.9]:5000", nil, nil, "203.0.113.9"},
+		{"no header, peer without a port", "", "203.0.113.9", nil, nil, "203.0.113.9"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -56,6 +59,21 @@ func TestClientKey(t *testing.T) {
 				t.Errorf("key = %q, want %q", got, c.want)
 			}
 		})
+	}
+}
+
+// TestClientKeyAllocs: the key of an IPv4 peer with no client header
+// believed is the text of RemoteAddr before the port, allocated nowhere
+// (every signing POST asks for it twice).
+func TestClientKeyAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocations differ under the race detector")
+	}
+	k := &clientKeyer{trusted: loopbackOnly}
+	r, _ := http.NewRequest("POST", "/x/y/sign", nil)
+	r.RemoteAddr = "203.0.113.9:5000"
+	if n := testing.AllocsPerRun(100, func() { _ = k.key(r) }); n != 0 {
+		t.Errorf("key of an IPv4 peer: %.0f allocations, want 0", n)
 	}
 }
 

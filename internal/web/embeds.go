@@ -27,9 +27,17 @@ func (s *Server) embed(w http.ResponseWriter, r *http.Request) error {
 	snap := s.snap.Load()
 	cpath := strings.TrimSuffix(r.URL.Path, "/embed")
 	if lc := snap.Signing[cpath]; lc != nil && lc.Embed != nil {
-		if lp := lc.Pages.Load(); lp.Embed != nil {
+		lp, err := lc.Current()
+		if err != nil {
+			return err
+		}
+		e, err := lp.Embed() // rendered by its first request
+		if err != nil {
+			return err
+		}
+		if e != nil {
 			allowFraming(w)
-			lp.Embed.Serve(w, r, s.tokens.Issue, s.cfg.Now())
+			e.Serve(w, r, s.tokens.Issue, s.cfg.Now())
 			return nil
 		}
 	}

@@ -24,8 +24,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 	p := snap.Pages[r.URL.Path]
 	if p == nil {
 		if lc := snap.Signing[r.URL.Path]; lc != nil {
-			s.livePage(w, r, lc)
-			return nil
+			return s.livePage(w, r, lc)
 		}
 		if to, ok := snap.Moved[r.URL.Path]; ok {
 			movedPermanently(w, r, to)
@@ -69,19 +68,30 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 
 // livePage serves a campaign page that takes signatures, with a fresh
 // form token; ?region=X picks a region variant as on other pages.
-func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign) {
-	lp := lc.Pages.Load()
+func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign) error {
+	lp, err := lc.Current() // rendered by the first request
+	if err != nil {
+		return err
+	}
 	p := lp.Main
-	if lp.Rotations != nil {
-		rot := lp.Rotations
-		p = rot[s.pickRotation(r, len(rot), func(i int, inm []string) bool {
-			return rot[i].Matches(inm)
-		})]
+	if n := lp.Rotations(); n > 0 { // each variant rendered by its first request
+		if p, err = lp.Rotation(s.pickRotation(r, n, func(i int, inm []string) bool {
+			v, err := lp.Rotation(i)
+			return err == nil && v.Matches(inm)
+		})); err != nil {
+			return err
+		}
 	}
 	if len(lc.LangNotices) > 0 {
 		w.Header()["Vary"] = hvVaryLang
-		if lang := noticeLang(r, lc.Matcher); lang != "" && lp.LangNotices[lang] != nil {
-			p = lp.LangNotices[lang]
+		if lang := noticeLang(r, lc.Matcher); lang != "" {
+			v, err := lp.LangNotice(lang)
+			if err != nil {
+				return err
+			}
+			if v != nil {
+				p = v
+			}
 		}
 	}
 	var attr []byte
@@ -97,6 +107,7 @@ func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *site.Signi
 		attr = attribution.FormValue(source, ref)
 	}
 	p.ServeAttributed(w, r, s.tokens.Issue, s.cfg.Now(), attr)
+	return nil
 }
 
 // thanks serves a campaign's thank-you page for ?outcome=signed or
@@ -114,9 +125,13 @@ func (s *Server) thanks(w http.ResponseWriter, r *http.Request) error {
 	}
 	q := r.URL.Query()
 	outcome := q.Get("outcome")
-	p := set[outcome]
-	if p == nil {
+	lp := set[outcome]
+	if lp == nil {
 		return errNotFound
+	}
+	p, err := lp.Get() // rendered by the first request
+	if err != nil {
+		return err
 	}
 	if claim := q.Get(paramClaim); claim != "" {
 		// A new signer: their personal link, from the claim (formtoken.Claims).

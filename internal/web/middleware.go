@@ -209,28 +209,43 @@ func (k *clientKeyer) key(r *http.Request) string {
 	if !ok {
 		return "peer:" + r.RemoteAddr
 	}
+	if k.header == "" || !inPrefixes(peer, k.trusted) {
+		return peerKey(r.RemoteAddr, peer)
+	}
 	client := peer
-	if k.header != "" && inPrefixes(peer, k.trusted) {
-		vals := r.Header.Values(k.header)
-		var hops []string
-		for _, v := range vals {
-			hops = append(hops, strings.Split(v, ",")...)
-		}
-	walk:
-		for i := len(hops) - 1; i >= 0; i-- {
-			a, ok := hopAddr(hops[i], k.header == "Forwarded")
-			switch {
-			case !ok:
-				break walk
-			case inPrefixes(a, k.trusted):
-				client = a
-			default:
-				client = a
-				break walk
-			}
+	vals := r.Header.Values(k.header)
+	var hops []string
+	for _, v := range vals {
+		hops = append(hops, strings.Split(v, ",")...)
+	}
+walk:
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, ok := hopAddr(hops[i], k.header == "Forwarded")
+		switch {
+		case !ok:
+			break walk
+		case inPrefixes(a, k.trusted):
+			client = a
+		default:
+			client = a
+			break walk
 		}
 	}
 	return httprate.CanonicalizeIP(client.String())
+}
+
+// peerKey is the key of a client known by its TCP peer, peer read from
+// remote (http.Request.RemoteAddr). For an IPv4 peer as net/http writes it,
+// "a.b.c.d:port", that is the text before the port, which is already the
+// form Addr.String gives (netip refuses any other spelling of an IPv4
+// address): every signing POST asks for its key twice (the rate limit and
+// the used-token set), and this pays for neither a formatted string nor
+// its allocation.
+func peerKey(remote string, peer netip.Addr) string {
+	if i := strings.IndexByte(remote, ':'); i > 0 && peer.Is4() && strings.LastIndexByte(remote, ':') == i && remote[0] != '[' {
+		return remote[:i]
+	}
+	return httprate.CanonicalizeIP(peer.String())
 }
 
 // remoteAddr reads http.Request.RemoteAddr ("ip:port", or an address alone).

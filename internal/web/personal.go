@@ -35,7 +35,10 @@ func (s *Server) impactNotFound(w http.ResponseWriter, r *http.Request, lc *site
 // personal link, and the private page's address the first time (first).
 // It is rendered per request (only signers reach it) and never stored.
 func (s *Server) personalThanks(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign, outcome, token, key string, first bool) error {
-	tp, ok := lc.ThanksProps[outcome]
+	tp, ok, err := lc.ThanksProps(outcome)
+	if err != nil {
+		return err
+	}
 	if !ok {
 		return errNotFound
 	}

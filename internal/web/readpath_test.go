@@ -16,7 +16,11 @@ import (
 // readPathOf is the read-path handler in front of s's router.
 func readPathOf(t testing.TB, s *Server) *readPathHandler {
 	t.Helper()
-	h, ok := s.handler.(*readPathHandler)
+	next := s.handler
+	if sp, ok := next.(*signPathHandler); ok { // signpath.go: in front of the read path
+		next = sp.next
+	}
+	h, ok := next.(*readPathHandler)
 	if !ok {
 		t.Fatalf("the server's handler is %T, not the read path", s.handler)
 	}

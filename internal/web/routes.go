@@ -88,7 +88,7 @@ func (s *Server) routes() http.Handler {
 	r.Get("/{org}", s.handle(s.page))
 	r.Get("/{org}/{campaign}", s.handle(s.page))
 	sign := s.signRoute() // one rate limit for both forms
-	r.Handle("/{org}/{campaign}/sign", sign)
+	r.Handle(signRoutePattern, sign)
 	contact := s.contactRoute() // one rate limit for lookups and calls
 	r.Handle("/{org}/{campaign}/contact/{action}", contact)
 	r.Handle("/{org}/{campaign}/contact/{action}/{step}", contact)
@@ -134,6 +134,7 @@ func (s *Server) routes() http.Handler {
 		r.Get("/_dev/events", s.devEvents)
 		return devCSP(r)
 	}
-	// The read path skips the router for cached pages (readpath.go).
-	return s.readPath(r, s.securityHeaders(s.recoverer(s.observe(s.handle(s.page)))))
+	// The read path skips the router for cached pages (readpath.go), the
+	// signing path for signatures (signpath.go).
+	return s.signPath(r, sign, s.readPath(r, s.securityHeaders(s.recoverer(s.observe(s.handle(s.page))))))
 }

@@ -26,21 +26,24 @@ const (
 	// budgetAllocsPerSign bounds Go heap allocations for one signature
 	// signed alone through the Committer: its request, the batch of one,
 	// the transaction, the INSERT, the tally upsert and the commit
-	// (measured: 108 while the INSERT returned its rows, 76 since; a run
-	// now and then has the runtime allocate meanwhile, which adds less
-	// than one in 500 runs).
-	budgetAllocsPerSign = 77
+	// (measured: 108 while the INSERT returned its rows, 76 since, 68
+	// since a batch's working buffers are reused, 64 since the
+	// Committer's requests are; a run now and then has the runtime
+	// allocate meanwhile, which adds less than one in 500 runs).
+	budgetAllocsPerSign = 65
 	// budgetAllocsPerBatched bounds Go heap allocations per signature in
 	// a batch of batchSize through AddSignatures, where the per-batch
 	// costs are shared (measured: 10.4 while the INSERT returned its rows,
-	// 3.0 since: the name, address and postcode boxed as arguments).
-	budgetAllocsPerBatched = 4
+	// 3.0 since: the name, address and postcode boxed as arguments; 2.9
+	// since a batch's working buffers are reused).
+	budgetAllocsPerBatched = 3
 	batchSize              = 64
 	// budgetAllocsPerLink bounds Go heap allocations per personal link in
 	// a batch of 128 through AddLinks (measured: 6.5 when the INSERT
 	// returned the tokens made; 3.3 since it returns nothing unless a
-	// token clashed).
-	budgetAllocsPerLink = 4.0
+	// token clashed; 2.2 since each row's hash is sliced in place and a
+	// batch with no clash returns the links it was given).
+	budgetAllocsPerLink = 2.5
 )
 
 // budgetStatements is what one committed batch of signatures to one

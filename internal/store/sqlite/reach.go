@@ -95,8 +95,10 @@ func (db *DB) AddLinks(ctx context.Context, org, campaign string, links []signin
 	start, all := 0, true
 	for i, n := range chunks {
 		args = args[:0]
-		for _, l := range sorted[start : start+n] {
-			args = append(args, l.Token, orgArg, campaignArg, l.SecretHash[:])
+		// By index: the hash is sliced where it lies, not from a copy
+		// of the link that would go to the heap for every row.
+		for j := start; j < start+n; j++ {
+			args = append(args, sorted[j].Token, orgArg, campaignArg, sorted[j].SecretHash[:])
 		}
 		start += n
 		res, err := tx.StmtContext(ctx, stmts[i]).ExecContext(ctx, args...)
@@ -107,16 +109,21 @@ func (db *DB) AddLinks(ctx context.Context, org, campaign string, links []signin
 			all = false
 		}
 	}
-	// Every row inserted is the common case (tokens are random). When one
-	// was not, a link is made if its token's stored hash is its own: a
-	// token already stored, or given twice, is made at most once.
-	made := func(l signing.Referral) (bool, error) { return true, nil }
-	if !all {
-		made = func(l signing.Referral) (bool, error) {
-			var h []byte
-			err := tx.QueryRowContext(ctx, `SELECT secret_hash FROM referrals WHERE token = ?`, l.Token).Scan(&h)
-			return err == nil && string(h) == string(l.SecretHash[:]), err
+	// Every row inserted is the common case (tokens are random): then no
+	// token was given twice (the second would have been skipped) and the
+	// links made are the links given.
+	if all {
+		if err := tx.Commit(); err != nil {
+			return nil, err
 		}
+		return links, nil
+	}
+	// When one was not, a link is made if its token's stored hash is its
+	// own: a token already stored, or given twice, is made at most once.
+	made := func(l signing.Referral) (bool, error) {
+		var h []byte
+		err := tx.QueryRowContext(ctx, `SELECT secret_hash FROM referrals WHERE token = ?`, l.Token).Scan(&h)
+		return err == nil && string(h) == string(l.SecretHash[:]), err
 	}
 	var out []signing.Referral
 	seen := make(map[string]bool, len(links))

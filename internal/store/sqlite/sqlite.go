@@ -435,6 +435,23 @@ func boolInt(b bool) int {
 // stays far below SQLite's 32,766-parameter limit.
 const insertChunk = 128
 
+// insertRow is one row of insertSQL. The columns most signatures leave
+// empty (postcode, country, phone, comment, organisation, role, the
+// contact sentence and time, the name's parts) are sent as NULL for ""
+// and stored as empty strings (orNil): the driver copies every text argument into
+// SQLite's memory, one C allocation and free each, even an empty one, and
+// ten of a row's 22 arguments are usually empty.
+const insertRow = "(?,?,?,?,?,?,?,COALESCE(?,''),COALESCE(?,''),COALESCE(?,''),COALESCE(?,''),COALESCE(?,''),COALESCE(?,'')," +
+	"?,?,?,COALESCE(?,''),COALESCE(?,''),?,?,COALESCE(?,''),COALESCE(?,''))"
+
+// orNil is s as a statement argument, nil for "" (see insertRow).
+func orNil(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
 // insertSQL returns the multi-row INSERT for n rows. Duplicates, stored or
 // not, are skipped by ON CONFLICT DO NOTHING; chunkIDs tells which rows
 // went in and their ids (RETURNING them cost an allocation per value and
@@ -449,7 +466,7 @@ func insertSQL(n int) string {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+		b.WriteString(insertRow)
 	}
 	b.WriteString(` ON CONFLICT (email, org, campaign) DO NOTHING`)
 	return b.String()
@@ -504,6 +521,29 @@ func chunkIDs(ctx context.Context, tx *sql.Tx, sigs []*signing.Signature, chunk 
 
 type sigKey struct{ email, org, campaign string }
 
+// addScratch is AddSignatures' working memory for one batch, kept in
+// addScratchPool between batches: a batch of 64 signatures allocated about
+// 20 KiB of it (the INSERT's arguments alone are 22 per row), all garbage
+// as soon as the batch committed.
+type addScratch struct {
+	first map[sigKey]int
+	order []int
+	ids   []int64
+	args  []any
+}
+
+var addScratchPool = sync.Pool{New: func() any { return &addScratch{first: map[sigKey]int{}} }}
+
+// release empties sc — its map and arguments hold signers' addresses and
+// names — and puts it back in the pool.
+func (sc *addScratch) release() {
+	clear(sc.first)
+	clear(sc.args[:cap(sc.args)])
+	sc.args = sc.args[:0]
+	sc.order = sc.order[:0]
+	addScratchPool.Put(sc)
+}
+
 // repeated boxes a string as a statement argument, reusing the box while
 // the same string comes again (boxing a string allocates).
 type repeated struct {
@@ -516,6 +556,15 @@ func (r *repeated) box(s string) any {
 		r.s, r.arg = s, s
 	}
 	return r.arg
+}
+
+// contactArg is the contact sentence's argument: boxed once while it
+// repeats, nil when there is none (see insertRow).
+func contactArg(r *repeated, s string) any {
+	if s == "" {
+		return nil
+	}
+	return r.box(s)
 }
 
 // repeatedTime is repeated for stored times: it formats and boxes a time
@@ -532,10 +581,11 @@ func (r *repeatedTime) box(t time.Time) any {
 	return r.arg
 }
 
-// boxOpt is box with "" for the zero time (formatOptTime).
+// boxOpt is box with nil for the zero time (stored empty, formatOptTime;
+// see insertRow).
 func (r *repeatedTime) boxOpt(t time.Time) any {
 	if t.IsZero() {
-		return ""
+		return nil
 	}
 	return r.box(t)
 }
@@ -600,11 +650,16 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 	if len(sigs) == 0 {
 		return results, nil
 	}
+	// The batch's working buffers are reused from batch to batch (the
+	// writer's batches come one after another), emptied before they go
+	// back so they keep no one's details.
+	sc := addScratchPool.Get().(*addScratch)
+	defer sc.release()
 	// Duplicates inside the batch are settled here: the first keeps its
 	// place, later ones are already signed. Each key is then sent once, so
 	// every stored row maps back to exactly one signature.
-	first := make(map[sigKey]int, len(sigs))
-	order := make([]int, 0, len(sigs))
+	first := sc.first
+	order := sc.order[:0]
 	for i, s := range sigs {
 		k := sigKey{s.Email, s.Org, s.Campaign}
 		if _, dup := first[k]; dup {
@@ -614,12 +669,19 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 		first[k] = i
 		order = append(order, i)
 	}
+	sc.order = order
 	// Prepare before BEGIN: the transaction holds the writer's only
 	// connection, so preparing on the pool inside it would wait forever.
-	stmts := map[int]*sql.Stmt{}
-	for start := 0; start < len(order); start += insertChunk {
-		n := min(insertChunk, len(order)-start)
-		if stmts[n], err = db.insertStmt(ctx, n); err != nil {
+	// A batch is cut into chunks of insertChunk rows and a last, shorter
+	// one: two statements at most.
+	var fullStmt, lastStmt *sql.Stmt
+	if len(order) >= insertChunk {
+		if fullStmt, err = db.insertStmt(ctx, insertChunk); err != nil {
+			return nil, err
+		}
+	}
+	if n := len(order) % insertChunk; n > 0 {
+		if lastStmt, err = db.insertStmt(ctx, n); err != nil {
 			return nil, err
 		}
 	}
@@ -645,9 +707,12 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 	}
 	defer tx.Rollback()
 	// ids[i] is the id stored for sigs[i], 0 while none is.
-	ids := make([]int64, len(sigs))
+	ids := slices.Grow(sc.ids[:0], len(sigs))[:len(sigs)]
+	clear(ids)
+	sc.ids = ids
 	inserted := 0
-	args := make([]any, 0, 22*min(len(order), insertChunk))
+	args := sc.args[:0]
+	defer func() { sc.args = args }()
 	// The rows of a batch mostly share their campaign, action, consent
 	// sentence, language and moment: those values are boxed once and the
 	// box reused while they repeat, rather than allocated for every row.
@@ -660,13 +725,18 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 			s := sigs[i]
 			args = append(args, org.box(s.Org), campaign.box(s.Campaign), action.box(s.Action),
 				kind.box(string(s.Kind)), status.box(string(s.Status)),
-				s.Name, s.Email, s.Postcode, s.Country, s.Phone, s.Comment, s.Organisation, s.Role,
-				boolInt(s.Public), consent.box(s.ConsentText), at.box(s.ConsentAt), contact.box(s.ContactText),
+				s.Name, s.Email, orNil(s.Postcode), orNil(s.Country), orNil(s.Phone), orNil(s.Comment),
+				orNil(s.Organisation), orNil(s.Role),
+				boolInt(s.Public), consent.box(s.ConsentText), at.box(s.ConsentAt), contactArg(&contact, s.ContactText),
 				at.boxOpt(s.ContactAt), lang.box(s.Lang), at.box(s.CreatedAt),
-				// Empty on one-field forms: boxing "" allocates nothing.
-				s.GivenName, s.FamilyName)
+				// Empty on one-field forms.
+				orNil(s.GivenName), orNil(s.FamilyName))
 		}
-		res, err := tx.StmtContext(ctx, stmts[len(chunk)]).ExecContext(ctx, args...)
+		st := lastStmt
+		if len(chunk) == insertChunk {
+			st = fullStmt
+		}
+		res, err := tx.StmtContext(ctx, st).ExecContext(ctx, args...)
 		if err != nil {
 			return nil, translate(err)
 		}

@@ -1,0 +1,107 @@
+package site
+
+import (
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/placard/placard/internal/pagecache"
+)
+
+// A server's snapshot renders at its build only what a request cannot
+// wait for (issue 12: start within 1 s per 1,000 campaigns): the routing
+// tables, the props, the tallies. Each page and each variant of it
+// (language notice, share-message rotation, region, embed, thank-you
+// page) is rendered and compressed on its first request, once however
+// many ask together, and kept from then on: a warm page is served as an
+// eager one was, with the very bytes, ETag, policy and headers the build
+// would have made (TestLazyPagesSameBytes). A signing campaign's pages
+// are made from its packed record (record.go); a plain page
+// (pagecache.NewLazy) holds its props until its first rendering and then
+// lets them go. A failed rendering is never kept. A static copy
+// (ModeStatic) and tests comparing the two (Options.eager) render every
+// page at the build.
+
+// prepareHTML prepares the HTML page render makes, with policy csp and
+// no-cache: on its first request when b's pages are lazy, else at once.
+func (b *builder) prepareHTML(render func() ([]byte, error), csp string) (*pagecache.Response, error) {
+	if b.lazy() {
+		return pagecache.NewLazy(func() ([]byte, error) {
+			body, err := render()
+			if err == nil {
+				renderedLazily()
+			}
+			return body, err
+		}, "text/html; charset=utf-8", hvNoCache, csp), nil
+	}
+	body, err := render()
+	if err != nil {
+		return nil, err
+	}
+	return b.snap.reuse.New(body, "text/html; charset=utf-8", hvNoCache, csp), nil
+}
+
+// LazyPage is a page rendered and prepared on its first request.
+// Concurrent first requests wait for one rendering; a failed rendering is
+// not kept, so the next request tries again.
+type LazyPage struct {
+	page   atomic.Pointer[pagecache.Response]
+	mu     sync.Mutex
+	render func() (*pagecache.Response, error)
+}
+
+// newLazyPage is a page that render makes when first asked for.
+func newLazyPage(render func() (*pagecache.Response, error)) *LazyPage {
+	return &LazyPage{render: render}
+}
+
+// Get returns the page, rendering it if no request has yet.
+func (lp *LazyPage) Get() (*pagecache.Response, error) {
+	if p := lp.page.Load(); p != nil {
+		return p, nil
+	}
+	lp.mu.Lock()
+	defer lp.mu.Unlock()
+	if p := lp.page.Load(); p != nil {
+		return p, nil
+	}
+	p, err := lp.render()
+	if err != nil {
+		return nil, err
+	}
+	lp.page.Store(p)
+	lp.render = nil // what it held can go
+	renderedLazily()
+	return p, nil
+}
+
+// Rendered reports whether the page has been made (tests).
+func (lp *LazyPage) Rendered() bool { return lp.page.Load() != nil }
+
+// Rendering on first requests makes garbage (templates' buffers,
+// compressors, unpacked props) while the server runs at its ordinary
+// GOGC, so a burst of first requests (a crawler, the hour after a start)
+// leaves the heap at up to twice what it holds, and the process keeps
+// that memory. A while after a page is rendered, the memory not in use
+// is given back (a collection, then the pages freed to the system), at
+// most once per tidyDelay: a build does the same at its end
+// (web.Frugally). Pages are mostly bytes without pointers, so the
+// collection is cheap.
+
+// tidyDelay is how long after a rendering the memory is given back.
+const tidyDelay = 2 * time.Second
+
+// tidyArmed is set while a giving back is scheduled.
+var tidyArmed atomic.Bool
+
+// renderedLazily schedules the giving back after a page rendered on its
+// first request, unless one is scheduled.
+func renderedLazily() {
+	if tidyArmed.CompareAndSwap(false, true) {
+		time.AfterFunc(tidyDelay, func() {
+			tidyArmed.Store(false)
+			debug.FreeOSMemory()
+		})
+	}
+}
