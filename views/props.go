@@ -655,6 +655,9 @@ type NotFoundPageProps struct {
 	Suggestions []Link
 	// HomeURL is the site index.
 	HomeURL string
+	// HomeLabel is the words of the button to HomeURL, such as "See
+	// Riverside Coalition's campaigns"; empty for "Go to the home page".
+	HomeLabel string
 }
 
 // ErrorPageProps is the page for any other error status.

@@ -140,7 +140,8 @@ func findSignForm(t *testing.T, base, page string, doc *goquery.Document) signFo
 	form := doc.Find("form").FilterFunction(func(_ int, s *goquery.Selection) bool {
 		a, _ := s.Attr("action")
 		m, _ := s.Attr("method")
-		return strings.HasSuffix(a, "/sign") && strings.EqualFold(m, "post")
+		path, _, _ := strings.Cut(a, "?") // …/sign?lang=ar on a page in another language
+		return strings.HasSuffix(path, "/sign") && strings.EqualFold(m, "post")
 	}).First()
 	if form.Length() == 0 {
 		t.Fatalf("%s has no <form method=post action=…/sign>", page)

@@ -179,7 +179,7 @@ func (w *walker) sign(name, path string, blank bool) []string {
 	var next []string
 	d.Find("form[method=post]").Each(func(_ int, f *goquery.Selection) {
 		action := f.AttrOr("action", "")
-		if !strings.HasSuffix(action, "/sign") {
+		if path, _, _ := strings.Cut(action, "?"); !strings.HasSuffix(path, "/sign") { // …/sign?lang=ar
 			return
 		}
 		w.n++

@@ -2,7 +2,9 @@ package mail
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"sync"
 
 	"github.com/placard/placard/internal/outbox"
@@ -113,7 +115,7 @@ func (d *Deliverer) prepare(ctx context.Context, m signing.Message) (Message, bo
 	if cp, ok := decodeContact(m.Payload); ok {
 		return d.prepareContact(ctx, cp, m.ID) // contact.go
 	}
-	p, err := DecodePayload(m.Payload)
+	p, err := decodeMessage(m)
 	if err != nil {
 		return Message{}, false, outbox.Permanent(err)
 	}
@@ -139,10 +141,29 @@ func (d *Deliverer) prepare(ctx context.Context, m signing.Message) (Message, bo
 	return msg, true, nil
 }
 
-// NewMessage is the outbox message that sends p.
+// NewMessage is the outbox message that sends p. The recipient,
+// organisation and campaign are the message's own Email, Org and
+// Campaign, so its payload leaves them out rather than hold them twice
+// (decodeMessage puts them back): a signature's thank-you is written
+// with it, and the smaller it is the less signing writes.
 func NewMessage(p Payload) signing.Message {
-	return signing.Message{
-		ID: signing.NewMessageID(), Kind: signing.MessageEmail,
-		Email: p.To, Org: p.Org, Campaign: p.Campaign, Payload: p.Encode(),
+	m := signing.Message{ID: signing.NewMessageID(), Kind: signing.MessageEmail, Email: p.To, Org: p.Org, Campaign: p.Campaign}
+	p.To, p.Org, p.Campaign = "", "", ""
+	m.Payload = p.Encode()
+	return m
+}
+
+// decodeMessage reads m's payload as DecodePayload does, taking the
+// recipient, organisation and campaign from m where the payload leaves
+// them out (NewMessage); a payload that names them (written before it
+// left them out) keeps its own.
+func decodeMessage(m signing.Message) (Payload, error) {
+	var p Payload
+	if err := json.Unmarshal(m.Payload, &p); err != nil {
+		return p, fmt.Errorf("mail: unreadable payload: %w", err)
 	}
+	if p.To == "" && p.Org == "" && p.Campaign == "" {
+		p.To, p.Org, p.Campaign = m.Email, m.Org, m.Campaign
+	}
+	return p, checkPayload(p)
 }

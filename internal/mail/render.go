@@ -36,10 +36,10 @@ const (
 type Payload struct {
 	Template string `json:"template"`
 	Lang     string `json:"lang"`
-	Org      string `json:"org"`
+	Org      string `json:"org,omitempty"`
 	Campaign string `json:"campaign,omitempty"`
 	// To is the normalised address.
-	To string `json:"to"`
+	To string `json:"to,omitempty"`
 	// Ref is the public token of the signer's personal link (thanks).
 	Ref string `json:"ref,omitempty"`
 	// Days is how long an unconfirmed signature waits (confirm).
@@ -58,15 +58,21 @@ func DecodePayload(b []byte) (Payload, error) {
 	if err := json.Unmarshal(b, &p); err != nil {
 		return p, fmt.Errorf("mail: unreadable payload: %w", err)
 	}
+	return p, checkPayload(p)
+}
+
+// checkPayload refuses a payload of an unknown template, or without a
+// recipient or an organisation.
+func checkPayload(p Payload) error {
 	switch p.Template {
 	case TemplateConfirm, TemplateThanks, TemplateData:
 	default:
-		return p, fmt.Errorf("mail: unknown template %q", p.Template)
+		return fmt.Errorf("mail: unknown template %q", p.Template)
 	}
 	if p.To == "" || p.Org == "" {
-		return p, errors.New("mail: payload without a recipient or an organisation")
+		return errors.New("mail: payload without a recipient or an organisation")
 	}
-	return p, nil
+	return nil
 }
 
 // Renderer turns payloads into messages.

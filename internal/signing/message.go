@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/base32"
 	"io"
+	"sync/atomic"
 	"time"
 )
 
@@ -51,33 +52,57 @@ var messageIDEncoding = base32.NewEncoding("0123456789abcdefghijklmnopqrstuv").W
 
 // NewMessageID returns a fresh message id: 16 bytes as 26 lower-case
 // base32 letters and digits, safe in a URL, a header and a file name. The
-// first 6 bytes are the time in milliseconds since 1970 and the other 10
-// come from crypto/rand, so ids never collide (80 random bits within a
-// millisecond) and later ids sort after earlier ones: a new message lands
-// at the end of the outbox's index, on a page the last one dirtied,
-// instead of on a random page of its own. The time in an id says no more
-// than the email's Date or the webhook's timestamp already do.
+// first 6 bytes are the time in milliseconds since 1970, the next 2 count
+// the ids this process made in that millisecond, and the last 8 come from
+// crypto/rand, so ids never collide (64 random bits beside the same time
+// and count) and every id sorts after the ones made before it: a new
+// message lands at the end of the outbox's index, on a page the last one
+// dirtied, instead of on a random page of its own. Without the count, the
+// 64 messages of one batch, made within a millisecond, went into the last
+// pages in random order, splitting them half full. The time in an id says
+// no more than the email's Date or the webhook's timestamp already do.
 func NewMessageID() string {
 	var b [16]byte
-	rand.Read(b[6:]) // never fails (it crashes the program instead)
-	return encodeMessageID(time.Now(), &b)
+	rand.Read(b[8:]) // never fails (it crashes the program instead)
+	return encodeMessageID(nextStamp(time.Now()), &b)
 }
 
-// messageID is NewMessageID at now with randomness from r.
-func messageID(now time.Time, r io.Reader) string {
+// lastStamp is the time and count of the last id made: milliseconds since
+// 1970 shifted left 16 bits, plus the count within that millisecond.
+var lastStamp atomic.Uint64
+
+// nextStamp returns the stamp of an id made at now: now's millisecond with
+// count 0, or one more than the last stamp when that is not earlier (the
+// same millisecond, or a clock set back). More than 65,536 ids in one
+// millisecond carry into the next, running a little ahead of the clock.
+func nextStamp(now time.Time) uint64 {
+	ms := uint64(now.UnixMilli()) << 16
+	for {
+		last := lastStamp.Load()
+		next := ms
+		if next <= last {
+			next = last + 1
+		}
+		if lastStamp.CompareAndSwap(last, next) {
+			return next
+		}
+	}
+}
+
+// messageID is an id with stamp (nextStamp) and randomness from r.
+func messageID(stamp uint64, r io.Reader) string {
 	var b [16]byte
-	if _, err := io.ReadFull(r, b[6:]); err != nil {
+	if _, err := io.ReadFull(r, b[8:]); err != nil {
 		panic(err)
 	}
-	return encodeMessageID(now, &b)
+	return encodeMessageID(stamp, &b)
 }
 
-// encodeMessageID writes now's milliseconds into b's first 6 bytes and
-// returns b as an id.
-func encodeMessageID(now time.Time, b *[16]byte) string {
-	ms := uint64(now.UnixMilli())
-	for i := 5; i >= 0; i-- {
-		b[i], ms = byte(ms), ms>>8
+// encodeMessageID writes stamp (48 bits of milliseconds, 16 of count)
+// into b's first 8 bytes and returns b as an id.
+func encodeMessageID(stamp uint64, b *[16]byte) string {
+	for i := 7; i >= 0; i-- {
+		b[i], stamp = byte(stamp), stamp>>8
 	}
 	var out [26]byte
 	messageIDEncoding.Encode(out[:], b[:])

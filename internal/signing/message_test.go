@@ -23,7 +23,7 @@ func TestMessageIDsSortByTime(t *testing.T) {
 		if i%2 == 0 {
 			fill = 0
 		}
-		id := messageID(at, bytes.NewReader(bytes.Repeat([]byte{fill}, 10)))
+		id := messageID(uint64(at.UnixMilli())<<16|0xffff, bytes.NewReader(bytes.Repeat([]byte{fill}, 8)))
 		if !shape.MatchString(id) {
 			t.Fatalf("id %q is not 26 lower-case base32 characters", id)
 		}
@@ -32,12 +32,24 @@ func TestMessageIDsSortByTime(t *testing.T) {
 		}
 		prev = id
 	}
+	prev = ""
 	for range 10000 {
 		id := NewMessageID()
 		if seen[id] || !shape.MatchString(id) {
 			t.Fatalf("NewMessageID gave %q twice or malformed", id)
 		}
 		seen[id] = true
+		// Ids made in one millisecond sort in the order they were made
+		// too: a batch's messages append to the index's last page.
+		if id <= prev {
+			t.Fatalf("NewMessageID gave %q after %q: made later, it sorts before", id, prev)
+		}
+		prev = id
+	}
+	// A clock set back never makes an id sort before an earlier one.
+	a := nextStamp(start.Add(time.Hour))
+	if b := nextStamp(start); b <= a {
+		t.Fatalf("after a stamp of %x, a clock set back gave %x", a, b)
 	}
 }
 

@@ -285,8 +285,12 @@ func mainAction(actions []views.ActionView) int {
 // posting to the embed's own sign address, so a refusal and the thanks
 // stay inside the frame, with its links opening a new tab.
 func EmbedForm(f views.SignForm) *views.SignForm {
-	if base, ok := strings.CutSuffix(f.Action, "/sign"); ok {
+	path, query, _ := strings.Cut(f.Action, "?")
+	if base, ok := strings.CutSuffix(path, "/sign"); ok {
 		f.Action = base + "/embed/sign"
+		if query != "" {
+			f.Action += "?" + query
+		}
 	}
 	f.NewTab = true
 	return &f

@@ -1,7 +1,6 @@
 package site
 
 import (
-	"context"
 	"fmt"
 	"html"
 	"runtime"
@@ -10,7 +9,6 @@ import (
 	"sync"
 
 	"github.com/placard/placard/internal/pagecache"
-	"github.com/placard/placard/views"
 )
 
 // The headers every response carries, whatever it is: web's middleware
@@ -210,19 +208,12 @@ func MakeAll(snap *Snapshot, files *LazyFiles) {
 }
 
 // NotFoundPage renders the site's "not found" page for an address, with
-// the known pages close to it.
+// the known pages close to it, in the site's frame: the page serve
+// answers (NotFoundIn) at an address under no organisation to a reader
+// who names no language.
 func (snap *Snapshot) NotFoundPage(urlPath string) ([]byte, error) {
-	var buf strings.Builder
-	props := views.NotFoundPageProps{
-		Page:        snap.SitePage("Page not found"),
-		Path:        urlPath,
-		Suggestions: ClosePages(snap.Known, urlPath, 3),
-		HomeURL:     "/",
-	}
-	if err := views.NotFoundPage(props).Render(context.Background(), &buf); err != nil {
-		return nil, err
-	}
-	return []byte(buf.String()), nil
+	page, _, err := snap.notFound(urlPath, "", false)
+	return page, err
 }
 
 // forwardPage is a static copy's page at a short address: it sends the

@@ -1,7 +1,6 @@
 package site
 
 import (
-	"context"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -112,29 +111,6 @@ func OrderShare(sv *views.ShareView, order []campaign.Network) {
 		return len(order)
 	}
 	slices.SortStableFunc(sv.Links, func(a, b views.ShareLink) int { return rank(a.Network) - rank(b.Network) })
-}
-
-// NotFoundPageIn is NotFoundPage for a reader of lang (from the address
-// they typed, or their browser's languages): the suggested pages that
-// exist in lang are offered in it, before the others.
-func (snap *Snapshot) NotFoundPageIn(urlPath, lang string) ([]byte, error) {
-	var buf strings.Builder
-	// An address in a language (/org/campaign/ar) is matched without it,
-	// then offered in it.
-	asked := urlPath
-	if lang != "" {
-		asked = strings.TrimSuffix(strings.TrimSuffix(urlPath, "/"), "/"+lang)
-	}
-	props := views.NotFoundPageProps{
-		Page:        snap.SitePage("Page not found"),
-		Path:        urlPath,
-		Suggestions: inLanguageFirst(snap.Known, ClosePages(snap.Known, asked, 3), lang, 3),
-		HomeURL:     "/",
-	}
-	if err := views.NotFoundPage(props).Render(context.Background(), &buf); err != nil {
-		return nil, err
-	}
-	return []byte(buf.String()), nil
 }
 
 // inLanguageFirst returns up to n of hits with each page that exists in

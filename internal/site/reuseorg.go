@@ -132,6 +132,11 @@ func (b *builder) takeOrgs(prev *Snapshot) {
 	copyIn(s.Lazy, p.Lazy, in) // share cards, QR codes and picture copies
 	copyIn(s.PageLangs, p.PageLangs, in)
 	copyIn(s.LangNotices, p.LangNotices, in)
+	for k, v := range p.orgFrames {
+		if in(k) {
+			s.keepOrgFrame(k, v)
+		}
+	}
 	for k, v := range p.Moved {
 		if in(v) {
 			s.Moved[k] = v

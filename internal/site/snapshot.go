@@ -109,6 +109,10 @@ type Snapshot struct {
 	// InternalError is the pre-rendered 500 page, so even a failure in
 	// rendering error pages never leaves a bare response.
 	InternalError []byte
+
+	// orgFrames holds the frame of each organisation's page by its path
+	// (/org, /org/ar), worn by the 404s under it (notfound.go).
+	orgFrames map[string]views.Page
 	// reuse prepared this snapshot's pages; the next build reuses them
 	// where nothing changed.
 	reuse *pagecache.Reuse
@@ -468,6 +472,7 @@ func (b *builder) addOrg(o *campaign.Org) error {
 		if err := b.addPage(orgPath, views.OrgPage(op), op.Page, false); err != nil {
 			return err
 		}
+		b.snap.keepOrgFrame(orgPath, op.Page)
 		if err := b.addLangNotices(orgPath, o, op.Page, false, func(p views.Page) templ.Component {
 			v := op
 			v.Page = p

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"mime"
@@ -58,7 +59,7 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) error {
 	case http.MethodPost:
 		form, err := s.mailForm(w, r)
 		if err != nil {
-			return err
+			return inLang(err, snap.InLang(path, lc, refusalLang(r)).Loc)
 		}
 		tok = form.Get("t")
 	default:
@@ -69,7 +70,8 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) error {
 	now := s.cfg.Now()
 	c, err := s.cfg.MailTokens.Open(tok, mail.PurposeConfirm, now)
 	if err != nil || c.Org != lc.Campaign.Org.Slug || c.Campaign != lc.Campaign.Slug {
-		return s.confirmInvalid(w, r, snap.InLang(path, lc, c.Lang))
+		// No language from a token that does not open: the address's, else the reader's.
+		return s.confirmInvalid(w, r, snap.InLang(path, lc, cmp.Or(c.Lang, refusalLang(r))))
 	}
 	lc = snap.InLang(path, lc, c.Lang)
 	if r.Method != http.MethodPost {
@@ -77,7 +79,7 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) error {
 			CampaignTitle: lc.Campaign.Title, CampaignURL: lc.Path,
 			Heading:    lc.Loc.T("confirm.heading"),
 			Paragraphs: []string{lc.Loc.T("confirm.body", "title", lc.Campaign.Title)},
-			Form:       &views.MailForm{Action: r.URL.Path, Token: tok, Button: lc.Loc.T("confirm.button")},
+			Form:       &views.MailForm{Action: withLang(r.URL.Path, lc.Frame.Lang), Token: tok, Button: lc.Loc.T("confirm.button")},
 		})
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), signTimeout)

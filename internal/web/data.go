@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -45,7 +46,8 @@ func (s *Server) data(w http.ResponseWriter, r *http.Request) error {
 	}
 	var form map[string][]string
 	tok := r.URL.Query().Get("t")
-	lang := r.URL.Query().Get("lang")
+	// The address's language, else the reader's (a token's comes first).
+	lang := cmp.Or(r.URL.Query().Get("lang"), readerLang(r))
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
 		if action != "" {
@@ -55,9 +57,9 @@ func (s *Server) data(w http.ResponseWriter, r *http.Request) error {
 	case http.MethodPost:
 		f, err := s.mailForm(w, r)
 		if err != nil {
-			return err
+			return inLang(err, orgLoc(snap, org, lang))
 		}
-		form, tok, lang = f, f.Get("t"), f.Get("lang")
+		form, tok, lang = f, f.Get("t"), cmp.Or(f.Get("lang"), lang)
 	default:
 		w.Header()["Allow"] = []string{"GET, POST"}
 		return inLang(&httpError{status: http.StatusMethodNotAllowed, heading: "error.data.method.heading"}, orgLoc(snap, org, lang))
@@ -74,7 +76,7 @@ func (s *Server) data(w http.ResponseWriter, r *http.Request) error {
 		return s.dataRequestPage(w, r, lc, http.StatusOK, "", "")
 	}
 	c, err := s.cfg.MailTokens.Open(tok, mail.PurposeData, now)
-	lc := orgLive(snap, org, c.Lang)
+	lc := orgLive(snap, org, cmp.Or(c.Lang, lang))
 	if lc == nil {
 		return errMailOff
 	}

@@ -87,9 +87,11 @@ func clientGone(r *http.Request, err error) bool {
 		errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, net.ErrClosed) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF)
 }
 
-// serveError writes the page for err: the 404 page with suggestions, the
-// error page with a 4xx's message, or, for anything else, a logged 500 with
-// a generic message.
+// serveError writes the page for err: the 404 page with suggestions
+// (errNotFound), the error page with a 4xx's words (a 404 with words of
+// its own among them), or, for anything else, a logged 500 with a generic
+// message. Each wears the frame of the organisation the address is under,
+// else the site's, with the policy that allows its colours.
 func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	snap := s.snap.Load()
 	var he *httpError
@@ -111,11 +113,21 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	ctx := context.WithoutCancel(r.Context())
 	var buf bytes.Buffer
 	var rerr error
-	if he.status == http.StatusNotFound {
-		// The page a static copy holds at site.NotFoundPath, for this path.
+	if he.status == http.StatusNotFound && he.heading == errNotFound.heading {
+		// In the frame of the organisation the address is under, else
+		// the site's; its policy allows the organisation's colours.
 		var page []byte
-		page, rerr = snap.NotFoundPageIn(r.URL.Path, readerLang(r))
+		var csp string
+		lang := refusalLang(r) // the address's language, else the reader's
+		if he.loc != nil {
+			lang = he.loc.Lang()
+		}
+		page, csp, rerr = snap.NotFoundIn(r.URL.Path, lang)
 		buf.Write(page)
+		if h := w.Header(); rerr == nil && h.Get("Content-Security-Policy") == site.DefaultCSP {
+			// Only over the default: an embed's own policy (framing) stays.
+			h["Content-Security-Policy"] = []string{csp}
+		}
 	} else {
 		loc := he.loc
 		if loc == nil {
@@ -132,7 +144,11 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 		if he.message != "" {
 			message = loc.T(he.message)
 		}
-		page := s.errorFrame(snap, heading)
+		// The frame of the organisation the address is under, else the site's.
+		page, csp := snap.ErrorFrame(r.URL.Path, loc, heading)
+		if h := w.Header(); h.Get("Content-Security-Policy") == site.DefaultCSP {
+			h["Content-Security-Policy"] = []string{csp}
+		}
 		if framed {
 			page.L = loc
 			page.Lang, page.Dir, page.OGLocale = site.LangInfo(loc.Lang())
@@ -154,6 +170,9 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	h := w.Header()
 	h["Content-Type"] = hvHTML
 	h["Cache-Control"] = hvNoCache
+	if h["Vary"] == nil {
+		h["Vary"] = hvVaryLang // the words may be in the reader's language
+	}
 	pagecache.WriteBody(w, r, he.status, buf.Bytes())
 }
 
@@ -165,11 +184,6 @@ func requestID(r *http.Request) string {
 		return id
 	}
 	return "unlogged-" + strconv.FormatUint(middleware.NextRequestID(), 10)
-}
-
-// errorFrame is the page frame of an error page: the site's, never indexed.
-func (s *Server) errorFrame(snap *site.Snapshot, title string) views.Page {
-	return snap.SitePage(title)
 }
 
 // writeInternalError writes the pre-rendered 500 page.

@@ -117,8 +117,8 @@ func TestLanguagePages(t *testing.T) {
 	if got := d.Find("input[name=lang]").AttrOr("value", ""); got != "ar" {
 		t.Errorf("Arabic form's hidden lang = %q, want ar", got)
 	}
-	if got := d.Find("form.sign-form").AttrOr("action", ""); got != parkPage+"/sign" {
-		t.Errorf("Arabic form posts to %q, want %s", got, parkPage+"/sign")
+	if got := d.Find("form.sign-form").AttrOr("action", ""); got != parkPage+"/sign?lang=ar" {
+		t.Errorf("Arabic form posts to %q, want %s", got, parkPage+"/sign?lang=ar")
 	}
 }
 

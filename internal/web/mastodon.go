@@ -40,19 +40,21 @@ const (
 // own page (Sec-Fetch-Site: same-origin: the share form) is redirected at
 // once; any other request gets a page, in the page's language, naming the
 // server and showing the message, with a plain link to continue.
-func (s *Server) mastodonShare(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) mastodonShare(w http.ResponseWriter, r *http.Request) (err error) {
 	snap := s.snap.Load()
 	pagePath := strings.TrimSuffix(r.URL.Path, "/share/mastodon")
 	text, ok := snap.Mastodon[pagePath]
 	if !ok {
 		return errNotFound
 	}
+	// A refusal speaks the language of the page shared.
+	defer func() { err = inLang(err, snap.MastodonLoc[pagePath]) }()
 	q := r.URL.Query()
-	host, err := mastodon.Host(q.Get("instance"))
-	if errors.Is(err, mastodon.ErrMixedScripts) {
+	host, herr := mastodon.Host(q.Get("instance"))
+	if errors.Is(herr, mastodon.ErrMixedScripts) {
 		return badRequest(mixedHeading, mixedMessage)
 	}
-	if err != nil {
+	if herr != nil {
 		return badRequest(badInstanceHeading, badInstanceMessage)
 	}
 	if t := strings.TrimSpace(q.Get("text")); t != "" {
@@ -83,10 +85,11 @@ func (s *Server) mastodonConfirm(w http.ResponseWriter, r *http.Request, snap *s
 		shown = u + " (" + host + ")"
 	}
 	title := loc.T("share.mastodon.confirm.title")
-	frame := s.errorFrame(snap, title)
+	// In the frame of the page shared (its organisation's), never indexed.
+	frame, csp := snap.ErrorFrame(pagePath, loc, title)
 	frame.L = loc
 	frame.Lang, frame.Dir, frame.OGLocale = site.LangInfo(loc.Lang())
 	return s.writePage(w, r, http.StatusOK, views.MastodonConfirmPage(views.MastodonConfirmProps{
 		Page: frame, Host: shown, Text: text, URL: target, BackURL: pagePath,
-	}), "")
+	}), csp)
 }

@@ -122,7 +122,7 @@ func (s *Server) signPageLoc(r *http.Request) *i18n.Localizer {
 	if lc == nil {
 		return nil
 	}
-	return snap.InLang(path, lc, readerLang(r)).Loc
+	return snap.InLang(path, lc, refusalLang(r)).Loc
 }
 
 // sign takes one signature: a form POST from a petition or letter. It
@@ -133,9 +133,9 @@ func (s *Server) signPageLoc(r *http.Request) *i18n.Localizer {
 func (s *Server) sign(w http.ResponseWriter, r *http.Request) (err error) {
 	if r.Method != http.MethodPost {
 		w.Header()["Allow"] = hvAllowPost
-		return &httpError{status: http.StatusMethodNotAllowed,
+		return inLang(&httpError{status: http.StatusMethodNotAllowed,
 			heading: "error.sign.method.heading",
-			message: "error.sign.method.message"}
+			message: "error.sign.method.message"}, s.signPageLoc(r))
 	}
 	snap := s.snap.Load()
 	path := signCampaignPath(r.URL.Path)
@@ -155,7 +155,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) (err error) {
 			if formRead {
 				err = inLang(err, lc.Loc)
 			} else {
-				err = inLang(err, snap.InLang(path, lc, readerLang(r)).Loc)
+				err = inLang(err, snap.InLang(path, lc, refusalLang(r)).Loc)
 			}
 		}
 	}()

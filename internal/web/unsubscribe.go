@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 
@@ -31,12 +32,13 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) error {
 	if r.Method == http.MethodPost && tok == "" {
 		form, err := s.mailForm(w, r)
 		if err != nil {
-			return err
+			return inLang(err, orgLoc(snap, org, refusalLang(r)))
 		}
 		tok = form.Get("t")
 	}
 	c, err := s.cfg.MailTokens.Open(tok, mail.PurposeUnsubscribe, s.cfg.Now())
-	lc := orgLive(snap, org, c.Lang)
+	// A token that does not open names no language: the reader's.
+	lc := orgLive(snap, org, cmp.Or(c.Lang, refusalLang(r)))
 	if lc == nil {
 		return errMailOff
 	}
@@ -51,7 +53,7 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) error {
 		return s.writeMailPage(w, r, lc, http.StatusOK, views.MailPageProps{
 			Heading:    lc.Loc.T("unsubscribe.heading", "org", name),
 			Paragraphs: []string{lc.Loc.T("unsubscribe.body", "org", name)},
-			Form:       &views.MailForm{Action: r.URL.Path, Token: tok, Button: lc.Loc.T("unsubscribe.button")},
+			Form:       &views.MailForm{Action: withLang(r.URL.Path, lc.Frame.Lang), Token: tok, Button: lc.Loc.T("unsubscribe.button")},
 		})
 	case http.MethodPost:
 	default:

@@ -341,7 +341,11 @@ func (db *DB) EraseIn(ctx context.Context, org, email string) (_ int, err error)
 			return err
 		}
 		n = k
-		// The address's undelivered messages in org go too (store.Outbox).
+		// The address's undelivered messages in org go too (store.Outbox),
+		// bundled ones taken apart first (bundle.go).
+		if err := unbundle(ctx, tx, 0); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `DELETE FROM outbox WHERE org = $1 AND email = $2`, org, email); err != nil {
 			return err
 		}

@@ -14,60 +14,41 @@ import (
 var _ store.Outbox = (*DB)(nil)
 
 // outboxInsertSQL adds a batch of messages from arrays in one statement;
-// an id already there is left alone (Enqueue is idempotent).
+// an id already there is left alone (Enqueue is idempotent, and a bundle
+// taken apart twice adds nothing).
 const outboxInsertSQL = `INSERT INTO outbox (id, kind, target, email, org, campaign, payload, not_before, created_at)
-	SELECT id, kind, target, email, org, campaign, payload, not_before, $9
-	FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bytea[], $8::timestamptz[])
-		AS t(id, kind, target, email, org, campaign, payload, not_before)
+	SELECT id, kind, target, email, org, campaign, payload, not_before, created_at
+	FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bytea[], $8::timestamptz[],
+		$9::timestamptz[])
+		AS t(id, kind, target, email, org, campaign, payload, not_before, created_at)
 	ON CONFLICT (id) DO NOTHING`
 
-// addOutboxSQL is addSQL that also inserts the batch's messages: each
-// message carries the place ($23) of its signature in the arrays, and
-// only those of signatures actually inserted (in ins) are written. A
-// data-modifying WITH query runs whether or not the rest reads it, and
-// it is the same statement, so the same transaction, as the signatures.
+// addOutboxSQL is addSQL that also writes the batch's messages as one
+// bundle (bundle.go): $23 is the batch's messages packed, each with its
+// signature's place, and the row records the places of the signatures
+// actually inserted (in ins), whose messages alone are ever taken out. A
+// data-modifying WITH query runs whether or not the rest reads it, and it
+// is the same statement, so the same transaction, as the signatures. No
+// bundle is written when no signature was inserted.
 var addOutboxSQL = func() string {
 	const at = "\n-- Each inserted row's id"
 	if !strings.Contains(addSQL, at) {
 		panic("postgres: addSQL changed shape; update addOutboxSQL")
 	}
 	return strings.Replace(addSQL, at, `, ob AS (
-	INSERT INTO outbox (id, kind, target, email, org, campaign, payload, not_before, created_at)
-	SELECT m.id, m.kind, m.target, m.email, m.org, m.campaign, m.payload, m.not_before, $32
-	FROM unnest($23::bigint[], $24::text[], $25::text[], $26::text[], $27::text[], $28::text[], $29::text[],
-		$30::bytea[], $31::timestamptz[])
-		AS m(place, id, kind, target, email, org, campaign, payload, not_before)
-	WHERE m.place IN (SELECT input.ord FROM ins JOIN input USING (org, campaign, email))
-	ON CONFLICT (id) DO NOTHING
+	INSERT INTO outbox_bundles (created_at, inserted, messages)
+	SELECT $24, array_agg(input.ord ORDER BY input.ord), $23::bytea
+	FROM ins JOIN input USING (org, campaign, email)
+	HAVING count(*) > 0
 )`+at, 1)
 }()
 
-// appendOutboxArgs adds addOutboxSQL's message arrays to args: every
-// message of the signatures in order, each with its signature's place.
+// appendOutboxArgs adds addOutboxSQL's arguments to args: every message
+// of the signatures in order packed into one bundle, and the time it
+// enters the outbox.
 func appendOutboxArgs(args []any, sigs []*signing.Signature, order []int) []any {
-	var place []int64
-	var id, kind, target, email, org, campaign []string
-	var payload [][]byte
-	var nb []time.Time
-	now := time.Now().UTC().Truncate(time.Microsecond)
-	for j, i := range order {
-		for _, m := range sigs[i].Outbox {
-			place = append(place, int64(j+1))
-			id, kind, target = append(id, m.ID), append(kind, m.Kind), append(target, m.Target)
-			email, org, campaign = append(email, m.Email), append(org, m.Org), append(campaign, m.Campaign)
-			p := m.Payload
-			if p == nil {
-				p = []byte{}
-			}
-			payload = append(payload, p)
-			t := now
-			if !m.NotBefore.IsZero() {
-				t = m.NotBefore.UTC().Truncate(time.Microsecond)
-			}
-			nb = append(nb, t)
-		}
-	}
-	return append(args, place, id, kind, target, email, org, campaign, payload, nb, now)
+	b := appendBundle(make([]byte, 0, bundleSize(sigs)), sigs, order)
+	return append(args, b, timestamptz(time.Now()))
 }
 
 // hasOutbox reports whether any signature of sigs carries messages,
@@ -81,12 +62,24 @@ func hasOutbox(sigs []*signing.Signature) bool {
 	return false
 }
 
-// insertOutbox writes msgs with one statement in tx.
+// insertOutbox writes msgs with one statement in tx, entering the outbox
+// now.
 func insertOutbox(ctx context.Context, tx pgx.Tx, msgs []signing.Message) error {
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	created := make([]time.Time, len(msgs))
+	for i := range created {
+		created[i] = now
+	}
+	return insertOutboxAt(ctx, tx, msgs, created)
+}
+
+// insertOutboxAt writes msgs with one statement in tx, msgs[i] entering
+// the outbox at created[i] (a bundled message keeps its bundle's time, so
+// its maximum age counts from its signature).
+func insertOutboxAt(ctx context.Context, tx pgx.Tx, msgs []signing.Message, created []time.Time) error {
 	if len(msgs) == 0 {
 		return nil
 	}
-	now := time.Now().UTC().Truncate(time.Microsecond)
 	n := len(msgs)
 	id, kind, target, email, org, campaign := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	payload := make([][]byte, n)
@@ -97,12 +90,13 @@ func insertOutbox(ctx context.Context, tx pgx.Tx, msgs []signing.Message) error 
 		if payload[i] == nil {
 			payload[i] = []byte{}
 		}
+		created[i] = created[i].UTC().Truncate(time.Microsecond)
 		nb[i] = m.NotBefore.UTC().Truncate(time.Microsecond)
 		if m.NotBefore.IsZero() {
-			nb[i] = now
+			nb[i] = created[i]
 		}
 	}
-	_, err := tx.Exec(ctx, outboxInsertSQL, id, kind, target, email, org, campaign, payload, nb, now)
+	_, err := tx.Exec(ctx, outboxInsertSQL, id, kind, target, email, org, campaign, payload, nb, created)
 	return err
 }
 
@@ -146,6 +140,11 @@ func (db *DB) Claim(ctx context.Context, worker string, n int, lease time.Durati
 	if n <= 0 {
 		return nil, nil
 	}
+	// Signed messages wait bundled (bundle.go): take apart enough of the
+	// oldest that no other instance is taking apart.
+	if err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error { return unbundle(ctx, tx, n) }); err != nil {
+		return nil, err
+	}
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	return collectOutbox(db.pool.Query(ctx, `WITH due AS (
 			SELECT id FROM outbox WHERE status = 'pending' AND not_before <= $1
@@ -187,6 +186,9 @@ func (db *DB) Dead(ctx context.Context, id string, lastError string) (err error)
 // List returns the messages with status ("" for all), oldest first.
 func (db *DB) List(ctx context.Context, status store.OutboxStatus) (_ []store.OutboxEntry, err error) {
 	defer failed(&err, "listing messages")
+	if err := db.unbundleAll(ctx); err != nil {
+		return nil, err
+	}
 	return collectOutbox(db.pool.Query(ctx, `SELECT `+outboxColumns+` FROM outbox
 		WHERE $1 = '' OR status = $1 ORDER BY created_at, id`, string(status)))
 }
@@ -196,6 +198,9 @@ func (db *DB) Requeue(ctx context.Context, ids []string) (_ int, err error) {
 	defer failed(&err, "requeueing messages")
 	if len(ids) == 0 {
 		return 0, nil
+	}
+	if err := db.unbundleAll(ctx); err != nil {
+		return 0, err
 	}
 	tag, err := db.pool.Exec(ctx, `UPDATE outbox SET status = 'pending', not_before = $2, claimed_by = ''
 		WHERE id = ANY($1)`, ids, time.Now().UTC().Truncate(time.Microsecond))
@@ -207,6 +212,9 @@ func (db *DB) Drop(ctx context.Context, ids []string) (_ int, err error) {
 	defer failed(&err, "dropping messages")
 	if len(ids) == 0 {
 		return 0, nil
+	}
+	if err := db.unbundleAll(ctx); err != nil {
+		return 0, err
 	}
 	tag, err := db.pool.Exec(ctx, `DELETE FROM outbox WHERE id = ANY($1)`, ids)
 	return int(tag.RowsAffected()), err

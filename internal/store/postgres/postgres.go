@@ -556,7 +556,11 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 		if err := eraseOrganisers(ctx, tx, email); err != nil { // accounts.go
 			return err
 		}
-		// The address's undelivered messages go too (store.Outbox).
+		// The address's undelivered messages go too (store.Outbox),
+		// bundled ones taken apart first (bundle.go).
+		if err := unbundle(ctx, tx, 0); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `DELETE FROM outbox WHERE email = $1`, email); err != nil {
 			return err
 		}
@@ -586,7 +590,7 @@ func (db *DB) wipe(ctx context.Context) error {
 		return fmt.Errorf("rewriting the signatures table after erasing: %w", err)
 	}
 	// The outbox's rows hold addresses and payloads too (store.Outbox).
-	if _, err := db.pool.Exec(ctx, `VACUUM (FULL) outbox`); err != nil {
+	if _, err := db.pool.Exec(ctx, `VACUUM (FULL) outbox, outbox_bundles`); err != nil {
 		return fmt.Errorf("rewriting the outbox after erasing: %w", err)
 	}
 	// The keyed hashes of who wrote to a decision-maker (store.TargetMail).
@@ -633,7 +637,11 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 		if err != nil || n == 0 {
 			return err
 		}
-		// The campaign's undelivered messages go too (store.Outbox).
+		// The campaign's undelivered messages go too (store.Outbox),
+		// bundled ones taken apart first (bundle.go).
+		if err := unbundle(ctx, tx, 0); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `DELETE FROM outbox WHERE org = $1 AND campaign = $2`, org, campaign); err != nil {
 			return err
 		}

@@ -1,0 +1,136 @@
+package site
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/placard/placard/internal/i18n"
+	"github.com/placard/placard/views"
+)
+
+// This file is the 404 page a live server renders per request: inside
+// the frame of the organisation the address is under, or the site's.
+
+// keepOrgFrame records the frame of the organisation's page at path
+// (orgPath: /org, /org/ar), which a 404 under it wears.
+func (snap *Snapshot) keepOrgFrame(path string, p views.Page) {
+	if snap.orgFrames == nil {
+		snap.orgFrames = map[string]views.Page{}
+	}
+	snap.orgFrames[path] = p
+}
+
+// NotFoundIn renders the 404 page for urlPath, the address asked for,
+// with lang the reader's language (from the address or the browser; ""
+// for none), and returns it with its Content-Security-Policy.
+//
+// Under an organisation (/org/…) the page wears the organisation's frame
+// (its name and logo, its colours by the hashed inline rule, its language
+// switcher) in the language the address names, else lang when the
+// organisation has it, else its first, and leads back to its campaigns.
+// Any other address gets the site's frame in lang. urlPath is shown only
+// escaped, and only as text.
+func (snap *Snapshot) NotFoundIn(urlPath, lang string) ([]byte, string, error) {
+	return snap.notFound(urlPath, lang, true)
+}
+
+// notFound is NotFoundIn, in the site's frame unless orgs.
+func (snap *Snapshot) notFound(urlPath, lang string, orgs bool) ([]byte, string, error) {
+	page, home, homeLabel, lang := snap.notFoundFrame(urlPath, lang, orgs)
+	loc := page.L
+	if loc == nil {
+		loc = i18n.New(i18n.Default, nil)
+	}
+	title := loc.T("error.notfound")
+	page.Title = title + " — " + orDefault(page.OGSiteName, snap.opt.SiteName)
+	page.Description = title
+	page.CanonicalURL = ""
+	page.XDefaultURL = "" // the switcher stays; no page here to index
+	page.Noindex = true
+	page.JSONLD = ""
+	page.Discovery = nil
+	page.Suggest = nil
+	asked := urlPath
+	if lang != "" {
+		asked = strings.TrimSuffix(strings.TrimSuffix(urlPath, "/"), "/"+lang)
+	}
+	props := views.NotFoundPageProps{
+		Page:        page,
+		Path:        urlPath,
+		Suggestions: inLanguageFirst(snap.Known, ClosePages(snap.Known, asked, 3), lang, 3),
+		HomeURL:     home,
+		HomeLabel:   homeLabel,
+	}
+	var buf strings.Builder
+	if err := views.NotFoundPage(props).Render(context.Background(), &buf); err != nil {
+		return nil, "", err
+	}
+	return []byte(buf.String()), PageCSP(page.ThemeCSS, false), nil
+}
+
+// notFoundFrame is the frame of the 404 page for urlPath (see NotFoundIn)
+// with the address its button leads to, the button's words ("" for the
+// usual "home page") and the language chosen.
+func (snap *Snapshot) notFoundFrame(urlPath, lang string, orgs bool) (page views.Page, home, homeLabel, chosen string) {
+	// A language the address names (/org/ar/…, /org/x/ar), else the reader's.
+	langs := append(strings.Split(strings.TrimPrefix(urlPath, "/"), "/"), lang)
+	if page, key, ok := snap.orgFrame(urlPath, langs[1:]); ok && orgs {
+		name := orDefault(page.OGSiteName, page.Brand.Name)
+		return page, key, page.L.T("error.notfound.org", "org", name), page.Lang
+	}
+	page = snap.SitePage("")
+	if slices.Contains(i18n.Supported, lang) {
+		page.L = i18n.New(lang, nil)
+		page.Lang, page.Dir, page.OGLocale = LangInfo(page.L.Lang())
+		lang = page.L.Lang()
+	}
+	return page, "/", "", lang
+}
+
+// orgFrame is the frame of the organisation urlPath is under, in the
+// first of langs it has a page in, else in its first language, with that
+// page's path; ok is false for an address under no organisation.
+func (snap *Snapshot) orgFrame(urlPath string, langs []string) (page views.Page, key string, ok bool) {
+	slug, _, _ := strings.Cut(strings.TrimPrefix(urlPath, "/"), "/")
+	if slug == "" {
+		return page, "", false
+	}
+	key = "/" + slug
+	if page, ok = snap.orgFrames[key]; !ok {
+		return page, "", false
+	}
+	for _, l := range langs {
+		if p, ok := snap.orgFrames[key+"/"+l]; ok && l != "" {
+			return p, key + "/" + l, true
+		}
+	}
+	return page, key, true
+}
+
+// ErrorFrame is the frame of an error page (other than a 404) answering
+// urlPath, titled and worded by loc: the frame of the organisation the
+// address is under, in loc's language when the organisation has a page
+// in it, else the site's; lang and dir are always loc's. It comes with
+// the page's Content-Security-Policy, which allows its colours.
+func (snap *Snapshot) ErrorFrame(urlPath string, loc *i18n.Localizer, title string) (views.Page, string) {
+	page, _, ok := snap.orgFrame(urlPath, []string{loc.Lang()})
+	if !ok {
+		return snap.SitePage(title), DefaultCSP
+	}
+	page.Title = title + " — " + orDefault(page.OGSiteName, snap.opt.SiteName)
+	page.Description = title
+	page.CanonicalURL, page.XDefaultURL, page.JSONLD = "", "", ""
+	page.Noindex = true
+	page.Discovery, page.Suggest = nil, nil
+	page.L = loc
+	page.Lang, page.Dir, page.OGLocale = LangInfo(loc.Lang())
+	return page, PageCSP(page.ThemeCSS, false)
+}
+
+func orDefault(s, def string) string {
+	if s != "" {
+		return s
+	}
+	return def
+}
