@@ -174,9 +174,10 @@ run() {
 	settle
 	rss=$(status_kb "$server" VmRSS)
 	warm_all
-	# The server gives memory back 2 s after its last first-request
-	# rendering (internal/site/lazypage.go): measure once it has.
-	sleep 3
+	# The server gives memory back 2 s after the first of a burst of
+	# first-request renderings, then at most once per 30 s while they go
+	# on (internal/site/lazypage.go): measure once the last one has.
+	sleep 33
 	local warm
 	warm=$(status_kb "$server" VmRSS)
 

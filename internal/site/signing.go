@@ -47,7 +47,10 @@ type SigningCampaign struct {
 	// Mastodon form go on to the reader's server, are made from them.
 	thanks       map[string]views.ThanksPageProps
 	thanksRecord []byte
-	PersonalCSP  string
+	// thanksKept are the thank-you props once a personal thank-you page
+	// has unpacked them (ThanksProps).
+	thanksKept  atomic.Pointer[map[string]views.ThanksPageProps]
+	PersonalCSP string
 
 	// props are the page's props while the snapshot is built; record
 	// holds them, with the rotations', packed once the build has rendered

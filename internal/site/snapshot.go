@@ -603,7 +603,7 @@ func (b *builder) addLive(lc *SigningCampaign, regions []string) error {
 		tp.Next = ThanksNext(lc.Path, lc.props)
 		lc.thanks[o] = tp
 		set[o] = newLazyPage(func() (*pagecache.Response, error) {
-			tp, _, err := lc.ThanksProps(o)
+			tp, _, err := lc.thanksPageProps(o)
 			if err != nil {
 				return nil, err
 			}
