@@ -206,17 +206,28 @@ func (w *Worker) Wake() {
 func (w *Worker) Run(ctx context.Context) error {
 	t := time.NewTimer(0)
 	defer t.Stop()
+	yielding := false
 	for {
+		// While yielding to signing the worker looks again at YieldPoll
+		// and is deaf to wakes: every signature wakes it, and each wake
+		// found signing busy again — a goroutine switch, a timer reset
+		// and a look per signature, paid by the burst it yields to.
+		wake := w.wake
+		if yielding {
+			wake = nil
+		}
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-t.C:
-		case <-w.wake:
+		case <-wake:
 		}
 		wait := w.opts.Idle
+		yielding = false
 		for {
 			if !w.mayClaim() {
 				wait = w.opts.YieldPoll
+				yielding = true
 				break
 			}
 			n, err := w.Once(ctx)

@@ -86,3 +86,33 @@ func poll(t *testing.T, what string, cond func() bool) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// TestYieldingWorkerIgnoresWakes: while signing is busy the worker looks
+// again only at YieldPoll; a wake (one per signature) does not make it
+// look, so a burst does not pay a goroutine switch per signature.
+func TestYieldingWorkerIgnoresWakes(t *testing.T) {
+	ob := openOutbox(t)
+	var asked atomic.Int64
+	d := outbox.DelivererFunc(func(ctx context.Context, m signing.Message) error { return nil })
+	w := outbox.NewWorker(ob, map[string]outbox.Deliverer{"webhook": d}, outbox.Options{
+		Idle: time.Hour, YieldPoll: time.Hour, MaxYield: time.Hour,
+		Busy: func() bool { asked.Add(1); return true },
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	poll(t, "the worker to ask whether signing is busy", func() bool { return asked.Load() >= 1 })
+	for range 100 {
+		w.Wake()
+	}
+	// Nothing to wait for when it works; give a wrongly woken worker a
+	// generous moment to show itself.
+	deadline := time.Now().Add(300 * time.Millisecond)
+	for time.Now().Before(deadline) {
+		if n := asked.Load(); n > 1 {
+			t.Fatalf("woken while yielding, the worker asked %d times whether signing is busy; want once per YieldPoll", n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
