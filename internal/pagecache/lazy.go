@@ -6,12 +6,50 @@ import (
 	"sync/atomic"
 )
 
+// Once holds a value made on its first use: concurrent first uses wait
+// for one making, and a failed making is not kept, so the next use tries
+// again. The zero Once is empty. Lazy pages of every kind use it.
+type Once[T any] struct {
+	v  atomic.Pointer[T]
+	mu sync.Mutex
+}
+
+// Load returns the value, or nil before it is made.
+func (o *Once[T]) Load() *T { return o.v.Load() }
+
+// Store sets the value, as a page made ahead of its first use.
+func (o *Once[T]) Store(v *T) { o.v.Store(v) }
+
+// Locked calls f with the value (nil before it is made) while no making
+// runs, for a reader of what a making changes.
+func (o *Once[T]) Locked(f func(v *T)) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	f(o.v.Load())
+}
+
+// Get returns the value, made by build when no use has made it yet; made
+// reports whether this call made it.
+func (o *Once[T]) Get(build func() (*T, error)) (v *T, made bool, err error) {
+	if v := o.v.Load(); v != nil {
+		return v, false, nil
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if v := o.v.Load(); v != nil {
+		return v, false, nil
+	}
+	if v, err = build(); err != nil {
+		return nil, false, err
+	}
+	o.v.Store(v)
+	return v, true, nil
+}
+
 // lazyFill is the making of a response rendered on its first use
-// (NewLazy): concurrent first uses wait for one rendering, and a failed
-// rendering is not kept, so the next use tries again.
+// (NewLazy).
 type lazyFill struct {
-	made         atomic.Pointer[Response]
-	mu           sync.Mutex
+	made         Once[Response]
 	render       func() ([]byte, error)
 	contentType  string
 	cacheControl []string
@@ -33,22 +71,15 @@ func (c *Response) Ready() (*Response, error) {
 		return c, nil
 	}
 	l := c.lazy
-	if m := l.made.Load(); m != nil {
-		return m, nil
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if m := l.made.Load(); m != nil {
-		return m, nil
-	}
-	body, err := l.render()
-	if err != nil {
-		return nil, err
-	}
-	m := New(body, l.contentType, l.cacheControl, l.csp)
-	l.made.Store(m)
-	l.render = nil // what it held can go
-	return m, nil
+	m, _, err := l.made.Get(func() (*Response, error) {
+		body, err := l.render()
+		if err != nil {
+			return nil, err
+		}
+		l.render = nil // what it held can go
+		return New(body, l.contentType, l.cacheControl, l.csp), nil
+	})
+	return m, err
 }
 
 // Rendered reports whether c is ready to serve without rendering.

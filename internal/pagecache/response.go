@@ -181,12 +181,15 @@ func (c *Response) CSP() string {
 // WithCacheControl returns a copy of c with another Cache-Control value.
 func (c *Response) WithCacheControl(cacheControl []string) *Response {
 	if l := c.lazy; l != nil {
-		l.mu.Lock()
-		defer l.mu.Unlock()
-		if m := l.made.Load(); m != nil {
-			return m.WithCacheControl(cacheControl)
-		}
-		return NewLazy(l.render, l.contentType, cacheControl, l.csp)
+		var out *Response
+		l.made.Locked(func(m *Response) {
+			if m != nil {
+				out = m.WithCacheControl(cacheControl)
+				return
+			}
+			out = NewLazy(l.render, l.contentType, cacheControl, l.csp)
+		})
+		return out
 	}
 	cc := *c
 	cc.cacheControl = cacheControl

@@ -126,7 +126,7 @@ func TestLazyPagesSameBytes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if a.Rotations() > 0 && a.rotations[0].p.Load() != nil || a.embed.p.Load() != nil {
+			if a.Rotations() > 0 && a.rotations[0].Load() != nil || a.embed.Load() != nil {
 				t.Errorf("%s: a variant rendered with the page, before its first request", p)
 			}
 			b := eager.Signing[p].Pages.Load()

@@ -3,7 +3,6 @@ package site
 import (
 	"runtime/debug"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/placard/placard/internal/pagecache"
@@ -46,8 +45,7 @@ func (b *builder) prepareHTML(render func() ([]byte, error), csp string) (*pagec
 // Concurrent first requests wait for one rendering; a failed rendering is
 // not kept, so the next request tries again.
 type LazyPage struct {
-	page   atomic.Pointer[pagecache.Response]
-	mu     sync.Mutex
+	page   pagecache.Once[pagecache.Response]
 	render func() (*pagecache.Response, error)
 }
 
@@ -58,22 +56,17 @@ func newLazyPage(render func() (*pagecache.Response, error)) *LazyPage {
 
 // Get returns the page, rendering it if no request has yet.
 func (lp *LazyPage) Get() (*pagecache.Response, error) {
-	if p := lp.page.Load(); p != nil {
-		return p, nil
+	p, made, err := lp.page.Get(func() (*pagecache.Response, error) {
+		p, err := lp.render()
+		if err == nil {
+			lp.render = nil // what it held can go
+		}
+		return p, err
+	})
+	if made {
+		renderedLazily()
 	}
-	lp.mu.Lock()
-	defer lp.mu.Unlock()
-	if p := lp.page.Load(); p != nil {
-		return p, nil
-	}
-	p, err := lp.render()
-	if err != nil {
-		return nil, err
-	}
-	lp.page.Store(p)
-	lp.render = nil // what it held can go
-	renderedLazily()
-	return p, nil
+	return p, err
 }
 
 // Rendered reports whether the page has been made (tests).

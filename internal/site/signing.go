@@ -109,27 +109,16 @@ type SigningPages struct {
 // lazySpliced is a page rendered on first use; a failed rendering is not
 // kept.
 type lazySpliced struct {
-	p  atomic.Pointer[pagecache.Spliced]
-	mu sync.Mutex
+	pagecache.Once[pagecache.Spliced]
 }
 
 // get returns the page, made by render if it has not been yet.
 func (l *lazySpliced) get(render func() (*pagecache.Spliced, error)) (*pagecache.Spliced, error) {
-	if p := l.p.Load(); p != nil {
-		return p, nil
+	p, made, err := l.Get(render)
+	if made {
+		renderedLazily()
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if p := l.p.Load(); p != nil {
-		return p, nil
-	}
-	p, err := render()
-	if err != nil {
-		return nil, err
-	}
-	l.p.Store(p)
-	renderedLazily()
-	return p, nil
+	return p, err
 }
 
 // newSigningPages is a rendering of lc whose page is main, with tally t,
@@ -392,14 +381,14 @@ func renderSigning(lc *SigningCampaign, t *tallywatch.Tally, props views.Campaig
 		if err != nil {
 			return err
 		}
-		lp.embed.p.Store(e)
+		lp.embed.Store(e)
 	}
 	for i, p := range rotations {
 		tp, err := one(p)
 		if err != nil {
 			return fmt.Errorf("rendering %s with share messages %d: %w", lc.Path, i+2, err)
 		}
-		lp.rotations[i].p.Store(tp)
+		lp.rotations[i].Store(tp)
 	}
 	for lang, sug := range lc.LangNotices {
 		p := props
@@ -408,7 +397,7 @@ func renderSigning(lc *SigningCampaign, t *tallywatch.Tally, props views.Campaig
 		if err != nil {
 			return fmt.Errorf("rendering %s with a %s suggestion: %w", lc.Path, lang, err)
 		}
-		lp.notices[lang].p.Store(tp)
+		lp.notices[lang].Store(tp)
 	}
 	lc.Pages.Store(lp)
 	return nil
