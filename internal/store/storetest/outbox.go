@@ -241,29 +241,8 @@ func testOutboxClaimConcurrent(t *testing.T, s store.Store) {
 	if err := ob.Enqueue(ctx, msgs); err != nil {
 		t.Fatal(err)
 	}
-	var mu sync.Mutex
 	seen := map[string]int{}
-	var wg sync.WaitGroup
-	for w := range 4 {
-		wg.Go(func() {
-			for {
-				got, err := ob.Claim(ctx, string(rune('a'+w)), 7, time.Hour)
-				if err != nil {
-					t.Errorf("Claim: %v", err)
-					return
-				}
-				if len(got) == 0 {
-					return
-				}
-				mu.Lock()
-				for _, e := range got {
-					seen[e.ID]++
-				}
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
+	claimAll(ctx, t, ob, 7, seen)
 	if len(seen) != len(msgs) {
 		t.Errorf("claimed %d distinct messages, want %d", len(seen), len(msgs))
 	}
@@ -301,4 +280,33 @@ func testOutboxDoneMany(t *testing.T, s store.Store) {
 	if got, want := outboxIDs(t, ob, ""), sortedIDs(msgs[1], msgs[4]); !slices.Equal(got, want) {
 		t.Errorf("after Done: %v, want %v", got, want)
 	}
+}
+
+// claimAll has four workers claim n messages at a time, with an hour's
+// lease, until the outbox gives none, counting in seen how often each id
+// was claimed.
+func claimAll(ctx context.Context, t *testing.T, ob store.Outbox, n int, seen map[string]int) {
+	t.Helper()
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			for {
+				got, err := ob.Claim(ctx, string(rune('a'+w)), n, time.Hour)
+				if err != nil {
+					t.Errorf("Claim: %v", err)
+					return
+				}
+				if len(got) == 0 {
+					return
+				}
+				mu.Lock()
+				for _, e := range got {
+					seen[e.ID]++
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
 }

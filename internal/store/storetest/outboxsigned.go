@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -73,32 +72,11 @@ func testOutboxSignedClaim(t *testing.T, s store.Store) {
 			t.Errorf("claimed message: %d attempts, want 1", e.Attempts)
 		}
 	}
-	var mu sync.Mutex
 	seen := map[string]int{}
 	for _, e := range first {
 		seen[e.ID]++
 	}
-	var wg sync.WaitGroup
-	for w := range 4 {
-		wg.Go(func() {
-			for {
-				got, err := ob.Claim(ctx, string(rune('a'+w)), 4, time.Hour)
-				if err != nil {
-					t.Errorf("Claim: %v", err)
-					return
-				}
-				if len(got) == 0 {
-					return
-				}
-				mu.Lock()
-				for _, e := range got {
-					seen[e.ID]++
-				}
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
+	claimAll(ctx, t, ob, 4, seen)
 	if len(seen) != len(kept) {
 		t.Errorf("claimed %d distinct messages, want the %d of the signatures stored", len(seen), len(kept))
 	}
