@@ -112,7 +112,11 @@ func (db *DB) EraseSupporter(ctx context.Context, org, email string) (_ int, err
 			return 0, err
 		}
 		// The address's undelivered messages in org go too: webhooks and
-		// emails hold the same details as the signatures.
+		// emails hold the same details as the signatures. Bundled ones
+		// are taken apart first (bundle.go).
+		if err := unbundle(ctx, tx, nil, 0); err != nil {
+			return 0, err
+		}
 		if res, err = tx.ExecContext(ctx, `DELETE FROM outbox WHERE org = ? AND email = ?`, org, email); err != nil {
 			return 0, err
 		}
