@@ -1,0 +1,125 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+)
+
+// switcher is the language switcher of a page: each link's hreflang and
+// href, and the hreflang of the one marked aria-current ("" for none).
+func switcher(d *goquery.Document) (links map[string]string, current string) {
+	links = map[string]string{}
+	d.Find("nav.lang-switch a").Each(func(_ int, a *goquery.Selection) {
+		links[a.AttrOr("hreflang", "")] = a.AttrOr("href", "")
+		if a.AttrOr("aria-current", "") != "" {
+			current += a.AttrOr("hreflang", "")
+		}
+	})
+	return links, current
+}
+
+// claimsTranslations reports what in d's head says the page exists in
+// other languages: hreflang alternates and og:locale:alternate.
+func claimsTranslations(d *goquery.Document) int {
+	return d.Find(`head link[rel=alternate][hreflang], head meta[property="og:locale:alternate"]`).Length()
+}
+
+// TestNotFoundSwitcherOffersTheMissingAddress: the language switcher of
+// a 404 under an organisation offers the address asked for in each of the
+// organisation's languages, marks the language shown (and only it) as
+// current, and each of its links answers the 404 in its own language;
+// the head claims no translation (no hreflang, no og:locale:alternate):
+// an error page is the translation of nothing.
+func TestNotFoundSwitcherOffersTheMissingAddress(t *testing.T) {
+	s := notFoundServer(t)
+	const hostile = "/shore/%3Cb%3E%3F%23x"
+	for _, tc := range []struct {
+		path, accept, lang string
+		want               map[string]string
+	}{
+		{"/shore/nope", "he", "he", map[string]string{"en": "/shore/nope/en", "ar": "/shore/nope/ar", "he": "/shore/nope"}},
+		{"/shore/nope", "de", "en", map[string]string{"en": "/shore/nope", "ar": "/shore/nope/ar", "he": "/shore/nope/he"}},
+		{"/shore/call/ar/nope", "he", "ar", map[string]string{"en": "/shore/call/nope/en", "ar": "/shore/call/ar/nope", "he": "/shore/call/nope/he"}},
+		{"/shore/nope/he", "ar", "he", map[string]string{"en": "/shore/nope/en", "ar": "/shore/nope/ar", "he": "/shore/nope/he"}},
+		{hostile, "ar", "ar", map[string]string{"en": "/shore/%3Cb%3E%3F%23x/en", "ar": hostile, "he": "/shore/%3Cb%3E%3F%23x/he"}},
+	} {
+		res := get(t, s, "GET", tc.path, http.Header{"Accept-Language": {tc.accept}})
+		wantStatus(t, res, http.StatusNotFound)
+		d := doc(t, res)
+		if got := d.Find("html").AttrOr("lang", ""); got != tc.lang {
+			t.Errorf("%s: <html lang=%q>, want %s", tc.path, got, tc.lang)
+		}
+		links, current := switcher(d)
+		if current != tc.lang {
+			t.Errorf("%s shown in %s: the switcher marks %q as current", tc.path, tc.lang, current)
+		}
+		for l, want := range tc.want {
+			if links[l] != want {
+				t.Errorf("%s: the switcher's %s link is %q, want %q", tc.path, l, links[l], want)
+			}
+		}
+		if len(links) != len(tc.want) {
+			t.Errorf("%s: switcher %v, want %v", tc.path, links, tc.want)
+		}
+		if n := claimsTranslations(d); n != 0 {
+			t.Errorf("%s: the head claims %d translations of an error page", tc.path, n)
+		}
+		// Each link, followed with the same browser, answers in its language.
+		for l, href := range links {
+			res := get(t, s, "GET", href, http.Header{"Accept-Language": {tc.accept}})
+			wantStatus(t, res, http.StatusNotFound)
+			d := doc(t, res)
+			if got := d.Find("html").AttrOr("lang", ""); got != l {
+				t.Errorf("%s → %s: <html lang=%q>, want %s", tc.path, href, got, l)
+			}
+			if _, cur := switcher(d); cur != l {
+				t.Errorf("%s → %s: the switcher marks %q as current, want %s", tc.path, href, cur, l)
+			}
+		}
+	}
+}
+
+// TestErrorPageSwitcherClaimsNothing: an error page under an
+// organisation (a method the page does not take) wears the
+// organisation's frame; its switcher leads to the organisation's page in
+// each language and marks none as the current page (none of them is),
+// even when the words are in a language the organisation does not have;
+// its head claims no translation.
+func TestErrorPageSwitcherClaimsNothing(t *testing.T) {
+	s := notFoundServer(t)
+	for _, tc := range []struct {
+		method, path, accept, lang string
+	}{
+		{"PUT", "/shore/call/ar", "en", "ar"},
+		{"PUT", "/shore/call", "fr", "fr"},
+		{"GET", "/shore/call/he/share/mastodon?instance=%3Cb%3E", "en", "he"},
+	} {
+		res := get(t, s, tc.method, tc.path, http.Header{"Accept-Language": {tc.accept}})
+		if res.StatusCode < 400 {
+			t.Fatalf("%s %s: status %d, want an error", tc.method, tc.path, res.StatusCode)
+		}
+		d := doc(t, res)
+		if got := d.Find("html").AttrOr("lang", ""); got != tc.lang {
+			t.Errorf("%s %s: <html lang=%q>, want %s", tc.method, tc.path, got, tc.lang)
+		}
+		links, current := switcher(d)
+		if current != "" {
+			t.Errorf("%s %s: the switcher marks %q as the current page", tc.method, tc.path, current)
+		}
+		want := map[string]string{"en": "/shore", "ar": "/shore/ar", "he": "/shore/he"}
+		for l, href := range want {
+			if links[l] != href {
+				t.Errorf("%s %s: the switcher's %s link is %q, want %q", tc.method, tc.path, l, links[l], href)
+			}
+		}
+		if n := claimsTranslations(d); n != 0 {
+			t.Errorf("%s %s: the head claims %d translations of an error page", tc.method, tc.path, n)
+		}
+		if strings.Contains(d.Find("head").Text(), "x-default") {
+			t.Errorf("%s %s: x-default in the head", tc.method, tc.path)
+		}
+	}
+}
