@@ -194,3 +194,47 @@ func orDefault(s, def string) string {
 	}
 	return def
 }
+
+// frameOrgs are the addresses (/org) of the organisations whose frames
+// are kept, sorted.
+func (snap *Snapshot) frameOrgs() []string {
+	var out []string
+	for k := range snap.orgFrames {
+		if strings.Count(k, "/") == 1 {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// staticNotFound renders the "not found" page of a static copy, with its
+// Content-Security-Policy: in the frame of the organisation at org
+// ("/org", in its first language) or, for "", the site's (in English).
+// A static host answers every missing address with the same file, so the
+// page names no address and suggests no page, and the organisation's
+// switcher leads to its page in each language, none marked current.
+func (snap *Snapshot) staticNotFound(org string) ([]byte, string, error) {
+	page, home, homeLabel := snap.SitePage(""), "/", ""
+	if p, ok := snap.orgFrames[org]; ok && org != "" {
+		page, home = p, org
+		homeLabel = page.L.T("error.notfound.org", "org", orDefault(page.OGSiteName, page.Brand.Name))
+		page.Alternates = switchHome(page.Alternates)
+	}
+	loc := page.L
+	if loc == nil {
+		loc = i18n.New(i18n.Default, nil)
+	}
+	title := loc.T("error.notfound")
+	page.Title = title + " — " + orDefault(page.OGSiteName, snap.opt.SiteName)
+	page.Description = title
+	page.CanonicalURL, page.XDefaultURL, page.JSONLD = "", "", ""
+	page.Noindex, page.Untranslated = true, true
+	page.Discovery, page.Suggest = nil, nil
+	var buf strings.Builder
+	props := views.NotFoundPageProps{Page: page, HomeURL: home, HomeLabel: homeLabel}
+	if err := views.NotFoundPage(props).Render(context.Background(), &buf); err != nil {
+		return nil, "", err
+	}
+	return []byte(buf.String()), PageCSP(page.ThemeCSS, false), nil
+}

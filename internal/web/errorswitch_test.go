@@ -1,6 +1,8 @@
 package web
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"net/http"
 	"strings"
 	"testing"
@@ -120,6 +122,69 @@ func TestErrorPageSwitcherClaimsNothing(t *testing.T) {
 		}
 		if strings.Contains(d.Find("head").Text(), "x-default") {
 			t.Errorf("%s %s: x-default in the head", tc.method, tc.path)
+		}
+	}
+}
+
+// TestExportNotFoundPerOrganisation: a static copy holds, beside the
+// site's 404.html, one at /org/404.html in the organisation's frame (its
+// name and colours, allowed by the policy its header carries, its first
+// language) for hosts that answer a missing address with the nearest
+// 404.html. A host sends the same file for every missing address, so
+// neither names an address nor suggests a page, the switcher marks no
+// page current, and the head claims no translation.
+func TestExportNotFoundPerOrganisation(t *testing.T) {
+	s := notFoundServer(t)
+	type file struct {
+		h    http.Header
+		body string
+	}
+	got := map[string]file{}
+	var order []string
+	if err := s.Export(func(p string, h http.Header, body []byte) error {
+		if strings.HasSuffix(p, "/404.html") {
+			got[p] = file{h, string(body)}
+			order = append(order, p)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"/shore/404.html", "/404.html"}; strings.Join(order, " ") != strings.Join(want, " ") {
+		t.Fatalf("not-found files %v, want %v (the site's last)", order, want)
+	}
+	for p, f := range got {
+		d, err := goquery.NewDocumentFromReader(strings.NewReader(f.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		org := p == "/shore/404.html"
+		brand, home, csp := strings.TrimSpace(d.Find("header .brand").Text()), d.Find(".notice a.btn").AttrOr("href", ""), f.h.Get("Content-Security-Policy")
+		style := d.Find("head style")
+		if org {
+			if brand != "Shared Shore Coalition" || home != "/shore" || d.Find("html").AttrOr("lang", "") != "en" {
+				t.Errorf("%s: brand %q, way back %q, lang %q; want the organisation's frame in English", p, brand, home, d.Find("html").AttrOr("lang", ""))
+			}
+			if style.Length() != 1 || !strings.Contains(style.Text(), "#7a2e0e") {
+				t.Errorf("%s: no brand colour rule", p)
+			} else if sum := sha256.Sum256([]byte(style.Text())); !strings.Contains(csp, "'sha256-"+base64.StdEncoding.EncodeToString(sum[:])+"'") {
+				t.Errorf("%s: the policy %q does not allow the brand rule", p, csp)
+			}
+			links, current := switcher(d)
+			if want := map[string]string{"en": "/shore", "ar": "/shore/ar", "he": "/shore/he"}; len(links) != 3 || links["en"] != want["en"] || links["ar"] != want["ar"] || links["he"] != want["he"] || current != "" {
+				t.Errorf("%s: switcher %v (current %q), want %v, none current", p, links, current, want)
+			}
+		} else if brand != "Act" || home != "/" || style.Length() != 0 {
+			t.Errorf("%s: brand %q, way back %q, %d style rules; want the site's frame", p, brand, home, style.Length())
+		}
+		if d.Find("code.path").Length() != 0 || strings.Contains(d.Find("main").Text(), "404.html") || d.Find("main ul.link-list").Length() != 0 {
+			t.Errorf("%s: the page names an address or suggests pages: %q", p, d.Find("main").Text())
+		}
+		if claimsTranslations(d) != 0 || d.Find(`meta[name=robots][content=noindex]`).Length() != 1 {
+			t.Errorf("%s: claims translations, or is not noindex", p)
+		}
+		if f.h.Get("Cache-Control") != "no-cache" || f.h.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("%s: headers %v", p, f.h)
 		}
 	}
 }
