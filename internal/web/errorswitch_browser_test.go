@@ -26,20 +26,59 @@ var errorSwitchPages = []struct{ path, accept string }{
 }
 
 // TestErrorSwitcherBrowser: the error pages whose switcher offers the
-// missing address (or the organisation's pages) have no axe-core
-// violation in Chromium and no error from the Nu HTML Checker.
+// missing address (or the organisation's pages), and a static copy's
+// "not found" pages (the organisation's and the site's, from a host that
+// answers with the nearest 404.html), have no axe-core violation in
+// Chromium and no error from the Nu HTML Checker.
 func TestErrorSwitcherBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
 	}
 	java, jar := browsertest.Java(t), browsertest.VNU(t)
-	srv := httptest.NewServer(notFoundServer(t))
+	s := notFoundServer(t)
+	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
+	// A static copy on a host that answers a missing address with the
+	// nearest 404.html, as Cloudflare Pages does.
+	type file struct {
+		h    http.Header
+		body []byte
+	}
+	exported := map[string]file{}
+	if err := s.Export(func(p string, h http.Header, body []byte) error {
+		exported[p] = file{h, body}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	host := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f, ok := exported[r.URL.Path]
+		status := http.StatusOK
+		if !ok {
+			status = http.StatusNotFound
+			if f, ok = exported["/shore/404.html"]; !strings.HasPrefix(r.URL.Path, "/shore/") {
+				f = exported["/404.html"]
+			}
+		}
+		for k, v := range f.h {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(status)
+		_, _ = w.Write(f.body)
+	}))
+	t.Cleanup(host.Close)
+	pages := []struct{ url, accept string }{
+		{host.URL + "/shore/nope", "en"},
+		{host.URL + "/nobody", "en"},
+	}
+	for _, p := range errorSwitchPages {
+		pages = append(pages, struct{ url, accept string }{srv.URL + p.path, p.accept})
+	}
 	dir := t.TempDir()
 	files := map[string]string{}
 	var args []string
-	for i, p := range errorSwitchPages {
-		req, _ := http.NewRequest("GET", srv.URL+p.path, nil)
+	for i, p := range pages {
+		req, _ := http.NewRequest("GET", p.url, nil)
 		req.Header.Set("Accept-Language", p.accept)
 		res, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -48,13 +87,13 @@ func TestErrorSwitcherBrowser(t *testing.T) {
 		b, _ := io.ReadAll(res.Body)
 		res.Body.Close()
 		if res.StatusCode < 400 {
-			t.Fatalf("%s: status %d, want an error page", p.path, res.StatusCode)
+			t.Fatalf("%s: status %d, want an error page", p.url, res.StatusCode)
 		}
 		f := filepath.Join(dir, string(rune('a'+i))+".html")
 		if err := os.WriteFile(f, b, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		files[f] = p.path
+		files[f] = p.url
 		args = append(args, f)
 	}
 	canary := filepath.Join(dir, "z-canary.html")
@@ -97,12 +136,12 @@ func TestErrorSwitcherBrowser(t *testing.T) {
 	}
 
 	b := browsertest.Start(t)
-	for _, p := range errorSwitchPages {
+	for _, p := range pages {
 		ctx, cancel := context.WithTimeout(b.Context(), 120*time.Second)
 		// Chromium sends its own Accept-Language: the address names the
 		// language, or the organisation's first is shown; either way the
 		// switcher is there.
-		if _, err := b.Load(ctx, srv.URL+p.path, 390, 844, true, true); err != nil {
+		if _, err := b.Load(ctx, p.url, 390, 844, true, true); err != nil {
 			cancel()
 			t.Fatal(err)
 		}
@@ -112,11 +151,15 @@ func TestErrorSwitcherBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, v := range vs {
-			t.Errorf("%s: %s", p.path, v)
+			t.Errorf("%s: %s", p.url, v)
 		}
-		_, _, foreign := b.Reports(srv.URL)
+		origin := srv.URL
+		if strings.HasPrefix(p.url, host.URL) {
+			origin = host.URL
+		}
+		_, _, foreign := b.Reports(origin)
 		for _, f := range foreign {
-			t.Errorf("%s: request to another origin: %s", p.path, f)
+			t.Errorf("%s: request to another origin: %s", p.url, f)
 		}
 		cancel()
 	}
