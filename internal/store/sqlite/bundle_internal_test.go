@@ -96,13 +96,19 @@ func TestBundleOnePerBatch(t *testing.T) {
 // TestBundleErasedOnDisk: a bundle large enough to run over several
 // overflow pages, the erased address's message in its middle, leaves no
 // byte of that address or its payload in the file or its WAL after each
-// erasure, and everyone else's messages are still delivered.
+// erasure (the unconfirmed signatures' too), and everyone else's messages
+// are still delivered.
 func TestBundleErasedOnDisk(t *testing.T) {
 	erasers := map[string]func(db *DB, email string) error{
 		"Erase":   func(db *DB, email string) error { _, err := db.Erase(context.Background(), email); return err },
 		"EraseIn": func(db *DB, email string) error { _, err := db.EraseIn(context.Background(), "o", email); return err },
 		"EraseSupporter": func(db *DB, email string) error {
 			_, err := db.EraseSupporter(context.Background(), "o", email)
+			return err
+		},
+		// The erased address's signature is the one left unconfirmed.
+		"EraseUnconfirmed": func(db *DB, _ string) error {
+			_, err := db.EraseUnconfirmed(context.Background(), "o", "c", time.Now())
 			return err
 		},
 	}
@@ -135,6 +141,9 @@ func TestBundleErasedOnDisk(t *testing.T) {
 					email, payload = kept, keptMark+noise()
 				}
 				s := storetest.Sig("o", "c", email)
+				if email == gone && name == "EraseUnconfirmed" {
+					s.Status = signing.StatusUnconfirmed
+				}
 				s.Outbox = []signing.Message{{ID: signing.NewMessageID(), Kind: signing.MessageWebhook,
 					Target: "https://crm.example.org/h", Email: email, Org: "o", Campaign: "c", Payload: []byte(payload)}}
 				sigs = append(sigs, s)
