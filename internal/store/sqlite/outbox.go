@@ -60,10 +60,11 @@ func hasOutbox(sigs []*signing.Signature) bool {
 
 // outboxStmts prepares the INSERTs for any count of messages up to n:
 // every power of two up to outboxChunk and n (outboxChunks uses no
-// other), so fewer messages than expected — some signatures turn out to
-// be stored duplicates — need nothing prepared inside the transaction,
-// where the writer's only connection is taken. Call it before BEGIN; each
-// is prepared once in the store's life (see prepared).
+// other), so a claim that does not know beforehand how many messages its
+// bundles hold (outboxStmts(outboxChunk)) needs nothing prepared inside
+// the transaction, where the writer's only connection is taken. Call it
+// before BEGIN; each is prepared once in the store's life (see prepared).
+// Signing writes no rows here: its messages go in one bundle (bundle.go).
 func (db *DB) outboxStmts(ctx context.Context, n int) (map[int]*sql.Stmt, error) {
 	stmts := map[int]*sql.Stmt{}
 	for c := 1; c <= min(n, outboxChunk); c *= 2 {
