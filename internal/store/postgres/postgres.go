@@ -107,12 +107,22 @@ func (db *DB) migrate(ctx context.Context) error {
 	)`); err != nil {
 		return err
 	}
-	rows, err := tx.Query(ctx, `SELECT version FROM schema_migrations`)
+	rows, err := tx.Query(ctx, `SELECT version, name FROM schema_migrations`)
 	if err != nil {
 		return err
 	}
-	versions, err := pgx.CollectRows(rows, pgx.RowTo[int32])
-	if err != nil {
+	var versions []int32
+	var applied []migrate.Applied
+	var a migrate.Applied
+	if _, err := pgx.ForEachRow(rows, []any{&a.Version, &a.Name}, func() error {
+		versions, applied = append(versions, int32(a.Version)), append(applied, a)
+		return nil
+	}); err != nil {
+		return err
+	}
+	// A database a newer placard upgraded is refused before anything is
+	// written to it (the transaction rolls back).
+	if err := migrate.CheckKnown(ms, applied); err != nil {
 		return err
 	}
 	for _, m := range ms {

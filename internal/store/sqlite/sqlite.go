@@ -323,20 +323,27 @@ func (db *DB) migrate(ctx context.Context) error {
 		return err
 	}
 	done := map[int]bool{}
-	rows, err := tx.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	var applied []migrate.Applied
+	rows, err := tx.QueryContext(ctx, `SELECT version, name FROM schema_migrations`)
 	if err != nil {
 		return err
 	}
 	for rows.Next() {
-		var v int
-		if err := rows.Scan(&v); err != nil {
+		var a migrate.Applied
+		if err := rows.Scan(&a.Version, &a.Name); err != nil {
 			rows.Close()
 			return err
 		}
-		done[v] = true
+		done[a.Version] = true
+		applied = append(applied, a)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
+		return err
+	}
+	// A file a newer placard upgraded is refused before anything is
+	// written to it (the transaction rolls back).
+	if err := migrate.CheckKnown(ms, applied); err != nil {
 		return err
 	}
 	for _, m := range ms {
