@@ -634,17 +634,23 @@ func (db *DB) Secret(ctx context.Context) (_ []byte, err error) {
 }
 
 // Purge deletes every signature of one campaign, keeping its counts (see
-// store.Store), in one transaction, then wipes like Erase.
+// store.Store), with every undelivered message of the campaign (pending
+// or dead, bundled or not: contact letters are messages of a campaign
+// without a signature) and the keyed hashes of who wrote to its
+// decision-makers, in one transaction, then wipes like Erase when
+// anything went.
 func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error) {
 	defer failed(&err, "purging a campaign's signatures")
 	n := 0
+	var more int64
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		more = 0
 		var pending int
 		err := tx.QueryRow(ctx, `WITH gone AS (
 				DELETE FROM signatures WHERE org = $1 AND campaign = $2 RETURNING status
 			)
 			SELECT count(*), count(*) FILTER (WHERE status = 'pending') FROM gone`, org, campaign).Scan(&n, &pending)
-		if err != nil || n == 0 {
+		if err != nil {
 			return err
 		}
 		// The campaign's undelivered messages go too (store.Outbox),
@@ -652,15 +658,27 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 		if err := unbundle(ctx, tx, 0); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM outbox WHERE org = $1 AND campaign = $2`, org, campaign); err != nil {
+		tag, err := tx.Exec(ctx, `DELETE FROM outbox WHERE org = $1 AND campaign = $2`, org, campaign)
+		if err != nil {
 			return err
+		}
+		more += tag.RowsAffected()
+		if tag, err = tx.Exec(ctx, `DELETE FROM outreach_senders WHERE org = $1 AND campaign = $2`, org, campaign); err != nil {
+			return err
+		}
+		more += tag.RowsAffected()
+		if n == 0 {
+			return nil
 		}
 		var ds tally.Deltas
 		ds.Add(tally.Key{Org: org, Campaign: campaign}, tally.Delta{Pending: -pending})
 		return applyDeltas(ctx, tx, &ds)
 	})
-	if err != nil || n == 0 {
+	if err != nil {
 		return 0, err
+	}
+	if n == 0 && more == 0 {
+		return 0, nil
 	}
 	return n, db.wipe(ctx)
 }

@@ -1129,7 +1129,10 @@ func (db *DB) Secret(ctx context.Context) (_ []byte, err error) {
 }
 
 // Purge deletes every signature of one campaign, keeping its counts (see
-// store.Store), in one transaction, then wipes like Erase.
+// store.Store), with every undelivered message of the campaign (pending
+// or dead: contact letters are messages of a campaign without a
+// signature) and the keyed hashes of who wrote to its decision-makers,
+// in one transaction, then wipes like Erase.
 func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error) {
 	defer failed(&err, "purging a campaign's signatures")
 	tallyStmt, err := db.tallyStmt(ctx)
@@ -1144,20 +1147,35 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 	var n, pending int
 	err = tx.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE status = 'pending')
 		FROM signatures WHERE org = ? AND campaign = ?`, org, campaign).Scan(&n, &pending)
-	if err != nil || n == 0 {
+	if err != nil {
 		return 0, err
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM signatures WHERE org = ? AND campaign = ?`, org, campaign); err != nil {
-		return 0, err
+	var more int64
+	for _, q := range []string{
+		`DELETE FROM signatures WHERE org = ? AND campaign = ?`,
+		// The campaign's undelivered messages go too (store.Outbox).
+		`DELETE FROM outbox WHERE org = ? AND campaign = ?`,
+		`DELETE FROM outreach_senders WHERE org = ? AND campaign = ?`,
+	} {
+		res, err := tx.ExecContext(ctx, q, org, campaign)
+		if err != nil {
+			return 0, err
+		}
+		k, err := res.RowsAffected()
+		if err != nil {
+			return 0, err
+		}
+		more += k
 	}
-	// The campaign's undelivered messages go too (store.Outbox).
-	if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE org = ? AND campaign = ?`, org, campaign); err != nil {
-		return 0, err
+	if more == 0 {
+		return 0, nil
 	}
-	var ds tally.Deltas
-	ds.Add(tally.Key{Org: org, Campaign: campaign}, tally.Delta{Pending: -pending})
-	if err := applyDeltas(ctx, tx, tallyStmt, &ds); err != nil {
-		return 0, err
+	if n > 0 {
+		var ds tally.Deltas
+		ds.Add(tally.Key{Org: org, Campaign: campaign}, tally.Delta{Pending: -pending})
+		if err := applyDeltas(ctx, tx, tallyStmt, &ds); err != nil {
+			return 0, err
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, err
