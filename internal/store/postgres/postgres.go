@@ -553,6 +553,9 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 	}
 	n := 0
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		if err := lockSigning(ctx, tx); err != nil {
+			return err
+		}
 		// The address's unsubscriptions go too (mail.go): nothing of it stays.
 		h := store.AddressHash(key, email)
 		if _, err := tx.Exec(ctx, `DELETE FROM mail_suppressions WHERE address_hash = $1`, h[:]); err != nil {
@@ -563,6 +566,9 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 			return err
 		}
 		n = k
+		if erasing != nil {
+			erasing()
+		}
 		if err := eraseOrganisers(ctx, tx, email); err != nil { // accounts.go
 			return err
 		}
@@ -587,6 +593,12 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 	}
 	return n, db.wipe(ctx)
 }
+
+// erasing, set only by tests, runs inside an erasure's transaction once
+// the signatures are deleted and before their messages are: where a
+// signing batch committing would have split a signature from its
+// messages (TestEraseSigningRace).
+var erasing func()
 
 // wipe removes the bytes of deleted rows from the data files after an
 // erasure. DELETE only marks a row dead; VACUUM FULL rewrites the table, its
@@ -645,6 +657,9 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 	var more int64
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		more = 0
+		if err := lockSigning(ctx, tx); err != nil {
+			return err
+		}
 		var pending int
 		err := tx.QueryRow(ctx, `WITH gone AS (
 				DELETE FROM signatures WHERE org = $1 AND campaign = $2 RETURNING status
@@ -681,6 +696,23 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 		return 0, nil
 	}
 	return n, db.wipe(ctx)
+}
+
+// lockSigning takes, for the rest of tx, a lock on signatures that no
+// signing batch, confirmation or moderation can share (SHARE: theirs is
+// ROW EXCLUSIVE), once those under way have committed. Every erasure
+// (Erase, Purge, eraseWhere) takes it first, so none of its statements
+// can see a batch the others miss: under READ COMMITTED each statement
+// reads what has committed when it starts, and a batch committing
+// between the deletion of the signatures and that of the messages kept
+// its signature while its confirmation was deleted (or, had the bundles
+// been taken apart before it, kept an erased address's message). A
+// batch that arrives during the erasure waits for it, a few
+// milliseconds, and is then a signature made after it. Readers are not
+// held up; VACUUM FULL, after the transaction, holds signatures longer.
+func lockSigning(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `LOCK TABLE signatures IN SHARE MODE`)
+	return err
 }
 
 // deleteSignatures deletes the signatures matching where (a condition on
