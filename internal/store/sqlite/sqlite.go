@@ -1132,7 +1132,7 @@ func (db *DB) Secret(ctx context.Context) (_ []byte, err error) {
 // store.Store), with every undelivered message of the campaign (pending
 // or dead: contact letters are messages of a campaign without a
 // signature) and the keyed hashes of who wrote to its decision-makers,
-// in one transaction, then wipes like Erase.
+// in one transaction, then wipes like Erase when anything went.
 func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error) {
 	defer failed(&err, "purging a campaign's signatures")
 	tallyStmt, err := db.tallyStmt(ctx)
@@ -1144,31 +1144,31 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 		return 0, err
 	}
 	defer tx.Rollback()
+	// Whether anything changed, signatures or not: the writer
+	// connection's count of rows changed, before and after.
+	var before, after int64
+	if err := tx.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&before); err != nil {
+		return 0, err
+	}
 	var n, pending int
 	err = tx.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE status = 'pending')
 		FROM signatures WHERE org = ? AND campaign = ?`, org, campaign).Scan(&n, &pending)
 	if err != nil {
 		return 0, err
 	}
-	var more int64
-	for _, q := range []string{
-		`DELETE FROM signatures WHERE org = ? AND campaign = ?`,
-		// The campaign's undelivered messages go too (store.Outbox).
-		`DELETE FROM outbox WHERE org = ? AND campaign = ?`,
-		`DELETE FROM outreach_senders WHERE org = ? AND campaign = ?`,
-	} {
-		res, err := tx.ExecContext(ctx, q, org, campaign)
-		if err != nil {
-			return 0, err
-		}
-		k, err := res.RowsAffected()
-		if err != nil {
-			return 0, err
-		}
-		more += k
+	if _, err := tx.ExecContext(ctx, `DELETE FROM signatures WHERE org = ? AND campaign = ?`, org, campaign); err != nil {
+		return 0, err
 	}
-	if more == 0 {
-		return 0, nil
+	// The campaign's undelivered messages go too (store.Outbox).
+	if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE org = ? AND campaign = ?`, org, campaign); err != nil {
+		return 0, err
+	}
+	// And the keyed hashes of who wrote to its decision-makers.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM outreach_senders WHERE org = ? AND campaign = ?`, org, campaign); err != nil {
+		return 0, err
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&after); err != nil || after == before {
+		return 0, err
 	}
 	if n > 0 {
 		var ds tally.Deltas
