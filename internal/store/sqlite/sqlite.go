@@ -1041,6 +1041,9 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 	if err != nil {
 		return 0, err
 	}
+	if erasing != nil {
+		erasing()
+	}
 	if err := applyDeltas(ctx, tx, tallyStmt, &ds); err != nil {
 		return 0, err
 	}
@@ -1062,6 +1065,11 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 	}
 	return n, db.wipe(ctx)
 }
+
+// erasing, set only by tests, runs inside an erasure's transaction once
+// the signatures are deleted and before their messages are
+// (TestEraseHoldsTheWriteLock).
+var erasing func()
 
 // wipe empties the write-ahead log after an erasure: a TRUNCATE checkpoint
 // copies every committed page (the zeroed pages of the deletion among them)
