@@ -3,9 +3,9 @@ package campaign
 import (
 	"os"
 	"path/filepath"
-	"slices"
 	"reflect"
 	"runtime"
+	"slices"
 	"testing"
 )
 
