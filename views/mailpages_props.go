@@ -1,5 +1,7 @@
 package views
 
+import "net/url"
+
 // MailPageProps is a page of the email flow: "check your inbox" after
 // signing, the confirmation and unsubscribe pages their links open (each a
 // button that POSTs, since mail scanners fetch links), the data page's
@@ -40,8 +42,13 @@ type DataPageProps struct {
 	// None instead.
 	Signatures []DataSignature
 	None       string
-	// Action is where the forms post and Token the link's sealed token.
+	// Action is where the forms post (Action/download, …) and Token the
+	// link's sealed token.
 	Action, Token string
+	// Lang is the page's language, named in each form's address
+	// (…/erase?lang=ar), so a refusal made before the form is read (too
+	// large, from another site, over the limit) and the answer speak it.
+	Lang string
 	// CanWithdraw and CanHide offer those buttons when they would change
 	// something.
 	CanWithdraw, CanHide bool
@@ -70,4 +77,14 @@ type DataSignature struct {
 // DataField is one labelled value on the data page.
 type DataField struct {
 	Label, Value string
+}
+
+// dataAction is the address of the data page's choice action: below
+// p.Action, naming the page's language.
+func (p DataPageProps) dataAction(action string) string {
+	a := p.Action + "/" + action
+	if p.Lang != "" {
+		a += "?lang=" + url.QueryEscape(p.Lang)
+	}
+	return a
 }

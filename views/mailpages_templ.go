@@ -597,7 +597,7 @@ func DataPage(p DataPageProps) templ.Component {
 				}
 			}
 			if len(p.Signatures) > 0 {
-				templ_7745c5c3_Err = dataButton(p.Action+"/download", p.Token, tr(ctx, "data.download"), "btn btn-quiet").Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = dataButton(p.dataAction("download"), p.Token, tr(ctx, "data.download"), "btn btn-quiet").Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -606,7 +606,7 @@ func DataPage(p DataPageProps) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				if p.CanWithdraw {
-					templ_7745c5c3_Err = dataButton(p.Action+"/withdraw", p.Token, tr(ctx, "data.withdraw"), "btn btn-quiet").Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = dataButton(p.dataAction("withdraw"), p.Token, tr(ctx, "data.withdraw"), "btn btn-quiet").Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -616,7 +616,7 @@ func DataPage(p DataPageProps) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				if p.CanHide {
-					templ_7745c5c3_Err = dataButton(p.Action+"/hide", p.Token, tr(ctx, "data.hide"), "btn btn-quiet").Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = dataButton(p.dataAction("hide"), p.Token, tr(ctx, "data.hide"), "btn btn-quiet").Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -651,7 +651,7 @@ func DataPage(p DataPageProps) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = dataButton(p.Action+"/erase", p.Token, tr(ctx, "data.erase"), "btn").Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = dataButton(p.dataAction("erase"), p.Token, tr(ctx, "data.erase"), "btn").Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

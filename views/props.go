@@ -80,6 +80,11 @@ type Page struct {
 	// XDefaultURL is the hreflang="x-default" address: the page in the
 	// organisation's default language.
 	XDefaultURL string
+	// Untranslated marks a page that is no translation of another (an
+	// error page): its Alternates make only the language switcher, and
+	// the head claims no alternate language (no hreflang links, no
+	// og:locale:alternate).
+	Untranslated bool
 	// Suggest, when set, offers the page in the reader's preferred language.
 	Suggest *Suggestion
 	// Discovery lists machine-readable companions of the page, written as

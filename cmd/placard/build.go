@@ -24,8 +24,9 @@ const buildSynopsis = `Write the whole public site into OUTDIR as plain files fo
 or CDN: every page as PATH/index.html (the index as index.html), every
 content-hashed file under static/, robots.txt, favicon.ico, sitemap.xml,
 each organisation's feed.atom, the embeds of organisations that list
-embed_origins (framed only by those sites), 404.html (the "not found"
-page), a FILE.gz beside every text file worth compressing (for nginx
+embed_origins (framed only by those sites), 404.html (the site's "not
+found" page) and ORG/404.html (each organisation's, in its colours; see
+docs/errors.md for the hosts that use it), a FILE.gz beside every text file worth compressing (for nginx
 gzip_static and hosts that serve precompressed files), and a _headers file
 (Netlify and Cloudflare Pages format) giving each address the
 Cache-Control and security headers serve sends. The oEmbed answer

@@ -57,7 +57,7 @@ func exportedPaths(t *testing.T, out string) []string {
 		}
 		rel := filepath.ToSlash(strings.TrimPrefix(p, out))
 		switch {
-		case rel == "/_headers", rel == "/404.html", strings.HasSuffix(rel, ".gz"):
+		case rel == "/_headers", strings.HasSuffix(rel, "/404.html"), strings.HasSuffix(rel, ".gz"):
 			// the host's files: compared by TestBuildMatchesServe itself
 		case rel == "/index.html":
 			paths = append(paths, "/")
@@ -99,6 +99,14 @@ func startNginx(t *testing.T, root string) string {
 			_ = os.Chmod(d, 0o755)
 		}
 	}
+	// An organisation's missing addresses get its own 404.html, as
+	// docs/errors.md tells an nginx operator to write.
+	orgs := ""
+	found, _ := filepath.Glob(filepath.Join(root, "*", "404.html"))
+	for _, f := range found {
+		org := filepath.Base(filepath.Dir(f))
+		orgs += fmt.Sprintf("\t\tlocation /%[1]s/ { error_page 404 /%[1]s/404.html; try_files $uri $uri/index.html =404; }\n", org)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -123,9 +131,9 @@ http {
 		gzip_static on;
 		error_page 404 /404.html;
 		location / { try_files $uri $uri/index.html =404; }
-	}
+%[4]s	}
 }
-`, prefix, port, root)
+`, prefix, port, root, orgs)
 	if err := os.WriteFile(filepath.Join(prefix, "nginx.conf"), []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -306,25 +314,32 @@ func TestBuildMatchesServe(t *testing.T) {
 		t.Errorf("no page of %s differed by its signing form, want the examples' petition and letter pages to", dir)
 	}
 
-	// Unknown addresses: nginx answers with the exported 404.html, which
-	// is serve's "not found" page.
-	res, err := http.Get(nginx + "/no-such-organisation")
-	if err != nil {
-		t.Fatal(err)
-	}
-	nb, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	res2, err := http.Get(live + "/404.html")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sb, _ := io.ReadAll(res2.Body)
-	res2.Body.Close()
-	if res.StatusCode != http.StatusNotFound || !bytes.Equal(nb, sb) {
-		t.Errorf("nginx, unknown address: got %d with %d bytes, want 404 with serve's not-found page (%d bytes)", res.StatusCode, len(nb), len(sb))
-	}
-	if _, ok := rules["/404.html"]; !ok {
-		t.Errorf("_headers has no rule for /404.html")
+	// Unknown addresses: nginx answers with the exported 404.html (the
+	// site's "not found" page), or under an organisation with its own;
+	// neither names the address (a host sends the same file for all).
+	for _, tc := range []struct{ path, file string }{
+		{"/no-such-organisation", "/404.html"},
+		{"/shared-shore/no-such-page", "/shared-shore/404.html"},
+	} {
+		res, err := http.Get(nginx + tc.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nb, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		fb, err := os.ReadFile(filepath.Join(out, filepath.FromSlash(tc.file)))
+		if err != nil {
+			t.Fatalf("the export has no %s: %v", tc.file, err)
+		}
+		if res.StatusCode != http.StatusNotFound || !bytes.Equal(nb, fb) {
+			t.Errorf("nginx, %s: got %d with %d bytes, want 404 with the export's %s (%d bytes)", tc.path, res.StatusCode, len(nb), tc.file, len(fb))
+		}
+		if bytes.Contains(fb, []byte(tc.file+"<")) || bytes.Contains(fb, []byte(`class="path"`)) {
+			t.Errorf("%s names an address; a host sends it for every missing one", tc.file)
+		}
+		if _, ok := rules[tc.file]; !ok {
+			t.Errorf("_headers has no rule for %s", tc.file)
+		}
 	}
 
 	// Precompressed copies: nginx (gzip_static) sends them, and they hold

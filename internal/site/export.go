@@ -52,10 +52,14 @@ func BaseHeaders(base string, dev bool) map[string]string {
 	return h
 }
 
-// NotFoundPath is where Export puts the "not found" page. Static hosts
-// (Netlify, Cloudflare Pages, GitHub Pages) and nginx's error_page answer
-// unknown addresses with it; it is never a page of the site, since no
-// organisation slug has a dot.
+// NotFoundPath is where Export puts the site's "not found" page, and,
+// below each organisation (/org/404.html), that organisation's. Static
+// hosts (Netlify, Cloudflare Pages, GitHub Pages) and nginx's error_page
+// answer unknown addresses with the site's; Cloudflare Pages answers one
+// under an organisation with the organisation's (it takes the 404.html
+// nearest the address), and Netlify and nginx do when told to
+// (docs/errors.md). It is never a page of the site, since no slug has a
+// dot.
 const NotFoundPath = "/404.html"
 
 // Export hands every file of a static copy of the site to fn, one call per
@@ -66,8 +70,10 @@ const NotFoundPath = "/404.html"
 // yet), /robots.txt, /favicon.ico, /sitemap.xml, each organisation's
 // /org/feed.atom, a forwarding page at each campaign's short address
 // (/save-the-pool), the embeds (/org/slug/embed) of organisations that list
-// embed_origins, and last the "not found" page at NotFoundPath (which
-// serve answers with 404).
+// embed_origins, and last the "not found" pages: each organisation's at
+// /org/404.html, in its frame, then the site's at NotFoundPath. A static
+// host answers every missing address with one of them, so they name no
+// address and suggest no page (serve's 404 does both).
 //
 // Each file is the snapshot's own prepared response, so the body is
 // byte-for-byte what serve sends for a plain GET without compression, and
@@ -177,14 +183,24 @@ func Export(snap *Snapshot, files *LazyFiles, fn func(urlPath string, header map
 			return err
 		}
 	}
-	body, err := snap.NotFoundPage(NotFoundPath)
-	if err != nil {
-		return err
+	// The "not found" pages: each organisation's, then the site's.
+	notFound := func(p, org string) error {
+		body, csp, err := snap.staticNotFound(org)
+		if err != nil {
+			return err
+		}
+		h := with(nil)
+		h["Content-Type"] = "text/html; charset=utf-8"
+		h["Cache-Control"] = "no-cache"
+		h["Content-Security-Policy"] = csp
+		return fn(p, h, body)
 	}
-	h := with(nil)
-	h["Content-Type"] = "text/html; charset=utf-8"
-	h["Cache-Control"] = "no-cache"
-	return fn(NotFoundPath, h, body)
+	for _, org := range snap.frameOrgs() {
+		if err := notFound(org+NotFoundPath, org); err != nil {
+			return err
+		}
+	}
+	return notFound(NotFoundPath, "")
 }
 
 // MakeAll makes every card and QR code of snap not made yet into files, on

@@ -2,6 +2,7 @@ package site
 
 import (
 	"context"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -46,11 +47,15 @@ func (snap *Snapshot) notFound(urlPath, lang string, orgs bool) ([]byte, string,
 	page.Title = title + " — " + orDefault(page.OGSiteName, snap.opt.SiteName)
 	page.Description = title
 	page.CanonicalURL = ""
-	page.XDefaultURL = "" // the switcher stays; no page here to index
+	page.XDefaultURL = "" // no page here to index
 	page.Noindex = true
 	page.JSONLD = ""
 	page.Discovery = nil
 	page.Suggest = nil
+	page.Untranslated = true
+	if orgs {
+		page.Alternates = switchMissing(page.Alternates, urlPath, lang)
+	}
 	asked := urlPath
 	if lang != "" {
 		asked = strings.TrimSuffix(strings.TrimSuffix(urlPath, "/"), "/"+lang)
@@ -89,8 +94,9 @@ func (snap *Snapshot) notFoundFrame(urlPath, lang string, orgs bool) (page views
 }
 
 // orgFrame is the frame of the organisation urlPath is under, in the
-// first of langs it has a page in, else in its first language, with that
-// page's path; ok is false for an address under no organisation.
+// first of langs it has a page in (its first language named by its code
+// too, as in /org/x/en), else in its first language, with that page's
+// path; ok is false for an address under no organisation.
 func (snap *Snapshot) orgFrame(urlPath string, langs []string) (page views.Page, key string, ok bool) {
 	slug, _, _ := strings.Cut(strings.TrimPrefix(urlPath, "/"), "/")
 	if slug == "" {
@@ -101,11 +107,63 @@ func (snap *Snapshot) orgFrame(urlPath string, langs []string) (page views.Page,
 		return page, "", false
 	}
 	for _, l := range langs {
-		if p, ok := snap.orgFrames[key+"/"+l]; ok && l != "" {
+		if l == "" {
+			continue
+		}
+		if l == page.Lang {
+			return page, key, true
+		}
+		if p, ok := snap.orgFrames[key+"/"+l]; ok {
 			return p, key + "/" + l, true
 		}
 	}
 	return page, key, true
+}
+
+// switchMissing is the language switcher of the 404 for urlPath shown in
+// lang, from alts, its organisation's page in each language: the address
+// asked for in each language instead. The language shown links to the
+// address as asked, marked current; each other language to the address
+// without the language it names (the first of its parts, after the
+// organisation's, that is one of alts' languages) and with that
+// language's code last (/org/x/ar, /org/x/en), which a 404 reads before
+// the reader's language (notFoundFrame). The head of an error page
+// claims none of them as a translation (views.Page.Untranslated).
+func switchMissing(alts []views.Alternate, urlPath, lang string) []views.Alternate {
+	if len(alts) < 2 {
+		return nil
+	}
+	parts := strings.Split(strings.TrimPrefix(urlPath, "/"), "/")
+	for i := 1; i < len(parts); i++ {
+		if slices.ContainsFunc(alts, func(a views.Alternate) bool { return a.Lang == parts[i] }) {
+			parts = slices.Delete(parts, i, i+1)
+			break
+		}
+	}
+	base := strings.TrimRight("/"+strings.Join(parts, "/"), "/")
+	out := make([]views.Alternate, len(alts))
+	for i, a := range alts {
+		a.URL, a.Current = "", a.Lang == lang
+		p := base + "/" + a.Lang
+		if a.Current {
+			p = urlPath
+		}
+		a.Path = (&url.URL{Path: p}).EscapedPath()
+		out[i] = a
+	}
+	return out
+}
+
+// switchHome is the language switcher of an error page other than a
+// 404, from alts, its organisation's page in each language: those
+// pages, none marked current (the page shown is none of them), and none
+// claimed as a translation.
+func switchHome(alts []views.Alternate) []views.Alternate {
+	out := slices.Clone(alts)
+	for i := range out {
+		out[i].URL, out[i].Current = "", false
+	}
+	return out
 }
 
 // ErrorFrame is the frame of an error page (other than a 404) answering
@@ -123,6 +181,8 @@ func (snap *Snapshot) ErrorFrame(urlPath string, loc *i18n.Localizer, title stri
 	page.CanonicalURL, page.XDefaultURL, page.JSONLD = "", "", ""
 	page.Noindex = true
 	page.Discovery, page.Suggest = nil, nil
+	page.Untranslated = true
+	page.Alternates = switchHome(page.Alternates)
 	page.L = loc
 	page.Lang, page.Dir, page.OGLocale = LangInfo(loc.Lang())
 	return page, PageCSP(page.ThemeCSS, false)
@@ -133,4 +193,48 @@ func orDefault(s, def string) string {
 		return s
 	}
 	return def
+}
+
+// frameOrgs are the addresses (/org) of the organisations whose frames
+// are kept, sorted.
+func (snap *Snapshot) frameOrgs() []string {
+	var out []string
+	for k := range snap.orgFrames {
+		if strings.Count(k, "/") == 1 {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// staticNotFound renders the "not found" page of a static copy, with its
+// Content-Security-Policy: in the frame of the organisation at org
+// ("/org", in its first language) or, for "", the site's (in English).
+// A static host answers every missing address with the same file, so the
+// page names no address and suggests no page, and the organisation's
+// switcher leads to its page in each language, none marked current.
+func (snap *Snapshot) staticNotFound(org string) ([]byte, string, error) {
+	page, home, homeLabel := snap.SitePage(""), "/", ""
+	if p, ok := snap.orgFrames[org]; ok && org != "" {
+		page, home = p, org
+		homeLabel = page.L.T("error.notfound.org", "org", orDefault(page.OGSiteName, page.Brand.Name))
+		page.Alternates = switchHome(page.Alternates)
+	}
+	loc := page.L
+	if loc == nil {
+		loc = i18n.New(i18n.Default, nil)
+	}
+	title := loc.T("error.notfound")
+	page.Title = title + " — " + orDefault(page.OGSiteName, snap.opt.SiteName)
+	page.Description = title
+	page.CanonicalURL, page.XDefaultURL, page.JSONLD = "", "", ""
+	page.Noindex, page.Untranslated = true, true
+	page.Discovery, page.Suggest = nil, nil
+	var buf strings.Builder
+	props := views.NotFoundPageProps{Page: page, HomeURL: home, HomeLabel: homeLabel}
+	if err := views.NotFoundPage(props).Render(context.Background(), &buf); err != nil {
+		return nil, "", err
+	}
+	return []byte(buf.String()), PageCSP(page.ThemeCSS, false), nil
 }

@@ -29,7 +29,9 @@ type Mail interface {
 
 	// EraseUnconfirmed erases every signature of org/campaign still
 	// unconfirmed that was made before before (of every campaign when org
-	// is ""), and returns how many.
+	// is ""), with the undelivered messages of the same organisation,
+	// campaign and address (its confirmation email, its webhooks), and
+	// returns how many signatures.
 	EraseUnconfirmed(ctx context.Context, org, campaign string, before time.Time) (int, error)
 
 	// Suppress records, with at, that the address whose AddressHash is

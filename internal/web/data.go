@@ -123,6 +123,7 @@ func (s *Server) data(w http.ResponseWriter, r *http.Request) error {
 		Done:      done,
 		None:      lc.Loc.T("data.none", "org", name),
 		Action:    mail.DataPath(org),
+		Lang:      lc.Frame.Lang,
 		Token:     tok,
 		EraseWarn: lc.Loc.T("data.erase.warn", "org", name),
 	}
@@ -176,7 +177,7 @@ func (s *Server) dataRequestPage(w http.ResponseWriter, r *http.Request, lc *sit
 	p := views.MailPageProps{
 		Heading:    lc.Loc.T("data.request.heading", "org", name),
 		Paragraphs: []string{lc.Loc.T("data.request.body", "org", name)},
-		Form: &views.MailForm{Action: mail.DataPath(lc.Campaign.Org.Slug), Lang: lc.Frame.Lang,
+		Form: &views.MailForm{Action: withLang(mail.DataPath(lc.Campaign.Org.Slug), lc.Frame.Lang), Lang: lc.Frame.Lang,
 			EmailLabel: lc.Loc.T("data.request.email"), Button: lc.Loc.T("data.request.button")},
 	}
 	if heading != "" {

@@ -4,10 +4,12 @@ import (
 	"context"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/go-chi/httprate"
 
+	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/mail"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/site"
@@ -117,7 +119,7 @@ func (s *Server) mailRateLimited(h http.Handler) http.Handler {
 			return client, nil
 		},
 		httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
-			s.serveError(w, r, errMailRateLimited)
+			s.serveError(w, r, inLang(errMailRateLimited, s.mailPageLoc(r)))
 		}),
 	)(h)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -142,7 +144,17 @@ func (s *Server) mailGuard(h http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	_ = cop.AddTrustedOrigin(s.base)
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.serveError(w, r, errCrossOrigin)
+		s.serveError(w, r, inLang(errCrossOrigin, s.mailPageLoc(r)))
 	}))
 	return cop.Handler(s.withClient(h))
+}
+
+// mailPageLoc is the localizer of a POST to an email page refused before
+// its form is read (from another site, over the limit): the
+// organisation's the address is under, in the language the address
+// names (the pages' forms post to …?lang=xx), else the reader's; nil
+// (the reader's language) when the organisation takes no signatures.
+func (s *Server) mailPageLoc(r *http.Request) *i18n.Localizer {
+	org, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	return orgLoc(s.snap.Load(), org, refusalLang(r))
 }

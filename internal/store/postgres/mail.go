@@ -66,13 +66,34 @@ func (db *DB) Confirm(ctx context.Context, org, campaign, email string) (s signi
 }
 
 // EraseUnconfirmed erases the signatures still unconfirmed from before
-// before (store.Mail), then rewrites the tables as Erase does.
+// before (store.Mail) with their undelivered messages (their
+// confirmation email, their webhooks, which hold the name and comment),
+// then rewrites the tables as Erase does.
 func (db *DB) EraseUnconfirmed(ctx context.Context, org, campaign string, before time.Time) (_ int, err error) {
 	defer failed(&err, "erasing unconfirmed signatures")
 	if org == "" {
-		return db.eraseWhere(ctx, nil, `status = 'unconfirmed' AND created_at < $1`, before)
+		return db.eraseWhere(ctx, eraseMessagesOf, `status = 'unconfirmed' AND created_at < $1`, []any{before}, nil)
 	}
-	return db.eraseWhere(ctx, nil, `status = 'unconfirmed' AND created_at < $1 AND org = $2 AND campaign = $3`, before, org, campaign)
+	return db.eraseWhere(ctx, eraseMessagesOf, `status = 'unconfirmed' AND created_at < $1 AND org = $2 AND campaign = $3`, []any{before, org, campaign}, nil)
+}
+
+// eraseMessagesOf deletes in tx the undelivered messages of the
+// signatures matching where (with args): every message of the same
+// organisation, campaign and address, bundled ones taken apart first
+// (bundle.go). It runs before the signatures are deleted.
+func eraseMessagesOf(ctx context.Context, tx pgx.Tx, where string, args ...any) (int64, error) {
+	// The hourly sweep mostly finds nothing: then bundles stay as they are.
+	var found bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM signatures WHERE `+where+`)`, args...).Scan(&found); err != nil || !found {
+		return 0, err
+	}
+	if err := unbundle(ctx, tx, 0); err != nil {
+		return 0, err
+	}
+	// Inside the subquery the bare column names are the signatures'.
+	tag, err := tx.Exec(ctx, `DELETE FROM outbox WHERE (org, campaign, email) IN
+		(SELECT org, campaign, email FROM signatures WHERE `+where+`)`, args...)
+	return tag.RowsAffected(), err
 }
 
 // EraseSupporter erases email's signatures and unsubscription on org's
@@ -103,25 +124,36 @@ func (db *DB) EraseSupporter(ctx context.Context, org, email string) (_ int, err
 		w, err := eraseSenderIn(ctx, tx, key, org, email) // outreach.go
 		return tag.RowsAffected() + ob.RowsAffected() + w, err
 	}
-	return db.eraseWhere(ctx, also, `email = $1 AND org = $2`, email, org)
+	return db.eraseWhere(ctx, nil, `email = $1 AND org = $2`, []any{email, org}, also)
 }
 
 // eraseWhere deletes the signatures matching where (with args), adjusting
-// the tallies and running also (when set) in the same transaction, and
-// wipes as Erase does when anything was deleted.
-func (db *DB) eraseWhere(ctx context.Context, also func(pgx.Tx) (int64, error), where string, args ...any) (int, error) {
+// the tallies and running first (when set, before the signatures go,
+// with where and args) and also (when set, after) in the same
+// transaction, and wipes as Erase does when anything was deleted.
+func (db *DB) eraseWhere(ctx context.Context, first func(context.Context, pgx.Tx, string, ...any) (int64, error), where string, args []any, also func(pgx.Tx) (int64, error)) (int, error) {
 	n := 0
 	var more int64
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		more = 0
+		if first != nil {
+			k, err := first(ctx, tx, where, args...)
+			if err != nil {
+				return err
+			}
+			more += k
+		}
 		ds, k, err := deleteSignatures(ctx, tx, where, args...)
 		if err != nil {
 			return err
 		}
 		n = k
 		if also != nil {
-			if more, err = also(tx); err != nil {
+			m, err := also(tx)
+			if err != nil {
 				return err
 			}
+			more += m
 		}
 		return applyDeltas(ctx, tx, &ds)
 	})

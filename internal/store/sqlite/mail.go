@@ -84,13 +84,35 @@ func scanSig(scan func(...any) error) (signing.Signature, error) {
 }
 
 // EraseUnconfirmed erases the signatures still unconfirmed from before
-// before (store.Mail), then empties the WAL as Erase does.
+// before (store.Mail) with their undelivered messages (their
+// confirmation email, their webhooks, which hold the name and comment),
+// then wipes as Erase does.
 func (db *DB) EraseUnconfirmed(ctx context.Context, org, campaign string, before time.Time) (_ int, err error) {
 	defer failed(&err, "erasing unconfirmed signatures")
 	if org == "" {
-		return db.eraseWhere(ctx, nil, `status = 'unconfirmed' AND created_at < ?`, formatTime(before))
+		return db.eraseWhere(ctx, eraseMessagesOf, `status = 'unconfirmed' AND created_at < ?`, []any{formatTime(before)}, nil)
 	}
-	return db.eraseWhere(ctx, nil, `status = 'unconfirmed' AND created_at < ? AND org = ? AND campaign = ?`, formatTime(before), org, campaign)
+	return db.eraseWhere(ctx, eraseMessagesOf, `status = 'unconfirmed' AND created_at < ? AND org = ? AND campaign = ?`, []any{formatTime(before), org, campaign}, nil)
+}
+
+// eraseMessagesOf deletes in tx the undelivered messages of the
+// signatures matching where (with args): every message of the same
+// organisation, campaign and address. It runs before the signatures are
+// deleted.
+func eraseMessagesOf(ctx context.Context, tx *sql.Tx, where string, args ...any) (int64, error) {
+	// The hourly sweep mostly finds nothing: then the outbox, which has
+	// no index by address (migration 017), is not read.
+	var found bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM signatures WHERE `+where+`)`, args...).Scan(&found); err != nil || !found {
+		return 0, err
+	}
+	// Inside the subquery the bare column names are the signatures'.
+	res, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE (org, campaign, email) IN
+		(SELECT org, campaign, email FROM signatures WHERE `+where+`)`, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }
 
 // EraseSupporter erases email's signatures on org's campaigns
@@ -124,13 +146,14 @@ func (db *DB) EraseSupporter(ctx context.Context, org, email string) (_ int, err
 		w, err := eraseSenderIn(ctx, tx, key, org, email) // outreach.go
 		return n + m + w, err
 	}
-	return db.eraseWhere(ctx, also, `email = ? AND org = ?`, email, org)
+	return db.eraseWhere(ctx, nil, `email = ? AND org = ?`, []any{email, org}, also)
 }
 
 // eraseWhere deletes the signatures matching where (with args), adjusting
-// the tallies in the same transaction, runs also (when set) in it too, and
-// wipes as Erase does when anything was deleted.
-func (db *DB) eraseWhere(ctx context.Context, also func(*sql.Tx) (int64, error), where string, args ...any) (int, error) {
+// the tallies in the same transaction, runs first (when set, before the
+// signatures go, with where and args) and also (when set, after) in it
+// too, and wipes as Erase does when anything was deleted.
+func (db *DB) eraseWhere(ctx context.Context, first func(context.Context, *sql.Tx, string, ...any) (int64, error), where string, args []any, also func(*sql.Tx) (int64, error)) (int, error) {
 	tallyStmt, err := db.tallyStmt(ctx)
 	if err != nil {
 		return 0, err
@@ -140,15 +163,22 @@ func (db *DB) eraseWhere(ctx context.Context, also func(*sql.Tx) (int64, error),
 		return 0, err
 	}
 	defer tx.Rollback()
+	var more int64
+	if first != nil {
+		if more, err = first(ctx, tx, where, args...); err != nil {
+			return 0, err
+		}
+	}
 	ds, n, err := deleteSignatures(ctx, tx, where, args...)
 	if err != nil {
 		return 0, err
 	}
-	var more int64
 	if also != nil {
-		if more, err = also(tx); err != nil {
+		m, err := also(tx)
+		if err != nil {
 			return 0, err
 		}
+		more += m
 	}
 	if n == 0 && more == 0 {
 		return 0, nil

@@ -264,6 +264,13 @@ func testMailWipe(t *testing.T, disk Disk, how string) {
 	mine.ContactText, mine.ContactAt = "Keep me posted "+gone.contact, base
 	keep := Sig("o", "c", kept.email)
 	keep.Name, keep.Comment = kept.name, longComment(kept.comment)
+	// The erased signature's messages wait in the outbox (a webhook
+	// holding its name, as signature.created's does; the confirmation
+	// email, undelivered for as long as the signature was unconfirmed),
+	// and so does a kept signer's.
+	mine.Outbox = []signing.Message{Msg("o", "c", gone.email), Msg("o", "c", gone.email)}
+	mine.Outbox[1].Payload = []byte(`{"name":"` + gone.name + `","email":"` + gone.email + `"}`)
+	keep.Outbox = []signing.Message{Msg("o", "c", kept.email)}
 	batch = append(batch, mine, keep)
 	add(t, s, batch...)
 	key, err := s.Secret(ctx)
@@ -295,6 +302,16 @@ func testMailWipe(t *testing.T, disk Disk, how string) {
 	case "erase":
 		if n, err := s.Erase(ctx, gone.email); err != nil || n != 1 {
 			t.Fatalf("Erase: %d, %v", n, err)
+		}
+	}
+	if ob, ok := st.(store.Outbox); ok {
+		// Only the erased signature's messages went.
+		es, err := ob.List(ctx, store.OutboxPending)
+		if err != nil {
+			t.Fatalf("List: %v", err)
+		}
+		if len(es) != 1 || es[0].Email != kept.email {
+			t.Errorf("after the erasure the outbox holds %d messages, want the kept signer's one", len(es))
 		}
 	}
 	search(t, "while open", d.Files(t), gone, kept)
