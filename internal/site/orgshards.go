@@ -106,7 +106,7 @@ func (b *builder) buildOrg(o *campaign.Org) error {
 func (b *builder) newShard() *builder {
 	sb := *b
 	sb.shard = true
-	sb.l, sb.locs, sb.matchers, sb.built = nil, nil, nil, nil
+	sb.l, sb.locs, sb.matchers, sb.built, sb.mdFor, sb.mdMemo = nil, nil, nil, nil, nil, nil
 	sb.pictures = map[*campaign.Asset]*pictureSet{}
 	// Its renderings and packings run as it lays its pages out: the
 	// organisations keep the cores busy, and more at once would only

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"html/template"
 	"io/fs"
 	"mime"
 	"path"
@@ -215,6 +216,10 @@ type builder struct {
 	prev  *Snapshot
 	taken map[string]bool
 	built *orgBuilt
+	// mdFor is the campaign whose rendered Markdown mdMemo holds
+	// (campaignMD).
+	mdFor  *campaign.Campaign
+	mdMemo map[mdKey]template.HTML
 	// shared guards what the builders of one Compile share when
 	// organisations are built in parallel (orgshards.go): the static
 	// files (Snapshot.Static, byContent) and assetURLs. nil for a builder
@@ -263,39 +268,7 @@ func (b *builder) forms() bool {
 // says, writing Markdown with md. prev, when not nil, lends its static
 // files for one more generation.
 func Compile(opt Options, md *markdown.Renderer, site *campaign.Site, prev *Snapshot) (*Snapshot, error) {
-	b := &builder{
-		opt:      opt,
-		markdown: md,
-		mode:     opt.Mode,
-		snap: &Snapshot{
-			Site:        site,
-			opt:         opt,
-			Pages:       map[string]*pagecache.Response{},
-			Regions:     map[string]map[string]*pagecache.Response{},
-			Contacts:    map[string]*ContactAction{},
-			Rotations:   map[string][]*pagecache.Response{},
-			Static:      map[string]*pagecache.Response{},
-			Mastodon:    map[string]string{},
-			MastodonLoc: map[string]*i18n.Localizer{},
-			Signing:     map[string]*SigningCampaign{},
-			Thanks:      map[string]map[string]*LazyPage{},
-			Moved:       map[string]string{},
-			Shorts:      map[string]string{},
-			Previews:    map[string]*pagecache.Response{},
-
-			Lazy:        map[string]*LazyFile{},
-			SigningKeys: map[string][]*SigningCampaign{},
-			PageLangs:   map[string]*i18n.Matcher{},
-			LangNotices: map[string]map[string]*pagecache.Response{},
-			byContent:   map[string]*pagecache.Response{},
-			orgs:        map[string]orgBuilt{},
-		},
-		prev:      prev,
-		taken:     map[string]bool{},
-		assetURLs: map[*campaign.Asset]string{},
-		pictures:  map[*campaign.Asset]*pictureSet{},
-		shared:    &sync.Mutex{},
-	}
+	b := newBuilder(opt, md, site, prev)
 	if site != nil {
 		// site.yaml's name (or its default organisation's) names the site.
 		b.opt.SiteName = site.Config.DisplayName(opt.SiteName)
@@ -343,6 +316,44 @@ func Compile(opt Options, md *markdown.Renderer, site *campaign.Site, prev *Snap
 		b.lendCopies(prev)
 	}
 	return b.snap, nil
+}
+
+// newBuilder is the builder of a snapshot of site as opt says, with
+// nothing laid out yet.
+func newBuilder(opt Options, md *markdown.Renderer, site *campaign.Site, prev *Snapshot) *builder {
+	return &builder{
+		opt:      opt,
+		markdown: md,
+		mode:     opt.Mode,
+		snap: &Snapshot{
+			Site:        site,
+			opt:         opt,
+			Pages:       map[string]*pagecache.Response{},
+			Regions:     map[string]map[string]*pagecache.Response{},
+			Contacts:    map[string]*ContactAction{},
+			Rotations:   map[string][]*pagecache.Response{},
+			Static:      map[string]*pagecache.Response{},
+			Mastodon:    map[string]string{},
+			MastodonLoc: map[string]*i18n.Localizer{},
+			Signing:     map[string]*SigningCampaign{},
+			Thanks:      map[string]map[string]*LazyPage{},
+			Moved:       map[string]string{},
+			Shorts:      map[string]string{},
+			Previews:    map[string]*pagecache.Response{},
+
+			Lazy:        map[string]*LazyFile{},
+			SigningKeys: map[string][]*SigningCampaign{},
+			PageLangs:   map[string]*i18n.Matcher{},
+			LangNotices: map[string]map[string]*pagecache.Response{},
+			byContent:   map[string]*pagecache.Response{},
+			orgs:        map[string]orgBuilt{},
+		},
+		prev:      prev,
+		taken:     map[string]bool{},
+		assetURLs: map[*campaign.Asset]string{},
+		pictures:  map[*campaign.Asset]*pictureSet{},
+		shared:    &sync.Mutex{},
+	}
 }
 
 // SitePage is the site's page frame, never indexed, for pages rendered
