@@ -37,3 +37,29 @@ func TestPackAllocations(t *testing.T) {
 		t.Errorf("packing 64 KB of text allocated %d KB; want at most 32 KB", per>>10)
 	}
 }
+
+// TestPackerAllocations: the deflater packing records is kept through
+// the build's many collections. In a sync.Pool each collection let it go
+// and the next pack made a new one, 1.2 MB, again and again. Failed
+// before: 1.2 MB for a pack after two collections.
+func TestPackerAllocations(t *testing.T) {
+	if raceEnabled {
+		return
+	}
+	defer dropPackers()
+	v := map[string]string{"text": "Sign the letter to the council."}
+	if _, _, err := pack(v, nil, false); err != nil {
+		t.Fatal(err)
+	}
+	runtime.GC()
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	if _, _, err := pack(v, nil, false); err != nil {
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&after)
+	if got := after.TotalAlloc - before.TotalAlloc; got > 64<<10 {
+		t.Errorf("a pack after two collections allocated %d KB; want at most 64 KB", got>>10)
+	}
+}

@@ -284,6 +284,7 @@ func Compile(opt Options, md *markdown.Renderer, site *campaign.Site, prev *Snap
 	}
 	b.snap.reuse = pagecache.NewReuse(prevReuse)
 	defer b.snap.reuse.Done()
+	defer dropPackers()
 	if err := b.addViewsStatic(); err != nil {
 		return nil, err
 	}
