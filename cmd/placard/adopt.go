@@ -8,8 +8,12 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/placard/placard/internal/campaign"
 )
@@ -33,12 +37,29 @@ func sumFolders(dir string) folderSums {
 	if err != nil {
 		return sums
 	}
-	buf := make([]byte, 32<<10) // one for every file: io.Copy would make one each
-	for _, e := range entries {
-		if hidden(e.Name()) {
-			continue
+	entries = slices.DeleteFunc(entries, func(e os.DirEntry) bool { return hidden(e.Name()) })
+	// The entries are summed on every core at once (a start or reload's
+	// sums read every file before the load, the other core idle).
+	got := make([][sha256.Size]byte, len(entries))
+	var next atomic.Int64
+	work := func() {
+		buf := make([]byte, 32<<10) // one for every file: io.Copy would make one each
+		for {
+			i := int(next.Add(1)) - 1
+			if i >= len(entries) {
+				return
+			}
+			got[i] = sumEntry(filepath.Join(dir, entries[i].Name()), buf)
 		}
-		sums[e.Name()] = sumEntry(filepath.Join(dir, e.Name()), buf)
+	}
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(entries)) - 1 {
+		wg.Go(work)
+	}
+	work()
+	wg.Wait()
+	for i, e := range entries {
+		sums[e.Name()] = got[i]
 	}
 	return sums
 }
