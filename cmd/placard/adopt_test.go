@@ -233,7 +233,7 @@ func TestReloadKeepsUnchangedOrgsUnread(t *testing.T) {
 	}
 	// The sums say northgate-tenants is as loaded: as if the file had been
 	// broken between the sums and the load.
-	rl.sums["northgate-tenants"] = sumEntry(filepath.Join(dir, "northgate-tenants"))
+	rl.sums["northgate-tenants"] = sumEntry(filepath.Join(dir, "northgate-tenants"), make([]byte, 512))
 	if !rl.reload("test") {
 		t.Fatal("the reload read northgate-tenants' folder, which did not change")
 	}
@@ -356,6 +356,33 @@ func TestSumsStream(t *testing.T) {
 		t.Error("the same files summed differently")
 	}
 
+}
+
+// TestSumsSmallGarbage: summing reads every file through one buffer. Each
+// file was copied into the hash through a 32 KB buffer of its own (io.Copy
+// through os.File's WriteTo), the largest garbage of a start: 77 MB at
+// 1,000 campaigns, collected at the build's GOGC. Failed before: about
+// 33 KB allocated per file.
+func TestSumsSmallGarbage(t *testing.T) {
+	dir := t.TempDir()
+	const files = 200
+	for i := range files {
+		org := filepath.Join(dir, fmt.Sprintf("org-%d", i%10))
+		if err := os.MkdirAll(org, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(org, fmt.Sprintf("c-%d.yaml", i)), []byte("title: A campaign\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sumFolders(dir) // the runtime's own first-use allocations
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	sumFolders(dir)
+	runtime.ReadMemStats(&after)
+	if per := (after.TotalAlloc - before.TotalAlloc) / files; per > 4<<10 {
+		t.Errorf("summing allocated %d bytes per file, want at most 4 KB", per)
+	}
 }
 
 // TestAdoptSiteLogoInAnOrgsFolder: site.yaml's logo is read from the assets

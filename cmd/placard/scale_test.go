@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/metrics"
 	"runtime/pprof"
 	"slices"
 	"sync"
@@ -59,9 +60,15 @@ func BenchmarkScaleReload(b *testing.B) {
 			}
 			defer pprof.StopCPUProfile()
 		}
+		var m0, m1 runtime.MemStats
+		runtime.ReadMemStats(&m0)
+		gc0 := gcCPUSeconds()
 		c0, t0 := cpuSeconds(), time.Now()
 		f()
-		t.Logf("%s: %.2f s, %.2f CPU s", name, time.Since(t0).Seconds(), cpuSeconds()-c0)
+		wall, cpu := time.Since(t0).Seconds(), cpuSeconds()-c0
+		runtime.ReadMemStats(&m1)
+		t.Logf("%s: %.2f s, %.2f CPU s (collector %.2f), %.0f MB allocated, %d collections", name, wall, cpu,
+			gcCPUSeconds()-gc0, float64(m1.TotalAlloc-m0.TotalAlloc)/1e6, m1.NumGC-m0.NumGC)
 	}
 	rl := &reloader{dir: dir, log: slog.New(slog.DiscardHandler)}
 	measure("start", func() {
@@ -172,6 +179,17 @@ func cpuSeconds() float64 {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
+}
+
+// gcCPUSeconds is the CPU time the garbage collector has used, as the
+// runtime estimates it.
+func gcCPUSeconds() float64 {
+	s := []metrics.Sample{{Name: "/cpu/classes/gc/total:cpu-seconds"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindFloat64 {
+		return 0
+	}
+	return s[0].Value.Float64()
 }
 
 // writeHeapProfile writes the heap profile to name.

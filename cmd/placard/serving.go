@@ -91,8 +91,11 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 	var srv *web.Server
 	// The reloader's server is set below, before any request arrives.
 	rl := &reloader{dir: c.campaigns, opts: c.load, log: log}
+	var settledSums chan folderSums
 	if !startProblems.HasErrors() {
-		rl.sums = settled(c.campaigns, sums) // adopt.go
+		// Summed again after the load (adopt.go), beside the site's build.
+		settledSums = make(chan folderSums, 1)
+		go func() { settledSums <- settled(c.campaigns, sums) }()
 	}
 	admin, err := c.console(base, log, st, deliveries, func() *web.Server { return srv }, rl.reload) // serve_admin.go
 	if err != nil {
@@ -106,6 +109,9 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 		cfg.Admin = admin
 	}
 	srv, err = web.NewContext(ctx, cfg, site)
+	if settledSums != nil {
+		rl.sums = <-settledSums
+	}
 	if err != nil {
 		ln.Close()
 		if ctx.Err() != nil {

@@ -107,6 +107,9 @@ type loader struct {
 	// site is site.yaml (siteconfig.go).
 	site *SiteConfig
 
+	// placed counts the places of orgs filled in by loadOrgs (place).
+	placed int
+
 	// opts are the operator's settings (LoadWith).
 	opts LoadOptions
 }
@@ -137,6 +140,7 @@ func load(fsys fs.FS, root, shown string, opts LoadOptions) (*Site, Problems) {
 		l.probs = append(l.probs, Problem{File: l.display(""), Message: readDirMessage(err)})
 		return nil, l.probs
 	}
+	var folders []string // the organisations to read (loadOrgs), in order
 	for _, e := range entries {
 		name := e.Name()
 		if ignored(name) {
@@ -163,7 +167,8 @@ func load(fsys fs.FS, root, shown string, opts LoadOptions) (*Site, Problems) {
 					continue
 				}
 			}
-			l.loadOrg(name)
+			l.orgs = append(l.orgs, nil) // loadOrgs fills it in
+			folders = append(folders, name)
 			continue
 		}
 		if name == siteFile {
@@ -173,6 +178,7 @@ func load(fsys fs.FS, root, shown string, opts LoadOptions) (*Site, Problems) {
 			l.probs = append(l.probs, Problem{File: l.display(name), Message: "this file is not in an organisation's folder — move it into one: each organisation has its own folder, holding its org.yaml and one .yaml file per campaign"})
 		}
 	}
+	l.loadOrgs(folders)
 	l.loadSiteConfig()
 	l.resolveSiteConfig()
 	if len(l.orgs) == 0 && !l.probs.HasErrors() {
@@ -271,14 +277,14 @@ func (l *loader) display(rel string) string {
 	return path.Join(l.shown, rel)
 }
 
-func (l *loader) loadOrg(slug string) {
+// loadOrg reads the organisation in the folder slug.
+func (l *loader) loadOrg(slug string) *orgFolder {
 	dir := path.Join(l.root, slug)
 	of := &orgFolder{
 		org:     &Org{Slug: slug, File: l.display(path.Join(slug, "org.yaml")), Assets: map[string]*Asset{}},
 		dir:     dir,
 		listing: map[string][]fs.DirEntry{},
 	}
-	l.orgs = append(l.orgs, of)
 	folder := l.display(slug)
 	if !isSlug(slug) {
 		l.probs = append(l.probs, Problem{File: folder, Message: "an organisation's folder name is its web address, so it can only use lower-case letters a–z, digits and hyphens — " + renameHint(slug, "")})
@@ -289,7 +295,7 @@ func (l *loader) loadOrg(slug string) {
 	if err != nil {
 		l.probs = append(l.probs, Problem{File: folder, Message: readDirMessage(err)})
 		of.failed = true
-		return
+		return of
 	}
 	of.listing[dir] = entries
 	hasOrg := false
@@ -365,6 +371,7 @@ func (l *loader) loadOrg(slug string) {
 	slices.SortFunc(of.org.Campaigns, func(a, b *Campaign) int {
 		return cmp.Or(b.Date.Compare(a.Date), cmp.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title)), cmp.Compare(a.Slug, b.Slug))
 	})
+	return of
 }
 
 // preparseBatch is how many campaign files are parsed at once.

@@ -135,10 +135,16 @@ func (b *builder) syn() *OtherSites {
 	}
 	b.snap.OtherSites = sy
 	frame, _ := embedJS.ReadFile("embedjs/frame.js")
-	sy.frameScript = b.addStatic("embed-frame.js", frame, "text/javascript; charset=utf-8")
+	// The snapshot's, not the organisation's being built: every build
+	// serves it (addSyndication).
+	nb := *b
+	nb.built = nil
+	sy.frameScript = nb.addStatic("embed-frame.js", frame, "text/javascript; charset=utf-8")
 	sy.partnerScript, sy.partnerSRI = partnerScript()
 	partner, _ := embedJS.ReadFile("embedjs/partner.js")
+	b.lock()
 	b.snap.Static[sy.partnerScript] = b.staticResponse(sha256.Sum256(partner), partner, "text/javascript; charset=utf-8")
+	b.unlock()
 	return sy
 }
 

@@ -97,6 +97,32 @@ func atomTime(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
+// addOrgSyndication adds organisation o's feed and the embed pages of its
+// campaigns that take no signatures here, once its pages are laid out
+// (buildOrg), and forgets the props its pages left for them (remember).
+func (b *builder) addOrgSyndication(o *campaign.Org) error {
+	sy := b.syn()
+	data, err := b.orgFeed(o)
+	if err != nil {
+		return err
+	}
+	sy.Feeds["/"+o.Slug+"/feed.atom"] = b.snap.reuse.New(data, atomType, hvNoCache, "")
+	if len(o.EmbedOrigins) > 0 {
+		for _, c := range o.Campaigns {
+			if !b.public(c) || b.snap.Signing[CampaignPath(c)] != nil {
+				continue
+			}
+			if err := b.addEmbedPage(c, b.plainProps(c)); err != nil {
+				return err
+			}
+		}
+	}
+	for _, c := range o.Campaigns {
+		delete(sy.props, c)
+	}
+	return nil
+}
+
 // orgFeed builds organisation o's feed: one entry per public campaign (its
 // summary) and one per press statement (its full text), newest first.
 func (b *builder) orgFeed(o *campaign.Org) ([]byte, error) {
@@ -295,29 +321,6 @@ func (b *builder) robots() []byte {
 // robots.txt.
 func (b *builder) addSyndication(site *campaign.Site) error {
 	sy := b.syn()
-	if site != nil {
-		for _, o := range site.Orgs {
-			if b.taken[o.Slug] {
-				continue // its feed and embeds too (reuseorg.go)
-			}
-			data, err := b.orgFeed(o)
-			if err != nil {
-				return err
-			}
-			sy.Feeds["/"+o.Slug+"/feed.atom"] = b.snap.reuse.New(data, atomType, hvNoCache, "")
-			if len(o.EmbedOrigins) == 0 {
-				continue
-			}
-			for _, c := range o.Campaigns {
-				if !b.public(c) || b.snap.Signing[CampaignPath(c)] != nil {
-					continue
-				}
-				if err := b.addEmbedPage(c, b.plainProps(c)); err != nil {
-					return err
-				}
-			}
-		}
-	}
 	data, err := b.siteMap(site)
 	if err != nil {
 		return err

@@ -2,6 +2,8 @@ package site
 
 import (
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"golang.org/x/text/language"
 
@@ -110,6 +112,32 @@ func (b *builder) matcher(o *campaign.Org) *i18n.Matcher {
 // LangInfo returns the BCP 47 tag for <html lang>, "ltr" or "rtl", and the
 // og:locale for an organisation's language code (default en).
 func LangInfo(code string) (lang, dir, locale string) {
+	if i, ok := langInfos.Load(code); ok {
+		li := i.(langInfo)
+		return li.lang, li.dir, li.locale
+	}
+	lang, dir, locale = parseLangInfo(code)
+	if langInfosN.Add(1) <= maxLangInfos {
+		langInfos.Store(code, langInfo{lang, dir, locale})
+	}
+	return lang, dir, locale
+}
+
+// langInfos holds LangInfo's answers by code, at most maxLangInfos of
+// them (a site's languages, a few): every page asks, and parsing the
+// code each time was 2% of the memory a site's build allocates.
+var (
+	langInfos  sync.Map
+	langInfosN atomic.Int32
+)
+
+const maxLangInfos = 256
+
+// langInfo is what LangInfo answers for one code.
+type langInfo struct{ lang, dir, locale string }
+
+// parseLangInfo is LangInfo, worked out.
+func parseLangInfo(code string) (lang, dir, locale string) {
 	code = strings.TrimSpace(code)
 	if code == "" {
 		code = "en"

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"html/template"
 	"io/fs"
 	"mime"
 	"path"
@@ -215,6 +216,32 @@ type builder struct {
 	prev  *Snapshot
 	taken map[string]bool
 	built *orgBuilt
+	// mdFor is the campaign whose rendered Markdown mdMemo holds
+	// (campaignMD).
+	mdFor  *campaign.Campaign
+	mdMemo map[mdKey]template.HTML
+	// shared guards what the builders of one Compile share when
+	// organisations are built in parallel (orgshards.go): the static
+	// files (Snapshot.Static, byContent) and assetURLs. nil for a builder
+	// that is not compiling a snapshot.
+	shared *sync.Mutex
+	// shard is set on the builder of one organisation built beside others
+	// (orgshards.go): it writes into a snapshot of its own, merged into
+	// the one being compiled once it is done.
+	shard bool
+}
+
+// lock and unlock take and give back b.shared, when there is one.
+func (b *builder) lock() {
+	if b.shared != nil {
+		b.shared.Lock()
+	}
+}
+
+func (b *builder) unlock() {
+	if b.shared != nil {
+		b.shared.Unlock()
+	}
 }
 
 // with is a builder for pages of another mode or share rotation, sharing
@@ -241,38 +268,7 @@ func (b *builder) forms() bool {
 // says, writing Markdown with md. prev, when not nil, lends its static
 // files for one more generation.
 func Compile(opt Options, md *markdown.Renderer, site *campaign.Site, prev *Snapshot) (*Snapshot, error) {
-	b := &builder{
-		opt:      opt,
-		markdown: md,
-		mode:     opt.Mode,
-		snap: &Snapshot{
-			Site:        site,
-			opt:         opt,
-			Pages:       map[string]*pagecache.Response{},
-			Regions:     map[string]map[string]*pagecache.Response{},
-			Contacts:    map[string]*ContactAction{},
-			Rotations:   map[string][]*pagecache.Response{},
-			Static:      map[string]*pagecache.Response{},
-			Mastodon:    map[string]string{},
-			MastodonLoc: map[string]*i18n.Localizer{},
-			Signing:     map[string]*SigningCampaign{},
-			Thanks:      map[string]map[string]*LazyPage{},
-			Moved:       map[string]string{},
-			Shorts:      map[string]string{},
-			Previews:    map[string]*pagecache.Response{},
-
-			Lazy:        map[string]*LazyFile{},
-			SigningKeys: map[string][]*SigningCampaign{},
-			PageLangs:   map[string]*i18n.Matcher{},
-			LangNotices: map[string]map[string]*pagecache.Response{},
-			byContent:   map[string]*pagecache.Response{},
-			orgs:        map[string]orgBuilt{},
-		},
-		prev:      prev,
-		taken:     map[string]bool{},
-		assetURLs: map[*campaign.Asset]string{},
-		pictures:  map[*campaign.Asset]*pictureSet{},
-	}
+	b := newBuilder(opt, md, site, prev)
 	if site != nil {
 		// site.yaml's name (or its default organisation's) names the site.
 		b.opt.SiteName = site.Config.DisplayName(opt.SiteName)
@@ -288,6 +284,7 @@ func Compile(opt Options, md *markdown.Renderer, site *campaign.Site, prev *Snap
 	}
 	b.snap.reuse = pagecache.NewReuse(prevReuse)
 	defer b.snap.reuse.Done()
+	defer dropPackers()
 	if err := b.addViewsStatic(); err != nil {
 		return nil, err
 	}
@@ -320,6 +317,44 @@ func Compile(opt Options, md *markdown.Renderer, site *campaign.Site, prev *Snap
 		b.lendCopies(prev)
 	}
 	return b.snap, nil
+}
+
+// newBuilder is the builder of a snapshot of site as opt says, with
+// nothing laid out yet.
+func newBuilder(opt Options, md *markdown.Renderer, site *campaign.Site, prev *Snapshot) *builder {
+	return &builder{
+		opt:      opt,
+		markdown: md,
+		mode:     opt.Mode,
+		snap: &Snapshot{
+			Site:        site,
+			opt:         opt,
+			Pages:       map[string]*pagecache.Response{},
+			Regions:     map[string]map[string]*pagecache.Response{},
+			Contacts:    map[string]*ContactAction{},
+			Rotations:   map[string][]*pagecache.Response{},
+			Static:      map[string]*pagecache.Response{},
+			Mastodon:    map[string]string{},
+			MastodonLoc: map[string]*i18n.Localizer{},
+			Signing:     map[string]*SigningCampaign{},
+			Thanks:      map[string]map[string]*LazyPage{},
+			Moved:       map[string]string{},
+			Shorts:      map[string]string{},
+			Previews:    map[string]*pagecache.Response{},
+
+			Lazy:        map[string]*LazyFile{},
+			SigningKeys: map[string][]*SigningCampaign{},
+			PageLangs:   map[string]*i18n.Matcher{},
+			LangNotices: map[string]map[string]*pagecache.Response{},
+			byContent:   map[string]*pagecache.Response{},
+			orgs:        map[string]orgBuilt{},
+		},
+		prev:      prev,
+		taken:     map[string]bool{},
+		assetURLs: map[*campaign.Asset]string{},
+		pictures:  map[*campaign.Asset]*pictureSet{},
+		shared:    &sync.Mutex{},
+	}
 }
 
 // SitePage is the site's page frame, never indexed, for pages rendered
@@ -369,9 +404,11 @@ func (b *builder) addStatic(p string, data []byte, contentType string) string {
 	if strings.HasPrefix(contentType, "text/") && !strings.Contains(contentType, "charset") {
 		contentType += "; charset=utf-8"
 	}
+	b.lock()
 	if _, ok := b.snap.Static[u]; !ok {
 		b.snap.Static[u] = b.staticResponse(sum, data, contentType)
 	}
+	b.unlock()
 	if b.built != nil && !slices.Contains(b.built.static, u) {
 		b.built.static = append(b.built.static, u)
 	}
@@ -381,7 +418,8 @@ func (b *builder) addStatic(p string, data []byte, contentType string) string {
 // staticResponse prepares data as a static file, or returns the response
 // already made for the same bytes and type, in this snapshot or the one
 // before: organisations copied from one another share their files' bytes,
-// and a reload reuses every file that did not change.
+// and a reload reuses every file that did not change. Called under
+// b.lock.
 func (b *builder) staticResponse(sum [sha256.Size]byte, data []byte, contentType string) *pagecache.Response {
 	key := string(sum[:]) + contentType
 	if r := b.snap.byContent[key]; r != nil {
@@ -400,16 +438,24 @@ func (b *builder) assetURL(org *campaign.Org, a *campaign.Asset) string {
 	if a == nil {
 		return ""
 	}
-	if u, ok := b.assetURLs[a]; ok {
+	b.lock()
+	u, ok := b.assetURLs[a]
+	b.unlock()
+	if ok {
 		return u
 	}
-	u := b.addStatic(org.Slug+"/"+strings.TrimPrefix(path.Clean("/"+a.Path), "/"), a.Data, a.ContentType)
+	u = b.addStatic(org.Slug+"/"+strings.TrimPrefix(path.Clean("/"+a.Path), "/"), a.Data, a.ContentType)
+	b.lock()
 	b.assetURLs[a] = u
+	r := b.snap.Static[u]
+	b.unlock()
 	// The file's bytes, once served as they are, are the response's own:
 	// the loaded copy (and every other organisation's copy of the same
 	// file) is dropped. Not for an organisation taken from the snapshot
-	// before, which is serving and already shares them.
-	if r := b.snap.Static[u]; r != nil && !b.taken[org.Slug] {
+	// before, which is serving and already shares them, nor by the builder
+	// of one organisation among others (orgshards.go), which may read
+	// another's files: addPages serves every organisation's files first.
+	if r != nil && !b.taken[org.Slug] && !b.shard {
 		if kept := r.Stored(); len(kept) > 0 && len(a.Data) == len(kept) && &kept[0] != &a.Data[0] && bytes.Equal(kept, a.Data) {
 			a.Data = kept
 		}
@@ -428,9 +474,12 @@ func (b *builder) addPages(site *campaign.Site) error {
 		return nil
 	}
 	b.taken = b.takeable(b.prev, site)
+	var todo []*campaign.Org
 	for _, o := range site.Orgs {
 		// Serve every file the loader read for the organisation, so even a
-		// file only Markdown links to has its hashed address.
+		// file only Markdown links to has its hashed address; every
+		// organisation's first, as the pages built in parallel may show
+		// another's (orgshards.go).
 		paths := make([]string, 0, len(o.Assets))
 		for p := range o.Assets {
 			paths = append(paths, p)
@@ -439,17 +488,12 @@ func (b *builder) addPages(site *campaign.Site) error {
 		for _, p := range paths {
 			b.assetURL(o, o.Assets[p])
 		}
-		if b.taken[o.Slug] {
-			continue // takeOrgs below
+		if !b.taken[o.Slug] {
+			todo = append(todo, o) // the others: takeOrgs below
 		}
-		b.built = &orgBuilt{org: o, times: timeStates(o, b.opt.Now())}
-		for _, lang := range o.Langs() {
-			if err := b.addOrg(o.In(lang)); err != nil {
-				return err
-			}
-		}
-		b.snap.orgs[o.Slug] = *b.built
-		b.built = nil
+	}
+	if err := b.buildOrgs(todo); err != nil {
+		return err
 	}
 	b.takeOrgs(b.prev)
 	if def := site.Config.DefaultOrg(); def != nil && b.snap.Pages[orgPath(def)] != nil {

@@ -108,8 +108,29 @@ func (b *builder) md(org *campaign.Org, src campaign.Markdown, level int, idPref
 // campaignMD renders Markdown of campaign c (of an action of kind k, or ""
 // for the campaign's own texts) with the typography that applies to it
 // (campaign.Campaign.Verbatim).
+//
+// The campaign's texts are remembered until another campaign's are asked
+// for: its page is laid out again for each share rotation and contact
+// region (rotationProps, addLive), with the same texts.
 func (b *builder) campaignMD(c *campaign.Campaign, k campaign.Kind, src campaign.Markdown, level int, idPrefix string) template.HTML {
-	return b.mdAs(c.Org, src, level, idPrefix, c.Verbatim(k))
+	key := mdKey{src: string(src), level: level, idPrefix: idPrefix, verbatim: c.Verbatim(k)}
+	if b.mdFor != c || b.mdMemo == nil {
+		b.mdFor, b.mdMemo = c, map[mdKey]template.HTML{}
+	}
+	if h, ok := b.mdMemo[key]; ok {
+		return h
+	}
+	h := b.mdAs(c.Org, src, level, idPrefix, key.verbatim)
+	b.mdMemo[key] = h
+	return h
+}
+
+// mdKey is what a campaign's Markdown is rendered from (campaignMD).
+type mdKey struct {
+	src      string
+	level    int
+	idPrefix string
+	verbatim bool
 }
 
 // mdAs renders Markdown for org's pages, keeping quotes and dashes as typed

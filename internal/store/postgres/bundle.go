@@ -99,7 +99,46 @@ func unbundle(ctx context.Context, tx pgx.Tx, want int) error {
 	if err != nil {
 		return fmt.Errorf("taking bundled messages apart: %w", err)
 	}
+	if msgs, created, err = keepSigned(ctx, tx, msgs, created); err != nil {
+		return err
+	}
 	return insertOutboxAt(ctx, tx, msgs, created)
+}
+
+// keepSigned returns msgs (and their created) without those about an
+// address whose signature on their organisation and campaign is gone.
+// Every erasure of this version takes the bundles apart before deleting
+// signatures, so a bundled message outliving its signature was left by
+// an instance of an older placard (before migration 018) that erased
+// during a rolling upgrade knowing nothing of bundles: sending it would
+// send what was erased. Every message a signing batch bundles is about
+// its signature's address, organisation and campaign; one with no
+// address is kept.
+func keepSigned(ctx context.Context, tx pgx.Tx, msgs []signing.Message, created []time.Time) ([]signing.Message, []time.Time, error) {
+	if len(msgs) == 0 {
+		return msgs, created, nil
+	}
+	emails, orgs, camps := make([]string, len(msgs)), make([]string, len(msgs)), make([]string, len(msgs))
+	for i, m := range msgs {
+		emails[i], orgs[i], camps[i] = m.Email, m.Org, m.Campaign
+	}
+	rows, err := tx.Query(ctx, `SELECT m.i FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS m(email, org, campaign, i)
+		WHERE m.email = '' OR EXISTS (SELECT 1 FROM signatures s WHERE s.email = m.email AND s.org = m.org AND s.campaign = m.campaign)
+		ORDER BY m.i`,
+		emails, orgs, camps)
+	if err != nil {
+		return nil, nil, err
+	}
+	keep, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil || len(keep) == len(msgs) {
+		return msgs, created, err
+	}
+	var km []signing.Message
+	var kc []time.Time
+	for _, i := range keep {
+		km, kc = append(km, msgs[i-1]), append(kc, created[i-1])
+	}
+	return km, kc, nil
 }
 
 // unbundleAll takes every bundle apart in a transaction of its own.

@@ -136,6 +136,9 @@ func (db *DB) eraseWhere(ctx context.Context, first func(context.Context, pgx.Tx
 	var more int64
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		more = 0
+		if err := lockSigning(ctx, tx); err != nil { // postgres.go
+			return err
+		}
 		if first != nil {
 			k, err := first(ctx, tx, where, args...)
 			if err != nil {
@@ -148,6 +151,9 @@ func (db *DB) eraseWhere(ctx context.Context, first func(context.Context, pgx.Tx
 			return err
 		}
 		n = k
+		if erasing != nil {
+			erasing()
+		}
 		if also != nil {
 			m, err := also(tx)
 			if err != nil {

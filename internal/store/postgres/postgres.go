@@ -107,12 +107,22 @@ func (db *DB) migrate(ctx context.Context) error {
 	)`); err != nil {
 		return err
 	}
-	rows, err := tx.Query(ctx, `SELECT version FROM schema_migrations`)
+	rows, err := tx.Query(ctx, `SELECT version, name FROM schema_migrations`)
 	if err != nil {
 		return err
 	}
-	versions, err := pgx.CollectRows(rows, pgx.RowTo[int32])
-	if err != nil {
+	var versions []int32
+	var applied []migrate.Applied
+	var a migrate.Applied
+	if _, err := pgx.ForEachRow(rows, []any{&a.Version, &a.Name}, func() error {
+		versions, applied = append(versions, int32(a.Version)), append(applied, a)
+		return nil
+	}); err != nil {
+		return err
+	}
+	// A database a newer placard upgraded is refused before anything is
+	// written to it (the transaction rolls back).
+	if err := migrate.CheckKnown(ms, applied); err != nil {
 		return err
 	}
 	for _, m := range ms {
@@ -543,6 +553,9 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 	}
 	n := 0
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		if err := lockSigning(ctx, tx); err != nil {
+			return err
+		}
 		// The address's unsubscriptions go too (mail.go): nothing of it stays.
 		h := store.AddressHash(key, email)
 		if _, err := tx.Exec(ctx, `DELETE FROM mail_suppressions WHERE address_hash = $1`, h[:]); err != nil {
@@ -553,6 +566,9 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 			return err
 		}
 		n = k
+		if erasing != nil {
+			erasing()
+		}
 		if err := eraseOrganisers(ctx, tx, email); err != nil { // accounts.go
 			return err
 		}
@@ -577,6 +593,12 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 	}
 	return n, db.wipe(ctx)
 }
+
+// erasing, set only by tests, runs inside an erasure's transaction once
+// the signatures are deleted and before their messages are: where a
+// signing batch committing would have split a signature from its
+// messages (TestEraseSigningRace).
+var erasing func()
 
 // wipe removes the bytes of deleted rows from the data files after an
 // erasure. DELETE only marks a row dead; VACUUM FULL rewrites the table, its
@@ -624,17 +646,26 @@ func (db *DB) Secret(ctx context.Context) (_ []byte, err error) {
 }
 
 // Purge deletes every signature of one campaign, keeping its counts (see
-// store.Store), in one transaction, then wipes like Erase.
+// store.Store), with every undelivered message of the campaign (pending
+// or dead, bundled or not: contact letters are messages of a campaign
+// without a signature) and the keyed hashes of who wrote to its
+// decision-makers, in one transaction, then wipes like Erase when
+// anything went.
 func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error) {
 	defer failed(&err, "purging a campaign's signatures")
 	n := 0
+	var more int64
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		more = 0
+		if err := lockSigning(ctx, tx); err != nil {
+			return err
+		}
 		var pending int
 		err := tx.QueryRow(ctx, `WITH gone AS (
 				DELETE FROM signatures WHERE org = $1 AND campaign = $2 RETURNING status
 			)
 			SELECT count(*), count(*) FILTER (WHERE status = 'pending') FROM gone`, org, campaign).Scan(&n, &pending)
-		if err != nil || n == 0 {
+		if err != nil {
 			return err
 		}
 		// The campaign's undelivered messages go too (store.Outbox),
@@ -642,17 +673,46 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 		if err := unbundle(ctx, tx, 0); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM outbox WHERE org = $1 AND campaign = $2`, org, campaign); err != nil {
+		tag, err := tx.Exec(ctx, `DELETE FROM outbox WHERE org = $1 AND campaign = $2`, org, campaign)
+		if err != nil {
 			return err
+		}
+		more += tag.RowsAffected()
+		if tag, err = tx.Exec(ctx, `DELETE FROM outreach_senders WHERE org = $1 AND campaign = $2`, org, campaign); err != nil {
+			return err
+		}
+		more += tag.RowsAffected()
+		if n == 0 {
+			return nil
 		}
 		var ds tally.Deltas
 		ds.Add(tally.Key{Org: org, Campaign: campaign}, tally.Delta{Pending: -pending})
 		return applyDeltas(ctx, tx, &ds)
 	})
-	if err != nil || n == 0 {
+	if err != nil {
 		return 0, err
 	}
+	if n == 0 && more == 0 {
+		return 0, nil
+	}
 	return n, db.wipe(ctx)
+}
+
+// lockSigning takes, for the rest of tx, a lock on signatures that no
+// signing batch, confirmation or moderation can share (SHARE: theirs is
+// ROW EXCLUSIVE), once those under way have committed. Every erasure
+// (Erase, Purge, eraseWhere) takes it first, so none of its statements
+// can see a batch the others miss: under READ COMMITTED each statement
+// reads what has committed when it starts, and a batch committing
+// between the deletion of the signatures and that of the messages kept
+// its signature while its confirmation was deleted (or, had the bundles
+// been taken apart before it, kept an erased address's message). A
+// batch that arrives during the erasure waits for it, a few
+// milliseconds, and is then a signature made after it. Readers are not
+// held up; VACUUM FULL, after the transaction, holds signatures longer.
+func lockSigning(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `LOCK TABLE signatures IN SHARE MODE`)
+	return err
 }
 
 // deleteSignatures deletes the signatures matching where (a condition on

@@ -36,6 +36,22 @@ func TestConformance(t *testing.T) {
 		dsn := pgtest.DSN(t)
 		return func() (store.Store, error) { return postgres.Open(context.Background(), dsn) }
 	})
+	var newer string
+	storetest.RunNewer(t, func(t *testing.T) func() (store.Store, error) {
+		newer = pgtest.DSN(t)
+		return func() (store.Store, error) { return postgres.Open(context.Background(), newer) }
+	}, func(t *testing.T) storetest.Exec {
+		return func(t *testing.T, stmt string) {
+			c, err := pgx.Connect(context.Background(), newer)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close(context.Background())
+			if _, err := c.Exec(context.Background(), stmt); err != nil {
+				t.Fatalf("%s: %v", stmt, err)
+			}
+		}
+	})
 	storetest.RunShared(t, func(t *testing.T) (store.Store, store.Store) {
 		dsn := pgtest.DSN(t)
 		return open(t, dsn), open(t, dsn)

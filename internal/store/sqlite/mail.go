@@ -181,6 +181,9 @@ func (db *DB) eraseWhere(ctx context.Context, first func(context.Context, *sql.T
 	if err != nil {
 		return 0, err
 	}
+	if erasing != nil {
+		erasing()
+	}
 	if also != nil {
 		m, err := also(tx)
 		if err != nil {

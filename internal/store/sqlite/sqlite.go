@@ -323,20 +323,27 @@ func (db *DB) migrate(ctx context.Context) error {
 		return err
 	}
 	done := map[int]bool{}
-	rows, err := tx.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	var applied []migrate.Applied
+	rows, err := tx.QueryContext(ctx, `SELECT version, name FROM schema_migrations`)
 	if err != nil {
 		return err
 	}
 	for rows.Next() {
-		var v int
-		if err := rows.Scan(&v); err != nil {
+		var a migrate.Applied
+		if err := rows.Scan(&a.Version, &a.Name); err != nil {
 			rows.Close()
 			return err
 		}
-		done[v] = true
+		done[a.Version] = true
+		applied = append(applied, a)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
+		return err
+	}
+	// A file a newer placard upgraded is refused before anything is
+	// written to it (the transaction rolls back).
+	if err := migrate.CheckKnown(ms, applied); err != nil {
 		return err
 	}
 	for _, m := range ms {
@@ -1022,6 +1029,9 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 	if err != nil {
 		return 0, err
 	}
+	if erasing != nil {
+		erasing()
+	}
 	if err := applyDeltas(ctx, tx, tallyStmt, &ds); err != nil {
 		return 0, err
 	}
@@ -1047,6 +1057,11 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 	}
 	return n, db.wipe(ctx)
 }
+
+// erasing, set only by tests, runs inside an erasure's transaction once
+// the signatures are deleted and before their messages are
+// (TestEraseHoldsTheWriteLock).
+var erasing func()
 
 // wipe empties the write-ahead log after an erasure: a TRUNCATE checkpoint
 // copies every committed page (the zeroed pages of the deletion among them)
@@ -1114,7 +1129,10 @@ func (db *DB) Secret(ctx context.Context) (_ []byte, err error) {
 }
 
 // Purge deletes every signature of one campaign, keeping its counts (see
-// store.Store), in one transaction, then wipes like Erase.
+// store.Store), with every undelivered message of the campaign (pending
+// or dead: contact letters are messages of a campaign without a
+// signature) and the keyed hashes of who wrote to its decision-makers,
+// in one transaction, then wipes like Erase when anything went.
 func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error) {
 	defer failed(&err, "purging a campaign's signatures")
 	tallyStmt, err := db.tallyStmt(ctx)
@@ -1126,10 +1144,16 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 		return 0, err
 	}
 	defer tx.Rollback()
+	// Whether anything changed, signatures or not: the writer
+	// connection's count of rows changed, before and after.
+	var before, after int64
+	if err := tx.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&before); err != nil {
+		return 0, err
+	}
 	var n, pending int
 	err = tx.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE status = 'pending')
 		FROM signatures WHERE org = ? AND campaign = ?`, org, campaign).Scan(&n, &pending)
-	if err != nil || n == 0 {
+	if err != nil {
 		return 0, err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM signatures WHERE org = ? AND campaign = ?`, org, campaign); err != nil {
@@ -1143,10 +1167,19 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 	if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE org = ? AND campaign = ?`, org, campaign); err != nil {
 		return 0, err
 	}
-	var ds tally.Deltas
-	ds.Add(tally.Key{Org: org, Campaign: campaign}, tally.Delta{Pending: -pending})
-	if err := applyDeltas(ctx, tx, tallyStmt, &ds); err != nil {
+	// And the keyed hashes of who wrote to its decision-makers.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM outreach_senders WHERE org = ? AND campaign = ?`, org, campaign); err != nil {
 		return 0, err
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&after); err != nil || after == before {
+		return 0, err
+	}
+	if n > 0 {
+		var ds tally.Deltas
+		ds.Add(tally.Key{Org: org, Campaign: campaign}, tally.Delta{Pending: -pending})
+		if err := applyDeltas(ctx, tx, tallyStmt, &ds); err != nil {
+			return 0, err
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, err

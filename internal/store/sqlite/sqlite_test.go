@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -30,6 +31,22 @@ func TestConformance(t *testing.T) {
 	storetest.RunReopen(t, func(t *testing.T) func() (store.Store, error) {
 		path := filepath.Join(t.TempDir(), "placard.db")
 		return func() (store.Store, error) { return sqlite.Open(context.Background(), path) }
+	})
+	var newer string
+	storetest.RunNewer(t, func(t *testing.T) func() (store.Store, error) {
+		newer = filepath.Join(t.TempDir(), "placard.db")
+		return func() (store.Store, error) { return sqlite.Open(context.Background(), newer) }
+	}, func(t *testing.T) storetest.Exec {
+		return func(t *testing.T, stmt string) {
+			c, err := sql.Open("sqlite", newer)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			if _, err := c.Exec(stmt); err != nil {
+				t.Fatalf("%s: %v", stmt, err)
+			}
+		}
 	})
 }
 

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
@@ -39,6 +40,91 @@ func RunWipe(t *testing.T, disk Disk) {
 	t.Run("EraseLeavesNoBytes", func(t *testing.T) { testWipe(t, disk, false) })
 	t.Run("PurgeLeavesNoBytes", func(t *testing.T) { testWipe(t, disk, true) })
 	t.Run("EraseInLeavesNoBytes", func(t *testing.T) { testWipeIn(t, disk) }) // accounts.go
+	t.Run("PurgeWithoutSignaturesLeavesNoBytes", func(t *testing.T) { testPurgeUnsigned(t, disk) })
+}
+
+// testPurgeUnsigned: Purge of a campaign that holds no signature (its
+// supporters only wrote to decision-makers, or its signatures went
+// earlier) still takes every message of the campaign — a contact
+// letter with its sender's address and message, the sender's keyed hash,
+// a dead message — from the disk, and leaves other campaigns' messages.
+func testPurgeUnsigned(t *testing.T, disk Disk) {
+	ctx := context.Background()
+	d := disk(t)
+	s, err := d.Open()
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	gone := wipeMarkers{email: marker("gone") + "@example.org", name: marker("Gone Name "), comment: marker("goneletter"), contact: marker("gonenone")}
+	kept := wipeMarkers{email: marker("kept") + "@example.org", name: marker("Kept Name "), comment: marker("keptletter")}
+	tm, ob := targetMail(t, s)
+	letter := func(campaign string, w wipeMarkers) {
+		q := mailing(campaign, "moss", w.email, 10, base)
+		q.Messages[0].Payload = []byte(`{"to":"moss@legislature.example","reply_to":"` + w.email + `","name":"` + w.name + `","body":"` + longComment(w.comment) + `"}`)
+		if _, err := tm.QueueTargetMail(ctx, q); err != nil {
+			t.Fatalf("QueueTargetMail: %v", err)
+		}
+	}
+	letter("e", gone)
+	letter("c", kept)
+	// A kept signature elsewhere, so the search also reads signatures.
+	keep := Sig("o", "c", kept.email)
+	keep.Name = kept.name
+	add(t, s, keep)
+	// A message of the campaign that could not be delivered: dead.
+	dead := Msg("o", "e", gone.email)
+	dead.Payload = []byte(`{"email":"` + gone.email + `","name":"` + gone.name + `"}`)
+	if err := ob.Enqueue(ctx, []signing.Message{dead}); err != nil {
+		t.Fatalf("Enqueue: %v", err)
+	}
+	for {
+		es, err := ob.Claim(ctx, "w", 10, time.Hour)
+		if err != nil {
+			t.Fatalf("Claim: %v", err)
+		}
+		if len(es) == 0 {
+			t.Fatal("the dead-to-be message was never claimed")
+		}
+		found := false
+		for _, e := range es {
+			if e.ID == dead.ID {
+				found = true
+				if err := ob.Dead(ctx, e.ID, "550 no such mailbox"); err != nil {
+					t.Fatalf("Dead: %v", err)
+				}
+			}
+		}
+		if found {
+			break
+		}
+	}
+	if d.Signed != nil {
+		d.Signed(t)
+	}
+	if n, err := s.Purge(ctx, "o", "e"); err != nil || n != 0 {
+		t.Fatalf("Purge of a campaign without signatures: got %d, %v, want 0, nil", n, err)
+	}
+	es, err := ob.List(ctx, "")
+	if err != nil {
+		t.Fatalf("List: %v", err)
+	}
+	for _, e := range es {
+		if e.Campaign == "e" {
+			t.Errorf("after Purge: campaign e's message %s (%s) is still in the outbox", e.ID, e.Status)
+		}
+	}
+	// The one-per-target rule forgot the campaign's senders.
+	if _, err := tm.QueueTargetMail(ctx, mailing("e", "moss", gone.email, 10, base)); err != nil {
+		t.Errorf("QueueTargetMail after Purge: %v, want the sender forgotten", err)
+	} else if _, err := s.Purge(ctx, "o", "e"); err != nil {
+		t.Fatalf("Purge: %v", err)
+	}
+	files := d.Files(t)
+	search(t, "while open", files, gone, kept)
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	search(t, "after Close", d.Files(t), gone, kept)
 }
 
 // marker returns a unique string no database could hold by chance.

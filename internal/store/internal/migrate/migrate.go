@@ -5,6 +5,7 @@
 package migrate
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -60,3 +61,42 @@ func Load(fsys fs.FS, dir string) ([]Migration, error) {
 	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
 	return out, nil
 }
+
+// Applied is one row of an engine's schema_migrations table.
+type Applied struct {
+	Version int
+	Name    string
+}
+
+// CheckKnown refuses a database that records a migration this binary does
+// not have: a newer placard wrote it, and its schema may change what an
+// erasure must do (PostgreSQL's bundled messages, migration 018, are the
+// first such change), so an older binary running on it could block or
+// miss erasures, or send what was erased. Engines call it before applying
+// anything, so the refused database is left exactly as it was.
+func CheckKnown(ms []Migration, applied []Applied) error {
+	known := make(map[int]bool, len(ms))
+	newest := 0
+	for _, m := range ms {
+		known[m.Version] = true
+		newest = max(newest, m.Version)
+	}
+	var unknown []string
+	for _, a := range applied {
+		if !known[a.Version] {
+			unknown = append(unknown, fmt.Sprintf("%03d (%s)", a.Version, a.Name))
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	sort.Strings(unknown)
+	return fmt.Errorf("%w: the database has schema version %s, and this placard knows versions up to %03d; "+
+		"running on it could lose or leak signatures, so nothing was changed. "+
+		"Run the newer placard that upgraded it, or restore the backup taken before the upgrade",
+		ErrNewer, strings.Join(unknown, ", "), newest)
+}
+
+// ErrNewer is the error CheckKnown wraps: the database was written by a
+// newer placard.
+var ErrNewer = errors.New("this database was written by a newer version of placard")

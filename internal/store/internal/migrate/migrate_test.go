@@ -1,6 +1,7 @@
 package migrate
 
 import (
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -18,6 +19,25 @@ func TestLoad(t *testing.T) {
 	for dir, want := range map[string]string{"dup": "share version 1", "bad": "NNN_description.sql"} {
 		if _, err := Load(os.DirFS("testdata"), dir); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Load(%s): got %v, want an error containing %q", dir, err, want)
+		}
+	}
+}
+
+// TestCheckKnown: a database recording a version this binary lacks is
+// refused with the version, the newest known and what to do; one holding
+// only known versions (or fewer) passes.
+func TestCheckKnown(t *testing.T) {
+	ms := []Migration{{Version: 1, Name: "001_a.sql"}, {Version: 2, Name: "002_b.sql"}}
+	if err := CheckKnown(ms, []Applied{{1, "001_a.sql"}}); err != nil {
+		t.Errorf("CheckKnown on an older database: %v, want nil", err)
+	}
+	err := CheckKnown(ms, []Applied{{1, "001_a.sql"}, {2, "002_b.sql"}, {19, "019_c.sql"}})
+	if !errors.Is(err, ErrNewer) {
+		t.Fatalf("CheckKnown with version 19: got %v, want ErrNewer", err)
+	}
+	for _, want := range []string{"newer version of placard", "019 (019_c.sql)", "up to 002", "restore the backup"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("CheckKnown: %q lacks %q", err, want)
 		}
 	}
 }

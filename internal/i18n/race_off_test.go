@@ -1,0 +1,6 @@
+//go:build !race
+
+package i18n
+
+// raceEnabled: the race detector changes allocation counts.
+const raceEnabled = false
