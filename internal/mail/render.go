@@ -46,8 +46,12 @@ type Payload struct {
 	Days int `json:"days,omitempty"`
 }
 
-// Encode is the payload as JSON.
+// Encode is the payload as JSON (appendPayload, or encoding/json for
+// the rare field it leaves to it).
 func (p Payload) Encode() []byte {
+	if b, ok := appendPayload(make([]byte, 0, payloadSize(p)), p); ok {
+		return b
+	}
 	b, _ := json.Marshal(p)
 	return b
 }

@@ -1,10 +1,7 @@
 package postgres
 
 import (
-	"bytes"
 	"context"
-	"encoding/binary"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -13,146 +10,39 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store/internal/bundle"
 )
 
 // A bundle is the messages of one signing batch as one row of
 // outbox_bundles (migration 018): the signing statement writes a single
-// packed value instead of a row and two index entries per message, and
-// PostgreSQL compresses it. Bundles are taken apart into ordinary outbox
-// rows (unbundle) before anything claims, lists, changes or erases
-// messages, so every other part of the outbox sees only rows.
-//
-// The packed form: a version byte (bundleVersion), then per message its
-// signature's place in the batch (as addSQL's ord, from 1) and its
-// fields ID, Kind, Target, Email, Org, Campaign and Payload, each a
-// uvarint and the bytes: the uvarint is the length plus one, or 0 for
-// the same bytes as the previous message's field (a batch's messages
-// mostly share their kind, target, organisation and campaign); then
-// NotBefore in microseconds since 1970 as a varint, 0 for at once.
-// Version 1 wrote every field in full, its uvarint the plain length.
-const bundleVersion = 2
+// packed value (store/internal/bundle, the form SQLite stores too)
+// instead of a row and two index entries per message, and PostgreSQL
+// compresses it. Bundles are taken apart into ordinary outbox rows
+// (unbundle) before anything claims, lists, changes or erases messages,
+// so every other part of the outbox sees only rows. A message's place is
+// its signature's place in the batch (addSQL's ord, from 1).
+const bundleVersion = bundle.Version
 
 // appendBundle packs the messages of sigs, taken in order (order[j] is
 // the signature at place j+1), onto b.
 func appendBundle(b []byte, sigs []*signing.Signature, order []int) []byte {
-	b = append(b, bundleVersion)
-	var prev *signing.Message
-	for j, i := range order {
-		for k := range sigs[i].Outbox {
-			m := &sigs[i].Outbox[k]
-			b = binary.AppendUvarint(b, uint64(j+1))
-			put := func(v, was string) {
-				if prev != nil && v == was {
-					b = append(b, 0)
-					return
-				}
-				b = binary.AppendUvarint(b, uint64(len(v))+1)
-				b = append(b, v...)
-			}
-			var was signing.Message
-			if prev != nil {
-				was = *prev
-			}
-			put(m.ID, was.ID)
-			put(m.Kind, was.Kind)
-			put(m.Target, was.Target)
-			put(m.Email, was.Email)
-			put(m.Org, was.Org)
-			put(m.Campaign, was.Campaign)
-			if prev != nil && bytes.Equal(m.Payload, was.Payload) {
-				b = append(b, 0)
-			} else {
-				b = binary.AppendUvarint(b, uint64(len(m.Payload))+1)
-				b = append(b, m.Payload...)
-			}
-			var nb int64
-			if !m.NotBefore.IsZero() {
-				nb = m.NotBefore.UnixMicro()
-			}
-			b = binary.AppendVarint(b, nb)
-			prev = m
-		}
-	}
-	return b
+	return bundle.Append(b, sigs, order)
 }
 
 // bundleSize is at most how many bytes appendBundle writes for sigs, so
 // its buffer is allocated once.
-func bundleSize(sigs []*signing.Signature) int {
-	n := 1
-	for _, s := range sigs {
-		for k := range s.Outbox {
-			m := &s.Outbox[k]
-			n += 3 + 7*3 + 10 + len(m.ID) + len(m.Kind) + len(m.Target) + len(m.Email) + len(m.Org) + len(m.Campaign) + len(m.Payload)
-		}
-	}
-	return n
-}
+func bundleSize(sigs []*signing.Signature) int { return bundle.Size(sigs) }
 
-var errBundle = errors.New("postgres: a bundle of messages is damaged")
+var errBundle = fmt.Errorf("postgres: %w", bundle.ErrDamaged)
 
 // readBundle unpacks b: the messages of the signatures whose places are
 // in inserted, the others (duplicates, which sent nothing) left out.
 func readBundle(b []byte, inserted []int64) ([]signing.Message, error) {
-	if len(b) == 0 || b[0] < 1 || b[0] > bundleVersion {
+	ms, err := bundle.Read(b, func(place uint64) bool { return slices.Contains(inserted, int64(place)) })
+	if err != nil {
 		return nil, errBundle
 	}
-	v1 := b[0] == 1
-	b = b[1:]
-	var fs [7][]byte
-	first := true
-	// field reads the next field into f, reporting false when b is
-	// damaged.
-	field := func(f *[]byte) bool {
-		n, k := binary.Uvarint(b)
-		if k <= 0 {
-			return false
-		}
-		b = b[k:]
-		if !v1 {
-			if n == 0 {
-				return !first // the previous message's
-			}
-			n--
-		}
-		if n > uint64(len(b)) {
-			return false
-		}
-		*f, b = b[:n], b[n:]
-		return true
-	}
-	var out []signing.Message
-	for len(b) > 0 {
-		place, k := binary.Uvarint(b)
-		if k <= 0 {
-			return nil, errBundle
-		}
-		b = b[k:]
-		for i := range fs {
-			if !field(&fs[i]) {
-				return nil, errBundle
-			}
-		}
-		first = false
-		nb, k := binary.Varint(b)
-		if k <= 0 {
-			return nil, errBundle
-		}
-		b = b[k:]
-		if !slices.Contains(inserted, int64(place)) {
-			continue
-		}
-		m := signing.Message{ID: string(fs[0]), Kind: string(fs[1]), Target: string(fs[2]), Email: string(fs[3]),
-			Org: string(fs[4]), Campaign: string(fs[5]), Payload: slices.Clone(fs[6])}
-		if m.Payload == nil {
-			m.Payload = []byte{}
-		}
-		if nb != 0 {
-			m.NotBefore = time.UnixMicro(nb).UTC()
-		}
-		out = append(out, m)
-	}
-	return out, nil
+	return ms, nil
 }
 
 // unbundle takes bundles apart into outbox rows in tx, oldest first, each

@@ -367,7 +367,11 @@ func (db *DB) EraseIn(ctx context.Context, org, email string) (_ int, err error)
 	if err != nil {
 		return 0, err
 	}
-	// The address's undelivered messages in org go too (store.Outbox).
+	// The address's undelivered messages in org go too (store.Outbox),
+	// bundled ones taken apart first (bundle.go).
+	if err := unbundle(ctx, tx, nil, 0); err != nil {
+		return 0, err
+	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE org = ? AND email = ?`, org, email); err != nil {
 		return 0, err
 	}

@@ -106,6 +106,10 @@ func eraseMessagesOf(ctx context.Context, tx *sql.Tx, where string, args ...any)
 	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM signatures WHERE `+where+`)`, args...).Scan(&found); err != nil || !found {
 		return 0, err
 	}
+	// Bundled messages are taken apart first (bundle.go).
+	if err := unbundle(ctx, tx, nil, 0); err != nil {
+		return 0, err
+	}
 	// Inside the subquery the bare column names are the signatures'.
 	res, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE (org, campaign, email) IN
 		(SELECT org, campaign, email FROM signatures WHERE `+where+`)`, args...)
@@ -134,7 +138,11 @@ func (db *DB) EraseSupporter(ctx context.Context, org, email string) (_ int, err
 			return 0, err
 		}
 		// The address's undelivered messages in org go too: webhooks and
-		// emails hold the same details as the signatures.
+		// emails hold the same details as the signatures. Bundled ones
+		// are taken apart first (bundle.go).
+		if err := unbundle(ctx, tx, nil, 0); err != nil {
+			return 0, err
+		}
 		if res, err = tx.ExecContext(ctx, `DELETE FROM outbox WHERE org = ? AND email = ?`, org, email); err != nil {
 			return 0, err
 		}

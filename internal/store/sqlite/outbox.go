@@ -60,10 +60,11 @@ func hasOutbox(sigs []*signing.Signature) bool {
 
 // outboxStmts prepares the INSERTs for any count of messages up to n:
 // every power of two up to outboxChunk and n (outboxChunks uses no
-// other), so fewer messages than expected — some signatures turn out to
-// be stored duplicates — need nothing prepared inside the transaction,
-// where the writer's only connection is taken. Call it before BEGIN; each
-// is prepared once in the store's life (see prepared).
+// other), so a claim that does not know beforehand how many messages its
+// bundles hold (outboxStmts(outboxChunk)) needs nothing prepared inside
+// the transaction, where the writer's only connection is taken. Call it
+// before BEGIN; each is prepared once in the store's life (see prepared).
+// Signing writes no rows here: its messages go in one bundle (bundle.go).
 func (db *DB) outboxStmts(ctx context.Context, n int) (map[int]*sql.Stmt, error) {
 	stmts := map[int]*sql.Stmt{}
 	for c := 1; c <= min(n, outboxChunk); c *= 2 {
@@ -76,9 +77,16 @@ func (db *DB) outboxStmts(ctx context.Context, n int) (map[int]*sql.Stmt, error)
 	return stmts, nil
 }
 
-// insertOutbox writes msgs in tx with stmts (outboxStmts(len(msgs))).
+// insertOutbox writes msgs in tx with stmts (outboxStmts(len(msgs))),
+// entering the outbox at now.
 func insertOutbox(ctx context.Context, tx *sql.Tx, stmts map[int]*sql.Stmt, msgs []signing.Message, now time.Time) error {
-	created := formatTime(now)
+	return insertOutboxAt(ctx, tx, stmts, msgs, formatTime(now))
+}
+
+// insertOutboxAt writes msgs in tx, entering the outbox at created (a
+// stored time), with stmts (outboxStmts(len(msgs)) or more), or with
+// statements parsed in tx when stmts is nil.
+func insertOutboxAt(ctx context.Context, tx *sql.Tx, stmts map[int]*sql.Stmt, msgs []signing.Message, created string) error {
 	args := make([]any, 0, 9*min(outboxChunk, len(msgs)))
 	for _, c := range outboxChunks(len(msgs)) {
 		args = args[:0]
@@ -94,7 +102,13 @@ func insertOutbox(ctx context.Context, tx *sql.Tx, stmts map[int]*sql.Stmt, msgs
 			args = append(args, m.ID, m.Kind, m.Target, m.Email, m.Org, m.Campaign, payload, nb, created)
 		}
 		msgs = msgs[c:]
-		if _, err := tx.StmtContext(ctx, stmts[c]).ExecContext(ctx, args...); err != nil {
+		var err error
+		if stmts == nil {
+			_, err = tx.ExecContext(ctx, outboxInsertSQL(c), args...)
+		} else {
+			_, err = tx.StmtContext(ctx, stmts[c]).ExecContext(ctx, args...)
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -157,20 +171,37 @@ func collectOutbox(rows *sql.Rows, err error) ([]store.OutboxEntry, error) {
 	return out, rows.Err()
 }
 
-// Claim takes up to n due messages for worker in one statement on the
+// Claim takes up to n due messages for worker in one transaction on the
 // single writer: SQLite has one claimer at a time by construction.
 func (db *DB) Claim(ctx context.Context, worker string, n int, lease time.Duration) (_ []store.OutboxEntry, err error) {
 	defer failed(&err, "claiming messages")
 	if n <= 0 {
 		return nil, nil
 	}
+	// Signed messages wait bundled (bundle.go): take apart enough of the
+	// oldest first, in the claim's transaction.
+	stmts, err := db.outboxStmts(ctx, outboxChunk)
+	if err != nil {
+		return nil, err
+	}
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	if err := unbundle(ctx, tx, stmts, n); err != nil {
+		return nil, err
+	}
 	now := time.Now()
-	out, err := collectOutbox(db.w.QueryContext(ctx, `UPDATE outbox
+	out, err := collectOutbox(tx.QueryContext(ctx, `UPDATE outbox
 		SET not_before = ?, claimed_by = ?, attempts = attempts + 1
 		WHERE seq IN (SELECT seq FROM outbox INDEXED BY outbox_due
 			WHERE status = 'pending' AND not_before <= ? ORDER BY not_before LIMIT ?)
 		RETURNING `+outboxColumns, formatTime(now.Add(lease)), worker, formatTime(now), n))
 	if err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
 	// RETURNING gives rows in no promised order: put them in due order.
@@ -214,6 +245,9 @@ func (db *DB) Dead(ctx context.Context, id string, lastError string) (err error)
 // List returns the messages with status ("" for all), oldest first.
 func (db *DB) List(ctx context.Context, status store.OutboxStatus) (_ []store.OutboxEntry, err error) {
 	defer failed(&err, "listing messages")
+	if err := db.unbundleAll(ctx); err != nil {
+		return nil, err
+	}
 	return collectOutbox(db.r.QueryContext(ctx, `SELECT `+outboxColumns+` FROM outbox
 		WHERE ? = '' OR status = ? ORDER BY created_at, id`, string(status), string(status)))
 }
@@ -233,6 +267,9 @@ func (db *DB) Requeue(ctx context.Context, ids []string) (_ int, err error) {
 	if len(ids) == 0 {
 		return 0, nil
 	}
+	if err := db.unbundleAll(ctx); err != nil {
+		return 0, err
+	}
 	list, args := idList(ids)
 	res, err := db.w.ExecContext(ctx, `UPDATE outbox SET status = 'pending', not_before = ?, claimed_by = ''
 		WHERE id IN `+list, append([]any{formatTime(time.Now())}, args...)...)
@@ -248,6 +285,9 @@ func (db *DB) Drop(ctx context.Context, ids []string) (_ int, err error) {
 	defer failed(&err, "dropping messages")
 	if len(ids) == 0 {
 		return 0, nil
+	}
+	if err := db.unbundleAll(ctx); err != nil {
+		return 0, err
 	}
 	list, args := idList(ids)
 	res, err := db.w.ExecContext(ctx, `DELETE FROM outbox WHERE id IN `+list, args...)

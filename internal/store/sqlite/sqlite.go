@@ -611,6 +611,7 @@ const (
 	stmtAddTally                         // tallySQL
 	stmtInsertLinks                      // linksSQL(n)
 	stmtInsertOutbox                     // outboxInsertSQL (outbox.go)
+	stmtInsertBundle                     // bundleInsertSQL (bundle.go)
 )
 
 // prepared returns the writer's prepared statement named k, preparing the
@@ -696,15 +697,10 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 	if err != nil {
 		return nil, err
 	}
-	// The messages of the signatures not already signed in this batch
-	// (a stored duplicate's are dropped below), one multi-row INSERT.
-	var msgs []signing.Message
-	var outboxStmts map[int]*sql.Stmt
+	// The messages of the signatures inserted go in one bundle (bundle.go).
+	var bundleStmt *sql.Stmt
 	if hasOutbox(sigs) {
-		for _, i := range order {
-			msgs = append(msgs, sigs[i].Outbox...)
-		}
-		if outboxStmts, err = db.outboxStmts(ctx, len(msgs)); err != nil {
+		if bundleStmt, err = db.bundleStmt(ctx); err != nil {
 			return nil, err
 		}
 	}
@@ -773,18 +769,10 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 		return nil, err
 	}
 	// The messages of the signatures inserted, in this same transaction
-	// (store.Outbox); none for a duplicate.
-	if outboxStmts != nil {
-		msgs = msgs[:0]
-		for _, i := range order {
-			if results[i] == nil {
-				msgs = append(msgs, sigs[i].Outbox...)
-			}
-		}
-		if len(msgs) > 0 {
-			if err := insertOutbox(ctx, tx, outboxStmts, msgs, time.Now()); err != nil {
-				return nil, translate(err)
-			}
+	// (store.Outbox), as one bundle row; none for a duplicate.
+	if bundleStmt != nil {
+		if err := insertBundle(ctx, tx, bundleStmt, sigs, order, results, time.Now()); err != nil {
+			return nil, translate(err)
 		}
 	}
 	// No referrals or sources row here: those would share this commit
@@ -1050,7 +1038,11 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 	if err := eraseOrganisers(ctx, tx, email); err != nil { // accounts.go
 		return 0, err
 	}
-	// The address's undelivered messages go too (store.Outbox).
+	// The address's undelivered messages go too (store.Outbox), bundled
+	// ones taken apart first (bundle.go).
+	if err := unbundle(ctx, tx, nil, 0); err != nil {
+		return 0, err
+	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE email = ?`, email); err != nil {
 		return 0, err
 	}
@@ -1167,7 +1159,11 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 	if _, err := tx.ExecContext(ctx, `DELETE FROM signatures WHERE org = ? AND campaign = ?`, org, campaign); err != nil {
 		return 0, err
 	}
-	// The campaign's undelivered messages go too (store.Outbox).
+	// The campaign's undelivered messages go too (store.Outbox), bundled
+	// ones taken apart first (bundle.go).
+	if err := unbundle(ctx, tx, nil, 0); err != nil {
+		return 0, err
+	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE org = ? AND campaign = ?`, org, campaign); err != nil {
 		return 0, err
 	}
