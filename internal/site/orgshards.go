@@ -7,8 +7,6 @@ import (
 	"sync/atomic"
 
 	"github.com/placard/placard/internal/campaign"
-	"github.com/placard/placard/internal/i18n"
-	"github.com/placard/placard/internal/pagecache"
 )
 
 // Organisations are built on every core at once (issue 12: start and
@@ -113,36 +111,11 @@ func (b *builder) newShard() *builder {
 	// make more deflaters (record.go) and hold more props.
 	sb.later = nil
 	s := b.snap
-	sb.snap = &Snapshot{
-		Site:        s.Site,
-		opt:         s.opt,
-		Pages:       map[string]*pagecache.Response{},
-		Regions:     map[string]map[string]*pagecache.Response{},
-		Contacts:    map[string]*ContactAction{},
-		Rotations:   map[string][]*pagecache.Response{},
-		Static:      s.Static, // shared, under b.shared
-		Mastodon:    map[string]string{},
-		MastodonLoc: map[string]*i18n.Localizer{},
-		Signing:     map[string]*SigningCampaign{},
-		Thanks:      map[string]map[string]*LazyPage{},
-		Moved:       map[string]string{},
-		Shorts:      map[string]string{},
-		Previews:    map[string]*pagecache.Response{},
-		Lazy:        map[string]*LazyFile{},
-		SigningKeys: map[string][]*SigningCampaign{},
-		PageLangs:   map[string]*i18n.Matcher{},
-		LangNotices: map[string]map[string]*pagecache.Response{},
-		Stylesheet:  s.Stylesheet,
-		script:      s.script,
-		reachScript: s.reachScript,
-		devScript:   s.devScript,
-		siteImage:   s.siteImage,
-		Favicon:     s.Favicon,
-		siteLogo:    s.siteLogo,
-		reuse:       s.reuse,     // locks
-		byContent:   s.byContent, // shared, under b.shared
-		orgs:        map[string]orgBuilt{},
-	}
+	// The static files and responses by content are shared, under
+	// b.shared; the site-wide renderings are b's; reuse locks itself.
+	sb.snap = emptySnapshot(s.Site, s.opt, s.Static, s.byContent)
+	sb.snap.Stylesheet, sb.snap.script, sb.snap.reachScript, sb.snap.devScript = s.Stylesheet, s.script, s.reachScript, s.devScript
+	sb.snap.siteImage, sb.snap.Favicon, sb.snap.siteLogo, sb.snap.reuse = s.siteImage, s.Favicon, s.siteLogo, s.reuse
 	return &sb
 }
 

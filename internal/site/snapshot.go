@@ -319,36 +319,42 @@ func Compile(opt Options, md *markdown.Renderer, site *campaign.Site, prev *Snap
 	return b.snap, nil
 }
 
+// emptySnapshot is a snapshot of site as opt says with every table made
+// and empty but the two a builder may share with others: the static files
+// and the responses by content (see newShard).
+func emptySnapshot(site *campaign.Site, opt Options, static, byContent map[string]*pagecache.Response) *Snapshot {
+	return &Snapshot{
+		Site:        site,
+		opt:         opt,
+		Pages:       map[string]*pagecache.Response{},
+		Regions:     map[string]map[string]*pagecache.Response{},
+		Contacts:    map[string]*ContactAction{},
+		Rotations:   map[string][]*pagecache.Response{},
+		Static:      static,
+		Mastodon:    map[string]string{},
+		MastodonLoc: map[string]*i18n.Localizer{},
+		Signing:     map[string]*SigningCampaign{},
+		Thanks:      map[string]map[string]*LazyPage{},
+		Moved:       map[string]string{},
+		Shorts:      map[string]string{},
+		Previews:    map[string]*pagecache.Response{},
+		Lazy:        map[string]*LazyFile{},
+		SigningKeys: map[string][]*SigningCampaign{},
+		PageLangs:   map[string]*i18n.Matcher{},
+		LangNotices: map[string]map[string]*pagecache.Response{},
+		byContent:   byContent,
+		orgs:        map[string]orgBuilt{},
+	}
+}
+
 // newBuilder is the builder of a snapshot of site as opt says, with
 // nothing laid out yet.
 func newBuilder(opt Options, md *markdown.Renderer, site *campaign.Site, prev *Snapshot) *builder {
 	return &builder{
-		opt:      opt,
-		markdown: md,
-		mode:     opt.Mode,
-		snap: &Snapshot{
-			Site:        site,
-			opt:         opt,
-			Pages:       map[string]*pagecache.Response{},
-			Regions:     map[string]map[string]*pagecache.Response{},
-			Contacts:    map[string]*ContactAction{},
-			Rotations:   map[string][]*pagecache.Response{},
-			Static:      map[string]*pagecache.Response{},
-			Mastodon:    map[string]string{},
-			MastodonLoc: map[string]*i18n.Localizer{},
-			Signing:     map[string]*SigningCampaign{},
-			Thanks:      map[string]map[string]*LazyPage{},
-			Moved:       map[string]string{},
-			Shorts:      map[string]string{},
-			Previews:    map[string]*pagecache.Response{},
-
-			Lazy:        map[string]*LazyFile{},
-			SigningKeys: map[string][]*SigningCampaign{},
-			PageLangs:   map[string]*i18n.Matcher{},
-			LangNotices: map[string]map[string]*pagecache.Response{},
-			byContent:   map[string]*pagecache.Response{},
-			orgs:        map[string]orgBuilt{},
-		},
+		opt:       opt,
+		markdown:  md,
+		mode:      opt.Mode,
+		snap:      emptySnapshot(site, opt, map[string]*pagecache.Response{}, map[string]*pagecache.Response{}),
 		prev:      prev,
 		taken:     map[string]bool{},
 		assetURLs: map[*campaign.Asset]string{},
