@@ -1,81 +1,15 @@
 package sqlite_test
 
 import (
-	"context"
-	"fmt"
-	"syscall"
 	"testing"
-	"time"
 
-	"github.com/placard/placard/internal/mail"
-	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/internal/store/storetest"
 )
 
 // BenchmarkBatchOutbox: what the outbox adds to a committed batch of 64
-// signatures (issue 14: signing with the outbox on within 5% of without).
-// "off" signs without messages; "email" gives every signature its
-// thank-you email, built as the sign handler builds it. Both report the
-// process's CPU per signature (user + system, getrusage: the writer, its
-// fsyncs and the checkpointer, during AddSignatures and the messages'
-// making), which compares on a loaded machine: run them one after the
-// other.
+// signatures, with the process's CPU per signature (storetest.BenchBatchOutbox).
+// `go test ./internal/store/sqlite -run XXX -bench BatchOutbox -benchtime 40000x`.
 func BenchmarkBatchOutbox(b *testing.B) {
-	for _, withMail := range []bool{false, true} {
-		name := "off"
-		if withMail {
-			name = "email"
-		}
-		b.Run(name, func(b *testing.B) {
-			db := openTemp(b)
-			ctx := context.Background()
-			const size = 64
-			n := 0
-			batch := func() []*signing.Signature {
-				sigs := make([]*signing.Signature, size)
-				for i := range sigs {
-					n++
-					sigs[i] = storetest.Sig("northgate-tenants", "tell-the-courier", fmt.Sprintf("signer-%d@example.org", n))
-				}
-				return sigs
-			}
-			// Warm up: the statements are prepared and cached.
-			if _, err := db.AddSignatures(ctx, batch()); err != nil {
-				b.Fatal(err)
-			}
-			var cpu time.Duration
-			signed := 0
-			b.ReportAllocs()
-			b.ResetTimer()
-			for done := 0; done < b.N; done += size {
-				b.StopTimer()
-				sigs := batch()
-				before := rusage(b)
-				b.StartTimer()
-				if withMail {
-					for _, s := range sigs {
-						s.Outbox = append(s.Outbox, mail.NewMessage(mail.Payload{Template: mail.TemplateThanks,
-							Lang: s.Lang, Org: s.Org, Campaign: s.Campaign, To: s.Email, Ref: "abcdefghijklm"}))
-					}
-				}
-				if _, err := db.AddSignatures(ctx, sigs); err != nil {
-					b.Fatal(err)
-				}
-				b.StopTimer()
-				cpu += rusage(b) - before
-				signed += size
-				b.StartTimer()
-			}
-			b.ReportMetric(float64(cpu.Microseconds())/float64(signed), "cpu-µs/sig")
-		})
-	}
-}
-
-// rusage is the process's CPU time so far, user and system.
-func rusage(b *testing.B) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	storetest.BenchBatchOutbox(b, func(b *testing.B) store.Store { return openTemp(b) }, true)
 }
