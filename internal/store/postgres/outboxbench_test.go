@@ -3,6 +3,8 @@ package postgres_test
 import (
 	"testing"
 
+	"github.com/placard/placard/internal/mail"
+	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/internal/store/storetest"
 )
@@ -15,5 +17,11 @@ import (
 // 24.8 server-µs/sig and 700 → 1,253 WAL-B/sig; with bundles 16.1 → 18.2
 // µs and 700 → 738 B.
 func BenchmarkBatchOutbox(b *testing.B) {
-	storetest.BenchBatchOutbox(b, func(b *testing.B) store.Store { return openBench(b) }, false)
+	storetest.BenchBatchOutbox(b, func(b *testing.B) store.Store { return openBench(b) }, thanks, false)
+}
+
+// thanks is the thank-you email the sign handler gives a signature.
+func thanks(s *signing.Signature) signing.Message {
+	return mail.NewMessage(mail.Payload{Template: mail.TemplateThanks,
+		Lang: s.Lang, Org: s.Org, Campaign: s.Campaign, To: s.Email, Ref: "abcdefghijklm"})
 }
