@@ -127,8 +127,8 @@ func (ls *langServer) pageForm(t *testing.T, page, browserLang string) (action s
 }
 
 // wantPageLang checks that res is a page in lang (its <html lang dir>)
-// whose heading is the catalogue's heading key in lang.
-func wantPageLang(t *testing.T, what string, res *http.Response, status int, lang, heading string) {
+// whose heading is the catalogue's heading key in lang, and returns it.
+func wantPageLang(t *testing.T, what string, res *http.Response, status int, lang, heading string) *goquery.Document {
 	t.Helper()
 	if res.StatusCode != status {
 		t.Errorf("%s: status %d, want %d", what, res.StatusCode, status)
@@ -147,6 +147,7 @@ func wantPageLang(t *testing.T, what string, res *http.Response, status int, lan
 			t.Errorf("%s: heading %q, want %q (%s in %s)", what, got, want, heading, lang)
 		}
 	}
+	return d
 }
 
 func withValue(v url.Values, key, value string) url.Values {
@@ -184,8 +185,10 @@ func TestFirstLanguageFormSpeaksItsPage(t *testing.T) {
 				return ls.do(t, http.MethodPost, action, c.browser, v.Encode(), header)
 			}
 
-			wantPageLang(t, "422 (no name)", post(withValue(v, "name", ""), nil),
-				http.StatusUnprocessableEntity, c.first, "sign.check")
+			d := wantPageLang(t, "422 (no name)", post(withValue(v, "name", ""), nil), http.StatusUnprocessableEntity, c.first, "sign.check")
+			if reshown := d.Find("form.sign-form").AttrOr("action", ""); reshown != action {
+				t.Errorf("the form shown again posts to %q, want %q as the page's did", reshown, action)
+			}
 			wantPageLang(t, "422 (no token)", post(withValue(v, "token", ""), nil),
 				http.StatusUnprocessableEntity, c.first, "sign.again.expired")
 			wantPageLang(t, "403 (another site)", post(v, http.Header{"Sec-Fetch-Site": {"cross-site"}, "Origin": {"https://evil.example"}}),
