@@ -126,12 +126,23 @@ func TestFirstLanguageFormInBrowser(t *testing.T) {
 		}
 		return nodes[0]
 	}
-	in := chromedp.FromNode(frame())
-	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS("#petition-form-name"), in)); err != nil {
-		t.Fatalf("waiting for the embed's form: %v", err)
-	}
+	// The frame is lazy and its document replaced as it loads: the
+	// partner's page takes the embed's height once the frame's script
+	// (which rewrites the form's address first) has run.
+	poll("the embed's height", func() string {
+		h, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('iframe[data-placard-embed]').getAttribute('data-placard-height') || ''`))
+		if err != nil || h == "" {
+			return "the iframe has no height yet"
+		}
+		return ""
+	})
+	var in chromedp.QueryOption
 	poll("the embed form's address", func() string {
-		got, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS("form.sign-form"), "action", in))
+		// Each try looks the frame up again, and waits a little only.
+		in = chromedp.FromNode(frame())
+		try, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
+		got, err := chromedp.Run(try, chromedp.AttributeValue(chromedp.CSS("form.sign-form"), "action", in))
 		if want := parkPage + "/embed/sign?lang=he&origin="; err != nil || !strings.HasPrefix(got.Value, want) {
 			return "posts to " + got.Value + ", want " + want + "…"
 		}
@@ -152,9 +163,11 @@ func TestFirstLanguageFormInBrowser(t *testing.T) {
 	want := he.T("error.sign.limited.heading")
 	poll("the refusal inside the frame", func() string {
 		in := chromedp.FromNode(frame())
-		lang, err1 := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS("html"), "lang", in))
-		dir, err2 := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS("html"), "dir", in))
-		h1, err3 := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("h1"), in))
+		try, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
+		lang, err1 := chromedp.Run(try, chromedp.AttributeValue(chromedp.CSS("html"), "lang", in))
+		dir, err2 := chromedp.Run(try, chromedp.AttributeValue(chromedp.CSS("html"), "dir", in))
+		h1, err3 := chromedp.Run(try, chromedp.Text(chromedp.CSS("h1"), in))
 		if err1 != nil || err2 != nil || err3 != nil || lang.Value != "he" || dir.Value != "rtl" || strings.TrimSpace(h1) != want {
 			return "the frame shows <html lang=" + lang.Value + " dir=" + dir.Value + "> <h1>" + h1 + "</h1>, want he rtl " + want
 		}
