@@ -96,6 +96,41 @@ func TestNotFoundSuggestionsBudgeted(t *testing.T) {
 	}
 }
 
+// TestNotFoundSuggestionsSiteBudget: many clients, each within its own
+// budget (a botnet, or one holder of many IPv6 networks), share the site's
+// budget of suggestion searches; past it every 404 comes without
+// suggestions, still 404 in the reader's language and the organisation's
+// frame, and plain pages are still served.
+func TestNotFoundSuggestionsSiteBudget(t *testing.T) {
+	s, srv := budgetServer(t)
+	const site = 30
+	s.suggests = newSuggestLimiter(suggestBudget, site)
+	const typo = "/trio/open-the-prk"
+	suggested := 0
+	for i := range site + 10 {
+		client := fmt.Sprintf("198.51.100.%d", i+1)
+		status, d := ask(t, srv, client, typo)
+		if status != 404 {
+			t.Fatalf("client %d's 404: got %d", i+1, status)
+		}
+		if lang := d.Find("html").AttrOr("lang", ""); lang != "ar" {
+			t.Errorf("client %d's 404: lang %q, want ar", i+1, lang)
+		}
+		if home := d.Find("a.btn").AttrOr("href", ""); home != "/trio/ar" {
+			t.Errorf("client %d's 404: its button leads to %q, want /trio/ar", i+1, home)
+		}
+		if d.Find("main li a[href]").First().AttrOr("href", "") == parkPage+"/ar" {
+			suggested++
+		}
+	}
+	if suggested != site {
+		t.Errorf("%d clients' first 404s had %d with suggestions, want the site's budget %d", site+10, suggested, site)
+	}
+	if status, _ := ask(t, srv, "192.0.2.1", parkPage); status != 200 {
+		t.Errorf("a plain page view past the site's budget: got %d, want 200", status)
+	}
+}
+
 // BenchmarkNotFound10k serves 404s through the server with the addresses
 // of a site of 10,000 campaigns to search (the search reads nothing
 // else of them): a typo under an organisation, an address made to look
@@ -125,7 +160,7 @@ func BenchmarkNotFound10k(b *testing.B) {
 				if !suggest {
 					budget = 0 // always spent
 				}
-				s.suggests = newSuggestLimiter(budget)
+				s.suggests = newSuggestLimiter(budget, budget)
 				req := httptest.NewRequest("GET", c.path, nil)
 				w := &discardWriter{h: http.Header{}}
 				b.ReportAllocs()

@@ -310,7 +310,7 @@ func NewContext(ctx context.Context, cfg Config, loaded *campaign.Site) (*Server
 		lazy:    &site.LazyFiles{},
 	}
 	s.sealer = formtoken.NewSealer(key, "contact message")
-	s.suggests = newSuggestLimiter(suggestBudget)
+	s.suggests = newSuggestLimiter(suggestBudget, suggestSiteBudget)
 	if cfg.Store != nil {
 		s.claims = formtoken.NewClaims(key, refTokenLen, refKeyLen, cfg.Store.ClaimOnce)
 	} else {
