@@ -776,7 +776,7 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 	// The messages of the signatures inserted, in this same transaction
 	// (store.Outbox), as one bundle row; none for a duplicate.
 	if bundleStmt != nil {
-		if err := insertBundle(ctx, tx, bundleStmt, sigs, order, results, time.Now()); err != nil {
+		if err := insertBundle(ctx, tx, bundleStmt, sigs, order, ids, time.Now()); err != nil {
 			return nil, translate(err)
 		}
 	}
