@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -102,6 +103,13 @@ func unbundle(ctx context.Context, tx pgx.Tx, want int) error {
 		del = `DELETE FROM outbox_bundles WHERE seq = ANY($1) RETURNING created_at, inserted, signatures, messages`
 		args = []any{seqs}
 	}
+	return takeApart(ctx, tx, del, args...)
+}
+
+// takeApart runs del, a DELETE of bundles RETURNING created_at,
+// inserted, signatures, messages, and writes their messages as outbox
+// rows in tx, but for those whose signature is gone (keepSigned).
+func takeApart(ctx context.Context, tx pgx.Tx, del string, args ...any) error {
 	rows, err := tx.Query(ctx, del, args...)
 	if err != nil {
 		return err
@@ -130,6 +138,55 @@ func unbundle(ctx context.Context, tx pgx.Tx, want int) error {
 		return err
 	}
 	return insertOutboxAt(ctx, tx, msgs, created)
+}
+
+// unbundleCampaign takes apart in tx only the bundles holding a message
+// of org's campaign (Purge): the others stay bundled, untouched, so a
+// purge of a campaign that holds nothing writes nothing. It returns how
+// many of the campaign's messages they held (those whose signature is
+// gone, Purge's own deletion among them, are dropped: keepSigned). A
+// bundle whose bytes do not even hold the campaign's name holds none of
+// its messages, and is not unpacked. Purge holds lockSigning, so no
+// bundle is written meanwhile; one a claim is taking apart is waited for
+// by the DELETE, which then skips it, and its rows, committed, are seen
+// by Purge's next statement.
+func unbundleCampaign(ctx context.Context, tx pgx.Tx, org, campaign string) (int, error) {
+	rows, err := tx.Query(ctx, `SELECT seq, inserted, messages FROM outbox_bundles`)
+	if err != nil {
+		return 0, err
+	}
+	var seqs []int64
+	found := 0
+	var seq int64
+	var inserted []int64
+	var packed []byte
+	_, err = pgx.ForEachRow(rows, []any{&seq, &inserted, &packed}, func() error {
+		if !bytes.Contains(packed, []byte(campaign)) {
+			return nil
+		}
+		ms, err := readBundle(packed, inserted)
+		if err != nil {
+			return err
+		}
+		mine := 0
+		for _, m := range ms {
+			if m.Org == org && m.Campaign == campaign {
+				mine++
+			}
+		}
+		if mine > 0 {
+			seqs, found = append(seqs, seq), found+mine
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("taking bundled messages apart: %w", err)
+	}
+	if found == 0 {
+		return 0, nil
+	}
+	return found, takeApart(ctx, tx, `DELETE FROM outbox_bundles WHERE seq = ANY($1)
+		RETURNING created_at, inserted, signatures, messages`, seqs)
 }
 
 // keepSigned returns msgs (and their created) without those whose

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/binary"
@@ -158,6 +159,74 @@ func unbundle(ctx context.Context, tx *sql.Tx, stmts map[int]*sql.Stmt, want int
 		}
 	}
 	return nil
+}
+
+// unbundleCampaign takes apart in tx only the bundles holding a message
+// of org's campaign (Purge): the others stay bundled, untouched, so a
+// purge of a campaign that holds nothing writes nothing. It returns how
+// many of the campaign's messages they held (those whose signature is
+// gone, Purge's own deletion among them, are dropped: keepSigned). A
+// bundle whose bytes do not even hold the campaign's name holds none of
+// its messages, and is not unpacked.
+func unbundleCampaign(ctx context.Context, tx *sql.Tx, org, campaign string) (int, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT seq, created_at, messages, signatures FROM outbox_bundles ORDER BY seq`)
+	if err != nil {
+		return 0, err
+	}
+	var bs []taken
+	var seqs []byte
+	found := 0
+	for rows.Next() {
+		var seq int64
+		var created string
+		var packed, ids sql.RawBytes
+		if err := rows.Scan(&seq, &created, &packed, &ids); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		if !bytes.Contains(packed, []byte(campaign)) {
+			continue
+		}
+		b, err := readTaken(created, packed, ids)
+		if err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("taking bundled messages apart: %w", err)
+		}
+		mine := 0
+		for _, m := range b.msgs {
+			if m.Org == org && m.Campaign == campaign {
+				mine++
+			}
+		}
+		if mine == 0 {
+			continue
+		}
+		bs, found = append(bs, b), found+mine
+		seqs = strconv.AppendInt(append(seqs, ','), seq, 10)
+	}
+	if err := rows.Close(); err != nil {
+		return 0, err
+	}
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	if found == 0 {
+		return 0, nil
+	}
+	seqs[0] = '['
+	if _, err := tx.ExecContext(ctx, `DELETE FROM outbox_bundles WHERE seq IN (SELECT value FROM json_each(?))`,
+		string(append(seqs, ']'))); err != nil {
+		return 0, err
+	}
+	if err := keepSigned(ctx, tx, bs); err != nil {
+		return 0, err
+	}
+	for _, b := range bs {
+		if err := insertOutboxAt(ctx, tx, nil, b.msgs, b.created); err != nil {
+			return 0, err
+		}
+	}
+	return found, nil
 }
 
 // taken is a bundle taken apart: when it was written, its messages and,
