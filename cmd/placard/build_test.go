@@ -466,7 +466,7 @@ func TestBuildSignsThroughAPIOrigin(t *testing.T) {
 	}
 	form := d.Find("form#petition-form")
 	action := form.AttrOr("action", "")
-	if want := api + "/northgate-tenants/tell-the-courier/sign"; action != want {
+	if want := api + "/northgate-tenants/tell-the-courier/sign?lang=en"; action != want {
 		t.Fatalf("exported form action = %q, want %q", action, want)
 	}
 	headers, _ := os.ReadFile(filepath.Join(out, "_headers"))

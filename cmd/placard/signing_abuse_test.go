@@ -332,7 +332,7 @@ func signingAbuse(t *testing.T, db string) {
 	}
 
 	// The server still serves.
-	if doc, _ := getPage(t, base+"/"+petitionRef); doc.Find(`form[action$="/sign"]`).Length() == 0 {
+	if doc, _ := getPage(t, base+"/"+petitionRef); doc.Find(`form[action$="/sign"], form[action*="/sign?lang="]`).Length() == 0 {
 		t.Errorf("after the hostile requests the petition page has no signing form")
 	}
 	if res, body := fetch(t, base+"/healthz"); res.StatusCode != 200 {

@@ -120,7 +120,7 @@ func signingEndToEnd(t *testing.T, base, db string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		form := doc.Find(`form[action$="/sign"]`)
+		form := doc.Find(`form[action$="/sign"], form[action*="/sign?lang="]`)
 		if form.Length() == 0 {
 			t.Fatalf("the 422 page has no signing form to correct and resend:\n%s", squash(doc.Text()))
 		}
@@ -149,7 +149,7 @@ func signingEndToEnd(t *testing.T, base, db string) {
 	t.Run("closed campaign", func(t *testing.T) {
 		for _, ref := range []string{closedRef, pastDateRef} {
 			doc, _ := getPage(t, base+"/"+ref)
-			if doc.Find(`form[action$="/sign"]`).Length() != 0 {
+			if doc.Find(`form[action$="/sign"], form[action*="/sign?lang="]`).Length() != 0 {
 				t.Errorf("/%s is closed but still shows a signing form", ref)
 			}
 			if txt := strings.ToLower(doc.Text()); !strings.Contains(txt, "ended") && !strings.Contains(txt, "closed") {
@@ -361,7 +361,7 @@ func TestSigningClosesWhileFormOpen(t *testing.T) {
 	plant(t, filepath.Join(dir, "bay-runners", "light-the-path.yaml"), "date: 2026-10-01", "date: 2026-10-01\nstatus: closed")
 	eventually(t, "the petition did not close after its file was edited (--dev reload):\n"+logs.String(), func() bool {
 		doc, _ := getPage(t, base+"/"+petitionRef)
-		return doc.Find(`form[action$="/sign"]`).Length() == 0
+		return doc.Find(`form[action$="/sign"], form[action*="/sign?lang="]`).Length() == 0
 	})
 	res, body := postForm(t, base, f.action, f.with(map[string]string{
 		"name": "Late Signer", "email": "late@example.org", "consent": "yes",

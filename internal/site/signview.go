@@ -94,9 +94,11 @@ func SignForm(l *i18n.Localizer, c *campaign.Campaign, sa *Signable, token, attr
 		SubmitLabel:  l.T("sign.submit.petition"),
 		PrivacyURL:   c.Org.PrivacyPolicy,
 	}
-	if !isDefaultLang(c.Org) {
-		// The page's language in the address too, so a refusal made
-		// before the form is read (too large) speaks it.
+	if c.Org.Language != "" {
+		// The page's language in the address too, the first language's
+		// included, so a refusal made before the form is read (too
+		// large, from another site, over the rate limit) speaks it
+		// rather than the browser's.
 		f.Action += "?" + FieldLang + "=" + url.QueryEscape(c.Org.Language)
 	}
 	if attr != "" {

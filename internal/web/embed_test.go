@@ -107,8 +107,8 @@ func TestEmbedPage(t *testing.T) {
 		t.Errorf("h1 = %q, want the campaign title", got)
 	}
 	form := d.Find("form.sign-form")
-	if form.Length() != 1 || form.AttrOr("action", "") != libraryPage+"/embed/sign" || form.AttrOr("method", "") != "post" {
-		t.Fatalf("embed form: %d forms, action %q; want one POST form to %s/embed/sign", form.Length(), form.AttrOr("action", ""), libraryPage)
+	if form.Length() != 1 || form.AttrOr("action", "") != libraryPage+"/embed/sign?lang=en" || form.AttrOr("method", "") != "post" {
+		t.Fatalf("embed form: %d forms, action %q; want one POST form to %s/embed/sign?lang=en", form.Length(), form.AttrOr("action", ""), libraryPage)
 	}
 	if tok := form.Find("input[name=token]").AttrOr("value", ""); tok == "" || tok == formtoken.Placeholder {
 		t.Errorf("embed form token = %q, want a fresh token", tok)
@@ -179,7 +179,7 @@ func TestEmbedSign(t *testing.T) {
 	wantStatus(t, res, 422)
 	wantFramedBy(t, res, partner, localPartner)
 	d := doc(t, res)
-	if d.Find(".error-summary").Length() != 1 || d.Find("form.sign-form").AttrOr("action", "") != libraryPage+"/embed/sign" {
+	if d.Find(".error-summary").Length() != 1 || d.Find("form.sign-form").AttrOr("action", "") != libraryPage+"/embed/sign?lang=en" {
 		t.Errorf("422 inside the embed: want the error summary and a form posting to the embed again")
 	}
 	if d.Find("header.site-header").Length() != 0 {
@@ -443,7 +443,7 @@ func TestEmbedDevSnippet(t *testing.T) {
 func TestEmbedLetterRenamedAndPrivate(t *testing.T) {
 	e := newEmbedEnv(t, nil)
 	d := doc(t, get(t, e.s, "GET", "/riverside/open-letter/embed", nil))
-	if f := d.Find("form#letter-form"); f.AttrOr("action", "") != "/riverside/open-letter/embed/sign" {
+	if f := d.Find("form#letter-form"); f.AttrOr("action", "") != "/riverside/open-letter/embed/sign?lang=en" {
 		t.Errorf("letter embed form action %q, want the letter's embed sign address", f.AttrOr("action", ""))
 	}
 	if got := d.Find(".petition-to").Text(); !strings.Contains(got, "The council") {

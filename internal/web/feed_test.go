@@ -239,7 +239,7 @@ func TestExportDiscovery(t *testing.T) {
 		if h.Get("X-Frame-Options") != "" {
 			t.Errorf("exported embed has X-Frame-Options %q", h.Get("X-Frame-Options"))
 		}
-		if !strings.Contains(bodies[libraryEmbed], `action="https://api.example.org/riverside/save-the-library/embed/sign"`) {
+		if !strings.Contains(bodies[libraryEmbed], `action="https://api.example.org/riverside/save-the-library/embed/sign?lang=en"`) {
 			t.Errorf("exported embed form does not post to the API origin's embed sign address")
 		}
 	}

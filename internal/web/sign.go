@@ -111,10 +111,11 @@ func (s *Server) signRoute() http.Handler {
 	return cop.Handler(s.warningProxy(h))
 }
 
-// signPageLoc is the localizer of the signing campaign a refused POST
-// was for, in the reader's language when the campaign has it; nil (the
-// reader's language) for an address that is no campaign's. The form is not read:
-// a refusal before the handler may be too large or from another site.
+// signPageLoc is the localizer of the signing campaign page a refused
+// POST was sent from: in the language its address names (formPage), else
+// the reader's when the campaign has it; nil (the reader's language) for
+// an address that is no campaign's. The form is not read: a refusal
+// before the handler may be too large or from another site.
 func (s *Server) signPageLoc(r *http.Request) *i18n.Localizer {
 	snap := s.snap.Load()
 	path := signCampaignPath(r.URL.Path)
@@ -122,7 +123,7 @@ func (s *Server) signPageLoc(r *http.Request) *i18n.Localizer {
 	if lc == nil {
 		return nil
 	}
-	return snap.InLang(path, lc, refusalLang(r)).Loc
+	return formPage(snap, path, lc, r, "", false).Loc
 }
 
 // sign takes one signature: a form POST from a petition or letter. It
@@ -147,15 +148,15 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) (err error) {
 		return errNotFound
 	}
 	// A refusal is worded in the language of the page the form was sent
-	// from: the one the form names once it is read, before that the
-	// campaign's page in the reader's language when it has one.
+	// from: the one the form names once it is read, before that the one
+	// its address names (formPage).
 	formRead := false
 	defer func() {
 		if err != nil {
 			if formRead {
 				err = inLang(err, lc.Loc)
 			} else {
-				err = inLang(err, snap.InLang(path, lc, refusalLang(r)).Loc)
+				err = inLang(err, formPage(snap, path, lc, r, "", false).Loc)
 			}
 		}
 	}()
@@ -165,7 +166,9 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) (err error) {
 		if isURLEncodedForm(r.Header.Get("Content-Type")) {
 			r.Body = http.MaxBytesReader(w, r.Body, maxSignBody)
 			if r.ParseForm() == nil {
-				lc = snap.InLang(path, lc, r.PostForm.Get(site.FieldLang))
+				lc = formPage(snap, path, lc, r, r.PostForm.Get(site.FieldLang), true)
+			} else {
+				lc = formPage(snap, path, lc, r, "", false)
 			}
 		}
 		return s.signClosed(w, r, lc)
@@ -196,7 +199,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) (err error) {
 			}
 		}
 	}
-	lc = snap.InLang(path, lc, form.Get(site.FieldLang))
+	lc = formPage(snap, path, lc, r, form.Get(site.FieldLang), true)
 	formRead = true
 	id := form.Get(site.FieldAction)
 	sa := lc.Signables[id]

@@ -46,13 +46,14 @@ func (keepNoLinks) AddLinks(_ context.Context, _, _ string, links []signing.Refe
 
 // signRequests makes n signing POSTs of the library petition, each from
 // a client of its own with an email of its own, all with one token old
-// enough to pass.
+// enough to pass, sent as the page's form sends them: to the address
+// naming the page's language, with its hidden field.
 func signRequests(s *Server, n int) []*http.Request {
 	tok := s.tokens.Issue("riverside/save-the-library", time.Now().Add(-time.Minute))
 	reqs := make([]*http.Request, n)
 	for i := range reqs {
-		form := "action=petition&consent=yes&name=Budget+Signer&token=" + tok + "&email=b" + strconv.Itoa(i) + "%40example.org&homepage="
-		req := httptest.NewRequest("POST", libraryPage+"/sign", strings.NewReader(form))
+		form := "action=petition&lang=en&consent=yes&name=Budget+Signer&token=" + tok + "&email=b" + strconv.Itoa(i) + "%40example.org&homepage="
+		req := httptest.NewRequest("POST", libraryPage+"/sign?lang=en", strings.NewReader(form))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("Sec-Fetch-Site", "same-origin")
 		req.RemoteAddr = "10." + strconv.Itoa(i>>16&255) + "." + strconv.Itoa(i>>8&255) + "." + strconv.Itoa(i&255) + ":1234"

@@ -79,9 +79,21 @@ func readSignForm(r *http.Request) (url.Values, error) {
 	}
 	form, err := parseSignForm(body)
 	if r.URL.RawQuery != "" && err == nil {
-		_, err = url.ParseQuery(r.URL.RawQuery)
+		err = checkQuery(r.URL.RawQuery)
 	}
 	return form, err
+}
+
+// checkQuery is the error url.ParseQuery gives for a query string, without
+// the map it builds: a query with no ';', no '%' and at most
+// maxFormParams parameters (every signing form's address, …/sign?lang=en)
+// is one it parses without error, so only another is parsed.
+func checkQuery(q string) error {
+	if !strings.ContainsAny(q, ";%") && strings.Count(q, "&") < maxFormParams {
+		return nil
+	}
+	_, err := url.ParseQuery(q)
+	return err
 }
 
 // parseSignForm is url.ParseQuery for a body already copied into a
