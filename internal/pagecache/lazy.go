@@ -85,6 +85,17 @@ func (c *Response) Ready() (*Response, error) {
 // Rendered reports whether c is ready to serve without rendering.
 func (c *Response) Rendered() bool { return c.lazy == nil || c.lazy.made.Load() != nil }
 
+// Peek returns c ready to serve when it is, else nil: unlike Ready and
+// every other method, it never renders. A question a client asks about
+// a page it cannot hold (an If-None-Match naming a variant it was never
+// sent) must not make the server render that variant.
+func (c *Response) Peek() *Response {
+	if c.lazy == nil {
+		return c
+	}
+	return c.lazy.made.Load()
+}
+
 // must is c ready, for the methods that cannot return an error; a lazy
 // response that fails to render is served as an empty one.
 func (c *Response) must() *Response {

@@ -61,3 +61,28 @@ func TestLazyRenderedOnceSame(t *testing.T) {
 		t.Error("a lazy response's methods do not answer as its rendering's")
 	}
 }
+
+// TestPeekNeverRenders: Peek answers nil for a lazy response not yet
+// rendered, without rendering it, and the response itself once it is (or
+// for an eager one).
+func TestPeekNeverRenders(t *testing.T) {
+	var renders atomic.Int32
+	lazy := NewLazy(func() ([]byte, error) {
+		renders.Add(1)
+		return []byte("<p>a page"), nil
+	}, "text/html; charset=utf-8", hvNoCache, "")
+	if p := lazy.Peek(); p != nil || renders.Load() != 0 || lazy.Rendered() {
+		t.Fatalf("Peek before a rendering: got %v after %d renderings, want nil and none", p, renders.Load())
+	}
+	ready, err := lazy.Ready()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := lazy.Peek(); p != ready || renders.Load() != 1 {
+		t.Errorf("Peek after the rendering: got %p, want %p, rendered %d times", p, ready, renders.Load())
+	}
+	eager := New([]byte("x"), "text/plain", hvNoCache, "")
+	if eager.Peek() != eager {
+		t.Error("Peek of an eager response is not the response")
+	}
+}

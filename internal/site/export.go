@@ -228,7 +228,7 @@ func MakeAll(snap *Snapshot, files *LazyFiles) {
 // answers (NotFoundIn) at an address under no organisation to a reader
 // who names no language.
 func (snap *Snapshot) NotFoundPage(urlPath string) ([]byte, error) {
-	page, _, err := snap.notFound(urlPath, "", false)
+	page, _, err := snap.notFound(urlPath, "", false, true)
 	return page, err
 }
 

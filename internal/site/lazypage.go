@@ -72,6 +72,18 @@ func (lp *LazyPage) Get() (*pagecache.Response, error) {
 // Rendered reports whether the page has been made (tests).
 func (lp *LazyPage) Rendered() bool { return lp.page.Load() != nil }
 
+// RenderedRotation returns share-message rendering i (0 is Main, as in
+// Rotation) when it has been rendered, else nil; it never renders. A
+// browser can hold only a rendering it was sent, so a revalidation is
+// matched against these alone (web's pickRotation): asking whether an
+// If-None-Match names a rendering must not render it.
+func (lp *SigningPages) RenderedRotation(i int) *pagecache.Spliced {
+	if i <= 0 || i > len(lp.rotations) {
+		return lp.Main
+	}
+	return lp.rotations[i-1].Load()
+}
+
 // Rendering on first requests makes garbage (templates' buffers,
 // compressors, unpacked props) while the server runs at its ordinary
 // GOGC, so a burst of first requests (a crawler, the hour after a start)

@@ -33,11 +33,20 @@ func (snap *Snapshot) keepOrgFrame(path string, p views.Page) {
 // Any other address gets the site's frame in lang. urlPath is shown only
 // escaped, and only as text.
 func (snap *Snapshot) NotFoundIn(urlPath, lang string) ([]byte, string, error) {
-	return snap.notFound(urlPath, lang, true)
+	return snap.notFound(urlPath, lang, true, true)
 }
 
-// notFound is NotFoundIn, in the site's frame unless orgs.
-func (snap *Snapshot) notFound(urlPath, lang string, orgs bool) ([]byte, string, error) {
+// NotFoundUnsuggested is NotFoundIn without the pages whose addresses are
+// close to urlPath: the same page, status, frame and language, without
+// the search (ClosePages), which is most of a 404's cost. A server sends
+// it to a client past its share of searches.
+func (snap *Snapshot) NotFoundUnsuggested(urlPath, lang string) ([]byte, string, error) {
+	return snap.notFound(urlPath, lang, true, false)
+}
+
+// notFound is NotFoundIn, in the site's frame unless orgs, with
+// suggestions when suggest.
+func (snap *Snapshot) notFound(urlPath, lang string, orgs, suggest bool) ([]byte, string, error) {
 	page, home, homeLabel, lang := snap.notFoundFrame(urlPath, lang, orgs)
 	loc := page.L
 	if loc == nil {
@@ -61,11 +70,13 @@ func (snap *Snapshot) notFound(urlPath, lang string, orgs bool) ([]byte, string,
 		asked = strings.TrimSuffix(strings.TrimSuffix(urlPath, "/"), "/"+lang)
 	}
 	props := views.NotFoundPageProps{
-		Page:        page,
-		Path:        urlPath,
-		Suggestions: inLanguageFirst(snap.Known, ClosePages(snap.Known, asked, 3), lang, 3),
-		HomeURL:     home,
-		HomeLabel:   homeLabel,
+		Page:      page,
+		Path:      urlPath,
+		HomeURL:   home,
+		HomeLabel: homeLabel,
+	}
+	if suggest {
+		props.Suggestions = inLanguageFirst(snap.Known, ClosePages(snap.Known, asked, 3), lang, 3)
 	}
 	var buf strings.Builder
 	if err := views.NotFoundPage(props).Render(context.Background(), &buf); err != nil {

@@ -55,6 +55,13 @@ func (s *Server) rotate(r *http.Request, n int) int {
 // revalidating browser already holds (If-None-Match names it), so a reader
 // who reloads keeps the wording they saw and gets a 304, else the next in
 // turn.
+//
+// holds(i, inm) must answer from rendering i only when it is already
+// rendered (pagecache.Response.Peek, site.SigningPages.RenderedRotation),
+// and false otherwise, never rendering it: a browser can hold only a
+// rendering it was sent, and any client can send any If-None-Match, so
+// asking would let one GET render every rendering of a page (and keep
+// them). Only the rendering chosen is rendered, by the caller.
 func (s *Server) pickRotation(r *http.Request, n int, holds func(i int, inm []string) bool) int {
 	if inm := r.Header["If-None-Match"]; len(inm) > 0 {
 		for i := range n {

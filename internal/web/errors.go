@@ -122,7 +122,11 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 		if he.loc != nil {
 			lang = he.loc.Lang()
 		}
-		page, csp, rerr = snap.NotFoundIn(r.URL.Path, lang)
+		if s.maySuggest(r) {
+			page, csp, rerr = snap.NotFoundIn(r.URL.Path, lang)
+		} else { // the client's share of searches is spent (notfound.go)
+			page, csp, rerr = snap.NotFoundUnsuggested(r.URL.Path, lang)
+		}
 		buf.Write(page)
 		if h := w.Header(); rerr == nil && h.Get("Content-Security-Policy") == site.DefaultCSP {
 			// Only over the default: an embed's own policy (framing) stays.

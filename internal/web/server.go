@@ -191,6 +191,8 @@ type Server struct {
 	// as keyer names it (middleware.go).
 	used  *formtoken.Used
 	keyer *clientKeyer
+	// suggests counts each client's 404 suggestion searches (notfound.go).
+	suggests *suggestLimiter
 	// signWindow is the context signatures wait for the store under
 	// (sign.go: signContext), shared by those of one second.
 	signWindow atomic.Pointer[signWindow]
@@ -313,6 +315,7 @@ func NewContext(ctx context.Context, cfg Config, loaded *campaign.Site) (*Server
 		links:   links,
 	}
 	s.sealer = formtoken.NewSealer(key, "contact message")
+	s.suggests = newSuggestLimiter(suggestBudget, suggestSiteBudget)
 	if cfg.Store != nil {
 		s.claims = formtoken.NewClaims(key, refTokenLen, refKeyLen, cfg.Store.ClaimOnce)
 	} else {

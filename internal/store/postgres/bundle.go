@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -20,7 +21,9 @@ import (
 // compresses it. Bundles are taken apart into ordinary outbox rows
 // (unbundle) before anything claims, lists, changes or erases messages,
 // so every other part of the outbox sees only rows. A message's place is
-// its signature's place in the batch (addSQL's ord, from 1).
+// its signature's place in the batch (addSQL's ord, from 1); the row
+// names the signature at each place inserted by its id (migration 021),
+// and a message whose very signature is gone is dropped (keepSigned).
 const bundleVersion = bundle.Version
 
 // appendBundle packs the messages of sigs, taken in order (order[j] is
@@ -38,21 +41,45 @@ var errBundle = fmt.Errorf("postgres: %w", bundle.ErrDamaged)
 // readBundle unpacks b: the messages of the signatures whose places are
 // in inserted, the others (duplicates, which sent nothing) left out.
 func readBundle(b []byte, inserted []int64) ([]signing.Message, error) {
-	ms, err := bundle.Read(b, func(place uint64) bool { return slices.Contains(inserted, int64(place)) })
-	if err != nil {
-		return nil, errBundle
+	ms, _, err := readSigned(b, inserted, nil)
+	return ms, err
+}
+
+// readSigned is readBundle that also gives each message's signature id:
+// sigs[k] is the id of the signature at place inserted[k] (migration
+// 021). A bundle from before it has none (sigs nil): every id is 0.
+func readSigned(b []byte, inserted, sigs []int64) ([]signing.Message, []int64, error) {
+	if sigs != nil && len(sigs) != len(inserted) {
+		return nil, nil, errBundle
 	}
-	return ms, nil
+	var ids []int64
+	ms, err := bundle.Read(b, func(place uint64) bool {
+		k := slices.Index(inserted, int64(place))
+		if k < 0 {
+			return false
+		}
+		var id int64
+		if sigs != nil {
+			id = sigs[k]
+		}
+		ids = append(ids, id)
+		return true
+	})
+	if err != nil {
+		return nil, nil, errBundle
+	}
+	return ms, ids, nil
 }
 
 // unbundle takes bundles apart into outbox rows in tx, oldest first, each
-// message under its own id and with its bundle's creation time. With
-// want 0 it takes every bundle, waiting for any that another transaction is
-// taking apart (erasures: nothing may stay bundled); with want > 0 (a
-// claim) it takes the oldest bundles no one else holds until they hold
-// at least want signatures' messages, and leaves the rest.
+// message under its own id and with its bundle's creation time, but for
+// the messages whose signature is gone (keepSigned). With want 0 it
+// takes every bundle, waiting for any that another transaction is taking
+// apart (erasures: nothing may stay bundled); with want > 0 (a claim) it
+// takes the oldest bundles no one else holds until they hold at least
+// want signatures' messages, and leaves the rest.
 func unbundle(ctx context.Context, tx pgx.Tx, want int) error {
-	del := `DELETE FROM outbox_bundles RETURNING created_at, inserted, messages`
+	del := `DELETE FROM outbox_bundles RETURNING created_at, inserted, signatures, messages`
 	var args []any
 	if want > 0 {
 		rows, err := tx.Query(ctx, `SELECT seq, cardinality(inserted) FROM outbox_bundles
@@ -73,24 +100,32 @@ func unbundle(ctx context.Context, tx pgx.Tx, want int) error {
 		if err != nil || len(seqs) == 0 {
 			return err
 		}
-		del = `DELETE FROM outbox_bundles WHERE seq = ANY($1) RETURNING created_at, inserted, messages`
+		del = `DELETE FROM outbox_bundles WHERE seq = ANY($1) RETURNING created_at, inserted, signatures, messages`
 		args = []any{seqs}
 	}
+	return takeApart(ctx, tx, del, args...)
+}
+
+// takeApart runs del, a DELETE of bundles RETURNING created_at,
+// inserted, signatures, messages, and writes their messages as outbox
+// rows in tx, but for those whose signature is gone (keepSigned).
+func takeApart(ctx context.Context, tx pgx.Tx, del string, args ...any) error {
 	rows, err := tx.Query(ctx, del, args...)
 	if err != nil {
 		return err
 	}
 	var msgs []signing.Message
 	var created []time.Time
+	var sigs []int64
 	var at time.Time
-	var inserted []int64
+	var inserted, ids []int64
 	var packed []byte
-	_, err = pgx.ForEachRow(rows, []any{&at, &inserted, &packed}, func() error {
-		ms, err := readBundle(packed, inserted)
+	_, err = pgx.ForEachRow(rows, []any{&at, &inserted, &ids, &packed}, func() error {
+		ms, ss, err := readSigned(packed, inserted, ids)
 		if err != nil {
 			return err
 		}
-		msgs = append(msgs, ms...)
+		msgs, sigs = append(msgs, ms...), append(sigs, ss...)
 		for range ms {
 			created = append(created, at)
 		}
@@ -99,22 +134,75 @@ func unbundle(ctx context.Context, tx pgx.Tx, want int) error {
 	if err != nil {
 		return fmt.Errorf("taking bundled messages apart: %w", err)
 	}
-	if msgs, created, err = keepSigned(ctx, tx, msgs, created); err != nil {
+	if msgs, created, err = keepSigned(ctx, tx, msgs, created, sigs); err != nil {
 		return err
 	}
 	return insertOutboxAt(ctx, tx, msgs, created)
 }
 
-// keepSigned returns msgs (and their created) without those about an
-// address whose signature on their organisation and campaign is gone.
-// Every erasure of this version takes the bundles apart before deleting
-// signatures, so a bundled message outliving its signature was left by
-// an instance of an older placard (before migration 018) that erased
-// during a rolling upgrade knowing nothing of bundles: sending it would
-// send what was erased. Every message a signing batch bundles is about
-// its signature's address, organisation and campaign; one with no
-// address is kept.
-func keepSigned(ctx context.Context, tx pgx.Tx, msgs []signing.Message, created []time.Time) ([]signing.Message, []time.Time, error) {
+// unbundleCampaign takes apart in tx only the bundles holding a message
+// of org's campaign (Purge): the others stay bundled, untouched, so a
+// purge of a campaign that holds nothing writes nothing. It returns how
+// many of the campaign's messages they held (those whose signature is
+// gone, Purge's own deletion among them, are dropped: keepSigned). A
+// bundle whose bytes do not even hold the campaign's name holds none of
+// its messages, and is not unpacked. Purge holds lockSigning, so no
+// bundle is written meanwhile; one a claim is taking apart is waited for
+// by the DELETE, which then skips it, and its rows, committed, are seen
+// by Purge's next statement.
+func unbundleCampaign(ctx context.Context, tx pgx.Tx, org, campaign string) (int, error) {
+	rows, err := tx.Query(ctx, `SELECT seq, inserted, messages FROM outbox_bundles`)
+	if err != nil {
+		return 0, err
+	}
+	var seqs []int64
+	found := 0
+	var seq int64
+	var inserted []int64
+	var packed []byte
+	_, err = pgx.ForEachRow(rows, []any{&seq, &inserted, &packed}, func() error {
+		if !bytes.Contains(packed, []byte(campaign)) {
+			return nil
+		}
+		ms, err := readBundle(packed, inserted)
+		if err != nil {
+			return err
+		}
+		mine := 0
+		for _, m := range ms {
+			if m.Org == org && m.Campaign == campaign {
+				mine++
+			}
+		}
+		if mine > 0 {
+			seqs, found = append(seqs, seq), found+mine
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("taking bundled messages apart: %w", err)
+	}
+	if found == 0 {
+		return 0, nil
+	}
+	return found, takeApart(ctx, tx, `DELETE FROM outbox_bundles WHERE seq = ANY($1)
+		RETURNING created_at, inserted, signatures, messages`, seqs)
+}
+
+// keepSigned returns msgs (and their created) without those whose
+// signature is gone: the very signature, sigs[i], by its id, which an
+// identity column never gives again; for a message of a bundle from
+// before migration 021 (sigs[i] 0), a signature of its address on its
+// organisation and campaign made no later than its bundle (one with no
+// address is kept). Every erasure of this version takes the bundles
+// apart before deleting signatures, in a transaction signing batches
+// wait for (lockSigning), so a bundled message outliving its signature
+// was left by an instance of an older placard (before migration 018)
+// that erased during a rolling upgrade knowing nothing of bundles:
+// sending it would send what was erased, and once the same address has
+// signed again, matching it by address would send it for the new
+// signature.
+func keepSigned(ctx context.Context, tx pgx.Tx, msgs []signing.Message, created []time.Time, sigs []int64) ([]signing.Message, []time.Time, error) {
 	if len(msgs) == 0 {
 		return msgs, created, nil
 	}
@@ -122,10 +210,13 @@ func keepSigned(ctx context.Context, tx pgx.Tx, msgs []signing.Message, created 
 	for i, m := range msgs {
 		emails[i], orgs[i], camps[i] = m.Email, m.Org, m.Campaign
 	}
-	rows, err := tx.Query(ctx, `SELECT m.i FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS m(email, org, campaign, i)
-		WHERE m.email = '' OR EXISTS (SELECT 1 FROM signatures s WHERE s.email = m.email AND s.org = m.org AND s.campaign = m.campaign)
+	rows, err := tx.Query(ctx, `SELECT m.i FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
+			WITH ORDINALITY AS m(sig, email, org, campaign, at, i)
+		WHERE CASE WHEN m.sig <> 0 THEN EXISTS (SELECT 1 FROM signatures s WHERE s.id = m.sig)
+			ELSE m.email = '' OR EXISTS (SELECT 1 FROM signatures s
+				WHERE s.email = m.email AND s.org = m.org AND s.campaign = m.campaign AND s.created_at <= m.at) END
 		ORDER BY m.i`,
-		emails, orgs, camps)
+		sigs, emails, orgs, camps, created)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -26,7 +26,10 @@ const outboxInsertSQL = `INSERT INTO outbox (id, kind, target, email, org, campa
 // addOutboxSQL is addSQL that also writes the batch's messages as one
 // bundle (bundle.go): $23 is the batch's messages packed, each with its
 // signature's place, and the row records the places of the signatures
-// actually inserted (in ins), whose messages alone are ever taken out. A
+// actually inserted (in ins), whose messages alone are ever taken out,
+// and in the same order those signatures' ids (migration 021), so a
+// message is only ever taken out for the very signature it was written
+// for. A
 // data-modifying WITH query runs whether or not the rest reads it, and it
 // is the same statement, so the same transaction, as the signatures. No
 // bundle is written when no signature was inserted.
@@ -36,8 +39,8 @@ var addOutboxSQL = func() string {
 		panic("postgres: addSQL changed shape; update addOutboxSQL")
 	}
 	return strings.Replace(addSQL, at, `, ob AS (
-	INSERT INTO outbox_bundles (created_at, inserted, messages)
-	SELECT $24, array_agg(input.ord ORDER BY input.ord), $23::bytea
+	INSERT INTO outbox_bundles (created_at, inserted, signatures, messages)
+	SELECT $24, array_agg(input.ord ORDER BY input.ord), array_agg(ins.id ORDER BY input.ord), $23::bytea
 	FROM ins JOIN input USING (org, campaign, email)
 	HAVING count(*) > 0
 )`+at, 1)

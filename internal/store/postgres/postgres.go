@@ -650,7 +650,9 @@ func (db *DB) Secret(ctx context.Context) (_ []byte, err error) {
 // or dead, bundled or not: contact letters are messages of a campaign
 // without a signature) and the keyed hashes of who wrote to its
 // decision-makers, in one transaction, then wipes like Erase when
-// anything went.
+// anything of the campaign went. A campaign that holds nothing (the purge
+// command goes over every closed one) changes nothing, other campaigns'
+// bundled messages included, and is not wiped (RunPurgeQuiet).
 func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error) {
 	defer failed(&err, "purging a campaign's signatures")
 	n := 0
@@ -668,11 +670,17 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 		if err != nil {
 			return err
 		}
-		// The campaign's undelivered messages go too (store.Outbox),
-		// bundled ones taken apart first (bundle.go).
-		if err := unbundle(ctx, tx, 0); err != nil {
+		// The campaign's undelivered messages go too (store.Outbox), the
+		// bundles holding any taken apart first, and only those
+		// (bundle.go). Its messages found there count (those of its
+		// deleted signatures are dropped there, and the bundles' old
+		// tuples must be wiped); other campaigns' messages rewritten as
+		// rows do not.
+		found, err := unbundleCampaign(ctx, tx, org, campaign)
+		if err != nil {
 			return err
 		}
+		more += int64(found)
 		tag, err := tx.Exec(ctx, `DELETE FROM outbox WHERE org = $1 AND campaign = $2`, org, campaign)
 		if err != nil {
 			return err

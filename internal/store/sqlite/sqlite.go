@@ -775,7 +775,7 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 	// The messages of the signatures inserted, in this same transaction
 	// (store.Outbox), as one bundle row; none for a duplicate.
 	if bundleStmt != nil {
-		if err := insertBundle(ctx, tx, bundleStmt, sigs, order, results, time.Now()); err != nil {
+		if err := insertBundle(ctx, tx, bundleStmt, sigs, order, ids, time.Now()); err != nil {
 			return nil, translate(err)
 		}
 	}
@@ -1136,7 +1136,10 @@ func (db *DB) Secret(ctx context.Context) (_ []byte, err error) {
 // store.Store), with every undelivered message of the campaign (pending
 // or dead: contact letters are messages of a campaign without a
 // signature) and the keyed hashes of who wrote to its decision-makers,
-// in one transaction, then wipes like Erase when anything went.
+// in one transaction, then wipes like Erase when anything of the
+// campaign went. A campaign that holds nothing (the purge command goes
+// over every closed one) changes nothing, other campaigns' bundled
+// messages included, and is not wiped (RunPurgeQuiet).
 func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error) {
 	defer failed(&err, "purging a campaign's signatures")
 	tallyStmt, err := db.tallyStmt(ctx)
@@ -1163,9 +1166,21 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 	if _, err := tx.ExecContext(ctx, `DELETE FROM signatures WHERE org = ? AND campaign = ?`, org, campaign); err != nil {
 		return 0, err
 	}
-	// The campaign's undelivered messages go too (store.Outbox), bundled
-	// ones taken apart first (bundle.go).
-	if err := unbundle(ctx, tx, nil, 0); err != nil {
+	// The campaign's undelivered messages go too (store.Outbox), the
+	// bundles holding any taken apart first, and only those (bundle.go).
+	// Taking them apart rewrites other campaigns' messages as rows: not a
+	// change about this campaign, so not counted; its messages found in
+	// them are (those of its deleted signatures are dropped there, the
+	// bundles' bytes zeroed, and must be wiped from the log).
+	var u0, u1 int64
+	if err := tx.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&u0); err != nil {
+		return 0, err
+	}
+	found, err := unbundleCampaign(ctx, tx, org, campaign)
+	if err != nil {
+		return 0, err
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&u1); err != nil {
 		return 0, err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE org = ? AND campaign = ?`, org, campaign); err != nil {
@@ -1175,8 +1190,11 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 	if _, err := tx.ExecContext(ctx, `DELETE FROM outreach_senders WHERE org = ? AND campaign = ?`, org, campaign); err != nil {
 		return 0, err
 	}
-	if err := tx.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&after); err != nil || after == before {
+	if err := tx.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&after); err != nil {
 		return 0, err
+	}
+	if after-before-(u1-u0)+int64(found) == 0 {
+		return 0, nil
 	}
 	if n > 0 {
 		var ds tally.Deltas

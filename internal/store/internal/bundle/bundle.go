@@ -92,7 +92,9 @@ var ErrDamaged = errors.New("a bundle of messages is damaged")
 
 // Read unpacks b: the messages of the signatures whose places keep
 // accepts, the others left out (on PostgreSQL, a duplicate's, which sends
-// nothing). A message's Payload is never nil.
+// nothing). keep is asked once per message, in order, so it may note
+// each kept message's place (its signature's id comes from the place).
+// A message's Payload is never nil.
 func Read(b []byte, keep func(place uint64) bool) ([]signing.Message, error) {
 	if len(b) == 0 || b[0] < 1 || b[0] > Version {
 		return nil, ErrDamaged

@@ -1,0 +1,21 @@
+-- A bundled message names the very signature it was written for.
+--
+-- Until now a bundle (migration 018) recorded the places in its batch of
+-- the signatures inserted, not which signatures they were, so the
+-- safeguard against a message outliving its signature (a bundle that an
+-- instance of an older placard, erasing during a rolling upgrade, did
+-- not look in) could only ask whether the address still had a signature
+-- on the campaign. Once the erased address signed the campaign again,
+-- the first signature's message matched the new one and was sent:
+-- something about an erased signature delivered after the erasure. Now
+-- the signing statement also records the ids of those signatures, in
+-- the order of their places, and a message is taken out of its bundle
+-- only while that very signature exists. An identity column never gives
+-- an id twice, so a new signature never stands in for an erased one.
+--
+-- Bundles written before this migration have no ids (NULL): theirs are
+-- kept when the address has a signature on the campaign made no later
+-- than the bundle.
+ALTER TABLE outbox_bundles ADD COLUMN signatures bigint[];
+-- As for the other columns: no samples in pg_statistic.
+ALTER TABLE outbox_bundles ALTER COLUMN signatures SET STATISTICS 0;

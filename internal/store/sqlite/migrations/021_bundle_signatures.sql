@@ -1,0 +1,20 @@
+-- A bundled message names the very signature it was written for.
+--
+-- Until now a bundle (migration 019) held its messages and nothing of
+-- their signatures, so the safeguard against a message outliving its
+-- signature (a bundle that an erasure by an older placard, run beside
+-- this one, did not look in) could only ask whether the address still
+-- had a signature on the campaign. Once the erased address signed the
+-- campaign again, the first signature's message matched the new one and
+-- was sent: something about an erased signature delivered after the
+-- erasure. Now each bundle records the ids of the signatures whose
+-- messages it holds, in the order of their places (packed by placard:
+-- the first id, then each one's difference from the one before, as
+-- varints), and a message is taken out of its bundle only while that
+-- very signature exists. AUTOINCREMENT never gives an id twice, so a new
+-- signature never stands in for an erased one.
+--
+-- Bundles written before this migration have no ids (NULL): theirs are
+-- kept when the address has a signature on the campaign made no later
+-- than the bundle.
+ALTER TABLE outbox_bundles ADD COLUMN signatures BLOB;

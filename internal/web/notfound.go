@@ -1,0 +1,65 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/go-chi/httprate"
+)
+
+// The did-you-mean search of a 404 page (site.ClosePages) is the costliest
+// work a GET can ask for: bounded per search (milliseconds at 10,000
+// campaigns), but the address is anyone's choice and GETs have no rate
+// limit, so one client repeating it could keep a core busy. Each client
+// (as Server.keyer names it, like the signing rate limit) is therefore
+// searched for at most suggestBudget times a minute; past that its 404s
+// come without suggestions and are otherwise the same page (still 404,
+// in the same frame and language). Many clients together (a botnet, or
+// one holder of many IPv6 networks) are bounded by a budget for the whole
+// site, suggestSiteBudget a minute, past which every 404 comes without
+// suggestions until the minute ends. A plain page view is never refused.
+
+// suggestBudget is how many 404 pages with suggestions one client is
+// sent a minute: far more than a person mistyping addresses, far fewer
+// than a script.
+const suggestBudget = 20
+
+// suggestSiteBudget is how many 404 pages with suggestions the whole site
+// sends a minute, whoever asks: ten a second, at most a third of a core
+// even at 10,000 campaigns (BenchmarkNotFound10k: up to 35 ms a search
+// on a loaded machine), far more than people mistyping addresses.
+const suggestSiteBudget = 600
+
+// suggestLimiter counts suggestion searches: each client's, and the
+// site's.
+type suggestLimiter struct{ client, site *httprate.RateLimiter }
+
+// newSuggestLimiter counts the suggestion searches, perClient a minute
+// for each client and perSite a minute for the site (0: none). It sets no
+// header on a response: a 404 says nothing of it.
+func newSuggestLimiter(perClient, perSite int) *suggestLimiter {
+	quiet := func(n int) *httprate.RateLimiter {
+		return httprate.NewRateLimiter(n, time.Minute,
+			httprate.WithResponseHeaders(httprate.ResponseHeaders{}),
+			httprate.WithErrorHandler(func(http.ResponseWriter, *http.Request, error) {}))
+	}
+	return &suggestLimiter{client: quiet(perClient), site: quiet(perSite)}
+}
+
+// maySuggest reports whether r's client, and the site, are within their
+// budgets of suggestion searches, and counts this one when they are. A
+// client past its own budget does not spend the site's.
+func (s *Server) maySuggest(r *http.Request) bool {
+	if s.suggests.client.OnLimit(noHeaders{}, r, s.keyer.key(r)) {
+		return false
+	}
+	return !s.suggests.site.OnLimit(noHeaders{}, r, "site")
+}
+
+// noHeaders is the response the suggestion limiter is given: it writes
+// nothing to it (no header is named), and what it might is dropped.
+type noHeaders struct{}
+
+func (noHeaders) Header() http.Header         { return http.Header{} }
+func (noHeaders) Write(p []byte) (int, error) { return len(p), nil }
+func (noHeaders) WriteHeader(int)             {}
