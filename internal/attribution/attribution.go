@@ -14,21 +14,18 @@
 //     bytes per response, so a signature made from a tagged page counts for
 //     its source and for the personal link while the page itself stays one
 //     cached rendering.
-//   - A new signer gets a personal link (NewLink: a short public token and a
-//     longer private key of which the store keeps only the hash), handed
-//     out from a pool made ahead of need (LinkPool), and what signatures
-//     brought is counted apart from them (Credits), so nothing in the
-//     database ties a signature to its link.
+//   - A new signer gets a personal link (Links.New: a longer private key
+//     and a short public token, a keyed hash of the key), stored nowhere
+//     until it brings someone, and what signatures brought is counted
+//     apart from them (Credits), so nothing in the database ties a
+//     signature to its link.
 package attribution
 
 import (
 	"bytes"
-	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base32"
-	"errors"
-	mrand "math/rand/v2"
 	"net/url"
 	"slices"
 	"strings"
@@ -165,23 +162,32 @@ func ParseFormValue(v string) (source, ref string) {
 // a transaction's pages together. So the signature's transaction writes
 // neither:
 //
-//   - personal links are made ahead of need, a batch at a time in a
-//     transaction of their own (LinkStore.AddLinks, in token order), and
-//     each signer is handed one picked at random from the campaign's pool
-//     (LinkPool);
+//   - a signer's personal link is stored nowhere when it is made (Links.New):
+//     its private key is random, and its public token is a keyed hash of
+//     the key (Links.Token), so the key alone names its link, and nothing
+//     is written until the link brings someone;
 //   - what a signature brought (its source, the link it followed) is
 //     counted in memory once the signature is stored, and written in
 //     batches of at least creditBatch signatures, summed per row and in key
-//     order (Credits).
+//     order (Credits). A link's row is made by the first batch that
+//     credits it, holding its token and its count, nothing else. A
+//     made-up token gets a row the same way, only by bringing stored
+//     signatures: what inflating a real link's count costs too.
 //
 // The price: a crash loses the counts not yet written (never a signature),
 // at most creditBatch signatures' worth or creditMaxAge of a quiet site;
-// a clean stop writes them. And links that were made but never handed out
-// when an instance stops stay in the table with no signatures, shown to
-// nobody (no one holds their key).
+// a clean stop writes them.
+//
+// The token is keyed by the installation's link secret (kept in the
+// database, the same for every instance), so nobody without it can search
+// for the key behind a token offline; the private page checks no stored
+// hash for these links. Links made before (when every link was stored
+// ahead of need, with the hash of its key) keep their rows: their token
+// is LegacyToken of the key and their row holds KeyHash of it, which the
+// private page checks first.
 
 // Personal links: the public token is TokenLen base32 characters (50
-// random bits: unguessable by trying, short enough to read aloud); the
+// bits: unguessable by trying, short enough to read aloud); the
 // private key is 16 random bytes (128 bits), written in base32.
 const (
 	// TokenLen is the length of a personal link's public token.
@@ -218,27 +224,73 @@ func ValidKey(s string) bool {
 	return err == nil
 }
 
-// NewLink makes a personal link: its private key (from crypto/rand, never
-// from anything about the signer), its public token (TokenOf the key), and
-// the Referral to store, which holds only the key's hash.
-func NewLink() (token, key string, ref signing.Referral) {
+// Links makes personal links and names their public tokens under the
+// installation's link secret. It holds no state but the secret's HMAC
+// pads, so one is shared by every request.
+type Links struct {
+	ipad, opad [sha256.BlockSize]byte
+}
+
+// NewLinks returns the Links of an installation whose link secret is
+// secret (store.LinkSecret: 32 random bytes kept in the database, the same
+// for every instance, so a key names the same token everywhere and after
+// every restart).
+func NewLinks(secret []byte) *Links {
+	l := &Links{}
+	if len(secret) > sha256.BlockSize {
+		sum := sha256.Sum256(secret)
+		secret = sum[:]
+	}
+	copy(l.ipad[:], secret)
+	copy(l.opad[:], secret)
+	for i := range l.ipad {
+		l.ipad[i] ^= 0x36
+		l.opad[i] ^= 0x5c
+	}
+	return l
+}
+
+// New makes a personal link: its private key, from crypto/rand and never
+// from anything about the signer, and its public token (Token of the key).
+// Nothing is stored: the link's row is made when it first brings a
+// signature (store.Store.AddCredits).
+func (l *Links) New() (token, key string) {
 	var raw [keyBytes]byte
 	_, _ = rand.Read(raw[:])
 	var enc [KeyLen]byte
 	b32.Encode(enc[:], raw[:])
 	key = string(enc[:])
-	token = TokenOf(key)
-	return token, key, signing.Referral{Token: token, SecretHash: KeyHash(key)}
+	return l.Token(key), key
 }
 
-// TokenOf is the public token of the link with private key key: a hash,
-// so the token tells nothing of the key, while anyone holding a key (the
-// private page) can name its link without the store. The private page of a
-// key the store does not hold shows TokenOf(key), exactly as it would if
-// the link had been stored (an address that had already signed, or the
-// honeypot, gets a claim for such a link), so the page cannot tell a
-// stored link from one that never was.
-func TokenOf(key string) string {
+// Token is the public token of the link with private key key: the first
+// TokenLen base32 characters of HMAC-SHA256(link secret, domain ‖ key).
+// The token tells nothing of the key, and without the secret nobody can
+// search for a key that names a given token; anyone holding a key (the
+// private page) names its link without the store. The private page of a
+// key never credited shows Token(key) with no signatures, exactly as for
+// any new link (an address that had already signed, or the honeypot, gets
+// a claim for a link made the same way).
+func (l *Links) Token(key string) string {
+	const prefix = "placard personal link token v2\x00"
+	// HMAC (RFC 2104) by hand over buffers on the stack: crypto/hmac's
+	// hash.Hash would cost allocations on every signature.
+	var inner [sha256.BlockSize + len(prefix) + KeyLen]byte
+	in := append(append(append(inner[:0], l.ipad[:]...), prefix...), key...)
+	isum := sha256.Sum256(in)
+	var outer [sha256.BlockSize + sha256.Size]byte
+	sum := sha256.Sum256(append(append(outer[:0], l.opad[:]...), isum[:]...))
+	var enc [(8*8 + 4) / 5]byte // 13 characters of the MAC's first 8 bytes
+	b32.Encode(enc[:], sum[:8])
+	return string(enc[:TokenLen])
+}
+
+// LegacyToken is the public token of a link made before links were keyed
+// by the link secret: an unkeyed hash of its key. Such links were stored
+// when made, with KeyHash of their key, which the private page checks
+// (a token of 50 bits anyone can hash towards is no proof of holding a
+// key). New links never use it.
+func LegacyToken(key string) string {
 	const prefix = "placard personal link token\x00"
 	var buf [len(prefix) + KeyLen]byte // on the stack for a key of KeyLen
 	sum := sha256.Sum256(append(append(buf[:0], prefix...), key...))
@@ -247,155 +299,12 @@ func TokenOf(key string) string {
 	return string(enc[:TokenLen])
 }
 
-// KeyHash is what the store keeps of a private key.
+// KeyHash is what the store kept of a legacy link's private key
+// (LegacyToken).
 func KeyHash(key string) [32]byte {
 	const prefix = "placard personal link\x00"
 	var buf [len(prefix) + KeyLen]byte
 	return sha256.Sum256(append(append(buf[:0], prefix...), key...))
-}
-
-const (
-	// linkBatch is how many personal links one AddLinks first makes for a
-	// campaign's pool: the fewest signers a link could belong to, for
-	// whoever reads the database. A pool that runs dry again within
-	// linkBusy makes twice as many next time, up to linkBatchMax, so a busy
-	// campaign pays one extra commit per 128 signatures rather than per 16
-	// (each batch is a durable transaction of its own, and on SQLite it
-	// holds the one writer like the signatures do). Larger batches widen
-	// the crowd a link hides in, but links are scattered rows (random
-	// tokens, three b-trees), so a batch of 1,024 held SQLite's writer long
-	// enough to double signing's p99 (bench/sign.sh: 45 → 100 ms); 128 keeps
-	// it where it was.
-	linkBatch    = 16
-	linkBatchMax = 128
-	linkBusy     = time.Minute
-)
-
-// LinkStore stores personal links: store.Store's AddLinks, which creates
-// links of one campaign with no signatures in a transaction of their own
-// and returns those it made.
-type LinkStore interface {
-	AddLinks(ctx context.Context, org, campaign string, links []signing.Referral) ([]signing.Referral, error)
-}
-
-// Link is a personal link already stored, with its private key.
-type Link struct {
-	Token, Key string
-}
-
-// LinkPool holds each campaign's links made ahead of need. The zero value
-// is ready to use.
-type LinkPool struct {
-	mu sync.Mutex
-	by map[string]*campaignLinks // by campaign key
-}
-
-type campaignLinks struct {
-	mu        sync.Mutex // held while refilling: one signer refills, the others wait for it
-	links     []Link
-	batch     int       // how many the last refill made
-	filled    time.Time // when the last refill was started
-	refilling bool      // a background refill is under way
-}
-
-func (p *LinkPool) of(key string) *campaignLinks {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.by == nil {
-		p.by = map[string]*campaignLinks{}
-	}
-	cl := p.by[key]
-	if cl == nil {
-		cl = &campaignLinks{}
-		p.by[key] = cl
-	}
-	return cl
-}
-
-// Take hands out one of the stored links of campaign org/campaign (whose
-// pool is named key), picked at random. A pool that is empty is filled
-// first (the signer waits for it); a pool down to half of its last batch
-// is refilled in the background, so on a busy campaign signers rarely
-// wait. ok is false when no link could be made; err then says why.
-func (p *LinkPool) Take(ctx context.Context, st LinkStore, key, org, campaign string) (l Link, ok bool, err error) {
-	cl := p.of(key)
-	cl.mu.Lock()
-	defer cl.mu.Unlock()
-	if len(cl.links) == 0 {
-		made, err := cl.make(ctx, st, org, campaign, cl.nextBatch())
-		if err != nil {
-			return Link{}, false, err
-		}
-		cl.links = append(cl.links, made...)
-		if len(cl.links) == 0 {
-			return Link{}, false, errors.New("no personal link could be made (every token clashed)")
-		}
-	}
-	i := mrand.IntN(len(cl.links))
-	l = cl.links[i]
-	last := len(cl.links) - 1
-	cl.links[i], cl.links[last] = cl.links[last], Link{}
-	cl.links = cl.links[:last]
-	if len(cl.links) <= cl.batch/2 && !cl.refilling {
-		cl.refilling = true
-		n := cl.nextBatch()
-		go func() {
-			// A failed refill is left to the next signer's wait, which
-			// reports it.
-			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-			made, _ := cl.make(rctx, st, org, campaign, n)
-			cancel()
-			cl.mu.Lock()
-			cl.links = append(cl.links, made...)
-			cl.refilling = false
-			cl.mu.Unlock()
-		}()
-	}
-	return l, true, nil
-}
-
-// nextBatch is the size of the next refill: linkBatch, doubled (up to
-// linkBatchMax) each time the pool needs refilling again within linkBusy.
-// The caller holds cl.mu.
-func (cl *campaignLinks) nextBatch() int {
-	now := time.Now()
-	if cl.batch == 0 || now.Sub(cl.filled) > linkBusy {
-		cl.batch = linkBatch
-	} else {
-		cl.batch = min(2*cl.batch, linkBatchMax)
-	}
-	cl.filled = now
-	return cl.batch
-}
-
-// make stores n new links for the campaign in a transaction of their own
-// and returns those the store made (a clashing token is left out).
-func (cl *campaignLinks) make(ctx context.Context, st LinkStore, org, campaign string, n int) ([]Link, error) {
-	keys := make(map[string]string, n)
-	refs := make([]signing.Referral, 0, n)
-	for range n {
-		token, key, ref := NewLink()
-		keys[token] = key
-		refs = append(refs, ref)
-	}
-	made, err := st.AddLinks(ctx, org, campaign, refs)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Link, 0, len(made))
-	for _, r := range made {
-		out = append(out, Link{Token: r.Token, Key: keys[r.Token]})
-	}
-	return out, nil
-}
-
-// PutBack returns a link whose signer did not get it (the signature was
-// not stored) to the pool named key.
-func (p *LinkPool) PutBack(key string, l Link) {
-	cl := p.of(key)
-	cl.mu.Lock()
-	cl.links = append(cl.links, l)
-	cl.mu.Unlock()
 }
 
 // Arrivals counts page views that came with a share source, per campaign
@@ -455,7 +364,7 @@ const (
 )
 
 // Credits counts what stored signatures brought until they are written
-// (links.go says why apart from the signatures). The map holds one entry
+// (the comment on personal links above says why apart from the signatures). The map holds one entry
 // per campaign, source and followed link. The zero value is ready to use.
 type Credits struct {
 	mu      sync.Mutex

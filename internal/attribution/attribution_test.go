@@ -1,15 +1,12 @@
 package attribution
 
 import (
-	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base32"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
-
-	"github.com/placard/placard/internal/signing"
 )
 
 // TestFormValueRoundTrip: every form value is FormValueLen bytes and reads
@@ -54,86 +51,44 @@ func TestFormValueRoundTrip(t *testing.T) {
 	}
 }
 
-// TestNewLink: a new link's token is the token of its key, both have their
-// shapes, and the store gets only the key's hash.
+// TestNewLink: a new link's token is the token of its key under the link
+// secret, both have their shapes, and two links differ.
 func TestNewLink(t *testing.T) {
-	token, key, ref := NewLink()
+	l := NewLinks([]byte("0123456789abcdef0123456789abcdef"))
+	token, key := l.New()
 	if !ValidToken(token) || !ValidKey(key) || ValidToken(key) || ValidKey(token) {
-		t.Fatalf("NewLink() = %q, %q: wrong shapes", token, key)
+		t.Fatalf("New() = %q, %q: wrong shapes", token, key)
 	}
-	if TokenOf(key) != token || ref.Token != token || ref.SecretHash != KeyHash(key) {
-		t.Fatalf("NewLink() = %q, %q, %+v: token or hash not of the key", token, key, ref)
+	if l.Token(key) != token {
+		t.Fatalf("New() = %q, %q: token not of the key", token, key)
 	}
-	if again, _, _ := NewLink(); again == token {
+	if again, _ := l.New(); again == token {
 		t.Fatalf("two links share the token %q", token)
 	}
 }
 
-// fakeLinks is a LinkStore that makes every link asked for.
-type fakeLinks struct {
-	mu    sync.Mutex
-	calls []int
-}
-
-func (f *fakeLinks) AddLinks(_ context.Context, _, _ string, refs []signing.Referral) ([]signing.Referral, error) {
-	f.mu.Lock()
-	f.calls = append(f.calls, len(refs))
-	f.mu.Unlock()
-	return refs, nil
-}
-
-// TestLinkPoolHandsOutStoredLinks: an empty pool is filled with a batch of
-// linkBatch in one call, each link is handed out once with the key it was
-// stored under, and a link put back is handed out again (draws are
-// random: 5,000 of them miss one link of a pool of at most a few hundred
-// with a chance below e^-20).
-func TestLinkPoolHandsOutStoredLinks(t *testing.T) {
-	var p LinkPool
-	st := &fakeLinks{}
-	ctx := context.Background()
-	l, ok, err := p.Take(ctx, st, "o/c", "o", "c")
-	if !ok || err != nil {
-		t.Fatalf("Take: %v, %v", ok, err)
-	}
-	if TokenOf(l.Key) != l.Token {
-		t.Fatalf("link %+v: token is not its key's", l)
-	}
-	st.mu.Lock()
-	first := st.calls[0]
-	st.mu.Unlock()
-	if first != linkBatch {
-		t.Fatalf("first fill made %d links, want %d", first, linkBatch)
-	}
-	p.PutBack("o/c", l)
-	seen := map[string]bool{}
-	again := false
-	for range 5000 {
-		m, ok, err := p.Take(ctx, st, "o/c", "o", "c")
-		if !ok || err != nil {
-			t.Fatalf("Take: %v, %v", ok, err)
-		}
-		if seen[m.Token] {
-			t.Fatalf("link %s handed out twice", m.Token)
-		}
-		seen[m.Token] = true
-		if m == l {
-			again = true
-			break
-		}
-	}
-	if !again {
-		t.Errorf("the link put back was never handed out again")
-	}
-}
-
-// TestLinkDerivations: TokenOf and KeyHash are the hashes they always
-// were (a stored link's token and hash must not change), and a new link
-// costs two allocations, its key and its token.
+// TestLinkDerivations: Token is HMAC-SHA256 under the link secret (so
+// another installation's secret names another token, and nobody without
+// it can hash towards a token), LegacyToken and KeyHash are the hashes
+// they always were (a stored legacy link's token and hash must not
+// change), and a new link costs two allocations, its key and its token.
 func TestLinkDerivations(t *testing.T) {
+	b32 := base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
+	secrets := [][]byte{[]byte("0123456789abcdef0123456789abcdef"), {}, []byte(strings.Repeat("long secret ", 10))}
 	for _, key := range []string{"", "abcdefghijklmnopqrstuvwxyz", strings.Repeat("k", 100)} {
+		for _, secret := range secrets {
+			mac := hmac.New(sha256.New, secret)
+			mac.Write([]byte("placard personal link token v2\x00" + key))
+			if got, want := NewLinks(secret).Token(key), b32.EncodeToString(mac.Sum(nil)[:8])[:TokenLen]; got != want {
+				t.Errorf("Token(%q) under %q = %q, want %q", key, secret, got, want)
+			}
+		}
+		if NewLinks(secrets[0]).Token(key) == NewLinks([]byte("another installation's secret..")).Token(key) {
+			t.Errorf("Token(%q) is the same under two secrets", key)
+		}
 		sum := sha256.Sum256([]byte("placard personal link token\x00" + key))
-		if got, want := TokenOf(key), base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding).EncodeToString(sum[:8])[:TokenLen]; got != want {
-			t.Errorf("TokenOf(%q) = %q, want %q", key, got, want)
+		if got, want := LegacyToken(key), b32.EncodeToString(sum[:8])[:TokenLen]; got != want {
+			t.Errorf("LegacyToken(%q) = %q, want %q", key, got, want)
 		}
 		if got, want := KeyHash(key), sha256.Sum256([]byte("placard personal link\x00"+key)); got != want {
 			t.Errorf("KeyHash(%q) = %x, want %x", key, got, want)
@@ -142,7 +97,8 @@ func TestLinkDerivations(t *testing.T) {
 	if raceEnabled {
 		return
 	}
-	if n := testing.AllocsPerRun(100, func() { NewLink() }); n > 2 {
-		t.Errorf("NewLink makes %.0f allocations, want 2", n)
+	l := NewLinks(secrets[0])
+	if n := testing.AllocsPerRun(100, func() { l.New() }); n > 2 {
+		t.Errorf("New makes %.0f allocations, want 2", n)
 	}
 }

@@ -70,7 +70,7 @@ func TestMessagePayloadShort(t *testing.T) {
 	r, _ := renderer(t)
 	send := &recordingSender{}
 	d := &mail.Deliverer{Renderer: r, Sender: send}
-	ref, _, _ := attribution.NewLink()
+	ref, _ := attribution.NewLinks(make([]byte, 32)).New()
 	thanks := mail.Payload{Template: mail.TemplateThanks, Lang: "en", Org: "northgate-tenants", Campaign: "tell-the-courier",
 		To: "short@example.net", Ref: ref}
 	m := mail.NewMessage(thanks)

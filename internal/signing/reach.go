@@ -18,18 +18,6 @@ type Credit struct {
 	Count            int
 }
 
-// Referral is a supporter's personal share link, as created. Links are
-// made ahead of need, in batches of their own (store.Store.AddLinks), and
-// handed out from a pool, so none is written in its signer's transaction.
-type Referral struct {
-	// Token is the short, unguessable code in the public link (?ref=TOKEN).
-	// It comes from crypto/rand and is never derived from personal data.
-	Token string
-	// SecretHash is the SHA-256 of the private key that opens the link's own
-	// page; the key itself is shown to the supporter once and never stored.
-	SecretHash [32]byte
-}
-
 // Arrivals is how many page views of one campaign came through one source
 // since the last flush.
 type Arrivals struct {

@@ -47,8 +47,8 @@ type Store interface {
 	// The transaction writes signatures and tallies only: never a referrals
 	// or sources row, which would then share the signature's transaction
 	// id (PostgreSQL's xmin) or WAL commit (SQLite). What a signature
-	// brought is counted by AddCredits, and personal links are made by
-	// AddLinks, each in transactions of their own.
+	// brought is counted by AddCredits, in transactions of its own (a
+	// personal link's row is made by the first credit it gets).
 	AddSignatures(ctx context.Context, sigs []*signing.Signature) (results []error, err error)
 
 	// Counts returns the tally of every campaign that has signatures. It
@@ -111,17 +111,12 @@ type Store interface {
 	AddArrivals(ctx context.Context, arrivals []signing.Arrivals) error
 
 	// AddCredits adds new signatures per campaign and source, and per
-	// personal link (Credit.Referrer; a token unknown on that campaign is
-	// ignored), in one transaction holding no signature. Rows are written
+	// personal link (Credit.Referrer) of that campaign: a link's row is
+	// made by its first credit, with the count (no link is stored before
+	// it brings a signature; a legacy link's row, stored when it was made,
+	// is added to). One transaction holding no signature; rows are written
 	// in key order, never in the order the signatures came.
 	AddCredits(ctx context.Context, credits []signing.Credit) error
-
-	// AddLinks creates personal links of one campaign with no signatures,
-	// in one transaction holding no signature, in token order. It returns
-	// the links it created: one whose token or secret hash is already taken
-	// is left out, so the caller never hands out a link that opens or
-	// credits someone else's.
-	AddLinks(ctx context.Context, org, campaign string, links []signing.Referral) ([]signing.Referral, error)
 
 	// Sources returns one campaign's arrivals and signatures per source, in
 	// source byte order; "" is the source of signatures made without one.
@@ -131,11 +126,13 @@ type Store interface {
 	// one signature, most signatures first (then by token), at most limit.
 	Referrals(ctx context.Context, org, campaign string, limit int) ([]signing.ReferralCount, error)
 
-	// Referral returns the personal link with public token token whose
-	// private key hashes to secretHash (the hashes compared in constant
-	// time), or ErrNotFound. The token is the link's key (a private key
-	// names its token: attribution.TokenOf), so the hash needs no index.
-	Referral(ctx context.Context, token string, secretHash [32]byte) (signing.ReferralCount, error)
+	// Referral returns campaign org/campaign's personal link with public
+	// token token, or ErrNotFound. With secretHash, only a legacy link
+	// (made before links were keyed by the link secret, stored with the
+	// hash of its private key) whose stored hash is *secretHash (compared
+	// in constant time); without, only a link whose row its credits made
+	// (no hash: its token, keyed by the secret, is the proof).
+	Referral(ctx context.Context, org, campaign, token string, secretHash *[32]byte) (signing.ReferralCount, error)
 
 	// ClaimOnce records that the thank-you claim with this nonce has been
 	// opened and reports whether this was the first time: true for exactly

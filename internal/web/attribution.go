@@ -2,12 +2,16 @@ package web
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/formtoken"
+	"github.com/placard/placard/internal/store"
 )
 
 // This file is the HTTP side of attribution (internal/attribution): which
@@ -140,4 +144,24 @@ func (s *Server) flushCredits(ctx context.Context, all bool) error {
 		return err
 	}
 	return nil
+}
+
+// linkSecret reads the installation's personal-link secret from st (every
+// instance sharing the database gets the same, so a key names the same
+// token on all of them and after every restart). A store that keeps none
+// (or none at all: previews, tests) gets a secret of this process's own.
+func linkSecret(ctx context.Context, st store.Store) (*attribution.Links, error) {
+	ls, ok := st.(store.LinkSecret)
+	if !ok {
+		secret := make([]byte, 32)
+		_, _ = rand.Read(secret)
+		return attribution.NewLinks(secret), nil
+	}
+	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	secret, err := ls.LinkSecret(sctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading the personal-link secret from the database: %w", err)
+	}
+	return attribution.NewLinks(secret), nil
 }

@@ -95,15 +95,12 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) error {
 	}
 	// Now the signer gets what a signature without confirmation gets at
 	// once: a personal link, the thank-you email, the webhooks.
-	link, haveLink, lerr := s.links.Take(ctx, s.cfg.Store, lc.Key, sig.Org, sig.Campaign)
-	if lerr != nil {
-		s.log.Warn("making personal links failed; this signer gets none", "campaign", lc.Key, "err", lerr, "request_id", requestID(r))
-	}
+	linkToken, linkKey := s.links.New()
 	msgs := webhook.Messages(lc.Campaign.Org, lc.Campaign, &sig, webhook.Occasion{
 		Event: campaign.EventSignatureConfirmed, Final: true, At: now, BaseURL: s.cfg.BaseURL,
 	})
 	msgs = append(msgs, mail.NewMessage(mail.Payload{
-		Template: mail.TemplateThanks, Lang: sig.Lang, Org: sig.Org, Campaign: sig.Campaign, To: sig.Email, Ref: link.Token,
+		Template: mail.TemplateThanks, Lang: sig.Lang, Org: sig.Org, Campaign: sig.Campaign, To: sig.Email, Ref: linkToken,
 	}))
 	if err := s.enqueue(ctx, ob, msgs); err != nil {
 		// The signature counts; only its emails are lost. Say so in the
@@ -114,11 +111,7 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) error {
 	if sig.Status == signing.StatusPending {
 		outcome = site.OutcomePending
 	}
-	loc := lc.Path + "/thanks?outcome=" + outcome
-	if haveLink {
-		loc += "&" + paramClaim + "=" + s.claims.Seal(lc.Key, link.Token, link.Key, now)
-	}
-	return seeOther(w, loc)
+	return seeOther(w, lc.Path+"/thanks?outcome="+outcome+"&"+paramClaim+"="+s.claims.Seal(lc.Key, linkToken, linkKey, now))
 }
 
 // confirmWait is the "check your inbox" page after a held signature.

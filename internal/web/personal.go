@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"slices"
@@ -59,9 +60,9 @@ func (s *Server) personalThanks(w http.ResponseWriter, r *http.Request, lc *site
 
 // impact serves a personal link's private page: GET
 // /{org}/{campaign}/impact?key=KEY. It reads the store on every request
-// (one indexed row) and is never cached, indexed or referred from. A
-// well-formed key the campaign does not hold gets the page of a new link
-// that has brought nothing (see attribution.TokenOf); only a malformed one gets 404.
+// (one or two indexed rows: linkOf) and is never cached, indexed or
+// referred from. A well-formed key whose link has brought nothing gets the
+// page of a new link; only a malformed one gets 404.
 func (s *Server) impact(w http.ResponseWriter, r *http.Request) error {
 	snap := s.snap.Load()
 	path := strings.TrimSuffix(r.URL.Path, "/impact")
@@ -73,16 +74,8 @@ func (s *Server) impact(w http.ResponseWriter, r *http.Request) error {
 	if !attribution.ValidKey(key) {
 		return s.impactNotFound(w, r, lc)
 	}
-	ref, err := s.cfg.Store.Referral(r.Context(), attribution.TokenOf(key), attribution.KeyHash(key))
-	switch {
-	case errors.Is(err, store.ErrNotFound), err == nil && (ref.Org != lc.Campaign.Org.Slug || ref.Campaign != lc.Campaign.Slug):
-		// A well-formed key the campaign does not hold is answered as a
-		// new link that has brought nothing yet: a claim may name a link
-		// that was never stored (an address that had already signed, or
-		// the honeypot), and its private page must not tell it apart from
-		// a real one. Only malformed keys get the 404.
-		ref = signing.ReferralCount{Token: attribution.TokenOf(key)}
-	case err != nil:
+	ref, err := s.linkOf(r.Context(), lc.Campaign.Org.Slug, lc.Campaign.Slug, key)
+	if err != nil {
 		return err
 	}
 	// Signatures this instance counted but has not written yet (internal/attribution).
@@ -132,4 +125,27 @@ func readerLang(r *http.Request) string {
 		}
 	}
 	return ""
+}
+
+// linkOf is the personal link of campaign org/campaign whose private key
+// is key, with the signatures it brought so far (those written). A link
+// made before links were keyed by the link secret (a legacy link) was
+// stored when made, under attribution.LegacyToken of its key, with the
+// hash of the key, which must match; any other key names the link
+// attribution.Links.Token gives it, with the count of its row, or none
+// yet. Every well-formed key gets a page: a claim may name a link that
+// never brought anyone (an address that had already signed, or the
+// honeypot), and its private page must not tell it apart from a real one.
+func (s *Server) linkOf(ctx context.Context, org, campaign, key string) (signing.ReferralCount, error) {
+	hash := attribution.KeyHash(key)
+	ref, err := s.cfg.Store.Referral(ctx, org, campaign, attribution.LegacyToken(key), &hash)
+	if !errors.Is(err, store.ErrNotFound) {
+		return ref, err
+	}
+	token := s.links.Token(key)
+	ref, err = s.cfg.Store.Referral(ctx, org, campaign, token, nil)
+	if errors.Is(err, store.ErrNotFound) {
+		return signing.ReferralCount{Org: org, Campaign: campaign, Token: token}, nil
+	}
+	return ref, err
 }

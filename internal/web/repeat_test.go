@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
 )
@@ -87,8 +86,8 @@ func TestRepeatSignatureIndistinguishable(t *testing.T) {
 			t.Errorf("first signature: %d, private page %d, thanks says already: %v", first.status, first.privateStatus, strings.Contains(first.thanks, "already"))
 		}
 		// One signature for Ada, the first. Every link, the repeat's too,
-		// comes from the pool made ahead of any signature (attribution.LinkPool), so
-		// the repeat's is stored like the others and tied to nothing.
+		// is made on the spot and stored nowhere until it brings someone
+		// (attribution.Links), so the store holds none of them.
 		if c := e.count(t, "riverside", "save-the-library"); c.Signatures != 2 {
 			t.Errorf("store count: got %d, want 2 (Ada once, Bo)", c.Signatures)
 		}
@@ -105,8 +104,8 @@ func TestRepeatSignatureIndistinguishable(t *testing.T) {
 		for _, k := range []struct {
 			name, key string
 			stored    bool
-		}{{"first", first.key, true}, {"repeat", repeat.key, true}, {"second signer", fresh.key, true}} {
-			_, err := st.Referral(context.Background(), attribution.TokenOf(k.key), attribution.KeyHash(k.key))
+		}{{"first", first.key, false}, {"repeat", repeat.key, false}, {"second signer", fresh.key, false}} {
+			_, err := st.Referral(context.Background(), "riverside", "save-the-library", e.s.links.Token(k.key), nil)
 			if stored := err == nil; stored != k.stored || err != nil && !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("%s's link: stored %v (%v), want %v", k.name, stored, err, k.stored)
 			}
@@ -150,7 +149,7 @@ func TestRepeatCreditIndistinguishable(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, st store.Store) {
 		e := newSignEnv(t, st, nil)
 		mine := e.signAndLook(t, "prober@example.org")
-		token := attribution.TokenOf(mine.key)
+		token := e.s.links.Token(mine.key)
 		e.signAndLook(t, "victim@example.org") // signed on their own
 		brought := func() string {
 			return doc(t, get(t, e.s, "GET", libraryPage+"/impact?key="+mine.key, nil)).Find("h1").Text()

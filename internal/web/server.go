@@ -216,10 +216,10 @@ type Server struct {
 	// sealer seals a supporter's message to a decision-maker into the
 	// link that confirms their address (contact_write.go).
 	sealer formtoken.Sealer
-	// links are personal links made ahead of their signers, and credits
-	// what stored signatures brought, until the poller writes it
-	// (internal/attribution).
-	links   attribution.LinkPool
+	// links makes signers' personal links (stored nowhere until they bring
+	// someone), and credits counts what stored signatures brought, until
+	// the poller writes it (internal/attribution).
+	links   *attribution.Links
 	credits attribution.Credits
 	// rotation picks each response's share-message rendering in turn.
 	rotation atomic.Uint64
@@ -298,6 +298,10 @@ func NewContext(ctx context.Context, cfg Config, loaded *campaign.Site) (*Server
 		key = make([]byte, 32)
 		_, _ = rand.Read(key)
 	}
+	links, err := linkSecret(ctx, cfg.Store)
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{
 		cfg:     cfg,
 		base:    u.Scheme + "://" + u.Host,
@@ -308,6 +312,7 @@ func NewContext(ctx context.Context, cfg Config, loaded *campaign.Site) (*Server
 		keyer:   newClientKeyer(cfg.ClientIPHeader, cfg.TrustedProxies),
 		tallies: map[string]*tallywatch.Tally{},
 		lazy:    &site.LazyFiles{},
+		links:   links,
 	}
 	s.sealer = formtoken.NewSealer(key, "contact message")
 	s.suggests = newSuggestLimiter(suggestBudget, suggestSiteBudget)

@@ -211,9 +211,9 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) (err error) {
 	}
 	if form.Get(site.FieldHoneypot) != "" {
 		// A bot filled the field people never see: answer as if it had
-		// worked (with a claim for a link that is never stored), so it
+		// worked (with a claim for a link made as any signer's is), so it
 		// learns nothing, and keep nothing.
-		token, key, _ := attribution.NewLink()
+		token, key := s.links.New()
 		return seeOther(w, lc.Path+"/thanks?outcome="+site.OutcomeSigned+"&"+paramClaim+"="+s.claims.Seal(lc.Key, token, key, now))
 	}
 
@@ -248,34 +248,28 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) (err error) {
 	// The signature is stored even if the signer's connection drops: the
 	// commit must not be cut short half-way by a closed tab.
 	ctx := s.signContext()
-	// Their personal link comes from the campaign's pool, made ahead in a
-	// transaction of its own (internal/attribution). Embeds show none.
-	// A campaign that asks signers to confirm holds the signature until
-	// they do (mail.go); their personal link comes after confirming.
+	// Their personal link is made here and stored nowhere: its row comes
+	// with the first signature it brings (internal/attribution). Embeds
+	// show none. A campaign that asks signers to confirm holds the
+	// signature until they do (mail.go); their personal link comes after
+	// confirming.
 	waits := s.holdForConfirmation(lc, sig)
-	var link attribution.Link
-	haveLink := false
-	if !isEmbedSign(r) && !waits {
-		var lerr error
-		if link, haveLink, lerr = s.links.Take(ctx, s.cfg.Store, lc.Key, sig.Org, sig.Campaign); lerr != nil {
-			s.log.Warn("making personal links failed; this signer gets none", "campaign", lc.Key, "err", lerr, "request_id", requestID(r))
-		}
+	var linkToken, linkKey string
+	haveLink := !isEmbedSign(r) && !waits
+	if haveLink {
+		linkToken, linkKey = s.links.New()
 	}
 	// The messages this signature sends go in its own transaction.
 	sig.Outbox = s.signatureMessages(lc, sig, now)
-	s.addSignatureMail(lc, sig, link.Token, waits)
+	s.addSignatureMail(lc, sig, linkToken, waits)
 	serr := s.cfg.Recorder.Sign(ctx, sig)
 	already := errors.Is(serr, store.ErrAlreadySigned)
 	if serr == nil {
 		s.wakeOutbox(sig)
 	}
 	if serr != nil && !already {
-		// Not recorded: the same form may be sent again, and the link
-		// nobody saw goes back to the pool.
+		// Not recorded: the same form may be sent again.
 		s.used.Release(tok, client, issued)
-		if haveLink {
-			s.links.PutBack(lc.Key, link)
-		}
 		// Only the campaign and the error: never the signer's details.
 		s.log.Error("storing a signature failed; the signer was told it was not recorded",
 			"campaign", lc.Key, "err", serr, "request_id", requestID(r))
@@ -283,9 +277,8 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) (err error) {
 	}
 	// An address that had already signed is answered exactly as a first
 	// signature (DESIGN.md: no answer tells whether an address has signed).
-	// The store changed nothing; the claim below names a link of the pool,
-	// made ahead and tied to no signature, as a first signature's does. It
-	// is not put back: its key is shown to this signer.
+	// The store changed nothing; the claim below names a link made as a
+	// first signature's is, tied to no signature.
 	outcome := site.OutcomeSigned
 	if sig.Status == signing.StatusPending {
 		outcome = site.OutcomePending
@@ -305,7 +298,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) (err error) {
 	loc := appendThanksLocation(buf[:0], r, lc, outcome)
 	if haveLink {
 		loc = append(loc, "&"+paramClaim+"="...)
-		loc = s.claims.AppendSeal(loc, lc.Key, link.Token, link.Key, now)
+		loc = s.claims.AppendSeal(loc, lc.Key, linkToken, linkKey, now)
 	}
 	return seeOther(w, string(loc))
 }

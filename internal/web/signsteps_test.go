@@ -101,11 +101,7 @@ func BenchmarkSignSteps(b *testing.B) {
 	}
 	run("used-token set", func(i int) { s.used.Claim(tok, clients[i%len(clients)], now.Add(-time.Minute), now) })
 	ctx := context.Background()
-	run("link pool Take", func(int) {
-		if _, ok, err := s.links.Take(ctx, keepNoLinks{}, lc.Key, "riverside", "save-the-library"); !ok || err != nil {
-			b.Fatal(err)
-		}
-	})
+	run("personal link", func(int) { s.links.New() })
 	var buf [256]byte
 	run("claim seal", func(int) { s.claims.AppendSeal(buf[:0], lc.Key, "abcdefghij", "abcdefghijklmnopqrstuvwxyz", now) })
 	run("credits", func(int) { s.credits.Add("riverside", "save-the-library", "", "", now) })

@@ -71,61 +71,20 @@ func (db *DB) AddCredits(ctx context.Context, credits []signing.Credit) (err err
 			org, campaign, source, n); err != nil {
 			return err
 		}
-		// Lock the credited links in token order first: UPDATE … FROM
-		// takes its row locks in no promised order.
+		// A link's row is made by its first credit (links are stored
+		// nowhere before they bring someone: attribution.Links), upserted
+		// in key order like the sources, so two instances flushing at once
+		// take row locks in the same order.
 		_, err := tx.Exec(ctx, `
-			WITH c AS (
-				SELECT org, campaign, referrer, sum(n) AS n
-				FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS t(org, campaign, referrer, n)
-				WHERE referrer <> '' GROUP BY org, campaign, referrer
-			), locked AS (
-				SELECT r.token, c.n FROM referrals r JOIN c
-					ON r.token = c.referrer AND r.org = c.org AND r.campaign = c.campaign
-				ORDER BY r.token FOR UPDATE OF r
-			)
-			UPDATE referrals r SET signatures = r.signatures + locked.n
-			FROM locked WHERE r.token = locked.token`,
+			INSERT INTO referrals AS r (org, campaign, token, signatures)
+			SELECT org, campaign, referrer, sum(n)
+			FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS t(org, campaign, referrer, n)
+			WHERE referrer <> '' GROUP BY org, campaign, referrer
+			ORDER BY org COLLATE "C", campaign COLLATE "C", referrer COLLATE "C"
+			ON CONFLICT (org, campaign, token) DO UPDATE SET signatures = r.signatures + excluded.signatures`,
 			org, campaign, referrer, n)
 		return err
 	})
-}
-
-// AddLinks creates one campaign's personal links in one statement (one
-// transaction of its own), in token order, and returns those created.
-func (db *DB) AddLinks(ctx context.Context, org, campaign string, links []signing.Referral) (_ []signing.Referral, err error) {
-	defer failed(&err, "creating personal links")
-	if len(links) == 0 {
-		return nil, nil
-	}
-	tokens, hashes := make([]string, len(links)), make([][]byte, len(links))
-	for i, l := range links {
-		tokens[i], hashes[i] = l.Token, l.SecretHash[:]
-	}
-	rows, err := db.pool.Query(ctx, `
-		INSERT INTO referrals (token, org, campaign, secret_hash)
-		SELECT token, $1, $2, hash FROM unnest($3::text[], $4::bytea[]) AS t(token, hash)
-		ORDER BY token COLLATE "C"
-		ON CONFLICT DO NOTHING
-		RETURNING token`, org, campaign, tokens, hashes)
-	if err != nil {
-		return nil, err
-	}
-	tokens, err = pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return nil, err
-	}
-	made := make(map[string]bool, len(tokens))
-	for _, t := range tokens {
-		made[t] = true
-	}
-	var out []signing.Referral
-	for _, l := range links {
-		if made[l.Token] {
-			out = append(out, l)
-			delete(made, l.Token) // a token given twice is made once
-		}
-	}
-	return out, nil
 }
 
 // Sources returns one campaign's counts per source, in source byte order.
@@ -166,18 +125,23 @@ func (db *DB) Referrals(ctx context.Context, org, campaign string, limit int) (_
 	})
 }
 
-// Referral finds a personal link by its token and checks the hash of its
-// private key.
-func (db *DB) Referral(ctx context.Context, token string, secretHash [32]byte) (_ signing.ReferralCount, err error) {
+// Referral finds one campaign's personal link by its token: a legacy link
+// whose stored hash is *secretHash (compared in constant time), or, with
+// no hash, a link its credits made.
+func (db *DB) Referral(ctx context.Context, org, campaign, token string, secretHash *[32]byte) (_ signing.ReferralCount, err error) {
 	defer failed(&err, "finding a personal link")
-	c := signing.ReferralCount{Token: token}
 	var n int64
 	var stored []byte
-	err = db.pool.QueryRow(ctx, `SELECT org, campaign, signatures, secret_hash FROM referrals WHERE token = $1`,
-		token).Scan(&c.Org, &c.Campaign, &n, &stored)
-	if errors.Is(err, pgx.ErrNoRows) || err == nil && subtle.ConstantTimeCompare(stored, secretHash[:]) != 1 {
+	err = db.pool.QueryRow(ctx, `SELECT signatures, secret_hash FROM referrals WHERE org = $1 AND campaign = $2 AND token = $3`,
+		org, campaign, token).Scan(&n, &stored)
+	if errors.Is(err, pgx.ErrNoRows) {
 		return signing.ReferralCount{}, store.ErrNotFound
 	}
-	c.Signatures = int(n)
-	return c, err
+	if err != nil {
+		return signing.ReferralCount{}, err
+	}
+	if secretHash == nil && stored != nil || secretHash != nil && subtle.ConstantTimeCompare(stored, secretHash[:]) != 1 {
+		return signing.ReferralCount{}, store.ErrNotFound
+	}
+	return signing.ReferralCount{Org: org, Campaign: campaign, Token: token, Signatures: int(n)}, nil
 }

@@ -38,12 +38,6 @@ const (
 	// since a batch's working buffers are reused).
 	budgetAllocsPerBatched = 3
 	batchSize              = 64
-	// budgetAllocsPerLink bounds Go heap allocations per personal link in
-	// a batch of 128 through AddLinks (measured: 6.5 when the INSERT
-	// returned the tokens made; 3.3 since it returns nothing unless a
-	// token clashed; 2.2 since each row's hash is sliced in place and a
-	// batch with no clash returns the links it was given).
-	budgetAllocsPerLink = 2.5
 )
 
 // budgetStatements is what one committed batch of signatures to one
@@ -100,8 +94,7 @@ func openCounted(t *testing.T) (*DB, *counter) {
 	return db, c
 }
 
-// TestSigningBudget: one committed batch executes budgetStatements (a
-// refill of personal links three: BEGIN, INSERT, COMMIT), and a
+// TestSigningBudget: one committed batch executes budgetStatements, and a
 // signature costs at most budgetAllocsPerSign allocations alone through the
 // Committer and budgetAllocsPerBatched in a batch. It fails when the
 // signing path gets heavier.
@@ -150,66 +143,6 @@ func TestSigningBudget(t *testing.T) {
 		if got := c.take(); got != want {
 			t.Errorf("one batch of %d signatures to two campaigns: %d statements executed, %d prepared; budget %d and %d",
 				batchSize, got.execs, got.prepares, want.execs, want.prepares)
-		}
-	})
-
-	// Every signature takes a personal link from a pool that AddLinks
-	// refills in batches of powers of two up to 128.
-	t.Run("StatementsPerLinkBatch", func(t *testing.T) {
-		links := func() []signing.Referral {
-			ls := make([]signing.Referral, 128)
-			for i := range ls {
-				n++
-				ls[i].Token = fmt.Sprintf("t%09d", n)
-				ls[i].SecretHash[0], ls[i].SecretHash[1], ls[i].SecretHash[2] = byte(n), byte(n>>8), byte(n>>16)
-			}
-			return ls
-		}
-		if _, err := db.AddLinks(ctx, "o", "c", links()); err != nil { // prepares its INSERT
-			t.Fatal(err)
-		}
-		c.take()
-		made, err := db.AddLinks(ctx, "o", "c", links())
-		if err != nil || len(made) != 128 {
-			t.Fatalf("AddLinks: %d made, %v", len(made), err)
-		}
-		// BEGIN, one INSERT of 128 rows, COMMIT.
-		if got, want := c.take(), (counts{execs: 3}); got != want {
-			t.Errorf("one batch of 128 personal links: %d statements executed, %d prepared; budget %d and %d",
-				got.execs, got.prepares, want.execs, want.prepares)
-		}
-	})
-
-	t.Run("AllocsPerLink", func(t *testing.T) {
-		if raceEnabled {
-			t.Log("allocations differ under the race detector: counted by the run without -race (.ci/run: signing budgets)")
-			return
-		}
-		const runs = 20
-		batches := make([][]signing.Referral, runs+1)
-		for i := range batches {
-			batches[i] = make([]signing.Referral, 128)
-			for j := range batches[i] {
-				n++
-				batches[i][j].Token = fmt.Sprintf("u%09d", n)
-				batches[i][j].SecretHash[0], batches[i][j].SecretHash[1], batches[i][j].SecretHash[2] = byte(n), byte(n>>8), byte(n>>16)
-			}
-		}
-		i := 0
-		var failed error
-		allocs := testing.AllocsPerRun(runs, func() {
-			if made, err := db.AddLinks(ctx, "o", "c", batches[i]); (err != nil || len(made) != 128) && failed == nil {
-				failed = fmt.Errorf("%d made, %v", len(made), err)
-			}
-			i++
-		})
-		if failed != nil {
-			t.Fatal(failed)
-		}
-		per := allocs / 128
-		t.Logf("%.1f allocations per personal link in a batch of 128 (budget %.1f)", per, budgetAllocsPerLink)
-		if per > budgetAllocsPerLink {
-			t.Errorf("a personal link in a batch of 128 makes %.1f allocations; budget %.1f", per, budgetAllocsPerLink)
 		}
 	})
 

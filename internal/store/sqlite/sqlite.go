@@ -614,7 +614,6 @@ type stmtKind uint8
 const (
 	stmtInsertSignatures stmtKind = iota // insertSQL(n)
 	stmtAddTally                         // tallySQL
-	stmtInsertLinks                      // linksSQL(n)
 	stmtInsertOutbox                     // outboxInsertSQL (outbox.go)
 	stmtInsertBundle                     // bundleInsertSQL (bundle.go)
 )

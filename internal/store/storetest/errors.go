@@ -46,13 +46,17 @@ func testErrorsNameTheOperation(t *testing.T, s store.Store) {
 		"AddCredits": func() error {
 			return s.AddCredits(cancelled, []signing.Credit{{Org: "o", Campaign: "c", Source: "x", Count: 1}})
 		},
-		"AddLinks": func() error {
-			_, err := s.AddLinks(cancelled, "o", "c", []signing.Referral{link("t1", 1)})
+		"LinkSecret": func() error {
+			ls, ok := s.(store.LinkSecret)
+			if !ok {
+				return errors.New("LinkSecret: not kept")
+			}
+			_, err := ls.LinkSecret(cancelled)
 			return err
 		},
 		"Sources":   func() error { _, err := s.Sources(cancelled, "o", "c"); return err },
 		"Referrals": func() error { _, err := s.Referrals(cancelled, "o", "c", 10); return err },
-		"Referral":  func() error { _, err := s.Referral(cancelled, "t1", [32]byte{1}); return err },
+		"Referral":  func() error { _, err := s.Referral(cancelled, "o", "c", "t1", nil); return err },
 		"ClaimOnce": func() error {
 			_, err := s.ClaimOnce(cancelled, []byte("nonce"), time.Now().Add(time.Hour))
 			return err

@@ -12,10 +12,6 @@ import (
 	"github.com/placard/placard/internal/store"
 )
 
-func link(token string, hash byte) signing.Referral {
-	return signing.Referral{Token: token, SecretHash: [32]byte{hash}}
-}
-
 func credit(campaign, source, referrer string, n int) signing.Credit {
 	return signing.Credit{Org: "o", Campaign: campaign, Source: source, Referrer: referrer, Count: n}
 }
@@ -24,17 +20,6 @@ func addCredits(t *testing.T, s store.Store, cs ...signing.Credit) {
 	t.Helper()
 	if err := s.AddCredits(context.Background(), cs); err != nil {
 		t.Fatalf("AddCredits: %v", err)
-	}
-}
-
-func addLinks(t *testing.T, s store.Store, campaign string, want []signing.Referral, ls ...signing.Referral) {
-	t.Helper()
-	got, err := s.AddLinks(context.Background(), "o", campaign, ls)
-	if err != nil {
-		t.Fatalf("AddLinks: %v", err)
-	}
-	if !slices.Equal(got, want) {
-		t.Errorf("AddLinks made %+v, want %+v", got, want)
 	}
 }
 
@@ -49,75 +34,69 @@ func wantSources(t *testing.T, s store.Store, campaign string, want ...signing.S
 	}
 }
 
-func wantReferral(t *testing.T, s store.Store, hash byte, want signing.ReferralCount) {
+func wantReferral(t *testing.T, s store.Store, campaign string, hash *[32]byte, want signing.ReferralCount) {
 	t.Helper()
-	got, err := s.Referral(context.Background(), want.Token, [32]byte{hash})
+	got, err := s.Referral(context.Background(), "o", campaign, want.Token, hash)
 	if err != nil {
-		t.Fatalf("Referral(%d): %v", hash, err)
+		t.Fatalf("Referral(%s, %s): %v", campaign, want.Token, err)
 	}
 	if got != want {
-		t.Errorf("Referral(%d): got %+v, want %+v", hash, got, want)
+		t.Errorf("Referral(%s, %s): got %+v, want %+v", campaign, want.Token, got, want)
 	}
 }
 
-// testReach: credits count per source and per personal link of the same
-// campaign (unknown tokens and other campaigns' links are ignored); links
-// are created with no signatures, and one that clashes with an existing
-// token or key is not created. Signatures alone count nowhere here.
+func wantNoReferral(t *testing.T, s store.Store, campaign, token string, hash *[32]byte) {
+	t.Helper()
+	if got, err := s.Referral(context.Background(), "o", campaign, token, hash); !errors.Is(err, store.ErrNotFound) || got != (signing.ReferralCount{}) {
+		t.Errorf("Referral(%s, %s, hash %v): got %+v, %v, want ErrNotFound", campaign, token, hash != nil, got, err)
+	}
+}
+
+// testReach: credits count per source and per personal link of the
+// campaign credited; a link's row is made by its first credit (links are
+// stored nowhere before), a token credited on one campaign makes no row
+// on another, and such a row is found without a hash and never with one.
+// Signatures alone count nowhere here.
 func testReach(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	if _, err := s.Referral(ctx, "zzzzzzzzzz", [32]byte{9}); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("Referral of an unknown key: got %v, want ErrNotFound", err)
-	}
+	wantNoReferral(t, s, "c", "zzzzzzzzzz", nil)
+	wantNoReferral(t, s, "c", "zzzzzzzzzz", &[32]byte{9})
 	add(t, s, Sig("o", "c", "ann@example.org"))
 	wantSources(t, s, "c")
-	a, b := link("aaaaaaaaaa", 1), link("bbbbbbbbbb", 2)
-	addLinks(t, s, "c", []signing.Referral{b, a}, b, a)
-	wantReferral(t, s, 1, signing.ReferralCount{Org: "o", Campaign: "c", Token: "aaaaaaaaaa"})
-	// A stored token with the hash of another key (or of none) is not
-	// found: the page of a key opens only its own link.
-	for _, h := range []byte{2, 0} {
-		if got, err := s.Referral(ctx, "aaaaaaaaaa", [32]byte{h}); !errors.Is(err, store.ErrNotFound) || got != (signing.ReferralCount{}) {
-			t.Errorf("Referral(aaaaaaaaaa) with the wrong key's hash: got %+v, %v, want ErrNotFound", got, err)
-		}
+	if top, err := s.Referrals(ctx, "o", "c", 10); err != nil || len(top) != 0 {
+		t.Errorf("Referrals before any credit: %+v, %v; want none", top, err)
 	}
-	addLinks(t, s, "c", nil)
 
 	addCredits(t, s, credit("c", "x", "", 1))
 	wantSources(t, s, "c", signing.SourceCount{Source: "x", Signatures: 1})
+	wantNoReferral(t, s, "c", "aaaaaaaaaa", nil)
 	addCredits(t, s, credit("c", "", "aaaaaaaaaa", 1))
-	wantReferral(t, s, 1, signing.ReferralCount{Org: "o", Campaign: "c", Token: "aaaaaaaaaa", Signatures: 1})
-	// Ann's link credited on another campaign credits nobody there; counts
-	// of the same row add up; an unknown token and empty counts change
+	wantReferral(t, s, "c", nil, signing.ReferralCount{Org: "o", Campaign: "c", Token: "aaaaaaaaaa", Signatures: 1})
+	// A row its credits made holds no hash: no key's hash opens it.
+	for _, h := range []*[32]byte{{1}, {}} {
+		wantNoReferral(t, s, "c", "aaaaaaaaaa", h)
+	}
+	// Counts of the same row add up, per campaign; empty counts change
 	// nothing.
 	addCredits(t, s,
 		credit("other", "email", "aaaaaaaaaa", 1),
 		credit("c", "whatsapp", "aaaaaaaaaa", 1),
 		credit("c", "whatsapp", "aaaaaaaaaa", 1),
 		credit("c", "x", "bbbbbbbbbb", 1),
-		credit("c", "x", "zzzzzzzzzz", 1),
-		credit("c", "qr", "bbbbbbbbbb", 0),
-		credit("c", "qr", "bbbbbbbbbb", -3),
+		credit("c", "qr", "cccccccccc", 0),
+		credit("c", "qr", "cccccccccc", -3),
 	)
 	addCredits(t, s)
-	wantReferral(t, s, 1, signing.ReferralCount{Org: "o", Campaign: "c", Token: "aaaaaaaaaa", Signatures: 3})
-	wantReferral(t, s, 2, signing.ReferralCount{Org: "o", Campaign: "c", Token: "bbbbbbbbbb", Signatures: 1})
+	wantReferral(t, s, "c", nil, signing.ReferralCount{Org: "o", Campaign: "c", Token: "aaaaaaaaaa", Signatures: 3})
+	wantReferral(t, s, "c", nil, signing.ReferralCount{Org: "o", Campaign: "c", Token: "bbbbbbbbbb", Signatures: 1})
+	wantReferral(t, s, "other", nil, signing.ReferralCount{Org: "o", Campaign: "other", Token: "aaaaaaaaaa", Signatures: 1})
+	wantNoReferral(t, s, "c", "cccccccccc", nil)
+	wantNoReferral(t, s, "d", "aaaaaaaaaa", nil)
 	wantSources(t, s, "c",
 		signing.SourceCount{Source: "", Signatures: 1},
 		signing.SourceCount{Source: "whatsapp", Signatures: 2},
-		signing.SourceCount{Source: "x", Signatures: 3})
+		signing.SourceCount{Source: "x", Signatures: 2})
 	wantSources(t, s, "other", signing.SourceCount{Source: "email", Signatures: 1})
-
-	// Clashes: an existing token, a token twice. Only the fresh tokens are
-	// made. A link is found by its token, so two keys with one hash (which
-	// random 128-bit keys never have) need not be refused.
-	d, e, f := link("dddddddddd", 1), link("eeeeeeeeee", 5), link("ffffffffff", 6)
-	addLinks(t, s, "c", []signing.Referral{d, e, f}, link("aaaaaaaaaa", 7), d, e, f, link("ffffffffff", 8))
-	if _, err := s.Referral(ctx, "aaaaaaaaaa", [32]byte{7}); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("a link whose token clashed: got %v, want ErrNotFound", err)
-	}
-	wantReferral(t, s, 1, signing.ReferralCount{Org: "o", Campaign: "c", Token: "aaaaaaaaaa", Signatures: 3})
-	wantReferral(t, s, 5, signing.ReferralCount{Org: "o", Campaign: "c", Token: "eeeeeeeeee"})
 
 	top, err := s.Referrals(ctx, "o", "c", 10)
 	if err != nil {
@@ -125,7 +104,7 @@ func testReach(t *testing.T, s store.Store) {
 	}
 	want := []signing.ReferralCount{{Org: "o", Campaign: "c", Token: "aaaaaaaaaa", Signatures: 3}, {Org: "o", Campaign: "c", Token: "bbbbbbbbbb", Signatures: 1}}
 	if !slices.Equal(top, want) {
-		t.Errorf("Referrals: got %+v, want %+v (links with no signatures left out)", top, want)
+		t.Errorf("Referrals: got %+v, want %+v", top, want)
 	}
 	if top, _ := s.Referrals(ctx, "o", "c", 1); len(top) != 1 || top[0].Token != "aaaaaaaaaa" {
 		t.Errorf("Referrals limit 1: got %+v, want only aaaaaaaaaa", top)
@@ -134,7 +113,58 @@ func testReach(t *testing.T, s store.Store) {
 	if _, err := s.Erase(ctx, "ann@example.org"); err != nil {
 		t.Fatal(err)
 	}
-	wantReferral(t, s, 1, signing.ReferralCount{Org: "o", Campaign: "c", Token: "aaaaaaaaaa", Signatures: 3})
+	wantReferral(t, s, "c", nil, signing.ReferralCount{Org: "o", Campaign: "c", Token: "aaaaaaaaaa", Signatures: 3})
+}
+
+// LegacyLink checks a personal link made before links were keyed by the
+// link secret: s holds its row, written by the engine's test with SQL as
+// the link pool stored it (org "o", campaign "c", token, the hash of its
+// key, no signatures). Its private page opens with that hash only, never
+// without one or with another, on its own campaign only; credits to its
+// token (share links already out) add to its row and keep its hash.
+func LegacyLink(t *testing.T, s store.Store, token string, hash [32]byte) {
+	t.Helper()
+	wantReferral(t, s, "c", &hash, signing.ReferralCount{Org: "o", Campaign: "c", Token: token})
+	other := hash
+	other[0] ^= 1
+	wantNoReferral(t, s, "c", token, &other)
+	wantNoReferral(t, s, "c", token, nil)
+	wantNoReferral(t, s, "d", token, &hash)
+	addCredits(t, s, credit("c", "whatsapp", token, 2), credit("c", "", token, 1))
+	wantReferral(t, s, "c", &hash, signing.ReferralCount{Org: "o", Campaign: "c", Token: token, Signatures: 3})
+	wantNoReferral(t, s, "c", token, nil)
+	if top, err := s.Referrals(context.Background(), "o", "c", 10); err != nil || !slices.Equal(top, []signing.ReferralCount{{Org: "o", Campaign: "c", Token: token, Signatures: 3}}) {
+		t.Errorf("Referrals with a legacy link credited: %+v, %v", top, err)
+	}
+}
+
+// testLinkSecret: the link secret is 32 bytes, the same on every call,
+// and not the form-token secret.
+func testLinkSecret(t *testing.T, s store.Store) {
+	ls, ok := s.(store.LinkSecret)
+	if !ok {
+		t.Fatalf("%T does not keep a link secret (store.LinkSecret)", s)
+	}
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	got := make([][]byte, 4)
+	errs := make([]error, len(got))
+	for i := range got {
+		wg.Go(func() { got[i], errs[i] = ls.LinkSecret(ctx) })
+	}
+	wg.Wait()
+	for i := range got {
+		if errs[i] != nil || len(got[i]) != 32 || string(got[i]) != string(got[0]) {
+			t.Fatalf("LinkSecret %d: %x, %v; want the same 32 bytes as the first (%x)", i, got[i], errs[i], got[0])
+		}
+	}
+	again, err := ls.LinkSecret(ctx)
+	if err != nil || string(again) != string(got[0]) {
+		t.Errorf("LinkSecret again: %x, %v; want %x", again, err, got[0])
+	}
+	if form, err := s.Secret(ctx); err != nil || string(form) == string(got[0]) {
+		t.Errorf("the link secret is the form-token secret (%x, %v)", form, err)
+	}
 }
 
 // testArrivals: arrivals add up per campaign and source, beside signatures.
@@ -184,9 +214,9 @@ func testArrivals(t *testing.T, s store.Store) {
 }
 
 // testCreditsConcurrent: instances flushing credits at once, with the same
-// rows in opposite orders, neither deadlock nor lose a count.
+// rows in opposite orders (links whose rows the first of them makes),
+// neither deadlock nor lose a count.
 func testCreditsConcurrent(t *testing.T, s store.Store) {
-	addLinks(t, s, "c", []signing.Referral{link("hhhhhhhhhh", 1), link("iiiiiiiiii", 2)}, link("hhhhhhhhhh", 1), link("iiiiiiiiii", 2))
 	var wg sync.WaitGroup
 	errs := make([]error, 8)
 	for i := range errs {
@@ -204,8 +234,8 @@ func testCreditsConcurrent(t *testing.T, s store.Store) {
 			t.Errorf("concurrent AddCredits %d: %v", i, err)
 		}
 	}
-	wantReferral(t, s, 1, signing.ReferralCount{Org: "o", Campaign: "c", Token: "hhhhhhhhhh", Signatures: 8})
-	wantReferral(t, s, 2, signing.ReferralCount{Org: "o", Campaign: "c", Token: "iiiiiiiiii", Signatures: 16})
+	wantReferral(t, s, "c", nil, signing.ReferralCount{Org: "o", Campaign: "c", Token: "hhhhhhhhhh", Signatures: 8})
+	wantReferral(t, s, "c", nil, signing.ReferralCount{Org: "o", Campaign: "c", Token: "iiiiiiiiii", Signatures: 16})
 	wantSources(t, s, "c", signing.SourceCount{Source: "telegram", Signatures: 8}, signing.SourceCount{Source: "x", Signatures: 16})
 }
 

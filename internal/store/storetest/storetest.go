@@ -64,6 +64,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Changes", func(t *testing.T) { testChanges(t, open(t)) })
 	t.Run("Organisations", func(t *testing.T) { testOrganisations(t, open(t)) })
 	t.Run("ReachCreditsConcurrent", func(t *testing.T) { testCreditsConcurrent(t, open(t)) })
+	t.Run("LinkSecret", func(t *testing.T) { testLinkSecret(t, open(t)) }) // reach.go
 	t.Run("AgainstModel", func(t *testing.T) { testAgainstModel(t, open(t)) })
 	t.Run("CommitterConcurrent", func(t *testing.T) { testCommitter(t, open(t)) })
 	t.Run("CommitterCancelled", func(t *testing.T) { testCommitterCancelled(t, open(t)) })
