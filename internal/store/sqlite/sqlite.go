@@ -141,8 +141,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		// rather than keeping its largest size forever.
 		"journal_size_limit(67108864)",
 		// Up to 32 MiB of pages cached (SQLite's default is 2 MiB). Each
-		// signature and personal link lands at a random place of an index
-		// keyed by its address or token; with the default cache those leaf
+		// signature lands at a random place of the index keyed by its
+		// address (and a credited link at one keyed by its token); with the
+		// default cache those leaf
 		// pages fell out between batches and were read back, a pread each
 		// (measured: 2.2 -> 1.3 read calls per signature on 20,000 stored,
 		// BenchmarkSigningWrites). Only the writer gets it: it alone walks
