@@ -171,8 +171,11 @@ func ParseFormValue(v string) (source, ref string) {
 //     batches of at least creditBatch signatures, summed per row and in key
 //     order (Credits). A link's row is made by the first batch that
 //     credits it, holding its token and its count, nothing else. A
-//     made-up token gets a row the same way, only by bringing stored
-//     signatures: what inflating a real link's count costs too.
+//     made-up token gets a row the same way, from a signing form sent
+//     through it: a repeat of an address that had signed counts too (so
+//     no count tells whether an address had signed), so a row costs a
+//     form within the rate limits, not a new signature, as inflating a
+//     real link's count does.
 //
 // The price: a crash loses the counts not yet written (never a signature),
 // at most creditBatch signatures' worth or creditMaxAge of a quiet site;

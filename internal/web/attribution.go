@@ -146,6 +146,10 @@ func (s *Server) flushCredits(ctx context.Context, all bool) error {
 	return nil
 }
 
+// minLinkSecret is the fewest bytes of link secret a server accepts: what
+// both stores write (store.LinkSecret).
+const minLinkSecret = 32
+
 // linkSecret reads the installation's personal-link secret from st (every
 // instance sharing the database gets the same, so a key names the same
 // token on all of them and after every restart). A store that keeps none
@@ -162,6 +166,14 @@ func linkSecret(ctx context.Context, st store.Store) (*attribution.Links, error)
 	secret, err := ls.LinkSecret(sctx)
 	if err != nil {
 		return nil, fmt.Errorf("reading the personal-link secret from the database: %w", err)
+	}
+	// Placard writes 32 random bytes. Anything shorter was changed by
+	// hand or damaged: a new link's private page checks nothing but its
+	// token, keyed by this secret, so a guessable secret would let anyone
+	// search for a key that opens another person's page. Refuse it rather
+	// than replace it, which would change every link's token.
+	if len(secret) < minLinkSecret {
+		return nil, fmt.Errorf("the personal-link secret in the database (settings 'link-secret') is %d bytes, fewer than %d: restore it from a backup", len(secret), minLinkSecret)
 	}
 	return attribution.NewLinks(secret), nil
 }

@@ -41,6 +41,9 @@ func TestSignsAgain(t *testing.T) {
 				exec(t, `DELETE FROM outbox WHERE email = $1`, email)
 			},
 			Unmark: func(t *testing.T) { exec(t, `UPDATE outbox_bundles SET signatures = NULL`) },
+			UnmarkNewest: func(t *testing.T) {
+				exec(t, `UPDATE outbox_bundles SET signatures = NULL WHERE seq = (SELECT max(seq) FROM outbox_bundles)`)
+			},
 		}
 	})
 }

@@ -43,6 +43,9 @@ func TestSignsAgain(t *testing.T) {
 				exec(t, `DELETE FROM outbox WHERE email = ?`, email)
 			},
 			Unmark: func(t *testing.T) { exec(t, `UPDATE outbox_bundles SET signatures = NULL`) },
+			UnmarkNewest: func(t *testing.T) {
+				exec(t, `UPDATE outbox_bundles SET signatures = NULL WHERE seq = (SELECT max(seq) FROM outbox_bundles)`)
+			},
 		}
 	})
 }

@@ -23,6 +23,10 @@ type Behind struct {
 	// signatures (no signature ids), as a bundle left from an older
 	// version does.
 	Unmark func(t *testing.T)
+	// UnmarkNewest makes the newest bundle alone look written before
+	// bundles named their signatures, as an older instance writes one
+	// after a newer instance's during a rolling upgrade.
+	UnmarkNewest func(t *testing.T)
 }
 
 // RunSignsAgain checks that a bundled message is only ever sent for the
@@ -38,6 +42,50 @@ func RunSignsAgain(t *testing.T, open func(t *testing.T) Behind) {
 	t.Run("Claimed", func(t *testing.T) { testSignsAgain(t, open(t), true, false) })
 	t.Run("OlderBundleListed", func(t *testing.T) { testSignsAgain(t, open(t), false, true) })
 	t.Run("OlderBundleClaimed", func(t *testing.T) { testSignsAgain(t, open(t), true, true) })
+	t.Run("OlderBundleAfterNewerListed", func(t *testing.T) { testOlderAfterNewer(t, open(t), false) })
+	t.Run("OlderBundleAfterNewerClaimed", func(t *testing.T) { testOlderAfterNewer(t, open(t), true) })
+}
+
+// testOlderAfterNewer takes apart, together, a bundle naming its
+// signatures and after it one naming none (an older instance's, written
+// during a rolling upgrade): each is judged by what it holds. A bundle
+// read with the ids of the one before it would match its messages
+// against another signature: here the erased one, so a live signer's
+// message would be dropped.
+func testOlderAfterNewer(t *testing.T, b Behind, claim bool) {
+	ctx := context.Background()
+	const alice, bob = "alice@example.org", "bob@example.org"
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	first, second := Sig("o", "c", alice), Sig("o", "c", bob)
+	first.CreatedAt, second.CreatedAt = now.Add(-2*time.Second), now.Add(-time.Second)
+	first.Outbox = []signing.Message{Msg("o", "c", alice)}
+	second.Outbox = []signing.Message{Msg("o", "c", bob)}
+	for _, s := range []*signing.Signature{first, second} {
+		if _, err := b.Store.AddSignatures(ctx, []*signing.Signature{s}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.UnmarkNewest(t)
+	b.Erase(t, alice)
+	ob := b.Store.(store.Outbox)
+	var got []string
+	if claim {
+		es, err := ob.Claim(ctx, "w", 100, time.Minute)
+		if err != nil {
+			t.Fatalf("Claim: %v", err)
+		}
+		for _, e := range es {
+			got = append(got, e.ID)
+		}
+		got = append(got, outboxIDs(t, ob, "")...)
+		slices.Sort(got)
+		got = slices.Compact(got)
+	} else {
+		got = outboxIDs(t, ob, "")
+	}
+	if want := []string{second.Outbox[0].ID}; !slices.Equal(got, want) {
+		t.Errorf("outbox: got %v, want bob's message alone %v (alice's erased, bob's from the bundle naming no signature)", got, want)
+	}
 }
 
 func testSignsAgain(t *testing.T, b Behind, claim, older bool) {
