@@ -38,12 +38,7 @@ type suggestLimiter struct{ client, site *httprate.RateLimiter }
 // for each client and perSite a minute for the site (0: none). It sets no
 // header on a response: a 404 says nothing of it.
 func newSuggestLimiter(perClient, perSite int) *suggestLimiter {
-	quiet := func(n int) *httprate.RateLimiter {
-		return httprate.NewRateLimiter(n, time.Minute,
-			httprate.WithResponseHeaders(httprate.ResponseHeaders{}),
-			httprate.WithErrorHandler(func(http.ResponseWriter, *http.Request, error) {}))
-	}
-	return &suggestLimiter{client: quiet(perClient), site: quiet(perSite)}
+	return &suggestLimiter{client: newQuietLimiter(perClient), site: newQuietLimiter(perSite)}
 }
 
 // maySuggest reports whether r's client, and the site, are within their
@@ -54,6 +49,33 @@ func (s *Server) maySuggest(r *http.Request) bool {
 		return false
 	}
 	return !s.suggests.site.OnLimit(noHeaders{}, r, "site")
+}
+
+// impactBudget is how many private pages of personal links (…/impact)
+// one client is sent a minute. A private page is never cached and reads
+// the store on every request (one or two indexed rows), the one such GET;
+// a supporter looking at their own count a few times never comes near it,
+// a script trying keys or loading the database does. Past it the client
+// gets 429 in the page's language until the minute ends.
+const impactBudget = 60
+
+// errImpactLimited answers a client past impactBudget.
+var errImpactLimited = &httpError{status: http.StatusTooManyRequests,
+	heading: "error.limited.heading", message: "error.limited.message"}
+
+// newQuietLimiter counts perMinute requests a minute per key, and writes
+// nothing to a response (no header, no body): the caller answers.
+func newQuietLimiter(perMinute int) *httprate.RateLimiter {
+	return httprate.NewRateLimiter(perMinute, time.Minute,
+		httprate.WithResponseHeaders(httprate.ResponseHeaders{}),
+		httprate.WithErrorHandler(func(http.ResponseWriter, *http.Request, error) {}))
+}
+
+// mayShowImpact reports whether r's client is within its budget of
+// private pages, and counts this one when it is. Always true with the
+// rate limits off (Config.RateLimit < 0: load tests).
+func (s *Server) mayShowImpact(r *http.Request) bool {
+	return s.impacts == nil || !s.impacts.OnLimit(noHeaders{}, r, s.keyer.key(r))
 }
 
 // noHeaders is the response the suggestion limiter is given: it writes

@@ -61,7 +61,7 @@ func (s *Server) personalThanks(w http.ResponseWriter, r *http.Request, lc *site
 // impact serves a personal link's private page: GET
 // /{org}/{campaign}/impact?key=KEY. It reads the store on every request
 // (one or two indexed rows: linkOf) and is never cached, indexed or
-// referred from. A well-formed key whose link has brought nothing gets the
+// referred from, so each client gets impactBudget a minute (429 past it). A well-formed key whose link has brought nothing gets the
 // page of a new link; only a malformed one gets 404.
 func (s *Server) impact(w http.ResponseWriter, r *http.Request) error {
 	snap := s.snap.Load()
@@ -73,6 +73,9 @@ func (s *Server) impact(w http.ResponseWriter, r *http.Request) error {
 	key := strings.ToLower(strings.TrimSpace(r.URL.Query().Get(attribution.ParamKey)))
 	if !attribution.ValidKey(key) {
 		return s.impactNotFound(w, r, lc)
+	}
+	if !s.mayShowImpact(r) {
+		return inLang(errImpactLimited, lc.Loc)
 	}
 	ref, err := s.linkOf(r.Context(), lc.Campaign.Org.Slug, lc.Campaign.Slug, key)
 	if err != nil {

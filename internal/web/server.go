@@ -37,6 +37,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/go-chi/httprate"
 	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/devreload"
@@ -193,6 +194,9 @@ type Server struct {
 	keyer *clientKeyer
 	// suggests counts each client's 404 suggestion searches (notfound.go).
 	suggests *suggestLimiter
+	// impacts counts each client's private pages of personal links
+	// (notfound.go: impactBudget); nil with the rate limits off.
+	impacts *httprate.RateLimiter
 	// signWindow is the context signatures wait for the store under
 	// (sign.go: signContext), shared by those of one second.
 	signWindow atomic.Pointer[signWindow]
@@ -316,6 +320,9 @@ func NewContext(ctx context.Context, cfg Config, loaded *campaign.Site) (*Server
 	}
 	s.sealer = formtoken.NewSealer(key, "contact message")
 	s.suggests = newSuggestLimiter(suggestBudget, suggestSiteBudget)
+	if cfg.RateLimit > 0 {
+		s.impacts = newQuietLimiter(impactBudget)
+	}
 	if cfg.Store != nil {
 		s.claims = formtoken.NewClaims(key, refTokenLen, refKeyLen, cfg.Store.ClaimOnce)
 	} else {
