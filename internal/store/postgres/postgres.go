@@ -10,7 +10,6 @@ package postgres
 import (
 	"cmp"
 	"context"
-	"crypto/rand"
 	"embed"
 	"errors"
 	"fmt"
@@ -623,26 +622,10 @@ func (db *DB) wipe(ctx context.Context) error {
 }
 
 // Secret returns the installation's 32-byte key from the settings table,
-// creating it on first use. Instances starting together agree: the insert
-// keeps the first key written and everyone reads that one back.
+// creating it on first use (randomSetting).
 func (db *DB) Secret(ctx context.Context) (_ []byte, err error) {
 	defer failed(&err, "reading the secret key")
-	var key []byte
-	err = db.pool.QueryRow(ctx, `SELECT value FROM settings WHERE key = 'secret'`).Scan(&key)
-	if err == nil {
-		return key, nil
-	}
-	if !errors.Is(err, pgx.ErrNoRows) {
-		return nil, err
-	}
-	fresh := make([]byte, 32)
-	rand.Read(fresh)
-	if _, err := db.pool.Exec(ctx, `INSERT INTO settings (key, value) VALUES ('secret', $1)
-		ON CONFLICT (key) DO NOTHING`, fresh); err != nil {
-		return nil, err
-	}
-	err = db.pool.QueryRow(ctx, `SELECT value FROM settings WHERE key = 'secret'`).Scan(&key)
-	return key, err
+	return db.randomSetting(ctx, "secret")
 }
 
 // Purge deletes every signature of one campaign, keeping its counts (see

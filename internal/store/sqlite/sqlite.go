@@ -9,7 +9,6 @@ package sqlite
 import (
 	"cmp"
 	"context"
-	"crypto/rand"
 	"database/sql"
 	"embed"
 	"errors"
@@ -1111,26 +1110,10 @@ const (
 )
 
 // Secret returns the installation's 32-byte key from the settings table,
-// creating it on first use. Concurrent first calls (even from two
-// processes) agree: the insert keeps the first key written.
+// creating it on first use (randomSetting).
 func (db *DB) Secret(ctx context.Context) (_ []byte, err error) {
 	defer failed(&err, "reading the secret key")
-	var key []byte
-	err = db.r.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = 'secret'`).Scan(&key)
-	if err == nil {
-		return key, nil
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return nil, err
-	}
-	fresh := make([]byte, 32)
-	rand.Read(fresh)
-	if _, err := db.w.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ('secret', ?)
-		ON CONFLICT (key) DO NOTHING`, fresh); err != nil {
-		return nil, err
-	}
-	err = db.w.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = 'secret'`).Scan(&key)
-	return key, err
+	return db.randomSetting(ctx, "secret")
 }
 
 // Purge deletes every signature of one campaign, keeping its counts (see
