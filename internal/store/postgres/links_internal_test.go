@@ -7,7 +7,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/placard/placard/internal/store/internal/migrate"
 	"github.com/placard/placard/internal/store/pgtest"
 	"github.com/placard/placard/internal/store/storetest"
 )
@@ -25,25 +24,7 @@ func TestMigration020KeepsLegacyLinks(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close(ctx)
-	ms, err := migrate.Load(migrations, "migrations")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.Exec(ctx, `CREATE TABLE schema_migrations (version integer PRIMARY KEY,
-		name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range ms {
-		if m.Version >= 20 {
-			break
-		}
-		if _, err := c.Exec(ctx, m.SQL); err != nil {
-			t.Fatalf("migration %s: %v", m.Name, err)
-		}
-		if _, err := c.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.Version, m.Name); err != nil {
-			t.Fatal(err)
-		}
-	}
+	migrateBelow(ctx, t, c, 20)
 	// As the link pool stored them, not in key order.
 	legacy := sha256.Sum256([]byte("a legacy key"))
 	if _, err := c.Exec(ctx, `INSERT INTO referrals (token, org, campaign, secret_hash, signatures) VALUES

@@ -6,7 +6,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/placard/placard/internal/store/internal/migrate"
 	"github.com/placard/placard/internal/store/pgtest"
 )
 
@@ -22,25 +21,7 @@ func TestMigrationUnlinksOldRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close(ctx)
-	ms, err := migrate.Load(migrations, "migrations")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.Exec(ctx, `CREATE TABLE schema_migrations (version integer PRIMARY KEY,
-		name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range ms {
-		if m.Version > 3 {
-			break
-		}
-		if _, err := c.Exec(ctx, m.SQL); err != nil {
-			t.Fatalf("migration %s: %v", m.Name, err)
-		}
-		if _, err := c.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.Version, m.Name); err != nil {
-			t.Fatal(err)
-		}
-	}
+	migrateBelow(ctx, t, c, 4)
 	// As version 3 signed: signature, new link, credit and source count in
 	// one transaction each, tokens not in signing order.
 	for i, tok := range []string{"mmmmmmmmmm", "cccccccccc", "xxxxxxxxxx", "aaaaaaaaaa"} {
