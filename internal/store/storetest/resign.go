@@ -67,22 +67,7 @@ func testOlderAfterNewer(t *testing.T, b Behind, claim bool) {
 	}
 	b.UnmarkNewest(t)
 	b.Erase(t, alice)
-	ob := b.Store.(store.Outbox)
-	var got []string
-	if claim {
-		es, err := ob.Claim(ctx, "w", 100, time.Minute)
-		if err != nil {
-			t.Fatalf("Claim: %v", err)
-		}
-		for _, e := range es {
-			got = append(got, e.ID)
-		}
-		got = append(got, outboxIDs(t, ob, "")...)
-		slices.Sort(got)
-		got = slices.Compact(got)
-	} else {
-		got = outboxIDs(t, ob, "")
-	}
+	got := leftIDs(t, b.Store.(store.Outbox), claim)
 	if want := []string{second.Outbox[0].ID}; !slices.Equal(got, want) {
 		t.Errorf("outbox: got %v, want bob's message alone %v (alice's erased, bob's from the bundle naming no signature)", got, want)
 	}
@@ -114,23 +99,7 @@ func testSignsAgain(t *testing.T, b Behind, claim, older bool) {
 		t.Fatal(err)
 	}
 	want := []string{again.Outbox[0].ID, other.Outbox[0].ID}
-	ob := b.Store.(store.Outbox)
-	var got []string
-	if claim {
-		es, err := ob.Claim(ctx, "w", 100, time.Minute)
-		if err != nil {
-			t.Fatalf("Claim: %v", err)
-		}
-		for _, e := range es {
-			got = append(got, e.ID)
-		}
-		// Nothing else waits either.
-		got = append(got, outboxIDs(t, ob, "")...)
-		slices.Sort(got)
-		got = slices.Compact(got)
-	} else {
-		got = outboxIDs(t, ob, "")
-	}
+	got := leftIDs(t, b.Store.(store.Outbox), claim)
 	slices.Sort(got)
 	slices.Sort(want)
 	for _, m := range first.Outbox {
@@ -141,4 +110,25 @@ func testSignsAgain(t *testing.T, b Behind, claim, older bool) {
 	if !slices.Equal(got, want) {
 		t.Errorf("outbox: got %v, want the new signature's and bob's %v", got, want)
 	}
+}
+
+// leftIDs is the ids of the messages the outbox ob still holds: listed,
+// or (claim) claimed by a worker together with any it did not claim, so
+// nothing else waits either.
+func leftIDs(t *testing.T, ob store.Outbox, claim bool) []string {
+	t.Helper()
+	if !claim {
+		return outboxIDs(t, ob, "")
+	}
+	es, err := ob.Claim(context.Background(), "w", 100, time.Minute)
+	if err != nil {
+		t.Fatalf("Claim: %v", err)
+	}
+	var got []string
+	for _, e := range es {
+		got = append(got, e.ID)
+	}
+	got = append(got, outboxIDs(t, ob, "")...)
+	slices.Sort(got)
+	return slices.Compact(got)
 }
