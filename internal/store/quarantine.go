@@ -31,6 +31,12 @@ type Quarantine interface {
 	// unsent, and returns how many it deleted.
 	DropQuarantined(ctx context.Context) (int, error)
 
+	// RequeueQuarantined puts every set-aside bundle back among the
+	// waiting ones, as it was (a newer placard may read what an older
+	// one could not), and returns how many. One still unreadable is set
+	// aside again by the next claim or listing.
+	RequeueQuarantined(ctx context.Context) (int, error)
+
 	// OnQuarantine sets f to be called after each committed transaction
 	// that set aside or removed bundles, with what it did; nil stops the
 	// calls. serve logs a warning from it. f must not call the store.

@@ -86,6 +86,18 @@ func (db *DB) DropQuarantined(ctx context.Context) (_ int, err error) {
 	return int(tag.RowsAffected()), err
 }
 
+// RequeueQuarantined puts the set-aside bundles back (store.Quarantine),
+// in the order they were set aside, after those waiting.
+func (db *DB) RequeueQuarantined(ctx context.Context) (_ int, err error) {
+	defer failed(&err, "requeueing quarantined bundles")
+	tag, err := db.pool.Exec(ctx, `WITH moved AS (
+			DELETE FROM outbox_quarantine RETURNING id, created_at, inserted, signatures, messages
+		)
+		INSERT INTO outbox_bundles (created_at, inserted, signatures, messages)
+		SELECT created_at, inserted, signatures, messages FROM moved ORDER BY id`)
+	return int(tag.RowsAffected()), err
+}
+
 // OnQuarantine sets what is told of quarantines (store.Quarantine).
 func (db *DB) OnQuarantine(f func(store.QuarantineEvent)) {
 	if f == nil {

@@ -100,6 +100,30 @@ func (db *DB) DropQuarantined(ctx context.Context) (_ int, err error) {
 	return int(n), err
 }
 
+// RequeueQuarantined puts the set-aside bundles back (store.Quarantine),
+// in the order they were set aside, after those waiting.
+func (db *DB) RequeueQuarantined(ctx context.Context) (_ int, err error) {
+	defer failed(&err, "requeueing quarantined bundles")
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO outbox_bundles (created_at, messages, signatures)
+		SELECT created_at, messages, signatures FROM outbox_quarantine ORDER BY id`); err != nil {
+		return 0, err
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM outbox_quarantine`)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, err
+	}
+	return int(n), tx.Commit()
+}
+
 // OnQuarantine sets what is told of quarantines (store.Quarantine).
 func (db *DB) OnQuarantine(f func(store.QuarantineEvent)) {
 	if f == nil {

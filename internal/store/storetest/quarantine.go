@@ -60,6 +60,7 @@ func RunQuarantine(t *testing.T, open func(t *testing.T) Damaged) {
 	t.Run("EraseIn", func(t *testing.T) { testQuarantineEraseIn(t, open(t)) })
 	t.Run("EraseUnconfirmed", func(t *testing.T) { testQuarantineUnconfirmed(t, open(t)) })
 	t.Run("Drop", func(t *testing.T) { testQuarantineDrop(t, open(t)) })
+	t.Run("Requeue", func(t *testing.T) { testQuarantineRequeue(t, open(t)) })
 }
 
 // quarantineLog records what the store tells of quarantines.
@@ -290,4 +291,34 @@ func testQuarantineDrop(t *testing.T, d Damaged) {
 	}
 	checkQuarantined(t, q, "dropping", 0)
 	checkOutboxLeft(t, s, "dropping", "o/bob@example.org")
+}
+
+// testQuarantineRequeue: the operator puts set-aside bundles back among
+// the waiting ones (a newer placard may read them); one still unreadable
+// is set aside again, once, by the next listing.
+func testQuarantineRequeue(t *testing.T, d Damaged) {
+	ctx := context.Background()
+	s := d.Store
+	q, log := quarantineOf(t, s)
+	signWithMessage(t, s, "o", "c", "alice@example.org")
+	signWithMessage(t, s, "o", "c", "bob@example.org")
+	d.Damage(t, DamageVersion, "alice@example.org")
+	checkOutboxLeft(t, s, "listing", "o/bob@example.org")
+	if n, err := q.RequeueQuarantined(ctx); err != nil || n != 1 {
+		t.Fatalf("RequeueQuarantined: got %d, %v, want 1, nil", n, err)
+	}
+	checkQuarantined(t, q, "requeueing", 0)
+	checkOutboxLeft(t, s, "requeueing", "o/bob@example.org")
+	checkQuarantined(t, q, "listing again", 1)
+	if got, want := log.got(), []store.QuarantineEvent{{Quarantined: 1}, {Quarantined: 1}}; !slices.Equal(got, want) {
+		t.Errorf("told: got %+v, want %+v", got, want)
+	}
+	// Back among the waiting, it is erased as any other bundle.
+	if n, err := q.RequeueQuarantined(ctx); err != nil || n != 1 {
+		t.Fatalf("RequeueQuarantined again: got %d, %v, want 1, nil", n, err)
+	}
+	if n, err := s.Erase(ctx, "alice@example.org"); err != nil || n != 1 {
+		t.Fatalf("Erase: got %d, %v, want 1, nil", n, err)
+	}
+	checkQuarantined(t, q, "erasing", 0)
 }
