@@ -59,6 +59,7 @@ func RunQuarantine(t *testing.T, open func(t *testing.T) Damaged) {
 	}
 	t.Run("EraseIn", func(t *testing.T) { testQuarantineEraseIn(t, open(t)) })
 	t.Run("EraseUnconfirmed", func(t *testing.T) { testQuarantineUnconfirmed(t, open(t)) })
+	t.Run("EraseSupporter", func(t *testing.T) { testQuarantineSupporter(t, open(t)) })
 	t.Run("Drop", func(t *testing.T) { testQuarantineDrop(t, open(t)) })
 	t.Run("Requeue", func(t *testing.T) { testQuarantineRequeue(t, open(t)) })
 }
@@ -275,6 +276,25 @@ func testQuarantineUnconfirmed(t *testing.T, d Damaged) {
 		t.Fatalf("EraseUnconfirmed with damaged bundles: got %d, %v, want 1, nil", n, err)
 	}
 	checkQuarantined(t, q, "EraseUnconfirmed", 1) // bob's
+}
+
+// testQuarantineSupporter: a supporter's own erasure (store.Mail, the
+// data page) deletes a damaged bundle holding the address.
+func testQuarantineSupporter(t *testing.T, d Damaged) {
+	s := d.Store
+	m, ok := s.(store.Mail)
+	if !ok {
+		t.Fatal("the store has no store.Mail")
+	}
+	q, _ := quarantineOf(t, s)
+	signWithMessage(t, s, "o", "c", "alice@example.org")
+	signWithMessage(t, s, "o", "c", "bob@example.org")
+	d.Damage(t, DamageIDs, "alice@example.org")
+	d.Damage(t, DamageIDs, "bob@example.org")
+	if n, err := m.EraseSupporter(context.Background(), "o", "alice@example.org"); err != nil || n != 1 {
+		t.Fatalf("EraseSupporter with damaged bundles: got %d, %v, want 1, nil", n, err)
+	}
+	checkQuarantined(t, q, "EraseSupporter", 1) // bob's
 }
 
 // testQuarantineDrop: the operator drops what is set aside.
