@@ -172,7 +172,7 @@ func outboxChange(ctx context.Context, verb string, args []string, getenv func(s
 		synopsis = `Delete these messages undelivered (as listed by 'placard outbox list').
 They are gone for good: nothing will be sent for them.`
 	}
-	fset := newFlags(cmd, cmd+" ID...", synopsis, stdout, stderr)
+	fset := newFlags(cmd, cmd+" ID... | --quarantined", synopsis, stdout, stderr)
 	quarantinedUsage := "put the bundles of signed messages set aside as unreadable (see docs/email.md) back in the queue, instead of messages by ID"
 	if verb == "drop" {
 		quarantinedUsage = "delete the bundles of signed messages set aside as unreadable (see docs/email.md), instead of messages by ID"
