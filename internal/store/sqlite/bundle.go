@@ -267,6 +267,11 @@ type taken struct {
 // ids (NULL before migration 021).
 func readTaken(created string, packed, ids []byte) (taken, error) {
 	b := taken{created: created}
+	// Copied into each message's row, a creation time that is not one
+	// would fail every listing and claim after: damaged too.
+	if _, err := parseTime(created); err != nil {
+		return b, errBundle
+	}
 	var places []uint64
 	ms, err := bundle.Read(packed, func(place uint64) bool {
 		places = append(places, place)

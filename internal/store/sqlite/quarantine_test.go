@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store/sqlite"
 	"github.com/placard/placard/internal/store/storetest"
 )
@@ -79,5 +80,45 @@ func damager(t *testing.T, path string) func(t *testing.T, how storetest.Damage,
 				t.Fatal(err)
 			}
 		}
+	}
+}
+
+// TestQuarantineBadTime: a bundle whose creation time is not a time
+// (SQLite keeps times as text, so any text fits) is set aside too:
+// copied into the outbox, it would fail every listing and claim after.
+func TestQuarantineBadTime(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "placard.db")
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	defer db.Close()
+	for _, email := range []string{"alice@example.org", "bob@example.org"} {
+		sig := storetest.Sig("o", "c", email)
+		sig.Outbox = []signing.Message{storetest.Msg("o", "c", email)}
+		if _, err := db.AddSignatures(ctx, []*signing.Signature{sig}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)&_pragma=secure_delete(on)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`UPDATE outbox_bundles SET created_at = 'yesterday' WHERE instr(messages, ?) > 0`, []byte("alice@")); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		es, err := db.List(ctx, "")
+		if err != nil {
+			t.Fatalf("List with a bundle of a bad time: %v", err)
+		}
+		if len(es) != 1 || es[0].Email != "bob@example.org" {
+			t.Errorf("List: got %d messages, want bob's alone", len(es))
+		}
+	}
+	if n, err := db.Quarantined(ctx); err != nil || n != 1 {
+		t.Errorf("Quarantined: got %d, %v, want 1, nil", n, err)
 	}
 }
