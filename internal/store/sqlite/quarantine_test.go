@@ -3,6 +3,8 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
+	"encoding/binary"
+	"math"
 	"path/filepath"
 	"testing"
 
@@ -73,6 +75,8 @@ func damager(t *testing.T, path string) func(t *testing.T, how storetest.Damage,
 			case storetest.DamageIDs:
 				// The last number's last byte says another follows.
 				r.sigs[len(r.sigs)-1] |= 0x80
+			case storetest.DamageDue:
+				r.msgs = binary.AppendVarint(r.msgs[:len(r.msgs)-1], math.MinInt64)
 			default:
 				t.Fatalf("unknown damage %q", how)
 			}
@@ -84,8 +88,9 @@ func damager(t *testing.T, path string) func(t *testing.T, how storetest.Damage,
 }
 
 // TestQuarantineBadTime: a bundle whose creation time is not a time
-// (SQLite keeps times as text, so any text fits) is set aside too:
-// copied into the outbox, it would fail every listing and claim after.
+// (SQLite keeps times as text, so any text fits), or with a message due
+// in a year no stored time holds, is set aside too: copied into the
+// outbox, it would fail every listing and claim after.
 func TestQuarantineBadTime(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "placard.db")
@@ -109,6 +114,22 @@ func TestQuarantineBadTime(t *testing.T) {
 	if _, err := raw.Exec(`UPDATE outbox_bundles SET created_at = 'yesterday' WHERE instr(messages, ?) > 0`, []byte("alice@")); err != nil {
 		t.Fatal(err)
 	}
+	// And a message of bob's second bundle is due in a year no stored
+	// time can hold.
+	sig := storetest.Sig("o", "d", "bob@example.org")
+	sig.Outbox = []signing.Message{storetest.Msg("o", "d", "bob@example.org")}
+	if _, err := db.AddSignatures(ctx, []*signing.Signature{sig}); err != nil {
+		t.Fatal(err)
+	}
+	var seq int64
+	var packed []byte
+	if err := raw.QueryRow(`SELECT max(seq), messages FROM outbox_bundles`).Scan(&seq, &packed); err != nil {
+		t.Fatal(err)
+	}
+	packed = binary.AppendVarint(packed[:len(packed)-1], math.MaxInt64) // its NotBefore, last, was 0
+	if _, err := raw.Exec(`UPDATE outbox_bundles SET messages = ? WHERE seq = ?`, packed, seq); err != nil {
+		t.Fatal(err)
+	}
 	for range 2 {
 		es, err := db.List(ctx, "")
 		if err != nil {
@@ -118,7 +139,7 @@ func TestQuarantineBadTime(t *testing.T) {
 			t.Errorf("List: got %d messages, want bob's alone", len(es))
 		}
 	}
-	if n, err := db.Quarantined(ctx); err != nil || n != 1 {
-		t.Errorf("Quarantined: got %d, %v, want 1, nil", n, err)
+	if n, err := db.Quarantined(ctx); err != nil || n != 2 {
+		t.Errorf("Quarantined: got %d, %v, want 2, nil", n, err)
 	}
 }

@@ -28,10 +28,15 @@ const (
 	// DamageIDs: the bundle's list of signatures is cut short (SQLite:
 	// it ends in the middle of a number; PostgreSQL: one id is missing).
 	DamageIDs Damage = "ids"
+	// DamageDue: the last message is due before the year 1 (its last
+	// byte, a NotBefore of 0, becomes the varint of math.MinInt64
+	// microseconds: ff ff ff ff ff ff ff ff ff 01), which no engine
+	// stores.
+	DamageDue Damage = "due"
 )
 
 // Damages are every Damage, in the order RunQuarantine tries them.
-var Damages = []Damage{DamageVersion, DamageTruncated, DamageMessage, DamageIDs}
+var Damages = []Damage{DamageVersion, DamageTruncated, DamageMessage, DamageIDs, DamageDue}
 
 // Damaged is one fresh store for RunQuarantine with the engine's way of
 // damaging its bundles.

@@ -151,6 +151,10 @@ func Read(b []byte, keep func(place uint64) bool) ([]signing.Message, error) {
 		}
 		if nb != 0 {
 			m.NotBefore = time.UnixMicro(nb).UTC()
+			// Both engines store years 1 to 9999 (SQLite as four digits).
+			if y := m.NotBefore.Year(); y < 1 || y > 9999 {
+				return nil, ErrDamaged
+			}
 		}
 		out = append(out, m)
 	}
