@@ -26,6 +26,7 @@ var damageSQL = map[storetest.Damage]string{
 	storetest.DamageTruncated: `UPDATE outbox_bundles SET messages = substring(messages FROM 1 FOR length(messages) - 5)`,
 	storetest.DamageMessage:   `UPDATE outbox_bundles SET messages = set_byte(messages, 2, 0)`,
 	storetest.DamageIDs:       `UPDATE outbox_bundles SET signatures = signatures[1:cardinality(signatures) - 1]`,
+	storetest.DamageText:      `UPDATE outbox_bundles SET messages = set_byte(messages, 3, 255)`,
 	storetest.DamageDue: `UPDATE outbox_bundles
 		SET messages = substring(messages FROM 1 FOR length(messages) - 1) || '\xffffffffffffffffff01'::bytea`,
 }

@@ -75,6 +75,8 @@ func damager(t *testing.T, path string) func(t *testing.T, how storetest.Damage,
 			case storetest.DamageIDs:
 				// The last number's last byte says another follows.
 				r.sigs[len(r.sigs)-1] |= 0x80
+			case storetest.DamageText:
+				r.msgs[3] = 0xff
 			case storetest.DamageDue:
 				r.msgs = binary.AppendVarint(r.msgs[:len(r.msgs)-1], math.MinInt64)
 			default:

@@ -33,10 +33,13 @@ const (
 	// microseconds: ff ff ff ff ff ff ff ff ff 01), which no engine
 	// stores.
 	DamageDue Damage = "due"
+	// DamageText: a byte of the first message's id is not text (byte 3,
+	// the id's first, is 0xff), which PostgreSQL's text columns refuse.
+	DamageText Damage = "text"
 )
 
 // Damages are every Damage, in the order RunQuarantine tries them.
-var Damages = []Damage{DamageVersion, DamageTruncated, DamageMessage, DamageIDs, DamageDue}
+var Damages = []Damage{DamageVersion, DamageTruncated, DamageMessage, DamageIDs, DamageDue, DamageText}
 
 // Damaged is one fresh store for RunQuarantine with the engine's way of
 // damaging its bundles.
