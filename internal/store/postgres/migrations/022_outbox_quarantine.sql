@@ -14,8 +14,8 @@
 -- transaction, each bundle here whose bytes hold the erased address,
 -- and a purge each one holding the purged campaign's name, since
 -- nothing shows they hold nothing of it; its VACUUM FULL rewrites this
--- table too. The others stay until the operator drops them
--- (docs/email.md).
+-- table too. The others stay until the operator retries or drops them
+-- (docs/email.md: placard outbox retry|drop --quarantined).
 CREATE TABLE outbox_quarantine (
 	id             bigserial PRIMARY KEY,
 	created_at     timestamptz NOT NULL,

@@ -13,7 +13,8 @@
 -- transaction, each bundle here whose bytes hold the erased address,
 -- and a purge each one holding the purged campaign's name, since
 -- nothing shows they hold nothing of it. secure_delete zeroes the bytes.
--- The others stay until the operator drops them (docs/email.md).
+-- The others stay until the operator retries or drops them
+-- (docs/email.md: placard outbox retry|drop --quarantined).
 CREATE TABLE outbox_quarantine (
 	id             INTEGER PRIMARY KEY,
 	created_at     TEXT NOT NULL,
