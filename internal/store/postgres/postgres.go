@@ -730,8 +730,11 @@ func purgeReach(ctx context.Context, tx pgx.Tx, org, campaign string) (int64, er
 }
 
 // lockSigning takes, for the rest of tx, a lock on signatures that no
-// signing batch, confirmation or moderation can share (SHARE: theirs is
-// ROW EXCLUSIVE), once those under way have committed. Every erasure
+// signing batch, confirmation or moderation can share (theirs is ROW
+// EXCLUSIVE), nor another erasure, once those under way have committed
+// (SHARE ROW EXCLUSIVE: SHARE, which erasures could share, let two of them
+// each wait for the other's lock to delete, a deadlock PostgreSQL ended
+// by aborting one; TestErasuresTogether). Every erasure
 // (Erase, Purge, eraseWhere) takes it first, so none of its statements
 // can see a batch the others miss: under READ COMMITTED each statement
 // reads what has committed when it starts, and a batch committing
@@ -739,10 +742,11 @@ func purgeReach(ctx context.Context, tx pgx.Tx, org, campaign string) (int64, er
 // its signature while its confirmation was deleted (or, had the bundles
 // been taken apart before it, kept an erased address's message). A
 // batch that arrives during the erasure waits for it, a few
-// milliseconds, and is then a signature made after it. Readers are not
-// held up; VACUUM FULL, after the transaction, holds signatures longer.
+// milliseconds, and is then a signature made after it; so does another
+// erasure, which then erases after it. Readers are not held up; VACUUM
+// FULL, after the transaction, holds signatures longer.
 func lockSigning(ctx context.Context, tx pgx.Tx) error {
-	_, err := tx.Exec(ctx, `LOCK TABLE signatures IN SHARE MODE`)
+	_, err := tx.Exec(ctx, `LOCK TABLE signatures IN SHARE ROW EXCLUSIVE MODE`)
 	return err
 }
 
