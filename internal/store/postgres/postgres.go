@@ -754,7 +754,7 @@ func purgeReach(ctx context.Context, tx pgx.Tx, org, campaign string) (int64, er
 // (SHARE ROW EXCLUSIVE: SHARE, which erasures could share, let two of them
 // each wait for the other's lock to delete, a deadlock PostgreSQL ended
 // by aborting one; TestErasuresTogether). Every erasure
-// (Erase, Purge, eraseWhere) takes it first, so none of its statements
+// (Erase, EraseIn, Purge, eraseWhere) takes it first, so none of its statements
 // can see a batch the others miss: under READ COMMITTED each statement
 // reads what has committed when it starts, and a batch committing
 // between the deletion of the signatures and that of the messages kept
