@@ -525,6 +525,14 @@ func applyDeltas(ctx context.Context, tx pgx.Tx, ds *tally.Deltas) error {
 func (db *DB) SetStatus(ctx context.Context, id int64, status signing.Status) (err error) {
 	defer failed(&err, "setting a signature's status")
 	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		// The lock its UPDATE takes, taken before the row: reading the row
+		// FOR UPDATE alone takes one an erasure's lockSigning does not wait
+		// for, and the UPDATE would then wait for the erasure while the
+		// erasure's DELETE waited for the row (a deadlock). Now the one
+		// that comes second waits for the first to commit.
+		if _, err := tx.Exec(ctx, `LOCK TABLE signatures IN ROW EXCLUSIVE MODE`); err != nil {
+			return err
+		}
 		var org, campaign, kind, old string
 		err := tx.QueryRow(ctx, `SELECT org, campaign, kind, status FROM signatures WHERE id = $1 FOR UPDATE`, id).
 			Scan(&org, &campaign, &kind, &old)
@@ -533,6 +541,9 @@ func (db *DB) SetStatus(ctx context.Context, id int64, status signing.Status) (e
 		}
 		if err != nil {
 			return err
+		}
+		if moderating != nil {
+			moderating()
 		}
 		if _, err := tx.Exec(ctx, `UPDATE signatures SET status = $1 WHERE id = $2`, string(status), id); err != nil {
 			return err
@@ -601,6 +612,11 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 	}
 	return n, db.wipe(ctx)
 }
+
+// moderating, set only by tests, runs inside SetStatus's transaction
+// once it has read the signature and before it updates it
+// (TestModerationBesideErasure).
+var moderating func()
 
 // erasing, set only by tests, runs inside an erasure's transaction once
 // the signatures are deleted and before their messages are: where a
