@@ -1,0 +1,90 @@
+package console
+
+import (
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/placard/placard/internal/accounts"
+	"github.com/placard/placard/internal/editing"
+)
+
+// TestDraftsOfOthersStayUnseen: an attack on another organisation's
+// unpublished campaigns through the editor's checker. harbour has a draft,
+// recall-the-mayor, with a short address; riverside's editor guesses at it
+// from every checking route (check, save, preview, a new campaign) with a
+// related link a letter away, the draft's exact name and its short
+// address. Nothing riverside's editor is shown may tell the draft from a
+// campaign that does not exist: its name never appears, and the answer to
+// the exact name is the answer to a made-up one.
+func TestDraftsOfOthersStayUnseen(t *testing.T) {
+	e, dir := editEnv(t)
+	draft := "title: Recall the mayor\nsummary: Not yet.\nstatus: draft\nshort: recall\ndate: 2026-02-01\nactions:\n  - kind: petition\n    target: Council\n    text: Later.\n"
+	if err := os.WriteFile(filepath.Join(dir, "harbour/recall-the-mayor.yaml"), []byte(draft), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b := e.signIn("riverside", "sam@example.org", accounts.RoleEditor)
+	before, _ := os.ReadFile(filepath.Join(dir, "riverside/won.yaml"))
+	version := editing.Version(before)
+	with := func(extra string) string { return string(before) + extra }
+	answer := func(path string, form url.Values) (int, string) {
+		t.Helper()
+		res := b.post(path, form)
+		return res.StatusCode, body(t, res)
+	}
+	check := func(text string) (int, string) {
+		return answer(Prefix+"/riverside/files/won.yaml/check", url.Values{"text": {text}})
+	}
+	for _, text := range []string{
+		with("related:\n  - campaign: harbour/recall-the-mayr\n"),
+		with("related:\n  - campaign: harbour/recall-the-mayor\n"),
+		with("related:\n  - campaign: recall-the-mayr\n"),
+		with("short: recall\n"),
+	} {
+		for _, route := range []struct {
+			path string
+			form url.Values
+		}{
+			{Prefix + "/riverside/files/won.yaml/check", url.Values{"text": {text}}},
+			{Prefix + "/riverside/files/won.yaml", url.Values{"do": {"check"}, "text": {text}}},
+			{Prefix + "/riverside/files/won.yaml/preview", url.Values{"text": {text}}},
+		} {
+			status, got := answer(route.path, route.form)
+			if status >= 500 {
+				t.Errorf("%s: %d", route.path, status)
+			}
+			typed := strings.Contains(text, "recall-the-mayor")
+			if (!typed && strings.Contains(got, "recall-the-mayor")) || strings.Contains(got, "is a draft") {
+				t.Errorf("%s with\n%s\nanswers with harbour's draft:\n%s", route.path, text[len(before):], got)
+			}
+		}
+	}
+	// The exact name of the draft is answered as a name nobody uses (the
+	// check's JSON does not repeat the text, so the answers compare whole).
+	_, exact := check(with("related:\n  - campaign: harbour/recall-the-mayor\n"))
+	if strings.Contains(exact, `"ok":true`) {
+		t.Errorf("a related link to another organisation's draft checks as fine, telling it exists: %s", exact)
+	}
+	_, none := check(with("related:\n  - campaign: harbour/recall-the-queen\n"))
+	if strip := func(s string) string {
+		return strings.NewReplacer("recall-the-mayor", "X", "recall-the-queen", "X").Replace(s)
+	}; strip(exact) != strip(none) {
+		t.Errorf("the draft's name and a made-up one answer differently:\n%s\n%s", exact, none)
+	}
+	// Saving such a link is refused and writes nothing.
+	status, _ := answer(Prefix+"/riverside/files/won.yaml", url.Values{"do": {"save"}, "version": {version}, "text": {with("related:\n  - campaign: harbour/recall-the-mayor\n")}})
+	if status != http.StatusUnprocessableEntity {
+		t.Errorf("saving a link to harbour's draft: %d, want 422", status)
+	}
+	// harbour's own editor still links to its draft (a warning), and the
+	// operator's placard check still names it.
+	h := e.signIn("harbour", "kim@example.org", accounts.RoleEditor)
+	sing, _ := os.ReadFile(filepath.Join(dir, "harbour/sing.yaml"))
+	res := h.post(Prefix+"/harbour/files/sing.yaml/check", url.Values{"text": {string(sing) + "related:\n  - campaign: recall-the-mayor\n"}})
+	if got := body(t, res); !strings.Contains(got, `"ok":true`) || !strings.Contains(got, "recall-the-mayor") {
+		t.Errorf("harbour's editor linking to its own draft: %s", got)
+	}
+}
