@@ -1,15 +1,22 @@
 package console
 
 import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/placard/placard/internal/accounts"
 	"github.com/placard/placard/internal/editing"
+	"github.com/placard/placard/internal/export"
+	"github.com/placard/placard/internal/signing"
 )
 
 // TestDraftsOfOthersStayUnseen: an attack on another organisation's
@@ -86,5 +93,50 @@ func TestDraftsOfOthersStayUnseen(t *testing.T) {
 	res := h.post(Prefix+"/harbour/files/sing.yaml/check", url.Values{"text": {string(sing) + "related:\n  - campaign: recall-the-mayor\n"}})
 	if got := body(t, res); !strings.Contains(got, `"ok":true`) || !strings.Contains(got, "recall-the-mayor") {
 		t.Errorf("harbour's editor linking to its own draft: %s", got)
+	}
+}
+
+// TestExportSafeWhereSemicolonsSeparate: an attack on the CSV download
+// through a spreadsheet that splits on semicolons — Excel does when the
+// computer's list separator is ';', as in French, German and Spanish,
+// three of the console's languages. A signer named x;=cmd|' /C calc'!A0;
+// puts a formula at the start of a cell there unless the field is quoted.
+// Read as ';'-separated, no cell of the download may start as a formula;
+// read as ','-separated, the name is as the signer typed it but for an
+// apostrophe before the formula (hidden by spreadsheets).
+func TestExportSafeWhereSemicolonsSeparate(t *testing.T) {
+	e := newEnv(t, nil)
+	b := e.signIn("riverside", "sam@example.org", accounts.RoleEditor)
+	name := "x;=cmd|' /C calc'!A0;"
+	sig := &signing.Signature{
+		Org: "riverside", Campaign: "open-letter", Action: "letter", Kind: signing.KindIndividual, Status: signing.StatusApproved,
+		Name: name, Email: "x@example.org", Postcode: "AB1;@SUM(1+1);", Comment: "hi\t;-2+3;",
+		ConsentText: "Riverside may email me about this campaign.", ConsentAt: e.clock.now(), Lang: "en", CreatedAt: e.clock.now(),
+	}
+	if res, err := e.st.AddSignatures(context.Background(), []*signing.Signature{sig}); err != nil || res[0] != nil {
+		t.Fatalf("AddSignatures: %v %v", err, res)
+	}
+	res := b.get(Prefix + "/riverside/open-letter/export?format=csv")
+	wantStatus(t, res, http.StatusOK)
+	got := must(io.ReadAll(res.Body))
+	semi := csv.NewReader(bytes.NewReader(got))
+	semi.Comma, semi.FieldsPerRecord, semi.LazyQuotes = ';', -1, true
+	rows, err := semi.ReadAll()
+	if err != nil {
+		t.Fatalf("reading the download with ';' between cells: %v", err)
+	}
+	for _, row := range rows {
+		for _, cell := range row {
+			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+				t.Errorf("with ';' between cells, a cell starts as a formula: %q\n%s", cell, got)
+			}
+		}
+	}
+	comma, err := csv.NewReader(bytes.NewReader(got)).ReadAll()
+	if err != nil || len(comma) != 2 {
+		t.Fatalf("reading the download with ',': %d rows, %v", len(comma), err)
+	}
+	if i, want := slices.Index(export.Columns, "name"), "x;'=cmd|' /C calc'!A0;"; comma[1][i] != want {
+		t.Errorf("the name reads %q, want %q", comma[1][i], want)
 	}
 }
