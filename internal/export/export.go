@@ -108,7 +108,8 @@ func (r Record) Cells() []string {
 // The same goes after every semicolon: a spreadsheet set to a language
 // whose list separator is ';' (French, German, Spanish…) splits a CSV line
 // at each one, quotes or not, so x;=cmd|… would start a cell of its own
-// with a formula there. It reads x;'=cmd|… instead.
+// with a formula there (x;"=cmd|… too: the quote opens the cell). It
+// reads x;'=cmd|… instead.
 func DefuseCell(s string) string {
 	if s == "" {
 		return s
@@ -128,7 +129,9 @@ func DefuseCell(s string) string {
 		}
 		b.WriteString(s[:i+1])
 		s = s[i+1:]
-		if formulaStart(s) {
+		// A cell there may open with quotes, which the spreadsheet takes
+		// away before it looks for a formula.
+		if formulaStart(strings.TrimLeft(s, `"`)) {
 			b.WriteByte('\'')
 		}
 	}
