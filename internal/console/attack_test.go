@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -11,12 +12,14 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/placard/placard/internal/accounts"
 	"github.com/placard/placard/internal/editing"
 	"github.com/placard/placard/internal/export"
 	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store/sqlite"
 )
 
 // TestDraftsOfOthersStayUnseen: an attack on another organisation's
@@ -139,5 +142,115 @@ func TestExportSafeWhereSemicolonsSeparate(t *testing.T) {
 	}
 	if i, want := slices.Index(export.Columns, "name"), "x;'=cmd|' /C calc'!A0;"; comma[1][i] != want {
 		t.Errorf("the name reads %q, want %q", comma[1][i], want)
+	}
+}
+
+// racing is the SQLite store with a hook run once, right after the
+// console has read an organisation's moderation queue: what another
+// organiser (or the supporter erasing themselves) does between the page's
+// read and its write.
+type racing struct {
+	*sqlite.DB
+	mu    sync.Mutex
+	after func()
+}
+
+func (s *racing) Signatures(ctx context.Context, org, camp string, status signing.Status, fn func(*signing.Signature) error) error {
+	if err := s.DB.Signatures(ctx, org, camp, status, fn); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	after := s.after
+	if status == signing.StatusPending && after != nil && camp == "open-letter" {
+		s.after = nil
+	} else {
+		after = nil
+	}
+	s.mu.Unlock()
+	if after != nil {
+		after()
+	}
+	return nil
+}
+
+// TestModerationRaces: an attack on moderation's promise that "if someone
+// else decided one of them meanwhile, nothing is changed". Between the
+// console's read of the queue and its write, another editor approves, or
+// the supporter erases their signature: the reject that follows must
+// change nothing (a 400 asking to reload, never a 500), in a bulk
+// decision not even the others ticked, and write no audit entry.
+func TestModerationRaces(t *testing.T) {
+	ctx := context.Background()
+	var race *racing
+	e := newEnv(t, func(c *Config) {
+		race = &racing{DB: c.Store.(*sqlite.DB)}
+		c.Store = race
+	})
+	b := e.signIn("riverside", "sam@example.org", accounts.RoleEditor)
+	audited := func() int {
+		log, _ := e.acc.Audit(ctx, "riverside", 100)
+		n := 0
+		for _, l := range log {
+			if l.Action == accounts.ActApprove || l.Action == accounts.ActReject {
+				n++
+			}
+		}
+		return n
+	}
+
+	// Another editor approves between the read and the reject.
+	id := e.pendingOrg(t, "Northside Tenants")
+	race.after = func() {
+		if err := e.st.SetStatus(ctx, id, signing.StatusApproved); err != nil {
+			t.Error(err)
+		}
+	}
+	wantCode(t, b.post(Prefix+"/riverside/moderation", url.Values{"reject": {fmt.Sprint(id)}}), http.StatusBadRequest)
+	if s := e.status(t, id); s != signing.StatusApproved {
+		t.Errorf("another editor's approval became %s", s)
+	}
+
+	// The supporter erases their signature meanwhile.
+	gone := e.pendingOrg(t, "Eastside Tenants")
+	race.after = func() {
+		if _, err := e.st.Erase(ctx, "eastsidetenants@example.org"); err != nil {
+			t.Error(err)
+		}
+	}
+	wantCode(t, b.post(Prefix+"/riverside/moderation", url.Values{"approve": {fmt.Sprint(gone)}}), http.StatusBadRequest)
+
+	// Two ticked; one is decided meanwhile: neither changes.
+	x, y := e.pendingOrg(t, "Westside Tenants"), e.pendingOrg(t, "Southside Tenants")
+	race.after = func() {
+		if err := e.st.SetStatus(ctx, y, signing.StatusApproved); err != nil {
+			t.Error(err)
+		}
+	}
+	wantCode(t, b.post(Prefix+"/riverside/moderation", url.Values{"do": {"reject"}, "id": {fmt.Sprint(x), fmt.Sprint(y)}}), http.StatusBadRequest)
+	if sx, sy := e.status(t, x), e.status(t, y); sx != signing.StatusPending || sy != signing.StatusApproved {
+		t.Errorf("after a refused bulk reject: %s and %s, want pending and approved", sx, sy)
+	}
+	if n := audited(); n != 0 {
+		t.Errorf("%d approvals or rejections audited, none was made", n)
+	}
+
+	// Undisturbed, the bulk decision goes through, audited.
+	res := b.post(Prefix+"/riverside/moderation", url.Values{"do": {"reject"}, "id": {fmt.Sprint(x)}})
+	if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || loc != Prefix+"/riverside/moderation?done=rejected&n=1" {
+		t.Errorf("an undisturbed reject: %d to %q", res.StatusCode, loc)
+	}
+	if s := e.status(t, x); s != signing.StatusRejected {
+		t.Errorf("an undisturbed reject left %s", s)
+	}
+	if n := audited(); n != 1 {
+		t.Errorf("%d decisions audited, want 1", n)
+	}
+}
+
+// wantCode is wantStatus for a response whose request is not kept.
+func wantCode(t *testing.T, res *http.Response, want int) {
+	t.Helper()
+	if res.StatusCode != want {
+		t.Errorf("got status %d, want %d (Location %q)", res.StatusCode, want, res.Header.Get("Location"))
 	}
 }
