@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/placard/placard/internal/accounts"
 	"github.com/placard/placard/internal/editing"
@@ -253,4 +254,41 @@ func wantCode(t *testing.T, res *http.Response, want int) {
 	if res.StatusCode != want {
 		t.Errorf("got status %d, want %d (Location %q)", res.StatusCode, want, res.Header.Get("Location"))
 	}
+}
+
+// TestEmailLinkAnswersBeforeMailing: an attack on "answers the same
+// whether or not the address belongs to an organiser" through time. For an
+// organiser's address the form made a link, stored it and queued a mail
+// before answering (writes to disk: milliseconds), for any other address it
+// answered at once — so the time taken told who organises a campaign. The
+// answer must not wait for any of that: here the mail never finishes until
+// the test lets it, and the form has answered by then.
+func TestEmailLinkAnswersBeforeMailing(t *testing.T) {
+	release := make(chan struct{})
+	var once sync.Once
+	let := func() { once.Do(func() { close(release) }) }
+	t.Cleanup(let)
+	var mailed sync.WaitGroup
+	mailed.Add(1)
+	e := newEnv(t, func(c *Config) {
+		c.Mail = func(ctx context.Context, l Letter) error {
+			defer mailed.Done()
+			<-release
+			return nil
+		}
+	})
+	e.invite("riverside", "sam@example.org", accounts.RoleEditor)
+	done := make(chan *http.Response, 1)
+	go func() { done <- e.browser().post(Prefix+"/signin/link", url.Values{"email": {"sam@example.org"}}) }()
+	select {
+	case res := <-done:
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != Prefix+"/signin?sent=1" {
+			t.Errorf("asking for a link: %d to %q", res.StatusCode, res.Header.Get("Location"))
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the form waited for the organiser's mail before answering")
+	}
+	let()
+	mailed.Wait() // the mail is still sent
+	e.c.sending.Wait()
 }

@@ -39,6 +39,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-webauthn/webauthn/webauthn"
@@ -111,6 +112,7 @@ type Console struct {
 	static   map[string]staticFile
 	styleURL string
 	jsURL    string
+	sending  sync.WaitGroup // emailed sign-in links being made (signin.go)
 }
 
 // New checks cfg and returns the console.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/placard/placard/internal/accounts"
 	"github.com/placard/placard/internal/i18n"
@@ -35,7 +36,9 @@ func (c *Console) signInPage(w http.ResponseWriter, r *http.Request) error {
 
 // linkPost emails a single-use sign-in link to every organiser with the
 // address given, and answers the same whether or not there is one, so the
-// form tells nobody who organises.
+// form tells nobody who organises. The links are made and queued after the
+// answer (sendLater): storing them takes time only for an organiser's
+// address, and the answer's delay would tell.
 func (c *Console) linkPost(w http.ResponseWriter, r *http.Request) error {
 	if c.cfg.Mail == nil {
 		return errNotFound
@@ -45,12 +48,27 @@ func (c *Console) linkPost(w http.ResponseWriter, r *http.Request) error {
 	}
 	email, msg := signing.NormaliseEmail(r.PostForm.Get("email"))
 	if msg.IsZero() && email != "" {
-		if err := c.sendLinks(r.Context(), email, localizer(r).Lang()); err != nil {
-			return err
-		}
+		c.sendLater(r.Context(), email, localizer(r).Lang())
 	}
 	http.Redirect(w, r, Prefix+"/signin?sent=1", http.StatusSeeOther)
 	return nil
+}
+
+// sendLaterTimeout bounds the work of one request's links.
+const sendLaterTimeout = time.Minute
+
+// sendLater runs sendLinks beside the request; a failure is logged (never
+// the address) and the organiser asks again.
+func (c *Console) sendLater(ctx context.Context, email, lang string) {
+	c.sending.Add(1)
+	go func() {
+		defer c.sending.Done()
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendLaterTimeout)
+		defer cancel()
+		if err := c.sendLinks(ctx, email, lang); err != nil {
+			c.log.Error("making or queueing an emailed sign-in link failed", "err", err)
+		}
+	}()
 }
 
 // sendLinks sends one link per organisation the address organises.
