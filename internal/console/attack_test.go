@@ -292,3 +292,40 @@ func TestEmailLinkAnswersBeforeMailing(t *testing.T) {
 	mailed.Wait() // the mail is still sent
 	e.c.sending.Wait()
 }
+
+// TestPasskeyNeedsARecentSignIn: an attack on "a copied cookie kept busy
+// stops working by the next day". Whoever holds a session cookie copied
+// from a computer left signed in could add a passkey of their own and sign
+// in with it for ever after, and the organiser has no page to see or
+// remove it. Adding a passkey now needs a sign-in from the last
+// accounts.FreshFor: after that the page asks to sign in again and the
+// ceremony is refused; a new sign-in adds one again.
+func TestPasskeyNeedsARecentSignIn(t *testing.T) {
+	e := newEnv(t, nil)
+	b := e.signIn("riverside", "sam@example.org", accounts.RoleEditor)
+	res := b.post(Prefix+"/passkey/begin", url.Values{})
+	if res.StatusCode != http.StatusOK || !strings.Contains(body(t, res), `"challenge"`) {
+		t.Fatalf("right after the invitation, starting a passkey: %d", res.StatusCode)
+	}
+	// Someone keeps the session busy past the window.
+	for range 4 {
+		e.clock.add(accounts.FreshFor / 3)
+		wantCode(t, b.get(Prefix+"/riverside"), http.StatusOK)
+	}
+	res = b.get(Prefix + "/passkey")
+	page := body(t, res)
+	if res.StatusCode != http.StatusOK || strings.Contains(page, "/passkey/begin") || !strings.Contains(page, `href="/admin/signin"`) {
+		t.Errorf("the passkey page of an old session: %d, want a link to sign in again and no ceremony:\n%s", res.StatusCode, page)
+	}
+	res = b.post(Prefix+"/passkey/begin", url.Values{})
+	if got := body(t, res); res.StatusCode != http.StatusForbidden || strings.Contains(got, "challenge") {
+		t.Errorf("an old session starting a passkey: %d %s, want 403", res.StatusCode, got)
+	}
+	wantCode(t, b.post(Prefix+"/passkey/finish", url.Values{}), http.StatusForbidden)
+	// Signed in again (here by an emailed link), the page works.
+	wantCode(t, b.post(Prefix+"/signin/link", url.Values{"email": {"sam@example.org"}}), http.StatusSeeOther)
+	wantCode(t, b.post(Prefix+"/signin/link/use", url.Values{"token": {e.linkFor(t, "sam@example.org")}}), http.StatusSeeOther)
+	if res := b.post(Prefix+"/passkey/begin", url.Values{}); res.StatusCode != http.StatusOK {
+		t.Errorf("after signing in again, starting a passkey: %d", res.StatusCode)
+	}
+}

@@ -112,10 +112,20 @@ func writeJSON(w http.ResponseWriter, v any) error {
 // prompt, a wrong origin, a passkey nobody registered).
 var passkeyFailed = &httpError{http.StatusBadRequest, "console.err.passkey", "console.err.passkey.text"}
 
-// passkeyPage offers to register a passkey.
+// errStale refuses a passkey ceremony to a session signed in more than
+// accounts.FreshFor ago: sign in again first.
+var errStale = &httpError{http.StatusForbidden, "console.passkey", "console.passkey.stale"}
+
+// passkeyPage offers to register a passkey, or, to a session signed in
+// more than accounts.FreshFor ago, to sign in again first.
 func (c *Console) passkeyPage(w http.ResponseWriter, r *http.Request) error {
 	if c.wa == nil {
 		return errNotFound
+	}
+	if !c.fresh(r, 0) {
+		p := c.page(r, localizer(r).T("console.passkey"))
+		c.render(w, r, http.StatusOK, admin.MessagePage(p, admin.Message{Text: p.L.T("console.passkey.stale"), LinkText: p.L.T("console.passkey.stale.link"), LinkURL: Prefix + "/signin"}))
+		return nil
 	}
 	o, _ := OrganiserFrom(r.Context())
 	list, err := c.acc.Credentials(r.Context(), o.ID)
@@ -134,10 +144,14 @@ func (c *Console) passkeyPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 // passkeyRegisterBegin starts registering a passkey for the signed-in
-// organiser: a discoverable credential, user verification preferred.
+// organiser: a discoverable credential, user verification preferred. Only
+// a session signed in within accounts.FreshFor may.
 func (c *Console) passkeyRegisterBegin(w http.ResponseWriter, r *http.Request) error {
 	if c.wa == nil {
 		return errNotFound
+	}
+	if !c.fresh(r, 0) {
+		return errStale
 	}
 	o, _ := OrganiserFrom(r.Context())
 	u, err := c.loadUser(r, o)
@@ -161,6 +175,9 @@ func (c *Console) passkeyRegisterBegin(w http.ResponseWriter, r *http.Request) e
 func (c *Console) passkeyRegisterFinish(w http.ResponseWriter, r *http.Request) error {
 	if c.wa == nil {
 		return errNotFound
+	}
+	if !c.fresh(r, accounts.PasskeyTTL) { // begun in time, it may take its prompt's time
+		return errStale
 	}
 	o, _ := OrganiserFrom(r.Context())
 	t, sd, err := c.takeCeremony(w, r)
