@@ -329,3 +329,41 @@ func TestPasskeyNeedsARecentSignIn(t *testing.T) {
 		t.Errorf("after signing in again, starting a passkey: %d", res.StatusCode)
 	}
 }
+
+// TestSiteAdminErasureInEveryLog: an attack on the audit log's promise
+// that every erasure is written to the log of the organisation it touched.
+// A site admin's erasure from riverside's Data page reaches every
+// campaign of the installation, but only riverside's log said so: harbour's
+// editors could not learn that their supporter's signature was removed,
+// nor by whom. Each organisation whose signatures went now has its own
+// entry with its own count (never another organisation's), and none holds
+// the address.
+func TestSiteAdminErasureInEveryLog(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, nil)
+	admin := e.signIn("", "root@example.org", accounts.RoleSiteAdmin)
+	e.harbourSignature(t) // ann@example.org on harbour
+	for _, camp := range []string{"won", "open-letter"} {
+		mine := &signing.Signature{Org: "riverside", Campaign: camp, Action: "sign", Kind: signing.KindIndividual, Status: signing.StatusApproved,
+			Name: "Ann Other", Email: "ann@example.org", ConsentText: "x", ConsentAt: e.clock.now(), Lang: "en", CreatedAt: e.clock.now()}
+		if _, err := e.st.AddSignatures(ctx, []*signing.Signature{mine}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := admin.post(Prefix+"/riverside/erase", url.Values{"email": {"ann@example.org"}, "confirm": {"yes"}})
+	if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || loc != Prefix+"/riverside/data?erased=3" {
+		t.Fatalf("the site admin's erasure: %d to %q, want all 3 signatures", res.StatusCode, loc)
+	}
+	for org, want := range map[string]string{"riverside": "2 signatures", "harbour": "1 signatures"} {
+		log, _ := e.acc.Audit(ctx, org, 10)
+		var got []string
+		for _, l := range log {
+			if l.Action == accounts.ActErase {
+				got = append(got, l.Actor+": "+l.Detail)
+			}
+		}
+		if len(got) != 1 || got[0] != "root@example.org: "+want {
+			t.Errorf("%s's log of the erasure: %q, want [root@example.org: %s]", org, got, want)
+		}
+	}
+}
