@@ -367,3 +367,60 @@ func TestSiteAdminErasureInEveryLog(t *testing.T) {
 		}
 	}
 }
+
+// TestDownloadsNotStartedByOtherSites: an attack on the downloads, which
+// are GETs: a link on another site (or in an email read in the browser)
+// made the signed-in organiser's browser fetch every supporter's details
+// onto that computer — a shared one, perhaps — and wrote "exported" in
+// the log under their name. The session cookie is SameSite=Lax, so it
+// rides along on such a top-level navigation. A download another site
+// starts (Sec-Fetch-Site cross-site or same-site) is now refused, written
+// nowhere; one from the console's own pages, or typed into the address
+// bar, is made as before.
+func TestDownloadsNotStartedByOtherSites(t *testing.T) {
+	ctx := context.Background()
+	e, _ := editEnv(t)
+	b := e.signIn("riverside", "sam@example.org", accounts.RoleEditor)
+	e.pendingOrg(t, "Northside Tenants")
+	audited := func() int {
+		log, _ := e.acc.Audit(ctx, "riverside", 100)
+		n := 0
+		for _, l := range log {
+			if l.Action == accounts.ActExport || l.Action == ActHandin {
+				n++
+			}
+		}
+		return n
+	}
+	downloads := []string{
+		Prefix + "/riverside/open-letter/export?format=csv",
+		Prefix + "/riverside/open-letter/export?format=json",
+		Prefix + "/riverside/call/outreach?format=csv",
+		Prefix + "/riverside/files/open-letter.yaml/handin",
+	}
+	for _, site := range []string{"cross-site", "same-site"} {
+		for _, path := range downloads {
+			res := b.do(http.MethodGet, path, nil, "Sec-Fetch-Site", site, "Sec-Fetch-Mode", "navigate")
+			got := body(t, res)
+			if res.StatusCode != http.StatusForbidden || strings.Contains(got, "Northside") || res.Header.Get("Content-Disposition") != "" {
+				t.Errorf("%s started by a %s link: %d, want 403 and nothing of the supporters", path, site, res.StatusCode)
+			}
+		}
+	}
+	if n := audited(); n != 0 {
+		t.Errorf("%d downloads audited after refusing them all", n)
+	}
+	for _, site := range []string{"same-origin", "none", ""} {
+		for _, path := range downloads {
+			if res := b.do(http.MethodGet, path, nil, "Sec-Fetch-Site", site); res.StatusCode != http.StatusOK {
+				t.Errorf("%s with Sec-Fetch-Site %q: %d, want 200", path, site, res.StatusCode)
+			}
+		}
+	}
+	// Pages that only show something still open from a link elsewhere.
+	for _, path := range []string{Prefix + "/riverside", Prefix + "/riverside/data", Prefix + "/riverside/files"} {
+		if res := b.do(http.MethodGet, path, nil, "Sec-Fetch-Site", "cross-site"); res.StatusCode != http.StatusOK {
+			t.Errorf("%s from a link on another site: %d, want 200", path, res.StatusCode)
+		}
+	}
+}
