@@ -424,3 +424,51 @@ func TestDownloadsNotStartedByOtherSites(t *testing.T) {
 		}
 	}
 }
+
+// TestPasskeysVerifyTheirUser: an attack on passkey sign-in with a
+// security key that only checks someone touched it. Sign-in needs no
+// address (the passkey names its organiser), so a key without a PIN or a
+// fingerprint found or taken from an organiser's desk opened the console
+// on its own: the console asked for user verification as "preferred",
+// which lets the authenticator skip it. It is now required, at sign-in
+// and when a passkey is added; one that verifies its user works as before.
+func TestPasskeysVerifyTheirUser(t *testing.T) {
+	e := newEnv(t, nil)
+	b := e.signIn("riverside", "sam@example.org", accounts.RoleEditor)
+	o, err := e.acc.FindOrganiser(context.Background(), "riverside", "sam@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	handle := fmt.Sprint(o.ID)
+
+	// A key that verifies its user: added, and it signs in.
+	good := newSoftKey(t, true)
+	if res := b.postJSON(Prefix+"/passkey/finish", good.register(t, b.post(Prefix+"/passkey/begin", url.Values{}))); res.StatusCode != http.StatusOK {
+		t.Fatalf("adding a passkey that verifies its user: %d %s", res.StatusCode, body(t, res))
+	}
+	in := e.browser()
+	if res := in.postJSON(Prefix+"/signin/passkey/finish", good.assert(t, in.post(Prefix+"/signin/passkey/begin", url.Values{}), handle)); res.StatusCode != http.StatusOK {
+		t.Fatalf("signing in with it: %d %s", res.StatusCode, body(t, res))
+	}
+	wantCode(t, in.get(Prefix+"/riverside"), http.StatusOK)
+
+	// The same key when its user is not verified (touched only): no session.
+	good.verifies = false
+	thief := e.browser()
+	res := thief.postJSON(Prefix+"/signin/passkey/finish", good.assert(t, thief.post(Prefix+"/signin/passkey/begin", url.Values{}), handle))
+	if res.StatusCode == http.StatusOK {
+		t.Error("a passkey whose user was not verified signed in")
+	}
+	if res := thief.get(Prefix + "/riverside"); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("after an unverified passkey, the dashboard: %d, want 303 to sign in", res.StatusCode)
+	}
+
+	// A key that cannot verify its user is not added.
+	weak := newSoftKey(t, false)
+	if res := b.postJSON(Prefix+"/passkey/finish", weak.register(t, b.post(Prefix+"/passkey/begin", url.Values{}))); res.StatusCode == http.StatusOK {
+		t.Error("a passkey that does not verify its user was added")
+	}
+	if creds, _ := e.acc.Credentials(context.Background(), o.ID); len(creds) != 1 {
+		t.Errorf("%d passkeys stored, want 1", len(creds))
+	}
+}

@@ -42,6 +42,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-webauthn/webauthn/protocol"
 	"github.com/go-webauthn/webauthn/webauthn"
 
 	"github.com/placard/placard/internal/accounts"
@@ -177,6 +178,10 @@ func New(cfg Config) (*Console, error) {
 			RPID:          u.Hostname(),
 			RPDisplayName: cfg.SiteName,
 			RPOrigins:     []string{c.base},
+			// A passkey alone signs in (it names its organiser), so the
+			// authenticator must check who uses it (PIN, fingerprint,
+			// screen lock), not only that someone touched it.
+			AuthenticatorSelection: protocol.AuthenticatorSelection{UserVerification: protocol.VerificationRequired},
 		})
 		if err != nil {
 			return nil, fmt.Errorf("setting up passkeys for %s: %w", c.base, err)

@@ -144,7 +144,7 @@ func (c *Console) passkeyPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 // passkeyRegisterBegin starts registering a passkey for the signed-in
-// organiser: a discoverable credential, user verification preferred. Only
+// organiser: a discoverable credential, user verification required. Only
 // a session signed in within accounts.FreshFor may.
 func (c *Console) passkeyRegisterBegin(w http.ResponseWriter, r *http.Request) error {
 	if c.wa == nil {
@@ -212,12 +212,13 @@ func (c *Console) passkeyRegisterFinish(w http.ResponseWriter, r *http.Request) 
 	return writeJSON(w, map[string]string{"next": Prefix + "/passkey?added=1"})
 }
 
-// passkeySignInBegin starts a discoverable sign-in.
+// passkeySignInBegin starts a discoverable sign-in, user verification
+// required: the passkey is the only thing asked for.
 func (c *Console) passkeySignInBegin(w http.ResponseWriter, r *http.Request) error {
 	if c.wa == nil {
 		return errNotFound
 	}
-	opts, sd, err := c.wa.BeginDiscoverableLogin(webauthn.WithUserVerification(protocol.VerificationPreferred))
+	opts, sd, err := c.wa.BeginDiscoverableLogin(webauthn.WithUserVerification(protocol.VerificationRequired))
 	if err != nil {
 		return err
 	}
