@@ -472,3 +472,45 @@ func TestPasskeysVerifyTheirUser(t *testing.T) {
 		t.Errorf("%d passkeys stored, want 1", len(creds))
 	}
 }
+
+// TestCopiedPasskeyRefused: an attack with a copied security key. An
+// authenticator that counts its signatures lets the server notice a copy:
+// the copy's counter lags behind the original's. The console stored each
+// sign-in's counter but let a lower one sign in all the same (the
+// library's clone warning was never read). Now a sign-in whose counter
+// went back is refused and written to the organisation's log; the
+// original key, counting on, still signs in.
+func TestCopiedPasskeyRefused(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, nil)
+	b := e.signIn("riverside", "sam@example.org", accounts.RoleEditor)
+	o, _ := e.acc.FindOrganiser(ctx, "riverside", "sam@example.org")
+	handle := fmt.Sprint(o.ID)
+	key := newSoftKey(t, true)
+	key.count = 1
+	wantCode(t, b.postJSON(Prefix+"/passkey/finish", key.register(t, b.post(Prefix+"/passkey/begin", url.Values{}))), http.StatusOK)
+	signIn := func(count uint32) int {
+		key.count = count
+		in := e.browser()
+		return in.postJSON(Prefix+"/signin/passkey/finish", key.assert(t, in.post(Prefix+"/signin/passkey/begin", url.Values{}), handle)).StatusCode
+	}
+	if got := signIn(7); got != http.StatusOK {
+		t.Fatalf("the original key, counter 7: %d", got)
+	}
+	if got := signIn(3); got == http.StatusOK {
+		t.Error("a copy whose counter is behind (3 after 7) signed in")
+	}
+	if got := signIn(8); got != http.StatusOK {
+		t.Errorf("the original key, counting on (8): %d", got)
+	}
+	log, _ := e.acc.Audit(ctx, "riverside", 20)
+	n := 0
+	for _, l := range log {
+		if l.Action == ActPasskeyCopied && l.Actor == "sam@example.org" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d refused copies in the log, want 1", n)
+	}
+}

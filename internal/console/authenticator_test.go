@@ -24,6 +24,7 @@ type softKey struct {
 	key      *ecdsa.PrivateKey
 	id       []byte
 	verifies bool
+	count    uint32 // the signature counter the next authenticator data carries
 }
 
 func newSoftKey(t *testing.T, verifies bool) *softKey {
@@ -51,7 +52,7 @@ func (k *softKey) authData(t *testing.T, rpID string, attested bool) []byte {
 	if attested {
 		flags |= 0x40
 	}
-	out := append(rp[:], flags, 0, 0, 0, 0)
+	out := binary.BigEndian.AppendUint32(append(rp[:], flags), k.count)
 	if attested {
 		x, y := k.key.PublicKey.X.FillBytes(make([]byte, 32)), k.key.PublicKey.Y.FillBytes(make([]byte, 32))
 		cose, err := webauthncbor.Marshal(map[int]any{1: 2, 3: -7, -1: 1, -2: x, -3: y})

@@ -108,6 +108,10 @@ func writeJSON(w http.ResponseWriter, v any) error {
 	return nil
 }
 
+// ActPasskeyCopied records a passkey sign-in refused because the key's
+// signature counter went back (a copied key).
+const ActPasskeyCopied accounts.Action = "passkey-copied"
+
 // passkeyFailed is a 400 for a ceremony the library refused (a cancelled
 // prompt, a wrong origin, a passkey nobody registered).
 var passkeyFailed = &httpError{http.StatusBadRequest, "console.err.passkey", "console.err.passkey.text"}
@@ -263,6 +267,15 @@ func (c *Console) passkeySignInFinish(w http.ResponseWriter, r *http.Request) er
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	cred, err := c.wa.FinishDiscoverableLogin(handler, sd, r)
 	if err != nil || found == nil {
+		return passkeyFailed
+	}
+	if cred.Authenticator.CloneWarning {
+		// The signature counter went back: this is a copy of the key, or
+		// the original after its copy was used. Neither signs in; the
+		// organisation's log says so, and the stored counter is kept.
+		if err := c.auditAs(r.Context(), who.Org, who.Email, ActPasskeyCopied, ""); err != nil {
+			return err
+		}
 		return passkeyFailed
 	}
 	data, err := json.Marshal(cred)
