@@ -514,3 +514,41 @@ func TestCopiedPasskeyRefused(t *testing.T) {
 		t.Errorf("%d refused copies in the log, want 1", n)
 	}
 }
+
+// TestEmailLinksSpacedPerOrganiser: an attack on an organiser's inbox
+// through the sign-in form. The form is limited per client (ten a
+// minute), so a handful of addresses could send one organiser hundreds of
+// sign-in emails an hour — and the site's mail server the complaints. An
+// organiser now gets at most one link per accounts.LinkTTL however many
+// clients ask (the link already sent still works); the form answers the
+// same throughout.
+func TestEmailLinksSpacedPerOrganiser(t *testing.T) {
+	e := newEnv(t, func(c *Config) {
+		c.ClientKey = func(r *http.Request) string { return r.Header.Get("X-Test-Client") } // many clients
+	})
+	e.invite("riverside", "sam@example.org", accounts.RoleEditor)
+	e.invite("harbour", "kim@example.org", accounts.RoleEditor)
+	for i := range 30 {
+		client := e.browser()
+		res := client.do(http.MethodPost, Prefix+"/signin/link", url.Values{"email": {"sam@example.org"}}, "X-Test-Client", fmt.Sprint(i))
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != Prefix+"/signin?sent=1" {
+			t.Fatalf("asking for a link, try %d: %d", i, res.StatusCode)
+		}
+	}
+	wantCode(t, e.browser().post(Prefix+"/signin/link", url.Values{"email": {"kim@example.org"}}), http.StatusSeeOther)
+	e.c.sending.Wait()
+	to := map[string]int{}
+	for _, m := range e.mail.all() {
+		to[m.to]++
+	}
+	if to["sam@example.org"] != 1 || to["kim@example.org"] != 1 {
+		t.Errorf("links sent: %v, want one each", to)
+	}
+	// Once the first link has run out, the next request sends a new one.
+	e.clock.add(accounts.LinkTTL)
+	wantCode(t, e.browser().post(Prefix+"/signin/link", url.Values{"email": {"sam@example.org"}}), http.StatusSeeOther)
+	e.c.sending.Wait()
+	if n := len(e.mail.all()); n != 3 {
+		t.Errorf("%d links after the first expired, want 3", n)
+	}
+}

@@ -114,6 +114,9 @@ type Console struct {
 	styleURL string
 	jsURL    string
 	sending  sync.WaitGroup // emailed sign-in links being made (signin.go)
+
+	linksMu   sync.Mutex
+	linksSent map[int64]time.Time // when each organiser was last sent a link (linkDue)
 }
 
 // New checks cfg and returns the console.

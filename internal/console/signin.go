@@ -79,11 +79,12 @@ func (c *Console) sendLinks(ctx context.Context, email, lang string) error {
 	}
 	l := localizerFor(lang)
 	for _, o := range list {
-		if o.Email != email {
+		if o.Email != email || !c.linkDue(o.ID) {
 			continue
 		}
 		secret, hash := accounts.NewSecret()
 		if err := c.acc.AddToken(ctx, accounts.Token{Hash: hash, Purpose: accounts.PurposeLink, OrganiserID: o.ID, ExpiresAt: c.now().Add(accounts.LinkTTL)}); err != nil {
+			c.linkFailed(o.ID)
 			return err
 		}
 		who := o.Org
@@ -93,10 +94,42 @@ func (c *Console) sendLinks(ctx context.Context, email, lang string) error {
 		link := c.base + Prefix + "/signin/link?t=" + secret
 		body := l.T("console.mail.body", "org", who, "link", link)
 		if err := c.cfg.Mail(ctx, Letter{To: o.Email, Lang: l.Lang(), Subject: l.T("console.mail.subject", "site", c.cfg.SiteName), Body: body}); err != nil {
+			c.linkFailed(o.ID)
 			return err
 		}
 	}
 	return nil
+}
+
+// linkDue reports whether organiser id may be sent a link now, and if so
+// counts one as sent: at most one per accounts.LinkTTL (the last one
+// still works meanwhile), however many clients ask, so the form cannot
+// fill an organiser's inbox. The times are this process's own.
+func (c *Console) linkDue(id int64) bool {
+	c.linksMu.Lock()
+	defer c.linksMu.Unlock()
+	now := c.now()
+	for k, at := range c.linksSent {
+		if now.Sub(at) >= accounts.LinkTTL {
+			delete(c.linksSent, k)
+		}
+	}
+	if _, ok := c.linksSent[id]; ok {
+		return false
+	}
+	if c.linksSent == nil {
+		c.linksSent = map[int64]time.Time{}
+	}
+	c.linksSent[id] = now
+	return true
+}
+
+// linkFailed forgets a link that could not be queued, so the next request
+// tries again.
+func (c *Console) linkFailed(id int64) {
+	c.linksMu.Lock()
+	delete(c.linksSent, id)
+	c.linksMu.Unlock()
 }
 
 // linkPage shows an emailed link's button. Opening it changes nothing.
