@@ -245,7 +245,15 @@ type pacer struct {
 	next  time.Time
 }
 
-// wait blocks until this send's turn, or ctx ends.
+// errNoTurn is a message whose turn under the rate comes after its
+// deadline: tried again later, having taken no turn.
+var errNoTurn = errors.New("mail: the sending rate (--mail-rate) leaves this message no turn before the time limit; it will be tried again")
+
+// wait blocks until this send's turn, or ctx ends. A turn that would
+// come after ctx's deadline is not taken (errNoTurn at once), and a wait
+// that ctx cuts short gives its turn back when no later one was taken:
+// turns held by messages that never went would push every later message
+// further away than the time that passes, until none is sent at all.
 func (p *pacer) wait(ctx context.Context) error {
 	if p.every <= 0 {
 		return nil
@@ -255,6 +263,10 @@ func (p *pacer) wait(ctx context.Context) error {
 	at := p.next
 	if at.Before(now) {
 		at = now
+	}
+	if dl, ok := ctx.Deadline(); ok && at.After(dl) {
+		p.mu.Unlock()
+		return errNoTurn
 	}
 	p.next = at.Add(p.every)
 	p.mu.Unlock()
@@ -268,6 +280,11 @@ func (p *pacer) wait(ctx context.Context) error {
 	case <-t.C:
 		return nil
 	case <-ctx.Done():
+		p.mu.Lock()
+		if p.next.Equal(at.Add(p.every)) {
+			p.next = at // nobody queued behind this turn: give it back
+		}
+		p.mu.Unlock()
 		return ctx.Err()
 	}
 }
