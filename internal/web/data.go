@@ -154,7 +154,9 @@ func (s *Server) dataRequest(w http.ResponseWriter, r *http.Request, lc *site.Si
 	if err != nil {
 		return err
 	}
-	if len(sigs) > 0 {
+	// At most one link every dataLinkEvery per address: the same page
+	// answers either way.
+	if len(sigs) > 0 && s.dataLinks.allow(org, email, now) {
 		p := mail.Payload{Template: mail.TemplateData, Lang: lc.Frame.Lang, Org: org, To: email}
 		if err := ob.Enqueue(ctx, []signing.Message{mail.NewMessage(p)}); err != nil {
 			return err
