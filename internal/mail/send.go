@@ -195,8 +195,17 @@ func (s *Sender) compose(m Message) (*gomail.Msg, error) {
 	return msg, nil
 }
 
-// oneLine keeps a header value on one line.
+// oneLine keeps a header value on one line, without the bidi
+// embedding, override and isolate controls that could make a name or a
+// subject read as something else in the recipient's inbox (a supporter's
+// name is the From name of their message to a decision-maker).
 func oneLine(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r >= '\u202a' && r <= '\u202e' || r >= '\u2066' && r <= '\u2069' {
+			return -1
+		}
+		return r
+	}, s)
 	return strings.Join(strings.Fields(s), " ")
 }
 
