@@ -112,8 +112,8 @@ func (r *Renderer) Render(p Payload, id string) (Message, error) {
 		Lang: loc.Lang(), Dir: loc.Dir(), Brand: Brand(org.Colours.Primary), OrgName: org.Name,
 		Note: loc.T("mail.footer.why", "org", org.Name),
 	}
-	unsub := r.link(UnsubscribePath(org.Slug), Claims{Purpose: PurposeUnsubscribe, Org: org.Slug, Email: p.To, Lang: org.Language, Expires: now.Add(UnsubscribeFor).Unix()})
-	props.Unsubscribe = &views.MailLink{Intro: loc.T("mail.footer.unsubscribe.intro", "org", org.Name), Label: loc.T("mail.footer.unsubscribe"), URL: unsub}
+	unsub := r.unsubscribe(org, loc, p.To, now)
+	props.Unsubscribe = unsub
 	dataLink := r.link(DataPath(org.Slug), Claims{Purpose: PurposeData, Org: org.Slug, Email: p.To, Lang: org.Language, Expires: now.Add(DataFor).Unix()})
 	switch p.Template {
 	case TemplateConfirm, TemplateThanks:
@@ -167,8 +167,15 @@ func (r *Renderer) Render(p Payload, id string) (Message, error) {
 	}
 	return Message{
 		ID: id, To: p.To, Lang: props.Lang, Subject: props.Subject,
-		HTML: html.String(), Text: views.MailText(props), Unsubscribe: unsub,
+		HTML: html.String(), Text: views.MailText(props), Unsubscribe: unsub.URL,
 	}, nil
+}
+
+// unsubscribe is the link that puts to on org's suppression list, shown
+// at the foot of an email and sent as its List-Unsubscribe address.
+func (r *Renderer) unsubscribe(org *campaign.Org, loc *i18n.Localizer, to string, now time.Time) *views.MailLink {
+	u := r.link(UnsubscribePath(org.Slug), Claims{Purpose: PurposeUnsubscribe, Org: org.Slug, Email: to, Lang: org.Language, Expires: now.Add(UnsubscribeFor).Unix()})
+	return &views.MailLink{Intro: loc.T("mail.footer.unsubscribe.intro", "org", org.Name), Label: loc.T("mail.footer.unsubscribe"), URL: u}
 }
 
 // ConfirmPath is where a confirmation email's link leads. Like the other
