@@ -59,3 +59,59 @@ actions:
 		t.Errorf("%d emails to the stranger after they unsubscribed; want still 1", got)
 	}
 }
+
+// TestUnsubscribeWithoutPetitions: the email pages took their frame from
+// one of the organisation's petitions or letters and answered 404 when it
+// had none, so an organisation whose only actions write to decision-makers
+// sent emails whose unsubscribe link (and one-click POST) found nothing,
+// and the supporter's data page could not be asked for. They now take the
+// frame of a contact action when there is no petition. Failed before:
+// 404 for the one-click POST.
+func TestUnsubscribeWithoutPetitions(t *testing.T) {
+	st := openSQLite(t)
+	f := callFiles(t)
+	for k := range f {
+		if strings.HasPrefix(k, "riverside/") && !strings.HasPrefix(k, "riverside/targets/") && strings.HasSuffix(k, ".yaml") && k != "riverside/org.yaml" {
+			delete(f, k)
+		}
+	}
+	delete(f, "riverside/targets/postcodes.csv") // the lookup of the call action removed
+	delete(f, "plain/a-note.yaml")                // related to the removed campaigns
+	f["riverside/write-the-council.yaml"] = `title: Write to the council
+summary: Ask them to keep the library open.
+date: 2026-02-01
+actions:
+  - kind: contact
+    id: write
+    targets: council
+    send: server
+    subject: Keep the library open
+    message: Please keep the library open in the evenings.
+`
+	e := newMailEnv(t, st, f)
+	v := writeValues(t, e.signEnv, "moss", "Someone", "stranger@example.net")
+	e.clock.add(time.Minute)
+	wantStatus(t, e.post(t, writePage+"/write", v, nil), 303)
+	m := e.deliver(t, 1)[0]
+	unsub := local(strings.Trim(m.Header.Get("List-Unsubscribe"), "<>"))
+	if !strings.HasPrefix(unsub, "/riverside/mail/unsubscribe?t=") {
+		t.Fatalf("List-Unsubscribe %q", m.Header.Get("List-Unsubscribe"))
+	}
+	d := doc(t, get(t, e.s, "GET", unsub, nil))
+	if d.Find("form.mail-form button").Length() != 1 {
+		t.Errorf("the unsubscribe page has no button:\n%s", text(d.Find("main")))
+	}
+	req, _ := http.NewRequest("POST", unsub, strings.NewReader("List-Unsubscribe=One-Click"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	wantStatus(t, serve(e.s, req), 200)
+	wantStatus(t, get(t, e.s, "GET", "/riverside/mail/data", nil), 200)
+	v = writeValues(t, e.signEnv, "lind", "Someone", "stranger@example.net")
+	e.clock.add(time.Minute)
+	wantStatus(t, e.post(t, writePage+"/write", v, nil), 303)
+	if n, _ := e.worker.Once(context.Background()); n != 1 {
+		t.Fatalf("claimed %d messages, want the second confirmation", n)
+	}
+	if got := len(e.smtp.Mails()); got != 1 {
+		t.Errorf("%d emails after unsubscribing; want still 1", got)
+	}
+}
