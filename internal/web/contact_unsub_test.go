@@ -76,7 +76,7 @@ func TestUnsubscribeWithoutPetitions(t *testing.T) {
 		}
 	}
 	delete(f, "riverside/targets/postcodes.csv") // the lookup of the call action removed
-	delete(f, "plain/a-note.yaml")                // related to the removed campaigns
+	delete(f, "plain/a-note.yaml")               // related to the removed campaigns
 	f["riverside/write-the-council.yaml"] = `title: Write to the council
 summary: Ask them to keep the library open.
 date: 2026-02-01
