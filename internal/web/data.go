@@ -99,11 +99,20 @@ func (s *Server) data(w http.ResponseWriter, r *http.Request) error {
 		}
 		done = lc.Loc.T("data.done.hide", "org", name)
 	case "erase":
-		if _, err := ms.EraseSupporter(ctx, org, c.Email); err != nil {
+		n, err := ms.EraseSupporter(ctx, org, c.Email)
+		if err != nil {
 			return err
 		}
-		// The organisation's systems are told to forget the person too.
-		if err := s.enqueue(ctx, ob, webhook.Erased(lc.Campaign.Org, c.Email, now)); err != nil {
+		// The organisation's systems are told to forget the person too,
+		// when there was anything to forget: a second press of the
+		// button (the link works for a day) would otherwise write the
+		// address back into the outbox and tell the CRM again, of an
+		// address the organisation no longer holds (webhook.ErasedFor).
+		var erased []signing.Message
+		if n > 0 {
+			erased = webhook.Erased(lc.Campaign.Org, c.Email, now)
+		}
+		if err := s.enqueue(ctx, ob, erased); err != nil {
 			s.log.Error("queueing the erasure's webhooks failed", "org", org, "err", err, "request_id", requestID(r))
 		}
 		done = lc.Loc.T("data.done.erase", "org", name)
