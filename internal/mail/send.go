@@ -236,6 +236,17 @@ func classify(err error) error {
 	var se *gomail.SendError
 	if errors.As(err, &se) {
 		code := se.ErrorCode()
+		if code >= 500 && code < 600 && se.Reason == gomail.ErrSMTPMailFrom {
+			// The sender refused, not this message: a provider's
+			// quota, or a --mail-from it does not accept. Every
+			// message would die of it; they wait instead.
+			return fmt.Errorf("mail: the server refused the sender (%d %s), not this message — check --mail-from and the provider's sending limits; it will be tried again", code, se.EnhancedStatusCode())
+		}
+		if code >= 500 && code < 600 && strings.HasSuffix(se.EnhancedStatusCode(), ".4.5") {
+			// Mail system congestion (RFC 3463 X.4.5): some providers
+			// answer a rate limit with a 5xx.
+			return fmt.Errorf("mail: the server is over its limits (%d %s); it will be tried again", code, se.EnhancedStatusCode())
+		}
 		if !se.IsTemp() && code >= 500 && code < 600 {
 			return permanent{fmt.Errorf("mail: the server refused the message for good (%d %s)", code, se.EnhancedStatusCode())}
 		}
