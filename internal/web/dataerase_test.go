@@ -17,8 +17,12 @@ import (
 // anything was left to erase: a second press wrote the address back into
 // the outbox just after its erasure, and told the CRM again. The
 // command line and the console tell an organisation only of an address
-// it holds (webhook.ErasedFor); the data page now does too. Failed
-// before: two erased events for two presses.
+// it holds (webhook.ErasedFor); the data page now does too. And an
+// erasure deleted every waiting message naming the address, the
+// signature.erased notice of an earlier erasure among them: erased twice
+// while the CRM was down (the data page, then placard signatures erase),
+// the CRM was never told. Failed before: a second notice for the second
+// press; with only that fixed, no notice at all after two presses.
 func TestDataEraseTellsTheCRMOnce(t *testing.T) {
 	st := openSQLite(t)
 	f := signFiles(t)
@@ -52,6 +56,12 @@ func TestDataEraseTellsTheCRMOnce(t *testing.T) {
 	first := erased()
 	if len(first) != 1 {
 		t.Fatalf("%d signature.erased webhooks queued by the erasure; want 1", len(first))
+	}
+	// A second press while the CRM is down: the erasure of the address
+	// must not take its own notice away (nor make another).
+	wantStatus(t, e.post(t, "/riverside/mail/data/erase", url.Values{"t": {tok}}, nil), 200)
+	if again := erased(); len(again) != 1 || again[0] != first[0] {
+		t.Fatalf("after a second press with the notice still waiting: %v; want the first notice, %s, alone", again, first[0])
 	}
 	// The CRM takes it; the supporter presses Erase again.
 	if err := st.(store.Outbox).Done(context.Background(), first...); err != nil {
