@@ -165,7 +165,7 @@ func (s *Sender) compose(m Message) (*gomail.Msg, error) {
 	msg := gomail.NewMsg()
 	msg.FromMailAddress(s.from)
 	if m.FromName != "" {
-		msg.FromMailAddress(&netmail.Address{Name: oneLine(m.FromName), Address: s.from.Address})
+		msg.FromMailAddress(&netmail.Address{Name: nameLine(m.FromName), Address: s.from.Address})
 	}
 	if m.ReplyTo != "" {
 		if err := msg.ReplyTo(m.ReplyTo); err != nil {
@@ -196,17 +196,31 @@ func (s *Sender) compose(m Message) (*gomail.Msg, error) {
 }
 
 // oneLine keeps a header value on one line, without the bidi
-// embedding, override and isolate controls that could make a name or a
-// subject read as something else in the recipient's inbox (a supporter's
-// name is the From name of their message to a decision-maker).
+// embedding and override controls (U+202A–U+202E), which could make a
+// subject read as something else — an override reverses the letters
+// after it. The isolates the interface wording puts around a name of the
+// other direction (i18n) stay: they only keep it from reordering the
+// sentence.
 func oneLine(s string) string {
 	s = strings.Map(func(r rune) rune {
-		if r >= '\u202a' && r <= '\u202e' || r >= '\u2066' && r <= '\u2069' {
+		if r >= '\u202a' && r <= '\u202e' {
 			return -1
 		}
 		return r
 	}, s)
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// nameLine is oneLine for a From name, a supporter's as they typed it
+// (on their message to a decision-maker): the isolates go too, as every
+// invisible control a name has no need of.
+func nameLine(s string) string {
+	return oneLine(strings.Map(func(r rune) rune {
+		if r >= '\u2066' && r <= '\u2069' {
+			return -1
+		}
+		return r
+	}, s))
 }
 
 // domainOf is the part of an address after its last @.
