@@ -62,7 +62,7 @@ func TestOSDIRecordWaitsForConsentStill(t *testing.T) {
 
 	p := webhook.Policy{AllowLoopback: true}
 	hooks := &webhook.Deliverer{Client: webhook.NewClient(p), Policy: p, Now: time.Now,
-		Getenv: func(string) string { return "an-key" },
+		Getenv:  func(string) string { return "an-key" },
 		Org:     func(slug string) *campaign.Org { return e.s.CurrentSite().Org(slug) },
 		Consent: webhook.ConsentFrom(st.(store.Mail).Supporter)}
 	w := outbox.NewWorker(st.(store.Outbox), map[string]outbox.Deliverer{signing.MessageOSDI: hooks,
