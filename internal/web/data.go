@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/placard/placard/internal/mail"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/site"
+	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/internal/webhook"
 	"github.com/placard/placard/views"
 )
@@ -76,6 +78,11 @@ func (s *Server) data(w http.ResponseWriter, r *http.Request) error {
 		return s.dataRequestPage(w, r, lc, http.StatusOK, "", "")
 	}
 	c, err := s.cfg.MailTokens.Open(tok, mail.PurposeData, now)
+	if err != nil && action == "" {
+		if rc, rerr := s.cfg.MailTokens.Open(tok, mail.PurposeDataRequest, now); rerr == nil && rc.Org == org {
+			return s.dataAsk(w, r, snap, ob, ms, rc, tok, lang, now)
+		}
+	}
 	lc := orgLive(snap, org, cmp.Or(c.Lang, lang))
 	if lc == nil {
 		return errMailOff
@@ -178,6 +185,28 @@ func (s *Server) dataRequest(w http.ResponseWriter, r *http.Request, lc *site.Si
 	return s.writeMailPage(w, r, lc, http.StatusOK, views.MailPageProps{
 		Heading:    lc.Loc.T("data.request.sent"),
 		Paragraphs: []string{lc.Loc.T("data.request.sent.body", "org", name, "hours", "24")},
+	})
+}
+
+// dataAsk answers the data-page link of a thank-you email
+// (mail.PurposeDataRequest): GET a button, POST sends a data-page link
+// to the address the token names, as the request form does for a typed
+// one. The page shows nothing about the signer, so a forwarded
+// thank-you lets its reader do no more than mail them.
+func (s *Server) dataAsk(w http.ResponseWriter, r *http.Request, snap *site.Snapshot, ob store.Outbox, ms store.Mail, c mail.Claims, tok, lang string, now time.Time) error {
+	lc := orgLive(snap, c.Org, cmp.Or(c.Lang, lang))
+	if lc == nil {
+		return errMailOff
+	}
+	if r.Method == http.MethodPost {
+		return s.dataRequest(w, r, lc, ob, ms, c.Email, now)
+	}
+	name := lc.Campaign.Org.Name
+	return s.writeMailPage(w, r, lc, http.StatusOK, views.MailPageProps{
+		Heading:    lc.Loc.T("data.request.heading", "org", name),
+		Paragraphs: []string{lc.Loc.T("data.ask.body", "org", name, "hours", strconv.Itoa(int(mail.DataFor/time.Hour)))},
+		Form: &views.MailForm{Action: withLang(mail.DataPath(c.Org), lc.Frame.Lang), Token: tok, Lang: lc.Frame.Lang,
+			Button: lc.Loc.T("data.request.button")},
 	})
 }
 

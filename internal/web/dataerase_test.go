@@ -33,7 +33,7 @@ func TestDataEraseTellsTheCRMOnce(t *testing.T) {
 	e.clock.add(5 * time.Second)
 	wantStatus(t, e.post(t, libraryPage+"/sign", v, nil), 303)
 	m := e.deliver(t, 1)[0]
-	link := local(linkIn(t, m.Text, "https://act.example.org/riverside/mail/data?t="))
+	link := e.dataLinkVia(t, m)
 	tok := doc(t, get(t, e.s, "GET", link, nil)).Find("form.data-action input[name=t]").First().AttrOr("value", "")
 	if tok == "" {
 		t.Fatal("the data page has no buttons")

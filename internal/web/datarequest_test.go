@@ -16,7 +16,7 @@ import (
 // address is sent at most one link every ten minutes (per instance); the
 // page answers the same. Failed before: four requests sent four links.
 func TestDataRequestMailsAnAddressOnceAWhile(t *testing.T) {
-	e, _ := dataEnvSigned(t, openSQLite(t)) // the thank-you is mail 1
+	e := signedForData(t, openSQLite(t)) // the thank-you is mail 1
 	ask := func() string {
 		res := e.post(t, "/riverside/mail/data", url.Values{"email": {"ada@example.org"}, "lang": {"en"}}, nil)
 		wantStatus(t, res, 200)
