@@ -754,7 +754,10 @@ func (db *DB) wipeReach(ctx context.Context, reach int64) error {
 // nothing of where its signers came from or who brought them.
 func purgeReach(ctx context.Context, tx pgx.Tx, org, campaign string) (int64, error) {
 	var n int64
-	for _, table := range []string{"referrals", "sources"} {
+	// In AddCredits' order (sources, then referrals), so a purge beside
+	// a credit flush waits for it instead of each holding a row the
+	// other waits for (TestPurgeBesideCredits).
+	for _, table := range []string{"sources", "referrals"} {
 		tag, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE org = $1 AND campaign = $2`, org, campaign)
 		if err != nil {
 			return n, err
