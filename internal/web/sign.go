@@ -471,13 +471,20 @@ func (s *Server) framedAsEmbed(next http.Handler) http.Handler {
 }
 
 // isEmbedSign reports whether a signing POST came from an embed's form.
-func isEmbedSign(r *http.Request) bool { return strings.HasSuffix(r.URL.Path, "/embed/sign") }
+func isEmbedSign(r *http.Request) bool { return isEmbedSignPath(r.URL.Path) }
+
+// isEmbedSignPath reports whether p is /org/slug/embed/sign: four
+// segments, so that /org/embed/sign, the own form of a campaign called
+// embed, is not taken for the embed form of a campaign at /org.
+func isEmbedSignPath(p string) bool {
+	return strings.HasSuffix(p, "/embed/sign") && strings.Count(p, "/") == 4
+}
 
 // signCampaignPath is the campaign page a signing POST's address belongs
 // to: /org/slug for /org/slug/sign and /org/slug/embed/sign.
 func signCampaignPath(p string) string {
-	if c, ok := strings.CutSuffix(p, "/embed/sign"); ok {
-		return c
+	if isEmbedSignPath(p) {
+		return p[:len(p)-len("/embed/sign")]
 	}
 	return strings.TrimSuffix(p, "/sign")
 }

@@ -1,0 +1,156 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/placard/placard/internal/campaign/campaigntest"
+	"github.com/placard/placard/internal/store"
+)
+
+// The public side under attack: each test here sends what a hostile
+// visitor or a hostile campaign file would, over real HTTP to a server
+// with a real SQLite file, and checks the answer is a clear 4xx or the
+// right page, never a 500, a leak or a lost signature.
+
+// hostileEnv is a signEnv on signFiles plus extra files, served over HTTP.
+type hostileEnv struct {
+	*signEnv
+	srv *httptest.Server
+}
+
+func newHostileEnv(t *testing.T, extra campaigntest.Files, mod func(*Config)) *hostileEnv {
+	t.Helper()
+	files := signFiles(t)
+	for k, v := range extra {
+		files[k] = v
+	}
+	st := openSQLite(t)
+	c := &clock{t: clockStart}
+	committer := store.NewCommitter(st, store.CommitterOptions{})
+	t.Cleanup(func() { committer.Close() })
+	cfg := Config{BaseURL: "https://act.example.org", SiteName: "Act", Store: st, Recorder: committer,
+		RateLimit: -1, Now: c.now}
+	if mod != nil {
+		mod(&cfg)
+	}
+	s, err := New(cfg, campaigntest.Site(t, files))
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	return &hostileEnv{signEnv: &signEnv{s: s, st: st, clock: c}, srv: srv}
+}
+
+// do sends one request over HTTP and never follows a redirect.
+func (e *hostileEnv) do(t *testing.T, method, path string, body string, header http.Header) *http.Response {
+	t.Helper()
+	req, err := http.NewRequestWithContext(context.Background(), method, e.srv.URL+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, vs := range header {
+		req.Header[http.CanonicalHeaderKey(k)] = vs
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := client.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	t.Cleanup(func() { res.Body.Close() })
+	return res
+}
+
+// signForm reads the signing form #formID of page over HTTP: its action
+// and hidden fields, with a signer filled in.
+func (e *hostileEnv) signForm(t *testing.T, page, formID, email string) (string, url.Values) {
+	t.Helper()
+	res := e.do(t, "GET", page, "", nil)
+	wantStatus(t, res, 200)
+	d, err := goquery.NewDocumentFromReader(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := d.Find("form#" + formID)
+	if form.Length() != 1 {
+		t.Fatalf("%s: got %d forms #%s, want 1", page, form.Length(), formID)
+	}
+	v := url.Values{}
+	form.Find("input[type=hidden]").Each(func(_ int, s *goquery.Selection) {
+		v.Set(s.AttrOr("name", ""), s.AttrOr("value", ""))
+	})
+	v.Set("name", "Ada Lovelace")
+	v.Set("email", email)
+	v.Set("consent", "yes")
+	return form.AttrOr("action", ""), v
+}
+
+// postForm sends v as a same-site browser's form would.
+func (e *hostileEnv) postForm(t *testing.T, action string, v url.Values) *http.Response {
+	t.Helper()
+	return e.do(t, "POST", action, v.Encode(), http.Header{
+		"Content-Type":   {"application/x-www-form-urlencoded"},
+		"Sec-Fetch-Site": {"same-origin"},
+	})
+}
+
+// TestSignCampaignCalledEmbed: a campaign whose file is embed.yaml is a
+// valid campaign (the checker accepts the name), so its form must sign.
+// Attack: none needed — its form posts to /org/embed/sign, which the
+// signing handler read as the embed form (/org/{campaign}/embed/sign) of a
+// campaign at /org, found none and answered 404: every signature lost.
+func TestSignCampaignCalledEmbed(t *testing.T) {
+	const page = "/riverside/embed"
+	files := signFiles(t)
+	e := newHostileEnv(t, campaigntest.Files{
+		"riverside/org.yaml": files["riverside/org.yaml"] + "embed_origins: [https://partner.example]\n",
+		"riverside/embed.yaml": `title: Embed the rights
+summary: A campaign that happens to be called embed.
+date: 2026-01-05
+actions:
+  - kind: petition
+    target: Council
+    text: Listen.
+`}, nil)
+	action, v := e.signForm(t, page, "petition-form", "ada@example.org")
+	if !strings.HasPrefix(action, page+"/sign") {
+		t.Fatalf("form action %q, want %s/sign…", action, page)
+	}
+	e.clock.add(5 * time.Second)
+	res := e.postForm(t, action, v)
+	wantStatus(t, res, http.StatusSeeOther)
+	wantThanks(t, res, page+"/thanks?outcome=signed")
+	if c := e.count(t, "riverside", "embed"); c.Signatures != 1 {
+		t.Fatalf("store count: got %d, want 1", c.Signatures)
+	}
+
+	// Its own embed signs too, and oEmbed finds it by either address.
+	action, v = e.signForm(t, page+"/embed", "petition-form", "bo@example.org")
+	if !strings.HasPrefix(action, page+"/embed/sign") {
+		t.Fatalf("embed form action %q, want %s/embed/sign…", action, page)
+	}
+	e.clock.add(5 * time.Second)
+	res = e.postForm(t, action, v)
+	wantStatus(t, res, http.StatusSeeOther)
+	if loc := res.Header.Get("Location"); !strings.HasPrefix(loc, page+"/embed/thanks?outcome=signed") {
+		t.Errorf("embed signing: Location %q, want %s/embed/thanks…", loc, page)
+	}
+	if c := e.count(t, "riverside", "embed"); c.Signatures != 2 {
+		t.Fatalf("store count after the embed: got %d, want 2", c.Signatures)
+	}
+	for _, u := range []string{"https://act.example.org" + page, "https://act.example.org" + page + "/embed"} {
+		res := e.do(t, "GET", "/oembed?format=json&url="+url.QueryEscape(u), "", nil)
+		wantStatus(t, res, http.StatusOK)
+		if b := body(t, res); !strings.Contains(b, `"title":"Embed the rights"`) {
+			t.Errorf("oEmbed of %s: %s", u, b)
+		}
+	}
+}
