@@ -99,6 +99,11 @@ func (c *checker) asset(src string, w where, key string, images bool) *Asset {
 	case slices.Contains(strings.Split(src, "/"), ".."):
 		c.errorf(w, "'%s' must name a file inside the organisation's folder (%s) — '..' leads out of it: copy the file into the folder", key, folder)
 		return nil
+	case strings.ContainsFunc(src, unicode.IsControl):
+		// A line break in a file's address would split the lines of a
+		// static copy's _headers file, and no page can link to it.
+		c.errorf(w, "'%s' names a file whose name holds a line break or another invisible control character — rename the file with letters, digits and hyphens, such as %s", key, example)
+		return nil
 	}
 	clean := path.Clean(src)
 	if !fs.ValidPath(clean) || clean == "." {

@@ -67,3 +67,26 @@ func TestSVGThatRunsCode(t *testing.T) {
 		}
 	}
 }
+
+// TestAssetNameWithLineBreak: a file whose name holds a line break is
+// refused at the setting naming it. Attack: a campaign's picture named
+// "evil\n  Access-Control-Allow-Origin: *\nx.jpg" loaded without a
+// problem, vanished from its page (no address can hold it), and its name,
+// written as it was into a static copy's _headers, added header lines
+// there.
+func TestAssetNameWithLineBreak(t *testing.T) {
+	files := campaigntest.Files{
+		"civic/org.yaml": "name: Civic\nlogo:\n  src: \"assets/evil\\n  Access-Control-Allow-Origin: *\\nx.svg\"\n  alt: Civic\n",
+		"civic/assets/evil\n  Access-Control-Allow-Origin: *\nx.svg": `<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>`,
+	}
+	_, probs := campaign.LoadFS(files.FS(), ".")
+	var found string
+	for _, p := range probs.Errors() {
+		if s := p.String(); strings.Contains(s, "line break") {
+			found = s
+		}
+	}
+	if !strings.HasPrefix(found, "civic/org.yaml:3:8:") {
+		t.Errorf("problems %v, want one at civic/org.yaml:3:8 saying the name holds a line break", probs)
+	}
+}
