@@ -90,3 +90,25 @@ func TestAssetNameWithLineBreak(t *testing.T) {
 		t.Errorf("problems %v, want one at civic/org.yaml:3:8 saying the name holds a line break", probs)
 	}
 }
+
+// TestControlCharacterAt: an invisible control character in a campaign
+// file (a form feed or NUL pasted from a PDF) is reported at its line and
+// column with what to do; the YAML library's own message named neither.
+func TestControlCharacterAt(t *testing.T) {
+	for _, ch := range []string{"\x00", "\x0c", "\x1b", "\uFFFE"} {
+		files := campaigntest.Files{
+			"civic/org.yaml":    "name: Civic\n",
+			"civic/notice.yaml": "title: A notice\nsummary: Read" + ch + " it.\ndate: 2026-01-05\n",
+		}
+		_, probs := campaign.LoadFS(files.FS(), ".")
+		var found string
+		for _, p := range probs.Errors() {
+			if s := p.String(); strings.Contains(s, "control character") {
+				found = s
+			}
+		}
+		if !strings.HasPrefix(found, "civic/notice.yaml:2:14:") || !strings.Contains(found, "delete it") {
+			t.Errorf("%q: problems %v, want one at civic/notice.yaml:2:14 saying to delete it", ch, probs)
+		}
+	}
+}
