@@ -154,3 +154,61 @@ actions:
 		}
 	}
 }
+
+// TestSignRenamedCampaign: a form sent to a renamed campaign's old address
+// reaches the campaign. Attack (none needed): an organiser renames a
+// campaign with org.yaml's redirects while supporters have its form open,
+// or a static copy built before the rename, or a partner's embed, still
+// posts to /org/old/sign; the page's old address redirected, but the form
+// got 404 and the signer's details were lost. It now gets 308 to the new
+// address, which keeps the method and the form (the old page's token is
+// for the old address, so the form is shown again there, details kept).
+func TestSignRenamedCampaign(t *testing.T) {
+	files := signFiles(t)
+	e := newHostileEnv(t, campaigntest.Files{
+		"riverside/org.yaml": files["riverside/org.yaml"] + "embed_origins: [https://partner.example]\nredirects: {old-library: save-the-library}\n",
+	}, nil)
+	for _, c := range []struct{ from, formPage, formID, to string }{
+		{"/riverside/old-library/sign?lang=en", libraryPage, "petition-form", libraryPage + "/sign?lang=en"},
+		{"/riverside/old-library/embed/sign?lang=en", libraryPage + "/embed", "petition-form", libraryPage + "/embed/sign?lang=en"},
+	} {
+		_, v := e.signForm(t, c.formPage, c.formID, "ada@example.org")
+		e.clock.add(5 * time.Second)
+		res := e.postForm(t, c.from, v)
+		wantStatus(t, res, http.StatusPermanentRedirect)
+		if loc := res.Header.Get("Location"); loc != c.to {
+			t.Fatalf("POST %s: Location %q, want %q", c.from, loc, c.to)
+		}
+		// A browser sends the same form again to the new address.
+		res = e.postForm(t, c.to, v)
+		wantStatus(t, res, http.StatusSeeOther)
+	}
+	if c := e.count(t, "riverside", "save-the-library"); c.Signatures != 1 {
+		t.Fatalf("store count: got %d, want 1 (one address, signed twice)", c.Signatures)
+	}
+
+	// A form from the page as it was before the rename carries a token for
+	// the old address: shown again at the new one, details kept, to sign.
+	_, v := e.signForm(t, libraryPage, "petition-form", "grace@example.org")
+	v.Set("name", "Grace Hopper")
+	v.Set("token", e.s.tokens.Issue("riverside/old-library", e.clock.now()))
+	e.clock.add(5 * time.Second)
+	res := e.postForm(t, "/riverside/old-library/sign?lang=en", v)
+	wantStatus(t, res, http.StatusPermanentRedirect)
+	res = e.postForm(t, res.Header.Get("Location"), v)
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	d, err := goquery.NewDocumentFromReader(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := d.Find("#petition-form input[name=name]").AttrOr("value", ""); got != "Grace Hopper" {
+		t.Errorf("form shown again: name %q, want the signer's, kept", got)
+	}
+	action, again := e.signForm(t, libraryPage, "petition-form", "grace@example.org")
+	again.Set("token", d.Find("#petition-form input[name=token]").AttrOr("value", ""))
+	e.clock.add(5 * time.Second)
+	wantStatus(t, e.postForm(t, action, again), http.StatusSeeOther)
+	if c := e.count(t, "riverside", "save-the-library"); c.Signatures != 2 {
+		t.Fatalf("store count: got %d, want 2", c.Signatures)
+	}
+}

@@ -145,6 +145,13 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) (err error) {
 		if s.cfg.Store == nil && snap.Pages[path] != nil {
 			return errSigningOff
 		}
+		if to, ok := snap.Moved[path]; ok && snap.Signing[to] != nil {
+			// A renamed campaign's form, open since before the rename:
+			// 308 keeps the method and the form.
+			w.Header()["Cache-Control"] = hvNoStore
+			http.Redirect(w, r, to+r.URL.Path[len(path):]+queryOf(r), http.StatusPermanentRedirect)
+			return nil
+		}
 		return errNotFound
 	}
 	// A refusal is worded in the language of the page the form was sent
@@ -468,6 +475,14 @@ func (s *Server) framedAsEmbed(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// queryOf is r's query string with its "?", or "".
+func queryOf(r *http.Request) string {
+	if r.URL.RawQuery == "" {
+		return ""
+	}
+	return "?" + r.URL.RawQuery
 }
 
 // isEmbedSign reports whether a signing POST came from an embed's form.
