@@ -212,3 +212,32 @@ func TestSignRenamedCampaign(t *testing.T) {
 		t.Fatalf("store count: got %d, want 2", c.Signatures)
 	}
 }
+
+// TestContactRenamedCampaign: a renamed campaign's contact page, and its
+// "I called" and write forms, keep working at the old address. Attack
+// (none needed): after a rename with org.yaml's redirects, the contact
+// page's old address (in shared links, with ?postcode=) answered 404, and
+// a supporter's message typed into the page before the rename was lost
+// when sent. The page now redirects (301) and a form 308s, keeping its
+// method and fields.
+func TestContactRenamedCampaign(t *testing.T) {
+	files := callFiles(t)
+	files["riverside/org.yaml"] += "redirects: {ring-the-council: call-the-council}\n"
+	e := newHostileEnv(t, files, nil)
+	const old = "/riverside/ring-the-council/contact/call"
+	res := e.do(t, "GET", old+"?postcode=10099", "", nil)
+	wantStatus(t, res, http.StatusMovedPermanently)
+	if loc := res.Header.Get("Location"); loc != callPage+"?postcode=10099" {
+		t.Errorf("GET %s: Location %q, want %s?postcode=10099", old, loc, callPage)
+	}
+	for _, step := range []string{"/called", "/write"} {
+		res := e.postForm(t, old+step, url.Values{"target": {"moss"}, "outcome": {"staff"}})
+		wantStatus(t, res, http.StatusPermanentRedirect)
+		if loc := res.Header.Get("Location"); loc != callPage+step {
+			t.Errorf("POST %s%s: Location %q, want %s%s", old, step, loc, callPage, step)
+		}
+	}
+	// Not a contact action of the renamed campaign: still 404.
+	wantStatus(t, e.do(t, "GET", "/riverside/ring-the-council/contact/nope", "", nil), http.StatusNotFound)
+	wantStatus(t, e.do(t, "GET", "/riverside/no-such-campaign/contact/call", "", nil), http.StatusNotFound)
+}
