@@ -241,3 +241,28 @@ func TestContactRenamedCampaign(t *testing.T) {
 	wantStatus(t, e.do(t, "GET", "/riverside/ring-the-council/contact/nope", "", nil), http.StatusNotFound)
 	wantStatus(t, e.do(t, "GET", "/riverside/no-such-campaign/contact/call", "", nil), http.StatusNotFound)
 }
+
+// TestRenamedCampaignFiles: every address under a renamed campaign's old
+// one leads to the same address under its new one. Attack (none needed):
+// after a rename, share previews already posted on social networks name
+// the old …/card.png, printed posters' pages and QR codes the old …/poster
+// and …/qr.svg, and supporters' bookmarks the old …/impact?key=: all
+// answered 404, only the bare old address redirected.
+func TestRenamedCampaignFiles(t *testing.T) {
+	files := signFiles(t)
+	e := newHostileEnv(t, campaigntest.Files{
+		"riverside/org.yaml": files["riverside/org.yaml"] + "redirects: {old-library: save-the-library}\n",
+	}, nil)
+	const old = "/riverside/old-library"
+	for _, p := range []string{"", "/card.png", "/card-square.png", "/qr.svg", "/qr.png", "/poster",
+		"/impact?key=" + strings.Repeat("a", 26), "/thanks?outcome=signed"} {
+		res := e.do(t, "GET", old+p, "", nil)
+		wantStatus(t, res, http.StatusMovedPermanently)
+		if loc := res.Header.Get("Location"); loc != libraryPage+p {
+			t.Errorf("GET %s%s: Location %q, want %s%s", old, p, loc, libraryPage, p)
+		}
+	}
+	for _, p := range []string{old + "/nope", old + "/fr", "/riverside/never-was/card.png"} {
+		wantStatus(t, e.do(t, "GET", p, "", nil), http.StatusNotFound)
+	}
+}
