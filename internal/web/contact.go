@@ -124,20 +124,10 @@ func (s *Server) contact(w http.ResponseWriter, r *http.Request) error {
 // movedContact is the address a contact action's page or step (path) has
 // under its campaign's new name (org.yaml's redirects), when there is one.
 func movedContact(snap *site.Snapshot, path string) (string, bool) {
-	// /org/campaign is the path up to its third slash.
-	i := strings.IndexByte(path[1:], '/') + 1
-	if i == 0 {
-		return "", false
-	}
-	j := strings.IndexByte(path[i+1:], '/') + i + 1
-	if j == i {
-		return "", false
-	}
-	newCampaign, ok := snap.Moved[path[:j]]
+	to, ok := movedUnder(snap, path)
 	if !ok {
 		return "", false
 	}
-	to := newCampaign + path[j:]
 	if snap.Contacts[to] != nil {
 		return to, true
 	}

@@ -17,6 +17,26 @@ func movedPath(snap *site.Snapshot, path string) (string, bool) {
 		// The old address itself (or a short address).
 		return to, true
 	}
+	to, ok := movedUnder(snap, path)
+	if !ok {
+		return "", false
+	}
+	if snap.Pages[to] != nil || snap.Signing[to] != nil || snap.Lazy[to] != nil {
+		return to, true
+	}
+	if p, ok := strings.CutSuffix(to, "/impact"); ok && snap.Signing[p] != nil {
+		return to, true
+	}
+	if p, ok := strings.CutSuffix(to, "/thanks"); ok && (snap.Thanks[p] != nil || snap.Pages[p] != nil) {
+		return to, true
+	}
+	return "", false
+}
+
+// movedUnder is path, an address under a renamed campaign's old address
+// (/org/old-slug/…), under the campaign's new one, whether or not the
+// snapshot holds anything there.
+func movedUnder(snap *site.Snapshot, path string) (string, bool) {
 	// /org/campaign is the path up to its third slash.
 	if len(path) < 2 || path[0] != '/' {
 		return "", false
@@ -34,17 +54,7 @@ func movedPath(snap *site.Snapshot, path string) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	to += path[j:]
-	if snap.Pages[to] != nil || snap.Signing[to] != nil || snap.Lazy[to] != nil {
-		return to, true
-	}
-	if p, ok := strings.CutSuffix(to, "/impact"); ok && snap.Signing[p] != nil {
-		return to, true
-	}
-	if p, ok := strings.CutSuffix(to, "/thanks"); ok && (snap.Thanks[p] != nil || snap.Pages[p] != nil) {
-		return to, true
-	}
-	return "", false
+	return to + path[j:], true
 }
 
 // redirectMoved answers a GET of an address under a renamed campaign's old
