@@ -266,3 +266,47 @@ func TestRenamedCampaignFiles(t *testing.T) {
 		wantStatus(t, e.do(t, "GET", p, "", nil), http.StatusNotFound)
 	}
 }
+
+// TestContactConfirmAfterRename: a supporter's confirmation link, emailed
+// before the campaign was renamed, still sends their message. Attack
+// (none needed): the link names the old address, which now redirects, but
+// the message sealed in it named the old action page too, so the new page
+// said the link had expired and the message was lost.
+func TestContactConfirmAfterRename(t *testing.T) {
+	f := callFiles(t)
+	f["riverside/org.yaml"] += "redirects: {old-write: write-the-council}\n"
+	f["riverside/write-the-council.yaml"] = `title: Write to the council
+summary: Ask them to keep the library open.
+date: 2026-02-01
+actions:
+  - kind: contact
+    id: write
+    targets: council
+    send: server
+    subject: Keep the library open
+    message: Please keep the library open in the evenings.
+`
+	e := newHostileEnv(t, f, nil)
+	c := e.s.seal(sealed{Path: "/riverside/old-write/contact/write", Target: "moss", Name: "Ada Lovelace",
+		Email: "ada@example.org", Subject: "Keep it open", Message: "Please.", Expires: e.clock.now().Add(time.Hour).Unix()})
+	old := "/riverside/old-write/contact/write/confirm?" + url.Values{"c": {c}}.Encode()
+	res := e.do(t, "GET", old, "", nil)
+	wantStatus(t, res, http.StatusMovedPermanently)
+	res = e.do(t, "GET", res.Header.Get("Location"), "", nil)
+	wantStatus(t, res, http.StatusOK)
+	d, err := goquery.NewDocumentFromReader(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := url.Values{}
+	d.Find("form input[type=hidden]").Each(func(_ int, s *goquery.Selection) { v.Set(s.AttrOr("name", ""), s.AttrOr("value", "")) })
+	res = e.postForm(t, writePage+"/confirm", v)
+	wantStatus(t, res, http.StatusSeeOther)
+	if loc := res.Header.Get("Location"); loc != writePage+"?sent=moss" {
+		t.Errorf("after confirming: Location %q, want %s?sent=moss", loc, writePage)
+	}
+	// A message sealed for another campaign's page is still refused.
+	other := e.s.seal(sealed{Path: "/riverside/call-the-council/contact/call", Target: "moss", Name: "Bo",
+		Email: "bo@example.org", Subject: "s", Message: "m", Expires: e.clock.now().Add(time.Hour).Unix()})
+	wantStatus(t, e.do(t, "GET", writePage+"/confirm?"+url.Values{"c": {other}}.Encode(), "", nil), http.StatusBadRequest)
+}
