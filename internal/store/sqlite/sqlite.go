@@ -21,6 +21,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"modernc.org/sqlite"
@@ -69,6 +70,8 @@ type DB struct {
 
 	claims   claimed  // claim nonces already opened (claims.go)
 	watchers watchers // Changes channels (changes.go)
+
+	onQuarantine atomic.Pointer[func(store.QuarantineEvent)] // OnQuarantine's (quarantine.go)
 
 	closeOnce sync.Once // Close does its work once; later calls return nil
 }
@@ -1043,8 +1046,13 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 		return 0, err
 	}
 	// The address's undelivered messages go too (store.Outbox), bundled
-	// ones taken apart first (bundle.go).
-	if err := unbundle(ctx, tx, nil, 0); err != nil {
+	// ones taken apart first (bundle.go), and every damaged bundle that
+	// may hold the address (quarantine.go).
+	var ev store.QuarantineEvent
+	if err := unbundle(ctx, tx, nil, 0, &ev); err != nil {
+		return 0, err
+	}
+	if err := dropQuarantined(ctx, tx, email, &ev); err != nil {
 		return 0, err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE email = ?`, email); err != nil {
@@ -1056,6 +1064,7 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 	if err := tx.Commit(); err != nil {
 		return 0, err
 	}
+	db.quarantined(ev)
 	if n > 0 {
 		db.changed()
 	}
@@ -1119,8 +1128,9 @@ func (db *DB) Secret(ctx context.Context) (_ []byte, err error) {
 // Purge deletes every signature of one campaign, keeping its counts (see
 // store.Store), with every undelivered message of the campaign (pending
 // or dead: contact letters are messages of a campaign without a
-// signature) and the keyed hashes of who wrote to its decision-makers,
-// in one transaction, then wipes like Erase when anything of the
+// signature), the keyed hashes of who wrote to its decision-makers and
+// its personal links and per-source counts (purgeReach), in one
+// transaction, then wipes like Erase when anything of the
 // campaign went. A campaign that holds nothing (the purge command goes
 // over every closed one) changes nothing, other campaigns' bundled
 // messages included, and is not wiped (RunPurgeQuiet).
@@ -1160,11 +1170,17 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 	if err := tx.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&u0); err != nil {
 		return 0, err
 	}
-	found, err := unbundleCampaign(ctx, tx, org, campaign)
+	var ev store.QuarantineEvent
+	found, err := unbundleCampaign(ctx, tx, org, campaign, &ev)
 	if err != nil {
 		return 0, err
 	}
 	if err := tx.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&u1); err != nil {
+		return 0, err
+	}
+	// And every damaged bundle that may hold the campaign's messages
+	// (quarantine.go): a change about the campaign.
+	if err := dropQuarantined(ctx, tx, campaign, &ev); err != nil {
 		return 0, err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE org = ? AND campaign = ?`, org, campaign); err != nil {
@@ -1172,6 +1188,11 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 	}
 	// And the keyed hashes of who wrote to its decision-makers.
 	if _, err := tx.ExecContext(ctx, `DELETE FROM outreach_senders WHERE org = ? AND campaign = ?`, org, campaign); err != nil {
+		return 0, err
+	}
+	// And what its signing brought: its personal links' rows and its
+	// per-source counts (purgeReach).
+	if err := purgeReach(ctx, tx, org, campaign); err != nil {
 		return 0, err
 	}
 	if err := tx.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&after); err != nil {
@@ -1190,7 +1211,21 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 	if err := tx.Commit(); err != nil {
 		return 0, err
 	}
+	db.quarantined(ev)
 	return n, db.wipe(ctx)
+}
+
+// purgeReach deletes campaign org/campaign's personal links (the rows
+// their credits made, legacy links' too) and its per-source counts in tx:
+// a purged campaign keeps its tallies, nothing of where its signers came
+// from or who brought them.
+func purgeReach(ctx context.Context, tx *sql.Tx, org, campaign string) error {
+	for _, table := range []string{"referrals", "sources"} {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE org = ? AND campaign = ?`, org, campaign); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // deleteSignatures deletes the signatures matching where (a condition on
