@@ -12,12 +12,12 @@ import (
 	"unicode/utf8"
 
 	"github.com/a-h/templ"
-	"github.com/go-chi/httprate"
 
 	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/formtoken"
 	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/pagecache"
+	"github.com/placard/placard/internal/ratelimit"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/site"
 	"github.com/placard/placard/internal/store"
@@ -56,7 +56,10 @@ var (
 		heading: "error.sign.notsignable.heading", message: "error.sign.notsignable.message"}
 )
 
-var hvAllowPost = []string{"POST"}
+var (
+	hvAllowPost        = []string{"POST"}
+	hvRetryAfterMinute = []string{"60"}
+)
 
 // signRoute is the POST /{org}/{campaign}/sign handler with its guards, in
 // order: the cross-origin check, the per-client rate limit (POSTs only),
@@ -83,29 +86,20 @@ func (s *Server) signRoute() http.Handler {
 	// parse and a short string), which is cheaper than carrying it in a
 	// new context and a copy of the request.
 	if s.cfg.RateLimit > 0 {
-		limited := httprate.LimitBy(s.cfg.RateLimit, time.Minute,
-			func(r *http.Request) (string, error) {
-				return s.keyer.key(r), nil
-			},
-			httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
-				s.serveError(w, r, inLang(errRateLimited, s.signPageLoc(r)))
-			}),
-			httprate.WithErrorHandler(func(w http.ResponseWriter, r *http.Request, err error) {
-				s.serveError(w, r, inLang(errSigningOff, s.signPageLoc(r)))
-			}),
-			// Retry-After on a refusal only: no X-RateLimit-Limit,
-			// -Remaining or -Reset on every signature, which would tell
-			// a script how many more it may send and when, and cost each
-			// answer three formatted headers and a larger header map.
-			httprate.WithResponseHeaders(httprate.ResponseHeaders{RetryAfter: "Retry-After"}),
-		)(h)
-		plain := h
+		// A sliding window of a minute per client (internal/ratelimit),
+		// counting POSTs only; a refused POST is not counted. The refusal
+		// says when to try again (Retry-After: the window), and nothing
+		// else: no X-RateLimit-Limit, -Remaining or -Reset on any answer,
+		// which would tell a script how many more it may send and when.
+		limiter := ratelimit.New(s.cfg.RateLimit, time.Minute)
+		next := h
 		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Method == http.MethodPost {
-				limited.ServeHTTP(w, r)
+			if r.Method == http.MethodPost && !limiter.Allow(s.keyer.key(r), time.Now()) {
+				w.Header()["Retry-After"] = hvRetryAfterMinute
+				s.serveError(w, r, inLang(errRateLimited, s.signPageLoc(r)))
 				return
 			}
-			plain.ServeHTTP(w, r)
+			next.ServeHTTP(w, r)
 		})
 	}
 	return cop.Handler(s.warningProxy(h))
