@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -56,43 +57,66 @@ func TestSignFormAsParseForm(t *testing.T) {
 		{"semicolon query", "a;b", "a=1"},
 		{"bad query and too large", "x=%zz", "a=" + long},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			request := func() *http.Request {
-				r := httptest.NewRequest("POST", "/o/c/sign?"+c.query, strings.NewReader(c.body))
-				r.Header.Set("Content-Type", formURLEncoded)
-				r.Body = http.MaxBytesReader(httptest.NewRecorder(), r.Body, maxSignBody)
-				return r
-			}
-			want := request()
-			werr := want.ParseForm()
-			if werr == nil {
-				for k, vs := range want.PostForm {
-					for _, v := range vs {
-						if !utf8.ValidString(k) || !utf8.ValidString(v) || strings.IndexByte(v, 0) >= 0 {
-							werr = errFormInvalid
-						}
-					}
+		t.Run(c.name, func(t *testing.T) { checkSignFormAsParseForm(t, c.query, c.body) })
+	}
+}
+
+// FuzzSignForm holds readSignForm to ParseForm and the handler's
+// UTF-8/NUL rule on any body and query string. Run with
+//
+//	go test ./internal/web -run XXX -fuzz FuzzSignForm -fuzztime 60s
+func FuzzSignForm(f *testing.F) {
+	f.Add("", "action=petition&consent=yes&name=Ann+Lee&token=abc&email=ann%40example.org&homepage=")
+	f.Add("lang=en", "na%6De=x&name=y&%65mail=%C3%A9%2B+&comment=%zz")
+	f.Add("", "a=1;b=2&name=%00&email=%ff&&=&role")
+	f.Fuzz(func(t *testing.T, query, body string) {
+		if u, err := url.Parse("/o/c/sign?" + query); err != nil || u.RawQuery != query || strings.ContainsAny(query, " \t") {
+			return // not a request target's query
+		}
+		checkSignFormAsParseForm(t, query, body)
+	})
+}
+
+// checkSignFormAsParseForm reads body (with query) with readSignForm and
+// with ParseForm followed by the handler's UTF-8/NUL rule, and fails t
+// unless both refuse or both read the same first value of every field
+// the handler reads.
+func checkSignFormAsParseForm(t *testing.T, query, body string) {
+	t.Helper()
+	request := func() *http.Request {
+		r := httptest.NewRequest("POST", "/o/c/sign?"+query, strings.NewReader(body))
+		r.Header.Set("Content-Type", formURLEncoded)
+		r.Body = http.MaxBytesReader(httptest.NewRecorder(), r.Body, maxSignBody)
+		return r
+	}
+	want := request()
+	werr := want.ParseForm()
+	if werr == nil {
+		for k, vs := range want.PostForm {
+			for _, v := range vs {
+				if !utf8.ValidString(k) || !utf8.ValidString(v) || strings.IndexByte(v, 0) >= 0 {
+					werr = errFormInvalid
 				}
 			}
-			var got signForm
-			gerr := readSignForm(request(), &got)
-			if (werr == nil) != (gerr == nil) {
-				t.Fatalf("error %v, ParseForm and the handler's %v", gerr, werr)
-			}
-			var wm, gm *http.MaxBytesError
-			if errors.As(werr, &wm) != errors.As(gerr, &gm) {
-				t.Errorf("error %v, ParseForm's %v: not both too large", gerr, werr)
-			}
-			if werr != nil {
-				return
-			}
-			for name, field := range signFields {
-				_, sent := want.PostForm[name]
-				if got.get(field) != want.PostForm.Get(name) || got.has(field) != sent {
-					t.Errorf("%s: %q (sent %v), ParseForm's %q", name, got.get(field), got.has(field), want.PostForm[name])
-				}
-			}
-		})
+		}
+	}
+	var got signForm
+	gerr := readSignForm(request(), &got)
+	if (werr == nil) != (gerr == nil) {
+		t.Fatalf("error %v, ParseForm and the handler's %v", gerr, werr)
+	}
+	var wm, gm *http.MaxBytesError
+	if errors.As(werr, &wm) != errors.As(gerr, &gm) {
+		t.Errorf("error %v, ParseForm's %v: not both too large", gerr, werr)
+	}
+	if werr != nil {
+		return
+	}
+	for name, field := range signFields {
+		_, sent := want.PostForm[name]
+		if got.get(field) != want.PostForm.Get(name) || got.has(field) != sent {
+			t.Errorf("%s: %q (sent %v), ParseForm's %q", name, got.get(field), got.has(field), want.PostForm[name])
+		}
 	}
 }
 
