@@ -54,6 +54,7 @@ type lazyFill struct {
 	contentType  string
 	cacheControl []string
 	csp          string
+	variant      int // as Response.variant
 }
 
 // NewLazy is a response whose body render makes on its first use (Serve or
@@ -77,7 +78,9 @@ func (c *Response) Ready() (*Response, error) {
 			return nil, err
 		}
 		l.render = nil // what it held can go
-		return New(body, l.contentType, l.cacheControl, l.csp), nil
+		m := &Response{variant: l.variant}
+		m.fill(body, l.contentType, l.cacheControl, l.csp)
+		return m, nil
 	})
 	return m, err
 }
@@ -87,8 +90,8 @@ func (c *Response) Rendered() bool { return c.lazy == nil || c.lazy.made.Load() 
 
 // Peek returns c ready to serve when it is, else nil: unlike Ready and
 // every other method, it never renders. A question a client asks about
-// a page it cannot hold (an If-None-Match naming a variant it was never
-// sent) must not make the server render that variant.
+// a page must not make the server render it (a revalidation names the
+// one rendering it holds: VariantIn).
 func (c *Response) Peek() *Response {
 	if c.lazy == nil {
 		return c

@@ -38,6 +38,10 @@ type Response struct {
 	cacheControl     []string
 	csp              []string // nil keeps the default policy the middleware set
 
+	// variant is 1 + the rendering its ETags name (SetVariant), 0 for
+	// none.
+	variant int
+
 	// lazy, when not nil, makes the response on its first use (lazy.go);
 	// the fields above are then unused.
 	lazy *lazyFill
@@ -64,8 +68,9 @@ func New(body []byte, contentType string, cacheControl []string, csp string) *Re
 // fill makes c the response New makes.
 func (c *Response) fill(body []byte, contentType string, cacheControl []string, csp string) {
 	sum := sha256.Sum256(body)
-	tag := hex.EncodeToString(sum[:12])
+	tag := variantTag(hex.EncodeToString(sum[:hashLen/2]), c.variant-1)
 	*c = Response{
+		variant:      c.variant,
 		etag:         []string{`"` + tag + `"`},
 		length:       []string{strconv.Itoa(len(body))},
 		contentType:  []string{contentType},

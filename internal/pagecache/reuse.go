@@ -3,6 +3,7 @@ package pagecache
 import (
 	"crypto/sha256"
 	"slices"
+	"strconv"
 	"sync"
 )
 
@@ -109,6 +110,9 @@ func (r *Reuse) NewInto(out *Response, body []byte, contentType string, cacheCon
 		cc = cacheControl[0]
 	}
 	k := key('r', body, contentType, cc, csp)
+	if out.variant != 0 { // another rendering's tags differ
+		k = key('r', body, contentType, cc, csp, strconv.Itoa(out.variant))
+	}
 	if v, ok := r.find(k).(*Response); ok {
 		*out = *v
 		return
@@ -120,14 +124,23 @@ func (r *Reuse) NewInto(out *Response, body []byte, contentType string, cacheCon
 // NewSpliced is NewSpliced, reusing a page prepared for the same
 // arguments.
 func (r *Reuse) NewSpliced(body []byte, slots Slots, path, csp string) *Spliced {
+	return r.NewSplicedVariant(body, slots, path, csp, -1)
+}
+
+// NewSplicedVariant is NewSplicedVariant, reusing a page prepared for the
+// same arguments.
+func (r *Reuse) NewSplicedVariant(body []byte, slots Slots, path, csp string, v int) *Spliced {
 	if r == nil {
-		return NewSpliced(body, slots, path, csp)
+		return NewSplicedVariant(body, slots, path, csp, v)
 	}
 	k := key('s', body, slots.Token, slots.Attribution, string(slots.BlankAttribution), path, csp)
-	if v, ok := r.find(k).(*Spliced); ok {
-		return v
+	if v >= 0 { // another rendering's tags differ
+		k = key('s', body, slots.Token, slots.Attribution, string(slots.BlankAttribution), path, csp, strconv.Itoa(v))
 	}
-	p := NewSpliced(body, slots, path, csp)
+	if got, ok := r.find(k).(*Spliced); ok {
+		return got
+	}
+	p := NewSplicedVariant(body, slots, path, csp, v)
 	r.keep(k, p)
 	return p
 }

@@ -89,6 +89,13 @@ type tokenStamp struct {
 // pieces; path is what its tokens are issued for and csp its
 // Content-Security-Policy. A body without marks works too: it is one piece.
 func NewSpliced(body []byte, slots Slots, path, csp string) *Spliced {
+	return NewSplicedVariant(body, slots, path, csp, -1)
+}
+
+// NewSplicedVariant is NewSpliced for rendering v (0, 1, …) of a page
+// served in several renderings, named in its ETags (variant.go); v < 0
+// names none.
+func NewSplicedVariant(body []byte, slots Slots, path, csp string, v int) *Spliced {
 	p := &Spliced{path: path, marks: slots}
 	tokenLen := len(slots.Token)
 	var pieces [][]byte
@@ -101,7 +108,7 @@ func NewSpliced(body []byte, slots Slots, path, csp string) *Spliced {
 		p.pieceSkip = append(p.pieceSkip, shiftBy(len(piece)))
 	}
 	sum := sha256.Sum256(body)
-	tag := hex.EncodeToString(sum[:12])
+	tag := variantTag(hex.EncodeToString(sum[:hashLen/2]), v)
 	p.etag = []string{`W/"` + tag + `"`}
 	p.etagGz = []string{`W/"` + tag + `-gz"`}
 	if csp != "" {

@@ -73,10 +73,10 @@ func (lp *LazyPage) Get() (*pagecache.Response, error) {
 func (lp *LazyPage) Rendered() bool { return lp.page.Load() != nil }
 
 // RenderedRotation returns share-message rendering i (0 is Main, as in
-// Rotation) when it has been rendered, else nil; it never renders. A
-// browser can hold only a rendering it was sent, so a revalidation is
-// matched against these alone (web's pickRotation): asking whether an
-// If-None-Match names a rendering must not render it.
+// Rotation) when it has been rendered, else nil; it never renders (tests
+// count what a request rendered with it). A revalidation finds its
+// rendering by the variant its ETag names (web's pickRotation), never by
+// asking each rendering, which would render it.
 func (lp *SigningPages) RenderedRotation(i int) *pagecache.Spliced {
 	if i <= 0 || i > len(lp.rotations) {
 		return lp.Main

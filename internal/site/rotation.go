@@ -123,12 +123,17 @@ func (b *builder) addRotations(c *campaign.Campaign, path string) error {
 	if props == nil {
 		return nil
 	}
-	rot := []*pagecache.Response{b.snap.Pages[path]}
+	// Each rendering's ETags name it (pagecache.SetVariant), so a reader
+	// revalidating on any instance, or after a restart, keeps its wording.
+	main := b.snap.Pages[path]
+	main.SetVariant(0)
+	rot := []*pagecache.Response{main}
 	for i, cp := range props {
 		page, err := b.renderPage(path, views.CampaignPage(cp), cp.Page, postsForm(cp.Actions))
 		if err != nil {
 			return fmt.Errorf("rendering %s with share messages %d: %w", path, i+2, err)
 		}
+		page.SetVariant(i + 1)
 		rot = append(rot, page)
 	}
 	b.snap.Rotations[path] = rot

@@ -160,7 +160,7 @@ func (lp *SigningPages) Rotation(i int) (*pagecache.Spliced, error) {
 		if i > len(rec.Rotations) {
 			return nil, fmt.Errorf("rendering %s with share messages %d: not in its record", lp.lc.Path, i+1)
 		}
-		p, err := renderSigningPage(lp.lc, lp.Regions.t, rec.Rotations[i-1])
+		p, err := renderSigningPage(lp.lc, lp.Regions.t, rec.Rotations[i-1], i)
 		if err != nil {
 			return nil, fmt.Errorf("rendering %s with share messages %d: %w", lp.lc.Path, i+1, err)
 		}
@@ -181,7 +181,7 @@ func (lp *SigningPages) LangNotice(lang string) (*pagecache.Spliced, error) {
 			return nil, err
 		}
 		p.Page.Suggest = lp.lc.LangNotices[lang]
-		page, err := renderSigningPage(lp.lc, lp.Regions.t, p)
+		page, err := renderSigningPage(lp.lc, lp.Regions.t, p, -1)
 		if err != nil {
 			return nil, fmt.Errorf("rendering %s with a %s suggestion: %w", lp.lc.Path, lang, err)
 		}
@@ -287,7 +287,7 @@ func (lp *SigningPages) Region(log *slog.Logger, lc *SigningCampaign, region str
 		p, _, err := lc.regionProps(region)
 		var tp *pagecache.Spliced
 		if err == nil {
-			tp, err = renderSigningPage(lc, lr.t, p)
+			tp, err = renderSigningPage(lc, lr.t, p, -1)
 		}
 		if err != nil {
 			log.Error("rendering a region variant failed; the page is served without it", "campaign", lc.Key, "err", err)
@@ -305,14 +305,25 @@ func (lr *lazyRegions) Rendered() int {
 	return len(lr.by)
 }
 
-// renderSigningPage renders one variant p of lc's page with tally t.
-func renderSigningPage(lc *SigningCampaign, t *tallywatch.Tally, p views.CampaignPageProps) (*pagecache.Spliced, error) {
+// renderSigningPage renders one variant p of lc's page with tally t;
+// rotation (≥ 0) is the share-message rendering it is, named in its ETags
+// (pagecache.NewSplicedVariant), or -1 for a page that is none.
+func renderSigningPage(lc *SigningCampaign, t *tallywatch.Tally, p views.CampaignPageProps, rotation int) (*pagecache.Spliced, error) {
 	p = withFigures(p, lc, t)
 	var buf bytes.Buffer
 	if err := views.CampaignPage(p).Render(context.Background(), &buf); err != nil {
 		return nil, err
 	}
-	return lc.reuse.NewSpliced(buf.Bytes(), pageSlots, lc.Key, lc.pageCSP), nil
+	return lc.reuse.NewSplicedVariant(buf.Bytes(), pageSlots, lc.Key, lc.pageCSP, rotation), nil
+}
+
+// mainVariant is the share-message rendering Main is: 0 when the page
+// has others, else none (-1).
+func (lc *SigningCampaign) mainVariant() int {
+	if lc.rotations > 0 {
+		return 0
+	}
+	return -1
 }
 
 // RenderSigning records figures t as lc's and, when lc's page has been
@@ -357,7 +368,7 @@ func (lc *SigningCampaign) renderLocked() error {
 	if err != nil {
 		return err
 	}
-	main, err := renderSigningPage(lc, lc.tally, props)
+	main, err := renderSigningPage(lc, lc.tally, props, lc.mainVariant())
 	if err != nil {
 		return fmt.Errorf("rendering %s: %w", lc.Path, err)
 	}
@@ -370,8 +381,10 @@ func (lc *SigningCampaign) renderLocked() error {
 // share-message renderings, rotation 1, 2, …), as the first requests of
 // each would, and swaps them in (builds rendering at once: Options.eager).
 func renderSigning(lc *SigningCampaign, t *tallywatch.Tally, props views.CampaignPageProps, rotations []views.CampaignPageProps) error {
-	one := func(p views.CampaignPageProps) (*pagecache.Spliced, error) { return renderSigningPage(lc, t, p) }
-	main, err := one(props)
+	one := func(p views.CampaignPageProps, v int) (*pagecache.Spliced, error) {
+		return renderSigningPage(lc, t, p, v)
+	}
+	main, err := one(props, lc.mainVariant())
 	if err != nil {
 		return fmt.Errorf("rendering %s: %w", lc.Path, err)
 	}
@@ -384,7 +397,7 @@ func renderSigning(lc *SigningCampaign, t *tallywatch.Tally, props views.Campaig
 		lp.embed.Store(e)
 	}
 	for i, p := range rotations {
-		tp, err := one(p)
+		tp, err := one(p, i+1)
 		if err != nil {
 			return fmt.Errorf("rendering %s with share messages %d: %w", lc.Path, i+2, err)
 		}
@@ -393,7 +406,7 @@ func renderSigning(lc *SigningCampaign, t *tallywatch.Tally, props views.Campaig
 	for lang, sug := range lc.LangNotices {
 		p := props
 		p.Page.Suggest = sug
-		tp, err := one(p)
+		tp, err := one(p, -1)
 		if err != nil {
 			return fmt.Errorf("rendering %s with a %s suggestion: %w", lc.Path, lang, err)
 		}

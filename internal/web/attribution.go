@@ -11,6 +11,7 @@ import (
 
 	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/formtoken"
+	"github.com/placard/placard/internal/pagecache"
 	"github.com/placard/placard/internal/store"
 )
 
@@ -51,23 +52,22 @@ func (s *Server) rotate(r *http.Request, n int) int {
 	return int(s.rotation.Add(1) % uint64(n))
 }
 
-// pickRotation chooses among a page's share renderings: the one a
-// revalidating browser already holds (If-None-Match names it), so a reader
-// who reloads keeps the wording they saw and gets a 304, else the next in
-// turn.
+// pickRotation chooses among a page's n share renderings: the one a
+// revalidating browser holds, so a reader who reloads keeps the wording
+// they saw and gets a 304, else the next in turn.
 //
-// holds(i, inm) must answer from rendering i only when it is already
-// rendered (pagecache.Response.Peek, site.SigningPages.RenderedRotation),
-// and false otherwise, never rendering it: a browser can hold only a
-// rendering it was sent, and any client can send any If-None-Match, so
-// asking would let one GET render every rendering of a page (and keep
-// them). Only the rendering chosen is rendered, by the caller.
-func (s *Server) pickRotation(r *http.Request, n int, holds func(i int, inm []string) bool) int {
+// Each rendering's ETags name it (pagecache.VariantIn), and ETags are the
+// same on every instance and after a restart (a hash of the bytes), so the
+// reader's rendering is found on an instance that has not made it yet:
+// it is rendered, as the one chosen, and Serve answers 304 when its
+// content is unchanged. The rendering is never found by asking each one
+// whether it matches, which would render all n for any client sending a
+// made-up If-None-Match (and keep them). A request therefore renders at
+// most the one rendering it is sent, named or in turn, header or not.
+func (s *Server) pickRotation(r *http.Request, n int) int {
 	if inm := r.Header["If-None-Match"]; len(inm) > 0 {
-		for i := range n {
-			if holds(i, inm) {
-				return i
-			}
+		if v, ok := pagecache.VariantIn(inm, n); ok {
+			return v
 		}
 	}
 	return s.rotate(r, n)

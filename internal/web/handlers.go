@@ -38,10 +38,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound
 	}
 	if rot := snap.Rotations[r.URL.Path]; rot != nil {
-		p = rot[s.pickRotation(r, len(rot), func(i int, inm []string) bool {
-			v := rot[i].Peek() // never rendered to answer (pickRotation)
-			return v != nil && v.Matches(inm)
-		})]
+		p = rot[s.pickRotation(r, len(rot))]
 	}
 	if m := snap.PageLangs[r.URL.Path]; m != nil {
 		// The page exists in other languages: caches must keep one copy per
@@ -78,10 +75,7 @@ func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *site.Signi
 	}
 	p := lp.Main
 	if n := lp.Rotations(); n > 0 { // each variant rendered by its first request
-		if p, err = lp.Rotation(s.pickRotation(r, n, func(i int, inm []string) bool {
-			v := lp.RenderedRotation(i) // never rendered to answer (pickRotation)
-			return v != nil && v.Matches(inm)
-		})); err != nil {
+		if p, err = lp.Rotation(s.pickRotation(r, n)); err != nil {
 			return err
 		}
 	}

@@ -364,12 +364,14 @@ func (s *Server) warningProxy(next http.Handler) http.Handler {
 	})
 }
 
-// warnProxy logs, once, a rate limit that probably counts a proxy rather
-// than its clients: no client-address header while signatures arrive from
-// a loopback or private address (every client behind the proxy would share
-// one limit), or a header arriving from a peer that is not trusted (and is
-// therefore ignored). Only a request shows this, so it is logged on the
-// first signature that does.
+// warnProxy logs, once per process, per-client limits that probably count
+// a proxy rather than its clients: no client-address header while requests
+// arrive from a loopback or private address (every client behind the proxy
+// would share one signing rate limit and one budget of 404 suggestions and
+// private pages), or a header arriving from a peer that is not trusted
+// (and is therefore ignored). Only a request shows this, so it is logged
+// on the first signature, or first budgeted request (notfound.go), that
+// does.
 func (s *Server) warnProxy(r *http.Request, k *clientKeyer) {
 	if s.proxyWarned.Load() {
 		return
@@ -381,11 +383,11 @@ func (s *Server) warnProxy(r *http.Request, k *clientKeyer) {
 	switch {
 	case k.header == "" && looksLikeProxy(peer):
 		if !s.proxyWarned.Swap(true) {
-			s.log.Warn("signatures arrive from a loopback or private address, as through a reverse proxy, but no client-address header is set: every client behind the proxy shares one rate limit. Set --client-ip-header (and --trusted-proxies unless the proxy is on this machine)")
+			s.log.Warn("requests arrive from a loopback or private address, as through a reverse proxy, but no client-address header is set: every client behind the proxy shares " + s.sharedLimits() + ". Set --client-ip-header (and --trusted-proxies unless the proxy is on this machine)")
 		}
 	case k.header != "" && !inPrefixes(peer, k.trusted) && r.Header.Get(k.header) != "":
 		if !s.proxyWarned.Swap(true) {
-			s.log.Warn("a signature came with the client-address header from a peer that is not a trusted proxy, so the header was ignored and the peer counted; if that peer is your proxy, add its range to --trusted-proxies",
+			s.log.Warn("a request came with the client-address header from a peer that is not a trusted proxy, so the header was ignored and the peer counted; if that peer is your proxy, add its range to --trusted-proxies",
 				"header", k.header)
 		}
 	}

@@ -18,6 +18,9 @@ import (
 // one holder of many IPv6 networks) are bounded by a budget for the whole
 // site, suggestSiteBudget a minute, past which every 404 comes without
 // suggestions until the minute ends. A plain page view is never refused.
+// Behind a proxy without --client-ip-header every visitor is one client
+// and shares one budget: the first budgeted request that shows it logs the
+// warning signing gives (warnProxy), once per process.
 
 // suggestBudget is how many 404 pages with suggestions one client is
 // sent a minute: far more than a person mistyping addresses, far fewer
@@ -45,6 +48,7 @@ func newSuggestLimiter(perClient, perSite int) *suggestLimiter {
 // budgets of suggestion searches, and counts this one when they are. A
 // client past its own budget does not spend the site's.
 func (s *Server) maySuggest(r *http.Request) bool {
+	s.warnProxy(r, s.keyer) // every visitor one client? (once per process)
 	if s.suggests.client.OnLimit(noHeaders{}, r, s.keyer.key(r)) {
 		return false
 	}
@@ -75,7 +79,21 @@ func newQuietLimiter(perMinute int) *httprate.RateLimiter {
 // private pages, and counts this one when it is. Always true with the
 // rate limits off (Config.RateLimit < 0: load tests).
 func (s *Server) mayShowImpact(r *http.Request) bool {
-	return s.impacts == nil || !s.impacts.OnLimit(noHeaders{}, r, s.keyer.key(r))
+	if s.impacts == nil {
+		return true
+	}
+	s.warnProxy(r, s.keyer) // every visitor one client? (once per process)
+	return !s.impacts.OnLimit(noHeaders{}, r, s.keyer.key(r))
+}
+
+// sharedLimits names, for the proxy warning (warnProxy), what every
+// client behind a proxy would share: the per-client limits this server
+// keeps.
+func (s *Server) sharedLimits() string {
+	if s.impacts == nil { // the rate limits are off; the 404 budget is not
+		return "one budget of 404 pages with suggestions"
+	}
+	return "one signing rate limit and one budget of 404 pages with suggestions and of private link pages"
 }
 
 // noHeaders is the response the suggestion limiter is given: it writes

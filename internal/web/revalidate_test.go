@@ -79,8 +79,9 @@ func rotationServers(t *testing.T) map[string]struct {
 }
 
 // TestIfNoneMatchRendersNoRotation: a request naming an ETag in
-// If-None-Match (garbage, or one of another page) renders only the share
-// rendering it is sent, as a request without the header does. Before,
+// If-None-Match (garbage, one of another page, or one shaped as a
+// rendering's with a made-up hash) renders only the share rendering it is
+// sent, as a request without the header does. Before,
 // asking which rendering the browser held rendered (and kept) every
 // rendering of the page: one anonymous GET with a made-up header cost n
 // renderings of every page × language × region it named.
@@ -88,7 +89,11 @@ func TestIfNoneMatchRendersNoRotation(t *testing.T) {
 	for name, c := range rotationServers(t) {
 		srv := httptest.NewServer(c.s)
 		before := c.rendered()
-		for i, inm := range []string{`"garbage"`, `W/"x", "y", *x`, `"0123456789abcdef01234567"`} {
+		for i, inm := range []string{`"garbage"`, `W/"x", "y", *x`, `"0123456789abcdef01234567"`,
+			// Shaped as a rendering's own (pagecache.VariantIn), naming one
+			// or all: the one named is the one rendered, and no other.
+			`"0123456789abcdef01234567-v3"`, `W/"0123456789abcdef01234567-v2-gz"`,
+			`"0123456789abcdef01234567-v0", "0123456789abcdef01234567-v1", "0123456789abcdef01234567-v2", "0123456789abcdef01234567-v3"`} {
 			req, err := http.NewRequest("GET", srv.URL+libraryPage, nil)
 			if err != nil {
 				t.Fatal(err)

@@ -632,16 +632,17 @@ func (db *DB) Secret(ctx context.Context) (_ []byte, err error) {
 // store.Store), with every undelivered message of the campaign (pending
 // or dead, bundled or not: contact letters are messages of a campaign
 // without a signature) and the keyed hashes of who wrote to its
-// decision-makers, in one transaction, then wipes like Erase when
-// anything of the campaign went. A campaign that holds nothing (the purge
+// decision-makers, and its personal links and per-source counts
+// (purgeReach), in one transaction, then wipes like Erase when anything
+// of the campaign went. A campaign that holds nothing (the purge
 // command goes over every closed one) changes nothing, other campaigns'
 // bundled messages included, and is not wiped (RunPurgeQuiet).
 func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error) {
 	defer failed(&err, "purging a campaign's signatures")
 	n := 0
-	var more int64
+	var more, reach int64
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		more = 0
+		more, reach = 0, 0
 		if err := lockSigning(ctx, tx); err != nil {
 			return err
 		}
@@ -673,6 +674,12 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 			return err
 		}
 		more += tag.RowsAffected()
+		// And what its signing brought: its personal links' rows and its
+		// per-source counts (purgeReach).
+		if reach, err = purgeReach(ctx, tx, org, campaign); err != nil {
+			return err
+		}
+		more += reach
 		if n == 0 {
 			return nil
 		}
@@ -686,12 +693,48 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 	if n == 0 && more == 0 {
 		return 0, nil
 	}
-	return n, db.wipe(ctx)
+	if err := db.wipe(ctx); err != nil {
+		return n, err
+	}
+	return n, db.wipeReach(ctx, reach)
+}
+
+// wipeReach rewrites the personal links' and sources' tables when a
+// purge deleted rows of them (reach), so their old tuples leave the disk
+// as the signatures' do; an erasure deletes none (they name no signer)
+// and does not pay for it.
+func (db *DB) wipeReach(ctx context.Context, reach int64) error {
+	if reach == 0 {
+		return nil
+	}
+	if _, err := db.pool.Exec(ctx, `VACUUM (FULL) referrals, sources`); err != nil {
+		return fmt.Errorf("rewriting the personal links and sources after purging: %w", err)
+	}
+	return nil
+}
+
+// purgeReach deletes campaign org/campaign's personal links (the rows
+// their credits made, legacy links' too) and its per-source counts in tx,
+// returning how many rows went: a purged campaign keeps its tallies,
+// nothing of where its signers came from or who brought them.
+func purgeReach(ctx context.Context, tx pgx.Tx, org, campaign string) (int64, error) {
+	var n int64
+	for _, table := range []string{"referrals", "sources"} {
+		tag, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE org = $1 AND campaign = $2`, org, campaign)
+		if err != nil {
+			return n, err
+		}
+		n += tag.RowsAffected()
+	}
+	return n, nil
 }
 
 // lockSigning takes, for the rest of tx, a lock on signatures that no
-// signing batch, confirmation or moderation can share (SHARE: theirs is
-// ROW EXCLUSIVE), once those under way have committed. Every erasure
+// signing batch, confirmation or moderation can share (theirs is ROW
+// EXCLUSIVE), nor another erasure, once those under way have committed
+// (SHARE ROW EXCLUSIVE: SHARE, which erasures could share, let two of them
+// each wait for the other's lock to delete, a deadlock PostgreSQL ended
+// by aborting one; TestErasuresTogether). Every erasure
 // (Erase, Purge, eraseWhere) takes it first, so none of its statements
 // can see a batch the others miss: under READ COMMITTED each statement
 // reads what has committed when it starts, and a batch committing
@@ -699,10 +742,11 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 // its signature while its confirmation was deleted (or, had the bundles
 // been taken apart before it, kept an erased address's message). A
 // batch that arrives during the erasure waits for it, a few
-// milliseconds, and is then a signature made after it. Readers are not
-// held up; VACUUM FULL, after the transaction, holds signatures longer.
+// milliseconds, and is then a signature made after it; so does another
+// erasure, which then erases after it. Readers are not held up; VACUUM
+// FULL, after the transaction, holds signatures longer.
 func lockSigning(ctx context.Context, tx pgx.Tx) error {
-	_, err := tx.Exec(ctx, `LOCK TABLE signatures IN SHARE MODE`)
+	_, err := tx.Exec(ctx, `LOCK TABLE signatures IN SHARE ROW EXCLUSIVE MODE`)
 	return err
 }
 

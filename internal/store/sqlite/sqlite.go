@@ -1119,8 +1119,9 @@ func (db *DB) Secret(ctx context.Context) (_ []byte, err error) {
 // Purge deletes every signature of one campaign, keeping its counts (see
 // store.Store), with every undelivered message of the campaign (pending
 // or dead: contact letters are messages of a campaign without a
-// signature) and the keyed hashes of who wrote to its decision-makers,
-// in one transaction, then wipes like Erase when anything of the
+// signature), the keyed hashes of who wrote to its decision-makers and
+// its personal links and per-source counts (purgeReach), in one
+// transaction, then wipes like Erase when anything of the
 // campaign went. A campaign that holds nothing (the purge command goes
 // over every closed one) changes nothing, other campaigns' bundled
 // messages included, and is not wiped (RunPurgeQuiet).
@@ -1174,6 +1175,11 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 	if _, err := tx.ExecContext(ctx, `DELETE FROM outreach_senders WHERE org = ? AND campaign = ?`, org, campaign); err != nil {
 		return 0, err
 	}
+	// And what its signing brought: its personal links' rows and its
+	// per-source counts (purgeReach).
+	if err := purgeReach(ctx, tx, org, campaign); err != nil {
+		return 0, err
+	}
 	if err := tx.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&after); err != nil {
 		return 0, err
 	}
@@ -1191,6 +1197,19 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 		return 0, err
 	}
 	return n, db.wipe(ctx)
+}
+
+// purgeReach deletes campaign org/campaign's personal links (the rows
+// their credits made, legacy links' too) and its per-source counts in tx:
+// a purged campaign keeps its tallies, nothing of where its signers came
+// from or who brought them.
+func purgeReach(ctx context.Context, tx *sql.Tx, org, campaign string) error {
+	for _, table := range []string{"referrals", "sources"} {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE org = ? AND campaign = ?`, org, campaign); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // deleteSignatures deletes the signatures matching where (a condition on

@@ -196,6 +196,12 @@ func testWipe(t *testing.T, disk Disk, purge bool) {
 		}
 	}
 	wipeOrganisers(t, s, gone.email, kept.email) // accounts.go
+	// What the purged campaign's signing brought: a personal link's row
+	// and a share source's counts (purgereach.go); d keeps its own.
+	goneLink, keptLink, goneSource, keptSource := marker("gonelink"), marker("keptlink"), marker("gonesource"), marker("keptsource")
+	if purge {
+		addCredits(t, s, credit("c", goneSource, goneLink, 1), credit("d", keptSource, keptLink, 1))
+	}
 	if d.Signed != nil {
 		d.Signed(t)
 	}
@@ -217,12 +223,20 @@ func testWipe(t *testing.T, disk Disk, purge bool) {
 	files := d.Files(t)
 	search(t, "while open", files, gone, kept)
 	searchOne(t, "while open", files, "family name", goneFamily, keptFamily)
+	if purge {
+		searchOne(t, "while open", files, "personal link", goneLink, keptLink)
+		searchOne(t, "while open", files, "share source", goneSource, keptSource)
+	}
 	if err := s.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
 	files = d.Files(t)
 	search(t, "after Close", files, gone, kept)
 	searchOne(t, "after Close", files, "family name", goneFamily, keptFamily)
+	if purge {
+		searchOne(t, "after Close", files, "personal link", goneLink, keptLink)
+		searchOne(t, "after Close", files, "share source", goneSource, keptSource)
+	}
 }
 
 // searchOne is search for one more value, what: fails if any file in
