@@ -193,7 +193,8 @@ func (f *signForm) parse(body []byte) error {
 		return errFormParams
 	}
 	var spans [nSignFields][2]int
-	w := 0 // the kept values are body[:w]
+	var sent uint32 // f.sent, set only for a form read without error
+	w := 0          // the kept values are body[:w]
 	invalid := false
 	for rest := 0; rest < len(body); {
 		seg := body[rest:]
@@ -228,8 +229,8 @@ func (f *signForm) parse(body []byte) error {
 		if !utf8.Valid(v) || bytes.IndexByte(v, 0) >= 0 {
 			invalid = true
 		}
-		if known && !f.has(field) {
-			f.sent |= 1 << field
+		if known && sent&(1<<field) == 0 {
+			sent |= 1 << field
 			spans[field] = [2]int{w, w + vn}
 			w += vn
 		}
@@ -237,6 +238,7 @@ func (f *signForm) parse(body []byte) error {
 	if invalid {
 		return errFormInvalid
 	}
+	f.sent = sent
 	kept := string(body[:w])
 	for field, sp := range spans {
 		f.vals[field] = kept[sp[0]:sp[1]]
