@@ -28,6 +28,8 @@ Usage:
   placard outbox list [--status pending|dead]
   placard outbox retry ID...
   placard outbox drop ID...
+  placard outbox retry --quarantined
+  placard outbox drop --quarantined
 
 Every command takes --db (default placard-data/placard.db, or PLACARD_DB),
 the same database placard serve uses; they are safe to run while it serves.
@@ -99,12 +101,20 @@ next is due and why the last failed. Nothing about the person is shown.`, stdout
 	if err != nil {
 		return failure("could not read the outbox: %v", err)
 	}
+	// Bundles set aside as unreadable (quarantine.go), listing's own among them.
+	qline, err := quarantineLine(ctx, s)
+	if err != nil {
+		return failure("could not read the outbox: %v", err)
+	}
 	if len(es) == 0 {
 		what := "The outbox is empty"
 		if st != "" {
 			what = "No " + string(st) + " messages"
 		}
 		fmt.Fprintln(stdout, what+": everything has been delivered.")
+		if qline != "" {
+			fmt.Fprintln(stdout, qline)
+		}
 		return nil
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
@@ -123,6 +133,9 @@ next is due and why the last failed. Nothing about the person is shown.`, stdout
 	}
 	tw.Flush()
 	fmt.Fprintf(stdout, "%s.\n", countText(len(es), "message", "messages"))
+	if qline != "" {
+		fmt.Fprintln(stdout, qline)
+	}
 	return nil
 }
 
@@ -159,11 +172,22 @@ func outboxChange(ctx context.Context, verb string, args []string, getenv func(s
 		synopsis = `Delete these messages undelivered (as listed by 'placard outbox list').
 They are gone for good: nothing will be sent for them.`
 	}
-	fset := newFlags(cmd, cmd+" ID...", synopsis, stdout, stderr)
+	fset := newFlags(cmd, cmd+" ID... | --quarantined", synopsis, stdout, stderr)
+	quarantinedUsage := "put the bundles of signed messages set aside as unreadable (see docs/email.md) back in the queue, instead of messages by ID"
+	if verb == "drop" {
+		quarantinedUsage = "delete the bundles of signed messages set aside as unreadable (see docs/email.md), instead of messages by ID"
+	}
+	quarantined := fset.Bool("quarantined", false, quarantinedUsage)
 	db := fset.dbFlag()
 	pos, help, err := fset.parse(args, getenv)
 	if help || err != nil {
 		return err
+	}
+	if *quarantined {
+		if len(pos) > 0 {
+			return usageErr(cmd, "%s --quarantined takes no message IDs, got %q", verb, pos[0])
+		}
+		return changeQuarantined(ctx, cmd, verb, *db, stdout) // quarantine.go
 	}
 	if len(pos) == 0 {
 		return usageErr(cmd, "%s needs at least one message ID; 'placard outbox list' lists them", verb)

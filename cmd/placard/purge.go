@@ -123,6 +123,7 @@ func signaturesPurge(ctx context.Context, args []string, getenv func(string) str
 		return err
 	}
 	defer st.Close()
+	noteQuarantine(st, stderr) // quarantine.go
 	done, err := purgeDue(ctx, st, site, purgeNow(), *dry)
 	verb := "Erased"
 	if *dry {

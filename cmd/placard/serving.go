@@ -65,6 +65,7 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	logQuarantine(st, log) // quarantine.go
 	// Closed last, after the committer has drained and the HTTP server has
 	// stopped (deferred calls run in reverse order).
 	defer func() {

@@ -308,6 +308,7 @@ func signaturesErase(ctx context.Context, args []string, getenv func(string) str
 		return err
 	}
 	defer st.Close()
+	noteQuarantine(st, stderr) // quarantine.go
 	notices, err := erasureNotices(ctx, st, *campaigns, opts, forms, stderr)
 	if err != nil {
 		return failure("reading the signatures of %s: %v", addr, err)

@@ -90,6 +90,17 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		d.Outbox = p.L.T("console.dashboard.outbox", "waiting", p.L.Number(waiting), "failed", p.L.Number(failed))
+		// Damaged bundles set aside (store.Quarantine): no organisation
+		// can be told apart in them, so the count is the server's.
+		if q, ok := c.cfg.Outbox.(store.Quarantine); ok {
+			n, err := q.Quarantined(ctx)
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				d.Outbox += " " + p.L.T("console.dashboard.quarantined", "n", p.L.Number(n))
+			}
+		}
 	}
 	c.render(w, r, http.StatusOK, admin.DashboardPage(p, d))
 	return nil

@@ -335,15 +335,21 @@ func (db *DB) EraseIn(ctx context.Context, org, email string) (_ int, err error)
 		return 0, err
 	}
 	n := 0
+	var ev store.QuarantineEvent
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		ev = store.QuarantineEvent{}
 		ds, k, err := deleteSignatures(ctx, tx, "email = $1 AND org = $2", email, org)
 		if err != nil {
 			return err
 		}
 		n = k
 		// The address's undelivered messages in org go too (store.Outbox),
-		// bundled ones taken apart first (bundle.go).
-		if err := unbundle(ctx, tx, 0); err != nil {
+		// bundled ones taken apart first (bundle.go), with every damaged
+		// bundle that may hold the address (quarantine.go).
+		if err := unbundle(ctx, tx, 0, &ev); err != nil {
+			return err
+		}
+		if _, err := dropQuarantined(ctx, tx, email, &ev); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM outbox WHERE org = $1 AND email = $2`, org, email); err != nil {
@@ -358,5 +364,6 @@ func (db *DB) EraseIn(ctx context.Context, org, email string) (_ int, err error)
 	if err != nil {
 		return 0, err
 	}
+	db.quarantined(ev)
 	return n, db.wipe(ctx)
 }

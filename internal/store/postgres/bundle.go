@@ -3,6 +3,7 @@ package postgres
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/internal/store/internal/bundle"
 )
 
@@ -77,8 +79,9 @@ func readSigned(b []byte, inserted, sigs []int64) ([]signing.Message, []int64, e
 // takes every bundle, waiting for any that another transaction is taking
 // apart (erasures: nothing may stay bundled); with want > 0 (a claim) it
 // takes the oldest bundles no one else holds until they hold at least
-// want signatures' messages, and leaves the rest.
-func unbundle(ctx context.Context, tx pgx.Tx, want int) error {
+// want signatures' messages, and leaves the rest. A bundle that cannot
+// be read is quarantined (quarantine.go) and counted in ev.
+func unbundle(ctx context.Context, tx pgx.Tx, want int, ev *store.QuarantineEvent) error {
 	del := `DELETE FROM outbox_bundles RETURNING created_at, inserted, signatures, messages`
 	var args []any
 	if want > 0 {
@@ -103,13 +106,24 @@ func unbundle(ctx context.Context, tx pgx.Tx, want int) error {
 		del = `DELETE FROM outbox_bundles WHERE seq = ANY($1) RETURNING created_at, inserted, signatures, messages`
 		args = []any{seqs}
 	}
-	return takeApart(ctx, tx, del, args...)
+	was := ev.Quarantined
+	if err := takeApart(ctx, tx, ev, del, args...); err != nil {
+		return err
+	}
+	if want > 0 && ev.Quarantined > was {
+		// A damaged bundle held nothing to claim: the next ones may (each
+		// round sets aside what it could not read, so the rounds end).
+		return unbundle(ctx, tx, want, ev)
+	}
+	return nil
 }
 
 // takeApart runs del, a DELETE of bundles RETURNING created_at,
 // inserted, signatures, messages, and writes their messages as outbox
-// rows in tx, but for those whose signature is gone (keepSigned).
-func takeApart(ctx context.Context, tx pgx.Tx, del string, args ...any) error {
+// rows in tx, but for those whose signature is gone (keepSigned). A
+// bundle that cannot be read is quarantined as it was (quarantine.go),
+// counted in ev, and the others are taken apart all the same.
+func takeApart(ctx context.Context, tx pgx.Tx, ev *store.QuarantineEvent, del string, args ...any) error {
 	rows, err := tx.Query(ctx, del, args...)
 	if err != nil {
 		return err
@@ -120,8 +134,14 @@ func takeApart(ctx context.Context, tx pgx.Tx, del string, args ...any) error {
 	var at time.Time
 	var inserted, ids []int64
 	var packed []byte
+	var damaged []setAside
 	_, err = pgx.ForEachRow(rows, []any{&at, &inserted, &ids, &packed}, func() error {
 		ms, ss, err := readSigned(packed, inserted, ids)
+		if errors.Is(err, bundle.ErrDamaged) {
+			damaged = append(damaged, setAside{created: at, inserted: slices.Clone(inserted),
+				signatures: slices.Clone(ids), messages: slices.Clone(packed)})
+			return nil
+		}
 		if err != nil {
 			return err
 		}
@@ -133,6 +153,9 @@ func takeApart(ctx context.Context, tx pgx.Tx, del string, args ...any) error {
 	})
 	if err != nil {
 		return fmt.Errorf("taking bundled messages apart: %w", err)
+	}
+	if err := quarantine(ctx, tx, damaged, ev); err != nil {
+		return err
 	}
 	if msgs, created, err = keepSigned(ctx, tx, msgs, created, sigs); err != nil {
 		return err
@@ -149,13 +172,15 @@ func takeApart(ctx context.Context, tx pgx.Tx, del string, args ...any) error {
 // its messages, and is not unpacked. Purge holds lockSigning, so no
 // bundle is written meanwhile; one a claim is taking apart is waited for
 // by the DELETE, which then skips it, and its rows, committed, are seen
-// by Purge's next statement.
-func unbundleCampaign(ctx context.Context, tx pgx.Tx, org, campaign string) (int, error) {
+// by Purge's next statement. A bundle holding the campaign's name that
+// cannot be read is quarantined (quarantine.go), counted in ev, for
+// Purge to drop.
+func unbundleCampaign(ctx context.Context, tx pgx.Tx, org, campaign string, ev *store.QuarantineEvent) (int, error) {
 	rows, err := tx.Query(ctx, `SELECT seq, inserted, messages FROM outbox_bundles`)
 	if err != nil {
 		return 0, err
 	}
-	var seqs []int64
+	var seqs, damaged []int64
 	found := 0
 	var seq int64
 	var inserted []int64
@@ -165,6 +190,10 @@ func unbundleCampaign(ctx context.Context, tx pgx.Tx, org, campaign string) (int
 			return nil
 		}
 		ms, err := readBundle(packed, inserted)
+		if errors.Is(err, bundle.ErrDamaged) {
+			damaged = append(damaged, seq) // takeApart quarantines it
+			return nil
+		}
 		if err != nil {
 			return err
 		}
@@ -182,11 +211,11 @@ func unbundleCampaign(ctx context.Context, tx pgx.Tx, org, campaign string) (int
 	if err != nil {
 		return 0, fmt.Errorf("taking bundled messages apart: %w", err)
 	}
-	if found == 0 {
+	if found == 0 && len(damaged) == 0 {
 		return 0, nil
 	}
-	return found, takeApart(ctx, tx, `DELETE FROM outbox_bundles WHERE seq = ANY($1)
-		RETURNING created_at, inserted, signatures, messages`, seqs)
+	return found, takeApart(ctx, tx, ev, `DELETE FROM outbox_bundles WHERE seq = ANY($1)
+		RETURNING created_at, inserted, signatures, messages`, append(seqs, damaged...))
 }
 
 // keepSigned returns msgs (and their created) without those whose
@@ -234,5 +263,13 @@ func keepSigned(ctx context.Context, tx pgx.Tx, msgs []signing.Message, created 
 
 // unbundleAll takes every bundle apart in a transaction of its own.
 func (db *DB) unbundleAll(ctx context.Context) error {
-	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error { return unbundle(ctx, tx, 0) })
+	var ev store.QuarantineEvent
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		ev = store.QuarantineEvent{}
+		return unbundle(ctx, tx, 0, &ev)
+	})
+	if err == nil {
+		db.quarantined(ev)
+	}
+	return err
 }

@@ -80,20 +80,26 @@ func (db *DB) EraseUnconfirmed(ctx context.Context, org, campaign string, before
 // eraseMessagesOf deletes in tx the undelivered messages of the
 // signatures matching where (with args): every message of the same
 // organisation, campaign and address, bundled ones taken apart first
-// (bundle.go). It runs before the signatures are deleted.
-func eraseMessagesOf(ctx context.Context, tx pgx.Tx, where string, args ...any) (int64, error) {
+// (bundle.go), and every damaged bundle that may hold one of their
+// addresses, counted in ev (quarantine.go). It runs before the
+// signatures are deleted.
+func eraseMessagesOf(ctx context.Context, tx pgx.Tx, ev *store.QuarantineEvent, where string, args ...any) (int64, error) {
 	// The hourly sweep mostly finds nothing: then bundles stay as they are.
 	var found bool
 	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM signatures WHERE `+where+`)`, args...).Scan(&found); err != nil || !found {
 		return 0, err
 	}
-	if err := unbundle(ctx, tx, 0); err != nil {
+	if err := unbundle(ctx, tx, 0, ev); err != nil {
+		return 0, err
+	}
+	removed, err := dropQuarantinedOf(ctx, tx, where, args, ev)
+	if err != nil {
 		return 0, err
 	}
 	// Inside the subquery the bare column names are the signatures'.
 	tag, err := tx.Exec(ctx, `DELETE FROM outbox WHERE (org, campaign, email) IN
 		(SELECT org, campaign, email FROM signatures WHERE `+where+`)`, args...)
-	return tag.RowsAffected(), err
+	return tag.RowsAffected() + removed, err
 }
 
 // EraseSupporter erases email's signatures and unsubscription on org's
@@ -105,15 +111,20 @@ func (db *DB) EraseSupporter(ctx context.Context, org, email string) (_ int, err
 		return 0, err
 	}
 	h := store.AddressHash(key, email)
-	also := func(tx pgx.Tx) (int64, error) {
+	also := func(tx pgx.Tx, ev *store.QuarantineEvent) (int64, error) {
 		tag, err := tx.Exec(ctx, `DELETE FROM mail_suppressions WHERE org = $1 AND address_hash = $2`, org, h[:])
 		if err != nil {
 			return 0, err
 		}
 		// The address's undelivered messages in org go too: webhooks and
 		// emails hold the same details as the signatures. Bundled ones
-		// are taken apart first (bundle.go).
-		if err := unbundle(ctx, tx, 0); err != nil {
+		// are taken apart first (bundle.go), and damaged bundles that
+		// may hold the address go (quarantine.go).
+		if err := unbundle(ctx, tx, 0, ev); err != nil {
+			return 0, err
+		}
+		removed, err := dropQuarantined(ctx, tx, email, ev)
+		if err != nil {
 			return 0, err
 		}
 		ob, err := tx.Exec(ctx, `DELETE FROM outbox WHERE org = $1 AND email = $2`, org, email)
@@ -122,7 +133,7 @@ func (db *DB) EraseSupporter(ctx context.Context, org, email string) (_ int, err
 		}
 		// And the keyed hash saying it wrote to org's decision-makers.
 		w, err := eraseSenderIn(ctx, tx, key, org, email) // outreach.go
-		return tag.RowsAffected() + ob.RowsAffected() + w, err
+		return tag.RowsAffected() + ob.RowsAffected() + removed + w, err
 	}
 	return db.eraseWhere(ctx, nil, `email = $1 AND org = $2`, []any{email, org}, also)
 }
@@ -130,17 +141,20 @@ func (db *DB) EraseSupporter(ctx context.Context, org, email string) (_ int, err
 // eraseWhere deletes the signatures matching where (with args), adjusting
 // the tallies and running first (when set, before the signatures go,
 // with where and args) and also (when set, after) in the same
-// transaction, and wipes as Erase does when anything was deleted.
-func (db *DB) eraseWhere(ctx context.Context, first func(context.Context, pgx.Tx, string, ...any) (int64, error), where string, args []any, also func(pgx.Tx) (int64, error)) (int, error) {
+// transaction, and wipes as Erase does when anything was deleted. first
+// and also count in ev what they did with damaged bundles
+// (quarantine.go), told once the transaction commits.
+func (db *DB) eraseWhere(ctx context.Context, first func(context.Context, pgx.Tx, *store.QuarantineEvent, string, ...any) (int64, error), where string, args []any, also func(pgx.Tx, *store.QuarantineEvent) (int64, error)) (int, error) {
 	n := 0
 	var more int64
+	var ev store.QuarantineEvent
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		more = 0
+		more, ev = 0, store.QuarantineEvent{}
 		if err := lockSigning(ctx, tx); err != nil { // postgres.go
 			return err
 		}
 		if first != nil {
-			k, err := first(ctx, tx, where, args...)
+			k, err := first(ctx, tx, &ev, where, args...)
 			if err != nil {
 				return err
 			}
@@ -155,7 +169,7 @@ func (db *DB) eraseWhere(ctx context.Context, first func(context.Context, pgx.Tx
 			erasing()
 		}
 		if also != nil {
-			m, err := also(tx)
+			m, err := also(tx, &ev)
 			if err != nil {
 				return err
 			}
@@ -166,6 +180,7 @@ func (db *DB) eraseWhere(ctx context.Context, first func(context.Context, pgx.Tx
 	if err != nil {
 		return 0, err
 	}
+	db.quarantined(ev)
 	if n == 0 && more == 0 {
 		return 0, nil
 	}

@@ -145,9 +145,14 @@ func (db *DB) Claim(ctx context.Context, worker string, n int, lease time.Durati
 	}
 	// Signed messages wait bundled (bundle.go): take apart enough of the
 	// oldest that no other instance is taking apart.
-	if err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error { return unbundle(ctx, tx, n) }); err != nil {
+	var ev store.QuarantineEvent
+	if err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		ev = store.QuarantineEvent{}
+		return unbundle(ctx, tx, n, &ev)
+	}); err != nil {
 		return nil, err
 	}
+	db.quarantined(ev)
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	return collectOutbox(db.pool.Query(ctx, `WITH due AS (
 			SELECT id FROM outbox WHERE status = 'pending' AND not_before <= $1

@@ -46,6 +46,8 @@ type DB struct {
 	// listenConfig connects Changes' listening connection (changes.go).
 	listenConfig *pgx.ConnConfig
 
+	onQuarantine atomic.Pointer[func(store.QuarantineEvent)] // OnQuarantine's (quarantine.go)
+
 	closeOnce sync.Once // Close does its work once; later calls return nil
 }
 
@@ -551,7 +553,9 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 		return 0, err
 	}
 	n := 0
+	var ev store.QuarantineEvent
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		ev = store.QuarantineEvent{}
 		if err := lockSigning(ctx, tx); err != nil {
 			return err
 		}
@@ -572,8 +576,12 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 			return err
 		}
 		// The address's undelivered messages go too (store.Outbox),
-		// bundled ones taken apart first (bundle.go).
-		if err := unbundle(ctx, tx, 0); err != nil {
+		// bundled ones taken apart first (bundle.go), and every damaged
+		// bundle that may hold the address (quarantine.go).
+		if err := unbundle(ctx, tx, 0, &ev); err != nil {
+			return err
+		}
+		if _, err := dropQuarantined(ctx, tx, email, &ev); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM outbox WHERE email = $1`, email); err != nil {
@@ -587,6 +595,7 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 	if err != nil {
 		return 0, err
 	}
+	db.quarantined(ev)
 	if err := db.wipeOrganisers(ctx); err != nil { // accounts.go
 		return 0, err
 	}
@@ -611,7 +620,7 @@ func (db *DB) wipe(ctx context.Context) error {
 		return fmt.Errorf("rewriting the signatures table after erasing: %w", err)
 	}
 	// The outbox's rows hold addresses and payloads too (store.Outbox).
-	if _, err := db.pool.Exec(ctx, `VACUUM (FULL) outbox, outbox_bundles`); err != nil {
+	if _, err := db.pool.Exec(ctx, `VACUUM (FULL) outbox, outbox_bundles, outbox_quarantine`); err != nil {
 		return fmt.Errorf("rewriting the outbox after erasing: %w", err)
 	}
 	// The keyed hashes of who wrote to a decision-maker (store.TargetMail).
@@ -641,8 +650,10 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 	defer failed(&err, "purging a campaign's signatures")
 	n := 0
 	var more, reach int64
+	var ev store.QuarantineEvent
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		more, reach = 0, 0
+		ev = store.QuarantineEvent{}
 		if err := lockSigning(ctx, tx); err != nil {
 			return err
 		}
@@ -660,11 +671,18 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 		// deleted signatures are dropped there, and the bundles' old
 		// tuples must be wiped); other campaigns' messages rewritten as
 		// rows do not.
-		found, err := unbundleCampaign(ctx, tx, org, campaign)
+		found, err := unbundleCampaign(ctx, tx, org, campaign, &ev)
 		if err != nil {
 			return err
 		}
 		more += int64(found)
+		// And every damaged bundle that may hold the campaign's messages
+		// (quarantine.go).
+		removed, err := dropQuarantined(ctx, tx, campaign, &ev)
+		if err != nil {
+			return err
+		}
+		more += removed
 		tag, err := tx.Exec(ctx, `DELETE FROM outbox WHERE org = $1 AND campaign = $2`, org, campaign)
 		if err != nil {
 			return err
@@ -690,6 +708,7 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 	if err != nil {
 		return 0, err
 	}
+	db.quarantined(ev)
 	if n == 0 && more == 0 {
 		return 0, nil
 	}

@@ -278,7 +278,7 @@ func TestWipe(t *testing.T) {
 				t.Fatalf("ANALYZE: %v", err)
 			}
 		}
-		return storetest.WipeDisk{Open: open, Signed: analyze, Files: func(t *testing.T) []string {
+		return storetest.WipeDisk{Open: open, Signed: analyze, Damage: damager(t, dsn), Files: func(t *testing.T) []string {
 			c.Checkpoint(t)
 			var paths []string
 			err := filepath.WalkDir(c.DataDir(), func(p string, d fs.DirEntry, err error) error {

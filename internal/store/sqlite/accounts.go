@@ -368,8 +368,13 @@ func (db *DB) EraseIn(ctx context.Context, org, email string) (_ int, err error)
 		return 0, err
 	}
 	// The address's undelivered messages in org go too (store.Outbox),
-	// bundled ones taken apart first (bundle.go).
-	if err := unbundle(ctx, tx, nil, 0); err != nil {
+	// bundled ones taken apart first (bundle.go), with every damaged
+	// bundle that may hold the address (quarantine.go).
+	var ev store.QuarantineEvent
+	if err := unbundle(ctx, tx, nil, 0, &ev); err != nil {
+		return 0, err
+	}
+	if err := dropQuarantined(ctx, tx, email, &ev); err != nil {
 		return 0, err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE org = ? AND email = ?`, org, email); err != nil {
@@ -384,6 +389,7 @@ func (db *DB) EraseIn(ctx context.Context, org, email string) (_ int, err error)
 	if err := tx.Commit(); err != nil {
 		return 0, err
 	}
+	db.quarantined(ev)
 	if n > 0 {
 		db.changed()
 	}

@@ -5,12 +5,14 @@ import (
 	"context"
 	"database/sql"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"strconv"
 	"sync"
 	"time"
 
 	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/internal/store/internal/bundle"
 )
 
@@ -105,8 +107,9 @@ var errBundle = fmt.Errorf("sqlite: %w", bundle.ErrDamaged)
 // with want > 0 (a claim) it takes the oldest bundles until they hold at
 // least want messages, and leaves the rest. stmts are
 // outboxStmts(ctx, outboxChunk), or nil to write with statements parsed
-// in tx.
-func unbundle(ctx context.Context, tx *sql.Tx, stmts map[int]*sql.Stmt, want int) error {
+// in tx. A bundle that cannot be read is quarantined (quarantine.go),
+// counted in ev, and counts for none of want.
+func unbundle(ctx context.Context, tx *sql.Tx, stmts map[int]*sql.Stmt, want int, ev *store.QuarantineEvent) error {
 	q := `SELECT seq, created_at, messages, signatures FROM outbox_bundles ORDER BY seq`
 	if want > 0 {
 		// Every bundle holds at least one message.
@@ -117,6 +120,7 @@ func unbundle(ctx context.Context, tx *sql.Tx, stmts map[int]*sql.Stmt, want int
 		return err
 	}
 	var bs []taken
+	var damaged []int64
 	last, total := int64(-1), 0
 	for rows.Next() {
 		var seq int64
@@ -126,13 +130,18 @@ func unbundle(ctx context.Context, tx *sql.Tx, stmts map[int]*sql.Stmt, want int
 			rows.Close()
 			return err
 		}
+		last = seq
 		b, err := readTaken(created, packed, ids)
+		if errors.Is(err, bundle.ErrDamaged) {
+			damaged = append(damaged, seq)
+			continue
+		}
 		if err != nil {
 			rows.Close()
 			return fmt.Errorf("taking bundled messages apart: %w", err)
 		}
 		bs = append(bs, b)
-		last, total = seq, total+len(b.msgs)
+		total += len(b.msgs)
 		if want > 0 && total >= want {
 			break
 		}
@@ -146,6 +155,9 @@ func unbundle(ctx context.Context, tx *sql.Tx, stmts map[int]*sql.Stmt, want int
 	if last < 0 {
 		return nil
 	}
+	if err := quarantine(ctx, tx, damaged, ev); err != nil {
+		return err
+	}
 	// The bundles read are the oldest up to last: none is left between.
 	if _, err := tx.ExecContext(ctx, `DELETE FROM outbox_bundles WHERE seq <= ?`, last); err != nil {
 		return err
@@ -158,6 +170,10 @@ func unbundle(ctx context.Context, tx *sql.Tx, stmts map[int]*sql.Stmt, want int
 			return err
 		}
 	}
+	if want > total && len(damaged) > 0 {
+		// The damaged bundles held nothing to claim: the next ones may.
+		return unbundle(ctx, tx, stmts, want-total, ev)
+	}
 	return nil
 }
 
@@ -167,14 +183,16 @@ func unbundle(ctx context.Context, tx *sql.Tx, stmts map[int]*sql.Stmt, want int
 // many of the campaign's messages they held (those whose signature is
 // gone, Purge's own deletion among them, are dropped: keepSigned). A
 // bundle whose bytes do not even hold the campaign's name holds none of
-// its messages, and is not unpacked.
-func unbundleCampaign(ctx context.Context, tx *sql.Tx, org, campaign string) (int, error) {
+// its messages, and is not unpacked; one that holds it and cannot be
+// read is quarantined (quarantine.go), counted in ev, for Purge to drop.
+func unbundleCampaign(ctx context.Context, tx *sql.Tx, org, campaign string, ev *store.QuarantineEvent) (int, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT seq, created_at, messages, signatures FROM outbox_bundles ORDER BY seq`)
 	if err != nil {
 		return 0, err
 	}
 	var bs []taken
 	var seqs []byte
+	var damaged []int64
 	found := 0
 	for rows.Next() {
 		var seq int64
@@ -188,6 +206,10 @@ func unbundleCampaign(ctx context.Context, tx *sql.Tx, org, campaign string) (in
 			continue
 		}
 		b, err := readTaken(created, packed, ids)
+		if errors.Is(err, bundle.ErrDamaged) {
+			damaged = append(damaged, seq)
+			continue
+		}
 		if err != nil {
 			rows.Close()
 			return 0, fmt.Errorf("taking bundled messages apart: %w", err)
@@ -208,6 +230,9 @@ func unbundleCampaign(ctx context.Context, tx *sql.Tx, org, campaign string) (in
 		return 0, err
 	}
 	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	if err := quarantine(ctx, tx, damaged, ev); err != nil {
 		return 0, err
 	}
 	if found == 0 {
@@ -242,6 +267,11 @@ type taken struct {
 // ids (NULL before migration 021).
 func readTaken(created string, packed, ids []byte) (taken, error) {
 	b := taken{created: created}
+	// Copied into each message's row, a creation time that is not one
+	// would fail every listing and claim after: damaged too.
+	if _, err := parseTime(created); err != nil {
+		return b, errBundle
+	}
 	var places []uint64
 	ms, err := bundle.Read(packed, func(place uint64) bool {
 		places = append(places, place)
@@ -353,8 +383,13 @@ func (db *DB) unbundleAll(ctx context.Context) error {
 		return err
 	}
 	defer tx.Rollback()
-	if err := unbundle(ctx, tx, nil, 0); err != nil {
+	var ev store.QuarantineEvent
+	if err := unbundle(ctx, tx, nil, 0, &ev); err != nil {
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	db.quarantined(ev)
+	return nil
 }

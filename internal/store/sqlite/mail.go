@@ -97,9 +97,10 @@ func (db *DB) EraseUnconfirmed(ctx context.Context, org, campaign string, before
 
 // eraseMessagesOf deletes in tx the undelivered messages of the
 // signatures matching where (with args): every message of the same
-// organisation, campaign and address. It runs before the signatures are
-// deleted.
-func eraseMessagesOf(ctx context.Context, tx *sql.Tx, where string, args ...any) (int64, error) {
+// organisation, campaign and address, and every damaged bundle that may
+// hold one of their addresses, counted in ev (quarantine.go). It runs
+// before the signatures are deleted.
+func eraseMessagesOf(ctx context.Context, tx *sql.Tx, ev *store.QuarantineEvent, where string, args ...any) (int64, error) {
 	// The hourly sweep mostly finds nothing: then the outbox, which has
 	// no index by address (migration 017), is not read.
 	var found bool
@@ -107,7 +108,11 @@ func eraseMessagesOf(ctx context.Context, tx *sql.Tx, where string, args ...any)
 		return 0, err
 	}
 	// Bundled messages are taken apart first (bundle.go).
-	if err := unbundle(ctx, tx, nil, 0); err != nil {
+	if err := unbundle(ctx, tx, nil, 0, ev); err != nil {
+		return 0, err
+	}
+	removed := ev.Removed
+	if err := dropQuarantinedOf(ctx, tx, where, args, ev); err != nil {
 		return 0, err
 	}
 	// Inside the subquery the bare column names are the signatures'.
@@ -116,7 +121,8 @@ func eraseMessagesOf(ctx context.Context, tx *sql.Tx, where string, args ...any)
 	if err != nil {
 		return 0, err
 	}
-	return res.RowsAffected()
+	n, err := res.RowsAffected()
+	return n + int64(ev.Removed-removed), err
 }
 
 // EraseSupporter erases email's signatures on org's campaigns
@@ -128,7 +134,7 @@ func (db *DB) EraseSupporter(ctx context.Context, org, email string) (_ int, err
 		return 0, err
 	}
 	h := store.AddressHash(key, email)
-	also := func(tx *sql.Tx) (int64, error) {
+	also := func(tx *sql.Tx, ev *store.QuarantineEvent) (int64, error) {
 		res, err := tx.ExecContext(ctx, `DELETE FROM mail_suppressions WHERE org = ? AND address_hash = ?`, org, h[:])
 		if err != nil {
 			return 0, err
@@ -139,8 +145,12 @@ func (db *DB) EraseSupporter(ctx context.Context, org, email string) (_ int, err
 		}
 		// The address's undelivered messages in org go too: webhooks and
 		// emails hold the same details as the signatures. Bundled ones
-		// are taken apart first (bundle.go).
-		if err := unbundle(ctx, tx, nil, 0); err != nil {
+		// are taken apart first (bundle.go), and damaged bundles that
+		// may hold the address go (quarantine.go).
+		if err := unbundle(ctx, tx, nil, 0, ev); err != nil {
+			return 0, err
+		}
+		if err := dropQuarantined(ctx, tx, email, ev); err != nil {
 			return 0, err
 		}
 		if res, err = tx.ExecContext(ctx, `DELETE FROM outbox WHERE org = ? AND email = ?`, org, email); err != nil {
@@ -150,6 +160,7 @@ func (db *DB) EraseSupporter(ctx context.Context, org, email string) (_ int, err
 		if err != nil {
 			return 0, err
 		}
+		m += int64(ev.Removed)
 		// And the keyed hash saying it wrote to org's decision-makers.
 		w, err := eraseSenderIn(ctx, tx, key, org, email) // outreach.go
 		return n + m + w, err
@@ -160,8 +171,10 @@ func (db *DB) EraseSupporter(ctx context.Context, org, email string) (_ int, err
 // eraseWhere deletes the signatures matching where (with args), adjusting
 // the tallies in the same transaction, runs first (when set, before the
 // signatures go, with where and args) and also (when set, after) in it
-// too, and wipes as Erase does when anything was deleted.
-func (db *DB) eraseWhere(ctx context.Context, first func(context.Context, *sql.Tx, string, ...any) (int64, error), where string, args []any, also func(*sql.Tx) (int64, error)) (int, error) {
+// too, and wipes as Erase does when anything was deleted. first and
+// also count in their last argument what they did with damaged bundles
+// (quarantine.go), told once the transaction commits.
+func (db *DB) eraseWhere(ctx context.Context, first func(context.Context, *sql.Tx, *store.QuarantineEvent, string, ...any) (int64, error), where string, args []any, also func(*sql.Tx, *store.QuarantineEvent) (int64, error)) (int, error) {
 	tallyStmt, err := db.tallyStmt(ctx)
 	if err != nil {
 		return 0, err
@@ -172,8 +185,9 @@ func (db *DB) eraseWhere(ctx context.Context, first func(context.Context, *sql.T
 	}
 	defer tx.Rollback()
 	var more int64
+	var ev store.QuarantineEvent
 	if first != nil {
-		if more, err = first(ctx, tx, where, args...); err != nil {
+		if more, err = first(ctx, tx, &ev, where, args...); err != nil {
 			return 0, err
 		}
 	}
@@ -185,7 +199,7 @@ func (db *DB) eraseWhere(ctx context.Context, first func(context.Context, *sql.T
 		erasing()
 	}
 	if also != nil {
-		m, err := also(tx)
+		m, err := also(tx, &ev)
 		if err != nil {
 			return 0, err
 		}
@@ -200,6 +214,7 @@ func (db *DB) eraseWhere(ctx context.Context, first func(context.Context, *sql.T
 	if err := tx.Commit(); err != nil {
 		return 0, err
 	}
+	db.quarantined(ev)
 	if n > 0 {
 		db.changed()
 	}

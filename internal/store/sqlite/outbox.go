@@ -189,7 +189,8 @@ func (db *DB) Claim(ctx context.Context, worker string, n int, lease time.Durati
 		return nil, err
 	}
 	defer tx.Rollback()
-	if err := unbundle(ctx, tx, stmts, n); err != nil {
+	var ev store.QuarantineEvent
+	if err := unbundle(ctx, tx, stmts, n, &ev); err != nil {
 		return nil, err
 	}
 	now := time.Now()
@@ -204,6 +205,7 @@ func (db *DB) Claim(ctx context.Context, worker string, n int, lease time.Durati
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
+	db.quarantined(ev)
 	// RETURNING gives rows in no promised order: put them in due order.
 	sortEntries(out)
 	return out, nil

@@ -21,6 +21,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"modernc.org/sqlite"
@@ -69,6 +70,8 @@ type DB struct {
 
 	claims   claimed  // claim nonces already opened (claims.go)
 	watchers watchers // Changes channels (changes.go)
+
+	onQuarantine atomic.Pointer[func(store.QuarantineEvent)] // OnQuarantine's (quarantine.go)
 
 	closeOnce sync.Once // Close does its work once; later calls return nil
 }
@@ -1043,8 +1046,13 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 		return 0, err
 	}
 	// The address's undelivered messages go too (store.Outbox), bundled
-	// ones taken apart first (bundle.go).
-	if err := unbundle(ctx, tx, nil, 0); err != nil {
+	// ones taken apart first (bundle.go), and every damaged bundle that
+	// may hold the address (quarantine.go).
+	var ev store.QuarantineEvent
+	if err := unbundle(ctx, tx, nil, 0, &ev); err != nil {
+		return 0, err
+	}
+	if err := dropQuarantined(ctx, tx, email, &ev); err != nil {
 		return 0, err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE email = ?`, email); err != nil {
@@ -1056,6 +1064,7 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 	if err := tx.Commit(); err != nil {
 		return 0, err
 	}
+	db.quarantined(ev)
 	if n > 0 {
 		db.changed()
 	}
@@ -1161,11 +1170,17 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 	if err := tx.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&u0); err != nil {
 		return 0, err
 	}
-	found, err := unbundleCampaign(ctx, tx, org, campaign)
+	var ev store.QuarantineEvent
+	found, err := unbundleCampaign(ctx, tx, org, campaign, &ev)
 	if err != nil {
 		return 0, err
 	}
 	if err := tx.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&u1); err != nil {
+		return 0, err
+	}
+	// And every damaged bundle that may hold the campaign's messages
+	// (quarantine.go): a change about the campaign.
+	if err := dropQuarantined(ctx, tx, campaign, &ev); err != nil {
 		return 0, err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE org = ? AND campaign = ?`, org, campaign); err != nil {
@@ -1196,6 +1211,7 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 	if err := tx.Commit(); err != nil {
 		return 0, err
 	}
+	db.quarantined(ev)
 	return n, db.wipe(ctx)
 }
 

@@ -208,8 +208,9 @@ func TestWipe(t *testing.T) {
 	storetest.RunWipe(t, func(t *testing.T) storetest.WipeDisk {
 		path := filepath.Join(t.TempDir(), "placard.db")
 		return storetest.WipeDisk{
-			Open:  func() (store.Store, error) { return sqlite.Open(context.Background(), path) },
-			Files: func(*testing.T) []string { return []string{path, path + "-wal", path + "-shm"} },
+			Open:   func() (store.Store, error) { return sqlite.Open(context.Background(), path) },
+			Files:  func(*testing.T) []string { return []string{path, path + "-wal", path + "-shm"} },
+			Damage: damager(t, path), // quarantine_test.go
 		}
 	})
 }

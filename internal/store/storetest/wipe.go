@@ -29,6 +29,9 @@ type WipeDisk struct {
 	// of every file to search. It is called once while the store is still
 	// open (after the erasure) and once after it is closed.
 	Files func(t *testing.T) []string
+	// Damage damages the bundles holding marker (Damaged.Damage), for
+	// the tests whose erased signer's bundle cannot be read.
+	Damage func(t *testing.T, how Damage, marker string)
 }
 
 // RunWipe checks the on-disk promise of Erase and Purge: once they return —
@@ -37,8 +40,12 @@ type WipeDisk struct {
 // file the engine names, while everyone else's are still there (which shows
 // the search reads real data).
 func RunWipe(t *testing.T, disk Disk) {
-	t.Run("EraseLeavesNoBytes", func(t *testing.T) { testWipe(t, disk, false) })
-	t.Run("PurgeLeavesNoBytes", func(t *testing.T) { testWipe(t, disk, true) })
+	t.Run("EraseLeavesNoBytes", func(t *testing.T) { testWipe(t, disk, false, "") })
+	t.Run("PurgeLeavesNoBytes", func(t *testing.T) { testWipe(t, disk, true, "") })
+	// A damaged bundle (quarantine.go) holding the erased signer's
+	// messages goes too, its bytes with it.
+	t.Run("EraseDamagedLeavesNoBytes", func(t *testing.T) { testWipe(t, disk, false, DamageMessage) })
+	t.Run("PurgeDamagedLeavesNoBytes", func(t *testing.T) { testWipe(t, disk, true, DamageVersion) })
 	t.Run("EraseInLeavesNoBytes", func(t *testing.T) { testWipeIn(t, disk) }) // accounts.go
 	t.Run("PurgeWithoutSignaturesLeavesNoBytes", func(t *testing.T) { testPurgeUnsigned(t, disk) })
 }
@@ -144,7 +151,7 @@ func longComment(m string) string {
 	return s[:900] + " " + m + " " + s[900:]
 }
 
-func testWipe(t *testing.T, disk Disk, purge bool) {
+func testWipe(t *testing.T, disk Disk, purge bool, damage Damage) {
 	ctx := context.Background()
 	d := disk(t)
 	s, err := d.Open()
@@ -196,6 +203,12 @@ func testWipe(t *testing.T, disk Disk, purge bool) {
 		}
 	}
 	wipeOrganisers(t, s, gone.email, kept.email) // accounts.go
+	if damage != "" {
+		if d.Damage == nil {
+			t.Fatal("the engine cannot damage a bundle")
+		}
+		d.Damage(t, damage, gone.email)
+	}
 	// What the purged campaign's signing brought: a personal link's row
 	// and a share source's counts (purgereach.go); d keeps its own.
 	goneLink, keptLink, goneSource, keptSource := marker("gonelink"), marker("keptlink"), marker("gonesource"), marker("keptsource")

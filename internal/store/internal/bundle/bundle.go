@@ -22,6 +22,7 @@ import (
 	"errors"
 	"slices"
 	"time"
+	"unicode/utf8"
 
 	"github.com/placard/placard/internal/signing"
 )
@@ -144,6 +145,13 @@ func Read(b []byte, keep func(place uint64) bool) ([]signing.Message, error) {
 		if !keep(place) {
 			continue
 		}
+		// The text fields become text columns, which refuse on
+		// PostgreSQL what is not UTF-8 or holds a NUL byte.
+		for _, f := range fs[:6] {
+			if !utf8.Valid(f) || bytes.IndexByte(f, 0) >= 0 {
+				return nil, ErrDamaged
+			}
+		}
 		m := signing.Message{ID: string(fs[0]), Kind: string(fs[1]), Target: string(fs[2]), Email: string(fs[3]),
 			Org: string(fs[4]), Campaign: string(fs[5]), Payload: slices.Clone(fs[6])}
 		if m.Payload == nil {
@@ -151,6 +159,10 @@ func Read(b []byte, keep func(place uint64) bool) ([]signing.Message, error) {
 		}
 		if nb != 0 {
 			m.NotBefore = time.UnixMicro(nb).UTC()
+			// Both engines store years 1 to 9999 (SQLite as four digits).
+			if y := m.NotBefore.Year(); y < 1 || y > 9999 {
+				return nil, ErrDamaged
+			}
 		}
 		out = append(out, m)
 	}

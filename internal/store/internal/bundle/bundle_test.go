@@ -103,6 +103,11 @@ func TestDamaged(t *testing.T) {
 		"unknown version":               {Version + 1, 1, 1, 1, 1, 1, 1, 1, 1, 0},
 		"first field as the previous's": first(0, 1, 1, 1, 1, 1, 1, 0),
 		"field longer than the bundle":  first(0xff, 0xff, 0xff, 0xff, 0x0f),
+		// Due in years no engine stores (math.MinInt64 and MaxInt64 µs).
+		"due before the year 1": first(1, 1, 1, 1, 1, 1, 1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01),
+		"due after 9999":        first(1, 1, 1, 1, 1, 1, 1, 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01),
+		"an id not UTF-8":       first(2, 0xff, 1, 1, 1, 1, 1, 1, 0),
+		"an address with a NUL": first(1, 1, 1, 2, 0, 1, 1, 1, 0),
 	} {
 		if ms, err := Read(b, All); err == nil {
 			t.Errorf("%s: read as %+v", name, ms)

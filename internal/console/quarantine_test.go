@@ -1,0 +1,64 @@
+package console
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/placard/placard/internal/accounts"
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/internal/store/sqlite"
+)
+
+// TestDashboardQuarantine: a damaged bundle of signed messages does not
+// break the dashboard; its outbox line counts the bundles set aside, and
+// says nothing of them when there are none.
+func TestDashboardQuarantine(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "placard.db")
+	st, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	e := newEnv(t, func(c *Config) { c.Store, c.Outbox = st, st })
+	e.st, e.acc = st, st
+	b := e.signIn("riverside", "sam@example.org", accounts.RoleEditor)
+	if got := doc(t, b.get(Prefix+"/riverside")).Find(".outbox").Text(); strings.Contains(got, "set aside") {
+		t.Errorf("outbox line %q speaks of bundles set aside when there are none", got)
+	}
+	for _, email := range []string{"ada@example.org", "bo@example.org"} {
+		sig := &signing.Signature{Org: "riverside", Campaign: "open-letter", Action: "sign", Kind: signing.KindIndividual,
+			Status: signing.StatusApproved, Name: "Signer", Email: email, Lang: "en", CreatedAt: time.Now(),
+			Outbox: []signing.Message{{ID: signing.NewMessageID(), Kind: signing.MessageWebhook, Target: "https://crm.example/hook",
+				Email: email, Org: "riverside", Campaign: "open-letter", Payload: []byte("{}")}}}
+		if _, err := st.AddSignatures(ctx, []*signing.Signature{sig}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Damage ada's bundle with a real UPDATE: a newer placard's version.
+	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var seq int64
+	var packed []byte
+	if err := raw.QueryRow(`SELECT seq, messages FROM outbox_bundles WHERE instr(messages, ?) > 0`, []byte("ada@")).Scan(&seq, &packed); err != nil {
+		t.Fatal(err)
+	}
+	packed[0] = 9
+	if _, err := raw.Exec(`UPDATE outbox_bundles SET messages = ? WHERE seq = ?`, packed, seq); err != nil {
+		t.Fatal(err)
+	}
+	got := doc(t, b.get(Prefix+"/riverside")).Find(".outbox").Text()
+	if !strings.Contains(got, "1 waiting") || !strings.Contains(got, "could not be read") || !strings.Contains(got, ": 1.") {
+		t.Errorf("outbox line %q, want bo's message waiting and 1 batch set aside", got)
+	}
+}
+
+var _ store.Quarantine = (*sqlite.DB)(nil)

@@ -1,0 +1,119 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/placard/placard/internal/store"
+)
+
+var _ store.Quarantine = (*DB)(nil)
+
+// A bundle that cannot be read (bundle.ErrDamaged) is moved, as it was,
+// to outbox_quarantine (migration 022) by whatever takes it apart — a
+// claim, a listing, an erasure — and the rest goes on without it: it is
+// never read again, so never retried in a loop nor sent half read.
+// Erasures then delete from the quarantine every bundle whose bytes hold
+// what they erase (dropQuarantined): a damaged bundle cannot be shown to
+// hold nothing of the erased person otherwise. Their VACUUM FULL
+// rewrites the table (wipe).
+
+// setAside is a damaged bundle as takeApart's DELETE returned it.
+type setAside struct {
+	created              time.Time
+	inserted, signatures []int64
+	messages             []byte
+}
+
+// quarantine writes the bundles bs, already deleted from outbox_bundles,
+// to outbox_quarantine in tx and counts them in ev.
+func quarantine(ctx context.Context, tx pgx.Tx, bs []setAside, ev *store.QuarantineEvent) error {
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	for _, b := range bs {
+		if _, err := tx.Exec(ctx, `INSERT INTO outbox_quarantine (created_at, quarantined_at, inserted, signatures, messages)
+			VALUES ($1, $2, $3, $4, $5)`, b.created, now, b.inserted, b.signatures, b.messages); err != nil {
+			return err
+		}
+		ev.Quarantined++
+	}
+	return nil
+}
+
+// dropQuarantined deletes in tx every quarantined bundle whose bytes hold
+// needle (an erased address, a purged campaign's name), counts them in
+// ev and returns how many: an erasure's part, after it has taken every
+// bundle apart (unbundle), so the damaged ones among them are here too.
+// The bytes are compared as they are, packed: a bundle names each
+// address and campaign in full at least once, so one whose bytes lack it
+// holds none of its messages.
+func dropQuarantined(ctx context.Context, tx pgx.Tx, needle string, ev *store.QuarantineEvent) (int64, error) {
+	tag, err := tx.Exec(ctx, `DELETE FROM outbox_quarantine WHERE position($1::bytea IN messages) > 0`, []byte(needle))
+	return countRemoved(tag, err, ev)
+}
+
+// dropQuarantinedOf is dropQuarantined for every address of the
+// signatures matching where (a condition on signatures with args); it
+// runs before they are deleted.
+func dropQuarantinedOf(ctx context.Context, tx pgx.Tx, where string, args []any, ev *store.QuarantineEvent) (int64, error) {
+	// Inside the subquery the bare column names are the signatures'.
+	tag, err := tx.Exec(ctx, `DELETE FROM outbox_quarantine q WHERE EXISTS (SELECT 1 FROM signatures
+		WHERE `+where+` AND position(convert_to(signatures.email, 'UTF8') IN q.messages) > 0)`, args...)
+	return countRemoved(tag, err, ev)
+}
+
+func countRemoved(tag pgconn.CommandTag, err error, ev *store.QuarantineEvent) (int64, error) {
+	if err != nil {
+		return 0, err
+	}
+	ev.Removed += int(tag.RowsAffected())
+	return tag.RowsAffected(), nil
+}
+
+// Quarantined returns how many bundles are set aside (store.Quarantine).
+func (db *DB) Quarantined(ctx context.Context) (n int, err error) {
+	defer failed(&err, "counting quarantined bundles")
+	err = db.pool.QueryRow(ctx, `SELECT count(*) FROM outbox_quarantine`).Scan(&n)
+	return n, err
+}
+
+// DropQuarantined deletes every set-aside bundle (store.Quarantine).
+func (db *DB) DropQuarantined(ctx context.Context) (_ int, err error) {
+	defer failed(&err, "dropping quarantined bundles")
+	tag, err := db.pool.Exec(ctx, `DELETE FROM outbox_quarantine`)
+	return int(tag.RowsAffected()), err
+}
+
+// RequeueQuarantined puts the set-aside bundles back (store.Quarantine),
+// in the order they were set aside, after those waiting.
+func (db *DB) RequeueQuarantined(ctx context.Context) (_ int, err error) {
+	defer failed(&err, "requeueing quarantined bundles")
+	tag, err := db.pool.Exec(ctx, `WITH moved AS (
+			DELETE FROM outbox_quarantine RETURNING id, created_at, inserted, signatures, messages
+		)
+		INSERT INTO outbox_bundles (created_at, inserted, signatures, messages)
+		SELECT created_at, inserted, signatures, messages FROM moved ORDER BY id`)
+	return int(tag.RowsAffected()), err
+}
+
+// OnQuarantine sets what is told of quarantines (store.Quarantine).
+func (db *DB) OnQuarantine(f func(store.QuarantineEvent)) {
+	if f == nil {
+		db.onQuarantine.Store(nil)
+		return
+	}
+	db.onQuarantine.Store(&f)
+}
+
+// quarantined tells OnQuarantine's function of ev, a committed
+// transaction's doing, when it did anything.
+func (db *DB) quarantined(ev store.QuarantineEvent) {
+	if ev == (store.QuarantineEvent{}) {
+		return
+	}
+	if f := db.onQuarantine.Load(); f != nil {
+		(*f)(ev)
+	}
+}

@@ -1,0 +1,145 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"time"
+
+	"github.com/placard/placard/internal/store"
+)
+
+var _ store.Quarantine = (*DB)(nil)
+
+// A bundle that cannot be read (bundle.ErrDamaged) is moved, as it was,
+// to outbox_quarantine (migration 022) by whatever takes it apart —
+// a claim, a listing, an erasure — and the rest goes on without it: it
+// is never read again, so never retried in a loop nor sent half read.
+// Erasures then delete from the quarantine every bundle whose bytes hold
+// what they erase (dropQuarantined): a damaged bundle cannot be shown to
+// hold nothing of the erased person otherwise.
+
+// quarantine moves the bundles seqs from outbox_bundles to
+// outbox_quarantine in tx and counts them in ev. secure_delete zeroes the
+// bytes left behind in outbox_bundles.
+func quarantine(ctx context.Context, tx *sql.Tx, seqs []int64, ev *store.QuarantineEvent) error {
+	if len(seqs) == 0 {
+		return nil
+	}
+	list := seqList(seqs)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO outbox_quarantine (created_at, quarantined_at, messages, signatures)
+		SELECT created_at, ?, messages, signatures FROM outbox_bundles
+		WHERE seq IN (SELECT value FROM json_each(?)) ORDER BY seq`, formatTime(time.Now()), list); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM outbox_bundles WHERE seq IN (SELECT value FROM json_each(?))`, list); err != nil {
+		return err
+	}
+	ev.Quarantined += len(seqs)
+	return nil
+}
+
+// seqList is seqs as a JSON array, for json_each.
+func seqList(seqs []int64) string {
+	b := []byte{'['}
+	for i, s := range seqs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, s, 10)
+	}
+	return string(append(b, ']'))
+}
+
+// dropQuarantined deletes in tx every quarantined bundle whose bytes hold
+// needle (an erased address, a purged campaign's name), and counts them
+// in ev: an erasure's part, after it has taken every bundle apart
+// (unbundle), so the damaged ones among them are here too. The bytes are
+// compared as they are, packed: a bundle names each address and campaign
+// in full at least once, so one whose bytes lack it holds none of its
+// messages.
+func dropQuarantined(ctx context.Context, tx *sql.Tx, needle string, ev *store.QuarantineEvent) error {
+	res, err := tx.ExecContext(ctx, `DELETE FROM outbox_quarantine WHERE instr(messages, ?) > 0`, []byte(needle))
+	return countRemoved(res, err, ev)
+}
+
+// dropQuarantinedOf is dropQuarantined for every address of the
+// signatures matching where (a condition on signatures with args); it
+// runs before they are deleted.
+func dropQuarantinedOf(ctx context.Context, tx *sql.Tx, where string, args []any, ev *store.QuarantineEvent) error {
+	// Inside the subquery the bare column names are the signatures'.
+	res, err := tx.ExecContext(ctx, `DELETE FROM outbox_quarantine WHERE EXISTS (SELECT 1 FROM signatures
+		WHERE `+where+` AND instr(outbox_quarantine.messages, CAST(signatures.email AS BLOB)) > 0)`, args...)
+	return countRemoved(res, err, ev)
+}
+
+func countRemoved(res sql.Result, err error, ev *store.QuarantineEvent) error {
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	ev.Removed += int(n)
+	return err
+}
+
+// Quarantined returns how many bundles are set aside (store.Quarantine).
+func (db *DB) Quarantined(ctx context.Context) (n int, err error) {
+	defer failed(&err, "counting quarantined bundles")
+	err = db.r.QueryRowContext(ctx, `SELECT count(*) FROM outbox_quarantine`).Scan(&n)
+	return n, err
+}
+
+// DropQuarantined deletes every set-aside bundle (store.Quarantine).
+func (db *DB) DropQuarantined(ctx context.Context) (_ int, err error) {
+	defer failed(&err, "dropping quarantined bundles")
+	res, err := db.w.ExecContext(ctx, `DELETE FROM outbox_quarantine`)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+// RequeueQuarantined puts the set-aside bundles back (store.Quarantine),
+// in the order they were set aside, after those waiting.
+func (db *DB) RequeueQuarantined(ctx context.Context) (_ int, err error) {
+	defer failed(&err, "requeueing quarantined bundles")
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO outbox_bundles (created_at, messages, signatures)
+		SELECT created_at, messages, signatures FROM outbox_quarantine ORDER BY id`); err != nil {
+		return 0, err
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM outbox_quarantine`)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, err
+	}
+	return int(n), tx.Commit()
+}
+
+// OnQuarantine sets what is told of quarantines (store.Quarantine).
+func (db *DB) OnQuarantine(f func(store.QuarantineEvent)) {
+	if f == nil {
+		db.onQuarantine.Store(nil)
+		return
+	}
+	db.onQuarantine.Store(&f)
+}
+
+// quarantined tells OnQuarantine's function of ev, a committed
+// transaction's doing, when it did anything.
+func (db *DB) quarantined(ev store.QuarantineEvent) {
+	if ev == (store.QuarantineEvent{}) {
+		return
+	}
+	if f := db.onQuarantine.Load(); f != nil {
+		(*f)(ev)
+	}
+}
