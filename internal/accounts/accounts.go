@@ -96,6 +96,10 @@ const (
 	// TouchEvery is how stale a session's LastSeen may get before a request
 	// writes the new time: a page view does not cost a write each time.
 	TouchEvery = time.Minute
+	// FreshFor is how long after sign-in a session may add a passkey (a
+	// sign-in that outlasts MaxLifetime): a copied session cookie, kept
+	// busy, cannot add one of its own later on.
+	FreshFor = 15 * time.Minute
 )
 
 // Token is a stored one-time token: what it is for, whose it is, and until
@@ -125,6 +129,9 @@ func (s Session) Idle(now time.Time) bool { return now.Sub(s.LastSeen) >= IdleTi
 func (s Session) Ended(now time.Time) bool {
 	return s.Idle(now) || now.Sub(s.CreatedAt) >= MaxLifetime
 }
+
+// Fresh reports whether the session signed in within FreshFor of now.
+func (s Session) Fresh(now time.Time) bool { return now.Sub(s.CreatedAt) < FreshFor }
 
 // Stale reports whether LastSeen should be written again at now.
 func (s Session) Stale(now time.Time) bool { return now.Sub(s.LastSeen) >= TouchEvery }

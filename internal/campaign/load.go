@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
@@ -49,6 +50,30 @@ type LoadOptions struct {
 	// (short addresses, secret names, related campaigns), and the site
 	// is built around it with SiteOf.
 	Keep func(slug string) *Org
+	// Reader, when set, is the organisation whose organiser reads the
+	// problems, and when (the console's editor: an organisation's
+	// editors never see another's files). No problem in its files then
+	// names, suggests or confirms another organisation's campaign that
+	// has no public page yet (Campaign.PublicAt): a related link to one
+	// is an error worded as for a campaign that does not exist, and a
+	// short address another organisation holds is said to be taken
+	// without saying by which file. Problems in other files are as
+	// without it.
+	Reader *Reader
+}
+
+// Reader is the organisation that reads a load's problems, and when
+// (LoadOptions.Reader).
+type Reader struct {
+	Org string
+	Now time.Time
+}
+
+// hides reports whether a problem in org's files must keep quiet about
+// campaign x of another organisation: a Reader from org, and x has no
+// public page at the Reader's time.
+func (o LoadOptions) hides(org string, x *Campaign) bool {
+	return o.Reader != nil && o.Reader.Org == org && x.Org != nil && x.Org.Slug != org && !x.PublicAt(o.Reader.Now)
 }
 
 // LoadWith is Load with the operator's options.

@@ -222,6 +222,8 @@ func (l *loader) checkShorts() {
 				c.errorf(w, "short %s is an address the site uses itself (/%s) — choose another short address", quoteValue(s), s)
 			case orgs[s]:
 				c.errorf(w, "short %s is the address of the organisation %s (/%s) — choose another short address", quoteValue(s), s, s)
+			case other != nil && c.l.opts.Reader != nil && c.l.opts.Reader.Org == of.org.Slug && other.Org != of.org:
+				c.errorf(w, "short %s is already the short address of another organisation's campaign — each campaign needs its own; choose another", quoteValue(s))
 			case other != nil:
 				c.errorf(w, "short %s is already the short address of %s — each campaign needs its own; choose another", quoteValue(s), other.File)
 			default:
@@ -645,7 +647,9 @@ func (c *checker) related(camp *Campaign, r *Related) {
 		var names []string
 		for _, of := range c.l.orgs {
 			for _, x := range of.org.Campaigns {
-				names = append(names, of.org.Slug+"/"+x.Slug)
+				if !c.l.opts.hides(camp.Org.Slug, x) {
+					names = append(names, of.org.Slug+"/"+x.Slug)
+				}
 			}
 		}
 		return names
@@ -665,6 +669,9 @@ func (c *checker) related(camp *Campaign, r *Related) {
 	}
 	var names []string
 	for _, x := range target.Campaigns {
+		if c.l.opts.hides(camp.Org.Slug, x) {
+			continue // as if it did not exist (LoadOptions.Reader)
+		}
 		if x.Slug == slug {
 			r.Target = x
 		}

@@ -39,8 +39,10 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/go-webauthn/webauthn/protocol"
 	"github.com/go-webauthn/webauthn/webauthn"
 
 	"github.com/placard/placard/internal/accounts"
@@ -111,6 +113,10 @@ type Console struct {
 	static   map[string]staticFile
 	styleURL string
 	jsURL    string
+	sending  sync.WaitGroup // emailed sign-in links being made (signin.go)
+
+	linksMu   sync.Mutex
+	linksSent map[int64]time.Time // when each organiser was last sent a link (linkDue)
 }
 
 // New checks cfg and returns the console.
@@ -175,6 +181,10 @@ func New(cfg Config) (*Console, error) {
 			RPID:          u.Hostname(),
 			RPDisplayName: cfg.SiteName,
 			RPOrigins:     []string{c.base},
+			// A passkey alone signs in (it names its organiser), so the
+			// authenticator must check who uses it (PIN, fingerprint,
+			// screen lock), not only that someone touched it.
+			AuthenticatorSelection: protocol.AuthenticatorSelection{UserVerification: protocol.VerificationRequired},
 		})
 		if err != nil {
 			return nil, fmt.Errorf("setting up passkeys for %s: %w", c.base, err)

@@ -198,6 +198,7 @@ func TestEmailLinkAnswersTheSame(t *testing.T) {
 	if bodies[0] != bodies[1] || bodies[1] != bodies[2] {
 		t.Errorf("the answers differ: %q", bodies)
 	}
+	e.c.sending.Wait()
 	if m := e.mail.all(); len(m) != 1 || m[0].to != "sam@example.org" || !strings.Contains(m[0].body, testBase+Prefix+"/signin/link?t=") {
 		t.Errorf("mail sent: %+v, want one link to sam@", m)
 	}
@@ -213,6 +214,7 @@ func TestEmailLinkAnswersTheSame(t *testing.T) {
 // linkFor returns the token of the last link mailed to addr.
 func (e *env) linkFor(t *testing.T, addr string) string {
 	t.Helper()
+	e.c.sending.Wait() // links are made after the form's answer
 	m := e.mail.all()
 	for i := len(m) - 1; i >= 0; i-- {
 		if m[i].to != addr {

@@ -90,7 +90,9 @@ func (c *Console) export(w http.ResponseWriter, r *http.Request) error {
 // campaigns, by address: the first POST shows the address back with a
 // confirm button, the second (confirm=yes) erases. The audit entry says how
 // many, never whose. A site admin's erasure reaches every campaign of the
-// installation (store.Erase), as `placard signatures erase` does.
+// installation, as `placard signatures erase` does: each organisation
+// served whose signatures it removes gets an entry in its own log with its
+// own count, then store.Erase takes what is left.
 func (c *Console) erase(w http.ResponseWriter, r *http.Request) error {
 	org := c.org(r)
 	if err := readForm(w, r); err != nil {
@@ -106,22 +108,43 @@ func (c *Console) erase(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	o, _ := OrganiserFrom(r.Context())
-	n := 0
-	for _, form := range signing.EraseForms(raw) {
-		var k int
-		var err error
-		if o.Role == accounts.RoleSiteAdmin {
-			k, err = c.cfg.Store.Erase(r.Context(), form)
-		} else {
-			k, err = c.acc.EraseIn(r.Context(), org.Slug, form)
+	orgs := []string{org.Slug}
+	if o.Role == accounts.RoleSiteAdmin {
+		// Every organisation served, this one first, each erased and
+		// audited on its own, so each log counts its own signatures.
+		for _, other := range c.cfg.Site().Orgs {
+			if other.Slug != org.Slug {
+				orgs = append(orgs, other.Slug)
+			}
 		}
-		if err != nil {
-			return err
+	}
+	n := 0
+	for _, slug := range orgs {
+		k := 0
+		for _, form := range signing.EraseForms(raw) {
+			m, err := c.acc.EraseIn(r.Context(), slug, form)
+			if err != nil {
+				return err
+			}
+			k += m
 		}
 		n += k
+		if k > 0 || slug == org.Slug {
+			if err := c.audit(r, slug, accounts.ActErase, strconv.Itoa(k)+" signatures"); err != nil {
+				return err
+			}
+		}
 	}
-	if err := c.audit(r, org.Slug, accounts.ActErase, strconv.Itoa(n)+" signatures"); err != nil {
-		return err
+	if o.Role == accounts.RoleSiteAdmin {
+		// Then whatever is left: campaigns no longer served, and the
+		// address's organiser accounts, as placard signatures erase does.
+		for _, form := range signing.EraseForms(raw) {
+			k, err := c.cfg.Store.Erase(r.Context(), form)
+			if err != nil {
+				return err
+			}
+			n += k
+		}
 	}
 	http.Redirect(w, r, Prefix+"/"+org.Slug+"/data?erased="+strconv.Itoa(n), http.StatusSeeOther)
 	return nil

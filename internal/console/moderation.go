@@ -1,6 +1,7 @@
 package console
 
 import (
+	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 	"github.com/placard/placard/internal/accounts"
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/views/admin"
 )
 
@@ -121,11 +123,16 @@ func (c *Console) moderate(w http.ResponseWriter, r *http.Request) error {
 			chosen = append(chosen, id)
 		}
 	}
+	// All or nothing, checked again as it is written: what another
+	// organiser decided, or a supporter erased, since the queue was read
+	// is left as it is, and so is everything else ticked.
+	if err := c.decide(r, org.Slug, chosen, status); errors.Is(err, store.ErrNotFound) {
+		return badRequest("console.err.moderate.gone")
+	} else if err != nil {
+		return err
+	}
 	perCampaign := map[string]int{}
 	for _, id := range chosen {
-		if err := c.cfg.Store.SetStatus(r.Context(), id, status); err != nil {
-			return err
-		}
 		perCampaign[waiting[id].Campaign]++
 	}
 	act, done := accounts.ActApprove, "approved"
@@ -143,5 +150,19 @@ func (c *Console) moderate(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	http.Redirect(w, r, Prefix+"/"+org.Slug+"/moderation?done="+done+"&n="+strconv.Itoa(len(chosen)), http.StatusSeeOther)
+	return nil
+}
+
+// decide moves the chosen signatures of org from pending to status, all or
+// none (store.Moderation; a store without it sets them one by one).
+func (c *Console) decide(r *http.Request, org string, ids []int64, status signing.Status) error {
+	if m, ok := c.cfg.Store.(store.Moderation); ok {
+		return m.Decide(r.Context(), org, ids, signing.StatusPending, status)
+	}
+	for _, id := range ids {
+		if err := c.cfg.Store.SetStatus(r.Context(), id, status); err != nil {
+			return err
+		}
+	}
 	return nil
 }

@@ -108,14 +108,28 @@ func writeJSON(w http.ResponseWriter, v any) error {
 	return nil
 }
 
+// ActPasskeyCopied records a passkey sign-in refused because the key's
+// signature counter went back (a copied key).
+const ActPasskeyCopied accounts.Action = "passkey-copied"
+
 // passkeyFailed is a 400 for a ceremony the library refused (a cancelled
 // prompt, a wrong origin, a passkey nobody registered).
 var passkeyFailed = &httpError{http.StatusBadRequest, "console.err.passkey", "console.err.passkey.text"}
 
-// passkeyPage offers to register a passkey.
+// errStale refuses a passkey ceremony to a session signed in more than
+// accounts.FreshFor ago: sign in again first.
+var errStale = &httpError{http.StatusForbidden, "console.passkey", "console.passkey.stale"}
+
+// passkeyPage offers to register a passkey, or, to a session signed in
+// more than accounts.FreshFor ago, to sign in again first.
 func (c *Console) passkeyPage(w http.ResponseWriter, r *http.Request) error {
 	if c.wa == nil {
 		return errNotFound
+	}
+	if !c.fresh(r, 0) {
+		p := c.page(r, localizer(r).T("console.passkey"))
+		c.render(w, r, http.StatusOK, admin.MessagePage(p, admin.Message{Text: p.L.T("console.passkey.stale"), LinkText: p.L.T("console.passkey.stale.link"), LinkURL: Prefix + "/signin"}))
+		return nil
 	}
 	o, _ := OrganiserFrom(r.Context())
 	list, err := c.acc.Credentials(r.Context(), o.ID)
@@ -134,10 +148,14 @@ func (c *Console) passkeyPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 // passkeyRegisterBegin starts registering a passkey for the signed-in
-// organiser: a discoverable credential, user verification preferred.
+// organiser: a discoverable credential, user verification required. Only
+// a session signed in within accounts.FreshFor may.
 func (c *Console) passkeyRegisterBegin(w http.ResponseWriter, r *http.Request) error {
 	if c.wa == nil {
 		return errNotFound
+	}
+	if !c.fresh(r, 0) {
+		return errStale
 	}
 	o, _ := OrganiserFrom(r.Context())
 	u, err := c.loadUser(r, o)
@@ -161,6 +179,9 @@ func (c *Console) passkeyRegisterBegin(w http.ResponseWriter, r *http.Request) e
 func (c *Console) passkeyRegisterFinish(w http.ResponseWriter, r *http.Request) error {
 	if c.wa == nil {
 		return errNotFound
+	}
+	if !c.fresh(r, accounts.PasskeyTTL) { // begun in time, it may take its prompt's time
+		return errStale
 	}
 	o, _ := OrganiserFrom(r.Context())
 	t, sd, err := c.takeCeremony(w, r)
@@ -195,12 +216,13 @@ func (c *Console) passkeyRegisterFinish(w http.ResponseWriter, r *http.Request) 
 	return writeJSON(w, map[string]string{"next": Prefix + "/passkey?added=1"})
 }
 
-// passkeySignInBegin starts a discoverable sign-in.
+// passkeySignInBegin starts a discoverable sign-in, user verification
+// required: the passkey is the only thing asked for.
 func (c *Console) passkeySignInBegin(w http.ResponseWriter, r *http.Request) error {
 	if c.wa == nil {
 		return errNotFound
 	}
-	opts, sd, err := c.wa.BeginDiscoverableLogin(webauthn.WithUserVerification(protocol.VerificationPreferred))
+	opts, sd, err := c.wa.BeginDiscoverableLogin(webauthn.WithUserVerification(protocol.VerificationRequired))
 	if err != nil {
 		return err
 	}
@@ -245,6 +267,15 @@ func (c *Console) passkeySignInFinish(w http.ResponseWriter, r *http.Request) er
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	cred, err := c.wa.FinishDiscoverableLogin(handler, sd, r)
 	if err != nil || found == nil {
+		return passkeyFailed
+	}
+	if cred.Authenticator.CloneWarning {
+		// The signature counter went back: this is a copy of the key, or
+		// the original after its copy was used. Neither signs in; the
+		// organisation's log says so, and the stored counter is kept.
+		if err := c.auditAs(r.Context(), who.Org, who.Email, ActPasskeyCopied, ""); err != nil {
+			return err
+		}
 		return passkeyFailed
 	}
 	data, err := json.Marshal(cred)

@@ -34,7 +34,8 @@ import (
 //	     /{org}/files…                  the file editor, publish/close, new campaign, upload, hand-in (edit.go)
 //
 // Every route of an organisation answers 404 to an organiser of another
-// one (orgScope); POSTs there are refused to viewers (403).
+// one (orgScope); POSTs there are refused to viewers (403); a download
+// another site's link starts is refused (ownDownloads, downloads.go).
 func (c *Console) routes(origins []string) http.Handler {
 	r := chi.NewRouter()
 	r.Use(c.headers, c.crossOrigin(origins), c.session)
@@ -60,7 +61,7 @@ func (c *Console) routes(origins []string) http.Handler {
 		r.Post("/passkey/begin", c.handle(c.passkeyRegisterBegin))
 		r.Post("/passkey/finish", c.handle(c.passkeyRegisterFinish))
 		r.Route("/{org}", func(r chi.Router) {
-			r.Use(c.orgScope)
+			r.Use(c.orgScope, c.ownDownloads)
 			r.Get("/", c.handle(c.dashboard))
 			r.Get("/moderation", c.handle(c.moderationPage))
 			r.Post("/moderation", c.handle(c.moderate))

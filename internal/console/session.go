@@ -16,6 +16,14 @@ type organiserKey struct{}
 type signedIn struct {
 	org  accounts.Organiser
 	hash [32]byte
+	sess accounts.Session
+}
+
+// fresh reports whether the request's session signed in within
+// accounts.FreshFor (and grace more).
+func (c *Console) fresh(r *http.Request, grace time.Duration) bool {
+	s, ok := r.Context().Value(organiserKey{}).(*signedIn)
+	return ok && s.sess.Fresh(c.now().Add(-grace))
 }
 
 // OrganiserFrom returns the signed-in organiser of a console request, and
@@ -75,7 +83,7 @@ func (c *Console) session(next http.Handler) http.Handler {
 				return
 			}
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, organiserKey{}, &signedIn{org: o, hash: hash})))
+		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, organiserKey{}, &signedIn{org: o, hash: hash, sess: s})))
 	})
 }
 

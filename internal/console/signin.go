@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/placard/placard/internal/accounts"
 	"github.com/placard/placard/internal/i18n"
@@ -35,7 +36,9 @@ func (c *Console) signInPage(w http.ResponseWriter, r *http.Request) error {
 
 // linkPost emails a single-use sign-in link to every organiser with the
 // address given, and answers the same whether or not there is one, so the
-// form tells nobody who organises.
+// form tells nobody who organises. The links are made and queued after the
+// answer (sendLater): storing them takes time only for an organiser's
+// address, and the answer's delay would tell.
 func (c *Console) linkPost(w http.ResponseWriter, r *http.Request) error {
 	if c.cfg.Mail == nil {
 		return errNotFound
@@ -45,12 +48,27 @@ func (c *Console) linkPost(w http.ResponseWriter, r *http.Request) error {
 	}
 	email, msg := signing.NormaliseEmail(r.PostForm.Get("email"))
 	if msg.IsZero() && email != "" {
-		if err := c.sendLinks(r.Context(), email, localizer(r).Lang()); err != nil {
-			return err
-		}
+		c.sendLater(r.Context(), email, localizer(r).Lang())
 	}
 	http.Redirect(w, r, Prefix+"/signin?sent=1", http.StatusSeeOther)
 	return nil
+}
+
+// sendLaterTimeout bounds the work of one request's links.
+const sendLaterTimeout = time.Minute
+
+// sendLater runs sendLinks beside the request; a failure is logged (never
+// the address) and the organiser asks again.
+func (c *Console) sendLater(ctx context.Context, email, lang string) {
+	c.sending.Add(1)
+	go func() {
+		defer c.sending.Done()
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendLaterTimeout)
+		defer cancel()
+		if err := c.sendLinks(ctx, email, lang); err != nil {
+			c.log.Error("making or queueing an emailed sign-in link failed", "err", err)
+		}
+	}()
 }
 
 // sendLinks sends one link per organisation the address organises.
@@ -61,11 +79,12 @@ func (c *Console) sendLinks(ctx context.Context, email, lang string) error {
 	}
 	l := localizerFor(lang)
 	for _, o := range list {
-		if o.Email != email {
+		if o.Email != email || !c.linkDue(o.ID) {
 			continue
 		}
 		secret, hash := accounts.NewSecret()
 		if err := c.acc.AddToken(ctx, accounts.Token{Hash: hash, Purpose: accounts.PurposeLink, OrganiserID: o.ID, ExpiresAt: c.now().Add(accounts.LinkTTL)}); err != nil {
+			c.linkFailed(o.ID)
 			return err
 		}
 		who := o.Org
@@ -75,10 +94,42 @@ func (c *Console) sendLinks(ctx context.Context, email, lang string) error {
 		link := c.base + Prefix + "/signin/link?t=" + secret
 		body := l.T("console.mail.body", "org", who, "link", link)
 		if err := c.cfg.Mail(ctx, Letter{To: o.Email, Lang: l.Lang(), Subject: l.T("console.mail.subject", "site", c.cfg.SiteName), Body: body}); err != nil {
+			c.linkFailed(o.ID)
 			return err
 		}
 	}
 	return nil
+}
+
+// linkDue reports whether organiser id may be sent a link now, and if so
+// counts one as sent: at most one per accounts.LinkTTL (the last one
+// still works meanwhile), however many clients ask, so the form cannot
+// fill an organiser's inbox. The times are this process's own.
+func (c *Console) linkDue(id int64) bool {
+	c.linksMu.Lock()
+	defer c.linksMu.Unlock()
+	now := c.now()
+	for k, at := range c.linksSent {
+		if now.Sub(at) >= accounts.LinkTTL {
+			delete(c.linksSent, k)
+		}
+	}
+	if _, ok := c.linksSent[id]; ok {
+		return false
+	}
+	if c.linksSent == nil {
+		c.linksSent = map[int64]time.Time{}
+	}
+	c.linksSent[id] = now
+	return true
+}
+
+// linkFailed forgets a link that could not be queued, so the next request
+// tries again.
+func (c *Console) linkFailed(id int64) {
+	c.linksMu.Lock()
+	delete(c.linksSent, id)
+	c.linksMu.Unlock()
 }
 
 // linkPage shows an emailed link's button. Opening it changes nothing.

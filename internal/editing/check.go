@@ -89,7 +89,11 @@ func (w *Workspace) load(org, name string, data []byte) (*campaign.Site, Report,
 	}
 	defer root.Close()
 	fsys := overlay{base: root.FS(), name: org + "/" + name, data: data, at: w.now()}
-	site, problems := campaign.LoadFSWith(fsys, ".", w.Load)
+	// The organisation's editors read these problems: nothing in them may
+	// give away another organisation's campaigns not yet public.
+	opts := w.Load
+	opts.Reader = &campaign.Reader{Org: org, Now: w.now()}
+	site, problems := campaign.LoadFSWith(fsys, ".", opts)
 	var rep Report
 	for _, p := range problems {
 		if p.File == org || strings.HasPrefix(p.File, org+"/") {

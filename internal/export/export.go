@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/placard/placard/internal/signing"
@@ -103,15 +104,43 @@ func (r Record) Cells() []string {
 // (starting with = + - @, a tab or a carriage return) with an apostrophe, so
 // a signer cannot make the organiser's spreadsheet run something. The
 // apostrophe is visible in a text editor but hidden by spreadsheets.
+//
+// The same goes after every semicolon: a spreadsheet set to a language
+// whose list separator is ';' (French, German, Spanish…) splits a CSV line
+// at each one, quotes or not, so x;=cmd|… would start a cell of its own
+// with a formula there (x;"=cmd|… too: the quote opens the cell). It
+// reads x;'=cmd|… instead.
 func DefuseCell(s string) string {
 	if s == "" {
 		return s
 	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return "'" + s
+	if formulaStart(s) {
+		s = "'" + s
 	}
-	return s
+	if !strings.Contains(s, ";") {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(s, ';')
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i+1])
+		s = s[i+1:]
+		// A cell there may open with quotes, which the spreadsheet takes
+		// away before it looks for a formula.
+		if formulaStart(strings.TrimLeft(s, `"`)) {
+			b.WriteByte('\'')
+		}
+	}
+}
+
+// formulaStart reports whether a spreadsheet would read a cell starting
+// with s as a formula.
+func formulaStart(s string) bool {
+	return s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0
 }
 
 // Each calls fn for every signature to export, in order, stopping at fn's
