@@ -109,8 +109,11 @@ func signaturesMove(ctx context.Context, args []string, getenv func(string) stri
 	}
 	fmt.Fprintf(stdout, "Moved %s from %s/%s to %s/%s", countText(res.Signatures, "signature", "signatures"), org, from, org, to)
 	if res.Duplicates > 0 {
-		fmt.Fprintf(stdout, "; %s signed under both names and counts once (the later signature was removed)",
-			countText(res.Duplicates, "person", "people"))
+		who := countText(res.Duplicates, "person", "people") + " signed under both names and counts once"
+		if res.Duplicates > 1 {
+			who = countText(res.Duplicates, "person", "people") + " signed under both names and count once"
+		}
+		fmt.Fprintf(stdout, "; %s (the later signature was removed)", who)
 	}
 	fmt.Fprintln(stdout, ".")
 	return nil
