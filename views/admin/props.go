@@ -156,8 +156,16 @@ type ReferralRow struct {
 type Moderation struct {
 	Action  string
 	Pending []PendingRow
-	// ReadOnly hides the buttons (a viewer).
+	// ReadOnly is a viewer's page: Waiting only, Pending empty (a viewer
+	// sees counts, not people).
 	ReadOnly bool
+	// Waiting is how many wait on each campaign (a viewer's page).
+	Waiting []WaitingRow
+}
+
+// WaitingRow is how many signatures wait for approval on one campaign.
+type WaitingRow struct {
+	CampaignTitle, Count string
 }
 
 // PendingRow is one organisation that signed and awaits approval.
