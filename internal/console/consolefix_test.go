@@ -2,10 +2,14 @@ package console
 
 import (
 	"context"
+	"encoding/base64"
+	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -84,4 +88,138 @@ func TestViewerSeesCountsNotPeople(t *testing.T) {
 		t.Errorf("an editor's moderation page: want 2 approve buttons")
 	}
 	_ = id
+}
+
+// passkeyID is the id the passkeys page's Remove button posts for the
+// organiser's n-th passkey (oldest first).
+func (e *env) passkeyID(t *testing.T, organiserID int64, n int) string {
+	t.Helper()
+	list, err := e.acc.Credentials(context.Background(), organiserID)
+	if err != nil || len(list) <= n {
+		t.Fatalf("Credentials: %d, %v; want more than %d", len(list), err, n)
+	}
+	return base64.RawURLEncoding.EncodeToString(list[n].ID)
+}
+
+// TestPasskeysListedAndRemoved: the organiser's passkeys page lists each
+// passkey with when it was added and last signed in; Remove (a POST from
+// the console itself, in a fresh sign-in) takes one away, with an entry in
+// the log, and it signs nobody in after. Adding one emails the organiser.
+// Another organiser's passkey is never removed, and neither is the last
+// one when the server sends no email (the organiser could not sign in
+// again).
+func TestPasskeysListedAndRemoved(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, nil)
+	b := e.signIn("riverside", "sam@example.org", accounts.RoleEditor)
+	o, _ := e.acc.FindOrganiser(ctx, "riverside", "sam@example.org")
+	handle := fmt.Sprint(o.ID)
+	k1, k2 := newSoftKey(t, true), newSoftKey(t, true)
+	wantCode(t, b.postJSON(Prefix+"/passkey/finish", k1.register(t, b.post(Prefix+"/passkey/begin", url.Values{}))), http.StatusOK)
+
+	// The organiser is told.
+	var told []sentMail
+	for _, m := range e.mail.all() {
+		if m.to == "sam@example.org" && strings.Contains(m.subject, "passkey was added") {
+			told = append(told, m)
+		}
+	}
+	if len(told) != 1 || !strings.Contains(told[0].body, "1 March 2026, 12:00 UTC") || !strings.Contains(told[0].body, testBase+Prefix+"/passkey") || !strings.Contains(told[0].body, "If it was not you") {
+		t.Fatalf("emails about the new passkey: %+v, want one with its date and the passkeys page", told)
+	}
+
+	// Listed, never used yet; the only one, so the page says what removing it means.
+	res := b.get(Prefix + "/passkey")
+	wantStatus(t, res, 200)
+	d := doc(t, res)
+	if rows := d.Find("table.passkeys tbody tr"); rows.Length() != 1 || !strings.Contains(rows.Text(), "Not yet") || !strings.Contains(rows.Text(), "1 March 2026, 12:00 UTC") {
+		t.Errorf("the passkeys page: %q, want one passkey added 1 March 2026, not used yet", rows.Text())
+	}
+	if !strings.Contains(d.Text(), "If you remove it, you sign in with a link by email") {
+		t.Error("the passkeys page does not say the only passkey's removal leaves email sign-in")
+	}
+	if d.Find(`header a[href="/admin/passkey"]`).Length() != 1 {
+		t.Error("the header has no link to the passkeys page")
+	}
+
+	// A sign-in with it is its last use.
+	e.clock.add(time.Hour)
+	in := e.browser()
+	wantCode(t, in.postJSON(Prefix+"/signin/passkey/finish", k1.assert(t, in.post(Prefix+"/signin/passkey/begin", url.Values{}), handle)), http.StatusOK)
+	if got := body(t, in.get(Prefix+"/passkey")); !strings.Contains(got, "1 March 2026, 13:00 UTC") {
+		t.Error("the passkeys page does not show the sign-in at 13:00 as the last use")
+	}
+
+	// A second passkey, then remove the first.
+	wantCode(t, in.postJSON(Prefix+"/passkey/finish", k2.register(t, in.post(Prefix+"/passkey/begin", url.Values{}))), http.StatusOK)
+	id1 := e.passkeyID(t, o.ID, 0)
+	// From another site: refused.
+	wantCode(t, in.do(http.MethodPost, Prefix+"/passkey/remove", url.Values{"id": {id1}}, "Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example"), http.StatusForbidden)
+	// Junk and another organiser's passkey: refused, nothing removed.
+	kim := e.signIn("harbour", "kim@example.org", accounts.RoleEditor)
+	kimKey := newSoftKey(t, true)
+	wantCode(t, kim.postJSON(Prefix+"/passkey/finish", kimKey.register(t, kim.post(Prefix+"/passkey/begin", url.Values{}))), http.StatusOK)
+	ko, _ := e.acc.FindOrganiser(ctx, "harbour", "kim@example.org")
+	for _, bad := range []string{"", "!!!", "AAAA", e.passkeyID(t, ko.ID, 0), strings.Repeat("A", 5000)} {
+		wantCode(t, in.post(Prefix+"/passkey/remove", url.Values{"id": {bad}}), http.StatusBadRequest)
+	}
+	if list, _ := e.acc.Credentials(ctx, ko.ID); len(list) != 1 {
+		t.Fatal("another organiser's passkey was removed")
+	}
+	wantRedirect(t, in.post(Prefix+"/passkey/remove", url.Values{"id": {id1}}), Prefix+"/passkey?removed=1")
+	if list, _ := e.acc.Credentials(ctx, o.ID); len(list) != 1 || base64.RawURLEncoding.EncodeToString(list[0].ID) == id1 {
+		t.Fatalf("after removing the first passkey: %d left", len(list))
+	}
+	out := e.browser()
+	if got := out.postJSON(Prefix+"/signin/passkey/finish", k1.assert(t, out.post(Prefix+"/signin/passkey/begin", url.Values{}), handle)).StatusCode; got == http.StatusOK {
+		t.Error("a removed passkey still signs in")
+	}
+	log, _ := e.acc.Audit(ctx, "riverside", 50)
+	removed := 0
+	for _, l := range log {
+		if l.Action == ActPasskeyRemoved && l.Actor == "sam@example.org" {
+			removed++
+		}
+	}
+	if removed != 1 {
+		t.Errorf("%d passkey removals in the log, want 1", removed)
+	}
+
+	// A session signed in long ago removes nothing.
+	for range 4 {
+		e.clock.add(accounts.FreshFor / 3)
+		wantCode(t, in.get(Prefix+"/riverside"), http.StatusOK)
+	}
+	id2 := e.passkeyID(t, o.ID, 0)
+	wantCode(t, in.post(Prefix+"/passkey/remove", url.Values{"id": {id2}}), http.StatusForbidden)
+	if d := doc(t, in.get(Prefix+"/passkey")); d.Find("table.passkeys tbody tr").Length() != 1 || d.Find("main form").Length() != 0 {
+		t.Error("an old session's passkeys page: want the list without Remove")
+	}
+}
+
+// TestLastPasskeyKeptWithoutEmail: on a server that sends no email, an
+// organiser's only passkey is their only way in: the page offers no
+// Remove for it and says why, and a POST is refused (409) leaving it.
+// With a second passkey, either may go.
+func TestLastPasskeyKeptWithoutEmail(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, func(c *Config) { c.Mail = nil })
+	b := e.signIn("riverside", "sam@example.org", accounts.RoleEditor)
+	o, _ := e.acc.FindOrganiser(ctx, "riverside", "sam@example.org")
+	k1 := newSoftKey(t, true)
+	wantCode(t, b.postJSON(Prefix+"/passkey/finish", k1.register(t, b.post(Prefix+"/passkey/begin", url.Values{}))), http.StatusOK)
+	d := doc(t, b.get(Prefix+"/passkey"))
+	if d.Find("main form button").Length() != 0 || !strings.Contains(d.Text(), "cannot be removed") {
+		t.Error("the only passkey without email: want no Remove button and a reason")
+	}
+	res := b.post(Prefix+"/passkey/remove", url.Values{"id": {e.passkeyID(t, o.ID, 0)}})
+	if got := body(t, res); res.StatusCode != http.StatusConflict || !strings.Contains(got, "Add another passkey first") {
+		t.Errorf("removing the only passkey without email: %d, want 409 saying to add another first", res.StatusCode)
+	}
+	if list, _ := e.acc.Credentials(ctx, o.ID); len(list) != 1 {
+		t.Fatal("the only passkey was removed")
+	}
+	k2 := newSoftKey(t, true)
+	wantCode(t, b.postJSON(Prefix+"/passkey/finish", k2.register(t, b.post(Prefix+"/passkey/begin", url.Values{}))), http.StatusOK)
+	wantRedirect(t, b.post(Prefix+"/passkey/remove", url.Values{"id": {e.passkeyID(t, o.ID, 0)}}), Prefix+"/passkey?removed=1")
 }

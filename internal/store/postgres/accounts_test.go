@@ -11,3 +11,7 @@ import (
 func TestAccounts(t *testing.T) {
 	storetest.RunAccounts(t, func(t *testing.T) store.Store { return open(t, pgtest.DSN(t)) })
 }
+
+func TestPasskeys(t *testing.T) {
+	storetest.RunPasskeys(t, func(t *testing.T) store.Store { return open(t, pgtest.DSN(t)) })
+}

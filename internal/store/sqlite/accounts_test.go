@@ -10,3 +10,7 @@ import (
 func TestAccounts(t *testing.T) {
 	storetest.RunAccounts(t, func(t *testing.T) store.Store { return openTemp(t) })
 }
+
+func TestPasskeys(t *testing.T) {
+	storetest.RunPasskeys(t, func(t *testing.T) store.Store { return openTemp(t) })
+}
