@@ -7,6 +7,9 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -222,4 +225,58 @@ func TestLastPasskeyKeptWithoutEmail(t *testing.T) {
 	k2 := newSoftKey(t, true)
 	wantCode(t, b.postJSON(Prefix+"/passkey/finish", k2.register(t, b.post(Prefix+"/passkey/begin", url.Values{}))), http.StatusOK)
 	wantRedirect(t, b.post(Prefix+"/passkey/remove", url.Values{"id": {e.passkeyID(t, o.ID, 0)}}), Prefix+"/passkey?removed=1")
+}
+
+// TestCommitsNameNoAddress: the console's commits kept each organiser's
+// email address as the commit's author, in a history that outlives the
+// organiser's removal or erasure. A commit's author is now a neutral
+// "Organiser N <organiser-N@placard.invalid>" (N the organiser's number,
+// which the audit log and `placard organisers list` tie to a person only
+// while they are an organiser); no address goes into the history.
+func TestCommitsNameNoAddress(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("git is not installed")
+		}
+		t.Skip("git is not installed")
+	}
+	e, dir := editEnv(t)
+	e.c.cfg.Editing.Git = true
+	gitIn := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=Op", "GIT_AUTHOR_EMAIL=op@example.org", "GIT_COMMITTER_NAME=Op", "GIT_COMMITTER_EMAIL=op@example.org")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	gitIn("init", "--quiet")
+	gitIn("config", "user.name", "Op")
+	gitIn("config", "user.email", "op@example.org")
+	gitIn("add", ".")
+	gitIn("commit", "--quiet", "--no-gpg-sign", "-m", "start")
+
+	b := e.signIn("riverside", "sam.jones@example.org", accounts.RoleEditor)
+	o, _ := e.acc.FindOrganiser(context.Background(), "riverside", "sam.jones@example.org")
+	page := body(t, b.get(Prefix+"/riverside/files/won.yaml"))
+	m := versionInput.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("no version in the editor page")
+	}
+	before, _ := os.ReadFile(filepath.Join(dir, "riverside/won.yaml"))
+	good := strings.Replace(string(before), "title: We won", "title: We won the vote", 1)
+	res := b.post(Prefix+"/riverside/files/won.yaml", url.Values{"do": {"save"}, "version": {m[1]}, "text": {good}})
+	if res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Location"), "saved=") {
+		t.Fatalf("saving: %d to %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	log := gitIn("log", "--format=%an|%ae|%cn|%ce|%B")
+	want := fmt.Sprintf("Organiser %d|organiser-%d@placard.invalid|", o.ID, o.ID)
+	if !strings.HasPrefix(log, want) {
+		t.Errorf("the console's commit: %q, want it by %q", log, want)
+	}
+	if strings.Contains(log, "sam.jones") || strings.Contains(log, "example.org|Placard") {
+		t.Errorf("the history holds the organiser's address:\n%s", log)
+	}
 }
