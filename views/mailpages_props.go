@@ -12,6 +12,9 @@ type MailPageProps struct {
 	CampaignTitle, CampaignURL string
 	Heading                    string
 	Paragraphs                 []string
+	// Details, when set, are shown as a list before the form: what a
+	// confirmation confirms, as it was typed.
+	Details []DataField
 	// Form, when set, is the page's one form.
 	Form *MailForm
 }

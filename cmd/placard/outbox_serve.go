@@ -36,7 +36,7 @@ func newOutboxRunner(c serveConfig, st store.Store, log *slog.Logger, committer 
 	if !ok {
 		return r
 	}
-	ds := r.deliverers(c)
+	ds := r.deliverers(c, st)
 	if len(ds) == 0 {
 		return r
 	}
@@ -88,7 +88,7 @@ func outboxOptions(c serveConfig, log *slog.Logger) outbox.Options {
 // send. Webhooks and OSDI records are always on: whether an organisation
 // has any is read from its current org.yaml at each delivery, so a reload
 // that adds one needs no restart.
-func (r *outboxRunner) deliverers(c serveConfig) map[string]outbox.Deliverer {
+func (r *outboxRunner) deliverers(c serveConfig, st store.Store) map[string]outbox.Deliverer {
 	getenv := c.getenv
 	if getenv == nil {
 		getenv = func(string) string { return "" }
@@ -102,6 +102,9 @@ func (r *outboxRunner) deliverers(c serveConfig) map[string]outbox.Deliverer {
 			}
 			return r.site().Org(slug)
 		},
+	}
+	if ms, ok := st.(store.Mail); ok {
+		hooks.Consent = webhook.ConsentFrom(ms.Supporter) // an OSDI record only while permission holds
 	}
 	ds := map[string]outbox.Deliverer{signing.MessageWebhook: hooks, signing.MessageOSDI: hooks}
 	if d := c.mail.deliverer(r); d != nil {

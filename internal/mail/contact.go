@@ -109,6 +109,17 @@ func (r *Renderer) RenderContact(p ContactPayload, id string) (Message, error) {
 	if len(props.Paragraphs) == 0 {
 		return Message{}, errors.New("mail: a contact email without text")
 	}
+	if p.Template != TemplateContactTarget && r.Tokens != nil {
+		// The emails to the supporter's address stop at the
+		// organisation's suppression list, so they carry its
+		// unsubscribe link: a confirmation may reach a stranger whose
+		// address someone typed, over and over.
+		props.Unsubscribe = r.unsubscribe(org, loc, p.To, r.Now())
+		if p.Template == TemplateContactConfirm {
+			props.Unsubscribe.Intro = "" // as on a signature's confirmation
+		}
+		m.Unsubscribe = props.Unsubscribe.URL
+	}
 	props.Preheader = props.Paragraphs[0]
 	var html bytes.Buffer
 	if err := views.MailHTML(props).Render(context.Background(), &html); err != nil {

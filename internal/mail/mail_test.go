@@ -2,6 +2,7 @@ package mail_test
 
 import (
 	"context"
+	"mime"
 	"strings"
 	"testing"
 
@@ -138,5 +139,35 @@ func TestSendNeedsTLS(t *testing.T) {
 	}
 	if n := len(srv.Mails()); n != 0 {
 		t.Fatalf("server got %d messages", n)
+	}
+}
+
+// TestSendHeadersCarryNoBidiControls: the From name (a supporter's, on
+// their message to a decision-maker) reaches the inbox without bidi
+// controls, and the subject without overrides or embeddings, whatever
+// the payload holds — one sealed in a link or queued before the write
+// form refused them. The isolates the interface wording puts around a
+// name of the other direction stay in a subject.
+func TestSendHeadersCarryNoBidiControls(t *testing.T) {
+	srv := mailtest.Start(t)
+	server, _ := mail.ParseServer(srv.URL())
+	from, _ := mail.ParseFrom("hello@riverside.example")
+	s := mail.NewSender(server, from, mail.SenderOptions{TLS: srv.ClientTLS})
+	m := mail.Message{ID: "x", To: "office@council.example", FromName: "Ada \u202egro.licnuoc@rotide \u2067x\u2069",
+		Subject: "Keep it \u202enepo, \u2068Riverside\u2069", Text: "t", HTML: "<p>h</p>", ReplyTo: "ada@example.org"}
+	if err := s.Send(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	got := srv.Wait(t, 1)[0]
+	dec := new(mime.WordDecoder)
+	fromHdr, _ := dec.DecodeHeader(got.Header.Get("From"))
+	if strings.ContainsAny(fromHdr, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069") {
+		t.Errorf("From %q holds a bidi control", fromHdr)
+	}
+	if strings.ContainsAny(got.Subject, "\u202a\u202b\u202c\u202d\u202e") {
+		t.Errorf("Subject %q holds a bidi override or embedding", got.Subject)
+	}
+	if !strings.Contains(fromHdr, "Ada") || !strings.Contains(got.Subject, "nepo, \u2068Riverside\u2069") {
+		t.Errorf("From %q, Subject %q: the words themselves, or the wording's isolates, are lost", fromHdr, got.Subject)
 	}
 }

@@ -112,9 +112,8 @@ func (r *Renderer) Render(p Payload, id string) (Message, error) {
 		Lang: loc.Lang(), Dir: loc.Dir(), Brand: Brand(org.Colours.Primary), OrgName: org.Name,
 		Note: loc.T("mail.footer.why", "org", org.Name),
 	}
-	unsub := r.link(UnsubscribePath(org.Slug), Claims{Purpose: PurposeUnsubscribe, Org: org.Slug, Email: p.To, Lang: org.Language, Expires: now.Add(UnsubscribeFor).Unix()})
-	props.Unsubscribe = &views.MailLink{Intro: loc.T("mail.footer.unsubscribe.intro", "org", org.Name), Label: loc.T("mail.footer.unsubscribe"), URL: unsub}
-	dataLink := r.link(DataPath(org.Slug), Claims{Purpose: PurposeData, Org: org.Slug, Email: p.To, Lang: org.Language, Expires: now.Add(DataFor).Unix()})
+	unsub := r.unsubscribe(org, loc, p.To, now)
+	props.Unsubscribe = unsub
 	switch p.Template {
 	case TemplateConfirm, TemplateThanks:
 		c := org.Campaign(p.Campaign)
@@ -152,11 +151,17 @@ func (r *Renderer) Render(p Payload, id string) (Message, error) {
 		if org.Donate != "" {
 			props.Donate = &views.MailLink{Intro: loc.T("mail.thanks.donate.intro", "org", org.Name), Label: loc.T("mail.thanks.donate"), URL: org.Donate}
 		}
-		props.DataPage = &views.MailLink{Label: loc.T("mail.footer.data"), URL: dataLink}
+		// Not the data page itself: thank-yous get forwarded, and the page
+		// shows everything held about the signer. This link asks for one
+		// to be mailed to the address, and works as long as the
+		// unsubscribe link does.
+		ask := r.link(DataPath(org.Slug), Claims{Purpose: PurposeDataRequest, Org: org.Slug, Email: p.To, Lang: org.Language, Expires: now.Add(UnsubscribeFor).Unix()})
+		props.DataPage = &views.MailLink{Label: loc.T("mail.footer.data"), URL: ask}
 	case TemplateData:
 		props.Subject = loc.T("mail.data.subject", "org", org.Name)
 		props.Heading = loc.T("mail.data.heading", "org", org.Name)
 		props.Paragraphs = []string{loc.T("mail.data.body", "org", org.Name, "hours", strconv.Itoa(int(DataFor/time.Hour)))}
+		dataLink := r.link(DataPath(org.Slug), Claims{Purpose: PurposeData, Org: org.Slug, Email: p.To, Lang: org.Language, Expires: now.Add(DataFor).Unix()})
 		props.Button = &views.MailLink{Label: loc.T("mail.data.button"), URL: dataLink}
 		props.Note = loc.T("mail.data.ignore")
 	}
@@ -167,8 +172,15 @@ func (r *Renderer) Render(p Payload, id string) (Message, error) {
 	}
 	return Message{
 		ID: id, To: p.To, Lang: props.Lang, Subject: props.Subject,
-		HTML: html.String(), Text: views.MailText(props), Unsubscribe: unsub,
+		HTML: html.String(), Text: views.MailText(props), Unsubscribe: unsub.URL,
 	}, nil
+}
+
+// unsubscribe is the link that puts to on org's suppression list, shown
+// at the foot of an email and sent as its List-Unsubscribe address.
+func (r *Renderer) unsubscribe(org *campaign.Org, loc *i18n.Localizer, to string, now time.Time) *views.MailLink {
+	u := r.link(UnsubscribePath(org.Slug), Claims{Purpose: PurposeUnsubscribe, Org: org.Slug, Email: to, Lang: org.Language, Expires: now.Add(UnsubscribeFor).Unix()})
+	return &views.MailLink{Intro: loc.T("mail.footer.unsubscribe.intro", "org", org.Name), Label: loc.T("mail.footer.unsubscribe"), URL: u}
 }
 
 // ConfirmPath is where a confirmation email's link leads. Like the other

@@ -165,7 +165,7 @@ func (s *Sender) compose(m Message) (*gomail.Msg, error) {
 	msg := gomail.NewMsg()
 	msg.FromMailAddress(s.from)
 	if m.FromName != "" {
-		msg.FromMailAddress(&netmail.Address{Name: oneLine(m.FromName), Address: s.from.Address})
+		msg.FromMailAddress(&netmail.Address{Name: nameLine(m.FromName), Address: s.from.Address})
 	}
 	if m.ReplyTo != "" {
 		if err := msg.ReplyTo(m.ReplyTo); err != nil {
@@ -195,9 +195,32 @@ func (s *Sender) compose(m Message) (*gomail.Msg, error) {
 	return msg, nil
 }
 
-// oneLine keeps a header value on one line.
+// oneLine keeps a header value on one line, without the bidi
+// embedding and override controls (U+202A–U+202E), which could make a
+// subject read as something else — an override reverses the letters
+// after it. The isolates the interface wording puts around a name of the
+// other direction (i18n) stay: they only keep it from reordering the
+// sentence.
 func oneLine(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r >= '\u202a' && r <= '\u202e' {
+			return -1
+		}
+		return r
+	}, s)
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// nameLine is oneLine for a From name, a supporter's as they typed it
+// (on their message to a decision-maker): the isolates go too, as every
+// invisible control a name has no need of.
+func nameLine(s string) string {
+	return oneLine(strings.Map(func(r rune) rune {
+		if r >= '\u2066' && r <= '\u2069' {
+			return -1
+		}
+		return r
+	}, s))
 }
 
 // domainOf is the part of an address after its last @.
@@ -227,6 +250,17 @@ func classify(err error) error {
 	var se *gomail.SendError
 	if errors.As(err, &se) {
 		code := se.ErrorCode()
+		if code >= 500 && code < 600 && se.Reason == gomail.ErrSMTPMailFrom {
+			// The sender refused, not this message: a provider's
+			// quota, or a --mail-from it does not accept. Every
+			// message would die of it; they wait instead.
+			return fmt.Errorf("mail: the server refused the sender (%d %s), not this message — check --mail-from and the provider's sending limits; it will be tried again", code, se.EnhancedStatusCode())
+		}
+		if code >= 500 && code < 600 && strings.HasSuffix(se.EnhancedStatusCode(), ".4.5") {
+			// Mail system congestion (RFC 3463 X.4.5): some providers
+			// answer a rate limit with a 5xx.
+			return fmt.Errorf("mail: the server is over its limits (%d %s); it will be tried again", code, se.EnhancedStatusCode())
+		}
 		if !se.IsTemp() && code >= 500 && code < 600 {
 			return permanent{fmt.Errorf("mail: the server refused the message for good (%d %s)", code, se.EnhancedStatusCode())}
 		}
@@ -245,7 +279,15 @@ type pacer struct {
 	next  time.Time
 }
 
-// wait blocks until this send's turn, or ctx ends.
+// errNoTurn is a message whose turn under the rate comes after its
+// deadline: tried again later, having taken no turn.
+var errNoTurn = errors.New("mail: the sending rate (--mail-rate) leaves this message no turn before the time limit; it will be tried again")
+
+// wait blocks until this send's turn, or ctx ends. A turn that would
+// come after ctx's deadline is not taken (errNoTurn at once), and a wait
+// that ctx cuts short gives its turn back when no later one was taken:
+// turns held by messages that never went would push every later message
+// further away than the time that passes, until none is sent at all.
 func (p *pacer) wait(ctx context.Context) error {
 	if p.every <= 0 {
 		return nil
@@ -255,6 +297,10 @@ func (p *pacer) wait(ctx context.Context) error {
 	at := p.next
 	if at.Before(now) {
 		at = now
+	}
+	if dl, ok := ctx.Deadline(); ok && at.After(dl) {
+		p.mu.Unlock()
+		return errNoTurn
 	}
 	p.next = at.Add(p.every)
 	p.mu.Unlock()
@@ -268,6 +314,11 @@ func (p *pacer) wait(ctx context.Context) error {
 	case <-t.C:
 		return nil
 	case <-ctx.Done():
+		p.mu.Lock()
+		if p.next.Equal(at.Add(p.every)) {
+			p.next = at // nobody queued behind this turn: give it back
+		}
+		p.mu.Unlock()
 		return ctx.Err()
 	}
 }

@@ -21,6 +21,10 @@ const (
 	PurposeConfirm     Purpose = "confirm"
 	PurposeUnsubscribe Purpose = "unsubscribe"
 	PurposeData        Purpose = "data"
+	// PurposeDataRequest is the data-page link of a thank-you email: it
+	// only asks for a data-page link to be emailed to the address, so a
+	// forwarded thank-you opens nothing (web/data.go).
+	PurposeDataRequest Purpose = "data-request"
 )
 
 // How long each kind of link works.

@@ -75,12 +75,20 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) error {
 	}
 	lc = snap.InLang(path, lc, c.Lang)
 	if r.Method != http.MethodPost {
-		return s.writeMailPage(w, r, lc, http.StatusOK, views.MailPageProps{
+		p := views.MailPageProps{
 			CampaignTitle: lc.Campaign.Title, CampaignURL: lc.Path,
 			Heading:    lc.Loc.T("confirm.heading"),
 			Paragraphs: []string{lc.Loc.T("confirm.body", "title", lc.Campaign.Title)},
 			Form:       &views.MailForm{Action: withLang(r.URL.Path, lc.Frame.Lang), Token: tok, Button: lc.Loc.T("confirm.button")},
-		})
+		}
+		// Anyone may sign with anyone's address: show its owner what
+		// pressing the button confirms under it — the name, whether it
+		// is listed, the comment — as it was typed.
+		if d, ok := s.confirmDetails(r.Context(), ms, snap, lc, c); ok {
+			p.Paragraphs = append(p.Paragraphs, lc.Loc.T("confirm.details"))
+			p.Details = d
+		}
+		return s.writeMailPage(w, r, lc, http.StatusOK, p)
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), signTimeout)
 	defer cancel()
@@ -112,6 +120,28 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) error {
 		outcome = site.OutcomePending
 	}
 	return seeOther(w, lc.Path+"/thanks?outcome="+outcome+"&"+paramClaim+"="+s.claims.Seal(lc.Key, linkToken, linkKey, now))
+}
+
+// confirmDetails is what confirming c's signature would count, as the
+// data page shows it; false when there is none waiting (used, erased: the
+// POST says so) or it cannot be read now.
+func (s *Server) confirmDetails(ctx context.Context, ms store.Mail, snap *site.Snapshot, lc *site.SigningCampaign, c mail.Claims) ([]views.DataField, bool) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), signTimeout)
+	defer cancel()
+	sigs, err := ms.Supporter(ctx, c.Org, c.Email)
+	if err != nil {
+		return nil, false
+	}
+	for _, sg := range sigs {
+		if sg.Campaign != c.Campaign || sg.Status != signing.StatusUnconfirmed {
+			continue
+		}
+		d := dataSignature(snap, lc, sg)
+		return append(d.Details,
+			views.DataField{Label: lc.Loc.T("data.public"), Value: d.Public},
+			views.DataField{Label: lc.Loc.T("data.contact"), Value: d.Contact}), true
+	}
+	return nil, false
 }
 
 // confirmWait is the "check your inbox" page after a held signature.

@@ -93,16 +93,37 @@ func targetByID(ct *campaign.Contact, id string) (campaign.Target, bool) {
 }
 
 // cleanText trims s and refuses control characters other than line breaks
-// and tabs.
+// and tabs, and what signing refuses in any text (signing/check.go): the
+// line and paragraph separators, the byte-order mark and the bidi
+// embedding, override and isolate controls, which could make the words
+// read as others — in a decision-maker's inbox, under the organisation's
+// address.
 func cleanText(s string, max int, multiline bool) (string, bool) {
 	s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
 	if s == "" || utf8.RuneCountInString(s) > max || !utf8.ValidString(s) {
 		return s, false
 	}
 	bad := strings.ContainsFunc(s, func(r rune) bool {
-		return unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\t'))
+		switch {
+		case multiline && (r == '\n' || r == '\t'):
+			return false
+		case unicode.IsControl(r), r == '\u2028', r == '\u2029', r == '\ufeff',
+			r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069':
+			return true
+		}
+		return false
 	})
 	return s, !bad
+}
+
+// cleanName is cleanText for the supporter's name, the From name of their
+// message: like a signer's name it holds no invisible format character
+// (zero-width space, direction marks …) but the joiners some scripts need.
+func cleanName(s string, max int) (string, bool) {
+	s, ok := cleanText(s, max, false)
+	return s, ok && !strings.ContainsFunc(s, func(r rune) bool {
+		return unicode.Is(unicode.Cf, r) && r != '\u200c' && r != '\u200d'
+	})
 }
 
 // write takes a supporter's message: POST …/contact/ACTION/write.
@@ -141,7 +162,7 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, ca *site.ContactA
 	loc := ca.Loc
 	form := &views.WriteForm{Action: ca.Path + writeSuffix, Target: t.ID, Subject: f.Get("subject"), Message: f.Get("message"),
 		Name: f.Get("name"), Email: f.Get("email"), Copy: signing.Ticked(f.Get("copy")), Open: true}
-	name, okName := cleanText(form.Name, maxName, false)
+	name, okName := cleanName(form.Name, maxName)
 	subject, okSubject := cleanText(form.Subject, maxSubject, false)
 	message, okMessage := cleanText(form.Message, maxMessage, true)
 	email, emailMsg := signing.NormaliseEmail(form.Email)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/placard/placard/internal/mail"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/site"
+	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/internal/webhook"
 	"github.com/placard/placard/views"
 )
@@ -76,6 +78,11 @@ func (s *Server) data(w http.ResponseWriter, r *http.Request) error {
 		return s.dataRequestPage(w, r, lc, http.StatusOK, "", "")
 	}
 	c, err := s.cfg.MailTokens.Open(tok, mail.PurposeData, now)
+	if err != nil && action == "" {
+		if rc, rerr := s.cfg.MailTokens.Open(tok, mail.PurposeDataRequest, now); rerr == nil && rc.Org == org {
+			return s.dataAsk(w, r, snap, ob, ms, rc, tok, lang, now)
+		}
+	}
 	lc := orgLive(snap, org, cmp.Or(c.Lang, lang))
 	if lc == nil {
 		return errMailOff
@@ -99,11 +106,20 @@ func (s *Server) data(w http.ResponseWriter, r *http.Request) error {
 		}
 		done = lc.Loc.T("data.done.hide", "org", name)
 	case "erase":
-		if _, err := ms.EraseSupporter(ctx, org, c.Email); err != nil {
+		n, err := ms.EraseSupporter(ctx, org, c.Email)
+		if err != nil {
 			return err
 		}
-		// The organisation's systems are told to forget the person too.
-		if err := s.enqueue(ctx, ob, webhook.Erased(lc.Campaign.Org, c.Email, now)); err != nil {
+		// The organisation's systems are told to forget the person too,
+		// when there was anything to forget: a second press of the
+		// button (the link works for a day) would otherwise write the
+		// address back into the outbox and tell the CRM again, of an
+		// address the organisation no longer holds (webhook.ErasedFor).
+		var erased []signing.Message
+		if n > 0 {
+			erased = webhook.Erased(lc.Campaign.Org, c.Email, now)
+		}
+		if err := s.enqueue(ctx, ob, erased); err != nil {
 			s.log.Error("queueing the erasure's webhooks failed", "org", org, "err", err, "request_id", requestID(r))
 		}
 		done = lc.Loc.T("data.done.erase", "org", name)
@@ -154,7 +170,9 @@ func (s *Server) dataRequest(w http.ResponseWriter, r *http.Request, lc *site.Si
 	if err != nil {
 		return err
 	}
-	if len(sigs) > 0 {
+	// At most one link every dataLinkEvery per address: the same page
+	// answers either way.
+	if len(sigs) > 0 && s.dataLinks.allow(org, email, now) {
 		p := mail.Payload{Template: mail.TemplateData, Lang: lc.Frame.Lang, Org: org, To: email}
 		if err := ob.Enqueue(ctx, []signing.Message{mail.NewMessage(p)}); err != nil {
 			return err
@@ -167,6 +185,28 @@ func (s *Server) dataRequest(w http.ResponseWriter, r *http.Request, lc *site.Si
 	return s.writeMailPage(w, r, lc, http.StatusOK, views.MailPageProps{
 		Heading:    lc.Loc.T("data.request.sent"),
 		Paragraphs: []string{lc.Loc.T("data.request.sent.body", "org", name, "hours", "24")},
+	})
+}
+
+// dataAsk answers the data-page link of a thank-you email
+// (mail.PurposeDataRequest): GET a button, POST sends a data-page link
+// to the address the token names, as the request form does for a typed
+// one. The page shows nothing about the signer, so a forwarded
+// thank-you lets its reader do no more than mail them.
+func (s *Server) dataAsk(w http.ResponseWriter, r *http.Request, snap *site.Snapshot, ob store.Outbox, ms store.Mail, c mail.Claims, tok, lang string, now time.Time) error {
+	lc := orgLive(snap, c.Org, cmp.Or(c.Lang, lang))
+	if lc == nil {
+		return errMailOff
+	}
+	if r.Method == http.MethodPost {
+		return s.dataRequest(w, r, lc, ob, ms, c.Email, now)
+	}
+	name := lc.Campaign.Org.Name
+	return s.writeMailPage(w, r, lc, http.StatusOK, views.MailPageProps{
+		Heading:    lc.Loc.T("data.request.heading", "org", name),
+		Paragraphs: []string{lc.Loc.T("data.ask.body", "org", name, "hours", strconv.Itoa(int(mail.DataFor/time.Hour)))},
+		Form: &views.MailForm{Action: withLang(mail.DataPath(c.Org), lc.Frame.Lang), Token: tok, Lang: lc.Frame.Lang,
+			Button: lc.Loc.T("data.request.button")},
 	})
 }
 

@@ -90,10 +90,36 @@ func orgLive(snap *site.Snapshot, org, lang string) *site.SigningCampaign {
 		}
 	}
 	if len(paths) == 0 {
-		return nil
+		return orgContactFrame(snap, org, lang)
 	}
 	slices.Sort(paths)
 	return snap.InLang(paths[0], snap.Signing[paths[0]], lang)
+}
+
+// orgContactFrame stands in for orgLive when org takes no signatures but
+// writes to decision-makers (send: server): those emails carry the
+// organisation's unsubscribe link too, and it must open. The frame,
+// policy and wording are a contact action's, the first by address (in
+// lang when one is); nil when org has none either.
+func orgContactFrame(snap *site.Snapshot, org, lang string) *site.SigningCampaign {
+	var paths []string
+	for p, ca := range snap.Contacts {
+		if ca.Campaign.Org.Slug == org {
+			paths = append(paths, p)
+		}
+	}
+	if len(paths) == 0 {
+		return nil
+	}
+	slices.Sort(paths)
+	ca := snap.Contacts[paths[0]]
+	for _, p := range paths {
+		if c := snap.Contacts[p]; c.Frame.Lang == lang {
+			ca = c
+			break
+		}
+	}
+	return &site.SigningCampaign{Campaign: ca.Campaign, Key: ca.Key, Path: ca.CampaignPath, Frame: ca.Frame, CSP: ca.CSP, Loc: ca.Loc}
 }
 
 // writeMailPage renders a page of the email flow in lc's frame.

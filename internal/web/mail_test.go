@@ -282,10 +282,10 @@ func TestMailOff(t *testing.T) {
 	}
 }
 
-// dataEnvSigned signs the library petition publicly with permission to
-// contact (no confirmation asked) and returns the data-page link from the
-// thank-you email.
-func dataEnvSigned(t *testing.T, st store.Store) (*mailEnv, string) {
+// signedForData signs the library petition publicly with permission to
+// contact (no confirmation asked) and returns the env once the thank-you
+// email has arrived (the first mail).
+func signedForData(t *testing.T, st store.Store) *mailEnv {
 	t.Helper()
 	f := signFiles(t)
 	f["riverside/org.yaml"] += "contact_permission: Keep me informed about the library.\n"
@@ -300,7 +300,31 @@ func dataEnvSigned(t *testing.T, st store.Store) (*mailEnv, string) {
 	if !strings.Contains(m.Subject, "Thank you for signing") {
 		t.Fatalf("email %q, want the thank-you", m.Subject)
 	}
-	return e, local(linkIn(t, m.Text, "https://act.example.org/riverside/mail/data?t="))
+	return e
+}
+
+// dataEnvSigned is signedForData followed by the thank-you's data-page
+// link: a button that emails the data page's link (the second mail),
+// which it returns.
+func dataEnvSigned(t *testing.T, st store.Store) (*mailEnv, string) {
+	t.Helper()
+	e := signedForData(t, st)
+	return e, e.dataLinkVia(t, e.smtp.Mails()[0])
+}
+
+// dataLinkVia presses the button the data-page link of thanks opens and
+// returns the data page's link from the email that brings it.
+func (e *mailEnv) dataLinkVia(t *testing.T, thanks mailtest.Mail) string {
+	t.Helper()
+	d := doc(t, get(t, e.s, "GET", local(linkIn(t, thanks.Text, "https://act.example.org/riverside/mail/data?t=")), nil))
+	form := d.Find("form.mail-form")
+	n := len(e.smtp.Mails())
+	wantStatus(t, e.post(t, form.AttrOr("action", ""), url.Values{"t": {form.Find("input[name=t]").AttrOr("value", "")}}, nil), 200)
+	m := e.deliver(t, n+1)[n]
+	if !strings.Contains(m.Subject, "Your data at") {
+		t.Fatalf("email %q, want the data page's link", m.Subject)
+	}
+	return local(linkIn(t, m.Text, "https://act.example.org/riverside/mail/data?t="))
 }
 
 // TestMailDataPage: the supporter's data page — view, download, withdraw,
@@ -382,7 +406,7 @@ func TestMailDataPage(t *testing.T) {
 // the address is known, sends a fresh link only to a known one, and
 // refuses what is not an address.
 func TestMailDataRequest(t *testing.T) {
-	e, _ := dataEnvSigned(t, openSQLite(t))
+	e := signedForData(t, openSQLite(t))
 	form := doc(t, get(t, e.s, "GET", "/riverside/mail/data", nil))
 	if form.Find("form.mail-form input[name=email]").Length() != 1 {
 		t.Fatal("the request page has no address field")

@@ -127,7 +127,7 @@ func TestDataPageSplitNames(t *testing.T) {
 	e.clock.add(5 * time.Second)
 	wantStatus(t, e.post(t, libraryPage+"/sign", v, nil), 303)
 	m := e.deliver(t, 1)[0]
-	link := local(linkIn(t, m.Text, "https://act.example.org/riverside/mail/data?t="))
+	link := e.dataLinkVia(t, m)
 	d := doc(t, get(t, e.s, "GET", link, nil))
 	page := text(d.Find("main"))
 	for _, want := range []string{"Leila Haddad", "Given name", "Leila", "Family name", "Haddad"} {

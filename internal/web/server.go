@@ -230,6 +230,9 @@ type Server struct {
 	// proxyWarned is set once the rate limit's client-address warning has
 	// been logged (sign.go).
 	proxyWarned atomic.Bool
+	// dataLinks holds back a second data-page link to one address
+	// (datalimit.go).
+	dataLinks sentRecently
 
 	// readPaths is the read path's set of pages (readpath.go).
 	readPaths readPathCache

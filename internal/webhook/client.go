@@ -9,15 +9,17 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"slices"
 	"syscall"
 	"time"
 )
 
 // Policy says which addresses the client may call.
 type Policy struct {
-	// AllowPrivate lets deliveries reach private, loopback, link-local
-	// and other non-public addresses (serve --webhooks-allow-private), for
-	// a CRM inside the organisation's own network.
+	// AllowPrivate lets deliveries reach private, loopback and other
+	// non-public addresses (serve --webhooks-allow-private), for a CRM
+	// inside the organisation's own network; link-local ones and the
+	// cloud metadata services stay refused (Allowed).
 	AllowPrivate bool
 	// AllowLoopback lets deliveries reach this machine, over plain http
 	// too (serve --dev, and tests).
@@ -50,9 +52,22 @@ var notPublic = []netip.Prefix{
 	netip.MustParsePrefix("2001::/32"),       // Teredo: carries an IPv4 address too
 }
 
-// Allowed reports whether p lets a delivery connect to ip.
+// metadata are the cloud metadata services outside the link-local
+// ranges: AWS's over IPv6, and Alibaba's (inside carrier-grade NAT).
+var metadata = []netip.Addr{
+	netip.MustParseAddr("fd00:ec2::254"),
+	netip.MustParseAddr("100.100.100.200"),
+}
+
+// Allowed reports whether p lets a delivery connect to ip. Link-local
+// addresses and the cloud metadata services are never allowed, not even
+// with AllowPrivate: no CRM lives there, and the metadata service answers
+// with the machine's credentials.
 func (p Policy) Allowed(ip netip.Addr) bool {
 	ip = ip.Unmap()
+	if ip.IsLinkLocalUnicast() || slices.Contains(metadata, ip) {
+		return false
+	}
 	if ip.IsLoopback() {
 		return p.AllowLoopback || p.AllowPrivate
 	}

@@ -98,6 +98,32 @@ type Deliverer struct {
 	SecretEnv []string
 	// Now is the clock for webhook-timestamp (time.Now).
 	Now func() time.Time
+	// Consent, when set, reports whether m's signer still gives
+	// permission to be contacted (ConsentFrom). An OSDI record — which
+	// subscribes the person to the organisation's list — is sent only
+	// while it does: it waits in the outbox, for up to 48 hours and,
+	// dead, until an operator retries it, and the supporter may have
+	// withdrawn it on their data page meanwhile.
+	Consent func(ctx context.Context, m signing.Message) (bool, error)
+}
+
+// ConsentFrom is a Deliverer.Consent reading the signer's signatures on
+// the organisation's campaigns (store.Mail.Supporter): permission holds
+// while the signature of m's campaign carries it. An erased signature
+// gives none.
+func ConsentFrom(supporter func(ctx context.Context, org, email string) ([]signing.Signature, error)) func(context.Context, signing.Message) (bool, error) {
+	return func(ctx context.Context, m signing.Message) (bool, error) {
+		sigs, err := supporter(ctx, m.Org, m.Email)
+		if err != nil {
+			return false, err
+		}
+		for _, s := range sigs {
+			if s.Campaign == m.Campaign && !s.ContactAt.IsZero() {
+				return true, nil
+			}
+		}
+		return false, nil
+	}
 }
 
 var _ outbox.Deliverer = (*Deliverer)(nil)
@@ -151,6 +177,17 @@ func (d *Deliverer) Deliver(ctx context.Context, m signing.Message) error {
 		key := d.Getenv(env)
 		if key == "" {
 			return fmt.Errorf("OSDI record to %s: the environment variable %s is not set", host, env)
+		}
+		if d.Consent != nil {
+			ok, err := d.Consent(ctx, m)
+			if err != nil {
+				return fmt.Errorf("OSDI record to %s: reading the signer's permission: %v", host, err)
+			}
+			if !ok {
+				// Withdrawn (or erased) since: nothing to send, and
+				// nothing to keep.
+				return nil
+			}
 		}
 		req, err = http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(m.Payload))
 		if err != nil {

@@ -232,7 +232,11 @@ func Messages(o *campaign.Org, c *campaign.Campaign, s *signing.Signature, oc Oc
 // Erased returns the signature.erased messages for the webhooks of o that
 // want them: the erased address, so the CRM can forget the person too.
 // The caller enqueues them after the erasure (store.Outbox.Enqueue); they
-// hold the address until delivered, then nothing.
+// hold the address until delivered, then nothing. They are filed under
+// no address (Message.Email is empty): an erasure deletes every waiting
+// message filed under the address it erases, and a second erasure (the
+// data page, then placard signatures erase, while the CRM is down) took
+// away the first one's notice, with nothing left to send another.
 func Erased(o *campaign.Org, email string, at time.Time) []signing.Message {
 	if o == nil {
 		return nil
@@ -251,7 +255,7 @@ func Erased(o *campaign.Org, email string, at time.Time) []signing.Message {
 		}
 		msgs = append(msgs, signing.Message{
 			ID: signing.NewMessageID(), Kind: signing.MessageWebhook, Target: strings.TrimSpace(w.URL),
-			Email: email, Org: o.Slug, Payload: body,
+			Org: o.Slug, Payload: body,
 		})
 	}
 	return msgs
