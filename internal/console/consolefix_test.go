@@ -280,3 +280,42 @@ func TestCommitsNameNoAddress(t *testing.T) {
 		t.Errorf("the history holds the organiser's address:\n%s", log)
 	}
 }
+
+// TestReinviteReplacesTheLink: inviting an address again (the command
+// line's `placard organisers invite`, through Invitation) left the first
+// link working beside the new one, so a link sent to a wrong or old
+// mailbox could not be taken back by sending a new one. Re-inviting now
+// revokes the address's earlier unused invitations in that organisation:
+// the old link says it was replaced, and signs nobody in. Another
+// organisation's invitation for the same address is left alone.
+func TestReinviteReplacesTheLink(t *testing.T) {
+	e := newEnv(t, nil)
+	// The store drops tokens expired by the real clock when it adds one:
+	// the test's invitations are made now.
+	e.clock.mu.Lock()
+	e.clock.t = time.Now().UTC()
+	e.clock.mu.Unlock()
+	old := e.invite("riverside", "sam@example.org", accounts.RoleEditor)
+	harbour := e.invite("harbour", "sam@example.org", accounts.RoleEditor)
+	fresh := e.invite("riverside", "sam@example.org", accounts.RoleEditor)
+
+	b := e.browser()
+	res := b.get(Prefix + "/invite?t=" + old)
+	if got := body(t, res); res.StatusCode != http.StatusGone || !strings.Contains(got, "replaced by a newer invitation") || strings.Contains(got, old) {
+		t.Errorf("the replaced link's page: %d, want 410 saying it was replaced, without a button", res.StatusCode)
+	}
+	res = b.post(Prefix+"/invite", url.Values{"token": {old}})
+	if got := body(t, res); res.StatusCode != http.StatusGone || !strings.Contains(got, "replaced by a newer invitation") {
+		t.Errorf("spending the replaced link: %d, want 410 saying it was replaced", res.StatusCode)
+	}
+	if len(b.cookies) != 0 {
+		t.Errorf("the replaced link left cookies %v", b.cookies)
+	}
+	wantRedirect(t, e.browser().post(Prefix+"/invite", url.Values{"token": {fresh}}), Prefix+"/passkey")
+	wantRedirect(t, e.browser().post(Prefix+"/invite", url.Values{"token": {harbour}}), Prefix+"/passkey")
+	// A used link is used, not replaced.
+	res = e.browser().post(Prefix+"/invite", url.Values{"token": {fresh}})
+	if got := body(t, res); res.StatusCode != http.StatusGone || strings.Contains(got, "replaced") {
+		t.Errorf("a used link: %d, want the plain 410", res.StatusCode)
+	}
+}

@@ -2,10 +2,12 @@ package i18n
 
 // The console's fixes (internal/console): a viewer's moderation page with
 // counts instead of people; the organiser's passkeys page (list, remove)
-// and the email that says a passkey was added.
+// and the email that says a passkey was added; an invitation link a newer
+// one replaced.
 func init() {
 	extend(map[string]map[string]string{
 		"en": {
+			"console.invite.replaced":           "This invitation was replaced by a newer invitation for the same address, so it no longer works. Use the link in the newest invitation you were sent, or ask for a new one.",
 			"console.passkeys":                  "Your passkeys",
 			"console.passkeys.link":             "Your passkeys",
 			"console.passkey.list":              "Passkeys that sign you in",
@@ -35,6 +37,7 @@ func init() {
 			"console.moderation.waiting":        "Waiting for approval",
 		},
 		"fr": {
+			"console.invite.replaced":           "Cette invitation a été remplacée par une invitation plus récente pour la même adresse : elle ne fonctionne plus. Utilisez le lien de la dernière invitation reçue, ou demandez-en une nouvelle.",
 			"console.passkeys":                  "Vos clés d'accès",
 			"console.passkeys.link":             "Vos clés d'accès",
 			"console.passkey.list":              "Les clés d'accès qui vous connectent",
@@ -64,6 +67,7 @@ func init() {
 			"console.moderation.waiting":        "En attente d'approbation",
 		},
 		"de": {
+			"console.invite.replaced":           "Diese Einladung wurde durch eine neuere Einladung für dieselbe Adresse ersetzt und funktioniert nicht mehr. Nutzen Sie den Link aus der neuesten Einladung, die Sie erhalten haben, oder bitten Sie um eine neue.",
 			"console.passkeys":                  "Ihre Passkeys",
 			"console.passkeys.link":             "Ihre Passkeys",
 			"console.passkey.list":              "Passkeys, mit denen Sie sich anmelden",
@@ -93,6 +97,7 @@ func init() {
 			"console.moderation.waiting":        "Warten auf Freigabe",
 		},
 		"es": {
+			"console.invite.replaced":           "Esta invitación fue sustituida por una invitación más reciente para la misma dirección, así que ya no funciona. Usa el enlace de la última invitación que recibiste o pide una nueva.",
 			"console.passkeys":                  "Tus llaves de acceso",
 			"console.passkeys.link":             "Tus llaves de acceso",
 			"console.passkey.list":              "Llaves de acceso con las que inicias sesión",
@@ -122,6 +127,7 @@ func init() {
 			"console.moderation.waiting":        "Esperando aprobación",
 		},
 		"ar": {
+			"console.invite.replaced":           "استُبدلت هذه الدعوة بدعوة أحدث للعنوان نفسه، لذا لم تعد صالحة. استخدم الرابط في أحدث دعوة وصلتك، أو اطلب دعوة جديدة.",
 			"console.passkeys":                  "مفاتيح المرور الخاصة بك",
 			"console.passkeys.link":             "مفاتيح المرور الخاصة بك",
 			"console.passkey.list":              "مفاتيح المرور التي تسجّل دخولك",
@@ -151,6 +157,7 @@ func init() {
 			"console.moderation.waiting":        "بانتظار الموافقة",
 		},
 		"he": {
+			"console.invite.replaced":           "ההזמנה הזו הוחלפה בהזמנה חדשה יותר לאותה כתובת, ולכן היא כבר לא עובדת. השתמשו בקישור שבהזמנה האחרונה שקיבלתם, או בקשו הזמנה חדשה.",
 			"console.passkeys":                  "מפתחות הגישה שלכם",
 			"console.passkeys.link":             "מפתחות הגישה שלכם",
 			"console.passkey.list":              "מפתחות הגישה שמחברים אתכם",

@@ -15,3 +15,7 @@ func TestAccounts(t *testing.T) {
 func TestPasskeys(t *testing.T) {
 	storetest.RunPasskeys(t, func(t *testing.T) store.Store { return open(t, pgtest.DSN(t)) })
 }
+
+func TestInvites(t *testing.T) {
+	storetest.RunInvites(t, func(t *testing.T) store.Store { return open(t, pgtest.DSN(t)) })
+}

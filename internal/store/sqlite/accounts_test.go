@@ -14,3 +14,7 @@ func TestAccounts(t *testing.T) {
 func TestPasskeys(t *testing.T) {
 	storetest.RunPasskeys(t, func(t *testing.T) store.Store { return openTemp(t) })
 }
+
+func TestInvites(t *testing.T) {
+	storetest.RunInvites(t, func(t *testing.T) store.Store { return openTemp(t) })
+}
