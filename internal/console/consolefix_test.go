@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -25,8 +26,16 @@ import (
 // organisation, role, comment or address); no other page or download a
 // viewer can reach shows them either. An editor still sees the queue.
 func TestViewerSeesCountsNotPeople(t *testing.T) {
-	e := newEnv(t, nil)
+	e, _ := editEnv(t) // the file editor's pages too
 	id := e.pendingOrg(t, "Northside Tenants")
+	approved := &signing.Signature{
+		Org: "riverside", Campaign: "open-letter", Action: "letter", Kind: signing.KindIndividual, Status: signing.StatusApproved,
+		Name: "Robin Approved", Email: "robin@example.org", Comment: "Approved and public", Public: true,
+		ConsentText: "Riverside may email me about this campaign.", ConsentAt: e.clock.now(), Lang: "en", CreatedAt: e.clock.now(),
+	}
+	if res, err := e.st.AddSignatures(context.Background(), []*signing.Signature{approved}); err != nil || res[0] != nil {
+		t.Fatalf("AddSignatures: %v %v", err, res)
+	}
 	// A comment of its own, to look for.
 	sig := &signing.Signature{
 		Org: "riverside", Campaign: "open-letter", Action: "letter",
@@ -60,13 +69,26 @@ func TestViewerSeesCountsNotPeople(t *testing.T) {
 		t.Error("a viewer's moderation page has buttons")
 	}
 
-	// Every GET a viewer may make under the organisation.
+	// Every GET a viewer may make under the organisation, with each
+	// campaign file's name where a page takes one (the hand-in document
+	// lists approved signers, so their details count here too).
+	secrets = append(secrets, "Robin Approved", "robin@example.org", "Approved and public")
+	var paths []string
 	for _, rt := range orgRoutes(t, e.c) {
 		if rt[0] != http.MethodGet {
 			continue
 		}
+		paths = append(paths, Prefix+fill(rt[1], "riverside", "open-letter"))
+		if strings.Contains(rt[1], "{name}") {
+			paths = append(paths, Prefix+strings.ReplaceAll(fill(strings.ReplaceAll(rt[1], "{name}", "open-letter.yaml"), "riverside", "open-letter"), "{name}", "open-letter.yaml"))
+		}
+	}
+	if !slices.Contains(paths, Prefix+"/riverside/files/open-letter.yaml/handin") {
+		t.Fatalf("the walk misses the hand-in document: %v", paths)
+	}
+	for _, p := range paths {
 		for _, q := range []string{"", "?format=csv", "?format=json"} {
-			path := Prefix + fill(rt[1], "riverside", "open-letter") + q
+			path := p + q
 			res := v.get(path)
 			body, _ := io.ReadAll(res.Body)
 			for _, s := range secrets {
@@ -90,6 +112,8 @@ func TestViewerSeesCountsNotPeople(t *testing.T) {
 	if d.Find("button[name=approve]").Length() != 2 {
 		t.Errorf("an editor's moderation page: want 2 approve buttons")
 	}
+	// The walk's paths are real: an editor opens the hand-in document.
+	wantStatus(t, ed.get(Prefix+"/riverside/files/open-letter.yaml/handin"), 200)
 	_ = id
 }
 
