@@ -145,6 +145,13 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) (err error) {
 		if s.cfg.Store == nil && snap.Pages[path] != nil {
 			return errSigningOff
 		}
+		if to, ok := snap.Moved[path]; ok && snap.Signing[to] != nil {
+			// A renamed campaign's form, open since before the rename:
+			// 308 keeps the method and the form.
+			w.Header()["Cache-Control"] = hvNoStore
+			http.Redirect(w, r, to+r.URL.Path[len(path):]+queryOf(r), http.StatusPermanentRedirect)
+			return nil
+		}
 		return errNotFound
 	}
 	// A refusal is worded in the language of the page the form was sent
@@ -470,14 +477,29 @@ func (s *Server) framedAsEmbed(next http.Handler) http.Handler {
 	})
 }
 
+// queryOf is r's query string with its "?", or "".
+func queryOf(r *http.Request) string {
+	if r.URL.RawQuery == "" {
+		return ""
+	}
+	return "?" + r.URL.RawQuery
+}
+
 // isEmbedSign reports whether a signing POST came from an embed's form.
-func isEmbedSign(r *http.Request) bool { return strings.HasSuffix(r.URL.Path, "/embed/sign") }
+func isEmbedSign(r *http.Request) bool { return isEmbedSignPath(r.URL.Path) }
+
+// isEmbedSignPath reports whether p is /org/slug/embed/sign: four
+// segments, so that /org/embed/sign, the own form of a campaign called
+// embed, is not taken for the embed form of a campaign at /org.
+func isEmbedSignPath(p string) bool {
+	return strings.HasSuffix(p, "/embed/sign") && strings.Count(p, "/") == 4
+}
 
 // signCampaignPath is the campaign page a signing POST's address belongs
 // to: /org/slug for /org/slug/sign and /org/slug/embed/sign.
 func signCampaignPath(p string) string {
-	if c, ok := strings.CutSuffix(p, "/embed/sign"); ok {
-		return c
+	if isEmbedSignPath(p) {
+		return p[:len(p)-len("/embed/sign")]
 	}
 	return strings.TrimSuffix(p, "/sign")
 }
