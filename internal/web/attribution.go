@@ -127,6 +127,14 @@ func (s *Server) FlushArrivals(ctx context.Context) error {
 	return cerr
 }
 
+// FlushCredits writes every credit held in memory to the store now, however
+// few. serve's retention purge calls it before purging, so no credit of a
+// campaign's last signatures is written after the campaign was purged. On
+// failure they are kept for the next try.
+func (s *Server) FlushCredits(ctx context.Context) error {
+	return s.flushCredits(ctx, true)
+}
+
 // flushCredits writes the credits counted so far when enough have gathered
 // (see attribution.Credits.Take), or all of them when all is set (a
 // stopping server). On failure they are kept for the next try.
