@@ -232,7 +232,13 @@ func startBackground(ctx context.Context, c serveConfig, rl *reloader, st store.
 		wg.Go(func() { watch(rctx, c.campaigns, loaded, rl, log) })
 	}
 	purgeTicker := time.NewTicker(purgeInterval)
-	wg.Go(func() { purgeLoop(rctx, st, movingFirst(rctx, st, rl.site.Load, log), time.Now, purgeTicker.C, log) })
+	flush := func(ctx context.Context) error { // the credits it holds, before purging
+		if rl.srv == nil {
+			return nil
+		}
+		return rl.srv.FlushCredits(ctx)
+	}
+	wg.Go(func() { purgeLoop(rctx, st, movingFirst(rctx, st, rl.site.Load, log), time.Now, purgeTicker.C, flush, log) })
 	// Signatures nobody confirmed are erased once their days are up, even
 	// after email is turned off (mail_serve.go).
 	unconfirmedTicker := time.NewTicker(unconfirmedInterval)

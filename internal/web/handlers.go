@@ -37,7 +37,10 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound
 	}
 	if rot := snap.Rotations[r.URL.Path]; rot != nil {
-		p = rot[s.pickRotation(r, len(rot))]
+		p = rot[s.pickRotation(r, len(rot), func(v int, inm []string) (bool, bool) {
+			m := rot[v].Peek() // never renders
+			return m != nil, m != nil && m.Matches(inm)
+		})]
 	}
 	if m := snap.PageLangs[r.URL.Path]; m != nil {
 		// The page exists in other languages: caches must keep one copy per
@@ -74,7 +77,11 @@ func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *site.Signi
 	}
 	p := lp.Main
 	if n := lp.Rotations(); n > 0 { // each variant rendered by its first request
-		if p, err = lp.Rotation(s.pickRotation(r, n)); err != nil {
+		v := s.pickRotation(r, n, func(v int, inm []string) (bool, bool) {
+			m := lp.RenderedRotation(v) // never renders
+			return m != nil, m != nil && m.Matches(inm)
+		})
+		if p, err = lp.Rotation(v); err != nil {
 			return err
 		}
 	}
