@@ -243,6 +243,9 @@ type Server struct {
 	// probes arriving meanwhile (handlers.go); guarded by readyMu.
 	readyMu  sync.Mutex
 	readyRun *readyProbe
+	// readyWhy is /readyz's latest "not ready" answer ("" when ready),
+	// so the log has each new reason once; guarded by readyMu.
+	readyWhy string
 }
 
 // New is NewContext without a deadline or cancellation.
