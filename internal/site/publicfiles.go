@@ -17,13 +17,24 @@ import (
 // become public with its page.
 
 // PreviewFileParam is the query parameter of a file's keyed address on a
-// preview page: an HMAC of the file's path under the preview key, so the
-// address opens that one file and does not give the key away.
+// preview page: an HMAC of the file's path under Options.FileKey (else the
+// preview key), so the address opens that one file and gives no key away.
 const PreviewFileParam = "k"
 
+// fileKey is the key of opt's keyed file addresses; nil for none.
+func (opt *Options) fileKey() []byte {
+	if len(opt.FileKey) > 0 {
+		return opt.FileKey
+	}
+	if opt.PreviewKey != "" {
+		return []byte(opt.PreviewKey)
+	}
+	return nil
+}
+
 // previewFileMAC is the keyed mark of the file at path p.
-func previewFileMAC(previewKey, p string) string {
-	m := hmac.New(sha256.New, []byte(previewKey))
+func previewFileMAC(key []byte, p string) string {
+	m := hmac.New(sha256.New, key)
 	m.Write([]byte("placard preview file\x00" + p))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:18])
 }
@@ -39,13 +50,14 @@ func (snap *Snapshot) PublicFile(p string) bool {
 // PreviewFileOK reports whether mac is the keyed mark a preview page gave
 // the file at path p. Without a preview key there are no keyed addresses.
 func (snap *Snapshot) PreviewFileOK(p, mac string) bool {
-	if snap.opt.PreviewKey == "" || mac == "" {
+	key := snap.opt.fileKey()
+	if key == nil || mac == "" {
 		return false
 	}
 	if _, own := snap.ownFiles[p]; !own {
 		return false
 	}
-	return hmac.Equal([]byte(mac), []byte(previewFileMAC(snap.opt.PreviewKey, p)))
+	return hmac.Equal([]byte(mac), []byte(previewFileMAC(key, p)))
 }
 
 // ownFile records u as an organisation's file, named by a public page when
@@ -77,8 +89,9 @@ func (b *builder) nameFile(u string) string {
 		}
 		return u
 	}
-	if b.opt.Dev || b.opt.PreviewKey == "" {
+	key := b.opt.fileKey()
+	if b.opt.Dev || key == nil {
 		return u
 	}
-	return u + "?" + PreviewFileParam + "=" + previewFileMAC(b.opt.PreviewKey, u)
+	return u + "?" + PreviewFileParam + "=" + previewFileMAC(key, u)
 }

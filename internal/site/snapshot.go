@@ -178,6 +178,10 @@ type Options struct {
 	Tallies map[string]*tallywatch.Tally
 	// Files is the cache share cards and QR codes are made into.
 	Files *LazyFiles
+	// FileKey keys the addresses a preview gives the files no public page
+	// names (publicfiles.go): the server's, so the console's previews
+	// name addresses the server opens. Empty: PreviewKey keys them.
+	FileKey []byte
 	// inline renders every page where it is laid out instead of setting
 	// the renderings aside to run in parallel (tests compare the two).
 	inline bool

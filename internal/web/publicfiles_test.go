@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/placard/placard/internal/campaign/campaigntest"
+	"github.com/placard/placard/internal/markdown"
+	"github.com/placard/placard/internal/site"
 )
 
 // TestUnpublishedFilesStayPrivate: a picture or document only a draft or
@@ -132,4 +134,54 @@ func missingOther(p, a, b string) string {
 		return b
 	}
 	return a
+}
+
+// TestConsolePreviewFilesOpen: the console's editor compiles its preview
+// of a draft apart from the server (internal/editing), with the server's
+// PreviewFileKey; the file addresses it names open on a server that has
+// no preview key, and the plain address stays not found.
+func TestConsolePreviewFilesOpen(t *testing.T) {
+	f := testFiles(t)
+	f["riverside/assets/draft-hero.png"] = string(testPNG(t, 900, 450))
+	f["riverside/secret-plan.yaml"] = `title: Secret plan
+summary: Not yet.
+status: draft
+date: 2026-03-01
+image:
+  src: assets/draft-hero.png
+  alt: A plan
+actions:
+  - kind: share
+    messages:
+      default: Not yet.
+`
+	loaded := campaigntest.Site(t, f)
+	s, err := New(Config{BaseURL: "http://127.0.0.1:1"}, loaded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, err := site.Compile(site.Options{PreviewKey: "console-preview", FileKey: s.PreviewFileKey(), Now: time.Now, Files: &site.LazyFiles{}},
+		markdown.New(), loaded, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pv := snap.Previews["/riverside/secret-plan"]
+	if pv == nil {
+		t.Fatal("no preview of the draft")
+	}
+	b := string(pv.Body())
+	i := strings.Index(b, "/static/riverside/assets/draft-hero.")
+	if i < 0 {
+		t.Fatalf("the preview names no draft-hero")
+	}
+	ref := b[i:]
+	ref = strings.ReplaceAll(ref[:strings.IndexAny(ref, "\"' ")], "&amp;", "&")
+	plain, _, _ := strings.Cut(ref, "?")
+	if plain == ref {
+		t.Fatalf("the preview names %s without a key", ref)
+	}
+	res := get(t, s, "GET", ref, nil)
+	wantStatus(t, res, 200)
+	wantHeader(t, res, "Cache-Control", "no-store")
+	wantStatus(t, get(t, s, "GET", plain, nil), 404)
 }
