@@ -83,6 +83,10 @@ type Config struct {
 	// ClientKey names the client for the sign-in rate limit. Defaults to
 	// the connection's address.
 	ClientKey func(*http.Request) string
+	// PreviewFileKey is the server's key for the addresses a preview
+	// gives the files only drafts use (site.Options.FileKey), so the
+	// editor's previews show them. nil: previews name the plain address.
+	PreviewFileKey func() []byte
 	// SignInLimit is how many sign-in attempts one client may make a
 	// minute. 0 means DefaultSignInLimit.
 	SignInLimit int

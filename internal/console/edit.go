@@ -62,7 +62,13 @@ func (c *Console) editRoutes(r chi.Router) {
 		Workspace: c.cfg.Editing,
 		Base:      Prefix,
 		Site:      c.cfg.Site,
-		Options:   func() site.Options { return site.Options{Base: c.base, SiteName: c.cfg.SiteName} },
+		Options: func() site.Options {
+			opt := site.Options{Base: c.base, SiteName: c.cfg.SiteName}
+			if c.cfg.PreviewFileKey != nil {
+				opt.FileKey = c.cfg.PreviewFileKey()
+			}
+			return opt
+		},
 		Signatures: func(ctx context.Context, org, camp string, fn func(*signing.Signature) error) error {
 			return c.cfg.Store.Signatures(ctx, org, camp, signing.StatusApproved, fn)
 		},

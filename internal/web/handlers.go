@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"crypto/subtle"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -215,11 +216,15 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	if s.cfg.Store != nil {
 		err := s.probeStore(r)
 		if err != nil {
+			// The store's fixed words only: what it wraps (a database
+			// server's own message can name its user) goes to the log,
+			// once and whenever the reason changes.
 			msg, status = "not ready: store: "+err.Error(), http.StatusServiceUnavailable
-			if !s.notReady.Swap(true) {
-				s.log.Warn("not ready: the signature store cannot commit; /readyz answers 503", "err", err)
+			changed := s.readyWhyChanged(msg)
+			if !s.notReady.Swap(true) || changed {
+				s.log.Warn("not ready: the signature store cannot commit; /readyz answers 503", "err", err, "detail", readyDetail(err))
 			}
-		} else if s.notReady.Swap(false) {
+		} else if s.readyWhyChanged(""); s.notReady.Swap(false) {
 			s.log.Info("ready again: the signature store commits")
 		}
 	}
@@ -294,4 +299,23 @@ func noticeLang(r *http.Request, m *i18n.Matcher) string {
 		return ""
 	}
 	return lang
+}
+
+// readyWhyChanged records msg as /readyz's latest "not ready" answer and
+// reports whether it differs from the one before.
+func (s *Server) readyWhyChanged(msg string) bool {
+	s.readyMu.Lock()
+	defer s.readyMu.Unlock()
+	changed := s.readyWhy != msg
+	s.readyWhy = msg
+	return changed
+}
+
+// readyDetail is what a store's readiness error wraps, for the log; ""
+// when it wraps nothing.
+func readyDetail(err error) string {
+	if in := errors.Unwrap(err); in != nil {
+		return in.Error()
+	}
+	return ""
 }
