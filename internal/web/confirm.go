@@ -46,6 +46,16 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) error {
 	snap := s.snap.Load()
 	path := strings.TrimSuffix(r.URL.Path, "/confirm")
 	lc := snap.Signing[path]
+	if on && lc == nil {
+		if to, ok := snap.Moved[path]; ok && snap.Signing[to] != nil {
+			// A confirmation email sent before the campaign was renamed
+			// (org.yaml's redirects): its signature has moved to the new
+			// name, and so does its link. 308 keeps a POST's form.
+			w.Header()["Cache-Control"] = hvNoStore
+			http.Redirect(w, r, to+"/confirm"+queryOf(r), http.StatusPermanentRedirect)
+			return nil
+		}
+	}
 	if !on || lc == nil {
 		return errMailOff
 	}
@@ -69,7 +79,7 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) error {
 	}
 	now := s.cfg.Now()
 	c, err := s.cfg.MailTokens.Open(tok, mail.PurposeConfirm, now)
-	if err != nil || c.Org != lc.Campaign.Org.Slug || c.Campaign != lc.Campaign.Slug {
+	if err != nil || c.Org != lc.Campaign.Org.Slug || c.Campaign != lc.Campaign.Slug && !renamedTo(lc.Campaign, c.Campaign) {
 		// No language from a token that does not open: the address's, else the reader's.
 		return s.confirmInvalid(w, r, snap.InLang(path, lc, cmp.Or(c.Lang, refusalLang(r))))
 	}
@@ -92,7 +102,12 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), signTimeout)
 	defer cancel()
-	sig, err := ms.Confirm(ctx, c.Org, c.Campaign, c.Email)
+	sig, err := ms.Confirm(ctx, c.Org, lc.Campaign.Slug, c.Email)
+	if errors.Is(err, store.ErrNotFound) && c.Campaign != lc.Campaign.Slug {
+		// Signed under the old name, not moved yet: serve moves it with
+		// the rest at the next reload or purge.
+		sig, err = ms.Confirm(ctx, c.Org, c.Campaign, c.Email)
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		// Used already, erased, or never stored: the same page for each.
 		return s.confirmInvalid(w, r, lc)
@@ -133,7 +148,7 @@ func (s *Server) confirmDetails(ctx context.Context, ms store.Mail, snap *site.S
 		return nil, false
 	}
 	for _, sg := range sigs {
-		if sg.Campaign != c.Campaign || sg.Status != signing.StatusUnconfirmed {
+		if sg.Campaign != c.Campaign && sg.Campaign != lc.Campaign.Slug || sg.Status != signing.StatusUnconfirmed {
 			continue
 		}
 		d := dataSignature(snap, lc, sg)
@@ -187,4 +202,16 @@ func (s *Server) mailForm(w http.ResponseWriter, r *http.Request) (url.Values, e
 		return nil, errBadForm
 	}
 	return r.PostForm, nil
+}
+
+// renamedTo reports whether from is an old name of campaign c: a line of
+// its organisation's redirects, from → c. A confirmation email names the
+// campaign as it was called when its signer signed.
+func renamedTo(c *campaign.Campaign, from string) bool {
+	for _, r := range c.Org.Redirects {
+		if r.From == from && r.To == c.Slug {
+			return true
+		}
+	}
+	return false
 }
