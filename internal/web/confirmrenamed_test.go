@@ -16,22 +16,29 @@ import (
 // renamed (org.yaml's redirects), serve moves their waiting signature to
 // the new name (store.Renames) — and the link in the email must still
 // confirm it, or the signature waits unconfirmed until it is erased. It
-// does too before the move (the rename loaded, the rows not moved yet).
+// does too before the move (the rename loaded, the rows not moved yet),
+// and an email still in the outbox at the rename is sent, not dropped.
 func TestMailConfirmRenamedCampaign(t *testing.T) {
-	for _, moved := range []bool{true, false} {
-		t.Run(map[bool]string{true: "moved", false: "not-moved-yet"}[moved], func(t *testing.T) { confirmRenamed(t, moved) })
+	for _, tc := range []struct {
+		name          string
+		moved, queued bool
+	}{{"moved", true, false}, {"not-moved-yet", false, false}, {"queued", true, true}} {
+		t.Run(tc.name, func(t *testing.T) { confirmRenamed(t, tc.moved, tc.queued) })
 	}
 }
 
-func confirmRenamed(t *testing.T, moved bool) {
+func confirmRenamed(t *testing.T, moved, queued bool) {
 	forEachEngine(t, func(t *testing.T, st store.Store) {
 		files := confirmFiles(t)
 		e := newMailEnv(t, st, files)
 		v := e.formValues(t, libraryPage, "petition-form")
 		e.clock.add(5 * time.Second)
 		wantStatus(t, e.post(t, libraryPage+"/sign", v, nil), 303)
-		m := e.deliver(t, 1)[0]
-		link := local(linkIn(t, m.Text, "https://act.example.org"+libraryPage+"/confirm?t="))
+		link := ""
+		if !queued {
+			m := e.deliver(t, 1)[0]
+			link = local(linkIn(t, m.Text, "https://act.example.org"+libraryPage+"/confirm?t="))
+		}
 
 		// The campaign is renamed, and its rows follow it as serve does.
 		renamed := campaigntest.Files{}
@@ -51,6 +58,10 @@ func confirmRenamed(t *testing.T, moved bool) {
 			if _, err := st.(store.Renames).MoveCampaign(context.Background(), "riverside", "save-the-library", "keep-the-library"); err != nil {
 				t.Fatal(err)
 			}
+		}
+		if queued {
+			m := e.deliver(t, 1)[0]
+			link = local(linkIn(t, m.Text, "https://act.example.org/riverside/keep-the-library/confirm?t="))
 		}
 
 		// The link from the email: followed to a page with the Confirm button.
