@@ -9,13 +9,12 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
-	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/mail"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/site"
 	"github.com/placard/placard/internal/store"
-	"github.com/placard/placard/internal/webhook"
 	"github.com/placard/placard/views"
 )
 
@@ -92,7 +91,31 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), signTimeout)
 	defer cancel()
-	sig, err := ms.Confirm(ctx, c.Org, c.Campaign, c.Email)
+	// Now the signer gets what a signature without confirmation gets at
+	// once: a personal link, the thank-you email, the webhooks — queued
+	// in the confirmation's own transaction, so the CRM hears of the
+	// signature exactly when it counts.
+	linkToken, linkKey := s.links.New()
+	then := func(sig *signing.Signature) []signing.Message {
+		return append(s.confirmedMessages(lc, sig, now), mail.NewMessage(mail.Payload{
+			Template: mail.TemplateThanks, Lang: sig.Lang, Org: sig.Org, Campaign: sig.Campaign, To: sig.Email, Ref: linkToken,
+		}))
+	}
+	var sig signing.Signature
+	if cs, ok := ms.(store.Confirming); ok {
+		sig, err = cs.ConfirmSigned(ctx, c.Org, c.Campaign, c.Email, time.Time{}, then)
+	} else {
+		sig, err = ms.Confirm(ctx, c.Org, c.Campaign, c.Email)
+		if err == nil {
+			err = s.enqueue(ctx, ob, then(&sig))
+			if err != nil {
+				// The signature counts; only its messages are lost. Say
+				// so in the log, without the address, and carry on.
+				s.log.Error("queueing the messages of a confirmed signature failed", "campaign", lc.Key, "err", err, "request_id", requestID(r))
+				err = nil
+			}
+		}
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		// Used already, erased, or never stored: the same page for each.
 		return s.confirmInvalid(w, r, lc)
@@ -101,19 +124,8 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) error {
 		s.log.Error("confirming a signature failed", "campaign", lc.Key, "err", err, "request_id", requestID(r))
 		return errSignNotStored
 	}
-	// Now the signer gets what a signature without confirmation gets at
-	// once: a personal link, the thank-you email, the webhooks.
-	linkToken, linkKey := s.links.New()
-	msgs := webhook.Messages(lc.Campaign.Org, lc.Campaign, &sig, webhook.Occasion{
-		Event: campaign.EventSignatureConfirmed, Final: true, At: now, BaseURL: s.cfg.BaseURL,
-	})
-	msgs = append(msgs, mail.NewMessage(mail.Payload{
-		Template: mail.TemplateThanks, Lang: sig.Lang, Org: sig.Org, Campaign: sig.Campaign, To: sig.Email, Ref: linkToken,
-	}))
-	if err := s.enqueue(ctx, ob, msgs); err != nil {
-		// The signature counts; only its emails are lost. Say so in the
-		// log, without the address, and carry on.
-		s.log.Error("queueing the emails of a confirmed signature failed", "campaign", lc.Key, "err", err, "request_id", requestID(r))
+	if s.cfg.WakeOutbox != nil {
+		s.cfg.WakeOutbox()
 	}
 	outcome := site.OutcomeSigned
 	if sig.Status == signing.StatusPending {

@@ -41,28 +41,8 @@ func scanSig(row pgx.Row) (signing.Signature, error) {
 // Confirm moves email's unconfirmed signature on org/campaign to the
 // status it would have had (store.Mail), counting it in the same
 // transaction.
-func (db *DB) Confirm(ctx context.Context, org, campaign, email string) (s signing.Signature, err error) {
-	defer failed(&err, "confirming a signature")
-	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		// A person counts at once; an organisation waits for moderation.
-		s, err = scanSig(tx.QueryRow(ctx, `UPDATE signatures
-			SET status = CASE kind WHEN 'organisation' THEN 'pending' ELSE 'approved' END
-			WHERE org = $1 AND campaign = $2 AND email = $3 AND status = 'unconfirmed'
-			RETURNING `+sigColumns, org, campaign, email))
-		if errors.Is(err, pgx.ErrNoRows) {
-			return store.ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		var ds tally.Deltas
-		ds.Add(tally.Key{Org: org, Campaign: campaign}, tally.Of(s.Kind, s.Status))
-		return applyDeltas(ctx, tx, &ds)
-	})
-	if err != nil {
-		return signing.Signature{}, err
-	}
-	return s, nil
+func (db *DB) Confirm(ctx context.Context, org, campaign, email string) (signing.Signature, error) {
+	return db.ConfirmSigned(ctx, org, campaign, email, time.Time{}, nil)
 }
 
 // EraseUnconfirmed erases the signatures still unconfirmed from before

@@ -16,39 +16,8 @@ var _ store.Mail = (*DB)(nil)
 // Confirm moves email's unconfirmed signature on org/campaign to the
 // status it would have had (store.Mail), counting it in the same
 // transaction.
-func (db *DB) Confirm(ctx context.Context, org, campaign, email string) (_ signing.Signature, err error) {
-	defer failed(&err, "confirming a signature")
-	tallyStmt, err := db.tallyStmt(ctx)
-	if err != nil {
-		return signing.Signature{}, err
-	}
-	tx, err := db.w.BeginTx(ctx, nil)
-	if err != nil {
-		return signing.Signature{}, err
-	}
-	defer tx.Rollback()
-	// A person counts at once; an organisation waits for moderation.
-	row := tx.QueryRowContext(ctx, `UPDATE signatures
-		SET status = CASE kind WHEN 'organisation' THEN 'pending' ELSE 'approved' END
-		WHERE org = ? AND campaign = ? AND email = ? AND status = 'unconfirmed'
-		RETURNING `+sigColumns, org, campaign, email)
-	s, err := scanSig(row.Scan)
-	if errors.Is(err, sql.ErrNoRows) {
-		return signing.Signature{}, store.ErrNotFound
-	}
-	if err != nil {
-		return signing.Signature{}, err
-	}
-	var ds tally.Deltas
-	ds.Add(tally.Key{Org: org, Campaign: campaign}, tally.Of(s.Kind, s.Status))
-	if err := applyDeltas(ctx, tx, tallyStmt, &ds); err != nil {
-		return signing.Signature{}, err
-	}
-	if err := tx.Commit(); err != nil {
-		return signing.Signature{}, err
-	}
-	db.changed()
-	return s, nil
+func (db *DB) Confirm(ctx context.Context, org, campaign, email string) (signing.Signature, error) {
+	return db.ConfirmSigned(ctx, org, campaign, email, time.Time{}, nil)
 }
 
 // sigColumns are the columns scanSig reads, in its order.
