@@ -90,12 +90,9 @@ func (db *DB) EraseSupporter(ctx context.Context, org, email string) (_ int, err
 	if err != nil {
 		return 0, err
 	}
-	h := store.AddressHash(key, email)
+	// The address's unsubscription stays, as its keyed hash alone
+	// (store.Mail.Suppress): erased, it must not be mailed again.
 	also := func(tx pgx.Tx, ev *store.QuarantineEvent) (int64, error) {
-		tag, err := tx.Exec(ctx, `DELETE FROM mail_suppressions WHERE org = $1 AND address_hash = $2`, org, h[:])
-		if err != nil {
-			return 0, err
-		}
 		// The address's undelivered messages in org go too: webhooks and
 		// emails hold the same details as the signatures. Bundled ones
 		// are taken apart first (bundle.go), and damaged bundles that
@@ -113,7 +110,7 @@ func (db *DB) EraseSupporter(ctx context.Context, org, email string) (_ int, err
 		}
 		// And the keyed hash saying it wrote to org's decision-makers.
 		w, err := eraseSenderIn(ctx, tx, key, org, email) // outreach.go
-		return tag.RowsAffected() + ob.RowsAffected() + removed + w, err
+		return ob.RowsAffected() + removed + w, err
 	}
 	return db.eraseWhere(ctx, nil, `email = $1 AND org = $2`, []any{email, org}, also)
 }

@@ -102,16 +102,9 @@ func (db *DB) EraseSupporter(ctx context.Context, org, email string) (_ int, err
 	if err != nil {
 		return 0, err
 	}
-	h := store.AddressHash(key, email)
+	// The address's unsubscription stays, as its keyed hash alone
+	// (store.Mail.Suppress): erased, it must not be mailed again.
 	also := func(tx *sql.Tx, ev *store.QuarantineEvent) (int64, error) {
-		res, err := tx.ExecContext(ctx, `DELETE FROM mail_suppressions WHERE org = ? AND address_hash = ?`, org, h[:])
-		if err != nil {
-			return 0, err
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return 0, err
-		}
 		// The address's undelivered messages in org go too: webhooks and
 		// emails hold the same details as the signatures. Bundled ones
 		// are taken apart first (bundle.go), and damaged bundles that
@@ -122,7 +115,8 @@ func (db *DB) EraseSupporter(ctx context.Context, org, email string) (_ int, err
 		if err := dropQuarantined(ctx, tx, email, ev); err != nil {
 			return 0, err
 		}
-		if res, err = tx.ExecContext(ctx, `DELETE FROM outbox WHERE org = ? AND email = ?`, org, email); err != nil {
+		res, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE org = ? AND email = ?`, org, email)
+		if err != nil {
 			return 0, err
 		}
 		m, err := res.RowsAffected()
@@ -132,7 +126,7 @@ func (db *DB) EraseSupporter(ctx context.Context, org, email string) (_ int, err
 		m += int64(ev.Removed)
 		// And the keyed hash saying it wrote to org's decision-makers.
 		w, err := eraseSenderIn(ctx, tx, key, org, email) // outreach.go
-		return n + m + w, err
+		return m + w, err
 	}
 	return db.eraseWhere(ctx, nil, `email = ? AND org = ?`, []any{email, org}, also)
 }
