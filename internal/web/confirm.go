@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/placard/placard/internal/mail"
 	"github.com/placard/placard/internal/signing"
@@ -103,7 +102,7 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) error {
 	}
 	var sig signing.Signature
 	if cs, ok := ms.(store.Confirming); ok {
-		sig, err = cs.ConfirmSigned(ctx, c.Org, c.Campaign, c.Email, time.Time{}, then)
+		sig, err = cs.ConfirmSigned(ctx, c.Org, c.Campaign, c.Email, c.SignedAt(), then)
 	} else {
 		sig, err = ms.Confirm(ctx, c.Org, c.Campaign, c.Email)
 		if err == nil {
@@ -145,7 +144,8 @@ func (s *Server) confirmDetails(ctx context.Context, ms store.Mail, snap *site.S
 		return nil, false
 	}
 	for _, sg := range sigs {
-		if sg.Campaign != c.Campaign || sg.Status != signing.StatusUnconfirmed {
+		// Only the signature the link names (any, for a link from before).
+		if sg.Campaign != c.Campaign || sg.Status != signing.StatusUnconfirmed || c.Signed != 0 && sg.CreatedAt.UnixMicro() != c.Signed {
 			continue
 		}
 		d := dataSignature(snap, lc, sg)
