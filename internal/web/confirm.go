@@ -82,7 +82,13 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) error {
 		// Anyone may sign with anyone's address: show its owner what
 		// pressing the button confirms under it — the name, whether it
 		// is listed, the comment — as it was typed.
-		if d, ok := s.confirmDetails(r.Context(), ms, snap, lc, c); ok {
+		d, ok, err := s.confirmDetails(r.Context(), ms, snap, lc, c)
+		if err == nil && !ok && c.Signed != 0 {
+			// The signature this link names no longer waits (confirmed,
+			// expired, erased): say so now rather than after the button.
+			return s.confirmInvalid(w, r, lc)
+		}
+		if ok {
 			p.Paragraphs = append(p.Paragraphs, lc.Loc.T("confirm.details"))
 			p.Details = d
 		}
@@ -135,13 +141,13 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) error {
 
 // confirmDetails is what confirming c's signature would count, as the
 // data page shows it; false when there is none waiting (used, erased: the
-// POST says so) or it cannot be read now.
-func (s *Server) confirmDetails(ctx context.Context, ms store.Mail, snap *site.Snapshot, lc *site.SigningCampaign, c mail.Claims) ([]views.DataField, bool) {
+// POST says so), and an error when it cannot be read now.
+func (s *Server) confirmDetails(ctx context.Context, ms store.Mail, snap *site.Snapshot, lc *site.SigningCampaign, c mail.Claims) ([]views.DataField, bool, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), signTimeout)
 	defer cancel()
 	sigs, err := ms.Supporter(ctx, c.Org, c.Email)
 	if err != nil {
-		return nil, false
+		return nil, false, err
 	}
 	for _, sg := range sigs {
 		// Only the signature the link names (any, for a link from before).
@@ -151,9 +157,9 @@ func (s *Server) confirmDetails(ctx context.Context, ms store.Mail, snap *site.S
 		d := dataSignature(snap, lc, sg)
 		return append(d.Details,
 			views.DataField{Label: lc.Loc.T("data.public"), Value: d.Public},
-			views.DataField{Label: lc.Loc.T("data.contact"), Value: d.Contact}), true
+			views.DataField{Label: lc.Loc.T("data.contact"), Value: d.Contact}), true, nil
 	}
-	return nil, false
+	return nil, false, nil
 }
 
 // confirmWait is the "check your inbox" page after a held signature.

@@ -49,8 +49,11 @@ func TestConfirmLinkConfirmsItsOwnSignature(t *testing.T) {
 		fresh := sign("Stranger Danger")
 
 		res := get(t, e.s, "GET", libraryPage+"/confirm?t="+url.QueryEscape(old), nil)
-		if b := body(t, res); strings.Contains(b, "Stranger Danger") {
-			t.Errorf("the old link shows the stranger's signature")
+		if res.StatusCode != 400 {
+			t.Errorf("opening the old link: %d, want 400 (the link does not work any more)", res.StatusCode)
+		}
+		if b := body(t, res); strings.Contains(b, "Stranger Danger") || !strings.Contains(b, "does not work any more") {
+			t.Errorf("the old link shows the stranger's signature, or does not say it no longer works:\n%s", b)
 		}
 		wantStatus(t, e.post(t, libraryPage+"/confirm", url.Values{"t": {old}}, nil), 400)
 		if c := e.count(t, "riverside", "save-the-library"); c.Signatures != 0 {
