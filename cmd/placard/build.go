@@ -22,7 +22,8 @@ import (
 
 const buildSynopsis = `Write the whole public site into OUTDIR as plain files for any static host
 or CDN: every page as PATH/index.html (the index as index.html), every
-content-hashed file under static/, robots.txt, favicon.ico, sitemap.xml,
+content-hashed file under static/ that a page uses (a draft's files stay
+out), robots.txt, favicon.ico, sitemap.xml,
 each organisation's feed.atom, the embeds of organisations that list
 embed_origins (framed only by those sites), 404.html (the site's "not
 found" page) and ORG/404.html (each organisation's, in its colours; see

@@ -300,8 +300,10 @@ func signaturesErase(ctx context.Context, args []string, getenv func(string) str
 	if addr == "" {
 		return usageErr(cmd, "--email is required: the address whose signatures should be removed")
 	}
-	if !strings.Contains(addr, "@") {
-		return usageErr(cmd, "--email %q is not an email address; it needs an @, such as sam@example.org", *email)
+	// An erasure also deletes every set-aside damaged bundle whose bytes
+	// hold what it erases (docs/email.md): "@" or "ann@" would take most.
+	if at := strings.LastIndexByte(addr, '@'); at <= 0 || at == len(addr)-1 {
+		return usageErr(cmd, "--email %q is not an email address; it needs an @ with the name before it and the domain after, such as sam@example.org", *email)
 	}
 	st, err := openSignatureStore(ctx, cmd, *db)
 	if err != nil {

@@ -15,9 +15,11 @@ import (
 	"io/fs"
 	"math"
 	"path"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/placard/placard/internal/spell"
 )
@@ -96,6 +98,11 @@ func (c *checker) asset(src string, w where, key string, images bool) *Asset {
 		return nil
 	case slices.Contains(strings.Split(src, "/"), ".."):
 		c.errorf(w, "'%s' must name a file inside the organisation's folder (%s) — '..' leads out of it: copy the file into the folder", key, folder)
+		return nil
+	case strings.ContainsFunc(src, unicode.IsControl):
+		// A line break in a file's address would split the lines of a
+		// static copy's _headers file, and no page can link to it.
+		c.errorf(w, "'%s' names a file whose name holds a line break or another invisible control character — rename the file with letters, digits and hyphens, such as %s", key, example)
 		return nil
 	}
 	clean := path.Clean(src)
@@ -280,6 +287,9 @@ func svgInfo(data []byte) (w, h int, unsafe string, err error) {
 			line, _ := d.InputPos()
 			return 0, 0, "", fmt.Errorf("it is not well-formed XML at its line %d", line)
 		}
+		if dir, ok := tok.(xml.Directive); ok && unsafe == "" {
+			unsafe = svgEntities(dir, d)
+		}
 		se, ok := tok.(xml.StartElement)
 		if !ok {
 			continue
@@ -317,8 +327,12 @@ func svgInfo(data []byte) (w, h int, unsafe string, err error) {
 			continue
 		}
 		switch name {
-		case "script", "foreignobject":
+		case "script", "foreignobject", "iframe", "embed", "object", "handler", "listener":
 			unsafe = "a <" + se.Name.Local + "> element"
+			continue
+		}
+		if se.Name.Space == "http://www.w3.org/1999/xhtml" {
+			unsafe = "an HTML <" + se.Name.Local + "> element"
 			continue
 		}
 		for _, a := range se.Attr {
@@ -327,12 +341,64 @@ func svgInfo(data []byte) (w, h int, unsafe string, err error) {
 				unsafe = "an " + a.Name.Local + " attribute"
 				break
 			}
-			if an == "href" && strings.HasPrefix(strings.ToLower(strings.TrimSpace(a.Value)), "javascript:") {
+			if scriptURL(a.Value) {
 				unsafe = "a javascript: link"
+				break
+			}
+			if an == "attributename" && strings.HasSuffix(strings.ToLower(strings.TrimSpace(a.Value)), "href") {
+				// <set>, <animate>: a link that becomes javascript: later.
+				unsafe = "an animation that changes a link"
 				break
 			}
 		}
 	}
+}
+
+// entityDecl is one general entity a DOCTYPE declares with its text in
+// quotes, such as drawing programs write for their namespaces.
+var entityDecl = regexp.MustCompile(`<!ENTITY\s+([A-Za-z_:][-A-Za-z0-9._:]*)\s+(?:"([^"<&%]*)"|'([^'<&%]*)')\s*>`)
+
+// svgEntities reads the entities a DOCTYPE (dir) declares into d, so that
+// the attributes using them are checked as browsers read them, and
+// returns what makes the picture unsafe: an entity it cannot check (one
+// made of markup or other entities, a parameter or external entity),
+// which browsers would expand.
+func svgEntities(dir []byte, d *xml.Decoder) string {
+	n := bytes.Count(dir, []byte("<!ENTITY"))
+	if n == 0 {
+		return ""
+	}
+	decls := entityDecl.FindAllSubmatch(dir, -1)
+	if len(decls) != n {
+		return "an <!ENTITY> declaration made of markup or other entities"
+	}
+	ents := make(map[string]string, len(xml.HTMLEntity)+n)
+	for k, v := range d.Entity {
+		ents[k] = v
+	}
+	for _, m := range decls {
+		ents[string(m[1])] = string(m[2]) + string(m[3])
+	}
+	d.Entity = ents
+	return ""
+}
+
+// scriptURL reports whether v is an address that runs code, as a browser
+// reads it: ASCII tabs, newlines and spaces anywhere in the scheme are
+// dropped, and case does not matter.
+func scriptURL(v string) bool {
+	var b strings.Builder
+	for _, r := range v {
+		if r <= ' ' {
+			continue
+		}
+		b.WriteRune(unicode.ToLower(r))
+		if b.Len() >= len("javascript:") {
+			break
+		}
+	}
+	s := b.String()
+	return strings.HasPrefix(s, "javascript:") || strings.HasPrefix(s, "vbscript:")
 }
 
 // svgLength reads a width or height in pixels ("120", "120px", "120.5"); any

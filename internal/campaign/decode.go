@@ -130,6 +130,12 @@ func (d *decoder) parse(what string) *yaml.Node {
 			Message: "this file is not UTF-8 text — save it again choosing the UTF-8 encoding"})
 		return nil
 	}
+	if line, col, r := firstControl(d.src); line > 0 {
+		// The YAML library refuses these without saying where.
+		*d.probs = append(*d.probs, Problem{File: d.file, Line: line, Col: col,
+			Message: fmt.Sprintf("this line holds an invisible control character (U+%04X), which YAML does not allow — delete it (text copied from a PDF or a word processor often brings one)", r)})
+		return nil
+	}
 	y := d.pre
 	d.pre = nil
 	if y == nil {
@@ -237,6 +243,27 @@ func firstInvalidUTF8(b []byte) (line, col int) {
 		b = b[size:]
 	}
 	return line, col
+}
+
+// firstControl returns the line and column (from 1) of the first
+// character of b, valid UTF-8, that YAML does not allow in a file: a C0
+// control other than tab, line feed and carriage return, U+FFFE or
+// U+FFFF. Line 0 means there is none.
+func firstControl(b []byte) (line, col int, r rune) {
+	line, col = 1, 1
+	for len(b) > 0 {
+		c, size := utf8.DecodeRune(b)
+		switch {
+		case c == '\n':
+			line, col = line+1, 1
+		case c < 0x20 && c != '\t' && c != '\r', c == 0xFFFE, c == 0xFFFF:
+			return line, col, c
+		default:
+			col++
+		}
+		b = b[size:]
+	}
+	return 0, 0, 0
 }
 
 // syntaxError reports a YAML syntax error in plain words. The library's

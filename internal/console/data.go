@@ -99,7 +99,7 @@ func (c *Console) erase(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	raw := strings.TrimSpace(r.PostForm.Get("email"))
-	if raw == "" || len(raw) > 254 || !utf8.ValidString(raw) || strings.ContainsFunc(raw, unicode.IsControl) {
+	if raw == "" || len(raw) > 254 || !utf8.ValidString(raw) || strings.ContainsFunc(raw, unicode.IsControl) || !addressShaped(raw) {
 		return badRequest("console.err.email")
 	}
 	if r.PostForm.Get("confirm") != "yes" {
@@ -182,4 +182,14 @@ func (c *Console) auditPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	c.render(w, r, http.StatusOK, admin.AuditPage(p, a))
 	return nil
+}
+
+// addressShaped reports whether s has an @ with something on each side,
+// as every address has. An erasure also drops each set-aside damaged
+// bundle whose bytes hold what it erases, whatever organisation it is of
+// (store.Quarantine), so a word typed by mistake ("ann", "harbour") must
+// not be erased: the command line refuses it too.
+func addressShaped(s string) bool {
+	i := strings.LastIndexByte(s, '@')
+	return i > 0 && i < len(s)-1
 }

@@ -3,6 +3,8 @@ package console
 import (
 	"context"
 	"database/sql"
+	"net/http"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -62,3 +64,50 @@ func TestDashboardQuarantine(t *testing.T) {
 }
 
 var _ store.Quarantine = (*sqlite.DB)(nil)
+
+// TestEraseNeedsAnAddress: an organiser's erasure of what is not an email
+// address (a name, a fragment typed by mistake) is refused, as the
+// command line refuses it. The store drops from the set-aside bundles
+// every one whose bytes hold what is erased, on every organisation: an
+// editor of riverside erasing "harbour" removed harbour's damaged bundle,
+// a message no one could then retry.
+func TestEraseNeedsAnAddress(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "placard.db")
+	st, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	e := newEnv(t, func(c *Config) { c.Store, c.Outbox = st, st })
+	e.st, e.acc = st, st
+	b := e.signIn("riverside", "sam@example.org", accounts.RoleEditor)
+	sig := &signing.Signature{Org: "harbour", Campaign: "open-letter", Action: "sign", Kind: signing.KindIndividual,
+		Status: signing.StatusApproved, Name: "Signer", Email: "bo@example.org", Lang: "en", CreatedAt: time.Now(),
+		Outbox: []signing.Message{{ID: signing.NewMessageID(), Kind: signing.MessageWebhook, Target: "https://crm.example/hook",
+			Email: "bo@example.org", Org: "harbour", Campaign: "open-letter", Payload: []byte("{}")}}}
+	if _, err := st.AddSignatures(ctx, []*signing.Signature{sig}); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`UPDATE outbox_bundles SET messages = X'09' || substr(messages, 2)`); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"harbour", "bo", "example.org", "@", "bo@", "@example.org"} {
+		res := b.post(Prefix+"/riverside/erase", url.Values{"email": {bad}, "confirm": {"yes"}})
+		if res.StatusCode != http.StatusBadRequest {
+			t.Errorf("erasing %q: status %d, want %d", bad, res.StatusCode, http.StatusBadRequest)
+		}
+	}
+	var n int
+	if err := raw.QueryRow(`SELECT (SELECT count(*) FROM outbox_bundles) + (SELECT count(*) FROM outbox_quarantine)`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 {
+		t.Errorf("after riverside's erasures of words: %d of harbour's damaged bundle left, want it kept", n)
+	}
+}

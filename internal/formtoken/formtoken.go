@@ -164,6 +164,15 @@ type Used struct {
 
 	mu      sync.Mutex
 	buckets map[int64]map[[16]byte]struct{} // issue hour → used
+	// due is the earliest moment a bucket may be dropped (dueAfter): a
+	// claim before it looks at no bucket but its own.
+	due time.Time
+}
+
+// dueAfter is the moment after which bucket hour's every token is past
+// MaxAge, with a minute's grace.
+func dueAfter(hour int64) time.Time {
+	return time.Unix((hour+1)*3600, 0).Add(MaxAge + time.Minute)
 }
 
 // NewUsed returns an empty set with a fresh random key.
@@ -193,16 +202,26 @@ func (u *Used) Claim(tok, client string, issued, now time.Time) bool {
 	hour := issued.Unix() / 3600
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	// Drop the buckets whose every token is past MaxAge.
-	for h := range u.buckets {
-		if time.Unix((h+1)*3600, 0).Add(MaxAge + time.Minute).Before(now) {
-			delete(u.buckets, h)
+	if u.due.Before(now) {
+		// Drop the buckets whose every token is past MaxAge, and note
+		// when the next is due: a day of hourly buckets is not walked,
+		// nor its times worked out, on every signature.
+		u.due = time.Time{}
+		for h := range u.buckets {
+			if d := dueAfter(h); d.Before(now) {
+				delete(u.buckets, h)
+			} else if u.due.IsZero() || d.Before(u.due) {
+				u.due = d
+			}
 		}
 	}
 	b := u.buckets[hour]
 	if b == nil {
 		b = map[[16]byte]struct{}{}
 		u.buckets[hour] = b
+		if d := dueAfter(hour); u.due.IsZero() || d.Before(u.due) {
+			u.due = d
+		}
 	}
 	if _, used := b[id]; used {
 		return false

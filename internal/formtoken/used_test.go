@@ -31,3 +31,59 @@ func TestUsedTokensBounded(t *testing.T) {
 		t.Errorf("after MaxAge: %d buckets kept, want only the new token's", n)
 	}
 }
+
+// TestUsedDropsOnTime: a bucket goes at the first claim after its last
+// token is past MaxAge (a minute's grace), not before, however the claims
+// fall.
+func TestUsedDropsOnTime(t *testing.T) {
+	u := NewUsed()
+	t0 := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	for h := range 25 {
+		issued := t0.Add(time.Duration(h) * time.Hour)
+		u.Claim("tok", "198.51.100.1", issued, issued.Add(time.Second))
+	}
+	// The 10:00 bucket's last token (10:59:59) is past MaxAge and the
+	// minute's grace after 11:01:00 the next day.
+	drop := t0.Add(time.Hour + MaxAge + time.Minute)
+	buckets := func() int {
+		u.mu.Lock()
+		defer u.mu.Unlock()
+		return len(u.buckets)
+	}
+	last := t0.Add(24 * time.Hour) // the newest bucket's hour
+	u.Claim("x", "198.51.100.2", last, drop)
+	if n := buckets(); n != 25 {
+		t.Errorf("at %v: %d buckets, want 25 (none due yet)", drop, n)
+	}
+	u.Claim("y", "198.51.100.2", last, drop.Add(time.Nanosecond))
+	if n := buckets(); n != 24 {
+		t.Errorf("just after %v: %d buckets, want 24", drop, n)
+	}
+	if u.Claim("tok", "198.51.100.1", t0.Add(time.Hour), drop.Add(time.Second)) {
+		t.Error("the 11:00 bucket was dropped early")
+	}
+	later := drop.Add(30 * time.Hour)
+	u.Claim("z", "198.51.100.3", later, later)
+	if n := buckets(); n != 1 {
+		t.Errorf("a day later: %d buckets, want 1", n)
+	}
+}
+
+// BenchmarkClaim is a claim with a day of hourly buckets held, as on a
+// server that has been up a day.
+func BenchmarkClaim(b *testing.B) {
+	u := NewUsed()
+	now := time.Now()
+	for h := range 24 {
+		u.Claim("tok", "198.51.100.1", now.Add(-time.Duration(h)*time.Hour), now)
+	}
+	clients := make([]string, 1<<16)
+	for i := range clients {
+		clients[i] = "10." + string(rune('0'+i%10)) + "." + time.Duration(i).String()
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		u.Claim("tok", clients[i&(len(clients)-1)], now, now)
+	}
+}

@@ -1,8 +1,10 @@
 package site
 
 import (
+	"bytes"
 	"fmt"
 	"html"
+	"net/url"
 	"runtime"
 	"sort"
 	"strings"
@@ -64,7 +66,8 @@ const NotFoundPath = "/404.html"
 
 // Export hands every file of a static copy of the site to fn, one call per
 // address, in sorted order: every public page ("/", "/org", "/org/slug",
-// "/org/slug/poster"), every content-hashed file under /static/, every
+// "/org/slug/poster"), every content-hashed file under /static/ (of an
+// organisation's own files, those the copy's pages name), every
 // share card and QR code ("/org/card.png", "/org/slug/card.png",
 // "card-square.png", "qr.svg", "qr.png"; made now into files if not made
 // yet), /robots.txt, /favicon.ico, /sitemap.xml, each organisation's
@@ -158,22 +161,55 @@ func Export(snap *Snapshot, files *LazyFiles, fn func(urlPath string, header map
 		h["Cache-Control"] = "public, max-age=3600"
 		all[p] = file{header: func() map[string]string { return h }, body: forwardPage(opt.Base+to, to)}
 	}
+	bodyOf := func(f file) []byte {
+		if f.r != nil {
+			return f.r.Body()
+		}
+		return f.body
+	}
+	// An organisation's files go in only when a page of the copy names
+	// them: serve holds every file the loader read (a preview of a draft
+	// shows its pictures), but a draft's or a not-yet-published campaign's
+	// files must not go public with the copy.
+	orgs := snap.frameOrgs()
+	ownFile := func(p string) bool {
+		for _, o := range orgs {
+			if strings.HasPrefix(p, "/static"+o+"/") {
+				return true
+			}
+		}
+		return false
+	}
+	used := map[string]bool{}
+	for p, f := range all {
+		if !ownFile(p) {
+			staticRefs(bodyOf(f), used)
+		}
+	}
+	for _, org := range append(orgs, "") {
+		body, _, err := snap.staticNotFound(org)
+		if err != nil {
+			return err
+		}
+		staticRefs(body, used)
+	}
 	paths := make([]string, 0, len(all))
 	for p := range all {
+		if ownFile(p) && !used[p] {
+			continue
+		}
 		paths = append(paths, p)
 	}
 	sort.Strings(paths)
 	for _, p := range paths {
 		f := all[p]
-		h, body := map[string]string(nil), f.body
+		h := map[string]string(nil)
 		if f.header != nil {
 			h = f.header()
 		} else {
 			h = with(f.r.Header())
 		}
-		if f.r != nil {
-			body = f.r.Body()
-		}
+		body := bodyOf(f)
 		if p == "/static/"+strings.TrimPrefix(p, "/static/") && IsPartnerScript(p) {
 			// Partners load it with crossorigin="anonymous" for its
 			// integrity check.
@@ -201,6 +237,40 @@ func Export(snap *Snapshot, files *LazyFiles, fn func(urlPath string, header map
 		}
 	}
 	return notFound(NotFoundPath, "")
+}
+
+// staticRefs adds to used every /static/ address body names, as written
+// and unescaped (HTML entities, then percent-escapes): in attributes,
+// srcset lists, CSS url() and absolute addresses alike.
+func staticRefs(body []byte, used map[string]bool) {
+	const mark = "/static/"
+	for {
+		i := bytes.Index(body, []byte(mark))
+		if i < 0 {
+			return
+		}
+		body = body[i:]
+		end := bytes.IndexAny(body, "\"'<>()? \t\r\n\\")
+		if end < 0 {
+			end = len(body)
+		}
+		// A fragment ends it too, but not an entity's # (&#39;).
+		for j := 0; j < end; j++ {
+			if body[j] == '#' && (j == 0 || body[j-1] != '&') {
+				end = j
+			}
+		}
+		ref := string(body[:end])
+		used[ref] = true
+		if u := html.UnescapeString(ref); u != ref {
+			used[u] = true
+			ref = u
+		}
+		if u, err := url.PathUnescape(ref); err == nil {
+			used[u] = true
+		}
+		body = body[len(mark):]
+	}
 }
 
 // MakeAll makes every card and QR code of snap not made yet into files, on

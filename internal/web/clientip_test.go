@@ -42,6 +42,10 @@ func TestClientKey(t *testing.T) {
 		{"no header, IPv6 peer: its /64", "", "[2001:db8:7:8:9::1]:5000", nil, nil, "2001:db8:7:8::"},
 		{"no header, IPv4-mapped peer: the IPv4 address", "", "[::ffff:203.0.113.9]:5000", nil, nil, "203.0.113.9"},
 		{"no header, peer without a port", "", "203.0.113.9", nil, nil, "203.0.113.9"},
+		{"IPv4-mapped client in the header: the IPv4 address", "X-Real-IP", "10.1.2.3:5000", proxies, []string{"::ffff:198.51.100.1"}, "198.51.100.1"},
+		{"spaces around entries", "X-Forwarded-For", "10.1.2.3:5000", proxies, []string{" 198.51.100.9 ,10.0.0.2 "}, "198.51.100.9"},
+		{"empty entry stops the walk at the last trusted hop", "X-Forwarded-For", "10.1.2.3:5000", proxies, []string{"198.51.100.9,,10.0.0.2"}, "10.0.0.2"},
+		{"Forwarded, several parameters before for", "Forwarded", "10.1.2.3:5000", proxies, []string{`proto=https;by=10.0.0.1;FOR=198.51.100.4`}, "198.51.100.4"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -75,6 +79,20 @@ func TestClientKeyAllocations(t *testing.T) {
 	r.RemoteAddr = "203.0.113.9:5000"
 	if n := testing.AllocsPerRun(100, func() { _ = k.key(r) }); n != 0 {
 		t.Errorf("key of an IPv4 peer: %.0f allocations, want 0", n)
+	}
+	// Through a proxy, an IPv4 client's key is its entry in the header:
+	// no list split, no error from a parse, no formatted address.
+	for header, v := range map[string]string{"X-Real-IP": "198.51.100.1", "X-Forwarded-For": "192.0.2.1, 198.51.100.1, 127.0.0.1"} {
+		k := newClientKeyer(header, nil)
+		r, _ := http.NewRequest("POST", "/x/y/sign", nil)
+		r.RemoteAddr = "127.0.0.1:5000"
+		r.Header.Set(header, v)
+		if got := k.key(r); got != "198.51.100.1" {
+			t.Fatalf("%s: %q: key %q", header, v, got)
+		}
+		if n := testing.AllocsPerRun(100, func() { _ = k.key(r) }); n != 0 {
+			t.Errorf("key of an IPv4 client in %s: %.0f allocations, want 0", header, n)
+		}
 	}
 }
 

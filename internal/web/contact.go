@@ -101,13 +101,42 @@ func (s *Server) contact(w http.ResponseWriter, r *http.Request) error {
 		if p, ok := strings.CutSuffix(r.URL.Path, step.suffix); ok {
 			ca := snap.Contacts[p]
 			if ca == nil {
-				return errNotFound
+				break
 			}
 			// A refusal is in the language of the action's page.
 			return inLang(step.h(w, r, ca), ca.Loc)
 		}
 	}
+	if to, ok := movedContact(snap, r.URL.Path); ok {
+		// A renamed campaign's old address: the page, and a form open
+		// since before the rename (308 keeps the method and the form).
+		code := http.StatusMovedPermanently
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			code = http.StatusPermanentRedirect
+		}
+		w.Header()["Cache-Control"] = hvNoStore
+		http.Redirect(w, r, to+queryOf(r), code)
+		return nil
+	}
 	return errNotFound
+}
+
+// movedContact is the address a contact action's page or step (path) has
+// under its campaign's new name (org.yaml's redirects), when there is one.
+func movedContact(snap *site.Snapshot, path string) (string, bool) {
+	to, ok := movedUnder(snap, path)
+	if !ok {
+		return "", false
+	}
+	if snap.Contacts[to] != nil {
+		return to, true
+	}
+	for _, suffix := range []string{calledSuffix, writeSuffix, confirmSuffix} {
+		if p, ok := strings.CutSuffix(to, suffix); ok && snap.Contacts[p] != nil {
+			return to, true
+		}
+	}
+	return "", false
 }
 
 // contactPage answers GET …/contact/ACTION.

@@ -244,7 +244,12 @@ func (s *Server) confirmWrite(w http.ResponseWriter, r *http.Request, ca *site.C
 		return &httpError{status: http.StatusMethodNotAllowed, heading: "error.writeconfirm.method.heading", message: "error.writeconfirm.method.message"}
 	}
 	v, ok := s.unseal(c, now)
-	if !ok || v.Path != ca.Path {
+	if ok && v.Path != ca.Path {
+		// Sealed before the campaign was renamed (org.yaml's redirects)?
+		to, moved := movedUnder(s.snap.Load(), v.Path)
+		ok = moved && to == ca.Path
+	}
+	if !ok {
 		return expired
 	}
 	t, ok := targetByID(ca.Contact, v.Target)

@@ -91,7 +91,11 @@ func (s *Server) oembed(w http.ResponseWriter, r *http.Request) error {
 	if !strings.EqualFold(u.Host, base.Host) || (u.Scheme != "http" && u.Scheme != "https") {
 		return errOEmbedURL
 	}
-	p := strings.TrimSuffix(strings.TrimSuffix(u.Path, "/"), "/embed")
+	p := strings.TrimSuffix(u.Path, "/")
+	if strings.Count(p, "/") == 3 {
+		// /org/slug/embed; /org/embed is a campaign called embed.
+		p = strings.TrimSuffix(p, "/embed")
+	}
 	if to, ok := snap.Moved[p]; ok {
 		p = to
 	}

@@ -46,6 +46,9 @@ func (s *Server) favicon(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) generatedFile(w http.ResponseWriter, r *http.Request) error {
 	gen := s.snap.Load().Lazy[r.URL.Path]
 	if gen == nil {
+		if s.redirectMoved(w, r) {
+			return nil
+		}
 		return errNotFound
 	}
 	f, err := s.lazy.Get(gen)

@@ -26,8 +26,7 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 		if lc := snap.Signing[r.URL.Path]; lc != nil {
 			return s.livePage(w, r, lc)
 		}
-		if to, ok := snap.Moved[r.URL.Path]; ok {
-			movedPermanently(w, r, to)
+		if s.redirectMoved(w, r) {
 			return nil
 		}
 		if pv := snap.Previews[r.URL.Path]; pv != nil && (s.cfg.Dev || s.previewKeyOK(r)) {
@@ -114,8 +113,7 @@ func (s *Server) thanks(w http.ResponseWriter, r *http.Request) error {
 	path := strings.TrimSuffix(r.URL.Path, "/thanks")
 	set := snap.Thanks[path]
 	if set == nil {
-		if to, ok := snap.Moved[path]; ok {
-			movedPermanently(w, r, to+"/thanks")
+		if s.redirectMoved(w, r) {
 			return nil
 		}
 		return errNotFound

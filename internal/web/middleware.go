@@ -212,24 +212,38 @@ func (k *clientKeyer) key(r *http.Request) string {
 	if k.header == "" || !inPrefixes(peer, k.trusted) {
 		return peerKey(r.RemoteAddr, peer)
 	}
-	client := peer
+	// The list's entries, right to left: the header's lines from the last,
+	// each line's comma-separated entries from its end. text is the
+	// client's key when its entry already spells it (hopAddr), so a
+	// signature through a proxy pays for neither a split list nor a
+	// formatted address.
+	client, text := peer, ""
+	forwarded := k.header == "Forwarded"
 	vals := r.Header.Values(k.header)
-	var hops []string
-	for _, v := range vals {
-		hops = append(hops, strings.Split(v, ",")...)
-	}
 walk:
-	for i := len(hops) - 1; i >= 0; i-- {
-		a, ok := hopAddr(hops[i], k.header == "Forwarded")
-		switch {
-		case !ok:
-			break walk
-		case inPrefixes(a, k.trusted):
-			client = a
-		default:
-			client = a
-			break walk
+	for i := len(vals) - 1; i >= 0; i-- {
+		for v, more := vals[i], true; more; {
+			hop := v
+			if j := strings.LastIndexByte(v, ','); j >= 0 {
+				hop, v = v[j+1:], v[:j]
+			} else {
+				more = false
+			}
+			a, spelt, ok := hopAddr(hop, forwarded)
+			if !ok {
+				break walk
+			}
+			client, text = a, spelt
+			if !inPrefixes(a, k.trusted) {
+				break walk
+			}
 		}
+	}
+	switch {
+	case text != "":
+		return text
+	case client == peer:
+		return peerKey(r.RemoteAddr, peer)
 	}
 	return httprate.CanonicalizeIP(client.String())
 }
@@ -262,28 +276,41 @@ func remoteAddr(s string) (netip.Addr, bool) {
 // hopAddr reads one entry of an address list: "203.0.113.7", "2001:db8::1",
 // "[2001:db8::1]:443", "203.0.113.7:80", or with forwarded, a Forwarded
 // element's for= parameter ("for=192.0.2.60;proto=https", quoted or not).
-func hopAddr(s string, forwarded bool) (netip.Addr, bool) {
+// spelt is the entry itself when it is an IPv4 address alone, which netip
+// accepts only as Addr.String spells it: the key, with nothing formatted;
+// else "".
+func hopAddr(s string, forwarded bool) (a netip.Addr, spelt string, ok bool) {
 	s = strings.TrimSpace(s)
 	if forwarded {
 		found := false
-		for _, p := range strings.Split(s, ";") {
+		for rest := s; rest != "" && !found; {
+			var p string
+			p, rest, _ = strings.Cut(rest, ";")
 			name, val, ok := strings.Cut(strings.TrimSpace(p), "=")
 			if ok && strings.EqualFold(name, "for") {
 				s, found = strings.Trim(val, `"`), true
-				break
 			}
 		}
 		if !found {
-			return netip.Addr{}, false
+			return netip.Addr{}, "", false
 		}
 	}
+	// An address alone first: the usual entry, and no error to allocate.
+	if a, err := netip.ParseAddr(s); err == nil {
+		if a.Is4() {
+			return a, s, true
+		}
+		return a.Unmap(), "", true
+	}
 	if a, ok := remoteAddr(s); ok {
-		return a, true
+		return a, "", true
 	}
 	if h, _, err := net.SplitHostPort(s); err == nil {
-		return remoteAddr(strings.Trim(h, "[]"))
+		a, ok := remoteAddr(strings.Trim(h, "[]"))
+		return a, "", ok
 	}
-	return remoteAddr(strings.Trim(s, "[]"))
+	a, ok = remoteAddr(strings.Trim(s, "[]"))
+	return a, "", ok
 }
 
 func inPrefixes(a netip.Addr, ps []netip.Prefix) bool {

@@ -68,6 +68,9 @@ func (s *Server) impact(w http.ResponseWriter, r *http.Request) error {
 	path := strings.TrimSuffix(r.URL.Path, "/impact")
 	lc := snap.Signing[path]
 	if lc == nil {
+		if s.redirectMoved(w, r) {
+			return nil
+		}
 		return errNotFound
 	}
 	key := strings.ToLower(strings.TrimSpace(r.URL.Query().Get(attribution.ParamKey)))

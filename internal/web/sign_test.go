@@ -739,8 +739,13 @@ func TestSignRateLimit(t *testing.T) {
 	v.Set("email", "rc@example.org")
 	res := e.post(t, libraryPage+"/sign", v, from("198.51.100.1"))
 	wantStatus(t, res, 429)
-	if res.Header.Get("Retry-After") == "" {
-		t.Errorf("429 without Retry-After")
+	if ra := res.Header.Get("Retry-After"); ra != "60" {
+		t.Errorf("429 with Retry-After %q, want 60 (the window)", ra)
+	}
+	for k := range res.Header {
+		if strings.HasPrefix(k, "X-Ratelimit") {
+			t.Errorf("the refusal has %s: %q", k, res.Header.Get(k))
+		}
 	}
 	if b := body(t, res); !strings.Contains(b, "wait a minute") {
 		t.Errorf("429 page lacks a plain message")

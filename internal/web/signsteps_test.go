@@ -67,7 +67,8 @@ func BenchmarkSignSteps(b *testing.B) {
 		for i := range b.N {
 			r := reqs[i]
 			r.Body = http.MaxBytesReader(nil, r.Body, maxSignBody)
-			if _, err := readSignForm(r); err != nil {
+			var f signForm
+			if err := readSignForm(r, &f); err != nil {
 				b.Fatal(err)
 			}
 		}

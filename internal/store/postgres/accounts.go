@@ -338,11 +338,19 @@ func (db *DB) EraseIn(ctx context.Context, org, email string) (_ int, err error)
 	var ev store.QuarantineEvent
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		ev = store.QuarantineEvent{}
+		// As every erasure: no signing batch may commit between its
+		// statements (lockSigning, postgres.go).
+		if err := lockSigning(ctx, tx); err != nil {
+			return err
+		}
 		ds, k, err := deleteSignatures(ctx, tx, "email = $1 AND org = $2", email, org)
 		if err != nil {
 			return err
 		}
 		n = k
+		if erasing != nil {
+			erasing()
+		}
 		// The address's undelivered messages in org go too (store.Outbox),
 		// bundled ones taken apart first (bundle.go), with every damaged
 		// bundle that may hold the address (quarantine.go).

@@ -29,6 +29,9 @@ func TestEraseSigningRace(t *testing.T) {
 		{"EraseSupporter", func(ctx context.Context, db *DB, email string) (int, error) {
 			return db.EraseSupporter(ctx, "o", email)
 		}},
+		{"EraseIn", func(ctx context.Context, db *DB, email string) (int, error) {
+			return db.EraseIn(ctx, "o", email)
+		}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ctx := context.Background()

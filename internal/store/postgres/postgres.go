@@ -525,6 +525,14 @@ func applyDeltas(ctx context.Context, tx pgx.Tx, ds *tally.Deltas) error {
 func (db *DB) SetStatus(ctx context.Context, id int64, status signing.Status) (err error) {
 	defer failed(&err, "setting a signature's status")
 	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		// The lock its UPDATE takes, taken before the row: reading the row
+		// FOR UPDATE alone takes one an erasure's lockSigning does not wait
+		// for, and the UPDATE would then wait for the erasure while the
+		// erasure's DELETE waited for the row (a deadlock). Now the one
+		// that comes second waits for the first to commit.
+		if _, err := tx.Exec(ctx, `LOCK TABLE signatures IN ROW EXCLUSIVE MODE`); err != nil {
+			return err
+		}
 		var org, campaign, kind, old string
 		err := tx.QueryRow(ctx, `SELECT org, campaign, kind, status FROM signatures WHERE id = $1 FOR UPDATE`, id).
 			Scan(&org, &campaign, &kind, &old)
@@ -533,6 +541,9 @@ func (db *DB) SetStatus(ctx context.Context, id int64, status signing.Status) (e
 		}
 		if err != nil {
 			return err
+		}
+		if moderating != nil {
+			moderating()
 		}
 		if _, err := tx.Exec(ctx, `UPDATE signatures SET status = $1 WHERE id = $2`, string(status), id); err != nil {
 			return err
@@ -598,6 +609,11 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 	}
 	return n, db.wipe(ctx)
 }
+
+// moderating, set only by tests, runs inside SetStatus's transaction
+// once it has read the signature and before it updates it
+// (TestModerationBesideErasure).
+var moderating func()
 
 // erasing, set only by tests, runs inside an erasure's transaction once
 // the signatures are deleted and before their messages are: where a
@@ -735,7 +751,10 @@ func (db *DB) wipeReach(ctx context.Context, reach int64) error {
 // nothing of where its signers came from or who brought them.
 func purgeReach(ctx context.Context, tx pgx.Tx, org, campaign string) (int64, error) {
 	var n int64
-	for _, table := range []string{"referrals", "sources"} {
+	// In AddCredits' order (sources, then referrals), so a purge beside
+	// a credit flush waits for it instead of each holding a row the
+	// other waits for (TestPurgeBesideCredits).
+	for _, table := range []string{"sources", "referrals"} {
 		tag, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE org = $1 AND campaign = $2`, org, campaign)
 		if err != nil {
 			return n, err
@@ -751,7 +770,7 @@ func purgeReach(ctx context.Context, tx pgx.Tx, org, campaign string) (int64, er
 // (SHARE ROW EXCLUSIVE: SHARE, which erasures could share, let two of them
 // each wait for the other's lock to delete, a deadlock PostgreSQL ended
 // by aborting one; TestErasuresTogether). Every erasure
-// (Erase, Purge, eraseWhere) takes it first, so none of its statements
+// (Erase, EraseIn, Purge, eraseWhere) takes it first, so none of its statements
 // can see a batch the others miss: under READ COMMITTED each statement
 // reads what has committed when it starts, and a batch committing
 // between the deletion of the signatures and that of the messages kept

@@ -1,0 +1,85 @@
+package postgres
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store/pgtest"
+	"github.com/placard/placard/internal/store/storetest"
+)
+
+// TestModerationBesideErasure: an organiser approving or rejecting a
+// signature (SetStatus) while an erasure takes that very signature (a
+// purge of its campaign, the supporter's own erasure) must leave both
+// succeeding, one after the other. SetStatus read the row FOR UPDATE (a
+// ROW SHARE lock on the table, which lockSigning's SHARE ROW EXCLUSIVE
+// does not wait for) and then updated it (ROW EXCLUSIVE, which waits for
+// the erasure's lock), while the erasure's DELETE waited for the row
+// SetStatus held: a deadlock, PostgreSQL aborting one of them. The hook
+// starts the Purge once SetStatus has read the row and lets SetStatus go
+// on once the Purge waits for a lock (or has finished).
+func TestModerationBesideErasure(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	db, err := Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	sig := storetest.Sig("o", "closed", "ada@example.org")
+	sig.Kind, sig.Organisation, sig.Status = signing.KindOrganisation, "Ada's", signing.StatusPending
+	if _, err := db.AddSignatures(ctx, []*signing.Signature{sig}); err != nil {
+		t.Fatal(err)
+	}
+	var id int64
+	if err := db.pool.QueryRow(ctx, `SELECT id FROM signatures WHERE email = 'ada@example.org'`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	watch, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer watch.Close(ctx)
+
+	purged := make(chan error, 1)
+	moderating = func() {
+		moderating = nil
+		go func() {
+			_, err := db.Purge(ctx, "o", "closed")
+			purged <- err
+		}()
+		deadline := time.Now().Add(30 * time.Second)
+		for time.Now().Before(deadline) {
+			select {
+			case err := <-purged:
+				purged <- err
+				return
+			default:
+			}
+			var waiting bool
+			if err := watch.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_stat_activity
+				WHERE wait_event_type = 'Lock' AND datname = current_database())`).Scan(&waiting); err != nil {
+				t.Error(err)
+				return
+			}
+			if waiting {
+				return
+			}
+			time.Sleep(time.Millisecond) // polling pg_stat_activity, not waiting for a result
+		}
+		t.Error("the purge neither finished nor waited for a lock within 30 s")
+	}
+	defer func() { moderating = nil }()
+	serr := db.SetStatus(ctx, id, signing.StatusApproved)
+	perr := <-purged
+	if serr != nil {
+		t.Errorf("approving a signature beside a purge of its campaign: %v", serr)
+	}
+	if perr != nil {
+		t.Errorf("purging a campaign beside the approval of one of its signatures: %v", perr)
+	}
+}
