@@ -64,8 +64,18 @@ func purgeDue(ctx context.Context, st store.Store, site *campaign.Site, now time
 // purgeLoop is serve's retention rule: it purges once at start and then at
 // every tick, with the site current at that moment and the time now gives,
 // until ctx ends. A failure is logged and tried again at the next tick.
-func purgeLoop(ctx context.Context, st store.Store, site func() *campaign.Site, now func() time.Time, tick <-chan time.Time, log *slog.Logger) {
+// Before each round flush (when not nil) writes the credits the server
+// holds in memory, so none written later brings back a row of a campaign
+// purged in this round (the store skips a campaign without signatures
+// too: store.Store.AddCredits); a failed flush is logged and the purge
+// goes on.
+func purgeLoop(ctx context.Context, st store.Store, site func() *campaign.Site, now func() time.Time, tick <-chan time.Time, flush func(context.Context) error, log *slog.Logger) {
 	for {
+		if flush != nil {
+			if err := flush(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("retention: writing the personal links' counts before purging failed", "err", err)
+			}
+		}
 		done, err := purgeDue(ctx, st, site(), now(), false)
 		for _, p := range done {
 			log.Info("retention: erased the signatures of a closed campaign, keeping its counts",

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -120,7 +121,9 @@ func TestSignaturesPurge(t *testing.T) {
 
 // TestPurgeLoop is serve's daily purge with an injected clock and ticks:
 // it purges at start, does nothing until a tick finds a campaign due, and
-// stops with its context.
+// stops with its context. Each round first flushes the credits the server
+// holds (before the purge, so none is written after it), and a failing
+// flush does not stop the purge.
 func TestPurgeLoop(t *testing.T) {
 	for _, e := range engines() {
 		t.Run(e.name, func(t *testing.T) {
@@ -144,16 +147,30 @@ func TestPurgeLoop(t *testing.T) {
 					return time.Time{}
 				}
 			}
+			// Each round's flush reports what keepers/short held then.
+			flushed := make(chan int)
+			flush := func(context.Context) error {
+				_, rows := countOf(t, st, "keepers/short")
+				select {
+				case flushed <- rows:
+				case <-ctx.Done():
+				}
+				return errors.New("the store is away")
+			}
 			stopped := make(chan struct{})
 			go func() {
-				purgeLoop(ctx, st, func() *campaign.Site { return site }, at, tick, slog.New(slog.DiscardHandler))
+				purgeLoop(ctx, st, func() *campaign.Site { return site }, at, tick, flush, slog.New(slog.DiscardHandler))
 				close(stopped)
 			}()
-			round := func(d time.Time) {
+			round := func(d time.Time) (flushedBeside int) {
+				flushedBeside = <-flushed
 				day <- d
 				tick <- time.Time{}
+				return flushedBeside
 			}
-			round(time.Date(2026, 3, 10, 3, 0, 0, 0, time.UTC)) // at start: short is due
+			if rows := round(time.Date(2026, 3, 10, 3, 0, 0, 0, time.UTC)); rows != 1 { // at start: short is due
+				t.Errorf("keepers/short when the first round flushed: %d rows, want 1 (the flush comes before the purge)", rows)
+			}
 			if _, rows := countOf(t, st, "keepers/short"); rows != 0 {
 				t.Errorf("keepers/short after the first round: %d rows, want 0", rows)
 			}

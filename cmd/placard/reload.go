@@ -40,6 +40,9 @@ type reloader struct {
 	opts campaign.LoadOptions
 	// load is campaign.LoadWith; tests change files while it runs.
 	load func(dir string, o campaign.LoadOptions) (*campaign.Site, campaign.Problems)
+	// moves, when set, moves renamed campaigns' rows to their new names
+	// after every good reload (move.go).
+	moves func(*campaign.Site)
 }
 
 // reload loads and swaps in the site; why names what asked, for the log.
@@ -49,6 +52,9 @@ func (rl *reloader) reload(why string) bool {
 	defer rl.mu.Unlock()
 	var ok bool
 	web.Frugally(func() { withinLimit(reloadHeadroom, func() { ok = rl.loadAndSwap(why) }) })
+	if ok && rl.moves != nil {
+		rl.moves(rl.site.Load())
+	}
 	return ok
 }
 

@@ -90,6 +90,12 @@ func (c serveConfig) console(base string, log *slog.Logger, st store.Store, deli
 			}
 			return r.RemoteAddr
 		},
+		PreviewFileKey: func() []byte {
+			if s := srv(); s != nil {
+				return s.PreviewFileKey()
+			}
+			return nil
+		},
 		// Editors change the campaign files; each save is committed when
 		// the folder is a git work tree, and reloaded as SIGHUP would.
 		Editing: &editing.Workspace{Dir: c.campaigns, Reload: reload, Git: true, Load: c.load},

@@ -66,6 +66,8 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 		return err
 	}
 	logQuarantine(st, log) // quarantine.go
+	// Renamed campaigns' rows follow them before the first count is read (move.go).
+	moveRenamed(ctx, st, site, log)
 	// Closed last, after the committer has drained and the HTTP server has
 	// stopped (deferred calls run in reverse order).
 	defer func() {
@@ -92,6 +94,7 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 	var srv *web.Server
 	// The reloader's server is set below, before any request arrives.
 	rl := &reloader{dir: c.campaigns, opts: c.load, log: log}
+	rl.moves = func(s *campaign.Site) { moveRenamed(ctx, st, s, log) } // move.go
 	var settledSums chan folderSums
 	if !startProblems.HasErrors() {
 		// Summed again after the load (adopt.go), beside the site's build.
@@ -229,7 +232,13 @@ func startBackground(ctx context.Context, c serveConfig, rl *reloader, st store.
 		wg.Go(func() { watch(rctx, c.campaigns, loaded, rl, log) })
 	}
 	purgeTicker := time.NewTicker(purgeInterval)
-	wg.Go(func() { purgeLoop(rctx, st, rl.site.Load, time.Now, purgeTicker.C, log) })
+	flush := func(ctx context.Context) error { // the credits it holds, before purging
+		if rl.srv == nil {
+			return nil
+		}
+		return rl.srv.FlushCredits(ctx)
+	}
+	wg.Go(func() { purgeLoop(rctx, st, movingFirst(rctx, st, rl.site.Load, log), time.Now, purgeTicker.C, flush, log) })
 	// Signatures nobody confirmed are erased once their days are up, even
 	// after email is turned off (mail_serve.go).
 	unconfirmedTicker := time.NewTicker(unconfirmedInterval)

@@ -31,6 +31,7 @@ Usage:
   placard signatures export --campaign ORG/SLUG [--format csv|json]
   placard signatures erase --email ADDRESS   (--email - reads it from standard input)
   placard signatures purge [--dry-run]
+  placard signatures move ORG FROM TO   (a renamed campaign's signatures follow it)
   placard signatures pending --campaign ORG/SLUG
   placard signatures approve ID...
   placard signatures reject ID...
@@ -56,6 +57,8 @@ func signatures(ctx context.Context, args []string, getenv func(string) string, 
 		return signaturesErase(ctx, rest, getenv, stdout, stderr)
 	case "purge":
 		return signaturesPurge(ctx, rest, getenv, stdout, stderr)
+	case "move":
+		return signaturesMove(ctx, rest, getenv, stdout, stderr) // move.go
 	case "pending":
 		return signaturesPending(ctx, rest, getenv, stdout, stderr)
 	case "approve":
@@ -72,7 +75,7 @@ func signatures(ctx context.Context, args []string, getenv func(string) string, 
 
 // signaturesCommands are the subcommands of signatures, as did-you-mean
 // offers them.
-var signaturesCommands = []string{"export", "erase", "pending", "approve", "reject", "purge"}
+var signaturesCommands = []string{"export", "erase", "pending", "approve", "reject", "purge", "move"}
 
 // openSignatureStore opens the store at db for a signatures command. Unlike
 // serve it never creates a SQLite file: a mistyped --db must not look like an

@@ -73,6 +73,9 @@ const (
 	PurposeInvite Purpose = "invite"
 	// PurposeLink is an emailed single-use sign-in link.
 	PurposeLink Purpose = "link"
+	// PurposeReplaced is an invitation a newer one for the same organiser
+	// replaced: it signs nobody in, and its link says it was replaced.
+	PurposeReplaced Purpose = "invite-replaced"
 	// PurposePasskey holds a passkey ceremony's challenge between its two
 	// requests (Data is the library's session data).
 	PurposePasskey Purpose = "passkey"

@@ -25,7 +25,7 @@ import (
 )
 
 // screenshots are the pages docs/console.md shows.
-var screenshots = map[string]bool{"invitation": true, "passkey": true, "dashboard": true, "moderation": true, "data": true, "audit": true, "signin": true}
+var screenshots = map[string]bool{"invitation": true, "passkey": true, "passkey-added": true, "dashboard": true, "moderation": true, "data": true, "audit": true, "signin": true}
 
 // TestConsoleInChromium walks the console as an organiser does, in
 // Chromium with a virtual passkey authenticator: invitation → add a

@@ -83,6 +83,10 @@ type Config struct {
 	// ClientKey names the client for the sign-in rate limit. Defaults to
 	// the connection's address.
 	ClientKey func(*http.Request) string
+	// PreviewFileKey is the server's key for the addresses a preview
+	// gives the files only drafts use (site.Options.FileKey), so the
+	// editor's previews show them. nil: previews name the plain address.
+	PreviewFileKey func() []byte
 	// SignInLimit is how many sign-in attempts one client may make a
 	// minute. 0 means DefaultSignInLimit.
 	SignInLimit int
@@ -213,7 +217,7 @@ func loopback(host string) bool {
 // Invitation creates org's organiser with address email and role (or
 // finds them, when already invited) and returns a one-time link that
 // signs them in: `placard organisers invite` prints it. A site admin has
-// org "".
+// org "". Their earlier invitation links stop working (store.Invites).
 func Invitation(ctx context.Context, st store.Store, base string, org, email string, role accounts.Role, now time.Time) (link string, o accounts.Organiser, err error) {
 	acc, ok := st.(store.Accounts)
 	if !ok {
@@ -226,6 +230,14 @@ func Invitation(ctx context.Context, st store.Store, base string, org, email str
 		}
 	} else if err != nil {
 		return "", o, err
+	}
+	// A new invitation replaces the address's earlier unused ones in this
+	// organisation: a link sent to a wrong or old mailbox is taken back
+	// by sending a new one, and says it was replaced.
+	if inv, ok := st.(store.Invites); ok {
+		if _, err := inv.ReplaceTokens(ctx, o.ID, accounts.PurposeInvite, accounts.PurposeReplaced); err != nil {
+			return "", o, err
+		}
 	}
 	secret, hash := accounts.NewSecret()
 	if err := acc.AddToken(ctx, accounts.Token{Hash: hash, Purpose: accounts.PurposeInvite, OrganiserID: o.ID, ExpiresAt: now.Add(accounts.InviteTTL)}); err != nil {

@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/a-h/templ"
@@ -61,7 +62,13 @@ func (c *Console) editRoutes(r chi.Router) {
 		Workspace: c.cfg.Editing,
 		Base:      Prefix,
 		Site:      c.cfg.Site,
-		Options:   func() site.Options { return site.Options{Base: c.base, SiteName: c.cfg.SiteName} },
+		Options: func() site.Options {
+			opt := site.Options{Base: c.base, SiteName: c.cfg.SiteName}
+			if c.cfg.PreviewFileKey != nil {
+				opt.FileKey = c.cfg.PreviewFileKey()
+			}
+			return opt
+		},
 		Signatures: func(ctx context.Context, org, camp string, fn func(*signing.Signature) error) error {
 			return c.cfg.Store.Signatures(ctx, org, camp, signing.StatusApproved, fn)
 		},
@@ -70,8 +77,7 @@ func (c *Console) editRoutes(r chi.Router) {
 			if !ok || !o.CanSee(org) || c.cfg.Site().Org(org) == nil {
 				return editing.Author{}, false, false
 			}
-			name, _, _ := strings.Cut(o.Email, "@")
-			return editing.Author{Name: name, Email: o.Email}, true, o.CanChange(org)
+			return commitAuthor(o), true, o.CanChange(org)
 		},
 		Localizer: localizer,
 		Frame: func(r *http.Request, title, notice string, body templ.Component) templ.Component {
@@ -89,6 +95,15 @@ func (c *Console) editRoutes(r chi.Router) {
 		Now:       c.cfg.Now,
 	})
 	pages.Mount(r)
+}
+
+// commitAuthor is who the editor's commits name as their author: the
+// organiser's number, never their address, which git history would keep
+// long after the organiser is removed or erased. The audit log says who
+// made each change while they are an organiser.
+func commitAuthor(o accounts.Organiser) editing.Author {
+	n := strconv.FormatInt(o.ID, 10)
+	return editing.Author{Name: "Organiser " + n, Email: "organiser-" + n + "@placard.invalid"}
 }
 
 // editNav is the editor's link in an organisation's navigation.

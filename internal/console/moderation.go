@@ -37,9 +37,9 @@ func (c *Console) pending(r *http.Request, org *campaign.Org) ([]*signing.Signat
 	return out, nil
 }
 
-// moderationPage lists the queue, with approve and reject buttons for
+// moderationPage lists the queue, with approve and reject buttons, to
 // editors. No contact detail is shown: deciding needs the name, not the
-// address.
+// address. A viewer sees only how many wait on each campaign.
 func (c *Console) moderationPage(w http.ResponseWriter, r *http.Request) error {
 	org := c.org(r)
 	p := c.page(r, localizer(r).T("console.nav.moderation"))
@@ -49,6 +49,13 @@ func (c *Console) moderationPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	o, _ := OrganiserFrom(r.Context())
 	m := admin.Moderation{Action: Prefix + "/" + org.Slug + "/moderation", ReadOnly: !o.CanChange(org.Slug)}
+	if m.ReadOnly {
+		// A viewer sees counts, not people (accounts.Organiser.CanChange):
+		// how many wait on each campaign, never who signed.
+		m.Waiting = pendingCounts(p.L.Number, org, list)
+		c.render(w, r, http.StatusOK, admin.ModerationPage(p, m))
+		return nil
+	}
 	for _, s := range list {
 		title := s.Campaign
 		if camp := org.Campaign(s.Campaign); camp != nil {
@@ -165,4 +172,30 @@ func (c *Console) decide(r *http.Request, org string, ids []int64, status signin
 		}
 	}
 	return nil
+}
+
+// pendingCounts is how many signatures wait on each of org's campaigns, in
+// the order of list (the organisation's order), for a viewer's page.
+func pendingCounts(number func(int) string, org *campaign.Org, list []*signing.Signature) []admin.WaitingRow {
+	var out []admin.WaitingRow
+	var counts []int
+	index := map[string]int{}
+	for _, s := range list {
+		i, ok := index[s.Campaign]
+		if !ok {
+			title := s.Campaign
+			if camp := org.Campaign(s.Campaign); camp != nil {
+				title = camp.Title
+			}
+			i = len(out)
+			index[s.Campaign] = i
+			out = append(out, admin.WaitingRow{CampaignTitle: title})
+			counts = append(counts, 0)
+		}
+		counts[i]++
+	}
+	for i := range out {
+		out[i].Count = number(counts[i])
+	}
+	return out
 }

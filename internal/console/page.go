@@ -28,6 +28,9 @@ func (c *Console) page(r *http.Request, title string) admin.Page {
 		return p
 	}
 	p.Who = o.Email
+	if c.wa != nil {
+		p.PasskeysURL = Prefix + "/passkey"
+	}
 	org := c.org(r)
 	if org == nil {
 		return p

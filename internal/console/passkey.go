@@ -120,30 +120,48 @@ var passkeyFailed = &httpError{http.StatusBadRequest, "console.err.passkey", "co
 // accounts.FreshFor ago: sign in again first.
 var errStale = &httpError{http.StatusForbidden, "console.passkey", "console.passkey.stale"}
 
-// passkeyPage offers to register a passkey, or, to a session signed in
-// more than accounts.FreshFor ago, to sign in again first.
+// passkeyPage lists the organiser's passkeys, with Remove, and offers to
+// register one; a session signed in more than accounts.FreshFor ago sees
+// the list and is asked to sign in again first to change it.
 func (c *Console) passkeyPage(w http.ResponseWriter, r *http.Request) error {
 	if c.wa == nil {
 		return errNotFound
-	}
-	if !c.fresh(r, 0) {
-		p := c.page(r, localizer(r).T("console.passkey"))
-		c.render(w, r, http.StatusOK, admin.MessagePage(p, admin.Message{Text: p.L.T("console.passkey.stale"), LinkText: p.L.T("console.passkey.stale.link"), LinkURL: Prefix + "/signin"}))
-		return nil
 	}
 	o, _ := OrganiserFrom(r.Context())
 	list, err := c.acc.Credentials(r.Context(), o.ID)
 	if err != nil {
 		return err
 	}
-	p := c.page(r, localizer(r).T("console.passkey"))
-	p.ScriptURL = c.jsURL
-	if r.URL.Query().Get("added") != "" {
-		p.Notice = p.L.T("console.passkey.added")
+	p := c.page(r, localizer(r).T("console.passkeys"))
+	rows, err := c.passkeyRows(r.Context(), p.L, o, list)
+	if err != nil {
+		return err
 	}
-	c.render(w, r, http.StatusOK, admin.PasskeyPage(p, admin.Passkey{
-		Begin: Prefix + "/passkey/begin", Finish: Prefix + "/passkey/finish", Next: Prefix, Count: len(list),
-	}))
+	k := admin.Passkey{Next: Prefix, Count: len(list), Keys: rows}
+	if !c.fresh(r, 0) {
+		k.Stale, k.StaleText, k.StaleLink, k.StaleURL = true, p.L.T("console.passkey.stale"), p.L.T("console.passkey.stale.link"), Prefix+"/signin"
+	} else {
+		p.ScriptURL = c.jsURL
+		k.Begin, k.Finish = Prefix+"/passkey/begin", Prefix+"/passkey/finish"
+		if _, ok := c.cfg.Store.(store.Passkeys); ok {
+			k.RemoveAction = Prefix + "/passkey/remove"
+		}
+		switch {
+		case len(list) == 1 && c.cfg.Mail == nil:
+			k.RemoveAction, k.LastNote = "", p.L.T("console.passkey.only")
+		case len(list) == 1:
+			k.LastNote = p.L.T("console.passkey.only.email")
+		}
+	}
+	switch q := r.URL.Query(); {
+	case q.Get("added") != "":
+		p.Notice = p.L.T("console.passkey.added")
+	case q.Get("removed") == "last":
+		p.Notice = p.L.T("console.passkey.removed.last")
+	case q.Get("removed") != "":
+		p.Notice = p.L.T("console.passkey.removed")
+	}
+	c.render(w, r, http.StatusOK, admin.PasskeyPage(p, k))
 	return nil
 }
 
@@ -213,6 +231,7 @@ func (c *Console) passkeyRegisterFinish(w http.ResponseWriter, r *http.Request) 
 	if err := c.audit(r, o.Org, accounts.ActPasskey, ""); err != nil {
 		return err
 	}
+	c.tellPasskeyAdded(r, o)
 	return writeJSON(w, map[string]string{"next": Prefix + "/passkey?added=1"})
 }
 
@@ -283,6 +302,9 @@ func (c *Console) passkeySignInFinish(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	if err := c.acc.UpdateCredential(r.Context(), cred.ID, data); err != nil {
+		return err
+	}
+	if err := c.passkeyUsed(r.Context(), cred.ID); err != nil {
 		return err
 	}
 	if err := c.startSession(w, r, who, "passkey"); err != nil {

@@ -19,8 +19,9 @@ import (
 //	POST /signin/passkey/begin|finish   the passkey sign-in ceremony (JSON; passkey.js)
 //	GET  /invite?t=TOKEN                an invitation: a page with one button …
 //	POST /invite                        … that spends it and signs in, then asks for a passkey
-//	GET  /passkey                       add a passkey (signed in)
+//	GET  /passkey                       the organiser's passkeys: list, add, remove (signed in)
 //	POST /passkey/begin|finish          the registration ceremony (JSON; passkey.js)
+//	POST /passkey/remove                remove one of one's passkeys (id=…; fresh sign-in; passkeylist.go)
 //	POST /signout                       end the session (server-side too)
 //	GET  /static/{name}                 the console's stylesheet and script, content-hashed
 //	GET  /{org}                         dashboard: campaigns, status, counts, chart, sources, wordings, links
@@ -60,6 +61,7 @@ func (c *Console) routes(origins []string) http.Handler {
 		r.Get("/passkey", c.handle(c.passkeyPage))
 		r.Post("/passkey/begin", c.handle(c.passkeyRegisterBegin))
 		r.Post("/passkey/finish", c.handle(c.passkeyRegisterFinish))
+		r.Post("/passkey/remove", c.handle(c.passkeyRemove))
 		r.Route("/{org}", func(r chi.Router) {
 			r.Use(c.orgScope, c.ownDownloads)
 			r.Get("/", c.handle(c.dashboard))

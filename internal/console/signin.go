@@ -137,8 +137,25 @@ func (c *Console) linkPage(w http.ResponseWriter, r *http.Request) error {
 	return c.tokenPage(w, r, "console.link.heading", "console.link.text", "console.link.button", Prefix+"/signin/link/use")
 }
 
+// errReplaced answers an invitation link a newer invitation replaced.
+var errReplaced = &httpError{http.StatusGone, "console.err.link", "console.invite.replaced"}
+
+// replaced reports whether tok is an invitation a newer one replaced.
+func (c *Console) replaced(r *http.Request, tok string) bool {
+	inv, ok := c.cfg.Store.(store.Invites)
+	if !ok || !accounts.WellFormed(tok) {
+		return false
+	}
+	p, err := inv.TokenPurpose(r.Context(), accounts.HashSecret(tok), c.now())
+	return err == nil && p == accounts.PurposeReplaced
+}
+
 // invitePage shows an invitation's button. Opening it changes nothing.
+// A replaced invitation says so.
 func (c *Console) invitePage(w http.ResponseWriter, r *http.Request) error {
+	if c.replaced(r, r.URL.Query().Get("t")) {
+		return errReplaced
+	}
 	return c.tokenPage(w, r, "console.invite.heading", "console.invite.text", "console.invite.button", Prefix+"/invite")
 }
 
@@ -159,6 +176,9 @@ func (c *Console) tokenPage(w http.ResponseWriter, r *http.Request, heading, tex
 // session) and asked to add a passkey.
 func (c *Console) inviteUse(w http.ResponseWriter, r *http.Request) error {
 	o, err := c.spend(w, r, accounts.PurposeInvite)
+	if errors.Is(err, errExpired) && c.replaced(r, r.PostForm.Get("token")) {
+		return errReplaced
+	}
 	if err != nil {
 		return err
 	}

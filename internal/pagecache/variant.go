@@ -42,6 +42,35 @@ func VariantIn(values []string, n int) (v int, ok bool) {
 	return 0, false
 }
 
+// MaxVariantsLooked is how many ETags of a variant's shape VariantsIn
+// looks at in one If-None-Match, whatever its length: a made-up header
+// listing thousands costs no more than one listing a few.
+const MaxVariantsLooked = 8
+
+// VariantsIn calls yield with the rendering named by each ETag in
+// If-None-Match values that has a variant's shape (as VariantIn) with i
+// below n, in the order listed, until yield returns false or
+// MaxVariantsLooked of them were given. It does not allocate. A client
+// holding several renderings lists them all, so the caller can prefer one
+// it has already rendered and whose content is current.
+func VariantsIn(values []string, n int, yield func(v int) bool) {
+	looked := 0
+	for _, s := range values {
+		for s != "" {
+			var tag string
+			tag, s, _ = cutComma(s)
+			if v, ok := variantOf(tag); ok && v < n {
+				if !yield(v) {
+					return
+				}
+				if looked++; looked == MaxVariantsLooked {
+					return
+				}
+			}
+		}
+	}
+}
+
 // cutComma is strings.Cut(s, ",") with the part before trimmed of spaces.
 func cutComma(s string) (before, after string, found bool) {
 	i := 0

@@ -1,6 +1,7 @@
 package pagecache
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -84,5 +85,33 @@ func TestVariantETags(t *testing.T) {
 	}
 	if !sp.Matches([]string{`"` + hash + `-v2-gz"`}) {
 		t.Error("spliced rendering 2 does not match its gzip tag")
+	}
+}
+
+// TestVariantsIn: every rendering of a variant's shape is given in the
+// order listed, other shapes and renderings past n skipped, until yield
+// stops or MaxVariantsLooked were given; without allocating.
+func TestVariantsIn(t *testing.T) {
+	const h = "0123456789abcdef01234567"
+	all := func(values []string, n int) []int {
+		var got []int
+		VariantsIn(values, n, func(v int) bool { got = append(got, v); return true })
+		return got
+	}
+	inm := []string{`"garbage", "` + h + `-v2", W/"` + h + `-v9-gz"`, `"` + h + `-v0-gz", *, "` + h + `-v1"`}
+	if got, want := all(inm, 4), []int{2, 0, 1}; !slices.Equal(got, want) {
+		t.Errorf("VariantsIn: got %v, want %v", got, want)
+	}
+	if got := all([]string{strings.Repeat(`"`+h+`-v1", `, 20) + `"` + h + `-v2"`}, 4); len(got) != MaxVariantsLooked || slices.Contains(got, 2) {
+		t.Errorf("VariantsIn of 21 tags: got %v, want the first %d only", got, MaxVariantsLooked)
+	}
+	var first []int
+	VariantsIn(inm, 4, func(v int) bool { first = append(first, v); return false })
+	if !slices.Equal(first, []int{2}) {
+		t.Errorf("VariantsIn stopped at once: got %v, want [2]", first)
+	}
+	seen := 0
+	if n := testing.AllocsPerRun(100, func() { VariantsIn(inm, 4, func(int) bool { seen++; return true }) }); n != 0 {
+		t.Errorf("VariantsIn: %.0f allocations, want 0", n)
 	}
 }

@@ -394,6 +394,9 @@ func NormaliseEmail(v string) (string, i18n.Message) {
 		what = "oneat"
 	case local == "" || len(local) > 64:
 		what = "local"
+	case strings.HasSuffix(domain, ".") && validDomain(strings.TrimSuffix(domain, ".")):
+		// A sentence's full stop typed after the address.
+		what = "enddot"
 	case !validDomain(domain):
 		what = "domain"
 	case strings.ContainsAny(v, `<>()[]\,;:"`):

@@ -168,9 +168,10 @@ func Export(snap *Snapshot, files *LazyFiles, fn func(urlPath string, header map
 		return f.body
 	}
 	// An organisation's files go in only when a page of the copy names
-	// them: serve holds every file the loader read (a preview of a draft
-	// shows its pictures), but a draft's or a not-yet-published campaign's
-	// files must not go public with the copy.
+	// them: the snapshot holds every file the loader read (a preview of a
+	// draft shows its pictures, at keyed addresses: publicfiles.go), but a
+	// draft's or a not-yet-published campaign's files must not go public
+	// with the copy.
 	orgs := snap.frameOrgs()
 	ownFile := func(p string) bool {
 		for _, o := range orgs {

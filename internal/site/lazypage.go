@@ -74,8 +74,9 @@ func (lp *LazyPage) Rendered() bool { return lp.page.Load() != nil }
 
 // RenderedRotation returns share-message rendering i (0 is Main, as in
 // Rotation) when it has been rendered, else nil; it never renders (tests
-// count what a request rendered with it). A revalidation finds its
-// rendering by the variant its ETag names (web's pickRotation), never by
+// count what a request rendered with it, and web's pickRotation asks it
+// which of the renderings a revalidation names is made and current). A
+// revalidation finds its rendering by the variant its ETag names, never by
 // asking each rendering, which would render it.
 func (lp *SigningPages) RenderedRotation(i int) *pagecache.Spliced {
 	if i <= 0 || i > len(lp.rotations) {

@@ -114,6 +114,7 @@ func (b *builder) newShard() *builder {
 	// The static files and responses by content are shared, under
 	// b.shared; the site-wide renderings are b's; reuse locks itself.
 	sb.snap = emptySnapshot(s.Site, s.opt, s.Static, s.byContent)
+	sb.snap.ownFiles = s.ownFiles // shared too, under b.shared
 	sb.snap.Stylesheet, sb.snap.script, sb.snap.reachScript, sb.snap.devScript = s.Stylesheet, s.script, s.reachScript, s.devScript
 	sb.snap.siteImage, sb.snap.Favicon, sb.snap.siteLogo, sb.snap.reuse = s.siteImage, s.Favicon, s.siteLogo, s.reuse
 	return &sb

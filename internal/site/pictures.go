@@ -75,6 +75,9 @@ func (b *builder) lendCopies(prev *Snapshot) {
 	for _, u := range prev.copies {
 		if _, ok := b.snap.Lazy[u]; !ok && prev.Lazy[u] != nil {
 			b.snap.Lazy[u] = prev.Lazy[u]
+			if public, own := prev.ownFiles[u]; own {
+				b.snap.ownFiles[u] = public
+			}
 		}
 	}
 }
@@ -106,7 +109,7 @@ func (b *builder) addSrcSet(v *views.Img, org *campaign.Org, a *campaign.Asset, 
 	}
 	var ss strings.Builder
 	for i, w := range set.widths {
-		ss.WriteString(set.urls[i] + " " + strconv.Itoa(w) + "w, ")
+		ss.WriteString(b.nameFile(set.urls[i]) + " " + strconv.Itoa(w) + "w, ")
 	}
 	ss.WriteString(v.URL + " " + strconv.Itoa(v.Width) + "w")
 	v.SrcSet = ss.String()
@@ -175,6 +178,9 @@ func (b *builder) pictureSet(org *campaign.Org, a *campaign.Asset) *pictureSet {
 		set.widths = append(set.widths, s.Width)
 		set.urls = append(set.urls, u)
 		b.snap.copies = append(b.snap.copies, u)
+		b.lock()
+		b.ownFile(u, false)
+		b.unlock()
 	}
 	b.pictures[a] = set
 	return set

@@ -34,6 +34,9 @@ type orgBuilt struct {
 	// static lists the /static/ addresses its pages were given beyond its
 	// own files (share pictures, the poster's stylesheet).
 	static []string
+	// named lists the organisations' own files its public pages name
+	// (publicfiles.go), public again when it is taken.
+	named []string
 }
 
 // timeStates is, for each campaign of o in order, whether it was public
@@ -130,6 +133,7 @@ func (b *builder) takeOrgs(prev *Snapshot) {
 	copyIn(s.MastodonLoc, p.MastodonLoc, in)
 	copyIn(s.Previews, p.Previews, in)
 	copyIn(s.Lazy, p.Lazy, in) // share cards, QR codes and picture copies
+	copyIn(s.ownFiles, p.ownFiles, in)
 	copyIn(s.PageLangs, p.PageLangs, in)
 	copyIn(s.LangNotices, p.LangNotices, in)
 	for k, v := range p.orgFrames {
@@ -167,6 +171,11 @@ func (b *builder) takeOrgs(prev *Snapshot) {
 		for _, u := range was.static {
 			if r := p.Static[u]; r != nil {
 				s.Static[u] = r
+			}
+		}
+		for _, u := range was.named {
+			if _, own := s.ownFiles[u]; own {
+				s.ownFiles[u] = true
 			}
 		}
 		s.orgs[slug] = was

@@ -126,6 +126,9 @@ type Snapshot struct {
 	// orgs remembers each organisation's pages were made from, by its
 	// slug, for the next build to take them as they are (reuseorg.go).
 	orgs map[string]orgBuilt
+	// ownFiles lists the addresses of the organisations' own files and
+	// picture copies, true for those a public page names (publicfiles.go).
+	ownFiles map[string]bool
 }
 
 // Mode says what a page is rendered for; it decides whether signing forms
@@ -175,6 +178,10 @@ type Options struct {
 	Tallies map[string]*tallywatch.Tally
 	// Files is the cache share cards and QR codes are made into.
 	Files *LazyFiles
+	// FileKey keys the addresses a preview gives the files no public page
+	// names (publicfiles.go): the server's, so the console's previews
+	// name addresses the server opens. Empty: PreviewKey keys them.
+	FileKey []byte
 	// inline renders every page where it is laid out instead of setting
 	// the renderings aside to run in parallel (tests compare the two).
 	inline bool
@@ -312,6 +319,9 @@ func Compile(opt Options, md *markdown.Renderer, site *campaign.Site, prev *Snap
 		for k, v := range prev.Static {
 			if _, ok := b.snap.Static[k]; !ok {
 				b.snap.Static[k] = v
+				if public, own := prev.ownFiles[k]; own {
+					b.snap.ownFiles[k] = public
+				}
 			}
 		}
 		b.lendCopies(prev)
@@ -344,6 +354,7 @@ func emptySnapshot(site *campaign.Site, opt Options, static, byContent map[strin
 		LangNotices: map[string]map[string]*pagecache.Response{},
 		byContent:   byContent,
 		orgs:        map[string]orgBuilt{},
+		ownFiles:    map[string]bool{},
 	}
 }
 
@@ -439,8 +450,14 @@ func (b *builder) staticResponse(sum [sha256.Size]byte, data []byte, contentType
 	return r
 }
 
-// assetURL serves one of an organisation's files and returns its address.
+// assetURL serves one of an organisation's files and returns the address
+// a page of b's mode names it at (nameFile).
 func (b *builder) assetURL(org *campaign.Org, a *campaign.Asset) string {
+	return b.nameFile(b.serveAsset(org, a))
+}
+
+// serveAsset serves one of an organisation's files and returns its address.
+func (b *builder) serveAsset(org *campaign.Org, a *campaign.Asset) string {
 	if a == nil {
 		return ""
 	}
@@ -453,6 +470,7 @@ func (b *builder) assetURL(org *campaign.Org, a *campaign.Asset) string {
 	u = b.addStatic(org.Slug+"/"+strings.TrimPrefix(path.Clean("/"+a.Path), "/"), a.Data, a.ContentType)
 	b.lock()
 	b.assetURLs[a] = u
+	b.ownFile(u, false)
 	r := b.snap.Static[u]
 	b.unlock()
 	// The file's bytes, once served as they are, are the response's own:
@@ -492,7 +510,7 @@ func (b *builder) addPages(site *campaign.Site) error {
 		}
 		sort.Strings(paths)
 		for _, p := range paths {
-			b.assetURL(o, o.Assets[p])
+			b.serveAsset(o, o.Assets[p])
 		}
 		if !b.taken[o.Slug] {
 			todo = append(todo, o) // the others: takeOrgs below

@@ -28,7 +28,8 @@ type Quarantine interface {
 	Quarantined(ctx context.Context) (int, error)
 
 	// DropQuarantined deletes every set-aside bundle, its messages
-	// unsent, and returns how many it deleted.
+	// unsent, and returns how many it deleted, with the on-disk promise of
+	// Erase for their bytes (storetest.RunWipe).
 	DropQuarantined(ctx context.Context) (int, error)
 
 	// RequeueQuarantined puts every set-aside bundle back among the

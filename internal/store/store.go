@@ -115,7 +115,11 @@ type Store interface {
 	// made by its first credit, with the count (no link is stored before
 	// it brings a signature; a legacy link's row, stored when it was made,
 	// is added to). One transaction holding no signature; rows are written
-	// in key order, never in the order the signatures came.
+	// in key order, never in the order the signatures came. A campaign
+	// that holds no signature at all gets nothing, checked by the same
+	// statements that write: a credit only follows a stored signature, so
+	// such a campaign was purged (or erased) while the credit was held in
+	// memory, and a row written now would bring back its personal links.
 	AddCredits(ctx context.Context, credits []signing.Credit) error
 
 	// Sources returns one campaign's arrivals and signatures per source, in

@@ -60,15 +60,45 @@ func (s *Server) rotate(r *http.Request, n int) int {
 // same on every instance and after a restart (a hash of the bytes), so the
 // reader's rendering is found on an instance that has not made it yet:
 // it is rendered, as the one chosen, and Serve answers 304 when its
-// content is unchanged. The rendering is never found by asking each one
-// whether it matches, which would render all n for any client sending a
-// made-up If-None-Match (and keep them). A request therefore renders at
-// most the one rendering it is sent, named or in turn, header or not.
-func (s *Server) pickRotation(r *http.Request, n int) int {
-	if inm := r.Header["If-None-Match"]; len(inm) > 0 {
-		if v, ok := pagecache.VariantIn(inm, n); ok {
-			return v
+// content is unchanged. A browser may list several (it held more than one
+// rendering): of the first pagecache.MaxVariantsLooked named, pickRotation
+// takes one already rendered whose content the header names (a 304 for
+// sure; peek says so without rendering), else the first not rendered yet
+// (it may be current), else the first named. The rendering is never found
+// by rendering each one to ask whether it matches, which would render all
+// n for any client sending a made-up If-None-Match (and keep them). A
+// request therefore renders at most the one rendering it is sent, named
+// or in turn, header or not.
+//
+// peek(v, inm) reports whether rendering v is rendered, and if so whether
+// If-None-Match inm names its current content; it must never render.
+func (s *Server) pickRotation(r *http.Request, n int, peek func(v int, inm []string) (rendered, current bool)) int {
+	inm := r.Header["If-None-Match"]
+	if len(inm) == 0 {
+		return s.rotate(r, n)
+	}
+	named, unrendered, current := -1, -1, -1
+	pagecache.VariantsIn(inm, n, func(v int) bool {
+		if named < 0 {
+			named = v
 		}
+		made, cur := peek(v, inm)
+		if made && cur {
+			current = v
+			return false
+		}
+		if !made && unrendered < 0 {
+			unrendered = v
+		}
+		return true
+	})
+	switch {
+	case current >= 0:
+		return current
+	case unrendered >= 0:
+		return unrendered
+	case named >= 0:
+		return named
 	}
 	return s.rotate(r, n)
 }
@@ -125,6 +155,14 @@ func (s *Server) FlushArrivals(ctx context.Context) error {
 		return errors.Join(cerr, err)
 	}
 	return cerr
+}
+
+// FlushCredits writes every credit held in memory to the store now, however
+// few. serve's retention purge calls it before purging, so no credit of a
+// campaign's last signatures is written after the campaign was purged. On
+// failure they are kept for the next try.
+func (s *Server) FlushCredits(ctx context.Context) error {
+	return s.flushCredits(ctx, true)
 }
 
 // flushCredits writes the credits counted so far when enough have gathered

@@ -14,6 +14,10 @@ import (
 // organisation's pictures and documents, or a generated share picture.
 func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
 	snap := s.snap.Load()
+	if !s.cfg.Dev && !snap.PublicFile(r.URL.Path) {
+		// Only a draft or a campaign before its publish_at names it.
+		return s.previewFile(w, r, snap)
+	}
 	f := snap.Static[r.URL.Path]
 	if f == nil {
 		if snap.Lazy[r.URL.Path] != nil {
@@ -56,5 +60,28 @@ func (s *Server) generatedFile(w http.ResponseWriter, r *http.Request) error {
 		return fmt.Errorf("making %s: %w", r.URL.Path, err)
 	}
 	f.Serve(w, r)
+	return nil
+}
+
+// previewFile serves an organisation's file no public page names at the
+// keyed address a preview page gave it (site.PreviewFileParam), never
+// stored by caches; anything else gets the 404 of a missing file.
+func (s *Server) previewFile(w http.ResponseWriter, r *http.Request, snap *site.Snapshot) error {
+	if r.URL.RawQuery == "" || !snap.PreviewFileOK(r.URL.Path, r.URL.Query().Get(site.PreviewFileParam)) {
+		return errNotFound
+	}
+	f := snap.Static[r.URL.Path]
+	if f == nil {
+		gen := snap.Lazy[r.URL.Path]
+		if gen == nil {
+			return errNotFound
+		}
+		var err error
+		if f, err = s.lazy.Get(gen); err != nil {
+			return fmt.Errorf("making %s: %w", r.URL.Path, err)
+		}
+	}
+	w.Header().Set("X-Robots-Tag", "noindex")
+	f.WithCacheControl(hvNoStore).Serve(w, r)
 	return nil
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"crypto/subtle"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -37,7 +38,10 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound
 	}
 	if rot := snap.Rotations[r.URL.Path]; rot != nil {
-		p = rot[s.pickRotation(r, len(rot))]
+		p = rot[s.pickRotation(r, len(rot), func(v int, inm []string) (bool, bool) {
+			m := rot[v].Peek() // never renders
+			return m != nil, m != nil && m.Matches(inm)
+		})]
 	}
 	if m := snap.PageLangs[r.URL.Path]; m != nil {
 		// The page exists in other languages: caches must keep one copy per
@@ -74,7 +78,11 @@ func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *site.Signi
 	}
 	p := lp.Main
 	if n := lp.Rotations(); n > 0 { // each variant rendered by its first request
-		if p, err = lp.Rotation(s.pickRotation(r, n)); err != nil {
+		v := s.pickRotation(r, n, func(v int, inm []string) (bool, bool) {
+			m := lp.RenderedRotation(v) // never renders
+			return m != nil, m != nil && m.Matches(inm)
+		})
+		if p, err = lp.Rotation(v); err != nil {
 			return err
 		}
 	}
@@ -208,11 +216,15 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	if s.cfg.Store != nil {
 		err := s.probeStore(r)
 		if err != nil {
+			// The store's fixed words only: what it wraps (a database
+			// server's own message can name its user) goes to the log,
+			// once and whenever the reason changes.
 			msg, status = "not ready: store: "+err.Error(), http.StatusServiceUnavailable
-			if !s.notReady.Swap(true) {
-				s.log.Warn("not ready: the signature store cannot commit; /readyz answers 503", "err", err)
+			changed := s.readyWhyChanged(msg)
+			if !s.notReady.Swap(true) || changed {
+				s.log.Warn("not ready: the signature store cannot commit; /readyz answers 503", "err", err, "detail", readyDetail(err))
 			}
-		} else if s.notReady.Swap(false) {
+		} else if s.readyWhyChanged(""); s.notReady.Swap(false) {
 			s.log.Info("ready again: the signature store commits")
 		}
 	}
@@ -287,4 +299,23 @@ func noticeLang(r *http.Request, m *i18n.Matcher) string {
 		return ""
 	}
 	return lang
+}
+
+// readyWhyChanged records msg as /readyz's latest "not ready" answer and
+// reports whether it differs from the one before.
+func (s *Server) readyWhyChanged(msg string) bool {
+	s.readyMu.Lock()
+	defer s.readyMu.Unlock()
+	changed := s.readyWhy != msg
+	s.readyWhy = msg
+	return changed
+}
+
+// readyDetail is what a store's readiness error wraps, for the log; ""
+// when it wraps nothing.
+func readyDetail(err error) string {
+	if in := errors.Unwrap(err); in != nil {
+		return in.Error()
+	}
+	return ""
 }

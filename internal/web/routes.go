@@ -16,12 +16,12 @@ import (
 //	                                           ?preview=KEY also shows drafts (Config.PreviewKey)
 //	POST /{org}/{campaign}/sign                sign a petition or letter → 303 to thanks (sign.go)
 //	GET /{org}/{campaign}/thanks               ?outcome=signed|pending
+//	                                           &claim=… adds a new signer's personal link (personal.go)
 //	GET /{org}/{campaign}/card.png             share card, 1200×630 (og:image) (cards.go)
 //	GET /{org}/{campaign}/card-square.png      share card, 1080×1080
 //	GET /{org}/card.png                        an organisation's share card
 //	GET /{org}/{campaign}/qr.svg, /qr.png      QR code of the campaign address with ?src=qr
 //	GET /{org}/{campaign}/poster               printable A4 poster with the QR code
-//	                                           &claim=… adds a new signer's personal link (personal.go)
 //	GET /{org}/{campaign}/impact               ?key=KEY: a personal link's private page (personal.go)
 //	GET /{org}/{lang}                          the organisation in another of its languages (lang.go)
 //	GET /{org}/{campaign}/{lang}[/thanks]      a campaign, and its thanks, in another language

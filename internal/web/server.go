@@ -23,7 +23,9 @@ package web
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -243,6 +245,13 @@ type Server struct {
 	// probes arriving meanwhile (handlers.go); guarded by readyMu.
 	readyMu  sync.Mutex
 	readyRun *readyProbe
+	// readyWhy is /readyz's latest "not ready" answer ("" when ready),
+	// so the log has each new reason once; guarded by readyMu.
+	readyWhy string
+	// fileKey keys the addresses previews give the files no public page
+	// names (site.Options.FileKey), from the form-signing key, so every
+	// instance sharing the store opens the same ones.
+	fileKey []byte
 }
 
 // New is NewContext without a deadline or cancellation.
@@ -310,6 +319,7 @@ func NewContext(ctx context.Context, cfg Config, loaded *campaign.Site) (*Server
 		return nil, err
 	}
 	s := &Server{
+		fileKey: previewFileKey(key),
 		cfg:     cfg,
 		base:    u.Scheme + "://" + u.Host,
 		log:     cfg.Logger,
@@ -456,6 +466,20 @@ func (s *Server) build(loaded *campaign.Site, prev *site.Snapshot) (*site.Snapsh
 	return site.Compile(site.Options{
 		Base: s.base, SiteName: s.cfg.SiteName, Mode: mode, Signing: s.cfg.Store != nil,
 		FormOrigin: s.cfg.FormOrigin, PreviewKey: s.cfg.PreviewKey, Dev: s.cfg.Dev, DevScript: devScript, Now: s.cfg.Now,
-		Tallies: s.tallies, Files: s.lazy,
+		Tallies: s.tallies, Files: s.lazy, FileKey: s.fileKey,
 	}, s.md, loaded, prev)
 }
+
+// previewFileKey is the key of previews' file addresses, made from the
+// form-signing key so it is the same on every instance and tells nothing
+// of it.
+func previewFileKey(formKey []byte) []byte {
+	m := hmac.New(sha256.New, formKey)
+	m.Write([]byte("placard preview files"))
+	return m.Sum(nil)
+}
+
+// PreviewFileKey is the key the console's previews give to
+// site.Options.FileKey, so the pictures and documents only a draft uses
+// open on this server.
+func (s *Server) PreviewFileKey() []byte { return s.fileKey }

@@ -197,6 +197,12 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) (err error) {
 	formRead = true
 	id := form.get(sfAction)
 	sa := lc.Signables[id]
+	if sa == nil && !lc.IDs[id] && len(lc.Signables) == 1 {
+		// The action's id changed while the signer had its form open:
+		// the campaign's one signable action takes what they typed.
+		for id, sa = range lc.Signables {
+		}
+	}
 	if sa == nil {
 		if lc.IDs[id] {
 			return errNotSignable

@@ -31,6 +31,9 @@ type Page struct {
 	Org, OrgName string
 	// Nav lists the organisation's sections.
 	Nav []NavItem
+	// PasskeysURL is the organiser's passkeys page ("" when passkeys are
+	// off); the header links to it.
+	PasskeysURL string
 	// SignOutURL is where the sign-out form posts.
 	SignOutURL string
 	// Notice is a line confirming what was just done ("" for none).
@@ -72,9 +75,26 @@ type SignIn struct {
 
 // Passkey is the page that registers a passkey for the signed-in organiser.
 type Passkey struct {
+	// Begin and Finish are the ceremony's addresses; "" when the session
+	// is too old to add one (Stale).
 	Begin, Finish, Next string
 	// Count is how many passkeys the organiser has.
 	Count int
+	// Keys are the organiser's passkeys, oldest first.
+	Keys []PasskeyRow
+	// RemoveAction is where each Remove button posts; "" for no buttons.
+	RemoveAction string
+	// LastNote says what removing the only passkey means.
+	LastNote string
+	// Stale: the session signed in too long ago to add or remove one;
+	// StaleText says so and StaleLink (to StaleURL) signs in again.
+	Stale                          bool
+	StaleText, StaleLink, StaleURL string
+}
+
+// PasskeyRow is one of an organiser's passkeys.
+type PasskeyRow struct {
+	ID, Name, Added, LastUsed string
 }
 
 // OrgLink is one organisation in a site admin's list.
@@ -156,8 +176,16 @@ type ReferralRow struct {
 type Moderation struct {
 	Action  string
 	Pending []PendingRow
-	// ReadOnly hides the buttons (a viewer).
+	// ReadOnly is a viewer's page: Waiting only, Pending empty (a viewer
+	// sees counts, not people).
 	ReadOnly bool
+	// Waiting is how many wait on each campaign (a viewer's page).
+	Waiting []WaitingRow
+}
+
+// WaitingRow is how many signatures wait for approval on one campaign.
+type WaitingRow struct {
+	CampaignTitle, Count string
 }
 
 // PendingRow is one organisation that signed and awaits approval.

@@ -11,3 +11,11 @@ import (
 func TestAccounts(t *testing.T) {
 	storetest.RunAccounts(t, func(t *testing.T) store.Store { return open(t, pgtest.DSN(t)) })
 }
+
+func TestPasskeys(t *testing.T) {
+	storetest.RunPasskeys(t, func(t *testing.T) store.Store { return open(t, pgtest.DSN(t)) })
+}
+
+func TestInvites(t *testing.T) {
+	storetest.RunInvites(t, func(t *testing.T) store.Store { return open(t, pgtest.DSN(t)) })
+}

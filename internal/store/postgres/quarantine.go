@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -79,11 +80,23 @@ func (db *DB) Quarantined(ctx context.Context) (n int, err error) {
 	return n, err
 }
 
-// DropQuarantined deletes every set-aside bundle (store.Quarantine).
+// DropQuarantined deletes every set-aside bundle (store.Quarantine), then,
+// when it deleted any, rewrites the tables that held their bytes as the
+// erasures do (wipe): DELETE only marks a row dead, and the bundle's
+// bytes, names and addresses among them, would stay in the files until
+// the space was reused. outbox_bundles is rewritten too: the bundle was
+// deleted from it when it was set aside.
 func (db *DB) DropQuarantined(ctx context.Context) (_ int, err error) {
 	defer failed(&err, "dropping quarantined bundles")
 	tag, err := db.pool.Exec(ctx, `DELETE FROM outbox_quarantine`)
-	return int(tag.RowsAffected()), err
+	if err != nil || tag.RowsAffected() == 0 {
+		return 0, err
+	}
+	n := int(tag.RowsAffected())
+	if _, err := db.pool.Exec(ctx, `VACUUM (FULL) outbox_bundles, outbox_quarantine`); err != nil {
+		return n, fmt.Errorf("the bundles are dropped, but rewriting the outbox's tables failed, so their bytes may still be in the files; drop again: %w", err)
+	}
+	return n, nil
 }
 
 // RequeueQuarantined puts the set-aside bundles back (store.Quarantine),

@@ -44,7 +44,9 @@ func (db *DB) AddArrivals(ctx context.Context, arrivals []signing.Arrivals) (err
 }
 
 // AddCredits adds new signatures per source and per personal link in one
-// transaction of its own, summed per row and written in key order (so two
+// transaction of its own, skipping in the same statements any campaign
+// that holds no signature (it was purged: a credit only follows a stored
+// signature), summed per row and written in key order (so two
 // instances flushing at once lock rows alike and nothing follows the order
 // the signatures came in).
 func (db *DB) AddCredits(ctx context.Context, credits []signing.Credit) (err error) {
@@ -66,6 +68,7 @@ func (db *DB) AddCredits(ctx context.Context, credits []signing.Credit) (err err
 			INSERT INTO sources AS s (org, campaign, source, signatures)
 			SELECT org, campaign, source, sum(n) FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])
 				AS t(org, campaign, source, n)
+			WHERE EXISTS (SELECT 1 FROM signatures g WHERE g.org = t.org AND g.campaign = t.campaign)
 			GROUP BY org, campaign, source ORDER BY org, campaign, source
 			ON CONFLICT (org, campaign, source) DO UPDATE SET signatures = s.signatures + excluded.signatures`,
 			org, campaign, source, n); err != nil {
@@ -82,7 +85,8 @@ func (db *DB) AddCredits(ctx context.Context, credits []signing.Credit) (err err
 			INSERT INTO referrals AS r (org, campaign, token, signatures)
 			SELECT org, campaign, referrer, sum(n)
 			FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS t(org, campaign, referrer, n)
-			WHERE referrer <> '' GROUP BY org, campaign, referrer
+			WHERE referrer <> '' AND EXISTS (SELECT 1 FROM signatures g WHERE g.org = t.org AND g.campaign = t.campaign)
+			GROUP BY org, campaign, referrer
 			ORDER BY org COLLATE "C", campaign COLLATE "C", referrer COLLATE "C"
 			ON CONFLICT (org, campaign, token) DO UPDATE SET signatures = r.signatures + excluded.signatures`,
 			org, campaign, referrer, n)

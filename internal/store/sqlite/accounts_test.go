@@ -10,3 +10,11 @@ import (
 func TestAccounts(t *testing.T) {
 	storetest.RunAccounts(t, func(t *testing.T) store.Store { return openTemp(t) })
 }
+
+func TestPasskeys(t *testing.T) {
+	storetest.RunPasskeys(t, func(t *testing.T) store.Store { return openTemp(t) })
+}
+
+func TestInvites(t *testing.T) {
+	storetest.RunInvites(t, func(t *testing.T) store.Store { return openTemp(t) })
+}

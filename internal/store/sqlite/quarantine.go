@@ -89,7 +89,11 @@ func (db *DB) Quarantined(ctx context.Context) (n int, err error) {
 	return n, err
 }
 
-// DropQuarantined deletes every set-aside bundle (store.Quarantine).
+// DropQuarantined deletes every set-aside bundle (store.Quarantine), then,
+// when it deleted any, empties the write-ahead log as the erasures do
+// (wipe): secure_delete zeroes the rows in the pages, and the WAL's
+// frames, which still hold the bundle's bytes as it was written and set
+// aside, are cut away.
 func (db *DB) DropQuarantined(ctx context.Context) (_ int, err error) {
 	defer failed(&err, "dropping quarantined bundles")
 	res, err := db.w.ExecContext(ctx, `DELETE FROM outbox_quarantine`)
@@ -97,7 +101,10 @@ func (db *DB) DropQuarantined(ctx context.Context) (_ int, err error) {
 		return 0, err
 	}
 	n, err := res.RowsAffected()
-	return int(n), err
+	if err != nil || n == 0 {
+		return int(n), err
+	}
+	return int(n), db.wipe(ctx)
 }
 
 // RequeueQuarantined puts the set-aside bundles back (store.Quarantine),

@@ -17,7 +17,9 @@ type reachKey struct{ org, campaign, name string }
 
 // AddCredits adds new signatures per source and per personal link in one
 // transaction of its own, summed per row and written in key order, never
-// in the order the signatures came.
+// in the order the signatures came. A campaign that holds no signature is
+// skipped by the very statements that write (a credit only follows a
+// stored signature, so such a campaign was purged since).
 func (db *DB) AddCredits(ctx context.Context, credits []signing.Credit) (err error) {
 	defer failed(&err, "crediting sources and links")
 	sources := map[reachKey]int{}
@@ -40,7 +42,8 @@ func (db *DB) AddCredits(ctx context.Context, credits []signing.Credit) (err err
 	}
 	defer tx.Rollback()
 	for _, k := range sortedKeys(sources) {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO sources (org, campaign, source, signatures) VALUES (?, ?, ?, ?)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sources (org, campaign, source, signatures) SELECT ?1, ?2, ?3, ?4
+			WHERE EXISTS (SELECT 1 FROM signatures WHERE org = ?1 AND campaign = ?2)
 			ON CONFLICT (org, campaign, source) DO UPDATE SET signatures = signatures + excluded.signatures`,
 			k.org, k.campaign, k.name, sources[k]); err != nil {
 			return err
@@ -49,7 +52,8 @@ func (db *DB) AddCredits(ctx context.Context, credits []signing.Credit) (err err
 	// A link's row is made by its first credit: links are stored nowhere
 	// before they bring someone (attribution.Links).
 	for _, k := range sortedKeys(links) {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO referrals (org, campaign, token, signatures) VALUES (?, ?, ?, ?)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO referrals (org, campaign, token, signatures) SELECT ?1, ?2, ?3, ?4
+			WHERE EXISTS (SELECT 1 FROM signatures WHERE org = ?1 AND campaign = ?2)
 			ON CONFLICT (org, campaign, token) DO UPDATE SET signatures = signatures + excluded.signatures`,
 			k.org, k.campaign, k.name, links[k]); err != nil {
 			return err

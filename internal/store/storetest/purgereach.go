@@ -54,3 +54,33 @@ func testPurgeReach(t *testing.T, s store.Store) {
 		signing.SourceCount{Source: "qr", Arrivals: 4},
 		signing.SourceCount{Source: "x", Signatures: 1})
 }
+
+// testCreditsAfterPurge: credits held in a server's memory and written
+// after their campaign was purged (a retention of 0 days, or a purge run
+// by hand right after a campaign closed) bring back none of its rows: a
+// credit only ever follows a stored signature, so a campaign that holds
+// none was purged and is skipped. Credits of a campaign that still holds
+// signatures, in the same write, count as ever.
+func testCreditsAfterPurge(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	add(t, s, Sig("o", "closed", "ann@example.org"), Sig("o", "open", "bob@example.org"))
+	addCredits(t, s, credit("closed", "x", "aaaaaaaaaa", 1))
+	if n, err := s.Purge(ctx, "o", "closed"); err != nil || n != 1 {
+		t.Fatalf("Purge(o, closed): got %d, %v, want 1, nil", n, err)
+	}
+	addCredits(t, s,
+		credit("closed", "x", "aaaaaaaaaa", 1),
+		credit("closed", "leaflet", "bbbbbbbbbb", 2),
+		credit("open", "x", "aaaaaaaaaa", 1),
+		credit("never", "x", "cccccccccc", 1))
+	wantSources(t, s, "closed")
+	wantNoReferral(t, s, "closed", "aaaaaaaaaa", nil)
+	wantNoReferral(t, s, "closed", "bbbbbbbbbb", nil)
+	if top, err := s.Referrals(ctx, "o", "closed", 10); err != nil || len(top) != 0 {
+		t.Errorf("Referrals of a purged campaign after a late credit: %+v, %v; want none", top, err)
+	}
+	wantSources(t, s, "never")
+	wantNoReferral(t, s, "never", "cccccccccc", nil)
+	wantSources(t, s, "open", signing.SourceCount{Source: "x", Signatures: 1})
+	wantReferral(t, s, "open", nil, signing.ReferralCount{Org: "o", Campaign: "open", Token: "aaaaaaaaaa", Signatures: 1})
+}

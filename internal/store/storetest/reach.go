@@ -78,6 +78,7 @@ func testReach(t *testing.T, s store.Store) {
 	}
 	// Counts of the same row add up, per campaign; empty counts change
 	// nothing.
+	add(t, s, Sig("o", "other", "ann@example.org"))
 	addCredits(t, s,
 		credit("other", "email", "aaaaaaaaaa", 1),
 		credit("c", "whatsapp", "aaaaaaaaaa", 1),
@@ -130,6 +131,7 @@ func LegacyLink(t *testing.T, s store.Store, token string, hash [32]byte) {
 	wantNoReferral(t, s, "c", token, &other)
 	wantNoReferral(t, s, "c", token, nil)
 	wantNoReferral(t, s, "d", token, &hash)
+	add(t, s, Sig("o", "c", "legacy@example.org")) // credits follow a signature
 	addCredits(t, s, credit("c", "whatsapp", token, 2), credit("c", "", token, 1))
 	wantReferral(t, s, "c", &hash, signing.ReferralCount{Org: "o", Campaign: "c", Token: token, Signatures: 3})
 	wantNoReferral(t, s, "c", token, nil)
@@ -182,6 +184,7 @@ func testArrivals(t *testing.T, s store.Store) {
 	if err != nil {
 		t.Fatalf("AddArrivals: %v", err)
 	}
+	add(t, s, Sig("o", "c", "ann@example.org"))
 	addCredits(t, s, credit("c", "x", "", 1))
 	if err := s.AddArrivals(ctx, []signing.Arrivals{{Org: "o", Campaign: "c", Source: "x", Count: 1}}); err != nil {
 		t.Fatalf("AddArrivals: %v", err)
@@ -217,6 +220,7 @@ func testArrivals(t *testing.T, s store.Store) {
 // rows in opposite orders (links whose rows the first of them makes),
 // neither deadlock nor lose a count.
 func testCreditsConcurrent(t *testing.T, s store.Store) {
+	add(t, s, Sig("o", "c", "ann@example.org"))
 	var wg sync.WaitGroup
 	errs := make([]error, 8)
 	for i := range errs {

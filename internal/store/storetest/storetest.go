@@ -54,7 +54,8 @@ func Run(t *testing.T, open Opener) {
 	t.Run("SetStatusNotFound", func(t *testing.T) { testSetStatusNotFound(t, open(t)) })
 	t.Run("EraseEverywhere", func(t *testing.T) { testErase(t, open(t)) })
 	t.Run("PurgeKeepsCounts", func(t *testing.T) { testPurge(t, open(t)) })
-	t.Run("PurgeReach", func(t *testing.T) { testPurgeReach(t, open(t)) }) // purgereach.go
+	t.Run("PurgeReach", func(t *testing.T) { testPurgeReach(t, open(t)) })               // purgereach.go
+	t.Run("CreditsAfterPurge", func(t *testing.T) { testCreditsAfterPurge(t, open(t)) }) // purgereach.go
 	t.Run("SecretStable", func(t *testing.T) { testSecret(t, open(t)) })
 	t.Run("Ready", func(t *testing.T) { testReady(t, open(t)) })
 	t.Run("RoundTripExact", func(t *testing.T) { testRoundTrip(t, open(t)) })

@@ -48,6 +48,7 @@ func RunWipe(t *testing.T, disk Disk) {
 	t.Run("PurgeDamagedLeavesNoBytes", func(t *testing.T) { testWipe(t, disk, true, DamageVersion) })
 	t.Run("EraseInLeavesNoBytes", func(t *testing.T) { testWipeIn(t, disk) }) // accounts.go
 	t.Run("PurgeWithoutSignaturesLeavesNoBytes", func(t *testing.T) { testPurgeUnsigned(t, disk) })
+	t.Run("DropQuarantinedLeavesNoBytes", func(t *testing.T) { testWipeDropQuarantined(t, disk) }) // wipequarantine.go
 }
 
 // testPurgeUnsigned: Purge of a campaign that holds no signature (its

@@ -1,0 +1,24 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// Passkeys lets organisers see and remove their own passkeys (the
+// console's passkeys page): when each last signed in, and removal. Both
+// engines implement it beside Accounts; callers get it by type assertion.
+// A passkey's last use is kept in its own row, so Erase and
+// RemoveOrganiser remove it with the passkey.
+type Passkeys interface {
+	// CredentialUsed records that passkey id signed in at at (UTC, to the
+	// microsecond); ErrNotFound when there is no such passkey.
+	CredentialUsed(ctx context.Context, id []byte, at time.Time) error
+	// CredentialsUsed returns when each of organiserID's passkeys last
+	// signed in, keyed by string(id); a passkey never used since it was
+	// added is absent.
+	CredentialsUsed(ctx context.Context, organiserID int64) (map[string]time.Time, error)
+	// RemoveCredential deletes passkey id of organiserID; ErrNotFound when
+	// that organiser has no such passkey (another's is never touched).
+	RemoveCredential(ctx context.Context, organiserID int64, id []byte) error
+}

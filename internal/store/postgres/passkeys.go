@@ -1,0 +1,58 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/placard/placard/internal/store"
+)
+
+var _ store.Passkeys = (*DB)(nil)
+
+// CredentialUsed records a passkey's sign-in (store.Passkeys).
+func (db *DB) CredentialUsed(ctx context.Context, id []byte, at time.Time) (err error) {
+	defer failed(&err, "recording a passkey's use")
+	tag, err := db.pool.Exec(ctx, `UPDATE organiser_credentials SET last_used_at = $1 WHERE id = $2`, at.UTC().Truncate(time.Microsecond), id)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return store.ErrNotFound
+	}
+	return nil
+}
+
+// CredentialsUsed returns when an organiser's passkeys last signed in
+// (store.Passkeys).
+func (db *DB) CredentialsUsed(ctx context.Context, organiserID int64) (_ map[string]time.Time, err error) {
+	defer failed(&err, "reading passkeys' last use")
+	rows, err := db.pool.Query(ctx, `SELECT id, last_used_at FROM organiser_credentials
+		WHERE organiser_id = $1 AND last_used_at IS NOT NULL`, organiserID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]time.Time{}
+	for rows.Next() {
+		var id []byte
+		var at time.Time
+		if err := rows.Scan(&id, &at); err != nil {
+			return nil, err
+		}
+		out[string(id)] = at.UTC()
+	}
+	return out, rows.Err()
+}
+
+// RemoveCredential deletes one of an organiser's passkeys (store.Passkeys).
+func (db *DB) RemoveCredential(ctx context.Context, organiserID int64, id []byte) (err error) {
+	defer failed(&err, "removing a passkey")
+	tag, err := db.pool.Exec(ctx, `DELETE FROM organiser_credentials WHERE id = $1 AND organiser_id = $2`, id, organiserID)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return store.ErrNotFound
+	}
+	return nil
+}
