@@ -238,7 +238,9 @@ func startBackground(ctx context.Context, c serveConfig, rl *reloader, st store.
 		}
 		return rl.srv.FlushCredits(ctx)
 	}
-	wg.Go(func() { purgeLoop(rctx, st, movingFirst(rctx, st, rl.site.Load, log), time.Now, purgeTicker.C, flush, log) })
+	wg.Go(func() {
+		purgeLoop(rctx, st, movingFirst(rctx, st, rl.site.Load, log), time.Now, purgeTicker.C, flush, log)
+	})
 	// Signatures nobody confirmed are erased once their days are up, even
 	// after email is turned off (mail_serve.go).
 	unconfirmedTicker := time.NewTicker(unconfirmedInterval)
