@@ -333,7 +333,7 @@ type Webhook struct {
 	// organisation's folder name followed by two underscores, unless the server's operator allows it with --secret-env. The
 	// secret itself never goes in a file.
 	SecretEnv string `yaml:"secret_env"`
-	// Events lists what to send: signature.created, signature.confirmed, signature.erased.
+	// Events lists what to send: signature.created, signature.confirmed, signature.updated, signature.erased.
 	Events []string `yaml:"events"`
 }
 

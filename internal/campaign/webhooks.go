@@ -15,10 +15,13 @@ const (
 	EventSignatureCreated   = "signature.created"
 	EventSignatureConfirmed = "signature.confirmed"
 	EventSignatureErased    = "signature.erased"
+	// EventSignatureUpdated is sent when a supporter withdraws their
+	// permission to be contacted or hides their name on their data page.
+	EventSignatureUpdated = "signature.updated"
 )
 
 // WebhookEvents lists every event, in the order the guide gives them.
-var WebhookEvents = []string{EventSignatureCreated, EventSignatureConfirmed, EventSignatureErased}
+var WebhookEvents = []string{EventSignatureCreated, EventSignatureConfirmed, EventSignatureUpdated, EventSignatureErased}
 
 // Wants reports whether the webhook subscribes to event.
 func (w Webhook) Wants(event string) bool {

@@ -37,12 +37,16 @@ func appendPayload(b []byte, p Payload) ([]byte, bool) {
 		b = append(b, `,"days":`...)
 		b = strconv.AppendInt(b, int64(p.Days), 10)
 	}
+	if p.Signed != 0 {
+		b = append(b, `,"signed":`...)
+		b = strconv.AppendInt(b, p.Signed, 10)
+	}
 	return append(b, '}'), true
 }
 
 // payloadSize is at least how many bytes appendPayload writes for p.
 func payloadSize(p Payload) int {
-	return len(`{"template":"","lang":"","org":"","campaign":"","to":"","ref":"","days":}`) + 20 +
+	return len(`{"template":"","lang":"","org":"","campaign":"","to":"","ref":"","days":,"signed":}`) + 40 +
 		len(p.Template) + len(p.Lang) + len(p.Org) + len(p.Campaign) + len(p.To) + len(p.Ref)
 }
 

@@ -11,6 +11,8 @@ import (
 var payloadCases = []Payload{
 	{Template: TemplateThanks, Lang: "en", Ref: "k3v9q2m7x4b8n"},
 	{Template: TemplateConfirm, Lang: "he", Days: 7},
+	{Template: TemplateConfirm, Lang: "en", Days: 7, Signed: 1796126400987654},
+	{Template: TemplateConfirm, Lang: "en", Days: 7, Signed: -1 << 62},
 	{Template: TemplateData, Lang: "ar", Org: "northgate-tenants", Campaign: "tell-the-courier", To: "a.b+c@example.org", Ref: "x", Days: -3},
 	{},
 	{Template: "thanks", Lang: "fr", To: "<script>&amp;@example.org"},
@@ -44,15 +46,19 @@ func TestPayloadEncodeAllocations(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() { p.Encode() }); n != 1 {
 		t.Errorf("Encode makes %.0f allocations; want 1", n)
 	}
+	c := Payload{Template: TemplateConfirm, Lang: "en", Days: 90, Signed: -1 << 62}
+	if n := testing.AllocsPerRun(100, func() { c.Encode() }); n != 1 {
+		t.Errorf("Encode of a confirmation makes %.0f allocations; want 1", n)
+	}
 }
 
 // FuzzPayloadEncode: for any fields, Encode is encoding/json's encoding.
 func FuzzPayloadEncode(f *testing.F) {
 	for _, p := range payloadCases {
-		f.Add(p.Template, p.Lang, p.Org, p.Campaign, p.To, p.Ref, p.Days)
+		f.Add(p.Template, p.Lang, p.Org, p.Campaign, p.To, p.Ref, p.Days, p.Signed)
 	}
-	f.Fuzz(func(t *testing.T, template, lang, org, campaign, to, ref string, days int) {
-		p := Payload{Template: template, Lang: lang, Org: org, Campaign: campaign, To: to, Ref: ref, Days: days}
+	f.Fuzz(func(t *testing.T, template, lang, org, campaign, to, ref string, days int, signed int64) {
+		p := Payload{Template: template, Lang: lang, Org: org, Campaign: campaign, To: to, Ref: ref, Days: days, Signed: signed}
 		want, err := json.Marshal(p)
 		if err != nil {
 			t.Fatal(err)

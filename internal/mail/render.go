@@ -44,6 +44,9 @@ type Payload struct {
 	Ref string `json:"ref,omitempty"`
 	// Days is how long an unconfirmed signature waits (confirm).
 	Days int `json:"days,omitempty"`
+	// Signed names the signature a confirmation is for: its CreatedAt in
+	// microseconds since 1970 (confirm). Its link carries it (Claims.Signed).
+	Signed int64 `json:"signed,omitempty"`
 }
 
 // Encode is the payload as JSON (appendPayload, or encoding/json for
@@ -130,7 +133,7 @@ func (r *Renderer) Render(p Payload, id string) (Message, error) {
 			props.Subject = loc.T("mail.confirm.subject", "title", c.Title)
 			props.Heading = loc.T("mail.confirm.heading")
 			props.Paragraphs = []string{loc.T("mail.confirm.body", "title", c.Title)}
-			confirm := r.link(ConfirmPath(org.Slug, c.Slug), Claims{Purpose: PurposeConfirm, Org: org.Slug, Campaign: p.Campaign, Email: p.To, Lang: org.Language, Expires: now.Add(time.Duration(days) * 24 * time.Hour).Unix()})
+			confirm := r.link(ConfirmPath(org.Slug, c.Slug), Claims{Purpose: PurposeConfirm, Org: org.Slug, Campaign: p.Campaign, Email: p.To, Lang: org.Language, Signed: p.Signed, Expires: now.Add(time.Duration(days) * 24 * time.Hour).Unix()})
 			props.Button = &views.MailLink{Label: loc.T("mail.confirm.button"), URL: confirm}
 			props.Note = loc.T("mail.confirm.ignore", "days", strconv.Itoa(days))
 			// Nothing else until the address is confirmed: the person

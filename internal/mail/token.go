@@ -43,8 +43,12 @@ type Claims struct {
 	Campaign string  `json:"c,omitempty"`
 	Email    string  `json:"e"`
 	// Lang is the language the pages it opens are shown in.
-	Lang    string `json:"l,omitempty"`
-	Expires int64  `json:"x"`
+	Lang string `json:"l,omitempty"`
+	// Signed names the one signature a confirmation link confirms: its
+	// CreatedAt in microseconds since 1970 (Payload.Signed). 0 in links
+	// sealed before links named their signature.
+	Signed  int64 `json:"s,omitempty"`
+	Expires int64 `json:"x"`
 }
 
 // Tokens seals and opens the links of emails. A token is the claims
@@ -112,4 +116,13 @@ func (t *Tokens) Open(tok string, purpose Purpose, now time.Time) (Claims, error
 		return Claims{}, ErrBadToken
 	}
 	return c, nil
+}
+
+// SignedAt is the moment of the signature a confirmation link names
+// (Signed), or the zero time for a link that names none.
+func (c Claims) SignedAt() time.Time {
+	if c.Signed == 0 {
+		return time.Time{}
+	}
+	return time.UnixMicro(c.Signed).UTC()
 }

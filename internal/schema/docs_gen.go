@@ -188,7 +188,7 @@ var fieldDocs = map[string]string{
 	"TargetFilter.District":          "district keeps targets of this district (their region).",
 	"TargetFilter.Party":             "party keeps targets of this party.",
 	"TargetFilter.Role":              "role keeps targets whose role contains this word, such as senator.",
-	"Webhook.Events":                 "events lists what to send: signature.created, signature.confirmed, signature.erased.",
+	"Webhook.Events":                 "events lists what to send: signature.created, signature.confirmed, signature.updated, signature.erased.",
 	"Webhook.SecretEnv":              "The name of the environment variable holding the secret that signs every call, such as PLACARD_ORG_NORTHGATE__WEBHOOK_SECRET: it starts with PLACARD_ORG_ and the organisation's folder name followed by two underscores, unless the server's operator allows it with --secret-env. The secret itself never goes in a file.",
 	"Webhook.URL":                    "Where the events are sent, a full https:// address.",
 }

@@ -36,7 +36,8 @@ type Mail interface {
 
 	// Suppress records, with at, that the address whose AddressHash is
 	// address wants no more email from org. Recording it again keeps the
-	// first time.
+	// first time. Erasing the address (Erase, EraseSupporter) keeps the
+	// record: it holds only the hash.
 	Suppress(ctx context.Context, org string, address [32]byte, at time.Time) error
 
 	// Suppressed reports whether address is on org's suppression list.
@@ -63,8 +64,10 @@ type Mail interface {
 
 // AddressHash is the keyed hash a suppression list keeps in place of an
 // address: key is the installation's (Store.Secret), so the hash cannot
-// be reversed by hashing guessed addresses without it. Erase removes the
-// rows of the address it erases by this hash.
+// be reversed by hashing guessed addresses without it. Erasures keep
+// these rows (no address, no name, only the hash and a time): an erased
+// address that had unsubscribed stays unsubscribed, so typing it into a
+// form again does not bring its owner mail.
 func AddressHash(key []byte, email string) [32]byte {
 	m := hmac.New(sha256.New, key)
 	m.Write([]byte("placard suppression v1\x00"))

@@ -15,7 +15,6 @@ import (
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/site"
 	"github.com/placard/placard/internal/store"
-	"github.com/placard/placard/internal/webhook"
 	"github.com/placard/placard/views"
 )
 
@@ -94,7 +93,13 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) error {
 		// Anyone may sign with anyone's address: show its owner what
 		// pressing the button confirms under it — the name, whether it
 		// is listed, the comment — as it was typed.
-		if d, ok := s.confirmDetails(r.Context(), ms, snap, lc, c); ok {
+		d, ok, err := s.confirmDetails(r.Context(), ms, snap, lc, c)
+		if err == nil && !ok && c.Signed != 0 {
+			// The signature this link names no longer waits (confirmed,
+			// expired, erased): say so now rather than after the button.
+			return s.confirmInvalid(w, r, lc)
+		}
+		if ok {
 			p.Paragraphs = append(p.Paragraphs, lc.Loc.T("confirm.details"))
 			p.Details = d
 		}
@@ -102,11 +107,35 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), signTimeout)
 	defer cancel()
-	sig, err := ms.Confirm(ctx, c.Org, lc.Campaign.Slug, c.Email)
+	// Now the signer gets what a signature without confirmation gets at
+	// once: a personal link, the thank-you email, the webhooks — queued
+	// in the confirmation's own transaction, so the CRM hears of the
+	// signature exactly when it counts.
+	linkToken, linkKey := s.links.New()
+	then := func(sig *signing.Signature) []signing.Message {
+		return append(s.confirmedMessages(lc, sig, now), mail.NewMessage(mail.Payload{
+			Template: mail.TemplateThanks, Lang: sig.Lang, Org: sig.Org, Campaign: sig.Campaign, To: sig.Email, Ref: linkToken,
+		}))
+	}
+	confirmUnder := func(slug string) (sig signing.Signature, err error) {
+		if cs, ok := ms.(store.Confirming); ok {
+			return cs.ConfirmSigned(ctx, c.Org, slug, c.Email, c.SignedAt(), then)
+		}
+		sig, err = ms.Confirm(ctx, c.Org, slug, c.Email)
+		if err == nil {
+			if err := s.enqueue(ctx, ob, then(&sig)); err != nil {
+				// The signature counts; only its messages are lost. Say
+				// so in the log, without the address, and carry on.
+				s.log.Error("queueing the messages of a confirmed signature failed", "campaign", lc.Key, "err", err, "request_id", requestID(r))
+			}
+		}
+		return sig, err
+	}
+	// A link naming a renamed campaign's old name: its signature has
+	// moved to the new name, or, not moved yet, waits under the old one.
+	sig, err := confirmUnder(lc.Campaign.Slug)
 	if errors.Is(err, store.ErrNotFound) && c.Campaign != lc.Campaign.Slug {
-		// Signed under the old name, not moved yet: serve moves it with
-		// the rest at the next reload or purge.
-		sig, err = ms.Confirm(ctx, c.Org, c.Campaign, c.Email)
+		sig, err = confirmUnder(c.Campaign)
 	}
 	if errors.Is(err, store.ErrNotFound) {
 		// Used already, erased, or never stored: the same page for each.
@@ -116,19 +145,8 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) error {
 		s.log.Error("confirming a signature failed", "campaign", lc.Key, "err", err, "request_id", requestID(r))
 		return errSignNotStored
 	}
-	// Now the signer gets what a signature without confirmation gets at
-	// once: a personal link, the thank-you email, the webhooks.
-	linkToken, linkKey := s.links.New()
-	msgs := webhook.Messages(lc.Campaign.Org, lc.Campaign, &sig, webhook.Occasion{
-		Event: campaign.EventSignatureConfirmed, Final: true, At: now, BaseURL: s.cfg.BaseURL,
-	})
-	msgs = append(msgs, mail.NewMessage(mail.Payload{
-		Template: mail.TemplateThanks, Lang: sig.Lang, Org: sig.Org, Campaign: sig.Campaign, To: sig.Email, Ref: linkToken,
-	}))
-	if err := s.enqueue(ctx, ob, msgs); err != nil {
-		// The signature counts; only its emails are lost. Say so in the
-		// log, without the address, and carry on.
-		s.log.Error("queueing the emails of a confirmed signature failed", "campaign", lc.Key, "err", err, "request_id", requestID(r))
+	if s.cfg.WakeOutbox != nil {
+		s.cfg.WakeOutbox()
 	}
 	outcome := site.OutcomeSigned
 	if sig.Status == signing.StatusPending {
@@ -139,24 +157,26 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) error {
 
 // confirmDetails is what confirming c's signature would count, as the
 // data page shows it; false when there is none waiting (used, erased: the
-// POST says so) or it cannot be read now.
-func (s *Server) confirmDetails(ctx context.Context, ms store.Mail, snap *site.Snapshot, lc *site.SigningCampaign, c mail.Claims) ([]views.DataField, bool) {
+// POST says so), and an error when it cannot be read now.
+func (s *Server) confirmDetails(ctx context.Context, ms store.Mail, snap *site.Snapshot, lc *site.SigningCampaign, c mail.Claims) ([]views.DataField, bool, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), signTimeout)
 	defer cancel()
 	sigs, err := ms.Supporter(ctx, c.Org, c.Email)
 	if err != nil {
-		return nil, false
+		return nil, false, err
 	}
 	for _, sg := range sigs {
-		if sg.Campaign != c.Campaign && sg.Campaign != lc.Campaign.Slug || sg.Status != signing.StatusUnconfirmed {
+		// Only the signature the link names (any, for a link from
+		// before), under its name or the one it was renamed to.
+		if sg.Campaign != c.Campaign && sg.Campaign != lc.Campaign.Slug || sg.Status != signing.StatusUnconfirmed || c.Signed != 0 && sg.CreatedAt.UnixMicro() != c.Signed {
 			continue
 		}
 		d := dataSignature(snap, lc, sg)
 		return append(d.Details,
 			views.DataField{Label: lc.Loc.T("data.public"), Value: d.Public},
-			views.DataField{Label: lc.Loc.T("data.contact"), Value: d.Contact}), true
+			views.DataField{Label: lc.Loc.T("data.contact"), Value: d.Contact}), true, nil
 	}
-	return nil, false
+	return nil, false, nil
 }
 
 // confirmWait is the "check your inbox" page after a held signature.

@@ -95,16 +95,24 @@ func (s *Server) data(w http.ResponseWriter, r *http.Request) error {
 	name := lc.Campaign.Org.Name
 	done := ""
 	switch action {
-	case "withdraw":
-		if _, err := ms.WithdrawContact(ctx, org, c.Email); err != nil {
+	case "withdraw", "hide":
+		// What changes is read first: the organisation's systems are
+		// told of each signature changed (datachoice.go).
+		before, err := ms.Supporter(ctx, org, c.Email)
+		if err != nil {
 			return err
 		}
-		done = lc.Loc.T("data.done.withdraw", "org", name)
-	case "hide":
-		if _, err := ms.HideName(ctx, org, c.Email); err != nil {
+		if action == "withdraw" {
+			_, err = ms.WithdrawContact(ctx, org, c.Email)
+			done = lc.Loc.T("data.done.withdraw", "org", name)
+		} else {
+			_, err = ms.HideName(ctx, org, c.Email)
+			done = lc.Loc.T("data.done.hide", "org", name)
+		}
+		if err != nil {
 			return err
 		}
-		done = lc.Loc.T("data.done.hide", "org", name)
+		s.tellChoice(ctx, r, ob, snap, org, action, before, now)
 	case "erase":
 		n, err := ms.EraseSupporter(ctx, org, c.Email)
 		if err != nil {

@@ -58,7 +58,10 @@ func (s *Server) addSignatureMail(lc *site.SigningCampaign, sig *signing.Signatu
 	}
 	p := mail.Payload{Template: mail.TemplateThanks, Lang: sig.Lang, Org: sig.Org, Campaign: sig.Campaign, To: sig.Email, Ref: ref}
 	if waits {
-		p = mail.Payload{Template: mail.TemplateConfirm, Lang: sig.Lang, Org: sig.Org, Campaign: sig.Campaign, To: sig.Email, Days: lc.Campaign.UnconfirmedDays}
+		// The link confirms this signature and no later one made with
+		// the same address (the store keeps CreatedAt to the microsecond).
+		p = mail.Payload{Template: mail.TemplateConfirm, Lang: sig.Lang, Org: sig.Org, Campaign: sig.Campaign, To: sig.Email, Days: lc.Campaign.UnconfirmedDays,
+			Signed: sig.CreatedAt.UnixMicro()}
 	}
 	sig.Outbox = append(sig.Outbox, mail.NewMessage(p))
 }

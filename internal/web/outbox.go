@@ -11,13 +11,31 @@ import (
 
 // signatureMessages returns the outbox messages a new signature sends: one
 // per webhook of its organisation subscribed to signature.created, and its
-// OSDI record when the signature counts at once — not while it waits for
-// its signer to confirm (status "unconfirmed"), when confirming sends it.
-// None (and no allocation) for an organisation without them.
+// OSDI record. None while it waits for its signer to confirm (status
+// "unconfirmed"): an address anyone may have typed reaches no CRM, and
+// confirming sends them (confirmedMessages). None (and no allocation) for
+// an organisation without them.
 func (s *Server) signatureMessages(lc *site.SigningCampaign, sig *signing.Signature, now time.Time) []signing.Message {
+	if sig.Status == signing.StatusUnconfirmed {
+		return nil
+	}
 	return webhook.Messages(lc.Campaign.Org, lc.Campaign, sig, webhook.Occasion{
-		Event: campaign.EventSignatureCreated, Final: sig.Status != signing.StatusUnconfirmed, At: now, BaseURL: s.cfg.BaseURL,
+		Event: campaign.EventSignatureCreated, Final: true, At: now, BaseURL: s.cfg.BaseURL,
 	})
+}
+
+// confirmedMessages returns what a confirmed signature sends its
+// organisation's systems, queued in the confirmation's own transaction:
+// signature.created, as a signature without confirmation sends at once,
+// then signature.confirmed, to the webhooks subscribed to each, and the
+// OSDI record once.
+func (s *Server) confirmedMessages(lc *site.SigningCampaign, sig *signing.Signature, now time.Time) []signing.Message {
+	msgs := webhook.Messages(lc.Campaign.Org, lc.Campaign, sig, webhook.Occasion{
+		Event: campaign.EventSignatureCreated, At: now, BaseURL: s.cfg.BaseURL,
+	})
+	return append(msgs, webhook.Messages(lc.Campaign.Org, lc.Campaign, sig, webhook.Occasion{
+		Event: campaign.EventSignatureConfirmed, Final: true, At: now, BaseURL: s.cfg.BaseURL,
+	})...)
 }
 
 // wakeOutbox tells the delivery worker a stored signature has messages.

@@ -178,7 +178,9 @@ func (d *Deliverer) Deliver(ctx context.Context, m signing.Message) error {
 		if key == "" {
 			return fmt.Errorf("OSDI record to %s: the environment variable %s is not set", host, env)
 		}
-		if d.Consent != nil {
+		// A record that unsubscribes the person is the withdrawal
+		// itself: it goes without the permission it takes away.
+		if d.Consent != nil && !unsubscribes(m.Payload) {
 			ok, err := d.Consent(ctx, m)
 			if err != nil {
 				return fmt.Errorf("OSDI record to %s: reading the signer's permission: %v", host, err)

@@ -41,28 +41,8 @@ func scanSig(row pgx.Row) (signing.Signature, error) {
 // Confirm moves email's unconfirmed signature on org/campaign to the
 // status it would have had (store.Mail), counting it in the same
 // transaction.
-func (db *DB) Confirm(ctx context.Context, org, campaign, email string) (s signing.Signature, err error) {
-	defer failed(&err, "confirming a signature")
-	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		// A person counts at once; an organisation waits for moderation.
-		s, err = scanSig(tx.QueryRow(ctx, `UPDATE signatures
-			SET status = CASE kind WHEN 'organisation' THEN 'pending' ELSE 'approved' END
-			WHERE org = $1 AND campaign = $2 AND email = $3 AND status = 'unconfirmed'
-			RETURNING `+sigColumns, org, campaign, email))
-		if errors.Is(err, pgx.ErrNoRows) {
-			return store.ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		var ds tally.Deltas
-		ds.Add(tally.Key{Org: org, Campaign: campaign}, tally.Of(s.Kind, s.Status))
-		return applyDeltas(ctx, tx, &ds)
-	})
-	if err != nil {
-		return signing.Signature{}, err
-	}
-	return s, nil
+func (db *DB) Confirm(ctx context.Context, org, campaign, email string) (signing.Signature, error) {
+	return db.ConfirmSigned(ctx, org, campaign, email, time.Time{}, nil)
 }
 
 // EraseUnconfirmed erases the signatures still unconfirmed from before
@@ -110,12 +90,9 @@ func (db *DB) EraseSupporter(ctx context.Context, org, email string) (_ int, err
 	if err != nil {
 		return 0, err
 	}
-	h := store.AddressHash(key, email)
+	// The address's unsubscription stays, as its keyed hash alone
+	// (store.Mail.Suppress): erased, it must not be mailed again.
 	also := func(tx pgx.Tx, ev *store.QuarantineEvent) (int64, error) {
-		tag, err := tx.Exec(ctx, `DELETE FROM mail_suppressions WHERE org = $1 AND address_hash = $2`, org, h[:])
-		if err != nil {
-			return 0, err
-		}
 		// The address's undelivered messages in org go too: webhooks and
 		// emails hold the same details as the signatures. Bundled ones
 		// are taken apart first (bundle.go), and damaged bundles that
@@ -133,7 +110,7 @@ func (db *DB) EraseSupporter(ctx context.Context, org, email string) (_ int, err
 		}
 		// And the keyed hash saying it wrote to org's decision-makers.
 		w, err := eraseSenderIn(ctx, tx, key, org, email) // outreach.go
-		return tag.RowsAffected() + ob.RowsAffected() + removed + w, err
+		return ob.RowsAffected() + removed + w, err
 	}
 	return db.eraseWhere(ctx, nil, `email = $1 AND org = $2`, []any{email, org}, also)
 }

@@ -62,3 +62,7 @@ func TestMailWipe(t *testing.T) {
 		}
 	})
 }
+
+func TestConfirming(t *testing.T) {
+	storetest.RunConfirming(t, func(t *testing.T) storetest.ConfirmingStore { return open(t, pgtest.DSN(t)) })
+}

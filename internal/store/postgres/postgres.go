@@ -559,7 +559,7 @@ func (db *DB) SetStatus(ctx context.Context, id int64, status signing.Status) (e
 // tallies in the same transaction, and returns how many were deleted.
 func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 	defer failed(&err, "erasing signatures")
-	key, err := db.Secret(ctx) // for the keyed hashes of suppressions and outreach senders
+	key, err := db.Secret(ctx) // for the keyed hash of outreach senders
 	if err != nil {
 		return 0, err
 	}
@@ -570,11 +570,8 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 		if err := lockSigning(ctx, tx); err != nil {
 			return err
 		}
-		// The address's unsubscriptions go too (mail.go): nothing of it stays.
-		h := store.AddressHash(key, email)
-		if _, err := tx.Exec(ctx, `DELETE FROM mail_suppressions WHERE address_hash = $1`, h[:]); err != nil {
-			return err
-		}
+		// The address's unsubscriptions stay, as their keyed hash alone
+		// (store.Mail.Suppress): erased, it must not be mailed again.
 		ds, k, err := deleteSignatures(ctx, tx, "email = $1", email)
 		if err != nil {
 			return err

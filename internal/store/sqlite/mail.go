@@ -16,39 +16,8 @@ var _ store.Mail = (*DB)(nil)
 // Confirm moves email's unconfirmed signature on org/campaign to the
 // status it would have had (store.Mail), counting it in the same
 // transaction.
-func (db *DB) Confirm(ctx context.Context, org, campaign, email string) (_ signing.Signature, err error) {
-	defer failed(&err, "confirming a signature")
-	tallyStmt, err := db.tallyStmt(ctx)
-	if err != nil {
-		return signing.Signature{}, err
-	}
-	tx, err := db.w.BeginTx(ctx, nil)
-	if err != nil {
-		return signing.Signature{}, err
-	}
-	defer tx.Rollback()
-	// A person counts at once; an organisation waits for moderation.
-	row := tx.QueryRowContext(ctx, `UPDATE signatures
-		SET status = CASE kind WHEN 'organisation' THEN 'pending' ELSE 'approved' END
-		WHERE org = ? AND campaign = ? AND email = ? AND status = 'unconfirmed'
-		RETURNING `+sigColumns, org, campaign, email)
-	s, err := scanSig(row.Scan)
-	if errors.Is(err, sql.ErrNoRows) {
-		return signing.Signature{}, store.ErrNotFound
-	}
-	if err != nil {
-		return signing.Signature{}, err
-	}
-	var ds tally.Deltas
-	ds.Add(tally.Key{Org: org, Campaign: campaign}, tally.Of(s.Kind, s.Status))
-	if err := applyDeltas(ctx, tx, tallyStmt, &ds); err != nil {
-		return signing.Signature{}, err
-	}
-	if err := tx.Commit(); err != nil {
-		return signing.Signature{}, err
-	}
-	db.changed()
-	return s, nil
+func (db *DB) Confirm(ctx context.Context, org, campaign, email string) (signing.Signature, error) {
+	return db.ConfirmSigned(ctx, org, campaign, email, time.Time{}, nil)
 }
 
 // sigColumns are the columns scanSig reads, in its order.
@@ -133,16 +102,9 @@ func (db *DB) EraseSupporter(ctx context.Context, org, email string) (_ int, err
 	if err != nil {
 		return 0, err
 	}
-	h := store.AddressHash(key, email)
+	// The address's unsubscription stays, as its keyed hash alone
+	// (store.Mail.Suppress): erased, it must not be mailed again.
 	also := func(tx *sql.Tx, ev *store.QuarantineEvent) (int64, error) {
-		res, err := tx.ExecContext(ctx, `DELETE FROM mail_suppressions WHERE org = ? AND address_hash = ?`, org, h[:])
-		if err != nil {
-			return 0, err
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return 0, err
-		}
 		// The address's undelivered messages in org go too: webhooks and
 		// emails hold the same details as the signatures. Bundled ones
 		// are taken apart first (bundle.go), and damaged bundles that
@@ -153,7 +115,8 @@ func (db *DB) EraseSupporter(ctx context.Context, org, email string) (_ int, err
 		if err := dropQuarantined(ctx, tx, email, ev); err != nil {
 			return 0, err
 		}
-		if res, err = tx.ExecContext(ctx, `DELETE FROM outbox WHERE org = ? AND email = ?`, org, email); err != nil {
+		res, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE org = ? AND email = ?`, org, email)
+		if err != nil {
 			return 0, err
 		}
 		m, err := res.RowsAffected()
@@ -163,7 +126,7 @@ func (db *DB) EraseSupporter(ctx context.Context, org, email string) (_ int, err
 		m += int64(ev.Removed)
 		// And the keyed hash saying it wrote to org's decision-makers.
 		w, err := eraseSenderIn(ctx, tx, key, org, email) // outreach.go
-		return n + m + w, err
+		return m + w, err
 	}
 	return db.eraseWhere(ctx, nil, `email = ? AND org = ?`, []any{email, org}, also)
 }

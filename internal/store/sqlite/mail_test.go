@@ -25,3 +25,7 @@ func TestMailWipe(t *testing.T) {
 		}
 	})
 }
+
+func TestConfirming(t *testing.T) {
+	storetest.RunConfirming(t, func(t *testing.T) storetest.ConfirmingStore { return openTemp(t).(storetest.ConfirmingStore) })
+}

@@ -1018,7 +1018,7 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 	if err != nil {
 		return 0, err
 	}
-	key, err := db.Secret(ctx) // for the keyed hashes of suppressions and outreach senders
+	key, err := db.Secret(ctx) // for the keyed hash of outreach senders
 	if err != nil {
 		return 0, err
 	}
@@ -1027,11 +1027,8 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 		return 0, err
 	}
 	defer tx.Rollback()
-	// The address's unsubscriptions go too (mail.go): nothing of it stays.
-	h := store.AddressHash(key, email)
-	if _, err := tx.ExecContext(ctx, `DELETE FROM mail_suppressions WHERE address_hash = ?`, h[:]); err != nil {
-		return 0, err
-	}
+	// The address's unsubscriptions stay, as their keyed hash alone
+	// (store.Mail.Suppress): erased, it must not be mailed again.
 	ds, n, err := deleteSignatures(ctx, tx, "email = ?", email)
 	if err != nil {
 		return 0, err

@@ -155,12 +155,15 @@ func testSuppression(t *testing.T, s MailStore) {
 	if ok, _ := s.Suppressed(ctx, "o", store.AddressHash(key, "v@example.org")); ok {
 		t.Error("another address is suppressed")
 	}
-	// Erase takes the address's unsubscriptions with it.
-	if _, err := s.Erase(ctx, "u@example.org"); err != nil {
-		t.Fatal(err)
+	// Erase keeps the address's unsubscriptions, as the keyed hash
+	// alone: someone whose address a stranger typed, who erased it,
+	// must not get mail again the next time it is typed.
+	add(t, s, Sig("o", "c", "u@example.org"))
+	if n, err := s.Erase(ctx, "u@example.org"); err != nil || n != 1 {
+		t.Fatalf("Erase: %d, %v", n, err)
 	}
-	if ok, _ := s.Suppressed(ctx, "o", h); ok {
-		t.Error("still on the suppression list after Erase")
+	if ok, _ := s.Suppressed(ctx, "o", h); !ok {
+		t.Error("off the suppression list after Erase: the erased address would get mail again")
 	}
 }
 
@@ -216,8 +219,8 @@ func testSupporter(t *testing.T, s MailStore) {
 	if got, _ := s.Supporter(ctx, "other", "me@example.org"); len(got) != 1 {
 		t.Error("EraseSupporter erased another organisation's signature")
 	}
-	if ok, _ := s.Suppressed(ctx, "o", store.AddressHash(key, "me@example.org")); ok {
-		t.Error("EraseSupporter left the organisation's unsubscription")
+	if ok, _ := s.Suppressed(ctx, "o", store.AddressHash(key, "me@example.org")); !ok {
+		t.Error("EraseSupporter removed the organisation's unsubscription: the erased address would get mail again")
 	}
 	if ok, _ := s.Suppressed(ctx, "other", store.AddressHash(key, "me@example.org")); !ok {
 		t.Error("EraseSupporter removed another organisation's unsubscription")
@@ -228,13 +231,14 @@ func testSupporter(t *testing.T, s MailStore) {
 }
 
 // RunMailWipe checks the on-disk promise of EraseSupporter,
-// EraseUnconfirmed and of Erase for the suppression list: once they
-// return, no byte of the erased address, name or comment, nor the
-// address's suppression hash, is in any file the engine names.
+// EraseUnconfirmed and Erase: once they return, no byte of the erased
+// address, name or comment is in any file the engine names. The
+// address's suppression stays, as its keyed hash alone (Mail.Suppress):
+// it is what keeps the erased address from being mailed again.
 func RunMailWipe(t *testing.T, disk Disk) {
 	t.Run("EraseSupporterLeavesNoBytes", func(t *testing.T) { testMailWipe(t, disk, "supporter") })
 	t.Run("EraseUnconfirmedLeavesNoBytes", func(t *testing.T) { testMailWipe(t, disk, "unconfirmed") })
-	t.Run("EraseLeavesNoSuppression", func(t *testing.T) { testMailWipe(t, disk, "erase") })
+	t.Run("EraseKeepsOnlyTheSuppressionHash", func(t *testing.T) { testMailWipe(t, disk, "erase") })
 }
 
 func testMailWipe(t *testing.T, disk Disk, how string) {
@@ -314,13 +318,24 @@ func testMailWipe(t *testing.T, disk Disk, how string) {
 			t.Errorf("after the erasure the outbox holds %d messages, want the kept signer's one", len(es))
 		}
 	}
+	if how != "unconfirmed" {
+		if ok, err := s.Suppressed(ctx, "o", h); err != nil || !ok {
+			t.Errorf("after the erasure the address is not suppressed (%v): it would be mailed again", err)
+		}
+	}
+	// The search reads the data: the kept hashes are found (the erased
+	// address's too: it is what stays of it), a hash never stored is not.
+	never := store.AddressHash(key, marker("never")+"@example.org")
 	search(t, "while open", d.Files(t), gone, kept)
-	searchHash(t, "while open", d.Files(t), h, keptHash)
+	searchHash(t, "while open", d.Files(t), never, keptHash)
 	if err := s.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
 	search(t, "after Close", d.Files(t), gone, kept)
-	searchHash(t, "after Close", d.Files(t), h, keptHash)
+	searchHash(t, "after Close", d.Files(t), never, keptHash)
+	if how != "unconfirmed" {
+		searchHash(t, "after Close", d.Files(t), never, h)
+	}
 }
 
 // searchHash fails if any file holds gone, or none holds kept.

@@ -1,0 +1,27 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/placard/placard/internal/signing"
+)
+
+// Confirming confirms one signature and queues what confirming sends in
+// the same transaction: a CRM hears of a signature that waited for its
+// signer only once its address is confirmed, and never of one that
+// expired unconfirmed. Both engines implement it beside Mail;
+// storetest.RunConfirming is its behavioural suite.
+type Confirming interface {
+	// ConfirmSigned moves email's unconfirmed signature on org/campaign
+	// to the status it would have had without confirmation, as
+	// Mail.Confirm does, but only the signature made at signed (its
+	// CreatedAt, to the microsecond), so a link emailed for one
+	// signature never confirms a later one made with the same address;
+	// a zero signed confirms whichever is waiting (links made before
+	// links named their signature). In the same transaction it adds to
+	// the outbox the messages then returns for the confirmed signature
+	// (then may be nil). It returns ErrNotFound, changing nothing, when
+	// no such signature waits.
+	ConfirmSigned(ctx context.Context, org, campaign, email string, signed time.Time, then func(*signing.Signature) []signing.Message) (signing.Signature, error)
+}
