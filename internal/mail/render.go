@@ -119,7 +119,7 @@ func (r *Renderer) Render(p Payload, id string) (Message, error) {
 	props.Unsubscribe = unsub
 	switch p.Template {
 	case TemplateConfirm, TemplateThanks:
-		c := org.Campaign(p.Campaign)
+		c := renamed(org, p.Campaign)
 		if c == nil {
 			return Message{}, ErrGone
 		}
@@ -133,7 +133,7 @@ func (r *Renderer) Render(p Payload, id string) (Message, error) {
 			props.Subject = loc.T("mail.confirm.subject", "title", c.Title)
 			props.Heading = loc.T("mail.confirm.heading")
 			props.Paragraphs = []string{loc.T("mail.confirm.body", "title", c.Title)}
-			confirm := r.link(ConfirmPath(org.Slug, c.Slug), Claims{Purpose: PurposeConfirm, Org: org.Slug, Campaign: c.Slug, Email: p.To, Lang: org.Language, Signed: p.Signed, Expires: now.Add(time.Duration(days) * 24 * time.Hour).Unix()})
+			confirm := r.link(ConfirmPath(org.Slug, c.Slug), Claims{Purpose: PurposeConfirm, Org: org.Slug, Campaign: p.Campaign, Email: p.To, Lang: org.Language, Signed: p.Signed, Expires: now.Add(time.Duration(days) * 24 * time.Hour).Unix()})
 			props.Button = &views.MailLink{Label: loc.T("mail.confirm.button"), URL: confirm}
 			props.Note = loc.T("mail.confirm.ignore", "days", strconv.Itoa(days))
 			// Nothing else until the address is confirmed: the person
@@ -258,6 +258,23 @@ func nextAction(c *campaign.Campaign) *campaign.Action {
 			}
 		}
 		return nil
+	}
+	return nil
+}
+
+// renamed is org's campaign named slug, or, for a message queued before
+// the campaign was renamed, the campaign an org.yaml redirect now sends
+// that name to; nil when there is neither. A confirmation's claims keep
+// the name the signature was stored under, which the confirm page takes
+// through the same redirect, wherever the move has got to.
+func renamed(org *campaign.Org, slug string) *campaign.Campaign {
+	if c := org.Campaign(slug); c != nil {
+		return c
+	}
+	for _, r := range org.Redirects {
+		if r.From == slug {
+			return org.Campaign(r.To)
+		}
 	}
 	return nil
 }

@@ -18,8 +18,10 @@ type Renames interface {
 	// nobody counts twice. A second run moves nothing, and a run that
 	// finds nothing of from costs one read and writes nothing.
 	//
-	// Messages already queued in the outbox keep the old name: their
-	// links go through the old addresses, which redirect to the new ones.
+	// Messages already queued in the outbox keep the old name: the mail
+	// renderer follows the org.yaml redirect to the campaign, and a
+	// confirmation link naming the old name (sent or queued) confirms
+	// under the new one (internal/web/confirm.go).
 	// On PostgreSQL it locks signatures as an erasure does, so a signing
 	// batch lands wholly before or after it, and two instances moving at
 	// once move once.

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/mail"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/site"
@@ -44,6 +45,16 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) error {
 	snap := s.snap.Load()
 	path := strings.TrimSuffix(r.URL.Path, "/confirm")
 	lc := snap.Signing[path]
+	if on && lc == nil {
+		if to, ok := snap.Moved[path]; ok && snap.Signing[to] != nil {
+			// A confirmation email sent before the campaign was renamed
+			// (org.yaml's redirects): its signature has moved to the new
+			// name, and so does its link. 308 keeps a POST's form.
+			w.Header()["Cache-Control"] = hvNoStore
+			http.Redirect(w, r, to+"/confirm"+queryOf(r), http.StatusPermanentRedirect)
+			return nil
+		}
+	}
 	if !on || lc == nil {
 		return errMailOff
 	}
@@ -67,7 +78,7 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) error {
 	}
 	now := s.cfg.Now()
 	c, err := s.cfg.MailTokens.Open(tok, mail.PurposeConfirm, now)
-	if err != nil || c.Org != lc.Campaign.Org.Slug || c.Campaign != lc.Campaign.Slug {
+	if err != nil || c.Org != lc.Campaign.Org.Slug || c.Campaign != lc.Campaign.Slug && !renamedTo(lc.Campaign, c.Campaign) {
 		// No language from a token that does not open: the address's, else the reader's.
 		return s.confirmInvalid(w, r, snap.InLang(path, lc, cmp.Or(c.Lang, refusalLang(r))))
 	}
@@ -106,20 +117,25 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) error {
 			Template: mail.TemplateThanks, Lang: sig.Lang, Org: sig.Org, Campaign: sig.Campaign, To: sig.Email, Ref: linkToken,
 		}))
 	}
-	var sig signing.Signature
-	if cs, ok := ms.(store.Confirming); ok {
-		sig, err = cs.ConfirmSigned(ctx, c.Org, c.Campaign, c.Email, c.SignedAt(), then)
-	} else {
-		sig, err = ms.Confirm(ctx, c.Org, c.Campaign, c.Email)
+	confirmUnder := func(slug string) (sig signing.Signature, err error) {
+		if cs, ok := ms.(store.Confirming); ok {
+			return cs.ConfirmSigned(ctx, c.Org, slug, c.Email, c.SignedAt(), then)
+		}
+		sig, err = ms.Confirm(ctx, c.Org, slug, c.Email)
 		if err == nil {
-			err = s.enqueue(ctx, ob, then(&sig))
-			if err != nil {
+			if err := s.enqueue(ctx, ob, then(&sig)); err != nil {
 				// The signature counts; only its messages are lost. Say
 				// so in the log, without the address, and carry on.
 				s.log.Error("queueing the messages of a confirmed signature failed", "campaign", lc.Key, "err", err, "request_id", requestID(r))
-				err = nil
 			}
 		}
+		return sig, err
+	}
+	// A link naming a renamed campaign's old name: its signature has
+	// moved to the new name, or, not moved yet, waits under the old one.
+	sig, err := confirmUnder(lc.Campaign.Slug)
+	if errors.Is(err, store.ErrNotFound) && c.Campaign != lc.Campaign.Slug {
+		sig, err = confirmUnder(c.Campaign)
 	}
 	if errors.Is(err, store.ErrNotFound) {
 		// Used already, erased, or never stored: the same page for each.
@@ -150,8 +166,9 @@ func (s *Server) confirmDetails(ctx context.Context, ms store.Mail, snap *site.S
 		return nil, false, err
 	}
 	for _, sg := range sigs {
-		// Only the signature the link names (any, for a link from before).
-		if sg.Campaign != c.Campaign || sg.Status != signing.StatusUnconfirmed || c.Signed != 0 && sg.CreatedAt.UnixMicro() != c.Signed {
+		// Only the signature the link names (any, for a link from
+		// before), under its name or the one it was renamed to.
+		if sg.Campaign != c.Campaign && sg.Campaign != lc.Campaign.Slug || sg.Status != signing.StatusUnconfirmed || c.Signed != 0 && sg.CreatedAt.UnixMicro() != c.Signed {
 			continue
 		}
 		d := dataSignature(snap, lc, sg)
@@ -205,4 +222,16 @@ func (s *Server) mailForm(w http.ResponseWriter, r *http.Request) (url.Values, e
 		return nil, errBadForm
 	}
 	return r.PostForm, nil
+}
+
+// renamedTo reports whether from is an old name of campaign c: a line of
+// its organisation's redirects, from → c. A confirmation email names the
+// campaign as it was called when its signer signed.
+func renamedTo(c *campaign.Campaign, from string) bool {
+	for _, r := range c.Org.Redirects {
+		if r.From == from && r.To == c.Slug {
+			return true
+		}
+	}
+	return false
 }
