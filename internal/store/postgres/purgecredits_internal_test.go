@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -41,33 +40,13 @@ func TestPurgeBesideCredits(t *testing.T) {
 	}
 	defer watch.Close(ctx)
 
-	purged := make(chan error, 1)
+	var purged <-chan error
 	crediting = func() {
 		crediting = nil
-		go func() {
+		purged = runUntilLocked(ctx, t, watch, "datname = current_database()", func() error {
 			_, err := db.Purge(ctx, "o", "closed")
-			purged <- err
-		}()
-		deadline := time.Now().Add(30 * time.Second)
-		for time.Now().Before(deadline) {
-			select {
-			case err := <-purged:
-				purged <- err
-				return
-			default:
-			}
-			var waiting bool
-			if err := watch.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_stat_activity
-				WHERE wait_event_type = 'Lock' AND datname = current_database())`).Scan(&waiting); err != nil {
-				t.Error(err)
-				return
-			}
-			if waiting {
-				return
-			}
-			time.Sleep(time.Millisecond) // polling pg_stat_activity, not waiting for a result
-		}
-		t.Error("the purge neither finished nor waited for a lock within 30 s")
+			return err
+		})
 	}
 	defer func() { crediting = nil }()
 	cerr := db.AddCredits(ctx, credit)
