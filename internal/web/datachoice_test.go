@@ -3,12 +3,8 @@ package web
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -32,19 +28,10 @@ import (
 // erasure removes them undelivered, while its own signature.erased
 // notice goes. Failed before: nothing was queued by either button.
 func TestDataChoicesReachTheCRM(t *testing.T) {
-	var mu sync.Mutex
-	var got []string
-	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		mu.Lock()
-		got = append(got, string(b))
-		mu.Unlock()
-		w.WriteHeader(http.StatusCreated)
-	}))
-	defer recv.Close()
+	recvURL, received := osdiReceiver(t)
 	st := openSQLite(t)
 	f := signFiles(t)
-	f["riverside/org.yaml"] += "contact_permission: Keep me informed about the library.\nosdi:\n  url: " + recv.URL + "/osdi\n  api_key_env: PLACARD_ORG_RIVERSIDE__AN_KEY\n" +
+	f["riverside/org.yaml"] += "contact_permission: Keep me informed about the library.\nosdi:\n  url: " + recvURL + "/osdi\n  api_key_env: PLACARD_ORG_RIVERSIDE__AN_KEY\n" +
 		"webhooks:\n  - url: https://crm.riverside.example/placard\n    secret_env: PLACARD_ORG_RIVERSIDE__HOOK\n    events: [signature.updated, signature.erased]\n"
 	e := newMailEnv(t, st, f)
 	v := e.formValues(t, libraryPage, "petition-form")
@@ -101,22 +88,16 @@ func TestDataChoicesReachTheCRM(t *testing.T) {
 
 	// Action Network: the subscribing record made at signing is dropped
 	// (the permission is gone); the unsubscribing one goes.
-	p := webhook.Policy{AllowLoopback: true}
-	d := &webhook.Deliverer{Client: webhook.NewClient(p), Policy: p, Now: time.Now,
-		Getenv:  func(string) string { return "an-key" },
-		Org:     func(slug string) *campaign.Org { return e.s.CurrentSite().Org(slug) },
-		Consent: webhook.ConsentFrom(st.(store.Mail).Supporter)}
+	d := osdiDeliverer(e, st)
 	nop := outbox.DelivererFunc(func(context.Context, signing.Message) error { return outbox.Permanent(errNotNow) })
 	w := outbox.NewWorker(st.(store.Outbox), map[string]outbox.Deliverer{signing.MessageOSDI: d,
 		signing.MessageEmail: outbox.DelivererFunc(func(context.Context, signing.Message) error { return nil }), signing.MessageWebhook: nop}, outbox.Options{})
 	if _, err := w.Once(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	mu.Lock()
-	if len(got) != 1 || !strings.Contains(got[0], `"status":"unsubscribed"`) || strings.Contains(got[0], `"status":"subscribed"`) {
+	if got := received(); len(got) != 1 || !strings.Contains(got[0], `"status":"unsubscribed"`) || strings.Contains(got[0], `"status":"subscribed"`) {
 		t.Errorf("Action Network got %v; want the one record unsubscribing Ada", got)
 	}
-	mu.Unlock()
 
 	// Erasing the address removes the updates undelivered; its own
 	// notice waits for the CRM.

@@ -2,21 +2,15 @@ package web
 
 import (
 	"context"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/mail"
 	"github.com/placard/placard/internal/outbox"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
-	"github.com/placard/placard/internal/webhook"
 )
 
 // TestOSDIRecordWaitsForConsentStill: attack on consent and the CRM.
@@ -31,19 +25,10 @@ import (
 // permission at delivery (webhook.Deliverer.Consent), else dropped.
 // Failed before: the receiver got the record after the withdrawal.
 func TestOSDIRecordWaitsForConsentStill(t *testing.T) {
-	var mu sync.Mutex
-	var got []string
-	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		mu.Lock()
-		got = append(got, string(b))
-		mu.Unlock()
-		w.WriteHeader(http.StatusCreated)
-	}))
-	defer recv.Close()
+	recvURL, received := osdiReceiver(t)
 	st := openSQLite(t)
 	f := signFiles(t)
-	f["riverside/org.yaml"] += "contact_permission: Keep me informed about the library.\nosdi:\n  url: " + recv.URL + "/osdi\n  api_key_env: PLACARD_ORG_RIVERSIDE__AN_KEY\n"
+	f["riverside/org.yaml"] += "contact_permission: Keep me informed about the library.\nosdi:\n  url: " + recvURL + "/osdi\n  api_key_env: PLACARD_ORG_RIVERSIDE__AN_KEY\n"
 	e := newMailEnv(t, st, f)
 	sign := func(email string) {
 		t.Helper()
@@ -60,22 +45,16 @@ func TestOSDIRecordWaitsForConsentStill(t *testing.T) {
 	tok := e.s.cfg.MailTokens.Seal(mail.Claims{Purpose: mail.PurposeData, Org: "riverside", Email: "ada@example.org", Lang: "en", Expires: e.clock.now().Add(time.Hour).Unix()})
 	wantStatus(t, e.post(t, "/riverside/mail/data/withdraw", url.Values{"t": {tok}}, nil), 200)
 
-	p := webhook.Policy{AllowLoopback: true}
-	hooks := &webhook.Deliverer{Client: webhook.NewClient(p), Policy: p, Now: time.Now,
-		Getenv:  func(string) string { return "an-key" },
-		Org:     func(slug string) *campaign.Org { return e.s.CurrentSite().Org(slug) },
-		Consent: webhook.ConsentFrom(st.(store.Mail).Supporter)}
+	hooks := osdiDeliverer(e, st)
 	w := outbox.NewWorker(st.(store.Outbox), map[string]outbox.Deliverer{signing.MessageOSDI: hooks,
 		signing.MessageEmail: outbox.DelivererFunc(func(context.Context, signing.Message) error { return nil })}, outbox.Options{})
 	if _, err := w.Once(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	mu.Lock()
-	defer mu.Unlock()
 	// Ada's withdrawal sends the record that unsubscribes her
 	// (TestDataChoicesReachTheCRM); nothing subscribes her.
 	var subscribed []string
-	for _, b := range got {
+	for _, b := range received() {
 		if strings.Contains(b, `"status":"subscribed"`) {
 			subscribed = append(subscribed, b)
 		}
