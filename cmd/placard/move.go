@@ -65,7 +65,8 @@ and is counted once.
 
 placard serve does this by itself, at start and whenever it reloads the
 campaigns, for every 'redirects' line of org.yaml; this command is for
-moving by hand, such as before a redirect is written. Running it again
+moving by hand, such as before a redirect is written. The new name must
+be a campaign in --campaigns and the old one no longer. Running it again
 moves nothing more. It is safe to run while placard serve runs.
 
 Example: placard signatures move riverside save-the-library keep-the-library`
@@ -73,7 +74,9 @@ Example: placard signatures move riverside save-the-library keep-the-library`
 func signaturesMove(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	const cmd = "signatures move"
 	fset := newFlags(cmd, cmd+" ORG FROM TO", moveSynopsis, stdout, stderr)
+	dir := fset.campaignsFlag("`folder` holding one folder per organisation, where TO must be a campaign")
 	db := fset.dbFlag()
+	secretEnv := fset.secretEnvFlag() // secretenv.go
 	pos, help, err := fset.parse(args, getenv)
 	if help || err != nil {
 		return err
@@ -89,6 +92,28 @@ func signaturesMove(ctx context.Context, args []string, getenv func(string) stri
 	}
 	if from == to {
 		return usageErr(cmd, "the old and the new name are both %q; name the campaign's old name, then its new one", from)
+	}
+	// The new name must be a campaign, and the old one no longer: rows
+	// moved to a mistyped name would be counted on no page and reached by
+	// no retention purge, and a live campaign's rows must stay its own.
+	opts, err := loadOptions(fset, *secretEnv)
+	if err != nil {
+		return err
+	}
+	site, problems := campaign.LoadWith(*dir, opts)
+	if problems.HasErrors() {
+		printProblems(stderr, problems)
+		return failure("the campaigns in %s have %s; fix them first, so the new name can be checked (placard check %s lists them)",
+			*dir, countText(len(problems.Errors()), "problem", "problems"), *dir)
+	}
+	o := site.Org(org)
+	switch {
+	case o == nil:
+		return usageErr(cmd, "there is no organisation %q in %s; name the folder of the organisation the campaign belongs to (or give --campaigns)", org, *dir)
+	case o.Campaign(to) == nil:
+		return usageErr(cmd, "%s/%s is not a campaign in %s: rename the campaign's file to %s.yaml first, so the moved signatures are counted on its page and reached by its retention", org, to, *dir, to)
+	case o.Campaign(from) != nil:
+		return usageErr(cmd, "%s/%s is still a campaign in %s; its signatures are its own — rename its file first, then move them", org, from, *dir)
 	}
 	st, err := openSignatureStore(ctx, cmd, *db)
 	if err != nil {

@@ -134,6 +134,11 @@ func signaturesPurge(ctx context.Context, args []string, getenv func(string) str
 	}
 	defer st.Close()
 	noteQuarantine(st, stderr) // quarantine.go
+	if !*dry {
+		// Rows still under a renamed campaign's old name follow it first,
+		// as serve's own purge does, so its retention reaches them.
+		moveRenamed(ctx, st, site, slog.New(slog.NewTextHandler(stderr, nil)))
+	}
 	done, err := purgeDue(ctx, st, site, purgeNow(), *dry)
 	verb := "Erased"
 	if *dry {

@@ -227,3 +227,35 @@ func TestServePurges(t *testing.T) {
 		})
 	}
 }
+
+// TestSignaturesPurgeFollowsRename: signatures still under a renamed
+// campaign's old name (org.yaml redirects it) are moved to the new name
+// before `signatures purge` looks for what is due, as serve's own purge
+// does, so the retention of the campaign they belong to reaches them.
+// Failed before: the command left them under the old name, past every
+// retention.
+func TestSignaturesPurgeFollowsRename(t *testing.T) {
+	for _, e := range engines() {
+		t.Run(e.name, func(t *testing.T) {
+			dir, db := retentionSite(t), e.db(t)
+			orgYAML := filepath.Join(dir, "keepers", "org.yaml")
+			if err := os.WriteFile(orgYAML, []byte("name: Keepers\nretention: 30d\nredirects:\n  old-ended: ended\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			st := openForTest(t, db)
+			seed(t, st, sig("keepers/old-ended", "Ada", "ada@example.org", signing.KindIndividual),
+				sig("keepers/old-ended", "Grace", "grace@example.org", signing.KindIndividual))
+			t.Cleanup(func() { purgeNow = time.Now })
+			at, _ := time.Parse(time.DateOnly, "2026-04-02")
+			purgeNow = func() time.Time { return at.Add(12 * time.Hour) }
+			out, errs, code := runCLI(t, "signatures", "purge", "--campaigns", dir, "--db", db)
+			want := "Erased 2 signatures of keepers/ended (retention ran out on 2026-03-31); its counts stay.\n"
+			if code != 0 || out != want {
+				t.Errorf("purge: got exit %d, stdout %q, stderr %q; want %q", code, out, errs, want)
+			}
+			if _, rows := countOf(t, st, "keepers/old-ended"); rows != 0 {
+				t.Errorf("%d signatures left under the old name, past every retention", rows)
+			}
+		})
+	}
+}
