@@ -232,9 +232,13 @@ func signingAbuse(t *testing.T, db string) {
 			targets := []string{"/bay-runners/no-such-campaign/sign", "/no-such-org/light-the-path/sign", "/bay-runners/sign", "/bay-runners/light-the-path/sign/extra", "/%3Cscript%3E/x/sign"}
 			return post(base+targets[i%len(targets)], strings.NewReader(valid(i).Encode()), "application/x-www-form-urlencoded")
 		}},
-		{name: "unknown or unsignable action", want: any4xx, build: func(i int) *http.Request {
-			actions := []string{"no-such-action", "share", "", markups[i%len(markups)]}
-			return form(set(valid(i), "action", actions[i%len(actions)]))
+		// An id the campaign does not have is not hostile on this campaign:
+		// it has one signable action, which takes the form (an id renamed
+		// while the signer had the page open; internal/web
+		// TestSignRenamedActionID, which also keeps unknown ids refused on a
+		// campaign with several). An action that cannot be signed is refused.
+		{name: "unsignable action", want: any4xx, build: func(i int) *http.Request {
+			return form(set(valid(i), "action", "share"))
 		}},
 		{name: "consent missing", want: is(422), build: func(i int) *http.Request {
 			v := valid(i)
