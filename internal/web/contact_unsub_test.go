@@ -21,17 +21,7 @@ import (
 func TestContactMailCanBeUnsubscribed(t *testing.T) {
 	st := openSQLite(t)
 	f := callFiles(t)
-	f["riverside/write-the-council.yaml"] = `title: Write to the council
-summary: Ask them to keep the library open.
-date: 2026-02-01
-actions:
-  - kind: contact
-    id: write
-    targets: council
-    send: server
-    subject: Keep the library open
-    message: Please keep the library open in the evenings.
-`
+	f["riverside/write-the-council.yaml"] = writeCouncilYAML
 	e := newMailEnv(t, st, f)
 	write := func() {
 		t.Helper()
@@ -77,17 +67,7 @@ func TestUnsubscribeWithoutPetitions(t *testing.T) {
 	}
 	delete(f, "riverside/targets/postcodes.csv") // the lookup of the call action removed
 	delete(f, "plain/a-note.yaml")               // related to the removed campaigns
-	f["riverside/write-the-council.yaml"] = `title: Write to the council
-summary: Ask them to keep the library open.
-date: 2026-02-01
-actions:
-  - kind: contact
-    id: write
-    targets: council
-    send: server
-    subject: Keep the library open
-    message: Please keep the library open in the evenings.
-`
+	f["riverside/write-the-council.yaml"] = writeCouncilYAML
 	e := newMailEnv(t, st, f)
 	v := writeValues(t, e.signEnv, "moss", "Someone", "stranger@example.net")
 	e.clock.add(time.Minute)

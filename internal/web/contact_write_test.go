@@ -18,6 +18,20 @@ import (
 
 const writePage = "/riverside/write-the-council/contact/write"
 
+// writeCouncilYAML is riverside's campaign whose contact action "write"
+// sends supporters' letters to the council through the server.
+const writeCouncilYAML = `title: Write to the council
+summary: Ask them to keep the library open.
+date: 2026-02-01
+actions:
+  - kind: contact
+    id: write
+    targets: council
+    send: server
+    subject: Keep the library open
+    message: Please keep the library open in the evenings.
+`
+
 func newWriteEnv(t *testing.T, st store.Store, perHour int) *signEnv {
 	t.Helper()
 	f := callFiles(t)
@@ -210,17 +224,7 @@ func TestContactWriteRefusals(t *testing.T) {
 func TestContactWriteSMTP(t *testing.T) {
 	st := openSQLite(t)
 	f := callFiles(t)
-	f["riverside/write-the-council.yaml"] = `title: Write to the council
-summary: Ask them to keep the library open.
-date: 2026-02-01
-actions:
-  - kind: contact
-    id: write
-    targets: council
-    send: server
-    subject: Keep the library open
-    message: Please keep the library open in the evenings.
-`
+	f["riverside/write-the-council.yaml"] = writeCouncilYAML
 	e := newMailEnv(t, st, f)
 	v := writeValues(t, e.signEnv, "moss", "Ada Lovelace", "ada@example.org")
 	v.Set("message", "Please keep the library open.\n\nMy children study there every evening.")

@@ -275,17 +275,7 @@ func TestRenamedCampaignFiles(t *testing.T) {
 func TestContactConfirmAfterRename(t *testing.T) {
 	f := callFiles(t)
 	f["riverside/org.yaml"] += "redirects: {old-write: write-the-council}\n"
-	f["riverside/write-the-council.yaml"] = `title: Write to the council
-summary: Ask them to keep the library open.
-date: 2026-02-01
-actions:
-  - kind: contact
-    id: write
-    targets: council
-    send: server
-    subject: Keep the library open
-    message: Please keep the library open in the evenings.
-`
+	f["riverside/write-the-council.yaml"] = writeCouncilYAML
 	e := newHostileEnv(t, f, nil)
 	c := e.s.seal(sealed{Path: "/riverside/old-write/contact/write", Target: "moss", Name: "Ada Lovelace",
 		Email: "ada@example.org", Subject: "Keep it open", Message: "Please.", Expires: e.clock.now().Add(time.Hour).Unix()})
