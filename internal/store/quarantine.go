@@ -1,6 +1,9 @@
 package store
 
-import "context"
+import (
+	"context"
+	"sync/atomic"
+)
 
 // QuarantineEvent is what one committed transaction did with damaged
 // outbox bundles. It holds counts only: nothing about any person.
@@ -42,4 +45,31 @@ type Quarantine interface {
 	// that set aside or removed bundles, with what it did; nil stops the
 	// calls. serve logs a warning from it. f must not call the store.
 	OnQuarantine(f func(QuarantineEvent))
+}
+
+// QuarantineHook keeps the function an engine's OnQuarantine sets and
+// tells it of what committed transactions set aside or removed; both
+// engines hold one.
+type QuarantineHook struct {
+	f atomic.Pointer[func(QuarantineEvent)]
+}
+
+// Set sets the function told of quarantines; nil tells no one.
+func (h *QuarantineHook) Set(f func(QuarantineEvent)) {
+	if f == nil {
+		h.f.Store(nil)
+		return
+	}
+	h.f.Store(&f)
+}
+
+// Tell tells the function set of ev, a committed transaction's doing,
+// when it did anything.
+func (h *QuarantineHook) Tell(ev QuarantineEvent) {
+	if ev == (QuarantineEvent{}) {
+		return
+	}
+	if f := h.f.Load(); f != nil {
+		(*f)(ev)
+	}
 }

@@ -46,7 +46,7 @@ type DB struct {
 	// listenConfig connects Changes' listening connection (changes.go).
 	listenConfig *pgx.ConnConfig
 
-	onQuarantine atomic.Pointer[func(store.QuarantineEvent)] // OnQuarantine's (quarantine.go)
+	onQuarantine store.QuarantineHook // OnQuarantine's (quarantine.go)
 
 	closeOnce sync.Once // Close does its work once; later calls return nil
 }

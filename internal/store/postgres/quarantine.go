@@ -112,21 +112,8 @@ func (db *DB) RequeueQuarantined(ctx context.Context) (_ int, err error) {
 }
 
 // OnQuarantine sets what is told of quarantines (store.Quarantine).
-func (db *DB) OnQuarantine(f func(store.QuarantineEvent)) {
-	if f == nil {
-		db.onQuarantine.Store(nil)
-		return
-	}
-	db.onQuarantine.Store(&f)
-}
+func (db *DB) OnQuarantine(f func(store.QuarantineEvent)) { db.onQuarantine.Set(f) }
 
 // quarantined tells OnQuarantine's function of ev, a committed
 // transaction's doing, when it did anything.
-func (db *DB) quarantined(ev store.QuarantineEvent) {
-	if ev == (store.QuarantineEvent{}) {
-		return
-	}
-	if f := db.onQuarantine.Load(); f != nil {
-		(*f)(ev)
-	}
-}
+func (db *DB) quarantined(ev store.QuarantineEvent) { db.onQuarantine.Tell(ev) }

@@ -21,7 +21,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"modernc.org/sqlite"
@@ -71,7 +70,7 @@ type DB struct {
 	claims   claimed  // claim nonces already opened (claims.go)
 	watchers watchers // Changes channels (changes.go)
 
-	onQuarantine atomic.Pointer[func(store.QuarantineEvent)] // OnQuarantine's (quarantine.go)
+	onQuarantine store.QuarantineHook // OnQuarantine's (quarantine.go)
 
 	closeOnce sync.Once // Close does its work once; later calls return nil
 }
