@@ -28,12 +28,42 @@ func hangUpAfterData(t *testing.T) (addr string, delivered *atomic.Int64) {
 // before it answers a message's DATA.
 func fakeRelay(t *testing.T, hangUp bool, taken func()) (addr string, delivered *atomic.Int64) {
 	t.Helper()
+	delivered = new(atomic.Int64)
+	addr = scriptedRelay(t, nil, func(cmd string, br *bufio.Reader, say func(string)) (handled, hangsUp bool) {
+		if !strings.HasPrefix(cmd, "DATA") {
+			return false, false
+		}
+		say("354 go ahead")
+		for {
+			l, err := br.ReadString('\n')
+			if err != nil {
+				return true, true
+			}
+			if l == ".\r\n" {
+				break
+			}
+		}
+		delivered.Add(1)
+		if taken != nil {
+			taken()
+		}
+		say("250 2.0.0 queued")
+		return true, hangUp
+	})
+	return addr, delivered
+}
+
+// scriptedRelay is a bare SMTP relay on loopback: it greets, answers EHLO
+// with the extensions ext (beside 8BITMIME), QUIT with 221, and every
+// other command with 250 unless answer handles it first (and may ask to
+// hang up). It returns the relay's address.
+func scriptedRelay(t *testing.T, ext []string, answer func(cmd string, br *bufio.Reader, say func(string)) (handled, hangUp bool)) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ln.Close() })
-	delivered = new(atomic.Int64)
 	go func() {
 		for {
 			c, err := ln.Accept()
@@ -50,40 +80,30 @@ func fakeRelay(t *testing.T, hangUp bool, taken func()) (addr string, delivered 
 					if err != nil {
 						return
 					}
-					switch cmd := strings.ToUpper(strings.TrimSpace(line)); {
+					cmd := strings.ToUpper(strings.TrimSpace(line))
+					if handled, hangUp := answer(cmd, br, say); hangUp {
+						return
+					} else if handled {
+						continue
+					}
+					switch {
 					case strings.HasPrefix(cmd, "EHLO"):
 						say("250-relay.test")
+						for _, e := range ext {
+							say("250-" + e)
+						}
 						say("250 8BITMIME")
-					case strings.HasPrefix(cmd, "DATA"):
-						say("354 go ahead")
-						for {
-							l, err := br.ReadString('\n')
-							if err != nil {
-								return
-							}
-							if l == ".\r\n" {
-								break
-							}
-						}
-						delivered.Add(1)
-						if taken != nil {
-							taken()
-						}
-						say("250 2.0.0 queued")
-						if hangUp {
-							return
-						}
 					case strings.HasPrefix(cmd, "QUIT"):
 						say("221 bye")
 						return
 					default:
-						say("250 ok")
+						say("250 2.0.0 ok")
 					}
 				}
 			}()
 		}
 	}()
-	return ln.Addr().String(), delivered
+	return ln.Addr().String()
 }
 
 // TestSendManyDeliveredIsDone: a message the relay accepted (250 after

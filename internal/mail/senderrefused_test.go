@@ -3,8 +3,6 @@ package mail_test
 import (
 	"bufio"
 	"context"
-	"fmt"
-	"net"
 	"strings"
 	"testing"
 
@@ -15,47 +13,17 @@ import (
 // with mailFrom and RCPT TO with rcpt (each a full reply line).
 func refusingRelay(t *testing.T, mailFrom, rcpt string) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				br := bufio.NewReader(c)
-				say := func(s string) { fmt.Fprintf(c, "%s\r\n", s) }
-				say("220 relay.test ESMTP")
-				for {
-					line, err := br.ReadString('\n')
-					if err != nil {
-						return
-					}
-					switch cmd := strings.ToUpper(strings.TrimSpace(line)); {
-					case strings.HasPrefix(cmd, "EHLO"):
-						say("250-relay.test")
-						say("250-ENHANCEDSTATUSCODES")
-						say("250 8BITMIME")
-					case strings.HasPrefix(cmd, "MAIL FROM"):
-						say(mailFrom)
-					case strings.HasPrefix(cmd, "RCPT TO"):
-						say(rcpt)
-					case strings.HasPrefix(cmd, "QUIT"):
-						say("221 bye")
-						return
-					default:
-						say("250 2.0.0 ok")
-					}
-				}
-			}()
+	return scriptedRelay(t, []string{"ENHANCEDSTATUSCODES"}, func(cmd string, _ *bufio.Reader, say func(string)) (bool, bool) {
+		switch {
+		case strings.HasPrefix(cmd, "MAIL FROM"):
+			say(mailFrom)
+		case strings.HasPrefix(cmd, "RCPT TO"):
+			say(rcpt)
+		default:
+			return false, false
 		}
-	}()
-	return ln.Addr().String()
+		return true, false
+	})
 }
 
 // TestSenderRefusalIsNotTheMessages: attack on delivery by the mail
