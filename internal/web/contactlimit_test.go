@@ -118,3 +118,91 @@ func TestContactWriteMailsAnAddressAtAPace(t *testing.T) {
 		t.Errorf("confirming the ninth: Location %q, want ?sent=moss", loc)
 	}
 }
+
+// TestSignatureMailsAnAddressAtAPace: attack on the signing form with
+// email on — a repeat of one address sends nothing more (the store keeps
+// one signature per address and campaign, TestMailConfirmFlow), but
+// ada+1@, ada+2@ … are new signatures each, every one of which mailed
+// ada's inbox at once: a confirmation on a campaign that asks for one, a
+// thank-you on the others. Now both draw on the mailbox's pace: three at
+// once, then one every ten minutes up to an hour ahead. Past that a
+// thank-you is left out (the signature counts) and a signature that needs
+// its confirmation is not kept; every answer is the same, and the
+// check-your-inbox page says to sign again if no email comes within the
+// hour — which then works. Real SMTP on loopback. Failed before: twelve
+// confirmations and twelve thank-yous queued at once, all delivered.
+func TestSignatureMailsAnAddressAtAPace(t *testing.T) {
+	st := openSQLite(t)
+	e := newMailEnv(t, st, confirmFiles(t))
+	ms := st.(store.Mail)
+	kept := func(email string) bool {
+		sigs, err := ms.Supporter(context.Background(), "riverside", email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(sigs) > 0
+	}
+	sign := func(email string) string {
+		v := e.formValues(t, libraryPage, "petition-form")
+		v.Set("email", email)
+		e.clock.add(5 * time.Second)
+		res := e.post(t, libraryPage+"/sign", v, nil)
+		wantStatus(t, res, 303)
+		return res.Header.Get("Location")
+	}
+	for i := range 12 {
+		if loc := sign(fmt.Sprintf("ada+%d@example.org", i)); loc != libraryPage+"/confirm?lang=en" {
+			t.Fatalf("signature %d: Location %q, want the check-your-inbox page as every time", i+1, loc)
+		}
+	}
+	wait := text(doc(t, get(t, e.s, "GET", libraryPage+"/confirm?lang=en", nil)).Find("main"))
+	if !strings.Contains(wait, "within an hour, sign again") {
+		t.Errorf("the check-your-inbox page does not say what to do if no email comes:\n%s", wait)
+	}
+	got := queuedTo(t, st, mail.TemplateConfirm, "ada@example.org", e.clock.now())
+	want := []time.Duration{0, 0, 0, 10 * time.Minute, 20 * time.Minute, 30 * time.Minute, 40 * time.Minute, 50 * time.Minute, time.Hour}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("confirmations queued to wait %v, want %v", got, want)
+	}
+	for i := range 12 {
+		if k := kept(fmt.Sprintf("ada+%d@example.org", i)); k != (i < 9) {
+			t.Errorf("signature %d kept: %v, want %v (only those with a confirmation)", i+1, k, i < 9)
+		}
+	}
+	// An hour and more later the mailbox has turns again: the tenth
+	// signer signs again, as the page said, and it is kept with its
+	// confirmation.
+	e.clock.add(2 * time.Hour)
+	sign("ada+9@example.org")
+	if !kept("ada+9@example.org") {
+		t.Error("signing again after the hour: still not kept")
+	}
+
+	// A campaign that asks for no confirmation sends thank-yous, at the
+	// same pace; past the hour the signature counts without one.
+	for i := range 12 {
+		v := e.formValues(t, "/riverside/every-field", "sign-form")
+		v.Set("email", fmt.Sprintf("bo+%d@example.org", i))
+		v.Set("postcode", "N1")
+		v.Set("country", "GB")
+		e.clock.add(5 * time.Second)
+		res := e.post(t, "/riverside/every-field/sign", v, nil)
+		wantStatus(t, res, 303)
+		if loc := res.Header.Get("Location"); !strings.Contains(loc, "/thanks?outcome=signed") {
+			t.Fatalf("thank-you signature %d: Location %q", i+1, loc)
+		}
+	}
+	if c := e.count(t, "riverside", "every-field"); c.Signatures != 12 {
+		t.Errorf("%d signatures counted, want all 12", c.Signatures)
+	}
+	got = queuedTo(t, st, mail.TemplateThanks, "bo@example.org", e.clock.now())
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("thank-yous queued to wait %v, want %v", got, want)
+	}
+	// The test's clock is behind the worker's: everything queued is due.
+	// 9 + 1 confirmations and 9 thank-yous reach the two inboxes.
+	if _, err := e.worker.Once(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	e.deliver(t, 19)
+}
