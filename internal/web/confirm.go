@@ -191,7 +191,7 @@ func (s *Server) confirmWait(w http.ResponseWriter, r *http.Request, lc *site.Si
 	}
 	return s.writeMailPage(w, r, lc, http.StatusOK, views.MailPageProps{
 		CampaignTitle: lc.Campaign.Title, CampaignURL: lc.Path,
-		Heading:    lc.Loc.T("mail.confirm.heading"),
+		Heading: lc.Loc.T("mail.confirm.heading"),
 		Paragraphs: []string{lc.Loc.T("mail.confirm.body", "title", lc.Campaign.Title), lc.Loc.T("mail.confirm.ignore", "days", strconv.Itoa(lc.Campaign.UnconfirmedDays)),
 			lc.Loc.T("confirm.wait.late")},
 	})
