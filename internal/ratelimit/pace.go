@@ -2,6 +2,7 @@ package ratelimit
 
 import (
 	"hash/maphash"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -17,9 +18,9 @@ import (
 //
 // Mailboxes are kept as keyed hashes (a random key per process) of
 // Mailbox(address), never the address; per process and in memory only,
-// at most Max of them (the one nearest whole again is forgotten first), so
+// at most Max of them (those nearest whole again are forgotten first), so
 // a flood of made-up addresses costs a bounded amount of memory and buys a
-// victim's mailbox at most a fresh Burst for every Max addresses sent.
+// victim's mailbox at most a fresh Burst for every Max/4 addresses sent.
 // The zero value of the fields takes their defaults; set them before the
 // first Reserve.
 type Pace struct {
@@ -83,8 +84,10 @@ func (p *Pace) Reserve(scope, email string, now time.Time) (at time.Time, ok boo
 	return at, true
 }
 
-// room makes room for one more mailbox: those whole again are forgotten,
-// and if none is, the one nearest to it.
+// room makes room for one more mailbox once Max are kept: those whole
+// again are forgotten, and if that frees none, the quarter nearest to it
+// (so a flood of made-up addresses pays one sort per Max/4 of them, not a
+// scan each).
 func (p *Pace) room(now time.Time) {
 	limit := p.Max
 	if limit <= 0 {
@@ -93,19 +96,30 @@ func (p *Pace) room(now time.Time) {
 	if len(p.whole) < limit {
 		return
 	}
-	var nearest uint64
-	var first time.Time
 	for k, w := range p.whole {
 		if !w.After(now) {
 			delete(p.whole, k)
-			continue
-		}
-		if first.IsZero() || w.Before(first) {
-			nearest, first = k, w
 		}
 	}
-	if len(p.whole) >= limit {
-		delete(p.whole, nearest)
+	if len(p.whole) < limit {
+		return
+	}
+	ws := make([]time.Time, 0, len(p.whole))
+	for _, w := range p.whole {
+		ws = append(ws, w)
+	}
+	slices.SortFunc(ws, time.Time.Compare)
+	cut := ws[len(ws)/4]
+	for k, w := range p.whole {
+		if w.Before(cut) {
+			delete(p.whole, k)
+		}
+	}
+	for k := range p.whole {
+		if len(p.whole) < limit {
+			break
+		}
+		delete(p.whole, k) // all alike: any
 	}
 }
 

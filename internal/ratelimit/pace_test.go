@@ -126,10 +126,31 @@ func TestPaceMemoryBounded(t *testing.T) {
 			t.Fatalf("%d mailboxes kept, want at most 64", n)
 		}
 	}
-	// Past the wait everything is whole again and swept on the next new one.
-	p.Reserve("", "z@example.org", paceStart.Add(time.Hour))
-	if n := len(p.whole); n != 1 {
-		t.Errorf("%d mailboxes kept after all were whole again, want 1", n)
+	// Past the wait everything is whole again, and forgotten once the
+	// table fills: the victim's mailbox has its whole budget.
+	later := paceStart.Add(time.Hour)
+	for i := range 64 {
+		p.Reserve("", fmt.Sprintf("z%d@example.org", i), later)
+	}
+	for i := range 64 {
+		if _, ok := p.Reserve("", fmt.Sprintf("z%d@example.org", i), later); ok {
+			t.Fatalf("z%d forgotten while the others were whole again", i)
+		}
+	}
+	if n := len(p.whole); n > 64 {
+		t.Errorf("%d mailboxes kept, want at most 64", n)
+	}
+}
+
+// TestPaceFloodAtOneInstant: made-up addresses all at one moment (the
+// same time each) still keep the table to Max.
+func TestPaceFloodAtOneInstant(t *testing.T) {
+	p := &Pace{Every: 10 * time.Minute, Max: 16}
+	for i := range 100 {
+		p.Reserve("", fmt.Sprintf("x%d@example.org", i), paceStart)
+		if n := len(p.whole); n > 16 {
+			t.Fatalf("%d mailboxes kept, want at most 16", n)
+		}
 	}
 }
 
