@@ -129,10 +129,14 @@ func TestContactWriteMailsAnAddressAtAPace(t *testing.T) {
 // thank-you is left out (the signature counts) and a signature that needs
 // its confirmation is not kept; every answer is the same, and the
 // check-your-inbox page says to sign again if no email comes within the
-// hour — which then works. Real SMTP on loopback. Failed before: twelve
+// hour — which then works. Both engines (the put-off times travel in the
+// signing batch's outbox bundle). Real SMTP on loopback. Failed before: twelve
 // confirmations and twelve thank-yous queued at once, all delivered.
 func TestSignatureMailsAnAddressAtAPace(t *testing.T) {
-	st := openSQLite(t)
+	forEachEngine(t, func(t *testing.T, st store.Store) { signatureMailsAtAPace(t, st) })
+}
+
+func signatureMailsAtAPace(t *testing.T, st store.Store) {
 	e := newMailEnv(t, st, confirmFiles(t))
 	ms := st.(store.Mail)
 	kept := func(email string) bool {
