@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	netmail "net/mail"
+	"sync"
 
 	"github.com/placard/placard/internal/mail"
 	"github.com/placard/placard/internal/store"
@@ -23,6 +24,26 @@ type mailConfig struct {
 	tokens *mail.Tokens
 	base   string
 	store  store.Store
+
+	// shared is the one sender of every email serve sends (sender()).
+	senderOnce sync.Once
+	shared     *mail.Sender
+}
+
+// sender is the one mail.Sender, and so the one pace under --mail-rate,
+// of every email serve sends: signers' and supporters' emails and the
+// console's sign-in links alike. --mail-rate is what the operator's
+// relay allows from this server; two senders would each keep to it and
+// together send twice as fast. A sign-in email waits for a turn like any
+// other: the pace hands turns out in order, and a batch's emails take
+// theirs one at a time on each of at most four connections, so it waits
+// behind at most a few (the outbox takes sign-in emails before other
+// due messages: console.OutboxMailer).
+func (m *mailConfig) sender() *mail.Sender {
+	m.senderOnce.Do(func() {
+		m.shared = mail.NewSender(m.server, m.from, mail.SenderOptions{Rate: m.rate, TLS: m.tls})
+	})
+	return m.shared
 }
 
 // mailFlagValues are serve's email flags as given.

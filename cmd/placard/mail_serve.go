@@ -65,7 +65,7 @@ func (m *mailConfig) deliverer(r *outboxRunner) outbox.Deliverer {
 				return r.site()
 			},
 		},
-		Sender: mail.NewSender(m.server, m.from, mail.SenderOptions{Rate: m.rate, TLS: m.tls}),
+		Sender: m.sender(),
 		Suppressed: func(ctx context.Context, org, email string) (bool, error) {
 			key, err := m.store.Secret(ctx)
 			if err != nil {

@@ -12,7 +12,6 @@ import (
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/console"
 	"github.com/placard/placard/internal/editing"
-	"github.com/placard/placard/internal/mail"
 	"github.com/placard/placard/internal/outbox"
 	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/internal/web"
@@ -143,5 +142,5 @@ func (m *mailConfig) signInDeliverer() outbox.Deliverer {
 	if m == nil {
 		return nil
 	}
-	return console.SignInDeliverer(mail.NewSender(m.server, m.from, mail.SenderOptions{Rate: m.rate, TLS: m.tls}).Send)
+	return console.SignInDeliverer(m.sender().Send)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"time"
 
 	"github.com/placard/placard/internal/mail"
 	"github.com/placard/placard/internal/outbox"
@@ -36,6 +37,15 @@ type letterPayload struct {
 	Body    string `json:"body"`
 }
 
+// signInDue is the NotBefore of every sign-in email: long past, so the
+// outbox, which claims the messages due longest first, takes it before
+// any email or webhook queued since — a sign-in link works for
+// accounts.LinkTTL, and a campaign's burst of thank-yous at --mail-rate
+// could outlast that. It still takes its turn under --mail-rate like
+// every email (serve shares one sender). A failed attempt is put off as
+// any message's is.
+var signInDue = time.Unix(0, 0).UTC()
+
 // OutboxMailer is a Mailer that enqueues each letter in ob for
 // SignInDeliverer, then calls wake (the worker's Wake; nil for none).
 func OutboxMailer(ob store.Outbox, wake func()) Mailer {
@@ -44,7 +54,7 @@ func OutboxMailer(ob store.Outbox, wake func()) Mailer {
 		if err != nil {
 			return err
 		}
-		err = ob.Enqueue(ctx, []signing.Message{{ID: signing.NewMessageID(), Kind: MessageSignIn, Email: l.To, Payload: b}})
+		err = ob.Enqueue(ctx, []signing.Message{{ID: signing.NewMessageID(), Kind: MessageSignIn, Email: l.To, Payload: b, NotBefore: signInDue}})
 		if err == nil && wake != nil {
 			wake()
 		}

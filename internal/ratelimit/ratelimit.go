@@ -6,6 +6,9 @@
 // joined key built per request, three hashes of it, two locks, the time
 // read and formatted for headers nobody is sent. Clients are kept as keyed
 // hashes (a random key per process), never as the address itself.
+//
+// Pace (pace.go) spaces the emails one inbox is sent because someone typed
+// its address into a public form.
 package ratelimit
 
 import (

@@ -185,14 +185,15 @@ func (s *Server) confirmWait(w http.ResponseWriter, r *http.Request, lc *site.Si
 		// Shown inside the partner's frame, as the embed's thank-you is.
 		w.Header()["Content-Security-Policy"] = []string{lc.Embed.CSP}
 		allowFraming(w)
-		p := views.MailPageProps{Heading: lc.Loc.T("mail.confirm.heading"), Paragraphs: []string{lc.Loc.T("mail.confirm.body", "title", lc.Campaign.Title)}}
+		p := views.MailPageProps{Heading: lc.Loc.T("mail.confirm.heading"), Paragraphs: []string{lc.Loc.T("mail.confirm.body", "title", lc.Campaign.Title), lc.Loc.T("confirm.wait.late")}}
 		p.Page = lc.SignFrame(p.Heading)
 		return s.writePage(w, r, http.StatusOK, views.MailPage(p), lc.Embed.CSP)
 	}
 	return s.writeMailPage(w, r, lc, http.StatusOK, views.MailPageProps{
 		CampaignTitle: lc.Campaign.Title, CampaignURL: lc.Path,
-		Heading:    lc.Loc.T("mail.confirm.heading"),
-		Paragraphs: []string{lc.Loc.T("mail.confirm.body", "title", lc.Campaign.Title), lc.Loc.T("mail.confirm.ignore", "days", strconv.Itoa(lc.Campaign.UnconfirmedDays))},
+		Heading: lc.Loc.T("mail.confirm.heading"),
+		Paragraphs: []string{lc.Loc.T("mail.confirm.body", "title", lc.Campaign.Title), lc.Loc.T("mail.confirm.ignore", "days", strconv.Itoa(lc.Campaign.UnconfirmedDays)),
+			lc.Loc.T("confirm.wait.late")},
 	})
 }
 

@@ -178,9 +178,9 @@ func (s *Server) dataRequest(w http.ResponseWriter, r *http.Request, lc *site.Si
 	if err != nil {
 		return err
 	}
-	// At most one link every dataLinkEvery per address: the same page
+	// At most one link every dataLinkEvery per mailbox: the same page
 	// answers either way.
-	if len(sigs) > 0 && s.dataLinks.allow(org, email, now) {
+	if len(sigs) > 0 && s.dataLinkTurn(org, email, now) {
 		p := mail.Payload{Template: mail.TemplateData, Lang: lc.Frame.Lang, Org: org, To: email}
 		if err := ob.Enqueue(ctx, []signing.Message{mail.NewMessage(p)}); err != nil {
 			return err

@@ -1,11 +1,9 @@
 package web
 
 import (
-	"crypto/hmac"
-	"crypto/rand"
-	"crypto/sha256"
-	"sync"
 	"time"
+
+	"github.com/placard/placard/internal/ratelimit"
 )
 
 // dataLinkEvery is how often one address may be sent a link to its data
@@ -14,43 +12,34 @@ import (
 // it anyone could have the organisation mail a signer over and over.
 const dataLinkEvery = 10 * time.Minute
 
-// sentRecently remembers, per instance and in memory only, which
-// addresses were sent a data-page link and when. It keeps a keyed hash
-// under a key made at start, never the address; only addresses that
-// signed are recorded, and entries older than the wait are swept. The
-// zero value is ready to use.
-type sentRecently struct {
-	mu   sync.Mutex
-	key  []byte
-	last map[[sha256.Size]byte]time.Time
+// newDataLinkPace is the pace of data-page links: one per mailbox and
+// organisation every dataLinkEvery, never put off (the supporter asks
+// again). Per instance and in memory only, as a keyed hash of the
+// mailbox (ratelimit.Pace), so ada+1@ and ada+2@ share ada@'s turns.
+func newDataLinkPace() *ratelimit.Pace {
+	return &ratelimit.Pace{Every: dataLinkEvery, Burst: 1}
 }
 
-// allow reports whether email of org may be sent a link at now, and if
-// so records it.
-func (s *sentRecently) allow(org, email string, now time.Time) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.key == nil {
-		s.key = make([]byte, 32)
-		rand.Read(s.key)
-		s.last = map[[sha256.Size]byte]time.Time{}
-	}
-	m := hmac.New(sha256.New, s.key)
-	m.Write([]byte(org))
-	m.Write([]byte{0})
-	m.Write([]byte(email))
-	var k [sha256.Size]byte
-	m.Sum(k[:0])
-	if at, ok := s.last[k]; ok && now.Sub(at) < dataLinkEvery && !now.Before(at) {
-		return false
-	}
-	if len(s.last) >= 1024 {
-		for h, at := range s.last {
-			if now.Sub(at) >= dataLinkEvery || now.Before(at) {
-				delete(s.last, h)
-			}
-		}
-	}
-	s.last[k] = now
-	return true
+// dataLinkTurn reports whether email of org may be sent a data-page link
+// at now, and if so takes that turn.
+func (s *Server) dataLinkTurn(org, email string, now time.Time) bool {
+	_, ok := s.dataLinks.Reserve(org, email, now)
+	return ok
+}
+
+// Mails that anyone can have sent to an address they type — a
+// signature's confirmation or thank-you, a contact letter's confirmation
+// — share one pace per mailbox across the installation (mailPace): three
+// at once, then one every ten minutes, put off (the outbox's NotBefore)
+// up to an hour ahead; past that the mail has no turn, and each caller
+// says what then (sign.go, contact_write.go). The page answers the same
+// either way.
+const (
+	mailPaceEvery   = 10 * time.Minute
+	mailPaceBurst   = 3
+	mailPaceHorizon = time.Hour
+)
+
+func newMailPace() *ratelimit.Pace {
+	return &ratelimit.Pace{Every: mailPaceEvery, Burst: mailPaceBurst, Horizon: mailPaceHorizon}
 }

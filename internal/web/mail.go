@@ -52,9 +52,23 @@ func (s *Server) holdForConfirmation(lc *site.SigningCampaign, sig *signing.Sign
 // signer's personal link (ref, the link's public token, "" for none). It
 // is written in the signature's transaction, so an acknowledged signature
 // always gets it and a failed one never does.
-func (s *Server) addSignatureMail(lc *site.SigningCampaign, sig *signing.Signature, ref string, waits bool) {
+//
+// Anyone may sign with anyone's address (ada+1@, ada+2@ … on every
+// campaign), so the email draws on the mailbox's pace (datalimit.go): put
+// off (NotBefore) when the mailbox has had its share lately. With no turn
+// within the hour a thank-you is left out — the signature counts; only
+// the email with its personal link is not sent — but a confirmation
+// cannot be, as a signature without one could never count: it reports
+// false, and the signature is not stored. The signer is answered as ever,
+// and the check-your-inbox page says to sign again if no email comes
+// within the hour; by then the mailbox has turns again.
+func (s *Server) addSignatureMail(lc *site.SigningCampaign, sig *signing.Signature, ref string, waits bool, now time.Time) bool {
 	if _, _, on := s.mailer(); !on {
-		return
+		return true
+	}
+	at, turn := s.mailPace.Reserve("", sig.Email, now)
+	if !turn {
+		return !waits
 	}
 	p := mail.Payload{Template: mail.TemplateThanks, Lang: sig.Lang, Org: sig.Org, Campaign: sig.Campaign, To: sig.Email, Ref: ref}
 	if waits {
@@ -63,7 +77,12 @@ func (s *Server) addSignatureMail(lc *site.SigningCampaign, sig *signing.Signatu
 		p = mail.Payload{Template: mail.TemplateConfirm, Lang: sig.Lang, Org: sig.Org, Campaign: sig.Campaign, To: sig.Email, Days: lc.Campaign.UnconfirmedDays,
 			Signed: sig.CreatedAt.UnixMicro()}
 	}
-	sig.Outbox = append(sig.Outbox, mail.NewMessage(p))
+	m := mail.NewMessage(p)
+	if at.After(now) {
+		m.NotBefore = at
+	}
+	sig.Outbox = append(sig.Outbox, m)
+	return true
 }
 
 // enqueue adds messages no new signature causes (the thank-you after a

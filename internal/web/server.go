@@ -46,6 +46,7 @@ import (
 	"github.com/placard/placard/internal/formtoken"
 	"github.com/placard/placard/internal/mail"
 	"github.com/placard/placard/internal/markdown"
+	"github.com/placard/placard/internal/ratelimit"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/site"
 	"github.com/placard/placard/internal/store"
@@ -232,9 +233,10 @@ type Server struct {
 	// proxyWarned is set once the rate limit's client-address warning has
 	// been logged (sign.go).
 	proxyWarned atomic.Bool
-	// dataLinks holds back a second data-page link to one address
-	// (datalimit.go).
-	dataLinks sentRecently
+	// dataLinks holds back a second data-page link to one mailbox, and
+	// mailPace paces the confirmations and thank-yous anyone can have
+	// sent to an address they type (datalimit.go).
+	dataLinks, mailPace *ratelimit.Pace
 
 	// readPaths is the read path's set of pages (readpath.go).
 	readPaths readPathCache
@@ -330,6 +332,9 @@ func NewContext(ctx context.Context, cfg Config, loaded *campaign.Site) (*Server
 		tallies: map[string]*tallywatch.Tally{},
 		lazy:    &site.LazyFiles{},
 		links:   links,
+
+		dataLinks: newDataLinkPace(),
+		mailPace:  newMailPace(),
 	}
 	s.sealer = formtoken.NewSealer(key, "contact message")
 	s.suggests = newSuggestLimiter(suggestBudget, suggestSiteBudget)

@@ -261,12 +261,19 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) (err error) {
 	}
 	// The messages this signature sends go in its own transaction.
 	sig.Outbox = s.signatureMessages(lc, sig, now)
-	s.addSignatureMail(lc, sig, linkToken, waits)
-	serr := s.cfg.Recorder.Sign(ctx, sig)
-	already := errors.Is(serr, store.ErrAlreadySigned)
-	if serr == nil {
-		s.wakeOutbox(sig)
+	// A signature whose confirmation has no turn for its mailbox is not
+	// kept, and answered as if it were (mail.go: addSignatureMail). A
+	// repeat takes its turn too, and keeps it: handing it back would let
+	// whoever watches the inbox's budget tell whether the address had
+	// signed.
+	var serr error
+	if s.addSignatureMail(lc, sig, linkToken, waits, now) {
+		serr = s.cfg.Recorder.Sign(ctx, sig)
+		if serr == nil {
+			s.wakeOutbox(sig)
+		}
 	}
+	already := errors.Is(serr, store.ErrAlreadySigned)
 	if serr != nil && !already {
 		// Not recorded: the same form may be sent again.
 		s.used.Release(tok, client, issued)
