@@ -164,7 +164,8 @@ func (c *Console) moderate(w http.ResponseWriter, r *http.Request) error {
 // none (store.Moderation; a store without it sets them one by one).
 func (c *Console) decide(r *http.Request, org string, ids []int64, status signing.Status) error {
 	if m, ok := c.cfg.Store.(store.Moderation); ok {
-		return m.Decide(r.Context(), org, ids, signing.StatusPending, status)
+		_, err := m.Decide(r.Context(), org, ids, signing.StatusPending, status)
+		return err
 	}
 	for _, id := range ids {
 		if err := c.cfg.Store.SetStatus(r.Context(), id, status); err != nil {
