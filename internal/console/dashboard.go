@@ -2,6 +2,7 @@ package console
 
 import (
 	"net/http"
+	"net/url"
 	"sort"
 	"time"
 
@@ -51,7 +52,7 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) error {
 		row := admin.CampaignRow{
 			Title: camp.Title, Slug: camp.Slug, URL: "/" + org.Slug + "/" + camp.Slug,
 			StatusKey: lifecycle(camp, now), Signs: signs(camp),
-			ModerateURL: Prefix + "/" + org.Slug + "/moderation",
+			ModerateURL: Prefix + "/" + org.Slug + "/moderation?campaign=" + url.QueryEscape(camp.Slug),
 		}
 		row.Status = p.L.T("console.status." + row.StatusKey)
 		if row.Signs {
