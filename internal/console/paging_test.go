@@ -1,8 +1,12 @@
 package console
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -15,6 +19,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/placard/placard/internal/accounts"
+	"github.com/placard/placard/internal/export"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/internal/store/sqlite"
@@ -23,12 +28,18 @@ import (
 // counting is the SQLite store counting what the console reads: rows
 // read through Signatures (a whole campaign, row by row) and, for each
 // SignaturePage, the limit asked and the rows returned.
+//
+// midway, when set, runs once as soon as 100 rows have been handed to
+// the console, however it reads them: what happens while a download is
+// part-way.
 type counting struct {
 	*sqlite.DB
 	mu     sync.Mutex
 	rows   int
 	limits []int
 	pages  []int
+	handed int
+	midway func()
 }
 
 func (s *counting) Signatures(ctx context.Context, org, camp string, status signing.Status, fn func(*signing.Signature) error) error {
@@ -36,6 +47,7 @@ func (s *counting) Signatures(ctx context.Context, org, camp string, status sign
 		s.mu.Lock()
 		s.rows++
 		s.mu.Unlock()
+		s.hand(1)
 		return fn(sig)
 	})
 }
@@ -46,7 +58,22 @@ func (s *counting) SignaturePage(ctx context.Context, q store.PageQuery) (store.
 	s.limits = append(s.limits, q.Limit)
 	s.pages = append(s.pages, len(p.Signatures))
 	s.mu.Unlock()
+	s.hand(len(p.Signatures))
 	return p, err
+}
+
+// hand counts n rows handed over and runs midway once 100 have been.
+func (s *counting) hand(n int) {
+	s.mu.Lock()
+	s.handed += n
+	var run func()
+	if s.handed >= 100 && s.midway != nil {
+		run, s.midway = s.midway, nil
+	}
+	s.mu.Unlock()
+	if run != nil {
+		run()
+	}
 }
 
 // reset forgets what was counted and returns it: the rows read whole, and
@@ -394,5 +421,76 @@ func TestModerationPageAddresses(t *testing.T) {
 	wantCode(t, res, http.StatusBadRequest)
 	if n := pendingOf(t, e.st, "open-letter"); n != 3 {
 		t.Errorf("%d wait after a refused decision, want 3", n)
+	}
+}
+
+// TestExportReadsPages: a campaign's download is read a page at a time
+// (at most store.MaxPage rows held, nothing read whole) and holds no read
+// open while it is written: a supporter erased while an organiser's
+// download is part-way is erased at once — the write-ahead log emptied,
+// as erasure promises — and is not in the rest of the download. Before,
+// the download read the campaign in one statement: the erasure failed
+// ("another reader kept the write-ahead log from being emptied") and the
+// erased address was still handed over.
+func TestExportReadsPages(t *testing.T) {
+	ctx := context.Background()
+	var st *counting
+	e := newEnv(t, func(c *Config) {
+		st = &counting{DB: c.Store.(*sqlite.DB)}
+		c.Store = st
+	})
+	ed := e.signIn("riverside", "sam@example.org", accounts.RoleEditor)
+	ids := e.addPending(t, "open-letter", 3000, "a")
+	// Some decided, so the download carries every status.
+	if _, err := e.st.(store.Moderation).Decide(ctx, "riverside", ids[:700], signing.StatusPending, signing.StatusApproved); err != nil {
+		t.Fatal(err)
+	}
+	gone := fmt.Sprintf("a%05d@example.org", 2000)
+	var eraseErr error
+	erased := false
+	st.midway = func() {
+		_, eraseErr = e.st.Erase(ctx, gone)
+		erased = true
+	}
+	st.reset()
+	h := e.overHTTP(ed)
+	res := h.do(http.MethodGet, Prefix+"/riverside/open-letter/export?format=csv", nil)
+	wantStatus(t, res, http.StatusOK)
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !erased || eraseErr != nil {
+		t.Errorf("erasing during the download: ran %v, %v", erased, eraseErr)
+	}
+	var got []int64
+	for _, r := range rows[1:] {
+		id, _ := strconv.ParseInt(r[0], 10, 64)
+		got = append(got, id)
+	}
+	want := slices.Concat(ids[:2000], ids[2001:])
+	if !slices.Equal(got, want) {
+		t.Errorf("the download holds %d signatures, want the %d left in id order", len(got), len(want))
+	}
+	if bytes.Contains(body, []byte(gone)) {
+		t.Errorf("the download hands over %s, erased while it was part-way", gone)
+	}
+	read, limit, page := st.reset()
+	if read != 0 || limit > store.MaxPage || page > store.MaxPage || limit == 0 {
+		t.Errorf("the download read %d rows whole, pages of up to %d holding up to %d; want none whole, pages of at most %d", read, limit, page, store.MaxPage)
+	}
+	// JSON the same way.
+	res = h.do(http.MethodGet, Prefix+"/riverside/open-letter/export?format=json", nil)
+	wantStatus(t, res, http.StatusOK)
+	var recs []export.Record
+	if err := json.NewDecoder(res.Body).Decode(&recs); err != nil || len(recs) != 2999 {
+		t.Errorf("the JSON download: %d records, %v", len(recs), err)
+	}
+	if read, limit, _ := st.reset(); read != 0 || limit > store.MaxPage {
+		t.Errorf("the JSON download read %d rows whole, pages of %d", read, limit)
 	}
 }

@@ -76,3 +76,33 @@ func (q PageQuery) Check() error {
 	}
 	return fmt.Errorf("no signature has status %q", q.Status)
 }
+
+// Each calls fn for every signature q names, oldest first, a page of
+// q.Limit (MaxPage when 0) at a time from q.After on, and stops at fn's
+// first error, which it returns. Unlike Store.Signatures it holds no read
+// open while fn works, so a download written to a slow client neither
+// keeps SQLite from emptying its write-ahead log after an erasure nor
+// holds one of the few read connections; and it is no snapshot: a
+// signature erased before its page is read is not handed over, and one
+// added meanwhile is.
+func Each(ctx context.Context, p Paging, q PageQuery, fn func(*signing.Signature) error) error {
+	if q.Limit == 0 {
+		q.Limit = MaxPage
+	}
+	q.Before = 0
+	for {
+		page, err := p.SignaturePage(ctx, q)
+		if err != nil {
+			return err
+		}
+		for i := range page.Signatures {
+			if err := fn(&page.Signatures[i]); err != nil {
+				return err
+			}
+		}
+		if !page.Newer || len(page.Signatures) == 0 {
+			return nil
+		}
+		q.After = page.Signatures[len(page.Signatures)-1].ID
+	}
+}

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -17,6 +18,35 @@ func RunPaging(t *testing.T, open Opener) {
 	t.Run("PagesWalkBothWays", func(t *testing.T) { testPagesWalk(t, open(t)) })
 	t.Run("PagesKeepTheirPlace", func(t *testing.T) { testPagesKeepPlace(t, open(t)) })
 	t.Run("PagesRefuse", func(t *testing.T) { testPagesRefuse(t, open(t)) })
+	t.Run("EachReadsEveryPage", func(t *testing.T) { testEach(t, open(t)) })
+}
+
+// testEach: store.Each hands over every signature a query names, oldest
+// first, a page at a time, and stops at fn's error.
+func testEach(t *testing.T, s store.Store) {
+	p := pagingOf(t, s)
+	sigs := pagingFixture(t, s)
+	for _, limit := range []int{0, 1, 4, 13} {
+		var got []int64
+		err := store.Each(context.Background(), p, store.PageQuery{Org: "o", Campaigns: []string{"b"}, Limit: limit}, func(sig *signing.Signature) error {
+			got = append(got, sig.ID)
+			return nil
+		})
+		if want := expected(sigs, []string{"b"}, ""); err != nil || !slices.Equal(got, want) {
+			t.Errorf("Each with pages of %d: %v, %v; want %v", limit, got, err, want)
+		}
+	}
+	stop := errors.New("stop")
+	n := 0
+	err := store.Each(context.Background(), p, store.PageQuery{Org: "o", Campaigns: []string{"a", "b", "c"}, Limit: 2}, func(*signing.Signature) error {
+		if n++; n == 5 {
+			return stop
+		}
+		return nil
+	})
+	if err != stop || n != 5 {
+		t.Errorf("Each stopping at the fifth: %v after %d", err, n)
+	}
 }
 
 func pagingOf(t *testing.T, s store.Store) store.Paging {
