@@ -11,3 +11,7 @@ import (
 func TestPaging(t *testing.T) {
 	storetest.RunPaging(t, func(t *testing.T) store.Store { return open(t, pgtest.DSN(t)) })
 }
+
+func TestOutboxFigures(t *testing.T) {
+	storetest.RunOutboxFigures(t, func(t *testing.T) store.Store { return open(t, pgtest.DSN(t)) })
+}

@@ -10,3 +10,7 @@ import (
 func TestPaging(t *testing.T) {
 	storetest.RunPaging(t, func(t *testing.T) store.Store { return openTemp(t) })
 }
+
+func TestOutboxFigures(t *testing.T) {
+	storetest.RunOutboxFigures(t, func(t *testing.T) store.Store { return openTemp(t) })
+}
