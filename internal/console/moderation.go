@@ -262,9 +262,12 @@ func (c *Console) moderate(w http.ResponseWriter, r *http.Request) error {
 		return errTooBig
 	}
 	// Where the answer returns: the filter and page the form came from.
+	// They only steer the answer, so a stale or mangled one (a campaign
+	// renamed since the page was read) leads to the whole queue rather
+	// than losing the decision.
 	back, err := readQueue(org, f)
 	if err != nil {
-		return err
+		back = queue{}
 	}
 	back.before = 0
 	var chosen []int64

@@ -392,7 +392,7 @@ func TestModerationPageDecisions(t *testing.T) {
 func TestModerationPageAddresses(t *testing.T) {
 	e := newEnv(t, nil)
 	ed := e.signIn("riverside", "sam@example.org", accounts.RoleEditor)
-	e.addPending(t, "open-letter", 3, "a")
+	ids := e.addPending(t, "open-letter", 3, "a")
 	for q, want := range map[string]int{
 		"after=abc":                   http.StatusBadRequest,
 		"after=-5":                    http.StatusBadRequest,
@@ -416,11 +416,19 @@ func TestModerationPageAddresses(t *testing.T) {
 			}
 		}
 	}
-	// A decision naming a malformed place is refused before anything moves.
-	res := ed.post(Prefix+"/riverside/moderation", url.Values{"do": {"approve-page"}, "page": {"1"}, "after": {"x"}})
-	wantCode(t, res, http.StatusBadRequest)
-	if n := pendingOf(t, e.st, "open-letter"); n != 3 {
-		t.Errorf("%d wait after a refused decision, want 3", n)
+	// A decision whose place is stale or mangled is still made, and
+	// answered with the whole queue: the place only steers the answer.
+	res := ed.post(Prefix+"/riverside/moderation", url.Values{"do": {"approve-page"}, "page": {fmt.Sprint(ids[0])}, "after": {"x"}, "campaign": {"gone"}})
+	wantRedirect(t, res, Prefix+"/riverside/moderation?done=approved&n=1")
+	if n := pendingOf(t, e.st, "open-letter"); n != 2 {
+		t.Errorf("%d wait after a decision, want 2", n)
+	}
+	// Ids that are not ids are refused before anything moves.
+	for _, bad := range []string{"x", "-1", "0", "99999999999999999999", fmt.Sprint(ids[1]) + "x"} {
+		wantCode(t, ed.post(Prefix+"/riverside/moderation", url.Values{"do": {"reject-page"}, "page": {fmt.Sprint(ids[1]), bad}}), http.StatusBadRequest)
+	}
+	if n := pendingOf(t, e.st, "open-letter"); n != 2 {
+		t.Errorf("%d wait after refused decisions, want 2", n)
 	}
 }
 
