@@ -214,7 +214,7 @@ func signaturesExport(ctx context.Context, args []string, getenv func(string) st
 	}
 	each := func(fn func(*signing.Signature) error) error {
 		for _, sl := range slugs {
-			if err := st.Signatures(ctx, org, sl, "", func(s *signing.Signature) error {
+			if err := readCampaign(ctx, st, org, sl, func(s *signing.Signature) error {
 				if !keep(s) {
 					return nil
 				}
@@ -457,4 +457,16 @@ within a second or two; a rejected one is never shown or counted.`, strings.ToUp
 			strings.Join(missing, ", "))
 	}
 	return nil
+}
+
+// readCampaign calls fn for every signature of org/slug, oldest first, a
+// page at a time (store.Each) when the store pages, as both engines do: no
+// read stays open while the export is written to a pipe or a slow disk,
+// which on SQLite would keep an erasure meanwhile from emptying the
+// write-ahead log.
+func readCampaign(ctx context.Context, st store.Store, org, slug string, fn func(*signing.Signature) error) error {
+	if p, ok := st.(store.Paging); ok {
+		return store.Each(ctx, p, store.PageQuery{Org: org, Campaigns: []string{slug}}, fn)
+	}
+	return st.Signatures(ctx, org, slug, "", fn)
 }

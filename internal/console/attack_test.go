@@ -146,32 +146,25 @@ func TestExportSafeWhereSemicolonsSeparate(t *testing.T) {
 	}
 }
 
-// racing is the SQLite store with a hook run once, right after the
-// console has read an organisation's moderation queue: what another
-// organiser (or the supporter erasing themselves) does between the page's
-// read and its write.
+// racing is the SQLite store with a hook run once, right before the
+// console's decision is written: what another organiser (or the supporter
+// erasing themselves) does between the page's read and its write. (The
+// page is read by its own GET; the POST reads nothing before deciding.)
 type racing struct {
 	*sqlite.DB
 	mu    sync.Mutex
 	after func()
 }
 
-func (s *racing) Signatures(ctx context.Context, org, camp string, status signing.Status, fn func(*signing.Signature) error) error {
-	if err := s.DB.Signatures(ctx, org, camp, status, fn); err != nil {
-		return err
-	}
+func (s *racing) Decide(ctx context.Context, org string, ids []int64, from, to signing.Status) (map[string]int, error) {
 	s.mu.Lock()
 	after := s.after
-	if status == signing.StatusPending && after != nil && camp == "open-letter" {
-		s.after = nil
-	} else {
-		after = nil
-	}
+	s.after = nil
 	s.mu.Unlock()
 	if after != nil {
 		after()
 	}
-	return nil
+	return s.DB.Decide(ctx, org, ids, from, to)
 }
 
 // TestModerationRaces: an attack on moderation's promise that "if someone

@@ -106,18 +106,21 @@ const DefaultSignInLimit = 10
 
 // Console serves the console's pages. It is safe for concurrent use.
 type Console struct {
-	cfg      Config
-	acc      store.Accounts
-	log      *slog.Logger
-	base     string
-	secure   bool
-	cookie   string
-	wa       *webauthn.WebAuthn // nil when the console is reached by an IP address
-	handler  http.Handler
-	static   map[string]staticFile
-	styleURL string
-	jsURL    string
-	sending  sync.WaitGroup // emailed sign-in links being made (signin.go)
+	cfg Config
+	acc store.Accounts
+	// pages and moderation are cfg.Store's (New checks both are there).
+	pages      store.Paging
+	moderation store.Moderation
+	log        *slog.Logger
+	base       string
+	secure     bool
+	cookie     string
+	wa         *webauthn.WebAuthn // nil when the console is reached by an IP address
+	handler    http.Handler
+	static     map[string]staticFile
+	styleURL   string
+	jsURL      string
+	sending    sync.WaitGroup // emailed sign-in links being made (signin.go)
 
 	linksMu   sync.Mutex
 	linksSent map[int64]time.Time // when each organiser was last sent a link (linkDue)
@@ -128,6 +131,13 @@ func New(cfg Config) (*Console, error) {
 	acc, ok := cfg.Store.(store.Accounts)
 	if !ok || cfg.Store == nil {
 		return nil, errors.New("the console needs a database that keeps organisers (SQLite or PostgreSQL)")
+	}
+	// Both engines page and moderate; a store that could not would make
+	// the console read whole queues, or decide one signature at a time.
+	pages, ok := cfg.Store.(store.Paging)
+	moderation, ok2 := cfg.Store.(store.Moderation)
+	if !ok || !ok2 {
+		return nil, errors.New("the console needs a database that reads signatures a page at a time (SQLite or PostgreSQL)")
 	}
 	u, err := url.Parse(strings.TrimSpace(cfg.BaseURL))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -157,7 +167,7 @@ func New(cfg Config) (*Console, error) {
 			return host
 		}
 	}
-	c := &Console{cfg: cfg, acc: acc, log: cfg.Logger, base: u.Scheme + "://" + u.Host}
+	c := &Console{cfg: cfg, acc: acc, pages: pages, moderation: moderation, log: cfg.Logger, base: u.Scheme + "://" + u.Host}
 	c.secure = !(u.Scheme == "http" && loopback(u.Hostname()))
 	// __Host- cookies must be Secure; on a plain-http loopback address
 	// (a laptop trying Placard) browsers refuse Secure cookies from some

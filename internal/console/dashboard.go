@@ -2,6 +2,7 @@ package console
 
 import (
 	"net/http"
+	"net/url"
 	"sort"
 	"time"
 
@@ -36,13 +37,17 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	now := c.now().UTC()
-	var entries []store.OutboxEntry
+	// The outbox is counted by the store, and only the emails a drip
+	// holds back are looked into, one at a time: the dashboard never
+	// holds the outbox (store.OutboxFigures).
+	held := heldEmails(org)
+	waiting, failed := 0, 0
 	if c.cfg.Outbox != nil {
-		if entries, err = c.cfg.Outbox.List(ctx, ""); err != nil {
+		if waiting, failed, err = c.outboxFigures(ctx, org.Slug, now, held.add); err != nil {
 			return err
 		}
 	}
-	outreach, err := c.orgOutreach(ctx, org, entries, now)
+	outreach, err := c.orgOutreach(ctx, org, held.by)
 	if err != nil {
 		return err
 	}
@@ -51,7 +56,7 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) error {
 		row := admin.CampaignRow{
 			Title: camp.Title, Slug: camp.Slug, URL: "/" + org.Slug + "/" + camp.Slug,
 			StatusKey: lifecycle(camp, now), Signs: signs(camp),
-			ModerateURL: Prefix + "/" + org.Slug + "/moderation",
+			ModerateURL: Prefix + "/" + org.Slug + "/moderation?campaign=" + url.QueryEscape(camp.Slug),
 		}
 		row.Status = p.L.T("console.status." + row.StatusKey)
 		if row.Signs {
@@ -79,16 +84,6 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) error {
 		d.Campaigns = append(d.Campaigns, row)
 	}
 	if c.cfg.Outbox != nil {
-		waiting, failed := 0, 0
-		for _, e := range entries {
-			switch {
-			case e.Org != org.Slug:
-			case e.Status == store.OutboxDead:
-				failed++
-			default:
-				waiting++
-			}
-		}
 		d.Outbox = p.L.T("console.dashboard.outbox", "waiting", p.L.Number(waiting), "failed", p.L.Number(failed))
 		// Damaged bundles set aside (store.Quarantine): no organisation
 		// can be told apart in them, so the count is the server's.

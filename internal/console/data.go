@@ -51,7 +51,7 @@ func (c *Console) dataPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 // export downloads every signature of one campaign in a format
-// `placard signatures export` has. The audit entry is written first: a
+// `placard signatures export` has, streamed a page at a time. The audit entry is written first: a
 // download that is not recorded does not start.
 func (c *Console) export(w http.ResponseWriter, r *http.Request) error {
 	if err := c.mayChange(r); err != nil {
@@ -75,8 +75,12 @@ func (c *Console) export(w http.ResponseWriter, r *http.Request) error {
 	h := w.Header()
 	h.Set("Content-Type", export.ContentType[format])
 	h.Set("Content-Disposition", `attachment; filename="`+org.Slug+"-"+camp.Slug+"."+format+`"`)
+	// A page of store.MaxPage at a time (store.Each): memory holds one
+	// page however large the campaign, and no read stays open while a
+	// slow client downloads, which would keep an erasure meanwhile from
+	// emptying SQLite's write-ahead log and hold a read connection.
 	_, err := export.Write(w, format, func(fn func(*signing.Signature) error) error {
-		return c.cfg.Store.Signatures(r.Context(), org.Slug, camp.Slug, "", fn)
+		return store.Each(r.Context(), c.pages, store.PageQuery{Org: org.Slug, Campaigns: []string{camp.Slug}}, fn)
 	})
 	if err != nil {
 		// Headers are gone; the truncated download is the signal, and

@@ -29,11 +29,10 @@ type outreachCounts struct{ staff, voicemail, noAnswer, emails, waiting int }
 type outreachKey struct{ campaign, action, target string }
 
 // orgOutreach reads the organisation's call and email counts
-// (store.Outreach, when the store keeps them) and, from the outbox
-// entries, the messages to targets still waiting for the drip's next free
-// hour. Everything is a count: the outbox's addresses are compared with
-// the targets' own and never shown.
-func (c *Console) orgOutreach(ctx context.Context, org *campaign.Org, entries []store.OutboxEntry, now time.Time) (map[outreachKey]*outreachCounts, error) {
+// (store.Outreach, when the store keeps them) and adds held, the messages
+// to targets still waiting for the drip's next free hour (heldEmails).
+// Everything is a count.
+func (c *Console) orgOutreach(ctx context.Context, org *campaign.Org, held map[outreachKey]int) (map[outreachKey]*outreachCounts, error) {
 	by := map[outreachKey]*outreachCounts{}
 	get := func(k outreachKey) *outreachCounts {
 		if by[k] == nil {
@@ -60,10 +59,27 @@ func (c *Console) orgOutreach(ctx context.Context, org *campaign.Org, entries []
 			}
 		}
 	}
-	// A message to a target that is not yet due was held back by the
-	// drip (the most a target receives in an hour).
-	type dest struct{ campaign, email string }
-	targets := map[dest][]outreachKey{}
+	for k, n := range held {
+		get(k).waiting += n
+	}
+	return by, nil
+}
+
+// held counts, per target, the emails to it a drip holds back: the
+// outbox's addresses are compared with the targets' own and never kept.
+type held struct {
+	targets map[dest][]outreachKey
+	by      map[outreachKey]int
+}
+
+// dest is one campaign's recipient address.
+type dest struct{ campaign, email string }
+
+// heldEmails is a held for org's contact actions that send through the
+// organisation (send: server): only their targets are counted, so what
+// it keeps is bounded by the campaign files, however long the outbox.
+func heldEmails(org *campaign.Org) *held {
+	h := &held{targets: map[dest][]outreachKey{}, by: map[outreachKey]int{}}
 	for _, camp := range org.Campaigns {
 		for _, a := range camp.Actions {
 			if a.Contact == nil || a.Contact.Send != "server" {
@@ -72,24 +88,56 @@ func (c *Console) orgOutreach(ctx context.Context, org *campaign.Org, entries []
 			for _, t := range a.Contact.Targets {
 				if t.Email != "" {
 					d := dest{camp.Slug, t.Email}
-					targets[d] = append(targets[d], outreachKey{camp.Slug, a.ID, t.ID})
+					h.targets[d] = append(h.targets[d], outreachKey{camp.Slug, a.ID, t.ID})
 				}
 			}
 		}
 	}
+	return h
+}
+
+// add counts one held email, if it is a message to one of the targets.
+func (h *held) add(campaign string, payload []byte) error {
+	if len(h.targets) == 0 {
+		return nil
+	}
+	var p mail.ContactPayload
+	if json.Unmarshal(payload, &p) != nil || p.Template != mail.TemplateContactTarget {
+		return nil
+	}
+	if ks := h.targets[dest{campaign, p.To}]; len(ks) > 0 {
+		h.by[ks[0]]++
+	}
+	return nil
+}
+
+// outboxFigures counts org's waiting and failed messages and hands held
+// each email due after now (store.OutboxFigures); an outbox without it
+// is listed, as before it existed.
+func (c *Console) outboxFigures(ctx context.Context, org string, now time.Time, held func(campaign string, payload []byte) error) (waiting, failed int, err error) {
+	if f, ok := c.cfg.Outbox.(store.OutboxFigures); ok {
+		return f.OutboxFigures(ctx, org, now, held)
+	}
+	entries, err := c.cfg.Outbox.List(ctx, "")
+	if err != nil {
+		return 0, 0, err
+	}
 	for _, e := range entries {
-		if e.Org != org.Slug || e.Kind != signing.MessageEmail || e.Status == store.OutboxDead || !e.NotBefore.After(now) {
+		switch {
+		case e.Org != org:
 			continue
+		case e.Status == store.OutboxDead:
+			failed++
+		default:
+			waiting++
 		}
-		var p mail.ContactPayload
-		if json.Unmarshal(e.Payload, &p) != nil || p.Template != mail.TemplateContactTarget {
-			continue
-		}
-		if ks := targets[dest{e.Campaign, p.To}]; len(ks) > 0 {
-			get(ks[0]).waiting++
+		if e.Kind == signing.MessageEmail && e.Status != store.OutboxDead && e.NotBefore.After(now) {
+			if err := held(e.Campaign, e.Payload); err != nil {
+				return 0, 0, err
+			}
 		}
 	}
-	return by, nil
+	return waiting, failed, nil
 }
 
 // outreachTables lays out one campaign's contact actions: a row per target

@@ -16,6 +16,8 @@ type Moderation interface {
 	// tallies and reporting the change as SetStatus does. If any of them
 	// is not there, is another organisation's or no longer has status
 	// from (someone decided or erased it meanwhile), nothing is changed
-	// and it returns ErrNotFound. An id given twice counts once.
-	Decide(ctx context.Context, org string, ids []int64, from, to signing.Status) error
+	// and it returns ErrNotFound. An id given twice counts once. moved is
+	// how many it moved on each campaign, read in the same transaction,
+	// so what the caller records is exactly what changed.
+	Decide(ctx context.Context, org string, ids []int64, from, to signing.Status) (moved map[string]int, err error)
 }

@@ -172,15 +172,42 @@ type ReferralRow struct {
 	Token, Signatures string
 }
 
-// Moderation is an organisation's queue of organisations waiting.
+// Moderation is one page of an organisation's queue of signatures
+// waiting for approval, oldest first.
 type Moderation struct {
-	Action  string
+	Action string
+	// Pending is this page's rows (at most one page, never the queue).
 	Pending []PendingRow
 	// ReadOnly is a viewer's page: Waiting only, Pending empty (a viewer
 	// sees counts, not people).
 	ReadOnly bool
 	// Waiting is how many wait on each campaign (a viewer's page).
 	Waiting []WaitingRow
+	// Total says how many wait (from the tallies, not by reading them),
+	// on the campaign filtered or on all; Shown how many this page shows.
+	Total, Shown string
+	// FilterAction is where the campaign filter's form goes (GET), with
+	// Campaigns its choices; the filter is offered with two or more.
+	FilterAction string
+	Campaigns    []FilterOption
+	// Campaign is the campaign filtered ("" for all) and After where this
+	// page starts ("" for the oldest): a decision sends them back so its
+	// answer returns to the same place.
+	Campaign, After string
+	// Older and Newer are the links to the pages either side, "" when
+	// there is none; each keeps the filter.
+	Older, Newer string
+	// PageIDs are the rows' ids, which the buttons for everyone on the
+	// page decide: exactly those shown, never "whatever waits now".
+	PageIDs []string
+	// ApprovePage and RejectPage are those buttons' words.
+	ApprovePage, RejectPage string
+}
+
+// FilterOption is one choice of a filter.
+type FilterOption struct {
+	Value, Label string
+	Selected     bool
 }
 
 // WaitingRow is how many signatures wait for approval on one campaign.

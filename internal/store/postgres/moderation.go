@@ -16,13 +16,14 @@ var _ store.Moderation = (*DB)(nil)
 
 // Decide is store.Moderation's: each row is locked as it is read, so a
 // decision made meanwhile by another instance is seen and undoes nothing.
-func (db *DB) Decide(ctx context.Context, org string, ids []int64, from, to signing.Status) (err error) {
+func (db *DB) Decide(ctx context.Context, org string, ids []int64, from, to signing.Status) (moved map[string]int, err error) {
 	defer failed(&err, "deciding signatures")
 	// In order, so two decisions over the same rows never wait on each other.
 	ids = slices.Sorted(slices.Values(ids))
-	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		var ds tally.Deltas
 		seen := map[int64]bool{}
+		moved = map[string]int{}
 		for _, id := range ids {
 			if seen[id] {
 				continue
@@ -41,8 +42,13 @@ func (db *DB) Decide(ctx context.Context, org string, ids []int64, from, to sign
 				return err
 			}
 			k := signing.Kind(kind)
+			moved[campaign]++
 			ds.Add(tally.Key{Org: org, Campaign: campaign}, tally.Of(k, to).Sub(tally.Of(k, from)))
 		}
 		return applyDeltas(ctx, tx, &ds)
 	})
+	if err != nil {
+		return nil, err
+	}
+	return moved, nil
 }

@@ -464,9 +464,7 @@ func (db *DB) Signatures(ctx context.Context, org, campaign string, status signi
 			failed(&err, "reading signatures")
 		}
 	}()
-	rows, err := db.pool.Query(ctx, `SELECT id, org, campaign, action, kind, status, name, email,
-		postcode, country, phone, comment, organisation, role, public, consent_text, consent_at,
-		contact_text, contact_at, lang, created_at, given_name, family_name
+	rows, err := db.pool.Query(ctx, `SELECT `+signatureColumns+`
 		FROM signatures
 		WHERE org = $1 AND campaign = $2 AND ($3 = '' OR status = $3)
 		ORDER BY id`, org, campaign, string(status))
@@ -475,26 +473,39 @@ func (db *DB) Signatures(ctx context.Context, org, campaign string, status signi
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var s signing.Signature
-		var kind, st string
-		var contactAt *time.Time
-		if err := rows.Scan(&s.ID, &s.Org, &s.Campaign, &s.Action, &kind, &st, &s.Name, &s.Email,
-			&s.Postcode, &s.Country, &s.Phone, &s.Comment, &s.Organisation, &s.Role, &s.Public,
-			&s.ConsentText, &s.ConsentAt, &s.ContactText, &contactAt, &s.Lang, &s.CreatedAt,
-			&s.GivenName, &s.FamilyName); err != nil {
+		s, err := scanSignature(rows)
+		if err != nil {
 			return err
 		}
-		s.Kind, s.Status = signing.Kind(kind), signing.Status(st)
-		if contactAt != nil {
-			s.ContactAt = contactAt.UTC()
-		}
-		s.ConsentAt, s.CreatedAt = s.ConsentAt.UTC(), s.CreatedAt.UTC()
 		if err := fn(&s); err != nil {
 			fnFailed = true
 			return err
 		}
 	}
 	return rows.Err()
+}
+
+// signatureColumns are the columns scanSignature reads, in its order.
+const signatureColumns = `id, org, campaign, action, kind, status, name, email,
+		postcode, country, phone, comment, organisation, role, public, consent_text, consent_at,
+		contact_text, contact_at, lang, created_at, given_name, family_name`
+
+// scanSignature reads the row rows is on, selected as signatureColumns.
+func scanSignature(rows pgx.Rows) (s signing.Signature, err error) {
+	var kind, st string
+	var contactAt *time.Time
+	if err := rows.Scan(&s.ID, &s.Org, &s.Campaign, &s.Action, &kind, &st, &s.Name, &s.Email,
+		&s.Postcode, &s.Country, &s.Phone, &s.Comment, &s.Organisation, &s.Role, &s.Public,
+		&s.ConsentText, &s.ConsentAt, &s.ContactText, &contactAt, &s.Lang, &s.CreatedAt,
+		&s.GivenName, &s.FamilyName); err != nil {
+		return s, err
+	}
+	s.Kind, s.Status = signing.Kind(kind), signing.Status(st)
+	if contactAt != nil {
+		s.ContactAt = contactAt.UTC()
+	}
+	s.ConsentAt, s.CreatedAt = s.ConsentAt.UTC(), s.CreatedAt.UTC()
+	return s, nil
 }
 
 // applyDeltas adds ds to the tallies and notifies each campaign's change

@@ -931,9 +931,7 @@ func (db *DB) Signatures(ctx context.Context, org, campaign string, status signi
 			failed(&err, "reading signatures")
 		}
 	}()
-	rows, err := db.r.QueryContext(ctx, `SELECT id, org, campaign, action, kind, status, name, email,
-		postcode, country, phone, comment, organisation, role, public, consent_text, consent_at,
-		contact_text, contact_at, lang, created_at, given_name, family_name
+	rows, err := db.r.QueryContext(ctx, `SELECT `+signatureColumns+`
 		FROM signatures
 		WHERE org = ? AND campaign = ? AND (? = '' OR status = ?)
 		ORDER BY id`, org, campaign, string(status), string(status))
@@ -942,25 +940,8 @@ func (db *DB) Signatures(ctx context.Context, org, campaign string, status signi
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var s signing.Signature
-		var kind, st, consentAt, contactAt, created string
-		var public int
-		if err := rows.Scan(&s.ID, &s.Org, &s.Campaign, &s.Action, &kind, &st, &s.Name, &s.Email,
-			&s.Postcode, &s.Country, &s.Phone, &s.Comment, &s.Organisation, &s.Role, &public,
-			&s.ConsentText, &consentAt, &s.ContactText, &contactAt, &s.Lang, &created,
-			&s.GivenName, &s.FamilyName); err != nil {
-			return err
-		}
-		s.Kind, s.Status, s.Public = signing.Kind(kind), signing.Status(st), public == 1
-		if s.ConsentAt, err = parseTime(consentAt); err != nil {
-			return err
-		}
-		if contactAt != "" {
-			if s.ContactAt, err = parseTime(contactAt); err != nil {
-				return err
-			}
-		}
-		if s.CreatedAt, err = parseTime(created); err != nil {
+		s, err := scanSignature(rows)
+		if err != nil {
 			return err
 		}
 		if err := fn(&s); err != nil {
@@ -969,6 +950,34 @@ func (db *DB) Signatures(ctx context.Context, org, campaign string, status signi
 		}
 	}
 	return rows.Err()
+}
+
+// signatureColumns are the columns scanSignature reads, in its order.
+const signatureColumns = `id, org, campaign, action, kind, status, name, email,
+		postcode, country, phone, comment, organisation, role, public, consent_text, consent_at,
+		contact_text, contact_at, lang, created_at, given_name, family_name`
+
+// scanSignature reads the row rows is on, selected as signatureColumns.
+func scanSignature(rows *sql.Rows) (s signing.Signature, err error) {
+	var kind, st, consentAt, contactAt, created string
+	var public int
+	if err := rows.Scan(&s.ID, &s.Org, &s.Campaign, &s.Action, &kind, &st, &s.Name, &s.Email,
+		&s.Postcode, &s.Country, &s.Phone, &s.Comment, &s.Organisation, &s.Role, &public,
+		&s.ConsentText, &consentAt, &s.ContactText, &contactAt, &s.Lang, &created,
+		&s.GivenName, &s.FamilyName); err != nil {
+		return s, err
+	}
+	s.Kind, s.Status, s.Public = signing.Kind(kind), signing.Status(st), public == 1
+	if s.ConsentAt, err = parseTime(consentAt); err != nil {
+		return s, err
+	}
+	if contactAt != "" {
+		if s.ContactAt, err = parseTime(contactAt); err != nil {
+			return s, err
+		}
+	}
+	s.CreatedAt, err = parseTime(created)
+	return s, err
 }
 
 // SetStatus moves signature id to status, adjusting its campaign's tally in

@@ -1,0 +1,16 @@
+package sqlite_test
+
+import (
+	"testing"
+
+	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/internal/store/storetest"
+)
+
+func TestPaging(t *testing.T) {
+	storetest.RunPaging(t, func(t *testing.T) store.Store { return openTemp(t) })
+}
+
+func TestOutboxFigures(t *testing.T) {
+	storetest.RunOutboxFigures(t, func(t *testing.T) store.Store { return openTemp(t) })
+}
