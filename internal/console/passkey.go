@@ -157,9 +157,9 @@ func (c *Console) passkeyPage(w http.ResponseWriter, r *http.Request) error {
 	case q.Get("added") != "":
 		p.Notice = p.L.T("console.passkey.added")
 	case q.Get("removed") == "last":
-		p.Notice = p.L.T("console.passkey.removed.last")
+		p.Notice = p.L.T("console.passkey.removed.last") + " " + p.L.N("console.passkey.ended", countParam(q.Get("ended")))
 	case q.Get("removed") != "":
-		p.Notice = p.L.T("console.passkey.removed")
+		p.Notice = p.L.T("console.passkey.removed") + " " + p.L.N("console.passkey.ended", countParam(q.Get("ended")))
 	}
 	c.render(w, r, http.StatusOK, admin.PasskeyPage(p, k))
 	return nil
@@ -307,7 +307,7 @@ func (c *Console) passkeySignInFinish(w http.ResponseWriter, r *http.Request) er
 	if err := c.passkeyUsed(r.Context(), cred.ID); err != nil {
 		return err
 	}
-	if err := c.startSession(w, r, who, "passkey"); err != nil {
+	if err := c.startSession(w, r, who, accounts.MethodPasskey, cred.ID); err != nil {
 		return err
 	}
 	return writeJSON(w, map[string]string{"next": Prefix})

@@ -4,6 +4,9 @@ import (
 	"context"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
+	"github.com/placard/placard/internal/accounts"
 	"github.com/placard/placard/internal/store"
 )
 
@@ -44,15 +47,16 @@ func (db *DB) CredentialsUsed(ctx context.Context, organiserID int64) (_ map[str
 	return out, rows.Err()
 }
 
-// RemoveCredential deletes one of an organiser's passkeys (store.Passkeys).
-func (db *DB) RemoveCredential(ctx context.Context, organiserID int64, id []byte) (err error) {
+// RemoveCredential deletes one of an organiser's passkeys and the sessions
+// it may have opened, in one transaction (store.Passkeys).
+func (db *DB) RemoveCredential(ctx context.Context, organiserID int64, id []byte) (ended []accounts.Session, err error) {
 	defer failed(&err, "removing a passkey")
-	tag, err := db.pool.Exec(ctx, `DELETE FROM organiser_credentials WHERE id = $1 AND organiser_id = $2`, id, organiserID)
-	if err != nil {
+	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		ended, err = removeCredential(ctx, tx, organiserID, id)
 		return err
+	})
+	if err != nil {
+		return nil, err
 	}
-	if tag.RowsAffected() == 0 {
-		return store.ErrNotFound
-	}
-	return nil
+	return ended, nil
 }
