@@ -146,6 +146,11 @@ func (c *Console) passkeyPage(w http.ResponseWriter, r *http.Request) error {
 		if _, ok := c.cfg.Store.(store.Passkeys); ok {
 			k.RemoveAction = Prefix + "/passkey/remove"
 		}
+		if cur, ok := r.Context().Value(organiserKey{}).(*signedIn); ok && cur.sess.Method == accounts.MethodUnknown && len(list) > 0 {
+			// Removing any passkey ends a session whose way in was not
+			// recorded (passkeylist.go): say so before it happens.
+			k.HereNote = p.L.T("console.passkey.here.unknown")
+		}
 		switch {
 		case len(list) == 1 && c.cfg.Mail == nil:
 			k.RemoveAction, k.LastNote = "", p.L.T("console.passkey.only")

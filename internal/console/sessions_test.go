@@ -115,9 +115,19 @@ func TestRemovedPasskeyEndsItsSessions(t *testing.T) {
 		t.Errorf("the phone's row seen from the laptop is marked as this browser's: %q", hint)
 	}
 
+	// A browser whose way in was not recorded is warned that any removal
+	// signs it out; the others are not.
+	old2 := e.legacySession(o, e.clock.now()) // fresh enough to remove passkeys
+	if !strings.Contains(body(t, old2.get(Prefix+"/passkey")), "signed in before Placard recorded how") {
+		t.Error("the passkeys page of a session from before the upgrade does not warn that removing any passkey signs it out")
+	}
+	if strings.Contains(body(t, mine.get(Prefix+"/passkey")), "signed in before Placard recorded how") {
+		t.Error("the passkeys page warns a session whose passkey is known")
+	}
+
 	phoneID := e.passkeyID(t, o.ID, 0)
-	wantRedirect(t, mine.post(Prefix+"/passkey/remove", url.Values{"id": {phoneID}}), Prefix+"/passkey?removed=1&ended=3")
-	for name, br := range map[string]*browser{"the thief": thief, "the thief's second": thief2, "a session from before the upgrade": old} {
+	wantRedirect(t, mine.post(Prefix+"/passkey/remove", url.Values{"id": {phoneID}}), Prefix+"/passkey?removed=1&ended=4")
+	for name, br := range map[string]*browser{"the thief": thief, "the thief's second": thief2, "a session from before the upgrade": old, "another from before the upgrade": old2} {
 		if br.signedIn() {
 			t.Errorf("%s is still signed in after its passkey was removed", name)
 		}
@@ -133,14 +143,14 @@ func TestRemovedPasskeyEndsItsSessions(t *testing.T) {
 	if res := kimOld.get(Prefix + "/harbour"); res.StatusCode != http.StatusOK {
 		t.Error("another organiser's session from before the upgrade ended")
 	}
-	if got := doc(t, mine.get(Prefix+"/passkey?removed=1&ended=3")).Find("main .notice").Text(); !strings.Contains(got, "no longer signs you in") || !strings.Contains(got, "The 3 sessions it had opened have ended") {
+	if got := doc(t, mine.get(Prefix+"/passkey?removed=1&ended=4")).Find("main .notice").Text(); !strings.Contains(got, "no longer signs you in") || !strings.Contains(got, "The 4 sessions it had opened have ended") {
 		t.Errorf("the notice after removing: %q, want how many sessions ended", got)
 	}
 	log, _ := e.acc.Audit(ctx, "riverside", 50)
-	if len(log) == 0 || log[0].Action != ActPasskeyRemoved || log[0].Detail != "3 sessions ended" {
-		t.Fatalf("the log's newest entry: %+v, want the removal with 3 sessions ended", log[0])
+	if len(log) == 0 || log[0].Action != ActPasskeyRemoved || log[0].Detail != "4 sessions ended" {
+		t.Fatalf("the log's newest entry: %+v, want the removal with 4 sessions ended", log[0])
 	}
-	if got := body(t, b.get(Prefix+"/riverside/audit")); !strings.Contains(got, "3 open sessions ended") {
+	if got := body(t, b.get(Prefix+"/riverside/audit")); !strings.Contains(got, "4 open sessions ended") {
 		t.Error("the audit page does not say how many sessions the removal ended")
 	}
 

@@ -159,7 +159,9 @@ func TestConsoleHoldsNoEnglish(t *testing.T) {
 			b.post(Prefix+"/riverside/erase", url.Values{"email": {"northsidetenants@example.org"}, "confirm": {"yes"}})
 			look("passkey", b.get(Prefix+"/passkey"))
 			look("passkey removed", b.get(Prefix+"/passkey?removed=1&ended=2"))
-			e.legacySession(accounts.Organiser{ID: 1}, e.clock.now()) // a session from before 025
+			legacy := e.legacySession(accounts.Organiser{ID: 1}, e.clock.now()) // a session from before 025
+			legacy.lang = lang
+			look("passkey, a session from before 025", legacy.get(Prefix+"/passkey"))
 			look("sessions", b.get(Prefix+"/sessions"))
 			look("sessions ended", b.get(Prefix+"/sessions?done=others&n=2"))
 			admin := e.signIn("", "sam@example.org", accounts.RoleSiteAdmin)

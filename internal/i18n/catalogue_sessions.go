@@ -6,6 +6,7 @@ package i18n
 func init() {
 	extend(map[string]map[string]string{
 		"en": {
+			"console.passkey.here.unknown":           "This browser signed in before Placard recorded how, so removing any passkey signs you out here too.",
 			"console.sessions":                       "Your sessions",
 			"console.sessions.link":                  "Your sessions",
 			"console.sessions.text":                  "These are the browsers signed in to the console as you. For each, Placard keeps when it signed in, how, and when it was last used — never where it is or what device it is. If you do not recognise one, end it, and remove the passkey it signed in with.",
@@ -45,6 +46,7 @@ func init() {
 			"console.activity.text":                  "What site admins did outside any one organisation: signing in and out, their passkeys and sessions, and site admins invited or removed. What a site admin did in an organisation is in that organisation's log.",
 		},
 		"fr": {
+			"console.passkey.here.unknown":           "Ce navigateur s'est connecté avant que Placard n'enregistre comment : retirer n'importe quelle clé d'accès vous déconnecte donc aussi ici.",
 			"console.sessions":                       "Vos sessions",
 			"console.sessions.link":                  "Vos sessions",
 			"console.sessions.text":                  "Voici les navigateurs connectés à la console en votre nom. Pour chacun, Placard garde quand il s'est connecté, comment, et quand il a servi pour la dernière fois — jamais où il se trouve ni de quel appareil il s'agit. Si vous n'en reconnaissez pas un, mettez-y fin, et retirez la clé d'accès avec laquelle il s'est connecté.",
@@ -84,6 +86,7 @@ func init() {
 			"console.activity.text":                  "Ce que les administrateurs du site ont fait en dehors de toute organisation : connexions et déconnexions, leurs clés d'accès et sessions, administrateurs du site invités ou retirés. Ce qu'un administrateur a fait dans une organisation figure dans le journal de cette organisation.",
 		},
 		"de": {
+			"console.passkey.here.unknown":           "Dieser Browser hat sich angemeldet, bevor Placard erfasste, wie: Wenn Sie irgendeinen Passkey entfernen, werden Sie daher auch hier abgemeldet.",
 			"console.sessions":                       "Ihre Sitzungen",
 			"console.sessions.link":                  "Ihre Sitzungen",
 			"console.sessions.text":                  "Dies sind die Browser, die in Ihrem Namen an der Konsole angemeldet sind. Für jeden speichert Placard, wann und wie er sich angemeldet hat und wann er zuletzt benutzt wurde – nie, wo er ist oder um welches Gerät es sich handelt. Wenn Sie einen nicht erkennen, beenden Sie ihn und entfernen Sie den Passkey, mit dem er sich angemeldet hat.",
@@ -123,6 +126,7 @@ func init() {
 			"console.activity.text":                  "Was die Website-Verwaltung außerhalb einer Organisation getan hat: An- und Abmeldungen, ihre Passkeys und Sitzungen sowie eingeladene oder entfernte Personen der Website-Verwaltung. Was sie in einer Organisation getan hat, steht im Protokoll dieser Organisation.",
 		},
 		"es": {
+			"console.passkey.here.unknown":           "Este navegador inició sesión antes de que Placard registrara cómo, así que quitar cualquier llave de acceso también cerrará tu sesión aquí.",
 			"console.sessions":                       "Tus sesiones",
 			"console.sessions.link":                  "Tus sesiones",
 			"console.sessions.text":                  "Estos son los navegadores con sesión iniciada en la consola a tu nombre. De cada uno, Placard guarda cuándo inició sesión, cómo y cuándo se usó por última vez; nunca dónde está ni qué dispositivo es. Si no reconoces alguno, ciérralo y quita la llave de acceso con la que inició sesión.",
@@ -162,6 +166,7 @@ func init() {
 			"console.activity.text":                  "Lo que hicieron los administradores del sitio fuera de cualquier organización: inicios y cierres de sesión, sus llaves de acceso y sesiones, y administradores del sitio invitados o quitados. Lo que un administrador hizo en una organización está en el registro de esa organización.",
 		},
 		"ar": {
+			"console.passkey.here.unknown":           "سجّل هذا المتصفح الدخول قبل أن يسجّل Placard الطريقة، لذا فإن إزالة أي مفتاح مرور تسجّل خروجك هنا أيضًا.",
 			"console.sessions":                       "جلساتك",
 			"console.sessions.link":                  "جلساتك",
 			"console.sessions.text":                  "هذه هي المتصفحات التي سجّلت الدخول إلى لوحة المنظِّمين باسمك. يحتفظ Placard لكلٍّ منها بوقت تسجيل الدخول وطريقته ووقت آخر استخدام، ولا يحتفظ أبدًا بمكانه أو بنوع الجهاز. إن لم تعرف إحداها فأنهِها، وأزل مفتاح المرور الذي سجّلت الدخول به.",
@@ -204,6 +209,7 @@ func init() {
 			"console.activity.text":                  "ما فعله مديرو الموقع خارج أي منظمة: تسجيل الدخول والخروج، ومفاتيح المرور والجلسات الخاصة بهم، ومديرو الموقع الذين دُعوا أو أُزيلوا. ما فعله مدير الموقع داخل منظمة موجود في سجل تلك المنظمة.",
 		},
 		"he": {
+			"console.passkey.here.unknown":           "הדפדפן הזה התחבר לפני ש־Placard רשם איך, ולכן הסרת מפתח גישה כלשהו תנתק אתכם גם כאן.",
 			"console.sessions":                       "החיבורים שלכם",
 			"console.sessions.link":                  "החיבורים שלכם",
 			"console.sessions.text":                  "אלה הדפדפנים שמחוברים למסוף בשמכם. לכל אחד מהם Placard שומר מתי התחבר, איך, ומתי השתמשו בו לאחרונה — לעולם לא היכן הוא או איזה מכשיר הוא. אם אינכם מזהים אחד מהם, סיימו אותו והסירו את מפתח הגישה שאיתו התחבר.",

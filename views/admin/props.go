@@ -92,6 +92,9 @@ type Passkey struct {
 	RemoveAction string
 	// LastNote says what removing the only passkey means.
 	LastNote string
+	// HereNote says that removing any passkey signs this browser out (its
+	// session's way of signing in was not recorded); "" for none.
+	HereNote string
 	// Stale: the session signed in too long ago to add or remove one;
 	// StaleText says so and StaleLink (to StaleURL) signs in again.
 	Stale                          bool

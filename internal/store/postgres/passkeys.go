@@ -60,3 +60,18 @@ func (db *DB) RemoveCredential(ctx context.Context, organiserID int64, id []byte
 	}
 	return ended, nil
 }
+
+// removeCredential is RemoveCredential's transaction: the passkey, then
+// the sessions it may have opened.
+func removeCredential(ctx context.Context, tx pgx.Tx, organiserID int64, id []byte) ([]accounts.Session, error) {
+	tag, err := tx.Exec(ctx, `DELETE FROM organiser_credentials WHERE id = $1 AND organiser_id = $2`, id, organiserID)
+	if err != nil {
+		return nil, err
+	}
+	if tag.RowsAffected() == 0 {
+		return nil, store.ErrNotFound
+	}
+	return scanSessions(tx.Query(ctx, `DELETE FROM organiser_sessions
+		WHERE organiser_id = $1 AND ((method = $2 AND credential_id = $3) OR method = $4)
+		RETURNING `+sessionCols, organiserID, string(accounts.MethodPasskey), id, string(accounts.MethodUnknown)))
+}

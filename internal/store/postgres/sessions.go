@@ -3,8 +3,6 @@ package postgres
 import (
 	"context"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/placard/placard/internal/accounts"
 	"github.com/placard/placard/internal/store"
 )
@@ -53,18 +51,4 @@ func (db *DB) SetRole(ctx context.Context, id int64, role accounts.Role) (err er
 		return store.ErrNotFound
 	}
 	return nil
-}
-
-// removeCredential is RemoveCredential's transaction (passkeys.go).
-func removeCredential(ctx context.Context, tx pgx.Tx, organiserID int64, id []byte) ([]accounts.Session, error) {
-	tag, err := tx.Exec(ctx, `DELETE FROM organiser_credentials WHERE id = $1 AND organiser_id = $2`, id, organiserID)
-	if err != nil {
-		return nil, err
-	}
-	if tag.RowsAffected() == 0 {
-		return nil, store.ErrNotFound
-	}
-	return scanSessions(tx.Query(ctx, `DELETE FROM organiser_sessions
-		WHERE organiser_id = $1 AND ((method = $2 AND credential_id = $3) OR method = $4)
-		RETURNING `+sessionCols, organiserID, string(accounts.MethodPasskey), id, string(accounts.MethodUnknown)))
 }
