@@ -11,8 +11,10 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/go-chi/chi/v5"
 
 	"github.com/placard/placard/internal/accounts"
+	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/store"
 )
 
@@ -393,4 +395,26 @@ func TestSiteActivity(t *testing.T) {
 		t.Error("an organiser's header links to the site activity")
 	}
 	wantRedirect(t, e.browser().get(Prefix+"/activity"), Prefix+"/signin")
+}
+
+// TestConsolePagesNamed: every page the console serves directly under
+// /admin/ is one campaign.ConsolePage names, so an organisation's folder
+// of that name is warned about when it loads (its console pages are
+// hidden behind the console's own).
+func TestConsolePagesNamed(t *testing.T) {
+	e := newEnv(t, nil)
+	seen := map[string]bool{}
+	err := chi.Walk(e.c.handler.(chi.Routes), func(_, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		first, _, _ := strings.Cut(strings.TrimPrefix(route, "/"), "/")
+		if first != "" && !strings.HasPrefix(first, "{") && !seen[first] {
+			seen[first] = true
+			if !campaign.ConsolePage(first) {
+				t.Errorf("the console serves /admin/%s, which campaign.ConsolePage does not name", first)
+			}
+		}
+		return nil
+	})
+	if err != nil || !seen["sessions"] || !seen["activity"] {
+		t.Fatalf("walking the routes: %v, saw %v", err, seen)
+	}
 }
