@@ -246,8 +246,13 @@ func TestConsoleInChromium(t *testing.T) {
 	check("signin")
 	click("sign in with the passkey", `[data-passkey=signin] button`, "/admin/riverside")
 	check("dashboard-again")
-	// Signed in with the passkey: the sessions page names it, and its
-	// passkey row says this browser signed in with it.
+	// Signed in with the passkey: the sessions page names it, beside
+	// another browser's session (one from before Placard recorded how),
+	// which End signs out.
+	_, other := accounts.NewSecret()
+	if err := e.acc.AddSession(context.Background(), accounts.Session{Hash: other, OrganiserID: 1, CreatedAt: time.Now().UTC(), LastSeen: time.Now().UTC()}); err != nil {
+		t.Fatal(err)
+	}
 	load("sessions-passkey", "/admin/sessions")
 	check("sessions-passkey")
 	step("the session names its passkey", func(ctx context.Context) error {
@@ -257,6 +262,11 @@ func TestConsoleInChromium(t *testing.T) {
 		}
 		return err
 	})
+	click("end the other session", `form[action="/admin/sessions/end"] input[name=id] ~ button`, "/admin/sessions?done=one")
+	check("sessions-ended")
+	if _, err := e.acc.Session(context.Background(), other); err == nil {
+		t.Error("the session ended in the browser is still stored")
+	}
 	// Another organisation's page: 404, and an accessible one. (Its
 	// console message about the 404 is expected.)
 	loadStatus("not-found", "/admin/harbour", 404)
