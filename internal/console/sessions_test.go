@@ -109,12 +109,14 @@ func TestRemovedPasskeyEndsItsSessions(t *testing.T) {
 	}
 
 	// The passkeys page says which passkey this browser signed in with.
+	// (Both were added at the same time, so their order is their ids'.)
+	phoneID, laptopID := b64.EncodeToString(phone.id), b64.EncodeToString(laptop.id)
 	d := doc(t, mine.get(Prefix+"/passkey"))
-	if hint := d.Find("table.passkeys tbody tr").Eq(1).Text(); !strings.Contains(hint, "This browser signed in with it") {
-		t.Errorf("the laptop's row seen from the laptop: %q, want it marked as this browser's", hint)
-	}
-	if hint := d.Find("table.passkeys tbody tr").Eq(0).Text(); strings.Contains(hint, "This browser") {
-		t.Errorf("the phone's row seen from the laptop is marked as this browser's: %q", hint)
+	marked := d.Find("table.passkeys tbody tr").FilterFunction(func(_ int, s *goquery.Selection) bool {
+		return strings.Contains(s.Text(), "This browser signed in with it")
+	})
+	if v, _ := marked.Find(`input[name="id"]`).Attr("value"); marked.Length() != 1 || v != laptopID {
+		t.Errorf("seen from the laptop, %d rows are marked as this browser's passkey, want only the laptop's", marked.Length())
 	}
 
 	// A browser whose way in was not recorded is warned that any removal
@@ -127,7 +129,6 @@ func TestRemovedPasskeyEndsItsSessions(t *testing.T) {
 		t.Error("the passkeys page warns a session whose passkey is known")
 	}
 
-	phoneID := e.passkeyID(t, o.ID, 0)
 	wantRedirect(t, mine.post(Prefix+"/passkey/remove", url.Values{"id": {phoneID}}), Prefix+"/passkey?removed=1&ended=4")
 	for name, br := range map[string]*browser{"the thief": thief, "the thief's second": thief2, "a session from before the upgrade": old, "another from before the upgrade": old2} {
 		if br.signedIn() {
@@ -157,7 +158,7 @@ func TestRemovedPasskeyEndsItsSessions(t *testing.T) {
 	}
 
 	// The laptop removes its own passkey: it is signed out too, and told.
-	res := mine.post(Prefix+"/passkey/remove", url.Values{"id": {e.passkeyID(t, o.ID, 0)}})
+	res := mine.post(Prefix+"/passkey/remove", url.Values{"id": {laptopID}})
 	wantRedirect(t, res, Prefix+"/signin?removed=here&ended=1")
 	if mine.signedIn() {
 		t.Error("the browser that signed in with the removed passkey is still signed in")
