@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net/url"
@@ -18,12 +19,14 @@ import (
 )
 
 const organisersUsage = `Manage who may use the organisers' console (/admin/ on the site, or
-serve --admin-addr): invite organisers, list them, remove them.
+serve --admin-addr): invite organisers, list them, change what they may do,
+remove them.
 
 Usage:
   placard organisers invite ORG EMAIL [--role editor|viewer]
   placard organisers invite --site-admin EMAIL
   placard organisers list [--org ORG]
+  placard organisers role ORG EMAIL --role editor|viewer
   placard organisers remove ORG EMAIL
   placard organisers remove --site-admin EMAIL
 
@@ -34,7 +37,7 @@ Run 'placard organisers COMMAND --help' for a command's flags.
 
 // organisersCommands are the subcommands of organisers, as did-you-mean
 // offers them.
-var organisersCommands = []string{"invite", "list", "remove"}
+var organisersCommands = []string{"invite", "list", "role", "remove"}
 
 // organisers dispatches `placard organisers SUB …`.
 func organisers(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -48,6 +51,8 @@ func organisers(ctx context.Context, args []string, getenv func(string) string, 
 		return organisersInvite(ctx, rest, getenv, stdout, stderr)
 	case "list":
 		return organisersList(ctx, rest, getenv, stdout, stderr)
+	case "role":
+		return organisersRole(ctx, rest, getenv, stdout, stderr)
 	case "remove":
 		return organisersRemove(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "-help", "--help":
@@ -117,6 +122,11 @@ func organisersInvite(ctx context.Context, args []string, getenv func(string) st
 	who := fmt.Sprintf("as %s of %s", o.Role, org)
 	if org == "" {
 		who = "as a site admin (every organisation)"
+	}
+	if roleGiven(fset) && o.Role != r {
+		// An invitation never changes the role of someone already
+		// invited: say so, and how to change it.
+		fmt.Fprintf(stderr, "%s is already %s of %s, and a new invitation keeps that role. To change it: placard organisers role %s %s --role %s\n", o.Email, o.Role, org, org, o.Email, r)
 	}
 	fmt.Fprintf(stderr, "Invited %s %s. Send them this link; it works once, until %s:\n", o.Email, who, time.Now().Add(accounts.InviteTTL).UTC().Format("2 January 2006 15:04 UTC"))
 	fmt.Fprintln(stdout, l)
@@ -206,6 +216,73 @@ func organisersList(ctx context.Context, args []string, getenv func(string) stri
 		fmt.Fprintf(stdout, "%s\t%s\t%s\n", where, o.Email, o.Role)
 	}
 	fmt.Fprintf(stderr, "%s.\n", countText(len(list), "organiser", "organisers"))
+	return nil
+}
+
+// roleGiven reports whether the command line named a --role.
+func roleGiven(fset *cmdFlags) bool {
+	given := false
+	fset.Visit(func(fl *flag.Flag) { given = given || fl.Name == "role" })
+	return given
+}
+
+const roleSynopsis = `Change what an organiser of ORG may do. It holds at once, in the sessions
+they have open too: an editor made a viewer can no longer change, export or
+erase anything from their next click on.
+
+  --role editor  may moderate, export, erase and edit files
+  --role viewer  sees the dashboard and figures, changes nothing
+
+A site admin is not given a role in an organisation: remove them with
+'placard organisers remove --site-admin EMAIL' and invite them to the
+organisation instead.
+
+Example: placard organisers role riverside-coalition sam@riverside.example --role viewer`
+
+func organisersRole(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	const cmd = "organisers role"
+	fset := newFlags(cmd, cmd+" ORG EMAIL --role editor|viewer", roleSynopsis, stdout, stderr)
+	role := fset.String("role", "", "what the organiser may do from now on: `editor` or viewer")
+	db := fset.dbFlag()
+	pos, help, err := fset.parse(args, getenv)
+	if help || err != nil {
+		return err
+	}
+	if *role == "" {
+		return usageErr(cmd, "say which role with --role editor or --role viewer: %s ORG EMAIL --role viewer", cmd)
+	}
+	org, email, r, err := organiserArgs(cmd, pos, false, *role, fset.source("role"))
+	if err != nil {
+		return err
+	}
+	st, err := openSignatureStore(ctx, cmd, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	acc, ok := st.(store.Accounts)
+	roles, ok2 := st.(store.Roles)
+	if !ok || !ok2 {
+		return failure("this database keeps no organisers")
+	}
+	o, err := acc.FindOrganiser(ctx, org, email)
+	if errors.Is(err, store.ErrNotFound) {
+		return failure("%s is not an organiser of %s; 'placard organisers list' shows who is", email, org)
+	}
+	if err != nil {
+		return failure("changing the role: %v", err)
+	}
+	if o.Role == r {
+		fmt.Fprintf(stderr, "%s is already %s of %s; nothing changed.\n", email, r, org)
+		return nil
+	}
+	if err := roles.SetRole(ctx, o.ID, r); err != nil {
+		return failure("changing the role: %v", err)
+	}
+	if err := acc.AddAudit(ctx, &accounts.AuditEntry{Org: org, Action: accounts.ActRole, Detail: string(r), At: time.Now()}); err != nil {
+		return failure("writing the audit log: %v", err)
+	}
+	fmt.Fprintf(stderr, "%s is now %s of %s, in the sessions they have open too.\n", email, r, org)
 	return nil
 }
 

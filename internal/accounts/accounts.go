@@ -115,6 +115,25 @@ type Token struct {
 	ExpiresAt   time.Time
 }
 
+// Method is how a session signed in. Nothing else about the browser is
+// kept: no address, no user agent.
+type Method string
+
+// The ways of signing in.
+const (
+	// MethodUnknown is a session opened before Placard recorded how
+	// (migration 025), or by an older instance during an upgrade. Removing
+	// any of the organiser's passkeys ends it, since it may have been
+	// opened by that passkey.
+	MethodUnknown Method = ""
+	// MethodPasskey: a passkey signed in; Session.Passkey names it.
+	MethodPasskey Method = "passkey"
+	// MethodLink: an emailed sign-in link.
+	MethodLink Method = "link"
+	// MethodInvite: an invitation link.
+	MethodInvite Method = "invitation"
+)
+
 // Session is a signed-in browser, kept server-side. Hash is the SHA-256 of
 // the cookie's value.
 type Session struct {
@@ -122,6 +141,11 @@ type Session struct {
 	OrganiserID int64
 	CreatedAt   time.Time
 	LastSeen    time.Time
+	// Method is how it signed in, and Passkey the credential id of the
+	// passkey that did (nil for any other way): removing that passkey
+	// ends the session.
+	Method  Method
+	Passkey []byte
 }
 
 // Idle reports whether the session has been unused past IdleTimeout at now.
@@ -163,6 +187,8 @@ const (
 	ActSave    Action = "save"
 	ActInvite  Action = "invite"
 	ActRemove  Action = "remove"
+	// ActRole records an organiser's role changed (detail: the new role).
+	ActRole    Action = "role-changed"
 	ActPublish Action = "publish"
 	ActClose   Action = "close"
 )

@@ -106,6 +106,17 @@ func LoadFSWith(fsys fs.FS, dir string, o LoadOptions) (*Site, Problems) {
 // addresses (/static/…, /healthz, /readyz, /oembed).
 var reservedOrgSlugs = []string{"static", "healthz", "readyz", "oembed", "admin"}
 
+// consolePages are the organisers' console's own pages directly under
+// /admin/ (internal/console routes.go; TestConsolePagesNamed keeps the two
+// in step). An organisation whose folder has one of these names works on
+// the public site, but at /admin/<name> the console shows its own page,
+// not the organisation's: loading warns.
+var consolePages = []string{"activity", "invite", "passkey", "sessions", "signin", "signout", "static"}
+
+// ConsolePage reports whether slug names one of the console's own pages
+// (see consolePages), which an organisation of that name cannot reach.
+func ConsolePage(slug string) bool { return slices.Contains(consolePages, slug) }
+
 // loader is the state of one Load.
 type loader struct {
 	fsys     fs.FS
@@ -315,6 +326,8 @@ func (l *loader) loadOrg(slug string) *orgFolder {
 		l.probs = append(l.probs, Problem{File: folder, Message: "an organisation's folder name is its web address, so it can only use lower-case letters a–z, digits and hyphens — " + renameHint(slug, "")})
 	} else if slices.Contains(reservedOrgSlugs, slug) {
 		l.probs = append(l.probs, Problem{File: folder, Message: fmt.Sprintf("an organisation's folder cannot be called '%s': the site uses the address /%s itself — rename the folder", slug, slug)})
+	} else if ConsolePage(slug) {
+		l.probs = append(l.probs, Problem{File: folder, Warning: true, Message: fmt.Sprintf("the organisers' console has a page of its own at /admin/%s, so this organisation's console pages cannot be reached there; its public pages work — rename the folder (for example to %s-group) to use the console", slug, slug)})
 	}
 	entries, err := fs.ReadDir(l.fsys, dir)
 	if err != nil {

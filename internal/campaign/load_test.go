@@ -634,3 +634,17 @@ func TestRetiredCheckWordingLoads(t *testing.T) {
 		t.Fatalf("an org.yaml overriding the retired check.* names: problems %v", ps)
 	}
 }
+
+// TestConsolePageFolderWarns: an organisation whose folder is named like
+// one of the console's own pages (/admin/sessions, /admin/activity…)
+// loads and serves its public pages, with a warning that its console
+// pages cannot be reached at that name and how to fix it. Nothing warned
+// before, and the console silently showed its own page instead.
+func TestConsolePageFolderWarns(t *testing.T) {
+	fsys := fstest.MapFS{"sessions/org.yaml": {Data: []byte("name: Sessions Collective\n")}}
+	site, ps := LoadFS(fsys, ".")
+	if site == nil || site.Org("sessions") == nil {
+		t.Fatalf("an organisation named like a console page did not load: %v", ps)
+	}
+	eq(t, "problems", ps.Error(), "sessions: warning: the organisers' console has a page of its own at /admin/sessions, so this organisation's console pages cannot be reached there; its public pages work — rename the folder (for example to sessions-group) to use the console")
+}

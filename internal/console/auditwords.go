@@ -21,6 +21,7 @@ var (
 	outreachDetail = regexp.MustCompile(`^(\S+) calls and emails as (csv|json)$`)
 	erasedDetail   = regexp.MustCompile(`^(\d{1,9}) signatures$`)
 	decidedDetail  = regexp.MustCompile(`^(\d{1,9}) on (\S+)$`)
+	sessionsDetail = regexp.MustCompile(`^(\d{1,9}) sessions ended$`)
 )
 
 // signInHow are the ways of signing in startSession records, by their
@@ -35,7 +36,12 @@ func auditDetail(l *i18n.Localizer, act accounts.Action, detail string) string {
 		if k, ok := signInHow[detail]; ok {
 			return l.T("console.audit.how." + k)
 		}
-	case accounts.ActInvite, accounts.ActRemove:
+	case ActPasskeyRemoved, ActSignedOutElsewhere:
+		if m := sessionsDetail.FindStringSubmatch(detail); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			return l.N("console.audit.sessions.ended", n)
+		}
+	case accounts.ActInvite, accounts.ActRemove, accounts.ActRole:
 		switch accounts.Role(detail) {
 		case accounts.RoleEditor, accounts.RoleViewer, accounts.RoleSiteAdmin:
 			return l.T("console.audit.role." + detail)

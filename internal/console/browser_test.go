@@ -184,6 +184,10 @@ func TestConsoleInChromium(t *testing.T) {
 	if creds, _ := e.acc.Credentials(context.Background(), 1); len(creds) != 1 {
 		t.Fatalf("after registering: %d passkeys stored, want 1", len(creds))
 	}
+	// The sessions page: this browser's session, opened by the
+	// invitation, and Sign out (no other session yet).
+	load("sessions", "/admin/sessions")
+	check("sessions")
 	load("dashboard", "/admin/riverside")
 	check("dashboard")
 	step("calls and emails on the dashboard", func(ctx context.Context) error {
@@ -242,6 +246,27 @@ func TestConsoleInChromium(t *testing.T) {
 	check("signin")
 	click("sign in with the passkey", `[data-passkey=signin] button`, "/admin/riverside")
 	check("dashboard-again")
+	// Signed in with the passkey: the sessions page names it, beside
+	// another browser's session (one from before Placard recorded how),
+	// which End signs out.
+	_, other := accounts.NewSecret()
+	if err := e.acc.AddSession(context.Background(), accounts.Session{Hash: other, OrganiserID: 1, CreatedAt: time.Now().UTC(), LastSeen: time.Now().UTC()}); err != nil {
+		t.Fatal(err)
+	}
+	load("sessions-passkey", "/admin/sessions")
+	check("sessions-passkey")
+	step("the session names its passkey", func(ctx context.Context) error {
+		how, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('table.sessions tbody tr td:nth-child(2)').innerText`))
+		if err == nil && !strings.Contains(how, "screen lock") {
+			err = fmt.Errorf("this browser signed in with %q, want the device's passkey", how)
+		}
+		return err
+	})
+	click("end the other session", `form[action="/admin/sessions/end"] input[name=id] ~ button`, "/admin/sessions?done=one")
+	check("sessions-ended")
+	if _, err := e.acc.Session(context.Background(), other); err == nil {
+		t.Error("the session ended in the browser is still stored")
+	}
 	// Another organisation's page: 404, and an accessible one. (Its
 	// console message about the 404 is expected.)
 	loadStatus("not-found", "/admin/harbour", 404)

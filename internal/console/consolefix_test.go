@@ -193,7 +193,9 @@ func TestPasskeysListedAndRemoved(t *testing.T) {
 	if list, _ := e.acc.Credentials(ctx, ko.ID); len(list) != 1 {
 		t.Fatal("another organiser's passkey was removed")
 	}
-	wantRedirect(t, in.post(Prefix+"/passkey/remove", url.Values{"id": {id1}}), Prefix+"/passkey?removed=1")
+	// This browser signed in with it, so it is signed out too
+	// (TestRemovedPasskeyEndsItsSessions).
+	wantRedirect(t, in.post(Prefix+"/passkey/remove", url.Values{"id": {id1}}), Prefix+"/signin?removed=here&ended=1")
 	if list, _ := e.acc.Credentials(ctx, o.ID); len(list) != 1 || base64.RawURLEncoding.EncodeToString(list[0].ID) == id1 {
 		t.Fatalf("after removing the first passkey: %d left", len(list))
 	}
@@ -213,6 +215,7 @@ func TestPasskeysListedAndRemoved(t *testing.T) {
 	}
 
 	// A session signed in long ago removes nothing.
+	wantCode(t, in.postJSON(Prefix+"/signin/passkey/finish", k2.assert(t, in.post(Prefix+"/signin/passkey/begin", url.Values{}), handle)), http.StatusOK)
 	for range 4 {
 		e.clock.add(accounts.FreshFor / 3)
 		wantCode(t, in.get(Prefix+"/riverside"), http.StatusOK)
@@ -248,7 +251,7 @@ func TestLastPasskeyKeptWithoutEmail(t *testing.T) {
 	}
 	k2 := newSoftKey(t, true)
 	wantCode(t, b.postJSON(Prefix+"/passkey/finish", k2.register(t, b.post(Prefix+"/passkey/begin", url.Values{}))), http.StatusOK)
-	wantRedirect(t, b.post(Prefix+"/passkey/remove", url.Values{"id": {e.passkeyID(t, o.ID, 0)}}), Prefix+"/passkey?removed=1")
+	wantRedirect(t, b.post(Prefix+"/passkey/remove", url.Values{"id": {e.passkeyID(t, o.ID, 0)}}), Prefix+"/passkey?removed=1&ended=0")
 }
 
 // TestCommitsNameNoAddress: the console's commits kept each organiser's

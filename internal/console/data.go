@@ -12,7 +12,6 @@ import (
 
 	"github.com/placard/placard/internal/accounts"
 	"github.com/placard/placard/internal/export"
-	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/views/admin"
@@ -168,22 +167,7 @@ func (c *Console) auditPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var a admin.Audit
-	for _, e := range entries {
-		actor := e.Actor
-		if actor == "" {
-			actor = p.L.T("console.audit.operator")
-		}
-		// Sections added later may record actions of their own names;
-		// those show as recorded until the catalogue words them.
-		action, detail := string(e.Action), auditDetail(p.L, e.Action, e.Detail)
-		if k := "console.audit.act." + action; i18n.Known(k) {
-			action = p.L.T(k)
-		}
-		a.Entries = append(a.Entries, admin.AuditRow{
-			At: auditTime(p.L, e.At), Actor: actor, Action: action, Detail: detail,
-		})
-	}
+	a := admin.Audit{Entries: auditRows(p.L, entries)}
 	c.render(w, r, http.StatusOK, admin.AuditPage(p, a))
 	return nil
 }

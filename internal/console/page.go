@@ -7,8 +7,10 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/placard/placard/internal/accounts"
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/i18n"
+	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/views/admin"
 )
 
@@ -30,6 +32,12 @@ func (c *Console) page(r *http.Request, title string) admin.Page {
 	p.Who = o.Email
 	if c.wa != nil {
 		p.PasskeysURL = Prefix + "/passkey"
+	}
+	if _, ok := c.cfg.Store.(store.Sessions); ok {
+		p.SessionsURL = Prefix + "/sessions"
+	}
+	if o.Role == accounts.RoleSiteAdmin {
+		p.ActivityURL = Prefix + "/activity"
 	}
 	org := c.org(r)
 	if org == nil {

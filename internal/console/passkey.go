@@ -146,6 +146,11 @@ func (c *Console) passkeyPage(w http.ResponseWriter, r *http.Request) error {
 		if _, ok := c.cfg.Store.(store.Passkeys); ok {
 			k.RemoveAction = Prefix + "/passkey/remove"
 		}
+		if cur, ok := r.Context().Value(organiserKey{}).(*signedIn); ok && cur.sess.Method == accounts.MethodUnknown && len(list) > 0 {
+			// Removing any passkey ends a session whose way in was not
+			// recorded (passkeylist.go): say so before it happens.
+			k.HereNote = p.L.T("console.passkey.here.unknown")
+		}
 		switch {
 		case len(list) == 1 && c.cfg.Mail == nil:
 			k.RemoveAction, k.LastNote = "", p.L.T("console.passkey.only")
@@ -157,9 +162,9 @@ func (c *Console) passkeyPage(w http.ResponseWriter, r *http.Request) error {
 	case q.Get("added") != "":
 		p.Notice = p.L.T("console.passkey.added")
 	case q.Get("removed") == "last":
-		p.Notice = p.L.T("console.passkey.removed.last")
+		p.Notice = p.L.T("console.passkey.removed.last") + " " + p.L.N("console.passkey.ended", countParam(q.Get("ended")))
 	case q.Get("removed") != "":
-		p.Notice = p.L.T("console.passkey.removed")
+		p.Notice = p.L.T("console.passkey.removed") + " " + p.L.N("console.passkey.ended", countParam(q.Get("ended")))
 	}
 	c.render(w, r, http.StatusOK, admin.PasskeyPage(p, k))
 	return nil
@@ -307,7 +312,7 @@ func (c *Console) passkeySignInFinish(w http.ResponseWriter, r *http.Request) er
 	if err := c.passkeyUsed(r.Context(), cred.ID); err != nil {
 		return err
 	}
-	if err := c.startSession(w, r, who, "passkey"); err != nil {
+	if err := c.startSession(w, r, who, accounts.MethodPasskey, cred.ID); err != nil {
 		return err
 	}
 	return writeJSON(w, map[string]string{"next": Prefix})

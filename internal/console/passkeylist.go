@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/go-webauthn/webauthn/protocol"
 	"github.com/go-webauthn/webauthn/webauthn"
@@ -45,16 +46,30 @@ func (c *Console) passkeyRows(ctx context.Context, l *i18n.Localizer, o accounts
 		if at, ok := used[string(sc.ID)]; ok {
 			row.LastUsed = auditTime(l, at)
 		}
-		var wc webauthn.Credential
-		_ = json.Unmarshal(sc.Data, &wc) // unreadable: described as "a passkey"
-		tail := id
-		if len(tail) > 6 {
-			tail = tail[len(tail)-6:]
-		}
-		row.Name = l.T(passkeyKind(wc), "id", tail)
+		row.Name = passkeyName(l, sc)
+		row.Here = c.signedInWith(ctx, sc.ID)
 		rows = append(rows, row)
 	}
 	return rows, nil
+}
+
+// passkeyName describes a passkey to its organiser: what kind it is and
+// the end of its id ("Security key …x3Fq9A").
+func passkeyName(l *i18n.Localizer, sc accounts.Credential) string {
+	var wc webauthn.Credential
+	_ = json.Unmarshal(sc.Data, &wc) // unreadable: described as "a passkey"
+	tail := base64.RawURLEncoding.EncodeToString(sc.ID)
+	if len(tail) > 6 {
+		tail = tail[len(tail)-6:]
+	}
+	return l.T(passkeyKind(wc), "id", tail)
+}
+
+// signedInWith reports whether the request's session was opened by
+// passkey id.
+func (c *Console) signedInWith(ctx context.Context, id []byte) bool {
+	s, ok := ctx.Value(organiserKey{}).(*signedIn)
+	return ok && s.sess.Method == accounts.MethodPasskey && string(s.sess.Passkey) == string(id)
 }
 
 // passkeyKind is the catalogue key describing what kind of passkey wc is,
@@ -114,19 +129,30 @@ func (c *Console) passkeyRemove(w http.ResponseWriter, r *http.Request) error {
 	if len(list) == 1 && c.cfg.Mail == nil {
 		return errLastPasskey
 	}
-	if err := pk.RemoveCredential(r.Context(), o.ID, id); errors.Is(err, store.ErrNotFound) {
+	ended, err := pk.RemoveCredential(r.Context(), o.ID, id)
+	if errors.Is(err, store.ErrNotFound) {
 		return badRequest("console.passkey.remove.gone")
 	} else if err != nil {
 		return err
 	}
-	if err := c.audit(r, o.Org, ActPasskeyRemoved, ""); err != nil {
+	// The sessions it opened ended with it (a lost phone's, a thief's);
+	// the organiser is told how many were still open.
+	here, n := c.endedHere(r, ended)
+	if err := c.audit(r, o.Org, ActPasskeyRemoved, sessionsEndedDetail(n)); err != nil {
 		return err
+	}
+	if here {
+		// This browser signed in with it: it is signed out too, and the
+		// sign-in page says why.
+		c.clearCookie(w)
+		http.Redirect(w, r, Prefix+"/signin?removed=here&ended="+strconv.Itoa(n), http.StatusSeeOther)
+		return nil
 	}
 	done := "1"
 	if len(list) == 1 {
 		done = "last"
 	}
-	http.Redirect(w, r, Prefix+"/passkey?removed="+done, http.StatusSeeOther)
+	http.Redirect(w, r, Prefix+"/passkey?removed="+done+"&ended="+strconv.Itoa(n), http.StatusSeeOther)
 	return nil
 }
 

@@ -21,7 +21,10 @@ import (
 //	POST /invite                        … that spends it and signs in, then asks for a passkey
 //	GET  /passkey                       the organiser's passkeys: list, add, remove (signed in)
 //	POST /passkey/begin|finish          the registration ceremony (JSON; passkey.js)
-//	POST /passkey/remove                remove one of one's passkeys (id=…; fresh sign-in; passkeylist.go)
+//	POST /passkey/remove                remove one of one's passkeys (id=…; fresh sign-in; passkeylist.go), ending the sessions it opened
+//	GET  /sessions                      the organiser's open sessions: when, how, last used (sessions.go)
+//	POST /sessions/end                  end one (id=…) or every other (others=1)
+//	GET  /activity                      site admins only: what site admins did outside any organisation (activity.go)
 //	POST /signout                       end the session (server-side too)
 //	GET  /static/{name}                 the console's stylesheet and script, content-hashed
 //	GET  /{org}                         dashboard: campaigns, status, counts, chart, sources, wordings, links
@@ -62,6 +65,9 @@ func (c *Console) routes(origins []string) http.Handler {
 		r.Post("/passkey/begin", c.handle(c.passkeyRegisterBegin))
 		r.Post("/passkey/finish", c.handle(c.passkeyRegisterFinish))
 		r.Post("/passkey/remove", c.handle(c.passkeyRemove))
+		r.Get("/sessions", c.handle(c.sessionsPage))
+		r.Post("/sessions/end", c.handle(c.sessionsEnd))
+		r.Get("/activity", c.handle(c.activityPage))
 		r.Route("/{org}", func(r chi.Router) {
 			r.Use(c.orgScope, c.ownDownloads)
 			r.Get("/", c.handle(c.dashboard))

@@ -103,25 +103,33 @@ func (c *Console) requireSignIn(next http.Handler) http.Handler {
 	})
 }
 
+// signInDetail is how the audit log records each way of signing in (the
+// words older entries use too; auditwords.go words them).
+var signInDetail = map[accounts.Method]string{
+	accounts.MethodPasskey: "passkey", accounts.MethodInvite: "invitation", accounts.MethodLink: "email link",
+}
+
 // startSession signs o in: a new random session id (never one the browser
 // brought, so a planted cookie cannot be fixed), stored hashed, in a
 // cookie that is HttpOnly, SameSite=Lax, Path=/ and Secure (except on
 // plain-http loopback). An earlier session of this browser is deleted.
-func (c *Console) startSession(w http.ResponseWriter, r *http.Request, o accounts.Organiser, how string) error {
+// The session records how it signed in (m) and, for a passkey, which
+// one, so that removing that passkey ends it (passkeylist.go).
+func (c *Console) startSession(w http.ResponseWriter, r *http.Request, o accounts.Organiser, m accounts.Method, passkey []byte) error {
 	ctx := r.Context()
 	if ck, err := r.Cookie(c.cookie); err == nil && accounts.WellFormed(ck.Value) {
 		_ = c.acc.DeleteSession(ctx, accounts.HashSecret(ck.Value))
 	}
 	secret, hash := accounts.NewSecret()
 	now := c.cfg.Now().UTC()
-	if err := c.acc.AddSession(ctx, accounts.Session{Hash: hash, OrganiserID: o.ID, CreatedAt: now, LastSeen: now}); err != nil {
+	if err := c.acc.AddSession(ctx, accounts.Session{Hash: hash, OrganiserID: o.ID, CreatedAt: now, LastSeen: now, Method: m, Passkey: passkey}); err != nil {
 		return err
 	}
 	http.SetCookie(w, &http.Cookie{
 		Name: c.cookie, Value: secret, Path: "/",
 		HttpOnly: true, Secure: c.secure, SameSite: http.SameSiteLaxMode,
 	})
-	return c.auditAs(ctx, o.Org, o.Email, accounts.ActSignIn, how)
+	return c.auditAs(ctx, o.Org, o.Email, accounts.ActSignIn, signInDetail[m])
 }
 
 // clearCookie tells the browser to forget the session cookie.

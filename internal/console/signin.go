@@ -19,7 +19,12 @@ func (c *Console) signInPage(w http.ResponseWriter, r *http.Request) error {
 	p := c.page(r, "")
 	p.Title = p.L.T("console.signin")
 	p.ScriptURL = c.jsURL
-	if r.URL.Query().Get("out") != "" {
+	switch q := r.URL.Query(); {
+	case q.Get("removed") == "here":
+		// The passkey this browser signed in with was removed here
+		// (passkeylist.go), which ended this session too.
+		p.Notice = p.L.N("console.passkey.ended.here", max(countParam(q.Get("ended")), 1))
+	case q.Get("out") != "":
 		p.Notice = p.L.T("console.signedout")
 	}
 	v := admin.SignIn{Next: Prefix}
@@ -182,7 +187,7 @@ func (c *Console) inviteUse(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := c.startSession(w, r, o, "invitation"); err != nil {
+	if err := c.startSession(w, r, o, accounts.MethodInvite, nil); err != nil {
 		return err
 	}
 	if c.wa == nil {
@@ -199,7 +204,7 @@ func (c *Console) linkUse(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := c.startSession(w, r, o, "email link"); err != nil {
+	if err := c.startSession(w, r, o, accounts.MethodLink, nil); err != nil {
 		return err
 	}
 	http.Redirect(w, r, Prefix, http.StatusSeeOther)

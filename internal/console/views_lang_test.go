@@ -158,6 +158,15 @@ func TestConsoleHoldsNoEnglish(t *testing.T) {
 			look("erase confirmation", b.post(Prefix+"/riverside/erase", url.Values{"email": {"northsidetenants@example.org"}}))
 			b.post(Prefix+"/riverside/erase", url.Values{"email": {"northsidetenants@example.org"}, "confirm": {"yes"}})
 			look("passkey", b.get(Prefix+"/passkey"))
+			look("passkey removed", b.get(Prefix+"/passkey?removed=1&ended=2"))
+			legacy := e.legacySession(accounts.Organiser{ID: 1}, e.clock.now()) // a session from before 025
+			legacy.lang = lang
+			look("passkey, a session from before 025", legacy.get(Prefix+"/passkey"))
+			look("sessions", b.get(Prefix+"/sessions"))
+			look("sessions ended", b.get(Prefix+"/sessions?done=others&n=2"))
+			admin := e.signIn("", "sam@example.org", accounts.RoleSiteAdmin)
+			admin.lang = lang
+			look("site activity", admin.get(Prefix+"/activity"))
 			for _, rt := range orgRoutes(t, e.c) {
 				if rt[0] != http.MethodGet {
 					continue
@@ -202,6 +211,7 @@ func TestConsoleHoldsNoEnglish(t *testing.T) {
 			out := e.browser()
 			out.lang = lang
 			look("sign-in", out.get(Prefix+"/signin"))
+			look("sign-in after removing this browser's passkey", out.get(Prefix+"/signin?removed=here&ended=3"))
 			if len(pages) < 16 {
 				t.Errorf("only %d pages looked at: %v", len(pages), pages)
 			}

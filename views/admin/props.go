@@ -34,6 +34,12 @@ type Page struct {
 	// PasskeysURL is the organiser's passkeys page ("" when passkeys are
 	// off); the header links to it.
 	PasskeysURL string
+	// SessionsURL is the organiser's sessions page ("" when the store
+	// keeps none); the header links to it.
+	SessionsURL string
+	// ActivityURL is the site activity page, for a site admin ("" for
+	// anyone else); the header links to it.
+	ActivityURL string
 	// SignOutURL is where the sign-out form posts.
 	SignOutURL string
 	// Notice is a line confirming what was just done ("" for none).
@@ -86,6 +92,9 @@ type Passkey struct {
 	RemoveAction string
 	// LastNote says what removing the only passkey means.
 	LastNote string
+	// HereNote says that removing any passkey signs this browser out (its
+	// session's way of signing in was not recorded); "" for none.
+	HereNote string
 	// Stale: the session signed in too long ago to add or remove one;
 	// StaleText says so and StaleLink (to StaleURL) signs in again.
 	Stale                          bool
@@ -95,6 +104,29 @@ type Passkey struct {
 // PasskeyRow is one of an organiser's passkeys.
 type PasskeyRow struct {
 	ID, Name, Added, LastUsed string
+	// Here: this browser signed in with it, so removing it signs this
+	// browser out too.
+	Here bool
+}
+
+// Sessions is the organiser's sessions page.
+type Sessions struct {
+	// Rows are the open sessions, this browser's first.
+	Rows []SessionRow
+	// Others is how many rows are not this browser's.
+	Others int
+	// EndAction is where End and "Sign out everywhere else" post;
+	// SignOutURL where this browser's own Sign out does.
+	EndAction, SignOutURL string
+}
+
+// SessionRow is one open session: when it signed in, how (a passkey's
+// name, an emailed link, an invitation), when it was last used. ID names
+// it in the End form.
+type SessionRow struct {
+	ID, Opened, How, LastSeen string
+	// Here: this browser's own session.
+	Here bool
 }
 
 // OrgLink is one organisation in a site admin's list.
@@ -243,6 +275,8 @@ type EraseConfirm struct {
 
 // Audit is an organisation's audit log.
 type Audit struct {
+	// Intro says what the log holds ("" for none).
+	Intro   string
 	Entries []AuditRow
 }
 

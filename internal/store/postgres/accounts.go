@@ -182,21 +182,55 @@ func (db *DB) TakeToken(ctx context.Context, hash [32]byte, purpose accounts.Pur
 // AddSession stores a session (part of store.Accounts).
 func (db *DB) AddSession(ctx context.Context, s accounts.Session) (err error) {
 	defer failed(&err, "storing a session")
-	_, err = db.pool.Exec(ctx, `INSERT INTO organiser_sessions (hash, organiser_id, created_at, last_seen) VALUES ($1, $2, $3, $4)`,
-		s.Hash[:], s.OrganiserID, s.CreatedAt.UTC(), s.LastSeen.UTC())
+	passkey := s.Passkey
+	if passkey == nil {
+		passkey = []byte{}
+	}
+	_, err = db.pool.Exec(ctx, `INSERT INTO organiser_sessions (hash, organiser_id, created_at, last_seen, method, credential_id) VALUES ($1, $2, $3, $4, $5, $6)`,
+		s.Hash[:], s.OrganiserID, s.CreatedAt.UTC(), s.LastSeen.UTC(), string(s.Method), passkey)
 	return err
 }
 
 // Session returns a session (part of store.Accounts).
 func (db *DB) Session(ctx context.Context, hash [32]byte) (_ accounts.Session, err error) {
 	defer failed(&err, "reading a session")
-	s := accounts.Session{Hash: hash}
-	if err := db.pool.QueryRow(ctx, `SELECT organiser_id, created_at, last_seen FROM organiser_sessions WHERE hash = $1`, hash[:]).
-		Scan(&s.OrganiserID, &s.CreatedAt, &s.LastSeen); err != nil {
+	return scanSession(db.pool.QueryRow(ctx, `SELECT `+sessionCols+` FROM organiser_sessions WHERE hash = $1`, hash[:]))
+}
+
+// sessionCols are the columns scanSession reads, in its order.
+const sessionCols = `hash, organiser_id, created_at, last_seen, method, credential_id`
+
+func scanSession(row pgx.Row) (accounts.Session, error) {
+	var s accounts.Session
+	var hash []byte
+	var method string
+	if err := row.Scan(&hash, &s.OrganiserID, &s.CreatedAt, &s.LastSeen, &method, &s.Passkey); err != nil {
 		return s, noRow(err)
+	}
+	copy(s.Hash[:], hash)
+	s.Method = accounts.Method(method)
+	if len(s.Passkey) == 0 {
+		s.Passkey = nil
 	}
 	s.CreatedAt, s.LastSeen = s.CreatedAt.UTC(), s.LastSeen.UTC()
 	return s, nil
+}
+
+// scanSessions reads every row of rows as a session.
+func scanSessions(rows pgx.Rows, err error) ([]accounts.Session, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []accounts.Session
+	for rows.Next() {
+		s, err := scanSession(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
 }
 
 // TouchSession moves a session's LastSeen (part of store.Accounts).

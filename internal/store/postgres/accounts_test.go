@@ -19,3 +19,7 @@ func TestPasskeys(t *testing.T) {
 func TestInvites(t *testing.T) {
 	storetest.RunInvites(t, func(t *testing.T) store.Store { return open(t, pgtest.DSN(t)) })
 }
+
+func TestSessions(t *testing.T) {
+	storetest.RunSessions(t, func(t *testing.T) store.Store { return open(t, pgtest.DSN(t)) })
+}

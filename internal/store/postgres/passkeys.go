@@ -4,6 +4,9 @@ import (
 	"context"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
+	"github.com/placard/placard/internal/accounts"
 	"github.com/placard/placard/internal/store"
 )
 
@@ -44,15 +47,31 @@ func (db *DB) CredentialsUsed(ctx context.Context, organiserID int64) (_ map[str
 	return out, rows.Err()
 }
 
-// RemoveCredential deletes one of an organiser's passkeys (store.Passkeys).
-func (db *DB) RemoveCredential(ctx context.Context, organiserID int64, id []byte) (err error) {
+// RemoveCredential deletes one of an organiser's passkeys and the sessions
+// it may have opened, in one transaction (store.Passkeys).
+func (db *DB) RemoveCredential(ctx context.Context, organiserID int64, id []byte) (ended []accounts.Session, err error) {
 	defer failed(&err, "removing a passkey")
-	tag, err := db.pool.Exec(ctx, `DELETE FROM organiser_credentials WHERE id = $1 AND organiser_id = $2`, id, organiserID)
-	if err != nil {
+	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		ended, err = removeCredential(ctx, tx, organiserID, id)
 		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ended, nil
+}
+
+// removeCredential is RemoveCredential's transaction: the passkey, then
+// the sessions it may have opened.
+func removeCredential(ctx context.Context, tx pgx.Tx, organiserID int64, id []byte) ([]accounts.Session, error) {
+	tag, err := tx.Exec(ctx, `DELETE FROM organiser_credentials WHERE id = $1 AND organiser_id = $2`, id, organiserID)
+	if err != nil {
+		return nil, err
 	}
 	if tag.RowsAffected() == 0 {
-		return store.ErrNotFound
+		return nil, store.ErrNotFound
 	}
-	return nil
+	return scanSessions(tx.Query(ctx, `DELETE FROM organiser_sessions
+		WHERE organiser_id = $1 AND ((method = $2 AND credential_id = $3) OR method = $4)
+		RETURNING `+sessionCols, organiserID, string(accounts.MethodPasskey), id, string(accounts.MethodUnknown)))
 }

@@ -188,25 +188,59 @@ func (db *DB) TakeToken(ctx context.Context, hash [32]byte, purpose accounts.Pur
 // AddSession stores a session (part of store.Accounts).
 func (db *DB) AddSession(ctx context.Context, s accounts.Session) (err error) {
 	defer failed(&err, "storing a session")
-	_, err = db.w.ExecContext(ctx, `INSERT INTO organiser_sessions (hash, organiser_id, created_at, last_seen) VALUES (?, ?, ?, ?)`,
-		s.Hash[:], s.OrganiserID, formatTime(s.CreatedAt), formatTime(s.LastSeen))
+	passkey := s.Passkey
+	if passkey == nil {
+		passkey = []byte{}
+	}
+	_, err = db.w.ExecContext(ctx, `INSERT INTO organiser_sessions (hash, organiser_id, created_at, last_seen, method, credential_id) VALUES (?, ?, ?, ?, ?, ?)`,
+		s.Hash[:], s.OrganiserID, formatTime(s.CreatedAt), formatTime(s.LastSeen), string(s.Method), passkey)
 	return err
 }
 
 // Session returns a session (part of store.Accounts).
 func (db *DB) Session(ctx context.Context, hash [32]byte) (_ accounts.Session, err error) {
 	defer failed(&err, "reading a session")
-	s := accounts.Session{Hash: hash}
-	var created, seen string
-	if err := db.r.QueryRowContext(ctx, `SELECT organiser_id, created_at, last_seen FROM organiser_sessions WHERE hash = ?`, hash[:]).
-		Scan(&s.OrganiserID, &created, &seen); err != nil {
+	return scanSession(db.r.QueryRowContext(ctx, `SELECT `+sessionCols+` FROM organiser_sessions WHERE hash = ?`, hash[:]))
+}
+
+// sessionCols are the columns scanSession reads, in its order.
+const sessionCols = `hash, organiser_id, created_at, last_seen, method, credential_id`
+
+func scanSession(row interface{ Scan(...any) error }) (accounts.Session, error) {
+	var s accounts.Session
+	var hash []byte
+	var created, seen, method string
+	if err := row.Scan(&hash, &s.OrganiserID, &created, &seen, &method, &s.Passkey); err != nil {
 		return s, noRow(err)
 	}
+	copy(s.Hash[:], hash)
+	s.Method = accounts.Method(method)
+	if len(s.Passkey) == 0 {
+		s.Passkey = nil
+	}
+	var err error
 	if s.CreatedAt, err = parseTime(created); err != nil {
 		return s, err
 	}
 	s.LastSeen, err = parseTime(seen)
 	return s, err
+}
+
+// scanSessions reads every row of rows as a session.
+func scanSessions(rows *sql.Rows, err error) ([]accounts.Session, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []accounts.Session
+	for rows.Next() {
+		s, err := scanSession(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
 }
 
 // TouchSession moves a session's LastSeen (part of store.Accounts).

@@ -18,3 +18,7 @@ func TestPasskeys(t *testing.T) {
 func TestInvites(t *testing.T) {
 	storetest.RunInvites(t, func(t *testing.T) store.Store { return openTemp(t) })
 }
+
+func TestSessions(t *testing.T) {
+	storetest.RunSessions(t, func(t *testing.T) store.Store { return openTemp(t) })
+}

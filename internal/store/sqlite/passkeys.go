@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/placard/placard/internal/accounts"
 	"github.com/placard/placard/internal/store"
 )
 
@@ -48,15 +49,27 @@ func (db *DB) CredentialsUsed(ctx context.Context, organiserID int64) (_ map[str
 	return out, rows.Err()
 }
 
-// RemoveCredential deletes one of an organiser's passkeys (store.Passkeys).
-func (db *DB) RemoveCredential(ctx context.Context, organiserID int64, id []byte) (err error) {
+// RemoveCredential deletes one of an organiser's passkeys and the sessions
+// it may have opened, in one transaction (store.Passkeys).
+func (db *DB) RemoveCredential(ctx context.Context, organiserID int64, id []byte) (_ []accounts.Session, err error) {
 	defer failed(&err, "removing a passkey")
-	res, err := db.w.ExecContext(ctx, `DELETE FROM organiser_credentials WHERE id = ? AND organiser_id = ?`, id, organiserID)
+	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `DELETE FROM organiser_credentials WHERE id = ? AND organiser_id = ?`, id, organiserID)
+	if err != nil {
+		return nil, err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return store.ErrNotFound
+		return nil, store.ErrNotFound
 	}
-	return nil
+	ended, err := scanSessions(tx.QueryContext(ctx, `DELETE FROM organiser_sessions
+		WHERE organiser_id = ? AND ((method = ? AND credential_id = ?) OR method = ?)
+		RETURNING `+sessionCols, organiserID, string(accounts.MethodPasskey), id, string(accounts.MethodUnknown)))
+	if err != nil {
+		return nil, err
+	}
+	return ended, tx.Commit()
 }

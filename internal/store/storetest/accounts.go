@@ -166,7 +166,7 @@ func testSessions(t *testing.T, a store.Accounts) {
 		t.Fatalf("AddSession: %v", err)
 	}
 	got, err := a.Session(ctx, h)
-	if err != nil || got != s {
+	if err != nil || !sameSession(got, s) {
 		t.Errorf("Session: got %+v, %v, want %+v", got, err, s)
 	}
 	later := now.Add(10 * time.Minute)

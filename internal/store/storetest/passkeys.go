@@ -43,16 +43,16 @@ func RunPasskeys(t *testing.T, open Opener) {
 			t.Errorf("CredentialsUsed: %v, %v; want only k1 at %v UTC", used, err, want)
 		}
 		// Another organiser's passkey is not theirs to remove.
-		if err := p.RemoveCredential(ctx, o.ID, kx.ID); !errors.Is(err, store.ErrNotFound) {
+		if _, err := p.RemoveCredential(ctx, o.ID, kx.ID); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("RemoveCredential(another's): %v, want ErrNotFound", err)
 		}
 		if _, err := a.Credential(ctx, kx.ID); err != nil {
 			t.Errorf("another's passkey after a refused removal: %v", err)
 		}
-		if err := p.RemoveCredential(ctx, o.ID, k1.ID); err != nil {
+		if _, err := p.RemoveCredential(ctx, o.ID, k1.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := p.RemoveCredential(ctx, o.ID, k1.ID); !errors.Is(err, store.ErrNotFound) {
+		if _, err := p.RemoveCredential(ctx, o.ID, k1.ID); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("RemoveCredential twice: %v, want ErrNotFound", err)
 		}
 		list, _ := a.Credentials(ctx, o.ID)
