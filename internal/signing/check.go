@@ -665,3 +665,16 @@ func phoneField(errs FieldErrors, v string, rule campaign.FieldRule) string {
 	}
 	return strings.Join(strings.Fields(v), " ")
 }
+
+// CurrentForm is addr — stored, or sealed in a link, by an earlier
+// version — in the form NormaliseEmail gives today, so a row or link from
+// before an upgrade finds the same signer as the address typed now. An
+// address NormaliseEmail now refuses is returned as it is: only an
+// earlier version could have kept it, and it is found as it was
+// (EraseForms).
+func CurrentForm(addr string) string {
+	if n, msg := NormaliseEmail(addr); msg.IsZero() && n != "" {
+		return n
+	}
+	return addr
+}
