@@ -7,7 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/placard/placard/internal/mail"
 	"github.com/placard/placard/internal/mail/mailtest"
+	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
 )
 
@@ -149,4 +151,42 @@ func unsubscribeVia(t *testing.T, m mailtest.Mail) string {
 		t.Fatalf("List-Unsubscribe %q has no token", h)
 	}
 	return u.Query().Get("t")
+}
+
+// TestDataEraseEverySpelling: the data page's erasure also forgets what an
+// earlier version kept under the A-label spelling of the address — a
+// message to a decision-maker still waiting, and the keyed hash that
+// allows one message per target — as the console and the command erase
+// every form. Failed before: the waiting message stayed in the outbox
+// and the same spelling could not write to the target again.
+func TestDataEraseEverySpelling(t *testing.T) {
+	st := openSQLite(t)
+	e := newMailEnv(t, st, signFiles(t))
+	e.signAs(t, libraryPage, "petition-form", idnaU)
+	e.deliver(t, 1)
+	ctx := context.Background()
+	letter := func() store.TargetMailing {
+		return store.TargetMailing{Org: "riverside", Campaign: "save-the-library", Action: "write", Target: "moss", Sender: idnaA, PerHour: 10,
+			At: e.clock.now().Add(time.Hour), Messages: []signing.Message{{ID: signing.NewMessageID(), Kind: signing.MessageEmail, Email: idnaA,
+				Org: "riverside", Campaign: "save-the-library", Payload: []byte(`{"to":"moss@legislature.example","reply_to":"` + idnaA + `"}`)}}}
+	}
+	tm := st.(store.TargetMail)
+	if _, err := tm.QueueTargetMail(ctx, letter()); err != nil {
+		t.Fatal(err)
+	}
+	now := e.clock.now()
+	data := e.s.cfg.MailTokens.Seal(mail.Claims{Purpose: mail.PurposeData, Org: "riverside", Email: idnaStored, Lang: "en", Expires: now.Add(time.Hour).Unix()})
+	wantStatus(t, e.post(t, "/riverside/mail/data/erase", url.Values{"t": {data}}, nil), 200)
+	es, err := st.(store.Outbox).List(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range es {
+		if m.Email == idnaA || m.Email == idnaStored {
+			t.Errorf("after erasing, the outbox still holds a message for %q", m.Email)
+		}
+	}
+	if _, err := tm.QueueTargetMail(ctx, letter()); err != nil {
+		t.Errorf("writing to the target again after erasing: %v, want the sender forgotten", err)
+	}
 }
