@@ -139,3 +139,29 @@ func TestASCIIEmail(t *testing.T) {
 		t.Errorf("EmailSpellings(ascii) = %q", got)
 	}
 }
+
+// FuzzNormaliseEmail: whatever NormaliseEmail accepts is its own normal
+// form, and its ASCII form (what mail is sent to) normalises back to it,
+// so a stored address, a link's and a sent one name one signer; nothing
+// panics.
+func FuzzNormaliseEmail(f *testing.F) {
+	for _, s := range []string{"a@xn--bcher-kva.example", "A@BÜCHER。EXAMPLE", "a@xn--zz.example", "a@xn--1ug.example",
+		"анна@xn--80akhbyknj4f.xn--p1ai", "x@faß.de", "a@b.c", "a@xn--.example", "a@\u3002.example", "a@bücher.example\uff0e"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		a, msg := NormaliseEmail(v)
+		if !msg.IsZero() || a == "" {
+			return
+		}
+		if b, msg := NormaliseEmail(a); b != a || !msg.IsZero() {
+			t.Fatalf("NormaliseEmail(%+q) = %+q, but of that %+q %s", v, a, b, msg.Key)
+		}
+		if b, msg := NormaliseEmail(ASCIIEmail(a)); b != a || !msg.IsZero() {
+			t.Fatalf("NormaliseEmail(%+q) = %+q, whose ASCII form %+q normalises to %+q %s", v, a, ASCIIEmail(a), b, msg.Key)
+		}
+		if CurrentForm(a) != a {
+			t.Fatalf("CurrentForm(%+q) = %+q", a, CurrentForm(a))
+		}
+	})
+}
