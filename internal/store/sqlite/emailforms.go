@@ -47,6 +47,11 @@ func (db *DB) RenormaliseEmails(ctx context.Context) (res store.RenormaliseResul
 // renormaliseOnce runs the rewrite migration 024 asked for, if it has not
 // run yet: at Open, after the migrations.
 func (db *DB) renormaliseOnce(ctx context.Context) error {
+	// A read first: most starts find nothing asked, and take no write lock.
+	var n int
+	if err := db.w.QueryRowContext(ctx, `SELECT count(*) FROM settings WHERE key = 'renormalise_emails'`).Scan(&n); err != nil || n == 0 {
+		return err
+	}
 	_, err := db.renormaliseEmails(ctx, true)
 	return err
 }
