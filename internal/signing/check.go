@@ -396,8 +396,12 @@ func NormaliseEmail(v string) (string, i18n.Message) {
 	local, domain, ok := strings.Cut(v, "@")
 	idnaOK := true
 	if ok {
-		domain, idnaOK = unicodeDomain(domain)
-		v = local + "@" + domain
+		// Most domains are plain ASCII, which this leaves as they are
+		// without allocating: signing runs it once per signature.
+		var d string
+		if d, idnaOK = unicodeDomain(domain); d != domain {
+			domain, v = d, local+"@"+d
+		}
 	}
 	var what string
 	switch {
@@ -433,10 +437,10 @@ func NormaliseEmail(v string) (string, i18n.Message) {
 	return "", problem("email", what)
 }
 
-// labelDots are the full stops UTS #46 reads as the dot between a
-// domain's labels (NFKC already made the fullwidth one ． a dot, and the
-// halfwidth ideographic one ｡ the ideographic 。).
-var labelDots = strings.NewReplacer("\u3002", ".", "\uff0e", ".", "\uff61", ".")
+// labelDot is the one full stop besides "." that UTS #46 reads as the dot
+// between a domain's labels once NFKC has run: the ideographic 。 (NFKC
+// already made the fullwidth ． a dot, and the halfwidth ｡ this one).
+const labelDot = "\u3002"
 
 // idnaProfile is how a domain's labels are read: UTS #46 lookup mapping,
 // non-transitional (ß stays ß, as browsers and registries have it), with
@@ -455,7 +459,9 @@ var idnaProfile = idna.New(idna.MapForLookup(), idna.BidiRule(), idna.Transition
 // name what is wrong with it (invisible characters, mixed alphabets),
 // and false. A dot after the last label stays, for the enddot message.
 func unicodeDomain(domain string) (string, bool) {
-	domain = labelDots.Replace(domain)
+	if strings.Contains(domain, labelDot) {
+		domain = strings.ReplaceAll(domain, labelDot, ".")
+	}
 	if !needsIDNA(domain) {
 		return domain, true
 	}
