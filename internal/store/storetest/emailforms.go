@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/placard/placard/internal/accounts"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
 )
@@ -18,6 +19,7 @@ func RunEmailForms(t *testing.T, open Opener) {
 	t.Run("OldRowsMigrate", func(t *testing.T) { testRenormalise(t, open(t)) })
 	t.Run("UnconfirmedGivesWay", func(t *testing.T) { testRenormaliseUnconfirmed(t, open(t)) })
 	t.Run("SuppressionFollows", func(t *testing.T) { testRenormaliseSuppression(t, open(t)) })
+	t.Run("Organisers", func(t *testing.T) { testRenormaliseOrganisers(t, open(t)) })
 }
 
 // Spellings an earlier version stored for the mailbox ann@bücher.example.
@@ -204,4 +206,41 @@ func testWipeRenormalise(t *testing.T, disk Disk) {
 	files = d.Files(t)
 	searchOne(t, "after Close", files, "name", goneName, keptName)
 	searchOne(t, "after Close", files, "comment", goneComment, keptComment)
+}
+
+// testRenormaliseOrganisers: an organiser invited with the A-label
+// spelling of their address (kept as typed then) signs in by typing it
+// either way once rewritten; an organisation that had invited both
+// spellings keeps two accounts, the older one under its old spelling
+// (never merged by itself), which every erasure still finds.
+func testRenormaliseOrganisers(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	acc, ok := s.(store.Accounts)
+	if !ok {
+		t.Skip("no store.Accounts")
+	}
+	for _, o := range []accounts.Organiser{{Org: "o", Email: annA, Role: accounts.RoleEditor},
+		{Org: "p", Email: annA, Role: accounts.RoleViewer}, {Org: "p", Email: annU, Role: accounts.RoleEditor}} {
+		if err := acc.AddOrganiser(ctx, &o); err != nil {
+			t.Fatalf("AddOrganiser(%s, %s): %v", o.Org, o.Email, err)
+		}
+	}
+	renormalise(t, s)
+	if o, err := acc.FindOrganiser(ctx, "o", annU); err != nil || o.Role != accounts.RoleEditor {
+		t.Errorf("FindOrganiser(o, %q) after the rewrite: %+v, %v; want the editor", annU, o, err)
+	}
+	if o, err := acc.FindOrganiser(ctx, "p", annU); err != nil || o.Role != accounts.RoleEditor {
+		t.Errorf("FindOrganiser(p, %q): %+v, %v; want p's own editor", annU, o, err)
+	}
+	if o, err := acc.FindOrganiser(ctx, "p", annA); err != nil || o.Role != accounts.RoleViewer {
+		t.Errorf("FindOrganiser(p, %q): %+v, %v; want the viewer left under its spelling", annA, o, err)
+	}
+	for _, f := range signing.EraseForms(annU) {
+		if _, err := s.Erase(ctx, f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if left, err := acc.Organisers(ctx, ""); err != nil || len(left) != 0 {
+		t.Errorf("organisers after erasing every form: %+v, %v; want none", left, err)
+	}
 }
