@@ -71,7 +71,7 @@ func (m *mailConfig) deliverer(r *outboxRunner) outbox.Deliverer {
 			if err != nil {
 				return false, err
 			}
-			return ms.Suppressed(ctx, org, store.AddressHash(key, email))
+			return store.SuppressedAddress(ctx, ms, key, org, email)
 		},
 	}
 }

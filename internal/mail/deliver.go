@@ -22,8 +22,8 @@ type Sending interface {
 type Deliverer struct {
 	Renderer *Renderer
 	Sender   Sending
-	// Suppressed reports whether email asked org for no more email
-	// (store.Mail.Suppressed of its store.AddressHash).
+	// Suppressed reports whether email asked org for no more email, under
+	// any spelling it may have been recorded in (store.SuppressedAddress).
 	Suppressed func(ctx context.Context, org, email string) (bool, error)
 	// Connections is how many connections to the mail server one batch
 	// may use side by side (default 4); each carries its share of the

@@ -171,3 +171,32 @@ func TestSendHeadersCarryNoBidiControls(t *testing.T) {
 		t.Errorf("From %q, Subject %q: the words themselves, or the wording's isolates, are lost", fromHdr, got.Subject)
 	}
 }
+
+// TestSendUnicodeDomainAsALabels: an address is stored with its domain
+// in Unicode (signing.NormaliseEmail), but most relays do not speak
+// SMTPUTF8 and go-mail never asks for it: RCPT TO and the To and
+// Reply-To headers carry the domain in A-labels, which every server
+// takes. Before, "a@bücher.example" went out raw in RCPT TO.
+func TestSendUnicodeDomainAsALabels(t *testing.T) {
+	srv := mailtest.Start(t)
+	server, _ := mail.ParseServer(srv.URL())
+	from, _ := mail.ParseFrom("hello@riverside.example")
+	s := mail.NewSender(server, from, mail.SenderOptions{TLS: srv.ClientTLS})
+	m := mail.Message{ID: "x", To: "ann@bücher.example", ReplyTo: "bo@испытание.рф", FromName: "Bo", Subject: "s", Text: "t", HTML: "h"}
+	if err := s.Send(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	got := srv.Wait(t, 1)[0]
+	if len(got.To) != 1 || got.To[0] != "ann@xn--bcher-kva.example" {
+		t.Errorf("RCPT TO = %q, want ann@xn--bcher-kva.example", got.To)
+	}
+	if h := got.Header.Get("To"); h != "<ann@xn--bcher-kva.example>" {
+		t.Errorf("To: %q, want <ann@xn--bcher-kva.example>", h)
+	}
+	if h := got.Header.Get("Reply-To"); h != "<bo@xn--80akhbyknj4f.xn--p1ai>" {
+		t.Errorf("Reply-To: %q, want <bo@xn--80akhbyknj4f.xn--p1ai>", h)
+	}
+	if strings.Contains(string(got.Raw), "bücher") {
+		t.Errorf("the raw message still names bücher.example:\n%s", got.Raw)
+	}
+}

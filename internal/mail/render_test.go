@@ -166,6 +166,26 @@ func TestTokens(t *testing.T) {
 	}
 }
 
+// TestTokenOldSpelling: a link sealed before the store rewrote addresses
+// in their current form (an unsubscribe link works for 400 days) names
+// the address as it was stored then; it opens in the current form, which
+// is what the store holds now. A sealed address the current rules refuse
+// opens as it was.
+func TestTokenOldSpelling(t *testing.T) {
+	tk := mail.NewTokens([]byte("secret-secret-secret"))
+	now := time.Now()
+	for sealed, want := range map[string]string{
+		"ann@xn--bcher-kva.example": "ann@bücher.example",
+		"ann@bücher\u3002example":   "ann@bücher.example",
+		"zed@xn--zz.example":        "zed@xn--zz.example",
+	} {
+		tok := tk.Seal(mail.Claims{Purpose: mail.PurposeUnsubscribe, Org: "o", Email: sealed, Expires: now.Add(time.Hour).Unix()})
+		if c, err := tk.Open(tok, mail.PurposeUnsubscribe, now); err != nil || c.Email != want {
+			t.Errorf("Open of a link sealed for %q: %q, %v; want %q", sealed, c.Email, err, want)
+		}
+	}
+}
+
 // TestContactConfirmCarriesNoTypedWords: the confirmation of a message to
 // a decision-maker goes to an address nobody has confirmed, so it repeats
 // nothing typed on the form: otherwise anyone could have the organisation

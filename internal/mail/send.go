@@ -12,6 +12,8 @@ import (
 
 	gomail "github.com/wneessen/go-mail"
 	"github.com/wneessen/go-mail/smtp"
+
+	"github.com/placard/placard/internal/signing"
 )
 
 // Message is one finished email to one person.
@@ -167,12 +169,16 @@ func (s *Sender) compose(m Message) (*gomail.Msg, error) {
 	if m.FromName != "" {
 		msg.FromMailAddress(&netmail.Address{Name: nameLine(m.FromName), Address: s.from.Address})
 	}
+	// Addresses go out with their domain in A-labels (signing.ASCIIEmail):
+	// the Unicode form people read is stored, but a server that does not
+	// speak SMTPUTF8 — most relays, and go-mail never asks for it —
+	// must get an ASCII domain in RCPT TO and the headers.
 	if m.ReplyTo != "" {
-		if err := msg.ReplyTo(m.ReplyTo); err != nil {
+		if err := msg.ReplyTo(signing.ASCIIEmail(m.ReplyTo)); err != nil {
 			return nil, errors.New("mail: the reply address cannot be written in a message")
 		}
 	}
-	if err := msg.To(m.To); err != nil {
+	if err := msg.To(signing.ASCIIEmail(m.To)); err != nil {
 		return nil, errors.New("mail: the recipient's address cannot be written in a message")
 	}
 	msg.Subject(oneLine(m.Subject))

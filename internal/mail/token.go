@@ -10,6 +10,8 @@ import (
 	"encoding/json"
 	"errors"
 	"time"
+
+	"github.com/placard/placard/internal/signing"
 )
 
 // Purpose says what a link from an email may do; a token minted for one
@@ -115,6 +117,10 @@ func (t *Tokens) Open(tok string, purpose Purpose, now time.Time) (Claims, error
 	if json.Unmarshal(plain, &c) != nil || c.Purpose != purpose || now.Unix() > c.Expires {
 		return Claims{}, ErrBadToken
 	}
+	// A link sealed before an upgrade names the address as it was stored
+	// then ("a@xn--bcher-kva.example"); the store now holds its current
+	// form, which is what every page the link opens looks up.
+	c.Email = signing.CurrentForm(c.Email)
 	return c, nil
 }
 

@@ -1,11 +1,13 @@
 package signing
 
 import (
+	"errors"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/net/idna"
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/placard/placard/internal/campaign"
@@ -366,16 +368,24 @@ func emailField(errs FieldErrors, v string, rule campaign.FieldRule) string {
 
 // NormaliseEmail is the one form an email address is stored and looked up
 // in: NFKC-normalised (fullwidth and other compatibility forms become the
-// characters they look like), trimmed and lower-cased. It returns that form
-// and no message, or "" and the problem (a check.email.* message): no @,
-// spaces, invisible format characters (zero-width, soft hyphen, direction
-// marks), letters from look-alike alphabets mixed in one part, and so on.
+// characters they look like), trimmed and lower-cased, with the domain in
+// the Unicode form people read (U-labels): a domain typed in its ASCII
+// form (A-labels, "xn--bcher-kva.example") or with characters IDNA maps
+// (UTS #46: an ideographic full stop 。 between labels, capitals in any
+// script) is written as the one Unicode domain it names, "bücher.example".
+// Mail is sent to the ASCII form (ASCIIEmail), which every server takes.
+// It returns that form and no message, or "" and the problem (a
+// check.email.* message): no @, spaces, invisible format characters
+// (zero-width, soft hyphen, direction marks), letters from look-alike
+// alphabets mixed in one part, an xn-- label that does not decode to a
+// domain IDNA allows, and so on — an A-label is judged by what it decodes
+// to, so it cannot carry what typing the Unicode would be refused for.
 // An empty address returns "" and no message (the caller decides whether
 // it is required).
 //
 // Signing keys a signer by this form, and erasing finds their signatures by
 // it, so every way of typing one address that looks the same to a person
-// is one signer.
+// is one signer. NormaliseEmail of its own result returns it unchanged.
 func NormaliseEmail(v string) (string, i18n.Message) {
 	v, msg := clean(v, MaxEmail, false, "email", cleanAddress)
 	if !msg.IsZero() || v == "" {
@@ -384,6 +394,15 @@ func NormaliseEmail(v string) (string, i18n.Message) {
 	// Lower-casing can undo NFKC for a few letters (İ), so normalise again.
 	v = norm.NFKC.String(strings.ToLower(v))
 	local, domain, ok := strings.Cut(v, "@")
+	idnaOK := true
+	if ok {
+		// Most domains are plain ASCII, which this leaves as they are
+		// without allocating: signing runs it once per signature.
+		var d string
+		if d, idnaOK = unicodeDomain(domain); d != domain {
+			domain, v = d, local+"@"+d
+		}
+	}
 	var what string
 	switch {
 	case !ok:
@@ -399,16 +418,112 @@ func NormaliseEmail(v string) (string, i18n.Message) {
 		what = "enddot"
 	case !validDomain(domain):
 		what = "domain"
+	case strings.ContainsFunc(domain, func(r rune) bool { return forbidden(r) || r >= 0x80 && invisibleFormat(r, cleanAddress) }):
+		// Only an A-label can bring these here: clean refused them typed.
+		what = "invisible"
 	case strings.ContainsAny(v, `<>()[]\,;:"`):
 		what = "character"
 	case mixedScript(local) || mixedScript(domain):
 		// Letters from look-alike alphabets (a Cyrillic а among Latin
 		// letters) would make one address look like another.
 		what = "scripts"
+	case !idnaOK || utf8.RuneCountInString(v) > MaxEmail:
+		// An xn-- label that does not decode, or a Unicode domain IDNA
+		// does not allow (a symbol, a label too long in ASCII).
+		what = "domain"
 	default:
 		return v, i18n.Message{}
 	}
 	return "", problem("email", what)
+}
+
+// labelDot is the one full stop besides "." that UTS #46 reads as the dot
+// between a domain's labels once NFKC has run: the ideographic 。 (NFKC
+// already made the fullwidth ． a dot, and the halfwidth ｡ this one).
+const labelDot = "\u3002"
+
+// idnaProfile is how a domain's labels are read: UTS #46 lookup mapping,
+// non-transitional (ß stays ß, as browsers and registries have it), with
+// the bidi and joiner rules, but without the check of hyphens in the
+// third and fourth places, which some ASCII labels have and validDomain
+// judges as before.
+var idnaProfile = idna.New(idna.MapForLookup(), idna.BidiRule(), idna.Transitional(false),
+	idna.CheckHyphens(false), idna.CheckJoiners(true))
+
+// unicodeDomain returns domain (lower-cased, NFKC) in the Unicode form
+// NormaliseEmail stores, and whether IDNA accepts it. An ASCII domain
+// without an xn-- label is returned as it is, true: IDNA would change
+// nothing but refuse a few names (an underscore) that addresses stored
+// before it was applied may have. A domain IDNA refuses is returned with
+// its xn-- labels decoded as far as they decode, so NormaliseEmail can
+// name what is wrong with it (invisible characters, mixed alphabets),
+// and false. A dot after the last label stays, for the enddot message.
+func unicodeDomain(domain string) (string, bool) {
+	if strings.Contains(domain, labelDot) {
+		domain = strings.ReplaceAll(domain, labelDot, ".")
+	}
+	if !needsIDNA(domain) {
+		return domain, true
+	}
+	d, end := strings.CutSuffix(domain, ".")
+	u, err := idnaProfile.ToUnicode(d)
+	if err == nil {
+		// The A-label form must be a DNS name too: labels of at most 63
+		// bytes, 253 in all.
+		var a string
+		if a, err = idnaProfile.ToASCII(u); err == nil && (len(a) > 253 || !validDomain(a)) {
+			err = errors.New("too long")
+		}
+	}
+	if err != nil {
+		u, _ = idna.Punycode.ToUnicode(d)
+		u = strings.ToLower(u)
+	}
+	if end {
+		u += "."
+	}
+	return u, err == nil
+}
+
+// needsIDNA reports whether domain has a label IDNA reads: one with a
+// letter beyond ASCII, or an A-label (xn--, any case).
+func needsIDNA(domain string) bool {
+	for i := 0; i < len(domain); i++ {
+		if domain[i] >= 0x80 {
+			return true
+		}
+	}
+	return strings.HasPrefix(domain, "xn--") || strings.Contains(domain, ".xn--")
+}
+
+// ASCIIEmail is addr (in NormaliseEmail's form) as mail is addressed to
+// it: the domain in A-labels ("a@xn--bcher-kva.example"), which every
+// mail server and DNS takes, where the Unicode form needs a server that
+// speaks SMTPUTF8. The local part is left as it is. An address whose
+// domain IDNA refuses is returned unchanged.
+func ASCIIEmail(addr string) string {
+	i := strings.LastIndexByte(addr, '@')
+	if i < 0 || !needsIDNA(addr[i+1:]) {
+		return addr
+	}
+	a, err := idnaProfile.ToASCII(addr[i+1:])
+	if err != nil {
+		return addr
+	}
+	return addr[:i+1] + a
+}
+
+// EmailSpellings are the forms addr (in NormaliseEmail's form) may have
+// been stored in by an earlier version: itself and, when its domain has
+// Unicode labels, its A-label spelling, which NormaliseEmail kept as
+// typed before it decoded A-labels. Lookups that cannot be rewritten —
+// a suppression list keeps only a keyed hash of the address it was given
+// — check each.
+func EmailSpellings(addr string) []string {
+	if a := ASCIIEmail(addr); a != addr {
+		return []string{addr, a}
+	}
+	return []string{addr}
 }
 
 // mixedScript reports whether s (one part of an address) mixes letters of
@@ -555,4 +670,17 @@ func phoneField(errs FieldErrors, v string, rule campaign.FieldRule) string {
 		return ""
 	}
 	return strings.Join(strings.Fields(v), " ")
+}
+
+// CurrentForm is addr — stored, or sealed in a link, by an earlier
+// version — in the form NormaliseEmail gives today, so a row or link from
+// before an upgrade finds the same signer as the address typed now. An
+// address NormaliseEmail now refuses is returned as it is: only an
+// earlier version could have kept it, and it is found as it was
+// (EraseForms).
+func CurrentForm(addr string) string {
+	if n, msg := NormaliseEmail(addr); msg.IsZero() && n != "" {
+		return n
+	}
+	return addr
 }

@@ -1,26 +1,31 @@
 package signing
 
 import (
+	"slices"
 	"strings"
 
 	"golang.org/x/text/unicode/norm"
 )
 
 // EraseForms are the stored forms an erasure of s looks for: the form
-// signing keys a signature by (NormaliseEmail, so fullwidth letters
-// and the like find the same signer), and, when it differs, the plainer
-// form signing used before NFKC (trimmed, NFC, lower-cased), so a row
-// stored then is found by typing it as it was given. An address signing
-// refuses (say with a zero-width space) is looked up in that plainer form
-// only: such a row can only be one stored before the refusal.
+// signing keys a signature by (NormaliseEmail, so fullwidth letters, a
+// domain typed in A-labels and the like find the same signer), its
+// A-label spelling (EmailSpellings: what an earlier version stored for a
+// domain typed that way, wherever a row of it may be left), and, when it
+// differs, the plainer form signing used before NFKC (trimmed, NFC,
+// lower-cased), so a row stored then is found by typing it as it was
+// given. An address signing refuses (say with a zero-width space) is
+// looked up in that plainer form only: such a row can only be one stored
+// before the refusal.
 func EraseForms(s string) []string {
 	legacy := strings.ToLower(strings.TrimSpace(norm.NFC.String(s)))
 	addr, msg := NormaliseEmail(s)
-	switch {
-	case !msg.IsZero() || addr == "":
+	if !msg.IsZero() || addr == "" {
 		return []string{legacy}
-	case addr != legacy:
-		return []string{addr, legacy}
 	}
-	return []string{addr}
+	forms := EmailSpellings(addr)
+	if !slices.Contains(forms, legacy) {
+		forms = append(forms, legacy)
+	}
+	return forms
 }

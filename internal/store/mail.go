@@ -76,3 +76,18 @@ func AddressHash(key []byte, email string) [32]byte {
 	copy(h[:], m.Sum(nil))
 	return h
 }
+
+// SuppressedAddress reports whether email is on org's suppression list
+// (Mail.Suppressed) under any spelling it may have been recorded in: its
+// current form and, for a domain with Unicode labels, the A-label
+// spelling an earlier version stored and so hashed when it unsubscribed
+// (signing.EmailSpellings). key is the installation's (Store.Secret).
+// Every check before mailing someone goes through it.
+func SuppressedAddress(ctx context.Context, m Mail, key []byte, org, email string) (bool, error) {
+	for _, e := range signing.EmailSpellings(signing.CurrentForm(email)) {
+		if off, err := m.Suppressed(ctx, org, AddressHash(key, e)); err != nil || off {
+			return off, err
+		}
+	}
+	return false, nil
+}

@@ -106,6 +106,22 @@ func SenderHash(secret []byte, email string) []byte {
 	return m.Sum(nil)
 }
 
+// OlderSenderHashes are the SenderHash of each other spelling an earlier
+// version may have recorded for sender (signing.EmailSpellings: the
+// A-label form of a Unicode domain), which QueueTargetMail also checks,
+// since a hash cannot be rewritten in the current form. None for most
+// addresses, so it costs nothing there.
+func OlderSenderHashes(secret []byte, sender string) [][]byte {
+	cur := signing.CurrentForm(sender)
+	var out [][]byte
+	for _, e := range signing.EmailSpellings(cur) {
+		if e != sender {
+			out = append(out, SenderHash(secret, e))
+		}
+	}
+	return out
+}
+
 // DripSlot is the drip's rule, shared by both engines: given the target's
 // current slot (the hour it started and how many messages it holds; a zero
 // hour for none), the message sent at at goes in the returned slot, and is

@@ -114,9 +114,17 @@ func (s *Server) data(w http.ResponseWriter, r *http.Request) error {
 		}
 		s.tellChoice(ctx, r, ob, snap, org, action, before, now)
 	case "erase":
-		n, err := ms.EraseSupporter(ctx, org, c.Email)
-		if err != nil {
-			return err
+		// Every spelling the address may be held in (its A-label form
+		// too: what an earlier version kept, in a keyed hash or a row the
+		// rewrite could not reach), as the console and the command erase
+		// every form (signing.EraseForms).
+		n := 0
+		for _, e := range signing.EmailSpellings(c.Email) {
+			k, err := ms.EraseSupporter(ctx, org, e)
+			if err != nil {
+				return err
+			}
+			n += k
 		}
 		// The organisation's systems are told to forget the person too,
 		// when there was anything to forget: a second press of the

@@ -58,7 +58,7 @@ func newMailEnv(t *testing.T, st store.Store, files campaigntest.Files) *mailEnv
 		Renderer: &mail.Renderer{Base: "https://act.example.org", Site: s.CurrentSite, Tokens: tokens, Now: c.now},
 		Sender:   mail.NewSender(server, from, mail.SenderOptions{TLS: smtp.ClientTLS}),
 		Suppressed: func(ctx context.Context, org, email string) (bool, error) {
-			return st.(store.Mail).Suppressed(ctx, org, store.AddressHash(key, email))
+			return store.SuppressedAddress(ctx, st.(store.Mail), key, org, email)
 		},
 	}
 	w := outbox.NewWorker(st.(store.Outbox), map[string]outbox.Deliverer{signing.MessageEmail: d}, outbox.Options{})

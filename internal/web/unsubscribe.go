@@ -64,6 +64,8 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) error {
 	defer cancel()
 	key, err := s.cfg.Store.Secret(ctx)
 	if err == nil {
+		// c.Email is in its current form (mail.Tokens.Open), the one
+		// every later check hashes first (store.SuppressedAddress).
 		err = ms.Suppress(ctx, org, store.AddressHash(key, c.Email), s.cfg.Now())
 	}
 	if err != nil {

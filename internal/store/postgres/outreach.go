@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"time"
@@ -66,6 +67,13 @@ func (db *DB) QueueTargetMail(ctx context.Context, q store.TargetMailing) (_ tim
 		}
 		if tag.RowsAffected() == 0 {
 			return store.ErrAlreadySent
+		}
+		for _, h := range store.OlderSenderHashes(secret, q.Sender) {
+			var sent bool
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM outreach_senders WHERE org = $1 AND campaign = $2 AND target = $3 AND sender = $4)`,
+				q.Org, q.Campaign, q.Target, h).Scan(&sent); err != nil || sent {
+				return cmp.Or(err, store.ErrAlreadySent)
+			}
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO outreach_drip (org, campaign, target, hour, n) VALUES ($1, $2, $3, 'epoch', 0)
 			ON CONFLICT DO NOTHING`, q.Org, q.Campaign, q.Target); err != nil {

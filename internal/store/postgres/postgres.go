@@ -78,6 +78,10 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("preparing the PostgreSQL database: %w", err)
 	}
+	if err := db.renormaliseOnce(ctx); err != nil { // emailforms.go
+		pool.Close()
+		return nil, fmt.Errorf("rewriting stored email addresses in their current form in the PostgreSQL database: %w", err)
+	}
 	return db, nil
 }
 

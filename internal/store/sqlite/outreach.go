@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -71,6 +72,13 @@ func (db *DB) QueueTargetMail(ctx context.Context, q store.TargetMailing) (_ tim
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return time.Time{}, store.ErrAlreadySent
+	}
+	for _, h := range store.OlderSenderHashes(secret, q.Sender) {
+		var sent bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM outreach_senders WHERE org = ? AND campaign = ? AND target = ? AND sender = ?)`,
+			q.Org, q.Campaign, q.Target, h).Scan(&sent); err != nil || sent {
+			return time.Time{}, cmp.Or(err, store.ErrAlreadySent)
+		}
 	}
 	var hourUnix int64
 	var n int

@@ -192,6 +192,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("preparing database %s: %w", path, err)
 	}
+	if err := db.renormaliseOnce(ctx); err != nil { // emailforms.go
+		w.Close()
+		return nil, fmt.Errorf("rewriting stored email addresses in their current form in database %s: %w", path, err)
+	}
 	if err := db.scrubOnce(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("clearing old deleted content from database %s: %w", path, err)

@@ -24,6 +24,26 @@ func RunTargetMail(t *testing.T, open Opener) {
 	t.Run("DripConcurrent", func(t *testing.T) { testDripConcurrent(t, open(t)) })
 	t.Run("EraseForgetsSender", func(t *testing.T) { testEraseSender(t, open(t)) })
 	t.Run("EraseInForgetsSenderInOrg", func(t *testing.T) { testEraseSenderIn(t, open(t)) })
+	t.Run("OnePerMailboxAcrossSpellings", func(t *testing.T) { testOnePerSpelling(t, open(t)) })
+}
+
+// testOnePerSpelling: a supporter whose message an earlier version
+// recorded under the A-label spelling of their address (kept as typed
+// then, and only its keyed hash once sent) cannot write to the same
+// decision-maker again by typing the domain in Unicode, now the form
+// every address is in.
+func testOnePerSpelling(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	tm, _ := targetMail(t, s)
+	if _, err := tm.QueueTargetMail(ctx, mailing("c", "moss", "ada@xn--bcher-kva.example", 10, base)); err != nil {
+		t.Fatalf("first message: %v", err)
+	}
+	if _, err := tm.QueueTargetMail(ctx, mailing("c", "moss", "ada@bücher.example", 10, base.Add(time.Hour))); !errors.Is(err, store.ErrAlreadySent) {
+		t.Errorf("the same mailbox in Unicode to the same target: %v, want ErrAlreadySent", err)
+	}
+	if _, err := tm.QueueTargetMail(ctx, mailing("c", "lind", "ada@bücher.example", 10, base.Add(time.Hour))); err != nil {
+		t.Errorf("to another target: %v, want queued", err)
+	}
 }
 
 // mailing is a message from sender to target with perHour, at.

@@ -49,6 +49,7 @@ func RunWipe(t *testing.T, disk Disk) {
 	t.Run("EraseInLeavesNoBytes", func(t *testing.T) { testWipeIn(t, disk) }) // accounts.go
 	t.Run("PurgeWithoutSignaturesLeavesNoBytes", func(t *testing.T) { testPurgeUnsigned(t, disk) })
 	t.Run("DropQuarantinedLeavesNoBytes", func(t *testing.T) { testWipeDropQuarantined(t, disk) }) // wipequarantine.go
+	t.Run("RenormaliseLeavesNoBytes", func(t *testing.T) { testWipeRenormalise(t, disk) })         // emailforms.go
 }
 
 // testPurgeUnsigned: Purge of a campaign that holds no signature (its

@@ -1,0 +1,167 @@
+package signing
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestEmailIDNAOneSigner: a domain typed in its ASCII form (A-labels,
+// xn--…), in Unicode, in capitals, decomposed, or with the full stops
+// IDNA reads as dots is one mailbox, stored in one form: the Unicode
+// domain people read. Before, "a@xn--bcher-kva.example" and
+// "a@bücher.example" were kept as two signers.
+func TestEmailIDNAOneSigner(t *testing.T) {
+	const want = "a@bücher.example"
+	same := []string{
+		"a@bücher.example",
+		"a@xn--bcher-kva.example",
+		"A@XN--BCHER-KVA.EXAMPLE",
+		"a@xn--Bcher-KVA.example",
+		"A@BÜCHER.EXAMPLE",
+		"a@bu\u0308cher.example",       // decomposed ü
+		"a@bücher\u3002example",        // ideographic full stop
+		"a@bücher\uff0eexample",        // fullwidth full stop
+		"a@bücher\uff61example",        // halfwidth ideographic full stop
+		"a@xn--bcher-kva\u3002example", // an A-label and an ideographic full stop
+		"ａ@ｂüｃｈｅｒ．ｅｘａｍｐｌｅ",             // fullwidth letters
+		" a@xn--bcher-kva.example ",
+	}
+	for _, v := range same {
+		got, msg := NormaliseEmail(v)
+		if !msg.IsZero() || got != want {
+			t.Errorf("NormaliseEmail(%+q) = %q, %q; want %q", v, got, msg, want)
+		}
+		sub := good()
+		sub.Email = v
+		if sig, errs := Check(sub, all, consent, now); len(errs) > 0 || sig.Email != want {
+			t.Errorf("Check email %+q: got %+v %v, want %q", v, sig, errs, want)
+		}
+	}
+	// More than one label, and labels of other scripts.
+	for v, want := range map[string]string{
+		"ana@xn--bcher-kva.xn--bcher-kva.example": "ana@bücher.bücher.example",
+		"ana@mail.XN--BCHER-KVA.example":          "ana@mail.bücher.example",
+		"анна@xn--80akhbyknj4f.xn--p1ai":          "анна@испытание.рф",
+		"анна@ИСПЫТАНИЕ.РФ":                       "анна@испытание.рф",
+		"x@xn--fa-hia.de":                         "x@faß.de", // non-transitional: ß stays
+		"x@faß.de":                                "x@faß.de",
+		"山田@例え\u3002jp":                           "山田@例え.jp",
+		"ana@example.org":                         "ana@example.org",
+		"ana@ab--cd.example":                      "ana@ab--cd.example", // ASCII as before
+	} {
+		if got, msg := NormaliseEmail(v); !msg.IsZero() || got != want {
+			t.Errorf("NormaliseEmail(%+q) = %q, %q; want %q", v, got, msg, want)
+		}
+	}
+}
+
+// TestEmailLocalPartNFCNFD: a local part typed composed (é) or
+// decomposed (e + U+0301), in either case, is one signer: NFKC composes.
+func TestEmailLocalPartNFCNFD(t *testing.T) {
+	const want = "josé@example.org"
+	for _, v := range []string{"jos\u00e9@example.org", "jose\u0301@example.org", "JOSE\u0301@example.org", "JOS\u00c9@EXAMPLE.ORG"} {
+		if got, msg := NormaliseEmail(v); !msg.IsZero() || got != want {
+			t.Errorf("NormaliseEmail(%+q) = %q, %q; want %q", v, got, msg, want)
+		}
+	}
+	// A Hangul syllable typed as its jamo is the syllable.
+	if a, _ := NormaliseEmail("\u1112\u1161\u11ab@example.org"); a != "\ud55c@example.org" {
+		t.Errorf("jamo: got %+q, want %+q", a, "\ud55c@example.org")
+	}
+}
+
+// TestEmailIDNARefused: an A-label that does not decode, or decodes to
+// something NormaliseEmail refuses typed (mixed alphabets, invisible
+// characters), is refused with the same plain message, never stored.
+func TestEmailIDNARefused(t *testing.T) {
+	for _, tt := range []struct{ email, key string }{
+		{"a@xn--zz.example", "check.email.domain"},                                     // does not decode
+		{"a@xn--a.example", "check.email.invisible"},                                   // decodes to a control character
+		{"a@xn--.example", "check.email.domain"},                                       // decodes to nothing
+		{"a@xn--abc-.example", "check.email.domain"},                                   // ends with a hyphen
+		{"a@xn--pple-43d.com", "check.email.scripts"},                                  // Cyrillic а among Latin letters
+		{"a@xn--1ug.example", "check.email.invisible"},                                 // a zero-width joiner
+		{"a@xn--ana-6m0a.example", "check.email.invisible"},                            // a zero-width space inside
+		{"a@xn--ana-hfa.example", "check.email.invisible"},                             // a soft hyphen inside
+		{"a@XN--ZZ.example", "check.email.domain"},                                     // capitals too
+		{"a@bücher.example\u3002", "check.email.enddot"},                               // a sentence's full stop
+		{"a@bücher_x.example", "check.email.domain"},                                   // IDNA refuses _ in a Unicode domain
+		{"a@b\u00fccher" + strings.Repeat("x", 60) + ".example", "check.email.domain"}, // A-label over 63
+		{"a@b\u00fccher!.example", "check.email.domain"},                               // a symbol IDNA refuses
+	} {
+		sub := good()
+		sub.Email = tt.email
+		sig, errs := Check(sub, all, consent, now)
+		got, msg := NormaliseEmail(tt.email)
+		if sig != nil || errs["email"].Key != tt.key || got != "" || msg.Key != tt.key {
+			t.Errorf("email %+q: NormaliseEmail %q, %q; Check %+v, %q; want refused with %s", tt.email, got, msg.Key, sig, errs["email"].Key, tt.key)
+		}
+	}
+}
+
+// TestEmailNormalIdempotent: the stored form is its own normal form, so a
+// stored address looked up again (an erasure, a data page) finds itself.
+func TestEmailNormalIdempotent(t *testing.T) {
+	for _, v := range []string{"a@xn--bcher-kva.example", "A@BÜCHER。EXAMPLE", "анна@xn--80akhbyknj4f.xn--p1ai",
+		"jose\u0301@example.org", "x@xn--fa-hia.de", "ＡＮＡ＠ＥＸＡＭＰＬＥ．ＯＲＧ", "δοκιμή@παράδειγμα.δοκιμή", "u@xn--ls8h.la"} {
+		a, msg := NormaliseEmail(v)
+		if !msg.IsZero() {
+			t.Errorf("NormaliseEmail(%+q): %s", v, msg.Key)
+			continue
+		}
+		if b, msg := NormaliseEmail(a); b != a || !msg.IsZero() {
+			t.Errorf("NormaliseEmail(%+q) = %+q, but again %+q %s", v, a, b, msg.Key)
+		}
+		// And its ASCII form, as mail is sent to, normalises back to it.
+		if b, _ := NormaliseEmail(ASCIIEmail(a)); b != a {
+			t.Errorf("ASCIIEmail(%+q) = %+q normalises to %+q", a, ASCIIEmail(a), b)
+		}
+	}
+}
+
+// TestASCIIEmail: mail goes to the A-label form; EmailSpellings lists
+// both forms an earlier version may have stored.
+func TestASCIIEmail(t *testing.T) {
+	for in, want := range map[string]string{
+		"a@bücher.example":  "a@xn--bcher-kva.example",
+		"анна@испытание.рф": "анна@xn--80akhbyknj4f.xn--p1ai",
+		"a@example.org":     "a@example.org",
+		"no-at":             "no-at",
+	} {
+		if got := ASCIIEmail(in); got != want {
+			t.Errorf("ASCIIEmail(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := EmailSpellings("a@bücher.example"); len(got) != 2 || got[0] != "a@bücher.example" || got[1] != "a@xn--bcher-kva.example" {
+		t.Errorf("EmailSpellings = %q", got)
+	}
+	if got := EmailSpellings("a@example.org"); len(got) != 1 {
+		t.Errorf("EmailSpellings(ascii) = %q", got)
+	}
+}
+
+// FuzzNormaliseEmail: whatever NormaliseEmail accepts is its own normal
+// form, and its ASCII form (what mail is sent to) normalises back to it,
+// so a stored address, a link's and a sent one name one signer; nothing
+// panics.
+func FuzzNormaliseEmail(f *testing.F) {
+	for _, s := range []string{"a@xn--bcher-kva.example", "A@BÜCHER。EXAMPLE", "a@xn--zz.example", "a@xn--1ug.example",
+		"анна@xn--80akhbyknj4f.xn--p1ai", "x@faß.de", "a@b.c", "a@xn--.example", "a@\u3002.example", "a@bücher.example\uff0e"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		a, msg := NormaliseEmail(v)
+		if !msg.IsZero() || a == "" {
+			return
+		}
+		if b, msg := NormaliseEmail(a); b != a || !msg.IsZero() {
+			t.Fatalf("NormaliseEmail(%+q) = %+q, but of that %+q %s", v, a, b, msg.Key)
+		}
+		if b, msg := NormaliseEmail(ASCIIEmail(a)); b != a || !msg.IsZero() {
+			t.Fatalf("NormaliseEmail(%+q) = %+q, whose ASCII form %+q normalises to %+q %s", v, a, ASCIIEmail(a), b, msg.Key)
+		}
+		if CurrentForm(a) != a {
+			t.Fatalf("CurrentForm(%+q) = %+q", a, CurrentForm(a))
+		}
+	})
+}

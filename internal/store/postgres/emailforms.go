@@ -1,0 +1,135 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
+)
+
+// respeltSQL lists the stored addresses whose current form may differ
+// from what is stored: any with a character beyond ASCII, an A-label, or
+// a capital. An ASCII address in lower case without xn-- is already in
+// NormaliseEmail's form, so most of a large table is skipped.
+const respeltSQL = `SELECT email FROM signatures WHERE email ~ '[^\x01-\x7e]' OR email ILIKE '%xn--%' OR email <> lower(email)
+	UNION SELECT email FROM outbox WHERE email <> '' AND (email ~ '[^\x01-\x7e]' OR email ILIKE '%xn--%' OR email <> lower(email))
+	UNION SELECT email FROM organisers WHERE email ~ '[^\x01-\x7e]' OR email ILIKE '%xn--%' OR email <> lower(email)
+	ORDER BY 1`
+
+// respeltDuplicatesSQL picks, for each campaign where old spelling $1 and
+// current form $2 both signed, the signature that goes: the later one, an
+// unconfirmed one giving way to a confirmed one (as rename.go merges).
+const respeltDuplicatesSQL = `id IN (SELECT CASE
+		WHEN (a.status = 'unconfirmed', a.created_at, a.id) <= (b.status = 'unconfirmed', b.created_at, b.id) THEN b.id
+		ELSE a.id END
+	FROM signatures a JOIN signatures b ON b.email = $2 AND b.org = a.org AND b.campaign = a.campaign
+	WHERE a.email = $1)`
+
+// respeltSQLs rewrite old spelling $1 as current form $2 once the
+// duplicates are gone. An organiser account keeps its spelling when its
+// organisation has an account of the new one already.
+var respeltSQLs = []string{
+	`UPDATE signatures SET email = $2 WHERE email = $1`,
+	`UPDATE outbox SET email = $2 WHERE email = $1`,
+	`UPDATE organisers SET email = $2 WHERE email = $1
+		AND NOT EXISTS (SELECT 1 FROM organisers o WHERE o.org = organisers.org AND o.email = $2)`,
+}
+
+// RenormaliseEmails rewrites stored addresses in their current form
+// (store.EmailForms).
+func (db *DB) RenormaliseEmails(ctx context.Context) (res store.RenormaliseResult, err error) {
+	defer failed(&err, "rewriting stored addresses in their current form")
+	return db.renormaliseEmails(ctx, false)
+}
+
+// renormaliseOnce runs the rewrite migration 024 asked for, if no
+// instance has run it yet: at Open, after the migrations. Instances
+// starting together wait for one another on the erasures' lock, and the
+// later ones find the request gone.
+func (db *DB) renormaliseOnce(ctx context.Context) error {
+	var n int
+	if err := db.pool.QueryRow(ctx, `SELECT count(*) FROM settings WHERE key = 'renormalise_emails'`).Scan(&n); err != nil || n == 0 {
+		return err
+	}
+	_, err := db.renormaliseEmails(ctx, true)
+	return err
+}
+
+// renormaliseEmails is RenormaliseEmails; once, it does nothing unless
+// migration 024's request is still in settings.
+func (db *DB) renormaliseEmails(ctx context.Context, once bool) (res store.RenormaliseResult, err error) {
+	var ev store.QuarantineEvent
+	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		res, ev = store.RenormaliseResult{}, store.QuarantineEvent{}
+		if err := lockSigning(ctx, tx); err != nil { // postgres.go
+			return err
+		}
+		tag, err := tx.Exec(ctx, `DELETE FROM settings WHERE key = 'renormalise_emails'`)
+		if err != nil || once && tag.RowsAffected() == 0 {
+			return err
+		}
+		// Waiting messages are rows with their address, as for an erasure.
+		if err := unbundle(ctx, tx, 0, &ev); err != nil {
+			return err
+		}
+		rows, _ := tx.Query(ctx, respeltSQL)
+		stored, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return err
+		}
+		var key []byte // the installation's, for the keyed hashes; none yet, no hashes
+		if err := tx.QueryRow(ctx, `SELECT value FROM settings WHERE key = 'secret'`).Scan(&key); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return err
+		}
+		for _, old := range stored {
+			cur := signing.CurrentForm(old)
+			if cur == old {
+				continue
+			}
+			res.Addresses++
+			ds, n, err := deleteSignatures(ctx, tx, respeltDuplicatesSQL, old, cur)
+			if err != nil {
+				return err
+			}
+			res.Duplicates += n
+			if err := applyDeltas(ctx, tx, &ds); err != nil {
+				return err
+			}
+			for i, q := range respeltSQLs {
+				tag, err := tx.Exec(ctx, q, old, cur)
+				if err != nil {
+					return err
+				}
+				if i == 0 {
+					res.Signatures += int(tag.RowsAffected())
+				}
+			}
+			if key == nil {
+				continue
+			}
+			oh, ch := store.AddressHash(key, old), store.AddressHash(key, cur)
+			if _, err := tx.Exec(ctx, `INSERT INTO mail_suppressions (org, address_hash, created_at)
+				SELECT org, $2, created_at FROM mail_suppressions WHERE address_hash = $1
+				ON CONFLICT (org, address_hash) DO NOTHING`, oh[:], ch[:]); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO outreach_senders (org, campaign, target, sender)
+				SELECT org, campaign, target, $2 FROM outreach_senders WHERE sender = $1
+				ON CONFLICT DO NOTHING`, store.SenderHash(key, old), store.SenderHash(key, cur)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return res, err
+	}
+	db.quarantined(ev)
+	if res.Duplicates == 0 {
+		return res, nil
+	}
+	return res, db.wipe(ctx)
+}

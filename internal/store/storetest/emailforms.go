@@ -1,0 +1,246 @@
+package storetest
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/placard/placard/internal/accounts"
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
+)
+
+// RunEmailForms checks store.EmailForms: addresses stored by a version
+// that kept a domain as typed (A-labels, an ideographic full stop) are
+// rewritten in signing.NormaliseEmail's current form, duplicates merged,
+// and every lookup by either spelling finds the one signer.
+func RunEmailForms(t *testing.T, open Opener) {
+	t.Run("OldRowsMigrate", func(t *testing.T) { testRenormalise(t, open(t)) })
+	t.Run("UnconfirmedGivesWay", func(t *testing.T) { testRenormaliseUnconfirmed(t, open(t)) })
+	t.Run("SuppressionFollows", func(t *testing.T) { testRenormaliseSuppression(t, open(t)) })
+	t.Run("Organisers", func(t *testing.T) { testRenormaliseOrganisers(t, open(t)) })
+}
+
+// Spellings an earlier version stored for the mailbox ann@bücher.example.
+const (
+	annU     = "ann@bücher.example"
+	annA     = "ann@xn--bcher-kva.example"
+	annUpper = "ann@xn--BCHER-kva.example"
+)
+
+func renormalise(t *testing.T, s store.Store) store.RenormaliseResult {
+	t.Helper()
+	r, err := s.(store.EmailForms).RenormaliseEmails(context.Background())
+	if err != nil {
+		t.Fatalf("RenormaliseEmails: %v", err)
+	}
+	return r
+}
+
+// sigAt is Sig made at base plus d.
+func sigAt(org, campaign, email string, d time.Duration) *signing.Signature {
+	s := Sig(org, campaign, email)
+	s.CreatedAt, s.ConsentAt = base.Add(d), base.Add(d)
+	return s
+}
+
+// testRenormalise: one mailbox stored as an A-label and as Unicode on one
+// campaign counts once after the rewrite, the earliest signature kept;
+// every row of it carries the current form, so the data page and an
+// erasure by either spelling find them all; an address the current rules
+// refuse is left as it was; a second run changes nothing.
+func testRenormalise(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	first := sigAt("o", "c", annA, 0)
+	first.Name = "First Ann"
+	later := sigAt("o", "c", annU, time.Minute)
+	later.Name = "Later Ann"
+	add(t, s, first, later,
+		sigAt("o", "c", annUpper, 2*time.Minute), // a third spelling, later still
+		sigAt("o", "d", annA, 0),
+		sigAt("p", "c", annU, 0),
+		sigAt("o", "c", "cy@mail\u3002bücher.example", 0), // kept as typed before
+		sigAt("o", "c", "bob@example.org", 0),
+		sigAt("o", "c", "zed@xn--zz.example", 0)) // refused now: stays
+	wantCounts(t, s,
+		signing.Count{Org: "o", Campaign: "c", Signatures: 6},
+		signing.Count{Org: "o", Campaign: "d", Signatures: 1},
+		signing.Count{Org: "p", Campaign: "c", Signatures: 1})
+
+	r := renormalise(t, s)
+	if r.Duplicates != 2 || r.Addresses != 3 || r.Signatures != 3 {
+		t.Errorf("RenormaliseEmails: got %+v, want 3 addresses, 3 signatures rewritten, 2 duplicates", r)
+	}
+	wantCounts(t, s,
+		signing.Count{Org: "o", Campaign: "c", Signatures: 4},
+		signing.Count{Org: "o", Campaign: "d", Signatures: 1},
+		signing.Count{Org: "p", Campaign: "c", Signatures: 1})
+	got := slices.Sorted(slices.Values(emails(t, s, "o", "c", "")))
+	if want := []string{annU, "bob@example.org", "cy@mail.bücher.example", "zed@xn--zz.example"}; !slices.Equal(got, want) {
+		t.Errorf("o/c after the rewrite: %q, want %q", got, want)
+	}
+	var kept *signing.Signature
+	s.Signatures(ctx, "o", "c", "", func(sig *signing.Signature) error {
+		if sig.Email == annU {
+			c := *sig
+			kept = &c
+		}
+		return nil
+	})
+	if kept == nil || kept.Name != "First Ann" || !kept.CreatedAt.Equal(base) {
+		t.Errorf("o/c keeps %+v, want the earliest signature (First Ann)", kept)
+	}
+	// Signing again in either spelling is a repeat.
+	for _, e := range []string{annU, signing.CurrentForm(annA)} {
+		res, err := s.AddSignatures(ctx, []*signing.Signature{sigAt("o", "c", e, time.Hour)})
+		if err != nil || len(res) != 1 || res[0] == nil {
+			t.Errorf("signing o/c again as %q: got %v, %v; want already signed", e, res, err)
+		}
+	}
+	if r := renormalise(t, s); r != (store.RenormaliseResult{}) {
+		t.Errorf("second RenormaliseEmails: got %+v, want nothing done", r)
+	}
+	// Erasing the address as typed in its A-label form removes it
+	// everywhere (signing.EraseForms is what every erasure tries).
+	n := 0
+	for _, f := range signing.EraseForms(annA) {
+		k, err := s.Erase(ctx, f)
+		if err != nil {
+			t.Fatalf("Erase(%q): %v", f, err)
+		}
+		n += k
+	}
+	if n != 3 {
+		t.Errorf("erasing %q: %d signatures, want 3 (o/c, o/d, p/c)", annA, n)
+	}
+	wantCounts(t, s,
+		signing.Count{Org: "o", Campaign: "c", Signatures: 3})
+}
+
+// testRenormaliseUnconfirmed: an earlier signature still waiting for its
+// confirmation gives way to a later confirmed one, as a rename merges.
+func testRenormaliseUnconfirmed(t *testing.T, s store.Store) {
+	add(t, s, func() *signing.Signature {
+		u := unconfirmed("o", "c", annA)
+		u.Name = "Waiting"
+		return u
+	}(), sigAt("o", "c", annU, time.Minute))
+	if r := renormalise(t, s); r.Duplicates != 1 {
+		t.Errorf("RenormaliseEmails: got %+v, want 1 duplicate", r)
+	}
+	wantCounts(t, s, signing.Count{Org: "o", Campaign: "c", Signatures: 1})
+	if got := emails(t, s, "o", "c", signing.StatusApproved); !slices.Equal(got, []string{annU}) {
+		t.Errorf("approved after the rewrite: %q, want %q", got, annU)
+	}
+	if got := emails(t, s, "o", "c", signing.StatusUnconfirmed); len(got) != 0 {
+		t.Errorf("unconfirmed after the rewrite: %q, want none", got)
+	}
+}
+
+// testRenormaliseSuppression: an unsubscription recorded under the
+// A-label spelling of a stored address also stops mail to its current
+// form, in its own organisation only.
+func testRenormaliseSuppression(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	m, ok := s.(store.Mail)
+	if !ok {
+		t.Skip("no store.Mail")
+	}
+	key, err := s.Secret(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	add(t, s, sigAt("o", "c", annA, 0), sigAt("p", "c", annA, 0))
+	if err := m.Suppress(ctx, "o", store.AddressHash(key, annA), base); err != nil {
+		t.Fatal(err)
+	}
+	renormalise(t, s)
+	if off, err := m.Suppressed(ctx, "o", store.AddressHash(key, annU)); err != nil || !off {
+		t.Errorf("Suppressed(o, %q) after the rewrite: %v, %v; want true", annU, off, err)
+	}
+	if off, _ := m.Suppressed(ctx, "p", store.AddressHash(key, annU)); off {
+		t.Errorf("Suppressed(p, %q): true, want false (only o was asked)", annU)
+	}
+	if got, err := m.Supporter(ctx, "o", annU); err != nil || len(got) != 1 {
+		t.Errorf("Supporter(o, %q): %d signatures, %v; want 1", annU, len(got), err)
+	}
+}
+
+// testWipeRenormalise: the later of two spellings of one mailbox, deleted
+// by RenormaliseEmails as a duplicate, leaves no byte of its name or
+// comment in any file, with the store open and after Close, while the
+// kept signature's are still there. (Part of RunWipe.)
+func testWipeRenormalise(t *testing.T, disk Disk) {
+	d := disk(t)
+	s, err := d.Open()
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	local := marker("ann")
+	first := sigAt("o", "c", local+"@xn--bcher-kva.example", 0)
+	keptName, keptComment := marker("Kept Name "), marker("keptcomment")
+	first.Name, first.Comment = keptName, longComment(keptComment)
+	later := sigAt("o", "c", local+"@bücher.example", time.Minute)
+	goneName, goneComment := marker("Gone Name "), marker("gonecomment")
+	later.Name, later.Comment = goneName, longComment(goneComment)
+	var batch []*signing.Signature
+	for range 40 {
+		o := Sig("o", "c", marker("other")+"@example.org")
+		o.Comment = longComment(marker("other"))
+		batch = append(batch, o)
+	}
+	add(t, s, append(batch, first, later)...)
+	if d.Signed != nil {
+		d.Signed(t)
+	}
+	if r := renormalise(t, s); r.Duplicates != 1 {
+		t.Fatalf("RenormaliseEmails: got %+v, want 1 duplicate", r)
+	}
+	files := d.Files(t)
+	searchOne(t, "while open", files, "name", goneName, keptName)
+	searchOne(t, "while open", files, "comment", goneComment, keptComment)
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	files = d.Files(t)
+	searchOne(t, "after Close", files, "name", goneName, keptName)
+	searchOne(t, "after Close", files, "comment", goneComment, keptComment)
+}
+
+// testRenormaliseOrganisers: an organiser invited with the A-label
+// spelling of their address (kept as typed then) signs in by typing it
+// either way once rewritten; an organisation that had invited both
+// spellings keeps two accounts, the older one under its old spelling
+// (never merged by itself), which every erasure still finds.
+func testRenormaliseOrganisers(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	acc, ok := s.(store.Accounts)
+	if !ok {
+		t.Skip("no store.Accounts")
+	}
+	for _, o := range []accounts.Organiser{{Org: "o", Email: annA, Role: accounts.RoleEditor},
+		{Org: "p", Email: annA, Role: accounts.RoleViewer}, {Org: "p", Email: annU, Role: accounts.RoleEditor}} {
+		if err := acc.AddOrganiser(ctx, &o); err != nil {
+			t.Fatalf("AddOrganiser(%s, %s): %v", o.Org, o.Email, err)
+		}
+	}
+	renormalise(t, s)
+	if o, err := acc.FindOrganiser(ctx, "o", annU); err != nil || o.Role != accounts.RoleEditor {
+		t.Errorf("FindOrganiser(o, %q) after the rewrite: %+v, %v; want the editor", annU, o, err)
+	}
+	if o, err := acc.FindOrganiser(ctx, "p", annU); err != nil || o.Role != accounts.RoleEditor {
+		t.Errorf("FindOrganiser(p, %q): %+v, %v; want p's own editor", annU, o, err)
+	}
+	if o, err := acc.FindOrganiser(ctx, "p", annA); err != nil || o.Role != accounts.RoleViewer {
+		t.Errorf("FindOrganiser(p, %q): %+v, %v; want the viewer left under its spelling", annA, o, err)
+	}
+	for _, f := range signing.EraseForms(annU) {
+		if _, err := s.Erase(ctx, f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if left, err := acc.Organisers(ctx, ""); err != nil || len(left) != 0 {
+		t.Errorf("organisers after erasing every form: %+v, %v; want none", left, err)
+	}
+}
