@@ -49,8 +49,6 @@ var (
 		heading: "error.sign.badform.heading", message: "error.sign.badform.message"}
 	errNotForm = &httpError{status: http.StatusUnsupportedMediaType,
 		heading: "error.sign.badform.heading", message: "error.sign.notform.message"}
-	errNoSuchForm = &httpError{status: http.StatusNotFound,
-		heading: "error.sign.nosuchform.heading", message: "error.sign.nosuchform.message"}
 	errNotSignable = &httpError{status: http.StatusBadRequest,
 		heading: "error.sign.notsignable.heading", message: "error.sign.notsignable.message"}
 )
@@ -203,18 +201,26 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) (err error) {
 		for id, sa = range lc.Signables {
 		}
 	}
-	if sa == nil {
-		if lc.IDs[id] {
-			return errNotSignable
-		}
-		return errNoSuchForm
-	}
 	if form.get(sfHoneypot) != "" {
 		// A bot filled the field people never see: answer as if it had
 		// worked (with a claim for a link made as any signer's is), so it
 		// learns nothing, and keep nothing.
 		token, key := s.links.New()
 		return seeOther(w, lc.Path+"/thanks?outcome="+site.OutcomeSigned+"&"+paramClaim+"="+s.claims.Seal(lc.Key, token, key, now))
+	}
+	if sa == nil {
+		if lc.IDs[id] {
+			return errNotSignable
+		}
+		// An id the page no longer has, on a campaign with several
+		// signable actions (renamed or removed while the signer had the
+		// page open): which they meant cannot be told, so nothing is
+		// stored and they choose, with what they typed kept.
+		tp, issued := s.tokens.Check(lc.Key, form.get(sfToken), now)
+		if tp == formtoken.Missing && s.fromSiteOrigin(r) {
+			tp = formtoken.Confirm
+		}
+		return s.signChoose(w, r, lc, &form, tp, issued, now)
 	}
 
 	sub := signing.Submission{
@@ -375,18 +381,9 @@ var tokenHeadings = map[formtoken.Problem]string{
 // once. A person who presses again within three seconds gets the form once
 // more with that same token, which then passes.
 func (s *Server) signAgain(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign, sa *site.Signable, form *signForm, errs signing.FieldErrors, tp formtoken.Problem, issued, now time.Time) error {
-	// Keep only the signer's own fields: never the honeypot or the token.
-	kept := form.values(signing.FieldOrder)
-	kept.Set(site.FieldContact, form.get(sfContact))
-	kept.Set(site.FieldPublic, form.get(sfPublic))
-	kept.Set(attribution.FormField, form.get(sfVia))
-	at := now
-	if tp == formtoken.OK || tp == formtoken.Fresh {
-		at = issued
-	}
-	tok := s.tokens.Issue(lc.Key, at)
-	// The re-shown form keeps the attribution the first one carried.
-	f := site.SignForm(lc.Loc, lc.Campaign, sa, tok, string(attribution.FormValue(attribution.ParseFormValue(kept.Get(attribution.FormField)))), false, kept, errs)
+	kept, attr := keptValues(form)
+	tok := s.reshownToken(lc, tp, issued, now)
+	f := site.SignForm(lc.Loc, lc.Campaign, sa, tok, attr, false, kept, errs)
 	props := views.SignPageProps{
 		Page:          lc.SignFrame(lc.Loc.T("sign.check")),
 		CampaignTitle: lc.Campaign.Title,
@@ -399,7 +396,59 @@ func (s *Server) signAgain(w http.ResponseWriter, r *http.Request, lc *site.Sign
 		props.Page.Title = props.Heading + " — " + lc.Campaign.Title
 	}
 	if isEmbedSign(r) && lc.Embed != nil {
-		return s.writeEmbedForm(w, r, lc, http.StatusUnprocessableEntity, props.Heading, *f, sa)
+		return s.writeEmbedForm(w, r, lc, http.StatusUnprocessableEntity, props.Heading, "", *f, sa)
+	}
+	return s.writePage(w, r, http.StatusUnprocessableEntity, views.SignPage(props), lc.CSP)
+}
+
+// keptValues are the fields of a form sent that a re-shown form keeps:
+// the signer's own (never the honeypot or the token) and their boxes, and
+// the attribution value the first form carried.
+func keptValues(form *signForm) (kept url.Values, attr string) {
+	kept = form.values(signing.FieldOrder)
+	kept.Set(site.FieldContact, form.get(sfContact))
+	kept.Set(site.FieldPublic, form.get(sfPublic))
+	return kept, string(attribution.FormValue(attribution.ParseFormValue(form.get(sfVia))))
+}
+
+// reshownToken is the token of a form shown again after one whose token
+// had problem tp (issued at issued): the same token when it was good or
+// only too fresh, else one issued now (signAgain says why).
+func (s *Server) reshownToken(lc *site.SigningCampaign, tp formtoken.Problem, issued, now time.Time) string {
+	at := now
+	if tp == formtoken.OK || tp == formtoken.Fresh {
+		at = issued
+	}
+	return s.tokens.Issue(lc.Key, at)
+}
+
+// signChoose answers a form naming an action its campaign, which has
+// several signable actions, no longer has (422): the page comes back with
+// each of them, in page order and under its title, holding what the
+// signer typed, and a plain message asking them to press the one they
+// mean. The id sent is never shown. An embed shows its own action's form
+// the same way, inside the frame. Nothing is stored, nor the token spent.
+func (s *Server) signChoose(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign, form *signForm, tp formtoken.Problem, issued, now time.Time) error {
+	kept, attr := keptValues(form)
+	tok := s.reshownToken(lc, tp, issued, now)
+	all := lc.SignablesInOrder()
+	if isEmbedSign(r) && lc.Embed != nil {
+		// The embed shows the campaign's first signing form.
+		sa := all[0]
+		f := site.SignForm(lc.Loc, lc.Campaign, sa, tok, attr, false, kept, nil)
+		return s.writeEmbedForm(w, r, lc, http.StatusUnprocessableEntity, sa.Title(lc.Loc), lc.Loc.T("sign.again.changed.message"), *f, sa)
+	}
+	heading := lc.Loc.T("sign.again.which")
+	props := views.SignPageProps{
+		Page:          lc.SignFrame(heading),
+		CampaignTitle: lc.Campaign.Title,
+		CampaignURL:   lc.Path,
+		Heading:       heading,
+		Message:       lc.Loc.T("sign.again.which.message"),
+	}
+	for _, sa := range all {
+		f := site.SignForm(lc.Loc, lc.Campaign, sa, tok, attr, false, kept, nil)
+		props.Choices = append(props.Choices, views.SignChoice{Title: sa.Title(lc.Loc), Form: *f})
 	}
 	return s.writePage(w, r, http.StatusUnprocessableEntity, views.SignPage(props), lc.CSP)
 }
@@ -421,7 +470,7 @@ func (s *Server) signClosed(w http.ResponseWriter, r *http.Request, lc *site.Sig
 		Form:          *f,
 	}
 	if isEmbedSign(r) && lc.Embed != nil {
-		return s.writeEmbedForm(w, r, lc, http.StatusGone, props.Heading, *f, sa)
+		return s.writeEmbedForm(w, r, lc, http.StatusGone, props.Heading, "", *f, sa)
 	}
 	return s.writePage(w, r, http.StatusGone, views.SignPage(props), lc.CSP)
 }
@@ -529,12 +578,14 @@ func appendThanksLocation(dst []byte, r *http.Request, lc *site.SigningCampaign,
 
 // writeEmbedForm answers an embed's signing POST that cannot be recorded
 // as sent (a form to correct, or signing has ended) inside the frame:
-// the embed page with the form and heading, framed as the embed is.
-func (s *Server) writeEmbedForm(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign, status int, heading string, f views.SignForm, sa *site.Signable) error {
+// the embed page with the form, heading and message (none when ""),
+// framed as the embed is.
+func (s *Server) writeEmbedForm(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign, status int, heading, message string, f views.SignForm, sa *site.Signable) error {
 	e := lc.Embed
 	p := e.Frame
 	p.Page.Title = heading + " — " + lc.Campaign.Title
 	p.Heading = heading
+	p.Message = message
 	p.Action = &views.EmbedAction{ID: sa.ID, Title: heading, Form: site.EmbedForm(f), Closed: f.Closed}
 	allowFraming(w)
 	return s.writePage(w, r, status, views.EmbedPage(p), e.CSP)
