@@ -7,7 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/placard/placard/internal/campaign/campaigntest"
 	"github.com/placard/placard/internal/formtoken"
+	"github.com/placard/placard/internal/signing"
 )
 
 // TestRateLimitedFormKeepsDetails: a signer over the per-client limit
@@ -132,5 +134,60 @@ func TestNotStoredFormKeepsDetails(t *testing.T) {
 	}
 	if c := e.count(t, "riverside", "save-the-library"); c.Signatures != 1 {
 		t.Errorf("stored %d, want 1", c.Signatures)
+	}
+}
+
+// TestLongestHonestFormSigns: the largest form a browser sends for a
+// person (every field a letter can ask for, each at its length limit in
+// characters that take three bytes and nine once percent-encoded) is
+// well under the body limit and signs; only a body no form produces gets
+// the 413 that keeps nothing (design.md, Signing).
+func TestLongestHonestFormSigns(t *testing.T) {
+	e := newSignEnv(t, openSQLite(t), nil)
+	f := signFiles(t)
+	f["riverside/full-letter.yaml"] = `title: Every field of a letter
+summary: Add your name.
+date: 2026-02-01
+actions:
+  - kind: letter
+    id: letter
+    to: The council
+    body: Keep the library open.
+    signing: true
+    fields:
+      postcode: optional
+      country: optional
+      phone: optional
+      comment: optional
+      organisation: optional
+      role: optional
+`
+	if err := e.s.SetSite(campaigntest.Site(t, f)); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(e.s)
+	defer srv.Close()
+	const page = "/riverside/full-letter"
+	v := e.formValues(t, page, "letter-form")
+	wide := func(n int) string { return strings.Repeat("界", n) }
+	v.Set("name", wide(signing.MaxName))
+	v.Set("comment", wide(signing.MaxComment))
+	v.Set("organisation", wide(signing.MaxName))
+	v.Set("role", wide(signing.MaxName))
+	v.Set("email", strings.Repeat("a", 64)+"@"+strings.Repeat("b", 63)+"."+strings.Repeat("c", 63)+".example.org")
+	v.Set("postcode", "SW1A 1AA")
+	v.Set("country", "GB")
+	v.Set("phone", "+44 20 7946 0000")
+	v.Set("contact", "yes")
+	v.Set("public", "yes")
+	if n := len(v.Encode()); n > maxSignBody*7/8 {
+		t.Fatalf("the longest honest form is %d bytes, within an eighth of the %d-byte limit", n, maxSignBody)
+	}
+	e.clock.add(5 * time.Second)
+	res := postHTTP(t, srv, page+"/sign?lang=en", v)
+	res.Body.Close()
+	// Signing for an organisation waits for the organisers' approval.
+	if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, page+"/thanks?outcome=pending") {
+		t.Fatalf("the longest honest form: %d to %q, want 303 to the thank-you page (pending)", res.StatusCode, loc)
 	}
 }
