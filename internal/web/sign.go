@@ -156,11 +156,38 @@ func signChoices(lc *site.SigningCampaign, id string) (choices []*site.Signable,
 // and its issue time (formtoken.Signer.Check); a token-less form from a
 // static copy of the site is to be confirmed (formtoken.Confirm).
 func (s *Server) formToken(r *http.Request, lc *site.SigningCampaign, form *signForm, now time.Time) (formtoken.Problem, time.Time) {
-	tp, issued := s.tokens.Check(lc.Key, form.get(sfToken), now)
+	tok := form.get(sfToken)
+	tp, issued := s.tokens.Check(lc.Key, tok, now)
+	if tp == formtoken.Forged {
+		tp, issued = s.renamedToken(lc, tok, tp, issued, now)
+	}
 	if tp == formtoken.Missing && s.fromSiteOrigin(r) {
 		// A static copy's form has no token to send (see Config.SiteOrigins):
 		// the signer confirms on the form shown again, with a token.
 		tp = formtoken.Confirm
+	}
+	return tp, issued
+}
+
+// renamedToken checks tok, refused as forged for lc (problem tp, issue
+// time issued), as a token for one of lc's old names (org.yaml's
+// redirects): the page a signer opened before the campaign was renamed
+// carries one, and its form reaches lc by the old address's 308. Its
+// problem and issue time are those of the first old name whose key signed
+// it; else tp and issued unchanged. Only a forged token pays for the
+// search, over the snapshot's renamed addresses.
+func (s *Server) renamedToken(lc *site.SigningCampaign, tok string, tp formtoken.Problem, issued, now time.Time) (formtoken.Problem, time.Time) {
+	if tok == "" || len(tok) != formtoken.Len {
+		return tp, issued
+	}
+	for old, to := range s.snap.Load().Moved {
+		// "/org/old" → "/org/slug": a campaign's old name, not a short address.
+		if len(to) != len(lc.Key)+1 || to[1:] != lc.Key || strings.Count(old, "/") != 2 {
+			continue
+		}
+		if p, at := s.tokens.Check(old[1:], tok, now); p != formtoken.Forged {
+			return p, at
+		}
 	}
 	return tp, issued
 }
