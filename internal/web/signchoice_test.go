@@ -93,7 +93,10 @@ func formOf(sel *goquery.Selection) url.Values {
 // signs it.
 func TestSignUnknownActionKeepsDetails(t *testing.T) {
 	e := newSignEnv(t, openSQLite(t), nil)
-	withTwoAsks(t, e, signFiles(t))
+	f := signFiles(t)
+	f["riverside/two-drafts.yaml"] = strings.Replace(twoAsksYAML, "date:", "status: draft\ndate:", 1)
+	f["riverside/two-closed.yaml"] = strings.Replace(twoAsksYAML, "date:", "status: closed\ndate:", 1)
+	withTwoAsks(t, e, f)
 	srv := httptest.NewServer(e.s)
 	defer srv.Close()
 
@@ -148,6 +151,27 @@ func TestSignUnknownActionKeepsDetails(t *testing.T) {
 		if c := e.count(t, "riverside", "two-asks"); c.Signatures != 0 {
 			t.Fatalf("action %.20q: %d signatures stored under a guessed action", id, c.Signatures)
 		}
+	}
+
+	// A draft's address is no page (nothing says a draft is there); a
+	// closed campaign's says signing has ended. Neither stores anything.
+	for path, want := range map[string]int{"/riverside/two-drafts": http.StatusNotFound, "/riverside/two-closed": http.StatusGone} {
+		v := url.Values{}
+		for k, vs := range sent {
+			v[k] = vs
+		}
+		v.Set("action", "nope")
+		res := postHTTP(t, srv, path+"/sign?lang=en", v)
+		res.Body.Close()
+		if res.StatusCode != want {
+			t.Errorf("%s: got %d, want %d", path, res.StatusCode, want)
+		}
+	}
+	if c := e.count(t, "riverside", "two-drafts"); c.Signatures != 0 {
+		t.Errorf("a draft stored %d", c.Signatures)
+	}
+	if c := e.count(t, "riverside", "two-closed"); c.Signatures != 0 {
+		t.Errorf("a closed campaign stored %d", c.Signatures)
 	}
 
 	// The signer picks the second petition and sends its form: it counts.
