@@ -32,6 +32,9 @@ type EmbedPageProps struct {
 	// Heading, when set, is said above the action, such as "Check your
 	// details" when the form comes back with problems.
 	Heading string
+	// Message, when set, says plainly under the heading why the form came
+	// back and what to do.
+	Message string
 	// Action is the campaign's main call to action, or nil (on a notice).
 	Action *EmbedAction
 	// PrivacyURL is the organisation's privacy policy, or empty.

@@ -688,6 +688,20 @@ type SignPageProps struct {
 	Heading string
 	// Form is the form with the signer's values and the errors.
 	Form SignForm
+	// Message, when set, says plainly under the heading what happened and
+	// what to do, such as why the form came back.
+	Message string
+	// Choices, when set, replace Form: each of the campaign's signing
+	// forms under its action's title, holding what the signer typed, for
+	// a form that named no action the page still has.
+	Choices []SignChoice
+}
+
+// SignChoice is one of several signing forms on a SignPage, under its
+// petition's or letter's title.
+type SignChoice struct {
+	Title string
+	Form  SignForm
 }
 
 // ThanksPageProps is the page after a signature (Post/Redirect/Get).

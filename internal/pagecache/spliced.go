@@ -9,6 +9,7 @@ import (
 	"hash/crc32"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -61,9 +62,36 @@ type Spliced struct {
 	csp          []string
 	path         string // "org/campaign", what tokens are signed for
 
+	// A page with token slots names in its ETags the TokenWindow its
+	// token was issued in (tagsAt): sum is the start of the body's
+	// SHA-256 and variant the rendering (-1 for none) they are made from,
+	// and windowTags the tags of the window last served.
+	sum        [hashLen / 2]byte
+	variant    int
+	hasTokens  bool
+	windowTags atomic.Pointer[windowTags]
+
 	marks Slots
 
 	stamp atomic.Pointer[tokenStamp]
+}
+
+// TokenWindow is how long a revalidating client may keep the form token of
+// a page it holds. A 304 keeps the body the client has, token and all, so
+// a page with token slots names in its ETags the window of TokenWindow its
+// token was issued in (windows counted from the Unix epoch, the same on
+// every instance): once the window has passed, If-None-Match no longer
+// matches and the client is sent the page with a fresh token. A token
+// kept by a 304 is therefore younger than TokenWindow when the page is
+// shown, leaving the signer most of formtoken.MaxAge (24 h) to sign; a
+// client revalidating within the window still gets its 304. It is an hour
+// so that a page revalidated hourly is sent again about once an hour.
+const TokenWindow = time.Hour
+
+// windowTags are a token page's ETags for one TokenWindow.
+type windowTags struct {
+	win          int64
+	etag, etagGz []string
 }
 
 // Slots names what marks a page's slots in the rendered body, and what a
@@ -111,6 +139,9 @@ func NewSplicedVariant(body []byte, slots Slots, path, csp string, v int) *Splic
 	tag := variantTag(hex.EncodeToString(sum[:hashLen/2]), v)
 	p.etag = []string{`W/"` + tag + `"`}
 	p.etagGz = []string{`W/"` + tag + `-gz"`}
+	copy(p.sum[:], sum[:])
+	p.variant = v
+	p.hasTokens = slices.Contains(p.slots, false)
 	if csp != "" {
 		p.csp = []string{csp}
 	}
@@ -264,9 +295,10 @@ func (p *Spliced) ServeAttributed(w http.ResponseWriter, r *http.Request, issue 
 	}
 	h := w.Header()
 	useGz := AcceptsGzip(r.Header["Accept-Encoding"])
-	etag, length := p.etag, p.length
+	tag, tagGz := p.tagsAt(now)
+	etag, length := tag, p.length
 	if useGz {
-		etag, length = p.etagGz, p.gzLength
+		etag, length = tagGz, p.gzLength
 	}
 	if h["Vary"] == nil {
 		h["Vary"] = hvVary
@@ -276,7 +308,7 @@ func (p *Spliced) ServeAttributed(w http.ResponseWriter, r *http.Request, issue 
 	if p.csp != nil {
 		h["Content-Security-Policy"] = p.csp
 	}
-	if inm := r.Header["If-None-Match"]; len(inm) > 0 && p.Matches(inm) {
+	if inm := r.Header["If-None-Match"]; len(inm) > 0 && etagMatches(inm, tag[0], tagGz[0]) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
@@ -346,9 +378,36 @@ func (p *Spliced) gzTrailerFixed() []byte {
 }
 
 // Matches reports whether an If-None-Match header names the page's
-// current content, plain or gzipped, whatever token it was sent with.
-func (p *Spliced) Matches(ifNoneMatch []string) bool {
-	return etagMatches(ifNoneMatch, p.etag[0], p.etagGz[0])
+// current content, plain or gzipped, as served at now: for a page with
+// token slots, with a token issued in now's TokenWindow.
+func (p *Spliced) Matches(ifNoneMatch []string, now time.Time) bool {
+	tag, tagGz := p.tagsAt(now)
+	return etagMatches(ifNoneMatch, tag[0], tagGz[0])
+}
+
+// tagsAt are the ETags (plain and gzip) of the page served at now. A page
+// without token slots has one pair, of its bytes. A page with token slots
+// has one per TokenWindow: the same shape ("<hash>[-v<i>]", weak), the
+// hash of the bytes' hash and the window's number, so a rendering is
+// named as VariantIn reads it and every instance makes the same tags in
+// the same window. They are made once per window.
+func (p *Spliced) tagsAt(now time.Time) (etag, etagGz []string) {
+	if !p.hasTokens {
+		return p.etag, p.etagGz
+	}
+	win := now.Unix() / int64(TokenWindow/time.Second)
+	if t := p.windowTags.Load(); t != nil && t.win == win {
+		return t.etag, t.etagGz
+	}
+	var in [len(p.sum) + 8]byte
+	copy(in[:], p.sum[:])
+	binary.BigEndian.PutUint64(in[len(p.sum):], uint64(win))
+	sum := sha256.Sum256(in[:])
+	tag := variantTag(hex.EncodeToString(sum[:hashLen/2]), p.variant)
+	t := &windowTags{win: win, etag: []string{`W/"` + tag + `"`}, etagGz: []string{`W/"` + tag + `-gz"`}}
+	// Two requests may both make them: either pair is the same.
+	p.windowTags.Store(t)
+	return t.etag, t.etagGz
 }
 
 // Body returns the plain page with tok in every token's place (tests and

@@ -464,6 +464,29 @@ func signablesOf(c *campaign.Campaign, cp views.CampaignPageProps) map[string]*S
 	return out
 }
 
+// SignablesInOrder is lc's signable actions in the order its page shows
+// them (Signables is a map).
+func (lc *SigningCampaign) SignablesInOrder() []*Signable {
+	out := make([]*Signable, 0, len(lc.Signables))
+	for i := range lc.Campaign.Actions {
+		for _, sa := range lc.Signables {
+			if sa.action == &lc.Campaign.Actions[i] {
+				out = append(out, sa)
+			}
+		}
+	}
+	if len(out) != len(lc.Signables) {
+		// Not built from lc.Campaign's actions: by id, at least the same
+		// order every time.
+		out = out[:0]
+		for _, sa := range lc.Signables {
+			out = append(out, sa)
+		}
+		slices.SortFunc(out, func(a, b *Signable) int { return strings.Compare(a.ID, b.ID) })
+	}
+	return out
+}
+
 // HasLetter reports whether any of lc's signables is a letter, whose
 // approved organisations are listed.
 func (lc *SigningCampaign) HasLetter() bool {

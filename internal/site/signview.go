@@ -43,6 +43,18 @@ type Signable struct {
 	letter  bool
 }
 
+// Title is sa's heading on its campaign page: the organiser's title, or
+// the default for its kind in l's language.
+func (sa *Signable) Title(l *i18n.Localizer) string {
+	if sa.action != nil && sa.action.Title != "" {
+		return sa.action.Title
+	}
+	if sa.letter {
+		return l.T("title.letter")
+	}
+	return l.T("title.petition")
+}
+
 // signableAction returns a's signing settings, or nil when a takes no
 // signatures (any other kind, or a letter without signing: true).
 func signableAction(c *campaign.Campaign, a *campaign.Action, id string) *Signable {

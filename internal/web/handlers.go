@@ -78,9 +78,10 @@ func (s *Server) livePage(w http.ResponseWriter, r *http.Request, lc *site.Signi
 	}
 	p := lp.Main
 	if n := lp.Rotations(); n > 0 { // each variant rendered by its first request
+		now := s.cfg.Now()
 		v := s.pickRotation(r, n, func(v int, inm []string) (bool, bool) {
 			m := lp.RenderedRotation(v) // never renders
-			return m != nil, m != nil && m.Matches(inm)
+			return m != nil, m != nil && m.Matches(inm, now)
 		})
 		if p, err = lp.Rotation(v); err != nil {
 			return err

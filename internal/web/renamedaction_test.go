@@ -11,7 +11,8 @@ import (
 // TestSignRenamedActionID: an organiser changed a letter's id while people
 // had its form open; their POST names the old id. The campaign has one
 // signable action, so it takes the signature rather than a 404 losing what
-// they typed. An id the page still has but cannot sign stays refused.
+// they typed. An id the page still has but cannot sign stays refused, and
+// on a campaign with two an unknown id stores nothing.
 func TestSignRenamedActionID(t *testing.T) {
 	const page = "/riverside/open-letter"
 	e := newSignEnv(t, openSQLite(t), nil)
@@ -38,7 +39,9 @@ func TestSignRenamedActionID(t *testing.T) {
 	res = e.post(t, page+"/sign", v, nil)
 	wantStatus(t, res, 400)
 
-	// With two signable actions there is no telling which was meant: refused.
+	// With two signable actions there is no telling which was meant: nothing
+	// is stored, and the forms come back holding what was typed
+	// (TestSignUnknownActionKeepsDetails).
 	f := signFiles(t)
 	f["riverside/two-asks.yaml"] = `title: Two asks
 summary: Sign one or both.
@@ -60,7 +63,7 @@ actions:
 	v.Set("action", "nope")
 	v.Set("email", "cy@example.org")
 	e.clock.add(5 * time.Second)
-	wantStatus(t, e.post(t, "/riverside/two-asks/sign", v, nil), 404)
+	wantStatus(t, e.post(t, "/riverside/two-asks/sign", v, nil), 422)
 	if c := e.count(t, "riverside", "two-asks"); c.Signatures != 0 {
 		t.Errorf("an unknown action of a campaign with two stored %d signatures", c.Signatures)
 	}

@@ -49,8 +49,6 @@ var (
 		heading: "error.sign.badform.heading", message: "error.sign.badform.message"}
 	errNotForm = &httpError{status: http.StatusUnsupportedMediaType,
 		heading: "error.sign.badform.heading", message: "error.sign.notform.message"}
-	errNoSuchForm = &httpError{status: http.StatusNotFound,
-		heading: "error.sign.nosuchform.heading", message: "error.sign.nosuchform.message"}
 	errNotSignable = &httpError{status: http.StatusBadRequest,
 		heading: "error.sign.notsignable.heading", message: "error.sign.notsignable.message"}
 )
@@ -95,13 +93,103 @@ func (s *Server) signRoute() http.Handler {
 		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.Method == http.MethodPost && !limiter.Allow(s.keyer.key(r), time.Now()) {
 				w.Header()["Retry-After"] = hvRetryAfterMinute
-				s.serveError(w, r, inLang(errRateLimited, s.signPageLoc(r)))
+				if !s.signLimited(w, r) {
+					s.serveError(w, r, inLang(errRateLimited, s.signPageLoc(r)))
+				}
 				return
 			}
 			next.ServeHTTP(w, r)
 		})
 	}
 	return cop.Handler(s.warningProxy(h))
+}
+
+// signLimited answers a signing POST over the rate limit (429) with the
+// form holding what the signer typed, and reports whether it did: a
+// person on a busy shared network (a rally's Wi-Fi, a university) keeps
+// their details and presses the button again in a minute. Nothing is
+// stored, nor the token spent. A POST that is not a readable form for an
+// open campaign's signable action (or one from a bot that filled the
+// honeypot) gets the plain refusal instead; the body is read no further
+// than a signature's limit.
+func (s *Server) signLimited(w http.ResponseWriter, r *http.Request) bool {
+	snap := s.snap.Load()
+	path := signCampaignPath(r.URL.Path)
+	lc := snap.Signing[path]
+	now := s.cfg.Now()
+	if lc == nil || site.ClosedNow(lc.Campaign, now) || !isURLEncodedForm(r.Header.Get("Content-Type")) {
+		return false
+	}
+	if r.Body != nil && (r.ContentLength < 0 || r.ContentLength > maxSignBody) {
+		r.Body = http.MaxBytesReader(w, r.Body, maxSignBody)
+	}
+	var form signForm
+	if readSignForm(r, &form) != nil || form.get(sfHoneypot) != "" {
+		return false
+	}
+	lc = formPage(snap, path, lc, r, form.get(sfLang), true)
+	choices, ok := signChoices(lc, form.get(sfAction))
+	if !ok {
+		return false
+	}
+	tp, issued := s.formToken(r, lc, &form, now)
+	return s.showForms(w, r, lc, choices, &form, nil, tp, issued, now, http.StatusTooManyRequests,
+		lc.Loc.T("error.sign.limited.heading"), lc.Loc.T("sign.again.limited.message")) == nil
+}
+
+// signChoices are the actions of lc a form naming action id may be
+// signed for: its own; the campaign's one signable action when the page
+// no longer has the id (renamed while the signer had the page open);
+// every signable action in page order when it has several; and none (ok
+// false) for an action of the page that takes no signatures.
+func signChoices(lc *site.SigningCampaign, id string) (choices []*site.Signable, ok bool) {
+	if sa := lc.Signables[id]; sa != nil {
+		return []*site.Signable{sa}, true
+	}
+	if lc.IDs[id] {
+		return nil, false
+	}
+	return lc.SignablesInOrder(), true
+}
+
+// formToken checks the token of a form sent to lc: its problem, if any,
+// and its issue time (formtoken.Signer.Check); a token-less form from a
+// static copy of the site is to be confirmed (formtoken.Confirm).
+func (s *Server) formToken(r *http.Request, lc *site.SigningCampaign, form *signForm, now time.Time) (formtoken.Problem, time.Time) {
+	tok := form.get(sfToken)
+	tp, issued := s.tokens.Check(lc.Key, tok, now)
+	if tp == formtoken.Forged {
+		tp, issued = s.renamedToken(lc, tok, tp, issued, now)
+	}
+	if tp == formtoken.Missing && s.fromSiteOrigin(r) {
+		// A static copy's form has no token to send (see Config.SiteOrigins):
+		// the signer confirms on the form shown again, with a token.
+		tp = formtoken.Confirm
+	}
+	return tp, issued
+}
+
+// renamedToken checks tok, refused as forged for lc (problem tp, issue
+// time issued), as a token for one of lc's old names (org.yaml's
+// redirects): the page a signer opened before the campaign was renamed
+// carries one, and its form reaches lc by the old address's 308. Its
+// problem and issue time are those of the first old name whose key signed
+// it; else tp and issued unchanged. Only a forged token pays for the
+// search, over the snapshot's renamed addresses.
+func (s *Server) renamedToken(lc *site.SigningCampaign, tok string, tp formtoken.Problem, issued, now time.Time) (formtoken.Problem, time.Time) {
+	if tok == "" || len(tok) != formtoken.Len {
+		return tp, issued
+	}
+	for old, to := range s.snap.Load().Moved {
+		// "/org/old" → "/org/slug": a campaign's old name, not a short address.
+		if len(to) != len(lc.Key)+1 || to[1:] != lc.Key || strings.Count(old, "/") != 2 {
+			continue
+		}
+		if p, at := s.tokens.Check(old[1:], tok, now); p != formtoken.Forged {
+			return p, at
+		}
+	}
+	return tp, issued
 }
 
 // signPageLoc is the localizer of the signing campaign page a refused
@@ -203,18 +291,23 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) (err error) {
 		for id, sa = range lc.Signables {
 		}
 	}
-	if sa == nil {
-		if lc.IDs[id] {
-			return errNotSignable
-		}
-		return errNoSuchForm
-	}
 	if form.get(sfHoneypot) != "" {
 		// A bot filled the field people never see: answer as if it had
 		// worked (with a claim for a link made as any signer's is), so it
 		// learns nothing, and keep nothing.
 		token, key := s.links.New()
 		return seeOther(w, lc.Path+"/thanks?outcome="+site.OutcomeSigned+"&"+paramClaim+"="+s.claims.Seal(lc.Key, token, key, now))
+	}
+	if sa == nil {
+		if lc.IDs[id] {
+			return errNotSignable
+		}
+		// An id the page no longer has, on a campaign with several
+		// signable actions (renamed or removed while the signer had the
+		// page open): which they meant cannot be told, so nothing is
+		// stored and they choose, with what they typed kept.
+		tp, issued := s.formToken(r, lc, &form, now)
+		return s.signChoose(w, r, lc, &form, tp, issued, now)
 	}
 
 	sub := signing.Submission{
@@ -226,12 +319,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) (err error) {
 	}
 	sig, errs := signing.CheckForm(sub, sa.Rules, sa.Consent, sa.Contact, now)
 	tok := form.get(sfToken)
-	tokProblem, issued := s.tokens.Check(lc.Key, tok, now)
-	if tokProblem == formtoken.Missing && s.fromSiteOrigin(r) {
-		// A static copy's form has no token to send (see Config.SiteOrigins):
-		// the signer confirms on the form shown again here, with a token.
-		tokProblem = formtoken.Confirm
-	}
+	tokProblem, issued := s.formToken(r, lc, &form, now)
 	// The client's address (Server.keyer): from the header the trusted
 	// proxies set when one is named, else the TCP peer.
 	client := s.keyer.key(r)
@@ -280,7 +368,13 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) (err error) {
 		// Only the campaign and the error: never the signer's details.
 		s.log.Error("storing a signature failed; the signer was told it was not recorded",
 			"campaign", lc.Key, "err", serr, "request_id", requestID(r))
-		return errSignNotStored
+		// They are told so on their form, holding what they typed and
+		// the same token, to press the button again in a moment.
+		if s.showForms(w, r, lc, []*site.Signable{sa}, &form, nil, formtoken.OK, issued, now, http.StatusServiceUnavailable,
+			lc.Loc.T("error.sign.notstored.heading"), lc.Loc.T("sign.again.notstored.message")) != nil {
+			return errSignNotStored
+		}
+		return nil
 	}
 	// An address that had already signed is answered exactly as a first
 	// signature (DESIGN.md: no answer tells whether an address has signed).
@@ -382,33 +476,81 @@ var tokenHeadings = map[formtoken.Problem]string{
 // once. A person who presses again within three seconds gets the form once
 // more with that same token, which then passes.
 func (s *Server) signAgain(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign, sa *site.Signable, form *signForm, errs signing.FieldErrors, tp formtoken.Problem, issued, now time.Time) error {
-	// Keep only the signer's own fields: never the honeypot or the token.
-	kept := form.values(signing.FieldOrder)
+	heading := lc.Loc.T("sign.check")
+	if tp != formtoken.OK {
+		heading = lc.Loc.T(tokenHeadings[tp])
+	}
+	return s.showForms(w, r, lc, []*site.Signable{sa}, form, errs, tp, issued, now, http.StatusUnprocessableEntity, heading, "")
+}
+
+// showForms answers a signing POST that cannot be recorded as sent with
+// status and the form for the one action in choices, or, with several,
+// every one of them under its title: each holds what the signer typed
+// (errs beside their fields), under heading and message (none when "").
+// The token is reshownToken's. An embed's answer shows the first choice's
+// form inside the frame.
+func (s *Server) showForms(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign, choices []*site.Signable, form *signForm, errs signing.FieldErrors, tp formtoken.Problem, issued, now time.Time, status int, heading, message string) error {
+	kept, attr := keptValues(form)
+	tok := s.reshownToken(lc, tp, issued, now)
+	if isEmbedSign(r) && lc.Embed != nil {
+		sa := choices[0]
+		f := site.SignForm(lc.Loc, lc.Campaign, sa, tok, attr, false, kept, errs)
+		return s.writeEmbedForm(w, r, lc, status, heading, message, *f, sa)
+	}
+	props := views.SignPageProps{
+		Page:          lc.SignFrame(heading),
+		CampaignTitle: lc.Campaign.Title,
+		CampaignURL:   lc.Path,
+		Heading:       heading,
+		Message:       message,
+	}
+	if len(choices) == 1 {
+		props.Form = *site.SignForm(lc.Loc, lc.Campaign, choices[0], tok, attr, false, kept, errs)
+	} else {
+		for _, sa := range choices {
+			f := site.SignForm(lc.Loc, lc.Campaign, sa, tok, attr, false, kept, errs)
+			props.Choices = append(props.Choices, views.SignChoice{Title: sa.Title(lc.Loc), Form: *f})
+		}
+	}
+	return s.writePage(w, r, status, views.SignPage(props), lc.CSP)
+}
+
+// keptValues are the fields of a form sent that a re-shown form keeps:
+// the signer's own (never the honeypot or the token) and their boxes, and
+// the attribution value the first form carried.
+func keptValues(form *signForm) (kept url.Values, attr string) {
+	kept = form.values(signing.FieldOrder)
 	kept.Set(site.FieldContact, form.get(sfContact))
 	kept.Set(site.FieldPublic, form.get(sfPublic))
-	kept.Set(attribution.FormField, form.get(sfVia))
+	return kept, string(attribution.FormValue(attribution.ParseFormValue(form.get(sfVia))))
+}
+
+// reshownToken is the token of a form shown again after one whose token
+// had problem tp (issued at issued): the same token when it was good or
+// only too fresh, else one issued now (signAgain says why).
+func (s *Server) reshownToken(lc *site.SigningCampaign, tp formtoken.Problem, issued, now time.Time) string {
 	at := now
 	if tp == formtoken.OK || tp == formtoken.Fresh {
 		at = issued
 	}
-	tok := s.tokens.Issue(lc.Key, at)
-	// The re-shown form keeps the attribution the first one carried.
-	f := site.SignForm(lc.Loc, lc.Campaign, sa, tok, string(attribution.FormValue(attribution.ParseFormValue(kept.Get(attribution.FormField)))), false, kept, errs)
-	props := views.SignPageProps{
-		Page:          lc.SignFrame(lc.Loc.T("sign.check")),
-		CampaignTitle: lc.Campaign.Title,
-		CampaignURL:   lc.Path,
-		Heading:       lc.Loc.T("sign.check"),
-		Form:          *f,
-	}
-	if tp != formtoken.OK {
-		props.Heading = lc.Loc.T(tokenHeadings[tp])
-		props.Page.Title = props.Heading + " — " + lc.Campaign.Title
-	}
+	return s.tokens.Issue(lc.Key, at)
+}
+
+// signChoose answers a form naming an action its campaign, which has
+// several signable actions, no longer has (422): the page comes back with
+// each of them, in page order and under its title, holding what the
+// signer typed, and a plain message asking them to press the one they
+// mean. The id sent is never shown. An embed shows its own action's form
+// the same way, inside the frame. Nothing is stored, nor the token spent.
+func (s *Server) signChoose(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign, form *signForm, tp formtoken.Problem, issued, now time.Time) error {
+	all := lc.SignablesInOrder()
 	if isEmbedSign(r) && lc.Embed != nil {
-		return s.writeEmbedForm(w, r, lc, http.StatusUnprocessableEntity, props.Heading, *f, sa)
+		// The embed shows the campaign's first signing form, under its title.
+		return s.showForms(w, r, lc, all[:1], form, nil, tp, issued, now, http.StatusUnprocessableEntity,
+			all[0].Title(lc.Loc), lc.Loc.T("sign.again.changed.message"))
 	}
-	return s.writePage(w, r, http.StatusUnprocessableEntity, views.SignPage(props), lc.CSP)
+	return s.showForms(w, r, lc, all, form, nil, tp, issued, now, http.StatusUnprocessableEntity,
+		lc.Loc.T("sign.again.which"), lc.Loc.T("sign.again.which.message"))
 }
 
 // signClosed refuses a signature on a closed campaign (410) with a page
@@ -428,7 +570,7 @@ func (s *Server) signClosed(w http.ResponseWriter, r *http.Request, lc *site.Sig
 		Form:          *f,
 	}
 	if isEmbedSign(r) && lc.Embed != nil {
-		return s.writeEmbedForm(w, r, lc, http.StatusGone, props.Heading, *f, sa)
+		return s.writeEmbedForm(w, r, lc, http.StatusGone, props.Heading, "", *f, sa)
 	}
 	return s.writePage(w, r, http.StatusGone, views.SignPage(props), lc.CSP)
 }
@@ -536,12 +678,14 @@ func appendThanksLocation(dst []byte, r *http.Request, lc *site.SigningCampaign,
 
 // writeEmbedForm answers an embed's signing POST that cannot be recorded
 // as sent (a form to correct, or signing has ended) inside the frame:
-// the embed page with the form and heading, framed as the embed is.
-func (s *Server) writeEmbedForm(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign, status int, heading string, f views.SignForm, sa *site.Signable) error {
+// the embed page with the form, heading and message (none when ""),
+// framed as the embed is.
+func (s *Server) writeEmbedForm(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign, status int, heading, message string, f views.SignForm, sa *site.Signable) error {
 	e := lc.Embed
 	p := e.Frame
 	p.Page.Title = heading + " — " + lc.Campaign.Title
 	p.Heading = heading
+	p.Message = message
 	p.Action = &views.EmbedAction{ID: sa.ID, Title: heading, Form: site.EmbedForm(f), Closed: f.Closed}
 	allowFraming(w)
 	return s.writePage(w, r, status, views.EmbedPage(p), e.CSP)

@@ -23,7 +23,7 @@ import (
 // thank-you page; the embed's form, whose address the frame's script
 // rewrites to add the partner's origin, still naming Hebrew, so the
 // rate-limit refusal it meets inside the partner's frame is in Hebrew,
-// right to left.
+// right to left, on the form holding what the signer typed.
 func TestFirstLanguageFormInBrowser(t *testing.T) {
 	b := browsertest.Start(t)
 	l1, p1 := listen(t)
@@ -167,9 +167,14 @@ func TestFirstLanguageFormInBrowser(t *testing.T) {
 		defer cancel()
 		lang, err1 := chromedp.Run(try, chromedp.AttributeValue(chromedp.CSS("html"), "lang", in))
 		dir, err2 := chromedp.Run(try, chromedp.AttributeValue(chromedp.CSS("html"), "dir", in))
-		h1, err3 := chromedp.Run(try, chromedp.Text(chromedp.CSS("h1"), in))
-		if err1 != nil || err2 != nil || err3 != nil || lang.Value != "he" || dir.Value != "rtl" || strings.TrimSpace(h1) != want {
-			return "the frame shows <html lang=" + lang.Value + " dir=" + dir.Value + "> <h1>" + h1 + "</h1>, want he rtl " + want
+		h2, err3 := chromedp.Run(try, chromedp.Text(chromedp.CSS("#embed-action-title"), in))
+		// The form comes back holding what was typed (formkept_test.go).
+		name, err4 := chromedp.Run(try, chromedp.Value(chromedp.CSS("#petition-form-name"), in))
+		email, err5 := chromedp.Run(try, chromedp.Value(chromedp.CSS("#petition-form-email"), in))
+		if err1 != nil || err2 != nil || err3 != nil || err4 != nil || err5 != nil || lang.Value != "he" || dir.Value != "rtl" || strings.TrimSpace(h2) != want ||
+			name != "Grace Hopper" || email != "grace@example.org" {
+			return "the frame shows <html lang=" + lang.Value + " dir=" + dir.Value + "> <h2>" + h2 + "</h2> name " + name + " email " + email +
+				", want he rtl " + want + " and the details typed"
 		}
 		return ""
 	})
