@@ -114,5 +114,26 @@ func KeptApartName(campaign string, removed time.Time, n int) string {
 	return name
 }
 
-// IsKeptApart reports whether name is one KeptApartName gives.
+// IsKeptApart reports whether name holds KeptApartName's mark: no
+// campaign file's slug can.
 func IsKeptApart(name string) bool { return strings.Contains(name, keptApartMark) }
+
+// KeptApartSlug returns the slug of a name KeptApartName gives (any slug
+// before the mark, then eight digits and an optional -n), and whether
+// name is one.
+func KeptApartSlug(name string) (string, bool) {
+	slug, rest, ok := strings.Cut(name, keptApartMark)
+	if !ok || slug == "" || len(rest) < 8 {
+		return "", false
+	}
+	day, n := rest[:8], rest[8:]
+	if strings.Trim(day, "0123456789") != "" {
+		return "", false
+	}
+	if n != "" {
+		if len(n) < 2 || n[0] != '-' || n[1] == '0' || strings.Trim(n[1:], "0123456789") != "" || len(n) > 6 {
+			return "", false
+		}
+	}
+	return slug, true
+}

@@ -1,0 +1,150 @@
+//go:build unix
+
+package main
+
+import (
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/placard/placard/internal/store"
+)
+
+// hup sends the test process SIGHUP: serve, run in process, reloads.
+func hup(t *testing.T) {
+	t.Helper()
+	p, err := os.FindProcess(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// pageBody returns the status and body of GET u.
+func pageBody(t *testing.T, u string) (int, string) {
+	t.Helper()
+	res, err := noRedirects.Get(u)
+	if err != nil {
+		t.Fatalf("GET %s: %v", u, err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.StatusCode, string(b)
+}
+
+// TestRemovedCampaignNotAdopted: an organiser deletes a petition's file,
+// and later writes a different petition under the same name. The new
+// page starts from nothing — no count, and none of the old signers'
+// names — while the old signatures stand apart under
+// light-the-path~removed-<day>, which the log, the export and `purge
+// --dry-run` name, and which `signatures move` brings back when it is
+// the same campaign after all. It failed before removals were recorded:
+// the new petition counted 2 and listed Ann Old, who never signed it.
+func TestRemovedCampaignNotAdopted(t *testing.T) {
+	for _, e := range engines() {
+		t.Run(e.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "campaigns")
+			if err := os.CopyFS(dir, os.DirFS(signingCampaigns)); err != nil {
+				t.Fatal(err)
+			}
+			file := filepath.Join(dir, "bay-runners", "light-the-path.yaml")
+			old, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			db := e.db(t)
+			base, logs := startSigningServe(t, dir, db)
+			sign := func(name, email string) {
+				t.Helper()
+				f := loadForm(t, base, petitionRef)
+				wantSigned(t, base, f, f.with(map[string]string{
+					"name": name, "email": email, "postcode": "BA1 1AA", "consent": "yes", "public": "yes",
+				}), petitionRef, "signed")
+			}
+			sign("Ann Old", "ann@example.org")
+			sign("Bob Old", "bob@example.org")
+			eventually(t, "the petition never counted its 2 signatures", func() bool {
+				return shownCount(t, base+"/"+petitionRef, "petition") == 2
+			})
+
+			// The file is deleted: the page goes, the removal is recorded.
+			if err := os.Remove(file); err != nil {
+				t.Fatal(err)
+			}
+			hup(t)
+			eventually(t, "the removed petition's page never went:\n"+logs.String(), func() bool {
+				code, _ := pageBody(t, base+"/"+petitionRef)
+				return code == http.StatusNotFound
+			})
+			eventually(t, "the removal was never logged:\n"+logs.String(), func() bool {
+				return strings.Contains(logs.String(), "campaign removed")
+			})
+
+			// A different petition is given the same name.
+			other := strings.Replace(string(old), "title:", "title: Keep the pool open —", 1)
+			if err := os.WriteFile(file, []byte(other), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			hup(t)
+			eventually(t, "the new petition never served:\n"+logs.String(), func() bool {
+				code, body := pageBody(t, base+"/"+petitionRef)
+				return code == http.StatusOK && strings.Contains(body, "Keep the pool open")
+			})
+			if n := shownCount(t, base+"/"+petitionRef, "petition"); n != 0 {
+				t.Errorf("the new petition shows %d signatures, want 0: they signed the removed one", n)
+			}
+			if _, body := pageBody(t, base+"/"+petitionRef); strings.Contains(body, "Ann Old") || strings.Contains(body, "Bob Old") {
+				t.Errorf("the new petition lists the removed one's signers")
+			}
+			kept := store.KeptApartName("light-the-path", time.Now(), 1)
+			keptRef := "bay-runners/" + kept
+			if l := logs.String(); !strings.Contains(l, "kept apart as "+keptRef) ||
+				!strings.Contains(l, "placard signatures move bay-runners "+kept+" light-the-path") || strings.Contains(l, "@example.org") {
+				t.Errorf("want the log to say where the 2 signatures are kept and how to move them back, with no address:\n%s", l)
+			}
+			sign("Cid New", "cid@example.org")
+			sign("Ann New", "ann@example.org") // ann may sign the new one too
+			eventually(t, "the new petition never counted its 2 own signatures", func() bool {
+				return shownCount(t, base+"/"+petitionRef, "petition") == 2
+			})
+			names := func(ref string) []string {
+				var out []string
+				for _, r := range exportCSV(t, db, ref) {
+					out = append(out, r["name"])
+				}
+				slices.Sort(out)
+				return out
+			}
+			if got := names(petitionRef); !slices.Equal(got, []string{"Ann New", "Cid New"}) {
+				t.Errorf("export of the new petition: %v, want its own 2 signers", got)
+			}
+			if got := names(keptRef); !slices.Equal(got, []string{"Ann Old", "Bob Old"}) {
+				t.Errorf("export of %s: %v, want the removed petition's 2 signers", keptRef, got)
+			}
+			out, errs, code := runCLI(t, "signatures", "purge", "--dry-run", "--campaigns", dir, "--db", db)
+			if code != 0 || !strings.Contains(out, keptRef+": 2 signatures") {
+				t.Errorf("purge --dry-run: exit %d, want the kept-apart signatures listed\n%s%s", code, out, errs)
+			}
+
+			// It was the same campaign after all: moved back, ann once.
+			out, errs, code = runCLI(t, "signatures", "move", "bay-runners", kept, "light-the-path", "--campaigns", dir, "--db", db)
+			if code != 0 {
+				t.Fatalf("signatures move %s: exit %d\n%s%s", kept, code, out, errs)
+			}
+			eventually(t, "the page never counted the moved-back signatures", func() bool {
+				return shownCount(t, base+"/"+petitionRef, "petition") == 3
+			})
+		})
+	}
+}
