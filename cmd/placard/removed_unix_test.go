@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
 )
 
@@ -145,6 +146,122 @@ func TestRemovedCampaignNotAdopted(t *testing.T) {
 			eventually(t, "the page never counted the moved-back signatures", func() bool {
 				return shownCount(t, base+"/"+petitionRef, "petition") == 3
 			})
+		})
+	}
+}
+
+// removedRecords lists the removed campaigns recorded in st.
+func removedRecords(t *testing.T, st store.Store) []store.RemovedCampaign {
+	t.Helper()
+	rs, err := st.(store.Removals).RemovedCampaigns(t.Context(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rs
+}
+
+// TestRemovedWhileStopped: a petition's file is removed while serve is
+// stopped; the next start records it, with its organisation's 30 days.
+// Its name is given to a new petition while stopped again; the next
+// start keeps the old signatures apart before it listens, the new page
+// counts none of them, and 30 days after the removal the retention purge
+// erases them (by their kept-apart name only) and keeps their counts.
+// It failed before: the start recorded nothing, the new petition counted
+// 2, and no purge ever reached the removed petition's signatures.
+func TestRemovedWhileStopped(t *testing.T) {
+	for _, e := range engines() {
+		t.Run(e.name, func(t *testing.T) {
+			dir, db := retentionSite(t), e.db(t)
+			st := openForTest(t, db)
+			seed(t, st,
+				sig("keepers/gone", "Ada", "ada@example.org", signing.KindIndividual),
+				sig("keepers/gone", "Grace", "grace@example.org", signing.KindIndividual),
+				sig("keepers/open", "Ada", "ada@example.org", signing.KindIndividual))
+			_, logs, stop := runServeStop(t, nil, "--campaigns", dir, "--db", db)
+			stop()
+			recs := removedRecords(t, st)
+			if len(recs) != 1 || recs[0].Name != "gone" || recs[0].RetentionDays != 30 || recs[0].Signatures != 2 {
+				t.Fatalf("after a start without gone.yaml: records %+v, want keepers/gone with 30 days and 2 signatures\n%s", recs, logs.String())
+			}
+			if !strings.Contains(logs.String(), "campaign removed") {
+				t.Errorf("the removal was not logged:\n%s", logs.String())
+			}
+			removedAt := recs[0].RemovedAt
+
+			petition := "title: Gone again\nsummary: A new petition.\ndate: 2026-01-01\n" +
+				"actions:\n  - kind: petition\n    target: The council\n    text: Please.\n"
+			if err := os.WriteFile(filepath.Join(dir, "keepers", "gone.yaml"), []byte(petition), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			base, logs, _ := runServeStop(t, nil, "--campaigns", dir, "--db", db)
+			kept := store.KeptApartName("gone", removedAt, 1)
+			if !strings.Contains(logs.String(), "kept apart as keepers/"+kept) {
+				t.Errorf("the start did not say where the removed petition's signatures are kept:\n%s", logs.String())
+			}
+			if n := shownCount(t, base+"/keepers/gone", "petition"); n != 0 {
+				t.Errorf("the new petition shows %d signatures, want 0", n)
+			}
+			seed(t, st, sig("keepers/gone", "Lin", "lin@example.org", signing.KindIndividual))
+
+			t.Cleanup(func() { purgeNow = time.Now })
+			purgeNow = func() time.Time { return removedAt.AddDate(0, 0, 31) }
+			out, errs, code := runCLI(t, "signatures", "purge", "--dry-run", "--campaigns", dir, "--db", db)
+			if code != 0 || !strings.Contains(out, "Would erase 2 signatures of the removed campaign keepers/gone, kept apart as keepers/"+kept) {
+				t.Errorf("purge --dry-run a month after the removal: exit %d\n%s%s", code, out, errs)
+			}
+			out, errs, code = runCLI(t, "signatures", "purge", "--campaigns", dir, "--db", db)
+			if code != 0 || !strings.Contains(out, "Erased 2 signatures of the removed campaign keepers/gone") {
+				t.Errorf("purge a month after the removal: exit %d\n%s%s", code, out, errs)
+			}
+			if n, rows := countOf(t, st, "keepers/"+kept); n != 2 || rows != 0 {
+				t.Errorf("the kept-apart petition after the purge: count %d with %d rows, want 2 and 0", n, rows)
+			}
+			if n, rows := countOf(t, st, "keepers/gone"); n != 1 || rows != 1 {
+				t.Errorf("the new petition after the purge: count %d with %d rows, want its 1 signature untouched", n, rows)
+			}
+		})
+	}
+}
+
+// TestBrokenFileNotRemoved: a campaign file that does not load is not a
+// removed one. A reload refused for a syntax error records nothing, nor
+// does a --dev start that serves nothing because of one; the live
+// petition keeps its signatures.
+func TestBrokenFileNotRemoved(t *testing.T) {
+	for _, e := range engines() {
+		t.Run(e.name, func(t *testing.T) {
+			dir, db := retentionSite(t), e.db(t)
+			st := openForTest(t, db)
+			seed(t, st, sig("keepers/open", "Ada", "ada@example.org", signing.KindIndividual))
+			file := filepath.Join(dir, "keepers", "open.yaml")
+			good, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, logs, stop := runServeStop(t, nil, "--campaigns", dir, "--db", db)
+			if err := os.WriteFile(file, append(good, "  - kind: [unclosed\n"...), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			hup(t)
+			eventually(t, "the broken reload was never refused:\n"+logs.String(), func() bool {
+				return strings.Contains(logs.String(), "reload refused")
+			})
+			stop()
+			if recs := removedRecords(t, st); len(recs) != 0 {
+				t.Errorf("after a refused reload: %+v, want no removed campaign", recs)
+			}
+			_, logs, stop = runServeStop(t, nil, "--campaigns", dir, "--db", db, "--dev")
+			stop()
+			if recs := removedRecords(t, st); len(recs) != 0 {
+				t.Errorf("after a --dev start with a broken file: %+v, want no removed campaign\n%s", recs, logs.String())
+			}
+			if err := os.WriteFile(file, good, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			base, _, _ := runServeStop(t, nil, "--campaigns", dir, "--db", db)
+			if n := shownCount(t, base+"/keepers/open", "petition"); n != 1 {
+				t.Errorf("the petition shows %d signatures, want its 1", n)
+			}
 		})
 	}
 }
