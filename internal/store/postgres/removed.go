@@ -12,11 +12,18 @@ import (
 
 // storedSQL lists the names holding counts (store.Removals.StoredCampaigns):
 // every signature has its tallies row, and arrivals and outreach are
-// counted without one.
-const storedSQL = `SELECT org, campaign FROM (SELECT org, campaign FROM tallies
-	UNION SELECT org, campaign FROM sources
-	UNION SELECT org, campaign FROM outreach
-	UNION SELECT org, campaign FROM outreach_drip) names
+// counted without one. Outreach holds a row per target, outcome and hour,
+// so its names are found by skipping through its key, one step per
+// campaign, not by reading every row at each reload.
+const storedSQL = `WITH RECURSIVE calls AS (
+		(SELECT org, campaign FROM outreach ORDER BY org, campaign LIMIT 1)
+		UNION ALL
+		SELECT n.org, n.campaign FROM calls, LATERAL (SELECT o.org, o.campaign FROM outreach o
+			WHERE (o.org, o.campaign) > (calls.org, calls.campaign) ORDER BY o.org, o.campaign LIMIT 1) n)
+	SELECT org, campaign FROM (SELECT org, campaign FROM tallies
+		UNION SELECT org, campaign FROM sources
+		UNION SELECT org, campaign FROM calls
+		UNION SELECT org, campaign FROM outreach_drip) names
 	ORDER BY org COLLATE "C", campaign COLLATE "C"`
 
 // StoredCampaigns lists the names under which counts are stored

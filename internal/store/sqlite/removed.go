@@ -11,10 +11,18 @@ import (
 
 // storedSQL lists the names holding counts (store.Removals.StoredCampaigns):
 // every signature has its tallies row, and arrivals and outreach are
-// counted without one.
-const storedSQL = `SELECT org, campaign FROM tallies
+// counted without one. Outreach holds a row per target, outcome and hour,
+// so its names are found by skipping through its key, one step per
+// campaign, not by reading every row at each reload.
+const storedSQL = `WITH RECURSIVE calls(org, campaign) AS (
+		SELECT * FROM (SELECT org, campaign FROM outreach ORDER BY org, campaign LIMIT 1)
+		UNION ALL
+		SELECT (SELECT o.org FROM outreach o WHERE (o.org, o.campaign) > (calls.org, calls.campaign) ORDER BY o.org, o.campaign LIMIT 1),
+			(SELECT o.campaign FROM outreach o WHERE (o.org, o.campaign) > (calls.org, calls.campaign) ORDER BY o.org, o.campaign LIMIT 1)
+		FROM calls WHERE calls.org IS NOT NULL)
+	SELECT org, campaign FROM tallies
 	UNION SELECT org, campaign FROM sources
-	UNION SELECT org, campaign FROM outreach
+	UNION SELECT org, campaign FROM calls WHERE org IS NOT NULL
 	UNION SELECT org, campaign FROM outreach_drip
 	ORDER BY 1, 2`
 

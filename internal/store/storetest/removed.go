@@ -227,16 +227,21 @@ func testStoredCampaigns(t *testing.T, s store.Store) {
 	if err := s.AddArrivals(ctx, []signing.Arrivals{{Org: "o", Campaign: "visited", Source: "x", Count: 1}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.(store.Outreach).RecordOutreach(ctx, store.OutreachEvent{Org: "o", Campaign: "called", Action: "call", Target: "mp",
-		Kind: store.OutreachCall, Outcome: "staff", At: base}); err != nil {
-		t.Fatal(err)
+	// Outreach rows, several per campaign (targets, hours), in three
+	// campaigns of two organisations.
+	for i, c := range []store.CampaignName{{Org: "o", Campaign: "called"}, {Org: "o", Campaign: "called"}, {Org: "a", Campaign: "rang"},
+		{Org: "o", Campaign: "zz-called"}, {Org: "o", Campaign: "called"}} {
+		if err := s.(store.Outreach).RecordOutreach(ctx, store.OutreachEvent{Org: c.Org, Campaign: c.Campaign, Action: "call",
+			Target: []string{"mp", "mayor"}[i%2], Kind: store.OutreachCall, Outcome: "staff", At: base.Add(time.Duration(i) * time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	got, err := removals(s).StoredCampaigns(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []store.CampaignName{{Org: "b", Campaign: "signed"}, {Org: "o", Campaign: "called"},
-		{Org: "o", Campaign: "signed"}, {Org: "o", Campaign: "visited"}}
+	want := []store.CampaignName{{Org: "a", Campaign: "rang"}, {Org: "b", Campaign: "signed"}, {Org: "o", Campaign: "called"},
+		{Org: "o", Campaign: "signed"}, {Org: "o", Campaign: "visited"}, {Org: "o", Campaign: "zz-called"}}
 	if !slices.Equal(got, want) {
 		t.Errorf("StoredCampaigns: %v, want %v", got, want)
 	}
