@@ -31,18 +31,19 @@ import (
 // organiser may do if it is the same campaign returning. loaded is when
 // site's files were read: a removal recorded after it (another instance,
 // with newer files) is not acted on. A failure is logged; it is tried
-// again at the next load.
-func keepRemovedApart(ctx context.Context, st store.Store, site *campaign.Site, loaded time.Time, log *slog.Logger) {
+// again at the next load. It reports whether any rows were moved: the
+// figures the server holds for that name are then stale.
+func keepRemovedApart(ctx context.Context, st store.Store, site *campaign.Site, loaded time.Time, log *slog.Logger) (moved bool) {
 	rm, ok := st.(store.Removals)
 	if !ok || site == nil || len(site.Orgs) == 0 {
-		return
+		return false
 	}
 	recs, err := rm.RemovedCampaigns(ctx, "")
 	if err != nil {
 		if ctx.Err() == nil {
 			log.Error("reading the removed campaigns failed; a campaign given a removed one's name may count its signatures until the next reload", "err", err)
 		}
-		return
+		return false
 	}
 	for _, r := range recs {
 		if !r.KeptApartAt.IsZero() || r.Name != r.Campaign {
@@ -63,10 +64,12 @@ func keepRemovedApart(ctx context.Context, st store.Store, site *campaign.Site, 
 		if k.Name == "" {
 			continue
 		}
+		moved = true
 		log.Warn(keptApartMessage(r.Org, r.Campaign, k.Name, k.Signatures),
 			"campaign", r.Org+"/"+r.Campaign, "kept_apart_as", r.Org+"/"+k.Name,
 			"signatures", k.Signatures, "count_rows", k.Rows, "removed", r.RemovedAt.UTC().Format(time.DateOnly))
 	}
+	return moved
 }
 
 // keptApartMessage says, in plain words, what happened to a removed

@@ -102,7 +102,16 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 	rl := &reloader{dir: c.campaigns, opts: c.load, log: log}
 	rl.moves = func(s *campaign.Site) { moveRenamed(ctx, st, s, log) } // move.go
 	rl.loadedAt.Store(loadedAt.UnixNano())
-	rl.keepApart = func(s *campaign.Site, loaded time.Time) { keepRemovedApart(ctx, st, s, loaded, log) } // removed.go
+	rl.keepApart = func(s *campaign.Site, loaded time.Time) { // removed.go
+		// The figures held for a name whose rows were just moved are the
+		// removed campaign's: read again before the new pages are built,
+		// so not one response shows its count or its signers.
+		if keepRemovedApart(ctx, st, s, loaded, log) && rl.srv != nil {
+			if err := rl.srv.Poll(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("reading the signature counts after keeping a removed campaign's signatures apart failed; pages catch up at the next change", "err", err)
+			}
+		}
+	}
 	rl.removed = func(s, prev *campaign.Site, loaded time.Time) { recordRemovedCampaigns(ctx, st, s, prev, loaded, log) }
 	var settledSums chan folderSums
 	if !startProblems.HasErrors() {
