@@ -165,18 +165,17 @@ func present(o *campaign.Org, name string) bool {
 }
 
 // settlingFirst returns the site serving, as the retention purge reads
-// it, after moving renamed campaigns' rows (move.go), keeping removed
-// campaigns' rows apart and recording removals, so the purge reaches
+// it, after keeping removed campaigns' rows apart, moving renamed
+// campaigns' rows (move.go) and recording removals, so the purge reaches
 // every row under the name it stands. It holds the reloader's lock, so
 // the site and the time its files were read go together.
 func settlingFirst(ctx context.Context, st store.Store, rl *reloader, log *slog.Logger) func() *campaign.Site {
 	return func() *campaign.Site {
 		rl.mu.Lock()
 		defer rl.mu.Unlock()
-		s := rl.site.Load()
+		s, loaded := rl.site.Load(), rl.loaded()
+		keepRemovedApart(ctx, st, s, loaded, log) // first, as at start (serving.go)
 		moveRenamed(ctx, st, s, log)
-		loaded := rl.loaded()
-		keepRemovedApart(ctx, st, s, loaded, log)
 		recordRemovedCampaigns(ctx, st, s, nil, loaded, log)
 		return s
 	}

@@ -265,3 +265,40 @@ func TestBrokenFileNotRemoved(t *testing.T) {
 		})
 	}
 }
+
+// TestRenameOntoRemovedName: a petition was removed; while serve is
+// stopped, another petition is renamed to the removed one's name (its
+// file renamed, a redirect written). The next start keeps the removed
+// petition's signatures apart first and then brings the renamed one's
+// under the name, so the page shows its own 1 signature. Moving first
+// and keeping apart after, as the first version did, took the renamed
+// petition's signatures away with the removed one's: 0 shown.
+func TestRenameOntoRemovedName(t *testing.T) {
+	for _, e := range engines() {
+		t.Run(e.name, func(t *testing.T) {
+			dir, db := retentionSite(t), e.db(t)
+			st := openForTest(t, db)
+			seed(t, st,
+				sig("keepers/gone", "Ada", "ada@example.org", signing.KindIndividual),
+				sig("keepers/gone", "Grace", "grace@example.org", signing.KindIndividual),
+				sig("keepers/open", "Lin", "lin@example.org", signing.KindIndividual))
+			_, _, stop := runServeStop(t, nil, "--campaigns", dir, "--db", db)
+			stop()
+			org := filepath.Join(dir, "keepers")
+			if err := os.Rename(filepath.Join(org, "open.yaml"), filepath.Join(org, "gone.yaml")); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(org, "org.yaml"), []byte("name: Keepers\nretention: 30d\nredirects:\n  open: gone\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			base, logs, _ := runServeStop(t, nil, "--campaigns", dir, "--db", db)
+			if n := shownCount(t, base+"/keepers/gone", "petition"); n != 1 {
+				t.Errorf("the renamed petition shows %d signatures, want its own 1\n%s", n, logs.String())
+			}
+			recs := removedRecords(t, st)
+			if len(recs) != 1 || recs[0].Signatures != 2 || !store.IsKeptApart(recs[0].Name) {
+				t.Errorf("removed campaigns: %+v, want the removed petition's 2 signatures kept apart", recs)
+			}
+		})
+	}
+}

@@ -67,12 +67,13 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 		return err
 	}
 	logQuarantine(st, log) // quarantine.go
-	// Renamed campaigns' rows follow them before the first count is read
-	// (move.go); a removed campaign's rows are kept apart from a campaign
-	// of its name, and campaigns removed while stopped are recorded
-	// (removed.go).
-	moveRenamed(ctx, st, site, log)
+	// Before the first count is read: a removed campaign's rows are kept
+	// apart from a campaign of its name (removed.go) — first, so rows a
+	// rename brings to that name stay with it —, renamed campaigns' rows
+	// follow them (move.go), and campaigns removed while stopped are
+	// recorded.
 	keepRemovedApart(ctx, st, site, loadedAt, log)
+	moveRenamed(ctx, st, site, log)
 	recordRemovedCampaigns(ctx, st, site, nil, loadedAt, log)
 	// Closed last, after the committer has drained and the HTTP server has
 	// stopped (deferred calls run in reverse order).
