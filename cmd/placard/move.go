@@ -46,17 +46,6 @@ func moveRenamed(ctx context.Context, st store.Store, site *campaign.Site, log *
 	}
 }
 
-// movingFirst returns site, as the retention purge reads it, moving the
-// renamed campaigns' rows first so the purge reaches them under their
-// new names.
-func movingFirst(ctx context.Context, st store.Store, site func() *campaign.Site, log *slog.Logger) func() *campaign.Site {
-	return func() *campaign.Site {
-		s := site()
-		moveRenamed(ctx, st, s, log)
-		return s
-	}
-}
-
 const moveSynopsis = `Move the signatures of a renamed campaign to its new name: everything
 counted under the old name (signatures, counts, where signers came from,
 personal links, calls and emails to decision-makers) is counted under the
@@ -68,6 +57,11 @@ campaigns, for every 'redirects' line of org.yaml; this command is for
 moving by hand, such as before a redirect is written. The new name must
 be a campaign in --campaigns and the old one no longer. Running it again
 moves nothing more. It is safe to run while placard serve runs.
+
+A removed campaign's signatures are kept apart, under a name such as
+save-the-library~removed-20261205, when a new campaign is given its name
+(serve logs it, and placard signatures purge --dry-run lists them). If
+the campaign back is the same one, move them to it by that name.
 
 Example: placard signatures move riverside save-the-library keep-the-library`
 
@@ -85,7 +79,14 @@ func signaturesMove(ctx context.Context, args []string, getenv func(string) stri
 		return usageErr(cmd, "move takes three names: the organisation, the campaign's old name and its new name, such as: riverside save-the-library keep-the-library")
 	}
 	org, from, to := pos[0], pos[1], pos[2]
-	for _, s := range pos {
+	for i, s := range pos {
+		if i == 1 {
+			// A removed campaign's signatures kept apart (removed.go)
+			// move back under a name such as x~removed-20261205.
+			if slug, ok := store.KeptApartSlug(s); ok && webName(slug) {
+				continue
+			}
+		}
 		if !webName(s) {
 			return usageErr(cmd, "%q is not a name as in a web address (lower-case letters, digits and single hyphens, such as save-the-library)", oneLine(s))
 		}

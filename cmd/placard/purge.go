@@ -25,6 +25,9 @@ type purged struct {
 	org, campaign string
 	due           time.Time // when the retention ran out
 	n             int       // signatures erased, or that would be
+	// removed is the slug of a removed campaign whose rows stand under
+	// campaign (removed.go); "" for a campaign of the site.
+	removed string
 }
 
 // purgeDue erases the signatures of every campaign of site whose retention
@@ -58,6 +61,54 @@ func purgeDue(ctx context.Context, st store.Store, site *campaign.Site, now time
 			}
 		}
 	}
+	return purgeRemoved(ctx, st, site, now, dryRun, out)
+}
+
+// purgeRemoved is purgeDue for the campaigns whose file was removed
+// (store.Removals), their retention counted from the removal. Rows still
+// under the slug are first kept apart (when the site has no campaign of
+// that name: one that has is kept apart at its load), so the purge only
+// ever erases under a name no campaign can have: a campaign of that slug
+// loaded meanwhile by another instance loses nothing.
+func purgeRemoved(ctx context.Context, st store.Store, site *campaign.Site, now time.Time, dryRun bool, out []purged) ([]purged, error) {
+	rm, ok := st.(store.Removals)
+	if !ok {
+		return out, nil
+	}
+	recs, err := rm.RemovedCampaigns(ctx, "")
+	if err != nil {
+		return out, err
+	}
+	for _, r := range recs {
+		due := r.PurgeAt()
+		if due.IsZero() || now.Before(due) || r.Signatures == 0 {
+			continue
+		}
+		p := purged{org: r.Org, campaign: r.Name, due: due, n: r.Signatures, removed: r.Campaign}
+		if dryRun {
+			out = append(out, p)
+			continue
+		}
+		if r.Name == r.Campaign {
+			if site.Org(r.Org).Campaign(r.Campaign) != nil {
+				continue // kept apart when this site was loaded, or by newer files
+			}
+			k, err := rm.KeepApart(ctx, r.Org, r.Campaign, now, now)
+			if err != nil {
+				return out, fmt.Errorf("%s/%s: %w", r.Org, r.Campaign, err)
+			}
+			if k.Name == "" {
+				continue // another instance kept them apart meanwhile: next round
+			}
+			p.campaign = k.Name
+		}
+		if p.n, err = st.Purge(ctx, r.Org, p.campaign); err != nil {
+			return out, fmt.Errorf("%s/%s: %w", r.Org, p.campaign, err)
+		}
+		if p.n > 0 {
+			out = append(out, p)
+		}
+	}
 	return out, nil
 }
 
@@ -78,6 +129,11 @@ func purgeLoop(ctx context.Context, st store.Store, site func() *campaign.Site, 
 		}
 		done, err := purgeDue(ctx, st, site(), now(), false)
 		for _, p := range done {
+			if p.removed != "" {
+				log.Info("retention: erased the signatures of a removed campaign, keeping its counts",
+					"campaign", p.org+"/"+p.removed, "kept_apart_as", p.org+"/"+p.campaign, "signatures", p.n, "due", p.due.UTC().Format(time.DateOnly))
+				continue
+			}
 			log.Info("retention: erased the signatures of a closed campaign, keeping its counts",
 				"campaign", p.org+"/"+p.campaign, "signatures", p.n, "due", p.due.UTC().Format(time.DateOnly))
 		}
@@ -147,6 +203,11 @@ func signaturesPurge(ctx context.Context, args []string, getenv func(string) str
 	total := 0
 	for _, p := range done {
 		total += p.n
+		if p.removed != "" {
+			fmt.Fprintf(stdout, "%s %s of the removed campaign %s/%s, %s (retention after its removal ran out on %s); its counts stay.\n",
+				verb, countText(p.n, "signature", "signatures"), p.org, p.removed, storedAs(p.org, p.removed, p.campaign), p.due.UTC().Format(time.DateOnly))
+			continue
+		}
 		fmt.Fprintf(stdout, "%s %s of %s/%s (retention ran out on %s); its counts stay.\n",
 			verb, countText(p.n, "signature", "signatures"), p.org, p.campaign, p.due.UTC().Format(time.DateOnly))
 	}
@@ -158,5 +219,47 @@ func signaturesPurge(ctx context.Context, args []string, getenv func(string) str
 	} else if len(done) > 1 {
 		fmt.Fprintf(stdout, "%s %s in all.\n", verb, countText(total, "signature", "signatures"))
 	}
+	if *dry {
+		return listRemoved(ctx, st, stdout)
+	}
 	return nil
+}
+
+// listRemoved lists, for a dry run, every removed campaign that still
+// holds signatures, whether or not its retention has run out, so the
+// operator can export, erase or move them.
+func listRemoved(ctx context.Context, st store.Store, stdout io.Writer) error {
+	rm, ok := st.(store.Removals)
+	if !ok {
+		return nil
+	}
+	recs, err := rm.RemovedCampaigns(ctx, "")
+	if err != nil {
+		return failure("listing the removed campaigns: %v", err)
+	}
+	head := false
+	for _, r := range recs {
+		if r.Signatures == 0 {
+			continue
+		}
+		if !head {
+			fmt.Fprintln(stdout, "\nRemoved campaigns whose signatures are stored (export them with placard signatures export --campaign ORG/NAME):")
+			head = true
+		}
+		keep := "kept until erased by hand"
+		if due := r.PurgeAt(); !due.IsZero() {
+			keep = "erased from " + due.UTC().Format(time.DateOnly)
+		}
+		fmt.Fprintf(stdout, "  %s/%s: %s, removed on %s, %s; %s\n", r.Org, r.Name, countText(r.Signatures, "signature", "signatures"),
+			r.RemovedAt.UTC().Format(time.DateOnly), keep, storedAs(r.Org, r.Campaign, r.Name))
+	}
+	return nil
+}
+
+// storedAs says where a removed campaign's signatures stand.
+func storedAs(org, slug, name string) string {
+	if name == slug {
+		return "still under its old name until a campaign of that name is loaded"
+	}
+	return "kept apart as " + org + "/" + name + " (if " + org + "/" + slug + " is the same campaign back, run: placard signatures move " + org + " " + name + " " + slug + ")"
 }

@@ -43,7 +43,21 @@ type reloader struct {
 	// moves, when set, moves renamed campaigns' rows to their new names
 	// after every good reload (move.go).
 	moves func(*campaign.Site)
+	// loadedAt is when the files of site were read (UnixNano): a reload
+	// that finds every file unchanged leaves it as it was.
+	loadedAt atomic.Int64
+	// keepApart, when set, runs on a good load before it serves, with the
+	// time its files were read: removed campaigns loaded again get their
+	// own rows only (removed.go).
+	keepApart func(site *campaign.Site, loaded time.Time)
+	// removed, when set, runs after a good reload that read the files,
+	// with the site it replaced: it records the campaigns removed
+	// (removed.go).
+	removed func(site, prev *campaign.Site, loaded time.Time)
 }
+
+// loaded is when the files of the site serving were read.
+func (rl *reloader) loaded() time.Time { return time.Unix(0, rl.loadedAt.Load()) }
 
 // reload loads and swaps in the site; why names what asked, for the log.
 // It reports whether the new files are serving.
@@ -51,9 +65,13 @@ func (rl *reloader) reload(why string) bool {
 	rl.mu.Lock()
 	defer rl.mu.Unlock()
 	var ok bool
+	prev := rl.site.Load()
 	web.Frugally(func() { withinLimit(reloadHeadroom, func() { ok = rl.loadAndSwap(why) }) })
 	if ok && rl.moves != nil {
 		rl.moves(rl.site.Load())
+	}
+	if site := rl.site.Load(); ok && rl.removed != nil && site != prev {
+		rl.removed(site, prev, rl.loaded())
 	}
 	return ok
 }
@@ -83,6 +101,7 @@ func withinLimit(headroom float64, f func()) {
 // loadAndSwap is reload's work, under rl.mu.
 func (rl *reloader) loadAndSwap(why string) bool {
 	sums := sumFolders(rl.dir) // before loading: see sumFolders
+	started := time.Now()      // the files read are at least this new
 	if prev := rl.site.Load(); prev != nil && rl.sums != nil && maps.Equal(sums, rl.sums) {
 		// Not a byte changed since the last good load: nothing to parse.
 		// The build still runs, taking every page that has not come to
@@ -121,11 +140,17 @@ func (rl *reloader) loadAndSwap(why string) bool {
 	// Unchanged organisations are the ones serving, so their pages are
 	// taken as they are and the copies just loaded are dropped.
 	site = adopt(rl.site.Load(), rl.sums, site, sums)
+	if rl.keepApart != nil {
+		// Before the site serves: a campaign of a removed one's name
+		// takes no signature while the old rows are still its own.
+		rl.keepApart(site, started)
+	}
 	if err := rl.srv.SetSite(site); err != nil {
 		rl.log.Error("reload failed; still serving the last good version", "reason", why, "err", err)
 		return false
 	}
 	rl.site.Store(site)
+	rl.loadedAt.Store(started.UnixNano())
 	rl.sums = settled(rl.dir, sums) // a file changed while loading is loaded again next time
 	orgs, camps := siteCounts(site)
 	rl.log.Info("reloaded", "reason", why, "campaigns", rl.dir, "organisations", orgs, "campaign_pages", camps)

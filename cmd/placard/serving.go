@@ -57,6 +57,7 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 		loaded = fingerprint(c.campaigns)
 	}
 	sums := sumFolders(c.campaigns) // what a reload compares (adopt.go)
+	loadedAt := time.Now()          // the files read are at least this new (removed.go)
 	site, startProblems, err := loadServeSite(c.campaigns, c.load, c.dev, stderr, log)
 	if err != nil {
 		return err
@@ -66,8 +67,14 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 		return err
 	}
 	logQuarantine(st, log) // quarantine.go
-	// Renamed campaigns' rows follow them before the first count is read (move.go).
+	// Before the first count is read: a removed campaign's rows are kept
+	// apart from a campaign of its name (removed.go) — first, so rows a
+	// rename brings to that name stay with it —, renamed campaigns' rows
+	// follow them (move.go), and campaigns removed while stopped are
+	// recorded.
+	keepRemovedApart(ctx, st, site, loadedAt, log)
 	moveRenamed(ctx, st, site, log)
+	recordRemovedCampaigns(ctx, st, site, nil, loadedAt, log)
 	// Closed last, after the committer has drained and the HTTP server has
 	// stopped (deferred calls run in reverse order).
 	defer func() {
@@ -95,6 +102,18 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 	// The reloader's server is set below, before any request arrives.
 	rl := &reloader{dir: c.campaigns, opts: c.load, log: log}
 	rl.moves = func(s *campaign.Site) { moveRenamed(ctx, st, s, log) } // move.go
+	rl.loadedAt.Store(loadedAt.UnixNano())
+	rl.keepApart = func(s *campaign.Site, loaded time.Time) { // removed.go
+		// The figures held for a name whose rows were just moved are the
+		// removed campaign's: read again before the new pages are built,
+		// so not one response shows its count or its signers.
+		if keepRemovedApart(ctx, st, s, loaded, log) && rl.srv != nil {
+			if err := rl.srv.Poll(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("reading the signature counts after keeping a removed campaign's signatures apart failed; pages catch up at the next change", "err", err)
+			}
+		}
+	}
+	rl.removed = func(s, prev *campaign.Site, loaded time.Time) { recordRemovedCampaigns(ctx, st, s, prev, loaded, log) }
 	var settledSums chan folderSums
 	if !startProblems.HasErrors() {
 		// Summed again after the load (adopt.go), beside the site's build.
@@ -239,7 +258,7 @@ func startBackground(ctx context.Context, c serveConfig, rl *reloader, st store.
 		return rl.srv.FlushCredits(ctx)
 	}
 	wg.Go(func() {
-		purgeLoop(rctx, st, movingFirst(rctx, st, rl.site.Load, log), time.Now, purgeTicker.C, flush, log)
+		purgeLoop(rctx, st, settlingFirst(rctx, st, rl, log), time.Now, purgeTicker.C, flush, log)
 	})
 	// Signatures nobody confirmed are erased once their days are up, even
 	// after email is turned off (mail_serve.go).

@@ -41,6 +41,18 @@ func (c *Console) dataPage(w http.ResponseWriter, r *http.Request) error {
 			d.Exports = append(d.Exports, e)
 		}
 	}
+	removed, err := c.removed(r, org.Slug)
+	if err != nil {
+		return err
+	}
+	for _, rc := range removed {
+		e := admin.ExportRow{Title: p.L.T("console.removed.row", "name", rc.Campaign, "n", p.L.Number(rc.Signatures),
+			"date", p.L.Date(rc.RemovedAt), "kept", rc.Name)}
+		for _, f := range export.Formats {
+			e.Links = append(e.Links, admin.NavItem{Label: strings.ToUpper(f), URL: Prefix + "/" + org.Slug + "/" + rc.Name + "/export?format=" + f})
+		}
+		d.Removed = append(d.Removed, e)
+	}
 	if q := r.URL.Query(); q.Get("erased") != "" {
 		n, _ := strconv.Atoi(q.Get("erased"))
 		p.Notice = p.L.T("console.erase.done", "n", p.L.Number(n))
@@ -57,9 +69,17 @@ func (c *Console) export(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	org := c.org(r)
-	camp := org.Campaign(chi.URLParam(r, "campaign"))
-	if camp == nil || !signs(camp) {
-		return errNotFound
+	name := chi.URLParam(r, "campaign")
+	if camp := org.Campaign(name); camp == nil || !signs(camp) {
+		// Or a removed campaign's signatures, by the name they are
+		// kept under (removed): they are this organisation's too.
+		removed, err := c.removed(r, org.Slug)
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(removed, func(rc store.RemovedCampaign) bool { return rc.Name == name }) {
+			return errNotFound
+		}
 	}
 	format := r.URL.Query().Get("format")
 	if format == "" {
@@ -68,23 +88,23 @@ func (c *Console) export(w http.ResponseWriter, r *http.Request) error {
 	if !slices.Contains(export.Formats, format) {
 		return badRequest("console.err.format")
 	}
-	if err := c.audit(r, org.Slug, accounts.ActExport, camp.Slug+" as "+format); err != nil {
+	if err := c.audit(r, org.Slug, accounts.ActExport, name+" as "+format); err != nil {
 		return err
 	}
 	h := w.Header()
 	h.Set("Content-Type", export.ContentType[format])
-	h.Set("Content-Disposition", `attachment; filename="`+org.Slug+"-"+camp.Slug+"."+format+`"`)
+	h.Set("Content-Disposition", `attachment; filename="`+org.Slug+"-"+name+"."+format+`"`)
 	// A page of store.MaxPage at a time (store.Each): memory holds one
 	// page however large the campaign, and no read stays open while a
 	// slow client downloads, which would keep an erasure meanwhile from
 	// emptying SQLite's write-ahead log and hold a read connection.
 	_, err := export.Write(w, format, func(fn func(*signing.Signature) error) error {
-		return store.Each(r.Context(), c.pages, store.PageQuery{Org: org.Slug, Campaigns: []string{camp.Slug}}, fn)
+		return store.Each(r.Context(), c.pages, store.PageQuery{Org: org.Slug, Campaigns: []string{name}}, fn)
 	})
 	if err != nil {
 		// Headers are gone; the truncated download is the signal, and
 		// the log says why.
-		c.log.Error("console export failed part-way", "err", err, "org", org.Slug, "campaign", camp.Slug)
+		c.log.Error("console export failed part-way", "err", err, "org", org.Slug, "campaign", name)
 	}
 	return nil
 }
@@ -180,4 +200,25 @@ func (c *Console) auditPage(w http.ResponseWriter, r *http.Request) error {
 func addressShaped(s string) bool {
 	i := strings.LastIndexByte(s, '@')
 	return i > 0 && i < len(s)-1
+}
+
+// removed lists organisation org's removed campaigns that still hold
+// signatures (store.Removals): kept apart from any new campaign of the
+// same name, downloadable and erasable here until their retention.
+func (c *Console) removed(r *http.Request, org string) ([]store.RemovedCampaign, error) {
+	rm, ok := c.cfg.Store.(store.Removals)
+	if !ok {
+		return nil, nil
+	}
+	all, err := rm.RemovedCampaigns(r.Context(), org)
+	if err != nil {
+		return nil, err
+	}
+	var out []store.RemovedCampaign
+	for _, rc := range all {
+		if rc.Signatures > 0 && rc.Org == org {
+			out = append(out, rc)
+		}
+	}
+	return out, nil
 }

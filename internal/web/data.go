@@ -251,6 +251,11 @@ func dataSignature(snap *site.Snapshot, lc *site.SigningCampaign, sg signing.Sig
 	if c := snap.Site.Campaign(sg.Org, sg.Campaign); c != nil {
 		c = c.In(lc.Frame.Lang)
 		title, url = c.Title, site.CampaignPath(c)
+	} else if slug, ok := store.KeptApartSlug(sg.Campaign); ok {
+		// A removed campaign's signature, kept apart from any new
+		// campaign of its name (store.Removals): no page to link to,
+		// and the page at its old address is another campaign's.
+		title, url = lc.Loc.T("data.removed", "name", slug), ""
 	}
 	d := views.DataSignature{
 		Campaign: title, CampaignURL: url,

@@ -257,7 +257,10 @@ type PendingRow struct {
 
 // Data is an organisation's exports and the erase form.
 type Data struct {
-	Exports     []ExportRow
+	Exports []ExportRow
+	// Removed are the downloads of removed campaigns' signatures, kept
+	// apart from any new campaign of the same name (store.Removals).
+	Removed     []ExportRow
 	EraseAction string
 	ReadOnly    bool
 }

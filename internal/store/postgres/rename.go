@@ -93,30 +93,14 @@ func (db *DB) MoveCampaign(ctx context.Context, org, from, to string) (res store
 		if err := lockSigning(ctx, tx); err != nil { // postgres.go
 			return err
 		}
-		ds, n, err := deleteSignatures(ctx, tx, duplicatesSQL, org, from, to)
-		if err != nil {
+		var err error
+		if res, err = moveRows(ctx, tx, org, from, to); err != nil {
 			return err
 		}
-		res.Duplicates = n
-		if err := applyDeltas(ctx, tx, &ds); err != nil {
+		// A removed campaign's record goes with its rows
+		// (store.Removals): they are counted under to now, as its own.
+		if _, err := tx.Exec(ctx, `DELETE FROM removed_campaigns WHERE org = $1 AND name = $2`, org, from); err != nil {
 			return err
-		}
-		tag, err := tx.Exec(ctx, `UPDATE signatures SET campaign = $3 WHERE org = $1 AND campaign = $2`, org, from, to)
-		if err != nil {
-			return err
-		}
-		res.Signatures = int(tag.RowsAffected())
-		for _, q := range mergeSQL {
-			tag, err := tx.Exec(ctx, q, org, from, to)
-			if err != nil {
-				return err
-			}
-			res.Rows += int(tag.RowsAffected())
-		}
-		for _, table := range movedTables {
-			if _, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE org = $1 AND campaign = $2`, org, from); err != nil {
-				return err
-			}
 		}
 		if !res.Moved() {
 			return nil
@@ -126,4 +110,35 @@ func (db *DB) MoveCampaign(ctx context.Context, org, from, to string) (res store
 		return err
 	})
 	return res, err
+}
+
+// moveRows is MoveCampaign's work inside tx, which holds lockSigning;
+// KeepApart shares it.
+func moveRows(ctx context.Context, tx pgx.Tx, org, from, to string) (res store.MoveResult, err error) {
+	ds, n, err := deleteSignatures(ctx, tx, duplicatesSQL, org, from, to)
+	if err != nil {
+		return res, err
+	}
+	res.Duplicates = n
+	if err := applyDeltas(ctx, tx, &ds); err != nil {
+		return res, err
+	}
+	tag, err := tx.Exec(ctx, `UPDATE signatures SET campaign = $3 WHERE org = $1 AND campaign = $2`, org, from, to)
+	if err != nil {
+		return res, err
+	}
+	res.Signatures = int(tag.RowsAffected())
+	for _, q := range mergeSQL {
+		tag, err := tx.Exec(ctx, q, org, from, to)
+		if err != nil {
+			return res, err
+		}
+		res.Rows += int(tag.RowsAffected())
+	}
+	for _, table := range movedTables {
+		if _, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE org = $1 AND campaign = $2`, org, from); err != nil {
+			return res, err
+		}
+	}
+	return res, nil
 }

@@ -32,3 +32,8 @@ func TestMoveNothingCheap(t *testing.T) {
 	}
 	t.Logf("%d moves of names holding nothing: %v", n, time.Since(start))
 }
+
+// TestRemovals runs the removed-campaign suite on a real PostgreSQL.
+func TestRemovals(t *testing.T) {
+	storetest.RunRemovals(t, func(t *testing.T) store.Store { return open(t, pgtest.DSN(t)) })
+}

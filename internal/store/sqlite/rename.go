@@ -90,6 +90,23 @@ func (db *DB) MoveCampaign(ctx context.Context, org, from, to string) (res store
 		return res, err
 	}
 	defer tx.Rollback()
+	if res, err = moveRows(ctx, tx, tallyStmt, org, from, to); err != nil {
+		return res, err
+	}
+	// A removed campaign's record goes with its rows (store.Removals):
+	// they are counted under to now, as its own.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM removed_campaigns WHERE org = ? AND name = ?`, org, from); err != nil {
+		return res, err
+	}
+	if err := tx.Commit(); err != nil {
+		return res, err
+	}
+	db.changed()
+	return res, nil
+}
+
+// moveRows is MoveCampaign's work inside tx, which KeepApart shares.
+func moveRows(ctx context.Context, tx *sql.Tx, tallyStmt *sql.Stmt, org, from, to string) (res store.MoveResult, err error) {
 	ds, n, err := deleteSignatures(ctx, tx, duplicatesSQL, org, from, to)
 	if err != nil {
 		return res, err
@@ -115,10 +132,6 @@ func (db *DB) MoveCampaign(ctx context.Context, org, from, to string) (res store
 			return res, err
 		}
 	}
-	if err := tx.Commit(); err != nil {
-		return res, err
-	}
-	db.changed()
 	return res, nil
 }
 

@@ -54,3 +54,8 @@ func TestMoveNothingWritesNothing(t *testing.T) {
 		t.Errorf("the write-ahead log went from %d to %d bytes: a move of nothing wrote", before, after)
 	}
 }
+
+// TestRemovals runs the removed-campaign suite on real SQLite files.
+func TestRemovals(t *testing.T) {
+	storetest.RunRemovals(t, func(t *testing.T) store.Store { return openTemp(t) })
+}

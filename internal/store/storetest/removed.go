@@ -1,0 +1,276 @@
+package storetest
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
+)
+
+// RunRemovals checks store.Removals: a removed campaign's rows are kept
+// apart from a later campaign given the same slug.
+func RunRemovals(t *testing.T, open Opener) {
+	t.Run("KeptApartFromNewCampaign", func(t *testing.T) { testKeepApart(t, open(t)) })
+	t.Run("StaleFilesDoNothing", func(t *testing.T) { testKeepApartStale(t, open(t)) })
+	t.Run("SecondRemovalSameDay", func(t *testing.T) { testKeepApartTwice(t, open(t)) })
+	t.Run("MovedBackForgetsRecord", func(t *testing.T) { testKeepApartMovedBack(t, open(t)) })
+	t.Run("StoredCampaigns", func(t *testing.T) { testStoredCampaigns(t, open(t)) })
+	t.Run("Concurrent", func(t *testing.T) { testKeepApartConcurrent(t, open(t)) })
+}
+
+func removals(s store.Store) store.Removals { return s.(store.Removals) }
+
+func recordRemoved(t *testing.T, s store.Store, campaign string, at time.Time, days int, loaded time.Time) bool {
+	t.Helper()
+	ok, err := removals(s).RecordRemoved(context.Background(), "o", campaign, at, days, loaded)
+	if err != nil {
+		t.Fatalf("RecordRemoved(o, %s): %v", campaign, err)
+	}
+	return ok
+}
+
+func keepApart(t *testing.T, s store.Store, campaign string, loaded, now time.Time) store.KeptApart {
+	t.Helper()
+	k, err := removals(s).KeepApart(context.Background(), "o", campaign, loaded, now)
+	if err != nil {
+		t.Fatalf("KeepApart(o, %s): %v", campaign, err)
+	}
+	return k
+}
+
+func removedList(t *testing.T, s store.Store, org string) []store.RemovedCampaign {
+	t.Helper()
+	rs, err := removals(s).RemovedCampaigns(context.Background(), org)
+	if err != nil {
+		t.Fatalf("RemovedCampaigns(%q): %v", org, err)
+	}
+	return rs
+}
+
+// testKeepApart: the letter "x" had public signers, counts, a personal
+// link and arrivals; its file is removed and recorded so. A new "x"
+// loaded later starts from nothing — no count, no public signer, no
+// link — and the old rows stand, whole, under x~removed-<day>, where
+// the list, an export and an erasure by address still find them.
+func testKeepApart(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	ann, bob := Sig("o", "x", "ann@example.org"), Sig("o", "x", "bob@example.org")
+	ann.Public = true
+	add(t, s, ann, bob, Sig("o", "other", "ann@example.org"), Sig("p", "x", "cat@example.org"))
+	addCredits(t, s, credit("x", "mastodon", "aaaaaaaaaa", 2))
+	if err := s.AddArrivals(ctx, []signing.Arrivals{{Org: "o", Campaign: "x", Source: "mastodon", Count: 7}}); err != nil {
+		t.Fatal(err)
+	}
+	removed := base.Add(24 * time.Hour)
+	// Nothing is done for a slug that has no record.
+	if k := keepApart(t, s, "x", removed, removed); k.Name != "" || k.Moved() {
+		t.Fatalf("KeepApart with no record: %+v, want nothing", k)
+	}
+	if !recordRemoved(t, s, "x", removed, 30, removed) {
+		t.Fatal("RecordRemoved: not recorded")
+	}
+	if recordRemoved(t, s, "x", removed.Add(time.Hour), 30, removed.Add(time.Hour)) {
+		t.Error("RecordRemoved a second time: recorded again, want the first record kept")
+	}
+	got := removedList(t, s, "o")
+	if len(got) != 1 || got[0].Name != "x" || got[0].Campaign != "x" || !got[0].RemovedAt.Equal(removed) ||
+		got[0].RetentionDays != 30 || !got[0].KeptApartAt.IsZero() || got[0].Signatures != 2 {
+		t.Fatalf("RemovedCampaigns(o) after the removal: %+v, want x with 2 signatures, not yet kept apart", got)
+	}
+	if want := removed.AddDate(0, 0, 30); !got[0].PurgeAt().Equal(want) {
+		t.Errorf("PurgeAt: %v, want %v", got[0].PurgeAt(), want)
+	}
+	if other := removedList(t, s, "p"); len(other) != 0 {
+		t.Errorf("RemovedCampaigns(p): %+v, want none (another organisation)", other)
+	}
+
+	back := removed.Add(48 * time.Hour)
+	k := keepApart(t, s, "x", back, back)
+	wantName := "x~removed-" + removed.Format("20060102")
+	if k.Name != wantName || k.Signatures != 2 || k.Duplicates != 0 || k.Rows == 0 {
+		t.Fatalf("KeepApart: %+v, want 2 signatures moved to %s", k, wantName)
+	}
+	if !store.IsKeptApart(k.Name) || store.IsKeptApart("x") {
+		t.Errorf("IsKeptApart(%q) false or IsKeptApart(x) true", k.Name)
+	}
+	wantCounts(t, s,
+		signing.Count{Org: "o", Campaign: "other", Signatures: 1},
+		signing.Count{Org: "o", Campaign: wantName, Signatures: 2},
+		signing.Count{Org: "p", Campaign: "x", Signatures: 1})
+	if ps, err := s.PublicSigners(ctx, "o", "x", 10); err != nil || len(ps) != 0 {
+		t.Errorf("PublicSigners(o, x) after keeping apart: %+v, %v; want none: they signed another letter", ps, err)
+	}
+	if got := emails(t, s, "o", "x", ""); len(got) != 0 {
+		t.Errorf("signatures left under x: %v", got)
+	}
+	if got := slices.Sorted(slices.Values(emails(t, s, "o", wantName, ""))); !slices.Equal(got, []string{"ann@example.org", "bob@example.org"}) {
+		t.Errorf("signatures kept apart: %v", got)
+	}
+	wantSources(t, s, "x")
+	wantSources(t, s, wantName, signing.SourceCount{Source: "mastodon", Arrivals: 7, Signatures: 2})
+	wantNoReferral(t, s, "x", "aaaaaaaaaa", nil)
+	got = removedList(t, s, "")
+	if len(got) != 1 || got[0].Name != wantName || got[0].Campaign != "x" || !got[0].KeptApartAt.Equal(back) || got[0].Signatures != 2 {
+		t.Fatalf("RemovedCampaigns after keeping apart: %+v, want %s kept apart at %v with 2 signatures", got, wantName, back)
+	}
+	// Again (a reload, another instance): nothing more.
+	if k := keepApart(t, s, "x", back, back); k.Name != "" || k.Moved() {
+		t.Errorf("second KeepApart: %+v, want nothing", k)
+	}
+	// The new x signs from nothing; ann may sign it too.
+	add(t, s, Sig("o", "x", "ann@example.org"))
+	// An erasure by address reaches the kept-apart rows too.
+	n, err := s.Erase(ctx, "bob@example.org")
+	if err != nil || n != 1 {
+		t.Fatalf("Erase(bob): %d, %v; want 1", n, err)
+	}
+	if got := emails(t, s, "o", wantName, ""); !slices.Equal(got, []string{"ann@example.org"}) {
+		t.Errorf("kept apart after erasing bob: %v", got)
+	}
+	// The retention purge erases them by that name, keeping the counts.
+	if n, err := s.Purge(ctx, "o", wantName); err != nil || n != 1 {
+		t.Fatalf("Purge(o, %s): %d, %v; want 1", wantName, n, err)
+	}
+	if got := emails(t, s, "o", "x", ""); !slices.Equal(got, []string{"ann@example.org"}) {
+		t.Errorf("the new x after the purge of the kept-apart rows: %v, want ann's new signature", got)
+	}
+}
+
+// testKeepApartStale: files loaded before a removal was recorded (an
+// instance still serving the old campaign) keep nothing apart, and files
+// loaded before a campaign came back (an instance that has not seen it
+// yet) record no removal of the campaign now serving elsewhere.
+func testKeepApartStale(t *testing.T, s store.Store) {
+	add(t, s, Sig("o", "x", "ann@example.org"))
+	loadedOld := base
+	removed := base.Add(time.Hour)
+	recordRemoved(t, s, "x", removed, 0, removed)
+	if k := keepApart(t, s, "x", loadedOld, removed.Add(time.Minute)); k.Name != "" || k.Moved() {
+		t.Fatalf("KeepApart from files loaded before the removal: %+v, want nothing", k)
+	}
+	wantCounts(t, s, signing.Count{Org: "o", Campaign: "x", Signatures: 1})
+	back := removed.Add(time.Hour)
+	if k := keepApart(t, s, "x", back, back); k.Signatures != 1 {
+		t.Fatalf("KeepApart from newer files: %+v, want ann's signature", k)
+	}
+	add(t, s, Sig("o", "x", "bob@example.org")) // the new x
+	// An instance loaded between the removal and the return still lacks x.
+	if recordRemoved(t, s, "x", back.Add(time.Minute), 0, removed.Add(time.Minute)) {
+		t.Error("RecordRemoved from files loaded before x came back: recorded, want nothing (x serves elsewhere)")
+	}
+	if k := keepApart(t, s, "x", back.Add(2*time.Hour), back.Add(2*time.Hour)); k.Moved() {
+		t.Errorf("KeepApart of the live x: %+v, want nothing", k)
+	}
+	if got := emails(t, s, "o", "x", ""); !slices.Equal(got, []string{"bob@example.org"}) {
+		t.Errorf("the live x: %v, want bob's signature", got)
+	}
+	// Files loaded after the return may record a new removal.
+	later := back.Add(3 * time.Hour)
+	if !recordRemoved(t, s, "x", later, 0, later) {
+		t.Error("RecordRemoved from files loaded after the return: not recorded")
+	}
+}
+
+// testKeepApartTwice: a slug removed, back, removed and back on one day
+// gets a second kept-apart name; the two letters' signers never merge.
+func testKeepApartTwice(t *testing.T, s store.Store) {
+	add(t, s, Sig("o", "x", "ann@example.org"))
+	at := base
+	recordRemoved(t, s, "x", at, 0, at)
+	first := keepApart(t, s, "x", at.Add(time.Minute), at.Add(time.Minute))
+	add(t, s, Sig("o", "x", "ann@example.org"))
+	recordRemoved(t, s, "x", at.Add(2*time.Minute), 0, at.Add(2*time.Minute))
+	second := keepApart(t, s, "x", at.Add(3*time.Minute), at.Add(3*time.Minute))
+	if first.Name == second.Name || second.Name != store.KeptApartName("x", at, 2) || second.Signatures != 1 || second.Duplicates != 0 {
+		t.Fatalf("two removals on one day: %+v then %+v, want two names and ann counted under each", first, second)
+	}
+	wantCounts(t, s,
+		signing.Count{Org: "o", Campaign: first.Name, Signatures: 1},
+		signing.Count{Org: "o", Campaign: second.Name, Signatures: 1})
+	if got := removedList(t, s, "o"); len(got) != 2 {
+		t.Errorf("RemovedCampaigns: %+v, want two records", got)
+	}
+}
+
+// testKeepApartMovedBack: the same campaign came back, and the operator
+// moves its rows back by hand (placard signatures move): the record goes
+// with them, and a removal recorded before the return is forgotten by a
+// rename of the slug too.
+func testKeepApartMovedBack(t *testing.T, s store.Store) {
+	add(t, s, Sig("o", "x", "ann@example.org"), Sig("o", "y", "bob@example.org"))
+	recordRemoved(t, s, "x", base, 0, base)
+	recordRemoved(t, s, "y", base, 0, base)
+	k := keepApart(t, s, "x", base.Add(time.Hour), base.Add(time.Hour))
+	add(t, s, Sig("o", "x", "ann@example.org"), Sig("o", "x", "cat@example.org"))
+	r := move(t, s, k.Name, "x")
+	if r.Signatures != 1 || r.Duplicates != 1 {
+		t.Errorf("moving back: %+v, want ann counted once", r)
+	}
+	move(t, s, "y", "z") // y was renamed to z after all
+	if got := removedList(t, s, "o"); len(got) != 0 {
+		t.Errorf("RemovedCampaigns after moving both back: %+v, want none", got)
+	}
+	wantCounts(t, s,
+		signing.Count{Org: "o", Campaign: "x", Signatures: 2},
+		signing.Count{Org: "o", Campaign: "z", Signatures: 1})
+}
+
+// testStoredCampaigns: every name holding a count is listed once, in
+// byte order, whatever counted it.
+func testStoredCampaigns(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	add(t, s, Sig("o", "signed", "ann@example.org"), Sig("o", "signed", "bob@example.org"), Sig("b", "signed", "ann@example.org"))
+	if err := s.AddArrivals(ctx, []signing.Arrivals{{Org: "o", Campaign: "visited", Source: "x", Count: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	// Outreach rows, several per campaign (targets, hours), in three
+	// campaigns of two organisations.
+	for i, c := range []store.CampaignName{{Org: "o", Campaign: "called"}, {Org: "o", Campaign: "called"}, {Org: "a", Campaign: "rang"},
+		{Org: "o", Campaign: "zz-called"}, {Org: "o", Campaign: "called"}} {
+		if err := s.(store.Outreach).RecordOutreach(ctx, store.OutreachEvent{Org: c.Org, Campaign: c.Campaign, Action: "call",
+			Target: []string{"mp", "mayor"}[i%2], Kind: store.OutreachCall, Outcome: "staff", At: base.Add(time.Duration(i) * time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := removals(s).StoredCampaigns(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []store.CampaignName{{Org: "a", Campaign: "rang"}, {Org: "b", Campaign: "signed"}, {Org: "o", Campaign: "called"},
+		{Org: "o", Campaign: "signed"}, {Org: "o", Campaign: "visited"}, {Org: "o", Campaign: "zz-called"}}
+	if !slices.Equal(got, want) {
+		t.Errorf("StoredCampaigns: %v, want %v", got, want)
+	}
+}
+
+// testKeepApartConcurrent: several instances loading the campaign come
+// back at once move its rows once, under one name.
+func testKeepApartConcurrent(t *testing.T, s store.Store) {
+	add(t, s, Sig("o", "x", "ann@example.org"), Sig("o", "x", "bob@example.org"))
+	recordRemoved(t, s, "x", base, 0, base)
+	const n = 4
+	results := make([]store.KeptApart, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			results[i], errs[i] = removals(s).KeepApart(context.Background(), "o", "x", base.Add(time.Hour), base.Add(time.Hour))
+		})
+	}
+	wg.Wait()
+	moved := 0
+	for i := range n {
+		if errs[i] != nil {
+			t.Fatalf("KeepApart %d: %v", i, errs[i])
+		}
+		moved += results[i].Signatures
+	}
+	if moved != 2 {
+		t.Errorf("KeepApart from %d instances at once: %+v, want the 2 signatures moved once", n, results)
+	}
+	wantCounts(t, s, signing.Count{Org: "o", Campaign: store.KeptApartName("x", base, 1), Signatures: 2})
+}
