@@ -11,6 +11,7 @@ import (
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/internal/webhook"
 	"github.com/placard/placard/views/admin"
 )
 
@@ -133,7 +134,7 @@ func (c *Console) moderate(w http.ResponseWriter, r *http.Request) error {
 	// All or nothing, checked again as it is written: what another
 	// organiser decided, or a supporter erased, since the queue was read
 	// is left as it is, and so is everything else ticked.
-	if err := c.decide(r, org.Slug, chosen, status); errors.Is(err, store.ErrNotFound) {
+	if err := c.decide(r, org, chosen, status); errors.Is(err, store.ErrNotFound) {
 		return badRequest("console.err.moderate.gone")
 	} else if err != nil {
 		return err
@@ -161,17 +162,28 @@ func (c *Console) moderate(w http.ResponseWriter, r *http.Request) error {
 }
 
 // decide moves the chosen signatures of org from pending to status, all or
-// none (store.Moderation; a store without it sets them one by one).
-func (c *Console) decide(r *http.Request, org string, ids []int64, status signing.Status) error {
-	if m, ok := c.cfg.Store.(store.Moderation); ok {
-		return m.Decide(r.Context(), org, ids, signing.StatusPending, status)
+// none (store.Moderation), and queues in the same transaction what the
+// decision tells the organisation's systems (webhook.Changes): an
+// approved signature now counts, so its CRM hears of it as of a signature
+// that counts at once — signature.created and, with the signer's
+// permission, the Action Network record; a rejected one never counted
+// and sends nothing.
+func (c *Console) decide(r *http.Request, org *campaign.Org, ids []int64, status signing.Status) error {
+	m, ok := c.cfg.Store.(store.Moderation)
+	if !ok {
+		return errors.New("console: the store cannot moderate signatures")
 	}
-	for _, id := range ids {
-		if err := c.cfg.Store.SetStatus(r.Context(), id, status); err != nil {
-			return err
-		}
+	now := c.now()
+	told := false
+	err := m.Decide(r.Context(), org.Slug, ids, signing.StatusPending, status, func(changes []signing.Change) ([]signing.Message, error) {
+		msgs := webhook.Changes(org, changes, now, c.cfg.SiteURL)
+		told = len(msgs) > 0
+		return msgs, nil
+	})
+	if err == nil && told && c.cfg.WakeOutbox != nil {
+		c.cfg.WakeOutbox()
 	}
-	return nil
+	return err
 }
 
 // pendingCounts is how many signatures wait on each of org's campaigns, in
