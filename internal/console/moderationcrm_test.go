@@ -162,3 +162,23 @@ func (e *env) pendingOrgContact(t *testing.T, name string) int64 {
 	}
 	return sig.ID
 }
+
+// TestConsoleEraseTellsTheCRM: an organiser's erasure in the console
+// tells the organisation's webhooks to forget the person, as placard
+// signatures erase and the supporter's own erasure do; erasing again,
+// with nothing left, tells nothing more. Failed before: the console's
+// erasure queued no signature.erased, so the CRM kept the person.
+func TestConsoleEraseTellsTheCRM(t *testing.T) {
+	recv := newCRMReceiver(t)
+	e := newEnvFiles(t, crmFiles(recv), nil)
+	b := e.signIn("riverside", "sam@example.org", accounts.RoleEditor)
+	e.pendingOrgContact(t, "Northside Tenants")
+	for range 2 {
+		wantStatus(t, b.post(Prefix+"/riverside/erase", url.Values{"email": {" NorthsideTenants@example.org"}, "confirm": {"yes"}}), http.StatusSeeOther)
+	}
+	e.deliverAll(t)
+	want := []string{"/hook signature.erased northsidetenants@example.org <nil>"}
+	if got := recv.received(); !slices.Equal(got, want) {
+		t.Errorf("the CRM received %q, want %q", got, want)
+	}
+}
