@@ -36,7 +36,7 @@ Usage:
   placard signatures purge [--dry-run]
   placard signatures move ORG FROM TO   (a renamed campaign's signatures follow it)
   placard signatures pending --campaign ORG/SLUG
-  placard signatures approve ID...
+  placard signatures approve ID...   (tells your webhooks; --campaigns names their folder)
   placard signatures reject ID...
 
 Every command takes --db (default placard-data/placard.db, or PLACARD_DB),
