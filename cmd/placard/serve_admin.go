@@ -61,6 +61,7 @@ func (c serveConfig) console(base string, log *slog.Logger, st store.Store, deli
 	if c.adminAddr == "off" {
 		return nil, nil
 	}
+	siteURL := base // the public pages', for what moderation tells webhooks
 	if c.adminAddr != "" {
 		base = c.adminURL
 		if base == "" {
@@ -69,14 +70,16 @@ func (c serveConfig) console(base string, log *slog.Logger, st store.Store, deli
 	}
 	var ob store.Outbox
 	var mailer console.Mailer
+	var wake func()
 	if o, ok := st.(store.Outbox); ok && deliveries.w != nil {
-		ob = o
+		ob, wake = o, deliveries.Wake
 		if c.mail != nil {
 			mailer = console.OutboxMailer(o, deliveries.Wake)
 		}
 	}
 	return console.New(console.Config{
 		Store: st, BaseURL: base, Logger: log, Outbox: ob, Mail: mailer,
+		SiteURL: siteURL, WakeOutbox: wake,
 		Site: func() *campaign.Site {
 			if s := srv(); s != nil {
 				return s.CurrentSite()

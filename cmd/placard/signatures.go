@@ -12,12 +12,15 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
+	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/export"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/internal/store/postgres"
 	"github.com/placard/placard/internal/store/sqlite"
+	"github.com/placard/placard/internal/webhook"
 )
 
 // stdin is where `signatures erase --email -` reads the address; tests
@@ -33,7 +36,7 @@ Usage:
   placard signatures purge [--dry-run]
   placard signatures move ORG FROM TO   (a renamed campaign's signatures follow it)
   placard signatures pending --campaign ORG/SLUG
-  placard signatures approve ID...
+  placard signatures approve ID...   (tells your webhooks; --campaigns names their folder)
   placard signatures reject ID...
 
 Every command takes --db (default placard-data/placard.db, or PLACARD_DB),
@@ -416,11 +419,26 @@ func signaturesModerate(ctx context.Context, verb string, status signing.Status,
 	cmd := "signatures " + verb
 	synopsis := fmt.Sprintf(`%s the signatures with these IDs, as listed by 'placard signatures
 pending'. An approved organisation joins the letter's listed signatories
-within a second or two; a rejected one is never shown or counted.`, strings.ToUpper(verb[:1])+verb[1:])
+within a second or two; a rejected one is never shown or counted.
+
+Your webhooks and Action Network hear of a signature once it counts, as
+they do in the console: approving one sends signature.created (and the
+Action Network record when the signer allowed you to contact them);
+rejecting one they had heard of sends signature.updated; rejecting one
+still waiting sends nothing. They are queued with the decision and
+placard serve delivers them. --campaigns names the folder whose org.yaml
+says where they go. A signature waiting for its signer to confirm their
+address is theirs to confirm, not yours to decide.`, strings.ToUpper(verb[:1])+verb[1:])
 	fset := newFlags(cmd, cmd+" ID...", synopsis, stdout, stderr)
 	db := fset.dbFlag()
+	campaigns := fset.campaignsFlag("`folder` of campaign files whose webhooks and Action Network hear of the decision")
+	secretEnv := fset.secretEnvFlag() // secretenv.go
 	pos, help, err := fset.parse(args, getenv)
 	if help || err != nil {
+		return err
+	}
+	opts, err := loadOptions(fset, *secretEnv)
+	if err != nil {
 		return err
 	}
 	if len(pos) == 0 {
@@ -434,27 +452,64 @@ within a second or two; a rejected one is never shown or counted.`, strings.ToUp
 		}
 		ids = append(ids, id)
 	}
+	site, err := moderationSite(*campaigns, opts, stderr)
+	if err != nil {
+		return err
+	}
 	st, err := openSignatureStore(ctx, cmd, *db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	mod, ok := st.(store.Moderation)
+	if !ok {
+		return failure("this database cannot moderate signatures")
+	}
 	past := map[signing.Status]string{signing.StatusApproved: "Approved", signing.StatusRejected: "Rejected"}[status]
-	var missing []string
+	var missing, waiting []string
+	queued := 0
 	for _, id := range ids {
-		err := st.SetStatus(ctx, id, status)
+		var before signing.Signature
+		changed := false
+		_, err := mod.Decide(ctx, "", []int64{id}, "", status, func(cs []signing.Change) ([]signing.Message, error) {
+			before, changed = cs[0].Before, true
+			if before.Status == signing.StatusUnconfirmed {
+				return nil, errUnconfirmed
+			}
+			if site == nil {
+				return nil, nil
+			}
+			msgs := webhook.Changes(site.Org(before.Org), cs, time.Now(), "")
+			queued += len(msgs)
+			return msgs, nil
+		})
 		switch {
 		case errors.Is(err, store.ErrNotFound):
 			missing = append(missing, strconv.FormatInt(id, 10))
+		case errors.Is(err, errUnconfirmed):
+			waiting = append(waiting, strconv.FormatInt(id, 10))
 		case err != nil:
 			return failure("could not %s signature %d: %v", verb, id, err)
+		case !changed:
+			fmt.Fprintf(stdout, "Signature %d was already %s.\n", id, strings.ToLower(past))
 		default:
 			fmt.Fprintf(stdout, "%s signature %d.\n", past, id)
 		}
 	}
+	if queued > 0 {
+		fmt.Fprintf(stdout, "Queued %s for your webhooks and Action Network (placard serve delivers them).\n", countText(queued, "message", "messages"))
+	}
+	var problems []string
+	if len(waiting) > 0 {
+		problems = append(problems, fmt.Sprintf("signature %s is still waiting for its signer to confirm their address, so it is neither approved nor rejected: it counts once they confirm, and is erased if they do not",
+			strings.Join(waiting, ", ")))
+	}
 	if len(missing) > 0 {
-		return failure("no signature has ID %s; 'placard signatures pending --campaign ORG/SLUG' lists the IDs waiting",
-			strings.Join(missing, ", "))
+		problems = append(problems, fmt.Sprintf("no signature has ID %s; 'placard signatures pending --campaign ORG/SLUG' lists the IDs waiting",
+			strings.Join(missing, ", ")))
+	}
+	if len(problems) > 0 {
+		return failure("%s", strings.Join(problems, "; and "))
 	}
 	return nil
 }
@@ -469,4 +524,26 @@ func readCampaign(ctx context.Context, st store.Store, org, slug string, fn func
 		return store.Each(ctx, p, store.PageQuery{Org: org, Campaigns: []string{slug}}, fn)
 	}
 	return st.Signatures(ctx, org, slug, "", fn)
+}
+
+// errUnconfirmed refuses a decision on a signature waiting for its
+// signer's confirmation.
+var errUnconfirmed = errors.New("waiting for its signer's confirmation")
+
+// moderationSite loads the campaigns folder dir for a moderation
+// command, whose org.yaml files say which webhooks and Action Network
+// hear of the decisions. With no folder there it returns nil, saying on
+// stderr that nothing will be told; a folder with problems stops the
+// command before anything is decided, since what a decision tells is
+// queued with it or never.
+func moderationSite(dir string, opts campaign.LoadOptions, stderr io.Writer) (*campaign.Site, error) {
+	if _, err := os.Stat(dir); err != nil {
+		fmt.Fprintf(stderr, "placard: note: there is no campaigns folder at %s, so no webhook or Action Network hears of these decisions; run the command where placard serve runs, or name the folder with --campaigns\n", dir)
+		return nil, nil
+	}
+	site, problems := campaign.LoadWith(dir, opts)
+	if problems.HasErrors() || site == nil {
+		return nil, failure("%s has problems (placard check lists them); fix them first, so your webhooks and Action Network hear of these decisions, or name another folder with --campaigns — nothing was decided", dir)
+	}
+	return site, nil
 }

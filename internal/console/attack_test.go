@@ -20,6 +20,7 @@ import (
 	"github.com/placard/placard/internal/editing"
 	"github.com/placard/placard/internal/export"
 	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/internal/store/sqlite"
 )
 
@@ -156,7 +157,7 @@ type racing struct {
 	after func()
 }
 
-func (s *racing) Decide(ctx context.Context, org string, ids []int64, from, to signing.Status) (map[string]int, error) {
+func (s *racing) Decide(ctx context.Context, org string, ids []int64, from, to signing.Status, tell store.Tell) (map[string]int, error) {
 	s.mu.Lock()
 	after := s.after
 	s.after = nil
@@ -164,7 +165,7 @@ func (s *racing) Decide(ctx context.Context, org string, ids []int64, from, to s
 	if after != nil {
 		after()
 	}
-	return s.DB.Decide(ctx, org, ids, from, to)
+	return s.DB.Decide(ctx, org, ids, from, to, tell)
 }
 
 // TestModerationRaces: an attack on moderation's promise that "if someone

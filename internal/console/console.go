@@ -98,6 +98,13 @@ type Config struct {
 	// Editing, when set, lets editors change their organisation's files
 	// from the console (edit.go).
 	Editing *editing.Workspace
+	// SiteURL is the public site's address (serve --base-url), for the
+	// browser_url of what a moderation decision tells the organisation's
+	// webhooks; "" leaves it out.
+	SiteURL string
+	// WakeOutbox, when set, tells the delivery worker that a decision
+	// queued messages for the organisation's systems.
+	WakeOutbox func()
 }
 
 // DefaultSignInLimit is Config.SignInLimit's default: plenty for a person

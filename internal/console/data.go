@@ -14,6 +14,7 @@ import (
 	"github.com/placard/placard/internal/export"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/internal/webhook"
 	"github.com/placard/placard/views/admin"
 )
 
@@ -142,9 +143,11 @@ func (c *Console) erase(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	n := 0
+	forms := signing.EraseForms(raw)
+	var notices []signing.Message
 	for _, slug := range orgs {
 		k := 0
-		for _, form := range signing.EraseForms(raw) {
+		for _, form := range forms {
 			m, err := c.acc.EraseIn(r.Context(), slug, form)
 			if err != nil {
 				return err
@@ -152,6 +155,12 @@ func (c *Console) erase(w http.ResponseWriter, r *http.Request) error {
 			k += m
 		}
 		n += k
+		if k > 0 {
+			// The organisation's systems are told to forget the person
+			// too, as the CLI's and the supporter's own erasures tell
+			// them; only an organisation that held the address is.
+			notices = append(notices, webhook.Erased(c.cfg.Site().Org(slug), forms[0], c.now())...)
+		}
 		if k > 0 || slug == org.Slug {
 			if err := c.audit(r, slug, accounts.ActErase, strconv.Itoa(k)+" signatures"); err != nil {
 				return err
@@ -169,8 +178,27 @@ func (c *Console) erase(w http.ResponseWriter, r *http.Request) error {
 			n += k
 		}
 	}
+	c.tellErased(r, notices)
 	http.Redirect(w, r, Prefix+"/"+org.Slug+"/data?erased="+strconv.Itoa(n), http.StatusSeeOther)
 	return nil
+}
+
+// tellErased queues an erasure's signature.erased notices, after it, as
+// the other erasures do: they are filed under no address and hold it
+// only until delivered. A failure is logged without the address; the
+// erasure itself is done.
+func (c *Console) tellErased(r *http.Request, notices []signing.Message) {
+	ob, ok := c.cfg.Store.(store.Outbox)
+	if len(notices) == 0 || !ok {
+		return
+	}
+	if err := ob.Enqueue(r.Context(), notices); err != nil {
+		c.log.Error("queueing an erasure's signature.erased webhooks failed", "err", err)
+		return
+	}
+	if c.cfg.WakeOutbox != nil {
+		c.cfg.WakeOutbox()
+	}
 }
 
 // auditLimit is how many entries the audit page shows.

@@ -115,9 +115,15 @@ func openStore(t *testing.T) store.Store {
 
 func newEnv(t *testing.T, mod func(*Config)) *env {
 	t.Helper()
+	return newEnvFiles(t, testFiles(), mod)
+}
+
+// newEnvFiles is newEnv serving files instead of testFiles().
+func newEnvFiles(t *testing.T, files campaigntest.Files, mod func(*Config)) *env {
+	t.Helper()
 	e := &env{t: t, st: openStore(t), clock: &clock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}, mail: &mailbox{}}
 	e.acc = e.st.(store.Accounts)
-	e.site = campaigntest.Site(t, testFiles())
+	e.site = campaigntest.Site(t, files)
 	cfg := Config{
 		Store: e.st, BaseURL: testBase, Now: e.clock.now, Mail: e.mail.send,
 		Site: func() *campaign.Site { return e.srv.CurrentSite() },

@@ -13,6 +13,7 @@ import (
 	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/internal/webhook"
 	"github.com/placard/placard/views/admin"
 )
 
@@ -285,7 +286,7 @@ func (c *Console) moderate(w http.ResponseWriter, r *http.Request) error {
 	// decided, or a supporter erased, since the page was read is left as
 	// it is, and so is everything else named; what is recorded is what
 	// the store moved.
-	moved, err := c.moderation.Decide(r.Context(), org.Slug, chosen, signing.StatusPending, status)
+	moved, err := c.decide(r, org, chosen, status)
 	if errors.Is(err, store.ErrNotFound) {
 		return badRequest("console.err.moderate.gone")
 	} else if err != nil {
@@ -309,6 +310,27 @@ func (c *Console) moderate(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, back.url(org.Slug, "done="+done, "n="+strconv.Itoa(n)), http.StatusSeeOther)
 	return nil
+}
+
+// decide moves the chosen signatures of org from pending to status, all or
+// none (store.Moderation), and queues in the same transaction what the
+// decision tells the organisation's systems (webhook.Changes): an
+// approved signature now counts, so its CRM hears of it as of a signature
+// that counts at once — signature.created and, with the signer's
+// permission, the Action Network record; a rejected one never counted
+// and sends nothing. moved is what the store moved on each campaign.
+func (c *Console) decide(r *http.Request, org *campaign.Org, ids []int64, status signing.Status) (map[string]int, error) {
+	now := c.now()
+	told := false
+	moved, err := c.moderation.Decide(r.Context(), org.Slug, ids, signing.StatusPending, status, func(changes []signing.Change) ([]signing.Message, error) {
+		msgs := webhook.Changes(org, changes, now, c.cfg.SiteURL)
+		told = len(msgs) > 0
+		return msgs, nil
+	})
+	if err == nil && told && c.cfg.WakeOutbox != nil {
+		c.cfg.WakeOutbox()
+	}
+	return moved, err
 }
 
 // waitingRows is how many signatures wait on each of camps that has any,

@@ -330,7 +330,7 @@ func TestModerationPageDecisions(t *testing.T) {
 	}
 
 	// Another organiser approves one of the page's rows first: nothing moves.
-	if _, err := e.st.(store.Moderation).Decide(ctx, "riverside", []int64{second.ids[7]}, signing.StatusPending, signing.StatusApproved); err != nil {
+	if _, err := e.st.(store.Moderation).Decide(ctx, "riverside", []int64{second.ids[7]}, signing.StatusPending, signing.StatusApproved, nil); err != nil {
 		t.Fatal(err)
 	}
 	wantCode(t, h.do(http.MethodPost, Prefix+"/riverside/moderation", form), http.StatusBadRequest)
@@ -450,7 +450,7 @@ func TestExportReadsPages(t *testing.T) {
 	ed := e.signIn("riverside", "sam@example.org", accounts.RoleEditor)
 	ids := e.addPending(t, "open-letter", 3000, "a")
 	// Some decided, so the download carries every status.
-	if _, err := e.st.(store.Moderation).Decide(ctx, "riverside", ids[:700], signing.StatusPending, signing.StatusApproved); err != nil {
+	if _, err := e.st.(store.Moderation).Decide(ctx, "riverside", ids[:700], signing.StatusPending, signing.StatusApproved, nil); err != nil {
 		t.Fatal(err)
 	}
 	gone := fmt.Sprintf("a%05d@example.org", 2000)

@@ -93,6 +93,15 @@ type Signature struct {
 	Outbox []Message
 }
 
+// Change is one signature as it was before an organiser's or a
+// supporter's change (Before) and as the change left it (After): a
+// moderation decision, a withdrawn permission to be contacted, a hidden
+// name. What a change tells the organisation's systems is worked out
+// from the two (webhook.Changes).
+type Change struct {
+	Before, After Signature
+}
+
 // Count is the live tally of one campaign.
 type Count struct {
 	Org, Campaign string

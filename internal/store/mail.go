@@ -48,13 +48,15 @@ type Mail interface {
 	Supporter(ctx context.Context, org, email string) ([]signing.Signature, error)
 
 	// WithdrawContact forgets the permission to be contacted (sentence and
-	// time) on each of email's signatures on org's campaigns, and returns
-	// how many had one.
-	WithdrawContact(ctx context.Context, org, email string) (int, error)
+	// time) on each of email's signatures on org's campaigns, queues what
+	// tell returns for those it changed in the same transaction (Tell),
+	// and returns how many had one.
+	WithdrawContact(ctx context.Context, org, email string, tell Tell) (int, error)
 
 	// HideName takes email's signatures on org's campaigns off public
-	// lists, and returns how many were public.
-	HideName(ctx context.Context, org, email string) (int, error)
+	// lists, queues what tell returns for those it changed in the same
+	// transaction (Tell), and returns how many were public.
+	HideName(ctx context.Context, org, email string, tell Tell) (int, error)
 
 	// EraseSupporter erases every signature of email on org's campaigns,
 	// with Erase's counts and on-disk promise, and returns how many. Other

@@ -92,3 +92,80 @@ func TestUnconfirmedNeverReachesTheCRM(t *testing.T) {
 		}
 	})
 }
+
+// crmMessages counts the webhooks and Action Network records waiting in
+// st's outbox.
+func crmMessages(t *testing.T, st store.Store) int {
+	t.Helper()
+	es, err := st.(store.Outbox).List(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, en := range es {
+		if en.Kind == signing.MessageWebhook || en.Kind == signing.MessageOSDI {
+			n++
+		}
+	}
+	return n
+}
+
+// TestPendingSignOnReachesNoCRM: an organisation's sign-on on a letter
+// counts only once the organisers approve it, so — as for a signature
+// waiting for its signer's confirmation — its CRM hears of it only then
+// (console and placard signatures approve, webhook.Changes), never at
+// signing nor at confirmation. A sign-on the organisers reject, which
+// anyone could have typed with anyone's address, never reaches the CRM,
+// and never puts its signer on Action Network's list. Failed before:
+// signing queued signature.created with status pending and the Action
+// Network record, and confirming queued signature.created,
+// signature.confirmed and the record.
+func TestPendingSignOnReachesNoCRM(t *testing.T) {
+	const page = "/riverside/open-letter"
+	hooks := "webhooks:\n  - url: https://crm.riverside.example/placard\n    secret_env: PLACARD_ORG_RIVERSIDE__HOOK\n    events: [signature.created, signature.confirmed]\n" +
+		"osdi:\n  url: https://actionnetwork.org/api/v2/petitions/abc/signatures\n  api_key_env: PLACARD_ORG_RIVERSIDE__AN_KEY\n"
+	signOrg := func(t *testing.T, e *mailEnv, email, organisation string) {
+		t.Helper()
+		v := e.formValues(t, page, "letter-form")
+		v.Set("email", email)
+		v.Set("organisation", organisation)
+		v.Set("contact", "yes")
+		e.clock.add(5 * time.Second)
+		wantStatus(t, e.post(t, page+"/sign", v, nil), 303)
+	}
+	t.Run("AtOnce", func(t *testing.T) {
+		forEachEngine(t, func(t *testing.T, st store.Store) {
+			f := signFiles(t)
+			f["riverside/org.yaml"] += "contact_permission: Keep me informed about the library.\n" + hooks
+			e := newMailEnv(t, st, f)
+			signOrg(t, e, "north@example.org", "North Tenants")
+			if n := crmMessages(t, st); n != 0 {
+				t.Fatalf("%d CRM messages queued for a sign-on waiting for approval, want none: %v", n, crmEvents(t, st))
+			}
+			// A person's signature on the same letter counts at once.
+			signOrg(t, e, "ada@example.org", "")
+			if got := crmEvents(t, st); len(got) != 1 || got[0] != [2]string{"signature.created", "approved"} {
+				t.Errorf("after a person signed: %v, want their signature.created alone", got)
+			}
+		})
+	})
+	t.Run("Confirmed", func(t *testing.T) {
+		forEachEngine(t, func(t *testing.T, st store.Store) {
+			f := confirmFiles(t)
+			f["riverside/org.yaml"] += hooks
+			e := newMailEnv(t, st, f)
+			signOrg(t, e, "north@example.org", "North Tenants")
+			mails := e.deliver(t, 1)
+			link := local(linkIn(t, mails[0].Text, "https://act.example.org"+page+"/confirm?t="))
+			tok, _ := url.ParseQuery(link[len(page+"/confirm?"):])
+			wantStatus(t, e.post(t, page+"/confirm", url.Values{"t": {tok.Get("t")}}, nil), 303)
+			sigs, _ := st.(store.Mail).Supporter(context.Background(), "riverside", "north@example.org")
+			if len(sigs) != 1 || sigs[0].Status != signing.StatusPending {
+				t.Fatalf("after confirming: %+v, want the sign-on waiting for approval", sigs)
+			}
+			if n := crmMessages(t, st); n != 0 {
+				t.Errorf("%d CRM messages queued when a sign-on waiting for approval was confirmed, want none: %v", n, crmEvents(t, st))
+			}
+		})
+	})
+}

@@ -96,23 +96,24 @@ func (s *Server) data(w http.ResponseWriter, r *http.Request) error {
 	done := ""
 	switch action {
 	case "withdraw", "hide":
-		// What changes is read first: the organisation's systems are
-		// told of each signature changed (datachoice.go).
-		before, err := ms.Supporter(ctx, org, c.Email)
-		if err != nil {
-			return err
-		}
+		// The organisation's systems are told of each signature changed,
+		// in the change's own transaction (datachoice.go).
+		tell := s.tellChoice(snap, org, now)
+		var n int
+		var err error
 		if action == "withdraw" {
-			_, err = ms.WithdrawContact(ctx, org, c.Email)
+			n, err = ms.WithdrawContact(ctx, org, c.Email, tell)
 			done = lc.Loc.T("data.done.withdraw", "org", name)
 		} else {
-			_, err = ms.HideName(ctx, org, c.Email)
+			n, err = ms.HideName(ctx, org, c.Email, tell)
 			done = lc.Loc.T("data.done.hide", "org", name)
 		}
 		if err != nil {
 			return err
 		}
-		s.tellChoice(ctx, r, ob, snap, org, action, before, now)
+		if n > 0 && tell != nil && s.cfg.WakeOutbox != nil {
+			s.cfg.WakeOutbox()
+		}
 	case "erase":
 		// Every spelling the address may be held in (its A-label form
 		// too: what an earlier version kept, in a keyed hash or a row the

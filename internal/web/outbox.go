@@ -11,12 +11,15 @@ import (
 
 // signatureMessages returns the outbox messages a new signature sends: one
 // per webhook of its organisation subscribed to signature.created, and its
-// OSDI record. None while it waits for its signer to confirm (status
-// "unconfirmed"): an address anyone may have typed reaches no CRM, and
-// confirming sends them (confirmedMessages). None (and no allocation) for
-// an organisation without them.
+// OSDI record. None while it does not count (webhook.Counts): while it
+// waits for its signer to confirm (status "unconfirmed") — an address
+// anyone may have typed reaches no CRM, and confirming sends them
+// (confirmedMessages) — or for the organisers to approve an
+// organisation's sign-on (status "pending"), which approving sends
+// (console and placard signatures approve, webhook.Changes). None (and no
+// allocation) for an organisation without them.
 func (s *Server) signatureMessages(lc *site.SigningCampaign, sig *signing.Signature, now time.Time) []signing.Message {
-	if sig.Status == signing.StatusUnconfirmed {
+	if !webhook.Counts(sig) {
 		return nil
 	}
 	return webhook.Messages(lc.Campaign.Org, lc.Campaign, sig, webhook.Occasion{
@@ -28,8 +31,13 @@ func (s *Server) signatureMessages(lc *site.SigningCampaign, sig *signing.Signat
 // organisation's systems, queued in the confirmation's own transaction:
 // signature.created, as a signature without confirmation sends at once,
 // then signature.confirmed, to the webhooks subscribed to each, and the
-// OSDI record once.
+// OSDI record once. An organisation's sign-on, which after confirmation
+// waits for the organisers' approval, sends nothing yet: approving it
+// sends signature.created and the record (webhook.Changes).
 func (s *Server) confirmedMessages(lc *site.SigningCampaign, sig *signing.Signature, now time.Time) []signing.Message {
+	if !webhook.Counts(sig) {
+		return nil
+	}
 	msgs := webhook.Messages(lc.Campaign.Org, lc.Campaign, sig, webhook.Occasion{
 		Event: campaign.EventSignatureCreated, At: now, BaseURL: s.cfg.BaseURL,
 	})

@@ -99,18 +99,22 @@ type Deliverer struct {
 	// Now is the clock for webhook-timestamp (time.Now).
 	Now func() time.Time
 	// Consent, when set, reports whether m's signer still gives
-	// permission to be contacted (ConsentFrom). An OSDI record — which
-	// subscribes the person to the organisation's list — is sent only
-	// while it does: it waits in the outbox, for up to 48 hours and,
-	// dead, until an operator retries it, and the supporter may have
-	// withdrawn it on their data page meanwhile.
+	// permission to be contacted and their signature still counts
+	// (ConsentFrom). An OSDI record — which subscribes the person to the
+	// organisation's list — is sent only while both hold: it waits in
+	// the outbox, for up to 48 hours and, dead, until an operator
+	// retries it, and meanwhile the supporter may have withdrawn their
+	// permission on their data page, or the organisers rejected the
+	// signature. A message queued before its campaign was renamed is
+	// asked about under the old name, then the new one (org.yaml
+	// redirects), so it is not dropped for a signature that moved.
 	Consent func(ctx context.Context, m signing.Message) (bool, error)
 }
 
 // ConsentFrom is a Deliverer.Consent reading the signer's signatures on
 // the organisation's campaigns (store.Mail.Supporter): permission holds
-// while the signature of m's campaign carries it. An erased signature
-// gives none.
+// while the signature of m's campaign counts (Counts) and carries it. An
+// erased signature gives none.
 func ConsentFrom(supporter func(ctx context.Context, org, email string) ([]signing.Signature, error)) func(context.Context, signing.Message) (bool, error) {
 	return func(ctx context.Context, m signing.Message) (bool, error) {
 		sigs, err := supporter(ctx, m.Org, m.Email)
@@ -118,12 +122,29 @@ func ConsentFrom(supporter func(ctx context.Context, org, email string) ([]signi
 			return false, err
 		}
 		for _, s := range sigs {
-			if s.Campaign == m.Campaign && !s.ContactAt.IsZero() {
+			if s.Campaign == m.Campaign && Counts(&s) && !s.ContactAt.IsZero() {
 				return true, nil
 			}
 		}
 		return false, nil
 	}
+}
+
+// consents asks d.Consent about m under its campaign's name, then, when
+// org.yaml redirects that name (the campaign was renamed after m was
+// queued), under the name it redirects to.
+func (d *Deliverer) consents(ctx context.Context, o *campaign.Org, m signing.Message) (bool, error) {
+	ok, err := d.Consent(ctx, m)
+	if ok || err != nil {
+		return ok, err
+	}
+	for _, r := range o.Redirects {
+		if r.From == m.Campaign && r.To != m.Campaign {
+			m.Campaign = r.To
+			return d.Consent(ctx, m)
+		}
+	}
+	return false, nil
 }
 
 var _ outbox.Deliverer = (*Deliverer)(nil)
@@ -181,13 +202,13 @@ func (d *Deliverer) Deliver(ctx context.Context, m signing.Message) error {
 		// A record that unsubscribes the person is the withdrawal
 		// itself: it goes without the permission it takes away.
 		if d.Consent != nil && !unsubscribes(m.Payload) {
-			ok, err := d.Consent(ctx, m)
+			ok, err := d.consents(ctx, o, m)
 			if err != nil {
 				return fmt.Errorf("OSDI record to %s: reading the signer's permission: %v", host, err)
 			}
 			if !ok {
-				// Withdrawn (or erased) since: nothing to send, and
-				// nothing to keep.
+				// Withdrawn, rejected or erased since: nothing to
+				// send, and nothing to keep.
 				return nil
 			}
 		}

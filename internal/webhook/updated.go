@@ -10,9 +10,11 @@ import (
 )
 
 // Updated returns the signature.updated messages for the webhooks of o
-// (campaign c, may be nil) that want them, after s's signer changed a
-// choice on their data page: withdrew their permission to be contacted
-// or hid their name. s is the signature as it now is. The body holds
+// (campaign c, may be nil) that want them, after a change to a signature
+// the organisation's systems have heard of (Changes): its signer changed
+// a choice on their data page — withdrew their permission to be
+// contacted or hid their name — or the organisers rejected it after
+// approving it. s is the signature as it now is. The body holds
 // the signature's identifier, the address the organisation already has
 // (to match the person by) and the choices — kind, status, public,
 // contact_permission — and nothing else: no name, comment or postcode.

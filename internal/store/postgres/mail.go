@@ -203,43 +203,72 @@ func (db *DB) Supporter(ctx context.Context, org, email string) (_ []signing.Sig
 }
 
 // WithdrawContact forgets email's permission to be contacted on org's
-// campaigns (store.Mail).
-func (db *DB) WithdrawContact(ctx context.Context, org, email string) (_ int, err error) {
+// campaigns (store.Mail), queueing tell's messages in the same
+// transaction.
+func (db *DB) WithdrawContact(ctx context.Context, org, email string, tell store.Tell) (_ int, err error) {
 	defer failed(&err, "withdrawing permission to contact")
-	tag, err := db.pool.Exec(ctx, `UPDATE signatures SET contact_text = '', contact_at = NULL
-		WHERE email = $1 AND org = $2 AND (contact_text != '' OR contact_at IS NOT NULL)`, email, org)
+	n := 0
+	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		if err := lockForChange(ctx, tx); err != nil {
+			return err
+		}
+		const where = ` WHERE email = $1 AND org = $2 AND (contact_text != '' OR contact_at IS NOT NULL)`
+		before, err := readSigs(ctx, tx, `SELECT `+sigColumns+` FROM signatures`+where+` ORDER BY id FOR UPDATE`, email, org)
+		if err != nil || len(before) == 0 {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE signatures SET contact_text = '', contact_at = NULL`+where, email, org); err != nil {
+			return err
+		}
+		changes := make([]signing.Change, len(before))
+		for i, b := range before {
+			a := b
+			a.ContactText, a.ContactAt = "", time.Time{}
+			changes[i] = signing.Change{Before: b, After: a}
+		}
+		n = len(changes)
+		return queueTold(ctx, tx, tell, changes)
+	})
 	if err != nil {
 		return 0, err
 	}
-	return int(tag.RowsAffected()), nil
+	return n, nil
 }
 
 // HideName takes email's signatures on org's campaigns off public lists,
-// moving each campaign's revision so pages stop showing the name.
-func (db *DB) HideName(ctx context.Context, org, email string) (_ int, err error) {
+// moving each campaign's revision so pages stop showing the name, and
+// queues tell's messages in the same transaction.
+func (db *DB) HideName(ctx context.Context, org, email string, tell store.Tell) (_ int, err error) {
 	defer failed(&err, "hiding a supporter's name")
 	n := 0
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `UPDATE signatures SET public = false WHERE email = $1 AND org = $2 AND public RETURNING campaign`, email, org)
-		if err != nil {
+		if err := lockForChange(ctx, tx); err != nil {
+			return err
+		}
+		const where = ` WHERE email = $1 AND org = $2 AND public`
+		before, err := readSigs(ctx, tx, `SELECT `+sigColumns+` FROM signatures`+where+` ORDER BY id FOR UPDATE`, email, org)
+		if err != nil || len(before) == 0 {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE signatures SET public = false`+where, email, org); err != nil {
 			return err
 		}
 		var ds tally.Deltas
-		n = 0
-		for rows.Next() {
-			var campaign string
-			if err := rows.Scan(&campaign); err != nil {
-				rows.Close()
-				return err
-			}
-			ds.Add(tally.Key{Org: org, Campaign: campaign}, tally.Delta{})
-			n++
+		changes := make([]signing.Change, len(before))
+		for i, b := range before {
+			a := b
+			a.Public = false
+			changes[i] = signing.Change{Before: b, After: a}
+			ds.Add(tally.Key{Org: org, Campaign: b.Campaign}, tally.Delta{})
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := applyDeltas(ctx, tx, &ds); err != nil {
 			return err
 		}
-		return applyDeltas(ctx, tx, &ds)
+		n = len(changes)
+		return queueTold(ctx, tx, tell, changes)
 	})
-	return n, err
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
 }

@@ -20,8 +20,25 @@ import (
 // the erasure's lock), while the erasure's DELETE waited for the row
 // SetStatus held: a deadlock, PostgreSQL aborting one of them. The hook
 // starts the Purge once SetStatus has read the row and lets SetStatus go
-// on once the Purge waits for a lock (or has finished).
+// on once the Purge waits for a lock (or has finished). Decide, which
+// reads the whole row FOR UPDATE to tell the CRM what changed, takes the
+// same lock first.
 func TestModerationBesideErasure(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		decide func(db *DB, id int64) error
+	}{
+		{"SetStatus", func(db *DB, id int64) error { return db.SetStatus(context.Background(), id, signing.StatusApproved) }},
+		{"Decide", func(db *DB, id int64) error {
+			_, err := db.Decide(context.Background(), "o", []int64{id}, signing.StatusPending, signing.StatusApproved, nil)
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { testModerationBesideErasure(t, tc.decide) })
+	}
+}
+
+func testModerationBesideErasure(t *testing.T, decide func(db *DB, id int64) error) {
 	ctx := context.Background()
 	dsn := pgtest.DSN(t)
 	db, err := Open(ctx, dsn)
@@ -53,7 +70,7 @@ func TestModerationBesideErasure(t *testing.T) {
 		})
 	}
 	defer func() { moderating = nil }()
-	serr := db.SetStatus(ctx, id, signing.StatusApproved)
+	serr := decide(db, id)
 	perr := <-purged
 	if serr != nil {
 		t.Errorf("approving a signature beside a purge of its campaign: %v", serr)

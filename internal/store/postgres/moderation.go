@@ -15,13 +15,27 @@ import (
 var _ store.Moderation = (*DB)(nil)
 
 // Decide is store.Moderation's: each row is locked as it is read, so a
-// decision made meanwhile by another instance is seen and undoes nothing.
-func (db *DB) Decide(ctx context.Context, org string, ids []int64, from, to signing.Status) (moved map[string]int, err error) {
+// decision made meanwhile by another instance is seen and undoes nothing,
+// and what it tells is queued in the same transaction.
+func (db *DB) Decide(ctx context.Context, org string, ids []int64, from, to signing.Status, tell store.Tell) (moved map[string]int, err error) {
 	defer failed(&err, "deciding signatures")
 	// In order, so two decisions over the same rows never wait on each other.
 	ids = slices.Sorted(slices.Values(ids))
+	q := `SELECT ` + sigColumns + ` FROM signatures WHERE id = $1`
+	if org != "" {
+		q += ` AND org = $2`
+		if from != "" {
+			q += ` AND status = $3`
+		}
+	} else if from != "" {
+		q += ` AND status = $2`
+	}
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		if err := lockForChange(ctx, tx); err != nil {
+			return err
+		}
 		var ds tally.Deltas
+		var changes []signing.Change
 		seen := map[int64]bool{}
 		moved = map[string]int{}
 		for _, id := range ids {
@@ -29,23 +43,42 @@ func (db *DB) Decide(ctx context.Context, org string, ids []int64, from, to sign
 				continue
 			}
 			seen[id] = true
-			var campaign, kind string
-			err := tx.QueryRow(ctx, `SELECT campaign, kind FROM signatures WHERE id = $1 AND org = $2 AND status = $3 FOR UPDATE`, id, org, string(from)).
-				Scan(&campaign, &kind)
+			args := []any{id}
+			if org != "" {
+				args = append(args, org)
+			}
+			if from != "" {
+				args = append(args, string(from))
+			}
+			before, err := scanSig(tx.QueryRow(ctx, q+` FOR UPDATE`, args...))
 			if errors.Is(err, pgx.ErrNoRows) {
 				return store.ErrNotFound
 			}
 			if err != nil {
 				return err
 			}
+			if before.Status == to {
+				continue
+			}
+			if moderating != nil {
+				moderating()
+			}
 			if _, err := tx.Exec(ctx, `UPDATE signatures SET status = $1 WHERE id = $2`, string(to), id); err != nil {
 				return err
 			}
-			k := signing.Kind(kind)
-			moved[campaign]++
-			ds.Add(tally.Key{Org: org, Campaign: campaign}, tally.Of(k, to).Sub(tally.Of(k, from)))
+			moved[before.Campaign]++
+			after := before
+			after.Status = to
+			changes = append(changes, signing.Change{Before: before, After: after})
+			ds.Add(tally.Key{Org: before.Org, Campaign: before.Campaign}, tally.Of(before.Kind, to).Sub(tally.Of(before.Kind, before.Status)))
 		}
-		return applyDeltas(ctx, tx, &ds)
+		if len(changes) == 0 {
+			return nil
+		}
+		if err := applyDeltas(ctx, tx, &ds); err != nil {
+			return err
+		}
+		return queueTold(ctx, tx, tell, changes)
 	})
 	if err != nil {
 		return nil, err

@@ -11,3 +11,7 @@ import (
 func TestModeration(t *testing.T) {
 	storetest.RunModeration(t, func(t *testing.T) store.Store { return open(t, pgtest.DSN(t)) })
 }
+
+func TestTelling(t *testing.T) {
+	storetest.RunTelling(t, func(t *testing.T) storetest.TellingStore { return open(t, pgtest.DSN(t)) })
+}

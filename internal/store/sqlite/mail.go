@@ -223,22 +223,43 @@ func (db *DB) Supporter(ctx context.Context, org, email string) (_ []signing.Sig
 }
 
 // WithdrawContact forgets email's permission to be contacted on org's
-// campaigns (store.Mail). The sentence is overwritten in place, and
-// secure_delete zeroes what the old row held.
-func (db *DB) WithdrawContact(ctx context.Context, org, email string) (_ int, err error) {
+// campaigns (store.Mail), queueing tell's messages in the same
+// transaction. The sentence is overwritten in place, and secure_delete
+// zeroes what the old row held.
+func (db *DB) WithdrawContact(ctx context.Context, org, email string, tell store.Tell) (_ int, err error) {
 	defer failed(&err, "withdrawing permission to contact")
-	res, err := db.w.ExecContext(ctx, `UPDATE signatures SET contact_text = '', contact_at = ''
-		WHERE email = ? AND org = ? AND (contact_text != '' OR contact_at != '')`, email, org)
+	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, err
 	}
-	n, err := res.RowsAffected()
-	return int(n), err
+	defer tx.Rollback()
+	const where = ` WHERE email = ? AND org = ? AND (contact_text != '' OR contact_at != '')`
+	before, err := readSigs(ctx, tx, `SELECT `+sigColumns+` FROM signatures`+where+` ORDER BY id`, email, org)
+	if err != nil || len(before) == 0 {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE signatures SET contact_text = '', contact_at = ''`+where, email, org); err != nil {
+		return 0, err
+	}
+	changes := make([]signing.Change, len(before))
+	for i, b := range before {
+		a := b
+		a.ContactText, a.ContactAt = "", time.Time{}
+		changes[i] = signing.Change{Before: b, After: a}
+	}
+	if err := queueTold(ctx, tx, tell, changes); err != nil {
+		return 0, err
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, err
+	}
+	return len(changes), nil
 }
 
 // HideName takes email's signatures on org's campaigns off public lists,
-// moving each campaign's revision so pages stop showing the name.
-func (db *DB) HideName(ctx context.Context, org, email string) (_ int, err error) {
+// moving each campaign's revision so pages stop showing the name, and
+// queues tell's messages in the same transaction.
+func (db *DB) HideName(ctx context.Context, org, email string, tell store.Tell) (_ int, err error) {
 	defer failed(&err, "hiding a supporter's name")
 	tallyStmt, err := db.tallyStmt(ctx)
 	if err != nil {
@@ -249,34 +270,31 @@ func (db *DB) HideName(ctx context.Context, org, email string) (_ int, err error
 		return 0, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `UPDATE signatures SET public = 0 WHERE email = ? AND org = ? AND public = 1 RETURNING campaign`, email, org)
-	if err != nil {
+	const where = ` WHERE email = ? AND org = ? AND public = 1`
+	before, err := readSigs(ctx, tx, `SELECT `+sigColumns+` FROM signatures`+where+` ORDER BY id`, email, org)
+	if err != nil || len(before) == 0 {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE signatures SET public = 0`+where, email, org); err != nil {
 		return 0, err
 	}
 	var ds tally.Deltas
-	n := 0
-	for rows.Next() {
-		var campaign string
-		if err := rows.Scan(&campaign); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		ds.Add(tally.Key{Org: org, Campaign: campaign}, tally.Delta{})
-		n++
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, err
-	}
-	if n == 0 {
-		return 0, nil
+	changes := make([]signing.Change, len(before))
+	for i, b := range before {
+		a := b
+		a.Public = false
+		changes[i] = signing.Change{Before: b, After: a}
+		ds.Add(tally.Key{Org: org, Campaign: b.Campaign}, tally.Delta{})
 	}
 	if err := applyDeltas(ctx, tx, tallyStmt, &ds); err != nil {
+		return 0, err
+	}
+	if err := queueTold(ctx, tx, tell, changes); err != nil {
 		return 0, err
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, err
 	}
 	db.changed()
-	return n, nil
+	return len(changes), nil
 }

@@ -14,8 +14,8 @@ var _ store.Moderation = (*DB)(nil)
 
 // Decide is store.Moderation's: every signature is read and changed in
 // one write transaction, so a decision made meanwhile is seen and undoes
-// nothing.
-func (db *DB) Decide(ctx context.Context, org string, ids []int64, from, to signing.Status) (moved map[string]int, err error) {
+// nothing, and what it tells is queued in that transaction.
+func (db *DB) Decide(ctx context.Context, org string, ids []int64, from, to signing.Status, tell store.Tell) (moved map[string]int, err error) {
 	defer failed(&err, "deciding signatures")
 	tallyStmt, err := db.tallyStmt(ctx)
 	if err != nil {
@@ -26,7 +26,15 @@ func (db *DB) Decide(ctx context.Context, org string, ids []int64, from, to sign
 		return nil, err
 	}
 	defer tx.Rollback()
+	q := `SELECT ` + sigColumns + ` FROM signatures WHERE id = ?`
+	if org != "" {
+		q += ` AND org = ?`
+	}
+	if from != "" {
+		q += ` AND status = ?`
+	}
 	var ds tally.Deltas
+	var changes []signing.Change
 	seen := map[int64]bool{}
 	moved = map[string]int{}
 	for _, id := range ids {
@@ -34,23 +42,39 @@ func (db *DB) Decide(ctx context.Context, org string, ids []int64, from, to sign
 			continue
 		}
 		seen[id] = true
-		var campaign, kind string
-		err := tx.QueryRowContext(ctx, `SELECT campaign, kind FROM signatures WHERE id = ? AND org = ? AND status = ?`, id, org, string(from)).
-			Scan(&campaign, &kind)
+		args := []any{id}
+		if org != "" {
+			args = append(args, org)
+		}
+		if from != "" {
+			args = append(args, string(from))
+		}
+		before, err := scanSig(tx.QueryRowContext(ctx, q, args...).Scan)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, store.ErrNotFound
 		}
 		if err != nil {
 			return nil, err
 		}
+		if before.Status == to {
+			continue
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE signatures SET status = ? WHERE id = ?`, string(to), id); err != nil {
 			return nil, err
 		}
-		k := signing.Kind(kind)
-		moved[campaign]++
-		ds.Add(tally.Key{Org: org, Campaign: campaign}, tally.Of(k, to).Sub(tally.Of(k, from)))
+		moved[before.Campaign]++
+		after := before
+		after.Status = to
+		changes = append(changes, signing.Change{Before: before, After: after})
+		ds.Add(tally.Key{Org: before.Org, Campaign: before.Campaign}, tally.Of(before.Kind, to).Sub(tally.Of(before.Kind, before.Status)))
+	}
+	if len(changes) == 0 {
+		return moved, nil
 	}
 	if err := applyDeltas(ctx, tx, tallyStmt, &ds); err != nil {
+		return nil, err
+	}
+	if err := queueTold(ctx, tx, tell, changes); err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {

@@ -10,3 +10,7 @@ import (
 func TestModeration(t *testing.T) {
 	storetest.RunModeration(t, func(t *testing.T) store.Store { return openTemp(t) })
 }
+
+func TestTelling(t *testing.T) {
+	storetest.RunTelling(t, func(t *testing.T) storetest.TellingStore { return openTemp(t).(storetest.TellingStore) })
+}

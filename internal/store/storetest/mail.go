@@ -182,11 +182,11 @@ func testSupporter(t *testing.T, s MailStore) {
 	if got, _ := s.Supporter(ctx, "o", "nobody@example.org"); len(got) != 0 {
 		t.Errorf("Supporter of an unknown address: %+v", got)
 	}
-	if n, err := s.WithdrawContact(ctx, "o", "me@example.org"); err != nil || n != 1 {
+	if n, err := s.WithdrawContact(ctx, "o", "me@example.org", nil); err != nil || n != 1 {
 		t.Errorf("WithdrawContact: %d, %v; want 1", n, err)
 	}
 	rev := revision(t, s, "o", "a")
-	if n, err := s.HideName(ctx, "o", "me@example.org"); err != nil || n != 2 {
+	if n, err := s.HideName(ctx, "o", "me@example.org", nil); err != nil || n != 2 {
 		t.Errorf("HideName: %d, %v; want 2", n, err)
 	}
 	if r := revision(t, s, "o", "a"); r <= rev {

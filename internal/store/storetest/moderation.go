@@ -44,7 +44,7 @@ func testDecide(t *testing.T, s store.Store) {
 		signing.Count{Org: "o", Campaign: "letter", Pending: 3})
 	rev := tallyOf(t, s, "o", "letter").Revision
 
-	moved, err := m.Decide(ctx, "o", []int64{p1.ID, p2.ID, p1.ID}, signing.StatusPending, signing.StatusApproved)
+	moved, err := m.Decide(ctx, "o", []int64{p1.ID, p2.ID, p1.ID}, signing.StatusPending, signing.StatusApproved, nil)
 	if err != nil {
 		t.Fatalf("Decide: %v", err)
 	}
@@ -61,14 +61,14 @@ func testDecide(t *testing.T, s store.Store) {
 		{p3.ID, other.ID}, // another organisation's
 		{p3.ID, 1 << 40},  // unknown
 	} {
-		if moved, err := m.Decide(ctx, "o", ids, signing.StatusPending, signing.StatusRejected); !errors.Is(err, store.ErrNotFound) || moved != nil {
+		if moved, err := m.Decide(ctx, "o", ids, signing.StatusPending, signing.StatusRejected, nil); !errors.Is(err, store.ErrNotFound) || moved != nil {
 			t.Errorf("Decide %v: %v, %v, want nothing moved and ErrNotFound", ids, moved, err)
 		}
 	}
 	if n, err := s.Erase(ctx, "p2@example.org"); err != nil || n != 1 {
 		t.Fatalf("Erase: %d, %v", n, err)
 	}
-	if _, err := m.Decide(ctx, "o", []int64{p3.ID, p2.ID}, signing.StatusApproved, signing.StatusRejected); !errors.Is(err, store.ErrNotFound) {
+	if _, err := m.Decide(ctx, "o", []int64{p3.ID, p2.ID}, signing.StatusApproved, signing.StatusRejected, nil); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Decide with an erased signature: %v, want ErrNotFound", err)
 	}
 	wantCounts(t, s, signing.Count{Org: "elsewhere", Campaign: "letter", Pending: 1},
@@ -100,7 +100,7 @@ func testDecideConcurrent(t *testing.T, s store.Store) {
 		go func() {
 			defer wg.Done()
 			for _, id := range ids {
-				_, err := m.Decide(ctx, "o", []int64{id}, signing.StatusPending, to)
+				_, err := m.Decide(ctx, "o", []int64{id}, signing.StatusPending, to, nil)
 				if err == nil {
 					mu.Lock()
 					won[id]++

@@ -231,7 +231,7 @@ func testPagesKeepPlace(t *testing.T, s store.Store) {
 	queue := expected(sigs, q.Campaigns, signing.StatusPending)
 	// Another organiser approves two rows of this page and the first of
 	// the next; a supporter erases the second of the next; a new one signs.
-	if _, err := m.Decide(ctx, "o", []int64{queue[1], queue[3], queue[5]}, signing.StatusPending, signing.StatusApproved); err != nil {
+	if _, err := m.Decide(ctx, "o", []int64{queue[1], queue[3], queue[5]}, signing.StatusPending, signing.StatusApproved, nil); err != nil {
 		t.Fatal(err)
 	}
 	var gone string

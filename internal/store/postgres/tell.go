@@ -1,0 +1,54 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
+)
+
+// queueTold adds to the outbox, in tx, what tell returns for changes
+// (store.Tell): called once a change's rows are written and before its
+// commit, so the messages and the change commit or roll back together.
+// An error from tell is returned as it is, rolling the change back.
+func queueTold(ctx context.Context, tx pgx.Tx, tell store.Tell, changes []signing.Change) error {
+	if tell == nil || len(changes) == 0 {
+		return nil
+	}
+	msgs, err := tell(changes)
+	if err != nil {
+		return err
+	}
+	return insertOutbox(ctx, tx, msgs)
+}
+
+// lockForChange takes, before any row, the lock an UPDATE of signatures
+// takes: a transaction that reads rows FOR UPDATE (a ROW SHARE lock, which
+// an erasure's lockSigning does not wait for) and then updates them would
+// otherwise wait for the erasure while the erasure's DELETE waited for
+// its rows (a deadlock; see SetStatus). Now the one that comes second
+// waits for the first to commit.
+func lockForChange(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `LOCK TABLE signatures IN ROW EXCLUSIVE MODE`)
+	return err
+}
+
+// readSigs reads, locked FOR UPDATE, the rows of sigColumns q returns.
+func readSigs(ctx context.Context, tx pgx.Tx, q string, args ...any) ([]signing.Signature, error) {
+	rows, err := tx.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []signing.Signature
+	for rows.Next() {
+		s, err := scanSig(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}

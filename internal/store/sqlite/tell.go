@@ -1,0 +1,47 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
+)
+
+// queueTold adds to the outbox, in tx, what tell returns for changes
+// (store.Tell): called once a change's rows are written and before its
+// commit, so the messages and the change commit or roll back together.
+// An error from tell is returned as it is, for the caller to roll back.
+func queueTold(ctx context.Context, tx *sql.Tx, tell store.Tell, changes []signing.Change) error {
+	if tell == nil || len(changes) == 0 {
+		return nil
+	}
+	msgs, err := tell(changes)
+	if err != nil {
+		return err
+	}
+	if len(msgs) == 0 {
+		return nil
+	}
+	// Not on the signing path: statements parsed in tx will do.
+	return insertOutbox(ctx, tx, nil, msgs, time.Now())
+}
+
+// readSigs reads the rows of sigColumns q returns in tx.
+func readSigs(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]signing.Signature, error) {
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []signing.Signature
+	for rows.Next() {
+		s, err := scanSig(rows.Scan)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}

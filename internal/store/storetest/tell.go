@@ -1,0 +1,270 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
+)
+
+// TellingStore is a store whose changes to signatures queue what they
+// tell in their own transaction (store.Tell): moderation and the
+// supporter's choices, with the outbox to look into.
+type TellingStore interface {
+	store.Store
+	store.Mail
+	store.Outbox
+	store.Moderation
+}
+
+// RunTelling runs store.Tell's behavioural suite against stores from
+// open: every change that tells queues its messages in its own
+// transaction, so a committed change always has them and a change that
+// fails — refused by tell, refused by the store, or failing to write its
+// messages — changes nothing and queues nothing.
+func RunTelling(t *testing.T, open func(t *testing.T) TellingStore) {
+	t.Run("DecideQueuesWithTheDecision", func(t *testing.T) { testDecideTells(t, open(t)) })
+	t.Run("DecideAnyOrganisationAnyStatus", func(t *testing.T) { testDecideAny(t, open(t)) })
+	t.Run("ChoicesQueueWithTheChange", func(t *testing.T) { testChoicesTell(t, open(t)) })
+	t.Run("RefusedByTellChangesNothing", func(t *testing.T) { testTellRefuses(t, open(t)) })
+	t.Run("FailedQueueUndoesTheChange", func(t *testing.T) { testTellQueueFails(t, open(t)) })
+}
+
+// teller is a store.Tell that records what it was given and returns one
+// crmMessage per signature as the change leaves it.
+type teller struct {
+	calls   int
+	changes []signing.Change
+}
+
+func (tl *teller) tell(changes []signing.Change) ([]signing.Message, error) {
+	tl.calls++
+	tl.changes = append(tl.changes, changes...)
+	var msgs []signing.Message
+	for i := range changes {
+		msgs = append(msgs, crmMessage(&changes[i].After))
+	}
+	return msgs, nil
+}
+
+// queued is the outbox's payloads, sorted.
+func queued(t *testing.T, s store.Outbox) []string {
+	t.Helper()
+	es, err := s.List(context.Background(), "")
+	if err != nil {
+		t.Fatalf("List: %v", err)
+	}
+	var out []string
+	for _, e := range es {
+		out = append(out, e.Email+" "+string(e.Payload))
+	}
+	slices.Sort(out)
+	return out
+}
+
+func testDecideTells(t *testing.T, s TellingStore) {
+	ctx := context.Background()
+	p1, p2 := orgSig("letter", "p1@example.org", "Org One", signing.StatusPending), orgSig("letter", "p2@example.org", "Org Two", signing.StatusPending)
+	p2.ContactText, p2.ContactAt = "You may write to me.", base
+	add(t, s, p1, p2)
+	var tl teller
+	if _, err := s.Decide(ctx, "o", []int64{p2.ID, p1.ID, p2.ID}, signing.StatusPending, signing.StatusApproved, tl.tell); err != nil {
+		t.Fatalf("Decide: %v", err)
+	}
+	if tl.calls != 1 || len(tl.changes) != 2 {
+		t.Fatalf("tell called %d times with %d changes, want once with 2", tl.calls, len(tl.changes))
+	}
+	for _, c := range tl.changes {
+		if c.Before.Status != signing.StatusPending || c.After.Status != signing.StatusApproved || c.After.Organisation == "" ||
+			c.Before.Email != c.After.Email || c.After.Org != "o" || c.After.Campaign != "letter" || c.After.ID == 0 {
+			t.Errorf("change told: %+v, want the whole signature, pending before and approved after", c)
+		}
+		if c.After.Email == "p2@example.org" && (c.After.ContactAt.IsZero() || c.After.ContactText != "You may write to me.") {
+			t.Errorf("change told: %+v, want the signature's permission to be contacted", c.After)
+		}
+	}
+	want := []string{`p1@example.org {"status":"approved"}`, `p2@example.org {"status":"approved"}`}
+	if got := queued(t, s); !slices.Equal(got, want) {
+		t.Errorf("outbox after the decision: %q, want %q", got, want)
+	}
+	// Refused by the store (decided already): nothing asked, nothing queued.
+	p3 := orgSig("letter", "p3@example.org", "Org Three", signing.StatusPending)
+	add(t, s, p3)
+	if _, err := s.Decide(ctx, "o", []int64{p3.ID, p1.ID}, signing.StatusPending, signing.StatusRejected, tl.tell); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Decide with one decided already: %v, want ErrNotFound", err)
+	}
+	if got := queued(t, s); tl.calls != 1 || !slices.Equal(got, want) {
+		t.Errorf("after a refused decision: tell called %d times, outbox %q; want 1 and %q", tl.calls, got, want)
+	}
+}
+
+func testDecideAny(t *testing.T, s TellingStore) {
+	ctx := context.Background()
+	rejected := orgSig("letter", "r@example.org", "Org R", signing.StatusRejected)
+	rejected.Org = "elsewhere"
+	approved := Sig("o", "c", "a@example.org")
+	waiting := unconfirmed("o", "c", "u@example.org")
+	add(t, s, rejected, approved, waiting)
+	var tl teller
+	if _, err := s.Decide(ctx, "", []int64{rejected.ID}, "", signing.StatusApproved, tl.tell); err != nil {
+		t.Fatalf("Decide of another organisation's rejected signature with no organisation and no status named: %v", err)
+	}
+	if len(tl.changes) != 1 || tl.changes[0].Before.Status != signing.StatusRejected || tl.changes[0].After.Org != "elsewhere" {
+		t.Errorf("changes told: %+v, want the rejected signature, now approved", tl.changes)
+	}
+	wantCounts(t, s, signing.Count{Org: "elsewhere", Campaign: "letter", Signatures: 1, Organisations: 1},
+		signing.Count{Org: "o", Campaign: "c", Signatures: 1})
+	// Already approved: nothing changes, nothing is told.
+	if _, err := s.Decide(ctx, "", []int64{approved.ID}, "", signing.StatusApproved, tl.tell); err != nil {
+		t.Errorf("Decide of a signature already approved: %v, want nil", err)
+	}
+	if tl.calls != 1 || len(queued(t, s)) != 1 {
+		t.Errorf("after deciding what was decided: tell called %d times, %d queued; want 1 and 1", tl.calls, len(queued(t, s)))
+	}
+	// Unknown: ErrNotFound, whatever organisation and status.
+	if _, err := s.Decide(ctx, "", []int64{1 << 40}, "", signing.StatusRejected, tl.tell); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Decide of an unknown id: %v, want ErrNotFound", err)
+	}
+	// tell sees an unconfirmed signature as it is, and may refuse it.
+	refuse := errors.New("waits for its signer")
+	_, err := s.Decide(ctx, "", []int64{waiting.ID}, "", signing.StatusApproved, func(cs []signing.Change) ([]signing.Message, error) {
+		if cs[0].Before.Status == signing.StatusUnconfirmed {
+			return nil, refuse
+		}
+		return nil, nil
+	})
+	if !errors.Is(err, refuse) {
+		t.Errorf("Decide refused by tell: %v, want tell's error", err)
+	}
+	if got := emails(t, s, "o", "c", signing.StatusUnconfirmed); !slices.Equal(got, []string{"u@example.org"}) {
+		t.Errorf("unconfirmed after a refused decision: %v, want still waiting", got)
+	}
+}
+
+func testChoicesTell(t *testing.T, s TellingStore) {
+	ctx := context.Background()
+	a, b, other := Sig("o", "a", "me@example.org"), Sig("o", "b", "me@example.org"), Sig("p", "a", "me@example.org")
+	a.ContactText, a.ContactAt, a.Public = "You may write to me.", base, true
+	b.Public = true
+	other.ContactText, other.ContactAt, other.Public = "Write.", base, true
+	add(t, s, a, b, other)
+	var tl teller
+	if n, err := s.WithdrawContact(ctx, "o", "me@example.org", tl.tell); err != nil || n != 1 {
+		t.Fatalf("WithdrawContact: %d, %v; want 1", n, err)
+	}
+	if len(tl.changes) != 1 || tl.changes[0].Before.Campaign != "a" || tl.changes[0].Before.ContactAt.IsZero() ||
+		!tl.changes[0].After.ContactAt.IsZero() || tl.changes[0].After.ContactText != "" || !tl.changes[0].After.Public {
+		t.Errorf("withdrawal told: %+v, want campaign a with its permission before and none after", tl.changes)
+	}
+	if n, err := s.HideName(ctx, "o", "me@example.org", tl.tell); err != nil || n != 2 {
+		t.Fatalf("HideName: %d, %v; want 2", n, err)
+	}
+	if len(tl.changes) != 3 || !tl.changes[1].Before.Public || tl.changes[1].After.Public || tl.changes[2].After.Public ||
+		!tl.changes[1].After.ContactAt.IsZero() {
+		t.Errorf("hiding told: %+v, want both of o's signatures, public before and not after", tl.changes[1:])
+	}
+	if got := queued(t, s); len(got) != 3 {
+		t.Errorf("outbox after the choices: %q, want 3 messages", got)
+	}
+	// Pressed again: nothing changes, nothing is told.
+	if n, err := s.WithdrawContact(ctx, "o", "me@example.org", tl.tell); err != nil || n != 0 {
+		t.Errorf("WithdrawContact again: %d, %v", n, err)
+	}
+	if n, err := s.HideName(ctx, "o", "me@example.org", tl.tell); err != nil || n != 0 {
+		t.Errorf("HideName again: %d, %v", n, err)
+	}
+	if tl.calls != 2 || len(queued(t, s)) != 3 {
+		t.Errorf("after pressing again: tell called %d times, %d queued; want 2 and 3", tl.calls, len(queued(t, s)))
+	}
+	// Another organisation's signature of the address is theirs.
+	sigs, _ := s.Supporter(ctx, "p", "me@example.org")
+	if len(sigs) != 1 || sigs[0].ContactAt.IsZero() || !sigs[0].Public {
+		t.Errorf("another organisation's signature after the choices: %+v", sigs)
+	}
+}
+
+// changes is each change the suite makes, on a store seeded by seedChanges.
+var changes = []struct {
+	name string
+	do   func(ctx context.Context, s TellingStore, ids []int64, tell store.Tell) error
+}{
+	{"Decide", func(ctx context.Context, s TellingStore, ids []int64, tell store.Tell) error {
+		_, err := s.Decide(ctx, "o", ids, signing.StatusPending, signing.StatusApproved, tell)
+		return err
+	}},
+	{"WithdrawContact", func(ctx context.Context, s TellingStore, _ []int64, tell store.Tell) error {
+		_, err := s.WithdrawContact(ctx, "o", "p@example.org", tell)
+		return err
+	}},
+	{"HideName", func(ctx context.Context, s TellingStore, _ []int64, tell store.Tell) error {
+		_, err := s.HideName(ctx, "o", "p@example.org", tell)
+		return err
+	}},
+}
+
+// seedChanges adds one pending, public organisation signature with
+// permission to be contacted, which every change in changes changes.
+func seedChanges(t *testing.T, s TellingStore) []int64 {
+	p := orgSig("letter", "p@example.org", "Org", signing.StatusPending)
+	p.Public, p.ContactText, p.ContactAt = true, "You may write to me.", base
+	add(t, s, p)
+	return []int64{p.ID}
+}
+
+// unchanged fails t unless the seeded signature is as seedChanges left it
+// and the outbox is empty.
+func unchanged(t *testing.T, s TellingStore, what string) {
+	t.Helper()
+	sigs, err := s.Supporter(context.Background(), "o", "p@example.org")
+	if err != nil || len(sigs) != 1 || sigs[0].Status != signing.StatusPending || !sigs[0].Public || sigs[0].ContactAt.IsZero() {
+		t.Errorf("%s: the signature is %+v (%v); want it unchanged: pending, public, with permission", what, sigs, err)
+	}
+	if got := queued(t, s); len(got) != 0 {
+		t.Errorf("%s: outbox %q, want empty", what, got)
+	}
+	wantCounts(t, s, signing.Count{Org: "o", Campaign: "letter", Pending: 1})
+}
+
+func testTellRefuses(t *testing.T, s TellingStore) {
+	ids := seedChanges(t, s)
+	refuse := errors.New("refused")
+	for _, c := range changes {
+		err := c.do(context.Background(), s, ids, func([]signing.Change) ([]signing.Message, error) { return nil, refuse })
+		if !errors.Is(err, refuse) {
+			t.Errorf("%s refused by tell: %v, want tell's error", c.name, err)
+		}
+		unchanged(t, s, c.name+" refused by tell")
+	}
+}
+
+func testTellQueueFails(t *testing.T, s TellingStore) {
+	ids := seedChanges(t, s)
+	for _, c := range changes {
+		// The change is written, then its transaction fails as its
+		// messages are queued (the request ends, the connection
+		// drops): the change must go with them.
+		ctx, cancel := context.WithCancel(context.Background())
+		err := c.do(ctx, s, ids, func(cs []signing.Change) ([]signing.Message, error) {
+			cancel()
+			return []signing.Message{crmMessage(&cs[0].After)}, nil
+		})
+		cancel()
+		if err == nil {
+			t.Errorf("%s whose messages could not be queued: no error", c.name)
+		}
+		unchanged(t, s, c.name+" whose messages could not be queued")
+	}
+	// And the same change, able to queue, has its messages.
+	for _, c := range changes {
+		var tl teller
+		if err := c.do(context.Background(), s, ids, tl.tell); err != nil || tl.calls != 1 {
+			t.Errorf("%s: %v, tell called %d times; want it to succeed, told once", c.name, err, tl.calls)
+		}
+	}
+	if got := queued(t, s); len(got) != 3 {
+		t.Errorf("outbox after three committed changes: %q, want their 3 messages", got)
+	}
+}
