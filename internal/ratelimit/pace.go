@@ -66,9 +66,17 @@ func (p *Pace) Reserve(scope, email string, now time.Time) (at time.Time, ok boo
 	h.WriteString(Mailbox(email))
 	k := h.Sum64()
 	w, seen := p.whole[k]
-	if !w.After(now) || w.Sub(now) > slack+p.Horizon+every {
-		// Whole again, or from a clock that has since gone back.
-		w = now
+	if !w.After(now) {
+		w = now // whole again
+	} else if ahead := slack + p.Horizon + every; w.Sub(now) > ahead {
+		// Further ahead than a turn ever leaves it: a clock set back, or
+		// a request that read the time before another took a turn (a
+		// form's body sent slowly). Held as spent, never made whole:
+		// whoever sends a request late must not get a fresh burst. Kept
+		// so, turn or none, so that a clock set back holds the mailbox
+		// no longer than the pace ever would.
+		w = now.Add(ahead)
+		p.whole[k] = w
 	}
 	at = w.Add(-slack)
 	if at.Before(now) {

@@ -155,11 +155,51 @@ func TestPaceFloodAtOneInstant(t *testing.T) {
 }
 
 // TestPaceClockBack: a clock set back does not hold a mailbox for longer
-// than the pace ever would.
+// than the pace ever would: it is held as just spent (it cannot be told
+// from a request that read the time late, which must not refill it), and
+// one Every later it has its turn.
 func TestPaceClockBack(t *testing.T) {
 	p := &Pace{Every: 10 * time.Minute}
 	p.Reserve("", "ada@example.org", paceStart.Add(24*time.Hour))
-	if _, ok := p.Reserve("", "ada@example.org", paceStart); !ok {
-		t.Fatal("a day back in time, the mailbox is still held")
+	if _, ok := p.Reserve("", "ada@example.org", paceStart); ok {
+		t.Error("a day back in time, a spent mailbox has a turn at once")
+	}
+	if _, ok := p.Reserve("", "ada@example.org", paceStart.Add(10*time.Minute)); !ok {
+		t.Fatal("a day back in time, the mailbox is held longer than Every")
+	}
+}
+
+// TestPaceOutOfOrderKeepsTheBudgetSpent: attack on the pace — requests
+// read the time before they reach Reserve (the signing form reads its
+// time before its body, which a client may send slowly), so they can
+// arrive out of order. A spent mailbox whose latest turn was taken by a
+// later request was read as "a clock set back" and made whole again: a
+// fresh burst of three at once and an hour's worth put off, every ten
+// minutes, for whoever sends a request a second late. Failed before: the
+// late request had a turn at once, then eight more.
+func TestPaceOutOfOrderKeepsTheBudgetSpent(t *testing.T) {
+	p := &Pace{Every: 10 * time.Minute, Burst: 3, Horizon: time.Hour}
+	now := paceStart
+	for i := range 9 {
+		if _, ok := p.Reserve("", "ada@example.org", now); !ok {
+			t.Fatalf("mail %d has no turn", i+1)
+		}
+	}
+	// Ten minutes on, one more turn, an hour ahead, taken by a request
+	// that read the time just then...
+	later := now.Add(10 * time.Minute)
+	if at, ok := p.Reserve("", "ada@example.org", later); !ok || !at.Equal(later.Add(time.Hour)) {
+		t.Fatalf("ten minutes on: %v %v, want a turn an hour ahead", at, ok)
+	}
+	// ... and then ones that read it a second earlier.
+	early := later.Add(-time.Second)
+	n := 0
+	for range 12 {
+		if _, ok := p.Reserve("", "ada+"+fmt.Sprint(n)+"@example.org", early); ok {
+			n++
+		}
+	}
+	if n > 0 {
+		t.Errorf("%d more turns for requests a second late, want none: the mailbox's budget is spent", n)
 	}
 }

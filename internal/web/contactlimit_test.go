@@ -210,3 +210,50 @@ func signatureMailsAtAPace(t *testing.T, st store.Store) {
 	}
 	e.deliver(t, 19)
 }
+
+// TestSignatureMailPaceOutOfOrder: attack on the mailbox's pace over
+// HTTP — a signing request reads the time before its form's body, which
+// a client may send slowly, so a request can reach the pace after a
+// later one took the mailbox's last turn. The pace read that as a clock
+// set back and made the spent mailbox whole: three confirmations at once
+// and an hour's worth more, every ten minutes, for a request sent a
+// second late. Failed before: 19 confirmations queued within ten
+// minutes (the nine late signatures kept, each with one), want 10.
+func TestSignatureMailPaceOutOfOrder(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, st store.Store) {
+		e := newMailEnv(t, st, confirmFiles(t))
+		post := func(v url.Values, email string) {
+			t.Helper()
+			v.Set("email", email)
+			res := e.post(t, libraryPage+"/sign", v, nil)
+			wantStatus(t, res, 303)
+		}
+		for i := range 9 {
+			v := e.formValues(t, libraryPage, "petition-form")
+			e.clock.add(5 * time.Second)
+			post(v, fmt.Sprintf("ada+%d@example.org", i))
+		}
+		// The first turn was taken at +5 s; the clock is at +45 s. Forms
+		// for later, each with a token of its own.
+		e.clock.add(5 * time.Second)
+		v := e.formValues(t, libraryPage, "petition-form")
+		var late []url.Values
+		for range 9 {
+			e.clock.add(5 * time.Second)
+			late = append(late, e.formValues(t, libraryPage, "petition-form"))
+		}
+		// Ten minutes after the first turn (the clock is at +95 s) the
+		// mailbox has one more, an hour ahead, taken by a request that
+		// read the time just then ...
+		e.clock.add(10*time.Minute - 90*time.Second)
+		post(v, "ada+9@example.org")
+		// ... and then nine requests that read it a second earlier.
+		e.clock.add(-time.Second)
+		for i, v := range late {
+			post(v, fmt.Sprintf("ada+%d@example.org", 10+i))
+		}
+		if got := queuedTo(t, st, mail.TemplateConfirm, "ada@example.org", e.clock.now()); len(got) != 10 {
+			t.Errorf("%d confirmations queued to one mailbox within ten minutes, want 10 (three at once, then one every ten minutes up to an hour ahead): %v", len(got), got)
+		}
+	})
+}
