@@ -255,6 +255,10 @@ func organisersRole(ctx context.Context, args []string, getenv func(string) stri
 	if err != nil {
 		return err
 	}
+	if org == "" {
+		// A site admin's organisation is empty: never give them a role.
+		return usageErr(cmd, "give the organisation's folder name; a site admin has no role to change (remove them with --site-admin and invite them to the organisation)")
+	}
 	st, err := openSignatureStore(ctx, cmd, *db)
 	if err != nil {
 		return err
@@ -271,6 +275,9 @@ func organisersRole(ctx context.Context, args []string, getenv func(string) stri
 	}
 	if err != nil {
 		return failure("changing the role: %v", err)
+	}
+	if o.Role == accounts.RoleSiteAdmin {
+		return usageErr(cmd, "%s is a site admin, who has no role in an organisation: remove them with --site-admin and invite them to %s instead", email, org)
 	}
 	if o.Role == r {
 		fmt.Fprintf(stderr, "%s is already %s of %s; nothing changed.\n", email, r, org)

@@ -306,10 +306,15 @@ func (c *Console) passkeySignInFinish(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	if err := c.acc.UpdateCredential(r.Context(), cred.ID, data); err != nil {
+	// ErrNotFound: the passkey was removed during this sign-in.
+	if err := c.acc.UpdateCredential(r.Context(), cred.ID, data); errors.Is(err, store.ErrNotFound) {
+		return passkeyFailed
+	} else if err != nil {
 		return err
 	}
-	if err := c.passkeyUsed(r.Context(), cred.ID); err != nil {
+	if err := c.passkeyUsed(r.Context(), cred.ID); errors.Is(err, store.ErrNotFound) {
+		return passkeyFailed
+	} else if err != nil {
 		return err
 	}
 	if err := c.startSession(w, r, who, accounts.MethodPasskey, cred.ID); err != nil {

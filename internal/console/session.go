@@ -66,6 +66,24 @@ func (c *Console) session(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		if s.Method == accounts.MethodPasskey {
+			// Removing a passkey deletes the sessions it opened, but a
+			// sign-in with it still under way (here or on another
+			// instance) may store its session just after: a session
+			// whose passkey is gone signs nobody in, whenever it was
+			// stored.
+			cred, err := c.acc.Credential(ctx, s.Passkey)
+			if errors.Is(err, store.ErrNotFound) || (err == nil && cred.OrganiserID != s.OrganiserID) {
+				_ = c.acc.DeleteSession(ctx, hash)
+				c.clearCookie(w)
+				next.ServeHTTP(w, r)
+				return
+			}
+			if err != nil {
+				c.serveError(w, r, err)
+				return
+			}
+		}
 		o, err := c.acc.Organiser(ctx, s.OrganiserID)
 		if errors.Is(err, store.ErrNotFound) {
 			_ = c.acc.DeleteSession(ctx, hash)
