@@ -74,6 +74,7 @@ const recordSQL = `SELECT removed_at FROM removed_campaigns WHERE org = $1 AND n
 func (db *DB) KeepApart(ctx context.Context, org, campaign string, loaded, now time.Time) (res store.KeptApart, err error) {
 	defer failed(&err, "keeping a removed campaign's rows apart")
 	var removed time.Time
+	var ev store.QuarantineEvent
 	err = db.pool.QueryRow(ctx, recordSQL, org, campaign).Scan(&removed)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return res, nil
@@ -103,6 +104,17 @@ func (db *DB) KeepApart(ctx context.Context, org, campaign string, loaded, now t
 		if res.MoveResult, err = moveRows(ctx, tx, org, campaign, name); err != nil {
 			return err
 		}
+		// Its undelivered messages go with them (bundles taken apart
+		// first): under the slug an email would be written with the new
+		// campaign's title, and the purge of the kept-apart name would
+		// not reach them.
+		ev = store.QuarantineEvent{}
+		if _, err := unbundleCampaign(ctx, tx, org, campaign, &ev); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE outbox SET campaign = $3 WHERE org = $1 AND campaign = $2`, org, campaign, name); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `UPDATE removed_campaigns SET name = $3, kept_apart_at = $4 WHERE org = $1 AND name = $2`,
 			org, campaign, name, now.UTC()); err != nil {
 			return err
@@ -118,6 +130,7 @@ func (db *DB) KeepApart(ctx context.Context, org, campaign string, loaded, now t
 	if err != nil {
 		return store.KeptApart{}, err
 	}
+	db.quarantined(ev)
 	return res, nil
 }
 

@@ -106,6 +106,17 @@ func (db *DB) KeepApart(ctx context.Context, org, campaign string, loaded, now t
 	if res.MoveResult, err = moveRows(ctx, tx, tallyStmt, org, campaign, name); err != nil {
 		return res, err
 	}
+	// Its undelivered messages go with them (bundles taken apart
+	// first): under the slug an email would be written with the new
+	// campaign's title, and the purge of the kept-apart name would not
+	// reach them.
+	var ev store.QuarantineEvent
+	if _, err := unbundleCampaign(ctx, tx, org, campaign, &ev); err != nil {
+		return res, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET campaign = ? WHERE org = ? AND campaign = ?`, name, org, campaign); err != nil {
+		return res, err
+	}
 	if _, err := tx.ExecContext(ctx, `UPDATE removed_campaigns SET name = ?, kept_apart_at = ? WHERE org = ? AND name = ?`,
 		name, formatTime(now), org, campaign); err != nil {
 		return res, err
@@ -113,6 +124,7 @@ func (db *DB) KeepApart(ctx context.Context, org, campaign string, loaded, now t
 	if err := tx.Commit(); err != nil {
 		return res, err
 	}
+	db.quarantined(ev)
 	res.Name = name
 	db.changed()
 	return res, nil

@@ -20,6 +20,7 @@ func RunRemovals(t *testing.T, open Opener) {
 	t.Run("MovedBackForgetsRecord", func(t *testing.T) { testKeepApartMovedBack(t, open(t)) })
 	t.Run("StoredCampaigns", func(t *testing.T) { testStoredCampaigns(t, open(t)) })
 	t.Run("Concurrent", func(t *testing.T) { testKeepApartConcurrent(t, open(t)) })
+	t.Run("OutboxGoesWithRows", func(t *testing.T) { testKeepApartOutbox(t, open(t)) })
 }
 
 func removals(s store.Store) store.Removals { return s.(store.Removals) }
@@ -273,4 +274,55 @@ func testKeepApartConcurrent(t *testing.T, s store.Store) {
 		t.Errorf("KeepApart from %d instances at once: %+v, want the 2 signatures moved once", n, results)
 	}
 	wantCounts(t, s, signing.Count{Org: "o", Campaign: store.KeptApartName("x", base, 1), Signatures: 2})
+}
+
+// testKeepApartOutbox: the undelivered messages of a removed campaign's
+// signers (its confirmation and thank-you emails, its CRM records, still
+// bundled as signing wrote them) go with its rows. Left under the slug,
+// an email was written with the NEW campaign's title — a thank-you for
+// a letter its reader never signed —, a CRM record lost the consent it
+// is sent on (its signature was no longer under that name), and the
+// retention purge of the kept-apart name left them, signers' addresses
+// and details, in the outbox.
+func testKeepApartOutbox(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	ob := outboxOf(t, s)
+	ann := Sig("o", "x", "ann@example.org")
+	mail, hook := Msg("o", "x", "ann@example.org"), Msg("o", "x", "ann@example.org")
+	mail.Kind, mail.Target = signing.MessageEmail, ""
+	ann.Outbox = []signing.Message{mail, hook}
+	other := Sig("o", "other", "bob@example.org")
+	keep := Msg("o", "other", "bob@example.org")
+	other.Outbox = []signing.Message{keep}
+	add(t, s, ann, other)
+	removed := base.Add(24 * time.Hour)
+	if !recordRemoved(t, s, "x", removed, 30, removed) {
+		t.Fatal("RecordRemoved: not recorded")
+	}
+	k := keepApart(t, s, "x", removed.Add(time.Hour), removed.Add(time.Hour))
+	if k.Name == "" {
+		t.Fatalf("KeepApart: %+v, want the rows moved", k)
+	}
+	es, err := ob.List(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range es {
+		want := k.Name
+		if e.ID == keep.ID {
+			want = "other"
+		}
+		if e.Campaign != want {
+			t.Errorf("message %s (%s) after keeping x apart: under %q, want %q", e.ID, e.Kind, e.Campaign, want)
+		}
+	}
+	if len(es) != 3 {
+		t.Errorf("outbox after keeping apart: %d messages, want 3 (none lost)", len(es))
+	}
+	if _, err := s.Purge(ctx, "o", k.Name); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := outboxIDs(t, ob, ""), sortedIDs(keep); !slices.Equal(got, want) {
+		t.Errorf("outbox after purging %s: %v, want only the other campaign's %v", k.Name, got, want)
+	}
 }
