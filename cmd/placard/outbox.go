@@ -237,8 +237,9 @@ func validMessageID(id string) bool {
 
 // erasureNotices returns the signature.erased messages an erasure of the
 // address (in each of its written forms) sends: one per webhook wanting
-// them, of each organisation in dir where the address has a signature, so
-// no organisation learns of an address it never had. It reads the
+// them, of each organisation in dir where the address has a signature
+// that is not unconfirmed, so no organisation learns of an address it
+// never had. It reads the
 // signatures before they are erased. A missing campaigns folder sends
 // nothing; one that cannot be loaded sends nothing and says so.
 func erasureNotices(ctx context.Context, st store.Store, dir string, opts campaign.LoadOptions, forms []string, stderr io.Writer) ([]signing.Message, error) {
@@ -258,7 +259,10 @@ func erasureNotices(ctx context.Context, st store.Store, dir string, opts campai
 	return webhook.ErasedFor(site, forms[0], time.Now(), func(o *campaign.Org) (bool, error) {
 		for _, c := range o.Campaigns {
 			err := st.Signatures(ctx, o.Slug, c.Slug, "", func(s *signing.Signature) error {
-				if want[s.Email] {
+				// An unconfirmed signature never left Placard (its
+				// address may be a stranger's typing): its erasure
+				// does not hand the address to the CRM.
+				if want[s.Email] && s.Status != signing.StatusUnconfirmed {
 					return found
 				}
 				return nil

@@ -434,3 +434,39 @@ func TestNoWebhooksNoOutboxRows(t *testing.T) {
 		t.Errorf("outbox after signing without webhooks: exit %d\n%s%s", code, out, errs)
 	}
 }
+
+// TestEraseOfAnUnconfirmedAddressTellsNoWebhook: an address whose only
+// signature waits for its signer's confirmation never left Placard
+// (docs/security.md: anyone can type anyone's address). Erasing it must
+// not be what hands it to the organisation's CRM in a signature.erased.
+// Failed before: the erasure queued signature.erased with the address.
+func TestEraseOfAnUnconfirmedAddressTellsNoWebhook(t *testing.T) {
+	ctx := context.Background()
+	dir := webhookCampaigns(t, "https://crm.bay-runners.example")
+	org := filepath.Join(dir, "bay-runners", "org.yaml")
+	b, _ := os.ReadFile(org)
+	os.WriteFile(org, []byte(strings.Replace(string(b), "events: [signature.created]", "events: [signature.created, signature.erased]", 1)), 0o644)
+	db := sqliteDB(t)
+	s, err := sqlite.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig := &signing.Signature{Org: "bay-runners", Campaign: "light-the-path", Action: "petition", Kind: signing.KindIndividual,
+		Status: signing.StatusUnconfirmed, Name: "Someone", Email: "victim@example.org", ConsentText: "Yes.", ConsentAt: time.Now(), Lang: "en", CreatedAt: time.Now()}
+	if _, err := s.AddSignatures(ctx, []*signing.Signature{sig}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	out, errs, code := runCLI(t, "signatures", "erase", "--email", "victim@example.org", "--db", db, "--campaigns", dir)
+	if code != 0 || out != "Removed 1 signature for victim@example.org\n" {
+		t.Fatalf("erase: exit %d, got %q%s, want the signature removed and no event queued", code, out, errs)
+	}
+	s, err = sqlite.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if es, err := s.List(ctx, ""); err != nil || len(es) != 0 {
+		t.Errorf("outbox after erase: %d messages, %v; want none", len(es), err)
+	}
+}

@@ -147,6 +147,10 @@ func (c *Console) erase(w http.ResponseWriter, r *http.Request) error {
 	var notices []signing.Message
 	for _, slug := range orgs {
 		k := 0
+		had, err := c.crmMayHave(r, slug, forms)
+		if err != nil {
+			return err
+		}
 		for _, form := range forms {
 			m, err := c.acc.EraseIn(r.Context(), slug, form)
 			if err != nil {
@@ -155,10 +159,11 @@ func (c *Console) erase(w http.ResponseWriter, r *http.Request) error {
 			k += m
 		}
 		n += k
-		if k > 0 {
+		if k > 0 && had {
 			// The organisation's systems are told to forget the person
 			// too, as the CLI's and the supporter's own erasures tell
-			// them; only an organisation that held the address is.
+			// them; only an organisation that held the address is, and
+			// only when its systems may have had it (crmMayHave).
 			notices = append(notices, webhook.Erased(c.cfg.Site().Org(slug), forms[0], c.now())...)
 		}
 		if k > 0 || slug == org.Slug {
@@ -181,6 +186,30 @@ func (c *Console) erase(w http.ResponseWriter, r *http.Request) error {
 	c.tellErased(r, notices)
 	http.Redirect(w, r, Prefix+"/"+org.Slug+"/data?erased="+strconv.Itoa(n), http.StatusSeeOther)
 	return nil
+}
+
+// crmMayHave reports whether organisation slug's systems may have heard
+// of the address in any of its forms: whether it has a signature there
+// that is not waiting for its signer's confirmation. An unconfirmed
+// address may be a stranger's typing and never left Placard, so its
+// erasure must not be what hands it to the CRM. Read before erasing.
+func (c *Console) crmMayHave(r *http.Request, slug string, forms []string) (bool, error) {
+	ms, ok := c.cfg.Store.(store.Mail)
+	if !ok {
+		return true, nil
+	}
+	for _, form := range forms {
+		sigs, err := ms.Supporter(r.Context(), slug, form)
+		if err != nil {
+			return false, err
+		}
+		for _, s := range sigs {
+			if s.Status != signing.StatusUnconfirmed {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
 }
 
 // tellErased queues an erasure's signature.erased notices, after it, as

@@ -182,3 +182,34 @@ func TestConsoleEraseTellsTheCRM(t *testing.T) {
 		t.Errorf("the CRM received %q, want %q", got, want)
 	}
 }
+
+// TestConsoleEraseOfAnUnconfirmedAddressTellsNoOne: attack on what the
+// CRM hears. Anyone can type anyone's address into a form; a signature
+// nobody confirmed never leaves Placard (docs/security.md). When its
+// owner asks the organisers to erase it, the console's erasure must not
+// be what hands that address to the CRM, which never had it, in a
+// signature.erased. Failed before: the erasure of an address whose only
+// signature was unconfirmed queued signature.erased with the address.
+func TestConsoleEraseOfAnUnconfirmedAddressTellsNoOne(t *testing.T) {
+	recv := newCRMReceiver(t)
+	e := newEnvFiles(t, crmFiles(recv), nil)
+	b := e.signIn("riverside", "sam@example.org", accounts.RoleEditor)
+	sig := &signing.Signature{
+		Org: "riverside", Campaign: "open-letter", Action: "letter",
+		Kind: signing.KindIndividual, Status: signing.StatusUnconfirmed,
+		Name: "Someone", Email: "victim@example.org", Public: true,
+		ConsentText: "Riverside may email me about this campaign.", ConsentAt: e.clock.now(),
+		Lang: "en", CreatedAt: e.clock.now(),
+	}
+	if res, err := e.st.AddSignatures(context.Background(), []*signing.Signature{sig}); err != nil || res[0] != nil {
+		t.Fatalf("AddSignatures: %v %v", err, res)
+	}
+	wantStatus(t, b.post(Prefix+"/riverside/erase", url.Values{"email": {"victim@example.org"}, "confirm": {"yes"}}), http.StatusSeeOther)
+	if sigs, err := e.st.(store.Mail).Supporter(context.Background(), "riverside", "victim@example.org"); err != nil || len(sigs) != 0 {
+		t.Fatalf("after the erasure: %v %v, want nothing left", sigs, err)
+	}
+	e.deliverAll(t)
+	if got := recv.received(); len(got) != 0 {
+		t.Errorf("the CRM received %q for an address it never had, want nothing", got)
+	}
+}

@@ -118,3 +118,45 @@ func TestOSDIRecordFollowsARename(t *testing.T) {
 		}
 	})
 }
+
+// TestWithdrawalUnsubscribesARejectedSigner: attack on consent. Ada signs
+// with permission to be contacted and her Action Network record is
+// delivered: she is on the organisation's list. The organisers then
+// reject her signature (placard signatures reject reverses an approval),
+// and she withdraws her permission on her data page. Action Network had
+// her, so the withdrawal must reach it (docs/webhooks.md: "Withdrawing
+// permission unsubscribes them"). Failed before: webhook.Changes sent the
+// unsubscribing record only for a signature that still counted, so
+// Action Network received nothing and kept mailing her.
+func TestWithdrawalUnsubscribesARejectedSigner(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, st store.Store) {
+		ctx := context.Background()
+		recvURL, received := osdiReceiver(t)
+		e := newMailEnv(t, st, osdiFiles(t, recvURL))
+		signWithPermission(t, e, "ada@example.org")
+		deliverOSDI(t, e, st)
+		if got := received(); len(got) != 1 || !strings.Contains(got[0], `"status":"subscribed"`) {
+			t.Fatalf("Action Network received %q; want Ada's subscribing record", got)
+		}
+		sigs, err := st.(store.Mail).Supporter(ctx, "riverside", "ada@example.org")
+		if err != nil || len(sigs) != 1 {
+			t.Fatalf("Supporter: %v %v", sigs, err)
+		}
+		o := e.s.CurrentSite().Org("riverside")
+		if _, err := st.(store.Moderation).Decide(ctx, "", []int64{sigs[0].ID}, "", signing.StatusRejected,
+			func(cs []signing.Change) ([]signing.Message, error) {
+				return webhook.Changes(o, cs, e.clock.now(), ""), nil
+			}); err != nil {
+			t.Fatal(err)
+		}
+		n, err := st.(store.Mail).WithdrawContact(ctx, "riverside", "ada@example.org", e.s.tellChoice(e.s.snap.Load(), "riverside", e.clock.now()))
+		if err != nil || n != 1 {
+			t.Fatalf("WithdrawContact: %d %v", n, err)
+		}
+		deliverOSDI(t, e, st)
+		got := received()
+		if len(got) != 2 || !strings.Contains(got[1], "ada@example.org") || !strings.Contains(got[1], `"status":"unsubscribed"`) {
+			t.Errorf("Action Network received %q; want Ada's subscribing record, then the one that unsubscribes her", got)
+		}
+	})
+}

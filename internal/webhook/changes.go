@@ -29,11 +29,14 @@ func Counts(s *signing.Signature) bool { return s.Status == signing.StatusApprov
 //     signature.updated, with its status;
 //   - a signature that counts and whose signer withdrew their permission
 //     to be contacted or hid their name: signature.updated with the
-//     choices, and for a withdrawal the Action Network record that
-//     unsubscribes them (once per change, whatever the signatures);
+//     choices;
+//   - a withdrawn permission on any signature but an unconfirmed one
+//     (Action Network may have had it: approved then rejected, or a
+//     pending sign-on sent before this version): the Action Network
+//     record that unsubscribes them, once per change;
 //   - anything else — a signature that never counted, approved or
-//     rejected from pending, choices on one still waiting — nothing: the
-//     CRM never had it.
+//     rejected from pending, a hidden name on one still waiting —
+//     nothing: the CRM never had it.
 //
 // The Action Network record that subscribes is sent only while the
 // signer's permission still holds and the signature still counts
@@ -57,10 +60,17 @@ func Changes(o *campaign.Org, changes []signing.Change, at time.Time, base strin
 			})...)
 		case Counts(b) && (!Counts(a) || b.Public != a.Public || b.ContactAt.IsZero() != a.ContactAt.IsZero()):
 			msgs = append(msgs, Updated(o, c, a, at, base)...)
-			if Counts(a) && !b.ContactAt.IsZero() && a.ContactAt.IsZero() && !unsubscribed {
-				msgs = append(msgs, Unsubscribed(o, b)...)
-				unsubscribed = true
-			}
+		}
+		// A withdrawal reaches Action Network from any signature it may
+		// have had, not only from one that counts now: one approved and
+		// later rejected (placard signatures reject), or a sign-on sent
+		// while pending before this version, put the person on the list
+		// all the same. The record holds only the identifier and an
+		// address its owner has just proved (the data page is reached by
+		// a mailed link); an unconfirmed signature's never left Placard.
+		if !unsubscribed && b.Status != signing.StatusUnconfirmed && !b.ContactAt.IsZero() && a.ContactAt.IsZero() {
+			msgs = append(msgs, Unsubscribed(o, b)...)
+			unsubscribed = true
 		}
 	}
 	return msgs

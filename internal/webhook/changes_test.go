@@ -52,7 +52,11 @@ osdi:
 			{Before: with(func(s *signing.Signature) { s.Campaign = "other" }), After: with(func(s *signing.Signature) { s.Campaign = "other"; withdrawn(s) })},
 		}, []string{"osdi unsubscribed", "webhook signature.updated approved", "webhook signature.updated approved"}},
 		{"hidden", []signing.Change{{Before: *sig(), After: with(hidden)}}, []string{"webhook signature.updated approved"}},
-		{"choices while pending", []signing.Change{{Before: with(status(signing.StatusPending)), After: with(func(s *signing.Signature) { s.Status = signing.StatusPending; withdrawn(s); hidden(s) })}}, nil},
+		{"choices while pending", []signing.Change{{Before: with(status(signing.StatusPending)), After: with(func(s *signing.Signature) { s.Status = signing.StatusPending; withdrawn(s); hidden(s) })}},
+			[]string{"osdi unsubscribed"}},
+		{"hidden while pending", []signing.Change{{Before: with(status(signing.StatusPending)), After: with(func(s *signing.Signature) { s.Status = signing.StatusPending; hidden(s) })}}, nil},
+		{"withdrawn after rejection", []signing.Change{{Before: with(status(signing.StatusRejected)), After: with(func(s *signing.Signature) { s.Status = signing.StatusRejected; withdrawn(s) })}},
+			[]string{"osdi unsubscribed"}},
 		{"choices while unconfirmed", []signing.Change{{Before: with(status(signing.StatusUnconfirmed)), After: with(func(s *signing.Signature) { s.Status = signing.StatusUnconfirmed; withdrawn(s) })}}, nil},
 		{"another organisation's", []signing.Change{{Before: with(func(s *signing.Signature) { s.Org, s.Status = "south", signing.StatusPending }), After: with(func(s *signing.Signature) { s.Org = "south" })}}, nil},
 	} {
