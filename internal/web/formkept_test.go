@@ -191,3 +191,66 @@ actions:
 		t.Fatalf("the longest honest form: %d to %q, want 303 to the thank-you page (pending)", res.StatusCode, loc)
 	}
 }
+
+// TestRateLimitedRenamedFormKeepsDetails: a signer whose form was opened
+// before the campaign was renamed (org.yaml's redirects) posts to the old
+// address, which answers 308 to the new one. The rate limit counted that
+// hop as a signature: over the limit, the old address (no campaign of its
+// own) got the bare refusal and what they typed was gone; under it, the
+// 308 spent one of the client's signatures, so the POST it leads to could
+// be refused. The hop is not counted, and the POST at the new address is
+// answered as any other: over the limit, the form comes back holding what
+// they typed, to send again in a minute.
+func TestRateLimitedRenamedFormKeepsDetails(t *testing.T) {
+	files := signFiles(t)
+	e := newHostileEnv(t, campaigntest.Files{
+		"riverside/org.yaml": files["riverside/org.yaml"] + "redirects: {old-library: save-the-library}\n",
+	}, func(c *Config) { c.RateLimit = 1 })
+	const old = "/riverside/old-library/sign?lang=en"
+
+	// Under the limit: the hop and the POST it leads to make one signature.
+	v := e.formValues(t, libraryPage, "petition-form")
+	v.Set("token", e.s.tokens.Issue("riverside/old-library", e.clock.now()))
+	e.clock.add(5 * time.Second)
+	res := postHTTP(t, e.srv, old, v)
+	res.Body.Close()
+	if res.StatusCode != http.StatusPermanentRedirect {
+		t.Fatalf("POST to the old address: %d, want 308", res.StatusCode)
+	}
+	res = postHTTP(t, e.srv, res.Header.Get("Location"), v)
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the first signature, sent to the old address: %d, want 303", res.StatusCode)
+	}
+
+	// Over it: the form comes back, holding what was typed.
+	v = e.formValues(t, libraryPage, "petition-form")
+	v.Set("token", e.s.tokens.Issue("riverside/old-library", e.clock.now()))
+	v.Set("name", "Grace Hopper")
+	v.Set("email", "grace@example.org")
+	e.clock.add(5 * time.Second)
+	res = postHTTP(t, e.srv, old, v)
+	if res.StatusCode == http.StatusPermanentRedirect {
+		res.Body.Close()
+		res = postHTTP(t, e.srv, res.Header.Get("Location"), v)
+	}
+	if res.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("over the limit: %d, want 429", res.StatusCode)
+	}
+	d := doc(t, res)
+	got := formOf(d.Find("form#petition-form"))
+	for _, k := range []string{"name", "email", "consent"} {
+		if got.Get(k) != v.Get(k) {
+			t.Errorf("over the limit, the form shown again: %s = %q, want %q", k, got.Get(k), v.Get(k))
+		}
+	}
+	if a := d.Find("form#petition-form").AttrOr("action", ""); !strings.HasPrefix(a, libraryPage+"/sign") {
+		t.Errorf("the form shown again posts to %q, want the campaign's new address", a)
+	}
+	if p, _ := e.s.tokens.Check("riverside/save-the-library", got.Get("token"), e.clock.now()); p != formtoken.OK {
+		t.Errorf("the form shown again carries a token that would not sign: %v", p)
+	}
+	if c := e.count(t, "riverside", "save-the-library"); c.Signatures != 1 {
+		t.Errorf("stored %d, want 1", c.Signatures)
+	}
+}

@@ -91,7 +91,7 @@ func (s *Server) signRoute() http.Handler {
 		limiter := ratelimit.New(s.cfg.RateLimit, time.Minute)
 		next := h
 		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Method == http.MethodPost && !limiter.Allow(s.keyer.key(r), time.Now()) {
+			if r.Method == http.MethodPost && !s.signMoved(r) && !limiter.Allow(s.keyer.key(r), time.Now()) {
 				w.Header()["Retry-After"] = hvRetryAfterMinute
 				if !s.signLimited(w, r) {
 					s.serveError(w, r, inLang(errRateLimited, s.signPageLoc(r)))
@@ -102,6 +102,23 @@ func (s *Server) signRoute() http.Handler {
 		})
 	}
 	return cop.Handler(s.warningProxy(h))
+}
+
+// signMoved reports whether r is sent to a renamed campaign's old address
+// (org.yaml's redirects), which the handler answers with a 308 to the new
+// one and nothing else: the rate limit counts the POST that 308 leads to,
+// not the hop too, so a form opened before the rename is not counted
+// twice, and one over the limit comes back from the campaign's address
+// holding what the signer typed (signLimited) rather than as a bare
+// refusal from an address that has no form to show.
+func (s *Server) signMoved(r *http.Request) bool {
+	snap := s.snap.Load()
+	path := signCampaignPath(r.URL.Path)
+	if snap.Signing[path] != nil {
+		return false
+	}
+	to, ok := snap.Moved[path]
+	return ok && snap.Signing[to] != nil
 }
 
 // signLimited answers a signing POST over the rate limit (429) with the
