@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -249,6 +250,51 @@ func TestRateLimitedRenamedFormKeepsDetails(t *testing.T) {
 	}
 	if p, _ := e.s.tokens.Check("riverside/save-the-library", got.Get("token"), e.clock.now()); p != formtoken.OK {
 		t.Errorf("the form shown again carries a token that would not sign: %v", p)
+	}
+	if c := e.count(t, "riverside", "save-the-library"); c.Signatures != 1 {
+		t.Errorf("stored %d, want 1", c.Signatures)
+	}
+}
+
+// TestRenamedTokenSearchIsItsOwn: a form's token refused for its campaign
+// is checked against that campaign's old names only (Snapshot.OldKeys),
+// not by walking every renamed and short address of the site: on a site
+// of many organisations that walk (0.8 ms for 20,000 addresses) was paid
+// by every POST with a forged token, and by every POST over the rate
+// limit, which is not counted. The old names of each campaign are its
+// own, and a token for one still signs.
+func TestRenamedTokenSearchIsItsOwn(t *testing.T) {
+	files := signFiles(t)
+	e := newHostileEnv(t, campaigntest.Files{
+		"riverside/org.yaml": files["riverside/org.yaml"] +
+			"redirects: {old-library: save-the-library, older-library: save-the-library, old-letter: open-letter}\n",
+	}, nil)
+	snap := e.s.snap.Load()
+	for key, want := range map[string][]string{
+		"riverside/save-the-library": {"riverside/old-library", "riverside/older-library"},
+		"riverside/open-letter":      {"riverside/old-letter"},
+		"riverside/nothing":          nil,
+	} {
+		if got := snap.OldKeys(key); !slices.Equal(got, want) {
+			t.Errorf("OldKeys(%s) = %q, want %q", key, got, want)
+		}
+	}
+	v := e.formValues(t, libraryPage, "petition-form")
+	v.Set("token", e.s.tokens.Issue("riverside/older-library", e.clock.now()))
+	e.clock.add(5 * time.Second)
+	res := postHTTP(t, e.srv, libraryPage+"/sign?lang=en", v)
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("a token for the campaign's older name: %d, want 303", res.StatusCode)
+	}
+	v = e.formValues(t, libraryPage, "petition-form")
+	v.Set("email", "grace@example.org")
+	v.Set("token", e.s.tokens.Issue("riverside/old-letter", e.clock.now()))
+	e.clock.add(5 * time.Second)
+	res = postHTTP(t, e.srv, libraryPage+"/sign?lang=en", v)
+	res.Body.Close()
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("a token for another campaign's old name: %d, want 422", res.StatusCode)
 	}
 	if c := e.count(t, "riverside", "save-the-library"); c.Signatures != 1 {
 		t.Errorf("stored %d, want 1", c.Signatures)

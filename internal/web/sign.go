@@ -192,17 +192,13 @@ func (s *Server) formToken(r *http.Request, lc *site.SigningCampaign, form *sign
 // carries one, and its form reaches lc by the old address's 308. Its
 // problem and issue time are those of the first old name whose key signed
 // it; else tp and issued unchanged. Only a forged token pays for the
-// search, over the snapshot's renamed addresses.
+// search, over lc's own old names (Snapshot.OldKeys).
 func (s *Server) renamedToken(lc *site.SigningCampaign, tok string, tp formtoken.Problem, issued, now time.Time) (formtoken.Problem, time.Time) {
 	if tok == "" || len(tok) != formtoken.Len {
 		return tp, issued
 	}
-	for old, to := range s.snap.Load().Moved {
-		// "/org/old" → "/org/slug": a campaign's old name, not a short address.
-		if len(to) != len(lc.Key)+1 || to[1:] != lc.Key || strings.Count(old, "/") != 2 {
-			continue
-		}
-		if p, at := s.tokens.Check(old[1:], tok, now); p != formtoken.Forged {
+	for _, old := range s.snap.Load().OldKeys(lc.Key) {
+		if p, at := s.tokens.Check(old, tok, now); p != formtoken.Forged {
 			return p, at
 		}
 	}
