@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -295,6 +296,47 @@ func TestRenamedTokenSearchIsItsOwn(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("a token for another campaign's old name: %d, want 422", res.StatusCode)
+	}
+	if c := e.count(t, "riverside", "save-the-library"); c.Signatures != 1 {
+		t.Errorf("stored %d, want 1", c.Signatures)
+	}
+}
+
+// TestRateLimitedHoneypotLearnsNothing: a bot that filled the field people
+// never see is answered as if it had signed, so it learns nothing
+// (sign.go). Over the rate limit it was sent the bare refusal while a
+// form without that field came back: two POSTs over the limit, one with
+// each field filled, told a script which field is the trap. Both now get
+// the same answer: the form back, holding the details but never the
+// honeypot's value.
+func TestRateLimitedHoneypotLearnsNothing(t *testing.T) {
+	e := newSignEnv(t, openSQLite(t), func(c *Config) { c.RateLimit = 1 })
+	srv := httptest.NewServer(e.s)
+	defer srv.Close()
+	v := e.formValues(t, libraryPage, "petition-form")
+	e.clock.add(5 * time.Second)
+	res := postHTTP(t, srv, libraryPage+"/sign?lang=en", v)
+	res.Body.Close()
+
+	answer := func(honeypot string) (int, string, url.Values) {
+		v := e.formValues(t, libraryPage, "petition-form")
+		v.Set("email", "bot@example.org")
+		v.Set("homepage", honeypot)
+		e.clock.add(5 * time.Second)
+		res := postHTTP(t, srv, libraryPage+"/sign?lang=en", v)
+		d := doc(t, res)
+		return res.StatusCode, strings.TrimSpace(d.Find("h1").Text()), formOf(d.Find("form#petition-form"))
+	}
+	st, h, f := answer("")
+	stHP, hHP, fHP := answer("https://spam.example")
+	if st != http.StatusTooManyRequests || stHP != st || hHP != h {
+		t.Errorf("over the limit: %d %q without the honeypot, %d %q with it; want the same 429", st, h, stHP, hHP)
+	}
+	if fHP.Get("email") != "bot@example.org" || f.Get("email") != fHP.Get("email") {
+		t.Errorf("over the limit, the form comes back holding %q without the honeypot and %q with it", f.Get("email"), fHP.Get("email"))
+	}
+	if fHP.Get("homepage") != "" {
+		t.Errorf("the form shown again holds the honeypot's value %q", fHP.Get("homepage"))
 	}
 	if c := e.count(t, "riverside", "save-the-library"); c.Signatures != 1 {
 		t.Errorf("stored %d, want 1", c.Signatures)

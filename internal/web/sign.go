@@ -126,9 +126,10 @@ func (s *Server) signMoved(r *http.Request) bool {
 // person on a busy shared network (a rally's Wi-Fi, a university) keeps
 // their details and presses the button again in a minute. Nothing is
 // stored, nor the token spent. A POST that is not a readable form for an
-// open campaign's signable action (or one from a bot that filled the
-// honeypot) gets the plain refusal instead; the body is read no further
-// than a signature's limit.
+// open campaign's signable action gets the plain refusal instead; the
+// body is read no further than a signature's limit. One from a bot that
+// filled the honeypot is answered as any other (the form never keeps that
+// field): answered apart, it would tell a script which field is the trap.
 func (s *Server) signLimited(w http.ResponseWriter, r *http.Request) bool {
 	snap := s.snap.Load()
 	path := signCampaignPath(r.URL.Path)
@@ -141,7 +142,7 @@ func (s *Server) signLimited(w http.ResponseWriter, r *http.Request) bool {
 		r.Body = http.MaxBytesReader(w, r.Body, maxSignBody)
 	}
 	var form signForm
-	if readSignForm(r, &form) != nil || form.get(sfHoneypot) != "" {
+	if readSignForm(r, &form) != nil {
 		return false
 	}
 	lc = formPage(snap, path, lc, r, form.get(sfLang), true)
