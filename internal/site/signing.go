@@ -498,6 +498,31 @@ func (lc *SigningCampaign) HasLetter() bool {
 	return false
 }
 
+// OldKeys are the store keys ("org/old") of the old names of the campaign
+// whose key is key, from org.yaml's redirects (Moved): what the tokens of
+// its forms opened before a rename were issued for. Moved holds every
+// renamed and short address of the site; this index of it is made once
+// per snapshot, so checking a form's token against its campaign's old
+// names costs a lookup, not a walk of the whole site's addresses.
+func (snap *Snapshot) OldKeys(key string) []string {
+	snap.oldKeysOnce.Do(func() {
+		m := map[string][]string{}
+		for old, to := range snap.Moved {
+			// "/org/old" → "/org/slug": a campaign's old name, not a short
+			// address nor a language's page.
+			if strings.Count(old, "/") != 2 || len(to) < 2 {
+				continue
+			}
+			m[to[1:]] = append(m[to[1:]], old[1:])
+		}
+		for _, olds := range m {
+			slices.Sort(olds)
+		}
+		snap.oldKeys = m
+	})
+	return snap.oldKeys[key]
+}
+
 // LiveByKey finds a live campaign by its store key.
 func (snap *Snapshot) SigningByKey(key string) *SigningCampaign {
 	return snap.Signing["/"+key]

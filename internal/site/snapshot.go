@@ -62,6 +62,10 @@ type Snapshot struct {
 	// Moved maps a renamed campaign's old path to its current path, from
 	// org.yaml's redirects; only campaigns with a public page are listed.
 	Moved map[string]string
+	// oldKeys indexes Moved by the store key its campaigns' old names
+	// lead to (OldKeys), made on first use.
+	oldKeysOnce sync.Once
+	oldKeys     map[string][]string
 	// Shorts maps each campaign's short address (/save-the-pool, from its
 	// short: setting) to its page; each is in moved too, answered with a 301,
 	// and a static copy holds a page that forwards there (Export).

@@ -91,7 +91,7 @@ func (s *Server) signRoute() http.Handler {
 		limiter := ratelimit.New(s.cfg.RateLimit, time.Minute)
 		next := h
 		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Method == http.MethodPost && !limiter.Allow(s.keyer.key(r), time.Now()) {
+			if r.Method == http.MethodPost && !s.signMoved(r) && !limiter.Allow(s.keyer.key(r), time.Now()) {
 				w.Header()["Retry-After"] = hvRetryAfterMinute
 				if !s.signLimited(w, r) {
 					s.serveError(w, r, inLang(errRateLimited, s.signPageLoc(r)))
@@ -104,14 +104,32 @@ func (s *Server) signRoute() http.Handler {
 	return cop.Handler(s.warningProxy(h))
 }
 
+// signMoved reports whether r is sent to a renamed campaign's old address
+// (org.yaml's redirects), which the handler answers with a 308 to the new
+// one and nothing else: the rate limit counts the POST that 308 leads to,
+// not the hop too, so a form opened before the rename is not counted
+// twice, and one over the limit comes back from the campaign's address
+// holding what the signer typed (signLimited) rather than as a bare
+// refusal from an address that has no form to show.
+func (s *Server) signMoved(r *http.Request) bool {
+	snap := s.snap.Load()
+	path := signCampaignPath(r.URL.Path)
+	if snap.Signing[path] != nil {
+		return false
+	}
+	to, ok := snap.Moved[path]
+	return ok && snap.Signing[to] != nil
+}
+
 // signLimited answers a signing POST over the rate limit (429) with the
 // form holding what the signer typed, and reports whether it did: a
 // person on a busy shared network (a rally's Wi-Fi, a university) keeps
 // their details and presses the button again in a minute. Nothing is
 // stored, nor the token spent. A POST that is not a readable form for an
-// open campaign's signable action (or one from a bot that filled the
-// honeypot) gets the plain refusal instead; the body is read no further
-// than a signature's limit.
+// open campaign's signable action gets the plain refusal instead; the
+// body is read no further than a signature's limit. One from a bot that
+// filled the honeypot is answered as any other (the form never keeps that
+// field): answered apart, it would tell a script which field is the trap.
 func (s *Server) signLimited(w http.ResponseWriter, r *http.Request) bool {
 	snap := s.snap.Load()
 	path := signCampaignPath(r.URL.Path)
@@ -124,7 +142,7 @@ func (s *Server) signLimited(w http.ResponseWriter, r *http.Request) bool {
 		r.Body = http.MaxBytesReader(w, r.Body, maxSignBody)
 	}
 	var form signForm
-	if readSignForm(r, &form) != nil || form.get(sfHoneypot) != "" {
+	if readSignForm(r, &form) != nil {
 		return false
 	}
 	lc = formPage(snap, path, lc, r, form.get(sfLang), true)
@@ -175,17 +193,13 @@ func (s *Server) formToken(r *http.Request, lc *site.SigningCampaign, form *sign
 // carries one, and its form reaches lc by the old address's 308. Its
 // problem and issue time are those of the first old name whose key signed
 // it; else tp and issued unchanged. Only a forged token pays for the
-// search, over the snapshot's renamed addresses.
+// search, over lc's own old names (Snapshot.OldKeys).
 func (s *Server) renamedToken(lc *site.SigningCampaign, tok string, tp formtoken.Problem, issued, now time.Time) (formtoken.Problem, time.Time) {
 	if tok == "" || len(tok) != formtoken.Len {
 		return tp, issued
 	}
-	for old, to := range s.snap.Load().Moved {
-		// "/org/old" → "/org/slug": a campaign's old name, not a short address.
-		if len(to) != len(lc.Key)+1 || to[1:] != lc.Key || strings.Count(old, "/") != 2 {
-			continue
-		}
-		if p, at := s.tokens.Check(old[1:], tok, now); p != formtoken.Forged {
+	for _, old := range s.snap.Load().OldKeys(lc.Key) {
+		if p, at := s.tokens.Check(old, tok, now); p != formtoken.Forged {
 			return p, at
 		}
 	}
