@@ -21,9 +21,13 @@ const respeltSQL = `SELECT email FROM signatures WHERE email ~ '[^\x01-\x7e]' OR
 
 // respeltDuplicatesSQL picks, for each campaign where old spelling $1 and
 // current form $2 both signed, the signature that goes: the later one, an
-// unconfirmed one giving way to a confirmed one (as rename.go merges).
+// unconfirmed one giving way to a confirmed one (as rename.go merges),
+// and any other giving way to an approved one: the approved signature is
+// the counted one, which a rewrite must never take off (a moderator may
+// have rejected the earlier spelling as a repeat).
 const respeltDuplicatesSQL = `id IN (SELECT CASE
-		WHEN (a.status = 'unconfirmed', a.created_at, a.id) <= (b.status = 'unconfirmed', b.created_at, b.id) THEN b.id
+		WHEN (a.status <> 'approved', a.status = 'unconfirmed', a.created_at, a.id) <=
+			(b.status <> 'approved', b.status = 'unconfirmed', b.created_at, b.id) THEN b.id
 		ELSE a.id END
 	FROM signatures a JOIN signatures b ON b.email = $2 AND b.org = a.org AND b.campaign = a.campaign
 	WHERE a.email = $1)`
