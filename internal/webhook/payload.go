@@ -11,6 +11,7 @@ import (
 	"crypto/sha256"
 	"encoding/base32"
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
 
@@ -250,7 +251,7 @@ func Erased(o *campaign.Org, email string, at time.Time) []signing.Message {
 		if body == nil {
 			body = mustJSON(Event{Type: campaign.EventSignatureErased, Timestamp: timeText(at), Data: Data{
 				Campaign:  Campaign{Org: o.Slug},
-				Signature: Signature{Identifiers: []string{}, Person: Person{EmailAddresses: []EmailAddress{{Address: email, Primary: true}}}},
+				Signature: Signature{Identifiers: []string{}, Person: Person{EmailAddresses: erasedAddresses(email)}},
 			}})
 		}
 		msgs = append(msgs, signing.Message{
@@ -259,6 +260,21 @@ func Erased(o *campaign.Org, email string, at time.Time) []signing.Message {
 		})
 	}
 	return msgs
+}
+
+// erasedAddresses are the addresses a signature.erased notice for email
+// names: email itself, the primary one, and every other spelling the
+// organisation's systems may hold it under (signing.EmailSpellings: the
+// A-label form of a Unicode domain, which an earlier version stored and
+// told them as typed), so erasing the one mailbox reaches each record.
+func erasedAddresses(email string) []EmailAddress {
+	out := []EmailAddress{{Address: email, Primary: true}}
+	for _, e := range signing.EmailSpellings(signing.CurrentForm(email)) {
+		if !slices.ContainsFunc(out, func(a EmailAddress) bool { return a.Address == e }) {
+			out = append(out, EmailAddress{Address: e})
+		}
+	}
+	return out
 }
 
 // ErasedFor returns the signature.erased messages erasing email sends

@@ -439,3 +439,35 @@ func TestAllowListedSecretSent(t *testing.T) {
 		t.Errorf("Deliver once no longer listed: %v, want permanent", err)
 	}
 }
+
+// TestErasedEverySpelling: the signature.erased notice for an address
+// whose domain has Unicode labels names its A-label spelling too. Until
+// migration 024 an address typed that way was stored, and told to the
+// organisation's systems, as typed ("ann@xn--bcher-kva.example"); the
+// erasure now finds that signer by the Unicode form, and a notice naming
+// only it left the CRM's record of the A-label spelling in place.
+func TestErasedEverySpelling(t *testing.T) {
+	org := &campaign.Org{Slug: "north", Webhooks: []campaign.Webhook{{URL: "https://crm.example.org/x", Events: []string{"signature.erased"}}}}
+	for _, typed := range []string{"ann@bücher.example", "ann@xn--bcher-kva.example"} {
+		msgs := webhook.Erased(org, typed, at)
+		if len(msgs) != 1 {
+			t.Fatalf("Erased(%q): %d messages, want 1", typed, len(msgs))
+		}
+		body := msgs[0].Payload
+		if !json.Valid(body) {
+			t.Fatalf("Erased(%q): payload %s is not JSON", typed, body)
+		}
+		for _, want := range []string{"ann@bücher.example", "ann@xn--bcher-kva.example"} {
+			if !strings.Contains(string(body), `"`+want+`"`) {
+				t.Errorf("Erased(%q) payload %s does not name %q", typed, body, want)
+			}
+		}
+		if n := strings.Count(string(body), `"primary":true`); n != 1 {
+			t.Errorf("Erased(%q) payload %s: %d primary addresses, want 1", typed, body, n)
+		}
+	}
+	// A plain address is named once, as before.
+	if body := string(webhook.Erased(org, "ana@example.org", at)[0].Payload); strings.Count(body, "@") != 1 {
+		t.Errorf("Erased(ana@example.org) payload %s, want the address once", body)
+	}
+}

@@ -21,19 +21,33 @@ const respeltSQL = `SELECT email FROM signatures WHERE email ~ '[^\x01-\x7e]' OR
 
 // respeltDuplicatesSQL picks, for each campaign where old spelling $1 and
 // current form $2 both signed, the signature that goes: the later one, an
-// unconfirmed one giving way to a confirmed one (as rename.go merges).
+// unconfirmed one giving way to a confirmed one (as rename.go merges),
+// and any other giving way to an approved one: the approved signature is
+// the counted one, which a rewrite must never take off (a moderator may
+// have rejected the earlier spelling as a repeat).
 const respeltDuplicatesSQL = `id IN (SELECT CASE
-		WHEN (a.status = 'unconfirmed', a.created_at, a.id) <= (b.status = 'unconfirmed', b.created_at, b.id) THEN b.id
+		WHEN (a.status <> 'approved', a.status = 'unconfirmed', a.created_at, a.id) <=
+			(b.status <> 'approved', b.status = 'unconfirmed', b.created_at, b.id) THEN b.id
 		ELSE a.id END
 	FROM signatures a JOIN signatures b ON b.email = $2 AND b.org = a.org AND b.campaign = a.campaign
 	WHERE a.email = $1)`
+
+// respeltOutboxSQL lists the undelivered messages whose address may be
+// in an old spelling, by id: the outbox has no index of addresses (it
+// was dropped to keep queueing cheap, 017), so an UPDATE by address for
+// each old spelling read the whole outbox each time — with tens of
+// thousands of messages waiting and of spellings to rewrite, minutes of
+// holding the writer at a start. Each is rewritten by its id instead.
+const respeltOutboxSQL = `SELECT id, email FROM outbox WHERE email <> '' AND (email ~ '[^\x01-\x7e]' OR email ILIKE '%xn--%' OR email <> lower(email))`
+
+// respeltOutboxUpdate rewrites one message's address (respeltOutboxSQL).
+const respeltOutboxUpdate = `UPDATE outbox SET email = $1 WHERE id = $2`
 
 // respeltSQLs rewrite old spelling $1 as current form $2 once the
 // duplicates are gone. An organiser account keeps its spelling when its
 // organisation has an account of the new one already.
 var respeltSQLs = []string{
 	`UPDATE signatures SET email = $2 WHERE email = $1`,
-	`UPDATE outbox SET email = $2 WHERE email = $1`,
 	`UPDATE organisers SET email = $2 WHERE email = $1
 		AND NOT EXISTS (SELECT 1 FROM organisers o WHERE o.org = organisers.org AND o.email = $2)`,
 }
@@ -120,6 +134,19 @@ func (db *DB) renormaliseEmails(ctx context.Context, once bool) (res store.Renor
 				SELECT org, campaign, target, $2 FROM outreach_senders WHERE sender = $1
 				ON CONFLICT DO NOTHING`, store.SenderHash(key, old), store.SenderHash(key, cur)); err != nil {
 				return err
+			}
+		}
+		// Undelivered messages, each by its id (respeltOutboxSQL).
+		rows, _ = tx.Query(ctx, respeltOutboxSQL)
+		msgs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[struct{ ID, Email string }])
+		if err != nil {
+			return err
+		}
+		for _, m := range msgs {
+			if cur := signing.CurrentForm(m.Email); cur != m.Email {
+				if _, err := tx.Exec(ctx, respeltOutboxUpdate, cur, m.ID); err != nil {
+					return err
+				}
 			}
 		}
 		return nil

@@ -18,6 +18,8 @@ import (
 func RunEmailForms(t *testing.T, open Opener) {
 	t.Run("OldRowsMigrate", func(t *testing.T) { testRenormalise(t, open(t)) })
 	t.Run("UnconfirmedGivesWay", func(t *testing.T) { testRenormaliseUnconfirmed(t, open(t)) })
+	t.Run("ApprovedKept", func(t *testing.T) { testRenormaliseApprovedKept(t, open(t)) })
+	t.Run("OutboxFollows", func(t *testing.T) { testRenormaliseOutbox(t, open(t)) })
 	t.Run("SuppressionFollows", func(t *testing.T) { testRenormaliseSuppression(t, open(t)) })
 	t.Run("Organisers", func(t *testing.T) { testRenormaliseOrganisers(t, open(t)) })
 }
@@ -116,6 +118,65 @@ func testRenormalise(t *testing.T, s store.Store) {
 	}
 	wantCounts(t, s,
 		signing.Count{Org: "o", Campaign: "c", Signatures: 3})
+}
+
+// testRenormaliseApprovedKept: where one mailbox signed a campaign twice
+// in two spellings and the earlier signature was rejected (a moderator
+// taking it for a repeat, say) or is still waiting for approval, the
+// later approved one is the one kept: it is the valid, counted
+// signature, and the rewrite must never take a counted signature off.
+func testRenormaliseApprovedKept(t *testing.T, s store.Store) {
+	rejected := sigAt("o", "c", annA, 0)
+	rejected.Status = signing.StatusRejected
+	pending := sigAt("o", "d", annA, 0)
+	pending.Kind, pending.Status = signing.KindOrganisation, signing.StatusPending
+	pending.Organisation = "Readers"
+	later := sigAt("o", "d", annU, time.Minute)
+	later.Kind, later.Organisation = signing.KindOrganisation, "Readers"
+	add(t, s, rejected, sigAt("o", "c", annU, time.Minute), pending, later)
+	before, err := s.Counts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := renormalise(t, s); r.Duplicates != 2 {
+		t.Errorf("RenormaliseEmails: got %+v, want 2 duplicates", r)
+	}
+	after, err := s.Counts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The pending duplicate goes; every approved signature stays counted.
+	for i := range before {
+		before[i].Pending = 0
+	}
+	if !slices.Equal(before, after) {
+		t.Errorf("counts before the rewrite %+v (pending left out), after %+v: an approved signature was taken off", before, after)
+	}
+	for _, c := range []string{"c", "d"} {
+		if got := emails(t, s, "o", c, signing.StatusApproved); !slices.Equal(got, []string{annU}) {
+			t.Errorf("o/%s approved after the rewrite: %q, want %q", c, got, annU)
+		}
+	}
+}
+
+// testRenormaliseOutbox: an undelivered message queued for an old
+// spelling is filed under the current form after the rewrite (message by
+// message, by id), so an erasure by the current form alone drops it; a
+// message for another address is left alone.
+func testRenormaliseOutbox(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	ob := outboxOf(t, s)
+	old, other := Msg("o", "c", annA), Msg("o", "c", "bob@example.org")
+	if err := ob.Enqueue(ctx, []signing.Message{old, other}); err != nil {
+		t.Fatalf("Enqueue: %v", err)
+	}
+	renormalise(t, s)
+	if _, err := s.Erase(ctx, annU); err != nil {
+		t.Fatalf("Erase: %v", err)
+	}
+	if got, want := outboxIDs(t, ob, ""), sortedIDs(other); !slices.Equal(got, want) {
+		t.Errorf("outbox after the rewrite and erasing %q: got %v, want %v", annU, got, want)
+	}
 }
 
 // testRenormaliseUnconfirmed: an earlier signature still waiting for its
