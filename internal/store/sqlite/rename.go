@@ -21,9 +21,13 @@ const movedSQL = `SELECT EXISTS (SELECT 1 FROM tallies WHERE org = ?1 AND campai
 
 // duplicatesSQL picks, for each address that signed both org/from (?2)
 // and org/to (?3), the signature that goes: the later one, an unconfirmed
-// one giving way to a confirmed one.
+// one giving way to a confirmed one, and any other giving way to an
+// approved one: the approved signature is the counted one, which a merge
+// must never take off (a moderator may have rejected the earlier one as
+// a repeat; storetest ApprovedKept).
 const duplicatesSQL = `id IN (SELECT CASE
-		WHEN (a.status = 'unconfirmed', a.created_at, a.id) <= (b.status = 'unconfirmed', b.created_at, b.id) THEN b.id
+		WHEN (a.status <> 'approved', a.status = 'unconfirmed', a.created_at, a.id) <=
+			(b.status <> 'approved', b.status = 'unconfirmed', b.created_at, b.id) THEN b.id
 		ELSE a.id END
 	FROM signatures a JOIN signatures b ON b.email = a.email AND b.org = a.org AND b.campaign = ?3
 	WHERE a.org = ?1 AND a.campaign = ?2)`

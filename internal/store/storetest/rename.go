@@ -16,6 +16,7 @@ func RunRenames(t *testing.T, open Opener) {
 	t.Run("MovesEverything", func(t *testing.T) { testMoveEverything(t, open(t)) })
 	t.Run("MergesUnderBothNames", func(t *testing.T) { testMoveMerges(t, open(t)) })
 	t.Run("UnconfirmedGivesWay", func(t *testing.T) { testMoveUnconfirmed(t, open(t)) })
+	t.Run("ApprovedKept", func(t *testing.T) { testMoveApprovedKept(t, open(t)) })
 	t.Run("NothingToMove", func(t *testing.T) { testMoveNothing(t, open(t)) })
 	t.Run("Concurrent", func(t *testing.T) { testMoveConcurrent(t, open(t)) })
 }
@@ -163,6 +164,27 @@ func testMoveUnconfirmed(t *testing.T, s store.Store) {
 		t.Errorf("approved under the new name: %v", got)
 	}
 	wantCounts(t, s, signing.Count{Org: "o", Campaign: "new", Signatures: 1})
+}
+
+// testMoveApprovedKept: an approved signature is the one kept when the
+// same address signed under both names, even when the other is earlier:
+// a moderator may have rejected the earlier one as a repeat, and taking
+// the counted signature off would lose a valid one.
+func testMoveApprovedKept(t *testing.T, s store.Store) {
+	rejected, approved := Sig("o", "old", "ann@example.org"), Sig("o", "new", "ann@example.org")
+	rejected.Status, approved.CreatedAt = signing.StatusRejected, base.Add(time.Hour)
+	pending := Sig("o", "new", "bob@example.org")
+	pending.Kind, pending.Status, pending.Organisation = signing.KindOrganisation, signing.StatusPending, "Bob's"
+	counted := Sig("o", "old", "bob@example.org")
+	counted.CreatedAt = base.Add(time.Hour)
+	add(t, s, rejected, approved, pending, counted)
+	if r := move(t, s, "old", "new"); r.Duplicates != 2 {
+		t.Errorf("MoveCampaign: got %+v, want two duplicates removed", r)
+	}
+	if got := emails(t, s, "o", "new", signing.StatusApproved); !slices.Equal(got, []string{"ann@example.org", "bob@example.org"}) {
+		t.Errorf("approved under the new name: %v, want both approved signatures kept", got)
+	}
+	wantCounts(t, s, signing.Count{Org: "o", Campaign: "new", Signatures: 2})
 }
 
 // testMoveNothing: a name that holds nothing moves nothing and leaves
