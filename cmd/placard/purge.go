@@ -93,7 +93,7 @@ func purgeRemoved(ctx context.Context, st store.Store, site *campaign.Site, now 
 			if site.Org(r.Org).Campaign(r.Campaign) != nil {
 				continue // kept apart when this site was loaded, or by newer files
 			}
-			k, err := rm.KeepApart(ctx, r.Org, r.Campaign, now, now)
+			k, err := rm.KeepApart(ctx, r.Org, r.Campaign, "", now, now) // no campaign of it loaded: kept apart
 			if err != nil {
 				return out, fmt.Errorf("%s/%s: %w", r.Org, r.Campaign, err)
 			}

@@ -14,7 +14,11 @@ import (
 // (at start, after every reload, before each retention purge), and keeps
 // its rows apart — moved to <slug>~removed-YYYYMMDD — before a campaign
 // of that slug serves again, so a new letter never counts or lists the
-// signers of an old one.
+// signers of an old one. A campaign back with the title it was removed
+// with (store.Fingerprint; known when a reload found it gone, not when it
+// went while serve was stopped) is the same campaign returning — a file
+// missing for one load: a checkout, a hand mv away and back, a rollback —
+// and its record is dropped with its rows left where they are.
 //
 // Only a good load decides: serve refuses to start, and a reload to swap,
 // when any file has a problem, so a broken file is never taken for a
@@ -27,8 +31,9 @@ import (
 // they are, reached by erasures by address, until its folder is back.
 
 // keepRemovedApart moves, before site serves, the rows of every removed
-// campaign that site has again to its kept-apart name, and logs what the
-// organiser may do if it is the same campaign returning. loaded is when
+// campaign that site has again, under another title or removed while
+// stopped, to its kept-apart name, and logs what the organiser may do if
+// it is the same campaign returning; one back with its title keeps them. loaded is when
 // site's files were read: a removal recorded after it (another instance,
 // with newer files) is not acted on. A failure is logged; it is tried
 // again at the next load. It reports whether any rows were moved: the
@@ -53,12 +58,18 @@ func keepRemovedApart(ctx context.Context, st store.Store, site *campaign.Site, 
 		if o == nil || o.Campaign(r.Campaign) == nil {
 			continue
 		}
-		k, err := rm.KeepApart(ctx, r.Org, r.Campaign, loaded, time.Now())
+		c := o.Campaign(r.Campaign)
+		k, err := rm.KeepApart(ctx, r.Org, r.Campaign, campaignFingerprint(c), loaded, time.Now())
 		if err != nil {
 			if ctx.Err() == nil {
 				log.Error("keeping a removed campaign's signatures apart from the new campaign of the same name failed; trying again at the next reload",
 					"campaign", r.Org+"/"+r.Campaign, "err", err)
 			}
+			continue
+		}
+		if k.Returned {
+			log.Info("campaign "+r.Org+"/"+r.Campaign+" is back; its "+countText(r.Signatures, "signature stays", "signatures stay")+" with it",
+				"campaign", r.Org+"/"+r.Campaign, "signatures", r.Signatures)
 			continue
 		}
 		if k.Name == "" {
@@ -85,8 +96,8 @@ func keptApartMessage(org, slug, name string, n int) string {
 // recordRemovedCampaigns records, once site serves, every campaign of a
 // loaded organisation that has rows but no file any more. prev is the
 // site served before (nil at start): a campaign it had keeps its own
-// retention, counted from now; otherwise the organisation's retention
-// applies. loaded is when site's files were read.
+// retention, counted from now, and its fingerprint; otherwise the
+// organisation's retention applies and the fingerprint is unknown (""). loaded is when site's files were read.
 func recordRemovedCampaigns(ctx context.Context, st store.Store, site, prev *campaign.Site, loaded time.Time, log *slog.Logger) {
 	rm, ok := st.(store.Removals)
 	if !ok || site == nil || len(site.Orgs) == 0 {
@@ -121,16 +132,16 @@ func recordRemovedCampaigns(ctx context.Context, st store.Store, site, prev *cam
 		if recs[sc] {
 			continue
 		}
-		days := o.RetentionDays
+		days, fp := o.RetentionDays, ""
 		if prev != nil {
 			if po := prev.Org(sc.Org); po != nil {
 				if c := po.Campaign(sc.Campaign); c != nil {
-					days = c.RetentionDays
+					days, fp = c.RetentionDays, campaignFingerprint(c)
 				}
 			}
 		}
 		now := time.Now()
-		ok, err := rm.RecordRemoved(ctx, sc.Org, sc.Campaign, now, days, loaded)
+		ok, err := rm.RecordRemoved(ctx, sc.Org, sc.Campaign, fp, now, days, loaded)
 		if err != nil {
 			if ctx.Err() == nil {
 				log.Error("recording a removed campaign failed; trying again at the next reload", "campaign", sc.Org+"/"+sc.Campaign, "err", err)
@@ -149,6 +160,12 @@ func recordRemovedCampaigns(ctx context.Context, st store.Store, site, prev *cam
 			"campaign", sc.Org+"/"+sc.Campaign, "retention_days", days)
 	}
 }
+
+// campaignFingerprint is what a removal record keeps of c to know it again when
+// a campaign of its slug comes back (store.Fingerprint): its title in
+// its organisation's default language (c itself; its translations are
+// copies).
+func campaignFingerprint(c *campaign.Campaign) string { return store.Fingerprint(c.Title) }
 
 // present reports whether name is a campaign of o or the old name of one
 // of its renamed campaigns.

@@ -302,3 +302,66 @@ func TestRenameOntoRemovedName(t *testing.T) {
 		})
 	}
 }
+
+// TestSameCampaignBackAfterReload: a petition's file is missing for one
+// reload (a checkout unlinking and re-creating it, a hand mv away and
+// back, a rollback) and comes back as it was. It is the same campaign:
+// it keeps its signatures, count and public signers, and its removal
+// record is dropped. It failed before: the return moved its 2 signatures
+// aside to light-the-path~removed-<day> and the page showed 0.
+func TestSameCampaignBackAfterReload(t *testing.T) {
+	for _, e := range engines() {
+		t.Run(e.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "campaigns")
+			if err := os.CopyFS(dir, os.DirFS(signingCampaigns)); err != nil {
+				t.Fatal(err)
+			}
+			file := filepath.Join(dir, "bay-runners", "light-the-path.yaml")
+			aside := filepath.Join(t.TempDir(), "light-the-path.yaml")
+			db := e.db(t)
+			base, logs := startSigningServe(t, dir, db)
+			for _, who := range [][2]string{{"Ann Old", "ann@example.org"}, {"Bob Old", "bob@example.org"}} {
+				f := loadForm(t, base, petitionRef)
+				wantSigned(t, base, f, f.with(map[string]string{
+					"name": who[0], "email": who[1], "postcode": "BA1 1AA", "consent": "yes", "public": "yes",
+				}), petitionRef, "signed")
+			}
+			eventually(t, "the petition never counted its 2 signatures", func() bool {
+				return shownCount(t, base+"/"+petitionRef, "petition") == 2
+			})
+
+			// Gone for one reload: recorded removed.
+			if err := os.Rename(file, aside); err != nil {
+				t.Fatal(err)
+			}
+			hup(t)
+			eventually(t, "the removal was never logged:\n"+logs.String(), func() bool {
+				return strings.Contains(logs.String(), "campaign removed")
+			})
+			// Back as it was.
+			if err := os.Rename(aside, file); err != nil {
+				t.Fatal(err)
+			}
+			hup(t)
+			eventually(t, "the petition's return was never logged:\n"+logs.String(), func() bool {
+				return strings.Contains(logs.String(), "campaign bay-runners/light-the-path is back; its 2 signatures stay with it")
+			})
+			eventually(t, "the petition never served again:\n"+logs.String(), func() bool {
+				code, _ := pageBody(t, base+"/"+petitionRef)
+				return code == http.StatusOK
+			})
+			if n := shownCount(t, base+"/"+petitionRef, "petition"); n != 2 {
+				t.Errorf("the petition back as it was shows %d signatures, want its 2", n)
+			}
+			if _, body := pageBody(t, base+"/"+petitionRef); !strings.Contains(body, "Ann Old") {
+				t.Errorf("the petition back as it was no longer lists its public signers")
+			}
+			if l := logs.String(); strings.Contains(l, "kept apart as") {
+				t.Errorf("the same petition's signatures were kept apart:\n%s", l)
+			}
+			if recs := removedRecords(t, openForTest(t, db)); len(recs) != 0 {
+				t.Errorf("removal records after the petition came back: %+v, want none", recs)
+			}
+		})
+	}
+}

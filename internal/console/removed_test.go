@@ -34,10 +34,10 @@ func TestRemovedCampaignsOnDataPage(t *testing.T) {
 	rm := e.st.(store.Removals)
 	var kept string
 	for _, org := range []string{"riverside", "other"} {
-		if _, err := rm.RecordRemoved(ctx, org, "old-letter", at, 0, at); err != nil {
+		if _, err := rm.RecordRemoved(ctx, org, "old-letter", "", at, 0, at); err != nil {
 			t.Fatal(err)
 		}
-		k, err := rm.KeepApart(ctx, org, "old-letter", at.Add(time.Hour), at.Add(time.Hour))
+		k, err := rm.KeepApart(ctx, org, "old-letter", "", at.Add(time.Hour), at.Add(time.Hour))
 		if err != nil || k.Name == "" {
 			t.Fatalf("KeepApart(%s): %+v, %v", org, k, err)
 		}

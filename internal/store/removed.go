@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"time"
@@ -34,11 +36,13 @@ type Removals interface {
 
 	// RecordRemoved records that org/campaign has no file any more while
 	// rows stand under its name, at at, with retentionDays (0 for none)
-	// counted from at. It records nothing, and reports false, when that
-	// name already has a record, or when a removed campaign of that slug
-	// was kept apart after loaded: the caller's files are older than the
-	// files of the instance that loaded the campaign come back.
-	RecordRemoved(ctx context.Context, org, campaign string, at time.Time, retentionDays int, loaded time.Time) (bool, error)
+	// counted from at, and the Fingerprint of the campaign as last loaded
+	// ("" when unknown: removed while no instance served it). It records
+	// nothing, and reports false, when that name already has a record,
+	// or when a removed campaign of that slug was kept apart after
+	// loaded: the caller's files are older than the files of the
+	// instance that loaded the campaign come back.
+	RecordRemoved(ctx context.Context, org, campaign, fingerprint string, at time.Time, retentionDays int, loaded time.Time) (bool, error)
 
 	// KeepApart moves every row of org/campaign to a name no campaign file
 	// can have (KeptApartName, from the removal's day), in ONE
@@ -48,7 +52,14 @@ type Removals interface {
 	// a zero KeptApart. On PostgreSQL it locks signatures as an erasure
 	// does, so a signing batch lands wholly before or after it, and two
 	// instances keeping the same rows apart move them once.
-	KeepApart(ctx context.Context, org, campaign string, loaded, now time.Time) (KeptApart, error)
+	//
+	// fingerprint is the returning campaign's Fingerprint ("" when none
+	// is loaded). When the record's fingerprint is not "" and equal, the
+	// campaign is the same one returning (a file missing for one load: a
+	// checkout, a hand mv away and back, a rollback): the record is
+	// deleted instead, its rows stay where they are, and the result says
+	// Returned.
+	KeepApart(ctx context.Context, org, campaign, fingerprint string, loaded, now time.Time) (KeptApart, error)
 
 	// RemovedCampaigns lists the records of organisation org's removed
 	// campaigns ("" for every organisation), in org then name byte order,
@@ -92,9 +103,23 @@ func (r RemovedCampaign) PurgeAt() time.Time {
 
 // KeptApart says what KeepApart did.
 type KeptApart struct {
-	// Name is where the rows stand now; "" when nothing was done.
+	// Name is where the rows stand now; "" when nothing was moved.
 	Name string
+	// Returned is true when the campaign came back with the fingerprint
+	// it was removed with: its record was deleted and its rows stay
+	// under its slug (Name is "").
+	Returned bool
 	MoveResult
+}
+
+// Fingerprint is what a removal record keeps of a campaign to know it
+// again: the SHA-256 (hex) of its title in its organisation's default
+// language, what a person recognises as "the same letter". A letter
+// replaced by another has another title. Only the title goes in: no
+// signer's detail.
+func Fingerprint(title string) string {
+	sum := sha256.Sum256([]byte(strings.TrimSpace(title)))
+	return hex.EncodeToString(sum[:])
 }
 
 // keptApartMark is what a kept-apart name holds after the slug. '~' is in

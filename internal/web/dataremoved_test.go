@@ -28,10 +28,10 @@ func TestDataPageRemovedCampaign(t *testing.T) {
 	ctx := context.Background()
 	rm := st.(store.Removals)
 	at := time.Now()
-	if _, err := rm.RecordRemoved(ctx, "riverside", "save-the-library", at, 0, at); err != nil {
+	if _, err := rm.RecordRemoved(ctx, "riverside", "save-the-library", "", at, 0, at); err != nil {
 		t.Fatal(err)
 	}
-	k, err := rm.KeepApart(ctx, "riverside", "save-the-library", at.Add(time.Second), at.Add(time.Second))
+	k, err := rm.KeepApart(ctx, "riverside", "save-the-library", "", at.Add(time.Second), at.Add(time.Second))
 	if err != nil || k.Signatures != 1 {
 		t.Fatalf("KeepApart: %+v, %v; want the signature kept apart", k, err)
 	}

@@ -48,13 +48,13 @@ func (db *DB) StoredCampaigns(ctx context.Context) (out []store.CampaignName, er
 // RecordRemoved records a removed campaign (store.Removals). Two
 // instances recording the same removal at once record it once (the
 // primary key).
-func (db *DB) RecordRemoved(ctx context.Context, org, campaign string, at time.Time, retentionDays int, loaded time.Time) (_ bool, err error) {
+func (db *DB) RecordRemoved(ctx context.Context, org, campaign, fingerprint string, at time.Time, retentionDays int, loaded time.Time) (_ bool, err error) {
 	defer failed(&err, "recording a removed campaign")
-	tag, err := db.pool.Exec(ctx, `INSERT INTO removed_campaigns (org, name, campaign, removed_at, retention_days)
-		SELECT $1, $2, $2, $3, $4
+	tag, err := db.pool.Exec(ctx, `INSERT INTO removed_campaigns (org, name, campaign, removed_at, retention_days, fingerprint)
+		SELECT $1, $2, $2, $3, $4, $6
 		WHERE NOT EXISTS (SELECT 1 FROM removed_campaigns WHERE org = $1 AND campaign = $2 AND kept_apart_at > $5)
 		ON CONFLICT (org, name) DO NOTHING`,
-		org, campaign, at.UTC(), max(retentionDays, 0), loaded.UTC())
+		org, campaign, at.UTC(), max(retentionDays, 0), loaded.UTC(), fingerprint)
 	if err != nil {
 		return false, err
 	}
@@ -63,7 +63,7 @@ func (db *DB) RecordRemoved(ctx context.Context, org, campaign string, at time.T
 
 // recordSQL reads a removed campaign's record whose rows still stand
 // under its slug.
-const recordSQL = `SELECT removed_at FROM removed_campaigns WHERE org = $1 AND name = $2 AND kept_apart_at IS NULL`
+const recordSQL = `SELECT removed_at, fingerprint FROM removed_campaigns WHERE org = $1 AND name = $2 AND kept_apart_at IS NULL`
 
 // KeepApart moves a removed campaign's rows to its kept-apart name
 // (store.Removals). A slug with no record costs one read and writes
@@ -71,11 +71,12 @@ const recordSQL = `SELECT removed_at FROM removed_campaigns WHERE org = $1 AND n
 // lockSigning before reading the record again: a signing batch lands
 // wholly before or after the move, and of two instances loading the
 // same campaign come back, the second finds the record moved on.
-func (db *DB) KeepApart(ctx context.Context, org, campaign string, loaded, now time.Time) (res store.KeptApart, err error) {
+func (db *DB) KeepApart(ctx context.Context, org, campaign, fingerprint string, loaded, now time.Time) (res store.KeptApart, err error) {
 	defer failed(&err, "keeping a removed campaign's rows apart")
 	var removed time.Time
+	var recorded string
 	var ev store.QuarantineEvent
-	err = db.pool.QueryRow(ctx, recordSQL, org, campaign).Scan(&removed)
+	err = db.pool.QueryRow(ctx, recordSQL, org, campaign).Scan(&removed, &recorded)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return res, nil
 	}
@@ -87,7 +88,7 @@ func (db *DB) KeepApart(ctx context.Context, org, campaign string, loaded, now t
 		if err := lockSigning(ctx, tx); err != nil { // postgres.go
 			return err
 		}
-		err := tx.QueryRow(ctx, recordSQL+` FOR UPDATE`, org, campaign).Scan(&removed)
+		err := tx.QueryRow(ctx, recordSQL+` FOR UPDATE`, org, campaign).Scan(&removed, &recorded)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil
 		}
@@ -96,6 +97,14 @@ func (db *DB) KeepApart(ctx context.Context, org, campaign string, loaded, now t
 		}
 		if removed.After(loaded) {
 			return nil // the caller's files are older than the removal
+		}
+		if recorded != "" && recorded == fingerprint {
+			// The same campaign returning: its rows are its own.
+			if _, err := tx.Exec(ctx, `DELETE FROM removed_campaigns WHERE org = $1 AND name = $2`, org, campaign); err != nil {
+				return err
+			}
+			res.Returned = true
+			return nil
 		}
 		name, err := freeName(ctx, tx, org, campaign, removed)
 		if err != nil {

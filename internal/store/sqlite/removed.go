@@ -47,13 +47,13 @@ func (db *DB) StoredCampaigns(ctx context.Context) (out []store.CampaignName, er
 
 // RecordRemoved records a removed campaign (store.Removals). Times are
 // stored in timeLayout, which sorts as the times do.
-func (db *DB) RecordRemoved(ctx context.Context, org, campaign string, at time.Time, retentionDays int, loaded time.Time) (_ bool, err error) {
+func (db *DB) RecordRemoved(ctx context.Context, org, campaign, fingerprint string, at time.Time, retentionDays int, loaded time.Time) (_ bool, err error) {
 	defer failed(&err, "recording a removed campaign")
-	r, err := db.w.ExecContext(ctx, `INSERT INTO removed_campaigns (org, name, campaign, removed_at, retention_days)
-		SELECT ?1, ?2, ?2, ?3, ?4
+	r, err := db.w.ExecContext(ctx, `INSERT INTO removed_campaigns (org, name, campaign, removed_at, retention_days, fingerprint)
+		SELECT ?1, ?2, ?2, ?3, ?4, ?6
 		WHERE NOT EXISTS (SELECT 1 FROM removed_campaigns WHERE org = ?1 AND campaign = ?2 AND kept_apart_at > ?5)
 		ON CONFLICT (org, name) DO NOTHING`,
-		org, campaign, formatTime(at), max(retentionDays, 0), formatTime(loaded))
+		org, campaign, formatTime(at), max(retentionDays, 0), formatTime(loaded), fingerprint)
 	if err != nil {
 		return false, err
 	}
@@ -63,11 +63,11 @@ func (db *DB) RecordRemoved(ctx context.Context, org, campaign string, at time.T
 // KeepApart moves a removed campaign's rows to its kept-apart name
 // (store.Removals). A slug with no record costs one read and writes
 // nothing, so a load checks every campaign it serves.
-func (db *DB) KeepApart(ctx context.Context, org, campaign string, loaded, now time.Time) (res store.KeptApart, err error) {
+func (db *DB) KeepApart(ctx context.Context, org, campaign, fingerprint string, loaded, now time.Time) (res store.KeptApart, err error) {
 	defer failed(&err, "keeping a removed campaign's rows apart")
-	const recordSQL = `SELECT removed_at FROM removed_campaigns WHERE org = ? AND name = ? AND kept_apart_at = ''`
-	var removedAt string
-	err = db.r.QueryRowContext(ctx, recordSQL, org, campaign).Scan(&removedAt)
+	const recordSQL = `SELECT removed_at, fingerprint FROM removed_campaigns WHERE org = ? AND name = ? AND kept_apart_at = ''`
+	var removedAt, recorded string
+	err = db.r.QueryRowContext(ctx, recordSQL, org, campaign).Scan(&removedAt, &recorded)
 	if errors.Is(err, sql.ErrNoRows) {
 		return res, nil
 	}
@@ -85,7 +85,7 @@ func (db *DB) KeepApart(ctx context.Context, org, campaign string, loaded, now t
 	defer tx.Rollback()
 	// Again inside the transaction: another process (the CLI on the same
 	// file) may have moved them meanwhile.
-	err = tx.QueryRowContext(ctx, recordSQL, org, campaign).Scan(&removedAt)
+	err = tx.QueryRowContext(ctx, recordSQL, org, campaign).Scan(&removedAt, &recorded)
 	if errors.Is(err, sql.ErrNoRows) {
 		return res, nil
 	}
@@ -98,6 +98,17 @@ func (db *DB) KeepApart(ctx context.Context, org, campaign string, loaded, now t
 	}
 	if removed.After(loaded) {
 		return res, nil // the caller's files are older than the removal
+	}
+	if recorded != "" && recorded == fingerprint {
+		// The same campaign returning: its rows are its own.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM removed_campaigns WHERE org = ? AND name = ?`, org, campaign); err != nil {
+			return res, err
+		}
+		if err := tx.Commit(); err != nil {
+			return res, err
+		}
+		res.Returned = true
+		return res, nil
 	}
 	name, err := freeName(ctx, tx, org, campaign, removed)
 	if err != nil {

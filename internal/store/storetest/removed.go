@@ -21,13 +21,22 @@ func RunRemovals(t *testing.T, open Opener) {
 	t.Run("StoredCampaigns", func(t *testing.T) { testStoredCampaigns(t, open(t)) })
 	t.Run("Concurrent", func(t *testing.T) { testKeepApartConcurrent(t, open(t)) })
 	t.Run("OutboxGoesWithRows", func(t *testing.T) { testKeepApartOutbox(t, open(t)) })
+	t.Run("SameCampaignReturns", func(t *testing.T) { testSameCampaignReturns(t, open(t)) })
+	t.Run("OtherTitleKeptApart", func(t *testing.T) { testOtherTitleKeptApart(t, open(t)) })
+	t.Run("ConcurrentReturn", func(t *testing.T) { testReturnConcurrent(t, open(t)) })
 }
 
 func removals(s store.Store) store.Removals { return s.(store.Removals) }
 
 func recordRemoved(t *testing.T, s store.Store, campaign string, at time.Time, days int, loaded time.Time) bool {
 	t.Helper()
-	ok, err := removals(s).RecordRemoved(context.Background(), "o", campaign, at, days, loaded)
+	return recordRemovedAs(t, s, campaign, "", at, days, loaded)
+}
+
+// recordRemovedAs records campaign removed with fingerprint.
+func recordRemovedAs(t *testing.T, s store.Store, campaign, fingerprint string, at time.Time, days int, loaded time.Time) bool {
+	t.Helper()
+	ok, err := removals(s).RecordRemoved(context.Background(), "o", campaign, fingerprint, at, days, loaded)
 	if err != nil {
 		t.Fatalf("RecordRemoved(o, %s): %v", campaign, err)
 	}
@@ -36,7 +45,13 @@ func recordRemoved(t *testing.T, s store.Store, campaign string, at time.Time, d
 
 func keepApart(t *testing.T, s store.Store, campaign string, loaded, now time.Time) store.KeptApart {
 	t.Helper()
-	k, err := removals(s).KeepApart(context.Background(), "o", campaign, loaded, now)
+	return keepApartAs(t, s, campaign, store.Fingerprint("the new letter"), loaded, now)
+}
+
+// keepApartAs is KeepApart for a returning campaign of that fingerprint.
+func keepApartAs(t *testing.T, s store.Store, campaign, fingerprint string, loaded, now time.Time) store.KeptApart {
+	t.Helper()
+	k, err := removals(s).KeepApart(context.Background(), "o", campaign, fingerprint, loaded, now)
 	if err != nil {
 		t.Fatalf("KeepApart(o, %s): %v", campaign, err)
 	}
@@ -259,7 +274,7 @@ func testKeepApartConcurrent(t *testing.T, s store.Store) {
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
-			results[i], errs[i] = removals(s).KeepApart(context.Background(), "o", "x", base.Add(time.Hour), base.Add(time.Hour))
+			results[i], errs[i] = removals(s).KeepApart(context.Background(), "o", "x", "", base.Add(time.Hour), base.Add(time.Hour))
 		})
 	}
 	wg.Wait()
@@ -325,4 +340,101 @@ func testKeepApartOutbox(t *testing.T, s store.Store) {
 	if got, want := outboxIDs(t, ob, ""), sortedIDs(keep); !slices.Equal(got, want) {
 		t.Errorf("outbox after purging %s: %v, want only the other campaign's %v", k.Name, got, want)
 	}
+}
+
+// testSameCampaignReturns: a campaign whose file was missing for one load
+// (a checkout unlinking and re-creating it, a hand mv away and back, a
+// rollback) comes back with the title it was removed with: it is the
+// same campaign, so its record is dropped and its signers, counts and
+// public list stay with it. Before, its rows were moved aside and its
+// page showed 0.
+func testSameCampaignReturns(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	ann, bob := Sig("o", "x", "ann@example.org"), Sig("o", "x", "bob@example.org")
+	ann.Public = true
+	add(t, s, ann, bob)
+	fp := store.Fingerprint("Save the pool")
+	removed := base.Add(time.Hour)
+	if !recordRemovedAs(t, s, "x", fp, removed, 30, removed) {
+		t.Fatal("RecordRemoved: not recorded")
+	}
+	// Files older than the removal decide nothing, same title or not.
+	if k := keepApartAs(t, s, "x", fp, base, removed); k.Returned || k.Name != "" {
+		t.Fatalf("KeepApart from files older than the removal: %+v, want nothing", k)
+	}
+	back := removed.Add(time.Minute)
+	k := keepApartAs(t, s, "x", store.Fingerprint("Save the pool"), back, back)
+	if !k.Returned || k.Name != "" || k.Moved() {
+		t.Fatalf("KeepApart of the same campaign back: %+v, want Returned and nothing moved", k)
+	}
+	wantCounts(t, s, signing.Count{Org: "o", Campaign: "x", Signatures: 2})
+	if ps, err := s.PublicSigners(ctx, "o", "x", 10); err != nil || len(ps) != 1 {
+		t.Errorf("PublicSigners(o, x) after the same campaign came back: %+v, %v; want ann", ps, err)
+	}
+	if got := removedList(t, s, ""); len(got) != 0 {
+		t.Errorf("RemovedCampaigns after the same campaign came back: %+v, want none", got)
+	}
+	// Nothing more at the next load; removed again later, it is recorded again.
+	if k := keepApartAs(t, s, "x", fp, back, back); k.Returned || k.Name != "" {
+		t.Errorf("second KeepApart: %+v, want nothing", k)
+	}
+	later := back.Add(time.Hour)
+	if !recordRemovedAs(t, s, "x", fp, later, 30, later) {
+		t.Error("RecordRemoved after the return: not recorded")
+	}
+}
+
+// testOtherTitleKeptApart: a campaign back under the slug with another
+// title is another letter, and a record with no fingerprint (removed
+// while stopped: the old file unknown) matches nothing, so the rows are
+// kept apart as before.
+func testOtherTitleKeptApart(t *testing.T, s store.Store) {
+	add(t, s, Sig("o", "x", "ann@example.org"), Sig("o", "y", "bob@example.org"))
+	removed := base.Add(time.Hour)
+	recordRemovedAs(t, s, "x", store.Fingerprint("Save the pool"), removed, 0, removed)
+	recordRemovedAs(t, s, "y", "", removed, 0, removed)
+	back := removed.Add(time.Minute)
+	if k := keepApartAs(t, s, "x", store.Fingerprint("Close the pool"), back, back); k.Returned || k.Signatures != 1 {
+		t.Errorf("KeepApart of x with another title: %+v, want its signature kept apart", k)
+	}
+	if k := keepApartAs(t, s, "y", "", back, back); k.Returned || k.Signatures != 1 {
+		t.Errorf("KeepApart of y with no fingerprint either side: %+v, want its signature kept apart", k)
+	}
+	wantCounts(t, s,
+		signing.Count{Org: "o", Campaign: store.KeptApartName("x", removed, 1), Signatures: 1},
+		signing.Count{Org: "o", Campaign: store.KeptApartName("y", removed, 1), Signatures: 1})
+}
+
+// testReturnConcurrent: several instances loading the same campaign come
+// back at once: one drops the record, none moves a row.
+func testReturnConcurrent(t *testing.T, s store.Store) {
+	add(t, s, Sig("o", "x", "ann@example.org"), Sig("o", "x", "bob@example.org"))
+	fp := store.Fingerprint("Save the pool")
+	recordRemovedAs(t, s, "x", fp, base, 0, base)
+	const n = 4
+	results := make([]store.KeptApart, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			results[i], errs[i] = removals(s).KeepApart(context.Background(), "o", "x", fp, base.Add(time.Hour), base.Add(time.Hour))
+		})
+	}
+	wg.Wait()
+	returned := 0
+	for i := range n {
+		if errs[i] != nil {
+			t.Fatalf("KeepApart %d: %v", i, errs[i])
+		}
+		if results[i].Returned {
+			returned++
+		}
+		if results[i].Name != "" || results[i].Moved() {
+			t.Errorf("KeepApart %d: %+v, want nothing moved", i, results[i])
+		}
+	}
+	if returned != 1 {
+		t.Errorf("KeepApart from %d instances at once: %d said Returned, want 1", n, returned)
+	}
+	wantCounts(t, s, signing.Count{Org: "o", Campaign: "x", Signatures: 2})
 }
