@@ -3,15 +3,18 @@ package web
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/placard/placard/internal/mail"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/internal/store/sqlite"
 )
 
 // TestPacedSignatureIsKept: attack on a signer's own signature — someone
@@ -142,6 +145,44 @@ func TestNotStoredHandsBackTheTurn(t *testing.T) {
 		}
 	}
 	if got := queuedTo(t, e.st, mail.TemplateConfirm, "ada@example.org", e.clock.now()); fmt.Sprint(got) != "[0s]" {
+		t.Errorf("confirmation queued to wait %v, want [0s]: at once", got)
+	}
+}
+
+// failingOutbox is a real SQLite store whose outbox refuses to queue
+// while refuse is set (a full disk, say).
+type failingOutbox struct {
+	*sqlite.DB
+	refuse *atomic.Bool
+}
+
+func (f failingOutbox) Enqueue(ctx context.Context, msgs []signing.Message) error {
+	if f.refuse.Load() {
+		return errors.New("disk full")
+	}
+	return f.DB.Enqueue(ctx, msgs)
+}
+
+// TestContactWriteNotQueuedHandsBackTheTurn: a letter whose confirmation
+// the outbox failed to queue (503) sent nothing, so its mailbox has its
+// turn back. Failed before: after three failures the next confirmation
+// was put off ten minutes.
+func TestContactWriteNotQueuedHandsBackTheTurn(t *testing.T) {
+	refuse := new(atomic.Bool)
+	st := failingOutbox{DB: openSQLite(t).(*sqlite.DB), refuse: refuse}
+	f := callFiles(t)
+	f["riverside/write-the-council.yaml"] = writeCouncilYAML
+	e := newMailEnv(t, st, f)
+	for i := range 4 {
+		refuse.Store(i < 3)
+		v := writeValues(t, e.signEnv, "moss", "Ada Lovelace", "ada@example.org")
+		e.clock.add(5 * time.Second)
+		res := e.post(t, writePage+"/write", v, nil)
+		if want := map[bool]int{true: 503, false: 303}[i < 3]; res.StatusCode != want {
+			t.Fatalf("letter %d: %d, want %d", i+1, res.StatusCode, want)
+		}
+	}
+	if got := queuedTo(t, st, mail.TemplateContactConfirm, "ada@example.org", e.clock.now()); fmt.Sprint(got) != "[0s]" {
 		t.Errorf("confirmation queued to wait %v, want [0s]: at once", got)
 	}
 }
