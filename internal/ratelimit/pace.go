@@ -59,12 +59,7 @@ func (p *Pace) Reserve(scope, email string, now time.Time) (at time.Time, ok boo
 		p.seed = maphash.MakeSeed()
 		p.whole = map[uint64]time.Time{}
 	}
-	var h maphash.Hash
-	h.SetSeed(p.seed)
-	h.WriteString(scope)
-	h.WriteByte(0)
-	h.WriteString(Mailbox(email))
-	k := h.Sum64()
+	k := p.key(scope, email)
 	w, seen := p.whole[k]
 	if !w.After(now) {
 		w = now // whole again
@@ -90,6 +85,45 @@ func (p *Pace) Reserve(scope, email string, now time.Time) (at time.Time, ok boo
 	}
 	p.whole[k] = w.Add(every)
 	return at, true
+}
+
+// Release hands back a turn Reserve gave for email under scope at now,
+// for a mail that was not sent after all (the store failed to keep it):
+// the mailbox's budget is as if that turn had not been taken, less
+// whatever time has passed. Only hand back a turn that was taken and whose
+// mail went nowhere: a turn handed back for a mail that went would let
+// the mailbox be sent more than its pace.
+func (p *Pace) Release(scope, email string, now time.Time) {
+	every := p.Every
+	if every <= 0 {
+		every = 10 * time.Minute
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.whole == nil {
+		return
+	}
+	k := p.key(scope, email)
+	w, seen := p.whole[k]
+	if !seen {
+		return
+	}
+	if w = w.Add(-every); w.After(now) {
+		p.whole[k] = w
+	} else {
+		delete(p.whole, k) // whole again
+	}
+}
+
+// key is the keyed hash of email's mailbox under scope; p.mu held and
+// p.seed set.
+func (p *Pace) key(scope, email string) uint64 {
+	var h maphash.Hash
+	h.SetSeed(p.seed)
+	h.WriteString(scope)
+	h.WriteByte(0)
+	h.WriteString(Mailbox(email))
+	return h.Sum64()
 }
 
 // room makes room for one more mailbox once Max are kept: those whole

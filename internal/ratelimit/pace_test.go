@@ -203,3 +203,39 @@ func TestPaceOutOfOrderKeepsTheBudgetSpent(t *testing.T) {
 		t.Errorf("%d more turns for requests a second late, want none: the mailbox's budget is spent", n)
 	}
 }
+
+// TestPaceRelease: a turn handed back (its mail was never stored) is the
+// mailbox's again, and only that one: handing back a turn never makes
+// the mailbox more than whole, nor touches another mailbox or scope.
+func TestPaceRelease(t *testing.T) {
+	p := &Pace{Every: 10 * time.Minute, Burst: 3, Horizon: time.Hour}
+	now := paceStart
+	for range 9 {
+		if _, ok := p.Reserve("", "ada@example.org", now); !ok {
+			t.Fatal("no turn within the hour")
+		}
+	}
+	if _, ok := p.Reserve("", "ada@example.org", now); ok {
+		t.Fatal("a tenth turn within the hour")
+	}
+	p.Release("", "ada+x@example.org", now) // the same mailbox
+	if at, ok := p.Reserve("", "ada@example.org", now); !ok || !at.Equal(now.Add(time.Hour)) {
+		t.Fatalf("after a turn handed back: %v %v, want the last turn, an hour ahead", at, ok)
+	}
+	if _, ok := p.Reserve("", "ada@example.org", now); ok {
+		t.Fatal("one turn handed back gave two")
+	}
+	// Handing back more than was taken, or for a mailbox never paced,
+	// gives no more than a whole budget: three at once.
+	for range 20 {
+		p.Release("", "ada@example.org", now)
+		p.Release("", "bob@example.org", now)
+		p.Release("riverside", "ada@example.org", now)
+	}
+	for i := range 4 {
+		at, ok := p.Reserve("", "ada@example.org", now)
+		if i < 3 && (!ok || !at.Equal(now)) || i == 3 && (!ok || !at.After(now)) {
+			t.Fatalf("turn %d after many handed back: %v %v", i+1, at, ok)
+		}
+	}
+}

@@ -217,17 +217,23 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, ca *site.ContactA
 			Org: ca.Campaign.Org.Slug, Campaign: ca.Campaign.Slug, Payload: confirmMail.Encode()}
 		if at.After(now) {
 			m.NotBefore = at
+			s.notePace(ca.Key, mail.TemplateContactConfirm, paceHeld, now)
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), signTimeout)
 		defer cancel()
 		if err := ob.Enqueue(ctx, []signing.Message{m}); err != nil {
+			// Nothing queued: the form may be sent again, and the
+			// mailbox has its turn back.
 			s.used.Release(tok, client, issued)
+			s.mailPace.Release("", email, now)
 			s.log.Error("queueing a confirmation failed", "campaign", ca.Key, "err", err)
 			return errCallsOff
 		}
 		if s.cfg.WakeOutbox != nil {
 			s.cfg.WakeOutbox()
 		}
+	} else {
+		s.notePace(ca.Key, mail.TemplateContactConfirm, paceDropped, now)
 	}
 	http.Redirect(w, r, ca.Path+"?"+url.Values{"written": {t.ID}}.Encode(), http.StatusSeeOther)
 	return nil

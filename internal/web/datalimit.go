@@ -1,6 +1,7 @@
 package web
 
 import (
+	"sync"
 	"time"
 
 	"github.com/placard/placard/internal/ratelimit"
@@ -42,4 +43,60 @@ const (
 
 func newMailPace() *ratelimit.Pace {
 	return &ratelimit.Pace{Every: mailPaceEvery, Burst: mailPaceBurst, Horizon: mailPaceHorizon}
+}
+
+// paceLogEvery is how often, at most, the log has a line for one kind of
+// mail held back on one campaign (paceLog).
+const paceLogEvery = time.Minute
+
+// Why a mail to a typed address went later than asked, or not at all
+// (paceLog's "what").
+const (
+	paceHeld    = "put off: its mailbox had its share lately"
+	paceDropped = "not sent: its mailbox has no turn within the hour"
+)
+
+// paceLog tells the operator when the mailbox pace holds mail back or
+// leaves it out — the sign of someone typing one address over and over —
+// without ever the address or its hash: a line per campaign, kind of mail
+// and reason, with how many since the last such line, at most one per
+// paceLogEvery (the first at once), so an attacker cannot fill the log
+// either. What came after a key's last line is told with its next one.
+type paceLog struct {
+	mu   sync.Mutex
+	keys map[paceLogKey]*paceLogCount
+}
+
+type paceLogKey struct{ campaign, mail, what string }
+
+type paceLogCount struct {
+	last    time.Time
+	pending int
+}
+
+// note counts one mail of kind (a template's name) for campaign (its
+// site key) held back for what at now, and logs the count when due.
+func (s *Server) notePace(campaign, kind, what string, now time.Time) {
+	l := &s.paceLog
+	l.mu.Lock()
+	if l.keys == nil {
+		l.keys = map[paceLogKey]*paceLogCount{}
+	}
+	k := paceLogKey{campaign, kind, what}
+	c := l.keys[k]
+	if c == nil {
+		c = &paceLogCount{}
+		l.keys[k] = c
+	}
+	c.pending++
+	n := c.pending
+	due := c.last.IsZero() || now.Sub(c.last) >= paceLogEvery || now.Before(c.last)
+	if due {
+		c.last, c.pending = now, 0
+	}
+	l.mu.Unlock()
+	if due {
+		s.log.Warn("email to a typed address held back by its mailbox's pace (someone may be typing one address over and over)",
+			"campaign", campaign, "mail", kind, "what", what, "count", n)
+	}
 }

@@ -56,19 +56,25 @@ func (s *Server) holdForConfirmation(lc *site.SigningCampaign, sig *signing.Sign
 // Anyone may sign with anyone's address (ada+1@, ada+2@ … on every
 // campaign), so the email draws on the mailbox's pace (datalimit.go): put
 // off (NotBefore) when the mailbox has had its share lately. With no turn
-// within the hour a thank-you is left out — the signature counts; only
-// the email with its personal link is not sent — but a confirmation
-// cannot be, as a signature without one could never count: it reports
-// false, and the signature is not stored. The signer is answered as ever,
-// and the check-your-inbox page says to sign again if no email comes
-// within the hour; by then the mailbox has turns again.
-func (s *Server) addSignatureMail(lc *site.SigningCampaign, sig *signing.Signature, ref string, waits bool, now time.Time) bool {
+// within the hour the email is left out and the signature is stored all
+// the same: a thank-you's signature counts without it, and a signature
+// waiting for its confirmation waits — its owner may have been the one
+// whose inbox someone else filled — until it expires, or until the same
+// address signs again with a turn, which sends its confirmation
+// (resendConfirmation). It reports the turn taken (none when this server
+// sends no email): the caller hands it back if the store fails.
+func (s *Server) addSignatureMail(lc *site.SigningCampaign, sig *signing.Signature, ref string, waits bool, now time.Time) (at time.Time, turn bool) {
 	if _, _, on := s.mailer(); !on {
-		return true
+		return time.Time{}, false
 	}
-	at, turn := s.mailPace.Reserve("", sig.Email, now)
+	template := mail.TemplateThanks
+	if waits {
+		template = mail.TemplateConfirm
+	}
+	at, turn = s.mailPace.Reserve("", sig.Email, now)
 	if !turn {
-		return !waits
+		s.notePace(lc.Key, template, paceDropped, now)
+		return at, false
 	}
 	p := mail.Payload{Template: mail.TemplateThanks, Lang: sig.Lang, Org: sig.Org, Campaign: sig.Campaign, To: sig.Email, Ref: ref}
 	if waits {
@@ -80,9 +86,43 @@ func (s *Server) addSignatureMail(lc *site.SigningCampaign, sig *signing.Signatu
 	m := mail.NewMessage(p)
 	if at.After(now) {
 		m.NotBefore = at
+		s.notePace(lc.Key, template, paceHeld, now)
 	}
 	sig.Outbox = append(sig.Outbox, m)
-	return true
+	return at, true
+}
+
+// resendConfirmation queues, for a repeat of sig on a campaign that asks
+// for confirmation, the confirmation of the signature the address made
+// before when that one still waits — the first one's email may never
+// have been sent (its mailbox had no turn: addSignatureMail), or been
+// lost — at, the turn the repeat took. It reports whether it queued one.
+// A signature already confirmed gets nothing; either way the signer is
+// answered as for any signature.
+func (s *Server) resendConfirmation(ctx context.Context, lc *site.SigningCampaign, sig *signing.Signature, at, now time.Time) (bool, error) {
+	ms, ob, on := s.mailer()
+	if !on {
+		return false, nil
+	}
+	sigs, err := ms.Supporter(ctx, sig.Org, sig.Email)
+	if err != nil {
+		return false, err
+	}
+	for _, sg := range sigs {
+		if sg.Campaign != sig.Campaign || sg.Status != signing.StatusUnconfirmed {
+			continue
+		}
+		// The link names the waiting signature, and says how many of its
+		// days are left.
+		days := lc.Campaign.UnconfirmedDays - int(now.Sub(sg.CreatedAt)/(24*time.Hour))
+		m := mail.NewMessage(mail.Payload{Template: mail.TemplateConfirm, Lang: sig.Lang, Org: sig.Org, Campaign: sig.Campaign, To: sg.Email,
+			Days: max(days, 1), Signed: sg.CreatedAt.UnixMicro()})
+		if at.After(now) {
+			m.NotBefore = at
+		}
+		return true, s.enqueue(ctx, ob, []signing.Message{m})
+	}
+	return false, nil
 }
 
 // enqueue adds messages no new signature causes (the thank-you after a

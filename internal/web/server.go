@@ -237,6 +237,8 @@ type Server struct {
 	// mailPace paces the confirmations and thank-yous anyone can have
 	// sent to an address they type (datalimit.go).
 	dataLinks, mailPace *ratelimit.Pace
+	// paceLog counts what mailPace holds back, for the log (datalimit.go).
+	paceLog paceLog
 
 	// readPaths is the read path's set of pages (readpath.go).
 	readPaths readPathCache

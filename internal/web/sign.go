@@ -363,22 +363,32 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) (err error) {
 	}
 	// The messages this signature sends go in its own transaction.
 	sig.Outbox = s.signatureMessages(lc, sig, now)
-	// A signature whose confirmation has no turn for its mailbox is not
-	// kept, and answered as if it were (mail.go: addSignatureMail). A
-	// repeat takes its turn too, and keeps it: handing it back would let
-	// whoever watches the inbox's budget tell whether the address had
-	// signed.
-	var serr error
-	if s.addSignatureMail(lc, sig, linkToken, waits, now) {
-		serr = s.cfg.Recorder.Sign(ctx, sig)
-		if serr == nil {
-			s.wakeOutbox(sig)
-		}
+	// The email draws on its mailbox's pace (mail.go: addSignatureMail);
+	// with no turn the signature is stored without it, and answered the
+	// same. A repeat takes its turn too, and keeps it: handing it back
+	// would let whoever watches the inbox's budget tell whether the
+	// address had signed. A repeat of a signature still waiting for its
+	// confirmation sends it again with that turn (resendConfirmation).
+	at, turn := s.addSignatureMail(lc, sig, linkToken, waits, now)
+	serr := s.cfg.Recorder.Sign(ctx, sig)
+	if serr == nil {
+		s.wakeOutbox(sig)
 	}
 	already := errors.Is(serr, store.ErrAlreadySigned)
+	if already && waits && turn {
+		if _, err := s.resendConfirmation(ctx, lc, sig, at, now); err != nil {
+			// The signature is stored; only its email is not queued
+			// again. Signing again later sends it.
+			s.log.Error("queueing a waiting signature's confirmation again failed", "campaign", lc.Key, "err", err, "request_id", requestID(r))
+		}
+	}
 	if serr != nil && !already {
-		// Not recorded: the same form may be sent again.
+		// Not recorded: the same form may be sent again, and the mailbox
+		// has its turn back, as nothing was sent to it.
 		s.used.Release(tok, client, issued)
+		if turn {
+			s.mailPace.Release("", sig.Email, now)
+		}
 		// Only the campaign and the error: never the signer's details.
 		s.log.Error("storing a signature failed; the signer was told it was not recorded",
 			"campaign", lc.Key, "err", serr, "request_id", requestID(r))
