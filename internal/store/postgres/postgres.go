@@ -604,7 +604,7 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 		if err := unbundle(ctx, tx, 0, &ev); err != nil {
 			return err
 		}
-		if _, err := dropQuarantined(ctx, tx, email, &ev); err != nil {
+		if _, err := dropQuarantined(ctx, tx, &ev, email); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM outbox WHERE email = $1`, email); err != nil {
@@ -706,7 +706,7 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 		more += int64(found)
 		// And every damaged bundle that may hold the campaign's messages
 		// (quarantine.go).
-		removed, err := dropQuarantined(ctx, tx, campaign, &ev)
+		removed, err := dropQuarantined(ctx, tx, &ev, org, campaign)
 		if err != nil {
 			return err
 		}
