@@ -630,6 +630,11 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 // (TestModerationBesideErasure).
 var moderating func()
 
+// purging, set only by tests, runs inside Purge's transaction once it
+// has deleted the campaign's rows and before it commits
+// (TestCreditBesidePurge).
+var purging func()
+
 // erasing, set only by tests, runs inside an erasure's transaction once
 // the signatures are deleted and before their messages are: where a
 // signing batch committing would have split a signature from its
@@ -726,6 +731,9 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 			return err
 		}
 		more += reach
+		if purging != nil {
+			purging()
+		}
 		if n == 0 {
 			return nil
 		}
