@@ -63,8 +63,49 @@ func dropQuarantined(ctx context.Context, tx pgx.Tx, ev *store.QuarantineEvent, 
 		q += fmt.Sprintf(` AND (position($%d::bytea IN messages) > 0 OR position($%d::bytea IN messages) > 0)`, len(args)+1, len(args)+2)
 		args = append(args, fs[0], fs[1])
 	}
-	tag, err := tx.Exec(ctx, q, args...)
-	return countRemoved(tag, err, ev)
+	var n int64
+	err := inSavepoint(ctx, tx, func(sp pgx.Tx) error { // bundle.go
+		tag, err := sp.Exec(ctx, q, args...)
+		n = tag.RowsAffected()
+		return err
+	})
+	if unreadable(err) {
+		// A set-aside bundle PostgreSQL cannot read stops the search:
+		// one at a time, and one unreadable is deleted unread, as
+		// takeApart does, since it cannot be shown not to hold them.
+		n, err = 0, nil
+		rows, err := tx.Query(ctx, `SELECT id FROM outbox_quarantine ORDER BY id`)
+		if err != nil {
+			return 0, err
+		}
+		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			return 0, err
+		}
+		one := q + fmt.Sprintf(` AND id = $%d`, len(args)+1)
+		for _, id := range ids {
+			err := inSavepoint(ctx, tx, func(sp pgx.Tx) error {
+				tag, err := sp.Exec(ctx, one, append(args, id)...)
+				n += tag.RowsAffected()
+				return err
+			})
+			if !unreadable(err) {
+				if err != nil {
+					return 0, err
+				}
+				continue
+			}
+			if _, err := tx.Exec(ctx, `DELETE FROM outbox_quarantine WHERE id = $1`, id); err != nil {
+				return 0, err
+			}
+			ev.Unreadable++
+		}
+	}
+	if err != nil {
+		return 0, err
+	}
+	ev.Removed += int(n)
+	return n, nil
 }
 
 // dropQuarantinedOf is dropQuarantined for the organisation and address
