@@ -24,7 +24,7 @@ func logQuarantine(st store.Store, log *slog.Logger) {
 	}
 	q.OnQuarantine(func(ev store.QuarantineEvent) {
 		log.Warn("outbox: damaged bundles of signed messages set aside unsent; 'placard outbox list' counts them, docs/email.md says what to do",
-			"quarantined", ev.Quarantined, "removed_by_erasure", ev.Removed)
+			"quarantined", ev.Quarantined, "removed_by_erasure", ev.Removed, "unreadable_deleted", ev.Unreadable)
 	})
 }
 
@@ -43,6 +43,10 @@ func noteQuarantine(st store.Store, stderr io.Writer) {
 		if ev.Removed > 0 {
 			fmt.Fprintf(stderr, "placard: note: deleted %s that might have held what was erased, their messages unsent\n",
 				countText(ev.Removed, "damaged bundle", "damaged bundles"))
+		}
+		if ev.Unreadable > 0 {
+			fmt.Fprintf(stderr, "placard: note: deleted %s of signed messages the database itself could not read (damaged on disk), their messages unsent; the signatures are safe, but check the disk and the database (see docs/email.md)\n",
+				countText(ev.Unreadable, "bundle", "bundles"))
 		}
 	})
 }

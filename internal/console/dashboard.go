@@ -6,6 +6,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/placard/placard/internal/accounts"
 	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/i18n"
@@ -86,8 +87,13 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) error {
 	if c.cfg.Outbox != nil {
 		d.Outbox = p.L.T("console.dashboard.outbox", "waiting", p.L.Number(waiting), "failed", p.L.Number(failed))
 		// Damaged bundles set aside (store.Quarantine): no organisation
-		// can be told apart in them, so the count is the server's.
-		if q, ok := c.cfg.Outbox.(store.Quarantine); ok {
+		// can be told apart in them, so the count is the server's, and
+		// only a site admin, the one who can retry or drop them, sees
+		// it. Shown to every organiser it would tell them of other
+		// organisations' signing, and, watched around an erasure, that
+		// another organisation held an address.
+		o, _ := OrganiserFrom(ctx)
+		if q, ok := c.cfg.Outbox.(store.Quarantine); ok && o.Role == accounts.RoleSiteAdmin {
 			n, err := q.Quarantined(ctx)
 			if err != nil {
 				return err

@@ -250,10 +250,10 @@ func (c *Console) auditPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 // addressShaped reports whether s has an @ with something on each side,
-// as every address has. An erasure also drops each set-aside damaged
-// bundle whose bytes hold what it erases, whatever organisation it is of
-// (store.Quarantine), so a word typed by mistake ("ann", "harbour") must
-// not be erased: the command line refuses it too.
+// as every address has: the command line refuses anything else too. An
+// erasure also drops each set-aside damaged bundle of the organisation
+// that names what it erases as a whole field (store.Quarantine), and a
+// word typed by mistake ("ann", "harbour") is no address to erase.
 func addressShaped(s string) bool {
 	i := strings.LastIndexByte(s, '@')
 	return i > 0 && i < len(s)-1

@@ -5,7 +5,9 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"net"
 	netmail "net/mail"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -115,7 +117,7 @@ func (s *Sender) SendMany(ctx context.Context, ms []Message) []error {
 			continue
 		}
 		if conn == nil {
-			if c, err = s.client(); err != nil {
+			if c, err = s.client(ctx); err != nil {
 				err = fmt.Errorf("mail: %w", err)
 			} else if conn, err = c.DialToSMTPClientWithContext(ctx); err != nil {
 				conn, err = nil, classify(err)
@@ -138,16 +140,26 @@ func (s *Sender) SendMany(ctx context.Context, ms []Message) []error {
 	return errs
 }
 
-// client returns a go-mail client for the server, not yet connected.
-func (s *Sender) client() (*gomail.Client, error) {
+// commandTimeout bounds the connection to the mail server and each
+// command's answer (go-mail's deadline, renewed before each message);
+// the ctx a sending is given bounds them all together (boundedConn).
+const commandTimeout = 30 * time.Second
+
+// client returns a go-mail client for the server, not yet connected,
+// whose connection no read or write outlives ctx (dial).
+func (s *Sender) client(ctx context.Context) (*gomail.Client, error) {
 	opts := []gomail.Option{
 		gomail.WithPort(s.server.Port),
 		gomail.WithTLSConfig(s.tls),
-		gomail.WithTimeout(30 * time.Second),
+		gomail.WithTimeout(commandTimeout),
+		gomail.WithDialContextFunc(s.dial(ctx)),
 	}
 	switch s.server.Security {
 	case ImplicitTLS:
-		opts = append(opts, gomail.WithSSL())
+		// dial makes the TLS connection itself (go-mail's WithSSL
+		// ignores a dial function); go-mail then finds it encrypted, so
+		// it neither asks for STARTTLS nor refuses PLAIN over it.
+		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSOpportunistic))
 	case StartTLS:
 		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
 	case Plain:
@@ -275,6 +287,9 @@ func classify(err error) error {
 		}
 		return fmt.Errorf("mail: sending failed (%s); it will be tried again", se.Reason)
 	}
+	if errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) {
+		return errors.New("mail: the mail server did not answer in time; it will be tried again")
+	}
 	return fmt.Errorf("mail: %v", err)
 }
 
@@ -328,3 +343,57 @@ func (p *pacer) wait(ctx context.Context) error {
 		return ctx.Err()
 	}
 }
+
+// dial returns the function go-mail connects with: a TCP connection
+// (under TLS for ImplicitTLS) whose reads and writes end by ctx's
+// deadline, the outbox's time limit for the batch (boundedConn). go-mail
+// sets its deadlines from commandTimeout alone and reads a command's
+// answer holding the client's lock, so nothing else could stop it: a
+// relay that took the connection and never answered held a whole batch
+// for go-mail's timeouts, about a minute, however short the outbox's
+// limit (TestSendHungServer). A cancellation without a deadline (none
+// reaches here without one) stops the sending between messages only, so
+// a message the relay is taking is still counted when it says 250
+// (TestSendManyStopsWhenCtxEnds).
+func (s *Sender) dial(ctx context.Context) gomail.DialContextFunc {
+	return func(dctx context.Context, network, addr string) (net.Conn, error) {
+		var d net.Dialer
+		raw, err := d.DialContext(dctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		conn := &boundedConn{Conn: raw, ctx: ctx}
+		if err := conn.SetDeadline(time.Time{}); err != nil {
+			raw.Close()
+			return nil, err
+		}
+		if s.server.Security != ImplicitTLS {
+			return conn, nil
+		}
+		tc := tls.Client(conn, s.tls)
+		if err := tc.HandshakeContext(dctx); err != nil {
+			tc.Close()
+			return nil, err
+		}
+		return tc, nil
+	}
+}
+
+// boundedConn is a connection no read or write of which outlives ctx's
+// deadline: each deadline set on it is cut to ctx's.
+type boundedConn struct {
+	net.Conn
+	ctx context.Context
+}
+
+// cut returns t, or ctx's deadline when it comes first.
+func (c *boundedConn) cut(t time.Time) time.Time {
+	if dl, ok := c.ctx.Deadline(); ok && (t.IsZero() || dl.Before(t)) {
+		return dl
+	}
+	return t
+}
+
+func (c *boundedConn) SetDeadline(t time.Time) error      { return c.Conn.SetDeadline(c.cut(t)) }
+func (c *boundedConn) SetReadDeadline(t time.Time) error  { return c.Conn.SetReadDeadline(c.cut(t)) }
+func (c *boundedConn) SetWriteDeadline(t time.Time) error { return c.Conn.SetWriteDeadline(c.cut(t)) }

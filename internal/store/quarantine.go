@@ -15,6 +15,11 @@ type QuarantineEvent struct {
 	// Removed is how many set-aside bundles an erasure or a purge deleted
 	// undelivered, because their bytes might hold what it erased.
 	Removed int
+	// Unreadable is how many bundles PostgreSQL itself could not read
+	// (their stored bytes damaged on disk) and that were therefore
+	// deleted, unsent, by their key: they cannot be set aside to be read
+	// again, nor searched by an erasure, which they must not stop.
+	Unreadable int
 }
 
 // Quarantine is the outbox's holding place for bundles of signed messages

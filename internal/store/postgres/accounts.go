@@ -391,7 +391,7 @@ func (db *DB) EraseIn(ctx context.Context, org, email string) (_ int, err error)
 		if err := unbundle(ctx, tx, 0, &ev); err != nil {
 			return err
 		}
-		if _, err := dropQuarantined(ctx, tx, email, &ev); err != nil {
+		if _, err := dropQuarantined(ctx, tx, &ev, org, email); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM outbox WHERE org = $1 AND email = $2`, org, email); err != nil {

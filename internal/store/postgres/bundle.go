@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
@@ -82,15 +83,13 @@ func readSigned(b []byte, inserted, sigs []int64) ([]signing.Message, []int64, e
 // want signatures' messages, and leaves the rest. A bundle that cannot
 // be read is quarantined (quarantine.go) and counted in ev.
 func unbundle(ctx context.Context, tx pgx.Tx, want int, ev *store.QuarantineEvent) error {
-	del := `DELETE FROM outbox_bundles RETURNING created_at, inserted, signatures, messages`
-	var args []any
+	var seqs []int64 // nil: every bundle
 	if want > 0 {
 		rows, err := tx.Query(ctx, `SELECT seq, cardinality(inserted) FROM outbox_bundles
 			ORDER BY seq LIMIT `+strconv.Itoa(want)+` FOR UPDATE SKIP LOCKED`)
 		if err != nil {
 			return err
 		}
-		var seqs []int64
 		total := 0
 		var seq int64
 		var n int
@@ -103,14 +102,12 @@ func unbundle(ctx context.Context, tx pgx.Tx, want int, ev *store.QuarantineEven
 		if err != nil || len(seqs) == 0 {
 			return err
 		}
-		del = `DELETE FROM outbox_bundles WHERE seq = ANY($1) RETURNING created_at, inserted, signatures, messages`
-		args = []any{seqs}
 	}
-	was := ev.Quarantined
-	if err := takeApart(ctx, tx, ev, del, args...); err != nil {
+	was := ev.Quarantined + ev.Unreadable
+	if err := takeApart(ctx, tx, ev, seqs); err != nil {
 		return err
 	}
-	if want > 0 && ev.Quarantined > was {
+	if want > 0 && ev.Quarantined+ev.Unreadable > was {
 		// A damaged bundle held nothing to claim: the next ones may (each
 		// round sets aside what it could not read, so the rounds end).
 		return unbundle(ctx, tx, want, ev)
@@ -118,12 +115,76 @@ func unbundle(ctx context.Context, tx pgx.Tx, want int, ev *store.QuarantineEven
 	return nil
 }
 
-// takeApart runs del, a DELETE of bundles RETURNING created_at,
-// inserted, signatures, messages, and writes their messages as outbox
-// rows in tx, but for those whose signature is gone (keepSigned). A
-// bundle that cannot be read is quarantined as it was (quarantine.go),
-// counted in ev, and the others are taken apart all the same.
-func takeApart(ctx context.Context, tx pgx.Tx, ev *store.QuarantineEvent, del string, args ...any) error {
+// takeApart deletes the bundles seqs (nil: every one) and writes their
+// messages as outbox rows in tx, but for those whose signature is gone
+// (keepSigned). A bundle that cannot be read is quarantined as it was
+// (quarantine.go), counted in ev, and the others are taken apart all the
+// same. One PostgreSQL itself cannot read (its stored bytes damaged on
+// disk: unreadable) is deleted by its key without reading it, counted in
+// ev.Unreadable: nothing could ever be sent from it nor shown to hold
+// nothing of an erased person, and reading it failed the whole erasure,
+// so the person could not be erased (TestEraseDecompressDamage).
+func takeApart(ctx context.Context, tx pgx.Tx, ev *store.QuarantineEvent, seqs []int64) error {
+	err := inSavepoint(ctx, tx, func(sp pgx.Tx) error { return takeApartOnce(ctx, sp, ev, seqs) })
+	if !unreadable(err) {
+		return err
+	}
+	// One bundle at a time, to find the unreadable ones.
+	if seqs == nil {
+		rows, err := tx.Query(ctx, `SELECT seq FROM outbox_bundles ORDER BY seq`)
+		if err != nil {
+			return err
+		}
+		if seqs, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err != nil {
+			return err
+		}
+	}
+	for _, seq := range seqs {
+		err := inSavepoint(ctx, tx, func(sp pgx.Tx) error { return takeApartOnce(ctx, sp, ev, []int64{seq}) })
+		if !unreadable(err) {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM outbox_bundles WHERE seq = $1`, seq); err != nil {
+			return err
+		}
+		ev.Unreadable++
+	}
+	return nil
+}
+
+// unreadable reports whether err is PostgreSQL failing to read a value
+// it stored (XX001 data_corrupted: "compressed lz4 data is corrupt",
+// "missing chunk number … for toast value").
+func unreadable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "XX001"
+}
+
+// inSavepoint runs f in a savepoint of tx, rolled back when f fails, so
+// tx can go on after an unreadable value.
+func inSavepoint(ctx context.Context, tx pgx.Tx, f func(pgx.Tx) error) error {
+	sp, err := tx.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	if err := f(sp); err != nil {
+		sp.Rollback(ctx)
+		return err
+	}
+	return sp.Commit(ctx)
+}
+
+// takeApartOnce is takeApart's work when every bundle reads.
+func takeApartOnce(ctx context.Context, tx pgx.Tx, ev *store.QuarantineEvent, seqs []int64) error {
+	del := `DELETE FROM outbox_bundles RETURNING created_at, inserted, signatures, messages`
+	var args []any
+	if seqs != nil {
+		del = `DELETE FROM outbox_bundles WHERE seq = ANY($1) RETURNING created_at, inserted, signatures, messages`
+		args = []any{seqs}
+	}
 	rows, err := tx.Query(ctx, del, args...)
 	if err != nil {
 		return err
@@ -176,16 +237,13 @@ func takeApart(ctx context.Context, tx pgx.Tx, ev *store.QuarantineEvent, del st
 // cannot be read is quarantined (quarantine.go), counted in ev, for
 // Purge to drop.
 func unbundleCampaign(ctx context.Context, tx pgx.Tx, org, campaign string, ev *store.QuarantineEvent) (int, error) {
-	rows, err := tx.Query(ctx, `SELECT seq, inserted, messages FROM outbox_bundles`)
-	if err != nil {
-		return 0, err
-	}
 	var seqs, damaged []int64
 	found := 0
 	var seq int64
 	var inserted []int64
 	var packed []byte
-	_, err = pgx.ForEachRow(rows, []any{&seq, &inserted, &packed}, func() error {
+	// look reads one bundle the scan returned.
+	look := func() error {
 		if !bytes.Contains(packed, []byte(campaign)) {
 			return nil
 		}
@@ -207,15 +265,47 @@ func unbundleCampaign(ctx context.Context, tx pgx.Tx, org, campaign string, ev *
 			seqs, found = append(seqs, seq), found+mine
 		}
 		return nil
+	}
+	scan := func(tx pgx.Tx, q string, args ...any) error {
+		rows, err := tx.Query(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		_, err = pgx.ForEachRow(rows, []any{&seq, &inserted, &packed}, look)
+		return err
+	}
+	err := inSavepoint(ctx, tx, func(sp pgx.Tx) error {
+		return scan(sp, `SELECT seq, inserted, messages FROM outbox_bundles`)
 	})
-	if err != nil {
+	if unreadable(err) {
+		// One at a time: an unreadable bundle may hold the campaign, and
+		// takeApart deletes it unread.
+		seqs, damaged, found = nil, nil, 0
+		rows, err := tx.Query(ctx, `SELECT seq FROM outbox_bundles ORDER BY seq`)
+		if err != nil {
+			return 0, err
+		}
+		all, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			return 0, err
+		}
+		for _, one := range all {
+			err := inSavepoint(ctx, tx, func(sp pgx.Tx) error {
+				return scan(sp, `SELECT seq, inserted, messages FROM outbox_bundles WHERE seq = $1`, one)
+			})
+			if unreadable(err) {
+				damaged = append(damaged, one)
+			} else if err != nil {
+				return 0, err
+			}
+		}
+	} else if err != nil {
 		return 0, fmt.Errorf("taking bundled messages apart: %w", err)
 	}
 	if found == 0 && len(damaged) == 0 {
 		return 0, nil
 	}
-	return found, takeApart(ctx, tx, ev, `DELETE FROM outbox_bundles WHERE seq = ANY($1)
-		RETURNING created_at, inserted, signatures, messages`, append(seqs, damaged...))
+	return found, takeApart(ctx, tx, ev, append(seqs, damaged...))
 }
 
 // keepSigned returns msgs (and their created) without those whose

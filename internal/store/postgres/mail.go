@@ -100,7 +100,7 @@ func (db *DB) EraseSupporter(ctx context.Context, org, email string) (_ int, err
 		if err := unbundle(ctx, tx, 0, ev); err != nil {
 			return 0, err
 		}
-		removed, err := dropQuarantined(ctx, tx, email, ev)
+		removed, err := dropQuarantined(ctx, tx, ev, org, email)
 		if err != nil {
 			return 0, err
 		}

@@ -604,7 +604,7 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 		if err := unbundle(ctx, tx, 0, &ev); err != nil {
 			return err
 		}
-		if _, err := dropQuarantined(ctx, tx, email, &ev); err != nil {
+		if _, err := dropQuarantined(ctx, tx, &ev, email); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM outbox WHERE email = $1`, email); err != nil {
@@ -629,6 +629,11 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 // once it has read the signature and before it updates it
 // (TestModerationBesideErasure).
 var moderating func()
+
+// purging, set only by tests, runs inside Purge's transaction once it
+// has deleted the campaign's rows and before it commits
+// (TestCreditBesidePurge).
+var purging func()
 
 // erasing, set only by tests, runs inside an erasure's transaction once
 // the signatures are deleted and before their messages are: where a
@@ -706,7 +711,7 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 		more += int64(found)
 		// And every damaged bundle that may hold the campaign's messages
 		// (quarantine.go).
-		removed, err := dropQuarantined(ctx, tx, campaign, &ev)
+		removed, err := dropQuarantined(ctx, tx, &ev, org, campaign)
 		if err != nil {
 			return err
 		}
@@ -726,6 +731,9 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 			return err
 		}
 		more += reach
+		if purging != nil {
+			purging()
+		}
 		if n == 0 {
 			return nil
 		}

@@ -67,3 +67,56 @@ func TestPurgeBesideCredits(t *testing.T) {
 		}
 	}
 }
+
+// TestCreditBesidePurge: credits flushed by one instance while another
+// purges their campaign must not outlive the purge. AddCredits writes a
+// credit only while the campaign holds a signature, but under READ
+// COMMITTED its check saw the purge's deleted signatures as still there
+// until the purge committed, and its new rows, inserted after the purge
+// had deleted the campaign's links and sources, stayed: a purged campaign
+// with a personal link's row. The hook runs AddCredits once the purge has
+// deleted everything and before it commits, and lets the purge commit
+// once AddCredits has finished or waits for a lock.
+func TestCreditBesidePurge(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	db, err := Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.AddSignatures(ctx, []*signing.Signature{storetest.Sig("o", "closed", "ada@example.org")}); err != nil {
+		t.Fatal(err)
+	}
+	watch, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer watch.Close(ctx)
+	credit := []signing.Credit{{Org: "o", Campaign: "closed", Source: "leaflet", Referrer: "tok", Count: 1}}
+	var credited <-chan error
+	purging = func() {
+		purging = nil
+		credited = runUntilLocked(ctx, t, watch, "datname = current_database()", func() error {
+			return db.AddCredits(ctx, credit)
+		})
+	}
+	defer func() { purging = nil }()
+	if n, err := db.Purge(ctx, "o", "closed"); err != nil || n != 1 {
+		t.Fatalf("Purge: got %d, %v, want 1, nil", n, err)
+	}
+	if err := <-credited; err != nil {
+		t.Fatalf("crediting beside the purge: %v", err)
+	}
+	refs, err := db.Referrals(ctx, "o", "closed", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srcs, err := db.Sources(ctx, "o", "closed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(refs) != 0 || len(srcs) != 0 {
+		t.Errorf("after the purge, the purged campaign holds links %+v and sources %+v, want none", refs, srcs)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/internal/store/internal/bundle"
 )
 
 var _ store.Quarantine = (*DB)(nil)
@@ -43,26 +44,94 @@ func quarantine(ctx context.Context, tx pgx.Tx, bs []setAside, ev *store.Quarant
 	return nil
 }
 
-// dropQuarantined deletes in tx every quarantined bundle whose bytes hold
-// needle (an erased address, a purged campaign's name), counts them in
-// ev and returns how many: an erasure's part, after it has taken every
-// bundle apart (unbundle), so the damaged ones among them are here too.
-// The bytes are compared as they are, packed: a bundle names each
-// address and campaign in full at least once, so one whose bytes lack it
-// holds none of its messages.
-func dropQuarantined(ctx context.Context, tx pgx.Tx, needle string, ev *store.QuarantineEvent) (int64, error) {
-	tag, err := tx.Exec(ctx, `DELETE FROM outbox_quarantine WHERE position($1::bytea IN messages) > 0`, []byte(needle))
-	return countRemoved(tag, err, ev)
+// dropQuarantined deletes in tx every quarantined bundle whose bytes
+// name each of fields in full (bundle.Fields: an erased address with its
+// organisation, a purged campaign with its organisation, or an address
+// alone for an erasure everywhere), counts them in ev and returns how
+// many: an erasure's part, after it has taken every bundle apart
+// (unbundle), so the damaged ones among them are here too. A bundle
+// names each address, organisation and campaign in full at least once,
+// so one whose bytes lack it holds none of its messages. Only whole
+// fields match, never a substring: an organisation's erasure must not
+// delete, nor tell the count of, another organisation's set-aside
+// messages, nor those of an address that merely contains the erased one.
+func dropQuarantined(ctx context.Context, tx pgx.Tx, ev *store.QuarantineEvent, fields ...string) (int64, error) {
+	q := `DELETE FROM outbox_quarantine WHERE true`
+	args := make([]any, 0, 2*len(fields))
+	for _, f := range fields {
+		fs := bundle.Fields(f)
+		q += fmt.Sprintf(` AND (position($%d::bytea IN messages) > 0 OR position($%d::bytea IN messages) > 0)`, len(args)+1, len(args)+2)
+		args = append(args, fs[0], fs[1])
+	}
+	var n int64
+	err := inSavepoint(ctx, tx, func(sp pgx.Tx) error { // bundle.go
+		tag, err := sp.Exec(ctx, q, args...)
+		n = tag.RowsAffected()
+		return err
+	})
+	if unreadable(err) {
+		// A set-aside bundle PostgreSQL cannot read stops the search:
+		// one at a time, and one unreadable is deleted unread, as
+		// takeApart does, since it cannot be shown not to hold them.
+		n, err = 0, nil
+		rows, err := tx.Query(ctx, `SELECT id FROM outbox_quarantine ORDER BY id`)
+		if err != nil {
+			return 0, err
+		}
+		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			return 0, err
+		}
+		one := q + fmt.Sprintf(` AND id = $%d`, len(args)+1)
+		for _, id := range ids {
+			err := inSavepoint(ctx, tx, func(sp pgx.Tx) error {
+				tag, err := sp.Exec(ctx, one, append(args, id)...)
+				n += tag.RowsAffected()
+				return err
+			})
+			if !unreadable(err) {
+				if err != nil {
+					return 0, err
+				}
+				continue
+			}
+			if _, err := tx.Exec(ctx, `DELETE FROM outbox_quarantine WHERE id = $1`, id); err != nil {
+				return 0, err
+			}
+			ev.Unreadable++
+		}
+	}
+	if err != nil {
+		return 0, err
+	}
+	ev.Removed += int(n)
+	return n, nil
 }
 
-// dropQuarantinedOf is dropQuarantined for every address of the
-// signatures matching where (a condition on signatures with args); it
-// runs before they are deleted.
+// dropQuarantinedOf is dropQuarantined for the organisation and address
+// of each signature matching where (a condition on signatures with
+// args); it runs before they are deleted.
 func dropQuarantinedOf(ctx context.Context, tx pgx.Tx, where string, args []any, ev *store.QuarantineEvent) (int64, error) {
-	// Inside the subquery the bare column names are the signatures'.
-	tag, err := tx.Exec(ctx, `DELETE FROM outbox_quarantine q WHERE EXISTS (SELECT 1 FROM signatures
-		WHERE `+where+` AND position(convert_to(signatures.email, 'UTF8') IN q.messages) > 0)`, args...)
-	return countRemoved(tag, err, ev)
+	rows, err := tx.Query(ctx, `SELECT DISTINCT org, email FROM signatures WHERE `+where, args...)
+	if err != nil {
+		return 0, err
+	}
+	pairs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) ([2]string, error) {
+		var p [2]string
+		return p, r.Scan(&p[0], &p[1])
+	})
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	for _, p := range pairs {
+		k, err := dropQuarantined(ctx, tx, ev, p[0], p[1])
+		if err != nil {
+			return 0, err
+		}
+		n += k
+	}
+	return n, nil
 }
 
 func countRemoved(tag pgconn.CommandTag, err error, ev *store.QuarantineEvent) (int64, error) {

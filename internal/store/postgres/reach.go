@@ -64,6 +64,17 @@ func (db *DB) AddCredits(ctx context.Context, credits []signing.Credit) (err err
 		return nil
 	}
 	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		// A purge or erasure under way on any instance holds signatures
+		// in SHARE ROW EXCLUSIVE (lockSigning), which this ROW EXCLUSIVE
+		// waits for, as a signing batch does: the checks below then see
+		// its signatures gone. Without it a check made before the purge
+		// committed saw them still there, and credits inserted after the
+		// purge had deleted the campaign's links and sources outlived it
+		// (TestCreditBesidePurge). Taken first, before any row lock, so
+		// it cannot deadlock with an erasure, which takes it first too.
+		if _, err := tx.Exec(ctx, `LOCK TABLE signatures IN ROW EXCLUSIVE MODE`); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `
 			INSERT INTO sources AS s (org, campaign, source, signatures)
 			SELECT org, campaign, source, sum(n) FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])

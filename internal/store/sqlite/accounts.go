@@ -408,7 +408,7 @@ func (db *DB) EraseIn(ctx context.Context, org, email string) (_ int, err error)
 	if err := unbundle(ctx, tx, nil, 0, &ev); err != nil {
 		return 0, err
 	}
-	if err := dropQuarantined(ctx, tx, email, &ev); err != nil {
+	if err := dropQuarantined(ctx, tx, &ev, org, email); err != nil {
 		return 0, err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE org = ? AND email = ?`, org, email); err != nil {

@@ -112,7 +112,7 @@ func (db *DB) EraseSupporter(ctx context.Context, org, email string) (_ int, err
 		if err := unbundle(ctx, tx, nil, 0, ev); err != nil {
 			return 0, err
 		}
-		if err := dropQuarantined(ctx, tx, email, ev); err != nil {
+		if err := dropQuarantined(ctx, tx, ev, org, email); err != nil {
 			return 0, err
 		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE org = ? AND email = ?`, org, email)

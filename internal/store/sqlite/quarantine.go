@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/internal/store/internal/bundle"
 )
 
 var _ store.Quarantine = (*DB)(nil)
@@ -51,26 +52,56 @@ func seqList(seqs []int64) string {
 	return string(append(b, ']'))
 }
 
-// dropQuarantined deletes in tx every quarantined bundle whose bytes hold
-// needle (an erased address, a purged campaign's name), and counts them
-// in ev: an erasure's part, after it has taken every bundle apart
-// (unbundle), so the damaged ones among them are here too. The bytes are
-// compared as they are, packed: a bundle names each address and campaign
-// in full at least once, so one whose bytes lack it holds none of its
-// messages.
-func dropQuarantined(ctx context.Context, tx *sql.Tx, needle string, ev *store.QuarantineEvent) error {
-	res, err := tx.ExecContext(ctx, `DELETE FROM outbox_quarantine WHERE instr(messages, ?) > 0`, []byte(needle))
+// dropQuarantined deletes in tx every quarantined bundle whose bytes
+// name each of fields in full (bundle.Fields: an erased address with its
+// organisation, a purged campaign with its organisation, or an address
+// alone for an erasure everywhere), and counts them in ev: an erasure's
+// part, after it has taken every bundle apart (unbundle), so the damaged
+// ones among them are here too. A bundle names each address, organisation
+// and campaign in full at least once, so one whose bytes lack it holds
+// none of its messages. Only whole fields match, never a substring: an
+// organisation's erasure must not delete, nor tell the count of, another
+// organisation's set-aside messages, nor those of an address that merely
+// contains the erased one.
+func dropQuarantined(ctx context.Context, tx *sql.Tx, ev *store.QuarantineEvent, fields ...string) error {
+	q := `DELETE FROM outbox_quarantine WHERE true`
+	args := make([]any, 0, 2*len(fields))
+	for _, f := range fields {
+		fs := bundle.Fields(f)
+		q += ` AND (instr(messages, ?) > 0 OR instr(messages, ?) > 0)`
+		args = append(args, fs[0], fs[1])
+	}
+	res, err := tx.ExecContext(ctx, q, args...)
 	return countRemoved(res, err, ev)
 }
 
-// dropQuarantinedOf is dropQuarantined for every address of the
-// signatures matching where (a condition on signatures with args); it
-// runs before they are deleted.
+// dropQuarantinedOf is dropQuarantined for the organisation and address
+// of each signature matching where (a condition on signatures with
+// args); it runs before they are deleted.
 func dropQuarantinedOf(ctx context.Context, tx *sql.Tx, where string, args []any, ev *store.QuarantineEvent) error {
-	// Inside the subquery the bare column names are the signatures'.
-	res, err := tx.ExecContext(ctx, `DELETE FROM outbox_quarantine WHERE EXISTS (SELECT 1 FROM signatures
-		WHERE `+where+` AND instr(outbox_quarantine.messages, CAST(signatures.email AS BLOB)) > 0)`, args...)
-	return countRemoved(res, err, ev)
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT org, email FROM signatures WHERE `+where, args...)
+	if err != nil {
+		return err
+	}
+	var pairs [][2]string
+	for rows.Next() {
+		var p [2]string
+		if err := rows.Scan(&p[0], &p[1]); err != nil {
+			rows.Close()
+			return err
+		}
+		pairs = append(pairs, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, p := range pairs {
+		if err := dropQuarantined(ctx, tx, ev, p[0], p[1]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func countRemoved(res sql.Result, err error, ev *store.QuarantineEvent) error {

@@ -1061,7 +1061,7 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 	if err := unbundle(ctx, tx, nil, 0, &ev); err != nil {
 		return 0, err
 	}
-	if err := dropQuarantined(ctx, tx, email, &ev); err != nil {
+	if err := dropQuarantined(ctx, tx, &ev, email); err != nil {
 		return 0, err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE email = ?`, email); err != nil {
@@ -1189,7 +1189,7 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 	}
 	// And every damaged bundle that may hold the campaign's messages
 	// (quarantine.go): a change about the campaign.
-	if err := dropQuarantined(ctx, tx, campaign, &ev); err != nil {
+	if err := dropQuarantined(ctx, tx, &ev, org, campaign); err != nil {
 		return 0, err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE org = ? AND campaign = ?`, org, campaign); err != nil {

@@ -66,6 +66,8 @@ func RunQuarantine(t *testing.T, open func(t *testing.T) Damaged) {
 		})
 	}
 	t.Run("EraseIn", func(t *testing.T) { testQuarantineEraseIn(t, open(t)) })
+	t.Run("EraseInScoped", func(t *testing.T) { testQuarantineEraseInScoped(t, open(t)) })
+	t.Run("PurgeScoped", func(t *testing.T) { testQuarantinePurgeScoped(t, open(t)) })
 	t.Run("EraseUnconfirmed", func(t *testing.T) { testQuarantineUnconfirmed(t, open(t)) })
 	t.Run("EraseSupporter", func(t *testing.T) { testQuarantineSupporter(t, open(t)) })
 	t.Run("Drop", func(t *testing.T) { testQuarantineDrop(t, open(t)) })
@@ -261,6 +263,64 @@ func testQuarantineEraseIn(t *testing.T, d Damaged) {
 	}
 	checkQuarantined(t, q, "EraseIn", 0)
 	checkOutboxLeft(t, s, "EraseIn", "o/bob@example.org")
+}
+
+// testQuarantineEraseInScoped: an organisation's erasure deletes no
+// set-aside bundle of another organisation, nor one of an address that
+// merely contains the erased one (joann@ holds ann@): the bundles are
+// matched by whole fields, the organisation's among them, so an
+// organiser can neither destroy another organisation's messages nor
+// learn, from the server's count going down, that they held an address.
+// The erasure everywhere (Erase) then takes the other organisation's,
+// and still not joann's.
+func testQuarantineEraseInScoped(t *testing.T, d Damaged) {
+	ctx := context.Background()
+	s := d.Store
+	acc, ok := s.(store.Accounts)
+	if !ok {
+		t.Fatal("the store has no store.Accounts")
+	}
+	q, log := quarantineOf(t, s)
+	const ann, joann = "ann@example.org", "joann@example.org"
+	signWithMessage(t, s, "p", "c", ann)
+	signWithMessage(t, s, "o", "c", joann)
+	d.Damage(t, DamageVersion, ann) // both: ann's bytes are in joann's
+	checkOutboxLeft(t, s, "listing")
+	checkQuarantined(t, q, "listing", 2)
+	if n, err := acc.EraseIn(ctx, "o", ann); err != nil || n != 0 {
+		t.Fatalf("EraseIn of an address organisation o never had: got %d, %v, want 0, nil", n, err)
+	}
+	checkQuarantined(t, q, "EraseIn in o of "+ann, 2)
+	for _, ev := range log.got() {
+		if ev.Removed != 0 {
+			t.Errorf("told %+v: EraseIn in o removed another organisation's or another address's bundle", ev)
+		}
+	}
+	if n, err := s.Erase(ctx, ann); err != nil || n != 1 {
+		t.Fatalf("Erase: got %d, %v, want 1, nil", n, err)
+	}
+	checkQuarantined(t, q, "Erase of "+ann, 1) // joann's
+}
+
+// testQuarantinePurgeScoped: purging a campaign deletes no set-aside
+// bundle of another organisation's campaign of the same name, nor of a
+// campaign whose name contains it.
+func testQuarantinePurgeScoped(t *testing.T, d Damaged) {
+	ctx := context.Background()
+	s := d.Store
+	q, _ := quarantineOf(t, s)
+	signWithMessage(t, s, "o", "letter", "alice@example.org")
+	signWithMessage(t, s, "p", "letter", "bob@example.org")
+	signWithMessage(t, s, "o", "letter-two", "carol@example.org")
+	for _, e := range []string{"alice@example.org", "bob@example.org", "carol@example.org"} {
+		d.Damage(t, DamageVersion, e)
+	}
+	checkOutboxLeft(t, s, "listing")
+	checkQuarantined(t, q, "listing", 3)
+	if n, err := s.Purge(ctx, "o", "letter"); err != nil || n != 1 {
+		t.Fatalf("Purge: got %d, %v, want 1, nil", n, err)
+	}
+	checkQuarantined(t, q, "purging o/letter", 2) // p/letter's and o/letter-two's
 }
 
 // testQuarantineUnconfirmed: the sweep of unconfirmed signatures

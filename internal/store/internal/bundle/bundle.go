@@ -171,3 +171,19 @@ func Read(b []byte, keep func(place uint64) bool) ([]signing.Message, error) {
 
 // All is Read's keep for a bundle whose every message is kept.
 func All(uint64) bool { return true }
+
+// Fields returns the byte strings a bundle of any version holds where one
+// of its messages names v in full: v after its length prefix, as Version
+// writes it (length plus one) and as version 1 wrote it (the length).
+// Erasures find a damaged bundle by these, not by v alone: the prefix
+// fixes the field's length, so "ann@example.org" is not found inside
+// "joann@example.org" or "ann@example.org.uk", nor an organisation "o"
+// inside every bundle that holds the letter.
+func Fields(v string) [2][]byte {
+	var out [2][]byte
+	for i, n := range []uint64{uint64(len(v)) + 1, uint64(len(v))} {
+		b := binary.AppendUvarint(nil, n)
+		out[i] = append(b, v...)
+	}
+	return out
+}
