@@ -317,20 +317,28 @@ func signaturesErase(ctx context.Context, args []string, getenv func(string) str
 	}
 	defer st.Close()
 	noteQuarantine(st, stderr) // quarantine.go
-	notices, err := erasureNotices(ctx, st, *campaigns, opts, forms, stderr)
-	if err != nil {
-		return failure("reading the signatures of %s: %v", addr, err)
-	}
+	// What the organisations' systems are told is queued in each
+	// erasure's own transaction, so a crash cannot split the two.
+	var queued [2]int
+	tell := erasureTell(*campaigns, opts, forms, stderr, &queued) // outbox.go
+	er, telling := st.(store.Erasures)
 	n := 0
 	for _, f := range forms {
-		m, err := st.Erase(ctx, f)
+		var m int
+		var err error
+		if telling {
+			m, err = er.EraseTold(ctx, f, tell)
+		} else {
+			m, err = st.Erase(ctx, f)
+		}
 		if err != nil {
 			return failure("erasing the signatures of %s: %v", f, err)
 		}
 		n += m
 	}
 	fmt.Fprintf(stdout, "Removed %s for %s\n", countText(n, "signature", "signatures"), addr)
-	return tellErased(ctx, st, notices, stdout)
+	saidErased(queued, stdout)
+	return nil
 }
 
 // readLine returns the first line of r without its line ending. An address
