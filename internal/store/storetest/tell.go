@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
@@ -20,6 +21,7 @@ type TellingStore interface {
 	store.Moderation
 	store.Accounts
 	store.Erasures
+	store.OutboxOrder
 }
 
 // RunTelling runs store.Tell's behavioural suite against stores from
@@ -36,6 +38,7 @@ func RunTelling(t *testing.T, open func(t *testing.T) TellingStore) {
 	t.Run("ErasuresQueueWithTheErasure", func(t *testing.T) { testErasuresTell(t, open) })
 	t.Run("ErasureRefusedByTellErasesNothing", func(t *testing.T) { testErasureTellRefuses(t, open(t)) })
 	t.Run("ErasureWhoseNoticesFailErasesNothing", func(t *testing.T) { testErasureQueueFails(t, open(t)) })
+	t.Run("OutboxEarlier", func(t *testing.T) { testOutboxEarlier(t, open(t)) })
 }
 
 // teller is a store.Tell that records what it was given and returns one
@@ -420,5 +423,65 @@ func testErasureQueueFails(t *testing.T, s TellingStore) {
 			t.Errorf("%s whose notices could not be queued: no error", e.name)
 		}
 		erasureUnchanged(t, s, e.name+" whose notices could not be queued")
+	}
+}
+
+// testOutboxEarlier: Earlier finds a pending message made before, to the
+// same receiver, of the same organisation and about the same address —
+// filed under it, or filed under no address and naming it (an erasure's
+// notice) — whether waiting or claimed, and nothing else: not a later
+// one, another address, receiver or organisation, a dead one, or one
+// delivered.
+func testOutboxEarlier(t *testing.T, s TellingStore) {
+	ctx := context.Background()
+	hook, other := "https://crm.example.org/hook", "https://other.example.org/hook"
+	msg := func(email, target, org, payload string) signing.Message {
+		return signing.Message{ID: signing.NewMessageID(), Kind: signing.MessageWebhook, Target: target, Email: email, Org: org, Campaign: "c", Payload: []byte(payload)}
+	}
+	erased := msg("", hook, "o", `{"person":{"email_addresses":[{"address":"e@example.org","primary":true}]}}`)
+	first := msg("a@example.org", hook, "o", `{"n":1}`)
+	elsewhere := []signing.Message{
+		msg("", hook, "o", `{"address":"a@example.org.uk"}`),
+		msg("a@example.org", other, "o", `{}`),
+		msg("a@example.org", hook, "p", `{}`),
+	}
+	later := msg("a@example.org", hook, "o", `{"n":2}`)
+	resigned := msg("e@example.org", hook, "o", `{}`)
+	all := append(append([]signing.Message{erased, first}, elsewhere...), later, resigned)
+	if err := s.Enqueue(ctx, all); err != nil {
+		t.Fatalf("Enqueue: %v", err)
+	}
+	earlier := func(m signing.Message) bool {
+		t.Helper()
+		ok, err := s.Earlier(ctx, m)
+		if err != nil {
+			t.Fatalf("Earlier: %v", err)
+		}
+		return ok
+	}
+	if !earlier(later) || !earlier(resigned) {
+		t.Errorf("Earlier: %v for a message after another to the same receiver about a@, %v after an erasure's notice naming e@; want both true", earlier(later), earlier(resigned))
+	}
+	for i, m := range append([]signing.Message{first, erased}, elsewhere...) {
+		if earlier(m) {
+			t.Errorf("Earlier of message %d (%s to %s of %s): true, want nothing before it", i, m.Email, m.Target, m.Org)
+		}
+	}
+	// Claimed (being delivered): still earlier.
+	if _, err := s.Claim(ctx, "w", 100, time.Hour); err != nil {
+		t.Fatalf("Claim: %v", err)
+	}
+	if !earlier(later) {
+		t.Error("Earlier while the first is being delivered: false, want true")
+	}
+	// Dead: an operator's to retry; not waited for. Delivered: gone.
+	if err := s.Dead(ctx, first.ID, "refused"); err != nil {
+		t.Fatalf("Dead: %v", err)
+	}
+	if err := s.Done(ctx, erased.ID); err != nil {
+		t.Fatalf("Done: %v", err)
+	}
+	if earlier(later) || earlier(resigned) {
+		t.Errorf("Earlier after the first died and the notice was delivered: %v, %v; want false", earlier(later), earlier(resigned))
 	}
 }
