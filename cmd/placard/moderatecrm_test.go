@@ -144,8 +144,9 @@ func TestModerateTellsTheCRM(t *testing.T) {
 
 // TestModerateRefusesBrokenCampaigns: a decision whose webhooks cannot
 // be read is not made, since what it tells is queued with it or never;
-// with no campaigns folder at all the decision is made and the command
-// says nobody was told.
+// nor is one with no campaigns folder at all, unless --no-webhooks says
+// no one is to be told. Failed before (crmorder): with no folder the
+// decision was made with a note on stderr, and the CRM never heard of it.
 func TestModerateRefusesBrokenCampaigns(t *testing.T) {
 	db := sqliteDB(t)
 	st := openForTest(t, db)
@@ -163,7 +164,15 @@ func TestModerateRefusesBrokenCampaigns(t *testing.T) {
 		t.Errorf("approve with broken campaigns: exit %d, stdout %q, stderr %q", code, out, errs)
 	}
 	out, errs, code = runCLI(t, "signatures", "approve", fmt.Sprint(grace.ID), "--db", db, "--campaigns", filepath.Join(dir, "nowhere"))
+	if code != 1 || out != "" || !strings.Contains(errs, "nothing was decided") || !strings.Contains(errs, "--no-webhooks") {
+		t.Errorf("approve with no campaigns folder: exit %d, stdout %q, stderr %q; want nothing decided, and the way to decide anyway", code, out, errs)
+	}
+	pending := 0
+	if err := st.Signatures(context.Background(), grace.Org, grace.Campaign, signing.StatusPending, func(*signing.Signature) error { pending++; return nil }); err != nil || pending != 1 {
+		t.Errorf("pending after the refused approvals: %d (%v), want grace still waiting", pending, err)
+	}
+	out, errs, code = runCLI(t, "signatures", "approve", fmt.Sprint(grace.ID), "--db", db, "--campaigns", filepath.Join(dir, "nowhere"), "--no-webhooks")
 	if code != 0 || out != fmt.Sprintf("Approved signature %d.\n", grace.ID) || !strings.Contains(errs, "no webhook or Action Network hears of these decisions") {
-		t.Errorf("approve with no campaigns folder: exit %d, stdout %q, stderr %q", code, out, errs)
+		t.Errorf("approve --no-webhooks: exit %d, stdout %q, stderr %q", code, out, errs)
 	}
 }

@@ -435,11 +435,15 @@ Action Network record when the signer allowed you to contact them);
 rejecting one they had heard of sends signature.updated; rejecting one
 still waiting sends nothing. They are queued with the decision and
 placard serve delivers them. --campaigns names the folder whose org.yaml
-says where they go. A signature waiting for its signer to confirm their
-address is theirs to confirm, not yours to decide.`, strings.ToUpper(verb[:1])+verb[1:])
+says where they go: without it nothing is decided, since a decision made
+without telling them is never told. --no-webhooks decides all the same,
+telling no one (for organisations with no webhooks or Action Network).
+A signature waiting for its signer to confirm their address is theirs to
+confirm, not yours to decide.`, strings.ToUpper(verb[:1])+verb[1:])
 	fset := newFlags(cmd, cmd+" ID...", synopsis, stdout, stderr)
 	db := fset.dbFlag()
 	campaigns := fset.campaignsFlag("`folder` of campaign files whose webhooks and Action Network hear of the decision")
+	noHooks := fset.Bool("no-webhooks", false, "decide without the campaign files: no webhook or Action Network ever hears of these decisions")
 	secretEnv := fset.secretEnvFlag() // secretenv.go
 	pos, help, err := fset.parse(args, getenv)
 	if help || err != nil {
@@ -460,7 +464,7 @@ address is theirs to confirm, not yours to decide.`, strings.ToUpper(verb[:1])+v
 		}
 		ids = append(ids, id)
 	}
-	site, err := moderationSite(*campaigns, opts, stderr)
+	site, err := moderationSite(*campaigns, opts, *noHooks, stderr)
 	if err != nil {
 		return err
 	}
@@ -540,14 +544,19 @@ var errUnconfirmed = errors.New("waiting for its signer's confirmation")
 
 // moderationSite loads the campaigns folder dir for a moderation
 // command, whose org.yaml files say which webhooks and Action Network
-// hear of the decisions. With no folder there it returns nil, saying on
-// stderr that nothing will be told; a folder with problems stops the
-// command before anything is decided, since what a decision tells is
-// queued with it or never.
-func moderationSite(dir string, opts campaign.LoadOptions, stderr io.Writer) (*campaign.Site, error) {
-	if _, err := os.Stat(dir); err != nil {
-		fmt.Fprintf(stderr, "placard: note: there is no campaigns folder at %s, so no webhook or Action Network hears of these decisions; run the command where placard serve runs, or name the folder with --campaigns\n", dir)
+// hear of the decisions. No folder there, or a folder with problems,
+// stops the command before anything is decided, since what a decision
+// tells is queued with it or never: before, no folder decided with a note
+// on stderr, and the CRM never heard of those decisions. noHooks
+// (--no-webhooks) is the operator saying no one is to be told: it returns
+// nil, saying so.
+func moderationSite(dir string, opts campaign.LoadOptions, noHooks bool, stderr io.Writer) (*campaign.Site, error) {
+	if noHooks {
+		fmt.Fprintf(stderr, "placard: note: --no-webhooks: no webhook or Action Network hears of these decisions, now or later\n")
 		return nil, nil
+	}
+	if _, err := os.Stat(dir); err != nil {
+		return nil, failure("there is no campaigns folder at %s, and your webhooks and Action Network hear of a decision only when it is made with one — nothing was decided; run the command where placard serve runs, name the folder with --campaigns FOLDER, or add --no-webhooks if your organisations have no webhooks or Action Network", dir)
 	}
 	site, problems := campaign.LoadWith(dir, opts)
 	if problems.HasErrors() || site == nil {
