@@ -438,12 +438,16 @@ placard serve delivers them. --campaigns names the folder whose org.yaml
 says where they go: without it nothing is decided, since a decision made
 without telling them is never told. --no-webhooks decides all the same,
 telling no one (for organisations with no webhooks or Action Network).
+--base-url (or PLACARD_BASE_URL, as for placard serve) gives the events
+their campaign's browser_url; without it they have none.
 A signature waiting for its signer to confirm their address is theirs to
 confirm, not yours to decide.`, strings.ToUpper(verb[:1])+verb[1:])
 	fset := newFlags(cmd, cmd+" ID...", synopsis, stdout, stderr)
 	db := fset.dbFlag()
 	campaigns := fset.campaignsFlag("`folder` of campaign files whose webhooks and Action Network hear of the decision")
 	noHooks := fset.Bool("no-webhooks", false, "decide without the campaign files: no webhook or Action Network ever hears of these decisions")
+	baseURL := fset.String("base-url", "", "public `address` of the site, as placard serve's, for the campaign's browser_url in webhook events (left out without it)")
+	fset.env("base-url", "PLACARD_BASE_URL")
 	secretEnv := fset.secretEnvFlag() // secretenv.go
 	pos, help, err := fset.parse(args, getenv)
 	if help || err != nil {
@@ -463,6 +467,12 @@ confirm, not yours to decide.`, strings.ToUpper(verb[:1])+verb[1:])
 			return usageErr(cmd, "%q is not a signature ID; IDs are whole numbers as listed by 'placard signatures pending'", a)
 		}
 		ids = append(ids, id)
+	}
+	base := strings.TrimSpace(*baseURL)
+	if base != "" {
+		if u, err := url.Parse(base); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return usageErr(cmd, "%s must be a full address such as https://act.example.org, not %q", fset.source("base-url"), *baseURL)
+		}
 	}
 	site, err := moderationSite(*campaigns, opts, *noHooks, stderr)
 	if err != nil {
@@ -491,7 +501,7 @@ confirm, not yours to decide.`, strings.ToUpper(verb[:1])+verb[1:])
 			if site == nil {
 				return nil, nil
 			}
-			msgs := webhook.Changes(site.Org(before.Org), cs, time.Now(), "")
+			msgs := webhook.Changes(site.Org(before.Org), cs, time.Now(), base)
 			queued += len(msgs)
 			return msgs, nil
 		})
