@@ -31,8 +31,10 @@ import (
 // with its new status. Deciding again what was decided, or a signature
 // waiting for its signer's confirmation, changes and sends nothing.
 // Everything is delivered to a receiver on loopback as serve would.
+// Events carry the campaign's browser_url from --base-url (serve's).
 // Failed before: the commands queued nothing, and approved an
-// unconfirmed signature.
+// unconfirmed signature; then (crmorder) the CLI's events had no
+// browser_url, the CLI knowing no base URL.
 func TestModerateTellsTheCRM(t *testing.T) {
 	for _, e := range engines() {
 		t.Run(e.name, func(t *testing.T) {
@@ -48,7 +50,7 @@ func TestModerateTellsTheCRM(t *testing.T) {
 				} else {
 					var ev webhook.Event
 					json.Unmarshal(body, &ev)
-					line += " " + ev.Type + " " + ev.Data.Signature.Person.EmailAddresses[0].Address + " " + fmt.Sprint(ev.Data.Signature.CustomFields["status"])
+					line += " " + ev.Type + " " + ev.Data.Signature.Person.EmailAddresses[0].Address + " " + fmt.Sprint(ev.Data.Signature.CustomFields["status"]) + " " + ev.Data.Campaign.URL
 				}
 				mu.Lock()
 				got = append(got, line)
@@ -82,7 +84,7 @@ func TestModerateTellsTheCRM(t *testing.T) {
 			seed(t, st, harbour, spam, ada, waits)
 			id := func(s *signing.Signature) string { return fmt.Sprint(s.ID) }
 			moderate := func(args ...string) (string, string, int) {
-				return runCLI(t, append(append([]string{"signatures"}, args...), "--db", db, "--campaigns", dir)...)
+				return runCLI(t, append(append([]string{"signatures"}, args...), "--db", db, "--campaigns", dir, "--base-url", "https://act.example.org/")...)
 			}
 
 			if out, errs, code := moderate("approve", id(harbour)); code != 0 || out != "Approved signature "+id(harbour)+".\nQueued 2 messages for your webhooks and Action Network (placard serve delivers them).\n" {
@@ -131,8 +133,8 @@ func TestModerateTellsTheCRM(t *testing.T) {
 			slices.Sort(got)
 			mu.Unlock()
 			wantGot := []string{
-				"/hook signature.created grace@example.org approved",
-				"/hook signature.updated ada@example.org rejected",
+				"/hook signature.created grace@example.org approved https://act.example.org/" + letterRef,
+				"/hook signature.updated ada@example.org rejected https://act.example.org/" + petitionRef,
 				"/osdi grace@example.org subscribed",
 			}
 			if !slices.Equal(got, wantGot) {
@@ -144,8 +146,9 @@ func TestModerateTellsTheCRM(t *testing.T) {
 
 // TestModerateRefusesBrokenCampaigns: a decision whose webhooks cannot
 // be read is not made, since what it tells is queued with it or never;
-// with no campaigns folder at all the decision is made and the command
-// says nobody was told.
+// nor is one with no campaigns folder at all, unless --no-webhooks says
+// no one is to be told. Failed before (crmorder): with no folder the
+// decision was made with a note on stderr, and the CRM never heard of it.
 func TestModerateRefusesBrokenCampaigns(t *testing.T) {
 	db := sqliteDB(t)
 	st := openForTest(t, db)
@@ -163,7 +166,15 @@ func TestModerateRefusesBrokenCampaigns(t *testing.T) {
 		t.Errorf("approve with broken campaigns: exit %d, stdout %q, stderr %q", code, out, errs)
 	}
 	out, errs, code = runCLI(t, "signatures", "approve", fmt.Sprint(grace.ID), "--db", db, "--campaigns", filepath.Join(dir, "nowhere"))
+	if code != 1 || out != "" || !strings.Contains(errs, "nothing was decided") || !strings.Contains(errs, "--no-webhooks") {
+		t.Errorf("approve with no campaigns folder: exit %d, stdout %q, stderr %q; want nothing decided, and the way to decide anyway", code, out, errs)
+	}
+	pending := 0
+	if err := st.Signatures(context.Background(), grace.Org, grace.Campaign, signing.StatusPending, func(*signing.Signature) error { pending++; return nil }); err != nil || pending != 1 {
+		t.Errorf("pending after the refused approvals: %d (%v), want grace still waiting", pending, err)
+	}
+	out, errs, code = runCLI(t, "signatures", "approve", fmt.Sprint(grace.ID), "--db", db, "--campaigns", filepath.Join(dir, "nowhere"), "--no-webhooks")
 	if code != 0 || out != fmt.Sprintf("Approved signature %d.\n", grace.ID) || !strings.Contains(errs, "no webhook or Action Network hears of these decisions") {
-		t.Errorf("approve with no campaigns folder: exit %d, stdout %q, stderr %q", code, out, errs)
+		t.Errorf("approve --no-webhooks: exit %d, stdout %q, stderr %q", code, out, errs)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -235,64 +234,45 @@ func validMessageID(id string) bool {
 	return true
 }
 
-// erasureNotices returns the signature.erased messages an erasure of the
-// address (in each of its written forms) sends: one per webhook wanting
-// them, of each organisation in dir where the address has a signature
-// that is not unconfirmed, so no organisation learns of an address it
-// never had. It reads the
-// signatures before they are erased. A missing campaigns folder sends
-// nothing; one that cannot be loaded sends nothing and says so.
-func erasureNotices(ctx context.Context, st store.Store, dir string, opts campaign.LoadOptions, forms []string, stderr io.Writer) ([]signing.Message, error) {
+// erasureTell returns what an erasure of the address (forms[0] and its
+// other spellings) tells the organisations in dir (webhook.Erasure), to be
+// queued in the erasure's own transaction (store.TellErased), and reports
+// through queued what it queued: signature.erased events and Action
+// Network unsubscribes. A missing campaigns folder tells nothing; one
+// that cannot be loaded tells nothing and says so — the erasure itself,
+// the person's right, still goes ahead.
+func erasureTell(dir string, opts campaign.LoadOptions, forms []string, stderr io.Writer, queued *[2]int) store.TellErased {
 	if _, err := os.Stat(dir); err != nil {
-		return nil, nil
+		return nil
 	}
 	site, problems := campaign.LoadWith(dir, opts)
 	if problems.HasErrors() || site == nil {
 		fmt.Fprintf(stderr, "placard: note: %s has problems (placard check lists them), so no signature.erased webhook was sent\n", dir)
-		return nil, nil
+		return nil
 	}
-	want := map[string]bool{}
-	for _, f := range forms {
-		want[f] = true
-	}
-	found := errors.New("found")
-	return webhook.ErasedFor(site, forms[0], time.Now(), func(o *campaign.Org) (bool, error) {
-		for _, c := range o.Campaigns {
-			err := st.Signatures(ctx, o.Slug, c.Slug, "", func(s *signing.Signature) error {
-				// An unconfirmed signature never left Placard (its
-				// address may be a stranger's typing): its erasure
-				// does not hand the address to the CRM.
-				if want[s.Email] && s.Status != signing.StatusUnconfirmed {
-					return found
-				}
-				return nil
-			})
-			if errors.Is(err, found) {
-				return true, nil
-			}
-			if err != nil {
-				return false, err
+	tell := webhook.Erasure(site.Org, forms[0], time.Now())
+	return func(erased []signing.Signature) ([]signing.Message, error) {
+		msgs, err := tell(erased)
+		for _, m := range msgs {
+			if m.Kind == signing.MessageOSDI {
+				queued[1]++
+			} else {
+				queued[0]++
 			}
 		}
-		return false, nil
-	})
+		return msgs, err
+	}
 }
 
-// tellErased queues the erasure's signature.erased messages, after the
-// erasure: they hold the address until delivered, then nothing.
-func tellErased(ctx context.Context, st store.Store, notices []signing.Message, stdout io.Writer) error {
-	if len(notices) == 0 {
-		return nil
+// saidErased says what an erasure queued (erasureTell), in its own
+// transaction: they hold the address until delivered, then nothing.
+func saidErased(queued [2]int, stdout io.Writer) {
+	if queued[0] > 0 {
+		fmt.Fprintf(stdout, "Queued %s to tell your webhooks (placard serve delivers them).\n", countText(queued[0], "signature.erased event", "signature.erased events"))
 	}
-	ob, ok := st.(store.Outbox)
-	if !ok {
-		return nil
+	if queued[1] > 0 {
+		fmt.Fprintf(stdout, "Queued %s to take the person off your Action Network list (placard serve delivers them).\n", countText(queued[1], "unsubscribe", "unsubscribes"))
 	}
-	if err := ob.Enqueue(ctx, notices); err != nil {
-		return failure("the signatures are erased, but telling the webhooks failed: %v", err)
-	}
-	fmt.Fprintf(stdout, "Queued %s to tell your webhooks (placard serve delivers them).\n", countText(len(notices), "signature.erased event", "signature.erased events"))
-	return nil
 }
 
 // exportFilter returns which signatures an export keeps: made at or after

@@ -106,6 +106,9 @@ func (r *outboxRunner) deliverers(c serveConfig, st store.Store) map[string]outb
 	if ms, ok := st.(store.Mail); ok {
 		hooks.Consent = webhook.ConsentFrom(ms.Supporter) // an OSDI record only while permission holds
 	}
+	if oo, ok := st.(store.OutboxOrder); ok {
+		hooks.Earlier = oo.Earlier // one person's events in the order they happened
+	}
 	ds := map[string]outbox.Deliverer{signing.MessageWebhook: hooks, signing.MessageOSDI: hooks}
 	if d := c.mail.deliverer(r); d != nil {
 		ds[signing.MessageEmail] = d // mail_serve.go

@@ -317,20 +317,28 @@ func signaturesErase(ctx context.Context, args []string, getenv func(string) str
 	}
 	defer st.Close()
 	noteQuarantine(st, stderr) // quarantine.go
-	notices, err := erasureNotices(ctx, st, *campaigns, opts, forms, stderr)
-	if err != nil {
-		return failure("reading the signatures of %s: %v", addr, err)
-	}
+	// What the organisations' systems are told is queued in each
+	// erasure's own transaction, so a crash cannot split the two.
+	var queued [2]int
+	tell := erasureTell(*campaigns, opts, forms, stderr, &queued) // outbox.go
+	er, telling := st.(store.Erasures)
 	n := 0
 	for _, f := range forms {
-		m, err := st.Erase(ctx, f)
+		var m int
+		var err error
+		if telling {
+			m, err = er.EraseTold(ctx, f, tell)
+		} else {
+			m, err = st.Erase(ctx, f)
+		}
 		if err != nil {
 			return failure("erasing the signatures of %s: %v", f, err)
 		}
 		n += m
 	}
 	fmt.Fprintf(stdout, "Removed %s for %s\n", countText(n, "signature", "signatures"), addr)
-	return tellErased(ctx, st, notices, stdout)
+	saidErased(queued, stdout)
+	return nil
 }
 
 // readLine returns the first line of r without its line ending. An address
@@ -427,11 +435,19 @@ Action Network record when the signer allowed you to contact them);
 rejecting one they had heard of sends signature.updated; rejecting one
 still waiting sends nothing. They are queued with the decision and
 placard serve delivers them. --campaigns names the folder whose org.yaml
-says where they go. A signature waiting for its signer to confirm their
-address is theirs to confirm, not yours to decide.`, strings.ToUpper(verb[:1])+verb[1:])
+says where they go: without it nothing is decided, since a decision made
+without telling them is never told. --no-webhooks decides all the same,
+telling no one (for organisations with no webhooks or Action Network).
+--base-url (or PLACARD_BASE_URL, as for placard serve) gives the events
+their campaign's browser_url; without it they have none.
+A signature waiting for its signer to confirm their address is theirs to
+confirm, not yours to decide.`, strings.ToUpper(verb[:1])+verb[1:])
 	fset := newFlags(cmd, cmd+" ID...", synopsis, stdout, stderr)
 	db := fset.dbFlag()
 	campaigns := fset.campaignsFlag("`folder` of campaign files whose webhooks and Action Network hear of the decision")
+	noHooks := fset.Bool("no-webhooks", false, "decide without the campaign files: no webhook or Action Network ever hears of these decisions")
+	baseURL := fset.String("base-url", "", "public `address` of the site, as placard serve's, for the campaign's browser_url in webhook events (left out without it)")
+	fset.env("base-url", "PLACARD_BASE_URL")
 	secretEnv := fset.secretEnvFlag() // secretenv.go
 	pos, help, err := fset.parse(args, getenv)
 	if help || err != nil {
@@ -452,7 +468,13 @@ address is theirs to confirm, not yours to decide.`, strings.ToUpper(verb[:1])+v
 		}
 		ids = append(ids, id)
 	}
-	site, err := moderationSite(*campaigns, opts, stderr)
+	base := strings.TrimSpace(*baseURL)
+	if base != "" {
+		if u, err := url.Parse(base); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return usageErr(cmd, "%s must be a full address such as https://act.example.org, not %q", fset.source("base-url"), *baseURL)
+		}
+	}
+	site, err := moderationSite(*campaigns, opts, *noHooks, stderr)
 	if err != nil {
 		return err
 	}
@@ -479,7 +501,7 @@ address is theirs to confirm, not yours to decide.`, strings.ToUpper(verb[:1])+v
 			if site == nil {
 				return nil, nil
 			}
-			msgs := webhook.Changes(site.Org(before.Org), cs, time.Now(), "")
+			msgs := webhook.Changes(site.Org(before.Org), cs, time.Now(), base)
 			queued += len(msgs)
 			return msgs, nil
 		})
@@ -532,14 +554,19 @@ var errUnconfirmed = errors.New("waiting for its signer's confirmation")
 
 // moderationSite loads the campaigns folder dir for a moderation
 // command, whose org.yaml files say which webhooks and Action Network
-// hear of the decisions. With no folder there it returns nil, saying on
-// stderr that nothing will be told; a folder with problems stops the
-// command before anything is decided, since what a decision tells is
-// queued with it or never.
-func moderationSite(dir string, opts campaign.LoadOptions, stderr io.Writer) (*campaign.Site, error) {
-	if _, err := os.Stat(dir); err != nil {
-		fmt.Fprintf(stderr, "placard: note: there is no campaigns folder at %s, so no webhook or Action Network hears of these decisions; run the command where placard serve runs, or name the folder with --campaigns\n", dir)
+// hear of the decisions. No folder there, or a folder with problems,
+// stops the command before anything is decided, since what a decision
+// tells is queued with it or never: before, no folder decided with a note
+// on stderr, and the CRM never heard of those decisions. noHooks
+// (--no-webhooks) is the operator saying no one is to be told: it returns
+// nil, saying so.
+func moderationSite(dir string, opts campaign.LoadOptions, noHooks bool, stderr io.Writer) (*campaign.Site, error) {
+	if noHooks {
+		fmt.Fprintf(stderr, "placard: note: --no-webhooks: no webhook or Action Network hears of these decisions, now or later\n")
 		return nil, nil
+	}
+	if _, err := os.Stat(dir); err != nil {
+		return nil, failure("there is no campaigns folder at %s, and your webhooks and Action Network hear of a decision only when it is made with one — nothing was decided; run the command where placard serve runs, name the folder with --campaigns FOLDER, or add --no-webhooks if your organisations have no webhooks or Action Network", dir)
 	}
 	site, problems := campaign.LoadWith(dir, opts)
 	if problems.HasErrors() || site == nil {

@@ -137,11 +137,11 @@ func TestSignaturesCommands(t *testing.T) {
 			}
 			grace, owl := pendingID(t, out, "Harbour Swim Club"), pendingID(t, out, "Night Owls")
 
-			out, errs, code = runCLI(t, "signatures", "approve", grace, "987654321", "--db", db)
+			out, errs, code = runCLI(t, "signatures", "approve", grace, "987654321", "--db", db, "--no-webhooks")
 			if code != 1 || !strings.Contains(out, "Approved signature "+grace+".") || !strings.Contains(errs, "no signature has ID 987654321") {
 				t.Errorf("approve %s 987654321: got exit %d, stdout %q, stderr %q; want %s approved, then exit 1 naming the unknown ID", grace, code, out, errs, grace)
 			}
-			if out, errs, code = runCLI(t, "signatures", "reject", owl, "--db", db); code != 0 || out != "Rejected signature "+owl+".\n" {
+			if out, errs, code = runCLI(t, "signatures", "reject", owl, "--db", db, "--no-webhooks"); code != 0 || out != "Rejected signature "+owl+".\n" {
 				t.Errorf("reject %s: got exit %d, stdout %q, stderr %q", owl, code, out, errs)
 			}
 			out, _, _ = runCLI(t, "signatures", "pending", "--campaign", letterRef, "--db", db)

@@ -207,11 +207,11 @@ func signingEndToEnd(t *testing.T, base, db string) {
 			t.Errorf("the letter lists Harbour Swim Club before it was approved")
 		}
 
-		out, errs, code = runCLI(t, "signatures", "approve", harbour, "--db", db)
+		out, errs, code = runCLI(t, "signatures", "approve", harbour, "--db", db, "--no-webhooks")
 		if code != 0 || !strings.Contains(out, "Approved signature "+harbour) {
 			t.Fatalf("signatures approve %s: exit %d, stdout %q, stderr %q; want exit 0 and 'Approved signature %s.'", harbour, code, out, errs, harbour)
 		}
-		out, errs, code = runCLI(t, "signatures", "reject", owls, "--db", db)
+		out, errs, code = runCLI(t, "signatures", "reject", owls, "--db", db, "--no-webhooks")
 		if code != 0 || !strings.Contains(out, "Rejected signature "+owls) {
 			t.Fatalf("signatures reject %s: exit %d, stdout %q, stderr %q", owls, code, out, errs)
 		}
@@ -227,7 +227,7 @@ func signingEndToEnd(t *testing.T, base, db string) {
 			t.Errorf("signatures pending after approving and rejecting: got %q, want none waiting", out)
 		}
 
-		_, errs, code = runCLI(t, "signatures", "approve", "987654321", "--db", db)
+		_, errs, code = runCLI(t, "signatures", "approve", "987654321", "--db", db, "--no-webhooks")
 		if code != 1 || !strings.Contains(errs, "no signature has ID 987654321") {
 			t.Errorf("signatures approve of an unknown ID: got exit %d, stderr %q; want exit 1 and 'no signature has ID 987654321'", code, errs)
 		}

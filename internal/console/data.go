@@ -11,6 +11,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/placard/placard/internal/accounts"
+	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/export"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
@@ -144,28 +145,36 @@ func (c *Console) erase(w http.ResponseWriter, r *http.Request) error {
 	}
 	n := 0
 	forms := signing.EraseForms(raw)
-	var notices []signing.Message
+	// The organisation's systems are told to forget the person too, as
+	// the CLI's and the supporter's own erasures tell them, in the
+	// erasure's own transaction (store.TellErased): only an organisation
+	// that held the address is, and only when its systems may have had
+	// it (a signature not waiting for its signer's confirmation).
+	site := c.cfg.Site()
+	queued := 0
+	tell := webhook.Erasure(func(slug string) *campaign.Org { return site.Org(slug) }, forms[0], c.now())
+	counted := func(erased []signing.Signature) ([]signing.Message, error) {
+		msgs, err := tell(erased)
+		queued += len(msgs)
+		return msgs, err
+	}
+	er, telling := c.acc.(store.Erasures)
 	for _, slug := range orgs {
 		k := 0
-		had, err := c.crmMayHave(r, slug, forms)
-		if err != nil {
-			return err
-		}
 		for _, form := range forms {
-			m, err := c.acc.EraseIn(r.Context(), slug, form)
+			var m int
+			var err error
+			if telling {
+				m, err = er.EraseInTold(r.Context(), slug, form, counted)
+			} else {
+				m, err = c.acc.EraseIn(r.Context(), slug, form)
+			}
 			if err != nil {
 				return err
 			}
 			k += m
 		}
 		n += k
-		if k > 0 && had {
-			// The organisation's systems are told to forget the person
-			// too, as the CLI's and the supporter's own erasures tell
-			// them; only an organisation that held the address is, and
-			// only when its systems may have had it (crmMayHave).
-			notices = append(notices, webhook.Erased(c.cfg.Site().Org(slug), forms[0], c.now())...)
-		}
 		if k > 0 || slug == org.Slug {
 			if err := c.audit(r, slug, accounts.ActErase, strconv.Itoa(k)+" signatures"); err != nil {
 				return err
@@ -183,51 +192,11 @@ func (c *Console) erase(w http.ResponseWriter, r *http.Request) error {
 			n += k
 		}
 	}
-	c.tellErased(r, notices)
-	http.Redirect(w, r, Prefix+"/"+org.Slug+"/data?erased="+strconv.Itoa(n), http.StatusSeeOther)
-	return nil
-}
-
-// crmMayHave reports whether organisation slug's systems may have heard
-// of the address in any of its forms: whether it has a signature there
-// that is not waiting for its signer's confirmation. An unconfirmed
-// address may be a stranger's typing and never left Placard, so its
-// erasure must not be what hands it to the CRM. Read before erasing.
-func (c *Console) crmMayHave(r *http.Request, slug string, forms []string) (bool, error) {
-	ms, ok := c.cfg.Store.(store.Mail)
-	if !ok {
-		return true, nil
-	}
-	for _, form := range forms {
-		sigs, err := ms.Supporter(r.Context(), slug, form)
-		if err != nil {
-			return false, err
-		}
-		for _, s := range sigs {
-			if s.Status != signing.StatusUnconfirmed {
-				return true, nil
-			}
-		}
-	}
-	return false, nil
-}
-
-// tellErased queues an erasure's signature.erased notices, after it, as
-// the other erasures do: they are filed under no address and hold it
-// only until delivered. A failure is logged without the address; the
-// erasure itself is done.
-func (c *Console) tellErased(r *http.Request, notices []signing.Message) {
-	ob, ok := c.cfg.Store.(store.Outbox)
-	if len(notices) == 0 || !ok {
-		return
-	}
-	if err := ob.Enqueue(r.Context(), notices); err != nil {
-		c.log.Error("queueing an erasure's signature.erased webhooks failed", "err", err)
-		return
-	}
-	if c.cfg.WakeOutbox != nil {
+	if queued > 0 && c.cfg.WakeOutbox != nil {
 		c.cfg.WakeOutbox()
 	}
+	http.Redirect(w, r, Prefix+"/"+org.Slug+"/data?erased="+strconv.Itoa(n), http.StatusSeeOther)
+	return nil
 }
 
 // auditLimit is how many entries the audit page shows.

@@ -3,6 +3,7 @@ package console
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -19,6 +20,7 @@ import (
 	"github.com/placard/placard/internal/outbox"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/internal/store/sqlite"
 	"github.com/placard/placard/internal/webhook"
 )
 
@@ -211,5 +213,49 @@ func TestConsoleEraseOfAnUnconfirmedAddressTellsNoOne(t *testing.T) {
 	e.deliverAll(t)
 	if got := recv.received(); len(got) != 0 {
 		t.Errorf("the CRM received %q for an address it never had, want nothing", got)
+	}
+}
+
+// enqueueFails is the real store whose Enqueue — a transaction of its
+// own, after the erasure's — always fails, as a crash or a lost
+// connection between the two would leave things.
+type enqueueFails struct{ *sqlite.DB }
+
+func (enqueueFails) Enqueue(context.Context, []signing.Message) error {
+	return errors.New("the process died before the notice was queued")
+}
+
+// TestConsoleEraseNoticeCommitsWithTheErasure: the erasure and its
+// signature.erased notice commit together. Failed before: the console
+// queued the notice in a transaction of its own after the erasure had
+// committed, so a failure between the two (here: that second
+// transaction failing) left the signatures erased and no notice, and the
+// CRM kept the person Placard erased.
+func TestConsoleEraseNoticeCommitsWithTheErasure(t *testing.T) {
+	recv := newCRMReceiver(t)
+	var st store.Store
+	e := newEnvFiles(t, crmFiles(recv), func(c *Config) {
+		st = enqueueFails{c.Store.(*sqlite.DB)}
+		c.Store = st
+	})
+	b := e.signIn("riverside", "sam@example.org", accounts.RoleEditor)
+	sig := &signing.Signature{
+		Org: "riverside", Campaign: "open-letter", Action: "letter",
+		Kind: signing.KindIndividual, Status: signing.StatusApproved,
+		Name: "Ann Lee", Email: "ann@example.org",
+		ConsentText: "Riverside may email me about this campaign.", ConsentAt: e.clock.now(),
+		ContactText: "Keep me informed.", ContactAt: e.clock.now(), Lang: "en", CreatedAt: e.clock.now(),
+	}
+	if res, err := e.st.AddSignatures(context.Background(), []*signing.Signature{sig}); err != nil || res[0] != nil {
+		t.Fatalf("AddSignatures: %v %v", err, res)
+	}
+	wantStatus(t, b.post(Prefix+"/riverside/erase", url.Values{"email": {"ann@example.org"}, "confirm": {"yes"}}), http.StatusSeeOther)
+	if sigs, err := e.st.(store.Mail).Supporter(context.Background(), "riverside", "ann@example.org"); err != nil || len(sigs) != 0 {
+		t.Fatalf("after the erasure: %v %v, want nothing left", sigs, err)
+	}
+	e.deliverAll(t)
+	want := []string{"/hook signature.erased ann@example.org <nil>", "/osdi ann@example.org unsubscribed"}
+	if got := recv.received(); !slices.Equal(got, want) {
+		t.Errorf("the CRM received %q, want %q: an erased person's notice and Action Network unsubscribe, queued with the erasure", got, want)
 	}
 }

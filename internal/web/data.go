@@ -11,6 +11,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/mail"
 	"github.com/placard/placard/internal/signing"
@@ -119,25 +120,40 @@ func (s *Server) data(w http.ResponseWriter, r *http.Request) error {
 		// too: what an earlier version kept, in a keyed hash or a row the
 		// rewrite could not reach), as the console and the command erase
 		// every form (signing.EraseForms).
-		n := 0
+		//
+		// The organisation's systems are told to forget the person too,
+		// in the erasure's own transaction (store.TellErased), and only
+		// when there was anything to forget: a second press of the
+		// button (the link works for a day) erases nothing and tells
+		// nothing, rather than write the address back into the outbox
+		// and tell the CRM again of an address it no longer holds.
+		o := lc.Campaign.Org
+		queued := 0
+		tell := webhook.Erasure(func(slug string) *campaign.Org {
+			if slug != o.Slug {
+				return nil
+			}
+			return o
+		}, c.Email, now)
+		counted := func(erased []signing.Signature) ([]signing.Message, error) {
+			msgs, err := tell(erased)
+			queued += len(msgs)
+			return msgs, err
+		}
+		er, telling := ms.(store.Erasures)
 		for _, e := range signing.EmailSpellings(c.Email) {
-			k, err := ms.EraseSupporter(ctx, org, e)
+			var err error
+			if telling {
+				_, err = er.EraseSupporterTold(ctx, org, e, counted)
+			} else {
+				_, err = ms.EraseSupporter(ctx, org, e)
+			}
 			if err != nil {
 				return err
 			}
-			n += k
 		}
-		// The organisation's systems are told to forget the person too,
-		// when there was anything to forget: a second press of the
-		// button (the link works for a day) would otherwise write the
-		// address back into the outbox and tell the CRM again, of an
-		// address the organisation no longer holds (webhook.ErasedFor).
-		var erased []signing.Message
-		if n > 0 {
-			erased = webhook.Erased(lc.Campaign.Org, c.Email, now)
-		}
-		if err := s.enqueue(ctx, ob, erased); err != nil {
-			s.log.Error("queueing the erasure's webhooks failed", "org", org, "err", err, "request_id", requestID(r))
+		if queued > 0 && s.cfg.WakeOutbox != nil {
+			s.cfg.WakeOutbox()
 		}
 		done = lc.Loc.T("data.done.erase", "org", name)
 	}

@@ -17,7 +17,7 @@ import (
 // anything was left to erase: a second press wrote the address back into
 // the outbox just after its erasure, and told the CRM again. The
 // command line and the console tell an organisation only of an address
-// it holds (webhook.ErasedFor); the data page now does too. And an
+// it holds (webhook.Erasure); the data page now does too. And an
 // erasure deleted every waiting message naming the address, the
 // signature.erased notice of an earlier erasure among them: erased twice
 // while the CRM was down (the data page, then placard signatures erase),

@@ -75,3 +75,46 @@ func Changes(o *campaign.Org, changes []signing.Change, at time.Time, base strin
 	}
 	return msgs
 }
+
+// Erasure returns the store.TellErased of an erasure of email (in any of
+// its spellings): for each organisation (org(slug); nil skips it) whose
+// erased signatures include one that is not unconfirmed — an unconfirmed
+// one never left Placard, and its address may be a stranger's typing —
+// signature.erased to each of its webhooks that want it (Erased), and,
+// when one of those signatures counts and carried permission to be
+// contacted, the Action Network record that unsubscribes the person
+// (Action Network has them: the record was sent when it began to count;
+// a pending or rejected one's address may be a stranger's, and an
+// erasure, unlike the data page, does not prove it). Both are filed under no
+// address, so a later erasure cannot delete them before they go. An
+// organisation is told once however many erasures the returned function
+// serves (an address's several spellings are erased one after another).
+func Erasure(org func(slug string) *campaign.Org, email string, at time.Time) func([]signing.Signature) ([]signing.Message, error) {
+	told := map[string]bool{}
+	return func(erased []signing.Signature) ([]signing.Message, error) {
+		var msgs []signing.Message
+		for i := range erased {
+			s := &erased[i]
+			if told[s.Org] || s.Status == signing.StatusUnconfirmed {
+				continue
+			}
+			o := org(s.Org)
+			if o == nil {
+				continue
+			}
+			told[s.Org] = true
+			msgs = append(msgs, Erased(o, email, at)...)
+			for j := range erased {
+				b := &erased[j]
+				if b.Org == s.Org && Counts(b) && !b.ContactAt.IsZero() {
+					for _, m := range Unsubscribed(o, b) {
+						m.Email = "" // filed under no address, as Erased's
+						msgs = append(msgs, m)
+					}
+					break
+				}
+			}
+		}
+		return msgs, nil
+	}
+}

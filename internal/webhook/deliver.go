@@ -109,6 +109,30 @@ type Deliverer struct {
 	// asked about under the old name, then the new one (org.yaml
 	// redirects), so it is not dropped for a signature that moved.
 	Consent func(ctx context.Context, m signing.Message) (bool, error)
+	// Earlier, when set, reports whether a message made before m to the
+	// same receiver about the same person is still waiting or being
+	// delivered (store.OutboxOrder.Earlier). m then waits — it fails
+	// this attempt, to be tried again later — so the receiver hears of
+	// one person in the order things happened: a signature.created
+	// retried for an hour is not overtaken by the withdrawal, rejection
+	// or erasure that followed it.
+	Earlier func(ctx context.Context, m signing.Message) (bool, error)
+}
+
+// waitsFor reports, as an attempt's error, that m waits for an earlier
+// message about the same person to the same receiver (Deliverer.Earlier).
+func (d *Deliverer) waitsFor(ctx context.Context, m signing.Message, what, host string) error {
+	if d.Earlier == nil {
+		return nil
+	}
+	earlier, err := d.Earlier(ctx, m)
+	if err != nil {
+		return fmt.Errorf("%s to %s: reading what is still to be sent before it: %v", what, host, err)
+	}
+	if earlier {
+		return fmt.Errorf("%s to %s: waiting for an earlier message about the same signer to be delivered first", what, host)
+	}
+	return nil
 }
 
 // ConsentFrom is a Deliverer.Consent reading the signer's signatures on
@@ -179,6 +203,9 @@ func (d *Deliverer) Deliver(ctx context.Context, m signing.Message) error {
 		if secret == "" {
 			return fmt.Errorf("webhook to %s: the environment variable %s is not set", host, env)
 		}
+		if err := d.waitsFor(ctx, m, "webhook", host); err != nil {
+			return err
+		}
 		req, err = http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(m.Payload))
 		if err != nil {
 			return outbox.Permanent(fmt.Errorf("webhook to %s: %v", host, err))
@@ -198,6 +225,9 @@ func (d *Deliverer) Deliver(ctx context.Context, m signing.Message) error {
 		key := d.Getenv(env)
 		if key == "" {
 			return fmt.Errorf("OSDI record to %s: the environment variable %s is not set", host, env)
+		}
+		if err := d.waitsFor(ctx, m, "OSDI record", host); err != nil {
+			return err
 		}
 		// A record that unsubscribes the person is the withdrawal
 		// itself: it goes without the permission it takes away.

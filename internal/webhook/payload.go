@@ -232,8 +232,9 @@ func Messages(o *campaign.Org, c *campaign.Campaign, s *signing.Signature, oc Oc
 
 // Erased returns the signature.erased messages for the webhooks of o that
 // want them: the erased address, so the CRM can forget the person too.
-// The caller enqueues them after the erasure (store.Outbox.Enqueue); they
-// hold the address until delivered, then nothing. They are filed under
+// Erasure queues them in the erasure's own transaction
+// (store.TellErased); they hold the address until delivered, then
+// nothing. They are filed under
 // no address (Message.Email is empty): an erasure deletes every waiting
 // message filed under the address it erases, and a second erasure (the
 // data page, then placard signatures erase, while the CRM is down) took
@@ -275,36 +276,6 @@ func erasedAddresses(email string) []EmailAddress {
 		}
 	}
 	return out
-}
-
-// ErasedFor returns the signature.erased messages erasing email sends
-// across site: those of each organisation whose webhooks want them and
-// where signed reports a signature by the address (asked only about such
-// organisations, before the erasure), so no organisation learns of an
-// address it never had. Erasures by the command line, the console and the
-// supporter's own page all use it.
-func ErasedFor(site *campaign.Site, email string, at time.Time, signed func(o *campaign.Org) (bool, error)) ([]signing.Message, error) {
-	if site == nil {
-		return nil, nil
-	}
-	var msgs []signing.Message
-	for _, o := range site.Orgs {
-		wants := false
-		for _, w := range o.Webhooks {
-			wants = wants || w.Wants(campaign.EventSignatureErased)
-		}
-		if !wants {
-			continue
-		}
-		ok, err := signed(o)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			msgs = append(msgs, Erased(o, email, at)...)
-		}
-	}
-	return msgs, nil
 }
 
 func data(o *campaign.Org, c *campaign.Campaign, s *signing.Signature, base string) Data {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -355,28 +356,53 @@ func TestOSDIRecord(t *testing.T) {
 	}
 }
 
-// TestErasedFor: only organisations wanting signature.erased where the
-// address signed are told; the others are not even asked about.
-func TestErasedFor(t *testing.T) {
+// TestErasure: an erasure tells each organisation whose erased
+// signatures include one that is not unconfirmed — signature.erased to
+// its webhooks that want it, and Action Network's unsubscribe when one
+// that counts carried permission to be contacted — once however many
+// spellings are erased, filed under no address; an address that only
+// waited for its signer's confirmation tells no one.
+func TestErasure(t *testing.T) {
 	hook := func(org, events string) string {
 		return "webhooks:\n  - url: https://crm.example.org/x\n    secret_env: PLACARD_ORG_" + org + "__S\n    events: [" + events + "]\n"
 	}
+	osdi := "osdi:\n  url: https://actionnetwork.org/api/v2/petitions/x/signatures\n  api_key_env: PLACARD_ORG_A__AN\n"
 	s := campaigntest.Site(t, campaigntest.Files{
-		"a/org.yaml": "name: A\n" + hook("A", "signature.erased"),
+		"a/org.yaml": "name: A\ncontact_permission: Keep me informed.\n" + hook("A", "signature.erased") + osdi,
 		"b/org.yaml": "name: B\n" + hook("B", "signature.erased"),
 		"c/org.yaml": "name: C\n" + hook("C", "signature.created"),
-		"d/org.yaml": "name: D\n",
 	})
-	var asked []string
-	msgs, err := webhook.ErasedFor(s, "ana@example.org", at, func(o *campaign.Org) (bool, error) {
-		asked = append(asked, o.Slug)
-		return o.Slug == "a", nil
-	})
-	if err != nil || len(msgs) != 1 || msgs[0].Org != "a" || !strings.Contains(string(msgs[0].Payload), "ana@example.org") {
-		t.Errorf("ErasedFor: got %+v, %v, want one message for a", msgs, err)
+	sig := func(org string, st signing.Status, contact bool) signing.Signature {
+		g := signing.Signature{Org: org, Campaign: "x", Email: "ana@example.org", Status: st}
+		if contact {
+			g.ContactAt = at
+		}
+		return g
 	}
-	if strings.Join(asked, ",") != "a,b" {
-		t.Errorf("asked about %v, want only a and b (the ones wanting signature.erased)", asked)
+	tell := webhook.Erasure(s.Org, "ana@example.org", at)
+	msgs, err := tell([]signing.Signature{
+		sig("a", signing.StatusUnconfirmed, true), sig("a", signing.StatusApproved, true),
+		sig("b", signing.StatusUnconfirmed, false), sig("c", signing.StatusApproved, true), sig("gone", signing.StatusApproved, false),
+	})
+	var got []string
+	for _, m := range msgs {
+		got = append(got, m.Org+" "+m.Kind+" "+m.Email)
+		if !strings.Contains(string(m.Payload), "ana@example.org") {
+			t.Errorf("%s: %s, want the address", m.Kind, m.Payload)
+		}
+	}
+	if want := []string{"a webhook ", "a osdi "}; err != nil || !slices.Equal(got, want) {
+		t.Errorf("first erasure: %q, %v; want %q", got, err, want)
+	}
+	// The next spelling's erasure: a is told already, b now had one that
+	// may have reached it; a pending one carries no unsubscribe.
+	msgs, _ = tell([]signing.Signature{sig("a", signing.StatusApproved, false), sig("b", signing.StatusPending, true)})
+	got = got[:0]
+	for _, m := range msgs {
+		got = append(got, m.Org+" "+m.Kind)
+	}
+	if want := []string{"b webhook"}; !slices.Equal(got, want) {
+		t.Errorf("second erasure: %q; want %q", got, want)
 	}
 }
 

@@ -362,7 +362,13 @@ func (db *DB) SignaturesPerDay(ctx context.Context, org, campaign string, since 
 // store.Accounts), adjusting the tallies in the same transaction, with the
 // address's undelivered messages in org and the keyed hash saying it wrote
 // to org's decision-makers, then rewrites the tables like Erase.
-func (db *DB) EraseIn(ctx context.Context, org, email string) (_ int, err error) {
+func (db *DB) EraseIn(ctx context.Context, org, email string) (int, error) {
+	return db.EraseInTold(ctx, org, email, nil)
+}
+
+// EraseInTold is EraseIn queueing what tell returns in the erasure's own
+// transaction (store.Erasures).
+func (db *DB) EraseInTold(ctx context.Context, org, email string, tell store.TellErased) (_ int, err error) {
 	defer failed(&err, "erasing signatures")
 	key, err := db.Secret(ctx) // for the keyed hash of outreach senders
 	if err != nil {
@@ -375,6 +381,10 @@ func (db *DB) EraseIn(ctx context.Context, org, email string) (_ int, err error)
 		// As every erasure: no signing batch may commit between its
 		// statements (lockSigning, postgres.go).
 		if err := lockSigning(ctx, tx); err != nil {
+			return err
+		}
+		erased, err := erasedRows(ctx, tx, tell, "email = $1 AND org = $2", email, org) // tell.go
+		if err != nil {
 			return err
 		}
 		ds, k, err := deleteSignatures(ctx, tx, "email = $1 AND org = $2", email, org)
@@ -399,6 +409,9 @@ func (db *DB) EraseIn(ctx context.Context, org, email string) (_ int, err error)
 		}
 		// And the keyed hash saying it wrote to org's decision-makers.
 		if _, err := eraseSenderIn(ctx, tx, key, org, email); err != nil { // outreach.go
+			return err
+		}
+		if err := queueErased(ctx, tx, tell, erased); err != nil {
 			return err
 		}
 		return applyDeltas(ctx, tx, &ds)

@@ -227,3 +227,24 @@ func (db *DB) Drop(ctx context.Context, ids []string) (_ int, err error) {
 	tag, err := db.pool.Exec(ctx, `DELETE FROM outbox WHERE id = ANY($1)`, ids)
 	return int(tag.RowsAffected()), err
 }
+
+// Earlier reports whether a message made before m about the same address
+// is still pending for the same receiver (store.OutboxOrder). It reads the
+// whole outbox (it holds only what is undelivered; there is no address
+// index, see migration 017), once per webhook or OSDI attempt; ids
+// compare byte by byte, as they sort.
+func (db *DB) Earlier(ctx context.Context, m signing.Message) (_ bool, err error) {
+	defer failed(&err, "reading earlier messages")
+	if m.Email == "" || (m.Kind != signing.MessageWebhook && m.Kind != signing.MessageOSDI) {
+		return false, nil
+	}
+	var found bool
+	err = db.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM outbox
+		WHERE status = 'pending' AND kind IN ($1, $2) AND target = $3 AND org = $4
+		AND id COLLATE "C" < $5 COLLATE "C" AND id <> $5
+		AND (email = $6 OR (email = '' AND position($7::bytea IN payload) > 0)))`,
+		signing.MessageWebhook, signing.MessageOSDI, m.Target, m.Org, m.ID, m.Email, store.ErasedAddress(m.Email)).Scan(&found)
+	return found, err
+}
+
+var _ store.OutboxOrder = (*DB)(nil)

@@ -572,7 +572,13 @@ func (db *DB) SetStatus(ctx context.Context, id int64, status signing.Status) (e
 
 // Erase deletes every signature with email on every campaign, adjusting the
 // tallies in the same transaction, and returns how many were deleted.
-func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
+func (db *DB) Erase(ctx context.Context, email string) (int, error) {
+	return db.EraseTold(ctx, email, nil)
+}
+
+// EraseTold is Erase queueing what tell returns in the erasure's own
+// transaction (store.Erasures).
+func (db *DB) EraseTold(ctx context.Context, email string, tell store.TellErased) (_ int, err error) {
 	defer failed(&err, "erasing signatures")
 	key, err := db.Secret(ctx) // for the keyed hash of outreach senders
 	if err != nil {
@@ -583,6 +589,10 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		ev = store.QuarantineEvent{}
 		if err := lockSigning(ctx, tx); err != nil {
+			return err
+		}
+		erased, err := erasedRows(ctx, tx, tell, "email = $1", email) // tell.go
+		if err != nil {
 			return err
 		}
 		// The address's unsubscriptions stay, as their keyed hash alone
@@ -611,6 +621,9 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 			return err
 		}
 		if err := eraseSender(ctx, tx, key, email); err != nil {
+			return err
+		}
+		if err := queueErased(ctx, tx, tell, erased); err != nil {
 			return err
 		}
 		return applyDeltas(ctx, tx, &ds)

@@ -382,7 +382,13 @@ func (db *DB) SignaturesPerDay(ctx context.Context, org, campaign string, since 
 // store.Accounts), adjusting the tallies in the same transaction, with the
 // address's undelivered messages in org and the keyed hash saying it wrote
 // to org's decision-makers, then wipes like Erase.
-func (db *DB) EraseIn(ctx context.Context, org, email string) (_ int, err error) {
+func (db *DB) EraseIn(ctx context.Context, org, email string) (int, error) {
+	return db.EraseInTold(ctx, org, email, nil)
+}
+
+// EraseInTold is EraseIn queueing what tell returns in the erasure's own
+// transaction (store.Erasures).
+func (db *DB) EraseInTold(ctx context.Context, org, email string, tell store.TellErased) (_ int, err error) {
 	defer failed(&err, "erasing signatures")
 	tallyStmt, err := db.tallyStmt(ctx)
 	if err != nil {
@@ -397,6 +403,10 @@ func (db *DB) EraseIn(ctx context.Context, org, email string) (_ int, err error)
 		return 0, err
 	}
 	defer tx.Rollback()
+	erased, err := erasedRows(ctx, tx, tell, "email = ? AND org = ?", email, org)
+	if err != nil {
+		return 0, err
+	}
 	ds, n, err := deleteSignatures(ctx, tx, "email = ? AND org = ?", email, org)
 	if err != nil {
 		return 0, err
@@ -415,6 +425,9 @@ func (db *DB) EraseIn(ctx context.Context, org, email string) (_ int, err error)
 		return 0, err
 	}
 	if _, err := eraseSenderIn(ctx, tx, key, org, email); err != nil { // outreach.go
+		return 0, err
+	}
+	if err := queueErased(ctx, tx, tell, erased); err != nil { // tell.go
 		return 0, err
 	}
 	if err := applyDeltas(ctx, tx, tallyStmt, &ds); err != nil {

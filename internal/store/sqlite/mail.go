@@ -96,10 +96,23 @@ func eraseMessagesOf(ctx context.Context, tx *sql.Tx, ev *store.QuarantineEvent,
 
 // EraseSupporter erases email's signatures on org's campaigns
 // (store.Mail).
-func (db *DB) EraseSupporter(ctx context.Context, org, email string) (_ int, err error) {
+func (db *DB) EraseSupporter(ctx context.Context, org, email string) (int, error) {
+	return db.EraseSupporterTold(ctx, org, email, nil)
+}
+
+// EraseSupporterTold is EraseSupporter queueing what tell returns in the
+// erasure's own transaction (store.Erasures).
+func (db *DB) EraseSupporterTold(ctx context.Context, org, email string, tell store.TellErased) (_ int, err error) {
 	defer failed(&err, "erasing a supporter's signatures")
 	key, err := db.Secret(ctx)
 	if err != nil {
+		return 0, err
+	}
+	// What the erasure tells is read before the signatures go.
+	var erased []signing.Signature
+	first := func(ctx context.Context, tx *sql.Tx, _ *store.QuarantineEvent, where string, args ...any) (int64, error) {
+		var err error
+		erased, err = erasedRows(ctx, tx, tell, where, args...)
 		return 0, err
 	}
 	// The address's unsubscription stays, as its keyed hash alone
@@ -126,9 +139,12 @@ func (db *DB) EraseSupporter(ctx context.Context, org, email string) (_ int, err
 		m += int64(ev.Removed)
 		// And the keyed hash saying it wrote to org's decision-makers.
 		w, err := eraseSenderIn(ctx, tx, key, org, email) // outreach.go
-		return m + w, err
+		if err != nil {
+			return 0, err
+		}
+		return m + w, queueErased(ctx, tx, tell, erased) // tell.go
 	}
-	return db.eraseWhere(ctx, nil, `email = ? AND org = ?`, []any{email, org}, also)
+	return db.eraseWhere(ctx, first, `email = ? AND org = ?`, []any{email, org}, also)
 }
 
 // eraseWhere deletes the signatures matching where (with args), adjusting

@@ -299,3 +299,22 @@ func (db *DB) Drop(ctx context.Context, ids []string) (_ int, err error) {
 	n, err := res.RowsAffected()
 	return int(n), err
 }
+
+// Earlier reports whether a message made before m about the same address
+// is still pending for the same receiver (store.OutboxOrder). It reads the
+// whole outbox (it holds only what is undelivered; there is no address
+// index, see migration 017), once per webhook or OSDI attempt.
+func (db *DB) Earlier(ctx context.Context, m signing.Message) (_ bool, err error) {
+	defer failed(&err, "reading earlier messages")
+	if m.Email == "" || (m.Kind != signing.MessageWebhook && m.Kind != signing.MessageOSDI) {
+		return false, nil
+	}
+	var found bool
+	err = db.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM outbox
+		WHERE status = 'pending' AND kind IN (?, ?) AND target = ? AND org = ? AND id < ? AND id <> ?
+		AND (email = ? OR (email = '' AND instr(payload, ?) > 0)))`,
+		signing.MessageWebhook, signing.MessageOSDI, m.Target, m.Org, m.ID, m.ID, m.Email, store.ErasedAddress(m.Email)).Scan(&found)
+	return found, err
+}
+
+var _ store.OutboxOrder = (*DB)(nil)

@@ -1024,7 +1024,13 @@ func (db *DB) SetStatus(ctx context.Context, id int64, status signing.Status) (e
 
 // Erase deletes every signature with email on every campaign, adjusting the
 // tallies in the same transaction, and returns how many were deleted.
-func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
+func (db *DB) Erase(ctx context.Context, email string) (int, error) {
+	return db.EraseTold(ctx, email, nil)
+}
+
+// EraseTold is Erase queueing what tell returns in the erasure's own
+// transaction (store.Erasures).
+func (db *DB) EraseTold(ctx context.Context, email string, tell store.TellErased) (_ int, err error) {
 	defer failed(&err, "erasing signatures")
 	tallyStmt, err := db.tallyStmt(ctx)
 	if err != nil {
@@ -1039,6 +1045,10 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 		return 0, err
 	}
 	defer tx.Rollback()
+	erased, err := erasedRows(ctx, tx, tell, "email = ?", email)
+	if err != nil {
+		return 0, err
+	}
 	// The address's unsubscriptions stay, as their keyed hash alone
 	// (store.Mail.Suppress): erased, it must not be mailed again.
 	ds, n, err := deleteSignatures(ctx, tx, "email = ?", email)
@@ -1068,6 +1078,9 @@ func (db *DB) Erase(ctx context.Context, email string) (_ int, err error) {
 		return 0, err
 	}
 	if err := eraseSender(ctx, tx, key, email); err != nil {
+		return 0, err
+	}
+	if err := queueErased(ctx, tx, tell, erased); err != nil { // tell.go
 		return 0, err
 	}
 	if err := tx.Commit(); err != nil {

@@ -45,3 +45,30 @@ func readSigs(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]signing
 	}
 	return out, rows.Err()
 }
+
+// erasedRows reads in tx, before they go, the signatures an erasure
+// matching where (with args) deletes, for its tell (store.TellErased);
+// nothing when there is no tell.
+func erasedRows(ctx context.Context, tx *sql.Tx, tell store.TellErased, where string, args ...any) ([]signing.Signature, error) {
+	if tell == nil {
+		return nil, nil
+	}
+	return readSigs(ctx, tx, `SELECT `+sigColumns+` FROM signatures WHERE `+where+` ORDER BY id`, args...)
+}
+
+// queueErased adds to the outbox, in tx, what tell returns for the erased
+// signatures: called after the erasure has deleted the address's waiting
+// messages (a notice filed under it would go too) and before its commit,
+// so the erasure and its notices commit or roll back together.
+func queueErased(ctx context.Context, tx *sql.Tx, tell store.TellErased, erased []signing.Signature) error {
+	if tell == nil || len(erased) == 0 {
+		return nil
+	}
+	msgs, err := tell(erased)
+	if err != nil || len(msgs) == 0 {
+		return err
+	}
+	return insertOutbox(ctx, tx, nil, msgs, time.Now())
+}
+
+var _ store.Erasures = (*DB)(nil)

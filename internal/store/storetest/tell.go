@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
@@ -18,6 +19,9 @@ type TellingStore interface {
 	store.Mail
 	store.Outbox
 	store.Moderation
+	store.Accounts
+	store.Erasures
+	store.OutboxOrder
 }
 
 // RunTelling runs store.Tell's behavioural suite against stores from
@@ -31,6 +35,10 @@ func RunTelling(t *testing.T, open func(t *testing.T) TellingStore) {
 	t.Run("ChoicesQueueWithTheChange", func(t *testing.T) { testChoicesTell(t, open(t)) })
 	t.Run("RefusedByTellChangesNothing", func(t *testing.T) { testTellRefuses(t, open(t)) })
 	t.Run("FailedQueueUndoesTheChange", func(t *testing.T) { testTellQueueFails(t, open(t)) })
+	t.Run("ErasuresQueueWithTheErasure", func(t *testing.T) { testErasuresTell(t, open) })
+	t.Run("ErasureRefusedByTellErasesNothing", func(t *testing.T) { testErasureTellRefuses(t, open(t)) })
+	t.Run("ErasureWhoseNoticesFailErasesNothing", func(t *testing.T) { testErasureQueueFails(t, open(t)) })
+	t.Run("OutboxEarlier", func(t *testing.T) { testOutboxEarlier(t, open(t)) })
 }
 
 // teller is a store.Tell that records what it was given and returns one
@@ -266,5 +274,214 @@ func testTellQueueFails(t *testing.T, s TellingStore) {
 	}
 	if got := queued(t, s); len(got) != 3 {
 		t.Errorf("outbox after three committed changes: %q, want their 3 messages", got)
+	}
+}
+
+// erasures is each erasure that tells (store.Erasures), of
+// e@example.org on organisation o's campaigns (Erase: on every one).
+var erasures = []struct {
+	name   string
+	allOrg bool // erases the address on every organisation's campaigns
+	do     func(ctx context.Context, s TellingStore, tell store.TellErased) (int, error)
+}{
+	{"EraseTold", true, func(ctx context.Context, s TellingStore, tell store.TellErased) (int, error) {
+		return s.EraseTold(ctx, "e@example.org", tell)
+	}},
+	{"EraseInTold", false, func(ctx context.Context, s TellingStore, tell store.TellErased) (int, error) {
+		return s.EraseInTold(ctx, "o", "e@example.org", tell)
+	}},
+	{"EraseSupporterTold", false, func(ctx context.Context, s TellingStore, tell store.TellErased) (int, error) {
+		return s.EraseSupporterTold(ctx, "o", "e@example.org", tell)
+	}},
+}
+
+// seedErasure adds e@example.org's signatures — approved with permission
+// to be contacted on o/a, unconfirmed on o/b, approved on p/a — and a
+// message waiting under the address.
+func seedErasure(t *testing.T, s TellingStore) {
+	t.Helper()
+	a, b, other := Sig("o", "a", "e@example.org"), unconfirmed("o", "b", "e@example.org"), Sig("p", "a", "e@example.org")
+	a.ContactText, a.ContactAt = "You may write to me.", base
+	add(t, s, a, b, other)
+	if err := s.Enqueue(context.Background(), []signing.Message{crmMessage(a)}); err != nil {
+		t.Fatalf("Enqueue: %v", err)
+	}
+}
+
+// notice is a message an erasure's tell returns for org: one filed under
+// no address (signature.erased's way) and one filed under the erased
+// address, which the erasure must not take away with the address's
+// waiting messages.
+func notices(org string) []signing.Message {
+	return []signing.Message{
+		{ID: signing.NewMessageID(), Kind: signing.MessageWebhook, Target: "https://crm.example.org/hook", Org: org, Payload: []byte(`{"erased":"` + org + `"}`)},
+		{ID: signing.NewMessageID(), Kind: signing.MessageOSDI, Target: "https://crm.example.org/osdi", Email: "e@example.org", Org: org, Campaign: "a", Payload: []byte(`{"unsubscribed":"` + org + `"}`)},
+	}
+}
+
+// testErasuresTell: each erasure hands its tell the signatures it removes,
+// as they were, once, and queues what it returns in its own transaction,
+// after the address's waiting messages are gone. Failed before (stop 25):
+// the erasures took no tell; the console and the CLI queued
+// signature.erased after the erasure had committed, so a crash between
+// the two left the CRM holding a person Placard had erased.
+func testErasuresTell(t *testing.T, open func(t *testing.T) TellingStore) {
+	ctx := context.Background()
+	for _, e := range erasures {
+		s := open(t)
+		seedErasure(t, s)
+		calls := 0
+		var got []signing.Signature
+		n, err := e.do(ctx, s, func(erased []signing.Signature) ([]signing.Message, error) {
+			calls++
+			got = append(got, erased...)
+			var msgs []signing.Message
+			for _, org := range []string{"o", "p"} {
+				if slices.ContainsFunc(erased, func(s signing.Signature) bool { return s.Org == org }) {
+					msgs = append(msgs, notices(org)...)
+				}
+			}
+			return msgs, nil
+		})
+		want := 2
+		if e.allOrg {
+			want = 3
+		}
+		if err != nil || n != want || calls != 1 || len(got) != want {
+			t.Fatalf("%s: %d, %v, tell called %d times with %d signatures; want %d erased, told once of each", e.name, n, err, calls, len(got), want)
+		}
+		for _, g := range got {
+			if g.Email != "e@example.org" || g.ID == 0 || g.Campaign == "" || g.Status == "" ||
+				(g.Org == "o" && g.Campaign == "a" && (g.Status != signing.StatusApproved || g.ContactAt.IsZero())) ||
+				(g.Org == "o" && g.Campaign == "b" && g.Status != signing.StatusUnconfirmed) {
+				t.Errorf("%s told %+v, want each whole signature as it was", e.name, g)
+			}
+		}
+		wantQueued := []string{` {"erased":"o"}`, `e@example.org {"unsubscribed":"o"}`}
+		if e.allOrg {
+			wantQueued = []string{` {"erased":"o"}`, ` {"erased":"p"}`, `e@example.org {"unsubscribed":"o"}`, `e@example.org {"unsubscribed":"p"}`}
+		}
+		if q := queued(t, s); !slices.Equal(q, wantQueued) {
+			t.Errorf("%s: outbox %q, want the tell's messages alone (the address's waiting one erased): %q", e.name, q, wantQueued)
+		}
+		if sigs, err := s.Supporter(ctx, "o", "e@example.org"); err != nil || len(sigs) != 0 {
+			t.Errorf("%s: o still holds %+v, %v", e.name, sigs, err)
+		}
+		// Nothing left to erase: nothing told.
+		if n, err := e.do(ctx, s, func([]signing.Signature) ([]signing.Message, error) {
+			t.Errorf("%s again: tell called with nothing erased", e.name)
+			return nil, nil
+		}); err != nil || n != 0 {
+			t.Errorf("%s again: %d, %v; want 0, nil", e.name, n, err)
+		}
+	}
+}
+
+// erasureUnchanged fails t unless seedErasure's signatures and waiting
+// message are all still there, and nothing else was queued.
+func erasureUnchanged(t *testing.T, s TellingStore, what string) {
+	t.Helper()
+	for org, want := range map[string]int{"o": 2, "p": 1} {
+		if sigs, err := s.Supporter(context.Background(), org, "e@example.org"); err != nil || len(sigs) != want {
+			t.Errorf("%s: %s holds %d signatures (%v); want %d, nothing erased", what, org, len(sigs), err, want)
+		}
+	}
+	if q := queued(t, s); !slices.Equal(q, []string{`e@example.org {"status":"approved"}`}) {
+		t.Errorf("%s: outbox %q, want only the waiting message, kept", what, q)
+	}
+	wantCounts(t, s, signing.Count{Org: "o", Campaign: "a", Signatures: 1},
+		signing.Count{Org: "p", Campaign: "a", Signatures: 1})
+}
+
+// testErasureTellRefuses: an error from the tell refuses the erasure.
+func testErasureTellRefuses(t *testing.T, s TellingStore) {
+	seedErasure(t, s)
+	refuse := errors.New("refused")
+	for _, e := range erasures {
+		_, err := e.do(context.Background(), s, func([]signing.Signature) ([]signing.Message, error) { return nil, refuse })
+		if !errors.Is(err, refuse) {
+			t.Errorf("%s refused by tell: %v, want tell's error", e.name, err)
+		}
+		erasureUnchanged(t, s, e.name+" refused by tell")
+	}
+}
+
+// testErasureQueueFails: an erasure whose transaction fails as its
+// notices are queued (the request ends, the connection drops, the
+// process dies) erases nothing: the erasure and its notices commit
+// together or not at all.
+func testErasureQueueFails(t *testing.T, s TellingStore) {
+	seedErasure(t, s)
+	for _, e := range erasures {
+		ctx, cancel := context.WithCancel(context.Background())
+		_, err := e.do(ctx, s, func(erased []signing.Signature) ([]signing.Message, error) {
+			cancel()
+			return notices("o"), nil
+		})
+		cancel()
+		if err == nil {
+			t.Errorf("%s whose notices could not be queued: no error", e.name)
+		}
+		erasureUnchanged(t, s, e.name+" whose notices could not be queued")
+	}
+}
+
+// testOutboxEarlier: Earlier finds a pending message made before, to the
+// same receiver, of the same organisation and about the same address —
+// filed under it, or filed under no address and naming it (an erasure's
+// notice) — whether waiting or claimed, and nothing else: not a later
+// one, another address, receiver or organisation, a dead one, or one
+// delivered.
+func testOutboxEarlier(t *testing.T, s TellingStore) {
+	ctx := context.Background()
+	hook, other := "https://crm.example.org/hook", "https://other.example.org/hook"
+	msg := func(email, target, org, payload string) signing.Message {
+		return signing.Message{ID: signing.NewMessageID(), Kind: signing.MessageWebhook, Target: target, Email: email, Org: org, Campaign: "c", Payload: []byte(payload)}
+	}
+	erased := msg("", hook, "o", `{"person":{"email_addresses":[{"address":"e@example.org","primary":true}]}}`)
+	first := msg("a@example.org", hook, "o", `{"n":1}`)
+	elsewhere := []signing.Message{
+		msg("", hook, "o", `{"address":"a@example.org.uk"}`),
+		msg("a@example.org", other, "o", `{}`),
+		msg("a@example.org", hook, "p", `{}`),
+	}
+	later := msg("a@example.org", hook, "o", `{"n":2}`)
+	resigned := msg("e@example.org", hook, "o", `{}`)
+	all := append(append([]signing.Message{erased, first}, elsewhere...), later, resigned)
+	if err := s.Enqueue(ctx, all); err != nil {
+		t.Fatalf("Enqueue: %v", err)
+	}
+	earlier := func(m signing.Message) bool {
+		t.Helper()
+		ok, err := s.Earlier(ctx, m)
+		if err != nil {
+			t.Fatalf("Earlier: %v", err)
+		}
+		return ok
+	}
+	if !earlier(later) || !earlier(resigned) {
+		t.Errorf("Earlier: %v for a message after another to the same receiver about a@, %v after an erasure's notice naming e@; want both true", earlier(later), earlier(resigned))
+	}
+	for i, m := range append([]signing.Message{first, erased}, elsewhere...) {
+		if earlier(m) {
+			t.Errorf("Earlier of message %d (%s to %s of %s): true, want nothing before it", i, m.Email, m.Target, m.Org)
+		}
+	}
+	// Claimed (being delivered): still earlier.
+	if _, err := s.Claim(ctx, "w", 100, time.Hour); err != nil {
+		t.Fatalf("Claim: %v", err)
+	}
+	if !earlier(later) {
+		t.Error("Earlier while the first is being delivered: false, want true")
+	}
+	// Dead: an operator's to retry; not waited for. Delivered: gone.
+	if err := s.Dead(ctx, first.ID, "refused"); err != nil {
+		t.Fatalf("Dead: %v", err)
+	}
+	if err := s.Done(ctx, erased.ID); err != nil {
+		t.Fatalf("Done: %v", err)
+	}
+	if earlier(later) || earlier(resigned) {
+		t.Errorf("Earlier after the first died and the notice was delivered: %v, %v; want false", earlier(later), earlier(resigned))
 	}
 }

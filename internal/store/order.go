@@ -1,0 +1,42 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/placard/placard/internal/signing"
+)
+
+// OutboxOrder keeps what a CRM hears about one person in the order it
+// happened. Webhook and Action Network messages are retried apart from
+// each other, so a signature.created retried for an hour could reach the
+// CRM after the signature.updated (a withdrawal, a rejection) made after
+// it, or a re-signature's signature.created before the signature.erased
+// of the erasure before it — and the CRM would keep what the later event
+// undid. The deliverer asks Earlier before each attempt and waits (tries
+// again later) while it holds. Both engines implement it; storetest
+// RunOutboxOrder is its suite.
+type OutboxOrder interface {
+	// Earlier reports whether a webhook or OSDI message made before m
+	// (its id sorts first: ids sort in the order they were made) to the
+	// same Target, of the same Org and about the same address is still
+	// pending in the outbox — waiting, being retried, or being delivered
+	// — and so must reach the receiver first. About the same address:
+	// filed under m.Email, or filed under no address and naming it in its
+	// payload (ErasedAddress: a signature.erased notice, an erasure's
+	// unsubscribe). A message filed under no address has nothing
+	// earlier: the erasure that made it deleted every message filed
+	// under its address. A dead message is not waited for (it is an
+	// operator's to retry or drop); bundled messages are not looked at
+	// (they are a signature's first messages, taken apart by the claim
+	// before any later row is due).
+	Earlier(ctx context.Context, m signing.Message) (bool, error)
+}
+
+// ErasedAddress is how a message filed under no address names email in
+// its payload (`"address":` and the address as JSON writes it, as
+// webhook bodies and OSDI records do): what Earlier looks for.
+func ErasedAddress(email string) []byte {
+	b, _ := json.Marshal(email) // a string never fails
+	return append([]byte(`"address":`), b...)
+}
