@@ -34,9 +34,12 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-// migrationLock is the pg_advisory_xact_lock key that serialises schema
+// migrationLock is the advisory lock key that serialises schema
 // migrations across instances starting at the same moment ("placard" in
-// ASCII, so it is recognisable in pg_locks).
+// ASCII, so it is recognisable in pg_locks). Taken as a session lock
+// (migrate); placard before the concurrent index builds took it with
+// pg_advisory_xact_lock, and the two exclude each other, so an older
+// instance starting beside a newer one still waits its turn.
 const migrationLock int64 = 0x706c6163617264
 
 // DB is a PostgreSQL-backed store.Store, safe for concurrent use by any
