@@ -2,6 +2,7 @@ package views
 
 import (
 	"html/template"
+	"iter"
 
 	"github.com/placard/placard/internal/i18n"
 )
@@ -29,8 +30,15 @@ type HandinProps struct {
 	Date string
 	// Names is true when the organisation hands in names (delivery: names).
 	Names bool
-	// Signers are the signers named, in the order they signed.
-	Signers []HandinSigner
+	// Named is how many signers the document names (0: no table).
+	Named int
+	// Signers yields the signers named, in the order they signed, reading
+	// them as the document is written, so it never holds the list (which
+	// is as long as the campaign is popular); SignersErr (when not nil)
+	// says afterwards whether reading them failed, and then the document
+	// is incomplete.
+	Signers    iter.Seq[HandinSigner]
+	SignersErr func() error
 	// Unnamed is how many counted signers are not named, formatted; "" for none.
 	Unnamed string
 	// CSS is the document's only style sheet, written inline exactly as

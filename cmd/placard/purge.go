@@ -114,7 +114,8 @@ func purgeRemoved(ctx context.Context, st store.Store, site *campaign.Site, now 
 
 // purgeLoop is serve's retention rule: it purges once at start and then at
 // every tick, with the site current at that moment and the time now gives,
-// until ctx ends. A failure is logged and tried again at the next tick.
+// until ctx ends; each round also deletes the console sessions that have
+// ended (deleteEndedSessions). A failure is logged and tried again at the next tick.
 // Before each round flush (when not nil) writes the credits the server
 // holds in memory, so none written later brings back a row of a campaign
 // purged in this round (the store skips a campaign without signatures
@@ -127,7 +128,8 @@ func purgeLoop(ctx context.Context, st store.Store, site func() *campaign.Site, 
 				log.Warn("retention: writing the personal links' counts before purging failed", "err", err)
 			}
 		}
-		done, err := purgeDue(ctx, st, site(), now(), false)
+		at := now()
+		done, err := purgeDue(ctx, st, site(), at, false)
 		for _, p := range done {
 			if p.removed != "" {
 				log.Info("retention: erased the signatures of a removed campaign, keeping its counts",
@@ -140,11 +142,34 @@ func purgeLoop(ctx context.Context, st store.Store, site func() *campaign.Site, 
 		if err != nil && ctx.Err() == nil {
 			log.Error("retention: erasing the signatures of a closed campaign failed; trying again tomorrow", "err", err)
 		}
+		deleteEndedSessions(ctx, st, at, log)
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick:
 		}
+	}
+}
+
+// deleteEndedSessions deletes the console's sessions ended at now (idle,
+// or past their 12 hours) and its expired one-time tokens. A session
+// ends at the browser's next request, but one nobody came back to kept
+// its row, and who signed in when and how, for good. A failure is logged
+// and tried again at the next round.
+func deleteEndedSessions(ctx context.Context, st store.Store, now time.Time, log *slog.Logger) {
+	ss, ok := st.(store.Sessions)
+	if !ok {
+		return
+	}
+	n, err := ss.DeleteEndedSessions(ctx, now)
+	if err != nil {
+		if ctx.Err() == nil {
+			log.Warn("console: deleting ended sign-in sessions failed; trying again tomorrow", "err", err)
+		}
+		return
+	}
+	if n > 0 {
+		log.Info("console: deleted ended sign-in sessions", "sessions", n)
 	}
 }
 

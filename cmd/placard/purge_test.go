@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/placard/placard/internal/accounts"
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
@@ -134,6 +135,30 @@ func TestPurgeLoop(t *testing.T) {
 			if problems.HasErrors() {
 				t.Fatal(problems)
 			}
+			// Console sessions: one ended before the first round, one
+			// live on 20 March and ended by 1 April.
+			a := st.(store.Accounts)
+			org := accounts.Organiser{Org: "keepers", Email: "sam@example.org", Role: accounts.RoleEditor}
+			if err := a.AddOrganiser(context.Background(), &org); err != nil {
+				t.Fatal(err)
+			}
+			_, ended := accounts.NewSecret()
+			_, live := accounts.NewSecret()
+			for _, x := range []accounts.Session{
+				{Hash: ended, OrganiserID: org.ID, CreatedAt: time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC), LastSeen: time.Date(2026, 3, 9, 1, 0, 0, 0, time.UTC)},
+				{Hash: live, OrganiserID: org.ID, CreatedAt: time.Date(2026, 3, 20, 2, 0, 0, 0, time.UTC), LastSeen: time.Date(2026, 3, 20, 2, 30, 0, 0, time.UTC)},
+			} {
+				if err := a.AddSession(context.Background(), x); err != nil {
+					t.Fatal(err)
+				}
+			}
+			sessionLeft := func(h [32]byte) bool {
+				_, err := a.Session(context.Background(), h)
+				if err != nil && !errors.Is(err, store.ErrNotFound) {
+					t.Fatal(err)
+				}
+				return err == nil
+			}
 			// The loop reads the clock at the start of each round and takes
 			// a tick only once the round is done, so each send below waits
 			// for the loop to get there: no sleeping, no timing.
@@ -177,13 +202,22 @@ func TestPurgeLoop(t *testing.T) {
 			if _, rows := countOf(t, st, "keepers/ended"); rows != 2 {
 				t.Errorf("keepers/ended before it is due: %d rows, want 2", rows)
 			}
+			if sessionLeft(ended) || !sessionLeft(live) {
+				t.Errorf("sessions after the first round: ended one kept %v, live one kept %v; want only the live one", sessionLeft(ended), sessionLeft(live))
+			}
 			round(time.Date(2026, 3, 20, 3, 0, 0, 0, time.UTC)) // nothing due
+			if !sessionLeft(live) {
+				t.Errorf("a session used half an hour ago was deleted by the 20 March round")
+			}
 			if _, rows := countOf(t, st, "keepers/ended"); rows != 2 {
 				t.Errorf("keepers/ended on 20 March: %d rows, want 2", rows)
 			}
 			round(time.Date(2026, 4, 1, 3, 0, 0, 0, time.UTC)) // ended is due
 			if n, rows := countOf(t, st, "keepers/ended"); n != 2 || rows != 0 {
 				t.Errorf("keepers/ended on 1 April: count %d with %d rows, want 2 and 0", n, rows)
+			}
+			if sessionLeft(live) {
+				t.Errorf("a session ended on 20 March is still stored on 1 April")
 			}
 			cancel()
 			<-stopped

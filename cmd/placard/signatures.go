@@ -217,7 +217,7 @@ func signaturesExport(ctx context.Context, args []string, getenv func(string) st
 	}
 	each := func(fn func(*signing.Signature) error) error {
 		for _, sl := range slugs {
-			if err := readCampaign(ctx, st, org, sl, func(s *signing.Signature) error {
+			if err := readCampaign(ctx, st, org, sl, "", func(s *signing.Signature) error {
 				if !keep(s) {
 					return nil
 				}
@@ -383,33 +383,50 @@ func signaturesPending(ctx context.Context, args []string, getenv func(string) s
 		return err
 	}
 	defer st.Close()
-	var rows []*signing.Signature
-	err = st.Signatures(ctx, org, slug, signing.StatusPending, func(s *signing.Signature) error {
-		if s.Kind == signing.KindOrganisation {
-			c := *s
-			rows = append(rows, &c)
+	n, err := listPending(ctx, st, org, slug, stdout)
+	if err != nil {
+		return failure("listing %s/%s: %v", org, slug, err)
+	}
+	if n == 0 {
+		fmt.Fprintf(stdout, "No organisations are waiting for approval on %s/%s.\n", org, slug)
+		return nil
+	}
+	fmt.Fprintf(stdout, "%s waiting. Approve with: placard signatures approve ID...\n",
+		countText(n, "organisation", "organisations"))
+	return nil
+}
+
+// listPending writes the table of org/slug's organisations waiting for
+// approval to w, oldest first, and returns how many it listed (with
+// nothing written when none waits). It reads a page at a time
+// (readCampaign) and writes each page's rows before reading the next, so
+// memory holds one page however long the queue: the table's columns are
+// aligned within each block of store.MaxPage rows.
+func listPending(ctx context.Context, st store.Store, org, slug string, w io.Writer) (int, error) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	n := 0
+	err := readCampaign(ctx, st, org, slug, signing.StatusPending, func(s *signing.Signature) error {
+		if s.Kind != signing.KindOrganisation {
+			return nil
+		}
+		if n == 0 {
+			fmt.Fprintln(tw, "ID\tORGANISATION\tNAME\tROLE\tEMAIL\tSIGNED (UTC)")
+		}
+		n++
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", s.ID, oneLine(s.Organisation), oneLine(s.Name),
+			oneLine(s.Role), oneLine(s.Email), s.CreatedAt.UTC().Format("2006-01-02 15:04"))
+		if n%store.MaxPage == 0 {
+			return tw.Flush()
 		}
 		return nil
 	})
 	if err != nil {
-		return failure("listing %s/%s: %v", org, slug, err)
-	}
-	if len(rows) == 0 {
-		fmt.Fprintf(stdout, "No organisations are waiting for approval on %s/%s.\n", org, slug)
-		return nil
-	}
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tORGANISATION\tNAME\tROLE\tEMAIL\tSIGNED (UTC)")
-	for _, s := range rows {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", s.ID, oneLine(s.Organisation), oneLine(s.Name),
-			oneLine(s.Role), oneLine(s.Email), s.CreatedAt.UTC().Format("2006-01-02 15:04"))
+		return n, err
 	}
 	if err := tw.Flush(); err != nil {
-		return failure("writing the list: %v", err)
+		return n, fmt.Errorf("writing the list: %w", err)
 	}
-	fmt.Fprintf(stdout, "%s waiting. Approve with: placard signatures approve ID...\n",
-		countText(len(rows), "organisation", "organisations"))
-	return nil
+	return n, nil
 }
 
 // oneLine keeps a stored value on its own table row: tabs and line breaks
@@ -536,16 +553,17 @@ confirm, not yours to decide.`, strings.ToUpper(verb[:1])+verb[1:])
 	return nil
 }
 
-// readCampaign calls fn for every signature of org/slug, oldest first, a
+// readCampaign calls fn for every signature of org/slug (with status, or
+// every status for ""), oldest first, a
 // page at a time (store.Each) when the store pages, as both engines do: no
 // read stays open while the export is written to a pipe or a slow disk,
 // which on SQLite would keep an erasure meanwhile from emptying the
 // write-ahead log.
-func readCampaign(ctx context.Context, st store.Store, org, slug string, fn func(*signing.Signature) error) error {
+func readCampaign(ctx context.Context, st store.Store, org, slug string, status signing.Status, fn func(*signing.Signature) error) error {
 	if p, ok := st.(store.Paging); ok {
-		return store.Each(ctx, p, store.PageQuery{Org: org, Campaigns: []string{slug}}, fn)
+		return store.Each(ctx, p, store.PageQuery{Org: org, Campaigns: []string{slug}, Status: status}, fn)
 	}
-	return st.Signatures(ctx, org, slug, "", fn)
+	return st.Signatures(ctx, org, slug, status, fn)
 }
 
 // errUnconfirmed refuses a decision on a signature waiting for its

@@ -20,6 +20,7 @@ import (
 	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/site"
+	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/views/admin"
 )
 
@@ -69,7 +70,13 @@ func (c *Console) editRoutes(r chi.Router) {
 			}
 			return opt
 		},
+		// A page at a time (the hand-in reads them twice, writing names
+		// to the organiser's browser between pages): no read stays open
+		// while a slow client downloads.
 		Signatures: func(ctx context.Context, org, camp string, fn func(*signing.Signature) error) error {
+			if pg, ok := c.cfg.Store.(store.Paging); ok {
+				return store.Each(ctx, pg, store.PageQuery{Org: org, Campaigns: []string{camp}, Status: signing.StatusApproved}, fn)
+			}
 			return c.cfg.Store.Signatures(ctx, org, camp, signing.StatusApproved, fn)
 		},
 		Who: func(r *http.Request, org string) (editing.Author, bool, bool) {

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,6 +21,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/placard/placard/internal/accounts"
+	"github.com/placard/placard/internal/editing"
 	"github.com/placard/placard/internal/export"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
@@ -568,5 +571,52 @@ func TestDashboardHoldsNoOutbox(t *testing.T) {
 	}
 	if st.listed != 0 {
 		t.Errorf("the dashboard listed %d outbox messages into memory, want none", st.listed)
+	}
+}
+
+// TestHandinReadsPages: the hand-in document of a letter with more
+// approved signers than a page reads them a page at a time (twice:
+// counting, then naming as it writes), never in one read held open while
+// the organiser's browser downloads, and names every one of them. It read
+// them whole through Store.Signatures.
+func TestHandinReadsPages(t *testing.T) {
+	files := testFiles()
+	files["riverside/org.yaml"] += "delivery: names\n"
+	dir := t.TempDir()
+	for name, text := range files {
+		f := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(f, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var st *counting
+	e := newEnvFiles(t, files, func(c *Config) {
+		st = &counting{DB: c.Store.(*sqlite.DB)}
+		c.Store = st
+		c.Editing = &editing.Workspace{Dir: dir, Now: c.Now, Reload: func(string) bool { return true }}
+	})
+	ed := e.signIn("riverside", "sam@example.org", accounts.RoleEditor)
+	const n = 2*store.MaxPage + 200
+	ids := e.addPending(t, "open-letter", n, "h")
+	if _, err := e.st.(store.Moderation).Decide(context.Background(), "riverside", ids, signing.StatusPending, signing.StatusApproved, nil); err != nil {
+		t.Fatal(err)
+	}
+	st.reset()
+	res := e.overHTTP(ed).do(http.MethodGet, Prefix+"/riverside/files/open-letter.yaml/handin", nil)
+	wantStatus(t, res, http.StatusOK)
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := string(b)
+	if got := strings.Count(html, "<tr><td>"); got != n || !strings.Contains(html, "Group h 1199") || !strings.Contains(html, "1,200") {
+		t.Errorf("the hand-in document names %d signers (the last one: %v, the count 1,200: %v), want %d",
+			got, strings.Contains(html, "Group h 1199"), strings.Contains(html, "1,200"), n)
+	}
+	if read, limit, page := st.reset(); read != 0 || limit == 0 || limit > store.MaxPage || page > store.MaxPage {
+		t.Errorf("the hand-in read %d rows whole, pages of up to %d holding up to %d; want none whole, pages of at most %d", read, limit, page, store.MaxPage)
 	}
 }

@@ -572,19 +572,38 @@ func (p *Pages) handin(w http.ResponseWriter, r *http.Request, q request) error 
 	if err != nil {
 		return err
 	}
-	doc, err := handin.Render(r.Context(), props)
-	if err != nil {
-		return err
-	}
 	if err := p.cfg.Audit(r, q.org, AuditHandin, q.org+"/"+n); err != nil {
 		return err
 	}
 	h := w.Header()
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src "+doc.StyleHash+"; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src "+handin.StyleHash(props)+"; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
-	w.Write(doc.HTML)
+	// Written as it is made: the names are read a page at a time while
+	// they go out, so a long list is never held whole.
+	cw := &countingWriter{w: w}
+	if err := handin.Write(r.Context(), props, cw); err != nil {
+		if cw.n == 0 {
+			return err
+		}
+		p.cfg.Logger.Error("writing the hand-in document failed part-way; the download was cut off", "err", err, "path", r.URL.Path)
+		// Part of it went out: cut the connection, so the browser shows a
+		// failed load, never a list that looks complete and is not.
+		panic(http.ErrAbortHandler)
+	}
 	return nil
+}
+
+// countingWriter counts what was written through it.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(b []byte) (int, error) {
+	n, err := c.w.Write(b)
+	c.n += int64(n)
+	return n, err
 }
 
 func escape(s string) string {

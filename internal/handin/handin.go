@@ -2,7 +2,8 @@
 // letter: its text, the number of counted signatures and, when the
 // organisation's delivery is names, the names and places of the signers
 // whose consent covered delivery. It reads signatures through a function
-// (the store's Signatures) and knows nothing of HTTP or SQL.
+// (the store's, a page at a time) twice — counting, then naming while the
+// document is written — and knows nothing of HTTP or SQL.
 //
 // A signer's consent covers delivery when they ticked the consent sentence
 // the petition or letter shows now, in any of its languages: an
@@ -17,6 +18,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -31,7 +33,8 @@ import (
 var ErrNotSignable = errors.New("handin: this campaign has no petition or letter taking signatures")
 
 // Each calls fn for every approved (counted) signature of the campaign, in
-// the order they arrived; the store's Signatures with signing.StatusApproved.
+// the order they arrived (ascending id); the store's approved signatures,
+// read a page at a time (store.Each). Build calls it twice.
 type Each func(ctx context.Context, fn func(*signing.Signature) error) error
 
 // Doc is a rendered hand-in document.
@@ -70,13 +73,17 @@ func Build(ctx context.Context, c *campaign.Campaign, id string, each Each, now 
 	l := i18n.New(lang, org.Strings[lang])
 	consents := consentTexts(c, a.ID)
 	names := org.Delivery == campaign.DeliveryNames
-	count, unnamed := 0, 0
-	var signers []views.HandinSigner
+	// First pass: counts only. The names are read again as the document
+	// is written (p.Signers), up to the last signature counted here, so
+	// memory holds a page of signatures, not every name.
+	count, unnamed, named := 0, 0, 0
+	var last int64
 	err := each(ctx, func(s *signing.Signature) error {
 		if s.Action != a.ID || s.Status != signing.StatusApproved {
 			return nil
 		}
 		count++
+		last = max(last, s.ID)
 		if !names {
 			return nil
 		}
@@ -84,7 +91,7 @@ func Build(ctx context.Context, c *campaign.Campaign, id string, each Each, now 
 			unnamed++
 			return nil
 		}
-		signers = append(signers, views.HandinSigner{Name: signerName(s), Place: place(s)})
+		named++
 		return nil
 	})
 	if err != nil {
@@ -95,7 +102,29 @@ func Build(ctx context.Context, c *campaign.Campaign, id string, each Each, now 
 		DocTitle: l.T("handin.doctitle", "title", c.Title),
 		Title:    c.Title, Org: org.Name,
 		Count: l.Number(count), Date: l.Date(now),
-		Names: names, Signers: signers,
+		Names: names, Named: named,
+	}
+	if names && named > 0 {
+		var readErr error
+		p.Signers = func(yield func(views.HandinSigner) bool) {
+			stop := errors.New("stop")
+			err := each(ctx, func(s *signing.Signature) error {
+				// One approved after the count is left out, so the names
+				// never outnumber it; one erased since is not printed.
+				if s.Action != a.ID || s.Status != signing.StatusApproved || s.ID > last ||
+					!consents[strings.TrimSpace(s.ConsentText)] {
+					return nil
+				}
+				if !yield(views.HandinSigner{Name: signerName(s), Place: place(s)}) {
+					return stop
+				}
+				return nil
+			})
+			if err != nil && err != stop {
+				readErr = err
+			}
+		}
+		p.SignersErr = func() error { return readErr }
 	}
 	if unnamed > 0 {
 		p.Unnamed = l.Number(unnamed)
@@ -114,14 +143,36 @@ func Build(ctx context.Context, c *campaign.Campaign, id string, each Each, now 
 	return p, nil
 }
 
-// Render writes the document.
+// Render writes the document into memory (tests, small documents).
 func Render(ctx context.Context, p views.HandinProps) (Doc, error) {
 	var b bytes.Buffer
-	if err := views.HandinPage(p).Render(ctx, &b); err != nil {
+	if err := Write(ctx, p, &b); err != nil {
 		return Doc{}, err
 	}
+	return Doc{HTML: b.Bytes(), StyleHash: StyleHash(p)}, nil
+}
+
+// Write writes the document to w as it is made: the signers' names are
+// read a page at a time while it is written, never held all at once. An
+// error may come after some of it was written; the document is then
+// incomplete and must not be delivered as it is.
+func Write(ctx context.Context, p views.HandinProps, w io.Writer) error {
+	if err := views.HandinPage(p).Render(ctx, w); err != nil {
+		return err
+	}
+	if p.SignersErr != nil {
+		if err := p.SignersErr(); err != nil {
+			return fmt.Errorf("reading the signers: %w", err)
+		}
+	}
+	return nil
+}
+
+// StyleHash is the CSP source of the document's one inline style
+// ('sha256-…').
+func StyleHash(p views.HandinProps) string {
 	sum := sha256.Sum256([]byte(p.CSS))
-	return Doc{HTML: b.Bytes(), StyleHash: "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"}, nil
+	return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
 }
 
 // consentTexts are the consent sentences the action shows now, in every

@@ -1,8 +1,11 @@
 package handin
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -80,7 +83,7 @@ func build(t *testing.T, s *campaign.Site, each Each) (views.HandinProps, string
 
 func TestCountOnlyByDefault(t *testing.T) {
 	p, html := build(t, site(t, "", "en", consentNow), sigs(3))
-	if p.Names || len(p.Signers) != 0 || p.Count != "6" {
+	if p.Names || p.Signers != nil || p.Count != "6" {
 		t.Errorf("props %+v", p)
 	}
 	for _, name := range []string{"Signer 000", "Old Consent", "Pending", "RV1"} {
@@ -97,11 +100,12 @@ func TestCountOnlyByDefault(t *testing.T) {
 
 func TestNamesOnlyOfThoseWhoseConsentCoveredDelivery(t *testing.T) {
 	p, html := build(t, site(t, "names", "en", consentNow), sigs(3))
-	if !p.Names || len(p.Signers) != 4 || p.Count != "6" || p.Unnamed != "2" {
-		t.Fatalf("props %+v", p)
+	signers := slices.Collect(p.Signers)
+	if !p.Names || len(signers) != 4 || p.Named != 4 || p.Count != "6" || p.Unnamed != "2" {
+		t.Fatalf("props %+v, signers %+v", p, signers)
 	}
-	if p.Signers[0] != (views.HandinSigner{Name: "Signer 000", Place: "RV1 2AB, GB"}) {
-		t.Errorf("first signer %+v", p.Signers[0])
+	if signers[0] != (views.HandinSigner{Name: "Signer 000", Place: "RV1 2AB, GB"}) {
+		t.Errorf("first signer %+v", signers[0])
 	}
 	for _, not := range []string{"Old Consent", "Pending Person", "Rejected Person", "<script>alert"} {
 		if strings.Contains(html, not) {
@@ -142,5 +146,62 @@ func TestNotSignable(t *testing.T) {
 	})
 	if _, err := Build(context.Background(), s.Campaign("riverside", "share"), "", sigs(1), when); err != ErrNotSignable {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// TestNamesWrittenAsRead: the names are read again while the document is
+// written, never held all at once: by the time the 1000th of 1200 signers
+// is read, the first names are already out. A signature approved between
+// the count and the names is left out (the names never outnumber the
+// count), and a failure while naming is Write's error, not a document
+// that looks complete.
+func TestNamesWrittenAsRead(t *testing.T) {
+	s := site(t, "names", "en", consentNow)
+	var out bytes.Buffer
+	passes, seenFirst := 0, false
+	var failAt int64
+	each := func(ctx context.Context, fn func(*signing.Signature) error) error {
+		passes++
+		n := int64(1200)
+		if passes%2 == 0 {
+			n++ // approved after the count
+		}
+		for i := int64(1); i <= n; i++ {
+			if passes%2 == 0 && i == 1000 {
+				seenFirst = strings.Contains(out.String(), "Signer 0001")
+			}
+			if passes%2 == 0 && i == failAt {
+				return errors.New("the database went away")
+			}
+			if err := fn(&signing.Signature{ID: i, Action: "petition", Status: signing.StatusApproved,
+				Name: fmt.Sprintf("Signer %04d", i), ConsentText: consentNow}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	p, err := Build(context.Background(), s.Campaign("riverside", "library"), "", each, when)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(context.Background(), p, &out); err != nil {
+		t.Fatal(err)
+	}
+	html := out.String()
+	if !seenFirst {
+		t.Error("the first names were not written before the 1000th signer was read: the document holds the list")
+	}
+	if p.Count != "1,200" || strings.Count(html, "<tr><td>Signer ") != 1200 || strings.Contains(html, "Signer 1201") {
+		t.Errorf("count %s with %d names (Signer 1201 named: %v); want 1,200 and 1200, not the one approved after the count",
+			p.Count, strings.Count(html, "<tr><td>Signer "), strings.Contains(html, "Signer 1201"))
+	}
+	failAt = 600
+	p, err = Build(context.Background(), s.Campaign("riverside", "library"), "", each, when)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := Write(context.Background(), p, &out); err == nil || !strings.Contains(err.Error(), "went away") {
+		t.Errorf("Write with the store failing while naming: %v, want its error", err)
 	}
 }

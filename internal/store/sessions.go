@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"github.com/placard/placard/internal/accounts"
 )
@@ -25,6 +26,13 @@ type Sessions interface {
 	// EndOtherSessions deletes every session of organiserID except keep,
 	// in one statement, and returns the ones it deleted.
 	EndOtherSessions(ctx context.Context, organiserID int64, keep [32]byte) ([]accounts.Session, error)
+	// DeleteEndedSessions deletes every session that has ended at now
+	// (accounts.Session.Ended: unused for accounts.IdleTimeout, or
+	// accounts.MaxLifetime past its sign-in) and every one-time token
+	// expired at now, and returns how many sessions it deleted. Serve
+	// runs it with the retention purge: a session nobody signs out of
+	// would otherwise keep its row, and who signed in when, for good.
+	DeleteEndedSessions(ctx context.Context, now time.Time) (int, error)
 }
 
 // Roles changes what an organiser may do. Both engines implement it

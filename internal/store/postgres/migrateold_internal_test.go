@@ -26,7 +26,11 @@ func migrateBelow(ctx context.Context, t *testing.T, c *pgx.Conn, version int) {
 		if m.Version >= version {
 			break
 		}
-		if _, err := c.Exec(ctx, m.SQL); err != nil {
+		if m.NoTransaction {
+			if err := runAlone(ctx, c, m); err != nil {
+				t.Fatalf("migration %s: %v", m.Name, err)
+			}
+		} else if _, err := c.Exec(ctx, m.SQL); err != nil {
 			t.Fatalf("migration %s: %v", m.Name, err)
 		}
 		if _, err := c.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.Version, m.Name); err != nil {

@@ -13,7 +13,9 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -32,9 +34,12 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-// migrationLock is the pg_advisory_xact_lock key that serialises schema
+// migrationLock is the advisory lock key that serialises schema
 // migrations across instances starting at the same moment ("placard" in
-// ASCII, so it is recognisable in pg_locks).
+// ASCII, so it is recognisable in pg_locks). Taken as a session lock
+// (migrate); placard before the concurrent index builds took it with
+// pg_advisory_xact_lock, and the two exclude each other, so an older
+// instance starting beside a newer one still waits its turn.
 const migrationLock int64 = 0x706c6163617264
 
 // DB is a PostgreSQL-backed store.Store, safe for concurrent use by any
@@ -85,34 +90,46 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	return db, nil
 }
 
-// migrate applies the embedded migrations not yet recorded, in one
-// transaction that first takes a transaction-scoped advisory lock: a
-// second instance waits at the lock, then sees the first one's work and
-// applies nothing. The lock goes with the transaction, so a crashed
-// instance cannot leave it held.
+// migrate applies the embedded migrations not yet recorded, holding a
+// session advisory lock on a connection of its own: a second instance
+// waits for the lock, then sees the first one's work and applies nothing.
+// The connection is closed at the end, success or not, so neither a
+// failure nor a crashed instance can leave the lock held.
+//
+// Consecutive ordinary migrations run in one transaction, each recorded
+// in it. A NoTransaction one (an index built CONCURRENTLY on a big table,
+// such as 027) commits what came before, then runs statement by statement
+// (runAlone) and is recorded once all succeeded, so an insert into the
+// table is never blocked while it builds.
+//
+// The waiting instance polls pg_try_advisory_lock instead of blocking in
+// pg_advisory_lock: a blocked statement keeps a snapshot, CREATE INDEX
+// CONCURRENTLY waits for every transaction holding an older snapshot
+// than its own, and the two would deadlock.
 func (db *DB) migrate(ctx context.Context) error {
 	ms, err := migrate.Load(migrations, "migrations")
 	if err != nil {
 		return err
 	}
-	tx, err := db.pool.Begin(ctx)
+	pc, err := db.pool.Acquire(ctx)
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback(ctx)
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, migrationLock); err != nil {
+	c := pc.Hijack() // out of the pool: closing it releases the lock
+	defer c.Close(context.WithoutCancel(ctx))
+	if err := lockMigrations(ctx, c); err != nil {
 		return err
 	}
 	// Created under the lock: concurrent CREATE TABLE IF NOT EXISTS can
 	// otherwise fail on PostgreSQL's catalog unique index.
-	if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	if _, err := c.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    integer PRIMARY KEY,
 		name       text NOT NULL,
 		applied_at timestamptz NOT NULL DEFAULT now()
 	)`); err != nil {
 		return err
 	}
-	rows, err := tx.Query(ctx, `SELECT version, name FROM schema_migrations`)
+	rows, err := c.Query(ctx, `SELECT version, name FROM schema_migrations`)
 	if err != nil {
 		return err
 	}
@@ -126,13 +143,39 @@ func (db *DB) migrate(ctx context.Context) error {
 		return err
 	}
 	// A database a newer placard upgraded is refused before anything is
-	// written to it (the transaction rolls back).
+	// written to it.
 	if err := migrate.CheckKnown(ms, applied); err != nil {
 		return err
 	}
+	var tx pgx.Tx
+	defer func() {
+		if tx != nil {
+			tx.Rollback(context.WithoutCancel(ctx))
+		}
+	}()
 	for _, m := range ms {
 		if slices.Contains(versions, int32(m.Version)) {
 			continue
+		}
+		if m.NoTransaction {
+			if tx != nil {
+				if err := tx.Commit(ctx); err != nil {
+					return err
+				}
+				tx = nil
+			}
+			if err := runAlone(ctx, c, m); err != nil {
+				return fmt.Errorf("migration %s: %w", m.Name, err)
+			}
+			if _, err := c.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.Version, m.Name); err != nil {
+				return err
+			}
+			continue
+		}
+		if tx == nil {
+			if tx, err = c.Begin(ctx); err != nil {
+				return err
+			}
 		}
 		// No arguments: pgx sends the file with the simple protocol, which
 		// runs a script of several statements.
@@ -143,7 +186,74 @@ func (db *DB) migrate(ctx context.Context) error {
 			return err
 		}
 	}
-	return tx.Commit(ctx)
+	if tx == nil {
+		return nil
+	}
+	t := tx
+	tx = nil
+	return t.Commit(ctx)
+}
+
+// migrationBusy is called each time lockMigrations finds the lock taken;
+// tests use it to know a second instance is waiting.
+var migrationBusy = func() {}
+
+// lockMigrations takes the migration lock on c, trying again with a
+// growing pause (up to a second) while another instance holds it.
+func lockMigrations(ctx context.Context, c *pgx.Conn) error {
+	pause := 10 * time.Millisecond
+	for {
+		var got bool
+		if err := c.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, migrationLock).Scan(&got); err != nil {
+			return err
+		}
+		if got {
+			return nil
+		}
+		migrationBusy()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, time.Second)
+	}
+}
+
+// concurrentIndex names the index a statement of a NoTransaction
+// migration builds (an unquoted name, so stored in lower case).
+var concurrentIndex = regexp.MustCompile(`(?is)^CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+IF\s+NOT\s+EXISTS\s+([a-z_][a-z0-9_]*)\s`)
+
+// runAlone runs a NoTransaction migration's statements one by one. Before
+// building an index it drops an INVALID index of that name, which a
+// build cut short (a crash, a cancelled start) leaves behind: IF NOT
+// EXISTS would otherwise keep it, never used and still written at every
+// insert. DROP INDEX CONCURRENTLY does not block inserts either.
+func runAlone(ctx context.Context, c *pgx.Conn, m migrate.Migration) error {
+	stmts, err := m.Statements()
+	if err != nil {
+		return err
+	}
+	for _, s := range stmts {
+		if idx := concurrentIndex.FindStringSubmatch(s); idx != nil {
+			var invalid bool
+			err := c.QueryRow(ctx, `SELECT NOT i.indisvalid FROM pg_index i
+				JOIN pg_class x ON x.oid = i.indexrelid
+				WHERE x.relname = $1 AND x.relnamespace = current_schema()::regnamespace`, strings.ToLower(idx[1])).Scan(&invalid)
+			if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+				return err
+			}
+			if invalid {
+				if _, err := c.Exec(ctx, `DROP INDEX CONCURRENTLY IF EXISTS `+pgx.Identifier{strings.ToLower(idx[1])}.Sanitize()); err != nil {
+					return fmt.Errorf("dropping the index %s a cut-short build left: %w", strings.ToLower(idx[1]), err)
+				}
+			}
+		}
+		if _, err := c.Exec(ctx, s); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Close closes the connection pool. It may be called more than once: the

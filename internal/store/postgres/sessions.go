@@ -2,6 +2,9 @@ package postgres
 
 import (
 	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/placard/placard/internal/accounts"
 	"github.com/placard/placard/internal/store"
@@ -38,6 +41,24 @@ func (db *DB) EndOtherSessions(ctx context.Context, organiserID int64, keep [32]
 	defer failed(&err, "ending sessions")
 	return scanSessions(db.pool.Query(ctx, `DELETE FROM organiser_sessions WHERE organiser_id = $1 AND hash <> $2
 		RETURNING `+sessionCols, organiserID, keep[:]))
+}
+
+// DeleteEndedSessions deletes the sessions ended at now and the tokens
+// expired at now (store.Sessions), in one transaction.
+func (db *DB) DeleteEndedSessions(ctx context.Context, now time.Time) (_ int, err error) {
+	defer failed(&err, "deleting ended sessions")
+	var n int64
+	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `DELETE FROM organiser_sessions WHERE last_seen <= $1 OR created_at <= $2`,
+			now.Add(-accounts.IdleTimeout).UTC(), now.Add(-accounts.MaxLifetime).UTC())
+		if err != nil {
+			return err
+		}
+		n = tag.RowsAffected()
+		_, err = tx.Exec(ctx, `DELETE FROM organiser_tokens WHERE expires_at <= $1`, now.UTC())
+		return err
+	})
+	return int(n), err
 }
 
 // SetRole changes an organiser's role (store.Roles).

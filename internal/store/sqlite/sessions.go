@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"time"
 
 	"github.com/placard/placard/internal/accounts"
 	"github.com/placard/placard/internal/store"
@@ -38,6 +39,31 @@ func (db *DB) EndOtherSessions(ctx context.Context, organiserID int64, keep [32]
 	defer failed(&err, "ending sessions")
 	return scanSessions(db.w.QueryContext(ctx, `DELETE FROM organiser_sessions WHERE organiser_id = ? AND hash <> ?
 		RETURNING `+sessionCols, organiserID, keep[:]))
+}
+
+// DeleteEndedSessions deletes the sessions ended at now and the tokens
+// expired at now (store.Sessions). Times are stored in one fixed-width
+// layout, so comparing the text compares the times.
+func (db *DB) DeleteEndedSessions(ctx context.Context, now time.Time) (_ int, err error) {
+	defer failed(&err, "deleting ended sessions")
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `DELETE FROM organiser_sessions WHERE last_seen <= ? OR created_at <= ?`,
+		formatTime(now.Add(-accounts.IdleTimeout)), formatTime(now.Add(-accounts.MaxLifetime)))
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM organiser_tokens WHERE expires_at <= ?`, formatTime(now)); err != nil {
+		return 0, err
+	}
+	return int(n), tx.Commit()
 }
 
 // SetRole changes an organiser's role (store.Roles).

@@ -139,6 +139,68 @@ func RunSessions(t *testing.T, open Opener) {
 		}
 	})
 
+	// A session nobody signs out of kept its row for good: who signed in
+	// when, and how. DeleteEndedSessions deletes exactly the sessions
+	// accounts.Session.Ended calls over (the boundaries included) and the
+	// tokens expired at now, every organisation's, and nothing live.
+	t.Run("EndedSessionsDeleted", func(t *testing.T) {
+		s := open(t)
+		a, ss := s.(store.Accounts), s.(store.Sessions)
+		ctx := context.Background()
+		o := addOrganiser(t, a, "riverside", "sam@example.org", accounts.RoleEditor)
+		kim := addOrganiser(t, a, "harbour", "kim@example.org", accounts.RoleEditor)
+		now := base.Add(48 * time.Hour)
+		µs := time.Microsecond
+		var all []accounts.Session
+		add := func(org int64, created, seen time.Time) accounts.Session {
+			_, h := accounts.NewSecret()
+			x := accounts.Session{Hash: h, OrganiserID: org, CreatedAt: created, LastSeen: seen, Method: accounts.MethodLink}
+			if err := a.AddSession(ctx, x); err != nil {
+				t.Fatal(err)
+			}
+			all = append(all, x)
+			return x
+		}
+		add(o.ID, now.Add(-time.Hour), now.Add(-time.Minute))                                 // live
+		add(o.ID, now.Add(-3*time.Hour), now.Add(-accounts.IdleTimeout))                      // idle, just
+		add(o.ID, now.Add(-3*time.Hour), now.Add(-accounts.IdleTimeout+µs))                   // not yet idle
+		add(kim.ID, now.Add(-accounts.MaxLifetime), now.Add(-time.Minute))                    // busy but past its lifetime
+		add(kim.ID, now.Add(-accounts.MaxLifetime+µs), now.Add(-time.Minute))                 // just within it
+		add(kim.ID, now.Add(-30*24*time.Hour), now.Add(-30*24*time.Hour+accounts.TouchEvery)) // long forgotten
+		_, expired := accounts.NewSecret()
+		_, live := accounts.NewSecret()
+		for _, tk := range []accounts.Token{
+			{Hash: expired, Purpose: accounts.PurposeLink, OrganiserID: o.ID, ExpiresAt: now},
+			{Hash: live, Purpose: accounts.PurposeLink, OrganiserID: o.ID, ExpiresAt: now.Add(µs)},
+		} {
+			if err := a.AddToken(ctx, tk); err != nil {
+				t.Fatal(err)
+			}
+		}
+
+		n, err := ss.DeleteEndedSessions(ctx, now)
+		if err != nil || n != 3 {
+			t.Errorf("DeleteEndedSessions: %d, %v; want 3 deleted", n, err)
+		}
+		for i, x := range all {
+			_, err := a.Session(ctx, x.Hash)
+			if gone := errors.Is(err, store.ErrNotFound); gone != x.Ended(now) || (err != nil && !gone) {
+				t.Errorf("session %d (created %v, last seen %v before now): gone %v (%v), want gone %v",
+					i, now.Sub(x.CreatedAt), now.Sub(x.LastSeen), gone, err, x.Ended(now))
+			}
+		}
+		// Taken as if earlier, when both were valid: only the live one is left.
+		if _, err := a.TakeToken(ctx, expired, accounts.PurposeLink, base); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("the token expired at now: %v, want it deleted (ErrNotFound)", err)
+		}
+		if _, err := a.TakeToken(ctx, live, accounts.PurposeLink, base); err != nil {
+			t.Errorf("the token still valid at now: %v, want it kept", err)
+		}
+		if n, err := ss.DeleteEndedSessions(ctx, now); err != nil || n != 0 {
+			t.Errorf("DeleteEndedSessions again: %d, %v; want nothing left to delete", n, err)
+		}
+	})
+
 	t.Run("EndOneOrAllOthers", func(t *testing.T) {
 		s := open(t)
 		a, ss := s.(store.Accounts), s.(store.Sessions)

@@ -21,8 +21,44 @@ type Migration struct {
 	Version int
 	// Name is the file name, kept in schema_migrations for people reading it.
 	Name string
-	// SQL is the file's text, run as one script inside a transaction.
+	// SQL is the file's text, run as one script inside a transaction —
+	// unless NoTransaction.
 	SQL string
+	// NoTransaction marks a file whose first line is NoTransactionMark:
+	// its statements run one by one, each its own transaction, as
+	// PostgreSQL's CREATE INDEX CONCURRENTLY requires (Statements splits
+	// them). Every statement of such a file must be safe to run again
+	// (IF NOT EXISTS): a crash between two of them leaves the migration
+	// unrecorded, and the next start runs the file from its first line.
+	NoTransaction bool
+}
+
+// NoTransactionMark, as a migration's first line, sets NoTransaction.
+const NoTransactionMark = "-- placard: no transaction"
+
+// Statements splits a NoTransaction migration into its statements: each
+// ends with a semicolon at the end of a line, and "--" comment lines are
+// dropped. Such a file keeps to that shape (no semicolon inside a
+// statement's text); anything after the last semicolon is an error rather
+// than a statement silently left out.
+func (m Migration) Statements() ([]string, error) {
+	var out []string
+	var cur strings.Builder
+	for line := range strings.Lines(m.SQL) {
+		t := strings.TrimSpace(line)
+		if t == "" || strings.HasPrefix(t, "--") {
+			continue
+		}
+		cur.WriteString(line)
+		if strings.HasSuffix(t, ";") {
+			out = append(out, strings.TrimSpace(cur.String()))
+			cur.Reset()
+		}
+	}
+	if strings.TrimSpace(cur.String()) != "" {
+		return nil, fmt.Errorf("migration %s: a statement does not end with a semicolon at the end of its line", m.Name)
+	}
+	return out, nil
 }
 
 // Load returns the migrations in dir of fsys, ordered by version. A file
@@ -56,7 +92,8 @@ func Load(fsys fs.FS, dir string) ([]Migration, error) {
 		if err != nil {
 			return nil, fmt.Errorf("reading migration %s: %w", name, err)
 		}
-		out = append(out, Migration{Version: v, Name: name, SQL: string(b)})
+		out = append(out, Migration{Version: v, Name: name, SQL: string(b),
+			NoTransaction: strings.HasPrefix(string(b), NoTransactionMark+"\n")})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
 	return out, nil

@@ -41,3 +41,23 @@ func TestCheckKnown(t *testing.T) {
 		}
 	}
 }
+
+// TestNoTransaction: a file starting with the mark runs statement by
+// statement; comment lines are dropped and a statement may span lines;
+// text after the last semicolon is refused, not silently left out.
+func TestNoTransaction(t *testing.T) {
+	m := Migration{Name: "027_x.sql", SQL: NoTransactionMark + "\n-- why\nCREATE INDEX CONCURRENTLY IF NOT EXISTS a ON t (x)\n\tWHERE y;\n\nCREATE INDEX CONCURRENTLY IF NOT EXISTS b ON t (z);\n"}
+	got, err := m.Statements()
+	if err != nil || len(got) != 2 || got[0] != "CREATE INDEX CONCURRENTLY IF NOT EXISTS a ON t (x)\n\tWHERE y;" ||
+		got[1] != "CREATE INDEX CONCURRENTLY IF NOT EXISTS b ON t (z);" {
+		t.Errorf("Statements: got %q, %v", got, err)
+	}
+	m.SQL += "DROP TABLE t"
+	if _, err := m.Statements(); err == nil || !strings.Contains(err.Error(), "semicolon") {
+		t.Errorf("Statements with an unterminated statement: got %v, want an error about the semicolon", err)
+	}
+	ms, err := Load(os.DirFS("testdata"), "good")
+	if err != nil || ms[0].NoTransaction {
+		t.Errorf("Load: a file without the mark is NoTransaction (%v)", err)
+	}
+}
