@@ -65,7 +65,23 @@ type Removals interface {
 	// campaigns ("" for every organisation), in org then name byte order,
 	// each with the signatures stored under its name now.
 	RemovedCampaigns(ctx context.Context, org string) ([]RemovedCampaign, error)
+
+	// Now is the database's clock. Every time the calls above compare
+	// (at, loaded, now) is taken from it by serve, so instances whose
+	// own clocks disagree still order their loads and the removals
+	// alike (cmd/placard/removed.go converts a time read by the
+	// instance's clock by the offset measured now). SQLite's is the
+	// host's: one host holds its file.
+	Now(ctx context.Context) (time.Time, error)
 }
+
+// CreditMargin is how close to a campaign's rows being kept apart a
+// credit's first signature may have been counted for the credit to be
+// dropped (Store.AddCredits): a credit is counted just after its
+// signature is stored, on the instance's own clock, and handed over
+// later, so a little more than that delay and the lock wait of a move is
+// allowed for.
+const CreditMargin = time.Minute
 
 // CampaignName is an organisation's slug and a campaign's name.
 type CampaignName struct {

@@ -183,3 +183,11 @@ func (db *DB) RemovedCampaigns(ctx context.Context, org string) (out []store.Rem
 	}
 	return out, rows.Err()
 }
+
+// Now is the database's clock (store.Removals): instances sharing it may
+// each have their own, and only this one orders their loads alike.
+func (db *DB) Now(ctx context.Context) (t time.Time, err error) {
+	defer failed(&err, "reading the database's clock")
+	err = db.pool.QueryRow(ctx, `SELECT clock_timestamp()`).Scan(&t)
+	return t.UTC(), err
+}
