@@ -39,9 +39,10 @@ type Removals interface {
 	// counted from at, and the Fingerprint of the campaign as last loaded
 	// ("" when unknown: removed while no instance served it). It records
 	// nothing, and reports false, when that name already has a record,
-	// or when a removed campaign of that slug was kept apart after
-	// loaded: the caller's files are older than the files of the
-	// instance that loaded the campaign come back.
+	// or when a removed campaign of that slug was kept apart, or came
+	// back with its fingerprint (KeepApart's Returned), after loaded:
+	// the caller's files are older than the files of the instance that
+	// loaded the campaign come back.
 	RecordRemoved(ctx context.Context, org, campaign, fingerprint string, at time.Time, retentionDays int, loaded time.Time) (bool, error)
 
 	// KeepApart moves every row of org/campaign to a name no campaign file
@@ -57,8 +58,8 @@ type Removals interface {
 	// is loaded). When the record's fingerprint is not "" and equal, the
 	// campaign is the same one returning (a file missing for one load: a
 	// checkout, a hand mv away and back, a rollback): the record is
-	// deleted instead, its rows stay where they are, and the result says
-	// Returned.
+	// deleted instead, its rows stay where they are, the return is
+	// remembered at now (RecordRemoved), and the result says Returned.
 	KeepApart(ctx context.Context, org, campaign, fingerprint string, loaded, now time.Time) (KeptApart, error)
 
 	// RemovedCampaigns lists the records of organisation org's removed

@@ -380,6 +380,13 @@ func testSameCampaignReturns(t *testing.T, s store.Store) {
 	if k := keepApartAs(t, s, "x", fp, back, back); k.Returned || k.Name != "" {
 		t.Errorf("second KeepApart: %+v, want nothing", k)
 	}
+	// An instance still on files read before the return (the one that
+	// recorded the removal, settling for its daily purge) records
+	// nothing: x is back elsewhere. It recorded the removal again before
+	// (campaign_returns, migration 035).
+	if recordRemovedAs(t, s, "x", fp, back.Add(time.Minute), 30, removed) {
+		t.Error("RecordRemoved from files loaded before the return: recorded, want nothing (x is back)")
+	}
 	later := back.Add(time.Hour)
 	if !recordRemovedAs(t, s, "x", fp, later, 30, later) {
 		t.Error("RecordRemoved after the return: not recorded")
