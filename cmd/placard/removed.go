@@ -50,6 +50,7 @@ func keepRemovedApart(ctx context.Context, st store.Store, site *campaign.Site, 
 		}
 		return false
 	}
+	var clock func(time.Time) time.Time // read when a record is acted on
 	for _, r := range recs {
 		if !r.KeptApartAt.IsZero() || r.Name != r.Campaign {
 			continue
@@ -59,7 +60,10 @@ func keepRemovedApart(ctx context.Context, st store.Store, site *campaign.Site, 
 			continue
 		}
 		c := o.Campaign(r.Campaign)
-		k, err := rm.KeepApart(ctx, r.Org, r.Campaign, campaignFingerprint(c), loaded, time.Now())
+		if clock == nil {
+			clock = dbClock(ctx, rm, log)
+		}
+		k, err := rm.KeepApart(ctx, r.Org, r.Campaign, campaignFingerprint(c), clock(loaded), clock(time.Now()))
 		if err != nil {
 			if ctx.Err() == nil {
 				log.Error("keeping a removed campaign's signatures apart from the new campaign of the same name failed; trying again at the next reload",
@@ -111,6 +115,7 @@ func recordRemovedCampaigns(ctx context.Context, st store.Store, site, prev *cam
 		return
 	}
 	var recs map[store.CampaignName]bool // read only when a name is missing
+	var clock func(time.Time) time.Time
 	for _, sc := range stored {
 		o := site.Org(sc.Org)
 		if o == nil || present(o, sc.Campaign) || store.IsKeptApart(sc.Campaign) {
@@ -140,8 +145,10 @@ func recordRemovedCampaigns(ctx context.Context, st store.Store, site, prev *cam
 				}
 			}
 		}
-		now := time.Now()
-		ok, err := rm.RecordRemoved(ctx, sc.Org, sc.Campaign, fp, now, days, loaded)
+		if clock == nil {
+			clock = dbClock(ctx, rm, log)
+		}
+		ok, err := rm.RecordRemoved(ctx, sc.Org, sc.Campaign, fp, clock(time.Now()), days, clock(loaded))
 		if err != nil {
 			if ctx.Err() == nil {
 				log.Error("recording a removed campaign failed; trying again at the next reload", "campaign", sc.Org+"/"+sc.Campaign, "err", err)
@@ -159,6 +166,28 @@ func recordRemovedCampaigns(ctx context.Context, st store.Store, site, prev *cam
 			", and a new campaign of the same name will not count them",
 			"campaign", sc.Org+"/"+sc.Campaign, "retention_days", days)
 	}
+}
+
+// dbClock returns what converts a time of this instance's clock to the
+// database's (store.Removals.Now), by the offset between them measured
+// now: the removal records' times, and the times of the loads they are
+// compared with, are all the database's, so instances whose clocks
+// disagree still agree on which files are newer than a removal or a
+// return. Only the difference of this clock's readings is taken, never
+// the clock itself. When the database's clock cannot be read, times are
+// left as they are (what the next call then does fails as well, and is
+// tried again at the next load).
+func dbClock(ctx context.Context, rm store.Removals, log *slog.Logger) func(time.Time) time.Time {
+	local := time.Now()
+	db, err := rm.Now(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			log.Warn("reading the database's clock failed; this instance's clock is used for the removed campaigns' times", "err", err)
+		}
+		return func(t time.Time) time.Time { return t }
+	}
+	offset := db.Sub(local)
+	return func(t time.Time) time.Time { return t.Add(offset) }
 }
 
 // campaignFingerprint is what a removal record keeps of c to know it again when

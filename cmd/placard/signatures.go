@@ -505,7 +505,7 @@ confirm, not yours to decide.`, strings.ToUpper(verb[:1])+verb[1:])
 		return failure("this database cannot moderate signatures")
 	}
 	past := map[signing.Status]string{signing.StatusApproved: "Approved", signing.StatusRejected: "Rejected"}[status]
-	var missing, waiting []string
+	var missing, waiting, removed []string
 	queued := 0
 	for _, id := range ids {
 		var before signing.Signature
@@ -527,6 +527,8 @@ confirm, not yours to decide.`, strings.ToUpper(verb[:1])+verb[1:])
 			missing = append(missing, strconv.FormatInt(id, 10))
 		case errors.Is(err, errUnconfirmed):
 			waiting = append(waiting, strconv.FormatInt(id, 10))
+		case errors.Is(err, store.ErrRemovedCampaign):
+			removed = append(removed, strconv.FormatInt(id, 10))
 		case err != nil:
 			return failure("could not %s signature %d: %v", verb, id, err)
 		case !changed:
@@ -542,6 +544,10 @@ confirm, not yours to decide.`, strings.ToUpper(verb[:1])+verb[1:])
 	if len(waiting) > 0 {
 		problems = append(problems, fmt.Sprintf("signature %s is still waiting for its signer to confirm their address, so it is neither approved nor rejected: it counts once they confirm, and is erased if they do not",
 			strings.Join(waiting, ", ")))
+	}
+	if len(removed) > 0 {
+		problems = append(problems, fmt.Sprintf("signature %s belongs to a campaign whose file was removed, so it was not approved: approving would count it, and show the name, for a letter that is no longer there; you can still reject it, and if the campaign is back and is the same letter, 'placard signatures move' brings its signatures back (the server's log and 'placard signatures purge --dry-run' name the command)",
+			strings.Join(removed, ", ")))
 	}
 	if len(missing) > 0 {
 		problems = append(problems, fmt.Sprintf("no signature has ID %s; 'placard signatures pending --campaign ORG/SLUG' lists the IDs waiting",

@@ -371,21 +371,36 @@ const (
 // per campaign, source and followed link. The zero value is ready to use.
 type Credits struct {
 	mu      sync.Mutex
-	n       map[creditKey]int
+	n       map[creditKey]creditCount
 	pending int       // signatures counted since the last write
 	since   time.Time // when the first of them was counted
 }
 
 type creditKey struct{ org, campaign, source, referrer string }
 
+// creditCount is how many signatures a credit counts and when the first
+// of them was counted: the store drops a credit that may count
+// signatures since moved apart with a removed campaign's rows
+// (signing.Credit.Age).
+type creditCount struct {
+	n     int
+	first time.Time
+}
+
 // Add counts one stored signature of org/campaign that came from source
 // and followed the personal link referrer (either may be empty).
 func (c *Credits) Add(org, campaign, source, referrer string, now time.Time) {
 	c.mu.Lock()
 	if c.n == nil {
-		c.n = map[creditKey]int{}
+		c.n = map[creditKey]creditCount{}
 	}
-	c.n[creditKey{org, campaign, source, referrer}]++
+	k := creditKey{org, campaign, source, referrer}
+	cc, ok := c.n[k]
+	if !ok {
+		cc.first = now
+	}
+	cc.n++
+	c.n[k] = cc
 	if c.pending == 0 {
 		c.since = now
 	}
@@ -395,7 +410,8 @@ func (c *Credits) Add(org, campaign, source, referrer string, now time.Time) {
 
 // Take empties the counter and returns what it held, when it holds at
 // least creditBatch signatures, its oldest is creditMaxAge old, or all is
-// set; otherwise it returns nothing.
+// set; otherwise it returns nothing. Each credit's Age is how long before
+// now its first signature was counted.
 func (c *Credits) Take(now time.Time, all bool) []signing.Credit {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -404,7 +420,7 @@ func (c *Credits) Take(now time.Time, all bool) []signing.Credit {
 	}
 	out := make([]signing.Credit, 0, len(c.n))
 	for k, v := range c.n {
-		out = append(out, signing.Credit{Org: k.org, Campaign: k.campaign, Source: k.source, Referrer: k.referrer, Count: v})
+		out = append(out, signing.Credit{Org: k.org, Campaign: k.campaign, Source: k.source, Referrer: k.referrer, Count: v.n, Age: max(now.Sub(v.first), 0)})
 	}
 	c.n, c.pending = nil, 0
 	return out
@@ -418,7 +434,7 @@ func (c *Credits) PendingFor(org, campaign, token string) int {
 	n := 0
 	for k, v := range c.n {
 		if k.referrer == token && k.org == org && k.campaign == campaign {
-			n += v
+			n += v.n
 		}
 	}
 	return n
@@ -429,13 +445,20 @@ func (c *Credits) PutBack(cs []signing.Credit, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.n == nil {
-		c.n = map[creditKey]int{}
+		c.n = map[creditKey]creditCount{}
 	}
 	if c.pending == 0 {
 		c.since = now
 	}
 	for _, x := range cs {
-		c.n[creditKey{x.Org, x.Campaign, x.Source, x.Referrer}] += x.Count
+		// Its age goes on from when it was first counted.
+		k, first := creditKey{x.Org, x.Campaign, x.Source, x.Referrer}, now.Add(-x.Age)
+		cc, ok := c.n[k]
+		if !ok || first.Before(cc.first) {
+			cc.first = first
+		}
+		cc.n += x.Count
+		c.n[k] = cc
 		c.pending += x.Count
 	}
 }

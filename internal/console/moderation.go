@@ -287,9 +287,15 @@ func (c *Console) moderate(w http.ResponseWriter, r *http.Request) error {
 	// it is, and so is everything else named; what is recorded is what
 	// the store moved.
 	moved, err := c.decide(r, org, chosen, status)
-	if errors.Is(err, store.ErrNotFound) {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
 		return badRequest("console.err.moderate.gone")
-	} else if err != nil {
+	case errors.Is(err, store.ErrRemovedCampaign):
+		// A page read before its campaign was removed, or a form naming
+		// any id of the organisation: a removed campaign's signature is
+		// never approved (it may be rejected).
+		return badRequest("console.err.moderate.removed")
+	case err != nil:
 		return err
 	}
 	act, done := accounts.ActApprove, "approved"

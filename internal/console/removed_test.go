@@ -2,8 +2,11 @@ package console
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -78,4 +81,71 @@ func TestRemovedCampaignsOnDataPage(t *testing.T) {
 		t.Error("a viewer sees the removed campaigns' downloads")
 	}
 	wantStatus(t, v.get(url), http.StatusForbidden)
+}
+
+// TestRemovedCampaignNotApproved: a signature waiting on a campaign whose
+// file was removed, kept apart from the new campaign of that name, is not
+// approved from a moderation page read before (or a form naming its id):
+// the answer is a plain 400 saying why and what to do, nothing changes —
+// not even the live signature ticked with it — and nothing is audited.
+// Rejecting it still works. It failed before: the approval went through
+// (303), counting the signature under the kept-apart name and telling
+// the organisation's systems of a signature of a letter no longer there.
+func TestRemovedCampaignNotApproved(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	b := e.signIn("riverside", "sam@example.org", accounts.RoleEditor)
+	old := e.pendingOrg(t, "Northside Tenants")
+	at := e.clock.now()
+	rm := e.st.(store.Removals)
+	if ok, err := rm.RecordRemoved(ctx, "riverside", "open-letter", "", at, 0, at); err != nil || !ok {
+		t.Fatalf("RecordRemoved: %v, %v", ok, err)
+	}
+	k, err := rm.KeepApart(ctx, "riverside", "open-letter", "", at.Add(time.Minute), at.Add(time.Minute))
+	if err != nil || k.Name == "" {
+		t.Fatalf("KeepApart: %+v, %v", k, err)
+	}
+	live := e.pendingOrg(t, "Southside Tenants") // the new open-letter's
+	statusUnder := func(campaign string, id int64) signing.Status {
+		t.Helper()
+		var got signing.Status
+		if err := e.st.Signatures(ctx, "riverside", campaign, "", func(s *signing.Signature) error {
+			if s.ID == id {
+				got = s.Status
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	for _, form := range []url.Values{
+		{"approve": {fmt.Sprint(old)}},
+		{"do": {"approve"}, "id": {fmt.Sprint(live), fmt.Sprint(old)}},
+		{"do": {"approve-page"}, "page": {fmt.Sprint(old), fmt.Sprint(live)}},
+	} {
+		res := b.post(Prefix+"/riverside/moderation", form)
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "cannot be approved") || !strings.Contains(string(body), "placard signatures move") {
+			t.Errorf("approving %v: status %d, want 400 saying it cannot be approved and what to do; body:\n%s", form, res.StatusCode, body)
+		}
+	}
+	if s := statusUnder(k.Name, old); s != signing.StatusPending {
+		t.Errorf("the removed campaign's signature is %q, want still pending", s)
+	}
+	if s := statusUnder("open-letter", live); s != signing.StatusPending {
+		t.Errorf("the live signature ticked with it is %q, want still pending (all or nothing)", s)
+	}
+	if log, _ := e.acc.Audit(ctx, "riverside", 100); slices.ContainsFunc(log, func(l accounts.AuditEntry) bool { return l.Action == accounts.ActApprove }) {
+		t.Errorf("a refused approval was audited: %+v", log)
+	}
+	wantCode(t, b.post(Prefix+"/riverside/moderation", url.Values{"reject": {fmt.Sprint(old)}}), http.StatusSeeOther)
+	if s := statusUnder(k.Name, old); s != signing.StatusRejected {
+		t.Errorf("after rejecting it: %q, want rejected", s)
+	}
+	wantCode(t, b.post(Prefix+"/riverside/moderation", url.Values{"approve": {fmt.Sprint(live)}}), http.StatusSeeOther)
+	if s := statusUnder("open-letter", live); s != signing.StatusApproved {
+		t.Errorf("the new campaign's signature after approving it: %q, want approved", s)
+	}
 }

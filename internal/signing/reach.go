@@ -1,5 +1,7 @@
 package signing
 
+import "time"
+
 // Reach: how supporters arrive and what their sharing brings. Everything
 // here is kept as counts only. No signature row records where its signer
 // came from or whose link they followed, and no personal link records whose
@@ -16,6 +18,11 @@ type Credit struct {
 	Org, Campaign    string
 	Source, Referrer string
 	Count            int
+	// Age is how long before it was handed to the store the oldest
+	// signature it counts was counted (0: just now). A duration, not a
+	// time, so no clock but the database's is compared with a removed
+	// campaign's (store.Store.AddCredits).
+	Age time.Duration
 }
 
 // Arrivals is how many page views of one campaign came through one source

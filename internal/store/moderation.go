@@ -2,9 +2,20 @@ package store
 
 import (
 	"context"
+	"errors"
 
 	"github.com/placard/placard/internal/signing"
 )
+
+// ErrRemovedCampaign refuses to approve a signature of a removed
+// campaign: one whose rows were kept apart (a name IsKeptApart knows) or
+// whose slug has a removal record (Removals), the campaign file being
+// gone. Approving it would count it, and publish the name, for a letter
+// that is no longer there, or whose successor it never signed. It may
+// still be rejected or erased; `placard signatures move` brings a
+// campaign's rows back when it is the same letter, and they can be
+// decided then.
+var ErrRemovedCampaign = errors.New("its campaign was removed")
 
 // Moderation decides signatures waiting for approval all at once or not at
 // all: the console's approve and reject, one signature or many ticked, and
@@ -29,5 +40,10 @@ type Moderation interface {
 	// alone; its tell refuses what it may not decide). A signature
 	// already with status to is left as it is, is not among the
 	// changes tell gets and is not counted in moved.
+	//
+	// Approving (to StatusApproved) a signature of a removed campaign —
+	// under a kept-apart name, or under a slug with a removal record —
+	// changes nothing and returns ErrRemovedCampaign; rejecting it is
+	// allowed.
 	Decide(ctx context.Context, org string, ids []int64, from, to signing.Status, tell Tell) (moved map[string]int, err error)
 }

@@ -39,9 +39,10 @@ type Removals interface {
 	// counted from at, and the Fingerprint of the campaign as last loaded
 	// ("" when unknown: removed while no instance served it). It records
 	// nothing, and reports false, when that name already has a record,
-	// or when a removed campaign of that slug was kept apart after
-	// loaded: the caller's files are older than the files of the
-	// instance that loaded the campaign come back.
+	// or when a removed campaign of that slug was kept apart, or came
+	// back with its fingerprint (KeepApart's Returned), after loaded:
+	// the caller's files are older than the files of the instance that
+	// loaded the campaign come back.
 	RecordRemoved(ctx context.Context, org, campaign, fingerprint string, at time.Time, retentionDays int, loaded time.Time) (bool, error)
 
 	// KeepApart moves every row of org/campaign to a name no campaign file
@@ -57,15 +58,31 @@ type Removals interface {
 	// is loaded). When the record's fingerprint is not "" and equal, the
 	// campaign is the same one returning (a file missing for one load: a
 	// checkout, a hand mv away and back, a rollback): the record is
-	// deleted instead, its rows stay where they are, and the result says
-	// Returned.
+	// deleted instead, its rows stay where they are, the return is
+	// remembered at now (RecordRemoved), and the result says Returned.
 	KeepApart(ctx context.Context, org, campaign, fingerprint string, loaded, now time.Time) (KeptApart, error)
 
 	// RemovedCampaigns lists the records of organisation org's removed
 	// campaigns ("" for every organisation), in org then name byte order,
 	// each with the signatures stored under its name now.
 	RemovedCampaigns(ctx context.Context, org string) ([]RemovedCampaign, error)
+
+	// Now is the database's clock. Every time the calls above compare
+	// (at, loaded, now) is taken from it by serve, so instances whose
+	// own clocks disagree still order their loads and the removals
+	// alike (cmd/placard/removed.go converts a time read by the
+	// instance's clock by the offset measured now). SQLite's is the
+	// host's: one host holds its file.
+	Now(ctx context.Context) (time.Time, error)
 }
+
+// CreditMargin is how close to a campaign's rows being kept apart a
+// credit's first signature may have been counted for the credit to be
+// dropped (Store.AddCredits): a credit is counted just after its
+// signature is stored, on the instance's own clock, and handed over
+// later, so a little more than that delay and the lock wait of a move is
+// allowed for.
+const CreditMargin = time.Minute
 
 // CampaignName is an organisation's slug and a campaign's name.
 type CampaignName struct {

@@ -122,6 +122,11 @@ type Store interface {
 	// statements that write: a credit only follows a stored signature, so
 	// such a campaign was purged (or erased) while the credit was held in
 	// memory, and a row written now would bring back its personal links.
+	// A credit of a slug whose rows were kept apart (Removals) after its
+	// first signature was counted — after the database's clock less its
+	// Age and CreditMargin — is dropped too: some of its signatures were
+	// moved apart, and written now it would count for the new campaign
+	// of that slug.
 	AddCredits(ctx context.Context, credits []signing.Credit) error
 
 	// Sources returns one campaign's arrivals and signatures per source, in

@@ -37,6 +37,7 @@ func (db *DB) Decide(ctx context.Context, org string, ids []int64, from, to sign
 		var ds tally.Deltas
 		var changes []signing.Change
 		seen := map[int64]bool{}
+		removed := map[store.CampaignName]bool{}
 		moved = map[string]int{}
 		for _, id := range ids {
 			if seen[id] {
@@ -59,6 +60,11 @@ func (db *DB) Decide(ctx context.Context, org string, ids []int64, from, to sign
 			}
 			if before.Status == to {
 				continue
+			}
+			if to == signing.StatusApproved {
+				if err := notRemoved(ctx, tx, before.Org, before.Campaign, removed); err != nil {
+					return err
+				}
 			}
 			if moderating != nil {
 				moderating()
@@ -84,4 +90,29 @@ func (db *DB) Decide(ctx context.Context, org string, ids []int64, from, to sign
 		return nil, err
 	}
 	return moved, nil
+}
+
+// notRemoved returns store.ErrRemovedCampaign when org/campaign is a
+// removed campaign's: a kept-apart name, or a name with a removal
+// record. seen holds the answers already read in this transaction. A
+// removal recorded meanwhile by another instance is not waited for: a
+// decision committed first is kept apart with the rows, counted under
+// the kept-apart name only.
+func notRemoved(ctx context.Context, tx pgx.Tx, org, campaign string, seen map[store.CampaignName]bool) error {
+	k := store.CampaignName{Org: org, Campaign: campaign}
+	gone, ok := seen[k]
+	if !ok {
+		gone = store.IsKeptApart(campaign)
+		if !gone {
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM removed_campaigns WHERE org = $1 AND name = $2)`,
+				org, campaign).Scan(&gone); err != nil {
+				return err
+			}
+		}
+		seen[k] = gone
+	}
+	if gone {
+		return store.ErrRemovedCampaign
+	}
+	return nil
 }

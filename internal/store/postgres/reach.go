@@ -46,19 +46,21 @@ func (db *DB) AddArrivals(ctx context.Context, arrivals []signing.Arrivals) (err
 // AddCredits adds new signatures per source and per personal link in one
 // transaction of its own, skipping in the same statements any campaign
 // that holds no signature (it was purged: a credit only follows a stored
-// signature), summed per row and written in key order (so two
-// instances flushing at once lock rows alike and nothing follows the order
-// the signatures came in).
+// signature) or whose slug's rows were kept apart since its first
+// signature was counted (notMovedSince), summed per row and written in key
+// order (so two instances flushing at once lock rows alike and nothing
+// follows the order the signatures came in).
 func (db *DB) AddCredits(ctx context.Context, credits []signing.Credit) (err error) {
 	defer failed(&err, "crediting sources and links")
 	var org, campaign, source, referrer []string
-	var n []int64
+	var n, age []int64
 	for _, c := range credits {
 		if c.Count <= 0 {
 			continue
 		}
 		org, campaign, source, referrer = append(org, c.Org), append(campaign, c.Campaign), append(source, c.Source), append(referrer, c.Referrer)
 		n = append(n, int64(c.Count))
+		age = append(age, (max(c.Age, 0) + store.CreditMargin).Microseconds())
 	}
 	if len(org) == 0 {
 		return nil
@@ -77,12 +79,13 @@ func (db *DB) AddCredits(ctx context.Context, credits []signing.Credit) (err err
 		}
 		if _, err := tx.Exec(ctx, `
 			INSERT INTO sources AS s (org, campaign, source, signatures)
-			SELECT org, campaign, source, sum(n) FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])
-				AS t(org, campaign, source, n)
+			SELECT org, campaign, source, sum(n) FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[])
+				AS t(org, campaign, source, n, age)
 			WHERE EXISTS (SELECT 1 FROM signatures g WHERE g.org = t.org AND g.campaign = t.campaign)
+				AND `+notMovedSince+`
 			GROUP BY org, campaign, source ORDER BY org, campaign, source
 			ON CONFLICT (org, campaign, source) DO UPDATE SET signatures = s.signatures + excluded.signatures`,
-			org, campaign, source, n); err != nil {
+			org, campaign, source, n, age); err != nil {
 			return err
 		}
 		if crediting != nil {
@@ -95,15 +98,24 @@ func (db *DB) AddCredits(ctx context.Context, credits []signing.Credit) (err err
 		_, err := tx.Exec(ctx, `
 			INSERT INTO referrals AS r (org, campaign, token, signatures)
 			SELECT org, campaign, referrer, sum(n)
-			FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS t(org, campaign, referrer, n)
+			FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[]) AS t(org, campaign, referrer, n, age)
 			WHERE referrer <> '' AND EXISTS (SELECT 1 FROM signatures g WHERE g.org = t.org AND g.campaign = t.campaign)
+				AND `+notMovedSince+`
 			GROUP BY org, campaign, referrer
 			ORDER BY org COLLATE "C", campaign COLLATE "C", referrer COLLATE "C"
 			ON CONFLICT (org, campaign, token) DO UPDATE SET signatures = r.signatures + excluded.signatures`,
-			org, campaign, referrer, n)
+			org, campaign, referrer, n, age)
 		return err
 	})
 }
+
+// notMovedSince keeps, in AddCredits, a credit t of a slug whose rows were
+// not kept apart after its first signature was counted (t.age: its Age
+// and store.CreditMargin, in microseconds), on the database's clock: one
+// that was may count signatures moved apart, and would count them for
+// the new campaign of that slug (store.Store.AddCredits).
+const notMovedSince = `NOT EXISTS (SELECT 1 FROM removed_campaigns m WHERE m.org = t.org AND m.campaign = t.campaign
+		AND m.kept_apart_at >= clock_timestamp() - t.age * interval '1 microsecond')`
 
 // Sources returns one campaign's counts per source, in source byte order.
 func (db *DB) Sources(ctx context.Context, org, campaign string) (_ []signing.SourceCount, err error) {

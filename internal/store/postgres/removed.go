@@ -53,6 +53,7 @@ func (db *DB) RecordRemoved(ctx context.Context, org, campaign, fingerprint stri
 	tag, err := db.pool.Exec(ctx, `INSERT INTO removed_campaigns (org, name, campaign, removed_at, retention_days, fingerprint)
 		SELECT $1, $2, $2, $3, $4, $6
 		WHERE NOT EXISTS (SELECT 1 FROM removed_campaigns WHERE org = $1 AND campaign = $2 AND kept_apart_at > $5)
+			AND NOT EXISTS (SELECT 1 FROM campaign_returns WHERE org = $1 AND campaign = $2 AND returned_at > $5)
 		ON CONFLICT (org, name) DO NOTHING`,
 		org, campaign, at.UTC(), max(retentionDays, 0), loaded.UTC(), fingerprint)
 	if err != nil {
@@ -101,6 +102,13 @@ func (db *DB) KeepApart(ctx context.Context, org, campaign, fingerprint string, 
 		if recorded != "" && recorded == fingerprint {
 			// The same campaign returning: its rows are its own.
 			if _, err := tx.Exec(ctx, `DELETE FROM removed_campaigns WHERE org = $1 AND name = $2`, org, campaign); err != nil {
+				return err
+			}
+			// Remembered, so files loaded before now record no removal of
+			// it again (migration 035).
+			if _, err := tx.Exec(ctx, `INSERT INTO campaign_returns (org, campaign, returned_at) VALUES ($1, $2, $3)
+				ON CONFLICT (org, campaign) DO UPDATE SET returned_at = greatest(campaign_returns.returned_at, excluded.returned_at)`,
+				org, campaign, now.UTC()); err != nil {
 				return err
 			}
 			res.Returned = true
@@ -182,4 +190,12 @@ func (db *DB) RemovedCampaigns(ctx context.Context, org string) (out []store.Rem
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// Now is the database's clock (store.Removals): instances sharing it may
+// each have their own, and only this one orders their loads alike.
+func (db *DB) Now(ctx context.Context) (t time.Time, err error) {
+	defer failed(&err, "reading the database's clock")
+	err = db.pool.QueryRow(ctx, `SELECT clock_timestamp()`).Scan(&t)
+	return t.UTC(), err
 }

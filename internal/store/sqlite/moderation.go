@@ -36,6 +36,7 @@ func (db *DB) Decide(ctx context.Context, org string, ids []int64, from, to sign
 	var ds tally.Deltas
 	var changes []signing.Change
 	seen := map[int64]bool{}
+	removed := map[store.CampaignName]bool{}
 	moved = map[string]int{}
 	for _, id := range ids {
 		if seen[id] {
@@ -58,6 +59,11 @@ func (db *DB) Decide(ctx context.Context, org string, ids []int64, from, to sign
 		}
 		if before.Status == to {
 			continue
+		}
+		if to == signing.StatusApproved {
+			if err := notRemoved(ctx, tx, before.Org, before.Campaign, removed); err != nil {
+				return nil, err
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE signatures SET status = ? WHERE id = ?`, string(to), id); err != nil {
 			return nil, err
@@ -82,4 +88,26 @@ func (db *DB) Decide(ctx context.Context, org string, ids []int64, from, to sign
 	}
 	db.changed()
 	return moved, nil
+}
+
+// notRemoved returns store.ErrRemovedCampaign when org/campaign is a
+// removed campaign's: a kept-apart name, or a name with a removal
+// record. seen holds the answers already read in this transaction.
+func notRemoved(ctx context.Context, tx *sql.Tx, org, campaign string, seen map[store.CampaignName]bool) error {
+	k := store.CampaignName{Org: org, Campaign: campaign}
+	gone, ok := seen[k]
+	if !ok {
+		gone = store.IsKeptApart(campaign)
+		if !gone {
+			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM removed_campaigns WHERE org = ? AND name = ?)`,
+				org, campaign).Scan(&gone); err != nil {
+				return err
+			}
+		}
+		seen[k] = gone
+	}
+	if gone {
+		return store.ErrRemovedCampaign
+	}
+	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"slices"
+	"time"
 
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
@@ -19,21 +20,12 @@ type reachKey struct{ org, campaign, name string }
 // transaction of its own, summed per row and written in key order, never
 // in the order the signatures came. A campaign that holds no signature is
 // skipped by the very statements that write (a credit only follows a
-// stored signature, so such a campaign was purged since).
+// stored signature, so such a campaign was purged since), and a credit
+// counted since before its slug's rows were kept apart is dropped
+// (store.Store.AddCredits): the host's clock is the database's.
 func (db *DB) AddCredits(ctx context.Context, credits []signing.Credit) (err error) {
 	defer failed(&err, "crediting sources and links")
-	sources := map[reachKey]int{}
-	links := map[reachKey]int{}
-	for _, c := range credits {
-		if c.Count <= 0 {
-			continue
-		}
-		sources[reachKey{c.Org, c.Campaign, c.Source}] += c.Count
-		if c.Referrer != "" {
-			links[reachKey{c.Org, c.Campaign, c.Referrer}] += c.Count
-		}
-	}
-	if len(sources) == 0 {
+	if !slices.ContainsFunc(credits, func(c signing.Credit) bool { return c.Count > 0 }) {
 		return nil
 	}
 	tx, err := db.w.BeginTx(ctx, nil)
@@ -41,6 +33,33 @@ func (db *DB) AddCredits(ctx context.Context, credits []signing.Credit) (err err
 		return err
 	}
 	defer tx.Rollback()
+	// The latest time each slug's rows were kept apart, read in this
+	// transaction: a credit counted since before it is dropped.
+	moved := map[store.CampaignName]string{}
+	now := time.Now()
+	sources := map[reachKey]int{}
+	links := map[reachKey]int{}
+	for _, c := range credits {
+		if c.Count <= 0 {
+			continue
+		}
+		k := store.CampaignName{Org: c.Org, Campaign: c.Campaign}
+		at, ok := moved[k]
+		if !ok {
+			if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(kept_apart_at), '') FROM removed_campaigns WHERE org = ? AND campaign = ?`,
+				c.Org, c.Campaign).Scan(&at); err != nil {
+				return err
+			}
+			moved[k] = at
+		}
+		if at != "" && at >= formatTime(now.Add(-max(c.Age, 0)-store.CreditMargin)) {
+			continue
+		}
+		sources[reachKey{c.Org, c.Campaign, c.Source}] += c.Count
+		if c.Referrer != "" {
+			links[reachKey{c.Org, c.Campaign, c.Referrer}] += c.Count
+		}
+	}
 	for _, k := range sortedKeys(sources) {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO sources (org, campaign, source, signatures) SELECT ?1, ?2, ?3, ?4
 			WHERE EXISTS (SELECT 1 FROM signatures WHERE org = ?1 AND campaign = ?2)

@@ -52,6 +52,7 @@ func (db *DB) RecordRemoved(ctx context.Context, org, campaign, fingerprint stri
 	r, err := db.w.ExecContext(ctx, `INSERT INTO removed_campaigns (org, name, campaign, removed_at, retention_days, fingerprint)
 		SELECT ?1, ?2, ?2, ?3, ?4, ?6
 		WHERE NOT EXISTS (SELECT 1 FROM removed_campaigns WHERE org = ?1 AND campaign = ?2 AND kept_apart_at > ?5)
+			AND NOT EXISTS (SELECT 1 FROM campaign_returns WHERE org = ?1 AND campaign = ?2 AND returned_at > ?5)
 		ON CONFLICT (org, name) DO NOTHING`,
 		org, campaign, formatTime(at), max(retentionDays, 0), formatTime(loaded), fingerprint)
 	if err != nil {
@@ -102,6 +103,13 @@ func (db *DB) KeepApart(ctx context.Context, org, campaign, fingerprint string, 
 	if recorded != "" && recorded == fingerprint {
 		// The same campaign returning: its rows are its own.
 		if _, err := tx.ExecContext(ctx, `DELETE FROM removed_campaigns WHERE org = ? AND name = ?`, org, campaign); err != nil {
+			return res, err
+		}
+		// Remembered, so files loaded before now record no removal of it
+		// again (migration 035).
+		if _, err := tx.ExecContext(ctx, `INSERT INTO campaign_returns (org, campaign, returned_at) VALUES (?1, ?2, ?3)
+			ON CONFLICT (org, campaign) DO UPDATE SET returned_at = max(returned_at, excluded.returned_at)`,
+			org, campaign, formatTime(now)); err != nil {
 			return res, err
 		}
 		if err := tx.Commit(); err != nil {
@@ -185,3 +193,7 @@ func (db *DB) RemovedCampaigns(ctx context.Context, org string) (out []store.Rem
 	}
 	return out, rows.Err()
 }
+
+// Now is the database's clock (store.Removals): the host's, which holds
+// the file.
+func (db *DB) Now(context.Context) (time.Time, error) { return time.Now().UTC(), nil }

@@ -24,6 +24,8 @@ func RunRemovals(t *testing.T, open Opener) {
 	t.Run("SameCampaignReturns", func(t *testing.T) { testSameCampaignReturns(t, open(t)) })
 	t.Run("OtherTitleKeptApart", func(t *testing.T) { testOtherTitleKeptApart(t, open(t)) })
 	t.Run("ConcurrentReturn", func(t *testing.T) { testReturnConcurrent(t, open(t)) })
+	t.Run("RemovedNotApproved", func(t *testing.T) { testRemovedNotApproved(t, open(t)) })
+	t.Run("CreditsAfterMove", func(t *testing.T) { testCreditsAfterMove(t, open(t)) })
 }
 
 func removals(s store.Store) store.Removals { return s.(store.Removals) }
@@ -377,6 +379,13 @@ func testSameCampaignReturns(t *testing.T, s store.Store) {
 	// Nothing more at the next load; removed again later, it is recorded again.
 	if k := keepApartAs(t, s, "x", fp, back, back); k.Returned || k.Name != "" {
 		t.Errorf("second KeepApart: %+v, want nothing", k)
+	}
+	// An instance still on files read before the return (the one that
+	// recorded the removal, settling for its daily purge) records
+	// nothing: x is back elsewhere. It recorded the removal again before
+	// (campaign_returns, migration 035).
+	if recordRemovedAs(t, s, "x", fp, back.Add(time.Minute), 30, removed) {
+		t.Error("RecordRemoved from files loaded before the return: recorded, want nothing (x is back)")
 	}
 	later := back.Add(time.Hour)
 	if !recordRemovedAs(t, s, "x", fp, later, 30, later) {
