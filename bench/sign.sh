@@ -31,6 +31,14 @@
 #      prints the bare handler's requests/s and p99 and the ratio
 #      signatures/s ÷ bare requests/s per engine (issue 12's target: ≥ 0.6).
 #      BARE=0 skips it.
+#   5b. and the durable floor (bench/bare -durable: the same handler, but it
+#      answers only once the signature's bytes are written to a log in the
+#      work folder and fdatasync'd, gathered by one writer as placard's
+#      group commit gathers them; nothing indexed, deduplicated or counted),
+#      measured the same way right after the bare run. durable ÷ bare is the
+#      most any server that keeps what it acknowledges reaches on this
+#      machine; engine ÷ durable is how close placard comes to that.
+#      DURABLE=0 skips it (BARE=0 skips it too).
 #   6. the CPU time each process spent per request during its wrk run
 #      (utime + stime from /proc/PID/stat, before and after): placard's per
 #      signature, its PostgreSQL cluster's (the postmaster and its
@@ -47,6 +55,7 @@
 # Usage: bench/sign.sh   (env: ENGINES="sqlite postgres" DURATION=20s CONNS=64 THREADS=2
 #                         PAGE=/northgate-tenants/tell-the-courier PGBIN=/usr/lib/postgresql/15/bin
 #                         BARE=1 (0: no bare reference run)
+#                         DURABLE=1 (0: no durable-floor reference run)
 #                         OUTBOX=1 to sign with the outbox on: placard gets --smtp pointing at
 #                         bench/smtpsink (a real SMTP server on loopback that discards), so
 #                         every signature writes its thank-you email to the outbox in its own
@@ -64,6 +73,8 @@ THREADS=${THREADS:-2}
 PAGE=${PAGE:-/northgate-tenants/tell-the-courier}
 PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
 BARE=${BARE:-1}
+DURABLE=${DURABLE:-1}
+[ "$BARE" != 0 ] || DURABLE=0
 OUTBOX=${OUTBOX:-0}
 
 for tool in go curl wrk; do
@@ -194,6 +205,20 @@ if [ "$BARE" != 0 ]; then
 	done
 	[ -n "$B" ] || { echo "bench: bench/bare did not start:" >&2; cat "$work/bare.log" >&2; exit 1; }
 fi
+# The durable floor, its log in the work folder (the disk the databases use).
+if [ "$DURABLE" != 0 ]; then
+	mkdir -p "$work/durable"
+	"$work/bare" -addr 127.0.0.1:0 -durable "$work/durable" >"$work/durable.log" 2>&1 &
+	durpid=$!
+	pids+=("$durpid")
+	D=""
+	for _ in $(seq 1 300); do
+		D=$(sed -n 's/^bare: listening on \(http:\/\/127\.0\.0\.1:[0-9]*\)$/\1/p' "$work/durable.log")
+		[ -n "$D" ] && break
+		sleep 0.1
+	done
+	[ -n "$D" ] || { echo "bench: bench/bare -durable did not start:" >&2; cat "$work/durable.log" >&2; exit 1; }
+fi
 
 # start_postgres — a throwaway cluster on a unix socket in $work/pg; sets DSN.
 start_postgres() {
@@ -235,7 +260,7 @@ perf_summary() {
 		awk '{ printf "  %8s  %s\n", $1, $NF }' || true
 }
 
-declare -A result bare_rps bare_p50 bare_p99 engine_rps cost
+declare -A result bare_rps bare_p50 bare_p99 engine_rps cost dur_rps dur_p99 dur_cost
 for engine in $ENGINES; do
 	case $engine in
 	sqlite) DSN="$work/sqlite/placard.db" ;;
@@ -269,6 +294,20 @@ for engine in $ENGINES; do
 		[ "$(bget non303)" = 0 ] && [ "$(bget not_signed)" = 0 ] ||
 			echo "bench: $engine: bare: WARNING: answers other than 303 signed ($(bget statuses))" >&2
 		bare_rps[$engine]=$(bget rps) bare_p50[$engine]=$(bget p50_ms) bare_p99[$engine]=$(bget p99_ms)
+	fi
+	if [ "$DURABLE" != 0 ]; then
+		echo "bench: $engine: durable floor: wrk -t$THREADS -c$CONNS -d$DURATION --latency -s bench/sign.lua $D$PAGE/sign"
+		dur_t0=$(cpu_ticks "$durpid")
+		SIGN_PATH="$PAGE/sign" SIGN_ACTION="$action" SIGN_TOKEN="$token" SIGN_RUN="durable$RANDOM" \
+			wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s bench/sign.lua "$D$PAGE/sign" | tee "$work/wrk-durable-$engine.txt"
+		dur_t1=$(cpu_ticks "$durpid")
+		dline=$(grep '^SIGN ' "$work/wrk-durable-$engine.txt")
+		dget() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$dline"; }
+		[ "$(dget requests)" -gt 0 ] || { echo "bench: durable floor: wrk completed no request" >&2; cat "$work/durable.log" >&2; exit 1; }
+		[ "$(dget non303)" = 0 ] && [ "$(dget not_signed)" = 0 ] ||
+			echo "bench: $engine: durable floor: WARNING: answers other than 303 signed ($(dget statuses))" >&2
+		dur_rps[$engine]=$(dget rps) dur_p99[$engine]=$(dget p99_ms)
+		dur_cost[$engine]=$(per_req $((dur_t1 - dur_t0)) "$(dget requests)")
 	fi
 	# A token is accepted once it is 3 s old: wait for what is left of 3.2 s.
 	left=$(awk -v a="$minted" -v b="$(date +%s%N)" 'BEGIN { l = 3.2 - (b - a) / 1e9; printf "%.2f", (l > 0 ? l : 0) }')
@@ -336,6 +375,16 @@ if [ "$BARE" != 0 ]; then
 		printf '%-9s %10s %12s %9s ms %9s ms %12s   (target ≥ 0.60)\n' "$engine" "${engine_rps[$engine]}" "${bare_rps[$engine]}" \
 			"${bare_p50[$engine]}" "${bare_p99[$engine]}" \
 			"$(awk -v e="${engine_rps[$engine]}" -v b="${bare_rps[$engine]}" 'BEGIN { printf "%.2f", e / b }')"
+	done
+fi
+if [ "$DURABLE" != 0 ]; then
+	echo
+	echo "bench: durable floor (bench/bare -durable: the bare handler answering once the signature's bytes are fdatasync'd, group-committed, nothing else), run just after each bare run"
+	printf '%-9s %10s %14s %12s %14s %14s %15s\n' engine "sigs/s" "durable req/s" "durable p99" "durable µs/req" "durable÷bare" "engine÷durable"
+	for engine in $ENGINES; do
+		printf '%-9s %10s %14s %9s ms %14s %14s %15s\n' "$engine" "${engine_rps[$engine]}" "${dur_rps[$engine]}" "${dur_p99[$engine]}" "${dur_cost[$engine]}" \
+			"$(awk -v e="${dur_rps[$engine]}" -v b="${bare_rps[$engine]}" 'BEGIN { printf "%.2f", e / b }')" \
+			"$(awk -v e="${engine_rps[$engine]}" -v b="${dur_rps[$engine]}" 'BEGIN { printf "%.2f", e / b }')"
 	done
 fi
 echo

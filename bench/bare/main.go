@@ -17,6 +17,9 @@
 // answers 303 See Other with Location PATH-without-/sign + /thanks?outcome=signed
 // and Cache-Control no-store, as placard does; anything else is 400, 404, 405
 // or 422.
+//
+// With -durable DIR it is the durable floor (durable.go): the same handler,
+// answering only once the signature's bytes are synced to disk.
 package main
 
 import (
@@ -33,8 +36,17 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "`host:port` to listen on; port 0 picks a free port")
 	page := flag.String("page", "", "GET mode: serve this `file` (a saved gzip page) to every GET (page.go)")
 	headers := flag.String("headers", "", "GET mode: the page's response headers, as curl -D saves them")
+	durable := flag.String("durable", "", "durable floor: answer each signature only once its bytes are synced to a log in this `folder` (durable.go)")
 	flag.Parse()
 	var handler http.Handler = http.HandlerFunc(sign)
+	if *durable != "" {
+		d, err := openDurable(*durable)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bare:", err)
+			os.Exit(1)
+		}
+		handler = signDurably(d)
+	}
 	if *page != "" {
 		var err error
 		if handler, err = pageHandler(*page, *headers); err != nil {
@@ -59,7 +71,16 @@ func main() {
 var required = []string{"action", "name", "email", "consent", "token"}
 
 // sign parses a signing form POST and answers 303 to the thank-you page.
-func sign(w http.ResponseWriter, r *http.Request) {
+func sign(w http.ResponseWriter, r *http.Request) { signKept(w, r, nil) }
+
+// signDurably is sign answering only once the signature is in d.
+func signDurably(d *durableLog) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { signKept(w, r, d) }
+}
+
+// signKept is sign; with d, the 303 waits until the signature's record
+// (its fields, one line) is durable in d.
+func signKept(w http.ResponseWriter, r *http.Request, d *durableLog) {
 	page, ok := strings.CutSuffix(r.URL.Path, "/sign")
 	if !ok {
 		http.NotFound(w, r)
@@ -84,6 +105,19 @@ func sign(w http.ResponseWriter, r *http.Request) {
 	if r.PostForm.Get("homepage") != "" {
 		http.Error(w, "not signed", http.StatusUnprocessableEntity)
 		return
+	}
+	if d != nil {
+		f := r.PostForm
+		rec := make([]byte, 0, 128)
+		for _, k := range required {
+			rec = append(rec, f.Get(k)...)
+			rec = append(rec, '\t')
+		}
+		rec[len(rec)-1] = '\n'
+		if err := d.keep(rec); err != nil {
+			http.Error(w, "not kept", http.StatusServiceUnavailable)
+			return
+		}
 	}
 	h := w.Header()
 	h.Set("Location", page+"/thanks?outcome=signed")
