@@ -62,13 +62,64 @@ func (db *DB) RenormaliseEmails(ctx context.Context) (res store.RenormaliseResul
 // renormaliseOnce runs the rewrite migration 024 asked for, if no
 // instance has run it yet: at Open, after the migrations. Instances
 // starting together wait for one another on the erasures' lock, and the
-// later ones find the request gone.
+// later ones find the request gone. Then it looks for late rows
+// (renormaliseLate).
 func (db *DB) renormaliseOnce(ctx context.Context) error {
 	var n int
-	if err := db.pool.QueryRow(ctx, `SELECT count(*) FROM settings WHERE key = 'renormalise_emails'`).Scan(&n); err != nil || n == 0 {
+	if err := db.pool.QueryRow(ctx, `SELECT count(*) FROM settings WHERE key = 'renormalise_emails'`).Scan(&n); err != nil {
 		return err
 	}
-	_, err := db.renormaliseEmails(ctx, true)
+	if n > 0 {
+		if _, err := db.renormaliseEmails(ctx, true); err != nil {
+			return err
+		}
+	}
+	return db.renormaliseLate(ctx)
+}
+
+// lateSQL lists the addresses an older version may have stored after
+// the rewrite: signatures past the mark (store.LateMarkKey) with an
+// A-label or a character beyond ASCII, by the primary key, and organiser
+// accounts and waiting messages with an A-label (both small tables).
+const lateSQL = `SELECT email FROM signatures WHERE id > $1 AND (email ILIKE '%xn--%' OR email ~ '[^\x01-\x7e]')
+	UNION SELECT email FROM organisers WHERE email ILIKE '%xn--%'
+	UNION SELECT email FROM outbox WHERE email ILIKE '%xn--%'`
+
+// renormaliseLate reruns the rewrite when a row stored since the last
+// look is not in its current form: during a rolling upgrade an instance
+// still running a version from before 024 (it checked the migrations
+// when it started) can store the old spellings after the rewrite ran.
+// It reads only the signatures past the mark, so a start costs a short
+// range of the primary key, and moves the mark on (store.LateMark).
+// Rows such an instance stores after the last current instance started
+// wait for the next start.
+func (db *DB) renormaliseLate(ctx context.Context) error {
+	var v []byte
+	if err := db.pool.QueryRow(ctx, `SELECT value FROM settings WHERE key = $1`, store.LateMarkKey).Scan(&v); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return err
+	}
+	mark := store.ParseLateMark(v)
+	var top int64
+	if err := db.pool.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM signatures`).Scan(&top); err != nil {
+		return err
+	}
+	rows, _ := db.pool.Query(ctx, lateSQL, mark)
+	found, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return err
+	}
+	for _, e := range found {
+		if signing.CurrentForm(e) != e {
+			if _, err := db.renormaliseEmails(ctx, false); err != nil {
+				return err
+			}
+			break
+		}
+	}
+	if next := store.LateMark(top); next > mark {
+		_, err = db.pool.Exec(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, store.LateMarkKey, store.FormatLateMark(next))
+	}
 	return err
 }
 

@@ -59,14 +59,72 @@ func (db *DB) RenormaliseEmails(ctx context.Context) (res store.RenormaliseResul
 }
 
 // renormaliseOnce runs the rewrite migration 024 asked for, if it has not
-// run yet: at Open, after the migrations.
+// run yet, and then looks for late rows (renormaliseLate): at Open, after
+// the migrations.
 func (db *DB) renormaliseOnce(ctx context.Context) error {
 	// A read first: most starts find nothing asked, and take no write lock.
 	var n int
-	if err := db.w.QueryRowContext(ctx, `SELECT count(*) FROM settings WHERE key = 'renormalise_emails'`).Scan(&n); err != nil || n == 0 {
+	if err := db.w.QueryRowContext(ctx, `SELECT count(*) FROM settings WHERE key = 'renormalise_emails'`).Scan(&n); err != nil {
 		return err
 	}
-	_, err := db.renormaliseEmails(ctx, true)
+	if n > 0 {
+		if _, err := db.renormaliseEmails(ctx, true); err != nil {
+			return err
+		}
+	}
+	return db.renormaliseLate(ctx)
+}
+
+// lateSQL lists the addresses an older version may have stored after
+// the rewrite: signatures past the mark (store.LateMarkKey) with an
+// A-label or a character beyond ASCII, by the id index, and organiser
+// accounts and waiting messages with an A-label (both small tables).
+const lateSQL = `SELECT email FROM signatures WHERE id > ? AND (email LIKE '%xn--%' OR email GLOB '*[^ -~]*')
+	UNION SELECT email FROM organisers WHERE email LIKE '%xn--%'
+	UNION SELECT email FROM outbox WHERE email LIKE '%xn--%'`
+
+// renormaliseLate reruns the rewrite when a row stored since the last
+// look is not in its current form: a placard from before 024 cannot
+// open this file once 024 is in it, but one that had it open already
+// (or a copy restored from before) can still write the old spellings.
+// It reads only the signatures past the mark, so a start costs a short
+// range of the id index, and moves the mark on (store.LateMark).
+func (db *DB) renormaliseLate(ctx context.Context) error {
+	var mark, top int64
+	var v []byte
+	if err := db.w.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, store.LateMarkKey).Scan(&v); err != nil && err != sql.ErrNoRows {
+		return err
+	}
+	mark = store.ParseLateMark(v)
+	if err := db.w.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM signatures`).Scan(&top); err != nil {
+		return err
+	}
+	rows, err := db.w.QueryContext(ctx, lateSQL, mark)
+	if err != nil {
+		return err
+	}
+	stale := false
+	for rows.Next() {
+		var e string
+		if err := rows.Scan(&e); err != nil {
+			rows.Close()
+			return err
+		}
+		stale = stale || signing.CurrentForm(e) != e
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if stale {
+		if _, err := db.renormaliseEmails(ctx, false); err != nil {
+			return err
+		}
+	}
+	if next := store.LateMark(top); next > mark {
+		_, err = db.w.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, store.LateMarkKey, store.FormatLateMark(next))
+	}
 	return err
 }
 

@@ -305,3 +305,77 @@ func testRenormaliseOrganisers(t *testing.T, s store.Store) {
 		t.Errorf("organisers after erasing every form: %+v, %v; want none", left, err)
 	}
 }
+
+// RunEmailFormsLate checks the rewrite's second chance: an instance
+// still running a version from before migration 024 during a rolling
+// upgrade (PostgreSQL: it checked the migrations when it started) can
+// store an A-label spelling after the one-off rewrite ran. The next
+// start of a current version finds such rows and rewrites them, duplicate
+// and all; an address the current rules refuse is left as it was, and
+// starting again with nothing to do changes nothing.
+func RunEmailFormsLate(t *testing.T, place Place) {
+	t.Run("LateRowsRewritten", func(t *testing.T) {
+		ctx := context.Background()
+		open := place(t)
+		reopen := func() store.Store {
+			t.Helper()
+			s, err := open()
+			if err != nil {
+				t.Fatalf("open: %v", err)
+			}
+			return s
+		}
+		s := reopen()
+		// What the old instance stored after the rewrite: the A-label
+		// spelling of a mailbox that signed campaign c in Unicode, one
+		// that signed only in A-labels, and one that does not decode.
+		first := sigAt("o", "c", annU, 0)
+		late := sigAt("o", "c", annA, time.Minute)
+		only := sigAt("o", "c2", annA, 2*time.Minute)
+		bad := sigAt("o", "c3", "ann@xn--zz.example", 3*time.Minute)
+		if res, err := s.AddSignatures(ctx, []*signing.Signature{first, late, only, bad}); err != nil || slices.ContainsFunc(res, func(e error) bool { return e != nil }) {
+			t.Fatalf("AddSignatures: %v %v", res, err)
+		}
+		s.Close()
+		check := func(s store.Store, when string) {
+			t.Helper()
+			for _, w := range []struct{ campaign, email string }{{"c", annU}, {"c2", annU}, {"c3", "ann@xn--zz.example"}} {
+				var got []string
+				if err := s.Signatures(ctx, "o", w.campaign, "", func(sg *signing.Signature) error {
+					got = append(got, sg.Email)
+					return nil
+				}); err != nil || len(got) != 1 || got[0] != w.email {
+					t.Errorf("%s: campaign %s holds %q (%v), want the one signature as %q", when, w.campaign, got, err, w.email)
+				}
+			}
+			cs, err := s.Counts(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range cs {
+				if c.Signatures != 1 {
+					t.Errorf("%s: %s/%s counts %d, want 1", when, c.Org, c.Campaign, c.Signatures)
+				}
+			}
+		}
+		s = reopen()
+		check(s, "after the next start")
+		s.Close()
+		s = reopen()
+		check(s, "after starting again")
+		// A row stored late after that start is found at the one after.
+		if res, err := s.AddSignatures(ctx, []*signing.Signature{sigAt("o", "c4", annA, 4*time.Minute)}); err != nil || res[0] != nil {
+			t.Fatalf("AddSignatures: %v %v", res, err)
+		}
+		s.Close()
+		s = reopen()
+		defer s.Close()
+		var got []string
+		if err := s.Signatures(ctx, "o", "c4", "", func(sg *signing.Signature) error {
+			got = append(got, sg.Email)
+			return nil
+		}); err != nil || len(got) != 1 || got[0] != annU {
+			t.Errorf("campaign c4 holds %q (%v), want the one signature as %q", got, err, annU)
+		}
+	})
+}
