@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"strconv"
+
+	"github.com/placard/placard/internal/accounts"
 )
 
 // EmailForms brings addresses stored by an earlier version into the form
@@ -23,8 +25,12 @@ type EmailForms interface {
 	// outreach sender's hash recorded under an old spelling is copied to
 	// the current one (the keyed hash cannot be rewritten, only added to).
 	// An organiser account whose new spelling another account of the same
-	// organisation already has keeps its old one. A second run changes
-	// nothing. On PostgreSQL it locks signatures as an erasure does.
+	// organisation already has is merged into that one (MergeRole): the
+	// stronger role stays, and its sessions, pending sign-in links and
+	// passkeys move over — a passkey keeps the user handle it was made
+	// with (accounts.Credential.UserHandle), so it still signs in. A
+	// second run changes nothing. On PostgreSQL it locks signatures as an
+	// erasure does.
 	RenormaliseEmails(ctx context.Context) (RenormaliseResult, error)
 }
 
@@ -70,4 +76,26 @@ func ParseLateMark(v []byte) int64 {
 		return 0
 	}
 	return n
+}
+
+// MergeRole is the role an organiser account keeps when two accounts of
+// one organisation holding spellings of one address are merged: the
+// stronger of the two (site admin, then editor, then viewer), so the
+// merge never takes away what either could do.
+func MergeRole(a, b accounts.Role) accounts.Role {
+	rank := func(r accounts.Role) int {
+		switch r {
+		case accounts.RoleSiteAdmin:
+			return 3
+		case accounts.RoleEditor:
+			return 2
+		case accounts.RoleViewer:
+			return 1
+		}
+		return 0
+	}
+	if rank(b) > rank(a) {
+		return b
+	}
+	return a
 }

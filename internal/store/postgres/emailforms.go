@@ -6,6 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/placard/placard/internal/accounts"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
 )
@@ -44,12 +45,53 @@ const respeltOutboxSQL = `SELECT id, email FROM outbox WHERE email <> '' AND (em
 const respeltOutboxUpdate = `UPDATE outbox SET email = $1 WHERE id = $2`
 
 // respeltSQLs rewrite old spelling $1 as current form $2 once the
-// duplicates are gone. An organiser account keeps its spelling when its
-// organisation has an account of the new one already.
+// duplicates are gone and organiser accounts of both spellings merged
+// (mergeOrganisers); the NOT EXISTS guard only keeps the unique key safe.
 var respeltSQLs = []string{
 	`UPDATE signatures SET email = $2 WHERE email = $1`,
 	`UPDATE organisers SET email = $2 WHERE email = $1
 		AND NOT EXISTS (SELECT 1 FROM organisers o WHERE o.org = organisers.org AND o.email = $2)`,
+}
+
+// mergeOrganisers merges each organiser account of spelling old into its
+// organisation's account of current form cur, when there is one
+// (store.EmailForms): the stronger role stays, sessions, sign-in links
+// and passkeys move over (a passkey with the user handle it was made
+// with), and the account of the old spelling goes. Two accounts were
+// left side by side before: the person signed in to the one of the
+// current spelling, and the other — perhaps the editor, with the
+// passkeys — could no longer be reached by address.
+func mergeOrganisers(ctx context.Context, tx pgx.Tx, old, cur string) error {
+	type pair struct {
+		Gone, Kept         int64
+		GoneRole, KeptRole string
+	}
+	rows, _ := tx.Query(ctx, `SELECT g.id, k.id, g.role, k.role FROM organisers g
+		JOIN organisers k ON k.org = g.org AND k.email = $2 WHERE g.email = $1`, old, cur)
+	pairs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[pair])
+	if err != nil {
+		return err
+	}
+	for _, p := range pairs {
+		role := store.MergeRole(accounts.Role(p.KeptRole), accounts.Role(p.GoneRole))
+		for _, q := range []struct {
+			sql  string
+			args []any
+		}{
+			{`UPDATE organisers SET role = $1 WHERE id = $2`, []any{string(role), p.Kept}},
+			{`UPDATE organiser_sessions SET organiser_id = $1 WHERE organiser_id = $2`, []any{p.Kept, p.Gone}},
+			{`UPDATE organiser_tokens SET organiser_id = $1 WHERE organiser_id = $2`, []any{p.Kept, p.Gone}},
+			{`UPDATE organiser_credentials SET organiser_id = $1,
+				user_handle = CASE WHEN length(user_handle) = 0 THEN $2 ELSE user_handle END WHERE organiser_id = $3`,
+				[]any{p.Kept, accounts.UserHandle(p.Gone), p.Gone}},
+			{`DELETE FROM organisers WHERE id = $1`, []any{p.Gone}},
+		} {
+			if _, err := tx.Exec(ctx, q.sql, q.args...); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // RenormaliseEmails rewrites stored addresses in their current form
@@ -161,6 +203,9 @@ func (db *DB) renormaliseEmails(ctx context.Context, once bool) (res store.Renor
 			}
 			res.Duplicates += n
 			if err := applyDeltas(ctx, tx, &ds); err != nil {
+				return err
+			}
+			if err := mergeOrganisers(ctx, tx, old, cur); err != nil {
 				return err
 			}
 			for i, q := range respeltSQLs {

@@ -280,21 +280,67 @@ func testRenormaliseOrganisers(t *testing.T, s store.Store) {
 	if !ok {
 		t.Skip("no store.Accounts")
 	}
+	ids := map[string]int64{}
 	for _, o := range []accounts.Organiser{{Org: "o", Email: annA, Role: accounts.RoleEditor},
-		{Org: "p", Email: annA, Role: accounts.RoleViewer}, {Org: "p", Email: annU, Role: accounts.RoleEditor}} {
+		{Org: "p", Email: annA, Role: accounts.RoleViewer}, {Org: "p", Email: annU, Role: accounts.RoleEditor},
+		{Org: "q", Email: annA, Role: accounts.RoleEditor}, {Org: "q", Email: annU, Role: accounts.RoleViewer}} {
 		if err := acc.AddOrganiser(ctx, &o); err != nil {
 			t.Fatalf("AddOrganiser(%s, %s): %v", o.Org, o.Email, err)
 		}
+		ids[o.Org+" "+o.Email] = o.ID
+	}
+	// q's editor, under the old spelling, has a passkey and a session;
+	// q's viewer, under the current one, has a passkey of their own.
+	goneID, keptID := ids["q "+annA], ids["q "+annU]
+	for _, c := range []accounts.Credential{{ID: []byte("old-key"), OrganiserID: goneID, Data: []byte("{}"), CreatedAt: base},
+		{ID: []byte("new-key"), OrganiserID: keptID, Data: []byte("{}"), CreatedAt: base}} {
+		if err := acc.AddCredential(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sess := accounts.Session{Hash: [32]byte{1}, OrganiserID: goneID, CreatedAt: base, LastSeen: base, Method: accounts.MethodPasskey, Passkey: []byte("old-key")}
+	if err := acc.AddSession(ctx, sess); err != nil {
+		t.Fatal(err)
 	}
 	renormalise(t, s)
 	if o, err := acc.FindOrganiser(ctx, "o", annU); err != nil || o.Role != accounts.RoleEditor {
 		t.Errorf("FindOrganiser(o, %q) after the rewrite: %+v, %v; want the editor", annU, o, err)
 	}
-	if o, err := acc.FindOrganiser(ctx, "p", annU); err != nil || o.Role != accounts.RoleEditor {
-		t.Errorf("FindOrganiser(p, %q): %+v, %v; want p's own editor", annU, o, err)
+	// Two accounts of one organisation are merged, the stronger role kept.
+	for org, want := range map[string]accounts.Role{"p": accounts.RoleEditor, "q": accounts.RoleEditor} {
+		if o, err := acc.FindOrganiser(ctx, org, annU); err != nil || o.Role != want || o.ID != ids[org+" "+annU] {
+			t.Errorf("FindOrganiser(%s, %q): %+v, %v; want the account of that spelling, %s", org, annU, o, err, want)
+		}
+		if o, err := acc.FindOrganiser(ctx, org, annA); err == nil {
+			t.Errorf("FindOrganiser(%s, %q): %+v; want the old spelling's account merged away", org, annA, o)
+		}
 	}
-	if o, err := acc.FindOrganiser(ctx, "p", annA); err != nil || o.Role != accounts.RoleViewer {
-		t.Errorf("FindOrganiser(p, %q): %+v, %v; want the viewer left under its spelling", annA, o, err)
+	if list, err := acc.Organisers(ctx, "q"); err != nil || len(list) != 1 {
+		t.Errorf("q's organisers: %+v, %v; want one", list, err)
+	}
+	// Both passkeys are the kept account's now; the moved one keeps the
+	// handle it was made with, the other has its organiser's.
+	creds, err := acc.Credentials(ctx, keptID)
+	if err != nil || len(creds) != 2 {
+		t.Fatalf("the kept account's passkeys: %+v, %v; want 2", creds, err)
+	}
+	for _, c := range creds {
+		want := accounts.UserHandle(keptID)
+		if string(c.ID) == "old-key" {
+			want = accounts.UserHandle(goneID)
+		}
+		if string(c.Handle()) != string(want) {
+			t.Errorf("passkey %s: handle %q, want %q", c.ID, c.Handle(), want)
+		}
+		if got, err := acc.Credential(ctx, c.ID); err != nil || string(got.Handle()) != string(want) || got.OrganiserID != keptID {
+			t.Errorf("Credential(%s): %+v, %v; want the kept account's, handle %q", c.ID, got, err, want)
+		}
+	}
+	if got, err := acc.Session(ctx, sess.Hash); err != nil || got.OrganiserID != keptID {
+		t.Errorf("the old account's session: %+v, %v; want it moved to the kept account %d", got, err, keptID)
+	}
+	if r := renormalise(t, s); r != (store.RenormaliseResult{}) {
+		t.Errorf("second RenormaliseEmails: got %+v, want nothing done", r)
 	}
 	for _, f := range signing.EraseForms(annU) {
 		if _, err := s.Erase(ctx, f); err != nil {
@@ -303,6 +349,9 @@ func testRenormaliseOrganisers(t *testing.T, s store.Store) {
 	}
 	if left, err := acc.Organisers(ctx, ""); err != nil || len(left) != 0 {
 		t.Errorf("organisers after erasing every form: %+v, %v; want none", left, err)
+	}
+	if left, err := acc.Credentials(ctx, keptID); err != nil || len(left) != 0 {
+		t.Errorf("passkeys after erasing every form: %+v, %v; want none", left, err)
 	}
 }
 
