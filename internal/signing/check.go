@@ -541,10 +541,51 @@ func mixedScriptDomain(domain string) bool {
 		// Not even the whole domain mixes, so no label does.
 		return false
 	}
+	tld := domain[strings.LastIndexByte(domain, '.')+1:]
 	for l := range strings.SplitSeq(domain, ".") {
-		if mixedScript(l) {
+		if mixedScript(l) || latinLookalike(l) && !cyrillicTLD(tld) {
 			return true
 		}
+	}
+	return false
+}
+
+// latinLookalikes are the Cyrillic letters that look like Latin ones
+// (Chromium's list for the same check, lower case).
+const latinLookalikes = "асԁеһіјӏорԛѕԝхуъьҽпгѵѡ"
+
+// latinLookalike reports whether label is a "whole-script confusable":
+// Cyrillic letters only, every one of which looks like a Latin letter,
+// so that "аррӏе" reads as "apple". Judging labels apart let such a
+// label through, where the whole domain's check had refused it beside a
+// Latin top-level domain; browsers show such a domain in its xn-- form
+// for the same reason. Under a top-level domain of a country writing
+// Cyrillic it is an ordinary word.
+func latinLookalike(label string) bool {
+	letters := false
+	for _, r := range label {
+		switch {
+		case !unicode.IsLetter(r):
+		case strings.ContainsRune(latinLookalikes, r):
+			letters = true
+		default:
+			return false
+		}
+	}
+	return letters
+}
+
+// cyrillicTLD reports whether tld is written in an alphabet other than
+// Latin (рф, бел …) or is the ASCII code of a country writing Cyrillic.
+func cyrillicTLD(tld string) bool {
+	for i := 0; i < len(tld); i++ {
+		if tld[i] >= 0x80 {
+			return true
+		}
+	}
+	switch tld {
+	case "bg", "by", "kg", "kz", "mk", "mn", "rs", "ru", "su", "tj", "ua", "uz":
+		return true
 	}
 	return false
 }

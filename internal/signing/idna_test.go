@@ -185,6 +185,9 @@ func TestEmailScriptsPerLabel(t *testing.T) {
 		"a@bücher.пример.com":        "a@bücher.пример.com",
 		"a@例え.com":                   "a@例え.com",
 		"a@xn--mgbh0fb.xn--kgbechtv": "a@مثال.إختبار",
+		"a@аррӏе.рф":                 "a@аррӏе.рф", // look-alikes are ordinary words under a Cyrillic TLD
+		"a@сор.ru":                   "a@сор.ru",
+		"a@почта.com":                "a@почта.com", // ч and т look like no Latin letter
 	} {
 		got, msg := NormaliseEmail(v)
 		if !msg.IsZero() || got != want {
@@ -201,16 +204,24 @@ func TestEmailScriptsPerLabel(t *testing.T) {
 		}
 	}
 	for _, v := range []string{
-		"a@p\u0430ypal.com",       // a Cyrillic а inside a Latin label
-		"a@mail.p\u0430ypal.com",  // in any label
-		"a@xn--pypal-4ve.com",     // the same as an A-label
-		"a@приmer.com",            // Cyrillic and Latin in one label
-		"a@παρaδειγμα.com",        // a Latin a among Greek letters
-		"a@مثالx.com",             // Arabic and Latin in one label
-		"p\u0430ypal@example.com", // the local part is still judged whole
+		"a@p\u0430ypal.com",                    // a Cyrillic а inside a Latin label
+		"a@mail.p\u0430ypal.com",               // in any label
+		"a@xn--pypal-4ve.com",                  // the same as an A-label
+		"a@приmer.com",                         // Cyrillic and Latin in one label
+		"a@παρaδειγμα.com",                     // a Latin a among Greek letters
+		"a@مثالx.com",                          // Arabic and Latin in one label
+		"p\u0430ypal@example.com",              // the local part is still judged whole
+		"a@\u0430\u0440\u0440\u04cf\u0435.com", // аррӏе: all Cyrillic, every letter a Latin look-alike
+		"a@mail.\u0441\u0430\u0455\u0435.org",  // саѕе under .org
 	} {
 		if got, msg := NormaliseEmail(v); got != "" || msg.Key != "check.email.scripts" {
 			t.Errorf("NormaliseEmail(%+q) = %q, %q; want refused with check.email.scripts", v, got, msg.Key)
+		}
+		// Typed as A-labels, the same.
+		if a := ASCIIEmail(v); a != v {
+			if got, msg := NormaliseEmail(a); got != "" || msg.Key != "check.email.scripts" {
+				t.Errorf("NormaliseEmail(%+q) = %q, %q; want refused with check.email.scripts", a, got, msg.Key)
+			}
 		}
 	}
 }
