@@ -14,6 +14,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -170,6 +171,24 @@ type Credential struct {
 	OrganiserID int64
 	Data        []byte
 	CreatedAt   time.Time
+	// UserHandle is the WebAuthn user handle the passkey was made with
+	// when it is not OrganiserID's: a passkey moved to this organiser
+	// when two accounts holding spellings of one address were merged
+	// (store.EmailForms) keeps presenting the handle of the account that
+	// went. Empty otherwise. Handle gives the handle either way.
+	UserHandle []byte
+}
+
+// UserHandle is organiser id's WebAuthn user handle, as a passkey made
+// for them carries it: an opaque number, never their address.
+func UserHandle(id int64) []byte { return strconv.AppendInt(nil, id, 10) }
+
+// Handle is the user handle the passkey presents at sign-in.
+func (c Credential) Handle() []byte {
+	if len(c.UserHandle) > 0 {
+		return c.UserHandle
+	}
+	return UserHandle(c.OrganiserID)
 }
 
 // Action names what an audit entry records.

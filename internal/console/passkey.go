@@ -1,10 +1,10 @@
 package console
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"net/http"
-	"strconv"
 
 	"github.com/go-webauthn/webauthn/protocol"
 	"github.com/go-webauthn/webauthn/webauthn"
@@ -33,13 +33,22 @@ func (c *Console) ceremonyCookie() string {
 type user struct {
 	o     accounts.Organiser
 	creds []webauthn.Credential
+	// handle, when set, is the user handle the passkey signing in
+	// presents: one moved here from a merged account keeps the handle of
+	// the account that went (accounts.Credential.Handle).
+	handle []byte
 }
 
 // userHandle is the organiser's id as the passkey's user handle: an
 // opaque number, never their address.
-func userHandle(id int64) []byte { return []byte(strconv.FormatInt(id, 10)) }
+func userHandle(id int64) []byte { return accounts.UserHandle(id) }
 
-func (u *user) WebAuthnID() []byte                         { return userHandle(u.o.ID) }
+func (u *user) WebAuthnID() []byte {
+	if u.handle != nil {
+		return u.handle
+	}
+	return userHandle(u.o.ID)
+}
 func (u *user) WebAuthnName() string                       { return u.o.Email }
 func (u *user) WebAuthnDisplayName() string                { return u.o.Email }
 func (u *user) WebAuthnCredentials() []webauthn.Credential { return u.creds }
@@ -269,15 +278,14 @@ func (c *Console) passkeySignInFinish(w http.ResponseWriter, r *http.Request) er
 	var who accounts.Organiser
 	var found *user
 	handler := func(rawID, handle []byte) (webauthn.User, error) {
-		id, err := strconv.ParseInt(string(handle), 10, 64)
-		if err != nil {
-			return nil, err
-		}
+		// The passkey names its organiser: the stored credential's, when
+		// the handle is the one it was made with (its organiser's id, or
+		// the id of a merged account it moved from).
 		stored, err := c.acc.Credential(r.Context(), rawID)
-		if err != nil || stored.OrganiserID != id {
+		if err != nil || !bytes.Equal(stored.Handle(), handle) {
 			return nil, errors.New("unknown passkey")
 		}
-		o, err := c.acc.Organiser(r.Context(), id)
+		o, err := c.acc.Organiser(r.Context(), stored.OrganiserID)
 		if err != nil {
 			return nil, err
 		}
@@ -285,6 +293,7 @@ func (c *Console) passkeySignInFinish(w http.ResponseWriter, r *http.Request) er
 		if err != nil {
 			return nil, err
 		}
+		u.handle = handle
 		who, found = o, u
 		return u, nil
 	}

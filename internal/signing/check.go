@@ -423,9 +423,12 @@ func NormaliseEmail(v string) (string, i18n.Message) {
 		what = "invisible"
 	case strings.ContainsAny(v, `<>()[]\,;:"`):
 		what = "character"
-	case mixedScript(local) || mixedScript(domain):
+	case mixedScript(local) || mixedScriptDomain(domain):
 		// Letters from look-alike alphabets (a Cyrillic а among Latin
-		// letters) would make one address look like another.
+		// letters) would make one address look like another. A domain is
+		// judged label by label: "пример.com" is one Cyrillic name under a
+		// Latin top-level domain, as registries sell them; "pаypal.com"
+		// mixes inside a label and is refused.
 		what = "scripts"
 	case !idnaOK || utf8.RuneCountInString(v) > MaxEmail:
 		// An xn-- label that does not decode, or a Unicode domain IDNA
@@ -526,12 +529,71 @@ func EmailSpellings(addr string) []string {
 	return []string{addr}
 }
 
-// mixedScript reports whether s (one part of an address) mixes letters of
-// scripts that are not written together, after UTS #39's "highly
-// restrictive" level: one script, or Latin with the scripts of Chinese,
-// Japanese or Korean writing. Each dot-separated label of a domain is
-// judged as a whole with the others, which is stricter than needed and
-// never wrong for a real address.
+// mixedScriptDomain reports whether a label of domain mixes scripts
+// (mixedScript). Each label is judged alone, as registries and browsers
+// judge them (UTS #39 applies to a label, and a registry's rules for
+// "пример" do not reach the ".com" it sits under): judging the whole
+// domain at once refused every Cyrillic, Greek, Arabic or Hebrew name
+// under .com, .org or .net. An ASCII domain costs one pass and no
+// allocation, as before.
+func mixedScriptDomain(domain string) bool {
+	if !mixedScript(domain) {
+		// Not even the whole domain mixes, so no label does.
+		return false
+	}
+	tld := domain[strings.LastIndexByte(domain, '.')+1:]
+	for l := range strings.SplitSeq(domain, ".") {
+		if mixedScript(l) || latinLookalike(l) && !cyrillicTLD(tld) {
+			return true
+		}
+	}
+	return false
+}
+
+// latinLookalikes are the Cyrillic letters that look like Latin ones
+// (Chromium's list for the same check, lower case).
+const latinLookalikes = "асԁеһіјӏорԛѕԝхуъьҽпгѵѡ"
+
+// latinLookalike reports whether label is a "whole-script confusable":
+// Cyrillic letters only, every one of which looks like a Latin letter,
+// so that "аррӏе" reads as "apple". Judging labels apart let such a
+// label through, where the whole domain's check had refused it beside a
+// Latin top-level domain; browsers show such a domain in its xn-- form
+// for the same reason. Under a top-level domain of a country writing
+// Cyrillic it is an ordinary word.
+func latinLookalike(label string) bool {
+	letters := false
+	for _, r := range label {
+		switch {
+		case !unicode.IsLetter(r):
+		case strings.ContainsRune(latinLookalikes, r):
+			letters = true
+		default:
+			return false
+		}
+	}
+	return letters
+}
+
+// cyrillicTLD reports whether tld is written in an alphabet other than
+// Latin (рф, бел …) or is the ASCII code of a country writing Cyrillic.
+func cyrillicTLD(tld string) bool {
+	for i := 0; i < len(tld); i++ {
+		if tld[i] >= 0x80 {
+			return true
+		}
+	}
+	switch tld {
+	case "bg", "by", "kg", "kz", "mk", "mn", "rs", "ru", "su", "tj", "ua", "uz":
+		return true
+	}
+	return false
+}
+
+// mixedScript reports whether s (a local part, or one label of a domain)
+// mixes letters of scripts that are not written together, after UTS #39's
+// "highly restrictive" level: one script, or Latin with the scripts of
+// Chinese, Japanese or Korean writing.
 func mixedScript(s string) bool {
 	var seen uint32
 	ascii := true

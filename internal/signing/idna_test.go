@@ -165,3 +165,63 @@ func FuzzNormaliseEmail(f *testing.F) {
 		}
 	})
 }
+
+// TestEmailScriptsPerLabel: a domain whose labels are each in one script
+// — a Cyrillic, Greek, Arabic or Hebrew name under .com — is a real
+// address and accepted; before, the check ran over the whole domain and
+// refused each as "mixes letters from different alphabets". A label that
+// itself mixes look-alike letters is still refused, typed or as an
+// A-label.
+func TestEmailScriptsPerLabel(t *testing.T) {
+	for v, want := range map[string]string{
+		"имя@пример.com":             "имя@пример.com",
+		"user@مثال.com":              "user@مثال.com",
+		"أحمد@مثال.com":              "أحمد@مثال.com",
+		"a@παράδειγμα.com":           "a@παράδειγμα.com",
+		"דני@דוגמה.org":              "דני@דוגמה.org",
+		"a@xn--e1afmkfd.com":         "a@пример.com",
+		"a@mail.пример.com":          "a@mail.пример.com",
+		"a@пример.example.org":       "a@пример.example.org",
+		"a@bücher.пример.com":        "a@bücher.пример.com",
+		"a@例え.com":                   "a@例え.com",
+		"a@xn--mgbh0fb.xn--kgbechtv": "a@مثال.إختبار",
+		"a@аррӏе.рф":                 "a@аррӏе.рф", // look-alikes are ordinary words under a Cyrillic TLD
+		"a@сор.ru":                   "a@сор.ru",
+		"a@почта.com":                "a@почта.com", // ч and т look like no Latin letter
+	} {
+		got, msg := NormaliseEmail(v)
+		if !msg.IsZero() || got != want {
+			t.Errorf("NormaliseEmail(%+q) = %q, %q; want %q", v, got, msg.Key, want)
+			continue
+		}
+		sub := good()
+		sub.Email = v
+		if sig, errs := Check(sub, all, consent, now); len(errs) > 0 || sig.Email != want {
+			t.Errorf("Check email %+q: got %+v %v, want %q", v, sig, errs, want)
+		}
+		if b, msg := NormaliseEmail(ASCIIEmail(got)); b != got || !msg.IsZero() {
+			t.Errorf("ASCIIEmail(%+q) = %+q normalises to %+q %s", got, ASCIIEmail(got), b, msg.Key)
+		}
+	}
+	for _, v := range []string{
+		"a@p\u0430ypal.com",                    // a Cyrillic а inside a Latin label
+		"a@mail.p\u0430ypal.com",               // in any label
+		"a@xn--pypal-4ve.com",                  // the same as an A-label
+		"a@приmer.com",                         // Cyrillic and Latin in one label
+		"a@παρaδειγμα.com",                     // a Latin a among Greek letters
+		"a@مثالx.com",                          // Arabic and Latin in one label
+		"p\u0430ypal@example.com",              // the local part is still judged whole
+		"a@\u0430\u0440\u0440\u04cf\u0435.com", // аррӏе: all Cyrillic, every letter a Latin look-alike
+		"a@mail.\u0441\u0430\u0455\u0435.org",  // саѕе under .org
+	} {
+		if got, msg := NormaliseEmail(v); got != "" || msg.Key != "check.email.scripts" {
+			t.Errorf("NormaliseEmail(%+q) = %q, %q; want refused with check.email.scripts", v, got, msg.Key)
+		}
+		// Typed as A-labels, the same.
+		if a := ASCIIEmail(v); a != v {
+			if got, msg := NormaliseEmail(a); got != "" || msg.Key != "check.email.scripts" {
+				t.Errorf("NormaliseEmail(%+q) = %q, %q; want refused with check.email.scripts", a, got, msg.Key)
+			}
+		}
+	}
+}

@@ -190,3 +190,31 @@ func TestDataEraseEverySpelling(t *testing.T) {
 		t.Errorf("writing to the target again after erasing: %v, want the sender forgotten", err)
 	}
 }
+
+// TestSignScriptsPerLabel: supporters whose domain is a Cyrillic, Arabic
+// or Greek name under .com sign through the real form, are counted, and
+// their thank-you goes to the A-label form. Failed before: each POST was
+// answered 422 "mixes letters from different alphabets", since the
+// script check ran over the whole domain.
+func TestSignScriptsPerLabel(t *testing.T) {
+	e := newMailEnv(t, openSQLite(t), signFiles(t))
+	want := map[string]bool{}
+	for _, addr := range []string{"имя@пример.com", "user@مثال.com", "a@παράδειγμα.com"} {
+		e.signAs(t, libraryPage, "petition-form", addr)
+		want[signing.ASCIIEmail(addr)] = true
+	}
+	if c := e.count(t, "riverside", "save-the-library"); c.Signatures != 3 {
+		t.Errorf("count: %+v, want 3", c)
+	}
+	for _, m := range e.deliver(t, 3) {
+		if len(m.To) != 1 || !want[m.To[0]] {
+			t.Errorf("thank-you sent to %q, want one of the A-label forms %v", m.To, want)
+		}
+	}
+	// A label that mixes look-alike letters is still refused, plainly.
+	v := e.formValues(t, libraryPage, "petition-form")
+	v.Set("email", "a@p\u0430ypal.com")
+	e.clock.add(5 * time.Second)
+	res := e.post(t, libraryPage+"/sign", v, nil)
+	wantStatus(t, res, 422)
+}

@@ -40,7 +40,7 @@ func osdiRecord(s *signing.Signature, c *campaign.Campaign, base string) OSDIRec
 		Identifiers: []string{identifier(s)},
 		Comments:    s.Comment,
 		Person: OSDIPerson{GivenName: given, FamilyName: family,
-			EmailAddresses: []EmailAddress{{Address: s.Email, Status: "subscribed"}}},
+			EmailAddresses: []EmailAddress{{Address: address(s), Status: "subscribed"}}},
 		ReferrerData: &ReferrerData{Source: "placard"},
 	}
 	if s.Postcode != "" || s.Country != "" {

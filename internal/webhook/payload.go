@@ -127,16 +127,38 @@ func timeText(t time.Time) string {
 // the campaign and the address, so every event about one signature (made
 // before the store gives it a row id, and after) carries the same one,
 // and the address, which the same body holds anyway, is not spelt out.
+//
+// It hashes the stored form (signing.NormaliseEmail), not the A-label
+// form the body carries, so sending addresses in A-labels changed no
+// identifier. One case does change: a signature an earlier version
+// stored with its domain typed in A-labels ("a@xn--bcher-kva.example"),
+// rewritten to the Unicode form at Open (store.EmailForms), carries a
+// new identifier in its later events. No function of the address alone
+// can keep both that and the far commoner signature typed in Unicode
+// from the start (it had the Unicode form's all along); keeping it would
+// need the identifier stored with the row. The address, which CRMs match
+// a person by, stays the same A-label form.
 func identifier(s *signing.Signature) string {
 	sum := sha256.Sum256([]byte(s.Org + "\x00" + s.Campaign + "\x00" + s.Email))
 	return "placard:" + s.Org + "/" + s.Campaign + "/" + strings.ToLower(base32.StdEncoding.EncodeToString(sum[:])[:20])
 }
 
+// address is s's address as it leaves Placard: the domain in A-labels
+// (signing.ASCIIEmail, "имя@xn--e1afmkfd.com"), the form mail is
+// delivered to. Many CRMs, Action Network among them, refuse an address
+// with a Unicode domain, and a person's record must carry the address
+// that reaches them. A local part outside ASCII has no other form and
+// goes as it is. The message is still filed under the stored form
+// (Message.Email), which erasure finds it by, and identifier hashes the
+// stored form, so the identifier a CRM already holds does not change.
+// An ASCII domain costs nothing.
+func address(s *signing.Signature) string { return signing.ASCIIEmail(s.Email) }
+
 // person is the OSDI person of s.
 func person(s *signing.Signature) Person {
 	given, family := NameParts(s)
 	p := Person{GivenName: given, FamilyName: family,
-		EmailAddresses: []EmailAddress{{Address: s.Email, Primary: true}}}
+		EmailAddresses: []EmailAddress{{Address: address(s), Primary: true}}}
 	if s.Postcode != "" || s.Country != "" {
 		p.PostalAddresses = []PostalAddress{{PostalCode: s.Postcode, Country: s.Country, Primary: true}}
 	}

@@ -34,7 +34,7 @@ func Updated(o *campaign.Org, c *campaign.Campaign, s *signing.Signature, at tim
 			d := data(o, c, s, base)
 			d.Signature = Signature{
 				Identifiers: []string{identifier(s)},
-				Person:      Person{EmailAddresses: []EmailAddress{{Address: s.Email, Primary: true}}},
+				Person:      Person{EmailAddresses: []EmailAddress{{Address: address(s), Primary: true}}},
 				CustomFields: map[string]any{
 					"kind":               string(s.Kind),
 					"status":             string(s.Status),
@@ -64,7 +64,7 @@ func Unsubscribed(o *campaign.Org, s *signing.Signature) []signing.Message {
 	}
 	r := OSDIRecord{
 		Identifiers: []string{identifier(s)},
-		Person:      OSDIPerson{EmailAddresses: []EmailAddress{{Address: s.Email, Status: statusUnsubscribed}}},
+		Person:      OSDIPerson{EmailAddresses: []EmailAddress{{Address: address(s), Status: statusUnsubscribed}}},
 	}
 	return []signing.Message{{
 		ID: signing.NewMessageID(), Kind: signing.MessageOSDI, Target: strings.TrimSpace(o.OSDI.URL),

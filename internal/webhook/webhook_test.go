@@ -150,6 +150,7 @@ type receiver struct {
 	key  []byte
 	mu   sync.Mutex
 	ok   []string // ids accepted
+	body [][]byte // bodies accepted
 	bad  int      // deliveries refused
 	code int      // answer to valid deliveries (200 when 0)
 }
@@ -166,6 +167,7 @@ func newReceiver(t *testing.T, secret string) *receiver {
 			return
 		}
 		r.ok = append(r.ok, req.Header.Get(webhook.HeaderID))
+		r.body = append(r.body, body)
 		if r.code != 0 {
 			w.WriteHeader(r.code)
 		}

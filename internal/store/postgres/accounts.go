@@ -260,7 +260,7 @@ func (db *DB) AddCredential(ctx context.Context, c accounts.Credential) (err err
 
 func scanCredential(row pgx.Row) (accounts.Credential, error) {
 	var c accounts.Credential
-	if err := row.Scan(&c.ID, &c.OrganiserID, &c.Data, &c.CreatedAt); err != nil {
+	if err := row.Scan(&c.ID, &c.OrganiserID, &c.Data, &c.CreatedAt, &c.UserHandle); err != nil {
 		return c, noRow(err)
 	}
 	c.CreatedAt = c.CreatedAt.UTC()
@@ -270,7 +270,7 @@ func scanCredential(row pgx.Row) (accounts.Credential, error) {
 // Credentials lists an organiser's passkeys (part of store.Accounts).
 func (db *DB) Credentials(ctx context.Context, organiserID int64) (_ []accounts.Credential, err error) {
 	defer failed(&err, "listing passkeys")
-	rows, err := db.pool.Query(ctx, `SELECT id, organiser_id, data, created_at FROM organiser_credentials
+	rows, err := db.pool.Query(ctx, `SELECT id, organiser_id, data, created_at, user_handle FROM organiser_credentials
 		WHERE organiser_id = $1 ORDER BY created_at, id`, organiserID)
 	if err != nil {
 		return nil, err
@@ -290,7 +290,7 @@ func (db *DB) Credentials(ctx context.Context, organiserID int64) (_ []accounts.
 // Credential returns one passkey (part of store.Accounts).
 func (db *DB) Credential(ctx context.Context, id []byte) (_ accounts.Credential, err error) {
 	defer failed(&err, "reading a passkey")
-	return scanCredential(db.pool.QueryRow(ctx, `SELECT id, organiser_id, data, created_at FROM organiser_credentials WHERE id = $1`, id))
+	return scanCredential(db.pool.QueryRow(ctx, `SELECT id, organiser_id, data, created_at, user_handle FROM organiser_credentials WHERE id = $1`, id))
 }
 
 // UpdateCredential replaces a passkey's data (part of store.Accounts).

@@ -6,6 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/placard/placard/internal/accounts"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
 )
@@ -44,12 +45,53 @@ const respeltOutboxSQL = `SELECT id, email FROM outbox WHERE email <> '' AND (em
 const respeltOutboxUpdate = `UPDATE outbox SET email = $1 WHERE id = $2`
 
 // respeltSQLs rewrite old spelling $1 as current form $2 once the
-// duplicates are gone. An organiser account keeps its spelling when its
-// organisation has an account of the new one already.
+// duplicates are gone and organiser accounts of both spellings merged
+// (mergeOrganisers); the NOT EXISTS guard only keeps the unique key safe.
 var respeltSQLs = []string{
 	`UPDATE signatures SET email = $2 WHERE email = $1`,
 	`UPDATE organisers SET email = $2 WHERE email = $1
 		AND NOT EXISTS (SELECT 1 FROM organisers o WHERE o.org = organisers.org AND o.email = $2)`,
+}
+
+// mergeOrganisers merges each organiser account of spelling old into its
+// organisation's account of current form cur, when there is one
+// (store.EmailForms): the stronger role stays, sessions, sign-in links
+// and passkeys move over (a passkey with the user handle it was made
+// with), and the account of the old spelling goes. Two accounts were
+// left side by side before: the person signed in to the one of the
+// current spelling, and the other — perhaps the editor, with the
+// passkeys — could no longer be reached by address.
+func mergeOrganisers(ctx context.Context, tx pgx.Tx, old, cur string) error {
+	type pair struct {
+		Gone, Kept         int64
+		GoneRole, KeptRole string
+	}
+	rows, _ := tx.Query(ctx, `SELECT g.id, k.id, g.role, k.role FROM organisers g
+		JOIN organisers k ON k.org = g.org AND k.email = $2 WHERE g.email = $1`, old, cur)
+	pairs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[pair])
+	if err != nil {
+		return err
+	}
+	for _, p := range pairs {
+		role := store.MergeRole(accounts.Role(p.KeptRole), accounts.Role(p.GoneRole))
+		for _, q := range []struct {
+			sql  string
+			args []any
+		}{
+			{`UPDATE organisers SET role = $1 WHERE id = $2`, []any{string(role), p.Kept}},
+			{`UPDATE organiser_sessions SET organiser_id = $1 WHERE organiser_id = $2`, []any{p.Kept, p.Gone}},
+			{`UPDATE organiser_tokens SET organiser_id = $1 WHERE organiser_id = $2`, []any{p.Kept, p.Gone}},
+			{`UPDATE organiser_credentials SET organiser_id = $1,
+				user_handle = CASE WHEN length(user_handle) = 0 THEN $2 ELSE user_handle END WHERE organiser_id = $3`,
+				[]any{p.Kept, accounts.UserHandle(p.Gone), p.Gone}},
+			{`DELETE FROM organisers WHERE id = $1`, []any{p.Gone}},
+		} {
+			if _, err := tx.Exec(ctx, q.sql, q.args...); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // RenormaliseEmails rewrites stored addresses in their current form
@@ -62,13 +104,64 @@ func (db *DB) RenormaliseEmails(ctx context.Context) (res store.RenormaliseResul
 // renormaliseOnce runs the rewrite migration 024 asked for, if no
 // instance has run it yet: at Open, after the migrations. Instances
 // starting together wait for one another on the erasures' lock, and the
-// later ones find the request gone.
+// later ones find the request gone. Then it looks for late rows
+// (renormaliseLate).
 func (db *DB) renormaliseOnce(ctx context.Context) error {
 	var n int
-	if err := db.pool.QueryRow(ctx, `SELECT count(*) FROM settings WHERE key = 'renormalise_emails'`).Scan(&n); err != nil || n == 0 {
+	if err := db.pool.QueryRow(ctx, `SELECT count(*) FROM settings WHERE key = 'renormalise_emails'`).Scan(&n); err != nil {
 		return err
 	}
-	_, err := db.renormaliseEmails(ctx, true)
+	if n > 0 {
+		if _, err := db.renormaliseEmails(ctx, true); err != nil {
+			return err
+		}
+	}
+	return db.renormaliseLate(ctx)
+}
+
+// lateSQL lists the addresses an older version may have stored after
+// the rewrite: signatures past the mark (store.LateMarkKey) with an
+// A-label or a character beyond ASCII, by the primary key, and organiser
+// accounts and waiting messages with an A-label (both small tables).
+const lateSQL = `SELECT email FROM signatures WHERE id > $1 AND (email ILIKE '%xn--%' OR email ~ '[^\x01-\x7e]')
+	UNION SELECT email FROM organisers WHERE email ILIKE '%xn--%'
+	UNION SELECT email FROM outbox WHERE email ILIKE '%xn--%'`
+
+// renormaliseLate reruns the rewrite when a row stored since the last
+// look is not in its current form: during a rolling upgrade an instance
+// still running a version from before 024 (it checked the migrations
+// when it started) can store the old spellings after the rewrite ran.
+// It reads only the signatures past the mark, so a start costs a short
+// range of the primary key, and moves the mark on (store.LateMark).
+// Rows such an instance stores after the last current instance started
+// wait for the next start.
+func (db *DB) renormaliseLate(ctx context.Context) error {
+	var v []byte
+	if err := db.pool.QueryRow(ctx, `SELECT value FROM settings WHERE key = $1`, store.LateMarkKey).Scan(&v); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return err
+	}
+	mark := store.ParseLateMark(v)
+	var top int64
+	if err := db.pool.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM signatures`).Scan(&top); err != nil {
+		return err
+	}
+	rows, _ := db.pool.Query(ctx, lateSQL, mark)
+	found, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return err
+	}
+	for _, e := range found {
+		if signing.CurrentForm(e) != e {
+			if _, err := db.renormaliseEmails(ctx, false); err != nil {
+				return err
+			}
+			break
+		}
+	}
+	if next := store.LateMark(top); next > mark {
+		_, err = db.pool.Exec(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, store.LateMarkKey, store.FormatLateMark(next))
+	}
 	return err
 }
 
@@ -110,6 +203,9 @@ func (db *DB) renormaliseEmails(ctx context.Context, once bool) (res store.Renor
 			}
 			res.Duplicates += n
 			if err := applyDeltas(ctx, tx, &ds); err != nil {
+				return err
+			}
+			if err := mergeOrganisers(ctx, tx, old, cur); err != nil {
 				return err
 			}
 			for i, q := range respeltSQLs {

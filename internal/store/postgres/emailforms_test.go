@@ -10,12 +10,17 @@ import (
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/internal/store/pgtest"
+	"github.com/placard/placard/internal/store/postgres"
 	"github.com/placard/placard/internal/store/storetest"
 )
 
 // TestEmailForms runs the address-rewrite suite on a real PostgreSQL.
 func TestEmailForms(t *testing.T) {
 	storetest.RunEmailForms(t, func(t *testing.T) store.Store { return open(t, pgtest.DSN(t)) })
+	storetest.RunEmailFormsLate(t, func(t *testing.T) func() (store.Store, error) {
+		dsn := pgtest.DSN(t)
+		return func() (store.Store, error) { return postgres.Open(context.Background(), dsn) }
+	})
 }
 
 // TestEmailFormsAtUpgrade: a database written before migration 024 — one

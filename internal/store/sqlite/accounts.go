@@ -271,7 +271,7 @@ func (db *DB) AddCredential(ctx context.Context, c accounts.Credential) (err err
 func scanCredential(row interface{ Scan(...any) error }) (accounts.Credential, error) {
 	var c accounts.Credential
 	var at string
-	if err := row.Scan(&c.ID, &c.OrganiserID, &c.Data, &at); err != nil {
+	if err := row.Scan(&c.ID, &c.OrganiserID, &c.Data, &at, &c.UserHandle); err != nil {
 		return c, noRow(err)
 	}
 	var err error
@@ -282,7 +282,7 @@ func scanCredential(row interface{ Scan(...any) error }) (accounts.Credential, e
 // Credentials lists an organiser's passkeys (part of store.Accounts).
 func (db *DB) Credentials(ctx context.Context, organiserID int64) (_ []accounts.Credential, err error) {
 	defer failed(&err, "listing passkeys")
-	rows, err := db.r.QueryContext(ctx, `SELECT id, organiser_id, data, created_at FROM organiser_credentials
+	rows, err := db.r.QueryContext(ctx, `SELECT id, organiser_id, data, created_at, user_handle FROM organiser_credentials
 		WHERE organiser_id = ? ORDER BY created_at, id`, organiserID)
 	if err != nil {
 		return nil, err
@@ -302,7 +302,7 @@ func (db *DB) Credentials(ctx context.Context, organiserID int64) (_ []accounts.
 // Credential returns one passkey (part of store.Accounts).
 func (db *DB) Credential(ctx context.Context, id []byte) (_ accounts.Credential, err error) {
 	defer failed(&err, "reading a passkey")
-	return scanCredential(db.r.QueryRowContext(ctx, `SELECT id, organiser_id, data, created_at FROM organiser_credentials WHERE id = ?`, id))
+	return scanCredential(db.r.QueryRowContext(ctx, `SELECT id, organiser_id, data, created_at, user_handle FROM organiser_credentials WHERE id = ?`, id))
 }
 
 // UpdateCredential replaces a passkey's data (part of store.Accounts).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 
+	"github.com/placard/placard/internal/accounts"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
 )
@@ -43,12 +44,64 @@ const respeltOutboxSQL = `SELECT id, email FROM outbox WHERE email <> '' AND (em
 const respeltOutboxUpdate = `UPDATE outbox SET email = ? WHERE id = ?`
 
 // respeltSQLs rewrite old spelling ?1 as current form ?2 once the
-// duplicates are gone. An organiser account keeps its spelling when its
-// organisation has an account of the new one already.
+// duplicates are gone and organiser accounts of both spellings merged
+// (mergeOrganisers); the NOT EXISTS guard only keeps the unique key safe.
 var respeltSQLs = []string{
 	`UPDATE signatures SET email = ?2 WHERE email = ?1`,
 	`UPDATE organisers SET email = ?2 WHERE email = ?1
 		AND NOT EXISTS (SELECT 1 FROM organisers o WHERE o.org = organisers.org AND o.email = ?2)`,
+}
+
+// mergeOrganisers merges each organiser account of spelling old into its
+// organisation's account of current form cur, when there is one
+// (store.EmailForms): the stronger role stays, sessions, sign-in links
+// and passkeys move over (a passkey with the user handle it was made
+// with), and the account of the old spelling goes. Two accounts were
+// left side by side before: the person signed in to the one of the
+// current spelling, and the other — perhaps the editor, with the
+// passkeys — could no longer be reached by address.
+func mergeOrganisers(ctx context.Context, tx *sql.Tx, old, cur string) error {
+	type pair struct {
+		gone, kept         int64
+		goneRole, keptRole accounts.Role
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT g.id, k.id, g.role, k.role FROM organisers g
+		JOIN organisers k ON k.org = g.org AND k.email = ?2 WHERE g.email = ?1`, old, cur)
+	if err != nil {
+		return err
+	}
+	var pairs []pair
+	for rows.Next() {
+		var p pair
+		if err := rows.Scan(&p.gone, &p.kept, &p.goneRole, &p.keptRole); err != nil {
+			rows.Close()
+			return err
+		}
+		pairs = append(pairs, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, p := range pairs {
+		for _, q := range []struct {
+			sql  string
+			args []any
+		}{
+			{`UPDATE organisers SET role = ? WHERE id = ?`, []any{string(store.MergeRole(p.keptRole, p.goneRole)), p.kept}},
+			{`UPDATE organiser_sessions SET organiser_id = ? WHERE organiser_id = ?`, []any{p.kept, p.gone}},
+			{`UPDATE organiser_tokens SET organiser_id = ? WHERE organiser_id = ?`, []any{p.kept, p.gone}},
+			{`UPDATE organiser_credentials SET organiser_id = ?,
+				user_handle = CASE WHEN length(user_handle) = 0 THEN ? ELSE user_handle END WHERE organiser_id = ?`,
+				[]any{p.kept, accounts.UserHandle(p.gone), p.gone}},
+			{`DELETE FROM organisers WHERE id = ?`, []any{p.gone}},
+		} {
+			if _, err := tx.ExecContext(ctx, q.sql, q.args...); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // RenormaliseEmails rewrites stored addresses in their current form
@@ -59,14 +112,72 @@ func (db *DB) RenormaliseEmails(ctx context.Context) (res store.RenormaliseResul
 }
 
 // renormaliseOnce runs the rewrite migration 024 asked for, if it has not
-// run yet: at Open, after the migrations.
+// run yet, and then looks for late rows (renormaliseLate): at Open, after
+// the migrations.
 func (db *DB) renormaliseOnce(ctx context.Context) error {
 	// A read first: most starts find nothing asked, and take no write lock.
 	var n int
-	if err := db.w.QueryRowContext(ctx, `SELECT count(*) FROM settings WHERE key = 'renormalise_emails'`).Scan(&n); err != nil || n == 0 {
+	if err := db.w.QueryRowContext(ctx, `SELECT count(*) FROM settings WHERE key = 'renormalise_emails'`).Scan(&n); err != nil {
 		return err
 	}
-	_, err := db.renormaliseEmails(ctx, true)
+	if n > 0 {
+		if _, err := db.renormaliseEmails(ctx, true); err != nil {
+			return err
+		}
+	}
+	return db.renormaliseLate(ctx)
+}
+
+// lateSQL lists the addresses an older version may have stored after
+// the rewrite: signatures past the mark (store.LateMarkKey) with an
+// A-label or a character beyond ASCII, by the id index, and organiser
+// accounts and waiting messages with an A-label (both small tables).
+const lateSQL = `SELECT email FROM signatures WHERE id > ? AND (email LIKE '%xn--%' OR email GLOB '*[^ -~]*')
+	UNION SELECT email FROM organisers WHERE email LIKE '%xn--%'
+	UNION SELECT email FROM outbox WHERE email LIKE '%xn--%'`
+
+// renormaliseLate reruns the rewrite when a row stored since the last
+// look is not in its current form: a placard from before 024 cannot
+// open this file once 024 is in it, but one that had it open already
+// (or a copy restored from before) can still write the old spellings.
+// It reads only the signatures past the mark, so a start costs a short
+// range of the id index, and moves the mark on (store.LateMark).
+func (db *DB) renormaliseLate(ctx context.Context) error {
+	var mark, top int64
+	var v []byte
+	if err := db.w.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, store.LateMarkKey).Scan(&v); err != nil && err != sql.ErrNoRows {
+		return err
+	}
+	mark = store.ParseLateMark(v)
+	if err := db.w.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM signatures`).Scan(&top); err != nil {
+		return err
+	}
+	rows, err := db.w.QueryContext(ctx, lateSQL, mark)
+	if err != nil {
+		return err
+	}
+	stale := false
+	for rows.Next() {
+		var e string
+		if err := rows.Scan(&e); err != nil {
+			rows.Close()
+			return err
+		}
+		stale = stale || signing.CurrentForm(e) != e
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if stale {
+		if _, err := db.renormaliseEmails(ctx, false); err != nil {
+			return err
+		}
+	}
+	if next := store.LateMark(top); next > mark {
+		_, err = db.w.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, store.LateMarkKey, store.FormatLateMark(next))
+	}
 	return err
 }
 
@@ -124,6 +235,9 @@ func (db *DB) renormaliseEmails(ctx context.Context, once bool) (res store.Renor
 		}
 		res.Duplicates += n
 		if err := applyDeltas(ctx, tx, tallyStmt, &ds); err != nil {
+			return res, err
+		}
+		if err := mergeOrganisers(ctx, tx, old, cur); err != nil {
 			return res, err
 		}
 		for i, q := range respeltSQLs {

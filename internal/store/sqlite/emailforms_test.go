@@ -16,6 +16,10 @@ import (
 // TestEmailForms runs the address-rewrite suite on real SQLite files.
 func TestEmailForms(t *testing.T) {
 	storetest.RunEmailForms(t, func(t *testing.T) store.Store { return openTemp(t) })
+	storetest.RunEmailFormsLate(t, func(t *testing.T) func() (store.Store, error) {
+		path := filepath.Join(t.TempDir(), "placard.db")
+		return func() (store.Store, error) { return sqlite.Open(context.Background(), path) }
+	})
 }
 
 // TestEmailFormsAtUpgrade: a file written before migration 024 — one

@@ -280,21 +280,67 @@ func testRenormaliseOrganisers(t *testing.T, s store.Store) {
 	if !ok {
 		t.Skip("no store.Accounts")
 	}
+	ids := map[string]int64{}
 	for _, o := range []accounts.Organiser{{Org: "o", Email: annA, Role: accounts.RoleEditor},
-		{Org: "p", Email: annA, Role: accounts.RoleViewer}, {Org: "p", Email: annU, Role: accounts.RoleEditor}} {
+		{Org: "p", Email: annA, Role: accounts.RoleViewer}, {Org: "p", Email: annU, Role: accounts.RoleEditor},
+		{Org: "q", Email: annA, Role: accounts.RoleEditor}, {Org: "q", Email: annU, Role: accounts.RoleViewer}} {
 		if err := acc.AddOrganiser(ctx, &o); err != nil {
 			t.Fatalf("AddOrganiser(%s, %s): %v", o.Org, o.Email, err)
 		}
+		ids[o.Org+" "+o.Email] = o.ID
+	}
+	// q's editor, under the old spelling, has a passkey and a session;
+	// q's viewer, under the current one, has a passkey of their own.
+	goneID, keptID := ids["q "+annA], ids["q "+annU]
+	for _, c := range []accounts.Credential{{ID: []byte("old-key"), OrganiserID: goneID, Data: []byte("{}"), CreatedAt: base},
+		{ID: []byte("new-key"), OrganiserID: keptID, Data: []byte("{}"), CreatedAt: base}} {
+		if err := acc.AddCredential(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sess := accounts.Session{Hash: [32]byte{1}, OrganiserID: goneID, CreatedAt: base, LastSeen: base, Method: accounts.MethodPasskey, Passkey: []byte("old-key")}
+	if err := acc.AddSession(ctx, sess); err != nil {
+		t.Fatal(err)
 	}
 	renormalise(t, s)
 	if o, err := acc.FindOrganiser(ctx, "o", annU); err != nil || o.Role != accounts.RoleEditor {
 		t.Errorf("FindOrganiser(o, %q) after the rewrite: %+v, %v; want the editor", annU, o, err)
 	}
-	if o, err := acc.FindOrganiser(ctx, "p", annU); err != nil || o.Role != accounts.RoleEditor {
-		t.Errorf("FindOrganiser(p, %q): %+v, %v; want p's own editor", annU, o, err)
+	// Two accounts of one organisation are merged, the stronger role kept.
+	for org, want := range map[string]accounts.Role{"p": accounts.RoleEditor, "q": accounts.RoleEditor} {
+		if o, err := acc.FindOrganiser(ctx, org, annU); err != nil || o.Role != want || o.ID != ids[org+" "+annU] {
+			t.Errorf("FindOrganiser(%s, %q): %+v, %v; want the account of that spelling, %s", org, annU, o, err, want)
+		}
+		if o, err := acc.FindOrganiser(ctx, org, annA); err == nil {
+			t.Errorf("FindOrganiser(%s, %q): %+v; want the old spelling's account merged away", org, annA, o)
+		}
 	}
-	if o, err := acc.FindOrganiser(ctx, "p", annA); err != nil || o.Role != accounts.RoleViewer {
-		t.Errorf("FindOrganiser(p, %q): %+v, %v; want the viewer left under its spelling", annA, o, err)
+	if list, err := acc.Organisers(ctx, "q"); err != nil || len(list) != 1 {
+		t.Errorf("q's organisers: %+v, %v; want one", list, err)
+	}
+	// Both passkeys are the kept account's now; the moved one keeps the
+	// handle it was made with, the other has its organiser's.
+	creds, err := acc.Credentials(ctx, keptID)
+	if err != nil || len(creds) != 2 {
+		t.Fatalf("the kept account's passkeys: %+v, %v; want 2", creds, err)
+	}
+	for _, c := range creds {
+		want := accounts.UserHandle(keptID)
+		if string(c.ID) == "old-key" {
+			want = accounts.UserHandle(goneID)
+		}
+		if string(c.Handle()) != string(want) {
+			t.Errorf("passkey %s: handle %q, want %q", c.ID, c.Handle(), want)
+		}
+		if got, err := acc.Credential(ctx, c.ID); err != nil || string(got.Handle()) != string(want) || got.OrganiserID != keptID {
+			t.Errorf("Credential(%s): %+v, %v; want the kept account's, handle %q", c.ID, got, err, want)
+		}
+	}
+	if got, err := acc.Session(ctx, sess.Hash); err != nil || got.OrganiserID != keptID {
+		t.Errorf("the old account's session: %+v, %v; want it moved to the kept account %d", got, err, keptID)
+	}
+	if r := renormalise(t, s); r != (store.RenormaliseResult{}) {
+		t.Errorf("second RenormaliseEmails: got %+v, want nothing done", r)
 	}
 	for _, f := range signing.EraseForms(annU) {
 		if _, err := s.Erase(ctx, f); err != nil {
@@ -304,4 +350,81 @@ func testRenormaliseOrganisers(t *testing.T, s store.Store) {
 	if left, err := acc.Organisers(ctx, ""); err != nil || len(left) != 0 {
 		t.Errorf("organisers after erasing every form: %+v, %v; want none", left, err)
 	}
+	if left, err := acc.Credentials(ctx, keptID); err != nil || len(left) != 0 {
+		t.Errorf("passkeys after erasing every form: %+v, %v; want none", left, err)
+	}
+}
+
+// RunEmailFormsLate checks the rewrite's second chance: an instance
+// still running a version from before migration 024 during a rolling
+// upgrade (PostgreSQL: it checked the migrations when it started) can
+// store an A-label spelling after the one-off rewrite ran. The next
+// start of a current version finds such rows and rewrites them, duplicate
+// and all; an address the current rules refuse is left as it was, and
+// starting again with nothing to do changes nothing.
+func RunEmailFormsLate(t *testing.T, place Place) {
+	t.Run("LateRowsRewritten", func(t *testing.T) {
+		ctx := context.Background()
+		open := place(t)
+		reopen := func() store.Store {
+			t.Helper()
+			s, err := open()
+			if err != nil {
+				t.Fatalf("open: %v", err)
+			}
+			return s
+		}
+		s := reopen()
+		// What the old instance stored after the rewrite: the A-label
+		// spelling of a mailbox that signed campaign c in Unicode, one
+		// that signed only in A-labels, and one that does not decode.
+		first := sigAt("o", "c", annU, 0)
+		late := sigAt("o", "c", annA, time.Minute)
+		only := sigAt("o", "c2", annA, 2*time.Minute)
+		bad := sigAt("o", "c3", "ann@xn--zz.example", 3*time.Minute)
+		if res, err := s.AddSignatures(ctx, []*signing.Signature{first, late, only, bad}); err != nil || slices.ContainsFunc(res, func(e error) bool { return e != nil }) {
+			t.Fatalf("AddSignatures: %v %v", res, err)
+		}
+		s.Close()
+		check := func(s store.Store, when string) {
+			t.Helper()
+			for _, w := range []struct{ campaign, email string }{{"c", annU}, {"c2", annU}, {"c3", "ann@xn--zz.example"}} {
+				var got []string
+				if err := s.Signatures(ctx, "o", w.campaign, "", func(sg *signing.Signature) error {
+					got = append(got, sg.Email)
+					return nil
+				}); err != nil || len(got) != 1 || got[0] != w.email {
+					t.Errorf("%s: campaign %s holds %q (%v), want the one signature as %q", when, w.campaign, got, err, w.email)
+				}
+			}
+			cs, err := s.Counts(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range cs {
+				if c.Signatures != 1 {
+					t.Errorf("%s: %s/%s counts %d, want 1", when, c.Org, c.Campaign, c.Signatures)
+				}
+			}
+		}
+		s = reopen()
+		check(s, "after the next start")
+		s.Close()
+		s = reopen()
+		check(s, "after starting again")
+		// A row stored late after that start is found at the one after.
+		if res, err := s.AddSignatures(ctx, []*signing.Signature{sigAt("o", "c4", annA, 4*time.Minute)}); err != nil || res[0] != nil {
+			t.Fatalf("AddSignatures: %v %v", res, err)
+		}
+		s.Close()
+		s = reopen()
+		defer s.Close()
+		var got []string
+		if err := s.Signatures(ctx, "o", "c4", "", func(sg *signing.Signature) error {
+			got = append(got, sg.Email)
+			return nil
+		}); err != nil || len(got) != 1 || got[0] != annU {
+			t.Errorf("campaign c4 holds %q (%v), want the one signature as %q", got, err, annU)
+		}
+	})
 }

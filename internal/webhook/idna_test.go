@@ -1,0 +1,105 @@
+package webhook_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/webhook"
+)
+
+// idnaSig is sig() signed with an address whose domain is in Unicode, as
+// it is stored (signing.NormaliseEmail), and idnaASCII its A-label form.
+const (
+	idnaStored = "имя@пример.com"
+	idnaASCII  = "имя@xn--e1afmkfd.com"
+	// idnaID is the identifier the stored form has always had: computed
+	// before addresses went out in A-labels, which must not change it.
+	idnaID = "placard:north/rent/qim6f2v3x4lkwwg2utgn"
+)
+
+func idnaSig() *signing.Signature {
+	s := sig()
+	s.Email = idnaStored
+	return s
+}
+
+// TestPayloadsCarryALabels: what leaves Placard for an organisation's
+// systems — webhook bodies and the Action Network record — names a
+// Unicode domain in its A-label form, the form mail is delivered to and
+// every CRM takes (Action Network, like many, refuses an address with a
+// Unicode domain). Delivered to loopback receivers. The identifier is
+// still the stored form's, so it is the one the CRM already has.
+func TestPayloadsCarryALabels(t *testing.T) {
+	var mu sync.Mutex
+	var records [][]byte
+	an := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var v json.RawMessage
+		if err := json.NewDecoder(r.Body).Decode(&v); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		mu.Lock()
+		records = append(records, v)
+		mu.Unlock()
+		w.Write([]byte(`{}`))
+	}))
+	defer an.Close()
+	r := newReceiver(t, "whsec_c2VjcmV0LWtleS1mb3ItdGVzdHM=")
+	s := site(t, "webhooks:\n  - url: "+r.srv.URL+"/hook\n    secret_env: PLACARD_ORG_NORTH__HOOK_SECRET\n"+
+		"    events: [signature.created, signature.updated]\n"+
+		"osdi:\n  url: "+an.URL+"/api/v2/petitions/abc/signatures\n  api_key_env: PLACARD_ORG_NORTH__AN_KEY\n")
+	env := map[string]string{"PLACARD_ORG_NORTH__HOOK_SECRET": "whsec_c2VjcmV0LWtleS1mb3ItdGVzdHM=", "PLACARD_ORG_NORTH__AN_KEY": "k"}
+	o, c := s.Org("north"), s.Campaign("north", "rent")
+	hook := deliverer(t, s, webhook.Policy{AllowLoopback: true, RootCAs: poolOf(r.srv)}, env)
+	osdi := deliverer(t, s, webhook.Policy{AllowLoopback: true, RootCAs: poolOf(an)}, env)
+
+	sg := idnaSig()
+	msgs := webhook.Messages(o, c, sg, webhook.Occasion{Event: campaign.EventSignatureCreated, Final: true, At: at})
+	// The signer withdraws their permission: signature.updated, and the
+	// Action Network record that unsubscribes them.
+	after := *sg
+	after.ContactAt, after.ContactText = time.Time{}, ""
+	msgs = append(msgs, webhook.Changes(o, []signing.Change{{Before: *sg, After: after}}, at, "")...)
+	for _, m := range msgs {
+		if m.Email != idnaStored {
+			t.Errorf("message filed under %q, want the stored form %q (erasure finds it by that)", m.Email, idnaStored)
+		}
+		d := hook
+		if m.Kind == signing.MessageOSDI {
+			d = osdi
+		}
+		if err := d.Deliver(context.Background(), m); err != nil {
+			t.Fatalf("Deliver %s: %v", m.Kind, err)
+		}
+	}
+	mu.Lock()
+	bodies := append(append([][]byte{}, r.body...), records...)
+	mu.Unlock()
+	if len(r.body) != 2 || len(records) != 2 {
+		t.Fatalf("delivered %d webhook bodies and %d Action Network records, want 2 of each (created and updated; subscribed and unsubscribed)", len(r.body), len(records))
+	}
+	for _, b := range bodies {
+		if strings.Contains(string(b), "пример") {
+			t.Errorf("payload %s names the Unicode domain, want only %q", b, idnaASCII)
+		}
+		if !strings.Contains(string(b), `"`+idnaASCII+`"`) {
+			t.Errorf("payload %s does not name %q", b, idnaASCII)
+		}
+		if !strings.Contains(string(b), `"`+idnaID+`"`) {
+			t.Errorf("payload %s does not carry the identifier %q", b, idnaID)
+		}
+	}
+	// An export for a CRM import is the same shape.
+	b, _ := json.Marshal(webhook.OSDISignature(sg))
+	if !strings.Contains(string(b), `"`+idnaASCII+`"`) || strings.Contains(string(b), "пример") {
+		t.Errorf("OSDISignature: %s, want the address as %q", b, idnaASCII)
+	}
+}
