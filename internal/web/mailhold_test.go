@@ -3,9 +3,11 @@ package web
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -185,4 +187,53 @@ func TestContactWriteNotQueuedHandsBackTheTurn(t *testing.T) {
 	if got := queuedTo(t, st, mail.TemplateContactConfirm, "ada@example.org", e.clock.now()); fmt.Sprint(got) != "[0s]" {
 		t.Errorf("confirmation queued to wait %v, want [0s]: at once", got)
 	}
+}
+
+// TestExpiredSignatureGetsNoLink: a repeat of a signature whose
+// unconfirmed_days have passed — not erased yet, as serve erases them
+// once an hour — sends no confirmation: its link would say a day was
+// left for a signature erased within the hour. Within its days a repeat
+// gets the link, saying the days that are left. Failed before: the
+// expired signature's confirmation was queued again, "1 day" left.
+func TestExpiredSignatureGetsNoLink(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, st store.Store) {
+		e := newMailEnv(t, st, confirmFiles(t)) // unconfirmed_days: 5
+		sign := func() {
+			t.Helper()
+			v := e.formValues(t, libraryPage, "petition-form")
+			e.clock.add(5 * time.Second)
+			res := e.post(t, libraryPage+"/sign", v, nil)
+			wantStatus(t, res, 303)
+			if loc := res.Header.Get("Location"); loc != libraryPage+"/confirm?lang=en" {
+				t.Fatalf("Location %q, want the check-your-inbox page as every time", loc)
+			}
+		}
+		days := func() []int {
+			t.Helper()
+			es, err := st.(store.Outbox).List(context.Background(), "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []int
+			for _, m := range es {
+				var p mail.Payload
+				if json.Unmarshal(m.Payload, &p) == nil && p.Template == mail.TemplateConfirm && m.Email == "ada@example.org" {
+					out = append(out, p.Days)
+				}
+			}
+			slices.Sort(out)
+			return out
+		}
+		sign()
+		e.clock.add(2*24*time.Hour + time.Hour)
+		sign()
+		if got := fmt.Sprint(days()); got != "[3 5]" {
+			t.Errorf("confirmations' days after a repeat on the third day: %s, want [3 5]", got)
+		}
+		e.clock.add(3 * 24 * time.Hour)
+		sign()
+		if got := fmt.Sprint(days()); got != "[3 5]" {
+			t.Errorf("confirmations' days after a repeat past the five days: %s, want still [3 5] (none for an expired signature)", got)
+		}
+	})
 }
