@@ -8,6 +8,7 @@ import (
 	"net"
 	netmail "net/mail"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -369,7 +370,10 @@ func (p *pacer) wait(ctx context.Context) error {
 // a message the relay is taking is still counted when it says 250
 // (TestSendManyStopsWhenCtxEnds).
 func (s *Sender) dial(ctx context.Context) gomail.DialContextFunc {
-	return func(dctx context.Context, network, addr string) (net.Conn, error) {
+	// go-mail's addr is host:port without brackets, which no IPv6
+	// address survives ("::1:25"): the host and port are joined here.
+	addr := net.JoinHostPort(s.server.Host, strconv.Itoa(s.server.Port))
+	return func(dctx context.Context, network, _ string) (net.Conn, error) {
 		var d net.Dialer
 		raw, err := d.DialContext(dctx, network, addr)
 		if err != nil {

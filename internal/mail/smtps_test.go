@@ -53,17 +53,14 @@ func certFor(t *testing.T, names ...string) (tls.Certificate, *x509.CertPool) {
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, pool
 }
 
-// smtpsRelay is a relay encrypted from the start (smtps://) on loopback,
-// with cert: a TLS listener in front of a scripted relay that offers ext
-// (as a TLS proxy in front of a mail server does — the server behind it
-// may offer STARTTLS, not knowing the connection is encrypted). It
-// accepts PLAIN with mailtest-like credentials, counts the messages it
-// takes, and records whether it was asked for STARTTLS. It returns the
-// port.
-func smtpsRelay(t *testing.T, cert tls.Certificate, ext []string) (port int, delivered, startTLS *atomic.Int64) {
+// countingRelay is a scripted relay on loopback offering ext that
+// accepts PLAIN with placard:s3cret, counts the messages it takes, and
+// records whether it was asked for STARTTLS (which it refuses). It returns
+// its address.
+func countingRelay(t *testing.T, ext []string) (addr string, delivered, startTLS *atomic.Int64) {
 	t.Helper()
 	delivered, startTLS = new(atomic.Int64), new(atomic.Int64)
-	inner := scriptedRelay(t, ext, func(cmd string, br *bufio.Reader, say func(string)) (bool, bool) {
+	addr = scriptedRelay(t, ext, func(cmd string, br *bufio.Reader, say func(string)) (bool, bool) {
 		switch {
 		case strings.HasPrefix(cmd, "STARTTLS"):
 			startTLS.Add(1)
@@ -94,10 +91,12 @@ func smtpsRelay(t *testing.T, cert tls.Certificate, ext []string) (port int, del
 		}
 		return false, false
 	})
-	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
-	if err != nil {
-		t.Fatal(err)
-	}
+	return addr, delivered, startTLS
+}
+
+// forward hands every connection ln accepts to the server at to.
+func forward(t *testing.T, ln net.Listener, to string) {
+	t.Helper()
 	t.Cleanup(func() { ln.Close() })
 	go func() {
 		for {
@@ -107,7 +106,7 @@ func smtpsRelay(t *testing.T, cert tls.Certificate, ext []string) (port int, del
 			}
 			go func() {
 				defer c.Close()
-				up, err := net.Dial("tcp", inner)
+				up, err := net.Dial("tcp", to)
 				if err != nil {
 					return
 				}
@@ -117,6 +116,21 @@ func smtpsRelay(t *testing.T, cert tls.Certificate, ext []string) (port int, del
 			}()
 		}
 	}()
+}
+
+// smtpsRelay is a relay encrypted from the start (smtps://) on loopback,
+// with cert: a TLS listener in front of a countingRelay offering ext (as
+// a TLS proxy in front of a mail server is — the server behind it may
+// offer STARTTLS, not knowing the connection is encrypted). It returns
+// the port.
+func smtpsRelay(t *testing.T, cert tls.Certificate, ext []string) (port int, delivered, startTLS *atomic.Int64) {
+	t.Helper()
+	inner, delivered, startTLS := countingRelay(t, ext)
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	forward(t, ln, inner)
 	return ln.Addr().(*net.TCPAddr).Port, delivered, startTLS
 }
 
