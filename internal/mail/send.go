@@ -8,6 +8,7 @@ import (
 	"net"
 	netmail "net/mail"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -157,9 +158,12 @@ func (s *Sender) client(ctx context.Context) (*gomail.Client, error) {
 	switch s.server.Security {
 	case ImplicitTLS:
 		// dial makes the TLS connection itself (go-mail's WithSSL
-		// ignores a dial function); go-mail then finds it encrypted, so
-		// it neither asks for STARTTLS nor refuses PLAIN over it.
-		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSOpportunistic))
+		// ignores a dial function for dialling); WithSSL still keeps
+		// go-mail from asking for STARTTLS inside it, as before dial — a
+		// server behind a TLS proxy may offer it, not knowing the
+		// connection is encrypted, and STARTTLS inside TLS fails every
+		// message (TestSendImplicitTLS).
+		opts = append(opts, gomail.WithSSL())
 	case StartTLS:
 		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
 	case Plain:
@@ -168,8 +172,18 @@ func (s *Sender) client(ctx context.Context) (*gomail.Client, error) {
 	if s.server.Username != "" {
 		// The strongest mechanism the server offers, never in plain text
 		// over a network (Plain is loopback only).
-		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover),
-			gomail.WithUsername(s.server.Username), gomail.WithPassword(s.server.Password))
+		auth := gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover)
+		if s.server.Security == ImplicitTLS {
+			// go-mail does not know a connection it did not dial is
+			// encrypted, and would discover only the mechanisms it allows
+			// in the clear: the same list it uses over TLS, strongest
+			// first. PLAIN and LOGIN still refuse a connection that is not
+			// TLS (smtp.PlainAuth), and dial makes only TLS ones here.
+			auth = gomail.WithOpportunisticSMTPAuth(gomail.SMTPAuthSCRAMSHA256PLUS, gomail.SMTPAuthSCRAMSHA256,
+				gomail.SMTPAuthSCRAMSHA1PLUS, gomail.SMTPAuthSCRAMSHA1, gomail.SMTPAuthNTLM, gomail.SMTPAuthCramMD5,
+				gomail.SMTPAuthPlain, gomail.SMTPAuthLogin)
+		}
+		opts = append(opts, auth, gomail.WithUsername(s.server.Username), gomail.WithPassword(s.server.Password))
 	}
 	return gomail.NewClient(s.server.Host, opts...)
 }
@@ -356,7 +370,10 @@ func (p *pacer) wait(ctx context.Context) error {
 // a message the relay is taking is still counted when it says 250
 // (TestSendManyStopsWhenCtxEnds).
 func (s *Sender) dial(ctx context.Context) gomail.DialContextFunc {
-	return func(dctx context.Context, network, addr string) (net.Conn, error) {
+	// go-mail's addr is host:port without brackets, which no IPv6
+	// address survives ("::1:25"): the host and port are joined here.
+	addr := net.JoinHostPort(s.server.Host, strconv.Itoa(s.server.Port))
+	return func(dctx context.Context, network, _ string) (net.Conn, error) {
 		var d net.Dialer
 		raw, err := d.DialContext(dctx, network, addr)
 		if err != nil {

@@ -113,10 +113,16 @@ func (s *Server) resendConfirmation(ctx context.Context, lc *site.SigningCampaig
 			continue
 		}
 		// The link names the waiting signature, and says how many of its
-		// days are left.
-		days := lc.Campaign.UnconfirmedDays - int(now.Sub(sg.CreatedAt)/(24*time.Hour))
+		// days are left. One whose days are over gets none: it is erased
+		// within the hour (serve's unconfirmed loop), and signing again
+		// after that, as the page says, makes a new one.
+		left := time.Duration(lc.Campaign.UnconfirmedDays)*24*time.Hour - now.Sub(sg.CreatedAt)
+		if left <= 0 {
+			return false, nil
+		}
+		days := min(int((left+24*time.Hour-1)/(24*time.Hour)), lc.Campaign.UnconfirmedDays)
 		m := mail.NewMessage(mail.Payload{Template: mail.TemplateConfirm, Lang: sig.Lang, Org: sig.Org, Campaign: sig.Campaign, To: sg.Email,
-			Days: max(days, 1), Signed: sg.CreatedAt.UnixMicro()})
+			Days: days, Signed: sg.CreatedAt.UnixMicro()})
 		if at.After(now) {
 			m.NotBefore = at
 		}

@@ -3,9 +3,12 @@ package web
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -186,3 +189,119 @@ func TestContactWriteNotQueuedHandsBackTheTurn(t *testing.T) {
 		t.Errorf("confirmation queued to wait %v, want [0s]: at once", got)
 	}
 }
+
+// TestExpiredSignatureGetsNoLink: a repeat of a signature whose
+// unconfirmed_days have passed — not erased yet, as serve erases them
+// once an hour — sends no confirmation: its link would say a day was
+// left for a signature erased within the hour. Within its days a repeat
+// gets the link, saying the days that are left. Failed before: the
+// expired signature's confirmation was queued again, "1 day" left.
+func TestExpiredSignatureGetsNoLink(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, st store.Store) {
+		e := newMailEnv(t, st, confirmFiles(t)) // unconfirmed_days: 5
+		sign := func() {
+			t.Helper()
+			v := e.formValues(t, libraryPage, "petition-form")
+			e.clock.add(5 * time.Second)
+			res := e.post(t, libraryPage+"/sign", v, nil)
+			wantStatus(t, res, 303)
+			if loc := res.Header.Get("Location"); loc != libraryPage+"/confirm?lang=en" {
+				t.Fatalf("Location %q, want the check-your-inbox page as every time", loc)
+			}
+		}
+		days := func() []int {
+			t.Helper()
+			es, err := st.(store.Outbox).List(context.Background(), "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []int
+			for _, m := range es {
+				var p mail.Payload
+				if json.Unmarshal(m.Payload, &p) == nil && p.Template == mail.TemplateConfirm && m.Email == "ada@example.org" {
+					out = append(out, p.Days)
+				}
+			}
+			slices.Sort(out)
+			return out
+		}
+		sign()
+		e.clock.add(2*24*time.Hour + time.Hour)
+		sign()
+		if got := fmt.Sprint(days()); got != "[3 5]" {
+			t.Errorf("confirmations' days after a repeat on the third day: %s, want [3 5]", got)
+		}
+		e.clock.add(3 * 24 * time.Hour)
+		sign()
+		if got := fmt.Sprint(days()); got != "[3 5]" {
+			t.Errorf("confirmations' days after a repeat past the five days: %s, want still [3 5] (none for an expired signature)", got)
+		}
+	})
+}
+
+// slowSupporter is a real SQLite store whose reads of a supporter's
+// signatures wait for release (or their context), as a busy database's
+// may: it records whether one gave up waiting.
+type slowSupporter struct {
+	*sqlite.DB
+	hold     *atomic.Bool
+	release  chan struct{}
+	gaveUp   *atomic.Bool
+	returned chan struct{}
+}
+
+func (s slowSupporter) Supporter(ctx context.Context, org, email string) ([]signing.Signature, error) {
+	if s.hold.Load() {
+		defer func() { s.returned <- struct{}{} }()
+		select {
+		case <-s.release:
+		case <-ctx.Done():
+			s.gaveUp.Store(true)
+			return nil, ctx.Err()
+		}
+	}
+	return s.DB.Supporter(ctx, org, email)
+}
+
+// TestRepeatAnswerWaitsForNoResend: attack on a signer's privacy — a
+// repeat of an address with a turn reads its signature and, when it
+// still waits, queues its confirmation again; one already confirmed
+// queues nothing. Done before the answer, that read and that write made a
+// repeat of a waiting signature answer later than a repeat of a confirmed
+// one: whoever types someone's address could tell whether its owner had
+// confirmed (had really signed), not only that it was there. Now the
+// answer waits for neither: the confirmation is queued after it. Failed
+// before: the answer waited for the read until the signing time limit
+// ("the answer waited for the waiting signature's read").
+func TestRepeatAnswerWaitsForNoResend(t *testing.T) {
+	st := slowSupporter{DB: openSQLite(t).(*sqlite.DB), hold: new(atomic.Bool), release: make(chan struct{}),
+		gaveUp: new(atomic.Bool), returned: make(chan struct{}, 1)}
+	e := newMailEnv(t, st, confirmFiles(t))
+	v := e.formValues(t, libraryPage, "petition-form")
+	e.clock.add(5 * time.Second)
+	wantStatus(t, e.post(t, libraryPage+"/sign", v, nil), 303)
+	// A repeat, with a turn (the second of three), answered without
+	// waiting for what comes after the answer (signEnv.post would).
+	v = e.formValues(t, libraryPage, "petition-form")
+	e.clock.add(5 * time.Second)
+	st.hold.Store(true)
+	req := httptest.NewRequest("POST", libraryPage+"/sign", strings.NewReader(v.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	rec := httptest.NewRecorder()
+	e.s.ServeHTTP(rec, req)
+	wantStatus(t, rec.Result(), 303)
+	if st.gaveUp.Load() {
+		t.Fatal("the answer waited for the waiting signature's read")
+	}
+	close(st.release)
+	<-st.returned
+	e.s.waitBackground()
+	if got := queuedTo(t, st, mail.TemplateConfirm, "ada@example.org", e.clock.now()); len(got) != 2 {
+		t.Errorf("%d confirmations queued, want 2: the repeat's queued after its answer", len(got))
+	}
+}
+
+// waitBackground waits for the confirmations being queued again after
+// their answers (resendAfter).
+func (s *Server) waitBackground() { s.resends.Wait() }

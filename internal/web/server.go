@@ -239,6 +239,11 @@ type Server struct {
 	dataLinks, mailPace *ratelimit.Pace
 	// paceLog counts what mailPace holds back, for the log (datalimit.go).
 	paceLog paceLog
+	// resends are the waiting signatures' confirmations being queued
+	// again after their repeat's answer, and resending how many
+	// (sign.go: resendAfter).
+	resends   sync.WaitGroup
+	resending atomic.Int64
 
 	// readPaths is the read path's set of pages (readpath.go).
 	readPaths readPathCache

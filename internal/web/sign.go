@@ -376,11 +376,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) (err error) {
 	}
 	already := errors.Is(serr, store.ErrAlreadySigned)
 	if already && waits && turn {
-		if _, err := s.resendConfirmation(ctx, lc, sig, at, now); err != nil {
-			// The signature is stored; only its email is not queued
-			// again. Signing again later sends it.
-			s.log.Error("queueing a waiting signature's confirmation again failed", "campaign", lc.Key, "err", err, "request_id", requestID(r))
-		}
+		s.resendAfter(lc, sig, at, now, requestID(r))
 	}
 	if serr != nil && !already {
 		// Not recorded: the same form may be sent again, and the mailbox
@@ -426,6 +422,42 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) (err error) {
 		loc = s.claims.AppendSeal(loc, lc.Key, linkToken, linkKey, now)
 	}
 	return seeOther(w, string(loc))
+}
+
+// maxResends is how many waiting signatures' confirmations may be being
+// queued again after their answers at once (resendAfter).
+const maxResends = 64
+
+// resendAfter queues the confirmation of the signature sig repeats, if it
+// still waits (resendConfirmation), after the repeat is answered: done
+// before, its read and its write made the repeat of a waiting signature
+// answer later than that of a confirmed one, which queues nothing —
+// telling whoever typed the address whether its owner had confirmed
+// (TestRepeatAnswerWaitsForNoResend). At most maxResends at once; past
+// that, as when the store is too slow to keep up, before the answer.
+func (s *Server) resendAfter(lc *site.SigningCampaign, sig *signing.Signature, at, now time.Time, reqID string) {
+	sg := *sig
+	sig = &sg // the goroutine's own
+	resend := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), signTimeout)
+		defer cancel()
+		if _, err := s.resendConfirmation(ctx, lc, sig, at, now); err != nil {
+			// The signature is stored; only its email is not queued
+			// again. Signing again later sends it.
+			s.log.Error("queueing a waiting signature's confirmation again failed", "campaign", lc.Key, "err", err, "request_id", reqID)
+		}
+	}
+	if s.resending.Add(1) > maxResends {
+		s.resending.Add(-1)
+		resend()
+		return
+	}
+	s.resends.Add(1)
+	go func() {
+		defer s.resends.Done()
+		defer s.resending.Add(-1)
+		resend()
+	}()
 }
 
 // signWindow is a context whose deadline is signTimeout (and less than a

@@ -185,6 +185,8 @@ func (e *signEnv) post(t *testing.T, target string, v url.Values, header http.He
 	}
 	rec := httptest.NewRecorder()
 	e.s.ServeHTTP(rec, req)
+	// What the answer left to do after it (resendAfter) is done too.
+	e.s.waitBackground()
 	res := rec.Result()
 	if sc := res.Header.Values("Set-Cookie"); len(sc) > 0 {
 		t.Errorf("POST %s set a cookie: %q", target, sc)
