@@ -188,6 +188,9 @@ func TestEmailScriptsPerLabel(t *testing.T) {
 		"a@аррӏе.рф":                 "a@аррӏе.рф", // look-alikes are ordinary words under a Cyrillic TLD
 		"a@сор.ru":                   "a@сор.ru",
 		"a@почта.com":                "a@почта.com", // ч and т look like no Latin letter
+		"a@κοκο.gr":                  "a@κοκο.gr",   // look-alikes are ordinary words under a Greek TLD
+		"a@κοκο.ελ":                  "a@κοκο.ελ",
+		"a@καφε.com":                 "a@καφε.com", // φ looks like no Latin letter
 	} {
 		got, msg := NormaliseEmail(v)
 		if !msg.IsZero() || got != want {
@@ -204,15 +207,20 @@ func TestEmailScriptsPerLabel(t *testing.T) {
 		}
 	}
 	for _, v := range []string{
-		"a@p\u0430ypal.com",                    // a Cyrillic а inside a Latin label
-		"a@mail.p\u0430ypal.com",               // in any label
-		"a@xn--pypal-4ve.com",                  // the same as an A-label
-		"a@приmer.com",                         // Cyrillic and Latin in one label
-		"a@παρaδειγμα.com",                     // a Latin a among Greek letters
-		"a@مثالx.com",                          // Arabic and Latin in one label
-		"p\u0430ypal@example.com",              // the local part is still judged whole
-		"a@\u0430\u0440\u0440\u04cf\u0435.com", // аррӏе: all Cyrillic, every letter a Latin look-alike
-		"a@mail.\u0441\u0430\u0455\u0435.org",  // саѕе under .org
+		"a@p\u0430ypal.com",                             // a Cyrillic а inside a Latin label
+		"a@mail.p\u0430ypal.com",                        // in any label
+		"a@xn--pypal-4ve.com",                           // the same as an A-label
+		"a@приmer.com",                                  // Cyrillic and Latin in one label
+		"a@παρaδειγμα.com",                              // a Latin a among Greek letters
+		"a@مثالx.com",                                   // Arabic and Latin in one label
+		"p\u0430ypal@example.com",                       // the local part is still judged whole
+		"a@\u0430\u0440\u0440\u04cf\u0435.com",          // аррӏе: all Cyrillic, every letter a Latin look-alike
+		"a@mail.\u0441\u0430\u0455\u0435.org",           // саѕе under .org
+		"a@\u050d\u043e\u043e\u050d\u04cf\u0435.com",    // ԍооԍӏе: google in Cyrillic look-alikes (ԍ was missing from the list)
+		"a@\u03ba\u03bf\u03ba\u03bf.com",                // κοκο: all Greek, every letter a Latin look-alike
+		"a@\u03c4\u03bf\u03ba\u03c5\u03bf.org",          // τοκυο
+		"a@\u0430\u0440\u0440\u04cf\u0435.\u4e2d\u56fd", // аррӏе under a Chinese TLD: not a Cyrillic one
+		"a@\u03ba\u03bf\u03ba\u03bf.ru",                 // κοκο under a Cyrillic country's TLD
 	} {
 		if got, msg := NormaliseEmail(v); got != "" || msg.Key != "check.email.scripts" {
 			t.Errorf("NormaliseEmail(%+q) = %q, %q; want refused with check.email.scripts", v, got, msg.Key)
