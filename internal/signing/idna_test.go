@@ -1,6 +1,7 @@
 package signing
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -230,6 +231,33 @@ func TestEmailScriptsPerLabel(t *testing.T) {
 			if got, msg := NormaliseEmail(a); got != "" || msg.Key != "check.email.scripts" {
 				t.Errorf("NormaliseEmail(%+q) = %q, %q; want refused with check.email.scripts", a, got, msg.Key)
 			}
+		}
+	}
+}
+
+// TestEraseFormsRefusedIDN: an address signing now refuses for its
+// alphabets (a whole-Greek look-alike label, accepted for a while and
+// stored in the Unicode form, or stored as typed in A-labels before
+// 024) is one mailbox in both spellings, and the CRMs were told its
+// A-label form; an erasure typed either way must look for both. Failed
+// before: a refused address was looked up only as typed, so erasing
+// "a@xn--vxaaob.com" left the row stored as "a@κοκο.com".
+func TestEraseFormsRefusedIDN(t *testing.T) {
+	for typed, want := range map[string][]string{
+		"a@xn--vxaaob.com":      {"a@xn--vxaaob.com", "a@κοκο.com"},
+		"a@κοκο.com":            {"a@κοκο.com", "a@xn--vxaaob.com"},
+		"A@ΚΟΚΟ.com":            {"a@κοκο.com", "a@xn--vxaaob.com"},
+		"a@xn--e1ara49ctjc.com": {"a@xn--e1ara49ctjc.com", "a@ԍооԍӏе.com"},
+		"a@b\u200bc.com":        {"a@b\u200bc.com"}, // refused for an invisible character: as typed only
+	} {
+		got := EraseForms(typed)
+		for _, w := range want {
+			if !slices.Contains(got, w) {
+				t.Errorf("EraseForms(%+q) = %+q, missing %+q", typed, got, w)
+			}
+		}
+		if len(got) != len(want) {
+			t.Errorf("EraseForms(%+q) = %+q, want %+q", typed, got, want)
 		}
 	}
 }
