@@ -2,6 +2,7 @@ package signing
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -543,51 +544,61 @@ func mixedScriptDomain(domain string) bool {
 	}
 	tld := domain[strings.LastIndexByte(domain, '.')+1:]
 	for l := range strings.SplitSeq(domain, ".") {
-		if mixedScript(l) || latinLookalike(l) && !cyrillicTLD(tld) {
+		if mixedScript(l) || latinLookalike(l, tld) {
 			return true
 		}
 	}
 	return false
 }
 
-// latinLookalikes are the Cyrillic letters that look like Latin ones
-// (Chromium's list for the same check, lower case).
-const latinLookalikes = "асԁеһіјӏорԛѕԝхуъьҽпгѵѡ"
+// latinLookalikes are, for each alphabet with letters that look like
+// Latin ones, those letters (lower case) and the top-level domains under
+// which a label of them is an ordinary word: Chromium's lists for the
+// same check. A label of Cyrillic letters needs ԍ (a g), ы and ю too:
+// "ԍооԍӏе" reads as "google". A whole-Greek label reads as Latin just
+// as well: "κοκο", "τοκυο".
+var latinLookalikes = []struct {
+	script  *unicode.RangeTable
+	letters string
+	tlds    []string
+}{
+	{unicode.Cyrillic, "аысԁеԍһіюјӏорԗԛѕԝхуъьҽпгѵѡ",
+		[]string{"bg", "by", "kg", "kz", "mk", "mn", "rs", "ru", "su", "tj", "ua", "uz"}},
+	{unicode.Greek, "αγηικνορτυχω", []string{"gr", "cy"}},
+}
 
-// latinLookalike reports whether label is a "whole-script confusable":
-// Cyrillic letters only, every one of which looks like a Latin letter,
-// so that "аррӏе" reads as "apple". Judging labels apart let such a
-// label through, where the whole domain's check had refused it beside a
-// Latin top-level domain; browsers show such a domain in its xn-- form
-// for the same reason. Under a top-level domain of a country writing
-// Cyrillic it is an ordinary word.
-func latinLookalike(label string) bool {
-	letters := false
+// latinLookalike reports whether label is a "whole-script confusable"
+// under top-level domain tld: letters of one alphabet only, every one of
+// which looks like a Latin letter, so that "аррӏе" reads as "apple".
+// Judging labels apart let such a label through, where the whole
+// domain's check had refused it beside a Latin top-level domain;
+// browsers show such a domain in its xn-- form for the same reason.
+// Under a top-level domain written in that alphabet, or the code of a
+// country writing it, it is an ordinary word.
+func latinLookalike(label, tld string) bool {
+	for _, l := range latinLookalikes {
+		if lookalikeIn(label, l.letters) && !slices.Contains(l.tlds, tld) &&
+			!strings.ContainsFunc(tld, func(r rune) bool { return unicode.Is(l.script, r) }) {
+			return true
+		}
+	}
+	return false
+}
+
+// lookalikeIn reports whether label has a letter and all its letters are
+// in letters.
+func lookalikeIn(label, letters string) bool {
+	found := false
 	for _, r := range label {
 		switch {
 		case !unicode.IsLetter(r):
-		case strings.ContainsRune(latinLookalikes, r):
-			letters = true
+		case strings.ContainsRune(letters, r):
+			found = true
 		default:
 			return false
 		}
 	}
-	return letters
-}
-
-// cyrillicTLD reports whether tld is written in an alphabet other than
-// Latin (рф, бел …) or is the ASCII code of a country writing Cyrillic.
-func cyrillicTLD(tld string) bool {
-	for i := 0; i < len(tld); i++ {
-		if tld[i] >= 0x80 {
-			return true
-		}
-	}
-	switch tld {
-	case "bg", "by", "kg", "kz", "mk", "mn", "rs", "ru", "su", "tj", "ua", "uz":
-		return true
-	}
-	return false
+	return found
 }
 
 // mixedScript reports whether s (a local part, or one label of a domain)

@@ -16,12 +16,33 @@ import (
 // lower-cased), so a row stored then is found by typing it as it was
 // given. An address signing refuses (say with a zero-width space) is
 // looked up in that plainer form only: such a row can only be one stored
-// before the refusal.
+// before the refusal. When IDNA accepts its domain, though (refused for
+// its alphabets: "a@κοκο.com"), both spellings of that domain are looked
+// for, Unicode and A-labels: one mailbox, stored in either by some
+// version, and told to CRMs in A-labels.
 func EraseForms(s string) []string {
 	legacy := strings.ToLower(strings.TrimSpace(norm.NFC.String(s)))
 	addr, msg := NormaliseEmail(s)
 	if !msg.IsZero() || addr == "" {
-		return []string{legacy}
+		forms := []string{legacy}
+		// Only when legacy is itself one of the two spellings: IDNA maps
+		// away what signing refuses (a zero-width space), and that is not
+		// a spelling of this address.
+		if i := strings.LastIndexByte(legacy, '@'); i >= 0 {
+			if d, ok := unicodeDomain(legacy[i+1:]); ok {
+				u := legacy[:i+1] + d
+				a := ASCIIEmail(u)
+				switch legacy {
+				case u:
+					if a != u {
+						forms = append(forms, a)
+					}
+				case a:
+					forms = append(forms, u)
+				}
+			}
+		}
+		return forms
 	}
 	forms := EmailSpellings(addr)
 	if !slices.Contains(forms, legacy) {

@@ -1,6 +1,7 @@
 package signing
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -188,6 +189,9 @@ func TestEmailScriptsPerLabel(t *testing.T) {
 		"a@аррӏе.рф":                 "a@аррӏе.рф", // look-alikes are ordinary words under a Cyrillic TLD
 		"a@сор.ru":                   "a@сор.ru",
 		"a@почта.com":                "a@почта.com", // ч and т look like no Latin letter
+		"a@κοκο.gr":                  "a@κοκο.gr",   // look-alikes are ordinary words under a Greek TLD
+		"a@κοκο.ελ":                  "a@κοκο.ελ",
+		"a@καφε.com":                 "a@καφε.com", // φ looks like no Latin letter
 	} {
 		got, msg := NormaliseEmail(v)
 		if !msg.IsZero() || got != want {
@@ -204,15 +208,20 @@ func TestEmailScriptsPerLabel(t *testing.T) {
 		}
 	}
 	for _, v := range []string{
-		"a@p\u0430ypal.com",                    // a Cyrillic а inside a Latin label
-		"a@mail.p\u0430ypal.com",               // in any label
-		"a@xn--pypal-4ve.com",                  // the same as an A-label
-		"a@приmer.com",                         // Cyrillic and Latin in one label
-		"a@παρaδειγμα.com",                     // a Latin a among Greek letters
-		"a@مثالx.com",                          // Arabic and Latin in one label
-		"p\u0430ypal@example.com",              // the local part is still judged whole
-		"a@\u0430\u0440\u0440\u04cf\u0435.com", // аррӏе: all Cyrillic, every letter a Latin look-alike
-		"a@mail.\u0441\u0430\u0455\u0435.org",  // саѕе under .org
+		"a@p\u0430ypal.com",                             // a Cyrillic а inside a Latin label
+		"a@mail.p\u0430ypal.com",                        // in any label
+		"a@xn--pypal-4ve.com",                           // the same as an A-label
+		"a@приmer.com",                                  // Cyrillic and Latin in one label
+		"a@παρaδειγμα.com",                              // a Latin a among Greek letters
+		"a@مثالx.com",                                   // Arabic and Latin in one label
+		"p\u0430ypal@example.com",                       // the local part is still judged whole
+		"a@\u0430\u0440\u0440\u04cf\u0435.com",          // аррӏе: all Cyrillic, every letter a Latin look-alike
+		"a@mail.\u0441\u0430\u0455\u0435.org",           // саѕе under .org
+		"a@\u050d\u043e\u043e\u050d\u04cf\u0435.com",    // ԍооԍӏе: google in Cyrillic look-alikes (ԍ was missing from the list)
+		"a@\u03ba\u03bf\u03ba\u03bf.com",                // κοκο: all Greek, every letter a Latin look-alike
+		"a@\u03c4\u03bf\u03ba\u03c5\u03bf.org",          // τοκυο
+		"a@\u0430\u0440\u0440\u04cf\u0435.\u4e2d\u56fd", // аррӏе under a Chinese TLD: not a Cyrillic one
+		"a@\u03ba\u03bf\u03ba\u03bf.ru",                 // κοκο under a Cyrillic country's TLD
 	} {
 		if got, msg := NormaliseEmail(v); got != "" || msg.Key != "check.email.scripts" {
 			t.Errorf("NormaliseEmail(%+q) = %q, %q; want refused with check.email.scripts", v, got, msg.Key)
@@ -222,6 +231,33 @@ func TestEmailScriptsPerLabel(t *testing.T) {
 			if got, msg := NormaliseEmail(a); got != "" || msg.Key != "check.email.scripts" {
 				t.Errorf("NormaliseEmail(%+q) = %q, %q; want refused with check.email.scripts", a, got, msg.Key)
 			}
+		}
+	}
+}
+
+// TestEraseFormsRefusedIDN: an address signing now refuses for its
+// alphabets (a whole-Greek look-alike label, accepted for a while and
+// stored in the Unicode form, or stored as typed in A-labels before
+// 024) is one mailbox in both spellings, and the CRMs were told its
+// A-label form; an erasure typed either way must look for both. Failed
+// before: a refused address was looked up only as typed, so erasing
+// "a@xn--vxaaob.com" left the row stored as "a@κοκο.com".
+func TestEraseFormsRefusedIDN(t *testing.T) {
+	for typed, want := range map[string][]string{
+		"a@xn--vxaaob.com":      {"a@xn--vxaaob.com", "a@κοκο.com"},
+		"a@κοκο.com":            {"a@κοκο.com", "a@xn--vxaaob.com"},
+		"A@ΚΟΚΟ.com":            {"a@κοκο.com", "a@xn--vxaaob.com"},
+		"a@xn--e1ara49ctjc.com": {"a@xn--e1ara49ctjc.com", "a@ԍооԍӏе.com"},
+		"a@b\u200bc.com":        {"a@b\u200bc.com"}, // refused for an invisible character: as typed only
+	} {
+		got := EraseForms(typed)
+		for _, w := range want {
+			if !slices.Contains(got, w) {
+				t.Errorf("EraseForms(%+q) = %+q, missing %+q", typed, got, w)
+			}
+		}
+		if len(got) != len(want) {
+			t.Errorf("EraseForms(%+q) = %+q, want %+q", typed, got, want)
 		}
 	}
 }

@@ -103,3 +103,45 @@ func TestPayloadsCarryALabels(t *testing.T) {
 		t.Errorf("OSDISignature: %s, want the address as %q", b, idnaASCII)
 	}
 }
+
+// TestErasedPrimaryIsALabel: signature.created and signature.updated name
+// a Unicode domain's address in A-labels as the primary one, so a CRM
+// keys the person by it; the signature.erased notice must name that
+// same form as its primary address, or a receiver that forgets the
+// person by the primary address (as by every other event's) looks for
+// the Unicode spelling, which it never received, and keeps them. Failed
+// before: the primary address of the notice was the Unicode form.
+func TestErasedPrimaryIsALabel(t *testing.T) {
+	org := &campaign.Org{Slug: "north", Webhooks: []campaign.Webhook{{URL: "https://crm.example.org/x", Events: []string{"signature.erased"}}}}
+	for _, typed := range []string{idnaStored, idnaASCII} {
+		var ev struct {
+			Data struct {
+				Signature struct {
+					Person struct {
+						EmailAddresses []struct {
+							Address string `json:"address"`
+							Primary bool   `json:"primary"`
+						} `json:"email_addresses"`
+					} `json:"person"`
+				} `json:"signature"`
+			} `json:"data"`
+		}
+		if err := json.Unmarshal(webhook.Erased(org, typed, time.Now())[0].Payload, &ev); err != nil {
+			t.Fatal(err)
+		}
+		var primary []string
+		all := map[string]bool{}
+		for _, a := range ev.Data.Signature.Person.EmailAddresses {
+			all[a.Address] = true
+			if a.Primary {
+				primary = append(primary, a.Address)
+			}
+		}
+		if len(primary) != 1 || primary[0] != idnaASCII {
+			t.Errorf("Erased(%q): primary addresses %q, want [%q]", typed, primary, idnaASCII)
+		}
+		if !all[idnaStored] || !all[idnaASCII] || len(all) != 2 {
+			t.Errorf("Erased(%q): addresses %v, want %q and %q", typed, all, idnaStored, idnaASCII)
+		}
+	}
+}

@@ -290,9 +290,13 @@ func Erased(o *campaign.Org, email string, at time.Time) []signing.Message {
 // organisation's systems may hold it under (signing.EmailSpellings: the
 // A-label form of a Unicode domain, which an earlier version stored and
 // told them as typed), so erasing the one mailbox reaches each record.
+// The primary one is the form every other event names as primary
+// (address: the domain in A-labels), so a receiver that forgets a person
+// by the primary address finds the one it was given.
 func erasedAddresses(email string) []EmailAddress {
-	out := []EmailAddress{{Address: email, Primary: true}}
-	for _, e := range signing.EmailSpellings(signing.CurrentForm(email)) {
+	cur := signing.CurrentForm(email)
+	out := []EmailAddress{{Address: signing.ASCIIEmail(cur), Primary: true}}
+	for _, e := range append([]string{email}, signing.EmailSpellings(cur)...) {
 		if !slices.ContainsFunc(out, func(a EmailAddress) bool { return a.Address == e }) {
 			out = append(out, EmailAddress{Address: e})
 		}
