@@ -178,3 +178,36 @@ func TestModerateRefusesBrokenCampaigns(t *testing.T) {
 		t.Errorf("approve --no-webhooks: exit %d, stdout %q, stderr %q", code, out, errs)
 	}
 }
+
+// TestModerateRefusesAnOrganisationNotInTheFolder: a decision on a
+// signature whose organisation the campaigns folder does not hold is not
+// made, since no org.yaml says whom to tell and what it tells is queued
+// with it or never (a folder of another installation, or a copy without
+// the organisation, is the mistake this catches); --no-webhooks decides
+// all the same. Failed before (rev26b): the approval was made and told
+// no one, with nothing said.
+func TestModerateRefusesAnOrganisationNotInTheFolder(t *testing.T) {
+	db := sqliteDB(t)
+	st := openForTest(t, db)
+	grace := sig(letterRef, "Grace Hopper", "grace@example.org", signing.KindOrganisation, func(s *signing.Signature) { s.Organisation = "Harbour Swim Club" })
+	seed(t, st, grace)
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(signingCampaigns)); err != nil {
+		t.Fatal(err)
+	}
+	// The folder holds another organisation, not grace's.
+	if err := os.Rename(filepath.Join(dir, "bay-runners"), filepath.Join(dir, "harbour-friends")); err != nil {
+		t.Fatal(err)
+	}
+	out, errs, code := runCLI(t, "signatures", "approve", fmt.Sprint(grace.ID), "--db", db, "--campaigns", dir)
+	if code != 1 || out != "" || !strings.Contains(errs, "bay-runners") || !strings.Contains(errs, "nothing was decided") || !strings.Contains(errs, "--no-webhooks") {
+		t.Errorf("approve for an organisation not in the folder: exit %d, stdout %q, stderr %q; want nothing decided, saying why and how to decide anyway", code, out, errs)
+	}
+	pending := 0
+	if err := st.Signatures(context.Background(), grace.Org, grace.Campaign, signing.StatusPending, func(*signing.Signature) error { pending++; return nil }); err != nil || pending != 1 {
+		t.Errorf("pending after the refused approval: %d (%v), want grace still waiting", pending, err)
+	}
+	if out, errs, code = runCLI(t, "signatures", "approve", fmt.Sprint(grace.ID), "--db", db, "--campaigns", dir, "--no-webhooks"); code != 0 || out != fmt.Sprintf("Approved signature %d.\n", grace.ID) {
+		t.Errorf("approve --no-webhooks: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+}

@@ -452,7 +452,8 @@ Action Network record when the signer allowed you to contact them);
 rejecting one they had heard of sends signature.updated; rejecting one
 still waiting sends nothing. They are queued with the decision and
 placard serve delivers them. --campaigns names the folder whose org.yaml
-says where they go: without it nothing is decided, since a decision made
+says where they go: without it, or for an organisation it does not
+hold, nothing is decided, since a decision made
 without telling them is never told. --no-webhooks decides all the same,
 telling no one (for organisations with no webhooks or Action Network).
 --base-url (or PLACARD_BASE_URL, as for placard serve) gives the events
@@ -505,7 +506,7 @@ confirm, not yours to decide.`, strings.ToUpper(verb[:1])+verb[1:])
 		return failure("this database cannot moderate signatures")
 	}
 	past := map[signing.Status]string{signing.StatusApproved: "Approved", signing.StatusRejected: "Rejected"}[status]
-	var missing, waiting, removed []string
+	var missing, waiting, removed, unserved []string
 	queued := 0
 	for _, id := range ids {
 		var before signing.Signature
@@ -518,7 +519,13 @@ confirm, not yours to decide.`, strings.ToUpper(verb[:1])+verb[1:])
 			if site == nil {
 				return nil, nil
 			}
-			msgs := webhook.Changes(site.Org(before.Org), cs, time.Now(), base)
+			o := site.Org(before.Org)
+			if o == nil {
+				// No org.yaml says whom to tell: decided now, it would
+				// never be told.
+				return nil, errNotInFolder
+			}
+			msgs := webhook.Changes(o, cs, time.Now(), base)
 			queued += len(msgs)
 			return msgs, nil
 		})
@@ -529,6 +536,8 @@ confirm, not yours to decide.`, strings.ToUpper(verb[:1])+verb[1:])
 			waiting = append(waiting, strconv.FormatInt(id, 10))
 		case errors.Is(err, store.ErrRemovedCampaign):
 			removed = append(removed, strconv.FormatInt(id, 10))
+		case errors.Is(err, errNotInFolder):
+			unserved = append(unserved, fmt.Sprintf("%d (organisation %s)", id, before.Org))
 		case err != nil:
 			return failure("could not %s signature %d: %v", verb, id, err)
 		case !changed:
@@ -548,6 +557,10 @@ confirm, not yours to decide.`, strings.ToUpper(verb[:1])+verb[1:])
 	if len(removed) > 0 {
 		problems = append(problems, fmt.Sprintf("signature %s belongs to a campaign whose file was removed, so it was not approved: approving would count it, and show the name, for a letter that is no longer there; you can still reject it, and if the campaign is back and is the same letter, 'placard signatures move' brings its signatures back (the server's log and 'placard signatures purge --dry-run' name the command)",
 			strings.Join(removed, ", ")))
+	}
+	if len(unserved) > 0 {
+		problems = append(problems, fmt.Sprintf("signature %s belongs to an organisation that is not in the campaigns folder %s, so nothing was decided on it: your webhooks and Action Network hear of a decision only when it is made with the organisation's org.yaml; name the folder placard serve uses with --campaigns FOLDER, or add --no-webhooks if that organisation has no webhooks or Action Network",
+			strings.Join(unserved, ", "), *campaigns))
 	}
 	if len(missing) > 0 {
 		problems = append(problems, fmt.Sprintf("no signature has ID %s; 'placard signatures pending --campaign ORG/SLUG' lists the IDs waiting",
@@ -571,6 +584,10 @@ func readCampaign(ctx context.Context, st store.Store, org, slug string, status 
 	}
 	return st.Signatures(ctx, org, slug, status, fn)
 }
+
+// errNotInFolder refuses a decision on a signature whose organisation
+// the campaigns folder does not hold: no org.yaml says whom it tells.
+var errNotInFolder = errors.New("its organisation is not in the campaigns folder")
 
 // errUnconfirmed refuses a decision on a signature waiting for its
 // signer's confirmation.

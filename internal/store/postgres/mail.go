@@ -97,7 +97,7 @@ func (db *DB) EraseSupporterTold(ctx context.Context, org, email string, tell st
 		return 0, err
 	}
 	// What the erasure tells is read before the signatures go.
-	var erased []signing.Signature
+	var erased erasure
 	first := func(ctx context.Context, tx pgx.Tx, _ *store.QuarantineEvent, where string, args ...any) (int64, error) {
 		var err error
 		erased, err = erasedRows(ctx, tx, tell, where, args...) // tell.go

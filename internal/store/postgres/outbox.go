@@ -229,22 +229,29 @@ func (db *DB) Drop(ctx context.Context, ids []string) (_ int, err error) {
 }
 
 // Earlier reports whether a message made before m about the same address
-// is still pending for the same receiver (store.OutboxOrder). It reads the
-// whole outbox (it holds only what is undelivered; there is no address
-// index, see migration 017), once per webhook or OSDI attempt; ids
-// compare byte by byte, as they sort.
+// is still pending for the same receiver (store.OutboxOrder). It reads,
+// through outbox_person (migration 037), the address's own webhook and
+// OSDI rows to that receiver, then the erasure notices to it (filed under
+// no address): never the whole outbox, which a receiver that was down
+// fills with tens of thousands of messages, each asking before each
+// attempt. The kinds are written as the index's are, so the planner
+// proves it serves; ids compare byte by byte, as they sort.
 func (db *DB) Earlier(ctx context.Context, m signing.Message) (_ bool, err error) {
 	defer failed(&err, "reading earlier messages")
 	if m.Email == "" || (m.Kind != signing.MessageWebhook && m.Kind != signing.MessageOSDI) {
 		return false, nil
 	}
 	var found bool
-	err = db.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM outbox
-		WHERE status = 'pending' AND kind IN ($1, $2) AND target = $3 AND org = $4
-		AND id COLLATE "C" < $5 COLLATE "C" AND id <> $5
-		AND (email = $6 OR (email = '' AND position($7::bytea IN payload) > 0)))`,
-		signing.MessageWebhook, signing.MessageOSDI, m.Target, m.Org, m.ID, m.Email, store.ErasedAddress(m.Email)).Scan(&found)
+	err = db.pool.QueryRow(ctx, earlierSQL, m.Email, m.Target, m.Org, m.ID, store.ErasedAddress(m.Email)).Scan(&found)
 	return found, err
 }
+
+// earlierSQL is Earlier's statement.
+const earlierSQL = `SELECT EXISTS (SELECT 1 FROM outbox
+		WHERE kind IN ('webhook', 'osdi') AND email = $1 AND target = $2 AND org = $3
+		AND status = 'pending' AND id COLLATE "C" < $4 COLLATE "C")
+	OR EXISTS (SELECT 1 FROM outbox
+		WHERE kind IN ('webhook', 'osdi') AND email = '' AND target = $2 AND org = $3
+		AND status = 'pending' AND id COLLATE "C" < $4 COLLATE "C" AND position($5::bytea IN payload) > 0)`
 
 var _ store.OutboxOrder = (*DB)(nil)

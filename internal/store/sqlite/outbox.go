@@ -301,20 +301,29 @@ func (db *DB) Drop(ctx context.Context, ids []string) (_ int, err error) {
 }
 
 // Earlier reports whether a message made before m about the same address
-// is still pending for the same receiver (store.OutboxOrder). It reads the
-// whole outbox (it holds only what is undelivered; there is no address
-// index, see migration 017), once per webhook or OSDI attempt.
+// is still pending for the same receiver (store.OutboxOrder). It reads,
+// through outbox_person (migration 037), the address's own webhook and
+// OSDI rows to that receiver, then the erasure notices to it (filed under
+// no address): never the whole outbox, which a receiver that was down
+// fills with tens of thousands of messages, each asking before each
+// attempt. The kinds are written as the index's are, so it serves.
 func (db *DB) Earlier(ctx context.Context, m signing.Message) (_ bool, err error) {
 	defer failed(&err, "reading earlier messages")
 	if m.Email == "" || (m.Kind != signing.MessageWebhook && m.Kind != signing.MessageOSDI) {
 		return false, nil
 	}
 	var found bool
-	err = db.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM outbox
-		WHERE status = 'pending' AND kind IN (?, ?) AND target = ? AND org = ? AND id < ? AND id <> ?
-		AND (email = ? OR (email = '' AND instr(payload, ?) > 0)))`,
-		signing.MessageWebhook, signing.MessageOSDI, m.Target, m.Org, m.ID, m.ID, m.Email, store.ErasedAddress(m.Email)).Scan(&found)
+	err = db.r.QueryRowContext(ctx, earlierSQL, m.Email, m.Target, m.Org, m.ID,
+		m.Target, m.Org, m.ID, store.ErasedAddress(m.Email)).Scan(&found)
 	return found, err
 }
+
+// earlierSQL is Earlier's statement.
+const earlierSQL = `SELECT EXISTS (SELECT 1 FROM outbox INDEXED BY outbox_person
+		WHERE kind IN ('webhook', 'osdi') AND email = ? AND target = ? AND org = ?
+		AND status = 'pending' AND id < ?)
+	OR EXISTS (SELECT 1 FROM outbox INDEXED BY outbox_person
+		WHERE kind IN ('webhook', 'osdi') AND email = '' AND target = ? AND org = ?
+		AND status = 'pending' AND id < ? AND instr(payload, ?) > 0)`
 
 var _ store.OutboxOrder = (*DB)(nil)

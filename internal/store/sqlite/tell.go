@@ -46,27 +46,62 @@ func readSigs(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]signing
 	return out, rows.Err()
 }
 
+// erasure is what an erasure reads before it deletes, for its tell: the
+// signatures it removes, and until when the address's webhook or OSDI
+// message that a worker is delivering right now may still reach its
+// receiver (its lease: an attempt ends within it; zero when none is).
+type erasure struct {
+	sigs  []signing.Signature
+	until time.Time
+}
+
 // erasedRows reads in tx, before they go, the signatures an erasure
-// matching where (with args) deletes, for its tell (store.TellErased);
-// nothing when there is no tell.
-func erasedRows(ctx context.Context, tx *sql.Tx, tell store.TellErased, where string, args ...any) ([]signing.Signature, error) {
+// matching where (with args) deletes, for its tell (store.TellErased),
+// and the lease of any message about the address being delivered (where
+// names only email and org, columns of outbox too); nothing when there is
+// no tell.
+func erasedRows(ctx context.Context, tx *sql.Tx, tell store.TellErased, where string, args ...any) (erasure, error) {
 	if tell == nil {
-		return nil, nil
+		return erasure{}, nil
 	}
-	return readSigs(ctx, tx, `SELECT `+sigColumns+` FROM signatures WHERE `+where+` ORDER BY id`, args...)
+	sigs, err := readSigs(ctx, tx, `SELECT `+sigColumns+` FROM signatures WHERE `+where+` ORDER BY id`, args...)
+	if err != nil {
+		return erasure{}, err
+	}
+	var until sql.NullString
+	if err := tx.QueryRowContext(ctx, `SELECT max(not_before) FROM outbox INDEXED BY outbox_person
+		WHERE kind IN ('webhook', 'osdi') AND status = 'pending' AND claimed_by <> '' AND `+where, args...).Scan(&until); err != nil {
+		return erasure{}, err
+	}
+	e := erasure{sigs: sigs}
+	if until.Valid {
+		if e.until, err = parseTime(until.String); err != nil {
+			return erasure{}, err
+		}
+	}
+	return e, nil
 }
 
 // queueErased adds to the outbox, in tx, what tell returns for the erased
 // signatures: called after the erasure has deleted the address's waiting
 // messages (a notice filed under it would go too) and before its commit,
-// so the erasure and its notices commit or roll back together.
-func queueErased(ctx context.Context, tx *sql.Tx, tell store.TellErased, erased []signing.Signature) error {
-	if tell == nil || len(erased) == 0 {
+// so the erasure and its notices commit or roll back together. The
+// notices are not due before the lease of a message about the address
+// that a worker is delivering runs out (erasure.until): its row is
+// deleted, but its request may be on its way, and a notice delivered
+// first by another worker would let the CRM re-create the person.
+func queueErased(ctx context.Context, tx *sql.Tx, tell store.TellErased, erased erasure) error {
+	if tell == nil || len(erased.sigs) == 0 {
 		return nil
 	}
-	msgs, err := tell(erased)
+	msgs, err := tell(erased.sigs)
 	if err != nil || len(msgs) == 0 {
 		return err
+	}
+	for i := range msgs {
+		if erased.until.After(msgs[i].NotBefore) {
+			msgs[i].NotBefore = erased.until
+		}
 	}
 	return insertOutbox(ctx, tx, nil, msgs, time.Now())
 }

@@ -39,6 +39,7 @@ func RunTelling(t *testing.T, open func(t *testing.T) TellingStore) {
 	t.Run("ErasureRefusedByTellErasesNothing", func(t *testing.T) { testErasureTellRefuses(t, open(t)) })
 	t.Run("ErasureWhoseNoticesFailErasesNothing", func(t *testing.T) { testErasureQueueFails(t, open(t)) })
 	t.Run("OutboxEarlier", func(t *testing.T) { testOutboxEarlier(t, open(t)) })
+	t.Run("ErasureNoticeWaitsForADeliveryInFlight", func(t *testing.T) { testErasureWaitsForDelivery(t, open) })
 }
 
 // teller is a store.Tell that records what it was given and returns one
@@ -483,5 +484,56 @@ func testOutboxEarlier(t *testing.T, s TellingStore) {
 	}
 	if earlier(later) || earlier(resigned) {
 		t.Errorf("Earlier after the first died and the notice was delivered: %v, %v; want false", earlier(later), earlier(resigned))
+	}
+}
+
+// testErasureWaitsForDelivery: an erasure's notices are not due before
+// the lease of a message about the address that a worker is delivering
+// runs out. The erasure deletes that message's row, but not the request
+// already on its way; another instance claiming the notice at once could
+// deliver signature.erased first, and the CRM, hearing the person's
+// signature.created after it, would keep the person Placard erased
+// (Earlier cannot hold the notice back: its row is gone, and a notice
+// filed under no address waits for nothing). An attempt ends within its
+// lease, so after it the notice is last. Failed before (rev26b): the
+// notice was due at once, and a second worker claimed it while the first
+// still held the signature.created it erased.
+func testErasureWaitsForDelivery(t *testing.T, open func(t *testing.T) TellingStore) {
+	ctx := context.Background()
+	for _, e := range erasures {
+		s := open(t)
+		seedErasure(t, s) // and e@'s webhook waiting
+		lease := time.Hour
+		inFlight, err := s.Claim(ctx, "first", 100, lease)
+		if err != nil || len(inFlight) != 1 || inFlight[0].Email != "e@example.org" {
+			t.Fatalf("%s: claimed %+v, %v; want e@'s message, now being delivered", e.name, inFlight, err)
+		}
+		claimedUntil := time.Now().Add(lease - time.Minute)
+		if _, err := e.do(ctx, s, func(erased []signing.Signature) ([]signing.Message, error) {
+			return notices("o")[:1], nil
+		}); err != nil {
+			t.Fatalf("%s: %v", e.name, err)
+		}
+		es, err := s.List(ctx, "")
+		if err != nil || len(es) != 1 {
+			t.Fatalf("%s: outbox %+v, %v; want the notice alone", e.name, es, err)
+		}
+		if es[0].NotBefore.Before(claimedUntil) {
+			t.Errorf("%s: the notice is due at %v, before the lease of the message being delivered runs out (%v)", e.name, es[0].NotBefore, claimedUntil)
+		}
+		if got, err := s.Claim(ctx, "second", 100, lease); err != nil || len(got) != 0 {
+			t.Errorf("%s: a second worker claimed %d messages (%v) while the first still delivers the erased address's; want none", e.name, len(got), err)
+		}
+		// With nothing in flight, a notice is due at once.
+		s = open(t)
+		seedErasure(t, s)
+		if _, err := e.do(ctx, s, func(erased []signing.Signature) ([]signing.Message, error) {
+			return notices("o")[:1], nil
+		}); err != nil {
+			t.Fatalf("%s: %v", e.name, err)
+		}
+		if got, err := s.Claim(ctx, "second", 100, lease); err != nil || len(got) != 1 || got[0].Email != "" {
+			t.Errorf("%s with nothing in flight: claimed %+v, %v; want the notice, due at once", e.name, got, err)
+		}
 	}
 }
