@@ -277,7 +277,7 @@ func runAlone(ctx context.Context, c *pgx.Conn, m migrate.Migration) error {
 			var invalid bool
 			err := c.QueryRow(ctx, `SELECT NOT i.indisvalid FROM pg_index i
 				JOIN pg_class x ON x.oid = i.indexrelid
-				WHERE x.relname = $1 AND x.relnamespace = current_schema()::regnamespace`, strings.ToLower(idx[1])).Scan(&invalid)
+				WHERE x.relname = $1 AND x.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())`, strings.ToLower(idx[1])).Scan(&invalid)
 			if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 				return err
 			}
