@@ -108,13 +108,20 @@ func Build(ctx context.Context, c *campaign.Campaign, id string, each Each, now 
 		var readErr error
 		p.Signers = func(yield func(views.HandinSigner) bool) {
 			stop := errors.New("stop")
+			left := named
 			err := each(ctx, func(s *signing.Signature) error {
-				// One approved after the count is left out, so the names
+				// One signed after the count is left out, and no more
+				// than were counted are named (one waiting at the count
+				// and approved since has an id below last), so the names
 				// never outnumber it; one erased since is not printed.
 				if s.Action != a.ID || s.Status != signing.StatusApproved || s.ID > last ||
 					!consents[strings.TrimSpace(s.ConsentText)] {
 					return nil
 				}
+				if left == 0 {
+					return stop
+				}
+				left--
 				if !yield(views.HandinSigner{Name: signerName(s), Place: place(s)}) {
 					return stop
 				}

@@ -39,7 +39,8 @@ var migrations embed.FS
 // ASCII, so it is recognisable in pg_locks). Taken as a session lock
 // (migrate); placard before the concurrent index builds took it with
 // pg_advisory_xact_lock, and the two exclude each other, so an older
-// instance starting beside a newer one still waits its turn.
+// instance starting beside a newer one waits its turn — except while a
+// concurrent build runs, when its wait is cancelled (cancelLockWaiters).
 const migrationLock int64 = 0x706c6163617264
 
 // DB is a PostgreSQL-backed store.Store, safe for concurrent use by any
@@ -164,7 +165,10 @@ func (db *DB) migrate(ctx context.Context) error {
 				}
 				tx = nil
 			}
-			if err := runAlone(ctx, c, m); err != nil {
+			stop := db.cancelLockWaiters(ctx)
+			err := runAlone(ctx, c, m)
+			stop()
+			if err != nil {
 				return fmt.Errorf("migration %s: %w", m.Name, err)
 			}
 			if _, err := c.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.Version, m.Name); err != nil {
@@ -220,6 +224,40 @@ func lockMigrations(ctx context.Context, c *pgx.Conn) error {
 	}
 }
 
+// cancelLockWaiters cancels, until stop is called, every statement
+// waiting in pg_locks for the migration lock: only a placard from before
+// the concurrent builds waits there (pg_advisory_xact_lock; newer ones
+// poll with pg_try_advisory_lock). That statement keeps a snapshot, a
+// concurrent build waits for every older snapshot, the older instance
+// waits for the lock this instance holds, and PostgreSQL's deadlock
+// detector ended one of the two — often the build, which left an INVALID
+// index and this instance not started. Cancelled, the older instance's
+// start fails (as the deadlock made it) and, started again, it finds the
+// migration recorded. Polled on a connection of the pool, well within
+// the deadlock_timeout of one second; failures are ignored (the next poll
+// tries again, and at worst the deadlock detector decides, as before).
+func (db *DB) cancelLockWaiters(ctx context.Context) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			db.pool.Exec(ctx, `SELECT pg_cancel_backend(l.pid) FROM pg_locks l
+				JOIN pg_stat_activity a ON a.pid = l.pid
+				WHERE l.locktype = 'advisory' AND NOT l.granted AND l.objsubid = 1
+				AND l.classid::bigint = $1 AND l.objid::bigint = $2
+				AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+				AND pg_has_role(a.usesysid, 'MEMBER')`, migrationLock>>32, migrationLock&0xffffffff)
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
+}
+
 // concurrentIndex names the index a statement of a NoTransaction
 // migration builds (an unquoted name, so stored in lower case).
 var concurrentIndex = regexp.MustCompile(`(?is)^CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+IF\s+NOT\s+EXISTS\s+([a-z_][a-z0-9_]*)\s`)
@@ -239,7 +277,7 @@ func runAlone(ctx context.Context, c *pgx.Conn, m migrate.Migration) error {
 			var invalid bool
 			err := c.QueryRow(ctx, `SELECT NOT i.indisvalid FROM pg_index i
 				JOIN pg_class x ON x.oid = i.indexrelid
-				WHERE x.relname = $1 AND x.relnamespace = current_schema()::regnamespace`, strings.ToLower(idx[1])).Scan(&invalid)
+				WHERE x.relname = $1 AND x.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())`, strings.ToLower(idx[1])).Scan(&invalid)
 			if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 				return err
 			}
