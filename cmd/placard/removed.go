@@ -43,6 +43,15 @@ func keepRemovedApart(ctx context.Context, st store.Store, site *campaign.Site, 
 	if !ok || site == nil || len(site.Orgs) == 0 {
 		return false
 	}
+	// First, what these files serve is remembered as of when they were
+	// read: an instance on older files, which lack a campaign new in
+	// these (a rolling update, its daily purge's settling), then records
+	// no removal of it, which would keep its signatures apart at the
+	// next load.
+	clock := dbClock(ctx, rm, log)
+	if err := rm.SeenCampaigns(ctx, servedNames(site), clock(loaded)); err != nil && ctx.Err() == nil {
+		log.Error("remembering the campaigns served failed; an instance on older files may record a new campaign as removed until the next reload", "err", err)
+	}
 	recs, err := rm.RemovedCampaigns(ctx, "")
 	if err != nil {
 		if ctx.Err() == nil {
@@ -50,7 +59,6 @@ func keepRemovedApart(ctx context.Context, st store.Store, site *campaign.Site, 
 		}
 		return false
 	}
-	var clock func(time.Time) time.Time // read when a record is acted on
 	for _, r := range recs {
 		if !r.KeptApartAt.IsZero() || r.Name != r.Campaign {
 			continue
@@ -60,9 +68,6 @@ func keepRemovedApart(ctx context.Context, st store.Store, site *campaign.Site, 
 			continue
 		}
 		c := o.Campaign(r.Campaign)
-		if clock == nil {
-			clock = dbClock(ctx, rm, log)
-		}
 		k, err := rm.KeepApart(ctx, r.Org, r.Campaign, campaignFingerprint(c), clock(loaded), clock(time.Now()))
 		if err != nil {
 			if ctx.Err() == nil {
@@ -85,6 +90,21 @@ func keepRemovedApart(ctx context.Context, st store.Store, site *campaign.Site, 
 			"signatures", k.Signatures, "count_rows", k.Rows, "removed", r.RemovedAt.UTC().Format(time.DateOnly))
 	}
 	return moved
+}
+
+// servedNames lists what site serves under each loaded organisation: its
+// campaigns, and the old names of renamed ones (present).
+func servedNames(site *campaign.Site) []store.CampaignName {
+	var out []store.CampaignName
+	for _, o := range site.Orgs {
+		for _, c := range o.Campaigns {
+			out = append(out, store.CampaignName{Org: o.Slug, Campaign: c.Slug})
+		}
+		for _, r := range o.Redirects {
+			out = append(out, store.CampaignName{Org: o.Slug, Campaign: r.From})
+		}
+	}
+	return out
 }
 
 // keptApartMessage says, in plain words, what happened to a removed

@@ -40,9 +40,9 @@ type Removals interface {
 	// ("" when unknown: removed while no instance served it). It records
 	// nothing, and reports false, when that name already has a record,
 	// or when a removed campaign of that slug was kept apart, or came
-	// back with its fingerprint (KeepApart's Returned), after loaded:
-	// the caller's files are older than the files of the instance that
-	// loaded the campaign come back.
+	// back with its fingerprint (KeepApart's Returned), or was served by
+	// files read (SeenCampaigns), after loaded: the caller's files are
+	// older than the files of the instance that loaded the campaign.
 	RecordRemoved(ctx context.Context, org, campaign, fingerprint string, at time.Time, retentionDays int, loaded time.Time) (bool, error)
 
 	// KeepApart moves every row of org/campaign to a name no campaign file
@@ -66,6 +66,18 @@ type Removals interface {
 	// campaigns ("" for every organisation), in org then name byte order,
 	// each with the signatures stored under its name now.
 	RemovedCampaigns(ctx context.Context, org string) ([]RemovedCampaign, error)
+
+	// SeenCampaigns remembers that files read at loaded serve each of
+	// names (their campaigns, and the old names their redirects keep):
+	// RecordRemoved then records none of them from files loaded before,
+	// as after a return. Without it an instance still on older files (a
+	// rolling update, or the daily purge's settling on the files of its
+	// last load) found a campaign new in the newer files missing, and
+	// recorded it removed with no fingerprint: the next load kept the
+	// live campaign's signatures apart from it, and refused to approve
+	// them (ErrRemovedCampaign). serve calls it on every good load,
+	// before the campaigns serve. A later time is kept over an earlier.
+	SeenCampaigns(ctx context.Context, names []CampaignName, loaded time.Time) error
 
 	// Now is the database's clock. Every time the calls above compare
 	// (at, loaded, now) is taken from it by serve, so instances whose

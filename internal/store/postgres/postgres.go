@@ -876,6 +876,12 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 		if err != nil {
 			return err
 		}
+		// A removed campaign's, under its slug (quarantine.go).
+		keptApart, err := dropQuarantinedKeptApart(ctx, tx, &ev, org, campaign)
+		if err != nil {
+			return err
+		}
+		removed += keptApart
 		more += removed
 		tag, err := tx.Exec(ctx, `DELETE FROM outbox WHERE org = $1 AND campaign = $2`, org, campaign)
 		if err != nil {

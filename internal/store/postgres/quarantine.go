@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -56,8 +57,14 @@ func quarantine(ctx context.Context, tx pgx.Tx, bs []setAside, ev *store.Quarant
 // delete, nor tell the count of, another organisation's set-aside
 // messages, nor those of an address that merely contains the erased one.
 func dropQuarantined(ctx context.Context, tx pgx.Tx, ev *store.QuarantineEvent, fields ...string) (int64, error) {
-	q := `DELETE FROM outbox_quarantine WHERE true`
-	args := make([]any, 0, 2*len(fields))
+	return dropQuarantinedWhere(ctx, tx, ev, `true`, nil, fields...)
+}
+
+// dropQuarantinedWhere is dropQuarantined for the bundles matching cond
+// (a condition on outbox_quarantine with its args, numbered from $1) too.
+func dropQuarantinedWhere(ctx context.Context, tx pgx.Tx, ev *store.QuarantineEvent, cond string, condArgs []any, fields ...string) (int64, error) {
+	q := `DELETE FROM outbox_quarantine WHERE ` + cond
+	args := append(make([]any, 0, len(condArgs)+2*len(fields)), condArgs...)
 	for _, f := range fields {
 		fs := bundle.Fields(f)
 		q += fmt.Sprintf(` AND (position($%d::bytea IN messages) > 0 OR position($%d::bytea IN messages) > 0)`, len(args)+1, len(args)+2)
@@ -186,3 +193,28 @@ func (db *DB) OnQuarantine(f func(store.QuarantineEvent)) { db.onQuarantine.Set(
 // quarantined tells OnQuarantine's function of ev, a committed
 // transaction's doing, when it did anything.
 func (db *DB) quarantined(ev store.QuarantineEvent) { db.onQuarantine.Tell(ev) }
+
+// dropQuarantinedKeptApart is Purge's dropQuarantined for a kept-apart
+// name (store.KeptApartSlug): the set-aside bundles of the removed
+// campaign name its slug, as it was when they were written (damaged
+// bytes are never rewritten; KeepApart moved only what it could read).
+// Those written before its rows were kept apart, or within
+// store.CreditMargin after (the clocks of the instances that wrote them),
+// are its own: a campaign of the slug serves only once they were. Without
+// this the retention purge of a removed campaign left its signers'
+// set-aside messages behind.
+func dropQuarantinedKeptApart(ctx context.Context, tx pgx.Tx, ev *store.QuarantineEvent, org, name string) (int64, error) {
+	slug, ok := store.KeptApartSlug(name)
+	if !ok {
+		return 0, nil
+	}
+	var at *time.Time
+	err := tx.QueryRow(ctx, `SELECT kept_apart_at FROM removed_campaigns WHERE org = $1 AND name = $2`, org, name).Scan(&at)
+	if errors.Is(err, pgx.ErrNoRows) || err == nil && at == nil {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	return dropQuarantinedWhere(ctx, tx, ev, `created_at <= $1`, []any{at.Add(store.CreditMargin)}, org, slug)
+}

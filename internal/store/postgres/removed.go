@@ -199,3 +199,24 @@ func (db *DB) Now(ctx context.Context) (t time.Time, err error) {
 	err = db.pool.QueryRow(ctx, `SELECT clock_timestamp()`).Scan(&t)
 	return t.UTC(), err
 }
+
+// SeenCampaigns remembers that files read at loaded serve names
+// (store.Removals), in campaign_returns (migration 035), whose later time
+// RecordRemoved already refuses older files by. The rows are written in
+// key order, so two instances loading at once lock them alike.
+func (db *DB) SeenCampaigns(ctx context.Context, names []store.CampaignName, loaded time.Time) (err error) {
+	defer failed(&err, "remembering the campaigns served")
+	if len(names) == 0 {
+		return nil
+	}
+	orgs, campaigns := make([]string, len(names)), make([]string, len(names))
+	for i, n := range names {
+		orgs[i], campaigns[i] = n.Org, n.Campaign
+	}
+	_, err = db.pool.Exec(ctx, `INSERT INTO campaign_returns AS r (org, campaign, returned_at)
+		SELECT DISTINCT org, campaign, $3::timestamptz FROM unnest($1::text[], $2::text[]) AS t(org, campaign)
+		ORDER BY org, campaign
+		ON CONFLICT (org, campaign) DO UPDATE SET returned_at = excluded.returned_at
+		WHERE excluded.returned_at > r.returned_at`, orgs, campaigns, loaded.UTC())
+	return err
+}

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strconv"
 	"time"
 
@@ -64,8 +65,14 @@ func seqList(seqs []int64) string {
 // organisation's set-aside messages, nor those of an address that merely
 // contains the erased one.
 func dropQuarantined(ctx context.Context, tx *sql.Tx, ev *store.QuarantineEvent, fields ...string) error {
-	q := `DELETE FROM outbox_quarantine WHERE true`
-	args := make([]any, 0, 2*len(fields))
+	return dropQuarantinedWhere(ctx, tx, ev, `true`, nil, fields...)
+}
+
+// dropQuarantinedWhere is dropQuarantined for the bundles matching cond
+// (a condition on outbox_quarantine with its args) too.
+func dropQuarantinedWhere(ctx context.Context, tx *sql.Tx, ev *store.QuarantineEvent, cond string, condArgs []any, fields ...string) error {
+	q := `DELETE FROM outbox_quarantine WHERE ` + cond
+	args := append(make([]any, 0, len(condArgs)+2*len(fields)), condArgs...)
 	for _, f := range fields {
 		fs := bundle.Fields(f)
 		q += ` AND (instr(messages, ?) > 0 OR instr(messages, ?) > 0)`
@@ -168,3 +175,32 @@ func (db *DB) OnQuarantine(f func(store.QuarantineEvent)) { db.onQuarantine.Set(
 // quarantined tells OnQuarantine's function of ev, a committed
 // transaction's doing, when it did anything.
 func (db *DB) quarantined(ev store.QuarantineEvent) { db.onQuarantine.Tell(ev) }
+
+// dropQuarantinedKeptApart is Purge's dropQuarantined for a kept-apart
+// name (store.KeptApartSlug): the set-aside bundles of the removed
+// campaign name its slug, as it was when they were written (damaged
+// bytes are never rewritten; KeepApart moved only what it could read).
+// Those written before its rows were kept apart, or within
+// store.CreditMargin after (the clocks of the instances that wrote them),
+// are its own: a campaign of the slug serves only once they were. Without
+// this the retention purge of a removed campaign left its signers'
+// set-aside messages behind.
+func dropQuarantinedKeptApart(ctx context.Context, tx *sql.Tx, ev *store.QuarantineEvent, org, name string) error {
+	slug, ok := store.KeptApartSlug(name)
+	if !ok {
+		return nil
+	}
+	var at string
+	err := tx.QueryRowContext(ctx, `SELECT kept_apart_at FROM removed_campaigns WHERE org = ? AND name = ?`, org, name).Scan(&at)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && at == "" {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	kept, err := parseTime(at)
+	if err != nil {
+		return err
+	}
+	return dropQuarantinedWhere(ctx, tx, ev, `created_at <= ?`, []any{formatTime(kept.Add(store.CreditMargin))}, org, slug)
+}

@@ -197,3 +197,27 @@ func (db *DB) RemovedCampaigns(ctx context.Context, org string) (out []store.Rem
 // Now is the database's clock (store.Removals): the host's, which holds
 // the file.
 func (db *DB) Now(context.Context) (time.Time, error) { return time.Now().UTC(), nil }
+
+// SeenCampaigns remembers that files read at loaded serve names
+// (store.Removals), in campaign_returns (migration 035), whose later time
+// RecordRemoved already refuses older files by.
+func (db *DB) SeenCampaigns(ctx context.Context, names []store.CampaignName, loaded time.Time) (err error) {
+	defer failed(&err, "remembering the campaigns served")
+	if len(names) == 0 {
+		return nil
+	}
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	at := formatTime(loaded)
+	for _, n := range names {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO campaign_returns (org, campaign, returned_at) VALUES (?1, ?2, ?3)
+			ON CONFLICT (org, campaign) DO UPDATE SET returned_at = excluded.returned_at
+			WHERE excluded.returned_at > returned_at`, n.Org, n.Campaign, at); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}

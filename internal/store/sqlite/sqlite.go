@@ -1205,6 +1205,9 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 	if err := dropQuarantined(ctx, tx, &ev, org, campaign); err != nil {
 		return 0, err
 	}
+	if err := dropQuarantinedKeptApart(ctx, tx, &ev, org, campaign); err != nil { // a removed campaign's
+		return 0, err
+	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE org = ? AND campaign = ?`, org, campaign); err != nil {
 		return 0, err
 	}

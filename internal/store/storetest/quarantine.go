@@ -68,6 +68,7 @@ func RunQuarantine(t *testing.T, open func(t *testing.T) Damaged) {
 	t.Run("EraseIn", func(t *testing.T) { testQuarantineEraseIn(t, open(t)) })
 	t.Run("EraseInScoped", func(t *testing.T) { testQuarantineEraseInScoped(t, open(t)) })
 	t.Run("PurgeScoped", func(t *testing.T) { testQuarantinePurgeScoped(t, open(t)) })
+	t.Run("PurgeKeptApart", func(t *testing.T) { testQuarantinePurgeKeptApart(t, open(t)) })
 	t.Run("EraseUnconfirmed", func(t *testing.T) { testQuarantineUnconfirmed(t, open(t)) })
 	t.Run("EraseSupporter", func(t *testing.T) { testQuarantineSupporter(t, open(t)) })
 	t.Run("Drop", func(t *testing.T) { testQuarantineDrop(t, open(t)) })
@@ -409,4 +410,39 @@ func testQuarantineRequeue(t *testing.T, d Damaged) {
 		t.Fatalf("Erase: got %d, %v, want 1, nil", n, err)
 	}
 	checkQuarantined(t, q, "erasing", 0)
+}
+
+// testQuarantinePurgeKeptApart: the retention purge of a removed
+// campaign, by the name its rows were kept apart under (store.Removals),
+// deletes its signers' set-aside bundles, which name its slug as it was
+// when they were written, and leaves those of another campaign. It failed
+// before: the purge looked for the kept-apart name, which no bundle
+// holds, and left the removed campaign's set-aside messages, addresses
+// and all, after its signatures were erased.
+func testQuarantinePurgeKeptApart(t *testing.T, d Damaged) {
+	ctx := context.Background()
+	s := d.Store
+	q, _ := quarantineOf(t, s)
+	signWithMessage(t, s, "o", "x", "alice@example.org")
+	signWithMessage(t, s, "o", "y", "bob@example.org")
+	d.Damage(t, DamageVersion, "alice@example.org")
+	d.Damage(t, DamageVersion, "bob@example.org")
+	checkOutboxLeft(t, s, "listing")
+	checkQuarantined(t, q, "listing", 2)
+	rm := removals(s)
+	now, err := rm.Now(ctx)
+	if err != nil {
+		t.Fatalf("Now: %v", err)
+	}
+	if !recordRemoved(t, s, "x", now, 30, now) {
+		t.Fatal("RecordRemoved: not recorded")
+	}
+	k := keepApart(t, s, "x", now.Add(time.Second), now.Add(time.Second))
+	if k.Name == "" {
+		t.Fatalf("KeepApart: %+v, want the rows moved", k)
+	}
+	if n, err := s.Purge(ctx, "o", k.Name); err != nil || n != 1 {
+		t.Fatalf("Purge of %s: got %d, %v, want 1, nil", k.Name, n, err)
+	}
+	checkQuarantined(t, q, "purging "+k.Name, 1) // y's
 }

@@ -26,6 +26,29 @@ func RunRemovals(t *testing.T, open Opener) {
 	t.Run("ConcurrentReturn", func(t *testing.T) { testReturnConcurrent(t, open(t)) })
 	t.Run("RemovedNotApproved", func(t *testing.T) { testRemovedNotApproved(t, open(t)) })
 	t.Run("CreditsAfterMove", func(t *testing.T) { testCreditsAfterMove(t, open(t)) })
+	t.Run("SeenNotRecordedByOlderFiles", func(t *testing.T) { testSeenNotRecorded(t, open(t)) })
+}
+
+// testSeenNotRecorded: files read before the load that served a campaign
+// (SeenCampaigns) record no removal of it; files read after do. A later
+// time seen is kept over an earlier one, and a name seen twice in one
+// call is one row.
+func testSeenNotRecorded(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	add(t, s, Sig("o", "x", "ann@example.org"))
+	seen := base.Add(2 * time.Hour)
+	x := store.CampaignName{Org: "o", Campaign: "x"}
+	for _, at := range []time.Time{seen, seen.Add(-time.Hour)} {
+		if err := removals(s).SeenCampaigns(ctx, []store.CampaignName{x, x, {Org: "p", Campaign: "x"}}, at); err != nil {
+			t.Fatalf("SeenCampaigns: %v", err)
+		}
+	}
+	if recordRemoved(t, s, "x", seen.Add(time.Minute), 0, seen.Add(-time.Minute)) {
+		t.Error("RecordRemoved from files read before those that served x: recorded, want nothing")
+	}
+	if !recordRemoved(t, s, "x", seen.Add(2*time.Minute), 0, seen.Add(time.Minute)) {
+		t.Error("RecordRemoved from files read after those that served x: not recorded")
+	}
 }
 
 func removals(s store.Store) store.Removals { return s.(store.Removals) }
