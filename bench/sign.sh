@@ -192,33 +192,51 @@ fsync_line=$("$work/fsync" -dir "$work" -d 5s)
 fsync_rate=$(sed -n 's/^fsync\/s \([0-9]*\).*/\1/p' <<<"$fsync_line")
 echo "bench: disk: $fsync_line"
 
-# The bare reference server, on a port it picks itself; it idles between
-# its runs.
-if [ "$BARE" != 0 ]; then
-	"$work/bare" -addr 127.0.0.1:0 >"$work/bare.log" 2>&1 &
-	pids+=($!)
-	B=""
+# start_reference NAME [FLAGS…] — starts bench/bare with FLAGS on a port it
+# picks itself, its log in $work/NAME.log; sets REF_URL and REF_PID. A
+# reference idles between its runs.
+start_reference() {
+	local name=$1
+	shift
+	"$work/bare" -addr 127.0.0.1:0 "$@" >"$work/$name.log" 2>&1 &
+	REF_PID=$!
+	pids+=("$REF_PID")
+	REF_URL=""
 	for _ in $(seq 1 300); do
-		B=$(sed -n 's/^bare: listening on \(http:\/\/127\.0\.0\.1:[0-9]*\)$/\1/p' "$work/bare.log")
-		[ -n "$B" ] && break
+		REF_URL=$(sed -n 's/^bare: listening on \(http:\/\/127\.0\.0\.1:[0-9]*\)$/\1/p' "$work/$name.log")
+		[ -n "$REF_URL" ] && break
 		sleep 0.1
 	done
-	[ -n "$B" ] || { echo "bench: bench/bare did not start:" >&2; cat "$work/bare.log" >&2; exit 1; }
+	[ -n "$REF_URL" ] || { echo "bench: bench/bare $* did not start:" >&2; cat "$work/$name.log" >&2; exit 1; }
+}
+if [ "$BARE" != 0 ]; then
+	start_reference bare
+	B=$REF_URL barepid=$REF_PID
 fi
-# The durable floor, its log in the work folder (the disk the databases use).
+# The durable floor keeps its log in the work folder (the disk the databases use).
 if [ "$DURABLE" != 0 ]; then
 	mkdir -p "$work/durable"
-	"$work/bare" -addr 127.0.0.1:0 -durable "$work/durable" >"$work/durable.log" 2>&1 &
-	durpid=$!
-	pids+=("$durpid")
-	D=""
-	for _ in $(seq 1 300); do
-		D=$(sed -n 's/^bare: listening on \(http:\/\/127\.0\.0\.1:[0-9]*\)$/\1/p' "$work/durable.log")
-		[ -n "$D" ] && break
-		sleep 0.1
-	done
-	[ -n "$D" ] || { echo "bench: bench/bare -durable did not start:" >&2; cat "$work/durable.log" >&2; exit 1; }
+	start_reference durable -durable "$work/durable"
+	D=$REF_URL durpid=$REF_PID
 fi
+
+# run_reference NAME URL PID — the engine's wrk run (same settings, script,
+# form body, action and token) against a reference server; sets REF_LINE
+# (sign.lua's SIGN line) and REF_CPU (the reference's µs of CPU a request).
+run_reference() {
+	local name=$1 url=$2 pid=$3 t0 t1 n
+	echo "bench: $engine: $name: wrk -t$THREADS -c$CONNS -d$DURATION --latency -s bench/sign.lua $url$PAGE/sign"
+	t0=$(cpu_ticks "$pid")
+	SIGN_PATH="$PAGE/sign" SIGN_ACTION="$action" SIGN_TOKEN="$token" SIGN_RUN="$name$RANDOM" \
+		wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s bench/sign.lua "$url$PAGE/sign" | tee "$work/wrk-$name-$engine.txt"
+	t1=$(cpu_ticks "$pid")
+	REF_LINE=$(grep '^SIGN ' "$work/wrk-$name-$engine.txt")
+	n=$(sed -n 's/.* requests=\([^ ]*\).*/\1/p' <<<"$REF_LINE")
+	[ "${n:-0}" -gt 0 ] || { echo "bench: $name: wrk completed no request" >&2; cat "$work/$name.log" >&2; exit 1; }
+	grep -q ' non303=0 ' <<<"$REF_LINE" && grep -q ' not_signed=0 ' <<<"$REF_LINE" ||
+		echo "bench: $engine: $name: WARNING: answers other than 303 signed ($(sed -n 's/.* statuses=\([^ ]*\).*/\1/p' <<<"$REF_LINE"))" >&2
+	REF_CPU=$(per_req $((t1 - t0)) "$n")
+}
 
 # start_postgres — a throwaway cluster on a unix socket in $work/pg; sets DSN.
 start_postgres() {
@@ -260,7 +278,7 @@ perf_summary() {
 		awk '{ printf "  %8s  %s\n", $1, $NF }' || true
 }
 
-declare -A result bare_rps bare_p50 bare_p99 engine_rps cost dur_rps dur_p99 dur_cost
+declare -A result bare_rps bare_p50 bare_p99 bare_cpu engine_rps cost dur_rps dur_p99 dur_cost
 for engine in $ENGINES; do
 	case $engine in
 	sqlite) DSN="$work/sqlite/placard.db" ;;
@@ -282,32 +300,16 @@ for engine in $ENGINES; do
 	minted=$(date +%s%N)
 
 	if [ "$BARE" != 0 ]; then
-		# The reference: the same wrk settings, script and form body.
-		echo "bench: $engine: bare: wrk -t$THREADS -c$CONNS -d$DURATION --latency -s bench/sign.lua $B$PAGE/sign"
-		bare_t0=$(cpu_ticks "${pids[0]}")
-		SIGN_PATH="$PAGE/sign" SIGN_ACTION="$action" SIGN_TOKEN="$token" SIGN_RUN="bare$RANDOM" \
-			wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s bench/sign.lua "$B$PAGE/sign" | tee "$work/wrk-bare-$engine.txt"
-		bare_t1=$(cpu_ticks "${pids[0]}")
-		bline=$(grep '^SIGN ' "$work/wrk-bare-$engine.txt")
+		run_reference bare "$B" "$barepid"
+		bline=$REF_LINE bare_cpu[$engine]=$REF_CPU
 		bget() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$bline"; }
-		[ "$(bget requests)" -gt 0 ] || { echo "bench: bare: wrk completed no request" >&2; cat "$work/bare.log" >&2; exit 1; }
-		[ "$(bget non303)" = 0 ] && [ "$(bget not_signed)" = 0 ] ||
-			echo "bench: $engine: bare: WARNING: answers other than 303 signed ($(bget statuses))" >&2
 		bare_rps[$engine]=$(bget rps) bare_p50[$engine]=$(bget p50_ms) bare_p99[$engine]=$(bget p99_ms)
 	fi
 	if [ "$DURABLE" != 0 ]; then
-		echo "bench: $engine: durable floor: wrk -t$THREADS -c$CONNS -d$DURATION --latency -s bench/sign.lua $D$PAGE/sign"
-		dur_t0=$(cpu_ticks "$durpid")
-		SIGN_PATH="$PAGE/sign" SIGN_ACTION="$action" SIGN_TOKEN="$token" SIGN_RUN="durable$RANDOM" \
-			wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s bench/sign.lua "$D$PAGE/sign" | tee "$work/wrk-durable-$engine.txt"
-		dur_t1=$(cpu_ticks "$durpid")
-		dline=$(grep '^SIGN ' "$work/wrk-durable-$engine.txt")
+		run_reference durable "$D" "$durpid"
+		dline=$REF_LINE dur_cost[$engine]=$REF_CPU
 		dget() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$dline"; }
-		[ "$(dget requests)" -gt 0 ] || { echo "bench: durable floor: wrk completed no request" >&2; cat "$work/durable.log" >&2; exit 1; }
-		[ "$(dget non303)" = 0 ] && [ "$(dget not_signed)" = 0 ] ||
-			echo "bench: $engine: durable floor: WARNING: answers other than 303 signed ($(dget statuses))" >&2
 		dur_rps[$engine]=$(dget rps) dur_p99[$engine]=$(dget p99_ms)
-		dur_cost[$engine]=$(per_req $((dur_t1 - dur_t0)) "$(dget requests)")
 	fi
 	# A token is accepted once it is 3 s old: wait for what is left of 3.2 s.
 	left=$(awk -v a="$minted" -v b="$(date +%s%N)" 'BEGIN { l = 3.2 - (b - a) / 1e9; printf "%.2f", (l > 0 ? l : 0) }')
@@ -348,7 +350,7 @@ for engine in $ENGINES; do
 	cost[$engine]=$(printf '%-9s %14s %16s %14s %14s %18s' "$engine" \
 		"$(per_req $((placard_t1 - placard_t0)) "$reqs")" \
 		"$([ "$engine" = postgres ] && per_req $((pg_t1 - pg_t0)) "$reqs" || echo -)" \
-		"$([ "$BARE" != 0 ] && per_req $((bare_t1 - bare_t0)) "$(bget requests)" || echo -)" \
+		"${bare_cpu[$engine]:--}" \
 		"$(awk -v a="$io_r0" -v b="$io_r1" -v n="$reqs" 'BEGIN { printf "%.1f", (n > 0 ? (b - a) / n : 0) }')" \
 		"$(awk -v a="$io_w0" -v b="$io_w1" -v n="$reqs" 'BEGIN { printf "%.1f", (n > 0 ? (b - a) / n : 0) }')")
 	[ "$sigs" -ge "$signed" ] || echo "bench: $engine: WARNING: fewer stored than acknowledged" >&2
