@@ -232,7 +232,10 @@ func figuresView(l *i18n.Localizer, t *tallywatch.Tally, goal int, letter *views
 	}
 	if t != nil {
 		for _, p := range t.Recent {
-			sv := views.SignerView{Name: p.Name, WhenText: l.Date(p.CreatedAt), WhenISO: p.CreatedAt.UTC().Format(time.RFC3339)}
+			// The day only, in the words' own time zone: the second of
+			// signing would let whoever saw a connection post a form
+			// then tie it to the named signer.
+			sv := views.SignerView{Name: p.Name, WhenText: l.Date(p.CreatedAt), WhenISO: p.CreatedAt.Format(time.DateOnly)}
 			if p.Kind == signing.KindOrganisation {
 				sv.Detail = p.Organisation
 				if p.Role != "" {
