@@ -263,6 +263,12 @@ func (d *Deliverer) Deliver(ctx context.Context, m signing.Message) error {
 	}
 	defer resp.Body.Close()
 	io.Copy(io.Discard, io.LimitReader(resp.Body, maxBody))
+	if (resp.StatusCode == http.StatusBadRequest || resp.StatusCode == http.StatusUnprocessableEntity) &&
+		m.Kind == signing.MessageOSDI && unsubscribesUnicode(m.Payload) {
+		// The list refuses a Unicode domain, so it never held the person
+		// under this spelling: nothing to unsubscribe, nothing to keep.
+		return nil
+	}
 	return statusError(host, resp.StatusCode)
 }
 
