@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"github.com/placard/placard/internal/signing"
 )
@@ -31,6 +32,14 @@ type OutboxOrder interface {
 	// (they are a signature's first messages, taken apart by the claim
 	// before any later row is due).
 	Earlier(ctx context.Context, m signing.Message) (bool, error)
+
+	// Hold leaves message id pending until next after an attempt that
+	// found an earlier message still pending (Earlier), recording
+	// reason: it waited, it did not fail. Its CreatedAt — the start of
+	// the worker's maximum age — becomes since, so a message held while
+	// the earlier one is retried for two days is not given up with it:
+	// once that one is delivered or dead, it gets its own retries.
+	Hold(ctx context.Context, id string, since, next time.Time, reason string) error
 }
 
 // ErasedAddress is how a message filed under no address names email in
