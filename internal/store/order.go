@@ -25,7 +25,9 @@ type OutboxOrder interface {
 	// — and so must reach the receiver first. About the same address:
 	// filed under m.Email, or filed under no address and naming it in its
 	// payload (ErasedAddress: a signature.erased notice, an erasure's
-	// unsubscribe). A message filed under no address has nothing
+	// unsubscribe), in its stored form or its A-label form
+	// (signing.ASCIIEmail: an unsubscribe goes once per spelling, and
+	// the A-label one names no other). A message filed under no address has nothing
 	// earlier: the erasure that made it deleted every message filed
 	// under its address. A dead message is not waited for (it is an
 	// operator's to retry or drop); bundled messages are not looked at
