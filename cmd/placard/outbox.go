@@ -234,44 +234,82 @@ func validMessageID(id string) bool {
 	return true
 }
 
+// erasureQueued counts what an erasure queued to tell the organisations'
+// systems (erasureTell), for saidErased.
+type erasureQueued struct {
+	events, unsubscribes int
+	// notes counts the organisations left a note for placard serve
+	// (webhook.ErasureNotes), whose settings this command could not read.
+	notes int
+	// why says why it could not ("" when it could).
+	why string
+}
+
 // erasureTell returns what an erasure of the address (forms[0] and its
 // other spellings) tells the organisations in dir (webhook.Erasure), to be
 // queued in the erasure's own transaction (store.TellErased), and reports
 // through queued what it queued: signature.erased events and Action
-// Network unsubscribes. A missing campaigns folder tells nothing; one
-// that cannot be loaded tells nothing and says so — the erasure itself,
-// the person's right, still goes ahead.
-func erasureTell(dir string, opts campaign.LoadOptions, forms []string, stderr io.Writer, queued *[2]int) store.TellErased {
+// Network unsubscribes. An organisation whose settings cannot be read
+// here — the folder is missing, has problems, or does not hold it — is
+// still told: the erasure leaves it a note (webhook.ErasureNotes) that
+// placard serve, which has the settings, turns into the same notices. The
+// erasure itself, the person's right, goes ahead at once either way.
+func erasureTell(dir string, opts campaign.LoadOptions, forms []string, queued *erasureQueued) store.TellErased {
+	now := time.Now()
+	var site *campaign.Site
 	if _, err := os.Stat(dir); err != nil {
-		return nil
+		queued.why = fmt.Sprintf("there is no campaigns folder at %s", dir)
+	} else if s, problems := campaign.LoadWith(dir, opts); problems.HasErrors() || s == nil {
+		queued.why = fmt.Sprintf("the campaign files in %s have problems (placard check lists them)", dir)
+	} else {
+		site = s
 	}
-	site, problems := campaign.LoadWith(dir, opts)
-	if problems.HasErrors() || site == nil {
-		fmt.Fprintf(stderr, "placard: note: %s has problems (placard check lists them), so no signature.erased webhook was sent\n", dir)
-		return nil
+	var tell func([]signing.Signature) ([]signing.Message, error)
+	var skip func(string) bool
+	if site != nil {
+		tell = webhook.Erasure(site.Org, forms[0], now)
+		skip = func(slug string) bool { return site.Org(slug) != nil }
+		queued.why = fmt.Sprintf("%s does not hold their settings", dir)
 	}
-	tell := webhook.Erasure(site.Org, forms[0], time.Now())
+	note := webhook.ErasureNotes(forms[0], now, skip)
 	return func(erased []signing.Signature) ([]signing.Message, error) {
-		msgs, err := tell(erased)
-		for _, m := range msgs {
-			if m.Kind == signing.MessageOSDI {
-				queued[1]++
-			} else {
-				queued[0]++
+		var msgs []signing.Message
+		if tell != nil {
+			var err error
+			if msgs, err = tell(erased); err != nil {
+				return nil, err
 			}
 		}
-		return msgs, err
+		notes, err := note(erased)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range msgs {
+			if m.Kind == signing.MessageOSDI {
+				queued.unsubscribes++
+			} else {
+				queued.events++
+			}
+		}
+		queued.notes += len(notes)
+		return append(msgs, notes...), nil
 	}
 }
 
 // saidErased says what an erasure queued (erasureTell), in its own
 // transaction: they hold the address until delivered, then nothing.
-func saidErased(queued [2]int, stdout io.Writer) {
-	if queued[0] > 0 {
-		fmt.Fprintf(stdout, "Queued %s to tell your webhooks (placard serve delivers them).\n", countText(queued[0], "signature.erased event", "signature.erased events"))
+func saidErased(queued erasureQueued, stdout io.Writer) {
+	if queued.events > 0 {
+		fmt.Fprintf(stdout, "Queued %s to tell your webhooks (placard serve delivers them).\n", countText(queued.events, "signature.erased event", "signature.erased events"))
 	}
-	if queued[1] > 0 {
-		fmt.Fprintf(stdout, "Queued %s to take the person off your Action Network list (placard serve delivers them).\n", countText(queued[1], "unsubscribe", "unsubscribes"))
+	if queued.unsubscribes > 0 {
+		fmt.Fprintf(stdout, "Queued %s to take the person off your Action Network list (placard serve delivers them).\n", countText(queued.unsubscribes, "unsubscribe", "unsubscribes"))
+	}
+	if queued.notes > 0 {
+		fmt.Fprintf(stdout, "The signatures are erased, but their organisation's webhooks and Action Network list could not be told from here: %s.\n"+
+			"Queued a note for %s instead: the next time placard serve runs on this database, it tells them and deletes the note.\n"+
+			"Until then the note keeps the address in the outbox; 'placard outbox list' shows it as kind erasure.\n",
+			queued.why, countText(queued.notes, "organisation", "organisations"))
 	}
 }
 

@@ -110,6 +110,12 @@ func (r *outboxRunner) deliverers(c serveConfig, st store.Store) map[string]outb
 		hooks.Earlier = oo.Earlier // one person's events in the order they happened
 	}
 	ds := map[string]outbox.Deliverer{signing.MessageWebhook: hooks, signing.MessageOSDI: hooks}
+	if ob, ok := st.(store.Outbox); ok {
+		// An erasure made without the campaign files (placard signatures
+		// erase) left a note: turn it into its notices with the settings
+		// served now.
+		ds[webhook.MessageErasure] = &webhook.NoteDeliverer{Org: hooks.Org, Enqueue: ob.Enqueue}
+	}
 	if d := c.mail.deliverer(r); d != nil {
 		ds[signing.MessageEmail] = d // mail_serve.go
 	}

@@ -470,3 +470,54 @@ func TestEraseOfAnUnconfirmedAddressTellsNoWebhook(t *testing.T) {
 		t.Errorf("outbox after erase: %d messages, %v; want none", len(es), err)
 	}
 }
+
+// TestEraseWithoutCampaignsTellsCRMs: placard signatures erase run where
+// the campaign files are not (the default folder missing, a wrong
+// --campaigns) still erases at once, and the organisation's CRM is still
+// told: the erasure leaves a note in the outbox that placard serve,
+// which has the settings, turns into the signature.erased notice it
+// delivers, deleting the note. The note shows no address in outbox
+// list. Failed before: the erasure queued nothing ("Removed 1 signature"
+// and no more), and the receiver never heard of it.
+func TestEraseWithoutCampaignsTellsCRMs(t *testing.T) {
+	ctx := context.Background()
+	r := newHookReceiver(t)
+	dir := webhookCampaigns(t, r.srv.URL)
+	org := filepath.Join(dir, "bay-runners", "org.yaml")
+	b, _ := os.ReadFile(org)
+	os.WriteFile(org, []byte(strings.Replace(string(b), "events: [signature.created]", "events: [signature.created, signature.erased]", 1)), 0o644)
+	db := sqliteDB(t)
+	s, err := sqlite.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig := &signing.Signature{Org: "bay-runners", Campaign: "light-the-path", Action: "petition", Kind: signing.KindIndividual,
+		Status: signing.StatusApproved, Name: "Ada", Email: "ada@example.org", ConsentText: "Yes.", ConsentAt: time.Now(), Lang: "en", CreatedAt: time.Now()}
+	if _, err := s.AddSignatures(ctx, []*signing.Signature{sig}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	missing := filepath.Join(t.TempDir(), "placard-campaigns")
+	out, errs, code := runCLI(t, "signatures", "erase", "--email", "ada@example.org", "--db", db, "--campaigns", missing)
+	if code != 0 || !strings.HasPrefix(out, "Removed 1 signature for ada@example.org\n") ||
+		!strings.Contains(out, "there is no campaigns folder at "+missing) ||
+		!strings.Contains(out, "Queued a note for 1 organisation instead: the next time placard serve runs on this database, it tells them") {
+		t.Fatalf("erase without the campaign files: exit %d\n%s%s", code, out, errs)
+	}
+	out, _, _ = runCLI(t, "outbox", "list", "--db", db)
+	if !strings.Contains(out, "erasure") || !strings.Contains(out, "bay-runners") || strings.Contains(out, "ada@") {
+		t.Errorf("outbox list after the erasure: want the note, of bay-runners, without the address:\n%s", out)
+	}
+	startSigningServeEnv(t, map[string]string{"PLACARD_ORG_BAY_RUNNERS__HOOK_SECRET": hookSecret}, dir, db, "--dev")
+	eventually(t, "the receiver to hear of the erasure", func() bool { return len(r.ids("ada@example.org")) > 0 })
+	eventually(t, "the outbox to be empty, the note with it", func() bool {
+		out, _, code := runCLI(t, "outbox", "list", "--db", db)
+		return code == 0 && strings.Contains(out, "The outbox is empty")
+	})
+	r.mu.Lock()
+	body := string(r.last.body)
+	r.mu.Unlock()
+	if !strings.Contains(body, `"type":"signature.erased"`) {
+		t.Errorf("delivered %s, want signature.erased", body)
+	}
+}

@@ -319,8 +319,8 @@ func signaturesErase(ctx context.Context, args []string, getenv func(string) str
 	noteQuarantine(st, stderr) // quarantine.go
 	// What the organisations' systems are told is queued in each
 	// erasure's own transaction, so a crash cannot split the two.
-	var queued [2]int
-	tell := erasureTell(*campaigns, opts, forms, stderr, &queued) // outbox.go
+	var queued erasureQueued
+	tell := erasureTell(*campaigns, opts, forms, &queued) // outbox.go
 	er, telling := st.(store.Erasures)
 	n := 0
 	for _, f := range forms {

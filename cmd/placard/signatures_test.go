@@ -158,13 +158,13 @@ func TestSignaturesCommands(t *testing.T) {
 				}
 			}
 
-			if out, errs, code = runCLI(t, "signatures", "erase", "--email", "  ADA@Example.org ", "--db", db); code != 0 || out != "Removed 2 signatures for ada@example.org\n" {
+			if out, errs, code = runCLI(t, "signatures", "erase", "--email", "  ADA@Example.org ", "--db", db); code != 0 || firstLine(out) != "Removed 2 signatures for ada@example.org\n" {
 				t.Errorf("erase: got exit %d, stdout %q, stderr %q; want 'Removed 2 signatures for ada@example.org'", code, out, errs)
 			}
 			if out, _, code = runCLI(t, "signatures", "erase", "--email", "ada@example.org", "--db", db); code != 0 || out != "Removed 0 signatures for ada@example.org\n" {
 				t.Errorf("erase again: got exit %d, stdout %q; want exit 0 and 'Removed 0 signatures for ada@example.org'", code, out)
 			}
-			if out, _, code = runCLI(t, "signatures", "erase", "--email", "owl@example.org", "--db", db); code != 0 || out != "Removed 1 signature for owl@example.org\n" {
+			if out, _, code = runCLI(t, "signatures", "erase", "--email", "owl@example.org", "--db", db); code != 0 || firstLine(out) != "Removed 1 signature for owl@example.org\n" {
 				t.Errorf("erase one: got exit %d, stdout %q; want 'Removed 1 signature for owl@example.org'", code, out)
 			}
 			for _, ref := range []string{petitionRef, letterRef} {
@@ -276,7 +276,7 @@ func TestEraseEmailFromStdin(t *testing.T) {
 				stdin = strings.NewReader(c.in)
 				out, errs, code := runCLI(t, "signatures", "erase", "--email", "-", "--db", db)
 				stdin = os.Stdin
-				if code != c.code || out != c.out || !strings.Contains(errs, c.errs) {
+				if code != c.code || firstLine(out) != c.out || !strings.Contains(errs, c.errs) {
 					t.Errorf("erase --email - with input %q: got exit %d, stdout %q, stderr %q; want exit %d, stdout %q, stderr containing %q",
 						c.in, code, out, errs, c.code, c.out, c.errs)
 				}
@@ -317,4 +317,14 @@ func TestExportContactPermission(t *testing.T) {
 			}
 		})
 	}
+}
+
+// firstLine is s up to and with its first line break: what an erasure
+// says it removed, before what it queued to tell the organisations
+// (without a campaigns folder, a note for placard serve).
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i+1]
+	}
+	return s
 }

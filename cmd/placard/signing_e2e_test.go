@@ -290,7 +290,7 @@ func signingEndToEnd(t *testing.T, base, db string) {
 		// TestErasedSignerLeavesPage covers an erase the poll has not seen.
 		waitForTallies(t, base, db, map[string]string{petitionRef: "petition", letterRef: "letter"})
 		out, errs, code := runCLI(t, "signatures", "erase", "--email", " ＡＤＡ.Lovelace@example.org", "--db", db)
-		if code != 0 || strings.TrimSpace(out) != "Removed 2 signatures for ada.lovelace@example.org" {
+		if code != 0 || firstLine(out) != "Removed 2 signatures for ada.lovelace@example.org\n" {
 			t.Fatalf("signatures erase: exit %d, stdout %q, stderr %q; want exit 0 and 'Removed 2 signatures for ada.lovelace@example.org'", code, out, errs)
 		}
 		for _, ref := range []string{petitionRef, letterRef} {

@@ -71,6 +71,30 @@ func IsPermanent(err error) bool {
 	return errors.As(err, &p)
 }
 
+type heldError struct{ err error }
+
+func (h heldError) Error() string { return h.err.Error() }
+func (h heldError) Unwrap() error { return h.err }
+
+// Held marks err as a wait, not a failure: the message must wait for an
+// earlier one about the same person still pending (store.OutboxOrder).
+// The worker tries it again after the usual backoff but never gives it
+// up for its age while it waits: its age starts again when it is held
+// (OutboxOrder.Hold), so once the earlier one is delivered or dead it is
+// delivered, or retried for its own full maximum age. Held(nil) is nil.
+func Held(err error) error {
+	if err == nil {
+		return nil
+	}
+	return heldError{err}
+}
+
+// IsHeld reports whether err, or an error it wraps, came from Held.
+func IsHeld(err error) bool {
+	var h heldError
+	return errors.As(err, &h)
+}
+
 // Options tunes a Worker. The zero value of each field takes its default.
 type Options struct {
 	// Name identifies this worker in the outbox's claims (default: host
@@ -391,6 +415,16 @@ func (w *Worker) fail(ctx context.Context, o outcome) {
 	case IsPermanent(err):
 		log.Warn("outbox: message refused for good; marked dead", "err", err)
 		rerr = w.ob.Dead(ctx, e.ID, err.Error())
+	case IsHeld(err):
+		// A wait behind an earlier message is no failure: never dead for
+		// its age, which starts again now.
+		wait := Backoff(e.Attempts, w.opts.FirstRetry, w.opts.MaxRetry, mrand.Float64())
+		log.Info("outbox: waiting for an earlier message to the same receiver", "retry_in", wait.Round(time.Second))
+		if h, ok := w.ob.(store.OutboxOrder); ok {
+			rerr = h.Hold(ctx, e.ID, now, now.Add(wait), err.Error())
+		} else {
+			rerr = w.ob.Retry(ctx, e.ID, now.Add(wait), err.Error())
+		}
 	default:
 		wait := Backoff(e.Attempts, w.opts.FirstRetry, w.opts.MaxRetry, mrand.Float64())
 		if !o.ok {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"github.com/placard/placard/internal/signing"
 )
@@ -24,13 +25,23 @@ type OutboxOrder interface {
 	// — and so must reach the receiver first. About the same address:
 	// filed under m.Email, or filed under no address and naming it in its
 	// payload (ErasedAddress: a signature.erased notice, an erasure's
-	// unsubscribe). A message filed under no address has nothing
+	// unsubscribe), in its stored form or its A-label form
+	// (signing.ASCIIEmail: an unsubscribe goes once per spelling, and
+	// the A-label one names no other). A message filed under no address has nothing
 	// earlier: the erasure that made it deleted every message filed
 	// under its address. A dead message is not waited for (it is an
 	// operator's to retry or drop); bundled messages are not looked at
 	// (they are a signature's first messages, taken apart by the claim
 	// before any later row is due).
 	Earlier(ctx context.Context, m signing.Message) (bool, error)
+
+	// Hold leaves message id pending until next after an attempt that
+	// found an earlier message still pending (Earlier), recording
+	// reason: it waited, it did not fail. Its CreatedAt — the start of
+	// the worker's maximum age — becomes since, so a message held while
+	// the earlier one is retried for two days is not given up with it:
+	// once that one is delivered or dead, it gets its own retries.
+	Hold(ctx context.Context, id string, since, next time.Time, reason string) error
 }
 
 // ErasedAddress is how a message filed under no address names email in

@@ -103,18 +103,34 @@ func Erasure(org func(slug string) *campaign.Org, email string, at time.Time) fu
 				continue
 			}
 			told[s.Org] = true
-			msgs = append(msgs, Erased(o, email, at)...)
-			for j := range erased {
-				b := &erased[j]
-				if b.Org == s.Org && Counts(b) && !b.ContactAt.IsZero() {
-					for _, m := range Unsubscribed(o, b) {
-						m.Email = "" // filed under no address, as Erased's
-						msgs = append(msgs, m)
-					}
-					break
-				}
-			}
+			msgs = append(msgs, erasedFor(o, email, at, erased)...)
 		}
 		return msgs, nil
 	}
+}
+
+// erasedFor is what an erasure of email tells o (Erasure): its webhooks'
+// signature.erased, and the Action Network unsubscribe when one of o's
+// erased signatures counts and carried permission to be contacted; all
+// filed under no address.
+func erasedFor(o *campaign.Org, email string, at time.Time, erased []signing.Signature) []signing.Message {
+	msgs := Erased(o, email, at)
+	if b := unsubscribable(o.Slug, erased); b != nil {
+		for _, m := range Unsubscribed(o, b) {
+			m.Email = "" // filed under no address, as Erased's
+			msgs = append(msgs, m)
+		}
+	}
+	return msgs
+}
+
+// unsubscribable is the first of org's erased signatures that counts and
+// carried permission to be contacted (Action Network had it), or nil.
+func unsubscribable(org string, erased []signing.Signature) *signing.Signature {
+	for j := range erased {
+		if b := &erased[j]; b.Org == org && Counts(b) && !b.ContactAt.IsZero() {
+			return b
+		}
+	}
+	return nil
 }

@@ -111,8 +111,9 @@ type Deliverer struct {
 	Consent func(ctx context.Context, m signing.Message) (bool, error)
 	// Earlier, when set, reports whether a message made before m to the
 	// same receiver about the same person is still waiting or being
-	// delivered (store.OutboxOrder.Earlier). m then waits — it fails
-	// this attempt, to be tried again later — so the receiver hears of
+	// delivered (store.OutboxOrder.Earlier). m then waits — the attempt
+	// ends in outbox.Held, to be tried again later and never given up
+	// for its age while it waits — so the receiver hears of
 	// one person in the order things happened: a signature.created
 	// retried for an hour is not overtaken by the withdrawal, rejection
 	// or erasure that followed it.
@@ -130,7 +131,7 @@ func (d *Deliverer) waitsFor(ctx context.Context, m signing.Message, what, host 
 		return fmt.Errorf("%s to %s: reading what is still to be sent before it: %v", what, host, err)
 	}
 	if earlier {
-		return fmt.Errorf("%s to %s: waiting for an earlier message about the same signer to be delivered first", what, host)
+		return outbox.Held(fmt.Errorf("%s to %s: waiting for an earlier message about the same signer to be delivered first", what, host))
 	}
 	return nil
 }
@@ -263,6 +264,12 @@ func (d *Deliverer) Deliver(ctx context.Context, m signing.Message) error {
 	}
 	defer resp.Body.Close()
 	io.Copy(io.Discard, io.LimitReader(resp.Body, maxBody))
+	if (resp.StatusCode == http.StatusBadRequest || resp.StatusCode == http.StatusUnprocessableEntity) &&
+		m.Kind == signing.MessageOSDI && unsubscribesUnicode(m.Payload) {
+		// The list refuses a Unicode domain, so it never held the person
+		// under this spelling: nothing to unsubscribe, nothing to keep.
+		return nil
+	}
 	return statusError(host, resp.StatusCode)
 }
 

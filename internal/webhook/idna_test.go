@@ -83,9 +83,15 @@ func TestPayloadsCarryALabels(t *testing.T) {
 	mu.Lock()
 	bodies := append(append([][]byte{}, r.body...), records...)
 	mu.Unlock()
-	if len(r.body) != 2 || len(records) != 2 {
-		t.Fatalf("delivered %d webhook bodies and %d Action Network records, want 2 of each (created and updated; subscribed and unsubscribed)", len(r.body), len(records))
+	if len(r.body) != 2 || len(records) != 3 {
+		t.Fatalf("delivered %d webhook bodies and %d Action Network records, want 2 (created and updated) and 3 (subscribed; unsubscribed in each spelling)", len(r.body), len(records))
 	}
+	// The last record unsubscribes the Unicode spelling, which lists
+	// were sent between migration 024 and stop 26 (TestUnsubscribeEverySpelling).
+	if !strings.Contains(string(records[2]), `"`+idnaStored+`"`) {
+		t.Errorf("last Action Network record %s, want the unsubscribe of %q", records[2], idnaStored)
+	}
+	bodies = bodies[:len(bodies)-1]
 	for _, b := range bodies {
 		if strings.Contains(string(b), "пример") {
 			t.Errorf("payload %s names the Unicode domain, want only %q", b, idnaASCII)
@@ -144,4 +150,66 @@ func TestErasedPrimaryIsALabel(t *testing.T) {
 			t.Errorf("Erased(%q): addresses %v, want %q and %q", typed, all, idnaStored, idnaASCII)
 		}
 	}
+}
+
+// TestUnsubscribeEverySpelling: Action Network lists that were sent a
+// signer with a Unicode domain as stored (between migration 024 and stop
+// 26) hold them under that spelling; an erasure or a withdrawal that
+// unsubscribed only the A-label spelling left them subscribed. Both
+// spellings are unsubscribed, one record each, with the signature's
+// identifier; a list that refuses a Unicode domain (422) never held that
+// spelling, so its refusal is not a failure left dead with the address.
+// Failed before: one record, the A-label spelling only.
+func TestUnsubscribeEverySpelling(t *testing.T) {
+	for _, refuses := range []bool{false, true} {
+		var mu sync.Mutex
+		got := map[string]bool{}
+		an := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			var rec webhook.OSDIRecord
+			if err := json.NewDecoder(r.Body).Decode(&rec); err != nil || len(rec.Person.EmailAddresses) != 1 || len(rec.Identifiers) != 1 || rec.Identifiers[0] != idnaID {
+				http.Error(w, "bad record", http.StatusBadRequest)
+				return
+			}
+			a := rec.Person.EmailAddresses[0]
+			if refuses && signing.ASCIIEmail(a.Address) != a.Address {
+				http.Error(w, "invalid email", http.StatusUnprocessableEntity)
+				return
+			}
+			mu.Lock()
+			got[a.Address+" "+a.Status] = true
+			mu.Unlock()
+		}))
+		s := site(t, "osdi:\n  url: "+an.URL+"/api/v2/petitions/abc/signatures\n  api_key_env: PLACARD_ORG_NORTH__AN_KEY\n")
+		d := deliverer(t, s, webhook.Policy{AllowLoopback: true, RootCAs: poolOf(an)}, map[string]string{"PLACARD_ORG_NORTH__AN_KEY": "k"})
+		sg := idnaSig()
+		after := *sg
+		after.ContactAt = time.Time{}
+		for what, msgs := range map[string][]signing.Message{
+			"erasure":    must(webhook.Erasure(s.Org, idnaASCII, at)([]signing.Signature{*sg})),
+			"withdrawal": webhook.Changes(s.Org("north"), []signing.Change{{Before: *sg, After: after}}, at, ""),
+		} {
+			clear(got)
+			if len(msgs) != 2 {
+				t.Fatalf("%s: %d Action Network records, want 2 (one per spelling)", what, len(msgs))
+			}
+			for _, m := range msgs {
+				if err := d.Deliver(context.Background(), m); err != nil {
+					t.Errorf("%s (list refuses Unicode: %v): Deliver: %v", what, refuses, err)
+				}
+			}
+			mu.Lock()
+			if !got[idnaASCII+" unsubscribed"] || got[idnaStored+" unsubscribed"] == refuses {
+				t.Errorf("%s (list refuses Unicode: %v): the list unsubscribed %v, want %s and, if it takes it, %s", what, refuses, got, idnaASCII, idnaStored)
+			}
+			mu.Unlock()
+		}
+		an.Close()
+	}
+}
+
+func must(msgs []signing.Message, err error) []signing.Message {
+	if err != nil {
+		panic(err)
+	}
+	return msgs
 }

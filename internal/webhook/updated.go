@@ -52,24 +52,37 @@ func Updated(o *campaign.Org, c *campaign.Campaign, s *signing.Signature, at tim
 	return msgs
 }
 
-// Unsubscribed returns the OSDI record that unsubscribes s's signer from
+// Unsubscribed returns the OSDI records that unsubscribe s's signer from
 // o's Action Network list (the record signature helper with the email
 // address's status "unsubscribed"), after they withdrew their permission
-// to be contacted; nil when o has no osdi endpoint. It carries the
-// identifier and the address only, is filed under the address, and is
+// to be contacted; nil when o has no osdi endpoint. One record per
+// spelling the list may hold the person under: the form every record
+// now carries (address: the domain in A-labels) and, when it differs,
+// the stored Unicode form, which records sent between migration 024 and
+// stop 26 carried — a record names one person, and unsubscribing the
+// A-label spelling leaves the Unicode one subscribed. Each carries the
+// identifier and its address only, is filed under the address, and is
 // delivered whatever the signer's permission (it is the withdrawal).
 func Unsubscribed(o *campaign.Org, s *signing.Signature) []signing.Message {
 	if o == nil || o.OSDI == nil {
 		return nil
 	}
-	r := OSDIRecord{
-		Identifiers: []string{identifier(s)},
-		Person:      OSDIPerson{EmailAddresses: []EmailAddress{{Address: address(s), Status: statusUnsubscribed}}},
+	spellings := []string{address(s)}
+	if s.Email != spellings[0] {
+		spellings = append(spellings, s.Email)
 	}
-	return []signing.Message{{
-		ID: signing.NewMessageID(), Kind: signing.MessageOSDI, Target: strings.TrimSpace(o.OSDI.URL),
-		Email: s.Email, Org: s.Org, Campaign: s.Campaign, Payload: mustJSON(r),
-	}}
+	msgs := make([]signing.Message, 0, len(spellings))
+	for _, a := range spellings {
+		r := OSDIRecord{
+			Identifiers: []string{identifier(s)},
+			Person:      OSDIPerson{EmailAddresses: []EmailAddress{{Address: a, Status: statusUnsubscribed}}},
+		}
+		msgs = append(msgs, signing.Message{
+			ID: signing.NewMessageID(), Kind: signing.MessageOSDI, Target: strings.TrimSpace(o.OSDI.URL),
+			Email: s.Email, Org: s.Org, Campaign: s.Campaign, Payload: mustJSON(r),
+		})
+	}
+	return msgs
 }
 
 // statusUnsubscribed is the OSDI email status that takes a person off a
@@ -85,6 +98,24 @@ func unsubscribes(payload []byte) bool {
 	}
 	for _, e := range r.Person.EmailAddresses {
 		if e.Status != statusUnsubscribed {
+			return false
+		}
+	}
+	return true
+}
+
+// unsubscribesUnicode reports whether an OSDI record only unsubscribes
+// (unsubscribes) an address whose domain is not ASCII: the spelling
+// Unsubscribed adds for lists that took it. A list that refuses such an
+// address as malformed cannot hold the person under it, so its refusal
+// leaves nothing to unsubscribe.
+func unsubscribesUnicode(payload []byte) bool {
+	var r OSDIRecord
+	if !unsubscribes(payload) || json.Unmarshal(payload, &r) != nil {
+		return false
+	}
+	for _, e := range r.Person.EmailAddresses {
+		if signing.ASCIIEmail(e.Address) == e.Address {
 			return false
 		}
 	}

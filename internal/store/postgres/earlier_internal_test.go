@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/placard/placard/internal/signing"
-	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/internal/store/pgtest"
 	"github.com/placard/placard/internal/store/storetest"
 )
@@ -20,7 +19,7 @@ func rowsRead(t *testing.T, db *DB, m signing.Message) int {
 	t.Helper()
 	var plan []byte
 	if err := db.pool.QueryRow(context.Background(), `EXPLAIN (ANALYZE, FORMAT JSON) `+earlierSQL,
-		m.Email, m.Target, m.Org, m.ID, store.ErasedAddress(m.Email)).Scan(&plan); err != nil {
+		earlierArgs(m)...).Scan(&plan); err != nil {
 		t.Fatal(err)
 	}
 	var doc []struct{ Plan map[string]any }

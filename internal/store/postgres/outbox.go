@@ -242,8 +242,13 @@ func (db *DB) Earlier(ctx context.Context, m signing.Message) (_ bool, err error
 		return false, nil
 	}
 	var found bool
-	err = db.pool.QueryRow(ctx, earlierSQL, m.Email, m.Target, m.Org, m.ID, store.ErasedAddress(m.Email)).Scan(&found)
+	err = db.pool.QueryRow(ctx, earlierSQL, earlierArgs(m)...).Scan(&found)
 	return found, err
+}
+
+// earlierArgs are earlierSQL's arguments for m.
+func earlierArgs(m signing.Message) []any {
+	return []any{m.Email, m.Target, m.Org, m.ID, store.ErasedAddress(m.Email), store.ErasedAddress(signing.ASCIIEmail(m.Email))}
 }
 
 // earlierSQL is Earlier's statement.
@@ -252,6 +257,15 @@ const earlierSQL = `SELECT EXISTS (SELECT 1 FROM outbox
 		AND status = 'pending' AND id COLLATE "C" < $4 COLLATE "C")
 	OR EXISTS (SELECT 1 FROM outbox
 		WHERE kind IN ('webhook', 'osdi') AND email = '' AND target = $2 AND org = $3
-		AND status = 'pending' AND id COLLATE "C" < $4 COLLATE "C" AND position($5::bytea IN payload) > 0)`
+		AND status = 'pending' AND id COLLATE "C" < $4 COLLATE "C" AND (position($5::bytea IN payload) > 0 OR position($6::bytea IN payload) > 0))`
+
+// Hold leaves a message that waited for an earlier one pending until
+// next, its age starting again at since (store.OutboxOrder).
+func (db *DB) Hold(ctx context.Context, id string, since, next time.Time, reason string) (err error) {
+	defer failed(&err, "holding a message")
+	_, err = db.pool.Exec(ctx, `UPDATE outbox SET status = 'pending', not_before = $2, last_error = $3, claimed_by = '', created_at = $4
+		WHERE id = $1`, id, next.UTC().Truncate(time.Microsecond), reason, since.UTC().Truncate(time.Microsecond))
+	return err
+}
 
 var _ store.OutboxOrder = (*DB)(nil)

@@ -314,7 +314,7 @@ func (db *DB) Earlier(ctx context.Context, m signing.Message) (_ bool, err error
 	}
 	var found bool
 	err = db.r.QueryRowContext(ctx, earlierSQL, m.Email, m.Target, m.Org, m.ID,
-		m.Target, m.Org, m.ID, store.ErasedAddress(m.Email)).Scan(&found)
+		m.Target, m.Org, m.ID, store.ErasedAddress(m.Email), store.ErasedAddress(signing.ASCIIEmail(m.Email))).Scan(&found)
 	return found, err
 }
 
@@ -324,6 +324,15 @@ const earlierSQL = `SELECT EXISTS (SELECT 1 FROM outbox INDEXED BY outbox_person
 		AND status = 'pending' AND id < ?)
 	OR EXISTS (SELECT 1 FROM outbox INDEXED BY outbox_person
 		WHERE kind IN ('webhook', 'osdi') AND email = '' AND target = ? AND org = ?
-		AND status = 'pending' AND id < ? AND instr(payload, ?) > 0)`
+		AND status = 'pending' AND id < ? AND (instr(payload, ?) > 0 OR instr(payload, ?) > 0))`
+
+// Hold leaves a message that waited for an earlier one pending until
+// next, its age starting again at since (store.OutboxOrder).
+func (db *DB) Hold(ctx context.Context, id string, since, next time.Time, reason string) (err error) {
+	defer failed(&err, "holding a message")
+	_, err = db.w.ExecContext(ctx, `UPDATE outbox SET status = 'pending', not_before = ?, last_error = ?, claimed_by = '', created_at = ?
+		WHERE id = ?`, formatTime(next), reason, formatTime(since), id)
+	return err
+}
 
 var _ store.OutboxOrder = (*DB)(nil)

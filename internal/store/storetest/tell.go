@@ -40,6 +40,7 @@ func RunTelling(t *testing.T, open func(t *testing.T) TellingStore) {
 	t.Run("ErasureWhoseNoticesFailErasesNothing", func(t *testing.T) { testErasureQueueFails(t, open(t)) })
 	t.Run("OutboxEarlier", func(t *testing.T) { testOutboxEarlier(t, open(t)) })
 	t.Run("ErasureNoticeWaitsForADeliveryInFlight", func(t *testing.T) { testErasureWaitsForDelivery(t, open) })
+	t.Run("HeldEventNotGivenUpWithTheEarlier", func(t *testing.T) { testHeldNotGivenUp(t, open(t)) })
 }
 
 // teller is a store.Tell that records what it was given and returns one
@@ -448,7 +449,11 @@ func testOutboxEarlier(t *testing.T, s TellingStore) {
 	}
 	later := msg("a@example.org", hook, "o", `{"n":2}`)
 	resigned := msg("e@example.org", hook, "o", `{}`)
-	all := append(append([]signing.Message{erased, first}, elsewhere...), later, resigned)
+	// An erasure's Action Network unsubscribe names one spelling each:
+	// the A-label one holds back the stored (Unicode) form's re-signature.
+	idnUnsub := msg("", hook, "o", `{"person":{"email_addresses":[{"address":"имя@xn--e1afmkfd.com","status":"unsubscribed"}]}}`)
+	idnResigned := msg("имя@пример.com", hook, "o", `{}`)
+	all := append(append([]signing.Message{erased, first}, elsewhere...), later, resigned, idnUnsub, idnResigned)
 	if err := s.Enqueue(ctx, all); err != nil {
 		t.Fatalf("Enqueue: %v", err)
 	}
@@ -462,6 +467,9 @@ func testOutboxEarlier(t *testing.T, s TellingStore) {
 	}
 	if !earlier(later) || !earlier(resigned) {
 		t.Errorf("Earlier: %v for a message after another to the same receiver about a@, %v after an erasure's notice naming e@; want both true", earlier(later), earlier(resigned))
+	}
+	if !earlier(idnResigned) {
+		t.Error("Earlier: false for a re-signature filed under a Unicode domain after an unsubscribe naming its A-label form; want true")
 	}
 	for i, m := range append([]signing.Message{first, erased}, elsewhere...) {
 		if earlier(m) {
