@@ -13,6 +13,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io/fs"
 	"regexp"
 	"slices"
 	"strings"
@@ -64,6 +65,13 @@ var _ store.Store = (*DB)(nil)
 // instances may Open the same database at once: migrations run under an
 // advisory lock, one instance after the other. The caller must Close the DB.
 func Open(ctx context.Context, dsn string) (*DB, error) {
+	return open(ctx, dsn, migrations)
+}
+
+// open is Open with the migrations read from files (a directory
+// "migrations"): tests give it the real ones as another checkout would
+// hold them.
+func open(ctx context.Context, dsn string, files fs.FS) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		// The parse error can echo the DSN, password included; say less.
@@ -80,7 +88,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	db := &DB{pool: pool, listenConfig: cfg.ConnConfig.Copy()}
 	// Named apart, so operators see it in pg_stat_activity.
 	db.listenConfig.RuntimeParams["application_name"] = "placard listener"
-	if err := db.migrate(ctx); err != nil {
+	if err := db.migrate(ctx, files); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("preparing the PostgreSQL database: %w", err)
 	}
@@ -107,8 +115,8 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 // pg_advisory_lock: a blocked statement keeps a snapshot, CREATE INDEX
 // CONCURRENTLY waits for every transaction holding an older snapshot
 // than its own, and the two would deadlock.
-func (db *DB) migrate(ctx context.Context) error {
-	ms, err := migrate.Load(migrations, "migrations")
+func (db *DB) migrate(ctx context.Context, files fs.FS) error {
+	ms, err := migrate.Load(files, "migrations")
 	if err != nil {
 		return err
 	}
