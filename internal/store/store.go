@@ -74,7 +74,9 @@ type Store interface {
 	Signatures(ctx context.Context, org, campaign string, status signing.Status, fn func(*signing.Signature) error) error
 
 	// SetStatus moves a signature to a moderation status. It returns
-	// ErrNotFound when no signature has that id. It tells no one:
+	// ErrNotFound when no signature has that id, and, changing nothing,
+	// ErrRemovedCampaign when it would approve a signature of a removed
+	// campaign (as Moderation.Decide). It tells no one:
 	// organisers' decisions go through Moderation.Decide, which queues
 	// what they tell the organisation's systems with them.
 	SetStatus(ctx context.Context, id int64, status signing.Status) error

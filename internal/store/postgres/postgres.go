@@ -713,6 +713,13 @@ func (db *DB) SetStatus(ctx context.Context, id int64, status signing.Status) (e
 		if err != nil {
 			return err
 		}
+		// Approving a removed campaign's signature is refused as Decide
+		// refuses it (store.ErrRemovedCampaign), nothing changed.
+		if status == signing.StatusApproved && old != string(status) {
+			if err := notRemoved(ctx, tx, org, campaign, map[store.CampaignName]bool{}); err != nil {
+				return err
+			}
+		}
 		if moderating != nil {
 			moderating()
 		}
