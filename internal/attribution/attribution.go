@@ -388,7 +388,10 @@ type creditCount struct {
 }
 
 // Add counts one stored signature of org/campaign that came from source
-// and followed the personal link referrer (either may be empty).
+// and followed the personal link referrer (either may be empty). now
+// must be a time read before the signature was handed to the store (web
+// reads it at the request's start): the store compares it with when a
+// removed campaign's rows were moved apart (store.Store.AddCredits).
 func (c *Credits) Add(org, campaign, source, referrer string, now time.Time) {
 	c.mu.Lock()
 	if c.n == nil {

@@ -90,10 +90,10 @@ type Removals interface {
 
 // CreditMargin is how close to a campaign's rows being kept apart a
 // credit's first signature may have been counted for the credit to be
-// dropped (Store.AddCredits): a credit is counted just after its
-// signature is stored, on the instance's own clock, and handed over
-// later, so a little more than that delay and the lock wait of a move is
-// allowed for.
+// dropped (Store.AddCredits), for moves recorded before migration 041,
+// which have no time of their own (moved_at); later moves need no
+// margin. Also how long after a move quarantined bundles may have been
+// written and still belong to the moved rows (the engines' quarantine.go).
 const CreditMargin = time.Minute
 
 // CampaignName is an organisation's slug and a campaign's name.

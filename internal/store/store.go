@@ -74,7 +74,9 @@ type Store interface {
 	Signatures(ctx context.Context, org, campaign string, status signing.Status, fn func(*signing.Signature) error) error
 
 	// SetStatus moves a signature to a moderation status. It returns
-	// ErrNotFound when no signature has that id. It tells no one:
+	// ErrNotFound when no signature has that id, and, changing nothing,
+	// ErrRemovedCampaign when it would approve a signature of a removed
+	// campaign (as Moderation.Decide). It tells no one:
 	// organisers' decisions go through Moderation.Decide, which queues
 	// what they tell the organisation's systems with them.
 	SetStatus(ctx context.Context, id int64, status signing.Status) error
@@ -122,11 +124,18 @@ type Store interface {
 	// statements that write: a credit only follows a stored signature, so
 	// such a campaign was purged (or erased) while the credit was held in
 	// memory, and a row written now would bring back its personal links.
-	// A credit of a slug whose rows were kept apart (Removals) after its
-	// first signature was counted — after the database's clock less its
-	// Age and CreditMargin — is dropped too: some of its signatures were
-	// moved apart, and written now it would count for the new campaign
-	// of that slug.
+	// A credit of a slug whose rows were moved apart (Removals.KeepApart)
+	// after its first signature was counted is dropped too: some of its
+	// signatures may have been moved apart, and written now it would
+	// count for the new campaign of that slug. "After" compares the
+	// move's own time, read under its lock (migration 041), with the
+	// database's clock read as the call begins less the credit's Age and
+	// the time the call has taken: no margin, and no wait for a lock,
+	// enters. A credit counted after the move counts, however soon after
+	// it. Age must therefore count from a moment before its first
+	// signature was handed to the store (web counts from the request's
+	// start), and be handed over at once. A move recorded before 041
+	// keeps the former rule (its kept_apart_at and CreditMargin).
 	AddCredits(ctx context.Context, credits []signing.Credit) error
 
 	// Sources returns one campaign's arrivals and signatures per source, in

@@ -13,6 +13,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io/fs"
 	"regexp"
 	"slices"
 	"strings"
@@ -64,6 +65,13 @@ var _ store.Store = (*DB)(nil)
 // instances may Open the same database at once: migrations run under an
 // advisory lock, one instance after the other. The caller must Close the DB.
 func Open(ctx context.Context, dsn string) (*DB, error) {
+	return open(ctx, dsn, migrations)
+}
+
+// open is Open with the migrations read from files (a directory
+// "migrations"): tests give it the real ones as another checkout would
+// hold them.
+func open(ctx context.Context, dsn string, files fs.FS) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		// The parse error can echo the DSN, password included; say less.
@@ -80,7 +88,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	db := &DB{pool: pool, listenConfig: cfg.ConnConfig.Copy()}
 	// Named apart, so operators see it in pg_stat_activity.
 	db.listenConfig.RuntimeParams["application_name"] = "placard listener"
-	if err := db.migrate(ctx); err != nil {
+	if err := db.migrate(ctx, files); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("preparing the PostgreSQL database: %w", err)
 	}
@@ -107,8 +115,8 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 // pg_advisory_lock: a blocked statement keeps a snapshot, CREATE INDEX
 // CONCURRENTLY waits for every transaction holding an older snapshot
 // than its own, and the two would deadlock.
-func (db *DB) migrate(ctx context.Context) error {
-	ms, err := migrate.Load(migrations, "migrations")
+func (db *DB) migrate(ctx context.Context, files fs.FS) error {
+	ms, err := migrate.Load(files, "migrations")
 	if err != nil {
 		return err
 	}
@@ -118,7 +126,14 @@ func (db *DB) migrate(ctx context.Context) error {
 	}
 	c := pc.Hijack() // out of the pool: closing it releases the lock
 	defer c.Close(context.WithoutCancel(ctx))
+	pid, err := db.ownSession(ctx, c)
+	if err != nil {
+		return err
+	}
 	if err := lockMigrations(ctx, c); err != nil {
+		return err
+	}
+	if err := lockHeld(ctx, c, pid); err != nil {
 		return err
 	}
 	// Created under the lock: concurrent CREATE TABLE IF NOT EXISTS can
@@ -196,6 +211,75 @@ func (db *DB) migrate(ctx context.Context) error {
 	t := tx
 	tx = nil
 	return t.Commit(ctx)
+}
+
+// ErrNoSession is the refusal ownSession and lockHeld return: placard
+// reaches PostgreSQL through a pool that hands a connection's server
+// session to other clients between transactions.
+var ErrNoSession = errors.New("placard is connected to PostgreSQL through a connection pool in transaction or statement mode " +
+	"(PgBouncer pool_mode=transaction or statement, or a hosting provider's \"transaction\" pooler port), " +
+	"and upgrading the database needs a connection that keeps its own session. Nothing was changed. " +
+	"Point --db (PLACARD_DB) at the PostgreSQL server itself, or at a pool in session mode (PgBouncer pool_mode=session)")
+
+// ownSession checks, before anything is locked or written, that c keeps
+// its server session: the migration lock is a session lock, and CREATE
+// INDEX CONCURRENTLY must run outside a transaction, on the session that
+// holds it. Through a pool in transaction mode (PgBouncer's
+// pool_mode=transaction) c's server connection goes back to the pool
+// after each statement: the lock would stay held by a server connection
+// that any client may be given — no other instance could ever take it,
+// and every later start would wait for it — and the statements meant to
+// run under it would run on other sessions. The check is one query on c
+// and one transaction on another connection of the pool: directly on the
+// server, or through a pool in session mode, that transaction runs on
+// another backend; through a transaction pool, which hands back the
+// server connection used last, it runs on c's — refused. A statement
+// pool refuses the transaction itself. It returns c's backend pid for
+// lockHeld.
+func (db *DB) ownSession(ctx context.Context, c *pgx.Conn) (uint32, error) {
+	// The simple protocol: no statement is prepared, which through a
+	// transaction pool could collide with the one the other connection
+	// prepares on the same server session, and fail before it is seen.
+	simple := pgx.QueryExecModeSimpleProtocol
+	var pid uint32
+	if err := c.QueryRow(ctx, `SELECT pg_backend_pid()`, simple).Scan(&pid); err != nil {
+		return 0, err
+	}
+	var other uint32
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, `SELECT pg_backend_pid()`, simple).Scan(&other)
+	})
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "08P01" {
+		// PgBouncer in statement mode: "transaction blocks not allowed".
+		return 0, fmt.Errorf("%w (%v)", ErrNoSession, err)
+	}
+	if err != nil {
+		return 0, err
+	}
+	if other == pid {
+		return 0, ErrNoSession
+	}
+	return pid, nil
+}
+
+// lockHeld checks, once lockMigrations has the lock, that c's statements
+// still run on the backend pid ownSession saw and that this backend holds
+// the lock: a transaction pool that gave c another server connection
+// meanwhile is refused there, and the lock is let go as well as it can
+// be (the unlock may itself land on another server connection).
+func lockHeld(ctx context.Context, c *pgx.Conn, pid uint32) error {
+	var same bool
+	if err := c.QueryRow(ctx, `SELECT pg_backend_pid() = $1 AND EXISTS (SELECT 1 FROM pg_locks
+		WHERE locktype = 'advisory' AND granted AND pid = pg_backend_pid() AND objsubid = 1
+		AND classid::bigint = $2 AND objid::bigint = $3)`, pgx.QueryExecModeSimpleProtocol, pid, migrationLock>>32, migrationLock&0xffffffff).Scan(&same); err != nil {
+		return err
+	}
+	if !same {
+		c.Exec(ctx, `SELECT pg_advisory_unlock($1)`, pgx.QueryExecModeSimpleProtocol, migrationLock)
+		return ErrNoSession
+	}
+	return nil
 }
 
 // migrationBusy is called each time lockMigrations finds the lock taken;
@@ -704,6 +788,13 @@ func (db *DB) SetStatus(ctx context.Context, id int64, status signing.Status) (e
 		}
 		if err != nil {
 			return err
+		}
+		// Approving a removed campaign's signature is refused as Decide
+		// refuses it (store.ErrRemovedCampaign), nothing changed.
+		if status == signing.StatusApproved && old != string(status) {
+			if err := notRemoved(ctx, tx, org, campaign, map[store.CampaignName]bool{}); err != nil {
+				return err
+			}
 		}
 		if moderating != nil {
 			moderating()

@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"slices"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -52,20 +53,36 @@ func (db *DB) AddArrivals(ctx context.Context, arrivals []signing.Arrivals) (err
 // follows the order the signatures came in).
 func (db *DB) AddCredits(ctx context.Context, credits []signing.Credit) (err error) {
 	defer failed(&err, "crediting sources and links")
+	entry := time.Now()
 	var org, campaign, source, referrer []string
-	var n, age []int64
+	var n []int64
+	var ages []time.Duration
 	for _, c := range credits {
 		if c.Count <= 0 {
 			continue
 		}
 		org, campaign, source, referrer = append(org, c.Org), append(campaign, c.Campaign), append(source, c.Source), append(referrer, c.Referrer)
 		n = append(n, int64(c.Count))
-		age = append(age, (max(c.Age, 0) + store.CreditMargin).Microseconds())
+		ages = append(ages, max(c.Age, 0))
 	}
 	if len(org) == 0 {
 		return nil
 	}
 	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		// The database's clock, read before any wait for a lock: every
+		// credit here was counted before it, and Age plus the time since
+		// this call began (measured once the answer is back, so never
+		// less than the true time) puts each credit's first signature on
+		// that clock, at or before when it was really counted.
+		var at time.Time
+		if err := tx.QueryRow(ctx, `SELECT clock_timestamp()`).Scan(&at); err != nil {
+			return err
+		}
+		since := time.Since(entry)
+		age := make([]int64, len(ages))
+		for i, a := range ages {
+			age[i] = (a + since).Microseconds() + 1
+		}
 		// A purge or erasure under way on any instance holds signatures
 		// in SHARE ROW EXCLUSIVE (lockSigning), which this ROW EXCLUSIVE
 		// waits for, as a signing batch does: the checks below then see
@@ -85,7 +102,7 @@ func (db *DB) AddCredits(ctx context.Context, credits []signing.Credit) (err err
 				AND `+notMovedSince+`
 			GROUP BY org, campaign, source ORDER BY org, campaign, source
 			ON CONFLICT (org, campaign, source) DO UPDATE SET signatures = s.signatures + excluded.signatures`,
-			org, campaign, source, n, age); err != nil {
+			org, campaign, source, n, age, at); err != nil {
 			return err
 		}
 		if crediting != nil {
@@ -104,18 +121,29 @@ func (db *DB) AddCredits(ctx context.Context, credits []signing.Credit) (err err
 			GROUP BY org, campaign, referrer
 			ORDER BY org COLLATE "C", campaign COLLATE "C", referrer COLLATE "C"
 			ON CONFLICT (org, campaign, token) DO UPDATE SET signatures = r.signatures + excluded.signatures`,
-			org, campaign, referrer, n, age)
+			org, campaign, referrer, n, age, at)
 		return err
 	})
 }
 
-// notMovedSince keeps, in AddCredits, a credit t of a slug whose rows were
-// not kept apart after its first signature was counted (t.age: its Age
-// and store.CreditMargin, in microseconds), on the database's clock: one
-// that was may count signatures moved apart, and would count them for
-// the new campaign of that slug (store.Store.AddCredits).
+// notMovedSince keeps, in AddCredits, a credit t of a slug whose rows
+// were not moved apart after its first signature was counted: $6 less
+// t.age (microseconds) on the database's clock, compared with the move's
+// own time (moved_at, read under the move's lock, migration 041). A
+// credit counted before a move may count signatures moved apart and is
+// dropped, however long it waited to be written; one counted after it
+// counts signatures stored after the move, for the slug's new campaign,
+// however soon. A move recorded before 041 has no moved_at and keeps the
+// former rule, its kept_apart_at and store.CreditMargin.
 const notMovedSince = `NOT EXISTS (SELECT 1 FROM removed_campaigns m WHERE m.org = t.org AND m.campaign = t.campaign
-		AND m.kept_apart_at >= clock_timestamp() - t.age * interval '1 microsecond')`
+		AND coalesce(m.moved_at, m.kept_apart_at + interval '` + creditMarginSQL + `') >= $6::timestamptz - t.age * interval '1 microsecond')`
+
+// creditMarginSQL is store.CreditMargin as a PostgreSQL interval.
+const creditMarginSQL = "60 seconds"
+
+// The build fails here when store.CreditMargin is no longer 60 seconds:
+// change creditMarginSQL with it.
+var _ = [1]struct{}{}[store.CreditMargin-60*time.Second]
 
 // Sources returns one campaign's counts per source, in source byte order.
 func (db *DB) Sources(ctx context.Context, org, campaign string) (_ []signing.SourceCount, err error) {

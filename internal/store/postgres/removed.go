@@ -132,7 +132,9 @@ func (db *DB) KeepApart(ctx context.Context, org, campaign, fingerprint string, 
 		if _, err := tx.Exec(ctx, `UPDATE outbox SET campaign = $3 WHERE org = $1 AND campaign = $2`, org, campaign, name); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE removed_campaigns SET name = $3, kept_apart_at = $4 WHERE org = $1 AND name = $2`,
+		// moved_at: the database's clock now, under the lock the move
+		// holds until it commits (AddCredits compares credits with it).
+		if _, err := tx.Exec(ctx, `UPDATE removed_campaigns SET name = $3, kept_apart_at = $4, moved_at = clock_timestamp() WHERE org = $1 AND name = $2`,
 			org, campaign, name, now.UTC()); err != nil {
 			return err
 		}

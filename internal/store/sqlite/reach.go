@@ -25,6 +25,7 @@ type reachKey struct{ org, campaign, name string }
 // (store.Store.AddCredits): the host's clock is the database's.
 func (db *DB) AddCredits(ctx context.Context, credits []signing.Credit) (err error) {
 	defer failed(&err, "crediting sources and links")
+	entry := time.Now()
 	if !slices.ContainsFunc(credits, func(c signing.Credit) bool { return c.Count > 0 }) {
 		return nil
 	}
@@ -33,10 +34,14 @@ func (db *DB) AddCredits(ctx context.Context, credits []signing.Credit) (err err
 		return err
 	}
 	defer tx.Rollback()
-	// The latest time each slug's rows were kept apart, read in this
-	// transaction: a credit counted since before it is dropped.
+	// The latest time each slug's rows were moved apart, read in this
+	// transaction, which holds the write lock: a credit counted before it
+	// is dropped. now is read under the lock too, on the host's clock,
+	// which every process of the file shares; Age plus the time since
+	// this call began puts each credit's first signature on it.
 	moved := map[store.CampaignName]string{}
 	now := time.Now()
+	since := now.Sub(entry)
 	sources := map[reachKey]int{}
 	links := map[reachKey]int{}
 	for _, c := range credits {
@@ -46,13 +51,27 @@ func (db *DB) AddCredits(ctx context.Context, credits []signing.Credit) (err err
 		k := store.CampaignName{Org: c.Org, Campaign: c.Campaign}
 		at, ok := moved[k]
 		if !ok {
-			if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(kept_apart_at), '') FROM removed_campaigns WHERE org = ? AND campaign = ?`,
-				c.Org, c.Campaign).Scan(&at); err != nil {
+			// A move recorded before migration 041 has no moved_at and
+			// keeps the former rule: its kept_apart_at and
+			// store.CreditMargin.
+			var old string
+			if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(moved_at), ''), coalesce(max(kept_apart_at) FILTER (WHERE moved_at = ''), '')
+				FROM removed_campaigns WHERE org = ? AND campaign = ?`,
+				c.Org, c.Campaign).Scan(&at, &old); err != nil {
 				return err
+			}
+			if old != "" {
+				t, err := parseTime(old)
+				if err != nil {
+					return err
+				}
+				if m := formatTime(t.Add(store.CreditMargin)); m > at {
+					at = m
+				}
 			}
 			moved[k] = at
 		}
-		if at != "" && at >= formatTime(now.Add(-max(c.Age, 0)-store.CreditMargin)) {
+		if at != "" && at >= formatTime(now.Add(-max(c.Age, 0)-since)) {
 			continue
 		}
 		sources[reachKey{c.Org, c.Campaign, c.Source}] += c.Count

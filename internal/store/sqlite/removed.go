@@ -136,8 +136,10 @@ func (db *DB) KeepApart(ctx context.Context, org, campaign, fingerprint string, 
 	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET campaign = ? WHERE org = ? AND campaign = ?`, name, org, campaign); err != nil {
 		return res, err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE removed_campaigns SET name = ?, kept_apart_at = ? WHERE org = ? AND name = ?`,
-		name, formatTime(now), org, campaign); err != nil {
+	// moved_at: the host's clock now, inside the write transaction
+	// (AddCredits compares credits with it).
+	if _, err := tx.ExecContext(ctx, `UPDATE removed_campaigns SET name = ?, kept_apart_at = ?, moved_at = ? WHERE org = ? AND name = ?`,
+		name, formatTime(now), formatTime(time.Now()), org, campaign); err != nil {
 		return res, err
 	}
 	if err := tx.Commit(); err != nil {

@@ -1006,6 +1006,13 @@ func (db *DB) SetStatus(ctx context.Context, id int64, status signing.Status) (e
 	if err != nil {
 		return err
 	}
+	// Approving a removed campaign's signature is refused as Decide
+	// refuses it (store.ErrRemovedCampaign), nothing changed.
+	if status == signing.StatusApproved && old != string(status) {
+		if err := notRemoved(ctx, tx, org, campaign, map[store.CampaignName]bool{}); err != nil {
+			return err
+		}
+	}
 	if _, err := tx.ExecContext(ctx, `UPDATE signatures SET status = ? WHERE id = ?`, string(status), id); err != nil {
 		return err
 	}

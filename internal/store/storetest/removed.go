@@ -25,6 +25,7 @@ func RunRemovals(t *testing.T, open Opener) {
 	t.Run("OtherTitleKeptApart", func(t *testing.T) { testOtherTitleKeptApart(t, open(t)) })
 	t.Run("ConcurrentReturn", func(t *testing.T) { testReturnConcurrent(t, open(t)) })
 	t.Run("RemovedNotApproved", func(t *testing.T) { testRemovedNotApproved(t, open(t)) })
+	t.Run("RemovedNotSetApproved", func(t *testing.T) { testRemovedNotSetApproved(t, open(t)) })
 	t.Run("CreditsAfterMove", func(t *testing.T) { testCreditsAfterMove(t, open(t)) })
 	t.Run("SeenNotRecordedByOlderFiles", func(t *testing.T) { testSeenNotRecorded(t, open(t)) })
 }

@@ -83,3 +83,51 @@ func testRemovedNotApproved(t *testing.T, s store.Store) {
 		t.Errorf("rejected under %s: %v", k.Name, got)
 	}
 }
+
+// testRemovedNotSetApproved: Store.SetStatus refuses to approve a
+// signature of a removed campaign as Decide does — recorded removed with
+// its rows still under the slug, then kept apart — and changes nothing:
+// it had no such check, so approving by id counted the signature, and
+// published the name, for a letter that was gone. Rejecting it is
+// allowed, setting it to the status it already has changes nothing and
+// is no error, and a live campaign's signature is approved.
+func testRemovedNotSetApproved(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	p1 := orgSig("x", "p1@example.org", "Org One", signing.StatusPending)
+	p2 := orgSig("x", "p2@example.org", "Org Two", signing.StatusPending)
+	done := orgSig("x", "p3@example.org", "Org Three", signing.StatusApproved)
+	live := orgSig("y", "p4@example.org", "Org Four", signing.StatusPending)
+	add(t, s, p1, p2, done, live)
+	removed := base.Add(time.Hour)
+	if !recordRemoved(t, s, "x", removed, 0, removed) {
+		t.Fatal("RecordRemoved: not recorded")
+	}
+	if err := s.SetStatus(ctx, p1.ID, signing.StatusApproved); !errors.Is(err, store.ErrRemovedCampaign) {
+		t.Errorf("SetStatus approving a signature of a removed campaign: %v, want ErrRemovedCampaign", err)
+	}
+	wantCounts(t, s,
+		signing.Count{Org: "o", Campaign: "x", Signatures: 1, Organisations: 1, Pending: 2},
+		signing.Count{Org: "o", Campaign: "y", Pending: 1})
+	k := keepApart(t, s, "x", removed.Add(time.Hour), removed.Add(time.Hour))
+	if k.Name == "" {
+		t.Fatalf("KeepApart: %+v, want the rows moved", k)
+	}
+	if err := s.SetStatus(ctx, p1.ID, signing.StatusApproved); !errors.Is(err, store.ErrRemovedCampaign) {
+		t.Errorf("SetStatus approving a kept-apart signature: %v, want ErrRemovedCampaign", err)
+	}
+	if err := s.SetStatus(ctx, done.ID, signing.StatusApproved); err != nil {
+		t.Errorf("SetStatus approving a kept-apart signature already approved: %v, want nil (nothing to change)", err)
+	}
+	if err := s.SetStatus(ctx, p2.ID, signing.StatusRejected); err != nil {
+		t.Errorf("SetStatus rejecting a kept-apart signature: %v, want it rejected", err)
+	}
+	if err := s.SetStatus(ctx, live.ID, signing.StatusApproved); err != nil {
+		t.Errorf("SetStatus approving a live campaign's signature: %v", err)
+	}
+	wantCounts(t, s,
+		signing.Count{Org: "o", Campaign: k.Name, Signatures: 1, Organisations: 1, Pending: 1},
+		signing.Count{Org: "o", Campaign: "y", Signatures: 1, Organisations: 1})
+	if got := emails(t, s, "o", k.Name, signing.StatusApproved); !slices.Equal(got, []string{"p3@example.org"}) {
+		t.Errorf("approved under %s: %v, want only the one approved before the removal", k.Name, got)
+	}
+}

@@ -36,27 +36,17 @@ type Migration struct {
 // NoTransactionMark, as a migration's first line, sets NoTransaction.
 const NoTransactionMark = "-- placard: no transaction"
 
-// Statements splits a NoTransaction migration into its statements: each
-// ends with a semicolon at the end of a line, and "--" comment lines are
-// dropped. Such a file keeps to that shape (no semicolon inside a
-// statement's text); anything after the last semicolon is an error rather
-// than a statement silently left out.
+// Statements splits a NoTransaction migration into its statements, each
+// from its first word to its semicolon, as PostgreSQL reads them: a
+// semicolon inside a string, a quoted name, a dollar quote, a comment,
+// parentheses or a function's BEGIN ATOMIC body ends nothing (split).
+// Comments between statements are dropped. Anything after the last
+// semicolon, or a quote or comment never closed, is an error rather than
+// a statement sent in part or silently left out.
 func (m Migration) Statements() ([]string, error) {
-	var out []string
-	var cur strings.Builder
-	for line := range strings.Lines(m.SQL) {
-		t := strings.TrimSpace(line)
-		if t == "" || strings.HasPrefix(t, "--") {
-			continue
-		}
-		cur.WriteString(line)
-		if strings.HasSuffix(t, ";") {
-			out = append(out, strings.TrimSpace(cur.String()))
-			cur.Reset()
-		}
-	}
-	if strings.TrimSpace(cur.String()) != "" {
-		return nil, fmt.Errorf("migration %s: a statement does not end with a semicolon at the end of its line", m.Name)
+	out, err := split(m.SQL)
+	if err != nil {
+		return nil, fmt.Errorf("migration %s: %w", m.Name, err)
 	}
 	return out, nil
 }
@@ -92,11 +82,24 @@ func Load(fsys fs.FS, dir string) ([]Migration, error) {
 		if err != nil {
 			return nil, fmt.Errorf("reading migration %s: %w", name, err)
 		}
-		out = append(out, Migration{Version: v, Name: name, SQL: string(b),
-			NoTransaction: strings.HasPrefix(string(b), NoTransactionMark+"\n")})
+		text := lineFeeds(string(b))
+		first, _, _ := strings.Cut(text, "\n")
+		out = append(out, Migration{Version: v, Name: name, SQL: text,
+			NoTransaction: strings.TrimRight(first, " \t") == NoTransactionMark})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
 	return out, nil
+}
+
+// lineFeeds returns a migration's text as its author wrote it, whatever
+// the checkout did to it: CRLF line endings (git's autocrlf on Windows)
+// back to LF, and an editor's byte-order mark dropped. Without it a CRLF
+// checkout lost the no-transaction mark (it was read only before "\n"),
+// and an installation built from it ran 027's CREATE INDEX CONCURRENTLY
+// inside a transaction, which PostgreSQL refuses, so it never started. The
+// schema, string literals included, is the same from either checkout.
+func lineFeeds(s string) string {
+	return strings.ReplaceAll(strings.TrimPrefix(s, "\ufeff"), "\r\n", "\n")
 }
 
 // Applied is one row of an engine's schema_migrations table.

@@ -1,0 +1,12 @@
+-- When a removed campaign's rows were actually moved apart, on the
+-- database's clock, read inside the move's transaction once it holds its
+-- lock on signatures (store.Removals.KeepApart). kept_apart_at is the
+-- time the caller gave, which may be earlier than the move by its wait
+-- for that lock. AddCredits compares a credit's first signature with
+-- moved_at: counted before it, the credit may count a signature that was
+-- moved apart and is dropped; counted after it, its signature can only
+-- have been stored after the move, and it counts for the slug, however
+-- soon after the move or however late it is written. Records moved
+-- before this migration have none, and keep the former rule
+-- (kept_apart_at and store.CreditMargin). A time, no signer data.
+ALTER TABLE removed_campaigns ADD COLUMN moved_at timestamptz;
