@@ -4,6 +4,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/placard/placard/internal/mail"
 	"github.com/placard/placard/internal/ratelimit"
 )
 
@@ -34,11 +35,13 @@ func (s *Server) dataLinkTurn(org, email string, now time.Time) bool {
 // at once, then one every ten minutes, put off (the outbox's NotBefore)
 // up to an hour ahead; past that the mail has no turn, and each caller
 // says what then (sign.go, contact_write.go). The page answers the same
-// either way.
+// either way. This is each instance's pace, in memory: the outbox's
+// deliverer takes the same pace again, shared by every instance, just
+// before the email leaves (mail.SharedPace).
 const (
-	mailPaceEvery   = 10 * time.Minute
-	mailPaceBurst   = 3
-	mailPaceHorizon = time.Hour
+	mailPaceEvery   = mail.PaceEvery
+	mailPaceBurst   = mail.PaceBurst
+	mailPaceHorizon = mail.PaceHorizon
 )
 
 func newMailPace() *ratelimit.Pace {
