@@ -55,7 +55,11 @@ func (m *mailConfig) deliverer(r *outboxRunner) outbox.Deliverer {
 		return nil
 	}
 	ms := m.store.(store.Mail)
+	if mp, ok := m.store.(store.MailPace); ok {
+		r.pace = &mail.SharedPace{Store: mp, Secret: m.store.Secret, Log: r.log}
+	}
 	return &mail.Deliverer{
+		Pace: r.pace,
 		Renderer: &mail.Renderer{
 			Base: m.base, Tokens: m.tokens, Now: time.Now,
 			Site: func() *campaign.Site {

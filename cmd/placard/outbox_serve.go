@@ -8,6 +8,7 @@ import (
 
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/console"
+	"github.com/placard/placard/internal/mail"
 	"github.com/placard/placard/internal/outbox"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
@@ -20,6 +21,10 @@ import (
 // PostgreSQL they share the work.
 type outboxRunner struct {
 	w *outbox.Worker // nil when nothing can be delivered
+	// pace is the mail pace every instance shares, which the email
+	// deliverer takes (mail_serve.go); nil without email.
+	pace *mail.SharedPace
+	log  *slog.Logger
 	// site returns the campaigns served now; set by start.
 	site func() *campaign.Site
 }
@@ -31,7 +36,7 @@ const signingQuiet = 200 * time.Millisecond
 // newOutboxRunner builds the worker for st with serve's deliverers. The
 // worker yields to committer: it claims nothing while signatures arrive.
 func newOutboxRunner(c serveConfig, st store.Store, log *slog.Logger, committer *store.Committer) *outboxRunner {
-	r := &outboxRunner{}
+	r := &outboxRunner{log: log}
 	ob, ok := st.(store.Outbox)
 	if !ok {
 		return r
@@ -142,6 +147,9 @@ func (r *outboxRunner) start(ctx context.Context, site func() *campaign.Site) (s
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Go(func() { r.w.Run(ctx) })
+	if r.pace != nil {
+		wg.Go(func() { r.pace.Run(ctx) }) // its counts told, its rows purged
+	}
 	return func() {
 		cancel()
 		wg.Wait()

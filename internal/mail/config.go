@@ -107,7 +107,7 @@ func ParseServer(raw string) (Server, error) {
 			return Server{}, errors.New("smtps:// always uses TLS; use smtp://…?tls=off for a relay on this machine")
 		}
 		if !loopback(s.Host) {
-			return Server{}, fmt.Errorf("?tls=off is only allowed for a relay on this machine (localhost, 127.0.0.1 or ::1), not %s: signers' addresses must not cross a network unencrypted", s.Host)
+			return Server{}, fmt.Errorf("?tls=off is only allowed for a relay on this machine (localhost, 127.0.0.1 or ::1), not %s: signers' addresses and the password must not cross a network unencrypted; remove ?tls=off to use STARTTLS, or use smtps://", s.Host)
 		}
 		s.Security = Plain
 	default:

@@ -31,6 +31,9 @@ type Deliverer struct {
 	// TLS handshake and a login each; one per batch sends a slow relay's
 	// batch at the pace of a single conversation.
 	Connections int
+	// Pace, when set, is the pace of paced emails every instance shares
+	// (sharedpace.go), taken just before one is sent.
+	Pace *SharedPace
 }
 
 // DefaultConnections is Deliverer.Connections' default.
@@ -113,7 +116,11 @@ func sendSpread(ctx context.Context, many ManySending, ms []Message, conns int) 
 // when there is nothing to send: the address unsubscribed.
 func (d *Deliverer) prepare(ctx context.Context, m signing.Message) (Message, bool, error) {
 	if cp, ok := decodeContact(m.Payload); ok {
-		return d.prepareContact(ctx, cp, m.ID) // contact.go
+		msg, send, err := d.prepareContact(ctx, cp, m.ID) // contact.go
+		if send && err == nil && Paced(cp.Template, false) {
+			send, err = d.Pace.take(ctx, m, cp.Template, cp.To)
+		}
+		return msg, send, err
 	}
 	p, err := decodeMessage(m)
 	if err != nil {
@@ -137,6 +144,13 @@ func (d *Deliverer) prepare(ctx context.Context, m signing.Message) (Message, bo
 	}
 	if err != nil {
 		return Message{}, false, err
+	}
+	// Last, once the email is written and about to go, the inbox's turn
+	// under the pace every instance shares: a turn is spent only on an
+	// email that is sent.
+	if Paced(p.Template, p.Confirmed) {
+		send, err := d.Pace.take(ctx, m, p.Template, p.To)
+		return msg, send, err
 	}
 	return msg, true, nil
 }

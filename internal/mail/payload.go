@@ -41,12 +41,15 @@ func appendPayload(b []byte, p Payload) ([]byte, bool) {
 		b = append(b, `,"signed":`...)
 		b = strconv.AppendInt(b, p.Signed, 10)
 	}
+	if p.Confirmed {
+		b = append(b, `,"confirmed":true`...)
+	}
 	return append(b, '}'), true
 }
 
 // payloadSize is at least how many bytes appendPayload writes for p.
 func payloadSize(p Payload) int {
-	return len(`{"template":"","lang":"","org":"","campaign":"","to":"","ref":"","days":,"signed":}`) + 40 +
+	return len(`{"template":"","lang":"","org":"","campaign":"","to":"","ref":"","days":,"signed":,"confirmed":true}`) + 40 +
 		len(p.Template) + len(p.Lang) + len(p.Org) + len(p.Campaign) + len(p.To) + len(p.Ref)
 }
 

@@ -47,6 +47,10 @@ type Payload struct {
 	// Signed names the signature a confirmation is for: its CreatedAt in
 	// microseconds since 1970 (confirm). Its link carries it (Claims.Signed).
 	Signed int64 `json:"signed,omitempty"`
+	// Confirmed marks the thank-you sent once its signer confirmed: only
+	// the inbox's owner causes it, so no pace holds it (SharedPace). A
+	// thank-you without it was sent by a signature anyone could make.
+	Confirmed bool `json:"confirmed,omitempty"`
 }
 
 // Encode is the payload as JSON (appendPayload, or encoding/json for

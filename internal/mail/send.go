@@ -183,6 +183,15 @@ func (s *Sender) client(ctx context.Context) (*gomail.Client, error) {
 				gomail.SMTPAuthSCRAMSHA1PLUS, gomail.SMTPAuthSCRAMSHA1, gomail.SMTPAuthNTLM, gomail.SMTPAuthCramMD5,
 				gomail.SMTPAuthPlain, gomail.SMTPAuthLogin)
 		}
+		if s.server.Security == Plain && loopback(s.server.Host) {
+			// A relay on this machine (?tls=off, loopback only: a local
+			// postfix) may offer only PLAIN or LOGIN, which go-mail
+			// refuses without TLS; the password crosses no network here,
+			// and dial refuses a connection that does not stay on this
+			// machine. The strongest the relay offers, as ever.
+			auth = gomail.WithOpportunisticSMTPAuth(gomail.SMTPAuthSCRAMSHA256, gomail.SMTPAuthSCRAMSHA1,
+				gomail.SMTPAuthNTLM, gomail.SMTPAuthCramMD5, gomail.SMTPAuthPlainNoEnc, gomail.SMTPAuthLoginNoEnc)
+		}
 		opts = append(opts, auth, gomail.WithUsername(s.server.Username), gomail.WithPassword(s.server.Password))
 	}
 	return gomail.NewClient(s.server.Host, opts...)
@@ -379,6 +388,13 @@ func (s *Sender) dial(ctx context.Context) gomail.DialContextFunc {
 		if err != nil {
 			return nil, err
 		}
+		if s.server.Security == Plain && !loopbackAddr(raw.RemoteAddr()) {
+			// ParseServer allows ?tls=off for a loopback name only, but
+			// "localhost" is whatever the resolver says: should it lead
+			// off this machine, nothing is sent in the clear.
+			raw.Close()
+			return nil, errOffMachine
+		}
 		conn := &boundedConn{Conn: raw, ctx: ctx}
 		if err := conn.SetDeadline(time.Time{}); err != nil {
 			raw.Close()
@@ -394,6 +410,16 @@ func (s *Sender) dial(ctx context.Context) gomail.DialContextFunc {
 		}
 		return tc, nil
 	}
+}
+
+// errOffMachine is why a ?tls=off relay's connection was refused.
+var errOffMachine = errors.New("mail: ?tls=off is only for a relay on this machine, but the mail server's name led to another machine; " +
+	"use its loopback address (127.0.0.1 or ::1) in --smtp, or drop ?tls=off to use STARTTLS")
+
+// loopbackAddr reports whether a is an address on this machine.
+func loopbackAddr(a net.Addr) bool {
+	ta, ok := a.(*net.TCPAddr)
+	return ok && ta.IP.IsLoopback()
 }
 
 // boundedConn is a connection no read or write of which outlives ctx's

@@ -95,6 +95,26 @@ func IsHeld(err error) bool {
 	return errors.As(err, &h)
 }
 
+type laterError struct {
+	at  time.Time
+	err error
+}
+
+func (l laterError) Error() string { return l.err.Error() }
+func (l laterError) Unwrap() error { return l.err }
+
+// Later says the message may not go yet but may at at (an inbox's turn
+// under a pace shared by every instance): the worker leaves it pending
+// until then, recording err, as no failure — no backoff, no failure
+// logged. Past the maximum age it is marked dead as any other. Later(at,
+// nil) is nil.
+func Later(at time.Time, err error) error {
+	if err == nil {
+		return nil
+	}
+	return laterError{at, err}
+}
+
 // Options tunes a Worker. The zero value of each field takes its default.
 type Options struct {
 	// Name identifies this worker in the outbox's claims (default: host
@@ -411,7 +431,16 @@ func (w *Worker) fail(ctx context.Context, o outcome) {
 	now := w.opts.Now()
 	log := w.opts.Log.With("id", e.ID, "kind", e.Kind, "attempt", e.Attempts)
 	var rerr error
+	var later laterError
 	switch {
+	case errors.As(err, &later) && !IsPermanent(err):
+		if later.at.Sub(e.CreatedAt) > w.opts.MaxAge {
+			log.Warn("outbox: message undelivered past the maximum age; marked dead", "err", err)
+			rerr = w.ob.Dead(ctx, e.ID, err.Error())
+		} else {
+			log.Debug("outbox: message held until its turn", "err", err, "until", later.at)
+			rerr = w.ob.Retry(ctx, e.ID, later.at, err.Error())
+		}
 	case IsPermanent(err):
 		log.Warn("outbox: message refused for good; marked dead", "err", err)
 		rerr = w.ob.Dead(ctx, e.ID, err.Error())

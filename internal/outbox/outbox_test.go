@@ -214,3 +214,26 @@ func TestBackoff(t *testing.T) {
 		}
 	}
 }
+
+// TestLaterHoldsUntilItsTurn: a deliverer answering Later leaves the
+// message pending until exactly the time it named — no backoff drawn at
+// random — and it is delivered then.
+func TestLaterHoldsUntilItsTurn(t *testing.T) {
+	ob := openOutbox(t)
+	m := enqueue(t, ob, "email")
+	now := time.Now().Truncate(time.Millisecond)
+	turn := now.Add(7 * time.Minute)
+	rec := &recorder{errs: []error{outbox.Later(turn, errors.New("held until its inbox's turn"))}}
+	w := outbox.NewWorker(ob, map[string]outbox.Deliverer{"email": rec},
+		outbox.Options{FirstRetry: time.Minute, MaxRetry: time.Hour, Now: func() time.Time { return now }})
+	if _, err := w.Once(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	es := list(t, ob, store.OutboxPending)
+	if len(es) != 1 || es[0].ID != m.ID || !es[0].NotBefore.Equal(turn) {
+		t.Fatalf("after Later: got %+v, want it pending until %v", es, turn)
+	}
+	if outbox.Later(turn, nil) != nil {
+		t.Error("Later(at, nil) is not nil")
+	}
+}

@@ -108,3 +108,20 @@ func encodeMessageID(stamp uint64, b *[16]byte) string {
 	messageIDEncoding.Encode(out[:], b[:])
 	return string(out[:])
 }
+
+// MessageTime is when the message with id was made (NewMessageID), to
+// the millisecond; false for an id NewMessageID did not make.
+func MessageTime(id string) (time.Time, bool) {
+	if len(id) != 26 {
+		return time.Time{}, false
+	}
+	var b [16]byte
+	if n, err := messageIDEncoding.Decode(b[:], []byte(id)); err != nil || n != 16 {
+		return time.Time{}, false
+	}
+	var stamp uint64
+	for _, c := range b[:8] {
+		stamp = stamp<<8 | uint64(c)
+	}
+	return time.UnixMilli(int64(stamp >> 16)).UTC(), true
+}

@@ -64,3 +64,19 @@ func TestNewMessageIDAllocations(t *testing.T) {
 		t.Errorf("NewMessageID makes %.0f allocations; want 1", n)
 	}
 }
+
+// TestMessageTime: an id tells when it was made, to the millisecond; an
+// id it did not make tells nothing.
+func TestMessageTime(t *testing.T) {
+	at := time.Date(2026, 12, 5, 15, 0, 0, 123_000_000, time.UTC)
+	var b [16]byte
+	got, ok := MessageTime(encodeMessageID(uint64(at.UnixMilli())<<16|7, &b))
+	if !ok || !got.Equal(at) {
+		t.Errorf("MessageTime: %v, %v; want %v", got, ok, at)
+	}
+	for _, bad := range []string{"", "short", "ZZZZZZZZZZZZZZZZZZZZZZZZZZ", "0123456789abcdefghijklmnopqrstuv"} {
+		if _, ok := MessageTime(bad); ok {
+			t.Errorf("MessageTime(%q) read a time; want none", bad)
+		}
+	}
+}

@@ -25,3 +25,19 @@ type Confirming interface {
 	// no such signature waits.
 	ConfirmSigned(ctx context.Context, org, campaign, email string, signed time.Time, then func(*signing.Signature) []signing.Message) (signing.Signature, error)
 }
+
+// Resending queues a waiting signature's confirmation again (a repeat of
+// it with a turn, web/mail.go resendConfirmation) only while that
+// signature still waits: the repeat reads it, and an erasure between the
+// read and the queueing left an email queued to a person just erased.
+// Both engines implement it beside Confirming; storetest.RunConfirming
+// covers it.
+type Resending interface {
+	// QueueWaiting adds msgs to the outbox, in one transaction, only if
+	// email's signature on org/campaign made at signed (its CreatedAt, to
+	// the microsecond) is still unconfirmed, and reports whether it did.
+	// An erasure of that signature either comes first, and nothing is
+	// queued, or waits for the transaction, and deletes what it queued
+	// with the signature.
+	QueueWaiting(ctx context.Context, org, campaign, email string, signed time.Time, msgs []signing.Message) (bool, error)
+}

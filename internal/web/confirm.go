@@ -114,7 +114,7 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) error {
 	linkToken, linkKey := s.links.New()
 	then := func(sig *signing.Signature) []signing.Message {
 		return append(s.confirmedMessages(lc, sig, now), mail.NewMessage(mail.Payload{
-			Template: mail.TemplateThanks, Lang: sig.Lang, Org: sig.Org, Campaign: sig.Campaign, To: sig.Email, Ref: linkToken,
+			Template: mail.TemplateThanks, Lang: sig.Lang, Org: sig.Org, Campaign: sig.Campaign, To: sig.Email, Ref: linkToken, Confirmed: true,
 		}))
 	}
 	confirmUnder := func(slug string) (sig signing.Signature, err error) {

@@ -1,9 +1,10 @@
 package web
 
 import (
-	"sync"
+	"context"
 	"time"
 
+	"github.com/placard/placard/internal/mail"
 	"github.com/placard/placard/internal/ratelimit"
 )
 
@@ -34,11 +35,13 @@ func (s *Server) dataLinkTurn(org, email string, now time.Time) bool {
 // at once, then one every ten minutes, put off (the outbox's NotBefore)
 // up to an hour ahead; past that the mail has no turn, and each caller
 // says what then (sign.go, contact_write.go). The page answers the same
-// either way.
+// either way. This is each instance's pace, in memory: the outbox's
+// deliverer takes the same pace again, shared by every instance, just
+// before the email leaves (mail.SharedPace).
 const (
-	mailPaceEvery   = 10 * time.Minute
-	mailPaceBurst   = 3
-	mailPaceHorizon = time.Hour
+	mailPaceEvery   = mail.PaceEvery
+	mailPaceBurst   = mail.PaceBurst
+	mailPaceHorizon = mail.PaceHorizon
 )
 
 func newMailPace() *ratelimit.Pace {
@@ -61,42 +64,44 @@ const (
 // without ever the address or its hash: a line per campaign, kind of mail
 // and reason, with how many since the last such line, at most one per
 // paceLogEvery (the first at once), so an attacker cannot fill the log
-// either. What came after a key's last line is told with its next one.
-type paceLog struct {
-	mu   sync.Mutex
-	keys map[paceLogKey]*paceLogCount
-}
+// either. What came after a key's last line is told by Run
+// (flushPaceLog) once its minute is over, or as the server stops: it
+// used to wait for the key's next mail held back, so an attack's last
+// minute was never told.
+type paceLog = ratelimit.Tally[paceLogKey]
 
 type paceLogKey struct{ campaign, mail, what string }
 
-type paceLogCount struct {
-	last    time.Time
-	pending int
-}
-
-// note counts one mail of kind (a template's name) for campaign (its
+// notePace counts one mail of kind (a template's name) for campaign (its
 // site key) held back for what at now, and logs the count when due.
 func (s *Server) notePace(campaign, kind, what string, now time.Time) {
-	l := &s.paceLog
-	l.mu.Lock()
-	if l.keys == nil {
-		l.keys = map[paceLogKey]*paceLogCount{}
-	}
 	k := paceLogKey{campaign, kind, what}
-	c := l.keys[k]
-	if c == nil {
-		c = &paceLogCount{}
-		l.keys[k] = c
+	if n, due := s.paceLog.Note(k, now); due {
+		s.logPace(k, n)
 	}
-	c.pending++
-	n := c.pending
-	due := c.last.IsZero() || now.Sub(c.last) >= paceLogEvery || now.Before(c.last)
-	if due {
-		c.last, c.pending = now, 0
+}
+
+func (s *Server) logPace(k paceLogKey, n int) {
+	s.log.Warn("email to a typed address held back by its mailbox's pace (someone may be typing one address over and over)",
+		"campaign", k.campaign, "mail", k.mail, "what", k.what, "count", n)
+}
+
+// flushPaceLog tells, every paceLogEvery until ctx ends, the counts of
+// mail held back that waited for a line, and all of them as it ends.
+func (s *Server) flushPaceLog(ctx context.Context) {
+	now := time.Now
+	if s.cfg.Now != nil {
+		now = s.cfg.Now
 	}
-	l.mu.Unlock()
-	if due {
-		s.log.Warn("email to a typed address held back by its mailbox's pace (someone may be typing one address over and over)",
-			"campaign", campaign, "mail", kind, "what", what, "count", n)
+	t := time.NewTicker(paceLogEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			s.paceLog.Flush(now(), true, s.logPace)
+			return
+		case <-t.C:
+			s.paceLog.Flush(now(), false, s.logPace)
+		}
 	}
 }

@@ -126,6 +126,17 @@ func (s *Server) resendConfirmation(ctx context.Context, lc *site.SigningCampaig
 		if at.After(now) {
 			m.NotBefore = at
 		}
+		// Queued only while it still waits, in one transaction: an
+		// erasure between the read above and here (the supporter's own,
+		// or the operator's) left an email queued to the person just
+		// erased.
+		if rs, ok := s.cfg.Store.(store.Resending); ok {
+			queued, err := rs.QueueWaiting(ctx, sig.Org, sig.Campaign, sg.Email, sg.CreatedAt, []signing.Message{m})
+			if queued && s.cfg.WakeOutbox != nil {
+				s.cfg.WakeOutbox()
+			}
+			return queued, err
+		}
 		return true, s.enqueue(ctx, ob, []signing.Message{m})
 	}
 	return false, nil

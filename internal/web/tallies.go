@@ -50,12 +50,16 @@ func (s *Server) Poll(ctx context.Context) error {
 // ctx is done (tallywatch.Watcher.Run): it polls whenever the store reports
 // a change, and flushes the arrival and credit counts every TallyInterval
 // and once more as it stops. Failures are logged and the pages keep their
-// last numbers.
+// last numbers. Beside it, it tells the counts of mail the mailbox pace
+// held back that still wait for a log line (flushPaceLog), each minute
+// and as it stops.
 func (s *Server) Run(ctx context.Context) {
-	if s.watch == nil {
-		return
+	done := make(chan struct{})
+	go func() { s.flushPaceLog(ctx); close(done) }() // datalimit.go
+	if s.watch != nil {
+		s.watch.Run(ctx)
 	}
-	s.watch.Run(ctx)
+	<-done
 }
 
 // deliverTallies records the changed figures and re-renders the pages

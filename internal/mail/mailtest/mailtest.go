@@ -74,6 +74,18 @@ type Server struct {
 // Start starts a server for the test; it stops when the test ends.
 func Start(t testing.TB) *Server {
 	t.Helper()
+	return start(t, false)
+}
+
+// StartLocalRelay starts a server that also offers PLAIN authentication
+// without TLS, as a relay on the same machine (a local postfix) may.
+func StartLocalRelay(t testing.TB) *Server {
+	t.Helper()
+	return start(t, true)
+}
+
+func start(t testing.TB, insecureAuth bool) *Server {
+	t.Helper()
 	cert, pool := selfSigned(t)
 	s := &Server{notify: make(chan struct{}, 1), conns: map[*smtp.Conn]bool{}}
 	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
@@ -83,6 +95,7 @@ func Start(t testing.TB) *Server {
 		return &session{s: s}, nil
 	}))
 	srv.Domain = "localhost"
+	srv.AllowInsecureAuth = insecureAuth
 	srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	srv.MaxMessageBytes = 1 << 20
 	srv.ReadTimeout = 10 * time.Second

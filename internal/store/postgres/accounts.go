@@ -411,6 +411,10 @@ func (db *DB) EraseInTold(ctx context.Context, org, email string, tell store.Tel
 		if _, err := eraseSenderIn(ctx, tx, key, org, email); err != nil { // outreach.go
 			return err
 		}
+		// And the inbox's pace row (mailpace.go): erased, nothing is kept of it.
+		if err := erasePace(ctx, tx, key, email); err != nil {
+			return err
+		}
 		if err := queueErased(ctx, tx, tell, erased); err != nil {
 			return err
 		}

@@ -51,3 +51,35 @@ func (db *DB) ConfirmSigned(ctx context.Context, org, campaign, email string, si
 	}
 	return s, nil
 }
+
+var _ store.Resending = (*DB)(nil)
+
+// QueueWaiting queues msgs only while the signature made at signed still
+// waits (store.Resending). The transaction takes signatures' ROW
+// EXCLUSIVE lock, as any write of the table does, which conflicts with
+// the SHARE ROW EXCLUSIVE one every erasure takes first (lockSigning):
+// an erasure under way is waited for, and then its signature is found
+// gone; one that comes after waits for the commit, and deletes the
+// queued messages with the signature.
+func (db *DB) QueueWaiting(ctx context.Context, org, campaign, email string, signed time.Time, msgs []signing.Message) (queued bool, err error) {
+	defer failed(&err, "queueing a waiting signature's confirmation")
+	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		queued = false
+		if _, err := tx.Exec(ctx, `LOCK TABLE signatures IN ROW EXCLUSIVE MODE`); err != nil {
+			return err
+		}
+		var one int
+		err := tx.QueryRow(ctx, `SELECT 1 FROM signatures
+			WHERE org = $1 AND campaign = $2 AND email = $3 AND status = 'unconfirmed' AND created_at = $4`,
+			org, campaign, email, signed.UTC().Truncate(time.Microsecond)).Scan(&one)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		queued = true
+		return insertOutbox(ctx, tx, msgs)
+	})
+	return queued && err == nil, err
+}

@@ -126,6 +126,10 @@ func (db *DB) EraseSupporterTold(ctx context.Context, org, email string, tell st
 		if err != nil {
 			return 0, err
 		}
+		// And the inbox's pace row (mailpace.go): erased, nothing is kept of it.
+		if err := erasePace(ctx, tx, key, email); err != nil {
+			return 0, err
+		}
 		return ob.RowsAffected() + removed + w, queueErased(ctx, tx, tell, erased)
 	}
 	return db.eraseWhere(ctx, first, `email = $1 AND org = $2`, []any{email, org}, also)

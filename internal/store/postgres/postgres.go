@@ -862,6 +862,10 @@ func (db *DB) EraseTold(ctx context.Context, email string, tell store.TellErased
 		if err := eraseSender(ctx, tx, key, email); err != nil {
 			return err
 		}
+		// And the inbox's pace row (mailpace.go): erased, nothing is kept of it.
+		if err := erasePace(ctx, tx, key, email); err != nil {
+			return err
+		}
 		if err := queueErased(ctx, tx, tell, erased); err != nil {
 			return err
 		}

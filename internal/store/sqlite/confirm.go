@@ -62,3 +62,31 @@ func (db *DB) ConfirmSigned(ctx context.Context, org, campaign, email string, si
 	db.changed()
 	return s, nil
 }
+
+var _ store.Resending = (*DB)(nil)
+
+// QueueWaiting queues msgs only while the signature made at signed still
+// waits (store.Resending), in one transaction on the single writer, which
+// every erasure also writes through.
+func (db *DB) QueueWaiting(ctx context.Context, org, campaign, email string, signed time.Time, msgs []signing.Message) (_ bool, err error) {
+	defer failed(&err, "queueing a waiting signature's confirmation")
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback()
+	var one int
+	err = tx.QueryRowContext(ctx, `SELECT 1 FROM signatures
+		WHERE org = ? AND campaign = ? AND email = ? AND status = 'unconfirmed' AND created_at = ?`,
+		org, campaign, email, formatTime(signed.Truncate(time.Microsecond))).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if err := insertOutbox(ctx, tx, nil, msgs, time.Now()); err != nil {
+		return false, err
+	}
+	return true, tx.Commit()
+}

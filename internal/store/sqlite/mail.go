@@ -142,6 +142,10 @@ func (db *DB) EraseSupporterTold(ctx context.Context, org, email string, tell st
 		if err != nil {
 			return 0, err
 		}
+		// And the inbox's pace row (mailpace.go): erased, nothing is kept of it.
+		if err := erasePace(ctx, tx, key, email); err != nil {
+			return 0, err
+		}
 		return m + w, queueErased(ctx, tx, tell, erased) // tell.go
 	}
 	return db.eraseWhere(ctx, first, `email = ? AND org = ?`, []any{email, org}, also)

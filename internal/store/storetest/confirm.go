@@ -3,6 +3,8 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +19,7 @@ type ConfirmingStore interface {
 	store.Mail
 	store.Outbox
 	store.Confirming
+	store.Resending
 }
 
 // RunConfirming runs store.Confirming's behavioural suite against stores
@@ -24,6 +27,87 @@ type ConfirmingStore interface {
 func RunConfirming(t *testing.T, open func(t *testing.T) ConfirmingStore) {
 	t.Run("MessagesWithTheConfirmation", func(t *testing.T) { testConfirmMessages(t, open(t)) })
 	t.Run("OnlyTheSignatureNamed", func(t *testing.T) { testConfirmNamed(t, open(t)) })
+	t.Run("QueueOnlyWhileWaiting", func(t *testing.T) { testQueueWaiting(t, open(t)) })
+	t.Run("QueueWaitingRacesErasure", func(t *testing.T) { testQueueWaitingRace(t, open(t)) })
+}
+
+// confirmTo is a confirmation email's message to email, as the web
+// server queues one again.
+func confirmTo(org, campaign, email string) signing.Message {
+	return signing.Message{ID: signing.NewMessageID(), Kind: signing.MessageEmail, Email: email, Org: org, Campaign: campaign,
+		Payload: []byte(`{"template":"confirm","lang":"en"}`)}
+}
+
+// testQueueWaiting: QueueWaiting queues only for the signature named
+// while it waits: not for another made at another time, not once it is
+// confirmed, not once it is erased.
+func testQueueWaiting(t *testing.T, s ConfirmingStore) {
+	ctx := context.Background()
+	sig := unconfirmed("o", "c", "w@example.org")
+	add(t, s, sig)
+	queue := func() bool {
+		t.Helper()
+		ok, err := s.QueueWaiting(ctx, "o", "c", "w@example.org", base, []signing.Message{confirmTo("o", "c", "w@example.org")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	if !queue() {
+		t.Fatal("QueueWaiting for a waiting signature queued nothing")
+	}
+	if es, _ := s.List(ctx, ""); len(es) != 1 {
+		t.Fatalf("outbox: %d messages, want 1", len(es))
+	}
+	if ok, err := s.QueueWaiting(ctx, "o", "c", "w@example.org", base.Add(time.Microsecond), []signing.Message{confirmTo("o", "c", "w@example.org")}); err != nil || ok {
+		t.Errorf("for a signature made at another time: %v, %v; want nothing queued", ok, err)
+	}
+	if _, err := s.EraseSupporter(ctx, "o", "w@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	if queue() {
+		t.Error("QueueWaiting after the erasure queued a message to the erased address")
+	}
+	if es, _ := s.List(ctx, ""); len(es) != 0 {
+		t.Errorf("outbox after the erasure: %d messages, want none", len(es))
+	}
+	add(t, s, unconfirmed("o", "c", "w@example.org"))
+	if _, err := s.Confirm(ctx, "o", "c", "w@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	if queue() {
+		t.Error("QueueWaiting for a confirmed signature queued a confirmation")
+	}
+}
+
+// testQueueWaitingRace: an erasure and the queueing of the erased
+// signature's confirmation, at once, many times: whichever goes first,
+// no message to the erased address is left.
+func testQueueWaitingRace(t *testing.T, s ConfirmingStore) {
+	ctx := context.Background()
+	for i := range 20 {
+		email := fmt.Sprintf("race%d@example.org", i)
+		add(t, s, unconfirmed("o", "c", email))
+		var wg sync.WaitGroup
+		var qerr, eerr error
+		wg.Go(func() {
+			_, qerr = s.QueueWaiting(ctx, "o", "c", email, base, []signing.Message{confirmTo("o", "c", email)})
+		})
+		wg.Go(func() { _, eerr = s.EraseSupporter(ctx, "o", email) })
+		wg.Wait()
+		if qerr != nil || eerr != nil {
+			t.Fatal(qerr, eerr)
+		}
+		es, err := s.List(ctx, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range es {
+			if e.Email == email {
+				t.Fatalf("round %d: a message to the address just erased is left in the outbox", i)
+			}
+		}
+	}
 }
 
 func crmMessage(s *signing.Signature) signing.Message {

@@ -1,0 +1,165 @@
+package mail
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/placard/placard/internal/outbox"
+	"github.com/placard/placard/internal/ratelimit"
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
+)
+
+// The pace of the emails anyone can have sent to an address they type (a
+// signature's confirmation or thank-you, a contact letter's
+// confirmation), per inbox: three at once, then one every ten minutes,
+// put off up to an hour. Each instance's web server keeps it in memory
+// (web/datalimit.go), as the first line; SharedPace keeps it in the
+// database, for all instances together, as the second.
+const (
+	PaceEvery   = 10 * time.Minute
+	PaceBurst   = 3
+	PaceHorizon = time.Hour
+)
+
+// Paced reports whether an email of template is paced: anyone may have
+// caused it by typing an address. The thank-you once its signer
+// confirmed (confirmed), a letter to a decision-maker, the writer's copy
+// and the data-page link (paced apart, per organisation, by the web
+// server) are not.
+func Paced(template string, confirmed bool) bool {
+	switch template {
+	case TemplateConfirm, TemplateContactConfirm:
+		return true
+	case TemplateThanks:
+		return !confirmed
+	}
+	return false
+}
+
+// SharedPace is the pace of paced emails (Paced) kept in the database for
+// every instance together (store.MailPace), taken by the deliverer just
+// before it sends one: each instance's own pace lets an inbox three at
+// once, and N instances behind a load balancer 3N, but they share this
+// one. It is consulted where mail leaves, never on the signing path. An
+// email with no turn now is held until its turn (outbox.Later) when that
+// comes within PaceHorizon of when it was queued, and otherwise not sent
+// — by the rules of the first line: a confirmation's signature stays,
+// waiting, and signing again sends it; a thank-you's signature counts;
+// a letter's confirmation is not sent, and the page said to write again.
+// What it holds or leaves out is logged as counts only (Run), never the
+// address or its hash.
+type SharedPace struct {
+	Store store.MailPace
+	// Secret is the installation's key (store.Store.Secret), under
+	// which inboxes are hashed (store.PaceHash) alike on every instance.
+	Secret func(ctx context.Context) ([]byte, error)
+	// Log receives the counts (default: none).
+	Log *slog.Logger
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+
+	tally ratelimit.Tally[paceKey]
+}
+
+type paceKey struct{ org, campaign, mail, what string }
+
+// Why the shared pace held an email back (the log's "what").
+const (
+	sharedHeld    = "put off: its inbox had its share lately across all instances"
+	sharedDropped = "not sent: its inbox has no turn within the hour across all instances"
+)
+
+// errHeld is what the outbox keeps as a held email's last error.
+var errHeld = errors.New("mail: held until its inbox's turn (the pace every instance shares)")
+
+func (sp *SharedPace) now() time.Time {
+	if sp.Now == nil {
+		return time.Now()
+	}
+	return sp.Now()
+}
+
+// take takes the turn of m's inbox (to) for an email of template, and
+// reports whether to send it now: nil error and send false when it is
+// left out, an outbox.Later error when it is held. A nil SharedPace lets
+// everything go.
+func (sp *SharedPace) take(ctx context.Context, m signing.Message, template, to string) (send bool, err error) {
+	if sp == nil || sp.Store == nil {
+		return true, nil
+	}
+	secret, err := sp.Secret(ctx)
+	if err != nil {
+		return false, err
+	}
+	now := sp.now()
+	next, took, err := sp.Store.MailTurn(ctx, store.PaceHash(secret, to), PaceEvery, PaceBurst, now)
+	if err != nil {
+		return false, err
+	}
+	if took {
+		return true, nil
+	}
+	queued, ok := signing.MessageTime(m.ID)
+	if !ok || queued.After(now) {
+		queued = now
+	}
+	if next.Sub(queued) > PaceHorizon {
+		sp.note(m, template, sharedDropped, now)
+		return false, nil
+	}
+	sp.note(m, template, sharedHeld, now)
+	return false, outbox.Later(next, errHeld)
+}
+
+// note counts one email held back, and logs the count when due.
+func (sp *SharedPace) note(m signing.Message, template, what string, now time.Time) {
+	k := paceKey{m.Org, m.Campaign, template, what}
+	if n, due := sp.tally.Note(k, now); due {
+		sp.log(k, n)
+	}
+}
+
+func (sp *SharedPace) log(k paceKey, n int) {
+	if sp.Log == nil {
+		return
+	}
+	sp.Log.Warn("email to a typed address held back by its inbox's pace across all instances (someone may be typing one address over and over)",
+		"org", k.org, "campaign", k.campaign, "mail", k.mail, "what", k.what, "count", n)
+}
+
+// paceTick is how often Run tells the counts that waited, and
+// pacePurgeEvery how often it purges the inboxes whole again.
+const (
+	paceTick       = time.Minute
+	pacePurgeEvery = 10 * time.Minute
+)
+
+// Run tells, every minute, the counts of emails held back since their
+// last line — an attack's last minute too, which no later email would
+// tell — and all of them when ctx ends; and every ten minutes purges the
+// rows of inboxes whole again (store.MailPace.PurgeMailPace). It returns
+// when ctx ends.
+func (sp *SharedPace) Run(ctx context.Context) {
+	t := time.NewTicker(paceTick)
+	defer t.Stop()
+	var purged time.Time
+	for {
+		now := sp.now()
+		if now.Sub(purged) >= pacePurgeEvery || now.Before(purged) {
+			if _, err := sp.Store.PurgeMailPace(ctx, now); err != nil && ctx.Err() == nil && sp.Log != nil {
+				sp.Log.Warn("purging the shared mail pace failed; trying again later", "err", err)
+			}
+			purged = now
+		}
+		select {
+		case <-ctx.Done():
+			sp.tally.Flush(sp.now(), true, sp.log)
+			return
+		case <-t.C:
+			sp.tally.Flush(sp.now(), false, sp.log)
+		}
+	}
+}

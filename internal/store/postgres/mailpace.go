@@ -1,0 +1,56 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/placard/placard/internal/store"
+)
+
+var _ store.MailPace = (*DB)(nil)
+
+// MailTurn takes inbox's turn (store.MailPace) with one conditional
+// upsert: ON CONFLICT DO UPDATE locks the inbox's row and weighs its
+// WHERE on the row's latest version, so of two instances asking for the
+// last turn at once the second waits for the first and finds it taken.
+func (db *DB) MailTurn(ctx context.Context, inbox []byte, every time.Duration, burst int, now time.Time) (_ time.Time, _ bool, err error) {
+	defer failed(&err, "taking an inbox's turn")
+	nowUS, everyUS := now.UnixMicro(), every.Microseconds()
+	slackUS := store.PaceSlack(every, burst).Microseconds()
+	var whole int64
+	err = db.pool.QueryRow(ctx, `INSERT INTO mail_pace AS p (inbox, whole) VALUES ($1, $2::bigint + $3::bigint)
+		ON CONFLICT (inbox) DO UPDATE SET whole = GREATEST(p.whole, $2::bigint) + $3::bigint
+		WHERE p.whole - $4::bigint <= $2::bigint
+		RETURNING whole`, inbox, nowUS, everyUS, slackUS).Scan(&whole)
+	if err == nil {
+		return now, true, nil
+	}
+	if !errors.Is(err, pgx.ErrNoRows) {
+		return time.Time{}, false, err
+	}
+	err = db.pool.QueryRow(ctx, `SELECT whole FROM mail_pace WHERE inbox = $1`, inbox).Scan(&whole)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return now, false, nil // purged since: a turn now, for the asking
+	}
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	return time.UnixMicro(whole - slackUS).UTC(), false, nil
+}
+
+// PurgeMailPace deletes the inboxes whole again (store.MailPace).
+func (db *DB) PurgeMailPace(ctx context.Context, now time.Time) (_ int, err error) {
+	defer failed(&err, "purging the mail pace")
+	tag, err := db.pool.Exec(ctx, `DELETE FROM mail_pace WHERE whole <= $1`, now.UnixMicro())
+	return int(tag.RowsAffected()), err
+}
+
+// erasePace deletes the pace row of the inbox email reaches, inside an
+// erasure's transaction.
+func erasePace(ctx context.Context, tx pgx.Tx, secret []byte, email string) error {
+	_, err := tx.Exec(ctx, `DELETE FROM mail_pace WHERE inbox = $1`, store.PaceHash(secret, email))
+	return err
+}

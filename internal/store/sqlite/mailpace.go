@@ -1,0 +1,57 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/placard/placard/internal/store"
+)
+
+var _ store.MailPace = (*DB)(nil)
+
+// MailTurn takes inbox's turn (store.MailPace) with one conditional
+// upsert on the single writer, as PostgreSQL does.
+func (db *DB) MailTurn(ctx context.Context, inbox []byte, every time.Duration, burst int, now time.Time) (_ time.Time, _ bool, err error) {
+	defer failed(&err, "taking an inbox's turn")
+	nowUS, everyUS := now.UnixMicro(), every.Microseconds()
+	slackUS := store.PaceSlack(every, burst).Microseconds()
+	var whole int64
+	err = db.w.QueryRowContext(ctx, `INSERT INTO mail_pace (inbox, whole) VALUES (?1, ?2 + ?3)
+		ON CONFLICT (inbox) DO UPDATE SET whole = max(whole, ?2) + ?3
+		WHERE whole - ?4 <= ?2
+		RETURNING whole`, inbox, nowUS, everyUS, slackUS).Scan(&whole)
+	if err == nil {
+		return now, true, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, false, err
+	}
+	err = db.r.QueryRowContext(ctx, `SELECT whole FROM mail_pace WHERE inbox = ?`, inbox).Scan(&whole)
+	if errors.Is(err, sql.ErrNoRows) {
+		return now, false, nil // purged since: a turn now, for the asking
+	}
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	return time.UnixMicro(whole - slackUS).UTC(), false, nil
+}
+
+// PurgeMailPace deletes the inboxes whole again (store.MailPace).
+func (db *DB) PurgeMailPace(ctx context.Context, now time.Time) (_ int, err error) {
+	defer failed(&err, "purging the mail pace")
+	res, err := db.w.ExecContext(ctx, `DELETE FROM mail_pace WHERE whole <= ?`, now.UnixMicro())
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+// erasePace deletes the pace row of the inbox email reaches, inside an
+// erasure's transaction.
+func erasePace(ctx context.Context, tx *sql.Tx, secret []byte, email string) error {
+	_, err := tx.ExecContext(ctx, `DELETE FROM mail_pace WHERE inbox = ?`, store.PaceHash(secret, email))
+	return err
+}
