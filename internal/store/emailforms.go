@@ -26,12 +26,16 @@ type EmailForms interface {
 	// the current one (the keyed hash cannot be rewritten, only added to).
 	// An organiser account whose new spelling another account of the same
 	// organisation already has is merged into that one (MergeRole): the
-	// stronger role stays, and its sessions, pending sign-in links and
+	// weaker role stays, and its sessions, pending sign-in links and
 	// passkeys move over — a passkey keeps the user handle it was made
 	// with (accounts.Credential.UserHandle), so it still signs in. A
 	// second run changes nothing. On PostgreSQL it locks signatures as an
 	// erasure does.
 	RenormaliseEmails(ctx context.Context) (RenormaliseResult, error)
+	// OpenRewrite is what the rewrites Open ran did (the one migration
+	// 024 asked for, and any a late row called for), in counts only: the
+	// zero result when none ran. The server logs it for the operator.
+	OpenRewrite() RenormaliseResult
 }
 
 // RenormaliseResult says what RenormaliseEmails did, in counts only.
@@ -43,6 +47,19 @@ type RenormaliseResult struct {
 	// Duplicates is how many signatures were deleted because their
 	// address, rewritten, had signed the same campaign already.
 	Duplicates int
+	// Merged is how many organiser accounts were merged into their
+	// organisation's account of the current spelling (MergeRole).
+	Merged int
+	// RolesLowered is how many of those had two different roles and so
+	// kept the weaker: a site admin restores the other by hand
+	// (placard organisers role).
+	RolesLowered int
+}
+
+// Add is r with o's counts added.
+func (r RenormaliseResult) Add(o RenormaliseResult) RenormaliseResult {
+	return RenormaliseResult{Addresses: r.Addresses + o.Addresses, Signatures: r.Signatures + o.Signatures,
+		Duplicates: r.Duplicates + o.Duplicates, Merged: r.Merged + o.Merged, RolesLowered: r.RolesLowered + o.RolesLowered}
 }
 
 // The late-row look (each engine's renormaliseLate): at every Open, after
@@ -80,8 +97,13 @@ func ParseLateMark(v []byte) int64 {
 
 // MergeRole is the role an organiser account keeps when two accounts of
 // one organisation holding spellings of one address are merged: the
-// stronger of the two (site admin, then editor, then viewer), so the
-// merge never takes away what either could do.
+// weaker of the two (viewer, then editor, then site admin; a role this
+// version does not know is weakest of all, granting nothing). Least
+// privilege: one spelling may have been made a viewer on purpose — an
+// editor demoted — while the other kept the role it had, and a merge must
+// not hand back what someone took away. The start-up log says how many
+// accounts kept the weaker role (RenormaliseResult.RolesLowered), and a
+// site admin restores a role with placard organisers role.
 func MergeRole(a, b accounts.Role) accounts.Role {
 	rank := func(r accounts.Role) int {
 		switch r {
@@ -94,7 +116,7 @@ func MergeRole(a, b accounts.Role) accounts.Role {
 		}
 		return 0
 	}
-	if rank(b) > rank(a) {
+	if rank(b) < rank(a) {
 		return b
 	}
 	return a

@@ -55,13 +55,14 @@ var respeltSQLs = []string{
 
 // mergeOrganisers merges each organiser account of spelling old into its
 // organisation's account of current form cur, when there is one
-// (store.EmailForms): the stronger role stays, sessions, sign-in links
+// (store.EmailForms): the weaker role stays (store.MergeRole), sessions, sign-in links
 // and passkeys move over (a passkey with the user handle it was made
 // with), and the account of the old spelling goes. Two accounts were
 // left side by side before: the person signed in to the one of the
 // current spelling, and the other — perhaps the editor, with the
-// passkeys — could no longer be reached by address.
-func mergeOrganisers(ctx context.Context, tx pgx.Tx, old, cur string) error {
+// passkeys — could no longer be reached by address. It adds to res's
+// Merged and RolesLowered.
+func mergeOrganisers(ctx context.Context, tx pgx.Tx, old, cur string, res *store.RenormaliseResult) error {
 	type pair struct {
 		Gone, Kept         int64
 		GoneRole, KeptRole string
@@ -73,6 +74,10 @@ func mergeOrganisers(ctx context.Context, tx pgx.Tx, old, cur string) error {
 		return err
 	}
 	for _, p := range pairs {
+		res.Merged++
+		if p.KeptRole != p.GoneRole {
+			res.RolesLowered++
+		}
 		role := store.MergeRole(accounts.Role(p.KeptRole), accounts.Role(p.GoneRole))
 		for _, q := range []struct {
 			sql  string
@@ -101,6 +106,11 @@ func (db *DB) RenormaliseEmails(ctx context.Context) (res store.RenormaliseResul
 	return db.renormaliseEmails(ctx, false)
 }
 
+// OpenRewrite is what the rewrites Open ran did (store.EmailForms).
+func (db *DB) OpenRewrite() store.RenormaliseResult { return db.openRewrite }
+
+var _ store.EmailForms = (*DB)(nil)
+
 // renormaliseOnce runs the rewrite migration 024 asked for, if no
 // instance has run it yet: at Open, after the migrations. Instances
 // starting together wait for one another on the erasures' lock, and the
@@ -112,9 +122,11 @@ func (db *DB) renormaliseOnce(ctx context.Context) error {
 		return err
 	}
 	if n > 0 {
-		if _, err := db.renormaliseEmails(ctx, true); err != nil {
+		res, err := db.renormaliseEmails(ctx, true)
+		if err != nil {
 			return err
 		}
+		db.openRewrite = db.openRewrite.Add(res)
 	}
 	return db.renormaliseLate(ctx)
 }
@@ -152,9 +164,11 @@ func (db *DB) renormaliseLate(ctx context.Context) error {
 	}
 	for _, e := range found {
 		if signing.CurrentForm(e) != e {
-			if _, err := db.renormaliseEmails(ctx, false); err != nil {
+			res, err := db.renormaliseEmails(ctx, false)
+			if err != nil {
 				return err
 			}
+			db.openRewrite = db.openRewrite.Add(res)
 			break
 		}
 	}
@@ -205,7 +219,7 @@ func (db *DB) renormaliseEmails(ctx context.Context, once bool) (res store.Renor
 			if err := applyDeltas(ctx, tx, &ds); err != nil {
 				return err
 			}
-			if err := mergeOrganisers(ctx, tx, old, cur); err != nil {
+			if err := mergeOrganisers(ctx, tx, old, cur, &res); err != nil {
 				return err
 			}
 			for i, q := range respeltSQLs {
