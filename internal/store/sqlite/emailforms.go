@@ -140,46 +140,82 @@ func (db *DB) renormaliseOnce(ctx context.Context) error {
 	return db.renormaliseLate(ctx)
 }
 
-// lateSQL lists the addresses an older version may have stored after
-// the rewrite: signatures past the mark (store.LateMarkKey) with an
-// A-label or a character beyond ASCII, by the id index, and organiser
-// accounts and waiting messages with an A-label (both small tables).
-const lateSQL = `SELECT email FROM signatures WHERE id > ? AND (email LIKE '%xn--%' OR email GLOB '*[^ -~]*')
-	UNION SELECT email FROM organisers WHERE email LIKE '%xn--%'
-	UNION SELECT email FROM outbox WHERE email LIKE '%xn--%'`
+// The late-row look's queries (store.LateMarkKey): the maxima of the
+// marked tables, and the rows past the marks that may not be in their
+// current form — by the primary key, so a start reads only what was
+// stored since the last — and, while an old instance is seen writing,
+// waiting messages with an A-label.
+const (
+	lateTopsSQL       = `SELECT (SELECT coalesce(max(id), 0) FROM signatures), (SELECT coalesce(max(id), 0) FROM organisers)`
+	lateSignaturesSQL = `SELECT email FROM signatures WHERE id > ? AND id <= ? AND (email LIKE '%xn--%' OR email GLOB '*[^ -~]*' OR email <> lower(email))`
+	lateOrganisersSQL = `SELECT email FROM organisers WHERE id > ? AND id <= ?`
+	lateOutboxSQL     = `SELECT email FROM outbox WHERE email LIKE '%xn--%'`
+)
 
 // renormaliseLate reruns the rewrite when a row stored since the last
 // look is not in its current form: a placard from before 024 cannot
 // open this file once 024 is in it, but one that had it open already
 // (or a copy restored from before) can still write the old spellings.
-// It reads only the signatures past the mark, so a start costs a short
-// range of the id index, and moves the mark on (store.LateMark).
+// A start with nothing stored since the last look reads four settings
+// and two maxima and takes no write lock; otherwise it reads only the
+// newer rows and moves the marks on (store.LateMarkKey). SQLite has one
+// writer, so ids are taken in commit order: no row at or below a mark
+// can appear after the look.
 func (db *DB) renormaliseLate(ctx context.Context) error {
-	var mark, top int64
-	var v []byte
-	if err := db.w.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, store.LateMarkKey).Scan(&v); err != nil && err != sql.ErrNoRows {
-		return err
-	}
-	mark = store.ParseLateMark(v)
-	if err := db.w.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM signatures`).Scan(&top); err != nil {
-		return err
-	}
-	rows, err := db.w.QueryContext(ctx, lateSQL, mark)
+	marks := map[string][]byte{}
+	rows, err := db.w.QueryContext(ctx, `SELECT key, value FROM settings WHERE key IN (?, ?, ?)`,
+		store.LateMarkKey, store.LateOrganisersKey, store.LateSeenKey)
 	if err != nil {
 		return err
 	}
-	stale := false
 	for rows.Next() {
-		var e string
-		if err := rows.Scan(&e); err != nil {
+		var k string
+		var v []byte
+		if err := rows.Scan(&k, &v); err != nil {
 			rows.Close()
 			return err
 		}
-		stale = stale || signing.CurrentForm(e) != e
+		marks[k] = v
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
+	}
+	sigMark, orgMark := store.ParseLateMark(marks[store.LateMarkKey]), store.ParseLateMark(marks[store.LateOrganisersKey])
+	_, seen := marks[store.LateSeenKey]
+	var sigTop, orgTop int64
+	if err := db.w.QueryRowContext(ctx, lateTopsSQL).Scan(&sigTop, &orgTop); err != nil {
+		return err
+	}
+	if sigTop <= sigMark && orgTop <= orgMark && !seen {
+		return nil
+	}
+	stale := false
+	look := func(q string, args ...any) error {
+		rows, err := db.w.QueryContext(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var e string
+			if err := rows.Scan(&e); err != nil {
+				return err
+			}
+			stale = stale || signing.CurrentForm(e) != e
+		}
+		return rows.Err()
+	}
+	if err := look(lateSignaturesSQL, sigMark, sigTop); err != nil {
+		return err
+	}
+	if err := look(lateOrganisersSQL, orgMark, orgTop); err != nil {
+		return err
+	}
+	if seen {
+		if err := look(lateOutboxSQL); err != nil {
+			return err
+		}
 	}
 	if stale {
 		res, err := db.renormaliseEmails(ctx, false)
@@ -188,11 +224,32 @@ func (db *DB) renormaliseLate(ctx context.Context) error {
 		}
 		db.openRewrite = db.openRewrite.Add(res)
 	}
-	if next := store.LateMark(top); next > mark {
-		_, err = db.w.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
-			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, store.LateMarkKey, store.FormatLateMark(next))
+	// Marks only move on once what they cover is rewritten.
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
 	}
-	return err
+	defer tx.Rollback()
+	for _, m := range []struct {
+		key      string
+		mark, to int64
+	}{{store.LateMarkKey, sigMark, sigTop}, {store.LateOrganisersKey, orgMark, orgTop}} {
+		if m.to <= m.mark {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, m.key, store.FormatLateMark(m.to)); err != nil {
+			return err
+		}
+	}
+	q := `DELETE FROM settings WHERE key = ?`
+	if stale {
+		q = `INSERT INTO settings (key, value) VALUES (?, x'31') ON CONFLICT (key) DO NOTHING`
+	}
+	if _, err := tx.ExecContext(ctx, q, store.LateSeenKey); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // renormaliseEmails is RenormaliseEmails; once, it does nothing unless
