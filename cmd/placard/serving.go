@@ -66,7 +66,8 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	logQuarantine(st, log) // quarantine.go
+	logQuarantine(st, log)  // quarantine.go
+	logOpenRewrite(st, log) // openrewrite.go
 	// Before the first count is read: a removed campaign's rows are kept
 	// apart from a campaign of its name (removed.go) — first, so rows a
 	// rename brings to that name stay with it —, renamed campaigns' rows

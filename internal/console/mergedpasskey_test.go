@@ -16,7 +16,8 @@ import (
 // version kept, with a passkey, and a viewer under the Unicode spelling.
 // The address rewrite merges them; the passkey, made with the editor
 // account's user handle, still signs in, to the one account, which keeps
-// the editor role, and the editor's open session carries on. Failed
+// the weaker role of the two (viewer: store.MergeRole, least privilege),
+// and the editor's open session carries on. Failed
 // before: the rewrite left both accounts, the editor's unreachable by
 // address.
 func TestMergedAccountPasskeySignsIn(t *testing.T) {
@@ -47,8 +48,8 @@ func TestMergedAccountPasskeySignsIn(t *testing.T) {
 	for _, o := range list {
 		if o.Email == annA || o.Email == annU {
 			n++
-			if o.ID != kept.ID || o.Role != accounts.RoleEditor {
-				t.Errorf("after the rewrite: %+v; want the one account %d, editor", o, kept.ID)
+			if o.ID != kept.ID || o.Role != accounts.RoleViewer {
+				t.Errorf("after the rewrite: %+v; want the one account %d, viewer", o, kept.ID)
 			}
 		}
 	}

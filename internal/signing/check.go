@@ -378,7 +378,8 @@ func emailField(errs FieldErrors, v string, rule campaign.FieldRule) string {
 // It returns that form and no message, or "" and the problem (a
 // check.email.* message): no @, spaces, invisible format characters
 // (zero-width, soft hyphen, direction marks), letters from look-alike
-// alphabets mixed in one part, an xn-- label that does not decode to a
+// alphabets mixed in one part, a domain label of another alphabet that
+// reads as a Latin name (latinLookalike), an xn-- label that does not decode to a
 // domain IDNA allows, and so on — an A-label is judged by what it decodes
 // to, so it cannot carry what typing the Unicode would be refused for.
 // An empty address returns "" and no message (the caller decides whether
@@ -431,6 +432,10 @@ func NormaliseEmail(v string) (string, i18n.Message) {
 		// Latin top-level domain, as registries sell them; "pаypal.com"
 		// mixes inside a label and is refused.
 		what = "scripts"
+	case lookalikeDomain(domain):
+		// A label of one other alphabet whose every letter looks like a
+		// Latin one ("аррӏе.com" reads as "apple.com").
+		what = "lookalike"
 	case !idnaOK || utf8.RuneCountInString(v) > MaxEmail:
 		// An xn-- label that does not decode, or a Unicode domain IDNA
 		// does not allow (a symbol, a label too long in ASCII).
@@ -542,63 +547,81 @@ func mixedScriptDomain(domain string) bool {
 		// Not even the whole domain mixes, so no label does.
 		return false
 	}
-	tld := domain[strings.LastIndexByte(domain, '.')+1:]
 	for l := range strings.SplitSeq(domain, ".") {
-		if mixedScript(l) || latinLookalike(l, tld) {
+		if mixedScript(l) {
 			return true
 		}
 	}
 	return false
 }
 
-// latinLookalikes are, for each alphabet with letters that look like
-// Latin ones, those letters (lower case) and the top-level domains under
-// which a label of them is an ordinary word: Chromium's lists for the
-// same check. A label of Cyrillic letters needs ԍ (a g), ы and ю too:
-// "ԍооԍӏе" reads as "google". A whole-Greek label reads as Latin just
-// as well: "κοκο", "τοκυο".
-var latinLookalikes = []struct {
-	script  *unicode.RangeTable
-	letters string
-	tlds    []string
-}{
-	{unicode.Cyrillic, "аысԁеԍһіюјӏорԗԛѕԝхуъьҽпгѵѡ",
-		[]string{"bg", "by", "kg", "kz", "mk", "mn", "rs", "ru", "su", "tj", "ua", "uz"}},
-	{unicode.Greek, "αγηικνορτυχω", []string{"gr", "cy"}},
+// lookalikeDomain reports whether a label of domain is a whole-script
+// look-alike of a Latin name under its top-level domain (latinLookalike).
+// Only a domain that mixes scripts across its labels can have one (a
+// domain all in one alphabet is under a top-level domain in that
+// alphabet), so an ASCII domain costs one pass and no allocation.
+func lookalikeDomain(domain string) bool {
+	if !mixedScript(domain) {
+		return false
+	}
+	tld := domain[strings.LastIndexByte(domain, '.')+1:]
+	for l := range strings.SplitSeq(domain, ".") {
+		if latinLookalike(l, tld) {
+			return true
+		}
+	}
+	return false
+}
+
+//go:generate go run genlookalikes.go
+
+// lookalikeLetter is one letter of lookalikeLetters (lookalikes_table.go,
+// generated from UTS #39's confusables data): a letter of an alphabet other
+// than Latin that looks like one or more Latin letters, and its script's
+// number in lookalikeScripts plus one.
+type lookalikeLetter struct {
+	r      rune
+	script uint8
+}
+
+// lookalikeScript is the number (lookalikeScripts' index plus one) of r's
+// script if r is a letter that looks like a Latin one, else 0.
+func lookalikeScript(r rune) uint8 {
+	i, ok := slices.BinarySearchFunc(lookalikeLetters[:], r, func(l lookalikeLetter, r rune) int { return int(l.r - r) })
+	if !ok {
+		return 0
+	}
+	return lookalikeLetters[i].script
 }
 
 // latinLookalike reports whether label is a "whole-script confusable"
-// under top-level domain tld: letters of one alphabet only, every one of
-// which looks like a Latin letter, so that "аррӏе" reads as "apple".
-// Judging labels apart let such a label through, where the whole
-// domain's check had refused it beside a Latin top-level domain;
-// browsers show such a domain in its xn-- form for the same reason.
-// Under a top-level domain written in that alphabet, or the code of a
-// country writing it, it is an ordinary word.
+// under top-level domain tld: letters of one alphabet other than Latin
+// only, every one of which looks like a Latin letter (UTS #39's
+// confusables, and Chromium's few additions), so that "аррӏе" reads as
+// "apple", "ոսօ" as "nuo", "ᎪᏴᏟ" as "ABC". Judging labels apart let such
+// a label through, where the whole domain's check had refused it beside a
+// Latin top-level domain; browsers show such a domain in its xn-- form for
+// the same reason. Only under a top-level domain written in that alphabet
+// (".рф", ".бг", ".ελ", ".հայ") is it an ordinary word: an ASCII
+// country code (".ru", ".gr") excuses nothing, since the domain still
+// reads as a Latin one ("аррӏе.com.ru" as "apple.com.ru").
 func latinLookalike(label, tld string) bool {
-	for _, l := range latinLookalikes {
-		if lookalikeIn(label, l.letters) && !slices.Contains(l.tlds, tld) &&
-			!strings.ContainsFunc(tld, func(r rune) bool { return unicode.Is(l.script, r) }) {
-			return true
-		}
-	}
-	return false
-}
-
-// lookalikeIn reports whether label has a letter and all its letters are
-// in letters.
-func lookalikeIn(label, letters string) bool {
-	found := false
+	var script uint8
 	for _, r := range label {
-		switch {
-		case !unicode.IsLetter(r):
-		case strings.ContainsRune(letters, r):
-			found = true
-		default:
+		if !unicode.IsLetter(r) {
+			continue
+		}
+		s := lookalikeScript(r)
+		if s == 0 || script != 0 && s != script {
 			return false
 		}
+		script = s
 	}
-	return found
+	if script == 0 {
+		return false
+	}
+	table := lookalikeScripts[script-1]
+	return !strings.ContainsFunc(tld, func(r rune) bool { return unicode.Is(table, r) })
 }
 
 // mixedScript reports whether s (a local part, or one label of a domain)

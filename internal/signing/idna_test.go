@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 // TestEmailIDNAOneSigner: a domain typed in its ASCII form (A-labels,
@@ -187,11 +188,10 @@ func TestEmailScriptsPerLabel(t *testing.T) {
 		"a@例え.com":                   "a@例え.com",
 		"a@xn--mgbh0fb.xn--kgbechtv": "a@مثال.إختبار",
 		"a@аррӏе.рф":                 "a@аррӏе.рф", // look-alikes are ordinary words under a Cyrillic TLD
-		"a@сор.ru":                   "a@сор.ru",
+		"a@сор.рф":                   "a@сор.рф",
 		"a@почта.com":                "a@почта.com", // ч and т look like no Latin letter
-		"a@κοκο.gr":                  "a@κοκο.gr",   // look-alikes are ordinary words under a Greek TLD
-		"a@κοκο.ελ":                  "a@κοκο.ελ",
-		"a@καφε.com":                 "a@καφε.com", // φ looks like no Latin letter
+		"a@κοκο.ελ":                  "a@κοκο.ελ",   // look-alikes are ordinary words under a Greek TLD
+		"a@καφε.com":                 "a@καφε.com",  // φ looks like no Latin letter
 	} {
 		got, msg := NormaliseEmail(v)
 		if !msg.IsZero() || got != want {
@@ -208,20 +208,13 @@ func TestEmailScriptsPerLabel(t *testing.T) {
 		}
 	}
 	for _, v := range []string{
-		"a@p\u0430ypal.com",                             // a Cyrillic а inside a Latin label
-		"a@mail.p\u0430ypal.com",                        // in any label
-		"a@xn--pypal-4ve.com",                           // the same as an A-label
-		"a@приmer.com",                                  // Cyrillic and Latin in one label
-		"a@παρaδειγμα.com",                              // a Latin a among Greek letters
-		"a@مثالx.com",                                   // Arabic and Latin in one label
-		"p\u0430ypal@example.com",                       // the local part is still judged whole
-		"a@\u0430\u0440\u0440\u04cf\u0435.com",          // аррӏе: all Cyrillic, every letter a Latin look-alike
-		"a@mail.\u0441\u0430\u0455\u0435.org",           // саѕе under .org
-		"a@\u050d\u043e\u043e\u050d\u04cf\u0435.com",    // ԍооԍӏе: google in Cyrillic look-alikes (ԍ was missing from the list)
-		"a@\u03ba\u03bf\u03ba\u03bf.com",                // κοκο: all Greek, every letter a Latin look-alike
-		"a@\u03c4\u03bf\u03ba\u03c5\u03bf.org",          // τοκυο
-		"a@\u0430\u0440\u0440\u04cf\u0435.\u4e2d\u56fd", // аррӏе under a Chinese TLD: not a Cyrillic one
-		"a@\u03ba\u03bf\u03ba\u03bf.ru",                 // κοκο under a Cyrillic country's TLD
+		"a@p\u0430ypal.com",       // a Cyrillic а inside a Latin label
+		"a@mail.p\u0430ypal.com",  // in any label
+		"a@xn--pypal-4ve.com",     // the same as an A-label
+		"a@приmer.com",            // Cyrillic and Latin in one label
+		"a@παρaδειγμα.com",        // a Latin a among Greek letters
+		"a@مثالx.com",             // Arabic and Latin in one label
+		"p\u0430ypal@example.com", // the local part is still judged whole
 	} {
 		if got, msg := NormaliseEmail(v); got != "" || msg.Key != "check.email.scripts" {
 			t.Errorf("NormaliseEmail(%+q) = %q, %q; want refused with check.email.scripts", v, got, msg.Key)
@@ -258,6 +251,87 @@ func TestEraseFormsRefusedIDN(t *testing.T) {
 		}
 		if len(got) != len(want) {
 			t.Errorf("EraseForms(%+q) = %+q, want %+q", typed, got, want)
+		}
+	}
+}
+
+// TestEmailWholeScriptLookalikes: a label all of whose letters are of one
+// alphabet other than Latin and look like Latin letters (UTS #39's
+// confusables) reads as a Latin name — Armenian "ոսօ" as "nuo", Cherokee
+// "ᎪᏴᏟ" as "ABC", Coptic "ⲟⲣⲥ" as "opc" — and is refused unless the
+// top-level domain is written in that alphabet; an ASCII country code
+// excuses nothing. Failed before: only a hand-kept list of Cyrillic and
+// Greek letters was checked, so the Armenian, Cherokee, Coptic and Lisu
+// labels were accepted, and "аррӏе.com.ru", "κοκο.gr" and "сор.bg" were
+// excused by their ASCII country codes.
+func TestEmailWholeScriptLookalikes(t *testing.T) {
+	for _, v := range []string{
+		"a@\u0578\u057d\u0585.com",                // ոսօ: Armenian
+		"a@\u0570\u0578\u0581.org",                // հոց: Armenian "hng"
+		"a@\u13aa\u13f4\u13df.com",                // ᎪᏴᏟ: Cherokee
+		"a@\uab7a\uab75\uab83.com",                // Cherokee small letters, which IDNA maps to capitals
+		"a@\u2c9f\u2ca3\u2ca5.com",                // ⲟⲣⲥ: Coptic
+		"a@\ua4d3\ua4ee\ua4d4\ua4ee.net",          // ꓓꓮꓔꓮ: Lisu "DATA"
+		"a@\u0501\u051b\u051d.com",                // ԁԛԝ: Cyrillic extension letters
+		"a@\u0578\u057d\u0585.\u0440\u0444",       // ոսօ under a Cyrillic TLD: not an Armenian one
+		"a@\u0430\u0440\u0440\u04cf\u0435.com.ru", // аррӏе.com.ru: .ru is an ASCII TLD
+		"a@\u0430\u0440\u0440\u04cf\u0435.ru",
+		"a@\u03ba\u03bf\u03ba\u03bf.gr",
+		"a@mail.\u0441\u043e\u0440.bg",
+		"a@\u0430\u0440\u0440\u04cf\u0435.com",          // аррӏе: all Cyrillic, every letter a Latin look-alike
+		"a@mail.\u0441\u0430\u0455\u0435.org",           // саѕе under .org
+		"a@\u050d\u043e\u043e\u050d\u04cf\u0435.com",    // ԍооԍӏе: google in Cyrillic look-alikes (ԍ was missing from the list)
+		"a@\u03ba\u03bf\u03ba\u03bf.com",                // κοκο: all Greek, every letter a Latin look-alike
+		"a@\u03c4\u03bf\u03ba\u03c5\u03bf.org",          // τοκυο
+		"a@\u0430\u0440\u0440\u04cf\u0435.\u4e2d\u56fd", // аррӏе under a Chinese TLD: not a Cyrillic one
+		"a@\u03ba\u03bf\u03ba\u03bf.ru",                 // κοκο under a Cyrillic country's TLD
+		"a@\u03ba\u03bf\u03ba\u03bf.gr",                 // κοκο under Greece's ASCII TLD: still reads as Latin
+		"a@\u0441\u043e\u0440.ru",                       // сор under .ru
+	} {
+		if got, msg := NormaliseEmail(v); got != "" || msg.Key != "check.email.lookalike" {
+			t.Errorf("NormaliseEmail(%+q) = %q, %q; want refused with check.email.lookalike", v, got, msg.Key)
+		}
+		if a := ASCIIEmail(v); a != v {
+			if got, msg := NormaliseEmail(a); got != "" || msg.Key != "check.email.lookalike" {
+				t.Errorf("NormaliseEmail(%+q) = %q, %q; want refused with check.email.lookalike", a, got, msg.Key)
+			}
+		}
+	}
+	for v, want := range map[string]string{
+		"a@\u0578\u057d\u0585.\u0570\u0561\u0575":       "a@ոսօ.հայ",   // under the Armenian TLD .հայ
+		"a@\u0562\u0561\u0580\u0565\u0582.com":          "a@բարեւ.com", // բ, ա … look like no Latin letter
+		"a@\u13e3\u13b3\u13a9.com":                      "a@ᏣᎳᎩ.com",   // Ꮳ looks like no Latin letter
+		"a@\u0430\u0440\u0440\u04cf\u0435.\u0440\u0444": "a@аррӏе.рф",
+		"a@\u043f\u043e\u0447\u0442\u0430.ru":           "a@почта.ru",
+		"a@\u03ba\u03bf\u03ba\u03bf.\u03b5\u03bb":       "a@κοκο.ελ",
+		"a@\u0441\u043e\u0440.\u0431\u0433":             "a@сор.бг",
+	} {
+		got, msg := NormaliseEmail(v)
+		if !msg.IsZero() || got != want {
+			t.Errorf("NormaliseEmail(%+q) = %q, %q; want %q", v, got, msg.Key, want)
+		}
+	}
+}
+
+// TestLookalikeTable: the generated table is sorted (lookalikeScript
+// searches it) and names each letter's own script.
+func TestLookalikeTable(t *testing.T) {
+	for i, l := range lookalikeLetters {
+		if i > 0 && lookalikeLetters[i-1].r >= l.r {
+			t.Fatalf("lookalikeLetters not sorted at %U", l.r)
+		}
+		if l.script == 0 || int(l.script) > len(lookalikeScripts) || !unicode.Is(lookalikeScripts[l.script-1], l.r) {
+			t.Errorf("%U: script %d is not its own", l.r, l.script)
+		}
+	}
+	for _, r := range "аԍոᎪⲟꓐκ" {
+		if lookalikeScript(r) == 0 {
+			t.Errorf("%c (%U) missing from the table", r, r)
+		}
+	}
+	for _, r := range "aчφբ" {
+		if lookalikeScript(r) != 0 {
+			t.Errorf("%c (%U) in the table", r, r)
 		}
 	}
 }

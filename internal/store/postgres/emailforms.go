@@ -55,13 +55,14 @@ var respeltSQLs = []string{
 
 // mergeOrganisers merges each organiser account of spelling old into its
 // organisation's account of current form cur, when there is one
-// (store.EmailForms): the stronger role stays, sessions, sign-in links
+// (store.EmailForms): the weaker role stays (store.MergeRole), sessions, sign-in links
 // and passkeys move over (a passkey with the user handle it was made
 // with), and the account of the old spelling goes. Two accounts were
 // left side by side before: the person signed in to the one of the
 // current spelling, and the other — perhaps the editor, with the
-// passkeys — could no longer be reached by address.
-func mergeOrganisers(ctx context.Context, tx pgx.Tx, old, cur string) error {
+// passkeys — could no longer be reached by address. It adds to res's
+// Merged and RolesLowered.
+func mergeOrganisers(ctx context.Context, tx pgx.Tx, old, cur string, res *store.RenormaliseResult) error {
 	type pair struct {
 		Gone, Kept         int64
 		GoneRole, KeptRole string
@@ -73,6 +74,10 @@ func mergeOrganisers(ctx context.Context, tx pgx.Tx, old, cur string) error {
 		return err
 	}
 	for _, p := range pairs {
+		res.Merged++
+		if p.KeptRole != p.GoneRole {
+			res.RolesLowered++
+		}
 		role := store.MergeRole(accounts.Role(p.KeptRole), accounts.Role(p.GoneRole))
 		for _, q := range []struct {
 			sql  string
@@ -101,6 +106,11 @@ func (db *DB) RenormaliseEmails(ctx context.Context) (res store.RenormaliseResul
 	return db.renormaliseEmails(ctx, false)
 }
 
+// OpenRewrite is what the rewrites Open ran did (store.EmailForms).
+func (db *DB) OpenRewrite() store.RenormaliseResult { return db.openRewrite }
+
+var _ store.EmailForms = (*DB)(nil)
+
 // renormaliseOnce runs the rewrite migration 024 asked for, if no
 // instance has run it yet: at Open, after the migrations. Instances
 // starting together wait for one another on the erasures' lock, and the
@@ -112,57 +122,128 @@ func (db *DB) renormaliseOnce(ctx context.Context) error {
 		return err
 	}
 	if n > 0 {
-		if _, err := db.renormaliseEmails(ctx, true); err != nil {
+		res, err := db.renormaliseEmails(ctx, true)
+		if err != nil {
 			return err
 		}
+		db.openRewrite = db.openRewrite.Add(res)
 	}
 	return db.renormaliseLate(ctx)
 }
 
-// lateSQL lists the addresses an older version may have stored after
-// the rewrite: signatures past the mark (store.LateMarkKey) with an
-// A-label or a character beyond ASCII, by the primary key, and organiser
-// accounts and waiting messages with an A-label (both small tables).
-const lateSQL = `SELECT email FROM signatures WHERE id > $1 AND (email ILIKE '%xn--%' OR email ~ '[^\x01-\x7e]')
-	UNION SELECT email FROM organisers WHERE email ILIKE '%xn--%'
-	UNION SELECT email FROM outbox WHERE email ILIKE '%xn--%'`
+// The late-row look's queries (store.LateMarkKey): the maxima of the
+// marked tables, and the rows past the marks that may not be in their
+// current form — by the primary key, so a start reads only what was
+// stored since the last — and, while an old instance is seen writing,
+// waiting messages with an A-label.
+const (
+	lateTopsSQL       = `SELECT (SELECT coalesce(max(id), 0) FROM signatures), (SELECT coalesce(max(id), 0) FROM organisers)`
+	lateSignaturesSQL = `SELECT email FROM signatures WHERE id > $1 AND id <= $2 AND (email ILIKE '%xn--%' OR email ~ '[^\x01-\x7e]' OR email <> lower(email))`
+	lateOrganisersSQL = `SELECT email FROM organisers WHERE id > $1 AND id <= $2`
+	lateOutboxSQL     = `SELECT email FROM outbox WHERE email ILIKE '%xn--%'`
+)
 
 // renormaliseLate reruns the rewrite when a row stored since the last
 // look is not in its current form: during a rolling upgrade an instance
 // still running a version from before 024 (it checked the migrations
 // when it started) can store the old spellings after the rewrite ran.
-// It reads only the signatures past the mark, so a start costs a short
-// range of the primary key, and moves the mark on (store.LateMark).
+// A start with nothing stored since the last look reads the settings and
+// two maxima and writes nothing. Otherwise it reads the maxima and the
+// newer rows holding a SHARE lock on signatures and organisers, which
+// waits for every transaction inserting into them to end (an identity
+// value is taken before its row commits, so a lower id can commit after
+// a higher one): every row at or below the maxima is then committed and
+// read, and the marks can move to them exactly (store.LateMarkKey). The
+// lock is held for that read only, a few rows since the last start.
 // Rows such an instance stores after the last current instance started
 // wait for the next start.
 func (db *DB) renormaliseLate(ctx context.Context) error {
-	var v []byte
-	if err := db.pool.QueryRow(ctx, `SELECT value FROM settings WHERE key = $1`, store.LateMarkKey).Scan(&v); err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return err
+	rows, _ := db.pool.Query(ctx, `SELECT key, value FROM settings WHERE key = ANY($1)`,
+		[]string{store.LateMarkKey, store.LateOrganisersKey, store.LateSeenKey})
+	type setting struct {
+		Key   string
+		Value []byte
 	}
-	mark := store.ParseLateMark(v)
-	var top int64
-	if err := db.pool.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM signatures`).Scan(&top); err != nil {
-		return err
-	}
-	rows, _ := db.pool.Query(ctx, lateSQL, mark)
-	found, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	got, err := pgx.CollectRows(rows, pgx.RowToStructByPos[setting])
 	if err != nil {
 		return err
 	}
-	for _, e := range found {
-		if signing.CurrentForm(e) != e {
-			if _, err := db.renormaliseEmails(ctx, false); err != nil {
+	marks := map[string][]byte{}
+	for _, st := range got {
+		marks[st.Key] = st.Value
+	}
+	sigMark, orgMark := store.ParseLateMark(marks[store.LateMarkKey]), store.ParseLateMark(marks[store.LateOrganisersKey])
+	_, seen := marks[store.LateSeenKey]
+	var sigTop, orgTop int64
+	if err := db.pool.QueryRow(ctx, lateTopsSQL).Scan(&sigTop, &orgTop); err != nil {
+		return err
+	}
+	if sigTop <= sigMark && orgTop <= orgMark && !seen {
+		// Every id at or below the marks had committed when they were
+		// set, so a row not seen here has a higher id: the next look.
+		return nil
+	}
+	stale := false
+	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `LOCK TABLE signatures, organisers IN SHARE MODE`); err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, lateTopsSQL).Scan(&sigTop, &orgTop); err != nil {
+			return err
+		}
+		look := func(q string, args ...any) error {
+			rows, _ := tx.Query(ctx, q, args...)
+			found, err := pgx.CollectRows(rows, pgx.RowTo[string])
+			for _, e := range found {
+				stale = stale || signing.CurrentForm(e) != e
+			}
+			return err
+		}
+		if err := look(lateSignaturesSQL, sigMark, sigTop); err != nil {
+			return err
+		}
+		if err := look(lateOrganisersSQL, orgMark, orgTop); err != nil {
+			return err
+		}
+		if seen {
+			return look(lateOutboxSQL)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if stale {
+		res, err := db.renormaliseEmails(ctx, false)
+		if err != nil {
+			return err
+		}
+		db.openRewrite = db.openRewrite.Add(res)
+	}
+	// Marks only move on once what they cover is rewritten; never back
+	// (GREATEST: another instance may have moved them further meanwhile).
+	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		for _, m := range []struct {
+			key      string
+			mark, to int64
+		}{{store.LateMarkKey, sigMark, sigTop}, {store.LateOrganisersKey, orgMark, orgTop}} {
+			if m.to <= m.mark {
+				continue
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
+				ON CONFLICT (key) DO UPDATE SET value = CASE
+					WHEN encode(settings.value, 'escape') ~ '^[0-9]{1,18}$' AND encode(settings.value, 'escape')::bigint > $3 THEN settings.value
+					ELSE excluded.value END`, m.key, store.FormatLateMark(m.to), m.to); err != nil {
 				return err
 			}
-			break
 		}
-	}
-	if next := store.LateMark(top); next > mark {
-		_, err = db.pool.Exec(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
-			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, store.LateMarkKey, store.FormatLateMark(next))
-	}
-	return err
+		q := `DELETE FROM settings WHERE key = $1`
+		if stale {
+			q = `INSERT INTO settings (key, value) VALUES ($1, '\x31') ON CONFLICT (key) DO NOTHING`
+		}
+		_, err := tx.Exec(ctx, q, store.LateSeenKey)
+		return err
+	})
 }
 
 // renormaliseEmails is RenormaliseEmails; once, it does nothing unless
@@ -205,7 +286,7 @@ func (db *DB) renormaliseEmails(ctx context.Context, once bool) (res store.Renor
 			if err := applyDeltas(ctx, tx, &ds); err != nil {
 				return err
 			}
-			if err := mergeOrganisers(ctx, tx, old, cur); err != nil {
+			if err := mergeOrganisers(ctx, tx, old, cur, &res); err != nil {
 				return err
 			}
 			for i, q := range respeltSQLs {

@@ -49,6 +49,8 @@ const migrationLock int64 = 0x706c6163617264
 type DB struct {
 	pool *pgxpool.Pool
 
+	openRewrite store.RenormaliseResult // what Open's address rewrites did (emailforms.go)
+
 	claimPurged atomic.Int64 // when expired claim nonces were last deleted (Unix ns)
 	// listenConfig connects Changes' listening connection (changes.go).
 	listenConfig *pgx.ConnConfig

@@ -54,13 +54,14 @@ var respeltSQLs = []string{
 
 // mergeOrganisers merges each organiser account of spelling old into its
 // organisation's account of current form cur, when there is one
-// (store.EmailForms): the stronger role stays, sessions, sign-in links
+// (store.EmailForms): the weaker role stays (store.MergeRole), sessions, sign-in links
 // and passkeys move over (a passkey with the user handle it was made
 // with), and the account of the old spelling goes. Two accounts were
 // left side by side before: the person signed in to the one of the
 // current spelling, and the other — perhaps the editor, with the
-// passkeys — could no longer be reached by address.
-func mergeOrganisers(ctx context.Context, tx *sql.Tx, old, cur string) error {
+// passkeys — could no longer be reached by address. It adds to res's
+// Merged and RolesLowered.
+func mergeOrganisers(ctx context.Context, tx *sql.Tx, old, cur string, res *store.RenormaliseResult) error {
 	type pair struct {
 		gone, kept         int64
 		goneRole, keptRole accounts.Role
@@ -84,6 +85,10 @@ func mergeOrganisers(ctx context.Context, tx *sql.Tx, old, cur string) error {
 		return err
 	}
 	for _, p := range pairs {
+		res.Merged++
+		if p.keptRole != p.goneRole {
+			res.RolesLowered++
+		}
 		for _, q := range []struct {
 			sql  string
 			args []any
@@ -111,6 +116,11 @@ func (db *DB) RenormaliseEmails(ctx context.Context) (res store.RenormaliseResul
 	return db.renormaliseEmails(ctx, false)
 }
 
+// OpenRewrite is what the rewrites Open ran did (store.EmailForms).
+func (db *DB) OpenRewrite() store.RenormaliseResult { return db.openRewrite }
+
+var _ store.EmailForms = (*DB)(nil)
+
 // renormaliseOnce runs the rewrite migration 024 asked for, if it has not
 // run yet, and then looks for late rows (renormaliseLate): at Open, after
 // the migrations.
@@ -121,64 +131,125 @@ func (db *DB) renormaliseOnce(ctx context.Context) error {
 		return err
 	}
 	if n > 0 {
-		if _, err := db.renormaliseEmails(ctx, true); err != nil {
+		res, err := db.renormaliseEmails(ctx, true)
+		if err != nil {
 			return err
 		}
+		db.openRewrite = db.openRewrite.Add(res)
 	}
 	return db.renormaliseLate(ctx)
 }
 
-// lateSQL lists the addresses an older version may have stored after
-// the rewrite: signatures past the mark (store.LateMarkKey) with an
-// A-label or a character beyond ASCII, by the id index, and organiser
-// accounts and waiting messages with an A-label (both small tables).
-const lateSQL = `SELECT email FROM signatures WHERE id > ? AND (email LIKE '%xn--%' OR email GLOB '*[^ -~]*')
-	UNION SELECT email FROM organisers WHERE email LIKE '%xn--%'
-	UNION SELECT email FROM outbox WHERE email LIKE '%xn--%'`
+// The late-row look's queries (store.LateMarkKey): the maxima of the
+// marked tables, and the rows past the marks that may not be in their
+// current form — by the primary key, so a start reads only what was
+// stored since the last — and, while an old instance is seen writing,
+// waiting messages with an A-label.
+const (
+	lateTopsSQL       = `SELECT (SELECT coalesce(max(id), 0) FROM signatures), (SELECT coalesce(max(id), 0) FROM organisers)`
+	lateSignaturesSQL = `SELECT email FROM signatures WHERE id > ? AND id <= ? AND (email LIKE '%xn--%' OR email GLOB '*[^ -~]*' OR email <> lower(email))`
+	lateOrganisersSQL = `SELECT email FROM organisers WHERE id > ? AND id <= ?`
+	lateOutboxSQL     = `SELECT email FROM outbox WHERE email LIKE '%xn--%'`
+)
 
 // renormaliseLate reruns the rewrite when a row stored since the last
 // look is not in its current form: a placard from before 024 cannot
 // open this file once 024 is in it, but one that had it open already
 // (or a copy restored from before) can still write the old spellings.
-// It reads only the signatures past the mark, so a start costs a short
-// range of the id index, and moves the mark on (store.LateMark).
+// A start with nothing stored since the last look reads four settings
+// and two maxima and takes no write lock; otherwise it reads only the
+// newer rows and moves the marks on (store.LateMarkKey). SQLite has one
+// writer, so ids are taken in commit order: no row at or below a mark
+// can appear after the look.
 func (db *DB) renormaliseLate(ctx context.Context) error {
-	var mark, top int64
-	var v []byte
-	if err := db.w.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, store.LateMarkKey).Scan(&v); err != nil && err != sql.ErrNoRows {
-		return err
-	}
-	mark = store.ParseLateMark(v)
-	if err := db.w.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM signatures`).Scan(&top); err != nil {
-		return err
-	}
-	rows, err := db.w.QueryContext(ctx, lateSQL, mark)
+	marks := map[string][]byte{}
+	rows, err := db.w.QueryContext(ctx, `SELECT key, value FROM settings WHERE key IN (?, ?, ?)`,
+		store.LateMarkKey, store.LateOrganisersKey, store.LateSeenKey)
 	if err != nil {
 		return err
 	}
-	stale := false
 	for rows.Next() {
-		var e string
-		if err := rows.Scan(&e); err != nil {
+		var k string
+		var v []byte
+		if err := rows.Scan(&k, &v); err != nil {
 			rows.Close()
 			return err
 		}
-		stale = stale || signing.CurrentForm(e) != e
+		marks[k] = v
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	if stale {
-		if _, err := db.renormaliseEmails(ctx, false); err != nil {
+	sigMark, orgMark := store.ParseLateMark(marks[store.LateMarkKey]), store.ParseLateMark(marks[store.LateOrganisersKey])
+	_, seen := marks[store.LateSeenKey]
+	var sigTop, orgTop int64
+	if err := db.w.QueryRowContext(ctx, lateTopsSQL).Scan(&sigTop, &orgTop); err != nil {
+		return err
+	}
+	if sigTop <= sigMark && orgTop <= orgMark && !seen {
+		return nil
+	}
+	stale := false
+	look := func(q string, args ...any) error {
+		rows, err := db.w.QueryContext(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var e string
+			if err := rows.Scan(&e); err != nil {
+				return err
+			}
+			stale = stale || signing.CurrentForm(e) != e
+		}
+		return rows.Err()
+	}
+	if err := look(lateSignaturesSQL, sigMark, sigTop); err != nil {
+		return err
+	}
+	if err := look(lateOrganisersSQL, orgMark, orgTop); err != nil {
+		return err
+	}
+	if seen {
+		if err := look(lateOutboxSQL); err != nil {
 			return err
 		}
 	}
-	if next := store.LateMark(top); next > mark {
-		_, err = db.w.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
-			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, store.LateMarkKey, store.FormatLateMark(next))
+	if stale {
+		res, err := db.renormaliseEmails(ctx, false)
+		if err != nil {
+			return err
+		}
+		db.openRewrite = db.openRewrite.Add(res)
 	}
-	return err
+	// Marks only move on once what they cover is rewritten.
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, m := range []struct {
+		key      string
+		mark, to int64
+	}{{store.LateMarkKey, sigMark, sigTop}, {store.LateOrganisersKey, orgMark, orgTop}} {
+		if m.to <= m.mark {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, m.key, store.FormatLateMark(m.to)); err != nil {
+			return err
+		}
+	}
+	q := `DELETE FROM settings WHERE key = ?`
+	if stale {
+		q = `INSERT INTO settings (key, value) VALUES (?, x'31') ON CONFLICT (key) DO NOTHING`
+	}
+	if _, err := tx.ExecContext(ctx, q, store.LateSeenKey); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // renormaliseEmails is RenormaliseEmails; once, it does nothing unless
@@ -237,7 +308,7 @@ func (db *DB) renormaliseEmails(ctx context.Context, once bool) (res store.Renor
 		if err := applyDeltas(ctx, tx, tallyStmt, &ds); err != nil {
 			return res, err
 		}
-		if err := mergeOrganisers(ctx, tx, old, cur); err != nil {
+		if err := mergeOrganisers(ctx, tx, old, cur, &res); err != nil {
 			return res, err
 		}
 		for i, q := range respeltSQLs {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/placard/placard/internal/accounts"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/internal/store/sqlite"
@@ -63,5 +64,92 @@ func TestEmailFormsAtUpgrade(t *testing.T) {
 		if err != nil || len(got) != 1 || got[0] != "ann@bücher.example" || len(cs) != 1 || cs[0].Signatures != 1 {
 			t.Errorf("after opening: signatures %q (%v), counts %+v; want one, ann@bücher.example, counted once", got, err, cs)
 		}
+	}
+}
+
+// TestLateMarksExact: the late-row look remembers exactly how far it
+// read — the highest signature and organiser ids — so the next start
+// reads only rows stored since, and a start with nothing new writes
+// nothing. Failed before: the mark was the highest id less 10,000, so
+// every start read the newest 10,000 signatures again, and organiser
+// accounts and the whole outbox were scanned at every start (no mark).
+func TestLateMarksExact(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "placard.db")
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sigs []*signing.Signature
+	for _, e := range []string{"a@example.org", "b@example.org", "c@bücher.example"} {
+		sigs = append(sigs, storetest.Sig("o", "c", e))
+	}
+	if _, err := db.AddSignatures(ctx, sigs); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range []string{"ed@example.org", "vi@example.org"} {
+		if err := db.AddOrganiser(ctx, &accounts.Organiser{Org: "o", Email: e, Role: accounts.RoleEditor}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	setting := func(key string) string {
+		t.Helper()
+		raw, err := sql.Open("sqlite", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer raw.Close()
+		var v []byte
+		if err := raw.QueryRow(`SELECT value FROM settings WHERE key = ?`, key).Scan(&v); err != nil && err != sql.ErrNoRows {
+			t.Fatal(err)
+		}
+		return string(v)
+	}
+	for range 2 {
+		db, err = sqlite.Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		if got := setting(store.LateMarkKey); got != "3" {
+			t.Errorf("signatures' mark %q, want 3, the highest id read", got)
+		}
+		if got := setting(store.LateOrganisersKey); got != "2" {
+			t.Errorf("organisers' mark %q, want 2", got)
+		}
+		if got := setting(store.LateSeenKey); got != "" {
+			t.Errorf("seen %q, want none: nothing was out of its form", got)
+		}
+	}
+	// A late A-label row is found and rewritten at the next start, past
+	// the mark; the look notes it saw one, and clears that at the start
+	// after, which finds nothing.
+	db, err = sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AddSignatures(ctx, []*signing.Signature{storetest.Sig("o", "d", "ann@xn--bcher-kva.example")}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db, err = sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := db.OpenRewrite(); r.Signatures != 1 {
+		t.Errorf("OpenRewrite: %+v, want the late signature rewritten", r)
+	}
+	db.Close()
+	if got, seen := setting(store.LateMarkKey), setting(store.LateSeenKey); got != "4" || seen == "" {
+		t.Errorf("after a late row: mark %q, seen %q; want 4 and seen", got, seen)
+	}
+	db, err = sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if seen := setting(store.LateSeenKey); seen != "" {
+		t.Errorf("seen %q after a start that found nothing, want cleared", seen)
 	}
 }

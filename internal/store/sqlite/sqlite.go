@@ -72,6 +72,8 @@ type DB struct {
 
 	onQuarantine store.QuarantineHook // OnQuarantine's (quarantine.go)
 
+	openRewrite store.RenormaliseResult // what Open's address rewrites did (emailforms.go)
+
 	closeOnce sync.Once // Close does its work once; later calls return nil
 }
 
