@@ -621,7 +621,32 @@ func latinLookalike(label, tld string) bool {
 		return false
 	}
 	table := lookalikeScripts[script-1]
+	if table == unicode.Arabic || table == unicode.Nko {
+		// Written right to left with joined letters: a label all in
+		// them reads as no Latin name (a lone ا is no "l").
+		return false
+	}
+	if slices.Contains(lookalikeHomes[table], tld) {
+		return false
+	}
 	return !strings.ContainsFunc(tld, func(r rune) bool { return unicode.Is(table, r) })
+}
+
+// lookalikeHomes are, per alphabet, the ASCII country codes of the
+// countries that write it, as Chromium's address bar lists them for its own
+// whole-script check: under ".ru" or ".gr" a Cyrillic or Greek name is an
+// ordinary word of the country's own registry ("сор.ru", "κοκο.gr"), and
+// refusing it would turn away the people who write that alphabet, while
+// under ".com" the same letters can only be there to read as Latin. Like
+// the browser, the top-level domain decides, so "аррӏе.com.ru" is let
+// through under ".ru".
+var lookalikeHomes = map[*unicode.RangeTable][]string{
+	unicode.Armenian: {"am"},
+	unicode.Cyrillic: {"bg", "by", "kg", "kz", "mk", "mn", "rs", "ru", "su", "tj", "ua", "uz"},
+	unicode.Ethiopic: {"er", "et"},
+	unicode.Georgian: {"ge"},
+	unicode.Greek:    {"cy", "gr"},
+	unicode.Hebrew:   {"il"},
 }
 
 // mixedScript reports whether s (a local part, or one label of a domain)

@@ -191,7 +191,9 @@ func TestEmailScriptsPerLabel(t *testing.T) {
 		"a@сор.рф":                   "a@сор.рф",
 		"a@почта.com":                "a@почта.com", // ч and т look like no Latin letter
 		"a@κοκο.ελ":                  "a@κοκο.ελ",   // look-alikes are ordinary words under a Greek TLD
-		"a@καφε.com":                 "a@καφε.com",  // φ looks like no Latin letter
+		"a@κοκο.gr":                  "a@κοκο.gr",   // and under Greece's own country code
+		"a@сор.ru":                   "a@сор.ru",
+		"a@καφε.com":                 "a@καφε.com", // φ looks like no Latin letter
 	} {
 		got, msg := NormaliseEmail(v)
 		if !msg.IsZero() || got != want {
@@ -266,18 +268,14 @@ func TestEraseFormsRefusedIDN(t *testing.T) {
 // excused by their ASCII country codes.
 func TestEmailWholeScriptLookalikes(t *testing.T) {
 	for _, v := range []string{
-		"a@\u0578\u057d\u0585.com",                // ոսօ: Armenian
-		"a@\u0570\u0578\u0581.org",                // հոց: Armenian "hng"
-		"a@\u13aa\u13f4\u13df.com",                // ᎪᏴᏟ: Cherokee
-		"a@\uab7a\uab75\uab83.com",                // Cherokee small letters, which IDNA maps to capitals
-		"a@\u2c9f\u2ca3\u2ca5.com",                // ⲟⲣⲥ: Coptic
-		"a@\ua4d3\ua4ee\ua4d4\ua4ee.net",          // ꓓꓮꓔꓮ: Lisu "DATA"
-		"a@\u0501\u051b\u051d.com",                // ԁԛԝ: Cyrillic extension letters
-		"a@\u0578\u057d\u0585.\u0440\u0444",       // ոսօ under a Cyrillic TLD: not an Armenian one
-		"a@\u0430\u0440\u0440\u04cf\u0435.com.ru", // аррӏе.com.ru: .ru is an ASCII TLD
-		"a@\u0430\u0440\u0440\u04cf\u0435.ru",
-		"a@\u03ba\u03bf\u03ba\u03bf.gr",
-		"a@mail.\u0441\u043e\u0440.bg",
+		"a@\u0578\u057d\u0585.com",                      // ոսօ: Armenian
+		"a@\u0570\u0578\u0581.org",                      // հոց: Armenian "hng"
+		"a@\u13aa\u13f4\u13df.com",                      // ᎪᏴᏟ: Cherokee
+		"a@\uab7a\uab75\uab83.com",                      // Cherokee small letters, which IDNA maps to capitals
+		"a@\u2c9f\u2ca3\u2ca5.com",                      // ⲟⲣⲥ: Coptic
+		"a@\ua4d3\ua4ee\ua4d4\ua4ee.net",                // ꓓꓮꓔꓮ: Lisu "DATA"
+		"a@\u0501\u051b\u051d.com",                      // ԁԛԝ: Cyrillic extension letters
+		"a@\u0578\u057d\u0585.\u0440\u0444",             // ոսօ under a Cyrillic TLD: not an Armenian one
 		"a@\u0430\u0440\u0440\u04cf\u0435.com",          // аррӏе: all Cyrillic, every letter a Latin look-alike
 		"a@mail.\u0441\u0430\u0455\u0435.org",           // саѕе under .org
 		"a@\u050d\u043e\u043e\u050d\u04cf\u0435.com",    // ԍооԍӏе: google in Cyrillic look-alikes (ԍ was missing from the list)
@@ -285,8 +283,8 @@ func TestEmailWholeScriptLookalikes(t *testing.T) {
 		"a@\u03c4\u03bf\u03ba\u03c5\u03bf.org",          // τοκυο
 		"a@\u0430\u0440\u0440\u04cf\u0435.\u4e2d\u56fd", // аррӏе under a Chinese TLD: not a Cyrillic one
 		"a@\u03ba\u03bf\u03ba\u03bf.ru",                 // κοκο under a Cyrillic country's TLD
-		"a@\u03ba\u03bf\u03ba\u03bf.gr",                 // κοκο under Greece's ASCII TLD: still reads as Latin
-		"a@\u0441\u043e\u0440.ru",                       // сор under .ru
+		"a@\u05e1\u05d5\u05e1.com",                      // סוס under .com: every letter a Latin look-alike
+		"a@\u0430\u0440\u0440\u04cf\u0435.gr",           // аррӏе under a Greek country's TLD
 	} {
 		if got, msg := NormaliseEmail(v); got != "" || msg.Key != "check.email.lookalike" {
 			t.Errorf("NormaliseEmail(%+q) = %q, %q; want refused with check.email.lookalike", v, got, msg.Key)
@@ -305,6 +303,15 @@ func TestEmailWholeScriptLookalikes(t *testing.T) {
 		"a@\u043f\u043e\u0447\u0442\u0430.ru":           "a@почта.ru",
 		"a@\u03ba\u03bf\u03ba\u03bf.\u03b5\u03bb":       "a@κοκο.ελ",
 		"a@\u0441\u043e\u0440.\u0431\u0433":             "a@сор.бг",
+		// Under the ASCII country code of a country writing the alphabet,
+		// as in Chromium's address bar: the country's own words.
+		"a@\u0441\u043e\u0440.ru":                 "a@сор.ru",
+		"a@mail.\u0441\u043e\u0440.bg":            "a@mail.сор.bg",
+		"a@\u03ba\u03bf\u03ba\u03bf.gr":           "a@κοκο.gr",
+		"a@\u0430\u0440\u0440\u04cf\u0435.com.ru": "a@аррӏе.com.ru",
+		"a@\u05e1\u05d5\u05e1.co.il":              "a@סוס.co.il",
+		// Right to left, letters joined: no Latin name.
+		"a@\u0627\u0647.com": "a@اه.com",
 	} {
 		got, msg := NormaliseEmail(v)
 		if !msg.IsZero() || got != want {
