@@ -9,7 +9,6 @@ import (
 
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
-	"github.com/placard/placard/internal/store/pgtest"
 	"github.com/placard/placard/internal/store/storetest"
 )
 
@@ -53,7 +52,7 @@ func rowsRead(t *testing.T, db *DB, m signing.Message) int {
 // messages waiting (now a handful, through outbox_person).
 func TestEarlierReadsOnlyThePersonsMessages(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, pgtest.DSN(t))
+	db, err := Open(ctx, migratedDSN(t))
 	if err != nil {
 		t.Fatal(err)
 	}
