@@ -19,7 +19,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/placard/placard/internal/campaign"
-	"github.com/placard/placard/internal/store/pgtest"
+	"github.com/placard/placard/internal/store/postgres/migratedtest"
 )
 
 // Helpers shared by the signing tests: a server started through run with a
@@ -54,11 +54,14 @@ func sqliteDB(t *testing.T) string {
 	return filepath.Join(t.TempDir(), "placard.db")
 }
 
-// postgresDB is a new empty database on a throwaway PostgreSQL cluster (or
-// PLACARD_TEST_POSTGRES); pgtest skips, or fails under CI=true, without one.
+// postgresDB is a new database on a throwaway PostgreSQL cluster (or
+// PLACARD_TEST_POSTGRES), already migrated and otherwise empty
+// (migratedtest: copied from a template instead of migrated again by each
+// test's command); pgtest skips, or fails under CI=true, without one. The
+// engine's own tests migrate empty databases.
 func postgresDB(t *testing.T) string {
 	t.Helper()
-	return pgtest.DSN(t)
+	return migratedtest.DSN(t)
 }
 
 // engines lists SQLite and PostgreSQL. PostgreSQL's db func skips (or fails

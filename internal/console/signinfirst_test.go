@@ -8,8 +8,8 @@ import (
 
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
-	"github.com/placard/placard/internal/store/pgtest"
 	"github.com/placard/placard/internal/store/postgres"
+	"github.com/placard/placard/internal/store/postgres/migratedtest"
 	"github.com/placard/placard/internal/store/sqlite"
 )
 
@@ -34,7 +34,7 @@ func TestSignInMailBeforeTheBacklog(t *testing.T) {
 			return db
 		}},
 		{"postgres", func(t *testing.T) store.Outbox {
-			db, err := postgres.Open(context.Background(), pgtest.DSN(t))
+			db, err := postgres.Open(context.Background(), migratedtest.DSN(t))
 			if err != nil {
 				t.Fatal(err)
 			}

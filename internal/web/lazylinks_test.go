@@ -13,8 +13,8 @@ import (
 	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
-	"github.com/placard/placard/internal/store/pgtest"
 	"github.com/placard/placard/internal/store/postgres"
+	"github.com/placard/placard/internal/store/postgres/migratedtest"
 	"github.com/placard/placard/internal/store/sqlite"
 )
 
@@ -44,7 +44,7 @@ var legacyEngines = []struct {
 		}
 	}},
 	{"postgres", func(t *testing.T) (store.Store, func(string, ...any)) {
-		dsn := pgtest.DSN(t)
+		dsn := migratedtest.DSN(t)
 		db, err := postgres.Open(context.Background(), dsn)
 		if err != nil {
 			t.Fatalf("opening PostgreSQL: %v", err)

@@ -15,8 +15,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/placard/placard/internal/store/pgtest"
 	"github.com/placard/placard/internal/store/postgres"
+	"github.com/placard/placard/internal/store/postgres/migratedtest"
 	"github.com/placard/placard/internal/store/sqlite"
 )
 
@@ -112,7 +112,7 @@ func TestReadyzDiskFull(t *testing.T) {
 // /readyz answer 503 while /healthz stays 200.
 func TestReadyzReadOnlyDatabase(t *testing.T) {
 	ctx := context.Background()
-	dsn := pgtest.DSN(t)
+	dsn := migratedtest.DSN(t)
 	st, err := postgres.Open(ctx, dsn)
 	if err != nil {
 		t.Fatalf("opening PostgreSQL: %v", err)

@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/placard/placard/internal/store"
-	"github.com/placard/placard/internal/store/pgtest"
 	"github.com/placard/placard/internal/store/postgres"
+	"github.com/placard/placard/internal/store/postgres/migratedtest"
 )
 
 // openPostgres opens a fresh PostgreSQL database for t: a throwaway cluster
@@ -14,7 +14,7 @@ import (
 // or fails under CI=true.
 func openPostgres(t *testing.T) store.Store {
 	t.Helper()
-	dsn := pgtest.DSN(t)
+	dsn := migratedtest.DSN(t)
 	db, err := postgres.Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatalf("opening PostgreSQL: %v", err)
@@ -27,7 +27,7 @@ func openPostgres(t *testing.T) store.Store {
 // instances behind a load balancer). The thank-you address opened on A,
 // then on B, then on A again shows the private address once in all.
 func TestClaimOnceAcrossServers(t *testing.T) {
-	dsn := pgtest.DSN(t)
+	dsn := migratedtest.DSN(t)
 	open := func() store.Store {
 		db, err := postgres.Open(context.Background(), dsn)
 		if err != nil {

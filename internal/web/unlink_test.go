@@ -11,8 +11,8 @@ import (
 
 	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/signing"
-	"github.com/placard/placard/internal/store/pgtest"
 	"github.com/placard/placard/internal/store/postgres"
+	"github.com/placard/placard/internal/store/postgres/migratedtest"
 )
 
 // TestSignersUnlinkablePostgres: signers who follow each other's personal
@@ -22,7 +22,7 @@ import (
 // row, and the links' physical order (ctid) is not the order in which the
 // signers received them. Every count still arrives.
 func TestSignersUnlinkablePostgres(t *testing.T) {
-	dsn := pgtest.DSN(t)
+	dsn := migratedtest.DSN(t)
 	ctx := context.Background()
 	db, err := postgres.Open(ctx, dsn)
 	if err != nil {

@@ -8,7 +8,12 @@
 // folder (as the postgres user when running as root, since initdb refuses
 // root), listening only on a unix socket in that folder, never on TCP. The
 // cluster is shared by every test of the process and stopped, and its
-// folder removed, when the process exits — even if it is killed.
+// folder removed, when the process exits — even if it is killed. Nothing
+// crashes the shared cluster, so it runs with fsync off (unless go test
+// runs benchmarks); NewCluster's clusters, which tests crash, keep it on.
+//
+// Prepared is DSN for a database that starts in a prepared state (for the
+// store: migrated), copied from a template made once per process.
 //
 // Without binaries or PLACARD_TEST_POSTGRES the test is skipped with a
 // message saying so; under CI=true it fails instead, because CI must run
@@ -20,6 +25,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"flag"
 	"fmt"
 	"net/url"
 	"os"
@@ -45,6 +51,8 @@ var (
 	serverURL string // admin URL of the server (database postgres or the given one)
 	startErr  error
 	missing   string // why there is no server, when skipping
+	external  bool   // the server is PLACARD_TEST_POSTGRES, not a throwaway cluster
+	fileCopy  bool   // CREATE DATABASE ... STRATEGY FILE_COPY: see newDatabase
 )
 
 // DSN returns a postgres:// URL of a new empty database for t, dropped in
@@ -62,6 +70,14 @@ func DSN(t testing.TB) string {
 	if startErr != nil {
 		t.Fatalf("starting PostgreSQL for tests: %v", startErr)
 	}
+	return newDatabase(t, "")
+}
+
+// newDatabase creates a database for t on the shared server, a copy of
+// template (or of template1 when template is ""), and drops it in
+// t.Cleanup.
+func newDatabase(t testing.TB, template string) string {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	admin, err := pgx.Connect(ctx, serverURL)
@@ -69,10 +85,19 @@ func DSN(t testing.TB) string {
 		t.Fatalf("connecting to the test server: %v", err)
 	}
 	defer admin.Close(ctx)
-	b := make([]byte, 6)
-	rand.Read(b)
-	name := "placard_test_" + hex.EncodeToString(b)
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+	name := "placard_test_" + randomHex()
+	create := "CREATE DATABASE " + name
+	if template != "" {
+		create += " TEMPLATE " + template
+	}
+	if fileCopy {
+		// Copy the template's files rather than write every page of it
+		// to the WAL (15's default): 0.1–0.2 s a database instead of
+		// 1.1–1.3 s on a loaded 2-core machine. Its checkpoints cost
+		// little with fsync off.
+		create += " STRATEGY FILE_COPY"
+	}
+	if _, err := admin.Exec(ctx, create); err != nil {
 		t.Fatalf("creating test database: %v", err)
 	}
 	t.Cleanup(func() {
@@ -89,6 +114,86 @@ func DSN(t testing.TB) string {
 		}
 	})
 	return withDatabase(serverURL, name)
+}
+
+func randomHex() string {
+	b := make([]byte, 6)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// Prepared returns the URL of a new database for t, like DSN, that starts
+// as prepare left a database: prepare runs once per test process, on an
+// empty database that then serves as the TEMPLATE every later call copies
+// (CREATE DATABASE ... TEMPLATE copies files; running every migration again
+// for each test took most of a store test's time). key names what prepare
+// does — "migrated" for a database postgres.Open migrated — and calls with
+// the same key share one template. prepare must close every connection it
+// opened before it returns: PostgreSQL copies only a template nobody is
+// connected to.
+//
+// Tests of the migrations themselves (an empty database, an older schema)
+// call DSN instead. With PLACARD_TEST_POSTGRES, a server other test
+// processes may share and whose leftovers nobody would drop, there is no
+// template: each call runs prepare on a database of its own.
+func Prepared(t testing.TB, key string, prepare func(dsn string) error) string {
+	t.Helper()
+	skipShort(t)
+	once.Do(start)
+	if missing != "" || startErr != nil || external {
+		dsn := DSN(t)
+		if err := prepare(dsn); err != nil {
+			t.Fatalf("preparing the test database (%s): %v", key, err)
+		}
+		return dsn
+	}
+	templatesMu.Lock()
+	tp := templates[key]
+	if tp == nil {
+		tp = &template{}
+		templates[key] = tp
+	}
+	templatesMu.Unlock()
+	tp.once.Do(func() { tp.name, tp.err = makeTemplate(key, prepare) })
+	if tp.err != nil {
+		t.Fatalf("preparing the template test database (%s): %v", key, tp.err)
+	}
+	return newDatabase(t, tp.name)
+}
+
+type template struct {
+	once sync.Once
+	name string
+	err  error
+}
+
+var (
+	templatesMu sync.Mutex
+	templates   = map[string]*template{}
+)
+
+// makeTemplate creates a database, runs prepare on it and marks it a
+// template that accepts no connections, so nothing can change it or keep
+// it from being copied. It lives as long as the throwaway cluster.
+func makeTemplate(key string, prepare func(dsn string) error) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	admin, err := pgx.Connect(ctx, serverURL)
+	if err != nil {
+		return "", err
+	}
+	defer admin.Close(ctx)
+	name := "placard_template_" + randomHex()
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		return "", err
+	}
+	if err := prepare(withDatabase(serverURL, name)); err != nil {
+		return "", err
+	}
+	if _, err := admin.Exec(ctx, "ALTER DATABASE "+name+" WITH IS_TEMPLATE true ALLOW_CONNECTIONS false"); err != nil {
+		return "", err
+	}
+	return name, nil
 }
 
 // withDatabase returns u with its database replaced by name. u is a
@@ -108,6 +213,7 @@ func withDatabase(u, name string) string {
 func start() {
 	if u := os.Getenv(Env); u != "" {
 		serverURL = u
+		external = true
 		return
 	}
 	bin := findBin()
@@ -115,12 +221,13 @@ func start() {
 		missing = "no PostgreSQL server binaries in /usr/lib/postgresql/*/bin (install Debian's postgresql package) and " + Env + " is not set"
 		return
 	}
-	c, err := startCluster(bin)
+	c, err := startCluster(bin, benchmarking())
 	if err != nil {
 		startErr = err
 		return
 	}
 	serverURL = c.URL()
+	fileCopy = c.fileCopy()
 }
 
 // findBin returns the newest /usr/lib/postgresql/N/bin holding initdb,
@@ -159,14 +266,30 @@ func skipShort(t testing.TB) {
 type Cluster struct {
 	bin, dir, data string
 	asUser         []string // runuser prefix when running as root
+	durable        bool     // fsync on: see start
 }
 
-// NewCluster starts a private cluster for a test that must stop or crash
-// the server (which it cannot do to a shared one), and stops it and removes
-// its folder when t ends. It needs the server binaries even when
-// PLACARD_TEST_POSTGRES is set; without them it skips t, or fails it under
-// CI=true.
+// NewCluster starts a private, durable cluster (fsync on) for a test that
+// must stop or crash the server (which it cannot do to a shared one), and
+// stops it and removes its folder when t ends. It needs the server
+// binaries even when PLACARD_TEST_POSTGRES is set; without them it skips
+// t, or fails it under CI=true.
 func NewCluster(t testing.TB) *Cluster {
+	t.Helper()
+	return newCluster(t, true)
+}
+
+// NewFilesCluster is NewCluster with fsync off, for a test that needs a
+// cluster of its own only to read the files it writes (after Checkpoint,
+// which still writes every page to its file) and never crashes it: what
+// fsync adds, the files surviving a power cut, is not what it looks at,
+// and the wait for the disk was most of its time.
+func NewFilesCluster(t testing.TB) *Cluster {
+	t.Helper()
+	return newCluster(t, false)
+}
+
+func newCluster(t testing.TB, durable bool) *Cluster {
 	t.Helper()
 	skipShort(t)
 	bin := findBin()
@@ -177,7 +300,7 @@ func NewCluster(t testing.TB) *Cluster {
 		}
 		t.Skipf("skipping PostgreSQL test: %s", msg)
 	}
-	c, err := startCluster(bin)
+	c, err := startCluster(bin, durable)
 	if err != nil {
 		t.Fatalf("starting a PostgreSQL cluster: %v", err)
 	}
@@ -204,9 +327,7 @@ func (c *Cluster) Database(t testing.TB) string {
 		t.Fatalf("connecting to the test cluster: %v", err)
 	}
 	defer admin.Close(ctx)
-	b := make([]byte, 6)
-	rand.Read(b)
-	name := "placard_test_" + hex.EncodeToString(b)
+	name := "placard_test_" + randomHex()
 	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
 		t.Fatalf("creating test database: %v", err)
 	}
@@ -247,27 +368,96 @@ func (c *Cluster) pgctl(args ...string) error {
 }
 
 func (c *Cluster) start() error {
-	// Throwaway-cluster settings. fsync and synchronous_commit stay ON: the
-	// suite, the crash tests and the benchmarks must see a durable commit
-	// and its real cost.
-	opts := strings.Join([]string{
+	opts := []string{
 		"-c listen_addresses=''",              // no TCP at all
 		"-c unix_socket_directories=" + c.dir, // the socket lives in our folder
-		"-c fsync=on",
 		"-c synchronous_commit=on",
 		"-c max_connections=200",      // several pools in parallel tests
 		"-c wal_level=minimal",        // no replication: less WAL to write
 		"-c max_wal_senders=0",        // required by wal_level=minimal
 		"-c checkpoint_timeout=30min", // no timed checkpoints mid-test
 		"-c max_wal_size=4GB",
-	}, " ")
-	return c.pgctl("-l", filepath.Join(c.dir, "server.log"), "-w", "-t", "60", "-o", opts, "start")
+	}
+	if c.durable {
+		// A cluster a test crashes, and the one benchmarks measure: a
+		// commit is acknowledged once its WAL is on disk, at its real cost.
+		opts = append(opts, "-c fsync=on", "-c full_page_writes=on")
+	} else {
+		// The shared cluster of the tests: nothing crashes it, so what
+		// an fsync buys (the data surviving a power cut) is never
+		// looked at, and waiting for the disk was most of the store
+		// tests' time on a loaded machine. Every write still reaches
+		// the files (through the page cache), so tests that read them
+		// see what they would. Sessions still run with
+		// synchronous_commit on (postgres.Open forces it).
+		opts = append(opts, "-c fsync=off", "-c full_page_writes=off")
+	}
+	return c.pgctl("-l", filepath.Join(c.dir, "server.log"), "-w", "-t", "60", "-o", strings.Join(opts, " "), "start")
 }
 
-// startCluster initialises and starts a cluster in a new temp folder. A
-// watchdog process stops the cluster and removes the folder once this
-// process has gone, however it ended.
-func startCluster(bin string) (*Cluster, error) {
+// fileCopy reports whether CREATE DATABASE should copy files: on a
+// cluster without fsync (where the checkpoints FILE_COPY takes cost
+// little) of PostgreSQL 15 or later (which has STRATEGY).
+func (c *Cluster) fileCopy() bool {
+	if c.durable {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, c.URL())
+	if err != nil {
+		return false
+	}
+	defer conn.Close(ctx)
+	var v int
+	if err := conn.QueryRow(ctx, "SELECT current_setting('server_version_num')::int").Scan(&v); err != nil {
+		return false
+	}
+	return v >= 150000
+}
+
+// benchmarking reports whether go test was asked to run benchmarks: the
+// shared cluster is then durable, so they measure a durable commit.
+func benchmarking() bool {
+	f := flag.Lookup("test.bench")
+	return f != nil && f.Value.String() != ""
+}
+
+var (
+	pristineOnce sync.Once
+	pristine     string // a data folder fresh from initdb, copied for each cluster
+	pristineErr  error
+)
+
+// initdbOnce runs initdb once per test process, into a folder removed
+// when the process exits; every cluster starts from a copy of it, which
+// takes a fraction of initdb's time. --no-sync: initdb's files need not
+// survive a power cut, only a server crash, after which the page cache
+// still holds them.
+func initdbOnce(bin string) (string, error) {
+	pristineOnce.Do(func() {
+		dir, asUser, err := tempFolder()
+		if err != nil {
+			pristineErr = err
+			return
+		}
+		c := &Cluster{bin: bin, dir: dir, data: filepath.Join(dir, "data"), asUser: asUser}
+		if err := c.run(filepath.Join(bin, "initdb"), "-D", c.data, "-U", "postgres", "--auth=trust",
+			"--encoding=UTF8", "--locale=C", "--no-instructions", "--no-sync"); err != nil {
+			os.RemoveAll(dir)
+			pristineErr = err
+			return
+		}
+		watchdog(bin, dir, c.data, asUser)
+		pristine = c.data
+	})
+	return pristine, pristineErr
+}
+
+// tempFolder makes a new folder for a cluster: under /tmp when running as
+// root or when TMPDIR is long, owned by the postgres user when running as
+// root (initdb refuses root), with the runuser prefix to run as that user.
+func tempFolder() (string, []string, error) {
 	// The socket path must fit in 107 bytes, and as root the postgres user
 	// must be able to reach the folder: a long or private TMPDIR fails
 	// either way, so use /tmp then.
@@ -277,27 +467,40 @@ func startCluster(bin string) (*Cluster, error) {
 	}
 	dir, err := os.MkdirTemp(parent, "placard-pg-")
 	if err != nil {
+		return "", nil, err
+	}
+	if os.Geteuid() != 0 {
+		return dir, nil, nil
+	}
+	u, err := user.Lookup("postgres")
+	if err != nil {
+		os.RemoveAll(dir)
+		return "", nil, fmt.Errorf("running as root, and there is no postgres user to run the server as: %w", err)
+	}
+	uid, _ := strconv.Atoi(u.Uid)
+	gid, _ := strconv.Atoi(u.Gid)
+	if err := os.Chown(dir, uid, gid); err != nil {
+		os.RemoveAll(dir)
+		return "", nil, err
+	}
+	return dir, []string{"runuser", "-u", "postgres", "--"}, nil
+}
+
+// startCluster starts a cluster in a new temp folder, from a copy of the
+// process's initdb. durable sets fsync (see start). A watchdog process
+// stops the cluster and removes the folder once this process has gone,
+// however it ended.
+func startCluster(bin string, durable bool) (*Cluster, error) {
+	src, err := initdbOnce(bin)
+	if err != nil {
 		return nil, err
 	}
-	c := &Cluster{bin: bin, dir: dir, data: filepath.Join(dir, "data")}
-	// initdb refuses to run as root: run the server as the postgres user,
-	// which then must own the folder.
-	if os.Geteuid() == 0 {
-		u, err := user.Lookup("postgres")
-		if err != nil {
-			os.RemoveAll(dir)
-			return nil, fmt.Errorf("running as root, and there is no postgres user to run the server as: %w", err)
-		}
-		uid, _ := strconv.Atoi(u.Uid)
-		gid, _ := strconv.Atoi(u.Gid)
-		if err := os.Chown(dir, uid, gid); err != nil {
-			os.RemoveAll(dir)
-			return nil, err
-		}
-		c.asUser = []string{"runuser", "-u", "postgres", "--"}
+	dir, asUser, err := tempFolder()
+	if err != nil {
+		return nil, err
 	}
-	if err := c.run(filepath.Join(bin, "initdb"), "-D", c.data, "-U", "postgres", "--auth=trust",
-		"--encoding=UTF8", "--locale=C", "--no-instructions"); err != nil {
+	c := &Cluster{bin: bin, dir: dir, data: filepath.Join(dir, "data"), asUser: asUser, durable: durable}
+	if err := c.run("cp", "-a", src, c.data); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}

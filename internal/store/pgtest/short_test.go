@@ -29,7 +29,7 @@ func (r *skipRecorder) Fatalf(format string, args ...any) {
 	runtime.Goexit()
 }
 
-// TestShortSkips: under go test -short (make test-short) DSN and
+// TestShortSkips: under go test -short (make test-short) DSN, Prepared and
 // NewCluster skip before looking for a server, whatever is installed.
 func TestShortSkips(t *testing.T) {
 	short := flag.Lookup("test.short").Value
@@ -41,6 +41,7 @@ func TestShortSkips(t *testing.T) {
 	for name, call := range map[string]func(testing.TB){
 		"DSN":        func(tb testing.TB) { DSN(tb) },
 		"NewCluster": func(tb testing.TB) { NewCluster(tb) },
+		"Prepared":   func(tb testing.TB) { Prepared(tb, "short", func(string) error { return nil }) },
 	} {
 		r := &skipRecorder{TB: t}
 		done := make(chan struct{})

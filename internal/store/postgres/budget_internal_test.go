@@ -11,7 +11,6 @@ import (
 
 	"github.com/placard/placard/internal/mail"
 	"github.com/placard/placard/internal/signing"
-	"github.com/placard/placard/internal/store/pgtest"
 	"github.com/placard/placard/internal/store/storetest"
 )
 
@@ -79,7 +78,7 @@ func (c *statementCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQu
 // allocations.
 func TestSigningBudget(t *testing.T) {
 	ctx := context.Background()
-	dsn := pgtest.DSN(t)
+	dsn := migratedDSN(t)
 	db, err := Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)

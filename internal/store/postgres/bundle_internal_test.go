@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/placard/placard/internal/signing"
-	"github.com/placard/placard/internal/store/pgtest"
 	"github.com/placard/placard/internal/store/storetest"
 )
 
@@ -89,7 +88,7 @@ func TestBundleDamaged(t *testing.T) {
 // hold it.
 func TestBundleErasedOnDisk(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, pgtest.DSN(t))
+	db, err := Open(ctx, migratedDSN(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +149,7 @@ func TestBundleArgsAllocations(t *testing.T) {
 // compressed with it (migration 018), the cheaper of the two.
 func TestBundleCompressedWithLZ4(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, pgtest.DSN(t))
+	db, err := Open(ctx, migratedDSN(t))
 	if err != nil {
 		t.Fatal(err)
 	}

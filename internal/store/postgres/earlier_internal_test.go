@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/placard/placard/internal/signing"
-	"github.com/placard/placard/internal/store/pgtest"
 	"github.com/placard/placard/internal/store/storetest"
 )
 
@@ -52,7 +51,7 @@ func rowsRead(t *testing.T, db *DB, m signing.Message) int {
 // messages waiting (now a handful, through outbox_person).
 func TestEarlierReadsOnlyThePersonsMessages(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, pgtest.DSN(t))
+	db, err := Open(ctx, migratedDSN(t))
 	if err != nil {
 		t.Fatal(err)
 	}

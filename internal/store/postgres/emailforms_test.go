@@ -16,7 +16,7 @@ import (
 
 // TestEmailForms runs the address-rewrite suite on a real PostgreSQL.
 func TestEmailForms(t *testing.T) {
-	storetest.RunEmailForms(t, func(t *testing.T) store.Store { return open(t, pgtest.DSN(t)) })
+	storetest.RunEmailForms(t, func(t *testing.T) store.Store { return open(t, migrated(t)) })
 	storetest.RunEmailFormsLate(t, func(t *testing.T) func() (store.Store, error) {
 		dsn := pgtest.DSN(t)
 		return func() (store.Store, error) { return postgres.Open(context.Background(), dsn) }
@@ -29,7 +29,7 @@ func TestEmailForms(t *testing.T) {
 // form, and nothing more to do at the next start.
 func TestEmailFormsAtUpgrade(t *testing.T) {
 	ctx := context.Background()
-	dsn := pgtest.DSN(t)
+	dsn := migrated(t)
 	db := open(t, dsn)
 	a, u := storetest.Sig("o", "c", "ann@xn--bcher-kva.example"), storetest.Sig("o", "c", "ann@bücher.example")
 	u.CreatedAt = u.CreatedAt.Add(time.Minute)

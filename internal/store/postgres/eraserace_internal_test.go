@@ -8,7 +8,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/placard/placard/internal/signing"
-	"github.com/placard/placard/internal/store/pgtest"
 	"github.com/placard/placard/internal/store/storetest"
 )
 
@@ -35,7 +34,7 @@ func TestEraseSigningRace(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ctx := context.Background()
-			dsn := pgtest.DSN(t)
+			dsn := migratedDSN(t)
 			eraser, err := Open(ctx, dsn)
 			if err != nil {
 				t.Fatal(err)

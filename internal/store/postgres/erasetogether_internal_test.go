@@ -8,7 +8,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/placard/placard/internal/signing"
-	"github.com/placard/placard/internal/store/pgtest"
 	"github.com/placard/placard/internal/store/storetest"
 )
 
@@ -23,7 +22,7 @@ import (
 // deletes and commits.
 func TestErasuresTogether(t *testing.T) {
 	ctx := context.Background()
-	dsn := pgtest.DSN(t)
+	dsn := migratedDSN(t)
 	db, err := Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)

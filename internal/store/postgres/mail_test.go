@@ -15,7 +15,7 @@ import (
 )
 
 func TestMail(t *testing.T) {
-	storetest.RunMail(t, func(t *testing.T) storetest.MailStore { return open(t, pgtest.DSN(t)) })
+	storetest.RunMail(t, func(t *testing.T) storetest.MailStore { return open(t, migrated(t)) })
 }
 
 // TestMailWipe: the supporter's erasure, the erasure of unconfirmed
@@ -24,7 +24,7 @@ func TestMail(t *testing.T) {
 // ANALYZE.
 func TestMailWipe(t *testing.T) {
 	storetest.RunMailWipe(t, func(t *testing.T) storetest.WipeDisk {
-		c := pgtest.NewCluster(t)
+		c := pgtest.NewFilesCluster(t)
 		dsn := c.Database(t)
 		analyze := func(t *testing.T) {
 			conn, err := pgx.Connect(context.Background(), dsn)
@@ -64,5 +64,5 @@ func TestMailWipe(t *testing.T) {
 }
 
 func TestConfirming(t *testing.T) {
-	storetest.RunConfirming(t, func(t *testing.T) storetest.ConfirmingStore { return open(t, pgtest.DSN(t)) })
+	storetest.RunConfirming(t, func(t *testing.T) storetest.ConfirmingStore { return open(t, migrated(t)) })
 }

@@ -7,7 +7,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/placard/placard/internal/signing"
-	"github.com/placard/placard/internal/store/pgtest"
 	"github.com/placard/placard/internal/store/storetest"
 )
 
@@ -40,7 +39,7 @@ func TestModerationBesideErasure(t *testing.T) {
 
 func testModerationBesideErasure(t *testing.T, decide func(db *DB, id int64) error) {
 	ctx := context.Background()
-	dsn := pgtest.DSN(t)
+	dsn := migratedDSN(t)
 	db, err := Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)

@@ -4,14 +4,13 @@ import (
 	"testing"
 
 	"github.com/placard/placard/internal/store"
-	"github.com/placard/placard/internal/store/pgtest"
 	"github.com/placard/placard/internal/store/storetest"
 )
 
 func TestModeration(t *testing.T) {
-	storetest.RunModeration(t, func(t *testing.T) store.Store { return open(t, pgtest.DSN(t)) })
+	storetest.RunModeration(t, func(t *testing.T) store.Store { return open(t, migrated(t)) })
 }
 
 func TestTelling(t *testing.T) {
-	storetest.RunTelling(t, func(t *testing.T) storetest.TellingStore { return open(t, pgtest.DSN(t)) })
+	storetest.RunTelling(t, func(t *testing.T) storetest.TellingStore { return open(t, migrated(t)) })
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
-	"github.com/placard/placard/internal/store/pgtest"
 	"github.com/placard/placard/internal/store/storetest"
 )
 
@@ -17,7 +16,7 @@ import (
 // without the refused signature, only their messages are kept — once.
 func TestOutboxRefusedBatch(t *testing.T) {
 	ctx := context.Background()
-	db := open(t, pgtest.DSN(t))
+	db := open(t, migrated(t))
 	withMsg := func(email string) *signing.Signature {
 		s := storetest.Sig("o", "c", email)
 		s.Outbox = []signing.Message{storetest.Msg("o", "c", email)}

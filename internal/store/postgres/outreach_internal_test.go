@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/placard/placard/internal/store"
-	"github.com/placard/placard/internal/store/pgtest"
 	"github.com/placard/placard/internal/store/storetest"
 )
 
@@ -14,7 +13,7 @@ import (
 // call at 09:47:13 is kept under 09:00.
 func TestOutreachRow(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, pgtest.DSN(t))
+	db, err := Open(ctx, migratedDSN(t))
 	if err != nil {
 		t.Fatal(err)
 	}

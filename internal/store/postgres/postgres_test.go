@@ -30,8 +30,12 @@ func open(t *testing.T, dsn string) *postgres.DB {
 	return db
 }
 
+// migrated returns a new database for t that postgres.Open already
+// migrated (see migratedDSN).
+func migrated(t *testing.T) string { t.Helper(); return postgres.MigratedDSN(t) }
+
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) store.Store { return open(t, pgtest.DSN(t)) })
+	storetest.Run(t, func(t *testing.T) store.Store { return open(t, migrated(t)) })
 	storetest.RunReopen(t, func(t *testing.T) func() (store.Store, error) {
 		dsn := pgtest.DSN(t)
 		return func() (store.Store, error) { return postgres.Open(context.Background(), dsn) }
@@ -53,7 +57,7 @@ func TestConformance(t *testing.T) {
 		}
 	})
 	storetest.RunShared(t, func(t *testing.T) (store.Store, store.Store) {
-		dsn := pgtest.DSN(t)
+		dsn := migrated(t)
 		return open(t, dsn), open(t, dsn)
 	})
 }
@@ -107,7 +111,7 @@ func TestConcurrentOpen(t *testing.T) {
 // row fails alone: the good signatures around it are all stored.
 func TestBatchRefusedRow(t *testing.T) {
 	ctx := context.Background()
-	db := open(t, pgtest.DSN(t))
+	db := open(t, migrated(t))
 	bad := storetest.Sig("o", "c", "bad@example.org")
 	bad.Name = "nul\x00byte"
 	if _, err := db.AddSignatures(ctx, []*signing.Signature{storetest.Sig("o", "c", "good@example.org"), bad}); err == nil {
@@ -156,7 +160,7 @@ func TestBatchRefusedRow(t *testing.T) {
 func TestChangesReconnect(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	dsn := pgtest.DSN(t)
+	dsn := migrated(t)
 	db, other := open(t, dsn), open(t, dsn)
 	admin, err := pgx.Connect(ctx, dsn)
 	if err != nil {
@@ -225,7 +229,7 @@ func TestChangesReconnect(t *testing.T) {
 // signature (migration 008).
 func TestOrganisationsUseTheirIndex(t *testing.T) {
 	ctx := context.Background()
-	dsn := pgtest.DSN(t)
+	dsn := migrated(t)
 	db, err := postgres.Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -265,7 +269,7 @@ func TestOrganisationsUseTheirIndex(t *testing.T) {
 // read its files.
 func TestWipe(t *testing.T) {
 	storetest.RunWipe(t, func(t *testing.T) storetest.WipeDisk {
-		c := pgtest.NewCluster(t)
+		c := pgtest.NewFilesCluster(t)
 		dsn := c.Database(t)
 		open := func() (store.Store, error) { return postgres.Open(context.Background(), dsn) }
 		analyze := func(t *testing.T) {
@@ -302,11 +306,11 @@ func TestWipe(t *testing.T) {
 }
 
 func TestOutreach(t *testing.T) {
-	storetest.RunOutreach(t, func(t *testing.T) store.Store { return open(t, pgtest.DSN(t)) })
+	storetest.RunOutreach(t, func(t *testing.T) store.Store { return open(t, migrated(t)) })
 }
 
 func TestTargetMail(t *testing.T) {
-	storetest.RunTargetMail(t, func(t *testing.T) store.Store { return open(t, pgtest.DSN(t)) })
+	storetest.RunTargetMail(t, func(t *testing.T) store.Store { return open(t, migrated(t)) })
 }
 
 // TestTargetMailWipe: after an erasure no byte of the supporter's keyed
@@ -314,7 +318,7 @@ func TestTargetMail(t *testing.T) {
 // sampled the senders.
 func TestTargetMailWipe(t *testing.T) {
 	storetest.RunTargetMailWipe(t, func(t *testing.T) storetest.WipeDisk {
-		c := pgtest.NewCluster(t)
+		c := pgtest.NewFilesCluster(t)
 		dsn := c.Database(t)
 		return storetest.WipeDisk{
 			Open: func() (store.Store, error) { return postgres.Open(context.Background(), dsn) },

@@ -7,7 +7,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/placard/placard/internal/signing"
-	"github.com/placard/placard/internal/store/pgtest"
 	"github.com/placard/placard/internal/store/storetest"
 )
 
@@ -21,7 +20,7 @@ import (
 // Purge and lets AddCredits go on once the Purge waits for a lock.
 func TestPurgeBesideCredits(t *testing.T) {
 	ctx := context.Background()
-	dsn := pgtest.DSN(t)
+	dsn := migratedDSN(t)
 	db, err := Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -79,7 +78,7 @@ func TestPurgeBesideCredits(t *testing.T) {
 // once AddCredits has finished or waits for a lock.
 func TestCreditBesidePurge(t *testing.T) {
 	ctx := context.Background()
-	dsn := pgtest.DSN(t)
+	dsn := migratedDSN(t)
 	db, err := Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)

@@ -6,7 +6,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/placard/placard/internal/store/pgtest"
 	"github.com/placard/placard/internal/store/storetest"
 )
 
@@ -16,7 +15,7 @@ import (
 func TestPurgeQuiet(t *testing.T) {
 	storetest.RunPurgeQuiet(t, func(t *testing.T) storetest.Quiet {
 		ctx := context.Background()
-		dsn := pgtest.DSN(t)
+		dsn := migrated(t)
 		db := open(t, dsn)
 		c, err := pgx.Connect(ctx, dsn)
 		if err != nil {

@@ -6,7 +6,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/placard/placard/internal/store/pgtest"
 	"github.com/placard/placard/internal/store/storetest"
 )
 
@@ -14,7 +13,7 @@ import (
 // delivery nor erasure.
 func TestQuarantine(t *testing.T) {
 	storetest.RunQuarantine(t, func(t *testing.T) storetest.Damaged {
-		dsn := pgtest.DSN(t)
+		dsn := migrated(t)
 		return storetest.Damaged{Store: open(t, dsn), Damage: damager(t, dsn)}
 	})
 }

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/placard/placard/internal/signing"
-	"github.com/placard/placard/internal/store/pgtest"
 	"github.com/placard/placard/internal/store/storetest"
 )
 
@@ -18,7 +17,7 @@ import (
 // bundle is the same, goes with it.
 func TestQuarantineSearchesCompressed(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, pgtest.DSN(t))
+	db, err := Open(ctx, migratedDSN(t))
 	if err != nil {
 		t.Fatal(err)
 	}

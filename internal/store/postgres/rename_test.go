@@ -7,13 +7,12 @@ import (
 	"time"
 
 	"github.com/placard/placard/internal/store"
-	"github.com/placard/placard/internal/store/pgtest"
 	"github.com/placard/placard/internal/store/storetest"
 )
 
 // TestRenames runs the renamed-campaign suite on a real PostgreSQL.
 func TestRenames(t *testing.T) {
-	storetest.RunRenames(t, func(t *testing.T) store.Store { return open(t, pgtest.DSN(t)) })
+	storetest.RunRenames(t, func(t *testing.T) store.Store { return open(t, migrated(t)) })
 }
 
 // TestMoveNothingCheap: a move whose old name holds nothing (most of the
@@ -21,7 +20,7 @@ func TestRenames(t *testing.T) {
 // redirects is logged for the record, not asserted.
 func TestMoveNothingCheap(t *testing.T) {
 	ctx := context.Background()
-	db := open(t, pgtest.DSN(t))
+	db := open(t, migrated(t))
 	start := time.Now()
 	const n = 1000
 	for i := range n {
@@ -35,5 +34,5 @@ func TestMoveNothingCheap(t *testing.T) {
 
 // TestRemovals runs the removed-campaign suite on a real PostgreSQL.
 func TestRemovals(t *testing.T) {
-	storetest.RunRemovals(t, func(t *testing.T) store.Store { return open(t, pgtest.DSN(t)) })
+	storetest.RunRemovals(t, func(t *testing.T) store.Store { return open(t, migrated(t)) })
 }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/placard/placard/internal/store/pgtest"
 	"github.com/placard/placard/internal/store/storetest"
 )
 
@@ -17,7 +16,7 @@ import (
 func TestSignsAgain(t *testing.T) {
 	storetest.RunSignsAgain(t, func(t *testing.T) storetest.Behind {
 		ctx := context.Background()
-		dsn := pgtest.DSN(t)
+		dsn := migrated(t)
 		db := open(t, dsn)
 		c, err := pgx.Connect(ctx, dsn)
 		if err != nil {

@@ -7,7 +7,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/placard/placard/internal/signing"
-	"github.com/placard/placard/internal/store/pgtest"
 	"github.com/placard/placard/internal/store/storetest"
 )
 
@@ -19,7 +18,7 @@ import (
 // bundle to be sent; a kept signer's must.
 func TestOldInstanceErasureNotSent(t *testing.T) {
 	ctx := context.Background()
-	dsn := pgtest.DSN(t)
+	dsn := migrated(t)
 	db := open(t, dsn)
 	gone, kept := storetest.Sig("o", "c", "gone@example.org"), storetest.Sig("o", "c", "kept@example.org")
 	gone.Outbox = []signing.Message{storetest.Msg("o", "c", gone.Email)}
