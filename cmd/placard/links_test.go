@@ -158,3 +158,119 @@ func TestServeReloadRefusesLinkOut(t *testing.T) {
 		}
 	}
 }
+
+// linkToOtherOrg replaces harbour-choir's logo with a link to a picture in
+// quiet-league's folder that quiet-league does not publish (a real PNG
+// with a secret appended, standing for a draft's or an embargoed file), and
+// returns the secret and the org.yaml naming the logo.
+func linkToOtherOrg(t *testing.T, dir string) ([]byte, string) {
+	t.Helper()
+	secret := []byte("EMBARGOED-QUIET-LEAGUE-REPORT")
+	logo := filepath.Join(dir, "harbour-choir", "assets", "logo.png")
+	png, err := os.ReadFile(logo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs := filepath.Join(dir, "quiet-league", "assets", "embargoed.png")
+	if err := os.MkdirAll(filepath.Dir(theirs), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(theirs, append(png, secret...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(logo); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join("..", "..", "quiet-league", "assets", "embargoed.png"), logo); err != nil {
+		t.Skipf("this system cannot make symbolic links: %v", err)
+	}
+	return secret, filepath.Join(dir, "harbour-choir", "org.yaml")
+}
+
+// TestLinkIntoAnotherOrganisation: a picture in one organisation's folder
+// that is a link to a file in another organisation's folder stops check,
+// build and serve with the setting's file:line:col and what to do, and
+// build writes not one byte of the other organisation's file.
+func TestLinkIntoAnotherOrganisation(t *testing.T) {
+	dir := copyTestdata(t)
+	secret, org := linkToOtherOrg(t, dir)
+	want := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(org) + `:5:8: 'src' names assets/logo.png, a link to \.\./\.\./quiet-league/assets/embargoed\.png, which leads out of the folder harbour-choir into the folder quiet-league — a link in an organisation's folder may only lead to a file in that same folder, or in the site's assets folder beside site\.yaml \(for files shared between organisations\): copy the file itself into ` + regexp.QuoteMeta(filepath.Join(dir, "harbour-choir", "assets")) + ` instead of linking to it$`)
+	t.Run("check", func(t *testing.T) {
+		var stdout, stderr bytes.Buffer
+		err := run(context.Background(), []string{"check", dir}, env(nil), &stdout, &stderr)
+		if got := exitCode(err); got != exitFailure {
+			t.Fatalf("exit code %d, want %d; stdout:\n%s", got, exitFailure, stdout.String())
+		}
+		if !want.MatchString(stderr.String()) {
+			t.Errorf("stderr lacks %s; got:\n%s", want, stderr.String())
+		}
+	})
+	t.Run("build", func(t *testing.T) {
+		out := filepath.Join(t.TempDir(), "site")
+		var stderr bytes.Buffer
+		err := run(context.Background(), []string{"build", out, "--campaigns", dir, "--base-url", buildBase}, env(nil), io.Discard, &stderr)
+		if got := exitCode(err); got != exitFailure {
+			t.Errorf("exit code %d, want %d", got, exitFailure)
+		}
+		if !want.MatchString(stderr.String()) {
+			t.Errorf("stderr lacks %s; got:\n%s", want, stderr.String())
+		}
+		_ = filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return nil
+			}
+			if data, _ := os.ReadFile(p); bytes.Contains(data, secret) {
+				t.Errorf("%s holds the other organisation's file", p)
+			}
+			return nil
+		})
+	})
+	t.Run("serve", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		var stderr lockedBuffer
+		db := filepath.Join(t.TempDir(), "placard.db")
+		err := run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--campaigns", dir, "--db", db}, env(nil), io.Discard, &stderr)
+		if got := exitCode(err); got != exitFailure {
+			t.Fatalf("exit code %d, want %d; stderr:\n%s", got, exitFailure, stderr.String())
+		}
+		if !want.MatchString(stderr.String()) {
+			t.Errorf("stderr lacks %s; got:\n%s", want, stderr.String())
+		}
+	})
+}
+
+// TestServeReloadRefusesLinkIntoAnotherOrganisation: on a live site, a
+// logo replaced by a link into another organisation's folder is a failed
+// reload named at file:line:col; the site stays up on the last good
+// version and no address serves the other organisation's file.
+func TestServeReloadRefusesLinkIntoAnotherOrganisation(t *testing.T) {
+	dir := copyTestdata(t)
+	base, logs := startServeLogs(t, dir, "--dev")
+	secret, org := linkToOtherOrg(t, dir)
+	touchLater(t, org, 2*time.Second)
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(logs.String(), "still serving the last good version") {
+		if time.Now().After(deadline) {
+			t.Fatalf("--dev did not refuse the link within 20s:\n%s", logs.String())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if !regexp.MustCompile(regexp.QuoteMeta(org) + `:5:8: 'src' names assets/logo.png, a link to \.\./\.\./quiet-league/assets/embargoed\.png, which leads out of the folder harbour-choir`).MatchString(logs.String()) {
+		t.Errorf("the log does not name the link at file:line:col:\n%s", logs.String())
+	}
+	res, page := fetch(t, base+"/harbour-choir")
+	if res.StatusCode != 200 {
+		t.Fatalf("the organisation's page: status %d, want 200 (the last good version)", res.StatusCode)
+	}
+	urls := regexp.MustCompile(`"(/static/[^"?]+)`).FindAllStringSubmatch(page, -1)
+	if len(urls) == 0 {
+		t.Fatalf("the organisation's page names no /static/ file:\n%s", page)
+	}
+	for _, m := range urls {
+		res, body := fetch(t, base+m[1])
+		if res.StatusCode == 200 && strings.Contains(body, string(secret)) {
+			t.Errorf("%s serves the other organisation's file", m[1])
+		}
+	}
+}

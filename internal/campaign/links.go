@@ -12,7 +12,13 @@ import (
 // on the site. So the loader follows a link only while it stays inside the
 // campaigns folder and reaches no hidden file (a name starting with a dot,
 // such as .git/config), and reports any other link at the setting that names
-// it. Load also reads through os.Root, which refuses to leave the folder
+// it. A link inside an organisation's folder must moreover stay inside that
+// same folder, or lead into the site's own assets folder (the one place
+// meant for files shared between organisations, such as a coalition logo):
+// a link to another organisation's folder would publish, under this
+// organisation's address, a file the other keeps back (a draft campaign, an
+// embargoed report), and the people who write one folder need not be those
+// who write the other. Load also reads through os.Root, which refuses to leave the folder
 // whatever the files become between this check and the read.
 
 // maxLinkHops bounds the links one path may pass through, as Linux does.
@@ -23,14 +29,17 @@ type linkProblem struct {
 	link   string // the link, as a path inside fsys
 	target string // what it points to, as written in the link
 	why    linkWhy
+	scope  string // for linkOtherOrg: the folder the link had to stay in
+	into   string // for linkOtherOrg: the top-level folder it leads to ("" for the campaigns folder itself)
 }
 
 type linkWhy int
 
 const (
-	linkOutside linkWhy = iota // it leads out of the campaigns folder
-	linkHidden                 // it leads to a hidden file or folder
-	linkLoop                   // it leads round in a circle
+	linkOutside  linkWhy = iota // it leads out of the campaigns folder
+	linkHidden                  // it leads to a hidden file or folder
+	linkLoop                    // it leads round in a circle
+	linkOtherOrg                // it leads out of its organisation's folder
 )
 
 // linkStep is one name still to walk, with the link it came from (nil for
@@ -45,7 +54,12 @@ type linkStep struct {
 // without the operating system's help, and returns the first link that
 // leads out of the campaigns folder, to a hidden name or round in a circle;
 // nil when there is none (or fsys cannot read links, or a name is missing,
-// which the caller reports in its own words).
+// which the caller reports in its own words). A path inside an
+// organisation's folder (below a top-level folder other than the site's
+// assets) must resolve inside that folder or the site's assets folder: a
+// link leading anywhere else is linkOtherOrg, checked at every name looked
+// up once a link has been followed, so not even a name in another folder is
+// read through it.
 func (l *loader) followLinks(p string) *linkProblem {
 	rl, ok := l.fsys.(fs.ReadLinkFS)
 	if !ok {
@@ -62,7 +76,12 @@ func (l *loader) followLinks(p string) *linkProblem {
 	for _, name := range strings.Split(rel, "/") {
 		todo = append(todo, linkStep{name, nil})
 	}
-	var cur []string // the names walked so far below l.root, none a link
+	scope := ""
+	if len(todo) > 1 && !(todo[0].name == siteAssetsDir && l.siteAssets(siteAssetsDir)) {
+		scope = todo[0].name
+	}
+	var cur []string      // the names walked so far below l.root, none a link
+	var last *linkProblem // the last link followed
 	hops := 0
 	for len(todo) > 0 {
 		s := todo[0]
@@ -84,6 +103,20 @@ func (l *loader) followLinks(p string) *linkProblem {
 			s.via.why = linkHidden
 			return s.via
 		}
+		if last != nil && scope != "" {
+			top := s.name
+			if len(cur) > 0 {
+				top = cur[0]
+			}
+			if top != scope && !(top == siteAssetsDir && l.siteAssets(siteAssetsDir)) {
+				lp := last
+				if s.via != nil {
+					lp = s.via
+				}
+				lp.why, lp.scope, lp.into = linkOtherOrg, scope, top
+				return lp
+			}
+		}
 		next := path.Join(l.root, path.Join(cur...), s.name)
 		info, err := rl.Lstat(next)
 		if err != nil {
@@ -98,6 +131,7 @@ func (l *loader) followLinks(p string) *linkProblem {
 			return nil
 		}
 		lp := &linkProblem{link: next, target: target}
+		last = lp
 		if hops++; hops > maxLinkHops {
 			lp.why = linkLoop
 			return lp
@@ -111,6 +145,10 @@ func (l *loader) followLinks(p string) *linkProblem {
 			steps = append(steps, linkStep{name, lp})
 		}
 		todo = append(steps, todo...)
+	}
+	if last != nil && scope != "" && len(cur) == 0 {
+		last.why, last.scope = linkOtherOrg, scope // it leads to the campaigns folder itself
+		return last
 	}
 	return nil
 }
@@ -134,6 +172,14 @@ func linkMessage(lp *linkProblem, subject, fix string) string {
 		return subject + " to the hidden file " + lp.target + " — Placard publishes no hidden file (one whose name starts with a dot): " + fix + " instead of linking to it"
 	case linkLoop:
 		return subject + " that leads round in a circle (" + lp.target + ") — replace the link with the file itself"
+	case linkOtherOrg:
+		where := "to the campaigns folder itself"
+		if lp.into != "" {
+			where = "into the folder " + lp.into
+		}
+		return subject + " to " + lp.target + ", which leads out of the folder " + lp.scope + " " + where +
+			" — a link in an organisation's folder may only lead to a file in that same folder, or in the site's " + siteAssetsDir +
+			" folder beside site.yaml (for files shared between organisations): " + fix + " instead of linking to it"
 	}
 	return subject + " to " + lp.target + ", outside the campaigns folder — Placard reads nothing outside it: " + fix + " instead of linking to it"
 }

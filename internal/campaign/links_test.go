@@ -166,3 +166,103 @@ func TestLinksInsideAllowed(t *testing.T) {
 		}
 	}
 }
+
+// TestLinksStayInTheirOrganisation: a link in one organisation's folder
+// that leads into another organisation's folder (here to its org.yaml and
+// to the report of its draft) is an error at the setting that names it, and
+// no byte of the other folder's files reaches the first organisation's
+// assets; a link into the site's own assets folder (beside site.yaml, for
+// files shared between organisations) and one inside the same folder are
+// followed.
+func TestLinksStayInTheirOrganisation(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, data string) {
+		t.Helper()
+		full := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	link := func(target, name string) {
+		t.Helper()
+		full := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(filepath.FromSlash(target), full); err != nil {
+			t.Skipf("this system cannot make symbolic links: %v", err)
+		}
+	}
+	write("other/org.yaml", "name: Other "+secretBytes+"\n")
+	write("other/assets/embargoed.pdf", "%PDF-1.4\n"+secretBytes)
+	write("assets/coalition.pdf", "%PDF-1.4\ncoalition\n")
+	write("org/assets/own.pdf", "%PDF-1.4\nown\n")
+	write("org/org.yaml", "name: Org\n")
+	camp := `title: Camp
+summary: Files.
+date: 2026-01-01
+actions:
+  - kind: resources
+    items:
+      - {title: Coalition, file: assets/coalition.pdf}
+      - {title: Own, file: assets/again.pdf}
+      - {title: Round, file: assets/round.pdf}
+`
+	bad := `      - {title: Other, file: assets/other.txt}
+      - {title: Embargoed, file: theirs/embargoed.pdf}
+      - {title: Top, file: assets/top/other/assets/embargoed.pdf}
+`
+	write("org/camp.yaml", camp+bad)
+	link("../../assets/coalition.pdf", "org/assets/coalition.pdf") // the site's shared folder: allowed
+	link("own.pdf", "org/assets/again.pdf")                        // the same folder: allowed
+	link("../../org/assets/own.pdf", "org/assets/round.pdf")       // out and back in: allowed
+	link("../../other/org.yaml", "org/assets/other.txt")           // another organisation's file
+	link("../other/assets", "org/theirs")                          // another organisation's folder
+	link("../..", "org/assets/top")                                // the campaigns folder itself
+	want := []string{
+		"org/camp.yaml:10:30: 'file' names assets/other.txt, a link to ../../other/org.yaml, which leads out of the folder org into the folder other — a link in an organisation's folder may only lead to a file in that same folder, or in the site's assets folder beside site.yaml (for files shared between organisations): copy the file itself into org/assets instead of linking to it",
+		"org/camp.yaml:11:34: 'file' names theirs/embargoed.pdf, but org/theirs is a link to ../other/assets, which leads out of the folder org into the folder other — a link in an organisation's folder may only lead to a file in that same folder, or in the site's assets folder beside site.yaml (for files shared between organisations): copy the file itself into org/theirs instead of linking to it",
+		"org/camp.yaml:12:28: 'file' names assets/top/other/assets/embargoed.pdf, but org/assets/top is a link to ../.., which leads out of the folder org into the folder other — a link in an organisation's folder may only lead to a file in that same folder, or in the site's assets folder beside site.yaml (for files shared between organisations): copy the file itself into org/assets/top/other/assets instead of linking to it",
+	}
+	for name, load := range map[string]func() (*Site, Problems){
+		"Load":   func() (*Site, Problems) { return Load(dir) },
+		"LoadFS": func() (*Site, Problems) { return LoadFS(os.DirFS(dir), ".") },
+	} {
+		t.Run(name, func(t *testing.T) {
+			site, ps := load()
+			if site != nil {
+				t.Fatal("got a Site, want none: links lead into another organisation's folder")
+			}
+			var got []string
+			for _, p := range ps.Errors() {
+				s := strings.ReplaceAll(p.String(), filepath.ToSlash(dir)+"/", "")
+				got = append(got, s)
+				if strings.Contains(s, secretBytes) {
+					t.Errorf("a message quotes the other organisation's file: %s", s)
+				}
+			}
+			if strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("got problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+		})
+	}
+	write("org/camp.yaml", camp)
+	site, ps := Load(dir)
+	if ps.HasErrors() {
+		t.Fatalf("got errors, want none (links into the site's assets and the same folder):\n%s", ps.Errors())
+	}
+	var org *Org
+	for _, o := range site.Orgs {
+		if o.Slug == "org" {
+			org = o
+		}
+	}
+	for file, want := range map[string]string{"assets/coalition.pdf": "coalition", "assets/again.pdf": "own", "assets/round.pdf": "own"} {
+		if a := org.Assets[file]; a == nil || !bytes.Contains(a.Data, []byte(want)) {
+			t.Errorf("%s: got %v, want the file it links to", file, a)
+		}
+	}
+}

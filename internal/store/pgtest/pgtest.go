@@ -334,6 +334,18 @@ func (c *Cluster) Database(t testing.TB) string {
 	return withDatabase(c.URL(), name)
 }
 
+// ServerLog returns what the server has written to its own log so far
+// (pg_ctl's -l file): a test reads it to prove that no failing statement
+// put a person's address or name there.
+func (c *Cluster) ServerLog(t testing.TB) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(c.dir, "server.log"))
+	if err != nil {
+		t.Fatalf("reading the test cluster's log: %v", err)
+	}
+	return string(data)
+}
+
 // Crash stops the server the way a crash does ("immediate" shutdown: every
 // server process quits at once, nothing is flushed or checkpointed), so the
 // next Start replays the WAL exactly as after a crash.

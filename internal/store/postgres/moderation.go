@@ -19,6 +19,9 @@ var _ store.Moderation = (*DB)(nil)
 // and what it tells is queued in the same transaction.
 func (db *DB) Decide(ctx context.Context, org string, ids []int64, from, to signing.Status, tell store.Tell) (moved map[string]int, err error) {
 	defer failed(&err, "deciding signatures")
+	if err := knownStatus(to); err != nil {
+		return nil, err
+	}
 	// In order, so two decisions over the same rows never wait on each other.
 	ids = slices.Sorted(slices.Values(ids))
 	q := `SELECT ` + sigColumns + ` FROM signatures WHERE id = $1`

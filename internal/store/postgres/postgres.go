@@ -769,10 +769,25 @@ func applyDeltas(ctx context.Context, tx pgx.Tx, ds *tally.Deltas) error {
 	return err
 }
 
+// knownStatus refuses a status the signatures table's CHECK would
+// refuse: the server logs a failed CHECK with the whole row ("Failing row
+// contains (…, the signer's name, address, …)"), so it must never be the
+// one to say no.
+func knownStatus(s signing.Status) error {
+	switch s {
+	case signing.StatusApproved, signing.StatusPending, signing.StatusRejected, signing.StatusUnconfirmed:
+		return nil
+	}
+	return fmt.Errorf("%q is not a signature's status", string(s))
+}
+
 // SetStatus moves signature id to status, adjusting its campaign's tally in
 // the same transaction.
 func (db *DB) SetStatus(ctx context.Context, id int64, status signing.Status) (err error) {
 	defer failed(&err, "setting a signature's status")
+	if err := knownStatus(status); err != nil {
+		return err
+	}
 	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		// The lock its UPDATE takes, taken before the row: reading the row
 		// FOR UPDATE alone takes one an erasure's lockSigning does not wait

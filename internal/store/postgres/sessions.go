@@ -64,6 +64,9 @@ func (db *DB) DeleteEndedSessions(ctx context.Context, now time.Time) (_ int, er
 // SetRole changes an organiser's role (store.Roles).
 func (db *DB) SetRole(ctx context.Context, id int64, role accounts.Role) (err error) {
 	defer failed(&err, "changing an organiser's role")
+	if err := knownRole(role); err != nil {
+		return err
+	}
 	tag, err := db.pool.Exec(ctx, `UPDATE organisers SET role = $1 WHERE id = $2`, string(role), id)
 	if err != nil {
 		return err
