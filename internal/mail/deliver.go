@@ -64,14 +64,16 @@ func (d *Deliverer) DeliverBatch(ctx context.Context, ms []signing.Message) []er
 	errs := make([]error, len(ms))
 	var out []Message
 	var places []int
+	var paced []string // per email in out: the inbox whose shared turn it took, if any
 	for i, m := range ms {
-		msg, send, err := d.prepare(ctx, m)
+		msg, send, took, err := d.prepare(ctx, m)
 		if err != nil || !send {
 			errs[i] = err
 			continue
 		}
 		out = append(out, msg)
 		places = append(places, i)
+		paced = append(paced, took)
 	}
 	var sent []error
 	if many, ok := d.Sender.(ManySending); ok && len(out) > 0 {
@@ -82,6 +84,12 @@ func (d *Deliverer) DeliverBatch(ctx context.Context, ms []signing.Message) []er
 		}
 	}
 	for j, err := range sent {
+		if err != nil && paced[j] != "" {
+			// Not sent: its turn goes back, or a relay down for a while
+			// spends the inbox's turns on attempts that sent nothing
+			// and the email is left out for want of one.
+			d.Pace.give(ctx, paced[j])
+		}
 		if IsPermanent(err) {
 			err = outbox.Permanent(err)
 		}
@@ -113,18 +121,22 @@ func sendSpread(ctx context.Context, many ManySending, ms []Message, conns int) 
 }
 
 // prepare reads m and writes the email it sends. It reports send false
-// when there is nothing to send: the address unsubscribed.
-func (d *Deliverer) prepare(ctx context.Context, m signing.Message) (Message, bool, error) {
+// when there is nothing to send: the address unsubscribed. took is the
+// address whose turn under the shared pace the email took ("" when it
+// took none), to be given back should the email not be sent.
+func (d *Deliverer) prepare(ctx context.Context, m signing.Message) (_ Message, send bool, took string, _ error) {
 	if cp, ok := decodeContact(m.Payload); ok {
 		msg, send, err := d.prepareContact(ctx, cp, m.ID) // contact.go
 		if send && err == nil && Paced(cp.Template, false) {
-			send, err = d.Pace.take(ctx, m, cp.Template, cp.To)
+			if send, err = d.Pace.take(ctx, m, cp.Template, cp.To); send && err == nil {
+				took = cp.To
+			}
 		}
-		return msg, send, err
+		return msg, send, took, err
 	}
 	p, err := decodeMessage(m)
 	if err != nil {
-		return Message{}, false, outbox.Permanent(err)
+		return Message{}, false, "", outbox.Permanent(err)
 	}
 	// A supporter who asks for their data page gets it even after
 	// unsubscribing: they asked for that one message. Everything else
@@ -132,27 +144,30 @@ func (d *Deliverer) prepare(ctx context.Context, m signing.Message) (Message, bo
 	if p.Template != TemplateData && d.Suppressed != nil {
 		off, err := d.Suppressed(ctx, p.Org, p.To)
 		if err != nil {
-			return Message{}, false, err
+			return Message{}, false, "", err
 		}
 		if off {
-			return Message{}, false, nil
+			return Message{}, false, "", nil
 		}
 	}
 	msg, err := d.Renderer.Render(p, m.ID)
 	if errors.Is(err, ErrGone) {
-		return Message{}, false, outbox.Permanent(err)
+		return Message{}, false, "", outbox.Permanent(err)
 	}
 	if err != nil {
-		return Message{}, false, err
+		return Message{}, false, "", err
 	}
 	// Last, once the email is written and about to go, the inbox's turn
 	// under the pace every instance shares: a turn is spent only on an
 	// email that is sent.
 	if Paced(p.Template, p.Confirmed) {
 		send, err := d.Pace.take(ctx, m, p.Template, p.To)
-		return msg, send, err
+		if send && err == nil {
+			took = p.To
+		}
+		return msg, send, took, err
 	}
-	return msg, true, nil
+	return msg, true, "", nil
 }
 
 // NewMessage is the outbox message that sends p. The recipient,

@@ -114,6 +114,22 @@ func (sp *SharedPace) take(ctx context.Context, m signing.Message, template, to 
 	return false, outbox.Later(next, errHeld)
 }
 
+// give gives back the turn take took for an email to the inbox of to
+// that was not sent (store.MailPace.GiveMailTurn). A failure to give it
+// back is logged, without the address, and costs the inbox one turn.
+func (sp *SharedPace) give(ctx context.Context, to string) {
+	if sp == nil || sp.Store == nil {
+		return
+	}
+	secret, err := sp.Secret(ctx)
+	if err == nil {
+		err = sp.Store.GiveMailTurn(ctx, store.PaceHash(secret, to), PaceEvery)
+	}
+	if err != nil && sp.Log != nil {
+		sp.Log.Warn("giving an unsent email's turn back to its inbox's shared pace failed", "err", err)
+	}
+}
+
 // note counts one email held back, and logs the count when due.
 func (sp *SharedPace) note(m signing.Message, template, what string, now time.Time) {
 	k := paceKey{m.Org, m.Campaign, template, what}

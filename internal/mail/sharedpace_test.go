@@ -2,6 +2,7 @@ package mail_test
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"testing"
 	"time"
@@ -90,5 +91,39 @@ func TestSharedPaceAcrossInstances(t *testing.T) {
 	before := sent()
 	if err := d2.Deliver(ctx, thanks("ada+dropped@example.org", false)); err != nil || sent() != before {
 		t.Fatalf("past the hour: %v, %d sent; want nothing sent and no error (the message leaves the outbox)", err, sent()-before)
+	}
+}
+
+// TestSharedPaceRelayOutage: an email whose send fails gives its inbox's
+// turn back, so a relay down for over an hour does not spend the inbox's
+// turns on attempts that sent nothing and then leave the email out as
+// "no turn within the hour" — a confirmation lost that way leaves its
+// signature waiting until it expires, its signer never told. Attempts a
+// minute apart for 70 minutes all fail with the relay's error (none is
+// taken for delivered), and the first once the relay is back sends it.
+func TestSharedPaceRelayOutage(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "placard.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	t0 := time.Now().Truncate(time.Microsecond)
+	clock := t0
+	r, _ := renderer(t)
+	s := &recordingSender{err: errors.New("connection refused")}
+	d := &mail.Deliverer{Renderer: r, Sender: s, Pace: &mail.SharedPace{Store: db, Secret: db.Secret, Now: func() time.Time { return clock }}}
+	m := mail.NewMessage(mail.Payload{Template: mail.TemplateThanks, Lang: "en", Org: "northgate-tenants", Campaign: "tell-the-courier",
+		To: "ada@example.org"})
+	for i := 0; i <= 70; i++ {
+		clock = t0.Add(time.Duration(i) * time.Minute)
+		if err := d.Deliver(ctx, m); err == nil {
+			t.Fatalf("attempt at minute %d with the relay down: delivered (nothing was sent), want the relay's error so it is tried again", i)
+		}
+	}
+	s.err = nil
+	clock = t0.Add(71 * time.Minute)
+	if err := d.Deliver(ctx, m); err != nil || len(s.sent) != 1 {
+		t.Fatalf("relay back: %v, %d sent; want the email sent", err, len(s.sent))
 	}
 }

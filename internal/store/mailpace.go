@@ -27,6 +27,12 @@ type MailPace interface {
 	// turn at once, one gets it.
 	MailTurn(ctx context.Context, inbox []byte, every time.Duration, burst int, now time.Time) (next time.Time, took bool, err error)
 
+	// GiveMailTurn gives back a turn MailTurn took for inbox: the email
+	// it was taken for was not sent (the mail server could not be
+	// reached), so a relay that is down does not spend an inbox's turns
+	// on attempts that sent nothing. every is MailTurn's.
+	GiveMailTurn(ctx context.Context, inbox []byte, every time.Duration) error
+
 	// PurgeMailPace deletes the rows of inboxes whose budget is whole
 	// again at now (they hold nothing a missing row does not) and
 	// returns how many went.

@@ -25,7 +25,8 @@ type OutboxOrder interface {
 	// — and so must reach the receiver first. About the same address:
 	// filed under m.Email, or filed under no address and naming it in its
 	// payload (ErasedAddress: a signature.erased notice, an erasure's
-	// unsubscribe), in its stored form or its A-label form
+	// unsubscribe; or an erasure note of m.Org naming it, NotedAddress,
+	// whatever its receiver), in its stored form or its A-label form
 	// (signing.ASCIIEmail: an unsubscribe goes once per spelling, and
 	// the A-label one names no other). A message filed under no address has nothing
 	// earlier: the erasure that made it deleted every message filed
@@ -42,6 +43,17 @@ type OutboxOrder interface {
 	// the earlier one is retried for two days is not given up with it:
 	// once that one is delivered or dead, it gets its own retries.
 	Hold(ctx context.Context, id string, since, next time.Time, reason string) error
+}
+
+// NotedAddress is how an erasure note (outbox kind "erasure",
+// webhook.ErasureNotes: an erasure made without the campaign files,
+// turned into its notices by placard serve) names the erased address in
+// its payload. Earlier looks for it too: until serve turns the note, its
+// notices do not exist, and a re-signature's events delivered in the
+// same claim would reach the CRM before them.
+func NotedAddress(email string) []byte {
+	b, _ := json.Marshal(email) // a string never fails
+	return append([]byte(`"erased":`), b...)
 }
 
 // ErasedAddress is how a message filed under no address names email in

@@ -41,6 +41,13 @@ func (db *DB) MailTurn(ctx context.Context, inbox []byte, every time.Duration, b
 	return time.UnixMicro(whole - slackUS).UTC(), false, nil
 }
 
+// GiveMailTurn gives a turn back (store.MailPace).
+func (db *DB) GiveMailTurn(ctx context.Context, inbox []byte, every time.Duration) (err error) {
+	defer failed(&err, "giving an inbox's turn back")
+	_, err = db.pool.Exec(ctx, `UPDATE mail_pace SET whole = whole - $2::bigint WHERE inbox = $1`, inbox, every.Microseconds())
+	return err
+}
+
 // PurgeMailPace deletes the inboxes whole again (store.MailPace).
 func (db *DB) PurgeMailPace(ctx context.Context, now time.Time) (_ int, err error) {
 	defer failed(&err, "purging the mail pace")

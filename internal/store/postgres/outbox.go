@@ -232,7 +232,8 @@ func (db *DB) Drop(ctx context.Context, ids []string) (_ int, err error) {
 // is still pending for the same receiver (store.OutboxOrder). It reads,
 // through outbox_person (migration 037), the address's own webhook and
 // OSDI rows to that receiver, then the erasure notices to it (filed under
-// no address): never the whole outbox, which a receiver that was down
+// no address), then, through outbox_notes (migration 043), the
+// organisation's erasure notes: never the whole outbox, which a receiver that was down
 // fills with tens of thousands of messages, each asking before each
 // attempt. The kinds are written as the index's are, so the planner
 // proves it serves; ids compare byte by byte, as they sort.
@@ -248,7 +249,8 @@ func (db *DB) Earlier(ctx context.Context, m signing.Message) (_ bool, err error
 
 // earlierArgs are earlierSQL's arguments for m.
 func earlierArgs(m signing.Message) []any {
-	return []any{m.Email, m.Target, m.Org, m.ID, store.ErasedAddress(m.Email), store.ErasedAddress(signing.ASCIIEmail(m.Email))}
+	return []any{m.Email, m.Target, m.Org, m.ID, store.ErasedAddress(m.Email), store.ErasedAddress(signing.ASCIIEmail(m.Email)),
+		store.NotedAddress(m.Email), store.NotedAddress(signing.ASCIIEmail(m.Email))}
 }
 
 // earlierSQL is Earlier's statement.
@@ -257,7 +259,10 @@ const earlierSQL = `SELECT EXISTS (SELECT 1 FROM outbox
 		AND status = 'pending' AND id COLLATE "C" < $4 COLLATE "C")
 	OR EXISTS (SELECT 1 FROM outbox
 		WHERE kind IN ('webhook', 'osdi') AND email = '' AND target = $2 AND org = $3
-		AND status = 'pending' AND id COLLATE "C" < $4 COLLATE "C" AND (position($5::bytea IN payload) > 0 OR position($6::bytea IN payload) > 0))`
+		AND status = 'pending' AND id COLLATE "C" < $4 COLLATE "C" AND (position($5::bytea IN payload) > 0 OR position($6::bytea IN payload) > 0))
+	OR EXISTS (SELECT 1 FROM outbox
+		WHERE kind = 'erasure' AND org = $3
+		AND status = 'pending' AND id COLLATE "C" < $4 COLLATE "C" AND (position($7::bytea IN payload) > 0 OR position($8::bytea IN payload) > 0))`
 
 // Hold leaves a message that waited for an earlier one pending until
 // next, its age starting again at since (store.OutboxOrder).

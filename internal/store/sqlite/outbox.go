@@ -304,7 +304,8 @@ func (db *DB) Drop(ctx context.Context, ids []string) (_ int, err error) {
 // is still pending for the same receiver (store.OutboxOrder). It reads,
 // through outbox_person (migration 037), the address's own webhook and
 // OSDI rows to that receiver, then the erasure notices to it (filed under
-// no address): never the whole outbox, which a receiver that was down
+// no address), then, through outbox_notes (migration 043), the
+// organisation's erasure notes: never the whole outbox, which a receiver that was down
 // fills with tens of thousands of messages, each asking before each
 // attempt. The kinds are written as the index's are, so it serves.
 func (db *DB) Earlier(ctx context.Context, m signing.Message) (_ bool, err error) {
@@ -314,7 +315,8 @@ func (db *DB) Earlier(ctx context.Context, m signing.Message) (_ bool, err error
 	}
 	var found bool
 	err = db.r.QueryRowContext(ctx, earlierSQL, m.Email, m.Target, m.Org, m.ID,
-		m.Target, m.Org, m.ID, store.ErasedAddress(m.Email), store.ErasedAddress(signing.ASCIIEmail(m.Email))).Scan(&found)
+		m.Target, m.Org, m.ID, store.ErasedAddress(m.Email), store.ErasedAddress(signing.ASCIIEmail(m.Email)),
+		m.Org, m.ID, store.NotedAddress(m.Email), store.NotedAddress(signing.ASCIIEmail(m.Email))).Scan(&found)
 	return found, err
 }
 
@@ -324,6 +326,9 @@ const earlierSQL = `SELECT EXISTS (SELECT 1 FROM outbox INDEXED BY outbox_person
 		AND status = 'pending' AND id < ?)
 	OR EXISTS (SELECT 1 FROM outbox INDEXED BY outbox_person
 		WHERE kind IN ('webhook', 'osdi') AND email = '' AND target = ? AND org = ?
+		AND status = 'pending' AND id < ? AND (instr(payload, ?) > 0 OR instr(payload, ?) > 0))
+	OR EXISTS (SELECT 1 FROM outbox INDEXED BY outbox_notes
+		WHERE kind = 'erasure' AND org = ?
 		AND status = 'pending' AND id < ? AND (instr(payload, ?) > 0 OR instr(payload, ?) > 0))`
 
 // Hold leaves a message that waited for an earlier one pending until

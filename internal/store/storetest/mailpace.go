@@ -52,6 +52,20 @@ func testMailPace(t *testing.T, s store.Store) {
 	if _, took, err := p.MailTurn(ctx, ada, every, 3, base.Add(every)); err != nil || !took {
 		t.Errorf("at its turn: took %v, %v; want a turn", took, err)
 	}
+	// Its turn given back (the email was not sent), ada has it again;
+	// giving back a turn of an inbox with no row is no error.
+	if _, took, err := p.MailTurn(ctx, ada, every, 3, base.Add(every)); err != nil || took {
+		t.Errorf("right after her turn: took %v, %v; want none", took, err)
+	}
+	if err := p.GiveMailTurn(ctx, ada, every); err != nil {
+		t.Fatalf("GiveMailTurn: %v", err)
+	}
+	if _, took, err := p.MailTurn(ctx, ada, every, 3, base.Add(every)); err != nil || !took {
+		t.Errorf("her turn given back: took %v, %v; want a turn", took, err)
+	}
+	if err := p.GiveMailTurn(ctx, store.PaceHash(secret, "nobody@example.org"), every); err != nil {
+		t.Errorf("GiveMailTurn with no row: %v", err)
+	}
 	// Another inbox has its own budget.
 	bob := store.PaceHash(secret, "bob@example.org")
 	if _, took, err := p.MailTurn(ctx, bob, every, 3, base); err != nil || !took {

@@ -471,6 +471,28 @@ func testOutboxEarlier(t *testing.T, s TellingStore) {
 	if !earlier(idnResigned) {
 		t.Error("Earlier: false for a re-signature filed under a Unicode domain after an unsubscribe naming its A-label form; want true")
 	}
+	// An erasure note (kind "erasure", webhook.ErasureNotes: an erasure
+	// made without the campaign files, which placard serve turns into
+	// the notices) holds back the erased person's re-signature too: in
+	// one claim with it, the re-signature's signature.created reached the
+	// CRM before the notices the note became, sorted before it, and the
+	// CRM erased the person who had just signed again.
+	note := signing.Message{ID: signing.NewMessageID(), Kind: "erasure", Org: "o",
+		Payload: []byte(`{"erased":"n@example.org","at":"2026-12-05T16:00:00Z"}`)}
+	if err := s.Enqueue(ctx, []signing.Message{note}); err != nil {
+		t.Fatalf("Enqueue: %v", err)
+	}
+	noteResigned := msg("n@example.org", hook, "o", `{}`)
+	noteElsewhere := msg("n@example.org", hook, "p", `{}`)
+	if err := s.Enqueue(ctx, []signing.Message{noteResigned, noteElsewhere}); err != nil {
+		t.Fatalf("Enqueue: %v", err)
+	}
+	if !earlier(noteResigned) {
+		t.Error("Earlier: false for a re-signature after an erasure note naming its address; want true (the note's notices come first)")
+	}
+	if earlier(noteElsewhere) {
+		t.Error("Earlier: true for a message in another organisation than the erasure note's; want false")
+	}
 	for i, m := range append([]signing.Message{first, erased}, elsewhere...) {
 		if earlier(m) {
 			t.Errorf("Earlier of message %d (%s to %s of %s): true, want nothing before it", i, m.Email, m.Target, m.Org)
