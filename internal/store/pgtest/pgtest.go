@@ -442,13 +442,16 @@ func initdbOnce(bin string) (string, error) {
 			return
 		}
 		c := &Cluster{bin: bin, dir: dir, data: filepath.Join(dir, "data"), asUser: asUser}
+		// The watchdog first: a process killed while initdb runs (the
+		// slowest step; go test's -timeout, Ctrl-C) must not leave the
+		// folder behind.
+		watchdog(bin, dir, c.data, asUser)
 		if err := c.run(filepath.Join(bin, "initdb"), "-D", c.data, "-U", "postgres", "--auth=trust",
 			"--encoding=UTF8", "--locale=C", "--no-instructions", "--no-sync"); err != nil {
 			os.RemoveAll(dir)
 			pristineErr = err
 			return
 		}
-		watchdog(bin, dir, c.data, asUser)
 		pristine = c.data
 	})
 	return pristine, pristineErr
@@ -500,15 +503,20 @@ func startCluster(bin string, durable bool) (*Cluster, error) {
 		return nil, err
 	}
 	c := &Cluster{bin: bin, dir: dir, data: filepath.Join(dir, "data"), asUser: asUser, durable: durable}
+	// The watchdog before the server starts: a process killed while
+	// pg_ctl waits for it (up to a minute on a loaded machine) must not
+	// leave a server running, nor its folder.
+	watchdog(bin, dir, c.data, c.asUser)
 	if err := c.run("cp", "-a", src, c.data); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}
 	if err := c.start(); err != nil {
+		// pg_ctl gave up waiting; the server may still come up.
+		c.pgctl("-m", "immediate", "-w", "stop")
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	watchdog(bin, dir, c.data, c.asUser)
 	return c, nil
 }
 
