@@ -526,8 +526,12 @@ func startCluster(bin string, durable bool) (*Cluster, error) {
 func watchdog(bin, dir, data string, asUser []string) {
 	stop := strings.Join(append(append([]string{}, asUser...),
 		filepath.Join(bin, "pg_ctl"), "-D", data, "-m", "immediate", "-w", "stop"), " ")
-	script := fmt.Sprintf(`while kill -0 %d 2>/dev/null; do sleep 0.5; done; %s >/dev/null 2>&1; rm -rf %s`,
-		os.Getpid(), stop, dir)
+	// rm -rf again while the folder is there (for up to ten minutes): an
+	// initdb the process left running still writes into it, so the first
+	// rm can fail on a folder that is not empty.
+	script := fmt.Sprintf(`while kill -0 %d 2>/dev/null; do sleep 0.5; done; %s >/dev/null 2>&1; `+
+		`n=0; while [ -e %s ] && [ $n -lt 600 ]; do rm -rf %s 2>/dev/null || sleep 1; n=$((n+1)); done`,
+		os.Getpid(), stop, dir, dir)
 	cmd := exec.Command("sh", "-c", script)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = nil, nil, nil
 	// Its own session: a signal to the test's process group does not stop
