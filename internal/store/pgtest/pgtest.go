@@ -454,13 +454,16 @@ func initdbOnce(bin string) (string, error) {
 			return
 		}
 		c := &Cluster{bin: bin, dir: dir, data: filepath.Join(dir, "data"), asUser: asUser}
+		// The watchdog first: a process killed while initdb runs (the
+		// slowest step; go test's -timeout, Ctrl-C) must not leave the
+		// folder behind.
+		watchdog(bin, dir, c.data, asUser)
 		if err := c.run(filepath.Join(bin, "initdb"), "-D", c.data, "-U", "postgres", "--auth=trust",
 			"--encoding=UTF8", "--locale=C", "--no-instructions", "--no-sync"); err != nil {
 			os.RemoveAll(dir)
 			pristineErr = err
 			return
 		}
-		watchdog(bin, dir, c.data, asUser)
 		pristine = c.data
 	})
 	return pristine, pristineErr
@@ -512,15 +515,20 @@ func startCluster(bin string, durable bool) (*Cluster, error) {
 		return nil, err
 	}
 	c := &Cluster{bin: bin, dir: dir, data: filepath.Join(dir, "data"), asUser: asUser, durable: durable}
+	// The watchdog before the server starts: a process killed while
+	// pg_ctl waits for it (up to a minute on a loaded machine) must not
+	// leave a server running, nor its folder.
+	watchdog(bin, dir, c.data, c.asUser)
 	if err := c.run("cp", "-a", src, c.data); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}
 	if err := c.start(); err != nil {
+		// pg_ctl gave up waiting; the server may still come up.
+		c.pgctl("-m", "immediate", "-w", "stop")
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	watchdog(bin, dir, c.data, c.asUser)
 	return c, nil
 }
 
@@ -530,8 +538,12 @@ func startCluster(bin string, durable bool) (*Cluster, error) {
 func watchdog(bin, dir, data string, asUser []string) {
 	stop := strings.Join(append(append([]string{}, asUser...),
 		filepath.Join(bin, "pg_ctl"), "-D", data, "-m", "immediate", "-w", "stop"), " ")
-	script := fmt.Sprintf(`while kill -0 %d 2>/dev/null; do sleep 0.5; done; %s >/dev/null 2>&1; rm -rf %s`,
-		os.Getpid(), stop, dir)
+	// rm -rf again while the folder is there (for up to ten minutes): an
+	// initdb the process left running still writes into it, so the first
+	// rm can fail on a folder that is not empty.
+	script := fmt.Sprintf(`while kill -0 %d 2>/dev/null; do sleep 0.5; done; %s >/dev/null 2>&1; `+
+		`n=0; while [ -e %s ] && [ $n -lt 600 ]; do rm -rf %s 2>/dev/null || sleep 1; n=$((n+1)); done`,
+		os.Getpid(), stop, dir, dir)
 	cmd := exec.Command("sh", "-c", script)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = nil, nil, nil
 	// Its own session: a signal to the test's process group does not stop

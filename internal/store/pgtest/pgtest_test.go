@@ -3,6 +3,7 @@ package pgtest_test
 import (
 	"bytes"
 	"context"
+	"flag"
 	"os"
 	"path/filepath"
 	"testing"
@@ -32,6 +33,11 @@ func TestDSN(t *testing.T) {
 		want["listen_addresses"] = ""
 		want["fsync"] = "off"
 		want["full_page_writes"] = "off"
+		// go test -bench . runs the tests too, on a durable cluster.
+		if f := flag.Lookup("test.bench"); f != nil && f.Value.String() != "" {
+			want["fsync"] = "on"
+			want["full_page_writes"] = "on"
+		}
 	}
 	settings(t, c, want)
 	if n := tables(t, c); n != 0 {
