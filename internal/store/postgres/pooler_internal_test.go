@@ -26,6 +26,7 @@ type pooler struct {
 	t           *testing.T
 	dsn         string
 	transaction bool
+	roundRobin  bool // hand out the server connection released first (server_round_robin = 1)
 	ln          net.Listener
 
 	mu     sync.Mutex
@@ -89,12 +90,17 @@ func (p *pooler) server() (*pgconn.HijackedConn, error) {
 	return pc.Hijack()
 }
 
-// take hands out the server connection released last, or a new one.
+// take hands out the server connection released last (released first
+// with roundRobin), or a new one.
 func (p *pooler) take() (*pgconn.HijackedConn, error) {
 	p.mu.Lock()
 	if n := len(p.idle); n > 0 {
-		s := p.idle[n-1]
-		p.idle = p.idle[:n-1]
+		var s *pgconn.HijackedConn
+		if p.roundRobin {
+			s, p.idle = p.idle[0], p.idle[1:]
+		} else {
+			s, p.idle = p.idle[n-1], p.idle[:n-1]
+		}
 		p.mu.Unlock()
 		return s, nil
 	}
@@ -274,4 +280,58 @@ func TestRefusedThroughTransactionPool(t *testing.T) {
 		t.Fatalf("Open directly after: %v", err)
 	}
 	db.Close()
+}
+
+// TestRefusedThroughRoundRobinPool: through a pool in transaction mode
+// that hands out its server connections in turn (PgBouncer's
+// server_round_robin = 1, or a hosted pooler with several connections
+// idle), ownSession's transaction lands on another server connection
+// than placard's own, so the check passes; the migration lock must then
+// be taken only on placard's own backend, or refused. Before, the lock
+// was taken wherever the pool put the statement: here pgx's prepared
+// statement was parsed on one server connection and run on another, and
+// the start failed with "prepared statement ... does not exist", which
+// tells an operator nothing; with a pool that carries prepared
+// statements over (PgBouncer 1.21's max_prepared_statements) the lock
+// was taken by a pooled session and could stay there, so every later
+// start waited for it. Now the refusal says what to do, and no lock is
+// held.
+func TestRefusedThroughRoundRobinPool(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	tp := startPooler(t, dsn, true)
+	tp.mu.Lock()
+	tp.roundRobin = true
+	for range 3 {
+		s, err := tp.server()
+		if err != nil {
+			tp.mu.Unlock()
+			t.Fatal(err)
+		}
+		tp.idle = append(tp.idle, s)
+	}
+	tp.mu.Unlock()
+	db, err := Open(ctx, tp.url())
+	if err == nil {
+		db.Close()
+	}
+	if !errors.Is(err, ErrNoSession) {
+		t.Errorf("Open through a round-robin transaction pool: %v, want ErrNoSession", err)
+	}
+	c := connect(ctx, t, dsn)
+	var held int
+	if err := c.QueryRow(ctx, `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'
+		AND classid::bigint = $1 AND objid::bigint = $2`, migrationLock>>32, migrationLock&0xffffffff).Scan(&held); err != nil {
+		t.Fatal(err)
+	}
+	if held != 0 {
+		t.Fatalf("the migration lock is still held by %d session(s) after the refusal", held)
+	}
+	var tables int
+	if err := c.QueryRow(ctx, `SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()`).Scan(&tables); err != nil {
+		t.Fatal(err)
+	}
+	if tables != 0 {
+		t.Errorf("%d tables made through the transaction pool, want none", tables)
+	}
 }

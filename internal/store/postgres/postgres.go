@@ -132,7 +132,7 @@ func (db *DB) migrate(ctx context.Context, files fs.FS) error {
 	if err != nil {
 		return err
 	}
-	if err := lockMigrations(ctx, c); err != nil {
+	if err := lockMigrations(ctx, c, pid); err != nil {
 		return err
 	}
 	if err := lockHeld(ctx, c, pid); err != nil {
@@ -289,15 +289,25 @@ func lockHeld(ctx context.Context, c *pgx.Conn, pid uint32) error {
 var migrationBusy = func() {}
 
 // lockMigrations takes the migration lock on c, trying again with a
-// growing pause (up to a second) while another instance holds it.
-func lockMigrations(ctx context.Context, c *pgx.Conn) error {
+// growing pause (up to a second) while another instance holds it. The
+// lock is taken only on backend pid, the one ownSession saw, in the same
+// statement that checks it, with the simple protocol: a transaction pool
+// that hands out its server connections in turn passes ownSession's
+// check, and would otherwise take the lock for a pooled session (which
+// keeps it for other clients, so every later start waits) or fail with
+// a prepared statement the next server connection does not have.
+func lockMigrations(ctx context.Context, c *pgx.Conn, pid uint32) error {
 	pause := 10 * time.Millisecond
 	for {
-		var got bool
-		if err := c.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, migrationLock).Scan(&got); err != nil {
+		var got *bool
+		if err := c.QueryRow(ctx, `SELECT CASE WHEN pg_backend_pid() = $1 THEN pg_try_advisory_lock($2) END`,
+			pgx.QueryExecModeSimpleProtocol, pid, migrationLock).Scan(&got); err != nil {
 			return err
 		}
-		if got {
+		if got == nil {
+			return ErrNoSession
+		}
+		if *got {
 			return nil
 		}
 		migrationBusy()
