@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/placard/placard/internal/accounts"
 	"github.com/placard/placard/internal/signing"
@@ -143,6 +144,10 @@ const (
 	lateOutboxSQL     = `SELECT email FROM outbox WHERE email ILIKE '%xn--%'`
 )
 
+// lateLookWait is how long the late look waits for its lock before it
+// gives way (lock_timeout; PostgreSQL's "lock_not_available", 55P03).
+const lateLookWait = "5s"
+
 // renormaliseLate reruns the rewrite when a row stored since the last
 // look is not in its current form: during a rolling upgrade an instance
 // still running a version from before 024 (it checked the migrations
@@ -185,7 +190,16 @@ func (db *DB) renormaliseLate(ctx context.Context) error {
 	}
 	stale := false
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		// Not for ever: while the look waits, every signing insert on
+		// every instance queues behind it, and what it may wait for can
+		// be an anti-wraparound VACUUM, which nothing cancels.
+		if _, err := tx.Exec(ctx, `SET LOCAL lock_timeout = '`+lateLookWait+`'`); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `LOCK TABLE signatures, organisers IN SHARE MODE`); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `SET LOCAL lock_timeout = 0`); err != nil {
 			return err
 		}
 		if err := tx.QueryRow(ctx, lateTopsSQL).Scan(&sigTop, &orgTop); err != nil {
@@ -210,6 +224,11 @@ func (db *DB) renormaliseLate(ctx context.Context) error {
 		}
 		return nil
 	})
+	if pe := (*pgconn.PgError)(nil); errors.As(err, &pe) && pe.Code == "55P03" {
+		// The lock did not come in time: this start leaves the marks
+		// where they are, and the next start looks again.
+		return nil
+	}
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/internal/store/pgtest"
@@ -89,5 +90,56 @@ func TestLateCommitBelowMark(t *testing.T) {
 	var mark []byte
 	if err := watch.QueryRow(ctx, `SELECT value FROM settings WHERE key = $1`, store.LateMarkKey).Scan(&mark); err != nil || string(mark) != "2" {
 		t.Errorf("mark %q (%v), want 2: the highest id, every row at or below it read", mark, err)
+	}
+}
+
+// TestLateLookGivesWayToVacuum: the late look's SHARE lock must not wait
+// for ever behind a lock it cannot cancel — an anti-wraparound VACUUM of
+// signatures holds SHARE UPDATE EXCLUSIVE for as long as it runs, and
+// while the look waits every signing insert on every instance queues
+// behind it. Open gives the look up after a few seconds (the next start
+// looks again), and the marks stay where they were.
+func TestLateLookGivesWayToVacuum(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	db, err := Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if err := insertSignature(ctx, connect(ctx, t, dsn), "bob@example.org", "approved"); err != nil {
+		t.Fatal(err)
+	}
+	vacuum := connect(ctx, t, dsn)
+	tx, err := vacuum.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `LOCK TABLE signatures IN SHARE UPDATE EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	octx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	got, err := Open(octx, dsn)
+	if err != nil {
+		t.Fatalf("Open while a vacuum holds signatures: %v (want the late look given up, Open done)", err)
+	}
+	got.Close()
+	if err := tx.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// With the vacuum over, the next start looks and moves the mark.
+	again, err := Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	var mark []byte
+	if err := connect(ctx, t, dsn).QueryRow(ctx, `SELECT value FROM settings WHERE key = $1`, store.LateMarkKey).Scan(&mark); err != nil {
+		t.Fatalf("no late mark after the vacuum: %v", err)
+	}
+	if store.ParseLateMark(mark) < 1 {
+		t.Errorf("late mark %q after the vacuum; want the new row's id", mark)
 	}
 }
