@@ -114,14 +114,25 @@ func allocsPerGET(t *testing.T, h http.Handler, coalesce bool, wantLen int) (all
 	// No collection inside the count: it would empty the pools the
 	// server reuses and charge their refill to a request.
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
-	var m0, m1 runtime.MemStats
-	runtime.ReadMemStats(&m0)
-	allocs = testing.AllocsPerRun(200, get)
-	runtime.ReadMemStats(&m1)
-	if failed != nil {
-		t.Fatal(failed)
+	// The count is the whole process's, so a test's goroutine that
+	// allocates once during the 200 requests (a ticker, a watcher of an
+	// earlier server) adds one to the average: the least of three counts
+	// is the request's own, and an allocation a request really adds is in
+	// every count.
+	allocs = -1
+	for range 3 {
+		var m0, m1 runtime.MemStats
+		runtime.ReadMemStats(&m0)
+		a := testing.AllocsPerRun(200, get)
+		runtime.ReadMemStats(&m1)
+		if failed != nil {
+			t.Fatal(failed)
+		}
+		if allocs < 0 || a < allocs {
+			allocs, bytesPer = a, (m1.TotalAlloc-m0.TotalAlloc)/201
+		}
 	}
-	return allocs, (m1.TotalAlloc - m0.TotalAlloc) / 201
+	return allocs, bytesPer
 }
 
 // readResponse reads one response's head from br, checks its status is 200,
