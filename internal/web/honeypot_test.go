@@ -55,6 +55,20 @@ func TestHoneypotAnsweredAsASignature(t *testing.T) {
 			t.Errorf("honeypot signature stored: %+v", c)
 		}
 	})
+	t.Run("action gone", func(t *testing.T) {
+		// An action id the page no longer has, on a campaign with two:
+		// a real form comes back to choose (422), and so does this one.
+		e := newSignEnv(t, openSQLite(t), nil)
+		withTwoAsks(t, e, signFiles(t))
+		v := trap(e.formValues(t, twoAsksPage, "first-form"))
+		v.Set("action", "gone")
+		e.clock.add(5 * time.Second)
+		res := e.post(t, twoAsksPage+"/sign", v, nil)
+		wantStatus(t, res, 422)
+		if d := doc(t, res); d.Find("form.sign-form").Length() != 2 || d.Find(`input[name=homepage][value="https://spam.example"]`).Length() != 0 {
+			t.Errorf("want both forms to choose from, neither holding the trap's value")
+		}
+	})
 	t.Run("organisation", func(t *testing.T) {
 		e := newSignEnv(t, openSQLite(t), nil)
 		const page = "/riverside/open-letter"

@@ -305,11 +305,6 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) (err error) {
 		for id, sa = range lc.Signables {
 		}
 	}
-	if form.get(sfHoneypot) != "" {
-		// A bot filled the field people never see: answer as if it had
-		// worked, so it learns nothing, and keep nothing.
-		return s.honeypotAnswer(w, r, lc, sa, id, &form, now)
-	}
 	if sa == nil {
 		if lc.IDs[id] {
 			return errNotSignable
@@ -317,9 +312,15 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) (err error) {
 		// An id the page no longer has, on a campaign with several
 		// signable actions (renamed or removed while the signer had the
 		// page open): which they meant cannot be told, so nothing is
-		// stored and they choose, with what they typed kept.
+		// stored and they choose, with what they typed kept (never the
+		// honeypot, so a bot's form is answered the same).
 		tp, issued := s.formToken(r, lc, &form, now)
 		return s.signChoose(w, r, lc, &form, tp, issued, now)
+	}
+	if form.get(sfHoneypot) != "" {
+		// A bot filled the field people never see: answer as if it had
+		// worked, so it learns nothing, and keep nothing.
+		return s.honeypotAnswer(w, r, lc, sa, id, &form, now)
 	}
 
 	sig, errs := signing.CheckForm(formSubmission(id, &form), sa.Rules, sa.Consent, sa.Contact, now)
@@ -427,8 +428,7 @@ func formSubmission(id string, form *signForm) signing.Submission {
 }
 
 // honeypotAnswer answers a form whose hidden trap field was filled, for
-// action sa (nil when the form names none the page has) with id, where a
-// signature of the same form would lead: the check-your-inbox page on a
+// action sa with id, where a signature of the same form would lead: the check-your-inbox page on a
 // campaign that asks signers to confirm, else the thank-you page of its
 // outcome (pending for an organisation's sign-on), the embed's own inside
 // a partner's frame, and on the campaign's page with a claim for a link
@@ -438,10 +438,8 @@ func formSubmission(id string, form *signForm) signing.Submission {
 // (TestHoneypotAnsweredAsASignature).
 func (s *Server) honeypotAnswer(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign, sa *site.Signable, id string, form *signForm, now time.Time) error {
 	outcome := site.OutcomeSigned
-	if sa != nil {
-		if sig, errs := signing.CheckForm(formSubmission(id, form), sa.Rules, sa.Consent, sa.Contact, now); len(errs) == 0 && sig.Status == signing.StatusPending {
-			outcome = site.OutcomePending
-		}
+	if sig, errs := signing.CheckForm(formSubmission(id, form), sa.Rules, sa.Consent, sa.Contact, now); len(errs) == 0 && sig.Status == signing.StatusPending {
+		outcome = site.OutcomePending
 	}
 	if _, _, on := s.mailer(); on && lc.Campaign.Confirm {
 		return seeOther(w, confirmWaitLocation(r, lc))
