@@ -652,7 +652,12 @@ var lookalikeHomes = map[*unicode.RangeTable][]string{
 // mixedScript reports whether s (a local part, or one label of a domain)
 // mixes letters of scripts that are not written together, after UTS #39's
 // "highly restrictive" level: one script, or Latin with the scripts of
-// Chinese, Japanese or Korean writing.
+// Chinese, Japanese or Korean writing. Letters of no script of their own
+// (Unicode's Common and Inherited: the Katakana-Hiragana prolonged sound
+// mark ー, the Arabic tatweel, modifier letters) belong to whichever
+// script they stand in, as UTS #39 reads them, and count for none: taken
+// for a script apart, they refused every Japanese word with a long vowel
+// (メール, ユーザー, サーバー) in an address or domain.
 func mixedScript(s string) bool {
 	var seen uint32
 	ascii := true
@@ -666,7 +671,7 @@ func mixedScript(s string) bool {
 		return false
 	}
 	for _, r := range s {
-		if !unicode.IsLetter(r) {
+		if !unicode.IsLetter(r) || unicode.Is(unicode.Common, r) || unicode.Is(unicode.Inherited, r) {
 			continue
 		}
 		seen |= scriptBit(r)

@@ -194,6 +194,15 @@ func TestEmailScriptsPerLabel(t *testing.T) {
 		"a@κοκο.gr":                  "a@κοκο.gr",   // and under Greece's own country code
 		"a@сор.ru":                   "a@сор.ru",
 		"a@καφε.com":                 "a@καφε.com", // φ looks like no Latin letter
+		// ー (U+30FC), the long-vowel mark of Japanese words, is of no
+		// script of its own (Common): it counts with the Katakana it
+		// follows. Refused before as mixing alphabets.
+		"メール@例え.jp":        "メール@例え.jp",
+		"a@ユーザー.jp":        "a@ユーザー.jp",
+		"ユーザー1@example.jp": "ユーザー1@example.jp",
+		"コーヒー@サーバー.com":    "コーヒー@サーバー.com",
+		"ｺｰﾋｰ@example.jp":  "コーヒー@example.jp", // half-width, as NFKC reads it
+		"محمـد@مثال.com":   "محمـد@مثال.com",  // a tatweel (Common) in an Arabic name
 	} {
 		got, msg := NormaliseEmail(v)
 		if !msg.IsZero() || got != want {
@@ -217,6 +226,7 @@ func TestEmailScriptsPerLabel(t *testing.T) {
 		"a@παρaδειγμα.com",        // a Latin a among Greek letters
 		"a@مثالx.com",             // Arabic and Latin in one label
 		"p\u0430ypal@example.com", // the local part is still judged whole
+		"a@p\u0430yー.com",         // a letter of no script excuses no mix
 	} {
 		if got, msg := NormaliseEmail(v); got != "" || msg.Key != "check.email.scripts" {
 			t.Errorf("NormaliseEmail(%+q) = %q, %q; want refused with check.email.scripts", v, got, msg.Key)

@@ -126,12 +126,15 @@ func (s *Server) requestLog(next http.Handler, level slog.Level) http.Handler {
 
 // redirectSlashes sends /org/ to /org (keeping the query), so every page has
 // one address. Leading slashes are collapsed so //evil.example/ can never
-// become a redirect to another site.
+// become a redirect to another site. A trailing slash written %2F is
+// trimmed too: the path ends in "/" either way, and left in place it made
+// the redirect point at the very address asked for, a loop browsers end
+// with "too many redirects" (TestTrailingSlashRedirect).
 func redirectSlashes(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
 		if len(p) > 1 && p[len(p)-1] == '/' {
-			target := "/" + strings.Trim(r.URL.EscapedPath(), "/")
+			target := "/" + strings.TrimLeft(trimTrailingSlashes(r.URL.EscapedPath()), "/")
 			if r.URL.RawQuery != "" {
 				target += "?" + r.URL.RawQuery
 			}
@@ -144,6 +147,21 @@ func redirectSlashes(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// trimTrailingSlashes is escaped path p without the slashes it ends with,
+// written plainly or as %2F.
+func trimTrailingSlashes(p string) string {
+	for {
+		switch {
+		case strings.HasSuffix(p, "/"):
+			p = p[:len(p)-1]
+		case len(p) >= 3 && strings.EqualFold(p[len(p)-3:], "%2f"):
+			p = p[:len(p)-3]
+		default:
+			return p
+		}
+	}
 }
 
 // ServeHTTP serves one request from the current snapshot.

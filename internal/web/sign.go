@@ -305,13 +305,6 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) (err error) {
 		for id, sa = range lc.Signables {
 		}
 	}
-	if form.get(sfHoneypot) != "" {
-		// A bot filled the field people never see: answer as if it had
-		// worked (with a claim for a link made as any signer's is), so it
-		// learns nothing, and keep nothing.
-		token, key := s.links.New()
-		return seeOther(w, lc.Path+"/thanks?outcome="+site.OutcomeSigned+"&"+paramClaim+"="+s.claims.Seal(lc.Key, token, key, now))
-	}
 	if sa == nil {
 		if lc.IDs[id] {
 			return errNotSignable
@@ -319,19 +312,18 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) (err error) {
 		// An id the page no longer has, on a campaign with several
 		// signable actions (renamed or removed while the signer had the
 		// page open): which they meant cannot be told, so nothing is
-		// stored and they choose, with what they typed kept.
+		// stored and they choose, with what they typed kept (never the
+		// honeypot, so a bot's form is answered the same).
 		tp, issued := s.formToken(r, lc, &form, now)
 		return s.signChoose(w, r, lc, &form, tp, issued, now)
 	}
-
-	sub := signing.Submission{
-		Action: id, Name: form.get(sfName), Email: form.get(sfEmail), Postcode: form.get(sfPostcode),
-		GivenName: form.get(sfGivenName), FamilyName: form.get(sfFamilyName),
-		Country: form.get(sfCountry), Phone: form.get(sfPhone), Comment: form.get(sfComment),
-		Organisation: form.get(sfOrganisation), Role: form.get(sfRole),
-		Consent: form.get(sfConsent), Contact: form.get(sfContact), Public: form.get(sfPublic),
+	if form.get(sfHoneypot) != "" {
+		// A bot filled the field people never see: answer as if it had
+		// worked, so it learns nothing, and keep nothing.
+		return s.honeypotAnswer(w, r, lc, sa, id, &form, now)
 	}
-	sig, errs := signing.CheckForm(sub, sa.Rules, sa.Consent, sa.Contact, now)
+
+	sig, errs := signing.CheckForm(formSubmission(id, &form), sa.Rules, sa.Consent, sa.Contact, now)
 	tok := form.get(sfToken)
 	tokProblem, issued := s.formToken(r, lc, &form, now)
 	// The client's address (Server.keyer): from the header the trusted
@@ -420,6 +412,43 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) (err error) {
 	if haveLink {
 		loc = append(loc, "&"+paramClaim+"="...)
 		loc = s.claims.AppendSeal(loc, lc.Key, linkToken, linkKey, now)
+	}
+	return seeOther(w, string(loc))
+}
+
+// formSubmission is what form says for action id, as signing reads it.
+func formSubmission(id string, form *signForm) signing.Submission {
+	return signing.Submission{
+		Action: id, Name: form.get(sfName), Email: form.get(sfEmail), Postcode: form.get(sfPostcode),
+		GivenName: form.get(sfGivenName), FamilyName: form.get(sfFamilyName),
+		Country: form.get(sfCountry), Phone: form.get(sfPhone), Comment: form.get(sfComment),
+		Organisation: form.get(sfOrganisation), Role: form.get(sfRole),
+		Consent: form.get(sfConsent), Contact: form.get(sfContact), Public: form.get(sfPublic),
+	}
+}
+
+// honeypotAnswer answers a form whose hidden trap field was filled, for
+// action sa with id, where a signature of the same form would lead: the check-your-inbox page on a
+// campaign that asks signers to confirm, else the thank-you page of its
+// outcome (pending for an organisation's sign-on), the embed's own inside
+// a partner's frame, and on the campaign's page with a claim for a link
+// made as any signer's is. Nothing is kept. Led anywhere else, the answer
+// told a script its trap had been seen, and a person whose browser had
+// filled the field in got, inside an embed, a page the frame may not show
+// (TestHoneypotAnsweredAsASignature).
+func (s *Server) honeypotAnswer(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign, sa *site.Signable, id string, form *signForm, now time.Time) error {
+	outcome := site.OutcomeSigned
+	if sig, errs := signing.CheckForm(formSubmission(id, form), sa.Rules, sa.Consent, sa.Contact, now); len(errs) == 0 && sig.Status == signing.StatusPending {
+		outcome = site.OutcomePending
+	}
+	if _, _, on := s.mailer(); on && lc.Campaign.Confirm {
+		return seeOther(w, confirmWaitLocation(r, lc))
+	}
+	loc := appendThanksLocation(nil, r, lc, outcome)
+	if !isEmbedSign(r) {
+		token, key := s.links.New()
+		loc = append(loc, "&"+paramClaim+"="...)
+		loc = s.claims.AppendSeal(loc, lc.Key, token, key, now)
 	}
 	return seeOther(w, string(loc))
 }

@@ -664,6 +664,21 @@ func TestTrailingSlashRedirect(t *testing.T) {
 	if loc := res.Header.Get("Location"); strings.HasPrefix(loc, "//") {
 		t.Errorf("got Location %q, an open redirect", loc)
 	}
+	// A trailing slash written %2F: the path ends in "/" all the same, and
+	// the redirect must lead somewhere else, never back to itself.
+	for target, want := range map[string]string{
+		"/riverside/save-the-library%2f":         "/riverside/save-the-library",
+		"/riverside/save-the-library%2F?x=1":     "/riverside/save-the-library?x=1",
+		"/riverside/save-the-library%2f/%2F/":    "/riverside/save-the-library",
+		"/riverside/..%2f":                       "/",
+		"/%2f%2fevil.example%2f":                 "/%2f%2fevil.example",
+		"/riverside/save-the-library/thanks%2F/": "/riverside/save-the-library/thanks",
+	} {
+		res := get(t, s, "GET", target, nil)
+		if loc := res.Header.Get("Location"); res.StatusCode != 301 || loc != want {
+			t.Errorf("GET %s: %d to %q, want 301 to %q", target, res.StatusCode, loc, want)
+		}
+	}
 }
 
 func TestSetSiteSwapsAndKeepsOldStatic(t *testing.T) {

@@ -1,0 +1,85 @@
+package web
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/placard/placard/internal/site"
+)
+
+// TestHoneypotAnsweredAsASignature: a form whose hidden trap field is
+// filled (a bot, or a person's browser that filled it in) is answered
+// where a real signature of the same form would lead, and stores
+// nothing. Failed before: every such answer led to the campaign's own
+// thank-you page with a claim — inside a partner's embed a page that may
+// not be framed (the frame went blank), on a campaign that asks signers
+// to confirm "thank you, signed" instead of "check your inbox", and for
+// an organisation's sign-on on a letter "signed" instead of "waiting for
+// approval", each telling a script that its trap had been seen.
+func TestHoneypotAnsweredAsASignature(t *testing.T) {
+	trap := func(v url.Values) url.Values {
+		v.Set("email", "bot@example.org")
+		v.Set(site.FieldHoneypot, "https://spam.example")
+		return v
+	}
+	t.Run("embed", func(t *testing.T) {
+		e := newEmbedEnv(t, nil)
+		v := trap(e.formValues(t, libraryEmbed, "petition-form"))
+		e.clock.add(5 * time.Second)
+		res := e.post(t, libraryPage+"/embed/sign?origin="+url.QueryEscape(localPartner), v, nil)
+		wantStatus(t, res, 303)
+		want := libraryPage + "/embed/thanks?outcome=signed&origin=" + url.QueryEscape(localPartner)
+		if loc := res.Header.Get("Location"); loc != want {
+			t.Errorf("Location %q, want %q as a signature from the embed gets", loc, want)
+		}
+		if c := e.count(t, "riverside", "save-the-library"); c.Signatures != 0 {
+			t.Errorf("honeypot signature stored: %+v", c)
+		}
+	})
+	t.Run("confirm", func(t *testing.T) {
+		e := newMailEnv(t, openSQLite(t), confirmFiles(t))
+		v := trap(e.formValues(t, libraryPage, "petition-form"))
+		e.clock.add(5 * time.Second)
+		res := e.post(t, libraryPage+"/sign", v, nil)
+		wantStatus(t, res, 303)
+		if loc := res.Header.Get("Location"); loc != libraryPage+"/confirm?lang=en" {
+			t.Errorf("Location %q, want the check-your-inbox page a held signature gets", loc)
+		}
+		res = e.post(t, libraryPage+"/embed/sign", v, nil)
+		if loc := res.Header.Get("Location"); strings.Contains(loc, paramClaim) {
+			t.Errorf("embed form on a campaign without an embed: Location %q carries a claim", loc)
+		}
+		if c := e.count(t, "riverside", "save-the-library"); c.Signatures != 0 || c.Pending != 0 {
+			t.Errorf("honeypot signature stored: %+v", c)
+		}
+	})
+	t.Run("action gone", func(t *testing.T) {
+		// An action id the page no longer has, on a campaign with two:
+		// a real form comes back to choose (422), and so does this one.
+		e := newSignEnv(t, openSQLite(t), nil)
+		withTwoAsks(t, e, signFiles(t))
+		v := trap(e.formValues(t, twoAsksPage, "first-form"))
+		v.Set("action", "gone")
+		e.clock.add(5 * time.Second)
+		res := e.post(t, twoAsksPage+"/sign", v, nil)
+		wantStatus(t, res, 422)
+		if d := doc(t, res); d.Find("form.sign-form").Length() != 2 || d.Find(`input[name=homepage][value="https://spam.example"]`).Length() != 0 {
+			t.Errorf("want both forms to choose from, neither holding the trap's value")
+		}
+	})
+	t.Run("organisation", func(t *testing.T) {
+		e := newSignEnv(t, openSQLite(t), nil)
+		const page = "/riverside/open-letter"
+		v := trap(e.formValues(t, page, "letter-form"))
+		v.Set("organisation", "South Group")
+		e.clock.add(5 * time.Second)
+		res := e.post(t, page+"/sign", v, nil)
+		wantStatus(t, res, 303)
+		wantThanks(t, res, page+"/thanks?outcome=pending")
+		if c := e.count(t, "riverside", "open-letter"); c.Signatures != 0 || c.Pending != 0 {
+			t.Errorf("honeypot signature stored: %+v", c)
+		}
+	})
+}
