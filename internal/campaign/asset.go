@@ -219,7 +219,7 @@ func (c *checker) exists(clean string, w where, key string) bool {
 	for i, p := range parts {
 		entries, ok := c.of.listing[dir]
 		if !ok {
-			entries = c.l.readDir(dir)
+			entries, _ = c.l.readDir(dir)
 			c.of.listing[dir] = entries
 		}
 		names := make([]string, 0, len(entries))

@@ -164,19 +164,18 @@ func (l *loader) in(p string) (fs.FS, string, error) {
 var errOutside = errors.New("it leads out of its folder")
 
 // readDir lists the folder p (a path inside l.fsys) through the file
-// system of the top-level folder its links lead to; nil when it cannot be
-// read or a link on the way may not be followed.
-func (l *loader) readDir(p string) []fs.DirEntry {
+// system of the top-level folder its links lead to. A link on the way
+// that may not be followed is an error (the caller's check names it).
+func (l *loader) readDir(p string) ([]fs.DirEntry, error) {
 	resolved, lp := l.resolveLinks(p)
 	if lp != nil {
-		return nil
+		return nil, &fs.PathError{Op: "readdir", Path: p, Err: errOutside}
 	}
 	fsys, name, err := l.in(resolved)
 	if err != nil {
-		return nil
+		return nil, err
 	}
-	entries, _ := fs.ReadDir(fsys, name)
-	return entries
+	return fs.ReadDir(fsys, name)
 }
 
 // openChecked opens the file at resolved (what resolveLinks made of the

@@ -205,3 +205,32 @@ func TestReadThroughRootsAllowed(t *testing.T) {
 		t.Errorf("targets/council.csv: got %v, want Ada Lane", ts)
 	}
 }
+
+// TestTargetsFolderLinkOut: an organisation's targets folder that is a
+// link into another organisation's folder is named once, as a link, and
+// none of the other folder's file names or rows reach a message.
+func TestTargetsFolderLinkOut(t *testing.T) {
+	dir := swapFarm(t)
+	if err := os.RemoveAll(filepath.Join(dir, "org", "targets")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("../other/targets", filepath.Join(dir, "org", "targets")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(dir, "other", "targets", "council.csv"), filepath.Join(dir, "other", "targets", "council-"+secretBytes+".csv")); err != nil {
+		t.Fatal(err)
+	}
+	_, ps := Load(dir)
+	want := "org/targets: this folder is a link to ../other/targets, which leads out of the folder org into the folder other — a link in an organisation's folder may only lead to a file in that same folder, or in the site's assets folder beside site.yaml (for files shared between organisations): move the folder itself here instead of linking to it"
+	var got []string
+	for _, p := range ps {
+		s := strings.ReplaceAll(p.String(), filepath.ToSlash(dir)+"/", "")
+		got = append(got, s)
+		if strings.Contains(s, secretBytes) {
+			t.Errorf("a message names the other organisation's file: %s", s)
+		}
+	}
+	if !slices.Contains(got, want) {
+		t.Errorf("got problems:\n%s\nwant among them:\n%s", strings.Join(got, "\n"), want)
+	}
+}

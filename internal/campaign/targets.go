@@ -33,8 +33,17 @@ func (c *checker) loadTargets() *targetData {
 	of := c.of
 	td := &targetData{files: map[string]string{}, lookups: map[string]*targets.Lookup{}, failed: map[string]bool{}}
 	dir := path.Join(of.dir, targetsDir)
-	entries := c.l.readDir(dir)
-	if entries == nil {
+	entries, err := c.l.readDir(dir)
+	if lp := c.l.followLinks(dir); err != nil && lp != nil {
+		// Its files are not listed: their names are the other folder's.
+		subject := "this folder is a link"
+		if lp.link != dir {
+			subject = "this folder is in " + c.l.shownLink(lp) + ", which is a link"
+		}
+		c.l.probs = append(c.l.probs, Problem{File: c.l.display(path.Join(of.org.Slug, targetsDir)), Message: linkMessage(lp, subject, "move the folder itself here")})
+		return td
+	}
+	if err != nil {
 		return td // no targets folder: actions naming a file say so
 	}
 	lookups := map[string]bool{}
