@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 
 	"github.com/placard/placard/internal/campaign"
 )
@@ -33,7 +34,12 @@ type folderSums map[string][sha256.Size]byte
 // does not read as unchanged: the load may have read the edit.
 func sumFolders(dir string) folderSums {
 	sums := folderSums{}
-	entries, err := os.ReadDir(dir)
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return sums
+	}
+	defer root.Close()
+	entries, err := fs.ReadDir(root.FS(), ".")
 	if err != nil {
 		return sums
 	}
@@ -49,7 +55,7 @@ func sumFolders(dir string) folderSums {
 			if i >= len(entries) {
 				return
 			}
-			got[i] = sumEntry(filepath.Join(dir, entries[i].Name()), buf)
+			got[i] = sumEntry(root, entries[i].Name(), buf)
 		}
 	}
 	var wg sync.WaitGroup
@@ -71,15 +77,32 @@ func sumFolders(dir string) folderSums {
 // repository's history.
 func hidden(name string) bool { return strings.HasPrefix(name, ".") }
 
-// sumEntry is the digest of the file or folder at p (see sumFolders),
-// reading through buf.
-func sumEntry(p string, buf []byte) (sum [sha256.Size]byte) {
+// sumEntry is the digest of the file or folder name in top (see
+// sumFolders), reading through buf. A folder's files are read through an
+// os.Root opened on it, as the loader reads them (internal/campaign
+// roots.go), and without waiting: a file swapped, after the walk saw it,
+// for a link leading out of the folder or for a named pipe is not read,
+// and the entry's digest matches nothing.
+func sumEntry(top *os.Root, name string, buf []byte) (sum [sha256.Size]byte) {
+	info, err := top.Lstat(name)
+	if err != nil || info.Mode()&fs.ModeSymlink != 0 {
+		return unique() // where a link leads may change unseen
+	}
+	r, start := top, name
+	if info.IsDir() {
+		sub, err := top.OpenRoot(name)
+		if err != nil {
+			return unique()
+		}
+		defer sub.Close()
+		r, start = sub, "."
+	}
 	h := sha256.New()
-	err := filepath.WalkDir(p, func(q string, d fs.DirEntry, err error) error {
+	err = fs.WalkDir(r.FS(), start, func(q string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if q != p && hidden(d.Name()) {
+		if q != start && hidden(d.Name()) {
 			if d.IsDir() {
 				return fs.SkipDir
 			}
@@ -94,9 +117,12 @@ func sumEntry(p string, buf []byte) (sum [sha256.Size]byte) {
 		if !d.Type().IsRegular() {
 			return fs.ErrInvalid // a pipe's or a device's bytes may never end
 		}
+		if sumHook != nil {
+			sumHook(q)
+		}
 		// Read as it streams: a large file the loader never reads (a
 		// video beside the assets) costs no memory of its size.
-		f, err := os.Open(q)
+		f, err := r.OpenFile(q, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 		if err != nil {
 			return err
 		}
@@ -105,8 +131,11 @@ func sumEntry(p string, buf []byte) (sum [sha256.Size]byte) {
 		if err != nil || !info.Mode().IsRegular() {
 			return fs.ErrInvalid
 		}
-		rel, _ := filepath.Rel(p, q)
-		h.Write([]byte(rel))
+		rel := q
+		if start != "." {
+			rel = "." // the entry is a file
+		}
+		h.Write([]byte(filepath.FromSlash(rel)))
 		h.Write([]byte{0})
 		var n [8]byte
 		for i, l := 0, uint64(info.Size()); i < 8; i, l = i+1, l>>8 {
@@ -131,6 +160,10 @@ func sumEntry(p string, buf []byte) (sum [sha256.Size]byte) {
 	h.Sum(sum[:0])
 	return sum
 }
+
+// sumHook, when set (by tests), runs just before sumEntry opens the file
+// at the path inside its folder's root.
+var sumHook func(name string)
 
 // unique is a digest that matches nothing.
 func unique() [sha256.Size]byte {

@@ -124,41 +124,56 @@ func (c *checker) asset(src string, w where, key string, images bool) *Asset {
 		return a
 	}
 	full := path.Join(of.dir, clean)
-	if lp := c.l.followLinks(full); lp != nil {
+	linkProblem := func(lp *linkProblem) {
 		subject := fmt.Sprintf("'%s' names %s, a link", key, clean)
 		if lp.link != full {
 			subject = fmt.Sprintf("'%s' names %s, but %s is a link", key, clean, c.l.shownLink(lp))
 		}
 		c.errorf(w, "%s", linkMessage(lp, subject, "copy the file itself into "+c.l.display(path.Join(of.org.Slug, path.Dir(clean)))))
+	}
+	resolved, lp := c.l.resolveLinks(full)
+	if lp != nil {
+		linkProblem(lp)
 		return nil
 	}
 	if !c.exists(clean, w, key) {
 		return nil
 	}
-	info, err := fs.Stat(c.l.fsys, full)
-	if err != nil {
-		c.errorf(w, "%s cannot be read: %s", clean, errCause(err))
+	f, info, err := c.l.openChecked(c.l.display(path.Join(of.org.Slug, clean)), resolved)
+	switch {
+	case err != nil:
+		if lp := c.l.followLinks(full); lp != nil { // it changed since the check
+			linkProblem(lp)
+		} else {
+			c.errorf(w, "%s cannot be read: %s", clean, readCause(err))
+		}
 		return nil
-	}
-	if info.IsDir() {
+	case info.IsDir():
 		c.errorf(w, "'%s' names the folder %s — name a file inside it", key, clean)
 		return nil
-	}
-	if !info.Mode().IsRegular() {
+	case f == nil:
 		c.errorf(w, "'%s' names %s, which is not an ordinary file (a device or a pipe) — put the file itself there", key, clean)
 		return nil
 	}
-	if info.Size() > maxAssetSize {
+	tooLarge := func(size string) {
 		hint := ""
 		if ft.image {
 			hint = " (for a picture, 2000 pixels wide is plenty)"
 		}
-		c.errorf(w, "%s is %s, over the 20 MB limit for a file — make it smaller%s", clean, sizeText(info.Size()), hint)
+		c.errorf(w, "%s is %s, over the 20 MB limit for a file — make it smaller%s", clean, size, hint)
+	}
+	if info.Size() > maxAssetSize {
+		f.Close()
+		tooLarge(sizeText(info.Size()))
 		return nil
 	}
-	data, err := fs.ReadFile(c.l.fsys, full)
+	data, err := readLimited(f, info, maxAssetSize)
+	if errors.Is(err, errGrown) {
+		tooLarge("more than 20 MB")
+		return nil
+	}
 	if err != nil {
-		c.errorf(w, "%s cannot be read: %s", clean, errCause(err))
+		c.errorf(w, "%s cannot be read: %s", clean, readCause(err))
 		return nil
 	}
 	sum := sha256.Sum256(data)
@@ -204,7 +219,7 @@ func (c *checker) exists(clean string, w where, key string) bool {
 	for i, p := range parts {
 		entries, ok := c.of.listing[dir]
 		if !ok {
-			entries, _ = fs.ReadDir(c.l.fsys, dir)
+			entries, _ = c.l.readDir(dir)
 			c.of.listing[dir] = entries
 		}
 		names := make([]string, 0, len(entries))

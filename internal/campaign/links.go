@@ -3,6 +3,7 @@ package campaign
 import (
 	"io/fs"
 	"path"
+	"slices"
 	"strings"
 )
 
@@ -18,8 +19,9 @@ import (
 // a link to another organisation's folder would publish, under this
 // organisation's address, a file the other keeps back (a draft campaign, an
 // embargoed report), and the people who write one folder need not be those
-// who write the other. Load also reads through os.Root, which refuses to leave the folder
-// whatever the files become between this check and the read.
+// who write the other. The check says where a file leads; the file is
+// then read through the os.Root of that folder (roots.go), which refuses
+// to leave it whatever the files become between this check and the read.
 
 // maxLinkHops bounds the links one path may pass through, as Linux does.
 const maxLinkHops = 40
@@ -61,14 +63,23 @@ type linkStep struct {
 // up once a link has been followed, so not even a name in another folder is
 // read through it.
 func (l *loader) followLinks(p string) *linkProblem {
+	_, lp := l.resolveLinks(p)
+	return lp
+}
+
+// resolveLinks is followLinks that also returns, when it finds no problem,
+// where p leads: a path inside l.fsys through no link (as the links read
+// now), to be read through the os.Root of its top-level folder (l.in). A
+// name it could not look up is left as written, and cleaned.
+func (l *loader) resolveLinks(p string) (string, *linkProblem) {
 	rl, ok := l.fsys.(fs.ReadLinkFS)
 	if !ok {
-		return nil
+		return p, nil
 	}
 	rel := p
 	if l.root != "." {
 		if p == l.root {
-			return nil
+			return p, nil
 		}
 		rel = strings.TrimPrefix(p, l.root+"/")
 	}
@@ -82,6 +93,14 @@ func (l *loader) followLinks(p string) *linkProblem {
 	}
 	var cur []string      // the names walked so far below l.root, none a link
 	var last *linkProblem // the last link followed
+	// asWritten is the path left to walk after cur, unresolved.
+	asWritten := func(s linkStep) string {
+		names := append(slices.Clone(cur), s.name)
+		for _, t := range todo {
+			names = append(names, t.name)
+		}
+		return path.Join(l.root, path.Join(names...))
+	}
 	hops := 0
 	for len(todo) > 0 {
 		s := todo[0]
@@ -92,16 +111,16 @@ func (l *loader) followLinks(p string) *linkProblem {
 		case s.name == "..":
 			if len(cur) == 0 {
 				if s.via == nil {
-					return nil // the caller refuses '..' itself
+					return p, nil // the caller refuses '..' itself
 				}
 				s.via.why = linkOutside
-				return s.via
+				return "", s.via
 			}
 			cur = cur[:len(cur)-1]
 			continue
 		case s.via != nil && strings.HasPrefix(s.name, "."):
 			s.via.why = linkHidden
-			return s.via
+			return "", s.via
 		}
 		if last != nil && scope != "" {
 			top := s.name
@@ -114,13 +133,13 @@ func (l *loader) followLinks(p string) *linkProblem {
 					lp = s.via
 				}
 				lp.why, lp.scope, lp.into = linkOtherOrg, scope, top
-				return lp
+				return "", lp
 			}
 		}
 		next := path.Join(l.root, path.Join(cur...), s.name)
 		info, err := rl.Lstat(next)
 		if err != nil {
-			return nil
+			return asWritten(s), nil
 		}
 		if info.Mode()&fs.ModeSymlink == 0 {
 			cur = append(cur[:len(cur):len(cur)], s.name)
@@ -128,17 +147,17 @@ func (l *loader) followLinks(p string) *linkProblem {
 		}
 		target, err := rl.ReadLink(next)
 		if err != nil {
-			return nil
+			return asWritten(s), nil
 		}
 		lp := &linkProblem{link: next, target: target}
 		last = lp
 		if hops++; hops > maxLinkHops {
 			lp.why = linkLoop
-			return lp
+			return "", lp
 		}
 		if strings.HasPrefix(target, "/") || strings.Contains(target, `\`) || len(target) > 1 && target[1] == ':' {
 			lp.why = linkOutside // an absolute link, even one naming the folder itself: os.Root never follows those
-			return lp
+			return "", lp
 		}
 		var steps []linkStep
 		for _, name := range strings.Split(target, "/") {
@@ -148,9 +167,9 @@ func (l *loader) followLinks(p string) *linkProblem {
 	}
 	if last != nil && scope != "" && len(cur) == 0 {
 		last.why, last.scope = linkOtherOrg, scope // it leads to the campaigns folder itself
-		return last
+		return "", last
 	}
-	return nil
+	return path.Join(l.root, path.Join(cur...)), nil
 }
 
 // shownLink is the link of lp as the organiser knows it, inside the

@@ -26,7 +26,9 @@ import (
 // Site. Drafts are loaded too: whether to show them is the web's decision.
 //
 // Files are read through os.Root: no symbolic link and no '..' can make it
-// read anything outside dir (see links.go).
+// read anything outside dir, nor a file of one organisation's folder
+// anything outside that folder but the site's assets folder (see links.go
+// and roots.go).
 func Load(dir string) (*Site, Problems) {
 	return LoadWith(dir, LoadOptions{})
 }
@@ -87,7 +89,7 @@ func LoadWith(dir string, o LoadOptions) (*Site, Problems) {
 		return nil, Problems{{File: cmp.Or(dir, "."), Message: readDirMessage(err)}}
 	}
 	defer r.Close()
-	return load(r.FS(), ".", dir, o)
+	return load(RootFS(r), ".", dir, o)
 }
 
 // LoadFS is Load reading from fsys, with dir a path inside it ("." for its
@@ -121,6 +123,7 @@ func ConsolePage(slug string) bool { return slices.Contains(consolePages, slug) 
 type loader struct {
 	fsys     fs.FS
 	root     string // the campaigns directory inside fsys
+	tops     *tops  // what reads each of its top-level folders (roots.go)
 	shown    string // the directory as the caller wrote it, for messages
 	pos      positions
 	misspelt map[misspelling]bool
@@ -166,11 +169,12 @@ func load(fsys fs.FS, root, shown string, opts LoadOptions) (*Site, Problems) {
 		root = "."
 	}
 	l := &loader{
-		fsys: fsys, root: path.Clean(root), shown: shown,
+		fsys: fsys, root: path.Clean(root), shown: shown, tops: &tops{fsys: fsys, root: path.Clean(root)},
 		pos: positions{}, misspelt: map[misspelling]bool{}, bad: map[posKey]bool{},
 		literal: map[posKey]bool{}, sources: map[string][]byte{}, trans: translations{},
 		recovered: map[recoveredLine]bool{}, syntax: map[Problem]bool{}, opts: opts,
 	}
+	defer l.tops.close()
 	entries, err := fs.ReadDir(fsys, l.root)
 	if err != nil {
 		l.probs = append(l.probs, Problem{File: l.display(""), Message: readDirMessage(err)})
@@ -329,7 +333,13 @@ func (l *loader) loadOrg(slug string) *orgFolder {
 	} else if ConsolePage(slug) {
 		l.probs = append(l.probs, Problem{File: folder, Warning: true, Message: fmt.Sprintf("the organisers' console has a page of its own at /admin/%s, so this organisation's console pages cannot be reached there; its public pages work — rename the folder (for example to %s-group) to use the console", slug, slug)})
 	}
-	entries, err := fs.ReadDir(l.fsys, dir)
+	// Listed through the folder's own os.Root, which every file of it
+	// is read through too (roots.go).
+	ofs, err := l.tops.get(slug)
+	var entries []fs.DirEntry
+	if err == nil {
+		entries, err = fs.ReadDir(ofs, ".")
+	}
 	if err != nil {
 		l.probs = append(l.probs, Problem{File: folder, Message: readDirMessage(err)})
 		of.failed = true
@@ -420,24 +430,36 @@ const preparseBatch = 16
 func (l *loader) decoder(file, fsPath string) *decoder {
 	d := &decoder{file: file, pos: l.pos, probs: &l.probs, misspelt: l.misspelt, bad: l.bad, literal: l.literal,
 		langs: declaredLangs(nil), trans: l.trans, recovered: l.recovered, syntax: l.syntax}
-	if lp := l.followLinks(fsPath); lp != nil {
-		subject := "this file is a link"
-		if lp.link != fsPath {
-			subject = "this file is in " + l.shownLink(lp) + ", which is a link"
-		}
-		l.probs = append(l.probs, Problem{File: file, Message: linkMessage(lp, subject, "copy the file itself here")})
+	resolved, lp := l.resolveLinks(fsPath)
+	if lp != nil {
+		l.probs = append(l.probs, Problem{File: file, Message: l.fileLinkMessage(fsPath, lp)})
 		d.unreadable = true
 		return d
 	}
-	if info, err := fs.Stat(l.fsys, fsPath); err == nil && info.Size() > maxYAMLSize {
-		d.size = info.Size() // parse reports it; no need to read it all
+	f, info, err := l.openChecked(file, resolved)
+	switch {
+	case err != nil:
+		msg := "this file cannot be read: " + readCause(err)
+		if lp := l.followLinks(fsPath); lp != nil { // it changed since the check
+			msg = l.fileLinkMessage(fsPath, lp)
+		}
+		l.probs = append(l.probs, Problem{File: file, Message: msg})
+		d.unreadable = true
 		return d
-	} else if err == nil && !info.Mode().IsRegular() {
+	case f == nil:
 		l.probs = append(l.probs, Problem{File: file, Message: "this is not an ordinary file (it is a folder, a device or a pipe) — replace it with a file of settings"})
 		d.unreadable = true
 		return d
+	case info.Size() > maxYAMLSize:
+		f.Close()
+		d.size = info.Size() // parse reports it; no need to read it all
+		return d
 	}
-	src, err := fs.ReadFile(l.fsys, fsPath)
+	src, err := readLimited(f, info, maxYAMLSize)
+	if errors.Is(err, errGrown) {
+		d.size = maxYAMLSize + 1
+		return d
+	}
 	if err != nil {
 		l.probs = append(l.probs, Problem{File: file, Message: readFileMessage(err)})
 		d.unreadable = true
@@ -445,6 +467,16 @@ func (l *loader) decoder(file, fsPath string) *decoder {
 	d.src = src
 	l.sources[file] = src
 	return d
+}
+
+// fileLinkMessage explains lp, the link that keeps the YAML or data file
+// at fsPath from being read.
+func (l *loader) fileLinkMessage(fsPath string, lp *linkProblem) string {
+	subject := "this file is a link"
+	if lp.link != fsPath {
+		subject = "this file is in " + l.shownLink(lp) + ", which is a link"
+	}
+	return linkMessage(lp, subject, "copy the file itself here")
 }
 
 // isSlug reports whether s is a web-address name: lower-case letters a–z,

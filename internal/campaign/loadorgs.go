@@ -32,7 +32,7 @@ func (l *loader) loadOrgs(folders []string) {
 				return
 			}
 			sl := &loader{
-				fsys: l.fsys, root: l.root, shown: l.shown,
+				fsys: l.fsys, root: l.root, shown: l.shown, tops: l.tops,
 				pos: positions{}, misspelt: map[misspelling]bool{}, bad: map[posKey]bool{},
 				literal: map[posKey]bool{}, sources: map[string][]byte{}, trans: translations{},
 				recovered: map[recoveredLine]bool{}, syntax: map[Problem]bool{}, opts: l.opts,

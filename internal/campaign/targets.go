@@ -1,8 +1,8 @@
 package campaign
 
 import (
+	"errors"
 	"fmt"
-	"io/fs"
 	"path"
 	"slices"
 	"strings"
@@ -33,7 +33,16 @@ func (c *checker) loadTargets() *targetData {
 	of := c.of
 	td := &targetData{files: map[string]string{}, lookups: map[string]*targets.Lookup{}, failed: map[string]bool{}}
 	dir := path.Join(of.dir, targetsDir)
-	entries, err := fs.ReadDir(c.l.fsys, dir)
+	entries, err := c.l.readDir(dir)
+	if lp := c.l.followLinks(dir); err != nil && lp != nil {
+		// Its files are not listed: their names are the other folder's.
+		subject := "this folder is a link"
+		if lp.link != dir {
+			subject = "this folder is in " + c.l.shownLink(lp) + ", which is a link"
+		}
+		c.l.probs = append(c.l.probs, Problem{File: c.l.display(path.Join(of.org.Slug, targetsDir)), Message: linkMessage(lp, subject, "move the folder itself here")})
+		return td
+	}
 	if err != nil {
 		return td // no targets folder: actions naming a file say so
 	}
@@ -114,23 +123,33 @@ func (c *checker) loadTargets() *targetData {
 // readData reads a data file of the organisation's folder with the checks
 // the YAML files get: no links out, an ordinary file, a bounded size.
 func (c *checker) readData(fsPath, file string) ([]byte, bool) {
-	if lp := c.l.followLinks(fsPath); lp != nil {
+	resolved, lp := c.l.resolveLinks(fsPath)
+	if lp != nil {
 		c.l.probs = append(c.l.probs, Problem{File: file, Message: linkMessage(lp, "this file is a link", "copy the file itself here")})
 		return nil, false
 	}
-	info, err := fs.Stat(c.l.fsys, fsPath)
+	f, info, err := c.l.openChecked(file, resolved)
 	switch {
 	case err != nil:
-		c.l.probs = append(c.l.probs, Problem{File: file, Message: readFileMessage(err)})
+		msg := "this file cannot be read: " + readCause(err)
+		if lp := c.l.followLinks(fsPath); lp != nil { // it changed since the check
+			msg = linkMessage(lp, "this file is a link", "copy the file itself here")
+		}
+		c.l.probs = append(c.l.probs, Problem{File: file, Message: msg})
 		return nil, false
-	case !info.Mode().IsRegular():
+	case f == nil:
 		c.l.probs = append(c.l.probs, Problem{File: file, Message: "this is not an ordinary file (it is a folder, a device or a pipe) — replace it with a file"})
 		return nil, false
 	case info.Size() > maxDataSize:
+		f.Close()
 		c.l.probs = append(c.l.probs, Problem{File: file, Message: fmt.Sprintf("this file is %d MB, more than the %d MB a targets file or lookup table may be — split it", info.Size()>>20, maxDataSize>>20)})
 		return nil, false
 	}
-	src, err := fs.ReadFile(c.l.fsys, fsPath)
+	src, err := readLimited(f, info, maxDataSize)
+	if errors.Is(err, errGrown) {
+		c.l.probs = append(c.l.probs, Problem{File: file, Message: fmt.Sprintf("this file is more than the %d MB a targets file or lookup table may be — split it", maxDataSize>>20)})
+		return nil, false
+	}
 	if err != nil {
 		c.l.probs = append(c.l.probs, Problem{File: file, Message: readFileMessage(err)})
 		return nil, false

@@ -88,7 +88,9 @@ func (w *Workspace) load(org, name string, data []byte) (*campaign.Site, Report,
 		return nil, Report{}, fmt.Errorf("editing: opening the campaigns folder: %w", err)
 	}
 	defer root.Close()
-	fsys := overlay{base: root.FS(), name: org + "/" + name, data: data, at: w.now()}
+	// Each organisation's files are read through its own folder's
+	// os.Root, as the site reads them (campaign.RootFS).
+	fsys := overlay{base: campaign.RootFS(root), name: org + "/" + name, data: data, at: w.now()}
 	// The organisation's editors read these problems: nothing in them may
 	// give away another organisation's campaigns not yet public.
 	opts := w.Load

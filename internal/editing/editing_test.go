@@ -14,9 +14,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/scaffold"
 	"github.com/placard/placard/internal/site"
 )
@@ -430,5 +432,56 @@ func TestPreviewRendersTheCandidate(t *testing.T) {
 	p, err = w.Preview("riverside", "library.yaml", "title: [\n", site.Options{Base: "http://127.0.0.1:1"})
 	if err != nil || p.Body != nil || p.Report.OK() {
 		t.Errorf("a broken text previewed: %v, %+v", err, p.Report)
+	}
+}
+
+// TestPreviewRefusesLinkSwappedAfterCheck: the editor's check reads each
+// organisation's files through its own folder's os.Root, as the site
+// does: a picture of riverside's that passes the link check and is then
+// swapped, before its read, for a link into northgate's folder is not
+// read — the report names the link as the check does, and no preview is
+// made.
+func TestPreviewRefusesLinkSwappedAfterCheck(t *testing.T) {
+	w, _ := folder(t)
+	const secret = "NORTHGATE-EMBARGOED"
+	svg := func(title string) string {
+		return `<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><title>` + title + `</title></svg>`
+	}
+	write(t, filepath.Join(w.Dir, "northgate", "assets", "embargoed.svg"), svg(secret))
+	pic := filepath.Join(w.Dir, "riverside", "assets", "pic.svg")
+	write(t, pic, svg("Riverside"))
+	var once sync.Once
+	swapped := false
+	defer campaign.SetReadHook(func(file string) {
+		if file != "riverside/assets/pic.svg" { // the editor loads the folder as "."
+			return
+		}
+		once.Do(func() {
+			must(t, os.Remove(pic))
+			must(t, os.Symlink(filepath.Join("..", "..", "northgate", "assets", "embargoed.svg"), pic))
+			swapped = true
+		})
+	})()
+	text := read(t, filepath.Join(w.Dir, "riverside", "org.yaml")) + "logo: {src: assets/pic.svg, alt: Riverside}\n"
+	p, err := w.Preview("riverside", "org.yaml", text, site.Options{Base: "http://127.0.0.1:1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !swapped {
+		t.Fatal("the preview never read assets/pic.svg")
+	}
+	want := "'src' names assets/pic.svg, a link to ../../northgate/assets/embargoed.svg, which leads out of the folder riverside into the folder northgate"
+	found := false
+	for _, pr := range p.Report.Problems {
+		found = found || strings.Contains(pr.Message, want)
+		if strings.Contains(pr.Message, secret) {
+			t.Errorf("a problem quotes northgate's file: %s", pr.Message)
+		}
+	}
+	if !found {
+		t.Errorf("the report lacks %q: %+v", want, p.Report.Problems)
+	}
+	if p.Body != nil {
+		t.Errorf("a preview was made (%d bytes), want none", len(p.Body))
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"path"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -23,7 +24,32 @@ var (
 	_ fs.StatFS     = overlay{}
 	_ fs.ReadFileFS = overlay{}
 	_ fs.ReadLinkFS = overlay{}
+	_ fs.SubFS      = overlay{}
 )
+
+// Sub is the folder dir with the candidate in place when it lies there:
+// base's own Sub, which for the campaigns folder (campaign.RootFS) opens
+// the folder as an os.Root of its own, so that the loader reads each
+// organisation's files through its own folder's root as it does for the
+// site (campaign roots.go).
+func (o overlay) Sub(dir string) (fs.FS, error) {
+	sub, err := fs.Sub(o.base, dir)
+	if err != nil {
+		return nil, err
+	}
+	if rel, ok := strings.CutPrefix(o.name, dir+"/"); ok {
+		return overlay{base: sub, name: rel, data: o.data, at: o.at}, nil
+	}
+	return sub, nil
+}
+
+// Close closes base when it can be closed (a folder Sub opened).
+func (o overlay) Close() error {
+	if c, ok := o.base.(io.Closer); ok {
+		return c.Close()
+	}
+	return nil
+}
 
 func (o overlay) Open(name string) (fs.File, error) {
 	if name == o.name {
