@@ -536,6 +536,12 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 	first := make(map[sigKey]int, len(sigs))
 	order := make([]int, 0, len(sigs))
 	for i, s := range sigs {
+		// A row the table would refuse is refused here, alone: sent, it
+		// would fail the whole statement and land in the server's log
+		// (store.CheckSignature).
+		if results[i] = store.CheckSignature(s); results[i] != nil {
+			continue
+		}
 		k := sigKey{s.Org, s.Campaign, s.Email}
 		if _, dup := first[k]; dup {
 			results[i] = store.ErrAlreadySigned
@@ -551,6 +557,9 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 		return cmp.Or(cmp.Compare(x.Email, y.Email), cmp.Compare(x.Org, y.Org), cmp.Compare(x.Campaign, y.Campaign))
 	})
 	n := len(order)
+	if n == 0 {
+		return results, nil
+	}
 	// One backing array for the text columns, one for the times: the
 	// column order of addSQL's unnest.
 	const textCols, timeCols = 18, 3
