@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"strconv"
 
 	"github.com/placard/placard/internal/accounts"
@@ -71,7 +73,9 @@ func (r RenormaliseResult) Add(o RenormaliseResult) RenormaliseResult {
 // (LateMarkKey) and organiser id (LateOrganisersKey) it read. A start
 // with nothing stored since the last reads two maxima and writes nothing;
 // otherwise it reads only the newer rows, by the primary key. The marks
-// are exact: ids are never reused (AUTOINCREMENT, identity columns), and
+// are exact: ids are never reused (AUTOINCREMENT, identity columns with
+// CACHE 1, which PostgreSQL's Open checks: a cached range would let a
+// session commit an id below a mark after the look), and
 // no row with an id at or below a mark can commit after the look that
 // set it — SQLite has one writer, so ids are taken in commit order, and
 // on PostgreSQL the look reads the maxima and rows holding a SHARE lock
@@ -96,6 +100,17 @@ const (
 	LateOrganisersKey = "renormalise_late_organisers"
 	LateSeenKey       = "renormalise_late_seen"
 )
+
+// NewLateSeen is a fresh value for LateSeenKey: every look that finds a
+// stale row sets the flag anew, and a look clears it only if it still
+// holds the value that look read, so of two instances starting together
+// the one that found nothing cannot clear the flag the other just set.
+// (Earlier versions stored "1".)
+func NewLateSeen() []byte {
+	var b [12]byte
+	rand.Read(b[:])
+	return []byte(hex.EncodeToString(b[:]))
+}
 
 // FormatLateMark is mark as stored in settings.
 func FormatLateMark(mark int64) []byte { return strconv.AppendInt(nil, mark, 10) }

@@ -94,6 +94,10 @@ func open(ctx context.Context, dsn string, files fs.FS) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("preparing the PostgreSQL database: %w", err)
 	}
+	if err := checkLateSequences(ctx, db.pool); err != nil { // emailforms.go
+		pool.Close()
+		return nil, fmt.Errorf("checking the PostgreSQL database: %w", err)
+	}
 	if err := db.renormaliseOnce(ctx); err != nil { // emailforms.go
 		pool.Close()
 		return nil, fmt.Errorf("rewriting stored email addresses in their current form in the PostgreSQL database: %w", err)

@@ -182,7 +182,7 @@ func (db *DB) renormaliseLate(ctx context.Context) error {
 		return err
 	}
 	sigMark, orgMark := store.ParseLateMark(marks[store.LateMarkKey]), store.ParseLateMark(marks[store.LateOrganisersKey])
-	_, seen := marks[store.LateSeenKey]
+	seenValue, seen := marks[store.LateSeenKey]
 	var sigTop, orgTop int64
 	if err := db.w.QueryRowContext(ctx, lateTopsSQL).Scan(&sigTop, &orgTop); err != nil {
 		return err
@@ -242,11 +242,17 @@ func (db *DB) renormaliseLate(ctx context.Context) error {
 			return err
 		}
 	}
-	q := `DELETE FROM settings WHERE key = ?`
-	if stale {
-		q = `INSERT INTO settings (key, value) VALUES (?, x'31') ON CONFLICT (key) DO NOTHING`
+	// The flag is set anew by each look that finds a stale row, and
+	// cleared only if it still holds what this look read (see
+	// store.NewLateSeen): two processes may open one file together.
+	switch {
+	case stale:
+		_, err = tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, store.LateSeenKey, store.NewLateSeen())
+	case seen:
+		_, err = tx.ExecContext(ctx, `DELETE FROM settings WHERE key = ? AND value = ?`, store.LateSeenKey, seenValue)
 	}
-	if _, err := tx.ExecContext(ctx, q, store.LateSeenKey); err != nil {
+	if err != nil {
 		return err
 	}
 	return tx.Commit()
