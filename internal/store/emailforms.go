@@ -28,7 +28,9 @@ type EmailForms interface {
 	// the current one (the keyed hash cannot be rewritten, only added to).
 	// An organiser account whose new spelling another account of the same
 	// organisation already has is merged into that one (MergeRole): the
-	// weaker role stays, and its sessions, pending sign-in links and
+	// weaker role stays (and, when the two roles differed, the
+	// organisation's audit log gets an accounts.ActRoleMerged entry in the
+	// same transaction), and its sessions, pending sign-in links and
 	// passkeys move over — a passkey keeps the user handle it was made
 	// with (accounts.Credential.UserHandle), so it still signs in. A
 	// second run changes nothing. On PostgreSQL it locks signatures as an
@@ -132,7 +134,8 @@ func ParseLateMark(v []byte) int64 {
 // privilege: one spelling may have been made a viewer on purpose — an
 // editor demoted — while the other kept the role it had, and a merge must
 // not hand back what someone took away. The start-up log says how many
-// accounts kept the weaker role (RenormaliseResult.RolesLowered), and a
+// accounts kept the weaker role (RenormaliseResult.RolesLowered), the
+// organisation's audit log says whose (accounts.ActRoleMerged), and a
 // site admin restores a role with placard organisers role.
 func MergeRole(a, b accounts.Role) accounts.Role {
 	rank := func(r accounts.Role) int {

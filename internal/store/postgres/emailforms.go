@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -68,8 +69,9 @@ func mergeOrganisers(ctx context.Context, tx pgx.Tx, old, cur string, res *store
 	type pair struct {
 		Gone, Kept         int64
 		GoneRole, KeptRole string
+		Org                string
 	}
-	rows, _ := tx.Query(ctx, `SELECT g.id, k.id, g.role, k.role FROM organisers g
+	rows, _ := tx.Query(ctx, `SELECT g.id, k.id, g.role, k.role, g.org FROM organisers g
 		JOIN organisers k ON k.org = g.org AND k.email = $2 WHERE g.email = $1`, old, cur)
 	pairs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[pair])
 	if err != nil {
@@ -77,10 +79,21 @@ func mergeOrganisers(ctx context.Context, tx pgx.Tx, old, cur string, res *store
 	}
 	for _, p := range pairs {
 		res.Merged++
+		role := store.MergeRole(accounts.Role(p.KeptRole), accounts.Role(p.GoneRole))
 		if p.KeptRole != p.GoneRole {
 			res.RolesLowered++
+			// The organisation's log says whose role it was and why
+			// (accounts.ActRoleMerged), in this same transaction.
+			other := accounts.Role(p.KeptRole)
+			if other == role {
+				other = accounts.Role(p.GoneRole)
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO audit_log (org, actor, action, detail, at) VALUES ($1, $2, $3, $4, $5)`,
+				p.Org, cur, string(accounts.ActRoleMerged), accounts.MergedRoleDetail(role, other),
+				time.Now().UTC().Truncate(time.Microsecond)); err != nil {
+				return err
+			}
 		}
-		role := store.MergeRole(accounts.Role(p.KeptRole), accounts.Role(p.GoneRole))
 		for _, q := range []struct {
 			sql  string
 			args []any

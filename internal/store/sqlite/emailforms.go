@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"github.com/placard/placard/internal/accounts"
 	"github.com/placard/placard/internal/signing"
@@ -65,8 +66,9 @@ func mergeOrganisers(ctx context.Context, tx *sql.Tx, old, cur string, res *stor
 	type pair struct {
 		gone, kept         int64
 		goneRole, keptRole accounts.Role
+		org                string
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT g.id, k.id, g.role, k.role FROM organisers g
+	rows, err := tx.QueryContext(ctx, `SELECT g.id, k.id, g.role, k.role, g.org FROM organisers g
 		JOIN organisers k ON k.org = g.org AND k.email = ?2 WHERE g.email = ?1`, old, cur)
 	if err != nil {
 		return err
@@ -74,7 +76,7 @@ func mergeOrganisers(ctx context.Context, tx *sql.Tx, old, cur string, res *stor
 	var pairs []pair
 	for rows.Next() {
 		var p pair
-		if err := rows.Scan(&p.gone, &p.kept, &p.goneRole, &p.keptRole); err != nil {
+		if err := rows.Scan(&p.gone, &p.kept, &p.goneRole, &p.keptRole, &p.org); err != nil {
 			rows.Close()
 			return err
 		}
@@ -86,14 +88,26 @@ func mergeOrganisers(ctx context.Context, tx *sql.Tx, old, cur string, res *stor
 	}
 	for _, p := range pairs {
 		res.Merged++
+		role := store.MergeRole(p.keptRole, p.goneRole)
 		if p.keptRole != p.goneRole {
 			res.RolesLowered++
+			// The organisation's log says whose role it was and why
+			// (accounts.ActRoleMerged), in this same transaction.
+			other := p.keptRole
+			if other == role {
+				other = p.goneRole
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (org, actor, action, detail, at) VALUES (?, ?, ?, ?, ?)`,
+				p.org, cur, string(accounts.ActRoleMerged), accounts.MergedRoleDetail(role, other),
+				formatTime(time.Now().UTC().Truncate(time.Microsecond))); err != nil {
+				return err
+			}
 		}
 		for _, q := range []struct {
 			sql  string
 			args []any
 		}{
-			{`UPDATE organisers SET role = ? WHERE id = ?`, []any{string(store.MergeRole(p.keptRole, p.goneRole)), p.kept}},
+			{`UPDATE organisers SET role = ? WHERE id = ?`, []any{string(role), p.kept}},
 			{`UPDATE organiser_sessions SET organiser_id = ? WHERE organiser_id = ?`, []any{p.kept, p.gone}},
 			{`UPDATE organiser_tokens SET organiser_id = ? WHERE organiser_id = ?`, []any{p.kept, p.gone}},
 			{`UPDATE organiser_credentials SET organiser_id = ?,
