@@ -592,7 +592,7 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 	// already stored (ids start at 1).
 	ids := make([]int64, n)
 	query := addSQL
-	if hasOutbox(sigs) {
+	if hasOutboxIn(sigs, order) {
 		// The messages of the signatures inserted go in the same
 		// statement (store.Outbox): still one round trip.
 		query, args = addOutboxSQL, appendOutboxArgs(args, sigs, order)
