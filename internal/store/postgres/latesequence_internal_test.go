@@ -9,7 +9,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/placard/placard/internal/store"
-	"github.com/placard/placard/internal/store/pgtest"
 )
 
 // TestLateSequencesCacheOne: the late look's marks are exact only while
@@ -20,7 +19,7 @@ import (
 // them.
 func TestLateSequencesCacheOne(t *testing.T) {
 	ctx := context.Background()
-	dsn := pgtest.DSN(t)
+	dsn := migratedDSN(t)
 	db, err := Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +61,7 @@ func TestLateSequencesCacheOne(t *testing.T) {
 // run. Before, Open started and the look's marks could skip rows.
 func TestLateSequenceCacheRefused(t *testing.T) {
 	ctx := context.Background()
-	dsn := pgtest.DSN(t)
+	dsn := migratedDSN(t)
 	db, err := Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -104,7 +103,7 @@ func TestLateSequenceCacheRefused(t *testing.T) {
 // it held.
 func TestLateSeenFlagRace(t *testing.T) {
 	ctx := context.Background()
-	dsn := pgtest.DSN(t)
+	dsn := migratedDSN(t)
 	a, err := Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
