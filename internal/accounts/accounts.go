@@ -210,7 +210,17 @@ const (
 	ActRole    Action = "role-changed"
 	ActPublish Action = "publish"
 	ActClose   Action = "close"
+	// ActRoleMerged records that two accounts of one organisation holding
+	// spellings of one address were merged and the account kept the
+	// weaker of their roles (store.MergeRole). Its Actor is that account's
+	// address — whose role it is, as no organiser did it — and its Detail
+	// MergedRoleDetail.
+	ActRoleMerged Action = "role-merged"
 )
+
+// MergedRoleDetail is an ActRoleMerged entry's detail: the role kept and
+// the other account's, "viewer, not editor".
+func MergedRoleDetail(kept, other Role) string { return string(kept) + ", not " + string(other) }
 
 // AuditEntry is one line of an organisation's audit log. Actor is the
 // organiser's address (blanked if that organiser is ever erased); Detail

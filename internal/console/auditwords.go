@@ -22,7 +22,17 @@ var (
 	erasedDetail   = regexp.MustCompile(`^(\d{1,9}) signatures$`)
 	decidedDetail  = regexp.MustCompile(`^(\d{1,9}) on (\S+)$`)
 	sessionsDetail = regexp.MustCompile(`^(\d{1,9}) sessions ended$`)
+	mergedDetail   = regexp.MustCompile(`^(\S+), not (\S+)$`) // accounts.MergedRoleDetail
 )
+
+// knownRole reports whether r is a role the catalogue words.
+func knownRole(r string) bool {
+	switch accounts.Role(r) {
+	case accounts.RoleEditor, accounts.RoleViewer, accounts.RoleSiteAdmin:
+		return true
+	}
+	return false
+}
 
 // signInHow are the ways of signing in startSession records, by their
 // catalogue names.
@@ -45,6 +55,10 @@ func auditDetail(l *i18n.Localizer, act accounts.Action, detail string) string {
 		switch accounts.Role(detail) {
 		case accounts.RoleEditor, accounts.RoleViewer, accounts.RoleSiteAdmin:
 			return l.T("console.audit.role." + detail)
+		}
+	case accounts.ActRoleMerged:
+		if m := mergedDetail.FindStringSubmatch(detail); m != nil && knownRole(m[1]) && knownRole(m[2]) {
+			return l.T("console.audit.role.merged", "kept", l.T("console.audit.role."+m[1]), "other", l.T("console.audit.role."+m[2]))
 		}
 	case accounts.ActExport:
 		if m := outreachDetail.FindStringSubmatch(detail); m != nil {

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"strconv"
 
 	"github.com/placard/placard/internal/accounts"
@@ -26,7 +28,9 @@ type EmailForms interface {
 	// the current one (the keyed hash cannot be rewritten, only added to).
 	// An organiser account whose new spelling another account of the same
 	// organisation already has is merged into that one (MergeRole): the
-	// weaker role stays, and its sessions, pending sign-in links and
+	// weaker role stays (and, when the two roles differed, the
+	// organisation's audit log gets an accounts.ActRoleMerged entry in the
+	// same transaction), and its sessions, pending sign-in links and
 	// passkeys move over — a passkey keeps the user handle it was made
 	// with (accounts.Credential.UserHandle), so it still signs in. A
 	// second run changes nothing. On PostgreSQL it locks signatures as an
@@ -71,7 +75,9 @@ func (r RenormaliseResult) Add(o RenormaliseResult) RenormaliseResult {
 // (LateMarkKey) and organiser id (LateOrganisersKey) it read. A start
 // with nothing stored since the last reads two maxima and writes nothing;
 // otherwise it reads only the newer rows, by the primary key. The marks
-// are exact: ids are never reused (AUTOINCREMENT, identity columns), and
+// are exact: ids are never reused (AUTOINCREMENT, identity columns with
+// CACHE 1, which PostgreSQL's Open checks: a cached range would let a
+// session commit an id below a mark after the look), and
 // no row with an id at or below a mark can commit after the look that
 // set it — SQLite has one writer, so ids are taken in commit order, and
 // on PostgreSQL the look reads the maxima and rows holding a SHARE lock
@@ -97,6 +103,17 @@ const (
 	LateSeenKey       = "renormalise_late_seen"
 )
 
+// NewLateSeen is a fresh value for LateSeenKey: every look that finds a
+// stale row sets the flag anew, and a look clears it only if it still
+// holds the value that look read, so of two instances starting together
+// the one that found nothing cannot clear the flag the other just set.
+// (Earlier versions stored "1".)
+func NewLateSeen() []byte {
+	var b [12]byte
+	rand.Read(b[:])
+	return []byte(hex.EncodeToString(b[:]))
+}
+
 // FormatLateMark is mark as stored in settings.
 func FormatLateMark(mark int64) []byte { return strconv.AppendInt(nil, mark, 10) }
 
@@ -117,7 +134,8 @@ func ParseLateMark(v []byte) int64 {
 // privilege: one spelling may have been made a viewer on purpose — an
 // editor demoted — while the other kept the role it had, and a merge must
 // not hand back what someone took away. The start-up log says how many
-// accounts kept the weaker role (RenormaliseResult.RolesLowered), and a
+// accounts kept the weaker role (RenormaliseResult.RolesLowered), the
+// organisation's audit log says whose (accounts.ActRoleMerged), and a
 // site admin restores a role with placard organisers role.
 func MergeRole(a, b accounts.Role) accounts.Role {
 	rank := func(r accounts.Role) int {

@@ -40,8 +40,10 @@ type Store interface {
 	// AddSignatures inserts sigs in ONE transaction — the unit of group
 	// commit — and sets each inserted signature's ID. results has one entry
 	// per signature: nil when inserted, ErrAlreadySigned when the campaign
-	// already had that email (including an earlier entry of the same batch).
-	// err is non-nil only when the transaction as a whole failed, in which
+	// already had that email (including an earlier entry of the same batch),
+	// ErrInvalidSignature (an *InvalidSignatureError) for a row the tables
+	// would refuse (CheckSignature): that row is refused before any SQL and
+	// the rest of the batch stored as usual. err is non-nil only when the transaction as a whole failed, in which
 	// case nothing was stored and results is nil.
 	//
 	// The transaction writes signatures and tallies only: never a referrals

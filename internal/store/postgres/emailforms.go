@@ -3,6 +3,8 @@ package postgres
 import (
 	"context"
 	"errors"
+	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -67,8 +69,9 @@ func mergeOrganisers(ctx context.Context, tx pgx.Tx, old, cur string, res *store
 	type pair struct {
 		Gone, Kept         int64
 		GoneRole, KeptRole string
+		Org                string
 	}
-	rows, _ := tx.Query(ctx, `SELECT g.id, k.id, g.role, k.role FROM organisers g
+	rows, _ := tx.Query(ctx, `SELECT g.id, k.id, g.role, k.role, g.org FROM organisers g
 		JOIN organisers k ON k.org = g.org AND k.email = $2 WHERE g.email = $1`, old, cur)
 	pairs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[pair])
 	if err != nil {
@@ -76,10 +79,21 @@ func mergeOrganisers(ctx context.Context, tx pgx.Tx, old, cur string, res *store
 	}
 	for _, p := range pairs {
 		res.Merged++
+		role := store.MergeRole(accounts.Role(p.KeptRole), accounts.Role(p.GoneRole))
 		if p.KeptRole != p.GoneRole {
 			res.RolesLowered++
+			// The organisation's log says whose role it was and why
+			// (accounts.ActRoleMerged), in this same transaction.
+			other := accounts.Role(p.KeptRole)
+			if other == role {
+				other = accounts.Role(p.GoneRole)
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO audit_log (org, actor, action, detail, at) VALUES ($1, $2, $3, $4, $5)`,
+				p.Org, cur, string(accounts.ActRoleMerged), accounts.MergedRoleDetail(role, other),
+				time.Now().UTC().Truncate(time.Microsecond)); err != nil {
+				return err
+			}
 		}
-		role := store.MergeRole(accounts.Role(p.KeptRole), accounts.Role(p.GoneRole))
 		for _, q := range []struct {
 			sql  string
 			args []any
@@ -148,6 +162,44 @@ const (
 // gives way (lock_timeout; PostgreSQL's "lock_not_available", 55P03).
 const lateLookWait = "5s"
 
+// lateSequencesSQL reads how many ids each sequence the late look's
+// marks depend on hands a session at once (CACHE).
+const lateSequencesSQL = `SELECT t.name, s.seqcache
+	FROM (VALUES ('signatures'), ('organisers')) AS t(name)
+	JOIN pg_sequence s ON s.seqrelid = pg_get_serial_sequence(t.name, 'id')::regclass
+	ORDER BY t.name`
+
+// checkLateSequences refuses to start when the id sequence of signatures
+// or organisers caches more than one value per session. The late look's
+// marks are exact only while ids are handed out one at a time: with
+// CACHE 20 a session holds twenty ids ahead, so after a look it can
+// still commit a row with an id below the mark, which no later look
+// reads. The migrations make both with CACHE 1 (PostgreSQL's default);
+// an operator who raised it gets a plain message with the statement
+// that puts it back.
+func checkLateSequences(ctx context.Context, q interface {
+	Query(context.Context, string, ...any) (pgx.Rows, error)
+}) error {
+	rows, _ := q.Query(ctx, lateSequencesSQL)
+	type seq struct {
+		Table string
+		Cache int64
+	}
+	seqs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[seq])
+	if err != nil {
+		return err
+	}
+	for _, sq := range seqs {
+		if sq.Cache != 1 {
+			return fmt.Errorf("the id column of the %s table hands out ids %d at a time (CACHE %d), and Placard needs them one at a time: "+
+				"otherwise a row can be stored with an id below one already seen, and the start-up check for addresses in an old spelling would miss it. "+
+				"Run this once as the database's owner, then start Placard again: ALTER TABLE %s ALTER COLUMN id SET CACHE 1;",
+				sq.Table, sq.Cache, sq.Cache, sq.Table)
+		}
+	}
+	return nil
+}
+
 // renormaliseLate reruns the rewrite when a row stored since the last
 // look is not in its current form: during a rolling upgrade an instance
 // still running a version from before 024 (it checked the migrations
@@ -163,6 +215,25 @@ const lateLookWait = "5s"
 // Rows such an instance stores after the last current instance started
 // wait for the next start.
 func (db *DB) renormaliseLate(ctx context.Context) error {
+	lk, err := db.lateLook(ctx)
+	if err != nil || lk == nil {
+		return err
+	}
+	return db.lateFinish(ctx, lk)
+}
+
+// lateLooked is what one late look read: the marks it started from, the
+// flag's value as it found it (nil when unset), the maxima it read up to,
+// and whether it found a row not in its current form.
+type lateLooked struct {
+	sigMark, orgMark, sigTop, orgTop int64
+	seen                             []byte
+	stale                            bool
+}
+
+// lateLook is the look of renormaliseLate; nil when there is nothing to
+// do (nothing new, or the lock did not come in time).
+func (db *DB) lateLook(ctx context.Context) (*lateLooked, error) {
 	rows, _ := db.pool.Query(ctx, `SELECT key, value FROM settings WHERE key = ANY($1)`,
 		[]string{store.LateMarkKey, store.LateOrganisersKey, store.LateSeenKey})
 	type setting struct {
@@ -171,22 +242,25 @@ func (db *DB) renormaliseLate(ctx context.Context) error {
 	}
 	got, err := pgx.CollectRows(rows, pgx.RowToStructByPos[setting])
 	if err != nil {
-		return err
+		return nil, err
 	}
 	marks := map[string][]byte{}
 	for _, st := range got {
 		marks[st.Key] = st.Value
 	}
 	sigMark, orgMark := store.ParseLateMark(marks[store.LateMarkKey]), store.ParseLateMark(marks[store.LateOrganisersKey])
-	_, seen := marks[store.LateSeenKey]
+	seenValue, seen := marks[store.LateSeenKey]
+	if seen && seenValue == nil {
+		seenValue = []byte{}
+	}
 	var sigTop, orgTop int64
 	if err := db.pool.QueryRow(ctx, lateTopsSQL).Scan(&sigTop, &orgTop); err != nil {
-		return err
+		return nil, err
 	}
 	if sigTop <= sigMark && orgTop <= orgMark && !seen {
 		// Every id at or below the marks had committed when they were
 		// set, so a row not seen here has a higher id: the next look.
-		return nil
+		return nil, nil
 	}
 	stale := false
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
@@ -227,11 +301,23 @@ func (db *DB) renormaliseLate(ctx context.Context) error {
 	if pe := (*pgconn.PgError)(nil); errors.As(err, &pe) && pe.Code == "55P03" {
 		// The lock did not come in time: this start leaves the marks
 		// where they are, and the next start looks again.
-		return nil
+		return nil, nil
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
+	return &lateLooked{sigMark: sigMark, orgMark: orgMark, sigTop: sigTop, orgTop: orgTop, seen: seenValue, stale: stale}, nil
+}
+
+// lateFinish reruns the rewrite if lk found a stale row, then moves the
+// marks and sets or clears the "outbox too" flag (store.LateSeenKey).
+// Several instances may look at once, so the flag is set with a value
+// of its own every time (store.NewLateSeen) and cleared only if it still
+// holds the value this look read: a look that found nothing never clears
+// a flag another look set meanwhile, which would leave an old instance's
+// waiting messages unread.
+func (db *DB) lateFinish(ctx context.Context, lk *lateLooked) error {
+	sigMark, orgMark, sigTop, orgTop, stale := lk.sigMark, lk.orgMark, lk.sigTop, lk.orgTop, lk.stale
 	if stale {
 		res, err := db.renormaliseEmails(ctx, false)
 		if err != nil {
@@ -256,11 +342,14 @@ func (db *DB) renormaliseLate(ctx context.Context) error {
 				return err
 			}
 		}
-		q := `DELETE FROM settings WHERE key = $1`
-		if stale {
-			q = `INSERT INTO settings (key, value) VALUES ($1, '\x31') ON CONFLICT (key) DO NOTHING`
+		var err error
+		switch {
+		case stale:
+			_, err = tx.Exec(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
+				ON CONFLICT (key) DO UPDATE SET value = excluded.value`, store.LateSeenKey, store.NewLateSeen())
+		case lk.seen != nil:
+			_, err = tx.Exec(ctx, `DELETE FROM settings WHERE key = $1 AND value = $2`, store.LateSeenKey, lk.seen)
 		}
-		_, err := tx.Exec(ctx, q, store.LateSeenKey)
 		return err
 	})
 }

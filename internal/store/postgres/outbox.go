@@ -54,11 +54,12 @@ func appendOutboxArgs(args []any, sigs []*signing.Signature, order []int) []any 
 	return append(args, b, timestamptz(time.Now()))
 }
 
-// hasOutbox reports whether any signature of sigs carries messages,
-// allocating nothing.
-func hasOutbox(sigs []*signing.Signature) bool {
-	for _, s := range sigs {
-		if len(s.Outbox) > 0 {
+// hasOutboxIn reports whether any signature sigs[i] of order carries
+// messages (a refused or repeated one, left out of order, sends
+// nothing), allocating nothing.
+func hasOutboxIn(sigs []*signing.Signature, order []int) bool {
+	for _, i := range order {
+		if len(sigs[i].Outbox) > 0 {
 			return true
 		}
 	}

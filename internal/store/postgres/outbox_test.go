@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -11,9 +12,11 @@ import (
 	"github.com/placard/placard/internal/store/storetest"
 )
 
-// TestOutboxRefusedBatch: a batch the database refuses stores none of its
-// messages either, and when the committer stores the rest of a batch
-// without the refused signature, only their messages are kept — once.
+// TestOutboxRefusedBatch: a signature the tables would refuse (a NUL
+// byte) is refused alone with none of its messages, the rest of its batch
+// stored with theirs (store.CheckSignature; the whole batch failed
+// before), and through the committer only the stored signatures'
+// messages are kept — once.
 func TestOutboxRefusedBatch(t *testing.T) {
 	ctx := context.Background()
 	db := open(t, migrated(t))
@@ -24,11 +27,20 @@ func TestOutboxRefusedBatch(t *testing.T) {
 	}
 	bad := withMsg("bad@example.org")
 	bad.Name = "nul\x00byte"
-	if _, err := db.AddSignatures(ctx, []*signing.Signature{withMsg("good@example.org"), bad}); err == nil {
-		t.Fatal("AddSignatures with a NUL byte: got nil error, want the batch refused")
+	if res, err := db.AddSignatures(ctx, []*signing.Signature{withMsg("good@example.org"), bad}); err != nil ||
+		res[0] != nil || !errors.Is(res[1], store.ErrInvalidSignature) {
+		t.Fatalf("AddSignatures with a NUL byte: got %v, %v; want the good one stored, the other refused alone", res, err)
 	}
-	if es, err := db.List(ctx, ""); err != nil || len(es) != 0 {
-		t.Fatalf("outbox after a refused batch: got %d messages, %v, want none", len(es), err)
+	if es, err := db.List(ctx, ""); err != nil || len(es) != 1 || es[0].Email != "good@example.org" {
+		t.Fatalf("outbox after a refused row: got %+v, %v; want the good signature's message only", es, err)
+	}
+	// Only the refused row carries messages: no bundle at all.
+	if res, err := db.AddSignatures(ctx, []*signing.Signature{storetest.Sig("o", "c", "plain@example.org"), bad}); err != nil ||
+		res[0] != nil || !errors.Is(res[1], store.ErrInvalidSignature) {
+		t.Fatalf("AddSignatures, plain beside refused: got %v, %v", res, err)
+	}
+	if es, err := db.List(ctx, ""); err != nil || len(es) != 1 {
+		t.Fatalf("outbox after a refused row with messages: got %d, %v; want still 1", len(es), err)
 	}
 
 	c := store.NewCommitter(db, store.CommitterOptions{})
@@ -51,8 +63,8 @@ func TestOutboxRefusedBatch(t *testing.T) {
 	for _, e := range es {
 		got[e.Email]++
 	}
-	if len(es) != 39 || got["s17@example.org"] != 0 {
-		t.Errorf("outbox: got %d messages (%d for the refused signature), want 39, none for it", len(es), got["s17@example.org"])
+	if len(es) != 40 || got["s17@example.org"] != 0 {
+		t.Errorf("outbox: got %d messages (%d for the refused signature), want 40 (39 and good@), none for it", len(es), got["s17@example.org"])
 	}
 	for email, n := range got {
 		if n != 1 {

@@ -94,6 +94,10 @@ func open(ctx context.Context, dsn string, files fs.FS) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("preparing the PostgreSQL database: %w", err)
 	}
+	if err := checkLateSequences(ctx, db.pool); err != nil { // emailforms.go
+		pool.Close()
+		return nil, fmt.Errorf("checking the PostgreSQL database: %w", err)
+	}
 	if err := db.renormaliseOnce(ctx); err != nil { // emailforms.go
 		pool.Close()
 		return nil, fmt.Errorf("rewriting stored email addresses in their current form in the PostgreSQL database: %w", err)
@@ -536,6 +540,12 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 	first := make(map[sigKey]int, len(sigs))
 	order := make([]int, 0, len(sigs))
 	for i, s := range sigs {
+		// A row the table would refuse is refused here, alone: sent, it
+		// would fail the whole statement and land in the server's log
+		// (store.CheckSignature).
+		if results[i] = store.CheckSignature(s); results[i] != nil {
+			continue
+		}
 		k := sigKey{s.Org, s.Campaign, s.Email}
 		if _, dup := first[k]; dup {
 			results[i] = store.ErrAlreadySigned
@@ -551,6 +561,9 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 		return cmp.Or(cmp.Compare(x.Email, y.Email), cmp.Compare(x.Org, y.Org), cmp.Compare(x.Campaign, y.Campaign))
 	})
 	n := len(order)
+	if n == 0 {
+		return results, nil
+	}
 	// One backing array for the text columns, one for the times: the
 	// column order of addSQL's unnest.
 	const textCols, timeCols = 18, 3
@@ -579,7 +592,7 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 	// already stored (ids start at 1).
 	ids := make([]int64, n)
 	query := addSQL
-	if hasOutbox(sigs) {
+	if hasOutboxIn(sigs, order) {
 		// The messages of the signatures inserted go in the same
 		// statement (store.Outbox): still one round trip.
 		query, args = addOutboxSQL, appendOutboxArgs(args, sigs, order)

@@ -106,21 +106,24 @@ func TestConcurrentOpen(t *testing.T) {
 	}
 }
 
-// TestBatchRefusedRow checks that a batch with a row PostgreSQL refuses (a
-// NUL byte in text) stores nothing, and that through the Committer such a
-// row fails alone: the good signatures around it are all stored.
+// TestBatchRefusedRow checks that a row PostgreSQL would refuse (a NUL
+// byte in text) is refused alone, before it is sent, the good signature
+// beside it stored (store.CheckSignature; the whole batch failed before),
+// and that through the Committer such a row fails alone too: the good
+// signatures around it are all stored.
 func TestBatchRefusedRow(t *testing.T) {
 	ctx := context.Background()
 	db := open(t, migrated(t))
 	bad := storetest.Sig("o", "c", "bad@example.org")
 	bad.Name = "nul\x00byte"
-	if _, err := db.AddSignatures(ctx, []*signing.Signature{storetest.Sig("o", "c", "good@example.org"), bad}); err == nil {
-		t.Fatalf("AddSignatures with a NUL byte: got nil error, want the batch refused")
+	if res, err := db.AddSignatures(ctx, []*signing.Signature{storetest.Sig("o", "c", "good@example.org"), bad}); err != nil ||
+		res[0] != nil || !errors.Is(res[1], store.ErrInvalidSignature) {
+		t.Fatalf("AddSignatures with a NUL byte: got %v, %v; want the good one stored, the other refused alone", res, err)
 	}
 	var count int
 	db.Signatures(ctx, "o", "c", "", func(*signing.Signature) error { count++; return nil })
-	if count != 0 {
-		t.Errorf("after a refused batch: got %d signatures stored, want 0", count)
+	if count != 1 {
+		t.Errorf("after a refused row: got %d signatures stored, want 1", count)
 	}
 
 	c := store.NewCommitter(db, store.CommitterOptions{})
@@ -139,8 +142,8 @@ func TestBatchRefusedRow(t *testing.T) {
 	c.Close()
 	for i, err := range results {
 		if i == 17 {
-			if err == nil || errors.Is(err, store.ErrAlreadySigned) {
-				t.Errorf("refused signature: got %v, want the database's error", err)
+			if !errors.Is(err, store.ErrInvalidSignature) {
+				t.Errorf("refused signature: got %v, want store.ErrInvalidSignature", err)
 			}
 		} else if err != nil {
 			t.Errorf("signature %d beside a refused one: got %v, want nil", i, err)
@@ -148,8 +151,8 @@ func TestBatchRefusedRow(t *testing.T) {
 	}
 	count = 0
 	db.Signatures(ctx, "o", "c", "", func(*signing.Signature) error { count++; return nil })
-	if count != 39 {
-		t.Errorf("stored: got %d, want 39", count)
+	if count != 40 {
+		t.Errorf("stored: got %d, want 40 (39 and good@)", count)
 	}
 }
 

@@ -70,3 +70,18 @@ func TestServerLogHoldsNoAddress(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusedRows: a row the table would refuse is refused alone, before
+// any SQL, the rest of its batch stored — and nothing of it reaches the
+// server's log (storetest.RunRefusedRows).
+func TestRefusedRows(t *testing.T) {
+	storetest.RunRefusedRows(t, func(t *testing.T) (store.Store, func(testing.TB) string) {
+		cl := pgtest.NewFilesCluster(t)
+		db, err := postgres.Open(context.Background(), cl.Database(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db, cl.ServerLog
+	})
+}

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"github.com/placard/placard/internal/accounts"
 	"github.com/placard/placard/internal/signing"
@@ -65,8 +66,9 @@ func mergeOrganisers(ctx context.Context, tx *sql.Tx, old, cur string, res *stor
 	type pair struct {
 		gone, kept         int64
 		goneRole, keptRole accounts.Role
+		org                string
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT g.id, k.id, g.role, k.role FROM organisers g
+	rows, err := tx.QueryContext(ctx, `SELECT g.id, k.id, g.role, k.role, g.org FROM organisers g
 		JOIN organisers k ON k.org = g.org AND k.email = ?2 WHERE g.email = ?1`, old, cur)
 	if err != nil {
 		return err
@@ -74,7 +76,7 @@ func mergeOrganisers(ctx context.Context, tx *sql.Tx, old, cur string, res *stor
 	var pairs []pair
 	for rows.Next() {
 		var p pair
-		if err := rows.Scan(&p.gone, &p.kept, &p.goneRole, &p.keptRole); err != nil {
+		if err := rows.Scan(&p.gone, &p.kept, &p.goneRole, &p.keptRole, &p.org); err != nil {
 			rows.Close()
 			return err
 		}
@@ -86,14 +88,26 @@ func mergeOrganisers(ctx context.Context, tx *sql.Tx, old, cur string, res *stor
 	}
 	for _, p := range pairs {
 		res.Merged++
+		role := store.MergeRole(p.keptRole, p.goneRole)
 		if p.keptRole != p.goneRole {
 			res.RolesLowered++
+			// The organisation's log says whose role it was and why
+			// (accounts.ActRoleMerged), in this same transaction.
+			other := p.keptRole
+			if other == role {
+				other = p.goneRole
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (org, actor, action, detail, at) VALUES (?, ?, ?, ?, ?)`,
+				p.org, cur, string(accounts.ActRoleMerged), accounts.MergedRoleDetail(role, other),
+				formatTime(time.Now().UTC().Truncate(time.Microsecond))); err != nil {
+				return err
+			}
 		}
 		for _, q := range []struct {
 			sql  string
 			args []any
 		}{
-			{`UPDATE organisers SET role = ? WHERE id = ?`, []any{string(store.MergeRole(p.keptRole, p.goneRole)), p.kept}},
+			{`UPDATE organisers SET role = ? WHERE id = ?`, []any{string(role), p.kept}},
 			{`UPDATE organiser_sessions SET organiser_id = ? WHERE organiser_id = ?`, []any{p.kept, p.gone}},
 			{`UPDATE organiser_tokens SET organiser_id = ? WHERE organiser_id = ?`, []any{p.kept, p.gone}},
 			{`UPDATE organiser_credentials SET organiser_id = ?,
@@ -182,7 +196,7 @@ func (db *DB) renormaliseLate(ctx context.Context) error {
 		return err
 	}
 	sigMark, orgMark := store.ParseLateMark(marks[store.LateMarkKey]), store.ParseLateMark(marks[store.LateOrganisersKey])
-	_, seen := marks[store.LateSeenKey]
+	seenValue, seen := marks[store.LateSeenKey]
 	var sigTop, orgTop int64
 	if err := db.w.QueryRowContext(ctx, lateTopsSQL).Scan(&sigTop, &orgTop); err != nil {
 		return err
@@ -242,11 +256,17 @@ func (db *DB) renormaliseLate(ctx context.Context) error {
 			return err
 		}
 	}
-	q := `DELETE FROM settings WHERE key = ?`
-	if stale {
-		q = `INSERT INTO settings (key, value) VALUES (?, x'31') ON CONFLICT (key) DO NOTHING`
+	// The flag is set anew by each look that finds a stale row, and
+	// cleared only if it still holds what this look read (see
+	// store.NewLateSeen): two processes may open one file together.
+	switch {
+	case stale:
+		_, err = tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, store.LateSeenKey, store.NewLateSeen())
+	case seen:
+		_, err = tx.ExecContext(ctx, `DELETE FROM settings WHERE key = ? AND value = ?`, store.LateSeenKey, seenValue)
 	}
-	if _, err := tx.ExecContext(ctx, q, store.LateSeenKey); err != nil {
+	if err != nil {
 		return err
 	}
 	return tx.Commit()

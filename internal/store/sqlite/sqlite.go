@@ -681,6 +681,12 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 	first := sc.first
 	order := sc.order[:0]
 	for i, s := range sigs {
+		// A row the table would refuse is refused here, alone: in the
+		// batch it would fail every other signature's insert with it
+		// (store.CheckSignature).
+		if results[i] = store.CheckSignature(s); results[i] != nil {
+			continue
+		}
 		k := sigKey{s.Email, s.Org, s.Campaign}
 		if _, dup := first[k]; dup {
 			results[i] = store.ErrAlreadySigned
@@ -690,6 +696,9 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 		order = append(order, i)
 	}
 	sc.order = order
+	if len(order) == 0 {
+		return results, nil
+	}
 	// Prepare before BEGIN: the transaction holds the writer's only
 	// connection, so preparing on the pool inside it would wait forever.
 	// A batch is cut into chunks of insertChunk rows and a last, shorter

@@ -214,3 +214,9 @@ func TestWipe(t *testing.T) {
 		}
 	})
 }
+
+// TestRefusedRows: a row the table would refuse is refused alone, the
+// rest of its batch stored (storetest.RunRefusedRows).
+func TestRefusedRows(t *testing.T) {
+	storetest.RunRefusedRows(t, func(t *testing.T) (store.Store, func(testing.TB) string) { return openTemp(t), nil })
+}

@@ -310,6 +310,25 @@ func testRenormaliseOrganisers(t *testing.T, s store.Store) {
 	if o, err := acc.FindOrganiser(ctx, "o", annU); err != nil || o.Role != accounts.RoleEditor {
 		t.Errorf("FindOrganiser(o, %q) after the rewrite: %+v, %v; want the editor", annU, o, err)
 	}
+	// Each organisation whose two accounts were merged with a role lowered
+	// has it in its log: whose (the account's address, as actors are),
+	// why (the action) and which roles — no more than that. Failed
+	// before: only serve's start-up log counted them.
+	for org, n := range map[string]int{"o": 0, "p": 1, "q": 1} {
+		entries, err := acc.Audit(ctx, org, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(entries) != n {
+			t.Errorf("%s's audit log after the merge: %+v; want %d entries", org, entries, n)
+			continue
+		}
+		for _, e := range entries {
+			if e.Action != accounts.ActRoleMerged || e.Actor != annU || e.Detail != "viewer, not editor" || e.At.IsZero() {
+				t.Errorf("%s's audit entry: %+v; want %s by %s, \"viewer, not editor\"", org, e, accounts.ActRoleMerged, annU)
+			}
+		}
+	}
 	// Two accounts of one organisation are merged, the weaker role kept:
 	// one spelling may have been made a viewer on purpose, and a merge
 	// must not give back what was taken away (least privilege).
@@ -361,6 +380,11 @@ func testRenormaliseOrganisers(t *testing.T, s store.Store) {
 	for _, f := range signing.EraseForms(annU) {
 		if _, err := s.Erase(ctx, f); err != nil {
 			t.Fatal(err)
+		}
+	}
+	for _, org := range []string{"p", "q"} {
+		if entries, err := acc.Audit(ctx, org, 10); err != nil || len(entries) != 1 || entries[0].Actor != "" {
+			t.Errorf("%s's audit log after erasing every form: %+v, %v; want the entry naming nobody", org, entries, err)
 		}
 	}
 	if left, err := acc.Organisers(ctx, ""); err != nil || len(left) != 0 {

@@ -40,9 +40,10 @@ const NoTransactionMark = "-- placard: no transaction"
 // from its first word to its semicolon, as PostgreSQL reads them: a
 // semicolon inside a string, a quoted name, a dollar quote, a comment,
 // parentheses or a function's BEGIN ATOMIC body ends nothing (split).
-// Comments between statements are dropped. Anything after the last
-// semicolon, or a quote or comment never closed, is an error rather than
-// a statement sent in part or silently left out.
+// Comments between statements are dropped. The last statement may lack
+// its semicolon, as PostgreSQL allows; a quote, comment, parenthesis or
+// body never closed is an error rather than a statement sent in part or
+// silently left out.
 func (m Migration) Statements() ([]string, error) {
 	out, err := split(m.SQL)
 	if err != nil {

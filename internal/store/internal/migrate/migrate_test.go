@@ -54,9 +54,9 @@ func TestNoTransaction(t *testing.T) {
 		got[1] != "CREATE INDEX CONCURRENTLY IF NOT EXISTS b ON t (z);" {
 		t.Errorf("Statements: got %q, %v", got, err)
 	}
-	m.SQL += "DROP TABLE t"
-	if _, err := m.Statements(); err == nil || !strings.Contains(err.Error(), "semicolon") {
-		t.Errorf("Statements with an unterminated statement: got %v, want an error about the semicolon", err)
+	m.SQL += "DROP TABLE t\n"
+	if got, err := m.Statements(); err != nil || len(got) != 3 || got[2] != "DROP TABLE t" {
+		t.Errorf("Statements with a last statement without its semicolon: got %q, %v; want it as the third", got, err)
 	}
 	ms, err := Load(os.DirFS("testdata"), "good")
 	if err != nil || ms[0].NoTransaction {
@@ -70,8 +70,9 @@ func TestNoTransaction(t *testing.T) {
 // identifier, a $$ or $tag$ dollar quote, a -- comment or a nested
 // /* */ comment, nor inside parentheses or a BEGIN ATOMIC function body
 // (as psql decides) — and refuses text it cannot close (an unterminated
-// quote or comment, a statement without its semicolon) rather than send
-// half of it.
+// quote or comment, a parenthesis or body still open at the end) rather
+// than send half of it. The last statement may lack its semicolon, as
+// PostgreSQL accepts; a tail of spaces and comments is no statement.
 func TestStatementsHostile(t *testing.T) {
 	for _, c := range []struct {
 		name, sql string
@@ -131,8 +132,32 @@ func TestStatementsHostile(t *testing.T) {
 		{name: "unterminated quoted identifier", sql: `SELECT "a; SELECT 2;`, err: "quoted name"},
 		{name: "unterminated dollar quote", sql: "DO $x$ BEGIN END; $y$;", err: "$x$"},
 		{name: "unterminated block comment", sql: "SELECT 1; /* a /* b */ SELECT 2;", err: "comment"},
-		{name: "missing semicolon", sql: "SELECT 1;\nSELECT 2 -- ;\n", err: "semicolon"},
-		{name: "missing semicolon after a paren", sql: "SELECT (1;\n", err: "semicolon"},
+		{name: "last statement without semicolon", sql: "SELECT 1;\nSELECT 2",
+			want: []string{"SELECT 1;", "SELECT 2"}},
+		{name: "last statement without semicolon, comment after", sql: "SELECT 1;\nSELECT 2 -- ;\n",
+			want: []string{"SELECT 1;", "SELECT 2"}},
+		{name: "last statement without semicolon, block comment after", sql: "SELECT 1 /* a; */ \n/* b */\n",
+			want: []string{"SELECT 1"}},
+		{name: "only statement without semicolon, CRLF", sql: "-- why\r\nCREATE INDEX CONCURRENTLY IF NOT EXISTS a ON t (x)\r\n\tWHERE y\r\n\r\n",
+			want: []string{"CREATE INDEX CONCURRENTLY IF NOT EXISTS a ON t (x)\r\n\tWHERE y"}},
+		{name: "last statement ends with a string", sql: "SELECT 1; SELECT 'a;b'",
+			want: []string{"SELECT 1;", "SELECT 'a;b'"}},
+		{name: "last statement ends with an escape string", sql: `SELECT E'a\'b'`,
+			want: []string{`SELECT E'a\'b'`}},
+		{name: "last statement ends with a dollar quote", sql: "DO $$ BEGIN END; $$",
+			want: []string{"DO $$ BEGIN END; $$"}},
+		{name: "last statement ends with a closed BEGIN ATOMIC body", sql: "CREATE FUNCTION f() RETURNS int LANGUAGE sql\nBEGIN ATOMIC\n  SELECT 1;\nEND\n",
+			want: []string{"CREATE FUNCTION f() RETURNS int LANGUAGE sql\nBEGIN ATOMIC\n  SELECT 1;\nEND"}},
+		{name: "whitespace tail is no statement", sql: "SELECT 1;\n \t\r\n\f\v",
+			want: []string{"SELECT 1;"}},
+		{name: "comment tail is no statement", sql: "SELECT 1;\n-- end\n/* x; */ -- y",
+			want: []string{"SELECT 1;"}},
+		{name: "empty text", sql: "", want: nil},
+		{name: "comments only", sql: "-- nothing here;\n/* nor; here */\n", want: nil},
+		{name: "semicolons only", sql: " ; ;\n", want: nil},
+		{name: "unclosed paren at the end", sql: "SELECT (1;\n", err: "parenthesis"},
+		{name: "unclosed BEGIN ATOMIC body at the end", sql: "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1;\n", err: "BEGIN"},
+		{name: "unclosed BEGIN ATOMIC body in parens", sql: "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT (1;", err: "parenthesis"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got, err := Migration{Name: "099_x.sql", SQL: c.sql, NoTransaction: true}.Statements()

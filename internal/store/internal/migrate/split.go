@@ -14,12 +14,17 @@ import (
 // PROCEDURE (psql's rule, psqlscan.l). Plain strings follow
 // standard_conforming_strings = on, PostgreSQL's default since 9.1: a
 // backslash there is an ordinary character. Comments and empty
-// statements between statements are dropped. Text split cannot close —
-// an unterminated quote or comment, or a statement without its semicolon
-// — is an error, never a statement sent in part or silently left out.
+// statements between statements are dropped. The last statement may
+// end at the end of the text without a semicolon, as PostgreSQL and psql
+// accept it (what follows its last token — spaces, comments — is not
+// part of it; a tail of only those is no statement). Text split cannot
+// close — an unterminated quote or comment, or a parenthesis or BEGIN …
+// END body still open at the end — is an error, never a statement sent
+// in part or silently left out.
 func split(sql string) ([]string, error) {
 	var out []string
 	start := -1 // where the current statement's first word is; -1 before it
+	last := 0   // just past the current statement's last token so far
 	parens, begins := 0, 0
 	var words []string // the statement's first words, lower case, for isRoutine
 	n := len(sql)
@@ -99,7 +104,7 @@ func split(sql string) ([]string, error) {
 				if err != nil {
 					return nil, err
 				}
-				i = end
+				i, last = end, end
 				continue
 			}
 			if len(words) < 4 {
@@ -127,9 +132,18 @@ func split(sql string) ([]string, error) {
 		default:
 			i++ // an operator or punctuation
 		}
+		last = i
 	}
 	if start >= 0 {
-		return out, fmt.Errorf("the statement starting %q does not end with a semicolon", firstLine(sql[start:]))
+		if parens > 0 || begins > 0 {
+			what := "a parenthesis"
+			if parens == 0 {
+				what = "a BEGIN … END body"
+			}
+			return out, fmt.Errorf("the statement starting %q is cut off: %s is still open where the file ends (is a closing part or a semicolon missing?)", firstLine(sql[start:]), what)
+		}
+		// The last statement without its semicolon: PostgreSQL takes it.
+		out = append(out, sql[start:last])
 	}
 	return out, nil
 }
