@@ -1,0 +1,114 @@
+// Package proctest ends the programs a test starts beside it (nginx, a
+// built placard) together with everything they started, and proves it:
+// nothing a test started may outlive it.
+//
+// A program started with OwnGroup leads a process group of its own, so
+// its children (nginx's workers) can be found and killed with it. Stop
+// asks the leader to stop with a signal of the caller's choice (nginx's
+// graceful SIGQUIT, which waits for its workers), waits for it, kills
+// whatever is left of the group, and fails the test naming any process of
+// the group, or any whose command line holds the test's own folder, that
+// /proc still shows. Killing only the leader with SIGKILL, as the nginx
+// tests did, left its workers running for good, re-parented to PID 1.
+package proctest
+
+import (
+	"fmt"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Stop ends the process group that pid leads (see OwnGroup): it sends sig
+// to pid, waits up to grace for exited to close (the caller closes it once
+// its cmd.Wait has returned), then kills the whole group with SIGKILL and
+// waits for exited. Last it waits until /proc shows no live process of the
+// group and none whose command line holds mark (when mark is not ""), and
+// fails t with the ones that stayed, after killing them.
+func Stop(t testing.TB, pid int, sig syscall.Signal, grace time.Duration, exited <-chan struct{}, mark string) {
+	t.Helper()
+	signal(pid, sig)
+	select {
+	case <-exited:
+	case <-time.After(grace):
+		t.Logf("process %d did not stop within %v of signal %v; killing its process group", pid, grace, sig)
+	}
+	killGroup(pid)
+	<-exited
+	// A process the group's leader did not wait for (a worker it lost)
+	// is re-parented and goes when the kernel has delivered the SIGKILL;
+	// give that a moment, with a deadline, before calling it a leftover.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		left := Alive(pid, mark)
+		if len(left) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			for _, p := range left {
+				kill(p.PID)
+			}
+			t.Errorf("processes left running after the test stopped process group %d:\n%s", pid, List(left))
+			return
+		}
+		killGroup(pid)
+		for _, p := range left {
+			kill(p.PID)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// Process is a process /proc shows.
+type Process struct {
+	PID, PPID, PGID int
+	Cmdline         string // arguments joined by spaces
+}
+
+// List is processes one a line, for a failure message.
+func List(ps []Process) string {
+	var b strings.Builder
+	for _, p := range ps {
+		fmt.Fprintf(&b, "\tpid %d (parent %d, group %d): %s\n", p.PID, p.PPID, p.PGID, p.Cmdline)
+	}
+	return b.String()
+}
+
+// Children returns the live processes whose parent is pid.
+func Children(pid int) []Process {
+	var out []Process
+	for _, p := range all() {
+		if p.PPID == pid {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Alive returns the live processes (not zombies) of process group pgid,
+// and those whose command line holds mark when mark is not "".
+func Alive(pgid int, mark string) []Process {
+	var out []Process
+	for _, p := range all() {
+		if (pgid > 0 && p.PGID == pgid) || (mark != "" && strings.Contains(p.Cmdline, mark)) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Gone reports whether pid no longer runs (a zombie has stopped running).
+func Gone(pid int) bool {
+	for _, p := range all() {
+		if p.PID == pid {
+			return false
+		}
+	}
+	return true
+}
+
+// OwnGroup makes cmd, once started, the leader of a new process group, so
+// that Stop can end it with everything it starts.
+func OwnGroup(cmd *exec.Cmd) { ownGroup(cmd) }
