@@ -24,9 +24,8 @@ import (
 // Stop ends the process group that pid leads (see OwnGroup): it sends sig
 // to pid, waits up to grace for exited to close (the caller closes it once
 // its cmd.Wait has returned), then kills the whole group with SIGKILL and
-// waits for exited. Last it waits until /proc shows no live process of the
-// group and none whose command line holds mark (when mark is not ""), and
-// fails t with the ones that stayed, after killing them.
+// waits for exited. Last it checks with Leftovers that no process of the
+// group, and none whose command line holds mark, is left.
 func Stop(t testing.TB, pid int, sig syscall.Signal, grace time.Duration, exited <-chan struct{}, mark string) {
 	t.Helper()
 	signal(pid, sig)
@@ -37,28 +36,43 @@ func Stop(t testing.TB, pid int, sig syscall.Signal, grace time.Duration, exited
 	}
 	killGroup(pid)
 	<-exited
-	// A process the group's leader did not wait for (a worker it lost)
-	// is re-parented and goes when the kernel has delivered the SIGKILL;
-	// give that a moment, with a deadline, before calling it a leftover.
-	deadline := time.Now().Add(10 * time.Second)
+	Leftovers(t, pid, mark)
+}
+
+// Leftovers waits until /proc shows no live process of process group
+// pgid (when pgid > 0) and none whose command line holds mark (when mark
+// is not ""). Those still there after 30 s fail t, named, and are killed.
+// A process gone from its parent's sight (a worker whose master was
+// killed, a browser's child once the browser is) takes a moment to end:
+// hence a deadline, not a single look.
+func Leftovers(t testing.TB, pgid int, mark string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
 	for {
-		left := Alive(pid, mark)
+		left := Alive(pgid, mark)
 		if len(left) == 0 {
 			return
 		}
 		if time.Now().After(deadline) {
+			t.Errorf("processes left running after the test stopped them:\n%s", List(left))
+			if pgid > 0 {
+				killGroup(pgid)
+			}
 			for _, p := range left {
 				kill(p.PID)
 			}
-			t.Errorf("processes left running after the test stopped process group %d:\n%s", pid, List(left))
 			return
-		}
-		killGroup(pid)
-		for _, p := range left {
-			kill(p.PID)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// KillGroup kills every process of the process group pgid leads (see
+// OwnGroup) with SIGKILL: for exec.Cmd's Cancel, so that a context's end
+// stops what the command started too.
+func KillGroup(pgid int) error {
+	killGroup(pgid)
+	return nil
 }
 
 // Process is a process /proc shows.
