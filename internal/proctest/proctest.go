@@ -67,6 +67,34 @@ func Leftovers(t testing.TB, pgid int, mark string) {
 	}
 }
 
+// End kills every live process of process group pgid (when pgid > 0)
+// and every one whose command line holds mark (when mark is not ""),
+// whoever their parent, and waits until /proc shows none of them; it fails
+// t only for one still there 30 s later. For what a test cannot stop
+// gracefully: a program killed at its timeout, whose own children (a
+// browser a tool launched in a session of its own) would run on.
+func End(t testing.TB, pgid int, mark string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if pgid > 0 {
+			killGroup(pgid)
+		}
+		left := Alive(pgid, mark)
+		if len(left) == 0 {
+			return
+		}
+		for _, p := range left {
+			kill(p.PID)
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("processes still running after they were killed:\n%s", List(left))
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // KillGroup kills every process of the process group pgid leads (see
 // OwnGroup) with SIGKILL: for exec.Cmd's Cancel, so that a context's end
 // stops what the command started too.

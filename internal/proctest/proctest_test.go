@@ -3,7 +3,9 @@
 package proctest
 
 import (
+	"os"
 	"os/exec"
+	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
@@ -40,5 +42,31 @@ func TestStopEndsTheGroup(t *testing.T) {
 	}
 	if left := Alive(cmd.Process.Pid, ""); len(left) > 0 {
 		t.Errorf("the group still has processes after Stop:\n%s", List(left))
+	}
+}
+
+// TestEndKillsByMark: a process in a session of its own (as a browser a
+// tool launches detached), out of reach of its starter's process group,
+// is ended by the folder on its command line.
+func TestEndKillsByMark(t *testing.T) {
+	mark := filepath.Join(t.TempDir(), "mark")
+	if err := os.WriteFile(mark, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("tail", "-f", "/dev/null", mark)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go cmd.Wait()
+	for deadline := time.Now().Add(30 * time.Second); len(Alive(0, mark)) == 0; {
+		if time.Now().After(deadline) {
+			t.Fatal("the marked tail did not show in /proc within 30 s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	End(t, 0, mark)
+	if !Gone(cmd.Process.Pid) {
+		t.Errorf("the marked tail (pid %d) still runs after End", cmd.Process.Pid)
 	}
 }
