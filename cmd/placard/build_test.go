@@ -6,11 +6,9 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -75,24 +73,11 @@ func exportedPaths(t *testing.T, out string) []string {
 	return paths
 }
 
-// startNginx serves root with Debian's nginx in the foreground (temp
-// prefix, a free loopback port) and returns its base URL. Missing nginx
-// skips the test, or fails it under CI=true.
+// startNginx serves root with Debian's nginx (runNginx) and returns its
+// base URL. Missing nginx skips the test, or fails it under CI=true.
 func startNginx(t *testing.T, root string) string {
 	t.Helper()
-	bin, err := exec.LookPath("nginx")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("nginx is not installed (apt-get install nginx): %v", err)
-		}
-		t.Skipf("nginx is not installed (apt-get install nginx), so the export is not checked under a static server: %v", err)
-	}
-	prefix := t.TempDir()
-	for _, d := range []string{"logs", "tmp"} {
-		if err := os.MkdirAll(filepath.Join(prefix, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
+	bin := nginxBinary(t, "the export is not checked under a static server")
 	// nginx workers may drop root privileges; they must read the files.
 	for d := root; d != filepath.Dir(d); d = filepath.Dir(d) {
 		if strings.HasPrefix(d, os.TempDir()) && d != os.TempDir() {
@@ -107,61 +92,17 @@ func startNginx(t *testing.T, root string) string {
 		org := filepath.Base(filepath.Dir(f))
 		orgs += fmt.Sprintf("\t\tlocation /%[1]s/ { error_page 404 /%[1]s/404.html; try_files $uri $uri/index.html =404; }\n", org)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	conf := fmt.Sprintf(`worker_processes 1;
-pid %[1]s/nginx.pid;
-error_log %[1]s/logs/error.log warn;
-events { worker_connections 64; }
-http {
-	access_log off;
-	client_body_temp_path %[1]s/tmp/body;
-	proxy_temp_path %[1]s/tmp/proxy;
-	fastcgi_temp_path %[1]s/tmp/fastcgi;
-	uwsgi_temp_path %[1]s/tmp/uwsgi;
-	scgi_temp_path %[1]s/tmp/scgi;
-	types { text/html html; text/css css; text/javascript js; image/svg+xml svg; image/png png; image/jpeg jpg; text/plain txt; image/x-icon ico; }
+	return runNginx(t, bin, 1, 64, func(port int) string {
+		return fmt.Sprintf(`	types { text/html html; text/css css; text/javascript js; image/svg+xml svg; image/png png; image/jpeg jpg; text/plain txt; image/x-icon ico; }
 	server {
-		listen 127.0.0.1:%[2]d;
-		root %[3]s;
+		listen 127.0.0.1:%[1]d;
+		root %[2]s;
 		gzip_static on;
 		error_page 404 /404.html;
 		location / { try_files $uri $uri/index.html =404; }
-%[4]s	}
-}
-`, prefix, port, root, orgs)
-	if err := os.WriteFile(filepath.Join(prefix, "nginx.conf"), []byte(conf), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(bin, "-p", prefix, "-e", filepath.Join(prefix, "logs", "error.log"),
-		"-c", filepath.Join(prefix, "nginx.conf"), "-g", "daemon off;")
-	var errs bytes.Buffer
-	cmd.Stderr = &errs
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting nginx: %v", err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
-	base := fmt.Sprintf("http://127.0.0.1:%d", port)
-	for i := 0; ; i++ {
-		res, err := http.Get(base + "/robots.txt")
-		if err == nil {
-			res.Body.Close()
-			break
-		}
-		if i == 300 {
-			log, _ := os.ReadFile(filepath.Join(prefix, "logs", "error.log"))
-			t.Fatalf("nginx did not answer within 30s: %v\n%s\n%s", err, errs.String(), log)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	return base
+%[3]s	}
+`, port, root, orgs)
+	}).base
 }
 
 // getBytes fetches url without compression and fails unless it is 200.

@@ -56,6 +56,6 @@ func TestServeDevStartsBroken(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("the fixed file was not loaded within 20s: %d", res.StatusCode)
 		}
-		time.Sleep(200 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -1,16 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -36,7 +31,7 @@ import (
 //
 // Missing nginx or PostgreSQL skip it, or fail it under CI=true.
 func TestThreeInstances(t *testing.T) {
-	nginx := nginxBinary(t)
+	nginx := nginxBinary(t, "several instances behind it are not tested")
 	db := postgresDB(t)
 	bin := buildPlacard(t)
 
@@ -248,60 +243,21 @@ func shownCount(t *testing.T, u, id string) int {
 	return total
 }
 
-// nginxBinary finds Debian's nginx; without it the test skips, or fails
-// under CI=true.
-func nginxBinary(t *testing.T) string {
-	t.Helper()
-	bin, err := exec.LookPath("nginx")
-	if err != nil {
-		if _, serr := os.Stat("/usr/sbin/nginx"); serr == nil {
-			return "/usr/sbin/nginx"
-		}
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("nginx is not installed (apt-get install nginx): %v", err)
-		}
-		t.Skipf("nginx is not installed (apt-get install nginx), so several instances behind it are not tested: %v", err)
-	}
-	return bin
-}
-
-// startProxy runs nginx in the foreground (temp prefix, a free loopback
-// port) as a reverse proxy over srvs, passing a request on to the next
-// instance when one refuses connections, and returns its base URL.
+// startProxy runs nginx (runNginx) as a reverse proxy over srvs, passing
+// a request on to the next instance when one refuses connections, and
+// returns its base URL.
 func startProxy(t *testing.T, bin string, srvs []*serverProcess) string {
 	t.Helper()
-	prefix := t.TempDir()
-	for _, d := range []string{"logs", "tmp"} {
-		if err := os.MkdirAll(filepath.Join(prefix, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
 	var upstream strings.Builder
 	for _, s := range srvs {
 		fmt.Fprintf(&upstream, "\t\tserver %s max_fails=1 fail_timeout=60s;\n", strings.TrimPrefix(s.base, "http://"))
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	conf := fmt.Sprintf(`worker_processes 1;
-pid %[1]s/nginx.pid;
-error_log %[1]s/logs/error.log warn;
-events { worker_connections 1024; }
-http {
-	access_log off;
-	client_body_temp_path %[1]s/tmp/body;
-	proxy_temp_path %[1]s/tmp/proxy;
-	fastcgi_temp_path %[1]s/tmp/fastcgi;
-	uwsgi_temp_path %[1]s/tmp/uwsgi;
-	scgi_temp_path %[1]s/tmp/scgi;
-	upstream placard {
-%[3]s		keepalive 64;
+	return runNginx(t, bin, 1, 1024, func(port int) string {
+		return fmt.Sprintf(`	upstream placard {
+%[2]s		keepalive 64;
 	}
 	server {
-		listen 127.0.0.1:%[2]d;
+		listen 127.0.0.1:%[1]d;
 		location / {
 			proxy_pass http://placard;
 			proxy_http_version 1.1;
@@ -312,36 +268,6 @@ http {
 			proxy_connect_timeout 2s;
 		}
 	}
-}
-`, prefix, port, upstream.String())
-	if err := os.WriteFile(filepath.Join(prefix, "nginx.conf"), []byte(conf), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(bin, "-p", prefix, "-e", filepath.Join(prefix, "logs", "error.log"),
-		"-c", filepath.Join(prefix, "nginx.conf"), "-g", "daemon off;")
-	var errs bytes.Buffer
-	cmd.Stderr = &errs
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting nginx: %v", err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
-	base := fmt.Sprintf("http://127.0.0.1:%d", port)
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		res, err := http.Get(base + "/robots.txt")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return base
-			}
-		}
-		if time.Now().After(deadline) {
-			log, _ := os.ReadFile(filepath.Join(prefix, "logs", "error.log"))
-			t.Fatalf("nginx did not answer within 30 s: %v\n%s\n%s", err, errs.String(), log)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+`, port, upstream.String())
+	}).base
 }

@@ -565,7 +565,7 @@ func TestServeDevReloads(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("--dev did not reload the edited campaign within 20s")
 		}
-		time.Sleep(200 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond)
 	}
 	// A broken edit keeps the last good pages serving.
 	plant(t, file, "title: Listen again", "titel: Listen again")
@@ -580,7 +580,7 @@ func TestServeDevReloads(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("--dev did not report the broken edit, naming the setting with file:line:col, within 20s:\n%s", logs.String())
 		}
-		time.Sleep(200 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond)
 	}
 	if res, body := fetch(t, base+"/quiet-league/listen-in"); res.StatusCode != 200 || !strings.Contains(body, "Listen again") {
 		t.Errorf("after a broken edit: got %d, want the last good page", res.StatusCode)

@@ -383,25 +383,40 @@ func webhookCrash(t *testing.T, bin, db string) {
 	}
 }
 
-// TestEraseTellsWebhooks: erasing an address queues signature.erased for
-// the webhooks of the organisations where it signed, and for no other.
-func TestEraseTellsWebhooks(t *testing.T) {
+// erasableSignature makes webhookCampaigns for hookURL with bay-runners'
+// webhook also told of signature.erased, and an SQLite database holding
+// one signature of status by name and email on light-the-path; it returns
+// the campaigns folder and the database.
+func erasableSignature(t *testing.T, hookURL string, status signing.Status, name, email string) (string, string) {
+	t.Helper()
 	ctx := context.Background()
-	dir := webhookCampaigns(t, "https://crm.bay-runners.example")
+	dir := webhookCampaigns(t, hookURL)
 	org := filepath.Join(dir, "bay-runners", "org.yaml")
-	b, _ := os.ReadFile(org)
-	os.WriteFile(org, []byte(strings.Replace(string(b), "events: [signature.created]", "events: [signature.created, signature.erased]", 1)), 0o644)
+	b, err := os.ReadFile(org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(org, []byte(strings.Replace(string(b), "events: [signature.created]", "events: [signature.created, signature.erased]", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	db := sqliteDB(t)
 	s, err := sqlite.Open(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer s.Close()
 	sig := &signing.Signature{Org: "bay-runners", Campaign: "light-the-path", Action: "petition", Kind: signing.KindIndividual,
-		Status: signing.StatusApproved, Name: "Ada", Email: "ada@example.org", ConsentText: "Yes.", ConsentAt: time.Now(), Lang: "en", CreatedAt: time.Now()}
+		Status: status, Name: name, Email: email, ConsentText: "Yes.", ConsentAt: time.Now(), Lang: "en", CreatedAt: time.Now()}
 	if _, err := s.AddSignatures(ctx, []*signing.Signature{sig}); err != nil {
 		t.Fatal(err)
 	}
-	s.Close()
+	return dir, db
+}
+
+// TestEraseTellsWebhooks: erasing an address queues signature.erased for
+// the webhooks of the organisations where it signed, and for no other.
+func TestEraseTellsWebhooks(t *testing.T) {
+	dir, db := erasableSignature(t, "https://crm.bay-runners.example", signing.StatusApproved, "Ada", "ada@example.org")
 	out, errs, code := runCLI(t, "signatures", "erase", "--email", "ada@example.org", "--db", db, "--campaigns", dir)
 	if code != 0 || out != "Removed 1 signature for ada@example.org\nQueued 1 signature.erased event to tell your webhooks (placard serve delivers them).\n" {
 		t.Fatalf("erase: exit %d\n%s%s", code, out, errs)
@@ -410,7 +425,8 @@ func TestEraseTellsWebhooks(t *testing.T) {
 	if out != "Removed 0 signatures for never@example.org\n" {
 		t.Errorf("erase of an address that never signed: got %q, want no event queued", out)
 	}
-	s, err = sqlite.Open(ctx, db)
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -441,27 +457,13 @@ func TestNoWebhooksNoOutboxRows(t *testing.T) {
 // not be what hands it to the organisation's CRM in a signature.erased.
 // Failed before: the erasure queued signature.erased with the address.
 func TestEraseOfAnUnconfirmedAddressTellsNoWebhook(t *testing.T) {
-	ctx := context.Background()
-	dir := webhookCampaigns(t, "https://crm.bay-runners.example")
-	org := filepath.Join(dir, "bay-runners", "org.yaml")
-	b, _ := os.ReadFile(org)
-	os.WriteFile(org, []byte(strings.Replace(string(b), "events: [signature.created]", "events: [signature.created, signature.erased]", 1)), 0o644)
-	db := sqliteDB(t)
-	s, err := sqlite.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sig := &signing.Signature{Org: "bay-runners", Campaign: "light-the-path", Action: "petition", Kind: signing.KindIndividual,
-		Status: signing.StatusUnconfirmed, Name: "Someone", Email: "victim@example.org", ConsentText: "Yes.", ConsentAt: time.Now(), Lang: "en", CreatedAt: time.Now()}
-	if _, err := s.AddSignatures(ctx, []*signing.Signature{sig}); err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
+	dir, db := erasableSignature(t, "https://crm.bay-runners.example", signing.StatusUnconfirmed, "Someone", "victim@example.org")
 	out, errs, code := runCLI(t, "signatures", "erase", "--email", "victim@example.org", "--db", db, "--campaigns", dir)
 	if code != 0 || out != "Removed 1 signature for victim@example.org\n" {
 		t.Fatalf("erase: exit %d, got %q%s, want the signature removed and no event queued", code, out, errs)
 	}
-	s, err = sqlite.Open(ctx, db)
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -480,23 +482,8 @@ func TestEraseOfAnUnconfirmedAddressTellsNoWebhook(t *testing.T) {
 // list. Failed before: the erasure queued nothing ("Removed 1 signature"
 // and no more), and the receiver never heard of it.
 func TestEraseWithoutCampaignsTellsCRMs(t *testing.T) {
-	ctx := context.Background()
 	r := newHookReceiver(t)
-	dir := webhookCampaigns(t, r.srv.URL)
-	org := filepath.Join(dir, "bay-runners", "org.yaml")
-	b, _ := os.ReadFile(org)
-	os.WriteFile(org, []byte(strings.Replace(string(b), "events: [signature.created]", "events: [signature.created, signature.erased]", 1)), 0o644)
-	db := sqliteDB(t)
-	s, err := sqlite.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sig := &signing.Signature{Org: "bay-runners", Campaign: "light-the-path", Action: "petition", Kind: signing.KindIndividual,
-		Status: signing.StatusApproved, Name: "Ada", Email: "ada@example.org", ConsentText: "Yes.", ConsentAt: time.Now(), Lang: "en", CreatedAt: time.Now()}
-	if _, err := s.AddSignatures(ctx, []*signing.Signature{sig}); err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
+	dir, db := erasableSignature(t, r.srv.URL, signing.StatusApproved, "Ada", "ada@example.org")
 	missing := filepath.Join(t.TempDir(), "placard-campaigns")
 	out, errs, code := runCLI(t, "signatures", "erase", "--email", "ada@example.org", "--db", db, "--campaigns", missing)
 	if code != 0 || !strings.HasPrefix(out, "Removed 1 signature for ada@example.org\n") ||

@@ -25,6 +25,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/placard/placard/internal/proctest"
 )
 
 // Missing skips the test because a tool is not installed or, under CI=true,
@@ -132,8 +134,9 @@ func nodeFile(t testing.TB, env, rel, what string) string {
 // (starting Chromium takes far longer than a page), and what that tab has
 // reported since the last load. It is safe to use from one test at a time.
 type Browser struct {
-	ctx    context.Context // the tab
-	axeSrc string
+	ctx     context.Context // the tab
+	axeSrc  string
+	profile string // the browser's profile folder, on every one of its processes' command lines
 
 	mu       sync.Mutex
 	messages []Entry
@@ -171,10 +174,11 @@ func Start(t testing.TB) *Browser {
 	if err != nil {
 		t.Fatal(err)
 	}
+	profile := t.TempDir()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 	}
 	for _, f := range []string{"disable-background-networking", "disable-component-update", "disable-sync",
 		"disable-quic", "disable-extensions", "disable-default-apps", "disable-dev-shm-usage",
@@ -182,12 +186,18 @@ func Start(t testing.TB) *Browser {
 		opts = append(opts, chromedp.Flag(f, true))
 	}
 	opts = append(opts, chromedp.Flag("password-store", "basic"))
+	// Last of all (cleanups run in reverse): no process of this browser
+	// may outlive the test. chromedp kills the main process when the
+	// allocator ends, but with a profile folder of our own it does not
+	// look for the children that can outlive it (the zygote, the network
+	// service); every one of them has the folder on its command line.
+	t.Cleanup(func() { proctest.Leftovers(t, 0, "--user-data-dir="+profile) })
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	t.Cleanup(cancelAlloc)
 	ctx, cancelTab := chromedp.NewContext(allocCtx)
 	t.Cleanup(cancelTab)
 
-	b := &Browser{ctx: ctx, axeSrc: string(axeSrc)}
+	b := &Browser{ctx: ctx, axeSrc: string(axeSrc), profile: profile}
 	// The first Do starts Chromium and binds its life to ctx, so it gets no
 	// timeout of its own.
 	if err := chromedp.Do(ctx); err != nil {

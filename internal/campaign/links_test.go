@@ -12,6 +12,34 @@ import (
 // be read: a signer database, /etc/passwd, the form secret.
 const secretBytes = "SECRET-SIGNER-LIST"
 
+// treeWriters returns write, which writes a file under root (its folders
+// made as needed), and link, which makes a symbolic link under root to
+// target (slash-separated, as written); link skips t where the system
+// cannot make links.
+func treeWriters(t testing.TB, root string) (write func(name, data string), link func(target, name string)) {
+	place := func(name string) string {
+		t.Helper()
+		full := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return full
+	}
+	write = func(name, data string) {
+		t.Helper()
+		if err := os.WriteFile(place(name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	link = func(target, name string) {
+		t.Helper()
+		if err := os.Symlink(filepath.FromSlash(target), place(name)); err != nil {
+			t.Skipf("this system cannot make symbolic links: %v", err)
+		}
+	}
+	return write, link
+}
+
 // linkFarm builds, in a temporary folder, a campaigns folder whose files and
 // folders are symbolic links: some leading out of it to a secret, some to a
 // hidden file inside it, some staying inside it (allowed). It returns the
@@ -20,26 +48,7 @@ const secretBytes = "SECRET-SIGNER-LIST"
 func linkFarm(t testing.TB) string {
 	t.Helper()
 	top := t.TempDir()
-	write := func(name, data string) {
-		t.Helper()
-		full := filepath.Join(top, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	link := func(target, name string) {
-		t.Helper()
-		full := filepath.Join(top, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Symlink(filepath.FromSlash(target), full); err != nil {
-			t.Skipf("this system cannot make symbolic links: %v", err)
-		}
-	}
+	write, link := treeWriters(t, top)
 	svg := `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><title>` + secretBytes + `</title></svg>`
 	// Outside the campaigns folder.
 	write("secret.svg", svg)
@@ -176,26 +185,7 @@ func TestLinksInsideAllowed(t *testing.T) {
 // followed.
 func TestLinksStayInTheirOrganisation(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, data string) {
-		t.Helper()
-		full := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	link := func(target, name string) {
-		t.Helper()
-		full := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Symlink(filepath.FromSlash(target), full); err != nil {
-			t.Skipf("this system cannot make symbolic links: %v", err)
-		}
-	}
+	write, link := treeWriters(t, dir)
 	write("other/org.yaml", "name: Other "+secretBytes+"\n")
 	write("other/assets/embargoed.pdf", "%PDF-1.4\n"+secretBytes)
 	write("assets/coalition.pdf", "%PDF-1.4\ncoalition\n")

@@ -24,6 +24,7 @@ import (
 
 	"github.com/placard/placard/internal/browsertest"
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/proctest"
 	"github.com/placard/placard/internal/store/sqlite"
 	"github.com/placard/placard/internal/web"
 )
@@ -198,7 +199,23 @@ func lighthouseOnce(t *testing.T, node, cli, chromium, addr string) (r lighthous
 		"--chrome-path="+chromium,
 		"--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --disable-background-networking --disable-component-update --disable-extensions --no-first-run",
 	)
-	cmd.Env = append(os.Environ(), "HOME="+t.TempDir()) // Lighthouse and Chromium keep their files there
+	// Lighthouse and Chromium keep their files there: the profile
+	// (chrome-launcher makes it under TMPDIR) and the crash handler's.
+	// A short folder under /tmp: with a test's own TempDir as TMPDIR,
+	// Lighthouse failed with "Unable to connect to Chrome" (Chromium puts
+	// its sockets in TMPDIR, whose path has a length limit).
+	home, err := os.MkdirTemp("/tmp", "placard-lh-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(home) })
+	cmd.Env = append(os.Environ(), "HOME="+home, "TMPDIR="+home)
+	// At the timeout, kill node with what it started in its group; the
+	// browser chrome-launcher started in a session of its own, which
+	// node would have closed, is ended by its folder: it ran on for good.
+	proctest.OwnGroup(cmd)
+	cmd.Cancel = func() error { return proctest.KillGroup(cmd.Process.Pid) }
+	defer proctest.End(t, 0, home)
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		return r, strings.Contains(string(msg), "run Lighthouse again"), fmt.Errorf("%v\n%s", err, msg)
 	}

@@ -272,20 +272,36 @@ func TestOrganisationsUseTheirIndex(t *testing.T) {
 // read its files.
 func TestWipe(t *testing.T) {
 	storetest.RunWipe(t, func(t *testing.T) storetest.WipeDisk {
-		c := pgtest.NewFilesCluster(t)
-		dsn := c.Database(t)
-		open := func() (store.Store, error) { return postgres.Open(context.Background(), dsn) }
-		analyze := func(t *testing.T) {
+		w, dsn := wipeDisk(t, "signatures")
+		w.Damage = damager(t, dsn)
+		return w
+	})
+}
+
+// wipeDisk is a storetest.WipeDisk on a cluster of its own, to read its
+// files (pgtest.NewFilesCluster), and the URL of its database: Signed runs
+// ANALYZE on tables (as autovacuum may at any time, so pg_statistic holds
+// samples), and Files lists every regular file of the data folder once a
+// CHECKPOINT has written every page out, pg_wal aside (WAL segments keep
+// what was written until the server recycles them; docs/security.md says
+// so).
+func wipeDisk(t *testing.T, tables string) (storetest.WipeDisk, string) {
+	t.Helper()
+	c := pgtest.NewFilesCluster(t)
+	dsn := c.Database(t)
+	return storetest.WipeDisk{
+		Open: func() (store.Store, error) { return postgres.Open(context.Background(), dsn) },
+		Signed: func(t *testing.T) {
 			conn, err := pgx.Connect(context.Background(), dsn)
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer conn.Close(context.Background())
-			if _, err := conn.Exec(context.Background(), "ANALYZE signatures"); err != nil {
+			if _, err := conn.Exec(context.Background(), "ANALYZE "+tables); err != nil {
 				t.Fatalf("ANALYZE: %v", err)
 			}
-		}
-		return storetest.WipeDisk{Open: open, Signed: analyze, Damage: damager(t, dsn), Files: func(t *testing.T) []string {
+		},
+		Files: func(t *testing.T) []string {
 			c.Checkpoint(t)
 			var paths []string
 			err := filepath.WalkDir(c.DataDir(), func(p string, d fs.DirEntry, err error) error {
@@ -304,8 +320,8 @@ func TestWipe(t *testing.T) {
 				t.Fatalf("listing %s: %v", c.DataDir(), err)
 			}
 			return paths
-		}}
-	})
+		},
+	}, dsn
 }
 
 func TestOutreach(t *testing.T) {
@@ -321,40 +337,7 @@ func TestTargetMail(t *testing.T) {
 // sampled the senders.
 func TestTargetMailWipe(t *testing.T) {
 	storetest.RunTargetMailWipe(t, func(t *testing.T) storetest.WipeDisk {
-		c := pgtest.NewFilesCluster(t)
-		dsn := c.Database(t)
-		return storetest.WipeDisk{
-			Open: func() (store.Store, error) { return postgres.Open(context.Background(), dsn) },
-			Signed: func(t *testing.T) {
-				conn, err := pgx.Connect(context.Background(), dsn)
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer conn.Close(context.Background())
-				if _, err := conn.Exec(context.Background(), "ANALYZE outreach_senders"); err != nil {
-					t.Fatalf("ANALYZE: %v", err)
-				}
-			},
-			Files: func(t *testing.T) []string {
-				c.Checkpoint(t)
-				var paths []string
-				err := filepath.WalkDir(c.DataDir(), func(p string, d fs.DirEntry, err error) error {
-					if err != nil {
-						return err
-					}
-					if d.IsDir() && d.Name() == "pg_wal" {
-						return filepath.SkipDir
-					}
-					if d.Type().IsRegular() {
-						paths = append(paths, p)
-					}
-					return nil
-				})
-				if err != nil {
-					t.Fatalf("listing %s: %v", c.DataDir(), err)
-				}
-				return paths
-			},
-		}
+		w, _ := wipeDisk(t, "outreach_senders")
+		return w
 	})
 }
