@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/placard/placard/internal/outbox"
 	"github.com/placard/placard/internal/signing"
@@ -128,7 +129,7 @@ func (d *Deliverer) prepare(ctx context.Context, m signing.Message) (_ Message, 
 	if cp, ok := decodeContact(m.Payload); ok {
 		msg, send, err := d.prepareContact(ctx, cp, m.ID) // contact.go
 		if send && err == nil && Paced(cp.Template, false) {
-			if send, err = d.Pace.take(ctx, m, cp.Template, cp.To); send && err == nil {
+			if send, err = d.Pace.take(ctx, m, cp.Template, cp.To, time.Time{}); send && err == nil {
 				took = cp.To
 			}
 		}
@@ -161,7 +162,16 @@ func (d *Deliverer) prepare(ctx context.Context, m signing.Message) (_ Message, 
 	// under the pace every instance shares: a turn is spent only on an
 	// email that is sent.
 	if Paced(p.Template, p.Confirmed) {
-		send, err := d.Pace.take(ctx, m, p.Template, p.To)
+		// A signature's own confirmation waits for its inbox's turn as
+		// long as the signature waits (SharedPace.take).
+		var until time.Time
+		m.Org, m.Campaign = p.Org, p.Campaign // as the counts name them
+		if p.Template == TemplateConfirm && !p.Again {
+			if until, send = d.Renderer.deadline(p, m.ID); !send {
+				return Message{}, false, "", outbox.Permanent(ErrGone)
+			}
+		}
+		send, err := d.Pace.take(ctx, m, p.Template, p.To, until)
 		if send && err == nil {
 			took = p.To
 		}

@@ -43,14 +43,25 @@ func Paced(template string, confirmed bool) bool {
 // every instance together (store.MailPace), taken by the deliverer just
 // before it sends one: each instance's own pace lets an inbox three at
 // once, and N instances behind a load balancer 3N, but they share this
-// one. It is consulted where mail leaves, never on the signing path. An
-// email with no turn now is held until its turn (outbox.Later) when that
-// comes within PaceHorizon of when it was queued, and otherwise not sent
-// — by the rules of the first line: a confirmation's signature stays,
-// waiting, and signing again sends it; a thank-you's signature counts;
-// a letter's confirmation is not sent, and the page said to write again.
-// What it holds or leaves out is logged as counts only (Run), never the
-// address or its hash.
+// one. It is consulted where mail leaves, never on the signing path.
+//
+// An email with no turn now is held until its turn (outbox.Later). A
+// signature's own confirmation is held (outbox.Until) as long as its
+// signature waits — until the signature's deadline, when it is erased
+// unconfirmed — and only then given up: counted per campaign
+// (store.MailPace.NoteUnsent: the console's dashboard, placard stats) and
+// logged. Dropping it after an hour, as before, let whoever kept an
+// inbox's turns spent make its owner's genuine signature silently never
+// confirm. Every other paced email is held when its turn comes within
+// PaceHorizon of when it was queued, and otherwise not sent — by the
+// rules of the first line: a thank-you's signature counts; a letter's
+// confirmation is not sent, and the page said to write again; a
+// confirmation queued again by a repeat of its signature (Payload.Again)
+// is a copy, and the next repeat may send one — so repeats typed by
+// anyone never pile up in the outbox ahead of the signature's own, which
+// keeps its place (the outbox hands held emails due at one turn over
+// oldest first). What it holds, leaves out or gives up is logged as
+// counts only (Run), never the address or its hash.
 type SharedPace struct {
 	Store store.MailPace
 	// Secret is the installation's key (store.Store.Secret), under
@@ -70,6 +81,7 @@ type paceKey struct{ org, campaign, mail, what string }
 const (
 	sharedHeld    = "put off: its inbox had its share lately across all instances"
 	sharedDropped = "not sent: its inbox has no turn within the hour across all instances"
+	sharedGaveUp  = "given up: its inbox had no turn across all instances before its signature's deadline"
 )
 
 // errHeld is what the outbox keeps as a held email's last error.
@@ -84,9 +96,11 @@ func (sp *SharedPace) now() time.Time {
 
 // take takes the turn of m's inbox (to) for an email of template, and
 // reports whether to send it now: nil error and send false when it is
-// left out, an outbox.Later error when it is held. A nil SharedPace lets
-// everything go.
-func (sp *SharedPace) take(ctx context.Context, m signing.Message, template, to string) (send bool, err error) {
+// left out or given up, an outbox.Later or outbox.Until error when it is
+// held. until, when not zero, is the deadline of a signature's own
+// confirmation: it is held until then, however long, and given up and
+// counted past it. A nil SharedPace lets everything go.
+func (sp *SharedPace) take(ctx context.Context, m signing.Message, template, to string, until time.Time) (send bool, err error) {
 	if sp == nil || sp.Store == nil {
 		return true, nil
 	}
@@ -101,6 +115,19 @@ func (sp *SharedPace) take(ctx context.Context, m signing.Message, template, to 
 	}
 	if took {
 		return true, nil
+	}
+	if !until.IsZero() {
+		if next.Before(until) {
+			sp.note(m, template, sharedHeld, now)
+			return false, outbox.Until(next, errHeld)
+		}
+		// Counted before the message leaves the outbox: should the
+		// count fail, the message is tried again and counted then.
+		if err := sp.Store.NoteUnsent(ctx, m.Org, m.Campaign); err != nil {
+			return false, err
+		}
+		sp.note(m, template, sharedGaveUp, now)
+		return false, nil
 	}
 	queued, ok := signing.MessageTime(m.ID)
 	if !ok || queued.After(now) {

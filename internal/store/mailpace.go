@@ -37,6 +37,17 @@ type MailPace interface {
 	// again at now (they hold nothing a missing row does not) and
 	// returns how many went.
 	PurgeMailPace(ctx context.Context, now time.Time) (int, error)
+
+	// NoteUnsent counts one confirmation of org's campaign given up
+	// unsent: its inbox had no turn before its signature's deadline
+	// (someone kept the inbox's turns spent). It keeps the count per
+	// campaign only (migration 044): no address, no hash, no time, so it
+	// outlives the signature's erasure without holding anything of it.
+	NoteUnsent(ctx context.Context, org, campaign string) error
+
+	// UnsentCounts returns NoteUnsent's counts of org by campaign
+	// (campaigns with none left out).
+	UnsentCounts(ctx context.Context, org string) (map[string]int, error)
 }
 
 // PaceHash is the keyed hash MailPace keeps for the inbox email reaches

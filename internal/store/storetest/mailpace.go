@@ -129,3 +129,25 @@ func testMailPaceShared(t *testing.T, s1, s2 store.Store) {
 		}
 	}
 }
+
+// testMailUnsent: confirmations given up are counted per organisation
+// and campaign, and nothing else is kept.
+func testMailUnsent(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	p := mailPace(t, s)
+	if got, err := p.UnsentCounts(ctx, "o"); err != nil || len(got) != 0 {
+		t.Fatalf("UnsentCounts before any: %v, %v; want none", got, err)
+	}
+	for _, c := range []string{"c1", "c1", "c2"} {
+		if err := p.NoteUnsent(ctx, "o", c); err != nil {
+			t.Fatalf("NoteUnsent: %v", err)
+		}
+	}
+	if err := p.NoteUnsent(ctx, "other", "c1"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := p.UnsentCounts(ctx, "o")
+	if err != nil || len(got) != 2 || got["c1"] != 2 || got["c2"] != 1 {
+		t.Fatalf("UnsentCounts: %v, %v; want c1 2, c2 1 (and nothing of another organisation)", got, err)
+	}
+}
