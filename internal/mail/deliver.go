@@ -85,10 +85,13 @@ func (d *Deliverer) DeliverBatch(ctx context.Context, ms []signing.Message) []er
 		}
 	}
 	for j, err := range sent {
-		if err != nil && paced[j] != "" {
+		if err != nil && paced[j] != "" && !MaybeSent(err) {
 			// Not sent: its turn goes back, or a relay down for a while
 			// spends the inbox's turns on attempts that sent nothing
-			// and the email is left out for want of one.
+			// and the email is left out for want of one. One the relay
+			// may have taken (MaybeSent) keeps it: given back, each
+			// retry of a relay that takes messages and then times out
+			// sent the inbox another copy, unpaced.
 			d.Pace.give(ctx, paced[j])
 		}
 		if IsPermanent(err) {
