@@ -280,3 +280,53 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+// TestDataLinkPaceAcrossInstances: the data-page link, which anyone may
+// have sent to any address through the data page's form, is paced one
+// per inbox and organisation every ten minutes across all instances: the
+// second instance's link to the same inbox within ten minutes is left
+// out (no error: asking again sends it), another organisation's goes,
+// and ten minutes on the inbox has its link again. A link whose send
+// failed gives its turn back. Failed before: each instance kept its own
+// pace, and two instances sent two links at once.
+func TestDataLinkPaceAcrossInstances(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "placard.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	t0 := time.Now().Truncate(time.Microsecond)
+	clock := t0
+	now := func() time.Time { return clock }
+	r, _ := renderer(t)
+	instance := func() (*mail.Deliverer, *recordingSender) {
+		s := &recordingSender{}
+		return &mail.Deliverer{Renderer: r, Sender: s, Pace: &mail.SharedPace{Store: db, Secret: db.Secret, Now: now}}, s
+	}
+	d1, s1 := instance()
+	d2, s2 := instance()
+	link := func(org, to string) signing.Message {
+		return mail.NewMessage(mail.Payload{Template: mail.TemplateData, Lang: "en", Org: org, To: to})
+	}
+	sent := func() int { return len(s1.sent) + len(s2.sent) }
+
+	s1.err = errors.New("connection refused")
+	if err := d1.Deliver(ctx, link("northgate-tenants", "ada@example.org")); err == nil || sent() != 0 {
+		t.Fatalf("with the relay down: %v, %d sent; want its error", err, sent())
+	}
+	s1.err = nil
+	if err := d1.Deliver(ctx, link("northgate-tenants", "ada@example.org")); err != nil || sent() != 1 {
+		t.Fatalf("the first link (the failed one gave its turn back): %v, %d sent; want it sent", err, sent())
+	}
+	if err := d2.Deliver(ctx, link("northgate-tenants", "ada+x@example.org")); err != nil || sent() != 1 {
+		t.Fatalf("another instance's link to the same inbox at once: %v, %d sent; want it left out, no error", err, sent()-1)
+	}
+	if err := d2.Deliver(ctx, link("shared-shore", "ada@example.org")); err != nil || sent() != 2 {
+		t.Fatalf("another organisation's link: %v, %d sent; want it sent", err, sent()-1)
+	}
+	clock = t0.Add(mail.DataLinkEvery)
+	if err := d2.Deliver(ctx, link("northgate-tenants", "ada@example.org")); err != nil || sent() != 3 {
+		t.Fatalf("ten minutes on: %v, %d sent; want it sent", err, sent()-2)
+	}
+}

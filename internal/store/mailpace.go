@@ -60,6 +60,23 @@ func PaceHash(secret []byte, email string) []byte {
 	return m.Sum(nil)
 }
 
+// DataLinkPaceHash is the key under which MailPace keeps the pace of
+// org's data-page links to the inbox email reaches (one per inbox and
+// organisation every ten minutes, mail.SharedPace): the inbox's keyed
+// hash under its own label, then the organisation, in the same table as
+// PaceHash's rows but never equal to one. An erasure of email deletes
+// every organisation's such row with its PaceHash row (DataLinkPrefix).
+func DataLinkPaceHash(secret []byte, org, email string) []byte {
+	return append(DataLinkPrefix(secret, email), org...)
+}
+
+// DataLinkPrefix is what every DataLinkPaceHash of email begins with.
+func DataLinkPrefix(secret []byte, email string) []byte {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte("placard/data-link-pace\x00" + ratelimit.Mailbox(email)))
+	return m.Sum(nil)
+}
+
 // PaceSlack is how far ahead of now an inbox's whole-again time may be
 // while it still has a turn: (burst-1) × every.
 func PaceSlack(every time.Duration, burst int) time.Duration {

@@ -86,6 +86,9 @@ func (db *DB) UnsentCounts(ctx context.Context, org string) (_ map[string]int, e
 // erasePace deletes the pace row of the inbox email reaches, inside an
 // erasure's transaction.
 func erasePace(ctx context.Context, tx pgx.Tx, secret []byte, email string) error {
-	_, err := tx.Exec(ctx, `DELETE FROM mail_pace WHERE inbox = $1`, store.PaceHash(secret, email))
+	// The inbox's row, and its data-page links' rows of every
+	// organisation (store.DataLinkPaceHash).
+	_, err := tx.Exec(ctx, `DELETE FROM mail_pace WHERE inbox = $1 OR (length(inbox) > 32 AND substring(inbox FROM 1 FOR 32) = $2)`,
+		store.PaceHash(secret, email), store.DataLinkPrefix(secret, email))
 	return err
 }

@@ -87,6 +87,9 @@ func (db *DB) UnsentCounts(ctx context.Context, org string) (_ map[string]int, e
 // erasePace deletes the pace row of the inbox email reaches, inside an
 // erasure's transaction.
 func erasePace(ctx context.Context, tx *sql.Tx, secret []byte, email string) error {
-	_, err := tx.ExecContext(ctx, `DELETE FROM mail_pace WHERE inbox = ?`, store.PaceHash(secret, email))
+	// The inbox's row, and its data-page links' rows of every
+	// organisation (store.DataLinkPaceHash).
+	_, err := tx.ExecContext(ctx, `DELETE FROM mail_pace WHERE inbox = ? OR (length(inbox) > 32 AND substr(inbox, 1, 32) = ?)`,
+		store.PaceHash(secret, email), store.DataLinkPrefix(secret, email))
 	return err
 }

@@ -79,7 +79,13 @@ func testMailPace(t *testing.T, s store.Store) {
 	if _, took, err := p.MailTurn(ctx, ada, every, 3, base.Add(every+time.Minute)); err != nil || took {
 		t.Errorf("ada after the purge: took %v, %v; want none (her row stays)", took, err)
 	}
-	// Erased, ada's row goes: nothing of her is kept, not even its hash.
+	// Erased, ada's row goes, and her data-page links' rows of every
+	// organisation: nothing of her is kept, not even its hash.
+	for _, org := range []string{"o", "other"} {
+		if _, took, err := p.MailTurn(ctx, store.DataLinkPaceHash(secret, org, "ada@example.org"), every, 1, base.Add(every+time.Minute)); err != nil || !took {
+			t.Fatalf("ada's data-page link of %s: took %v, %v; want a turn (its own pace, apart from her inbox's)", org, took, err)
+		}
+	}
 	add(t, s, Sig("o", "c1", "ada+x@example.org"))
 	if _, err := s.Erase(ctx, "ada+x@example.org"); err != nil {
 		t.Fatal(err)
