@@ -50,3 +50,29 @@ Total          3 calls, 1 emails
 		t.Errorf("stats --format json:\n%s", out)
 	}
 }
+
+// TestStatsConfirmationsUnsent: confirmations given up unsent for want
+// of their inbox's turn (store.MailPace.NoteUnsent) are told in placard
+// stats, in the table and the JSON, for their campaign only.
+func TestStatsConfirmationsUnsent(t *testing.T) {
+	db := sqliteDB(t)
+	ctx := context.Background()
+	st, err := openServeStore(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []string{"kestrel", "kestrel", "other"} {
+		if err := st.(store.MailPace).NoteUnsent(ctx, "northgate", c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+	out, errs, code := runCLI(t, "stats", "northgate/kestrel", "--db", db)
+	if code != 0 || !strings.Contains(out, "Confirmation emails never sent: 2.") {
+		t.Errorf("stats: exit %d\n%s%s\nwant the 2 confirmations never sent", code, out, errs)
+	}
+	out, _, code = runCLI(t, "stats", "northgate/kestrel", "--format", "json", "--db", db)
+	if code != 0 || !strings.Contains(out, `"confirmations_unsent": 2`) {
+		t.Errorf("stats --format json:\n%s", out)
+	}
+}

@@ -39,6 +39,10 @@ type statsReport struct {
 	// Outreach is left out of the JSON for a campaign without calls or
 	// emails, so reports of petitions keep their shape.
 	Outreach []statsOutreach `json:"outreach,omitempty"`
+	// ConfirmationsUnsent is how many confirmation emails were given up
+	// unsent (their inbox had no turn before their signature expired:
+	// store.MailPace.NoteUnsent); left out when none, as Outreach.
+	ConfirmationsUnsent int `json:"confirmations_unsent,omitempty"`
 }
 
 // statsOutreach is the count of calls or emails of one outcome to one
@@ -112,6 +116,13 @@ func stats(ctx context.Context, args []string, getenv func(string) string, stdou
 			rep.Outreach = append(rep.Outreach, statsOutreach{Action: c.Action, Target: c.Target, Kind: c.Kind, Outcome: c.Outcome, Count: c.Count})
 		}
 	}
+	if mp, ok := st.(store.MailPace); ok {
+		unsent, err := mp.UnsentCounts(ctx, org)
+		if err != nil {
+			return failure("reading the confirmations of %s/%s never sent: %v", org, slug, err)
+		}
+		rep.ConfirmationsUnsent = unsent[slug]
+	}
 	for _, s := range sources {
 		rep.Sources = append(rep.Sources, statsSource{Source: s.Source, Arrivals: s.Arrivals, Signatures: s.Signatures})
 	}
@@ -149,6 +160,10 @@ func writeStats(w io.Writer, rep statsReport) error {
 		fmt.Fprintf(w, "%-*s  %10d  %10d\n", width, "Total", a, s)
 	}
 	fmt.Fprintln(w)
+	if rep.ConfirmationsUnsent > 0 {
+		fmt.Fprintf(w, "Confirmation emails never sent: %d. Someone kept typing these signers' addresses, so their\n"+
+			"inboxes had no turn before the signatures expired (the log says when). They can sign again.\n\n", rep.ConfirmationsUnsent)
+	}
 	writeOutreach(w, rep.Outreach)
 	if len(rep.Referrals) == 0 {
 		_, err := fmt.Fprintln(w, "No personal link has brought a signature yet.")

@@ -52,6 +52,14 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// Confirmations given up unsent for want of their inbox's turn
+	// (mail.SharedPace): counts only.
+	var unsent map[string]int
+	if mp, ok := c.cfg.Store.(store.MailPace); ok {
+		if unsent, err = mp.UnsentCounts(ctx, org.Slug); err != nil {
+			return err
+		}
+	}
 	var d admin.Dashboard
 	for _, camp := range org.Campaigns {
 		row := admin.CampaignRow{
@@ -62,7 +70,7 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) error {
 		row.Status = p.L.T("console.status." + row.StatusKey)
 		if row.Signs {
 			n := counts[camp.Slug]
-			row.Count, row.Pending = n.Signatures+n.Organisations, n.Pending
+			row.Count, row.Pending, row.Unsent = n.Signatures+n.Organisations, n.Pending, unsent[camp.Slug]
 			days, err := c.acc.SignaturesPerDay(ctx, org.Slug, camp.Slug, now.Truncate(24*time.Hour).AddDate(0, 0, 1-chartDays))
 			if err != nil {
 				return err

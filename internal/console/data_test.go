@@ -219,6 +219,11 @@ func TestDashboard(t *testing.T) {
 		e.st.AddSignatures(context.Background(), []*signing.Signature{sig})
 	}
 	e.st.AddArrivals(context.Background(), []signing.Arrivals{{Org: "riverside", Campaign: "open-letter", Source: "x", Count: 5}, {Org: "riverside", Campaign: "open-letter", Source: "x-2", Count: 3}})
+	for range 2 {
+		if err := e.st.(store.MailPace).NoteUnsent(context.Background(), "riverside", "open-letter"); err != nil {
+			t.Fatal(err)
+		}
+	}
 	res := b.get(Prefix + "/riverside")
 	wantStatus(t, res, 200)
 	d := doc(t, res)
@@ -235,6 +240,12 @@ func TestDashboard(t *testing.T) {
 	letter := d.Find("section#c-open-letter, section[aria-labelledby=c-open-letter]")
 	if !strings.Contains(letter.Text(), "Signatures: 4") {
 		t.Errorf("letter facts: %q, want Signatures: 4", letter.Find(".facts").Text())
+	}
+	if got := letter.Find(".facts .unsent").Text(); !strings.Contains(got, "Confirmation emails never sent: 2.") {
+		t.Errorf("letter facts: %q, want the 2 confirmation emails never sent (store.MailPace.UnsentCounts)", letter.Find(".facts").Text())
+	}
+	if n := d.Find(".unsent").Length(); n != 1 {
+		t.Errorf("%d campaigns tell of confirmations never sent, want 1 (the letter's)", n)
 	}
 	svg := letter.Find("svg[role=img]")
 	if svg.Length() != 1 || svg.Find("rect.bar").Length() != chartDays {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/placard/placard/internal/outbox"
 	"github.com/placard/placard/internal/signing"
@@ -64,7 +65,7 @@ func (d *Deliverer) DeliverBatch(ctx context.Context, ms []signing.Message) []er
 	errs := make([]error, len(ms))
 	var out []Message
 	var places []int
-	var paced []string // per email in out: the inbox whose shared turn it took, if any
+	var paced []*turn // per email in out: the shared turn it took, if any
 	for i, m := range ms {
 		msg, send, took, err := d.prepare(ctx, m)
 		if err != nil || !send {
@@ -84,10 +85,13 @@ func (d *Deliverer) DeliverBatch(ctx context.Context, ms []signing.Message) []er
 		}
 	}
 	for j, err := range sent {
-		if err != nil && paced[j] != "" {
+		if err != nil && paced[j] != nil && !MaybeSent(err) {
 			// Not sent: its turn goes back, or a relay down for a while
 			// spends the inbox's turns on attempts that sent nothing
-			// and the email is left out for want of one.
+			// and the email is left out for want of one. One the relay
+			// may have taken (MaybeSent) keeps it: given back, each
+			// retry of a relay that takes messages and then times out
+			// sent the inbox another copy, unpaced.
 			d.Pace.give(ctx, paced[j])
 		}
 		if IsPermanent(err) {
@@ -122,21 +126,19 @@ func sendSpread(ctx context.Context, many ManySending, ms []Message, conns int) 
 
 // prepare reads m and writes the email it sends. It reports send false
 // when there is nothing to send: the address unsubscribed. took is the
-// address whose turn under the shared pace the email took ("" when it
-// took none), to be given back should the email not be sent.
-func (d *Deliverer) prepare(ctx context.Context, m signing.Message) (_ Message, send bool, took string, _ error) {
+// turn under the shared pace the email took (nil when it took none), to
+// be given back should the email not be sent.
+func (d *Deliverer) prepare(ctx context.Context, m signing.Message) (_ Message, send bool, took *turn, _ error) {
 	if cp, ok := decodeContact(m.Payload); ok {
 		msg, send, err := d.prepareContact(ctx, cp, m.ID) // contact.go
 		if send && err == nil && Paced(cp.Template, false) {
-			if send, err = d.Pace.take(ctx, m, cp.Template, cp.To); send && err == nil {
-				took = cp.To
-			}
+			send, took, err = d.Pace.take(ctx, m, cp.Template, cp.To, time.Time{})
 		}
 		return msg, send, took, err
 	}
 	p, err := decodeMessage(m)
 	if err != nil {
-		return Message{}, false, "", outbox.Permanent(err)
+		return Message{}, false, nil, outbox.Permanent(err)
 	}
 	// A supporter who asks for their data page gets it even after
 	// unsubscribing: they asked for that one message. Everything else
@@ -144,30 +146,41 @@ func (d *Deliverer) prepare(ctx context.Context, m signing.Message) (_ Message, 
 	if p.Template != TemplateData && d.Suppressed != nil {
 		off, err := d.Suppressed(ctx, p.Org, p.To)
 		if err != nil {
-			return Message{}, false, "", err
+			return Message{}, false, nil, err
 		}
 		if off {
-			return Message{}, false, "", nil
+			return Message{}, false, nil, nil
 		}
 	}
 	msg, err := d.Renderer.Render(p, m.ID)
 	if errors.Is(err, ErrGone) {
-		return Message{}, false, "", outbox.Permanent(err)
+		return Message{}, false, nil, outbox.Permanent(err)
 	}
 	if err != nil {
-		return Message{}, false, "", err
+		return Message{}, false, nil, err
 	}
 	// Last, once the email is written and about to go, the inbox's turn
 	// under the pace every instance shares: a turn is spent only on an
 	// email that is sent.
 	if Paced(p.Template, p.Confirmed) {
-		send, err := d.Pace.take(ctx, m, p.Template, p.To)
-		if send && err == nil {
-			took = p.To
+		// A signature's own confirmation waits for its inbox's turn as
+		// long as the signature waits (SharedPace.take).
+		var until time.Time
+		m.Org, m.Campaign = p.Org, p.Campaign // as the counts name them
+		if p.Template == TemplateConfirm && !p.Again {
+			if until, send = d.Renderer.deadline(p, m.ID); !send {
+				return Message{}, false, nil, outbox.Permanent(ErrGone)
+			}
 		}
+		send, took, err := d.Pace.take(ctx, m, p.Template, p.To, until)
 		return msg, send, took, err
 	}
-	return msg, true, "", nil
+	if p.Template == TemplateData {
+		m.Org = p.Org
+		send, took, err := d.Pace.takeDataLink(ctx, m, p.Org, p.To)
+		return msg, send, took, err
+	}
+	return msg, true, nil, nil
 }
 
 // NewMessage is the outbox message that sends p. The recipient,

@@ -44,12 +44,15 @@ func appendPayload(b []byte, p Payload) ([]byte, bool) {
 	if p.Confirmed {
 		b = append(b, `,"confirmed":true`...)
 	}
+	if p.Again {
+		b = append(b, `,"again":true`...)
+	}
 	return append(b, '}'), true
 }
 
 // payloadSize is at least how many bytes appendPayload writes for p.
 func payloadSize(p Payload) int {
-	return len(`{"template":"","lang":"","org":"","campaign":"","to":"","ref":"","days":,"signed":,"confirmed":true}`) + 40 +
+	return len(`{"template":"","lang":"","org":"","campaign":"","to":"","ref":"","days":,"signed":,"confirmed":true,"again":true}`) + 40 +
 		len(p.Template) + len(p.Lang) + len(p.Org) + len(p.Campaign) + len(p.To) + len(p.Ref)
 }
 

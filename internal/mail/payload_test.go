@@ -23,6 +23,7 @@ var payloadCases = []Payload{
 	{Template: "thanks", Lang: "en", Ref: "line\u2028sep\u2029para"},
 	{Template: "thanks", Lang: "en", Days: 1 << 40},
 	{Template: TemplateThanks, Lang: "en", Ref: "k3v9q2m7x4b8n", Confirmed: true},
+	{Template: TemplateConfirm, Lang: "en", Days: 3, Signed: 1796126400987654, Again: true},
 }
 
 // TestPayloadEncodeAsJSON: Encode writes the very bytes encoding/json

@@ -14,6 +14,7 @@ import (
 	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/i18n"
+	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/site"
 	"github.com/placard/placard/views"
 )
@@ -51,6 +52,13 @@ type Payload struct {
 	// the inbox's owner causes it, so no pace holds it (SharedPace). A
 	// thank-you without it was sent by a signature anyone could make.
 	Confirmed bool `json:"confirmed,omitempty"`
+	// Again marks a confirmation queued again by a repeat of its
+	// signature (web resendConfirmation), not by the signature itself:
+	// it waits for its inbox's turn only within the hour, while the
+	// signature's own confirmation keeps its place until the signature's
+	// deadline (SharedPace), so repeats typed by anyone cannot pile up
+	// ahead of it.
+	Again bool `json:"again,omitempty"`
 }
 
 // Encode is the payload as JSON (appendPayload, or encoding/json for
@@ -134,6 +142,12 @@ func (r *Renderer) Render(p Payload, id string) (Message, error) {
 			if days <= 0 {
 				days = 7
 			}
+			// Held for its inbox's turn (SharedPace), it may leave days
+			// after it was queued: it says, and its link lasts, only
+			// the days its signature has left.
+			if left := confirmDeadline(c, p, id).Sub(now); p.Signed != 0 && left > 0 {
+				days = min(days, int((left+24*time.Hour-1)/(24*time.Hour)))
+			}
 			props.Subject = loc.T("mail.confirm.subject", "title", c.Title)
 			props.Heading = loc.T("mail.confirm.heading")
 			props.Paragraphs = []string{loc.T("mail.confirm.body", "title", c.Title)}
@@ -181,6 +195,45 @@ func (r *Renderer) Render(p Payload, id string) (Message, error) {
 		ID: id, To: p.To, Lang: props.Lang, Subject: props.Subject,
 		HTML: html.String(), Text: views.MailText(props), Unsubscribe: unsub.URL,
 	}, nil
+}
+
+// deadline is confirmDeadline for p's campaign as the files say now
+// (false when it is gone).
+func (r *Renderer) deadline(p Payload, id string) (time.Time, bool) {
+	s := r.Site()
+	if s == nil {
+		return time.Time{}, false
+	}
+	org := s.Org(p.Org)
+	if org == nil {
+		return time.Time{}, false
+	}
+	c := renamed(org, p.Campaign)
+	if c == nil {
+		return time.Time{}, false
+	}
+	return confirmDeadline(c, p, id), true
+}
+
+// confirmDeadline is when the signature a confirmation of c is for stops
+// waiting and is erased unconfirmed (serve's unconfirmed loop): its
+// CreatedAt (Payload.Signed) and c's unconfirmed_days. A payload without
+// Signed (queued before it existed) counts its Days from when the message
+// was queued (id).
+func confirmDeadline(c *campaign.Campaign, p Payload, id string) time.Time {
+	if p.Signed == 0 {
+		queued, _ := signing.MessageTime(id)
+		days := p.Days
+		if days <= 0 {
+			days = campaign.DefaultUnconfirmedDays
+		}
+		return queued.Add(time.Duration(days) * 24 * time.Hour)
+	}
+	days := c.UnconfirmedDays
+	if days <= 0 {
+		days = campaign.DefaultUnconfirmedDays
+	}
+	return time.UnixMicro(p.Signed).Add(time.Duration(days) * 24 * time.Hour)
 }
 
 // unsubscribe is the link that puts to on org's suppression list, shown

@@ -285,6 +285,26 @@ func IsPermanent(err error) bool {
 	return errors.As(err, &p)
 }
 
+// maybeSent marks a failure that came after the whole message reached
+// the mail server: it may have been sent.
+type maybeSent struct{ error }
+
+func (m maybeSent) Unwrap() error { return m.error }
+
+// MaybeSent reports whether err, from Send, came after the whole message
+// and its final "." reached the mail server and before its answer did (a
+// timeout, a connection reset): the server may have taken it, and the
+// outbox's next attempt may send a second copy. Every other failure is
+// certain to be before the server took the message — no connection, a
+// refusal at MAIL, RCPT or DATA, or an answer refusing it — and a
+// Deliverer gives such an email's shared pace turn back; a maybe-sent
+// one keeps it, so a relay that takes messages and then times out sends
+// an inbox at most the pace's share of copies, not one per retry.
+func MaybeSent(err error) bool {
+	var m maybeSent
+	return errors.As(err, &m)
+}
+
 // classify wraps a go-mail error, marking the server's permanent refusals.
 // The error text names the server's answer, never the recipient.
 func classify(err error) error {
@@ -307,6 +327,12 @@ func classify(err error) error {
 		}
 		if code != 0 {
 			return fmt.Errorf("mail: the server did not take the message (%d %s); it will be tried again", code, se.EnhancedStatusCode())
+		}
+		if se.Reason == gomail.ErrSMTPDataClose {
+			// The whole message and its final "." went, and no answer
+			// came back (a timeout, a reset): the relay may well have
+			// taken it.
+			return maybeSent{fmt.Errorf("mail: the mail server took the whole message but did not answer (%v); it may have been sent, and will be tried again", se.Reason)}
 		}
 		return fmt.Errorf("mail: sending failed (%s); it will be tried again", se.Reason)
 	}

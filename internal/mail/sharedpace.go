@@ -24,6 +24,12 @@ const (
 	PaceHorizon = time.Hour
 )
 
+// DataLinkEvery is how often one inbox may be sent a link to its data
+// page by one organisation: never put off (asking again sends it). The
+// web server keeps it per instance (web/datalimit.go) as the first line,
+// SharedPace for all instances together just before the link leaves.
+const DataLinkEvery = 10 * time.Minute
+
 // Paced reports whether an email of template is paced: anyone may have
 // caused it by typing an address. The thank-you once its signer
 // confirmed (confirmed), a letter to a decision-maker, the writer's copy
@@ -43,14 +49,25 @@ func Paced(template string, confirmed bool) bool {
 // every instance together (store.MailPace), taken by the deliverer just
 // before it sends one: each instance's own pace lets an inbox three at
 // once, and N instances behind a load balancer 3N, but they share this
-// one. It is consulted where mail leaves, never on the signing path. An
-// email with no turn now is held until its turn (outbox.Later) when that
-// comes within PaceHorizon of when it was queued, and otherwise not sent
-// — by the rules of the first line: a confirmation's signature stays,
-// waiting, and signing again sends it; a thank-you's signature counts;
-// a letter's confirmation is not sent, and the page said to write again.
-// What it holds or leaves out is logged as counts only (Run), never the
-// address or its hash.
+// one. It is consulted where mail leaves, never on the signing path.
+//
+// An email with no turn now is held until its turn (outbox.Later). A
+// signature's own confirmation is held (outbox.Until) as long as its
+// signature waits — until the signature's deadline, when it is erased
+// unconfirmed — and only then given up: counted per campaign
+// (store.MailPace.NoteUnsent: the console's dashboard, placard stats) and
+// logged. Dropping it after an hour, as before, let whoever kept an
+// inbox's turns spent make its owner's genuine signature silently never
+// confirm. Every other paced email is held when its turn comes within
+// PaceHorizon of when it was queued, and otherwise not sent — by the
+// rules of the first line: a thank-you's signature counts; a letter's
+// confirmation is not sent, and the page said to write again; a
+// confirmation queued again by a repeat of its signature (Payload.Again)
+// is a copy, and the next repeat may send one — so repeats typed by
+// anyone never pile up in the outbox ahead of the signature's own, which
+// keeps its place (the outbox hands held emails due at one turn over
+// oldest first). What it holds, leaves out or gives up is logged as
+// counts only (Run), never the address or its hash.
 type SharedPace struct {
 	Store store.MailPace
 	// Secret is the installation's key (store.Store.Secret), under
@@ -70,6 +87,8 @@ type paceKey struct{ org, campaign, mail, what string }
 const (
 	sharedHeld    = "put off: its inbox had its share lately across all instances"
 	sharedDropped = "not sent: its inbox has no turn within the hour across all instances"
+	sharedGaveUp  = "given up: its inbox had no turn across all instances before its signature's deadline"
+	sharedAgain   = "not sent: a link to the same data page went to its inbox in the last ten minutes from another instance"
 )
 
 // errHeld is what the outbox keeps as a held email's last error.
@@ -84,23 +103,79 @@ func (sp *SharedPace) now() time.Time {
 
 // take takes the turn of m's inbox (to) for an email of template, and
 // reports whether to send it now: nil error and send false when it is
-// left out, an outbox.Later error when it is held. A nil SharedPace lets
-// everything go.
-func (sp *SharedPace) take(ctx context.Context, m signing.Message, template, to string) (send bool, err error) {
+// left out or given up, an outbox.Later or outbox.Until error when it is
+// held. until, when not zero, is the deadline of a signature's own
+// confirmation: it is held until then, however long, and given up and
+// counted past it. A nil SharedPace lets everything go.
+func (sp *SharedPace) take(ctx context.Context, m signing.Message, template, to string, until time.Time) (send bool, t *turn, err error) {
 	if sp == nil || sp.Store == nil {
-		return true, nil
+		return true, nil, nil
 	}
 	secret, err := sp.Secret(ctx)
 	if err != nil {
-		return false, err
+		return false, nil, err
 	}
 	now := sp.now()
-	next, took, err := sp.Store.MailTurn(ctx, store.PaceHash(secret, to), PaceEvery, PaceBurst, now)
+	inbox := store.PaceHash(secret, to)
+	next, took, err := sp.Store.MailTurn(ctx, inbox, PaceEvery, PaceBurst, now)
 	if err != nil {
-		return false, err
+		return false, nil, err
 	}
 	if took {
-		return true, nil
+		return true, &turn{inbox, PaceEvery}, nil
+	}
+	send, err = sp.held(ctx, m, template, now, next, until)
+	return send, nil, err
+}
+
+// turn is an inbox's turn taken under a shared pace, to be given back
+// should its email not be sent.
+type turn struct {
+	inbox []byte
+	every time.Duration
+}
+
+// takeDataLink takes the turn of org's data-page links to the inbox of
+// to (DataLinkEvery, store.DataLinkPaceHash), and reports whether to
+// send one now. Without a turn it is left out, never put off: the
+// supporter asks again, and the page said a link goes at most every ten
+// minutes. It was kept per instance only, so N instances sent N links in
+// ten minutes to an inbox whose address anyone may type into the form.
+func (sp *SharedPace) takeDataLink(ctx context.Context, m signing.Message, org, to string) (send bool, t *turn, err error) {
+	if sp == nil || sp.Store == nil {
+		return true, nil, nil
+	}
+	secret, err := sp.Secret(ctx)
+	if err != nil {
+		return false, nil, err
+	}
+	now := sp.now()
+	inbox := store.DataLinkPaceHash(secret, org, to)
+	_, took, err := sp.Store.MailTurn(ctx, inbox, DataLinkEvery, 1, now)
+	if err != nil || !took {
+		if err == nil {
+			sp.note(m, TemplateData, sharedAgain, now)
+		}
+		return false, nil, err
+	}
+	return true, &turn{inbox, DataLinkEvery}, nil
+}
+
+// held decides for an email with no turn now, its next at next: held
+// until then, or left out, or given up (take).
+func (sp *SharedPace) held(ctx context.Context, m signing.Message, template string, now, next, until time.Time) (send bool, err error) {
+	if !until.IsZero() {
+		if next.Before(until) {
+			sp.note(m, template, sharedHeld, now)
+			return false, outbox.Until(next, errHeld)
+		}
+		// Counted before the message leaves the outbox: should the
+		// count fail, the message is tried again and counted then.
+		if err := sp.Store.NoteUnsent(ctx, m.Org, m.Campaign); err != nil {
+			return false, err
+		}
+		sp.note(m, template, sharedGaveUp, now)
+		return false, nil
 	}
 	queued, ok := signing.MessageTime(m.ID)
 	if !ok || queued.After(now) {
@@ -114,17 +189,14 @@ func (sp *SharedPace) take(ctx context.Context, m signing.Message, template, to 
 	return false, outbox.Later(next, errHeld)
 }
 
-// give gives back the turn take took for an email to the inbox of to
-// that was not sent (store.MailPace.GiveMailTurn). A failure to give it
-// back is logged, without the address, and costs the inbox one turn.
-func (sp *SharedPace) give(ctx context.Context, to string) {
-	if sp == nil || sp.Store == nil {
+// give gives back a turn take or takeDataLink took for an email that
+// was not sent (store.MailPace.GiveMailTurn). A failure to give it back
+// is logged, without the address, and costs the inbox one turn.
+func (sp *SharedPace) give(ctx context.Context, t *turn) {
+	if sp == nil || sp.Store == nil || t == nil {
 		return
 	}
-	secret, err := sp.Secret(ctx)
-	if err == nil {
-		err = sp.Store.GiveMailTurn(ctx, store.PaceHash(secret, to), PaceEvery)
-	}
+	err := sp.Store.GiveMailTurn(ctx, t.inbox, t.every)
 	if err != nil && sp.Log != nil {
 		sp.Log.Warn("giving an unsent email's turn back to its inbox's shared pace failed", "err", err)
 	}

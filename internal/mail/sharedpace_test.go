@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -125,5 +126,207 @@ func TestSharedPaceRelayOutage(t *testing.T) {
 	clock = t0.Add(71 * time.Minute)
 	if err := d.Deliver(ctx, m); err != nil || len(s.sent) != 1 {
 		t.Fatalf("relay back: %v, %d sent; want the email sent", err, len(s.sent))
+	}
+}
+
+// TestSharedPaceConfirmationWaits: a signature's own confirmation whose
+// inbox has no turn within the hour is held — past the outbox's maximum
+// age too — until its signature's deadline, not left out with nothing
+// telling anyone (its signature then silently never confirmed); a copy
+// queued again by a repeat of the signature is still left out past the
+// hour, so repeats typed by anyone never pile up ahead of it; held
+// together at one turn, the signature's own goes first; and one whose
+// inbox never has a turn before the deadline is given up and counted
+// for its campaign.
+func TestSharedPaceConfirmationWaits(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "placard.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	t0 := time.Now().Truncate(time.Microsecond)
+	clock := t0
+	now := func() time.Time { return clock }
+	r, _ := renderer(t)
+	r.Now = now
+	s := &recordingSender{}
+	d := &mail.Deliverer{Renderer: r, Sender: s, Pace: &mail.SharedPace{Store: db, Secret: db.Secret, Now: now}}
+	const org, camp = "northgate-tenants", "tell-the-courier"
+	confirm := func(to string, again bool) signing.Message {
+		return mail.NewMessage(mail.Payload{Template: mail.TemplateConfirm, Lang: "en", Org: org, Campaign: camp,
+			To: to, Days: 7, Signed: t0.UnixMicro(), Again: again})
+	}
+	// spend takes every turn of ada's inbox until at least until, as
+	// someone typing her address over and over on other instances would.
+	spend := func(until time.Time) {
+		inbox := store.PaceHash(must(db.Secret(ctx)), "ada@example.org")
+		for at := clock; ; {
+			next, took, err := db.MailTurn(ctx, inbox, mail.PaceEvery, mail.PaceBurst, at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !took && !next.Before(until) {
+				return
+			}
+			if !took {
+				at = next
+			}
+		}
+	}
+	ob := store.Outbox(db)
+	w := outbox.NewWorker(ob, map[string]outbox.Deliverer{signing.MessageEmail: d}, outbox.Options{Now: now, MaxAge: 48 * time.Hour})
+	pending := func() []store.OutboxEntry {
+		t.Helper()
+		es, err := ob.List(ctx, store.OutboxPending)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return es
+	}
+	// due makes the held messages due by the outbox's own clock (its
+	// claims read the real time; this test's clock runs ahead).
+	due := func() {
+		t.Helper()
+		at := time.Now()
+		for _, e := range pending() {
+			if err := ob.Retry(ctx, e.ID, at, e.LastError); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+
+	// Held together at one turn, the signature's own confirmation goes
+	// before a repeat's copy queued after it.
+	own := confirm("ada@example.org", false)
+	rep := confirm("ada+r@example.org", true)
+	if err := ob.Enqueue(ctx, []signing.Message{own, rep}); err != nil {
+		t.Fatal(err)
+	}
+	spend(t0.Add(mail.PaceEvery / 2))
+	if _, err := w.Once(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if es := pending(); len(es) != 2 || len(s.sent) != 0 {
+		t.Fatalf("with no turn for minutes: pending %+v, %d sent; want both held", es, len(s.sent))
+	}
+	clock = pending()[0].NotBefore
+	due()
+	if _, err := w.Once(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(s.sent) != 1 || s.sent[0].ID != own.ID {
+		t.Fatalf("at the turn: sent %d (%+v), want the signature's own confirmation", len(s.sent), s.sent)
+	}
+
+	// With no turn for two hours the signature's own is held, not left
+	// out; a repeat's copy in the same plight is left out.
+	own = confirm("ada@example.org", false)
+	if err := ob.Enqueue(ctx, []signing.Message{own}); err != nil {
+		t.Fatal(err)
+	}
+	spend(clock.Add(2 * mail.PaceHorizon))
+	if _, err := w.Once(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if es := pending(); len(es) != 2 || es[1].ID != own.ID {
+		t.Fatalf("the signature's own confirmation with no turn for two hours: pending %+v; want it held, not left out", es)
+	}
+	if err := d.Deliver(ctx, confirm("ada+again@example.org", true)); err != nil || len(s.sent) != 1 {
+		t.Fatalf("a repeat's copy with no turn within the hour: %v, %d sent; want it left out (nil, nothing sent)", err, len(s.sent)-1)
+	}
+
+	// Three days on, past the outbox's maximum age, the inbox spent
+	// again: still held; at its turn it goes, saying the days its
+	// signature has left.
+	clock = t0.Add(72 * time.Hour)
+	spend(clock.Add(mail.PaceEvery / 2))
+	due()
+	if _, err := w.Once(ctx); err != nil {
+		t.Fatal(err)
+	}
+	es := pending()
+	if len(es) != 1 || es[0].ID != own.ID {
+		t.Fatalf("three days on (the maximum age 48 h): pending %+v; want the signature's own held, not dead", es)
+	}
+	clock = es[0].NotBefore
+	due()
+	if _, err := w.Once(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(s.sent) != 2 || s.sent[1].ID != own.ID {
+		t.Fatalf("at its turn three days on: %d sent; want it sent", len(s.sent)-1)
+	}
+	if got := s.sent[1].Text; !strings.Contains(got, "erased in 4 days") {
+		t.Errorf("sent three days late, its note: %q; want the 4 days its signature has left", got)
+	}
+
+	// Another signature's confirmation whose inbox has no turn before
+	// its signature's seven days are over is given up, and counted.
+	clock = t0.Add(6*24*time.Hour + 23*time.Hour)
+	spend(t0.Add(8 * 24 * time.Hour))
+	before := len(s.sent)
+	if err := d.Deliver(ctx, confirm("ada@example.org", false)); err != nil || len(s.sent) != before {
+		t.Fatalf("no turn before the deadline: %v, %d sent; want it given up (nil, nothing sent)", err, len(s.sent)-before)
+	}
+	if got, err := db.UnsentCounts(ctx, org); err != nil || got[camp] != 1 || len(got) != 1 {
+		t.Fatalf("UnsentCounts: %v, %v; want %s: 1", got, err, camp)
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// TestDataLinkPaceAcrossInstances: the data-page link, which anyone may
+// have sent to any address through the data page's form, is paced one
+// per inbox and organisation every ten minutes across all instances: the
+// second instance's link to the same inbox within ten minutes is left
+// out (no error: asking again sends it), another organisation's goes,
+// and ten minutes on the inbox has its link again. A link whose send
+// failed gives its turn back. Failed before: each instance kept its own
+// pace, and two instances sent two links at once.
+func TestDataLinkPaceAcrossInstances(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "placard.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	t0 := time.Now().Truncate(time.Microsecond)
+	clock := t0
+	now := func() time.Time { return clock }
+	r, _ := renderer(t)
+	instance := func() (*mail.Deliverer, *recordingSender) {
+		s := &recordingSender{}
+		return &mail.Deliverer{Renderer: r, Sender: s, Pace: &mail.SharedPace{Store: db, Secret: db.Secret, Now: now}}, s
+	}
+	d1, s1 := instance()
+	d2, s2 := instance()
+	link := func(org, to string) signing.Message {
+		return mail.NewMessage(mail.Payload{Template: mail.TemplateData, Lang: "en", Org: org, To: to})
+	}
+	sent := func() int { return len(s1.sent) + len(s2.sent) }
+
+	s1.err = errors.New("connection refused")
+	if err := d1.Deliver(ctx, link("northgate-tenants", "ada@example.org")); err == nil || sent() != 0 {
+		t.Fatalf("with the relay down: %v, %d sent; want its error", err, sent())
+	}
+	s1.err = nil
+	if err := d1.Deliver(ctx, link("northgate-tenants", "ada@example.org")); err != nil || sent() != 1 {
+		t.Fatalf("the first link (the failed one gave its turn back): %v, %d sent; want it sent", err, sent())
+	}
+	if err := d2.Deliver(ctx, link("northgate-tenants", "ada+x@example.org")); err != nil || sent() != 1 {
+		t.Fatalf("another instance's link to the same inbox at once: %v, %d sent; want it left out, no error", err, sent()-1)
+	}
+	if err := d2.Deliver(ctx, link("shared-shore", "ada@example.org")); err != nil || sent() != 2 {
+		t.Fatalf("another organisation's link: %v, %d sent; want it sent", err, sent()-1)
+	}
+	clock = t0.Add(mail.DataLinkEvery)
+	if err := d2.Deliver(ctx, link("northgate-tenants", "ada@example.org")); err != nil || sent() != 3 {
+		t.Fatalf("ten minutes on: %v, %d sent; want it sent", err, sent()-2)
 	}
 }

@@ -96,8 +96,9 @@ func IsHeld(err error) bool {
 }
 
 type laterError struct {
-	at  time.Time
-	err error
+	at   time.Time
+	err  error
+	kept bool // Until: the deliverer keeps its own deadline
 }
 
 func (l laterError) Error() string { return l.err.Error() }
@@ -112,7 +113,19 @@ func Later(at time.Time, err error) error {
 	if err == nil {
 		return nil
 	}
-	return laterError{at, err}
+	return laterError{at: at, err: err}
+}
+
+// Until is Later for a message whose deliverer keeps its own deadline
+// (a signature's confirmation waits for its inbox's turn as long as the
+// signature waits, which may be longer than the maximum age): the worker
+// leaves it pending until at however old it is, and the deliverer gives
+// it up when its deadline passes. Until(at, nil) is nil.
+func Until(at time.Time, err error) error {
+	if err == nil {
+		return nil
+	}
+	return laterError{at: at, err: err, kept: true}
 }
 
 // Options tunes a Worker. The zero value of each field takes its default.
@@ -434,7 +447,7 @@ func (w *Worker) fail(ctx context.Context, o outcome) {
 	var later laterError
 	switch {
 	case errors.As(err, &later) && !IsPermanent(err):
-		if later.at.Sub(e.CreatedAt) > w.opts.MaxAge {
+		if !later.kept && later.at.Sub(e.CreatedAt) > w.opts.MaxAge {
 			log.Warn("outbox: message undelivered past the maximum age; marked dead", "err", err)
 			rerr = w.ob.Dead(ctx, e.ID, err.Error())
 		} else {

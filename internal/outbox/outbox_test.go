@@ -237,3 +237,38 @@ func TestLaterHoldsUntilItsTurn(t *testing.T) {
 		t.Error("Later(at, nil) is not nil")
 	}
 }
+
+// TestUntilOutlivesMaxAge: a message held with Until (its deliverer
+// keeps its own deadline: a confirmation waits as long as its
+// signature) stays pending past the maximum age, where Later's is
+// marked dead.
+func TestUntilOutlivesMaxAge(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		hold func(time.Time, error) error
+		want store.OutboxStatus
+	}{
+		{"Later", outbox.Later, store.OutboxDead},
+		{"Until", outbox.Until, store.OutboxPending},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ob := openOutbox(t)
+			enqueue(t, ob, "email")
+			now := time.Now().Truncate(time.Millisecond)
+			turn := now.Add(72 * time.Hour)
+			rec := &recorder{errs: []error{c.hold(turn, errors.New("held until its inbox's turn"))}}
+			w := outbox.NewWorker(ob, map[string]outbox.Deliverer{"email": rec},
+				outbox.Options{MaxAge: 48 * time.Hour, Now: func() time.Time { return now }})
+			if _, err := w.Once(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			es := list(t, ob, "")
+			if len(es) != 1 || es[0].Status != c.want {
+				t.Fatalf("held 72 h with MaxAge 48 h: %+v, want %s", es, c.want)
+			}
+		})
+	}
+	if outbox.Until(time.Now(), nil) != nil {
+		t.Error("Until(at, nil) is not nil")
+	}
+}

@@ -37,6 +37,17 @@ type MailPace interface {
 	// again at now (they hold nothing a missing row does not) and
 	// returns how many went.
 	PurgeMailPace(ctx context.Context, now time.Time) (int, error)
+
+	// NoteUnsent counts one confirmation of org's campaign given up
+	// unsent: its inbox had no turn before its signature's deadline
+	// (someone kept the inbox's turns spent). It keeps the count per
+	// campaign only (migration 044): no address, no hash, no time, so it
+	// outlives the signature's erasure without holding anything of it.
+	NoteUnsent(ctx context.Context, org, campaign string) error
+
+	// UnsentCounts returns NoteUnsent's counts of org by campaign
+	// (campaigns with none left out).
+	UnsentCounts(ctx context.Context, org string) (map[string]int, error)
 }
 
 // PaceHash is the keyed hash MailPace keeps for the inbox email reaches
@@ -46,6 +57,23 @@ type MailPace interface {
 func PaceHash(secret []byte, email string) []byte {
 	m := hmac.New(sha256.New, secret)
 	m.Write([]byte("placard/mail-pace\x00" + ratelimit.Mailbox(email)))
+	return m.Sum(nil)
+}
+
+// DataLinkPaceHash is the key under which MailPace keeps the pace of
+// org's data-page links to the inbox email reaches (one per inbox and
+// organisation every ten minutes, mail.SharedPace): the inbox's keyed
+// hash under its own label, then the organisation, in the same table as
+// PaceHash's rows but never equal to one. An erasure of email deletes
+// every organisation's such row with its PaceHash row (DataLinkPrefix).
+func DataLinkPaceHash(secret []byte, org, email string) []byte {
+	return append(DataLinkPrefix(secret, email), org...)
+}
+
+// DataLinkPrefix is what every DataLinkPaceHash of email begins with.
+func DataLinkPrefix(secret []byte, email string) []byte {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte("placard/data-link-pace\x00" + ratelimit.Mailbox(email)))
 	return m.Sum(nil)
 }
 

@@ -12,12 +12,14 @@ import (
 // page (data.go: dataRequest). The request form answers anyone, and the
 // link is the one email an unsubscribed address still gets, so without
 // it anyone could have the organisation mail a signer over and over.
-const dataLinkEvery = 10 * time.Minute
+const dataLinkEvery = mail.DataLinkEvery
 
 // newDataLinkPace is the pace of data-page links: one per mailbox and
 // organisation every dataLinkEvery, never put off (the supporter asks
-// again). Per instance and in memory only, as a keyed hash of the
-// mailbox (ratelimit.Pace), so ada+1@ and ada+2@ share ada@'s turns.
+// again). This is each instance's, in memory, as a keyed hash of the
+// mailbox (ratelimit.Pace), so ada+1@ and ada+2@ share ada@'s turns; the
+// outbox's deliverer takes the same pace again, shared by every
+// instance, just before the link leaves (mail.SharedPace).
 func newDataLinkPace() *ratelimit.Pace {
 	return &ratelimit.Pace{Every: dataLinkEvery, Burst: 1}
 }

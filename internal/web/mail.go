@@ -122,7 +122,7 @@ func (s *Server) resendConfirmation(ctx context.Context, lc *site.SigningCampaig
 		}
 		days := min(int((left+24*time.Hour-1)/(24*time.Hour)), lc.Campaign.UnconfirmedDays)
 		m := mail.NewMessage(mail.Payload{Template: mail.TemplateConfirm, Lang: sig.Lang, Org: sig.Org, Campaign: sig.Campaign, To: sg.Email,
-			Days: days, Signed: sg.CreatedAt.UnixMicro()})
+			Days: days, Signed: sg.CreatedAt.UnixMicro(), Again: true})
 		if at.After(now) {
 			m.NotBefore = at
 		}

@@ -147,11 +147,14 @@ type CampaignRow struct {
 	// Signs says whether the campaign takes signatures (petition, letter).
 	Signs          bool
 	Count, Pending int
-	ModerateURL    string
-	Chart          Chart
-	Sources        []SourceRow
-	Wordings       []SourceRow
-	Referrals      []ReferralRow
+	// Unsent is how many confirmation emails were given up unsent: their
+	// inbox had no turn before their signature expired (store.MailPace).
+	Unsent      int
+	ModerateURL string
+	Chart       Chart
+	Sources     []SourceRow
+	Wordings    []SourceRow
+	Referrals   []ReferralRow
 	// Outreach is, per contact action, the calls and emails to each
 	// target (counts only).
 	Outreach []OutreachTable

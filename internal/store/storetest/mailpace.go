@@ -79,7 +79,13 @@ func testMailPace(t *testing.T, s store.Store) {
 	if _, took, err := p.MailTurn(ctx, ada, every, 3, base.Add(every+time.Minute)); err != nil || took {
 		t.Errorf("ada after the purge: took %v, %v; want none (her row stays)", took, err)
 	}
-	// Erased, ada's row goes: nothing of her is kept, not even its hash.
+	// Erased, ada's row goes, and her data-page links' rows of every
+	// organisation: nothing of her is kept, not even its hash.
+	for _, org := range []string{"o", "other"} {
+		if _, took, err := p.MailTurn(ctx, store.DataLinkPaceHash(secret, org, "ada@example.org"), every, 1, base.Add(every+time.Minute)); err != nil || !took {
+			t.Fatalf("ada's data-page link of %s: took %v, %v; want a turn (its own pace, apart from her inbox's)", org, took, err)
+		}
+	}
 	add(t, s, Sig("o", "c1", "ada+x@example.org"))
 	if _, err := s.Erase(ctx, "ada+x@example.org"); err != nil {
 		t.Fatal(err)
@@ -127,5 +133,27 @@ func testMailPaceShared(t *testing.T, s1, s2 store.Store) {
 		if took != 3 {
 			t.Fatalf("round %d: two instances took %d turns of one inbox at once, want 3", round, took)
 		}
+	}
+}
+
+// testMailUnsent: confirmations given up are counted per organisation
+// and campaign, and nothing else is kept.
+func testMailUnsent(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	p := mailPace(t, s)
+	if got, err := p.UnsentCounts(ctx, "o"); err != nil || len(got) != 0 {
+		t.Fatalf("UnsentCounts before any: %v, %v; want none", got, err)
+	}
+	for _, c := range []string{"c1", "c1", "c2"} {
+		if err := p.NoteUnsent(ctx, "o", c); err != nil {
+			t.Fatalf("NoteUnsent: %v", err)
+		}
+	}
+	if err := p.NoteUnsent(ctx, "other", "c1"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := p.UnsentCounts(ctx, "o")
+	if err != nil || len(got) != 2 || got["c1"] != 2 || got["c2"] != 1 {
+		t.Fatalf("UnsentCounts: %v, %v; want c1 2, c2 1 (and nothing of another organisation)", got, err)
 	}
 }
