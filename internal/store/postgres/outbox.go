@@ -262,6 +262,17 @@ func (db *DB) Drop(ctx context.Context, ids []string) (_ int, err error) {
 // fills with tens of thousands of messages, each asking before each
 // attempt. The kinds are written as the index's are, so the planner
 // proves it serves; ids compare byte by byte, as they sort.
+//
+// Last, the bundles made before m whose bytes hold its address (the
+// packed form writes each address in full at least once): another
+// instance's claim may be taking such a bundle apart right now (SKIP
+// LOCKED let this claim pass it by), and until it commits its messages
+// are neither rows nor, to this claim, gone — a later row about the same
+// person (a rejection's signature.updated) claimed here was delivered
+// before the signature.created being unpacked, and the CRM kept the
+// signature as approved (TestEarlierSeesABundleBeingUnpacked). Claims
+// take the oldest bundles first, so those made before m are the few
+// being unpacked; a wait it causes ends when they are rows.
 func (db *DB) Earlier(ctx context.Context, m signing.Message) (_ bool, err error) {
 	defer failed(&err, "reading earlier messages")
 	if m.Email == "" || (m.Kind != signing.MessageWebhook && m.Kind != signing.MessageOSDI) {
@@ -274,9 +285,20 @@ func (db *DB) Earlier(ctx context.Context, m signing.Message) (_ bool, err error
 
 // earlierArgs are earlierSQL's arguments for m.
 func earlierArgs(m signing.Message) []any {
+	// Bundles made up to a minute after m (instances' clocks differ)
+	// may hold an earlier message; with no time in its id, any bundle.
+	before := time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+	if at, ok := signing.MessageTime(m.ID); ok {
+		before = at.Add(bundleClockMargin)
+	}
 	return []any{m.Email, m.Target, m.Org, m.ID, store.ErasedAddress(m.Email), store.ErasedAddress(signing.ASCIIEmail(m.Email)),
-		store.NotedAddress(m.Email), store.NotedAddress(signing.ASCIIEmail(m.Email))}
+		store.NotedAddress(m.Email), store.NotedAddress(signing.ASCIIEmail(m.Email)), before, []byte(m.Email)}
 }
+
+// bundleClockMargin is how much later than a message's id a bundle's
+// time may be and still hold a message made before it: the id and the
+// bundle's time come from the clocks of two instances.
+const bundleClockMargin = time.Minute
 
 // earlierSQL is Earlier's statement.
 const earlierSQL = `SELECT EXISTS (SELECT 1 FROM outbox
@@ -287,7 +309,9 @@ const earlierSQL = `SELECT EXISTS (SELECT 1 FROM outbox
 		AND status = 'pending' AND id COLLATE "C" < $4 COLLATE "C" AND (position($5::bytea IN payload) > 0 OR position($6::bytea IN payload) > 0))
 	OR EXISTS (SELECT 1 FROM outbox
 		WHERE kind = 'erasure' AND org = $3
-		AND status IN ('note', 'pending') AND id COLLATE "C" < $4 COLLATE "C" AND (position($7::bytea IN payload) > 0 OR position($8::bytea IN payload) > 0))`
+		AND status IN ('note', 'pending') AND id COLLATE "C" < $4 COLLATE "C" AND (position($7::bytea IN payload) > 0 OR position($8::bytea IN payload) > 0))
+	OR EXISTS (SELECT 1 FROM outbox_bundles
+		WHERE created_at <= $9 AND position($10::bytea IN messages) > 0)`
 
 // Hold leaves a message that waited for an earlier one pending until
 // next, its age starting again at since (store.OutboxOrder).

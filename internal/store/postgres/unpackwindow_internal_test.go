@@ -85,3 +85,69 @@ func TestErasureNoticeWaitsForAClaimDuringIt(t *testing.T) {
 		})
 	}
 }
+
+// TestEarlierSeesABundleBeingUnpacked: while one instance's claim takes
+// apart a bundle holding a signature's signature.created (its
+// transaction not yet committed), another instance's claim passes the
+// bundle by (SKIP LOCKED) and claims a later message about the same
+// person, queued as a row (a rejection's signature.updated). Earlier must
+// hold that one back: delivered first, the CRM would hear created last
+// and keep the signature as approved. A message about someone else is
+// not held. Failed before: Earlier saw neither rows nor bundle and said
+// false.
+func TestEarlierSeesABundleBeingUnpacked(t *testing.T) {
+	ctx := context.Background()
+	dsn := migratedDSN(t)
+	a, err := Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	const email = "ada@example.org"
+	sig := storetest.Sig("o", "c", email)
+	sig.Outbox = []signing.Message{storetest.Msg("o", "c", email)} // signature.created, bundled
+	if _, err := a.AddSignatures(ctx, []*signing.Signature{sig}); err != nil {
+		t.Fatal(err)
+	}
+	rejected := storetest.Msg("o", "c", email) // signature.updated, queued by the decision
+	someoneElse := storetest.Msg("o", "c", "bo@example.org")
+	if err := b.Enqueue(ctx, []signing.Message{rejected, someoneElse}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Instance a's claim, half way: the bundle taken apart, not committed.
+	tx, err := a.pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	var ev store.QuarantineEvent
+	if err := unbundle(ctx, tx, 10, &ev); err != nil {
+		t.Fatal(err)
+	}
+
+	got, err := b.Claim(ctx, "b", 10, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 {
+		t.Fatalf("instance b claimed %+v; want the two rows, the bundle being a's", got)
+	}
+	if held, err := b.Earlier(ctx, rejected); err != nil || !held {
+		t.Errorf("Earlier for the signature.updated while its signature.created is being unpacked = %v, %v; want true", held, err)
+	}
+	if held, err := b.Earlier(ctx, someoneElse); err != nil || held {
+		t.Errorf("Earlier for another person's message = %v, %v; want false", held, err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if held, err := b.Earlier(ctx, rejected); err != nil || !held {
+		t.Errorf("Earlier for the signature.updated once its signature.created is a row = %v, %v; want true", held, err)
+	}
+}
