@@ -307,7 +307,8 @@ func saidErased(queued erasureQueued, stdout io.Writer) {
 	}
 	if queued.notes > 0 {
 		fmt.Fprintf(stdout, "The signatures are erased, but their organisation's webhooks and Action Network list could not be told from here: %s.\n"+
-			"Queued a note for %s instead: the next time placard serve runs on this database, it tells them and deletes the note.\n"+
+			"Queued a note for %s instead. placard serve from this version or a newer one tells them when it runs on this database (within seconds if one runs now), then deletes the note.\n"+
+			"placard serve from an older version does not see the note: if one still runs on this database, restart it from this version.\n"+
 			"Until then the note keeps the address in the outbox; 'placard outbox list' shows it as kind erasure.\n",
 			queued.why, countText(queued.notes, "organisation", "organisations"))
 	}

@@ -31,9 +31,11 @@ type OutboxOrder interface {
 	// the A-label one names no other). A message filed under no address has nothing
 	// earlier: the erasure that made it deleted every message filed
 	// under its address. A dead message is not waited for (it is an
-	// operator's to retry or drop); bundled messages are not looked at
-	// (they are a signature's first messages, taken apart by the claim
-	// before any later row is due).
+	// operator's to retry or drop); bundled messages are not read (they
+	// are a signature's first messages, taken apart by the claim before
+	// any later row is due), but where instances claim side by side
+	// (PostgreSQL) a bundle made before m that holds its address counts
+	// as earlier: another instance may be taking it apart right now.
 	Earlier(ctx context.Context, m signing.Message) (bool, error)
 
 	// Hold leaves message id pending until next after an attempt that

@@ -58,7 +58,9 @@ type Outbox interface {
 	// lease and its Attempts goes up by one, so no other claim takes it
 	// until the lease runs out. On PostgreSQL several instances claim at
 	// once without waiting for each other (FOR UPDATE SKIP LOCKED); on
-	// SQLite one writer claims at a time.
+	// SQLite one writer claims at a time. Erasure notes (kind "erasure")
+	// are stored so that no older placard's claim selects them
+	// (migration 046) and are claimed first; they are reported pending.
 	Claim(ctx context.Context, worker string, n int, lease time.Duration) ([]OutboxEntry, error)
 
 	// Done deletes delivered messages, payload and all, in one
@@ -69,7 +71,9 @@ type Outbox interface {
 	// Retry leaves a message pending until next, recording lastError.
 	Retry(ctx context.Context, id string, next time.Time, lastError string) error
 
-	// Dead marks a message failed for good, recording lastError.
+	// Dead marks a message failed for good, recording lastError. An
+	// erasure note (kind "erasure") is deleted instead: given up, it
+	// would only keep the erased address.
 	Dead(ctx context.Context, id string, lastError string) error
 
 	// List returns the messages with status ("" for every status), oldest

@@ -423,7 +423,7 @@ func (db *DB) EraseInTold(ctx context.Context, org, email string, tell store.Tel
 		if _, err := dropQuarantined(ctx, tx, &ev, org, email); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM outbox WHERE org = $1 AND email = $2`, org, email); err != nil {
+		if _, erased.until, err = deleteMessages(ctx, tx, "org = $1 AND email = $2", org, email); err != nil { // tell.go
 			return err
 		}
 		// And the keyed hash saying it wrote to org's decision-makers.

@@ -117,10 +117,11 @@ func (db *DB) EraseSupporterTold(ctx context.Context, org, email string, tell st
 		if err != nil {
 			return 0, err
 		}
-		ob, err := tx.Exec(ctx, `DELETE FROM outbox WHERE org = $1 AND email = $2`, org, email)
+		ob, until, err := deleteMessages(ctx, tx, "org = $1 AND email = $2", org, email) // tell.go
 		if err != nil {
 			return 0, err
 		}
+		erased.until = until
 		// And the keyed hash saying it wrote to org's decision-makers.
 		w, err := eraseSenderIn(ctx, tx, key, org, email) // outreach.go
 		if err != nil {
@@ -130,7 +131,7 @@ func (db *DB) EraseSupporterTold(ctx context.Context, org, email string, tell st
 		if err := erasePace(ctx, tx, key, email); err != nil {
 			return 0, err
 		}
-		return ob.RowsAffected() + removed + w, queueErased(ctx, tx, tell, erased)
+		return ob + removed + w, queueErased(ctx, tx, tell, erased)
 	}
 	return db.eraseWhere(ctx, first, `email = $1 AND org = $2`, []any{email, org}, also)
 }

@@ -13,11 +13,19 @@ import (
 
 var _ store.Outbox = (*DB)(nil)
 
+// waitingStatus is the stored status of a message waiting to be
+// delivered: 'pending', or 'note' for an erasure note (kind 'erasure',
+// migration 046), which no claim of an older placard selects — an older
+// serve, not knowing the kind, would try it for 48 hours and mark it
+// dead, keeping the address and telling no CRM. Notes are reported as
+// store.OutboxPending all the same.
+const waitingStatus = `CASE WHEN kind = 'erasure' THEN 'note' ELSE 'pending' END`
+
 // outboxInsertSQL adds a batch of messages from arrays in one statement;
 // an id already there is left alone (Enqueue is idempotent, and a bundle
 // taken apart twice adds nothing).
-const outboxInsertSQL = `INSERT INTO outbox (id, kind, target, email, org, campaign, payload, not_before, created_at)
-	SELECT id, kind, target, email, org, campaign, payload, not_before, created_at
+const outboxInsertSQL = `INSERT INTO outbox (id, kind, target, email, org, campaign, payload, status, not_before, created_at)
+	SELECT id, kind, target, email, org, campaign, payload, ` + waitingStatus + `, not_before, created_at
 	FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bytea[], $8::timestamptz[],
 		$9::timestamptz[])
 		AS t(id, kind, target, email, org, campaign, payload, not_before, created_at)
@@ -130,6 +138,9 @@ func collectOutbox(rows pgx.Rows, err error) ([]store.OutboxEntry, error) {
 			return nil, err
 		}
 		e.Status = store.OutboxStatus(status)
+		if status == "note" {
+			e.Status = store.OutboxPending // waitingStatus
+		}
 		e.NotBefore, e.CreatedAt = e.NotBefore.UTC(), e.CreatedAt.UTC()
 		out = append(out, e)
 	}
@@ -155,17 +166,24 @@ func (db *DB) Claim(ctx context.Context, worker string, n int, lease time.Durati
 	}
 	db.quarantined(ev)
 	now := time.Now().UTC().Truncate(time.Microsecond)
-	return collectOutbox(db.pool.Query(ctx, `WITH due AS (
-			SELECT id FROM outbox WHERE status = 'pending' AND not_before <= $1
-			ORDER BY not_before LIMIT $2 FOR UPDATE SKIP LOCKED
-		), claimed AS (
-			UPDATE outbox o SET not_before = $3, claimed_by = $4, attempts = o.attempts + 1
-			FROM due WHERE o.id = due.id
-			RETURNING o.*
-		)
-		SELECT `+outboxColumns+` FROM claimed ORDER BY created_at, id`,
-		now, n, now.Add(lease), worker))
+	return collectOutbox(db.pool.Query(ctx, claimSQL, now, n, now.Add(lease), worker))
 }
+
+// claimSQL is Claim's statement: the due erasure notes first (status
+// 'note', which no older placard claims: waitingStatus; a handful at
+// most, through outbox_due), then the due pending messages, n in all.
+const claimSQL = `WITH notes AS (
+		SELECT id FROM outbox WHERE status = 'note' AND kind = 'erasure' AND not_before <= $1
+		ORDER BY not_before LIMIT $2 FOR UPDATE SKIP LOCKED
+	), due AS (
+		SELECT id FROM outbox WHERE status = 'pending' AND not_before <= $1
+		ORDER BY not_before LIMIT $2 - (SELECT count(*) FROM notes) FOR UPDATE SKIP LOCKED
+	), claimed AS (
+		UPDATE outbox o SET not_before = $3, claimed_by = $4, attempts = o.attempts + 1
+		FROM (SELECT id FROM notes UNION ALL SELECT id FROM due) d WHERE o.id = d.id
+		RETURNING o.*
+	)
+	SELECT ` + outboxColumns + ` FROM claimed ORDER BY created_at, id`
 
 // Done deletes delivered messages in one statement (store.Outbox).
 func (db *DB) Done(ctx context.Context, ids ...string) (err error) {
@@ -180,17 +198,24 @@ func (db *DB) Done(ctx context.Context, ids ...string) (err error) {
 // Retry leaves a message pending until next (store.Outbox).
 func (db *DB) Retry(ctx context.Context, id string, next time.Time, lastError string) (err error) {
 	defer failed(&err, "rescheduling a message")
-	_, err = db.pool.Exec(ctx, `UPDATE outbox SET status = 'pending', not_before = $2, last_error = $3, claimed_by = ''
+	_, err = db.pool.Exec(ctx, `UPDATE outbox SET status = `+waitingStatus+`, not_before = $2, last_error = $3, claimed_by = ''
 		WHERE id = $1`, id, next.UTC().Truncate(time.Microsecond), lastError)
 	return err
 }
 
-// Dead marks a message failed for good (store.Outbox).
+// Dead marks a message failed for good (store.Outbox); an erasure note
+// is deleted instead, the address it held with it.
 func (db *DB) Dead(ctx context.Context, id string, lastError string) (err error) {
 	defer failed(&err, "marking a message dead")
-	_, err = db.pool.Exec(ctx, `UPDATE outbox SET status = 'dead', last_error = $2, claimed_by = '' WHERE id = $1`, id, lastError)
+	_, err = db.pool.Exec(ctx, deadSQL, id, lastError)
 	return err
 }
+
+// deadSQL is Dead's statement: a note that cannot be turned into its
+// notices is of no use to anyone, and a dead row would keep the erased
+// address until an operator dropped it.
+const deadSQL = `WITH note AS (DELETE FROM outbox WHERE id = $1 AND kind = 'erasure')
+	UPDATE outbox SET status = 'dead', last_error = $2, claimed_by = '' WHERE id = $1 AND kind <> 'erasure'`
 
 // List returns the messages with status ("" for all), oldest first.
 func (db *DB) List(ctx context.Context, status store.OutboxStatus) (_ []store.OutboxEntry, err error) {
@@ -199,7 +224,7 @@ func (db *DB) List(ctx context.Context, status store.OutboxStatus) (_ []store.Ou
 		return nil, err
 	}
 	return collectOutbox(db.pool.Query(ctx, `SELECT `+outboxColumns+` FROM outbox
-		WHERE $1 = '' OR status = $1 ORDER BY created_at, id`, string(status)))
+		WHERE $1 = '' OR status = $1 OR $1 = 'pending' AND status = 'note' ORDER BY created_at, id`, string(status)))
 }
 
 // Requeue makes the messages pending and due now (store.Outbox).
@@ -211,7 +236,7 @@ func (db *DB) Requeue(ctx context.Context, ids []string) (_ int, err error) {
 	if err := db.unbundleAll(ctx); err != nil {
 		return 0, err
 	}
-	tag, err := db.pool.Exec(ctx, `UPDATE outbox SET status = 'pending', not_before = $2, claimed_by = ''
+	tag, err := db.pool.Exec(ctx, `UPDATE outbox SET status = `+waitingStatus+`, not_before = $2, claimed_by = ''
 		WHERE id = ANY($1)`, ids, time.Now().UTC().Truncate(time.Microsecond))
 	return int(tag.RowsAffected()), err
 }
@@ -238,6 +263,17 @@ func (db *DB) Drop(ctx context.Context, ids []string) (_ int, err error) {
 // fills with tens of thousands of messages, each asking before each
 // attempt. The kinds are written as the index's are, so the planner
 // proves it serves; ids compare byte by byte, as they sort.
+//
+// Last, the bundles made before m whose bytes hold its address (the
+// packed form writes each address in full at least once): another
+// instance's claim may be taking such a bundle apart right now (SKIP
+// LOCKED let this claim pass it by), and until it commits its messages
+// are neither rows nor, to this claim, gone — a later row about the same
+// person (a rejection's signature.updated) claimed here was delivered
+// before the signature.created being unpacked, and the CRM kept the
+// signature as approved (TestEarlierSeesABundleBeingUnpacked). Claims
+// take the oldest bundles first, so those made before m are the few
+// being unpacked; a wait it causes ends when they are rows.
 func (db *DB) Earlier(ctx context.Context, m signing.Message) (_ bool, err error) {
 	defer failed(&err, "reading earlier messages")
 	if m.Email == "" || (m.Kind != signing.MessageWebhook && m.Kind != signing.MessageOSDI) {
@@ -250,9 +286,20 @@ func (db *DB) Earlier(ctx context.Context, m signing.Message) (_ bool, err error
 
 // earlierArgs are earlierSQL's arguments for m.
 func earlierArgs(m signing.Message) []any {
+	// Bundles made up to a minute after m (instances' clocks differ)
+	// may hold an earlier message; with no time in its id, any bundle.
+	before := time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+	if at, ok := signing.MessageTime(m.ID); ok {
+		before = at.Add(bundleClockMargin)
+	}
 	return []any{m.Email, m.Target, m.Org, m.ID, store.ErasedAddress(m.Email), store.ErasedAddress(signing.ASCIIEmail(m.Email)),
-		store.NotedAddress(m.Email), store.NotedAddress(signing.ASCIIEmail(m.Email))}
+		store.NotedAddress(m.Email), store.NotedAddress(signing.ASCIIEmail(m.Email)), before, []byte(m.Email)}
 }
+
+// bundleClockMargin is how much later than a message's id a bundle's
+// time may be and still hold a message made before it: the id and the
+// bundle's time come from the clocks of two instances.
+const bundleClockMargin = time.Minute
 
 // earlierSQL is Earlier's statement.
 const earlierSQL = `SELECT EXISTS (SELECT 1 FROM outbox
@@ -263,13 +310,15 @@ const earlierSQL = `SELECT EXISTS (SELECT 1 FROM outbox
 		AND status = 'pending' AND id COLLATE "C" < $4 COLLATE "C" AND (position($5::bytea IN payload) > 0 OR position($6::bytea IN payload) > 0))
 	OR EXISTS (SELECT 1 FROM outbox
 		WHERE kind = 'erasure' AND org = $3
-		AND status = 'pending' AND id COLLATE "C" < $4 COLLATE "C" AND (position($7::bytea IN payload) > 0 OR position($8::bytea IN payload) > 0))`
+		AND status IN ('note', 'pending') AND id COLLATE "C" < $4 COLLATE "C" AND (position($7::bytea IN payload) > 0 OR position($8::bytea IN payload) > 0))
+	OR EXISTS (SELECT 1 FROM outbox_bundles
+		WHERE created_at <= $9 AND position($10::bytea IN messages) > 0)`
 
 // Hold leaves a message that waited for an earlier one pending until
 // next, its age starting again at since (store.OutboxOrder).
 func (db *DB) Hold(ctx context.Context, id string, since, next time.Time, reason string) (err error) {
 	defer failed(&err, "holding a message")
-	_, err = db.pool.Exec(ctx, `UPDATE outbox SET status = 'pending', not_before = $2, last_error = $3, claimed_by = '', created_at = $4
+	_, err = db.pool.Exec(ctx, `UPDATE outbox SET status = `+waitingStatus+`, not_before = $2, last_error = $3, claimed_by = '', created_at = $4
 		WHERE id = $1`, id, next.UTC().Truncate(time.Microsecond), reason, since.UTC().Truncate(time.Microsecond))
 	return err
 }

@@ -896,7 +896,7 @@ func (db *DB) EraseTold(ctx context.Context, email string, tell store.TellErased
 		if _, err := dropQuarantined(ctx, tx, &ev, email); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM outbox WHERE email = $1`, email); err != nil {
+		if _, erased.until, err = deleteMessages(ctx, tx, "email = $1", email); err != nil { // tell.go
 			return err
 		}
 		if err := eraseSender(ctx, tx, key, email); err != nil {

@@ -58,17 +58,15 @@ func readSigs(ctx context.Context, tx pgx.Tx, q string, args ...any) ([]signing.
 // signatures it removes, and until when the address's webhook or OSDI
 // message that a worker (of any instance) is delivering right now may
 // still reach its receiver (its lease: an attempt ends within it; zero
-// when none is).
+// when none is), which deleteMessages reads from the rows it deletes.
 type erasure struct {
 	sigs  []signing.Signature
 	until time.Time
 }
 
 // erasedRows reads in tx, before they go, the signatures an erasure
-// matching where (with args) deletes, for its tell (store.TellErased),
-// and the lease of any message about the address being delivered (where
-// names only email and org, columns of outbox too); nothing when there is
-// no tell. The erasure holds lockSigning already.
+// matching where (with args) deletes, for its tell (store.TellErased);
+// nothing when there is no tell. The erasure holds lockSigning already.
 func erasedRows(ctx context.Context, tx pgx.Tx, tell store.TellErased, where string, args ...any) (erasure, error) {
 	if tell == nil {
 		return erasure{}, nil
@@ -77,16 +75,35 @@ func erasedRows(ctx context.Context, tx pgx.Tx, tell store.TellErased, where str
 	if err != nil {
 		return erasure{}, err
 	}
+	return erasure{sigs: sigs}, nil
+}
+
+// deleteMessages deletes in tx the undelivered messages matching where
+// (with args: email and org, columns of outbox) for an erasure that has
+// taken every bundle apart, and returns how many it deleted and the
+// latest lease among those a worker is delivering (webhook or OSDI,
+// claimed: their requests may still be on their way; zero when none is),
+// for queueErased. The lease is read from the very rows deleted, not
+// before: the erasure waits for any bundle another instance is taking
+// apart (unbundle), and that instance's claim takes the rows it unpacked
+// at once, so a lease read at the erasure's start missed the claim made
+// meanwhile and its notice went out before that delivery ended
+// (TestErasureNoticeWaitsForAClaimDuringIt). The DELETE waits for a claim
+// in progress and reads the row as the claim left it; a claim after it
+// skips the rows it deleted (SKIP LOCKED), then finds them gone.
+func deleteMessages(ctx context.Context, tx pgx.Tx, where string, args ...any) (int64, time.Time, error) {
+	var n int64
 	var until *time.Time
-	if err := tx.QueryRow(ctx, `SELECT max(not_before) FROM outbox
-		WHERE kind IN ('webhook', 'osdi') AND status = 'pending' AND claimed_by <> '' AND `+where, args...).Scan(&until); err != nil {
-		return erasure{}, err
+	if err := tx.QueryRow(ctx, `WITH gone AS (DELETE FROM outbox WHERE `+where+`
+			RETURNING kind, status, claimed_by, not_before)
+		SELECT count(*), max(not_before) FILTER (WHERE kind IN ('webhook', 'osdi') AND status = 'pending' AND claimed_by <> '')
+		FROM gone`, args...).Scan(&n, &until); err != nil {
+		return 0, time.Time{}, err
 	}
-	e := erasure{sigs: sigs}
-	if until != nil {
-		e.until = until.UTC()
+	if until == nil {
+		return n, time.Time{}, nil
 	}
-	return e, nil
+	return n, until.UTC(), nil
 }
 
 // queueErased adds to the outbox, in tx, what tell returns for the erased

@@ -15,18 +15,28 @@ import (
 
 var _ store.Outbox = (*DB)(nil)
 
+// waitingStatus is the stored status of a message waiting to be
+// delivered: 'pending', or 'note' for an erasure note (kind 'erasure',
+// migration 046), which no claim of an older placard selects — an older
+// serve, not knowing the kind, would try it for 48 hours and mark it
+// dead, keeping the address and telling no CRM. Notes are reported as
+// store.OutboxPending all the same.
+const waitingStatus = `CASE WHEN kind = 'erasure' THEN 'note' ELSE 'pending' END`
+
 // outboxInsertSQL adds n messages in one statement; an id already there
 // is left alone (Enqueue is idempotent).
 func outboxInsertSQL(n int) string {
 	var b strings.Builder
-	b.WriteString(`INSERT INTO outbox (id, kind, target, email, org, campaign, payload, not_before, created_at) VALUES `)
+	b.WriteString(`INSERT INTO outbox (id, kind, target, email, org, campaign, payload, status, not_before, created_at)
+	SELECT column1, column2, column3, column4, column5, column6, column7,
+		CASE WHEN column2 = 'erasure' THEN 'note' ELSE 'pending' END, column8, column9 FROM (VALUES `)
 	for i := range n {
 		if i > 0 {
 			b.WriteByte(',')
 		}
 		b.WriteString("(?,?,?,?,?,?,?,?,?)")
 	}
-	b.WriteString(` ON CONFLICT (id) DO NOTHING`)
+	b.WriteString(`) WHERE true ON CONFLICT (id) DO NOTHING`)
 	return b.String()
 }
 
@@ -147,6 +157,9 @@ func scanOutbox(rows *sql.Rows) (store.OutboxEntry, error) {
 		return e, err
 	}
 	e.Status = store.OutboxStatus(status)
+	if status == "note" {
+		e.Status = store.OutboxPending // waitingStatus
+	}
 	var err error
 	if e.NotBefore, err = parseTime(nb); err != nil {
 		return e, err
@@ -194,13 +207,19 @@ func (db *DB) Claim(ctx context.Context, worker string, n int, lease time.Durati
 		return nil, err
 	}
 	now := time.Now()
-	out, err := collectOutbox(tx.QueryContext(ctx, `UPDATE outbox
+	// The due erasure notes first (status 'note', which no older placard
+	// claims: waitingStatus; a handful at most), then pending messages.
+	var out []store.OutboxEntry
+	for _, status := range []string{"note", "pending"} {
+		got, err := collectOutbox(tx.QueryContext(ctx, `UPDATE outbox
 		SET not_before = ?, claimed_by = ?, attempts = attempts + 1
 		WHERE seq IN (SELECT seq FROM outbox INDEXED BY outbox_due
-			WHERE status = 'pending' AND not_before <= ? ORDER BY not_before LIMIT ?)
-		RETURNING `+outboxColumns, formatTime(now.Add(lease)), worker, formatTime(now), n))
-	if err != nil {
-		return nil, err
+			WHERE status = ? AND not_before <= ? ORDER BY not_before LIMIT ?)
+		RETURNING `+outboxColumns, formatTime(now.Add(lease)), worker, status, formatTime(now), n-len(out)))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, got...)
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, err
@@ -232,16 +251,30 @@ func (db *DB) Done(ctx context.Context, ids ...string) (err error) {
 // Retry leaves a message pending until next (store.Outbox).
 func (db *DB) Retry(ctx context.Context, id string, next time.Time, lastError string) (err error) {
 	defer failed(&err, "rescheduling a message")
-	_, err = db.w.ExecContext(ctx, `UPDATE outbox SET status = 'pending', not_before = ?, last_error = ?, claimed_by = ''
+	_, err = db.w.ExecContext(ctx, `UPDATE outbox SET status = `+waitingStatus+`, not_before = ?, last_error = ?, claimed_by = ''
 		WHERE id = ?`, formatTime(next), lastError, id)
 	return err
 }
 
-// Dead marks a message failed for good (store.Outbox).
+// Dead marks a message failed for good (store.Outbox); an erasure note
+// is deleted instead, the address it held with it: a note that cannot be
+// turned into its notices is of no use to anyone, and a dead row would
+// keep the erased address until an operator dropped it.
 func (db *DB) Dead(ctx context.Context, id string, lastError string) (err error) {
 	defer failed(&err, "marking a message dead")
-	_, err = db.w.ExecContext(ctx, `UPDATE outbox SET status = 'dead', last_error = ?, claimed_by = '' WHERE id = ?`, lastError, id)
-	return err
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE id = ? AND kind = 'erasure'`, id); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'dead', last_error = ?, claimed_by = ''
+		WHERE id = ? AND kind <> 'erasure'`, lastError, id); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // List returns the messages with status ("" for all), oldest first.
@@ -251,7 +284,7 @@ func (db *DB) List(ctx context.Context, status store.OutboxStatus) (_ []store.Ou
 		return nil, err
 	}
 	return collectOutbox(db.r.QueryContext(ctx, `SELECT `+outboxColumns+` FROM outbox
-		WHERE ? = '' OR status = ? ORDER BY created_at, id`, string(status), string(status)))
+		WHERE ?1 = '' OR status = ?1 OR ?1 = 'pending' AND status = 'note' ORDER BY created_at, id`, string(status)))
 }
 
 // idList is a statement's "(?, ?, …)" for n ids and the ids as arguments.
@@ -273,7 +306,7 @@ func (db *DB) Requeue(ctx context.Context, ids []string) (_ int, err error) {
 		return 0, err
 	}
 	list, args := idList(ids)
-	res, err := db.w.ExecContext(ctx, `UPDATE outbox SET status = 'pending', not_before = ?, claimed_by = ''
+	res, err := db.w.ExecContext(ctx, `UPDATE outbox SET status = `+waitingStatus+`, not_before = ?, claimed_by = ''
 		WHERE id IN `+list, append([]any{formatTime(time.Now())}, args...)...)
 	if err != nil {
 		return 0, err
@@ -329,13 +362,13 @@ const earlierSQL = `SELECT EXISTS (SELECT 1 FROM outbox INDEXED BY outbox_person
 		AND status = 'pending' AND id < ? AND (instr(payload, ?) > 0 OR instr(payload, ?) > 0))
 	OR EXISTS (SELECT 1 FROM outbox INDEXED BY outbox_notes
 		WHERE kind = 'erasure' AND org = ?
-		AND status = 'pending' AND id < ? AND (instr(payload, ?) > 0 OR instr(payload, ?) > 0))`
+		AND status IN ('note', 'pending') AND id < ? AND (instr(payload, ?) > 0 OR instr(payload, ?) > 0))`
 
 // Hold leaves a message that waited for an earlier one pending until
 // next, its age starting again at since (store.OutboxOrder).
 func (db *DB) Hold(ctx context.Context, id string, since, next time.Time, reason string) (err error) {
 	defer failed(&err, "holding a message")
-	_, err = db.w.ExecContext(ctx, `UPDATE outbox SET status = 'pending', not_before = ?, last_error = ?, claimed_by = '', created_at = ?
+	_, err = db.w.ExecContext(ctx, `UPDATE outbox SET status = `+waitingStatus+`, not_before = ?, last_error = ?, claimed_by = '', created_at = ?
 		WHERE id = ?`, formatTime(next), reason, formatTime(since), id)
 	return err
 }

@@ -41,6 +41,7 @@ func RunTelling(t *testing.T, open func(t *testing.T) TellingStore) {
 	t.Run("OutboxEarlier", func(t *testing.T) { testOutboxEarlier(t, open(t)) })
 	t.Run("ErasureNoticeWaitsForADeliveryInFlight", func(t *testing.T) { testErasureWaitsForDelivery(t, open) })
 	t.Run("HeldEventNotGivenUpWithTheEarlier", func(t *testing.T) { testHeldNotGivenUp(t, open(t)) })
+	t.Run("ErasureNoteKept", func(t *testing.T) { testErasureNoteKept(t, open(t)) }) // notes.go
 }
 
 // teller is a store.Tell that records what it was given and returns one
