@@ -1,9 +1,12 @@
 package web
 
 import (
+	"bytes"
+	"compress/flate"
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -40,6 +43,10 @@ const (
 	maxSubject, maxMessage, maxName = 200, 5000, 100
 	// sealFor is how long a confirmation link works.
 	sealFor = 48 * time.Hour
+	// maxLink bounds a confirmation link: RFC 9110 asks every server to
+	// take addresses of 8,000 characters, and nginx's default buffers
+	// refuse a longer request line, so a longer link might never open.
+	maxLink = 8000
 )
 
 // sealed is what the confirmation link carries.
@@ -54,10 +61,24 @@ type sealed struct {
 	Expires int64  `json:"x"`
 }
 
-// seal encrypts and authenticates v for the confirmation link.
+// sealDeflated marks a sealed value whose JSON is compressed (DEFLATE):
+// the JSON alone, as links sealed before held, starts with '{'.
+const sealDeflated = 1
+
+// seal encrypts and authenticates v for the confirmation link, its JSON
+// compressed first: a letter in Arabic or Hebrew takes two bytes a
+// character, and uncompressed a long one made a link too long to open
+// (maxLink). Only the supporter's own words and address are sealed, and
+// the link goes to their own inbox, so its length tells nobody else
+// anything.
 func (s *Server) seal(v sealed) string {
 	plain, _ := json.Marshal(v)
-	return s.sealer.Seal(plain)
+	var b bytes.Buffer
+	b.WriteByte(sealDeflated)
+	w, _ := flate.NewWriter(&b, flate.BestCompression)
+	w.Write(plain)
+	w.Close()
+	return s.sealer.Seal(b.Bytes())
 }
 
 // unseal opens a confirmation link's value, refusing a forged, altered or
@@ -68,6 +89,10 @@ func (s *Server) unseal(c string, now time.Time) (sealed, bool) {
 		return v, false
 	}
 	plain, ok := s.sealer.Open(c)
+	if ok && len(plain) > 0 && plain[0] == sealDeflated {
+		// Sealed here, so never a bomb; bounded all the same.
+		plain, _ = io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(plain[1:])), 4*maxWriteBody))
+	}
 	if !ok || json.Unmarshal(plain, &v) != nil || now.Unix() > v.Expires {
 		return sealed{}, false
 	}
@@ -182,6 +207,19 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, ca *site.ContactA
 	if !okMessage {
 		form.Errors = append(form.Errors, loc.T("contact.write.err.message"))
 	}
+	var link string
+	if len(form.Errors) == 0 {
+		link = s.base + ca.Path + confirmSuffix + "?" + url.Values{"c": {s.seal(sealed{
+			Path: ca.Path, Target: t.ID, Name: name, Email: email, Subject: subject, Message: message, Copy: form.Copy,
+			Expires: now.Add(sealFor).Unix(),
+		})}}.Encode()
+		if len(link) > maxLink {
+			// Compressed, any letter of the length allowed fits; what
+			// does not compress (a run of emoji) is refused here, before
+			// a link that might never open is sent.
+			form.Errors = append(form.Errors, loc.T("contact.write.err.message"))
+		}
+	}
 	client := s.keyer.key(r)
 	tok := f.Get("token")
 	problem, issued := s.tokens.Check(ca.Path+writeSuffix, tok, now)
@@ -201,10 +239,6 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, ca *site.ContactA
 		w.Header()["Referrer-Policy"] = hvNoReferrer
 		return s.writePage(w, r, http.StatusBadRequest, views.ContactPage(p), ca.CSP)
 	}
-	link := s.base + ca.Path + confirmSuffix + "?" + url.Values{"c": {s.seal(sealed{
-		Path: ca.Path, Target: t.ID, Name: name, Email: email, Subject: subject, Message: message, Copy: form.Copy,
-		Expires: now.Add(sealFor).Unix(),
-	})}}.Encode()
 	confirmMail := mail.ContactPayload{Template: mail.TemplateContactConfirm, Lang: loc.Lang(), Org: ca.Campaign.Org.Slug, Campaign: ca.Campaign.Slug,
 		To: email, TargetName: t.Name, Link: link} // no subject or body: the address is not confirmed yet (mail.RenderContact)
 	// Anyone may type anyone's address here: the mailbox's pace
