@@ -143,10 +143,12 @@ func cleanText(s string, max int, multiline bool) (string, bool) {
 
 // cleanName is cleanText for the supporter's name, the From name of their
 // message: like a signer's name it holds no invisible format character
-// (zero-width space, direction marks …) but the joiners some scripts need.
+// (zero-width space, direction marks …) but the joiners some scripts need,
+// and none of an address's marks (mail.AddressMarks), which would let a
+// name pass for someone else's address in the office's inbox.
 func cleanName(s string, max int) (string, bool) {
 	s, ok := cleanText(s, max, false)
-	return s, ok && !strings.ContainsFunc(s, func(r rune) bool {
+	return s, ok && !strings.ContainsAny(s, mail.AddressMarks) && !strings.ContainsFunc(s, func(r rune) bool {
 		return unicode.Is(unicode.Cf, r) && r != '\u200c' && r != '\u200d'
 	})
 }

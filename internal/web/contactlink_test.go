@@ -102,3 +102,28 @@ func TestContactLinkFitsAURL(t *testing.T) {
 		t.Errorf("a link sealed uncompressed: %+v, %v", got, ok)
 	}
 }
+
+// TestContactNameNoAddress: the supporter's name becomes the From name of
+// their message to the decision-maker, sent from the organisation's
+// address. A name written as an address ("Town Clerk
+// <clerk@council.example>") passed, and the office saw the message as
+// from that address. It is refused on the form, asking for a name,
+// before anything is sent.
+func TestContactNameNoAddress(t *testing.T) {
+	e := newWriteEnv(t, openSQLite(t), 5)
+	for _, name := range []string{"Town Clerk <clerk@council.example>", "clerk@council.example", "Clerk \uff20 Council"} {
+		v := writeValues(t, e, "moss", name, "ada@example.org")
+		e.clock.add(time.Minute)
+		res := e.post(t, writePage+"/write", v, nil)
+		wantStatus(t, res, 400)
+		if !strings.Contains(body(t, res), "Write your name.") {
+			t.Errorf("name %q: the refusal does not ask for a name", name)
+		}
+	}
+	if n := len(outboxMails(t, e.st)); n != 0 {
+		t.Errorf("the outbox holds %d messages after names refused", n)
+	}
+	if loc := e.writeAndConfirm(t, "moss", "Ada O'Brien-Lovelace", "ada@example.org", false); loc != writePage+"?sent=moss" {
+		t.Errorf("a plain name: Location %q", loc)
+	}
+}
