@@ -1,12 +1,9 @@
 package web
 
 import (
-	"bytes"
-	"compress/flate"
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -61,38 +58,25 @@ type sealed struct {
 	Expires int64  `json:"x"`
 }
 
-// sealDeflated marks a sealed value whose JSON is compressed (DEFLATE):
-// the JSON alone, as links sealed before held, starts with '{'.
-const sealDeflated = 1
-
 // seal encrypts and authenticates v for the confirmation link, its JSON
-// compressed first: a letter in Arabic or Hebrew takes two bytes a
-// character, and uncompressed a long one made a link too long to open
-// (maxLink). Only the supporter's own words and address are sealed, and
-// the link goes to their own inbox, so its length tells nobody else
-// anything.
+// compressed first (formtoken.Sealer.SealPacked): a letter in Arabic or
+// Hebrew takes two bytes a character, and uncompressed a long one made a
+// link too long to open (maxLink). Only the supporter's own words and
+// address are sealed, and the link goes to their own inbox, so its length
+// tells nobody else anything.
 func (s *Server) seal(v sealed) string {
 	plain, _ := json.Marshal(v)
-	var b bytes.Buffer
-	b.WriteByte(sealDeflated)
-	w, _ := flate.NewWriter(&b, flate.BestCompression)
-	w.Write(plain)
-	w.Close()
-	return s.sealer.Seal(b.Bytes())
+	return s.sealer.SealPacked(plain)
 }
 
 // unseal opens a confirmation link's value, refusing a forged, altered or
-// expired one.
+// expired one. A link sealed before its JSON was compressed still opens.
 func (s *Server) unseal(c string, now time.Time) (sealed, bool) {
 	var v sealed
 	if len(c) > 4*maxWriteBody {
 		return v, false
 	}
-	plain, ok := s.sealer.Open(c)
-	if ok && len(plain) > 0 && plain[0] == sealDeflated {
-		// Sealed here, so never a bomb; bounded all the same.
-		plain, _ = io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(plain[1:])), 4*maxWriteBody))
-	}
+	plain, ok := s.sealer.OpenPacked(c, 4*maxWriteBody)
 	if !ok || json.Unmarshal(plain, &v) != nil || now.Unix() > v.Expires {
 		return sealed{}, false
 	}
