@@ -1,12 +1,15 @@
 package formtoken
 
 import (
+	"bytes"
+	"compress/flate"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"io"
 )
 
 // Sealer encrypts and authenticates short values for links (AES-256-GCM,
@@ -50,5 +53,35 @@ func (s Sealer) Open(sealed string) (plain []byte, ok bool) {
 		return nil, false
 	}
 	plain, err = s.aead.Open(nil, raw[:ns], raw[ns:], s.purpose)
+	return plain, err == nil
+}
+
+// packedMark starts a value SealPacked compressed; a value sealed as it
+// is by Seal starts otherwise (a JSON object with '{').
+const packedMark = 1
+
+// SealPacked is Seal of plain compressed first (DEFLATE), for a value
+// that must fit in an address however long (a long letter in Arabic or
+// Hebrew takes two bytes a letter). Only compress what one person wrote
+// for themselves: the length of a sealed value shows how well it
+// compressed.
+func (s Sealer) SealPacked(plain []byte) string {
+	var b bytes.Buffer
+	b.WriteByte(packedMark)
+	w, _ := flate.NewWriter(&b, flate.BestCompression)
+	w.Write(plain)
+	w.Close()
+	return s.Seal(b.Bytes())
+}
+
+// OpenPacked opens what SealPacked sealed (at most max bytes once
+// uncompressed), and what Seal sealed as it was, if it does not start
+// with the mark.
+func (s Sealer) OpenPacked(sealed string, max int64) (plain []byte, ok bool) {
+	plain, ok = s.Open(sealed)
+	if !ok || len(plain) == 0 || plain[0] != packedMark {
+		return plain, ok
+	}
+	plain, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(plain[1:])), max))
 	return plain, err == nil
 }

@@ -2,7 +2,9 @@ package mail_test
 
 import (
 	"context"
+	"fmt"
 	"mime"
+	netmail "net/mail"
 	"strings"
 	"testing"
 
@@ -153,7 +155,7 @@ func TestSendHeadersCarryNoBidiControls(t *testing.T) {
 	server, _ := mail.ParseServer(srv.URL())
 	from, _ := mail.ParseFrom("hello@riverside.example")
 	s := mail.NewSender(server, from, mail.SenderOptions{TLS: srv.ClientTLS})
-	m := mail.Message{ID: "x", To: "office@council.example", FromName: "Ada \u202egro.licnuoc@rotide \u2067x\u2069",
+	m := mail.Message{ID: "x", To: "office@council.example", FromName: "Ada \u202eenoyreve.licnuoc \u2067x\u2069", // with an @ it is left out altogether (TestFromNameIsNoAddress)
 		Subject: "Keep it \u202enepo, \u2068Riverside\u2069", Text: "t", HTML: "<p>h</p>", ReplyTo: "ada@example.org"}
 	if err := s.Send(context.Background(), m); err != nil {
 		t.Fatal(err)
@@ -198,5 +200,42 @@ func TestSendUnicodeDomainAsALabels(t *testing.T) {
 	}
 	if strings.Contains(string(got.Raw), "bücher") {
 		t.Errorf("the raw message still names bücher.example:\n%s", got.Raw)
+	}
+}
+
+// TestFromNameIsNoAddress: a supporter's name is the From name of their
+// message to a decision-maker, sent from the organisation's own address
+// (which passes its domain's checks). A name written as an address —
+// "Town Clerk <clerk@council.example>" — made the office's mail program
+// show the message as from the clerk. A From name holding an address's
+// marks (@, < or >, in any width) is left out: the message goes under the
+// organisation's own sender, with Reply-To the supporter as before.
+func TestFromNameIsNoAddress(t *testing.T) {
+	srv := mailtest.Start(t)
+	server, _ := mail.ParseServer(srv.URL())
+	from, _ := mail.ParseFrom("Riverside <hello@riverside.example>")
+	s := mail.NewSender(server, from, mail.SenderOptions{TLS: srv.ClientTLS})
+	names := []string{"Town Clerk <clerk@council.example>", "clerk@council.example", "Clerk \uff1cclerk\uff20council.example\uff1e", "Ada Lovelace"}
+	for i, name := range names {
+		m := mail.Message{ID: fmt.Sprint("x", i), To: "office@council.example", FromName: name, Subject: "s", Text: "t", HTML: "<p>h</p>", ReplyTo: "ada@example.org"}
+		if err := s.Send(context.Background(), m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := srv.Wait(t, len(names))
+	dec := new(mime.WordDecoder)
+	for i, g := range got {
+		fromHdr, _ := dec.DecodeHeader(g.Header.Get("From"))
+		a, err := netmail.ParseAddress(fromHdr)
+		if err != nil || a.Address != "hello@riverside.example" {
+			t.Errorf("From %q: want the organisation's address (%v)", fromHdr, err)
+			continue
+		}
+		if i < len(names)-1 && a.Name != "Riverside" {
+			t.Errorf("name %q: From %q, want the organisation's own name, no address in it", names[i], fromHdr)
+		}
+		if i == len(names)-1 && a.Name != "Ada Lovelace" {
+			t.Errorf("a plain name: From %q, want it kept", fromHdr)
+		}
 	}
 }

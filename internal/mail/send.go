@@ -201,8 +201,13 @@ func (s *Sender) client(ctx context.Context) (*gomail.Client, error) {
 func (s *Sender) compose(m Message) (*gomail.Msg, error) {
 	msg := gomail.NewMsg()
 	msg.FromMailAddress(s.from)
-	if m.FromName != "" {
-		msg.FromMailAddress(&netmail.Address{Name: nameLine(m.FromName), Address: s.from.Address})
+	if name := nameLine(m.FromName); name != "" && !strings.ContainsAny(name, AddressMarks) {
+		// A name holding an address's marks ("Town Clerk
+		// <clerk@council.example>") would show, in the office's mail
+		// program, as someone else's address on a message sent with the
+		// organisation's: it is left out, and the organisation's own
+		// sender stands (Reply-To still names the supporter).
+		msg.FromMailAddress(&netmail.Address{Name: name, Address: s.from.Address})
 	}
 	// Addresses go out with their domain in A-labels (signing.ASCIIEmail):
 	// the Unicode form people read is stored, but a server that does not
@@ -251,6 +256,11 @@ func oneLine(s string) string {
 	}, s)
 	return strings.Join(strings.Fields(s), " ")
 }
+
+// AddressMarks are the characters that make a name read as an address
+// (@, < and >, in their full-width and small forms too): no From name
+// carries them, and the contact form refuses a name with one.
+const AddressMarks = "@<>\uff20\uff1c\uff1e\ufe6b\ufe64\ufe65\u2039\u203a"
 
 // nameLine is oneLine for a From name, a supporter's as they typed it
 // (on their message to a decision-maker): the isolates go too, as every

@@ -5,8 +5,10 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"errors"
+	"slices"
 	"time"
 
+	"github.com/placard/placard/internal/ratelimit"
 	"github.com/placard/placard/internal/signing"
 )
 
@@ -106,17 +108,30 @@ func SenderHash(secret []byte, email string) []byte {
 	return m.Sum(nil)
 }
 
-// OlderSenderHashes are the SenderHash of each other spelling an earlier
-// version may have recorded for sender (signing.EmailSpellings: the
-// A-label form of a Unicode domain), which QueueTargetMail also checks,
-// since a hash cannot be rewritten in the current form. None for most
+// InboxHash is what QueueTargetMail records for a sender: the SenderHash
+// of their inbox (ratelimit.Mailbox: no +tag, Gmail without dots), so
+// that "one message per supporter per target" is not one per +tag, and
+// erasing any address of the inbox forgets it.
+func InboxHash(secret []byte, sender string) []byte {
+	return SenderHash(secret, ratelimit.Mailbox(sender))
+}
+
+// OlderSenderHashes are the other hashes an earlier version may have
+// recorded for sender's inbox, which QueueTargetMail also checks, since a
+// hash cannot be rewritten: the SenderHash of the address as typed (kept
+// before InboxHash), and of each other spelling (signing.EmailSpellings:
+// the A-label form of a Unicode domain) and its inbox. None for most
 // addresses, so it costs nothing there.
 func OlderSenderHashes(secret []byte, sender string) [][]byte {
 	cur := signing.CurrentForm(sender)
+	seen := []string{ratelimit.Mailbox(sender)}
 	var out [][]byte
-	for _, e := range signing.EmailSpellings(cur) {
-		if e != sender {
-			out = append(out, SenderHash(secret, e))
+	for _, e := range append([]string{sender}, signing.EmailSpellings(cur)...) {
+		for _, f := range []string{e, ratelimit.Mailbox(e)} {
+			if !slices.Contains(seen, f) {
+				seen = append(seen, f)
+				out = append(out, SenderHash(secret, f))
+			}
 		}
 	}
 	return out

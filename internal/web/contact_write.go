@@ -40,6 +40,10 @@ const (
 	maxSubject, maxMessage, maxName = 200, 5000, 100
 	// sealFor is how long a confirmation link works.
 	sealFor = 48 * time.Hour
+	// maxLink bounds a confirmation link: RFC 9110 asks every server to
+	// take addresses of 8,000 characters, and nginx's default buffers
+	// refuse a longer request line, so a longer link might never open.
+	maxLink = 8000
 )
 
 // sealed is what the confirmation link carries.
@@ -54,20 +58,25 @@ type sealed struct {
 	Expires int64  `json:"x"`
 }
 
-// seal encrypts and authenticates v for the confirmation link.
+// seal encrypts and authenticates v for the confirmation link, its JSON
+// compressed first (formtoken.Sealer.SealPacked): a letter in Arabic or
+// Hebrew takes two bytes a character, and uncompressed a long one made a
+// link too long to open (maxLink). Only the supporter's own words and
+// address are sealed, and the link goes to their own inbox, so its length
+// tells nobody else anything.
 func (s *Server) seal(v sealed) string {
 	plain, _ := json.Marshal(v)
-	return s.sealer.Seal(plain)
+	return s.sealer.SealPacked(plain)
 }
 
 // unseal opens a confirmation link's value, refusing a forged, altered or
-// expired one.
+// expired one. A link sealed before its JSON was compressed still opens.
 func (s *Server) unseal(c string, now time.Time) (sealed, bool) {
 	var v sealed
 	if len(c) > 4*maxWriteBody {
 		return v, false
 	}
-	plain, ok := s.sealer.Open(c)
+	plain, ok := s.sealer.OpenPacked(c, 4*maxWriteBody)
 	if !ok || json.Unmarshal(plain, &v) != nil || now.Unix() > v.Expires {
 		return sealed{}, false
 	}
@@ -118,10 +127,12 @@ func cleanText(s string, max int, multiline bool) (string, bool) {
 
 // cleanName is cleanText for the supporter's name, the From name of their
 // message: like a signer's name it holds no invisible format character
-// (zero-width space, direction marks …) but the joiners some scripts need.
+// (zero-width space, direction marks …) but the joiners some scripts need,
+// and none of an address's marks (mail.AddressMarks), which would let a
+// name pass for someone else's address in the office's inbox.
 func cleanName(s string, max int) (string, bool) {
 	s, ok := cleanText(s, max, false)
-	return s, ok && !strings.ContainsFunc(s, func(r rune) bool {
+	return s, ok && !strings.ContainsAny(s, mail.AddressMarks) && !strings.ContainsFunc(s, func(r rune) bool {
 		return unicode.Is(unicode.Cf, r) && r != '\u200c' && r != '\u200d'
 	})
 }
@@ -182,6 +193,19 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, ca *site.ContactA
 	if !okMessage {
 		form.Errors = append(form.Errors, loc.T("contact.write.err.message"))
 	}
+	var link string
+	if len(form.Errors) == 0 {
+		link = s.base + ca.Path + confirmSuffix + "?" + url.Values{"c": {s.seal(sealed{
+			Path: ca.Path, Target: t.ID, Name: name, Email: email, Subject: subject, Message: message, Copy: form.Copy,
+			Expires: now.Add(sealFor).Unix(),
+		})}}.Encode()
+		if len(link) > maxLink {
+			// Compressed, any letter of the length allowed fits; what
+			// does not compress (a run of emoji) is refused here, before
+			// a link that might never open is sent.
+			form.Errors = append(form.Errors, loc.T("contact.write.err.message"))
+		}
+	}
 	client := s.keyer.key(r)
 	tok := f.Get("token")
 	problem, issued := s.tokens.Check(ca.Path+writeSuffix, tok, now)
@@ -201,10 +225,6 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, ca *site.ContactA
 		w.Header()["Referrer-Policy"] = hvNoReferrer
 		return s.writePage(w, r, http.StatusBadRequest, views.ContactPage(p), ca.CSP)
 	}
-	link := s.base + ca.Path + confirmSuffix + "?" + url.Values{"c": {s.seal(sealed{
-		Path: ca.Path, Target: t.ID, Name: name, Email: email, Subject: subject, Message: message, Copy: form.Copy,
-		Expires: now.Add(sealFor).Unix(),
-	})}}.Encode()
 	confirmMail := mail.ContactPayload{Template: mail.TemplateContactConfirm, Lang: loc.Lang(), Org: ca.Campaign.Org.Slug, Campaign: ca.Campaign.Slug,
 		To: email, TargetName: t.Name, Link: link} // no subject or body: the address is not confirmed yet (mail.RenderContact)
 	// Anyone may type anyone's address here: the mailbox's pace

@@ -140,7 +140,17 @@ func deleteOrganiserRows(ctx context.Context, tx pgx.Tx, cond string, args ...an
 // eraseOrganisers is Erase's part for the console: every organiser with
 // email goes, with their sessions, tokens and passkeys, and audit entries
 // they made name nobody. wipeOrganisers then rewrites the tables.
+//
+// Each organisation that loses an organiser this way gets a "remove"
+// entry in its log (the account's role, no actor, never the address), as
+// `placard organisers remove` writes: an account with the right to
+// export and erase does not vanish from the organisation unrecorded.
 func eraseOrganisers(ctx context.Context, tx pgx.Tx, email string) error {
+	if _, err := tx.Exec(ctx, `INSERT INTO audit_log (org, actor, action, detail, at)
+		SELECT org, '', $2::text, role, $3::timestamptz FROM organisers WHERE email = $1 ORDER BY id`,
+		email, string(accounts.ActRemove), time.Now().UTC().Truncate(time.Microsecond)); err != nil {
+		return err
+	}
 	if err := deleteOrganiserRows(ctx, tx, `IN (SELECT id FROM organisers WHERE email = $1)`, email); err != nil {
 		return err
 	}

@@ -61,7 +61,7 @@ func (db *DB) QueueTargetMail(ctx context.Context, q store.TargetMailing) (_ tim
 	var due time.Time
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `INSERT INTO outreach_senders (org, campaign, target, sender) VALUES ($1, $2, $3, $4)
-			ON CONFLICT DO NOTHING`, q.Org, q.Campaign, q.Target, store.SenderHash(secret, q.Sender))
+			ON CONFLICT DO NOTHING`, q.Org, q.Campaign, q.Target, store.InboxHash(secret, q.Sender))
 		if err != nil {
 			return err
 		}
@@ -113,13 +113,16 @@ func (db *DB) QueueTargetMail(ctx context.Context, q store.TargetMailing) (_ tim
 // messages to org's decision-makers, inside EraseIn's or EraseSupporter's
 // transaction, and returns how many rows went.
 func eraseSenderIn(ctx context.Context, tx pgx.Tx, secret []byte, org, email string) (int64, error) {
-	tag, err := tx.Exec(ctx, `DELETE FROM outreach_senders WHERE org = $1 AND sender = $2`, org, store.SenderHash(secret, email))
+	// The inbox's hash (store.InboxHash) and, kept before it, the address's.
+	tag, err := tx.Exec(ctx, `DELETE FROM outreach_senders WHERE org = $1 AND sender IN ($2, $3)`, org,
+		store.InboxHash(secret, email), store.SenderHash(secret, email))
 	return tag.RowsAffected(), err
 }
 
 // eraseSender removes the keyed hash of email from the senders of
 // messages to decision-makers, inside Erase's transaction.
 func eraseSender(ctx context.Context, tx pgx.Tx, secret []byte, email string) error {
-	_, err := tx.Exec(ctx, `DELETE FROM outreach_senders WHERE sender = $1`, store.SenderHash(secret, email))
+	_, err := tx.Exec(ctx, `DELETE FROM outreach_senders WHERE sender IN ($1, $2)`,
+		store.InboxHash(secret, email), store.SenderHash(secret, email))
 	return err
 }

@@ -129,7 +129,17 @@ func deleteOrganiserRows(ctx context.Context, tx *sql.Tx, cond string, args ...a
 // email goes, with their sessions, tokens and passkeys, and audit entries
 // they made name nobody. secure_delete zeroes the old rows' bytes and
 // Erase's wipe empties the WAL.
+//
+// Each organisation that loses an organiser this way gets a "remove"
+// entry in its log (the account's role, no actor, never the address), as
+// `placard organisers remove` writes: an account with the right to
+// export and erase does not vanish from the organisation unrecorded.
 func eraseOrganisers(ctx context.Context, tx *sql.Tx, email string) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (org, actor, action, detail, at)
+		SELECT org, '', ?, role, ? FROM organisers WHERE email = ? ORDER BY id`,
+		string(accounts.ActRemove), formatTime(time.Now().UTC().Truncate(time.Microsecond)), email); err != nil {
+		return err
+	}
 	if err := deleteOrganiserRows(ctx, tx, `IN (SELECT id FROM organisers WHERE email = ?)`, email); err != nil {
 		return err
 	}

@@ -66,7 +66,7 @@ func (db *DB) QueueTargetMail(ctx context.Context, q store.TargetMailing) (_ tim
 	}
 	defer tx.Rollback()
 	res, err := tx.ExecContext(ctx, `INSERT INTO outreach_senders (org, campaign, target, sender) VALUES (?, ?, ?, ?)
-		ON CONFLICT DO NOTHING`, q.Org, q.Campaign, q.Target, store.SenderHash(secret, q.Sender))
+		ON CONFLICT DO NOTHING`, q.Org, q.Campaign, q.Target, store.InboxHash(secret, q.Sender))
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -118,7 +118,9 @@ func (db *DB) QueueTargetMail(ctx context.Context, q store.TargetMailing) (_ tim
 // messages to org's decision-makers, inside EraseIn's or EraseSupporter's
 // transaction, and returns how many rows went.
 func eraseSenderIn(ctx context.Context, tx *sql.Tx, secret []byte, org, email string) (int64, error) {
-	res, err := tx.ExecContext(ctx, `DELETE FROM outreach_senders WHERE org = ? AND sender = ?`, org, store.SenderHash(secret, email))
+	// The inbox's hash (store.InboxHash) and, kept before it, the address's.
+	res, err := tx.ExecContext(ctx, `DELETE FROM outreach_senders WHERE org = ? AND sender IN (?, ?)`, org,
+		store.InboxHash(secret, email), store.SenderHash(secret, email))
 	if err != nil {
 		return 0, err
 	}
@@ -128,6 +130,7 @@ func eraseSenderIn(ctx context.Context, tx *sql.Tx, secret []byte, org, email st
 // eraseSender removes the keyed hash of email from the senders of
 // messages to decision-makers, inside Erase's transaction.
 func eraseSender(ctx context.Context, tx *sql.Tx, secret []byte, email string) error {
-	_, err := tx.ExecContext(ctx, `DELETE FROM outreach_senders WHERE sender = ?`, store.SenderHash(secret, email))
+	_, err := tx.ExecContext(ctx, `DELETE FROM outreach_senders WHERE sender IN (?, ?)`,
+		store.InboxHash(secret, email), store.SenderHash(secret, email))
 	return err
 }

@@ -296,8 +296,21 @@ func testEraseOrganiser(t *testing.T, s store.Store) {
 		t.Errorf("the erased organiser's session: got %v, want ErrNotFound", err)
 	}
 	log, _ := a.Audit(ctx, "riverside", 10)
-	if len(log) != 2 || log[0].Actor != "kept@example.org" || log[1].Actor != "" {
-		t.Errorf("audit after Erase: got %+v, want the erased actor blanked and the entry kept", log)
+	if len(log) != 3 || log[1].Actor != "kept@example.org" || log[2].Actor != "" {
+		t.Errorf("audit after Erase: got %+v, want the erased actor blanked and the entry kept, under the removal", log)
+	}
+	// Each organisation whose organiser the erasure removed says so in
+	// its own log, as `placard organisers remove` does: the account's
+	// role, no actor and no address (an editor's access must not vanish
+	// unrecorded).
+	for org, role := range map[string]accounts.Role{"riverside": accounts.RoleEditor, "harbour": accounts.RoleViewer} {
+		log, err := a.Audit(ctx, org, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(log) == 0 || log[0].Action != accounts.ActRemove || log[0].Detail != string(role) || log[0].Actor != "" || log[0].At.Before(now) {
+			t.Errorf("%s's log after erasing its organiser: got %+v, want a %q entry first with detail %q and no actor", org, log, accounts.ActRemove, role)
+		}
 	}
 }
 

@@ -25,6 +25,38 @@ func RunTargetMail(t *testing.T, open Opener) {
 	t.Run("EraseForgetsSender", func(t *testing.T) { testEraseSender(t, open(t)) })
 	t.Run("EraseInForgetsSenderInOrg", func(t *testing.T) { testEraseSenderIn(t, open(t)) })
 	t.Run("OnePerMailboxAcrossSpellings", func(t *testing.T) { testOnePerSpelling(t, open(t)) })
+	t.Run("OnePerInbox", func(t *testing.T) { testOnePerInbox(t, open(t)) })
+}
+
+// testOnePerInbox: "one message per supporter per person per campaign"
+// held only for the address exactly as typed, so one person wrote to the
+// same decision-maker again and again as ada+1@, ada+2@ … (or, on Gmail,
+// with dots moved about), each confirmed in the same inbox — taking the
+// target's hourly turns from everyone else. The rule now holds per inbox
+// (ratelimit.Mailbox, as the confirmation emails' pace counts them), and
+// erasing any address of the inbox forgets it.
+func testOnePerInbox(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	tm, _ := targetMail(t, s)
+	for _, first := range []string{"ada+news@example.org", "a.d.a@gmail.com"} {
+		if _, err := tm.QueueTargetMail(ctx, mailing("c", "moss", first, 10, base)); err != nil {
+			t.Fatalf("first message from %s: %v", first, err)
+		}
+	}
+	for _, again := range []string{"ada@example.org", "ada+other@example.org", "ada@googlemail.com", "ad.a+x@gmail.com"} {
+		if _, err := tm.QueueTargetMail(ctx, mailing("c", "moss", again, 10, base.Add(time.Hour))); !errors.Is(err, store.ErrAlreadySent) {
+			t.Errorf("%s, the same inbox, to the same target: %v, want ErrAlreadySent", again, err)
+		}
+	}
+	if _, err := tm.QueueTargetMail(ctx, mailing("c", "moss", "adam@example.org", 10, base)); err != nil {
+		t.Errorf("another inbox: %v, want queued", err)
+	}
+	if _, err := s.Erase(ctx, "ada+news@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tm.QueueTargetMail(ctx, mailing("c", "moss", "ada@example.org", 10, base.Add(2*time.Hour))); err != nil {
+		t.Errorf("the inbox writes again after its erasure: %v, want queued", err)
+	}
 }
 
 // testOnePerSpelling: a supporter whose message an earlier version
