@@ -608,7 +608,10 @@ func lookalikeScript(r rune) uint8 {
 func latinLookalike(label, tld string) bool {
 	var script uint8
 	for _, r := range label {
-		if !unicode.IsLetter(r) {
+		if !unicode.IsLetter(r) || noScript(r) {
+			// A letter of no script (ー, ʼ, ː) reads as no Latin letter
+			// but stands in the label as mixedScript lets it: counted,
+			// it excused "аррӏеー" of reading as "apple".
 			continue
 		}
 		s := lookalikeScript(r)
@@ -671,7 +674,7 @@ func mixedScript(s string) bool {
 		return false
 	}
 	for _, r := range s {
-		if !unicode.IsLetter(r) || unicode.Is(unicode.Common, r) || unicode.Is(unicode.Inherited, r) {
+		if !unicode.IsLetter(r) || noScript(r) {
 			continue
 		}
 		seen |= scriptBit(r)
@@ -683,6 +686,12 @@ func mixedScript(s string) bool {
 	}
 	// Any other script allowed only alone.
 	return seen&(seen-1) != 0
+}
+
+// noScript reports whether letter r is of no script of its own (Unicode's
+// Common or Inherited), so that it counts with the letters around it.
+func noScript(r rune) bool {
+	return unicode.Is(unicode.Common, r) || unicode.Is(unicode.Inherited, r)
 }
 
 // Script bits for mixedScript; every script not named is scriptOther plus

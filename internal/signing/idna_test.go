@@ -295,6 +295,13 @@ func TestEmailWholeScriptLookalikes(t *testing.T) {
 		"a@\u03ba\u03bf\u03ba\u03bf.ru",                 // κοκο under a Cyrillic country's TLD
 		"a@\u05e1\u05d5\u05e1.com",                      // סוס under .com: every letter a Latin look-alike
 		"a@\u0430\u0440\u0440\u04cf\u0435.gr",           // аррӏе under a Greek country's TLD
+		// A letter of no script of its own (Common: ー, ʼ, ː) beside
+		// them: mixedScript counts it for none since the Katakana rule,
+		// and it excused the label of reading as Latin. Accepted before.
+		"a@\u0430\u0440\u0440\u04cf\u0435\u30fc.com", // аррӏеー
+		"a@\u30fc\u0430\u0440\u0440\u04cf\u0435.com", // ーаррӏе
+		"a@\u0430\u0440\u0440\u02bc\u04cf\u0435.com", // аррʼӏе
+		"a@\u03ba\u03bf\u02d0\u03ba\u03bf.com",       // κοːκο
 	} {
 		if got, msg := NormaliseEmail(v); got != "" || msg.Key != "check.email.lookalike" {
 			t.Errorf("NormaliseEmail(%+q) = %q, %q; want refused with check.email.lookalike", v, got, msg.Key)
