@@ -673,11 +673,27 @@ func mixedScript(s string) bool {
 	if ascii {
 		return false
 	}
+	var marks uint32 // the scripts the marks below need
 	for _, r := range s {
 		if !unicode.IsLetter(r) || noScript(r) {
+			switch r {
+			case '\u30fc': // ー is written in Japanese kana only
+				marks |= scriptKatakana
+			case '\u0640': // the tatweel in Arabic (or Syriac) only
+				marks |= scriptArabic
+			}
 			continue
 		}
 		seen |= scriptBit(r)
+	}
+	// A mark among no letter of its own script stands for it, as UTS #39
+	// reads the mark's Script_Extensions: "adaـlovelace", a tatweel among
+	// Latin letters, reads as "ada_lovelace" and mixes alphabets.
+	if marks&scriptKatakana != 0 && seen&(scriptHiragana|scriptKatakana) == 0 {
+		seen |= scriptKatakana
+	}
+	if marks&scriptArabic != 0 && seen&(scriptArabic|scriptSyriac) == 0 {
+		seen |= scriptArabic
 	}
 	switch seen &^ (scriptLatin | scriptHan) {
 	case 0, scriptHiragana, scriptKatakana, scriptHiragana | scriptKatakana, scriptHangul, scriptBopomofo:
@@ -704,6 +720,13 @@ const (
 	scriptHangul
 	scriptBopomofo
 	scriptFirstOther
+)
+
+// The bits of the scripts of the marks mixedScript reads (otherScripts'
+// order).
+var (
+	scriptArabic = scriptFirstOther << slices.Index(otherScripts, unicode.Arabic)
+	scriptSyriac = scriptFirstOther << slices.Index(otherScripts, unicode.Syriac)
 )
 
 var namedScripts = []*unicode.RangeTable{unicode.Latin, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul, unicode.Bopomofo}
