@@ -96,6 +96,11 @@ func (d *Deliverer) DeliverBatch(ctx context.Context, ms []signing.Message) []er
 		}
 		if IsPermanent(err) {
 			err = outbox.Permanent(err)
+		} else if paced[j] != nil {
+			// A signature's own confirmation, held maybe past the
+			// outbox's maximum age, is tried again while its
+			// signature waits.
+			err = keep(err, paced[j].until, d.Pace.now())
 		}
 		errs[places[j]] = err
 	}

@@ -330,3 +330,79 @@ func TestDataLinkPaceAcrossInstances(t *testing.T) {
 		t.Fatalf("ten minutes on: %v, %d sent; want it sent", err, sent()-2)
 	}
 }
+
+// TestSharedPaceHeldConfirmationSurvivesAFailure: a signature's own
+// confirmation held for its inbox's turn past the outbox's maximum age
+// (outbox.Until) that meets a passing failure at its turn — here a real
+// loopback relay answering 451 — is tried again, not marked dead. Failed
+// before: held 72 h (maximum age 48 h), its first ordinary failure took
+// the worker's aging rule and marked it dead, so the valid signature
+// silently never confirmed, and was not even counted as unsent.
+func TestSharedPaceHeldConfirmationSurvivesAFailure(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "placard.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	t0 := time.Now().Truncate(time.Microsecond)
+	clock := t0
+	now := func() time.Time { return clock }
+	r, _ := renderer(t)
+	r.Now = now
+	server, err := mail.ParseServer("smtp://" + refusingRelay(t, "250 2.1.0 ok", "451 4.3.0 try again later") + "?tls=off")
+	if err != nil {
+		t.Fatal(err)
+	}
+	from, _ := mail.ParseFrom("hello@riverside.example")
+	d := &mail.Deliverer{Renderer: r, Sender: mail.NewSender(server, from, mail.SenderOptions{}),
+		Pace: &mail.SharedPace{Store: db, Secret: db.Secret, Now: now}}
+	ob := store.Outbox(db)
+	w := outbox.NewWorker(ob, map[string]outbox.Deliverer{signing.MessageEmail: d}, outbox.Options{Now: now, MaxAge: 48 * time.Hour})
+	list := func(status store.OutboxStatus) []store.OutboxEntry {
+		t.Helper()
+		es, err := ob.List(ctx, status)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return es
+	}
+	own := mail.NewMessage(mail.Payload{Template: mail.TemplateConfirm, Lang: "en", Org: "northgate-tenants",
+		Campaign: "tell-the-courier", To: "ada@example.org", Days: 7, Signed: t0.UnixMicro()})
+	if err := ob.Enqueue(ctx, []signing.Message{own}); err != nil {
+		t.Fatal(err)
+	}
+	// Three days on, ada's inbox had its turns spent by someone else.
+	clock = t0.Add(72 * time.Hour)
+	inbox := store.PaceHash(must(db.Secret(ctx)), "ada@example.org")
+	for {
+		_, took, err := db.MailTurn(ctx, inbox, mail.PaceEvery, mail.PaceBurst, clock)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !took {
+			break
+		}
+	}
+	if _, err := w.Once(ctx); err != nil {
+		t.Fatal(err)
+	}
+	es := list(store.OutboxPending)
+	if len(es) != 1 {
+		t.Fatalf("three days on with no turn: pending %+v; want it held", es)
+	}
+	// Its turn comes, and the relay answers 451 this once.
+	clock = es[0].NotBefore
+	if err := ob.Retry(ctx, es[0].ID, time.Now(), es[0].LastError); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Once(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if dead := list(store.OutboxDead); len(dead) != 0 {
+		t.Fatalf("held three days, then a 451 at its turn: marked dead (%s); want it tried again while its signature waits", dead[0].LastError)
+	}
+	if es := list(store.OutboxPending); len(es) != 1 || es[0].ID != own.ID {
+		t.Fatalf("after a 451 at its turn: pending %+v; want the confirmation", es)
+	}
+}
