@@ -173,7 +173,9 @@ func (d *Deliverer) prepare(ctx context.Context, m signing.Message) (_ Message, 
 		var until time.Time
 		m.Org, m.Campaign = p.Org, p.Campaign // as the counts name them
 		if p.Template == TemplateConfirm && !p.Again {
-			if until, send = d.Renderer.deadline(p, m.ID); !send {
+			// Counted under the campaign's name now, the one the
+			// dashboard and placard stats read.
+			if until, m.Campaign, send = d.Renderer.deadline(p, m.ID); !send {
 				return Message{}, false, nil, outbox.Permanent(ErrGone)
 			}
 		}

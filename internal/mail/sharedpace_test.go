@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/mail"
 	"github.com/placard/placard/internal/outbox"
 	"github.com/placard/placard/internal/signing"
@@ -404,5 +405,47 @@ func TestSharedPaceHeldConfirmationSurvivesAFailure(t *testing.T) {
 	}
 	if es := list(store.OutboxPending); len(es) != 1 || es[0].ID != own.ID {
 		t.Fatalf("after a 451 at its turn: pending %+v; want the confirmation", es)
+	}
+}
+
+// TestSharedPaceGivenUpUnderItsCampaignsName: a confirmation queued
+// before its campaign was renamed (org.yaml redirects) and given up after
+// is counted under the campaign's name now, the one the dashboard and
+// placard stats read. Failed before: it was counted under the old name,
+// which no page shows.
+func TestSharedPaceGivenUpUnderItsCampaignsName(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "placard.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	t0 := time.Now().Truncate(time.Microsecond)
+	clock := t0.Add(6*24*time.Hour + 23*time.Hour)
+	now := func() time.Time { return clock }
+	r, _ := renderer(t)
+	r.Now = now
+	const org = "northgate-tenants"
+	o := r.Site().Org(org)
+	o.Redirects = append(o.Redirects, campaign.Redirect{From: "the-courier", To: "tell-the-courier"})
+	s := &recordingSender{}
+	d := &mail.Deliverer{Renderer: r, Sender: s, Pace: &mail.SharedPace{Store: db, Secret: db.Secret, Now: now}}
+	inbox := store.PaceHash(must(db.Secret(ctx)), "ada@example.org")
+	for at := clock; at.Before(t0.Add(8 * 24 * time.Hour)); {
+		next, took, err := db.MailTurn(ctx, inbox, mail.PaceEvery, mail.PaceBurst, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !took {
+			at = next
+		}
+	}
+	m := mail.NewMessage(mail.Payload{Template: mail.TemplateConfirm, Lang: "en", Org: org, Campaign: "the-courier",
+		To: "ada@example.org", Days: 7, Signed: t0.UnixMicro()})
+	if err := d.Deliver(ctx, m); err != nil || len(s.sent) != 0 {
+		t.Fatalf("no turn before the deadline: %v, %d sent; want it given up", err, len(s.sent))
+	}
+	if got, err := db.UnsentCounts(ctx, org); err != nil || len(got) != 1 || got["tell-the-courier"] != 1 {
+		t.Fatalf("UnsentCounts: %v, %v; want tell-the-courier: 1 (the campaign's name now)", got, err)
 	}
 }
