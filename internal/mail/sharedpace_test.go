@@ -449,3 +449,71 @@ func TestSharedPaceGivenUpUnderItsCampaignsName(t *testing.T) {
 		t.Fatalf("UnsentCounts: %v, %v; want tell-the-courier: 1 (the campaign's name now)", got, err)
 	}
 }
+
+// TestSharedPaceHeldConfirmationOfAConfirmedSignature: a signature's own
+// confirmation held past the hour (its inbox had no turn) whose signature
+// was confirmed meanwhile — through a repeat's copy that did go — is not
+// sent days later asking to confirm again, nor counted as never sent
+// when its deadline comes. Failed before: sent at its turn two days on
+// ("erased in 5 days" to a signer already confirmed), and counted on the
+// dashboard as a confirmation never sent.
+func TestSharedPaceHeldConfirmationOfAConfirmedSignature(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "placard.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	t0 := time.Now().Truncate(time.Microsecond)
+	clock := t0
+	now := func() time.Time { return clock }
+	r, _ := renderer(t)
+	r.Now = now
+	const org, camp = "northgate-tenants", "tell-the-courier"
+	s := &recordingSender{}
+	d := &mail.Deliverer{Renderer: r, Sender: s, Pace: &mail.SharedPace{Store: db, Secret: db.Secret, Now: now},
+		Waiting: mail.WaitingIn(db)}
+	sig := func(email string) *signing.Signature {
+		return &signing.Signature{Org: org, Campaign: camp, Action: "sign", Kind: signing.KindIndividual,
+			Status: signing.StatusUnconfirmed, Name: "Ada", Email: email, ConsentText: "I agree.",
+			ConsentAt: t0, Lang: "en", CreatedAt: t0}
+	}
+	if _, err := db.AddSignatures(ctx, []*signing.Signature{sig("ada@example.org"), sig("bea@example.org")}); err != nil {
+		t.Fatal(err)
+	}
+	confirm := func(to string) signing.Message {
+		return mail.NewMessage(mail.Payload{Template: mail.TemplateConfirm, Lang: "en", Org: org, Campaign: camp,
+			To: to, Days: 7, Signed: t0.UnixMicro()})
+	}
+	if _, err := db.Confirm(ctx, org, camp, "ada@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	// Two days on, ada's turn comes: her signature is confirmed.
+	clock = t0.Add(48 * time.Hour)
+	if err := d.Deliver(ctx, confirm("ada@example.org")); err != nil || len(s.sent) != 0 {
+		t.Fatalf("held two days, its signature confirmed meanwhile: %v, %d sent; want nothing sent", err, len(s.sent))
+	}
+	// bea's still waits: hers goes.
+	if err := d.Deliver(ctx, confirm("bea@example.org")); err != nil || len(s.sent) != 1 {
+		t.Fatalf("held two days, its signature still waiting: %v, %d sent; want it sent", err, len(s.sent))
+	}
+	// At the deadline with no turn, a confirmed signature's is not
+	// counted as never sent.
+	clock = t0.Add(6*24*time.Hour + 23*time.Hour)
+	inbox := store.PaceHash(must(db.Secret(ctx)), "ada@example.org")
+	for at := clock; at.Before(t0.Add(8 * 24 * time.Hour)); {
+		next, took, err := db.MailTurn(ctx, inbox, mail.PaceEvery, mail.PaceBurst, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !took {
+			at = next
+		}
+	}
+	if err := d.Deliver(ctx, confirm("ada@example.org")); err != nil || len(s.sent) != 1 {
+		t.Fatalf("at the deadline: %v, %d sent; want nothing sent", err, len(s.sent)-1)
+	}
+	if got, err := db.UnsentCounts(ctx, org); err != nil || len(got) != 0 {
+		t.Fatalf("UnsentCounts: %v, %v; want none (the signature was confirmed)", got, err)
+	}
+}
