@@ -163,10 +163,12 @@ const (
 const lateLookWait = "5s"
 
 // lateSequencesSQL reads how many ids each sequence the late look's
-// marks depend on hands a session at once (CACHE).
+// marks depend on hands a session at once (CACHE). A table not made yet
+// (a new database, before its migrations) has no row.
 const lateSequencesSQL = `SELECT t.name, s.seqcache
 	FROM (VALUES ('signatures'), ('organisers')) AS t(name)
-	JOIN pg_sequence s ON s.seqrelid = pg_get_serial_sequence(t.name, 'id')::regclass
+	JOIN pg_sequence s ON s.seqrelid = (CASE WHEN to_regclass(t.name) IS NOT NULL
+		THEN pg_get_serial_sequence(t.name, 'id') END)::regclass
 	ORDER BY t.name`
 
 // checkLateSequences refuses to start when the id sequence of signatures
