@@ -182,7 +182,11 @@ const lateSequencesSQL = `SELECT t.name, s.seqcache
 func checkLateSequences(ctx context.Context, q interface {
 	Query(context.Context, string, ...any) (pgx.Rows, error)
 }) error {
-	rows, _ := q.Query(ctx, lateSequencesSQL)
+	// The simple protocol: Open checks before migrating, ahead of the
+	// pooler check (migrate), and a statement prepared on one backend of
+	// a transaction-mode pool is not on the next; that check's plain
+	// message must be the one an operator gets.
+	rows, _ := q.Query(ctx, lateSequencesSQL, pgx.QueryExecModeSimpleProtocol)
 	type seq struct {
 		Table string
 		Cache int64
