@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -96,6 +97,7 @@ func (s *Sender) SendMany(ctx context.Context, ms []Message) []error {
 	errs := make([]error, len(ms))
 	var c *gomail.Client
 	var conn *smtp.Client
+	var w wire
 	defer func() {
 		if conn != nil {
 			// The messages were accepted already; a failed QUIT
@@ -118,10 +120,10 @@ func (s *Sender) SendMany(ctx context.Context, ms []Message) []error {
 			continue
 		}
 		if conn == nil {
-			if c, err = s.client(ctx); err != nil {
+			if c, err = s.client(ctx, &w); err != nil {
 				err = fmt.Errorf("mail: %w", err)
 			} else if conn, err = c.DialToSMTPClientWithContext(ctx); err != nil {
-				conn, err = nil, classify(err)
+				conn, err = nil, classify(err, true)
 			}
 			if err != nil {
 				// No connection for this message, none for the rest.
@@ -135,7 +137,7 @@ func (s *Sender) SendMany(ctx context.Context, ms []Message) []error {
 		// even when the RSET go-mail sends after it fails: reported as
 		// failed, it would be sent again.
 		if err := c.SendWithSMTPClient(conn, msg); err != nil && !msg.IsDelivered() {
-			errs[i] = classify(err)
+			errs[i] = classify(err, w.broken.Load())
 		}
 	}
 	return errs
@@ -148,12 +150,12 @@ const commandTimeout = 30 * time.Second
 
 // client returns a go-mail client for the server, not yet connected,
 // whose connection no read or write outlives ctx (dial).
-func (s *Sender) client(ctx context.Context) (*gomail.Client, error) {
+func (s *Sender) client(ctx context.Context, w *wire) (*gomail.Client, error) {
 	opts := []gomail.Option{
 		gomail.WithPort(s.server.Port),
 		gomail.WithTLSConfig(s.tls),
 		gomail.WithTimeout(commandTimeout),
-		gomail.WithDialContextFunc(s.dial(ctx)),
+		gomail.WithDialContextFunc(s.dial(ctx, w)),
 	}
 	switch s.server.Security {
 	case ImplicitTLS:
@@ -316,8 +318,11 @@ func MaybeSent(err error) bool {
 }
 
 // classify wraps a go-mail error, marking the server's permanent refusals.
-// The error text names the server's answer, never the recipient.
-func classify(err error) error {
+// The error text names the server's answer, never the recipient. broken
+// is whether a write on the connection failed (wire): the message's final
+// "." did not go out, and a failure without an answer is then certain
+// not to have sent it.
+func classify(err error, broken bool) error {
 	var se *gomail.SendError
 	if errors.As(err, &se) {
 		code := se.ErrorCode()
@@ -335,8 +340,22 @@ func classify(err error) error {
 		if !se.IsTemp() && code >= 500 && code < 600 {
 			return permanent{fmt.Errorf("mail: the server refused the message for good (%d %s)", code, se.EnhancedStatusCode())}
 		}
+		if se.Reason == gomail.ErrSMTPDataClose && positive(se) {
+			// A 2xx answer to the final "." other than the 250 go-mail
+			// waits for is still the server taking the message (RFC 5321
+			// §4.2.1: a reply is read by its first digit); tried again,
+			// it would arrive twice.
+			return nil
+		}
 		if code != 0 {
 			return fmt.Errorf("mail: the server did not take the message (%d %s); it will be tried again", code, se.EnhancedStatusCode())
+		}
+		if se.Reason == gomail.ErrSMTPDataClose && broken {
+			// The connection broke while the message was being written:
+			// its final "." never went, and a server takes a message
+			// only by answering that "." (RFC 5321 §4.1.1.4; a broken
+			// connection is as a 451, §3.8).
+			return errors.New("mail: the mail server hung up before the whole message reached it; it was not sent, and will be tried again")
 		}
 		if se.Reason == gomail.ErrSMTPDataClose {
 			// The whole message and its final "." went, and no answer
@@ -350,6 +369,16 @@ func classify(err error) error {
 		return errors.New("mail: the mail server did not answer in time; it will be tried again")
 	}
 	return fmt.Errorf("mail: %v", err)
+}
+
+// positive reports whether the answer se carries is a 2xx. go-mail
+// waits for exactly 250 after the final ".", and keeps any other answer
+// only in its text ("closing SMTP DATA writer: 251 ..."), its code
+// being kept for 4xx and 5xx alone.
+func positive(se *gomail.SendError) bool {
+	rest, ok := strings.CutPrefix(se.Error(), se.Reason.String()+": ")
+	return ok && len(rest) >= 4 && rest[0] == '2' && rest[1] >= '0' && rest[1] <= '9' &&
+		rest[2] >= '0' && rest[2] <= '9' && (rest[3] == ' ' || rest[3] == '-')
 }
 
 // pacer spaces sends at least every apart.
@@ -414,7 +443,7 @@ func (p *pacer) wait(ctx context.Context) error {
 // reaches here without one) stops the sending between messages only, so
 // a message the relay is taking is still counted when it says 250
 // (TestSendManyStopsWhenCtxEnds).
-func (s *Sender) dial(ctx context.Context) gomail.DialContextFunc {
+func (s *Sender) dial(ctx context.Context, w *wire) gomail.DialContextFunc {
 	// go-mail's addr is host:port without brackets, which no IPv6
 	// address survives ("::1:25"): the host and port are joined here.
 	addr := net.JoinHostPort(s.server.Host, strconv.Itoa(s.server.Port))
@@ -431,7 +460,7 @@ func (s *Sender) dial(ctx context.Context) gomail.DialContextFunc {
 			raw.Close()
 			return nil, errOffMachine
 		}
-		conn := &boundedConn{Conn: raw, ctx: ctx}
+		conn := &boundedConn{Conn: raw, ctx: ctx, wire: w}
 		if err := conn.SetDeadline(time.Time{}); err != nil {
 			raw.Close()
 			return nil, err
@@ -459,10 +488,42 @@ func loopbackAddr(a net.Addr) bool {
 }
 
 // boundedConn is a connection no read or write of which outlives ctx's
-// deadline: each deadline set on it is cut to ctx's.
+// deadline: each deadline set on it is cut to ctx's. It also knows
+// whether every byte handed to it went out (wire): go-mail ignores the
+// error of the write that carries a message's last bytes and its final
+// "." (smtp.DataCloser.Close), and reads the answer regardless, so from
+// its error alone a message whose "." never left looks like one the
+// server had whole.
 type boundedConn struct {
 	net.Conn
-	ctx context.Context
+	ctx  context.Context
+	wire *wire
+}
+
+// wire records whether a write on the connection failed, or was refused
+// because the relay had hung up (peerHungUp). Nothing written after such
+// a failure reaches the relay (go-mail's buffer and TLS both keep the
+// first write error), so a message whose sending ends with the wire
+// broken was not taken whole: its final "." did not go.
+type wire struct{ broken atomic.Bool }
+
+// errHungUp is a write refused because the relay had already closed or
+// reset the connection.
+var errHungUp = errors.New("the mail server hung up")
+
+func (c *boundedConn) Write(b []byte) (int, error) {
+	if c.wire.broken.Load() {
+		return 0, errHungUp
+	}
+	if peerHungUp(c.Conn) {
+		c.wire.broken.Store(true)
+		return 0, errHungUp
+	}
+	n, err := c.Conn.Write(b)
+	if err != nil {
+		c.wire.broken.Store(true)
+	}
+	return n, err
 }
 
 // cut returns t, or ctx's deadline when it comes first.

@@ -979,8 +979,9 @@ func (db *DB) Secret(ctx context.Context) (_ []byte, err error) {
 // store.Store), with every undelivered message of the campaign (pending
 // or dead, bundled or not: contact letters are messages of a campaign
 // without a signature) and the keyed hashes of who wrote to its
-// decision-makers, and its personal links and per-source counts
-// (purgeReach), in one transaction, then wipes like Erase when anything
+// decision-makers, its personal links and per-source counts
+// (purgeReach), and its mail's counts and drip slots (purgeMail), in one
+// transaction, then wipes like Erase when anything
 // of the campaign went. A campaign that holds nothing (the purge
 // command goes over every closed one) changes nothing, other campaigns'
 // bundled messages included, and is not wiped (RunPurgeQuiet).
@@ -1042,6 +1043,12 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 			return err
 		}
 		more += reach
+		// And its mail's own rows (purgeMail).
+		gone, err := purgeMail(ctx, tx, org, campaign)
+		if err != nil {
+			return err
+		}
+		more += gone
 		if purging != nil {
 			purging()
 		}
@@ -1077,6 +1084,23 @@ func (db *DB) wipeReach(ctx context.Context, reach int64) error {
 		return fmt.Errorf("rewriting the personal links and sources after purging: %w", err)
 	}
 	return nil
+}
+
+// purgeMail deletes campaign org/campaign's confirmations given up
+// unsent (mail_unsent: a count for the console, not the page's) and its
+// letters' drip slots (outreach_drip: they counted letters the purge
+// deletes unsent) in tx, returning how many rows went: a purged campaign
+// keeps only its page's counts (storetest PurgeMailCounts).
+func purgeMail(ctx context.Context, tx pgx.Tx, org, campaign string) (int64, error) {
+	var n int64
+	for _, table := range []string{"mail_unsent", "outreach_drip"} {
+		tag, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE org = $1 AND campaign = $2`, org, campaign)
+		if err != nil {
+			return n, err
+		}
+		n += tag.RowsAffected()
+	}
+	return n, nil
 }
 
 // purgeReach deletes campaign org/campaign's personal links (the rows

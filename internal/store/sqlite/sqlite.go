@@ -1173,7 +1173,8 @@ func (db *DB) Secret(ctx context.Context) (_ []byte, err error) {
 // store.Store), with every undelivered message of the campaign (pending
 // or dead: contact letters are messages of a campaign without a
 // signature), the keyed hashes of who wrote to its decision-makers and
-// its personal links and per-source counts (purgeReach), in one
+// its personal links and per-source counts (purgeReach) and its mail's
+// counts and drip slots (purgeMail), in one
 // transaction, then wipes like Erase when anything of the
 // campaign went. A campaign that holds nothing (the purge command goes
 // over every closed one) changes nothing, other campaigns' bundled
@@ -1242,6 +1243,10 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 	if err := purgeReach(ctx, tx, org, campaign); err != nil {
 		return 0, err
 	}
+	// And its mail's own rows (purgeMail).
+	if err := purgeMail(ctx, tx, org, campaign); err != nil {
+		return 0, err
+	}
 	if err := tx.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&after); err != nil {
 		return 0, err
 	}
@@ -1268,6 +1273,20 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 // from or who brought them.
 func purgeReach(ctx context.Context, tx *sql.Tx, org, campaign string) error {
 	for _, table := range []string{"referrals", "sources"} {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE org = ? AND campaign = ?`, org, campaign); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// purgeMail deletes campaign org/campaign's confirmations given up
+// unsent (mail_unsent: a count for the console, not the page's) and its
+// letters' drip slots (outreach_drip: they counted letters the purge
+// deletes unsent) in tx: a purged campaign keeps only its page's counts
+// (storetest PurgeMailCounts).
+func purgeMail(ctx context.Context, tx *sql.Tx, org, campaign string) error {
+	for _, table := range []string{"mail_unsent", "outreach_drip"} {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE org = ? AND campaign = ?`, org, campaign); err != nil {
 			return err
 		}

@@ -56,8 +56,10 @@ func Run(t *testing.T, open Opener) {
 	t.Run("MailPace", func(t *testing.T) { testMailPace(t, open(t)) })     // mailpace.go
 	t.Run("MailUnsent", func(t *testing.T) { testMailUnsent(t, open(t)) }) // mailpace.go
 	t.Run("PurgeKeepsCounts", func(t *testing.T) { testPurge(t, open(t)) })
-	t.Run("PurgeReach", func(t *testing.T) { testPurgeReach(t, open(t)) })               // purgereach.go
-	t.Run("CreditsAfterPurge", func(t *testing.T) { testCreditsAfterPurge(t, open(t)) }) // purgereach.go
+	t.Run("PurgeReach", func(t *testing.T) { testPurgeReach(t, open(t)) })                 // purgereach.go
+	t.Run("CreditsAfterPurge", func(t *testing.T) { testCreditsAfterPurge(t, open(t)) })   // purgereach.go
+	t.Run("PurgeMailCounts", func(t *testing.T) { testPurgeMailCounts(t, open(t)) })       // purgemail.go
+	t.Run("ErasedWhileClaimed", func(t *testing.T) { testErasedWhileClaimed(t, open(t)) }) // erasedheld.go
 	t.Run("SecretStable", func(t *testing.T) { testSecret(t, open(t)) })
 	t.Run("Ready", func(t *testing.T) { testReady(t, open(t)) })
 	t.Run("RoundTripExact", func(t *testing.T) { testRoundTrip(t, open(t)) })
