@@ -16,44 +16,46 @@ import (
 // organisation's own .git/config. dir opens a folder (to list it); a file
 // is opened without waiting (a named pipe opens at once).
 func openNoLinks(r *os.Root, name string, dir bool) (*os.File, error) {
-	at, err := r.Open(".")
-	if err != nil {
-		return nil, err
+	top, err := r.Open(".")
+	if err != nil || name == "." {
+		return top, err
 	}
-	names := strings.Split(name, "/")
-	if name == "." {
-		names = nil
-	}
-	for i, n := range names {
+	defer top.Close()
+	topFD := int(top.Fd())
+	at, rest := topFD, name
+	for {
+		n, more, found := strings.Cut(rest, "/")
 		flags := syscall.O_RDONLY | syscall.O_NOFOLLOW | syscall.O_CLOEXEC
-		last := i == len(names)-1
-		switch {
-		case !last || dir:
+		if found || dir {
 			flags |= syscall.O_DIRECTORY
-		default:
+		} else {
 			flags |= syscall.O_NONBLOCK
 		}
 		var fd int
 		for {
-			fd, err = syscall.Openat(int(at.Fd()), n, flags, 0)
+			fd, err = syscall.Openat(at, n, flags, 0)
 			if !errors.Is(err, syscall.EINTR) {
 				break
 			}
 		}
-		at.Close()
+		if at != topFD {
+			syscall.Close(at)
+		}
 		if err != nil {
-			if errors.Is(err, syscall.ELOOP) || errors.Is(err, syscall.ENOTDIR) && isLink(r, names[:i+1]) {
+			if errors.Is(err, syscall.ELOOP) || errors.Is(err, syscall.ENOTDIR) && isLink(r, name[:len(name)-len(rest)+len(n)]) {
 				err = errChanged
 			}
 			return nil, &fs.PathError{Op: "open", Path: name, Err: err}
 		}
-		at = os.NewFile(uintptr(fd), name)
+		if !found {
+			return os.NewFile(uintptr(fd), name), nil
+		}
+		at, rest = fd, more
 	}
-	return at, nil
 }
 
-// isLink reports whether the path of names in r is a symbolic link.
-func isLink(r *os.Root, names []string) bool {
-	info, err := r.Lstat(strings.Join(names, "/"))
+// isLink reports whether p, a path in r, is a symbolic link.
+func isLink(r *os.Root, p string) bool {
+	info, err := r.Lstat(p)
 	return err == nil && info.Mode()&fs.ModeSymlink != 0
 }
