@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"testing"
 	"unicode"
 )
 
@@ -267,9 +268,7 @@ func (l *loader) readDir(p string) ([]fs.DirEntry, error) {
 // (info says what it is): it is not opened, or closed again when it had
 // become something else by the time it was.
 func (l *loader) openChecked(file, resolved string) (fs.File, fs.FileInfo, error) {
-	if h := readHook.Load(); h != nil {
-		(*h)(file)
-	}
+	callReadHook(file)
 	fsys, name, err := l.in(resolved)
 	if err != nil {
 		return nil, nil, err
@@ -311,17 +310,31 @@ func readLimited(f fs.File, info fs.FileInfo, limit int64) ([]byte, error) {
 }
 
 // readHook, when set, runs between the link check of each file the loader
-// reads and the read itself (SetReadHook).
+// reads and the read itself (SetReadHook). Every read looks at it, so it
+// is one atomic load, no lock and no allocation (callReadHook); outside a
+// test binary it is never set.
 var readHook atomic.Pointer[func(file string)]
+
+// callReadHook calls the read hook, if a test set one, with file.
+func callReadHook(file string) {
+	if h := readHook.Load(); h != nil {
+		(*h)(file)
+	}
+}
 
 // SetReadHook has f called, during every load, between the check of each
 // file's links and the read of its bytes, with the file as the organiser
 // knows it (Problem.File's form: the campaigns folder as given, joined
 // with the path inside it); nil calls nothing. It returns the function
-// that puts back the hook before. Only tests call it: it is their seam to
-// change a file exactly there, as someone writing a folder during a load
-// could.
+// that puts back the hook before. It is the tests' seam to change a file
+// exactly there, as someone writing a folder during a load could, and
+// nothing else's: outside a test binary (testing.Testing) it panics, so no
+// code of the module can use it to watch or change every file a server
+// reads.
 func SetReadHook(f func(file string)) (restore func()) {
+	if !testing.Testing() {
+		panic("campaign.SetReadHook is for tests only: a program may not run code between the check of a campaign file and its read")
+	}
 	var p *func(string)
 	if f != nil {
 		p = &f

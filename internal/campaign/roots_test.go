@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -337,5 +338,41 @@ func TestReadLayerRefusesHiddenAndBadNames(t *testing.T) {
 func closeIf(f fs.File) {
 	if f != nil {
 		f.Close()
+	}
+}
+
+// TestSetReadHookPanicsOutsideTests: SetReadHook is the tests' seam and no
+// one else's — a program of the module that calls it (built and run here
+// as an ordinary binary, not a test) panics instead of running code
+// between the check of each campaign file and its read.
+func TestSetReadHookPanicsOutsideTests(t *testing.T) {
+	gotool, err := exec.LookPath("go")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("the go command is needed to build a program that is not a test: %v", err)
+		}
+		t.Skipf("no go command to build a program that is not a test: %v", err)
+	}
+	bin := filepath.Join(t.TempDir(), "readhook")
+	if out, err := exec.Command(gotool, "build", "-o", bin, "./testdata/readhook").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	out, err := exec.Command(bin).CombinedOutput()
+	want := "panicked: campaign.SetReadHook is for tests only: a program may not run code between the check of a campaign file and its read\n"
+	if err != nil || string(out) != want {
+		t.Errorf("the program said %q (%v), want %q", out, err, want)
+	}
+}
+
+// TestReadHookCostsNoAllocation: every read of a campaign file looks at
+// the hook; unset (as in every program) or set, the look allocates
+// nothing, so guarding the seam adds nothing to a load.
+func TestReadHookCostsNoAllocation(t *testing.T) {
+	if n := testing.AllocsPerRun(100, func() { callReadHook("org/camp.yaml") }); n != 0 {
+		t.Errorf("no hook: %.0f allocations per read, want 0", n)
+	}
+	defer SetReadHook(func(string) {})()
+	if n := testing.AllocsPerRun(100, func() { callReadHook("org/camp.yaml") }); n != 0 {
+		t.Errorf("a hook: %.0f allocations per read, want 0", n)
 	}
 }
