@@ -376,3 +376,34 @@ func TestReadHookCostsNoAllocation(t *testing.T) {
 		t.Errorf("a hook: %.0f allocations per read, want 0", n)
 	}
 }
+
+// TestOrgFolderLinkNamedAtItsOrgYAML: an organisation's folder that is a
+// link to another folder of the campaigns folder is not listed through
+// the link (Sub opens no folder a link leads to); the organiser reads the
+// check's message at its org.yaml, not that the folder "became a link".
+func TestOrgFolderLinkNamedAtItsOrgYAML(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "real"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "real", "org.yaml"), []byte("name: Real\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("real", filepath.Join(dir, "alias")); err != nil {
+		t.Skipf("this system cannot make symbolic links: %v", err)
+	}
+	_, ps := Load(dir)
+	var got []string
+	for _, p := range ps {
+		got = append(got, strings.ReplaceAll(p.String(), filepath.ToSlash(dir)+"/", ""))
+	}
+	want := "alias/org.yaml: this file is in alias, which is a link to real, which leads out of the folder alias into the folder real — a link in an organisation's folder may only lead to a file in that same folder, or in the site's assets folder beside site.yaml (for files shared between organisations): copy the file itself here instead of linking to it"
+	if !slices.Contains(got, want) {
+		t.Errorf("got problems:\n%s\nwant among them:\n%s", strings.Join(got, "\n"), want)
+	}
+	for _, g := range got {
+		if strings.Contains(g, "became a link") {
+			t.Errorf("a problem says the folder changed: %s", g)
+		}
+	}
+}
