@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -30,7 +31,9 @@ found" page) and ORG/404.html (each organisation's, in its colours; see
 docs/errors.md for the hosts that use it), a FILE.gz beside every text file worth compressing (for nginx
 gzip_static and hosts that serve precompressed files), and a _headers file
 (Netlify and Cloudflare Pages format) giving each address the
-Cache-Control and security headers serve sends. The oEmbed answer
+Cache-Control and security headers serve sends, each once: a /* rule
+holds those every response carries, so an address the copy does not
+name (answered with 404.html) has them too. The oEmbed answer
 (/oembed) depends on its query, so only the live server gives it.
 
 The pages are the ones serve answers from, byte for byte. Region variants
@@ -143,7 +146,7 @@ func writeExport(snap *site.Snapshot, files *site.LazyFiles, out string) (int, e
 		return 0, err
 	}
 	defer root.Close()
-	var headers bytes.Buffer
+	var rules []headerRule
 	n := 0
 	err = site.Export(snap, files, func(p string, h map[string]string, body []byte) error {
 		name := exportFile(p)
@@ -161,21 +164,70 @@ func writeExport(snap *site.Snapshot, files *site.LazyFiles, out string) (int, e
 			}
 			n++
 		}
-		writeHeaderRule(&headers, p, h)
 		if name != strings.TrimPrefix(p, "/") && p != "/" {
-			// Hosts that answer /org with /org/index.html may also be asked
-			// for /org/ or /org/index.html; those get the same headers.
-			writeHeaderRule(&headers, p+"/", h)
+			// A page, written as p/index.html: hosts answer it at p/
+			// (Cloudflare Pages sends p to p/), and Netlify's rule for
+			// p/ matches p and p/ alike — one rule, so that no address
+			// matches two with the same headers.
+			p += "/"
 		}
+		rules = append(rules, headerRule{p, h})
 		return nil
 	})
 	if err != nil {
 		return n, err
 	}
-	if err := root.WriteFile("_headers", headers.Bytes(), 0o644); err != nil {
+	if err := root.WriteFile("_headers", headersFile(rules), 0o644); err != nil {
 		return n, err
 	}
 	return n + 1, nil
+}
+
+// headerRule is one exported address and the headers serve sends with it.
+type headerRule struct {
+	path   string
+	header map[string]string
+}
+
+// headersFile is the _headers file of an export (Netlify and Cloudflare
+// Pages format). Both hosts give a response the headers of every rule
+// whose path matches its address, and join a header named by two
+// matching rules with a comma — a Content-Security-Policy joined so is
+// two policies, both enforced. So each header of each address is named
+// once: a first rule, /*, holds the headers serve sends with every
+// response (site.BaseHeaders) that every exported file has with the same
+// value, and so also covers what the export does not name (an address
+// answered with 404.html, a .gz copy); each file's own rule holds the
+// rest of its headers (buildHeaders).
+func headersFile(rules []headerRule) []byte {
+	common := map[string]string{}
+	// The names of the headers every response carries (an https base
+	// names Strict-Transport-Security too); the values are the files'.
+	for k := range site.BaseHeaders("https://", false) {
+		if !slices.Contains(buildHeaders, k) || len(rules) == 0 {
+			continue
+		}
+		v := rules[0].header[k]
+		same := v != ""
+		for _, r := range rules {
+			same = same && r.header[k] == v
+		}
+		if same {
+			common[k] = v
+		}
+	}
+	var w bytes.Buffer
+	writeHeaderRule(&w, "/*", common)
+	for _, r := range rules {
+		own := map[string]string{}
+		for k, v := range r.header {
+			if _, ok := common[k]; !ok {
+				own[k] = v
+			}
+		}
+		writeHeaderRule(&w, r.path, own)
+	}
+	return w.Bytes()
 }
 
 // gzipMin is the smallest file worth a compressed copy: below it the gzip
@@ -222,13 +274,17 @@ func exportFile(p string) string {
 }
 
 // writeHeaderRule writes one _headers block: the path, then each header
-// indented by two spaces.
+// of buildHeaders h has, indented by two spaces; nothing when h has none.
 func writeHeaderRule(w *bytes.Buffer, p string, h map[string]string) {
-	fmt.Fprintln(w, p)
 	names := append([]string(nil), buildHeaders...)
 	sort.Strings(names)
+	wrote := false
 	for _, k := range names {
 		if v := h[k]; v != "" {
+			if !wrote {
+				fmt.Fprintln(w, p)
+				wrote = true
+			}
 			fmt.Fprintf(w, "  %s: %s\n", k, v)
 		}
 	}

@@ -64,7 +64,7 @@ func TestBuildBakesCountsAndMastodon(t *testing.T) {
 	if d.Find("form.mastodon-form").Length() == 0 {
 		t.Errorf("the export with --api-origin has no Mastodon form")
 	}
-	if !strings.Contains(headers, "/northgate-tenants\n") || strings.Count(headers, "form-action 'self' "+api) < 3 {
+	if !strings.Contains(headers, "/northgate-tenants/\n") || strings.Count(headers, "form-action 'self' "+api) < 3 {
 		t.Errorf("_headers: pages with a Mastodon form must let it go to %s", api)
 	}
 

@@ -25,13 +25,20 @@ import (
 // logo and whether the swap happened.
 func swapLogoOnRead(t *testing.T, dir string) ([]byte, string, func() bool) {
 	t.Helper()
+	return swapLogoOnReadTo(t, dir, "quiet-league/assets/embargoed.png", "../../quiet-league/assets/embargoed.png")
+}
+
+// swapLogoOnReadTo is swapLogoOnRead with the picture kept back at file (a
+// slash path inside dir) and the logo swapped for a link to target.
+func swapLogoOnReadTo(t *testing.T, dir, file, target string) ([]byte, string, func() bool) {
+	t.Helper()
 	secret := []byte("EMBARGOED-QUIET-LEAGUE-REPORT")
 	logo := filepath.Join(dir, "harbour-choir", "assets", "logo.png")
 	png, err := os.ReadFile(logo)
 	if err != nil {
 		t.Fatal(err)
 	}
-	theirs := filepath.Join(dir, "quiet-league", "assets", "embargoed.png")
+	theirs := filepath.Join(dir, filepath.FromSlash(file))
 	if err := os.MkdirAll(filepath.Dir(theirs), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +64,7 @@ func swapLogoOnRead(t *testing.T, dir string) ([]byte, string, func() bool) {
 			t.Error(err)
 			return
 		}
-		if err := os.Symlink(filepath.Join("..", "..", "quiet-league", "assets", "embargoed.png"), logo); err != nil {
+		if err := os.Symlink(filepath.FromSlash(target), logo); err != nil {
 			t.Error(err)
 			return
 		}
@@ -102,6 +109,40 @@ func TestBuildRefusesLinkSwappedAfterCheck(t *testing.T) {
 		}
 		if data, _ := os.ReadFile(p); bytes.Contains(data, secret) {
 			t.Errorf("%s holds the other organisation's file", p)
+		}
+		return nil
+	})
+}
+
+// TestBuildRefusesLinkSwappedToHiddenFile: a logo swapped, after its
+// check, for a link to a hidden file in the organisation's own folder (its
+// .git, where a deploy key or an unpublished file may sit) stops the build
+// with the check's message for a link to a hidden file, and nothing of
+// the hidden file is written. Before the read refused every link made
+// since the check, os.Root followed this one (it stays inside the
+// organisation's folder) and build published the file.
+func TestBuildRefusesLinkSwappedToHiddenFile(t *testing.T) {
+	dir := copyTestdata(t)
+	secret, org, swapped := swapLogoOnReadTo(t, dir, "harbour-choir/.git/embargoed.png", "../.git/embargoed.png")
+	out := filepath.Join(t.TempDir(), "site")
+	var stderr bytes.Buffer
+	err := run(context.Background(), []string{"build", out, "--campaigns", dir, "--base-url", buildBase}, env(nil), io.Discard, &stderr)
+	if !swapped() {
+		t.Fatal("build never read harbour-choir's logo")
+	}
+	if got := exitCode(err); got != exitFailure {
+		t.Errorf("exit code %d, want %d", got, exitFailure)
+	}
+	want := org + ":5:8: 'src' names assets/logo.png, a link to the hidden file ../.git/embargoed.png — Placard publishes no hidden file (one whose name starts with a dot): copy the file itself into " + filepath.Join(dir, "harbour-choir", "assets") + " instead of linking to it\n"
+	if !strings.Contains(stderr.String(), want) {
+		t.Errorf("stderr lacks %s; got:\n%s", want, stderr.String())
+	}
+	_ = filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		if data, _ := os.ReadFile(p); bytes.Contains(data, secret) {
+			t.Errorf("%s holds the hidden file", p)
 		}
 		return nil
 	})

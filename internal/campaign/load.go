@@ -341,7 +341,16 @@ func (l *loader) loadOrg(slug string) *orgFolder {
 		entries, err = fs.ReadDir(ofs, ".")
 	}
 	if err != nil {
-		l.probs = append(l.probs, Problem{File: folder, Message: readDirMessage(err)})
+		msg, file := readDirMessage(err), folder
+		if orgFile := path.Join(dir, "org.yaml"); errors.Is(err, errChanged) {
+			// The folder is a link (roots.go's Sub opens no folder a
+			// link leads to): its files lead out of it, as the check
+			// says of its org.yaml.
+			if lp := l.followLinks(orgFile); lp != nil {
+				msg, file = l.fileLinkMessage(orgFile, lp), of.org.File
+			}
+		}
+		l.probs = append(l.probs, Problem{File: file, Message: msg})
 		of.failed = true
 		return of
 	}

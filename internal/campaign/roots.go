@@ -7,10 +7,12 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
+	"testing"
+	"unicode"
 )
 
 // Reading through one os.Root per folder. The link check (links.go) says
@@ -46,44 +48,82 @@ var (
 	_ fs.SubFS      = rootFS{}
 )
 
-// Open opens name for reading without waiting: a file swapped for a named
-// pipe after its check opens at once (and is then refused as not an
-// ordinary file) instead of holding the load until something writes to it.
+// Open opens name for reading without waiting, following no symbolic
+// link on the way (openNoLinks): the loader opens only paths its link
+// check resolved through no link, so a link found at the read is one
+// made since the check — refused, and the check runs again to say where
+// it leads. A file swapped for a named pipe after its check opens at once
+// (and is then refused as not an ordinary file) instead of holding the
+// load until something writes to it.
 func (f rootFS) Open(name string) (fs.File, error) {
-	if !fs.ValidPath(name) {
-		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
+	if err := readableName("open", name); err != nil {
+		return nil, err
 	}
-	file, err := f.r.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	file, err := openNoLinks(f.r, name, false)
 	if err != nil {
 		return nil, err
 	}
 	return file, nil
 }
 
+// ReadDir lists the folder name, reached through no symbolic link (a
+// folder swapped for a link since the check lists nothing).
 func (f rootFS) ReadDir(name string) ([]fs.DirEntry, error) {
-	return f.r.FS().(fs.ReadDirFS).ReadDir(name)
+	if err := readableName("readdir", name); err != nil {
+		return nil, err
+	}
+	dir, err := openNoLinks(f.r, name, true)
+	if err != nil {
+		return nil, err
+	}
+	defer dir.Close()
+	entries, err := dir.ReadDir(-1)
+	slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	return entries, err
 }
 
 func (f rootFS) Stat(name string) (fs.FileInfo, error) {
+	if err := readableName("stat", name); err != nil {
+		return nil, err
+	}
 	return f.r.FS().(fs.StatFS).Stat(name)
 }
 
 func (f rootFS) Lstat(name string) (fs.FileInfo, error) {
+	if err := readableName("lstat", name); err != nil {
+		return nil, err
+	}
 	return f.r.FS().(fs.ReadLinkFS).Lstat(name)
 }
 
 func (f rootFS) ReadLink(name string) (string, error) {
+	if err := readableName("readlink", name); err != nil {
+		return "", err
+	}
 	return f.r.FS().(fs.ReadLinkFS).ReadLink(name)
 }
 
-// Sub opens the folder dir as an os.Root of its own.
+// Sub opens the folder dir as an os.Root of its own. The folder opened
+// must be the folder named dir, not one a symbolic link there leads to:
+// os.Root follows links that stay inside it, so a folder swapped since
+// the check for a link (to .git beside it, say) is refused — what was
+// opened is not what dir names, whenever the swap happened.
 func (f rootFS) Sub(dir string) (fs.FS, error) {
-	if !fs.ValidPath(dir) {
-		return nil, &fs.PathError{Op: "sub", Path: dir, Err: fs.ErrInvalid}
+	if err := readableName("sub", dir); err != nil {
+		return nil, err
 	}
 	r, err := f.r.OpenRoot(dir)
 	if err != nil {
 		return nil, err
+	}
+	opened, err := r.Stat(".")
+	if err != nil {
+		r.Close()
+		return nil, err
+	}
+	if named, err := f.r.Lstat(dir); err != nil || !os.SameFile(opened, named) {
+		r.Close()
+		return nil, &fs.PathError{Op: "sub", Path: dir, Err: errChanged}
 	}
 	return rootFS{r}, nil
 }
@@ -146,12 +186,14 @@ func (l *loader) in(p string) (fs.FS, string, error) {
 		}
 		rel = strings.TrimPrefix(p, l.root+"/")
 	}
+	if rel != "." {
+		if err := readableName("open", rel); err != nil {
+			return nil, "", err
+		}
+	}
 	top, rest, found := strings.Cut(rel, "/")
 	if !found || top == "." {
 		return l.fsys, p, nil
-	}
-	if top == ".." || !fs.ValidPath(rest) {
-		return nil, "", &fs.PathError{Op: "open", Path: p, Err: errOutside}
 	}
 	fsys, err := l.tops.get(top)
 	if err != nil {
@@ -162,6 +204,47 @@ func (l *loader) in(p string) (fs.FS, string, error) {
 
 // errOutside is a path that leads out of its folder.
 var errOutside = errors.New("it leads out of its folder")
+
+// errHidden is a path with a hidden name in it: Placard reads no hidden
+// file, nor anything in a hidden folder (.git, .env, .ssh…).
+var errHidden = errors.New("it is a hidden file, or in a hidden folder (one whose name starts with a dot) — Placard publishes no hidden file")
+
+// errBadName is a path no campaign file has: a backslash, or a control
+// character such as NUL, in it.
+var errBadName = errors.New("its name holds a backslash or an invisible control character — rename it with letters, digits and hyphens")
+
+// errNotInside is a path that names no file inside its folder: '..', or
+// a path from the top of the computer.
+var errNotInside = errors.New("it is not a path inside the folder ('..' or a path from the top of the computer) — name a file inside the folder")
+
+// errChanged is a file or folder that became a symbolic link after the
+// check said where it leads.
+var errChanged = errors.New("it became a link while Placard read it")
+
+// readableName refuses, for op, a name (a slash path inside a folder) no
+// read of a campaign file may take: an absolute path, '..', a backslash,
+// a control character such as NUL, or a hidden name anywhere on the way.
+// The link check refuses them first, with its own words; this is the
+// guard of the read itself, that no path to it skips (a load racing a
+// change of the folder, the console's editor, preview, build, the pictures
+// of share cards: all read through here).
+func readableName(op, name string) error {
+	if name == "." {
+		return nil
+	}
+	var err error
+	switch {
+	case strings.ContainsFunc(name, func(r rune) bool { return r == '\\' || unicode.IsControl(r) }):
+		err = errBadName
+	case !fs.ValidPath(name):
+		err = errNotInside
+	case strings.HasPrefix(name, ".") || strings.Contains(name, "/."):
+		err = errHidden
+	default:
+		return nil
+	}
+	return &fs.PathError{Op: op, Path: name, Err: err}
+}
 
 // readDir lists the folder p (a path inside l.fsys) through the file
 // system of the top-level folder its links lead to. A link on the way
@@ -185,9 +268,7 @@ func (l *loader) readDir(p string) ([]fs.DirEntry, error) {
 // (info says what it is): it is not opened, or closed again when it had
 // become something else by the time it was.
 func (l *loader) openChecked(file, resolved string) (fs.File, fs.FileInfo, error) {
-	if h := readHook.Load(); h != nil {
-		(*h)(file)
-	}
+	callReadHook(file)
 	fsys, name, err := l.in(resolved)
 	if err != nil {
 		return nil, nil, err
@@ -229,17 +310,31 @@ func readLimited(f fs.File, info fs.FileInfo, limit int64) ([]byte, error) {
 }
 
 // readHook, when set, runs between the link check of each file the loader
-// reads and the read itself (SetReadHook).
+// reads and the read itself (SetReadHook). Every read looks at it, so it
+// is one atomic load, no lock and no allocation (callReadHook); outside a
+// test binary it is never set.
 var readHook atomic.Pointer[func(file string)]
+
+// callReadHook calls the read hook, if a test set one, with file.
+func callReadHook(file string) {
+	if h := readHook.Load(); h != nil {
+		(*h)(file)
+	}
+}
 
 // SetReadHook has f called, during every load, between the check of each
 // file's links and the read of its bytes, with the file as the organiser
 // knows it (Problem.File's form: the campaigns folder as given, joined
 // with the path inside it); nil calls nothing. It returns the function
-// that puts back the hook before. Only tests call it: it is their seam to
-// change a file exactly there, as someone writing a folder during a load
-// could.
+// that puts back the hook before. It is the tests' seam to change a file
+// exactly there, as someone writing a folder during a load could, and
+// nothing else's: outside a test binary (testing.Testing) it panics, so no
+// code of the module can use it to watch or change every file a server
+// reads.
 func SetReadHook(f func(file string)) (restore func()) {
+	if !testing.Testing() {
+		panic("campaign.SetReadHook is for tests only: a program may not run code between the check of a campaign file and its read")
+	}
 	var p *func(string)
 	if f != nil {
 		p = &f
@@ -252,6 +347,12 @@ func SetReadHook(f func(file string)) (restore func()) {
 func readCause(err error) string {
 	if errors.Is(err, errGrown) {
 		return err.Error()
+	}
+	if errors.Is(err, errHidden) || errors.Is(err, errBadName) || errors.Is(err, errNotInside) {
+		return errCause(err)
+	}
+	if errors.Is(err, errChanged) {
+		return err.Error() + " — check the file and load again"
 	}
 	if errors.Is(err, errOutside) || err != nil && strings.Contains(err.Error(), "path escapes from parent") {
 		return "it is a link leading out of its folder (it changed while Placard read it)"

@@ -2,7 +2,11 @@ package campaign
 
 import (
 	"bytes"
+	"errors"
+	"io"
+	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -12,8 +16,10 @@ import (
 
 // swapFarm builds a campaigns folder of two organisations, org and other,
 // and the site's assets folder. other keeps back a draft, an embargoed
-// report and a targets file, and the campaigns folder holds a .git/config:
-// each holds secretBytes. org's files and links are all allowed: org's
+// report and a targets file, the campaigns folder holds a .git/config,
+// org hidden files of its own (.git/config, .git/own.pdf, .env, a draft
+// in .drafts) and the site's assets folder a hidden .draft.pdf: each
+// holds secretBytes. org's files and links are all allowed: org's
 // campaign names its own report, a coalition file through a link into the
 // site's assets folder, and a targets file.
 func swapFarm(t *testing.T) string {
@@ -35,6 +41,11 @@ func swapFarm(t *testing.T) string {
 	write("other/assets/embargoed.pdf", "%PDF-1.4\n"+secretBytes)
 	write("other/targets/council.csv", "id,name,title,email\nsecret,"+secretBytes+",Councillor,secret@example.org\n")
 	write("assets/coalition.pdf", "%PDF-1.4\ncoalition\n")
+	write("assets/.draft.pdf", "%PDF-1.4\n"+secretBytes)
+	write("org/.git/config", "[remote]\n url = https://token:"+secretBytes+"@example.org/\n")
+	write("org/.git/own.pdf", "%PDF-1.4\n"+secretBytes)
+	write("org/.env", "TOKEN="+secretBytes+"\n")
+	write("org/.drafts/next.yaml", "title: "+secretBytes+"\nsummary: S.\ndate: 2026-01-01\nactions: [{kind: share}]\n")
 	write("org/org.yaml", "name: Org\n")
 	write("org/assets/own.pdf", "%PDF-1.4\nown\n")
 	write("org/targets/council.csv", "id,name,title,email\nada,Ada Lane,Councillor,ada@example.org\n")
@@ -98,7 +109,8 @@ func swapOnRead(t *testing.T, dir, when, file, target string) *bool {
 // TestReadRefusesSwappedLink: a file whose links pass the check but that
 // becomes, before it is read, a link leading out of its organisation's
 // folder (into another organisation's folder, to the campaigns folder's
-// .git, out of the campaigns folder) is not read: the load fails with the
+// .git, out of the campaigns folder) or to a hidden file or folder inside
+// it (the organisation's own .git, .env, a hidden draft) is not read: the load fails with the
 // message a link there all along gets, and no byte of what the link
 // points to is in the site or any message. The same swap inside the
 // site's assets folder, behind a link into it, is refused too.
@@ -114,6 +126,16 @@ func TestReadRefusesSwappedLink(t *testing.T) {
 			"org/camp.yaml:7:28: 'file' names assets/own.pdf, a link to ../../../secret.pdf, outside the campaigns folder — Placard reads nothing outside it: copy the file itself into org/assets instead of linking to it"},
 		{"shared asset into an organisation", "org/assets/coalition.pdf", "assets/coalition.pdf", "../other/assets/embargoed.pdf",
 			"org/camp.yaml:8:34: 'file' names assets/coalition.pdf, but assets/coalition.pdf is a link to ../other/assets/embargoed.pdf, which leads out of the folder org into the folder other — a link in an organisation's folder may only lead to a file in that same folder, or in the site's assets folder beside site.yaml (for files shared between organisations): copy the file itself into org/assets instead of linking to it"},
+		{"asset to a hidden file of its own organisation", "org/assets/own.pdf", "org/assets/own.pdf", "../.git/config",
+			"org/camp.yaml:7:28: 'file' names assets/own.pdf, a link to the hidden file ../.git/config — Placard publishes no hidden file (one whose name starts with a dot): copy the file itself into org/assets instead of linking to it"},
+		{"asset folder to a hidden folder of its own organisation", "org/assets/own.pdf", "org/assets", ".git",
+			"org/camp.yaml:7:28: 'file' names assets/own.pdf, but org/assets is a link to the hidden file .git — Placard publishes no hidden file (one whose name starts with a dot): copy the file itself into org/assets instead of linking to it"},
+		{"shared asset to a hidden file of the site's assets", "org/assets/coalition.pdf", "assets/coalition.pdf", ".draft.pdf",
+			"org/camp.yaml:8:34: 'file' names assets/coalition.pdf, but assets/coalition.pdf is a link to the hidden file .draft.pdf — Placard publishes no hidden file (one whose name starts with a dot): copy the file itself into org/assets instead of linking to it"},
+		{"campaign file to a hidden folder of its own organisation", "org/news.yaml", "org/news.yaml", ".drafts/next.yaml",
+			"org/news.yaml: this file is a link to the hidden file .drafts/next.yaml — Placard publishes no hidden file (one whose name starts with a dot): copy the file itself here instead of linking to it"},
+		{"targets file to a hidden file of its own organisation", "org/targets/council.csv", "org/targets/council.csv", "../.env",
+			"org/targets/council.csv: this file is a link to the hidden file ../.env — Placard publishes no hidden file (one whose name starts with a dot): copy the file itself here instead of linking to it"},
 		{"campaign file into another organisation", "org/news.yaml", "org/news.yaml", "../other/draft.yaml",
 			"org/news.yaml: this file is a link to ../other/draft.yaml, which leads out of the folder org into the folder other — a link in an organisation's folder may only lead to a file in that same folder, or in the site's assets folder beside site.yaml (for files shared between organisations): copy the file itself here instead of linking to it"},
 		{"targets file into another organisation", "org/targets/council.csv", "org/targets/council.csv", "../../other/targets/council.csv",
@@ -232,5 +254,156 @@ func TestTargetsFolderLinkOut(t *testing.T) {
 	}
 	if !slices.Contains(got, want) {
 		t.Errorf("got problems:\n%s\nwant among them:\n%s", strings.Join(got, "\n"), want)
+	}
+}
+
+// TestReadLayerRefusesHiddenAndBadNames: the read layer itself — RootFS,
+// which the server, build and the console's editor read through, and the
+// loader's reads through any file system — refuses a hidden name anywhere
+// on the path (.git, .env, a dot-folder inside an organisation), an
+// absolute path, '..', a backslash and NUL, whatever the link check said,
+// with a plain cause that names no byte of the file.
+func TestReadLayerRefusesHiddenAndBadNames(t *testing.T) {
+	dir := swapFarm(t)
+	r, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	fsys := RootFS(r)
+	names := map[string]string{
+		".git/config":           "it is a hidden file, or in a hidden folder (one whose name starts with a dot) — Placard publishes no hidden file",
+		".git":                  "it is a hidden file, or in a hidden folder (one whose name starts with a dot) — Placard publishes no hidden file",
+		"org/.git/config":       "it is a hidden file, or in a hidden folder (one whose name starts with a dot) — Placard publishes no hidden file",
+		"org/.env":              "it is a hidden file, or in a hidden folder (one whose name starts with a dot) — Placard publishes no hidden file",
+		"org/.drafts/next.yaml": "it is a hidden file, or in a hidden folder (one whose name starts with a dot) — Placard publishes no hidden file",
+		"assets/.draft.pdf":     "it is a hidden file, or in a hidden folder (one whose name starts with a dot) — Placard publishes no hidden file",
+		"org/assets/../.env":    "it is not a path inside the folder ('..' or a path from the top of the computer) — name a file inside the folder",
+		"../secret.pdf":         "it is not a path inside the folder ('..' or a path from the top of the computer) — name a file inside the folder",
+		"/etc/passwd":           "it is not a path inside the folder ('..' or a path from the top of the computer) — name a file inside the folder",
+		"org//.env":             "it is not a path inside the folder ('..' or a path from the top of the computer) — name a file inside the folder",
+		`org\.env`:              "its name holds a backslash or an invisible control character — rename it with letters, digits and hyphens",
+		"org/news.yaml\x00":     "its name holds a backslash or an invisible control character — rename it with letters, digits and hyphens",
+	}
+	rl := fsys.(fs.ReadLinkFS)
+	for name, want := range names {
+		calls := map[string]func() error{
+			"Open":     func() error { f, err := fsys.Open(name); closeIf(f); return err },
+			"Stat":     func() error { _, err := fs.Stat(fsys, name); return err },
+			"ReadDir":  func() error { _, err := fs.ReadDir(fsys, name); return err },
+			"ReadFile": func() error { _, err := fs.ReadFile(fsys, name); return err },
+			"Lstat":    func() error { _, err := rl.Lstat(name); return err },
+			"ReadLink": func() error { _, err := rl.ReadLink(name); return err },
+			"Sub": func() error {
+				sub, err := fs.Sub(fsys, name)
+				if c, ok := sub.(io.Closer); ok {
+					c.Close()
+				}
+				return err
+			},
+		}
+		for op, call := range calls {
+			err := call()
+			if err == nil {
+				t.Errorf("%s(%q) succeeded, want it refused", op, name)
+				continue
+			}
+			if got := readCause(err); got != want && !(op == "Sub" && errors.Is(err, fs.ErrInvalid)) { // fs.Sub refuses an invalid path itself
+				t.Errorf("%s(%q): got cause %q, want %q", op, name, got, want)
+			}
+		}
+		// The loader's own reads refuse it through any file system,
+		// os.DirFS (LoadFS) as much as RootFS (Load).
+		for fsName, f := range map[string]fs.FS{"RootFS": fsys, "DirFS": os.DirFS(dir)} {
+			l := &loader{fsys: f, root: ".", tops: &tops{fsys: f, root: "."}}
+			file, _, err := l.openChecked(name, name)
+			closeIf(file)
+			l.tops.close()
+			if err == nil {
+				t.Errorf("%s: the loader read %q, want it refused", fsName, name)
+			} else if got := readCause(err); got != want {
+				t.Errorf("%s: the loader's read of %q: got cause %q, want %q", fsName, name, got, want)
+			}
+		}
+	}
+	// What may be read still is.
+	if data, err := fs.ReadFile(fsys, "org/assets/own.pdf"); err != nil || !bytes.Contains(data, []byte("own")) {
+		t.Errorf("org/assets/own.pdf: %q, %v", data, err)
+	}
+	if entries, err := fs.ReadDir(fsys, "."); err != nil || len(entries) == 0 {
+		t.Errorf("the campaigns folder lists %v, %v", entries, err)
+	}
+}
+
+func closeIf(f fs.File) {
+	if f != nil {
+		f.Close()
+	}
+}
+
+// TestSetReadHookPanicsOutsideTests: SetReadHook is the tests' seam and no
+// one else's — a program of the module that calls it (built and run here
+// as an ordinary binary, not a test) panics instead of running code
+// between the check of each campaign file and its read.
+func TestSetReadHookPanicsOutsideTests(t *testing.T) {
+	gotool, err := exec.LookPath("go")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("the go command is needed to build a program that is not a test: %v", err)
+		}
+		t.Skipf("no go command to build a program that is not a test: %v", err)
+	}
+	bin := filepath.Join(t.TempDir(), "readhook")
+	if out, err := exec.Command(gotool, "build", "-o", bin, "./testdata/readhook").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	out, err := exec.Command(bin).CombinedOutput()
+	want := "panicked: campaign.SetReadHook is for tests only: a program may not run code between the check of a campaign file and its read\n"
+	if err != nil || string(out) != want {
+		t.Errorf("the program said %q (%v), want %q", out, err, want)
+	}
+}
+
+// TestReadHookCostsNoAllocation: every read of a campaign file looks at
+// the hook; unset (as in every program) or set, the look allocates
+// nothing, so guarding the seam adds nothing to a load.
+func TestReadHookCostsNoAllocation(t *testing.T) {
+	if n := testing.AllocsPerRun(100, func() { callReadHook("org/camp.yaml") }); n != 0 {
+		t.Errorf("no hook: %.0f allocations per read, want 0", n)
+	}
+	defer SetReadHook(func(string) {})()
+	if n := testing.AllocsPerRun(100, func() { callReadHook("org/camp.yaml") }); n != 0 {
+		t.Errorf("a hook: %.0f allocations per read, want 0", n)
+	}
+}
+
+// TestOrgFolderLinkNamedAtItsOrgYAML: an organisation's folder that is a
+// link to another folder of the campaigns folder is not listed through
+// the link (Sub opens no folder a link leads to); the organiser reads the
+// check's message at its org.yaml, not that the folder "became a link".
+func TestOrgFolderLinkNamedAtItsOrgYAML(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "real"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "real", "org.yaml"), []byte("name: Real\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("real", filepath.Join(dir, "alias")); err != nil {
+		t.Skipf("this system cannot make symbolic links: %v", err)
+	}
+	_, ps := Load(dir)
+	var got []string
+	for _, p := range ps {
+		got = append(got, strings.ReplaceAll(p.String(), filepath.ToSlash(dir)+"/", ""))
+	}
+	want := "alias/org.yaml: this file is in alias, which is a link to real, which leads out of the folder alias into the folder real — a link in an organisation's folder may only lead to a file in that same folder, or in the site's assets folder beside site.yaml (for files shared between organisations): copy the file itself here instead of linking to it"
+	if !slices.Contains(got, want) {
+		t.Errorf("got problems:\n%s\nwant among them:\n%s", strings.Join(got, "\n"), want)
+	}
+	for _, g := range got {
+		if strings.Contains(g, "became a link") {
+			t.Errorf("a problem says the folder changed: %s", g)
+		}
 	}
 }

@@ -485,3 +485,54 @@ func TestPreviewRefusesLinkSwappedAfterCheck(t *testing.T) {
 		t.Errorf("a preview was made (%d bytes), want none", len(p.Body))
 	}
 }
+
+// TestPreviewRefusesLinkSwappedToHiddenFile: a picture of riverside's
+// swapped, after its check, for a link to a hidden file in riverside's
+// own folder (its .git) is not read by the editor's check: the report
+// names the link to a hidden file, as the check does, and no preview is
+// made. Before the read refused every link made since the check, os.Root
+// followed this one (it stays inside the folder) into the preview.
+func TestPreviewRefusesLinkSwappedToHiddenFile(t *testing.T) {
+	w, _ := folder(t)
+	const secret = "RIVERSIDE-GIT-SECRET"
+	svg := func(title string) string {
+		return `<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><title>` + title + `</title></svg>`
+	}
+	write(t, filepath.Join(w.Dir, "riverside", ".git", "secret.svg"), svg(secret))
+	pic := filepath.Join(w.Dir, "riverside", "assets", "pic.svg")
+	write(t, pic, svg("Riverside"))
+	var once sync.Once
+	swapped := false
+	defer campaign.SetReadHook(func(file string) {
+		if file != "riverside/assets/pic.svg" {
+			return
+		}
+		once.Do(func() {
+			must(t, os.Remove(pic))
+			must(t, os.Symlink(filepath.Join("..", ".git", "secret.svg"), pic))
+			swapped = true
+		})
+	})()
+	text := read(t, filepath.Join(w.Dir, "riverside", "org.yaml")) + "logo: {src: assets/pic.svg, alt: Riverside}\n"
+	p, err := w.Preview("riverside", "org.yaml", text, site.Options{Base: "http://127.0.0.1:1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !swapped {
+		t.Fatal("the preview never read assets/pic.svg")
+	}
+	want := "'src' names assets/pic.svg, a link to the hidden file ../.git/secret.svg — Placard publishes no hidden file (one whose name starts with a dot)"
+	found := false
+	for _, pr := range p.Report.Problems {
+		found = found || strings.Contains(pr.Message, want)
+		if strings.Contains(pr.Message, secret) {
+			t.Errorf("a problem quotes the hidden file: %s", pr.Message)
+		}
+	}
+	if !found {
+		t.Errorf("the report lacks %q: %+v", want, p.Report.Problems)
+	}
+	if p.Body != nil {
+		t.Errorf("a preview was made (%d bytes), want none", len(p.Body))
+	}
+}

@@ -1,0 +1,207 @@
+package main
+
+import (
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// headersRule is one block of a _headers file: a path pattern and its
+// header lines, in order.
+type headersRule struct {
+	pattern string
+	headers [][2]string
+}
+
+// parseHeadersFile reads a _headers file as Netlify and Cloudflare Pages
+// document it: a line starting with / opens a rule, each indented
+// "Name: value" line below adds a header to it, # starts a comment.
+func parseHeadersFile(t *testing.T, data string) []headersRule {
+	t.Helper()
+	var rules []headersRule
+	for i, line := range strings.Split(data, "\n") {
+		trimmed := strings.TrimSpace(line)
+		switch {
+		case trimmed == "" || strings.HasPrefix(trimmed, "#"):
+		case strings.HasPrefix(line, "/"):
+			rules = append(rules, headersRule{pattern: trimmed})
+		case line != trimmed && len(rules) > 0:
+			name, value, ok := strings.Cut(trimmed, ":")
+			if !ok || strings.TrimSpace(name) == "" {
+				t.Fatalf("_headers line %d: %q is not a header", i+1, line)
+			}
+			r := &rules[len(rules)-1]
+			r.headers = append(r.headers, [2]string{strings.TrimSpace(name), strings.TrimSpace(value)})
+		default:
+			t.Fatalf("_headers line %d: %q is neither a path nor an indented header", i+1, line)
+		}
+	}
+	return rules
+}
+
+// headersHost is how a static host matches a rule's pattern to an
+// address.
+type headersHost struct {
+	name  string
+	match func(pattern, addr string) bool
+}
+
+// netlifyMatch is Netlify's matching (its headers parser's for_regexp):
+// the pattern's non-empty segments, each a literal, a :placeholder (one
+// segment), * alone (anything, or nothing) or a * inside a segment
+// (anything); an optional trailing slash; case ignored.
+func netlifyMatch(pattern, addr string) bool {
+	var parts []string
+	for _, part := range strings.Split(pattern, "/") {
+		part = strings.TrimRight(part, " \t")
+		switch {
+		case part == "":
+			continue
+		case strings.HasPrefix(part, ":"):
+			parts = append(parts, `([^/]+)`)
+		case part == "*":
+			parts = append(parts, `?(.*)`)
+		case strings.Contains(part, "*"):
+			parts = append(parts, strings.ReplaceAll(regexp.QuoteMeta(part), `\*`, `(.*)`))
+		default:
+			parts = append(parts, regexp.QuoteMeta(part))
+		}
+	}
+	return regexp.MustCompile(`(?i)^/` + strings.Join(parts, "/") + `/?$`).MatchString(addr)
+}
+
+// cloudflareMatch is Cloudflare Pages' matching: the whole address, a
+// splat * matching anything (slashes included), a :placeholder one
+// segment, everything else literally.
+func cloudflareMatch(pattern, addr string) bool {
+	var b strings.Builder
+	for i, seg := range strings.Split(pattern, "/") {
+		if i > 0 {
+			b.WriteString("/")
+		}
+		if strings.HasPrefix(seg, ":") {
+			b.WriteString(`([^/]+)`)
+			continue
+		}
+		b.WriteString(strings.ReplaceAll(regexp.QuoteMeta(seg), `\*`, `(.*)`))
+	}
+	return regexp.MustCompile(`^` + b.String() + `$`).MatchString(addr)
+}
+
+var headersHosts = []headersHost{{"Netlify", netlifyMatch}, {"Cloudflare Pages", cloudflareMatch}}
+
+// hostHeaders is every header the host gives addr: each matching rule's,
+// a header named twice having two values (which the hosts join with a
+// comma).
+func hostHeaders(rules []headersRule, host headersHost, addr string) map[string][]string {
+	got := map[string][]string{}
+	for _, r := range rules {
+		if host.match(r.pattern, addr) {
+			for _, h := range r.headers {
+				k := http.CanonicalHeaderKey(h[0])
+				got[k] = append(got[k], h[1])
+			}
+		}
+	}
+	return got
+}
+
+// TestBuildHeadersCoverEveryFileOnce: the export's _headers, read as
+// Netlify and as Cloudflare Pages read it, gives every exported file, at
+// each address the host serves it from, each header serve sends with it
+// exactly once — a header named by two matching rules is joined with a
+// comma by both hosts, and a Content-Security-Policy joined so is two
+// policies — and gives an address the export does not name (one the
+// host answers with 404.html, a .gz copy) the headers serve sends with
+// every response, once.
+func TestBuildHeadersCoverEveryFileOnce(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "site")
+	var stderr strings.Builder
+	dir, err := filepath.Abs(filepath.Join("..", "..", "campaigns"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := run(t.Context(), []string{"build", out, "--campaigns", dir, "--base-url", "https://act.example.org", "--api-origin", buildAPI}, env(nil), &strings.Builder{}, &stderr); err != nil {
+		t.Fatalf("placard build: %v\n%s", err, stderr.String())
+	}
+	data, err := os.ReadFile(filepath.Join(out, "_headers"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules := parseHeadersFile(t, string(data))
+	// Sent with every response (site.BaseHeaders), whatever it is.
+	everywhere := []string{"X-Content-Type-Options", "Referrer-Policy", "Permissions-Policy", "Cross-Origin-Opener-Policy", "Strict-Transport-Security"}
+	type file struct {
+		rel   string
+		addrs map[string][]string // host → the addresses it serves the file from
+	}
+	var files []file
+	err = filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel := filepath.ToSlash(strings.TrimPrefix(p, out))
+		switch {
+		case rel == "/_headers":
+		case strings.HasSuffix(rel, ".gz"):
+			files = append(files, file{rel, nil})
+		case rel == "/index.html":
+			files = append(files, file{rel, map[string][]string{"Netlify": {"/"}, "Cloudflare Pages": {"/"}}})
+		case strings.HasSuffix(rel, "/index.html"):
+			page := strings.TrimSuffix(rel, "index.html")
+			// Netlify serves a folder's index at /x and /x/; Cloudflare
+			// Pages at /x/ (it sends /x there).
+			files = append(files, file{rel, map[string][]string{"Netlify": {strings.TrimSuffix(page, "/"), page}, "Cloudflare Pages": {page}}})
+		default:
+			files = append(files, file{rel, map[string][]string{"Netlify": {rel}, "Cloudflare Pages": {rel}}})
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].rel < files[j].rel })
+	named := 0
+	for _, host := range headersHosts {
+		for _, f := range files {
+			addrs := f.addrs[host.name]
+			if f.addrs == nil {
+				addrs = []string{f.rel} // a .gz copy: named by no rule of its own
+			}
+			for _, addr := range addrs {
+				got := hostHeaders(rules, host, addr)
+				for k, vs := range got {
+					if len(vs) > 1 {
+						t.Errorf("%s, %s: %s is given %d times (joined: %q), want once", host.name, addr, k, len(vs), strings.Join(vs, ", "))
+					}
+				}
+				want := everywhere
+				if f.addrs != nil {
+					named++
+					want = append(want[:len(want):len(want)], "Cache-Control", "Content-Security-Policy")
+				}
+				for _, k := range want {
+					if len(got[k]) == 0 {
+						t.Errorf("%s, %s: no %s, want serve's", host.name, addr, k)
+					}
+				}
+			}
+		}
+		for _, addr := range []string{"/no-such-organisation", "/shared-shore/no-such-page", "/static/no-such.css"} {
+			got := hostHeaders(rules, host, addr)
+			for _, k := range everywhere {
+				if len(got[k]) != 1 {
+					t.Errorf("%s, %s (answered with 404.html): %s given %d times, want once", host.name, addr, k, len(got[k]))
+				}
+			}
+		}
+	}
+	if named < 100 {
+		t.Errorf("checked %d addresses of exported files, want the examples' hundreds", named)
+	}
+}
