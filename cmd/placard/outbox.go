@@ -29,6 +29,7 @@ Usage:
   placard outbox drop ID...
   placard outbox retry --quarantined
   placard outbox drop --quarantined
+  placard outbox drop --erasure-notes ORGANISATION
 
 Every command takes --db (default placard-data/placard.db, or PLACARD_DB),
 the same database placard serve uses; they are safe to run while it serves.
@@ -105,6 +106,14 @@ next is due and why the last failed. Nothing about the person is shown.`, stdout
 	if err != nil {
 		return failure("could not read the outbox: %v", err)
 	}
+	// Erasure notes, counted apart by organisation (erasurenotes.go).
+	nline, err := notesLine(ctx, s)
+	if err != nil {
+		return failure("could not read the outbox: %v", err)
+	}
+	if nline != "" {
+		qline = strings.TrimSpace(nline + "\n" + qline)
+	}
 	if len(es) == 0 {
 		what := "The outbox is empty"
 		if st != "" {
@@ -177,10 +186,20 @@ They are gone for good: nothing will be sent for them.`
 		quarantinedUsage = "delete the bundles of signed messages set aside as unreadable (see docs/email.md), instead of messages by ID"
 	}
 	quarantined := fset.Bool("quarantined", false, quarantinedUsage)
+	var notes *string
+	if verb == "drop" {
+		notes = fset.String("erasure-notes", "", "delete the erasure notices waiting for the CRM of `organisation` (one placard serve no longer serves), after you erased those people in that CRM by hand, instead of messages by ID")
+	}
 	db := fset.dbFlag()
 	pos, help, err := fset.parse(args, getenv)
 	if help || err != nil {
 		return err
+	}
+	if notes != nil && *notes != "" {
+		if len(pos) > 0 || *quarantined {
+			return usageErr(cmd, "drop --erasure-notes takes neither message IDs nor --quarantined")
+		}
+		return dropNotes(ctx, cmd, *db, *notes, stdout) // erasurenotes.go
 	}
 	if *quarantined {
 		if len(pos) > 0 {

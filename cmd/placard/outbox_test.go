@@ -509,3 +509,49 @@ func TestEraseWithoutCampaignsTellsCRMs(t *testing.T) {
 		t.Errorf("delivered %s, want signature.erased", body)
 	}
 }
+
+// TestErasureNotesOfAnOrganisationNotServed: an erasure note whose
+// organisation placard serve does not serve (removed from the campaigns
+// folder) was deleted by serve's first turn, untold: the CRM kept a
+// person Placard erased and nobody knew. serve now keeps it, says at
+// start what it is and what to do (counts and names only), 'placard
+// outbox list' counts it, and 'placard outbox drop --erasure-notes'
+// drops it once the operator erased those people by hand. Failed before:
+// no warning, and the note was gone after serve's turn.
+func TestErasureNotesOfAnOrganisationNotServed(t *testing.T) {
+	r := newHookReceiver(t)
+	_, db := erasableSignature(t, r.srv.URL, signing.StatusApproved, "Ada", "ada@example.org")
+	missing := filepath.Join(t.TempDir(), "placard-campaigns")
+	if out, errs, code := runCLI(t, "signatures", "erase", "--email", "ada@example.org", "--db", db, "--campaigns", missing); code != 0 {
+		t.Fatalf("erase: exit %d\n%s%s", code, out, errs)
+	}
+	_, logs := startSigningServeEnv(t, nil, filepath.Join("testdata", "campaigns"), db)
+	const told = "1 erasure notice for organisation bay-runners's CRM could not be sent because bay-runners is no longer served: serve bay-runners again to send them, or erase those people in its CRM by hand and run 'placard outbox drop --erasure-notes bay-runners' to drop the notices"
+	if !strings.Contains(logs.String(), told) {
+		t.Errorf("serve's log does not tell of the note kept for bay-runners (want %q):\n%s", told, logs.String())
+	}
+	eventually(t, "serve to have turned the note and kept it", func() bool {
+		out, _, code := runCLI(t, "outbox", "list", "--db", db)
+		return code == 0 && strings.Contains(out, "no longer served")
+	})
+	out, _, _ := runCLI(t, "outbox", "list", "--db", db)
+	if !strings.Contains(out, "Erasure notices waiting to tell CRMs of people erased here (kind erasure): 1 (bay-runners 1).") || strings.Contains(out, "ada@") {
+		t.Errorf("outbox list: want the note counted for bay-runners, without the address:\n%s", out)
+	}
+	if strings.Contains(logs.String(), "ada@") {
+		t.Errorf("serve's log names the erased address:\n%s", logs.String())
+	}
+	out, errs, code := runCLI(t, "outbox", "drop", "--erasure-notes", "bay-runners", "--db", db)
+	if code != 0 || !strings.Contains(out, "Dropped 1 erasure notice of organisation bay-runners") {
+		t.Fatalf("drop --erasure-notes: exit %d\n%s%s", code, out, errs)
+	}
+	if out, _, _ := runCLI(t, "outbox", "list", "--db", db); !strings.Contains(out, "The outbox is empty") {
+		t.Errorf("outbox list after dropping the notes:\n%s", out)
+	}
+	if out, _, code := runCLI(t, "outbox", "drop", "--erasure-notes", "bay-runners", "--db", db); code != 0 || !strings.Contains(out, "No erasure notices of organisation bay-runners are waiting") {
+		t.Errorf("drop --erasure-notes again: exit %d\n%s", code, out)
+	}
+	if _, errs, code := runCLI(t, "outbox", "drop", "--erasure-notes", "bay runners", "--db", db); code == 0 || !strings.Contains(errs, "organisation's name") {
+		t.Errorf("drop --erasure-notes with a space: exit %d\n%s", code, errs)
+	}
+}

@@ -76,6 +76,7 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 	keepRemovedApart(ctx, st, site, loadedAt, log)
 	moveRenamed(ctx, st, site, log)
 	recordRemovedCampaigns(ctx, st, site, nil, loadedAt, log)
+	logUnservedNotes(ctx, st, site, log) // erasurenotes.go
 	// Closed last, after the committer has drained and the HTTP server has
 	// stopped (deferred calls run in reverse order).
 	defer func() {
@@ -114,7 +115,10 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 			}
 		}
 	}
-	rl.removed = func(s, prev *campaign.Site, loaded time.Time) { recordRemovedCampaigns(ctx, st, s, prev, loaded, log) }
+	rl.removed = func(s, prev *campaign.Site, loaded time.Time) {
+		recordRemovedCampaigns(ctx, st, s, prev, loaded, log)
+		logUnservedNotes(ctx, st, s, log) // erasurenotes.go
+	}
 	var settledSums chan folderSums
 	if !startProblems.HasErrors() {
 		// Summed again after the load (adopt.go), beside the site's build.

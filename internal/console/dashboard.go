@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/placard/placard/internal/accounts"
@@ -12,6 +13,7 @@ import (
 	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/internal/webhook"
 	"github.com/placard/placard/views/admin"
 )
 
@@ -101,6 +103,25 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) error {
 		// organisations' signing, and, watched around an erasure, that
 		// another organisation held an address.
 		o, _ := OrganiserFrom(ctx)
+		// Erasure notes (store.NoteFigures) are counted apart, as what
+		// they are. Those of organisations no longer served wait until
+		// one is served again or they are dropped by hand: only a site
+		// admin, who can do either, sees them (slugs and a count, never
+		// an address), as serve's log tells the operator.
+		if nf, ok := c.cfg.Outbox.(store.NoteFigures); ok {
+			notes, err := nf.NoteCounts(ctx)
+			if err != nil {
+				return err
+			}
+			if n := notes[org.Slug]; n > 0 {
+				d.Outbox += " " + p.L.T("console.dashboard.notes", "n", p.L.Number(n))
+			}
+			if o.Role == accounts.RoleSiteAdmin {
+				if orgs, n := webhook.UnservedNotes(c.cfg.Site(), notes); n > 0 {
+					d.Outbox += " " + p.L.T("console.dashboard.unserved", "orgs", strings.Join(orgs, ", "), "n", p.L.Number(n))
+				}
+			}
+		}
 		if q, ok := c.cfg.Outbox.(store.Quarantine); ok && o.Role == accounts.RoleSiteAdmin {
 			n, err := q.Quarantined(ctx)
 			if err != nil {

@@ -243,7 +243,17 @@ func (d *Deliverer) Deliver(ctx context.Context, m signing.Message) error {
 				return nil
 			}
 		}
-		req, err = http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(m.Payload))
+		// An unsubscribe goes to Action Network's person signup helper
+		// beside the petition (unsubscribeURL); its Target stays the
+		// petition's, which orders it after the person's earlier records
+		// (store.OutboxOrder).
+		to := u
+		if unsubscribes(m.Payload) {
+			if v, ok := unsubscribeURL(u); ok {
+				to = v
+			}
+		}
+		req, err = http.NewRequestWithContext(ctx, http.MethodPost, to.String(), bytes.NewReader(m.Payload))
 		if err != nil {
 			return outbox.Permanent(fmt.Errorf("OSDI record to %s: %v", host, err))
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/placard/placard/internal/campaign"
@@ -107,7 +108,7 @@ func FromNote(o *campaign.Org, m signing.Message) ([]signing.Message, error) {
 // they are now. Delivered, the note is deleted with the address it held.
 type NoteDeliverer struct {
 	// Org returns an organisation's current settings by slug (nil when it
-	// is gone).
+	// is gone: the note then waits, see Deliver).
 	Org func(slug string) *campaign.Org
 	// Enqueue adds messages to the outbox (store.Outbox.Enqueue).
 	Enqueue func(ctx context.Context, msgs []signing.Message) error
@@ -120,7 +121,23 @@ func (d *NoteDeliverer) Deliver(ctx context.Context, m signing.Message) error {
 	if m.Kind != MessageErasure {
 		return outbox.Permanent(fmt.Errorf("not an erasure note (%q)", m.Kind))
 	}
-	msgs, err := FromNote(d.Org(m.Org), m)
+	o := d.Org(m.Org)
+	if o == nil {
+		// The organisation is not served (removed from the campaigns
+		// folder, or not there yet): its CRMs cannot be told without its
+		// settings, yet they still hold the person erased here. Deleting
+		// the note told no one; it now waits, tried again hourly however
+		// old it is, until the organisation is served again or the
+		// operator, told at every start and reload and on the console
+		// (NoteFigures, UnservedNotes), erases the people in the CRM by
+		// hand and drops the notes (placard outbox drop --erasure-notes).
+		if _, err := FromNote(nil, m); err != nil {
+			return outbox.Permanent(err)
+		}
+		return outbox.Until(time.Now().Add(unservedRetry), fmt.Errorf(
+			"organisation %s is no longer served, so its CRM cannot be told of this erasure: serve it again, or erase the person in its CRM by hand and run placard outbox drop --erasure-notes %s", m.Org, m.Org))
+	}
+	msgs, err := FromNote(o, m)
 	if err != nil {
 		return outbox.Permanent(err)
 	}
@@ -139,6 +156,29 @@ func (d *NoteDeliverer) Deliver(ctx context.Context, m signing.Message) error {
 	return nil
 }
 
+// unservedRetry is how long a note of an organisation not served waits
+// before it is looked at again: a reload that serves it again is seen
+// within the hour, and a kept note costs a claim an hour.
+const unservedRetry = time.Hour
+
 // noteRetry is how long a note whose notices could not be queued waits
 // before it is tried again.
 const noteRetry = time.Minute
+
+// UnservedNotes returns, sorted, the organisations of notes (erasure
+// notes by organisation, store.NoteFigures) that site does not serve, and
+// how many notes they hold together. Their notices cannot be made
+// without the organisation's settings: the notes wait for it to be
+// served again, or to be dropped by hand (placard outbox drop
+// --erasure-notes).
+func UnservedNotes(site *campaign.Site, notes map[string]int) (orgs []string, n int) {
+	for slug, k := range notes {
+		if site != nil && site.Org(slug) != nil {
+			continue
+		}
+		orgs = append(orgs, slug)
+		n += k
+	}
+	slices.Sort(orgs)
+	return orgs, n
+}

@@ -6,10 +6,12 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/outbox"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
@@ -138,5 +140,70 @@ func TestErasureNoteOutlivesAFailedQueue(t *testing.T) {
 	es, _ = st.List(ctx, "")
 	if len(es) != 1 || es[0].Kind != signing.MessageWebhook {
 		t.Fatalf("after the second turn the outbox holds %+v; want the signature.erased notice alone", es)
+	}
+}
+
+// TestErasureNoteKeptWhileItsOrganisationIsNotServed: a note whose
+// organisation is not served (removed from the campaigns folder) cannot
+// be turned into its notices, yet the CRM still holds the person erased
+// here. It was deleted, and nobody knew. It now waits, counted for the
+// operator (store.NoteFigures, UnservedNotes), and once the organisation
+// is served again its notices go and it is deleted. Failed before: after
+// the worker's turn the outbox was empty.
+func TestErasureNoteKeptWhileItsOrganisationIsNotServed(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "placard.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	s := site(t, "webhooks:\n  - url: https://crm.example.org/hook\n    secret_env: PLACARD_ORG_NORTH__HOOK_SECRET\n"+
+		"    events: [signature.erased]\n")
+	notes, _ := webhook.ErasureNotes(sig().Email, at, nil)([]signing.Signature{*sig()})
+	if len(notes) != 1 {
+		t.Fatalf("%d notes, want 1", len(notes))
+	}
+	if err := st.Enqueue(ctx, notes); err != nil {
+		t.Fatal(err)
+	}
+	served := (*campaign.Site)(nil)
+	d := &webhook.NoteDeliverer{Org: func(slug string) *campaign.Org { return served.Org(slug) }, Enqueue: st.Enqueue}
+	now := time.Now().Add(72 * time.Hour) // past the maximum age, as a note may be
+	w := outbox.NewWorker(st, map[string]outbox.Deliverer{webhook.MessageErasure: d},
+		outbox.Options{Now: func() time.Time { return now }, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if _, err := w.Once(ctx); err != nil {
+		t.Fatal(err)
+	}
+	es, err := st.List(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(es) != 1 || es[0].ID != notes[0].ID || es[0].Status != store.OutboxPending {
+		t.Fatalf("after a turn with its organisation not served the outbox holds %+v; want the note, waiting", es)
+	}
+	if strings.Contains(es[0].LastError, sig().Email) || !strings.Contains(es[0].LastError, "no longer served") {
+		t.Errorf("the note's last error %q: want it to say the organisation is not served, without the address", es[0].LastError)
+	}
+	counts, err := st.NoteCounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if orgs, n := webhook.UnservedNotes(nil, counts); !slices.Equal(orgs, []string{"north"}) || n != 1 {
+		t.Errorf("UnservedNotes with nothing served = %v, %d; want north, 1", orgs, n)
+	}
+	if orgs, n := webhook.UnservedNotes(s, counts); orgs != nil || n != 0 {
+		t.Errorf("UnservedNotes with north served = %v, %d; want none", orgs, n)
+	}
+	// Served again: its turn comes, the notice is queued and the note goes.
+	served = s
+	if _, err := st.Requeue(ctx, []string{notes[0].ID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Once(ctx); err != nil {
+		t.Fatal(err)
+	}
+	es, _ = st.List(ctx, "")
+	if len(es) != 1 || es[0].Kind != signing.MessageWebhook {
+		t.Fatalf("after the organisation is served again the outbox holds %+v; want the signature.erased notice alone", es)
 	}
 }

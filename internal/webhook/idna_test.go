@@ -99,7 +99,7 @@ func TestPayloadsCarryALabels(t *testing.T) {
 		if !strings.Contains(string(b), `"`+idnaASCII+`"`) {
 			t.Errorf("payload %s does not name %q", b, idnaASCII)
 		}
-		if !strings.Contains(string(b), `"`+idnaID+`"`) {
+		if !strings.Contains(string(b), `"`+idnaID+`"`) && !strings.Contains(string(b), `"unsubscribed"`) {
 			t.Errorf("payload %s does not carry the identifier %q", b, idnaID)
 		}
 	}
@@ -156,8 +156,8 @@ func TestErasedPrimaryIsALabel(t *testing.T) {
 // signer with a Unicode domain as stored (between migration 024 and stop
 // 26) hold them under that spelling; an erasure or a withdrawal that
 // unsubscribed only the A-label spelling left them subscribed. Both
-// spellings are unsubscribed, one record each, with the signature's
-// identifier; a list that refuses a Unicode domain (422) never held that
+// spellings are unsubscribed, one record each, through the person
+// signup helper; a list that refuses a Unicode domain (422) never held that
 // spelling, so its refusal is not a failure left dead with the address.
 // Failed before: one record, the A-label spelling only.
 func TestUnsubscribeEverySpelling(t *testing.T) {
@@ -166,7 +166,9 @@ func TestUnsubscribeEverySpelling(t *testing.T) {
 		got := map[string]bool{}
 		an := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			var rec webhook.OSDIRecord
-			if err := json.NewDecoder(r.Body).Decode(&rec); err != nil || len(rec.Person.EmailAddresses) != 1 || len(rec.Identifiers) != 1 || rec.Identifiers[0] != idnaID {
+			// Action Network's person signup helper: a person, no
+			// signature identifier (TestActionNetworkBodies).
+			if err := json.NewDecoder(r.Body).Decode(&rec); err != nil || len(rec.Person.EmailAddresses) != 1 || len(rec.Identifiers) != 0 || r.URL.Path != "/api/v2/people/" {
 				http.Error(w, "bad record", http.StatusBadRequest)
 				return
 			}

@@ -1,6 +1,7 @@
 package webhook
 
 import (
+	"net/url"
 	"strings"
 
 	"github.com/placard/placard/internal/campaign"
@@ -10,11 +11,21 @@ import (
 // OSDIRecord is the body Action Network's record signature helper takes
 // (POST …/petitions/ID/signatures, header OSDI-API-Token): the signature's
 // identifiers and comments with the person to create or match by email.
+// An unsubscribe (Unsubscribed) is the person alone, the body of Action
+// Network's person signup helper (unsubscribeURL).
+//
+// Checked against Action Network's API documentation (record signature
+// helper, signatures, person signup helper): the referrer data of a
+// signature is the Action Network-only field action_network:referrer_data
+// (source, website), not OSDI's plain referrer_data, which Action Network
+// does not read; and the record signature helper takes no email status
+// but subscribed, so an unsubscribe sent there changed nothing — only the
+// person signup helper (POST …/api/v2/people/) takes unsubscribed.
 type OSDIRecord struct {
-	Identifiers  []string      `json:"identifiers"`
+	Identifiers  []string      `json:"identifiers,omitempty"`
 	Comments     string        `json:"comments,omitempty"`
 	Person       OSDIPerson    `json:"person"`
-	ReferrerData *ReferrerData `json:"referrer_data,omitempty"`
+	ReferrerData *ReferrerData `json:"action_network:referrer_data,omitempty"`
 }
 
 // OSDIPerson is the person part of an OSDIRecord.
@@ -53,4 +64,24 @@ func osdiRecord(s *signing.Signature, c *campaign.Campaign, base string) OSDIRec
 		r.ReferrerData.Website = strings.TrimSuffix(base, "/") + "/" + s.Org + "/" + s.Campaign
 	}
 	return r
+}
+
+// unsubscribeURL is where an unsubscribe for the petition endpoint u goes:
+// Action Network's person signup helper, the people collection beside
+// the petitions (…/api/v2/petitions/ID/signatures → …/api/v2/people/).
+// ok is false when u is not a petition's signatures endpoint (another
+// system with the same API): the record then goes to u, as before.
+func unsubscribeURL(u *url.URL) (_ *url.URL, ok bool) {
+	p := strings.TrimSuffix(u.Path, "/")
+	i := strings.LastIndex(p, "/petitions/")
+	if i < 0 {
+		return nil, false
+	}
+	id, rest, found := strings.Cut(p[i+len("/petitions/"):], "/")
+	if !found || id == "" || rest != "signatures" {
+		return nil, false
+	}
+	v := *u
+	v.Path, v.RawPath = p[:i]+"/people/", ""
+	return &v, true
 }

@@ -53,15 +53,17 @@ func Updated(o *campaign.Org, c *campaign.Campaign, s *signing.Signature, at tim
 }
 
 // Unsubscribed returns the OSDI records that unsubscribe s's signer from
-// o's Action Network list (the record signature helper with the email
-// address's status "unsubscribed"), after they withdrew their permission
+// o's Action Network list (the email address's status "unsubscribed",
+// posted to the person signup helper, unsubscribeURL: the record
+// signature helper ignores that status), after they withdrew their permission
 // to be contacted; nil when o has no osdi endpoint. One record per
 // spelling the list may hold the person under: the form every record
 // now carries (address: the domain in A-labels) and, when it differs,
 // the stored Unicode form, which records sent between migration 024 and
 // stop 26 carried — a record names one person, and unsubscribing the
-// A-label spelling leaves the Unicode one subscribed. Each carries the
-// identifier and its address only, is filed under the address, and is
+// A-label spelling leaves the Unicode one subscribed. Each carries its
+// address only (the person signup helper takes a person, no signature
+// identifier), is filed under the address, and is
 // delivered whatever the signer's permission (it is the withdrawal).
 func Unsubscribed(o *campaign.Org, s *signing.Signature) []signing.Message {
 	if o == nil || o.OSDI == nil {
@@ -73,10 +75,7 @@ func Unsubscribed(o *campaign.Org, s *signing.Signature) []signing.Message {
 	}
 	msgs := make([]signing.Message, 0, len(spellings))
 	for _, a := range spellings {
-		r := OSDIRecord{
-			Identifiers: []string{identifier(s)},
-			Person:      OSDIPerson{EmailAddresses: []EmailAddress{{Address: a, Status: statusUnsubscribed}}},
-		}
+		r := OSDIRecord{Person: OSDIPerson{EmailAddresses: []EmailAddress{{Address: a, Status: statusUnsubscribed}}}}
 		msgs = append(msgs, signing.Message{
 			ID: signing.NewMessageID(), Kind: signing.MessageOSDI, Target: strings.TrimSpace(o.OSDI.URL),
 			Email: s.Email, Org: s.Org, Campaign: s.Campaign, Payload: mustJSON(r),

@@ -350,7 +350,7 @@ func TestOSDIRecord(t *testing.T) {
 		"person.postal_addresses[0].postal_code": {postal["postal_code"], "E1 6AN"},
 		"person.postal_addresses[0].country":     {postal["country"], "GB"},
 		"person.phone_numbers[0].number":         {person["phone_numbers"].([]any)[0].(map[string]any)["number"], "+44 20 7946 0000"},
-		"referrer_data.website":                  {got["referrer_data"].(map[string]any)["website"], "https://sign.example.org/north/rent"},
+		"action_network:referrer_data.website":   {got["action_network:referrer_data"].(map[string]any)["website"], "https://sign.example.org/north/rent"},
 	} {
 		if c[0] != c[1] {
 			t.Errorf("%s: got %v, want %v", name, c[0], c[1])

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store/storetest"
 )
@@ -86,6 +88,63 @@ func TestEarlierReadsOnlyThePersonsMessages(t *testing.T) {
 	for _, m := range []signing.Message{later, nobody} {
 		if n := rowsRead(t, db, m); n > 10 {
 			t.Errorf("Earlier for %s read %d rows with 5,001 messages waiting: want only the person's own few", m.Email, n)
+		}
+	}
+}
+
+// TestEarlierFindsBundlesByIndex: Earlier's look into the bundles (for
+// one being taken apart by another instance) reads, through
+// outbox_bundles_persons (migration 047), only the bundles naming the
+// person, however many wait. Failed before: it searched every bundle's
+// bytes for the address — a sequential scan reading all 3,001 bundles
+// (and found da@ inside ada@).
+func TestEarlierFindsBundlesByIndex(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, migratedDSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var sigs []*signing.Signature
+	for i := range 3000 {
+		email := fmt.Sprintf("b%d@example.org", i)
+		s := storetest.Sig("o", "c", email)
+		s.Outbox = []signing.Message{storetest.Msg("o", "c", email)}
+		sigs = append(sigs, s)
+	}
+	ada := storetest.Sig("o", "c", "ada@example.org")
+	ada.Outbox = []signing.Message{storetest.Msg("o", "c", "ada@example.org")}
+	// One bundle per signature, as many small batches leave them.
+	for _, s := range append(sigs, ada) {
+		if _, err := db.AddSignatures(ctx, []*signing.Signature{s}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.pool.Exec(ctx, `ANALYZE outbox_bundles`); err != nil {
+		t.Fatal(err)
+	}
+	later, stranger := storetest.Msg("o", "c", "ada@example.org"), storetest.Msg("o", "c", "da@example.org")
+	if ok, err := db.Earlier(ctx, later); err != nil || !ok {
+		t.Fatalf("Earlier for ada's later message with her first still bundled: %v, %v; want true", ok, err)
+	}
+	if ok, err := db.Earlier(ctx, stranger); err != nil || ok {
+		t.Fatalf("Earlier for da@, with only ada@'s bundle naming anything like it: %v, %v; want false", ok, err)
+	}
+	for _, m := range []signing.Message{later, stranger} {
+		if n := rowsRead(t, db, m); n > 10 {
+			t.Errorf("Earlier for %s read %d rows with 3,001 bundles waiting: want only the bundles naming the person", m.Email, n)
+		}
+		rows, err := db.pool.Query(ctx, `EXPLAIN `+earlierSQL, earlierArgs(m)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			t.Fatal(err)
+		}
+		plan := strings.Join(lines, "\n")
+		if !strings.Contains(plan, "outbox_bundles_persons") || strings.Contains(plan, "Seq Scan on outbox_bundles") {
+			t.Errorf("Earlier's plan does not look bundles up through outbox_bundles_persons:\n%s", plan)
 		}
 	}
 }

@@ -37,7 +37,7 @@ const outboxInsertSQL = `INSERT INTO outbox (id, kind, target, email, org, campa
 // actually inserted (in ins), whose messages alone are ever taken out,
 // and in the same order those signatures' ids (migration 021), so a
 // message is only ever taken out for the very signature it was written
-// for. A
+// for, and the hashes of their addresses (personHash, migration 047). A
 // data-modifying WITH query runs whether or not the rest reads it, and it
 // is the same statement, so the same transaction, as the signatures. No
 // bundle is written when no signature was inserted.
@@ -47,8 +47,9 @@ var addOutboxSQL = func() string {
 		panic("postgres: addSQL changed shape; update addOutboxSQL")
 	}
 	return strings.Replace(addSQL, at, `, ob AS (
-	INSERT INTO outbox_bundles (created_at, inserted, signatures, messages)
-	SELECT $24, array_agg(input.ord ORDER BY input.ord), array_agg(ins.id ORDER BY input.ord), $23::bytea
+	INSERT INTO outbox_bundles (created_at, inserted, signatures, messages, persons)
+	SELECT $24, array_agg(input.ord ORDER BY input.ord), array_agg(ins.id ORDER BY input.ord), $23::bytea,
+		array_agg(DISTINCT `+personHash+`)
 	FROM ins JOIN input USING (org, campaign, email)
 	HAVING count(*) > 0
 )`+at, 1)
@@ -264,8 +265,17 @@ func (db *DB) Drop(ctx context.Context, ids []string) (_ int, err error) {
 // attempt. The kinds are written as the index's are, so the planner
 // proves it serves; ids compare byte by byte, as they sort.
 //
-// Last, the bundles made before m whose bytes hold its address (the
-// packed form writes each address in full at least once): another
+// Last, the bundles made before m that name its address: through
+// outbox_bundles_persons (migration 047), those whose hashes of their
+// signatures' addresses hold its hash — an exact look-up, where a search
+// of the bytes found an address inside a longer one and read every
+// bundle — and, through outbox_bundles_unmarked, the few without hashes
+// (from before it, or an older placard's) whose bytes hold it. The
+// first counts rather than asks EXISTS: with no statistics on the hashes
+// (none may be sampled) the planner guesses a bundle in 200 names the
+// person, and, to find the first, a sequential scan looked cheaper than
+// the index (TestEarlierFindsBundlesByIndex); a count reads every match,
+// which are a person's few bundles. Another
 // instance's claim may be taking such a bundle apart right now (SKIP
 // LOCKED let this claim pass it by), and until it commits its messages
 // are neither rows nor, to this claim, gone — a later row about the same
@@ -311,8 +321,16 @@ const earlierSQL = `SELECT EXISTS (SELECT 1 FROM outbox
 	OR EXISTS (SELECT 1 FROM outbox
 		WHERE kind = 'erasure' AND org = $3
 		AND status IN ('note', 'pending') AND id COLLATE "C" < $4 COLLATE "C" AND (position($7::bytea IN payload) > 0 OR position($8::bytea IN payload) > 0))
+	OR (SELECT count(*) FROM outbox_bundles
+		WHERE persons @> ARRAY[hashtextextended($1, 0)] AND created_at <= $9) > 0
 	OR EXISTS (SELECT 1 FROM outbox_bundles
-		WHERE created_at <= $9 AND position($10::bytea IN messages) > 0)`
+		WHERE persons IS NULL AND created_at <= $9 AND position($10::bytea IN messages) > 0)`
+
+// personHash is the hash of an inserted signature's address that its
+// bundle records (migration 047), written as Earlier's statement writes
+// it for a message's address: hashtextextended is stable across
+// PostgreSQL versions (hash partitioning relies on it).
+const personHash = `hashtextextended(ins.email, 0)`
 
 // Hold leaves a message that waited for an earlier one pending until
 // next, its age starting again at since (store.OutboxOrder).

@@ -7,7 +7,35 @@ import (
 	"github.com/placard/placard/internal/store"
 )
 
-var _ store.OutboxFigures = (*DB)(nil)
+var (
+	_ store.OutboxFigures = (*DB)(nil)
+	_ store.NoteFigures   = (*DB)(nil)
+)
+
+// noteStatus is the stored status of a waiting erasure note
+// (waitingStatus).
+const noteStatus = "note"
+
+// NoteCounts is store.NoteFigures': one count per organisation, read
+// through outbox_notes (migration 043). Notes are never bundled.
+func (db *DB) NoteCounts(ctx context.Context) (_ map[string]int, err error) {
+	defer failed(&err, "counting erasure notes")
+	rows, err := db.r.QueryContext(ctx, `SELECT org, count(*) FROM outbox WHERE kind = 'erasure' AND status = 'note' GROUP BY org`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	counts := map[string]int{}
+	for rows.Next() {
+		var org string
+		var n int64
+		if err := rows.Scan(&org, &n); err != nil {
+			return nil, err
+		}
+		counts[org] = int(n)
+	}
+	return counts, rows.Err()
+}
 
 // OutboxFigures is store.OutboxFigures': one count per status, then the
 // held emails read row by row, never collected.
@@ -32,8 +60,9 @@ func (db *DB) OutboxFigures(ctx context.Context, org string, now time.Time, held
 		if err := rows.Scan(&status, &n); err != nil {
 			return 0, 0, err
 		}
-		switch store.OutboxStatus(status) {
-		case store.OutboxDead:
+		switch status {
+		case noteStatus: // counted apart (NoteCounts)
+		case string(store.OutboxDead):
 			dead += n
 		default:
 			waiting += n

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"testing"
 	"time"
@@ -14,6 +15,7 @@ import (
 // RunOutboxFigures checks store.OutboxFigures on stores from open.
 func RunOutboxFigures(t *testing.T, open Opener) {
 	t.Run("OutboxFiguresCount", func(t *testing.T) { testOutboxFigures(t, open(t)) })
+	t.Run("ErasureNotesCountedApart", func(t *testing.T) { testNoteFigures(t, open(t)) })
 }
 
 // testOutboxFigures: an organisation's waiting and failed messages are
@@ -93,5 +95,47 @@ func testOutboxFigures(t *testing.T, s store.Store) {
 	stop := errors.New("stop")
 	if _, _, err := f.OutboxFigures(ctx, "o", now, func(string, []byte) error { return stop }); err != stop {
 		t.Errorf("held's error came back as %v", err)
+	}
+}
+
+// testNoteFigures: erasure notes (kind "erasure") are counted apart, by
+// organisation, and not among the messages waiting, also once tried
+// again; a note given up is not counted. Failed before: notes were
+// counted as webhooks and emails waiting, and nothing counted them as
+// what they are.
+func testNoteFigures(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	ob := outboxOf(t, s)
+	f, ok := s.(store.OutboxFigures)
+	nf, ok2 := s.(store.NoteFigures)
+	if !ok || !ok2 {
+		t.Fatalf("%T does not implement store.OutboxFigures and store.NoteFigures", s)
+	}
+	note := func(org, email string) signing.Message {
+		return signing.Message{ID: signing.NewMessageID(), Kind: "erasure", Org: org,
+			Payload: []byte(`{"erased":"` + email + `","at":"2026-12-05T16:00:00Z"}`)}
+	}
+	o1, o2, gone := note("o", "n1@example.org"), note("o", "n2@example.org"), note("gone", "n3@example.org")
+	if err := ob.Enqueue(ctx, []signing.Message{o1, o2, gone, Msg("o", "c", "w@example.org")}); err != nil {
+		t.Fatal(err)
+	}
+	if counts, err := nf.NoteCounts(ctx); err != nil || !maps.Equal(counts, map[string]int{"o": 2, "gone": 1}) {
+		t.Errorf("NoteCounts = %v, %v; want o: 2, gone: 1", counts, err)
+	}
+	if w, d, err := f.OutboxFigures(ctx, "o", time.Now(), nil); err != nil || w != 1 || d != 0 {
+		t.Errorf("OutboxFigures with 2 notes and a webhook call: %d waiting, %d dead, %v; want 1, 0 (the notes counted apart)", w, d, err)
+	}
+	// Tried again later: still a note, still counted; given up: gone.
+	if err := ob.Retry(ctx, gone.ID, time.Now().Add(time.Hour), "organisation gone is no longer served"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ob.Dead(ctx, o1.ID, "given up"); err != nil {
+		t.Fatal(err)
+	}
+	if counts, err := nf.NoteCounts(ctx); err != nil || !maps.Equal(counts, map[string]int{"o": 1, "gone": 1}) {
+		t.Errorf("NoteCounts after one note was tried again and another given up = %v, %v; want o: 1, gone: 1", counts, err)
+	}
+	if w, d, err := f.OutboxFigures(ctx, "o", time.Now(), nil); err != nil || w != 1 || d != 0 {
+		t.Errorf("OutboxFigures after a note was given up: %d waiting, %d dead, %v; want 1, 0", w, d, err)
 	}
 }

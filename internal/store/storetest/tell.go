@@ -39,6 +39,7 @@ func RunTelling(t *testing.T, open func(t *testing.T) TellingStore) {
 	t.Run("ErasureRefusedByTellErasesNothing", func(t *testing.T) { testErasureTellRefuses(t, open(t)) })
 	t.Run("ErasureWhoseNoticesFailErasesNothing", func(t *testing.T) { testErasureQueueFails(t, open(t)) })
 	t.Run("OutboxEarlier", func(t *testing.T) { testOutboxEarlier(t, open(t)) })
+	t.Run("OutboxEarlierExactAddress", func(t *testing.T) { testEarlierExactAddress(t, open(t)) }) // earlierexact.go
 	t.Run("ErasureNoticeWaitsForADeliveryInFlight", func(t *testing.T) { testErasureWaitsForDelivery(t, open) })
 	t.Run("HeldEventNotGivenUpWithTheEarlier", func(t *testing.T) { testHeldNotGivenUp(t, open(t)) })
 	t.Run("ErasureNoteKept", func(t *testing.T) { testErasureNoteKept(t, open(t)) }) // notes.go

@@ -1,0 +1,50 @@
+package console
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/placard/placard/internal/accounts"
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store/sqlite"
+)
+
+// TestDashboardErasureNotes: erasure notes are counted apart on the
+// dashboard, as what they are — an organisation's own for its editors —
+// and those of an organisation the server no longer serves, which wait
+// for it or for the operator, are told to a site admin, with what to do.
+// Failed before: the notes were counted among the webhooks and emails
+// waiting, and nothing told of an organisation no longer served.
+func TestDashboardErasureNotes(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "placard.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	e := newEnv(t, func(c *Config) { c.Store, c.Outbox = st, st })
+	e.st, e.acc = st, st
+	note := func(org string) signing.Message {
+		return signing.Message{ID: signing.NewMessageID(), Kind: "erasure", Org: org,
+			Payload: []byte(`{"erased":"gone@example.org","at":"2026-12-05T16:00:00Z"}`)}
+	}
+	if err := st.Enqueue(ctx, []signing.Message{note("riverside"), note("riverside"), note("old-org")}); err != nil {
+		t.Fatal(err)
+	}
+	b := e.signIn("riverside", "sam@example.org", accounts.RoleEditor)
+	got := doc(t, b.get(Prefix+"/riverside")).Find(".outbox").Text()
+	if !strings.Contains(got, "0 waiting") || !strings.Contains(got, "Erasure notices waiting to be sent to your CRM (people erased here, whom the CRM must forget): 2.") {
+		t.Errorf("editor's outbox line %q: want the 2 notes counted apart, none among the webhooks and emails", got)
+	}
+	if strings.Contains(got, "old-org") || strings.Contains(got, "gone@") {
+		t.Errorf("editor's outbox line %q tells of another organisation or an address", got)
+	}
+	admin := e.signIn("", "root@example.org", accounts.RoleSiteAdmin)
+	got = doc(t, admin.get(Prefix+"/riverside")).Find(".outbox").Text()
+	if !strings.Contains(got, "cannot be sent because this server no longer serves their organisation (old-org): 1.") ||
+		!strings.Contains(got, "placard outbox drop --erasure-notes") || strings.Contains(got, "gone@") {
+		t.Errorf("site admin's outbox line %q: want old-org's note told, with what to do, without the address", got)
+	}
+}
