@@ -88,3 +88,31 @@ type Outbox interface {
 	// how many it found.
 	Drop(ctx context.Context, ids []string) (int, error)
 }
+
+// OutboxLane is one destination of the outbox's messages: an
+// organisation's messages of one kind to one target (a webhook's URL, an
+// OSDI endpoint; "" for email). A worker keeps at most a few deliveries in
+// flight per lane, so one slow receiver cannot take every delivery slot.
+type OutboxLane struct{ Org, Kind, Target string }
+
+// LaneOf is the lane of m.
+func LaneOf(m signing.Message) OutboxLane {
+	return OutboxLane{Org: m.Org, Kind: m.Kind, Target: m.Target}
+}
+
+// OutboxLanes lets a worker claim around its busy destinations. Both
+// engines implement it; storetest's OutboxLanes case is its suite.
+type OutboxLanes interface {
+	// ClaimAround is Claim leaving every message of a lane in busy where
+	// it is: not claimed, its attempts not counted, due as before. The
+	// ordering rules are Claim's (erasure notes first, then oldest due
+	// first) among the messages it may take.
+	ClaimAround(ctx context.Context, worker string, n int, lease time.Duration, busy []OutboxLane) ([]OutboxEntry, error)
+
+	// Release gives back messages worker claimed and did not attempt:
+	// due again now, the claim's attempt not counted, their status and
+	// last error as they were. A message no longer claimed by worker
+	// (its lease ran out and another claimed it, or it is gone) is left
+	// alone.
+	Release(ctx context.Context, worker string, ids []string) error
+}

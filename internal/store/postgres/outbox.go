@@ -150,7 +150,12 @@ func collectOutbox(rows pgx.Rows, err error) ([]store.OutboxEntry, error) {
 // Claim takes up to n due messages for worker. FOR UPDATE SKIP LOCKED lets
 // instances claim side by side: each skips the rows another is claiming
 // instead of waiting for them.
-func (db *DB) Claim(ctx context.Context, worker string, n int, lease time.Duration) (_ []store.OutboxEntry, err error) {
+func (db *DB) Claim(ctx context.Context, worker string, n int, lease time.Duration) ([]store.OutboxEntry, error) {
+	return db.ClaimAround(ctx, worker, n, lease, nil)
+}
+
+// ClaimAround is Claim leaving busy's lanes alone (store.OutboxLanes).
+func (db *DB) ClaimAround(ctx context.Context, worker string, n int, lease time.Duration, busy []store.OutboxLane) (_ []store.OutboxEntry, err error) {
 	defer failed(&err, "claiming messages")
 	if n <= 0 {
 		return nil, nil
@@ -166,17 +171,39 @@ func (db *DB) Claim(ctx context.Context, worker string, n int, lease time.Durati
 	}
 	db.quarantined(ev)
 	now := time.Now().UTC().Truncate(time.Microsecond)
-	return collectOutbox(db.pool.Query(ctx, claimSQL, now, n, now.Add(lease), worker))
+	orgs, kinds, targets := make([]string, len(busy)), make([]string, len(busy)), make([]string, len(busy))
+	for i, l := range busy {
+		orgs[i], kinds[i], targets[i] = l.Org, l.Kind, l.Target
+	}
+	return collectOutbox(db.pool.Query(ctx, claimSQL, now, n, now.Add(lease), worker, orgs, kinds, targets))
+}
+
+// Release gives back claimed messages untried (store.OutboxLanes).
+func (db *DB) Release(ctx context.Context, worker string, ids []string) (err error) {
+	defer failed(&err, "giving back claimed messages")
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err = db.pool.Exec(ctx, `UPDATE outbox SET not_before = $1, claimed_by = '', attempts = greatest(attempts - 1, 0)
+		WHERE claimed_by = $2 AND status IN ('pending', 'note') AND id = ANY($3::text[])`,
+		time.Now().UTC().Truncate(time.Microsecond), worker, ids)
+	return err
 }
 
 // claimSQL is Claim's statement: the due erasure notes first (status
 // 'note', which no older placard claims: waitingStatus; a handful at
-// most, through outbox_due), then the due pending messages, n in all.
-const claimSQL = `WITH notes AS (
-		SELECT id FROM outbox WHERE status = 'note' AND kind = 'erasure' AND not_before <= $1
+// most, through outbox_due), then the due pending messages, n in all,
+// none of the busy lanes given as three arrays ($5 orgs, $6 kinds, $7
+// targets; empty for none).
+const claimSQL = `WITH busy AS (
+		SELECT * FROM unnest($5::text[], $6::text[], $7::text[]) AS b(org, kind, target)
+	), notes AS (
+		SELECT id FROM outbox o WHERE status = 'note' AND kind = 'erasure' AND not_before <= $1
+		AND NOT EXISTS (SELECT 1 FROM busy b WHERE b.org = o.org AND b.kind = o.kind AND b.target = o.target)
 		ORDER BY not_before LIMIT $2 FOR UPDATE SKIP LOCKED
 	), due AS (
-		SELECT id FROM outbox WHERE status = 'pending' AND not_before <= $1
+		SELECT id FROM outbox o WHERE status = 'pending' AND not_before <= $1
+		AND NOT EXISTS (SELECT 1 FROM busy b WHERE b.org = o.org AND b.kind = o.kind AND b.target = o.target)
 		ORDER BY not_before LIMIT $2 - (SELECT count(*) FROM notes) FOR UPDATE SKIP LOCKED
 	), claimed AS (
 		UPDATE outbox o SET not_before = $3, claimed_by = $4, attempts = o.attempts + 1
@@ -324,3 +351,4 @@ func (db *DB) Hold(ctx context.Context, id string, since, next time.Time, reason
 }
 
 var _ store.OutboxOrder = (*DB)(nil)
+var _ store.OutboxLanes = (*DB)(nil)

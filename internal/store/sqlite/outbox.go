@@ -186,7 +186,12 @@ func collectOutbox(rows *sql.Rows, err error) ([]store.OutboxEntry, error) {
 
 // Claim takes up to n due messages for worker in one transaction on the
 // single writer: SQLite has one claimer at a time by construction.
-func (db *DB) Claim(ctx context.Context, worker string, n int, lease time.Duration) (_ []store.OutboxEntry, err error) {
+func (db *DB) Claim(ctx context.Context, worker string, n int, lease time.Duration) ([]store.OutboxEntry, error) {
+	return db.ClaimAround(ctx, worker, n, lease, nil)
+}
+
+// ClaimAround is Claim leaving busy's lanes alone (store.OutboxLanes).
+func (db *DB) ClaimAround(ctx context.Context, worker string, n int, lease time.Duration, busy []store.OutboxLane) (_ []store.OutboxEntry, err error) {
 	defer failed(&err, "claiming messages")
 	if n <= 0 {
 		return nil, nil
@@ -207,6 +212,14 @@ func (db *DB) Claim(ctx context.Context, worker string, n int, lease time.Durati
 		return nil, err
 	}
 	now := time.Now()
+	// A busy lane's messages are skipped in the scan of outbox_due; there
+	// are a handful of busy lanes at most (the worker's slots over its
+	// per-lane limit).
+	around, aroundArgs := "", []any(nil)
+	for _, l := range busy {
+		around += ` AND NOT (org = ? AND kind = ? AND target = ?)`
+		aroundArgs = append(aroundArgs, l.Org, l.Kind, l.Target)
+	}
 	// The due erasure notes first (status 'note', which no older placard
 	// claims: waitingStatus; a handful at most), then pending messages.
 	var out []store.OutboxEntry
@@ -214,8 +227,8 @@ func (db *DB) Claim(ctx context.Context, worker string, n int, lease time.Durati
 		got, err := collectOutbox(tx.QueryContext(ctx, `UPDATE outbox
 		SET not_before = ?, claimed_by = ?, attempts = attempts + 1
 		WHERE seq IN (SELECT seq FROM outbox INDEXED BY outbox_due
-			WHERE status = ? AND not_before <= ? ORDER BY not_before LIMIT ?)
-		RETURNING `+outboxColumns, formatTime(now.Add(lease)), worker, status, formatTime(now), n-len(out)))
+			WHERE status = ? AND not_before <= ?`+around+` ORDER BY not_before LIMIT ?)
+		RETURNING `+outboxColumns, slices.Concat([]any{formatTime(now.Add(lease)), worker, status, formatTime(now)}, aroundArgs, []any{n - len(out)})...))
 		if err != nil {
 			return nil, err
 		}
@@ -235,6 +248,19 @@ func sortEntries(es []store.OutboxEntry) {
 	slices.SortFunc(es, func(a, b store.OutboxEntry) int {
 		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
 	})
+}
+
+// Release gives back claimed messages untried (store.OutboxLanes).
+func (db *DB) Release(ctx context.Context, worker string, ids []string) (err error) {
+	defer failed(&err, "giving back claimed messages")
+	if len(ids) == 0 {
+		return nil
+	}
+	list, args := idList(ids)
+	_, err = db.w.ExecContext(ctx, `UPDATE outbox SET not_before = ?, claimed_by = '', attempts = max(attempts - 1, 0)
+		WHERE claimed_by = ? AND status IN ('pending', 'note') AND id IN `+list,
+		append([]any{formatTime(time.Now()), worker}, args...)...)
+	return err
 }
 
 // Done deletes delivered messages in one statement (store.Outbox).
@@ -374,3 +400,4 @@ func (db *DB) Hold(ctx context.Context, id string, since, next time.Time, reason
 }
 
 var _ store.OutboxOrder = (*DB)(nil)
+var _ store.OutboxLanes = (*DB)(nil)
