@@ -147,12 +147,13 @@ type Options struct {
 	// they are delivered side by side.
 	Batch int
 	// Slots is how many messages a running worker keeps in flight at
-	// most (default 2 × Batch): it claims again whenever one is free.
+	// most (default 4 × Batch): it claims again whenever one is free.
 	Slots int
 	// PerLane is how many of them may go to one destination
-	// (store.OutboxLane) at once (default Slots / 4, at least 1): a slow
+	// (store.OutboxLane) at once (default Batch, at most Slots): a slow
 	// receiver holds no more, and its other messages wait, unclaimed and
-	// not counted as attempts, for one of its own to end.
+	// not counted as attempts, for one of its own to end. One busy
+	// destination alone still gets a whole batch at a time, as before.
 	PerLane int
 	// Timeout bounds one delivery attempt (default 30 s).
 	Timeout time.Duration
@@ -198,11 +199,12 @@ func (o *Options) fill() {
 		o.Batch = 16
 	}
 	if o.Slots <= 0 {
-		o.Slots = 2 * o.Batch
+		o.Slots = 4 * o.Batch
 	}
 	if o.PerLane <= 0 {
-		o.PerLane = max(o.Slots/4, 1)
+		o.PerLane = o.Batch
 	}
+	o.PerLane = min(o.PerLane, o.Slots)
 	if o.Timeout <= 0 {
 		o.Timeout = 30 * time.Second
 	}
