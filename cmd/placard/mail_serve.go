@@ -70,6 +70,9 @@ func (m *mailConfig) deliverer(r *outboxRunner) outbox.Deliverer {
 			},
 		},
 		Sender: m.sender(),
+		// A confirmation held for days asks whether its signature still
+		// waits before it goes or is counted as never sent.
+		Waiting: mail.WaitingIn(ms),
 		Suppressed: func(ctx context.Context, org, email string) (bool, error) {
 			key, err := m.store.Secret(ctx)
 			if err != nil {

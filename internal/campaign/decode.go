@@ -560,6 +560,13 @@ func (d *decoder) decodeRedirects(n *yaml.Node, rs *[]Redirect) {
 func (d *decoder) scalar(n *yaml.Node, key, want string) (string, bool) {
 	switch n.Kind {
 	case yaml.ScalarNode:
+		if strings.IndexByte(n.Value, 0) >= 0 {
+			// Written as \0 or \x00 in quotes: no page shows it, and a
+			// consent sentence or name holding it would make every
+			// signature that stores it refused (store.CheckSignature).
+			d.errorf(n, "%s holds an invisible NUL character, written \\0 or \\x00 in quotes — delete it", quoteKey(key))
+			return "", false
+		}
 		return n.Value, true
 	case yaml.SequenceNode:
 		d.errorf(n, "%s must be %s, not a list", quoteKey(key), want)

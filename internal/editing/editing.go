@@ -21,6 +21,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/placard/placard/internal/campaign"
@@ -159,11 +160,24 @@ func readRegular(r *os.Root, name string, limit int64) ([]byte, error) {
 	if fi.Size() > limit {
 		return nil, ErrTooLarge
 	}
-	f, err := r.Open(name)
+	if openHook != nil {
+		openHook(name)
+	}
+	// Opened without waiting, and looked at again once open: a file
+	// swapped for a named pipe since the look above would hold the open
+	// until something wrote to it, and then be read
+	// (TestOpenRefusesPipeSwappedAfterCheck).
+	f, err := r.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
+	if fi, err = f.Stat(); err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, ErrNotFound
+	}
 	b := make([]byte, 0, fi.Size())
 	buf := make([]byte, 32<<10)
 	for {
@@ -180,6 +194,10 @@ func readRegular(r *os.Root, name string, limit int64) ([]byte, error) {
 		}
 	}
 }
+
+// openHook, when set (by tests), runs in readRegular between its look at
+// the file and its open.
+var openHook func(name string)
 
 // Open reads one of the organisation's files for editing.
 func (w *Workspace) Open(org, name string) (Doc, error) {

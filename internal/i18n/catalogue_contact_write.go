@@ -27,6 +27,8 @@ func init() {
 			"contact.write.err.name":        "Write your name.",
 			"contact.write.err.subject":     "Write a subject of up to 200 characters.",
 			"contact.write.err.message":     "Write a message of up to 5,000 characters.",
+			"contact.write.err.name.marks":  "Write your name without @, < or >.",
+			"contact.write.err.long":        "Your message is too long to send from this page: shorten it. Emoji and some scripts (Chinese, Japanese, Korean…) take more room, so this can happen before 5,000 characters.",
 		},
 		"fr": {
 			"contact.mail.confirm.subject":  "Confirmez votre message à {name}",
@@ -51,6 +53,8 @@ func init() {
 			"contact.write.err.name":        "Écrivez votre nom.",
 			"contact.write.err.subject":     "Écrivez un objet de 200 caractères au plus.",
 			"contact.write.err.message":     "Écrivez un message de 5 000 caractères au plus.",
+			"contact.write.err.name.marks":  "Écrivez votre nom sans @, < ni >.",
+			"contact.write.err.long":        "Votre message est trop long pour être envoyé depuis cette page : raccourcissez-le. Les emoji et certaines écritures (chinois, japonais, coréen…) prennent plus de place, et cela peut arriver avant 5 000 caractères.",
 		},
 		"de": {
 			"contact.mail.confirm.subject":  "Bestätigen Sie Ihre Nachricht an {name}",
@@ -75,6 +79,8 @@ func init() {
 			"contact.write.err.name":        "Geben Sie Ihren Namen ein.",
 			"contact.write.err.subject":     "Schreiben Sie einen Betreff mit höchstens 200 Zeichen.",
 			"contact.write.err.message":     "Schreiben Sie eine Nachricht mit höchstens 5.000 Zeichen.",
+			"contact.write.err.name.marks":  "Geben Sie Ihren Namen ohne @, < oder > ein.",
+			"contact.write.err.long":        "Ihre Nachricht ist zu lang, um von dieser Seite gesendet zu werden: Kürzen Sie sie. Emoji und manche Schriften (Chinesisch, Japanisch, Koreanisch …) brauchen mehr Platz, daher kann das schon vor 5.000 Zeichen geschehen.",
 		},
 		"es": {
 			"contact.mail.confirm.subject":  "Confirma tu mensaje a {name}",
@@ -99,6 +105,8 @@ func init() {
 			"contact.write.err.name":        "Escribe tu nombre.",
 			"contact.write.err.subject":     "Escribe un asunto de 200 caracteres como máximo.",
 			"contact.write.err.message":     "Escribe un mensaje de 5.000 caracteres como máximo.",
+			"contact.write.err.name.marks":  "Escribe tu nombre sin @, < ni >.",
+			"contact.write.err.long":        "Tu mensaje es demasiado largo para enviarlo desde esta página: acórtalo. Los emoji y algunas escrituras (chino, japonés, coreano…) ocupan más espacio, así que puede pasar antes de 5.000 caracteres.",
 		},
 		"ar": {
 			"contact.mail.confirm.subject":  "أكّد رسالتك إلى {name}",
@@ -123,6 +131,8 @@ func init() {
 			"contact.write.err.name":        "اكتب اسمك.",
 			"contact.write.err.subject":     "اكتب موضوعًا لا يتجاوز 200 حرف.",
 			"contact.write.err.message":     "اكتب رسالة لا تتجاوز 5000 حرف.",
+			"contact.write.err.name.marks":  "اكتب اسمك دون @ أو < أو >.",
+			"contact.write.err.long":        "رسالتك أطول من أن تُرسل من هذه الصفحة: اختصرها. الرموز التعبيرية وبعض الكتابات (الصينية واليابانية والكورية…) تأخذ مساحة أكبر، لذا قد يحدث هذا قبل 5000 حرف.",
 		},
 		"he": {
 			"contact.mail.confirm.subject":  "אשרו את ההודעה שלכם אל {name}",
@@ -147,6 +157,8 @@ func init() {
 			"contact.write.err.name":        "כתבו את שמכם.",
 			"contact.write.err.subject":     "כתבו נושא של עד 200 תווים.",
 			"contact.write.err.message":     "כתבו הודעה של עד 5,000 תווים.",
+			"contact.write.err.name.marks":  "כתבו את שמכם בלי @, < או >.",
+			"contact.write.err.long":        "ההודעה ארוכה מכדי לשלוח אותה מהעמוד הזה: קצרו אותה. אמוג׳י וכמה כתבים (סינית, יפנית, קוריאנית…) תופסים יותר מקום, ולכן זה יכול לקרות לפני 5,000 תווים.",
 		},
 	})
 }

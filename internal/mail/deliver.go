@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
 	"github.com/placard/placard/internal/outbox"
 	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
 )
 
 // Sending is what a Deliverer sends through; *Sender is one.
@@ -35,6 +37,32 @@ type Deliverer struct {
 	// Pace, when set, is the pace of paced emails every instance shares
 	// (sharedpace.go), taken just before one is sent.
 	Pace *SharedPace
+	// Waiting, when set, reports whether email's signature on org made
+	// at signed (its CreatedAt, to the microsecond) under one of
+	// campaigns' names still waits for its confirmation (WaitingIn). A
+	// signature's own confirmation that Pace held past PaceHorizon asks
+	// it before it goes or is counted as never sent: held for days, its
+	// signature may have been confirmed meanwhile (through a repeat's
+	// copy), and it then asked a confirmed signer to confirm again, its
+	// signature "erased in N days", or was counted as never sent.
+	Waiting func(ctx context.Context, org, email string, signed time.Time, campaigns ...string) (bool, error)
+}
+
+// WaitingIn is a Deliverer.Waiting reading the signer's signatures in st
+// (store.Mail.Supporter).
+func WaitingIn(st store.Mail) func(ctx context.Context, org, email string, signed time.Time, campaigns ...string) (bool, error) {
+	return func(ctx context.Context, org, email string, signed time.Time, campaigns ...string) (bool, error) {
+		sigs, err := st.Supporter(ctx, org, email)
+		if err != nil {
+			return false, err
+		}
+		for _, sg := range sigs {
+			if sg.Status == signing.StatusUnconfirmed && sg.CreatedAt.UnixMicro() == signed.UnixMicro() && slices.Contains(campaigns, sg.Campaign) {
+				return true, nil
+			}
+		}
+		return false, nil
+	}
 }
 
 // DefaultConnections is Deliverer.Connections' default.
@@ -96,6 +124,11 @@ func (d *Deliverer) DeliverBatch(ctx context.Context, ms []signing.Message) []er
 		}
 		if IsPermanent(err) {
 			err = outbox.Permanent(err)
+		} else if paced[j] != nil {
+			// A signature's own confirmation, held maybe past the
+			// outbox's maximum age, is tried again while its
+			// signature waits.
+			err = keep(err, paced[j].until, d.Pace.now())
 		}
 		errs[places[j]] = err
 	}
@@ -168,8 +201,22 @@ func (d *Deliverer) prepare(ctx context.Context, m signing.Message) (_ Message, 
 		var until time.Time
 		m.Org, m.Campaign = p.Org, p.Campaign // as the counts name them
 		if p.Template == TemplateConfirm && !p.Again {
-			if until, send = d.Renderer.deadline(p, m.ID); !send {
+			// Counted under the campaign's name now, the one the
+			// dashboard and placard stats read.
+			if until, m.Campaign, send = d.Renderer.deadline(p, m.ID); !send {
 				return Message{}, false, nil, outbox.Permanent(ErrGone)
+			}
+			// Held past the hour, it may be for a signature confirmed
+			// since (Waiting); within the hour, as before, no read.
+			if queued, ok := signing.MessageTime(m.ID); d.Waiting != nil && d.Pace != nil && p.Signed != 0 &&
+				(!ok || d.Pace.now().Sub(queued) > PaceHorizon) {
+				waits, err := d.Waiting(ctx, p.Org, p.To, time.UnixMicro(p.Signed), p.Campaign, m.Campaign)
+				if err != nil {
+					return Message{}, false, nil, keep(err, until, d.Pace.now())
+				}
+				if !waits {
+					return Message{}, false, nil, nil
+				}
 			}
 		}
 		send, took, err := d.Pace.take(ctx, m, p.Template, p.To, until)

@@ -197,22 +197,23 @@ func (r *Renderer) Render(p Payload, id string) (Message, error) {
 	}, nil
 }
 
-// deadline is confirmDeadline for p's campaign as the files say now
-// (false when it is gone).
-func (r *Renderer) deadline(p Payload, id string) (time.Time, bool) {
+// deadline is confirmDeadline for p's campaign as the files say now, and
+// the campaign's name now (p's may be an old one: org.yaml redirects);
+// false when it is gone.
+func (r *Renderer) deadline(p Payload, id string) (time.Time, string, bool) {
 	s := r.Site()
 	if s == nil {
-		return time.Time{}, false
+		return time.Time{}, "", false
 	}
 	org := s.Org(p.Org)
 	if org == nil {
-		return time.Time{}, false
+		return time.Time{}, "", false
 	}
 	c := renamed(org, p.Campaign)
 	if c == nil {
-		return time.Time{}, false
+		return time.Time{}, "", false
 	}
-	return confirmDeadline(c, p, id), true
+	return confirmDeadline(c, p, id), c.Slug, true
 }
 
 // confirmDeadline is when the signature a confirmation of c is for stops

@@ -119,20 +119,34 @@ func (sp *SharedPace) take(ctx context.Context, m signing.Message, template, to 
 	inbox := store.PaceHash(secret, to)
 	next, took, err := sp.Store.MailTurn(ctx, inbox, PaceEvery, PaceBurst, now)
 	if err != nil {
-		return false, nil, err
+		return false, nil, keep(err, until, now)
 	}
 	if took {
-		return true, &turn{inbox, PaceEvery}, nil
+		return true, &turn{inbox, PaceEvery, until}, nil
 	}
 	send, err = sp.held(ctx, m, template, now, next, until)
 	return send, nil, err
 }
 
+// keep marks err, a passing failure of a signature's own confirmation
+// whose deadline until has not come, outbox.Kept: its holds (outbox.Until)
+// may have taken it past the outbox's maximum age, and an outbox that
+// aged it out at its first failure lost a valid signature's only
+// confirmation. Past until (or with none) err is left as it is.
+func keep(err error, until, now time.Time) error {
+	if err == nil || until.IsZero() || !now.Before(until) || outbox.IsPermanent(err) {
+		return err
+	}
+	return outbox.Kept(err)
+}
+
 // turn is an inbox's turn taken under a shared pace, to be given back
-// should its email not be sent.
+// should its email not be sent. until is the deadline of a signature's
+// own confirmation (take), zero for any other email.
 type turn struct {
 	inbox []byte
 	every time.Duration
+	until time.Time
 }
 
 // takeDataLink takes the turn of org's data-page links to the inbox of
@@ -158,7 +172,7 @@ func (sp *SharedPace) takeDataLink(ctx context.Context, m signing.Message, org, 
 		}
 		return false, nil, err
 	}
-	return true, &turn{inbox, DataLinkEvery}, nil
+	return true, &turn{inbox: inbox, every: DataLinkEvery}, nil
 }
 
 // held decides for an email with no turn now, its next at next: held
@@ -172,7 +186,7 @@ func (sp *SharedPace) held(ctx context.Context, m signing.Message, template stri
 		// Counted before the message leaves the outbox: should the
 		// count fail, the message is tried again and counted then.
 		if err := sp.Store.NoteUnsent(ctx, m.Org, m.Campaign); err != nil {
-			return false, err
+			return false, keep(err, until, now)
 		}
 		sp.note(m, template, sharedGaveUp, now)
 		return false, nil

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/mail"
 	"github.com/placard/placard/internal/outbox"
 	"github.com/placard/placard/internal/signing"
@@ -328,5 +329,191 @@ func TestDataLinkPaceAcrossInstances(t *testing.T) {
 	clock = t0.Add(mail.DataLinkEvery)
 	if err := d2.Deliver(ctx, link("northgate-tenants", "ada@example.org")); err != nil || sent() != 3 {
 		t.Fatalf("ten minutes on: %v, %d sent; want it sent", err, sent()-2)
+	}
+}
+
+// TestSharedPaceHeldConfirmationSurvivesAFailure: a signature's own
+// confirmation held for its inbox's turn past the outbox's maximum age
+// (outbox.Until) that meets a passing failure at its turn — here a real
+// loopback relay answering 451 — is tried again, not marked dead. Failed
+// before: held 72 h (maximum age 48 h), its first ordinary failure took
+// the worker's aging rule and marked it dead, so the valid signature
+// silently never confirmed, and was not even counted as unsent.
+func TestSharedPaceHeldConfirmationSurvivesAFailure(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "placard.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	t0 := time.Now().Truncate(time.Microsecond)
+	clock := t0
+	now := func() time.Time { return clock }
+	r, _ := renderer(t)
+	r.Now = now
+	server, err := mail.ParseServer("smtp://" + refusingRelay(t, "250 2.1.0 ok", "451 4.3.0 try again later") + "?tls=off")
+	if err != nil {
+		t.Fatal(err)
+	}
+	from, _ := mail.ParseFrom("hello@riverside.example")
+	d := &mail.Deliverer{Renderer: r, Sender: mail.NewSender(server, from, mail.SenderOptions{}),
+		Pace: &mail.SharedPace{Store: db, Secret: db.Secret, Now: now}}
+	ob := store.Outbox(db)
+	w := outbox.NewWorker(ob, map[string]outbox.Deliverer{signing.MessageEmail: d}, outbox.Options{Now: now, MaxAge: 48 * time.Hour})
+	list := func(status store.OutboxStatus) []store.OutboxEntry {
+		t.Helper()
+		es, err := ob.List(ctx, status)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return es
+	}
+	own := mail.NewMessage(mail.Payload{Template: mail.TemplateConfirm, Lang: "en", Org: "northgate-tenants",
+		Campaign: "tell-the-courier", To: "ada@example.org", Days: 7, Signed: t0.UnixMicro()})
+	if err := ob.Enqueue(ctx, []signing.Message{own}); err != nil {
+		t.Fatal(err)
+	}
+	// Three days on, ada's inbox had its turns spent by someone else.
+	clock = t0.Add(72 * time.Hour)
+	inbox := store.PaceHash(must(db.Secret(ctx)), "ada@example.org")
+	for {
+		_, took, err := db.MailTurn(ctx, inbox, mail.PaceEvery, mail.PaceBurst, clock)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !took {
+			break
+		}
+	}
+	if _, err := w.Once(ctx); err != nil {
+		t.Fatal(err)
+	}
+	es := list(store.OutboxPending)
+	if len(es) != 1 {
+		t.Fatalf("three days on with no turn: pending %+v; want it held", es)
+	}
+	// Its turn comes, and the relay answers 451 this once.
+	clock = es[0].NotBefore
+	if err := ob.Retry(ctx, es[0].ID, time.Now(), es[0].LastError); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Once(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if dead := list(store.OutboxDead); len(dead) != 0 {
+		t.Fatalf("held three days, then a 451 at its turn: marked dead (%s); want it tried again while its signature waits", dead[0].LastError)
+	}
+	if es := list(store.OutboxPending); len(es) != 1 || es[0].ID != own.ID {
+		t.Fatalf("after a 451 at its turn: pending %+v; want the confirmation", es)
+	}
+}
+
+// TestSharedPaceGivenUpUnderItsCampaignsName: a confirmation queued
+// before its campaign was renamed (org.yaml redirects) and given up after
+// is counted under the campaign's name now, the one the dashboard and
+// placard stats read. Failed before: it was counted under the old name,
+// which no page shows.
+func TestSharedPaceGivenUpUnderItsCampaignsName(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "placard.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	t0 := time.Now().Truncate(time.Microsecond)
+	clock := t0.Add(6*24*time.Hour + 23*time.Hour)
+	now := func() time.Time { return clock }
+	r, _ := renderer(t)
+	r.Now = now
+	const org = "northgate-tenants"
+	o := r.Site().Org(org)
+	o.Redirects = append(o.Redirects, campaign.Redirect{From: "the-courier", To: "tell-the-courier"})
+	s := &recordingSender{}
+	d := &mail.Deliverer{Renderer: r, Sender: s, Pace: &mail.SharedPace{Store: db, Secret: db.Secret, Now: now}}
+	inbox := store.PaceHash(must(db.Secret(ctx)), "ada@example.org")
+	for at := clock; at.Before(t0.Add(8 * 24 * time.Hour)); {
+		next, took, err := db.MailTurn(ctx, inbox, mail.PaceEvery, mail.PaceBurst, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !took {
+			at = next
+		}
+	}
+	m := mail.NewMessage(mail.Payload{Template: mail.TemplateConfirm, Lang: "en", Org: org, Campaign: "the-courier",
+		To: "ada@example.org", Days: 7, Signed: t0.UnixMicro()})
+	if err := d.Deliver(ctx, m); err != nil || len(s.sent) != 0 {
+		t.Fatalf("no turn before the deadline: %v, %d sent; want it given up", err, len(s.sent))
+	}
+	if got, err := db.UnsentCounts(ctx, org); err != nil || len(got) != 1 || got["tell-the-courier"] != 1 {
+		t.Fatalf("UnsentCounts: %v, %v; want tell-the-courier: 1 (the campaign's name now)", got, err)
+	}
+}
+
+// TestSharedPaceHeldConfirmationOfAConfirmedSignature: a signature's own
+// confirmation held past the hour (its inbox had no turn) whose signature
+// was confirmed meanwhile — through a repeat's copy that did go — is not
+// sent days later asking to confirm again, nor counted as never sent
+// when its deadline comes. Failed before: sent at its turn two days on
+// ("erased in 5 days" to a signer already confirmed), and counted on the
+// dashboard as a confirmation never sent.
+func TestSharedPaceHeldConfirmationOfAConfirmedSignature(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "placard.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	t0 := time.Now().Truncate(time.Microsecond)
+	clock := t0
+	now := func() time.Time { return clock }
+	r, _ := renderer(t)
+	r.Now = now
+	const org, camp = "northgate-tenants", "tell-the-courier"
+	s := &recordingSender{}
+	d := &mail.Deliverer{Renderer: r, Sender: s, Pace: &mail.SharedPace{Store: db, Secret: db.Secret, Now: now},
+		Waiting: mail.WaitingIn(db)}
+	sig := func(email string) *signing.Signature {
+		return &signing.Signature{Org: org, Campaign: camp, Action: "sign", Kind: signing.KindIndividual,
+			Status: signing.StatusUnconfirmed, Name: "Ada", Email: email, ConsentText: "I agree.",
+			ConsentAt: t0, Lang: "en", CreatedAt: t0}
+	}
+	if _, err := db.AddSignatures(ctx, []*signing.Signature{sig("ada@example.org"), sig("bea@example.org")}); err != nil {
+		t.Fatal(err)
+	}
+	confirm := func(to string) signing.Message {
+		return mail.NewMessage(mail.Payload{Template: mail.TemplateConfirm, Lang: "en", Org: org, Campaign: camp,
+			To: to, Days: 7, Signed: t0.UnixMicro()})
+	}
+	if _, err := db.Confirm(ctx, org, camp, "ada@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	// Two days on, ada's turn comes: her signature is confirmed.
+	clock = t0.Add(48 * time.Hour)
+	if err := d.Deliver(ctx, confirm("ada@example.org")); err != nil || len(s.sent) != 0 {
+		t.Fatalf("held two days, its signature confirmed meanwhile: %v, %d sent; want nothing sent", err, len(s.sent))
+	}
+	// bea's still waits: hers goes.
+	if err := d.Deliver(ctx, confirm("bea@example.org")); err != nil || len(s.sent) != 1 {
+		t.Fatalf("held two days, its signature still waiting: %v, %d sent; want it sent", err, len(s.sent))
+	}
+	// At the deadline with no turn, a confirmed signature's is not
+	// counted as never sent.
+	clock = t0.Add(6*24*time.Hour + 23*time.Hour)
+	inbox := store.PaceHash(must(db.Secret(ctx)), "ada@example.org")
+	for at := clock; at.Before(t0.Add(8 * 24 * time.Hour)); {
+		next, took, err := db.MailTurn(ctx, inbox, mail.PaceEvery, mail.PaceBurst, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !took {
+			at = next
+		}
+	}
+	if err := d.Deliver(ctx, confirm("ada@example.org")); err != nil || len(s.sent) != 1 {
+		t.Fatalf("at the deadline: %v, %d sent; want nothing sent", err, len(s.sent)-1)
+	}
+	if got, err := db.UnsentCounts(ctx, org); err != nil || len(got) != 0 {
+		t.Fatalf("UnsentCounts: %v, %v; want none (the signature was confirmed)", got, err)
 	}
 }

@@ -138,6 +138,28 @@ func Until(at time.Time, err error) error {
 	return laterError{at: at, err: err, kept: true}
 }
 
+type keptError struct{ err error }
+
+func (k keptError) Error() string { return k.err.Error() }
+func (k keptError) Unwrap() error { return k.err }
+
+// Kept marks a passing failure of a message whose deliverer keeps its own
+// deadline (one it held with Until): tried again after the usual backoff,
+// never marked dead for its age, which its holds took past the maximum
+// age. The deliverer stops marking it once its deadline passes. Kept(nil)
+// is nil.
+func Kept(err error) error {
+	if err == nil {
+		return nil
+	}
+	return keptError{err}
+}
+
+func isKept(err error) bool {
+	var k keptError
+	return errors.As(err, &k)
+}
+
 // Options tunes a Worker. The zero value of each field takes its default.
 type Options struct {
 	// Name identifies this worker in the outbox's claims (default: host
@@ -642,7 +664,7 @@ func (w *Worker) fail(ctx context.Context, o outcome) {
 			wait = w.opts.MaxRetry
 		}
 		next := now.Add(wait)
-		if next.Sub(e.CreatedAt) > w.opts.MaxAge {
+		if next.Sub(e.CreatedAt) > w.opts.MaxAge && !isKept(err) {
 			log.Warn("outbox: message undelivered past the maximum age; marked dead", "err", err)
 			rerr = w.ob.Dead(ctx, e.ID, err.Error())
 		} else {

@@ -272,3 +272,36 @@ func TestUntilOutlivesMaxAge(t *testing.T) {
 		t.Error("Until(at, nil) is not nil")
 	}
 }
+
+// TestKeptOutlivesMaxAge: a passing failure marked Kept (its deliverer
+// keeps its own deadline) is tried again after a backoff however old the
+// message is, where an unmarked one past the maximum age is marked dead.
+func TestKeptOutlivesMaxAge(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		err  error
+		want store.OutboxStatus
+	}{
+		{"plain", errors.New("451 try again later"), store.OutboxDead},
+		{"Kept", outbox.Kept(errors.New("451 try again later")), store.OutboxPending},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ob := openOutbox(t)
+			enqueue(t, ob, "email")
+			now := time.Now().Truncate(time.Millisecond).Add(72 * time.Hour)
+			rec := &recorder{errs: []error{c.err}}
+			w := outbox.NewWorker(ob, map[string]outbox.Deliverer{"email": rec},
+				outbox.Options{MaxAge: 48 * time.Hour, Now: func() time.Time { return now }})
+			if _, err := w.Once(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			es := list(t, ob, "")
+			if len(es) != 1 || es[0].Status != c.want {
+				t.Fatalf("failed 72 h after queueing with MaxAge 48 h: %+v, want %s", es, c.want)
+			}
+		})
+	}
+	if outbox.Kept(nil) != nil {
+		t.Error("Kept(nil) is not nil")
+	}
+}

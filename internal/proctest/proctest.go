@@ -130,15 +130,34 @@ func Children(pid int) []Process {
 }
 
 // Alive returns the live processes (not zombies) of process group pgid,
-// and those whose command line holds mark when mark is not "".
+// and those whose command line holds mark (a whole path, holdsMark) when
+// mark is not "".
 func Alive(pgid int, mark string) []Process {
 	var out []Process
 	for _, p := range all() {
-		if (pgid > 0 && p.PGID == pgid) || (mark != "" && strings.Contains(p.Cmdline, mark)) {
+		if (pgid > 0 && p.PGID == pgid) || (mark != "" && holdsMark(p.Cmdline, mark)) {
 			out = append(out, p)
 		}
 	}
 	return out
+}
+
+// holdsMark reports whether cmdline holds mark as a whole path: followed
+// by its end, a space (the next argument) or a slash (a path inside it).
+// A test's folders are numbered 001 … 010 and os.MkdirTemp's numbers
+// vary in length, so "…/001" also begins "…/0010", another process's.
+func holdsMark(cmdline, mark string) bool {
+	for i := 0; ; {
+		j := strings.Index(cmdline[i:], mark)
+		if j < 0 {
+			return false
+		}
+		end := i + j + len(mark)
+		if end == len(cmdline) || cmdline[end] == ' ' || cmdline[end] == '/' {
+			return true
+		}
+		i += j + 1
+	}
 }
 
 // Gone reports whether pid no longer runs (a zombie has stopped running).

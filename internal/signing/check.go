@@ -608,7 +608,10 @@ func lookalikeScript(r rune) uint8 {
 func latinLookalike(label, tld string) bool {
 	var script uint8
 	for _, r := range label {
-		if !unicode.IsLetter(r) {
+		if !unicode.IsLetter(r) || noScript(r) {
+			// A letter of no script (ー, ʼ, ː) reads as no Latin letter
+			// but stands in the label as mixedScript lets it: counted,
+			// it excused "аррӏеー" of reading as "apple".
 			continue
 		}
 		s := lookalikeScript(r)
@@ -670,11 +673,27 @@ func mixedScript(s string) bool {
 	if ascii {
 		return false
 	}
+	var marks uint32 // the scripts the marks below need
 	for _, r := range s {
-		if !unicode.IsLetter(r) || unicode.Is(unicode.Common, r) || unicode.Is(unicode.Inherited, r) {
+		if !unicode.IsLetter(r) || noScript(r) {
+			switch r {
+			case '\u30fc': // ー is written in Japanese kana only
+				marks |= scriptKatakana
+			case '\u0640': // the tatweel in Arabic (or Syriac) only
+				marks |= scriptArabic
+			}
 			continue
 		}
 		seen |= scriptBit(r)
+	}
+	// A mark among no letter of its own script stands for it, as UTS #39
+	// reads the mark's Script_Extensions: "adaـlovelace", a tatweel among
+	// Latin letters, reads as "ada_lovelace" and mixes alphabets.
+	if marks&scriptKatakana != 0 && seen&(scriptHiragana|scriptKatakana) == 0 {
+		seen |= scriptKatakana
+	}
+	if marks&scriptArabic != 0 && seen&(scriptArabic|scriptSyriac) == 0 {
+		seen |= scriptArabic
 	}
 	switch seen &^ (scriptLatin | scriptHan) {
 	case 0, scriptHiragana, scriptKatakana, scriptHiragana | scriptKatakana, scriptHangul, scriptBopomofo:
@@ -683,6 +702,12 @@ func mixedScript(s string) bool {
 	}
 	// Any other script allowed only alone.
 	return seen&(seen-1) != 0
+}
+
+// noScript reports whether letter r is of no script of its own (Unicode's
+// Common or Inherited), so that it counts with the letters around it.
+func noScript(r rune) bool {
+	return unicode.Is(unicode.Common, r) || unicode.Is(unicode.Inherited, r)
 }
 
 // Script bits for mixedScript; every script not named is scriptOther plus
@@ -695,6 +720,13 @@ const (
 	scriptHangul
 	scriptBopomofo
 	scriptFirstOther
+)
+
+// The bits of the scripts of the marks mixedScript reads (otherScripts'
+// order).
+var (
+	scriptArabic = scriptFirstOther << slices.Index(otherScripts, unicode.Arabic)
+	scriptSyriac = scriptFirstOther << slices.Index(otherScripts, unicode.Syriac)
 )
 
 var namedScripts = []*unicode.RangeTable{unicode.Latin, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul, unicode.Bopomofo}

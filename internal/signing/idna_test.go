@@ -227,6 +227,13 @@ func TestEmailScriptsPerLabel(t *testing.T) {
 		"a@مثالx.com",             // Arabic and Latin in one label
 		"p\u0430ypal@example.com", // the local part is still judged whole
 		"a@p\u0430yー.com",         // a letter of no script excuses no mix
+		// The long-vowel mark and the tatweel are written in their own
+		// scripts only (their Script_Extensions): among letters of no
+		// kana, or of no Arabic, they mix alphabets. Accepted before.
+		"a@\u0430\u0440\u0440\u04cf\u0435\u30fc.com",       // аррӏеー, which reads as "apple"
+		"a@\u30fc\u0430\u0440\u0440\u04cf\u0435.com",       // ーаррӏе
+		"ada\u0640lovelace@example.org",                    // reads as ada_lovelace
+		"\u043f\u043e\u0447\u0442\u0430\u30fc@example.org", // почтаー
 	} {
 		if got, msg := NormaliseEmail(v); got != "" || msg.Key != "check.email.scripts" {
 			t.Errorf("NormaliseEmail(%+q) = %q, %q; want refused with check.email.scripts", v, got, msg.Key)
@@ -295,6 +302,11 @@ func TestEmailWholeScriptLookalikes(t *testing.T) {
 		"a@\u03ba\u03bf\u03ba\u03bf.ru",                 // κοκο under a Cyrillic country's TLD
 		"a@\u05e1\u05d5\u05e1.com",                      // סוס under .com: every letter a Latin look-alike
 		"a@\u0430\u0440\u0440\u04cf\u0435.gr",           // аррӏе under a Greek country's TLD
+		// A letter of no script of its own (Common: ʼ, ː) beside them:
+		// mixedScript counts it for none since the Katakana rule, and it
+		// excused the label of reading as Latin. Accepted before.
+		"a@\u0430\u0440\u0440\u02bc\u04cf\u0435.com", // аррʼӏе
+		"a@\u03ba\u03bf\u02d0\u03ba\u03bf.com",       // κοːκο
 	} {
 		if got, msg := NormaliseEmail(v); got != "" || msg.Key != "check.email.lookalike" {
 			t.Errorf("NormaliseEmail(%+q) = %q, %q; want refused with check.email.lookalike", v, got, msg.Key)

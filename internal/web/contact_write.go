@@ -177,7 +177,12 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, ca *site.ContactA
 	subject, okSubject := cleanText(form.Subject, maxSubject, false)
 	message, okMessage := cleanText(form.Message, maxMessage, true)
 	email, emailMsg := signing.NormaliseEmail(form.Email)
-	if !okName {
+	switch {
+	case !okName && strings.ContainsAny(form.Name, mail.AddressMarks):
+		// Someone who wrote a name ("Sam <3") is told what it may not
+		// hold, not asked for one.
+		form.Errors = append(form.Errors, loc.T("contact.write.err.name.marks"))
+	case !okName:
 		form.Errors = append(form.Errors, loc.T("contact.write.err.name"))
 	}
 	if email == "" {
@@ -203,7 +208,9 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, ca *site.ContactA
 			// Compressed, any letter of the length allowed fits; what
 			// does not compress (a run of emoji) is refused here, before
 			// a link that might never open is sent.
-			form.Errors = append(form.Errors, loc.T("contact.write.err.message"))
+			// Said as it is: the message may be well under 5,000
+			// characters (a long letter in Chinese).
+			form.Errors = append(form.Errors, loc.T("contact.write.err.long"))
 		}
 	}
 	client := s.keyer.key(r)

@@ -60,14 +60,19 @@ func TestSignFromSiteOrigin(t *testing.T) {
 	}
 	v.Del("token")
 
-	// The honeypot still applies to the token-less path.
+	// The honeypot still applies to the token-less path: answered as a
+	// real form is (asked to confirm, then thanked), nothing kept.
 	v.Set("email", "bot@example.org")
 	v.Set("homepage", "https://spam.example")
 	res = e.post(t, libraryPage+"/sign", v, cross(site))
-	wantStatus(t, res, 303)
+	wantStatus(t, res, 422)
+	v.Set("token", doc(t, res).Find("input[name=token]").AttrOr("value", ""))
+	e.clock.add(formtoken.MinAge)
+	wantStatus(t, e.post(t, libraryPage+"/sign", v, nil), 303)
 	if c := e.count(t, "riverside", "save-the-library"); c.Signatures != 1 {
 		t.Errorf("signatures after a honeypot POST: got %d, want 1", c.Signatures)
 	}
+	v.Del("token")
 
 	// Without the option the same POST is refused.
 	plain := newSignEnv(t, openSQLite(t), nil)

@@ -83,3 +83,38 @@ func TestHoneypotAnsweredAsASignature(t *testing.T) {
 		}
 	})
 }
+
+// TestHoneypotRefusedLikeASignature: a trap form that a real one of the
+// same content would have refused — an address that is no address, a
+// form token sent a second time — is refused the same way, so a script
+// cannot find the trap by sending a bad form with it filled and without.
+// Failed before: the trap was answered 303 "thank you" before the form
+// was checked, where the same form without it got 422, and its token was
+// never spent, so a second send of it was "thanked" again.
+func TestHoneypotRefusedLikeASignature(t *testing.T) {
+	e := newSignEnv(t, openSQLite(t), nil)
+	send := func(trap bool, mod func(url.Values)) (first, second int) {
+		v := e.formValues(t, libraryPage, "petition-form")
+		if trap {
+			v.Set(site.FieldHoneypot, "https://spam.example")
+		}
+		mod(v)
+		e.clock.add(5 * time.Second)
+		first = e.post(t, libraryPage+"/sign", v, nil).StatusCode
+		second = e.post(t, libraryPage+"/sign", v, nil).StatusCode
+		return first, second
+	}
+	for name, mod := range map[string]func(url.Values){
+		"no address": func(v url.Values) { v.Set("email", "not an address") },
+		"sent twice": func(v url.Values) { v.Set("email", "twice@example.org") },
+	} {
+		f, s := send(false, mod)
+		tf, ts := send(true, mod)
+		if tf != f || ts != s {
+			t.Errorf("%s: a real form got %d then %d, the trap form %d then %d", name, f, s, tf, ts)
+		}
+	}
+	if c := e.count(t, "riverside", "save-the-library"); c.Signatures != 1 {
+		t.Errorf("got %+v, want the one real signature", c)
+	}
+}

@@ -317,11 +317,6 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) (err error) {
 		tp, issued := s.formToken(r, lc, &form, now)
 		return s.signChoose(w, r, lc, &form, tp, issued, now)
 	}
-	if form.get(sfHoneypot) != "" {
-		// A bot filled the field people never see: answer as if it had
-		// worked, so it learns nothing, and keep nothing.
-		return s.honeypotAnswer(w, r, lc, sa, id, &form, now)
-	}
 
 	sig, errs := signing.CheckForm(formSubmission(id, &form), sa.Rules, sa.Consent, sa.Contact, now)
 	tok := form.get(sfToken)
@@ -334,6 +329,14 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) (err error) {
 	}
 	if tokProblem != formtoken.OK || len(errs) > 0 {
 		return s.signAgain(w, r, lc, sa, &form, errs, tokProblem, issued, now)
+	}
+	if form.get(sfHoneypot) != "" {
+		// A bot filled the field people never see: answer as if it had
+		// worked, so it learns nothing, and keep nothing. Only now, with
+		// the form checked and its token spent as a signature's is: a
+		// form a signature would have been refused for is refused the
+		// same (TestHoneypotRefusedLikeASignature).
+		return s.honeypotAnswer(w, r, lc, sig, now)
 	}
 	sig.Org, sig.Campaign, sig.Action, sig.Lang = lc.Campaign.Org.Slug, lc.Campaign.Slug, id, lc.Frame.Lang
 	// Where the signer came from, and the personal link they followed.
@@ -427,8 +430,8 @@ func formSubmission(id string, form *signForm) signing.Submission {
 	}
 }
 
-// honeypotAnswer answers a form whose hidden trap field was filled, for
-// action sa with id, where a signature of the same form would lead: the check-your-inbox page on a
+// honeypotAnswer answers a form whose hidden trap field was filled, checked
+// as signature sig, where a signature of the same form would lead: the check-your-inbox page on a
 // campaign that asks signers to confirm, else the thank-you page of its
 // outcome (pending for an organisation's sign-on), the embed's own inside
 // a partner's frame, and on the campaign's page with a claim for a link
@@ -436,9 +439,9 @@ func formSubmission(id string, form *signForm) signing.Submission {
 // told a script its trap had been seen, and a person whose browser had
 // filled the field in got, inside an embed, a page the frame may not show
 // (TestHoneypotAnsweredAsASignature).
-func (s *Server) honeypotAnswer(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign, sa *site.Signable, id string, form *signForm, now time.Time) error {
+func (s *Server) honeypotAnswer(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign, sig *signing.Signature, now time.Time) error {
 	outcome := site.OutcomeSigned
-	if sig, errs := signing.CheckForm(formSubmission(id, form), sa.Rules, sa.Consent, sa.Contact, now); len(errs) == 0 && sig.Status == signing.StatusPending {
+	if sig.Status == signing.StatusPending {
 		outcome = site.OutcomePending
 	}
 	if _, _, on := s.mailer(); on && lc.Campaign.Confirm {

@@ -128,7 +128,17 @@ func (d *NoteDeliverer) Deliver(ctx context.Context, m signing.Message) error {
 		return nil
 	}
 	if err := d.Enqueue(ctx, msgs); err != nil {
-		return fmt.Errorf("queueing an erasure's notices: %v", err)
+		// Never given up for its age: the note is the only record that
+		// the CRMs must still hear of the erasure, and it may be older
+		// than the outbox's maximum age when first turned (migration 046
+		// revives the notes an older serve marked dead; an erasure may
+		// run days before serve does). Dead would delete it, and the
+		// CRMs would never be told (TestErasureNoteOutlivesAFailedQueue).
+		return outbox.Until(time.Now().Add(noteRetry), fmt.Errorf("queueing an erasure's notices: %v", err))
 	}
 	return nil
 }
+
+// noteRetry is how long a note whose notices could not be queued waits
+// before it is tried again.
+const noteRetry = time.Minute

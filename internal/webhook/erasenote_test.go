@@ -2,10 +2,18 @@ package webhook_test
 
 import (
 	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/placard/placard/internal/outbox"
 	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/internal/store/sqlite"
 	"github.com/placard/placard/internal/webhook"
 )
 
@@ -67,5 +75,68 @@ func TestErasureNoteTellsWhatErasureTells(t *testing.T) {
 	}}
 	if err := d.Deliver(context.Background(), notes[0]); err != nil || len(queued) != 2 {
 		t.Errorf("NoteDeliverer: %v, queued %d; want the 2 notices", err, len(queued))
+	}
+}
+
+// TestErasureNoteOutlivesAFailedQueue: an erasure note is the only record
+// that an organisation's CRMs must still hear of an erasure (the
+// signatures are gone), and a note may be older than the outbox's
+// maximum age when it is first turned: migration 046 makes the notes an
+// older serve marked dead (after 48 hours) notes again, and `placard
+// signatures erase` may run days before serve does. A failure to queue
+// its notices (the database busy for a moment) then made the worker mark
+// the note dead for its age, and Dead deletes a note: the CRMs were never
+// told and nothing showed it. A note that could not be queued now waits
+// and is tried again however old it is.
+func TestErasureNoteOutlivesAFailedQueue(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "placard.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	s := site(t, "webhooks:\n  - url: https://crm.example.org/hook\n    secret_env: PLACARD_ORG_NORTH__HOOK_SECRET\n"+
+		"    events: [signature.erased]\n")
+	notes, _ := webhook.ErasureNotes(sig().Email, at, nil)([]signing.Signature{*sig()})
+	if len(notes) != 1 {
+		t.Fatalf("%d notes, want 1", len(notes))
+	}
+	if err := st.Enqueue(ctx, notes); err != nil {
+		t.Fatal(err)
+	}
+	busy := true
+	d := &webhook.NoteDeliverer{Org: s.Org, Enqueue: func(ctx context.Context, msgs []signing.Message) error {
+		if busy {
+			busy = false
+			return errors.New("database is locked")
+		}
+		return st.Enqueue(ctx, msgs)
+	}}
+	// Three days on: the note is past the maximum age (48 hours).
+	now := time.Now().Add(72 * time.Hour)
+	w := outbox.NewWorker(st, map[string]outbox.Deliverer{webhook.MessageErasure: d},
+		outbox.Options{FirstRetry: time.Nanosecond, MaxRetry: time.Nanosecond, Now: func() time.Time { return now },
+			Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if _, err := w.Once(ctx); err != nil {
+		t.Fatal(err)
+	}
+	es, err := st.List(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(es) != 1 || es[0].ID != notes[0].ID || es[0].Status != store.OutboxPending {
+		t.Fatalf("after a failed queue the outbox holds %+v; want the note, pending: deleting it, no CRM hears of the erasure", es)
+	}
+	// Its turn comes (SQLite's claim reads the real clock): the notice is
+	// queued and the note goes.
+	if _, err := st.Requeue(ctx, []string{notes[0].ID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Once(ctx); err != nil {
+		t.Fatal(err)
+	}
+	es, _ = st.List(ctx, "")
+	if len(es) != 1 || es[0].Kind != signing.MessageWebhook {
+		t.Fatalf("after the second turn the outbox holds %+v; want the signature.erased notice alone", es)
 	}
 }

@@ -163,10 +163,12 @@ const (
 const lateLookWait = "5s"
 
 // lateSequencesSQL reads how many ids each sequence the late look's
-// marks depend on hands a session at once (CACHE).
+// marks depend on hands a session at once (CACHE). A table not made yet
+// (a new database, before its migrations) has no row.
 const lateSequencesSQL = `SELECT t.name, s.seqcache
 	FROM (VALUES ('signatures'), ('organisers')) AS t(name)
-	JOIN pg_sequence s ON s.seqrelid = pg_get_serial_sequence(t.name, 'id')::regclass
+	JOIN pg_sequence s ON s.seqrelid = (CASE WHEN to_regclass(t.name) IS NOT NULL
+		THEN pg_get_serial_sequence(t.name, 'id') END)::regclass
 	ORDER BY t.name`
 
 // checkLateSequences refuses to start when the id sequence of signatures
@@ -180,7 +182,11 @@ const lateSequencesSQL = `SELECT t.name, s.seqcache
 func checkLateSequences(ctx context.Context, q interface {
 	Query(context.Context, string, ...any) (pgx.Rows, error)
 }) error {
-	rows, _ := q.Query(ctx, lateSequencesSQL)
+	// The simple protocol: Open checks before migrating, ahead of the
+	// pooler check (migrate), and a statement prepared on one backend of
+	// a transaction-mode pool is not on the next; that check's plain
+	// message must be the one an operator gets.
+	rows, _ := q.Query(ctx, lateSequencesSQL, pgx.QueryExecModeSimpleProtocol)
 	type seq struct {
 		Table string
 		Cache int64

@@ -3,12 +3,15 @@ package postgres
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/internal/store/pgtest"
 )
 
 // TestLateSequencesCacheOne: the late look's marks are exact only while
@@ -170,5 +173,53 @@ func TestLateSeenFlagRace(t *testing.T) {
 	}
 	if v := flag(); v != nil {
 		t.Errorf("after a look that found nothing, the flag is still %q", v)
+	}
+}
+
+// TestLateSequenceCacheRefusedBeforeMigrating: an installation upgraded
+// with an id sequence at CACHE 20 is refused before the new release
+// migrates anything, so the release it ran before still starts while the
+// operator runs the ALTER the message names. Before, Open migrated first
+// and refused after: the database then held a migration the previous
+// release does not know, and that release refused it too (a newer
+// placard wrote it) — the site could start neither.
+func TestLateSequenceCacheRefusedBeforeMigrating(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	entries, err := fs.ReadDir(migrations, "migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	older := fstest.MapFS{}
+	for _, e := range entries[:len(entries)-1] {
+		b, err := fs.ReadFile(migrations, "migrations/"+e.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		older["migrations/"+e.Name()] = &fstest.MapFile{Data: b}
+	}
+	db, err := open(ctx, dsn, older)
+	if err != nil {
+		t.Fatalf("Open with the migrations before %s: %v", entries[len(entries)-1].Name(), err)
+	}
+	db.Close()
+	c := connect(ctx, t, dsn)
+	if _, err := c.Exec(ctx, `ALTER TABLE signatures ALTER COLUMN id SET CACHE 20`); err != nil {
+		t.Fatal(err)
+	}
+	db, err = Open(ctx, dsn)
+	if err == nil {
+		db.Close()
+		t.Fatal("Open with the signatures id sequence at CACHE 20 started")
+	}
+	if !strings.Contains(err.Error(), "ALTER TABLE signatures ALTER COLUMN id SET CACHE 1;") {
+		t.Errorf("Open with CACHE 20: %v; want the message naming the ALTER", err)
+	}
+	var recorded int
+	if err := c.QueryRow(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&recorded); err != nil {
+		t.Fatal(err)
+	}
+	if recorded != len(entries)-1 {
+		t.Errorf("after the refused start %d migrations are recorded, want the %d the previous release knows: it would refuse the database now", recorded, len(entries)-1)
 	}
 }

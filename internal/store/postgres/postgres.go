@@ -90,6 +90,15 @@ func open(ctx context.Context, dsn string, files fs.FS) (*DB, error) {
 	db := &DB{pool: pool, listenConfig: cfg.ConnConfig.Copy()}
 	// Named apart, so operators see it in pg_stat_activity.
 	db.listenConfig.RuntimeParams["application_name"] = "placard listener"
+	// Checked before migrating too: refused there, an installation's
+	// database stays as the release it ran before left it, and that
+	// release still starts (a migration it does not know would make it
+	// refuse the database, migrate.ErrNewer) while the operator runs the
+	// statement the message names. After migrating, for a new database.
+	if err := checkLateSequences(ctx, db.pool); err != nil { // emailforms.go
+		pool.Close()
+		return nil, fmt.Errorf("checking the PostgreSQL database: %w", err)
+	}
 	if err := db.migrate(ctx, files); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("preparing the PostgreSQL database: %w", err)

@@ -48,6 +48,13 @@ func testMoveEverything(t *testing.T, s store.Store) {
 	if err := out.RecordOutreach(ctx, store.OutreachEvent{Org: "o", Campaign: "old", Action: "call", Target: "mp", Kind: store.OutreachCall, Outcome: "staff", At: at}); err != nil {
 		t.Fatal(err)
 	}
+	// Two confirmations of the old name given up unsent, one of the new.
+	mp := s.(store.MailPace)
+	for _, c := range []string{"old", "old", "new"} {
+		if err := mp.NoteUnsent(ctx, "o", c); err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	r := move(t, s, "old", "new")
 	if r.Signatures != 3 || r.Duplicates != 0 || r.Rows == 0 || !r.Moved() {
@@ -79,6 +86,9 @@ func testMoveEverything(t *testing.T, s store.Store) {
 	wantNoReferral(t, s, "old", "aaaaaaaaaa", nil)
 	if c, err := out.OutreachCounts(ctx, "o", ""); err != nil || len(c) != 1 || c[0].Campaign != "new" || c[0].Count != 1 {
 		t.Errorf("outreach after the move: %+v, %v; want one count under new", c, err)
+	}
+	if u, err := mp.UnsentCounts(ctx, "o"); err != nil || len(u) != 1 || u["new"] != 3 {
+		t.Errorf("confirmations never sent after the move: %v, %v; want new: 3 (the dashboard shows the new name's only)", u, err)
 	}
 	ts, err := s.Tallies(ctx)
 	if err != nil {
