@@ -413,17 +413,13 @@ func (w *Worker) dispatch(ctx context.Context, flying *sync.WaitGroup) (n, asked
 	bg := context.WithoutCancel(ctx)
 	keep, back := w.take(es, around)
 	if len(back) > 0 {
-		// More of one lane than it has room for: give them back untried
-		// (the next claim goes around that lane until one of its
-		// deliveries ends). Should that fail, their lease runs out and
+		// More of one lane than it has room for: give them back untried,
+		// in their place in the queue (the next claim goes around that
+		// lane until one of its deliveries ends). Should that fail, their lease runs out and
 		// they are claimed again: late, never lost.
 		short = true
-		ids := make([]string, len(back))
-		for i, e := range back {
-			ids[i] = e.ID
-		}
-		if err := lanes.Release(bg, w.opts.Name, ids); err != nil {
-			w.opts.Log.Warn("outbox: giving back messages for a busy destination failed; they are delivered once their claim runs out", "err", err, "messages", len(ids))
+		if err := lanes.Release(bg, w.opts.Name, back); err != nil {
+			w.opts.Log.Warn("outbox: giving back messages for a busy destination failed; they are delivered once their claim runs out", "err", err, "messages", len(back))
 		}
 	}
 	for _, g := range w.split(keep) {

@@ -32,6 +32,11 @@ type OutboxEntry struct {
 	LastError string
 	// CreatedAt is when the message entered the outbox.
 	CreatedAt time.Time
+	// Due is, for an entry Claim or ClaimAround just returned, when the
+	// message was due before the claim moved its NotBefore to the
+	// lease's end (zero from every other method): OutboxLanes.Release puts it back
+	// there, in its place in the queue.
+	Due time.Time
 }
 
 // Outbox is the durable queue of outgoing messages (a transactional
@@ -109,10 +114,12 @@ type OutboxLanes interface {
 	// first) among the messages it may take.
 	ClaimAround(ctx context.Context, worker string, n int, lease time.Duration, busy []OutboxLane) ([]OutboxEntry, error)
 
-	// Release gives back messages worker claimed and did not attempt:
-	// due again now, the claim's attempt not counted, their status and
-	// last error as they were. A message no longer claimed by worker
-	// (its lease ran out and another claimed it, or it is gone) is left
-	// alone.
-	Release(ctx context.Context, worker string, ids []string) error
+	// Release gives back entries of ClaimAround that worker did not
+	// attempt: due again when they were due before the claim (their
+	// Due), so each keeps its place in the queue — a sign-in email due
+	// since 1970 still goes before a backlog — the claim's attempt not
+	// counted, their status and last error as they were. A message no
+	// longer claimed by worker (its lease ran out and another claimed
+	// it, or it is gone) is left alone.
+	Release(ctx context.Context, worker string, back []OutboxEntry) error
 }

@@ -132,19 +132,28 @@ func collectOutbox(rows pgx.Rows, err error) ([]store.OutboxEntry, error) {
 	var out []store.OutboxEntry
 	for rows.Next() {
 		var e store.OutboxEntry
-		var status string
-		if err := rows.Scan(&e.ID, &e.Kind, &e.Target, &e.Email, &e.Org, &e.Campaign, &e.Payload,
-			&status, &e.Attempts, &e.NotBefore, &e.LastError, &e.CreatedAt); err != nil {
+		if err := scanOutbox(rows, &e); err != nil {
 			return nil, err
 		}
-		e.Status = store.OutboxStatus(status)
-		if status == "note" {
-			e.Status = store.OutboxPending // waitingStatus
-		}
-		e.NotBefore, e.CreatedAt = e.NotBefore.UTC(), e.CreatedAt.UTC()
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// scanOutbox reads a row of outboxColumns into e, then any columns after
+// them into after.
+func scanOutbox(rows pgx.Rows, e *store.OutboxEntry, after ...any) error {
+	var status string
+	if err := rows.Scan(append([]any{&e.ID, &e.Kind, &e.Target, &e.Email, &e.Org, &e.Campaign, &e.Payload,
+		&status, &e.Attempts, &e.NotBefore, &e.LastError, &e.CreatedAt}, after...)...); err != nil {
+		return err
+	}
+	e.Status = store.OutboxStatus(status)
+	if status == "note" {
+		e.Status = store.OutboxPending // waitingStatus
+	}
+	e.NotBefore, e.CreatedAt = e.NotBefore.UTC(), e.CreatedAt.UTC()
+	return nil
 }
 
 // Claim takes up to n due messages for worker. FOR UPDATE SKIP LOCKED lets
@@ -175,42 +184,66 @@ func (db *DB) ClaimAround(ctx context.Context, worker string, n int, lease time.
 	for i, l := range busy {
 		orgs[i], kinds[i], targets[i] = l.Org, l.Kind, l.Target
 	}
-	return collectOutbox(db.pool.Query(ctx, claimSQL, now, n, now.Add(lease), worker, orgs, kinds, targets))
+	rows, err := db.pool.Query(ctx, claimSQL, now, n, now.Add(lease), worker, orgs, kinds, targets)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.OutboxEntry
+	for rows.Next() {
+		var e store.OutboxEntry
+		if err := scanOutbox(rows, &e, &e.Due); err != nil {
+			return nil, err
+		}
+		e.Due = e.Due.UTC()
+		out = append(out, e)
+	}
+	return out, rows.Err()
 }
 
-// Release gives back claimed messages untried (store.OutboxLanes).
-func (db *DB) Release(ctx context.Context, worker string, ids []string) (err error) {
+// Release gives back claimed messages untried, each due again when it
+// was due before the claim (store.OutboxLanes).
+func (db *DB) Release(ctx context.Context, worker string, back []store.OutboxEntry) (err error) {
 	defer failed(&err, "giving back claimed messages")
-	if len(ids) == 0 {
+	if len(back) == 0 {
 		return nil
 	}
-	_, err = db.pool.Exec(ctx, `UPDATE outbox SET not_before = $1, claimed_by = '', attempts = greatest(attempts - 1, 0)
-		WHERE claimed_by = $2 AND status IN ('pending', 'note') AND id = ANY($3::text[])`,
-		time.Now().UTC().Truncate(time.Microsecond), worker, ids)
+	ids, dues := make([]string, len(back)), make([]time.Time, len(back))
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	for i, e := range back {
+		ids[i], dues[i] = e.ID, e.Due.UTC()
+		if e.Due.IsZero() {
+			dues[i] = now // not from ClaimAround: due now, as ever
+		}
+	}
+	_, err = db.pool.Exec(ctx, `UPDATE outbox o SET not_before = b.due, claimed_by = '', attempts = greatest(o.attempts - 1, 0)
+		FROM unnest($2::text[], $3::timestamptz[]) AS b(id, due)
+		WHERE o.id = b.id AND o.claimed_by = $1 AND o.status IN ('pending', 'note')`, worker, ids, dues)
 	return err
 }
 
 // claimSQL is Claim's statement: the due erasure notes first (status
 // 'note', which no older placard claims: waitingStatus; a handful at
 // most, through outbox_due), then the due pending messages, n in all,
+// each with when it was due before the claim (store.OutboxEntry.Due),
 // none of the busy lanes given as three arrays ($5 orgs, $6 kinds, $7
 // targets; empty for none).
 const claimSQL = `WITH busy AS (
 		SELECT * FROM unnest($5::text[], $6::text[], $7::text[]) AS b(org, kind, target)
 	), notes AS (
-		SELECT id FROM outbox o WHERE status = 'note' AND kind = 'erasure' AND not_before <= $1
+		SELECT id, not_before FROM outbox o WHERE status = 'note' AND kind = 'erasure' AND not_before <= $1
 		AND NOT EXISTS (SELECT 1 FROM busy b WHERE b.org = o.org AND b.kind = o.kind AND b.target = o.target)
 		ORDER BY not_before LIMIT $2 FOR UPDATE SKIP LOCKED
 	), due AS (
-		SELECT id FROM outbox o WHERE status = 'pending' AND not_before <= $1
+		SELECT id, not_before FROM outbox o WHERE status = 'pending' AND not_before <= $1
 		AND NOT EXISTS (SELECT 1 FROM busy b WHERE b.org = o.org AND b.kind = o.kind AND b.target = o.target)
 		ORDER BY not_before LIMIT $2 - (SELECT count(*) FROM notes) FOR UPDATE SKIP LOCKED
 	), claimed AS (
 		UPDATE outbox o SET not_before = $3, claimed_by = $4, attempts = o.attempts + 1
-		FROM (SELECT id FROM notes UNION ALL SELECT id FROM due) d WHERE o.id = d.id
-		RETURNING o.*
+		FROM (SELECT id, not_before FROM notes UNION ALL SELECT id, not_before FROM due) d WHERE o.id = d.id
+		RETURNING o.*, d.not_before AS was_due
 	)
-	SELECT ` + outboxColumns + ` FROM claimed ORDER BY created_at, id`
+	SELECT ` + outboxColumns + `, was_due FROM claimed ORDER BY created_at, id`
 
 // Done deletes delivered messages in one statement (store.Outbox).
 func (db *DB) Done(ctx context.Context, ids ...string) (err error) {

@@ -150,10 +150,16 @@ func (db *DB) Enqueue(ctx context.Context, msgs []signing.Message) (err error) {
 const outboxColumns = `id, kind, target, email, org, campaign, payload, status, attempts, not_before, last_error, created_at`
 
 func scanOutbox(rows *sql.Rows) (store.OutboxEntry, error) {
+	return scanOutboxWith(rows)
+}
+
+// scanOutboxWith is scanOutbox for rows whose columns start with before
+// and go on with outboxColumns.
+func scanOutboxWith(rows *sql.Rows, before ...any) (store.OutboxEntry, error) {
 	var e store.OutboxEntry
 	var status, nb, created string
-	if err := rows.Scan(&e.ID, &e.Kind, &e.Target, &e.Email, &e.Org, &e.Campaign, &e.Payload,
-		&status, &e.Attempts, &nb, &e.LastError, &created); err != nil {
+	if err := rows.Scan(append(before, &e.ID, &e.Kind, &e.Target, &e.Email, &e.Org, &e.Campaign, &e.Payload,
+		&status, &e.Attempts, &nb, &e.LastError, &created)...); err != nil {
 		return e, err
 	}
 	e.Status = store.OutboxStatus(status)
@@ -222,17 +228,59 @@ func (db *DB) ClaimAround(ctx context.Context, worker string, n int, lease time.
 	}
 	// The due erasure notes first (status 'note', which no older placard
 	// claims: waitingStatus; a handful at most), then pending messages.
+	// Each is read first, with when it was due (Due: Release puts a
+	// message given back in its place again), then claimed — RETURNING
+	// sees only the new not_before.
 	var out []store.OutboxEntry
 	for _, status := range []string{"note", "pending"} {
-		got, err := collectOutbox(tx.QueryContext(ctx, `UPDATE outbox
-		SET not_before = ?, claimed_by = ?, attempts = attempts + 1
-		WHERE seq IN (SELECT seq FROM outbox INDEXED BY outbox_due
-			WHERE status = ? AND not_before <= ?`+around+` ORDER BY not_before LIMIT ?)
-		RETURNING `+outboxColumns, slices.Concat([]any{formatTime(now.Add(lease)), worker, status, formatTime(now)}, aroundArgs, []any{n - len(out)})...))
+		due := map[int64]string{}
+		rows, err := tx.QueryContext(ctx, `SELECT seq, not_before FROM outbox INDEXED BY outbox_due
+			WHERE status = ? AND not_before <= ?`+around+` ORDER BY not_before LIMIT ?`,
+			slices.Concat([]any{status, formatTime(now)}, aroundArgs, []any{n - len(out)})...)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, got...)
+		var seqs []any
+		for rows.Next() {
+			var seq int64
+			var nb string
+			if err := rows.Scan(&seq, &nb); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			due[seq] = nb
+			seqs = append(seqs, seq)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		if len(seqs) == 0 {
+			continue
+		}
+		rows, err = tx.QueryContext(ctx, `UPDATE outbox
+		SET not_before = ?, claimed_by = ?, attempts = attempts + 1
+		WHERE seq IN (`+strings.TrimSuffix(strings.Repeat("?,", len(seqs)), ",")+`)
+		RETURNING seq, `+outboxColumns, append([]any{formatTime(now.Add(lease)), worker}, seqs...)...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var seq int64
+			e, err := scanOutboxWith(rows, &seq)
+			if err == nil {
+				e.Due, err = parseTime(due[seq])
+			}
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out = append(out, e)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, err
@@ -250,17 +298,29 @@ func sortEntries(es []store.OutboxEntry) {
 	})
 }
 
-// Release gives back claimed messages untried (store.OutboxLanes).
-func (db *DB) Release(ctx context.Context, worker string, ids []string) (err error) {
+// Release gives back claimed messages untried, each due again when it
+// was due before the claim (store.OutboxLanes).
+func (db *DB) Release(ctx context.Context, worker string, back []store.OutboxEntry) (err error) {
 	defer failed(&err, "giving back claimed messages")
-	if len(ids) == 0 {
+	if len(back) == 0 {
 		return nil
 	}
-	list, args := idList(ids)
-	_, err = db.w.ExecContext(ctx, `UPDATE outbox SET not_before = ?, claimed_by = '', attempts = max(attempts - 1, 0)
-		WHERE claimed_by = ? AND status IN ('pending', 'note') AND id IN `+list,
-		append([]any{formatTime(time.Now()), worker}, args...)...)
-	return err
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, e := range back {
+		due := e.Due
+		if due.IsZero() {
+			due = time.Now() // not from ClaimAround: due now, as ever
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET not_before = ?, claimed_by = '', attempts = max(attempts - 1, 0)
+			WHERE claimed_by = ? AND status IN ('pending', 'note') AND id = ?`, formatTime(due), worker, e.ID); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
 }
 
 // Done deletes delivered messages in one statement (store.Outbox).
