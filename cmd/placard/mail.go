@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	netmail "net/mail"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/placard/placard/internal/mail"
@@ -16,6 +18,9 @@ type mailConfig struct {
 	server mail.Server
 	from   *netmail.Address
 	rate   float64 // messages a second; 0 is no limit
+	// conns caps the connections to the server open at once
+	// (--mail-connections).
+	conns int
 	// tls replaces the default TLS settings (tests trust their server's
 	// certificate).
 	tls *tls.Config
@@ -41,26 +46,29 @@ type mailConfig struct {
 // due messages: console.OutboxMailer).
 func (m *mailConfig) sender() *mail.Sender {
 	m.senderOnce.Do(func() {
-		m.shared = mail.NewSender(m.server, m.from, mail.SenderOptions{Rate: m.rate, TLS: m.tls})
+		m.shared = mail.NewSender(m.server, m.from, mail.SenderOptions{Rate: m.rate, TLS: m.tls, MaxConnections: m.conns})
 	})
 	return m.shared
 }
 
 // mailFlagValues are serve's email flags as given.
 type mailFlagValues struct {
-	smtp, from, rate *string
+	smtp, from, rate, conns *string
 }
 
-// addMailFlags adds --smtp, --mail-from and --mail-rate to serve's flags.
+// addMailFlags adds --smtp, --mail-from, --mail-rate and
+// --mail-connections to serve's flags.
 func addMailFlags(fset *cmdFlags) mailFlagValues {
 	v := mailFlagValues{
-		smtp: fset.String("smtp", "", "`address` of the SMTP server that sends signers their emails: smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465; without it no email is sent and pages say nothing about email"),
-		from: fset.String("mail-from", "", "the `sender` of every email, such as \"Riverside Coalition <hello@riverside.example>\"; needed with --smtp"),
-		rate: fset.String("mail-rate", "5/s", "how fast to send, as `N/s` emails a second, such as 5/s, to stay inside your provider's limits; 0 for no limit"),
+		smtp:  fset.String("smtp", "", "`address` of the SMTP server that sends signers their emails: smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465; without it no email is sent and pages say nothing about email"),
+		from:  fset.String("mail-from", "", "the `sender` of every email, such as \"Riverside Coalition <hello@riverside.example>\"; needed with --smtp"),
+		rate:  fset.String("mail-rate", "5/s", "how fast to send, as `N/s` emails a second, such as 5/s, to stay inside your provider's limits; 0 for no limit"),
+		conns: fset.String("mail-connections", strconv.Itoa(mail.DefaultMaxConnections), "the most `connections` to the SMTP server open at once, for every kind of email together; lower it if your provider answers \"421 too many connections\""),
 	}
 	fset.env("smtp", "PLACARD_SMTP")
 	fset.env("mail-from", "PLACARD_MAIL_FROM")
 	fset.env("mail-rate", "PLACARD_MAIL_RATE")
+	fset.env("mail-connections", "PLACARD_MAIL_CONNECTIONS")
 	return v
 }
 
@@ -88,5 +96,9 @@ func (v mailFlagValues) check(fset *cmdFlags) (*mailConfig, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s %v", fset.source("mail-rate"), err)
 	}
-	return &mailConfig{server: server, from: from, rate: rate}, nil
+	conns, err := strconv.Atoi(strings.TrimSpace(*v.conns))
+	if err != nil || conns < 1 || conns > 100 {
+		return nil, fmt.Errorf("%s must be a number of connections from 1 to 100, such as %d, not %q", fset.source("mail-connections"), mail.DefaultMaxConnections, *v.conns)
+	}
+	return &mailConfig{server: server, from: from, rate: rate, conns: conns}, nil
 }

@@ -75,6 +75,11 @@ func SignInDeliverer(send func(context.Context, mail.Message) error) outbox.Deli
 		if err != nil && mail.IsPermanent(err) {
 			return outbox.Permanent(err)
 		}
+		if mail.NoConnection(err) {
+			// It waited for a free connection (the sender's cap) and was
+			// never tried: due again at once, not a failure.
+			return outbox.Later(time.Now(), err)
+		}
 		return err
 	})
 }

@@ -122,7 +122,15 @@ func (d *Deliverer) DeliverBatch(ctx context.Context, ms []signing.Message) []er
 			// sent the inbox another copy, unpaced.
 			d.Pace.give(ctx, paced[j])
 		}
-		if IsPermanent(err) {
+		if NoConnection(err) {
+			// It waited for a connection under the Sender's cap and was
+			// never tried: due again at once, no failure, no backoff.
+			now := time.Now()
+			if d.Pace != nil {
+				now = d.Pace.now()
+			}
+			err = waited(err, paced[j], now)
+		} else if IsPermanent(err) {
 			err = outbox.Permanent(err)
 		} else if paced[j] != nil {
 			// A signature's own confirmation, held maybe past the
@@ -133,6 +141,17 @@ func (d *Deliverer) DeliverBatch(ctx context.Context, ms []signing.Message) []er
 		errs[places[j]] = err
 	}
 	return errs
+}
+
+// waited is the outbox's answer for an email that waited for a free
+// connection until its time limit (NoConnection): sent later, not counted
+// as a failure — Until for a signature's own confirmation held past the
+// maximum age (its turn t keeps its own deadline), Later for any other.
+func waited(err error, t *turn, now time.Time) error {
+	if t != nil && !t.until.IsZero() && now.Before(t.until) {
+		return outbox.Until(now, err)
+	}
+	return outbox.Later(now, err)
 }
 
 // sendSpread sends ms over up to conns connections side by side (0: the

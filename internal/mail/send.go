@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	netmail "net/mail"
+	"net/textproto"
 	"os"
 	"strconv"
 	"strings"
@@ -44,12 +45,17 @@ type Message struct {
 }
 
 // Sender sends Messages through one SMTP server, one connection per
-// call of Send or SendMany, no faster than its rate. It is safe for concurrent use.
+// call of Send or SendMany, no faster than its rate and with no more
+// connections open at once than its cap (SenderOptions.MaxConnections).
+// It is safe for concurrent use.
 type Sender struct {
 	server Server
 	from   *netmail.Address
 	tls    *tls.Config
 	pace   pacer
+	// conns holds a token per connection open or being opened: its
+	// capacity is the cap. Waiting senders queue on it in order.
+	conns chan struct{}
 }
 
 // SenderOptions adjust a Sender.
@@ -59,7 +65,58 @@ type SenderOptions struct {
 	// TLS replaces the default TLS settings (tests trust their own
 	// certificate with it). ServerName is filled in when empty.
 	TLS *tls.Config
+	// MaxConnections is how many connections to the server may be open
+	// at once, across every Send and SendMany of the Sender — every
+	// outbox lane and every kind of email (default
+	// DefaultMaxConnections). Relays refuse a client over their own
+	// limit with 421 (too many connections).
+	MaxConnections int
 }
+
+// DefaultMaxConnections is SenderOptions.MaxConnections' default: what a
+// relay accepts from one client. Postfix's smtpd_client_connection_count_limit
+// is 50 by default, but hosted relays allow far fewer (SocketLabs: 10 an
+// account, 421 beyond), and two or three instances of serve share the
+// account's allowance. Four is what one outbox batch used before the
+// outbox kept several batches in flight (Deliverer.Connections), and at
+// the default --mail-rate of 5/s four conversations are never the
+// bottleneck.
+const DefaultMaxConnections = 4
+
+// noConnection is a message that found every connection the Sender may
+// open busy until its time limit: it was not tried, and did not fail.
+type noConnection struct{ error }
+
+func (n noConnection) Unwrap() error { return n.error }
+
+var errNoConnection = noConnection{errors.New("mail: every connection to the mail server this instance may open (--mail-connections) stayed busy until the time limit; it will be sent later, not counted as a failure")}
+
+// NoConnection reports whether err, from Send or SendMany, means the
+// message waited for a free connection (MaxConnections) until ctx ended
+// and was not tried: to be sent later, not counted as a failed attempt.
+func NoConnection(err error) bool {
+	var n noConnection
+	return errors.As(err, &n)
+}
+
+// acquire takes a connection's place under the cap, waiting in turn
+// while every place is taken, until ctx ends (errNoConnection).
+func (s *Sender) acquire(ctx context.Context) error {
+	select {
+	case s.conns <- struct{}{}:
+		return nil
+	default:
+	}
+	select {
+	case s.conns <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return errNoConnection
+	}
+}
+
+// release gives back a place acquire took.
+func (s *Sender) release() { <-s.conns }
 
 // NewSender returns a Sender through server, from from.
 func NewSender(server Server, from *netmail.Address, o SenderOptions) *Sender {
@@ -70,7 +127,10 @@ func NewSender(server Server, from *netmail.Address, o SenderOptions) *Sender {
 	if cfg.ServerName == "" {
 		cfg.ServerName = server.Host
 	}
-	s := &Sender{server: server, from: from, tls: cfg}
+	if o.MaxConnections <= 0 {
+		o.MaxConnections = DefaultMaxConnections
+	}
+	s := &Sender{server: server, from: from, tls: cfg, conns: make(chan struct{}, o.MaxConnections)}
 	if o.Rate > 0 {
 		s.pace.every = time.Duration(float64(time.Second) / o.Rate)
 	}
@@ -92,23 +152,39 @@ func (s *Sender) Send(ctx context.Context, m Message) error {
 // message, in order, each as Send would return it: a recipient refused
 // for good fails only its own message. A connection that cannot be made
 // fails every message (to be tried again); one that breaks half-way fails
-// the messages not yet sent; ctx ending fails those not yet begun.
+// the messages not yet sent; ctx ending fails those not yet begun. The
+// connection waits its turn under MaxConnections first, before any turn
+// under the rate is taken; should ctx end while it waits, every message
+// fails as NoConnection (not tried).
 func (s *Sender) SendMany(ctx context.Context, ms []Message) []error {
 	errs := make([]error, len(ms))
 	var c *gomail.Client
 	var conn *smtp.Client
 	var w wire
+	held := false // a place under MaxConnections
 	defer func() {
 		if conn != nil {
 			// The messages were accepted already; a failed QUIT
 			// changes nothing for them.
 			_ = c.CloseWithSMTPClient(conn)
 		}
+		if held {
+			s.release() // once the connection is closed
+		}
 	}()
 	for i, m := range ms {
 		if err := ctx.Err(); err != nil {
 			errs[i] = err // not begun: tried again
 			continue
+		}
+		if !held {
+			if err := s.acquire(ctx); err != nil {
+				for j := i; j < len(ms); j++ {
+					errs[j] = err
+				}
+				return errs
+			}
+			held = true
 		}
 		if err := s.pace.wait(ctx); err != nil {
 			errs[i] = err
@@ -367,6 +443,12 @@ func classify(err error, broken bool) error {
 	}
 	if errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) {
 		return errors.New("mail: the mail server did not answer in time; it will be tried again")
+	}
+	var te *textproto.Error
+	if errors.As(err, &te) && te.Code == 421 {
+		// At the greeting or any command: the relay is over its own
+		// limits (too many connections, most often). Never for good.
+		return fmt.Errorf("mail: the mail server is busy and asked to be tried later (421); it will be tried again — if this keeps happening, lower --mail-connections or ask the provider how many connections it allows")
 	}
 	return fmt.Errorf("mail: %v", err)
 }

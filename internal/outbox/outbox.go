@@ -6,6 +6,15 @@
 // than the maximum age, then marked dead for an operator to retry or drop
 // (placard outbox).
 //
+// A running worker does not wait for a batch's slowest delivery: it keeps
+// up to Options.Slots deliveries in flight and claims again as soon as
+// one ends, and it keeps at most Options.PerLane of them to one
+// destination (store.OutboxLane: an organisation's messages of one kind
+// to one target), claiming around a destination that is full. So a
+// webhook receiver that answers just inside the timeout holds only its
+// own lane, while confirmations and other organisations' messages keep
+// going out.
+//
 // A worker given Options.Busy yields to signing: while signatures are
 // arriving it claims nothing, leaving the database's single writer and
 // the disk to the burst, and delivers once it goes quiet (or after
@@ -27,6 +36,7 @@ import (
 	"math"
 	mrand "math/rand/v2"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -155,9 +165,18 @@ type Options struct {
 	// Name identifies this worker in the outbox's claims (default: host
 	// name, process id and a random suffix).
 	Name string
-	// Batch is how many messages one claim takes (default 16); they are
-	// delivered side by side.
+	// Batch is how many messages one claim takes at most (default 16);
+	// they are delivered side by side.
 	Batch int
+	// Slots is how many messages a running worker keeps in flight at
+	// most (default 4 × Batch): it claims again whenever one is free.
+	Slots int
+	// PerLane is how many of them may go to one destination
+	// (store.OutboxLane) at once (default Batch, at most Slots): a slow
+	// receiver holds no more, and its other messages wait, unclaimed and
+	// not counted as attempts, for one of its own to end. One busy
+	// destination alone still gets a whole batch at a time, as before.
+	PerLane int
 	// Timeout bounds one delivery attempt (default 30 s).
 	Timeout time.Duration
 	// Lease is how long a claim keeps other workers away (default
@@ -201,6 +220,13 @@ func (o *Options) fill() {
 	if o.Batch <= 0 {
 		o.Batch = 16
 	}
+	if o.Slots <= 0 {
+		o.Slots = 4 * o.Batch
+	}
+	if o.PerLane <= 0 {
+		o.PerLane = o.Batch
+	}
+	o.PerLane = min(o.PerLane, o.Slots)
 	if o.Timeout <= 0 {
 		o.Timeout = 30 * time.Second
 	}
@@ -255,6 +281,13 @@ type Worker struct {
 	// yielding is when the worker began leaving the writer to signing
 	// (zero: it is not yielding). Only Run's goroutine touches it.
 	yielding time.Time
+
+	// mu guards the deliveries in flight under Run: how many in all and
+	// per lane. freed is signalled when one ends.
+	mu       sync.Mutex
+	inFlight int
+	lanes    map[store.OutboxLane]int
+	freed    chan struct{}
 }
 
 // NewWorker returns a worker for ob delivering each kind of message
@@ -266,7 +299,8 @@ func NewWorker(ob store.Outbox, deliverers map[string]Deliverer, opts Options) *
 	for k, d := range deliverers {
 		kinds[k] = d
 	}
-	return &Worker{ob: ob, kinds: kinds, opts: opts, wake: make(chan struct{}, 1)}
+	return &Worker{ob: ob, kinds: kinds, opts: opts, wake: make(chan struct{}, 1),
+		lanes: map[store.OutboxLane]int{}, freed: make(chan struct{}, 1)}
 }
 
 // Wake tells the worker that messages may be due now (a signature with
@@ -282,39 +316,57 @@ func (w *Worker) Wake() {
 // Run delivers until ctx ends, then returns once the deliveries in flight
 // have finished and been recorded (each is bounded by Timeout). It
 // returns nil on a clean stop.
+//
+// Run keeps up to Slots deliveries in flight, PerLane to one destination,
+// and claims again whenever one ends rather than after a whole batch.
+// Claiming while earlier messages are still in flight keeps the outbox's
+// order: an in-flight message stays pending until its outcome is
+// recorded, so a later event about the same person finds it (Earlier)
+// and waits.
 func (w *Worker) Run(ctx context.Context) error {
+	var flying sync.WaitGroup
+	defer flying.Wait()
 	t := time.NewTimer(0)
 	defer t.Stop()
 	yielding := false
+	// limited: the last claim was cut short by full slots or lanes, so
+	// a delivery ending may let more be claimed.
+	limited := false
 	for {
 		// While yielding to signing the worker looks again at YieldPoll
 		// and is deaf to wakes: every signature wakes it, and each wake
 		// found signing busy again — a goroutine switch, a timer reset
 		// and a look per signature, paid by the burst it yields to.
-		wake := w.wake
+		wake, freed := w.wake, w.freed
 		if yielding {
-			wake = nil
+			wake, freed = nil, nil
+		}
+		if !limited {
+			freed = nil
 		}
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-t.C:
 		case <-wake:
+		case <-freed:
 		}
 		wait := w.opts.Idle
-		yielding = false
+		yielding, limited = false, false
 		for {
 			if !w.mayClaim() {
 				wait = w.opts.YieldPoll
 				yielding = true
 				break
 			}
-			n, err := w.Once(ctx)
+			n, asked, short, err := w.dispatch(ctx, &flying)
 			if err != nil && ctx.Err() == nil {
 				w.opts.Log.Warn("outbox: claiming messages failed; trying again shortly", "err", err)
 			}
-			// A full batch suggests more are due: claim again at once.
-			if err != nil || n < w.opts.Batch || ctx.Err() != nil {
+			limited = short
+			// As many as asked for suggests more are due: claim again at
+			// once (dispatch asks for none when every slot is taken).
+			if err != nil || asked == 0 || n < asked || ctx.Err() != nil {
 				break
 			}
 		}
@@ -325,6 +377,93 @@ func (w *Worker) Run(ctx context.Context) error {
 			}
 		}
 		t.Reset(wait)
+	}
+}
+
+// dispatch claims as many due messages as there are free slots (at most
+// Batch), around the lanes that are full, and starts delivering them; each
+// delivery records its own outcome and frees its slots when it ends. It
+// returns how many it claimed and asked for, and whether the claim was
+// cut short by full slots or lanes (so a delivery ending may let more
+// be claimed).
+func (w *Worker) dispatch(ctx context.Context, flying *sync.WaitGroup) (n, asked int, short bool, err error) {
+	w.mu.Lock()
+	asked = min(w.opts.Batch, w.opts.Slots-w.inFlight)
+	var busy []store.OutboxLane
+	for l, k := range w.lanes {
+		if k >= w.opts.PerLane {
+			busy = append(busy, l)
+		}
+	}
+	w.mu.Unlock()
+	short = asked < w.opts.Batch || len(busy) > 0
+	if asked <= 0 {
+		return 0, 0, true, nil
+	}
+	lanes, around := w.ob.(store.OutboxLanes)
+	var es []store.OutboxEntry
+	if around {
+		es, err = lanes.ClaimAround(ctx, w.opts.Name, asked, w.opts.Lease, busy)
+	} else {
+		es, err = w.ob.Claim(ctx, w.opts.Name, asked, w.opts.Lease)
+	}
+	if err != nil || len(es) == 0 {
+		return 0, asked, short, err
+	}
+	bg := context.WithoutCancel(ctx)
+	keep, back := w.take(es, around)
+	if len(back) > 0 {
+		// More of one lane than it has room for: give them back untried,
+		// in their place in the queue (the next claim goes around that
+		// lane until one of its deliveries ends). Should that fail, their lease runs out and
+		// they are claimed again: late, never lost.
+		short = true
+		if err := lanes.Release(bg, w.opts.Name, back); err != nil {
+			w.opts.Log.Warn("outbox: giving back messages for a busy destination failed; they are delivered once their claim runs out", "err", err, "messages", len(back))
+		}
+	}
+	for _, g := range w.split(keep) {
+		flying.Go(func() {
+			w.record(bg, w.deliver(bg, g))
+			w.give(g)
+		})
+	}
+	return len(es), asked, short, nil
+}
+
+// take counts the claimed entries in flight, lane by lane, in due order.
+// Those beyond their lane's room come back in back — unless the outbox
+// cannot give claims back (hard false), when every entry is kept.
+func (w *Worker) take(es []store.OutboxEntry, hard bool) (keep, back []store.OutboxEntry) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, e := range es {
+		l := store.LaneOf(e.Message)
+		if hard && w.lanes[l] >= w.opts.PerLane {
+			back = append(back, e)
+			continue
+		}
+		w.lanes[l]++
+		w.inFlight++
+		keep = append(keep, e)
+	}
+	return keep, back
+}
+
+// give frees the slots of deliveries that ended and tells Run.
+func (w *Worker) give(es []store.OutboxEntry) {
+	w.mu.Lock()
+	for _, e := range es {
+		l := store.LaneOf(e.Message)
+		if w.lanes[l]--; w.lanes[l] <= 0 {
+			delete(w.lanes, l)
+		}
+		w.inFlight--
+	}
+	w.mu.Unlock()
+	select {
+	case w.freed <- struct{}{}:
+	default:
 	}
 }
 
@@ -370,44 +509,70 @@ type outcome struct {
 // — and records the outcomes: the delivered ones in one Done, the others
 // one by one. It returns how many it claimed. Deliveries and their
 // records outlive ctx's cancellation (bounded by Timeout), so a shutdown
-// does not leave a delivered message looking undelivered.
+// does not leave a delivered message looking undelivered. (Run does not
+// wait for a whole batch; Once is for one pass, as placard outbox and
+// tests make.)
 func (w *Worker) Once(ctx context.Context) (int, error) {
 	es, err := w.ob.Claim(ctx, w.opts.Name, w.opts.Batch, w.opts.Lease)
 	if err != nil || len(es) == 0 {
 		return 0, err
 	}
 	bg := context.WithoutCancel(ctx)
-	outs := make([]outcome, len(es))
-	batches := map[string][]int{} // kind → places in es, for batch deliverers
+	groups := w.split(es)
+	outs := make([][]outcome, len(groups))
 	var wg sync.WaitGroup
-	for i, e := range es {
-		d, ok := w.kinds[e.Kind]
-		outs[i] = outcome{e: e, ok: ok}
-		if !ok {
-			outs[i].err = fmt.Errorf("no deliverer for %q messages on this instance", e.Kind)
-			continue
-		}
-		if _, batch := d.(BatchDeliverer); batch {
-			batches[e.Kind] = append(batches[e.Kind], i)
-			continue
-		}
-		wg.Go(func() { outs[i].err = w.attempt(bg, d, e.Message) })
-	}
-	for kind, places := range batches {
-		d := w.kinds[kind].(BatchDeliverer)
-		wg.Go(func() {
-			ms := make([]signing.Message, len(places))
-			for j, i := range places {
-				ms[j] = es[i].Message
-			}
-			for j, err := range w.attemptBatch(bg, d, ms) {
-				outs[places[j]].err = err
-			}
-		})
+	for i, g := range groups {
+		wg.Go(func() { outs[i] = w.deliver(bg, g) })
 	}
 	wg.Wait()
-	w.record(bg, outs)
+	w.record(bg, slices.Concat(outs...))
 	return len(es), nil
+}
+
+// split groups claimed entries into deliveries: each message on its own,
+// except that the messages of a kind whose deliverer is a BatchDeliverer
+// go together, in due order.
+func (w *Worker) split(es []store.OutboxEntry) [][]store.OutboxEntry {
+	var groups [][]store.OutboxEntry
+	batches := map[string]int{} // kind → its group
+	for _, e := range es {
+		if d, ok := w.kinds[e.Kind]; ok {
+			if _, batch := d.(BatchDeliverer); batch {
+				if i, seen := batches[e.Kind]; seen {
+					groups[i] = append(groups[i], e)
+					continue
+				}
+				batches[e.Kind] = len(groups)
+			}
+		}
+		groups = append(groups, []store.OutboxEntry{e})
+	}
+	return groups
+}
+
+// deliver makes one attempt at a group from split and returns the
+// outcomes, one per entry.
+func (w *Worker) deliver(ctx context.Context, g []store.OutboxEntry) []outcome {
+	outs := make([]outcome, len(g))
+	d, ok := w.kinds[g[0].Kind]
+	for i, e := range g {
+		outs[i] = outcome{e: e, ok: ok}
+	}
+	switch b, batch := d.(BatchDeliverer); {
+	case !ok:
+		outs[0].err = fmt.Errorf("no deliverer for %q messages on this instance", g[0].Kind)
+	case batch:
+		ms := make([]signing.Message, len(g))
+		for i, e := range g {
+			ms[i] = e.Message
+		}
+		for i, err := range w.attemptBatch(ctx, b, ms) {
+			outs[i].err = err
+		}
+	default:
+		outs[0].err = w.attempt(ctx, d, g[0].Message)
+	}
+	return outs
 }
 
 // attempt makes one attempt at m through d, bounded by Timeout.

@@ -32,6 +32,11 @@ type OutboxEntry struct {
 	LastError string
 	// CreatedAt is when the message entered the outbox.
 	CreatedAt time.Time
+	// Due is, for an entry Claim or ClaimAround just returned, when the
+	// message was due before the claim moved its NotBefore to the
+	// lease's end (zero from every other method): OutboxLanes.Release puts it back
+	// there, in its place in the queue.
+	Due time.Time
 }
 
 // Outbox is the durable queue of outgoing messages (a transactional
@@ -87,4 +92,34 @@ type Outbox interface {
 	// Drop deletes the messages with these ids undelivered and returns
 	// how many it found.
 	Drop(ctx context.Context, ids []string) (int, error)
+}
+
+// OutboxLane is one destination of the outbox's messages: an
+// organisation's messages of one kind to one target (a webhook's URL, an
+// OSDI endpoint; "" for email). A worker keeps at most a few deliveries in
+// flight per lane, so one slow receiver cannot take every delivery slot.
+type OutboxLane struct{ Org, Kind, Target string }
+
+// LaneOf is the lane of m.
+func LaneOf(m signing.Message) OutboxLane {
+	return OutboxLane{Org: m.Org, Kind: m.Kind, Target: m.Target}
+}
+
+// OutboxLanes lets a worker claim around its busy destinations. Both
+// engines implement it; storetest's OutboxLanes case is its suite.
+type OutboxLanes interface {
+	// ClaimAround is Claim leaving every message of a lane in busy where
+	// it is: not claimed, its attempts not counted, due as before. The
+	// ordering rules are Claim's (erasure notes first, then oldest due
+	// first) among the messages it may take.
+	ClaimAround(ctx context.Context, worker string, n int, lease time.Duration, busy []OutboxLane) ([]OutboxEntry, error)
+
+	// Release gives back entries of ClaimAround that worker did not
+	// attempt: due again when they were due before the claim (their
+	// Due), so each keeps its place in the queue — a sign-in email due
+	// since 1970 still goes before a backlog — the claim's attempt not
+	// counted, their status and last error as they were. A message no
+	// longer claimed by worker (its lease ran out and another claimed
+	// it, or it is gone) is left alone.
+	Release(ctx context.Context, worker string, back []OutboxEntry) error
 }

@@ -69,6 +69,13 @@ type Server struct {
 	// conns holds the connections seen (a connection greets anew, and
 	// so opens a new session, after STARTTLS).
 	conns map[*smtp.Conn]bool
+	// open is how many TCP connections are open now, peak the most that
+	// ever were at once (countedConn).
+	open, peak int
+	// slow delays each message's answer after its DATA (SlowData).
+	slow time.Duration
+	// gate, when set, holds each DATA until it is closed (HoldData).
+	gate chan struct{}
 }
 
 // Start starts a server for the test; it stops when the test ends.
@@ -105,6 +112,7 @@ func start(t testing.TB, insecureAuth bool) *Server {
 		t.Fatal(err)
 	}
 	s.Addr = ln.Addr().String()
+	ln = countingListener{Listener: ln, s: s}
 	s.ClientTLS = &tls.Config{RootCAs: pool, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
@@ -141,6 +149,91 @@ func (s *Server) Connections() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.conns)
+}
+
+// MaxOpen returns the most connections that were open at once. A
+// connection counts from its acceptance until the server answers its
+// QUIT (the 221 a client waits for before it closes) or it closes,
+// whichever comes first: so a client that ends one connection and opens
+// the next is never counted twice. Over STARTTLS or implicit TLS the
+// answer is encrypted and the count ends at the close instead; tests of
+// the count use a plain local relay (StartLocalRelay, ?tls=off).
+func (s *Server) MaxOpen() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.peak
+}
+
+// SlowData makes the server take d to answer each message's DATA, as a
+// loaded relay does, so deliveries overlap (0: at once).
+func (s *Server) SlowData(d time.Duration) {
+	s.mu.Lock()
+	s.slow = d
+	s.mu.Unlock()
+}
+
+// HoldData makes each message's DATA wait, unanswered, until release is
+// called: a test holds a connection open for as long as it needs.
+func (s *Server) HoldData() (release func()) {
+	gate := make(chan struct{})
+	s.mu.Lock()
+	s.gate = gate
+	s.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			s.mu.Lock()
+			s.gate = nil
+			s.mu.Unlock()
+			close(gate)
+		})
+	}
+}
+
+// countingListener counts the connections it accepts while they are open.
+type countingListener struct {
+	net.Listener
+	s *Server
+}
+
+func (l countingListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	l.s.mu.Lock()
+	l.s.open++
+	l.s.peak = max(l.s.peak, l.s.open)
+	l.s.mu.Unlock()
+	return &countedConn{Conn: c, s: l.s}, nil
+}
+
+// countedConn is an accepted connection, counted open until its 221
+// (QUIT's answer) is written or it closes.
+type countedConn struct {
+	net.Conn
+	s    *Server
+	once sync.Once
+}
+
+func (c *countedConn) done() {
+	c.once.Do(func() {
+		c.s.mu.Lock()
+		c.s.open--
+		c.s.mu.Unlock()
+	})
+}
+
+func (c *countedConn) Write(b []byte) (int, error) {
+	if bytes.HasPrefix(b, []byte("221 ")) {
+		c.done() // before the client can read it and move on
+	}
+	return c.Conn.Write(b)
+}
+
+func (c *countedConn) Close() error {
+	c.done()
+	return c.Conn.Close()
 }
 
 // Mails returns every message received so far.
@@ -216,6 +309,15 @@ func (se *session) Data(r io.Reader) error {
 		return err
 	}
 	m.From, m.To = se.from, se.to
+	se.s.mu.Lock()
+	slow, gate := se.s.slow, se.s.gate
+	se.s.mu.Unlock()
+	if slow > 0 {
+		time.Sleep(slow)
+	}
+	if gate != nil {
+		<-gate
+	}
 	se.s.mu.Lock()
 	se.s.mails = append(se.s.mails, m)
 	se.s.mu.Unlock()

@@ -133,25 +133,39 @@ func collectOutbox(rows pgx.Rows, err error) ([]store.OutboxEntry, error) {
 	var out []store.OutboxEntry
 	for rows.Next() {
 		var e store.OutboxEntry
-		var status string
-		if err := rows.Scan(&e.ID, &e.Kind, &e.Target, &e.Email, &e.Org, &e.Campaign, &e.Payload,
-			&status, &e.Attempts, &e.NotBefore, &e.LastError, &e.CreatedAt); err != nil {
+		if err := scanOutbox(rows, &e); err != nil {
 			return nil, err
 		}
-		e.Status = store.OutboxStatus(status)
-		if status == "note" {
-			e.Status = store.OutboxPending // waitingStatus
-		}
-		e.NotBefore, e.CreatedAt = e.NotBefore.UTC(), e.CreatedAt.UTC()
 		out = append(out, e)
 	}
 	return out, rows.Err()
 }
 
+// scanOutbox reads a row of outboxColumns into e, then any columns after
+// them into after.
+func scanOutbox(rows pgx.Rows, e *store.OutboxEntry, after ...any) error {
+	var status string
+	if err := rows.Scan(append([]any{&e.ID, &e.Kind, &e.Target, &e.Email, &e.Org, &e.Campaign, &e.Payload,
+		&status, &e.Attempts, &e.NotBefore, &e.LastError, &e.CreatedAt}, after...)...); err != nil {
+		return err
+	}
+	e.Status = store.OutboxStatus(status)
+	if status == "note" {
+		e.Status = store.OutboxPending // waitingStatus
+	}
+	e.NotBefore, e.CreatedAt = e.NotBefore.UTC(), e.CreatedAt.UTC()
+	return nil
+}
+
 // Claim takes up to n due messages for worker. FOR UPDATE SKIP LOCKED lets
 // instances claim side by side: each skips the rows another is claiming
 // instead of waiting for them.
-func (db *DB) Claim(ctx context.Context, worker string, n int, lease time.Duration) (_ []store.OutboxEntry, err error) {
+func (db *DB) Claim(ctx context.Context, worker string, n int, lease time.Duration) ([]store.OutboxEntry, error) {
+	return db.ClaimAround(ctx, worker, n, lease, nil)
+}
+
+// ClaimAround is Claim leaving busy's lanes alone (store.OutboxLanes).
+func (db *DB) ClaimAround(ctx context.Context, worker string, n int, lease time.Duration, busy []store.OutboxLane) (_ []store.OutboxEntry, err error) {
 	defer failed(&err, "claiming messages")
 	if n <= 0 {
 		return nil, nil
@@ -167,24 +181,70 @@ func (db *DB) Claim(ctx context.Context, worker string, n int, lease time.Durati
 	}
 	db.quarantined(ev)
 	now := time.Now().UTC().Truncate(time.Microsecond)
-	return collectOutbox(db.pool.Query(ctx, claimSQL, now, n, now.Add(lease), worker))
+	orgs, kinds, targets := make([]string, len(busy)), make([]string, len(busy)), make([]string, len(busy))
+	for i, l := range busy {
+		orgs[i], kinds[i], targets[i] = l.Org, l.Kind, l.Target
+	}
+	rows, err := db.pool.Query(ctx, claimSQL, now, n, now.Add(lease), worker, orgs, kinds, targets)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.OutboxEntry
+	for rows.Next() {
+		var e store.OutboxEntry
+		if err := scanOutbox(rows, &e, &e.Due); err != nil {
+			return nil, err
+		}
+		e.Due = e.Due.UTC()
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Release gives back claimed messages untried, each due again when it
+// was due before the claim (store.OutboxLanes).
+func (db *DB) Release(ctx context.Context, worker string, back []store.OutboxEntry) (err error) {
+	defer failed(&err, "giving back claimed messages")
+	if len(back) == 0 {
+		return nil
+	}
+	ids, dues := make([]string, len(back)), make([]time.Time, len(back))
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	for i, e := range back {
+		ids[i], dues[i] = e.ID, e.Due.UTC()
+		if e.Due.IsZero() {
+			dues[i] = now // not from ClaimAround: due now, as ever
+		}
+	}
+	_, err = db.pool.Exec(ctx, `UPDATE outbox o SET not_before = b.due, claimed_by = '', attempts = greatest(o.attempts - 1, 0)
+		FROM unnest($2::text[], $3::timestamptz[]) AS b(id, due)
+		WHERE o.id = b.id AND o.claimed_by = $1 AND o.status IN ('pending', 'note')`, worker, ids, dues)
+	return err
 }
 
 // claimSQL is Claim's statement: the due erasure notes first (status
 // 'note', which no older placard claims: waitingStatus; a handful at
-// most, through outbox_due), then the due pending messages, n in all.
-const claimSQL = `WITH notes AS (
-		SELECT id FROM outbox WHERE status = 'note' AND kind = 'erasure' AND not_before <= $1
+// most, through outbox_due), then the due pending messages, n in all,
+// each with when it was due before the claim (store.OutboxEntry.Due),
+// none of the busy lanes given as three arrays ($5 orgs, $6 kinds, $7
+// targets; empty for none).
+const claimSQL = `WITH busy AS (
+		SELECT * FROM unnest($5::text[], $6::text[], $7::text[]) AS b(org, kind, target)
+	), notes AS (
+		SELECT id, not_before FROM outbox o WHERE status = 'note' AND kind = 'erasure' AND not_before <= $1
+		AND NOT EXISTS (SELECT 1 FROM busy b WHERE b.org = o.org AND b.kind = o.kind AND b.target = o.target)
 		ORDER BY not_before LIMIT $2 FOR UPDATE SKIP LOCKED
 	), due AS (
-		SELECT id FROM outbox WHERE status = 'pending' AND not_before <= $1
+		SELECT id, not_before FROM outbox o WHERE status = 'pending' AND not_before <= $1
+		AND NOT EXISTS (SELECT 1 FROM busy b WHERE b.org = o.org AND b.kind = o.kind AND b.target = o.target)
 		ORDER BY not_before LIMIT $2 - (SELECT count(*) FROM notes) FOR UPDATE SKIP LOCKED
 	), claimed AS (
 		UPDATE outbox o SET not_before = $3, claimed_by = $4, attempts = o.attempts + 1
-		FROM (SELECT id FROM notes UNION ALL SELECT id FROM due) d WHERE o.id = d.id
-		RETURNING o.*
+		FROM (SELECT id, not_before FROM notes UNION ALL SELECT id, not_before FROM due) d WHERE o.id = d.id
+		RETURNING o.*, d.not_before AS was_due
 	)
-	SELECT ` + outboxColumns + ` FROM claimed ORDER BY created_at, id`
+	SELECT ` + outboxColumns + `, was_due FROM claimed ORDER BY created_at, id`
 
 // Done deletes delivered messages in one statement (store.Outbox).
 func (db *DB) Done(ctx context.Context, ids ...string) (err error) {
@@ -342,3 +402,4 @@ func (db *DB) Hold(ctx context.Context, id string, since, next time.Time, reason
 }
 
 var _ store.OutboxOrder = (*DB)(nil)
+var _ store.OutboxLanes = (*DB)(nil)

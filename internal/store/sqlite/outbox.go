@@ -150,10 +150,16 @@ func (db *DB) Enqueue(ctx context.Context, msgs []signing.Message) (err error) {
 const outboxColumns = `id, kind, target, email, org, campaign, payload, status, attempts, not_before, last_error, created_at`
 
 func scanOutbox(rows *sql.Rows) (store.OutboxEntry, error) {
+	return scanOutboxWith(rows)
+}
+
+// scanOutboxWith is scanOutbox for rows whose columns start with before
+// and go on with outboxColumns.
+func scanOutboxWith(rows *sql.Rows, before ...any) (store.OutboxEntry, error) {
 	var e store.OutboxEntry
 	var status, nb, created string
-	if err := rows.Scan(&e.ID, &e.Kind, &e.Target, &e.Email, &e.Org, &e.Campaign, &e.Payload,
-		&status, &e.Attempts, &nb, &e.LastError, &created); err != nil {
+	if err := rows.Scan(append(before, &e.ID, &e.Kind, &e.Target, &e.Email, &e.Org, &e.Campaign, &e.Payload,
+		&status, &e.Attempts, &nb, &e.LastError, &created)...); err != nil {
 		return e, err
 	}
 	e.Status = store.OutboxStatus(status)
@@ -186,7 +192,12 @@ func collectOutbox(rows *sql.Rows, err error) ([]store.OutboxEntry, error) {
 
 // Claim takes up to n due messages for worker in one transaction on the
 // single writer: SQLite has one claimer at a time by construction.
-func (db *DB) Claim(ctx context.Context, worker string, n int, lease time.Duration) (_ []store.OutboxEntry, err error) {
+func (db *DB) Claim(ctx context.Context, worker string, n int, lease time.Duration) ([]store.OutboxEntry, error) {
+	return db.ClaimAround(ctx, worker, n, lease, nil)
+}
+
+// ClaimAround is Claim leaving busy's lanes alone (store.OutboxLanes).
+func (db *DB) ClaimAround(ctx context.Context, worker string, n int, lease time.Duration, busy []store.OutboxLane) (_ []store.OutboxEntry, err error) {
 	defer failed(&err, "claiming messages")
 	if n <= 0 {
 		return nil, nil
@@ -207,19 +218,69 @@ func (db *DB) Claim(ctx context.Context, worker string, n int, lease time.Durati
 		return nil, err
 	}
 	now := time.Now()
+	// A busy lane's messages are skipped in the scan of outbox_due; there
+	// are a handful of busy lanes at most (the worker's slots over its
+	// per-lane limit).
+	around, aroundArgs := "", []any(nil)
+	for _, l := range busy {
+		around += ` AND NOT (org = ? AND kind = ? AND target = ?)`
+		aroundArgs = append(aroundArgs, l.Org, l.Kind, l.Target)
+	}
 	// The due erasure notes first (status 'note', which no older placard
 	// claims: waitingStatus; a handful at most), then pending messages.
+	// Each is read first, with when it was due (Due: Release puts a
+	// message given back in its place again), then claimed — RETURNING
+	// sees only the new not_before.
 	var out []store.OutboxEntry
 	for _, status := range []string{"note", "pending"} {
-		got, err := collectOutbox(tx.QueryContext(ctx, `UPDATE outbox
-		SET not_before = ?, claimed_by = ?, attempts = attempts + 1
-		WHERE seq IN (SELECT seq FROM outbox INDEXED BY outbox_due
-			WHERE status = ? AND not_before <= ? ORDER BY not_before LIMIT ?)
-		RETURNING `+outboxColumns, formatTime(now.Add(lease)), worker, status, formatTime(now), n-len(out)))
+		due := map[int64]string{}
+		rows, err := tx.QueryContext(ctx, `SELECT seq, not_before FROM outbox INDEXED BY outbox_due
+			WHERE status = ? AND not_before <= ?`+around+` ORDER BY not_before LIMIT ?`,
+			slices.Concat([]any{status, formatTime(now)}, aroundArgs, []any{n - len(out)})...)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, got...)
+		var seqs []any
+		for rows.Next() {
+			var seq int64
+			var nb string
+			if err := rows.Scan(&seq, &nb); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			due[seq] = nb
+			seqs = append(seqs, seq)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		if len(seqs) == 0 {
+			continue
+		}
+		rows, err = tx.QueryContext(ctx, `UPDATE outbox
+		SET not_before = ?, claimed_by = ?, attempts = attempts + 1
+		WHERE seq IN (`+strings.TrimSuffix(strings.Repeat("?,", len(seqs)), ",")+`)
+		RETURNING seq, `+outboxColumns, append([]any{formatTime(now.Add(lease)), worker}, seqs...)...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var seq int64
+			e, err := scanOutboxWith(rows, &seq)
+			if err == nil {
+				e.Due, err = parseTime(due[seq])
+			}
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out = append(out, e)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, err
@@ -235,6 +296,31 @@ func sortEntries(es []store.OutboxEntry) {
 	slices.SortFunc(es, func(a, b store.OutboxEntry) int {
 		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
 	})
+}
+
+// Release gives back claimed messages untried, each due again when it
+// was due before the claim (store.OutboxLanes).
+func (db *DB) Release(ctx context.Context, worker string, back []store.OutboxEntry) (err error) {
+	defer failed(&err, "giving back claimed messages")
+	if len(back) == 0 {
+		return nil
+	}
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, e := range back {
+		due := e.Due
+		if due.IsZero() {
+			due = time.Now() // not from ClaimAround: due now, as ever
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET not_before = ?, claimed_by = '', attempts = max(attempts - 1, 0)
+			WHERE claimed_by = ? AND status IN ('pending', 'note') AND id = ?`, formatTime(due), worker, e.ID); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
 }
 
 // Done deletes delivered messages in one statement (store.Outbox).
@@ -374,3 +460,4 @@ func (db *DB) Hold(ctx context.Context, id string, since, next time.Time, reason
 }
 
 var _ store.OutboxOrder = (*DB)(nil)
+var _ store.OutboxLanes = (*DB)(nil)

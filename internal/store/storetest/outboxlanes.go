@@ -1,0 +1,124 @@
+package storetest
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
+)
+
+// testOutboxLanes: ClaimAround leaves a busy lane's messages where they
+// are and takes the others; Release gives claimed messages back due and
+// with their attempt uncounted, and leaves alone what another worker
+// holds.
+func testOutboxLanes(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	ob := outboxOf(t, s)
+	lanes, ok := s.(store.OutboxLanes)
+	if !ok {
+		t.Fatalf("%T does not implement store.OutboxLanes", s)
+	}
+	slow := func() signing.Message {
+		m := Msg("slow", "c", "")
+		m.Target = "https://slow.example.org/hook"
+		return m
+	}
+	var queued []signing.Message
+	for range 5 {
+		queued = append(queued, slow())
+	}
+	sameOrgOtherHook := slow()
+	sameOrgOtherHook.Target = "https://fast.example.org/hook"
+	mail := signing.Message{ID: signing.NewMessageID(), Kind: signing.MessageEmail, Org: "slow", Campaign: "c", Email: "a@example.org", Payload: []byte(`{}`)}
+	other := Msg("other", "c", "")
+	queued = append(queued, sameOrgOtherHook, mail, other)
+	if err := ob.Enqueue(ctx, queued); err != nil {
+		t.Fatalf("Enqueue: %v", err)
+	}
+	busy := []store.OutboxLane{store.LaneOf(queued[0])}
+	got, err := lanes.ClaimAround(ctx, "w1", 10, time.Minute, busy)
+	if err != nil {
+		t.Fatalf("ClaimAround: %v", err)
+	}
+	if ids := sortedIDs(entriesMessages(got)...); !slices.Equal(ids, sortedIDs(sameOrgOtherHook, mail, other)) {
+		t.Fatalf("ClaimAround with the slow hook busy: got %v, want the three others %v", ids, sortedIDs(sameOrgOtherHook, mail, other))
+	}
+	// The busy lane's messages were not touched: a plain claim takes
+	// them on their first attempt.
+	first, err := ob.Claim(ctx, "w1", 2, time.Minute)
+	if err != nil || len(first) != 2 {
+		t.Fatalf("Claim: got %d, %v, want 2", len(first), err)
+	}
+	for _, e := range first {
+		if e.Attempts != 1 || store.LaneOf(e.Message) != busy[0] {
+			t.Errorf("claimed %+v; want a slow-lane message on its first attempt", e)
+		}
+	}
+	// Given back, they are due again at once and their claim is not
+	// counted; another worker's claim is not given back.
+	if err := lanes.Release(ctx, "w2", first[:1]); err != nil {
+		t.Fatalf("Release by another worker: %v", err)
+	}
+	if more, err := ob.Claim(ctx, "w3", 10, time.Minute); err != nil || len(more) != 3 {
+		t.Fatalf("Claim the rest: got %d, %v, want the 3 slow-lane messages left", len(more), err)
+	}
+	if err := lanes.Release(ctx, "w1", append(first[:2:2], store.OutboxEntry{Message: signing.Message{ID: "nosuchid"}})); err != nil {
+		t.Fatalf("Release: %v", err)
+	}
+	back, err := ob.Claim(ctx, "w4", 10, time.Minute)
+	if err != nil || len(back) != 2 {
+		t.Fatalf("Claim after Release: got %d, %v, want the 2 given back", len(back), err)
+	}
+	for _, e := range back {
+		if e.Attempts != 1 || e.LastError != "" {
+			t.Errorf("given back then claimed: %+v; want its first attempt, no error", e)
+		}
+	}
+}
+
+// testOutboxLanesReleaseKeepsPlace: a message given back keeps its place
+// in the queue — due when it was due before the claim, not "now". A
+// sign-in email is queued due at 1970 so that it goes before any
+// backlog (console.OutboxMailer); given back as "due now" it went behind
+// every message due before now, a whole campaign's thank-yous, and its
+// link expired before it was sent.
+func testOutboxLanesReleaseKeepsPlace(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	ob := outboxOf(t, s)
+	lanes := s.(store.OutboxLanes)
+	signIn := signing.Message{ID: signing.NewMessageID(), Kind: "console-signin", Email: "organiser@example.org", Payload: []byte(`{}`),
+		NotBefore: time.Unix(0, 0).UTC()}
+	backlog := Msg("o", "c", "")
+	backlog.NotBefore = time.Now().Add(-time.Minute)
+	if err := ob.Enqueue(ctx, []signing.Message{signIn, backlog}); err != nil {
+		t.Fatalf("Enqueue: %v", err)
+	}
+	got, err := lanes.ClaimAround(ctx, "w1", 10, time.Minute, nil)
+	if err != nil || len(got) != 2 {
+		t.Fatalf("ClaimAround: %d, %v; want both", len(got), err)
+	}
+	var back []store.OutboxEntry
+	for _, e := range got {
+		if e.ID == signIn.ID {
+			back = append(back, e)
+		}
+	}
+	if err := lanes.Release(ctx, "w1", back); err != nil {
+		t.Fatalf("Release: %v", err)
+	}
+	// The backlog message's claim runs out: both are due again, and the
+	// sign-in email, due since 1970, comes first.
+	if err := ob.Retry(ctx, backlog.ID, time.Now().Add(-time.Second), "try again"); err != nil {
+		t.Fatal(err)
+	}
+	next, err := ob.Claim(ctx, "w2", 1, time.Minute)
+	if err != nil || len(next) != 1 {
+		t.Fatalf("Claim: %d, %v", len(next), err)
+	}
+	if next[0].ID != signIn.ID {
+		t.Errorf("after Release the next claim took %s (due a minute ago), not the sign-in email due since 1970: a given-back message lost its place", next[0].Kind)
+	}
+}
