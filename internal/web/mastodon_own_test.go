@@ -90,7 +90,7 @@ func TestMastodonPersonalText(t *testing.T) {
 	def := get(t, e.s, "GET", libraryPage+"/share/mastodon?instance=social.example", sameOrigin).Header.Get("Location")
 	i := strings.Index(text, "?ref=") + len("?ref=")
 	for _, bad := range []string{
-		text[:i] + "0" + text[i+1:],     // not a token's alphabet
+		text[:i] + "0" + text[i+1:],    // not a token's alphabet
 		"Wire money now " + text[i-5:], // other words around a real token
 		text + " and more",
 	} {

@@ -163,6 +163,14 @@ type Recorder interface {
 	Sign(ctx context.Context, sig *signing.Signature) error
 }
 
+// passer is a Recorder that can wait as a signature sent now would —
+// until the writer's next batch has committed — storing nothing
+// (store.Committer.Pass). The honeypot's answer waits on it, so it comes
+// on the same signal as a signature's.
+type passer interface {
+	Pass(ctx context.Context) error
+}
+
 // storeSigner adapts a Store to Signer, one transaction per signature.
 type storeRecorder struct{ st store.Store }
 
