@@ -247,9 +247,11 @@ type Server struct {
 	dataLinks, mailPace *ratelimit.Pace
 	// paceLog counts what mailPace holds back, for the log (datalimit.go).
 	paceLog paceLog
-	// resends are the waiting signatures' confirmations being queued
-	// again after their repeat's answer, and resending how many
-	// (sign.go: resendAfter).
+	// resends are the work left after an answer — waiting signatures'
+	// confirmations queued again after their repeat's answer (sign.go:
+	// resendAfter), data-page links looked up and queued after the
+	// request form's answer (data.go: dataRequest) — and resending how
+	// many are under way.
 	resends   sync.WaitGroup
 	resending atomic.Int64
 
