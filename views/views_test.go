@@ -519,6 +519,19 @@ func TestLetterSignatories(t *testing.T) {
 	if got := text(people.Eq(0).Find(".sig-role")); got != "Congregation Beth Am" {
 		t.Errorf("role: got %q", got)
 	}
+	// Every name and role is isolated (bdi: its direction from its own
+	// first letter), so an Arabic or Hebrew name, or one ending in
+	// punctuation, cannot reorder its neighbours or take the page's direction.
+	for i := range orgs.Length() {
+		if orgs.Eq(i).Find("bdi").Length() != 1 {
+			t.Errorf("organisation %d: its name is not in a bdi", i)
+		}
+	}
+	for i := range people.Length() {
+		if people.Eq(i).Find("bdi.sig-name").Length() != 1 || people.Eq(i).Find("bdi.sig-role").Length() != people.Eq(i).Find(".sig-role").Length() {
+			t.Errorf("individual %d: name or role not in a bdi: %s", i, text(people.Eq(i)))
+		}
+	}
 	if h := s.Find("h4"); h.Length() != 2 || text(h.First()) != "Organisations" || text(h.Last()) != "Individuals" {
 		t.Errorf("signatory subheadings: got %d, want Organisations and Individuals", h.Length())
 	}

@@ -61,8 +61,6 @@ func init() {
 			"error.mastodon.server.message":     "Type the address of the Mastodon server where you have your account, such as mastodon.social, then try sharing again.",
 			"error.mastodon.mixed.heading":      "That server name mixes alphabets",
 			"error.mastodon.mixed.message":      "Part of that name is written in letters of different alphabets, as names made to look like another site's are. Check the address of your Mastodon server, type it again with your keyboard, and try sharing again.",
-			"error.mastodon.text.heading":       "That share message cannot be sent",
-			"error.mastodon.text.message":       "The message is too long or contains characters that are not text. Go back to the campaign page and use its share button again.",
 		},
 		"fr": {
 			"error.gone.heading":                "L’envoi est arrivé incomplet",
@@ -119,8 +117,6 @@ func init() {
 			"error.mastodon.server.message":     "Saisissez l’adresse du serveur Mastodon où vous avez votre compte, comme mastodon.social, puis partagez de nouveau.",
 			"error.mastodon.mixed.heading":      "Ce nom de serveur mélange des alphabets",
 			"error.mastodon.mixed.message":      "Une partie de ce nom est écrite avec des lettres d’alphabets différents, comme les noms faits pour imiter un autre site. Vérifiez l’adresse de votre serveur Mastodon, retapez-la au clavier et partagez de nouveau.",
-			"error.mastodon.text.heading":       "Ce message de partage ne peut pas être envoyé",
-			"error.mastodon.text.message":       "Le message est trop long ou contient des caractères qui ne sont pas du texte. Revenez à la page de la campagne et utilisez de nouveau son bouton de partage.",
 		},
 		"de": {
 			"error.gone.heading":                "Das Gesendete kam unvollständig an",
@@ -177,8 +173,6 @@ func init() {
 			"error.mastodon.server.message":     "Geben Sie die Adresse des Mastodon-Servers ein, auf dem Sie Ihr Konto haben, etwa mastodon.social, und teilen Sie dann erneut.",
 			"error.mastodon.mixed.heading":      "Dieser Servername mischt Alphabete",
 			"error.mastodon.mixed.message":      "Ein Teil dieses Namens ist in Buchstaben verschiedener Alphabete geschrieben, wie bei Namen, die einer anderen Website ähneln sollen. Prüfen Sie die Adresse Ihres Mastodon-Servers, tippen Sie sie erneut ein und teilen Sie dann erneut.",
-			"error.mastodon.text.heading":       "Diese Nachricht kann nicht geteilt werden",
-			"error.mastodon.text.message":       "Die Nachricht ist zu lang oder enthält Zeichen, die kein Text sind. Gehen Sie zurück zur Kampagnenseite und nutzen Sie erneut ihre Teilen-Schaltfläche.",
 		},
 		"es": {
 			"error.gone.heading":                "Lo enviado llegó incompleto",
@@ -235,8 +229,6 @@ func init() {
 			"error.mastodon.server.message":     "Escribe la dirección del servidor de Mastodon donde tienes tu cuenta, como mastodon.social, y vuelve a compartir.",
 			"error.mastodon.mixed.heading":      "Ese nombre de servidor mezcla alfabetos",
 			"error.mastodon.mixed.message":      "Parte de ese nombre está escrita con letras de alfabetos distintos, como los nombres hechos para parecerse a los de otro sitio. Comprueba la dirección de tu servidor de Mastodon, escríbela de nuevo con el teclado y vuelve a compartir.",
-			"error.mastodon.text.heading":       "Ese mensaje no se puede compartir",
-			"error.mastodon.text.message":       "El mensaje es demasiado largo o contiene caracteres que no son texto. Vuelve a la página de la campaña y usa de nuevo su botón de compartir.",
 		},
 		"ar": {
 			"error.gone.heading":                "وصل ما أُرسل ناقصًا",
@@ -293,8 +285,6 @@ func init() {
 			"error.mastodon.server.message":     "اكتب عنوان خادم ماستودون الذي لديك حساب عليه، مثل mastodon.social، ثم حاول المشاركة مرة أخرى.",
 			"error.mastodon.mixed.heading":      "اسم الخادم هذا يخلط بين الأبجديات",
 			"error.mastodon.mixed.message":      "جزء من هذا الاسم مكتوب بحروف من أبجديات مختلفة، كما في الأسماء المصنوعة لتشبه اسم موقع آخر. تحقّق من عنوان خادم ماستودون الخاص بك، واكتبه من جديد بلوحة المفاتيح، ثم حاول المشاركة مرة أخرى.",
-			"error.mastodon.text.heading":       "لا يمكن إرسال رسالة المشاركة هذه",
-			"error.mastodon.text.message":       "الرسالة طويلة جدًا أو تحتوي على رموز ليست نصًا. ارجع إلى صفحة الحملة واستخدم زر المشاركة فيها مرة أخرى.",
 		},
 		"he": {
 			"error.gone.heading":                "מה שנשלח הגיע חלקי",
@@ -351,8 +341,6 @@ func init() {
 			"error.mastodon.server.message":     "הקלידו את כתובת שרת המסטודון שבו יש לכם חשבון, כמו mastodon.social, ונסו לשתף שוב.",
 			"error.mastodon.mixed.heading":      "שם השרת הזה מערבב אלפביתים",
 			"error.mastodon.mixed.message":      "חלק מהשם כתוב באותיות של אלפביתים שונים, כמו שמות שנועדו להיראות כשל אתר אחר. בדקו את כתובת שרת המסטודון שלכם, הקלידו אותה שוב במקלדת ונסו לשתף שוב.",
-			"error.mastodon.text.heading":       "אי אפשר לשלוח את הודעת השיתוף הזו",
-			"error.mastodon.text.message":       "ההודעה ארוכה מדי או מכילה תווים שאינם טקסט. חזרו לעמוד הקמפיין והשתמשו שוב בכפתור השיתוף שלו.",
 		},
 	})
 }

@@ -1,6 +1,6 @@
 // Package mastodon checks what a reader types to share on their own
 // Mastodon server: the server's host name (a public name, not one whose
-// labels mix alphabets as look-alikes do) and the message's size. It knows
+// labels mix alphabets as look-alikes do). It knows
 // nothing of HTTP; web's share redirect asks it.
 package mastodon
 
@@ -21,10 +21,6 @@ var ErrBadServer = errors.New("that doesn't look like a Mastodon server address"
 // ErrMixedScripts refuses a server name with a label mixing alphabets.
 var ErrMixedScripts = errors.New("that server name mixes alphabets")
 
-// MaxText bounds the text carried to a Mastodon share screen; Mastodon
-// itself allows 500 characters, so anything far beyond is not ours.
-const MaxText = 1000
-
 // Host checks what a reader typed as their Mastodon server and
 // returns its host name in ASCII. It accepts "mastodon.social",
 // "https://mastodon.social/", and "@name@mastodon.social"; it refuses IP
@@ -43,9 +39,14 @@ func Host(in string) (string, error) {
 		}
 	}
 	s = strings.TrimSuffix(s, "/")
-	// A full handle such as @sam@mastodon.social names the server last.
+	// A full handle such as @sam@mastodon.social names the server last;
+	// its user is a user name (letters, digits, _ . -), never a URL's
+	// userinfo ("user:password@", "other.host/@") hiding the real host.
 	if strings.HasPrefix(s, "@") || strings.Count(s, "@") == 1 {
 		if i := strings.LastIndexByte(s, '@'); i >= 0 {
+			if !handleUser(strings.TrimPrefix(s[:i], "@")) {
+				return "", ErrBadServer
+			}
 			s = s[i+1:]
 		}
 	}
@@ -87,6 +88,14 @@ func Host(in string) (string, error) {
 		u, err := idna.Punycode.ToUnicode(l)
 		if err != nil {
 			return "", ErrBadServer
+		}
+		// A label holds letters, marks, digits and hyphens (IDNA2008's
+		// PVALID, roughly): UTS 46 lets symbols through, and a division
+		// slash in "evil∕x.example" reads as a path.
+		for _, r := range u {
+			if !unicode.IsLetter(r) && !unicode.IsMark(r) && !unicode.IsDigit(r) && r != '-' {
+				return "", ErrBadServer
+			}
 		}
 		if mixedScripts(u) {
 			return "", ErrMixedScripts
@@ -156,4 +165,20 @@ func addScript(seen []*unicode.RangeTable, t *unicode.RangeTable) []*unicode.Ran
 		return seen
 	}
 	return append(seen, t)
+}
+
+// handleUser reports whether u is the user part of a handle such as
+// @sam@mastodon.social: ASCII letters, digits, underscores, dots and
+// hyphens, as Mastodon and its kin name accounts.
+func handleUser(u string) bool {
+	if u == "" || len(u) > 64 {
+		return false
+	}
+	for i := 0; i < len(u); i++ {
+		c := u[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-') {
+			return false
+		}
+	}
+	return true
 }

@@ -261,9 +261,11 @@ const (
 	// pasted from a word processor).
 	cleanText cleaning = iota
 	// cleanIdentity (names): NFKC, so fullwidth and other compatibility
-	// forms read as the letters they look like, and every invisible format
-	// character (Unicode Cf: zero-width space, soft hyphen, word joiner,
-	// direction marks …) is refused except the zero-width joiner and
+	// forms read as the letters they look like; the direction marks RTL
+	// keyboards insert are dropped (dropDirectionMark), isolates must be
+	// balanced (isIsolate), and every other invisible format character
+	// (Unicode Cf: zero-width space, soft hyphen, word joiner, embeddings
+	// and overrides …) is refused except the zero-width joiner and
 	// non-joiner, which Persian, Indic scripts and emoji need.
 	cleanIdentity
 	// cleanAddress (emails): NFKC, and every format character is refused,
@@ -291,20 +293,56 @@ func clean(v string, max int, multiline bool, field string, how cleaning) (strin
 	if how != cleanText {
 		form = norm.NFKC
 	}
+	if how == cleanIdentity {
+		v = strings.Map(dropDirectionMark, v)
+	}
 	v = strings.TrimSpace(form.String(v))
+	isolates := 0 // isolates open (names only: closed ones are kept)
 	for _, r := range v {
 		if r == '\n' && multiline {
+			continue
+		}
+		if how == cleanIdentity && isIsolate(r) {
+			if r == '\u2069' {
+				isolates--
+			} else {
+				isolates++
+			}
+			if isolates < 0 {
+				return "", problem(field, "invisible")
+			}
 			continue
 		}
 		if forbidden(r) || how != cleanText && r >= 0x80 && invisibleFormat(r, how) {
 			return "", problem(field, "invisible")
 		}
 	}
+	if isolates != 0 {
+		return "", problem(field, "invisible")
+	}
 	if utf8.RuneCountInString(v) > max {
 		return "", problem(field, "toolong", i18n.Int("max", max))
 	}
 	return v, i18n.Message{}
 }
+
+// dropDirectionMark drops the invisible direction marks (LRM U+200E, RLM
+// U+200F, ALM U+061C) that Arabic and Hebrew keyboards put into what
+// people type: they change nothing a name says, and a name is shown
+// isolated (bdi) from its neighbours, so refusing them only lost the
+// signatures of people writing right to left. For strings.Map.
+func dropDirectionMark(r rune) rune {
+	if r == '\u200e' || r == '\u200f' || r == '\u061c' {
+		return -1
+	}
+	return r
+}
+
+// isIsolate reports whether r is a bidi isolate control (LRI, RLI, FSI or
+// PDI). A name may hold isolates that are each closed, in order: they
+// change nothing outside themselves; one left open (or a PDI closing
+// nothing) would reorder the names after it on a public list.
+func isIsolate(r rune) bool { return r >= '\u2066' && r <= '\u2069' }
 
 // forbidden reports whether r may not appear in any kept value: control
 // characters, the line and paragraph separators, the byte-order mark, the

@@ -407,7 +407,7 @@ func TestNameNFKC(t *testing.T) {
 	if len(errs) > 0 || sig.Name != "Ana Ruiz" {
 		t.Errorf("fullwidth name: got %+v %v, want Ana Ruiz", sig, errs)
 	}
-	for _, v := range []string{"A\u00adna", "An\u200ba", "Ana\u2060", "Ana\u200f"} {
+	for _, v := range []string{"A\u00adna", "An\u200ba", "Ana\u2060"} {
 		sub.Name = v
 		if _, errs := Check(sub, all, consent, now); !strings.HasPrefix(errs["name"].String(), "Your name contains invisible or special characters") {
 			t.Errorf("name %+q: got %v, want refused as invisible", v, errs)
@@ -416,6 +416,58 @@ func TestNameNFKC(t *testing.T) {
 	sub.Name = "علی\u200cرضا" // Persian needs the zero-width non-joiner
 	if sig, errs := Check(sub, all, consent, now); len(errs) > 0 || sig.Name != sub.Name {
 		t.Errorf("name with ZWNJ: got %+v %v, want kept", sig, errs)
+	}
+}
+
+// TestNameDirectionMarks: Arabic and Hebrew phone keyboards put the
+// invisible direction marks (LRM U+200E, RLM U+200F, ALM U+061C) into
+// what people type; they are stripped from names, organisations and
+// roles, never a reason to refuse a signature. The embeddings and
+// overrides (U+202A–U+202E), and isolates left open or closed without an
+// opening, which could reorder how a name and its neighbours display on a
+// public list, are still refused with the plain message.
+func TestNameDirectionMarks(t *testing.T) {
+	for in, want := range map[string]string{
+		"\u200fليلى حداد\u200f":       "ليلى حداد",
+		"דנה\u200e כהן":               "דנה כהן",
+		"\u061cعلي \u200f":            "علي",
+		"Ana\u200f":                   "Ana",
+		"\u2067שרה\u2069 Levi":        "\u2067שרה\u2069 Levi", // a closed isolate changes nothing around it
+		"علی\u200cرضا\u200f":          "علی\u200cرضا",         // ZWNJ is Persian spelling: kept
+		"\u2068a\u2067b\u2069c\u2069": "\u2068a\u2067b\u2069c\u2069",
+	} {
+		sub := good()
+		sub.Name = in
+		sub.Organisation = in
+		sub.Role = in
+		sig, errs := Check(sub, all, consent, now)
+		if len(errs) > 0 {
+			t.Errorf("name %+q: refused %v, want %+q", in, errs, want)
+			continue
+		}
+		if sig.Name != want || sig.Organisation != want || sig.Role != want {
+			t.Errorf("name %+q: got %+q / %+q / %+q, want %+q", in, sig.Name, sig.Organisation, sig.Role, want)
+		}
+	}
+	sub := good()
+	sub.GivenName, sub.FamilyName = "\u200fليلى", "حداد\u200f"
+	if sig, errs := Check(sub, split, consent, now); len(errs) > 0 || sig.Name != "ليلى حداد" {
+		t.Errorf("split names with RLM: got %+v %v", sig, errs)
+	}
+	sub = good()
+	sub.Name = "\u200f\u200e\u061c"
+	if _, errs := Check(sub, all, consent, now); errs["name"].IsZero() {
+		t.Errorf("a name of marks alone: accepted, want refused")
+	}
+	for _, v := range []string{
+		"Ana \u202eziuR", "\u202bليلى", "Ana\u202a", "Ana\u202c", "\u202dAna",
+		"\u2067שרה Levi", "Ana\u2069", "\u2069Ana\u2066", "\u2068a\u2069\u2069", "\u2066\u2067a\u2069",
+	} {
+		sub := good()
+		sub.Name = v
+		if _, errs := Check(sub, all, consent, now); !strings.HasPrefix(errs["name"].String(), "Your name contains invisible or special characters") {
+			t.Errorf("name %+q: got %v, want refused with the plain message", v, errs)
+		}
 	}
 }
 

@@ -134,6 +134,7 @@ func (b *builder) merge(sb *builder) {
 	maps.Copy(s.Signing, p.Signing)
 	maps.Copy(s.Thanks, p.Thanks)
 	maps.Copy(s.Mastodon, p.Mastodon)
+	maps.Copy(s.MastodonTexts, p.MastodonTexts)
 	maps.Copy(s.MastodonLoc, p.MastodonLoc)
 	maps.Copy(s.Moved, p.Moved)
 	maps.Copy(s.Shorts, p.Shorts)

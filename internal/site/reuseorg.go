@@ -130,6 +130,7 @@ func (b *builder) takeOrgs(prev *Snapshot) {
 	copyIn(s.Signing, p.Signing, in)
 	copyIn(s.Thanks, p.Thanks, in)
 	copyIn(s.Mastodon, p.Mastodon, in)
+	copyIn(s.MastodonTexts, p.MastodonTexts, in)
 	copyIn(s.MastodonLoc, p.MastodonLoc, in)
 	copyIn(s.Previews, p.Previews, in)
 	copyIn(s.Lazy, p.Lazy, in) // share cards, QR codes and picture copies

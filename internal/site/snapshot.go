@@ -56,6 +56,10 @@ type Snapshot struct {
 	// Mastodon holds the default Mastodon share text of each campaign page
 	// with a share action, by page path.
 	Mastodon map[string]string
+	// MastodonTexts holds every text a page's own Mastodon form may carry
+	// (its default and each rotation's), by page path: the share page
+	// shows no other words (a link's text is the link-maker's).
+	MastodonTexts map[string][]string
 	// MastodonLoc is the Localizer of each page in mastodon, so the page
 	// asking to continue to a Mastodon server speaks the page's language.
 	MastodonLoc map[string]*i18n.Localizer
@@ -338,27 +342,28 @@ func Compile(opt Options, md *markdown.Renderer, site *campaign.Site, prev *Snap
 // and the responses by content (see newShard).
 func emptySnapshot(site *campaign.Site, opt Options, static, byContent map[string]*pagecache.Response) *Snapshot {
 	return &Snapshot{
-		Site:        site,
-		opt:         opt,
-		Pages:       map[string]*pagecache.Response{},
-		Regions:     map[string]map[string]*pagecache.Response{},
-		Contacts:    map[string]*ContactAction{},
-		Rotations:   map[string][]*pagecache.Response{},
-		Static:      static,
-		Mastodon:    map[string]string{},
-		MastodonLoc: map[string]*i18n.Localizer{},
-		Signing:     map[string]*SigningCampaign{},
-		Thanks:      map[string]map[string]*LazyPage{},
-		Moved:       map[string]string{},
-		Shorts:      map[string]string{},
-		Previews:    map[string]*pagecache.Response{},
-		Lazy:        map[string]*LazyFile{},
-		SigningKeys: map[string][]*SigningCampaign{},
-		PageLangs:   map[string]*i18n.Matcher{},
-		LangNotices: map[string]map[string]*pagecache.Response{},
-		byContent:   byContent,
-		orgs:        map[string]orgBuilt{},
-		ownFiles:    map[string]bool{},
+		Site:          site,
+		opt:           opt,
+		Pages:         map[string]*pagecache.Response{},
+		Regions:       map[string]map[string]*pagecache.Response{},
+		Contacts:      map[string]*ContactAction{},
+		Rotations:     map[string][]*pagecache.Response{},
+		Static:        static,
+		Mastodon:      map[string]string{},
+		MastodonTexts: map[string][]string{},
+		MastodonLoc:   map[string]*i18n.Localizer{},
+		Signing:       map[string]*SigningCampaign{},
+		Thanks:        map[string]map[string]*LazyPage{},
+		Moved:         map[string]string{},
+		Shorts:        map[string]string{},
+		Previews:      map[string]*pagecache.Response{},
+		Lazy:          map[string]*LazyFile{},
+		SigningKeys:   map[string][]*SigningCampaign{},
+		PageLangs:     map[string]*i18n.Matcher{},
+		LangNotices:   map[string]map[string]*pagecache.Response{},
+		byContent:     byContent,
+		orgs:          map[string]orgBuilt{},
+		ownFiles:      map[string]bool{},
 	}
 }
 

@@ -676,6 +676,9 @@ func (b *builder) shareLinksWith(pagePath, canonical string, msg, src func(campa
 		b.snap.Mastodon[pagePath] = sv.Mastodon.Text
 		b.snap.MastodonLoc[pagePath] = b.l
 	}
+	if b.mode != ModePreview && !slices.Contains(b.snap.MastodonTexts[pagePath], sv.Mastodon.Text) {
+		b.snap.MastodonTexts[pagePath] = append(b.snap.MastodonTexts[pagePath], sv.Mastodon.Text)
+	}
 	staticMastodon(&sv, b.mode, b.opt.FormOrigin)
 	return &sv
 }

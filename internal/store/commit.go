@@ -142,6 +142,25 @@ func NewCommitter(s Store, opts CommitterOptions) *Committer {
 // the signature must be reported as not recorded (signing again is safe:
 // at worst it answers ErrAlreadySigned).
 func (c *Committer) Sign(ctx context.Context, sig *signing.Signature) error {
+	if sig == nil {
+		return errors.New("store: Sign of no signature")
+	}
+	return c.wait(ctx, sig)
+}
+
+// Pass waits as a signature sent now would — queued, taken into the
+// writer's next batch, answered when that batch's transaction ends — and
+// stores nothing. A trap (the sign form's honeypot) answers after it, so
+// its answer comes on the same signal as a real signature's and a bot
+// cannot tell from when it was answered that its form was thrown away
+// (internal/web, TestHoneypotWaitsLikeASignature). A batch of passes
+// alone runs no transaction. Its error, if any, is the batch's.
+func (c *Committer) Pass(ctx context.Context) error {
+	return c.wait(ctx, nil)
+}
+
+// wait queues sig (nil: a pass) and waits for its batch, as Sign says.
+func (c *Committer) wait(ctx context.Context, sig *signing.Signature) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -299,23 +318,37 @@ func (c *Committer) add(reqs []*request) (err error) {
 	}()
 	sigs := c.sigs[:0]
 	for _, r := range reqs {
-		sigs = append(sigs, r.sig)
+		if r.sig != nil { // a pass (Pass) stores nothing
+			sigs = append(sigs, r.sig)
+		}
 	}
 	c.sigs = sigs
 	defer clear(sigs)
+	if len(sigs) == 0 {
+		for _, r := range reqs {
+			r.result <- nil
+		}
+		return nil
+	}
 	results, err := c.s.AddSignatures(c.batchContext(), sigs)
 	// Before any signer hears back, so a signer that returns sees it.
 	c.lastCommit.Store(time.Now().UnixNano())
 	if err != nil {
 		return fmt.Errorf("store: committing %d signature(s): %w", len(sigs), err)
 	}
-	if len(results) != len(reqs) {
+	if len(results) != len(sigs) {
 		return errors.New("store: AddSignatures returned the wrong number of results")
 	}
 	c.batches.Add(1)
-	c.signatures.Add(int64(len(reqs)))
-	for i, r := range reqs {
+	c.signatures.Add(int64(len(sigs)))
+	i := 0
+	for _, r := range reqs {
+		if r.sig == nil {
+			r.result <- nil
+			continue
+		}
 		r.result <- results[i]
+		i++
 	}
 	return nil
 }

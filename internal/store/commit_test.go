@@ -172,3 +172,54 @@ func TestCommitterBusy(t *testing.T) {
 		t.Error("still busy after the quiet window")
 	}
 }
+
+// TestCommitterPass: a pass rides the writer's next batch as a signature
+// sent at the same moment does and is answered only when that batch's
+// transaction ends, storing nothing; passes alone run no transaction.
+func TestCommitterPass(t *testing.T) {
+	f := &fakeStore{seen: map[string]bool{}, gate: make(chan struct{}), entered: make(chan int, 10)}
+	c := store.NewCommitter(f, store.CommitterOptions{})
+	defer c.Close()
+	var wg sync.WaitGroup
+	// The writer is held in a first batch while a pass and a signature queue.
+	wg.Go(func() { c.Sign(context.Background(), sig("first@x")) })
+	<-f.entered
+	passed := make(chan error, 1)
+	var second error
+	wg.Go(func() { passed <- c.Pass(context.Background()) })
+	wg.Go(func() { second = c.Sign(context.Background(), sig("second@x")) })
+	for c.Stats().Queued < 2 {
+		runtime.Gosched()
+	}
+	f.gate <- struct{}{} // the first batch ends
+	if n := <-f.entered; n != 1 {
+		t.Errorf("the batch with the pass gave the store %d signatures, want 1 (the pass stores nothing)", n)
+	}
+	// The next batch is in its transaction: the pass has not been answered.
+	select {
+	case err := <-passed:
+		t.Fatalf("the pass returned (%v) before its batch's transaction ended", err)
+	default:
+	}
+	f.gate <- struct{}{}
+	if err := <-passed; err != nil {
+		t.Errorf("Pass: %v", err)
+	}
+	wg.Wait()
+	if second != nil {
+		t.Errorf("the signature beside the pass: %v", second)
+	}
+	if st := c.Stats(); st.Signatures != 2 || st.Batches != 2 {
+		t.Errorf("Stats: got %+v, want 2 signatures in 2 batches", st)
+	}
+	// A pass alone: answered, and the store is not called.
+	f.gate = nil
+	if err := c.Pass(context.Background()); err != nil {
+		t.Errorf("a lone pass: %v", err)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if fmt.Sprint(f.batches) != "[1 1]" {
+		t.Errorf("batches: got %v, want [1 1]", f.batches)
+	}
+}

@@ -186,7 +186,12 @@ func (s *Server) data(w http.ResponseWriter, r *http.Request) error {
 }
 
 // dataRequest sends a fresh data-page link to email when the organisation
-// holds anything about it, and answers the same page either way.
+// holds anything about it, and answers the same page either way. The
+// page is written before the store is asked anything: the lookup, and for
+// a signer the queued email (a write and its commit), follow the answer
+// (dataLinkAfter), where before the answer they made a signer's address
+// answer later than anyone else's — telling a bystander who typed it
+// whether it had signed (TestDataRequestAnswersBeforeLooking).
 func (s *Server) dataRequest(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign, ob interface {
 	Enqueue(context.Context, []signing.Message) error
 }, ms interface {
@@ -196,29 +201,50 @@ func (s *Server) dataRequest(w http.ResponseWriter, r *http.Request, lc *site.Si
 	if !problem.IsZero() || email == "" || len(typed) > 254 {
 		return s.dataRequestPage(w, r, lc, http.StatusUnprocessableEntity, "", lc.Loc.T("data.request.invalid"))
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), signTimeout)
-	defer cancel()
-	org := lc.Campaign.Org.Slug
-	sigs, err := ms.Supporter(ctx, org, email)
+	name := lc.Campaign.Org.Name
+	err := s.writeMailPage(w, r, lc, http.StatusOK, views.MailPageProps{
+		Heading:    lc.Loc.T("data.request.sent"),
+		Paragraphs: []string{lc.Loc.T("data.request.sent.body", "org", name, "hours", "24")},
+	})
 	if err != nil {
 		return err
 	}
-	// At most one link every dataLinkEvery per mailbox: the same page
-	// answers either way.
-	if len(sigs) > 0 && s.dataLinkTurn(org, email, now) {
-		p := mail.Payload{Template: mail.TemplateData, Lang: lc.Frame.Lang, Org: org, To: email}
+	org, lang, reqID := lc.Campaign.Org.Slug, lc.Frame.Lang, requestID(r)
+	send := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), signTimeout)
+		defer cancel()
+		sigs, err := ms.Supporter(ctx, org, email)
+		if err != nil {
+			s.log.Error("looking up an address for a data-page link failed; no link was sent", "org", org, "err", err, "request_id", reqID)
+			return
+		}
+		// At most one link every dataLinkEvery per mailbox.
+		if len(sigs) == 0 || !s.dataLinkTurn(org, email, now) {
+			return
+		}
+		p := mail.Payload{Template: mail.TemplateData, Lang: lang, Org: org, To: email}
 		if err := ob.Enqueue(ctx, []signing.Message{mail.NewMessage(p)}); err != nil {
-			return err
+			s.log.Error("queueing a data-page link failed; none was sent", "org", org, "err", err, "request_id", reqID)
+			return
 		}
 		if s.cfg.WakeOutbox != nil {
 			s.cfg.WakeOutbox()
 		}
 	}
-	name := lc.Campaign.Org.Name
-	return s.writeMailPage(w, r, lc, http.StatusOK, views.MailPageProps{
-		Heading:    lc.Loc.T("data.request.sent"),
-		Paragraphs: []string{lc.Loc.T("data.request.sent.body", "org", name, "hours", "24")},
-	})
+	if s.resending.Add(1) > maxResends {
+		// Too many at once: after the answer has gone, in this request.
+		s.resending.Add(-1)
+		_ = http.NewResponseController(w).Flush()
+		send()
+		return nil
+	}
+	s.resends.Add(1)
+	go func() {
+		defer s.resends.Done()
+		defer s.resending.Add(-1)
+		send()
+	}()
+	return nil
 }
 
 // dataAsk answers the data-page link of a thank-you email

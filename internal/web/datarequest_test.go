@@ -1,10 +1,17 @@
 package web
 
 import (
+	"context"
+	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store/sqlite"
 )
 
 // TestDataRequestMailsAnAddressOnceAWhile: attack on the data-page
@@ -41,4 +48,71 @@ func TestDataRequestMailsAnAddressOnceAWhile(t *testing.T) {
 	e.clock.add(dataLinkEvery)
 	ask()
 	e.deliver(t, 3)
+}
+
+// gatedSupporter is a real SQLite store whose Supporter read, once gate
+// is set, says so on entered and goes on only when gate lets it.
+type gatedSupporter struct {
+	*sqlite.DB
+	entered chan struct{}
+	gate    atomic.Pointer[chan struct{}]
+}
+
+func (g *gatedSupporter) Supporter(ctx context.Context, org, email string) ([]signing.Signature, error) {
+	if gate := g.gate.Load(); gate != nil {
+		g.entered <- struct{}{}
+		<-*gate
+	}
+	return g.DB.Supporter(ctx, org, email)
+}
+
+// TestDataRequestAnswersBeforeLooking: the data-page request form answers
+// the same page whether the address signed or not, but looked the address
+// up, and for a signer queued the email (a write, a commit), before
+// answering: how long the answer took told a bystander typing any
+// address whether it had signed. Now the answer is written before the
+// store is asked anything, and the lookup and the email follow it.
+// Asserted by structure: with the store's read held at a gate, the
+// answer still comes. Failed before: the answer waited at the gate.
+func TestDataRequestAnswersBeforeLooking(t *testing.T) {
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "placard.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	g := &gatedSupporter{DB: db, entered: make(chan struct{}, 1)}
+	e := signedForData(t, g)
+	var pages []string
+	for _, addr := range []string{"ada@example.org", "nobody@example.org"} {
+		gate := make(chan struct{})
+		g.gate.Store(&gate)
+		req := httptest.NewRequest("POST", "/riverside/mail/data", strings.NewReader(url.Values{"email": {addr}, "lang": {"en"}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		rec := httptest.NewRecorder()
+		done := make(chan struct{})
+		go func() { e.s.ServeHTTP(rec, req); close(done) }()
+		select {
+		case <-done:
+		case <-g.entered:
+			close(gate)
+			<-done
+			t.Fatalf("%s: the answer waited for the store's lookup of the address", addr)
+		}
+		res := rec.Result()
+		wantStatus(t, res, 200)
+		pages = append(pages, text(doc(t, res).Find("main")))
+		<-g.entered // the lookup, after the answer
+		close(gate)
+		e.s.waitBackground()
+		g.gate.Store(nil)
+	}
+	if pages[0] != pages[1] {
+		t.Errorf("a signer's address and another got different pages:\n%s\n%s", pages[0], pages[1])
+	}
+	// The signer's data link was still sent, and only theirs.
+	mails := e.deliver(t, 2)
+	if len(e.smtp.Mails()) != 2 || !strings.Contains(mails[1].Subject, "Your data at") {
+		t.Errorf("after both requests: %d emails, want the thank-you and one data link", len(e.smtp.Mails()))
+	}
 }

@@ -1,12 +1,16 @@
 package web
 
 import (
+	"context"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/site"
+	"github.com/placard/placard/internal/store"
 )
 
 // TestHoneypotAnsweredAsASignature: a form whose hidden trap field is
@@ -116,5 +120,79 @@ func TestHoneypotRefusedLikeASignature(t *testing.T) {
 	}
 	if c := e.count(t, "riverside", "save-the-library"); c.Signatures != 1 {
 		t.Errorf("got %+v, want the one real signature", c)
+	}
+}
+
+// gatedRecorder is the committer with a gate in front: each Sign or Pass
+// says so on entered and goes on only when gate lets it.
+type gatedRecorder struct {
+	*store.Committer
+	entered chan string
+	gate    chan struct{}
+}
+
+func (g gatedRecorder) Sign(ctx context.Context, sig *signing.Signature) error {
+	g.entered <- "sign"
+	<-g.gate
+	return g.Committer.Sign(ctx, sig)
+}
+
+func (g gatedRecorder) Pass(ctx context.Context) error {
+	g.entered <- "pass"
+	<-g.gate
+	return g.Committer.Pass(ctx)
+}
+
+// TestHoneypotWaitsLikeASignature: a form with its trap filled is answered
+// only once the committer's next batch has passed, as a signature is
+// (store.Committer.Pass), storing nothing: answered at once, it told a bot
+// by its speed alone that its form had been thrown away. Asserted by
+// structure: the answer is held at the same gate a signature's is.
+// Failed before: the honeypot's answer came without ever reaching the
+// recorder.
+func TestHoneypotWaitsLikeASignature(t *testing.T) {
+	st := openSQLite(t)
+	var g gatedRecorder
+	e := newSignEnv(t, st, func(c *Config) {
+		g = gatedRecorder{Committer: c.Recorder.(*store.Committer), entered: make(chan string, 1), gate: make(chan struct{})}
+		c.Recorder = g
+	})
+	answer := func(v url.Values) (string, *http.Response) {
+		done := make(chan *http.Response, 1)
+		go func() { done <- e.post(t, libraryPage+"/sign", v, nil) }()
+		var what string
+		select {
+		case what = <-g.entered:
+		case res := <-done:
+			t.Fatalf("answered (%d %s) without waiting for the committer", res.StatusCode, res.Header.Get("Location"))
+		}
+		select {
+		case res := <-done:
+			t.Fatalf("answered (%d) while held at the committer's gate", res.StatusCode)
+		default:
+		}
+		g.gate <- struct{}{}
+		return what, <-done
+	}
+	v := e.formValues(t, libraryPage, "petition-form")
+	v.Set("email", "ann@example.org")
+	e.clock.add(5 * time.Second)
+	what, res := answer(v)
+	if what != "sign" || res.StatusCode != 303 {
+		t.Fatalf("a signature: %s then %d", what, res.StatusCode)
+	}
+
+	v = e.formValues(t, libraryPage, "petition-form")
+	v.Set("email", "bot@example.org")
+	v.Set(site.FieldHoneypot, "https://spam.example")
+	e.clock.add(5 * time.Second)
+	what, res = answer(v)
+	if what != "pass" {
+		t.Errorf("the honeypot's answer waited on %q, want a pass of the committer", what)
+	}
+	wantStatus(t, res, 303)
+	wantThanks(t, res, libraryPage+"/thanks?outcome=signed")
+	if c := e.count(t, "riverside", "save-the-library"); c.Signatures != 1 {
+		t.Errorf("signatures after one signature and one trap: %+v, want 1", c)
 	}
 }

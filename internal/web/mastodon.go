@@ -3,11 +3,12 @@ package web
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"golang.org/x/net/idna"
 
+	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/mastodon"
 	"github.com/placard/placard/internal/site"
@@ -23,8 +24,6 @@ const (
 	badInstanceMessage = "error.mastodon.server.message"
 	mixedHeading       = "error.mastodon.mixed.heading"
 	mixedMessage       = "error.mastodon.mixed.message"
-	badTextHeading     = "error.mastodon.text.heading"
-	badTextMessage     = "error.mastodon.text.message"
 )
 
 // mastodonShare sends the reader to their own Mastodon server's share screen
@@ -34,9 +33,9 @@ const (
 // as look-alikes do), and the link always goes to https://HOST/share,
 // never anywhere else.
 //
-// The server and the message are the query's, so anyone can write a link
-// here that would send a reader, from the organisation's own domain, to a
-// server and words of their choosing. Only a navigation from this site's
+// The server is the query's, so anyone can write a link here that would
+// send a reader, from the organisation's own domain, to a server of their
+// choosing; the message never is (ownMastodonText). Only a navigation from this site's
 // own page (Sec-Fetch-Site: same-origin: the share form) is redirected at
 // once; any other request gets a page, in the page's language, naming the
 // server and showing the message, with a plain link to continue.
@@ -57,10 +56,10 @@ func (s *Server) mastodonShare(w http.ResponseWriter, r *http.Request) (err erro
 	if herr != nil {
 		return badRequest(badInstanceHeading, badInstanceMessage)
 	}
-	if t := strings.TrimSpace(q.Get("text")); t != "" {
-		if !utf8.ValidString(t) || utf8.RuneCountInString(t) > mastodon.MaxText || strings.ContainsRune(t, 0) {
-			return badRequest(badTextHeading, badTextMessage)
-		}
+	// The words are the campaign's own: the form's text is taken only when
+	// it is one the page's own form carries (a rotation's, or a signer's
+	// personal link's); any other text (a link-maker's words) is ignored.
+	if t := q.Get("text"); t != "" && s.ownMastodonText(snap, pagePath, t) {
 		text = t
 	}
 	target := "https://" + host + "/share?text=" + site.QueryEscape(text)
@@ -92,4 +91,31 @@ func (s *Server) mastodonConfirm(w http.ResponseWriter, r *http.Request, snap *s
 	return s.writePage(w, r, http.StatusOK, views.MastodonConfirmPage(views.MastodonConfirmProps{
 		Page: frame, Host: shown, Text: text, URL: target, BackURL: pagePath,
 	}), csp)
+}
+
+// ownMastodonText reports whether t is a text the share form of the page
+// at pagePath carries itself: the page's default or a rotation's
+// (site.Snapshot.MastodonTexts), or the one a signer's thank-you page
+// carries around their personal link (?ref=TOKEN), rebuilt here from the
+// token and compared whole. A token names no one and proves nothing; only
+// the campaign's own words around it pass.
+func (s *Server) ownMastodonText(snap *site.Snapshot, pagePath, t string) bool {
+	if slices.Contains(snap.MastodonTexts[pagePath], t) {
+		return true
+	}
+	lc := snap.Signing[pagePath]
+	if lc == nil {
+		return false
+	}
+	const param = attribution.ParamRef + "="
+	i := strings.Index(t, param)
+	if i < 0 || len(t) < i+len(param)+attribution.TokenLen {
+		return false
+	}
+	token := t[i+len(param) : i+len(param)+attribution.TokenLen]
+	if !attribution.ValidToken(token) {
+		return false
+	}
+	link := s.base + lc.Path + "?" + attribution.ParamRef + "=" + token
+	return personalShare(lc, link).Mastodon.Text == t
 }

@@ -152,3 +152,46 @@ func TestDataPageSplitNames(t *testing.T) {
 		t.Errorf("download: got %+v, want Leila Haddad / Leila / Haddad", s)
 	}
 }
+
+// TestSignRTLNameMarks: a name typed on an Arabic or Hebrew phone keyboard
+// carries invisible direction marks (RLM, LRM, ALM); the signature is
+// kept with the marks dropped and listed isolated (bdi), while a name with
+// an override, which could reorder the public list, gets a 422 that says
+// what to change and nothing is stored.
+func TestSignRTLNameMarks(t *testing.T) {
+	e := newNamesEnv(t, openSQLite(t))
+	v := e.formValues(t, splitPage, "sign-form")
+	v.Del("name")
+	v.Set("given_name", "\u202eليلى")
+	v.Set("family_name", "حداد")
+	v.Set("public", "yes")
+	e.clock.add(5 * time.Second)
+	res := e.post(t, splitPage+"/sign", v, nil)
+	wantStatus(t, res, 422)
+	if got := strings.TrimSpace(doc(t, res).Find("#sign-form-given_name-error").Text()); !strings.Contains(got, "remove them, or type it again") {
+		t.Errorf("override in a name: error %q, want the plain message", got)
+	}
+
+	v = e.formValues(t, splitPage, "sign-form")
+	v.Del("name")
+	v.Set("given_name", "\u200fليلى\u200f")
+	v.Set("family_name", "\u061cحداد\u200e")
+	v.Set("public", "yes")
+	e.clock.add(5 * time.Second)
+	wantStatus(t, e.post(t, splitPage+"/sign", v, nil), 303)
+	var got []signing.Signature
+	if err := e.st.Signatures(context.Background(), "riverside", "split-names", "", func(s *signing.Signature) error {
+		got = append(got, *s)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Name != "ليلى حداد" {
+		t.Fatalf("stored: got %+v, want one signature named ليلى حداد", got)
+	}
+	e.poll(t)
+	after := doc(t, get(t, e.s, "GET", splitPage, nil))
+	if got := after.Find(".signers li bdi.signer-name").Text(); got != "ليلى حداد" {
+		t.Errorf("recent signers: got %q in a bdi, want ليلى حداد", got)
+	}
+}

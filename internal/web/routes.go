@@ -28,7 +28,7 @@ import (
 //	                                           (and its card.png, card-square.png, qr.*, poster, impact);
 //	                                           the sign form posts to the plain …/sign with lang=
 //	GET /{org}/{old-slug}[/thanks]             301 to the renamed campaign (org.yaml redirects)
-//	GET /{org}/share/mastodon                  ?instance=HOST&text=… → 303 to HOST's share screen
+//	GET /{org}/share/mastodon                  ?instance=HOST → 303 to HOST's share screen (campaign's own text)
 //	GET /{org}/{campaign}/share/mastodon       the same, for a campaign page
 //	GET /{org}/{campaign}[/{lang}]/contact/{action}  a contact action's page: ?postcode= finds the
 //	                                           reader's representatives (never stored or logged) (contact.go)

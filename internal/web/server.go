@@ -163,6 +163,14 @@ type Recorder interface {
 	Sign(ctx context.Context, sig *signing.Signature) error
 }
 
+// passer is a Recorder that can wait as a signature sent now would —
+// until the writer's next batch has committed — storing nothing
+// (store.Committer.Pass). The honeypot's answer waits on it, so it comes
+// on the same signal as a signature's.
+type passer interface {
+	Pass(ctx context.Context) error
+}
+
 // storeSigner adapts a Store to Signer, one transaction per signature.
 type storeRecorder struct{ st store.Store }
 
@@ -239,9 +247,11 @@ type Server struct {
 	dataLinks, mailPace *ratelimit.Pace
 	// paceLog counts what mailPace holds back, for the log (datalimit.go).
 	paceLog paceLog
-	// resends are the waiting signatures' confirmations being queued
-	// again after their repeat's answer, and resending how many
-	// (sign.go: resendAfter).
+	// resends are the work left after an answer — waiting signatures'
+	// confirmations queued again after their repeat's answer (sign.go:
+	// resendAfter), data-page links looked up and queued after the
+	// request form's answer (data.go: dataRequest) — and resending how
+	// many are under way.
 	resends   sync.WaitGroup
 	resending atomic.Int64
 

@@ -439,7 +439,16 @@ func formSubmission(id string, form *signForm) signing.Submission {
 // told a script its trap had been seen, and a person whose browser had
 // filled the field in got, inside an embed, a page the frame may not show
 // (TestHoneypotAnsweredAsASignature).
+//
+// It is answered as late as a signature is: once the committer's next
+// batch has passed (store.Committer.Pass), as a signature sent at the same
+// moment would be; answered at once, its speed alone told a bot that its
+// form had been thrown away (TestHoneypotWaitsLikeASignature). What the
+// pass returns changes nothing: the answer is the same.
 func (s *Server) honeypotAnswer(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign, sig *signing.Signature, now time.Time) error {
+	if p, ok := s.cfg.Recorder.(passer); ok {
+		_ = p.Pass(s.signContext())
+	}
 	outcome := site.OutcomeSigned
 	if sig.Status == signing.StatusPending {
 		outcome = site.OutcomePending

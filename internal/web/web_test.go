@@ -494,9 +494,11 @@ var sameOrigin = http.Header{"Sec-Fetch-Site": {"same-origin"}}
 func TestMastodonRedirect(t *testing.T) {
 	s := newTestServer(t)
 	base := "/riverside/save-the-library/share/mastodon?"
+	own := site.QueryEscape("The Riverside library needs us before 3 March #SaveRiversideLibrary https://act.example.org/riverside/save-the-library?src=mastodon")
+	// A text of the link's own is not the campaign's: the campaign's goes.
 	res := get(t, s, "GET", base+"instance=https://Mastodon.Social/&text="+url.QueryEscape("Hello & bye"), sameOrigin)
 	wantStatus(t, res, 303)
-	wantHeader(t, res, "Location", "https://mastodon.social/share?text=Hello%20%26%20bye")
+	wantHeader(t, res, "Location", "https://mastodon.social/share?text="+own)
 
 	res = get(t, s, "GET", base+"instance=@sam@social.example", sameOrigin)
 	wantStatus(t, res, 303)
@@ -512,8 +514,9 @@ func TestMastodonRedirect(t *testing.T) {
 			t.Errorf("instance %q: 400 page lacks a plain message", bad)
 		}
 	}
-	res = get(t, s, "GET", base+"instance=mastodon.social&text="+strings.Repeat("a", 1001), nil)
-	wantStatus(t, res, 400)
+	res = get(t, s, "GET", base+"instance=mastodon.social&text="+strings.Repeat("a", 1001), sameOrigin)
+	wantStatus(t, res, 303)
+	wantHeader(t, res, "Location", "https://mastodon.social/share?text="+own)
 	// A campaign without a share action still offers the page's own share
 	// links, and so does an organisation page; a draft or unknown page: 404.
 	wantStatus(t, get(t, s, "GET", "/plain/a-note/share/mastodon?instance=mastodon.social", sameOrigin), 303)
@@ -524,15 +527,16 @@ func TestMastodonRedirect(t *testing.T) {
 
 // TestMastodonConfirm: only a navigation from this site's own page is sent
 // straight on to the reader's Mastodon server. A link from anywhere else
-// (the address and the message are the link's: an open redirect carrying
-// someone else's words, on the organisation's domain) gets a page naming
-// the server and the message, with a plain link to continue, and no
-// redirect.
+// (the server is the link's) gets a page naming the server and the
+// campaign's own message (never the link's words:
+// TestMastodonShareShowsOnlyOwnText), with a plain link to continue, and
+// no redirect.
 func TestMastodonConfirm(t *testing.T) {
 	s := newTestServer(t)
 	target := "/riverside/save-the-library/share/mastodon?instance=" + url.QueryEscape("social.example") +
 		"&text=" + url.QueryEscape("Send money to <b>evil</b>")
-	want := "https://social.example/share?text=" + site.QueryEscape("Send money to <b>evil</b>")
+	own := "The Riverside library needs us before 3 March #SaveRiversideLibrary https://act.example.org/riverside/save-the-library?src=mastodon"
+	want := "https://social.example/share?text=" + site.QueryEscape(own)
 	for _, site := range []string{"", "cross-site", "same-site", "none"} {
 		h := http.Header{}
 		if site != "" {
@@ -549,7 +553,7 @@ func TestMastodonConfirm(t *testing.T) {
 			t.Errorf("Sec-Fetch-Site %q: want one h1", site)
 		}
 		main := strings.Join(strings.Fields(d.Find("main").Text()), " ")
-		if !strings.Contains(main, "social.example") || !strings.Contains(main, "Send money to <b>evil</b>") {
+		if !strings.Contains(main, "social.example") || !strings.Contains(main, own) || strings.Contains(main, "Send money") {
 			t.Errorf("Sec-Fetch-Site %q: the page does not name the server and show the message as text: %q", site, main)
 		}
 		if d.Find("main b").Length() != 0 {
