@@ -25,19 +25,7 @@ import (
 // logo and whether the swap happened.
 func swapLogoOnRead(t *testing.T, dir string) ([]byte, string, func() bool) {
 	t.Helper()
-	secret := []byte("EMBARGOED-QUIET-LEAGUE-REPORT")
-	logo := filepath.Join(dir, "harbour-choir", "assets", "logo.png")
-	png, err := os.ReadFile(logo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	theirs := filepath.Join(dir, "quiet-league", "assets", "embargoed.png")
-	if err := os.MkdirAll(filepath.Dir(theirs), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(theirs, append(png, secret...), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	secret, logo := plantEmbargoed(t, dir)
 	probe := filepath.Join(t.TempDir(), "probe")
 	if err := os.Symlink("x", probe); err != nil {
 		t.Skipf("this system cannot make symbolic links: %v", err)
