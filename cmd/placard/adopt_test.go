@@ -113,15 +113,17 @@ func appendTo(t *testing.T, file, text string) {
 	}
 }
 
-// TestReloadUnchangedParsesNothing: a reload of files that did not change
-// serves the site loaded before (nothing parsed again), and one after an
-// edit serves a new site keeping the unchanged organisations.
-func TestReloadUnchangedParsesNothing(t *testing.T) {
-	dir := t.TempDir()
+// servedExamples copies the example campaigns into a new folder, loads
+// and serves them, and returns the folder, the site loaded and the
+// reloader serve keeps over it (the files' sums taken before loading, as
+// serve takes them).
+func servedExamples(t *testing.T) (dir string, loaded *campaign.Site, rl *reloader) {
+	t.Helper()
+	dir = t.TempDir()
 	if err := os.CopyFS(dir, os.DirFS("../../campaigns")); err != nil {
 		t.Fatal(err)
 	}
-	rl := &reloader{dir: dir, log: slog.New(slog.DiscardHandler), sums: sumFolders(dir)}
+	rl = &reloader{dir: dir, log: slog.New(slog.DiscardHandler), sums: sumFolders(dir)}
 	loaded, problems := campaign.Load(dir)
 	if problems.HasErrors() {
 		t.Fatal(problems.Errors())
@@ -132,6 +134,15 @@ func TestReloadUnchangedParsesNothing(t *testing.T) {
 	}
 	rl.srv = srv
 	rl.site.Store(loaded)
+	return dir, loaded, rl
+}
+
+// TestReloadUnchangedParsesNothing: a reload of files that did not change
+// serves the site loaded before (nothing parsed again), and one after an
+// edit serves a new site keeping the unchanged organisations.
+func TestReloadUnchangedParsesNothing(t *testing.T) {
+	dir, loaded, rl := servedExamples(t)
+	srv := rl.srv
 	if !rl.reload("test") {
 		t.Fatal("the reload failed")
 	}
@@ -162,13 +173,7 @@ func TestSumsIgnoreHiddenFiles(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, text string) {
 		t.Helper()
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeFile(t, filepath.Join(dir, name), []byte(text))
 	}
 	write("riverside/org.yaml", "name: Riverside\n")
 	write("riverside/keep-the-library-open.yaml", "title: Keep it open\n")
@@ -261,25 +266,12 @@ func TestReloadKeepsUnchangedOrgsUnread(t *testing.T) {
 func TestReloadEditDuringLoad(t *testing.T) {
 	for _, undoWhileLoading := range []bool{false, true} {
 		t.Run(fmt.Sprintf("undone while loading %v", undoWhileLoading), func(t *testing.T) {
-			dir := t.TempDir()
-			if err := os.CopyFS(dir, os.DirFS("../../campaigns")); err != nil {
-				t.Fatal(err)
-			}
+			dir, _, rl := servedExamples(t)
 			file := filepath.Join(dir, "shared-shore", "keep-the-library-open-late.yaml")
 			original, err := os.ReadFile(file)
 			if err != nil {
 				t.Fatal(err)
 			}
-			loaded, problems := campaign.Load(dir)
-			if problems.HasErrors() {
-				t.Fatal(problems.Errors())
-			}
-			srv, err := web.New(web.Config{BaseURL: "https://act.example.org"}, loaded)
-			if err != nil {
-				t.Fatal(err)
-			}
-			rl := &reloader{dir: dir, log: slog.New(slog.DiscardHandler), sums: sumFolders(dir), srv: srv}
-			rl.site.Store(loaded)
 			title := func() string {
 				return rl.site.Load().Org("shared-shore").Campaign("keep-the-library-open-late").Title
 			}
@@ -394,13 +386,7 @@ func TestAdoptSiteLogoInAnOrgsFolder(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, text string) {
 		t.Helper()
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeFile(t, filepath.Join(dir, name), []byte(text))
 	}
 	logo := func(w string) string {
 		return `<svg xmlns="http://www.w3.org/2000/svg" width="` + w + `" height="10"><rect width="10" height="10"/></svg>`

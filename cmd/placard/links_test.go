@@ -172,11 +172,12 @@ func TestServeReloadRefusesLinkOut(t *testing.T) {
 	reloadRefused(t, base, logs, regexp.MustCompile(regexp.QuoteMeta(org)+`:5:8: 'src' names assets/logo.png, a link to `), secret, "the secret")
 }
 
-// linkToOtherOrg replaces harbour-choir's logo with a link to a picture in
-// quiet-league's folder that quiet-league does not publish (a real PNG
-// with a secret appended, standing for a draft's or an embargoed file), and
-// returns the secret and the org.yaml naming the logo.
-func linkToOtherOrg(t *testing.T, dir string) ([]byte, string) {
+// plantEmbargoed puts in quiet-league's folder a picture it does not
+// publish: harbour-choir's logo (a real PNG) with a secret appended,
+// standing for a draft's or an embargoed file, at
+// quiet-league/assets/embargoed.png. It returns the secret and the path
+// of harbour-choir's logo, which the caller replaces by a link to it.
+func plantEmbargoed(t *testing.T, dir string) ([]byte, string) {
 	t.Helper()
 	secret := []byte("EMBARGOED-QUIET-LEAGUE-REPORT")
 	logo := filepath.Join(dir, "harbour-choir", "assets", "logo.png")
@@ -184,13 +185,17 @@ func linkToOtherOrg(t *testing.T, dir string) ([]byte, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	theirs := filepath.Join(dir, "quiet-league", "assets", "embargoed.png")
-	if err := os.MkdirAll(filepath.Dir(theirs), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(theirs, append(png, secret...), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, filepath.Join(dir, "quiet-league", "assets", "embargoed.png"), append(png, secret...))
+	return secret, logo
+}
+
+// linkToOtherOrg replaces harbour-choir's logo with a link to a picture in
+// quiet-league's folder that quiet-league does not publish (a real PNG
+// with a secret appended, standing for a draft's or an embargoed file), and
+// returns the secret and the org.yaml naming the logo.
+func linkToOtherOrg(t *testing.T, dir string) ([]byte, string) {
+	t.Helper()
+	secret, logo := plantEmbargoed(t, dir)
 	if err := os.Remove(logo); err != nil {
 		t.Fatal(err)
 	}

@@ -99,6 +99,16 @@ var wantLinkProblems = []string{
 	"org2/org.yaml: this file is a link to ../../outside/org.yaml, outside the campaigns folder — Placard reads nothing outside it: copy the file itself here instead of linking to it",
 }
 
+// bothLoaders are the two ways to load the campaigns in dir, which must
+// agree on links: Load (through os.Root) and LoadFS (any fs.FS that can
+// read links).
+func bothLoaders(dir string) map[string]func() (*Site, Problems) {
+	return map[string]func() (*Site, Problems){
+		"Load":   func() (*Site, Problems) { return Load(dir) },
+		"LoadFS": func() (*Site, Problems) { return LoadFS(os.DirFS(dir), ".") },
+	}
+}
+
 // TestLinksLeadingOut: a file or folder that is a symbolic link leading out
 // of the campaigns folder (or to a hidden file, or round in a circle) is an
 // error at the setting that names it, and not one byte of what it points to
@@ -107,10 +117,7 @@ var wantLinkProblems = []string{
 func TestLinksLeadingOut(t *testing.T) {
 	dir := linkFarm(t)
 	top := filepath.ToSlash(filepath.Dir(dir))
-	for name, load := range map[string]func() (*Site, Problems){
-		"Load":   func() (*Site, Problems) { return Load(dir) },
-		"LoadFS": func() (*Site, Problems) { return LoadFS(os.DirFS(dir), ".") },
-	} {
+	for name, load := range bothLoaders(dir) {
 		t.Run(name, func(t *testing.T) {
 			site, ps := load()
 			if site != nil {
@@ -217,10 +224,7 @@ actions:
 		"org/camp.yaml:11:34: 'file' names theirs/embargoed.pdf, but org/theirs is a link to ../other/assets, which leads out of the folder org into the folder other — a link in an organisation's folder may only lead to a file in that same folder, or in the site's assets folder beside site.yaml (for files shared between organisations): copy the file itself into org/theirs instead of linking to it",
 		"org/camp.yaml:12:28: 'file' names assets/top/other/assets/embargoed.pdf, but org/assets/top is a link to ../.., which leads out of the folder org into the folder other — a link in an organisation's folder may only lead to a file in that same folder, or in the site's assets folder beside site.yaml (for files shared between organisations): copy the file itself into org/assets/top/other/assets instead of linking to it",
 	}
-	for name, load := range map[string]func() (*Site, Problems){
-		"Load":   func() (*Site, Problems) { return Load(dir) },
-		"LoadFS": func() (*Site, Problems) { return LoadFS(os.DirFS(dir), ".") },
-	} {
+	for name, load := range bothLoaders(dir) {
 		t.Run(name, func(t *testing.T) {
 			site, ps := load()
 			if site != nil {

@@ -3,8 +3,6 @@ package console
 import (
 	"context"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,10 +16,7 @@ import (
 
 	"github.com/placard/placard/internal/accounts"
 	"github.com/placard/placard/internal/browsertest"
-	"github.com/placard/placard/internal/campaign"
-	"github.com/placard/placard/internal/editing"
 	"github.com/placard/placard/internal/store"
-	"github.com/placard/placard/internal/web"
 )
 
 // screenshots are the pages docs/console.md shows.
@@ -40,35 +35,9 @@ var screenshots = map[string]bool{"invitation": true, "passkey": true, "passkey-
 func TestConsoleInChromium(t *testing.T) {
 	b := browsertest.Start(t)
 	st := openStore(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Passkeys need a host name: Chromium reaches the loopback listener
-	// as localhost, a secure context.
-	base := "http://localhost:" + fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
 	// The campaigns are files on disk, which the console's editor changes.
 	dir := writeTestFiles(t)
-	site, probs := campaign.Load(dir)
-	if probs.HasErrors() {
-		t.Fatal(probs)
-	}
-	var srv *web.Server
-	ws := &editing.Workspace{Dir: dir, Reload: func(string) bool {
-		s, probs := campaign.Load(dir)
-		return !probs.HasErrors() && srv.SetSite(s) == nil
-	}}
-	c, err := New(Config{Store: st, BaseURL: base, Site: func() *campaign.Site { return srv.CurrentSite() }, Editing: ws})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err = web.New(web.Config{BaseURL: base, Store: st, RateLimit: -1, Admin: c, TallyInterval: 50 * time.Millisecond}, site)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := &http.Server{Handler: srv}
-	go hs.Serve(ln)
-	t.Cleanup(func() { hs.Close() })
+	base, srv := serveEditable(t, st, dir)
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	go srv.Run(ctx)
@@ -115,16 +84,7 @@ func TestConsoleInChromium(t *testing.T) {
 		for _, v := range vs {
 			t.Errorf("%s: %s", name, v)
 		}
-		errs, _, foreign := b.Reports(base)
-		for _, e := range errs {
-			if name == "refused" && strings.Contains(e.Text, "422") {
-				continue // the refused save's own status
-			}
-			t.Errorf("%s: the page reported %s", name, e)
-		}
-		for _, f := range foreign {
-			t.Errorf("%s: a request left the site: %s", name, f)
-		}
+		wantNoReports(t, b, base, name)
 		if os.Getenv("PLACARD_SCREENSHOTS") == "1" && screenshots[name] {
 			png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 			if err != nil {

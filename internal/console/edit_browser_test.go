@@ -2,9 +2,6 @@ package console
 
 import (
 	"context"
-	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,9 +12,6 @@ import (
 
 	"github.com/placard/placard/internal/accounts"
 	"github.com/placard/placard/internal/browsertest"
-	"github.com/placard/placard/internal/campaign"
-	"github.com/placard/placard/internal/editing"
-	"github.com/placard/placard/internal/web"
 )
 
 // TestEditInChromium walks the file editor in the console, in Chromium:
@@ -35,31 +29,7 @@ func TestEditInChromium(t *testing.T) {
 	b := browsertest.Start(t)
 	dir := writeTestFiles(t)
 	st := openStore(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://localhost:" + fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
-	loaded, probs := campaign.Load(dir)
-	if probs.HasErrors() {
-		t.Fatal(probs)
-	}
-	var srv *web.Server
-	ws := &editing.Workspace{Dir: dir, Reload: func(string) bool {
-		s, probs := campaign.Load(dir)
-		return !probs.HasErrors() && srv.SetSite(s) == nil
-	}}
-	c, err := New(Config{Store: st, BaseURL: base, Site: func() *campaign.Site { return srv.CurrentSite() }, Editing: ws})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err = web.New(web.Config{BaseURL: base, Store: st, RateLimit: -1, Admin: c, TallyInterval: 50 * time.Millisecond}, loaded)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := &http.Server{Handler: srv}
-	go hs.Serve(ln)
-	t.Cleanup(func() { hs.Close() })
+	base, _ := serveEditable(t, st, dir)
 	link, _, err := Invitation(context.Background(), st, base, "riverside", "sam@example.org", accounts.RoleEditor, time.Now())
 	if err != nil {
 		t.Fatal(err)
@@ -73,16 +43,7 @@ func TestEditInChromium(t *testing.T) {
 			for _, v := range vs {
 				t.Errorf("%s: %s", name, v)
 			}
-			errs, _, foreign := b.Reports(base)
-			for _, e := range errs {
-				if name == "refused" && strings.Contains(e.Text, "422") {
-					continue // the refused save's own status
-				}
-				t.Errorf("%s: the page reported %s", name, e)
-			}
-			for _, f := range foreign {
-				t.Errorf("%s: a request left the site: %s", name, f)
-			}
+			wantNoReports(t, b, base, name)
 			if err == nil && os.Getenv("PLACARD_SCREENSHOTS") == "1" && name == "files" {
 				png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 				if err != nil {

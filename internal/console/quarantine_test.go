@@ -16,39 +16,54 @@ import (
 	"github.com/placard/placard/internal/store/sqlite"
 )
 
+// outboxEnv is the console on a SQLite store that is its outbox too, so
+// a test can set a bundle aside in the store the dashboard reads; raw is
+// a connection of the test's own to the same file, to damage a bundle
+// with a real UPDATE.
+func outboxEnv(t *testing.T) (st *sqlite.DB, raw *sql.DB, e *env) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "placard.db")
+	st, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	e = newEnv(t, func(c *Config) { c.Store, c.Outbox = st, st })
+	e.st, e.acc = st, st
+	raw, err = sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	return st, raw, e
+}
+
+// signWithHook stores an approved signature of email on org's open
+// letter, its webhook message bundled in the outbox.
+func signWithHook(t *testing.T, st *sqlite.DB, org, email string) {
+	t.Helper()
+	sig := &signing.Signature{Org: org, Campaign: "open-letter", Action: "sign", Kind: signing.KindIndividual,
+		Status: signing.StatusApproved, Name: "Signer", Email: email, Lang: "en", CreatedAt: time.Now(),
+		Outbox: []signing.Message{{ID: signing.NewMessageID(), Kind: signing.MessageWebhook, Target: "https://crm.example/hook",
+			Email: email, Org: org, Campaign: "open-letter", Payload: []byte("{}")}}}
+	if _, err := st.AddSignatures(context.Background(), []*signing.Signature{sig}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestDashboardQuarantine: a damaged bundle of signed messages does not
 // break the dashboard; its outbox line counts the bundles set aside to a
 // site admin, to no organisation's editor (the count is the server's,
 // of every organisation), and says nothing of them when there are none.
 func TestDashboardQuarantine(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "placard.db")
-	st, err := sqlite.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	e := newEnv(t, func(c *Config) { c.Store, c.Outbox = st, st })
-	e.st, e.acc = st, st
+	st, raw, e := outboxEnv(t)
 	b := e.signIn("riverside", "sam@example.org", accounts.RoleEditor)
 	if got := doc(t, b.get(Prefix+"/riverside")).Find(".outbox").Text(); strings.Contains(got, "set aside") {
 		t.Errorf("outbox line %q speaks of bundles set aside when there are none", got)
 	}
-	for _, email := range []string{"ada@example.org", "bo@example.org"} {
-		sig := &signing.Signature{Org: "riverside", Campaign: "open-letter", Action: "sign", Kind: signing.KindIndividual,
-			Status: signing.StatusApproved, Name: "Signer", Email: email, Lang: "en", CreatedAt: time.Now(),
-			Outbox: []signing.Message{{ID: signing.NewMessageID(), Kind: signing.MessageWebhook, Target: "https://crm.example/hook",
-				Email: email, Org: "riverside", Campaign: "open-letter", Payload: []byte("{}")}}}
-		if _, err := st.AddSignatures(ctx, []*signing.Signature{sig}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	signWithHook(t, st, "riverside", "ada@example.org")
+	signWithHook(t, st, "riverside", "bo@example.org")
 	// Damage ada's bundle with a real UPDATE: a newer placard's version.
-	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
 	var seq int64
 	var packed []byte
 	if err := raw.QueryRow(`SELECT seq, messages FROM outbox_bundles WHERE instr(messages, ?) > 0`, []byte("ada@")).Scan(&seq, &packed); err != nil {
@@ -80,28 +95,9 @@ var _ store.Quarantine = (*sqlite.DB)(nil)
 // editor of riverside erasing "harbour" removed harbour's damaged bundle,
 // a message no one could then retry.
 func TestEraseNeedsAnAddress(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "placard.db")
-	st, err := sqlite.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	e := newEnv(t, func(c *Config) { c.Store, c.Outbox = st, st })
-	e.st, e.acc = st, st
+	st, raw, e := outboxEnv(t)
 	b := e.signIn("riverside", "sam@example.org", accounts.RoleEditor)
-	sig := &signing.Signature{Org: "harbour", Campaign: "open-letter", Action: "sign", Kind: signing.KindIndividual,
-		Status: signing.StatusApproved, Name: "Signer", Email: "bo@example.org", Lang: "en", CreatedAt: time.Now(),
-		Outbox: []signing.Message{{ID: signing.NewMessageID(), Kind: signing.MessageWebhook, Target: "https://crm.example/hook",
-			Email: "bo@example.org", Org: "harbour", Campaign: "open-letter", Payload: []byte("{}")}}}
-	if _, err := st.AddSignatures(ctx, []*signing.Signature{sig}); err != nil {
-		t.Fatal(err)
-	}
-	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
+	signWithHook(t, st, "harbour", "bo@example.org")
 	if _, err := raw.Exec(`UPDATE outbox_bundles SET messages = X'09' || substr(messages, 2)`); err != nil {
 		t.Fatal(err)
 	}

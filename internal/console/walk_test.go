@@ -3,6 +3,8 @@ package console
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +14,10 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/placard/placard/internal/browsertest"
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/editing"
+	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/internal/web"
 )
 
 // walk holds what the Chromium walks of the console share: the browser,
@@ -40,6 +46,58 @@ func writeTestFiles(t *testing.T) string {
 		}
 	}
 	return dir
+}
+
+// serveEditable serves the public site and the console for the campaign
+// files in dir on a loopback port, reached as localhost (passkeys need a
+// host name, and localhost is a secure context), with the console's
+// editor changing those files and reloading the site. It returns the
+// address Chromium opens and the server (a walk that wants the tally
+// starts its Run).
+func serveEditable(t *testing.T, st store.Store, dir string) (base string, srv *web.Server) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base = "http://localhost:" + fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
+	site, probs := campaign.Load(dir)
+	if probs.HasErrors() {
+		t.Fatal(probs)
+	}
+	ws := &editing.Workspace{Dir: dir, Reload: func(string) bool {
+		s, probs := campaign.Load(dir)
+		return !probs.HasErrors() && srv.SetSite(s) == nil
+	}}
+	c, err := New(Config{Store: st, BaseURL: base, Site: func() *campaign.Site { return srv.CurrentSite() }, Editing: ws})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err = web.New(web.Config{BaseURL: base, Store: st, RateLimit: -1, Admin: c, TallyInterval: 50 * time.Millisecond}, site)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := &http.Server{Handler: srv}
+	go hs.Serve(ln)
+	t.Cleanup(func() { hs.Close() })
+	return base, srv
+}
+
+// wantNoReports fails the test for every error or policy violation the
+// tab reported on the page called name, and every request that left the
+// site; on the page "refused" the refused save's own 422 is expected.
+func wantNoReports(t *testing.T, b *browsertest.Browser, base, name string) {
+	t.Helper()
+	errs, _, foreign := b.Reports(base)
+	for _, e := range errs {
+		if name == "refused" && strings.Contains(e.Text, "422") {
+			continue // the refused save's own status
+		}
+		t.Errorf("%s: the page reported %s", name, e)
+	}
+	for _, f := range foreign {
+		t.Errorf("%s: a request left the site: %s", name, f)
+	}
 }
 
 // step runs one step of the walk with a deadline; a failure ends the test.

@@ -29,14 +29,8 @@ func takingRelay(t *testing.T, stall bool) (addr string, taken *atomic.Int64) {
 			return false, false
 		}
 		say("354 go ahead")
-		for {
-			l, err := br.ReadString('\n')
-			if err != nil {
-				return true, true
-			}
-			if l == ".\r\n" {
-				break
-			}
+		if !readData(br) {
+			return true, true // the connection ended mid-message
 		}
 		taken.Add(1)
 		if stall {

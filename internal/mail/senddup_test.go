@@ -34,14 +34,8 @@ func fakeRelay(t *testing.T, hangUp bool, taken func()) (addr string, delivered 
 			return false, false
 		}
 		say("354 go ahead")
-		for {
-			l, err := br.ReadString('\n')
-			if err != nil {
-				return true, true
-			}
-			if l == ".\r\n" {
-				break
-			}
+		if !readData(br) {
+			return true, true // the connection ended mid-message
 		}
 		delivered.Add(1)
 		if taken != nil {
@@ -51,6 +45,36 @@ func fakeRelay(t *testing.T, hangUp bool, taken func()) (addr string, delivered 
 		return true, hangUp
 	})
 	return addr, delivered
+}
+
+// acceptAll hands serve every connection ln accepts, until ln is closed
+// when the test ends.
+func acceptAll(t *testing.T, ln net.Listener, serve func(c net.Conn)) {
+	t.Helper()
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			serve(c)
+		}
+	}()
+}
+
+// readData reads a message after the relay's 354 up to its final ".";
+// false when the connection ended before it.
+func readData(br *bufio.Reader) bool {
+	for {
+		l, err := br.ReadString('\n')
+		if err != nil {
+			return false
+		}
+		if l == ".\r\n" {
+			return true
+		}
+	}
 }
 
 // scriptedRelay is a bare SMTP relay on loopback: it greets, answers EHLO
@@ -63,46 +87,39 @@ func scriptedRelay(t *testing.T, ext []string, answer func(cmd string, br *bufio
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				br := bufio.NewReader(c)
-				say := func(s string) { fmt.Fprintf(c, "%s\r\n", s) }
-				say("220 relay.test ESMTP")
-				for {
-					line, err := br.ReadString('\n')
-					if err != nil {
-						return
-					}
-					cmd := strings.ToUpper(strings.TrimSpace(line))
-					if handled, hangUp := answer(cmd, br, say); hangUp {
-						return
-					} else if handled {
-						continue
-					}
-					switch {
-					case strings.HasPrefix(cmd, "EHLO"):
-						say("250-relay.test")
-						for _, e := range ext {
-							say("250-" + e)
-						}
-						say("250 8BITMIME")
-					case strings.HasPrefix(cmd, "QUIT"):
-						say("221 bye")
-						return
-					default:
-						say("250 2.0.0 ok")
-					}
+	acceptAll(t, ln, func(c net.Conn) {
+		go func() {
+			defer c.Close()
+			br := bufio.NewReader(c)
+			say := func(s string) { fmt.Fprintf(c, "%s\r\n", s) }
+			say("220 relay.test ESMTP")
+			for {
+				line, err := br.ReadString('\n')
+				if err != nil {
+					return
 				}
-			}()
-		}
-	}()
+				cmd := strings.ToUpper(strings.TrimSpace(line))
+				if handled, hangUp := answer(cmd, br, say); hangUp {
+					return
+				} else if handled {
+					continue
+				}
+				switch {
+				case strings.HasPrefix(cmd, "EHLO"):
+					say("250-relay.test")
+					for _, e := range ext {
+						say("250-" + e)
+					}
+					say("250 8BITMIME")
+				case strings.HasPrefix(cmd, "QUIT"):
+					say("221 bye")
+					return
+				default:
+					say("250 2.0.0 ok")
+				}
+			}
+		}()
+	})
 	return ln.Addr().String()
 }
 

@@ -16,13 +16,21 @@ import (
 	"github.com/placard/placard/internal/store/sqlite"
 )
 
-// TestSharedPaceAcrossInstances: two instances' deliverers on one
-// database give one inbox its three emails at once between them — each
-// instance's own pace let it three, six in all — then hold the next until
-// its turn, the exact time the outbox keeps, and leave out one whose turn
-// is more than an hour after it was queued. The thank-you once its
-// signer confirmed is not paced.
-func TestSharedPaceAcrossInstances(t *testing.T) {
+// paceRig is what every shared-pace test starts from: a real SQLite
+// database, a test clock that starts at t0 and moves only when the test
+// sets it, and the example campaigns' renderer. Each test moves clock
+// itself; deliverers and outbox workers made here read it.
+type paceRig struct {
+	t     *testing.T
+	ctx   context.Context
+	db    *sqlite.DB
+	r     *mail.Renderer
+	t0    time.Time
+	clock time.Time
+}
+
+func newPaceRig(t *testing.T) *paceRig {
+	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "placard.db"))
 	if err != nil {
@@ -30,22 +38,126 @@ func TestSharedPaceAcrossInstances(t *testing.T) {
 	}
 	t.Cleanup(func() { db.Close() })
 	t0 := time.Now().Truncate(time.Microsecond)
-	clock := t0
-	now := func() time.Time { return clock }
 	r, _ := renderer(t)
-	instance := func() (*mail.Deliverer, *recordingSender) {
-		s := &recordingSender{}
-		return &mail.Deliverer{Renderer: r, Sender: s, Pace: &mail.SharedPace{Store: db, Secret: db.Secret, Now: now}}, s
+	return &paceRig{t: t, ctx: ctx, db: db, r: r, t0: t0, clock: t0}
+}
+
+func (p *paceRig) now() time.Time { return p.clock }
+
+// renderOnClock makes the renderer's clock (the days a confirmation says
+// its signature has left) the test's clock too.
+func (p *paceRig) renderOnClock() { p.r.Now = p.now }
+
+// deliverer is one instance's deliverer: its own sender, the database's
+// shared pace on the test clock.
+func (p *paceRig) deliverer(s mail.Sending) *mail.Deliverer {
+	return &mail.Deliverer{Renderer: p.r, Sender: s, Pace: &mail.SharedPace{Store: p.db, Secret: p.db.Secret, Now: p.now}}
+}
+
+// recording is an instance whose sender records what it sends.
+func (p *paceRig) recording() (*mail.Deliverer, *recordingSender) {
+	s := &recordingSender{}
+	return p.deliverer(s), s
+}
+
+// worker is an outbox worker delivering email through d on the test clock.
+func (p *paceRig) worker(d *mail.Deliverer, o outbox.Options) *outbox.Worker {
+	o.Now = p.now
+	return outbox.NewWorker(store.Outbox(p.db), map[string]outbox.Deliverer{signing.MessageEmail: d}, o)
+}
+
+func (p *paceRig) enqueue(ms ...signing.Message) {
+	p.t.Helper()
+	if err := store.Outbox(p.db).Enqueue(p.ctx, ms); err != nil {
+		p.t.Fatal(err)
 	}
-	d1, s1 := instance()
-	d2, s2 := instance()
-	thanks := func(to string, confirmed bool) signing.Message {
-		return mail.NewMessage(mail.Payload{Template: mail.TemplateThanks, Lang: "en", Org: "northgate-tenants", Campaign: "tell-the-courier",
-			To: to, Confirmed: confirmed})
+}
+
+func (p *paceRig) once(w *outbox.Worker) {
+	p.t.Helper()
+	if _, err := w.Once(p.ctx); err != nil {
+		p.t.Fatal(err)
 	}
+}
+
+func (p *paceRig) list(status store.OutboxStatus) []store.OutboxEntry {
+	p.t.Helper()
+	es, err := store.Outbox(p.db).List(p.ctx, status)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return es
+}
+
+// due makes the held messages due by the outbox's own clock (its claims
+// read the real time; the test's clock runs ahead).
+func (p *paceRig) due() {
+	p.t.Helper()
+	at := time.Now()
+	for _, e := range p.list(store.OutboxPending) {
+		if err := store.Outbox(p.db).Retry(p.ctx, e.ID, at, e.LastError); err != nil {
+			p.t.Fatal(err)
+		}
+	}
+}
+
+// spend takes every turn of an inbox from the clock on until the next
+// one is at or after until, as someone typing that address over and over
+// on other instances would.
+func (p *paceRig) spend(email string, until time.Time) {
+	p.t.Helper()
+	inbox := store.PaceHash(must(p.db.Secret(p.ctx)), email)
+	for at := p.clock; ; {
+		next, took, err := p.db.MailTurn(p.ctx, inbox, mail.PaceEvery, mail.PaceBurst, at)
+		if err != nil {
+			p.t.Fatal(err)
+		}
+		if !took && !next.Before(until) {
+			return
+		}
+		if !took {
+			at = next
+		}
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// Every message these tests send goes to one campaign of the example
+// organisation (or, for the data-page link, to an organisation only).
+const paceOrg, paceCamp = "northgate-tenants", "tell-the-courier"
+
+func paceThanks(to string, confirmed bool) signing.Message {
+	return mail.NewMessage(mail.Payload{Template: mail.TemplateThanks, Lang: "en", Org: paceOrg, Campaign: paceCamp,
+		To: to, Confirmed: confirmed})
+}
+
+// paceConfirm is a signature's confirmation, signed at signed with seven
+// days to confirm; again marks a repeat's copy.
+func paceConfirm(campaign, to string, signed time.Time, again bool) signing.Message {
+	return mail.NewMessage(mail.Payload{Template: mail.TemplateConfirm, Lang: "en", Org: paceOrg, Campaign: campaign,
+		To: to, Days: 7, Signed: signed.UnixMicro(), Again: again})
+}
+
+// TestSharedPaceAcrossInstances: two instances' deliverers on one
+// database give one inbox its three emails at once between them — each
+// instance's own pace let it three, six in all — then hold the next until
+// its turn, the exact time the outbox keeps, and leave out one whose turn
+// is more than an hour after it was queued. The thank-you once its
+// signer confirmed is not paced.
+func TestSharedPaceAcrossInstances(t *testing.T) {
+	p := newPaceRig(t)
+	ctx, t0 := p.ctx, p.t0
+	d1, s1 := p.recording()
+	d2, s2 := p.recording()
 	sent := func() int { return len(s1.sent) + len(s2.sent) }
 	for i, d := range []*mail.Deliverer{d1, d2, d1, d2, d1, d2} {
-		err := d.Deliver(ctx, thanks("ada+"+string(rune('a'+i))+"@example.org", false))
+		err := d.Deliver(ctx, paceThanks("ada+"+string(rune('a'+i))+"@example.org", false))
 		if i < 3 && err != nil {
 			t.Fatalf("email %d of the burst: %v", i+1, err)
 		}
@@ -56,42 +168,32 @@ func TestSharedPaceAcrossInstances(t *testing.T) {
 	if sent() != 3 {
 		t.Fatalf("two instances sent %d emails to one inbox at once, want 3", sent())
 	}
-	if err := d2.Deliver(ctx, thanks("ada@example.org", true)); err != nil || sent() != 4 {
+	if err := d2.Deliver(ctx, paceThanks("ada@example.org", true)); err != nil || sent() != 4 {
 		t.Fatalf("the thank-you once confirmed: %v, %d sent; want it sent, unpaced", err, sent())
 	}
 
 	// Through the outbox: held until exactly its turn, ten minutes on.
-	ob := store.Outbox(db)
-	held := thanks("ada+held@example.org", false)
-	if err := ob.Enqueue(ctx, []signing.Message{held}); err != nil {
-		t.Fatal(err)
-	}
-	w := outbox.NewWorker(ob, map[string]outbox.Deliverer{signing.MessageEmail: d1}, outbox.Options{Now: now})
-	if _, err := w.Once(ctx); err != nil {
-		t.Fatal(err)
-	}
-	es, err := ob.List(ctx, store.OutboxPending)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(es) != 1 || es[0].ID != held.ID || !es[0].NotBefore.Equal(t0.Add(mail.PaceEvery)) {
+	held := paceThanks("ada+held@example.org", false)
+	p.enqueue(held)
+	p.once(p.worker(d1, outbox.Options{}))
+	if es := p.list(store.OutboxPending); len(es) != 1 || es[0].ID != held.ID || !es[0].NotBefore.Equal(t0.Add(mail.PaceEvery)) {
 		t.Fatalf("held: %+v, want it pending until %v", es, t0.Add(mail.PaceEvery))
 	}
-	clock = t0.Add(mail.PaceEvery)
+	p.clock = t0.Add(mail.PaceEvery)
 	if err := d2.Deliver(ctx, held); err != nil || sent() != 5 {
 		t.Fatalf("at its turn: %v, %d sent; want it sent", err, sent())
 	}
 
 	// 65 minutes on, the inbox is spent again; one more, queued at t0,
 	// has its turn 75 minutes after it was queued: left out.
-	clock = t0.Add(65 * time.Minute)
+	p.clock = t0.Add(65 * time.Minute)
 	for i := range 3 {
-		if err := d1.Deliver(ctx, thanks("ada+late"+string(rune('a'+i))+"@example.org", false)); err != nil {
+		if err := d1.Deliver(ctx, paceThanks("ada+late"+string(rune('a'+i))+"@example.org", false)); err != nil {
 			t.Fatalf("a fresh burst: %v", err)
 		}
 	}
 	before := sent()
-	if err := d2.Deliver(ctx, thanks("ada+dropped@example.org", false)); err != nil || sent() != before {
+	if err := d2.Deliver(ctx, paceThanks("ada+dropped@example.org", false)); err != nil || sent() != before {
 		t.Fatalf("past the hour: %v, %d sent; want nothing sent and no error (the message leaves the outbox)", err, sent()-before)
 	}
 }
@@ -104,27 +206,19 @@ func TestSharedPaceAcrossInstances(t *testing.T) {
 // minute apart for 70 minutes all fail with the relay's error (none is
 // taken for delivered), and the first once the relay is back sends it.
 func TestSharedPaceRelayOutage(t *testing.T) {
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "placard.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	t0 := time.Now().Truncate(time.Microsecond)
-	clock := t0
-	r, _ := renderer(t)
-	s := &recordingSender{err: errors.New("connection refused")}
-	d := &mail.Deliverer{Renderer: r, Sender: s, Pace: &mail.SharedPace{Store: db, Secret: db.Secret, Now: func() time.Time { return clock }}}
-	m := mail.NewMessage(mail.Payload{Template: mail.TemplateThanks, Lang: "en", Org: "northgate-tenants", Campaign: "tell-the-courier",
-		To: "ada@example.org"})
+	p := newPaceRig(t)
+	ctx, t0 := p.ctx, p.t0
+	d, s := p.recording()
+	s.err = errors.New("connection refused")
+	m := paceThanks("ada@example.org", false)
 	for i := 0; i <= 70; i++ {
-		clock = t0.Add(time.Duration(i) * time.Minute)
+		p.clock = t0.Add(time.Duration(i) * time.Minute)
 		if err := d.Deliver(ctx, m); err == nil {
 			t.Fatalf("attempt at minute %d with the relay down: delivered (nothing was sent), want the relay's error so it is tried again", i)
 		}
 	}
 	s.err = nil
-	clock = t0.Add(71 * time.Minute)
+	p.clock = t0.Add(71 * time.Minute)
 	if err := d.Deliver(ctx, m); err != nil || len(s.sent) != 1 {
 		t.Fatalf("relay back: %v, %d sent; want the email sent", err, len(s.sent))
 	}
@@ -140,82 +234,27 @@ func TestSharedPaceRelayOutage(t *testing.T) {
 // inbox never has a turn before the deadline is given up and counted
 // for its campaign.
 func TestSharedPaceConfirmationWaits(t *testing.T) {
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "placard.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	t0 := time.Now().Truncate(time.Microsecond)
-	clock := t0
-	now := func() time.Time { return clock }
-	r, _ := renderer(t)
-	r.Now = now
-	s := &recordingSender{}
-	d := &mail.Deliverer{Renderer: r, Sender: s, Pace: &mail.SharedPace{Store: db, Secret: db.Secret, Now: now}}
-	const org, camp = "northgate-tenants", "tell-the-courier"
-	confirm := func(to string, again bool) signing.Message {
-		return mail.NewMessage(mail.Payload{Template: mail.TemplateConfirm, Lang: "en", Org: org, Campaign: camp,
-			To: to, Days: 7, Signed: t0.UnixMicro(), Again: again})
-	}
-	// spend takes every turn of ada's inbox until at least until, as
-	// someone typing her address over and over on other instances would.
-	spend := func(until time.Time) {
-		inbox := store.PaceHash(must(db.Secret(ctx)), "ada@example.org")
-		for at := clock; ; {
-			next, took, err := db.MailTurn(ctx, inbox, mail.PaceEvery, mail.PaceBurst, at)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !took && !next.Before(until) {
-				return
-			}
-			if !took {
-				at = next
-			}
-		}
-	}
-	ob := store.Outbox(db)
-	w := outbox.NewWorker(ob, map[string]outbox.Deliverer{signing.MessageEmail: d}, outbox.Options{Now: now, MaxAge: 48 * time.Hour})
-	pending := func() []store.OutboxEntry {
-		t.Helper()
-		es, err := ob.List(ctx, store.OutboxPending)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return es
-	}
-	// due makes the held messages due by the outbox's own clock (its
-	// claims read the real time; this test's clock runs ahead).
-	due := func() {
-		t.Helper()
-		at := time.Now()
-		for _, e := range pending() {
-			if err := ob.Retry(ctx, e.ID, at, e.LastError); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	p := newPaceRig(t)
+	p.renderOnClock()
+	ctx, t0 := p.ctx, p.t0
+	d, s := p.recording()
+	confirm := func(to string, again bool) signing.Message { return paceConfirm(paceCamp, to, t0, again) }
+	w := p.worker(d, outbox.Options{MaxAge: 48 * time.Hour})
+	pending := func() []store.OutboxEntry { t.Helper(); return p.list(store.OutboxPending) }
 
 	// Held together at one turn, the signature's own confirmation goes
 	// before a repeat's copy queued after it.
 	own := confirm("ada@example.org", false)
 	rep := confirm("ada+r@example.org", true)
-	if err := ob.Enqueue(ctx, []signing.Message{own, rep}); err != nil {
-		t.Fatal(err)
-	}
-	spend(t0.Add(mail.PaceEvery / 2))
-	if _, err := w.Once(ctx); err != nil {
-		t.Fatal(err)
-	}
+	p.enqueue(own, rep)
+	p.spend("ada@example.org", t0.Add(mail.PaceEvery/2))
+	p.once(w)
 	if es := pending(); len(es) != 2 || len(s.sent) != 0 {
 		t.Fatalf("with no turn for minutes: pending %+v, %d sent; want both held", es, len(s.sent))
 	}
-	clock = pending()[0].NotBefore
-	due()
-	if _, err := w.Once(ctx); err != nil {
-		t.Fatal(err)
-	}
+	p.clock = pending()[0].NotBefore
+	p.due()
+	p.once(w)
 	if len(s.sent) != 1 || s.sent[0].ID != own.ID {
 		t.Fatalf("at the turn: sent %d (%+v), want the signature's own confirmation", len(s.sent), s.sent)
 	}
@@ -223,13 +262,9 @@ func TestSharedPaceConfirmationWaits(t *testing.T) {
 	// With no turn for two hours the signature's own is held, not left
 	// out; a repeat's copy in the same plight is left out.
 	own = confirm("ada@example.org", false)
-	if err := ob.Enqueue(ctx, []signing.Message{own}); err != nil {
-		t.Fatal(err)
-	}
-	spend(clock.Add(2 * mail.PaceHorizon))
-	if _, err := w.Once(ctx); err != nil {
-		t.Fatal(err)
-	}
+	p.enqueue(own)
+	p.spend("ada@example.org", p.clock.Add(2*mail.PaceHorizon))
+	p.once(w)
 	if es := pending(); len(es) != 2 || es[1].ID != own.ID {
 		t.Fatalf("the signature's own confirmation with no turn for two hours: pending %+v; want it held, not left out", es)
 	}
@@ -240,21 +275,17 @@ func TestSharedPaceConfirmationWaits(t *testing.T) {
 	// Three days on, past the outbox's maximum age, the inbox spent
 	// again: still held; at its turn it goes, saying the days its
 	// signature has left.
-	clock = t0.Add(72 * time.Hour)
-	spend(clock.Add(mail.PaceEvery / 2))
-	due()
-	if _, err := w.Once(ctx); err != nil {
-		t.Fatal(err)
-	}
+	p.clock = t0.Add(72 * time.Hour)
+	p.spend("ada@example.org", p.clock.Add(mail.PaceEvery/2))
+	p.due()
+	p.once(w)
 	es := pending()
 	if len(es) != 1 || es[0].ID != own.ID {
 		t.Fatalf("three days on (the maximum age 48 h): pending %+v; want the signature's own held, not dead", es)
 	}
-	clock = es[0].NotBefore
-	due()
-	if _, err := w.Once(ctx); err != nil {
-		t.Fatal(err)
-	}
+	p.clock = es[0].NotBefore
+	p.due()
+	p.once(w)
 	if len(s.sent) != 2 || s.sent[1].ID != own.ID {
 		t.Fatalf("at its turn three days on: %d sent; want it sent", len(s.sent)-1)
 	}
@@ -264,22 +295,15 @@ func TestSharedPaceConfirmationWaits(t *testing.T) {
 
 	// Another signature's confirmation whose inbox has no turn before
 	// its signature's seven days are over is given up, and counted.
-	clock = t0.Add(6*24*time.Hour + 23*time.Hour)
-	spend(t0.Add(8 * 24 * time.Hour))
+	p.clock = t0.Add(6*24*time.Hour + 23*time.Hour)
+	p.spend("ada@example.org", t0.Add(8*24*time.Hour))
 	before := len(s.sent)
 	if err := d.Deliver(ctx, confirm("ada@example.org", false)); err != nil || len(s.sent) != before {
 		t.Fatalf("no turn before the deadline: %v, %d sent; want it given up (nil, nothing sent)", err, len(s.sent)-before)
 	}
-	if got, err := db.UnsentCounts(ctx, org); err != nil || got[camp] != 1 || len(got) != 1 {
-		t.Fatalf("UnsentCounts: %v, %v; want %s: 1", got, err, camp)
+	if got, err := p.db.UnsentCounts(ctx, paceOrg); err != nil || got[paceCamp] != 1 || len(got) != 1 {
+		t.Fatalf("UnsentCounts: %v, %v; want %s: 1", got, err, paceCamp)
 	}
-}
-
-func must[T any](v T, err error) T {
-	if err != nil {
-		panic(err)
-	}
-	return v
 }
 
 // TestDataLinkPaceAcrossInstances: the data-page link, which anyone may
@@ -291,43 +315,31 @@ func must[T any](v T, err error) T {
 // failed gives its turn back. Failed before: each instance kept its own
 // pace, and two instances sent two links at once.
 func TestDataLinkPaceAcrossInstances(t *testing.T) {
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "placard.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	t0 := time.Now().Truncate(time.Microsecond)
-	clock := t0
-	now := func() time.Time { return clock }
-	r, _ := renderer(t)
-	instance := func() (*mail.Deliverer, *recordingSender) {
-		s := &recordingSender{}
-		return &mail.Deliverer{Renderer: r, Sender: s, Pace: &mail.SharedPace{Store: db, Secret: db.Secret, Now: now}}, s
-	}
-	d1, s1 := instance()
-	d2, s2 := instance()
+	p := newPaceRig(t)
+	ctx, t0 := p.ctx, p.t0
+	d1, s1 := p.recording()
+	d2, s2 := p.recording()
 	link := func(org, to string) signing.Message {
 		return mail.NewMessage(mail.Payload{Template: mail.TemplateData, Lang: "en", Org: org, To: to})
 	}
 	sent := func() int { return len(s1.sent) + len(s2.sent) }
 
 	s1.err = errors.New("connection refused")
-	if err := d1.Deliver(ctx, link("northgate-tenants", "ada@example.org")); err == nil || sent() != 0 {
+	if err := d1.Deliver(ctx, link(paceOrg, "ada@example.org")); err == nil || sent() != 0 {
 		t.Fatalf("with the relay down: %v, %d sent; want its error", err, sent())
 	}
 	s1.err = nil
-	if err := d1.Deliver(ctx, link("northgate-tenants", "ada@example.org")); err != nil || sent() != 1 {
+	if err := d1.Deliver(ctx, link(paceOrg, "ada@example.org")); err != nil || sent() != 1 {
 		t.Fatalf("the first link (the failed one gave its turn back): %v, %d sent; want it sent", err, sent())
 	}
-	if err := d2.Deliver(ctx, link("northgate-tenants", "ada+x@example.org")); err != nil || sent() != 1 {
+	if err := d2.Deliver(ctx, link(paceOrg, "ada+x@example.org")); err != nil || sent() != 1 {
 		t.Fatalf("another instance's link to the same inbox at once: %v, %d sent; want it left out, no error", err, sent()-1)
 	}
 	if err := d2.Deliver(ctx, link("shared-shore", "ada@example.org")); err != nil || sent() != 2 {
 		t.Fatalf("another organisation's link: %v, %d sent; want it sent", err, sent()-1)
 	}
-	clock = t0.Add(mail.DataLinkEvery)
-	if err := d2.Deliver(ctx, link("northgate-tenants", "ada@example.org")); err != nil || sent() != 3 {
+	p.clock = t0.Add(mail.DataLinkEvery)
+	if err := d2.Deliver(ctx, link(paceOrg, "ada@example.org")); err != nil || sent() != 3 {
 		t.Fatalf("ten minutes on: %v, %d sent; want it sent", err, sent()-2)
 	}
 }
@@ -340,70 +352,36 @@ func TestDataLinkPaceAcrossInstances(t *testing.T) {
 // the worker's aging rule and marked it dead, so the valid signature
 // silently never confirmed, and was not even counted as unsent.
 func TestSharedPaceHeldConfirmationSurvivesAFailure(t *testing.T) {
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "placard.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	t0 := time.Now().Truncate(time.Microsecond)
-	clock := t0
-	now := func() time.Time { return clock }
-	r, _ := renderer(t)
-	r.Now = now
+	p := newPaceRig(t)
+	p.renderOnClock()
+	ctx, t0 := p.ctx, p.t0
 	server, err := mail.ParseServer("smtp://" + refusingRelay(t, "250 2.1.0 ok", "451 4.3.0 try again later") + "?tls=off")
 	if err != nil {
 		t.Fatal(err)
 	}
 	from, _ := mail.ParseFrom("hello@riverside.example")
-	d := &mail.Deliverer{Renderer: r, Sender: mail.NewSender(server, from, mail.SenderOptions{}),
-		Pace: &mail.SharedPace{Store: db, Secret: db.Secret, Now: now}}
-	ob := store.Outbox(db)
-	w := outbox.NewWorker(ob, map[string]outbox.Deliverer{signing.MessageEmail: d}, outbox.Options{Now: now, MaxAge: 48 * time.Hour})
-	list := func(status store.OutboxStatus) []store.OutboxEntry {
-		t.Helper()
-		es, err := ob.List(ctx, status)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return es
-	}
-	own := mail.NewMessage(mail.Payload{Template: mail.TemplateConfirm, Lang: "en", Org: "northgate-tenants",
-		Campaign: "tell-the-courier", To: "ada@example.org", Days: 7, Signed: t0.UnixMicro()})
-	if err := ob.Enqueue(ctx, []signing.Message{own}); err != nil {
-		t.Fatal(err)
-	}
+	d := p.deliverer(mail.NewSender(server, from, mail.SenderOptions{}))
+	w := p.worker(d, outbox.Options{MaxAge: 48 * time.Hour})
+	own := paceConfirm(paceCamp, "ada@example.org", t0, false)
+	p.enqueue(own)
 	// Three days on, ada's inbox had its turns spent by someone else.
-	clock = t0.Add(72 * time.Hour)
-	inbox := store.PaceHash(must(db.Secret(ctx)), "ada@example.org")
-	for {
-		_, took, err := db.MailTurn(ctx, inbox, mail.PaceEvery, mail.PaceBurst, clock)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !took {
-			break
-		}
-	}
-	if _, err := w.Once(ctx); err != nil {
-		t.Fatal(err)
-	}
-	es := list(store.OutboxPending)
+	p.clock = t0.Add(72 * time.Hour)
+	p.spend("ada@example.org", p.clock)
+	p.once(w)
+	es := p.list(store.OutboxPending)
 	if len(es) != 1 {
 		t.Fatalf("three days on with no turn: pending %+v; want it held", es)
 	}
 	// Its turn comes, and the relay answers 451 this once.
-	clock = es[0].NotBefore
-	if err := ob.Retry(ctx, es[0].ID, time.Now(), es[0].LastError); err != nil {
+	p.clock = es[0].NotBefore
+	if err := store.Outbox(p.db).Retry(ctx, es[0].ID, time.Now(), es[0].LastError); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.Once(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if dead := list(store.OutboxDead); len(dead) != 0 {
+	p.once(w)
+	if dead := p.list(store.OutboxDead); len(dead) != 0 {
 		t.Fatalf("held three days, then a 451 at its turn: marked dead (%s); want it tried again while its signature waits", dead[0].LastError)
 	}
-	if es := list(store.OutboxPending); len(es) != 1 || es[0].ID != own.ID {
+	if es := p.list(store.OutboxPending); len(es) != 1 || es[0].ID != own.ID {
 		t.Fatalf("after a 451 at its turn: pending %+v; want the confirmation", es)
 	}
 }
@@ -414,38 +392,19 @@ func TestSharedPaceHeldConfirmationSurvivesAFailure(t *testing.T) {
 // placard stats read. Failed before: it was counted under the old name,
 // which no page shows.
 func TestSharedPaceGivenUpUnderItsCampaignsName(t *testing.T) {
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "placard.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	t0 := time.Now().Truncate(time.Microsecond)
-	clock := t0.Add(6*24*time.Hour + 23*time.Hour)
-	now := func() time.Time { return clock }
-	r, _ := renderer(t)
-	r.Now = now
-	const org = "northgate-tenants"
-	o := r.Site().Org(org)
-	o.Redirects = append(o.Redirects, campaign.Redirect{From: "the-courier", To: "tell-the-courier"})
-	s := &recordingSender{}
-	d := &mail.Deliverer{Renderer: r, Sender: s, Pace: &mail.SharedPace{Store: db, Secret: db.Secret, Now: now}}
-	inbox := store.PaceHash(must(db.Secret(ctx)), "ada@example.org")
-	for at := clock; at.Before(t0.Add(8 * 24 * time.Hour)); {
-		next, took, err := db.MailTurn(ctx, inbox, mail.PaceEvery, mail.PaceBurst, at)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !took {
-			at = next
-		}
-	}
-	m := mail.NewMessage(mail.Payload{Template: mail.TemplateConfirm, Lang: "en", Org: org, Campaign: "the-courier",
-		To: "ada@example.org", Days: 7, Signed: t0.UnixMicro()})
+	p := newPaceRig(t)
+	p.renderOnClock()
+	ctx, t0 := p.ctx, p.t0
+	p.clock = t0.Add(6*24*time.Hour + 23*time.Hour)
+	o := p.r.Site().Org(paceOrg)
+	o.Redirects = append(o.Redirects, campaign.Redirect{From: "the-courier", To: paceCamp})
+	d, s := p.recording()
+	p.spend("ada@example.org", t0.Add(8*24*time.Hour))
+	m := paceConfirm("the-courier", "ada@example.org", t0, false)
 	if err := d.Deliver(ctx, m); err != nil || len(s.sent) != 0 {
 		t.Fatalf("no turn before the deadline: %v, %d sent; want it given up", err, len(s.sent))
 	}
-	if got, err := db.UnsentCounts(ctx, org); err != nil || len(got) != 1 || got["tell-the-courier"] != 1 {
+	if got, err := p.db.UnsentCounts(ctx, paceOrg); err != nil || len(got) != 1 || got["tell-the-courier"] != 1 {
 		t.Fatalf("UnsentCounts: %v, %v; want tell-the-courier: 1 (the campaign's name now)", got, err)
 	}
 }
@@ -458,38 +417,25 @@ func TestSharedPaceGivenUpUnderItsCampaignsName(t *testing.T) {
 // ("erased in 5 days" to a signer already confirmed), and counted on the
 // dashboard as a confirmation never sent.
 func TestSharedPaceHeldConfirmationOfAConfirmedSignature(t *testing.T) {
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "placard.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	t0 := time.Now().Truncate(time.Microsecond)
-	clock := t0
-	now := func() time.Time { return clock }
-	r, _ := renderer(t)
-	r.Now = now
-	const org, camp = "northgate-tenants", "tell-the-courier"
-	s := &recordingSender{}
-	d := &mail.Deliverer{Renderer: r, Sender: s, Pace: &mail.SharedPace{Store: db, Secret: db.Secret, Now: now},
-		Waiting: mail.WaitingIn(db)}
+	p := newPaceRig(t)
+	p.renderOnClock()
+	ctx, t0 := p.ctx, p.t0
+	d, s := p.recording()
+	d.Waiting = mail.WaitingIn(p.db)
 	sig := func(email string) *signing.Signature {
-		return &signing.Signature{Org: org, Campaign: camp, Action: "sign", Kind: signing.KindIndividual,
+		return &signing.Signature{Org: paceOrg, Campaign: paceCamp, Action: "sign", Kind: signing.KindIndividual,
 			Status: signing.StatusUnconfirmed, Name: "Ada", Email: email, ConsentText: "I agree.",
 			ConsentAt: t0, Lang: "en", CreatedAt: t0}
 	}
-	if _, err := db.AddSignatures(ctx, []*signing.Signature{sig("ada@example.org"), sig("bea@example.org")}); err != nil {
+	if _, err := p.db.AddSignatures(ctx, []*signing.Signature{sig("ada@example.org"), sig("bea@example.org")}); err != nil {
 		t.Fatal(err)
 	}
-	confirm := func(to string) signing.Message {
-		return mail.NewMessage(mail.Payload{Template: mail.TemplateConfirm, Lang: "en", Org: org, Campaign: camp,
-			To: to, Days: 7, Signed: t0.UnixMicro()})
-	}
-	if _, err := db.Confirm(ctx, org, camp, "ada@example.org"); err != nil {
+	confirm := func(to string) signing.Message { return paceConfirm(paceCamp, to, t0, false) }
+	if _, err := p.db.Confirm(ctx, paceOrg, paceCamp, "ada@example.org"); err != nil {
 		t.Fatal(err)
 	}
 	// Two days on, ada's turn comes: her signature is confirmed.
-	clock = t0.Add(48 * time.Hour)
+	p.clock = t0.Add(48 * time.Hour)
 	if err := d.Deliver(ctx, confirm("ada@example.org")); err != nil || len(s.sent) != 0 {
 		t.Fatalf("held two days, its signature confirmed meanwhile: %v, %d sent; want nothing sent", err, len(s.sent))
 	}
@@ -499,21 +445,12 @@ func TestSharedPaceHeldConfirmationOfAConfirmedSignature(t *testing.T) {
 	}
 	// At the deadline with no turn, a confirmed signature's is not
 	// counted as never sent.
-	clock = t0.Add(6*24*time.Hour + 23*time.Hour)
-	inbox := store.PaceHash(must(db.Secret(ctx)), "ada@example.org")
-	for at := clock; at.Before(t0.Add(8 * 24 * time.Hour)); {
-		next, took, err := db.MailTurn(ctx, inbox, mail.PaceEvery, mail.PaceBurst, at)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !took {
-			at = next
-		}
-	}
+	p.clock = t0.Add(6*24*time.Hour + 23*time.Hour)
+	p.spend("ada@example.org", t0.Add(8*24*time.Hour))
 	if err := d.Deliver(ctx, confirm("ada@example.org")); err != nil || len(s.sent) != 1 {
 		t.Fatalf("at the deadline: %v, %d sent; want nothing sent", err, len(s.sent)-1)
 	}
-	if got, err := db.UnsentCounts(ctx, org); err != nil || len(got) != 0 {
+	if got, err := p.db.UnsentCounts(ctx, paceOrg); err != nil || len(got) != 0 {
 		t.Fatalf("UnsentCounts: %v, %v; want none (the signature was confirmed)", got, err)
 	}
 }

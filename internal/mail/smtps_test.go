@@ -76,14 +76,8 @@ func countingRelay(t *testing.T, ext []string) (addr string, delivered, startTLS
 			return true, false
 		case cmd == "DATA":
 			say("354 go on")
-			for {
-				l, err := br.ReadString('\n')
-				if err != nil {
-					return true, true
-				}
-				if l == ".\r\n" {
-					break
-				}
+			if !readData(br) {
+				return true, true // the connection ended mid-message
 			}
 			delivered.Add(1)
 			say("250 2.0.0 taken")
@@ -97,25 +91,18 @@ func countingRelay(t *testing.T, ext []string) (addr string, delivered, startTLS
 // forward hands every connection ln accepts to the server at to.
 func forward(t *testing.T, ln net.Listener, to string) {
 	t.Helper()
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
+	acceptAll(t, ln, func(c net.Conn) {
+		go func() {
+			defer c.Close()
+			up, err := net.Dial("tcp", to)
 			if err != nil {
 				return
 			}
-			go func() {
-				defer c.Close()
-				up, err := net.Dial("tcp", to)
-				if err != nil {
-					return
-				}
-				defer up.Close()
-				go func() { io.Copy(up, c); up.Close() }()
-				io.Copy(c, up)
-			}()
-		}
-	}()
+			defer up.Close()
+			go func() { io.Copy(up, c); up.Close() }()
+			io.Copy(c, up)
+		}()
+	})
 }
 
 // smtpsRelay is a relay encrypted from the start (smtps://) on loopback,
@@ -195,17 +182,10 @@ func TestSendImplicitTLSHung(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			t.Cleanup(func() { c.Close() })
-			go io.Copy(io.Discard, c)
-		}
-	}()
+	acceptAll(t, ln, func(c net.Conn) {
+		t.Cleanup(func() { c.Close() })
+		go io.Copy(io.Discard, c)
+	})
 	server, err := mail.ParseServer("smtps://" + ln.Addr().String())
 	if err != nil {
 		t.Fatal(err)

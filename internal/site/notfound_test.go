@@ -3,26 +3,13 @@ package site
 import (
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/placard/placard/internal/markdown"
 )
 
 // TestNotFoundFramesSurviveARebuild: a rebuild that takes an unchanged
 // organisation's pages from the snapshot before also takes the frame its
 // 404s wear, so a reload never turns them back into the site's.
 func TestNotFoundFramesSurviveARebuild(t *testing.T) {
-	loaded := loadExamples(t)
-	opt := reuseOptions(time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC))
-	md := markdown.New()
-	first, err := Compile(opt, md, loaded, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	second, err := Compile(opt, md, loaded, first)
-	if err != nil {
-		t.Fatal(err)
-	}
+	loaded, first, second := compiledTwice(t)
 	if len(first.orgFrames) < len(loaded.Orgs) {
 		t.Fatalf("%d organisation frames for %d organisations", len(first.orgFrames), len(loaded.Orgs))
 	}

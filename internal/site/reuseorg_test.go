@@ -19,23 +19,31 @@ func reuseOptions(now time.Time) Options {
 	}
 }
 
-// TestRebuildTakesUnchangedPages: building the same loaded site again, as
-// a reload of unchanged files does once serve has kept the organisations
-// it loaded before, takes every page, signing page, share card, embed and
-// feed of the snapshot before as it is (the same pointers), instead of
-// rendering them again into a second copy.
-func TestRebuildTakesUnchangedPages(t *testing.T) {
-	loaded := loadExamples(t)
+// compiledTwice compiles the examples, then compiles them again from
+// the first snapshot, as a reload of unchanged files does.
+func compiledTwice(t *testing.T) (loaded *campaign.Site, first, second *Snapshot) {
+	t.Helper()
+	loaded = loadExamples(t)
 	opt := reuseOptions(time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC))
 	md := markdown.New()
 	first, err := Compile(opt, md, loaded, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	second, err := Compile(opt, md, loaded, first)
+	second, err = Compile(opt, md, loaded, first)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return loaded, first, second
+}
+
+// TestRebuildTakesUnchangedPages: building the same loaded site again, as
+// a reload of unchanged files does once serve has kept the organisations
+// it loaded before, takes every page, signing page, share card, embed and
+// feed of the snapshot before as it is (the same pointers), instead of
+// rendering them again into a second copy.
+func TestRebuildTakesUnchangedPages(t *testing.T) {
+	loaded, first, second := compiledTwice(t)
 	if len(first.Pages) < 5 || len(first.Signing) == 0 || len(first.Lazy) == 0 {
 		t.Fatalf("the examples gave %d pages, %d signing pages and %d generated files: too few to tell", len(first.Pages), len(first.Signing), len(first.Lazy))
 	}

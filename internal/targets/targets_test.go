@@ -54,24 +54,21 @@ func TestFind(t *testing.T) {
 	}
 }
 
-func TestParseLookupProblems(t *testing.T) {
-	for _, tc := range []struct {
-		name, src string
-		line, col int
-		want      string
-	}{
-		{"empty", "", 1, 1, "empty"},
-		{"no district column", "code,area\n1,a\n", 1, 2, `no column "area"`},
-		{"bad code", "code,district\n1<2,A\n", 2, 1, `"1<2" is not a code`},
-		{"range lengths", "code,to,district\n100,1000,A\n", 2, 2, "as many characters"},
-		{"range backwards", "code,to,district\n200,100,A\n", 2, 2, "ends (100) before it starts (200)"},
-		{"prefix with to", "code,to,district\n20*,30,A\n", 2, 2, "prefix"},
-		{"missing district", "code,district\n100,\n", 2, 2, "no district"},
-		{"short row", "code,district\n100\n", 2, 1, "1 cells"},
-		{"bad quote", "code,district\n\"100,A\n", 2, 8, "cannot be read"},
-	} {
+// problemCase is a source with one mistake: the first problem parsing it
+// reports is at line:col (0:0 for the whole file) and says want.
+type problemCase struct {
+	name, src string
+	line, col int
+	want      string
+}
+
+// wantFirstProblems runs each case through parse as a subtest named for
+// it and wants its first problem at its place, saying its words.
+func wantFirstProblems(t *testing.T, parse func(src []byte) []Problem, cases []problemCase) {
+	t.Helper()
+	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, probs := ParseLookup([]byte(tc.src))
+			probs := parse([]byte(tc.src))
 			if len(probs) == 0 {
 				t.Fatal("no problem reported")
 			}
@@ -81,6 +78,20 @@ func TestParseLookupProblems(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestParseLookupProblems(t *testing.T) {
+	wantFirstProblems(t, func(src []byte) []Problem { _, probs := ParseLookup(src); return probs }, []problemCase{
+		{"empty", "", 1, 1, "empty"},
+		{"no district column", "code,area\n1,a\n", 1, 2, `no column "area"`},
+		{"bad code", "code,district\n1<2,A\n", 2, 1, `"1<2" is not a code`},
+		{"range lengths", "code,to,district\n100,1000,A\n", 2, 2, "as many characters"},
+		{"range backwards", "code,to,district\n200,100,A\n", 2, 2, "ends (100) before it starts (200)"},
+		{"prefix with to", "code,to,district\n20*,30,A\n", 2, 2, "prefix"},
+		{"missing district", "code,district\n100,\n", 2, 2, "no district"},
+		{"short row", "code,district\n100\n", 2, 1, "1 cells"},
+		{"bad quote", "code,district\n\"100,A\n", 2, 8, "cannot be read"},
+	})
 }
 
 func TestParseCSV(t *testing.T) {
@@ -107,11 +118,7 @@ func TestParseCSV(t *testing.T) {
 }
 
 func TestParseCSVProblems(t *testing.T) {
-	for _, tc := range []struct {
-		name, src string
-		line, col int
-		want      string
-	}{
+	wantFirstProblems(t, func(src []byte) []Problem { _, probs := ParseCSV(src); return probs }, []problemCase{
 		{"unknown column", "name,phnoe\nA,+1 555 0100\n", 1, 2, `did you mean "phone"?`},
 		{"no name column", "id,phone\na,+1 555 0100\n", 1, 1, "no 'name' column"},
 		{"missing name", "id,name,phone\na,,+1 555 0100\n", 2, 2, "no name"},
@@ -126,18 +133,7 @@ func TestParseCSVProblems(t *testing.T) {
 		{"photo outside", "name,phone,photo\nA,+1 555 0100,../../etc/passwd\n", 2, 3, "inside the organisation's folder"},
 		{"bad language", "name,phone,languages\nA,+1 555 0100,english!\n", 2, 3, "not a language code"},
 		{"not utf-8", "name,phone\n\xff,+1 555 0100\n", 0, 0, "UTF-8"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			_, probs := ParseCSV([]byte(tc.src))
-			if len(probs) == 0 {
-				t.Fatal("no problem reported")
-			}
-			p := probs[0]
-			if p.Line != tc.line || p.Col != tc.col || !strings.Contains(p.Message, tc.want) {
-				t.Errorf("got %d:%d: %s; want %d:%d: …%s…", p.Line, p.Col, p.Message, tc.line, tc.col, tc.want)
-			}
-		})
-	}
+	})
 }
 
 func TestParseYAML(t *testing.T) {

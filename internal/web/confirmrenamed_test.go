@@ -27,6 +27,23 @@ func TestMailConfirmRenamedCampaign(t *testing.T) {
 	}
 }
 
+// renameLibrary is files with riverside's save-the-library renamed
+// keep-the-library, as an organiser does: its file moved, every mention
+// of it changed, and a redirect from the old name in org.yaml.
+func renameLibrary(files campaigntest.Files) campaigntest.Files {
+	renamed := campaigntest.Files{}
+	for k, v := range files {
+		renamed[k] = v
+	}
+	renamed["riverside/keep-the-library.yaml"] = renamed["riverside/save-the-library.yaml"]
+	delete(renamed, "riverside/save-the-library.yaml")
+	for k, v := range renamed {
+		renamed[k] = strings.ReplaceAll(v, "riverside/save-the-library", "riverside/keep-the-library")
+	}
+	renamed["riverside/org.yaml"] += "redirects: {save-the-library: keep-the-library}\n"
+	return renamed
+}
+
 func confirmRenamed(t *testing.T, moved, queued bool) {
 	forEachEngine(t, func(t *testing.T, st store.Store) {
 		files := confirmFiles(t)
@@ -41,17 +58,7 @@ func confirmRenamed(t *testing.T, moved, queued bool) {
 		}
 
 		// The campaign is renamed, and its rows follow it as serve does.
-		renamed := campaigntest.Files{}
-		for k, v := range files {
-			renamed[k] = v
-		}
-		renamed["riverside/keep-the-library.yaml"] = renamed["riverside/save-the-library.yaml"]
-		delete(renamed, "riverside/save-the-library.yaml")
-		for k, v := range renamed {
-			renamed[k] = strings.ReplaceAll(v, "riverside/save-the-library", "riverside/keep-the-library")
-		}
-		renamed["riverside/org.yaml"] += "redirects: {save-the-library: keep-the-library}\n"
-		if err := e.s.SetSite(campaigntest.Site(t, renamed)); err != nil {
+		if err := e.s.SetSite(campaigntest.Site(t, renameLibrary(files))); err != nil {
 			t.Fatal(err)
 		}
 		if moved {

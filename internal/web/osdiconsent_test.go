@@ -96,17 +96,7 @@ func TestOSDIRecordFollowsARename(t *testing.T) {
 		e := newMailEnv(t, st, files)
 		signWithPermission(t, e, "ada@example.org")
 
-		renamed := campaigntest.Files{}
-		for k, v := range files {
-			renamed[k] = v
-		}
-		renamed["riverside/keep-the-library.yaml"] = renamed["riverside/save-the-library.yaml"]
-		delete(renamed, "riverside/save-the-library.yaml")
-		for k, v := range renamed {
-			renamed[k] = strings.ReplaceAll(v, "riverside/save-the-library", "riverside/keep-the-library")
-		}
-		renamed["riverside/org.yaml"] += "redirects: {save-the-library: keep-the-library}\n"
-		if err := e.s.SetSite(campaigntest.Site(t, renamed)); err != nil {
+		if err := e.s.SetSite(campaigntest.Site(t, renameLibrary(files))); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := st.(store.Renames).MoveCampaign(context.Background(), "riverside", "save-the-library", "keep-the-library"); err != nil {

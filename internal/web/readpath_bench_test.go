@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"sync"
 	"syscall"
 	"testing"
@@ -56,22 +55,9 @@ func BenchmarkReadPathHTTP(b *testing.B) {
 // benchHTTP runs GET path against h over 8 keep-alive connections,
 // served as serve serves placard when asPlacard (coalesce.go).
 func benchHTTP(b *testing.B, h http.Handler, path string, wantLen int, asPlacard bool) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	// The timeouts serve sets (cmd/placard), so that each request pays for
-	// its deadlines as it does in production.
-	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
-		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
-	served := ln
-	if asPlacard {
-		hs.ConnContext = ConnContext
-		served = CoalescingListener(ln)
-	}
-	go func() { _ = hs.Serve(served) }()
-	defer hs.Close()
-	req := []byte(fmt.Sprintf("GET %s HTTP/1.1\r\nHost: %s\r\nAccept-Encoding: gzip\r\n\r\n", path, ln.Addr()))
+	addr, stop := serveLikePlacard(b, h, asPlacard)
+	defer stop()
+	req := []byte(fmt.Sprintf("GET %s HTTP/1.1\r\nHost: %s\r\nAccept-Encoding: gzip\r\n\r\n", path, addr))
 	const conns = 8
 	type client struct {
 		c  net.Conn
@@ -79,7 +65,7 @@ func benchHTTP(b *testing.B, h http.Handler, path string, wantLen int, asPlacard
 	}
 	clients := make([]client, conns)
 	for i := range clients {
-		c, err := net.Dial("tcp", ln.Addr().String())
+		c, err := net.Dial("tcp", addr)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -90,23 +76,10 @@ func benchHTTP(b *testing.B, h http.Handler, path string, wantLen int, asPlacard
 		if _, err := cl.c.Write(req); err != nil {
 			return err
 		}
-		n := -1
-		for {
-			line, err := cl.br.ReadSlice('\n')
-			if err != nil {
-				return err
-			}
-			if len(line) <= 2 {
-				break
-			}
-			if v, ok := bytes.CutPrefix(line, []byte("Content-Length: ")); ok {
-				n, _ = strconv.Atoi(string(bytes.TrimSpace(v)))
-			}
+		n, err := readResponse(cl.br)
+		if err == nil && n != wantLen {
+			err = fmt.Errorf("Content-Length %d, want %d", n, wantLen)
 		}
-		if n != wantLen {
-			return fmt.Errorf("Content-Length %d, want %d", n, wantLen)
-		}
-		_, err := cl.br.Discard(n)
 		return err
 	}
 	for _, cl := range clients {

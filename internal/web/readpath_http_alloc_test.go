@@ -67,15 +67,17 @@ func TestReadPathHTTPAllocations(t *testing.T) {
 	}
 }
 
-// allocsPerGET serves h on loopback TCP with serve's timeouts (through a
-// CoalescingListener when coalesce) and returns the allocations and bytes
-// allocated in the whole process per keep-alive GET of libraryPage with
-// gzip, the client's reads included (they allocate nothing).
-func allocsPerGET(t *testing.T, h http.Handler, coalesce bool, wantLen int) (allocs float64, bytesPer uint64) {
-	t.Helper()
+// serveLikePlacard serves h on loopback TCP as serve serves placard:
+// with serve's timeouts (cmd/placard/serving.go), so that each request
+// pays for its deadlines as in production, and, when coalesce, through a
+// CoalescingListener with ConnContext (coalesce.go). It returns the
+// address and the server's stop. The read path's allocation test and its
+// HTTP benchmark both serve through it, so they measure the same server.
+func serveLikePlacard(tb testing.TB, h http.Handler, coalesce bool) (addr string, stop func()) {
+	tb.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	hs := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
 		WriteTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second}
@@ -85,13 +87,23 @@ func allocsPerGET(t *testing.T, h http.Handler, coalesce bool, wantLen int) (all
 		served = CoalescingListener(ln)
 	}
 	go func() { _ = hs.Serve(served) }()
-	defer hs.Close()
-	c, err := net.Dial("tcp", ln.Addr().String())
+	return ln.Addr().String(), func() { hs.Close() }
+}
+
+// allocsPerGET serves h on loopback TCP with serve's timeouts (through a
+// CoalescingListener when coalesce) and returns the allocations and bytes
+// allocated in the whole process per keep-alive GET of libraryPage with
+// gzip, the client's reads included (they allocate nothing).
+func allocsPerGET(t *testing.T, h http.Handler, coalesce bool, wantLen int) (allocs float64, bytesPer uint64) {
+	t.Helper()
+	addr, stop := serveLikePlacard(t, h, coalesce)
+	defer stop()
+	c, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	req := []byte(fmt.Sprintf("GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: wrk\r\nAccept-Encoding: gzip\r\n\r\n", libraryPage, ln.Addr()))
+	req := []byte(fmt.Sprintf("GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: wrk\r\nAccept-Encoding: gzip\r\n\r\n", libraryPage, addr))
 	br := bufio.NewReaderSize(c, 64<<10)
 	var failed error
 	get := func() {

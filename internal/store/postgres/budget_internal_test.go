@@ -79,11 +79,7 @@ func (c *statementCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQu
 func TestSigningBudget(t *testing.T) {
 	ctx := context.Background()
 	dsn := migratedDSN(t)
-	db, err := Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openDB(ctx, t, dsn)
 	// The same pool as Open's, its connections traced.
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {

@@ -88,11 +88,7 @@ func TestBundleDamaged(t *testing.T) {
 // hold it.
 func TestBundleErasedOnDisk(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, migratedDSN(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openDB(ctx, t, migratedDSN(t))
 	var sigs []*signing.Signature
 	for _, e := range []string{"gone@example.org", "other@example.org"} {
 		s := storetest.Sig("o", "c", e)
@@ -149,11 +145,7 @@ func TestBundleArgsAllocations(t *testing.T) {
 // compressed with it (migration 018), the cheaper of the two.
 func TestBundleCompressedWithLZ4(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, migratedDSN(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openDB(ctx, t, migratedDSN(t))
 	if _, err := db.pool.Exec(ctx, `SET default_toast_compression = lz4`); err != nil {
 		t.Skipf("this server has no lz4: %v", err)
 	}

@@ -53,11 +53,7 @@ func rowsRead(t *testing.T, db *DB, m signing.Message) int {
 // messages waiting (now a handful, through outbox_person).
 func TestEarlierReadsOnlyThePersonsMessages(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, migratedDSN(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openDB(ctx, t, migratedDSN(t))
 	msg := func(email string) signing.Message {
 		m := storetest.Msg("o", "c", email)
 		m.Payload = []byte(`{"email":"` + email + `","pad":"` + strings.Repeat("x", 600) + `"}`)

@@ -5,8 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store/storetest"
 )
@@ -35,21 +33,9 @@ func TestEraseSigningRace(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			ctx := context.Background()
 			dsn := migratedDSN(t)
-			eraser, err := Open(ctx, dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer eraser.Close()
-			signer, err := Open(ctx, dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer signer.Close()
-			watch, err := pgx.Connect(ctx, dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer watch.Close(ctx)
+			eraser := openDB(ctx, t, dsn)
+			signer := openDB(ctx, t, dsn)
+			watch := connect(ctx, t, dsn)
 
 			const email = "ada@example.org"
 			first := storetest.Sig("o", "c", email)

@@ -5,8 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store/storetest"
 )
@@ -23,26 +21,14 @@ import (
 func TestErasuresTogether(t *testing.T) {
 	ctx := context.Background()
 	dsn := migratedDSN(t)
-	db, err := Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openDB(ctx, t, dsn)
 	if _, err := db.AddSignatures(ctx, []*signing.Signature{
 		storetest.Sig("o", "closed", "ada@example.org"), storetest.Sig("o", "other", "grace@example.org"),
 	}); err != nil {
 		t.Fatal(err)
 	}
-	watch, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer watch.Close(ctx)
-	first, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer first.Close(ctx)
+	watch := connect(ctx, t, dsn)
+	first := connect(ctx, t, dsn)
 
 	tx, err := first.Begin(ctx)
 	if err != nil {

@@ -19,11 +19,7 @@ import (
 func TestMigration020KeepsLegacyLinks(t *testing.T) {
 	ctx := context.Background()
 	dsn := pgtest.DSN(t)
-	c, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close(ctx)
+	c := connect(ctx, t, dsn)
 	migrateBelow(ctx, t, c, 20)
 	// As the link pool stored them, not in key order.
 	legacy := sha256.Sum256([]byte("a legacy key"))
@@ -31,11 +27,7 @@ func TestMigration020KeepsLegacyLinks(t *testing.T) {
 		('tttttttttt', 'o', 'top', '\x02', 3), ('kkkkkkkkkk', 'o', 'c', $1, 0)`, legacy[:]); err != nil {
 		t.Fatal(err)
 	}
-	db, err := Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openDB(ctx, t, dsn)
 	var n, sum int
 	if err := c.QueryRow(ctx, `SELECT count(*), sum(signatures) FROM referrals
 		WHERE (org, campaign, token, secret_hash) IN (('o', 'c', 'kkkkkkkkkk', $1), ('o', 'top', 'tttttttttt', '\x02'))`,

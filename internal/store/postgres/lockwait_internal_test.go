@@ -8,6 +8,18 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
+// openDB opens the store on dsn for the test, closed when it ends (after
+// the test's own deferred calls, as a deferred Close written first was).
+func openDB(ctx context.Context, t *testing.T, dsn string) *DB {
+	t.Helper()
+	db, err := Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 // runUntilLocked runs op in a goroutine of its own and returns once op has
 // finished or a session matching cond (a condition on pg_stat_activity,
 // polled through watch) waits for a lock: the moment the concurrency tests

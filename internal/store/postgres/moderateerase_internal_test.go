@@ -4,8 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store/storetest"
 )
@@ -40,11 +38,7 @@ func TestModerationBesideErasure(t *testing.T) {
 func testModerationBesideErasure(t *testing.T, decide func(db *DB, id int64) error) {
 	ctx := context.Background()
 	dsn := migratedDSN(t)
-	db, err := Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openDB(ctx, t, dsn)
 	sig := storetest.Sig("o", "closed", "ada@example.org")
 	sig.Kind, sig.Organisation, sig.Status = signing.KindOrganisation, "Ada's", signing.StatusPending
 	if _, err := db.AddSignatures(ctx, []*signing.Signature{sig}); err != nil {
@@ -54,11 +48,7 @@ func testModerationBesideErasure(t *testing.T, decide func(db *DB, id int64) err
 	if err := db.pool.QueryRow(ctx, `SELECT id FROM signatures WHERE email = 'ada@example.org'`).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
-	watch, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer watch.Close(ctx)
+	watch := connect(ctx, t, dsn)
 
 	var purged <-chan error
 	moderating = func() {

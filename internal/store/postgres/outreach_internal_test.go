@@ -13,11 +13,7 @@ import (
 // call at 09:47:13 is kept under 09:00.
 func TestOutreachRow(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, migratedDSN(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openDB(ctx, t, migratedDSN(t))
 	at := time.Date(2026, 3, 1, 9, 47, 13, 0, time.UTC)
 	if err := db.RecordOutreach(ctx, store.OutreachEvent{Org: "o", Campaign: "c", Action: "a", Target: "t", Kind: "call", Outcome: "staff", At: at}); err != nil {
 		t.Fatal(err)

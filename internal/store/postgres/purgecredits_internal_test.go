@@ -4,8 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store/storetest"
 )
@@ -21,11 +19,7 @@ import (
 func TestPurgeBesideCredits(t *testing.T) {
 	ctx := context.Background()
 	dsn := migratedDSN(t)
-	db, err := Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openDB(ctx, t, dsn)
 	if _, err := db.AddSignatures(ctx, []*signing.Signature{storetest.Sig("o", "closed", "ada@example.org")}); err != nil {
 		t.Fatal(err)
 	}
@@ -33,11 +27,7 @@ func TestPurgeBesideCredits(t *testing.T) {
 	if err := db.AddCredits(ctx, credit); err != nil { // the rows both will touch
 		t.Fatal(err)
 	}
-	watch, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer watch.Close(ctx)
+	watch := connect(ctx, t, dsn)
 
 	var purged <-chan error
 	crediting = func() {
@@ -79,19 +69,11 @@ func TestPurgeBesideCredits(t *testing.T) {
 func TestCreditBesidePurge(t *testing.T) {
 	ctx := context.Background()
 	dsn := migratedDSN(t)
-	db, err := Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openDB(ctx, t, dsn)
 	if _, err := db.AddSignatures(ctx, []*signing.Signature{storetest.Sig("o", "closed", "ada@example.org")}); err != nil {
 		t.Fatal(err)
 	}
-	watch, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer watch.Close(ctx)
+	watch := connect(ctx, t, dsn)
 	credit := []signing.Credit{{Org: "o", Campaign: "closed", Source: "leaflet", Referrer: "tok", Count: 1}}
 	var credited <-chan error
 	purging = func() {

@@ -17,11 +17,7 @@ import (
 // bundle is the same, goes with it.
 func TestQuarantineSearchesCompressed(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, migratedDSN(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openDB(ctx, t, migratedDSN(t))
 	var sigs []*signing.Signature
 	for _, email := range []string{"ada@example.org", "bo@example.org"} {
 		s := storetest.Sig("o", "c", email)

@@ -16,11 +16,7 @@ import (
 func TestMigrationUnlinksOldRows(t *testing.T) {
 	ctx := context.Background()
 	dsn := pgtest.DSN(t)
-	c, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close(ctx)
+	c := connect(ctx, t, dsn)
 	migrateBelow(ctx, t, c, 4)
 	// As version 3 signed: signature, new link, credit and source count in
 	// one transaction each, tokens not in signing order.

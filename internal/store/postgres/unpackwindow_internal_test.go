@@ -44,16 +44,8 @@ func TestErasureNoticeWaitsForAClaimDuringIt(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			ctx := context.Background()
 			dsn := migratedDSN(t)
-			eraser, err := Open(ctx, dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer eraser.Close()
-			other, err := Open(ctx, dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer other.Close()
+			eraser := openDB(ctx, t, dsn)
+			other := openDB(ctx, t, dsn)
 			sig := storetest.Sig("o", "c", email)
 			sig.Outbox = []signing.Message{storetest.Msg("o", "c", email)} // a signature.created, bundled
 			if _, err := other.AddSignatures(ctx, []*signing.Signature{sig}); err != nil {
@@ -98,16 +90,8 @@ func TestErasureNoticeWaitsForAClaimDuringIt(t *testing.T) {
 func TestEarlierSeesABundleBeingUnpacked(t *testing.T) {
 	ctx := context.Background()
 	dsn := migratedDSN(t)
-	a, err := Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	b, err := Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	a := openDB(ctx, t, dsn)
+	b := openDB(ctx, t, dsn)
 	const email = "ada@example.org"
 	sig := storetest.Sig("o", "c", email)
 	sig.Outbox = []signing.Message{storetest.Msg("o", "c", email)} // signature.created, bundled

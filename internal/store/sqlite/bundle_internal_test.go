@@ -196,12 +196,7 @@ func TestBundleErasedOnDisk(t *testing.T) {
 // of new signatures, and listed with them.
 func TestMigration019KeepsMessages(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "placard.db")
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
+	path := migratedFile(ctx, t)
 	raw, err := sql.Open(driverName, path)
 	if err != nil {
 		t.Fatal(err)
@@ -220,7 +215,7 @@ func TestMigration019KeepsMessages(t *testing.T) {
 		}
 	}
 	raw.Close()
-	db, err = Open(ctx, path)
+	db, err := Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,42 @@ import (
 	"github.com/placard/placard/internal/store/internal/migrate"
 )
 
+// applyBelow applies to db, a database older than version v, every
+// migration before v, and returns v's own SQL for the test to apply once
+// it has written rows as a database of that age held them.
+func applyBelow(ctx context.Context, t *testing.T, db *sql.DB, v int) string {
+	t.Helper()
+	ms, err := migrate.Load(migrations, "migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mv string
+	for _, m := range ms {
+		switch {
+		case m.Version == v:
+			mv = m.SQL
+		case m.Version < v:
+			if _, err := db.ExecContext(ctx, m.SQL); err != nil {
+				t.Fatalf("%s: %v", m.Name, err)
+			}
+		}
+	}
+	return mv
+}
+
+// migratedFile makes a database file with every migration applied and
+// closes it, for a test that then opens it as an older version would.
+func migratedFile(ctx context.Context, t *testing.T) (path string) {
+	t.Helper()
+	path = filepath.Join(t.TempDir(), "placard.db")
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	return path
+}
+
 // TestMigration012KeepsRowsAndIDs: migration 012 rebuilds signatures to
 // allow 'unconfirmed'. A database made before it keeps every row and id,
 // and an id erased before the rebuild is still never handed out again.
@@ -19,23 +55,7 @@ func TestMigration012KeepsRowsAndIDs(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	ms, err := migrate.Load(migrations, "migrations")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m012 string
-	for _, m := range ms {
-		if m.Version == 12 {
-			m012 = m.SQL
-			continue
-		}
-		if m.Version > 12 {
-			continue
-		}
-		if _, err := db.ExecContext(ctx, m.SQL); err != nil {
-			t.Fatalf("%s: %v", m.Name, err)
-		}
-	}
+	m012 := applyBelow(ctx, t, db, 12)
 	for i, email := range []string{"a@example.org", "b@example.org", "c@example.org"} {
 		if _, err := db.ExecContext(ctx, `INSERT INTO signatures (org, campaign, action, kind, status, name, email, public,
 			consent_text, consent_at, created_at, contact_text) VALUES ('o', 'c', 'sign', 'individual', 'approved', ?, ?, 1, 'yes', 't', 't', ?)`,

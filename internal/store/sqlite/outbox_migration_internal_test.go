@@ -21,12 +21,7 @@ import (
 // pages included.
 func TestMigration017KeepsMessages(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "placard.db")
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
+	path := migratedFile(ctx, t)
 	ms, err := migrate.Load(migrations, "migrations")
 	if err != nil {
 		t.Fatal(err)
@@ -64,7 +59,7 @@ func TestMigration017KeepsMessages(t *testing.T) {
 	exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
 	raw.Close()
 
-	db, err = Open(ctx, path)
+	db, err := Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"path/filepath"
 	"testing"
-
-	"github.com/placard/placard/internal/store/internal/migrate"
 )
 
 // TestMigration016KeepsLinks: migration 016 copies referrals without the
@@ -19,21 +17,7 @@ func TestMigration016KeepsLinks(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	ms, err := migrate.Load(migrations, "migrations")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m016 string
-	for _, m := range ms {
-		switch {
-		case m.Version == 16:
-			m016 = m.SQL
-		case m.Version < 16:
-			if _, err := db.ExecContext(ctx, m.SQL); err != nil {
-				t.Fatalf("%s: %v", m.Name, err)
-			}
-		}
-	}
+	m016 := applyBelow(ctx, t, db, 16)
 	if _, err := db.ExecContext(ctx, `INSERT INTO referrals (token, org, campaign, secret_hash, signatures) VALUES
 		('aaaaaaaaaa', 'o', 'c', x'01', 3), ('bbbbbbbbbb', 'o', 'c', x'02', 0)`); err != nil {
 		t.Fatal(err)

@@ -18,12 +18,7 @@ import (
 // scrubOnce: the marker was still in the file after a later erasure.
 func TestEraseReachesSignaturesErasedBeforeUpgrade(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "placard.db")
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
+	path := migratedFile(ctx, t)
 	raw, err := sql.Open("sqlite", path)
 	if err != nil {
 		t.Fatal(err)
@@ -52,7 +47,7 @@ func TestEraseReachesSignaturesErasedBeforeUpgrade(t *testing.T) {
 		t.Fatal("the old version's deletion left no bytes: the test shows nothing")
 	}
 
-	db, err = Open(ctx, path)
+	db, err := Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
