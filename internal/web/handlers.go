@@ -170,20 +170,28 @@ func (s *Server) previewKeyOK(r *http.Request) bool {
 // movedPermanently answers a renamed campaign's old address with a 301 to
 // its new one, keeping the query string (?region=, ?outcome=). The answer is
 // cached for an hour only, so an organiser who undoes a rename is not stuck
-// with browsers remembering the redirect for ever.
+// with browsers remembering the redirect for ever. One with a query is not
+// cached at all and sends no Referer on: the query may carry a signer's
+// personal key or thank-you claim (/thanks?claim=, /impact?key=), which a
+// shared cache must not keep, in its Location or its address.
 func movedPermanently(w http.ResponseWriter, r *http.Request, to string) {
+	h := w.Header()
 	if r.URL.RawQuery != "" {
 		to += "?" + r.URL.RawQuery
+		h["Cache-Control"] = hvNoStore
+		h["Referrer-Policy"] = hvNoReferrer
+	} else {
+		h["Cache-Control"] = hvPublicHour
 	}
-	w.Header().Set("Cache-Control", "public, max-age=3600")
 	http.Redirect(w, r, to, http.StatusMovedPermanently)
 }
 
 var (
-	hvNoStore   = []string{"no-store"}
-	hvTextPlain = []string{"text/plain; charset=utf-8"}
-	bodyOK      = []byte("ok")
-	hvAnyOrigin = []string{"*"}
+	hvNoStore    = []string{"no-store"}
+	hvPublicHour = []string{"public, max-age=3600"}
+	hvTextPlain  = []string{"text/plain; charset=utf-8"}
+	bodyOK       = []byte("ok")
+	hvAnyOrigin  = []string{"*"}
 )
 
 // healthz answers liveness checks. It does not touch the snapshot, so it

@@ -890,6 +890,22 @@ func TestRedirects(t *testing.T) {
 			t.Errorf("GET %s: Location got %q, want %q", path, got, want)
 		}
 	}
+	// An address with a query may carry a signer's personal key or claim:
+	// its redirect is kept by no cache and sends no Referer on; one
+	// without a query is cached for an hour.
+	for path, want := range map[string]string{
+		"/riverside/old-library":                               "public, max-age=3600",
+		"/riverside/old-library/thanks?outcome=signed&claim=c": "no-store",
+		"/riverside/old-library?ref=r":                         "no-store",
+	} {
+		res := get(t, s, "GET", path, nil)
+		if got := res.Header.Get("Cache-Control"); got != want {
+			t.Errorf("GET %s: Cache-Control %q, want %q", path, got, want)
+		}
+		if want == "no-store" && res.Header.Get("Referrer-Policy") != "no-referrer" {
+			t.Errorf("GET %s: Referrer-Policy %q, want no-referrer", path, res.Header.Get("Referrer-Policy"))
+		}
+	}
 	if got := get(t, s, "GET", "/riverside/old-plan", nil).StatusCode; got != 404 {
 		t.Errorf("GET an old name of a draft: got %d, want 404", got)
 	}
