@@ -1,9 +1,12 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,7 +22,7 @@ import (
 // Email field). A campaign file name on disk cannot be this long (255
 // bytes), so no real site reaches it; it stands for any refusal of a
 // field the signer typed.
-func newRefusedEnv(t *testing.T, st store.Store) (*signEnv, string) {
+func newRefusedEnv(t *testing.T, st store.Store, logs *refusedLog) (*signEnv, string) {
 	t.Helper()
 	slug := strings.Repeat("ab-", 700) + "ab"
 	files := signFiles(t)
@@ -36,7 +39,8 @@ actions:
 	committer := store.NewCommitter(st, store.CommitterOptions{})
 	t.Cleanup(func() { committer.Close() })
 	s, err := New(Config{BaseURL: "https://act.example.org", SiteName: "Act", Store: st, Recorder: committer,
-		RateLimit: -1, Now: c.now}, campaigntest.Site(t, files))
+		RateLimit: -1, Now: c.now, Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))},
+		campaigntest.Site(t, files))
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -53,7 +57,8 @@ actions:
 // nobody counted it.
 func TestSignRefusedByStoreSaysWhatToChange(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, st store.Store) {
-		e, slug := newRefusedEnv(t, st)
+		var logs refusedLog
+		e, slug := newRefusedEnv(t, st, &logs)
 		page := "/riverside/" + slug
 		v := e.formValues(t, page, "sign-form")
 		v.Set("name", "Ada Lovelace")
@@ -93,6 +98,16 @@ func TestSignRefusedByStoreSaysWhatToChange(t *testing.T) {
 		if c := e.count(t, "riverside", slug); c.Signatures != 0 {
 			t.Errorf("stored %d, want none", c.Signatures)
 		}
+		// The operator's log names the field, never what was typed.
+		log := logs.String()
+		if !strings.Contains(log, "refused by the store") || !strings.Contains(log, "field=Email") {
+			t.Errorf("the log does not tell of the refusal and its field:\n%s", log)
+		}
+		for _, secret := range []string{"ada@", "Ada Lovelace", "Lovelace"} {
+			if strings.Contains(log, secret) {
+				t.Errorf("the log holds %q:\n%s", secret, log)
+			}
+		}
 	})
 }
 
@@ -128,4 +143,23 @@ func TestRefusedProblemsWorded(t *testing.T) {
 			t.Errorf("sign.again.refused.message in %s: %q", lang, w)
 		}
 	}
+}
+
+// refusedLog is a log's text, written and read under a lock: the server
+// may log from its own goroutines.
+type refusedLog struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *refusedLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *refusedLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
 }
