@@ -76,3 +76,34 @@ func TestStatsConfirmationsUnsent(t *testing.T) {
 		t.Errorf("stats --format json:\n%s", out)
 	}
 }
+
+// TestStatsSignaturesRefused: signatures the database refused as sent
+// (store.Refusals.NoteRefused) are told in placard stats, in the table
+// and the JSON, for their campaign only, with what to do. Before, they
+// were counted nowhere an operator looks.
+func TestStatsSignaturesRefused(t *testing.T) {
+	db := sqliteDB(t)
+	ctx := context.Background()
+	st, err := openServeStore(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []string{"kestrel", "kestrel", "kestrel", "other"} {
+		if err := st.(store.Refusals).NoteRefused(ctx, "northgate", c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+	out, errs, code := runCLI(t, "stats", "northgate/kestrel", "--db", db)
+	if code != 0 || !strings.Contains(out, "Signatures refused as sent: 3.") || !strings.Contains(out, "placard check") {
+		t.Errorf("stats: exit %d\n%s%s\nwant the 3 signatures refused and what to do", code, out, errs)
+	}
+	out, _, code = runCLI(t, "stats", "northgate/kestrel", "--format", "json", "--db", db)
+	if code != 0 || !strings.Contains(out, `"signatures_refused": 3`) {
+		t.Errorf("stats --format json:\n%s", out)
+	}
+	out, _, code = runCLI(t, "stats", "northgate/quiet", "--db", db)
+	if code != 0 || strings.Contains(out, "refused") {
+		t.Errorf("stats of a campaign with none refused:\n%s", out)
+	}
+}

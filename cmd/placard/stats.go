@@ -43,6 +43,10 @@ type statsReport struct {
 	// unsent (their inbox had no turn before their signature expired:
 	// store.MailPace.NoteUnsent); left out when none, as Outreach.
 	ConfirmationsUnsent int `json:"confirmations_unsent,omitempty"`
+	// SignaturesRefused is how many signatures the database could not
+	// hold as sent (store.Refusals.NoteRefused; their signers were asked
+	// to change a field); left out when none, as Outreach.
+	SignaturesRefused int `json:"signatures_refused,omitempty"`
 }
 
 // statsOutreach is the count of calls or emails of one outcome to one
@@ -123,6 +127,13 @@ func stats(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 		rep.ConfirmationsUnsent = unsent[slug]
 	}
+	if rf, ok := st.(store.Refusals); ok {
+		refused, err := rf.RefusedCounts(ctx, org)
+		if err != nil {
+			return failure("reading the refused signatures of %s/%s: %v", org, slug, err)
+		}
+		rep.SignaturesRefused = refused[slug]
+	}
 	for _, s := range sources {
 		rep.Sources = append(rep.Sources, statsSource{Source: s.Source, Arrivals: s.Arrivals, Signatures: s.Signatures})
 	}
@@ -163,6 +174,12 @@ func writeStats(w io.Writer, rep statsReport) error {
 	if rep.ConfirmationsUnsent > 0 {
 		fmt.Fprintf(w, "Confirmation emails never sent: %d. Someone kept typing these signers' addresses, so their\n"+
 			"inboxes had no turn before the signatures expired (the log says when). They can sign again.\n\n", rep.ConfirmationsUnsent)
+	}
+	if rep.SignaturesRefused > 0 {
+		fmt.Fprintf(w, "Signatures refused as sent: %d. The database could not hold a value in them; each signer was\n"+
+			"shown their form again, asked to change that field, and nothing was stored. The log names the field\n"+
+			"(\"a signature was refused by the store\"): if it is not one the signer typed, such as the consent\n"+
+			"text, check that setting with placard check, or report it as a bug.\n\n", rep.SignaturesRefused)
 	}
 	writeOutreach(w, rep.Outreach)
 	if len(rep.Referrals) == 0 {

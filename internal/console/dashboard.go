@@ -62,6 +62,13 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	// Signatures refused as sent (store.Refusals): counts only.
+	var refused map[string]int
+	if rf, ok := c.cfg.Store.(store.Refusals); ok {
+		if refused, err = rf.RefusedCounts(ctx, org.Slug); err != nil {
+			return err
+		}
+	}
 	var d admin.Dashboard
 	for _, camp := range org.Campaigns {
 		row := admin.CampaignRow{
@@ -72,7 +79,7 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) error {
 		row.Status = p.L.T("console.status." + row.StatusKey)
 		if row.Signs {
 			n := counts[camp.Slug]
-			row.Count, row.Pending, row.Unsent = n.Signatures+n.Organisations, n.Pending, unsent[camp.Slug]
+			row.Count, row.Pending, row.Unsent, row.Refused = n.Signatures+n.Organisations, n.Pending, unsent[camp.Slug], refused[camp.Slug]
 			days, err := c.acc.SignaturesPerDay(ctx, org.Slug, camp.Slug, now.Truncate(24*time.Hour).AddDate(0, 0, 1-chartDays))
 			if err != nil {
 				return err

@@ -224,6 +224,12 @@ func TestDashboard(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Three signatures the database refused as sent (store.Refusals).
+	for range 3 {
+		if err := e.st.(store.Refusals).NoteRefused(context.Background(), "riverside", "open-letter"); err != nil {
+			t.Fatal(err)
+		}
+	}
 	res := b.get(Prefix + "/riverside")
 	wantStatus(t, res, 200)
 	d := doc(t, res)
@@ -246,6 +252,12 @@ func TestDashboard(t *testing.T) {
 	}
 	if n := d.Find(".unsent").Length(); n != 1 {
 		t.Errorf("%d campaigns tell of confirmations never sent, want 1 (the letter's)", n)
+	}
+	if got := letter.Find(".facts .refused").Text(); !strings.Contains(got, "Signatures refused as sent: 3.") {
+		t.Errorf("letter facts: %q, want the 3 signatures refused (store.Refusals.RefusedCounts)", letter.Find(".facts").Text())
+	}
+	if n := d.Find(".refused").Length(); n != 1 {
+		t.Errorf("%d campaigns tell of signatures refused, want 1 (the letter's)", n)
 	}
 	svg := letter.Find("svg[role=img]")
 	if svg.Length() != 1 || svg.Find("rect.bar").Length() != chartDays {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"time"
@@ -22,7 +23,28 @@ type InvalidSignatureError struct {
 	Field string
 	// Reason says what is wrong, in words an operator can act on.
 	Reason string
+	// Problem is what is wrong, as a code a signing form can word for
+	// the signer (internal/web: the field's own check message).
+	Problem RowProblem
 }
+
+// RowProblem is what CheckSignature found wrong with a field.
+type RowProblem string
+
+// The problems CheckSignature reports.
+const (
+	// ProblemNotListed: a kind or status outside the tables' lists.
+	ProblemNotListed RowProblem = "notlisted"
+	// ProblemKeyTooLong: email, organisation and campaign together past
+	// MaxKeyBytes.
+	ProblemKeyTooLong RowProblem = "keytoolong"
+	// ProblemNUL: text holding a NUL character.
+	ProblemNUL RowProblem = "nul"
+	// ProblemNotUTF8: text that is not valid UTF-8.
+	ProblemNotUTF8 RowProblem = "notutf8"
+	// ProblemTime: a time outside the years 1 to 9999.
+	ProblemTime RowProblem = "time"
+)
 
 func (e *InvalidSignatureError) Error() string {
 	return "store: signature not stored: its " + e.Field + " " + e.Reason
@@ -53,40 +75,42 @@ func CheckSignature(s *signing.Signature) error {
 	switch s.Kind {
 	case signing.KindIndividual, signing.KindOrganisation:
 	default:
-		return &InvalidSignatureError{"Kind", "is not individual or organisation"}
+		return &InvalidSignatureError{"Kind", "is not individual or organisation", ProblemNotListed}
 	}
 	switch s.Status {
 	case signing.StatusApproved, signing.StatusPending, signing.StatusRejected, signing.StatusUnconfirmed:
 	default:
-		return &InvalidSignatureError{"Status", "is not approved, pending, rejected or unconfirmed"}
+		return &InvalidSignatureError{"Status", "is not approved, pending, rejected or unconfirmed", ProblemNotListed}
 	}
 	if len(s.Email)+len(s.Org)+len(s.Campaign) > MaxKeyBytes {
-		return &InvalidSignatureError{"Email", "with its organisation and campaign is too long to store"}
+		return &InvalidSignatureError{"Email", "with its organisation and campaign is too long to store", ProblemKeyTooLong}
 	}
 	for _, f := range [...]struct {
 		name, v string
 	}{
-		{"Org", s.Org}, {"Campaign", s.Campaign}, {"Action", s.Action}, {"Name", s.Name},
+		// The given and family names before the name joined from them,
+		// so a refusal names the field the signer typed it in.
+		{"Org", s.Org}, {"Campaign", s.Campaign}, {"Action", s.Action},
+		{"GivenName", s.GivenName}, {"FamilyName", s.FamilyName}, {"Name", s.Name},
 		{"Email", s.Email}, {"Postcode", s.Postcode}, {"Country", s.Country}, {"Phone", s.Phone},
 		{"Comment", s.Comment}, {"Organisation", s.Organisation}, {"Role", s.Role},
 		{"ConsentText", s.ConsentText}, {"Lang", s.Lang}, {"ContactText", s.ContactText},
-		{"GivenName", s.GivenName}, {"FamilyName", s.FamilyName},
 	} {
 		if strings.IndexByte(f.v, 0) >= 0 {
-			return &InvalidSignatureError{f.name, "holds a NUL character"}
+			return &InvalidSignatureError{f.name, "holds a NUL character", ProblemNUL}
 		}
 		if !utf8.ValidString(f.v) {
-			return &InvalidSignatureError{f.name, "is not valid UTF-8 text"}
+			return &InvalidSignatureError{f.name, "is not valid UTF-8 text", ProblemNotUTF8}
 		}
 	}
 	if !storableTime(s.ConsentAt) {
-		return &InvalidSignatureError{"ConsentAt", "is outside the years 1 to 9999"}
+		return &InvalidSignatureError{"ConsentAt", "is outside the years 1 to 9999", ProblemTime}
 	}
 	if !storableTime(s.CreatedAt) {
-		return &InvalidSignatureError{"CreatedAt", "is outside the years 1 to 9999"}
+		return &InvalidSignatureError{"CreatedAt", "is outside the years 1 to 9999", ProblemTime}
 	}
 	if !s.ContactAt.IsZero() && !storableTime(s.ContactAt) {
-		return &InvalidSignatureError{"ContactAt", "is outside the years 1 to 9999"}
+		return &InvalidSignatureError{"ContactAt", "is outside the years 1 to 9999", ProblemTime}
 	}
 	return nil
 }
@@ -95,4 +119,18 @@ func CheckSignature(s *signing.Signature) error {
 func storableTime(t time.Time) bool {
 	y := t.UTC().Year()
 	return y >= 1 && y <= 9999
+}
+
+// Refusals counts the signatures refused with ErrInvalidSignature, per
+// organisation and campaign (migration 048), where an operator sees
+// them: the console's dashboard and placard stats. Counts only: no
+// address, no field value, no time. Both engines implement it beside
+// Store; storetest's RefusedCounts is its suite.
+type Refusals interface {
+	// NoteRefused counts one signature of org's campaign refused.
+	NoteRefused(ctx context.Context, org, campaign string) error
+
+	// RefusedCounts returns NoteRefused's counts of org by campaign
+	// (campaigns with none left out).
+	RefusedCounts(ctx context.Context, org string) (map[string]int, error)
 }

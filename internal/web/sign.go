@@ -380,6 +380,10 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) (err error) {
 		if turn {
 			s.mailPace.Release("", sig.Email, now)
 		}
+		if ise := (*store.InvalidSignatureError)(nil); errors.As(serr, &ise) {
+			// Refused as sent: sending it again would be refused again.
+			return s.signRefused(w, r, lc, sa, &form, ise, issued, now)
+		}
 		// Only the campaign and the error: never the signer's details.
 		s.log.Error("storing a signature failed; the signer was told it was not recorded",
 			"campaign", lc.Key, "err", serr, "request_id", requestID(r))
@@ -417,6 +421,64 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) (err error) {
 		loc = s.claims.AppendSeal(loc, lc.Key, linkToken, linkKey, now)
 	}
 	return seeOther(w, string(loc))
+}
+
+// refusedFields are the signing form's fields by the Go name of the
+// signature's field a store refusal names (store.InvalidSignatureError).
+var refusedFields = map[string]string{
+	"Name": "name", "GivenName": "given_name", "FamilyName": "family_name",
+	"Email": "email", "Postcode": "postcode", "Country": "country", "Phone": "phone",
+	"Comment": "comment", "Organisation": "organisation", "Role": "role",
+}
+
+// refusedProblem is the check message of the form field a store refusal
+// names, worded as the form's own check words it ("contains characters
+// we cannot read — type it again"), or false when the refusal names no
+// field the signer typed (the campaign's own text, a time).
+func refusedProblem(ise *store.InvalidSignatureError) (field string, msg i18n.Message, ok bool) {
+	field, ok = refusedFields[ise.Field]
+	if !ok {
+		return "", i18n.Message{}, false
+	}
+	switch {
+	case field == "country":
+		return field, i18n.Msg("check.country.list"), true
+	case ise.Problem == store.ProblemKeyTooLong:
+		return field, i18n.Msg("check.email.unstorable"), true
+	case ise.Problem == store.ProblemNUL:
+		return field, i18n.Msg("check." + field + ".invisible"), true
+	case ise.Problem == store.ProblemNotUTF8:
+		return field, i18n.Msg("check." + field + ".unreadable"), true
+	}
+	return "", i18n.Message{}, false
+}
+
+// signRefused answers a signature the store refused as sent
+// (store.ErrInvalidSignature): 422 and the form again holding what the
+// signer typed, its token still good, with the field to change and what
+// to change in it — or, when the refusal names nothing they typed, a
+// plain message that nothing was recorded and sending it again will not
+// help. It never says "try again": the same form would be refused again,
+// and the signer would think the site down. The refusal is counted for
+// the operator (store.Refusals: the console's dashboard, placard stats)
+// and logged with the campaign and the field's name, never its value.
+func (s *Server) signRefused(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign, sa *site.Signable, form *signForm, ise *store.InvalidSignatureError, issued, now time.Time) error {
+	s.log.Warn("a signature was refused by the store as sent; the signer was asked to change it",
+		"campaign", lc.Key, "field", ise.Field, "problem", string(ise.Problem), "request_id", requestID(r))
+	if rf, ok := s.cfg.Store.(store.Refusals); ok {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), signTimeout)
+		err := rf.NoteRefused(ctx, lc.Campaign.Org.Slug, lc.Campaign.Slug)
+		cancel()
+		if err != nil {
+			s.log.Error("counting a refused signature failed", "campaign", lc.Key, "err", err, "request_id", requestID(r))
+		}
+	}
+	if field, msg, ok := refusedProblem(ise); ok {
+		return s.showForms(w, r, lc, []*site.Signable{sa}, form, signing.FieldErrors{field: msg}, formtoken.OK, issued, now,
+			http.StatusUnprocessableEntity, lc.Loc.T("sign.check"), "")
+	}
+	return s.showForms(w, r, lc, []*site.Signable{sa}, form, nil, formtoken.OK, issued, now,
+		http.StatusUnprocessableEntity, lc.Loc.T("error.sign.notstored.heading"), lc.Loc.T("sign.again.refused.message"))
 }
 
 // formSubmission is what form says for action id, as signing reads it.

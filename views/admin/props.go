@@ -149,7 +149,10 @@ type CampaignRow struct {
 	Count, Pending int
 	// Unsent is how many confirmation emails were given up unsent: their
 	// inbox had no turn before their signature expired (store.MailPace).
-	Unsent      int
+	Unsent int
+	// Refused is how many signatures the database could not hold as sent
+	// (store.Refusals): their signers were asked to change a field.
+	Refused     int
 	ModerateURL string
 	Chart       Chart
 	Sources     []SourceRow

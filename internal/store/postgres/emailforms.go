@@ -163,22 +163,48 @@ const (
 const lateLookWait = "5s"
 
 // lateSequencesSQL reads how many ids each sequence the late look's
-// marks depend on hands a session at once (CACHE). A table not made yet
-// (a new database, before its migrations) has no row.
-const lateSequencesSQL = `SELECT t.name, s.seqcache
+// marks depend on hands a session at once (CACHE): every sequence the id
+// column of signatures or organisers owns (identity 'i', serial 'a' in
+// pg_depend) and every sequence its default takes ids from, whether or
+// not the column owns it — a default of nextval('other_seq') set by hand,
+// by a restore or by a DBA, with no OWNED BY, is where the ids come from
+// all the same. The default's sequence is found by the dependency
+// PostgreSQL records for nextval('name') (deptype 'n'), and for the late-
+// bound nextval('name'::text), which records none, by the name in the
+// default's text (plain or quoted names only, which to_regclass reads
+// without raising). Catalogue reads only: any role may run it, before
+// migrating as after. A table not made yet (a new database, before its
+// migrations) has no row.
+const lateSequencesSQL = `SELECT t.name, q.seq::regclass::text, s.seqcache, q.identity
 	FROM (VALUES ('signatures'), ('organisers')) AS t(name)
-	JOIN pg_sequence s ON s.seqrelid = (CASE WHEN to_regclass(t.name) IS NOT NULL
-		THEN pg_get_serial_sequence(t.name, 'id') END)::regclass
-	ORDER BY t.name`
+	JOIN pg_attribute a ON a.attrelid = to_regclass(t.name) AND a.attname = 'id' AND NOT a.attisdropped
+	CROSS JOIN LATERAL (
+		SELECT d.objid AS seq, d.deptype = 'i' AS identity FROM pg_depend d
+		WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
+			AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype IN ('a', 'i')
+		UNION
+		SELECT d.refobjid, false FROM pg_attrdef ad
+		JOIN pg_depend d ON d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid
+			AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'n'
+		WHERE ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+		UNION
+		SELECT to_regclass(substring(pg_get_expr(ad.adbin, ad.adrelid)
+			FROM 'nextval\(\(''((?:(?:[a-z_][a-z0-9_$]*|"[^"'']+")\.)?(?:[a-z_][a-z0-9_$]*|"[^"'']+"))''::text\)::regclass\)'))::oid, false
+		FROM pg_attrdef ad
+		WHERE ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+	) q
+	JOIN pg_sequence s ON s.seqrelid = q.seq
+	ORDER BY t.name, 2`
 
-// checkLateSequences refuses to start when the id sequence of signatures
+// checkLateSequences refuses to start when an id sequence of signatures
 // or organisers caches more than one value per session. The late look's
 // marks are exact only while ids are handed out one at a time: with
 // CACHE 20 a session holds twenty ids ahead, so after a look it can
 // still commit a row with an id below the mark, which no later look
 // reads. The migrations make both with CACHE 1 (PostgreSQL's default);
 // an operator who raised it gets a plain message with the statement
-// that puts it back.
+// that puts it back: ALTER TABLE for the identity, ALTER SEQUENCE for a
+// sequence the column's default names.
 func checkLateSequences(ctx context.Context, q interface {
 	Query(context.Context, string, ...any) (pgx.Rows, error)
 }) error {
@@ -188,20 +214,29 @@ func checkLateSequences(ctx context.Context, q interface {
 	// message must be the one an operator gets.
 	rows, _ := q.Query(ctx, lateSequencesSQL, pgx.QueryExecModeSimpleProtocol)
 	type seq struct {
-		Table string
-		Cache int64
+		Table    string
+		Sequence string
+		Cache    int64
+		Identity bool
 	}
 	seqs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[seq])
 	if err != nil {
 		return err
 	}
 	for _, sq := range seqs {
-		if sq.Cache != 1 {
-			return fmt.Errorf("the id column of the %s table hands out ids %d at a time (CACHE %d), and Placard needs them one at a time: "+
-				"otherwise a row can be stored with an id below one already seen, and the start-up check for addresses in an old spelling would miss it. "+
+		if sq.Cache == 1 {
+			continue
+		}
+		const why = "and Placard needs them one at a time: " +
+			"otherwise a row can be stored with an id below one already seen, and the start-up check for addresses in an old spelling would miss it. "
+		if sq.Identity {
+			return fmt.Errorf("the id column of the %s table hands out ids %d at a time (CACHE %d), "+why+
 				"Run this once as the database's owner, then start Placard again: ALTER TABLE %s ALTER COLUMN id SET CACHE 1;",
 				sq.Table, sq.Cache, sq.Cache, sq.Table)
 		}
+		return fmt.Errorf("the id column of the %s table takes its ids from the sequence %s, which hands them out %d at a time (CACHE %d), "+why+
+			"Run this once as the sequence's owner, then start Placard again: ALTER SEQUENCE %s CACHE 1;",
+			sq.Table, sq.Sequence, sq.Cache, sq.Cache, sq.Sequence)
 	}
 	return nil
 }

@@ -3,10 +3,13 @@ package postgres
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
+	"net/url"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -221,5 +224,77 @@ func TestLateSequenceCacheRefusedBeforeMigrating(t *testing.T) {
 	}
 	if recorded != len(entries)-1 {
 		t.Errorf("after the refused start %d migrations are recorded, want the %d the previous release knows: it would refuse the database now", recorded, len(entries)-1)
+	}
+}
+
+// TestLateSequenceByDefaultRefused: an id column whose default takes ids
+// from a sequence it does not own (made by hand, by a restore or by a
+// DBA: DROP IDENTITY, then DEFAULT nextval('other') with no OWNED BY)
+// hands out ids from that sequence all the same; at CACHE 20 the late
+// look's marks can skip rows. Open refuses it, naming the ALTER SEQUENCE
+// to run — for the default written nextval('name') (a recorded
+// dependency) and nextval('name'::text) (none), in another schema too —
+// also for a role that may only read the catalogues (the check runs
+// before migrating), and starts once it is run. Before, the check looked
+// the sequence up by ownership only and Open started.
+func TestLateSequenceByDefaultRefused(t *testing.T) {
+	ctx := context.Background()
+	dsn := migratedDSN(t)
+	c := connect(ctx, t, dsn)
+	role := fmt.Sprintf("placard_reader_%d", time.Now().UnixNano()%1_000_000_000)
+	if _, err := c.Exec(ctx, "CREATE ROLE "+role+" LOGIN"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		a, err := pgx.Connect(context.Background(), dsn)
+		if err == nil {
+			_, _ = a.Exec(context.Background(), "DROP ROLE IF EXISTS "+role)
+			a.Close(context.Background())
+		}
+	})
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.User = url.User(role)
+	readerDSN := u.String()
+	if _, err := c.Exec(ctx, `CREATE SCHEMA restored`); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		table, seq, def string
+	}{
+		{"signatures", "signature_ids", "nextval('signature_ids')"},
+		{"organisers", "organiser_ids", "nextval('organiser_ids'::text)"},
+		{"signatures", "restored.signature_ids", "nextval('restored.signature_ids')"},
+	} {
+		for _, stmt := range []string{
+			`ALTER TABLE ` + tc.table + ` ALTER COLUMN id DROP IDENTITY IF EXISTS`,
+			`CREATE SEQUENCE ` + tc.seq + ` START 1000000 CACHE 20`,
+			`ALTER TABLE ` + tc.table + ` ALTER COLUMN id SET DEFAULT ` + tc.def,
+		} {
+			if _, err := c.Exec(ctx, stmt); err != nil {
+				t.Fatalf("%s: %v", stmt, err)
+			}
+		}
+		fix := "ALTER SEQUENCE " + tc.seq + " CACHE 1;"
+		for _, who := range []struct{ name, dsn string }{{"the owner", dsn}, {"a role that may only read", readerDSN}} {
+			db, err := Open(ctx, who.dsn)
+			if err == nil {
+				db.Close()
+				t.Fatalf("%s: Open as %s with the %s id default at CACHE 20 started", tc.def, who.name, tc.table)
+			}
+			if !strings.Contains(err.Error(), fix) || !strings.Contains(err.Error(), "CACHE 20") {
+				t.Errorf("%s: Open as %s: %v; want a message naming CACHE 20 and %q", tc.def, who.name, err, fix)
+			}
+		}
+		if _, err := c.Exec(ctx, fix); err != nil {
+			t.Fatal(err)
+		}
+		db, err := Open(ctx, dsn)
+		if err != nil {
+			t.Fatalf("%s: Open after %s: %v", tc.def, fix, err)
+		}
+		db.Close()
 	}
 }

@@ -18,7 +18,8 @@ const movedSQL = `SELECT EXISTS (SELECT 1 FROM tallies WHERE org = ?1 AND campai
 	OR EXISTS (SELECT 1 FROM outreach WHERE org = ?1 AND campaign = ?2)
 	OR EXISTS (SELECT 1 FROM outreach_senders WHERE org = ?1 AND campaign = ?2)
 	OR EXISTS (SELECT 1 FROM outreach_drip WHERE org = ?1 AND campaign = ?2)
-	OR EXISTS (SELECT 1 FROM mail_unsent WHERE org = ?1 AND campaign = ?2)`
+	OR EXISTS (SELECT 1 FROM mail_unsent WHERE org = ?1 AND campaign = ?2)
+	OR EXISTS (SELECT 1 FROM signatures_refused WHERE org = ?1 AND campaign = ?2)`
 
 // duplicatesSQL picks, for each address that signed both org/from (?2)
 // and org/to (?3), the signature that goes: the later one, an unconfirmed
@@ -74,11 +75,15 @@ var mergeSQL = []string{
 	`INSERT INTO mail_unsent (org, campaign, count)
 	SELECT org, ?3, count FROM mail_unsent WHERE org = ?1 AND campaign = ?2
 	ON CONFLICT (org, campaign) DO UPDATE SET count = mail_unsent.count + excluded.count`,
+	// Signatures refused (migration 048), likewise.
+	`INSERT INTO signatures_refused (org, campaign, count)
+	SELECT org, ?3, count FROM signatures_refused WHERE org = ?1 AND campaign = ?2
+	ON CONFLICT (org, campaign) DO UPDATE SET count = signatures_refused.count + excluded.count`,
 }
 
 // movedTables are the count tables mergeSQL copies from, emptied of the
 // old name after it.
-var movedTables = []string{"tallies", "sources", "referrals", "outreach", "outreach_senders", "outreach_drip", "mail_unsent"}
+var movedTables = []string{"tallies", "sources", "referrals", "outreach", "outreach_senders", "outreach_drip", "mail_unsent", "signatures_refused"}
 
 // MoveCampaign moves campaign org/from's rows to org/to (store.Renames).
 // The outbox is left as it is: its messages keep the old name.

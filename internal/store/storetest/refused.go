@@ -34,23 +34,33 @@ func RunRefusedRows(t *testing.T, open LoggedOpener) {
 			spoil(sig)
 			return sig
 		}
+		// Each refusal names its field (the Go name) and problem, which
+		// the signing form words for the signer.
 		cases := []struct {
-			what string
-			sig  *signing.Signature
+			what    string
+			sig     *signing.Signature
+			field   string
+			problem store.RowProblem
 		}{
-			{"an unknown kind", bad("kind-refused@example.org", func(s *signing.Signature) { s.Kind = "person" })},
-			{"an empty kind", bad("nokind-refused@example.org", func(s *signing.Signature) { s.Kind = "" })},
-			{"an unknown status", bad("status-refused@example.org", func(s *signing.Signature) { s.Status = "held" })},
-			{"a NUL in the name", bad("nul-refused@example.org", func(s *signing.Signature) { s.Name = secretName + "\x00" })},
-			{"a NUL in the comment", bad("nulcomment-refused@example.org", func(s *signing.Signature) { s.Comment = "a\x00b" })},
-			{"a comment that is not UTF-8", bad("utf8-refused@example.org", func(s *signing.Signature) { s.Comment = "caf\xe9 " + secretName })},
-			{"a family name that is not UTF-8", bad("utf8fam-refused@example.org", func(s *signing.Signature) { s.FamilyName = "\xff\xfe" })},
-			{"an email too long to index", bad(strings.Repeat("x", 3000)+"-refused@example.org", func(*signing.Signature) {})},
-			{"a creation year past 9999", bad("year-refused@example.org", func(s *signing.Signature) { s.CreatedAt = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) })},
-			{"a consent time before year 1", bad("bc-refused@example.org", func(s *signing.Signature) { s.ConsentAt = time.Date(-5, 1, 1, 0, 0, 0, 0, time.UTC) })},
+			{"an unknown kind", bad("kind-refused@example.org", func(s *signing.Signature) { s.Kind = "person" }), "Kind", store.ProblemNotListed},
+			{"an empty kind", bad("nokind-refused@example.org", func(s *signing.Signature) { s.Kind = "" }), "Kind", store.ProblemNotListed},
+			{"an unknown status", bad("status-refused@example.org", func(s *signing.Signature) { s.Status = "held" }), "Status", store.ProblemNotListed},
+			{"a NUL in the name", bad("nul-refused@example.org", func(s *signing.Signature) { s.Name = secretName + "\x00" }), "Name", store.ProblemNUL},
+			{"a NUL in the comment", bad("nulcomment-refused@example.org", func(s *signing.Signature) { s.Comment = "a\x00b" }), "Comment", store.ProblemNUL},
+			{"a comment that is not UTF-8", bad("utf8-refused@example.org", func(s *signing.Signature) { s.Comment = "caf\xe9 " + secretName }), "Comment", store.ProblemNotUTF8},
+			{"a family name that is not UTF-8", bad("utf8fam-refused@example.org", func(s *signing.Signature) { s.FamilyName = "\xff\xfe" }), "FamilyName", store.ProblemNotUTF8},
+			{"an email too long to index", bad(strings.Repeat("x", 3000)+"-refused@example.org", func(*signing.Signature) {}), "Email", store.ProblemKeyTooLong},
+			{"a creation year past 9999", bad("year-refused@example.org", func(s *signing.Signature) { s.CreatedAt = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) }), "CreatedAt", store.ProblemTime},
+			{"a consent time before year 1", bad("bc-refused@example.org", func(s *signing.Signature) { s.ConsentAt = time.Date(-5, 1, 1, 0, 0, 0, 0, time.UTC) }), "ConsentAt", store.ProblemTime},
 			{"a contact time past 9999", bad("contact-refused@example.org", func(s *signing.Signature) {
 				s.ContactText, s.ContactAt = "You may call me.", time.Date(300000, 1, 1, 0, 0, 0, 0, time.UTC)
-			})},
+			}), "ContactAt", store.ProblemTime},
+			// Split names: the name joined from them holds the NUL too, and
+			// the refusal names the field the signer typed it in.
+			{"a NUL in the given name", bad("nulgiven-refused@example.org", func(s *signing.Signature) {
+				s.GivenName, s.FamilyName = "Ada\x00", "Lovelace"
+				s.Name = signing.JoinName(s.GivenName, s.FamilyName)
+			}), "GivenName", store.ProblemNUL},
 		}
 		// Valid signatures around the refused ones, and one with the key
 		// of a refused row after it: a refused row holds no place, so
@@ -73,6 +83,10 @@ func RunRefusedRows(t *testing.T, open LoggedOpener) {
 			if !errors.Is(e, store.ErrInvalidSignature) {
 				t.Errorf("%s: got %v, want store.ErrInvalidSignature", c.what, e)
 				continue
+			}
+			var ise *store.InvalidSignatureError
+			if !errors.As(e, &ise) || ise.Field != c.field || ise.Problem != c.problem {
+				t.Errorf("%s: got %#v, want field %s, problem %s", c.what, ise, c.field, c.problem)
 			}
 			if msg := e.Error(); strings.Contains(msg, secretName) || strings.Contains(msg, "refused@") {
 				t.Errorf("%s: the error %q holds the signature's details", c.what, msg)
@@ -143,4 +157,29 @@ func sameSet(got, want []string) bool {
 		}
 	}
 	return true
+}
+
+// testRefusedCounts: signatures refused (store.Refusals) are counted per
+// organisation and campaign, and nothing else is kept.
+func testRefusedCounts(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	rf, ok := s.(store.Refusals)
+	if !ok {
+		t.Fatal("the store does not count refused signatures (store.Refusals)")
+	}
+	if got, err := rf.RefusedCounts(ctx, "o"); err != nil || len(got) != 0 {
+		t.Fatalf("RefusedCounts before any: %v, %v; want none", got, err)
+	}
+	for _, c := range []string{"c1", "c1", "c2"} {
+		if err := rf.NoteRefused(ctx, "o", c); err != nil {
+			t.Fatalf("NoteRefused: %v", err)
+		}
+	}
+	if err := rf.NoteRefused(ctx, "other", "c1"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := rf.RefusedCounts(ctx, "o")
+	if err != nil || len(got) != 2 || got["c1"] != 2 || got["c2"] != 1 {
+		t.Fatalf("RefusedCounts: %v, %v; want c1 2, c2 1 (and nothing of another organisation)", got, err)
+	}
 }

@@ -55,6 +55,13 @@ func testMoveEverything(t *testing.T, s store.Store) {
 			t.Fatal(err)
 		}
 	}
+	// One refused signature of the old name, two of the new.
+	rf := s.(store.Refusals)
+	for _, c := range []string{"old", "new", "new"} {
+		if err := rf.NoteRefused(ctx, "o", c); err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	r := move(t, s, "old", "new")
 	if r.Signatures != 3 || r.Duplicates != 0 || r.Rows == 0 || !r.Moved() {
@@ -89,6 +96,9 @@ func testMoveEverything(t *testing.T, s store.Store) {
 	}
 	if u, err := mp.UnsentCounts(ctx, "o"); err != nil || len(u) != 1 || u["new"] != 3 {
 		t.Errorf("confirmations never sent after the move: %v, %v; want new: 3 (the dashboard shows the new name's only)", u, err)
+	}
+	if u, err := rf.RefusedCounts(ctx, "o"); err != nil || len(u) != 1 || u["new"] != 3 {
+		t.Errorf("refused signatures after the move: %v, %v; want new: 3 (the dashboard shows the new name's only)", u, err)
 	}
 	ts, err := s.Tallies(ctx)
 	if err != nil {
