@@ -65,6 +65,7 @@ type sealed struct {
 // address are sealed, and the link goes to their own inbox, so its length
 // tells nobody else anything.
 func (s *Server) seal(v sealed) string {
+	s.seals.Add(1)
 	plain, _ := json.Marshal(v)
 	return s.sealer.SealPacked(plain)
 }
@@ -198,6 +199,21 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, ca *site.ContactA
 	if !okMessage {
 		form.Errors = append(form.Errors, loc.T("contact.write.err.message"))
 	}
+	// Every cheap refusal comes before the letter is sealed, the one
+	// costly step (compressing it, formtoken.Sealer.SealPacked): a POST
+	// with a made-up or spent token, or bad fields, seals nothing
+	// (TestContactRefusalsSealNothing). The rate limit (contactRoute)
+	// and the size limit come earlier still.
+	client := s.keyer.key(r)
+	tok := f.Get("token")
+	var issued time.Time
+	if len(form.Errors) == 0 {
+		var problem formtoken.Problem
+		problem, issued = s.tokens.Check(ca.Path+writeSuffix, tok, now)
+		if problem != formtoken.OK || !s.used.Claim(tok, client, issued, now) {
+			form.Errors = append(form.Errors, loc.T("contact.called.again"))
+		}
+	}
 	var link string
 	if len(form.Errors) == 0 {
 		link = s.base + ca.Path + confirmSuffix + "?" + url.Values{"c": {s.seal(sealed{
@@ -209,15 +225,11 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, ca *site.ContactA
 			// does not compress (a run of emoji) is refused here, before
 			// a link that might never open is sent.
 			// Said as it is: the message may be well under 5,000
-			// characters (a long letter in Chinese).
+			// characters (a long letter in Chinese). Nothing was sent:
+			// the token may serve again.
+			s.used.Release(tok, client, issued)
 			form.Errors = append(form.Errors, loc.T("contact.write.err.long"))
 		}
-	}
-	client := s.keyer.key(r)
-	tok := f.Get("token")
-	problem, issued := s.tokens.Check(ca.Path+writeSuffix, tok, now)
-	if len(form.Errors) == 0 && (problem != formtoken.OK || !s.used.Claim(tok, client, issued, now)) {
-		form.Errors = append(form.Errors, loc.T("contact.called.again"))
 	}
 	if len(form.Errors) > 0 {
 		p, _ := s.contactProps(r.Context(), ca, "", "")
