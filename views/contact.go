@@ -89,6 +89,9 @@ type ConfirmPageProps struct {
 	Page                                 Page
 	Heading, Intro, Subject, Message     string
 	Action, Token, Seal, Button, BackURL string
+	// Error says why the letter was not sent (a full queue), the letter
+	// and its button kept.
+	Error string
 }
 
 // PhoneLink is an office number with its tel: link.

@@ -51,6 +51,32 @@ Total          3 calls, 1 emails
 	}
 }
 
+// TestStatsOutreachHeld: letters turned away because a decision-maker's
+// queue held a day already (store.OutcomeHeld) are told apart in placard
+// stats, not counted among the emails sent, with what the organiser can do.
+func TestStatsOutreachHeld(t *testing.T) {
+	db := sqliteDB(t)
+	ctx := context.Background()
+	st, err := openServeStore(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	for _, outcome := range []string{store.OutcomeQueued, store.OutcomeHeld, store.OutcomeHeld} {
+		if err := st.(store.Outreach).RecordOutreach(ctx, store.OutreachEvent{Org: "northgate", Campaign: "kestrel", Action: "write",
+			Target: "moss", Kind: store.OutreachEmail, Outcome: outcome, At: at}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+	out, errs, code := runCLI(t, "stats", "northgate/kestrel", "--db", db)
+	for _, want := range []string{"write/moss     email  held             2", "Total          0 calls, 1 emails", "Letters held back: 2.", "Raise per_hour"} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("stats: exit %d\n%s%s\nwant it to contain %q", code, out, errs, want)
+		}
+	}
+}
+
 // TestStatsConfirmationsUnsent: confirmations given up unsent for want
 // of their inbox's turn (store.MailPace.NoteUnsent) are told in placard
 // stats, in the table and the JSON, for their campaign only.

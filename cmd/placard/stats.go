@@ -215,14 +215,22 @@ func writeOutreach(w io.Writer, os []statsOutreach) {
 		width = max(width, len(o.Action)+1+len(o.Target))
 	}
 	fmt.Fprintf(w, "%-*s  %-5s  %-10s  %6s\n", width, "Action/target", "Kind", "Outcome", "Count")
-	var calls, emails int64
+	var calls, emails, held int64
 	for _, o := range os {
 		fmt.Fprintf(w, "%-*s  %-5s  %-10s  %6d\n", width, o.Action+"/"+o.Target, o.Kind, o.Outcome, o.Count)
-		if o.Kind == store.OutreachCall {
+		switch {
+		case o.Kind == store.OutreachCall:
 			calls += o.Count
-		} else {
+		case o.Outcome == store.OutcomeHeld:
+			// Turned away for a full queue: not an email sent.
+			held += o.Count
+		default:
 			emails += o.Count
 		}
 	}
 	fmt.Fprintf(w, "%-*s  %d calls, %d emails\n\n", width, "Total", calls, emails)
+	if held > 0 {
+		fmt.Fprintf(w, "Letters held back: %d. A decision-maker already had a day of letters waiting (per_hour × 24),\n"+
+			"so these supporters were asked to send theirs again later. Raise per_hour if their office can read more.\n\n", held)
+	}
 }

@@ -23,7 +23,7 @@ import (
 )
 
 // outreachCounts is one target's figures on the dashboard.
-type outreachCounts struct{ staff, voicemail, noAnswer, emails, waiting int }
+type outreachCounts struct{ staff, voicemail, noAnswer, emails, waiting, held int }
 
 // outreachKey names one target of one contact action of one campaign.
 type outreachKey struct{ campaign, action, target string }
@@ -48,6 +48,9 @@ func (c *Console) orgOutreach(ctx context.Context, org *campaign.Org, held map[o
 		for _, n := range counts {
 			oc := get(outreachKey{n.Campaign, n.Action, n.Target})
 			switch {
+			case n.Kind == store.OutreachEmail && n.Outcome == store.OutcomeHeld:
+				// Turned away, a full day of letters waiting: not sent.
+				oc.held += int(n.Count)
 			case n.Kind == store.OutreachEmail:
 				oc.emails += int(n.Count)
 			case n.Outcome == "staff":
@@ -159,7 +162,7 @@ func outreachTables(l *i18n.Localizer, camp *campaign.Campaign, by map[outreachK
 				n = &outreachCounts{}
 			}
 			tb.Rows = append(tb.Rows, admin.OutreachRow{Target: label, Staff: l.Number(n.staff), Voicemail: l.Number(n.voicemail),
-				NoAnswer: l.Number(n.noAnswer), Emails: l.Number(n.emails), Waiting: l.Number(n.waiting)})
+				NoAnswer: l.Number(n.noAnswer), Emails: l.Number(n.emails), Waiting: l.Number(n.waiting), Held: l.Number(n.held)})
 		}
 		for _, t := range a.Contact.Targets {
 			seen[t.ID] = true

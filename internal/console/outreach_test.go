@@ -51,6 +51,12 @@ func TestDashboardOutreach(t *testing.T) {
 		}
 	}
 
+	// A fourth was turned away: a day of letters already waited.
+	if err := o.RecordOutreach(ctx, store.OutreachEvent{Org: "riverside", Campaign: "call", Action: "call", Target: "mayor",
+		Kind: store.OutreachEmail, Outcome: store.OutcomeHeld, At: now}); err != nil {
+		t.Fatal(err)
+	}
+
 	b := e.signIn("riverside", "sam@example.org", accounts.RoleViewer)
 	res := b.get(Prefix + "/riverside")
 	wantStatus(t, res, 200)
@@ -65,15 +71,16 @@ func TestDashboardOutreach(t *testing.T) {
 		tr.Children().Each(func(_ int, c *goquery.Selection) { cells = append(cells, strings.TrimSpace(c.Text())) })
 		rows[cells[0]] = strings.Join(cells[1:], " ")
 	})
-	// Columns: spoke to staff, voicemail, no answer, emails, waiting.
-	want := map[string]string{"Mayor Ada Lind": "2 1 0 3 2", "Clerk Bo Ng": "0 0 1 0 0"}
+	// Columns: spoke to staff, voicemail, no answer, emails, waiting,
+	// held back (not among the emails: it was not sent).
+	want := map[string]string{"Mayor Ada Lind": "2 1 0 3 2 1", "Clerk Bo Ng": "0 0 1 0 0 0"}
 	for name, w := range want {
 		if rows[name] != w {
 			t.Errorf("%s: got %q, want %q (rows %v)", name, rows[name], w, rows)
 		}
 	}
 	head := strings.Join(strings.Fields(table.Find("thead").Text()), " ")
-	for _, col := range []string{"Spoke to staff", "Voicemail", "No answer", "Emails", "Waiting"} {
+	for _, col := range []string{"Spoke to staff", "Voicemail", "No answer", "Emails", "Waiting", "Held back (queue full)"} {
 		if !strings.Contains(head, col) {
 			t.Errorf("the table's head %q lacks %q", head, col)
 		}
@@ -89,7 +96,7 @@ func TestDashboardOutreach(t *testing.T) {
 	d.Find(`section[aria-labelledby="c-call"] table.outreach tbody tr`).First().Children().Each(func(_ int, c *goquery.Selection) {
 		cells = append(cells, strings.TrimSpace(c.Text()))
 	})
-	if got := strings.Join(cells, " "); got != "Mayor Ada Lind 2 1 0 3 1" {
+	if got := strings.Join(cells, " "); got != "Mayor Ada Lind 2 1 0 3 1 1" {
 		t.Errorf("after 90 minutes the mayor's row reads %q, want one message still waiting", strings.Join(cells, " "))
 	}
 	// In Arabic, the headings are Arabic.

@@ -76,7 +76,42 @@ type TargetMail interface {
 	// next free slot (q.At when this hour has room, else the start of the
 	// first hour with room), adds them to the outbox and counts one email
 	// to the target (outcome "queued"). It returns that NotBefore.
+	//
+	// A target's queue holds at most MaxDripAhead of its drip: when the
+	// next free slot would be due later than that, nothing is queued or
+	// recorded (the supporter may try again once the drip has moved on),
+	// one email to the target is counted with outcome OutcomeHeld, and the
+	// error is ErrTargetFull.
 	QueueTargetMail(ctx context.Context, q TargetMailing) (time.Time, error)
+	// TargetMailRoom reports whether a letter to target queued at at would
+	// find a slot (QueueTargetMail's rule, read without writing): the
+	// write form asks before a confirmation is sent for a letter that
+	// could not be queued.
+	TargetMailRoom(ctx context.Context, org, campaign, target string, perHour int, at time.Time) (bool, error)
+}
+
+// MaxDripAhead is how far ahead the drip may give a letter its slot: the
+// queue for one decision-maker holds at most a day of it (24 × per_hour
+// letters), so a flood (many supporters, or one attacker with many
+// addresses) costs a bounded outbox and never delays a letter by days.
+const MaxDripAhead = 24 * time.Hour
+
+// Outcomes of an email to a target, as counted: OutcomeQueued for a
+// letter queued, OutcomeHeld for one turned away because the target's
+// queue was full (store.ErrTargetFull, or the write form's own check).
+const (
+	OutcomeQueued = "queued"
+	OutcomeHeld   = "held"
+)
+
+// ErrTargetFull means the decision-maker's queue holds a day of letters
+// already (MaxDripAhead): nothing was queued.
+var ErrTargetFull = errors.New("store: the decision-maker's queue is full")
+
+// DripFull reports whether a slot in newHour, taken at at, is further
+// ahead than the drip may reach (MaxDripAhead).
+func DripFull(newHour, at time.Time) bool {
+	return newHour.After(OutreachHour(at).Add(MaxDripAhead))
 }
 
 // TargetMailing is one supporter's message to one target, with any copy.

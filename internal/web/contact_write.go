@@ -65,6 +65,7 @@ type sealed struct {
 // address are sealed, and the link goes to their own inbox, so its length
 // tells nobody else anything.
 func (s *Server) seal(v sealed) string {
+	s.seals.Add(1)
 	plain, _ := json.Marshal(v)
 	return s.sealer.SealPacked(plain)
 }
@@ -198,6 +199,32 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, ca *site.ContactA
 	if !okMessage {
 		form.Errors = append(form.Errors, loc.T("contact.write.err.message"))
 	}
+	// Every cheap refusal comes before the letter is sealed, the one
+	// costly step (compressing it, formtoken.Sealer.SealPacked): a POST
+	// with a made-up or spent token, or bad fields, seals nothing
+	// (TestContactRefusalsSealNothing). The rate limit (contactRoute)
+	// and the size limit come earlier still.
+	client := s.keyer.key(r)
+	tok := f.Get("token")
+	var issued time.Time
+	if len(form.Errors) == 0 {
+		var problem formtoken.Problem
+		problem, issued = s.tokens.Check(ca.Path+writeSuffix, tok, now)
+		if problem != formtoken.OK || !s.used.Claim(tok, client, issued, now) {
+			form.Errors = append(form.Errors, loc.T("contact.called.again"))
+		}
+	}
+	status := http.StatusBadRequest
+	if len(form.Errors) == 0 && !s.targetHasRoom(r.Context(), ca, t, now) {
+		// The decision-maker has a day of letters waiting: no
+		// confirmation is sent for a letter that could not be queued.
+		// The form comes back with the text kept, saying when to try
+		// again; the token may serve again.
+		s.used.Release(tok, client, issued)
+		form.Errors = append(form.Errors, loc.T("contact.write.err.full", "name", t.Name))
+		status = http.StatusTooManyRequests
+		w.Header()["Retry-After"] = hvRetryHour
+	}
 	var link string
 	if len(form.Errors) == 0 {
 		link = s.base + ca.Path + confirmSuffix + "?" + url.Values{"c": {s.seal(sealed{
@@ -209,15 +236,11 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, ca *site.ContactA
 			// does not compress (a run of emoji) is refused here, before
 			// a link that might never open is sent.
 			// Said as it is: the message may be well under 5,000
-			// characters (a long letter in Chinese).
+			// characters (a long letter in Chinese). Nothing was sent:
+			// the token may serve again.
+			s.used.Release(tok, client, issued)
 			form.Errors = append(form.Errors, loc.T("contact.write.err.long"))
 		}
-	}
-	client := s.keyer.key(r)
-	tok := f.Get("token")
-	problem, issued := s.tokens.Check(ca.Path+writeSuffix, tok, now)
-	if len(form.Errors) == 0 && (problem != formtoken.OK || !s.used.Claim(tok, client, issued, now)) {
-		form.Errors = append(form.Errors, loc.T("contact.called.again"))
 	}
 	if len(form.Errors) > 0 {
 		p, _ := s.contactProps(r.Context(), ca, "", "")
@@ -230,7 +253,7 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, ca *site.ContactA
 			}
 		}
 		w.Header()["Referrer-Policy"] = hvNoReferrer
-		return s.writePage(w, r, http.StatusBadRequest, views.ContactPage(p), ca.CSP)
+		return s.writePage(w, r, status, views.ContactPage(p), ca.CSP)
 	}
 	confirmMail := mail.ContactPayload{Template: mail.TemplateContactConfirm, Lang: loc.Lang(), Org: ca.Campaign.Org.Slug, Campaign: ca.Campaign.Slug,
 		To: email, TargetName: t.Name, Link: link} // no subject or body: the address is not confirmed yet (mail.RenderContact)
@@ -264,6 +287,35 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, ca *site.ContactA
 	}
 	http.Redirect(w, r, ca.Path+"?"+url.Values{"written": {t.ID}}.Encode(), http.StatusSeeOther)
 	return nil
+}
+
+// hvRetryHour is the Retry-After of a letter refused for a full queue: the
+// drip frees an hour of slots every hour.
+var hvRetryHour = []string{"3600"}
+
+// targetHasRoom reports whether a letter to t would find a place in its
+// queue now (store.TargetMail.TargetMailRoom); if not, it counts the
+// letter as held back. On a store error it answers yes: the confirmation
+// decides again, and a valid letter is never refused on a guess.
+func (s *Server) targetHasRoom(ctx context.Context, ca *site.ContactAction, t campaign.Target, now time.Time) bool {
+	tm, ok := s.cfg.Store.(store.TargetMail)
+	if !ok {
+		return true
+	}
+	room, err := tm.TargetMailRoom(ctx, ca.Campaign.Org.Slug, ca.Campaign.Slug, t.ID, max(ca.Contact.PerHour, 1), now)
+	if err != nil {
+		s.log.Warn("reading a decision-maker's queue failed", "campaign", ca.Key, "err", err)
+		return true
+	}
+	if !room {
+		if o := s.outreach(); o != nil {
+			if err := o.RecordOutreach(ctx, store.OutreachEvent{Org: ca.Campaign.Org.Slug, Campaign: ca.Campaign.Slug, Action: ca.ID,
+				Target: t.ID, Kind: store.OutreachEmail, Outcome: store.OutcomeHeld, At: now}); err != nil {
+				s.log.Warn("counting a letter held back failed", "campaign", ca.Key, "err", err)
+			}
+		}
+	}
+	return room
 }
 
 // confirmWrite answers the link in the confirmation email: GET shows the message
@@ -302,16 +354,19 @@ func (s *Server) confirmWrite(w http.ResponseWriter, r *http.Request, ca *site.C
 	// The address holds the sealed message: no referrer leaves the page.
 	w.Header()["Referrer-Policy"] = hvNoReferrer
 	w.Header()["X-Robots-Tag"] = []string{"noindex"}
-	if r.Method != http.MethodPost {
+	confirmPage := func(status int, notice string) error {
 		p := views.ConfirmPageProps{
 			Page:    ca.Frame,
 			Heading: loc.T("contact.write.confirm.heading", "name", t.Name),
 			Intro:   loc.T("contact.write.confirm.intro", "org", ca.Campaign.Org.Name),
 			Subject: v.Subject, Message: v.Message,
 			Action: ca.Path + confirmSuffix, Token: s.tokens.Issue(ca.Path, now), Seal: c,
-			Button: loc.T("contact.write.submit"), BackURL: ca.Path,
+			Button: loc.T("contact.write.submit"), BackURL: ca.Path, Error: notice,
 		}
-		return s.writePage(w, r, http.StatusOK, views.ConfirmPage(p), ca.CSP)
+		return s.writePage(w, r, status, views.ConfirmPage(p), ca.CSP)
+	}
+	if r.Method != http.MethodPost {
+		return confirmPage(http.StatusOK, "")
 	}
 	tm, ok := s.cfg.Store.(store.TargetMail)
 	if !ok {
@@ -337,6 +392,13 @@ func (s *Server) confirmWrite(w http.ResponseWriter, r *http.Request, ca *site.C
 	switch {
 	case errors.Is(err, store.ErrAlreadySent):
 		outcome = "already"
+	case errors.Is(err, store.ErrTargetFull):
+		// A day of letters waits for this decision-maker already:
+		// nothing was queued or recorded. The page comes back with the
+		// letter and its button, which works again once the drip has
+		// moved on (the link lasts sealFor).
+		w.Header()["Retry-After"] = hvRetryHour
+		return confirmPage(http.StatusTooManyRequests, loc.T("contact.write.full", "name", t.Name))
 	case err != nil:
 		s.log.Error("queueing a message to a decision-maker failed", "campaign", ca.Key, "err", err)
 		return errCallsOff

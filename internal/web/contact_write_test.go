@@ -34,6 +34,17 @@ actions:
 
 func newWriteEnv(t *testing.T, st store.Store, perHour int) *signEnv {
 	t.Helper()
+	c := &clock{t: clockStart}
+	s, err := New(Config{BaseURL: "https://act.example.org", SiteName: "Act", Store: st, RateLimit: -1, Now: c.now}, campaigntest.Site(t, writeFiles(t, perHour)))
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return &signEnv{s: s, st: st, clock: c}
+}
+
+// writeFiles is callFiles with a contact action that sends through the
+// organisation, perHour messages an hour to each target.
+func writeFiles(t testing.TB, perHour int) campaigntest.Files {
 	f := callFiles(t)
 	f["riverside/write-the-council.yaml"] = `title: Write to the council
 summary: Ask them to keep the library open.
@@ -47,12 +58,7 @@ actions:
     subject: Keep the library open
     message: Please keep the library open in the evenings.
 `
-	c := &clock{t: clockStart}
-	s, err := New(Config{BaseURL: "https://act.example.org", SiteName: "Act", Store: st, RateLimit: -1, Now: c.now}, campaigntest.Site(t, f))
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	return &signEnv{s: s, st: st, clock: c}
+	return f
 }
 
 // writeValues reads the write form of target on the page and fills it in.

@@ -231,6 +231,9 @@ type Server struct {
 	// sealer seals a supporter's message to a decision-maker into the
 	// link that confirms their address (contact_write.go).
 	sealer formtoken.Sealer
+	// seals counts the letters sealed, the costly step of a write
+	// (TestContactRefusalsSealNothing reads it).
+	seals atomic.Uint64
 	// links makes signers' personal links (stored nowhere until they bring
 	// someone), and credits counts what stored signatures brought, until
 	// the poller writes it (internal/attribution).

@@ -176,6 +176,9 @@ type OutreachTable struct {
 type OutreachRow struct {
 	Target                                      string
 	Staff, Voicemail, NoAnswer, Emails, Waiting string
+	// Held is how many letters were turned away because a day of letters
+	// already waited for the target (store.OutcomeHeld).
+	Held string
 }
 
 // Chart is a small bar chart of signatures per day, drawn on the server.

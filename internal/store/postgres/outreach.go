@@ -3,6 +3,7 @@ package postgres
 import (
 	"cmp"
 	"context"
+	"errors"
 	"slices"
 	"time"
 
@@ -86,6 +87,9 @@ func (db *DB) QueueTargetMail(ctx context.Context, q store.TargetMailing) (_ tim
 			return err
 		}
 		hour, n, due = store.DripSlot(hour.UTC(), n, q.PerHour, q.At)
+		if store.DripFull(hour, q.At) {
+			return store.ErrTargetFull
+		}
 		if _, err := tx.Exec(ctx, `UPDATE outreach_drip SET hour = $4, n = $5 WHERE org = $1 AND campaign = $2 AND target = $3`,
 			q.Org, q.Campaign, q.Target, hour, n); err != nil {
 			return err
@@ -103,10 +107,37 @@ func (db *DB) QueueTargetMail(ctx context.Context, q store.TargetMailing) (_ tim
 			q.Org, q.Campaign, q.Action, q.Target, store.OutreachHour(q.At))
 		return err
 	})
+	if errors.Is(err, store.ErrTargetFull) {
+		// Nothing of the letter is kept (the supporter may try again);
+		// only the count of letters held back.
+		if err := db.RecordOutreach(ctx, store.OutreachEvent{Org: q.Org, Campaign: q.Campaign, Action: q.Action, Target: q.Target,
+			Kind: store.OutreachEmail, Outcome: store.OutcomeHeld, At: q.At}); err != nil {
+			return time.Time{}, err
+		}
+		return time.Time{}, store.ErrTargetFull
+	}
 	if err != nil {
 		return time.Time{}, err
 	}
 	return due, nil
+}
+
+// TargetMailRoom reads whether the target's drip has a slot within
+// store.MaxDripAhead (part of store.TargetMail).
+func (db *DB) TargetMailRoom(ctx context.Context, org, campaign, target string, perHour int, at time.Time) (_ bool, err error) {
+	defer failed(&err, "reading a decision-maker's queue")
+	var hour time.Time
+	var n int
+	err = db.pool.QueryRow(ctx, `SELECT hour, n FROM outreach_drip WHERE org = $1 AND campaign = $2 AND target = $3`,
+		org, campaign, target).Scan(&hour, &n)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		hour, n = time.Time{}, 0
+	case err != nil:
+		return false, err
+	}
+	hour, _, _ = store.DripSlot(hour.UTC(), n, perHour, at)
+	return !store.DripFull(hour, at), nil
 }
 
 // eraseSenderIn removes the keyed hash of email from the senders of

@@ -80,19 +80,21 @@ func (db *DB) QueueTargetMail(ctx context.Context, q store.TargetMailing) (_ tim
 			return time.Time{}, cmp.Or(err, store.ErrAlreadySent)
 		}
 	}
-	var hourUnix int64
-	var n int
-	err = tx.QueryRowContext(ctx, `SELECT hour, n FROM outreach_drip WHERE org = ? AND campaign = ? AND target = ?`,
-		q.Org, q.Campaign, q.Target).Scan(&hourUnix, &n)
-	var hour time.Time
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-	case err != nil:
+	hour, n, err := dripRow(ctx, tx, q.Org, q.Campaign, q.Target)
+	if err != nil {
 		return time.Time{}, err
-	default:
-		hour = time.Unix(hourUnix, 0).UTC()
 	}
 	hour, n, due := store.DripSlot(hour, n, q.PerHour, q.At)
+	if store.DripFull(hour, q.At) {
+		// Nothing of the letter is kept (the supporter may try again);
+		// only the count of letters held back.
+		tx.Rollback()
+		if err := db.RecordOutreach(ctx, store.OutreachEvent{Org: q.Org, Campaign: q.Campaign, Action: q.Action, Target: q.Target,
+			Kind: store.OutreachEmail, Outcome: store.OutcomeHeld, At: q.At}); err != nil {
+			return time.Time{}, err
+		}
+		return time.Time{}, store.ErrTargetFull
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO outreach_drip (org, campaign, target, hour, n) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (org, campaign, target) DO UPDATE SET hour = excluded.hour, n = excluded.n`,
 		q.Org, q.Campaign, q.Target, hour.Unix(), n); err != nil {
@@ -112,6 +114,36 @@ func (db *DB) QueueTargetMail(ctx context.Context, q store.TargetMailing) (_ tim
 		return time.Time{}, err
 	}
 	return due, tx.Commit()
+}
+
+// dripRow reads a target's drip slot: the hour it started and how many
+// letters it holds (a zero hour for none).
+func dripRow(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, org, campaign, target string) (time.Time, int, error) {
+	var hourUnix int64
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT hour, n FROM outreach_drip WHERE org = ? AND campaign = ? AND target = ?`,
+		org, campaign, target).Scan(&hourUnix, &n)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return time.Time{}, 0, nil
+	case err != nil:
+		return time.Time{}, 0, err
+	}
+	return time.Unix(hourUnix, 0).UTC(), n, nil
+}
+
+// TargetMailRoom reads whether the target's drip has a slot within
+// store.MaxDripAhead (part of store.TargetMail).
+func (db *DB) TargetMailRoom(ctx context.Context, org, campaign, target string, perHour int, at time.Time) (_ bool, err error) {
+	defer failed(&err, "reading a decision-maker's queue")
+	hour, n, err := dripRow(ctx, db.r, org, campaign, target)
+	if err != nil {
+		return false, err
+	}
+	hour, _, _ = store.DripSlot(hour, n, perHour, at)
+	return !store.DripFull(hour, at), nil
 }
 
 // eraseSenderIn removes the keyed hash of email from the senders of

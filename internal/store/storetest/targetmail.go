@@ -22,6 +22,7 @@ func RunTargetMail(t *testing.T, open Opener) {
 	t.Run("OnePerSupporterPerTarget", func(t *testing.T) { testOnePerSender(t, open(t)) })
 	t.Run("DripUnder200", func(t *testing.T) { testDrip(t, open(t)) })
 	t.Run("DripConcurrent", func(t *testing.T) { testDripConcurrent(t, open(t)) })
+	t.Run("QueueCapped", func(t *testing.T) { testDripCapped(t, open(t)) })
 	t.Run("EraseForgetsSender", func(t *testing.T) { testEraseSender(t, open(t)) })
 	t.Run("EraseInForgetsSenderInOrg", func(t *testing.T) { testEraseSenderIn(t, open(t)) })
 	t.Run("OnePerMailboxAcrossSpellings", func(t *testing.T) { testOnePerSpelling(t, open(t)) })
@@ -127,13 +128,14 @@ func testOnePerSender(t *testing.T, s store.Store) {
 	}
 }
 
-// testDrip: 200 supporters write to one target at once with at most 7 an
+// testDrip: 170 supporters write to one target at once with at most 7 an
 // hour: the first 7 are due now and every later hour holds exactly 7 (the
-// last the remainder), due at the start of its hour.
+// last the remainder), due at the start of its hour. (170 fit in the day
+// the queue holds: testDripCapped.)
 func testDrip(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	tm, ob := targetMail(t, s)
-	const perHour, total = 7, 200
+	const perHour, total = 7, 170
 	for i := range total {
 		if _, err := tm.QueueTargetMail(ctx, mailing("c", "moss", fmt.Sprintf("s%03d@example.org", i), perHour, base)); err != nil {
 			t.Fatalf("message %d: %v", i, err)
@@ -169,6 +171,65 @@ func checkDrip(t *testing.T, es []store.OutboxEntry, perHour, total int) {
 		if per[h] != want {
 			t.Errorf("hour %d (%v) holds %d messages, want %d", i, h, per[h], want)
 		}
+	}
+}
+
+// testDripCapped: the queue for one decision-maker had no bound, so a
+// flood of letters (many supporters, or one person with many addresses)
+// grew the outbox without limit and put a genuine letter days behind. It
+// now holds a day of the drip (store.MaxDripAhead): letters due this hour
+// and in the 24 after it. The next is refused with ErrTargetFull, queued
+// nowhere and counted as held back; the supporter is not recorded, so once
+// the drip moves on (an hour later) the same letter is queued.
+// TargetMailRoom reads the same rule for the write form.
+func testDripCapped(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	tm, ob := targetMail(t, s)
+	const perHour = 3
+	const fits = perHour * 25 // this hour and the 24 after it
+	var last time.Time
+	for i := range fits {
+		due, err := tm.QueueTargetMail(ctx, mailing("c", "moss", fmt.Sprintf("s%03d@example.org", i), perHour, base))
+		if err != nil {
+			t.Fatalf("letter %d of the %d a day holds: %v", i+1, fits, err)
+		}
+		last = due
+	}
+	if want := store.OutreachHour(base).Add(store.MaxDripAhead); !last.Equal(want) {
+		t.Errorf("the last letter that fits is due %v, want %v", last, want)
+	}
+	if ok, err := tm.TargetMailRoom(ctx, "o", "c", "moss", perHour, base); err != nil || ok {
+		t.Errorf("TargetMailRoom with a full day queued = %v, %v; want false", ok, err)
+	}
+	for _, who := range []string{"late@example.org", "late@example.org", "other@example.org"} {
+		if _, err := tm.QueueTargetMail(ctx, mailing("c", "moss", who, perHour, base)); !errors.Is(err, store.ErrTargetFull) {
+			t.Errorf("a letter from %s past a full day: %v, want ErrTargetFull", who, err)
+		}
+	}
+	es, err := ob.List(ctx, "")
+	if err != nil || len(es) != fits {
+		t.Errorf("outbox holds %d, %v; want the %d that fit", len(es), err, fits)
+	}
+	if ok, err := tm.TargetMailRoom(ctx, "o", "c", "lind", perHour, base); err != nil || !ok {
+		t.Errorf("another decision-maker's queue: room %v, %v; want true", ok, err)
+	}
+	counts, err := s.(store.Outreach).OutreachCounts(ctx, "o", "c")
+	want := []store.OutreachCount{
+		{Org: "o", Campaign: "c", Action: "write", Target: "moss", Kind: "email", Outcome: store.OutcomeHeld, Count: 3},
+		{Org: "o", Campaign: "c", Action: "write", Target: "moss", Kind: "email", Outcome: store.OutcomeQueued, Count: fits},
+	}
+	if err != nil || fmt.Sprint(counts) != fmt.Sprint(want) {
+		t.Errorf("counts = %+v, %v; want %+v", counts, err, want)
+	}
+	// An hour on, the drip has room for one more hour of letters: the
+	// letter refused is queued (its sender was not recorded).
+	later := base.Add(time.Hour)
+	if ok, err := tm.TargetMailRoom(ctx, "o", "c", "moss", perHour, later); err != nil || !ok {
+		t.Errorf("TargetMailRoom an hour on = %v, %v; want true", ok, err)
+	}
+	due, err := tm.QueueTargetMail(ctx, mailing("c", "moss", "late@example.org", perHour, later))
+	if want := store.OutreachHour(later).Add(store.MaxDripAhead); err != nil || !due.Equal(want) {
+		t.Errorf("the refused letter an hour on: due %v, %v; want %v", due, err, want)
 	}
 }
 
