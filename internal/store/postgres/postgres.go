@@ -95,6 +95,10 @@ func open(ctx context.Context, dsn string, files fs.FS) (*DB, error) {
 	// release still starts (a migration it does not know would make it
 	// refuse the database, migrate.ErrNewer) while the operator runs the
 	// statement the message names. After migrating, for a new database.
+	if err := checkEncoding(ctx, db.pool); err != nil { // encoding.go
+		pool.Close()
+		return nil, fmt.Errorf("checking the PostgreSQL database: %w", err)
+	}
 	if err := checkLateSequences(ctx, db.pool); err != nil { // emailforms.go
 		pool.Close()
 		return nil, fmt.Errorf("checking the PostgreSQL database: %w", err)
