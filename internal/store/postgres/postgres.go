@@ -1090,8 +1090,9 @@ func (db *DB) wipeReach(ctx context.Context, reach int64) error {
 // unsent (mail_unsent: a count for the console, not the page's) and its
 // letters' drip slots (outreach_drip: they counted letters the purge
 // deletes unsent) and its signatures refused as sent (signatures_refused:
-// a count for the console too) in tx, returning how many rows went: a purged campaign
-// keeps only its page's counts (storetest PurgeMailCounts).
+// a count for the console too) in tx, returning how many rows went: a
+// purged campaign keeps only its page's counts (storetest
+// PurgeMailCounts).
 func purgeMail(ctx context.Context, tx pgx.Tx, org, campaign string) (int64, error) {
 	var n int64
 	for _, table := range []string{"mail_unsent", "outreach_drip", "signatures_refused"} {
