@@ -1093,11 +1093,13 @@ func (db *DB) wipeReach(ctx context.Context, reach int64) error {
 // purgeMail deletes campaign org/campaign's confirmations given up
 // unsent (mail_unsent: a count for the console, not the page's) and its
 // letters' drip slots (outreach_drip: they counted letters the purge
-// deletes unsent) in tx, returning how many rows went: a purged campaign
-// keeps only its page's counts (storetest PurgeMailCounts).
+// deletes unsent) and its signatures refused as sent (signatures_refused:
+// a count for the console too) in tx, returning how many rows went: a
+// purged campaign keeps only its page's counts (storetest
+// PurgeMailCounts).
 func purgeMail(ctx context.Context, tx pgx.Tx, org, campaign string) (int64, error) {
 	var n int64
-	for _, table := range []string{"mail_unsent", "outreach_drip"} {
+	for _, table := range []string{"mail_unsent", "outreach_drip", "signatures_refused"} {
 		tag, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE org = $1 AND campaign = $2`, org, campaign)
 		if err != nil {
 			return n, err

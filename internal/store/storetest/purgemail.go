@@ -17,8 +17,11 @@ import (
 // held once its unconfirmed signatures had expired. Its letters'
 // drip slots go too (outreach_drip): they counted letters the purge
 // deleted unsent, so a target's next letter waited for an hour taken by
-// nothing. Other campaigns and organisations keep theirs. Failed before:
-// the purged campaign kept its count and its target's slot.
+// nothing. Its signatures refused as sent (signatures_refused, migration
+// 048: likewise a console and placard stats count) go too. Other
+// campaigns and organisations keep theirs. Failed before: the purged
+// campaign kept its count and its target's slot, and later its refused
+// signatures' count (the dashboard still showed "refused" for it).
 func testPurgeMailCounts(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	p := mailPace(t, s)
@@ -36,6 +39,13 @@ func testPurgeMailCounts(t *testing.T, s store.Store) {
 	note("o", "expired", 1) // its one signature expired unconfirmed: only the count is left
 	note("o", "open", 1)
 	note("other", "closed", 3)
+	rf := s.(store.Refusals)
+	for _, c := range []store.CampaignName{{Org: "o", Campaign: "closed"}, {Org: "o", Campaign: "expired"},
+		{Org: "o", Campaign: "open"}, {Org: "other", Campaign: "closed"}} {
+		if err := rf.NoteRefused(ctx, c.Org, c.Campaign); err != nil {
+			t.Fatalf("NoteRefused: %v", err)
+		}
+	}
 	for _, c := range []string{"closed", "open"} {
 		if _, err := tm.QueueTargetMail(ctx, mailing(c, "moss", "cat@example.org", 1, base)); err != nil {
 			t.Fatalf("QueueTargetMail(%s): %v", c, err)
@@ -59,6 +69,15 @@ func testPurgeMailCounts(t *testing.T, s store.Store) {
 	}
 	wantUnsent("o", map[string]int{"open": 1})
 	wantUnsent("other", map[string]int{"closed": 3})
+	for org, want := range map[string]map[string]int{"o": {"open": 1}, "other": {"closed": 1}} {
+		got, err := rf.RefusedCounts(ctx, org)
+		if err != nil {
+			t.Fatalf("RefusedCounts(%s): %v", org, err)
+		}
+		if !maps.Equal(got, want) {
+			t.Errorf("signatures refused of %s after the purges: %v; want %v", org, got, want)
+		}
+	}
 	// The target's slot of the purged campaign is free again; the open
 	// campaign's is still taken (per_hour 1: its next letter waits).
 	for _, c := range []struct {
