@@ -106,13 +106,49 @@ func NameParts(s *signing.Signature) (given, family string) {
 }
 
 // SplitName splits a name as typed into OSDI's given and family names:
-// the first word, then the rest. One word is a given name only.
+// the first word, then the rest. One word is a given name only. A name
+// may hold closed bidi isolates (signing.Check); one around several words
+// would be cut in two, leaving an isolate open in the given name (it
+// reorders what follows it, as Action Network's "Hi {given_name}," line)
+// and a PDI closing nothing in the family name: the parts then go without
+// their isolates (TestSplitNameKeepsIsolatesClosed).
 func SplitName(name string) (given, family string) {
 	name = strings.TrimSpace(name)
 	if i := strings.IndexAny(name, " \u00a0"); i > 0 {
-		return name[:i], strings.TrimSpace(name[i+1:])
+		given, family = name[:i], strings.TrimSpace(name[i+1:])
+		if !isolatesClosed(given) || !isolatesClosed(family) {
+			return SplitName(dropIsolates(name)) // holds none: split once
+		}
+		return given, family
 	}
 	return name, ""
+}
+
+// isolatesClosed reports whether every bidi isolate s opens (LRI, RLI,
+// FSI) is closed (PDI) within it, and no PDI closes one it did not open.
+func isolatesClosed(s string) bool {
+	open := 0
+	for _, r := range s {
+		switch {
+		case r >= '\u2066' && r <= '\u2068':
+			open++
+		case r == '\u2069':
+			if open--; open < 0 {
+				return false
+			}
+		}
+	}
+	return open == 0
+}
+
+// dropIsolates is s without its bidi isolates.
+func dropIsolates(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '\u2066' && r <= '\u2069' {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 func timeText(t time.Time) string {
