@@ -149,6 +149,10 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 		return failure("%v", err)
 	}
 	rl.srv = srv
+	// The work left after answers (data-page links, confirmations queued
+	// again) ends before the committer and the store close: deferred
+	// calls run in reverse order, after the HTTP server has stopped.
+	defer srv.Drain()
 	// Under --dev a broken file at start is shown in the preview's
 	// overlay, as after a reload, until it is fixed.
 	if startProblems.HasErrors() {

@@ -407,3 +407,10 @@ func orgLoc(snap *site.Snapshot, org, lang string) *i18n.Localizer {
 	}
 	return nil
 }
+
+// Drain waits for the work left after answers (resends: confirmations
+// queued again after a repeat's answer, data-page links looked up and
+// queued after the request form's answer). Serve calls it once the HTTP
+// server has stopped and before the committer and the store close, so a
+// person told a link is on its way is not let down by the shutdown.
+func (s *Server) Drain() { s.resends.Wait() }

@@ -116,3 +116,35 @@ func TestDataRequestAnswersBeforeLooking(t *testing.T) {
 		t.Errorf("after both requests: %d emails, want the thank-you and one data link", len(e.smtp.Mails()))
 	}
 }
+
+// TestDrainWaitsForDataLookup: the data-page link's lookup runs after the
+// answer (dataRequest); Drain, which serve calls before closing the
+// committer and the store, returns only once it has queued the link.
+// Asserted by structure: the lookup is held at a gate while Drain is
+// called, and the link is queued when Drain returns.
+func TestDrainWaitsForDataLookup(t *testing.T) {
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "placard.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	g := &gatedSupporter{DB: db, entered: make(chan struct{}, 1)}
+	e := signedForData(t, g)
+	gate := make(chan struct{})
+	g.gate.Store(&gate)
+	req := httptest.NewRequest("POST", "/riverside/mail/data", strings.NewReader(url.Values{"email": {"ada@example.org"}, "lang": {"en"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	rec := httptest.NewRecorder()
+	e.s.ServeHTTP(rec, req)
+	wantStatus(t, rec.Result(), 200)
+	<-g.entered // the lookup, after the answer, held
+	drained := make(chan struct{})
+	go func() { e.s.Drain(); close(drained) }()
+	close(gate)
+	<-drained
+	g.gate.Store(nil)
+	if mails := e.deliver(t, 2); len(mails) != 2 || !strings.Contains(mails[1].Subject, "Your data at") {
+		t.Errorf("after Drain: %d emails, want the thank-you and the data link queued", len(mails))
+	}
+}

@@ -304,4 +304,4 @@ func TestRepeatAnswerWaitsForNoResend(t *testing.T) {
 
 // waitBackground waits for the confirmations being queued again after
 // their answers (resendAfter).
-func (s *Server) waitBackground() { s.resends.Wait() }
+func (s *Server) waitBackground() { s.Drain() }
