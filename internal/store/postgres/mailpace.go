@@ -58,29 +58,13 @@ func (db *DB) PurgeMailPace(ctx context.Context, now time.Time) (_ int, err erro
 // NoteUnsent counts one confirmation given up (store.MailPace).
 func (db *DB) NoteUnsent(ctx context.Context, org, campaign string) (err error) {
 	defer failed(&err, "counting a confirmation given up")
-	_, err = db.pool.Exec(ctx, `INSERT INTO mail_unsent AS u (org, campaign, count) VALUES ($1, $2, 1)
-		ON CONFLICT (org, campaign) DO UPDATE SET count = u.count + 1`, org, campaign)
-	return err
+	return db.countUp(ctx, "mail_unsent", org, campaign) // refused.go
 }
 
 // UnsentCounts returns org's confirmations given up (store.MailPace).
 func (db *DB) UnsentCounts(ctx context.Context, org string) (_ map[string]int, err error) {
 	defer failed(&err, "reading the confirmations given up")
-	rows, err := db.pool.Query(ctx, `SELECT campaign, count FROM mail_unsent WHERE org = $1`, org)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var c string
-		var n int64
-		if err := rows.Scan(&c, &n); err != nil {
-			return nil, err
-		}
-		out[c] = int(n)
-	}
-	return out, rows.Err()
+	return db.campaignCounts(ctx, "mail_unsent", org) // refused.go
 }
 
 // erasePace deletes the pace row of the inbox email reaches, inside an

@@ -11,15 +11,27 @@ var _ store.Refusals = (*DB)(nil)
 // NoteRefused counts one signature refused (store.Refusals).
 func (db *DB) NoteRefused(ctx context.Context, org, campaign string) (err error) {
 	defer failed(&err, "counting a refused signature")
-	_, err = db.w.ExecContext(ctx, `INSERT INTO signatures_refused (org, campaign, count) VALUES (?, ?, 1)
-		ON CONFLICT (org, campaign) DO UPDATE SET count = count + 1`, org, campaign)
-	return err
+	return db.countUp(ctx, "signatures_refused", org, campaign)
 }
 
 // RefusedCounts returns org's refused signatures (store.Refusals).
 func (db *DB) RefusedCounts(ctx context.Context, org string) (_ map[string]int, err error) {
 	defer failed(&err, "reading the refused signatures")
-	rows, err := db.r.QueryContext(ctx, `SELECT campaign, count FROM signatures_refused WHERE org = ?`, org)
+	return db.campaignCounts(ctx, "signatures_refused", org)
+}
+
+// countUp adds one to the count of org's campaign in table, a table of
+// counts only (org, campaign, count): signatures_refused, mail_unsent.
+// table is always one of those names, never an input.
+func (db *DB) countUp(ctx context.Context, table, org, campaign string) error {
+	_, err := db.w.ExecContext(ctx, `INSERT INTO `+table+` (org, campaign, count) VALUES (?, ?, 1)
+		ON CONFLICT (org, campaign) DO UPDATE SET count = count + 1`, org, campaign)
+	return err
+}
+
+// campaignCounts returns org's counts in table (countUp), by campaign.
+func (db *DB) campaignCounts(ctx context.Context, table, org string) (map[string]int, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT campaign, count FROM `+table+` WHERE org = ?`, org)
 	if err != nil {
 		return nil, err
 	}
