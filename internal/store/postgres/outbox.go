@@ -223,6 +223,19 @@ func (db *DB) Release(ctx context.Context, worker string, back []store.OutboxEnt
 	return err
 }
 
+// Untried puts back a claimed message that was not tried, due when it
+// was due before the claim, its attempt not counted (store.OutboxLanes).
+func (db *DB) Untried(ctx context.Context, worker string, e store.OutboxEntry, lastError string) (err error) {
+	defer failed(&err, "putting back a message not tried")
+	due := e.Due.UTC().Truncate(time.Microsecond)
+	if e.Due.IsZero() {
+		due = time.Now().UTC().Truncate(time.Microsecond) // not from a claim: due now
+	}
+	_, err = db.pool.Exec(ctx, `UPDATE outbox SET not_before = $3, claimed_by = '', attempts = greatest(attempts - 1, 0), last_error = $4
+		WHERE id = $2 AND claimed_by = $1 AND status IN ('pending', 'note')`, worker, e.ID, due, lastError)
+	return err
+}
+
 // claimSQL is Claim's statement: the due erasure notes first (status
 // 'note', which no older placard claims: waitingStatus; a handful at
 // most, through outbox_due), then the due pending messages, n in all,

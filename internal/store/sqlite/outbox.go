@@ -323,6 +323,19 @@ func (db *DB) Release(ctx context.Context, worker string, back []store.OutboxEnt
 	return tx.Commit()
 }
 
+// Untried puts back a claimed message that was not tried, due when it
+// was due before the claim, its attempt not counted (store.OutboxLanes).
+func (db *DB) Untried(ctx context.Context, worker string, e store.OutboxEntry, lastError string) (err error) {
+	defer failed(&err, "putting back a message not tried")
+	due := e.Due
+	if due.IsZero() {
+		due = time.Now() // not from a claim: due now
+	}
+	_, err = db.w.ExecContext(ctx, `UPDATE outbox SET not_before = ?, claimed_by = '', attempts = max(attempts - 1, 0), last_error = ?
+		WHERE claimed_by = ? AND status IN ('pending', 'note') AND id = ?`, formatTime(due), lastError, worker, e.ID)
+	return err
+}
+
 // Done deletes delivered messages in one statement (store.Outbox).
 func (db *DB) Done(ctx context.Context, ids ...string) (err error) {
 	defer failed(&err, "removing delivered messages")

@@ -122,3 +122,57 @@ func testOutboxLanesReleaseKeepsPlace(t *testing.T, s store.Store) {
 		t.Errorf("after Release the next claim took %s (due a minute ago), not the sign-in email due since 1970: a given-back message lost its place", next[0].Kind)
 	}
 }
+
+// testOutboxUntriedKeepsPlace: a message put back untried (it waited for
+// a free connection to the mail server and was never tried) is due again
+// when it was due before the claim, ahead of a message queued after it
+// for the same person, its attempt not counted and why it waits
+// recorded; a real failure (Retry) still counts; another worker's
+// Untried leaves a claim alone.
+func testOutboxUntriedKeepsPlace(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	ob := outboxOf(t, s)
+	lanes := s.(store.OutboxLanes)
+	first := signing.Message{ID: signing.NewMessageID(), Kind: signing.MessageEmail, Org: "o", Campaign: "c", Email: "a@example.org",
+		Payload: []byte(`{}`), NotBefore: time.Now().Add(-2 * time.Minute)}
+	second := first
+	second.ID, second.NotBefore = signing.NewMessageID(), time.Now().Add(-time.Minute)
+	if err := ob.Enqueue(ctx, []signing.Message{first, second}); err != nil {
+		t.Fatalf("Enqueue: %v", err)
+	}
+	claim := func(worker string) store.OutboxEntry {
+		t.Helper()
+		es, err := ob.Claim(ctx, worker, 1, time.Minute)
+		if err != nil || len(es) != 1 {
+			t.Fatalf("Claim: %d, %v; want 1", len(es), err)
+		}
+		return es[0]
+	}
+	e := claim("w1")
+	if e.ID != first.ID || e.Attempts != 1 {
+		t.Fatalf("first claim: %s on attempt %d; want the first message on attempt 1", e.ID, e.Attempts)
+	}
+	if err := lanes.Untried(ctx, "w2", e, "not mine"); err != nil {
+		t.Fatalf("Untried by another worker: %v", err)
+	}
+	if err := lanes.Untried(ctx, "w1", e, "no free connection (--mail-connections)"); err != nil {
+		t.Fatalf("Untried: %v", err)
+	}
+	if err := lanes.Untried(ctx, "w1", store.OutboxEntry{Message: signing.Message{ID: "nosuchid"}}, "x"); err != nil {
+		t.Fatalf("Untried of a message not there: %v", err)
+	}
+	e = claim("w3")
+	if e.ID != first.ID {
+		t.Fatalf("after Untried the next claim took the message queued after it: the one put back lost its place")
+	}
+	if e.Attempts != 1 || e.LastError != "no free connection (--mail-connections)" {
+		t.Errorf("put back untried then claimed: attempt %d, last error %q; want attempt 1 (the wait not counted) and why it waited", e.Attempts, e.LastError)
+	}
+	// A real failure counts.
+	if err := ob.Retry(ctx, e.ID, time.Now().Add(-3*time.Minute), "refused"); err != nil {
+		t.Fatal(err)
+	}
+	if e = claim("w4"); e.ID != first.ID || e.Attempts != 2 {
+		t.Errorf("after a failure: %s on attempt %d; want the first message on attempt 2", e.ID, e.Attempts)
+	}
+}
