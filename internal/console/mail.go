@@ -78,10 +78,10 @@ func SignInDeliverer(send func(context.Context, mail.Message) error) outbox.Deli
 		if mail.NoConnection(err) {
 			// It waited for a free connection (the sender's cap) and was
 			// never tried: due again at once and in its place before any
-			// backlog (signInDue), not a failure — due "now", it would
-			// wait behind every email queued before it and expire
-			// (TestSignInWaitKeepsItsPlace).
-			return outbox.Later(signInDue, err)
+			// backlog (its Due, signInDue), not a failure nor an attempt
+			// — due "now", it would wait behind every email queued
+			// before it and expire (TestSignInWaitKeepsItsPlace).
+			return outbox.Untried(err)
 		}
 		return err
 	})

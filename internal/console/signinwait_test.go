@@ -18,8 +18,10 @@ import (
 // connection under the Sender's cap (--mail-connections) until its time
 // limit was not tried; it must go again before the backlog of emails
 // queued earlier, as it did before it waited (signInDue), or it expires
-// behind a campaign's thank-yous. Failed before: SignInDeliverer made it
-// due "now", and the next claim took a thank-you queued before it.
+// behind a campaign's thank-yous; and the wait is not an attempt.
+// Failed before: SignInDeliverer made it due "now", and the next claim
+// took a thank-you queued before it (fixed in rev29a); then, with its
+// place kept (outbox.Later(signInDue)), it came back on attempt 2.
 func TestSignInWaitKeepsItsPlace(t *testing.T) {
 	ctx := context.Background()
 	srv := mailtest.StartLocalRelay(t)
@@ -71,6 +73,9 @@ func TestSignInWaitKeepsItsPlace(t *testing.T) {
 	}
 	if len(es) != 1 || es[0].Kind != MessageSignIn {
 		t.Fatalf("after waiting for a connection, the next claim took %+v, not the sign-in email", es)
+	}
+	if es[0].Attempts != 1 {
+		t.Errorf("the sign-in email is on attempt %d at its next claim, want 1: its wait for a connection counted as an attempt", es[0].Attempts)
 	}
 	if !strings.Contains(es[0].LastError, "--mail-connections") {
 		t.Errorf("the sign-in email's last error is %q, want the wait for a connection", es[0].LastError)

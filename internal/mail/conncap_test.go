@@ -233,7 +233,7 @@ func TestOutboxLanesKeepToConnectionCap(t *testing.T) {
 	sendOne := outbox.DelivererFunc(func(ctx context.Context, m signing.Message) error {
 		err := s.Send(ctx, mail.Message{ID: m.ID, To: m.Email, Subject: "Sign in", Text: "t"})
 		if mail.NoConnection(err) {
-			return outbox.Later(time.Now(), err)
+			return outbox.Untried(err)
 		}
 		return err
 	})

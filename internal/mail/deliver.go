@@ -124,7 +124,8 @@ func (d *Deliverer) DeliverBatch(ctx context.Context, ms []signing.Message) []er
 		}
 		if NoConnection(err) {
 			// It waited for a connection under the Sender's cap and was
-			// never tried: due again at once, no failure, no backoff.
+			// never tried: back in its place, no failure, no backoff,
+			// the attempt not counted.
 			now := time.Now()
 			if d.Pace != nil {
 				now = d.Pace.now()
@@ -144,14 +145,18 @@ func (d *Deliverer) DeliverBatch(ctx context.Context, ms []signing.Message) []er
 }
 
 // waited is the outbox's answer for an email that waited for a free
-// connection until its time limit (NoConnection): sent later, not counted
-// as a failure — Until for a signature's own confirmation held past the
-// maximum age (its turn t keeps its own deadline), Later for any other.
+// connection until its time limit (NoConnection): Untried, put back due
+// when it was due before its claim, not counted as an attempt — due
+// "now", a confirmation, thank-you or organiser's email went behind
+// every message queued after it, the same person's later ones included
+// (TestWaitedEmailKeepsItsPlace). A signature's own confirmation held
+// past the maximum age (its turn t keeps its own deadline) is also Kept:
+// not aged out for the wait.
 func waited(err error, t *turn, now time.Time) error {
 	if t != nil && !t.until.IsZero() && now.Before(t.until) {
-		return outbox.Until(now, err)
+		return outbox.Untried(outbox.Kept(err))
 	}
-	return outbox.Later(now, err)
+	return outbox.Untried(err)
 }
 
 // sendSpread sends ms over up to conns connections side by side (0: the

@@ -138,6 +138,31 @@ func Until(at time.Time, err error) error {
 	return laterError{at: at, err: err, kept: true}
 }
 
+type untriedError struct{ err error }
+
+func (u untriedError) Error() string { return u.err.Error() }
+func (u untriedError) Unwrap() error { return u.err }
+
+// Untried says the deliverer never tried the message: it waited for a
+// free connection to the mail server (--mail-connections) until its time
+// limit. The worker puts it back as it was before the claim — due when
+// it was due (store.OutboxEntry.Due), so it keeps its place before the
+// messages queued after it, the same person's included; the attempt not
+// counted and no backoff, since waiting is no failure — recording err,
+// with no failure logged. Past the maximum age it is marked dead as any
+// other, unless err is also Kept. Untried(nil) is nil.
+func Untried(err error) error {
+	if err == nil {
+		return nil
+	}
+	return untriedError{err}
+}
+
+func isUntried(err error) bool {
+	var u untriedError
+	return errors.As(err, &u)
+}
+
 type keptError struct{ err error }
 
 func (k keptError) Error() string { return k.err.Error() }
@@ -633,6 +658,22 @@ func (w *Worker) fail(ctx context.Context, o outcome) {
 	var rerr error
 	var later laterError
 	switch {
+	case isUntried(err) && !IsPermanent(err):
+		if now.Sub(e.CreatedAt) > w.opts.MaxAge && !isKept(err) {
+			log.Warn("outbox: message undelivered past the maximum age; marked dead", "err", err)
+			rerr = w.ob.Dead(ctx, e.ID, err.Error())
+			break
+		}
+		log.Debug("outbox: message not tried (no free connection); back in its place", "err", err)
+		if lanes, ok := w.ob.(store.OutboxLanes); ok {
+			rerr = lanes.Untried(ctx, w.opts.Name, e, err.Error())
+		} else {
+			due := e.Due
+			if due.IsZero() {
+				due = now
+			}
+			rerr = w.ob.Retry(ctx, e.ID, due, err.Error())
+		}
 	case errors.As(err, &later) && !IsPermanent(err):
 		if !later.kept && later.at.Sub(e.CreatedAt) > w.opts.MaxAge {
 			log.Warn("outbox: message undelivered past the maximum age; marked dead", "err", err)

@@ -122,4 +122,15 @@ type OutboxLanes interface {
 	// longer claimed by worker (its lease ran out and another claimed
 	// it, or it is gone) is left alone.
 	Release(ctx context.Context, worker string, back []OutboxEntry) error
+
+	// Untried puts back an entry of ClaimAround (or Claim) that worker
+	// attempted but could not try — every connection to the mail server
+	// stayed busy until its time limit: due again when it was due before
+	// the claim (its Due), so it keeps its place in the queue and its
+	// order against the same person's later messages; the claim's
+	// attempt not counted, since a wait is no failure and must neither
+	// lengthen its backoff nor march it toward being given up; lastError
+	// recorded (why it waits); its status as it was. A message no longer
+	// claimed by worker is left alone.
+	Untried(ctx context.Context, worker string, e OutboxEntry, lastError string) error
 }

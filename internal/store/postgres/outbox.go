@@ -185,7 +185,7 @@ func (db *DB) ClaimAround(ctx context.Context, worker string, n int, lease time.
 	for i, l := range busy {
 		orgs[i], kinds[i], targets[i] = l.Org, l.Kind, l.Target
 	}
-	rows, err := db.pool.Query(ctx, claimSQL, now, n, now.Add(lease), worker, orgs, kinds, targets)
+	rows, err := db.pool.Query(ctx, claimStatement(len(busy)), now, n, now.Add(lease), worker, orgs, kinds, targets)
 	if err != nil {
 		return nil, err
 	}
@@ -223,6 +223,19 @@ func (db *DB) Release(ctx context.Context, worker string, back []store.OutboxEnt
 	return err
 }
 
+// Untried puts back a claimed message that was not tried, due when it
+// was due before the claim, its attempt not counted (store.OutboxLanes).
+func (db *DB) Untried(ctx context.Context, worker string, e store.OutboxEntry, lastError string) (err error) {
+	defer failed(&err, "putting back a message not tried")
+	due := e.Due.UTC().Truncate(time.Microsecond)
+	if e.Due.IsZero() {
+		due = time.Now().UTC().Truncate(time.Microsecond) // not from a claim: due now
+	}
+	_, err = db.pool.Exec(ctx, `UPDATE outbox SET not_before = $3, claimed_by = '', attempts = greatest(attempts - 1, 0), last_error = $4
+		WHERE id = $2 AND claimed_by = $1 AND status IN ('pending', 'note')`, worker, e.ID, due, lastError)
+	return err
+}
+
 // claimSQL is Claim's statement: the due erasure notes first (status
 // 'note', which no older placard claims: waitingStatus; a handful at
 // most, through outbox_due), then the due pending messages, n in all,
@@ -239,6 +252,56 @@ const claimSQL = `WITH busy AS (
 		SELECT id, not_before FROM outbox o WHERE status = 'pending' AND not_before <= $1
 		AND NOT EXISTS (SELECT 1 FROM busy b WHERE b.org = o.org AND b.kind = o.kind AND b.target = o.target)
 		ORDER BY not_before LIMIT $2 - (SELECT count(*) FROM notes) FOR UPDATE SKIP LOCKED
+	), claimed AS (
+		UPDATE outbox o SET not_before = $3, claimed_by = $4, attempts = o.attempts + 1
+		FROM (SELECT id, not_before FROM notes UNION ALL SELECT id, not_before FROM due) d WHERE o.id = d.id
+		RETURNING o.*, d.not_before AS was_due
+	)
+	SELECT ` + outboxColumns + `, was_due FROM claimed ORDER BY created_at, id`
+
+// claimStatement is the claim's statement around busy lanes: claimSQL,
+// or with some lane busy claimAroundSQL.
+func claimStatement(busy int) string {
+	if busy > 0 {
+		return claimAroundSQL
+	}
+	return claimSQL
+}
+
+// claimAroundSQL is claimSQL for a claim around busy lanes (same
+// arguments), finding the due pending messages through outbox_lane_due
+// (migration 049): it steps from lane to lane in the index (lane, one
+// seek each: a busy lane's backlog, however long, is passed over at
+// once), leaves out the busy ones before reading any of their rows
+// (open, materialized so the planner cannot lock a busy lane's rows
+// before filtering them), locks up to $2 due messages of each other
+// lane, oldest first (due), and claims the $2 oldest of those. Reading the due messages
+// oldest first read every one of a busy lane older than the others'
+// (TestClaimAroundSkipsBusyLanes). The rows locked and not claimed are
+// freed when the statement commits; another instance's claim meanwhile
+// passes them by (SKIP LOCKED) and claims others. A claim around no lane
+// keeps to claimSQL, which reads $2 rows however many lanes wait.
+const claimAroundSQL = `WITH RECURSIVE busy AS (
+		SELECT * FROM unnest($5::text[], $6::text[], $7::text[]) AS b(org, kind, target)
+	), notes AS (
+		SELECT id, not_before FROM outbox o WHERE status = 'note' AND kind = 'erasure' AND not_before <= $1
+		AND NOT EXISTS (SELECT 1 FROM busy b WHERE b.org = o.org AND b.kind = o.kind AND b.target = o.target)
+		ORDER BY not_before LIMIT $2 FOR UPDATE SKIP LOCKED
+	), lane AS (
+		(SELECT org, kind, target FROM outbox WHERE status = 'pending' ORDER BY org, kind, target LIMIT 1)
+		UNION ALL
+		SELECT n.org, n.kind, n.target FROM lane l CROSS JOIN LATERAL (
+			SELECT o.org, o.kind, o.target FROM outbox o
+			WHERE o.status = 'pending' AND (o.org, o.kind, o.target) > (l.org, l.kind, l.target)
+			ORDER BY o.org, o.kind, o.target LIMIT 1) n
+	), open AS MATERIALIZED (
+		SELECT * FROM lane l WHERE NOT EXISTS (SELECT 1 FROM busy b WHERE b.org = l.org AND b.kind = l.kind AND b.target = l.target)
+	), due AS (
+		SELECT d.id, d.not_before FROM open l CROSS JOIN LATERAL (
+			SELECT o.id, o.not_before FROM outbox o
+			WHERE o.status = 'pending' AND o.org = l.org AND o.kind = l.kind AND o.target = l.target AND o.not_before <= $1
+			ORDER BY o.not_before LIMIT $2 FOR UPDATE SKIP LOCKED) d
+		ORDER BY d.not_before LIMIT $2 - (SELECT count(*) FROM notes)
 	), claimed AS (
 		UPDATE outbox o SET not_before = $3, claimed_by = $4, attempts = o.attempts + 1
 		FROM (SELECT id, not_before FROM notes UNION ALL SELECT id, not_before FROM due) d WHERE o.id = d.id

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"fmt"
 	"math/bits"
 	"slices"
 	"strings"
@@ -218,9 +219,10 @@ func (db *DB) ClaimAround(ctx context.Context, worker string, n int, lease time.
 		return nil, err
 	}
 	now := time.Now()
-	// A busy lane's messages are skipped in the scan of outbox_due; there
-	// are a handful of busy lanes at most (the worker's slots over its
-	// per-lane limit).
+	// A busy lane's messages are skipped in the scan of outbox_due for
+	// the notes (a handful at most); the pending messages are found lane
+	// by lane around the busy ones (claimAroundSQL). There are a handful
+	// of busy lanes at most (the worker's slots over its per-lane limit).
 	around, aroundArgs := "", []any(nil)
 	for _, l := range busy {
 		around += ` AND NOT (org = ? AND kind = ? AND target = ?)`
@@ -234,9 +236,13 @@ func (db *DB) ClaimAround(ctx context.Context, worker string, n int, lease time.
 	var out []store.OutboxEntry
 	for _, status := range []string{"note", "pending"} {
 		due := map[int64]string{}
-		rows, err := tx.QueryContext(ctx, `SELECT seq, not_before FROM outbox INDEXED BY outbox_due
+		q, args := `SELECT seq, not_before FROM outbox INDEXED BY outbox_due
 			WHERE status = ? AND not_before <= ?`+around+` ORDER BY not_before LIMIT ?`,
-			slices.Concat([]any{status, formatTime(now)}, aroundArgs, []any{n - len(out)})...)
+			slices.Concat([]any{status, formatTime(now)}, aroundArgs, []any{n - len(out)})
+		if status == "pending" && len(busy) > 0 {
+			q, args = claimAroundSQL(len(busy)), slices.Concat([]any{formatTime(now), n - len(out)}, aroundArgs)
+		}
+		rows, err := tx.QueryContext(ctx, q, args...)
 		if err != nil {
 			return nil, err
 		}
@@ -291,6 +297,46 @@ func (db *DB) ClaimAround(ctx context.Context, worker string, n int, lease time.
 	return out, nil
 }
 
+// claimAroundSQL is the claim's read of the oldest due pending messages
+// outside busy busy lanes (arguments: now, n, then each busy lane's org,
+// kind and target), through outbox_lane_due (migration 049): it steps
+// from lane to lane in the index (each step a seek past the lane, written
+// as three, since SQLite seeks a row value's first column only: a busy
+// lane's backlog, however long, is passed over at once), takes up to n due
+// messages of each other lane, oldest first, and keeps the n oldest of
+// those. Walking outbox_due instead read every due message of a busy
+// lane that was older than the others' (TestClaimAroundSkipsBusyLanes).
+// A claim around no lane keeps to outbox_due, which reads n rows however
+// many lanes wait.
+func claimAroundSQL(busy int) string {
+	var around strings.Builder
+	for i := range busy {
+		fmt.Fprintf(&around, ` AND NOT (org = ?%d AND kind = ?%d AND target = ?%d)`, 3+3*i, 4+3*i, 5+3*i)
+	}
+	return `WITH RECURSIVE lane(org, kind, target) AS (
+		SELECT org, kind, target FROM (SELECT org, kind, target FROM outbox INDEXED BY outbox_lane_due
+			WHERE status = 'pending' ORDER BY org, kind, target LIMIT 1)
+		UNION ALL
+		SELECT o.org, o.kind, o.target FROM lane l JOIN outbox o ON o.seq = coalesce(
+			(SELECT seq FROM outbox INDEXED BY outbox_lane_due
+				WHERE status = 'pending' AND org = l.org AND kind = l.kind AND target > l.target
+				ORDER BY org, kind, target LIMIT 1),
+			(SELECT seq FROM outbox INDEXED BY outbox_lane_due
+				WHERE status = 'pending' AND org = l.org AND kind > l.kind
+				ORDER BY org, kind, target LIMIT 1),
+			(SELECT seq FROM outbox INDEXED BY outbox_lane_due
+				WHERE status = 'pending' AND org > l.org
+				ORDER BY org, kind, target LIMIT 1))
+	), open(org, kind, target) AS MATERIALIZED (
+		SELECT org, kind, target FROM lane WHERE true` + around.String() + `
+	)
+	SELECT o.seq, o.not_before FROM open l JOIN outbox o ON o.seq IN (
+		SELECT seq FROM outbox INDEXED BY outbox_lane_due
+		WHERE status = 'pending' AND org = l.org AND kind = l.kind AND target = l.target AND not_before <= ?1
+		ORDER BY not_before LIMIT ?2)
+	ORDER BY o.not_before LIMIT ?2`
+}
+
 // sortEntries orders entries oldest first (CreatedAt, then ID).
 func sortEntries(es []store.OutboxEntry) {
 	slices.SortFunc(es, func(a, b store.OutboxEntry) int {
@@ -321,6 +367,19 @@ func (db *DB) Release(ctx context.Context, worker string, back []store.OutboxEnt
 		}
 	}
 	return tx.Commit()
+}
+
+// Untried puts back a claimed message that was not tried, due when it
+// was due before the claim, its attempt not counted (store.OutboxLanes).
+func (db *DB) Untried(ctx context.Context, worker string, e store.OutboxEntry, lastError string) (err error) {
+	defer failed(&err, "putting back a message not tried")
+	due := e.Due
+	if due.IsZero() {
+		due = time.Now() // not from a claim: due now
+	}
+	_, err = db.w.ExecContext(ctx, `UPDATE outbox SET not_before = ?, claimed_by = '', attempts = max(attempts - 1, 0), last_error = ?
+		WHERE claimed_by = ? AND status IN ('pending', 'note') AND id = ?`, formatTime(due), lastError, worker, e.ID)
+	return err
 }
 
 // Done deletes delivered messages in one statement (store.Outbox).

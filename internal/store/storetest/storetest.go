@@ -84,6 +84,8 @@ func Run(t *testing.T, open Opener) {
 	t.Run("OutboxClaimConcurrent", func(t *testing.T) { testOutboxClaimConcurrent(t, open(t)) })
 	t.Run("OutboxLanes", func(t *testing.T) { testOutboxLanes(t, open(t)) })                                   // outboxlanes.go
 	t.Run("OutboxLanesReleaseKeepsPlace", func(t *testing.T) { testOutboxLanesReleaseKeepsPlace(t, open(t)) }) // outboxlanes.go
+	t.Run("OutboxUntriedKeepsPlace", func(t *testing.T) { testOutboxUntriedKeepsPlace(t, open(t)) })           // outboxlanes.go
+	t.Run("OutboxLanesAroundManyLanes", func(t *testing.T) { testOutboxLanesAroundManyLanes(t, open(t)) })     // outboxlanes.go
 	t.Run("OutboxSignedClaim", func(t *testing.T) { testOutboxSignedClaim(t, open(t)) })                       // outboxsigned.go
 	t.Run("OutboxSignedManage", func(t *testing.T) { testOutboxSignedManage(t, open(t)) })                     // outboxsigned.go
 	t.Run("NameParts", func(t *testing.T) { testNameParts(t, open(t)) })

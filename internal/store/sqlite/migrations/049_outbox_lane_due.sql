@@ -1,0 +1,14 @@
+-- A claim around busy lanes (store.OutboxLanes.ClaimAround) found the
+-- due messages of the lanes it may take by walking outbox_due, oldest
+-- first, and passing over every due message of a busy lane: with a
+-- backlog of 100,000 in one full lane (one organisation's email, or a
+-- slow webhook), every claim read them all, in the writer's transaction.
+-- This index holds the pending messages by lane (organisation, kind,
+-- target), each lane oldest due first: the claim steps from lane to lane
+-- (one seek each, a busy lane's backlog passed over in one step) and
+-- reads at most as many of each lane's due messages as it claims.
+-- Partial (status 'pending'): dead messages and erasure notes, which
+-- claims take through outbox_due, are not in it. Built in the migration's
+-- transaction: SQLite has one writer, which the build holds for as long
+-- as it reads the outbox once.
+CREATE INDEX outbox_lane_due ON outbox (org, kind, target, not_before) WHERE status = 'pending';
