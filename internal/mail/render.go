@@ -128,7 +128,6 @@ const NotLoadedFor = time.Hour
 // much before this server read its files may still be of newer ones.
 const loadSlack = time.Minute
 
-
 // ErrGone means the payload's organisation or campaign is no longer in
 // the campaign files: the message can never be written.
 var ErrGone = errors.New("mail: the organisation or campaign is no longer published")
