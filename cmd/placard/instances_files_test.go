@@ -61,3 +61,43 @@ func TestConfirmationOfACampaignAnotherInstanceLoadedFirst(t *testing.T) {
 		return slices.ContainsFunc(good.Mails(), func(m mailtest.Mail) bool { return slices.Contains(m.To, "ada@example.org") })
 	})
 }
+
+// TestWebhookAnotherInstanceLoadedFirst: the same for a CRM. A webhook
+// just added to org.yaml is read by A first; its signature.created,
+// claimed by B's worker while B still had the org.yaml without it, was
+// marked dead as "no longer in the organisation's org.yaml" and the CRM
+// never heard of the signature. B now tries it again and delivers it
+// once its files name the webhook. A has no secret for the webhook, so
+// its own attempts fail and only B can deliver it.
+func TestWebhookAnotherInstanceLoadedFirst(t *testing.T) {
+	r := newHookReceiver(t)
+	db := postgresDB(t)
+	newer, older := webhookCampaigns(t, r.srv.URL), webhookCampaigns(t, r.srv.URL)
+	org := filepath.Join("bay-runners", "org.yaml")
+	withHook, err := os.ReadFile(filepath.Join(newer, org))
+	if err != nil {
+		t.Fatal(err)
+	}
+	without, err := os.ReadFile(filepath.Join(signingCampaigns, org))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(older, org), without, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, bLogs := startSigningServeEnv(t, map[string]string{"PLACARD_OUTBOX_FIRST_RETRY": "100ms", "PLACARD_ORG_BAY_RUNNERS__HOOK_SECRET": hookSecret}, older, db, "--dev")
+	aBase, _ := startSigningServeEnv(t, map[string]string{"PLACARD_OUTBOX_FIRST_RETRY": "100ms"}, newer, db, "--dev")
+
+	f := loadForm(t, aBase, petitionRef)
+	wantSigned(t, aBase, f, f.with(map[string]string{"name": "Hana Webhook", "email": "hana@example.org", "consent": "yes"}), petitionRef, "signed")
+	eventually(t, "B's worker tried the webhook", func() bool {
+		l := bLogs.String()
+		return strings.Contains(l, "no longer in the organisation's org.yaml") || strings.Contains(l, "not in this server's org.yaml")
+	})
+	if err := os.WriteFile(filepath.Join(older, org), withHook, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() string {
+		return "the CRM never heard of the signature once B's org.yaml named the webhook; B's log:\n" + bLogs.String()
+	}, func() bool { return len(r.ids("hana@example.org")) > 0 })
+}

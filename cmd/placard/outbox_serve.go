@@ -109,6 +109,14 @@ func (r *outboxRunner) deliverers(c serveConfig, st store.Store) map[string]outb
 			}
 			return r.site().Org(slug)
 		},
+		// A receiver these files lack may be in another instance's
+		// newer ones (webhook.ErrNotLoaded).
+		Loaded: func() time.Time {
+			if r.loaded == nil {
+				return time.Now()
+			}
+			return r.loaded()
+		},
 	}
 	if ms, ok := st.(store.Mail); ok {
 		hooks.Consent = webhook.ConsentFrom(ms.Supporter) // an OSDI record only while permission holds
