@@ -68,6 +68,14 @@ func (m *mailConfig) deliverer(r *outboxRunner) outbox.Deliverer {
 				}
 				return r.site()
 			},
+			// A campaign these files lack may be in another
+			// instance's newer ones (mail.ErrNotLoaded).
+			Loaded: func() time.Time {
+				if r.loaded == nil {
+					return time.Now()
+				}
+				return r.loaded()
+			},
 		},
 		Sender: m.sender(),
 		// A confirmation held for days asks whether its signature still

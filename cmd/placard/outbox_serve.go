@@ -25,8 +25,10 @@ type outboxRunner struct {
 	// deliverer takes (mail_serve.go); nil without email.
 	pace *mail.SharedPace
 	log  *slog.Logger
-	// site returns the campaigns served now; set by start.
-	site func() *campaign.Site
+	// site returns the campaigns served now, and loaded when their files
+	// were read; set by start.
+	site   func() *campaign.Site
+	loaded func() time.Time
 }
 
 // signingQuiet is how long after the committer's last batch the worker
@@ -107,6 +109,14 @@ func (r *outboxRunner) deliverers(c serveConfig, st store.Store) map[string]outb
 			}
 			return r.site().Org(slug)
 		},
+		// A receiver these files lack may be in another instance's
+		// newer ones (webhook.ErrNotLoaded).
+		Loaded: func() time.Time {
+			if r.loaded == nil {
+				return time.Now()
+			}
+			return r.loaded()
+		},
 	}
 	if ms, ok := st.(store.Mail); ok {
 		hooks.Consent = webhook.ConsentFrom(ms.Supporter) // an OSDI record only while permission holds
@@ -139,11 +149,11 @@ func (r *outboxRunner) Wake() {
 
 // start runs the worker until ctx ends or the returned function is called,
 // which waits for the deliveries in flight to be recorded.
-func (r *outboxRunner) start(ctx context.Context, site func() *campaign.Site) (stop func()) {
+func (r *outboxRunner) start(ctx context.Context, site func() *campaign.Site, loaded func() time.Time) (stop func()) {
 	if r.w == nil {
 		return func() {}
 	}
-	r.site = site
+	r.site, r.loaded = site, loaded
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Go(func() { r.w.Run(ctx) })

@@ -159,7 +159,7 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 		srv.ReportProblems(startProblems)
 	}
 	defer startPolling(ctx, srv, log)()
-	defer deliveries.start(ctx, srv.CurrentSite)()
+	defer deliveries.start(ctx, srv.CurrentSite, rl.loaded)()
 	hs := &http.Server{
 		Handler:           srv,
 		ConnContext:       web.ConnContext, // the read path's one write per page

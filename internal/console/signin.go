@@ -2,7 +2,9 @@ package console
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"time"
@@ -87,9 +89,18 @@ func (c *Console) sendLinks(ctx context.Context, email, lang string) error {
 		if o.Email != email || !c.linkDue(o.ID) {
 			continue
 		}
+		due, err := c.linkTurn(ctx, o.ID)
+		if err != nil {
+			c.linkFailed(o.ID)
+			return err
+		}
+		if !due {
+			continue // another instance sent one within accounts.LinkTTL
+		}
 		secret, hash := accounts.NewSecret()
 		if err := c.acc.AddToken(ctx, accounts.Token{Hash: hash, Purpose: accounts.PurposeLink, OrganiserID: o.ID, ExpiresAt: c.now().Add(accounts.LinkTTL)}); err != nil {
 			c.linkFailed(o.ID)
+			c.giveLinkTurn(ctx, o.ID)
 			return err
 		}
 		who := o.Org
@@ -100,6 +111,7 @@ func (c *Console) sendLinks(ctx context.Context, email, lang string) error {
 		body := l.T("console.mail.body", "org", who, "link", link)
 		if err := c.cfg.Mail(ctx, Letter{To: o.Email, Lang: l.Lang(), Subject: l.T("console.mail.subject", "site", c.cfg.SiteName), Body: body}); err != nil {
 			c.linkFailed(o.ID)
+			c.giveLinkTurn(ctx, o.ID)
 			return err
 		}
 	}
@@ -127,6 +139,39 @@ func (c *Console) linkDue(id int64) bool {
 	}
 	c.linksSent[id] = now
 	return true
+}
+
+// linkTurn takes organiser id's link turn in the database every instance
+// shares (store.MailPace: one per accounts.LinkTTL), behind linkDue's
+// per-process first line: kept only in memory, N instances behind a load
+// balancer sent an organiser N links a quarter of an hour. A store
+// without store.MailPace has one instance and linkDue is enough.
+func (c *Console) linkTurn(ctx context.Context, id int64) (bool, error) {
+	mp, ok := c.cfg.Store.(store.MailPace)
+	if !ok {
+		return true, nil
+	}
+	_, took, err := mp.MailTurn(ctx, linkPaceKey(id), accounts.LinkTTL, 1, c.now())
+	return took, err
+}
+
+// giveLinkTurn hands back a turn linkTurn took for a link that was not
+// queued, so the next request tries again; a failure to hand it back
+// only delays the next link.
+func (c *Console) giveLinkTurn(ctx context.Context, id int64) {
+	if mp, ok := c.cfg.Store.(store.MailPace); ok {
+		if err := mp.GiveMailTurn(ctx, linkPaceKey(id), accounts.LinkTTL); err != nil {
+			c.log.Error("handing back a sign-in link's turn failed", "err", err)
+		}
+	}
+}
+
+// linkPaceKey is the store.MailPace row of organiser id's sign-in links:
+// a hash of the organiser's number under its own label, 32 bytes like
+// store.PaceHash's rows and never equal to one, holding no address.
+func linkPaceKey(id int64) []byte {
+	k := sha256.Sum256(fmt.Appendf(nil, "placard/signin-link-pace\x00%d", id))
+	return k[:]
 }
 
 // linkFailed forgets a link that could not be queued, so the next request

@@ -145,6 +145,9 @@ func (d *Deliverer) prepareContact(ctx context.Context, p ContactPayload, id str
 		}
 	}
 	msg, err := d.Renderer.RenderContact(p, id)
+	if errors.Is(err, ErrGone) {
+		return Message{}, false, d.Renderer.gone(id, err)
+	}
 	if err != nil {
 		return Message{}, false, outbox.Permanent(err)
 	}

@@ -211,7 +211,7 @@ func (d *Deliverer) prepare(ctx context.Context, m signing.Message) (_ Message, 
 	}
 	msg, err := d.Renderer.Render(p, m.ID)
 	if errors.Is(err, ErrGone) {
-		return Message{}, false, nil, outbox.Permanent(err)
+		return Message{}, false, nil, d.Renderer.gone(m.ID, err)
 	}
 	if err != nil {
 		return Message{}, false, nil, err
@@ -228,7 +228,7 @@ func (d *Deliverer) prepare(ctx context.Context, m signing.Message) (_ Message, 
 			// Counted under the campaign's name now, the one the
 			// dashboard and placard stats read.
 			if until, m.Campaign, send = d.Renderer.deadline(p, m.ID); !send {
-				return Message{}, false, nil, outbox.Permanent(ErrGone)
+				return Message{}, false, nil, d.Renderer.gone(m.ID, ErrGone)
 			}
 			// Held past the hour, it may be for a signature confirmed
 			// since (Waiting); within the hour, as before, no read.
@@ -279,4 +279,22 @@ func decodeMessage(m signing.Message) (Payload, error) {
 		p.To, p.Org, p.Campaign = m.Email, m.Org, m.Campaign
 	}
 	return p, checkPayload(p)
+}
+
+// gone is the outbox's error for message id, whose organisation or
+// campaign the files lack (err, ErrGone): permanent, unless the files
+// may be older than the message (Loaded).
+func (r *Renderer) gone(id string, err error) error {
+	if r.Loaded == nil {
+		return outbox.Permanent(err)
+	}
+	queued, ok := signing.MessageTime(id)
+	now := time.Now()
+	if r.Now != nil {
+		now = r.Now()
+	}
+	if ok && queued.After(r.Loaded().Add(-loadSlack)) && now.Sub(queued) < NotLoadedFor {
+		return ErrNotLoaded
+	}
+	return outbox.Permanent(err)
 }

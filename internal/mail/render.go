@@ -104,7 +104,29 @@ type Renderer struct {
 	Tokens *Tokens
 	// Now is the clock links expire by.
 	Now func() time.Time
+	// Loaded, when set, is when the files Site returns were read (serve's
+	// last good load). Several instances on one database read their files
+	// each at its own reload, so a message queued after that naming an
+	// organisation or campaign these files lack may be of newer files
+	// another instance read first — a campaign just added. It is tried
+	// again (ErrNotLoaded), not given up as gone, for up to NotLoadedFor;
+	// nil gives it up at once.
+	Loaded func() time.Time
 }
+
+// ErrNotLoaded is a message's failure when its organisation or campaign
+// is not in this server's campaign files, read before the message was
+// queued: another instance, or this one reloaded, may serve it. Tried again.
+var ErrNotLoaded = errors.New("mail: the organisation or campaign is not in this server's campaign files, read before the message was queued; tried again, as another server, or this one after a reload, may have it")
+
+// NotLoadedFor is how long after its queueing a message whose campaign
+// this server's files lack (ErrNotLoaded) is tried again before it is
+// given up as gone, as a campaign removed is.
+const NotLoadedFor = time.Hour
+
+// loadSlack allows for the instances' clocks: a message queued up to this
+// much before this server read its files may still be of newer ones.
+const loadSlack = time.Minute
 
 // ErrGone means the payload's organisation or campaign is no longer in
 // the campaign files: the message can never be written.

@@ -118,6 +118,41 @@ type Deliverer struct {
 	// retried for an hour is not overtaken by the withdrawal, rejection
 	// or erasure that followed it.
 	Earlier func(ctx context.Context, m signing.Message) (bool, error)
+	// Loaded, when set, is when the files Org reads were read (serve's
+	// last good load). Instances on one database read their files each
+	// at its own reload, so a message queued after that to a receiver
+	// these files lack may be of newer files another instance read first
+	// (an organisation or a webhook just added): it is tried again
+	// (ErrNotLoaded) for up to NotLoadedFor, not given up; nil gives it
+	// up at once.
+	Loaded func() time.Time
+}
+
+// ErrNotLoaded is a message's failure when its receiver is not in this
+// server's org.yaml, read before the message was queued: another
+// instance, or this one reloaded, may have it. Tried again.
+var ErrNotLoaded = errors.New("not in this server's org.yaml, read before the message was queued; tried again, as another server, or this one after a reload, may have it")
+
+// NotLoadedFor is how long after its queueing a message whose receiver
+// this server's files lack (ErrNotLoaded) is tried again before it is
+// given up, as one to a receiver removed from org.yaml is.
+const NotLoadedFor = time.Hour
+
+// notInFiles is the error for m, whose receiver (what to host) the
+// organisation's org.yaml does not name: permanent, unless these files
+// may be older than m (Loaded; a minute allowed for the clocks).
+func (d *Deliverer) notInFiles(m signing.Message, what, host string) error {
+	if d.Loaded != nil {
+		queued, ok := signing.MessageTime(m.ID)
+		now := time.Now()
+		if d.Now != nil {
+			now = d.Now()
+		}
+		if ok && queued.After(d.Loaded().Add(-time.Minute)) && now.Sub(queued) < NotLoadedFor {
+			return fmt.Errorf("%s to %s: %w", what, host, ErrNotLoaded)
+		}
+	}
+	return outbox.Permanent(fmt.Errorf("%s to %s: no longer in the organisation's org.yaml", what, host))
 }
 
 // waitsFor reports, as an attempt's error, that m waits for an earlier
@@ -195,7 +230,7 @@ func (d *Deliverer) Deliver(ctx context.Context, m signing.Message) error {
 			}
 		}
 		if env == "" {
-			return outbox.Permanent(fmt.Errorf("webhook to %s: no longer in the organisation's org.yaml", host))
+			return d.notInFiles(m, "webhook", host)
 		}
 		if !campaign.SecretEnvAllowed(m.Org, env, d.SecretEnv) {
 			return outbox.Permanent(fmt.Errorf("webhook to %s: secret_env names neither one of the organisation's own variables (%s…) nor one on --secret-env, never read", host, campaign.OrgEnvPrefix(m.Org)))
@@ -217,7 +252,7 @@ func (d *Deliverer) Deliver(ctx context.Context, m signing.Message) error {
 		req.Header.Set(HeaderSignature, Sign(SecretKey(secret), m.ID, ts, m.Payload))
 	case signing.MessageOSDI:
 		if o == nil || o.OSDI == nil || strings.TrimSpace(o.OSDI.URL) != m.Target {
-			return outbox.Permanent(fmt.Errorf("OSDI record to %s: no longer in the organisation's org.yaml", host))
+			return d.notInFiles(m, "OSDI record", host)
 		}
 		env := strings.TrimSpace(o.OSDI.APIKeyEnv)
 		if !campaign.SecretEnvAllowed(m.Org, env, d.SecretEnv) {
