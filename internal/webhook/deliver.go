@@ -247,13 +247,16 @@ func (d *Deliverer) Deliver(ctx context.Context, m signing.Message) error {
 		// beside the petition (unsubscribeURL); its Target stays the
 		// petition's, which orders it after the person's earlier records
 		// (store.OutboxOrder).
-		to := u
+		// An unsubscribe queued before that (the record signature
+		// helper's shape, its signature identifier beside the person)
+		// goes as the person alone all the same (personSignup).
+		to, body := u, m.Payload
 		if unsubscribes(m.Payload) {
 			if v, ok := unsubscribeURL(u); ok {
-				to = v
+				to, body = v, personSignup(m.Payload)
 			}
 		}
-		req, err = http.NewRequestWithContext(ctx, http.MethodPost, to.String(), bytes.NewReader(m.Payload))
+		req, err = http.NewRequestWithContext(ctx, http.MethodPost, to.String(), bytes.NewReader(body))
 		if err != nil {
 			return outbox.Permanent(fmt.Errorf("OSDI record to %s: %v", host, err))
 		}
