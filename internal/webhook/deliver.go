@@ -6,6 +6,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -195,7 +196,7 @@ func (d *Deliverer) Deliver(ctx context.Context, m signing.Message) error {
 			}
 		}
 		if env == "" {
-			return outbox.Permanent(fmt.Errorf("webhook to %s: no longer in the organisation's org.yaml", host))
+			return d.unconfigured(m, fmt.Errorf("webhook to %s: no longer in the organisation's org.yaml", host))
 		}
 		if !campaign.SecretEnvAllowed(m.Org, env, d.SecretEnv) {
 			return outbox.Permanent(fmt.Errorf("webhook to %s: secret_env names neither one of the organisation's own variables (%s…) nor one on --secret-env, never read", host, campaign.OrgEnvPrefix(m.Org)))
@@ -217,7 +218,7 @@ func (d *Deliverer) Deliver(ctx context.Context, m signing.Message) error {
 		req.Header.Set(HeaderSignature, Sign(SecretKey(secret), m.ID, ts, m.Payload))
 	case signing.MessageOSDI:
 		if o == nil || o.OSDI == nil || strings.TrimSpace(o.OSDI.URL) != m.Target {
-			return outbox.Permanent(fmt.Errorf("OSDI record to %s: no longer in the organisation's org.yaml", host))
+			return d.unconfigured(m, fmt.Errorf("OSDI record to %s: no longer in the organisation's org.yaml", host))
 		}
 		env := strings.TrimSpace(o.OSDI.APIKeyEnv)
 		if !campaign.SecretEnvAllowed(m.Org, env, d.SecretEnv) {
@@ -320,4 +321,44 @@ func statusError(host string, code int) error {
 	default:
 		return fmt.Errorf("%s answered %d", host, code)
 	}
+}
+
+// unconfigured is the outcome of m, whose receiver is not in its
+// organisation's org.yaml as served now (taken out, or the organisation
+// not served), err saying so. A message about a signer is refused for
+// good: nothing waits for a receiver the organisation dropped. An
+// erasure's notice (erasureNotice) waits instead, tried again hourly
+// within the outbox's maximum age, as an erasure note whose organisation
+// is not served waits (NoteDeliverer): a reload that briefly missed the
+// organisation, or a receiver taken out of org.yaml and put back, must
+// not leave the CRM holding a person erased here. It is sent only once
+// the receiver is configured again, never to one that is not.
+func (d *Deliverer) unconfigured(m signing.Message, err error) error {
+	if !erasureNotice(m) {
+		return outbox.Permanent(err)
+	}
+	now := time.Now
+	if d.Now != nil {
+		now = d.Now
+	}
+	return outbox.Later(now().Add(unservedRetry), fmt.Errorf("%v: this erasure notice waits for it to be configured again", err))
+}
+
+// erasureNotice reports whether m is an erasure's notice: filed under no
+// address (Erased, erasedFor), a signature.erased webhook or an
+// unsubscribe.
+func erasureNotice(m signing.Message) bool {
+	if m.Email != "" {
+		return false
+	}
+	switch m.Kind {
+	case signing.MessageWebhook:
+		var e struct {
+			Type string `json:"type"`
+		}
+		return json.Unmarshal(m.Payload, &e) == nil && e.Type == campaign.EventSignatureErased
+	case signing.MessageOSDI:
+		return unsubscribes(m.Payload)
+	}
+	return false
 }
