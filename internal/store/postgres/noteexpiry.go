@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/placard/placard/internal/store"
@@ -59,7 +60,8 @@ func (db *DB) UnservedNotes(ctx context.Context) (_ []store.UnservedNotes, err e
 }
 
 // DropUnservedNotes is store.NoteExpiry's: one DELETE … RETURNING, so
-// of instances dropping at once each row is deleted, and counted, by one.
+// of instances dropping at once each row is deleted, and counted, by
+// one; the outbox is then rewritten (VACUUM FULL), as after an erasure.
 func (db *DB) DropUnservedNotes(ctx context.Context, before time.Time) (_ map[string]int, err error) {
 	defer failed(&err, "deleting the erasure notices of organisations not served")
 	rows, err := db.pool.Query(ctx, `DELETE FROM outbox
@@ -78,5 +80,16 @@ func (db *DB) DropUnservedNotes(ctx context.Context, before time.Time) (_ map[st
 		}
 		dropped[org]++
 	}
-	return dropped, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	if len(dropped) > 0 {
+		// DELETE only marks the rows dead: rewrite the outbox, as an
+		// erasure does (wipe), so the addresses leave the data files.
+		if _, err := db.pool.Exec(ctx, `VACUUM (FULL) outbox`); err != nil {
+			return dropped, fmt.Errorf("rewriting the outbox after deleting: %w", err)
+		}
+	}
+	return dropped, nil
 }
