@@ -22,8 +22,10 @@ import (
 // serve waits (webhook.NoteDeliverer): serve says so at every start and
 // reload, 'placard outbox list' counts the notes, and 'placard outbox
 // drop --erasure-notes ORG' drops them once the operator has erased
-// those people in the CRM by hand. Counts and slugs only, never an
-// address.
+// those people in the CRM by hand — or, at the latest, serve's daily
+// round deletes them 30 days after it first found the organisation not
+// served (dropUnservedNotes, store.NoteExpiry). Counts and slugs only,
+// never an address.
 
 // logUnservedNotes tells log of the erasure notes waiting for an
 // organisation site does not serve, one warning per organisation, with
@@ -94,8 +96,16 @@ func dropUnservedNotes(ctx context.Context, st store.Store, site *campaign.Site,
 	if !ok || site == nil {
 		return
 	}
-	logUnservedNotes(ctx, st, site, now, log)
+	// Recorded first (an organisation served again is forgotten before
+	// anything is deleted), warned of last (what is left).
+	if _, _, _, err := markUnservedNotes(ctx, st, site, now); err != nil {
+		if ctx.Err() == nil {
+			log.Error("recording the organisations whose erasure notices wait failed; nothing deleted, trying again tomorrow", "err", err)
+		}
+		return
+	}
 	dropped, err := ne.DropUnservedNotes(ctx, now.Add(-webhook.UnservedNoteKeep))
+	defer logUnservedNotes(ctx, st, site, now, log)
 	for _, org := range slices.Sorted(maps.Keys(dropped)) {
 		log.Warn(fmt.Sprintf("deleted %s of organisation %s, which has not been served for %d days: placard never told its CRM of those erasures, so erase those people in its CRM by hand",
 			countText(dropped[org], "erasure notice", "erasure notices"), org, int(webhook.UnservedNoteKeep/(24*time.Hour))),
