@@ -115,7 +115,9 @@ func purgeRemoved(ctx context.Context, st store.Store, site *campaign.Site, now 
 // purgeLoop is serve's retention rule: it purges once at start and then at
 // every tick, with the site current at that moment and the time now gives,
 // until ctx ends; each round also deletes the console sessions that have
-// ended (deleteEndedSessions). A failure is logged and tried again at the next tick.
+// ended (deleteEndedSessions) and the erasure notes of organisations it
+// has not served for webhook.UnservedNoteKeep (dropUnservedNotes). A
+// failure is logged and tried again at the next tick.
 // Before each round flush (when not nil) writes the credits the server
 // holds in memory, so none written later brings back a row of a campaign
 // purged in this round (the store skips a campaign without signatures
@@ -128,8 +130,8 @@ func purgeLoop(ctx context.Context, st store.Store, site func() *campaign.Site, 
 				log.Warn("retention: writing the personal links' counts before purging failed", "err", err)
 			}
 		}
-		at := now()
-		done, err := purgeDue(ctx, st, site(), at, false)
+		at, served := now(), site()
+		done, err := purgeDue(ctx, st, served, at, false)
 		for _, p := range done {
 			if p.removed != "" {
 				log.Info("retention: erased the signatures of a removed campaign, keeping its counts",
@@ -143,6 +145,7 @@ func purgeLoop(ctx context.Context, st store.Store, site func() *campaign.Site, 
 			log.Error("retention: erasing the signatures of a closed campaign failed; trying again tomorrow", "err", err)
 		}
 		deleteEndedSessions(ctx, st, at, log)
+		dropUnservedNotes(ctx, st, served, at, log) // erasurenotes.go
 		select {
 		case <-ctx.Done():
 			return

@@ -76,7 +76,7 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 	keepRemovedApart(ctx, st, site, loadedAt, log)
 	moveRenamed(ctx, st, site, log)
 	recordRemovedCampaigns(ctx, st, site, nil, loadedAt, log)
-	logUnservedNotes(ctx, st, site, log) // erasurenotes.go
+	logUnservedNotes(ctx, st, site, time.Now(), log) // erasurenotes.go
 	// Closed last, after the committer has drained and the HTTP server has
 	// stopped (deferred calls run in reverse order).
 	defer func() {
@@ -117,7 +117,7 @@ func (c serveConfig) run(ctx context.Context, stderr io.Writer) error {
 	}
 	rl.removed = func(s, prev *campaign.Site, loaded time.Time) {
 		recordRemovedCampaigns(ctx, st, s, prev, loaded, log)
-		logUnservedNotes(ctx, st, s, log) // erasurenotes.go
+		logUnservedNotes(ctx, st, s, time.Now(), log) // erasurenotes.go
 	}
 	var settledSums chan folderSums
 	if !startProblems.HasErrors() {

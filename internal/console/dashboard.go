@@ -3,6 +3,7 @@ package console
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -126,6 +127,21 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) error {
 			if o.Role == accounts.RoleSiteAdmin {
 				if orgs, n := webhook.UnservedNotes(c.cfg.Site(), notes); n > 0 {
 					d.Outbox += " " + p.L.T("console.dashboard.unserved", "orgs", strings.Join(orgs, ", "), "n", p.L.Number(n))
+					// When serve deletes them if still not served
+					// (store.NoteExpiry): the first of each
+					// organisation's, as serve recorded it.
+					if ne, ok := c.cfg.Outbox.(store.NoteExpiry); ok {
+						us, err := ne.UnservedNotes(ctx)
+						if err != nil {
+							return err
+						}
+						for _, u := range us {
+							if slices.Contains(orgs, u.Org) {
+								first, _ := webhook.NoteDropDates(u)
+								d.Outbox += " " + p.L.T("console.dashboard.unserved_drop", "org", u.Org, "date", p.L.Date(first))
+							}
+						}
+					}
 				}
 			}
 		}

@@ -5,8 +5,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/placard/placard/internal/accounts"
+	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store/sqlite"
 )
@@ -46,5 +48,37 @@ func TestDashboardErasureNotes(t *testing.T) {
 	if !strings.Contains(got, "cannot be sent because this server no longer serves their organisation (old-org): 1.") ||
 		!strings.Contains(got, "placard outbox drop --erasure-notes") || strings.Contains(got, "gone@") {
 		t.Errorf("site admin's outbox line %q: want old-org's note told, with what to do, without the address", got)
+	}
+}
+
+// TestDashboardUnservedNotesDropDate: a site admin is told, beside the
+// erasure notices of an organisation no longer served, the day serve
+// deletes them if it is still not served (30 days after serve first
+// found it not served, as recorded), without the address. Failed before:
+// nothing said they would ever go.
+func TestDashboardUnservedNotesDropDate(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "placard.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	e := newEnv(t, func(c *Config) { c.Store, c.Outbox = st, st })
+	e.st, e.acc = st, st
+	if err := st.Enqueue(ctx, []signing.Message{{ID: signing.NewMessageID(), Kind: "erasure", Org: "old-org",
+		Payload: []byte(`{"erased":"gone@example.org","at":"2026-12-05T16:00:00Z"}`)}}); err != nil {
+		t.Fatal(err)
+	}
+	// Found not served tomorrow (after the note was made), as serve
+	// records it: deleted 30 days later.
+	since := time.Now().Add(24 * time.Hour).UTC()
+	if err := st.MarkUnserved(ctx, []string{"old-org"}, since); err != nil {
+		t.Fatal(err)
+	}
+	admin := e.signIn("", "root@example.org", accounts.RoleSiteAdmin)
+	got := doc(t, admin.get(Prefix+"/riverside")).Find(".outbox").Text()
+	want := "If old-org is still not served on " + i18n.New("en", nil).Date(since.Add(30*24*time.Hour)) + ", its erasure notices are deleted from that day, and its CRM is never told."
+	if !strings.Contains(got, want) || strings.Contains(got, "gone@") {
+		t.Errorf("site admin's outbox line %q: want %q, without the address", got, want)
 	}
 }

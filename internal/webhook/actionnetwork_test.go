@@ -96,3 +96,52 @@ func TestUnsubscribeToAnotherOSDISystem(t *testing.T) {
 		t.Errorf("the unsubscribe went to %v, want /osdi/signatures", paths)
 	}
 }
+
+// TestOldShapeUnsubscribeReshaped: an unsubscribe queued by a Placard
+// from before unsubscribes went through the person signup helper carries
+// the old body — the signature's identifier beside the person, as the
+// record signature helper took it. Still queued after an upgrade, it goes
+// to the person signup helper as the person alone, byte for byte what an
+// unsubscribe queued now carries (TestActionNetworkBodies), however many
+// spellings it names. Failed before: the old body went to …/people/ as
+// stored, identifiers and all, a field the person signup helper does not
+// define.
+func TestOldShapeUnsubscribeReshaped(t *testing.T) {
+	var mu sync.Mutex
+	var got []string
+	an := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		got = append(got, r.URL.Path+" "+string(b))
+		mu.Unlock()
+		w.Write([]byte(`{}`))
+	}))
+	defer an.Close()
+	s := site(t, "osdi:\n  url: "+an.URL+"/api/v2/petitions/abc/signatures\n  api_key_env: PLACARD_ORG_NORTH__AN_KEY\n")
+	d := deliverer(t, s, webhook.Policy{AllowLoopback: true, RootCAs: poolOf(an)}, map[string]string{"PLACARD_ORG_NORTH__AN_KEY": "an-key-123"})
+	target := an.URL + "/api/v2/petitions/abc/signatures"
+	old := []string{
+		// What Unsubscribed queued before the person signup helper.
+		`{"identifiers":["placard:north/rent/zi4xxkpvonru6dsysj2d"],"person":{"email_addresses":[{"address":"ana@example.org","status":"unsubscribed"}]}}`,
+		// Written by hand or by an older version still: extra fields.
+		`{"identifiers":["placard:north/rent/zi4xxkpvonru6dsysj2d"],"comments":"","person":{"given_name":"","email_addresses":[{"address":"ana@example.org","status":"unsubscribed"}]},"referrer_data":{"source":"placard"}}`,
+	}
+	for i, p := range old {
+		m := signing.Message{ID: signing.NewMessageID(), Kind: signing.MessageOSDI, Target: target,
+			Email: "ana@example.org", Org: "north", Campaign: "rent", Payload: []byte(p)}
+		if err := d.Deliver(context.Background(), m); err != nil {
+			t.Fatalf("Deliver %d: %v", i, err)
+		}
+	}
+	want := "/api/v2/people/ " + `{"person":{"email_addresses":[{"address":"ana@example.org","status":"unsubscribed"}]}}`
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != len(old) {
+		t.Fatalf("Action Network received %d posts, want %d: %q", len(got), len(old), got)
+	}
+	for i := range got {
+		if got[i] != want {
+			t.Errorf("old-shape unsubscribe %d reached Action Network as\n %s\nwant\n %s", i, got[i], want)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -152,7 +153,7 @@ func (d *Deliverer) notInFiles(m signing.Message, what, host string) error {
 			return fmt.Errorf("%s to %s: %w", what, host, ErrNotLoaded)
 		}
 	}
-	return outbox.Permanent(fmt.Errorf("%s to %s: no longer in the organisation's org.yaml", what, host))
+	return d.unconfigured(m, fmt.Errorf("%s to %s: no longer in the organisation's org.yaml", what, host))
 }
 
 // waitsFor reports, as an attempt's error, that m waits for an earlier
@@ -282,13 +283,16 @@ func (d *Deliverer) Deliver(ctx context.Context, m signing.Message) error {
 		// beside the petition (unsubscribeURL); its Target stays the
 		// petition's, which orders it after the person's earlier records
 		// (store.OutboxOrder).
-		to := u
+		// An unsubscribe queued before that (the record signature
+		// helper's shape, its signature identifier beside the person)
+		// goes as the person alone all the same (personSignup).
+		to, body := u, m.Payload
 		if unsubscribes(m.Payload) {
 			if v, ok := unsubscribeURL(u); ok {
-				to = v
+				to, body = v, personSignup(m.Payload)
 			}
 		}
-		req, err = http.NewRequestWithContext(ctx, http.MethodPost, to.String(), bytes.NewReader(m.Payload))
+		req, err = http.NewRequestWithContext(ctx, http.MethodPost, to.String(), bytes.NewReader(body))
 		if err != nil {
 			return outbox.Permanent(fmt.Errorf("OSDI record to %s: %v", host, err))
 		}
@@ -352,4 +356,44 @@ func statusError(host string, code int) error {
 	default:
 		return fmt.Errorf("%s answered %d", host, code)
 	}
+}
+
+// unconfigured is the outcome of m, whose receiver is not in its
+// organisation's org.yaml as served now (taken out, or the organisation
+// not served), err saying so. A message about a signer is refused for
+// good: nothing waits for a receiver the organisation dropped. An
+// erasure's notice (erasureNotice) waits instead, tried again hourly
+// within the outbox's maximum age, as an erasure note whose organisation
+// is not served waits (NoteDeliverer): a reload that briefly missed the
+// organisation, or a receiver taken out of org.yaml and put back, must
+// not leave the CRM holding a person erased here. It is sent only once
+// the receiver is configured again, never to one that is not.
+func (d *Deliverer) unconfigured(m signing.Message, err error) error {
+	if !erasureNotice(m) {
+		return outbox.Permanent(err)
+	}
+	now := time.Now
+	if d.Now != nil {
+		now = d.Now
+	}
+	return outbox.Later(now().Add(unservedRetry), fmt.Errorf("%v: this erasure notice waits for it to be configured again", err))
+}
+
+// erasureNotice reports whether m is an erasure's notice: filed under no
+// address (Erased, erasedFor), a signature.erased webhook or an
+// unsubscribe.
+func erasureNotice(m signing.Message) bool {
+	if m.Email != "" {
+		return false
+	}
+	switch m.Kind {
+	case signing.MessageWebhook:
+		var e struct {
+			Type string `json:"type"`
+		}
+		return json.Unmarshal(m.Payload, &e) == nil && e.Type == campaign.EventSignatureErased
+	case signing.MessageOSDI:
+		return unsubscribes(m.Payload)
+	}
+	return false
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/outbox"
 	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
 )
 
 // MessageErasure is the kind of an erasure note: what an erasure made
@@ -126,11 +127,14 @@ func (d *NoteDeliverer) Deliver(ctx context.Context, m signing.Message) error {
 		// The organisation is not served (removed from the campaigns
 		// folder, or not there yet): its CRMs cannot be told without its
 		// settings, yet they still hold the person erased here. Deleting
-		// the note told no one; it now waits, tried again hourly however
-		// old it is, until the organisation is served again or the
-		// operator, told at every start and reload and on the console
-		// (NoteFigures, UnservedNotes), erases the people in the CRM by
-		// hand and drops the notes (placard outbox drop --erasure-notes).
+		// the note told no one; it now waits, tried again hourly, until
+		// the organisation is served again or the operator, told at
+		// every start and reload and on the console (NoteFigures,
+		// UnservedNotes), erases the people in the CRM by hand and drops
+		// the notes (placard outbox drop --erasure-notes) — or, at the
+		// latest, until serve deletes it UnservedNoteKeep after it was
+		// made and after its organisation was first seen unserved
+		// (store.NoteExpiry): the address is not kept for good.
 		if _, err := FromNote(nil, m); err != nil {
 			return outbox.Permanent(err)
 		}
@@ -181,4 +185,31 @@ func UnservedNotes(site *campaign.Site, notes map[string]int) (orgs []string, n 
 	}
 	slices.Sort(orgs)
 	return orgs, n
+}
+
+// UnservedNoteKeep is how long an erasure note of an organisation placard
+// serve does not serve keeps the erased address: serve deletes it once
+// it was made that long ago and the organisation was first seen
+// unserved that long ago (store.NoteExpiry), whichever is later. Counted
+// from the moment serve saw the organisation unserved, not from the note
+// alone: an erasure made while serve was stopped, or an organisation
+// left out of the campaigns folder for a moment, must not lose a note at
+// once. 30 days: long enough for an operator told at every start, reload
+// and day (serve's log, placard outbox list, the console) to serve the
+// organisation again or to clean its CRM by hand; short enough that an
+// address erased here is not kept for good.
+const UnservedNoteKeep = 30 * 24 * time.Hour
+
+// NoteDropDates returns when serve deletes the first and the last of u's
+// notes if u's organisation stays unserved (UnservedNoteKeep), at its
+// first daily round from then.
+func NoteDropDates(u store.UnservedNotes) (first, last time.Time) {
+	return later(u.Since, u.Oldest).Add(UnservedNoteKeep), later(u.Since, u.Newest).Add(UnservedNoteKeep)
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }

@@ -207,3 +207,72 @@ func TestErasureNoteKeptWhileItsOrganisationIsNotServed(t *testing.T) {
 		t.Fatalf("after the organisation is served again the outbox holds %+v; want the signature.erased notice alone", es)
 	}
 }
+
+// TestErasureNoticeWaitsForItsReceiver: an erasure's signature.erased
+// notice whose organisation is not served for a moment (a reload that
+// did not find it), or whose webhook was taken out of org.yaml and put
+// back, waits and is tried again later instead of failing for good: the
+// receiver, back, hears of the erasure. Any other message to a receiver
+// no longer configured is still refused for good (nothing about a
+// signer waits for a receiver the organisation dropped). Failed before:
+// the notice was refused for good (outbox.Permanent) at its first
+// attempt without its receiver, so it was marked dead and the CRM, back
+// in org.yaml, kept the person erased here.
+func TestErasureNoticeWaitsForItsReceiver(t *testing.T) {
+	const secret = "whsec_c2VjcmV0LWtleS1mb3ItdGVzdHM="
+	r := newReceiver(t, secret)
+	hook := "webhooks:\n  - url: " + r.srv.URL + "/hook\n    secret_env: PLACARD_ORG_NORTH__HOOK_SECRET\n    events: [signature.created, signature.erased]\n"
+	hook += "osdi:\n  url: " + r.srv.URL + "/api/v2/petitions/abc/signatures\n  api_key_env: PLACARD_ORG_NORTH__AN_KEY\n"
+	with, without := site(t, hook), site(t, "")
+	p := webhook.Policy{AllowLoopback: true, RootCAs: poolOf(r.srv)}
+	env := map[string]string{"PLACARD_ORG_NORTH__HOOK_SECRET": secret, "PLACARD_ORG_NORTH__AN_KEY": "k"}
+	notices := webhook.Erased(with.Org("north"), "ana@example.org", at)
+	created := webhook.Messages(with.Org("north"), with.Campaign("north", "rent"), sig(), webhook.Occasion{Event: "signature.created", Final: true, At: at})
+	if len(notices) != 1 || len(created) != 2 {
+		t.Fatalf("%d notices and %d signature.created; want 1 and 2 (webhook, OSDI record)", len(notices), len(created))
+	}
+	// The erasure's Action Network unsubscribe (filed under no address),
+	// as an erasure note turns into; a withdrawal's (filed under the
+	// address) is a message about a signer.
+	fromNote, err := webhook.FromNote(with.Org("north"), signing.Message{ID: signing.NewMessageID(), Kind: webhook.MessageErasure, Org: "north",
+		Payload: []byte(`{"erased":"ana@example.org","at":"2026-03-01T09:30:15Z","unsubscribe":{"campaign":"rent","email":"ana@example.org"}}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waiting := []signing.Message{notices[0]}
+	for _, m := range fromNote {
+		if m.Kind == signing.MessageOSDI {
+			waiting = append(waiting, m)
+		}
+	}
+	refused := append(created, webhook.Unsubscribed(with.Org("north"), sig())...)
+	if len(waiting) != 2 || len(refused) != 3 {
+		t.Fatalf("%d erasure notices and %d other messages; want 2 and 3", len(waiting), len(refused))
+	}
+	for name, org := range map[string]func(string) *campaign.Org{
+		"organisation not served":       func(string) *campaign.Org { return nil },
+		"webhook taken out of org.yaml": without.Org,
+	} {
+		d := deliverer(t, with, p, env)
+		d.Org = org
+		for _, m := range waiting {
+			if err := d.Deliver(context.Background(), m); err == nil || outbox.IsPermanent(err) {
+				t.Errorf("%s: the erasure notice's (%s) attempt = %v; want an error to try again later, not a refusal for good", name, m.Kind, err)
+			}
+		}
+		for _, m := range refused {
+			if err := d.Deliver(context.Background(), m); !outbox.IsPermanent(err) {
+				t.Errorf("%s: a %s about a signer, attempt = %v; want refused for good", name, m.Kind, err)
+			}
+		}
+	}
+	// Back in org.yaml: the notice goes.
+	if err := deliverer(t, with, p, env).Deliver(context.Background(), notices[0]); err != nil {
+		t.Fatalf("the notice once its webhook is back: %v", err)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.ok) != 1 || r.ok[0] != notices[0].ID {
+		t.Errorf("receiver accepted %v; want the notice %s", r.ok, notices[0].ID)
+	}
+}

@@ -1,6 +1,7 @@
 package webhook
 
 import (
+	"encoding/json"
 	"net/url"
 	"strings"
 
@@ -84,4 +85,24 @@ func unsubscribeURL(u *url.URL) (_ *url.URL, ok bool) {
 	v := *u
 	v.Path, v.RawPath = p[:i]+"/people/", ""
 	return &v, true
+}
+
+// personSignup is the body of an unsubscribe (unsubscribes(payload)) for
+// Action Network's person signup helper: the person's email addresses
+// alone, as Unsubscribed queues it now. An unsubscribe queued before
+// (stop 27) carried the record signature helper's shape, the signature's
+// identifier beside the person; still in an outbox after an upgrade, it
+// is sent in the new shape, so no field the person signup helper does not
+// define reaches it. A payload that does not read as a record goes as it
+// is (unsubscribes read it, so it does).
+func personSignup(payload []byte) []byte {
+	var r OSDIRecord
+	if json.Unmarshal(payload, &r) != nil {
+		return payload
+	}
+	addrs := make([]EmailAddress, 0, len(r.Person.EmailAddresses))
+	for _, e := range r.Person.EmailAddresses {
+		addrs = append(addrs, EmailAddress{Address: e.Address, Status: e.Status})
+	}
+	return mustJSON(OSDIRecord{Person: OSDIPerson{EmailAddresses: addrs}})
 }

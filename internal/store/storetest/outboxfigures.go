@@ -5,6 +5,7 @@ import (
 	"errors"
 	"maps"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 func RunOutboxFigures(t *testing.T, open Opener) {
 	t.Run("OutboxFiguresCount", func(t *testing.T) { testOutboxFigures(t, open(t)) })
 	t.Run("ErasureNotesCountedApart", func(t *testing.T) { testNoteFigures(t, open(t)) })
+	t.Run("UnservedNotesExpire", func(t *testing.T) { testNoteExpiry(t, open(t)) })
 }
 
 // testOutboxFigures: an organisation's waiting and failed messages are
@@ -137,5 +139,101 @@ func testNoteFigures(t *testing.T, s store.Store) {
 	}
 	if w, d, err := f.OutboxFigures(ctx, "o", time.Now(), nil); err != nil || w != 1 || d != 0 {
 		t.Errorf("OutboxFigures after a note was given up: %d waiting, %d dead, %v; want 1, 0", w, d, err)
+	}
+}
+
+// testNoteExpiry: an organisation seen unserved keeps the time it was
+// first seen so until it is seen served again; DropUnservedNotes deletes
+// only the erasure notes both made and seen unserved at or before its
+// time, of recorded organisations only, never another message, and two
+// instances dropping at once delete each note once. Failed before: no
+// such record or drop existed — a note of an organisation no longer
+// served kept the erased address without a time limit.
+func testNoteExpiry(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	ob := outboxOf(t, s)
+	ne, ok := s.(store.NoteExpiry)
+	if !ok {
+		t.Fatalf("%T does not implement store.NoteExpiry", s)
+	}
+	note := func(org, email string) signing.Message {
+		return signing.Message{ID: signing.NewMessageID(), Kind: "erasure", Org: org,
+			Payload: []byte(`{"erased":"` + email + `","at":"2026-12-05T16:00:00Z"}`)}
+	}
+	made := time.Now()
+	g1, g2, back, served := note("gone", "n1@example.org"), note("gone", "n2@example.org"), note("back", "n3@example.org"), note("served", "n4@example.org")
+	hook := Msg("gone", "c", "w@example.org")
+	if err := ob.Enqueue(ctx, []signing.Message{g1, g2, back, served, hook}); err != nil {
+		t.Fatal(err)
+	}
+	afterMade := time.Now().Add(time.Second)
+	day := 24 * time.Hour
+	base := made.Add(-60 * day).UTC().Truncate(time.Second)
+	mark := func(at time.Time, unserved ...string) {
+		t.Helper()
+		if err := ne.MarkUnserved(ctx, unserved, at); err != nil {
+			t.Fatalf("MarkUnserved(%v, %v): %v", unserved, at, err)
+		}
+	}
+	mark(base, "gone", "back")
+	mark(base.Add(10*day), "gone", "back", "gone") // seen again: the first time stays
+	mark(base.Add(20*day), "gone")                 // back served again: its clock stops
+	later := afterMade.Add(time.Hour).UTC().Truncate(time.Second)
+	mark(later, "back", "gone") // and unserved again, from later
+	us, err := ne.UnservedNotes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(us) != 2 || us[0].Org != "back" || !us[0].Since.Equal(later) || us[0].Notes != 1 ||
+		us[1].Org != "gone" || !us[1].Since.Equal(base) || us[1].Notes != 2 {
+		t.Fatalf("UnservedNotes = %+v; want back since %v (1 note), gone since %v (2 notes)", us, later, base)
+	}
+	for _, u := range us {
+		if u.Oldest.Before(made.Add(-time.Second)) || u.Newest.After(afterMade) || u.Newest.Before(u.Oldest) {
+			t.Errorf("UnservedNotes %s: notes made %v to %v; want within %v and %v", u.Org, u.Oldest, u.Newest, made, afterMade)
+		}
+	}
+	// At a time before the notes were made, though gone was seen unserved
+	// long before: a note is kept its full time after it was made.
+	if d, err := ne.DropUnservedNotes(ctx, base.Add(30*day)); err != nil || len(d) != 0 {
+		t.Fatalf("DropUnservedNotes before the notes were made = %v, %v; want nothing dropped", d, err)
+	}
+	// Two instances at once, after the notes were made: gone's two go,
+	// once; back's (seen unserved only later), served's (never recorded)
+	// and gone's webhook call stay.
+	var wg sync.WaitGroup
+	res := make([]map[string]int, 2)
+	errs := make([]error, 2)
+	for i := range res {
+		wg.Go(func() { res[i], errs[i] = ne.DropUnservedNotes(ctx, afterMade) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	if res[0]["gone"]+res[1]["gone"] != 2 || len(res[0])+len(res[1]) > 2 || res[0]["back"]+res[1]["back"]+res[0]["served"]+res[1]["served"] != 0 {
+		t.Errorf("two DropUnservedNotes at once = %v and %v; want gone's 2 notes dropped once, nothing else", res[0], res[1])
+	}
+	es, err := ob.List(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var left []string
+	for _, e := range es {
+		left = append(left, e.ID)
+	}
+	slices.Sort(left)
+	want := []string{back.ID, served.ID, hook.ID}
+	slices.Sort(want)
+	if !slices.Equal(left, want) {
+		t.Errorf("outbox after the drop holds %v; want back's and served's notes and gone's webhook call %v", left, want)
+	}
+	// Marked again with what is left: gone, without notes, is forgotten.
+	mark(afterMade.Add(2*time.Hour), "back")
+	if us, err := ne.UnservedNotes(ctx); err != nil || len(us) != 1 || us[0].Org != "back" || !us[0].Since.Equal(later) {
+		t.Errorf("UnservedNotes after the drop = %+v, %v; want back alone, since %v", us, err, later)
+	}
+	if d, err := ne.DropUnservedNotes(ctx, later); err != nil || d["back"] != 1 || len(d) != 1 {
+		t.Errorf("DropUnservedNotes at back's time = %v, %v; want back's note", d, err)
 	}
 }
