@@ -21,6 +21,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/placard/placard/internal/imagesizes"
 	"github.com/placard/placard/internal/spell"
 )
 
@@ -188,6 +189,12 @@ func (c *checker) asset(src string, w where, key string, images bool) *Asset {
 		if format != ft.format {
 			c.warnf(w, "%s is really a %s picture, not %s — rename it to %s so browsers are told the right type", clean, strings.ToUpper(format), strings.ToUpper(ft.format), strings.TrimSuffix(clean, path.Ext(clean))+"."+strings.Replace(format, "jpeg", "jpg", 1))
 			a.ContentType = "image/" + format
+		}
+		if imagesizes.Check(data) != nil {
+			// Its header reads, so only the copies for phones would
+			// fail: on their first request, or in placard build.
+			c.errorf(w, "%s is damaged: the picture in it is cut short or broken (a download or copy that did not finish) — open it in an image editor and export it again as %s", clean, strings.ToUpper(format))
+			return nil
 		}
 		a.Width, a.Height = cfg.Width, cfg.Height
 	case ext == ".svg":

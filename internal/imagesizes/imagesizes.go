@@ -176,6 +176,25 @@ func Make(data []byte) ([]Size, [][]byte, error) {
 	return sizes, out, nil
 }
 
+// Check decodes data when Make would resize it, and returns the decoder's
+// error: a picture whose header reads but whose pixels are cut short or
+// damaged passes Plan, then fails Make, so its copies could not be made
+// on the first request or in a static export. The loader calls it so the
+// organiser is told at the file's setting instead. A picture Make leaves
+// as it is (too small, too large, GIF, turned) is not decoded.
+func Check(data []byte) error {
+	sizes, _, err := Plan(data)
+	if err != nil || len(sizes) == 0 {
+		return nil
+	}
+	sem <- struct{}{}
+	defer func() { <-sem }()
+	if _, _, err := image.Decode(bytes.NewReader(data)); err != nil {
+		return fmt.Errorf("imagesizes: decoding the picture: %w", err)
+	}
+	return nil
+}
+
 // opaque reports whether every pixel of img is fully opaque, for images
 // that can say so cheaply (all the types image/png decodes to).
 func opaque(img image.Image) bool {

@@ -1,0 +1,73 @@
+package campaign_test
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
+	"strings"
+	"testing"
+
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/campaign/campaigntest"
+)
+
+// TestCutShortPictureIsAProblem: a JPEG or PNG whose header reads but whose
+// picture data is cut short (an upload or copy that did not finish) passed
+// the check, then `placard build` failed with "making
+// /static/…-800w….jpg: imagesizes: decoding the picture: invalid JPEG
+// format: short Huffman data", and serve answered 500 for the copies
+// phones fetch. The loader now tells the organiser at the setting, in
+// plain words, with the fix; the whole picture still loads.
+func TestCutShortPictureIsAProblem(t *testing.T) {
+	img := image.NewRGBA(image.Rect(0, 0, 1200, 630))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i * 7)
+	}
+	img.Set(0, 0, color.RGBA{1, 2, 3, 255})
+	var j, p bytes.Buffer
+	if err := jpeg.Encode(&j, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := png.Encode(&p, img); err != nil {
+		t.Fatal(err)
+	}
+	campaignFile := func(src string) string {
+		return "title: Hello\nsummary: Say hello.\ndate: 2026-01-01\nimage:\n  src: " + src + "\n  alt: A picture\nactions:\n  - kind: share\n"
+	}
+	for _, c := range []struct {
+		name string
+		data []byte
+		want string // "" for no problem
+	}{
+		{"whole.jpg", j.Bytes(), ""},
+		{"whole.png", p.Bytes(), ""},
+		{"cut.jpg", j.Bytes()[:j.Len()/3], "export it again as JPEG"},
+		{"cut.png", p.Bytes()[:p.Len()/2], "export it again as PNG"},
+	} {
+		files := campaigntest.Files{
+			"civic/org.yaml":         "name: Civic\n",
+			"civic/hello.yaml":       campaignFile("assets/" + c.name),
+			"civic/assets/" + c.name: string(c.data),
+		}
+		_, probs := campaign.LoadFS(files.FS(), ".")
+		if c.want == "" {
+			if probs.HasErrors() {
+				t.Errorf("%s: %v, want no problem", c.name, probs)
+			}
+			continue
+		}
+		errs := probs.Errors()
+		if len(errs) != 1 {
+			t.Errorf("%s: problems %v, want one", c.name, probs)
+			continue
+		}
+		s := errs[0].String()
+		for _, w := range []string{"civic/hello.yaml:5:8: ", "assets/" + c.name + " is damaged", c.want} {
+			if !strings.Contains(s, w) {
+				t.Errorf("%s: %q, want it to hold %q", c.name, s, w)
+			}
+		}
+	}
+}
