@@ -13,6 +13,9 @@ import (
 	"github.com/placard/placard/internal/campaign/campaigntest"
 )
 
+// webp1x1 is a lossless WebP of one pixel.
+const webp1x1 = "RIFF\x1a\x00\x00\x00WEBPVP8L\r\x00\x00\x00/\x00\x00\x00\x10\a\x10\x11\x11\x88\x88\xfe\a\x00"
+
 // TestCutShortPictureIsAProblem: a JPEG or PNG whose header reads but whose
 // picture data is cut short (an upload or copy that did not finish) passed
 // the check, then `placard build` failed with "making
@@ -45,6 +48,8 @@ func TestCutShortPictureIsAProblem(t *testing.T) {
 		{"whole.png", p.Bytes(), ""},
 		{"cut.jpg", j.Bytes()[:j.Len()/3], "export it again as JPEG"},
 		{"cut.png", p.Bytes()[:p.Len()/2], "export it again as PNG"},
+		{"whole.webp", []byte(webp1x1), ""},
+		{"cut.webp", []byte(webp1x1[:len(webp1x1)-4]), "export it again as WebP"},
 	} {
 		files := campaigntest.Files{
 			"civic/org.yaml":         "name: Civic\n",
@@ -68,6 +73,50 @@ func TestCutShortPictureIsAProblem(t *testing.T) {
 			if !strings.Contains(s, w) {
 				t.Errorf("%s: %q, want it to hold %q", c.name, s, w)
 			}
+		}
+	}
+}
+
+// TestWebPIsChecked: a .webp file was taken without a look (the loader
+// read the header of PNG, JPEG and GIF only), so a text file, a JPEG or
+// a truncated file named .webp passed the check and every page showed a
+// broken picture; nor did a WebP's img get its width and height. Now a
+// WebP's header is read like the others'.
+func TestWebPIsChecked(t *testing.T) {
+	var j bytes.Buffer
+	if err := jpeg.Encode(&j, image.NewGray(image.Rect(0, 0, 20, 10)), nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		data, want string
+	}{
+		{"this is not a picture", "civic/hello.yaml:5:8: assets/p.webp is not a picture Placard can read — open it in an image editor and export it again as WebP"},
+		{j.String(), "civic/hello.yaml:5:8: warning: assets/p.webp is really a JPEG picture, not WebP — rename it to assets/p.jpg"},
+		{webp1x1, ""},
+	} {
+		files := campaigntest.Files{
+			"civic/org.yaml":      "name: Civic\n",
+			"civic/hello.yaml":    "title: Hello\nsummary: Say hello.\ndate: 2026-01-01\nimage:\n  src: assets/p.webp\n  alt: A picture\nactions:\n  - kind: share\n",
+			"civic/assets/p.webp": c.data,
+		}
+		s, probs := campaign.LoadFS(files.FS(), ".")
+		if c.want == "" {
+			if probs.HasErrors() {
+				t.Errorf("a whole WebP: %v, want no error", probs)
+				continue
+			}
+			a := s.Orgs[0].Assets["assets/p.webp"]
+			if a == nil || a.Width != 1 || a.Height != 1 || a.ContentType != "image/webp" {
+				t.Errorf("a whole WebP: asset %+v, want 1×1 image/webp", a)
+			}
+			continue
+		}
+		found := false
+		for _, p := range probs {
+			found = found || strings.HasPrefix(p.String(), c.want)
+		}
+		if !found {
+			t.Errorf("%.20q: problems %v, want one starting %q", c.data, probs, c.want)
 		}
 	}
 }
