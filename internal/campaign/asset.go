@@ -201,6 +201,11 @@ func (c *checker) asset(src string, w where, key string, images bool) *Asset {
 			return nil
 		}
 		a.Width, a.Height = cfg.Width, cfg.Height
+		if int64(cfg.Width)*int64(cfg.Height) > imagesizes.MaxPixels {
+			// Served as it is: no copies are made, and a phone cannot
+			// hold it decoded (a header may claim 60,000 × 60,000).
+			c.warnf(w, "%s is %d × %d pixels, more than phones can show (and Placard makes smaller copies of pictures up to 25 megapixels only) — make it at most 2000 pixels wide", clean, cfg.Width, cfg.Height)
+		}
 	case ext == ".svg":
 		wd, ht, bad, err := svgInfo(data)
 		if err != nil {

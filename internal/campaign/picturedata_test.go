@@ -2,6 +2,9 @@ package campaign_test
 
 import (
 	"bytes"
+	"encoding/binary"
+	"fmt"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -117,6 +120,42 @@ func TestWebPIsChecked(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("%.20q: problems %v, want one starting %q", c.data, probs, c.want)
+		}
+	}
+}
+
+// TestHugePictureIsWarned: a picture whose header claims 60,000 × 60,000
+// pixels (a few bytes of JPEG header can) passed the check without a word
+// and was served as it is to every reader's phone; Placard makes no copy
+// of a picture over imagesizes.MaxPixels. Now it is a warning saying how
+// to fix it; a picture within the limit is not.
+func TestHugePictureIsWarned(t *testing.T) {
+	for _, c := range []struct {
+		w, h int
+		want bool
+	}{{60000, 60000, true}, {6000, 4200, true}, {300, 200, false}} {
+		// A PNG header with no picture data: only the header is read.
+		var p bytes.Buffer
+		p.WriteString("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR")
+		ihdr := []byte{byte(c.w >> 24), byte(c.w >> 16), byte(c.w >> 8), byte(c.w), byte(c.h >> 24), byte(c.h >> 16), byte(c.h >> 8), byte(c.h), 8, 2, 0, 0, 0}
+		p.Write(ihdr)
+		crc := crc32.NewIEEE()
+		crc.Write([]byte("IHDR"))
+		crc.Write(ihdr)
+		p.Write(binary.BigEndian.AppendUint32(nil, crc.Sum32()))
+		files := campaigntest.Files{
+			"civic/org.yaml":       "name: Civic\n",
+			"civic/hello.yaml":     "title: Hello\nsummary: Say hello.\ndate: 2026-01-01\nimage:\n  src: assets/big.png\n  alt: A picture\nactions:\n  - kind: share\n",
+			"civic/assets/big.png": p.String(),
+		}
+		_, probs := campaign.LoadFS(files.FS(), ".")
+		want := fmt.Sprintf("civic/hello.yaml:5:8: warning: assets/big.png is %d × %d pixels, more than phones can show", c.w, c.h)
+		found := false
+		for _, p := range probs {
+			found = found || strings.HasPrefix(p.String(), want) && strings.Contains(p.String(), "make it at most 2000 pixels wide")
+		}
+		if found != c.want || probs.HasErrors() {
+			t.Errorf("%d×%d: problems %v; want the warning: %v, and no error", c.w, c.h, probs, c.want)
 		}
 	}
 }
