@@ -166,6 +166,7 @@ func (d *decoder) parse(what string) *yaml.Node {
 	if !d.checkExpansion(root) {
 		return nil
 	}
+	d.checkLostWords(root)
 	switch root.Kind {
 	case yaml.MappingNode:
 		return root
@@ -175,6 +176,46 @@ func (d *decoder) parse(what string) *yaml.Node {
 		d.errorf(root, "a %s file must be a set of settings, each written name: value (such as title: …) — this file holds a single value", what)
 	}
 	return nil
+}
+
+// checkLostWords reports a plain value that starts with a word YAML takes
+// for something else and drops: an anchor no alias uses ("summary: &co
+// Say hello." gives "Say hello.") or a tag that is not one of YAML's own
+// ("title: !Stop the eviction" gives "the eviction"). The page would show
+// the rest without a word. An anchor an alias uses, YAML's own types
+// (!!str) and quoted or block text keep every word and pass.
+func (d *decoder) checkLostWords(root *yaml.Node) {
+	used := map[*yaml.Node]bool{}
+	var suspects []*yaml.Node
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n.Kind == yaml.AliasNode {
+			used[n.Alias] = true
+			return
+		}
+		if n.Kind == yaml.ScalarNode && n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) == 0 &&
+			(n.Anchor != "" || foreignTag(n)) {
+			suspects = append(suspects, n)
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(root)
+	for _, n := range suspects {
+		switch {
+		case foreignTag(n):
+			d.errorf(n, "a value cannot start with '!' — put the whole value in quotes (YAML reads %s as the value's type and leaves it out)", quoteValue(n.Tag))
+		case !used[n]:
+			d.errorf(n, "a value cannot start with '&' — put the whole value in quotes (YAML reads %s as a name for the value and leaves it out)", quoteValue("&"+n.Anchor))
+		}
+	}
+}
+
+// foreignTag reports whether n was written with a tag that is not one of
+// YAML's own (!!str, !!int, …).
+func foreignTag(n *yaml.Node) bool {
+	return n.Style&yaml.TaggedStyle != 0 && !strings.HasPrefix(n.Tag, "!!")
 }
 
 // yamlDocs is a file's YAML as loadDocs read it.
