@@ -3,6 +3,7 @@ package campaign
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/xml"
 	"errors"
@@ -21,6 +22,9 @@ import (
 	"strings"
 	"unicode"
 
+	_ "golang.org/x/image/webp" // registers WebP for image.DecodeConfig
+
+	"github.com/placard/placard/internal/imagesizes"
 	"github.com/placard/placard/internal/spell"
 )
 
@@ -35,7 +39,7 @@ const maxPictureSize = 1 << 20
 type fileType struct {
 	contentType string
 	image       bool
-	format      string // what image.DecodeConfig calls it, for PNG, JPEG and GIF
+	format      string // what image.DecodeConfig calls it, for PNG, JPEG, GIF and WebP
 }
 
 // fileTypes lists every file an organisation's folder may serve, by
@@ -47,7 +51,7 @@ var fileTypes = map[string]fileType{
 	".jpeg": {"image/jpeg", true, "jpeg"},
 	".gif":  {"image/gif", true, "gif"},
 	".svg":  {"image/svg+xml", true, ""},
-	".webp": {"image/webp", true, ""},
+	".webp": {"image/webp", true, "webp"},
 	".pdf":  {"application/pdf", false, ""},
 	".txt":  {"text/plain; charset=utf-8", false, ""},
 	".csv":  {"text/csv; charset=utf-8", false, ""},
@@ -182,14 +186,26 @@ func (c *checker) asset(src string, w where, key string, images bool) *Asset {
 	case ft.format != "":
 		cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 		if err != nil {
-			c.errorf(w, "%s is not a picture Placard can read — open it in an image editor and export it again as %s", clean, strings.ToUpper(ft.format))
+			c.errorf(w, "%s is not a picture Placard can read — open it in an image editor and export it again as %s", clean, formatName(ft.format))
 			return nil
 		}
 		if format != ft.format {
-			c.warnf(w, "%s is really a %s picture, not %s — rename it to %s so browsers are told the right type", clean, strings.ToUpper(format), strings.ToUpper(ft.format), strings.TrimSuffix(clean, path.Ext(clean))+"."+strings.Replace(format, "jpeg", "jpg", 1))
+			c.warnf(w, "%s is really a %s picture, not %s — rename it to %s so browsers are told the right type", clean, formatName(format), formatName(ft.format), strings.TrimSuffix(clean, path.Ext(clean))+"."+strings.Replace(format, "jpeg", "jpg", 1))
 			a.ContentType = "image/" + format
 		}
+		if imagesizes.Check(data) != nil || format == "webp" && riffCutShort(data) {
+			// Its header reads, so only the copies for phones would
+			// fail: on their first request, or in placard build. A
+			// WebP is not decoded here; browsers show none of it.
+			c.errorf(w, "%s is damaged: the picture in it is cut short or broken (a download or copy that did not finish) — open it in an image editor and export it again as %s", clean, formatName(format))
+			return nil
+		}
 		a.Width, a.Height = cfg.Width, cfg.Height
+		if int64(cfg.Width)*int64(cfg.Height) > imagesizes.MaxPixels {
+			// Served as it is: no copies are made, and a phone cannot
+			// hold it decoded (a header may claim 60,000 × 60,000).
+			c.warnf(w, "%s is %d × %d pixels, more than phones can show (and Placard makes smaller copies of pictures up to 25 megapixels only) — make it at most 2000 pixels wide", clean, cfg.Width, cfg.Height)
+		}
 	case ext == ".svg":
 		wd, ht, bad, err := svgInfo(data)
 		if err != nil {
@@ -207,6 +223,20 @@ func (c *checker) asset(src string, w where, key string, images bool) *Asset {
 	}
 	of.org.Assets[clean] = a
 	return a
+}
+
+// formatName is how organisers know a picture format: JPEG, PNG, GIF, WebP.
+func formatName(format string) string {
+	if format == "webp" {
+		return "WebP"
+	}
+	return strings.ToUpper(format)
+}
+
+// riffCutShort reports whether a RIFF file (a WebP) holds fewer bytes than
+// its header says: its header reads, but the picture is cut short.
+func riffCutShort(data []byte) bool {
+	return len(data) < 8 || uint64(binary.LittleEndian.Uint32(data[4:8]))+8 > uint64(len(data))
 }
 
 // exists checks, one folder at a time, that clean names an entry in the

@@ -166,6 +166,7 @@ func (d *decoder) parse(what string) *yaml.Node {
 	if !d.checkExpansion(root) {
 		return nil
 	}
+	d.checkLostWords(root)
 	switch root.Kind {
 	case yaml.MappingNode:
 		return root
@@ -175,6 +176,46 @@ func (d *decoder) parse(what string) *yaml.Node {
 		d.errorf(root, "a %s file must be a set of settings, each written name: value (such as title: …) — this file holds a single value", what)
 	}
 	return nil
+}
+
+// checkLostWords reports a plain value that starts with a word YAML takes
+// for something else and drops: an anchor no alias uses ("summary: &co
+// Say hello." gives "Say hello.") or a tag that is not one of YAML's own
+// ("title: !Stop the eviction" gives "the eviction"). The page would show
+// the rest without a word. An anchor an alias uses, YAML's own types
+// (!!str) and quoted or block text keep every word and pass.
+func (d *decoder) checkLostWords(root *yaml.Node) {
+	used := map[*yaml.Node]bool{}
+	var suspects []*yaml.Node
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n.Kind == yaml.AliasNode {
+			used[n.Alias] = true
+			return
+		}
+		if n.Kind == yaml.ScalarNode && n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) == 0 &&
+			(n.Anchor != "" || foreignTag(n)) {
+			suspects = append(suspects, n)
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(root)
+	for _, n := range suspects {
+		switch {
+		case foreignTag(n):
+			d.errorf(n, "a value cannot start with '!' — put the whole value in quotes (YAML reads %s as the value's type and leaves it out)", quoteValue(n.Tag))
+		case !used[n]:
+			d.errorf(n, "a value cannot start with '&' — put the whole value in quotes (YAML reads %s as a name for the value and leaves it out)", quoteValue("&"+n.Anchor))
+		}
+	}
+}
+
+// foreignTag reports whether n was written with a tag that is not one of
+// YAML's own (!!str, !!int, …).
+func foreignTag(n *yaml.Node) bool {
+	return n.Style&yaml.TaggedStyle != 0 && !strings.HasPrefix(n.Tag, "!!")
 }
 
 // yamlDocs is a file's YAML as loadDocs read it.
@@ -333,6 +374,16 @@ func (d *decoder) syntaxError(err error) int {
 		text = "this double-quoted text has a backslash YAML does not understand — write \\\\ for a backslash, or use single quotes"
 	case strings.Contains(msg, "did not find expected node content"):
 		text = "a value is missing here — write one after the ':' or remove the stray character"
+	case (strings.Contains(msg, "alphabetic or numeric") || strings.Contains(msg, "tag") || strings.Contains(msg, "URI")) && strings.ContainsRune("&*!", d.wordStart(line, &col)):
+		// An anchor, alias or tag with no name: "& friends", "* Urgent".
+		text = fmt.Sprintf("a value cannot start with '%c' — put the whole value in quotes", d.charAt(line, col))
+	case strings.Contains(msg, "max depth"):
+		text = "the lists and groups here are nested more than 10,000 levels deep — a campaign needs only a few: check for a '[' or '{' that is never closed"
+	case (strings.Contains(msg, "directive") || strings.Contains(msg, "incompatible YAML document")) && strings.HasPrefix(d.line(line), "%"):
+		col = 1
+		text = "a line cannot start with '%' — YAML reads it as an instruction: put the value in quotes, or delete the line"
+	case strings.Contains(msg, "did not find expected comment or line break"):
+		text = "this line goes on where it should end — after '|' or '>' start the text on the next line; otherwise put the whole value in quotes"
 	default:
 		text = "this is not valid YAML (" + msg + ") — check the quotes and indentation here"
 	}
@@ -379,6 +430,25 @@ func (d *decoder) charAt(line, col int) rune {
 		}
 	}
 	return 0
+}
+
+// wordStart moves *col back to the start of the word (the characters
+// after the last space) the column is in, or just after, and returns its
+// first character.
+func (d *decoder) wordStart(line int, col *int) rune {
+	l := []rune(d.line(line))
+	i := min(*col, len(l)) - 1 // *col is 1-based
+	if i >= 0 && l[i] == ' ' {
+		i--
+	}
+	for i > 0 && l[i-1] != ' ' {
+		i--
+	}
+	if i < 0 {
+		return 0
+	}
+	*col = i + 1
+	return l[i]
 }
 
 // tabOnLine returns the column of the first tab on a line, or 0.

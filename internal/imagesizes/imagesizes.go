@@ -7,7 +7,8 @@
 // JPEG and PNG stays PNG. Pictures are never made wider than they are.
 //
 // Organisers' files are not trusted: Plan and Make read the header's size
-// before decoding and refuse a picture of more than MaxPixels, so a small
+// before decoding and refuse a picture of more than MaxPixels (or whose
+// copies would need more than MaxScaleBuffer to make), so a small
 // file that claims to be enormous (a decompression bomb) costs nothing, and
 // at most MaxConcurrent pictures are decoded at once, which bounds memory.
 // The output depends only on the input bytes and the width: the same file
@@ -37,6 +38,20 @@ var Widths = []int{480, 800, 1200}
 // megapixels, a 6000×4000 camera picture (100 MB decoded at worst).
 // Larger pictures are offered only as they are.
 const MaxPixels = 25_000_000
+
+// MaxScaleBuffer bounds the memory of making one copy. The resizer
+// (golang.org/x/image/draw's Kernel.Scale) keeps a buffer of
+// scaleBytesPerPixel bytes for every pixel of a picture as wide as the copy
+// and as tall as the original, so a tall, narrow picture within MaxPixels
+// (1201×20000 pixels: a 60 KB file) needed 768 MB for its 1200 px copy
+// and 1.7 GB in all. 256 MiB keeps every copy of a 4000×6000 portrait
+// camera picture (its 1200 px copy needs 230 MB); a taller picture is
+// offered in the widths that fit, and one whose smallest copy does not fit
+// only as it is.
+const MaxScaleBuffer = 256 << 20
+
+// scaleBytesPerPixel is the resizer's buffer per pixel: four float64.
+const scaleBytesPerPixel = 32
 
 // MaxConcurrent is how many pictures Make decodes at once; more callers wait.
 const MaxConcurrent = 2
@@ -69,7 +84,9 @@ var (
 	// ErrFormat is a picture other than JPEG or PNG (GIF may be animated,
 	// SVG is drawn at any size, and WebP has no encoder here).
 	ErrFormat = errors.New("imagesizes: only JPEG and PNG pictures are resized")
-	// ErrTooLarge is a picture whose header claims more than MaxPixels.
+	// ErrTooLarge is a picture whose header claims more than MaxPixels, or
+	// one so tall that even its smallest copy needs more than
+	// MaxScaleBuffer.
 	ErrTooLarge = errors.New("imagesizes: picture too large to resize")
 	// ErrRotated is a JPEG whose camera data asks viewers to turn it: its
 	// copies would show unturned, so it is offered only as it is.
@@ -98,6 +115,12 @@ func Plan(data []byte) ([]Size, string, error) {
 	var out []Size
 	for _, w := range Widths {
 		if w >= cfg.Width {
+			break
+		}
+		if int64(w)*int64(cfg.Height)*scaleBytesPerPixel > MaxScaleBuffer {
+			if len(out) == 0 {
+				return nil, format, ErrTooLarge
+			}
 			break
 		}
 		h := int(math.Round(float64(cfg.Height) * float64(w) / float64(cfg.Width)))
@@ -151,6 +174,25 @@ func Make(data []byte) ([]Size, [][]byte, error) {
 		out[i] = buf.Bytes()
 	}
 	return sizes, out, nil
+}
+
+// Check decodes data when Make would resize it, and returns the decoder's
+// error: a picture whose header reads but whose pixels are cut short or
+// damaged passes Plan, then fails Make, so its copies could not be made
+// on the first request or in a static export. The loader calls it so the
+// organiser is told at the file's setting instead. A picture Make leaves
+// as it is (too small, too large, GIF, turned) is not decoded.
+func Check(data []byte) error {
+	sizes, _, err := Plan(data)
+	if err != nil || len(sizes) == 0 {
+		return nil
+	}
+	sem <- struct{}{}
+	defer func() { <-sem }()
+	if _, _, err := image.Decode(bytes.NewReader(data)); err != nil {
+		return fmt.Errorf("imagesizes: decoding the picture: %w", err)
+	}
+	return nil
 }
 
 // opaque reports whether every pixel of img is fully opaque, for images

@@ -264,3 +264,40 @@ func FuzzMake(f *testing.F) {
 		_, _, _ = Plan(data)
 	})
 }
+
+// TestPlanBoundsResizeMemory: the resizer's buffer grows with the copy's
+// width times the original's height, so a tall, narrow picture well within
+// MaxPixels (1201×20000, a 60 KB PNG) made Make allocate 1.7 GB, on the
+// first request any reader sent for its copy. Plan now offers only the
+// copies whose buffer fits MaxScaleBuffer, and camera pictures of either
+// orientation keep all three.
+func TestPlanBoundsResizeMemory(t *testing.T) {
+	for _, c := range []struct {
+		w, h uint32
+		want []int // planned widths; nil: ErrTooLarge
+	}{
+		{6000, 4000, []int{480, 800, 1200}},
+		{4000, 6000, []int{480, 800, 1200}},
+		{1500, 10000, []int{480, 800}},
+		{1201, 20000, nil},
+		{481, 51975, nil},
+	} {
+		sizes, _, err := Plan(bombPNG(c.w, c.h))
+		var got []int
+		for _, s := range sizes {
+			got = append(got, s.Width)
+			if buf := int64(s.Width) * int64(c.h) * scaleBytesPerPixel; buf > MaxScaleBuffer {
+				t.Errorf("%d×%d: the %d px copy needs a %d MB buffer, over MaxScaleBuffer", c.w, c.h, s.Width, buf>>20)
+			}
+		}
+		if c.want == nil {
+			if !errors.Is(err, ErrTooLarge) {
+				t.Errorf("%d×%d: Plan = %v, %v; want ErrTooLarge", c.w, c.h, got, err)
+			}
+			continue
+		}
+		if err != nil || !slices.Equal(got, c.want) {
+			t.Errorf("%d×%d: Plan = %v, %v; want %v", c.w, c.h, got, err, c.want)
+		}
+	}
+}

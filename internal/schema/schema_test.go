@@ -207,6 +207,8 @@ var beyondSchema = map[string]string{
 	"shorts/friends/e.yaml":                           "the short address is an organisation's folder name",
 	"escapes/esc/org.yaml":                            "a NUL written as an escape in quotes: every text setting would need a pattern of its own",
 	"escapes/esc/forms.yaml":                          "a NUL written as an escape in quotes: every text setting would need a pattern of its own",
+	"syntax/syn/anchor-word.yaml":                     "a value's first word read as an anchor no alias uses: the YAML reader drops it before the schema sees the value",
+	"syntax/syn/bang-word.yaml":                       "a value's first word read as a tag: the YAML reader drops it before the schema sees the value",
 }
 
 // TestSchemaRejectsInvalidFiles loads every invalid testdata case with the

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"slices"
+	"strings"
 )
 
 // An organisation's files (pictures, documents, and the smaller copies of
@@ -74,7 +75,9 @@ func (b *builder) ownFile(u string, public bool) {
 
 // nameFile records that a page of b's mode names the organisation's file
 // at u, and returns the address that page shows: a preview's is keyed
-// (PreviewFileParam) unless under --dev, which serves every file.
+// (PreviewFileParam) unless under --dev, which serves every file. The
+// address is percent-escaped (escapePath): u itself, the file's key in
+// the snapshot, is what a request's decoded path matches.
 func (b *builder) nameFile(u string) string {
 	if u == "" {
 		return u
@@ -87,11 +90,45 @@ func (b *builder) nameFile(u string) string {
 		if b.built != nil && !slices.Contains(b.built.named, u) {
 			b.built.named = append(b.built.named, u)
 		}
-		return u
+		return escapePath(u)
 	}
 	key := b.opt.fileKey()
 	if b.opt.Dev || key == nil {
-		return u
+		return escapePath(u)
 	}
-	return u + "?" + PreviewFileParam + "=" + previewFileMAC(key, u)
+	return escapePath(u) + "?" + PreviewFileParam + "=" + previewFileMAC(key, u)
+}
+
+// escapePath percent-escapes every byte of an address's path but letters,
+// digits, '/', '-', '.', '_' and '~'. An organiser's file may be called
+// "photo (1).jpg", "50%.png" or "a#b.pdf": written as it is, a space
+// splits a srcset, '#' and '?' end the path, '%' is a broken escape, and
+// the static export's scan for the files pages name (staticRefs) stops at
+// a space or a bracket, so the file was left out of the copy.
+func escapePath(p string) string {
+	plain := func(c byte) bool {
+		return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("/-._~", c) >= 0
+	}
+	i := 0
+	for i < len(p) && plain(p[i]) {
+		i++
+	}
+	if i == len(p) {
+		return p // the usual name: nothing to escape, nothing allocated
+	}
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	b.WriteString(p[:i])
+	for ; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case plain(c):
+			b.WriteByte(c)
+		default:
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+		}
+	}
+	return b.String()
 }

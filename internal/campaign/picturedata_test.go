@@ -1,0 +1,161 @@
+package campaign_test
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"hash/crc32"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
+	"strings"
+	"testing"
+
+	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/campaign/campaigntest"
+)
+
+// webp1x1 is a lossless WebP of one pixel.
+const webp1x1 = "RIFF\x1a\x00\x00\x00WEBPVP8L\r\x00\x00\x00/\x00\x00\x00\x10\a\x10\x11\x11\x88\x88\xfe\a\x00"
+
+// TestCutShortPictureIsAProblem: a JPEG or PNG whose header reads but whose
+// picture data is cut short (an upload or copy that did not finish) passed
+// the check, then `placard build` failed with "making
+// /static/…-800w….jpg: imagesizes: decoding the picture: invalid JPEG
+// format: short Huffman data", and serve answered 500 for the copies
+// phones fetch. The loader now tells the organiser at the setting, in
+// plain words, with the fix; the whole picture still loads.
+func TestCutShortPictureIsAProblem(t *testing.T) {
+	img := image.NewRGBA(image.Rect(0, 0, 1200, 630))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i * 7)
+	}
+	img.Set(0, 0, color.RGBA{1, 2, 3, 255})
+	var j, p bytes.Buffer
+	if err := jpeg.Encode(&j, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := png.Encode(&p, img); err != nil {
+		t.Fatal(err)
+	}
+	campaignFile := func(src string) string {
+		return "title: Hello\nsummary: Say hello.\ndate: 2026-01-01\nimage:\n  src: " + src + "\n  alt: A picture\nactions:\n  - kind: share\n"
+	}
+	for _, c := range []struct {
+		name string
+		data []byte
+		want string // "" for no problem
+	}{
+		{"whole.jpg", j.Bytes(), ""},
+		{"whole.png", p.Bytes(), ""},
+		{"cut.jpg", j.Bytes()[:j.Len()/3], "export it again as JPEG"},
+		{"cut.png", p.Bytes()[:p.Len()/2], "export it again as PNG"},
+		{"whole.webp", []byte(webp1x1), ""},
+		{"cut.webp", []byte(webp1x1[:len(webp1x1)-4]), "export it again as WebP"},
+	} {
+		files := campaigntest.Files{
+			"civic/org.yaml":         "name: Civic\n",
+			"civic/hello.yaml":       campaignFile("assets/" + c.name),
+			"civic/assets/" + c.name: string(c.data),
+		}
+		_, probs := campaign.LoadFS(files.FS(), ".")
+		if c.want == "" {
+			if probs.HasErrors() {
+				t.Errorf("%s: %v, want no problem", c.name, probs)
+			}
+			continue
+		}
+		errs := probs.Errors()
+		if len(errs) != 1 {
+			t.Errorf("%s: problems %v, want one", c.name, probs)
+			continue
+		}
+		s := errs[0].String()
+		for _, w := range []string{"civic/hello.yaml:5:8: ", "assets/" + c.name + " is damaged", c.want} {
+			if !strings.Contains(s, w) {
+				t.Errorf("%s: %q, want it to hold %q", c.name, s, w)
+			}
+		}
+	}
+}
+
+// TestWebPIsChecked: a .webp file was taken without a look (the loader
+// read the header of PNG, JPEG and GIF only), so a text file, a JPEG or
+// a truncated file named .webp passed the check and every page showed a
+// broken picture; nor did a WebP's img get its width and height. Now a
+// WebP's header is read like the others'.
+func TestWebPIsChecked(t *testing.T) {
+	var j bytes.Buffer
+	if err := jpeg.Encode(&j, image.NewGray(image.Rect(0, 0, 20, 10)), nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		data, want string
+	}{
+		{"this is not a picture", "civic/hello.yaml:5:8: assets/p.webp is not a picture Placard can read — open it in an image editor and export it again as WebP"},
+		{j.String(), "civic/hello.yaml:5:8: warning: assets/p.webp is really a JPEG picture, not WebP — rename it to assets/p.jpg"},
+		{webp1x1, ""},
+	} {
+		files := campaigntest.Files{
+			"civic/org.yaml":      "name: Civic\n",
+			"civic/hello.yaml":    "title: Hello\nsummary: Say hello.\ndate: 2026-01-01\nimage:\n  src: assets/p.webp\n  alt: A picture\nactions:\n  - kind: share\n",
+			"civic/assets/p.webp": c.data,
+		}
+		s, probs := campaign.LoadFS(files.FS(), ".")
+		if c.want == "" {
+			if probs.HasErrors() {
+				t.Errorf("a whole WebP: %v, want no error", probs)
+				continue
+			}
+			a := s.Orgs[0].Assets["assets/p.webp"]
+			if a == nil || a.Width != 1 || a.Height != 1 || a.ContentType != "image/webp" {
+				t.Errorf("a whole WebP: asset %+v, want 1×1 image/webp", a)
+			}
+			continue
+		}
+		found := false
+		for _, p := range probs {
+			found = found || strings.HasPrefix(p.String(), c.want)
+		}
+		if !found {
+			t.Errorf("%.20q: problems %v, want one starting %q", c.data, probs, c.want)
+		}
+	}
+}
+
+// TestHugePictureIsWarned: a picture whose header claims 60,000 × 60,000
+// pixels (a few bytes of JPEG header can) passed the check without a word
+// and was served as it is to every reader's phone; Placard makes no copy
+// of a picture over imagesizes.MaxPixels. Now it is a warning saying how
+// to fix it; a picture within the limit is not.
+func TestHugePictureIsWarned(t *testing.T) {
+	for _, c := range []struct {
+		w, h int
+		want bool
+	}{{60000, 60000, true}, {6000, 4200, true}, {300, 200, false}} {
+		// A PNG header with no picture data: only the header is read.
+		var p bytes.Buffer
+		p.WriteString("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR")
+		ihdr := []byte{byte(c.w >> 24), byte(c.w >> 16), byte(c.w >> 8), byte(c.w), byte(c.h >> 24), byte(c.h >> 16), byte(c.h >> 8), byte(c.h), 8, 2, 0, 0, 0}
+		p.Write(ihdr)
+		crc := crc32.NewIEEE()
+		crc.Write([]byte("IHDR"))
+		crc.Write(ihdr)
+		p.Write(binary.BigEndian.AppendUint32(nil, crc.Sum32()))
+		files := campaigntest.Files{
+			"civic/org.yaml":       "name: Civic\n",
+			"civic/hello.yaml":     "title: Hello\nsummary: Say hello.\ndate: 2026-01-01\nimage:\n  src: assets/big.png\n  alt: A picture\nactions:\n  - kind: share\n",
+			"civic/assets/big.png": p.String(),
+		}
+		_, probs := campaign.LoadFS(files.FS(), ".")
+		want := fmt.Sprintf("civic/hello.yaml:5:8: warning: assets/big.png is %d × %d pixels, more than phones can show", c.w, c.h)
+		found := false
+		for _, p := range probs {
+			found = found || strings.HasPrefix(p.String(), want) && strings.Contains(p.String(), "make it at most 2000 pixels wide")
+		}
+		if found != c.want || probs.HasErrors() {
+			t.Errorf("%d×%d: problems %v; want the warning: %v, and no error", c.w, c.h, probs, c.want)
+		}
+	}
+}
