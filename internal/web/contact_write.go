@@ -215,8 +215,9 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, ca *site.ContactA
 		}
 	}
 	status := http.StatusBadRequest
-	if len(form.Errors) == 0 && !s.targetHasRoom(r.Context(), ca, t, now) {
-		// The decision-maker has a day of letters waiting: no
+	if len(form.Errors) == 0 && !s.targetHasRoom(r.Context(), ca, t, email, now) {
+		// The decision-maker has a day of letters waiting (or the
+		// address's domain its fair share of them): no
 		// confirmation is sent for a letter that could not be queued.
 		// The form comes back with the text kept, saying when to try
 		// again; the token may serve again.
@@ -293,26 +294,25 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, ca *site.ContactA
 // drip frees an hour of slots every hour.
 var hvRetryHour = []string{"3600"}
 
-// targetHasRoom reports whether a letter to t would find a place in its
-// queue now (store.TargetMail.TargetMailRoom); if not, it counts the
-// letter as held back. On a store error it answers yes: the confirmation
-// decides again, and a valid letter is never refused on a guess.
-func (s *Server) targetHasRoom(ctx context.Context, ca *site.ContactAction, t campaign.Target, now time.Time) bool {
+// targetHasRoom reports whether a letter from email to t would find a
+// place in its queue now (store.TargetMail.TargetMailRoom: the day's cap
+// and the domain's fair share); if not, it counts the letter as held
+// back, once per inbox however often Send is pressed (NoteHeld). On a
+// store error it answers yes: the confirmation decides again, and a valid
+// letter is never refused on a guess.
+func (s *Server) targetHasRoom(ctx context.Context, ca *site.ContactAction, t campaign.Target, email string, now time.Time) bool {
 	tm, ok := s.cfg.Store.(store.TargetMail)
 	if !ok {
 		return true
 	}
-	room, err := tm.TargetMailRoom(ctx, ca.Campaign.Org.Slug, ca.Campaign.Slug, t.ID, max(ca.Contact.PerHour, 1), now)
+	room, err := tm.TargetMailRoom(ctx, ca.Campaign.Org.Slug, ca.Campaign.Slug, t.ID, email, max(ca.Contact.PerHour, 1), now)
 	if err != nil {
 		s.log.Warn("reading a decision-maker's queue failed", "campaign", ca.Key, "err", err)
 		return true
 	}
 	if !room {
-		if o := s.outreach(); o != nil {
-			if err := o.RecordOutreach(ctx, store.OutreachEvent{Org: ca.Campaign.Org.Slug, Campaign: ca.Campaign.Slug, Action: ca.ID,
-				Target: t.ID, Kind: store.OutreachEmail, Outcome: store.OutcomeHeld, At: now}); err != nil {
-				s.log.Warn("counting a letter held back failed", "campaign", ca.Key, "err", err)
-			}
+		if err := tm.NoteHeld(ctx, ca.Campaign.Org.Slug, ca.Campaign.Slug, ca.ID, t.ID, email, now); err != nil {
+			s.log.Warn("counting a letter held back failed", "campaign", ca.Key, "err", err)
 		}
 	}
 	return room

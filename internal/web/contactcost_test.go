@@ -117,7 +117,8 @@ func TestContactCraftedLinkBounded(t *testing.T) {
 // supporter who wrote before the queue filled and confirms now gets the
 // confirmation page back with their letter and its button (429), nothing
 // queued, and the same button queues the letter once the drip has moved
-// on. Both refusals are counted as held back for the organisers.
+// on. Both letters are counted as held back for the organisers, Bo's
+// once though he pressed Send twice.
 func TestContactQueueFullToldPlainly(t *testing.T) {
 	st := openSQLite(t)
 	e := newMailEnv(t, st, writeFiles(t, 1))
@@ -132,7 +133,7 @@ func TestContactQueueFullToldPlainly(t *testing.T) {
 	tm := st.(store.TargetMail)
 	for i := range 25 {
 		if _, err := tm.QueueTargetMail(ctx, store.TargetMailing{Org: "riverside", Campaign: "write-the-council", Action: "write",
-			Target: "moss", Sender: fmt.Sprintf("s%02d@example.org", i), PerHour: 1, At: e.clock.now()}); err != nil {
+			Target: "moss", Sender: fmt.Sprintf("s%02d@d%02d.example", i, i), PerHour: 1, At: e.clock.now()}); err != nil {
 			t.Fatalf("filling the queue, letter %d: %v", i, err)
 		}
 	}
@@ -153,6 +154,10 @@ func TestContactQueueFullToldPlainly(t *testing.T) {
 	if got := d.Find("#target-moss textarea[name=message]").Text(); got != "Bo's letter, which he must not lose." {
 		t.Errorf("Bo's message kept as %q", got)
 	}
+	// Bo presses Send again: refused again, and still one letter held
+	// back (the figure counted presses).
+	e.clock.add(time.Minute)
+	wantStatus(t, e.post(t, writePage+"/write", bv, nil), 429)
 	for _, m := range outboxMails(t, st) {
 		if m.To == "bo@example.org" {
 			t.Error("a confirmation was queued for a letter the queue cannot take")
@@ -186,7 +191,7 @@ func TestContactQueueFullToldPlainly(t *testing.T) {
 		}
 	}
 	if err != nil || held != 2 {
-		t.Errorf("held back = %d, %v; want 2 (Bo's form, Ada's confirmation)", held, err)
+		t.Errorf("held back = %d, %v; want 2 (Bo's letter, pressed twice, and Ada's)", held, err)
 	}
 
 	// An hour on, the same button queues her letter, for a later hour.
