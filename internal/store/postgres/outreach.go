@@ -59,6 +59,9 @@ func (db *DB) QueueTargetMail(ctx context.Context, q store.TargetMailing) (_ tim
 	if err != nil {
 		return time.Time{}, err
 	}
+	if err := db.forgetHeld(ctx, q.At); err != nil {
+		return time.Time{}, err
+	}
 	var due time.Time
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `INSERT INTO outreach_senders (org, campaign, target, sender) VALUES ($1, $2, $3, $4)
@@ -153,6 +156,16 @@ func domainShare(ctx context.Context, q interface {
 	return waiting, mine, err
 }
 
+// forgetHeld deletes the held-back inboxes older than store.HeldFor, of
+// every target: a keyed hash of an address that may never have confirmed
+// is kept no longer than that, whether or not the target hears again. It
+// runs on its own, outside the letter's transaction, so instances
+// queueing to different targets do not wait on each other's rows.
+func (db *DB) forgetHeld(ctx context.Context, at time.Time) error {
+	_, err := db.pool.Exec(ctx, `DELETE FROM outreach_held WHERE hour < $1`, store.OutreachHour(at).Add(-store.HeldFor))
+	return err
+}
+
 // NoteHeld counts a letter turned away, once per inbox, target and
 // campaign within store.HeldFor (part of store.TargetMail).
 func (db *DB) NoteHeld(ctx context.Context, org, campaign, action, target, sender string, at time.Time) (err error) {
@@ -162,11 +175,10 @@ func (db *DB) NoteHeld(ctx context.Context, org, campaign, action, target, sende
 		return err
 	}
 	hour := store.OutreachHour(at)
+	if err := db.forgetHeld(ctx, at); err != nil {
+		return err
+	}
 	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM outreach_held WHERE org = $1 AND campaign = $2 AND target = $3 AND hour < $4`,
-			org, campaign, target, hour.Add(-store.HeldFor)); err != nil {
-			return err
-		}
 		tag, err := tx.Exec(ctx, `INSERT INTO outreach_held (org, campaign, target, sender, hour) VALUES ($1, $2, $3, $4, $5)
 			ON CONFLICT DO NOTHING`, org, campaign, target, store.InboxHash(secret, sender), hour)
 		if err != nil || tag.RowsAffected() == 0 {

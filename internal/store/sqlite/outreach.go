@@ -80,6 +80,9 @@ func (db *DB) QueueTargetMail(ctx context.Context, q store.TargetMailing) (_ tim
 			return time.Time{}, cmp.Or(err, store.ErrAlreadySent)
 		}
 	}
+	if err := forgetHeld(ctx, tx, q.At); err != nil {
+		return time.Time{}, err
+	}
 	hour, n, err := dripRow(ctx, tx, q.Org, q.Campaign, q.Target)
 	if err != nil {
 		return time.Time{}, err
@@ -109,7 +112,8 @@ func (db *DB) QueueTargetMail(ctx context.Context, q store.TargetMailing) (_ tim
 	}
 	// The letter's domain takes its place in the slot's hour; rows of
 	// hours gone by (their letters have left the queue) go.
-	if _, err := tx.ExecContext(ctx, `DELETE FROM outreach_drip_domains WHERE hour < ?`, cur.Unix()); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM outreach_drip_domains WHERE org = ? AND campaign = ? AND target = ? AND hour < ?`,
+		q.Org, q.Campaign, q.Target, cur.Unix()); err != nil {
 		return time.Time{}, err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO outreach_drip_domains (org, campaign, target, domain, hour, n) VALUES (?, ?, ?, ?, ?, 1)
@@ -191,6 +195,14 @@ func (db *DB) TargetMailRoom(ctx context.Context, org, campaign, target, sender 
 	return !store.DomainOverShare(mine, waiting, perHour), nil
 }
 
+// forgetHeld deletes the held-back inboxes older than store.HeldFor, of
+// every target: a keyed hash of an address that may never have confirmed
+// is kept no longer than that, whether or not the target hears again.
+func forgetHeld(ctx context.Context, tx *sql.Tx, at time.Time) error {
+	_, err := tx.ExecContext(ctx, `DELETE FROM outreach_held WHERE hour < ?`, store.OutreachHour(at).Add(-store.HeldFor).Unix())
+	return err
+}
+
 // NoteHeld counts a letter turned away, once per inbox, target and
 // campaign within store.HeldFor (part of store.TargetMail).
 func (db *DB) NoteHeld(ctx context.Context, org, campaign, action, target, sender string, at time.Time) (err error) {
@@ -205,7 +217,7 @@ func (db *DB) NoteHeld(ctx context.Context, org, campaign, action, target, sende
 	}
 	defer tx.Rollback()
 	hour := store.OutreachHour(at)
-	if _, err := tx.ExecContext(ctx, `DELETE FROM outreach_held WHERE hour < ?`, hour.Add(-store.HeldFor).Unix()); err != nil {
+	if err := forgetHeld(ctx, tx, at); err != nil {
 		return err
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO outreach_held (org, campaign, target, sender, hour) VALUES (?, ?, ?, ?, ?)

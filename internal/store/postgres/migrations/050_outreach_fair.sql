@@ -5,7 +5,8 @@
 -- (store.DomainHash): once a queue is half full, no one domain may take
 -- more than half of what waits (store.DomainOverShare), so one person
 -- with a catch-all domain cannot fill a day. A row goes once its hour has
--- passed (its letters have left the queue).
+-- passed (its letters have left the queue): the next letter to the target
+-- deletes it.
 CREATE TABLE outreach_drip_domains (
 	org      text NOT NULL,
 	campaign text NOT NULL,
@@ -15,12 +16,12 @@ CREATE TABLE outreach_drip_domains (
 	n        integer NOT NULL,
 	PRIMARY KEY (org, campaign, target, domain, hour)
 );
-CREATE INDEX outreach_drip_domains_hour ON outreach_drip_domains (hour);
 
 -- outreach_held remembers, for store.HeldFor, which inboxes (keyed hash,
 -- store.InboxHash) were turned away from which target, so a supporter
--- pressing Send again counts as one letter held back, not many. Erasing
--- the address deletes its rows.
+-- pressing Send again counts as one letter held back, not many. Rows
+-- older than that go at the next letter queued or held anywhere; erasing
+-- the address deletes its rows at once.
 CREATE TABLE outreach_held (
 	org      text NOT NULL,
 	campaign text NOT NULL,
