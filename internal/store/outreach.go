@@ -82,7 +82,7 @@ type TargetMail interface {
 	// A target's queue holds at most MaxDripAhead of its drip: when the
 	// next free slot would be due later than that, nothing is queued or
 	// recorded (the supporter may try again once the drip has moved on),
-	// one email to the target is counted with outcome OutcomeHeld, and the
+	// the letter is counted held back (NoteHeld: once per inbox), and the
 	// error is ErrTargetFull.
 	//
 	// Once the queue is half full, a letter from an email domain that
