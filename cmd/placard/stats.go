@@ -231,6 +231,8 @@ func writeOutreach(w io.Writer, os []statsOutreach) {
 	fmt.Fprintf(w, "%-*s  %d calls, %d emails\n\n", width, "Total", calls, emails)
 	if held > 0 {
 		fmt.Fprintf(w, "Letters held back: %d. A decision-maker already had a day of letters waiting (per_hour × 24),\n"+
-			"so these supporters were asked to send theirs again later. Raise per_hour if their office can read more.\n\n", held)
+			"or half a day from the supporter's own email domain, so these supporters were asked to send theirs\n"+
+			"again later (each counted once, however often they pressed Send). Raise per_hour if their office can\n"+
+			"read more; if one domain held most of the queue (the console says so), tell your administrator.\n\n", held)
 	}
 }

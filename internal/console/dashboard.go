@@ -55,6 +55,10 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	queues, err := c.targetQueues(ctx, org.Slug, now)
+	if err != nil {
+		return err
+	}
 	// Confirmations given up unsent for want of their inbox's turn
 	// (mail.SharedPace): counts only.
 	var unsent map[string]int
@@ -99,7 +103,7 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) error {
 		for _, ref := range refs {
 			row.Referrals = append(row.Referrals, admin.ReferralRow{Token: ref.Token, Signatures: p.L.Number(ref.Signatures)})
 		}
-		row.Outreach = outreachTables(p.L, camp, outreach)
+		row.Outreach = outreachTables(p.L, camp, outreach, queues, now)
 		d.Campaigns = append(d.Campaigns, row)
 	}
 	if c.cfg.Outbox != nil {

@@ -143,9 +143,61 @@ func (c *Console) outboxFigures(ctx context.Context, org string, now time.Time, 
 	return waiting, failed, nil
 }
 
+// queueKey names one decision-maker's queue: the drip is per campaign
+// and target (store.TargetQueue).
+type queueKey struct{ campaign, target string }
+
+// targetQueues reads org's queues still running at now, when the store
+// keeps them.
+func (c *Console) targetQueues(ctx context.Context, org string, now time.Time) (map[queueKey]store.TargetQueue, error) {
+	tm, ok := c.cfg.Store.(store.TargetMail)
+	if !ok {
+		return nil, nil
+	}
+	qs, err := tm.TargetQueues(ctx, org, now)
+	if err != nil {
+		return nil, err
+	}
+	by := make(map[queueKey]store.TargetQueue, len(qs))
+	for _, q := range qs {
+		by[queueKey{q.Campaign, q.Target}] = q
+	}
+	return by, nil
+}
+
+// minDomainNotice is how many letters must wait before the console says
+// one domain holds most of them: a few letters from one provider are
+// no news.
+const minDomainNotice = 10
+
+// queueNotes are the plain words for one target's queue: one when it runs
+// longer than the day a queue may hold (every new letter is turned away
+// until it is within a day), one when a single email domain holds most of
+// what waits.
+func queueNotes(l *i18n.Localizer, name string, q store.TargetQueue, now time.Time) []string {
+	var notes []string
+	cur := store.OutreachHour(now)
+	end := q.Last.Add(time.Hour) // every letter of the last slot is due by then
+	if q.Last.After(cur.Add(store.MaxDripAhead)) {
+		// The cap refuses until the last slot is within MaxDripAhead
+		// of the hour after the one a new letter would take.
+		open := q.Last.Add(time.Hour - store.MaxDripAhead)
+		notes = append(notes, l.T("console.outreach.queue.long", "name", name,
+			"length", l.Duration(end.Sub(now).Round(time.Hour)),
+			"when", l.Date(end)+" "+end.Format("15:04")+" UTC",
+			"wait", l.Duration(max(open.Sub(now).Round(time.Hour), time.Hour))))
+	}
+	if q.Waiting >= minDomainNotice && 2*q.Top > q.Waiting {
+		notes = append(notes, l.T("console.outreach.queue.domain", "name", name,
+			"n", l.Number(q.Top), "total", l.Number(q.Waiting)))
+	}
+	return notes
+}
+
 // outreachTables lays out one campaign's contact actions: a row per target
-// in the file's order, then any target counted before it left the file.
-func outreachTables(l *i18n.Localizer, camp *campaign.Campaign, by map[outreachKey]*outreachCounts) []admin.OutreachTable {
+// in the file's order, then any target counted before it left the file,
+// and any word on a target's queue (queueNotes).
+func outreachTables(l *i18n.Localizer, camp *campaign.Campaign, by map[outreachKey]*outreachCounts, queues map[queueKey]store.TargetQueue, now time.Time) []admin.OutreachTable {
 	var tables []admin.OutreachTable
 	for _, a := range camp.Actions {
 		if a.Contact == nil {
@@ -167,6 +219,9 @@ func outreachTables(l *i18n.Localizer, camp *campaign.Campaign, by map[outreachK
 		for _, t := range a.Contact.Targets {
 			seen[t.ID] = true
 			row(t.Name, by[outreachKey{camp.Slug, a.ID, t.ID}])
+			if q, ok := queues[queueKey{camp.Slug, t.ID}]; ok && a.Contact.Send == "server" {
+				tb.Notes = append(tb.Notes, queueNotes(l, t.Name, q, now)...)
+			}
 		}
 		var gone []string
 		for k := range by {

@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -143,4 +144,61 @@ func TestOutreachExport(t *testing.T) {
 	wantStatus(t, b.get(Prefix+"/riverside/call/outreach?format=xlsx"), 400)
 	v := e.signIn("riverside", "ann@example.org", accounts.RoleViewer)
 	wantStatus(t, v.get(Prefix+"/riverside/call/outreach?format=csv"), 403)
+}
+
+// TestDashboardQueueNotes: a decision-maker's queue longer than the day it
+// may hold (letters queued before the cap, say) turned every new letter
+// away with nothing in the console but a growing held-back figure, and a
+// queue one email domain held most of looked like any other. The
+// dashboard now says, under the table, how long the queue runs, until
+// when, when new letters get in again and what (not) to do; and when one
+// domain holds most of what waits, that it may be one person, with what
+// to do. A queue spread over many domains gets no such word.
+func TestDashboardQueueNotes(t *testing.T) {
+	var ob store.Outbox
+	e := newEnv(t, func(c *Config) { ob = c.Store.(store.Outbox); c.Outbox = ob })
+	ctx := context.Background()
+	now := e.clock.now()
+	tm := e.st.(store.TargetMail)
+	queue := func(target, who string, at time.Time) {
+		t.Helper()
+		msg := signing.Message{ID: signing.NewMessageID(), Kind: signing.MessageEmail, Email: who, Org: "riverside", Campaign: "call",
+			Payload: []byte(`{"template":"contact","org":"riverside","to":"` + target + `@council.example"}`)}
+		if _, err := tm.QueueTargetMail(ctx, store.TargetMailing{Org: "riverside", Campaign: "call", Action: "call", Target: target,
+			Sender: who, PerHour: 1, Messages: []signing.Message{msg}, At: at}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 12 {
+		queue("mayor", fmt.Sprintf("x%02d@catchall.example", i), now)
+	}
+	// The clerk's queue runs three days ahead.
+	for i := range 25 {
+		queue("clerk", fmt.Sprintf("s%02d@d%02d.example", i, i), now.Add(48*time.Hour))
+	}
+	b := e.signIn("riverside", "sam@example.org", accounts.RoleViewer)
+	d := doc(t, b.get(Prefix+"/riverside"))
+	var notes []string
+	d.Find(`section[aria-labelledby="c-call"] .queue-notice`).Each(func(_ int, p *goquery.Selection) {
+		notes = append(notes, strings.Join(strings.Fields(p.Text()), " "))
+	})
+	if len(notes) != 2 {
+		t.Fatalf("the dashboard has %d notes on queues, want 2: %q", len(notes), notes)
+	}
+	if n := notes[0]; !strings.Contains(n, "12 of the 12 letters waiting for Mayor Ada Lind come from addresses at one email domain") ||
+		!strings.Contains(n, "one person writing under many addresses") {
+		t.Errorf("the mayor's note reads %q, want one domain holding most of the queue said plainly", n)
+	}
+	if n := notes[1]; !strings.Contains(n, "Clerk Bo Ng has ") || !strings.Contains(n, "longer than the one day a queue may hold") ||
+		!strings.Contains(n, "Every new letter to Clerk Bo Ng is turned away") || !strings.Contains(n, "UTC") ||
+		!strings.Contains(n, "Nothing already queued is lost") {
+		t.Errorf("the clerk's note reads %q, want the long queue, until when and what to do said plainly", n)
+	}
+	// Two days on, the clerk's queue is within a day and the mayor's has
+	// gone: no word.
+	e.clock.add(49 * time.Hour)
+	d = doc(t, b.get(Prefix+"/riverside"))
+	if n := d.Find(".queue-notice").Length(); n != 0 {
+		t.Errorf("with the queues within a day and spread, %d notes remain: %q", n, d.Find(".queue-notice").Text())
+	}
 }

@@ -5,7 +5,9 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/placard/placard/internal/ratelimit"
@@ -80,14 +82,75 @@ type TargetMail interface {
 	// A target's queue holds at most MaxDripAhead of its drip: when the
 	// next free slot would be due later than that, nothing is queued or
 	// recorded (the supporter may try again once the drip has moved on),
-	// one email to the target is counted with outcome OutcomeHeld, and the
+	// the letter is counted held back (NoteHeld: once per inbox), and the
 	// error is ErrTargetFull.
+	//
+	// Once the queue is half full, a letter from an email domain that
+	// already holds half of the letters waiting is refused the same way
+	// (ErrDomainShare, which is an ErrTargetFull): one person with a
+	// catch-all domain cannot fill a decision-maker's day.
 	QueueTargetMail(ctx context.Context, q TargetMailing) (time.Time, error)
-	// TargetMailRoom reports whether a letter to target queued at at would
-	// find a slot (QueueTargetMail's rule, read without writing): the
-	// write form asks before a confirmation is sent for a letter that
-	// could not be queued.
-	TargetMailRoom(ctx context.Context, org, campaign, target string, perHour int, at time.Time) (bool, error)
+	// TargetMailRoom reports whether a letter from sender (a normalised
+	// address; "" to ask only about the queue's length) to target queued
+	// at at would find a slot (QueueTargetMail's rules, read without
+	// writing): the write form asks before a confirmation is sent for a
+	// letter that could not be queued.
+	TargetMailRoom(ctx context.Context, org, campaign, target, sender string, perHour int, at time.Time) (bool, error)
+	// NoteHeld counts one letter from sender to target turned away for a
+	// full queue (outcome OutcomeHeld), once per sender's inbox, target
+	// and campaign within HeldFor: a supporter pressing Send again and
+	// again is one letter held back. Only the inbox's keyed hash is kept,
+	// for HeldFor, and erasing the address deletes it.
+	NoteHeld(ctx context.Context, org, campaign, action, target, sender string, at time.Time) error
+	// TargetQueues lists org's decision-makers whose queue holds letters
+	// due at or after at's hour: how far it runs and how much of it one
+	// email domain holds, for the console.
+	TargetQueues(ctx context.Context, org string, at time.Time) ([]TargetQueue, error)
+}
+
+// TargetQueue is one decision-maker's queue as the console shows it.
+type TargetQueue struct {
+	Campaign, Target string
+	// Last is the hour of the queue's last slot: its letters are all due
+	// by the end of it.
+	Last time.Time
+	// Waiting is how many letters are due this hour or later (those
+	// queued since migration 050), and Top how many of them come from
+	// the one email domain with the most.
+	Waiting, Top int
+}
+
+// HeldFor is how long NoteHeld remembers an inbox turned away: as long
+// as a confirmation link works, so the presses of one letter count once.
+const HeldFor = 48 * time.Hour
+
+// ErrDomainShare means the decision-maker's queue is half full or more
+// and the sender's email domain holds half of it already: nothing was
+// queued. It is an ErrTargetFull (errors.Is), answered alike.
+var ErrDomainShare = fmt.Errorf("%w: one email domain holds half of it", ErrTargetFull)
+
+// DripCapacity is how many letters a target's queue holds at perHour:
+// this hour's and MaxDripAhead's.
+func DripCapacity(perHour int) int { return (int(MaxDripAhead/time.Hour) + 1) * max(perHour, 1) }
+
+// DomainOverShare is the fair-share rule: with waiting letters in a
+// target's queue, mine of them from the sender's email domain, a new
+// letter from that domain is refused once the queue is at least half
+// full and the domain holds at least half of what waits. A flood from one
+// domain so stops at half the day, leaving the other half to everyone
+// else, while a campaign whose supporters mostly share a big provider is
+// only slowed when its queue is past half full anyway.
+func DomainOverShare(mine, waiting, perHour int) bool {
+	return mine > 0 && 2*waiting >= DripCapacity(perHour) && 2*mine >= waiting
+}
+
+// DomainHash is the keyed hash kept for the email domain of sender's
+// inbox (ratelimit.Mailbox), counted per target while its letters wait.
+func DomainHash(secret []byte, sender string) []byte {
+	box := ratelimit.Mailbox(sender)
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte("placard/outreach-domain\x00" + strings.ToLower(box[strings.LastIndexByte(box, '@')+1:])))
+	return m.Sum(nil)
 }
 
 // MaxDripAhead is how far ahead the drip may give a letter its slot: the

@@ -215,15 +215,22 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, ca *site.ContactA
 		}
 	}
 	status := http.StatusBadRequest
-	if len(form.Errors) == 0 && !s.targetHasRoom(r.Context(), ca, t, now) {
-		// The decision-maker has a day of letters waiting: no
-		// confirmation is sent for a letter that could not be queued.
-		// The form comes back with the text kept, saying when to try
-		// again; the token may serve again.
-		s.used.Release(tok, client, issued)
-		form.Errors = append(form.Errors, loc.T("contact.write.err.full", "name", t.Name))
-		status = http.StatusTooManyRequests
-		w.Header()["Retry-After"] = hvRetryHour
+	if len(form.Errors) == 0 {
+		if full := s.targetFull(r.Context(), ca, t, email, now); full != nil {
+			// The decision-maker has a day of letters waiting (or the
+			// address's domain its fair share of them): no
+			// confirmation is sent for a letter that could not be queued.
+			// The form comes back with the text kept, saying when to try
+			// again; the token may serve again.
+			s.used.Release(tok, client, issued)
+			key := "contact.write.err.full"
+			if errors.Is(full, store.ErrDomainShare) {
+				key = "contact.write.err.share"
+			}
+			form.Errors = append(form.Errors, loc.T(key, "name", t.Name))
+			status = http.StatusTooManyRequests
+			w.Header()["Retry-After"] = hvRetryHour
+		}
 	}
 	var link string
 	if len(form.Errors) == 0 {
@@ -293,29 +300,40 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, ca *site.ContactA
 // drip frees an hour of slots every hour.
 var hvRetryHour = []string{"3600"}
 
-// targetHasRoom reports whether a letter to t would find a place in its
-// queue now (store.TargetMail.TargetMailRoom); if not, it counts the
-// letter as held back. On a store error it answers yes: the confirmation
-// decides again, and a valid letter is never refused on a guess.
-func (s *Server) targetHasRoom(ctx context.Context, ca *site.ContactAction, t campaign.Target, now time.Time) bool {
+// targetFull reports why a letter from email to t would find no place in
+// its queue now (store.TargetMail.TargetMailRoom): store.ErrTargetFull
+// for a day of letters waiting, store.ErrDomainShare for the address's
+// domain holding its fair share of a half-full queue, nil for room. A
+// letter turned away is counted as held back, once per inbox however
+// often Send is pressed (NoteHeld). On a store error it answers nil: the
+// confirmation decides again, and a valid letter is never refused on a
+// guess.
+func (s *Server) targetFull(ctx context.Context, ca *site.ContactAction, t campaign.Target, email string, now time.Time) error {
 	tm, ok := s.cfg.Store.(store.TargetMail)
 	if !ok {
-		return true
+		return nil
 	}
-	room, err := tm.TargetMailRoom(ctx, ca.Campaign.Org.Slug, ca.Campaign.Slug, t.ID, max(ca.Contact.PerHour, 1), now)
-	if err != nil {
-		s.log.Warn("reading a decision-maker's queue failed", "campaign", ca.Key, "err", err)
-		return true
-	}
-	if !room {
-		if o := s.outreach(); o != nil {
-			if err := o.RecordOutreach(ctx, store.OutreachEvent{Org: ca.Campaign.Org.Slug, Campaign: ca.Campaign.Slug, Action: ca.ID,
-				Target: t.ID, Kind: store.OutreachEmail, Outcome: store.OutcomeHeld, At: now}); err != nil {
+	org, camp, perHour := ca.Campaign.Org.Slug, ca.Campaign.Slug, max(ca.Contact.PerHour, 1)
+	room, err := tm.TargetMailRoom(ctx, org, camp, t.ID, email, perHour, now)
+	if err == nil && !room {
+		// Which rule: asked again without the sender, only the day's
+		// cap counts (a refusal is rare, so this second read is too).
+		var queueRoom bool
+		if queueRoom, err = tm.TargetMailRoom(ctx, org, camp, t.ID, "", perHour, now); err == nil {
+			full := store.ErrTargetFull
+			if queueRoom {
+				full = store.ErrDomainShare
+			}
+			if err := tm.NoteHeld(ctx, org, camp, ca.ID, t.ID, email, now); err != nil {
 				s.log.Warn("counting a letter held back failed", "campaign", ca.Key, "err", err)
 			}
+			return full
 		}
 	}
-	return room
+	if err != nil {
+		s.log.Warn("reading a decision-maker's queue failed", "campaign", ca.Key, "err", err)
+	}
+	return nil
 }
 
 // confirmWrite answers the link in the confirmation email: GET shows the message
@@ -393,12 +411,17 @@ func (s *Server) confirmWrite(w http.ResponseWriter, r *http.Request, ca *site.C
 	case errors.Is(err, store.ErrAlreadySent):
 		outcome = "already"
 	case errors.Is(err, store.ErrTargetFull):
-		// A day of letters waits for this decision-maker already:
-		// nothing was queued or recorded. The page comes back with the
+		// A day of letters waits for this decision-maker already (or,
+		// ErrDomainShare, the address's domain holds its fair share of
+		// a half-full queue): nothing was queued or recorded. The page comes back with the
 		// letter and its button, which works again once the drip has
 		// moved on (the link lasts sealFor).
 		w.Header()["Retry-After"] = hvRetryHour
-		return confirmPage(http.StatusTooManyRequests, loc.T("contact.write.full", "name", t.Name))
+		key := "contact.write.full"
+		if errors.Is(err, store.ErrDomainShare) {
+			key = "contact.write.share"
+		}
+		return confirmPage(http.StatusTooManyRequests, loc.T(key, "name", t.Name))
 	case err != nil:
 		s.log.Error("queueing a message to a decision-maker failed", "campaign", ca.Key, "err", err)
 		return errCallsOff

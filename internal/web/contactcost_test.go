@@ -117,7 +117,8 @@ func TestContactCraftedLinkBounded(t *testing.T) {
 // supporter who wrote before the queue filled and confirms now gets the
 // confirmation page back with their letter and its button (429), nothing
 // queued, and the same button queues the letter once the drip has moved
-// on. Both refusals are counted as held back for the organisers.
+// on. Both letters are counted as held back for the organisers, Bo's
+// once though he pressed Send twice.
 func TestContactQueueFullToldPlainly(t *testing.T) {
 	st := openSQLite(t)
 	e := newMailEnv(t, st, writeFiles(t, 1))
@@ -132,7 +133,7 @@ func TestContactQueueFullToldPlainly(t *testing.T) {
 	tm := st.(store.TargetMail)
 	for i := range 25 {
 		if _, err := tm.QueueTargetMail(ctx, store.TargetMailing{Org: "riverside", Campaign: "write-the-council", Action: "write",
-			Target: "moss", Sender: fmt.Sprintf("s%02d@example.org", i), PerHour: 1, At: e.clock.now()}); err != nil {
+			Target: "moss", Sender: fmt.Sprintf("s%02d@d%02d.example", i, i), PerHour: 1, At: e.clock.now()}); err != nil {
 			t.Fatalf("filling the queue, letter %d: %v", i, err)
 		}
 	}
@@ -153,6 +154,10 @@ func TestContactQueueFullToldPlainly(t *testing.T) {
 	if got := d.Find("#target-moss textarea[name=message]").Text(); got != "Bo's letter, which he must not lose." {
 		t.Errorf("Bo's message kept as %q", got)
 	}
+	// Bo presses Send again: refused again, and still one letter held
+	// back (the figure counted presses).
+	e.clock.add(time.Minute)
+	wantStatus(t, e.post(t, writePage+"/write", bv, nil), 429)
 	for _, m := range outboxMails(t, st) {
 		if m.To == "bo@example.org" {
 			t.Error("a confirmation was queued for a letter the queue cannot take")
@@ -186,7 +191,7 @@ func TestContactQueueFullToldPlainly(t *testing.T) {
 		}
 	}
 	if err != nil || held != 2 {
-		t.Errorf("held back = %d, %v; want 2 (Bo's form, Ada's confirmation)", held, err)
+		t.Errorf("held back = %d, %v; want 2 (Bo's letter, pressed twice, and Ada's)", held, err)
 	}
 
 	// An hour on, the same button queues her letter, for a later hour.
@@ -197,5 +202,60 @@ func TestContactQueueFullToldPlainly(t *testing.T) {
 	wantStatus(t, res, 303)
 	if loc := res.Header.Get("Location"); !strings.Contains(loc, "later=moss") {
 		t.Errorf("confirmed an hour on: Location %q, want later=moss", loc)
+	}
+}
+
+// TestContactDomainShareToldPlainly (real SQLite, real SMTP on loopback):
+// one person with a catch-all domain could fill a decision-maker's day,
+// then every genuine supporter got "a full day of letters waiting". Now,
+// with the queue half full and one domain holding it, another letter from
+// that domain gets its form back with its text and a plain word on why
+// (429, Retry-After, no confirmation sent), counted held back once; a
+// supporter at another domain writes as before.
+func TestContactDomainShareToldPlainly(t *testing.T) {
+	st := openSQLite(t)
+	e := newMailEnv(t, st, writeFiles(t, 1))
+	ctx := context.Background()
+	tm := st.(store.TargetMail)
+	half := (store.DripCapacity(1) + 1) / 2
+	for i := range half {
+		if _, err := tm.QueueTargetMail(ctx, store.TargetMailing{Org: "riverside", Campaign: "write-the-council", Action: "write",
+			Target: "moss", Sender: fmt.Sprintf("x%02d@catchall.example", i), PerHour: 1, At: e.clock.now()}); err != nil {
+			t.Fatalf("the flood's letter %d: %v", i, err)
+		}
+	}
+	xv := writeValues(t, e.signEnv, "moss", "Xavier", "x99@catchall.example")
+	xv.Set("message", "Another of the same.")
+	e.clock.add(time.Minute)
+	res := e.post(t, writePage+"/write", xv, nil)
+	wantStatus(t, res, 429)
+	if ra := res.Header.Get("Retry-After"); ra != "3600" {
+		t.Errorf("Retry-After = %q, want 3600", ra)
+	}
+	d := doc(t, res)
+	if msg := d.Find("#target-moss .error-summary li").Text(); !strings.Contains(msg, "many letters waiting from addresses at the same email domain as yours") || strings.Contains(msg, "full day") {
+		t.Errorf("the form says %q, want the domain's share said plainly", msg)
+	}
+	if got := d.Find("#target-moss textarea[name=message]").Text(); got != "Another of the same." {
+		t.Errorf("the message kept as %q", got)
+	}
+	e.clock.add(time.Minute)
+	wantStatus(t, e.post(t, writePage+"/write", xv, nil), 429)
+	bv := writeValues(t, e.signEnv, "moss", "Bo", "bo@example.org")
+	e.clock.add(time.Minute)
+	wantStatus(t, e.post(t, writePage+"/write", bv, nil), 303)
+	got := e.deliver(t, 1)
+	if len(got) != 1 || got[0].To[0] != "bo@example.org" {
+		t.Errorf("confirmations sent: %+v, want Bo's only", got)
+	}
+	counts, err := st.(store.Outreach).OutreachCounts(ctx, "riverside", "write-the-council")
+	held := int64(0)
+	for _, c := range counts {
+		if c.Target == "moss" && c.Outcome == store.OutcomeHeld {
+			held += c.Count
+		}
+	}
+	if err != nil || held != 1 {
+		t.Errorf("held back = %d, %v; want 1 (one letter, pressed twice)", held, err)
 	}
 }

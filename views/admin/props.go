@@ -168,6 +168,10 @@ type OutreachTable struct {
 	// Caption names the action.
 	Caption string
 	Rows    []OutreachRow
+	// Notes tell the organiser, in plain words, of a decision-maker's
+	// queue that needs their attention: longer than a day, or mostly
+	// from one email domain.
+	Notes []string
 }
 
 // OutreachRow is one target's counts: calls by outcome, emails written

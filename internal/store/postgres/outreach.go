@@ -59,6 +59,9 @@ func (db *DB) QueueTargetMail(ctx context.Context, q store.TargetMailing) (_ tim
 	if err != nil {
 		return time.Time{}, err
 	}
+	if err := db.forgetHeld(ctx, q.At); err != nil {
+		return time.Time{}, err
+	}
 	var due time.Time
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `INSERT INTO outreach_senders (org, campaign, target, sender) VALUES ($1, $2, $3, $4)
@@ -90,6 +93,27 @@ func (db *DB) QueueTargetMail(ctx context.Context, q store.TargetMailing) (_ tim
 		if store.DripFull(hour, q.At) {
 			return store.ErrTargetFull
 		}
+		// The target's drip row is locked: no other instance counts
+		// this queue's domains until this letter is in or out.
+		cur := store.OutreachHour(q.At)
+		domain := store.DomainHash(secret, q.Sender)
+		waiting, mine, err := domainShare(ctx, tx, q.Org, q.Campaign, q.Target, domain, cur)
+		if err != nil {
+			return err
+		}
+		if store.DomainOverShare(mine, waiting, q.PerHour) {
+			return store.ErrDomainShare
+		}
+		// Rows of hours gone by (their letters have left the queue) go.
+		if _, err := tx.Exec(ctx, `DELETE FROM outreach_drip_domains WHERE org = $1 AND campaign = $2 AND target = $3 AND hour < $4`,
+			q.Org, q.Campaign, q.Target, cur); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO outreach_drip_domains AS d (org, campaign, target, domain, hour, n) VALUES ($1, $2, $3, $4, $5, 1)
+			ON CONFLICT (org, campaign, target, domain, hour) DO UPDATE SET n = d.n + 1`,
+			q.Org, q.Campaign, q.Target, domain, hour); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `UPDATE outreach_drip SET hour = $4, n = $5 WHERE org = $1 AND campaign = $2 AND target = $3`,
 			q.Org, q.Campaign, q.Target, hour, n); err != nil {
 			return err
@@ -109,12 +133,11 @@ func (db *DB) QueueTargetMail(ctx context.Context, q store.TargetMailing) (_ tim
 	})
 	if errors.Is(err, store.ErrTargetFull) {
 		// Nothing of the letter is kept (the supporter may try again);
-		// only the count of letters held back.
-		if err := db.RecordOutreach(ctx, store.OutreachEvent{Org: q.Org, Campaign: q.Campaign, Action: q.Action, Target: q.Target,
-			Kind: store.OutreachEmail, Outcome: store.OutcomeHeld, At: q.At}); err != nil {
+		// only the count of letters held back, once per inbox.
+		if err := db.NoteHeld(ctx, q.Org, q.Campaign, q.Action, q.Target, q.Sender, q.At); err != nil {
 			return time.Time{}, err
 		}
-		return time.Time{}, store.ErrTargetFull
+		return time.Time{}, err
 	}
 	if err != nil {
 		return time.Time{}, err
@@ -122,9 +145,85 @@ func (db *DB) QueueTargetMail(ctx context.Context, q store.TargetMailing) (_ tim
 	return due, nil
 }
 
+// domainShare reads how many letters wait in a target's queue (due in
+// cur or later) and how many of them come from domain.
+func domainShare(ctx context.Context, q interface {
+	QueryRow(context.Context, string, ...any) pgx.Row
+}, org, campaign, target string, domain []byte, cur time.Time) (waiting, mine int, err error) {
+	err = q.QueryRow(ctx, `SELECT coalesce(sum(n), 0)::int, coalesce(sum(n) FILTER (WHERE domain = $4), 0)::int
+		FROM outreach_drip_domains WHERE org = $1 AND campaign = $2 AND target = $3 AND hour >= $5`,
+		org, campaign, target, domain, cur).Scan(&waiting, &mine)
+	return waiting, mine, err
+}
+
+// forgetHeld deletes the held-back inboxes older than store.HeldFor, of
+// every target: a keyed hash of an address that may never have confirmed
+// is kept no longer than that, whether or not the target hears again. It
+// runs on its own, outside the letter's transaction, so instances
+// queueing to different targets do not wait on each other's rows.
+func (db *DB) forgetHeld(ctx context.Context, at time.Time) error {
+	_, err := db.pool.Exec(ctx, `DELETE FROM outreach_held WHERE hour < $1`, store.OutreachHour(at).Add(-store.HeldFor))
+	return err
+}
+
+// NoteHeld counts a letter turned away, once per inbox, target and
+// campaign within store.HeldFor (part of store.TargetMail).
+func (db *DB) NoteHeld(ctx context.Context, org, campaign, action, target, sender string, at time.Time) (err error) {
+	defer failed(&err, "counting a letter held back")
+	secret, err := db.Secret(ctx)
+	if err != nil {
+		return err
+	}
+	hour := store.OutreachHour(at)
+	if err := db.forgetHeld(ctx, at); err != nil {
+		return err
+	}
+	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `INSERT INTO outreach_held (org, campaign, target, sender, hour) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT DO NOTHING`, org, campaign, target, store.InboxHash(secret, sender), hour)
+		if err != nil || tag.RowsAffected() == 0 {
+			return err // none: this letter was counted already
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO outreach AS o (org, campaign, action, target, kind, outcome, hour, n)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, 1)
+			ON CONFLICT (org, campaign, action, target, kind, outcome, hour) DO UPDATE SET n = o.n + 1`,
+			org, campaign, action, target, store.OutreachEmail, store.OutcomeHeld, hour)
+		return err
+	})
+}
+
+// TargetQueues lists org's queues still running at at (part of
+// store.TargetMail).
+func (db *DB) TargetQueues(ctx context.Context, org string, at time.Time) (_ []store.TargetQueue, err error) {
+	defer failed(&err, "reading the decision-makers' queues")
+	rows, err := db.pool.Query(ctx, `SELECT d.campaign, d.target, d.hour, coalesce(w.waiting, 0)::int, coalesce(w.top, 0)::int
+		FROM outreach_drip d LEFT JOIN (
+			SELECT campaign, target, sum(n) AS waiting, max(n) AS top FROM (
+				SELECT campaign, target, sum(n) AS n FROM outreach_drip_domains WHERE org = $1 AND hour >= $2
+				GROUP BY campaign, target, domain) x
+			GROUP BY campaign, target) w ON w.campaign = d.campaign AND w.target = d.target
+		WHERE d.org = $1 AND d.hour >= $2
+		ORDER BY d.campaign COLLATE "C", d.target COLLATE "C"`, org, store.OutreachHour(at))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.TargetQueue
+	for rows.Next() {
+		var q store.TargetQueue
+		if err := rows.Scan(&q.Campaign, &q.Target, &q.Last, &q.Waiting, &q.Top); err != nil {
+			return nil, err
+		}
+		q.Last = q.Last.UTC()
+		out = append(out, q)
+	}
+	return out, rows.Err()
+}
+
 // TargetMailRoom reads whether the target's drip has a slot within
-// store.MaxDripAhead (part of store.TargetMail).
-func (db *DB) TargetMailRoom(ctx context.Context, org, campaign, target string, perHour int, at time.Time) (_ bool, err error) {
+// store.MaxDripAhead, and sender's domain its share (part of
+// store.TargetMail).
+func (db *DB) TargetMailRoom(ctx context.Context, org, campaign, target, sender string, perHour int, at time.Time) (_ bool, err error) {
 	defer failed(&err, "reading a decision-maker's queue")
 	var hour time.Time
 	var n int
@@ -137,7 +236,18 @@ func (db *DB) TargetMailRoom(ctx context.Context, org, campaign, target string, 
 		return false, err
 	}
 	hour, _, _ = store.DripSlot(hour.UTC(), n, perHour, at)
-	return !store.DripFull(hour, at), nil
+	if store.DripFull(hour, at) || sender == "" {
+		return !store.DripFull(hour, at), nil
+	}
+	secret, err := db.Secret(ctx)
+	if err != nil {
+		return false, err
+	}
+	waiting, mine, err := domainShare(ctx, db.pool, org, campaign, target, store.DomainHash(secret, sender), store.OutreachHour(at))
+	if err != nil {
+		return false, err
+	}
+	return !store.DomainOverShare(mine, waiting, perHour), nil
 }
 
 // eraseSenderIn removes the keyed hash of email from the senders of
@@ -147,13 +257,21 @@ func eraseSenderIn(ctx context.Context, tx pgx.Tx, secret []byte, org, email str
 	// The inbox's hash (store.InboxHash) and, kept before it, the address's.
 	tag, err := tx.Exec(ctx, `DELETE FROM outreach_senders WHERE org = $1 AND sender IN ($2, $3)`, org,
 		store.InboxHash(secret, email), store.SenderHash(secret, email))
-	return tag.RowsAffected(), err
+	if err != nil {
+		return 0, err
+	}
+	// And the letters it had held back (NoteHeld).
+	held, err := tx.Exec(ctx, `DELETE FROM outreach_held WHERE org = $1 AND sender = $2`, org, store.InboxHash(secret, email))
+	return tag.RowsAffected() + held.RowsAffected(), err
 }
 
 // eraseSender removes the keyed hash of email from the senders of
 // messages to decision-makers, inside Erase's transaction.
 func eraseSender(ctx context.Context, tx pgx.Tx, secret []byte, email string) error {
-	_, err := tx.Exec(ctx, `DELETE FROM outreach_senders WHERE sender IN ($1, $2)`,
-		store.InboxHash(secret, email), store.SenderHash(secret, email))
+	if _, err := tx.Exec(ctx, `DELETE FROM outreach_senders WHERE sender IN ($1, $2)`,
+		store.InboxHash(secret, email), store.SenderHash(secret, email)); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `DELETE FROM outreach_held WHERE sender = $1`, store.InboxHash(secret, email))
 	return err
 }

@@ -966,7 +966,7 @@ func (db *DB) wipe(ctx context.Context) error {
 		return fmt.Errorf("rewriting the outbox after erasing: %w", err)
 	}
 	// The keyed hashes of who wrote to a decision-maker (store.TargetMail).
-	if _, err := db.pool.Exec(ctx, `VACUUM (FULL) outreach_senders`); err != nil {
+	if _, err := db.pool.Exec(ctx, `VACUUM (FULL) outreach_senders, outreach_held`); err != nil {
 		return fmt.Errorf("rewriting the outreach senders after erasing: %w", err)
 	}
 	return nil
@@ -1092,14 +1092,15 @@ func (db *DB) wipeReach(ctx context.Context, reach int64) error {
 
 // purgeMail deletes campaign org/campaign's confirmations given up
 // unsent (mail_unsent: a count for the console, not the page's) and its
-// letters' drip slots (outreach_drip: they counted letters the purge
-// deletes unsent) and its signatures refused as sent (signatures_refused:
+// letters' drip slots (outreach_drip and its domains' counts,
+// outreach_drip_domains: they counted letters the purge deletes unsent;
+// outreach_held: the inboxes whose letters were held back) and its signatures refused as sent (signatures_refused:
 // a count for the console too) in tx, returning how many rows went: a
 // purged campaign keeps only its page's counts (storetest
 // PurgeMailCounts).
 func purgeMail(ctx context.Context, tx pgx.Tx, org, campaign string) (int64, error) {
 	var n int64
-	for _, table := range []string{"mail_unsent", "outreach_drip", "signatures_refused"} {
+	for _, table := range []string{"mail_unsent", "outreach_drip", "outreach_drip_domains", "outreach_held", "signatures_refused"} {
 		tag, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE org = $1 AND campaign = $2`, org, campaign)
 		if err != nil {
 			return n, err

@@ -73,6 +73,13 @@ var mergeSQL = []string{
 		n = CASE WHEN excluded.hour > t.hour THEN excluded.n
 			WHEN excluded.hour = t.hour THEN t.n + excluded.n
 			ELSE t.n END`,
+	// The queue's domain counts and held-back inboxes (migration 050).
+	`INSERT INTO outreach_drip_domains AS t (org, campaign, target, domain, hour, n)
+	SELECT org, $3, target, domain, hour, n FROM outreach_drip_domains WHERE org = $1 AND campaign = $2
+	ON CONFLICT (org, campaign, target, domain, hour) DO UPDATE SET n = t.n + excluded.n`,
+	`INSERT INTO outreach_held (org, campaign, target, sender, hour)
+	SELECT org, $3, target, sender, hour FROM outreach_held WHERE org = $1 AND campaign = $2
+	ON CONFLICT (org, campaign, target, sender) DO NOTHING`,
 	// Confirmations given up unsent (migration 044): the dashboard
 	// shows the new name's.
 	`INSERT INTO mail_unsent AS t (org, campaign, count)
@@ -86,7 +93,7 @@ var mergeSQL = []string{
 
 // movedTables are the count tables mergeSQL copies from, emptied of the
 // old name after it, in the same order.
-var movedTables = []string{"tallies", "sources", "referrals", "outreach", "outreach_senders", "outreach_drip", "mail_unsent", "signatures_refused"}
+var movedTables = []string{"tallies", "sources", "referrals", "outreach", "outreach_senders", "outreach_drip", "outreach_drip_domains", "outreach_held", "mail_unsent", "signatures_refused"}
 
 // MoveCampaign moves campaign org/from's rows to org/to (store.Renames).
 // It takes lockSigning before reading a row, as erasures do: a signing

@@ -80,20 +80,46 @@ func (db *DB) QueueTargetMail(ctx context.Context, q store.TargetMailing) (_ tim
 			return time.Time{}, cmp.Or(err, store.ErrAlreadySent)
 		}
 	}
+	if err := forgetHeld(ctx, tx, q.At); err != nil {
+		return time.Time{}, err
+	}
 	hour, n, err := dripRow(ctx, tx, q.Org, q.Campaign, q.Target)
 	if err != nil {
 		return time.Time{}, err
 	}
 	hour, n, due := store.DripSlot(hour, n, q.PerHour, q.At)
-	if store.DripFull(hour, q.At) {
-		// Nothing of the letter is kept (the supporter may try again);
-		// only the count of letters held back.
-		tx.Rollback()
-		if err := db.RecordOutreach(ctx, store.OutreachEvent{Org: q.Org, Campaign: q.Campaign, Action: q.Action, Target: q.Target,
-			Kind: store.OutreachEmail, Outcome: store.OutcomeHeld, At: q.At}); err != nil {
+	cur := store.OutreachHour(q.At)
+	domain := store.DomainHash(secret, q.Sender)
+	full := store.ErrTargetFull
+	if !store.DripFull(hour, q.At) {
+		full = nil
+		waiting, mine, err := domainShare(ctx, tx, q.Org, q.Campaign, q.Target, domain, cur)
+		if err != nil {
 			return time.Time{}, err
 		}
-		return time.Time{}, store.ErrTargetFull
+		if store.DomainOverShare(mine, waiting, q.PerHour) {
+			full = store.ErrDomainShare
+		}
+	}
+	if full != nil {
+		// Nothing of the letter is kept (the supporter may try again);
+		// only the count of letters held back, once per inbox.
+		tx.Rollback()
+		if err := db.NoteHeld(ctx, q.Org, q.Campaign, q.Action, q.Target, q.Sender, q.At); err != nil {
+			return time.Time{}, err
+		}
+		return time.Time{}, full
+	}
+	// The letter's domain takes its place in the slot's hour; rows of
+	// hours gone by (their letters have left the queue) go.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM outreach_drip_domains WHERE org = ? AND campaign = ? AND target = ? AND hour < ?`,
+		q.Org, q.Campaign, q.Target, cur.Unix()); err != nil {
+		return time.Time{}, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO outreach_drip_domains (org, campaign, target, domain, hour, n) VALUES (?, ?, ?, ?, ?, 1)
+		ON CONFLICT (org, campaign, target, domain, hour) DO UPDATE SET n = n + 1`,
+		q.Org, q.Campaign, q.Target, domain, hour.Unix()); err != nil {
+		return time.Time{}, err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO outreach_drip (org, campaign, target, hour, n) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (org, campaign, target) DO UPDATE SET hour = excluded.hour, n = excluded.n`,
@@ -134,16 +160,111 @@ func dripRow(ctx context.Context, q interface {
 	return time.Unix(hourUnix, 0).UTC(), n, nil
 }
 
+// domainShare reads how many letters wait in a target's queue (due in
+// cur or later) and how many of them come from domain.
+func domainShare(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, org, campaign, target string, domain []byte, cur time.Time) (waiting, mine int, err error) {
+	err = q.QueryRowContext(ctx, `SELECT coalesce(sum(n), 0), coalesce(sum(CASE WHEN domain = ? THEN n END), 0)
+		FROM outreach_drip_domains WHERE org = ? AND campaign = ? AND target = ? AND hour >= ?`,
+		domain, org, campaign, target, cur.Unix()).Scan(&waiting, &mine)
+	return waiting, mine, err
+}
+
 // TargetMailRoom reads whether the target's drip has a slot within
-// store.MaxDripAhead (part of store.TargetMail).
-func (db *DB) TargetMailRoom(ctx context.Context, org, campaign, target string, perHour int, at time.Time) (_ bool, err error) {
+// store.MaxDripAhead, and sender's domain its share (part of
+// store.TargetMail).
+func (db *DB) TargetMailRoom(ctx context.Context, org, campaign, target, sender string, perHour int, at time.Time) (_ bool, err error) {
 	defer failed(&err, "reading a decision-maker's queue")
 	hour, n, err := dripRow(ctx, db.r, org, campaign, target)
 	if err != nil {
 		return false, err
 	}
 	hour, _, _ = store.DripSlot(hour, n, perHour, at)
-	return !store.DripFull(hour, at), nil
+	if store.DripFull(hour, at) || sender == "" {
+		return !store.DripFull(hour, at), nil
+	}
+	secret, err := db.Secret(ctx)
+	if err != nil {
+		return false, err
+	}
+	waiting, mine, err := domainShare(ctx, db.r, org, campaign, target, store.DomainHash(secret, sender), store.OutreachHour(at))
+	if err != nil {
+		return false, err
+	}
+	return !store.DomainOverShare(mine, waiting, perHour), nil
+}
+
+// forgetHeld deletes the held-back inboxes older than store.HeldFor, of
+// every target: a keyed hash of an address that may never have confirmed
+// is kept no longer than that, whether or not the target hears again.
+func forgetHeld(ctx context.Context, tx *sql.Tx, at time.Time) error {
+	_, err := tx.ExecContext(ctx, `DELETE FROM outreach_held WHERE hour < ?`, store.OutreachHour(at).Add(-store.HeldFor).Unix())
+	return err
+}
+
+// NoteHeld counts a letter turned away, once per inbox, target and
+// campaign within store.HeldFor (part of store.TargetMail).
+func (db *DB) NoteHeld(ctx context.Context, org, campaign, action, target, sender string, at time.Time) (err error) {
+	defer failed(&err, "counting a letter held back")
+	secret, err := db.Secret(ctx)
+	if err != nil {
+		return err
+	}
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	hour := store.OutreachHour(at)
+	if err := forgetHeld(ctx, tx, at); err != nil {
+		return err
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO outreach_held (org, campaign, target, sender, hour) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT DO NOTHING`, org, campaign, target, store.InboxHash(secret, sender), hour.Unix())
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil // this letter was counted already
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO outreach (org, campaign, action, target, kind, outcome, hour, n)
+		VALUES (?, ?, ?, ?, ?, ?, ?, 1)
+		ON CONFLICT (org, campaign, action, target, kind, outcome, hour) DO UPDATE SET n = n + 1`,
+		org, campaign, action, target, store.OutreachEmail, store.OutcomeHeld, hour.Unix()); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// TargetQueues lists org's queues still running at at (part of
+// store.TargetMail).
+func (db *DB) TargetQueues(ctx context.Context, org string, at time.Time) (_ []store.TargetQueue, err error) {
+	defer failed(&err, "reading the decision-makers' queues")
+	cur := store.OutreachHour(at).Unix()
+	rows, err := db.r.QueryContext(ctx, `SELECT d.campaign, d.target, d.hour, coalesce(w.waiting, 0), coalesce(w.top, 0)
+		FROM outreach_drip d LEFT JOIN (
+			SELECT campaign, target, sum(n) AS waiting, max(n) AS top FROM (
+				SELECT campaign, target, sum(n) AS n FROM outreach_drip_domains WHERE org = ?1 AND hour >= ?2
+				GROUP BY campaign, target, domain)
+			GROUP BY campaign, target) w ON w.campaign = d.campaign AND w.target = d.target
+		WHERE d.org = ?1 AND d.hour >= ?2
+		ORDER BY d.campaign, d.target`, org, cur)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.TargetQueue
+	for rows.Next() {
+		var q store.TargetQueue
+		var last int64
+		if err := rows.Scan(&q.Campaign, &q.Target, &last, &q.Waiting, &q.Top); err != nil {
+			return nil, err
+		}
+		q.Last = time.Unix(last, 0).UTC()
+		out = append(out, q)
+	}
+	return out, rows.Err()
 }
 
 // eraseSenderIn removes the keyed hash of email from the senders of
@@ -156,13 +277,22 @@ func eraseSenderIn(ctx context.Context, tx *sql.Tx, secret []byte, org, email st
 	if err != nil {
 		return 0, err
 	}
-	return res.RowsAffected()
+	n, _ := res.RowsAffected()
+	// And the letters it had held back (NoteHeld).
+	if res, err = tx.ExecContext(ctx, `DELETE FROM outreach_held WHERE org = ? AND sender = ?`, org, store.InboxHash(secret, email)); err != nil {
+		return 0, err
+	}
+	m, _ := res.RowsAffected()
+	return n + m, nil
 }
 
 // eraseSender removes the keyed hash of email from the senders of
 // messages to decision-makers, inside Erase's transaction.
 func eraseSender(ctx context.Context, tx *sql.Tx, secret []byte, email string) error {
-	_, err := tx.ExecContext(ctx, `DELETE FROM outreach_senders WHERE sender IN (?, ?)`,
-		store.InboxHash(secret, email), store.SenderHash(secret, email))
+	if _, err := tx.ExecContext(ctx, `DELETE FROM outreach_senders WHERE sender IN (?, ?)`,
+		store.InboxHash(secret, email), store.SenderHash(secret, email)); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `DELETE FROM outreach_held WHERE sender = ?`, store.InboxHash(secret, email))
 	return err
 }

@@ -70,6 +70,13 @@ var mergeSQL = []string{
 		n = CASE WHEN excluded.hour > outreach_drip.hour THEN excluded.n
 			WHEN excluded.hour = outreach_drip.hour THEN outreach_drip.n + excluded.n
 			ELSE outreach_drip.n END`,
+	// The queue's domain counts and held-back inboxes (migration 050).
+	`INSERT INTO outreach_drip_domains (org, campaign, target, domain, hour, n)
+	SELECT org, ?3, target, domain, hour, n FROM outreach_drip_domains WHERE org = ?1 AND campaign = ?2
+	ON CONFLICT (org, campaign, target, domain, hour) DO UPDATE SET n = outreach_drip_domains.n + excluded.n`,
+	`INSERT INTO outreach_held (org, campaign, target, sender, hour)
+	SELECT org, ?3, target, sender, hour FROM outreach_held WHERE org = ?1 AND campaign = ?2
+	ON CONFLICT (org, campaign, target, sender) DO NOTHING`,
 	// Confirmations given up unsent (migration 044): the dashboard
 	// shows the new name's.
 	`INSERT INTO mail_unsent (org, campaign, count)
@@ -83,7 +90,7 @@ var mergeSQL = []string{
 
 // movedTables are the count tables mergeSQL copies from, emptied of the
 // old name after it.
-var movedTables = []string{"tallies", "sources", "referrals", "outreach", "outreach_senders", "outreach_drip", "mail_unsent", "signatures_refused"}
+var movedTables = []string{"tallies", "sources", "referrals", "outreach", "outreach_senders", "outreach_drip", "outreach_drip_domains", "outreach_held", "mail_unsent", "signatures_refused"}
 
 // MoveCampaign moves campaign org/from's rows to org/to (store.Renames).
 // The outbox is left as it is: its messages keep the old name.

@@ -1282,12 +1282,13 @@ func purgeReach(ctx context.Context, tx *sql.Tx, org, campaign string) error {
 
 // purgeMail deletes campaign org/campaign's confirmations given up
 // unsent (mail_unsent: a count for the console, not the page's) and its
-// letters' drip slots (outreach_drip: they counted letters the purge
-// deletes unsent) and its signatures refused as sent (signatures_refused:
+// letters' drip slots (outreach_drip and its domains' counts,
+// outreach_drip_domains: they counted letters the purge deletes unsent;
+// outreach_held: the inboxes whose letters were held back) and its signatures refused as sent (signatures_refused:
 // a count for the console too) in tx: a purged campaign keeps only its
 // page's counts (storetest PurgeMailCounts).
 func purgeMail(ctx context.Context, tx *sql.Tx, org, campaign string) error {
-	for _, table := range []string{"mail_unsent", "outreach_drip", "signatures_refused"} {
+	for _, table := range []string{"mail_unsent", "outreach_drip", "outreach_drip_domains", "outreach_held", "signatures_refused"} {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE org = ? AND campaign = ?`, org, campaign); err != nil {
 			return err
 		}

@@ -23,6 +23,9 @@ func RunTargetMail(t *testing.T, open Opener) {
 	t.Run("DripUnder200", func(t *testing.T) { testDrip(t, open(t)) })
 	t.Run("DripConcurrent", func(t *testing.T) { testDripConcurrent(t, open(t)) })
 	t.Run("QueueCapped", func(t *testing.T) { testDripCapped(t, open(t)) })
+	t.Run("DomainFairShare", func(t *testing.T) { testDomainShare(t, open(t)) })
+	t.Run("DomainFairShareConcurrent", func(t *testing.T) { testDomainShareConcurrent(t, open(t)) })
+	t.Run("HeldCountsLetters", func(t *testing.T) { testHeldCountsLetters(t, open(t)) })
 	t.Run("EraseForgetsSender", func(t *testing.T) { testEraseSender(t, open(t)) })
 	t.Run("EraseInForgetsSenderInOrg", func(t *testing.T) { testEraseSenderIn(t, open(t)) })
 	t.Run("OnePerMailboxAcrossSpellings", func(t *testing.T) { testOnePerSpelling(t, open(t)) })
@@ -78,6 +81,11 @@ func testOnePerSpelling(t *testing.T, s store.Store) {
 		t.Errorf("to another target: %v, want queued", err)
 	}
 }
+
+// supporter is the i-th of many supporters, each with an address of
+// their own domain, as a real campaign's are spread over many (a flood
+// from one domain is testDomainShare's).
+func supporter(i int) string { return fmt.Sprintf("s%03d@d%03d.example", i, i) }
 
 // mailing is a message from sender to target with perHour, at.
 func mailing(campaign, target, sender string, perHour int, at time.Time) store.TargetMailing {
@@ -137,7 +145,7 @@ func testDrip(t *testing.T, s store.Store) {
 	tm, ob := targetMail(t, s)
 	const perHour, total = 7, 170
 	for i := range total {
-		if _, err := tm.QueueTargetMail(ctx, mailing("c", "moss", fmt.Sprintf("s%03d@example.org", i), perHour, base)); err != nil {
+		if _, err := tm.QueueTargetMail(ctx, mailing("c", "moss", supporter(i), perHour, base)); err != nil {
 			t.Fatalf("message %d: %v", i, err)
 		}
 	}
@@ -189,7 +197,7 @@ func testDripCapped(t *testing.T, s store.Store) {
 	const fits = perHour * 25 // this hour and the 24 after it
 	var last time.Time
 	for i := range fits {
-		due, err := tm.QueueTargetMail(ctx, mailing("c", "moss", fmt.Sprintf("s%03d@example.org", i), perHour, base))
+		due, err := tm.QueueTargetMail(ctx, mailing("c", "moss", supporter(i), perHour, base))
 		if err != nil {
 			t.Fatalf("letter %d of the %d a day holds: %v", i+1, fits, err)
 		}
@@ -198,7 +206,7 @@ func testDripCapped(t *testing.T, s store.Store) {
 	if want := store.OutreachHour(base).Add(store.MaxDripAhead); !last.Equal(want) {
 		t.Errorf("the last letter that fits is due %v, want %v", last, want)
 	}
-	if ok, err := tm.TargetMailRoom(ctx, "o", "c", "moss", perHour, base); err != nil || ok {
+	if ok, err := tm.TargetMailRoom(ctx, "o", "c", "moss", "", perHour, base); err != nil || ok {
 		t.Errorf("TargetMailRoom with a full day queued = %v, %v; want false", ok, err)
 	}
 	for _, who := range []string{"late@example.org", "late@example.org", "other@example.org"} {
@@ -210,12 +218,14 @@ func testDripCapped(t *testing.T, s store.Store) {
 	if err != nil || len(es) != fits {
 		t.Errorf("outbox holds %d, %v; want the %d that fit", len(es), err, fits)
 	}
-	if ok, err := tm.TargetMailRoom(ctx, "o", "c", "lind", perHour, base); err != nil || !ok {
+	if ok, err := tm.TargetMailRoom(ctx, "o", "c", "lind", "", perHour, base); err != nil || !ok {
 		t.Errorf("another decision-maker's queue: room %v, %v; want true", ok, err)
 	}
 	counts, err := s.(store.Outreach).OutreachCounts(ctx, "o", "c")
 	want := []store.OutreachCount{
-		{Org: "o", Campaign: "c", Action: "write", Target: "moss", Kind: "email", Outcome: store.OutcomeHeld, Count: 3},
+		// late@ pressed twice: one letter held back, with other@'s
+		// (TargetMail/HeldCountsLetters).
+		{Org: "o", Campaign: "c", Action: "write", Target: "moss", Kind: "email", Outcome: store.OutcomeHeld, Count: 2},
 		{Org: "o", Campaign: "c", Action: "write", Target: "moss", Kind: "email", Outcome: store.OutcomeQueued, Count: fits},
 	}
 	if err != nil || fmt.Sprint(counts) != fmt.Sprint(want) {
@@ -224,7 +234,7 @@ func testDripCapped(t *testing.T, s store.Store) {
 	// An hour on, the drip has room for one more hour of letters: the
 	// letter refused is queued (its sender was not recorded).
 	later := base.Add(time.Hour)
-	if ok, err := tm.TargetMailRoom(ctx, "o", "c", "moss", perHour, later); err != nil || !ok {
+	if ok, err := tm.TargetMailRoom(ctx, "o", "c", "moss", "late@example.org", perHour, later); err != nil || !ok {
 		t.Errorf("TargetMailRoom an hour on = %v, %v; want true", ok, err)
 	}
 	due, err := tm.QueueTargetMail(ctx, mailing("c", "moss", "late@example.org", perHour, later))
@@ -242,7 +252,7 @@ func testDripConcurrent(t *testing.T, s store.Store) {
 	var wg sync.WaitGroup
 	for i := range total {
 		wg.Go(func() {
-			if _, err := tm.QueueTargetMail(ctx, mailing("c", "moss", fmt.Sprintf("c%03d@example.org", i), perHour, base)); err != nil {
+			if _, err := tm.QueueTargetMail(ctx, mailing("c", "moss", supporter(i), perHour, base)); err != nil {
 				t.Errorf("message %d: %v", i, err)
 			}
 		})
@@ -396,4 +406,145 @@ func RunTargetMailWipe(t *testing.T, disk Disk) {
 		t.Fatal(err)
 	}
 	look("after Close")
+}
+
+// testDomainShare: one person with a catch-all domain confirmed an inbox
+// per letter and filled a decision-maker's whole day, so genuine
+// supporters were refused all day. Once the queue is half full, a domain
+// holding half of what waits is refused (ErrDomainShare, an
+// ErrTargetFull): the flood stops at half the day and the rest goes to
+// everyone else — even supporters mostly sharing one big provider, who
+// fill the rest of the day.
+func testDomainShare(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	tm, ob := targetMail(t, s)
+	const perHour = 2
+	capacity := store.DripCapacity(perHour) // 50
+	flood := func(i int) string { return fmt.Sprintf("x%03d@catchall.example", i) }
+	i := 0
+	for ; i < capacity; i++ {
+		_, err := tm.QueueTargetMail(ctx, mailing("c", "moss", flood(i), perHour, base))
+		if err != nil {
+			if !errors.Is(err, store.ErrDomainShare) || !errors.Is(err, store.ErrTargetFull) {
+				t.Fatalf("flood letter %d: %v, want ErrDomainShare", i+1, err)
+			}
+			break
+		}
+	}
+	if i != capacity/2 {
+		t.Errorf("one domain queued %d of a day of %d, want half (%d)", i, capacity, capacity/2)
+	}
+	if ok, err := tm.TargetMailRoom(ctx, "o", "c", "moss", flood(999), perHour, base); err != nil || ok {
+		t.Errorf("TargetMailRoom for the flooding domain = %v, %v; want false", ok, err)
+	}
+	if ok, err := tm.TargetMailRoom(ctx, "o", "c", "moss", "ada@gmail.com", perHour, base); err != nil || !ok {
+		t.Errorf("TargetMailRoom for another domain = %v, %v; want true", ok, err)
+	}
+	// Genuine supporters, most on one big provider, fill the other half.
+	for j := range capacity - capacity/2 {
+		who := fmt.Sprintf("fan%03d@gmail.com", j)
+		if j%4 == 3 {
+			who = supporter(j)
+		}
+		if _, err := tm.QueueTargetMail(ctx, mailing("c", "moss", who, perHour, base)); err != nil {
+			t.Fatalf("genuine letter %d (%s) with the flood holding half: %v", j+1, who, err)
+		}
+	}
+	if _, err := tm.QueueTargetMail(ctx, mailing("c", "moss", "late@gmail.com", perHour, base)); !errors.Is(err, store.ErrTargetFull) {
+		t.Errorf("a letter past the full day: %v, want ErrTargetFull", err)
+	}
+	es, err := ob.List(ctx, "")
+	if err != nil || len(es) != capacity {
+		t.Errorf("outbox holds %d, %v; want the day's %d", len(es), err, capacity)
+	}
+	qs, err := tm.TargetQueues(ctx, "o", base)
+	want := []store.TargetQueue{{Campaign: "c", Target: "moss", Last: store.OutreachHour(base).Add(store.MaxDripAhead), Waiting: capacity, Top: capacity / 2}}
+	if err != nil || fmt.Sprint(qs) != fmt.Sprint(want) {
+		t.Errorf("TargetQueues = %+v, %v; want %+v", qs, err, want)
+	}
+	// A day on, the letters have left the queue: nothing runs any more.
+	if qs, err := tm.TargetQueues(ctx, "o", base.Add(26*time.Hour)); err != nil || len(qs) != 0 {
+		t.Errorf("TargetQueues a day on = %+v, %v; want none", qs, err)
+	}
+	// And the domain's count is of letters waiting: two hours on, those
+	// sent have left it, and the domain queues again.
+	if _, err := tm.QueueTargetMail(ctx, mailing("c", "moss", flood(500), perHour, base.Add(26*time.Hour))); err != nil {
+		t.Errorf("the domain a day on: %v, want queued", err)
+	}
+}
+
+// testDomainShareConcurrent: a flood from one domain arriving at once
+// (several instances on PostgreSQL) still stops at half the day: the
+// engines count the queue's domains under the target's drip lock.
+func testDomainShareConcurrent(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	tm, ob := targetMail(t, s)
+	const perHour = 2
+	capacity := store.DripCapacity(perHour)
+	var wg sync.WaitGroup
+	for i := range capacity {
+		wg.Go(func() {
+			_, err := tm.QueueTargetMail(ctx, mailing("c", "moss", fmt.Sprintf("x%03d@catchall.example", i), perHour, base))
+			if err != nil && !errors.Is(err, store.ErrDomainShare) {
+				t.Errorf("flood letter %d: %v", i, err)
+			}
+		})
+	}
+	wg.Wait()
+	es, err := ob.List(ctx, "")
+	if err != nil || len(es) != capacity/2 {
+		t.Errorf("outbox holds %d, %v; want half the day (%d)", len(es), err, capacity/2)
+	}
+}
+
+// testHeldCountsLetters: the held-back figure counted every press of
+// Send, so a supporter retrying showed as many letters. A letter is one
+// supporter's (inbox's) to one decision-maker in a campaign — the unit
+// "one message per supporter per target" already keeps — so it counts
+// once however often it is pressed, by any spelling of the inbox; another
+// inbox, or another target, is another letter; an erasure forgets the
+// inbox.
+func testHeldCountsLetters(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	tm, _ := targetMail(t, s)
+	for _, h := range []struct{ target, sender string }{
+		{"moss", "ada@example.org"}, {"moss", "ada@example.org"}, {"moss", "ada+again@example.org"},
+		{"moss", "bo@example.org"}, {"lind", "ada@example.org"},
+	} {
+		if err := tm.NoteHeld(ctx, "o", "c", "write", h.target, h.sender, base); err != nil {
+			t.Fatal(err)
+		}
+	}
+	held := func() map[string]int64 {
+		counts, err := s.(store.Outreach).OutreachCounts(ctx, "o", "c")
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]int64{}
+		for _, c := range counts {
+			if c.Outcome == store.OutcomeHeld {
+				out[c.Target] += c.Count
+			}
+		}
+		return out
+	}
+	if got := held(); got["moss"] != 2 || got["lind"] != 1 {
+		t.Errorf("held back = %v, want moss 2 (ada, bo), lind 1", got)
+	}
+	if _, err := s.Erase(ctx, "ada@example.org"); err != nil {
+		t.Fatal(err)
+	}
+	if err := tm.NoteHeld(ctx, "o", "c", "write", "moss", "ada@example.org", base.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if got := held(); got["moss"] != 3 {
+		t.Errorf("after ada's erasure, her letter held again: moss %d, want 3 (nothing remembered her)", got["moss"])
+	}
+	// Past HeldFor the inbox is forgotten: pressing two days later counts again.
+	if err := tm.NoteHeld(ctx, "o", "c", "write", "moss", "bo@example.org", base.Add(store.HeldFor+2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if got := held(); got["moss"] != 4 {
+		t.Errorf("bo again after HeldFor: moss %d, want 4", got["moss"])
+	}
 }
