@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"maps"
+	"slices"
 	"testing"
 
 	"github.com/placard/placard/internal/signing"
@@ -14,7 +15,10 @@ import (
 // transaction: alone (a transaction writing only the counts), beside
 // signatures (which are stored as ever, and a repeat still answered
 // already signed), and beside a batch of nothing to insert. A rename
-// carries the count to the new name; a purge deletes it, as it does the
+// carries the count to the new name; a campaign holding only such a
+// count is a stored name (store.Removals.StoredCampaigns), so a removed
+// one's count is kept apart from a later campaign of its slug; a purge
+// deletes it, as it does the
 // refused signatures' count; other campaigns and organisations keep
 // theirs. Nothing but the counts is kept: the campaign's signatures are
 // only the real ones.
@@ -68,6 +72,17 @@ func testCaughtCounts(t *testing.T, s store.Store) {
 	batch(nil, store.Caught{Org: "o", Campaign: "new", N: 1})
 	move(t, s, "old", "new")
 	want("o", map[string]int{"new": 5, "kept": 1})
+	// A campaign holding only caught forms' counts is a stored name: once
+	// its file is gone, its count is kept apart from a later campaign of
+	// that slug like any other row (store.Removals).
+	batch(nil, store.Caught{Org: "q", Campaign: "bots-only", N: 1})
+	names, err := s.(store.Removals).StoredCampaigns(ctx)
+	if err != nil {
+		t.Fatalf("StoredCampaigns: %v", err)
+	}
+	if !slices.Contains(names, store.CampaignName{Org: "q", Campaign: "bots-only"}) {
+		t.Errorf("StoredCampaigns: %v; want q/bots-only, which holds only a count of caught forms", names)
+	}
 	// A purge deletes it; the other campaign and organisation keep theirs.
 	if _, err := s.Purge(ctx, "o", "new"); err != nil {
 		t.Fatalf("Purge: %v", err)
