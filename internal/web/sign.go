@@ -387,13 +387,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) (err error) {
 		// Only the campaign and the error: never the signer's details.
 		s.log.Error("storing a signature failed; the signer was told it was not recorded",
 			"campaign", lc.Key, "err", serr, "request_id", requestID(r))
-		// They are told so on their form, holding what they typed and
-		// the same token, to press the button again in a moment.
-		if s.showForms(w, r, lc, []*site.Signable{sa}, &form, nil, formtoken.OK, issued, now, http.StatusServiceUnavailable,
-			lc.Loc.T("error.sign.notstored.heading"), lc.Loc.T("sign.again.notstored.message")) != nil {
-			return errSignNotStored
-		}
-		return nil
+		return s.notRecorded(w, r, lc, sa, &form, issued, now)
 	}
 	// An address that had already signed is answered exactly as a first
 	// signature (DESIGN.md: no answer tells whether an address has signed).
@@ -520,11 +514,7 @@ func (s *Server) honeypotAnswer(w http.ResponseWriter, r *http.Request, lc *site
 			// Only the campaign and the error, as for a signature.
 			s.log.Error("counting a form caught by the trap failed; it was answered as a signature not recorded",
 				"campaign", lc.Key, "err", err, "request_id", requestID(r))
-			if s.showForms(w, r, lc, []*site.Signable{sa}, form, nil, formtoken.OK, issued, now, http.StatusServiceUnavailable,
-				lc.Loc.T("error.sign.notstored.heading"), lc.Loc.T("sign.again.notstored.message")) != nil {
-				return errSignNotStored
-			}
-			return nil
+			return s.notRecorded(w, r, lc, sa, form, issued, now)
 		}
 	}
 	outcome := site.OutcomeSigned
@@ -541,6 +531,18 @@ func (s *Server) honeypotAnswer(w http.ResponseWriter, r *http.Request, lc *site
 		loc = s.claims.AppendSeal(loc, lc.Key, token, key, now)
 	}
 	return seeOther(w, string(loc))
+}
+
+// notRecorded answers a form the store failed to record (a signature, or
+// a trap's pass: honeypotAnswer): 503 and the form again, holding what
+// was typed and the same token, to press the button again in a moment.
+// Both answers are this one, so a trap's cannot differ.
+func (s *Server) notRecorded(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign, sa *site.Signable, form *signForm, issued, now time.Time) error {
+	if s.showForms(w, r, lc, []*site.Signable{sa}, form, nil, formtoken.OK, issued, now, http.StatusServiceUnavailable,
+		lc.Loc.T("error.sign.notstored.heading"), lc.Loc.T("sign.again.notstored.message")) != nil {
+		return errSignNotStored
+	}
+	return nil
 }
 
 // maxResends is how many waiting signatures' confirmations may be being
