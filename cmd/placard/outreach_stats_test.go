@@ -133,3 +133,33 @@ func TestStatsSignaturesRefused(t *testing.T) {
 		t.Errorf("stats of a campaign with none refused:\n%s", out)
 	}
 }
+
+// TestStatsBotsTurnedAway: sign forms caught by the form's trap
+// (store.Traps) are told in placard stats as bots turned away, in the
+// text and the JSON, for their campaign only. Before, nothing counted
+// them.
+func TestStatsBotsTurnedAway(t *testing.T) {
+	db := sqliteDB(t)
+	ctx := context.Background()
+	st, err := openServeStore(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.(store.Traps).AddBatch(ctx, nil, []store.Caught{{Org: "northgate", Campaign: "kestrel", N: 4},
+		{Org: "northgate", Campaign: "other", N: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	out, errs, code := runCLI(t, "stats", "northgate/kestrel", "--db", db)
+	if code != 0 || !strings.Contains(out, "Bots turned away: 4.") || !strings.Contains(out, "Nothing to do.") {
+		t.Errorf("stats: exit %d\n%s%s\nwant the 4 bots turned away", code, out, errs)
+	}
+	out, _, code = runCLI(t, "stats", "northgate/kestrel", "--format", "json", "--db", db)
+	if code != 0 || !strings.Contains(out, `"bots_turned_away": 4`) {
+		t.Errorf("stats --format json:\n%s", out)
+	}
+	out, _, code = runCLI(t, "stats", "northgate/quiet", "--db", db)
+	if code != 0 || strings.Contains(out, "Bots") {
+		t.Errorf("stats of a campaign with no bot turned away:\n%s", out)
+	}
+}

@@ -47,6 +47,11 @@ type statsReport struct {
 	// hold as sent (store.Refusals.NoteRefused; their signers were asked
 	// to change a field); left out when none, as Outreach.
 	SignaturesRefused int `json:"signatures_refused,omitempty"`
+	// BotsTurnedAway is how many sign forms were caught by the form's
+	// trap, a field people never see (store.Traps: answered as signed,
+	// nothing of them stored, not in any count of signatures); left out
+	// when none, as Outreach.
+	BotsTurnedAway int `json:"bots_turned_away,omitempty"`
 }
 
 // statsOutreach is the count of calls or emails of one outcome to one
@@ -134,6 +139,13 @@ func stats(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 		rep.SignaturesRefused = refused[slug]
 	}
+	if tr, ok := st.(store.Traps); ok {
+		caught, err := tr.CaughtCounts(ctx, org)
+		if err != nil {
+			return failure("reading the bots turned away from %s/%s: %v", org, slug, err)
+		}
+		rep.BotsTurnedAway = caught[slug]
+	}
 	for _, s := range sources {
 		rep.Sources = append(rep.Sources, statsSource{Source: s.Source, Arrivals: s.Arrivals, Signatures: s.Signatures})
 	}
@@ -180,6 +192,11 @@ func writeStats(w io.Writer, rep statsReport) error {
 			"shown their form again, asked to change that field, and nothing was stored. The log names the field\n"+
 			"(\"a signature was refused by the store\"): if it is not one the signer typed, such as the consent\n"+
 			"text, check that setting with placard check, or report it as a bug.\n\n", rep.SignaturesRefused)
+	}
+	if rep.BotsTurnedAway > 0 {
+		fmt.Fprintf(w, "Bots turned away: %d. These forms filled in a field people never see, as programs do;\n"+
+			"they were answered as if signed, nothing of them was stored, and no count above includes them.\n"+
+			"Nothing to do.\n\n", rep.BotsTurnedAway)
 	}
 	writeOutreach(w, rep.Outreach)
 	if len(rep.Referrals) == 0 {

@@ -74,6 +74,13 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	// Sign forms caught by the form's trap (store.Traps): counts only.
+	var caught map[string]int
+	if tr, ok := c.cfg.Store.(store.Traps); ok {
+		if caught, err = tr.CaughtCounts(ctx, org.Slug); err != nil {
+			return err
+		}
+	}
 	var d admin.Dashboard
 	for _, camp := range org.Campaigns {
 		row := admin.CampaignRow{
@@ -85,6 +92,7 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) error {
 		if row.Signs {
 			n := counts[camp.Slug]
 			row.Count, row.Pending, row.Unsent, row.Refused = n.Signatures+n.Organisations, n.Pending, unsent[camp.Slug], refused[camp.Slug]
+			row.Bots = caught[camp.Slug]
 			days, err := c.acc.SignaturesPerDay(ctx, org.Slug, camp.Slug, now.Truncate(24*time.Hour).AddDate(0, 0, 1-chartDays))
 			if err != nil {
 				return err

@@ -230,6 +230,10 @@ func TestDashboard(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Five forms caught by the trap (store.Traps).
+	if _, err := e.st.(store.Traps).AddBatch(context.Background(), nil, []store.Caught{{Org: "riverside", Campaign: "open-letter", N: 5}}); err != nil {
+		t.Fatal(err)
+	}
 	res := b.get(Prefix + "/riverside")
 	wantStatus(t, res, 200)
 	d := doc(t, res)
@@ -258,6 +262,12 @@ func TestDashboard(t *testing.T) {
 	}
 	if n := d.Find(".refused").Length(); n != 1 {
 		t.Errorf("%d campaigns tell of signatures refused, want 1 (the letter's)", n)
+	}
+	if got := letter.Find(".facts .bots").Text(); !strings.Contains(got, "Bots turned away: 5.") {
+		t.Errorf("letter facts: %q, want the 5 bots turned away (store.Traps.CaughtCounts)", letter.Find(".facts").Text())
+	}
+	if n := d.Find(".bots").Length(); n != 1 {
+		t.Errorf("%d campaigns tell of bots turned away, want 1 (the letter's)", n)
 	}
 	svg := letter.Find("svg[role=img]")
 	if svg.Length() != 1 || svg.Find("rect.bar").Length() != chartDays {

@@ -57,6 +57,11 @@ type Committer struct {
 	// batch to batch (only the writer goroutine touches it) and cleared
 	// after each, so it keeps no one's details.
 	sigs []*signing.Signature
+	// caught is the writer's buffer for a batch's passes, counted by
+	// campaign (Pass), reused the same way.
+	caught []Caught
+	// traps is s as a Traps, nil if it counts no caught form.
+	traps Traps
 
 	// deadline is the context batches commit under and renew when it is
 	// to be replaced (batchContext); only the writer goroutine touches
@@ -92,9 +97,12 @@ const (
 )
 
 type request struct {
-	sig    *signing.Signature
-	state  atomic.Int32
-	result chan error // buffered 1: the writer never blocks on a departed signer
+	sig *signing.Signature
+	// org and campaign are a pass's (sig nil): the campaign its caught
+	// form is counted for.
+	org, campaign string
+	state         atomic.Int32
+	result        chan error // buffered 1: the writer never blocks on a departed signer
 }
 
 // NewCommitter starts a Committer's writer goroutine over s. Call Close to
@@ -115,6 +123,7 @@ func NewCommitter(s Store, opts CommitterOptions) *Committer {
 		queue: make(chan *request, opts.QueueSize),
 		done:  make(chan struct{}),
 	}
+	c.traps, _ = s.(Traps)
 	go c.run()
 	return c
 }
@@ -145,27 +154,35 @@ func (c *Committer) Sign(ctx context.Context, sig *signing.Signature) error {
 	if sig == nil {
 		return errors.New("store: Sign of no signature")
 	}
-	return c.wait(ctx, sig)
+	return c.wait(ctx, sig, "", "")
 }
 
 // Pass waits as a signature sent now would — queued, taken into the
 // writer's next batch, answered when that batch's transaction ends — and
-// stores nothing. A trap (the sign form's honeypot) answers after it, so
-// its answer comes on the same signal as a real signature's and a bot
-// cannot tell from when it was answered that its form was thrown away
-// (internal/web, TestHoneypotWaitsLikeASignature). A batch of passes
-// alone runs no transaction. Its error, if any, is the batch's.
-func (c *Committer) Pass(ctx context.Context) error {
-	return c.wait(ctx, nil)
+// stores nothing of the form: a trap (the sign form's honeypot) answers
+// after it, so its answer comes on the same signal as a real signature's
+// and a bot cannot tell from when it was answered that its form was
+// thrown away (internal/web, TestHoneypotWaitsLikeASignature).
+//
+// The pass is counted for org's campaign in its batch's transaction
+// (Traps.AddBatch), so a batch of passes alone still runs one: on a
+// quiet site a pass costs a transaction and its fsync as a signature
+// does, and during an outage it fails as a signature does (its error is
+// then the batch's, and the caller answers as for a signature not
+// recorded). A store that counts nothing (no Traps) runs no transaction
+// for passes alone.
+func (c *Committer) Pass(ctx context.Context, org, campaign string) error {
+	return c.wait(ctx, nil, org, campaign)
 }
 
-// wait queues sig (nil: a pass) and waits for its batch, as Sign says.
-func (c *Committer) wait(ctx context.Context, sig *signing.Signature) error {
+// wait queues sig (nil: a pass of org's campaign) and waits for its
+// batch, as Sign says.
+func (c *Committer) wait(ctx context.Context, sig *signing.Signature, org, campaign string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	req := requests.Get().(*request)
-	req.sig = sig
+	req.sig, req.org, req.campaign = sig, org, campaign
 	c.mu.RLock()
 	if c.closed {
 		c.mu.RUnlock()
@@ -206,7 +223,7 @@ var requests = sync.Pool{New: func() any { return &request{result: make(chan err
 
 // free puts r back in requests, holding no signature.
 func (r *request) free() {
-	r.sig = nil
+	r.sig, r.org, r.campaign = nil, "", ""
 	r.state.Store(stateQueued)
 	requests.Put(r)
 }
@@ -316,24 +333,36 @@ func (c *Committer) add(reqs []*request) (err error) {
 			err = fmt.Errorf("store: AddSignatures panicked: %v", p)
 		}
 	}()
-	sigs := c.sigs[:0]
+	sigs, caught := c.sigs[:0], c.caught[:0]
 	for _, r := range reqs {
-		if r.sig != nil { // a pass (Pass) stores nothing
+		if r.sig != nil {
 			sigs = append(sigs, r.sig)
+		} else if c.traps != nil { // a pass (Pass) is counted, nothing more
+			caught = addCaught(caught, r.org, r.campaign)
 		}
 	}
-	c.sigs = sigs
+	c.sigs, c.caught = sigs, caught
 	defer clear(sigs)
-	if len(sigs) == 0 {
+	defer clear(caught)
+	if len(sigs) == 0 && len(caught) == 0 {
 		for _, r := range reqs {
 			r.result <- nil
 		}
 		return nil
 	}
-	results, err := c.s.AddSignatures(c.batchContext(), sigs)
+	var results []error
+	if len(caught) == 0 {
+		// No pass: the batch is AddSignatures' and nothing more.
+		results, err = c.s.AddSignatures(c.batchContext(), sigs)
+	} else {
+		results, err = c.traps.AddBatch(c.batchContext(), sigs, caught)
+	}
 	// Before any signer hears back, so a signer that returns sees it.
 	c.lastCommit.Store(time.Now().UnixNano())
 	if err != nil {
+		if len(sigs) == 0 {
+			return fmt.Errorf("store: committing a batch of caught forms: %w", err)
+		}
 		return fmt.Errorf("store: committing %d signature(s): %w", len(sigs), err)
 	}
 	if len(results) != len(sigs) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -175,7 +176,8 @@ func TestCommitterBusy(t *testing.T) {
 
 // TestCommitterPass: a pass rides the writer's next batch as a signature
 // sent at the same moment does and is answered only when that batch's
-// transaction ends, storing nothing; passes alone run no transaction.
+// transaction ends, storing nothing; with a store that counts no caught
+// form, passes alone run no transaction.
 func TestCommitterPass(t *testing.T) {
 	f := &fakeStore{seen: map[string]bool{}, gate: make(chan struct{}), entered: make(chan int, 10)}
 	c := store.NewCommitter(f, store.CommitterOptions{})
@@ -186,7 +188,7 @@ func TestCommitterPass(t *testing.T) {
 	<-f.entered
 	passed := make(chan error, 1)
 	var second error
-	wg.Go(func() { passed <- c.Pass(context.Background()) })
+	wg.Go(func() { passed <- c.Pass(context.Background(), "o", "c") })
 	wg.Go(func() { second = c.Sign(context.Background(), sig("second@x")) })
 	for c.Stats().Queued < 2 {
 		runtime.Gosched()
@@ -212,14 +214,120 @@ func TestCommitterPass(t *testing.T) {
 	if st := c.Stats(); st.Signatures != 2 || st.Batches != 2 {
 		t.Errorf("Stats: got %+v, want 2 signatures in 2 batches", st)
 	}
-	// A pass alone: answered, and the store is not called.
+	// A pass alone: answered, and a store that counts no caught form
+	// (no store.Traps) is not called.
 	f.gate = nil
-	if err := c.Pass(context.Background()); err != nil {
+	if err := c.Pass(context.Background(), "o", "c"); err != nil {
 		t.Errorf("a lone pass: %v", err)
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if fmt.Sprint(f.batches) != "[1 1]" {
 		t.Errorf("batches: got %v, want [1 1]", f.batches)
+	}
+}
+
+// trapStore is a fakeStore that counts caught forms (store.Traps): each
+// AddBatch is one transaction, failing as a whole while down.
+type trapStore struct {
+	fakeStore
+	down   bool
+	caught [][]store.Caught // each AddBatch's caught, as given
+}
+
+func (f *trapStore) AddBatch(ctx context.Context, sigs []*signing.Signature, caught []store.Caught) ([]error, error) {
+	f.mu.Lock()
+	f.caught = append(f.caught, slices.Clone(caught))
+	down := f.down
+	f.mu.Unlock()
+	if down {
+		return nil, errors.New("the disk is full")
+	}
+	return f.fakeStore.AddSignatures(ctx, sigs)
+}
+
+func (f *trapStore) AddSignatures(ctx context.Context, sigs []*signing.Signature) ([]error, error) {
+	f.mu.Lock()
+	down := f.down
+	f.mu.Unlock()
+	if down {
+		return nil, errors.New("the disk is full")
+	}
+	return f.fakeStore.AddSignatures(ctx, sigs)
+}
+
+func (f *trapStore) CaughtCounts(context.Context, string) (map[string]int, error) { return nil, nil }
+
+// TestCommitterPassCounted: with a store that counts caught forms
+// (store.Traps), a pass alone runs a transaction of its own counting it
+// for its campaign — on a quiet site it costs what a signature costs —
+// and passes sharing a batch are counted in its one transaction, by
+// campaign. While the store is down a pass fails as a signature does. A
+// batch with no pass is AddSignatures' alone. Failed before: a lone pass
+// was answered nil without calling the store at all, even while every
+// signature failed.
+func TestCommitterPassCounted(t *testing.T) {
+	f := &trapStore{fakeStore: fakeStore{seen: map[string]bool{}}}
+	c := store.NewCommitter(f, store.CommitterOptions{})
+	defer c.Close()
+	ctx := context.Background()
+	if err := c.Pass(ctx, "o", "c"); err != nil {
+		t.Fatalf("a lone pass: %v", err)
+	}
+	f.mu.Lock()
+	if fmt.Sprint(f.caught) != "[[{o c 1}]]" || fmt.Sprint(f.batches) != "[0]" {
+		t.Errorf("a lone pass: AddBatch given %v, batches %v; want one transaction counting [{o c 1}] with no signature", f.caught, f.batches)
+	}
+	f.mu.Unlock()
+
+	// A signature alone: AddSignatures, no AddBatch.
+	if err := c.Sign(ctx, sig("ann@x")); err != nil {
+		t.Fatalf("Sign: %v", err)
+	}
+	f.mu.Lock()
+	if len(f.caught) != 1 {
+		t.Errorf("a batch with no pass went through AddBatch: %v", f.caught)
+	}
+	f.mu.Unlock()
+
+	// Passes and a signature in one batch: one transaction, by campaign.
+	f.gate, f.entered = make(chan struct{}), make(chan int, 10)
+	var wg sync.WaitGroup
+	wg.Go(func() { c.Sign(ctx, sig("first@x")) })
+	<-f.entered // the writer is held in a first batch
+	errs := make(chan error, 4)
+	for _, camp := range []string{"c", "d", "c"} {
+		wg.Go(func() { errs <- c.Pass(ctx, "o", camp) })
+	}
+	wg.Go(func() { errs <- c.Sign(ctx, sig("second@x")) })
+	for c.Stats().Queued < 4 {
+		runtime.Gosched()
+	}
+	f.gate <- struct{}{}
+	if n := <-f.entered; n != 1 {
+		t.Errorf("the batch with three passes gave the store %d signatures, want 1", n)
+	}
+	f.gate <- struct{}{}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("beside the passes: %v", err)
+		}
+	}
+	f.mu.Lock()
+	if got := fmt.Sprint(f.caught[len(f.caught)-1]); got != "[{o c 2} {o d 1}]" && got != "[{o d 1} {o c 2}]" {
+		t.Errorf("the shared batch counted %s, want o/c 2 and o/d 1", got)
+	}
+	f.gate, f.entered = nil, nil
+	f.down = true
+	f.mu.Unlock()
+
+	// The store is down: the pass fails as the signature does.
+	if err := c.Sign(ctx, sig("down@x")); err == nil {
+		t.Error("a signature while the store is down: nil")
+	}
+	if err := c.Pass(ctx, "o", "c"); err == nil {
+		t.Error("a pass while the store is down: nil, while a signature fails")
 	}
 }

@@ -2,9 +2,13 @@ package web
 
 import (
 	"context"
+	"errors"
+	"maps"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -137,10 +141,10 @@ func (g gatedRecorder) Sign(ctx context.Context, sig *signing.Signature) error {
 	return g.Committer.Sign(ctx, sig)
 }
 
-func (g gatedRecorder) Pass(ctx context.Context) error {
+func (g gatedRecorder) Pass(ctx context.Context, org, campaign string) error {
 	g.entered <- "pass"
 	<-g.gate
-	return g.Committer.Pass(ctx)
+	return g.Committer.Pass(ctx, org, campaign)
 }
 
 // TestHoneypotWaitsLikeASignature: a form with its trap filled is answered
@@ -194,5 +198,139 @@ func TestHoneypotWaitsLikeASignature(t *testing.T) {
 	wantThanks(t, res, libraryPage+"/thanks?outcome=signed")
 	if c := e.count(t, "riverside", "save-the-library"); c.Signatures != 1 {
 		t.Errorf("signatures after one signature and one trap: %+v, want 1", c)
+	}
+}
+
+// outageStore is a real store whose signing transactions fail while down
+// is set, as a full disk or a lost database makes them fail: the
+// signatures' (AddSignatures) and the caught forms' (store.Traps).
+type outageStore struct {
+	store.Store
+	down atomic.Bool
+}
+
+var errOutage = errors.New("the disk is full")
+
+func (o *outageStore) AddSignatures(ctx context.Context, sigs []*signing.Signature) ([]error, error) {
+	if o.down.Load() {
+		return nil, errOutage
+	}
+	return o.Store.AddSignatures(ctx, sigs)
+}
+
+func (o *outageStore) AddBatch(ctx context.Context, sigs []*signing.Signature, caught []store.Caught) ([]error, error) {
+	if o.down.Load() {
+		return nil, errOutage
+	}
+	return o.Store.(store.Traps).AddBatch(ctx, sigs, caught)
+}
+
+func (o *outageStore) CaughtCounts(ctx context.Context, org string) (map[string]int, error) {
+	return o.Store.(store.Traps).CaughtCounts(ctx, org)
+}
+
+// TestHoneypotFailsLikeASignature: while the store is down a signature
+// is answered 503 "NOT recorded" on its form; a form with its trap filled
+// is answered the same — status, heading, message, the form holding what
+// was typed (never the trap's value) — and its token is released as a
+// signature's is, so once the store is back the same form sent again is
+// answered as a signature sent again: 303 to the thank-you page, and
+// counted as caught, once. Failed before: the trap's form was answered
+// 303 "signed" while signatures got 503, which told a bot its form had
+// been thrown away.
+func TestHoneypotFailsLikeASignature(t *testing.T) {
+	st := &outageStore{Store: openSQLite(t)}
+	e := newSignEnv(t, st, nil)
+	srv := httptest.NewServer(e.s)
+	defer srv.Close()
+	type answer struct {
+		status        int
+		heading, lede string
+		form          url.Values
+	}
+	send := func(v url.Values) answer {
+		t.Helper()
+		e.clock.add(5 * time.Second)
+		res := postHTTP(t, srv, libraryPage+"/sign?lang=en", v)
+		a := answer{status: res.StatusCode}
+		if res.StatusCode == http.StatusSeeOther {
+			res.Body.Close()
+			return a
+		}
+		d := doc(t, res)
+		a.heading = strings.TrimSpace(d.Find("h1").Text())
+		a.lede = strings.TrimSpace(d.Find(".sign-page .lede").Text())
+		a.form = formOf(d.Find("form#petition-form"))
+		return a
+	}
+	person := e.formValues(t, libraryPage, "petition-form")
+	person.Set("email", "ann@example.org")
+	e.clock.add(time.Second) // a token of its own
+	bot := e.formValues(t, libraryPage, "petition-form")
+	bot.Set("email", "bot@example.org")
+	bot.Set(site.FieldHoneypot, "https://spam.example")
+
+	st.down.Store(true)
+	sig, trap := send(person), send(bot)
+	if sig.status != http.StatusServiceUnavailable {
+		t.Fatalf("a signature while the store is down: %d, want 503", sig.status)
+	}
+	if trap.status != sig.status {
+		t.Fatalf("while the store is down, a signature is answered %d and the trap's form %d; want the same", sig.status, trap.status)
+	}
+	if trap.heading != sig.heading || trap.lede != sig.lede {
+		t.Errorf("while the store is down, a signature is answered %d %q %q and the trap's form %d %q %q; want the same",
+			sig.status, sig.heading, sig.lede, trap.status, trap.heading, trap.lede)
+	}
+	for _, k := range []string{"name", "email", "consent"} {
+		if sig.form.Get(k) != person.Get(k) || trap.form.Get(k) != bot.Get(k) {
+			t.Errorf("the form shown again: %s = %q (signature) and %q (trap), want %q and %q",
+				k, sig.form.Get(k), trap.form.Get(k), person.Get(k), bot.Get(k))
+		}
+	}
+	if trap.form.Get(site.FieldHoneypot) != "" {
+		t.Errorf("the form shown again holds the trap's value %q", trap.form.Get(site.FieldHoneypot))
+	}
+	if trap.form.Get("token") != bot.Get("token") || sig.form.Get("token") != person.Get("token") {
+		t.Errorf("the forms shown again do not keep their tokens")
+	}
+
+	// The store is back: each form sent again is answered as a signature.
+	st.down.Store(false)
+	again := trap.form
+	again.Set(site.FieldHoneypot, "https://spam.example")
+	if a, b := send(sig.form), send(again); a.status != http.StatusSeeOther || b.status != a.status {
+		t.Errorf("sent again once the store is back: signature %d, trap %d %q %q; want 303 both", a.status, b.status, b.heading, b.lede)
+	}
+	if c := e.count(t, "riverside", "save-the-library"); c.Signatures != 1 {
+		t.Errorf("signatures: %+v, want 1", c)
+	}
+	if got, err := st.CaughtCounts(context.Background(), "riverside"); err != nil || !maps.Equal(got, map[string]int{"save-the-library": 1}) {
+		t.Errorf("forms caught: %v, %v; want save-the-library 1 (the one that failed not counted)", got, err)
+	}
+}
+
+// TestHoneypotCounted: on a quiet site a form with its trap filled is
+// answered only once a transaction of its own has durably counted it for
+// its campaign, as a signature alone is answered once its transaction
+// has committed; nothing the form sent is kept. Failed before: the pass
+// alone ran no transaction, and nothing counted it.
+func TestHoneypotCounted(t *testing.T) {
+	st := openSQLite(t)
+	e := newSignEnv(t, st, nil)
+	for range 2 {
+		v := e.formValues(t, libraryPage, "petition-form")
+		v.Set("email", "bot@example.org")
+		v.Set(site.FieldHoneypot, "https://spam.example")
+		e.clock.add(5 * time.Second)
+		wantStatus(t, e.post(t, libraryPage+"/sign", v, nil), 303)
+		// Counted by the time it is answered.
+	}
+	got, err := st.(store.Traps).CaughtCounts(context.Background(), "riverside")
+	if err != nil || !maps.Equal(got, map[string]int{"save-the-library": 2}) {
+		t.Errorf("forms caught after two traps answered: %v, %v; want save-the-library 2", got, err)
+	}
+	if c := e.count(t, "riverside", "save-the-library"); c.Signatures != 0 {
+		t.Errorf("signatures after two traps: %+v, want none", c)
 	}
 }

@@ -164,11 +164,12 @@ type Recorder interface {
 }
 
 // passer is a Recorder that can wait as a signature sent now would —
-// until the writer's next batch has committed — storing nothing
-// (store.Committer.Pass). The honeypot's answer waits on it, so it comes
-// on the same signal as a signature's.
+// until the writer's next batch has committed — storing nothing of the
+// form but one more caught for org's campaign (store.Committer.Pass). The
+// honeypot's answer waits on it, so it comes on the same signal as a
+// signature's, and fails when a signature would.
 type passer interface {
-	Pass(ctx context.Context) error
+	Pass(ctx context.Context, org, campaign string) error
 }
 
 // storeSigner adapts a Store to Signer, one transaction per signature.
@@ -180,6 +181,18 @@ func (s storeRecorder) Sign(ctx context.Context, sig *signing.Signature) error {
 		return err
 	}
 	return res[0]
+}
+
+// Pass counts one form of org's campaign caught by the trap in a
+// transaction of its own, as Sign stores a signature (store.Traps); a
+// store that counts none runs nothing.
+func (s storeRecorder) Pass(ctx context.Context, org, campaign string) error {
+	tr, ok := s.st.(store.Traps)
+	if !ok {
+		return nil
+	}
+	_, err := tr.AddBatch(ctx, nil, []store.Caught{{Org: org, Campaign: campaign, N: 1}})
+	return err
 }
 
 // Server is the public site as an http.Handler. It is safe for concurrent

@@ -336,7 +336,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) (err error) {
 		// the form checked and its token spent as a signature's is: a
 		// form a signature would have been refused for is refused the
 		// same (TestHoneypotRefusedLikeASignature).
-		return s.honeypotAnswer(w, r, lc, sig, now)
+		return s.honeypotAnswer(w, r, lc, sa, &form, sig, tok, client, issued, now)
 	}
 	sig.Org, sig.Campaign, sig.Action, sig.Lang = lc.Campaign.Org.Slug, lc.Campaign.Slug, id, lc.Frame.Lang
 	// Where the signer came from, and the personal link they followed.
@@ -387,13 +387,7 @@ func (s *Server) sign(w http.ResponseWriter, r *http.Request) (err error) {
 		// Only the campaign and the error: never the signer's details.
 		s.log.Error("storing a signature failed; the signer was told it was not recorded",
 			"campaign", lc.Key, "err", serr, "request_id", requestID(r))
-		// They are told so on their form, holding what they typed and
-		// the same token, to press the button again in a moment.
-		if s.showForms(w, r, lc, []*site.Signable{sa}, &form, nil, formtoken.OK, issued, now, http.StatusServiceUnavailable,
-			lc.Loc.T("error.sign.notstored.heading"), lc.Loc.T("sign.again.notstored.message")) != nil {
-			return errSignNotStored
-		}
-		return nil
+		return s.notRecorded(w, r, lc, sa, &form, issued, now)
 	}
 	// An address that had already signed is answered exactly as a first
 	// signature (DESIGN.md: no answer tells whether an address has signed).
@@ -503,13 +497,25 @@ func formSubmission(id string, form *signForm) signing.Submission {
 // (TestHoneypotAnsweredAsASignature).
 //
 // It is answered as late as a signature is: once the committer's next
-// batch has passed (store.Committer.Pass), as a signature sent at the same
-// moment would be; answered at once, its speed alone told a bot that its
-// form had been thrown away (TestHoneypotWaitsLikeASignature). What the
-// pass returns changes nothing: the answer is the same.
-func (s *Server) honeypotAnswer(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign, sig *signing.Signature, now time.Time) error {
+// batch has committed (store.Committer.Pass), as a signature sent at the
+// same moment would be; answered at once, its speed alone told a bot that
+// its form had been thrown away (TestHoneypotWaitsLikeASignature). The
+// pass is counted for the campaign in that batch's transaction (bots
+// turned away: the console's dashboard, placard stats), so on a quiet
+// site it costs a transaction as a signature does. When that transaction
+// fails — the store is down — it is answered exactly as a signature not
+// recorded is: 503 and the form again (never the trap's value), its token
+// released to be sent again (TestHoneypotFailsLikeASignature); answered
+// "signed" while signatures got 503, the trap was told apart.
+func (s *Server) honeypotAnswer(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign, sa *site.Signable, form *signForm, sig *signing.Signature, tok, client string, issued, now time.Time) error {
 	if p, ok := s.cfg.Recorder.(passer); ok {
-		_ = p.Pass(s.signContext())
+		if err := p.Pass(s.signContext(), lc.Campaign.Org.Slug, lc.Campaign.Slug); err != nil {
+			s.used.Release(tok, client, issued)
+			// Only the campaign and the error, as for a signature.
+			s.log.Error("counting a form caught by the trap failed; it was answered as a signature not recorded",
+				"campaign", lc.Key, "err", err, "request_id", requestID(r))
+			return s.notRecorded(w, r, lc, sa, form, issued, now)
+		}
 	}
 	outcome := site.OutcomeSigned
 	if sig.Status == signing.StatusPending {
@@ -525,6 +531,18 @@ func (s *Server) honeypotAnswer(w http.ResponseWriter, r *http.Request, lc *site
 		loc = s.claims.AppendSeal(loc, lc.Key, token, key, now)
 	}
 	return seeOther(w, string(loc))
+}
+
+// notRecorded answers a form the store failed to record (a signature, or
+// a trap's pass: honeypotAnswer): 503 and the form again, holding what
+// was typed and the same token, to press the button again in a moment.
+// Both answers are this one, so a trap's cannot differ.
+func (s *Server) notRecorded(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign, sa *site.Signable, form *signForm, issued, now time.Time) error {
+	if s.showForms(w, r, lc, []*site.Signable{sa}, form, nil, formtoken.OK, issued, now, http.StatusServiceUnavailable,
+		lc.Loc.T("error.sign.notstored.heading"), lc.Loc.T("sign.again.notstored.message")) != nil {
+		return errSignNotStored
+	}
+	return nil
 }
 
 // maxResends is how many waiting signatures' confirmations may be being

@@ -152,7 +152,11 @@ type CampaignRow struct {
 	Unsent int
 	// Refused is how many signatures the database could not hold as sent
 	// (store.Refusals): their signers were asked to change a field.
-	Refused     int
+	Refused int
+	// Bots is how many sign forms were caught by the form's trap, a
+	// field people never see (store.Traps): answered as signed, nothing
+	// of them stored, in no count of signatures.
+	Bots        int
 	ModerateURL string
 	Chart       Chart
 	Sources     []SourceRow

@@ -11,6 +11,7 @@ import (
 
 	"github.com/placard/placard/internal/mail"
 	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/internal/store/storetest"
 )
 
@@ -125,6 +126,31 @@ func TestSigningBudget(t *testing.T) {
 				t.Errorf("one batch of %d signatures to %d campaign(s): %d statements; budget %d",
 					batchSize, len(campaigns), got, budgetStatementsPerBatch)
 			}
+		}
+	})
+
+	// A caught form's pass (store.Committer.Pass): through the Committer,
+	// a batch with no pass is still budgetStatementsPerBatch; a pass
+	// alone is one statement, its own transaction, as a signature alone
+	// is. (A pass beside signatures is BEGIN, the two statements and
+	// COMMIT: paid only by a batch that holds one.)
+	t.Run("StatementsPerPass", func(t *testing.T) {
+		cm := store.NewCommitter(db, store.CommitterOptions{})
+		defer cm.Close()
+		n++
+		counter.n.Store(0)
+		if err := cm.Sign(ctx, storetest.Sig("o", "c", fmt.Sprintf("s%d@example.org", n))); err != nil {
+			t.Fatal(err)
+		}
+		if got := counter.n.Load(); got != budgetStatementsPerBatch {
+			t.Errorf("a signature alone through the Committer: %d statements; budget %d", got, budgetStatementsPerBatch)
+		}
+		counter.n.Store(0)
+		if err := cm.Pass(ctx, "o", "c"); err != nil {
+			t.Fatal(err)
+		}
+		if got := counter.n.Load(); got != 1 {
+			t.Errorf("a pass alone through the Committer: %d statements; want 1", got)
 		}
 	})
 

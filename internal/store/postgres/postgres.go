@@ -541,10 +541,21 @@ func timestamptz(t time.Time) pgtype.Timestamptz {
 // AddSignatures inserts sigs in one transaction sent as one statement. A
 // duplicate (org, campaign, email) — already stored or earlier in sigs —
 // is reported as store.ErrAlreadySigned for that entry and changes nothing.
-func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ []error, err error) {
+func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) ([]error, error) {
+	return db.AddBatch(ctx, sigs, nil)
+}
+
+// AddBatch is AddSignatures that also counts the forms caught by the
+// trap in caught, in the same transaction (store.Traps). With caught
+// empty it sends exactly AddSignatures' one statement. With no signature
+// to insert, the counts are one statement, its own transaction: what a
+// caught form costs is what a signature costs. With both, the two
+// statements share one explicit transaction (only a batch holding a
+// caught form pays for it).
+func (db *DB) AddBatch(ctx context.Context, sigs []*signing.Signature, caught []store.Caught) (_ []error, err error) {
 	defer failed(&err, "storing signatures")
 	results := make([]error, len(sigs))
-	if len(sigs) == 0 {
+	if len(sigs) == 0 && len(caught) == 0 {
 		return results, nil
 	}
 	// Duplicates inside the batch are settled here: the first keeps its
@@ -575,6 +586,11 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 	})
 	n := len(order)
 	if n == 0 {
+		if len(caught) > 0 {
+			if _, err := db.pool.Exec(ctx, caughtSQL, caughtArgs(caught)...); err != nil {
+				return nil, translate(err)
+			}
+		}
 		return results, nil
 	}
 	// One backing array for the text columns, one for the times: the
@@ -611,8 +627,12 @@ func (db *DB) AddSignatures(ctx context.Context, sigs []*signing.Signature) (_ [
 		query, args = addOutboxSQL, appendOutboxArgs(args, sigs, order)
 	}
 	var rows pgx.Rows
-	if rows, err = db.pool.Query(ctx, query, args...); err == nil {
-		err = scanIDs(rows, ids)
+	if len(caught) == 0 {
+		if rows, err = db.pool.Query(ctx, query, args...); err == nil {
+			err = scanIDs(rows, ids)
+		}
+	} else {
+		err = db.addWithCaught(ctx, query, args, ids, caught)
 	}
 	// The statement commits when its result is complete; an error here
 	// (including one at commit) means nothing was stored.
@@ -1094,13 +1114,14 @@ func (db *DB) wipeReach(ctx context.Context, reach int64) error {
 // unsent (mail_unsent: a count for the console, not the page's) and its
 // letters' drip slots (outreach_drip and its domains' counts,
 // outreach_drip_domains: they counted letters the purge deletes unsent;
-// outreach_held: the inboxes whose letters were held back) and its signatures refused as sent (signatures_refused:
-// a count for the console too) in tx, returning how many rows went: a
+// outreach_held: the inboxes whose letters were held back), its
+// signatures refused as sent (signatures_refused: a count for the
+// console too) and its forms caught by the trap (bots_caught: likewise) in tx, returning how many rows went: a
 // purged campaign keeps only its page's counts (storetest
 // PurgeMailCounts).
 func purgeMail(ctx context.Context, tx pgx.Tx, org, campaign string) (int64, error) {
 	var n int64
-	for _, table := range []string{"mail_unsent", "outreach_drip", "outreach_drip_domains", "outreach_held", "signatures_refused"} {
+	for _, table := range []string{"mail_unsent", "outreach_drip", "outreach_drip_domains", "outreach_held", "signatures_refused", "bots_caught"} {
 		tag, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE org = $1 AND campaign = $2`, org, campaign)
 		if err != nil {
 			return n, err

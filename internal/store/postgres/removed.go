@@ -11,8 +11,8 @@ import (
 )
 
 // storedSQL lists the names holding counts (store.Removals.StoredCampaigns):
-// every signature has its tallies row, and arrivals and outreach are
-// counted without one. Outreach holds a row per target, outcome and hour,
+// every signature has its tallies row, and arrivals, outreach and forms
+// caught by the trap (bots_caught) are counted without one. Outreach holds a row per target, outcome and hour,
 // so its names are found by skipping through its key, one step per
 // campaign, not by reading every row at each reload.
 const storedSQL = `WITH RECURSIVE calls AS (
@@ -23,7 +23,8 @@ const storedSQL = `WITH RECURSIVE calls AS (
 	SELECT org, campaign FROM (SELECT org, campaign FROM tallies
 		UNION SELECT org, campaign FROM sources
 		UNION SELECT org, campaign FROM calls
-		UNION SELECT org, campaign FROM outreach_drip) names
+		UNION SELECT org, campaign FROM outreach_drip
+		UNION SELECT org, campaign FROM bots_caught) names
 	ORDER BY org COLLATE "C", campaign COLLATE "C"`
 
 // StoredCampaigns lists the names under which counts are stored

@@ -20,7 +20,8 @@ const movedSQL = `SELECT EXISTS (SELECT 1 FROM tallies WHERE org = $1 AND campai
 	OR EXISTS (SELECT 1 FROM outreach_senders WHERE org = $1 AND campaign = $2)
 	OR EXISTS (SELECT 1 FROM outreach_drip WHERE org = $1 AND campaign = $2)
 	OR EXISTS (SELECT 1 FROM mail_unsent WHERE org = $1 AND campaign = $2)
-	OR EXISTS (SELECT 1 FROM signatures_refused WHERE org = $1 AND campaign = $2)`
+	OR EXISTS (SELECT 1 FROM signatures_refused WHERE org = $1 AND campaign = $2)
+	OR EXISTS (SELECT 1 FROM bots_caught WHERE org = $1 AND campaign = $2)`
 
 // duplicatesSQL picks, for each address that signed both org/from ($2)
 // and org/to ($3), the signature that goes: the later one, an unconfirmed
@@ -89,11 +90,15 @@ var mergeSQL = []string{
 	`INSERT INTO signatures_refused AS t (org, campaign, count)
 	SELECT org, $3, count FROM signatures_refused WHERE org = $1 AND campaign = $2
 	ON CONFLICT (org, campaign) DO UPDATE SET count = t.count + excluded.count`,
+	// Forms caught by the trap (migration 052), likewise.
+	`INSERT INTO bots_caught AS t (org, campaign, count)
+	SELECT org, $3, count FROM bots_caught WHERE org = $1 AND campaign = $2
+	ON CONFLICT (org, campaign) DO UPDATE SET count = t.count + excluded.count`,
 }
 
 // movedTables are the count tables mergeSQL copies from, emptied of the
 // old name after it, in the same order.
-var movedTables = []string{"tallies", "sources", "referrals", "outreach", "outreach_senders", "outreach_drip", "outreach_drip_domains", "outreach_held", "mail_unsent", "signatures_refused"}
+var movedTables = []string{"tallies", "sources", "referrals", "outreach", "outreach_senders", "outreach_drip", "outreach_drip_domains", "outreach_held", "mail_unsent", "signatures_refused", "bots_caught"}
 
 // MoveCampaign moves campaign org/from's rows to org/to (store.Renames).
 // It takes lockSigning before reading a row, as erasures do: a signing

@@ -146,6 +146,42 @@ func TestSigningBudget(t *testing.T) {
 		}
 	})
 
+	// A caught form's pass (store.Committer.Pass): through the Committer,
+	// a batch with no pass runs budgetStatements and nothing more; a pass
+	// alone is a transaction of its own writing its count (BEGIN, one
+	// upsert, COMMIT), as a signature alone is one; a pass beside a
+	// signature adds that one upsert.
+	t.Run("StatementsPerPass", func(t *testing.T) {
+		cm := store.NewCommitter(db, store.CommitterOptions{})
+		defer cm.Close()
+		// Warm up: the first pass prepares its statement.
+		if err := cm.Pass(ctx, "o", "c"); err != nil {
+			t.Fatal(err)
+		}
+		c.take()
+		if err := cm.Sign(ctx, next("c")); err != nil {
+			t.Fatal(err)
+		}
+		if got := c.take(); got != budgetStatements {
+			t.Errorf("a signature alone through the Committer: %d statements executed, %d prepared; budget %d and %d",
+				got.execs, got.prepares, budgetStatements.execs, budgetStatements.prepares)
+		}
+		if err := cm.Pass(ctx, "o", "c"); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := c.take(), (counts{execs: 3}); got != want {
+			t.Errorf("a pass alone through the Committer: %d statements executed, %d prepared; want %d and %d",
+				got.execs, got.prepares, want.execs, want.prepares)
+		}
+		if _, err := db.AddBatch(ctx, batch(batchSize, "c"), []store.Caught{{Org: "o", Campaign: "c", N: 2}}); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := c.take(), (counts{execs: budgetStatements.execs + 1}); got != want {
+			t.Errorf("a batch of %d signatures with two caught forms: %d statements executed, %d prepared; want %d and %d",
+				batchSize, got.execs, got.prepares, want.execs, want.prepares)
+		}
+	})
+
 	t.Run("AllocsPerSign", func(t *testing.T) {
 		if raceEnabled {
 			t.Log("allocations differ under the race detector: counted by the run without -race (.ci/run: signing budgets)")

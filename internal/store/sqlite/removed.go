@@ -10,8 +10,8 @@ import (
 )
 
 // storedSQL lists the names holding counts (store.Removals.StoredCampaigns):
-// every signature has its tallies row, and arrivals and outreach are
-// counted without one. Outreach holds a row per target, outcome and hour,
+// every signature has its tallies row, and arrivals, outreach and forms
+// caught by the trap (bots_caught) are counted without one. Outreach holds a row per target, outcome and hour,
 // so its names are found by skipping through its key, one step per
 // campaign, not by reading every row at each reload.
 const storedSQL = `WITH RECURSIVE calls(org, campaign) AS (
@@ -24,6 +24,7 @@ const storedSQL = `WITH RECURSIVE calls(org, campaign) AS (
 	UNION SELECT org, campaign FROM sources
 	UNION SELECT org, campaign FROM calls WHERE org IS NOT NULL
 	UNION SELECT org, campaign FROM outreach_drip
+	UNION SELECT org, campaign FROM bots_caught
 	ORDER BY 1, 2`
 
 // StoredCampaigns lists the names under which counts are stored

@@ -19,7 +19,8 @@ const movedSQL = `SELECT EXISTS (SELECT 1 FROM tallies WHERE org = ?1 AND campai
 	OR EXISTS (SELECT 1 FROM outreach_senders WHERE org = ?1 AND campaign = ?2)
 	OR EXISTS (SELECT 1 FROM outreach_drip WHERE org = ?1 AND campaign = ?2)
 	OR EXISTS (SELECT 1 FROM mail_unsent WHERE org = ?1 AND campaign = ?2)
-	OR EXISTS (SELECT 1 FROM signatures_refused WHERE org = ?1 AND campaign = ?2)`
+	OR EXISTS (SELECT 1 FROM signatures_refused WHERE org = ?1 AND campaign = ?2)
+	OR EXISTS (SELECT 1 FROM bots_caught WHERE org = ?1 AND campaign = ?2)`
 
 // duplicatesSQL picks, for each address that signed both org/from (?2)
 // and org/to (?3), the signature that goes: the later one, an unconfirmed
@@ -86,11 +87,15 @@ var mergeSQL = []string{
 	`INSERT INTO signatures_refused (org, campaign, count)
 	SELECT org, ?3, count FROM signatures_refused WHERE org = ?1 AND campaign = ?2
 	ON CONFLICT (org, campaign) DO UPDATE SET count = signatures_refused.count + excluded.count`,
+	// Forms caught by the trap (migration 052), likewise.
+	`INSERT INTO bots_caught (org, campaign, count)
+	SELECT org, ?3, count FROM bots_caught WHERE org = ?1 AND campaign = ?2
+	ON CONFLICT (org, campaign) DO UPDATE SET count = bots_caught.count + excluded.count`,
 }
 
 // movedTables are the count tables mergeSQL copies from, emptied of the
 // old name after it.
-var movedTables = []string{"tallies", "sources", "referrals", "outreach", "outreach_senders", "outreach_drip", "outreach_drip_domains", "outreach_held", "mail_unsent", "signatures_refused"}
+var movedTables = []string{"tallies", "sources", "referrals", "outreach", "outreach_senders", "outreach_drip", "outreach_drip_domains", "outreach_held", "mail_unsent", "signatures_refused", "bots_caught"}
 
 // MoveCampaign moves campaign org/from's rows to org/to (store.Renames).
 // The outbox is left as it is: its messages keep the old name.

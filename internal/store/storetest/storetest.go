@@ -56,6 +56,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("MailPace", func(t *testing.T) { testMailPace(t, open(t)) })           // mailpace.go
 	t.Run("MailUnsent", func(t *testing.T) { testMailUnsent(t, open(t)) })       // mailpace.go
 	t.Run("RefusedCounts", func(t *testing.T) { testRefusedCounts(t, open(t)) }) // refused.go
+	t.Run("CaughtCounts", func(t *testing.T) { testCaughtCounts(t, open(t)) })   // caught.go
 	t.Run("PurgeKeepsCounts", func(t *testing.T) { testPurge(t, open(t)) })
 	t.Run("PurgeReach", func(t *testing.T) { testPurgeReach(t, open(t)) })                 // purgereach.go
 	t.Run("CreditsAfterPurge", func(t *testing.T) { testCreditsAfterPurge(t, open(t)) })   // purgereach.go

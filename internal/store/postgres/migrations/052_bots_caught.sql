@@ -1,0 +1,12 @@
+-- Sign forms caught by the form's trap, the honeypot (store.Traps): a
+-- bot's form is answered as a signature and stored nowhere; it is counted
+-- here, per organisation and campaign, in the transaction of the
+-- committer's batch it rode, so it costs what a signature costs. The
+-- console's dashboard and placard stats show it as bots turned away.
+-- Counts only: nothing the form sent, no address, no time.
+CREATE TABLE bots_caught (
+	org text NOT NULL,
+	campaign text NOT NULL,
+	count bigint NOT NULL,
+	PRIMARY KEY (org, campaign)
+);
