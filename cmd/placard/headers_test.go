@@ -289,3 +289,33 @@ func TestBuildNotFoundCarriesItsPolicy(t *testing.T) {
 		}
 	}
 }
+
+// TestBuildRefusesPatternNames: a file whose exported address holds a *,
+// or a part starting with ":", would be a pattern in _headers (Netlify
+// and Cloudflare Pages read them as a splat and a placeholder, with no
+// escape), giving its headers to other addresses; build refuses it with a
+// plain message naming the address and the fix, and writes no _headers.
+func TestBuildRefusesPatternNames(t *testing.T) {
+	for _, name := range []string{"logo*.png", ":logo.png"} {
+		t.Run(name, func(t *testing.T) {
+			dir := copyTestdata(t)
+			assets := filepath.Join(dir, "harbour-choir", "assets")
+			if err := os.Rename(filepath.Join(assets, "logo.png"), filepath.Join(assets, name)); err != nil {
+				t.Skipf("this system cannot name a file %q: %v", name, err)
+			}
+			plant(t, filepath.Join(dir, "harbour-choir", "org.yaml"), "src: assets/logo.png", "src: 'assets/"+name+"'")
+			out := filepath.Join(t.TempDir(), "site")
+			var stderr strings.Builder
+			err := run(t.Context(), []string{"build", out, "--campaigns", dir, "--base-url", buildBase}, env(nil), &strings.Builder{}, &stderr)
+			if got := exitCode(err); got != exitFailure {
+				t.Fatalf("exit code %d, want %d; stderr:\n%s", got, exitFailure, stderr.String())
+			}
+			if msg := stderr.String(); !strings.Contains(msg, "/static/harbour-choir/") || !strings.Contains(msg, "Rename the file") {
+				t.Errorf("stderr does not name the address and the fix:\n%s", msg)
+			}
+			if _, err := os.Stat(filepath.Join(out, "_headers")); err == nil {
+				t.Errorf("build wrote _headers all the same")
+			}
+		})
+	}
+}
