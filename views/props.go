@@ -41,6 +41,11 @@ type Page struct {
 	JSONLD string
 	// Noindex asks search engines not to index the page (404s, drafts).
 	Noindex bool
+	// MetaCSP, when set, is the page's Content-Security-Policy written
+	// into the page itself (<meta http-equiv>, first in the head, before
+	// anything it governs): a "not found" page a static host may send
+	// without the headers of its file (site.MetaPolicy).
+	MetaCSP string
 	// Preview marks a page seen at a secret preview address before it is
 	// public: a banner at the top says so, so nobody mistakes it for the live page.
 	Preview bool

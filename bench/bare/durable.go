@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"syscall"
 )
 
 // The durable floor (-durable DIR): the bare handler, except that it
@@ -121,5 +120,5 @@ func (d *durableLog) write(batch []*pending) error {
 		return err
 	}
 	d.off += int64(len(d.buf))
-	return syscall.Fdatasync(int(d.f.Fd()))
+	return datasync(d.f)
 }

@@ -149,6 +149,9 @@ func writeExport(snap *site.Snapshot, files *site.LazyFiles, out string) (int, e
 	var rules []headerRule
 	n := 0
 	err = site.Export(snap, files, func(p string, h map[string]string, body []byte) error {
+		if err := patternFree(p); err != nil {
+			return err
+		}
 		name := exportFile(p)
 		full := filepath.FromSlash(name)
 		if err := root.MkdirAll(filepath.Dir(full), 0o755); err != nil {
@@ -181,6 +184,22 @@ func writeExport(snap *site.Snapshot, files *site.LazyFiles, out string) (int, e
 		return n, err
 	}
 	return n + 1, nil
+}
+
+// patternFree refuses an exported address that _headers cannot name: one
+// with a "*" in it, or a part starting with ":". Netlify and Cloudflare
+// Pages read these in a rule's path as a splat and a placeholder, and
+// document no escape, so the rule would give its headers (a page's
+// Content-Security-Policy, a year's caching) to other addresses too. Only
+// an organisation's own file names can hold them (slugs cannot); serve
+// answers them as it does any name, so only build refuses them.
+func patternFree(p string) error {
+	for part := range strings.SplitSeq(p, "/") {
+		if strings.Contains(part, "*") || strings.HasPrefix(part, ":") {
+			return fmt.Errorf("the file at %s cannot be named in _headers: static hosts (Netlify, Cloudflare Pages) read a * in a path, or a part starting with a colon (%q), as a pattern. Rename the file with letters, digits and hyphens, change the campaign files that name it, and build again", p, part)
+		}
+	}
+	return nil
 }
 
 // headerRule is one exported address and the headers serve sends with it.

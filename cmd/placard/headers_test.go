@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"io/fs"
 	"net/http"
 	"os"
@@ -9,6 +10,10 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/placard/placard/internal/site"
 )
 
 // headersRule is one block of a _headers file: a path pattern and its
@@ -203,5 +208,114 @@ func TestBuildHeadersCoverEveryFileOnce(t *testing.T) {
 	}
 	if named < 100 {
 		t.Errorf("checked %d addresses of exported files, want the examples' hundreds", named)
+	}
+}
+
+// TestBuildNotFoundCarriesItsPolicy: an address a static host answers
+// with a 404.html gets the _headers rules of the address asked for (both
+// hosts match rules against the request), which cannot hold a
+// Content-Security-Policy when the copy's pages differ in theirs; so
+// every exported 404.html carries in its head, before anything else
+// loads, the policy serve sends with it (site.MetaPolicy: without
+// frame-ancestors, which a meta element cannot hold), and each host's
+// answer to a missing address is under at least that policy.
+func TestBuildNotFoundCarriesItsPolicy(t *testing.T) {
+	dir, err := filepath.Abs(filepath.Join("..", "..", "campaigns"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := runBuild(t, dir, "--api-origin", buildAPI)
+	data, err := os.ReadFile(filepath.Join(out, "_headers"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules := parseHeadersFile(t, string(data))
+	meta := map[string]string{} // 404.html's address → the policy in its head
+	err = filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.Name() != "404.html" {
+			return err
+		}
+		body, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		doc, err := goquery.NewDocumentFromReader(bytes.NewReader(body))
+		if err != nil {
+			return err
+		}
+		rel := filepath.ToSlash(strings.TrimPrefix(p, out))
+		first := doc.Find("head").Children().Eq(1) // after <meta charset>
+		if v, ok := first.Attr("http-equiv"); !ok || !strings.EqualFold(v, "Content-Security-Policy") {
+			t.Errorf("%s: the head's second element is %s, want its policy (<meta http-equiv=Content-Security-Policy>) before anything it governs", rel, goquery.NodeName(first))
+			return nil
+		}
+		meta[rel] = first.AttrOr("content", "")
+		// serve's policy for the page, as _headers gives it at its own address.
+		csp := hostHeaders(rules, headersHosts[0], rel)["Content-Security-Policy"]
+		if len(csp) != 1 || meta[rel] != site.MetaPolicy(csp[0]) {
+			t.Errorf("%s carries the policy %q, want serve's %q without frame-ancestors", rel, meta[rel], csp)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(meta) < 2 {
+		t.Fatalf("the export holds %d 404.html files with a policy, want the site's and each organisation's", len(meta))
+	}
+	for _, addr := range []string{"/no-such-organisation", "/shared-shore/no-such-page", "/northgate-tenants/x/y", "/static/no-such.css"} {
+		// Cloudflare Pages answers with the nearest 404.html up the
+		// tree; Netlify with the site's (an organisation's needs a
+		// _redirects line, docs/errors.md).
+		nearest := "/404.html"
+		if org, _, ok := strings.Cut(strings.TrimPrefix(addr, "/"), "/"); ok && meta["/"+org+"/404.html"] != "" {
+			nearest = "/" + org + "/404.html"
+		}
+		for _, host := range headersHosts {
+			file := "/404.html"
+			if host.name == "Cloudflare Pages" {
+				file = nearest
+			}
+			if meta[file] == "" {
+				t.Errorf("%s, %s: answered with %s, which carries no policy", host.name, addr, file)
+			}
+			// Any policy in the rules for addr is enforced too; none may
+			// be the empty one a rule could join in.
+			for _, v := range hostHeaders(rules, host, addr)["Content-Security-Policy"] {
+				if strings.TrimSpace(v) == "" {
+					t.Errorf("%s, %s: an empty Content-Security-Policy", host.name, addr)
+				}
+			}
+		}
+	}
+}
+
+// TestBuildRefusesPatternNames: a file whose exported address holds a *,
+// or a part starting with ":", would be a pattern in _headers (Netlify
+// and Cloudflare Pages read them as a splat and a placeholder, with no
+// escape), giving its headers to other addresses; build refuses it with a
+// plain message naming the address and the fix, and writes no _headers.
+func TestBuildRefusesPatternNames(t *testing.T) {
+	for _, name := range []string{"logo*.png", ":logo.png"} {
+		t.Run(name, func(t *testing.T) {
+			dir := copyTestdata(t)
+			assets := filepath.Join(dir, "harbour-choir", "assets")
+			if err := os.Rename(filepath.Join(assets, "logo.png"), filepath.Join(assets, name)); err != nil {
+				t.Skipf("this system cannot name a file %q: %v", name, err)
+			}
+			plant(t, filepath.Join(dir, "harbour-choir", "org.yaml"), "src: assets/logo.png", "src: 'assets/"+name+"'")
+			out := filepath.Join(t.TempDir(), "site")
+			var stderr strings.Builder
+			err := run(t.Context(), []string{"build", out, "--campaigns", dir, "--base-url", buildBase}, env(nil), &strings.Builder{}, &stderr)
+			if got := exitCode(err); got != exitFailure {
+				t.Fatalf("exit code %d, want %d; stderr:\n%s", got, exitFailure, stderr.String())
+			}
+			if msg := stderr.String(); !strings.Contains(msg, "/static/harbour-choir/") || !strings.Contains(msg, "Rename the file") {
+				t.Errorf("stderr does not name the address and the fix:\n%s", msg)
+			}
+			if _, err := os.Stat(filepath.Join(out, "_headers")); err == nil {
+				t.Errorf("build wrote _headers all the same")
+			}
+		})
 	}
 }

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
@@ -388,27 +386,5 @@ func campaignsOf(ctx context.Context, st store.Store, org string) ([]string, err
 // writeOSDI writes the signatures each gives as one JSON array of OSDI
 // signatures (webhook.OSDISignature), one per line, and returns how many.
 func writeOSDI(w io.Writer, each export.Each) (n int, err error) {
-	bw := bufio.NewWriter(w)
-	bw.WriteString("[")
-	err = each(func(s *signing.Signature) error {
-		b, err := json.Marshal(webhook.OSDISignature(s))
-		if err != nil {
-			return err
-		}
-		if n > 0 {
-			bw.WriteString(",")
-		}
-		n++
-		bw.WriteString("\n")
-		_, err = bw.Write(b)
-		return err
-	})
-	if n > 0 {
-		bw.WriteString("\n")
-	}
-	bw.WriteString("]\n")
-	if err != nil {
-		return n, err
-	}
-	return n, bw.Flush()
+	return export.WriteJSON(w, each, webhook.OSDISignature)
 }

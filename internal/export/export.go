@@ -171,29 +171,41 @@ func Write(w io.Writer, format string, each Each) (n int, err error) {
 			err = cw.Error()
 		}
 	case "json":
-		// One array, written as it is read; one object per line keeps diffs
-		// and grep easy.
-		bw.WriteString("[")
-		err = each(func(s *signing.Signature) error {
-			b, err := json.Marshal(ToRecord(s))
-			if err != nil {
-				return err
-			}
-			if n > 0 {
-				bw.WriteString(",")
-			}
-			n++
-			bw.WriteString("\n")
-			_, err = bw.Write(b)
-			return err
-		})
-		if n > 0 {
-			bw.WriteString("\n")
-		}
-		bw.WriteString("]\n")
+		return WriteJSON(w, each, ToRecord)
 	default:
 		return 0, fmt.Errorf("unknown export format %q", format)
 	}
+	if err != nil {
+		return n, err
+	}
+	return n, bw.Flush()
+}
+
+// WriteJSON writes, for every signature each gives, value's JSON as one
+// array to w, written as it is read (memory holds one element), one
+// element per line (diffs and grep stay easy), and returns how many: the
+// json format (ToRecord) and the command's osdi export
+// (webhook.OSDISignature) alike. An empty export is "[]".
+func WriteJSON[T any](w io.Writer, each Each, value func(*signing.Signature) T) (n int, err error) {
+	bw := bufio.NewWriter(w)
+	bw.WriteString("[")
+	err = each(func(s *signing.Signature) error {
+		b, err := json.Marshal(value(s))
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			bw.WriteString(",")
+		}
+		n++
+		bw.WriteString("\n")
+		_, err = bw.Write(b)
+		return err
+	})
+	if n > 0 {
+		bw.WriteString("\n")
+	}
+	bw.WriteString("]\n")
 	if err != nil {
 		return n, err
 	}

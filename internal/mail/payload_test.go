@@ -3,6 +3,7 @@ package mail
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"testing"
 )
 
@@ -21,7 +22,7 @@ var payloadCases = []Payload{
 	{Template: "thanks", Lang: "en", To: "émilie@exämple.org"},
 	{Template: "thanks", Lang: "en", To: "bad\xff\xfeutf8@example.org"},
 	{Template: "thanks", Lang: "en", Ref: "line\u2028sep\u2029para"},
-	{Template: "thanks", Lang: "en", Days: 1 << 40},
+	{Template: "thanks", Lang: "en", Days: math.MaxInt}, // the widest an int holds (1<<40 did not build on 32-bit GOARCH)
 	{Template: TemplateThanks, Lang: "en", Ref: "k3v9q2m7x4b8n", Confirmed: true},
 	{Template: TemplateConfirm, Lang: "en", Days: 3, Signed: 1796126400987654, Again: true},
 }

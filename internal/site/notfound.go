@@ -62,6 +62,7 @@ func (snap *Snapshot) notFound(urlPath, lang string, orgs, suggest bool) ([]byte
 	page.Discovery = nil
 	page.Suggest = nil
 	page.Untranslated = true
+	page.MetaCSP = MetaPolicy(PageCSP(page.ThemeCSS, false))
 	if orgs {
 		page.Alternates = switchMissing(page.Alternates, urlPath, lang)
 	}
@@ -242,10 +243,39 @@ func (snap *Snapshot) staticNotFound(org string) ([]byte, string, error) {
 	page.CanonicalURL, page.XDefaultURL, page.JSONLD = "", "", ""
 	page.Noindex, page.Untranslated = true, true
 	page.Discovery, page.Suggest = nil, nil
+	page.MetaCSP = MetaPolicy(PageCSP(page.ThemeCSS, false))
 	var buf strings.Builder
 	props := views.NotFoundPageProps{Page: page, HomeURL: home, HomeLabel: homeLabel}
 	if err := views.NotFoundPage(props).Render(context.Background(), &buf); err != nil {
 		return nil, "", err
 	}
 	return []byte(buf.String()), PageCSP(page.ThemeCSS, false), nil
+}
+
+// MetaPolicy is policy as a page carries it in itself (views.Page.MetaCSP):
+// without the directives a <meta http-equiv> policy may not hold —
+// frame-ancestors, report-uri, sandbox — which browsers ignore there, with
+// a warning in the console.
+//
+// The "not found" pages carry it: a static host answers a missing address
+// with 404.html but gives the answer the _headers rules of the address
+// asked for, not of 404.html (Netlify and Cloudflare Pages both match
+// rules against the request), and no rule can name only the missing
+// addresses. So the page brings its own policy, and serve's 404 the same
+// one under its header. Framing is the headers' to refuse (X-Frame-Options
+// in the export's /* rule when no page of the copy is an embed); a "not
+// found" page holds no form, no input and nothing to press but links, so
+// a frame around it gains a clickjacker nothing.
+func MetaPolicy(policy string) string {
+	var kept []string
+	for d := range strings.SplitSeq(policy, ";") {
+		d = strings.TrimSpace(d)
+		name, _, _ := strings.Cut(d, " ")
+		switch strings.ToLower(name) {
+		case "", "frame-ancestors", "report-uri", "sandbox":
+			continue
+		}
+		kept = append(kept, d)
+	}
+	return strings.Join(kept, "; ")
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"github.com/placard/placard/internal/site"
 )
 
 // switcher is the language switcher of a page: each link's hreflang and
@@ -182,6 +184,11 @@ func TestExportNotFoundPerOrganisation(t *testing.T) {
 		}
 		if claimsTranslations(d) != 0 || d.Find(`meta[name=robots][content=noindex]`).Length() != 1 {
 			t.Errorf("%s: claims translations, or is not noindex", p)
+		}
+		// A host answers missing addresses with it under their own rules,
+		// not its: it carries its policy itself.
+		if got := d.Find(`head meta[http-equiv="Content-Security-Policy"]`).AttrOr("content", ""); got == "" || got != site.MetaPolicy(csp) {
+			t.Errorf("%s: carries the policy %q, want its header's %q without frame-ancestors", p, got, site.MetaPolicy(csp))
 		}
 		if f.h.Get("Cache-Control") != "no-cache" || f.h.Get("X-Content-Type-Options") != "nosniff" {
 			t.Errorf("%s: headers %v", p, f.h)

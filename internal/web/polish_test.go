@@ -18,6 +18,7 @@ import (
 	"github.com/placard/placard/internal/campaign/campaigntest"
 	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/mail"
+	"github.com/placard/placard/internal/site"
 )
 
 // TestTooLargeFormSpeaksThePagesLanguage: a signing form too large to
@@ -154,6 +155,12 @@ func TestNotFoundWearsTheOrganisationsFrame(t *testing.T) {
 		}
 		if !strings.Contains(csp, "default-src 'none'") || strings.Contains(csp, "unsafe-inline") {
 			t.Errorf("%s: policy %q", tc.path, csp)
+		}
+		// Protected as the static copy's 404.html is: its header policy
+		// in the page too (what a static host cannot put in a header),
+		// and the framing the headers refuse.
+		if got := d.Find(`head meta[http-equiv="Content-Security-Policy"]`).AttrOr("content", ""); got != site.MetaPolicy(csp) || res.Header.Get("X-Frame-Options") != "DENY" {
+			t.Errorf("%s: the page's own policy %q and X-Frame-Options %q, want %q and DENY", tc.path, got, res.Header.Get("X-Frame-Options"), site.MetaPolicy(csp))
 		}
 		if tc.lang != "en" {
 			en := i18n.New("en", nil)

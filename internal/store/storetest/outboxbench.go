@@ -3,7 +3,6 @@ package storetest
 import (
 	"context"
 	"fmt"
-	"syscall"
 	"testing"
 	"time"
 
@@ -76,13 +75,4 @@ func BenchBatchOutbox(b *testing.B, open func(*testing.B) store.Store, thanks fu
 			}
 		})
 	}
-}
-
-// rusage is the process's CPU time so far, user and system.
-func rusage(b *testing.B) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
