@@ -157,14 +157,23 @@ func (c *Console) linkTurn(ctx context.Context, id int64) (bool, error) {
 
 // giveLinkTurn hands back a turn linkTurn took for a link that was not
 // queued, so the next request tries again; a failure to hand it back
-// only delays the next link.
+// only delays the next link. It has time of its own (giveTurnTimeout):
+// the queueing often failed because ctx ended (sendLaterTimeout), and
+// handed back under it the turn stayed taken, every instance refusing
+// the organiser a link for accounts.LinkTTL
+// (TestLinkTurnBackAfterDeadline).
 func (c *Console) giveLinkTurn(ctx context.Context, id int64) {
 	if mp, ok := c.cfg.Store.(store.MailPace); ok {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), giveTurnTimeout)
+		defer cancel()
 		if err := mp.GiveMailTurn(ctx, linkPaceKey(id), accounts.LinkTTL); err != nil {
 			c.log.Error("handing back a sign-in link's turn failed", "err", err)
 		}
 	}
 }
+
+// giveTurnTimeout bounds handing back a link's turn (giveLinkTurn).
+const giveTurnTimeout = 10 * time.Second
 
 // linkPaceKey is the store.MailPace row of organiser id's sign-in links:
 // a hash of the organiser's number under its own label, 32 bytes like

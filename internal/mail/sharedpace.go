@@ -205,16 +205,26 @@ func (sp *SharedPace) held(ctx context.Context, m signing.Message, template stri
 
 // give gives back a turn take or takeDataLink took for an email that
 // was not sent (store.MailPace.GiveMailTurn). A failure to give it back
-// is logged, without the address, and costs the inbox one turn.
+// is logged, without the address, and costs the inbox one turn. It has
+// time of its own (giveTimeout): the send often failed because ctx
+// ended — an email that waited for a free connection until its
+// attempt's time ran out (NoConnection) always does — and under it every
+// such give failed, each wait spending a turn that sent nothing
+// (TestWaitedEmailKeepsItsInboxTurn).
 func (sp *SharedPace) give(ctx context.Context, t *turn) {
 	if sp == nil || sp.Store == nil || t == nil {
 		return
 	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), giveTimeout)
+	defer cancel()
 	err := sp.Store.GiveMailTurn(ctx, t.inbox, t.every)
 	if err != nil && sp.Log != nil {
 		sp.Log.Warn("giving an unsent email's turn back to its inbox's shared pace failed", "err", err)
 	}
 }
+
+// giveTimeout bounds giving a turn back (give).
+const giveTimeout = 10 * time.Second
 
 // note counts one email held back, and logs the count when due.
 func (sp *SharedPace) note(m signing.Message, template, what string, now time.Time) {
