@@ -193,14 +193,17 @@ func (c *checker) asset(src string, w where, key string, images bool) *Asset {
 			c.warnf(w, "%s is really a %s picture, not %s — rename it to %s so browsers are told the right type", clean, formatName(format), formatName(ft.format), strings.TrimSuffix(clean, path.Ext(clean))+"."+strings.Replace(format, "jpeg", "jpg", 1))
 			a.ContentType = "image/" + format
 		}
+		a.Width, a.Height = cfg.Width, cfg.Height
 		if imagesizes.Check(data) != nil || format == "webp" && riffCutShort(data) {
 			// Its header reads, so only the copies for phones would
 			// fail: on their first request, or in placard build. A
-			// WebP is not decoded here; browsers show none of it.
-			c.errorf(w, "%s is damaged: the picture in it is cut short or broken (a download or copy that did not finish) — open it in an image editor and export it again as %s", clean, formatName(format))
-			return nil
+			// warning, not an error: browsers often show such a file
+			// (they forgive more than Go's decoders), and a picture a
+			// site already serves must not stop it loading after an
+			// upgrade. It is served as it is, with no copies.
+			c.warnf(w, "%s is damaged: the picture in it is cut short or broken (a download or copy that did not finish), so phones get it whole and some browsers show only part of it — open it in an image editor and export it again as %s", clean, formatName(format))
+			a.NoCopies = true
 		}
-		a.Width, a.Height = cfg.Width, cfg.Height
 		if int64(cfg.Width)*int64(cfg.Height) > imagesizes.MaxPixels {
 			// Served as it is: no copies are made, and a phone cannot
 			// hold it decoded (a header may claim 60,000 × 60,000).

@@ -308,6 +308,10 @@ type Asset struct {
 	// Width and Height are the pixel size of a PNG, JPEG or GIF image, and the
 	// declared size of an SVG when it has one; 0 otherwise.
 	Width, Height int
+	// NoCopies is set for a picture whose header reads but whose picture
+	// data does not decode (cut short or damaged): it is served as it is,
+	// with no smaller copies for phones, and the check warns.
+	NoCopies bool
 }
 
 // Person is someone to contact, such as a media contact.

@@ -132,9 +132,9 @@ func (b *builder) textPicture(org *campaign.Org, a *campaign.Asset) markdown.Ima
 
 // pictureSet records the copies of a (once per snapshot) and returns their
 // addresses, or nil when a is not a picture imagesizes resizes or is
-// narrower than every copy.
+// narrower than every copy, or is damaged (campaign.Asset.NoCopies).
 func (b *builder) pictureSet(org *campaign.Org, a *campaign.Asset) *pictureSet {
-	if a == nil || org == nil || !isRaster(a) {
+	if a == nil || org == nil || !isRaster(a) || a.NoCopies {
 		return nil
 	}
 	if set, ok := b.pictures[a]; ok {
