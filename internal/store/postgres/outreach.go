@@ -62,6 +62,14 @@ func (db *DB) QueueTargetMail(ctx context.Context, q store.TargetMailing) (_ tim
 	if err := db.forgetHeld(ctx, q.At); err != nil {
 		return time.Time{}, err
 	}
+	// Domain counts of hours gone by (their letters have left the
+	// queue), of every target: a target that gets no letter more must
+	// not keep its senders' domains for good. On its own, as
+	// forgetHeld, so instances queueing to different targets do not
+	// wait on each other's rows.
+	if _, err := db.pool.Exec(ctx, `DELETE FROM outreach_drip_domains WHERE hour < $1`, store.OutreachHour(q.At)); err != nil {
+		return time.Time{}, err
+	}
 	var due time.Time
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `INSERT INTO outreach_senders (org, campaign, target, sender) VALUES ($1, $2, $3, $4)
