@@ -112,11 +112,9 @@ func (db *DB) QueueTargetMail(ctx context.Context, q store.TargetMailing) (_ tim
 		if store.DomainOverShare(mine, waiting, q.PerHour) {
 			return store.ErrDomainShare
 		}
-		// Rows of hours gone by (their letters have left the queue) go.
-		if _, err := tx.Exec(ctx, `DELETE FROM outreach_drip_domains WHERE org = $1 AND campaign = $2 AND target = $3 AND hour < $4`,
-			q.Org, q.Campaign, q.Target, cur); err != nil {
-			return err
-		}
+		// Rows of hours gone by went before the transaction, for every
+		// target: deleted here too, under the drip lock, they could
+		// deadlock with another instance's sweep of the same rows.
 		if _, err := tx.Exec(ctx, `INSERT INTO outreach_drip_domains AS d (org, campaign, target, domain, hour, n) VALUES ($1, $2, $3, $4, $5, 1)
 			ON CONFLICT (org, campaign, target, domain, hour) DO UPDATE SET n = d.n + 1`,
 			q.Org, q.Campaign, q.Target, domain, hour); err != nil {
