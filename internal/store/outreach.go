@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/net/publicsuffix"
+
 	"github.com/placard/placard/internal/ratelimit"
 	"github.com/placard/placard/internal/signing"
 )
@@ -146,11 +148,27 @@ func DomainOverShare(mine, waiting, perHour int) bool {
 
 // DomainHash is the keyed hash kept for the email domain of sender's
 // inbox (ratelimit.Mailbox), counted per target while its letters wait.
+// The domain is the registered one (ShareDomain): subdomains cost nothing
+// to whoever holds a domain with a wildcard MX record.
 func DomainHash(secret []byte, sender string) []byte {
 	box := ratelimit.Mailbox(sender)
 	m := hmac.New(sha256.New, secret)
-	m.Write([]byte("placard/outreach-domain\x00" + strings.ToLower(box[strings.LastIndexByte(box, '@')+1:])))
+	m.Write([]byte("placard/outreach-domain\x00" + ShareDomain(box[strings.LastIndexByte(box, '@')+1:])))
 	return m.Sum(nil)
+}
+
+// ShareDomain is the domain the fair share counts host under: its public
+// suffix and one label more (mail.s1.example.org and s2.example.org are
+// example.org; a.example.co.uk is example.co.uk), lower-cased, without a
+// final dot; host itself when it has none (a bare suffix, an address
+// literal). Counted per host name, one person with a catch-all domain
+// and a wildcard MX record had a new "domain" for every letter.
+func ShareDomain(host string) string {
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	if d, err := publicsuffix.EffectiveTLDPlusOne(host); err == nil {
+		return d
+	}
+	return host
 }
 
 // MaxDripAhead is how far ahead the drip may give a letter its slot: the

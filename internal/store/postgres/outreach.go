@@ -62,6 +62,14 @@ func (db *DB) QueueTargetMail(ctx context.Context, q store.TargetMailing) (_ tim
 	if err := db.forgetHeld(ctx, q.At); err != nil {
 		return time.Time{}, err
 	}
+	// Domain counts of hours gone by (their letters have left the
+	// queue), of every target: a target that gets no letter more must
+	// not keep its senders' domains for good. On its own, as
+	// forgetHeld, so instances queueing to different targets do not
+	// wait on each other's rows.
+	if _, err := db.pool.Exec(ctx, `DELETE FROM outreach_drip_domains WHERE hour < $1`, store.OutreachHour(q.At)); err != nil {
+		return time.Time{}, err
+	}
 	var due time.Time
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `INSERT INTO outreach_senders (org, campaign, target, sender) VALUES ($1, $2, $3, $4)
@@ -104,11 +112,9 @@ func (db *DB) QueueTargetMail(ctx context.Context, q store.TargetMailing) (_ tim
 		if store.DomainOverShare(mine, waiting, q.PerHour) {
 			return store.ErrDomainShare
 		}
-		// Rows of hours gone by (their letters have left the queue) go.
-		if _, err := tx.Exec(ctx, `DELETE FROM outreach_drip_domains WHERE org = $1 AND campaign = $2 AND target = $3 AND hour < $4`,
-			q.Org, q.Campaign, q.Target, cur); err != nil {
-			return err
-		}
+		// Rows of hours gone by went before the transaction, for every
+		// target: deleted here too, under the drip lock, they could
+		// deadlock with another instance's sweep of the same rows.
 		if _, err := tx.Exec(ctx, `INSERT INTO outreach_drip_domains AS d (org, campaign, target, domain, hour, n) VALUES ($1, $2, $3, $4, $5, 1)
 			ON CONFLICT (org, campaign, target, domain, hour) DO UPDATE SET n = d.n + 1`,
 			q.Org, q.Campaign, q.Target, domain, hour); err != nil {

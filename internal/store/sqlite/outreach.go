@@ -111,9 +111,10 @@ func (db *DB) QueueTargetMail(ctx context.Context, q store.TargetMailing) (_ tim
 		return time.Time{}, full
 	}
 	// The letter's domain takes its place in the slot's hour; rows of
-	// hours gone by (their letters have left the queue) go.
-	if _, err := tx.ExecContext(ctx, `DELETE FROM outreach_drip_domains WHERE org = ? AND campaign = ? AND target = ? AND hour < ?`,
-		q.Org, q.Campaign, q.Target, cur.Unix()); err != nil {
+	// hours gone by (their letters have left the queue) go, of every
+	// target: a target that gets no letter more must not keep its
+	// senders' domains for good.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM outreach_drip_domains WHERE hour < ?`, cur.Unix()); err != nil {
 		return time.Time{}, err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO outreach_drip_domains (org, campaign, target, domain, hour, n) VALUES (?, ?, ?, ?, ?, 1)

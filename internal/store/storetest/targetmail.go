@@ -25,6 +25,7 @@ func RunTargetMail(t *testing.T, open Opener) {
 	t.Run("QueueCapped", func(t *testing.T) { testDripCapped(t, open(t)) })
 	t.Run("DomainFairShare", func(t *testing.T) { testDomainShare(t, open(t)) })
 	t.Run("DomainFairShareConcurrent", func(t *testing.T) { testDomainShareConcurrent(t, open(t)) })
+	t.Run("DomainFairShareSubdomains", func(t *testing.T) { testDomainShareSubdomains(t, open(t)) })
 	t.Run("HeldCountsLetters", func(t *testing.T) { testHeldCountsLetters(t, open(t)) })
 	t.Run("EraseForgetsSender", func(t *testing.T) { testEraseSender(t, open(t)) })
 	t.Run("EraseInForgetsSenderInOrg", func(t *testing.T) { testEraseSenderIn(t, open(t)) })
@@ -494,6 +495,39 @@ func testDomainShareConcurrent(t *testing.T, s store.Store) {
 	es, err := ob.List(ctx, "")
 	if err != nil || len(es) != capacity/2 {
 		t.Errorf("outbox holds %d, %v; want half the day (%d)", len(es), err, capacity/2)
+	}
+}
+
+// testDomainShareSubdomains: the share was counted per full host name,
+// so one person with a catch-all domain and a wildcard MX record wrote
+// from x@a1.catchall.example, x@a2.catchall.example… — a new "domain"
+// per letter — and filled the whole day as before the share existed.
+// Subdomains of one registered domain (store.DomainHash: its public
+// suffix plus one label) are one domain: the flood stops at half the day.
+func testDomainShareSubdomains(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	tm, _ := targetMail(t, s)
+	const perHour = 2
+	capacity := store.DripCapacity(perHour)
+	i := 0
+	for ; i < capacity; i++ {
+		who := fmt.Sprintf("x@s%03d.CatchAll.example", i)
+		if i%2 == 1 {
+			who = fmt.Sprintf("x%03d@mail.s%03d.catchall.example", i, i)
+		}
+		if _, err := tm.QueueTargetMail(ctx, mailing("c", "moss", who, perHour, base)); err != nil {
+			if !errors.Is(err, store.ErrDomainShare) {
+				t.Fatalf("flood letter %d: %v, want ErrDomainShare", i+1, err)
+			}
+			break
+		}
+	}
+	if i != capacity/2 {
+		t.Errorf("one registered domain, a subdomain per letter, queued %d of a day of %d, want half (%d)", i, capacity, capacity/2)
+	}
+	// A domain under a public suffix of two labels is its own.
+	if ok, err := tm.TargetMailRoom(ctx, "o", "c", "moss", "ann@catchall.co.uk", perHour, base); err != nil || !ok {
+		t.Errorf("TargetMailRoom for another registered domain = %v, %v; want true", ok, err)
 	}
 }
 
