@@ -148,3 +148,53 @@ func TestClaimAroundSkipsBusyLanes(t *testing.T) {
 		t.Errorf("a claim around the busy lane read %d rows with 500 of its messages due and %d with 20,000: want the same few, bounded by what it claims", few, many)
 	}
 }
+
+// TestClaimAroundLocksOnlyWhatItClaims: a claim around a busy lane with
+// many other lanes waiting locks the messages it claims and no others.
+// Failed before: it locked up to n due messages of every open lane
+// (FOR UPDATE SKIP LOCKED inside each lane's lookup) and claimed n of
+// them, so a claim of 16 around 200 lanes of 20 left 3,184 rows carrying
+// its row lock — each a WAL record and a dirtied page, and rows another
+// instance's claim passed by. A row left locked keeps the locker's xid
+// in xmax after the commit, which is what this counts.
+func TestClaimAroundLocksOnlyWhatItClaims(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(ctx, t, migratedDSN(t))
+	base := time.Now().Add(-time.Hour)
+	at := 0
+	var msgs []signing.Message
+	for lane := range 201 {
+		for range 20 {
+			m := storetest.Msg(fmt.Sprintf("org%03d", lane), "c", fmt.Sprintf("p%d@example.org", at))
+			m.NotBefore = base.Add(time.Duration(at) * time.Millisecond)
+			at++
+			msgs = append(msgs, m)
+		}
+	}
+	if err := db.Enqueue(ctx, msgs); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.pool.Exec(ctx, `VACUUM (FREEZE, ANALYZE) outbox`); err != nil {
+		t.Fatal(err)
+	}
+	busy := []store.OutboxLane{store.LaneOf(msgs[0])}
+	got, err := db.ClaimAround(ctx, "w", 16, time.Minute, busy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 16 {
+		t.Fatalf("claimed %d messages, want 16", len(got))
+	}
+	for _, e := range got {
+		if e.Org == busy[0].Org {
+			t.Fatalf("claimed %s of the busy lane", e.ID)
+		}
+	}
+	var locked int
+	if err := db.pool.QueryRow(ctx, `SELECT count(*) FROM outbox WHERE claimed_by = '' AND xmax::text <> '0'`).Scan(&locked); err != nil {
+		t.Fatal(err)
+	}
+	if locked > 0 {
+		t.Errorf("the claim left %d messages it did not claim locked by it, want none", locked)
+	}
+}
