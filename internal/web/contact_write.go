@@ -217,17 +217,12 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, ca *site.ContactA
 	status := http.StatusBadRequest
 	if len(form.Errors) == 0 {
 		if full := s.targetFull(r.Context(), ca, t, email, now); full != nil {
-			// The decision-maker has a day of letters waiting (or the
-			// address's domain its fair share of them): no
+			// The decision-maker has a day of letters waiting: no
 			// confirmation is sent for a letter that could not be queued.
 			// The form comes back with the text kept, saying when to try
 			// again; the token may serve again.
 			s.used.Release(tok, client, issued)
-			key := "contact.write.err.full"
-			if errors.Is(full, store.ErrDomainShare) {
-				key = "contact.write.err.share"
-			}
-			form.Errors = append(form.Errors, loc.T(key, "name", t.Name))
+			form.Errors = append(form.Errors, loc.T("contact.write.err.full", "name", t.Name))
 			status = http.StatusTooManyRequests
 			w.Header()["Retry-After"] = hvRetryHour
 		}
@@ -300,40 +295,35 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, ca *site.ContactA
 // drip frees an hour of slots every hour.
 var hvRetryHour = []string{"3600"}
 
-// targetFull reports why a letter from email to t would find no place in
-// its queue now (store.TargetMail.TargetMailRoom): store.ErrTargetFull
-// for a day of letters waiting, store.ErrDomainShare for the address's
-// domain holding its fair share of a half-full queue, nil for room. A
-// letter turned away is counted as held back, once per inbox however
-// often Send is pressed (NoteHeld). On a store error it answers nil: the
-// confirmation decides again, and a valid letter is never refused on a
-// guess.
+// targetFull reports whether a letter from email to t would find no place
+// in its queue now (store.TargetMail.TargetMailRoom): store.ErrTargetFull
+// for a day of letters waiting, nil for room. Only the day's cap is read
+// here. The domain's fair share (store.ErrDomainShare) is decided at the
+// confirmation, by the inbox's owner alone: asked here, of a typed and
+// unconfirmed address, it told anyone who typed x@company.example whether
+// that domain's people had written to this decision-maker in numbers
+// (TestContactDomainShareNoProbe). A letter turned away is counted as held
+// back, once per inbox however often Send is pressed (NoteHeld). On a
+// store error it answers nil: the confirmation decides again, and a valid
+// letter is never refused on a guess.
 func (s *Server) targetFull(ctx context.Context, ca *site.ContactAction, t campaign.Target, email string, now time.Time) error {
 	tm, ok := s.cfg.Store.(store.TargetMail)
 	if !ok {
 		return nil
 	}
 	org, camp, perHour := ca.Campaign.Org.Slug, ca.Campaign.Slug, max(ca.Contact.PerHour, 1)
-	room, err := tm.TargetMailRoom(ctx, org, camp, t.ID, email, perHour, now)
-	if err == nil && !room {
-		// Which rule: asked again without the sender, only the day's
-		// cap counts (a refusal is rare, so this second read is too).
-		var queueRoom bool
-		if queueRoom, err = tm.TargetMailRoom(ctx, org, camp, t.ID, "", perHour, now); err == nil {
-			full := store.ErrTargetFull
-			if queueRoom {
-				full = store.ErrDomainShare
-			}
-			if err := tm.NoteHeld(ctx, org, camp, ca.ID, t.ID, email, now); err != nil {
-				s.log.Warn("counting a letter held back failed", "campaign", ca.Key, "err", err)
-			}
-			return full
-		}
-	}
+	room, err := tm.TargetMailRoom(ctx, org, camp, t.ID, "", perHour, now)
 	if err != nil {
 		s.log.Warn("reading a decision-maker's queue failed", "campaign", ca.Key, "err", err)
+		return nil
 	}
-	return nil
+	if room {
+		return nil
+	}
+	if err := tm.NoteHeld(ctx, org, camp, ca.ID, t.ID, email, now); err != nil {
+		s.log.Warn("counting a letter held back failed", "campaign", ca.Key, "err", err)
+	}
+	return store.ErrTargetFull
 }
 
 // confirmWrite answers the link in the confirmation email: GET shows the message

@@ -209,9 +209,17 @@ func TestContactQueueFullToldPlainly(t *testing.T) {
 // one person with a catch-all domain could fill a decision-maker's day,
 // then every genuine supporter got "a full day of letters waiting". Now,
 // with the queue half full and one domain holding it, another letter from
-// that domain gets its form back with its text and a plain word on why
-// (429, Retry-After, no confirmation sent), counted held back once; a
-// supporter at another domain writes as before.
+// that domain is refused at its confirmation, where only the inbox's
+// owner reads the answer: the page comes back with the letter and a plain
+// word on why (429, Retry-After), counted held back once however often
+// the button is pressed; a supporter at another domain writes as before.
+//
+// TestContactDomainShareNoProbe: the write form answered that letter 429
+// "many letters waiting from addresses at the same email domain as yours"
+// before any confirmation, so anyone could type x@company.example and
+// learn whether that domain's people had written to the decision-maker in
+// numbers. The write form now answers it as any other (303, a
+// confirmation sent to the typed address).
 func TestContactDomainShareToldPlainly(t *testing.T) {
 	st := openSQLite(t)
 	e := newMailEnv(t, st, writeFiles(t, 1))
@@ -227,26 +235,44 @@ func TestContactDomainShareToldPlainly(t *testing.T) {
 	xv := writeValues(t, e.signEnv, "moss", "Xavier", "x99@catchall.example")
 	xv.Set("message", "Another of the same.")
 	e.clock.add(time.Minute)
-	res := e.post(t, writePage+"/write", xv, nil)
+	t.Run("NoProbe", func(t *testing.T) { // TestContactDomainShareNoProbe
+		wantStatus(t, e.post(t, writePage+"/write", xv, nil), 303)
+	})
+	got := e.deliver(t, 1)
+	if len(got) != 1 || got[0].To[0] != "x99@catchall.example" {
+		t.Fatalf("confirmations sent: %+v, want Xavier's", got)
+	}
+	link := linkIn(t, got[0].Text, "https://act.example.org"+writePage+"/confirm?c=")
+	cd := doc(t, get(t, e.s, "GET", local(link), nil))
+	cv := url.Values{}
+	cd.Find("form input[type=hidden]").Each(func(_ int, s *goquery.Selection) { cv.Set(s.AttrOr("name", ""), s.AttrOr("value", "")) })
+	e.clock.add(time.Minute)
+	res := e.post(t, writePage+"/confirm", cv, nil)
 	wantStatus(t, res, 429)
 	if ra := res.Header.Get("Retry-After"); ra != "3600" {
 		t.Errorf("Retry-After = %q, want 3600", ra)
 	}
 	d := doc(t, res)
-	if msg := d.Find("#target-moss .error-summary li").Text(); !strings.Contains(msg, "many letters waiting from addresses at the same email domain as yours") || strings.Contains(msg, "full day") {
-		t.Errorf("the form says %q, want the domain's share said plainly", msg)
+	if msg := d.Find(".error-summary").Text(); !strings.Contains(msg, "same email domain") || strings.Contains(msg, "full day") {
+		t.Errorf("the confirmation page says %q, want the domain's share said plainly", msg)
 	}
-	if got := d.Find("#target-moss textarea[name=message]").Text(); got != "Another of the same." {
-		t.Errorf("the message kept as %q", got)
+	if !strings.Contains(d.Find(".email-copy").Text(), "Another of the same.") || d.Find("form input[name=c]").AttrOr("value", "") == "" {
+		t.Error("the confirmation page lost Xavier's letter or its button")
 	}
+	cv.Set("token", d.Find("form input[name=token]").AttrOr("value", ""))
 	e.clock.add(time.Minute)
-	wantStatus(t, e.post(t, writePage+"/write", xv, nil), 429)
+	wantStatus(t, e.post(t, writePage+"/confirm", cv, nil), 429)
 	bv := writeValues(t, e.signEnv, "moss", "Bo", "bo@example.org")
 	e.clock.add(time.Minute)
 	wantStatus(t, e.post(t, writePage+"/write", bv, nil), 303)
-	got := e.deliver(t, 1)
-	if len(got) != 1 || got[0].To[0] != "bo@example.org" {
-		t.Errorf("confirmations sent: %+v, want Bo's only", got)
+	got = e.deliver(t, 2)
+	if len(got) != 2 || got[1].To[0] != "bo@example.org" {
+		t.Errorf("confirmations sent: %d, want Xavier's then Bo's", len(got))
+	}
+	for _, m := range outboxMails(t, st) {
+		if m.Template == mail.TemplateContactTarget && m.ReplyTo == "x99@catchall.example" {
+			t.Error("Xavier's letter was queued past its domain's share")
+		}
 	}
 	counts, err := st.(store.Outreach).OutreachCounts(ctx, "riverside", "write-the-council")
 	held := int64(0)
