@@ -302,7 +302,7 @@ var hvRetryHour = []string{"3600"}
 // confirmation, by the inbox's owner alone: asked here, of a typed and
 // unconfirmed address, it told anyone who typed x@company.example whether
 // that domain's people had written to this decision-maker in numbers
-// (TestContactDomainShareNoProbe). A letter turned away is counted as held
+// (TestContactDomainShareToldPlainly/NoProbe). A letter turned away is counted as held
 // back, once per inbox however often Send is pressed (NoteHeld). On a
 // store error it answers nil: the confirmation decides again, and a valid
 // letter is never refused on a guess.
