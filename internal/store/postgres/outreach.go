@@ -172,6 +172,30 @@ func (db *DB) forgetHeld(ctx context.Context, at time.Time) error {
 	return err
 }
 
+// SweepTargetMail deletes the held-back inboxes past store.HeldFor and
+// the domain counts of hours gone by (part of store.TargetMail). Each
+// DELETE stands alone, as forgetHeld, so instances sweeping at once only
+// find less to delete.
+func (db *DB) SweepTargetMail(ctx context.Context, now time.Time) (_ int, err error) {
+	defer failed(&err, "sweeping the decision-makers' queues")
+	cur := store.OutreachHour(now)
+	n := int64(0)
+	for _, q := range []struct {
+		sql string
+		arg time.Time
+	}{
+		{`DELETE FROM outreach_held WHERE hour < $1`, cur.Add(-store.HeldFor)},
+		{`DELETE FROM outreach_drip_domains WHERE hour < $1`, cur},
+	} {
+		tag, err := db.pool.Exec(ctx, q.sql, q.arg)
+		if err != nil {
+			return int(n), err
+		}
+		n += tag.RowsAffected()
+	}
+	return int(n), nil
+}
+
 // NoteHeld counts a letter turned away, once per inbox, target and
 // campaign within store.HeldFor (part of store.TargetMail).
 func (db *DB) NoteHeld(ctx context.Context, org, campaign, action, target, sender string, at time.Time) (err error) {

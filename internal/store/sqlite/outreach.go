@@ -204,6 +204,29 @@ func forgetHeld(ctx context.Context, tx *sql.Tx, at time.Time) error {
 	return err
 }
 
+// SweepTargetMail deletes the held-back inboxes past store.HeldFor and
+// the domain counts of hours gone by (part of store.TargetMail).
+func (db *DB) SweepTargetMail(ctx context.Context, now time.Time) (_ int, err error) {
+	defer failed(&err, "sweeping the decision-makers' queues")
+	cur := store.OutreachHour(now)
+	n := int64(0)
+	for _, q := range []struct {
+		sql string
+		arg int64
+	}{
+		{`DELETE FROM outreach_held WHERE hour < ?`, cur.Add(-store.HeldFor).Unix()},
+		{`DELETE FROM outreach_drip_domains WHERE hour < ?`, cur.Unix()},
+	} {
+		res, err := db.w.ExecContext(ctx, q.sql, q.arg)
+		if err != nil {
+			return int(n), err
+		}
+		m, _ := res.RowsAffected()
+		n += m
+	}
+	return int(n), nil
+}
+
 // NoteHeld counts a letter turned away, once per inbox, target and
 // campaign within store.HeldFor (part of store.TargetMail).
 func (db *DB) NoteHeld(ctx context.Context, org, campaign, action, target, sender string, at time.Time) (err error) {

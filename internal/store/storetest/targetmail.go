@@ -27,6 +27,7 @@ func RunTargetMail(t *testing.T, open Opener) {
 	t.Run("DomainFairShareConcurrent", func(t *testing.T) { testDomainShareConcurrent(t, open(t)) })
 	t.Run("DomainFairShareSubdomains", func(t *testing.T) { testDomainShareSubdomains(t, open(t)) })
 	t.Run("HeldCountsLetters", func(t *testing.T) { testHeldCountsLetters(t, open(t)) })
+	t.Run("SweepOnAClock", func(t *testing.T) { testSweepOnAClock(t, open(t)) }) // sweep.go
 	t.Run("EraseForgetsSender", func(t *testing.T) { testEraseSender(t, open(t)) })
 	t.Run("EraseInForgetsSenderInOrg", func(t *testing.T) { testEraseSenderIn(t, open(t)) })
 	t.Run("OnePerMailboxAcrossSpellings", func(t *testing.T) { testOnePerSpelling(t, open(t)) })
