@@ -383,7 +383,8 @@ func (s *Server) confirmWrite(w http.ResponseWriter, r *http.Request, ca *site.C
 	if site.ClosedNow(ca.Campaign, now) {
 		return errCallClosed
 	}
-	base := mail.ContactPayload{Lang: loc.Lang(), Org: ca.Campaign.Org.Slug, Campaign: ca.Campaign.Slug, Subject: v.Subject, Body: v.Message, TargetName: t.Name}
+	base := mail.ContactPayload{Lang: loc.Lang(), Org: ca.Campaign.Org.Slug, Campaign: ca.Campaign.Slug, Subject: v.Subject, Body: v.Message, TargetName: t.Name,
+		Action: ca.ID, Target: t.ID}
 	toTarget := base
 	toTarget.Template, toTarget.To, toTarget.ReplyTo, toTarget.FromName = mail.TemplateContactTarget, t.Email, v.Email, v.Name
 	msgs := []signing.Message{mailMessage(ca, v.Email, toTarget)}
