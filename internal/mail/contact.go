@@ -48,6 +48,9 @@ type ContactPayload struct {
 	// goes (RenderContact). Letters queued before have none.
 	Action string `json:"action,omitempty"`
 	Target string `json:"target,omitempty"`
+	// TargetEmail is, on the copy, the address the letter was queued to
+	// (on the letter it is To), for finding a target whose id changed.
+	TargetEmail string `json:"target_email,omitempty"`
 }
 
 // ErrTargetGone means a waiting letter's decision-maker is no longer in
@@ -56,10 +59,12 @@ type ContactPayload struct {
 var ErrTargetGone = errors.New("mail: the decision-maker is no longer in the campaign file, or has no email address there; the letter was not sent")
 
 // currentTarget finds p's decision-maker in the campaign files as loaded
-// now: ok false when p names none, or its campaign or action is not found
-// by name (a renamed or removed campaign: the letter goes as queued);
-// ErrTargetGone when the action is there but the target, or its address,
-// is not.
+// now, by id, else by the address the letter was queued to (a target's id
+// defaults to its name, so correcting a typo in the name changes it): ok
+// false when p names none, or its campaign or action is not found by name
+// (a renamed or removed campaign: the letter goes as queued);
+// ErrTargetGone when the action is there but neither the target nor its
+// address is.
 func currentTarget(s *campaign.Site, p ContactPayload) (campaign.Target, bool, error) {
 	if p.Target == "" || p.Action == "" {
 		return campaign.Target{}, false, nil
@@ -78,6 +83,15 @@ func currentTarget(s *campaign.Site, p ContactPayload) (campaign.Target, bool, e
 		}
 		for _, t := range a.Contact.Targets {
 			if t.ID == p.Target && t.Email != "" {
+				return t, true, nil
+			}
+		}
+		queued := p.TargetEmail
+		if p.Template == TemplateContactTarget {
+			queued = p.To
+		}
+		for _, t := range a.Contact.Targets {
+			if t.Email != "" && queued != "" && strings.EqualFold(t.Email, queued) {
 				return t, true, nil
 			}
 		}

@@ -49,7 +49,7 @@ func TestContactLetterGoesToTheTargetAsNow(t *testing.T) {
 		To: "old@council.example", ReplyTo: "ada@example.org", FromName: "Ada Lovelace", Subject: "Keep it open", Body: "Please.",
 		TargetName: "Bo Moss", Action: "write", Target: "moss"}
 	cp := letter
-	cp.Template, cp.To = mail.TemplateContactCopy, "ada@example.org"
+	cp.Template, cp.To, cp.TargetEmail = mail.TemplateContactCopy, "ada@example.org", "old@council.example"
 
 	site = campaigntest.Site(t, contactFiles("moss,Bo Moss,Councillor,+1 555 0100,new@council.example\nlind,Cy Lind,Councillor,+1 555 0101,lind@council.example\n"))
 	if m, err := r.RenderContact(letter, "e1"); err != nil || m.To != "new@council.example" {
@@ -73,6 +73,16 @@ func TestContactLetterGoesToTheTargetAsNow(t *testing.T) {
 			if m, err := r.RenderContact(p, "e4"); !errors.Is(err, mail.ErrTargetGone) {
 				t.Errorf("%s: %s rendered to %q, %v; want ErrTargetGone", name, p.Template, m.To, err)
 			}
+		}
+	}
+
+	// The organiser corrected the target's name, and with it its id (the
+	// name's slug by default): found by the address the letter was
+	// queued to, the letter and its copy still go.
+	site = campaigntest.Site(t, contactFiles("bo-moss,Bo Moss,Councillor,+1 555 0100,old@council.example\n"))
+	for _, p := range []mail.ContactPayload{letter, cp} {
+		if m, err := r.RenderContact(p, "e6"); err != nil {
+			t.Errorf("the target's id changed, its address not: %s rendered to %q, %v; want sent", p.Template, m.To, err)
 		}
 	}
 

@@ -390,7 +390,7 @@ func (s *Server) confirmWrite(w http.ResponseWriter, r *http.Request, ca *site.C
 	msgs := []signing.Message{mailMessage(ca, v.Email, toTarget)}
 	if v.Copy {
 		cp := base
-		cp.Template, cp.To = mail.TemplateContactCopy, v.Email
+		cp.Template, cp.To, cp.TargetEmail = mail.TemplateContactCopy, v.Email, t.Email
 		msgs = append(msgs, mailMessage(ca, v.Email, cp))
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), signTimeout)
