@@ -275,12 +275,19 @@ func startBackground(ctx context.Context, c serveConfig, rl *reloader, st store.
 	if ms, ok := st.(store.Mail); ok {
 		wg.Go(func() { unconfirmedLoop(rctx, ms, rl.site.Load, time.Now, unconfirmedTicker.C, log) })
 	}
+	// Held-back inboxes and the queues' domain counts go on a clock,
+	// not only when the next letter comes (contact_serve.go).
+	sweepTicker := time.NewTicker(targetSweepInterval)
+	if tm, ok := st.(store.TargetMail); ok {
+		wg.Go(func() { targetSweepLoop(rctx, tm, time.Now, sweepTicker.C, log) })
+	}
 	return func() {
 		stopAll()
 		wg.Wait()
 		signal.Stop(hup)
 		purgeTicker.Stop()
 		unconfirmedTicker.Stop()
+		sweepTicker.Stop()
 	}
 }
 

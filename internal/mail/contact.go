@@ -7,6 +7,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/outbox"
 	"github.com/placard/placard/views"
@@ -41,6 +42,62 @@ type ContactPayload struct {
 	// TargetName is whom the message is for; Link is the confirmation link.
 	TargetName string `json:"target_name,omitempty"`
 	Link       string `json:"link,omitempty"`
+	// Action and Target are the contact action's and the decision-maker's
+	// ids, on the letter and its copy: a letter waits up to a day, and is
+	// sent to the target's address as the campaign file has it when it
+	// goes (RenderContact). Letters queued before have none.
+	Action string `json:"action,omitempty"`
+	Target string `json:"target,omitempty"`
+	// TargetEmail is, on the copy, the address the letter was queued to
+	// (on the letter it is To), for finding a target whose id changed.
+	TargetEmail string `json:"target_email,omitempty"`
+}
+
+// ErrTargetGone means a waiting letter's decision-maker is no longer in
+// its campaign's contact action, or has no email address there any more:
+// the organiser took them out, so the letter is not sent.
+var ErrTargetGone = errors.New("mail: the decision-maker is no longer in the campaign file, or has no email address there; the letter was not sent")
+
+// currentTarget finds p's decision-maker in the campaign files as loaded
+// now, by id, else by the address the letter was queued to (a target's id
+// defaults to its name, so correcting a typo in the name changes it): ok
+// false when p names none, or its campaign or action is not found by name
+// (a renamed or removed campaign: the letter goes as queued);
+// ErrTargetGone when the action is there but neither the target nor its
+// address is.
+func currentTarget(s *campaign.Site, p ContactPayload) (campaign.Target, bool, error) {
+	if p.Target == "" || p.Action == "" {
+		return campaign.Target{}, false, nil
+	}
+	o := s.Org(p.Org)
+	if o == nil {
+		return campaign.Target{}, false, nil
+	}
+	c := o.Campaign(p.Campaign)
+	if c == nil {
+		return campaign.Target{}, false, nil
+	}
+	for _, a := range c.Actions {
+		if a.Contact == nil || a.ID != p.Action {
+			continue
+		}
+		for _, t := range a.Contact.Targets {
+			if t.ID == p.Target && t.Email != "" {
+				return t, true, nil
+			}
+		}
+		queued := p.TargetEmail
+		if p.Template == TemplateContactTarget {
+			queued = p.To
+		}
+		for _, t := range a.Contact.Targets {
+			if t.Email != "" && queued != "" && strings.EqualFold(t.Email, queued) {
+				return t, true, nil
+			}
+		}
+		return campaign.Target{}, false, ErrTargetGone
+	}
+	return campaign.Target{}, false, nil
 }
 
 // Encode is the payload as JSON.
@@ -86,6 +143,17 @@ func (r *Renderer) RenderContact(p ContactPayload, id string) (Message, error) {
 		return out
 	}
 	m := Message{ID: id, To: p.To, Lang: loc.Lang()}
+	if p.Template == TemplateContactTarget || p.Template == TemplateContactCopy {
+		// The organiser may have changed the decision-maker's address,
+		// or taken them out, while the letter waited in the drip.
+		t, ok, err := currentTarget(s, p)
+		if err != nil {
+			return Message{}, err
+		}
+		if ok && p.Template == TemplateContactTarget {
+			m.To = t.Email
+		}
+	}
 	switch p.Template {
 	case TemplateContactConfirm:
 		props.Subject = loc.T("contact.mail.confirm.subject", "name", p.TargetName)
@@ -145,7 +213,7 @@ func (d *Deliverer) prepareContact(ctx context.Context, p ContactPayload, id str
 		}
 	}
 	msg, err := d.Renderer.RenderContact(p, id)
-	if errors.Is(err, ErrGone) {
+	if errors.Is(err, ErrGone) || errors.Is(err, ErrTargetGone) {
 		return Message{}, false, d.Renderer.gone(id, err)
 	}
 	if err != nil {

@@ -108,6 +108,13 @@ type TargetMail interface {
 	// due at or after at's hour: how far it runs and how much of it one
 	// email domain holds, for the console.
 	TargetQueues(ctx context.Context, org string, at time.Time) ([]TargetQueue, error)
+	// SweepTargetMail deletes, of every target, the held-back inboxes
+	// older than HeldFor and the domain counts of hours before now's:
+	// what QueueTargetMail and NoteHeld delete as they go, deleted on a
+	// clock too, so a campaign that goes quiet keeps no inbox's hash past
+	// HeldFor. serve runs it every few minutes; several instances may run
+	// it at once. It returns how many rows went.
+	SweepTargetMail(ctx context.Context, now time.Time) (int, error)
 }
 
 // TargetQueue is one decision-maker's queue as the console shows it.

@@ -216,7 +216,7 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, ca *site.ContactA
 	}
 	status := http.StatusBadRequest
 	if len(form.Errors) == 0 {
-		if full := s.targetFull(r.Context(), ca, t, email, now); full != nil {
+		if s.targetFull(r.Context(), ca, t, email, now) {
 			// The decision-maker has a day of letters waiting: no
 			// confirmation is sent for a letter that could not be queued.
 			// The form comes back with the text kept, saying when to try
@@ -296,34 +296,34 @@ func (s *Server) write(w http.ResponseWriter, r *http.Request, ca *site.ContactA
 var hvRetryHour = []string{"3600"}
 
 // targetFull reports whether a letter from email to t would find no place
-// in its queue now (store.TargetMail.TargetMailRoom): store.ErrTargetFull
-// for a day of letters waiting, nil for room. Only the day's cap is read
+// in its queue now (store.TargetMail.TargetMailRoom): true for a day of
+// letters waiting, false for room. Only the day's cap is read
 // here. The domain's fair share (store.ErrDomainShare) is decided at the
 // confirmation, by the inbox's owner alone: asked here, of a typed and
 // unconfirmed address, it told anyone who typed x@company.example whether
 // that domain's people had written to this decision-maker in numbers
 // (TestContactDomainShareToldPlainly/NoProbe). A letter turned away is counted as held
 // back, once per inbox however often Send is pressed (NoteHeld). On a
-// store error it answers nil: the confirmation decides again, and a valid
-// letter is never refused on a guess.
-func (s *Server) targetFull(ctx context.Context, ca *site.ContactAction, t campaign.Target, email string, now time.Time) error {
+// store error it answers false: the confirmation decides again, and a
+// valid letter is never refused on a guess.
+func (s *Server) targetFull(ctx context.Context, ca *site.ContactAction, t campaign.Target, email string, now time.Time) bool {
 	tm, ok := s.cfg.Store.(store.TargetMail)
 	if !ok {
-		return nil
+		return false
 	}
 	org, camp, perHour := ca.Campaign.Org.Slug, ca.Campaign.Slug, max(ca.Contact.PerHour, 1)
 	room, err := tm.TargetMailRoom(ctx, org, camp, t.ID, "", perHour, now)
 	if err != nil {
 		s.log.Warn("reading a decision-maker's queue failed", "campaign", ca.Key, "err", err)
-		return nil
+		return false
 	}
 	if room {
-		return nil
+		return false
 	}
 	if err := tm.NoteHeld(ctx, org, camp, ca.ID, t.ID, email, now); err != nil {
 		s.log.Warn("counting a letter held back failed", "campaign", ca.Key, "err", err)
 	}
-	return store.ErrTargetFull
+	return true
 }
 
 // confirmWrite answers the link in the confirmation email: GET shows the message
@@ -383,13 +383,14 @@ func (s *Server) confirmWrite(w http.ResponseWriter, r *http.Request, ca *site.C
 	if site.ClosedNow(ca.Campaign, now) {
 		return errCallClosed
 	}
-	base := mail.ContactPayload{Lang: loc.Lang(), Org: ca.Campaign.Org.Slug, Campaign: ca.Campaign.Slug, Subject: v.Subject, Body: v.Message, TargetName: t.Name}
+	base := mail.ContactPayload{Lang: loc.Lang(), Org: ca.Campaign.Org.Slug, Campaign: ca.Campaign.Slug, Subject: v.Subject, Body: v.Message, TargetName: t.Name,
+		Action: ca.ID, Target: t.ID}
 	toTarget := base
 	toTarget.Template, toTarget.To, toTarget.ReplyTo, toTarget.FromName = mail.TemplateContactTarget, t.Email, v.Email, v.Name
 	msgs := []signing.Message{mailMessage(ca, v.Email, toTarget)}
 	if v.Copy {
 		cp := base
-		cp.Template, cp.To = mail.TemplateContactCopy, v.Email
+		cp.Template, cp.To, cp.TargetEmail = mail.TemplateContactCopy, v.Email, t.Email
 		msgs = append(msgs, mailMessage(ca, v.Email, cp))
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), signTimeout)

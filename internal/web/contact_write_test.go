@@ -162,6 +162,14 @@ func TestContactWrite(t *testing.T) {
 			toTarget.Subject != "Keep the library open" || toTarget.Body != "Please keep the library open in the evenings." {
 			t.Errorf("message to the target = %+v", toTarget)
 		}
+		// The letter and its copy name the action and the target, so the
+		// sender finds the target's address as it is when the letter goes
+		// (mail.TestContactLetterGoesToTheTargetAsNow).
+		for _, m := range []*mail.ContactPayload{toTarget, toCopy} {
+			if m != nil && (m.Action != "write" || m.Target != "moss") {
+				t.Errorf("%s names action %q, target %q; want write, moss", m.Template, m.Action, m.Target)
+			}
+		}
 		if toCopy == nil || toCopy.To != "ada@example.org" {
 			t.Errorf("copy = %+v", toCopy)
 		}

@@ -67,8 +67,10 @@ func (db *DB) QueueTargetMail(ctx context.Context, q store.TargetMailing) (_ tim
 	// not keep its senders' domains for good. On its own, as
 	// forgetHeld, so instances queueing to different targets do not
 	// wait on each other's rows.
-	if _, err := db.pool.Exec(ctx, `DELETE FROM outreach_drip_domains WHERE hour < $1`, store.OutreachHour(q.At)); err != nil {
-		return time.Time{}, err
+	for _, table := range []string{"outreach_drip_domains", "outreach_waiting"} {
+		if _, err := db.pool.Exec(ctx, `DELETE FROM `+table+` WHERE hour < $1`, store.OutreachHour(q.At)); err != nil {
+			return time.Time{}, err
+		}
 	}
 	var due time.Time
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
@@ -118,6 +120,13 @@ func (db *DB) QueueTargetMail(ctx context.Context, q store.TargetMailing) (_ tim
 		if _, err := tx.Exec(ctx, `INSERT INTO outreach_drip_domains AS d (org, campaign, target, domain, hour, n) VALUES ($1, $2, $3, $4, $5, 1)
 			ON CONFLICT (org, campaign, target, domain, hour) DO UPDATE SET n = d.n + 1`,
 			q.Org, q.Campaign, q.Target, domain, hour); err != nil {
+			return err
+		}
+		// Which inbox's letter it is, while it waits: an erasure takes
+		// it out of its domain's count (eraseWaiting).
+		if _, err := tx.Exec(ctx, `INSERT INTO outreach_waiting (org, campaign, target, sender, domain, hour) VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (org, campaign, target, sender) DO UPDATE SET domain = excluded.domain, hour = excluded.hour`,
+			q.Org, q.Campaign, q.Target, store.InboxHash(secret, q.Sender), domain, hour); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE outreach_drip SET hour = $4, n = $5 WHERE org = $1 AND campaign = $2 AND target = $3`,
@@ -170,6 +179,31 @@ func domainShare(ctx context.Context, q interface {
 func (db *DB) forgetHeld(ctx context.Context, at time.Time) error {
 	_, err := db.pool.Exec(ctx, `DELETE FROM outreach_held WHERE hour < $1`, store.OutreachHour(at).Add(-store.HeldFor))
 	return err
+}
+
+// SweepTargetMail deletes the held-back inboxes past store.HeldFor and
+// the domain counts of hours gone by (part of store.TargetMail). Each
+// DELETE stands alone, as forgetHeld, so instances sweeping at once only
+// find less to delete.
+func (db *DB) SweepTargetMail(ctx context.Context, now time.Time) (_ int, err error) {
+	defer failed(&err, "sweeping the decision-makers' queues")
+	cur := store.OutreachHour(now)
+	n := int64(0)
+	for _, q := range []struct {
+		sql string
+		arg time.Time
+	}{
+		{`DELETE FROM outreach_held WHERE hour < $1`, cur.Add(-store.HeldFor)},
+		{`DELETE FROM outreach_drip_domains WHERE hour < $1`, cur},
+		{`DELETE FROM outreach_waiting WHERE hour < $1`, cur},
+	} {
+		tag, err := db.pool.Exec(ctx, q.sql, q.arg)
+		if err != nil {
+			return int(n), err
+		}
+		n += tag.RowsAffected()
+	}
+	return int(n), nil
 }
 
 // NoteHeld counts a letter turned away, once per inbox, target and
@@ -268,7 +302,53 @@ func eraseSenderIn(ctx context.Context, tx pgx.Tx, secret []byte, org, email str
 	}
 	// And the letters it had held back (NoteHeld).
 	held, err := tx.Exec(ctx, `DELETE FROM outreach_held WHERE org = $1 AND sender = $2`, org, store.InboxHash(secret, email))
-	return tag.RowsAffected() + held.RowsAffected(), err
+	if err != nil {
+		return 0, err
+	}
+	// And its letters' places in their domains' counts.
+	w, err := eraseWaiting(ctx, tx, secret, org, email)
+	return tag.RowsAffected() + held.RowsAffected() + w, err
+}
+
+// eraseWaiting deletes the waiting letters of email's inbox (of org
+// only, unless org is "") from outreach_waiting and takes each out of
+// its domain's count, deleting a count that reaches nothing, inside an
+// erasure's transaction. It returns how many letters it took out.
+func eraseWaiting(ctx context.Context, tx pgx.Tx, secret []byte, org, email string) (int64, error) {
+	rows, err := tx.Query(ctx, `DELETE FROM outreach_waiting WHERE sender = $1 AND ($2 = '' OR org = $2)
+		RETURNING org, campaign, target, domain, hour`, store.InboxHash(secret, email), org)
+	if err != nil {
+		return 0, err
+	}
+	type letter struct {
+		org, campaign, target string
+		domain                []byte
+		hour                  time.Time
+	}
+	var ls []letter
+	for rows.Next() {
+		var l letter
+		if err := rows.Scan(&l.org, &l.campaign, &l.target, &l.domain, &l.hour); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		ls = append(ls, l)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	for _, l := range ls {
+		for _, q := range []string{
+			`UPDATE outreach_drip_domains SET n = n - 1 WHERE org = $1 AND campaign = $2 AND target = $3 AND domain = $4 AND hour = $5`,
+			`DELETE FROM outreach_drip_domains WHERE org = $1 AND campaign = $2 AND target = $3 AND domain = $4 AND hour = $5 AND n <= 0`,
+		} {
+			if _, err := tx.Exec(ctx, q, l.org, l.campaign, l.target, l.domain, l.hour); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return int64(len(ls)), nil
 }
 
 // eraseSender removes the keyed hash of email from the senders of
@@ -278,6 +358,10 @@ func eraseSender(ctx context.Context, tx pgx.Tx, secret []byte, email string) er
 		store.InboxHash(secret, email), store.SenderHash(secret, email)); err != nil {
 		return err
 	}
-	_, err := tx.Exec(ctx, `DELETE FROM outreach_held WHERE sender = $1`, store.InboxHash(secret, email))
+	if _, err := tx.Exec(ctx, `DELETE FROM outreach_held WHERE sender = $1`, store.InboxHash(secret, email)); err != nil {
+		return err
+	}
+	// And its letters' places in their domains' counts.
+	_, err := eraseWaiting(ctx, tx, secret, "", email)
 	return err
 }

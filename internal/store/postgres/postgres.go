@@ -986,7 +986,9 @@ func (db *DB) wipe(ctx context.Context) error {
 		return fmt.Errorf("rewriting the outbox after erasing: %w", err)
 	}
 	// The keyed hashes of who wrote to a decision-maker (store.TargetMail).
-	if _, err := db.pool.Exec(ctx, `VACUUM (FULL) outreach_senders, outreach_held`); err != nil {
+	// And the waiting letters' inboxes and their domains' counts, an
+	// erased person's taken out (eraseWaiting).
+	if _, err := db.pool.Exec(ctx, `VACUUM (FULL) outreach_senders, outreach_held, outreach_waiting, outreach_drip_domains`); err != nil {
 		return fmt.Errorf("rewriting the outreach senders after erasing: %w", err)
 	}
 	return nil
@@ -1114,14 +1116,15 @@ func (db *DB) wipeReach(ctx context.Context, reach int64) error {
 // unsent (mail_unsent: a count for the console, not the page's) and its
 // letters' drip slots (outreach_drip and its domains' counts,
 // outreach_drip_domains: they counted letters the purge deletes unsent;
-// outreach_held: the inboxes whose letters were held back), its
+// outreach_held: the inboxes whose letters were held back;
+// outreach_waiting: the inboxes of its letters waiting), its
 // signatures refused as sent (signatures_refused: a count for the
 // console too) and its forms caught by the trap (bots_caught: likewise) in tx, returning how many rows went: a
 // purged campaign keeps only its page's counts (storetest
 // PurgeMailCounts).
 func purgeMail(ctx context.Context, tx pgx.Tx, org, campaign string) (int64, error) {
 	var n int64
-	for _, table := range []string{"mail_unsent", "outreach_drip", "outreach_drip_domains", "outreach_held", "signatures_refused", "bots_caught"} {
+	for _, table := range []string{"mail_unsent", "outreach_drip", "outreach_drip_domains", "outreach_held", "outreach_waiting", "signatures_refused", "bots_caught"} {
 		tag, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE org = $1 AND campaign = $2`, org, campaign)
 		if err != nil {
 			return n, err

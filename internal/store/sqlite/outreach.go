@@ -114,12 +114,19 @@ func (db *DB) QueueTargetMail(ctx context.Context, q store.TargetMailing) (_ tim
 	// hours gone by (their letters have left the queue) go, of every
 	// target: a target that gets no letter more must not keep its
 	// senders' domains for good.
-	if _, err := tx.ExecContext(ctx, `DELETE FROM outreach_drip_domains WHERE hour < ?`, cur.Unix()); err != nil {
+	if err := sweepDrip(ctx, tx, cur); err != nil {
 		return time.Time{}, err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO outreach_drip_domains (org, campaign, target, domain, hour, n) VALUES (?, ?, ?, ?, ?, 1)
 		ON CONFLICT (org, campaign, target, domain, hour) DO UPDATE SET n = n + 1`,
 		q.Org, q.Campaign, q.Target, domain, hour.Unix()); err != nil {
+		return time.Time{}, err
+	}
+	// Which inbox's letter it is, while it waits: an erasure takes it
+	// out of its domain's count (eraseWaiting).
+	if _, err := tx.ExecContext(ctx, `INSERT INTO outreach_waiting (org, campaign, target, sender, domain, hour) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (org, campaign, target, sender) DO UPDATE SET domain = excluded.domain, hour = excluded.hour`,
+		q.Org, q.Campaign, q.Target, store.InboxHash(secret, q.Sender), domain, hour.Unix()); err != nil {
 		return time.Time{}, err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO outreach_drip (org, campaign, target, hour, n) VALUES (?, ?, ?, ?, ?)
@@ -196,12 +203,89 @@ func (db *DB) TargetMailRoom(ctx context.Context, org, campaign, target, sender 
 	return !store.DomainOverShare(mine, waiting, perHour), nil
 }
 
+// sweepDrip deletes, of every target, the domain counts and waiting
+// letters' inboxes of hours before cur: their letters have left the
+// queue.
+func sweepDrip(ctx context.Context, tx *sql.Tx, cur time.Time) error {
+	for _, table := range []string{"outreach_drip_domains", "outreach_waiting"} {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE hour < ?`, cur.Unix()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// eraseWaiting deletes the waiting letters of email's inbox (of org
+// only, unless org is "") from outreach_waiting and takes each out of
+// its domain's count, deleting a count that reaches nothing, inside an
+// erasure's transaction. It returns how many letters it took out.
+func eraseWaiting(ctx context.Context, tx *sql.Tx, secret []byte, org, email string) (int64, error) {
+	rows, err := tx.QueryContext(ctx, `DELETE FROM outreach_waiting WHERE sender = ? AND (? = '' OR org = ?)
+		RETURNING org, campaign, target, domain, hour`, store.InboxHash(secret, email), org, org)
+	if err != nil {
+		return 0, err
+	}
+	type letter struct {
+		org, campaign, target string
+		domain                []byte
+		hour                  int64
+	}
+	var ls []letter
+	for rows.Next() {
+		var l letter
+		if err := rows.Scan(&l.org, &l.campaign, &l.target, &l.domain, &l.hour); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		ls = append(ls, l)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	for _, l := range ls {
+		for _, q := range []string{
+			`UPDATE outreach_drip_domains SET n = n - 1 WHERE org = ? AND campaign = ? AND target = ? AND domain = ? AND hour = ?`,
+			`DELETE FROM outreach_drip_domains WHERE org = ? AND campaign = ? AND target = ? AND domain = ? AND hour = ? AND n <= 0`,
+		} {
+			if _, err := tx.ExecContext(ctx, q, l.org, l.campaign, l.target, l.domain, l.hour); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return int64(len(ls)), nil
+}
+
 // forgetHeld deletes the held-back inboxes older than store.HeldFor, of
 // every target: a keyed hash of an address that may never have confirmed
 // is kept no longer than that, whether or not the target hears again.
 func forgetHeld(ctx context.Context, tx *sql.Tx, at time.Time) error {
 	_, err := tx.ExecContext(ctx, `DELETE FROM outreach_held WHERE hour < ?`, store.OutreachHour(at).Add(-store.HeldFor).Unix())
 	return err
+}
+
+// SweepTargetMail deletes the held-back inboxes past store.HeldFor and
+// the domain counts of hours gone by (part of store.TargetMail).
+func (db *DB) SweepTargetMail(ctx context.Context, now time.Time) (_ int, err error) {
+	defer failed(&err, "sweeping the decision-makers' queues")
+	cur := store.OutreachHour(now)
+	n := int64(0)
+	for _, q := range []struct {
+		sql string
+		arg int64
+	}{
+		{`DELETE FROM outreach_held WHERE hour < ?`, cur.Add(-store.HeldFor).Unix()},
+		{`DELETE FROM outreach_drip_domains WHERE hour < ?`, cur.Unix()},
+		{`DELETE FROM outreach_waiting WHERE hour < ?`, cur.Unix()},
+	} {
+		res, err := db.w.ExecContext(ctx, q.sql, q.arg)
+		if err != nil {
+			return int(n), err
+		}
+		m, _ := res.RowsAffected()
+		n += m
+	}
+	return int(n), nil
 }
 
 // NoteHeld counts a letter turned away, once per inbox, target and
@@ -284,7 +368,12 @@ func eraseSenderIn(ctx context.Context, tx *sql.Tx, secret []byte, org, email st
 		return 0, err
 	}
 	m, _ := res.RowsAffected()
-	return n + m, nil
+	// And its letters' places in their domains' counts.
+	w, err := eraseWaiting(ctx, tx, secret, org, email)
+	if err != nil {
+		return 0, err
+	}
+	return n + m + w, nil
 }
 
 // eraseSender removes the keyed hash of email from the senders of
@@ -294,6 +383,10 @@ func eraseSender(ctx context.Context, tx *sql.Tx, secret []byte, email string) e
 		store.InboxHash(secret, email), store.SenderHash(secret, email)); err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `DELETE FROM outreach_held WHERE sender = ?`, store.InboxHash(secret, email))
+	if _, err := tx.ExecContext(ctx, `DELETE FROM outreach_held WHERE sender = ?`, store.InboxHash(secret, email)); err != nil {
+		return err
+	}
+	// And its letters' places in their domains' counts.
+	_, err := eraseWaiting(ctx, tx, secret, "", email)
 	return err
 }

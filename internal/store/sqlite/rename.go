@@ -78,6 +78,10 @@ var mergeSQL = []string{
 	`INSERT INTO outreach_held (org, campaign, target, sender, hour)
 	SELECT org, ?3, target, sender, hour FROM outreach_held WHERE org = ?1 AND campaign = ?2
 	ON CONFLICT (org, campaign, target, sender) DO NOTHING`,
+	// The waiting letters' inboxes (migration 056), with their counts.
+	`INSERT INTO outreach_waiting (org, campaign, target, sender, domain, hour)
+	SELECT org, ?3, target, sender, domain, hour FROM outreach_waiting WHERE org = ?1 AND campaign = ?2
+	ON CONFLICT (org, campaign, target, sender) DO NOTHING`,
 	// Confirmations given up unsent (migration 044): the dashboard
 	// shows the new name's.
 	`INSERT INTO mail_unsent (org, campaign, count)
@@ -95,7 +99,7 @@ var mergeSQL = []string{
 
 // movedTables are the count tables mergeSQL copies from, emptied of the
 // old name after it.
-var movedTables = []string{"tallies", "sources", "referrals", "outreach", "outreach_senders", "outreach_drip", "outreach_drip_domains", "outreach_held", "mail_unsent", "signatures_refused", "bots_caught"}
+var movedTables = []string{"tallies", "sources", "referrals", "outreach", "outreach_senders", "outreach_drip", "outreach_drip_domains", "outreach_held", "outreach_waiting", "mail_unsent", "signatures_refused", "bots_caught"}
 
 // MoveCampaign moves campaign org/from's rows to org/to (store.Renames).
 // The outbox is left as it is: its messages keep the old name.

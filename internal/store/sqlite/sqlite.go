@@ -1306,12 +1306,13 @@ func purgeReach(ctx context.Context, tx *sql.Tx, org, campaign string) error {
 // unsent (mail_unsent: a count for the console, not the page's) and its
 // letters' drip slots (outreach_drip and its domains' counts,
 // outreach_drip_domains: they counted letters the purge deletes unsent;
-// outreach_held: the inboxes whose letters were held back), its
+// outreach_held: the inboxes whose letters were held back;
+// outreach_waiting: the inboxes of its letters waiting), its
 // signatures refused as sent (signatures_refused: a count for the
 // console too) and its forms caught by the trap (bots_caught: likewise) in tx: a purged campaign keeps only its
 // page's counts (storetest PurgeMailCounts).
 func purgeMail(ctx context.Context, tx *sql.Tx, org, campaign string) error {
-	for _, table := range []string{"mail_unsent", "outreach_drip", "outreach_drip_domains", "outreach_held", "signatures_refused", "bots_caught"} {
+	for _, table := range []string{"mail_unsent", "outreach_drip", "outreach_drip_domains", "outreach_held", "outreach_waiting", "signatures_refused", "bots_caught"} {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE org = ? AND campaign = ?`, org, campaign); err != nil {
 			return err
 		}

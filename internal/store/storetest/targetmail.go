@@ -27,6 +27,8 @@ func RunTargetMail(t *testing.T, open Opener) {
 	t.Run("DomainFairShareConcurrent", func(t *testing.T) { testDomainShareConcurrent(t, open(t)) })
 	t.Run("DomainFairShareSubdomains", func(t *testing.T) { testDomainShareSubdomains(t, open(t)) })
 	t.Run("HeldCountsLetters", func(t *testing.T) { testHeldCountsLetters(t, open(t)) })
+	t.Run("SweepOnAClock", func(t *testing.T) { testSweepOnAClock(t, open(t)) })            // sweep.go
+	t.Run("EraseTakesDomainShare", func(t *testing.T) { testEraseDomainShare(t, open(t)) }) // sweep.go
 	t.Run("EraseForgetsSender", func(t *testing.T) { testEraseSender(t, open(t)) })
 	t.Run("EraseInForgetsSenderInOrg", func(t *testing.T) { testEraseSenderIn(t, open(t)) })
 	t.Run("OnePerMailboxAcrossSpellings", func(t *testing.T) { testOnePerSpelling(t, open(t)) })
@@ -348,11 +350,18 @@ func RunTargetMailWipe(t *testing.T, disk Disk) {
 		t.Fatalf("open: %v", err)
 	}
 	tm, _ := targetMail(t, s)
-	gone := map[string]string{"Erase": marker("gone") + "@example.org", "EraseIn": marker("gonein") + "@example.org",
-		"EraseSupporter": marker("gonesupporter") + "@example.org"}
+	// Each erased supporter writes from a domain of their own, whose
+	// keyed hash counts their letter in the queue's domain shares: the
+	// erasure takes it out (outreach_waiting, migration 056), and their
+	// letter held back from another target goes too.
+	gone := map[string]string{"Erase": marker("gone") + "@" + marker("home") + ".example", "EraseIn": marker("gonein") + "@" + marker("home") + ".example",
+		"EraseSupporter": marker("gonesupporter") + "@" + marker("home") + ".example"}
 	kept := marker("kept") + "@example.org"
 	for _, who := range []string{gone["Erase"], gone["EraseIn"], gone["EraseSupporter"], kept} {
 		if _, err := tm.QueueTargetMail(ctx, mailing("c", "moss", who, 10, base)); err != nil {
+			t.Fatal(err)
+		}
+		if err := tm.NoteHeld(ctx, "o", "c", "write", "lind", who, base); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -390,16 +399,20 @@ func RunTargetMailWipe(t *testing.T, disk Disk) {
 			for how, g := range gone {
 				found[how+" hash"] = found[how+" hash"] || bytes.Contains(b, store.SenderHash(secret, g))
 				found[how+" address"] = found[how+" address"] || bytes.Contains(b, []byte(g))
+				found[how+" domain"] = found[how+" domain"] || bytes.Contains(b, store.DomainHash(secret, g))
 			}
 			found["kept hash"] = found["kept hash"] || bytes.Contains(b, store.SenderHash(secret, kept))
+			found["kept domain"] = found["kept domain"] || bytes.Contains(b, store.DomainHash(secret, kept))
 		}
 		for how := range gone {
-			if found[how+" hash"] || found[how+" address"] {
-				t.Errorf("%s: after %s, the supporter's keyed hash (%v) or address (%v) is still on disk", when, how, found[how+" hash"], found[how+" address"])
+			if found[how+" hash"] || found[how+" address"] || found[how+" domain"] {
+				t.Errorf("%s: after %s, the supporter's keyed hash (%v), address (%v) or own domain's keyed hash (%v) is still on disk",
+					when, how, found[how+" hash"], found[how+" address"], found[how+" domain"])
 			}
 		}
-		if !found["kept hash"] {
-			t.Errorf("%s: another supporter's keyed hash is in none of the files: the search does not read the data", when)
+		if !found["kept hash"] || !found["kept domain"] {
+			t.Errorf("%s: another supporter's keyed hash (%v) or domain's (%v) is in none of the files: the search does not read the data",
+				when, found["kept hash"], found["kept domain"])
 		}
 	}
 	look("while open")
