@@ -145,5 +145,5 @@ func (m *mailConfig) signInDeliverer() outbox.Deliverer {
 	if m == nil {
 		return nil
 	}
-	return console.SignInDeliverer(m.sender().Send)
+	return console.SignInDeliverer(m.sender().Send, nil)
 }

@@ -177,6 +177,10 @@ type Credential struct {
 	// (store.EmailForms) keeps presenting the handle of the account that
 	// went. Empty otherwise. Handle gives the handle either way.
 	UserHandle []byte
+	// SignCount is the authenticator's signature counter when the
+	// passkey was added (AddCredential stores it beside Data; later
+	// sign-ins move it through UpdateCredential). Not read back.
+	SignCount uint32
 }
 
 // UserHandle is organiser id's WebAuthn user handle, as a passkey made

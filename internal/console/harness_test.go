@@ -88,12 +88,15 @@ type mailbox struct {
 	sent []sentMail
 }
 
-type sentMail struct{ to, subject, body string }
+type sentMail struct {
+	to, subject, body string
+	expires           time.Time
+}
 
 func (m *mailbox) send(_ context.Context, l Letter) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.sent = append(m.sent, sentMail{l.To, l.Subject, l.Body})
+	m.sent = append(m.sent, sentMail{l.To, l.Subject, l.Body, l.Expires})
 	return nil
 }
 

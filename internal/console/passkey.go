@@ -236,7 +236,7 @@ func (c *Console) passkeyRegisterFinish(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	if err := c.acc.AddCredential(r.Context(), accounts.Credential{ID: cred.ID, OrganiserID: o.ID, Data: data, CreatedAt: c.now().UTC()}); err != nil {
+	if err := c.acc.AddCredential(r.Context(), accounts.Credential{ID: cred.ID, OrganiserID: o.ID, Data: data, CreatedAt: c.now().UTC(), SignCount: cred.Authenticator.SignCount}); err != nil {
 		if errors.Is(err, store.ErrExists) {
 			return passkeyFailed
 		}
@@ -302,7 +302,7 @@ func (c *Console) passkeySignInFinish(w http.ResponseWriter, r *http.Request) er
 	if err != nil || found == nil {
 		return passkeyFailed
 	}
-	if cred.Authenticator.CloneWarning {
+	copied := func() error {
 		// The signature counter went back: this is a copy of the key, or
 		// the original after its copy was used. Neither signs in; the
 		// organisation's log says so, and the stored counter is kept.
@@ -311,14 +311,26 @@ func (c *Console) passkeySignInFinish(w http.ResponseWriter, r *http.Request) er
 		}
 		return passkeyFailed
 	}
+	if cred.Authenticator.CloneWarning {
+		return copied()
+	}
 	data, err := json.Marshal(cred)
 	if err != nil {
 		return err
 	}
-	// ErrNotFound: the passkey was removed during this sign-in.
-	if err := c.acc.UpdateCredential(r.Context(), cred.ID, data); errors.Is(err, store.ErrNotFound) {
+	// The library compared the counter with the one read above; the
+	// store compares it again as it writes (a compare-and-set), since
+	// another sign-in with this passkey, on any instance, may have stored
+	// a higher one since. Such a sign-in lost the race is refused as a
+	// copy would be had it come second: its counter is no longer ahead,
+	// and accepting it would let a copy through whenever it races the
+	// original. ErrNotFound: the passkey was removed during this sign-in.
+	switch err := c.acc.UpdateCredential(r.Context(), cred.ID, data, cred.Authenticator.SignCount); {
+	case errors.Is(err, store.ErrCounterBehind):
+		return copied()
+	case errors.Is(err, store.ErrNotFound):
 		return passkeyFailed
-	} else if err != nil {
+	case err != nil:
 		return err
 	}
 	if err := c.passkeyUsed(r.Context(), cred.ID); errors.Is(err, store.ErrNotFound) {

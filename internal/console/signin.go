@@ -98,7 +98,8 @@ func (c *Console) sendLinks(ctx context.Context, email, lang string) error {
 			continue // another instance sent one within accounts.LinkTTL
 		}
 		secret, hash := accounts.NewSecret()
-		if err := c.acc.AddToken(ctx, accounts.Token{Hash: hash, Purpose: accounts.PurposeLink, OrganiserID: o.ID, ExpiresAt: c.now().Add(accounts.LinkTTL)}); err != nil {
+		expires := c.now().Add(accounts.LinkTTL)
+		if err := c.acc.AddToken(ctx, accounts.Token{Hash: hash, Purpose: accounts.PurposeLink, OrganiserID: o.ID, ExpiresAt: expires}); err != nil {
 			c.linkFailed(o.ID)
 			c.giveLinkTurn(ctx, o.ID)
 			return err
@@ -109,7 +110,7 @@ func (c *Console) sendLinks(ctx context.Context, email, lang string) error {
 		}
 		link := c.base + Prefix + "/signin/link?t=" + secret
 		body := l.T("console.mail.body", "org", who, "link", link)
-		if err := c.cfg.Mail(ctx, Letter{To: o.Email, Lang: l.Lang(), Subject: l.T("console.mail.subject", "site", c.cfg.SiteName), Body: body}); err != nil {
+		if err := c.cfg.Mail(ctx, Letter{To: o.Email, Lang: l.Lang(), Subject: l.T("console.mail.subject", "site", c.cfg.SiteName), Body: body, Expires: expires}); err != nil {
 			c.linkFailed(o.ID)
 			c.giveLinkTurn(ctx, o.ID)
 			return err

@@ -18,6 +18,7 @@ import (
 	gomail "github.com/wneessen/go-mail"
 	"github.com/wneessen/go-mail/smtp"
 
+	"github.com/placard/placard/internal/outbox"
 	"github.com/placard/placard/internal/signing"
 )
 
@@ -208,6 +209,14 @@ func (s *Sender) SendMany(ctx context.Context, ms []Message) []error {
 				}
 				return errs
 			}
+		}
+		// The last moment before the message leaves: one erased on any
+		// instance since the outbox worker claimed it (or taken over by
+		// another worker) goes to no one (outbox.StillHeld; nil outside
+		// a worker's delivery).
+		if err := outbox.StillHeld(ctx, m.ID); err != nil {
+			errs[i] = err
+			continue
 		}
 		// A message the server accepted (250 after its DATA) is sent,
 		// even when the RSET go-mail sends after it fails: reported as

@@ -185,6 +185,52 @@ func isKept(err error) bool {
 	return errors.As(err, &k)
 }
 
+// goneError is StillHeld's answer for a message taken away since its
+// claim.
+type goneError struct{}
+
+func (goneError) Error() string {
+	return "outbox: the message was erased, delivered or taken over by another worker during its delivery; not sent"
+}
+
+// errGone is the one goneError.
+var errGone error = goneError{}
+
+// IsGone reports whether err, or an error it wraps, came from StillHeld:
+// the worker records nothing for such a message (its row is gone, or
+// another worker's).
+func IsGone(err error) bool {
+	var g goneError
+	return errors.As(err, &g)
+}
+
+// heldKey carries a worker's check of its claims in a delivery's ctx.
+type heldKey struct{}
+
+// StillHeld is what a deliverer asks as late as it can before message
+// id leaves (before the SMTP conversation, the HTTP request): nil while
+// the worker delivering it still holds its claim; an error IsGone
+// reports when it was erased (on any instance: an erasure deletes
+// claimed rows too), delivered, dropped or claimed by another worker
+// since — the deliverer then hands it on to no one and returns that
+// error; another error when the check itself failed (tried again
+// later). Outside a worker's delivery, or with an outbox that cannot
+// tell (store.OutboxHeld), nil.
+func StillHeld(ctx context.Context, id string) error {
+	check, _ := ctx.Value(heldKey{}).(func(context.Context, string) (bool, error))
+	if check == nil {
+		return nil
+	}
+	held, err := check(ctx, id)
+	switch {
+	case err != nil:
+		return fmt.Errorf("outbox: checking the message is still to be sent: %w", err)
+	case !held:
+		return errGone
+	}
+	return nil
+}
+
 // Options tunes a Worker. The zero value of each field takes its default.
 type Options struct {
 	// Name identifies this worker in the outbox's claims (default: host
@@ -576,8 +622,13 @@ func (w *Worker) split(es []store.OutboxEntry) [][]store.OutboxEntry {
 }
 
 // deliver makes one attempt at a group from split and returns the
-// outcomes, one per entry.
+// outcomes, one per entry. Its deliverers can ask StillHeld.
 func (w *Worker) deliver(ctx context.Context, g []store.OutboxEntry) []outcome {
+	if h, ok := w.ob.(store.OutboxHeld); ok {
+		ctx = context.WithValue(ctx, heldKey{}, func(ctx context.Context, id string) (bool, error) {
+			return h.Held(ctx, w.opts.Name, id)
+		})
+	}
 	outs := make([]outcome, len(g))
 	d, ok := w.kinds[g[0].Kind]
 	for i, e := range g {
@@ -658,6 +709,11 @@ func (w *Worker) fail(ctx context.Context, o outcome) {
 	var rerr error
 	var later laterError
 	switch {
+	case IsGone(err):
+		// Erased during its delivery (or delivered or taken over by
+		// another worker): not sent, and nothing to record — a write
+		// would find no row, or one that is another's now.
+		log.Info("outbox: message gone during its delivery (erased, or taken over); not sent")
 	case isUntried(err) && !IsPermanent(err):
 		if now.Sub(e.CreatedAt) > w.opts.MaxAge && !isKept(err) {
 			log.Warn("outbox: message undelivered past the maximum age; marked dead", "err", err)

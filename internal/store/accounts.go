@@ -12,6 +12,11 @@ import (
 // address in that organisation). Nothing was changed.
 var ErrExists = errors.New("already exists")
 
+// ErrCounterBehind is UpdateCredential's answer to a sign-in whose
+// signature counter is not ahead of the passkey's stored one: another
+// sign-in with a higher counter finished first (or a copy of the key).
+var ErrCounterBehind = errors.New("the passkey's signature counter is not ahead of the stored one")
+
 // Accounts keeps the organisers' console: organisers, one-time tokens,
 // sessions, passkey credentials and the audit log (internal/accounts
 // says what each is). Both engines implement it beside Store; callers get
@@ -62,9 +67,15 @@ type Accounts interface {
 	Credentials(ctx context.Context, organiserID int64) ([]accounts.Credential, error)
 	// Credential returns the passkey with this id, or ErrNotFound.
 	Credential(ctx context.Context, id []byte) (accounts.Credential, error)
-	// UpdateCredential replaces a passkey's Data (its signature counter
-	// moves at every sign-in); ErrNotFound when there is none.
-	UpdateCredential(ctx context.Context, id, data []byte) error
+	// UpdateCredential replaces a passkey's Data after a sign-in whose
+	// authenticator counted signCount, only if that is ahead of the
+	// stored counter (a compare-and-set, so sign-ins finishing in either
+	// order on any instance never move it back) or both are 0 (an
+	// authenticator that does not count, which WebAuthn allows).
+	// ErrCounterBehind, changing nothing, when the stored counter is
+	// already at or past signCount; ErrNotFound when there is no such
+	// passkey.
+	UpdateCredential(ctx context.Context, id, data []byte, signCount uint32) error
 
 	// AddAudit appends an entry and sets its ID; At is kept to the
 	// microsecond in UTC.

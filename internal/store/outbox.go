@@ -105,6 +105,20 @@ func LaneOf(m signing.Message) OutboxLane {
 	return OutboxLane{Org: m.Org, Kind: m.Kind, Target: m.Target}
 }
 
+// OutboxHeld lets a worker ask, just before a message leaves (the SMTP
+// conversation, the HTTP POST), whether its claim on it still stands: an
+// erasure on any instance deletes claimed rows too, and a message sent
+// after its person was erased is mail to someone who asked to be
+// forgotten, or a CRM event after the erasure notice. Both engines
+// implement it.
+type OutboxHeld interface {
+	// Held reports whether message id is still in the outbox, pending
+	// and claimed by worker: false once it was erased, delivered,
+	// dropped, or claimed by another worker after this one's lease ran
+	// out. One read by primary key.
+	Held(ctx context.Context, worker, id string) (bool, error)
+}
+
 // OutboxLanes lets a worker claim around its busy destinations. Both
 // engines implement it; storetest's OutboxLanes case is its suite.
 type OutboxLanes interface {

@@ -304,6 +304,13 @@ func (d *Deliverer) Deliver(ctx context.Context, m signing.Message) error {
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "Placard-Webhooks/1")
+	// The last moment before the event leaves: one whose person was
+	// erased on any instance since the worker claimed it (or taken over
+	// by another worker) goes to no one, so the CRM never hears of the
+	// signature after, or racing, its erasure notice (outbox.StillHeld).
+	if err := outbox.StillHeld(ctx, m.ID); err != nil {
+		return err
+	}
 	resp, err := d.Client.Do(req)
 	if err != nil {
 		if errors.Is(err, ErrRefusedAddress) {

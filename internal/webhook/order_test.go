@@ -153,3 +153,84 @@ func TestOnePersonsEventsInOrder(t *testing.T) {
 }
 
 var _ store.OutboxOrder = (*sqlite.DB)(nil)
+
+// erasedAtCheck is instance A's real SQLite store, whose first check of
+// a claim (store.OutboxHeld) lets instance B's erasure land first: the
+// moment between the claim and the POST.
+type erasedAtCheck struct {
+	*sqlite.DB
+	before func()
+}
+
+func (s *erasedAtCheck) Held(ctx context.Context, worker, id string) (bool, error) {
+	if f := s.before; f != nil {
+		s.before = nil
+		f()
+	}
+	return s.DB.Held(ctx, worker, id)
+}
+
+// TestCreatedNotSentAfterErasure: instance A's worker has claimed ana's
+// signature.created and is about to post it when instance B, on the same
+// database, erases her. Failed before: A posted it, so the CRM heard of
+// the signature after (or racing) the erasure notice and kept a person
+// who asked to be forgotten. Now the deliverer asks whether its claim
+// still stands just before the POST (outbox.StillHeld): ana's event goes
+// to no one and leaves no row; bo's, in the same round, goes.
+func TestCreatedNotSentAfterErasure(t *testing.T) {
+	ctx := context.Background()
+	crm := newFlakyCRM(t, "")
+	s := site(t, "webhooks:\n  - url: "+crm.srv.URL+"/hook\n    secret_env: PLACARD_ORG_NORTH__HOOK\n"+
+		"    events: [signature.created, signature.updated, signature.erased]\n")
+	o := s.Org("north")
+	path := filepath.Join(t.TempDir(), "placard.db")
+	open := func() *sqlite.DB {
+		db, err := sqlite.Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	}
+	a, b := &erasedAtCheck{DB: open()}, open()
+	sig := &signing.Signature{ID: 1, Org: "north", Campaign: "rent", Action: "petition", Kind: signing.KindIndividual,
+		Status: signing.StatusApproved, Name: "Ana Ruiz", Email: "ana@example.org", ContactAt: at, CreatedAt: at}
+	bo := *sig
+	bo.Email = "bo@example.org"
+	msgs := append(webhook.Messages(o, o.Campaign("rent"), sig, webhook.Occasion{Event: campaign.EventSignatureCreated, Final: true, At: at}),
+		webhook.Messages(o, o.Campaign("rent"), &bo, webhook.Occasion{Event: campaign.EventSignatureCreated, Final: true, At: at})...)
+	if len(msgs) != 2 {
+		t.Fatalf("%d messages made, want 2", len(msgs))
+	}
+	if err := a.Enqueue(ctx, msgs); err != nil {
+		t.Fatal(err)
+	}
+	a.before = func() {
+		if _, err := b.Erase(ctx, "ana@example.org"); err != nil {
+			t.Error(err)
+		}
+	}
+	p := webhook.Policy{AllowLoopback: true}
+	d := &webhook.Deliverer{Client: webhook.NewClient(p), Policy: p, Now: time.Now,
+		Getenv: func(string) string { return "whsec_c2VjcmV0" },
+		Org:    func(string) *campaign.Org { return o },
+	}
+	w := outbox.NewWorker(a, map[string]outbox.Deliverer{signing.MessageWebhook: d}, outbox.Options{Name: "instance-a", Batch: 1})
+	for range 2 {
+		if _, err := w.Once(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := crm.accepted(); !slices.Equal(got, []string{"signature.created bo@example.org"}) {
+		t.Errorf("the CRM accepted %q, want only bo's signature.created (ana was erased before hers left)", got)
+	}
+	es, err := a.List(ctx, store.OutboxPending)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range es {
+		if e.Email == "ana@example.org" {
+			t.Errorf("an outbox row keeps the erased address: %+v", e)
+		}
+	}
+}

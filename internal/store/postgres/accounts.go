@@ -279,8 +279,8 @@ func (db *DB) DeleteSession(ctx context.Context, hash [32]byte) (err error) {
 // AddCredential stores a passkey (part of store.Accounts).
 func (db *DB) AddCredential(ctx context.Context, c accounts.Credential) (err error) {
 	defer failed(&err, "storing a passkey")
-	_, err = db.pool.Exec(ctx, `INSERT INTO organiser_credentials (id, organiser_id, data, created_at) VALUES ($1, $2, $3, $4)`,
-		c.ID, c.OrganiserID, c.Data, c.CreatedAt.UTC())
+	_, err = db.pool.Exec(ctx, `INSERT INTO organiser_credentials (id, organiser_id, data, created_at, sign_count) VALUES ($1, $2, $3, $4, $5)`,
+		c.ID, c.OrganiserID, c.Data, c.CreatedAt.UTC(), int64(c.SignCount))
 	if uniqueViolation(err) {
 		return store.ErrExists
 	}
@@ -322,15 +322,24 @@ func (db *DB) Credential(ctx context.Context, id []byte) (_ accounts.Credential,
 	return scanCredential(db.pool.QueryRow(ctx, `SELECT id, organiser_id, data, created_at, user_handle FROM organiser_credentials WHERE id = $1`, id))
 }
 
-// UpdateCredential replaces a passkey's data (part of store.Accounts).
-func (db *DB) UpdateCredential(ctx context.Context, id, data []byte) (err error) {
+// UpdateCredential replaces a passkey's data if its signature counter
+// moves on (part of store.Accounts): one conditional UPDATE, so of two
+// sign-ins racing on any instances the one behind changes nothing.
+func (db *DB) UpdateCredential(ctx context.Context, id, data []byte, signCount uint32) (err error) {
 	defer failed(&err, "updating a passkey")
-	tag, err := db.pool.Exec(ctx, `UPDATE organiser_credentials SET data = $1 WHERE id = $2`, data, id)
-	if err != nil {
-		return err
-	}
-	if tag.RowsAffected() == 0 {
+	var updated bool
+	err = db.pool.QueryRow(ctx, `WITH u AS (
+			UPDATE organiser_credentials SET data = $1, sign_count = $3
+			WHERE id = $2 AND (sign_count < $3 OR (sign_count = 0 AND $3 = 0))
+			RETURNING 1)
+		SELECT EXISTS (SELECT FROM u) FROM organiser_credentials WHERE id = $2`, data, id, int64(signCount)).Scan(&updated)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
 		return store.ErrNotFound
+	case err != nil:
+		return err
+	case !updated:
+		return store.ErrCounterBehind
 	}
 	return nil
 }

@@ -202,6 +202,14 @@ func (db *DB) ClaimAround(ctx context.Context, worker string, n int, lease time.
 	return out, rows.Err()
 }
 
+// Held reports whether worker still holds message id (store.OutboxHeld).
+func (db *DB) Held(ctx context.Context, worker, id string) (_ bool, err error) {
+	defer failed(&err, "checking a claimed message")
+	var held bool
+	err = db.pool.QueryRow(ctx, `SELECT EXISTS (SELECT FROM outbox WHERE id = $1 AND claimed_by = $2 AND status IN ('pending', 'note'))`, id, worker).Scan(&held)
+	return held, err
+}
+
 // Release gives back claimed messages untried, each due again when it
 // was due before the claim (store.OutboxLanes).
 func (db *DB) Release(ctx context.Context, worker string, back []store.OutboxEntry) (err error) {

@@ -270,8 +270,8 @@ func (db *DB) DeleteSession(ctx context.Context, hash [32]byte) (err error) {
 // AddCredential stores a passkey (part of store.Accounts).
 func (db *DB) AddCredential(ctx context.Context, c accounts.Credential) (err error) {
 	defer failed(&err, "storing a passkey")
-	_, err = db.w.ExecContext(ctx, `INSERT INTO organiser_credentials (id, organiser_id, data, created_at) VALUES (?, ?, ?, ?)`,
-		c.ID, c.OrganiserID, c.Data, formatTime(c.CreatedAt))
+	_, err = db.w.ExecContext(ctx, `INSERT INTO organiser_credentials (id, organiser_id, data, created_at, sign_count) VALUES (?, ?, ?, ?, ?)`,
+		c.ID, c.OrganiserID, c.Data, formatTime(c.CreatedAt), int64(c.SignCount))
 	if uniqueViolation(err) {
 		return store.ErrExists
 	}
@@ -315,17 +315,28 @@ func (db *DB) Credential(ctx context.Context, id []byte) (_ accounts.Credential,
 	return scanCredential(db.r.QueryRowContext(ctx, `SELECT id, organiser_id, data, created_at, user_handle FROM organiser_credentials WHERE id = ?`, id))
 }
 
-// UpdateCredential replaces a passkey's data (part of store.Accounts).
-func (db *DB) UpdateCredential(ctx context.Context, id, data []byte) (err error) {
+// UpdateCredential replaces a passkey's data if its signature counter
+// moves on (part of store.Accounts): one conditional UPDATE, so of two
+// sign-ins racing on any instances the one behind changes nothing.
+func (db *DB) UpdateCredential(ctx context.Context, id, data []byte, signCount uint32) (err error) {
 	defer failed(&err, "updating a passkey")
-	res, err := db.w.ExecContext(ctx, `UPDATE organiser_credentials SET data = ? WHERE id = ?`, data, id)
+	n := int64(signCount)
+	res, err := db.w.ExecContext(ctx, `UPDATE organiser_credentials SET data = ?, sign_count = ?
+		WHERE id = ? AND (sign_count < ? OR (sign_count = 0 AND ? = 0))`, data, n, id, n, n)
 	if err != nil {
 		return err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return store.ErrNotFound
+	if k, _ := res.RowsAffected(); k == 1 {
+		return nil
 	}
-	return nil
+	var one int
+	switch err := db.w.QueryRowContext(ctx, `SELECT 1 FROM organiser_credentials WHERE id = ?`, id).Scan(&one); {
+	case errors.Is(err, sql.ErrNoRows):
+		return store.ErrNotFound
+	case err != nil:
+		return err
+	}
+	return store.ErrCounterBehind
 }
 
 // AddAudit appends an audit entry (part of store.Accounts).

@@ -344,6 +344,14 @@ func sortEntries(es []store.OutboxEntry) {
 	})
 }
 
+// Held reports whether worker still holds message id (store.OutboxHeld).
+func (db *DB) Held(ctx context.Context, worker, id string) (_ bool, err error) {
+	defer failed(&err, "checking a claimed message")
+	var held bool
+	err = db.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM outbox WHERE id = ? AND claimed_by = ? AND status IN ('pending', 'note'))`, id, worker).Scan(&held)
+	return held, err
+}
+
 // Release gives back claimed messages untried, each due again when it
 // was due before the claim (store.OutboxLanes).
 func (db *DB) Release(ctx context.Context, worker string, back []store.OutboxEntry) (err error) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -208,15 +209,38 @@ func testCredentials(t *testing.T, a store.Accounts) {
 	if list, _ := a.Credentials(ctx, 10); len(list) != 0 {
 		t.Errorf("another organiser's Credentials: got %d, want 0", len(list))
 	}
-	if err := a.UpdateCredential(ctx, c.ID, []byte(`{"k":2}`)); err != nil {
-		t.Fatal(err)
+	if err := a.UpdateCredential(ctx, c.ID, []byte(`{"k":2}`), 0); err != nil {
+		t.Fatal(err) // a passkey that does not count: 0 after 0 is fine
 	}
 	got, err := a.Credential(ctx, c.ID)
 	if err != nil || string(got.Data) != `{"k":2}` || got.OrganiserID != 9 || !got.CreatedAt.Equal(now) {
 		t.Errorf("Credential after update: got %+v, %v", got, err)
 	}
-	if err := a.UpdateCredential(ctx, []byte{42}, nil); !errors.Is(err, store.ErrNotFound) {
+	if err := a.UpdateCredential(ctx, c.ID, []byte(`{"k":3}`), 0); err != nil {
+		t.Errorf("UpdateCredential, 0 again: %v, want nil (WebAuthn allows a counter that stays 0)", err)
+	}
+	if err := a.UpdateCredential(ctx, []byte{42}, nil, 1); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("UpdateCredential(unknown): got %v, want ErrNotFound", err)
+	}
+
+	// A counting passkey: the stored counter only moves on.
+	k := accounts.Credential{ID: []byte{7, 7}, OrganiserID: 9, Data: []byte(`{"n":5}`), CreatedAt: now, SignCount: 5}
+	if err := a.AddCredential(ctx, k); err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []struct {
+		n    uint32
+		want error
+	}{{5, store.ErrCounterBehind}, {0, store.ErrCounterBehind}, {8, nil}, {7, store.ErrCounterBehind}, {8, store.ErrCounterBehind}, {9, nil}} {
+		if err := a.UpdateCredential(ctx, k.ID, fmt.Appendf(nil, `{"n":%d}`, step.n), step.n); !errors.Is(err, step.want) || (step.want == nil && err != nil) {
+			t.Errorf("UpdateCredential(counter %d): got %v, want %v", step.n, err, step.want)
+		}
+	}
+	if got, err := a.Credential(ctx, k.ID); err != nil || string(got.Data) != `{"n":9}` {
+		t.Errorf("after counters 8, 7, 8, 9: stored %s, %v, want counter 9's", got.Data, err)
+	}
+	if err := a.UpdateCredential(ctx, k.ID, []byte(`{}`), 1<<32-1); err != nil {
+		t.Errorf("UpdateCredential(the largest counter): %v", err)
 	}
 	if _, err := a.Credential(ctx, []byte{42}); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Credential(unknown): got %v, want ErrNotFound", err)
@@ -429,4 +453,58 @@ func testWipeIn(t *testing.T, disk Disk) {
 		t.Fatalf("Close: %v", err)
 	}
 	search(t, "after Close", d.Files(t), gone, kept)
+}
+
+// testPasskeyCounterShared: sign-ins with one passkey finish on two
+// instances in whatever order, each storing the counter it saw. The
+// stored counter must end at the highest of them (each write a
+// compare-and-set), never at whichever wrote last: before, an overwrite
+// moved it back, and a copied key's later use no longer tripped the
+// clone check.
+func testPasskeyCounterShared(t *testing.T, s1, s2 store.Store) {
+	ctx := context.Background()
+	a1, ok1 := s1.(store.Accounts)
+	a2, ok2 := s2.(store.Accounts)
+	if !ok1 || !ok2 {
+		t.Fatalf("%T does not implement store.Accounts", s1)
+	}
+	id := []byte("shared-passkey")
+	if err := a1.AddCredential(ctx, accounts.Credential{ID: id, OrganiserID: 3, Data: []byte(`{"n":1}`), CreatedAt: time.Now(), SignCount: 1}); err != nil {
+		t.Fatal(err)
+	}
+	// The second instance finishes a later sign-in first; the first
+	// instance's, behind it, changes nothing.
+	if err := a2.UpdateCredential(ctx, id, []byte(`{"n":3}`), 3); err != nil {
+		t.Fatal(err)
+	}
+	if err := a1.UpdateCredential(ctx, id, []byte(`{"n":2}`), 2); !errors.Is(err, store.ErrCounterBehind) {
+		t.Errorf("the sign-in behind, on the other instance: got %v, want ErrCounterBehind", err)
+	}
+	// Many at once through both: the highest wins whatever the order.
+	const top = 40
+	var wg sync.WaitGroup
+	errs := make(chan error, top)
+	for n := uint32(top); n > 3; n-- {
+		a := a1
+		if n%2 == 0 {
+			a = a2
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := a.UpdateCredential(ctx, id, fmt.Appendf(nil, `{"n":%d}`, n), n); err != nil && !errors.Is(err, store.ErrCounterBehind) {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	for i, a := range []store.Accounts{a1, a2} {
+		if got, err := a.Credential(ctx, id); err != nil || string(got.Data) != fmt.Sprintf(`{"n":%d}`, top) {
+			t.Errorf("instance %d reads %s, %v, want the highest counter's (%d)", i+1, got.Data, err, top)
+		}
+	}
 }

@@ -65,6 +65,10 @@ func RunShared(t *testing.T, open2 func(t *testing.T) (store.Store, store.Store)
 		s1, s2 := open2(t)
 		testMailPaceShared(t, s1, s2) // mailpace.go
 	})
+	t.Run("PasskeyCounterAcrossInstances", func(t *testing.T) {
+		s1, s2 := open2(t)
+		testPasskeyCounterShared(t, s1, s2) // accounts.go
+	})
 	t.Run("ClaimOnceAcrossInstances", func(t *testing.T) {
 		ctx := context.Background()
 		s1, s2 := open2(t)

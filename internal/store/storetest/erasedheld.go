@@ -32,8 +32,28 @@ func testErasedWhileClaimed(t *testing.T, s store.Store) {
 	if err != nil || len(claimed) != 2 {
 		t.Fatalf("Claim: %d, %v; want both", len(claimed), err)
 	}
+	held, ok := ob.(store.OutboxHeld)
+	if !ok {
+		t.Fatalf("%T does not implement store.OutboxHeld", ob)
+	}
+	isHeld := func(worker, id string) bool {
+		t.Helper()
+		h, err := held.Held(ctx, worker, id)
+		if err != nil {
+			t.Fatalf("Held: %v", err)
+		}
+		return h
+	}
+	if !isHeld("worker-1", ada.ID) || isHeld("worker-2", ada.ID) {
+		t.Error("a claimed message: Held for its worker false, or for another true")
+	}
 	if _, err := s.Erase(ctx, "ada@example.org"); err != nil {
 		t.Fatalf("Erase: %v", err)
+	}
+	// Its worker, about to send, learns it was erased; the other one
+	// it still holds.
+	if isHeld("worker-1", ada.ID) || !isHeld("worker-1", bob.ID) {
+		t.Error("after erasing ada: her claimed message still Held, or bob's not")
 	}
 	later := time.Now().Add(time.Hour)
 	for _, id := range []string{ada.ID, bob.ID} {
