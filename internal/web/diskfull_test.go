@@ -13,7 +13,9 @@ import (
 	"time"
 
 	"github.com/placard/placard/internal/signing"
+	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/internal/store/sqlite"
+	"github.com/placard/placard/internal/store/storetest"
 )
 
 // TestSignDiskFull (attack8): signers arriving together while the SQLite
@@ -98,4 +100,103 @@ func TestSignDiskFull(t *testing.T) {
 	if len(stored) != 4 {
 		t.Errorf("after space came back: stored %q, want the 4 acknowledged", stored)
 	}
+}
+
+// TestOutboxDiskFull (attack8): the outbox on a SQLite database whose
+// disk fills while a worker holds claims. Claims and reports fail with
+// an error (no panic, nothing half-done), the background checkpointer
+// runs through it, and once space comes back every message not reported
+// done is claimed again — none is lost, and a message whose Done went
+// through is not handed out again.
+func TestOutboxDiskFull(t *testing.T) {
+	ctx := context.Background()
+	dir := tinyDisk(t)
+	st, err := sqlite.Open(ctx, filepath.Join(dir, "placard.db"))
+	if err != nil {
+		t.Fatalf("opening SQLite: %v", err)
+	}
+	t.Cleanup(func() { st.Close() })
+	const n = 40
+	all := map[string]bool{}
+	for i := range n {
+		email := fmt.Sprintf("s%d@example.org", i)
+		sig := storetest.Sig("o", "c", email)
+		sig.Outbox = []signing.Message{storetest.Msg("o", "c", email)}
+		all[sig.Outbox[0].ID] = true
+		if _, err := st.AddSignatures(ctx, []*signing.Signature{sig}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const lease = 50 * time.Millisecond
+	held, err := st.Claim(ctx, "w1", 10, lease)
+	if err != nil || len(held) != 10 {
+		t.Fatalf("Claim with room: %d, %v; want 10", len(held), err)
+	}
+
+	filler := fill(t, dir)
+	// The worker delivered what it held and reports it; with the disk
+	// full the report fails, and outbox.Worker only logs it: the lease
+	// runs out and the messages are delivered again (at least once, as
+	// store.Outbox promises).
+	doneErr := st.Done(ctx, ids(held)...)
+	for range 5 { // claims while full: an error or (from the WAL's room) messages
+		if _, err := st.Claim(ctx, "w2", 10, lease); err != nil && !strings.Contains(err.Error(), "full") {
+			t.Errorf("Claim with the disk full: %v; want the disk named full", err)
+		}
+	}
+	// Let the checkpointer (every 200 ms) meet the full disk.
+	time.Sleep(500 * time.Millisecond)
+	if err := st.Ready(ctx); err == nil {
+		t.Errorf("Ready with the disk full: nil, want an error")
+	}
+
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Ready(ctx); err != nil {
+		t.Fatalf("Ready once space came back: %v", err)
+	}
+	if doneErr == nil {
+		for _, e := range held {
+			delete(all, e.ID)
+		}
+	}
+	time.Sleep(2 * lease) // every lease taken while full runs out
+	got := map[string]bool{}
+	for {
+		es, err := st.Claim(ctx, "w3", 100, time.Hour)
+		if err != nil {
+			t.Fatalf("Claim once space came back: %v", err)
+		}
+		if len(es) == 0 {
+			break
+		}
+		for _, e := range es {
+			got[e.ID] = true
+		}
+		if err := st.Done(ctx, ids(es)...); err != nil {
+			t.Fatalf("Done once space came back: %v", err)
+		}
+	}
+	for id := range all {
+		if !got[id] {
+			t.Errorf("message %s lost across the full disk", id)
+		}
+	}
+	if doneErr == nil {
+		for _, e := range held {
+			if got[e.ID] {
+				t.Errorf("message %s reported done while full was handed out again", e.ID)
+			}
+		}
+	}
+	t.Logf("Done while full: %v; claimed after: %d of %d", doneErr, len(got), n)
+}
+
+func ids(es []store.OutboxEntry) []string {
+	out := make([]string, len(es))
+	for i, e := range es {
+		out[i] = e.ID
+	}
+	return out
 }
