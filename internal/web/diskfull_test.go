@@ -14,6 +14,8 @@ import (
 
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
+	"github.com/placard/placard/internal/store/postgres"
+	"github.com/placard/placard/internal/store/postgres/migratedtest"
 	"github.com/placard/placard/internal/store/sqlite"
 	"github.com/placard/placard/internal/store/storetest"
 )
@@ -199,4 +201,53 @@ func ids(es []store.OutboxEntry) []string {
 		out[i] = e.ID
 	}
 	return out
+}
+
+// TestSignReadOnlyDatabase (attack8): a PostgreSQL database that answers
+// read-only (a standby after a failover, or one an operator locked)
+// makes every signature 503 with Retry-After and its form back, never a
+// 500 or a 303, with nothing stored; pages are still served; once it
+// takes writes again the same server stores signatures.
+func TestSignReadOnlyDatabase(t *testing.T) {
+	ctx := context.Background()
+	dsn := migratedtest.DSN(t)
+	st, err := postgres.Open(ctx, dsn)
+	if err != nil {
+		t.Fatalf("opening PostgreSQL: %v", err)
+	}
+	t.Cleanup(func() { st.Close() })
+	e := newSignEnv(t, st, nil)
+	forms := make([]url.Values, 4)
+	for i := range forms {
+		forms[i] = e.formValues(t, libraryPage, "petition-form")
+		forms[i].Set("email", fmt.Sprintf("ro%d@example.org", i))
+		e.clock.add(time.Second)
+	}
+	e.clock.add(5 * time.Second)
+
+	setReadOnly(t, dsn, true)
+	for i := range 3 {
+		res := e.post(t, libraryPage+"/sign", forms[i], nil)
+		b := body(t, res)
+		if res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" ||
+			!strings.Contains(b, fmt.Sprintf("ro%d@example.org", i)) {
+			t.Errorf("signer %d on a read-only database: %d, Retry-After %q; want 503 with Retry-After and the form back",
+				i, res.StatusCode, res.Header.Get("Retry-After"))
+		}
+	}
+	wantStatus(t, get(t, e.s, "GET", libraryPage, nil), 200)
+	if c := e.count(t, "riverside", "save-the-library"); c.Signatures != 0 {
+		t.Errorf("read-only: %d signatures stored, want 0", c.Signatures)
+	}
+
+	setReadOnly(t, dsn, false)
+	for _, i := range []int{0, 3} {
+		res := e.post(t, libraryPage+"/sign", forms[i], nil)
+		if res.StatusCode != 303 {
+			t.Fatalf("signer %d once writable: %d, want 303", i, res.StatusCode)
+		}
+	}
+	if c := e.count(t, "riverside", "save-the-library"); c.Signatures != 2 {
+		t.Errorf("once writable: %d signatures stored, want the 2 acknowledged", c.Signatures)
+	}
 }
