@@ -158,6 +158,18 @@ func (db *DB) migrate(ctx context.Context, files fs.FS) error {
 	if err := lockHeld(ctx, c, pid); err != nil {
 		return err
 	}
+	// A placard killed mid-migration (SIGKILL, the OOM killer, a
+	// container stopped) only closes its socket, and PostgreSQL notices
+	// a vanished client only when it next talks to it: the session would
+	// go on with a long CREATE INDEX CONCURRENTLY — on a big table, or
+	// waiting for a busy site's older snapshots — holding the migration
+	// lock, and the next start would wait, silently, until it ended.
+	// Asked to check its client every second, the server ends the
+	// session instead; the half-built index is left INVALID, and the next
+	// start drops and rebuilds it (runAlone). PostgreSQL before 14 has
+	// no such setting: there the error is ignored, as before.
+	// TestKilledDuringConcurrentBuild.
+	_, _ = c.Exec(ctx, `SET client_connection_check_interval = '1s'`)
 	// Created under the lock: concurrent CREATE TABLE IF NOT EXISTS can
 	// otherwise fail on PostgreSQL's catalog unique index.
 	if _, err := c.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
