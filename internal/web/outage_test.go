@@ -251,3 +251,44 @@ func TestSignReadOnlyDatabase(t *testing.T) {
 		t.Errorf("once writable: %d signatures stored, want the 2 acknowledged", c.Signatures)
 	}
 }
+
+// TestSignClockSetBack (attack8): the machine's clock set back an hour
+// while serving. A form opened before is answered 422 with the form
+// again and a token of the new time — never refused as too young until
+// the clock catches up — and pressed again it signs; a form opened after
+// signs as any.
+func TestSignClockSetBack(t *testing.T) {
+	e := newSignEnv(t, openSQLite(t), nil)
+	before := e.formValues(t, libraryPage, "petition-form")
+	e.clock.add(10 * time.Second)
+	e.clock.add(-time.Hour)
+	res := e.post(t, libraryPage+"/sign", before, nil)
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("a form from before the clock went back: %d, want 422 and the form again", res.StatusCode)
+	}
+	d := doc(t, res)
+	tok := d.Find(`form#petition-form input[name=token]`).AttrOr("value", "")
+	if tok == "" || tok == before.Get("token") {
+		t.Fatalf("the form given back holds token %q, want a new one", tok)
+	}
+	again := cloneForm(before)
+	again.Set("token", tok)
+	e.clock.add(5 * time.Second)
+	wantStatus(t, e.post(t, libraryPage+"/sign", again, nil), 303)
+
+	after := e.formValues(t, libraryPage, "petition-form")
+	after.Set("email", "grace@example.org")
+	e.clock.add(5 * time.Second)
+	wantStatus(t, e.post(t, libraryPage+"/sign", after, nil), 303)
+	if c := e.count(t, "riverside", "save-the-library"); c.Signatures != 2 {
+		t.Errorf("%d signatures stored, want 2", c.Signatures)
+	}
+}
+
+func cloneForm(v url.Values) url.Values {
+	w := url.Values{}
+	for k, vs := range v {
+		w[k] = append([]string(nil), vs...)
+	}
+	return w
+}
