@@ -174,6 +174,11 @@ func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
 	h := w.Header()
 	h["Content-Type"] = hvHTML
 	h["Cache-Control"] = hvNoCache
+	if he.status == http.StatusServiceUnavailable && h["Retry-After"] == nil {
+		// Every 503 says when to try again (a store that failed, a
+		// database restarting).
+		h["Retry-After"] = hvRetryAfterStore
+	}
 	if h["Vary"] == nil {
 		h["Vary"] = hvVaryLang // the words may be in the reader's language
 	}

@@ -121,24 +121,7 @@ func TestReadyzReadOnlyDatabase(t *testing.T) {
 	e := newSignEnv(t, st, nil)
 	wantProbe(t, e.s, "/readyz", 200, "ready")
 
-	admin, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close(ctx)
-	var name string
-	if err := admin.QueryRow(ctx, `SELECT current_database()`).Scan(&name); err != nil {
-		t.Fatal(err)
-	}
-	// New sessions start read-only; the store's open ones are ended so its
-	// pool reconnects into the new setting.
-	if _, err := admin.Exec(ctx, fmt.Sprintf("ALTER DATABASE %s SET default_transaction_read_only = on", pgx.Identifier{name}.Sanitize())); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := admin.Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-		WHERE datname = current_database() AND pid <> pg_backend_pid()`); err != nil {
-		t.Fatal(err)
-	}
+	name := setReadOnly(t, dsn, true)
 	var last string
 	deadline := time.Now().Add(15 * time.Second)
 	for !strings.Contains(last, "read-only") {
@@ -157,4 +140,34 @@ func TestReadyzReadOnlyDatabase(t *testing.T) {
 		t.Errorf("/readyz body %q names the database or its host", b)
 	}
 	wantProbe(t, e.s, "/healthz", 200, "ok")
+}
+
+// setReadOnly turns the PostgreSQL database at dsn read-only (on) or
+// writable again, as a standby or a database an operator locked answers,
+// and returns its name. New sessions take the setting; the open ones are
+// ended so the store's pool reconnects into it.
+func setReadOnly(t *testing.T, dsn string, on bool) string {
+	t.Helper()
+	ctx := context.Background()
+	admin, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(ctx)
+	var name string
+	if err := admin.QueryRow(ctx, `SELECT current_database()`).Scan(&name); err != nil {
+		t.Fatal(err)
+	}
+	// The admin session itself starts read-only when the database is.
+	if _, err := admin.Exec(ctx, `SET default_transaction_read_only = off`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.Exec(ctx, fmt.Sprintf("ALTER DATABASE %s SET default_transaction_read_only = %v", pgx.Identifier{name}.Sanitize(), on)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+		WHERE datname = current_database() AND pid <> pg_backend_pid()`); err != nil {
+		t.Fatal(err)
+	}
+	return name
 }

@@ -56,6 +56,11 @@ var (
 var (
 	hvAllowPost        = []string{"POST"}
 	hvRetryAfterMinute = []string{"60"}
+	// hvRetryAfterStore is the Retry-After of a 503 the store's failure
+	// caused (a full disk, a database restarting): the form comes back
+	// to be sent again in a moment, and 30 s is about how long a
+	// PostgreSQL restart or a freed disk takes to be seen.
+	hvRetryAfterStore = []string{"30"}
 )
 
 // signRoute is the POST /{org}/{campaign}/sign handler with its guards, in
@@ -538,6 +543,7 @@ func (s *Server) honeypotAnswer(w http.ResponseWriter, r *http.Request, lc *site
 // was typed and the same token, to press the button again in a moment.
 // Both answers are this one, so a trap's cannot differ.
 func (s *Server) notRecorded(w http.ResponseWriter, r *http.Request, lc *site.SigningCampaign, sa *site.Signable, form *signForm, issued, now time.Time) error {
+	w.Header()["Retry-After"] = hvRetryAfterStore
 	if s.showForms(w, r, lc, []*site.Signable{sa}, form, nil, formtoken.OK, issued, now, http.StatusServiceUnavailable,
 		lc.Loc.T("error.sign.notstored.heading"), lc.Loc.T("sign.again.notstored.message")) != nil {
 		return errSignNotStored

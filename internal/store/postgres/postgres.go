@@ -13,12 +13,15 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"net"
 	"regexp"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -155,6 +158,18 @@ func (db *DB) migrate(ctx context.Context, files fs.FS) error {
 	if err := lockHeld(ctx, c, pid); err != nil {
 		return err
 	}
+	// A placard killed mid-migration (SIGKILL, the OOM killer, a
+	// container stopped) only closes its socket, and PostgreSQL notices
+	// a vanished client only when it next talks to it: the session would
+	// go on with a long CREATE INDEX CONCURRENTLY — on a big table, or
+	// waiting for a busy site's older snapshots — holding the migration
+	// lock, and the next start would wait, silently, until it ended.
+	// Asked to check its client every second, the server ends the
+	// session instead; the half-built index is left INVALID, and the next
+	// start drops and rebuilds it (runAlone). PostgreSQL before 14 has
+	// no such setting: there the error is ignored, as before.
+	// TestKilledDuringConcurrentBuild.
+	_, _ = c.Exec(ctx, `SET client_connection_check_interval = '1s'`)
 	// Created under the lock: concurrent CREATE TABLE IF NOT EXISTS can
 	// otherwise fail on PostgreSQL's catalog unique index.
 	if _, err := c.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -626,13 +641,29 @@ func (db *DB) AddBatch(ctx context.Context, sigs []*signing.Signature, caught []
 		// statement (store.Outbox): still one round trip.
 		query, args = addOutboxSQL, appendOutboxArgs(args, sigs, order)
 	}
-	var rows pgx.Rows
-	if len(caught) == 0 {
-		if rows, err = db.pool.Query(ctx, query, args...); err == nil {
-			err = scanIDs(rows, ids)
+	for try := 0; ; try++ {
+		var rows pgx.Rows
+		if len(caught) == 0 {
+			if rows, err = db.pool.Query(ctx, query, args...); err == nil {
+				err = scanIDs(rows, ids)
+			}
+		} else {
+			err = db.addWithCaught(ctx, query, args, ids, caught)
 		}
-	} else {
-		err = db.addWithCaught(ctx, query, args, ids, caught)
+		if err == nil || try > 0 || ctx.Err() != nil || !sessionLost(err) {
+			break
+		}
+		// The session was gone (the server restarted, failed over, or
+		// an operator ended it), and so most likely were the pool's
+		// other idle sessions: they are dropped together and the batch
+		// sent once more on a new one, so its signers are not told
+		// "not recorded" while the database is up
+		// (TestSignsAfterSessionsEnd). Sending it again is safe: had
+		// the first COMMIT gone through, its rows are found and
+		// answered ErrAlreadySigned, which is true, and their messages
+		// are not queued twice.
+		clear(ids)
+		db.pool.Reset()
 	}
 	// The statement commits when its result is complete; an error here
 	// (including one at commit) means nothing was stored.
@@ -647,6 +678,21 @@ func (db *DB) AddBatch(ctx context.Context, sigs []*signing.Signature, caught []
 		}
 	}
 	return results, nil
+}
+
+// sessionLost reports whether err says the database session itself was
+// lost: nothing was sent (pgconn.SafeToRetry), the server ended the
+// session (a FATAL error, or class 57P: shut down, crashed, not yet
+// accepting connections), or the connection was cut.
+func sessionLost(err error) bool {
+	if pgconn.SafeToRetry(err) {
+		return true
+	}
+	if pe := (*pgconn.PgError)(nil); errors.As(err, &pe) {
+		return pe.Severity == "FATAL" || strings.HasPrefix(pe.Code, "57P")
+	}
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }
 
 // scanIDs reads addSQL's rows into ids: each inserted signature's id at

@@ -20,9 +20,22 @@ import (
 // signer process TestKilledWhileSigning kills.
 const signerEnv = "PLACARD_TEST_SQLITE_SIGNER"
 
+// openerEnv, when set to a database path, turns the test binary into a
+// process that only opens it and prints Open's error (TestOpenUnwritable).
+const openerEnv = "PLACARD_TEST_SQLITE_OPENER"
+
 func TestMain(m *testing.M) {
 	if path := os.Getenv(signerEnv); path != "" {
 		signForever(path)
+		return
+	}
+	if path := os.Getenv(openerEnv); path != "" {
+		db, err := sqlite.Open(context.Background(), path)
+		if err != nil {
+			fmt.Println(err)
+			os.Exit(1)
+		}
+		db.Close()
 		return
 	}
 	os.Exit(m.Run())

@@ -87,6 +87,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("database path %q: %w", path, err)
 	}
+	if err := checkWritable(abs, path); err != nil { // writable.go
+		return nil, err
+	}
 	// Signatures are personal data: create the file readable by its owner
 	// only (SQLite gives the -wal and -shm files the same mode), rather than
 	// whatever the umask allows.

@@ -95,6 +95,43 @@ func testMailPace(t *testing.T, s store.Store) {
 	}
 }
 
+// testMailPaceClockBack (attack8): the machine's clock set back an hour
+// while an inbox's turns are spent. The inbox is held as spent — no
+// fresh burst — but no longer than the pace ever holds it (every, past
+// the burst's slack), as ratelimit.Pace does: before, its next turn
+// waited for the clock to catch up with the time it was whole again
+// (an hour and ten minutes; a day, for a clock set back a day), and the
+// confirmations asked for meanwhile were given up unsent.
+func testMailPaceClockBack(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	p := mailPace(t, s)
+	secret, err := s.Secret(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const every = 10 * time.Minute
+	ada := store.PaceHash(secret, "ada@example.org")
+	for i := range 3 {
+		if _, took, err := p.MailTurn(ctx, ada, every, 3, base); err != nil || !took {
+			t.Fatalf("turn %d of the burst: took %v, %v; want a turn", i+1, took, err)
+		}
+	}
+	back := base.Add(-time.Hour)
+	next, took, err := p.MailTurn(ctx, ada, every, 3, back)
+	if err != nil || took {
+		t.Fatalf("the clock set back an hour: took %v, %v; want none (spent, not made whole)", took, err)
+	}
+	if !next.Equal(back.Add(every)) {
+		t.Errorf("the clock set back an hour: next turn %v, want %v (every from now, not the clock catching up)", next, back.Add(every))
+	}
+	if _, took, err := p.MailTurn(ctx, ada, every, 3, back.Add(every)); err != nil || !took {
+		t.Errorf("every after the clock was set back: took %v, %v; want a turn", took, err)
+	}
+	if _, took, err := p.MailTurn(ctx, ada, every, 3, back.Add(every)); err != nil || took {
+		t.Errorf("a second turn at once after that: took %v, %v; want none (no fresh burst)", took, err)
+	}
+}
+
 // testMailPaceShared: two instances asking for one inbox's turns at
 // once, many times over, get its burst between them and no more.
 func testMailPaceShared(t *testing.T, s1, s2 store.Store) {

@@ -53,7 +53,8 @@ func Run(t *testing.T, open Opener) {
 	t.Run("SignaturesIteration", func(t *testing.T) { testSignatures(t, open(t)) })
 	t.Run("SetStatusNotFound", func(t *testing.T) { testSetStatusNotFound(t, open(t)) })
 	t.Run("EraseEverywhere", func(t *testing.T) { testErase(t, open(t)) })
-	t.Run("MailPace", func(t *testing.T) { testMailPace(t, open(t)) })           // mailpace.go
+	t.Run("MailPace", func(t *testing.T) { testMailPace(t, open(t)) }) // mailpace.go
+	t.Run("MailPaceClockBack", func(t *testing.T) { testMailPaceClockBack(t, open(t)) })
 	t.Run("MailUnsent", func(t *testing.T) { testMailUnsent(t, open(t)) })       // mailpace.go
 	t.Run("RefusedCounts", func(t *testing.T) { testRefusedCounts(t, open(t)) }) // refused.go
 	t.Run("CaughtCounts", func(t *testing.T) { testCaughtCounts(t, open(t)) })   // caught.go
