@@ -193,7 +193,9 @@ func (c *checker) asset(src string, w where, key string, images bool) *Asset {
 			c.warnf(w, "%s is really a %s picture, not %s — rename it to %s so browsers are told the right type", clean, formatName(format), formatName(ft.format), strings.TrimSuffix(clean, path.Ext(clean))+"."+strings.Replace(format, "jpeg", "jpg", 1))
 			a.ContentType = "image/" + format
 		}
-		a.Width, a.Height = cfg.Width, cfg.Height
+		// As browsers show it: a phone photo turned by its EXIF
+		// orientation is laid out upright.
+		a.Width, a.Height = imagesizes.Displayed(data, cfg.Width, cfg.Height)
 		if imagesizes.Check(data) != nil || format == "webp" && riffCutShort(data) {
 			// Its header reads, so only the copies for phones would
 			// fail: on their first request, or in placard build. A
