@@ -180,6 +180,12 @@ func (c *checker) asset(src string, w where, key string, images bool) *Asset {
 		c.errorf(w, "%s cannot be read: %s", clean, readCause(err))
 		return nil
 	}
+	if ft.format != "" {
+		// Served without what the camera wrote into it: where a
+		// protest photo was taken (GPS), by which camera (its serial),
+		// an uncropped thumbnail (imagesizes.Strip).
+		data = imagesizes.Strip(data)
+	}
 	sum := sha256.Sum256(data)
 	a := &Asset{Path: clean, Data: data, Hash: hex.EncodeToString(sum[:])[:12], ContentType: ft.contentType}
 	switch {

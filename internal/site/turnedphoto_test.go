@@ -127,3 +127,38 @@ func TestTurnedPhotoIsLaidOutUpright(t *testing.T) {
 		t.Errorf("%d copies written, want 2 (480 and 800)", n)
 	}
 }
+
+// TestServedPhotoCarriesNoCameraData: a phone photo's EXIF says where it
+// was taken (GPS) and by which camera (make and serial number). The
+// loader served the original with all of it, to every reader and in
+// every static copy: a protester's photo on a campaign page gave away
+// where they stood. The copies (Go's encoder writes no EXIF) did not
+// carry it, the original did. Now nothing served or exported does, and
+// the orientation, which browsers need, stays.
+func TestServedPhotoCarriesNoCameraData(t *testing.T) {
+	data := phoneJPEG(t, 1600, 900, 6)
+	for _, s := range []string{"PhoneCo", "SERIAL-4471-0042"} {
+		if !bytes.Contains(data, []byte(s)) {
+			t.Fatalf("the test's photo does not hold %q", s)
+		}
+	}
+	written := exportPhoto(t, data)
+	n := 0
+	for p, body := range written {
+		if !strings.HasPrefix(p, "/static/civic/assets/photo") {
+			continue
+		}
+		n++
+		for _, s := range []string{"PhoneCo", "SERIAL-4471-0042"} {
+			if bytes.Contains(body, []byte(s)) {
+				t.Errorf("%s holds the camera's %q", p, s)
+			}
+		}
+		if _, err := jpeg.DecodeConfig(bytes.NewReader(body)); err != nil {
+			t.Errorf("%s does not read as a JPEG: %v", p, err)
+		}
+	}
+	if n != 3 {
+		t.Errorf("%d of the photo's files written, want 3 (the original and two copies)", n)
+	}
+}
