@@ -174,7 +174,10 @@ func writeExport(snap *site.Snapshot, files *site.LazyFiles, out string) (int, e
 			// matches two with the same headers.
 			p += "/"
 		}
-		rules = append(rules, headerRule{p, h})
+		// Named as pages link to it: percent-escaped, so no space, '#',
+		// '%' or line break in a file's name can split the rule, start a
+		// comment or a header line, or leave it matching no request.
+		rules = append(rules, headerRule{site.EscapePath(p), h})
 		return nil
 	})
 	if err != nil {
@@ -187,16 +190,20 @@ func writeExport(snap *site.Snapshot, files *site.LazyFiles, out string) (int, e
 }
 
 // patternFree refuses an exported address that _headers cannot name: one
-// with a "*" in it, or a part starting with ":". Netlify and Cloudflare
-// Pages read these in a rule's path as a splat and a placeholder, and
-// document no escape, so the rule would give its headers (a page's
-// Content-Security-Policy, a year's caching) to other addresses too. Only
-// an organisation's own file names can hold them (slugs cannot); serve
-// answers them as it does any name, so only build refuses them.
+// with a "*" or a ":" in it (site.PatternName). Netlify and Cloudflare
+// Pages read these in a rule's path as a splat and a placeholder
+// (Cloudflare's anywhere in a part, ":" then a letter), and document no
+// escape: the percent-escaped form every rule is written in (%2A, %3A)
+// holds neither, but a host that decodes a rule before reading its
+// patterns would find them again, and the rule would give its headers (a
+// page's Content-Security-Policy, a year's caching) to other addresses
+// too. Only an organisation's own file names can hold them (slugs
+// cannot); serve answers them as it does any name, so only build refuses
+// them, and check warns of them (campaign's asset check).
 func patternFree(p string) error {
 	for part := range strings.SplitSeq(p, "/") {
-		if strings.Contains(part, "*") || strings.HasPrefix(part, ":") {
-			return fmt.Errorf("the file at %s cannot be named in _headers: static hosts (Netlify, Cloudflare Pages) read a * in a path, or a part starting with a colon (%q), as a pattern. Rename the file with letters, digits and hyphens, change the campaign files that name it, and build again", p, part)
+		if strings.ContainsAny(part, "*:") {
+			return fmt.Errorf("the file at %s cannot be named in _headers: static hosts (Netlify, Cloudflare Pages) read a * or a colon in a path (%q) as a pattern. Rename the file with letters, digits and hyphens, change the campaign files that name it, and build again", p, part)
 		}
 	}
 	return nil
