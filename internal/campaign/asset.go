@@ -232,8 +232,21 @@ func (c *checker) asset(src string, w where, key string, images bool) *Asset {
 	if ft.image && info.Size() > maxPictureSize {
 		c.warnf(w, "%s is %s — pictures this large load slowly on phones: keep them under 1 MB (a JPEG saved at 80%% quality, 2000 pixels wide at most, usually is)", clean, sizeText(info.Size()))
 	}
+	if strings.ContainsAny(clean, "*:") {
+		// serve answers it, but `placard build` refuses it: static
+		// hosts read a * or a colon in a _headers rule's path as a
+		// pattern (cmd/placard's patternFree). Said here, so the
+		// organiser learns it before the export.
+		c.warnf(w, "%s has a * or a colon in its name, so `placard build` cannot write it into a static copy (static hosts read them as patterns in their header rules) — rename the file with letters, digits and hyphens, such as %s, and change '%s' to the new name", clean, patternFreeName(clean), key)
+	}
 	of.org.Assets[clean] = a
 	return a
+}
+
+// patternFreeName is clean without its *s and with each colon a hyphen:
+// a name to suggest for a file whose name build refuses.
+func patternFreeName(clean string) string {
+	return strings.NewReplacer("*", "", ":", "-").Replace(clean)
 }
 
 // formatName is how organisers know a picture format: JPEG, PNG, GIF, WebP.
