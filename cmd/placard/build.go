@@ -242,6 +242,19 @@ func headersFile(rules []headerRule) []byte {
 			common[k] = v
 		}
 	}
+	// Framing: a copy holding an embed has pages that drop
+	// X-Frame-Options (site.Export: it cannot list the partners' origins),
+	// so the header differed between files and no rule gave it to an
+	// address the copy does not name — the host's 404.html could be
+	// framed anywhere, and a meta policy cannot say frame-ancestors. /*
+	// holds X-Frame-Options: DENY whenever every file without it has a
+	// policy saying frame-ancestors: browsers ignore X-Frame-Options for a
+	// response whose enforced policy has frame-ancestors (HTML's
+	// X-Frame-Options processing; CSP 3), so the embeds are still framed
+	// by their partners' sites alone.
+	if _, ok := common["X-Frame-Options"]; !ok && framingSaidByPolicy(rules) {
+		common["X-Frame-Options"] = site.FrameOptions
+	}
 	var w bytes.Buffer
 	writeHeaderRule(&w, "/*", common)
 	for _, r := range rules {
@@ -254,6 +267,21 @@ func headersFile(rules []headerRule) []byte {
 		writeHeaderRule(&w, r.path, own)
 	}
 	return w.Bytes()
+}
+
+// framingSaidByPolicy reports whether each of rules either has
+// X-Frame-Options: DENY or no X-Frame-Options and a policy with
+// frame-ancestors (an embed), so that /* may hold X-Frame-Options: DENY.
+func framingSaidByPolicy(rules []headerRule) bool {
+	for _, r := range rules {
+		switch xfo, ok := r.header["X-Frame-Options"]; {
+		case ok && xfo == site.FrameOptions:
+		case !ok && strings.Contains(r.header["Content-Security-Policy"], "frame-ancestors "):
+		default:
+			return false
+		}
+	}
+	return len(rules) > 0
 }
 
 // gzipMin is the smallest file worth a compressed copy: below it the gzip

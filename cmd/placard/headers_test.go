@@ -376,3 +376,52 @@ func TestBuildHeadersNameOddFilesEscaped(t *testing.T) {
 		t.Errorf("Cloudflare Pages gives %s the Cache-Control %q, want its own year-long one once", addr, cc)
 	}
 }
+
+// TestBuildNotFoundIsNeverFramed: a copy holding an embed (the examples'
+// northgate-tenants lists embed_origins) gave X-Frame-Options only in
+// each file's own rule, since an embed has none, so an address the copy
+// does not name — answered with 404.html by the host — was sent no
+// framing header at all, and a 404.html's meta policy cannot say
+// frame-ancestors: any site could frame it. Now /* holds X-Frame-Options:
+// DENY, and each embed's own policy still names its partners in
+// frame-ancestors, which browsers obey over X-Frame-Options.
+func TestBuildNotFoundIsNeverFramed(t *testing.T) {
+	dir, err := filepath.Abs(filepath.Join("..", "..", "campaigns"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := runBuild(t, dir, "--api-origin", buildAPI)
+	data, err := os.ReadFile(filepath.Join(out, "_headers"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules := parseHeadersFile(t, string(data))
+	for _, host := range headersHosts {
+		for _, addr := range []string{"/no-such-organisation", "/northgate-tenants/no-such-page", "/northgate-tenants/x/y", "/404.html", "/northgate-tenants/404.html"} {
+			if xfo := hostHeaders(rules, host, addr)["X-Frame-Options"]; len(xfo) != 1 || xfo[0] != "DENY" {
+				t.Errorf("%s, %s (a \"not found\" answer): X-Frame-Options %q, want DENY once", host.name, addr, xfo)
+			}
+		}
+	}
+	embeds := 0
+	err = filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(filepath.ToSlash(p), "/embed/index.html") {
+			return err
+		}
+		embeds++
+		addr := strings.TrimSuffix(filepath.ToSlash(strings.TrimPrefix(p, out)), "index.html")
+		for _, host := range headersHosts {
+			csp := hostHeaders(rules, host, addr)["Content-Security-Policy"]
+			if len(csp) != 1 || !strings.Contains(csp[0], "frame-ancestors https://") {
+				t.Errorf("%s, %s (an embed): policy %q, want one naming its partners in frame-ancestors (which browsers obey over X-Frame-Options)", host.name, addr, csp)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if embeds == 0 {
+		t.Fatal("the examples' copy holds no embed, want northgate-tenants'")
+	}
+}
