@@ -17,6 +17,7 @@ package imagesizes
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -24,6 +25,9 @@ import (
 	"image/jpeg"
 	"image/png"
 	"math"
+	"sync"
+	"sync/atomic"
+	"testing"
 
 	"golang.org/x/image/draw"
 )
@@ -162,7 +166,7 @@ func Make(data []byte) ([]Size, [][]byte, error) {
 	}
 	sem <- struct{}{}
 	defer func() { <-sem }()
-	src, _, err := image.Decode(bytes.NewReader(data))
+	src, err := decode(data)
 	if err != nil {
 		return nil, nil, fmt.Errorf("imagesizes: decoding the picture: %w", err)
 	}
@@ -214,17 +218,94 @@ func Make(data []byte) ([]Size, [][]byte, error) {
 // on the first request or in a static export. The loader calls it so the
 // organiser is told at the file's setting instead. A picture Make leaves
 // as it is (too small, too large, GIF) is not decoded.
+//
+// Its answer is remembered by the picture's SHA-256 (checked): a reload
+// reads an organisation again whenever one of its files changed, and
+// decoding every large picture of it again, unchanged, cost the decode
+// time and up to 100 MB each time.
 func Check(data []byte) error {
 	sizes, _, err := Plan(data)
 	if err != nil || len(sizes) == 0 {
 		return nil
 	}
+	sum := sha256.Sum256(data)
+	if err, ok := checked.get(sum); ok {
+		return err
+	}
 	sem <- struct{}{}
 	defer func() { <-sem }()
-	if _, _, err := image.Decode(bytes.NewReader(data)); err != nil {
-		return fmt.Errorf("imagesizes: decoding the picture: %w", err)
+	if _, err = decode(data); err != nil {
+		err = fmt.Errorf("imagesizes: decoding the picture: %w", err)
 	}
-	return nil
+	checked.put(sum, err)
+	return err
+}
+
+// checkedSize is how many pictures' Check answers are remembered: far
+// more than an installation's pictures, at 48 bytes or so each (an
+// answer is nil unless the picture is damaged).
+const checkedSize = 4096
+
+// checked remembers Check's answers by content. It is the package's own
+// state, like sem: the answer depends only on the bytes, so every loader
+// of the process may share it, and it is bounded.
+var checked = &answers{m: map[[sha256.Size]byte]error{}}
+
+// answers is a bounded map of Check's answers, forgetting the oldest
+// first.
+type answers struct {
+	mu    sync.Mutex
+	m     map[[sha256.Size]byte]error
+	order [][sha256.Size]byte // keys of m, oldest first
+}
+
+func (a *answers) get(sum [sha256.Size]byte) (error, bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	err, ok := a.m[sum]
+	return err, ok
+}
+
+func (a *answers) put(sum [sha256.Size]byte, err error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if _, ok := a.m[sum]; ok {
+		return
+	}
+	if len(a.order) >= checkedSize {
+		delete(a.m, a.order[0])
+		a.order = a.order[1:]
+	}
+	a.m[sum] = err
+	a.order = append(a.order, sum)
+}
+
+// decodeHook, when set, is called with each picture Make or Check decodes
+// (SetDecodeHook).
+var decodeHook atomic.Pointer[func(data []byte)]
+
+// decode decodes data, telling the test's hook.
+func decode(data []byte) (image.Image, error) {
+	if h := decodeHook.Load(); h != nil {
+		(*h)(data)
+	}
+	img, _, err := image.Decode(bytes.NewReader(data))
+	return img, err
+}
+
+// SetDecodeHook has f called with every picture Make or Check decodes, so
+// tests can count decodes; nil calls nothing. It returns the function
+// that puts back the hook before. Outside a test binary it panics.
+func SetDecodeHook(f func(data []byte)) (restore func()) {
+	if !testing.Testing() {
+		panic("imagesizes.SetDecodeHook is for tests only")
+	}
+	var p *func([]byte)
+	if f != nil {
+		p = &f
+	}
+	old := decodeHook.Swap(p)
+	return func() { decodeHook.Store(old) }
 }
 
 // upright returns img turned and mirrored as EXIF orientation o asks

@@ -380,3 +380,25 @@ func TestPlanBoundsResizeMemory(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckAnswersAreBounded: Check's remembered answers never pass
+// checkedSize, the oldest going first.
+func TestCheckAnswersAreBounded(t *testing.T) {
+	a := &answers{m: map[[32]byte]error{}}
+	key := func(i int) (k [32]byte) {
+		binary.BigEndian.PutUint64(k[:], uint64(i))
+		return k
+	}
+	for i := range checkedSize + 10 {
+		a.put(key(i), nil)
+	}
+	if len(a.m) != checkedSize || len(a.order) != checkedSize {
+		t.Errorf("%d answers kept (%d in order), want %d", len(a.m), len(a.order), checkedSize)
+	}
+	if _, ok := a.get(key(0)); ok {
+		t.Error("the oldest answer is still kept")
+	}
+	if _, ok := a.get(key(checkedSize + 9)); !ok {
+		t.Error("the newest answer is not kept")
+	}
+}
