@@ -174,7 +174,10 @@ func writeExport(snap *site.Snapshot, files *site.LazyFiles, out string) (int, e
 			// matches two with the same headers.
 			p += "/"
 		}
-		rules = append(rules, headerRule{p, h})
+		// Named as pages link to it: percent-escaped, so no space, '#',
+		// '%' or line break in a file's name can split the rule, start a
+		// comment or a header line, or leave it matching no request.
+		rules = append(rules, headerRule{site.EscapePath(p), h})
 		return nil
 	})
 	if err != nil {
@@ -187,16 +190,20 @@ func writeExport(snap *site.Snapshot, files *site.LazyFiles, out string) (int, e
 }
 
 // patternFree refuses an exported address that _headers cannot name: one
-// with a "*" in it, or a part starting with ":". Netlify and Cloudflare
-// Pages read these in a rule's path as a splat and a placeholder, and
-// document no escape, so the rule would give its headers (a page's
-// Content-Security-Policy, a year's caching) to other addresses too. Only
-// an organisation's own file names can hold them (slugs cannot); serve
-// answers them as it does any name, so only build refuses them.
+// with a "*" or a ":" in it (site.PatternName). Netlify and Cloudflare
+// Pages read these in a rule's path as a splat and a placeholder
+// (Cloudflare's anywhere in a part, ":" then a letter), and document no
+// escape: the percent-escaped form every rule is written in (%2A, %3A)
+// holds neither, but a host that decodes a rule before reading its
+// patterns would find them again, and the rule would give its headers (a
+// page's Content-Security-Policy, a year's caching) to other addresses
+// too. Only an organisation's own file names can hold them (slugs
+// cannot); serve answers them as it does any name, so only build refuses
+// them, and check warns of them (campaign's asset check).
 func patternFree(p string) error {
 	for part := range strings.SplitSeq(p, "/") {
-		if strings.Contains(part, "*") || strings.HasPrefix(part, ":") {
-			return fmt.Errorf("the file at %s cannot be named in _headers: static hosts (Netlify, Cloudflare Pages) read a * in a path, or a part starting with a colon (%q), as a pattern. Rename the file with letters, digits and hyphens, change the campaign files that name it, and build again", p, part)
+		if strings.ContainsAny(part, "*:") {
+			return fmt.Errorf("the file at %s cannot be named in _headers: static hosts (Netlify, Cloudflare Pages) read a * or a colon in a path (%q) as a pattern. Rename the file with letters, digits and hyphens, change the campaign files that name it, and build again", p, part)
 		}
 	}
 	return nil
@@ -235,6 +242,19 @@ func headersFile(rules []headerRule) []byte {
 			common[k] = v
 		}
 	}
+	// Framing: a copy holding an embed has pages that drop
+	// X-Frame-Options (site.Export: it cannot list the partners' origins),
+	// so the header differed between files and no rule gave it to an
+	// address the copy does not name — the host's 404.html could be
+	// framed anywhere, and a meta policy cannot say frame-ancestors. /*
+	// holds X-Frame-Options: DENY whenever every file without it has a
+	// policy saying frame-ancestors: browsers ignore X-Frame-Options for a
+	// response whose enforced policy has frame-ancestors (HTML's
+	// X-Frame-Options processing; CSP 3), so the embeds are still framed
+	// by their partners' sites alone.
+	if _, ok := common["X-Frame-Options"]; !ok && framingSaidByPolicy(rules) {
+		common["X-Frame-Options"] = site.FrameOptions
+	}
 	var w bytes.Buffer
 	writeHeaderRule(&w, "/*", common)
 	for _, r := range rules {
@@ -247,6 +267,21 @@ func headersFile(rules []headerRule) []byte {
 		writeHeaderRule(&w, r.path, own)
 	}
 	return w.Bytes()
+}
+
+// framingSaidByPolicy reports whether each of rules either has
+// X-Frame-Options: DENY or no X-Frame-Options and a policy with
+// frame-ancestors (an embed), so that /* may hold X-Frame-Options: DENY.
+func framingSaidByPolicy(rules []headerRule) bool {
+	for _, r := range rules {
+		switch xfo, ok := r.header["X-Frame-Options"]; {
+		case ok && xfo == site.FrameOptions:
+		case !ok && strings.Contains(r.header["Content-Security-Policy"], "frame-ancestors "):
+		default:
+			return false
+		}
+	}
+	return len(rules) > 0
 }
 
 // gzipMin is the smallest file worth a compressed copy: below it the gzip

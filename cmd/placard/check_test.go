@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -109,5 +110,34 @@ func TestCheckMissingTranslation(t *testing.T) {
 		if !strings.Contains(stderr.String()+stdout.String(), want) {
 			t.Errorf("%s: output lacks %q:\n%s%s", tc.dir, want, stdout.String(), stderr.String())
 		}
+	}
+}
+
+// TestCheckWarnsOfPatternNames: `placard build` refuses a file whose name
+// holds a * or a colon (static hosts read them as patterns in _headers),
+// but `placard check` passed it without a word, so the organiser learnt
+// it only when the export failed. check now warns at the setting that
+// names the file, with the fix, and build still refuses it.
+func TestCheckWarnsOfPatternNames(t *testing.T) {
+	for name, better := range map[string]string{"logo*.png": "assets/logo.png", "logo:x.png": "assets/logo-x.png"} {
+		t.Run(name, func(t *testing.T) {
+			dir := copyTestdata(t)
+			assets := filepath.Join(dir, "harbour-choir", "assets")
+			if err := os.Rename(filepath.Join(assets, "logo.png"), filepath.Join(assets, name)); err != nil {
+				t.Skipf("this system cannot name a file %q: %v", name, err)
+			}
+			orgFile := filepath.Join(dir, "harbour-choir", "org.yaml")
+			plant(t, orgFile, "src: assets/logo.png", "src: 'assets/"+name+"'")
+			var stdout, stderr strings.Builder
+			err := run(context.Background(), []string{"check", dir}, env(nil), &stdout, &stderr)
+			if err != nil {
+				t.Fatalf("check: exit %d, want 0 (a warning); stderr:\n%s", exitCode(err), stderr.String())
+			}
+			out := stdout.String() + stderr.String()
+			want := orgFile + ":5:8: warning: assets/" + name + " has a * or a colon in its name, so `placard build` cannot write it"
+			if !strings.Contains(out, want) || !strings.Contains(out, "such as "+better+",") || !strings.Contains(out, "change 'src' to the new name") {
+				t.Errorf("check said:\n%s\nwant a line starting %q, with the fix", out, want)
+			}
+		})
 	}
 }

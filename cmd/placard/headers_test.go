@@ -296,7 +296,10 @@ func TestBuildNotFoundCarriesItsPolicy(t *testing.T) {
 // escape), giving its headers to other addresses; build refuses it with a
 // plain message naming the address and the fix, and writes no _headers.
 func TestBuildRefusesPatternNames(t *testing.T) {
-	for _, name := range []string{"logo*.png", ":logo.png"} {
+	// "logo:x.png": Cloudflare Pages reads ":x" anywhere in a path as a
+	// placeholder (":" then a letter), not only at a part's start; build
+	// let it through before.
+	for _, name := range []string{"logo*.png", ":logo.png", "logo:x.png"} {
 		t.Run(name, func(t *testing.T) {
 			dir := copyTestdata(t)
 			assets := filepath.Join(dir, "harbour-choir", "assets")
@@ -317,5 +320,108 @@ func TestBuildRefusesPatternNames(t *testing.T) {
 				t.Errorf("build wrote _headers all the same")
 			}
 		})
+	}
+}
+
+// TestBuildHeadersNameOddFilesEscaped: _headers named an organisation's
+// file as it is called, so "logo #2 (50%).png" gave the rule line
+// "/static/…/logo #2 (50%).….png": a host reads what follows " #" as a
+// comment or the space as the end of the path, and the address browsers
+// request (the page links it percent-escaped) matched no rule, so the
+// file lost its own headers. Each rule now names its address as pages
+// link to it, and the host's matching gives that address its headers
+// once.
+func TestBuildHeadersNameOddFilesEscaped(t *testing.T) {
+	const name = "logo #2 (50%).png"
+	dir := copyTestdata(t)
+	assets := filepath.Join(dir, "harbour-choir", "assets")
+	if err := os.Rename(filepath.Join(assets, "logo.png"), filepath.Join(assets, name)); err != nil {
+		t.Skipf("this system cannot name a file %q: %v", name, err)
+	}
+	plant(t, filepath.Join(dir, "harbour-choir", "org.yaml"), "src: assets/logo.png", "src: 'assets/"+name+"'")
+	out := runBuild(t, dir)
+	data, err := os.ReadFile(filepath.Join(out, "_headers"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := regexp.MustCompile(`^/[A-Za-z0-9/._~%-]*$`)
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, "/") && line != "/*" && !plain.MatchString(line) {
+			t.Errorf("_headers names %q: want only letters, digits, /-._~ and %%-escapes", line)
+		}
+	}
+	rules := parseHeadersFile(t, string(data))
+	page, err := os.ReadFile(filepath.Join(out, "harbour-choir", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var addr string
+	doc.Find("img[src]").Each(func(_ int, s *goquery.Selection) {
+		if src := s.AttrOr("src", ""); strings.Contains(src, "/assets/logo") {
+			addr = src
+		}
+	})
+	if !strings.Contains(addr, "logo%20%232%20%2850%25%29.") {
+		t.Fatalf("the organisation page links its logo at %q, want it percent-escaped", addr)
+	}
+	// Cloudflare Pages matches rules against the address as requested
+	// (its rules engine tests "/some%20page" against a request for
+	// "/some page").
+	cc := hostHeaders(rules, headersHosts[1], addr)["Cache-Control"]
+	if len(cc) != 1 || !strings.Contains(cc[0], "immutable") {
+		t.Errorf("Cloudflare Pages gives %s the Cache-Control %q, want its own year-long one once", addr, cc)
+	}
+}
+
+// TestBuildNotFoundIsNeverFramed: a copy holding an embed (the examples'
+// northgate-tenants lists embed_origins) gave X-Frame-Options only in
+// each file's own rule, since an embed has none, so an address the copy
+// does not name — answered with 404.html by the host — was sent no
+// framing header at all, and a 404.html's meta policy cannot say
+// frame-ancestors: any site could frame it. Now /* holds X-Frame-Options:
+// DENY, and each embed's own policy still names its partners in
+// frame-ancestors, which browsers obey over X-Frame-Options.
+func TestBuildNotFoundIsNeverFramed(t *testing.T) {
+	dir, err := filepath.Abs(filepath.Join("..", "..", "campaigns"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := runBuild(t, dir, "--api-origin", buildAPI)
+	data, err := os.ReadFile(filepath.Join(out, "_headers"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules := parseHeadersFile(t, string(data))
+	for _, host := range headersHosts {
+		for _, addr := range []string{"/no-such-organisation", "/northgate-tenants/no-such-page", "/northgate-tenants/x/y", "/404.html", "/northgate-tenants/404.html"} {
+			if xfo := hostHeaders(rules, host, addr)["X-Frame-Options"]; len(xfo) != 1 || xfo[0] != "DENY" {
+				t.Errorf("%s, %s (a \"not found\" answer): X-Frame-Options %q, want DENY once", host.name, addr, xfo)
+			}
+		}
+	}
+	embeds := 0
+	err = filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(filepath.ToSlash(p), "/embed/index.html") {
+			return err
+		}
+		embeds++
+		addr := strings.TrimSuffix(filepath.ToSlash(strings.TrimPrefix(p, out)), "index.html")
+		for _, host := range headersHosts {
+			csp := hostHeaders(rules, host, addr)["Content-Security-Policy"]
+			if len(csp) != 1 || !strings.Contains(csp[0], "frame-ancestors https://") {
+				t.Errorf("%s, %s (an embed): policy %q, want one naming its partners in frame-ancestors (which browsers obey over X-Frame-Options)", host.name, addr, csp)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if embeds == 0 {
+		t.Fatal("the examples' copy holds no embed, want northgate-tenants'")
 	}
 }

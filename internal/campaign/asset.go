@@ -180,6 +180,12 @@ func (c *checker) asset(src string, w where, key string, images bool) *Asset {
 		c.errorf(w, "%s cannot be read: %s", clean, readCause(err))
 		return nil
 	}
+	if ft.format != "" {
+		// Served without what the camera wrote into it: where a
+		// protest photo was taken (GPS), by which camera (its serial),
+		// an uncropped thumbnail (imagesizes.Strip).
+		data = imagesizes.Strip(data)
+	}
 	sum := sha256.Sum256(data)
 	a := &Asset{Path: clean, Data: data, Hash: hex.EncodeToString(sum[:])[:12], ContentType: ft.contentType}
 	switch {
@@ -193,7 +199,9 @@ func (c *checker) asset(src string, w where, key string, images bool) *Asset {
 			c.warnf(w, "%s is really a %s picture, not %s — rename it to %s so browsers are told the right type", clean, formatName(format), formatName(ft.format), strings.TrimSuffix(clean, path.Ext(clean))+"."+strings.Replace(format, "jpeg", "jpg", 1))
 			a.ContentType = "image/" + format
 		}
-		a.Width, a.Height = cfg.Width, cfg.Height
+		// As browsers show it: a phone photo turned by its EXIF
+		// orientation is laid out upright.
+		a.Width, a.Height = imagesizes.Displayed(data, cfg.Width, cfg.Height)
 		if imagesizes.Check(data) != nil || format == "webp" && riffCutShort(data) {
 			// Its header reads, so only the copies for phones would
 			// fail: on their first request, or in placard build. A
@@ -224,8 +232,21 @@ func (c *checker) asset(src string, w where, key string, images bool) *Asset {
 	if ft.image && info.Size() > maxPictureSize {
 		c.warnf(w, "%s is %s — pictures this large load slowly on phones: keep them under 1 MB (a JPEG saved at 80%% quality, 2000 pixels wide at most, usually is)", clean, sizeText(info.Size()))
 	}
+	if strings.ContainsAny(clean, "*:") {
+		// serve answers it, but `placard build` refuses it: static
+		// hosts read a * or a colon in a _headers rule's path as a
+		// pattern (cmd/placard's patternFree). Said here, so the
+		// organiser learns it before the export.
+		c.warnf(w, "%s has a * or a colon in its name, so `placard build` cannot write it into a static copy (static hosts read them as patterns in their header rules) — rename the file with letters, digits and hyphens, such as %s, and change '%s' to the new name", clean, patternFreeName(clean), key)
+	}
 	of.org.Assets[clean] = a
 	return a
+}
+
+// patternFreeName is clean without its *s and with each colon a hyphen:
+// a name to suggest for a file whose name build refuses.
+func patternFreeName(clean string) string {
+	return strings.NewReplacer("*", "", ":", "-").Replace(clean)
 }
 
 // formatName is how organisers know a picture format: JPEG, PNG, GIF, WebP.

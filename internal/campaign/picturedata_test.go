@@ -9,11 +9,14 @@ import (
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"maps"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/campaign/campaigntest"
+	"github.com/placard/placard/internal/imagesizes"
 )
 
 // webp1x1 is a lossless WebP of one pixel.
@@ -177,5 +180,75 @@ func TestHugePictureIsWarned(t *testing.T) {
 		if found != c.want || probs.HasErrors() {
 			t.Errorf("%d×%d: problems %v; want the warning: %v, and no error", c.w, c.h, probs, c.want)
 		}
+	}
+}
+
+// TestReloadDecodesOnlyChangedPictures: the loader decodes every picture
+// imagesizes would resize, to report a damaged one (imagesizes.Check),
+// and a reload reads an organisation again when any of its files
+// changed: an organisation with many large photos paid every decode, and
+// its memory, again for a changed sentence. Check's answers are now
+// remembered by content, so a second load decodes none of the unchanged
+// pictures and a changed one once.
+func TestReloadDecodesOnlyChangedPictures(t *testing.T) {
+	// Pictures no other test loads (the answers are the process's), each
+	// wider than the smallest copy, so Check decodes it.
+	picture := func(seed byte) string {
+		img := image.NewRGBA(image.Rect(0, 0, 700, 400))
+		for i := range img.Pix {
+			img.Pix[i] = byte(i*13) ^ seed
+		}
+		img.Set(3, 5, color.RGBA{seed, 'r', 'l', 255})
+		var b bytes.Buffer
+		if err := png.Encode(&b, img); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	files := campaigntest.Files{
+		"civic/org.yaml": "name: Civic\n",
+		"civic/hello.yaml": "title: Hello\nsummary: Say hello.\ndate: 2026-01-01\nimage: {src: assets/a.png, alt: A}\n" +
+			"actions:\n  - kind: resources\n    items:\n" +
+			"      - {title: B, file: assets/b.png}\n      - {title: C, file: assets/c.png}\n",
+		"civic/assets/a.png": picture(201),
+		"civic/assets/b.png": picture(202),
+		"civic/assets/c.png": picture(203),
+	}
+	ours := map[string]string{}
+	for _, name := range []string{"a", "b", "c"} {
+		ours[files["civic/assets/"+name+".png"]] = name
+	}
+	var mu sync.Mutex
+	decoded := map[string]int{}
+	defer imagesizes.SetDecodeHook(func(data []byte) {
+		mu.Lock()
+		defer mu.Unlock()
+		if name, ok := ours[string(data)]; ok {
+			decoded[name]++
+		}
+	})()
+	load := func() map[string]int {
+		t.Helper()
+		mu.Lock()
+		clear(decoded)
+		mu.Unlock()
+		if _, probs := campaign.LoadFS(files.FS(), "."); probs.HasErrors() {
+			t.Fatal(probs)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		return maps.Clone(decoded)
+	}
+	if got := load(); !maps.Equal(got, map[string]int{"a": 1, "b": 1, "c": 1}) {
+		t.Fatalf("the first load decoded %v, want each picture once", got)
+	}
+	files["civic/hello.yaml"] = strings.Replace(files["civic/hello.yaml"], "Say hello.", "Say hello again.", 1)
+	if got := load(); len(got) != 0 {
+		t.Errorf("a load after a changed sentence decoded %v, want no picture again", got)
+	}
+	files["civic/assets/b.png"] = picture(204)
+	ours[files["civic/assets/b.png"]] = "b2"
+	if got := load(); !maps.Equal(got, map[string]int{"b2": 1}) {
+		t.Errorf("a load after one changed picture decoded %v, want that picture once", got)
 	}
 }

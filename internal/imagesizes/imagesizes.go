@@ -17,6 +17,7 @@ package imagesizes
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -24,6 +25,9 @@ import (
 	"image/jpeg"
 	"image/png"
 	"math"
+	"sync"
+	"sync/atomic"
+	"testing"
 
 	"golang.org/x/image/draw"
 )
@@ -88,16 +92,28 @@ var (
 	// one so tall that even its smallest copy needs more than
 	// MaxScaleBuffer.
 	ErrTooLarge = errors.New("imagesizes: picture too large to resize")
-	// ErrRotated is a JPEG whose camera data asks viewers to turn it: its
-	// copies would show unturned, so it is offered only as it is.
-	ErrRotated = errors.New("imagesizes: picture is turned by its EXIF orientation")
 )
 
-// Plan returns the widths of Widths narrower than data's picture, with
-// their heights, and the format ("jpeg" or "png"), reading only the
-// picture's header. It returns no sizes, and an error saying why, for a
-// picture it will not resize; a picture no wider than the smallest width
-// gets no sizes and no error.
+// Displayed returns the size a browser shows a picture of w×h stored
+// pixels at: a JPEG whose EXIF orientation is 5 to 8 (a phone held
+// upright) is turned a quarter, so it shows h×w. Browsers apply the EXIF
+// orientation (CSS image-orientation: from-image is the default), so a
+// page's width and height attributes must be these.
+func Displayed(data []byte, w, h int) (int, int) {
+	if quarterTurn(orientation(data)) {
+		return h, w
+	}
+	return w, h
+}
+
+// quarterTurn reports whether EXIF orientation o swaps width and height.
+func quarterTurn(o int) bool { return o >= 5 && o <= 8 }
+
+// Plan returns the widths of Widths narrower than data's picture as shown
+// (Displayed), with their heights, and the format ("jpeg" or "png"),
+// reading only the picture's header. It returns no sizes, and an error
+// saying why, for a picture it will not resize; a picture no wider than
+// the smallest width gets no sizes and no error.
 func Plan(data []byte) ([]Size, string, error) {
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
@@ -109,22 +125,31 @@ func Plan(data []byte) ([]Size, string, error) {
 	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
 		return nil, format, ErrTooLarge
 	}
-	if format == "jpeg" && orientation(data) > 1 {
-		return nil, format, ErrRotated
+	turned := format == "jpeg" && quarterTurn(orientation(data))
+	dw, dh := cfg.Width, cfg.Height
+	if turned {
+		dw, dh = dh, dw
 	}
 	var out []Size
 	for _, w := range Widths {
-		if w >= cfg.Width {
+		if w >= dw {
 			break
 		}
-		if int64(w)*int64(cfg.Height)*scaleBytesPerPixel > MaxScaleBuffer {
+		h := max(int(math.Round(float64(dh)*float64(w)/float64(dw))), 1)
+		// The copy is scaled in the stored orientation, then turned: the
+		// resizer's buffer is as wide as the stored copy and as tall as
+		// the stored picture.
+		scaledW := w
+		if turned {
+			scaledW = h
+		}
+		if int64(scaledW)*int64(cfg.Height)*scaleBytesPerPixel > MaxScaleBuffer {
 			if len(out) == 0 {
 				return nil, format, ErrTooLarge
 			}
 			break
 		}
-		h := int(math.Round(float64(cfg.Height) * float64(w) / float64(cfg.Width)))
-		out = append(out, Size{Width: w, Height: max(h, 1)})
+		out = append(out, Size{Width: w, Height: h})
 	}
 	return out, format, nil
 }
@@ -141,22 +166,33 @@ func Make(data []byte) ([]Size, [][]byte, error) {
 	}
 	sem <- struct{}{}
 	defer func() { <-sem }()
-	src, _, err := image.Decode(bytes.NewReader(data))
+	src, err := decode(data)
 	if err != nil {
 		return nil, nil, fmt.Errorf("imagesizes: decoding the picture: %w", err)
+	}
+	o := 1
+	if format == "jpeg" {
+		o = orientation(data)
 	}
 	out := make([][]byte, len(sizes))
 	// Largest first, each drawn from the original: drawing from the
 	// previous copy would be faster but blur the small ones twice.
 	for i := len(sizes) - 1; i >= 0; i-- {
 		s := sizes[i]
+		// Scaled as stored, then turned as the EXIF orientation says:
+		// the copy carries no EXIF, so it must be upright itself.
+		sw, sh := s.Width, s.Height
+		if quarterTurn(o) {
+			sw, sh = sh, sw
+		}
 		var dst draw.Image
 		if format == "png" && !opaque(src) {
-			dst = image.NewNRGBA(image.Rect(0, 0, s.Width, s.Height))
+			dst = image.NewNRGBA(image.Rect(0, 0, sw, sh))
 		} else {
-			dst = image.NewRGBA(image.Rect(0, 0, s.Width, s.Height))
+			dst = image.NewRGBA(image.Rect(0, 0, sw, sh))
 		}
 		draw.CatmullRom.Scale(dst, dst.Bounds(), src, src.Bounds(), draw.Src, nil)
+		dst = upright(dst, o)
 		var buf bytes.Buffer
 		if format == "jpeg" {
 			q := JPEGQuality
@@ -181,18 +217,151 @@ func Make(data []byte) ([]Size, [][]byte, error) {
 // damaged passes Plan, then fails Make, so its copies could not be made
 // on the first request or in a static export. The loader calls it so the
 // organiser is told at the file's setting instead. A picture Make leaves
-// as it is (too small, too large, GIF, turned) is not decoded.
+// as it is (too small, too large, GIF) is not decoded.
+//
+// Its answer is remembered by the picture's SHA-256 (checked): a reload
+// reads an organisation again whenever one of its files changed, and
+// decoding every large picture of it again, unchanged, cost the decode
+// time and up to 100 MB each time.
 func Check(data []byte) error {
 	sizes, _, err := Plan(data)
 	if err != nil || len(sizes) == 0 {
 		return nil
 	}
+	sum := sha256.Sum256(data)
+	if err, ok := checked.get(sum); ok {
+		return err
+	}
 	sem <- struct{}{}
 	defer func() { <-sem }()
-	if _, _, err := image.Decode(bytes.NewReader(data)); err != nil {
-		return fmt.Errorf("imagesizes: decoding the picture: %w", err)
+	if _, err = decode(data); err != nil {
+		err = fmt.Errorf("imagesizes: decoding the picture: %w", err)
 	}
-	return nil
+	checked.put(sum, err)
+	return err
+}
+
+// checkedSize is how many pictures' Check answers are remembered: far
+// more than an installation's pictures, at 48 bytes or so each (an
+// answer is nil unless the picture is damaged).
+const checkedSize = 4096
+
+// checked remembers Check's answers by content. It is the package's own
+// state, like sem: the answer depends only on the bytes, so every loader
+// of the process may share it, and it is bounded.
+var checked = &answers{m: map[[sha256.Size]byte]error{}}
+
+// answers is a bounded map of Check's answers, forgetting the oldest
+// first.
+type answers struct {
+	mu    sync.Mutex
+	m     map[[sha256.Size]byte]error
+	order [][sha256.Size]byte // keys of m, oldest first
+}
+
+func (a *answers) get(sum [sha256.Size]byte) (error, bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	err, ok := a.m[sum]
+	return err, ok
+}
+
+func (a *answers) put(sum [sha256.Size]byte, err error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if _, ok := a.m[sum]; ok {
+		return
+	}
+	if len(a.order) >= checkedSize {
+		delete(a.m, a.order[0])
+		a.order = a.order[1:]
+	}
+	a.m[sum] = err
+	a.order = append(a.order, sum)
+}
+
+// decodeHook, when set, is called with each picture Make or Check decodes
+// (SetDecodeHook).
+var decodeHook atomic.Pointer[func(data []byte)]
+
+// decode decodes data, telling the test's hook.
+func decode(data []byte) (image.Image, error) {
+	if h := decodeHook.Load(); h != nil {
+		(*h)(data)
+	}
+	img, _, err := image.Decode(bytes.NewReader(data))
+	return img, err
+}
+
+// SetDecodeHook has f called with every picture Make or Check decodes, so
+// tests can count decodes; nil calls nothing. It returns the function
+// that puts back the hook before. Outside a test binary it panics.
+func SetDecodeHook(f func(data []byte)) (restore func()) {
+	if !testing.Testing() {
+		panic("imagesizes.SetDecodeHook is for tests only")
+	}
+	var p *func([]byte)
+	if f != nil {
+		p = &f
+	}
+	old := decodeHook.Swap(p)
+	return func() { decodeHook.Store(old) }
+}
+
+// upright returns img turned and mirrored as EXIF orientation o asks
+// viewers to show it (1 or an unknown value: as it is). img is an
+// *image.RGBA or *image.NRGBA whose bounds start at 0,0, as Make makes.
+func upright(img draw.Image, o int) draw.Image {
+	if o < 2 || o > 8 {
+		return img
+	}
+	w, h := img.Bounds().Dx(), img.Bounds().Dy()
+	var src []uint8
+	var srcStride int
+	var out draw.Image
+	var pix []uint8
+	var stride int
+	ow, oh := w, h
+	if quarterTurn(o) {
+		ow, oh = h, w
+	}
+	switch m := img.(type) {
+	case *image.RGBA:
+		src, srcStride = m.Pix, m.Stride
+		n := image.NewRGBA(image.Rect(0, 0, ow, oh))
+		out, pix, stride = n, n.Pix, n.Stride
+	case *image.NRGBA:
+		src, srcStride = m.Pix, m.Stride
+		n := image.NewNRGBA(image.Rect(0, 0, ow, oh))
+		out, pix, stride = n, n.Pix, n.Stride
+	default:
+		return img
+	}
+	for y := range oh {
+		for x := range ow {
+			// The stored pixel shown at x,y (the EXIF specification's
+			// eight orientations).
+			var sx, sy int
+			switch o {
+			case 2:
+				sx, sy = w-1-x, y
+			case 3:
+				sx, sy = w-1-x, h-1-y
+			case 4:
+				sx, sy = x, h-1-y
+			case 5:
+				sx, sy = y, x
+			case 6:
+				sx, sy = y, h-1-x
+			case 7:
+				sx, sy = w-1-y, h-1-x
+			case 8:
+				sx, sy = w-1-y, x
+			}
+			copy(pix[y*stride+4*x:y*stride+4*x+4], src[sy*srcStride+4*sx:sy*srcStride+4*sx+4])
+		}
+	}
+	return out
 }
 
 // opaque reports whether every pixel of img is fully opaque, for images

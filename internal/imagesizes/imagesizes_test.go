@@ -219,17 +219,96 @@ func withOrientation(jpg []byte, o uint16, order binary.ByteOrder) []byte {
 	return out.Bytes()
 }
 
-func TestTurnedJPEGIsNotResized(t *testing.T) {
-	plain := encodeJPEG(t, picture(1200, 630, false))
+// quadrants is a w×h picture whose top-left quarter is red, top-right
+// green, bottom-left blue and bottom-right white.
+func quadrants(w, h int) image.Image {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			c := [4]color.RGBA{{255, 0, 0, 255}, {0, 255, 0, 255}, {0, 0, 255, 255}, {255, 255, 255, 255}}[2*(2*y/h)+2*x/w]
+			img.SetRGBA(x, y, c)
+		}
+	}
+	return img
+}
+
+// quadrant names the colour at the middle of a quarter of img: "red",
+// "green", "blue" or "white".
+func quadrant(img image.Image, right, bottom bool) string {
+	b := img.Bounds()
+	x, y := b.Dx()/4, b.Dy()/4
+	if right {
+		x += b.Dx() / 2
+	}
+	if bottom {
+		y += b.Dy() / 2
+	}
+	r, g, bl, _ := img.At(b.Min.X+x, b.Min.Y+y).RGBA()
+	switch {
+	case r > 0x8000 && g > 0x8000 && bl > 0x8000:
+		return "white"
+	case r > 0x8000:
+		return "red"
+	case g > 0x8000:
+		return "green"
+	case bl > 0x8000:
+		return "blue"
+	}
+	return "?"
+}
+
+// TestTurnedJPEGCopiesAreUpright: a phone photo's EXIF orientation asks
+// viewers to turn it, and browsers do (image-orientation: from-image), so
+// its copies, which carry no EXIF, must be turned when made, and be as
+// wide as the picture is shown. Before, Make refused every turned JPEG
+// (ErrRotated) and the page gave the stored width and height: a portrait
+// phone photo (orientation 6) was laid out landscape and squashed.
+func TestTurnedJPEGCopiesAreUpright(t *testing.T) {
+	plain := encodeJPEG(t, quadrants(1600, 900))
+	// Where the stored top-left (red) and top-right (green) quarters are
+	// shown, for each orientation: top-left, top-right, bottom-left,
+	// bottom-right.
+	want := map[uint16][2]string{
+		1: {"TL", "TR"}, 2: {"TR", "TL"}, 3: {"BR", "BL"}, 4: {"BL", "BR"},
+		5: {"TL", "BL"}, 6: {"TR", "BR"}, 7: {"BR", "TR"}, 8: {"BL", "TL"},
+	}
 	for _, order := range []binary.ByteOrder{binary.LittleEndian, binary.BigEndian} {
-		if got := orientation(withOrientation(plain, 6, order)); got != 6 {
-			t.Errorf("%v: orientation %d, want 6", order, got)
-		}
-		if _, _, err := Make(withOrientation(plain, 6, order)); !errors.Is(err, ErrRotated) {
-			t.Errorf("%v: Make of a turned JPEG = %v, want ErrRotated", order, err)
-		}
-		if sizes, _, err := Make(withOrientation(plain, 1, order)); err != nil || len(sizes) != 2 {
-			t.Errorf("%v: orientation 1 (upright): %v %v", order, sizes, err)
+		for o := uint16(1); o <= 8; o++ {
+			data := withOrientation(plain, o, order)
+			if got := orientation(data); got != int(o) {
+				t.Errorf("%v %d: orientation %d", order, o, got)
+			}
+			dw, dh := Displayed(data, 1600, 900)
+			wantSizes := []Size{{480, 270}, {800, 450}, {1200, 675}}
+			if o >= 5 {
+				if dw != 900 || dh != 1600 {
+					t.Errorf("%v %d: Displayed = %d×%d, want 900×1600", order, o, dw, dh)
+				}
+				wantSizes = []Size{{480, 853}, {800, 1422}}
+			} else if dw != 1600 || dh != 900 {
+				t.Errorf("%v %d: Displayed = %d×%d, want 1600×900", order, o, dw, dh)
+			}
+			sizes, files, err := Make(data)
+			if err != nil || !slices.Equal(sizes, wantSizes) {
+				t.Errorf("%v %d: Make = %v, %v; want %v", order, o, sizes, err, wantSizes)
+				continue
+			}
+			for i, f := range files {
+				img, err := jpeg.Decode(bytes.NewReader(f))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if b := img.Bounds(); b.Dx() != sizes[i].Width || b.Dy() != sizes[i].Height {
+					t.Errorf("%v %d: copy %d is %v, want %v", order, o, i, b.Size(), sizes[i])
+				}
+				at := map[string]string{
+					"TL": quadrant(img, false, false), "TR": quadrant(img, true, false),
+					"BL": quadrant(img, false, true), "BR": quadrant(img, true, true),
+				}
+				if at[want[o][0]] != "red" || at[want[o][1]] != "green" {
+					t.Errorf("%v %d: copy %d shows %v; want red at %s and green at %s", order, o, i, at, want[o][0], want[o][1])
+				}
+			}
 		}
 	}
 	if got := orientation(plain); got != 0 {
@@ -299,5 +378,27 @@ func TestPlanBoundsResizeMemory(t *testing.T) {
 		if err != nil || !slices.Equal(got, c.want) {
 			t.Errorf("%d×%d: Plan = %v, %v; want %v", c.w, c.h, got, err, c.want)
 		}
+	}
+}
+
+// TestCheckAnswersAreBounded: Check's remembered answers never pass
+// checkedSize, the oldest going first.
+func TestCheckAnswersAreBounded(t *testing.T) {
+	a := &answers{m: map[[32]byte]error{}}
+	key := func(i int) (k [32]byte) {
+		binary.BigEndian.PutUint64(k[:], uint64(i))
+		return k
+	}
+	for i := range checkedSize + 10 {
+		a.put(key(i), nil)
+	}
+	if len(a.m) != checkedSize || len(a.order) != checkedSize {
+		t.Errorf("%d answers kept (%d in order), want %d", len(a.m), len(a.order), checkedSize)
+	}
+	if _, ok := a.get(key(0)); ok {
+		t.Error("the oldest answer is still kept")
+	}
+	if _, ok := a.get(key(checkedSize + 9)); !ok {
+		t.Error("the newest answer is not kept")
 	}
 }

@@ -99,6 +99,11 @@ func (b *builder) nameFile(u string) string {
 	return escapePath(u) + "?" + PreviewFileParam + "=" + previewFileMAC(key, u)
 }
 
+// EscapePath is the address p as pages link to it (escapePath), for a
+// static copy's _headers, whose rules hosts match against the address as
+// requested.
+func EscapePath(p string) string { return escapePath(p) }
+
 // escapePath percent-escapes every byte of an address's path but letters,
 // digits, '/', '-', '.', '_' and '~'. An organiser's file may be called
 // "photo (1).jpg", "50%.png" or "a#b.pdf": written as it is, a space

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/placard/placard/internal/campaign"
+	"github.com/placard/placard/internal/imagesizes"
 	"github.com/placard/placard/views"
 )
 
@@ -39,7 +40,7 @@ func rasterSize(a *campaign.Asset) (int, int) {
 	if err != nil {
 		return 0, 0
 	}
-	return cfg.Width, cfg.Height
+	return imagesizes.Displayed(a.Data, cfg.Width, cfg.Height)
 }
 
 // shareImage picks the og:image of a page without a share card (previews):
