@@ -275,12 +275,18 @@ func startBackground(ctx context.Context, c serveConfig, rl *reloader, st store.
 	if ms, ok := st.(store.Mail); ok {
 		wg.Go(func() { unconfirmedLoop(rctx, ms, rl.site.Load, time.Now, unconfirmedTicker.C, log) })
 	}
+	// What erasures owe the disk, at start and every minute (rewrites.go).
+	rewriteTicker := time.NewTicker(rewriteInterval)
+	if rw, ok := st.(store.Rewrites); ok {
+		wg.Go(func() { rewriteLoop(rctx, rw, rewriteTicker.C, log) })
+	}
 	return func() {
 		stopAll()
 		wg.Wait()
 		signal.Stop(hup)
 		purgeTicker.Stop()
 		unconfirmedTicker.Stop()
+		rewriteTicker.Stop()
 	}
 }
 
