@@ -54,6 +54,7 @@ func RunWipe(t *testing.T, disk Disk) {
 	t.Run("PurgeWithoutSignaturesLeavesNoBytes", func(t *testing.T) { testPurgeUnsigned(t, disk) })
 	t.Run("DropQuarantinedLeavesNoBytes", func(t *testing.T) { testWipeDropQuarantined(t, disk) }) // wipequarantine.go
 	t.Run("RenormaliseLeavesNoBytes", func(t *testing.T) { testWipeRenormalise(t, disk) })         // emailforms.go
+	t.Run("DropLeavesNoBytes", func(t *testing.T) { testWipeDrop(t, disk) })                       // rewrites.go
 	t.Run("RewriteOwed", func(t *testing.T) { testRewriteOwed(t, disk) })                          // rewrites.go
 }
 
