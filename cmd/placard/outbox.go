@@ -129,6 +129,11 @@ next is due and why the last failed. Nothing about the person is shown.`, stdout
 		next := e.NotBefore.UTC().Format(time.DateTime)
 		if e.Status == store.OutboxDead {
 			next = "-"
+			// A dead erasure notice holds the erased address: serve
+			// deletes it on this day (deadnotices.go).
+			if webhook.ErasureNotice(e.Message) {
+				next = "deleted " + webhook.DeadNoticeDrop(e.CreatedAt).UTC().Format(time.DateOnly)
+			}
 		}
 		camp := e.Org
 		if e.Campaign != "" {

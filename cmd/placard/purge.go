@@ -115,8 +115,9 @@ func purgeRemoved(ctx context.Context, st store.Store, site *campaign.Site, now 
 // purgeLoop is serve's retention rule: it purges once at start and then at
 // every tick, with the site current at that moment and the time now gives,
 // until ctx ends; each round also deletes the console sessions that have
-// ended (deleteEndedSessions) and the erasure notes of organisations it
-// has not served for webhook.UnservedNoteKeep (dropUnservedNotes). A
+// ended (deleteEndedSessions), the erasure notes of organisations it
+// has not served for webhook.UnservedNoteKeep (dropUnservedNotes) and the
+// erasure notices dead for webhook.DeadNoticeKeep (dropDeadNotices). A
 // failure is logged and tried again at the next tick.
 // Before each round flush (when not nil) writes the credits the server
 // holds in memory, so none written later brings back a row of a campaign
@@ -146,6 +147,7 @@ func purgeLoop(ctx context.Context, st store.Store, site func() *campaign.Site, 
 		}
 		deleteEndedSessions(ctx, st, at, log)
 		dropUnservedNotes(ctx, st, served, at, log) // erasurenotes.go
+		dropDeadNotices(ctx, st, at, log)           // deadnotices.go
 		select {
 		case <-ctx.Done():
 			return

@@ -281,6 +281,11 @@ func startBackground(ctx context.Context, c serveConfig, rl *reloader, st store.
 	if tm, ok := st.(store.TargetMail); ok {
 		wg.Go(func() { targetSweepLoop(rctx, tm, time.Now, sweepTicker.C, log) })
 	}
+	// What erasures owe the disk, at start and every minute (rewrites.go).
+	rewriteTicker := time.NewTicker(rewriteInterval)
+	if rw, ok := st.(store.Rewrites); ok {
+		wg.Go(func() { rewriteLoop(rctx, rw, rewriteTicker.C, log) })
+	}
 	return func() {
 		stopAll()
 		wg.Wait()
@@ -288,6 +293,7 @@ func startBackground(ctx context.Context, c serveConfig, rl *reloader, st store.
 		purgeTicker.Stop()
 		unconfirmedTicker.Stop()
 		sweepTicker.Stop()
+		rewriteTicker.Stop()
 	}
 }
 

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -157,6 +158,19 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) error {
 				}
 			}
 		}
+		// Erasure notices the outbox gave up on keep the erased address
+		// for the organisation's CRM until serve deletes them
+		// (webhook.DeadNoticeDrop): its organisers, who own the CRM, are
+		// told how many and until when (a count and a date).
+		if failed > 0 {
+			n, first, err := c.deadNotices(ctx, org.Slug)
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				d.Outbox += " " + p.L.T("console.dashboard.dead_notices", "n", p.L.Number(n), "date", p.L.Date(first))
+			}
+		}
 		if q, ok := c.cfg.Outbox.(store.Quarantine); ok && o.Role == accounts.RoleSiteAdmin {
 			n, err := q.Quarantined(ctx)
 			if err != nil {
@@ -267,4 +281,23 @@ func sourceRows(l *i18n.Localizer, srcs []signing.SourceCount) (sources, wording
 		sources = append(sources, admin.SourceRow{Name: name, Arrivals: l.Number(p.a), Signatures: l.Number(p.s)})
 	}
 	return sources, wordings
+}
+
+// deadNotices counts org's erasure notices the outbox gave up on and
+// returns when serve deletes the first of them (webhook.DeadNoticeDrop).
+func (c *Console) deadNotices(ctx context.Context, org string) (n int, first time.Time, err error) {
+	es, err := c.cfg.Outbox.List(ctx, store.OutboxDead)
+	if err != nil {
+		return 0, time.Time{}, err
+	}
+	for _, e := range es {
+		if e.Org != org || !webhook.ErasureNotice(e.Message) {
+			continue
+		}
+		if at := webhook.DeadNoticeDrop(e.CreatedAt); n == 0 || at.Before(first) {
+			first = at
+		}
+		n++
+	}
+	return n, first, nil
 }

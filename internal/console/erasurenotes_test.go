@@ -11,6 +11,7 @@ import (
 	"github.com/placard/placard/internal/i18n"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store/sqlite"
+	"github.com/placard/placard/internal/webhook"
 )
 
 // TestDashboardErasureNotes: erasure notes are counted apart on the
@@ -80,5 +81,42 @@ func TestDashboardUnservedNotesDropDate(t *testing.T) {
 	want := "If old-org is still not served on " + i18n.New("en", nil).Date(since.Add(30*24*time.Hour)) + ", its erasure notices are deleted from that day, and its CRM is never told."
 	if !strings.Contains(got, want) || strings.Contains(got, "gone@") {
 		t.Errorf("site admin's outbox line %q: want %q, without the address", got, want)
+	}
+}
+
+// TestDashboardDeadNoticesDropDate: an erasure notice the outbox gave up
+// on keeps the erased address for the organisation's CRM; its organisers
+// are told how many and on which day serve deletes them
+// (webhook.DeadNoticeDrop), without the address. Failed before: the
+// dashboard counted them among the failed messages and said nothing of
+// the address kept, nor until when.
+func TestDashboardDeadNoticesDropDate(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "placard.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	e := newEnv(t, func(c *Config) { c.Store, c.Outbox = st, st })
+	e.st, e.acc = st, st
+	made := time.Now()
+	notice := signing.Message{ID: signing.NewMessageID(), Kind: signing.MessageWebhook, Org: "riverside",
+		Target:  "https://crm.example.org/hook",
+		Payload: []byte(`{"type":"signature.erased","data":{"email":"gone@example.org"}}`)}
+	if err := st.Enqueue(ctx, []signing.Message{notice}); err != nil {
+		t.Fatal(err)
+	}
+	if es, err := st.Claim(ctx, "w", 10, time.Hour); err != nil || len(es) != 1 {
+		t.Fatalf("Claim: %d, %v", len(es), err)
+	}
+	if err := st.Dead(ctx, notice.ID, "410 gone"); err != nil {
+		t.Fatal(err)
+	}
+	ed := e.signIn("riverside", "ed@example.org", accounts.RoleEditor)
+	got := doc(t, ed.get(Prefix+"/riverside")).Find(".outbox").Text()
+	date := i18n.New("en", nil).Date(webhook.DeadNoticeDrop(made))
+	want := "Erasure notices your CRM never accepted: 1. They keep the erased person's address until " + date
+	if !strings.Contains(got, want) || strings.Contains(got, "gone@") {
+		t.Errorf("organiser's outbox line %q: want %q, without the address", got, want)
 	}
 }

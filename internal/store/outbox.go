@@ -90,7 +90,8 @@ type Outbox interface {
 	Requeue(ctx context.Context, ids []string) (int, error)
 
 	// Drop deletes the messages with these ids undelivered and returns
-	// how many it found.
+	// how many it found, with Erase's on-disk promise: the messages hold
+	// addresses (RunWipe/DropLeavesNoBytes).
 	Drop(ctx context.Context, ids []string) (int, error)
 }
 

@@ -89,7 +89,10 @@ type Store interface {
 	// engine's database files (storetest.RunWipe): SQLite zeroes deleted
 	// content (secure_delete) and empties its WAL; PostgreSQL rewrites the
 	// table, its indexes and TOAST (VACUUM FULL). PostgreSQL's own WAL
-	// segments, and any backups, keep them until they are recycled.
+	// segments, and any backups, keep them until they are recycled. A
+	// rewrite that cannot be made then (a long reader, a cancelled ctx)
+	// stays owed and is made later (Rewrites); the erasure does not fail
+	// for it.
 	Erase(ctx context.Context, email string) (int, error)
 
 	// Purge deletes every signature of one campaign — the retention

@@ -161,16 +161,6 @@ func eraseOrganisers(ctx context.Context, tx pgx.Tx, email string) error {
 	return err
 }
 
-// wipeOrganisers rewrites the console's tables after an erasure, as wipe
-// does signatures: DELETE and UPDATE leave the old rows' bytes in the
-// files until VACUUM FULL copies only live rows. The tables are small.
-func (db *DB) wipeOrganisers(ctx context.Context) error {
-	if _, err := db.pool.Exec(ctx, `VACUUM (FULL) organisers, organiser_sessions, organiser_tokens, organiser_credentials, audit_log`); err != nil {
-		return fmt.Errorf("rewriting the organisers' tables after erasing: %w", err)
-	}
-	return nil
-}
-
 // AddToken stores a one-time token (part of store.Accounts).
 func (db *DB) AddToken(ctx context.Context, t accounts.Token) (err error) {
 	defer failed(&err, "storing a sign-in token")
@@ -456,11 +446,14 @@ func (db *DB) EraseInTold(ctx context.Context, org, email string, tell store.Tel
 		if err := queueErased(ctx, tx, tell, erased); err != nil {
 			return err
 		}
-		return applyDeltas(ctx, tx, &ds)
+		if err := applyDeltas(ctx, tx, &ds); err != nil {
+			return err
+		}
+		return owe(ctx, tx, wipeTables) // last (rewrites.go)
 	})
 	if err != nil {
 		return 0, err
 	}
 	db.quarantined(ev)
-	return n, db.wipe(ctx)
+	return n, db.rewrite(ctx)
 }

@@ -475,7 +475,10 @@ func (db *DB) renormaliseEmails(ctx context.Context, once bool) (res store.Renor
 				}
 			}
 		}
-		return nil
+		if res.Duplicates == 0 {
+			return nil
+		}
+		return owe(ctx, tx, wipeTables) // last (rewrites.go)
 	})
 	if err != nil {
 		return res, err
@@ -484,5 +487,5 @@ func (db *DB) renormaliseEmails(ctx context.Context, once bool) (res store.Renor
 	if res.Duplicates == 0 {
 		return res, nil
 	}
-	return res, db.wipe(ctx)
+	return res, db.rewrite(ctx)
 }

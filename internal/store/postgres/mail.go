@@ -173,7 +173,13 @@ func (db *DB) eraseWhere(ctx context.Context, first func(context.Context, pgx.Tx
 			}
 			more += m
 		}
-		return applyDeltas(ctx, tx, &ds)
+		if err := applyDeltas(ctx, tx, &ds); err != nil {
+			return err
+		}
+		if n == 0 && more == 0 {
+			return nil
+		}
+		return owe(ctx, tx, wipeTables) // last (rewrites.go)
 	})
 	if err != nil {
 		return 0, err
@@ -182,7 +188,7 @@ func (db *DB) eraseWhere(ctx context.Context, first func(context.Context, pgx.Tx
 	if n == 0 && more == 0 {
 		return 0, nil
 	}
-	return n, db.wipe(ctx)
+	return n, db.rewrite(ctx)
 }
 
 // Suppress records that address wants no more email from org (store.Mail).

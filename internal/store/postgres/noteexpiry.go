@@ -2,8 +2,9 @@ package postgres
 
 import (
 	"context"
-	"fmt"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/placard/placard/internal/store"
 )
@@ -64,32 +65,41 @@ func (db *DB) UnservedNotes(ctx context.Context) (_ []store.UnservedNotes, err e
 // one; the outbox is then rewritten (VACUUM FULL), as after an erasure.
 func (db *DB) DropUnservedNotes(ctx context.Context, before time.Time) (_ map[string]int, err error) {
 	defer failed(&err, "deleting the erasure notices of organisations not served")
-	rows, err := db.pool.Query(ctx, `DELETE FROM outbox
-		WHERE kind = 'erasure' AND status = 'note' AND created_at <= $1
-		AND org IN (SELECT org FROM outbox_unserved WHERE since <= $1)
-		RETURNING org`, before.UTC())
+	dropped := map[string]int{}
+	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		clear(dropped)
+		rows, err := tx.Query(ctx, `DELETE FROM outbox
+			WHERE kind = 'erasure' AND status = 'note' AND created_at <= $1
+			AND org IN (SELECT org FROM outbox_unserved WHERE since <= $1)
+			RETURNING org`, before.UTC())
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var org string
+			if err := rows.Scan(&org); err != nil {
+				return err
+			}
+			dropped[org]++
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		if len(dropped) == 0 {
+			return nil
+		}
+		// DELETE only marks the rows dead: the outbox is owed a rewrite,
+		// as after an erasure (rewrites.go), so the addresses leave the
+		// data files.
+		return owe(ctx, tx, []string{"outbox"})
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	dropped := map[string]int{}
-	for rows.Next() {
-		var org string
-		if err := rows.Scan(&org); err != nil {
-			return nil, err
-		}
-		dropped[org]++
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
 	if len(dropped) > 0 {
-		// DELETE only marks the rows dead: rewrite the outbox, as an
-		// erasure does (wipe), so the addresses leave the data files.
-		if _, err := db.pool.Exec(ctx, `VACUUM (FULL) outbox`); err != nil {
-			return dropped, fmt.Errorf("rewriting the outbox after deleting: %w", err)
-		}
+		return dropped, db.rewrite(ctx)
 	}
 	return dropped, nil
 }

@@ -391,8 +391,25 @@ func (db *DB) Drop(ctx context.Context, ids []string) (_ int, err error) {
 	if err := db.unbundleAll(ctx); err != nil {
 		return 0, err
 	}
-	tag, err := db.pool.Exec(ctx, `DELETE FROM outbox WHERE id = ANY($1)`, ids)
-	return int(tag.RowsAffected()), err
+	// The dropped messages hold addresses (an erasure notice's, its
+	// person's, dropped once erased in the CRM by hand): owed a rewrite of
+	// the outbox in the same transaction, and of the bundles just taken
+	// apart, as an erasure's (rewrites.go).
+	n := 0
+	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `DELETE FROM outbox WHERE id = ANY($1)`, ids)
+		if err != nil {
+			return err
+		}
+		if n = int(tag.RowsAffected()); n == 0 {
+			return nil
+		}
+		return owe(ctx, tx, []string{"outbox", "outbox_bundles"})
+	})
+	if err != nil || n == 0 {
+		return 0, err
+	}
+	return n, db.rewrite(ctx)
 }
 
 // Earlier reports whether a message made before m about the same address

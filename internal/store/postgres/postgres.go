@@ -60,6 +60,8 @@ type DB struct {
 
 	onQuarantine store.QuarantineHook // OnQuarantine's (quarantine.go)
 
+	payMu sync.Mutex // one rewrite at a time in this process (rewrites.go)
+
 	closeOnce sync.Once // Close does its work once; later calls return nil
 }
 
@@ -988,16 +990,18 @@ func (db *DB) EraseTold(ctx context.Context, email string, tell store.TellErased
 		if err := queueErased(ctx, tx, tell, erased); err != nil {
 			return err
 		}
-		return applyDeltas(ctx, tx, &ds)
+		if err := applyDeltas(ctx, tx, &ds); err != nil {
+			return err
+		}
+		// Last: the rewrites this erasure owes (rewrites.go), the
+		// console's tables among them (accounts.go).
+		return owe(ctx, tx, wipeTables, organiserTables)
 	})
 	if err != nil {
 		return 0, err
 	}
 	db.quarantined(ev)
-	if err := db.wipeOrganisers(ctx); err != nil { // accounts.go
-		return 0, err
-	}
-	return n, db.wipe(ctx)
+	return n, db.rewrite(ctx)
 }
 
 // moderating, set only by tests, runs inside SetStatus's transaction
@@ -1016,29 +1020,15 @@ var purging func()
 // messages (TestEraseSigningRace).
 var erasing func()
 
-// wipe removes the bytes of deleted rows from the data files after an
-// erasure. DELETE only marks a row dead; VACUUM FULL rewrites the table, its
-// TOAST table and every index into new files holding only live rows, and
-// the old files are truncated when it commits. (A plain VACUUM frees the
-// space but leaves the bytes in it.) It cannot run inside a transaction,
-// and it holds an exclusive lock on signatures while it copies the table,
-// so signing waits for it: a few seconds for a million signatures.
-func (db *DB) wipe(ctx context.Context) error {
-	if _, err := db.pool.Exec(ctx, `VACUUM (FULL) signatures, mail_suppressions`); err != nil {
-		return fmt.Errorf("rewriting the signatures table after erasing: %w", err)
-	}
-	// The outbox's rows hold addresses and payloads too (store.Outbox).
-	if _, err := db.pool.Exec(ctx, `VACUUM (FULL) outbox, outbox_bundles, outbox_quarantine`); err != nil {
-		return fmt.Errorf("rewriting the outbox after erasing: %w", err)
-	}
-	// The keyed hashes of who wrote to a decision-maker (store.TargetMail).
-	// And the waiting letters' inboxes and their domains' counts, an
-	// erased person's taken out (eraseWaiting).
-	if _, err := db.pool.Exec(ctx, `VACUUM (FULL) outreach_senders, outreach_held, outreach_waiting, outreach_drip_domains`); err != nil {
-		return fmt.Errorf("rewriting the outreach senders after erasing: %w", err)
-	}
-	return nil
-}
+// An erasure removes the bytes of deleted rows from the data files after
+// it commits (rewrite, rewrites.go). DELETE only marks a row dead; VACUUM
+// FULL rewrites the table, its TOAST table and every index into new files
+// holding only live rows, and the old files are truncated when it commits.
+// (A plain VACUUM frees the space but leaves the bytes in it.) It cannot
+// run inside a transaction, and it holds an exclusive lock on signatures
+// while it copies the table, so signing waits for it: a few seconds for a
+// million signatures. Each deletion owes the rewrite in its transaction
+// (owe), so one that fails is made later (store.Rewrites).
 
 // Secret returns the installation's 32-byte key from the settings table,
 // creating it on first use (randomSetting).
@@ -1124,12 +1114,24 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 		if purging != nil {
 			purging()
 		}
-		if n == 0 {
+		if n == 0 && more == 0 {
 			return nil
 		}
-		var ds tally.Deltas
-		ds.Add(tally.Key{Org: org, Campaign: campaign}, tally.Delta{Pending: -pending})
-		return applyDeltas(ctx, tx, &ds)
+		if n > 0 {
+			var ds tally.Deltas
+			ds.Add(tally.Key{Org: org, Campaign: campaign}, tally.Delta{Pending: -pending})
+			if err := applyDeltas(ctx, tx, &ds); err != nil {
+				return err
+			}
+		}
+		// Last: the rewrites it owes (rewrites.go). The personal links'
+		// and sources' tables only when it deleted rows of them (reach):
+		// an erasure deletes none (they name no signer) and does not
+		// pay for their rewrite.
+		if reach > 0 {
+			return owe(ctx, tx, wipeTables, reachTables)
+		}
+		return owe(ctx, tx, wipeTables)
 	})
 	if err != nil {
 		return 0, err
@@ -1138,24 +1140,7 @@ func (db *DB) Purge(ctx context.Context, org, campaign string) (_ int, err error
 	if n == 0 && more == 0 {
 		return 0, nil
 	}
-	if err := db.wipe(ctx); err != nil {
-		return n, err
-	}
-	return n, db.wipeReach(ctx, reach)
-}
-
-// wipeReach rewrites the personal links' and sources' tables when a
-// purge deleted rows of them (reach), so their old tuples leave the disk
-// as the signatures' do; an erasure deletes none (they name no signer)
-// and does not pay for it.
-func (db *DB) wipeReach(ctx context.Context, reach int64) error {
-	if reach == 0 {
-		return nil
-	}
-	if _, err := db.pool.Exec(ctx, `VACUUM (FULL) referrals, sources`); err != nil {
-		return fmt.Errorf("rewriting the personal links and sources after purging: %w", err)
-	}
-	return nil
+	return n, db.rewrite(ctx)
 }
 
 // purgeMail deletes campaign org/campaign's confirmations given up

@@ -274,8 +274,37 @@ func TestWipe(t *testing.T) {
 	storetest.RunWipe(t, func(t *testing.T) storetest.WipeDisk {
 		w, dsn := wipeDisk(t, "signatures")
 		w.Damage = damager(t, dsn)
+		w.Hold = holder(dsn)
 		return w
 	})
+}
+
+// holder holds a read transaction on signatures (ACCESS SHARE, which
+// VACUUM FULL's ACCESS EXCLUSIVE waits for) open on dsn, the rewrite's
+// wait for it cut to 200 ms (ShortRewriteWait), until release.
+func holder(dsn string) func(t *testing.T) func() {
+	return func(t *testing.T) func() {
+		t.Helper()
+		ctx := context.Background()
+		restore := postgres.ShortRewriteWait(200 * time.Millisecond)
+		conn, err := pgx.Connect(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tx, err := conn.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM signatures`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return func() {
+			tx.Rollback(ctx)
+			conn.Close(ctx)
+			restore()
+		}
+	}
 }
 
 // wipeDisk is a storetest.WipeDisk on a cluster of its own, to read its

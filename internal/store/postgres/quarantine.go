@@ -164,15 +164,19 @@ func (db *DB) Quarantined(ctx context.Context) (n int, err error) {
 // deleted from it when it was set aside.
 func (db *DB) DropQuarantined(ctx context.Context) (_ int, err error) {
 	defer failed(&err, "dropping quarantined bundles")
-	tag, err := db.pool.Exec(ctx, `DELETE FROM outbox_quarantine`)
-	if err != nil || tag.RowsAffected() == 0 {
+	n := 0
+	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `DELETE FROM outbox_quarantine`)
+		if err != nil || tag.RowsAffected() == 0 {
+			return err
+		}
+		n = int(tag.RowsAffected())
+		return owe(ctx, tx, []string{"outbox_bundles", "outbox_quarantine"}) // rewrites.go
+	})
+	if err != nil || n == 0 {
 		return 0, err
 	}
-	n := int(tag.RowsAffected())
-	if _, err := db.pool.Exec(ctx, `VACUUM (FULL) outbox_bundles, outbox_quarantine`); err != nil {
-		return n, fmt.Errorf("the bundles are dropped, but rewriting the outbox's tables failed, so their bytes may still be in the files; drop again: %w", err)
-	}
-	return n, nil
+	return n, db.rewrite(ctx)
 }
 
 // RequeueQuarantined puts the set-aside bundles back (store.Quarantine),

@@ -458,6 +458,9 @@ func (db *DB) EraseInTold(ctx context.Context, org, email string, tell store.Tel
 	if err := applyDeltas(ctx, tx, tallyStmt, &ds); err != nil {
 		return 0, err
 	}
+	if err := owe(ctx, tx); err != nil { // rewrites.go
+		return 0, err
+	}
 	if err := tx.Commit(); err != nil {
 		return 0, err
 	}

@@ -381,6 +381,11 @@ func (db *DB) renormaliseEmails(ctx context.Context, once bool) (res store.Renor
 			}
 		}
 	}
+	if res.Duplicates > 0 {
+		if err := owe(ctx, tx); err != nil { // rewrites.go
+			return res, err
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return res, err
 	}

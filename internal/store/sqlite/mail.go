@@ -194,6 +194,9 @@ func (db *DB) eraseWhere(ctx context.Context, first func(context.Context, *sql.T
 	if err := applyDeltas(ctx, tx, tallyStmt, &ds); err != nil {
 		return 0, err
 	}
+	if err := owe(ctx, tx); err != nil { // rewrites.go
+		return 0, err
+	}
 	if err := tx.Commit(); err != nil {
 		return 0, err
 	}

@@ -93,7 +93,12 @@ func (db *DB) UnservedNotes(ctx context.Context) (_ []store.UnservedNotes, err e
 func (db *DB) DropUnservedNotes(ctx context.Context, before time.Time) (_ map[string]int, err error) {
 	defer failed(&err, "deleting the erasure notices of organisations not served")
 	b := formatTime(before)
-	rows, err := db.w.QueryContext(ctx, `DELETE FROM outbox
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `DELETE FROM outbox
 		WHERE kind = 'erasure' AND status = 'note' AND created_at <= ?1
 		AND org IN (SELECT org FROM outbox_unserved WHERE since <= ?1)
 		RETURNING org`, b)
@@ -115,10 +120,14 @@ func (db *DB) DropUnservedNotes(ctx context.Context, before time.Time) (_ map[st
 	if err := rows.Close(); err != nil {
 		return nil, err
 	}
-	if len(dropped) > 0 {
-		if err := db.wipe(ctx); err != nil {
-			return dropped, err
-		}
+	if len(dropped) == 0 {
+		return dropped, nil
 	}
-	return dropped, nil
+	if err := owe(ctx, tx); err != nil { // rewrites.go
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	return dropped, db.wipe(ctx)
 }

@@ -477,13 +477,32 @@ func (db *DB) Drop(ctx context.Context, ids []string) (_ int, err error) {
 	if err := db.unbundleAll(ctx); err != nil {
 		return 0, err
 	}
+	// The dropped messages hold addresses (an erasure notice's, its
+	// person's, dropped once erased in the CRM by hand): secure_delete
+	// zeroes them in the pages, and the write-ahead log, which still holds
+	// them as written, is owed a checkpoint in the same transaction, as
+	// after an erasure (rewrites.go).
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
 	list, args := idList(ids)
-	res, err := db.w.ExecContext(ctx, `DELETE FROM outbox WHERE id IN `+list, args...)
+	res, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE id IN `+list, args...)
 	if err != nil {
 		return 0, err
 	}
 	n, err := res.RowsAffected()
-	return int(n), err
+	if err != nil || n == 0 {
+		return 0, err
+	}
+	if err := owe(ctx, tx); err != nil {
+		return 0, err
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, err
+	}
+	return int(n), db.wipe(ctx)
 }
 
 // Earlier reports whether a message made before m about the same address

@@ -134,13 +134,24 @@ func (db *DB) Quarantined(ctx context.Context) (n int, err error) {
 // aside, are cut away.
 func (db *DB) DropQuarantined(ctx context.Context) (_ int, err error) {
 	defer failed(&err, "dropping quarantined bundles")
-	res, err := db.w.ExecContext(ctx, `DELETE FROM outbox_quarantine`)
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `DELETE FROM outbox_quarantine`)
 	if err != nil {
 		return 0, err
 	}
 	n, err := res.RowsAffected()
 	if err != nil || n == 0 {
-		return int(n), err
+		return 0, err
+	}
+	if err := owe(ctx, tx); err != nil { // rewrites.go
+		return 0, err
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, err
 	}
 	return int(n), db.wipe(ctx)
 }

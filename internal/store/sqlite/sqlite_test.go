@@ -211,8 +211,37 @@ func TestWipe(t *testing.T) {
 			Open:   func() (store.Store, error) { return sqlite.Open(context.Background(), path) },
 			Files:  func(*testing.T) []string { return []string{path, path + "-wal", path + "-shm"} },
 			Damage: damager(t, path), // quarantine_test.go
+			Hold:   holder(path),
 		}
 	})
+}
+
+// holder holds a read transaction open on the database at path, its
+// snapshot older than the erasure to come, so the erasure's TRUNCATE
+// checkpoint answers busy (given up after one try: ShortWipe) until
+// release.
+func holder(path string) func(t *testing.T) func() {
+	return func(t *testing.T) func() {
+		t.Helper()
+		restore := sqlite.ShortWipe()
+		raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tx, err := raw.Begin()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := tx.QueryRow(`SELECT count(*) FROM signatures`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return func() {
+			tx.Rollback()
+			raw.Close()
+			restore()
+		}
+	}
 }
 
 // TestRefusedRows: a row the table would refuse is refused alone, the

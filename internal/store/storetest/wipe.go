@@ -32,6 +32,10 @@ type WipeDisk struct {
 	// Damage damages the bundles holding marker (Damaged.Damage), for
 	// the tests whose erased signer's bundle cannot be read.
 	Damage func(t *testing.T, how Damage, marker string)
+	// Hold keeps the erasure's rewrite from being made until release is
+	// called (a reader the rewrite waits for, past the engine's bound
+	// on that wait), for RewriteOwed.
+	Hold func(t *testing.T) (release func())
 }
 
 // RunWipe checks the on-disk promise of Erase and Purge: once they return —
@@ -50,6 +54,8 @@ func RunWipe(t *testing.T, disk Disk) {
 	t.Run("PurgeWithoutSignaturesLeavesNoBytes", func(t *testing.T) { testPurgeUnsigned(t, disk) })
 	t.Run("DropQuarantinedLeavesNoBytes", func(t *testing.T) { testWipeDropQuarantined(t, disk) }) // wipequarantine.go
 	t.Run("RenormaliseLeavesNoBytes", func(t *testing.T) { testWipeRenormalise(t, disk) })         // emailforms.go
+	t.Run("DropLeavesNoBytes", func(t *testing.T) { testWipeDrop(t, disk) })                       // rewrites.go
+	t.Run("RewriteOwed", func(t *testing.T) { testRewriteOwed(t, disk) })                          // rewrites.go
 }
 
 // testPurgeUnsigned: Purge of a campaign that holds no signature (its
