@@ -212,5 +212,6 @@ func dropNotes(ctx context.Context, cmd, db, org string, stdout io.Writer) error
 	}
 	fmt.Fprintf(stdout, "Dropped %s of organisation %s: its CRM will not be told of those erasures by placard, so make sure those people are erased there.\n",
 		countText(n, "erasure notice", "erasure notices"), org)
+	saidOwed(ctx, s, stdout) // rewrites.go
 	return nil
 }

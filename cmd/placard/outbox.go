@@ -234,6 +234,9 @@ They are gone for good: nothing will be sent for them.`
 	}
 	past := map[string]string{"retry": "Queued again", "drop": "Dropped"}[verb]
 	fmt.Fprintf(stdout, "%s %s.\n", past, countText(n, "message", "messages"))
+	if verb == "drop" {
+		saidOwed(ctx, s, stderr) // rewrites.go
+	}
 	if n < len(pos) {
 		return failure("%d of the IDs given match no message in the outbox (delivered or dropped already?); 'placard outbox list' lists them",
 			len(pos)-n)

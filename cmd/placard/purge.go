@@ -252,6 +252,7 @@ func signaturesPurge(ctx context.Context, args []string, getenv func(string) str
 	if *dry {
 		return listRemoved(ctx, st, stdout)
 	}
+	saidOwed(ctx, st, stderr) // rewrites.go
 	return nil
 }
 

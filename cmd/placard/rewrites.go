@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"time"
 
@@ -46,4 +47,26 @@ func rewriteLoop(ctx context.Context, rw store.Rewrites, tick <-chan time.Time, 
 		case <-tick:
 		}
 	}
+}
+
+// saidOwed finishes, for a command that deleted something, the disk's
+// side of the deletion (store.Rewrites), and tells the operator on w when
+// it cannot yet: a long reader or another instance's rewrite held it up.
+// The rows are gone for every reader either way; without this the command
+// said only what it removed, as if the bytes had left the files too, when
+// they wait for placard serve (which pays at start and every minute).
+func saidOwed(ctx context.Context, st any, w io.Writer) {
+	rw, ok := st.(store.Rewrites)
+	if !ok {
+		return
+	}
+	_, owed, err := rw.PayRewrites(ctx, true)
+	if owed == 0 && err == nil {
+		return
+	}
+	why := "another instance is rewriting them now"
+	if err != nil {
+		why = err.Error()
+	}
+	fmt.Fprintf(w, "What was removed is gone, but its bytes are still in the database files (%s). placard serve overwrites them when it starts and every minute after; if serve is not running, run this command again later to finish.\n", why)
 }

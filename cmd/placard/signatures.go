@@ -338,6 +338,7 @@ func signaturesErase(ctx context.Context, args []string, getenv func(string) str
 	}
 	fmt.Fprintf(stdout, "Removed %s for %s\n", countText(n, "signature", "signatures"), addr)
 	saidErased(queued, stdout)
+	saidOwed(ctx, st, stderr) // rewrites.go
 	return nil
 }
 
