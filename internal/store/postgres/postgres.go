@@ -60,6 +60,14 @@ type DB struct {
 
 	onQuarantine store.QuarantineHook // OnQuarantine's (quarantine.go)
 
+	// The mail pace's shift onto the server's clock (mailpace.go:
+	// paceShift), measured at most once a minute; wall is this
+	// instance's clock (nil: time.Now; tests move it).
+	shiftMu sync.Mutex
+	shift   time.Duration
+	shiftAt time.Time
+	wall    func() time.Time
+
 	closeOnce sync.Once // Close does its work once; later calls return nil
 }
 
