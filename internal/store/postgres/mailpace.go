@@ -82,10 +82,13 @@ func (db *DB) paceShift(ctx context.Context) (time.Duration, error) {
 		wall = time.Now
 	}
 	db.shiftMu.Lock()
-	defer db.shiftMu.Unlock()
-	if !db.shiftAt.IsZero() && time.Since(db.shiftAt) < time.Minute {
-		return db.shift, nil
+	shift, at := db.shift, db.shiftAt
+	db.shiftMu.Unlock()
+	if !at.IsZero() && time.Since(at) < time.Minute {
+		return shift, nil
 	}
+	// Measured outside the lock: a caller's ctx bounds its own wait
+	// only, and a slow server must not hold the others past theirs.
 	before := wall()
 	var server time.Time
 	if err := db.pool.QueryRow(ctx, `SELECT clock_timestamp()`).Scan(&server); err != nil {
@@ -96,8 +99,11 @@ func (db *DB) paceShift(ctx context.Context) (time.Duration, error) {
 	if d > -paceSkew && d < paceSkew {
 		d = 0
 	}
-	db.shift, db.shiftAt = d.Round(time.Second), time.Now()
-	return db.shift, nil
+	d = d.Round(time.Second)
+	db.shiftMu.Lock()
+	db.shift, db.shiftAt = d, time.Now()
+	db.shiftMu.Unlock()
+	return d, nil
 }
 
 // GiveMailTurn gives a turn back (store.MailPace).
