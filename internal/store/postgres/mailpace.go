@@ -18,6 +18,12 @@ var _ store.MailPace = (*DB)(nil)
 // last turn at once the second waits for the first and finds it taken.
 func (db *DB) MailTurn(ctx context.Context, inbox []byte, every time.Duration, burst int, now time.Time) (_ time.Time, _ bool, err error) {
 	defer failed(&err, "taking an inbox's turn")
+	shift, err := db.paceShift(ctx)
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	at := now // the caller's clock, for the answer
+	now = now.Add(shift)
 	nowUS, everyUS := now.UnixMicro(), every.Microseconds()
 	slackUS := store.PaceSlack(every, burst).Microseconds()
 	var whole int64
@@ -26,14 +32,14 @@ func (db *DB) MailTurn(ctx context.Context, inbox []byte, every time.Duration, b
 		WHERE p.whole - $4::bigint <= $2::bigint
 		RETURNING whole`, inbox, nowUS, everyUS, slackUS).Scan(&whole)
 	if err == nil {
-		return now, true, nil
+		return at, true, nil
 	}
 	if !errors.Is(err, pgx.ErrNoRows) {
 		return time.Time{}, false, err
 	}
 	err = db.pool.QueryRow(ctx, `SELECT whole FROM mail_pace WHERE inbox = $1`, inbox).Scan(&whole)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return now, false, nil // purged since: a turn now, for the asking
+		return at, false, nil // purged since: a turn now, for the asking
 	}
 	if err != nil {
 		return time.Time{}, false, err
@@ -50,7 +56,54 @@ func (db *DB) MailTurn(ctx context.Context, inbox []byte, every time.Duration, b
 		}
 		whole = limit
 	}
-	return time.UnixMicro(whole - slackUS).UTC(), false, nil
+	return time.UnixMicro(whole - slackUS).Add(-shift).UTC(), false, nil
+}
+
+// paceSkew is the difference between this instance's clock and the
+// database server's below which the mail pace takes the instance's
+// clock as it is (paceShift).
+const paceSkew = time.Minute
+
+// paceShift is what moves this instance's clock onto the database
+// server's for the mail pace: zero while they agree within paceSkew
+// (one machine, or clocks kept by NTP), else their difference, to the
+// second. The instances sharing the database each keep an inbox's turns
+// by their own clock; one whose clock ran ahead left the inbox spent
+// further ahead than a turn ever leaves it for the others, whose cap
+// (MailTurn: a clock set back) then lowered it to their own now — and
+// the instance ahead found it whole again, a fresh turn each time one
+// and then the other was asked (TestMailPaceSkewedInstances). On the
+// server's clock, which they share, they agree. Measured at most once a
+// minute (by the monotonic clock, so a clock set back is seen within
+// the minute).
+func (db *DB) paceShift(ctx context.Context) (time.Duration, error) {
+	wall := db.wall
+	if wall == nil {
+		wall = time.Now
+	}
+	db.shiftMu.Lock()
+	shift, at := db.shift, db.shiftAt
+	db.shiftMu.Unlock()
+	if !at.IsZero() && time.Since(at) < time.Minute {
+		return shift, nil
+	}
+	// Measured outside the lock: a caller's ctx bounds its own wait
+	// only, and a slow server must not hold the others past theirs.
+	before := wall()
+	var server time.Time
+	if err := db.pool.QueryRow(ctx, `SELECT clock_timestamp()`).Scan(&server); err != nil {
+		return 0, err
+	}
+	after := wall()
+	d := server.Sub(before.Add(after.Sub(before) / 2))
+	if d > -paceSkew && d < paceSkew {
+		d = 0
+	}
+	d = d.Round(time.Second)
+	db.shiftMu.Lock()
+	db.shift, db.shiftAt = d, time.Now()
+	db.shiftMu.Unlock()
+	return d, nil
 }
 
 // GiveMailTurn gives a turn back (store.MailPace).
@@ -63,7 +116,11 @@ func (db *DB) GiveMailTurn(ctx context.Context, inbox []byte, every time.Duratio
 // PurgeMailPace deletes the inboxes whole again (store.MailPace).
 func (db *DB) PurgeMailPace(ctx context.Context, now time.Time) (_ int, err error) {
 	defer failed(&err, "purging the mail pace")
-	tag, err := db.pool.Exec(ctx, `DELETE FROM mail_pace WHERE whole <= $1`, now.UnixMicro())
+	shift, err := db.paceShift(ctx)
+	if err != nil {
+		return 0, err
+	}
+	tag, err := db.pool.Exec(ctx, `DELETE FROM mail_pace WHERE whole <= $1`, now.Add(shift).UnixMicro())
 	return int(tag.RowsAffected()), err
 }
 

@@ -62,6 +62,14 @@ type DB struct {
 
 	payMu sync.Mutex // one rewrite at a time in this process (rewrites.go)
 
+	// The mail pace's shift onto the server's clock (mailpace.go:
+	// paceShift), measured at most once a minute; wall is this
+	// instance's clock (nil: time.Now; tests move it).
+	shiftMu sync.Mutex
+	shift   time.Duration
+	shiftAt time.Time
+	wall    func() time.Time
+
 	closeOnce sync.Once // Close does its work once; later calls return nil
 }
 
@@ -660,12 +668,24 @@ func (db *DB) AddBatch(ctx context.Context, sigs []*signing.Signature, caught []
 		// other idle sessions: they are dropped together and the batch
 		// sent once more on a new one, so its signers are not told
 		// "not recorded" while the database is up
-		// (TestSignsAfterSessionsEnd). Sending it again is safe: had
-		// the first COMMIT gone through, its rows are found and
-		// answered ErrAlreadySigned, which is true, and their messages
-		// are not queued twice.
+		// (TestSignsAfterSessionsEnd).
 		clear(ids)
 		db.pool.Reset()
+		// Had the first COMMIT gone through with its answer lost, the
+		// batch is stored — its caught forms counted, its messages
+		// queued — and sent again its rows would be answered
+		// ErrAlreadySigned: the signer's waiting confirmation queued a
+		// second time (a repeat sends it again), the caught forms
+		// counted twice. Its rows are recognised by their key and
+		// creation time and answered as stored instead
+		// (TestBatchInDoubtNotDoubled). Looked for after any lost
+		// session: pgx may report a COMMIT whose answer was cut as
+		// "conn closed", safe to retry.
+		if db.landed(ctx, args, ids) {
+			err = nil
+			break
+		}
+		clear(ids)
 	}
 	// The statement commits when its result is complete; an error here
 	// (including one at commit) means nothing was stored.
@@ -680,6 +700,28 @@ func (db *DB) AddBatch(ctx context.Context, sigs []*signing.Signature, caught []
 		}
 	}
 	return results, nil
+}
+
+// landedSQL finds the rows of addSQL's arguments (org $1, campaign $2,
+// email $7, created_at $18) stored with that very creation time: a
+// batch's own, stored by an attempt whose answer was lost.
+const landedSQL = `SELECT s.id, t.ord
+	FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) WITH ORDINALITY AS t(org, campaign, email, created_at, ord)
+	JOIN signatures s ON s.email = t.email AND s.org = t.org AND s.campaign = t.campaign AND s.created_at = t.created_at`
+
+// landed reports whether an attempt of the batch whose addSQL arguments
+// are args was stored after all, filling ids as that attempt's answer
+// did. A creation time is the signer's request's, to the microsecond:
+// another request's row with the same key and time is not to be had.
+// A batch none of whose rows was new cannot be told landed (its caught
+// forms may then be counted twice); a failed read says false (the batch
+// is sent again, as before).
+func (db *DB) landed(ctx context.Context, args []any, ids []int64) bool {
+	rows, err := db.pool.Query(ctx, landedSQL, args[0], args[1], args[6], args[17])
+	if err != nil || scanIDs(rows, ids) != nil {
+		return false
+	}
+	return slices.ContainsFunc(ids, func(id int64) bool { return id != 0 })
 }
 
 // sessionLost reports whether err says the database session itself was

@@ -18,6 +18,13 @@ import (
 // who is not a programmer. abs is the database's absolute path; path as
 // the operator gave it. It creates nothing.
 func checkWritable(abs, path string) error {
+	// A path that is a symlink is opened where it points: SQLite follows
+	// the link and keeps its -wal and -shm files beside the file itself,
+	// so that file's folder is the one to check, not the link's
+	// (TestOpenThroughSymlink).
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = real
+	}
 	dir := filepath.Dir(abs)
 	if err := folderWritable(dir); err != nil {
 		if errors.Is(err, syscall.EROFS) {
