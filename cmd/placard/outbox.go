@@ -128,12 +128,10 @@ next is due and why the last failed. Nothing about the person is shown.`, stdout
 	for _, e := range es {
 		next := e.NotBefore.UTC().Format(time.DateTime)
 		if e.Status == store.OutboxDead {
-			next = "-"
-			// A dead erasure notice holds the erased address: serve
-			// deletes it on this day (deadnotices.go).
-			if webhook.ErasureNotice(e.Message) {
-				next = "deleted " + webhook.DeadNoticeDrop(e.CreatedAt).UTC().Format(time.DateOnly)
-			}
+			// A dead message holds a person's data (an erased
+			// address, for an erasure notice): serve deletes it on
+			// this day (deadnotices.go).
+			next = "deleted " + deadDrop(e).UTC().Format(time.DateOnly)
 		}
 		camp := e.Org
 		if e.Campaign != "" {
