@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/placard/placard/internal/console"
 	"github.com/placard/placard/internal/outbox"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
@@ -115,6 +116,8 @@ func deadKindNames(kind string) (one, many string) {
 		return "undelivered webhook event", "undelivered webhook events"
 	case signing.MessageOSDI:
 		return "undelivered CRM (Action Network/OSDI) event", "undelivered CRM (Action Network/OSDI) events"
+	case console.MessageSignIn:
+		return "undelivered console sign-in email", "undelivered console sign-in emails"
 	}
 	return "undelivered " + kind + " message", "undelivered " + kind + " messages"
 }
