@@ -20,6 +20,8 @@ import (
 const outboxUsage = `See and repair the outbox: the webhook calls, CRM records and emails waiting
 to be delivered. placard serve delivers them, retrying failures for up to
 48 hours; what still failed after that, or was refused for good, is dead.
+placard serve deletes a dead message 32 days after it was made (48 hours of
+tries, then 30 days to retry it): 'outbox list' shows the day.
 
 Usage:
   placard outbox list [--status pending|dead]
@@ -76,7 +78,8 @@ func outboxList(ctx context.Context, args []string, getenv func(string) string, 
 	const cmd = "outbox list"
 	fset := newFlags(cmd, cmd+" [--status pending|dead]", `List the messages waiting in the outbox, oldest first: each one's ID, status,
 kind, where it goes, its campaign, how many attempts were made, when the
-next is due and why the last failed. Nothing about the person is shown.`, stdout, stderr)
+next is due (for a dead message, the day placard serve deletes it) and why
+the last failed. Nothing about the person is shown.`, stdout, stderr)
 	status := fset.String("status", "", "list only `pending` or dead messages (default: both)")
 	db := fset.dbFlag()
 	pos, help, err := fset.parse(args, getenv)
@@ -128,12 +131,10 @@ next is due and why the last failed. Nothing about the person is shown.`, stdout
 	for _, e := range es {
 		next := e.NotBefore.UTC().Format(time.DateTime)
 		if e.Status == store.OutboxDead {
-			next = "-"
-			// A dead erasure notice holds the erased address: serve
-			// deletes it on this day (deadnotices.go).
-			if webhook.ErasureNotice(e.Message) {
-				next = "deleted " + webhook.DeadNoticeDrop(e.CreatedAt).UTC().Format(time.DateOnly)
-			}
+			// A dead message holds a person's data (an erased
+			// address, for an erasure notice): serve deletes it on
+			// this day (deadnotices.go).
+			next = "deleted " + deadDrop(e).UTC().Format(time.DateOnly)
 		}
 		camp := e.Org
 		if e.Campaign != "" {

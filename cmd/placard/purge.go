@@ -117,7 +117,8 @@ func purgeRemoved(ctx context.Context, st store.Store, site *campaign.Site, now 
 // until ctx ends; each round also deletes the console sessions that have
 // ended (deleteEndedSessions), the erasure notes of organisations it
 // has not served for webhook.UnservedNoteKeep (dropUnservedNotes) and the
-// erasure notices dead for webhook.DeadNoticeKeep (dropDeadNotices). A
+// messages dead for outbox.DeadKeep, erasure notices among them
+// (webhook.DeadNoticeKeep) (dropDeadNotices). A
 // failure is logged and tried again at the next tick.
 // Before each round flush (when not nil) writes the credits the server
 // holds in memory, so none written later brings back a row of a campaign

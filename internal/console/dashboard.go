@@ -13,6 +13,7 @@ import (
 	"github.com/placard/placard/internal/attribution"
 	"github.com/placard/placard/internal/campaign"
 	"github.com/placard/placard/internal/i18n"
+	"github.com/placard/placard/internal/outbox"
 	"github.com/placard/placard/internal/signing"
 	"github.com/placard/placard/internal/store"
 	"github.com/placard/placard/internal/webhook"
@@ -162,13 +163,19 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) error {
 		// for the organisation's CRM until serve deletes them
 		// (webhook.DeadNoticeDrop): its organisers, who own the CRM, are
 		// told how many and until when (a count and a date).
+		// Every other dead message holds a person's data too (an
+		// address, a letter's words) until serve deletes it
+		// (outbox.DeadDrop): how many and from when.
 		if failed > 0 {
-			n, first, err := c.deadNotices(ctx, org.Slug)
+			notices, others, err := c.deadMessages(ctx, org.Slug)
 			if err != nil {
 				return err
 			}
-			if n > 0 {
-				d.Outbox += " " + p.L.T("console.dashboard.dead_notices", "n", p.L.Number(n), "date", p.L.Date(first))
+			if notices.n > 0 {
+				d.Outbox += " " + p.L.T("console.dashboard.dead_notices", "n", p.L.Number(notices.n), "date", p.L.Date(notices.first))
+			}
+			if others.n > 0 {
+				d.Outbox += " " + p.L.T("console.dashboard.dead_messages", "n", p.L.Number(others.n), "date", p.L.Date(others.first))
 			}
 		}
 		if q, ok := c.cfg.Outbox.(store.Quarantine); ok && o.Role == accounts.RoleSiteAdmin {
@@ -283,21 +290,35 @@ func sourceRows(l *i18n.Localizer, srcs []signing.SourceCount) (sources, wording
 	return sources, wordings
 }
 
-// deadNotices counts org's erasure notices the outbox gave up on and
-// returns when serve deletes the first of them (webhook.DeadNoticeDrop).
-func (c *Console) deadNotices(ctx context.Context, org string) (n int, first time.Time, err error) {
+// deadCount is how many dead messages, and when serve deletes the first.
+type deadCount struct {
+	n     int
+	first time.Time
+}
+
+func (d *deadCount) add(at time.Time) {
+	if d.n == 0 || at.Before(d.first) {
+		d.first = at
+	}
+	d.n++
+}
+
+// deadMessages counts org's messages the outbox gave up on — its erasure
+// notices (deleted at webhook.DeadNoticeDrop) apart from the others
+// (outbox.DeadDrop) — with when serve deletes the first of each.
+func (c *Console) deadMessages(ctx context.Context, org string) (notices, others deadCount, err error) {
 	es, err := c.cfg.Outbox.List(ctx, store.OutboxDead)
 	if err != nil {
-		return 0, time.Time{}, err
+		return notices, others, err
 	}
 	for _, e := range es {
-		if e.Org != org || !webhook.ErasureNotice(e.Message) {
-			continue
+		switch {
+		case e.Org != org:
+		case webhook.ErasureNotice(e.Message):
+			notices.add(webhook.DeadNoticeDrop(e.CreatedAt))
+		default:
+			others.add(outbox.DeadDrop(e.CreatedAt))
 		}
-		if at := webhook.DeadNoticeDrop(e.CreatedAt); n == 0 || at.Before(first) {
-			first = at
-		}
-		n++
 	}
-	return n, first, nil
+	return notices, others, nil
 }

@@ -305,7 +305,7 @@ func (o *Options) fill() {
 		o.Lease = 2*o.Timeout + 30*time.Second
 	}
 	if o.MaxAge <= 0 {
-		o.MaxAge = 48 * time.Hour
+		o.MaxAge = defaultMaxAge
 	}
 	if o.FirstRetry <= 0 {
 		o.FirstRetry = 30 * time.Second
