@@ -18,7 +18,9 @@ import (
 // long reader holds up says that the erased bytes are still in the files
 // and how they will go, instead of only "Removed 1 signature"; once the
 // reader is gone, the next command finishes the rewrite and the files hold
-// nothing of the address. Failed before: stderr said nothing.
+// nothing of the address but the erasure's note. Failed before: stderr
+// said nothing (and the erase took 400 s: each checkpoint try waited the
+// writer's 10 s busy timeout behind the reader).
 func TestEraseSaysWhenBytesWait(t *testing.T) {
 	ctx := context.Background()
 	db := filepath.Join(t.TempDir(), "placard.db")
@@ -71,8 +73,11 @@ func TestEraseSaysWhenBytesWait(t *testing.T) {
 		if err != nil && !os.IsNotExist(err) {
 			t.Fatal(err)
 		}
-		if bytes.Contains(b, []byte(who)) {
-			t.Errorf("%s still holds the erased address after the rewrite was finished", filepath.Base(f))
+		// The one copy allowed is the erasure's own note for the
+		// organisation's systems (kept in the outbox until serve
+		// tells them): everything else of the address must be gone.
+		if n := bytes.Count(b, []byte(who)) - bytes.Count(b, []byte(`{"erased":"`+who)); n > 0 {
+			t.Errorf("%s still holds the erased address %d times outside its erasure note after the rewrite was finished", filepath.Base(f), n)
 		}
 	}
 }

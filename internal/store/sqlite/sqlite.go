@@ -10,6 +10,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -1170,15 +1171,36 @@ func (db *DB) wipe(ctx context.Context) error {
 }
 
 // checkpoint is wipe's TRUNCATE checkpoint, tried for about two seconds.
-func (db *DB) checkpoint(ctx context.Context) error {
+// A TRUNCATE checkpoint calls the busy handler while a reader still uses
+// the log, so with the connection's busy_timeout (10 s) each try waited
+// ten seconds behind a long reader, and an erasure (a supporter's, from
+// the web) took 20 tries x 10 s = 200 s before it gave up: here the
+// writer connection waits wipeBusy per try instead, and gets its timeout
+// back after (TestCheckpointBehindReaderGivesUpSoon).
+func (db *DB) checkpoint(ctx context.Context) (err error) {
 	db.ckMu.Lock()
 	defer db.ckMu.Unlock()
+	conn, err := db.w.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("emptying the write-ahead log after erasing: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA busy_timeout = %d`, wipeBusy.Milliseconds())); err != nil {
+		return fmt.Errorf("emptying the write-ahead log after erasing: %w", err)
+	}
+	defer func() {
+		// The writer's own wait comes back; a connection that could not
+		// get it back is thrown away rather than left short.
+		if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA busy_timeout = 10000`); rerr != nil {
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}()
 	// Another process's checkpoint (serve's, while the command line
 	// erases) also answers busy at once; it lasts milliseconds, so a few
 	// tries over about two seconds outlast it.
 	for try := 0; ; try++ {
 		var busy, log, done int
-		if err := db.w.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &log, &done); err != nil {
+		if err := conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &log, &done); err != nil {
 			return fmt.Errorf("emptying the write-ahead log after erasing: %w", err)
 		}
 		if busy == 0 {
@@ -1195,11 +1217,13 @@ func (db *DB) checkpoint(ctx context.Context) error {
 	}
 }
 
-// wipeTries and wipeRetry bound how long checkpoint waits out another
-// process's checkpoint. Tests shorten them.
+// wipeTries, wipeRetry and wipeBusy bound how long checkpoint waits out
+// another process's checkpoint or a reader: about 20 x (0.1 + 0.1) s.
+// Tests shorten them.
 var (
 	wipeTries = 20
 	wipeRetry = 100 * time.Millisecond
+	wipeBusy  = 100 * time.Millisecond
 )
 
 // Secret returns the installation's 32-byte key from the settings table,
