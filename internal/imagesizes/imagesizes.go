@@ -382,7 +382,14 @@ func orientation(data []byte) int {
 	p := 2
 	for p+4 <= len(data) {
 		if data[p] != 0xFF {
-			return 0
+			// Stray bytes: skipped to the next marker, as decoders
+			// and Strip do.
+			q := bytes.IndexByte(data[p:], 0xFF)
+			if q < 0 {
+				return 0
+			}
+			p += q
+			continue
 		}
 		marker := data[p+1]
 		if marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7) {

@@ -188,3 +188,29 @@ func FuzzStrip(f *testing.F) {
 		}
 	})
 }
+
+// TestStripJPEGPastExtraneousBytes: libjpeg (browsers) and Go's decoder
+// skip stray bytes where a marker belongs and show the picture, but
+// Strip kept everything from the first stray byte on as it was — a phone
+// photo with a few bytes of padding after its JFIF segment was served
+// with its GPS and serial in the EXIF that followed. Strip now skips to
+// the next marker, as the decoders do. Failed before: the stripped JPEG
+// still held the secret.
+func TestStripJPEGPastExtraneousBytes(t *testing.T) {
+	plain := encodeJPEG(t, picture(64, 48, false))
+	var phone bytes.Buffer
+	phone.Write(plain[:2])
+	phone.Write(segment(0xE0, "JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"))
+	phone.WriteString("\x00\x00pad")
+	phone.Write(segment(0xE1, "Exif\x00\x00"+secret))
+	phone.Write(segment(0xFE, secret))
+	phone.Write(plain[2:])
+	if _, _, err := image.Decode(bytes.NewReader(phone.Bytes())); err != nil {
+		t.Fatalf("the padded JPEG does not decode (%v): the test's picture is not one browsers show", err)
+	}
+	got := Strip(phone.Bytes())
+	if bytes.Contains(got, []byte(secret)) {
+		t.Errorf("the stripped JPEG still holds %q after a few stray bytes", secret)
+	}
+	samePixels(t, "padded JPEG", phone.Bytes(), got)
+}
