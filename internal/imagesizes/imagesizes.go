@@ -428,7 +428,7 @@ func exifOrientation(t []byte) int {
 		return 0
 	}
 	off := int(bo.Uint32(t[4:]))
-	if off < 8 || off+2 > len(t) {
+	if off < 8 || off > len(t)-2 { // not off+2: it wraps round on 32-bit builds
 		return 0
 	}
 	n := int(bo.Uint16(t[off:]))

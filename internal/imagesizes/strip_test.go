@@ -214,3 +214,21 @@ func TestStripJPEGPastExtraneousBytes(t *testing.T) {
 	}
 	samePixels(t, "padded JPEG", phone.Bytes(), got)
 }
+
+// TestOrientationFarOffset: an EXIF directory offset near 2³¹ made
+// off+2 wrap round on 32-bit builds (GOARCH=386, arm), so the bound
+// check passed and reading the directory panicked — in the loader, on an
+// organiser's (or a hostile contributor's) picture. Failed before under
+// GOARCH=386: panic: slice bounds out of range.
+func TestOrientationFarOffset(t *testing.T) {
+	for _, off := range []uint32{0x7FFFFFFF, 0x7FFFFFFE, 0xFFFFFFFF, 0x80000000} {
+		tiff := binary.LittleEndian.AppendUint32([]byte("II*\x00"), off)
+		tiff = append(tiff, make([]byte, 16)...)
+		jpg := append([]byte{0xFF, 0xD8}, segment(0xE1, "Exif\x00\x00"+string(tiff))...)
+		jpg = append(jpg, 0xFF, 0xD9)
+		if o := orientation(jpg); o != 0 {
+			t.Errorf("offset %#x: orientation %d, want 0", off, o)
+		}
+		_ = Strip(jpg)
+	}
+}
