@@ -223,7 +223,10 @@ func heldBack(ctx context.Context, conn *pgx.Conn, xid *int64) error {
 		return nil
 	}
 	var held bool
-	err := conn.QueryRow(ctx, `WITH d AS (SELECT age(($1::bigint % 4294967296)::text::xid) AS a)
+	// Past a billion transactions ago the 32-bit age would wrap round:
+	// no snapshot is checked (a NULL age), as before migration 059.
+	err := conn.QueryRow(ctx, `WITH d AS (SELECT CASE WHEN txid_snapshot_xmax(txid_current_snapshot()) - $1::bigint < 1000000000
+			THEN age(($1::bigint % 4294967296)::text::xid) END AS a)
 		SELECT EXISTS (SELECT 1 FROM pg_stat_activity, d WHERE pid <> pg_backend_pid()
 				AND (datid IS NULL OR datname = current_database())
 				AND (age(backend_xmin) >= d.a OR age(backend_xid) >= d.a))
