@@ -132,3 +132,37 @@ func TestContactLetterNotToTheSeatsNextHolder(t *testing.T) {
 		t.Errorf("address corrected, name kept: to %q, %v; want moss@council.example", m.To, err)
 	}
 }
+
+// TestContactLetterTranslatedTargetName: a target's name may be written
+// once per language, and the letter carries it as its writer read it
+// (here in Arabic). Its address corrected while it waited, the letter
+// still goes to them: their name in the letter's language is theirs.
+// Would fail if only the default language's name were compared: the
+// letter given up as gone (ErrTargetGone).
+func TestContactLetterTranslatedTargetName(t *testing.T) {
+	files := campaigntest.Files{
+		"riverside/org.yaml": "name: Riverside Coalition\nwebsite: https://riverside.example\nlanguages: [en, ar]\n",
+		"riverside/write-the-council.yaml": `title: {en: Write to the council, ar: اكتب إلى المجلس}
+summary: {en: Keep the library open., ar: أبقوا المكتبة مفتوحة.}
+date: 2026-02-01
+actions:
+  - kind: contact
+    id: write
+    send: server
+    subject: Keep the library open
+    message: Please keep the library open in the evenings.
+    targets:
+      - id: moss
+        name: {en: Bo Moss, ar: بو موس}
+        email: new@council.example
+`,
+	}
+	site := campaigntest.Site(t, files)
+	r := &mail.Renderer{Base: "https://act.example", Site: func() *campaign.Site { return site }, Now: time.Now}
+	letter := mail.ContactPayload{Template: mail.TemplateContactTarget, Lang: "ar", Org: "riverside", Campaign: "write-the-council",
+		To: "old@council.example", ReplyTo: "ada@example.org", FromName: "Ada", Subject: "Keep it open", Body: "Please.",
+		TargetName: "بو موس", Action: "write", Target: "moss"}
+	if m, err := r.RenderContact(letter, "e1"); err != nil || m.To != "new@council.example" {
+		t.Errorf("a letter written in Arabic to Bo Moss, whose address changed: to %q, %v; want new@council.example", m.To, err)
+	}
+}
