@@ -382,7 +382,14 @@ func orientation(data []byte) int {
 	p := 2
 	for p+4 <= len(data) {
 		if data[p] != 0xFF {
-			return 0
+			// Stray bytes: skipped to the next marker, as decoders
+			// and Strip do.
+			q := bytes.IndexByte(data[p:], 0xFF)
+			if q < 0 {
+				return 0
+			}
+			p += q
+			continue
 		}
 		marker := data[p+1]
 		if marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7) {
@@ -421,7 +428,7 @@ func exifOrientation(t []byte) int {
 		return 0
 	}
 	off := int(bo.Uint32(t[4:]))
-	if off < 8 || off+2 > len(t) {
+	if off < 8 || off > len(t)-2 { // not off+2: it wraps round on 32-bit builds
 		return 0
 	}
 	n := int(bo.Uint16(t[off:]))

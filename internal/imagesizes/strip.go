@@ -53,8 +53,22 @@ func stripJPEG(data []byte) []byte {
 	changed := false
 	p := 2
 	for p < len(data) {
-		if data[p] != 0xFF || p+1 >= len(data) {
-			// Not a marker where one belongs: keep the rest as it is.
+		if data[p] != 0xFF {
+			// Stray bytes where a marker belongs: libjpeg and Go's
+			// decoder skip to the next 0xFF and read on, so a segment
+			// after them is still the picture's (and may be EXIF).
+			// They go; with no marker after them, they are kept.
+			q := bytes.IndexByte(data[p:], 0xFF)
+			if q < 0 {
+				out.Write(data[p:])
+				p = len(data)
+				break
+			}
+			changed = true
+			p += q
+			continue
+		}
+		if p+1 >= len(data) {
 			out.Write(data[p:])
 			p = len(data)
 			break

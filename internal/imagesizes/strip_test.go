@@ -188,3 +188,47 @@ func FuzzStrip(f *testing.F) {
 		}
 	})
 }
+
+// TestStripJPEGPastExtraneousBytes: libjpeg (browsers) and Go's decoder
+// skip stray bytes where a marker belongs and show the picture, but
+// Strip kept everything from the first stray byte on as it was — a phone
+// photo with a few bytes of padding after its JFIF segment was served
+// with its GPS and serial in the EXIF that followed. Strip now skips to
+// the next marker, as the decoders do. Failed before: the stripped JPEG
+// still held the secret.
+func TestStripJPEGPastExtraneousBytes(t *testing.T) {
+	plain := encodeJPEG(t, picture(64, 48, false))
+	var phone bytes.Buffer
+	phone.Write(plain[:2])
+	phone.Write(segment(0xE0, "JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"))
+	phone.WriteString("\x00\x00pad")
+	phone.Write(segment(0xE1, "Exif\x00\x00"+secret))
+	phone.Write(segment(0xFE, secret))
+	phone.Write(plain[2:])
+	if _, _, err := image.Decode(bytes.NewReader(phone.Bytes())); err != nil {
+		t.Fatalf("the padded JPEG does not decode (%v): the test's picture is not one browsers show", err)
+	}
+	got := Strip(phone.Bytes())
+	if bytes.Contains(got, []byte(secret)) {
+		t.Errorf("the stripped JPEG still holds %q after a few stray bytes", secret)
+	}
+	samePixels(t, "padded JPEG", phone.Bytes(), got)
+}
+
+// TestOrientationFarOffset: an EXIF directory offset near 2³¹ made
+// off+2 wrap round on 32-bit builds (GOARCH=386, arm), so the bound
+// check passed and reading the directory panicked — in the loader, on an
+// organiser's (or a hostile contributor's) picture. Failed before under
+// GOARCH=386: panic: slice bounds out of range.
+func TestOrientationFarOffset(t *testing.T) {
+	for _, off := range []uint32{0x7FFFFFFF, 0x7FFFFFFE, 0xFFFFFFFF, 0x80000000} {
+		tiff := binary.LittleEndian.AppendUint32([]byte("II*\x00"), off)
+		tiff = append(tiff, make([]byte, 16)...)
+		jpg := append([]byte{0xFF, 0xD8}, segment(0xE1, "Exif\x00\x00"+string(tiff))...)
+		jpg = append(jpg, 0xFF, 0xD9)
+		if o := orientation(jpg); o != 0 {
+			t.Errorf("offset %#x: orientation %d, want 0", off, o)
+		}
+		_ = Strip(jpg)
+	}
+}

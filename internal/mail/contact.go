@@ -81,14 +81,19 @@ func currentTarget(s *campaign.Site, p ContactPayload) (campaign.Target, bool, e
 		if a.Contact == nil || a.ID != p.Action {
 			continue
 		}
-		for _, t := range a.Contact.Targets {
-			if t.ID == p.Target && t.Email != "" {
-				return t, true, nil
-			}
-		}
 		queued := p.TargetEmail
 		if p.Template == TemplateContactTarget {
 			queued = p.To
+		}
+		for _, t := range a.Contact.Targets {
+			// The same id with both another name and another address
+			// is another person (an id a targets file gives a seat,
+			// reused for whoever holds it now): the supporter wrote to
+			// the one they saw, not to them.
+			if t.ID == p.Target && t.Email != "" && (sameName(t.Name, p.TargetName) ||
+				sameName(nameIn(c.In(p.Lang), a.ID, t.ID), p.TargetName) || strings.EqualFold(t.Email, queued)) {
+				return t, true, nil
+			}
 		}
 		for _, t := range a.Contact.Targets {
 			if t.Email != "" && queued != "" && strings.EqualFold(t.Email, queued) {
@@ -98,6 +103,29 @@ func currentTarget(s *campaign.Site, p ContactPayload) (campaign.Target, bool, e
 		return campaign.Target{}, false, ErrTargetGone
 	}
 	return campaign.Target{}, false, nil
+}
+
+// sameName reports whether a and b are the same name but for case and
+// spacing; a letter queued without its target's name matches any.
+func sameName(a, b string) bool {
+	return b == "" || strings.EqualFold(strings.Join(strings.Fields(a), " "), strings.Join(strings.Fields(b), " "))
+}
+
+// nameIn is the name of action's target id in campaign c (a campaign in
+// the letter's language: a target's name may be translated, and the
+// letter carries it as its writer read it), "" when not found.
+func nameIn(c *campaign.Campaign, action, id string) string {
+	for _, a := range c.Actions {
+		if a.Contact == nil || a.ID != action {
+			continue
+		}
+		for _, t := range a.Contact.Targets {
+			if t.ID == id {
+				return t.Name
+			}
+		}
+	}
+	return ""
 }
 
 // Encode is the payload as JSON.

@@ -96,3 +96,73 @@ func TestContactLetterGoesToTheTargetAsNow(t *testing.T) {
 		t.Errorf("a letter of a campaign no longer found by its name: to %q, %v; want sent as queued", m.To, err)
 	}
 }
+
+// TestContactLetterNotToTheSeatsNextHolder: a targets file may give an
+// id to a seat (ward-3) rather than a person; when Bo Moss leaves and Dee
+// Ray takes the seat, the organiser puts her name and address on the
+// row. A letter written to Bo Moss, waiting in the drip, was re-addressed
+// by id to Dee Ray's inbox: the supporter's name, address and words went
+// to a person they never chose. The same id is the same person only if
+// the name or the address is still the one the letter was written to.
+// Failed before: the letter rendered to dee@council.example.
+func TestContactLetterNotToTheSeatsNextHolder(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	var site *campaign.Site
+	r := &mail.Renderer{Base: "https://act.example", Site: func() *campaign.Site { return site }, Now: func() time.Time { return now }}
+	letter := mail.ContactPayload{Template: mail.TemplateContactTarget, Lang: "en", Org: "riverside", Campaign: "write-the-council",
+		To: "bo@council.example", ReplyTo: "ada@example.org", FromName: "Ada Lovelace", Subject: "Keep it open", Body: "Please.",
+		TargetName: "Bo Moss", Action: "write", Target: "ward-3"}
+	cp := letter
+	cp.Template, cp.To, cp.TargetEmail = mail.TemplateContactCopy, "ada@example.org", "bo@council.example"
+
+	site = campaigntest.Site(t, contactFiles("ward-3,Dee Ray,Councillor,+1 555 0100,dee@council.example\n"))
+	for _, p := range []mail.ContactPayload{letter, cp} {
+		if m, err := r.RenderContact(p, "e1"); !errors.Is(err, mail.ErrTargetGone) {
+			t.Errorf("the seat's id now names another person at another address: %s rendered to %q, %v; want ErrTargetGone", p.Template, m.To, err)
+		}
+	}
+	// The name corrected, the address the same: the same person.
+	site = campaigntest.Site(t, contactFiles("ward-3,Bo  moss-Smith,Councillor,+1 555 0100,BO@council.example\n"))
+	if m, err := r.RenderContact(letter, "e2"); err != nil || !strings.EqualFold(m.To, "bo@council.example") {
+		t.Errorf("name corrected, address kept: to %q, %v; want bo@council.example", m.To, err)
+	}
+	// The address corrected, the name the same (spacing and case aside).
+	site = campaigntest.Site(t, contactFiles("ward-3,bo  Moss,Councillor,+1 555 0100,moss@council.example\n"))
+	if m, err := r.RenderContact(letter, "e3"); err != nil || m.To != "moss@council.example" {
+		t.Errorf("address corrected, name kept: to %q, %v; want moss@council.example", m.To, err)
+	}
+}
+
+// TestContactLetterTranslatedTargetName: a target's name may be written
+// once per language, and the letter carries it as its writer read it
+// (here in Arabic). Its address corrected while it waited, the letter
+// still goes to them: their name in the letter's language is theirs.
+// Would fail if only the default language's name were compared: the
+// letter given up as gone (ErrTargetGone).
+func TestContactLetterTranslatedTargetName(t *testing.T) {
+	files := campaigntest.Files{
+		"riverside/org.yaml": "name: Riverside Coalition\nwebsite: https://riverside.example\nlanguages: [en, ar]\n",
+		"riverside/write-the-council.yaml": `title: {en: Write to the council, ar: اكتب إلى المجلس}
+summary: {en: Keep the library open., ar: أبقوا المكتبة مفتوحة.}
+date: 2026-02-01
+actions:
+  - kind: contact
+    id: write
+    send: server
+    subject: Keep the library open
+    message: Please keep the library open in the evenings.
+    targets:
+      - id: moss
+        name: {en: Bo Moss, ar: بو موس}
+        email: new@council.example
+`,
+	}
+	site := campaigntest.Site(t, files)
+	r := &mail.Renderer{Base: "https://act.example", Site: func() *campaign.Site { return site }, Now: time.Now}
+	letter := mail.ContactPayload{Template: mail.TemplateContactTarget, Lang: "ar", Org: "riverside", Campaign: "write-the-council",
+		To: "old@council.example", ReplyTo: "ada@example.org", FromName: "Ada", Subject: "Keep it open", Body: "Please.",
+		TargetName: "بو موس", Action: "write", Target: "moss"}
+	if m, err := r.RenderContact(letter, "e1"); err != nil || m.To != "new@council.example" {
+		t.Errorf("a letter written in Arabic to Bo Moss, whose address changed: to %q, %v; want new@council.example", m.To, err)
+	}
+}

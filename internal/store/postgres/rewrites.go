@@ -73,8 +73,11 @@ func owe(ctx context.Context, tx pgx.Tx, tables ...[]string) error {
 	}
 	slices.Sort(all)
 	all = slices.Compact(all)
-	_, err := tx.Exec(ctx, `INSERT INTO rewrites_owed (tbl) SELECT unnest($1::text[]) ORDER BY 1
-		ON CONFLICT (tbl) DO UPDATE SET seq = rewrites_owed.seq + 1, tries = 0, next_at = now()`, all)
+	// xid: the deleting transaction, so the rewrite waits for every
+	// snapshot older than it (heldBack).
+	_, err := tx.Exec(ctx, `INSERT INTO rewrites_owed (tbl, xid) SELECT t, txid_current() FROM unnest($1::text[]) AS t ORDER BY 1
+		ON CONFLICT (tbl) DO UPDATE SET seq = rewrites_owed.seq + 1, tries = 0, next_at = now(),
+			xid = greatest(rewrites_owed.xid, excluded.xid)`, all)
 	return err
 }
 
@@ -136,16 +139,17 @@ func (db *DB) payRewrites(ctx context.Context, all bool) (paid, owed int, err er
 	type due struct {
 		table string
 		seq   int64
+		xid   *int64
 	}
 	var dues []due
 	if got {
-		rows, err := conn.Query(ctx, `SELECT tbl, seq FROM rewrites_owed WHERE $1 OR next_at <= now() ORDER BY tbl`, all)
+		rows, err := conn.Query(ctx, `SELECT tbl, seq, xid FROM rewrites_owed WHERE $1 OR next_at <= now() ORDER BY tbl`, all)
 		if err != nil {
 			return 0, 0, fmt.Errorf("%w: %w", errUnrecorded, err)
 		}
 		for rows.Next() {
 			var d due
-			if err := rows.Scan(&d.table, &d.seq); err != nil {
+			if err := rows.Scan(&d.table, &d.seq, &d.xid); err != nil {
 				rows.Close()
 				return 0, 0, fmt.Errorf("%w: %w", errUnrecorded, err)
 			}
@@ -160,7 +164,11 @@ func (db *DB) payRewrites(ctx context.Context, all bool) (paid, owed int, err er
 		if !rewritable[d.table] {
 			continue // not ours to rewrite (a newer version's): left owed
 		}
-		if _, err := conn.Exec(ctx, `VACUUM (FULL) `+pgx.Identifier{d.table}.Sanitize()); err != nil {
+		err := heldBack(ctx, conn.Conn(), d.xid)
+		if err == nil {
+			_, err = conn.Exec(ctx, `VACUUM (FULL) `+pgx.Identifier{d.table}.Sanitize())
+		}
+		if err != nil {
 			if first == nil {
 				first = fmt.Errorf("rewriting %s: %w", d.table, lockTimedOut(err))
 			}
@@ -196,6 +204,41 @@ func (db *DB) payRewrites(ctx context.Context, all bool) (paid, owed int, err er
 		first = err
 	}
 	return paid, owed, first
+}
+
+// errOlderSnapshot is a rewrite not made because a snapshot older than
+// the deletion still lasts: VACUUM FULL would copy the deleted rows'
+// bytes into the new files and count as made.
+var errOlderSnapshot = errors.New("a connection to the database has been in one transaction since before the erasure (an idle transaction, a long report, a backup by pg_dump, or a replication slot), and PostgreSQL keeps the erased rows for it, so the rewrite was left to be tried again later; if this repeats for hours, end that connection")
+
+// heldBack returns errOlderSnapshot when a session of this database (or
+// of none: a standby's feedback), a prepared transaction or a
+// replication slot holds a snapshot or a transaction as old as xid, the
+// deletion's: VACUUM FULL keeps every row such a snapshot may see. nil
+// when xid is unknown (owed before migration 059). Ages are compared,
+// not the 32-bit xids (which wrap round), all against the same next xid
+// in one statement: a snapshot whose xmin is xid or older is held.
+func heldBack(ctx context.Context, conn *pgx.Conn, xid *int64) error {
+	if xid == nil {
+		return nil
+	}
+	var held bool
+	// Past a billion transactions ago the 32-bit age would wrap round:
+	// no snapshot is checked (a NULL age), as before migration 059.
+	err := conn.QueryRow(ctx, `WITH d AS (SELECT CASE WHEN txid_snapshot_xmax(txid_current_snapshot()) - $1::bigint < 1000000000
+			THEN age(($1::bigint % 4294967296)::text::xid) END AS a)
+		SELECT EXISTS (SELECT 1 FROM pg_stat_activity, d WHERE pid <> pg_backend_pid()
+				AND (datid IS NULL OR datname = current_database())
+				AND (age(backend_xmin) >= d.a OR age(backend_xid) >= d.a))
+			OR EXISTS (SELECT 1 FROM pg_prepared_xacts, d WHERE database = current_database() AND age(transaction) >= d.a)
+			OR EXISTS (SELECT 1 FROM pg_replication_slots, d WHERE age(xmin) >= d.a)`, *xid).Scan(&held)
+	if err != nil {
+		return err
+	}
+	if held {
+		return errOlderSnapshot
+	}
+	return nil
 }
 
 // lockTimedOut says plainly a rewrite that gave up waiting for its lock

@@ -71,9 +71,13 @@ func TestRewriteBehindReader(t *testing.T) {
 	if err := tx.Rollback(ctx); err != nil {
 		t.Fatal(err)
 	}
+	// Every table the erasure owed is made now: the reader's snapshot,
+	// older than the erasure, held back not only signatures' rewrite
+	// (its lock) but every other (VACUUM FULL would have kept the
+	// erased rows for it: heldBack, TestEraseBehindAnOldSnapshot).
 	paid, left, err := db.PayRewrites(ctx, true)
-	if err != nil || paid != 1 || left != 0 {
-		t.Fatalf("PayRewrites once the reader is done: %d made, %d owed, %v, want 1, 0, nil", paid, left, err)
+	if err != nil || paid < 1 || left != 0 {
+		t.Fatalf("PayRewrites once the reader is done: %d made, %d owed, %v, want signatures' among them, 0, nil", paid, left, err)
 	}
 	// The settings the rewrite set are not left on the pool's connections.
 	for range 4 {
