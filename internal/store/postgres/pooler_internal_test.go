@@ -220,11 +220,16 @@ func (p *pooler) serve(c net.Conn) {
 		case *pgproto3.Flush:
 			flush = true
 		}
+		// Sent and flushed under mu: the pump hands the server
+		// connection on (release) only under mu too, so another client
+		// never writes into it while this one's Flush still runs
+		// (a data race -race found in CI).
 		srv.Frontend.Send(m)
-		mu.Unlock()
 		if flush && srv.Frontend.Flush() != nil {
+			mu.Unlock()
 			return
 		}
+		mu.Unlock()
 	}
 }
 
